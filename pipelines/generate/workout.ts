@@ -1,0 +1,78 @@
+import { addDays, dateInMonth, daysBetween, monthEnd } from './dates.ts';
+import type { Rng } from './random.ts';
+import type { ActionRow, LoanHistory } from './simulate-loan.ts';
+
+/**
+ * Collection actions in a delinquent month. Outcomes depend on the hidden
+ * regime (distressed borrowers are harder to reach and promise less), so
+ * contacts and broken promises carry signal a model can learn.
+ */
+export function simulateCollections(rng: Rng, s: { a: number; z: number; region: string; from: string; to: string; owedCents: number }): ActionRow[] {
+  const stage = s.a === 1 ? 'early' : s.a <= 3 ? 'mid' : 'late';
+  const team = `${s.region}-${stage}`;
+  const plan: string[] = [];
+  if (stage === 'early') {
+    if (rng.chance(0.9)) plan.push('sms');
+    if (rng.chance(0.35)) plan.push('phone');
+  } else if (stage === 'mid') {
+    for (let i = rng.int(1, 3); i > 0; i--) plan.push('phone');
+    if (rng.chance(0.15)) plan.push('visit');
+    if (rng.chance(0.2)) plan.push('letter');
+  } else {
+    for (let i = rng.int(0, 2); i > 0; i--) plan.push('phone');
+    if (rng.chance(0.4)) plan.push('visit');
+    if (rng.chance(0.4)) plan.push('letter');
+    if (s.a >= 5 && rng.chance(0.1)) plan.push('legal');
+    if (s.a >= 5 && rng.chance(0.3)) plan.push('agency');
+  }
+  const span = Math.max(0, daysBetween(s.from, s.to));
+  return plan.map((channel) => {
+    const date = addDays(s.from, rng.int(0, span));
+    const agentId = `${team}-${String(rng.int(1, 6)).padStart(2, '0')}`;
+    if (rng.chance(0.03)) return { date, channel, outcome: 'wrong_party', agentId, team, promisedCents: null, promisedDate: null };
+    if (!rng.chance(s.z ? 0.45 : 0.75)) return { date, channel, outcome: 'no_contact', agentId, team, promisedCents: null, promisedDate: null };
+    if (channel !== 'sms' && channel !== 'letter' && rng.chance(s.z ? 0.3 : 0.6)) {
+      return { date, channel, outcome: 'promise_to_pay', agentId, team, promisedCents: s.owedCents, promisedDate: addDays(date, rng.int(1, 7)) };
+    }
+    return { date, channel, outcome: rng.chance(0.25) ? 'refused' : 'contacted', agentId, team, promisedCents: null, promisedDate: null };
+  });
+}
+
+/**
+ * Cash after charge-off: collateral sale for secured loans (which can exceed
+ * EAD — the recovery metric must flag it, not hide it), otherwise monthly
+ * recoveries ending in a settlement or a debt sale. A few recoveries arrive as
+ * ordinary payments, which the snapshot must treat as recovery, not as cure.
+ */
+export function simulateWorkout(rng: Rng, w: { ead: number; chargeOffMonth: number; asOfMonth: number; collateralValueCents: number | null; out: LoanHistory }) {
+  const { out, ead } = w;
+  let recovered = 0;
+  const saleMonth = w.chargeOffMonth + rng.int(6, 18);
+  if (w.collateralValueCents !== null) out.events.push({ date: dateInMonth(w.chargeOffMonth + 1, rng.int(1, 28)), type: 'legal_filed', amountCents: 0, note: 'foreclosure filed' });
+  for (let m = w.chargeOffMonth + 1; m <= w.asOfMonth; m++) {
+    const date = dateInMonth(m, rng.int(1, 28));
+    const left = ead - recovered;
+    if (w.collateralValueCents !== null) {
+      if (m === saleMonth) {
+        const amount = Math.min(Math.floor(ead * 1.05), Math.floor(w.collateralValueCents * rng.uniform(0.55, 0.85)));
+        out.events.push({ date, type: 'collateral_sale', amountCents: amount, note: 'auction' });
+        return;
+      }
+      continue;
+    }
+    if (rng.chance(0.04) && left > 0) {
+      out.events.push({ date, type: 'settlement', amountCents: Math.floor(left * rng.uniform(0.3, 0.5)), note: 'one-off settlement' });
+      return;
+    }
+    if (m === w.chargeOffMonth + 12 && rng.chance(0.5) && left > 0) {
+      out.events.push({ date: monthEnd(m), type: 'debt_sale', amountCents: Math.floor(left * rng.uniform(0.08, 0.15)), note: 'portfolio sale' });
+      return;
+    }
+    if (rng.chance(0.15) && left > 0) {
+      const amount = Math.max(1, Math.floor(ead * rng.uniform(0.02, 0.08)));
+      recovered += amount;
+      if (rng.chance(0.1)) out.payments.push({ date, amountCents: amount, penaltyCents: 0, channel: 'bank_transfer' });
+      else out.events.push({ date, type: 'recovery', amountCents: amount, note: 'collections' });
+    }
+  }
+}

@@ -1,0 +1,100 @@
+import { createReadStream, openSync, readSync, closeSync, readdirSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { basename, join, resolve } from 'node:path';
+import type { RawEntity } from '../../warehouse/tables.ts';
+import { ingestOrder } from './entity-specs.ts';
+
+export type InputFormat = 'csv' | 'jsonl' | 'parquet';
+export interface InputFile {
+  path: string;
+  entity: RawEntity;
+  format: InputFormat;
+  encoding: 'utf8' | 'gbk';
+}
+
+export class IngestInputError extends Error {
+  readonly code = 'INGEST_INPUT';
+}
+
+const entityNames: [RegExp, RawEntity][] = [
+  [/^(collection_actions|collections|催收)/, 'collection_actions'],
+  [/^(loan_events|events|事件)/, 'loan_events'],
+  [/^(schedule|还款计划)/, 'schedule'],
+  [/^(payments|repayments|还款)/, 'payments'],
+  [/^(performance|表现)/, 'performance'],
+  [/^(customers|客户)/, 'customers'],
+  [/^(loans|贷款|借据)/, 'loans'],
+];
+
+export function entityOfFile(name: string): RawEntity | null {
+  const base = basename(name).toLowerCase();
+  for (const [re, e] of entityNames) if (re.test(base)) return e;
+  return null;
+}
+
+export function formatOfFile(name: string): InputFormat | null {
+  const n = name.toLowerCase();
+  if (n.endsWith('.csv') || n.endsWith('.txt')) return 'csv';
+  if (n.endsWith('.jsonl') || n.endsWith('.ndjson')) return 'jsonl';
+  if (n.endsWith('.parquet')) return 'parquet';
+  return null;
+}
+
+/** UTF-8 unless the first 64 KiB are not valid UTF-8, then GBK (GB18030-compatible). */
+export function sniffEncoding(path: string): 'utf8' | 'gbk' {
+  const fd = openSync(path, 'r');
+  const buf = Buffer.alloc(65536);
+  const n = readSync(fd, buf, 0, buf.length, 0);
+  closeSync(fd);
+  const head = buf.subarray(0, n === buf.length ? n - 4 : n);
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(head);
+    return 'utf8';
+  } catch {
+    return 'gbk';
+  }
+}
+
+export interface Discovery {
+  files: InputFile[];
+  skipped: { path: string; why: string }[];
+}
+
+/** Expands directories, recognises each file's entity and format, and orders files by entity dependency. */
+export function discoverInputs(paths: string[], forcedEntity?: RawEntity): Discovery {
+  const files: InputFile[] = [];
+  const skipped: Discovery['skipped'] = [];
+  const visit = (p: string) => {
+    const abs = resolve(p);
+    let st;
+    try { st = statSync(abs); } catch { throw new IngestInputError(`no such file or directory: ${p}`); }
+    if (st.isDirectory()) {
+      for (const name of readdirSync(abs).sort()) visit(join(abs, name));
+      return;
+    }
+    const format = formatOfFile(abs);
+    const entity = forcedEntity ?? entityOfFile(abs);
+    if (!format) return skipped.push({ path: abs, why: 'not a .csv, .jsonl or .parquet file' });
+    if (!entity) return skipped.push({ path: abs, why: 'file name names no entity (customers, loans, schedule, payments, performance, collection_actions, loan_events)' });
+    files.push({ path: abs, entity, format, encoding: format === 'csv' ? sniffEncoding(abs) : 'utf8' });
+  };
+  paths.forEach(visit);
+  files.sort((a, b) => ingestOrder.indexOf(a.entity) - ingestOrder.indexOf(b.entity) || a.path.localeCompare(b.path));
+  return { files, skipped };
+}
+
+export async function sha256File(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+/** First line of a text file, decoded (header row of a CSV). */
+export function readFirstLine(path: string, encoding: 'utf8' | 'gbk', decode: (b: Buffer) => string): string {
+  const fd = openSync(path, 'r');
+  const buf = Buffer.alloc(65536);
+  const n = readSync(fd, buf, 0, buf.length, 0);
+  closeSync(fd);
+  const text = encoding === 'utf8' ? buf.subarray(0, n).toString('utf8') : decode(buf.subarray(0, n));
+  return text.split(/\r?\n/)[0] ?? '';
+}

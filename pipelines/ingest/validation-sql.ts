@@ -1,0 +1,143 @@
+import { rawTables } from '../../warehouse/tables.ts';
+import type { EntitySpec, FieldSpec } from './entity-specs.ts';
+
+/**
+ * Compiles an EntitySpec into the SELECT that turns landed rows (every field a
+ * Nullable(String) named `<field>__in`) into staged rows: typed values, the
+ * list of every rule the row breaks, its idempotency key and content hash.
+ * Constants in the SQL come from the spec catalogue; data values never do.
+ */
+export const sqlString = (s: string) => `'${s.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
+const sqlArray = (xs: readonly string[]) => `[${xs.map(sqlString).join(', ')}]`;
+
+const DATE_RE = '^[0-9]{4}-[0-9]{2}-[0-9]{2}$';
+const MONEY_RE = '^-?[0-9]{1,15}(\\.[0-9]+)?$';
+
+function normalized(f: FieldSpec): string {
+  let v = `trim(BOTH ' \\t\\r' FROM ${f.name}__in)`;
+  if (f.kind === 'enum' && f.values!.every((x) => x === x.toLowerCase())) v = `lowerUTF8(${v})`;
+  if (f.valueAliases) {
+    const from = Object.keys(f.valueAliases);
+    v = `transform(${v}, ${sqlArray(from)}, ${sqlArray(from.map((k) => f.valueAliases![k]!))}, ${v})`;
+  }
+  return v;
+}
+
+/** `v` is bound to the normalised value; `present` to "non-empty". */
+function fieldChecks(f: FieldSpec): string[] {
+  const v = `${f.name}__v`;
+  const p = `${f.name}__present`;
+  const bad = (cond: string, msg: string) => `if(${p} AND (${cond}), ${sqlString(`${f.name}: ${msg}`)}, '')`;
+  const checks: string[] = [];
+  if (f.required) checks.push(`if(NOT ${p}, ${sqlString(`${f.name}: missing`)}, '')`);
+  switch (f.kind) {
+    case 'id':
+      checks.push(bad(`length(${v}) > 128 OR match(${v}, '[\\\\x00-\\\\x1f]')`, 'identifier longer than 128 characters or with control characters'));
+      break;
+    case 'text':
+      checks.push(bad(`length(${v}) > 1000`, 'longer than 1000 characters'));
+      break;
+    case 'date':
+      checks.push(bad(`NOT match(${v}, '${DATE_RE}') OR toString(toDateOrNull(${v})) != ${v}`, 'not a valid date (YYYY-MM-DD, 1970-01-01 to 2149-06-06)'));
+      break;
+    case 'month':
+      checks.push(bad(`NOT match(${v}, '^[0-9]{4}-(0[1-9]|1[0-2])$') OR isNull(toDateOrNull(concat(${v}, '-01')))`, 'not a valid month (YYYY-MM)'));
+      break;
+    case 'money':
+      checks.push(bad(`NOT match(${v}, '${MONEY_RE}')`, 'not a decimal number'));
+      checks.push(bad(`match(${v}, '${MONEY_RE}') AND match(${v}, '\\\\.[0-9]{2}[0-9]*[1-9]')`, 'more than 2 decimal places'));
+      checks.push(bad(`startsWith(${v}, '-')`, 'negative amount'));
+      if (f.positive) checks.push(bad(`match(${v}, '${MONEY_RE}') AND toDecimal64OrZero(${v}, 2) = 0`, 'must be greater than zero'));
+      break;
+    case 'int': {
+      const range = `toInt64OrZero(${v}) < ${f.min ?? 0} OR toInt64OrZero(${v}) > ${f.max ?? 2_000_000_000}`;
+      checks.push(bad(`NOT match(${v}, '^-?[0-9]{1,12}$') OR ${range}`, `not a whole number in ${f.min ?? 0}..${f.max ?? 2_000_000_000}`));
+      break;
+    }
+    case 'rate':
+      checks.push(bad(`NOT match(${v}, '^[0-9]{1,3}(\\\\.[0-9]{1,12})?$') OR toFloat64OrZero(${v}) >= 1 OR match(${v}, '\\\\.[0-9]{6}[0-9]*[1-9]')`,
+        'must be a fraction in [0, 1) with at most 6 decimals (0.0435 = 4.35%)'));
+      break;
+    case 'enum':
+      checks.push(`if(${p} AND ${v} NOT IN ${sqlArray(f.values!).replace(/^\[/, '(').replace(/\]$/, ')')}, concat(${sqlString(`${f.name}: `)}, substring(${v}, 1, 40), ${sqlString(` is not one of ${f.values!.join(', ')}`)}), '')`);
+      break;
+    default:
+      break;
+  }
+  return checks;
+}
+
+/** The typed value (NULL when absent or invalid), cast to the target column's type. */
+function typedValue(f: FieldSpec, targetType: string): string {
+  const v = `${f.name}__v`;
+  const p = `${f.name}__present`;
+  const nullable = targetType.startsWith('Nullable(');
+  const inner = nullable ? targetType.slice(9, -1) : targetType;
+  let expr: string;
+  switch (f.kind) {
+    case 'date': expr = `toDateOrNull(${v})`; break;
+    case 'month': expr = `toDateOrNull(concat(${v}, '-01'))`; break;
+    case 'money': expr = `toDecimal64OrNull(${v}, 2)`; break;
+    case 'rate': expr = `toDecimal64OrNull(${v}, 6)`; break;
+    case 'int': expr = `toInt64OrNull(${v})`; break;
+    case 'pii_hash': expr = `if(${p}, lower(hex(SHA256(concat({pii_secret:String}, ${v})))), '')`; break;
+    case 'pii_mask': expr = `if(${p}, if(lengthUTF8(${v}) >= 7, concat(substringUTF8(${v}, 1, 3), repeat('*', lengthUTF8(${v}) - 7), substringUTF8(${v}, -4)), repeat('*', lengthUTF8(${v}))), '')`; break;
+    default: expr = v;
+  }
+  const withDefault = f.default !== undefined ? `if(${p}, ${expr}, ${sqlString(f.default)})` : `if(${p}, ${expr}, NULL)`;
+  const safe = f.kind === 'pii_hash' || f.kind === 'pii_mask' ? expr : withDefault;
+  if (nullable) return `CAST(${safe} AS Nullable(${inner}))`;
+  const zero = inner === 'Date' ? `toDate(0)` : inner.startsWith('Decimal') || inner.startsWith('UInt') || inner.startsWith('Int') ? '0' : "''";
+  return `CAST(ifNull(${safe}, ${zero}) AS ${inner})`;
+}
+
+export interface StagedSelect {
+  /** SELECT list producing the staged row from landed columns */
+  select: string;
+  /** typed target columns in catalogue order, as they appear in the staged row */
+  targetColumns: string[];
+}
+
+/**
+ * Staged row = line, raw, reason, key, row_hash, loan_ref, and every target
+ * column. `structural` is an SQL expression with a reason for rows that are
+ * broken as a whole (short, extra fields, malformed JSON, blank), or ''.
+ */
+export function stagedSelect(spec: EntitySpec, structural: string): StagedSelect {
+  const table = rawTables[spec.entity];
+  const lets: string[] = [];
+  for (const f of spec.fields) {
+    lets.push(`${normalized(f)} AS ${f.name}__v`);
+    lets.push(`(${f.name}__v IS NOT NULL AND ${f.name}__v != '') AS ${f.name}__present`);
+  }
+  const checks = spec.fields.flatMap(fieldChecks);
+  if (spec.entity === 'payments') {
+    checks.push(`if(toDecimal64OrZero(principal_paid__v, 2) + toDecimal64OrZero(interest_paid__v, 2) + toDecimal64OrZero(penalty_paid__v, 2) > toDecimal64OrZero(amount__v, 2), 'principal_paid + interest_paid + penalty_paid exceed amount', '')`);
+  }
+  const typeOf = new Map<string, string>(table.columns.map(([n, t]) => [n, t]));
+  const targetColumns: string[] = [];
+  const typed: string[] = [];
+  for (const f of spec.fields) {
+    const col = f.target ?? f.name;
+    const t = typeOf.get(col);
+    if (!t) throw new Error(`spec field ${f.name} has no column ${col} in ${spec.entity}`);
+    typed.push(`${typedValue(f, t)} AS ${col}`);
+    targetColumns.push(col);
+  }
+  const keyParts = spec.key.map((k) => `ifNull(toString(${k}), '')`);
+  const select = [
+    'line', 'raw',
+    ...lets,
+    `arrayStringConcat(arrayFilter(x -> x != '', [${structural}, ${checks.join(',\n    ')}]), '; ') AS reason`,
+    ...typed,
+    `concat(${keyParts.join(", '\\x1f', ")}) AS key`,
+    `cityHash64(toString(tuple(${targetColumns.join(', ')}))) AS row_hash`,
+    spec.referencesLoan ? 'loan_id AS loan_ref' : "'' AS loan_ref",
+  ].join(',\n  ');
+  return { select, targetColumns };
+}
+
+/** The idempotency key of rows already in the target table, built the same way as in the staged row. */
+export function targetKeyExpr(spec: EntitySpec): string {
+  return `concat(${spec.key.map((k) => `toString(${k})`).join(", '\\x1f', ")})`;
+}

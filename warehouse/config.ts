@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+const identifier = z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case ClickHouse identifier');
+const intFromEnv = (def: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(def);
+
+/**
+ * Every environment variable loanwatch reads, with its default. Parsed once at
+ * start-up (loadConfig); a bad value fails fast with the variable's name.
+ */
+export const configSchema = z.object({
+  /** chDB on-disk path used when CLICKHOUSE_URL is unset. */
+  LOANWATCH_DATA_DIR: z.string().min(1).default('./data'),
+  /** When set, the same code talks to a ClickHouse server or cluster over HTTP(S). */
+  CLICKHOUSE_URL: z.string().url().optional(),
+  CLICKHOUSE_USER: z.string().default('default'),
+  CLICKHOUSE_PASSWORD: z.string().default(''),
+  /** Database holding every loanwatch table. */
+  CLICKHOUSE_DATABASE: identifier.default('loanwatch'),
+  /** Cluster name: DDL becomes ON CLUSTER, ReplicatedMergeTree *_local tables plus Distributed tables. */
+  LOANWATCH_CLUSTER: identifier.optional(),
+  /** An installment paid within this many days of its due date is not counted overdue. */
+  LOANWATCH_GRACE_DAYS: intFromEnv(0, 0, 90),
+  /** `due_date`: DPD counts from the due date once grace has lapsed; `grace_end`: from the end of grace. */
+  LOANWATCH_DPD_CONVENTION: z.enum(['due_date', 'grace_end']).default('due_date'),
+  /** Restructured loans stay at least 关注 for this many months (2023 rules, art. 20: at least one year). */
+  LOANWATCH_RESTRUCTURE_OBSERVATION_MONTHS: intFromEnv(12, 0, 120),
+  /** Non-retail contagion: share of a borrower's exposure that is non-performing above which all its loans are at least 次级. */
+  LOANWATCH_CONTAGION_SHARE: z.coerce.number().min(0).max(1).default(0.1),
+  /** Rows per ingest chunk (memory stays flat: one chunk is validated at a time). */
+  LOANWATCH_INGEST_CHUNK_ROWS: intFromEnv(2_000_000, 1_000, 100_000_000),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`, { cause: parsed.error });
+  }
+  return parsed.data;
+}
+
+/** The delinquency settings every snapshot and report names. */
+export interface DelinquencySettings {
+  graceDays: number;
+  dpdConvention: 'due_date' | 'grace_end';
+  restructureObservationMonths: number;
+  contagionShare: number;
+}
+
+export function delinquencySettings(config: Config): DelinquencySettings {
+  return {
+    graceDays: config.LOANWATCH_GRACE_DAYS,
+    dpdConvention: config.LOANWATCH_DPD_CONVENTION,
+    restructureObservationMonths: config.LOANWATCH_RESTRUCTURE_OBSERVATION_MONTHS,
+    contagionShare: config.LOANWATCH_CONTAGION_SHARE,
+  };
+}

@@ -1,0 +1,43 @@
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { createChdbConnection } from 'chdb/connection';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Config } from './config.ts';
+
+/** Everything a pipeline needs to reach the warehouse; only this folder knows which engine it is. */
+export interface Warehouse {
+  client: ClickHouseClient;
+  database: string;
+  cluster: string | undefined;
+  /** true for in-process chDB: local files can be read with file() by the engine itself. */
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+export function openWarehouse(config: Config, overrides: { database?: string; dataDir?: string } = {}): Warehouse {
+  const database = overrides.database ?? config.CLICKHOUSE_DATABASE;
+  if (config.CLICKHOUSE_URL) {
+    const client = createClient({
+      url: config.CLICKHOUSE_URL,
+      username: config.CLICKHOUSE_USER,
+      password: config.CLICKHOUSE_PASSWORD,
+      request_timeout: 3_600_000,
+      clickhouse_settings: { date_time_input_format: 'best_effort' },
+    });
+    return { client, database, cluster: config.LOANWATCH_CLUSTER, embedded: false, close: () => client.close() };
+  }
+  const path = resolve(overrides.dataDir ?? config.LOANWATCH_DATA_DIR, 'chdb');
+  mkdirSync(path, { recursive: true });
+  // chDB opens one data directory per process; a second path throws until this client closes.
+  const client = createClient({ connection: createChdbConnection({ path }) } as Parameters<typeof createClient>[0]);
+  return { client, database, cluster: undefined, embedded: true, close: () => client.close() };
+}
+
+export async function queryRows<T>(wh: Warehouse, query: string, query_params: Record<string, unknown> = {}): Promise<T[]> {
+  const rs = await wh.client.query({ query, query_params, format: 'JSONEachRow' });
+  return rs.json<T>();
+}
+
+export async function exec(wh: Warehouse, query: string, query_params: Record<string, unknown> = {}, clickhouse_settings: Record<string, unknown> = {}): Promise<void> {
+  await wh.client.command({ query, query_params, clickhouse_settings: clickhouse_settings as never });
+}

@@ -1,0 +1,49 @@
+import { exec, queryRows, type Warehouse } from '../connection.ts';
+import { createDatabaseStatement, createTableStatements, tableRef } from '../ddl.ts';
+import { rawTables, systemTables } from '../tables.ts';
+
+export interface Migration {
+  version: number;
+  name: string;
+  statements(wh: Warehouse): string[];
+}
+
+/**
+ * Ordered, append-only list of migrations. Every statement is IF NOT EXISTS,
+ * so a migration interrupted half-way is simply run again.
+ */
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    name: 'raw entity tables',
+    statements: (wh) => Object.values(rawTables).flatMap((t) => createTableStatements(wh, t)),
+  },
+  {
+    version: 2,
+    name: 'quarantine, receipts, overrides',
+    statements: (wh) => [systemTables.quarantine, systemTables.ingest_receipts, systemTables.classification_overrides]
+      .flatMap((t) => createTableStatements(wh, t)),
+  },
+  {
+    version: 3,
+    name: 'month-end snapshot table',
+    statements: (wh) => createTableStatements(wh, systemTables.loan_month),
+  },
+];
+
+/** Applies every migration not yet recorded; safe to run any number of times. */
+export async function migrate(wh: Warehouse): Promise<number[]> {
+  await exec(wh, createDatabaseStatement(wh));
+  for (const s of createTableStatements(wh, systemTables.schema_migrations)) await exec(wh, s);
+  const done = new Set(
+    (await queryRows<{ version: number }>(wh, `SELECT version FROM ${tableRef(wh, 'schema_migrations')}`)).map((r) => Number(r.version)),
+  );
+  const applied: number[] = [];
+  for (const m of migrations) {
+    if (done.has(m.version)) continue;
+    for (const s of m.statements(wh)) await exec(wh, s);
+    await exec(wh, `INSERT INTO ${tableRef(wh, 'schema_migrations')} (version, name, applied_at) VALUES ({v:UInt32}, {n:String}, now())`, { v: m.version, n: m.name });
+    applied.push(m.version);
+  }
+  return applied;
+}

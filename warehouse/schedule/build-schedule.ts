@@ -1,0 +1,109 @@
+/**
+ * The repayment-schedule convention used when a loan arrives without a
+ * schedule (SPEC §3). All amounts are integer cents; rounding is half-up via
+ * floor(x + 0.5), which is the same IEEE-754 double arithmetic in V8 and in
+ * ClickHouse, so buildSchedule (TypeScript) and scheduleArraysSql (ClickHouse)
+ * produce the same cents. Due dates: origination date + i months, clamped to
+ * the month's last day (ClickHouse addMonths semantics).
+ *
+ * - annuity (等额本息): A = round(P·r / (1 − (1+r)^−n)); interest_i =
+ *   round(B̃_{i−1}·r) on the closed-form balance B̃_i = P(1+r)^i − A((1+r)^i − 1)/r;
+ *   principal_i = A − interest_i; the last installment takes the remaining principal.
+ * - equal_principal (等额本金): principal floor(P/n), the last one the remainder;
+ *   interest on the balance outstanding before the installment.
+ * - interest_only (先息后本): interest round(P·r) monthly, all principal at the end.
+ * - bullet: one installment at month n, simple interest round(P·r·n).
+ * With r = 0 an annuity is repaid as equal principal.
+ */
+export type RepaymentMethod = 'annuity' | 'equal_principal' | 'interest_only' | 'bullet';
+export const repaymentMethods = ['annuity', 'equal_principal', 'interest_only', 'bullet'] as const;
+
+export interface Installment {
+  installmentNo: number;
+  dueDate: string;
+  principalCents: number;
+  interestCents: number;
+}
+
+export interface ScheduleTerms {
+  originationDate: string;
+  principalCents: number;
+  annualRate: number;
+  termMonths: number;
+  method: RepaymentMethod;
+}
+
+const roundHalfUp = (x: number) => Math.floor(x + 0.5);
+
+export function addMonthsClamped(isoDate: string, months: number): string {
+  const y = Number(isoDate.slice(0, 4));
+  const m = Number(isoDate.slice(5, 7)) - 1 + months;
+  const d = Number(isoDate.slice(8, 10));
+  const year = y + Math.floor(m / 12);
+  const month = ((m % 12) + 12) % 12;
+  const last = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  return new Date(Date.UTC(year, month, Math.min(d, last))).toISOString().slice(0, 10);
+}
+
+export function buildSchedule(t: ScheduleTerms): Installment[] {
+  const P = t.principalCents;
+  const n = t.termMonths;
+  const r = t.annualRate / 12;
+  const due = (i: number) => addMonthsClamped(t.originationDate, i);
+  if (t.method === 'bullet') {
+    return [{ installmentNo: 1, dueDate: due(n), principalCents: P, interestCents: roundHalfUp(P * r * n) }];
+  }
+  const out: Installment[] = [];
+  if (t.method === 'interest_only') {
+    const interest = roundHalfUp(P * r);
+    for (let i = 1; i <= n; i++) out.push({ installmentNo: i, dueDate: due(i), principalCents: i === n ? P : 0, interestCents: interest });
+    return out;
+  }
+  if (t.method === 'equal_principal' || r === 0) {
+    const base = Math.floor(P / n);
+    for (let i = 1; i <= n; i++) {
+      const before = P - base * (i - 1);
+      out.push({ installmentNo: i, dueDate: due(i), principalCents: i === n ? before : base, interestCents: roundHalfUp(before * r) });
+    }
+    return out;
+  }
+  const q = 1 + r;
+  const A = roundHalfUp((P * r) / (1 - Math.pow(q, -n)));
+  let paid = 0;
+  for (let i = 1; i <= n; i++) {
+    const balanceBefore = P * Math.pow(q, i - 1) - (A * (Math.pow(q, i - 1) - 1)) / r;
+    const interest = roundHalfUp(balanceBefore * r);
+    const principal = i === n ? P - paid : A - interest;
+    paid += principal;
+    out.push({ installmentNo: i, dueDate: due(i), principalCents: principal, interestCents: interest });
+  }
+  return out;
+}
+
+/**
+ * ClickHouse expressions for the same schedule, as parallel arrays, given
+ * column expressions for the terms. Used inside the snapshot query.
+ */
+export function scheduleArraysSql(c: { orig: string; principalCents: string; rate: string; term: string; method: string }) {
+  const r = `(toFloat64(${c.rate}) / 12)`;
+  const P = `toFloat64(${c.principalCents})`;
+  const n = `toUInt32(${c.term})`;
+  const idx = `range(1, ${n} + 1)`;
+  const A = `floor(${P} * ${r} / (1 - pow(1 + ${r}, -toFloat64(${n}))) + 0.5)`;
+  const base = `intDiv(${c.principalCents}, ${n})`;
+  const annuityInterest = `arrayMap(i -> toInt64(floor((${P} * pow(1 + ${r}, i - 1) - (${A} * (pow(1 + ${r}, i - 1) - 1)) / ${r}) * ${r} + 0.5)), ${idx})`;
+  const epInterest = `arrayMap(i -> toInt64(floor(toFloat64(${c.principalCents} - ${base} * (i - 1)) * ${r} + 0.5)), ${idx})`;
+  const isAnnuity = `(${c.method} = 'annuity' AND ${r} != 0)`;
+  const isEp = `(${c.method} = 'equal_principal' OR (${c.method} = 'annuity' AND ${r} = 0))`;
+  const due = `if(${c.method} = 'bullet', [addMonths(${c.orig}, ${n})], arrayMap(i -> addMonths(${c.orig}, i), ${idx}))`;
+  const interest = `multiIf(${c.method} = 'bullet', [toInt64(floor(${P} * ${r} * ${n} + 0.5))],
+      ${c.method} = 'interest_only', arrayMap(i -> toInt64(floor(${P} * ${r} + 0.5)), ${idx}),
+      ${isEp}, ${epInterest}, ${annuityInterest})`;
+  // principal needs the interest array for annuities; the last element takes the remainder.
+  const principalFrom = (interestArr: string) => `multiIf(${c.method} = 'bullet', [toInt64(${c.principalCents})],
+      ${c.method} = 'interest_only', arrayMap(i -> if(i = ${n}, toInt64(${c.principalCents}), toInt64(0)), ${idx}),
+      ${isEp}, arrayMap(i -> if(i = ${n}, toInt64(${c.principalCents} - ${base} * (${n} - 1)), toInt64(${base})), ${idx}),
+      ${isAnnuity}, arrayMap((i, x) -> if(i = ${n}, toInt64(${c.principalCents}) - (toInt64(${A}) * (${n} - 1) - (arraySum(${interestArr}) - x)), toInt64(${A}) - x), ${idx}, ${interestArr}),
+      [toInt64(0)])`;
+  return { due, interest, principalFrom };
+}

@@ -1,0 +1,108 @@
+/**
+ * The fixed catalogue of loanwatch tables. Identifiers reach SQL only from here
+ * (plus the validated database name), never from user input.
+ */
+export interface TableDef {
+  name: string;
+  columns: readonly (readonly [string, string])[];
+  orderBy: string;
+  partitionBy?: string;
+  /** Sharding key of the Distributed table in cluster mode: loan-level data stays together on one shard. */
+  shardBy: string;
+}
+
+const money = 'Decimal(18, 2)';
+const lineage = [['ingest_id', 'String'], ['row_hash', 'UInt64']] as const;
+
+export const rawTables = {
+  customers: {
+    name: 'customers',
+    columns: [['customer_id', 'String'], ['birth_year', 'Nullable(UInt16)'], ['gender', 'LowCardinality(String)'],
+      ['region', 'LowCardinality(String)'], ['income_band', 'LowCardinality(String)'], ['borrower_type', 'LowCardinality(String)'],
+      ['id_number_hash', 'String'], ['phone_masked', 'String'], ...lineage],
+    orderBy: 'customer_id', shardBy: 'cityHash64(customer_id)',
+  },
+  loans: {
+    name: 'loans',
+    columns: [['loan_id', 'String'], ['customer_id', 'String'], ['product', 'LowCardinality(String)'],
+      ['origination_date', 'Date'], ['principal', money], ['annual_rate', 'Decimal(9, 6)'], ['term_months', 'UInt16'],
+      ['repayment_method', 'LowCardinality(String)'], ['branch', 'LowCardinality(String)'], ['region', 'LowCardinality(String)'],
+      ['channel', 'LowCardinality(String)'], ['collateral_type', 'LowCardinality(String)'], ['collateral_value', `Nullable(${money})`],
+      ['currency', 'LowCardinality(String)'], ...lineage],
+    orderBy: 'loan_id', shardBy: 'cityHash64(loan_id)',
+  },
+  schedule: {
+    name: 'schedule',
+    columns: [['loan_id', 'String'], ['installment_no', 'UInt16'], ['due_date', 'Date'], ['principal_due', money],
+      ['interest_due', money], ...lineage],
+    orderBy: '(loan_id, installment_no)', shardBy: 'cityHash64(loan_id)',
+  },
+  payments: {
+    name: 'payments',
+    columns: [['payment_id', 'String'], ['loan_id', 'String'], ['paid_date', 'Date'], ['amount', money],
+      ['principal_paid', `Nullable(${money})`], ['interest_paid', `Nullable(${money})`], ['penalty_paid', `Nullable(${money})`],
+      ['channel', 'LowCardinality(String)'], ...lineage],
+    orderBy: '(loan_id, paid_date, payment_id)', shardBy: 'cityHash64(loan_id)',
+  },
+  performance: {
+    name: 'performance',
+    columns: [['loan_id', 'String'], ['as_of_month', 'Date'], ['dpd', 'UInt32'], ['principal_balance', money],
+      ['overdue_amount', `Nullable(${money})`], ...lineage],
+    orderBy: '(loan_id, as_of_month)', shardBy: 'cityHash64(loan_id)',
+  },
+  collection_actions: {
+    name: 'collection_actions',
+    columns: [['action_id', 'String'], ['loan_id', 'String'], ['action_date', 'Date'], ['channel', 'LowCardinality(String)'],
+      ['outcome', 'LowCardinality(String)'], ['agent_id', 'String'], ['team', 'LowCardinality(String)'],
+      ['promised_amount', `Nullable(${money})`], ['promised_date', 'Nullable(Date)'], ...lineage],
+    orderBy: '(loan_id, action_date, action_id)', shardBy: 'cityHash64(loan_id)',
+  },
+  loan_events: {
+    name: 'loan_events',
+    columns: [['event_id', 'String'], ['loan_id', 'String'], ['event_date', 'Date'], ['type', 'LowCardinality(String)'],
+      ['amount', money], ['note', 'String'], ...lineage],
+    orderBy: '(loan_id, event_date, event_id)', shardBy: 'cityHash64(loan_id)',
+  },
+} as const satisfies Record<string, TableDef>;
+
+export const systemTables = {
+  schema_migrations: {
+    name: 'schema_migrations',
+    columns: [['version', 'UInt32'], ['name', 'String'], ['applied_at', 'DateTime']],
+    orderBy: 'version', shardBy: 'version',
+  },
+  quarantine: {
+    name: 'quarantine',
+    columns: [['ingest_id', 'String'], ['entity', 'LowCardinality(String)'], ['file', 'String'], ['file_sha256', 'String'],
+      ['line', 'UInt64'], ['raw', 'String'], ['reason', 'String'], ['quarantined_at', 'DateTime']],
+    orderBy: '(entity, file_sha256, line)', shardBy: 'cityHash64(file_sha256)',
+  },
+  ingest_receipts: {
+    name: 'ingest_receipts',
+    columns: [['ingest_id', 'String'], ['entity', 'LowCardinality(String)'], ['file', 'String'], ['file_sha256', 'String'],
+      ['format', 'LowCardinality(String)'], ['rows_read', 'UInt64'], ['rows_accepted', 'UInt64'], ['rows_inserted', 'UInt64'],
+      ['rows_already_present', 'UInt64'], ['rows_quarantined', 'UInt64'], ['started_at', 'DateTime64(3)'],
+      ['finished_at', 'DateTime64(3)']],
+    orderBy: '(started_at, ingest_id, entity, file)', shardBy: 'cityHash64(ingest_id)',
+  },
+  classification_overrides: {
+    name: 'classification_overrides',
+    columns: [['loan_id', 'String'], ['effective_date', 'Date'], ['five_class', 'LowCardinality(String)'],
+      ['reason', 'String'], ['set_by', 'String'], ['set_at', 'DateTime']],
+    orderBy: '(loan_id, effective_date, set_at)', shardBy: 'cityHash64(loan_id)',
+  },
+  loan_month: {
+    name: 'loan_month',
+    columns: [['loan_id', 'String'], ['month_end', 'Date'], ['source', 'LowCardinality(String)'], ['customer_id', 'String'],
+      ['product', 'LowCardinality(String)'], ['region', 'LowCardinality(String)'], ['branch', 'LowCardinality(String)'],
+      ['channel', 'LowCardinality(String)'], ['cohort_month', 'Date'], ['original_principal', money], ['mob', 'UInt16'],
+      ['dpd', 'UInt32'], ['bucket', 'LowCardinality(String)'], ['principal_balance', money], ['overdue_principal', money],
+      ['overdue_interest', money], ['paid_in_month', money], ['status', 'LowCardinality(String)'],
+      ['five_class', 'LowCardinality(String)'], ['five_class_rule', 'LowCardinality(String)'], ['ifrs9_stage', 'UInt8'],
+      ['default_flag', 'UInt8'], ['settings', 'LowCardinality(String)']],
+    orderBy: '(month_end, loan_id)', partitionBy: 'toYear(month_end)', shardBy: 'cityHash64(loan_id)',
+  },
+} as const satisfies Record<string, TableDef>;
+
+export type RawEntity = keyof typeof rawTables;
+export const rawEntities = Object.keys(rawTables) as RawEntity[];
