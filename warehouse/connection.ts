@@ -33,8 +33,8 @@ export function openWarehouse(config: Config, overrides: { database?: string; da
   return { client, database, cluster: undefined, embedded: true, close: () => client.close() };
 }
 
-export async function queryRows<T>(wh: Warehouse, query: string, query_params: Record<string, unknown> = {}): Promise<T[]> {
-  const rs = await wh.client.query({ query, query_params, format: 'JSONEachRow' });
+export async function queryRows<T>(wh: Warehouse, query: string, query_params: Record<string, unknown> = {}, clickhouse_settings: Record<string, unknown> = {}): Promise<T[]> {
+  const rs = await wh.client.query({ query, query_params, format: 'JSONEachRow', clickhouse_settings: clickhouse_settings as never });
   return rs.json<T>();
 }
 
