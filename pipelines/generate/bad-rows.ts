@@ -27,7 +27,8 @@ export function injectBadRow(rng: Rng, sink: TableSink, entity: string, good: re
   const kind = rng.pick(kinds);
   const row = [...good];
   const fresh = `BAD${String(seq).padStart(7, '0')}`;
-  if (kind !== 'duplicate_conflict') row[c.keyCol] = `${String(good[c.keyCol])}-${fresh}`;
+  // a fresh key so the bad row collides with nothing (installment numbers stay numeric, above any real term)
+  if (kind !== 'duplicate_conflict') row[c.keyCol] = typeof good[c.keyCol] === 'number' ? 1000 + (seq % 200) : `${String(good[c.keyCol])}-${fresh}`;
   let line: number;
   switch (kind) {
     case 'missing_key': row[c.keyCol] = ''; break;

@@ -89,9 +89,10 @@ export async function engineLanding(wh: Warehouse, file: InputFile): Promise<Lan
   // Parquet columns are selected by name; only names from the catalogue reach the SQL.
   const structure = known.map(([, c]) => `${c} Nullable(String)`).join(', ');
   const fieldCols = spec.fields.map((f) => (known.some(([, c]) => c === f.name) ? `${f.name} AS ${f.name}__in` : `${nullStr} AS ${f.name}__in`));
-  const rawCols = known.map(([, c]) => (piiFields.has(c!) ? `if(${c} IS NULL, NULL, '***') AS ${c}` : c!));
+  // raw as a JSON object built with map(): an alias would shadow the column the field is read from
+  const rawPairs = known.map(([, c]) => `${sqlString(c!)}, ${piiFields.has(c!) ? `if(${c} IS NULL, NULL, '***')` : c}`);
   return { ...base, settings: {}, unknownColumns: described.map((d) => d.name).filter((n) => !known.some(([k]) => k === n)),
-    subquery: `SELECT toUInt64(_row_number + 1) AS line, formatRowNoNewline('JSONEachRow', ${rawCols.join(', ')}) AS raw, ${fieldCols.join(', ')}, '' AS structural
+    subquery: `SELECT toUInt64(_row_number + 1) AS line, toJSONString(map(${rawPairs.join(', ')})) AS raw, ${fieldCols.join(', ')}, '' AS structural
       FROM file({path:String}, 'Parquet', ${sqlString(structure)})` };
 }
 

@@ -128,7 +128,7 @@ export function stagedSelect(spec: EntitySpec, structural: string): StagedSelect
   const select = [
     'line', 'raw',
     ...lets,
-    `arrayStringConcat(arrayFilter(x -> x != '', [${structural}, ${checks.join(',\n    ')}]), '; ') AS reason`,
+    `if(${structural} = 'blank line', 'blank line', arrayStringConcat(arrayFilter(x -> x != '', [${structural}, ${checks.join(',\n    ')}]), '; ')) AS reason`,
     ...typed,
     `concat(${keyParts.join(", '\\x1f', ")}) AS key`,
     `cityHash64(toString(tuple(${targetColumns.join(', ')}))) AS row_hash`,
