@@ -16,7 +16,7 @@ export const configSchema = z.object({
   CLICKHOUSE_USER: z.string().default('default'),
   CLICKHOUSE_PASSWORD: z.string().default(''),
   /** Database holding every loanwatch table. */
-  CLICKHOUSE_DATABASE: identifier.default('loanwatch'),
+  CLICKHOUSE_DATABASE: identifier.refine((v) => !v.startsWith('lwq_'), 'the prefix lwq_ is reserved for query aliases').default('loanwatch'),
   /** Cluster name: DDL becomes ON CLUSTER, ReplicatedMergeTree *_local tables plus Distributed tables. */
   LOANWATCH_CLUSTER: identifier.optional(),
   /** An installment paid within this many days of its due date is not counted overdue. */

@@ -33,11 +33,25 @@ export function openWarehouse(config: Config, overrides: { database?: string; da
   return { client, database, cluster: undefined, embedded: true, close: () => client.close() };
 }
 
-export async function queryRows<T>(wh: Warehouse, query: string, query_params: Record<string, unknown> = {}, clickhouse_settings: Record<string, unknown> = {}): Promise<T[]> {
-  const rs = await wh.client.query({ query, query_params, format: 'JSONEachRow', clickhouse_settings: clickhouse_settings as never });
+/**
+ * Query-level SETTINGS clause. Not clickhouse_settings: chDB's connection turns
+ * those into session-wide `SET k = v;` statements that stay in force for every
+ * later query of the process (e.g. a CSV reader setting leaking into the next
+ * file() read). Names and values come from code, never from user input.
+ */
+export function withSettings(query: string, settings: Record<string, unknown>): string {
+  const entries = Object.entries(settings).filter(([, v]) => v !== undefined);
+  if (entries.length === 0) return query;
+  const render = (v: unknown) => (typeof v === 'number' ? String(v) : typeof v === 'boolean' ? (v ? '1' : '0') : `'${String(v).replaceAll("'", "''")}'`);
+  for (const [k] of entries) if (!/^[a-z_][a-z0-9_]*$/.test(k)) throw new Error(`invalid setting name ${k}`);
+  return `${query}\nSETTINGS ${entries.map(([k, v]) => `${k} = ${render(v)}`).join(', ')}`;
+}
+
+export async function queryRows<T>(wh: Warehouse, query: string, query_params: Record<string, unknown> = {}, settings: Record<string, unknown> = {}): Promise<T[]> {
+  const rs = await wh.client.query({ query: withSettings(query, settings), query_params, format: 'JSONEachRow' });
   return rs.json<T>();
 }
 
-export async function exec(wh: Warehouse, query: string, query_params: Record<string, unknown> = {}, clickhouse_settings: Record<string, unknown> = {}): Promise<void> {
-  await wh.client.command({ query, query_params, clickhouse_settings: clickhouse_settings as never });
+export async function exec(wh: Warehouse, query: string, query_params: Record<string, unknown> = {}, settings: Record<string, unknown> = {}): Promise<void> {
+  await wh.client.command({ query: withSettings(query, settings), query_params });
 }

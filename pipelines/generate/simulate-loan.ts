@@ -81,6 +81,8 @@ export function simulateLoan(t: LoanTerms, env: Environment, rng: Rng): LoanHist
     const dueK = dueByMonth.get(m);
     const dueDate = dueK !== undefined ? schedule[dueK]!.dueDate : dateInMonth(m, 1);
     const lateDate = () => addDays(dueDate, rng.int(0, daysBetween(dueDate, me)));
+    // early payments stay inside the due month, so each month-end state is the chain's state
+    const earlyDate = () => { const d = addDays(dueDate, -rng.int(0, 5)); return d < dateInMonth(m, 1) ? dateInMonth(m, 1) : d; };
     const o = monthOutcomes(t.risk, z, a, ctx);
     const u = rng.next();
     const owedCents = () => owedIdx(m).reduce((s, k) => s + remaining[k]!, 0);
@@ -90,7 +92,7 @@ export function simulateLoan(t: LoanTerms, env: Environment, rng: Rng): LoanHist
       const owed = owedCents();
       if (a === 0) {
         const onTime = rng.chance(0.92);
-        const date = onTime ? addDays(dueDate, -rng.int(0, 5)) : lateDate();
+        const date = onTime ? earlyDate() : lateDate();
         if (rng.chance(0.05) && owed > 200) {
           const first = Math.floor(owed * rng.uniform(0.4, 0.6));
           pay(date, first);
@@ -109,7 +111,7 @@ export function simulateLoan(t: LoanTerms, env: Environment, rng: Rng): LoanHist
       schedule = [...schedule.slice(0, k), { ...schedule[k]!, principalCents: principalLeft }];
       remaining = [...remaining.slice(0, k), principalLeft + schedule[k]!.interestCents];
       amended = true;
-      pay(addDays(dueDate, -rng.int(0, 5)), owedCents());
+      pay(earlyDate(), owedCents());
       closed = true;
     } else if (u < o.pay + o.prepay + o.payOne) {
       pay(lateDate(), remaining[owedIdx(m)[0]!]!);

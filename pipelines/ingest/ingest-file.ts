@@ -66,16 +66,16 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
       SELECT key, min(line) AS first_line, argMin(row_hash, line) AS first_hash FROM ${stg} WHERE reason = '' GROUP BY key HAVING count() > 1`,
       {}, { max_bytes_before_external_group_by: 2_000_000_000 });
     const tk = targetKeyExpr(spec);
-    const checked = `SELECT s.*,
-        multiIf(s.reason != '', s.reason,
-          ${spec.referencesLoan ? `s.loan_ref NOT IN (SELECT loan_id FROM ${loans})` : '0'}, 'loan_id: no such loan (not loaded, or quarantined)',
-          e.ekey != '' AND e.existing_hash != s.row_hash, 'key already loaded with different content',
-          d.dkey != '' AND d.first_line != s.line AND d.first_hash != s.row_hash, concat('duplicate key with different content (first seen on line ', toString(d.first_line), ')'),
+    const checked = `SELECT lwq_s.*,
+        multiIf(lwq_s.reason != '', lwq_s.reason,
+          ${spec.referencesLoan ? `lwq_s.loan_ref NOT IN (SELECT loan_id FROM ${loans})` : '0'}, 'loan_id: no such loan (not loaded, or quarantined)',
+          lwq_e.ekey != '' AND lwq_e.existing_hash != lwq_s.row_hash, 'key already loaded with different content',
+          lwq_d.dkey != '' AND lwq_d.first_line != lwq_s.line AND lwq_d.first_hash != lwq_s.row_hash, concat('duplicate key with different content (first seen on line ', toString(lwq_d.first_line), ')'),
           '') AS final_reason,
-        multiIf(final_reason != '', 'quarantined', e.ekey != '' OR (d.dkey != '' AND d.first_line != s.line), 'present', 'new') AS status
-      FROM ${stg} AS s
-      LEFT JOIN (SELECT ${tk} AS ekey, any(row_hash) AS existing_hash FROM ${target} WHERE ${tk} IN (SELECT key FROM ${stg} WHERE reason = '') GROUP BY ekey) AS e ON e.ekey = s.key
-      LEFT JOIN (SELECT key AS dkey, first_line, first_hash FROM ${dups}) AS d ON d.dkey = s.key`;
+        multiIf(final_reason != '', 'quarantined', lwq_e.ekey != '' OR (lwq_d.dkey != '' AND lwq_d.first_line != lwq_s.line), 'present', 'new') AS status
+      FROM ${stg} AS lwq_s
+      LEFT JOIN (SELECT ${tk} AS ekey, any(row_hash) AS existing_hash FROM ${target} WHERE ${tk} IN (SELECT key FROM ${stg} WHERE reason = '') GROUP BY ekey) AS lwq_e ON lwq_e.ekey = lwq_s.key
+      LEFT JOIN (SELECT key AS dkey, first_line, first_hash FROM ${dups}) AS lwq_d ON lwq_d.dkey = lwq_s.key`;
     const joinSettings = { join_algorithm: 'grace_hash,hash', max_bytes_before_external_group_by: 2_000_000_000 };
     const meta = { ingest_id: o.ingestId, entity: spec.entity, file: file.path, sha };
     // counted before inserting: afterwards the new rows would look already present

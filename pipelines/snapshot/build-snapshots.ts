@@ -59,22 +59,22 @@ export async function buildMonthEndSnapshots(wh: Warehouse, o: SnapshotOptions):
   // Contagion (2023 rules, art. 13): a non-retail borrower whose non-performing share of exposure exceeds
   // the threshold has all its active loans classified at least 次级 (substandard).
   await exec(wh, `INSERT INTO ${next} (${columns.join(', ')})
-    SELECT b.loan_id, b.month_end, b.source, b.customer_id, b.product, b.region, b.branch, b.channel, b.cohort_month,
-      b.original_principal, b.mob, b.dpd, b.bucket, b.principal_balance, b.overdue_principal, b.overdue_interest, b.paid_in_month, b.status,
-      multiIf(o.loan_id != '', o.five_class, ${classNameOf('final_ord')}) AS five_class,
-      multiIf(o.loan_id != '', 'manual_override', contagious AND b.class_ord < 3, 'contagion', b.class_rule) AS five_class_rule,
-      b.ifrs9_stage, b.default_flag, {settings_label:String}
+    SELECT lwq_b.loan_id, lwq_b.month_end, lwq_b.source, lwq_b.customer_id, lwq_b.product, lwq_b.region, lwq_b.branch, lwq_b.channel, lwq_b.cohort_month,
+      lwq_b.original_principal, lwq_b.mob, lwq_b.dpd, lwq_b.bucket, lwq_b.principal_balance, lwq_b.overdue_principal, lwq_b.overdue_interest, lwq_b.paid_in_month, lwq_b.status,
+      multiIf(lwq_o.loan_id != '', lwq_o.five_class, ${classNameOf('final_ord')}) AS five_class,
+      multiIf(lwq_o.loan_id != '', 'manual_override', contagious AND lwq_b.class_ord < 3, 'contagion', lwq_b.class_rule) AS five_class_rule,
+      lwq_b.ifrs9_stage, lwq_b.default_flag, {settings_label:String}
     FROM (
-      SELECT *, (g.customer_id != '' AND non_retail = 1 AND status = 'active') AS contagious,
+      SELECT *, (lwq_g.customer_id != '' AND non_retail = 1 AND status = 'active') AS contagious,
         if(contagious, greatest(class_ord, 3), class_ord) AS final_ord
-      FROM ${build} AS bb
+      FROM ${build} AS lwq_bb
       LEFT JOIN (SELECT customer_id, month_end FROM ${build} WHERE non_retail = 1 AND status = 'active'
                  GROUP BY customer_id, month_end
-                 HAVING sumIf(principal_balance, class_ord >= 3) > {contagion_share:Float64} * sum(principal_balance)) AS g
-        ON g.customer_id = bb.customer_id AND g.month_end = bb.month_end
-    ) AS b
-    ASOF LEFT JOIN (SELECT loan_id, effective_date, argMax(five_class, set_at) AS five_class FROM ${tableRef(wh, 'classification_overrides')} GROUP BY loan_id, effective_date) AS o
-      ON o.loan_id = b.loan_id AND b.month_end >= o.effective_date`, params);
+                 HAVING sumIf(principal_balance, class_ord >= 3) > {contagion_share:Float64} * sum(principal_balance)) AS lwq_g
+        ON lwq_g.customer_id = lwq_bb.customer_id AND lwq_g.month_end = lwq_bb.month_end
+    ) AS lwq_b
+    ASOF LEFT JOIN (SELECT loan_id, effective_date, argMax(five_class, set_at) AS five_class FROM ${tableRef(wh, 'classification_overrides')} GROUP BY loan_id, effective_date) AS lwq_o
+      ON lwq_o.loan_id = lwq_b.loan_id AND lwq_b.month_end >= lwq_o.effective_date`, params);
   await exec(wh, `EXCHANGE TABLES ${next} AND ${live}`);
   await exec(wh, `DROP TABLE IF EXISTS ${next}`);
   await exec(wh, `DROP TABLE IF EXISTS ${build}`);

@@ -26,10 +26,10 @@ export type EvalMode = 'month_ends' | 'as_of';
  */
 export function scheduleLoanMonthsSql(db: Db, mode: EvalMode): string {
   const t = (name: string) => tableRef(db, name);
-  const gen = scheduleArraysSql({ orig: 'l.origination_date', principalCents: 'toInt64(l.principal * 100)', rate: 'l.annual_rate', term: 'l.term_months', method: 'l.repayment_method' });
+  const gen = scheduleArraysSql({ orig: 'lwq_l.origination_date', principalCents: 'toInt64(lwq_l.principal * 100)', rate: 'lwq_l.annual_rate', term: 'lwq_l.term_months', method: 'lwq_l.repayment_method' });
   const evalDates = mode === 'month_ends'
-    ? `arrayMap(k -> toLastDayOfMonth(addMonths(toStartOfMonth(l.origination_date), k)), range(toUInt32(greatest(0, dateDiff('month', toStartOfMonth(l.origination_date), toStartOfMonth({last_me:Date})) + 1))))`
-    : `if(l.origination_date <= {as_of:Date}, [{as_of:Date}], [])`;
+    ? `arrayMap(k -> toLastDayOfMonth(addMonths(toStartOfMonth(lwq_l.origination_date), k)), range(toUInt32(greatest(0, dateDiff('month', toStartOfMonth(lwq_l.origination_date), toStartOfMonth({last_me:Date})) + 1))))`
+    : `if(lwq_l.origination_date <= {as_of:Date}, [{as_of:Date}], [])`;
   const bucketFilter = (col: string) => `cityHash64(${col}) % {nb:UInt32} = {b:UInt32}`;
   return `
 SELECT loan_id, customer_id, product, region, branch, channel, cohort_month, original_principal, non_retail, is_card,
@@ -76,30 +76,30 @@ FROM (
     arrayCumSum(arrayMap(t -> toUInt32(DPD[t] > 90 OR ST0[t] = 'charged_off'), idx)) AS DEF,
     ST0 AS ST
   FROM (
-    SELECT l.loan_id AS loan_id, l.customer_id AS customer_id, l.product AS product, l.region AS region, l.branch AS branch,
-      l.channel AS channel, toStartOfMonth(l.origination_date) AS cohort_month, l.principal AS original_principal,
-      toUInt8(c.borrower_type = 'non_retail' OR has({nonretail_products:Array(String)}, l.product)) AS non_retail,
-      toUInt8(has({card_products:Array(String)}, l.product)) AS is_card,
+    SELECT lwq_l.loan_id AS loan_id, lwq_l.customer_id AS customer_id, lwq_l.product AS product, lwq_l.region AS region, lwq_l.branch AS branch,
+      lwq_l.channel AS channel, toStartOfMonth(lwq_l.origination_date) AS cohort_month, lwq_l.principal AS original_principal,
+      toUInt8(lwq_c.borrower_type = 'non_retail' OR has({nonretail_products:Array(String)}, lwq_l.product)) AS non_retail,
+      toUInt8(has({card_products:Array(String)}, lwq_l.product)) AS is_card,
       ${evalDates} AS E,
-      length(sf.s) > 0 AS has_file_schedule,
-      if(has_file_schedule, arrayMap(x -> x.2, sf.s), ${gen.due}) AS s_due,
-      if(has_file_schedule, arrayMap(x -> x.4, sf.s), ${gen.interest}) AS s_int,
-      if(has_file_schedule, arrayMap(x -> x.3, sf.s), ${gen.principalFrom('s_int')}) AS s_pr,
-      pay.pd AS pd, pay.pa AS pa, pay.pc AS pc, pay.pp AS pp, pay.explicit_split AS explicit_split,
-      if(ev.has_co, ev.co_raw, toDate('2149-06-06')) AS co, ev.rd AS rd, ev.ra AS ra
-    FROM ${t('loans')} AS l
-    LEFT JOIN (SELECT customer_id, any(borrower_type) AS borrower_type FROM ${t('customers')} GROUP BY customer_id) AS c ON c.customer_id = l.customer_id
+      length(lwq_sf.s) > 0 AS has_file_schedule,
+      if(has_file_schedule, arrayMap(x -> x.2, lwq_sf.s), ${gen.due}) AS s_due,
+      if(has_file_schedule, arrayMap(x -> x.4, lwq_sf.s), ${gen.interest}) AS s_int,
+      if(has_file_schedule, arrayMap(x -> x.3, lwq_sf.s), ${gen.principalFrom('s_int')}) AS s_pr,
+      lwq_pay.pd AS pd, lwq_pay.pa AS pa, lwq_pay.pc AS pc, lwq_pay.pp AS pp, lwq_pay.explicit_split AS explicit_split,
+      if(lwq_ev.has_co, lwq_ev.co_raw, toDate('2149-06-06')) AS co, lwq_ev.rd AS rd, lwq_ev.ra AS ra
+    FROM ${t('loans')} AS lwq_l
+    LEFT JOIN (SELECT customer_id, any(borrower_type) AS borrower_type FROM ${t('customers')} GROUP BY customer_id) AS lwq_c ON lwq_c.customer_id = lwq_l.customer_id
     LEFT JOIN (SELECT loan_id, arraySort(groupArray((installment_no, due_date, toInt64(principal_due * 100), toInt64(interest_due * 100)))) AS s
-               FROM ${t('schedule')} WHERE ${bucketFilter('loan_id')} GROUP BY loan_id) AS sf ON sf.loan_id = l.loan_id
+               FROM ${t('schedule')} WHERE ${bucketFilter('loan_id')} GROUP BY loan_id) AS lwq_sf ON lwq_sf.loan_id = lwq_l.loan_id
     LEFT JOIN (SELECT loan_id, groupArray(paid_date) AS pd, groupArray(toInt64((amount - ifNull(penalty_paid, 0)) * 100)) AS pa,
                  groupArray(toInt64(amount * 100)) AS pc, groupArray(toInt64(ifNull(principal_paid, 0) * 100)) AS pp,
                  toUInt8(countIf(isNull(principal_paid)) = 0) AS explicit_split
-               FROM ${t('payments')} WHERE ${bucketFilter('loan_id')} GROUP BY loan_id) AS pay ON pay.loan_id = l.loan_id
+               FROM ${t('payments')} WHERE ${bucketFilter('loan_id')} GROUP BY loan_id) AS lwq_pay ON lwq_pay.loan_id = lwq_l.loan_id
     LEFT JOIN (SELECT loan_id, countIf(type = 'charge_off') > 0 AS has_co, minIf(event_date, type = 'charge_off') AS co_raw,
                  arraySort(groupArrayIf(event_date, type = 'restructure')) AS rd,
                  arrayMap(x -> x.2, arraySort(groupArrayIf((event_date, toInt64(amount * 100)), type = 'restructure'))) AS ra
-               FROM ${t('loan_events')} WHERE ${bucketFilter('loan_id')} GROUP BY loan_id) AS ev ON ev.loan_id = l.loan_id
-    WHERE ${bucketFilter('l.loan_id')} AND l.loan_id NOT IN (SELECT loan_id FROM ${t('performance')})
+               FROM ${t('loan_events')} WHERE ${bucketFilter('loan_id')} GROUP BY loan_id) AS lwq_ev ON lwq_ev.loan_id = lwq_l.loan_id
+    WHERE ${bucketFilter('lwq_l.loan_id')} AND lwq_l.loan_id NOT IN (SELECT loan_id FROM ${t('performance')})
   )
 )
 ARRAY JOIN arraySlice(idx, 1, if(terminal_at = 0, length(idx), terminal_at)) AS t`;

@@ -18,25 +18,25 @@ SELECT loan_id, customer_id, product, region, branch, channel, cohort_month, ori
 FROM (
   SELECT *, min(if(status != 'active', month_end, toDate('2149-06-06'))) OVER (PARTITION BY loan_id) AS terminal_month
   FROM (
-    SELECT p.loan_id AS loan_id, l.customer_id AS customer_id, l.product AS product, l.region AS region, l.branch AS branch,
-      l.channel AS channel, toStartOfMonth(l.origination_date) AS cohort_month, l.principal AS original_principal,
-      toUInt8(c.borrower_type = 'non_retail' OR has({nonretail_products:Array(String)}, l.product)) AS non_retail,
-      toUInt8(has({card_products:Array(String)}, l.product)) AS is_card,
-      toLastDayOfMonth(p.as_of_month) AS month_end,
-      toUInt16(greatest(0, dateDiff('month', toStartOfMonth(l.origination_date), p.as_of_month))) AS mob,
-      p.dpd AS dpd, p.principal_balance AS principal_balance, ifNull(p.overdue_amount, toDecimal64(0, 2)) AS overdue_principal,
+    SELECT lwq_p.loan_id AS loan_id, lwq_l.customer_id AS customer_id, lwq_l.product AS product, lwq_l.region AS region, lwq_l.branch AS branch,
+      lwq_l.channel AS channel, toStartOfMonth(lwq_l.origination_date) AS cohort_month, lwq_l.principal AS original_principal,
+      toUInt8(lwq_c.borrower_type = 'non_retail' OR has({nonretail_products:Array(String)}, lwq_l.product)) AS non_retail,
+      toUInt8(has({card_products:Array(String)}, lwq_l.product)) AS is_card,
+      toLastDayOfMonth(lwq_p.as_of_month) AS month_end,
+      toUInt16(greatest(0, dateDiff('month', toStartOfMonth(lwq_l.origination_date), lwq_p.as_of_month))) AS mob,
+      lwq_p.dpd AS dpd, lwq_p.principal_balance AS principal_balance, ifNull(lwq_p.overdue_amount, toDecimal64(0, 2)) AS overdue_principal,
       toDecimal64(0, 2) AS overdue_interest, toDecimal64(0, 2) AS paid_in_month,
-      multiIf(ev.has_co AND month_end >= ev.co_raw, 'charged_off',
-        p.principal_balance = 0 AND p.dpd = 0 AND p.as_of_month = max(p.as_of_month) OVER (PARTITION BY p.loan_id) AND month_end < {last_me:Date}, 'paid_off',
+      multiIf(lwq_ev.has_co AND month_end >= lwq_ev.co_raw, 'charged_off',
+        lwq_p.principal_balance = 0 AND lwq_p.dpd = 0 AND lwq_p.as_of_month = max(lwq_p.as_of_month) OVER (PARTITION BY lwq_p.loan_id) AND month_end < {last_me:Date}, 'paid_off',
         'active') AS status,
-      arrayExists(d -> d <= month_end AND month_end < addMonths(d, {obs_months:UInt16}), ev.rd) AS restructure_obs
-    FROM ${t('performance')} AS p
-    INNER JOIN ${t('loans')} AS l ON l.loan_id = p.loan_id
-    LEFT JOIN (SELECT customer_id, any(borrower_type) AS borrower_type FROM ${t('customers')} GROUP BY customer_id) AS c ON c.customer_id = l.customer_id
+      arrayExists(d -> d <= month_end AND month_end < addMonths(d, {obs_months:UInt16}), lwq_ev.rd) AS restructure_obs
+    FROM ${t('performance')} AS lwq_p
+    INNER JOIN ${t('loans')} AS lwq_l ON lwq_l.loan_id = lwq_p.loan_id
+    LEFT JOIN (SELECT customer_id, any(borrower_type) AS borrower_type FROM ${t('customers')} GROUP BY customer_id) AS lwq_c ON lwq_c.customer_id = lwq_l.customer_id
     LEFT JOIN (SELECT loan_id, countIf(type = 'charge_off') > 0 AS has_co, minIf(event_date, type = 'charge_off') AS co_raw,
                  groupArrayIf(event_date, type = 'restructure') AS rd
-               FROM ${t('loan_events')} GROUP BY loan_id) AS ev ON ev.loan_id = p.loan_id
-    WHERE toLastDayOfMonth(p.as_of_month) <= {last_me:Date} AND cityHash64(p.loan_id) % {nb:UInt32} = {b:UInt32}
+               FROM ${t('loan_events')} GROUP BY loan_id) AS lwq_ev ON lwq_ev.loan_id = lwq_p.loan_id
+    WHERE toLastDayOfMonth(lwq_p.as_of_month) <= {last_me:Date} AND cityHash64(lwq_p.loan_id) % {nb:UInt32} = {b:UInt32}
   )
 )
 WHERE month_end <= terminal_month`;
