@@ -1,4 +1,4 @@
-import type { Cell, TableSink } from './sink.ts';
+import type { Cell, TableSink } from '../files/table-sink.ts';
 import type { Rng } from './random.ts';
 
 /**

@@ -4,7 +4,7 @@ import { products, regions, regionWeights, channels, incomeBands, ageRisk, origi
 import { injectBadRow, type BadRowRecord, type Corruption } from './bad-rows.ts';
 import { dateInMonth, monthIndex } from './dates.ts';
 import { Rng } from './random.ts';
-import { cents, TableSink, type Cell, type FileFormat } from './sink.ts';
+import { cents, TableSink, type Cell, type FileFormat } from '../files/table-sink.ts';
 import { simulateLoan, type Environment } from './simulate-loan.ts';
 
 export interface GenerateOptions {
