@@ -27,8 +27,10 @@ export const configSchema = z.object({
   LOANWATCH_RESTRUCTURE_OBSERVATION_MONTHS: intFromEnv(12, 0, 120),
   /** Non-retail contagion: share of a borrower's exposure that is non-performing above which all its loans are at least 次级. */
   LOANWATCH_CONTAGION_SHARE: z.coerce.number().min(0).max(1).default(0.1),
-  /** Rows per ingest chunk (memory stays flat: one chunk is validated at a time). */
-  LOANWATCH_INGEST_CHUNK_ROWS: intFromEnv(2_000_000, 1_000, 100_000_000),
+  /** Secret mixed into the SHA-256 of id_number (set your own in production; the default is public). */
+  LOANWATCH_PII_SECRET: z.string().min(8).default('loanwatch-dev-pii-secret'),
+  /** Loans per snapshot pass; more passes bound memory on large books. */
+  LOANWATCH_SNAPSHOT_LOANS_PER_PASS: intFromEnv(500_000, 1_000, 100_000_000),
 });
 
 export type Config = z.infer<typeof configSchema>;

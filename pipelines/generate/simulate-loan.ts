@@ -57,7 +57,14 @@ export function simulateLoan(t: LoanTerms, env: Environment, rng: Rng): LoanHist
   };
   let z = rng.chance(distressEntry(t.risk, ctxFor(origMonth)) * 0.5) ? 1 : 0;
   let a = 0;
-  const owedIdx = (m: number) => schedule.map((inst, k) => k).filter((k) => monthIndex(schedule[k]!.dueDate) <= m && remaining[k]! > 0);
+  // unpaid installments form a contiguous run starting at the oldest unpaid one
+  const owedIdx = (m: number) => {
+    const out: number[] = [];
+    let k = 0;
+    while (k < remaining.length && remaining[k] === 0) k++;
+    for (; k < schedule.length && monthIndex(schedule[k]!.dueDate) <= m; k++) if (remaining[k]! > 0) out.push(k);
+    return out;
+  };
   const pay = (date: string, cents: number, penalty = 0) => {
     if (cents <= 0) return;
     out.payments.push({ date, amountCents: cents + penalty, penaltyCents: penalty, channel: rng.weighted(payChannels) });

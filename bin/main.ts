@@ -1,0 +1,73 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { ConfigError, loadConfig } from '../warehouse/config.ts';
+import { openWarehouse } from '../warehouse/connection.ts';
+import { migrate } from '../warehouse/migrations/index.ts';
+import { IngestInputError } from '../pipelines/ingest/discover.ts';
+import { demoCommand, demoFlags } from './commands/demo.ts';
+import { generateCommand, generateFlags } from './commands/generate.ts';
+import { ingestCommand, ingestFlags } from './commands/ingest.ts';
+import { dpdCommand, dpdFlags, snapshotCommand, snapshotFlags } from './commands/snapshot.ts';
+
+const usage = `loanwatch <command> [flags]
+
+  demo      [--loans 20000] [--months 36] [--as-of 2024-06-30] [--seed N]
+            generate a book, ingest it, build snapshots (embedded engine)
+  generate  --out DIR [--loans N] [--months M] [--as-of YYYY-MM-DD] [--seed N] [--bad-rows 0.01] [--format csv|jsonl]
+  ingest    PATH... [--adapter credit_card_monthly_status|home_credit_subset|taiwan_credit_default]
+            [--as-of YYYY-MM-DD] [--as-of-month YYYY-MM] [--entity NAME] [--loader auto|engine|stream]
+  snapshot  --as-of YYYY-MM-DD        month-end snapshots for every month-end on or before the date
+  dpd       --as-of YYYY-MM-DD [--loan ID] [--format table|csv|json]   DPD and bucket on any date
+  migrate                             create or upgrade the warehouse schema
+
+Environment: see README (CLICKHOUSE_URL switches from embedded chDB to a server).`;
+
+const options = {
+  out: { type: 'string' }, loans: { type: 'string' }, months: { type: 'string' }, 'as-of': { type: 'string' }, seed: { type: 'string' },
+  'bad-rows': { type: 'string' }, format: { type: 'string' }, adapter: { type: 'string' }, 'as-of-month': { type: 'string' },
+  entity: { type: 'string' }, loader: { type: 'string' }, loan: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+} as const;
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    console.error(`${(e as Error).message}\n\n${usage}`);
+    return 2;
+  }
+  const [command, ...rest] = parsed.positionals;
+  const { help, ...values } = parsed.values;
+  if (!command || help) { console.log(usage); return command ? 0 : 2; }
+  const flags = <S extends z.ZodTypeAny>(schema: S, extra: Record<string, unknown> = {}): z.infer<S> => {
+    const r = schema.safeParse({ ...values, ...extra });
+    if (!r.success) throw new UsageError(r.error.issues.map((i) => `--${i.path.join('.') || 'paths'}: ${i.message}`).join('\n'));
+    return r.data;
+  };
+  try {
+    if (command === 'generate') { await generateCommand(flags(generateFlags)); return 0; }
+    if (!['demo', 'ingest', 'snapshot', 'dpd', 'migrate'].includes(command)) throw new UsageError(`unknown command: ${command}`);
+    const config = loadConfig();
+    const wh = openWarehouse(config);
+    try {
+      await migrate(wh);
+      if (command === 'demo') await demoCommand(wh, config, flags(demoFlags));
+      else if (command === 'ingest') await ingestCommand(wh, config, flags(ingestFlags, { paths: rest }));
+      else if (command === 'snapshot') await snapshotCommand(wh, config, flags(snapshotFlags));
+      else if (command === 'dpd') await dpdCommand(wh, config, flags(dpdFlags));
+      return 0;
+    } finally {
+      await wh.close();
+    }
+  } catch (e) {
+    if (e instanceof UsageError) { console.error(`${e.message}\n\n${usage}`); return 2; }
+    if (e instanceof ConfigError || e instanceof IngestInputError) { console.error(e.message); return 2; }
+    throw e;
+  }
+}
+
+class UsageError extends Error {}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+}

@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { main } from '../../../bin/main.ts';
+import { tmpDir } from '../../helpers/warehouse.ts';
+
+describe('loanwatch CLI', () => {
+  const dir = tmpDir('cli');
+  let out: string[] = [];
+  let err: string[] = [];
+  beforeAll(() => {
+    process.env.LOANWATCH_DATA_DIR = join(dir, 'data');
+    vi.spyOn(console, 'log').mockImplementation((...a) => { out.push(a.join(' ')); });
+    vi.spyOn(console, 'error').mockImplementation((...a) => { err.push(a.join(' ')); });
+    vi.spyOn(console, 'table').mockImplementation(() => {});
+  });
+  afterAll(() => { vi.restoreAllMocks(); rmSync(dir, { recursive: true, force: true }); });
+  const run = async (...args: string[]) => { out = []; err = []; return main(args); };
+
+  it('rejects unknown commands, unknown flags and bad flag values with exit code 2 and a clear message', async () => {
+    expect(await run('frobnicate')).toBe(2);
+    expect(err.join('\n')).toMatch(/unknown command: frobnicate/);
+    expect(await run('generate', '--colour', 'red')).toBe(2);
+    expect(err.join('\n')).toMatch(/Unknown option '--colour'/);
+    expect(await run('generate', '--loans', 'many')).toBe(2);
+    expect(err.join('\n')).toMatch(/--loans/);
+    expect(await run('snapshot', '--as-of', '30/06/2024')).toBe(2);
+    expect(err.join('\n')).toMatch(/--as-of: YYYY-MM-DD/);
+    expect(await run('ingest')).toBe(2);
+    expect(err.join('\n')).toMatch(/name at least one file or directory/);
+    expect(await run('ingest', '/no/such/path')).toBe(2);
+    expect(err.join('\n')).toMatch(/no such file or directory/);
+  });
+
+  it('fails fast on a bad environment', async () => {
+    process.env.LOANWATCH_GRACE_DAYS = '-3';
+    try {
+      expect(await run('snapshot', '--as-of', '2024-06-30')).toBe(2);
+      expect(err.join('\n')).toMatch(/LOANWATCH_GRACE_DAYS/);
+    } finally {
+      delete process.env.LOANWATCH_GRACE_DAYS;
+    }
+  });
+
+  it('generate → ingest → snapshot → dpd', async () => {
+    const book = join(dir, 'book');
+    expect(await run('generate', '--out', book, '--loans', '300', '--months', '18', '--seed', '4', '--bad-rows', '0.01')).toBe(0);
+    expect(JSON.parse(out.join('\n')).rows.loans).toBeGreaterThanOrEqual(300);
+    expect(await run('ingest', book)).toBe(0);
+    const ingestOut = JSON.parse(out.join('\n'));
+    for (const r of ingestOut.receipts) expect(r.rows_read).toBe(r.rows_accepted + r.rows_quarantined);
+    expect(await run('snapshot', '--as-of', '2024-06-30')).toBe(0);
+    expect(JSON.parse(out.join('\n'))).toMatchObject({ lastMonthEnd: '2024-06-30' });
+    expect(await run('dpd', '--as-of', '2024-06-15', '--format', 'json')).toBe(0);
+    const rows = JSON.parse(out.join('\n'));
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows[0]).toMatchObject({ as_of: '2024-06-15' });
+  });
+});
