@@ -33,13 +33,14 @@ const nowIso = () => new Date().toISOString().replace('T', ' ').replace('Z', '')
 
 /**
  * Loads one file loss-free and idempotently:
- *  1. land + stage: every row with its line, raw text and the list of rules it breaks;
- *  2. duplicates: among valid rows of one key the first line wins; identical
- *     repeats (in the file or already loaded) are accepted as already present;
- *     different content under a known key is quarantined;
- *  3. quarantine (skipping lines of this file already quarantined) and insert new rows.
- * Every step is re-runnable, so a run killed at any point and run again ends
- * in the state of one clean run.
+ *  1. stage: every row with its line, typed values, key, content hash and the list of rules it breaks;
+ *  2. status: among valid rows of one key the first line wins; identical repeats (in the file
+ *     or already loaded) are accepted as already present; different content under a loaded key,
+ *     an unknown loan, or a broken rule is quarantined. Only rows that are not new are kept;
+ *  3. quarantine (raw text read back from the file for those lines, skipping lines of this file
+ *     already quarantined) and insert the new rows.
+ * Every step is re-runnable, so a run killed at any point and run again ends in the state of
+ * one clean run.
  */
 export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOptions): Promise<Receipt> {
   const started = nowIso();
@@ -48,52 +49,74 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
   const tag = `${file.entity}_${sha.slice(0, 16)}`;
   const stg = tableRef(wh, `stg_${tag}`);
   const dups = tableRef(wh, `stg_dups_${tag}`);
+  const status = tableRef(wh, `stg_status_${tag}`);
   const target = tableRef(wh, spec.entity);
   const quarantine = tableRef(wh, 'quarantine');
   const loans = tableRef(wh, 'loans');
+  const scratch = [stg, dups, status];
+  const dropScratch = async () => { for (const t of scratch) await exec(wh, `DROP TABLE IF EXISTS ${t}`); };
   let landing: Landing | null = null;
   try {
     o.onStep?.('reading');
+    await dropScratch();
     landing = o.loader === 'engine' ? await engineLanding(wh, file) : await streamLanding(wh, file, tag, (n) => o.onStep?.('reading', n));
     const staged = stagedSelect(spec, 'structural');
-    await exec(wh, `DROP TABLE IF EXISTS ${stg}`);
-    await exec(wh, `CREATE TABLE ${stg} ENGINE = MergeTree ORDER BY tuple() AS SELECT ${staged.select} FROM (${landing.subquery})`,
+    // both cores write parts: on 2 cores this takes the stage write from ~3.0 s to ~1.9 s per 2M rows
+    const parallelWrite = { max_insert_threads: 2 };
+    // a scratch table is read twice and dropped: background merges of its parts would only take the
+    // two cores away from the next steps, so they are stopped before the insert
+    await exec(wh, `CREATE TABLE ${stg} ENGINE = MergeTree ORDER BY tuple() EMPTY AS SELECT ${staged.select} FROM (${landing.subquery})`,
       { ...landing.params, pii_secret: o.piiSecret }, landing.settings);
-    await landing.dispose();
+    await exec(wh, `SYSTEM STOP MERGES ${stg}`);
+    await exec(wh, `INSERT INTO ${stg} SELECT ${staged.select} FROM (${landing.subquery})`,
+      { ...landing.params, pii_secret: o.piiSecret }, { ...landing.settings, ...parallelWrite });
     o.onStep?.('staged');
-    await exec(wh, `DROP TABLE IF EXISTS ${dups}`);
+    const big = { max_bytes_before_external_group_by: 2_000_000_000 };
     await exec(wh, `CREATE TABLE ${dups} ENGINE = Memory AS
-      SELECT key, min(line) AS first_line, argMin(row_hash, line) AS first_hash FROM ${stg} WHERE reason = '' GROUP BY key HAVING count() > 1`,
-      {}, { max_bytes_before_external_group_by: 2_000_000_000 });
+      SELECT key, min(line) AS first_line, argMin(row_hash, line) AS first_hash FROM ${stg} WHERE reason = '' GROUP BY key HAVING count() > 1`, {}, big);
+    o.onStep?.('duplicates');
     const tk = targetKeyExpr(spec);
-    const checked = `SELECT lwq_s.*,
-        multiIf(lwq_s.reason != '', lwq_s.reason,
-          ${spec.referencesLoan ? `lwq_s.loan_ref NOT IN (SELECT loan_id FROM ${loans})` : '0'}, 'loan_id: no such loan (not loaded, or quarantined)',
-          lwq_e.ekey != '' AND lwq_e.existing_hash != lwq_s.row_hash, 'key already loaded with different content',
-          lwq_d.dkey != '' AND lwq_d.first_line != lwq_s.line AND lwq_d.first_hash != lwq_s.row_hash, concat('duplicate key with different content (first seen on line ', toString(lwq_d.first_line), ')'),
-          '') AS final_reason,
-        multiIf(final_reason != '', 'quarantined', lwq_e.ekey != '' OR (lwq_d.dkey != '' AND lwq_d.first_line != lwq_s.line), 'present', 'new') AS status
-      FROM ${stg} AS lwq_s
-      LEFT JOIN (SELECT ${tk} AS ekey, any(row_hash) AS existing_hash FROM ${target} WHERE ${tk} IN (SELECT key FROM ${stg} WHERE reason = '') GROUP BY ekey) AS lwq_e ON lwq_e.ekey = lwq_s.key
-      LEFT JOIN (SELECT key AS dkey, first_line, first_hash FROM ${dups}) AS lwq_d ON lwq_d.dkey = lwq_s.key`;
-    const joinSettings = { join_algorithm: 'grace_hash,hash', max_bytes_before_external_group_by: 2_000_000_000 };
+    // first load of an entity: nothing can already be present, so the key lookup is skipped
+    const [existing] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${target}`);
+    const existingKeys = Number(existing!.n) === 0
+      ? `(SELECT '' AS ekey, toUInt64(0) AS existing_hash LIMIT 0)`
+      : `(SELECT ${tk} AS ekey, any(row_hash) AS existing_hash FROM ${target} WHERE ${tk} IN (SELECT key FROM ${stg} WHERE reason = '') GROUP BY ekey)`;
+    await exec(wh, `CREATE TABLE ${status} ENGINE = Memory AS
+      SELECT line, final_reason, status FROM (
+        SELECT lwq_s.line AS line,
+          multiIf(lwq_s.reason != '', lwq_s.reason,
+            ${spec.referencesLoan ? `lwq_s.loan_ref NOT IN (SELECT loan_id FROM ${loans})` : '0'}, 'loan_id: no such loan (not loaded, or quarantined)',
+            lwq_e.ekey != '' AND lwq_e.existing_hash != lwq_s.row_hash, 'key already loaded with different content',
+            lwq_d.dkey != '' AND lwq_d.first_line != lwq_s.line AND lwq_d.first_hash != lwq_s.row_hash, concat('duplicate key with different content (first seen on line ', toString(lwq_d.first_line), ')'),
+            '') AS final_reason,
+          multiIf(final_reason != '', 'quarantined', lwq_e.ekey != '' OR (lwq_d.dkey != '' AND lwq_d.first_line != lwq_s.line), 'present', 'new') AS status
+        FROM ${stg} AS lwq_s
+        LEFT JOIN ${existingKeys} AS lwq_e ON lwq_e.ekey = lwq_s.key
+        LEFT JOIN (SELECT key AS dkey, first_line, first_hash FROM ${dups}) AS lwq_d ON lwq_d.dkey = lwq_s.key)
+      WHERE status != 'new'`, {}, { ...big, join_algorithm: 'grace_hash,hash' });
+    o.onStep?.('checked');
+    const [c] = await queryRows<{ read: string; present: string; quarantined: string }>(wh,
+      `SELECT (SELECT count() FROM ${stg}) AS read, countIf(status = 'present') AS present, countIf(status = 'quarantined') AS quarantined FROM ${status}`);
+    const read = Number(c!.read);
+    const present = Number(c!.present);
+    const quarantined = Number(c!.quarantined);
     const meta = { ingest_id: o.ingestId, entity: spec.entity, file: file.path, sha };
-    // counted before inserting: afterwards the new rows would look already present
-    const [c] = await queryRows<{ read: string; inserted: string; present: string; quarantined: string }>(wh,
-      `SELECT count() AS read, countIf(status = 'new') AS inserted, countIf(status = 'present') AS present, countIf(status = 'quarantined') AS quarantined FROM (${checked})`,
-      {}, joinSettings);
-    await exec(wh, `INSERT INTO ${quarantine} (ingest_id, entity, file, file_sha256, line, raw, reason, quarantined_at)
-      SELECT {ingest_id:String}, {entity:String}, {file:String}, {sha:String}, line, raw, final_reason, now() FROM (${checked})
-      WHERE status = 'quarantined' AND line NOT IN (SELECT line FROM ${quarantine} WHERE entity = {entity:String} AND file_sha256 = {sha:String})`,
-      meta, joinSettings);
+    if (quarantined > 0) {
+      await exec(wh, `INSERT INTO ${quarantine} (ingest_id, entity, file, file_sha256, line, raw, reason, quarantined_at)
+        SELECT {ingest_id:String}, {entity:String}, {file:String}, {sha:String}, lwq_r.line, lwq_r.raw, lwq_q.final_reason, now()
+        FROM (SELECT line, raw FROM (${landing.subquery}) WHERE line IN (SELECT line FROM ${status} WHERE status = 'quarantined')) AS lwq_r
+        INNER JOIN (SELECT line, final_reason FROM ${status} WHERE status = 'quarantined') AS lwq_q ON lwq_q.line = lwq_r.line
+        WHERE lwq_r.line NOT IN (SELECT line FROM ${quarantine} WHERE entity = {entity:String} AND file_sha256 = {sha:String})`,
+        { ...landing.params, ...meta }, landing.settings);
+    }
     o.onStep?.('quarantined');
     await exec(wh, `INSERT INTO ${target} (${staged.targetColumns.join(', ')}, ingest_id, row_hash)
-      SELECT ${staged.targetColumns.join(', ')}, {ingest_id:String}, row_hash FROM (${checked}) WHERE status = 'new'`, meta, joinSettings);
+      SELECT ${staged.targetColumns.join(', ')}, {ingest_id:String}, row_hash FROM ${stg} WHERE line NOT IN (SELECT line FROM ${status})`, meta, parallelWrite);
     o.onStep?.('inserted');
     const receipt: Receipt = {
       ingest_id: o.ingestId, entity: spec.entity, file: file.path, file_sha256: sha, format: file.format,
-      rows_read: Number(c!.read), rows_inserted: Number(c!.inserted), rows_already_present: Number(c!.present),
-      rows_accepted: Number(c!.inserted) + Number(c!.present), rows_quarantined: Number(c!.quarantined),
+      rows_read: read, rows_inserted: read - present - quarantined, rows_already_present: present,
+      rows_accepted: read - quarantined, rows_quarantined: quarantined,
       started_at: started, finished_at: nowIso(), unknown_columns: landing.unknownColumns,
     };
     const { unknown_columns: _u, ...stored } = receipt;
@@ -101,7 +124,6 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
     return receipt;
   } finally {
     await landing?.dispose();
-    await exec(wh, `DROP TABLE IF EXISTS ${stg}`);
-    await exec(wh, `DROP TABLE IF EXISTS ${dups}`);
+    await dropScratch();
   }
 }

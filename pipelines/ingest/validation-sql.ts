@@ -23,43 +23,56 @@ function normalized(f: FieldSpec): string {
   return v;
 }
 
-/** `v` is bound to the normalised value; `present` to "non-empty". */
-function fieldChecks(f: FieldSpec): string[] {
+export interface Check {
+  /** SQL boolean: the row breaks this rule */
+  bad: string;
+  /** SQL string expression: what to say when it does (evaluated for failing rows only) */
+  message: string;
+}
+
+/** `<field>__v` is the normalised value; `<field>__present` says it is non-empty. */
+function fieldChecks(f: FieldSpec): Check[] {
   const v = `${f.name}__v`;
   const p = `${f.name}__present`;
-  const bad = (cond: string, msg: string) => `if(${p} AND (${cond}), ${sqlString(`${f.name}: ${msg}`)}, '')`;
-  const checks: string[] = [];
-  if (f.required) checks.push(`if(NOT ${p}, ${sqlString(`${f.name}: missing`)}, '')`);
+  const bad = (cond: string, msg: string): Check => ({ bad: `(${p} AND (${cond}))`, message: sqlString(`${f.name}: ${msg}`) });
+  const checks: Check[] = [];
+  if (f.required) checks.push({ bad: `(NOT ${p})`, message: sqlString(`${f.name}: missing`) });
   switch (f.kind) {
     case 'id':
-      checks.push(bad(`length(${v}) > 128 OR match(${v}, '[\\\\x00-\\\\x1f]')`, 'identifier longer than 128 characters or with control characters'));
+      checks.push(bad(`length(${v}) > 128 OR match(${v}, '[\\x00-\\x1f]')`, 'identifier longer than 128 characters or with control characters'));
       break;
     case 'text':
       checks.push(bad(`length(${v}) > 1000`, 'longer than 1000 characters'));
       break;
     case 'date':
-      checks.push(bad(`NOT match(${v}, '${DATE_RE}') OR toString(toDateOrNull(${v})) != ${v}`, 'not a valid date (YYYY-MM-DD, 1970-01-01 to 2149-06-06)'));
+      checks.push(bad(`length(${v}) != 10 OR toString(toDateOrNull(${v})) != ${v}`, 'not a valid date (YYYY-MM-DD, 1970-01-01 to 2149-06-06)'));
       break;
     case 'month':
       checks.push(bad(`NOT match(${v}, '^[0-9]{4}-(0[1-9]|1[0-2])$') OR isNull(toDateOrNull(concat(${v}, '-01')))`, 'not a valid month (YYYY-MM)'));
       break;
-    case 'money':
-      checks.push(bad(`NOT match(${v}, '${MONEY_RE}')`, 'not a decimal number'));
-      checks.push(bad(`match(${v}, '${MONEY_RE}') AND match(${v}, '\\\\.[0-9]{2}[0-9]*[1-9]')`, 'more than 2 decimal places'));
-      checks.push(bad(`startsWith(${v}, '-')`, 'negative amount'));
-      if (f.positive) checks.push(bad(`match(${v}, '${MONEY_RE}') AND toDecimal64OrZero(${v}, 2) = 0`, 'must be greater than zero'));
+    case 'money': {
+      // one regex decides the common case; the specific reasons are worked out only for failing rows
+      const ok = `match(${v}, '^[0-9]{1,15}(\\.[0-9]{1,2}0*)?$')`;
+      checks.push(bad(`NOT ${ok} AND NOT match(${v}, '${MONEY_RE}')`, 'not a decimal number'));
+      checks.push(bad(`NOT ${ok} AND match(${v}, '${MONEY_RE}') AND match(${v}, '\\.[0-9]{2}[0-9]*[1-9]')`, 'more than 2 decimal places'));
+      checks.push(bad(`NOT ${ok} AND startsWith(${v}, '-')`, 'negative amount'));
+      if (f.positive) checks.push(bad(`${ok} AND toDecimal64OrZero(${v}, 2) = 0`, 'must be greater than zero'));
       break;
+    }
     case 'int': {
       const range = `toInt64OrZero(${v}) < ${f.min ?? 0} OR toInt64OrZero(${v}) > ${f.max ?? 2_000_000_000}`;
       checks.push(bad(`NOT match(${v}, '^-?[0-9]{1,12}$') OR ${range}`, `not a whole number in ${f.min ?? 0}..${f.max ?? 2_000_000_000}`));
       break;
     }
     case 'rate':
-      checks.push(bad(`NOT match(${v}, '^[0-9]{1,3}(\\\\.[0-9]{1,12})?$') OR toFloat64OrZero(${v}) >= 1 OR match(${v}, '\\\\.[0-9]{6}[0-9]*[1-9]')`,
+      checks.push(bad(`NOT match(${v}, '^[0-9]{1,3}(\\.[0-9]{1,12})?$') OR toFloat64OrZero(${v}) >= 1 OR match(${v}, '\\.[0-9]{6}[0-9]*[1-9]')`,
         'must be a fraction in [0, 1) with at most 6 decimals (0.0435 = 4.35%)'));
       break;
     case 'enum':
-      checks.push(`if(${p} AND ${v} NOT IN ${sqlArray(f.values!).replace(/^\[/, '(').replace(/\]$/, ')')}, concat(${sqlString(`${f.name}: `)}, substring(${v}, 1, 40), ${sqlString(` is not one of ${f.values!.join(', ')}`)}), '')`);
+      checks.push({
+        bad: `(${p} AND ${v} NOT IN ${sqlArray(f.values!).replace(/^\[/, '(').replace(/\]$/, ')')})`,
+        message: `concat(${sqlString(`${f.name}: `)}, substring(${v}, 1, 40), ${sqlString(` is not one of ${f.values!.join(', ')}`)})`,
+      });
       break;
     default:
       break;
@@ -99,9 +112,10 @@ export interface StagedSelect {
 }
 
 /**
- * Staged row = line, raw, reason, key, row_hash, loan_ref, and every target
- * column. `structural` is an SQL expression with a reason for rows that are
- * broken as a whole (short, extra fields, malformed JSON, blank), or ''.
+ * Staged row = line, reason, key, row_hash, loan_ref, and every target column.
+ * `structural` is an SQL expression with a reason for rows broken as a whole
+ * (short, extra fields, malformed JSON, blank), or ''. The raw text is not
+ * staged: it is read back from the file for the few rows that are quarantined.
  */
 export function stagedSelect(spec: EntitySpec, structural: string): StagedSelect {
   const table = rawTables[spec.entity];
@@ -112,26 +126,32 @@ export function stagedSelect(spec: EntitySpec, structural: string): StagedSelect
   }
   const checks = spec.fields.flatMap(fieldChecks);
   if (spec.entity === 'payments') {
-    checks.push(`if(toDecimal64OrZero(principal_paid__v, 2) + toDecimal64OrZero(interest_paid__v, 2) + toDecimal64OrZero(penalty_paid__v, 2) > toDecimal64OrZero(amount__v, 2), 'principal_paid + interest_paid + penalty_paid exceed amount', '')`);
+    checks.push({ bad: `(toDecimal64OrZero(principal_paid__v, 2) + toDecimal64OrZero(interest_paid__v, 2) + toDecimal64OrZero(penalty_paid__v, 2) > toDecimal64OrZero(amount__v, 2))`,
+      message: `'principal_paid + interest_paid + penalty_paid exceed amount'` });
   }
   const typeOf = new Map<string, string>(table.columns.map(([n, t]) => [n, t]));
   const targetColumns: string[] = [];
   const typed: string[] = [];
+  const hashed: string[] = [];
   for (const f of spec.fields) {
     const col = f.target ?? f.name;
     const t = typeOf.get(col);
     if (!t) throw new Error(`spec field ${f.name} has no column ${col} in ${spec.entity}`);
     typed.push(`${typedValue(f, t)} AS ${col}`);
     targetColumns.push(col);
+    // cityHash64 is NULL when any argument is: hash nullable columns as (is null, value)
+    hashed.push(t.startsWith('Nullable(') ? `isNull(${col}), assumeNotNull(${col})` : col);
   }
   const keyParts = spec.key.map((k) => `ifNull(toString(${k}), '')`);
+  const anyBad = [`${structural} != ''`, ...checks.map((c) => c.bad)].join(' OR ');
+  const details = `arrayStringConcat(arrayFilter(x -> x != '', [${structural}, ${checks.map((c) => `if(${c.bad}, ${c.message}, '')`).join(',\n      ')}]), '; ')`;
   const select = [
-    'line', 'raw',
+    'line',
     ...lets,
-    `if(${structural} = 'blank line', 'blank line', arrayStringConcat(arrayFilter(x -> x != '', [${structural}, ${checks.join(',\n    ')}]), '; ')) AS reason`,
+    `if(NOT (${anyBad}), '', if(${structural} = 'blank line', 'blank line', ${details})) AS reason`,
     ...typed,
     `concat(${keyParts.join(", '\\x1f', ")}) AS key`,
-    `cityHash64(toString(tuple(${targetColumns.join(', ')}))) AS row_hash`,
+    `cityHash64(${hashed.join(', ')}) AS row_hash`,
     spec.referencesLoan ? 'loan_id AS loan_ref' : "'' AS loan_ref",
   ].join(',\n  ');
   return { select, targetColumns };

@@ -5,6 +5,24 @@ import { classifyColumns } from './classify-sql.ts';
 type Db = { database: string };
 
 /**
+ * The schedule a loan is evaluated on, as arrays s_due / s_int / s_pr (cents):
+ * the file's schedule when it has one (joined as lwq_sf), else the one generated
+ * from the terms of lwq_l.
+ */
+export function effectiveScheduleColumns(): string {
+  const gen = scheduleArraysSql({ orig: 'lwq_l.origination_date', principalCents: 'toInt64(lwq_l.principal * 100)', rate: 'lwq_l.annual_rate', term: 'lwq_l.term_months', method: 'lwq_l.repayment_method' });
+  return `length(lwq_sf.s) > 0 AS has_file_schedule,
+      if(has_file_schedule, arrayMap(x -> x.2, lwq_sf.s), ${gen.due}) AS s_due,
+      if(has_file_schedule, arrayMap(x -> x.4, lwq_sf.s), ${gen.interest}) AS s_int,
+      if(has_file_schedule, arrayMap(x -> x.3, lwq_sf.s), ${gen.principalFrom('s_int')}) AS s_pr`;
+}
+
+export function fileScheduleJoin(db: Db, filter = '1'): string {
+  return `LEFT JOIN (SELECT loan_id, arraySort(groupArray((installment_no, due_date, toInt64(principal_due * 100), toInt64(interest_due * 100)))) AS s
+               FROM ${tableRef(db, 'schedule')} WHERE ${filter} GROUP BY loan_id) AS lwq_sf ON lwq_sf.loan_id = lwq_l.loan_id`;
+}
+
+/**
  * Evaluation dates per loan: every month-end from the origination month to
  * {last_me} ('month_ends'), or the single date {as_of} ('as_of').
  */
@@ -26,27 +44,31 @@ export type EvalMode = 'month_ends' | 'as_of';
  */
 export function scheduleLoanMonthsSql(db: Db, mode: EvalMode): string {
   const t = (name: string) => tableRef(db, name);
-  const gen = scheduleArraysSql({ orig: 'lwq_l.origination_date', principalCents: 'toInt64(lwq_l.principal * 100)', rate: 'lwq_l.annual_rate', term: 'lwq_l.term_months', method: 'lwq_l.repayment_method' });
   const evalDates = mode === 'month_ends'
     ? `arrayMap(k -> toLastDayOfMonth(addMonths(toStartOfMonth(lwq_l.origination_date), k)), range(toUInt32(greatest(0, dateDiff('month', toStartOfMonth(lwq_l.origination_date), toStartOfMonth({last_me:Date})) + 1))))`
     : `if(lwq_l.origination_date <= {as_of:Date}, [{as_of:Date}], [])`;
   const bucketFilter = (col: string) => `cityHash64(${col}) % {nb:UInt32} = {b:UInt32}`;
   return `
 SELECT loan_id, customer_id, product, region, branch, channel, cohort_month, original_principal, non_retail, is_card,
-  E[t] AS month_end, toUInt16(dateDiff('month', cohort_month, toStartOfMonth(E[t]))) AS mob,
-  toUInt32(greatest(DPD[t], 0)) AS dpd, ST[t] AS status, RO[t] AS restructure_obs,
-  CAST(BAL[t] AS Decimal(18, 2)) / 100 AS principal_balance,
-  CAST(ODP[t] AS Decimal(18, 2)) / 100 AS overdue_principal,
-  CAST(ODI[t] AS Decimal(18, 2)) / 100 AS overdue_interest,
-  CAST(CASH[t] - if(t > 1, CASH[t - 1], 0) AS Decimal(18, 2)) / 100 AS paid_in_month,
-  toUInt8(DEF[t] > 0) AS default_flag,
+  v.1 AS month_end, toUInt16(dateDiff('month', cohort_month, toStartOfMonth(v.1))) AS mob,
+  toUInt32(greatest(v.2, 0)) AS dpd, v.3 AS status, v.4 AS restructure_obs,
+  CAST(v.5 AS Decimal(18, 2)) / 100 AS principal_balance,
+  CAST(v.6 AS Decimal(18, 2)) / 100 AS overdue_principal,
+  CAST(v.7 AS Decimal(18, 2)) / 100 AS overdue_interest,
+  CAST(v.8 AS Decimal(18, 2)) / 100 AS paid_in_month,
+  toUInt8(v.9 > 0) AS default_flag,
   ${classifyColumns({ dpd: 'dpd', status: 'status', isCard: 'is_card', restructureObs: 'restructure_obs' })}
 FROM (
-  SELECT *,
-    arraySort(x -> (x.1, x.2), arrayConcat(
-      arrayMap(i -> (pd[i], toUInt8(0), pa[i], pc[i], pp[i], toInt64(0)), arrayFilter(i -> pd[i] < co, arrayEnumerate(pd))),
-      arrayMap((d, a) -> (d, toUInt8(0), a, toInt64(0), toInt64(0), a), rd, ra),
-      arrayMap(e -> (e, toUInt8(1), toInt64(0), toInt64(0), toInt64(0), toInt64(0)), E))) AS ev,
+  SELECT loan_id, customer_id, product, region, branch, channel, cohort_month, original_principal, non_retail, is_card,
+    -- credits and evaluation dates merged in date order (a payment on the date counts)
+    -- sorts use one integer key (value·2 + tag) passed as a second array: comparing tuples is far slower
+    arraySort((x, k) -> k, arrayConcat(
+        arrayMap((d, a, c, p) -> (d, toUInt8(0), a, c, p, toInt64(0)), pd, pa, pc, pp),
+        arrayMap((d, a) -> (d, toUInt8(0), a, toInt64(0), toInt64(0), a), rd, ra),
+        arrayMap(e -> (e, toUInt8(1), toInt64(0), toInt64(0), toInt64(0), toInt64(0)), E)),
+      arrayConcat(arrayMap(d -> toUInt32(d) * 2, pd), arrayMap(d -> toUInt32(d) * 2, rd), arrayMap(e -> toUInt32(e) * 2 + 1, E))) AS ev0,
+    -- cash on or after the charge-off date is recovery, not a payment that moves DPD
+    arrayFilter(x -> x.2 = 1 OR x.1 < co OR x.6 != 0, ev0) AS ev,
     arrayMap(x -> x.2 = 1, ev) AS is_eval,
     arrayFilter((v, f) -> f, arrayCumSum(arrayMap(x -> x.3, ev)), is_eval) AS P,
     arrayFilter((v, f) -> f, arrayCumSum(arrayMap(x -> x.4, ev)), is_eval) AS CASH,
@@ -57,40 +79,46 @@ FROM (
     arrayCumSum(s_pr) AS CPR,
     arrayCumSum(s_int) AS CI,
     length(s_due) AS n,
-    arraySort(arrayConcat(arrayMap(c -> (c, toUInt8(0)), C), arrayMap(p -> (p, toUInt8(1)), P))) AS m1,
-    arrayMap(v -> v + 1, arrayFilter((v, x) -> x.2 = 1, arrayCumSum(arrayMap(x -> toUInt32(x.2 = 0), m1)), m1)) AS ISTAR,
-    arraySort(arrayConcat(arrayMap(d -> (d + {grace:UInt16}, toUInt8(1)), s_due), arrayMap(e -> (e, toUInt8(0)), E))) AS m2,
-    arrayFilter((v, x) -> x.2 = 0, arrayCumSum(arrayMap(x -> toUInt32(x.2 = 1), m2)), m2) AS K,
-    arrayEnumerate(E) AS idx,
-    arrayMap(t -> if(ISTAR[t] <= K[t], toInt64(dateDiff('day', s_due[ISTAR[t]], E[t])) - if({grace_end:UInt8} = 1, {grace:UInt16}, 0), 0), idx) AS DPD,
-    arrayMap(t -> if(ISTAR[t] > n, CPR[n], if(ISTAR[t] > 1, CPR[ISTAR[t] - 1], 0)
-      + least(greatest(P[t] - if(ISTAR[t] > 1, C[ISTAR[t] - 1], 0) - s_int[ISTAR[t]], 0), s_pr[ISTAR[t]])), idx) AS PPAID,
-    arrayMap(t -> if(ISTAR[t] > n, CI[n], if(ISTAR[t] > 1, CI[ISTAR[t] - 1], 0)
-      + least(greatest(P[t] - if(ISTAR[t] > 1, C[ISTAR[t] - 1], 0), 0), s_int[ISTAR[t]])), idx) AS IPAID,
-    arrayMap(t -> if(K[t] > 0, greatest(CPR[K[t]] - PPAID[t], 0), 0), idx) AS ODP,
-    arrayMap(t -> if(K[t] > 0, greatest(CI[K[t]] - IPAID[t], 0), 0), idx) AS ODI,
-    arrayMap(t -> greatest(CPR[n] - if(explicit_split, PR[t], PPAID[t]) - (r_total - R[t]), 0), idx) AS BAL,
-    arrayMap(t -> multiIf(E[t] >= co, 'charged_off', ISTAR[t] > n, 'paid_off', 'active'), idx) AS ST0,
-    arrayFirstIndex(s -> s != 'active', ST0) AS terminal_at,
-    arrayMap(t -> arrayExists(d -> d <= E[t] AND E[t] < addMonths(d, {obs_months:UInt16}), rd), idx) AS RO,
-    arrayCumSum(arrayMap(t -> toUInt32(DPD[t] > 90 OR ST0[t] = 'charged_off'), idx)) AS DEF,
-    ST0 AS ST
+    CPR[n] AS principal_total,
+    CI[n] AS interest_total,
+    -- oldest installment not fully paid at each evaluation date: the first C_i > P; arrayReverseFill
+    -- hands each P the tuple of the next installment (no lambda captures a long array: those are O(n·T))
+    arraySort((x, k) -> k, arrayConcat(
+        arrayMap((c, d, cprev, prprev, iprev, i, p) -> (c, toUInt8(0), d, cprev, prprev, iprev, i, p), C, s_due,
+          arrayPushFront(arrayPopBack(C), toInt64(0)), arrayPushFront(arrayPopBack(CPR), toInt64(0)), arrayPushFront(arrayPopBack(CI), toInt64(0)), s_int, s_pr),
+        arrayMap(p -> (p, toUInt8(1), toDate(0), toInt64(0), toInt64(0), toInt64(0), toInt64(0), toInt64(0)), P)),
+      arrayConcat(arrayMap(c -> c * 2, C), arrayMap(p -> p * 2 + 1, P))) AS m1,
+    arrayFilter((f, x) -> x.2 = 1, arrayReverseFill(x -> x.2 = 0, m1), m1) AS OLDEST,
+    -- last installment past due (due + grace < d): arrayFill hands each date the previous due installment
+    arraySort((x, k) -> k, arrayConcat(
+        arrayMap((d, cpr, ci) -> (d + {grace:UInt16}, toUInt8(1), cpr, ci), s_due, CPR, CI),
+        arrayMap(e -> (e, toUInt8(0), toInt64(0), toInt64(0)), E)),
+      arrayConcat(arrayMap(d -> (toUInt32(d) + {grace:UInt16}) * 2 + 1, s_due), arrayMap(e -> toUInt32(e) * 2, E))) AS m2,
+    arrayFilter((f, x) -> x.2 = 0, arrayFill(x -> x.2 = 1, m2), m2) AS PASTDUE,
+    arrayMap((e, p, o) -> if(o.2 = 0 AND o.3 + {grace:UInt16} < e, toInt64(dateDiff('day', o.3, e)) - if({grace_end:UInt8} = 1, {grace:UInt16}, 0), 0), E, P, OLDEST) AS DPD,
+    arrayMap((p, o) -> if(o.2 = 1, principal_total, o.5 + least(greatest(p - o.4 - o.7, 0), o.8)), P, OLDEST) AS PPAID,
+    arrayMap((p, o) -> if(o.2 = 1, interest_total, o.6 + least(greatest(p - o.4, 0), o.7)), P, OLDEST) AS IPAID,
+    arrayMap((pd_, pp_) -> if(pd_.2 = 1, greatest(pd_.3 - pp_, 0), 0), PASTDUE, PPAID) AS ODP,
+    arrayMap((pd_, ip_) -> if(pd_.2 = 1, greatest(pd_.4 - ip_, 0), 0), PASTDUE, IPAID) AS ODI,
+    arrayMap((pp_, pr_, r) -> greatest(principal_total - if(explicit_split, pr_, pp_) - (r_total - r), 0), PPAID, PR, R) AS BAL,
+    arrayMap((e, o) -> multiIf(e >= co, 'charged_off', o.2 = 1, 'paid_off', 'active'), E, OLDEST) AS ST,
+    arrayFirstIndex(s -> s != 'active', ST) AS terminal_at,
+    arrayMap(e -> arrayExists(d -> d <= e AND e < addMonths(d, {obs_months:UInt16}), rd), E) AS RO,
+    arrayCumSum(arrayMap((d, s) -> toUInt32(d > 90 OR s = 'charged_off'), DPD, ST)) AS DEF,
+    arrayMap((c, prev) -> c - prev, CASH, arrayPushFront(arrayPopBack(CASH), toInt64(0))) AS PAID_IN_MONTH,
+    arraySlice(arrayZip(E, DPD, ST, RO, BAL, ODP, ODI, PAID_IN_MONTH, DEF), 1, if(terminal_at = 0, length(E), terminal_at)) AS rows_
   FROM (
     SELECT lwq_l.loan_id AS loan_id, lwq_l.customer_id AS customer_id, lwq_l.product AS product, lwq_l.region AS region, lwq_l.branch AS branch,
       lwq_l.channel AS channel, toStartOfMonth(lwq_l.origination_date) AS cohort_month, lwq_l.principal AS original_principal,
       toUInt8(lwq_c.borrower_type = 'non_retail' OR has({nonretail_products:Array(String)}, lwq_l.product)) AS non_retail,
       toUInt8(has({card_products:Array(String)}, lwq_l.product)) AS is_card,
       ${evalDates} AS E,
-      length(lwq_sf.s) > 0 AS has_file_schedule,
-      if(has_file_schedule, arrayMap(x -> x.2, lwq_sf.s), ${gen.due}) AS s_due,
-      if(has_file_schedule, arrayMap(x -> x.4, lwq_sf.s), ${gen.interest}) AS s_int,
-      if(has_file_schedule, arrayMap(x -> x.3, lwq_sf.s), ${gen.principalFrom('s_int')}) AS s_pr,
+      ${effectiveScheduleColumns()},
       lwq_pay.pd AS pd, lwq_pay.pa AS pa, lwq_pay.pc AS pc, lwq_pay.pp AS pp, lwq_pay.explicit_split AS explicit_split,
       if(lwq_ev.has_co, lwq_ev.co_raw, toDate('2149-06-06')) AS co, lwq_ev.rd AS rd, lwq_ev.ra AS ra
     FROM ${t('loans')} AS lwq_l
     LEFT JOIN (SELECT customer_id, any(borrower_type) AS borrower_type FROM ${t('customers')} GROUP BY customer_id) AS lwq_c ON lwq_c.customer_id = lwq_l.customer_id
-    LEFT JOIN (SELECT loan_id, arraySort(groupArray((installment_no, due_date, toInt64(principal_due * 100), toInt64(interest_due * 100)))) AS s
-               FROM ${t('schedule')} WHERE ${bucketFilter('loan_id')} GROUP BY loan_id) AS lwq_sf ON lwq_sf.loan_id = lwq_l.loan_id
+    ${fileScheduleJoin(db, bucketFilter('loan_id'))}
     LEFT JOIN (SELECT loan_id, groupArray(paid_date) AS pd, groupArray(toInt64((amount - ifNull(penalty_paid, 0)) * 100)) AS pa,
                  groupArray(toInt64(amount * 100)) AS pc, groupArray(toInt64(ifNull(principal_paid, 0) * 100)) AS pp,
                  toUInt8(countIf(isNull(principal_paid)) = 0) AS explicit_split
@@ -102,5 +130,5 @@ FROM (
     WHERE ${bucketFilter('lwq_l.loan_id')} AND lwq_l.loan_id NOT IN (SELECT loan_id FROM ${t('performance')})
   )
 )
-ARRAY JOIN arraySlice(idx, 1, if(terminal_at = 0, length(idx), terminal_at)) AS t`;
+ARRAY JOIN rows_ AS v`;
 }

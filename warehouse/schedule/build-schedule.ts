@@ -100,10 +100,12 @@ export function scheduleArraysSql(c: { orig: string; principalCents: string; rat
       ${c.method} = 'interest_only', arrayMap(i -> toInt64(floor(${P} * ${r} + 0.5)), ${idx}),
       ${isEp}, ${epInterest}, ${annuityInterest})`;
   // principal needs the interest array for annuities; the last element takes the remainder.
+  // Built as (first n−1) + [remainder] so no lambda aggregates an array per element (O(n²)).
+  const withRemainder = (firstArr: string) => `arrayPushBack(${firstArr}, toInt64(${c.principalCents}) - arraySum(${firstArr}))`;
   const principalFrom = (interestArr: string) => `multiIf(${c.method} = 'bullet', [toInt64(${c.principalCents})],
-      ${c.method} = 'interest_only', arrayMap(i -> if(i = ${n}, toInt64(${c.principalCents}), toInt64(0)), ${idx}),
-      ${isEp}, arrayMap(i -> if(i = ${n}, toInt64(${c.principalCents} - ${base} * (${n} - 1)), toInt64(${base})), ${idx}),
-      ${isAnnuity}, arrayMap((i, x) -> if(i = ${n}, toInt64(${c.principalCents}) - (toInt64(${A}) * (${n} - 1) - (arraySum(${interestArr}) - x)), toInt64(${A}) - x), ${idx}, ${interestArr}),
+      ${c.method} = 'interest_only', ${withRemainder(`arrayWithConstant(${n} - 1, toInt64(0))`)},
+      ${isEp}, ${withRemainder(`arrayWithConstant(${n} - 1, toInt64(${base}))`)},
+      ${isAnnuity}, ${withRemainder(`arrayMap(x -> toInt64(${A}) - x, arrayPopBack(${interestArr}))`)},
       [toInt64(0)])`;
   return { due, interest, principalFrom };
 }

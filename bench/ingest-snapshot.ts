@@ -1,0 +1,133 @@
+/**
+ * bench/ingest-snapshot: generate a book (default 1M loans × 36 months), load the same
+ * files raw with chDB (INSERT … SELECT FROM file(), all-String tables, no validation),
+ * ingest them with loanwatch (validation, quarantine, idempotency), build the month-end
+ * snapshots, and time a pandas reference of the same DPD definition on the same rows.
+ * Writes bench/results/ingest-snapshot.json. Usage: tsx bench/ingest-snapshot.ts [--loans N] [--months M]
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { delinquencySettings, loadConfig } from '../warehouse/config.ts';
+import { exec, openWarehouse, queryRows } from '../warehouse/connection.ts';
+import { migrate } from '../warehouse/migrations/index.ts';
+import { generateBook } from '../pipelines/generate/generate-book.ts';
+import { ingest } from '../pipelines/ingest/ingest.ts';
+import { splitHeader } from '../pipelines/ingest/csv-records.ts';
+import { buildMonthEndSnapshots } from '../pipelines/snapshot/build-snapshots.ts';
+import { effectiveScheduleColumns, fileScheduleJoin } from '../pipelines/snapshot/schedule-path-sql.ts';
+import { defaultSnapshotSettings } from '../pipelines/snapshot/snapshot-settings.ts';
+import { rawTables } from '../warehouse/tables.ts';
+
+const { values } = parseArgs({ options: { loans: { type: 'string' }, months: { type: 'string' }, work: { type: 'string' } } });
+const loans = Number(values.loans ?? 1_000_000);
+const months = Number(values.months ?? 36);
+const work = resolve(values.work ?? 'bench/work');
+const asOf = '2024-06-30';
+const seed = 20240630;
+const secs = (t0: number) => Number(((performance.now() - t0) / 1000).toFixed(2));
+const step = (s: string) => console.error(`[bench ingest-snapshot] ${s}`);
+
+const book = join(work, `book-${loans}x${months}`);
+let generateS: number | null = null;
+const manifestPath = join(book, 'manifest.json');
+if (!existsSync(manifestPath) || JSON.parse(readFileSync(manifestPath, 'utf8')).loans !== loans) {
+  step(`generating ${loans} loans × ${months} months into ${book}`);
+  rmSync(book, { recursive: true, force: true });
+  const t0 = performance.now();
+  await generateBook({ loans, months, asOf, seed, badRows: 0.01, outDir: book, format: 'csv', onProgress: (d, n) => { if (d % 100_000 === 0) step(`generated ${d}/${n}`); } });
+  generateS = secs(t0);
+} else step(`reusing ${book}`);
+const files = readdirSync(book).filter((f) => f.endsWith('.csv') && f !== 'truth.csv').map((f) => join(book, f));
+for (const f of files) readFileSync(f); // warm the page cache for both loaders alike
+
+const dbDir = join(work, 'db');
+rmSync(dbDir, { recursive: true, force: true });
+const config = loadConfig({ ...process.env, LOANWATCH_DATA_DIR: dbDir });
+const wh = openWarehouse(config, { database: 'bench' });
+await migrate(wh);
+
+step('raw engine loads (no validation)');
+// (a) typed: the same files into tables of loanwatch's schema and sort order, unparseable rows
+//     skipped by the engine (what a plain INSERT … SELECT FROM file() load would do);
+// (b) strings: every column String, unsorted (parsing and writing only).
+await exec(wh, 'CREATE DATABASE IF NOT EXISTS bench_raw');
+let rawRows = 0;
+let rawS = 0;
+let rawStringS = 0;
+for (const f of files) {
+  const cols = splitHeader(readFileSync(f, 'utf8').slice(0, 4096).split('\n')[0]!);
+  const entity = f.split('/').pop()!.replace('.csv', '') as keyof typeof rawTables;
+  const def = rawTables[entity];
+  const types = new Map<string, string>(def.columns.map(([n, t]) => [n, t]));
+  const typedCols = cols.filter((c) => types.has(c));
+  await exec(wh, `CREATE TABLE bench_raw.${entity} AS bench.${entity}`);
+  const t0 = performance.now();
+  await exec(wh, `INSERT INTO bench_raw.${entity} (${typedCols.join(', ')}) SELECT ${typedCols.join(', ')} FROM file({p:String}, 'CSVWithNames', {s:String})`,
+    { p: f, s: cols.map((c) => `${c} ${types.get(c) ?? 'String'}`).join(', ') },
+    { input_format_allow_errors_ratio: 1, input_format_allow_errors_num: 1_000_000_000, input_format_csv_allow_variable_number_of_columns: 1, max_insert_threads: 2 });
+  rawS += (performance.now() - t0) / 1000;
+  const strings = cols.map((c) => `${c} String`).join(', ');
+  await exec(wh, `CREATE TABLE bench_raw.${entity}_s (${strings}) ENGINE = MergeTree ORDER BY tuple()`);
+  const t1 = performance.now();
+  await exec(wh, `INSERT INTO bench_raw.${entity}_s SELECT * FROM file({p:String}, 'CSVWithNames', {s:String})`, { p: f, s: strings }, { input_format_csv_allow_variable_number_of_columns: 1, max_insert_threads: 2 });
+  rawStringS += (performance.now() - t1) / 1000;
+  const [r] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM bench_raw.${entity}_s`);
+  rawRows += Number(r!.n);
+}
+rawS = Number(rawS.toFixed(2));
+rawStringS = Number(rawStringS.toFixed(2));
+await exec(wh, 'DROP DATABASE bench_raw');
+
+step('loanwatch ingest');
+const tIngest = performance.now();
+const result = await ingest(wh, [book], { piiSecret: config.LOANWATCH_PII_SECRET, log: step });
+const ingestS = secs(tIngest);
+const rowsRead = result.receipts.reduce((s, r) => s + r.rows_read, 0);
+
+step('snapshot');
+const settings = defaultSnapshotSettings(delinquencySettings(config));
+const tSnap = performance.now();
+const snap = await buildMonthEndSnapshots(wh, { asOf, settings, buckets: Math.max(1, Math.ceil(loans / config.LOANWATCH_SNAPSHOT_LOANS_PER_PASS)), log: step });
+const snapshotS = secs(tSnap);
+const rssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+
+step('exporting the same rows for the pandas reference');
+const pd = join(work, 'pandas');
+mkdirSync(pd, { recursive: true });
+const out = (name: string) => join(pd, name);
+const loanNo = (col: string) => `toUInt64(substring(${col}, 2))`;
+await exec(wh, `INSERT INTO FUNCTION file({f:String}, 'CSVWithNames') SELECT loan, toInt32(x.1) AS due, x.2 AS amount FROM (
+    SELECT ${loanNo('lwq_l.loan_id')} AS loan, ${effectiveScheduleColumns()}, arrayJoin(arrayZip(s_due, arrayMap((a, b) -> a + b, s_pr, s_int))) AS x
+    FROM bench.loans AS lwq_l ${fileScheduleJoin(wh)}) WHERE x.1 <= {me:Date}
+  SETTINGS engine_file_truncate_on_insert = 1`, { f: out('schedule.csv'), me: asOf });
+await exec(wh, `INSERT INTO FUNCTION file({f:String}, 'CSVWithNames')
+  SELECT ${loanNo('p.loan_id')} AS loan, toInt32(p.paid_date) AS date, toInt64((p.amount - ifNull(p.penalty_paid, 0)) * 100) AS applied
+  FROM bench.payments AS p LEFT JOIN (SELECT loan_id, min(event_date) AS co FROM bench.loan_events WHERE type = 'charge_off' GROUP BY loan_id) AS c ON c.loan_id = p.loan_id
+  WHERE c.loan_id = '' OR p.paid_date < c.co
+  UNION ALL SELECT ${loanNo('loan_id')}, toInt32(event_date), toInt64(amount * 100) FROM bench.loan_events WHERE type = 'restructure'
+  SETTINGS engine_file_truncate_on_insert = 1`, { f: out('credits.csv') });
+await exec(wh, `INSERT INTO FUNCTION file({f:String}, 'CSVWithNames') SELECT ${loanNo('loan_id')} AS loan, toInt32(month_end) AS me, dpd FROM bench.loan_month WHERE source = 'schedule'
+  SETTINGS engine_file_truncate_on_insert = 1`, { f: out('grid.csv') });
+const [lm] = await queryRows<{ n: string }>(wh, 'SELECT count() AS n FROM bench.loan_month');
+await wh.close();
+
+step('pandas reference');
+const pandas = JSON.parse(execFileSync('/usr/bin/python3', [resolve('bench/pandas/snapshot_dpd.py'), pd, String(settings.graceDays)], { encoding: 'utf8', maxBuffer: 1 << 20 }));
+const results = {
+  benchmark: 'ingest-snapshot', date: new Date().toISOString(), loans, months, loan_months: Number(lm!.n),
+  rows_read: rowsRead, rows_quarantined: result.receipts.reduce((s, r) => s + r.rows_quarantined, 0), generate_s: generateS,
+  raw_engine_s: rawS, raw_engine_rows: rawRows, raw_engine_rows_per_s: Math.round(rawRows / rawS),
+  raw_string_engine_s: rawStringS, raw_string_engine_rows_per_s: Math.round(rawRows / rawStringS),
+  ingest_s: ingestS, ingest_rows_per_s: Math.round(rowsRead / ingestS), ingest_vs_raw: Number((rowsRead / ingestS / (rawRows / rawS)).toFixed(3)),
+  ingest_vs_raw_string: Number((rowsRead / ingestS / (rawRows / rawStringS)).toFixed(3)),
+  snapshot_s: snapshotS, pandas_snapshot_s: pandas.compute_s, pandas_load_s: pandas.load_s, pandas_rows: pandas.rows, pandas_dpd_mismatches: pandas.mismatches,
+  snapshot_speedup_vs_pandas: Number((pandas.compute_s / snapshotS).toFixed(2)), peak_rss_mb: rssMb,
+  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memory_gb: Math.round(totalmem() / 2 ** 30), node: process.version },
+  snapshot_rows: snap.rows,
+};
+mkdirSync('bench/results', { recursive: true });
+writeFileSync('bench/results/ingest-snapshot.json', JSON.stringify(results, null, 2) + '\n');
+console.log(JSON.stringify(results, null, 2));

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# npm run bench: every benchmark, each writing bench/results/<name>.json. Flags pass through
+# (e.g. npm run bench -- --loans 100000 for a quicker run). Installs the pandas reference if missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! /usr/bin/python3 -c 'import pandas' 2>/dev/null; then
+  apt-get update -qq && apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends python3-pandas
+fi
+export TZ=UTC
+npx tsx bench/ingest-snapshot.ts "$@"
