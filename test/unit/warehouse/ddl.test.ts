@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { createDatabaseStatement, createTableStatements } from '../../../warehouse/ddl.ts';
+import { rawTables, systemTables } from '../../../warehouse/tables.ts';
+
+describe('DDL from the table catalogue', () => {
+  it('single node: one MergeTree table, re-runnable', () => {
+    const [ddl, ...rest] = createTableStatements({ database: 'lw', cluster: undefined }, rawTables.payments);
+    expect(rest).toEqual([]);
+    expect(ddl).toMatch(/^CREATE TABLE IF NOT EXISTS lw\.payments \(/);
+    expect(ddl).toMatch(/ENGINE = MergeTree\nORDER BY \(loan_id, paid_date, payment_id\)$/);
+    expect(createDatabaseStatement({ database: 'lw', cluster: undefined })).toBe('CREATE DATABASE IF NOT EXISTS lw');
+  });
+
+  it('cluster: ReplicatedMergeTree *_local on every node plus a Distributed table sharded by loan', () => {
+    const [local, dist] = createTableStatements({ database: 'lw', cluster: 'risk' }, systemTables.loan_month);
+    expect(local).toMatch(/^CREATE TABLE IF NOT EXISTS lw\.loan_month_local ON CLUSTER risk \(/);
+    expect(local).toContain("ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/lw/loan_month', '{replica}')");
+    expect(local).toContain('PARTITION BY toYear(month_end)');
+    expect(dist).toBe('CREATE TABLE IF NOT EXISTS lw.loan_month ON CLUSTER risk AS lw.loan_month_local ENGINE = Distributed(risk, lw, loan_month_local, cityHash64(loan_id))');
+    expect(createDatabaseStatement({ database: 'lw', cluster: 'risk' })).toBe('CREATE DATABASE IF NOT EXISTS lw ON CLUSTER risk');
+  });
+
+  it('declares every SPEC §3 entity', () => {
+    expect(Object.keys(rawTables).sort()).toEqual(['collection_actions', 'customers', 'loan_events', 'loans', 'payments', 'performance', 'schedule']);
+  });
+});
