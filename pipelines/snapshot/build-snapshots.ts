@@ -23,61 +23,64 @@ export function lastMonthEnd(asOf: string): string {
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 0)).toISOString().slice(0, 10);
 }
 
-const stagedColumns = 'loan_id, customer_id, product, region, branch, channel, cohort_month, original_principal, non_retail, month_end, mob, dpd, status, principal_balance, overdue_principal, overdue_interest, paid_in_month, default_flag, bucket, class_ord, class_rule, ifrs9_stage';
+/** Both input paths, as one stream of classified loan-months. */
+const loanMonths = (wh: Warehouse) => `
+  SELECT *, 'schedule' AS source FROM (${scheduleLoanMonthsSql(wh, 'month_ends')})
+  UNION ALL
+  SELECT *, 'performance' AS source FROM (${tapeLoanMonthsSql(wh)})`;
 
 /**
- * Rebuilds loan_month (one row per loan per month-end, SPEC §4) inside
- * ClickHouse: both input paths into a build table, then borrower contagion
- * and manual overrides, then an atomic EXCHANGE so readers never see a
+ * Rebuilds loan_month (one row per loan per month-end, SPEC §4) inside ClickHouse.
+ * A pre-pass over non-retail loans only finds the contagious borrower-months
+ * (2023 rules, art. 13: a non-retail borrower whose non-performing share of exposure
+ * exceeds the threshold has all its active loans at least 次级); the main pass then
+ * writes every final row once, with contagion and manual overrides joined in, into a
+ * new table that replaces the live one atomically (EXCHANGE), so readers never see a
  * half-built snapshot.
  */
 export async function buildMonthEndSnapshots(wh: Warehouse, o: SnapshotOptions): Promise<{ rows: number; lastMonthEnd: string }> {
   const log = o.log ?? (() => {});
   const lastMe = lastMonthEnd(o.asOf);
   const params = { ...snapshotParams(o.settings), last_me: lastMe };
-  const build = tableRef(wh, 'loan_month_build');
+  const contagion = tableRef(wh, 'loan_month_contagion');
   const next = tableRef(wh, 'loan_month_next');
   const live = tableRef(wh, 'loan_month');
   const nb = Math.max(1, o.buckets ?? 1);
-  await exec(wh, `DROP TABLE IF EXISTS ${build}`);
-  await exec(wh, `CREATE TABLE ${build} (
-      loan_id String, customer_id String, product LowCardinality(String), region LowCardinality(String), branch LowCardinality(String),
-      channel LowCardinality(String), cohort_month Date, original_principal Decimal(18, 2), non_retail UInt8, month_end Date, mob UInt16,
-      dpd UInt32, status LowCardinality(String), principal_balance Decimal(18, 2), overdue_principal Decimal(18, 2),
-      overdue_interest Decimal(18, 2), paid_in_month Decimal(18, 2), default_flag UInt8, bucket LowCardinality(String),
-      class_ord UInt8, class_rule LowCardinality(String), ifrs9_stage UInt8, source LowCardinality(String)
-    ) ENGINE = MergeTree ORDER BY (month_end, customer_id, loan_id)`);
-  for (let b = 0; b < nb; b++) {
-    const t0 = performance.now();
-    await exec(wh, `INSERT INTO ${build} (${stagedColumns}, source) SELECT ${stagedColumns}, 'schedule' FROM (${scheduleLoanMonthsSql(wh, 'month_ends')})`, { ...params, nb, b }, { max_bytes_before_external_group_by: 2_000_000_000 });
-    await exec(wh, `INSERT INTO ${build} (${stagedColumns}, source) SELECT ${stagedColumns}, 'performance' FROM (${tapeLoanMonthsSql(wh)})`, { ...params, nb, b });
-    log(`snapshot bucket ${b + 1}/${nb} built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  }
+  const t0 = performance.now();
+  await exec(wh, `DROP TABLE IF EXISTS ${contagion}`);
+  await exec(wh, `CREATE TABLE ${contagion} ENGINE = Memory AS
+    SELECT customer_id, month_end FROM (${loanMonths(wh)})
+    WHERE non_retail = 1 AND status = 'active'
+    GROUP BY customer_id, month_end
+    HAVING sumIf(principal_balance, class_ord >= 3) > {contagion_share:Float64} * sum(principal_balance)`,
+  { ...params, nb: 1, b: 0, non_retail_only: 1 });
+  log(`snapshot contagion pre-pass in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   await exec(wh, `DROP TABLE IF EXISTS ${next}`);
   await exec(wh, `CREATE TABLE ${next} AS ${live}`);
   const columns = systemTables.loan_month.columns.map(([n]) => n);
-  // Contagion (2023 rules, art. 13): a non-retail borrower whose non-performing share of exposure exceeds
-  // the threshold has all its active loans classified at least 次级 (substandard).
-  await exec(wh, `INSERT INTO ${next} (${columns.join(', ')})
-    SELECT lwq_b.loan_id, lwq_b.month_end, lwq_b.source, lwq_b.customer_id, lwq_b.product, lwq_b.region, lwq_b.branch, lwq_b.channel, lwq_b.cohort_month,
-      lwq_b.original_principal, lwq_b.mob, lwq_b.dpd, lwq_b.bucket, lwq_b.principal_balance, lwq_b.overdue_principal, lwq_b.overdue_interest, lwq_b.paid_in_month, lwq_b.status,
-      multiIf(lwq_o.loan_id != '', lwq_o.five_class, ${classNameOf('final_ord')}) AS five_class,
-      multiIf(lwq_o.loan_id != '', 'manual_override', contagious AND lwq_b.class_ord < 3, 'contagion', lwq_b.class_rule) AS five_class_rule,
-      lwq_b.ifrs9_stage, lwq_b.default_flag, {settings_label:String}
-    FROM (
-      SELECT *, (lwq_g.customer_id != '' AND non_retail = 1 AND status = 'active') AS contagious,
-        if(contagious, greatest(class_ord, 3), class_ord) AS final_ord
-      FROM ${build} AS lwq_bb
-      LEFT JOIN (SELECT customer_id, month_end FROM ${build} WHERE non_retail = 1 AND status = 'active'
-                 GROUP BY customer_id, month_end
-                 HAVING sumIf(principal_balance, class_ord >= 3) > {contagion_share:Float64} * sum(principal_balance)) AS lwq_g
-        ON lwq_g.customer_id = lwq_bb.customer_id AND lwq_g.month_end = lwq_bb.month_end
-    ) AS lwq_b
-    ASOF LEFT JOIN (SELECT loan_id, effective_date, argMax(five_class, set_at) AS five_class FROM ${tableRef(wh, 'classification_overrides')} GROUP BY loan_id, effective_date) AS lwq_o
-      ON lwq_o.loan_id = lwq_b.loan_id AND lwq_b.month_end >= lwq_o.effective_date`, params);
+  for (let b = 0; b < nb; b++) {
+    const t1 = performance.now();
+    await exec(wh, `INSERT INTO ${next} (${columns.join(', ')})
+      SELECT lwq_b.loan_id, lwq_b.month_end, lwq_b.source, lwq_b.customer_id, lwq_b.product, lwq_b.region, lwq_b.branch, lwq_b.channel,
+        lwq_b.cohort_month, lwq_b.original_principal, lwq_b.mob, lwq_b.dpd, lwq_b.bucket, lwq_b.principal_balance, lwq_b.overdue_principal,
+        lwq_b.overdue_interest, lwq_b.paid_in_month, lwq_b.status,
+        multiIf(lwq_o.loan_id != '', lwq_o.five_class, ${classNameOf('final_ord')}) AS five_class,
+        multiIf(lwq_o.loan_id != '', 'manual_override', contagious AND lwq_b.class_ord < 3, 'contagion', lwq_b.class_rule) AS five_class_rule,
+        lwq_b.ifrs9_stage, lwq_b.default_flag, {settings_label:String}
+      FROM (
+        SELECT *, (lwq_g.customer_id != '' AND non_retail = 1 AND status = 'active') AS contagious,
+          if(contagious, greatest(class_ord, 3), class_ord) AS final_ord
+        FROM (${loanMonths(wh)}) AS lwq_m
+        LEFT JOIN ${contagion} AS lwq_g ON lwq_g.customer_id = lwq_m.customer_id AND lwq_g.month_end = lwq_m.month_end
+      ) AS lwq_b
+      ASOF LEFT JOIN (SELECT loan_id, effective_date, argMax(five_class, set_at) AS five_class FROM ${tableRef(wh, 'classification_overrides')} GROUP BY loan_id, effective_date) AS lwq_o
+        ON lwq_o.loan_id = lwq_b.loan_id AND lwq_b.month_end >= lwq_o.effective_date`,
+    { ...params, nb, b, non_retail_only: 0 }, { max_insert_threads: 2 });
+    log(`snapshot pass ${b + 1}/${nb} in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
+  }
   await exec(wh, `EXCHANGE TABLES ${next} AND ${live}`);
   await exec(wh, `DROP TABLE IF EXISTS ${next}`);
-  await exec(wh, `DROP TABLE IF EXISTS ${build}`);
+  await exec(wh, `DROP TABLE IF EXISTS ${contagion}`);
   const [r] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${live}`);
   return { rows: Number(r!.n), lastMonthEnd: lastMe };
 }

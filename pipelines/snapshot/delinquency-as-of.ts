@@ -31,7 +31,7 @@ export function delinquencyAsOfQuery(wh: Warehouse, asOf: string, settings: Snap
     SELECT loan_id, toString({as_of:Date}), 'performance', dpd, bucket, status, toString(principal_balance), toString(overdue_principal), toString(overdue_interest)
     FROM (SELECT * FROM ${tableRef(wh, 'loan_month')} WHERE source = 'performance' AND month_end <= {as_of:Date}
           ORDER BY month_end DESC LIMIT 1 BY loan_id)`;
-  return { query, query_params: { ...snapshotParams(settings), as_of: asOf, last_me: lastMonthEnd(asOf), nb: 1, b: 0 } };
+  return { query, query_params: { ...snapshotParams(settings), as_of: asOf, last_me: lastMonthEnd(asOf), nb: 1, b: 0, non_retail_only: 0 } };
 }
 
 export async function delinquencyAsOf(wh: Warehouse, asOf: string, settings: SnapshotSettings): Promise<DelinquencyAsOf[]> {

@@ -105,7 +105,8 @@ FROM (
     arrayFirstIndex(s -> s != 'active', ST) AS terminal_at,
     arrayMap(e -> arrayExists(d -> d <= e AND e < addMonths(d, {obs_months:UInt16}), rd), E) AS RO,
     arrayCumSum(arrayMap((d, s) -> toUInt32(d > 90 OR s = 'charged_off'), DPD, ST)) AS DEF,
-    arrayMap((c, prev) -> c - prev, CASH, arrayPushFront(arrayPopBack(CASH), toInt64(0))) AS PAID_IN_MONTH,
+    -- previous month-end's cash, length-preserving (pushFront/popBack would turn [] into [0])
+    arrayMap((c, prev) -> c - prev, CASH, arrayResize(arrayPushFront(CASH, toInt64(0)), length(CASH))) AS PAID_IN_MONTH,
     arraySlice(arrayZip(E, DPD, ST, RO, BAL, ODP, ODI, PAID_IN_MONTH, DEF), 1, if(terminal_at = 0, length(E), terminal_at)) AS rows_
   FROM (
     SELECT lwq_l.loan_id AS loan_id, lwq_l.customer_id AS customer_id, lwq_l.product AS product, lwq_l.region AS region, lwq_l.branch AS branch,
@@ -128,6 +129,8 @@ FROM (
                  arrayMap(x -> x.2, arraySort(groupArrayIf((event_date, toInt64(amount * 100)), type = 'restructure'))) AS ra
                FROM ${t('loan_events')} WHERE ${bucketFilter('loan_id')} GROUP BY loan_id) AS lwq_ev ON lwq_ev.loan_id = lwq_l.loan_id
     WHERE ${bucketFilter('lwq_l.loan_id')} AND lwq_l.loan_id NOT IN (SELECT loan_id FROM ${t('performance')})
+      AND ({non_retail_only:UInt8} = 0 OR non_retail = 1)
+      AND notEmpty(E)
   )
 )
 ARRAY JOIN rows_ AS v`;

@@ -37,6 +37,7 @@ FROM (
                  groupArrayIf(event_date, type = 'restructure') AS rd
                FROM ${t('loan_events')} GROUP BY loan_id) AS lwq_ev ON lwq_ev.loan_id = lwq_p.loan_id
     WHERE toLastDayOfMonth(lwq_p.as_of_month) <= {last_me:Date} AND cityHash64(lwq_p.loan_id) % {nb:UInt32} = {b:UInt32}
+      AND ({non_retail_only:UInt8} = 0 OR non_retail = 1)
   )
 )
 WHERE month_end <= terminal_month`;

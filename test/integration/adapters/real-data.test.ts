@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import { runAdapter } from '../../../pipelines/adapters/index.ts';
 import { ingest } from '../../../pipelines/ingest/ingest.ts';
 import { buildMonthEndSnapshots } from '../../../pipelines/snapshot/build-snapshots.ts';
-import { defaultSnapshotSettings } from '../../../pipelines/snapshot/snapshot-settings.ts';
 import { queryRows } from '../../../warehouse/connection.ts';
 import { migrate } from '../../../warehouse/migrations/index.ts';
 import { sharedData } from '../../helpers/shared-data.ts';
 import { count, testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
+import { defaultSettings } from '../../helpers/settings.ts';
 
-const settings = defaultSnapshotSettings({ graceDays: 0, dpdConvention: 'due_date', restructureObservationMonths: 12, contagionShare: 0.1 });
+const settings = defaultSettings;
 
 describe('real-data adapters load with the published row counts', () => {
   let wh: Awaited<ReturnType<typeof testWarehouse>>;

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { generateBook } from '../../../pipelines/generate/generate-book.ts';
 import { ingest } from '../../../pipelines/ingest/ingest.ts';
 import { buildMonthEndSnapshots } from '../../../pipelines/snapshot/build-snapshots.ts';
-import { defaultSnapshotSettings } from '../../../pipelines/snapshot/snapshot-settings.ts';
 import { exec, queryRows } from '../../../warehouse/connection.ts';
 import { testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
+import { defaultSettings } from '../../helpers/settings.ts';
 
 const digest = (dir: string) => Object.fromEntries(readdirSync(dir).sort().map((f) => [f, createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')]));
 
@@ -19,7 +19,7 @@ describe('loan-book generator', () => {
     book = join(tmpDir('gen'), 'a');
     await generateBook({ loans: 4000, months: 36, asOf: '2024-06-30', seed: 77, badRows: 0, outDir: book, format: 'csv' });
     await ingest(wh, [book], { piiSecret: 's' });
-    await buildMonthEndSnapshots(wh, { asOf: '2024-06-30', settings: defaultSnapshotSettings({ graceDays: 0, dpdConvention: 'due_date', restructureObservationMonths: 12, contagionShare: 0.1 }) });
+    await buildMonthEndSnapshots(wh, { asOf: '2024-06-30', settings: defaultSettings });
     await exec(wh, `CREATE TABLE ${wh.database}.truth (loan_id String, month_end Date, true_prob Float64) ENGINE = MergeTree ORDER BY (loan_id, month_end)`);
     await exec(wh, `INSERT INTO ${wh.database}.truth SELECT * FROM file({p:String}, 'CSVWithNames', 'loan_id String, month_end Date, true_prob Float64')`, { p: join(book, 'truth.csv') });
   });

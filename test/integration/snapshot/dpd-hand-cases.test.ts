@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { ingest } from '../../../pipelines/ingest/ingest.ts';
 import { buildMonthEndSnapshots } from '../../../pipelines/snapshot/build-snapshots.ts';
 import { delinquencyAsOf } from '../../../pipelines/snapshot/delinquency-as-of.ts';
-import { defaultSnapshotSettings } from '../../../pipelines/snapshot/snapshot-settings.ts';
 import { queryRows } from '../../../warehouse/connection.ts';
 import { testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
+import { defaultSettings } from '../../helpers/settings.ts';
 
 /*
  * Hand-computed cases. Every loan (except I) has the schedule
@@ -34,7 +34,7 @@ const files = {
 
 describe('DPD, allocation and status on hand-built cases', () => {
   let wh: Awaited<ReturnType<typeof testWarehouse>>;
-  const base = defaultSnapshotSettings({ graceDays: 0, dpdConvention: 'due_date', restructureObservationMonths: 12, contagionShare: 0.1 });
+  const base = defaultSettings;
   const at = async (date: string, id: string, settings = base) => (await delinquencyAsOf(wh, date, settings)).find((r) => r.loan_id === id)!;
   const monthEnd = async (id: string, me: string) =>
     (await queryRows<Record<string, string | number>>(wh, `SELECT * FROM ${wh.database}.loan_month WHERE loan_id = {id:String} AND month_end = {me:Date}`, { id, me }))[0];
@@ -56,6 +56,11 @@ describe('DPD, allocation and status on hand-built cases', () => {
     expect((await at('2024-02-10', 'A')).dpd).toBe(0);
     expect((await at('2024-02-09', 'A')).dpd).toBe(25);
     expect((await at('2024-02-20', 'A')).dpd).toBe(5);
+  });
+
+  it('a date before a loan is originated gives no row for it (and no error)', async () => {
+    expect(await delinquencyAsOf(wh, '2023-12-14', base)).toEqual([]);
+    expect((await delinquencyAsOf(wh, '2023-12-15', base)).length).toBe(10);
   });
 
   it('prepayment before the first due date closes the loan at that month-end', async () => {

@@ -3,9 +3,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ingest } from '../../../pipelines/ingest/ingest.ts';
 import { buildMonthEndSnapshots } from '../../../pipelines/snapshot/build-snapshots.ts';
-import { defaultSnapshotSettings } from '../../../pipelines/snapshot/snapshot-settings.ts';
 import { exec, queryRows } from '../../../warehouse/connection.ts';
 import { testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
+import { defaultSettings } from '../../helpers/settings.ts';
 
 // Six monthly installments due on the 15th, Jan–Jun 2024, no interest.
 const schedule = (id: string, each: number) => Array.from({ length: 6 }, (_, i) => `${id},${i + 1},2024-0${i + 1}-15,${each}.00,0.00`);
@@ -30,7 +30,7 @@ describe('five-category floors, credit-card table, contagion and overrides', () 
     writeFileSync(join(dir, 'payments.csv'), ['payment_id,loan_id,paid_date,amount', ...onTime('R2', 100, 6), ...onTime('B2', 1000, 6)].join('\n') + '\n');
     await ingest(wh, [dir], { piiSecret: 's' });
     await exec(wh, `INSERT INTO ${wh.database}.classification_overrides VALUES ('R2', '2024-03-01', 'doubtful', 'fraud suspected, case 17', 'risk officer', '2024-03-02 10:00:00')`);
-    await buildMonthEndSnapshots(wh, { asOf: '2024-07-31', settings: defaultSnapshotSettings({ graceDays: 0, dpdConvention: 'due_date', restructureObservationMonths: 12, contagionShare: 0.1 }) });
+    await buildMonthEndSnapshots(wh, { asOf: '2024-07-31', settings: defaultSettings });
   });
   afterAll(async () => wh?.dispose());
 
