@@ -72,8 +72,12 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
       { ...landing.params, pii_secret: o.piiSecret }, { ...landing.settings, ...parallelWrite });
     o.onStep?.('staged');
     const big = { max_bytes_before_external_group_by: 2_000_000_000 };
+    // keys seen more than once: grouping 64-bit hashes is far cheaper than grouping the strings,
+    // and exact keys are then compared only where hashes repeat
     await exec(wh, `CREATE TABLE ${dups} ENGINE = Memory AS
-      SELECT key, min(line) AS first_line, argMin(row_hash, line) AS first_hash FROM ${stg} WHERE reason = '' GROUP BY key HAVING count() > 1`, {}, big);
+      SELECT key, min(line) AS first_line, argMin(row_hash, line) AS first_hash FROM ${stg}
+      WHERE reason = '' AND cityHash64(key) IN (SELECT h FROM (SELECT cityHash64(key) AS h FROM ${stg} WHERE reason = '' GROUP BY h HAVING count() > 1))
+      GROUP BY key HAVING count() > 1`, {}, big);
     o.onStep?.('duplicates');
     const tk = targetKeyExpr(spec);
     // first load of an entity: nothing can already be present, so the key lookup is skipped
