@@ -27,10 +27,11 @@ export async function demoCommand(wh: Warehouse, config: Config, flags: z.infer<
   await snapshotCommand(wh, config, { 'as-of': flags['as-of'] });
   const db = wh.database;
   const trend = await queryRows(wh, `SELECT toString(month_end) AS month, count() AS active_loans,
-      round(sumIf(principal_balance, dpd > 30) / sum(principal_balance), 4) AS par30, round(sumIf(principal_balance, dpd > 90) / sum(principal_balance), 4) AS par90
+      round(100 * sumIf(principal_balance, dpd > 0) / sum(principal_balance), 2) AS m1plus_pct,
+      round(100 * sumIf(principal_balance, dpd > 30) / sum(principal_balance), 2) AS par30_pct, round(100 * sumIf(principal_balance, dpd > 90) / sum(principal_balance), 2) AS par90_pct
     FROM ${db}.loan_month WHERE status = 'active' GROUP BY month_end ORDER BY month_end DESC LIMIT 6`);
   const quarantine = await queryRows(wh, `SELECT entity, reason, count() AS rows FROM ${db}.quarantine GROUP BY entity, reason ORDER BY rows DESC LIMIT 8`);
-  console.log('\nPAR30 / PAR90 by month-end (latest six):');
+  console.log('\nOverdue ratio (M1+), PAR30 and PAR90 by balance, % of active balance, latest six month-ends:');
   console.table(trend);
   console.log('Quarantined rows by reason (top eight):');
   console.table(quarantine);

@@ -126,7 +126,7 @@ export function stagedSelect(spec: EntitySpec, structural: string): StagedSelect
   }
   const checks = spec.fields.flatMap(fieldChecks);
   if (spec.entity === 'payments') {
-    checks.push({ bad: `(toDecimal64OrZero(principal_paid__v, 2) + toDecimal64OrZero(interest_paid__v, 2) + toDecimal64OrZero(penalty_paid__v, 2) > toDecimal64OrZero(amount__v, 2))`,
+    checks.push({ bad: `(toDecimal64OrZero(amount__v, 2) > 0 AND toDecimal64OrZero(principal_paid__v, 2) + toDecimal64OrZero(interest_paid__v, 2) + toDecimal64OrZero(penalty_paid__v, 2) > toDecimal64OrZero(amount__v, 2))`,
       message: `'principal_paid + interest_paid + penalty_paid exceed amount'` });
   }
   const typeOf = new Map<string, string>(table.columns.map(([n, t]) => [n, t]));
