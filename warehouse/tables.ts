@@ -65,6 +65,14 @@ export const rawTables = {
   },
 } as const satisfies Record<string, TableDef>;
 
+/**
+ * Derived columns of loan_month that keep metric queries to one scan (migration 4):
+ * the previous month-end's bucket and balance ('' / 0 when the loan has no row there),
+ * and bit masks of DPD ever above 0 / 30 / 60 / 90 (bits 0–3) by this month-end and of
+ * the bits that turned on at this month-end.
+ */
+export const loanMonthDerived = [['prev_bucket', 'LowCardinality(String)'], ['prev_balance', money], ['ever_bits', 'UInt8'], ['new_ever_bits', 'UInt8']] as const;
+
 export const systemTables = {
   schema_migrations: {
     name: 'schema_migrations',
@@ -99,7 +107,7 @@ export const systemTables = {
       ['dpd', 'UInt32'], ['bucket', 'LowCardinality(String)'], ['principal_balance', money], ['overdue_principal', money],
       ['overdue_interest', money], ['paid_in_month', money], ['status', 'LowCardinality(String)'],
       ['five_class', 'LowCardinality(String)'], ['five_class_rule', 'LowCardinality(String)'], ['ifrs9_stage', 'UInt8'],
-      ['default_flag', 'UInt8'], ['settings', 'LowCardinality(String)']],
+      ['default_flag', 'UInt8'], ['settings', 'LowCardinality(String)'], ...loanMonthDerived],
     orderBy: '(month_end, loan_id)', partitionBy: 'toYear(month_end)', shardBy: 'cityHash64(loan_id)',
   },
 } as const satisfies Record<string, TableDef>;

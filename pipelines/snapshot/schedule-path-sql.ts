@@ -1,6 +1,6 @@
 import { tableRef } from '../../warehouse/ddl.ts';
 import { scheduleArraysSql } from '../../warehouse/schedule/build-schedule.ts';
-import { classifyColumns } from './classify-sql.ts';
+import { bucketSql, classifyColumns, everBitsSql } from './classify-sql.ts';
 
 type Db = { database: string };
 
@@ -57,6 +57,10 @@ SELECT loan_id, customer_id, product, region, branch, channel, cohort_month, ori
   CAST(v.7 AS Decimal(18, 2)) / 100 AS overdue_interest,
   CAST(v.8 AS Decimal(18, 2)) / 100 AS paid_in_month,
   toUInt8(v.9 > 0) AS default_flag,
+  if(v.10 < 0, '', ${bucketSql('v.10', 'v.11')}) AS prev_bucket,
+  CAST(v.12 AS Decimal(18, 2)) / 100 AS prev_balance,
+  v.13 AS ever_bits,
+  bitAnd(v.13, bitNot(v.14)) AS new_ever_bits,
   ${classifyColumns({ dpd: 'dpd', status: 'status', isCard: 'is_card', restructureObs: 'restructure_obs' })}
 FROM (
   SELECT loan_id, customer_id, product, region, branch, channel, cohort_month, original_principal, non_retail, is_card,
@@ -107,7 +111,15 @@ FROM (
     arrayCumSum(arrayMap((d, s) -> toUInt32(d > 90 OR s = 'charged_off'), DPD, ST)) AS DEF,
     -- previous month-end's cash, length-preserving (pushFront/popBack would turn [] into [0])
     arrayMap((c, prev) -> c - prev, CASH, arrayResize(arrayPushFront(CASH, toInt64(0)), length(CASH))) AS PAID_IN_MONTH,
-    arraySlice(arrayZip(E, DPD, ST, RO, BAL, ODP, ODI, PAID_IN_MONTH, DEF), 1, if(terminal_at = 0, length(E), terminal_at)) AS rows_
+    -- the previous month-end's values (length-preserving shift) and DPD-ever bits, for one-scan metrics
+    arrayResize(arrayPushFront(DPD, toInt64(-1)), length(E)) AS PREV_DPD,
+    arrayResize(arrayPushFront(ST, ''), length(E)) AS PREV_ST,
+    arrayResize(arrayPushFront(BAL, toInt64(0)), length(E)) AS PREV_BAL,
+    arrayMap((a, b, c, d) -> ${everBitsSql('a', 'b', 'c', 'd')},
+      arrayCumSum(arrayMap(d -> toUInt32(d > 0), DPD)), arrayCumSum(arrayMap(d -> toUInt32(d > 30), DPD)),
+      arrayCumSum(arrayMap(d -> toUInt32(d > 60), DPD)), arrayCumSum(arrayMap(d -> toUInt32(d > 90), DPD))) AS EVER,
+    arrayResize(arrayPushFront(EVER, toUInt8(0)), length(E)) AS PREV_EVER,
+    arraySlice(arrayZip(E, DPD, ST, RO, BAL, ODP, ODI, PAID_IN_MONTH, DEF, PREV_DPD, PREV_ST, PREV_BAL, EVER, PREV_EVER), 1, if(terminal_at = 0, length(E), terminal_at)) AS rows_
   FROM (
     SELECT lwq_l.loan_id AS loan_id, lwq_l.customer_id AS customer_id, lwq_l.product AS product, lwq_l.region AS region, lwq_l.branch AS branch,
       lwq_l.channel AS channel, toStartOfMonth(lwq_l.origination_date) AS cohort_month, lwq_l.principal AS original_principal,

@@ -1,5 +1,5 @@
 import { tableRef } from '../../warehouse/ddl.ts';
-import { classifyColumns } from './classify-sql.ts';
+import { bucketSql, classifyColumns, everBitsSql } from './classify-sql.ts';
 
 /**
  * Loans reported by servicer month-end tapes (performance): DPD and balance
@@ -12,9 +12,22 @@ export function tapeLoanMonthsSql(db: { database: string }): string {
   const t = (name: string) => tableRef(db, name);
   return `
 SELECT loan_id, customer_id, product, region, branch, channel, cohort_month, original_principal, non_retail, is_card,
-  month_end, mob, dpd, status, restructure_obs, principal_balance, overdue_principal, overdue_interest, paid_in_month,
-  toUInt8(max(toUInt8(dpd > 90 OR status = 'charged_off')) OVER (PARTITION BY loan_id ORDER BY month_end ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)) AS default_flag,
+  month_end, mob, dpd, status, restructure_obs, principal_balance, overdue_principal, overdue_interest, paid_in_month, default_flag,
+  -- the previous row counts only when it is the previous month-end (a tape may have gaps)
+  if(prev_month = toLastDayOfMonth(addMonths(month_end, -1)), ${bucketSql('prev_dpd', 'prev_status')}, '') AS prev_bucket,
+  if(prev_month = toLastDayOfMonth(addMonths(month_end, -1)), prev_balance_, toDecimal64(0, 2)) AS prev_balance,
+  ever_bits, bitAnd(ever_bits, bitNot(prev_ever_bits)) AS new_ever_bits,
   ${classifyColumns({ dpd: 'dpd', status: 'status', isCard: 'is_card', restructureObs: 'restructure_obs' })}
+FROM (
+SELECT *, lagInFrame(ever_bits, 1, toUInt8(0)) OVER w AS prev_ever_bits
+FROM (
+SELECT *,
+  toUInt8(max(toUInt8(dpd > 90 OR status = 'charged_off')) OVER w) AS default_flag,
+  ${everBitsSql('max(dpd > 0) OVER w', 'max(dpd > 30) OVER w', 'max(dpd > 60) OVER w', 'max(dpd > 90) OVER w')} AS ever_bits,
+  lagInFrame(month_end, 1, toDate(0)) OVER w AS prev_month,
+  lagInFrame(dpd, 1, toUInt32(0)) OVER w AS prev_dpd,
+  lagInFrame(status, 1, '') OVER w AS prev_status,
+  lagInFrame(principal_balance, 1, toDecimal64(0, 2)) OVER w AS prev_balance_
 FROM (
   SELECT *, min(if(status != 'active', month_end, toDate('2149-06-06'))) OVER (PARTITION BY loan_id) AS terminal_month
   FROM (
@@ -40,5 +53,7 @@ FROM (
       AND ({non_retail_only:UInt8} = 0 OR non_retail = 1)
   )
 )
-WHERE month_end <= terminal_month`;
+WHERE month_end <= terminal_month
+WINDOW w AS (PARTITION BY loan_id ORDER BY month_end ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW))
+WINDOW w AS (PARTITION BY loan_id ORDER BY month_end ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW))`;
 }

@@ -17,6 +17,7 @@ export interface RefSettings { graceDays: number; dpdConvention: 'due_date' | 'g
 export interface RefRow {
   loan_id: string; month_end: string; mob: number; dpd: number; bucket: string; principal_balance: number; overdue_principal: number;
   overdue_interest: number; paid_in_month: number; status: string; five_class: string; five_class_rule: string; ifrs9_stage: number; default_flag: number;
+  prev_bucket: string; prev_balance: number; ever_bits: number; new_ever_bits: number;
 }
 
 const cents = (x: number) => Math.round(x * 100);
@@ -100,6 +101,8 @@ export function referenceSnapshot(input: { loans: RefLoan[]; schedule: RefInstal
     const nonRetail = input.nonRetailCustomers.has(l.customer_id) || s.nonRetailProducts.includes(l.product);
     let prevCash = 0;
     let everDefault = false;
+    let prev: { bucket: string; balance: number; ever: number } | null = null;
+    let maxDpd = -1;
     for (const me of monthEnds(l.origination_date, input.lastMonthEnd)) {
       const st = loanStateAt(me, inst, credits, s, explicit);
       const status = co !== null && me >= co ? 'charged_off' : st.allPaid ? 'paid_off' : 'active';
@@ -111,14 +114,18 @@ export function referenceSnapshot(input: { loans: RefLoan[]; schedule: RefInstal
       if (status === 'charged_off') { ord = 5; rule = 'charged_off'; } else if (restructureObs && ord < 2) { ord = 2; rule = 'restructure_observation'; }
       const bIdx = s.bucketBounds.findIndex((b) => st.dpd <= b);
       const bucket = status === 'paid_off' ? 'PO' : status === 'charged_off' ? 'WO' : st.dpd === 0 ? 'C' : bIdx < 0 ? `M${s.bucketBounds.length + 1}+` : `M${bIdx + 1}`;
+      maxDpd = Math.max(maxDpd, st.dpd);
+      const ever = (maxDpd > 0 ? 1 : 0) | (maxDpd > 30 ? 2 : 0) | (maxDpd > 60 ? 4 : 0) | (maxDpd > 90 ? 8 : 0);
       rows.push({
         loan_id: l.loan_id, customer_id: l.customer_id, nonRetail, ord, month_end: me,
+        prev_bucket: prev?.bucket ?? '', prev_balance: prev?.balance ?? 0, ever_bits: ever, new_ever_bits: ever & ~(prev?.ever ?? 0),
         mob: (Number(me.slice(0, 4)) - Number(l.origination_date.slice(0, 4))) * 12 + Number(me.slice(5, 7)) - Number(l.origination_date.slice(5, 7)),
         dpd: st.dpd, bucket, principal_balance: st.balance / 100, overdue_principal: st.overduePrincipal / 100, overdue_interest: st.overdueInterest / 100,
         paid_in_month: (st.cash - prevCash) / 100, status, five_class: classNames[ord - 1]!, five_class_rule: rule,
         ifrs9_stage: status === 'charged_off' || st.dpd > 90 ? 3 : st.dpd > 30 ? 2 : 1, default_flag: everDefault ? 1 : 0,
       });
       prevCash = st.cash;
+      prev = { bucket, balance: st.balance / 100, ever };
       if (status !== 'active') break;
     }
   }

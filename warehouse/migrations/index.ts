@@ -1,6 +1,6 @@
 import { exec, queryRows, type Warehouse } from '../connection.ts';
 import { createDatabaseStatement, createTableStatements, tableRef } from '../ddl.ts';
-import { rawTables, systemTables } from '../tables.ts';
+import { loanMonthDerived, rawTables, systemTables } from '../tables.ts';
 
 export interface Migration {
   version: number;
@@ -28,6 +28,13 @@ export const migrations: Migration[] = [
     version: 3,
     name: 'month-end snapshot table',
     statements: (wh) => createTableStatements(wh, systemTables.loan_month),
+  },
+  {
+    version: 4,
+    name: 'loan_month derived columns for metrics',
+    // tables created by migration 3 from the current catalogue already have them (IF NOT EXISTS)
+    statements: (wh) => (wh.cluster ? ['loan_month_local', 'loan_month'] : ['loan_month']).map((t) =>
+      `ALTER TABLE ${tableRef(wh, t)}${wh.cluster ? ` ON CLUSTER ${wh.cluster}` : ''} ${loanMonthDerived.map(([n, type]) => `ADD COLUMN IF NOT EXISTS ${n} ${type}`).join(', ')}`),
   },
 ];
 

@@ -32,6 +32,17 @@ describe('real-data adapters load with the published row counts', () => {
     expect(snap.rows).toBeGreaterThan(1_000_000);
     const buckets = await queryRows<{ bucket: string }>(db, `SELECT DISTINCT bucket FROM cc.loan_month ORDER BY bucket`);
     expect(buckets.map((b) => b.bucket)).toEqual(expect.arrayContaining(['C', 'M1', 'M2', 'M3', 'M4', 'M5', 'M6']));
+    // derived columns on the tape path agree with the rows they derive from
+    const [c] = await queryRows<Record<string, string>>(db, `SELECT
+        countIf(cur.prev_bucket != '' AND cur.prev_bucket != prv.bucket) AS wrong_prev_bucket,
+        countIf(prv.loan_id != '' AND cur.prev_bucket = '') AS missing_prev_bucket,
+        countIf(cur.prev_balance != if(prv.loan_id != '', prv.principal_balance, 0)) AS wrong_prev_balance,
+        countIf(bitAnd(cur.new_ever_bits, bitNot(cur.ever_bits)) != 0) AS new_not_in_ever,
+        countIf(prv.loan_id != '' AND bitAnd(prv.ever_bits, bitNot(cur.ever_bits)) != 0) AS ever_switched_off,
+        countIf(bitTest(cur.ever_bits, 1) AND cur.dpd > 30 AND NOT bitTest(cur.ever_bits, 0)) AS inconsistent_bits
+      FROM cc.loan_month AS cur
+      LEFT JOIN cc.loan_month AS prv ON prv.loan_id = cur.loan_id AND prv.month_end = toLastDayOfMonth(addMonths(cur.month_end, -1))`);
+    expect(Object.values(c!).map(Number)).toEqual([0, 0, 0, 0, 0, 0]);
   });
 
   it('home_credit_subset: 7,347 installments as schedule + payments, orphans quarantined not dropped', async () => {
