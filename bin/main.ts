@@ -8,8 +8,11 @@ import { demoCommand, demoFlags } from './commands/demo.ts';
 import { generateCommand, generateFlags } from './commands/generate.ts';
 import { ingestCommand, ingestFlags } from './commands/ingest.ts';
 import { dpdCommand, dpdFlags, snapshotCommand, snapshotFlags } from './commands/snapshot.ts';
+import { metricsCommand, metricsFlags } from './commands/metrics.ts';
+import { MetricRequestError } from '../warehouse/metrics/compile.ts';
+import { metricNames } from '../warehouse/metrics/index.ts';
 
-const usage = `loanwatch <command> [flags]
+const usage = () => `loanwatch <command> [flags]
 
   demo      [--loans 20000] [--months 36] [--as-of 2024-06-30] [--seed N]
             generate a book, ingest it, build snapshots (embedded engine)
@@ -18,6 +21,10 @@ const usage = `loanwatch <command> [flags]
             [--as-of YYYY-MM-DD] [--as-of-month YYYY-MM] [--entity NAME] [--loader auto|engine|stream]
   snapshot  --as-of YYYY-MM-DD        month-end snapshots for every month-end on or before the date
   dpd       --as-of YYYY-MM-DD [--loan ID] [--format table|csv|json]   DPD and bucket on any date
+  metrics   NAME [--group-by a,b] [--basis balance|count] [--product x,y] [--region …] [--branch …] [--channel …]
+            [--cohort-from YYYY-MM] [--cohort-to YYYY-MM] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--as-of YYYY-MM-DD]
+            [--cohort-grain month|quarter] [--months N] [--format table|csv|json]
+            NAME: ${metricNames.join(', ')}, forecast
   migrate                             create or upgrade the warehouse schema
 
 Environment: see README (CLICKHOUSE_URL switches from embedded chDB to a server).`;
@@ -26,6 +33,9 @@ const options = {
   out: { type: 'string' }, loans: { type: 'string' }, months: { type: 'string' }, 'as-of': { type: 'string' }, seed: { type: 'string' },
   'bad-rows': { type: 'string' }, format: { type: 'string' }, adapter: { type: 'string' }, 'as-of-month': { type: 'string' },
   entity: { type: 'string' }, loader: { type: 'string' }, loan: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+  'group-by': { type: 'string' }, basis: { type: 'string' }, 'cohort-grain': { type: 'string' }, product: { type: 'string' },
+  region: { type: 'string' }, branch: { type: 'string' }, channel: { type: 'string' }, 'cohort-from': { type: 'string' },
+  'cohort-to': { type: 'string' }, from: { type: 'string' }, to: { type: 'string' },
 } as const;
 
 export async function main(argv: string[]): Promise<number> {
@@ -33,12 +43,12 @@ export async function main(argv: string[]): Promise<number> {
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (e) {
-    console.error(`${(e as Error).message}\n\n${usage}`);
+    console.error(`${(e as Error).message}\n\n${usage()}`);
     return 2;
   }
   const [command, ...rest] = parsed.positionals;
   const { help, ...values } = parsed.values;
-  if (!command || help) { console.log(usage); return command ? 0 : 2; }
+  if (!command || help) { console.log(usage()); return command ? 0 : 2; }
   const flags = <S extends z.ZodTypeAny>(schema: S, extra: Record<string, unknown> = {}): z.infer<S> => {
     const r = schema.safeParse({ ...values, ...extra });
     if (!r.success) throw new UsageError(r.error.issues.map((i) => `--${i.path.join('.') || 'paths'}: ${i.message}`).join('\n'));
@@ -46,7 +56,7 @@ export async function main(argv: string[]): Promise<number> {
   };
   try {
     if (command === 'generate') { await generateCommand(flags(generateFlags)); return 0; }
-    if (!['demo', 'ingest', 'snapshot', 'dpd', 'migrate'].includes(command)) throw new UsageError(`unknown command: ${command}`);
+    if (!['demo', 'ingest', 'snapshot', 'dpd', 'metrics', 'migrate'].includes(command)) throw new UsageError(`unknown command: ${command}`);
     const config = loadConfig();
     const wh = openWarehouse(config);
     try {
@@ -55,13 +65,14 @@ export async function main(argv: string[]): Promise<number> {
       else if (command === 'ingest') await ingestCommand(wh, config, flags(ingestFlags, { paths: rest }));
       else if (command === 'snapshot') await snapshotCommand(wh, config, flags(snapshotFlags));
       else if (command === 'dpd') await dpdCommand(wh, config, flags(dpdFlags));
+      else if (command === 'metrics') await metricsCommand(wh, flags(metricsFlags, { name: rest[0] }));
       return 0;
     } finally {
       await wh.close();
     }
   } catch (e) {
-    if (e instanceof UsageError) { console.error(`${e.message}\n\n${usage}`); return 2; }
-    if (e instanceof ConfigError || e instanceof IngestInputError) { console.error(e.message); return 2; }
+    if (e instanceof UsageError) { console.error(`${e.message}\n\n${usage()}`); return 2; }
+    if (e instanceof ConfigError || e instanceof IngestInputError || e instanceof MetricRequestError) { console.error(e.message); return 2; }
     throw e;
   }
 }

@@ -108,7 +108,9 @@ export function simulateLoan(t: LoanTerms, env: Environment, rng: Rng): LoanHist
       } else {
         const oldest = owedIdx(m)[0]!;
         const daysLate = Math.max(0, daysBetween(schedule[oldest]!.dueDate, me));
-        pay(lateDate(), owed, Math.floor(owed * 0.0005 * daysLate * rng.uniform(0.5, 1)));
+        // a cure usually lands around the due date (when promises fall due), sometimes later in the month
+        const cureDate = rng.chance(0.6) ? addDays(dueDate, Math.min(rng.int(0, 3), daysBetween(dueDate, me))) : lateDate();
+        pay(cureDate, owed, Math.floor(owed * 0.0005 * daysLate * rng.uniform(0.5, 1)));
       }
       a = 0;
       closed = closesOnPay(aBefore, ctx);
@@ -131,7 +133,7 @@ export function simulateLoan(t: LoanTerms, env: Environment, rng: Rng): LoanHist
       a += 1;
     }
     if (closed) break;
-    if (a >= 1) out.actions.push(...simulateCollections(rng, { a, z, region: t.region, from: addDays(dueDate, 1) < me ? addDays(dueDate, 1) : me, to: me, owedCents: owedCents() }));
+    if (a >= 1) out.actions.push(...simulateCollections(rng, { a, z, region: t.region, from: addDays(dueDate, 1) < me ? addDays(dueDate, 1) : me, to: me, owedCents: owedCents(), nextDue: dateInMonth(m + 1, day) }));
     if (a >= 3 && !restructured && rng.chance(0.1)) {
       const owed = owedIdx(m);
       const arrears = owed.reduce((s, k) => s + remaining[k]!, 0);

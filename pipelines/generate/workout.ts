@@ -7,7 +7,7 @@ import type { ActionRow, LoanHistory } from './simulate-loan.ts';
  * regime (distressed borrowers are harder to reach and promise less), so
  * contacts and broken promises carry signal a model can learn.
  */
-export function simulateCollections(rng: Rng, s: { a: number; z: number; region: string; from: string; to: string; owedCents: number }): ActionRow[] {
+export function simulateCollections(rng: Rng, s: { a: number; z: number; region: string; from: string; to: string; owedCents: number; nextDue: string }): ActionRow[] {
   const stage = s.a === 1 ? 'early' : s.a <= 3 ? 'mid' : 'late';
   const team = `${s.region}-${stage}`;
   const plan: string[] = [];
@@ -32,7 +32,8 @@ export function simulateCollections(rng: Rng, s: { a: number; z: number; region:
     if (rng.chance(0.03)) return { date, channel, outcome: 'wrong_party', agentId, team, promisedCents: null, promisedDate: null };
     if (!rng.chance(s.z ? 0.45 : 0.75)) return { date, channel, outcome: 'no_contact', agentId, team, promisedCents: null, promisedDate: null };
     if (channel !== 'sms' && channel !== 'letter' && rng.chance(s.z ? 0.3 : 0.6)) {
-      return { date, channel, outcome: 'promise_to_pay', agentId, team, promisedCents: s.owedCents, promisedDate: addDays(date, rng.int(1, 7)) };
+      // a promise to bring the account up to date by the next due date: kept when that month's payment clears the arrears
+      return { date, channel, outcome: 'promise_to_pay', agentId, team, promisedCents: s.owedCents, promisedDate: addDays(s.nextDue, rng.int(1, 7) - 4) };
     }
     return { date, channel, outcome: rng.chance(0.25) ? 'refused' : 'contacted', agentId, team, promisedCents: null, promisedDate: null };
   });
@@ -54,7 +55,9 @@ export function simulateWorkout(rng: Rng, w: { ead: number; chargeOffMonth: numb
     const left = ead - recovered;
     if (w.collateralValueCents !== null) {
       if (m === saleMonth) {
-        const amount = Math.min(Math.floor(ead * 1.05), Math.floor(w.collateralValueCents * rng.uniform(0.55, 0.85)));
+        // sale proceeds above EAD happen (about one sale in ten) and must show up as recovery > 100%
+        const cap = rng.chance(0.1) ? rng.uniform(1.0, 1.05) : rng.uniform(0.6, 0.98);
+        const amount = Math.min(Math.floor(ead * cap), Math.floor(w.collateralValueCents * rng.uniform(0.55, 0.85)));
         out.events.push({ date, type: 'collateral_sale', amountCents: amount, note: 'auction' });
         return;
       }

@@ -1,0 +1,56 @@
+import type { MetricDefinition } from '../definition.ts';
+
+const loanDims = { product: 'product', region: 'region', branch: 'branch', channel: 'channel', cohort: 'cohort' };
+const atT = { balance: 'balance at t of loans in from_bucket', count: 'loans in from_bucket at t' };
+
+/**
+ * 迁徙率 matrix: for consecutive month-ends t → t + 1, the share of the balance (or count) at t of
+ * loans in bucket i that is in bucket j at t + 1 (j includes PO and WO). Over a period, flows and
+ * balances are summed before dividing. Each row sums to 1; `from_month` is t.
+ */
+export const rollRate = {
+  name: 'roll_rate',
+  title: 'Roll-rate (migration) matrix',
+  description: 'Share of from_bucket at t found in to_bucket at t + 1; flow_share divides by the from_bucket total at t.',
+  source: 'transitions',
+  dimensions: { from_bucket: 'prev_bucket', to_bucket: 'bucket', from_month: 'from_month', ...loanDims },
+  defaultDimensions: ['from_bucket', 'to_bucket'],
+  requiredDimensions: ['from_bucket', 'to_bucket'],
+  weight: { balance: 'prev_balance', count: 'toUInt64(1)' },
+  measures: { flow: {} },
+  ratios: {},
+  shape: { kind: 'share', of: 'to_bucket', shares: ['flow'], denominatorLabel: atT },
+} as const satisfies MetricDefinition;
+
+/** Cure rate: the part of from_bucket at t that is current (C) at t + 1. */
+export const cureRate = {
+  name: 'cure_rate',
+  title: 'Cure rate (bucket → C)',
+  description: 'Balance (or count) at t of loans in from_bucket that are current at t + 1, over the from_bucket total at t.',
+  source: 'transitions',
+  dimensions: { from_bucket: 'prev_bucket', from_month: 'from_month', ...loanDims },
+  defaultDimensions: ['from_bucket'],
+  requiredDimensions: ['from_bucket'],
+  weight: { balance: 'prev_balance', count: 'toUInt64(1)' },
+  measures: { from_total: {}, cured: { when: "bucket = 'C'" } },
+  ratios: { cure_rate: { numerator: 'cured', denominator: 'from_total', denominatorLabel: atT } },
+  shape: { kind: 'aggregate' },
+} as const satisfies MetricDefinition;
+
+/**
+ * Flow rate (the collections convention): balance in bucket i + 1 at t + 1 over balance in bucket i
+ * at t, whatever bucket the t + 1 balance came from (the last delinquent bucket flows into WO).
+ */
+export const flowRate = {
+  name: 'flow_rate',
+  title: 'Flow rate (bucket i at t → bucket i + 1 at t + 1)',
+  description: 'Aggregate balances, not loan-level transitions.',
+  source: 'bucket_flows',
+  dimensions: { from_bucket: 'from_bucket', to_bucket: 'to_bucket', from_month: 'from_month' },
+  defaultDimensions: ['from_bucket', 'to_bucket'],
+  requiredDimensions: ['from_bucket', 'to_bucket'],
+  weight: { balance: 'from_balance', count: 'from_loans' },
+  measures: { from_total: {}, next_bucket_total: { weight: { balance: 'ifNull(to_balance, toDecimal64(0, 2))', count: 'ifNull(to_loans, 0)' } } },
+  ratios: { flow_rate: { numerator: 'next_bucket_total', denominator: 'from_total', denominatorLabel: { balance: 'balance in from_bucket at t (every loan in the bucket)', count: 'loans in from_bucket at t' } } },
+  shape: { kind: 'aggregate' },
+} as const satisfies MetricDefinition;

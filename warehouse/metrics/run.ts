@@ -1,0 +1,50 @@
+import { queryRows, type Warehouse } from '../connection.ts';
+import { tableRef } from '../ddl.ts';
+import { compileMetric, MetricRequestError, monthEndOf } from './compile.ts';
+import { metricRequestSchema, type CompiledMetric, type MetricRequest } from './definition.ts';
+import { metricNames, metrics } from './index.ts';
+
+export interface MetricResult {
+  metric: string;
+  title: string;
+  as_of: string;
+  basis: MetricRequest['basis'];
+  request: MetricRequest;
+  columns: CompiledMetric['columns'];
+  rows: Record<string, string | number | null>[];
+}
+
+/** Bucket order for flow rates (C, M1…, M7+, WO): the default bucket bounds. */
+export const bucketOrder = ['C', 'M1', 'M2', 'M3', 'M4', 'M5', 'M6', 'M7+', 'WO'];
+
+export function parseMetricRequest(raw: unknown): MetricRequest {
+  const r = metricRequestSchema.safeParse(raw);
+  if (!r.success) throw new MetricRequestError(r.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; '), { cause: r.error });
+  return r.data;
+}
+
+const addMonthEnds = (monthEnd: string, k: number) => monthEndOf(new Date(Date.UTC(Number(monthEnd.slice(0, 4)), Number(monthEnd.slice(5, 7)) - 1 + k, 1)).toISOString().slice(0, 10));
+
+/** Compiles a request for a named metric, resolving the as-of month-end and period parameters. */
+export async function compileNamedMetric(wh: Warehouse, name: string, raw: unknown): Promise<{ compiled: CompiledMetric; request: MetricRequest; asOf: string }> {
+  const def = metrics[name];
+  if (!def) throw new MetricRequestError(`unknown metric ${name}; known: ${metricNames.join(', ')}`);
+  const request = parseMetricRequest(raw);
+  let asOf = request.as_of ? monthEndOf(request.as_of) : null;
+  if (!asOf) {
+    const [r] = await queryRows<{ me: string }>(wh, `SELECT toString(max(month_end)) AS me, count() AS n FROM ${tableRef(wh, 'loan_month')}`);
+    if (!r || r.me === '1970-01-01') throw new MetricRequestError('no snapshot yet: run `loanwatch snapshot --as-of …` first');
+    asOf = r.me;
+  }
+  const pTo = request.to ? monthEndOf(request.to) : asOf;
+  const pFrom = request.from ? monthEndOf(request.from) : addMonthEnds(pTo, -12);
+  const compiled = compileMetric(def, request, { database: wh.database, asOf, extraParams: { bucket_order: bucketOrder, p_from: pFrom, p_to: pTo } });
+  return { compiled, request, asOf };
+}
+
+export async function runMetric(wh: Warehouse, name: string, raw: unknown): Promise<MetricResult> {
+  const { compiled, request, asOf } = await compileNamedMetric(wh, name, raw);
+  const rows = await queryRows<Record<string, string | number | null>>(wh, compiled.query, compiled.query_params,
+    { output_format_json_quote_decimals: 1, join_use_nulls: 0 });
+  return { metric: name, title: metrics[name]!.title, as_of: asOf, basis: request.basis, request, columns: compiled.columns, rows };
+}

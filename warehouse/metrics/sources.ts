@@ -1,0 +1,158 @@
+import type { FilterKey, SourceName } from './definition.ts';
+
+/**
+ * The relations metrics read, from a fixed catalogue. Filters reach a source only as
+ * `where(columns)`: the request's filters compiled to bound parameters against the
+ * columns the source names (null drops a filter that does not apply there).
+ * Parameters: {as_of:Date} the data's last month-end; {p_from:Date} / {p_to:Date} a period.
+ */
+export interface SourceContext {
+  db: string;
+  where: (columns?: Partial<Record<FilterKey, string | null>>) => string;
+  cohortGrain: 'month' | 'quarter';
+}
+
+const cohortOf = (grain: 'month' | 'quarter', col: string) => (grain === 'quarter' ? `toStartOfQuarter(${col})` : `toStartOfMonth(${col})`);
+/** months from a cohort's first to its last origination month */
+const cohortSpan = (grain: 'month' | 'quarter') => (grain === 'quarter' ? 2 : 0);
+const thresholds = [0, 30, 60, 90] as const;
+const classRank = (col: string) => `indexOf(['normal', 'special_mention', 'substandard', 'doubtful', 'loss'], ${col})`;
+const recoveryCash = (db: string) => `
+  SELECT loan_id, paid_date AS cash_date, amount AS cash FROM ${db}.payments
+  UNION ALL SELECT loan_id, event_date, amount FROM ${db}.loan_events WHERE type IN ('recovery', 'collateral_sale', 'debt_sale', 'settlement')`;
+/** the first month-end with DPD > 90 or charged off, and the balance then (EAD) */
+const defaults = (c: SourceContext) => `
+  SELECT loan_id, min(month_end) AS default_me, argMin(principal_balance, month_end) AS ead, any(product) AS product, any(region) AS region,
+    any(branch) AS branch, any(channel) AS channel, any(cohort_month) AS cohort_month
+  FROM ${c.db}.loan_month WHERE default_flag = 1 AND month_end <= {as_of:Date} AND ${c.where({ period: null })} GROUP BY loan_id`;
+
+export const sources: Record<SourceName, (c: SourceContext) => string> = {
+  /** one row per loan per month-end (status active, paid_off or charged_off) */
+  loan_months: (c) => `SELECT *, ${cohortOf(c.cohortGrain, 'cohort_month')} AS cohort
+    FROM ${c.db}.loan_month WHERE month_end <= {as_of:Date} AND ${c.where()}`,
+
+  /** a loan's move from month-end t (from_month, a non-terminal bucket) to t + 1 */
+  transitions: (c) => `SELECT *, ${cohortOf(c.cohortGrain, 'cohort_month')} AS cohort, toLastDayOfMonth(addMonths(month_end, -1)) AS from_month
+    FROM ${c.db}.loan_month WHERE prev_bucket NOT IN ('', 'PO', 'WO') AND month_end <= {as_of:Date} AND ${c.where({ period: 'toLastDayOfMonth(addMonths(month_end, -1))' })}`,
+
+  /** balance in each bucket at t, and balance in the next bucket at t + 1 (the collections flow rate) */
+  bucket_flows: (c) => `
+    SELECT lwq_a.month_end AS from_month, lwq_a.bucket AS from_bucket, lwq_a.next_bucket AS to_bucket,
+      lwq_a.balance AS from_balance, lwq_a.loans AS from_loans, lwq_b.balance AS to_balance, lwq_b.loans AS to_loans
+    FROM (SELECT month_end, bucket, arrayElement({bucket_order:Array(String)}, indexOf({bucket_order:Array(String)}, bucket) + 1) AS next_bucket,
+            sum(principal_balance) AS balance, count() AS loans
+          FROM ${c.db}.loan_month WHERE status = 'active' AND month_end < {as_of:Date} AND ${c.where()} GROUP BY month_end, bucket) AS lwq_a
+    LEFT JOIN (SELECT month_end, bucket, sum(principal_balance) AS balance, count() AS loans
+          FROM ${c.db}.loan_month WHERE status != 'paid_off' AND month_end <= {as_of:Date} AND ${c.where({ period: null })} GROUP BY month_end, bucket) AS lwq_b
+      ON lwq_b.month_end = toLastDayOfMonth(addMonths(lwq_a.month_end, 1)) AND lwq_b.bucket = lwq_a.next_bucket`,
+
+  /**
+   * Vintage grid: every cohort × MOB the cohort has reached (right-censored at {as_of}: a cohort
+   * has no row at a MOB its last origination month has not reached), with the cohort's original
+   * principal and loan count (on the MOB 0 row), first-reach events of DPD > 0/30/60/90 at that
+   * MOB (original principal, loans) and active balances over those thresholds at that MOB.
+   */
+  vintage_events: (c) => {
+    const events = thresholds.flatMap((x, i) => [
+      `sumIf(original_principal, bitTest(new_ever_bits, ${i})) AS first${x}_bal`, `countIf(bitTest(new_ever_bits, ${i})) AS first${x}_n`,
+      `sumIf(principal_balance, status = 'active' AND dpd > ${x}) AS over${x}_bal`, `countIf(status = 'active' AND dpd > ${x}) AS over${x}_n`]);
+    const picked = thresholds.flatMap((x) => [`first${x}_bal`, `first${x}_n`, `over${x}_bal`, `over${x}_n`].map((k) => `lwq_e.${k} AS ${k}`));
+    return `
+    SELECT lwq_g.cohort AS cohort, lwq_g.mob AS mob, if(lwq_g.mob = 0, lwq_g.principal, 0) AS cohort_principal,
+      if(lwq_g.mob = 0, lwq_g.loans, 0) AS cohort_loans, ${picked.join(', ')}
+    FROM (SELECT cohort, principal, loans, toUInt16(arrayJoin(range(toUInt32(max_mob) + 1))) AS mob FROM (
+            SELECT ${cohortOf(c.cohortGrain, 'origination_date')} AS cohort, sum(principal) AS principal, count() AS loans,
+              greatest(0, dateDiff('month', addMonths(cohort, ${cohortSpan(c.cohortGrain)}), toStartOfMonth({as_of:Date}))) AS max_mob
+            FROM ${c.db}.loans WHERE origination_date <= {as_of:Date} AND ${c.where({ cohort: 'toStartOfMonth(origination_date)', period: null })}
+            GROUP BY cohort)) AS lwq_g
+    LEFT JOIN (SELECT ${cohortOf(c.cohortGrain, 'cohort_month')} AS cohort, mob, ${events.join(', ')}
+            FROM ${c.db}.loan_month WHERE month_end <= {as_of:Date} AND ${c.where({ period: null })} GROUP BY cohort, mob) AS lwq_e
+      ON lwq_e.cohort = lwq_g.cohort AND lwq_e.mob = lwq_g.mob`;
+  },
+
+  /**
+   * Loans active at the period's first month-end {p_from} with their class then, and their
+   * last row on or before {p_to}: status, class and balance at the end (or at closure).
+   */
+  migration_pairs: (c) => `
+    SELECT lwq_s.loan_id AS loan_id, lwq_s.product AS product, lwq_s.region AS region, lwq_s.branch AS branch, lwq_s.channel AS channel,
+      lwq_s.five_class AS from_class, lwq_s.principal_balance AS start_balance,
+      lwq_e.status AS end_status, lwq_e.five_class AS end_class, lwq_e.principal_balance AS end_balance,
+      ${classRank('lwq_e.five_class')} > ${classRank('lwq_s.five_class')} AS worse
+    FROM (SELECT * FROM ${c.db}.loan_month WHERE month_end = {p_from:Date} AND status = 'active' AND ${c.where({ period: null })}) AS lwq_s
+    LEFT JOIN (SELECT loan_id, argMax(status, month_end) AS status, argMax(five_class, month_end) AS five_class, argMax(principal_balance, month_end) AS principal_balance
+               FROM ${c.db}.loan_month WHERE month_end > {p_from:Date} AND month_end <= {p_to:Date} GROUP BY loan_id) AS lwq_e
+      ON lwq_e.loan_id = lwq_s.loan_id`,
+
+  /**
+   * Defaulted loans × months since default k = 0 … (right-censored at {as_of}): EAD on the k = 0 row,
+   * cash received in month k after the default month (payments, recovery, collateral_sale,
+   * debt_sale, settlement), and on the k = 0 row whether all cash so far exceeds EAD.
+   */
+  recovery_flows: (c) => `
+    SELECT lwq_d.default_cohort AS default_cohort, lwq_d.k AS k, lwq_d.product AS product, lwq_d.region AS region,
+      if(lwq_d.k = 0, lwq_d.ead, 0) AS ead, lwq_c.cash AS cash, if(lwq_d.k = 0 AND lwq_t.total > lwq_d.ead, 1, 0) AS over_100pct
+    FROM (SELECT *, toStartOfMonth(default_me) AS default_cohort,
+            toUInt16(arrayJoin(range(toUInt32(dateDiff('month', toStartOfMonth(default_me), toStartOfMonth({as_of:Date}))) + 1))) AS k
+          FROM (${defaults(c)}) WHERE ${c.where({ period: 'default_me', product: null, region: null, branch: null, channel: null, cohort: null })}) AS lwq_d
+    LEFT JOIN (SELECT lwq_f.loan_id AS loan_id, toUInt16(dateDiff('month', toStartOfMonth(lwq_x.default_me), toStartOfMonth(lwq_f.cash_date))) AS k, sum(lwq_f.cash) AS cash
+               FROM (${recoveryCash(c.db)}) AS lwq_f INNER JOIN (${defaults(c)}) AS lwq_x ON lwq_x.loan_id = lwq_f.loan_id
+               WHERE lwq_f.cash_date > lwq_x.default_me AND lwq_f.cash_date <= {as_of:Date} GROUP BY loan_id, k) AS lwq_c
+      ON lwq_c.loan_id = lwq_d.loan_id AND lwq_c.k = lwq_d.k
+    LEFT JOIN (SELECT lwq_f.loan_id AS loan_id, sum(lwq_f.cash) AS total
+               FROM (${recoveryCash(c.db)}) AS lwq_f INNER JOIN (${defaults(c)}) AS lwq_x ON lwq_x.loan_id = lwq_f.loan_id
+               WHERE lwq_f.cash_date > lwq_x.default_me AND lwq_f.cash_date <= {as_of:Date} GROUP BY loan_id) AS lwq_t
+      ON lwq_t.loan_id = lwq_d.loan_id`,
+
+  /**
+   * One row per defaulted loan: EAD, cash after default up to {as_of}, and whether the workout is
+   * closed (a settlement, debt sale or collateral sale, or the loan paid off after default).
+   */
+  workouts: (c) => `
+    SELECT lwq_d.loan_id AS loan_id, toStartOfMonth(lwq_d.default_me) AS default_cohort, lwq_d.product AS product, lwq_d.region AS region,
+      lwq_d.ead AS ead, lwq_t.total AS cash, (lwq_z.closed_by_event OR lwq_p.paid_off) AS closed
+    FROM (${defaults(c)}) AS lwq_d
+    LEFT JOIN (SELECT lwq_f.loan_id AS loan_id, sum(lwq_f.cash) AS total
+               FROM (${recoveryCash(c.db)}) AS lwq_f INNER JOIN (${defaults(c)}) AS lwq_x ON lwq_x.loan_id = lwq_f.loan_id
+               WHERE lwq_f.cash_date > lwq_x.default_me AND lwq_f.cash_date <= {as_of:Date} GROUP BY loan_id) AS lwq_t ON lwq_t.loan_id = lwq_d.loan_id
+    LEFT JOIN (SELECT loan_id, 1 AS closed_by_event FROM ${c.db}.loan_events WHERE type IN ('settlement', 'debt_sale', 'collateral_sale') AND event_date <= {as_of:Date} GROUP BY loan_id) AS lwq_z
+      ON lwq_z.loan_id = lwq_d.loan_id
+    LEFT JOIN (SELECT loan_id, 1 AS paid_off FROM ${c.db}.loan_month WHERE status = 'paid_off' AND default_flag = 1 AND month_end <= {as_of:Date} GROUP BY loan_id) AS lwq_p
+      ON lwq_p.loan_id = lwq_d.loan_id
+    WHERE ${c.where({ period: 'lwq_d.default_me', product: 'lwq_d.product', region: 'lwq_d.region', branch: 'lwq_d.branch', channel: 'lwq_d.channel', cohort: 'lwq_d.cohort_month' })}`,
+
+  /**
+   * Collection actions up to {as_of} with: the stage of the loan (its bucket at the month-end of
+   * the action's month: C current, M1 early, M2–M3 mid, later late), contact and promise flags,
+   * whether a matured promise (promised date + 3 days ≤ as-of) was kept (payments from the action
+   * date to promised date + 3 days ≥ promised amount), cash collected (each payment credited to the
+   * latest action on or before it, within 30 days), and cure (current or paid off at the next month-end).
+   */
+  collection_actions: (c) => `
+    SELECT lwq_a.action_id AS action_id, lwq_a.channel AS channel, lwq_a.team AS team, lwq_a.agent_id AS agent,
+      toStartOfMonth(lwq_a.action_date) AS action_month, lwq_l.product AS product, lwq_l.region AS region, lwq_l.branch AS branch,
+      multiIf(lwq_m.bucket IN ('C', 'PO'), 'current', lwq_m.bucket = 'M1', 'early', lwq_m.bucket IN ('M2', 'M3'), 'mid', lwq_m.bucket = '', 'unknown', 'late') AS stage,
+      lwq_a.outcome IN ('contacted', 'promise_to_pay', 'refused', 'paid') AS contacted,
+      lwq_a.outcome = 'promise_to_pay' AS promised,
+      promised AND addDays(ifNull(lwq_a.promised_date, lwq_a.action_date), 3) <= {as_of:Date} AS promise_matured,
+      promise_matured AND lwq_k.paid >= ifNull(lwq_a.promised_amount, 0) AS promise_kept,
+      lwq_c.collected AS collected,
+      lwq_n.bucket IN ('C', 'PO') AS cured
+    FROM ${c.db}.collection_actions AS lwq_a
+    INNER JOIN ${c.db}.loans AS lwq_l ON lwq_l.loan_id = lwq_a.loan_id
+    LEFT JOIN ${c.db}.loan_month AS lwq_m ON lwq_m.loan_id = lwq_a.loan_id AND lwq_m.month_end = toLastDayOfMonth(lwq_a.action_date)
+    LEFT JOIN ${c.db}.loan_month AS lwq_n ON lwq_n.loan_id = lwq_a.loan_id AND lwq_n.month_end = toLastDayOfMonth(addMonths(lwq_a.action_date, 1))
+    LEFT JOIN (SELECT lwq_q.action_id AS action_id, sum(lwq_p.amount) AS paid
+               FROM (SELECT action_id, loan_id, action_date, promised_date FROM ${c.db}.collection_actions WHERE outcome = 'promise_to_pay') AS lwq_q
+               INNER JOIN ${c.db}.payments AS lwq_p ON lwq_p.loan_id = lwq_q.loan_id
+               WHERE lwq_p.paid_date >= lwq_q.action_date AND lwq_p.paid_date <= addDays(ifNull(lwq_q.promised_date, lwq_q.action_date), 3)
+               GROUP BY lwq_q.action_id) AS lwq_k ON lwq_k.action_id = lwq_a.action_id
+    LEFT JOIN (SELECT lwq_t.action_id AS action_id, sum(lwq_p.amount) AS collected
+               FROM ${c.db}.payments AS lwq_p
+               ASOF INNER JOIN (SELECT action_id, loan_id, action_date FROM ${c.db}.collection_actions) AS lwq_t
+                 ON lwq_t.loan_id = lwq_p.loan_id AND lwq_p.paid_date >= lwq_t.action_date
+               WHERE dateDiff('day', lwq_t.action_date, lwq_p.paid_date) <= 30 AND lwq_p.paid_date <= {as_of:Date}
+               GROUP BY lwq_t.action_id) AS lwq_c ON lwq_c.action_id = lwq_a.action_id
+    WHERE lwq_a.action_date <= {as_of:Date}
+      AND ${c.where({ period: 'toLastDayOfMonth(lwq_a.action_date)', product: 'lwq_l.product', region: 'lwq_l.region', branch: 'lwq_l.branch', channel: 'lwq_l.channel', cohort: 'toStartOfMonth(lwq_l.origination_date)' })}`,
+};
