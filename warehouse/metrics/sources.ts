@@ -126,7 +126,8 @@ export const sources: Record<SourceName, (c: SourceContext) => string> = {
    * the action's month: C current, M1 early, M2–M3 mid, later late), contact and promise flags,
    * whether a matured promise (promised date + 3 days ≤ as-of) was kept (payments from the action
    * date to promised date + 3 days ≥ promised amount), cash collected (each payment credited to the
-   * latest action on or before it, within 30 days), and cure (current or paid off at the next month-end).
+   * latest action on or before it, within 30 days; of several actions that day, the greatest id),
+   * and cure (current or paid off at the next month-end).
    */
   collection_actions: (c) => `
     SELECT lwq_a.action_id AS action_id, lwq_a.channel AS channel, lwq_a.team AS team, lwq_a.agent_id AS agent,
@@ -149,7 +150,7 @@ export const sources: Record<SourceName, (c: SourceContext) => string> = {
                GROUP BY lwq_q.action_id) AS lwq_k ON lwq_k.action_id = lwq_a.action_id
     LEFT JOIN (SELECT lwq_t.action_id AS action_id, sum(lwq_p.amount) AS collected
                FROM ${c.db}.payments AS lwq_p
-               ASOF INNER JOIN (SELECT action_id, loan_id, action_date FROM ${c.db}.collection_actions) AS lwq_t
+               ASOF INNER JOIN (SELECT max(action_id) AS action_id, loan_id, action_date FROM ${c.db}.collection_actions GROUP BY loan_id, action_date) AS lwq_t
                  ON lwq_t.loan_id = lwq_p.loan_id AND lwq_p.paid_date >= lwq_t.action_date
                WHERE dateDiff('day', lwq_t.action_date, lwq_p.paid_date) <= 30 AND lwq_p.paid_date <= {as_of:Date}
                GROUP BY lwq_t.action_id) AS lwq_c ON lwq_c.action_id = lwq_a.action_id

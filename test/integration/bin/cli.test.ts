@@ -55,5 +55,23 @@ describe('loanwatch CLI', () => {
     const rows = JSON.parse(out.join('\n'));
     expect(rows.length).toBeGreaterThan(0);
     expect(rows[0]).toMatchObject({ as_of: '2024-06-15' });
+
+    expect(await run('metrics', 'overdue', '--format', 'csv', '--from', '2024-01-31')).toBe(0);
+    const lines = out.join('\n').trim().split('\n');
+    expect(lines[0]!.split(',').slice(0, 3)).toEqual(['month_end', 'outstanding', 'm1plus']);
+    expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['2024-01-31', '2024-02-29', '2024-03-31', '2024-04-30', '2024-05-31', '2024-06-30']);
+    expect(await run('metrics', 'roll_rate', '--format', 'json', '--basis', 'count')).toBe(0);
+    expect(JSON.parse(out.join('\n')).columns.find((c: { name: string }) => c.name === 'flow_share').denominator).toBe('loans in from_bucket at t');
+    expect(await run('metrics', 'forecast', '--months', '3', '--format', 'json')).toBe(0);
+    expect(JSON.parse(out.join('\n')).months).toHaveLength(3);
+  });
+
+  it('metrics: unknown names and bad filters are refused with exit code 2', async () => {
+    expect(await run('metrics', 'happiness')).toBe(2);
+    expect(err.join('\n')).toMatch(/unknown metric happiness; known: overdue/);
+    expect(await run('metrics', 'overdue', '--from', 'yesterday')).toBe(2);
+    expect(err.join('\n')).toMatch(/from: a date YYYY-MM-DD/);
+    expect(await run('metrics', 'vintage', '--group-by', 'product')).toBe(2);
+    expect(err.join('\n')).toMatch(/cannot be grouped by product/);
   });
 });

@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { generateBook } from '../../../pipelines/generate/generate-book.ts';
+import { ingest } from '../../../pipelines/ingest/ingest.ts';
+import { buildMonthEndSnapshots } from '../../../pipelines/snapshot/build-snapshots.ts';
+import { queryRows } from '../../../warehouse/connection.ts';
+import { bucketOrder, runMetric } from '../../../warehouse/metrics/run.ts';
+import { collectionsRef, flowRateRef, lgdRef, migrationRef, overdueRef, recoveryRef, transitionsRef, vintageRef, type Action, type Cash, type LM, type Loan } from '../../reference/metrics-reference.ts';
+import { defaultSettings } from '../../helpers/settings.ts';
+import { testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
+
+const cents = (x: unknown) => Math.round(Number(x) * 100);
+const asOf = '2024-06-30';
+
+describe('every metric equals an independent TypeScript computation over the same rows', () => {
+  let wh: Awaited<ReturnType<typeof testWarehouse>>;
+  let rows: LM[];
+  let loans: Loan[];
+  let cash: Cash[];
+  let payments: Cash[];
+  let events: { loan_id: string; event_date: string; type: string }[];
+  let actions: Action[];
+  beforeAll(async () => {
+    wh = await testWarehouse('metrics_ref');
+    const book = join(tmpDir('metrics'), 'book');
+    await generateBook({ loans: 1500, months: 30, asOf, seed: 31, badRows: 0, outDir: book, format: 'csv' });
+    await ingest(wh, [book], { piiSecret: 's' });
+    await buildMonthEndSnapshots(wh, { asOf, settings: defaultSettings });
+    const db = wh.database;
+    const num = <T>(xs: T[], keys: (keyof T)[]) => xs.map((x) => { for (const k of keys) if (x[k] !== null) (x as Record<string, unknown>)[k as string] = Number(x[k]); return x; });
+    rows = num(await queryRows<LM>(wh, `SELECT loan_id, toString(month_end) AS month_end, toString(cohort_month) AS cohort_month, mob, dpd, bucket, status, five_class, principal_balance, original_principal, product FROM ${db}.loan_month`), ['mob', 'dpd', 'principal_balance', 'original_principal']);
+    loans = num(await queryRows<Loan>(wh, `SELECT loan_id, toString(origination_date) AS origination_date, principal, product FROM ${db}.loans`), ['principal']);
+    payments = num(await queryRows<Cash>(wh, `SELECT loan_id, toString(paid_date) AS date, amount FROM ${db}.payments`), ['amount']);
+    events = await queryRows(wh, `SELECT loan_id, toString(event_date) AS event_date, type FROM ${db}.loan_events`);
+    const recov = num(await queryRows<Cash>(wh, `SELECT loan_id, toString(event_date) AS date, amount FROM ${db}.loan_events WHERE type IN ('recovery', 'collateral_sale', 'debt_sale', 'settlement')`), ['amount']);
+    cash = [...payments, ...recov];
+    actions = num(await queryRows<Action>(wh, `SELECT action_id, loan_id, toString(action_date) AS action_date, channel, outcome, promised_amount, if(isNull(promised_date), NULL, toString(promised_date)) AS promised_date FROM ${db}.collection_actions`), ['promised_amount']);
+  });
+  afterAll(async () => wh?.dispose());
+
+  it('overdue ratios, PAR, NPL ratio and deviation by month-end', async () => {
+    const sql = await runMetric(wh, 'overdue', {});
+    const ref = overdueRef(rows, asOf);
+    expect(sql.rows.length).toBe(ref.size);
+    for (const r of sql.rows) {
+      const e = ref.get(String(r.month_end))!;
+      expect([cents(r.outstanding), cents(r.m1plus), cents(r.m2plus), cents(r.m3plus), cents(r.m4plus), cents(r.npl)]).toEqual([e.outstanding, e.m1plus, e.m2plus, e.m3plus, e.m4plus, e.npl]);
+      expect(Number(r.par30)).toBeCloseTo(e.outstanding ? e.m2plus / e.outstanding : 0, 12);
+      if (e.npl > 0) expect(Number(r.deviation)).toBeCloseTo(e.m4plus / e.npl, 12);
+    }
+    expect(sql.columns.find((x) => x.name === 'deviation')?.denominator).toMatch(/NPL/);
+  });
+
+  it.each(['month', 'quarter'] as const)('vintage ever-X+ and coincident, %s cohorts, right-censored', async (grain) => {
+    const sql = await runMetric(wh, 'vintage', { cohort_grain: grain });
+    const ref = vintageRef(loans, rows, asOf, grain);
+    expect(sql.rows.length).toBe(ref.size);
+    for (const r of sql.rows) {
+      const e = ref.get(`${r.cohort}|${r.mob}`);
+      expect(e, `${r.cohort} mob ${r.mob}`).toBeDefined();
+      expect([cents(r.cohort_total), cents(r.ever0), cents(r.ever30), cents(r.ever60), cents(r.ever90)]).toEqual([e!.cohort_total, ...e!.ever]);
+      expect([cents(r.coincident0), cents(r.coincident30), cents(r.coincident60), cents(r.coincident90)]).toEqual(e!.coincident);
+    }
+    // the latest cohort has reached MOB 0 only
+    const last = sql.rows.filter((r) => r.cohort === sql.rows.at(-1)!.cohort);
+    expect(last.map((r) => Number(r.mob))).toEqual(grain === 'month' ? [0] : last.map((_, i) => i));
+  });
+
+  it('roll-rate matrix by balance and by count; every row sums to 1', async () => {
+    const pairs = transitionsRef(rows, asOf);
+    for (const basis of ['balance', 'count'] as const) {
+      const sql = await runMetric(wh, 'roll_rate', { basis });
+      const expected = new Map<string, number>();
+      for (const p of pairs) expected.set(`${p.from}>${p.to}`, (expected.get(`${p.from}>${p.to}`) ?? 0) + (basis === 'balance' ? p.weight : 1));
+      expect(sql.rows.length).toBe(expected.size);
+      for (const r of sql.rows) expect(basis === 'balance' ? cents(r.flow) : Number(r.flow)).toBe(expected.get(`${r.from_bucket}>${r.to_bucket}`));
+      const sums = new Map<string, number>();
+      for (const r of sql.rows) sums.set(String(r.from_bucket), (sums.get(String(r.from_bucket)) ?? 0) + Number(r.flow_share));
+      for (const s of sums.values()) expect(s).toBeCloseTo(1, 12);
+    }
+  });
+
+  it('cure rates and flow rates name their denominators', async () => {
+    const cure = await runMetric(wh, 'cure_rate', {});
+    const pairs = transitionsRef(rows, asOf);
+    for (const r of cure.rows) {
+      const from = pairs.filter((p) => p.from === r.from_bucket);
+      expect(cents(r.cured)).toBe(from.filter((p) => p.to === 'C').reduce((s, p) => s + p.weight, 0));
+      expect(cents(r.from_total)).toBe(from.reduce((s, p) => s + p.weight, 0));
+    }
+    expect(cure.columns.find((x) => x.name === 'cure_rate')?.denominator).toBe('balance at t of loans in from_bucket');
+    const flow = await runMetric(wh, 'flow_rate', {});
+    const ref = flowRateRef(rows, asOf, bucketOrder);
+    for (const r of flow.rows) {
+      const e = ref.get(String(r.from_bucket))!;
+      expect([cents(r.from_total), cents(r.next_bucket_total)]).toEqual([e.from, e.to]);
+    }
+    expect(flow.columns.find((x) => x.name === 'flow_rate')?.denominator).toMatch(/every loan in the bucket/);
+  });
+
+  it('regulatory five-category migration rates over a period', async () => {
+    const sql = await runMetric(wh, 'migration', { from: '2023-06-30', to: '2024-06-30' });
+    const ref = migrationRef(rows, '2023-06-30', '2024-06-30');
+    expect(sql.rows.length).toBe(ref.size);
+    for (const r of sql.rows) {
+      const e = ref.get(String(r.from_class))!;
+      expect([cents(r.start_total), cents(r.reduced), cents(r.migrated)]).toEqual([e.start, e.reduced, e.migrated]);
+    }
+    expect(ref.get('normal')!.migrated).toBeGreaterThan(0);
+  });
+
+  it('recovery curves by default cohort, with recoveries above 100% of EAD flagged', async () => {
+    const sql = await runMetric(wh, 'recovery', {});
+    const ref = recoveryRef(rows, cash, asOf);
+    expect(sql.rows.length).toBe(ref.size);
+    for (const r of sql.rows) {
+      const e = ref.get(`${r.default_cohort}|${r.months_since_default}`)!;
+      expect([cents(r.ead), cents(r.recovered), Number(r.defaulted_loans), Number(r.loans_over_100pct)]).toEqual([e.ead, e.recovered, e.loans, e.over]);
+    }
+    expect(sql.rows.some((r) => Number(r.loans_over_100pct) > 0)).toBe(true);
+    const lgd = await runMetric(wh, 'lgd', {});
+    const l = lgdRef(rows, cash, events, asOf);
+    expect([cents(lgd.rows[0]!.ead_closed), cents(lgd.rows[0]!.recovered_closed), Number(lgd.rows[0]!.closed_workouts), Number(lgd.rows[0]!.open_workouts)]).toEqual([l.ead, l.recovered, l.closed, l.open]);
+  });
+
+  it('collection KPIs by channel', async () => {
+    const sql = await runMetric(wh, 'collections', {});
+    const ref = collectionsRef(rows, actions, payments, asOf);
+    expect(sql.rows.length).toBe(ref.size);
+    for (const r of sql.rows) {
+      const e = ref.get(String(r.channel))!;
+      expect([Number(r.actions), Number(r.contacts), Number(r.promises), Number(r.matured_promises), Number(r.kept_promises), cents(r.collected), Number(r.cures)])
+        .toEqual([e.actions, e.contacts, e.promises, e.matured, e.kept, e.collected, e.cures]);
+    }
+  });
+
+  it('filters and group-bys change the answer the way the reference says', async () => {
+    const sql = await runMetric(wh, 'overdue', { product: ['mortgage'], from: '2024-01-31', to: '2024-06-30', group_by: ['month_end', 'product'] });
+    const ref = overdueRef(rows.filter((r) => r.product === 'mortgage' && r.month_end >= '2024-01-31'), asOf);
+    expect(sql.rows.map((r) => [r.month_end, r.product, cents(r.outstanding)])).toEqual([...ref].sort().map(([me, e]) => [me, 'mortgage', e.outstanding]));
+  });
+});
