@@ -7,4 +7,6 @@ if ! /usr/bin/python3 -c 'import pandas' 2>/dev/null; then
   apt-get update -qq && apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends python3-pandas
 fi
 export TZ=UTC
-npx tsx bench/ingest-snapshot.ts "$@"
+npx tsx bench/ingest-snapshot.ts "$@"      # builds bench/work/db, which the next one reads
+npx tsx bench/metrics.ts "$@"
+npx tsx bench/checks/roll-rate-real.ts      # real data: roll-rate matrix vs pandas within 0.1 pp
