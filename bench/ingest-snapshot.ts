@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { delinquencySettings, loadConfig } from '../warehouse/config.ts';
 import { exec, openWarehouse, queryRows } from '../warehouse/connection.ts';
 import { migrate } from '../warehouse/migrations/index.ts';
-import { generateBook } from '../pipelines/generate/generate-book.ts';
+import { GENERATOR_VERSION, generateBook } from '../pipelines/generate/generate-book.ts';
 import { ingest } from '../pipelines/ingest/ingest.ts';
 import { splitHeader } from '../pipelines/ingest/csv-records.ts';
 import { readFirstLine } from '../pipelines/ingest/discover.ts';
@@ -35,7 +35,8 @@ const step = (s: string) => console.error(`[bench ingest-snapshot] ${s}`);
 const book = join(work, `book-${loans}x${months}`);
 let generateS: number | null = null;
 const manifestPath = join(book, 'manifest.json');
-if (!existsSync(manifestPath) || JSON.parse(readFileSync(manifestPath, 'utf8')).loans !== loans) {
+const cached = existsSync(manifestPath) ? JSON.parse(readFileSync(manifestPath, 'utf8')) : null;
+if (!cached || cached.loans !== loans || cached.months !== months || cached.seed !== seed || cached.generatorVersion !== GENERATOR_VERSION) {
   step(`generating ${loans} loans × ${months} months into ${book}`);
   rmSync(book, { recursive: true, force: true });
   const t0 = performance.now();

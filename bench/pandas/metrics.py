@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 work, runs, as_of_me, p_from, as_of_month = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+print("[pandas] loading", file=sys.stderr, flush=True)
 lm = pd.read_csv(f"{work}/loan_month.csv", dtype={"bucket": "category", "status": "category", "five_class": "category"})
 loans = pd.read_csv(f"{work}/loans.csv")
 cash = pd.read_csv(f"{work}/cash.csv")
@@ -122,4 +123,5 @@ for name, fn in (("overdue", overdue), ("vintage", vintage), ("roll_rate", roll_
         check = fn()
         times.append(time.perf_counter() - t)
     result[name] = {"median_s": round(statistics.median(times), 3), "check": check}
+    print(f"[pandas] {name}: median {result[name]['median_s']} s", file=sys.stderr, flush=True)
 print(json.dumps(result))

@@ -21,6 +21,9 @@ export interface GenerateOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** Bumped whenever the generator's output for a seed changes (caches of generated books key on it). */
+export const GENERATOR_VERSION = 2;
+
 export const entityColumns = {
   customers: ['customer_id', 'birth_year', 'gender', 'region', 'income_band', 'borrower_type', 'id_number', 'phone'],
   loans: ['loan_id', 'customer_id', 'product', 'origination_date', 'principal', 'annual_rate', 'term_months', 'repayment_method', 'branch', 'region', 'channel', 'collateral_type', 'collateral_value', 'currency'],
@@ -129,7 +132,7 @@ export async function generateBook(o: GenerateOptions) {
   for (const s of Object.values(sinks)) await s.close();
   o.onProgress?.(loanSeq, o.loans);
   const manifest = {
-    generator: 'loanwatch generate', seed: o.seed, loans: o.loans, months: o.months, asOf: o.asOf, format: o.format,
+    generator: 'loanwatch generate', generatorVersion: GENERATOR_VERSION, seed: o.seed, loans: o.loans, months: o.months, asOf: o.asOf, format: o.format,
     macroShock: { from: dateInMonth(shockStart, 1), months: 6 },
     rows: Object.fromEntries(Object.entries(sinks).map(([e, s]) => [e, s.rows])),
     badRows: bad.length,

@@ -17,9 +17,16 @@ const cohortOf = (grain: 'month' | 'quarter', col: string) => (grain === 'quarte
 const cohortSpan = (grain: 'month' | 'quarter') => (grain === 'quarter' ? 2 : 0);
 const thresholds = [0, 30, 60, 90] as const;
 const classRank = (col: string) => `indexOf(['normal', 'special_mention', 'substandard', 'doubtful', 'loss'], ${col})`;
-const recoveryCash = (db: string) => `
-  SELECT loan_id, paid_date AS cash_date, amount AS cash FROM ${db}.payments
-  UNION ALL SELECT loan_id, event_date, amount FROM ${db}.loan_events WHERE type IN ('recovery', 'collateral_sale', 'debt_sale', 'settlement')`;
+/** cash after default per defaulted loan and month since the default month (payments read only for defaulted loans: their primary key) */
+const cashAfterDefault = (c: SourceContext) => `
+  SELECT lwq_f.loan_id AS loan_id, toUInt16(dateDiff('month', toStartOfMonth(lwq_x.default_me), toStartOfMonth(lwq_f.cash_date))) AS k, sum(lwq_f.cash) AS cash
+  FROM (SELECT loan_id, paid_date AS cash_date, amount AS cash FROM ${c.db}.payments
+          WHERE loan_id IN (SELECT loan_id FROM ${c.db}.loan_month WHERE default_flag = 1 AND month_end <= {as_of:Date})
+        UNION ALL SELECT loan_id, event_date, amount FROM ${c.db}.loan_events WHERE type IN ('recovery', 'collateral_sale', 'debt_sale', 'settlement')) AS lwq_f
+  INNER JOIN (${defaults(c)}) AS lwq_x ON lwq_x.loan_id = lwq_f.loan_id
+  WHERE lwq_f.cash_date > lwq_x.default_me AND lwq_f.cash_date <= {as_of:Date}
+  GROUP BY loan_id, k`;
+
 /** the first month-end with DPD > 90 or charged off, and the balance then (EAD) */
 const defaults = (c: SourceContext) => `
   SELECT loan_id, min(month_end) AS default_me, argMin(principal_balance, month_end) AS ead, any(product) AS product, any(region) AS region,
@@ -90,19 +97,15 @@ export const sources: Record<SourceName, (c: SourceContext) => string> = {
    * debt_sale, settlement), and on the k = 0 row whether all cash so far exceeds EAD.
    */
   recovery_flows: (c) => `
-    SELECT lwq_d.default_cohort AS default_cohort, lwq_d.k AS k, lwq_d.product AS product, lwq_d.region AS region,
-      if(lwq_d.k = 0, lwq_d.ead, 0) AS ead, lwq_c.cash AS cash, if(lwq_d.k = 0 AND lwq_t.total > lwq_d.ead, 1, 0) AS over_100pct
-    FROM (SELECT *, toStartOfMonth(default_me) AS default_cohort,
-            toUInt16(arrayJoin(range(toUInt32(dateDiff('month', toStartOfMonth(default_me), toStartOfMonth({as_of:Date}))) + 1))) AS k
-          FROM (${defaults(c)}) WHERE ${c.where({ period: 'default_me', product: null, region: null, branch: null, channel: null, cohort: null })}) AS lwq_d
-    LEFT JOIN (SELECT lwq_f.loan_id AS loan_id, toUInt16(dateDiff('month', toStartOfMonth(lwq_x.default_me), toStartOfMonth(lwq_f.cash_date))) AS k, sum(lwq_f.cash) AS cash
-               FROM (${recoveryCash(c.db)}) AS lwq_f INNER JOIN (${defaults(c)}) AS lwq_x ON lwq_x.loan_id = lwq_f.loan_id
-               WHERE lwq_f.cash_date > lwq_x.default_me AND lwq_f.cash_date <= {as_of:Date} GROUP BY loan_id, k) AS lwq_c
-      ON lwq_c.loan_id = lwq_d.loan_id AND lwq_c.k = lwq_d.k
-    LEFT JOIN (SELECT lwq_f.loan_id AS loan_id, sum(lwq_f.cash) AS total
-               FROM (${recoveryCash(c.db)}) AS lwq_f INNER JOIN (${defaults(c)}) AS lwq_x ON lwq_x.loan_id = lwq_f.loan_id
-               WHERE lwq_f.cash_date > lwq_x.default_me AND lwq_f.cash_date <= {as_of:Date} GROUP BY loan_id) AS lwq_t
-      ON lwq_t.loan_id = lwq_d.loan_id`,
+    SELECT default_cohort, k, product, region, if(k = 0, ead, 0) AS ead, cash,
+      if(k = 0 AND sum(cash) OVER (PARTITION BY loan_id) > ead, 1, 0) AS over_100pct
+    FROM (
+      SELECT lwq_d.loan_id AS loan_id, lwq_d.default_cohort AS default_cohort, lwq_d.k AS k, lwq_d.product AS product, lwq_d.region AS region,
+        lwq_d.ead AS ead, ifNull(lwq_c.cash, toDecimal64(0, 2)) AS cash
+      FROM (SELECT *, toStartOfMonth(default_me) AS default_cohort,
+              toUInt16(arrayJoin(range(toUInt32(dateDiff('month', toStartOfMonth(default_me), toStartOfMonth({as_of:Date}))) + 1))) AS k
+            FROM (${defaults(c)}) WHERE ${c.where({ period: 'default_me', product: null, region: null, branch: null, channel: null, cohort: null })}) AS lwq_d
+      LEFT JOIN (${cashAfterDefault(c)}) AS lwq_c ON lwq_c.loan_id = lwq_d.loan_id AND lwq_c.k = lwq_d.k)`,
 
   /**
    * One row per defaulted loan: EAD, cash after default up to {as_of}, and whether the workout is
@@ -112,9 +115,7 @@ export const sources: Record<SourceName, (c: SourceContext) => string> = {
     SELECT lwq_d.loan_id AS loan_id, toStartOfMonth(lwq_d.default_me) AS default_cohort, lwq_d.product AS product, lwq_d.region AS region,
       lwq_d.ead AS ead, lwq_t.total AS cash, (lwq_z.closed_by_event OR lwq_p.paid_off) AS closed
     FROM (${defaults(c)}) AS lwq_d
-    LEFT JOIN (SELECT lwq_f.loan_id AS loan_id, sum(lwq_f.cash) AS total
-               FROM (${recoveryCash(c.db)}) AS lwq_f INNER JOIN (${defaults(c)}) AS lwq_x ON lwq_x.loan_id = lwq_f.loan_id
-               WHERE lwq_f.cash_date > lwq_x.default_me AND lwq_f.cash_date <= {as_of:Date} GROUP BY loan_id) AS lwq_t ON lwq_t.loan_id = lwq_d.loan_id
+    LEFT JOIN (SELECT loan_id, sum(cash) AS total FROM (${cashAfterDefault(c)}) GROUP BY loan_id) AS lwq_t ON lwq_t.loan_id = lwq_d.loan_id
     LEFT JOIN (SELECT loan_id, 1 AS closed_by_event FROM ${c.db}.loan_events WHERE type IN ('settlement', 'debt_sale', 'collateral_sale') AND event_date <= {as_of:Date} GROUP BY loan_id) AS lwq_z
       ON lwq_z.loan_id = lwq_d.loan_id
     LEFT JOIN (SELECT loan_id, 1 AS paid_off FROM ${c.db}.loan_month WHERE status = 'paid_off' AND default_flag = 1 AND month_end <= {as_of:Date} GROUP BY loan_id) AS lwq_p
@@ -132,24 +133,28 @@ export const sources: Record<SourceName, (c: SourceContext) => string> = {
   collection_actions: (c) => `
     SELECT lwq_a.action_id AS action_id, lwq_a.channel AS channel, lwq_a.team AS team, lwq_a.agent_id AS agent,
       toStartOfMonth(lwq_a.action_date) AS action_month, lwq_l.product AS product, lwq_l.region AS region, lwq_l.branch AS branch,
-      multiIf(lwq_m.bucket IN ('C', 'PO'), 'current', lwq_m.bucket = 'M1', 'early', lwq_m.bucket IN ('M2', 'M3'), 'mid', lwq_m.bucket = '', 'unknown', 'late') AS stage,
+      lwq_h.bs[indexOf(lwq_h.ms, toLastDayOfMonth(lwq_a.action_date))] AS bucket_then,
+      lwq_h.bs[indexOf(lwq_h.ms, toLastDayOfMonth(addMonths(lwq_a.action_date, 1)))] AS bucket_next,
+      multiIf(bucket_then IN ('C', 'PO'), 'current', bucket_then = 'M1', 'early', bucket_then IN ('M2', 'M3'), 'mid', bucket_then = '', 'unknown', 'late') AS stage,
       lwq_a.outcome IN ('contacted', 'promise_to_pay', 'refused', 'paid') AS contacted,
       lwq_a.outcome = 'promise_to_pay' AS promised,
       promised AND addDays(ifNull(lwq_a.promised_date, lwq_a.action_date), 3) <= {as_of:Date} AS promise_matured,
       promise_matured AND lwq_k.paid >= ifNull(lwq_a.promised_amount, 0) AS promise_kept,
       lwq_c.collected AS collected,
-      lwq_n.bucket IN ('C', 'PO') AS cured
+      bucket_next IN ('C', 'PO') AS cured
     FROM ${c.db}.collection_actions AS lwq_a
     INNER JOIN ${c.db}.loans AS lwq_l ON lwq_l.loan_id = lwq_a.loan_id
-    LEFT JOIN ${c.db}.loan_month AS lwq_m ON lwq_m.loan_id = lwq_a.loan_id AND lwq_m.month_end = toLastDayOfMonth(lwq_a.action_date)
-    LEFT JOIN ${c.db}.loan_month AS lwq_n ON lwq_n.loan_id = lwq_a.loan_id AND lwq_n.month_end = toLastDayOfMonth(addMonths(lwq_a.action_date, 1))
+    -- one join to each worked loan's month-end buckets as arrays (joining loan_month twice would hash 12M rows twice)
+    LEFT JOIN (SELECT loan_id, groupArray(month_end) AS ms, groupArray(bucket) AS bs FROM ${c.db}.loan_month
+               WHERE loan_id IN (SELECT loan_id FROM ${c.db}.collection_actions) GROUP BY loan_id) AS lwq_h ON lwq_h.loan_id = lwq_a.loan_id
     LEFT JOIN (SELECT lwq_q.action_id AS action_id, sum(lwq_p.amount) AS paid
                FROM (SELECT action_id, loan_id, action_date, promised_date FROM ${c.db}.collection_actions WHERE outcome = 'promise_to_pay') AS lwq_q
-               INNER JOIN ${c.db}.payments AS lwq_p ON lwq_p.loan_id = lwq_q.loan_id
+               INNER JOIN (SELECT loan_id, paid_date, amount FROM ${c.db}.payments WHERE loan_id IN (SELECT loan_id FROM ${c.db}.collection_actions WHERE outcome = 'promise_to_pay')) AS lwq_p
+                 ON lwq_p.loan_id = lwq_q.loan_id
                WHERE lwq_p.paid_date >= lwq_q.action_date AND lwq_p.paid_date <= addDays(ifNull(lwq_q.promised_date, lwq_q.action_date), 3)
                GROUP BY lwq_q.action_id) AS lwq_k ON lwq_k.action_id = lwq_a.action_id
     LEFT JOIN (SELECT lwq_t.action_id AS action_id, sum(lwq_p.amount) AS collected
-               FROM ${c.db}.payments AS lwq_p
+               FROM (SELECT loan_id, paid_date, amount FROM ${c.db}.payments WHERE loan_id IN (SELECT loan_id FROM ${c.db}.collection_actions)) AS lwq_p
                ASOF INNER JOIN (SELECT max(action_id) AS action_id, loan_id, action_date FROM ${c.db}.collection_actions GROUP BY loan_id, action_date) AS lwq_t
                  ON lwq_t.loan_id = lwq_p.loan_id AND lwq_p.paid_date >= lwq_t.action_date
                WHERE dateDiff('day', lwq_t.action_date, lwq_p.paid_date) <= 30 AND lwq_p.paid_date <= {as_of:Date}

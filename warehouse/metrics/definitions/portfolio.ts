@@ -1,6 +1,5 @@
 import type { MetricDefinition } from '../definition.ts';
-
-const loanDims = { product: 'product', region: 'region', branch: 'branch', channel: 'channel', cohort: 'cohort' };
+import { loanDims, ratiosOver } from './common.ts';
 const outstanding = { balance: 'outstanding balance of active loans at the month-end', count: 'active loans at the month-end' };
 
 /** 逾期率 M1+…M4+, PAR30/PAR90, 不良率, 偏离度 and the outstanding book, by month-end (SPEC §5). */
@@ -21,13 +20,8 @@ export const overdue = {
     npl: { when: "five_class IN ('substandard', 'doubtful', 'loss')" },
   },
   ratios: {
-    overdue_ratio: { numerator: 'm1plus', denominator: 'outstanding', denominatorLabel: outstanding },
-    m2plus_ratio: { numerator: 'm2plus', denominator: 'outstanding', denominatorLabel: outstanding },
-    m3plus_ratio: { numerator: 'm3plus', denominator: 'outstanding', denominatorLabel: outstanding },
-    m4plus_ratio: { numerator: 'm4plus', denominator: 'outstanding', denominatorLabel: outstanding },
-    par30: { numerator: 'm2plus', denominator: 'outstanding', denominatorLabel: outstanding },
-    par90: { numerator: 'm4plus', denominator: 'outstanding', denominatorLabel: outstanding },
-    npl_ratio: { numerator: 'npl', denominator: 'outstanding', denominatorLabel: outstanding },
+    ...ratiosOver('outstanding', outstanding, [['overdue_ratio', 'm1plus'], ['m2plus_ratio', 'm2plus'], ['m3plus_ratio', 'm3plus'],
+      ['m4plus_ratio', 'm4plus'], ['par30', 'm2plus'], ['par90', 'm4plus'], ['npl_ratio', 'npl']]),
     deviation: { numerator: 'm4plus', denominator: 'npl', denominatorLabel: { balance: 'NPL balance (次级+可疑+损失)', count: 'NPL loans (次级+可疑+损失)' } },
   },
   shape: { kind: 'aggregate' },

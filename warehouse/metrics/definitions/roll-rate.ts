@@ -1,6 +1,5 @@
 import type { MetricDefinition } from '../definition.ts';
-
-const loanDims = { product: 'product', region: 'region', branch: 'branch', channel: 'channel', cohort: 'cohort' };
+import { loanDims } from './common.ts';
 const atT = { balance: 'balance at t of loans in from_bucket', count: 'loans in from_bucket at t' };
 
 /**

@@ -1,4 +1,5 @@
 import type { MetricDefinition } from '../definition.ts';
+import { ratiosOver } from './common.ts';
 
 const cohortBase = { balance: 'cohort original principal', count: 'loans in the cohort' };
 const ever = (x: number) => ({ weight: { balance: `first${x}_bal`, count: `first${x}_n` } });
@@ -23,16 +24,7 @@ export const vintage = {
     ever0: ever(0), ever30: ever(30), ever60: ever(60), ever90: ever(90),
     coincident0: over(0), coincident30: over(30), coincident60: over(60), coincident90: over(90),
   },
-  ratios: {
-    ever0_rate: { numerator: 'ever0', denominator: 'cohort_total', denominatorLabel: cohortBase },
-    ever30_rate: { numerator: 'ever30', denominator: 'cohort_total', denominatorLabel: cohortBase },
-    ever60_rate: { numerator: 'ever60', denominator: 'cohort_total', denominatorLabel: cohortBase },
-    ever90_rate: { numerator: 'ever90', denominator: 'cohort_total', denominatorLabel: cohortBase },
-    coincident0_rate: { numerator: 'coincident0', denominator: 'cohort_total', denominatorLabel: cohortBase },
-    coincident30_rate: { numerator: 'coincident30', denominator: 'cohort_total', denominatorLabel: cohortBase },
-    coincident60_rate: { numerator: 'coincident60', denominator: 'cohort_total', denominatorLabel: cohortBase },
-    coincident90_rate: { numerator: 'coincident90', denominator: 'cohort_total', denominatorLabel: cohortBase },
-  },
+  ratios: ratiosOver('cohort_total', cohortBase, [0, 30, 60, 90].flatMap((x) => [[`ever${x}_rate`, `ever${x}`], [`coincident${x}_rate`, `coincident${x}`]] as [string, string][])),
   // the cohort total sits on the MOB 0 row, so its running sum carries it to every MOB
   shape: { kind: 'cumulative', over: 'mob', cumulative: ['cohort_total', 'ever0', 'ever30', 'ever60', 'ever90'] },
 } as const satisfies MetricDefinition;
