@@ -82,7 +82,8 @@ def recovery():
 def migration():
     rank = {"normal": 0, "special_mention": 1, "substandard": 2, "doubtful": 3, "loss": 4}
     s = lm[(lm["me"] == p_from) & (lm["status"] == "active")][["loan", "five_class", "bal"]]
-    e = lm[(lm["me"] > p_from) & (lm["me"] <= as_of_me)].groupby("loan").last()[["status", "five_class", "bal"]]
+    # lm is sorted by (loan, me): the last row of each loan in the period
+    e = lm.loc[(lm["me"] > p_from) & (lm["me"] <= as_of_me), ["loan", "status", "five_class", "bal"]].drop_duplicates("loan", keep="last").set_index("loan")
     m = s.join(e, on="loan", rsuffix="_e")
     closed = m["status"].isin(["paid_off", "charged_off"]) | m["status"].isna()
     m["reduced"] = np.where(closed, m["bal"], np.maximum(m["bal"] - m["bal_e"].fillna(0), 0))
@@ -94,8 +95,8 @@ def migration():
 
 def collections():
     a = acts.copy()
-    bucket = lm.set_index(["loan", "month"])["bucket"]
-    a["next_bucket"] = bucket.reindex(pd.MultiIndex.from_arrays([a["loan"], a["month"] + 1])).values
+    worked = lm.loc[lm["loan"].isin(a["loan"].unique()), ["loan", "month", "bucket"]]
+    a = a.merge(worked.assign(month=worked["month"] - 1).rename(columns={"bucket": "next_bucket"}), on=["loan", "month"], how="left")
     a["contacted"] = a["outcome"].isin(["contacted", "promise_to_pay", "refused", "paid"])
     a["promised"] = a["outcome"] == "promise_to_pay"
     a["until"] = a["promised_date"].fillna(a["date"]) + 3
