@@ -17,18 +17,15 @@ const cohortOf = (grain: 'month' | 'quarter', col: string) => (grain === 'quarte
 const cohortSpan = (grain: 'month' | 'quarter') => (grain === 'quarter' ? 2 : 0);
 const thresholds = [0, 30, 60, 90] as const;
 const classRank = (col: string) => `indexOf(['normal', 'special_mention', 'substandard', 'doubtful', 'loss'], ${col})`;
-/**
- * Cash per defaulted loan and calendar month (payments read only for defaulted loans, by their
- * primary key). Joined to a default grid at month k ≥ 1 after the default month it is exactly the
- * cash received after the default month-end.
- */
-const cashByMonth = (c: SourceContext) => `
-  SELECT loan_id, toStartOfMonth(cash_date) AS cash_month, sum(cash) AS cash
+/** cash after default per defaulted loan and month since the default month (payments read only for defaulted loans: their primary key) */
+const cashAfterDefault = (c: SourceContext) => `
+  SELECT lwq_f.loan_id AS loan_id, toUInt16(dateDiff('month', toStartOfMonth(lwq_x.default_me), toStartOfMonth(lwq_f.cash_date))) AS k, sum(lwq_f.cash) AS cash
   FROM (SELECT loan_id, paid_date AS cash_date, amount AS cash FROM ${c.db}.payments
           WHERE loan_id IN (SELECT loan_id FROM ${c.db}.loan_month WHERE default_flag = 1 AND month_end <= {as_of:Date})
-        UNION ALL SELECT loan_id, event_date, amount FROM ${c.db}.loan_events WHERE type IN ('recovery', 'collateral_sale', 'debt_sale', 'settlement'))
-  WHERE cash_date <= {as_of:Date}
-  GROUP BY loan_id, cash_month`;
+        UNION ALL SELECT loan_id, event_date, amount FROM ${c.db}.loan_events WHERE type IN ('recovery', 'collateral_sale', 'debt_sale', 'settlement')) AS lwq_f
+  INNER JOIN (${defaults(c)}) AS lwq_x ON lwq_x.loan_id = lwq_f.loan_id
+  WHERE lwq_f.cash_date > lwq_x.default_me AND lwq_f.cash_date <= {as_of:Date}
+  GROUP BY loan_id, k`;
 
 /** the first month-end with DPD > 90 or charged off, and the balance then (EAD) */
 const defaults = (c: SourceContext) => `
@@ -90,9 +87,8 @@ export const sources: Record<SourceName, (c: SourceContext) => string> = {
       lwq_e.status AS end_status, lwq_e.five_class AS end_class, lwq_e.principal_balance AS end_balance,
       ${classRank('lwq_e.five_class')} > ${classRank('lwq_s.five_class')} AS worse
     FROM (SELECT * FROM ${c.db}.loan_month WHERE month_end = {p_from:Date} AND status = 'active' AND ${c.where({ period: null })}) AS lwq_s
-    LEFT JOIN (SELECT loan_id, last.1 AS status, last.2 AS five_class, last.3 AS principal_balance
-               FROM (SELECT loan_id, argMax((status, five_class, principal_balance), month_end) AS last
-                     FROM ${c.db}.loan_month WHERE month_end > {p_from:Date} AND month_end <= {p_to:Date} GROUP BY loan_id)) AS lwq_e
+    LEFT JOIN (SELECT loan_id, argMax(status, month_end) AS status, argMax(five_class, month_end) AS five_class, argMax(principal_balance, month_end) AS principal_balance
+               FROM ${c.db}.loan_month WHERE month_end > {p_from:Date} AND month_end <= {p_to:Date} GROUP BY loan_id) AS lwq_e
       ON lwq_e.loan_id = lwq_s.loan_id`,
 
   /**
@@ -105,13 +101,11 @@ export const sources: Record<SourceName, (c: SourceContext) => string> = {
       if(k = 0 AND sum(cash) OVER (PARTITION BY loan_id) > ead, 1, 0) AS over_100pct
     FROM (
       SELECT lwq_d.loan_id AS loan_id, lwq_d.default_cohort AS default_cohort, lwq_d.k AS k, lwq_d.product AS product, lwq_d.region AS region,
-        -- cash in the default month is on or before the default month-end, so it never counts
-        lwq_d.ead AS ead, if(lwq_d.k >= 1, ifNull(lwq_c.cash, toDecimal64(0, 2)), toDecimal64(0, 2)) AS cash
+        lwq_d.ead AS ead, ifNull(lwq_c.cash, toDecimal64(0, 2)) AS cash
       FROM (SELECT *, toStartOfMonth(default_me) AS default_cohort,
               toUInt16(arrayJoin(range(toUInt32(dateDiff('month', toStartOfMonth(default_me), toStartOfMonth({as_of:Date}))) + 1))) AS k
             FROM (${defaults(c)}) WHERE ${c.where({ period: 'default_me', product: null, region: null, branch: null, channel: null, cohort: null })}) AS lwq_d
-      LEFT JOIN (${cashByMonth(c)}) AS lwq_c
-        ON lwq_c.loan_id = lwq_d.loan_id AND lwq_c.cash_month = addMonths(lwq_d.default_cohort, lwq_d.k))`,
+      LEFT JOIN (${cashAfterDefault(c)}) AS lwq_c ON lwq_c.loan_id = lwq_d.loan_id AND lwq_c.k = lwq_d.k)`,
 
   /**
    * One row per defaulted loan: EAD, cash after default up to {as_of}, and whether the workout is
@@ -121,9 +115,7 @@ export const sources: Record<SourceName, (c: SourceContext) => string> = {
     SELECT lwq_d.loan_id AS loan_id, toStartOfMonth(lwq_d.default_me) AS default_cohort, lwq_d.product AS product, lwq_d.region AS region,
       lwq_d.ead AS ead, lwq_t.total AS cash, (lwq_z.closed_by_event OR lwq_p.paid_off) AS closed
     FROM (${defaults(c)}) AS lwq_d
-    LEFT JOIN (SELECT lwq_m.loan_id AS loan_id, sum(lwq_m.cash) AS total FROM (${cashByMonth(c)}) AS lwq_m
-               INNER JOIN (${defaults(c)}) AS lwq_x ON lwq_x.loan_id = lwq_m.loan_id
-               WHERE lwq_m.cash_month > toStartOfMonth(lwq_x.default_me) GROUP BY loan_id) AS lwq_t ON lwq_t.loan_id = lwq_d.loan_id
+    LEFT JOIN (SELECT loan_id, sum(cash) AS total FROM (${cashAfterDefault(c)}) GROUP BY loan_id) AS lwq_t ON lwq_t.loan_id = lwq_d.loan_id
     LEFT JOIN (SELECT loan_id, 1 AS closed_by_event FROM ${c.db}.loan_events WHERE type IN ('settlement', 'debt_sale', 'collateral_sale') AND event_date <= {as_of:Date} GROUP BY loan_id) AS lwq_z
       ON lwq_z.loan_id = lwq_d.loan_id
     LEFT JOIN (SELECT loan_id, 1 AS paid_off FROM ${c.db}.loan_month WHERE status = 'paid_off' AND default_flag = 1 AND month_end <= {as_of:Date} GROUP BY loan_id) AS lwq_p
