@@ -101,13 +101,15 @@ def collections():
     a["promised"] = a["outcome"] == "promise_to_pay"
     a["until"] = a["promised_date"].fillna(a["date"]) + 3
     a["matured"] = a["promised"] & (a["until"] <= as_of_me)
-    p = a[a["promised"]][["action_id", "loan", "date", "until"]].merge(pay[["loan", "date", "amount"]], on="loan", suffixes=("", "_p"))
+    ptp = a[a["promised"]][["action_id", "loan", "date", "until"]]
+    p = ptp.merge(pay.loc[pay["loan"].isin(ptp["loan"].unique()), ["loan", "date", "amount"]], on="loan", suffixes=("", "_p"))
     paid = p[(p["date_p"] >= p["date"]) & (p["date_p"] <= p["until"])].groupby("action_id")["amount"].sum()
     a["kept"] = a["matured"] & (a["action_id"].map(paid).fillna(0) >= a["promised_amount"].fillna(0))
-    last = a.sort_values(["date", "action_id"]).groupby(["loan", "date"]).last().reset_index()[["loan", "date", "action_id"]]
-    pp = pay[pay["date"] <= as_of_me].sort_values("date")
-    att = pd.merge_asof(pp, last.sort_values("date"), on="date", by="loan", direction="backward", suffixes=("", "_a"))
-    att = att.merge(a[["action_id", "date"]].rename(columns={"date": "adate"}), on="action_id")
+    # one action per loan and day (the greatest id), carrying its date through the as-of merge
+    last = a.sort_values(["loan", "date", "action_id"]).drop_duplicates(["loan", "date"], keep="last")[["loan", "date", "action_id"]]
+    last["adate"] = last["date"]
+    pp = pay[(pay["date"] <= as_of_me) & pay["loan"].isin(a["loan"].unique())].sort_values("date")
+    att = pd.merge_asof(pp, last.sort_values("date"), on="date", by="loan", direction="backward")
     att = att[att["date"] - att["adate"] <= 30]
     a["collected"] = a["action_id"].map(att.groupby("action_id")["amount"].sum()).fillna(0)
     a["cured"] = a["next_bucket"].isin(["C", "PO"])
