@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Config } from '../../warehouse/config.ts';
 import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { migrate } from '../../warehouse/migrations/index.ts';
+import { runMetric } from '../../warehouse/metrics/run.ts';
 import { log } from '../progress.ts';
 import { generateCommand } from './generate.ts';
 import { ingestCommand } from './ingest.ts';
@@ -26,14 +27,16 @@ export async function demoCommand(wh: Warehouse, config: Config, flags: z.infer<
   log('3/3 building month-end snapshots');
   await snapshotCommand(wh, config, { 'as-of': flags['as-of'] });
   const db = wh.database;
-  const trend = await queryRows(wh, `SELECT toString(month_end) AS month, count() AS active_loans,
-      round(100 * sumIf(principal_balance, dpd > 0) / sum(principal_balance), 2) AS m1plus_pct,
-      round(100 * sumIf(principal_balance, dpd > 30) / sum(principal_balance), 2) AS par30_pct, round(100 * sumIf(principal_balance, dpd > 90) / sum(principal_balance), 2) AS par90_pct
-    FROM ${db}.loan_month WHERE status = 'active' GROUP BY month_end ORDER BY month_end DESC LIMIT 6`);
+  const overdue = await runMetric(wh, 'overdue', { from: '2024-01-01' });
+  const trend = overdue.rows.slice(-6).reverse().map((r) => ({
+    month: r.month_end, outstanding: Number(r.outstanding).toFixed(0),
+    m1plus_pct: (100 * Number(r.overdue_ratio)).toFixed(2), par30_pct: (100 * Number(r.par30)).toFixed(2),
+    par90_pct: (100 * Number(r.par90)).toFixed(2), npl_pct: (100 * Number(r.npl_ratio)).toFixed(2),
+  }));
   const quarantine = await queryRows(wh, `SELECT entity, reason, count() AS rows FROM ${db}.quarantine GROUP BY entity, reason ORDER BY rows DESC LIMIT 8`);
-  console.log('\nOverdue ratio (M1+), PAR30 and PAR90 by balance, % of active balance, latest six month-ends:');
+  console.log('\nOverdue ratio (M1+), PAR30, PAR90 and NPL ratio, % of outstanding balance (loanwatch metrics overdue), latest six month-ends:');
   console.table(trend);
   console.log('Quarantined rows by reason (top eight):');
   console.table(quarantine);
-  console.log(`\nWarehouse: ${resolve(config.LOANWATCH_DATA_DIR)} (database ${db}). Try:\n  npm run loanwatch -- dpd --as-of 2024-06-15 --format table\n  npm run loanwatch -- ingest ${join(book, 'payments.csv')}   # re-ingest: nothing changes`);
+  console.log(`\nWarehouse: ${resolve(config.LOANWATCH_DATA_DIR)} (database ${db}). Try:\n  npm run loanwatch -- dpd --as-of 2024-06-15 --format table\n  npm run loanwatch -- metrics vintage --cohort-grain quarter --format csv\n  npm run loanwatch -- metrics roll_rate --from 2023-07-31\n  npm run loanwatch -- ingest ${join(book, 'payments.csv')}   # re-ingest: nothing changes`);
 }
