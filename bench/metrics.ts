@@ -53,15 +53,15 @@ mkdirSync(pd, { recursive: true });
 const out = (f: string) => ({ f: join(pd, f) });
 const monthIdx = (col: string) => `(toYear(${col}) * 12 + toMonth(${col}) - 1)`;
 const id = (col: string) => `toUInt64(substring(${col}, 2))`;
-const write = (sql: string, f: string) => exec(wh, `INSERT INTO FUNCTION file({f:String}, 'CSVWithNames') ${sql} SETTINGS engine_file_truncate_on_insert = 1`, out(f));
+const write = (sql: string, f: string) => exec(wh, `INSERT INTO FUNCTION file({f:String}, 'CSVWithNames') ${sql} SETTINGS engine_file_truncate_on_insert = 1`, { ...out(f), as_of: asOf });
 console.error('[bench metrics] exporting the same rows for pandas');
 await write(`SELECT ${id('loan_id')} AS loan, toInt32(month_end) AS me, ${monthIdx('month_end')} AS month, ${monthIdx('cohort_month')} AS cohort, mob, dpd, bucket, status, five_class,
-  toFloat64(principal_balance) AS bal FROM bench.loan_month WHERE month_end <= {as_of:Date}`.replace('{as_of:Date}', `'${asOf}'`), 'loan_month.csv');
-await write(`SELECT ${id('loan_id')} AS loan, ${monthIdx('origination_date')} AS orig_month, toFloat64(principal) AS principal FROM bench.loans WHERE origination_date <= '${asOf}'`, 'loans.csv');
+  toFloat64(principal_balance) AS bal FROM bench.loan_month WHERE month_end <= {as_of:Date}`, 'loan_month.csv');
+await write(`SELECT ${id('loan_id')} AS loan, ${monthIdx('origination_date')} AS orig_month, toFloat64(principal) AS principal FROM bench.loans WHERE origination_date <= {as_of:Date}`, 'loans.csv');
 await write(`SELECT ${id('loan_id')} AS loan, toInt32(paid_date) AS date, ${monthIdx('paid_date')} AS month, toFloat64(amount) AS amount, 'payment' AS kind FROM bench.payments
   UNION ALL SELECT ${id('loan_id')}, toInt32(event_date), ${monthIdx('event_date')}, toFloat64(amount), type FROM bench.loan_events WHERE type IN ('recovery', 'collateral_sale', 'debt_sale', 'settlement')`, 'cash.csv');
 await write(`SELECT action_id, ${id('loan_id')} AS loan, toInt32(action_date) AS date, ${monthIdx('action_date')} AS month, channel, outcome,
-  toFloat64(promised_amount) AS promised_amount, toInt32(promised_date) AS promised_date FROM bench.collection_actions WHERE action_date <= '${asOf}'`, 'actions.csv');
+  toFloat64(promised_amount) AS promised_amount, toInt32(promised_date) AS promised_date FROM bench.collection_actions WHERE action_date <= {as_of:Date}`, 'actions.csv');
 const [{ n }] = (await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM bench.loan_month`)) as [{ n: string }];
 await wh.close();
 

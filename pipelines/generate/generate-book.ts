@@ -82,7 +82,7 @@ export async function generateBook(o: GenerateOptions) {
   for (let k = 0; k < o.months; k++) {
     const m = firstMonth + k;
     for (let j = 0; j < sizes[k]!; j++) {
-      const [product, p] = productList[rng.weighted(productList.map(([name, pp], idx) => [idx, pp.share] as const))]!;
+      const [product, p] = productList[rng.weighted(productList.map(([, pp], idx) => [idx, pp.share] as const))]!;
       let customerId: string;
       let regionIdx = rng.weighted(regionWeights.map((w, idx) => [idx, w] as const));
       let incomeRisk = 0;

@@ -10,7 +10,6 @@ import type { EntitySpec, FieldSpec } from './entity-specs.ts';
 export const sqlString = (s: string) => `'${s.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
 const sqlArray = (xs: readonly string[]) => `[${xs.map(sqlString).join(', ')}]`;
 
-const DATE_RE = '^[0-9]{4}-[0-9]{2}-[0-9]{2}$';
 const MONEY_RE = '^-?[0-9]{1,15}(\\.[0-9]+)?$';
 
 function normalized(f: FieldSpec): string {

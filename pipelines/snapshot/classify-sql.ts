@@ -1,3 +1,5 @@
+import { fiveClassesSql } from '../../warehouse/classification.ts';
+
 /** The bucket of a DPD and status (C, M1…Mn, M{n+1}+, PO, WO); bounds are a bound parameter. */
 export function bucketSql(dpd: string, status: string): string {
   return `multiIf(${status} = 'paid_off', 'PO', ${status} = 'charged_off', 'WO', ${dpd} = 0, 'C',
@@ -26,5 +28,4 @@ export function classifyColumns(c: { dpd: string; status: string; isCard: string
     multiIf(${c.status} = 'charged_off' OR ${c.dpd} > 90, 3, ${c.dpd} > 30, 2, 1) AS ifrs9_stage`;
 }
 
-export const classNameOf = (ord: string) =>
-  `arrayElement(['normal', 'special_mention', 'substandard', 'doubtful', 'loss'], ${ord})`;
+export const classNameOf = (ord: string) => `arrayElement(${fiveClassesSql}, ${ord})`;

@@ -1,3 +1,4 @@
+import { defaultBucketBounds } from '../../warehouse/classification.ts';
 import type { DelinquencySettings } from '../../warehouse/config.ts';
 
 /** Everything a snapshot depends on besides the data; named in every output that uses it. */
@@ -14,7 +15,7 @@ export interface SnapshotSettings extends DelinquencySettings {
 
 export const defaultSnapshotSettings = (d: DelinquencySettings): SnapshotSettings => ({
   ...d,
-  bucketBounds: [30, 60, 90, 120, 150, 180],
+  bucketBounds: defaultBucketBounds,
   creditCardProducts: ['credit_card'],
   nonRetailProducts: ['small_business', 'corporate'],
   // 2023 rules on risk classification of commercial-bank financial assets (arts. 10–13) and
@@ -25,12 +26,6 @@ export const defaultSnapshotSettings = (d: DelinquencySettings): SnapshotSetting
 /** A short label for the settings, stored on every snapshot row and printed in reports. */
 export const settingsLabel = (s: SnapshotSettings) =>
   `grace=${s.graceDays}d;dpd_from=${s.dpdConvention};buckets=${s.bucketBounds.join('/')};restructure_obs=${s.restructureObservationMonths}m;contagion>${s.contagionShare}`;
-
-export const fiveClasses = ['normal', 'special_mention', 'substandard', 'doubtful', 'loss'] as const;
-
-export function bucketLabels(bounds: number[]): string[] {
-  return ['C', ...bounds.map((_, i) => `M${i + 1}`), `M${bounds.length + 1}+`, 'PO', 'WO'];
-}
 
 export function snapshotParams(s: SnapshotSettings): Record<string, unknown> {
   return {

@@ -1,3 +1,4 @@
+import { bucketLabels, defaultBucketBounds } from '../classification.ts';
 import { queryRows, type Warehouse } from '../connection.ts';
 import { tableRef } from '../ddl.ts';
 import { compileMetric, MetricRequestError, monthEndOf } from './compile.ts';
@@ -14,8 +15,8 @@ export interface MetricResult {
   rows: Record<string, string | number | null>[];
 }
 
-/** Bucket order for flow rates (C, M1…, M7+, WO): the default bucket bounds. */
-export const bucketOrder = ['C', 'M1', 'M2', 'M3', 'M4', 'M5', 'M6', 'M7+', 'WO'];
+/** Bucket order for flow rates (C, M1…, M7+, WO): the default bucket bounds; paid-off is not a flow step. */
+export const bucketOrder = bucketLabels(defaultBucketBounds).filter((b) => b !== 'PO');
 
 export function parseMetricRequest(raw: unknown): MetricRequest {
   const r = metricRequestSchema.safeParse(raw);

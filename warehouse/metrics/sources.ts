@@ -1,3 +1,4 @@
+import { fiveClassesSql } from '../classification.ts';
 import type { FilterKey, SourceName } from './definition.ts';
 
 /**
@@ -16,7 +17,7 @@ const cohortOf = (grain: 'month' | 'quarter', col: string) => (grain === 'quarte
 /** months from a cohort's first to its last origination month */
 const cohortSpan = (grain: 'month' | 'quarter') => (grain === 'quarter' ? 2 : 0);
 const thresholds = [0, 30, 60, 90] as const;
-const classRank = (col: string) => `indexOf(['normal', 'special_mention', 'substandard', 'doubtful', 'loss'], ${col})`;
+const classRank = (col: string) => `indexOf(${fiveClassesSql}, ${col})`;
 /** cash after default per defaulted loan and month since the default month (payments read only for defaulted loans: their primary key) */
 const cashAfterDefault = (c: SourceContext) => `
   SELECT lwq_f.loan_id AS loan_id, toUInt16(dateDiff('month', toStartOfMonth(lwq_x.default_me), toStartOfMonth(lwq_f.cash_date))) AS k, sum(lwq_f.cash) AS cash
