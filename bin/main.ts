@@ -11,6 +11,10 @@ import { dpdCommand, dpdFlags, snapshotCommand, snapshotFlags } from './commands
 import { metricsCommand, metricsFlags } from './commands/metrics.ts';
 import { MetricRequestError } from '../warehouse/metrics/compile.ts';
 import { metricNames } from '../warehouse/metrics/index.ts';
+import { evaluateCommand, evaluateFlags, promoteCommand, promoteFlags, scoreCommand, scoreFlags, trainCommand, trainFlags } from './commands/models.ts';
+import { RegistryError } from '../models/registry/registry.ts';
+import { DatasetError } from '../models/data/dataset.ts';
+import { SqlExportError } from '../models/export/sql.ts';
 
 const usage = () => `loanwatch <command> [flags]
 
@@ -25,6 +29,14 @@ const usage = () => `loanwatch <command> [flags]
             [--cohort-from YYYY-MM] [--cohort-to YYYY-MM] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--as-of YYYY-MM-DD]
             [--cohort-grain month|quarter] [--months N] [--format table|csv|json]
             NAME: ${metricNames.join(', ')}, forecast
+  train     [--model scorecard,network] [--horizon 3] [--threshold 30] [--oot-months 6] [--loan-share 1] [--rebuild-features]
+            [--binning chimerge|tree] [--monotonic true|false] [--l2 0] [--seed 1] [--by NAME] [--out DIR]
+            early-warning models on the book's features (out-of-time split), registered as new versions
+  train     --table FILE.csv --target COL [--bad-value V] [--drop a,b] [--categorical a,b] [--test-share 0.3] [--name N]
+            the same models on any feature table (seeded random split)
+  evaluate  NAME[@VERSION] [--format table|json]   test quality; PSI/CSI and realised AUC per month after training
+  promote   NAME VERSION --reason TEXT [--by NAME] [--margin 0.005] [--max-psi 0.1]   champion gate, recorded in the history
+  score     --as-of YYYY-MM-DD [--model NAME[@VERSION]] [--in-db]   score the book (champion by default) into the scores table
   migrate                             create or upgrade the warehouse schema
 
 Environment: see README (CLICKHOUSE_URL switches from embedded chDB to a server).`;
@@ -36,6 +48,11 @@ const options = {
   'group-by': { type: 'string' }, basis: { type: 'string' }, 'cohort-grain': { type: 'string' }, product: { type: 'string' },
   region: { type: 'string' }, branch: { type: 'string' }, channel: { type: 'string' }, 'cohort-from': { type: 'string' },
   'cohort-to': { type: 'string' }, from: { type: 'string' }, to: { type: 'string' },
+  table: { type: 'string' }, target: { type: 'string' }, 'bad-value': { type: 'string' }, drop: { type: 'string' }, categorical: { type: 'string' },
+  'test-share': { type: 'string' }, name: { type: 'string' }, horizon: { type: 'string' }, threshold: { type: 'string' }, 'oot-months': { type: 'string' },
+  'loan-share': { type: 'string' }, 'rebuild-features': { type: 'boolean' }, model: { type: 'string' }, binning: { type: 'string' },
+  monotonic: { type: 'string' }, l2: { type: 'string' }, by: { type: 'string' }, reason: { type: 'string' }, margin: { type: 'string' },
+  'max-psi': { type: 'string' }, 'in-db': { type: 'boolean' },
 } as const;
 
 export async function main(argv: string[]): Promise<number> {
@@ -56,7 +73,7 @@ export async function main(argv: string[]): Promise<number> {
   };
   try {
     if (command === 'generate') { await generateCommand(flags(generateFlags)); return 0; }
-    if (!['demo', 'ingest', 'snapshot', 'dpd', 'metrics', 'migrate'].includes(command)) throw new UsageError(`unknown command: ${command}`);
+    if (!['demo', 'ingest', 'snapshot', 'dpd', 'metrics', 'migrate', 'train', 'evaluate', 'promote', 'score'].includes(command)) throw new UsageError(`unknown command: ${command}`);
     const config = loadConfig();
     const wh = openWarehouse(config);
     try {
@@ -66,13 +83,17 @@ export async function main(argv: string[]): Promise<number> {
       else if (command === 'snapshot') await snapshotCommand(wh, config, flags(snapshotFlags));
       else if (command === 'dpd') await dpdCommand(wh, config, flags(dpdFlags));
       else if (command === 'metrics') await metricsCommand(wh, flags(metricsFlags, { name: rest[0] }));
+      else if (command === 'train') await trainCommand(wh, config, flags(trainFlags));
+      else if (command === 'evaluate') await evaluateCommand(wh, flags(evaluateFlags, { name: rest[0] }));
+      else if (command === 'promote') await promoteCommand(wh, flags(promoteFlags, { name: rest[0], version: rest[1] }));
+      else if (command === 'score') await scoreCommand(wh, flags(scoreFlags));
       return 0;
     } finally {
       await wh.close();
     }
   } catch (e) {
     if (e instanceof UsageError) { console.error(`${e.message}\n\n${usage()}`); return 2; }
-    if (e instanceof ConfigError || e instanceof IngestInputError || e instanceof MetricRequestError) { console.error(e.message); return 2; }
+    if (e instanceof ConfigError || e instanceof IngestInputError || e instanceof MetricRequestError || e instanceof RegistryError || e instanceof DatasetError || e instanceof SqlExportError) { console.error(e.message); return 2; }
     throw e;
   }
 }

@@ -1,3 +1,5 @@
+import { featureCatalogue } from '../models/features/feature-catalogue.ts';
+
 /**
  * The fixed catalogue of loanwatch tables. Identifiers reach SQL only from here
  * (plus the validated database name), never from user input.
@@ -114,3 +116,36 @@ export const systemTables = {
 
 export type RawEntity = keyof typeof rawTables;
 export const rawEntities = Object.keys(rawTables) as RawEntity[];
+
+const featureColumns = featureCatalogue.map((f) => [f.name, f.kind === 'numeric' ? 'Nullable(Float64)' : 'LowCardinality(String)'] as const);
+
+/** Early-warning tables (migration 5): features, the model registry, champion history and scores. */
+export const modelTables = {
+  ew_features: {
+    name: 'ew_features',
+    columns: [['loan_id', 'String'], ['month_end', 'Date'], ['customer_id', 'String'], ['branch', 'LowCardinality(String)'],
+      ['principal_balance', money], ['dpd', 'UInt32'], ['bucket', 'LowCardinality(String)'], ['status', 'LowCardinality(String)'],
+      ...featureColumns, ['eligible', 'UInt8'], ['label_observed', 'UInt8'], ['label', 'UInt8'], ['target', 'LowCardinality(String)']],
+    orderBy: '(month_end, loan_id)', partitionBy: 'toYear(month_end)', shardBy: 'cityHash64(loan_id)',
+  },
+  model_versions: {
+    name: 'model_versions',
+    columns: [['model_name', 'String'], ['version', 'UInt32'], ['target', 'LowCardinality(String)'], ['kind', 'LowCardinality(String)'],
+      ['created_at', 'DateTime64(3)'], ['created_by', 'String'], ['seed', 'UInt64'], ['fingerprint', 'String'],
+      ['metrics', 'String'], ['artifact', 'String']],
+    orderBy: '(model_name, version)', shardBy: 'cityHash64(model_name)',
+  },
+  champion_history: {
+    name: 'champion_history',
+    columns: [['target', 'LowCardinality(String)'], ['model_name', 'String'], ['version', 'UInt32'], ['decided_at', 'DateTime64(3)'],
+      ['actor', 'String'], ['reason', 'String'], ['challenger_auc', 'Float64'], ['champion_auc', 'Nullable(Float64)'], ['score_psi', 'Float64']],
+    orderBy: '(target, decided_at)', shardBy: 'cityHash64(target)',
+  },
+  scores: {
+    name: 'scores',
+    columns: [['model_name', 'String'], ['model_version', 'UInt32'], ['loan_id', 'String'], ['month_end', 'Date'],
+      ['probability', 'Float64'], ['points', 'Float64'], ['grade', 'LowCardinality(String)'], ['reasons', 'Array(String)'],
+      ['scored_at', 'DateTime']],
+    orderBy: '(month_end, loan_id, model_name, model_version)', partitionBy: 'toYear(month_end)', shardBy: 'cityHash64(loan_id)',
+  },
+} as const satisfies Record<string, TableDef>;

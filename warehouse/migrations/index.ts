@@ -1,6 +1,6 @@
 import { exec, queryRows, type Warehouse } from '../connection.ts';
 import { createDatabaseStatement, createTableStatements, tableRef } from '../ddl.ts';
-import { loanMonthDerived, rawTables, systemTables } from '../tables.ts';
+import { loanMonthDerived, modelTables, rawTables, systemTables } from '../tables.ts';
 
 export interface Migration {
   version: number;
@@ -35,6 +35,11 @@ export const migrations: Migration[] = [
     // tables created by migration 3 from the current catalogue already have them (IF NOT EXISTS)
     statements: (wh) => (wh.cluster ? ['loan_month_local', 'loan_month'] : ['loan_month']).map((t) =>
       `ALTER TABLE ${tableRef(wh, t)}${wh.cluster ? ` ON CLUSTER ${wh.cluster}` : ''} ${loanMonthDerived.map(([n, type]) => `ADD COLUMN IF NOT EXISTS ${n} ${type}`).join(', ')}`),
+  },
+  {
+    version: 5,
+    name: 'early-warning features, model registry, champion history, scores',
+    statements: (wh) => Object.values(modelTables).flatMap((t) => createTableStatements(wh, t)),
   },
 ];
 

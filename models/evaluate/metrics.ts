@@ -1,0 +1,143 @@
+/**
+ * Early-warning quality (SPEC §5): AUC (ties share rank), KS, Gini, Brier, calibration and
+ * gains tables, and PSI. Probabilities are of the bad outcome; label 1 = bad.
+ */
+export interface Quality { n: number; bads: number; auc: number; gini: number; ks: number; brier: number }
+
+/** Indices sorted by probability ascending (stable). */
+const order = (p: ArrayLike<number>) => Int32Array.from({ length: p.length }, (_, i) => i).sort((a, b) => p[a]! - p[b]! || a - b);
+
+export function auc(p: ArrayLike<number>, y: ArrayLike<number>): number {
+  const idx = order(p);
+  let bads = 0;
+  let rankSum = 0;
+  for (let i = 0; i < idx.length;) {
+    let j = i;
+    while (j < idx.length && p[idx[j]!] === p[idx[i]!]) j++;
+    const avgRank = (i + 1 + j) / 2;
+    for (let k = i; k < j; k++) if (y[idx[k]!]) { bads++; rankSum += avgRank; }
+    i = j;
+  }
+  const goods = idx.length - bads;
+  if (bads === 0 || goods === 0) return Number.NaN;
+  return (rankSum - (bads * (bads + 1)) / 2) / (bads * goods);
+}
+
+export function ks(p: ArrayLike<number>, y: ArrayLike<number>): number {
+  const idx = order(p);
+  let bads = 0;
+  for (let i = 0; i < y.length; i++) bads += y[i]! ? 1 : 0;
+  const goods = y.length - bads;
+  if (!bads || !goods) return Number.NaN;
+  let cb = 0;
+  let cg = 0;
+  let best = 0;
+  for (let i = 0; i < idx.length;) {
+    let j = i;
+    while (j < idx.length && p[idx[j]!] === p[idx[i]!]) { if (y[idx[j]!]) cb++; else cg++; j++; }
+    best = Math.max(best, Math.abs(cb / bads - cg / goods));
+    i = j;
+  }
+  return best;
+}
+
+export function brier(p: ArrayLike<number>, y: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < p.length; i++) s += (p[i]! - y[i]!) ** 2;
+  return s / Math.max(1, p.length);
+}
+
+export function quality(p: ArrayLike<number>, y: ArrayLike<number>): Quality {
+  const a = auc(p, y);
+  let bads = 0;
+  for (let i = 0; i < y.length; i++) bads += y[i]!;
+  return { n: p.length, bads, auc: a, gini: 2 * a - 1, ks: ks(p, y), brier: brier(p, y) };
+}
+
+export interface CalibrationRow { band: number; n: number; mean_predicted: number; observed_rate: number }
+
+/** Ten equal-count bands of predicted probability: mean prediction next to the observed bad rate. */
+export function calibrationTable(p: ArrayLike<number>, y: ArrayLike<number>, bands = 10): CalibrationRow[] {
+  const idx = order(p);
+  return Array.from({ length: bands }, (_, b) => {
+    const lo = Math.floor((b * idx.length) / bands);
+    const hi = Math.floor(((b + 1) * idx.length) / bands);
+    let sp = 0;
+    let sy = 0;
+    for (let k = lo; k < hi; k++) { sp += p[idx[k]!]!; sy += y[idx[k]!]!; }
+    const n = hi - lo;
+    return { band: b + 1, n, mean_predicted: n ? sp / n : 0, observed_rate: n ? sy / n : 0 };
+  }).filter((r) => r.n > 0);
+}
+
+export interface GainsRow {
+  band: number; min_probability: number; max_probability: number; n: number; bads: number; bad_rate: number;
+  cumulative_bad_rate: number; cumulative_bad_capture: number; lift: number;
+  /** approving every band from the least risky up to this one */
+  approval_rate: number; rejection_rate: number;
+}
+
+/** Gains table by score band (riskiest band first for capture; approval counted from the safest band). */
+export function gainsTable(p: ArrayLike<number>, y: ArrayLike<number>, bands = 10): GainsRow[] {
+  const idx = order(p).reverse();
+  const total = idx.length;
+  let totalBads = 0;
+  for (let i = 0; i < y.length; i++) totalBads += y[i]!;
+  const overall = totalBads / Math.max(1, total);
+  let cumN = 0;
+  let cumB = 0;
+  const rows: GainsRow[] = [];
+  for (let b = 0; b < bands; b++) {
+    const lo = Math.floor((b * total) / bands);
+    const hi = Math.floor(((b + 1) * total) / bands);
+    if (hi === lo) continue;
+    let bads = 0;
+    for (let k = lo; k < hi; k++) bads += y[idx[k]!]!;
+    cumN += hi - lo;
+    cumB += bads;
+    rows.push({
+      band: b + 1, min_probability: p[idx[hi - 1]!]!, max_probability: p[idx[lo]!]!, n: hi - lo, bads, bad_rate: bads / (hi - lo),
+      cumulative_bad_rate: cumB / cumN, cumulative_bad_capture: totalBads ? cumB / totalBads : 0,
+      lift: overall ? bads / (hi - lo) / overall : 0,
+      approval_rate: (total - lo) / total, rejection_rate: lo / total,
+    });
+  }
+  return rows;
+}
+
+/** PSI = Σ (a − e) ln(a / e) over shares of the same bins; empty shares are floored at 1e-4. */
+export function psi(expected: ArrayLike<number>, actual: ArrayLike<number>): number {
+  const se = sum(expected);
+  const sa = sum(actual);
+  let s = 0;
+  for (let k = 0; k < expected.length; k++) {
+    const e = Math.max(expected[k]! / Math.max(se, 1), 1e-4);
+    const a = Math.max(actual[k]! / Math.max(sa, 1), 1e-4);
+    s += (a - e) * Math.log(a / e);
+  }
+  return s;
+}
+const sum = (a: ArrayLike<number>) => { let s = 0; for (let i = 0; i < a.length; i++) s += a[i]!; return s; };
+
+export const psiStatus = (v: number) => (v < 0.1 ? 'stable' : v <= 0.25 ? 'watch' : 'act');
+
+/** Score-band edges (deciles of the training probabilities) so later months are binned the same way. */
+export function baselineEdges(p: ArrayLike<number>, bands = 10): number[] {
+  const s = Float64Array.from(p).sort();
+  const edges: number[] = [];
+  for (let b = 1; b < bands; b++) {
+    const e = s[Math.floor((b * s.length) / bands)]!;
+    if (edges.length === 0 || e > edges[edges.length - 1]!) edges.push(e);
+  }
+  return edges;
+}
+
+export function countByEdges(p: ArrayLike<number>, edges: number[]): number[] {
+  const out = new Array<number>(edges.length + 1).fill(0);
+  for (let i = 0; i < p.length; i++) {
+    let k = 0;
+    while (k < edges.length && p[i]! >= edges[k]!) k++;
+    out[k]!++;
+  }
+  return out;
+}

@@ -1,0 +1,56 @@
+import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
+import { tableRef } from '../../warehouse/ddl.ts';
+import { indicesWhere, subset } from '../data/dataset.ts';
+import { loadFeatureRows } from '../data/load-features.ts';
+import { scoreModel } from '../model-types.ts';
+import type { ModelVersion } from '../registry/registry.ts';
+import { binCounts } from '../scorecard/woe-matrix.ts';
+import type { VariableBins } from '../scorecard/binning.ts';
+import { countByEdges, ks, auc, psi, psiStatus } from './metrics.ts';
+
+export interface MonitorRow {
+  month_end: string; n: number; score_psi: number; psi_status: string;
+  /** CSI of each variable under the training bins */
+  csi: Record<string, number>;
+  /** realised quality where the outcome window has closed (null before) */
+  observed: number; auc: number | null; ks: number | null;
+  warnings: string[];
+}
+
+export interface MonitorOptions { maxPsi: number; aucDrop: number }
+export const defaultMonitor: MonitorOptions = { maxPsi: 0.25, aucDrop: 0.05 };
+
+/**
+ * For every month-end after the model's training window: PSI of the score and CSI of each
+ * variable against the training baseline bins, and AUC / KS on rows whose outcome has matured.
+ * A warning (the retraining signal) when PSI exceeds the maximum or AUC falls more than the set
+ * margin below the model's test AUC.
+ */
+export async function monitorModel(wh: Warehouse, m: ModelVersion, o: MonitorOptions = defaultMonitor): Promise<MonitorRow[]> {
+  const months = await queryRows<{ m: string }>(wh, `SELECT DISTINCT toString(month_end) AS m FROM ${tableRef(wh, 'ew_features')}
+    WHERE month_end > {after:Date} ORDER BY m`, { after: m.metrics.train_end ?? '1970-01-01' });
+  const a = m.artifact;
+  const vars: VariableBins[] = a.kind === 'scorecard'
+    ? a.variables.map((v) => ({ feature: v.feature, kind: v.kind, bins: v.bins, iv: v.iv, fallback: v.fallback, totalBad: 0, totalGood: 0 }))
+    : a.inputs.flatMap((i) => (i.type === 'woe' ? [i.bins] : []));
+  const out: MonitorRow[] = [];
+  for (const { m: monthEnd } of months) {
+    const ds = await loadFeatureRows(wh, { mode: 'eligible', monthEnd });
+    if (ds.n === 0) continue;
+    const p = scoreModel(a, ds).probability;
+    const scorePsi = psi(a.baseline.scoreCounts, countByEdges(p, a.baseline.scoreEdges));
+    const csi = Object.fromEntries(vars.map((v) => [v.feature, psi(v.bins.map((b) => b.count), binCounts(v, ds))]));
+    const obs = indicesWhere(ds.n, (i) => ds.observed[i] === 1);
+    const done = subset(ds, obs);
+    const po = Float64Array.from(obs, (i) => p[i]!);
+    const realised = done.n > 0 ? auc(po, done.label) : Number.NaN;
+    const warnings: string[] = [];
+    if (scorePsi > o.maxPsi) warnings.push(`score PSI ${scorePsi.toFixed(3)} > ${o.maxPsi}: retrain`);
+    if (Number.isFinite(realised) && realised < m.metrics.test.auc - o.aucDrop) warnings.push(`AUC ${realised.toFixed(3)} fell more than ${o.aucDrop} below the test AUC ${m.metrics.test.auc.toFixed(3)}: retrain`);
+    out.push({
+      month_end: monthEnd, n: ds.n, score_psi: scorePsi, psi_status: psiStatus(scorePsi), csi, observed: done.n,
+      auc: Number.isFinite(realised) ? realised : null, ks: done.n > 0 && Number.isFinite(realised) ? ks(po, done.label) : null, warnings,
+    });
+  }
+  return out;
+}

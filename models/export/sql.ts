@@ -1,0 +1,120 @@
+import type { NetworkArtifact } from '../nn/network.ts';
+import type { ScorecardArtifact } from '../scorecard/scorecard.ts';
+import type { BinRule } from '../scorecard/binning.ts';
+import { isCatalogueFeature } from '../features/feature-catalogue.ts';
+import { defaultScaling } from '../scorecard/scorecard.ts';
+
+/**
+ * A trained model as ClickHouse SQL select expressions over ew_features columns, producing
+ * probability, points, grade and reasons exactly as the TypeScript scorers do (same formulas, same
+ * summation order, float64). Column names come only from the feature catalogue; category lists and
+ * reason names are bound parameters; model numbers are written as round-trip float literals.
+ */
+export interface ExportedSql {
+  /** select lists applied in turn, each over the previous one's columns (`SELECT *, <stage> FROM (…)`), so no layer is inlined into the next */
+  stages: string[];
+  params: Record<string, unknown>;
+}
+
+/** The model over a source query (which must yield the feature columns): its rows plus probability, points, grade, reasons. */
+export function scoringQuery(e: ExportedSql, source: string): string {
+  return e.stages.reduce((from, stage) => `SELECT *, ${stage} FROM (${from})`, source);
+}
+
+export class SqlExportError extends Error {}
+
+const num = (x: number) => {
+  if (!Number.isFinite(x)) throw new SqlExportError(`non-finite model constant ${x}`);
+  const s = x.toPrecision(17);
+  return x < 0 ? `(${s})` : s;
+};
+
+const col = (feature: string) => {
+  if (!isCatalogueFeature(feature)) throw new SqlExportError(`feature ${feature} is not in the ew_features catalogue; only book models can be scored in the database`);
+  return feature;
+};
+
+class Params {
+  readonly values: Record<string, unknown> = {};
+  add(type: string, v: unknown): string {
+    const name = `m${Object.keys(this.values).length}`;
+    this.values[name] = v;
+    return `{${name}:${type}}`;
+  }
+}
+
+/** multiIf over a variable's bins returning one number per bin (WoE, points …), in bin order. */
+function binExpr(feature: string, kind: 'numeric' | 'categorical', bins: { rule: BinRule }[], fallback: number, value: (k: number) => number, params: Params): string {
+  const c = col(feature);
+  const arms: string[] = [];
+  bins.forEach((b, k) => {
+    const r = b.rule;
+    if (r.type === 'missing') arms.push(kind === 'numeric' ? `isNull(${c})` : `${c} = ''`, num(value(k)));
+    else if (r.type === 'special') arms.push(`${c} = ${num(r.value)}`, num(value(k)));
+    else if (r.type === 'categories') arms.push(`has(${params.add('Array(String)', r.values)}, ${c})`, num(value(k)));
+  });
+  // ranges are ascending and contiguous: the first whose upper bound exceeds x holds it
+  const ranges = bins.map((b, k) => [b.rule, k] as const).filter(([r]) => r.type === 'range') as [Extract<BinRule, { type: 'range' }>, number][];
+  ranges.forEach(([r, k]) => arms.push(r.hi === null ? '1' : `${c} < ${num(r.hi)}`, num(value(k))));
+  return `multiIf(${arms.join(', ')}, ${num(value(fallback))})`;
+}
+
+function gradeExpr(p: string, edges: number[]): string {
+  const labels = ['A', 'B', 'C', 'D', 'E'];
+  return `multiIf(${edges.map((e, i) => `${p} < ${num(e)}, '${labels[i]}'`).join(', ')}, '${labels[edges.length] ?? 'E'}')`;
+}
+
+const reasonsExpr = (pairs: string[]) =>
+  `arraySlice(arrayMap(x -> x.2, arraySort(x -> (-x.1, x.2), arrayFilter(x -> x.1 > 1e-9, [${pairs.join(', ')}]))), 1, 3)`;
+
+export function scorecardToSql(art: ScorecardArtifact): ExportedSql {
+  const params = new Params();
+  const terms = art.variables.map((v) => `${num(v.coef)} * ${binExpr(v.feature, v.kind, v.bins, v.fallback, (k) => v.bins[k]!.woe, params)}`);
+  const logit = [num(art.intercept), ...terms].join(' + ');
+  const points = art.variables.map((v) => binExpr(v.feature, v.kind, v.bins, v.fallback, (k) => v.bins[k]!.points, params)).join(' + ') || '0';
+  const lost = art.variables.map((v) => {
+    const best = Math.max(...v.bins.map((b) => b.points));
+    return `(${binExpr(v.feature, v.kind, v.bins, v.fallback, (k) => best - v.bins[k]!.points, params)}, ${params.add('String', v.feature)})`;
+  });
+  return {
+    stages: [`1 / (1 + exp(-(${logit}))) AS probability, ${points} AS points, ${gradeExpr('probability', art.gradeEdges)} AS grade,
+      ${lost.length ? reasonsExpr(lost) : 'CAST([], \'Array(String)\')'} AS reasons`],
+    params: params.values,
+  };
+}
+
+export function networkToSql(art: NetworkArtifact): ExportedSql {
+  const params = new Params();
+  const parts: string[] = [];
+  const stages: string[] = [];
+  art.inputs.forEach((inp, j) => {
+    if (inp.type === 'woe') {
+      const b = inp.bins;
+      parts.push(`${binExpr(inp.feature, b.kind, b.bins, b.fallback, (k) => b.bins[k]!.woe, params)} AS lwq_x${j}`);
+    } else {
+      const c = col(inp.feature);
+      parts.push(`if(isNull(${c}), 0., least(5., greatest(-5., (sign(${c}) * log1p(abs(${c})) - ${num(inp.mean)}) / ${num(inp.sd)}))) AS lwq_x${j}`);
+    }
+  });
+  let prev = art.inputs.map((_, j) => `lwq_x${j}`);
+  art.layers.forEach((layer, l) => {
+    stages.push(parts.splice(0).join(',\n      '));
+    const out = layer.bias.map((b, c) => {
+      const sum = [num(b), ...prev.map((p, r) => `${p} * ${num(layer.weights[r]![c]!)}`)].join(' + ');
+      return layer.activation === 'relu' ? `greatest(${sum}, 0.)` : `1 / (1 + exp(-(${sum})))`;
+    });
+    prev = out.map((_, c) => `lwq_l${l}_${c}`);
+    out.forEach((e, c) => parts.push(`${e} AS ${prev[c]}`));
+  });
+  const s = defaultScaling;
+  const factor = s.pdo / Math.LN2;
+  const woeInputs = art.inputs.map((inp, j) => [inp, j] as const).filter(([inp]) => inp.type === 'woe');
+  parts.push(`${prev[0]} AS probability`,
+    `${num(s.basePoints - factor * Math.log(s.baseOdds))} + ${num(factor)} * log((1 - probability) / probability) AS points`,
+    `${gradeExpr('probability', art.gradeEdges)} AS grade`,
+    `${woeInputs.length ? reasonsExpr(woeInputs.map(([inp, j]) => `(lwq_x${j}, ${params.add('String', inp.feature)})`)) : 'CAST([], \'Array(String)\')'} AS reasons`);
+  stages.push(parts.join(',\n      '));
+  return { stages, params: params.values };
+}
+
+export const modelToSql = (art: ScorecardArtifact | NetworkArtifact) => (art.kind === 'scorecard' ? scorecardToSql(art) : networkToSql(art));

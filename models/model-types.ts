@@ -1,0 +1,28 @@
+import type { NetworkArtifact } from './nn/network.ts';
+import type { ScorecardArtifact, Scores } from './scorecard/scorecard.ts';
+import { scoreScorecard } from './scorecard/scorecard.ts';
+import { scoreNetwork } from './nn/network.ts';
+import type { Dataset } from './data/dataset.ts';
+import type { CalibrationRow, GainsRow, Quality } from './evaluate/metrics.ts';
+
+export type ModelArtifact = ScorecardArtifact | NetworkArtifact;
+export type ModelKind = ModelArtifact['kind'];
+
+export interface ModelMetrics {
+  train: Quality;
+  test: Quality;
+  /** how the test set was chosen (out-of-time cutoff or seeded random split) */
+  split: string;
+  score_psi: number;
+  calibration: CalibrationRow[];
+  gains: GainsRow[];
+  train_seconds: number;
+  /** last training period (month-end) for book models: monitoring starts after it */
+  train_end: string | null;
+}
+
+export const scoreModel = (art: ModelArtifact, ds: Dataset): Scores => (art.kind === 'scorecard' ? scoreScorecard(art, ds) : scoreNetwork(art, ds));
+
+/** Feature columns a model reads. */
+export const modelFeatures = (art: ModelArtifact): string[] =>
+  [...new Set(art.kind === 'scorecard' ? art.variables.map((v) => v.feature) : art.inputs.map((i) => i.feature))];

@@ -1,0 +1,180 @@
+import { Rng } from '../../pipelines/generate/random.ts';
+import { column, indicesWhere, subset, type Dataset } from '../data/dataset.ts';
+import { baselineEdges, countByEdges } from '../evaluate/metrics.ts';
+import { assignBins, binColumn, type BinningOptions, type VariableBins } from '../scorecard/binning.ts';
+import { defaultGradeEdges, gradeOf, pointsOf, type Scores } from '../scorecard/scorecard.ts';
+import { initTf, tf } from '../tf.ts';
+
+/** One input: the WoE of a variable's fine bins, or a standardised signed log of a numeric value (missing → 0). */
+export type NetworkInput =
+  | { type: 'woe'; feature: string; bins: VariableBins }
+  | { type: 'slog'; feature: string; mean: number; sd: number };
+
+export interface DenseLayer { weights: number[][]; bias: number[]; activation: 'relu' | 'sigmoid' }
+
+export interface NetworkArtifact {
+  kind: 'network';
+  inputs: NetworkInput[];
+  layers: DenseLayer[];
+  gradeEdges: number[];
+  training: { epochs: number; bestEpoch: number; validationLoss: number; validation: string; seed: number };
+  baseline: { scoreEdges: number[]; scoreCounts: number[] };
+}
+
+export interface NetworkOptions {
+  hidden: number[]; epochs: number; patience: number; batchSize: number; learningRate: number; l2: number;
+  binning: BinningOptions; minIv: number; seed: number; gradeEdges: number[];
+}
+
+export const defaultNetworkOptions: NetworkOptions = {
+  hidden: [32, 16], epochs: 60, patience: 6, batchSize: 512, learningRate: 0.002, l2: 1e-5,
+  binning: { method: 'chimerge', maxBins: 10, minBinShare: 0.02, monotonic: false, specialValues: [], fineBins: 50, chiThreshold: 3.841 },
+  minIv: 0.02, seed: 1, gradeEdges: defaultGradeEdges,
+};
+
+const slog = (x: number) => Math.sign(x) * Math.log1p(Math.abs(x));
+
+/** The input matrix (row-major, float32 for tfjs; float64 values are identical casts of the same formulas). */
+export function networkInputs(inputs: NetworkInput[], ds: Dataset): Float64Array {
+  const k = inputs.length;
+  const x = new Float64Array(ds.n * k);
+  inputs.forEach((inp, j) => {
+    const col = column(ds, inp.feature);
+    if (inp.type === 'woe') {
+      const idx = assignBins(inp.bins, col);
+      const woe = inp.bins.bins.map((b) => b.woe);
+      for (let i = 0; i < ds.n; i++) x[i * k + j] = woe[idx[i]!]!;
+    } else if (col.kind === 'numeric') {
+      for (let i = 0; i < ds.n; i++) {
+        const v = col.values[i]!;
+        x[i * k + j] = Number.isNaN(v) ? 0 : Math.min(5, Math.max(-5, (slog(v) - inp.mean) / inp.sd));
+      }
+    }
+  });
+  return x;
+}
+
+/**
+ * A small dense network (tfjs) on WoE and standardised numeric inputs. Validation is a time slice
+ * (the latest training periods, about a sixth of the rows) when the data has periods, otherwise a
+ * seeded random fifth; training stops after `patience` epochs without a better validation loss
+ * and keeps the best epoch's weights. Weight initialisation and the per-epoch shuffle are seeded.
+ */
+export async function trainNetwork(ds: Dataset, features: string[], o: NetworkOptions = defaultNetworkOptions): Promise<NetworkArtifact> {
+  await initTf();
+  const periods = [...new Set(ds.period)].sort();
+  const rng = new Rng(o.seed);
+  let isVal: (i: number) => boolean;
+  let validation: string;
+  if (periods.length >= 3) {
+    let cut = periods.length - 1;
+    const counts = new Map<string, number>();
+    for (const p of ds.period) counts.set(p, (counts.get(p) ?? 0) + 1);
+    let acc = counts.get(periods[cut]!)!;
+    while (cut > 1 && acc < ds.n / 6) { cut--; acc += counts.get(periods[cut]!)!; }
+    const from = periods[cut]!;
+    isVal = (i) => ds.period[i]! >= from;
+    validation = `time slice: periods ≥ ${from}`;
+  } else {
+    const flags = Uint8Array.from({ length: ds.n }, () => (rng.next() < 0.2 ? 1 : 0));
+    isVal = (i) => flags[i] === 1;
+    validation = 'seeded random 20 %';
+  }
+  const fit = subset(ds, indicesWhere(ds.n, (i) => !isVal(i)));
+  const val = subset(ds, indicesWhere(ds.n, isVal));
+  const inputs: NetworkInput[] = [];
+  for (const f of features) {
+    const vb = binColumn(column(fit, f), fit.label, o.binning);
+    if (vb.iv < o.minIv) continue;
+    inputs.push({ type: 'woe', feature: f, bins: vb });
+    const col = column(fit, f);
+    if (col.kind === 'numeric') {
+      let s = 0, ss = 0, m = 0;
+      for (const v of col.values) if (!Number.isNaN(v)) { const t = slog(v); s += t; ss += t * t; m++; }
+      const mean = m ? s / m : 0;
+      const sd = m ? Math.sqrt(Math.max(ss / m - mean * mean, 0)) : 0;
+      if (sd > 1e-9) inputs.push({ type: 'slog', feature: f, mean, sd });
+    }
+  }
+  const k = inputs.length;
+  const model = tf.sequential();
+  [...o.hidden, 1].forEach((units, l) => model.add(tf.layers.dense({
+    units, activation: l === o.hidden.length ? 'sigmoid' : 'relu', ...(l === 0 ? { inputShape: [k] } : {}),
+    kernelInitializer: tf.initializers.glorotUniform({ seed: o.seed * 100 + l }), biasInitializer: 'zeros',
+    kernelRegularizer: o.l2 > 0 ? tf.regularizers.l2({ l2: o.l2 }) : undefined,
+  })));
+  model.compile({ optimizer: tf.train.adam(o.learningRate), loss: 'binaryCrossentropy' });
+  const xFit = tf.tensor2d(Float32Array.from(networkInputs(inputs, fit)), [fit.n, k]);
+  const yFit = tf.tensor2d(Float32Array.from(fit.label), [fit.n, 1]);
+  const xVal = tf.tensor2d(Float32Array.from(networkInputs(inputs, val)), [val.n, k]);
+  const yVal = tf.tensor2d(Float32Array.from(val.label), [val.n, 1]);
+  let best = { loss: Infinity, epoch: 0, weights: [] as tf.Tensor[] };
+  let epoch = 0;
+  try {
+    for (; epoch < o.epochs && epoch - best.epoch < o.patience + 1; epoch++) {
+      const order = Int32Array.from({ length: fit.n }, (_, i) => i);
+      for (let i = fit.n - 1; i > 0; i--) { const j = Math.floor(rng.next() * (i + 1)); [order[i], order[j]] = [order[j]!, order[i]!]; }
+      const idx = tf.tensor1d(order, 'int32');
+      const xs = tf.gather(xFit, idx);
+      const ys = tf.gather(yFit, idx);
+      await model.fit(xs, ys, { epochs: 1, batchSize: o.batchSize, shuffle: false, verbose: 0 });
+      tf.dispose([idx, xs, ys]);
+      const loss = tf.tidy(() => tf.metrics.binaryCrossentropy(yVal, model.predict(xVal) as tf.Tensor).mean().dataSync()[0]!);
+      if (loss < best.loss - 1e-6) {
+        tf.dispose(best.weights);
+        best = { loss, epoch, weights: model.getWeights().map((w) => w.clone()) };
+      }
+    }
+    model.setWeights(best.weights);
+    const layers: DenseLayer[] = [];
+    for (let l = 0; l < model.layers.length; l++) {
+      const [w, b] = model.layers[l]!.getWeights();
+      const [rows, cols] = w!.shape as [number, number];
+      const wd = Array.from(await w!.data());
+      layers.push({
+        weights: Array.from({ length: rows }, (_, r) => wd.slice(r * cols, (r + 1) * cols)),
+        bias: Array.from(await b!.data()), activation: l === model.layers.length - 1 ? 'sigmoid' : 'relu',
+      });
+    }
+    const art: NetworkArtifact = {
+      kind: 'network', inputs, layers, gradeEdges: o.gradeEdges,
+      training: { epochs: epoch, bestEpoch: best.epoch + 1, validationLoss: best.loss, validation, seed: o.seed },
+      baseline: { scoreEdges: [], scoreCounts: [] },
+    };
+    const p = scoreNetwork(art, ds).probability;
+    const scoreEdges = baselineEdges(p);
+    art.baseline = { scoreEdges, scoreCounts: countByEdges(p, scoreEdges) };
+    return art;
+  } finally {
+    tf.dispose([xFit, yFit, xVal, yVal, ...best.weights]);
+    model.dispose();
+  }
+}
+
+/** Forward pass in float64 from the stored weights (the reference the SQL export must match). */
+export function scoreNetwork(art: NetworkArtifact, ds: Dataset): Scores {
+  const k = art.inputs.length;
+  const x = networkInputs(art.inputs, ds);
+  const probability = new Float64Array(ds.n);
+  for (let i = 0; i < ds.n; i++) {
+    let a: number[] = Array.from(x.subarray(i * k, (i + 1) * k));
+    for (const layer of art.layers) {
+      const out = layer.bias.slice();
+      for (let r = 0; r < a.length; r++) {
+        const v = a[r]!;
+        if (v === 0) continue;
+        const w = layer.weights[r]!;
+        for (let c = 0; c < out.length; c++) out[c]! += v * w[c]!;
+      }
+      a = layer.activation === 'relu' ? out.map((z) => (z > 0 ? z : 0)) : out.map((z) => 1 / (1 + Math.exp(-z)));
+    }
+    probability[i] = a[0]!;
+  }
+  const grade = Array.from(probability, (p) => gradeOf(p, art.gradeEdges));
+  // reason codes of a network: the WoE inputs that push hardest towards risk (WoE > 0, largest first)
+  const reasons = Array.from({ length: ds.n }, (_, i) => art.inputs
+    .map((inp, j) => [inp.feature, inp.type === 'woe' ? x[i * k + j]! : 0] as const).filter(([, w]) => w > 1e-9)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 3).map(([f]) => f));
+  const points = probability.map((p) => pointsOf(p));
+  return { probability, points, grade, reasons };
+}

@@ -1,0 +1,44 @@
+import { exec, queryRows, type Warehouse } from '../warehouse/connection.ts';
+import { tableRef } from '../warehouse/ddl.ts';
+import { loadFeatureRows } from './data/load-features.ts';
+import { modelToSql, scoringQuery } from './export/sql.ts';
+import { scoreModel } from './model-types.ts';
+import { deleteScores, type ModelVersion } from './registry/registry.ts';
+
+/**
+ * Scores every active loan of one month-end into `scores`, replacing that model version's earlier
+ * scores of the month. In the database: the model's exported SQL runs over ew_features (embedded
+ * chDB or a cluster alike). In Node: rows are read, scored by the TypeScript scorer, written back.
+ */
+export async function scoreMonthInDb(wh: Warehouse, m: ModelVersion, monthEnd: string): Promise<number> {
+  const exported = modelToSql(m.artifact);
+  await deleteScores(wh, m.model_name, m.version, monthEnd);
+  await exec(wh, `INSERT INTO ${tableRef(wh, 'scores')} (model_name, model_version, loan_id, month_end, probability, points, grade, reasons, scored_at)
+    SELECT {lwq_name:String}, {lwq_version:UInt32}, loan_id, month_end, probability, points, grade, reasons, now()
+    FROM (${scoringQuery(exported, `SELECT * FROM ${tableRef(wh, 'ew_features')} WHERE month_end = {lwq_me:Date}`)})`,
+  { ...exported.params, lwq_name: m.model_name, lwq_version: m.version, lwq_me: monthEnd });
+  return countScores(wh, m, monthEnd);
+}
+
+export async function scoreMonthInNode(wh: Warehouse, m: ModelVersion, monthEnd: string): Promise<number> {
+  const ds = await loadFeatureRows(wh, { mode: 'month', monthEnd });
+  const s = scoreModel(m.artifact, ds);
+  await deleteScores(wh, m.model_name, m.version, monthEnd);
+  const now = Math.floor(Date.now() / 1000);
+  const chunk = 100_000;
+  for (let a = 0; a < ds.n; a += chunk) {
+    const values = [];
+    for (let i = a; i < Math.min(ds.n, a + chunk); i++) {
+      values.push({ model_name: m.model_name, model_version: m.version, loan_id: ds.ids[i], month_end: ds.period[i], probability: s.probability[i],
+        points: s.points[i], grade: s.grade[i], reasons: s.reasons[i], scored_at: now });
+    }
+    await wh.client.insert({ table: tableRef(wh, 'scores'), format: 'JSONEachRow', values });
+  }
+  return countScores(wh, m, monthEnd);
+}
+
+async function countScores(wh: Warehouse, m: ModelVersion, monthEnd: string): Promise<number> {
+  const [r] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${tableRef(wh, 'scores')}
+    WHERE model_name = {n:String} AND model_version = {v:UInt32} AND month_end = {m:Date}`, { n: m.model_name, v: m.version, m: monthEnd });
+  return Number(r?.n ?? 0);
+}

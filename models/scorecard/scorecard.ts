@@ -1,0 +1,112 @@
+import { column, type Dataset } from '../data/dataset.ts';
+import { baselineEdges, countByEdges } from '../evaluate/metrics.ts';
+import { binIndexCategory, binIndexNumeric, defaultBinning, type BinningOptions, type BinRule, type VariableBins } from './binning.ts';
+import { fitLogistic } from './logistic.ts';
+import { defaultSelection, selectVariables, type SelectionOptions, type SelectionRow } from './selection.ts';
+import { binCounts, woeMatrix } from './woe-matrix.ts';
+
+export interface Scaling { basePoints: number; baseOdds: number; pdo: number }
+/** SPEC §6 defaults: 600 points at odds 50:1 (good:bad), 20 points to double the odds. */
+export const defaultScaling: Scaling = { basePoints: 600, baseOdds: 50, pdo: 20 };
+/** Master scale on the probability of the bad outcome: A < 1 % ≤ B < 3 % ≤ C < 10 % ≤ D < 25 % ≤ E. */
+export const defaultGradeEdges = [0.01, 0.03, 0.1, 0.25];
+export const gradeLabels = ['A', 'B', 'C', 'D', 'E'];
+
+export interface ScorecardBin { rule: BinRule; count: number; bad: number; woe: number; points: number }
+export interface ScorecardVariable { feature: string; kind: 'numeric' | 'categorical'; coef: number; iv: number; fallback: number; bins: ScorecardBin[] }
+
+export interface ScorecardArtifact {
+  kind: 'scorecard';
+  woeConvention: 'ln(%bad / %good)';
+  intercept: number;
+  scaling: Scaling;
+  gradeEdges: number[];
+  variables: ScorecardVariable[];
+  selection: SelectionRow[];
+  binning: BinningOptions;
+  /** training score-band edges and counts: the PSI baseline */
+  baseline: { scoreEdges: number[]; scoreCounts: number[] };
+}
+
+export interface ScorecardOptions { binning: BinningOptions; selection: SelectionOptions; l2: number; scaling: Scaling; gradeEdges: number[] }
+export const defaultScorecardOptions: ScorecardOptions = { binning: defaultBinning, selection: defaultSelection, l2: 0, scaling: defaultScaling, gradeEdges: defaultGradeEdges };
+
+const factorOf = (s: Scaling) => s.pdo / Math.LN2;
+const offsetOf = (s: Scaling) => s.basePoints - factorOf(s) * Math.log(s.baseOdds);
+/** Points of a probability of bad under a scaling: offset + factor · ln((1 − p) / p). */
+export const pointsOf = (p: number, s: Scaling = defaultScaling) => offsetOf(s) + factorOf(s) * Math.log((1 - p) / p);
+
+/**
+ * Trains a scorecard: binning and selection, then logistic regression on WoE (tfjs); a variable
+ * whose coefficient comes out ≤ 0 (WoE already points towards risk, so a negative weight is a
+ * collinearity artefact) is dropped and the model refitted. Points per bin follow the scaling:
+ * score = offset + factor·ln(good:bad odds), split evenly over the variables' bins.
+ */
+export async function trainScorecard(ds: Dataset, features: string[], o: ScorecardOptions = defaultScorecardOptions): Promise<ScorecardArtifact> {
+  const { kept, report } = selectVariables(ds, features, o.binning, o.selection);
+  let vars = kept;
+  let fit;
+  for (;;) {
+    const { x } = woeMatrix(ds, vars);
+    fit = await fitLogistic(x, ds.n, vars.length, ds.label, { l2: o.l2 });
+    const bad = fit.coef.map((c, j) => [c, j] as const).filter(([c]) => c <= 0);
+    if (bad.length === 0 || vars.length === 0) break;
+    const [c, j] = bad.reduce((a, b) => (b[0] < a[0] ? b : a));
+    const row = report.find((r) => r.feature === vars[j]!.feature)!;
+    row.kept = false;
+    row.reason = `coefficient ${c.toFixed(4)} ≤ 0 on WoE (sign reversal from collinearity)`;
+    vars = vars.filter((_, m) => m !== j);
+  }
+  const factor = factorOf(o.scaling);
+  const share = (offsetOf(o.scaling) - factor * fit.intercept) / Math.max(1, vars.length);
+  const variables: ScorecardVariable[] = vars.map((v, j) => ({
+    feature: v.feature, kind: v.kind, coef: fit.coef[j]!, iv: v.iv, fallback: v.fallback,
+    bins: v.bins.map((b) => ({ ...b, points: share - factor * fit.coef[j]! * b.woe })),
+  }));
+  const art: ScorecardArtifact = {
+    kind: 'scorecard', woeConvention: 'ln(%bad / %good)', intercept: fit.intercept, scaling: o.scaling, gradeEdges: o.gradeEdges,
+    variables, selection: report, binning: o.binning, baseline: { scoreEdges: [], scoreCounts: [] },
+  };
+  const p = scoreScorecard(art, ds).probability;
+  const scoreEdges = baselineEdges(p);
+  art.baseline = { scoreEdges, scoreCounts: countByEdges(p, scoreEdges) };
+  return art;
+}
+
+export interface Scores { probability: Float64Array; points: Float64Array; grade: string[]; reasons: string[][] }
+
+export const gradeOf = (p: number, edges: number[]) => gradeLabels[Math.min(gradeLabels.length - 1, edges.filter((e) => p >= e).length)]!;
+
+const asVariableBins = (v: ScorecardVariable): VariableBins => ({ feature: v.feature, kind: v.kind, bins: v.bins, iv: v.iv, fallback: v.fallback, totalBad: 0, totalGood: 0 });
+
+/** Scores rows in float64: probability = σ(β₀ + Σ βᵢ·WoE), points summed per bin, top three reason codes by points lost. */
+export function scoreScorecard(art: ScorecardArtifact, ds: Dataset, reasonCount = 3): Scores {
+  const n = ds.n;
+  const logit = new Float64Array(n).fill(art.intercept);
+  const points = new Float64Array(n);
+  const lost = art.variables.map(() => new Float64Array(n));
+  art.variables.forEach((v, j) => {
+    const col = column(ds, v.feature);
+    const vb = asVariableBins(v);
+    const best = Math.max(...v.bins.map((b) => b.points));
+    const byLevel = col.kind === 'categorical' ? col.levels.map((l) => binIndexCategory(vb, l)) : [];
+    const missingCat = binIndexCategory(vb, null);
+    for (let i = 0; i < n; i++) {
+      const k = col.kind === 'numeric' ? binIndexNumeric(vb, col.values[i]!) : (col.codes[i]! < 0 ? missingCat : byLevel[col.codes[i]!]!);
+      const b = v.bins[k]!;
+      logit[i]! += v.coef * b.woe;
+      points[i]! += b.points;
+      lost[j]![i] = best - b.points;
+    }
+  });
+  const probability = logit.map((z) => 1 / (1 + Math.exp(-z)));
+  const reasons = Array.from({ length: n }, (_, i) => art.variables
+    .map((v, j) => [v.feature, lost[j]![i]!] as const).filter(([, l]) => l > 1e-9)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, reasonCount).map(([f]) => f));
+  return { probability, points, grade: Array.from(probability, (p) => gradeOf(p, art.gradeEdges)), reasons };
+}
+
+/** Characteristic stability: each variable's bin counts on a later data set under the training bins. */
+export function scorecardBinCounts(art: ScorecardArtifact, ds: Dataset): Record<string, { baseline: number[]; actual: number[] }> {
+  return Object.fromEntries(art.variables.map((v) => [v.feature, { baseline: v.bins.map((b) => b.count), actual: binCounts(asVariableBins(v), ds) }]));
+}

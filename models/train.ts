@@ -1,0 +1,41 @@
+import { fingerprint, type Dataset } from './data/dataset.ts';
+import { baselineEdges, calibrationTable, countByEdges, gainsTable, psi, quality } from './evaluate/metrics.ts';
+import type { ModelArtifact, ModelKind, ModelMetrics } from './model-types.ts';
+import { scoreModel } from './model-types.ts';
+import { defaultNetworkOptions, trainNetwork, type NetworkOptions } from './nn/network.ts';
+import { defaultScorecardOptions, trainScorecard, type ScorecardOptions } from './scorecard/scorecard.ts';
+
+export interface TrainRequest {
+  kinds: ModelKind[];
+  seed: number;
+  scorecard?: Partial<ScorecardOptions>;
+  network?: Partial<NetworkOptions>;
+}
+
+export interface TrainedModel { kind: ModelKind; artifact: ModelArtifact; metrics: ModelMetrics; fingerprint: string; seed: number }
+
+/** Trains each requested model on `train` and measures it on `test` (an out-of-time or seeded random hold-out). */
+export async function trainModels(train: Dataset, test: Dataset, features: string[], split: string, r: TrainRequest): Promise<TrainedModel[]> {
+  const fp = await fingerprint(train);
+  const trainEnd = train.period.length && train.period[0] !== '' ? [...new Set(train.period)].sort().at(-1)! : null;
+  const out: TrainedModel[] = [];
+  for (const kind of r.kinds) {
+    const t0 = performance.now();
+    const artifact: ModelArtifact = kind === 'scorecard'
+      ? await trainScorecard(train, features, { ...defaultScorecardOptions, ...r.scorecard })
+      : await trainNetwork(train, features, { ...defaultNetworkOptions, seed: r.seed, ...r.network });
+    const seconds = (performance.now() - t0) / 1000;
+    const pTrain = scoreModel(artifact, train).probability;
+    const pTest = scoreModel(artifact, test).probability;
+    const edges = baselineEdges(pTrain);
+    out.push({
+      kind, artifact, fingerprint: fp, seed: r.seed,
+      metrics: {
+        train: quality(pTrain, train.label), test: quality(pTest, test.label), split,
+        score_psi: psi(countByEdges(pTrain, edges), countByEdges(pTest, edges)),
+        calibration: calibrationTable(pTest, test.label), gains: gainsTable(pTest, test.label), train_seconds: seconds, train_end: trainEnd,
+      },
+    });
+  }
+  return out;
+}
