@@ -27,6 +27,7 @@ export async function trainModels(train: Dataset, test: Dataset, features: strin
     const seconds = (performance.now() - t0) / 1000;
     const pTrain = scoreModel(artifact, train).probability;
     const pTest = scoreModel(artifact, test).probability;
+    if (![...pTrain, ...pTest].every(Number.isFinite)) throw new Error(`${kind} produced a non-finite probability: training diverged`);
     const edges = baselineEdges(pTrain);
     out.push({
       kind, artifact, fingerprint: fp, seed: r.seed,

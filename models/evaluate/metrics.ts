@@ -13,7 +13,7 @@ export function auc(p: ArrayLike<number>, y: ArrayLike<number>): number {
   let rankSum = 0;
   for (let i = 0; i < idx.length;) {
     let j = i;
-    while (j < idx.length && p[idx[j]!] === p[idx[i]!]) j++;
+    while (j < idx.length && (j === i || p[idx[j]!] === p[idx[i]!])) j++;
     const avgRank = (i + 1 + j) / 2;
     for (let k = i; k < j; k++) if (y[idx[k]!]) { bads++; rankSum += avgRank; }
     i = j;
@@ -34,7 +34,7 @@ export function ks(p: ArrayLike<number>, y: ArrayLike<number>): number {
   let best = 0;
   for (let i = 0; i < idx.length;) {
     let j = i;
-    while (j < idx.length && p[idx[j]!] === p[idx[i]!]) { if (y[idx[j]!]) cb++; else cg++; j++; }
+    while (j < idx.length && (j === i || p[idx[j]!] === p[idx[i]!])) { if (y[idx[j]!]) cb++; else cg++; j++; }
     best = Math.max(best, Math.abs(cb / bads - cg / goods));
     i = j;
   }

@@ -22,8 +22,20 @@ export async function fitLogistic(x: Float32Array, n: number, k: number, y: Uint
   w[0] = Math.log(Math.max(mean, 1e-6) / Math.max(1 - mean, 1e-6));
   let iterations = 0;
   let converged = false;
+  // penalised negative log-likelihood, for step halving: a full Newton step can overshoot on WoE inputs with near-separated bins
+  const objective = async (v: number[]) => {
+    const t = tf.tidy(() => {
+      const z = X.matMul(tf.tensor2d(v, [k + 1, 1]));
+      // log(1 + e^z) − y·z, computed stably
+      return tf.relu(z).add(tf.log1p(tf.exp(tf.neg(tf.abs(z))))).sub(Y.mul(z)).sum();
+    });
+    const val = (await t.data())[0]!;
+    t.dispose();
+    return val + l2 * v.slice(1).reduce((s2, b) => s2 + b * b, 0);
+  };
+  let current = await objective(w);
   try {
-    for (; iterations < (o.maxIter ?? 30) && !converged; iterations++) {
+    for (; iterations < (o.maxIter ?? 50) && !converged; iterations++) {
       const [g, h] = tf.tidy(() => {
         const p = tf.sigmoid(X.matMul(tf.tensor2d(w, [k + 1, 1])));
         const grad = X.transpose().matMul(p.sub(Y));
@@ -36,8 +48,20 @@ export async function fitLogistic(x: Float32Array, n: number, k: number, y: Uint
       g.dispose(); h.dispose();
       for (let j = 1; j <= k; j++) { grad[j]! += 2 * l2 * w[j]!; hess[j * (k + 1) + j]! += 2 * l2; }
       const step = choleskySolve(hess, grad, k + 1);
-      w = w.map((v, j) => v - step[j]!);
-      converged = Math.max(...step.map(Math.abs)) < (o.tol ?? 1e-6);
+      let t = 1;
+      let next = w.map((v, j) => v - step[j]!);
+      let value = await objective(next);
+      // float32 sums carry ~1e-7 relative noise: a step that changes the objective by less is not a worse step
+      const noise = 1e-6 * Math.abs(current);
+      while (!(value <= current + noise) && t > 1e-6) {
+        t /= 2;
+        next = w.map((v, j) => v - t * step[j]!);
+        value = await objective(next);
+      }
+      const moved = Math.max(...step.map((d) => Math.abs(t * d)));
+      if (value <= current + noise) { w = next; current = value; }
+      // converged when the step is tiny or float32 sums can no longer lower the objective
+      converged = moved < (o.tol ?? 1e-6) || t <= 1e-6;
     }
   } finally {
     X.dispose(); Y.dispose();

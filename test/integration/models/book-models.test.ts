@@ -1,0 +1,185 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createReadStream, createWriteStream, mkdirSync, readdirSync, copyFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateBook } from '../../../pipelines/generate/generate-book.ts';
+import { csvRecords } from '../../../pipelines/ingest/csv-records.ts';
+import { ingest } from '../../../pipelines/ingest/ingest.ts';
+import { buildMonthEndSnapshots } from '../../../pipelines/snapshot/build-snapshots.ts';
+import { queryRows, type Warehouse } from '../../../warehouse/connection.ts';
+import { migrate } from '../../../warehouse/migrations/index.ts';
+import { buildFeatures } from '../../../models/features/build-features.ts';
+import { defaultTarget, featureNames } from '../../../models/features/feature-catalogue.ts';
+import { loadFeatureRows } from '../../../models/data/load-features.ts';
+import { scoreModel } from '../../../models/model-types.ts';
+import { networkInputs } from '../../../models/nn/network.ts';
+import { championHistory, loadModel, promote, RegistryError, type ModelVersion } from '../../../models/registry/registry.ts';
+import { scoreMonthInDb, scoreMonthInNode } from '../../../models/score.ts';
+import { monitorModel } from '../../../models/evaluate/monitor.ts';
+import { trainBookModels } from '../../../models/workflows.ts';
+import { initTf, tf } from '../../../models/tf.ts';
+import { testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
+import { defaultSettings } from '../../helpers/settings.ts';
+
+const cut = '2023-06-30';
+const dated: Record<string, string> = { 'payments.csv': 'paid_date', 'collection_actions.csv': 'action_date', 'loan_events.csv': 'event_date' };
+
+/**
+ * A copy of the book where everything dated after the cut is removed or altered: later collection
+ * actions and events are dropped, half the later payments are dropped and the other half become
+ * 1.00. Restructure events stay: a restructuring arrives as an amended schedule (schedule.csv)
+ * plus its event, one contract change whose schedule keeps the installments before it, so the
+ * two are kept or removed together and the schedule is not "after t" data.
+ */
+async function bookChangedAfterCut(src: string, dst: string) {
+  mkdirSync(dst, { recursive: true });
+  for (const f of readdirSync(src)) {
+    const col = dated[f];
+    if (!col) { copyFileSync(join(src, f), join(dst, f)); continue; }
+    const out = createWriteStream(join(dst, f));
+    let idx = -1;
+    let amountIdx = -1;
+    let typeIdx = -1;
+    let k = 0;
+    const q = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+    for await (const r of csvRecords(createReadStream(join(src, f), { encoding: 'utf8' }))) {
+      if (idx < 0) { idx = r.fields.indexOf(col); amountIdx = r.fields.indexOf('amount'); typeIdx = r.fields.indexOf('type'); out.write(`${r.fields.map(q).join(',')}\n`); continue; }
+      if (r.fields.length === 1 && r.fields[0] === '') continue;
+      if (r.fields[idx]! > cut && r.fields[typeIdx] !== 'restructure') {
+        if (f !== 'payments.csv' || k++ % 2 === 0) continue;
+        r.fields[amountIdx] = '1.00';
+      }
+      out.write(`${r.fields.map(q).join(',')}\n`);
+    }
+    await new Promise((res) => out.end(res));
+  }
+}
+
+describe('early-warning models on a generated book', () => {
+  let wh: Awaited<ReturnType<typeof testWarehouse>>;
+  let book: string;
+  let models: ModelVersion[] = [];
+  const monthEnd = '2024-06-30';
+
+  beforeAll(async () => {
+    wh = await testWarehouse('models');
+    book = join(tmpDir('models'), 'book');
+    await generateBook({ loans: 3000, months: 30, asOf: monthEnd, seed: 31, badRows: 0, outDir: book, format: 'csv' });
+    await ingest(wh, [book], { piiSecret: 's' });
+    await buildMonthEndSnapshots(wh, { asOf: monthEnd, settings: defaultSettings });
+    const done = await trainBookModels(wh, {
+      kinds: ['scorecard', 'network'], seed: 3, target: defaultTarget, ootMonths: 6, loanShare: 1, rebuildFeatures: true,
+      actor: 'test', outDir: join(wh.dir, 'cards'), network: { epochs: 12 },
+    });
+    models = done.map((d) => d.model);
+  });
+  afterAll(async () => wh?.dispose());
+
+  it('features at t do not change when any data after t changes (no leakage)', async () => {
+    const other: Warehouse = { ...wh, database: `${wh.database}_cut` };
+    await migrate(other);
+    const changed = join(tmpDir('models-cut'), 'book');
+    await bookChangedAfterCut(book, changed);
+    await ingest(other, [changed], { piiSecret: 's' });
+    await buildMonthEndSnapshots(other, { asOf: monthEnd, settings: defaultSettings });
+    await buildFeatures(other, { target: defaultTarget });
+    const cols = ['customer_id', 'branch', 'principal_balance', 'dpd', 'bucket', 'status', ...featureNames, 'eligible'];
+    const row = (t: string) => `toString(tuple(${cols.map((c) => `${t}.${c}`).join(', ')}))`;
+    const [r] = await queryRows<{ a: string; b: string; same: string }>(wh, `
+      SELECT (SELECT count() FROM ${wh.database}.ew_features WHERE month_end <= {cut:Date}) AS a,
+             (SELECT count() FROM ${other.database}.ew_features WHERE month_end <= {cut:Date}) AS b,
+             (SELECT count() FROM ${wh.database}.ew_features AS x INNER JOIN ${other.database}.ew_features AS y
+                ON x.loan_id = y.loan_id AND x.month_end = y.month_end WHERE x.month_end <= {cut:Date} AND ${row('x')} = ${row('y')}) AS same`, { cut });
+    expect(Number(r!.a)).toBeGreaterThan(10_000);
+    expect({ b: Number(r!.b), same: Number(r!.same) }).toEqual({ b: Number(r!.a), same: Number(r!.a) });
+    // and the change did reach the later months
+    const [d] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${wh.database}.ew_features AS x INNER JOIN ${other.database}.ew_features AS y
+      ON x.loan_id = y.loan_id AND x.month_end = y.month_end WHERE x.month_end > {cut:Date} AND ${row('x')} != ${row('y')}`, { cut });
+    expect(Number(d!.n)).toBeGreaterThan(100);
+  });
+
+  it('trains a scorecard and a network that rank risk out of time', () => {
+    expect(models.map((m) => [m.model_name, m.version])).toEqual([['dpd30_3m_scorecard', 1], ['dpd30_3m_network', 1]]);
+    for (const m of models) {
+      expect(m.metrics.test.auc).toBeGreaterThan(0.75);
+      expect(m.metrics.split).toMatch(/out-of-time/);
+      expect(existsSync(join(wh.dir, 'cards', m.model_name, 'v1', 'model-card.md'))).toBe(true);
+    }
+  });
+
+  it('in-database scores equal the TypeScript scorer within 1e-6 (probability, points) and exactly (grade, reasons)', async () => {
+    const ds = await loadFeatureRows(wh, { mode: 'month', monthEnd });
+    for (const m of models) {
+      const n = await scoreMonthInDb(wh, m, monthEnd);
+      expect(n).toBe(ds.n);
+      const sql = await queryRows<{ loan_id: string; probability: number; points: number; grade: string; reasons: string[] }>(wh,
+        `SELECT loan_id, probability, points, grade, reasons FROM ${wh.database}.scores WHERE model_name = {n:String} AND month_end = {m:Date}`, { n: m.model_name, m: monthEnd });
+      const byId = new Map(sql.map((r) => [r.loan_id, r]));
+      const ts = scoreModel(m.artifact, ds);
+      let maxDiff = 0;
+      let maxPoints = 0;
+      for (let i = 0; i < ds.n; i++) {
+        const r = byId.get(ds.ids[i]!)!;
+        maxDiff = Math.max(maxDiff, Math.abs(r.probability - ts.probability[i]!));
+        maxPoints = Math.max(maxPoints, Math.abs(r.points - ts.points[i]!));
+        expect([r.grade, r.reasons]).toEqual([ts.grade[i], ts.reasons[i]]);
+      }
+      expect(maxDiff).toBeLessThan(1e-6);
+      expect(maxPoints).toBeLessThan(1e-6);
+      // the Node path writes the same scores
+      await scoreMonthInNode(wh, m, monthEnd);
+      const [again] = await queryRows<{ n: string; d: number }>(wh, `SELECT count() AS n, max(abs(probability - {p:Float64})) AS d FROM ${wh.database}.scores WHERE model_name = {n:String} AND loan_id = {id:String}`,
+        { n: m.model_name, id: ds.ids[0]!, p: ts.probability[0]! });
+      expect(Number(again!.n)).toBe(1);
+      expect(again!.d).toBeLessThan(1e-12);
+    }
+  });
+
+  it('the network scorer equals the tfjs model built from the same weights', async () => {
+    await initTf();
+    const net = models.find((m) => m.artifact.kind === 'network')!.artifact;
+    if (net.kind !== 'network') throw new Error('expected a network');
+    const ds = await loadFeatureRows(wh, { mode: 'month', monthEnd });
+    const model = tf.sequential();
+    net.layers.forEach((l, i) => model.add(tf.layers.dense({ units: l.bias.length, activation: l.activation, ...(i === 0 ? { inputShape: [net.inputs.length] } : {}) })));
+    model.setWeights(net.layers.flatMap((l) => [tf.tensor2d(l.weights), tf.tensor1d(l.bias)]));
+    const x = tf.tensor2d(Float32Array.from(networkInputs(net.inputs, ds)), [ds.n, net.inputs.length]);
+    const p = await (model.predict(x) as tf.Tensor).data();
+    const ts = scoreModel(net, ds).probability;
+    let maxDiff = 0;
+    for (let i = 0; i < ds.n; i++) maxDiff = Math.max(maxDiff, Math.abs(p[i]! - ts[i]!));
+    expect(maxDiff).toBeLessThan(1e-5); // tfjs computes in float32
+  });
+
+  it('save → load → score gives identical scores', async () => {
+    const ds = await loadFeatureRows(wh, { mode: 'month', monthEnd });
+    for (const m of models) {
+      const loaded = await loadModel(wh, m.model_name, m.version);
+      expect(scoreModel(loaded.artifact, ds)).toEqual(scoreModel(m.artifact, ds));
+    }
+  });
+
+  it('champion gate: the first model needs stable PSI, a challenger must beat the champion by the margin; history keeps who, when, why', async () => {
+    const [weak, strong] = [...models].sort((a, b) => a.metrics.test.auc - b.metrics.test.auc) as [ModelVersion, ModelVersion];
+    await expect(promote(wh, { name: weak.model_name, version: 1, actor: 'ann', reason: 'psi gate', gate: { aucMargin: 0, maxPsi: 1e-9 } }))
+      .rejects.toThrow(/score PSI .* is not below/);
+    await promote(wh, { name: weak.model_name, version: 1, actor: 'ann', reason: 'first champion' });
+    await expect(promote(wh, { name: strong.model_name, version: 1, actor: 'bob', reason: 'needs a big margin', gate: { aucMargin: 0.5, maxPsi: 0.25 } }))
+      .rejects.toBeInstanceOf(RegistryError);
+    await promote(wh, { name: strong.model_name, version: 1, actor: 'bob', reason: 'beats the scorecard', gate: { aucMargin: 0, maxPsi: 0.25 } });
+    await expect(promote(wh, { name: weak.model_name, version: 1, actor: 'ann', reason: 'back' })).rejects.toThrow(/does not beat the champion/);
+    const h = await championHistory(wh, 'dpd30_3m');
+    expect(h.map((e) => [e.model_name, e.actor, e.reason])).toEqual([[weak.model_name, 'ann', 'first champion'], [strong.model_name, 'bob', 'beats the scorecard']]);
+    expect(h[1]!.champion_auc).toBeCloseTo(weak.metrics.test.auc, 10);
+  });
+
+  it('monitors PSI / CSI and realised AUC for each month after training', async () => {
+    const rows = await monitorModel(wh, models[0]!);
+    // the six out-of-time month-ends (outcomes matured) and the three latest (outcome window still open)
+    expect(rows.length).toBe(9);
+    expect(rows.filter((r) => r.auc !== null).length).toBe(6);
+    for (const r of rows) {
+      expect(r.score_psi).toBeGreaterThanOrEqual(0);
+      expect(Object.keys(r.csi).length).toBe(models[0]!.artifact.kind === 'scorecard' ? models[0]!.artifact.variables.length : 0);
+    }
+  });
+});

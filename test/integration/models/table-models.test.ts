@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { main } from '../../../bin/main.ts';
+import { loadConfig } from '../../../warehouse/config.ts';
+import { openWarehouse } from '../../../warehouse/connection.ts';
+import { listModels } from '../../../models/registry/registry.ts';
+import { tmpDir } from '../../helpers/warehouse.ts';
+import { sharedData } from '../../helpers/shared-data.ts';
+
+/** Generic table training (`loanwatch train --table`) on the real public datasets, through the CLI. */
+describe('train --table on public credit data', () => {
+  const dir = tmpDir('table-models');
+  let out: string[] = [];
+  let err: string[] = [];
+  beforeAll(() => {
+    process.env.LOANWATCH_DATA_DIR = join(dir, 'data');
+    vi.spyOn(console, 'log').mockImplementation((...a) => { out.push(a.join(' ')); });
+    vi.spyOn(console, 'error').mockImplementation((...a) => { err.push(a.join(' ')); });
+    vi.spyOn(console, 'table').mockImplementation((rows) => { out.push(JSON.stringify(rows)); });
+  });
+  afterAll(() => { vi.restoreAllMocks(); rmSync(dir, { recursive: true, force: true }); });
+  const run = async (...args: string[]) => { out = []; err = []; return main(args); };
+
+  it('German credit: scorecard and network with model cards; AUC in the published range', async () => {
+    expect(await run('train', '--table', sharedData('german_credit', 'germancredit.csv'), '--target', 'creditability', '--bad-value', 'bad', '--seed', '7', '--by', 'ann')).toBe(0);
+    const rows = JSON.parse(out.find((l) => l.startsWith('['))!) as { model: string; test_auc: string; card: string }[];
+    expect(rows.map((r) => r.model)).toEqual(['germancredit_scorecard', 'germancredit_network']);
+    for (const r of rows) {
+      expect(Number(r.test_auc)).toBeGreaterThan(0.7);
+      const card = readFileSync(join(r.card, 'model-card.md'), 'utf8');
+      expect(card).toMatch(/WoE = ln\(%bad \/ %good\)/);
+      expect(card).toMatch(/seeded random 70\/30 \(seed 7\)/);
+    }
+    expect(readFileSync(join(rows[0]!.card, 'model-card.md'), 'utf8')).toMatch(/## Points table[\s\S]*status_of_existing_checking_account/);
+  });
+
+  it('Taiwan: both models reach the published AUC range', async () => {
+    expect(await run('train', '--table', sharedData('taiwan_credit_default', 'UCI_Credit_Card.csv'), '--target', 'default.payment.next.month', '--drop', 'ID', '--seed', '42')).toBe(0);
+    const rows = JSON.parse(out.find((l) => l.startsWith('['))!) as { model: string; test_auc: string }[];
+    for (const r of rows) expect(Number(r.test_auc)).toBeGreaterThan(0.75);
+    const wh = openWarehouse(loadConfig({ LOANWATCH_DATA_DIR: join(dir, 'data') }));
+    try {
+      const models = await listModels(wh);
+      expect(models.map((m) => `${m.model_name}@${m.version}`).sort()).toEqual(['germancredit_network@1', 'germancredit_scorecard@1', 'uci_credit_card_network@1', 'uci_credit_card_scorecard@1']);
+    } finally { await wh.close(); }
+  });
+
+  it('malformed tables and flags fail with a clear message and exit code 2', async () => {
+    const bad = join(dir, 'bad.csv');
+    writeFileSync(bad, 'a,b,y\n1,2,1\n3,4\n');
+    expect(await run('train', '--table', bad, '--target', 'y')).toBe(2);
+    expect(err.join('\n')).toMatch(/bad.csv:3: 2 cells, header has 3/);
+    writeFileSync(bad, 'a,b,y\n1,x,1\n3,4,maybe\n');
+    expect(await run('train', '--table', bad, '--target', 'y')).toBe(2);
+    expect(err.join('\n')).toMatch(/--bad-value/);
+    expect(await run('train', '--table', bad)).toBe(2);
+    expect(err.join('\n')).toMatch(/--table needs --target/);
+    expect(await run('train', '--model', 'forest')).toBe(2);
+    expect(await run('promote', 'nope', '1', '--reason', 'x')).toBe(2);
+    expect(await run('promote', 'nope', '1', '--reason', 'why not')).toBe(2);
+    expect(err.join('\n')).toMatch(/no model nope version 1/);
+    expect(await run('score', '--as-of', '2024-06-30')).toBe(2);
+    expect(err.join('\n')).toMatch(/no champion for dpd30_3m/);
+    expect(await run('evaluate', "x'; DROP TABLE loans --")).toBe(2);
+    expect(err.join('\n')).toMatch(/NAME or NAME@VERSION/);
+  });
+});
