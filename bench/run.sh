@@ -3,10 +3,11 @@
 # (e.g. npm run bench -- --loans 100000 for a quicker run). Installs the pandas reference if missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! /usr/bin/python3 -c 'import pandas' 2>/dev/null; then
-  apt-get update -qq && apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends python3-pandas
+if ! /usr/bin/python3 -c 'import pandas, xgboost, sklearn' 2>/dev/null; then
+  apt-get update -qq && apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends python3-pandas python3-xgboost python3-sklearn
 fi
 export TZ=UTC
 npx tsx bench/ingest-snapshot.ts "$@"      # builds bench/work/db, which the next one reads
 npx tsx bench/metrics.ts "$@"
+npx tsx bench/models.ts "$@"                # models vs XGBoost / sklearn (python3-xgboost, python3-sklearn)
 npx tsx bench/checks/roll-rate-real.ts      # real data: roll-rate matrix vs pandas within 0.1 pp

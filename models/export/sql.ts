@@ -29,6 +29,11 @@ const num = (x: number) => {
   return x < 0 ? `(${s})` : s;
 };
 
+const numInArray = (x: number) => {
+  if (!Number.isFinite(x)) throw new SqlExportError(`non-finite model constant ${x}`);
+  return x.toPrecision(17);
+};
+
 const col = (feature: string) => {
   if (!isCatalogueFeature(feature)) throw new SqlExportError(`feature ${feature} is not in the ew_features catalogue; only book models can be scored in the database`);
   return feature;
@@ -90,26 +95,30 @@ export function networkToSql(art: NetworkArtifact): ExportedSql {
   art.inputs.forEach((inp, j) => {
     if (inp.type === 'woe') {
       const b = inp.bins;
-      parts.push(`${binExpr(inp.feature, b.kind, b.bins, b.fallback, (k) => b.bins[k]!.woe, params)} AS lwq_x${j}`);
+      parts.push(`assumeNotNull(${binExpr(inp.feature, b.kind, b.bins, b.fallback, (k) => b.bins[k]!.woe, params)}) AS lwq_x${j}`);
     } else {
       const c = col(inp.feature);
-      parts.push(`if(isNull(${c}), 0., least(5., greatest(-5., (sign(${c}) * log1p(abs(${c})) - ${num(inp.mean)}) / ${num(inp.sd)}))) AS lwq_x${j}`);
+      parts.push(`if(isNull(${c}), 0., least(5., greatest(-5., (sign(assumeNotNull(${c})) * log1p(abs(assumeNotNull(${c}))) - ${num(inp.mean)}) / ${num(inp.sd)}))) AS lwq_x${j}`);
     }
   });
-  let prev = art.inputs.map((_, j) => `lwq_x${j}`);
+  // (inputs are never NULL — missing has its own arm — but Nullable columns make multiIf Nullable, which dotProduct rejects)
+  // each layer is one array column; a unit is bias + dotProduct(previous layer, its weight column):
+  // a handful of AST nodes per unit instead of one per weight (a 2,000-term sum made analysis the cost)
+  stages.push(parts.splice(0).join(',\n      '));
+  let prev = `[${art.inputs.map((_, j) => `lwq_x${j}`).join(', ')}]`;
   art.layers.forEach((layer, l) => {
-    stages.push(parts.splice(0).join(',\n      '));
-    const out = layer.bias.map((b, c) => {
-      const sum = [num(b), ...prev.map((p, r) => `${p} * ${num(layer.weights[r]![c]!)}`)].join(' + ');
-      return layer.activation === 'relu' ? `greatest(${sum}, 0.)` : `1 / (1 + exp(-(${sum})))`;
+    const units = layer.bias.map((b, c) => {
+      const z = `${num(b)} + dotProduct(${prev}, [${layer.weights.map((row) => numInArray(row[c]!)).join(', ')}])`;
+      return layer.activation === 'relu' ? `greatest(${z}, 0.)` : `1 / (1 + exp(-(${z})))`;
     });
-    prev = out.map((_, c) => `lwq_l${l}_${c}`);
-    out.forEach((e, c) => parts.push(`${e} AS ${prev[c]}`));
+    parts.push(`[${units.join(', ')}] AS lwq_l${l}`);
+    stages.push(parts.splice(0).join(',\n      '));
+    prev = `lwq_l${l}`;
   });
   const s = defaultScaling;
   const factor = s.pdo / Math.LN2;
   const woeInputs = art.inputs.map((inp, j) => [inp, j] as const).filter(([inp]) => inp.type === 'woe');
-  parts.push(`${prev[0]} AS probability`,
+  parts.push(`${prev}[1] AS probability`,
     `${num(s.basePoints - factor * Math.log(s.baseOdds))} + ${num(factor)} * log((1 - probability) / probability) AS points`,
     `${gradeExpr('probability', art.gradeEdges)} AS grade`,
     `${woeInputs.length ? reasonsExpr(woeInputs.map(([inp, j]) => `(lwq_x${j}, ${params.add('String', inp.feature)})`)) : 'CAST([], \'Array(String)\')'} AS reasons`);

@@ -1,0 +1,142 @@
+/**
+ * bench/models: side by side on identical rows and features.
+ *  - Taiwan (../shared/data/taiwan_credit_default, seeded 70/30 split): loanwatch scorecard and network
+ *    next to XGBoost (hist) and sklearn logistic regression (python3-xgboost / python3-sklearn).
+ *  - the synthetic book left by bench/ingest-snapshot (out of time, the last 6 observed month-ends):
+ *    about 1M training loan-months (a fixed loan-hash share), the same rows exported for XGBoost, and
+ *    the AUC of the generator's true probabilities (the ceiling).
+ *  - scoring every active loan at the last month-end in ClickHouse (exported SQL) and in Node.
+ * Writes bench/results/models.json.
+ */
+import { execFileSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../warehouse/config.ts';
+import { exec, openWarehouse, queryRows } from '../warehouse/connection.ts';
+import { migrate } from '../warehouse/migrations/index.ts';
+import { loadFeatureTable } from '../models/data/load-table.ts';
+import { loadFeatureRows } from '../models/data/load-features.ts';
+import { outOfTimeSplit, randomSplit } from '../models/data/split.ts';
+import { buildFeatures } from '../models/features/build-features.ts';
+import { defaultTarget, featureCatalogue } from '../models/features/feature-catalogue.ts';
+import { auc, ks } from '../models/evaluate/metrics.ts';
+import { trainModels } from '../models/train.ts';
+import { registerModel, loadModel } from '../models/registry/registry.ts';
+import { scoreMonthInDb, scoreMonthInNode } from '../models/score.ts';
+
+const { values } = parseArgs({ options: { work: { type: 'string' }, 'train-rows': { type: 'string' }, loans: { type: 'string' }, months: { type: 'string' } } });
+const work = resolve(values.work ?? 'bench/work');
+const out = join(work, 'models');
+mkdirSync(out, { recursive: true });
+const py = (script: string, ...args: string[]) => JSON.parse(execFileSync('/usr/bin/python3', [resolve('bench/models', script), ...args], { encoding: 'utf8', maxBuffer: 1 << 26 }).trim().split('\n').at(-1)!);
+const round = (x: number, d = 4) => Number(x.toFixed(d));
+const log = (s: string) => console.error(`[bench/models] ${s}`);
+
+// ---- Taiwan -------------------------------------------------------------------------------------
+const twPath = resolve('../shared/data/taiwan_credit_default/UCI_Credit_Card.csv');
+const tw = await loadFeatureTable(twPath, { target: 'default.payment.next.month', drop: ['ID'] });
+const twSplit = randomSplit(tw, 0.7, 42);
+writeFileSync(join(out, 'taiwan_train_rows.txt'), Array.from(twSplit.trainIdx).join('\n'));
+const twModels = await trainModels(twSplit.train, twSplit.test, tw.columns.map((c) => c.name), 'seeded random 70/30 (seed 42)', { kinds: ['scorecard', 'network'], seed: 1 });
+const twOurs = Object.fromEntries(twModels.map((m) => [m.kind, m.metrics]));
+log(`taiwan: scorecard ${twOurs.scorecard!.test.auc.toFixed(4)}, network ${twOurs.network!.test.auc.toFixed(4)}`);
+const twPy = py('xgb_sklearn.py', 'taiwan', twPath, join(out, 'taiwan_train_rows.txt'));
+
+// ---- synthetic book -----------------------------------------------------------------------------
+const dbDir = join(work, 'db');
+if (!existsSync(dbDir)) throw new Error('bench/models reads the warehouse built by bench/ingest-snapshot: run `npm run bench`');
+const wh = openWarehouse(loadConfig({ ...process.env, LOANWATCH_DATA_DIR: dbDir }), { database: 'bench' });
+await migrate(wh);
+let t0 = performance.now();
+const fb = await buildFeatures(wh, { target: defaultTarget, buckets: 4, log });
+const featuresS = (performance.now() - t0) / 1000;
+log(`features: ${fb.rows} loan-months in ${featuresS.toFixed(1)} s`);
+// rows before the out-of-time cutoff (the 6th-last labelled month-end): the loan share that gives ~1M training rows
+const byMonth = await queryRows<{ m: string; n: string }>(wh, `SELECT toString(month_end) AS m, count() AS n FROM bench.ew_features
+  WHERE eligible = 1 AND label_observed = 1 GROUP BY m ORDER BY m`);
+const beforeCut = byMonth.slice(0, -6).reduce((s, r) => s + Number(r.n), 0);
+const wantTrain = Number(values['train-rows'] ?? 1_000_000);
+const share = Math.min(1, wantTrain / beforeCut);
+t0 = performance.now();
+const ds = await loadFeatureRows(wh, { mode: 'labelled', loanShare: share });
+const loadS = (performance.now() - t0) / 1000;
+const { train, test, cutoff } = outOfTimeSplit(ds, 6);
+log(`synthetic: ${train.n} training rows before ${cutoff}, ${test.n} test rows (loaded in ${loadS.toFixed(1)} s)`);
+const synModels = await trainModels(train, test, featureCatalogue.map((f) => f.name), `out-of-time: train < ${cutoff} ≤ test`, { kinds: ['scorecard', 'network'], seed: 1 });
+const syn = Object.fromEntries(synModels.map((m) => [m.kind, m.metrics]));
+log(`synthetic: scorecard ${syn.scorecard!.test.auc.toFixed(4)} in ${syn.scorecard!.train_seconds.toFixed(1)} s, network ${syn.network!.test.auc.toFixed(4)} in ${syn.network!.train_seconds.toFixed(1)} s`);
+
+// the same rows for XGBoost: features, label and split, in the loader's filter
+const synCsv = join(out, 'synthetic.csv');
+const cols = featureCatalogue.map((f) => f.name);
+const rs = await wh.client.query({
+  query: `SELECT label, month_end >= {cut:Date} AS is_test, ${cols.join(', ')} FROM bench.ew_features
+    WHERE eligible = 1 AND label_observed = 1 AND cityHash64(loan_id) % 1000000 < {share:UInt32} ORDER BY month_end, loan_id`,
+  format: 'CSVWithNames', query_params: { cut: cutoff, share: Math.round(share * 1_000_000) },
+});
+await new Promise<void>((res, rej) => { const w = createWriteStream(synCsv); rs.stream().on('data', (rows: { text: string }[]) => { for (const r of rows) w.write(`${r.text}\n`); }).on('end', () => w.end(res)).on('error', rej); });
+const synPy = py('xgb_sklearn.py', 'synthetic', synCsv);
+
+// the ceiling: the generator's true probability of the same target on the test rows
+const truthCsv = join(work, `book-${values.loans ?? 1000000}x${values.months ?? 36}`, 'truth.csv');
+await exec(wh, 'CREATE TABLE IF NOT EXISTS bench.truth (loan_id String, month_end Date, true_prob Float64) ENGINE = MergeTree ORDER BY (month_end, loan_id)');
+if (Number((await queryRows<{ n: string }>(wh, 'SELECT count() AS n FROM bench.truth'))[0]!.n) === 0) {
+  await exec(wh, `INSERT INTO bench.truth SELECT * FROM file({p:String}, 'CSVWithNames', 'loan_id String, month_end Date, true_prob Float64')`, { p: truthCsv });
+}
+const truthRows = await queryRows<{ p: number; y: number }>(wh, `SELECT t.true_prob AS p, f.label AS y FROM bench.ew_features AS f
+  INNER JOIN bench.truth AS t ON t.loan_id = f.loan_id AND t.month_end = f.month_end
+  WHERE f.eligible = 1 AND f.label_observed = 1 AND f.month_end >= {cut:Date} AND cityHash64(f.loan_id) % 1000000 < {share:UInt32}`,
+{ cut: cutoff, share: Math.round(share * 1_000_000) });
+const ceiling = auc(truthRows.map((r) => r.p), truthRows.map((r) => Number(r.y)));
+log(`ceiling AUC ${ceiling.toFixed(4)} on ${truthRows.length} of ${test.n} test rows`);
+
+// ---- scoring the book at its last month-end -------------------------------------------------------
+const lastMe = (await queryRows<{ m: string }>(wh, 'SELECT toString(max(month_end)) AS m FROM bench.ew_features'))[0]!.m;
+const scoring: Record<string, { indb_s: number; node_s: number; loans: number }> = {};
+for (const m of synModels) {
+  const version = await registerModel(wh, { model_name: `bench_${m.kind}`, target: 'bench', kind: m.kind, created_by: 'bench', seed: m.seed, fingerprint: m.fingerprint, metrics: m.metrics, artifact: m.artifact });
+  const mv = await loadModel(wh, `bench_${m.kind}`, version);
+  t0 = performance.now();
+  const n = await scoreMonthInDb(wh, mv, lastMe);
+  const indb = (performance.now() - t0) / 1000;
+  t0 = performance.now();
+  await scoreMonthInNode(wh, mv, lastMe);
+  const node = (performance.now() - t0) / 1000;
+  scoring[m.kind] = { indb_s: round(indb, 2), node_s: round(node, 2), loans: n };
+  log(`scoring ${n} loans with the ${m.kind}: in-db ${indb.toFixed(2)} s, Node ${node.toFixed(2)} s`);
+}
+await wh.close();
+
+const best = (o: Record<string, { test: { auc: number } }>) => Math.max(...Object.values(o).map((m) => m.test.auc));
+const result = {
+  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, mem_gb: Math.round(totalmem() / 2 ** 30), node: process.version },
+  taiwan: {
+    rows: tw.n, split: 'seeded random 70/30 (seed 42), identical rows for all models',
+    scorecard_auc: round(twOurs.scorecard!.test.auc), nn_auc: round(twOurs.network!.test.auc), xgboost_auc: round(twPy.xgboost_auc), sklearn_lr_auc: round(twPy.sklearn_lr_auc),
+    scorecard_ks: round(twOurs.scorecard!.test.ks), nn_ks: round(twOurs.network!.test.ks), xgboost_ks: round(twPy.xgboost_ks), sklearn_lr_ks: round(twPy.sklearn_lr_ks),
+    scorecard_train_s: round(twOurs.scorecard!.train_seconds, 2), nn_train_s: round(twOurs.network!.train_seconds, 2), xgboost_train_s: round(twPy.xgboost_train_s, 2), sklearn_lr_train_s: round(twPy.sklearn_lr_train_s, 2),
+  },
+  synthetic: {
+    train_rows: train.n, test_rows: test.n, split: `out-of-time: train < ${cutoff} ≤ test`, loan_share: round(share, 4),
+    scorecard_auc: round(syn.scorecard!.test.auc), nn_auc: round(syn.network!.test.auc), xgboost_auc: round(synPy.xgboost_auc), sklearn_lr_auc: round(synPy.sklearn_lr_auc), ceiling_auc: round(ceiling),
+    scorecard_ks: round(syn.scorecard!.test.ks), nn_ks: round(syn.network!.test.ks), xgboost_ks: round(synPy.xgboost_ks),
+    features_build_s: round(featuresS, 1), load_s: round(loadS, 1),
+  },
+  // each model on its own: the slower of the two
+  train_1m_s: round(Math.max(syn.scorecard!.train_seconds, syn.network!.train_seconds), 1),
+  train_1m_scorecard_s: round(syn.scorecard!.train_seconds, 1),
+  train_1m_network_s: round(syn.network!.train_seconds, 1),
+  xgboost_train_1m_s: round(synPy.xgboost_train_s, 1),
+  score_indb_s: scoring.network!.indb_s, score_node_s: scoring.network!.node_s, scored_loans: scoring.network!.loans,
+  scoring,
+  targets: {
+    taiwan_best_vs_xgboost: round(best(twOurs) - twPy.xgboost_auc), taiwan_scorecard_vs_best: round(best(twOurs) - twOurs.scorecard!.test.auc),
+    synthetic_best_vs_ceiling: round(ceiling - best(syn)), train_ratio_vs_xgboost: round(Math.max(syn.scorecard!.train_seconds, syn.network!.train_seconds) / synPy.xgboost_train_s, 2),
+    indb_speedup: round(scoring.network!.node_s / scoring.network!.indb_s, 1),
+  },
+};
+mkdirSync('bench/results', { recursive: true });
+writeFileSync('bench/results/models.json', `${JSON.stringify(result, null, 2)}\n`);
+console.log(JSON.stringify(result, null, 2));
