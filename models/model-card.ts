@@ -32,6 +32,9 @@ export function modelCardMarkdown(m: ModelVersion): string {
       const label = r.type === 'range' ? `[${r.lo ?? '−∞'}, ${r.hi ?? '+∞'})` : r.type === 'missing' ? 'missing' : r.type === 'special' ? `special ${r.value}` : r.values.join(', ');
       lines.push(`| ${v.feature} | ${v.coef.toFixed(4)} | ${label} | ${b.count} | ${b.count ? f4(b.bad / b.count) : '–'} | ${b.woe.toFixed(4)} | ${b.points.toFixed(1)} |`);
     }
+  } else if (a.kind === 'gbm') {
+    lines.push('## Gradient-boosted trees', '', `Features (${a.features.length}): ${a.features.map((f) => f.name).join(', ')}.`,
+      `${a.trees.length} trees (best of ${a.training.rounds} rounds by validation log-loss ${a.training.validationLoss.toFixed(5)}), learning rate ${a.learningRate}. No reason codes: trees do not decompose into per-variable points.`);
   } else {
     lines.push('## Network', '', `Inputs (${a.inputs.length}): ${a.inputs.map((i) => `${i.feature} (${i.type})`).join(', ')}.`,
       `Layers: ${a.layers.map((l) => `${l.bias.length} ${l.activation}`).join(' → ')}. Validation: ${a.training.validation}; ${a.training.epochs} epochs, best ${a.training.bestEpoch} (loss ${a.training.validationLoss.toFixed(5)}).`);
@@ -42,5 +45,5 @@ export function modelCardMarkdown(m: ModelVersion): string {
 export function modelCardJson(m: ModelVersion) {
   const { artifact, ...rest } = m;
   return { ...rest, kind: artifact.kind, woe_convention: 'ln(%bad / %good)',
-    variables: artifact.kind === 'scorecard' ? artifact.selection : artifact.inputs.map((i) => ({ feature: i.feature, type: i.type })) };
+    variables: artifact.kind === 'scorecard' ? artifact.selection : artifact.kind === 'network' ? artifact.inputs.map((i) => ({ feature: i.feature, type: i.type })) : artifact.features.map((f) => ({ feature: f.name, type: f.kind })) };
 }

@@ -1,11 +1,12 @@
 import type { NetworkArtifact } from './nn/network.ts';
+import { scoreGbm, type GbmArtifact } from './gbm/gbm.ts';
 import type { ScorecardArtifact, Scores } from './scorecard/scorecard.ts';
 import { scoreScorecard } from './scorecard/scorecard.ts';
 import { scoreNetwork } from './nn/network.ts';
 import type { Dataset } from './data/dataset.ts';
 import type { CalibrationRow, GainsRow, Quality } from './evaluate/metrics.ts';
 
-export type ModelArtifact = ScorecardArtifact | NetworkArtifact;
+export type ModelArtifact = ScorecardArtifact | NetworkArtifact | GbmArtifact;
 export type ModelKind = ModelArtifact['kind'];
 
 export interface ModelMetrics {
@@ -21,8 +22,9 @@ export interface ModelMetrics {
   train_end: string | null;
 }
 
-export const scoreModel = (art: ModelArtifact, ds: Dataset): Scores => (art.kind === 'scorecard' ? scoreScorecard(art, ds) : scoreNetwork(art, ds));
+export const scoreModel = (art: ModelArtifact, ds: Dataset): Scores =>
+  (art.kind === 'scorecard' ? scoreScorecard(art, ds) : art.kind === 'network' ? scoreNetwork(art, ds) : scoreGbm(art, ds));
 
 /** Feature columns a model reads. */
 export const modelFeatures = (art: ModelArtifact): string[] =>
-  [...new Set(art.kind === 'scorecard' ? art.variables.map((v) => v.feature) : art.inputs.map((i) => i.feature))];
+  [...new Set(art.kind === 'scorecard' ? art.variables.map((v) => v.feature) : art.kind === 'network' ? art.inputs.map((i) => i.feature) : art.features.map((f) => f.name))];

@@ -3,6 +3,7 @@ import { baselineEdges, calibrationTable, countByEdges, gainsTable, psi, quality
 import type { ModelArtifact, ModelKind, ModelMetrics } from './model-types.ts';
 import { scoreModel } from './model-types.ts';
 import { defaultNetworkOptions, trainNetwork, type NetworkOptions } from './nn/network.ts';
+import { defaultGbmOptions, trainGbm, type GbmOptions } from './gbm/gbm.ts';
 import { defaultScorecardOptions, trainScorecard, type ScorecardOptions } from './scorecard/scorecard.ts';
 
 export interface TrainRequest {
@@ -10,6 +11,7 @@ export interface TrainRequest {
   seed: number;
   scorecard?: Partial<ScorecardOptions>;
   network?: Partial<NetworkOptions>;
+  gbm?: Partial<GbmOptions>;
 }
 
 export interface TrainedModel { kind: ModelKind; artifact: ModelArtifact; metrics: ModelMetrics; fingerprint: string; seed: number }
@@ -23,7 +25,8 @@ export async function trainModels(train: Dataset, test: Dataset, features: strin
     const t0 = performance.now();
     const artifact: ModelArtifact = kind === 'scorecard'
       ? await trainScorecard(train, features, { ...defaultScorecardOptions, ...r.scorecard })
-      : await trainNetwork(train, features, { ...defaultNetworkOptions, seed: r.seed, ...r.network });
+      : kind === 'network' ? await trainNetwork(train, features, { ...defaultNetworkOptions, seed: r.seed, ...r.network })
+        : trainGbm(train, features, { ...defaultGbmOptions, seed: r.seed, ...r.gbm });
     const seconds = (performance.now() - t0) / 1000;
     const pTrain = scoreModel(artifact, train).probability;
     const pTest = scoreModel(artifact, test).probability;

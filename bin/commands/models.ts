@@ -24,7 +24,7 @@ export const trainFlags = z.object({
   'oot-months': z.coerce.number().int().min(1).max(60).default(6),
   'loan-share': z.coerce.number().gt(0).max(1).default(1),
   'rebuild-features': z.boolean().default(false),
-  model: list.pipe(z.array(z.enum(['scorecard', 'network'])).min(1)).default(['scorecard', 'network']),
+  model: list.pipe(z.array(z.enum(['scorecard', 'network', 'gbm'])).min(1)).default(['scorecard', 'network']),
   seed: z.coerce.number().int().min(0).default(1),
   binning: z.enum(['chimerge', 'tree']).default('chimerge'),
   monotonic: bool.default(true),

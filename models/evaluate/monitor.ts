@@ -32,7 +32,7 @@ export async function monitorModel(wh: Warehouse, m: ModelVersion, o: MonitorOpt
   const a = m.artifact;
   const vars: VariableBins[] = a.kind === 'scorecard'
     ? a.variables.map((v) => ({ feature: v.feature, kind: v.kind, bins: v.bins, iv: v.iv, fallback: v.fallback, totalBad: 0, totalGood: 0 }))
-    : a.inputs.flatMap((i) => (i.type === 'woe' ? [i.bins] : []));
+    : a.kind === 'network' ? a.inputs.flatMap((i) => (i.type === 'woe' ? [i.bins] : [])) : [];
   const out: MonitorRow[] = [];
   for (const { m: monthEnd } of months) {
     const ds = await loadFeatureRows(wh, { mode: 'eligible', monthEnd });

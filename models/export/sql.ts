@@ -1,4 +1,5 @@
 import type { NetworkArtifact } from '../nn/network.ts';
+import type { GbmArtifact, GbmTree } from '../gbm/gbm.ts';
 import type { ScorecardArtifact } from '../scorecard/scorecard.ts';
 import type { BinRule } from '../scorecard/binning.ts';
 import { isCatalogueFeature } from '../features/feature-catalogue.ts';
@@ -126,4 +127,34 @@ export function networkToSql(art: NetworkArtifact): ExportedSql {
   return { stages, params: params.values };
 }
 
-export const modelToSql = (art: ScorecardArtifact | NetworkArtifact) => (art.kind === 'scorecard' ? scorecardToSql(art) : networkToSql(art));
+/** Trees as nested if() on the raw columns; the sum runs in tree order like the TypeScript scorer. */
+export function gbmToSql(art: GbmArtifact): ExportedSql {
+  const params = new Params();
+  const goesLeft = (f: GbmArtifact['features'][number], bin: number, missingLeft: boolean) => {
+    const c = col(f.name);
+    if (f.kind === 'numeric') {
+      // codes: k = number of edges ≤ x, so code ≤ bin ⇔ x < edges[bin] (or always, past the last edge)
+      const cond = bin < f.edges.length ? `${c} < ${num(f.edges[bin]!)}` : '1';
+      return `if(isNull(${c}), ${missingLeft ? 1 : 0}, ${cond})`;
+    }
+    return `if(${c} = '', ${missingLeft ? 1 : 0}, has(${params.add('Array(String)', f.levels.slice(0, bin + 1))}, ${c}))`;
+  };
+  const tree = (t: GbmTree, n = 0): string => (t.feature[n]! < 0 ? num(t.value[n]!)
+    : `if(${goesLeft(art.features[t.feature[n]!]!, t.bin[n]!, t.missingLeft[n]!)}, ${tree(t, t.left[n]!)}, ${tree(t, t.right[n]!)})`);
+  // one stage per 50 trees keeps each expression's tree small for the analyzer
+  const stages: string[] = [];
+  let acc = num(art.base);
+  for (let a = 0; a < art.trees.length; a += 50) {
+    stages.push(`${[acc, ...art.trees.slice(a, a + 50).map((t) => tree(t))].join(' + ')} AS lwq_z${a}`);
+    acc = `lwq_z${a}`;
+  }
+  const s = defaultScaling;
+  const factor = s.pdo / Math.LN2;
+  stages.push(`1 / (1 + exp(-(${acc}))) AS probability,
+      ${num(s.basePoints - factor * Math.log(s.baseOdds))} + ${num(factor)} * log((1 - probability) / probability) AS points,
+      ${gradeExpr('probability', art.gradeEdges)} AS grade, CAST([], 'Array(String)') AS reasons`);
+  return { stages, params: params.values };
+}
+
+export const modelToSql = (art: ScorecardArtifact | NetworkArtifact | GbmArtifact) =>
+  (art.kind === 'scorecard' ? scorecardToSql(art) : art.kind === 'network' ? networkToSql(art) : gbmToSql(art));

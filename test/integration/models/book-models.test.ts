@@ -67,8 +67,8 @@ describe('early-warning models on a generated book', () => {
     await ingest(wh, [book], { piiSecret: 's' });
     await buildMonthEndSnapshots(wh, { asOf: monthEnd, settings: defaultSettings });
     const done = await trainBookModels(wh, {
-      kinds: ['scorecard', 'network'], seed: 3, target: defaultTarget, ootMonths: 6, loanShare: 1, rebuildFeatures: true,
-      actor: 'test', outDir: join(wh.dir, 'cards'), network: { epochs: 12 },
+      kinds: ['scorecard', 'network', 'gbm'], seed: 3, target: defaultTarget, ootMonths: 6, loanShare: 1, rebuildFeatures: true,
+      actor: 'test', outDir: join(wh.dir, 'cards'), network: { epochs: 12 }, gbm: { rounds: 40 },
     });
     models = done.map((d) => d.model);
   });
@@ -97,8 +97,8 @@ describe('early-warning models on a generated book', () => {
     expect(Number(d!.n)).toBeGreaterThan(100);
   });
 
-  it('trains a scorecard and a network that rank risk out of time', () => {
-    expect(models.map((m) => [m.model_name, m.version])).toEqual([['dpd30_3m_scorecard', 1], ['dpd30_3m_network', 1]]);
+  it('trains a scorecard, a network and boosted trees that rank risk out of time', () => {
+    expect(models.map((m) => [m.model_name, m.version])).toEqual([['dpd30_3m_scorecard', 1], ['dpd30_3m_network', 1], ['dpd30_3m_gbm', 1]]);
     for (const m of models) {
       expect(m.metrics.test.auc).toBeGreaterThan(0.75);
       expect(m.metrics.split).toMatch(/out-of-time/);
@@ -159,7 +159,8 @@ describe('early-warning models on a generated book', () => {
   });
 
   it('champion gate: the first model needs stable PSI, a challenger must beat the champion by the margin; history keeps who, when, why', async () => {
-    const [weak, strong] = [...models].sort((a, b) => a.metrics.test.auc - b.metrics.test.auc) as [ModelVersion, ModelVersion];
+    const sorted = [...models].sort((a, b) => a.metrics.test.auc - b.metrics.test.auc);
+    const [weak, strong] = [sorted[0]!, sorted.at(-1)!];
     await expect(promote(wh, { name: weak.model_name, version: 1, actor: 'ann', reason: 'psi gate', gate: { aucMargin: 0, maxPsi: 1e-9 } }))
       .rejects.toThrow(/score PSI .* is not below/);
     await promote(wh, { name: weak.model_name, version: 1, actor: 'ann', reason: 'first champion' });
@@ -179,7 +180,8 @@ describe('early-warning models on a generated book', () => {
     expect(rows.filter((r) => r.auc !== null).length).toBe(6);
     for (const r of rows) {
       expect(r.score_psi).toBeGreaterThanOrEqual(0);
-      expect(Object.keys(r.csi).length).toBe(models[0]!.artifact.kind === 'scorecard' ? models[0]!.artifact.variables.length : 0);
+      const a = models[0]!.artifact;
+      expect(Object.keys(r.csi).length).toBe(a.kind === 'scorecard' ? a.variables.length : 0);
     }
   });
 });
