@@ -29,8 +29,8 @@ const usage = () => `loanwatch <command> [flags]
             [--cohort-from YYYY-MM] [--cohort-to YYYY-MM] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--as-of YYYY-MM-DD]
             [--cohort-grain month|quarter] [--months N] [--format table|csv|json]
             NAME: ${metricNames.join(', ')}, forecast
-  train     [--model scorecard,network] [--horizon 3] [--threshold 30] [--oot-months 6] [--loan-share 1] [--rebuild-features]
-            [--binning chimerge|tree] [--monotonic true|false] [--l2 0] [--seed 1] [--by NAME] [--out DIR]
+  train     [--model scorecard,network,gbm] [--horizon 3] [--threshold 30] [--oot-months 6] [--loan-share 1] [--rebuild-features]
+            [--binning chimerge|tree] [--monotonic true|false] [--special -2,-1] [--min-iv 0.02] [--l2 0] [--seed 1] [--by NAME] [--out DIR]
             early-warning models on the book's features (out-of-time split), registered as new versions
   train     --table FILE.csv --target COL [--bad-value V] [--drop a,b] [--categorical a,b] [--test-share 0.3] [--name N]
             the same models on any feature table (seeded random split)
@@ -52,7 +52,7 @@ const options = {
   'test-share': { type: 'string' }, name: { type: 'string' }, horizon: { type: 'string' }, threshold: { type: 'string' }, 'oot-months': { type: 'string' },
   'loan-share': { type: 'string' }, 'rebuild-features': { type: 'boolean' }, model: { type: 'string' }, binning: { type: 'string' },
   monotonic: { type: 'string' }, l2: { type: 'string' }, by: { type: 'string' }, reason: { type: 'string' }, margin: { type: 'string' },
-  'max-psi': { type: 'string' }, 'in-db': { type: 'boolean' },
+  'max-psi': { type: 'string' }, 'in-db': { type: 'boolean' }, special: { type: 'string' }, 'min-iv': { type: 'string' },
 } as const;
 
 export async function main(argv: string[]): Promise<number> {

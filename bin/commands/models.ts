@@ -10,6 +10,7 @@ import { currentChampion, defaultGate, loadModel, promote, RegistryError } from 
 import { scoreMonthInDb, scoreMonthInNode } from '../../models/score.ts';
 import { trainBookModels, trainTableModels } from '../../models/workflows.ts';
 import { defaultBinning } from '../../models/scorecard/binning.ts';
+import { defaultSelection } from '../../models/scorecard/selection.ts';
 import { log } from '../progress.ts';
 
 const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
@@ -29,6 +30,8 @@ export const trainFlags = z.object({
   binning: z.enum(['chimerge', 'tree']).default('chimerge'),
   monotonic: bool.default(true),
   l2: z.coerce.number().min(0).default(0),
+  special: list.pipe(z.array(z.string().regex(/^-?\d+(\.\d+)?$/, 'special values are numbers').transform(Number))).optional(),
+  'min-iv': z.coerce.number().min(0).max(10).default(defaultSelection.minIv),
   by: z.string().min(1).max(100).default(process.env.USER ?? 'cli'),
   out: z.string().optional(),
 }).refine((f) => !f.table || f.target, { message: '--table needs --target COLUMN', path: ['target'] });
@@ -37,7 +40,10 @@ export const trainFlags = z.object({
 export async function trainCommand(wh: Warehouse, config: Config, f: z.infer<typeof trainFlags>) {
   const common = {
     kinds: f.model, seed: f.seed, actor: f.by, outDir: resolve(f.out ?? resolve(config.LOANWATCH_DATA_DIR, 'models')),
-    scorecard: { binning: { ...defaultBinning, method: f.binning, monotonic: f.monotonic }, l2: f.l2 } as never,
+    scorecard: {
+      binning: { ...defaultBinning, method: f.binning, monotonic: f.monotonic, specialValues: f.special ?? [] }, l2: f.l2,
+      selection: { ...defaultSelection, minIv: f['min-iv'] },
+    },
   };
   const done = f.table
     ? await trainTableModels(wh, { ...common, path: f.table, target: f.target!, badValue: f['bad-value'], drop: f.drop, categorical: f.categorical, testShare: f['test-share'], name: f.name })

@@ -35,6 +35,13 @@ describe('train --table on public credit data', () => {
     expect(readFileSync(join(rows[0]!.card, 'model-card.md'), 'utf8')).toMatch(/## Points table[\s\S]*status_of_existing_checking_account/);
   });
 
+  it('special values get bins of their own, listed in the points table', async () => {
+    expect(await run('train', '--table', sharedData('german_credit', 'germancredit.csv'), '--target', 'creditability', '--bad-value', 'bad',
+      '--model', 'scorecard', '--special', '4', '--min-iv', '0', '--name', 'german_special')).toBe(0);
+    const rows = JSON.parse(out.find((l) => l.startsWith('['))!) as { card: string }[];
+    expect(readFileSync(join(rows[0]!.card, 'model-card.md'), 'utf8')).toMatch(/\| special 4 \|/);
+  });
+
   it('Taiwan: both models reach the published AUC range', async () => {
     expect(await run('train', '--table', sharedData('taiwan_credit_default', 'UCI_Credit_Card.csv'), '--target', 'default.payment.next.month', '--drop', 'ID', '--seed', '42')).toBe(0);
     const rows = JSON.parse(out.find((l) => l.startsWith('['))!) as { model: string; test_auc: string }[];
@@ -42,7 +49,7 @@ describe('train --table on public credit data', () => {
     const wh = openWarehouse(loadConfig({ LOANWATCH_DATA_DIR: join(dir, 'data') }));
     try {
       const models = await listModels(wh);
-      expect(models.map((m) => `${m.model_name}@${m.version}`).sort()).toEqual(['germancredit_network@1', 'germancredit_scorecard@1', 'uci_credit_card_network@1', 'uci_credit_card_scorecard@1']);
+      expect(models.map((m) => `${m.model_name}@${m.version}`).sort()).toEqual(['german_special_scorecard@1', 'germancredit_network@1', 'germancredit_scorecard@1', 'uci_credit_card_network@1', 'uci_credit_card_scorecard@1']);
     } finally { await wh.close(); }
   });
 
@@ -57,6 +64,8 @@ describe('train --table on public credit data', () => {
     expect(await run('train', '--table', bad)).toBe(2);
     expect(err.join('\n')).toMatch(/--table needs --target/);
     expect(await run('train', '--model', 'forest')).toBe(2);
+    expect(await run('train', '--table', bad, '--target', 'y', '--special', 'minus-one')).toBe(2);
+    expect(err.join('\n')).toMatch(/special values are numbers/);
     expect(await run('promote', 'nope', '1', '--reason', 'x')).toBe(2);
     expect(await run('promote', 'nope', '1', '--reason', 'why not')).toBe(2);
     expect(err.join('\n')).toMatch(/no model nope version 1/);
