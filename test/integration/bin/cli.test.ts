@@ -1,21 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { rmSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { main } from '../../../bin/main.ts';
-import { tmpDir } from '../../helpers/warehouse.ts';
+import { cliHarness } from '../../helpers/cli.ts';
 
 describe('loanwatch CLI', () => {
-  const dir = tmpDir('cli');
-  let out: string[] = [];
-  let err: string[] = [];
-  beforeAll(() => {
-    process.env.LOANWATCH_DATA_DIR = join(dir, 'data');
-    vi.spyOn(console, 'log').mockImplementation((...a) => { out.push(a.join(' ')); });
-    vi.spyOn(console, 'error').mockImplementation((...a) => { err.push(a.join(' ')); });
-    vi.spyOn(console, 'table').mockImplementation(() => {});
-  });
-  afterAll(() => { vi.restoreAllMocks(); rmSync(dir, { recursive: true, force: true }); });
-  const run = async (...args: string[]) => { out = []; err = []; return main(args); };
+  const { dir, out, err, run } = cliHarness('cli');
 
   it('rejects unknown commands, unknown flags and bad flag values with exit code 2 and a clear message', async () => {
     expect(await run('frobnicate')).toBe(2);

@@ -1,26 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { main } from '../../../bin/main.ts';
+import { cliHarness } from '../../helpers/cli.ts';
 import { loadConfig } from '../../../warehouse/config.ts';
 import { openWarehouse } from '../../../warehouse/connection.ts';
 import { listModels } from '../../../models/registry/registry.ts';
-import { tmpDir } from '../../helpers/warehouse.ts';
 import { sharedData } from '../../helpers/shared-data.ts';
 
 /** Generic table training (`loanwatch train --table`) on the real public datasets, through the CLI. */
 describe('train --table on public credit data', () => {
-  const dir = tmpDir('table-models');
-  let out: string[] = [];
-  let err: string[] = [];
-  beforeAll(() => {
-    process.env.LOANWATCH_DATA_DIR = join(dir, 'data');
-    vi.spyOn(console, 'log').mockImplementation((...a) => { out.push(a.join(' ')); });
-    vi.spyOn(console, 'error').mockImplementation((...a) => { err.push(a.join(' ')); });
-    vi.spyOn(console, 'table').mockImplementation((rows) => { out.push(JSON.stringify(rows)); });
-  });
-  afterAll(() => { vi.restoreAllMocks(); rmSync(dir, { recursive: true, force: true }); });
-  const run = async (...args: string[]) => { out = []; err = []; return main(args); };
+  const { dir, out, err, run } = cliHarness('table-models', 'capture');
 
   it('German credit: scorecard and network with model cards; AUC in the published range', async () => {
     expect(await run('train', '--table', sharedData('german_credit', 'germancredit.csv'), '--target', 'creditability', '--bad-value', 'bad', '--seed', '7', '--by', 'ann')).toBe(0);

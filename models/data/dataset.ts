@@ -1,0 +1,115 @@
+/**
+ * A model data set held column-wise in typed arrays: numeric columns as Float64Array with NaN for
+ * missing, categorical columns as codes into a level list with -1 for missing. Every model stage
+ * (binning, fitting, scoring, evaluation) reads this one shape, whether the rows came from the
+ * warehouse feature table or from a CSV feature table.
+ */
+export type Column =
+  | { name: string; kind: 'numeric'; values: Float64Array }
+  | { name: string; kind: 'categorical'; codes: Int32Array; levels: string[] };
+
+export interface Dataset {
+  n: number;
+  columns: Column[];
+  label: Uint8Array;
+  /** time key per row (month-end for the book; '' for a cross-sectional table) */
+  period: string[];
+  /** row identity (loan_id for the book, row number for a table) */
+  ids: string[];
+}
+
+export class DatasetError extends Error {
+  constructor(message: string, override readonly cause?: unknown) { super(message); }
+}
+
+export function column(ds: Dataset, name: string): Column {
+  const c = ds.columns.find((x) => x.name === name);
+  if (!c) throw new DatasetError(`no column ${name}`);
+  return c;
+}
+
+/** Rows in `keep` (ascending indices) as a new data set sharing level lists. */
+export function subset(ds: Dataset, keep: ArrayLike<number>): Dataset {
+  const n = keep.length;
+  const pick = <T extends Float64Array | Int32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+    const out = make(n);
+    for (let i = 0; i < n; i++) out[i] = a[keep[i]!]!;
+    return out;
+  };
+  return {
+    n,
+    columns: ds.columns.map((c) => c.kind === 'numeric'
+      ? { ...c, values: pick(c.values, (k) => new Float64Array(k)) }
+      : { ...c, codes: pick(c.codes, (k) => new Int32Array(k)) }),
+    label: pick(ds.label, (k) => new Uint8Array(k)),
+    period: Array.from({ length: n }, (_, i) => ds.period[keep[i]!]!),
+    ids: Array.from({ length: n }, (_, i) => ds.ids[keep[i]!]!),
+  };
+}
+
+export const indicesWhere = (n: number, f: (i: number) => boolean): Int32Array => {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) if (f(i)) out.push(i);
+  return Int32Array.from(out);
+};
+
+const isMissingCell = (v: string) => v === '' || v === 'NA' || v === 'null' || v === '\\N';
+
+/**
+ * Builds a column from string cells: '' / NA / null / \N are missing. With a known kind the cells
+ * are parsed as they arrive (a million-row feature table never exists as strings); without one
+ * the cells are kept and the kind inferred at the end (all numbers → numeric).
+ */
+export class ColumnBuilder {
+  private cells: string[] = [];
+  private values = new Float64Array(1024);
+  private codes = new Int32Array(1024);
+  private index = new Map<string, number>();
+  private n = 0;
+  constructor(readonly name: string, private kind?: 'numeric' | 'categorical') {}
+  push(v: string) {
+    if (!this.kind) { this.cells.push(v); return; }
+    if (this.n === this.values.length && this.kind === 'numeric') this.values = grow(this.values, new Float64Array(this.n * 2));
+    if (this.n === this.codes.length && this.kind === 'categorical') this.codes = grow(this.codes, new Int32Array(this.n * 2));
+    if (this.kind === 'numeric') {
+      const x = isMissingCell(v) ? Number.NaN : Number(v);
+      if (!isMissingCell(v) && !Number.isFinite(x)) throw new DatasetError(`column ${this.name}, row ${this.n + 1}: "${v.slice(0, 40)}" is not a number`);
+      this.values[this.n++] = x;
+    } else {
+      if (isMissingCell(v)) { this.codes[this.n++] = -1; return; }
+      let k = this.index.get(v);
+      if (k === undefined) { k = this.index.size; this.index.set(v, k); }
+      this.codes[this.n++] = k;
+    }
+  }
+  build(): Column {
+    if (!this.kind) {
+      this.kind = this.cells.every((v) => isMissingCell(v) || Number.isFinite(Number(v))) ? 'numeric' : 'categorical';
+      const cells = this.cells;
+      this.cells = [];
+      for (const v of cells) this.push(v);
+    }
+    return this.kind === 'numeric'
+      ? { name: this.name, kind: 'numeric', values: this.values.slice(0, this.n) }
+      : { name: this.name, kind: 'categorical', codes: this.codes.slice(0, this.n), levels: [...this.index.keys()] };
+  }
+}
+
+function grow<T extends Float64Array | Int32Array>(a: T, bigger: T): T {
+  bigger.set(a);
+  return bigger;
+}
+
+/** A stable fingerprint of the rows a model saw (ids, periods, labels, values), recorded in the registry. */
+export async function fingerprint(ds: Dataset): Promise<string> {
+  const { createHash } = await import('node:crypto');
+  const h = createHash('sha256');
+  h.update(`${ds.n}\n`);
+  for (let i = 0; i < ds.n; i++) h.update(`${ds.ids[i]}|${ds.period[i]}|${ds.label[i]}\n`);
+  for (const c of ds.columns) {
+    h.update(`${c.name}:${c.kind}\n`);
+    if (c.kind === 'numeric') h.update(Buffer.from(c.values.buffer, c.values.byteOffset, c.values.byteLength));
+    else { h.update(c.levels.join('\u0001')); h.update(Buffer.from(c.codes.buffer, c.codes.byteOffset, c.codes.byteLength)); }
+  }
+  return h.digest('hex');
+}

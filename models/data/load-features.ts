@@ -1,0 +1,54 @@
+import { tableRef } from '../../warehouse/ddl.ts';
+import type { Warehouse } from '../../warehouse/connection.ts';
+import { withSettings } from '../../warehouse/connection.ts';
+import { featureCatalogue } from '../features/feature-catalogue.ts';
+import { ColumnBuilder, type Dataset } from './dataset.ts';
+
+export interface FeatureRowFilter {
+  /** rows with eligible = 1 and an observed outcome (training, evaluation) or every active row at one month-end (scoring) */
+  mode: 'labelled' | 'month' | 'eligible';
+  from?: string;
+  to?: string;
+  monthEnd?: string;
+  /** keep about this share of loans (deterministic by loan hash), for training on a sample */
+  loanShare?: number;
+}
+
+/**
+ * Reads ew_features rows into a Dataset. Rows stream as TabSeparated (NULL as \N), so a
+ * million rows never sit in one JSON string.
+ */
+export async function loadFeatureRows(wh: Warehouse, f: FeatureRowFilter): Promise<Dataset & { observed: Uint8Array }> {
+  const cols = featureCatalogue.map((c) => c.name);
+  const where = f.mode === 'labelled'
+    ? `eligible = 1 AND label_observed = 1 AND month_end >= {from:Date} AND month_end <= {to:Date}`
+    : f.mode === 'eligible' ? `eligible = 1 AND month_end = {me:Date}` : `month_end = {me:Date}`;
+  const share = Math.round(Math.min(1, Math.max(0, f.loanShare ?? 1)) * 1_000_000);
+  const query = withSettings(`SELECT loan_id, toString(month_end), label, label_observed, ${cols.join(', ')} FROM ${tableRef(wh, 'ew_features')}
+    WHERE ${where} AND cityHash64(loan_id) % 1000000 < {share:UInt32} ORDER BY month_end, loan_id`, {});
+  const rs = await wh.client.query({
+    query, format: 'TabSeparated',
+    query_params: { from: f.from ?? '1970-01-01', to: f.to ?? '2149-06-06', me: f.monthEnd ?? '1970-01-01', share },
+  });
+  const builders = featureCatalogue.map((c) => new ColumnBuilder(c.name, c.kind));
+  const ids: string[] = [];
+  const period: string[] = [];
+  const labels: number[] = [];
+  const observed: number[] = [];
+  for await (const rows of rs.stream()) {
+    for (const row of rows as { text: string }[]) {
+      const cells = row.text.split('\t');
+      ids.push(cells[0]!);
+      period.push(cells[1]!);
+      labels.push(cells[2] === '1' ? 1 : 0);
+      observed.push(cells[3] === '1' ? 1 : 0);
+      for (let k = 0; k < builders.length; k++) builders[k]!.push(unescapeTsv(cells[k + 4]!));
+    }
+  }
+  return { n: ids.length, columns: builders.map((b) => b.build()), label: Uint8Array.from(labels), period, ids, observed: Uint8Array.from(observed) };
+}
+
+/** TabSeparated escapes backslash, tab and newline inside strings; \N (NULL) stays as is for the builder. */
+const unescapeTsv = (v: string) => (v.includes('\\') && v !== '\\N'
+  ? v.replace(/\\(.)/g, (_, c: string) => (c === 't' ? '\t' : c === 'n' ? '\n' : c === '0' ? '\0' : c))
+  : v);
