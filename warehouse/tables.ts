@@ -149,3 +149,19 @@ export const modelTables = {
     orderBy: '(month_end, loan_id, model_name, model_version)', partitionBy: 'toYear(month_end)', shardBy: 'cityHash64(loan_id)',
   },
 } as const satisfies Record<string, TableDef>;
+
+/** API tables (migration 6): hashed API keys and the audit log. */
+export const apiTables = {
+  api_keys: {
+    name: 'api_keys',
+    columns: [['key_id', 'String'], ['key_hash', 'String'], ['role', 'LowCardinality(String)'], ['region', 'String'], ['team', 'String'],
+      ['label', 'String'], ['created_at', 'DateTime'], ['revoked', 'UInt8']],
+    orderBy: '(key_id, created_at)', shardBy: 'cityHash64(key_id)',
+  },
+  audit_log: {
+    name: 'audit_log',
+    columns: [['at', 'DateTime64(3)'], ['request_id', 'String'], ['key_id', 'String'], ['role', 'LowCardinality(String)'],
+      ['action', 'LowCardinality(String)'], ['target', 'String'], ['details', 'String']],
+    orderBy: '(at, request_id)', partitionBy: 'toYYYYMM(at)', shardBy: 'cityHash64(request_id)',
+  },
+} as const satisfies Record<string, TableDef>;

@@ -14,7 +14,7 @@ import { ingest } from '../../pipelines/ingest/ingest.ts';
 import { buildMonthEndSnapshots } from '../../pipelines/snapshot/build-snapshots.ts';
 import { defaultSnapshotSettings } from '../../pipelines/snapshot/snapshot-settings.ts';
 import { runMetric } from '../../warehouse/metrics/run.ts';
-import { metricCsv } from '../../bin/commands/metrics.ts';
+import { metricCsv } from '../../warehouse/metrics/csv.ts';
 
 const data = resolve(process.env.LOANWATCH_SHARED_DATA ?? '../shared/data', 'credit_card_monthly_status');
 if (!existsSync(join(data, 'credit_record.csv'))) throw new Error(`needs ${data}/credit_record.csv (../shared/data beside the checkout)`);

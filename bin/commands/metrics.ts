@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Warehouse } from '../../warehouse/connection.ts';
 import { markovLossForecast } from '../../warehouse/metrics/forecast.ts';
 import { runMetric, type MetricResult } from '../../warehouse/metrics/run.ts';
+import { metricCsv } from '../../warehouse/metrics/csv.ts';
 
 const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
 
@@ -16,13 +17,6 @@ export const metricsFlags = z.object({
   months: z.coerce.number().int().optional(),
   format: z.enum(['table', 'csv', 'json']).default('table'),
 });
-
-const csvCell = (v: unknown) => { const s = v === null || v === undefined ? '' : String(v); return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s; };
-
-export function metricCsv(r: MetricResult): string {
-  const cols = r.columns.map((c) => c.name);
-  return [cols.join(','), ...r.rows.map((row) => cols.map((c) => csvCell(row[c])).join(','))].join('\n');
-}
 
 /** `loanwatch metrics <name>`: any declared metric (or `forecast`) as a table, CSV or JSON. */
 export async function metricsCommand(wh: Warehouse, f: z.infer<typeof metricsFlags>) {

@@ -1,6 +1,6 @@
 import { exec, queryRows, type Warehouse } from '../connection.ts';
 import { createDatabaseStatement, createTableStatements, tableRef } from '../ddl.ts';
-import { loanMonthDerived, modelTables, rawTables, systemTables } from '../tables.ts';
+import { apiTables, loanMonthDerived, modelTables, rawTables, systemTables } from '../tables.ts';
 
 export interface Migration {
   version: number;
@@ -40,6 +40,11 @@ export const migrations: Migration[] = [
     version: 5,
     name: 'early-warning features, model registry, champion history, scores',
     statements: (wh) => Object.values(modelTables).flatMap((t) => createTableStatements(wh, t)),
+  },
+  {
+    version: 6,
+    name: 'API keys and audit log',
+    statements: (wh) => Object.values(apiTables).flatMap((t) => createTableStatements(wh, t)),
   },
 ];
 

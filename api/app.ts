@@ -1,0 +1,56 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { swaggerUI } from '@hono/swagger-ui';
+import { bodyLimit } from 'hono/body-limit';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { createRequire } from 'node:module';
+import { dirname, relative } from 'node:path';
+import type { ApiDeps, AppEnv } from './context.ts';
+import { ApiError, type ErrorBody } from './errors.ts';
+import { authenticate, rateLimit, requestContext } from './middleware.ts';
+import { healthRoutes } from './routes/health.ts';
+import { metricRoutes } from './routes/metrics.ts';
+import { modelRoutes } from './routes/models.ts';
+import { scoreRoutes } from './routes/scores.ts';
+
+/** The Swagger UI assets from node_modules: the docs page needs no network. */
+const swaggerDir = relative(process.cwd(), dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json')));
+
+/**
+ * The HTTP API (SPEC §9): routers per area composed with app.route(), zod on every request and
+ * response, one onError that turns typed errors into JSON and anything else into a bare 500
+ * (logged with its cause, never shown).
+ */
+export function createApp(deps: ApiDeps) {
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) {
+        const fields = result.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message }));
+        throw new ApiError('bad_request', `invalid request: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`, { fields });
+      }
+    },
+  });
+  app.use('*', requestContext(deps));
+  app.use('*', bodyLimit({ maxSize: deps.maxBodyBytes, onError: () => { throw new ApiError('payload_too_large', `request body over ${deps.maxBodyBytes} bytes`); } }));
+  app.use('/v1/*', authenticate, rateLimit());
+  app.route('/', healthRoutes);
+  app.route('/', scoreRoutes);
+  app.route('/', metricRoutes);
+  app.route('/', modelRoutes);
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'loanwatch API', version: '1', description: 'Overdue-loan analytics and early warning. Every /v1 route needs an API key (Authorization: Bearer lw_… or X-API-Key).' },
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer' });
+  app.get('/assets/*', serveStatic({ root: swaggerDir, rewriteRequestPath: (p) => p.replace(/^\/assets/, '') }));
+  app.get('/docs', swaggerUI({ url: '/openapi.json', baseUrl: '/assets' } as Parameters<typeof swaggerUI>[0]));
+  app.notFound((c) => c.json<ErrorBody>({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}`, request_id: c.get('requestId') ?? '' } }, 404));
+  app.onError((err, c) => {
+    const requestId = c.get('requestId') ?? '';
+    if (err instanceof ApiError) {
+      return c.json<ErrorBody>({ error: { code: err.code, message: err.message, request_id: requestId, ...(err.details === undefined ? {} : { details: err.details }) } }, err.status as 400);
+    }
+    deps.log({ at: new Date().toISOString(), request_id: requestId, level: 'error', error: String(err), cause: String((err as Error).cause ?? '') });
+    return c.json<ErrorBody>({ error: { code: 'internal', message: 'internal error', request_id: requestId } }, 500);
+  });
+  return app;
+}

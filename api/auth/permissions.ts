@@ -1,0 +1,21 @@
+/**
+ * The one permission table (SPEC §9 roles). A route names the permission it needs; a role has it
+ * or gets 403. Collectors are further limited to their own region/team and see masked PII.
+ */
+export const roles = ['admin', 'modeler', 'executive', 'collector', 'auditor'] as const;
+export type Role = (typeof roles)[number];
+
+export const permissions = {
+  'scores:read': ['admin', 'modeler', 'collector'],
+  'scores:batch': ['admin', 'modeler'],
+  'metrics:read': ['admin', 'modeler', 'executive', 'auditor'],
+  'cases:read': ['admin', 'collector'],
+  'warnings:read': ['admin', 'modeler', 'collector', 'auditor'],
+  'models:read': ['admin', 'modeler', 'executive', 'auditor'],
+  'models:promote': ['admin', 'modeler'],
+  'reports:read': ['admin', 'executive', 'auditor'],
+  'audit:read': ['admin', 'auditor'],
+} as const satisfies Record<string, readonly Role[]>;
+export type Permission = keyof typeof permissions;
+
+export const allows = (role: Role, p: Permission) => (permissions[p] as readonly Role[]).includes(role);

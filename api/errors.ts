@@ -1,0 +1,19 @@
+/**
+ * Typed API errors: a code, an HTTP status, a message safe to show, and the cause kept for the
+ * log only. No stack trace or SQL text ever reaches a response.
+ */
+export type ErrorCode = 'bad_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'payload_too_large' | 'rate_limited' | 'internal';
+
+const statusOf: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500> = {
+  bad_request: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, payload_too_large: 413, rate_limited: 429, internal: 500,
+};
+
+export class ApiError extends Error {
+  readonly status: number;
+  constructor(readonly code: ErrorCode, message: string, readonly details?: unknown, options?: { cause?: unknown }) {
+    super(message, options);
+    this.status = statusOf[code];
+  }
+}
+
+export interface ErrorBody { error: { code: ErrorCode; message: string; request_id: string; details?: unknown } }

@@ -1,0 +1,16 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { queryRows } from '../../warehouse/connection.ts';
+import { tableRef } from '../../warehouse/ddl.ts';
+import type { AppEnv } from '../context.ts';
+
+export const healthRoutes = new OpenAPIHono<AppEnv>().openapi(
+  createRoute({
+    method: 'get', path: '/health', summary: 'Liveness and schema version (no key needed)',
+    responses: { 200: { description: 'up', content: { 'application/json': { schema: z.object({ status: z.literal('ok'), schema_version: z.number().int() }) } } } },
+  }),
+  async (c) => {
+    const { wh } = c.get('deps');
+    const [r] = await queryRows<{ v: number }>(wh, `SELECT max(version) AS v FROM ${tableRef(wh, 'schema_migrations')}`);
+    return c.json({ status: 'ok' as const, schema_version: Number(r?.v ?? 0) }, 200);
+  },
+);

@@ -1,0 +1,13 @@
+import { z } from '@hono/zod-openapi';
+
+export const errorSchema = z.object({
+  error: z.object({ code: z.string(), message: z.string(), request_id: z.string(), details: z.unknown().optional() }),
+}).openapi('Error');
+
+export const errorResponses = (...codes: (400 | 401 | 403 | 404 | 409 | 413 | 429)[]) => Object.fromEntries(
+  codes.map((c) => [c, { description: { 400: 'bad parameters', 401: 'no or unknown API key', 403: 'role not allowed', 404: 'not found', 409: 'conflict', 413: 'body too large', 429: 'rate limited' }[c], content: { 'application/json': { schema: errorSchema } } }]),
+);
+
+/** a comma-separated list in a query string */
+export const csvList = (item: z.ZodString) => z.string().max(2000).transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)).pipe(z.array(item).max(50));
+export const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD');
