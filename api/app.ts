@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { swaggerUI } from '@hono/swagger-ui';
 import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { createRequire } from 'node:module';
 import { dirname, relative } from 'node:path';
@@ -41,11 +42,16 @@ export function createApp(deps: ApiDeps) {
     info: { title: 'loanwatch API', version: '1', description: 'Overdue-loan analytics and early warning. Every /v1 route needs an API key (Authorization: Bearer lw_… or X-API-Key).' },
   });
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer' });
-  app.get('/assets/*', serveStatic({ root: swaggerDir, rewriteRequestPath: (p) => p.replace(/^\/assets/, '') }));
+  app.get('/assets/swagger-ui-dist/*', serveStatic({ root: swaggerDir, rewriteRequestPath: (p) => p.replace(/^\/assets\/swagger-ui-dist/, '') }));
   app.get('/docs', swaggerUI({ url: '/openapi.json', baseUrl: '/assets' } as Parameters<typeof swaggerUI>[0]));
   app.notFound((c) => c.json<ErrorBody>({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}`, request_id: c.get('requestId') ?? '' } }, 404));
   app.onError((err, c) => {
     const requestId = c.get('requestId') ?? '';
+    // hono's own 4xx (e.g. a body that is not JSON) keep their status with our error shape
+    if (err instanceof HTTPException && err.status < 500) {
+      const code = err.status === 413 ? 'payload_too_large' : err.status === 401 ? 'unauthorized' : 'bad_request';
+      return c.json<ErrorBody>({ error: { code, message: err.status === 400 ? 'malformed request body (expected JSON)' : err.message, request_id: requestId } }, err.status);
+    }
     if (err instanceof ApiError) {
       return c.json<ErrorBody>({ error: { code: err.code, message: err.message, request_id: requestId, ...(err.details === undefined ? {} : { details: err.details }) } }, err.status as 400);
     }

@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { generateBook } from '../../../pipelines/generate/generate-book.ts';
+import { ingest } from '../../../pipelines/ingest/ingest.ts';
+import { buildMonthEndSnapshots } from '../../../pipelines/snapshot/build-snapshots.ts';
+import { queryRows } from '../../../warehouse/connection.ts';
+import { defaultTarget } from '../../../models/features/feature-catalogue.ts';
+import { promote } from '../../../models/registry/registry.ts';
+import { scoreMonthInDb } from '../../../models/score.ts';
+import { trainBookModels } from '../../../models/workflows.ts';
+import { createApp } from '../../../api/app.ts';
+import { createApiKey } from '../../../api/auth/keys.ts';
+import { roles, type Role } from '../../../api/auth/permissions.ts';
+import { testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
+import { defaultSettings } from '../../helpers/settings.ts';
+
+describe('HTTP API', () => {
+  let wh: Awaited<ReturnType<typeof testWarehouse>>;
+  let app: ReturnType<typeof createApp>;
+  const keys = {} as Record<Role | 'collector_north', string>;
+  const logs: Record<string, unknown>[] = [];
+  let loanInRegion = { id: '', region: '' };
+
+  beforeAll(async () => {
+    wh = await testWarehouse('api');
+    const book = join(tmpDir('api'), 'book');
+    await generateBook({ loans: 1500, months: 24, asOf: '2024-06-30', seed: 8, badRows: 0, outDir: book, format: 'csv' });
+    await ingest(wh, [book], { piiSecret: 's' });
+    await buildMonthEndSnapshots(wh, { asOf: '2024-06-30', settings: defaultSettings });
+    const [m] = await trainBookModels(wh, { kinds: ['scorecard'], seed: 1, target: defaultTarget, ootMonths: 4, loanShare: 1, rebuildFeatures: true, actor: 'test', outDir: join(wh.dir, 'cards') });
+    await promote(wh, { name: m!.model.model_name, version: 1, actor: 'test', reason: 'first', gate: { aucMargin: 0, maxPsi: 1 } });
+    await scoreMonthInDb(wh, m!.model, '2024-06-30');
+    const [l] = await queryRows<{ loan_id: string; region: string }>(wh, `SELECT s.loan_id AS loan_id, l.region AS region FROM ${wh.database}.scores AS s
+      INNER JOIN ${wh.database}.loans AS l ON l.loan_id = s.loan_id ORDER BY s.loan_id LIMIT 1`);
+    loanInRegion = { id: l!.loan_id, region: l!.region };
+    for (const role of roles) keys[role] = (await createApiKey(wh, { role, region: role === 'collector' ? loanInRegion.region : undefined, label: role })).key;
+    keys.collector_north = (await createApiKey(wh, { role: 'collector', region: 'nowhere' })).key;
+    app = createApp({ wh, log: (e) => logs.push(e), rateLimitPerMinute: 100_000, maxBodyBytes: 64 * 1024 });
+  });
+  afterAll(async () => wh?.dispose());
+
+  const call = (path: string, o: { key?: string; method?: string; body?: unknown; headers?: Record<string, string> } = {}) => app.request(path, {
+    method: o.method ?? 'GET',
+    headers: { ...(o.key ? { authorization: `Bearer ${o.key}` } : {}), ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}), ...o.headers },
+    body: o.body === undefined ? undefined : typeof o.body === 'string' ? o.body : JSON.stringify(o.body),
+  });
+
+  it('health needs no key; every /v1 route needs a valid one', async () => {
+    expect((await call('/health')).status).toBe(200);
+    expect((await call('/v1/models')).status).toBe(401);
+    const bad = await call('/v1/models', { key: 'lw_000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' });
+    expect(bad.status).toBe(401);
+    expect(await bad.json()).toMatchObject({ error: { code: 'unauthorized' } });
+  });
+
+  it('every route × every role: allowed, or 403', async () => {
+    const routes: [string, string, unknown, Role[]][] = [
+      ['GET', `/v1/loans/${loanInRegion.id}/score`, undefined, ['admin', 'modeler', 'collector']],
+      ['POST', '/v1/scores', { loan_ids: [loanInRegion.id] }, ['admin', 'modeler']],
+      ...['overdue', 'vintage', 'roll-rate', 'recovery', 'classification', 'collections'].map((m) => ['GET', `/v1/metrics/${m}`, undefined, ['admin', 'modeler', 'executive', 'auditor']] as [string, string, unknown, Role[]]),
+      ['GET', '/v1/models', undefined, ['admin', 'modeler', 'executive', 'auditor']],
+      ['POST', '/v1/models/dpd30_3m_scorecard/1/promote', { reason: 'role check' }, ['admin', 'modeler']],
+    ];
+    for (const [method, path, body, allowed] of routes) {
+      for (const role of roles) {
+        const r = await call(path, { key: keys[role], method, body });
+        // promote of the current champion is a 409 (gate), still past the role check
+        const expected = allowed.includes(role) ? (path.endsWith('/promote') ? 409 : 200) : 403;
+        expect(r.status, `${role} ${method} ${path}: ${await r.clone().text()}`).toBe(expected);
+      }
+    }
+  });
+
+  it('collectors see only their own region', async () => {
+    expect((await call(`/v1/loans/${loanInRegion.id}/score`, { key: keys.collector })).status).toBe(200);
+    expect((await call(`/v1/loans/${loanInRegion.id}/score`, { key: keys.collector_north })).status).toBe(404);
+  });
+
+  it('bad parameters give 400 with field-level messages; unknown routes 404; big bodies 413', async () => {
+    const r = await call('/v1/metrics/overdue?basis=weight&from=yesterday', { key: keys.admin });
+    expect(r.status).toBe(400);
+    const body = await r.json() as { error: { details: { fields: { field: string }[] } } };
+    expect(body.error.details.fields.map((f) => f.field).sort()).toEqual(['basis', 'from']);
+    expect((await call('/v1/metrics/overdue?group_by=favourite_colour', { key: keys.admin })).status).toBe(400);
+    expect((await call('/v1/scores', { key: keys.admin, method: 'POST', body: { loan_ids: [] } })).status).toBe(400);
+    expect((await call('/v1/scores', { key: keys.admin, method: 'POST', body: '{not json' })).status).toBe(400);
+    expect((await call('/v1/nothing', { key: keys.admin })).status).toBe(404);
+    const huge = await call('/v1/scores', { key: keys.admin, method: 'POST', body: { loan_ids: Array.from({ length: 9000 }, (_, i) => `L${i}`) } });
+    expect(huge.status).toBe(413);
+  });
+
+  it('metrics as CSV parse back to the JSON rows; ETag gives 304', async () => {
+    const json = await (await call('/v1/metrics/overdue', { key: keys.executive })).json() as { rows: Record<string, unknown>[]; columns: { name: string }[] };
+    const csvRes = await call('/v1/metrics/overdue', { key: keys.executive, headers: { accept: 'text/csv' } });
+    expect(csvRes.headers.get('content-type')).toMatch(/text\/csv/);
+    const lines = (await csvRes.text()).trim().split('\n');
+    expect(lines[0]!.split(',')).toEqual(json.columns.map((c) => c.name));
+    expect(lines.length - 1).toBe(json.rows.length);
+    expect(lines[1]!.split(',')[0]).toBe(String(json.rows[0]![json.columns[0]!.name]));
+    const first = await call('/v1/metrics/vintage', { key: keys.executive });
+    const etag = first.headers.get('etag')!;
+    expect((await call('/v1/metrics/vintage', { key: keys.executive, headers: { 'if-none-match': etag } })).status).toBe(304);
+  });
+
+  it('a promotion through the API is audited, refused or not', async () => {
+    const r = await call('/v1/models/dpd30_3m_scorecard/1/promote', { key: keys.modeler, method: 'POST', body: { reason: 'audit me' } });
+    expect(r.status).toBe(409);
+    const rows = await queryRows<{ action: string; role: string; details: string }>(wh, `SELECT action, role, details FROM ${wh.database}.audit_log WHERE details LIKE '%audit me%'`);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ action: 'model.promote', role: 'modeler' });
+  });
+
+  it('responses carry request ids and never leak internals; the OpenAPI document lists exactly the served routes', async () => {
+    const r = await call('/v1/models', { key: keys.admin, headers: { 'x-request-id': 'abc-123' } });
+    expect(r.headers.get('x-request-id')).toBe('abc-123');
+    expect(logs.some((l) => l.request_id === 'abc-123' && l.status === 200)).toBe(true);
+    const inj = await call(`/v1/loans/${encodeURIComponent("x'; DROP TABLE loans --")}/score`, { key: keys.admin });
+    expect(inj.status).toBe(400);
+    expect(await inj.text()).not.toMatch(/SELECT|DB::Exception|at .*\.ts/);
+    const doc = await (await call('/openapi.json')).json() as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    expect(doc.openapi).toBe('3.1.0');
+    const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`)).sort();
+    expect(documented).toEqual([
+      'GET /health', 'GET /v1/loans/{id}/score', 'GET /v1/metrics/classification', 'GET /v1/metrics/collections', 'GET /v1/metrics/overdue',
+      'GET /v1/metrics/recovery', 'GET /v1/metrics/roll-rate', 'GET /v1/metrics/vintage', 'GET /v1/models', 'POST /v1/models/{name}/{version}/promote', 'POST /v1/scores',
+    ]);
+    const docs = await (await call('/docs')).text();
+    expect(docs).toMatch(/\/assets\/swagger-ui-dist\/swagger-ui-bundle\.js/);
+    expect(docs).not.toMatch(/https?:\/\/(cdn|unpkg)/);
+    expect((await call('/assets/swagger-ui-dist/swagger-ui-bundle.js')).status).toBe(200);
+    expect((await call('/assets/swagger-ui-dist/swagger-ui.css')).status).toBe(200);
+  });
+});
