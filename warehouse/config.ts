@@ -31,6 +31,12 @@ export const configSchema = z.object({
   LOANWATCH_PII_SECRET: z.string().min(8).default('loanwatch-dev-pii-secret'),
   /** Loans per snapshot pass; more passes bound memory on large books. */
   LOANWATCH_SNAPSHOT_LOANS_PER_PASS: intFromEnv(500_000, 1_000, 100_000_000),
+  /** Port of `loanwatch serve`. */
+  LOANWATCH_PORT: intFromEnv(8080, 1, 65_535),
+  /** Requests per minute per API key before 429. */
+  LOANWATCH_API_RATE_LIMIT: intFromEnv(6_000, 1, 10_000_000),
+  /** Largest accepted request body in bytes (413 above). */
+  LOANWATCH_API_MAX_BODY_BYTES: intFromEnv(1_048_576, 1_024, 104_857_600),
 });
 
 export type Config = z.infer<typeof configSchema>;
