@@ -32,7 +32,10 @@ const cashAfterDefault = (c: SourceContext) => `
 const defaults = (c: SourceContext) => `
   SELECT loan_id, min(month_end) AS default_me, argMin(principal_balance, month_end) AS ead, any(product) AS product, any(region) AS region,
     any(branch) AS branch, any(channel) AS channel, any(cohort_month) AS cohort_month
-  FROM ${c.db}.loan_month WHERE default_flag = 1 AND month_end <= {as_of:Date} AND ${c.where({ period: null })} GROUP BY loan_id`;
+  FROM ${c.db}.loan_month AS lwq_lm WHERE lwq_lm.default_flag = 1 AND lwq_lm.month_end <= {as_of:Date}
+    -- qualified: bare names would resolve to this SELECT's any(region) … aliases (an aggregate in WHERE)
+    AND ${c.where({ period: null, product: 'lwq_lm.product', region: 'lwq_lm.region', branch: 'lwq_lm.branch', channel: 'lwq_lm.channel', cohort: 'lwq_lm.cohort_month' })}
+  GROUP BY loan_id`;
 
 export const sources: Record<SourceName, (c: SourceContext) => string> = {
   /** one row per loan per month-end (status active, paid_off or charged_off) */

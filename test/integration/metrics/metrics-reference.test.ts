@@ -139,4 +139,18 @@ describe('every metric equals an independent TypeScript computation over the sam
     const ref = overdueRef(rows.filter((r) => r.product === 'mortgage' && r.month_end >= '2024-01-31'), asOf);
     expect(sql.rows.map((r) => [r.month_end, r.product, cents(r.outstanding)])).toEqual([...ref].sort().map(([me, e]) => [me, 'mortgage', e.outstanding]));
   });
+
+  it('recovery and LGD by region add up to the whole book (the filter columns are not the aggregate aliases)', async () => {
+    const regions = (await queryRows<{ region: string }>(wh, `SELECT DISTINCT region FROM ${wh.database}.loans`)).map((r) => r.region);
+    expect(regions.length).toBeGreaterThan(1);
+    const all = await runMetric(wh, 'recovery', {});
+    const total = (r: Awaited<ReturnType<typeof runMetric>>) => r.rows.reduce((s, x) => s + cents(x.ead), 0);
+    let sum = 0;
+    for (const region of regions) sum += total(await runMetric(wh, 'recovery', { region: [region] }));
+    expect(sum).toBe(total(all));
+    const lgdAll = await runMetric(wh, 'lgd', {});
+    let closed = 0;
+    for (const region of regions) closed += Number((await runMetric(wh, 'lgd', { region: [region] })).rows[0]?.closed_workouts ?? 0);
+    expect(closed).toBe(Number(lgdAll.rows[0]!.closed_workouts));
+  });
 });
