@@ -5,7 +5,10 @@ import { HTTPException } from 'hono/http-exception';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { createRequire } from 'node:module';
 import { dirname, relative } from 'node:path';
-import type { ApiDeps, AppEnv } from './context.ts';
+import type { ApiCaches, ApiDeps, AppEnv } from './context.ts';
+import { TtlCache } from './cache.ts';
+import { ScoreIndex } from './score-index.ts';
+import { defaultTarget, targetName } from '../models/features/feature-catalogue.ts';
 import { ApiError, type ErrorBody } from './errors.ts';
 import { authenticate, rateLimit, requestContext } from './middleware.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -30,7 +33,10 @@ export function createApp(deps: ApiDeps) {
       }
     },
   });
-  app.use('*', requestContext(deps));
+  const caches: ApiCaches = {
+    keys: new TtlCache(60_000), scores: new ScoreIndex(deps.wh, targetName(defaultTarget)), metrics: new TtlCache(60_000, 500),
+  };
+  app.use('*', requestContext(deps, caches));
   app.use('*', bodyLimit({ maxSize: deps.maxBodyBytes, onError: () => { throw new ApiError('payload_too_large', `request body over ${deps.maxBodyBytes} bytes`); } }));
   app.use('/v1/*', authenticate, rateLimit());
   app.route('/', healthRoutes);

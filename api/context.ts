@@ -1,5 +1,7 @@
 import type { Warehouse } from '../warehouse/connection.ts';
 import type { ApiKey } from './auth/keys.ts';
+import type { ScoreIndex } from './score-index.ts';
+import type { TtlCache } from './cache.ts';
 
 export interface ApiDeps {
   wh: Warehouse;
@@ -11,4 +13,7 @@ export interface ApiDeps {
   maxBodyBytes: number;
 }
 
-export type AppEnv = { Variables: { key: ApiKey; requestId: string; deps: ApiDeps } };
+/** Per-app caches: key lookups (a revoked key stops working within a minute), the score index, metric results. */
+export interface ApiCaches { keys: TtlCache<string, ApiKey | null>; scores: ScoreIndex; metrics: TtlCache<string, unknown> }
+
+export type AppEnv = { Variables: { key: ApiKey; requestId: string; deps: ApiDeps; caches: ApiCaches } };

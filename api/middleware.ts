@@ -2,15 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { lookupApiKey } from './auth/keys.ts';
 import { allows, type Permission } from './auth/permissions.ts';
-import type { ApiDeps, AppEnv } from './context.ts';
+import type { ApiCaches, ApiDeps, AppEnv } from './context.ts';
 import { ApiError } from './errors.ts';
 
 /** Request id (client's X-Request-Id when sane, else a UUID), deps on the context, one JSON log line per request. */
-export const requestContext = (deps: ApiDeps): MiddlewareHandler<AppEnv> => async (c, next) => {
+export const requestContext = (deps: ApiDeps, caches: ApiCaches): MiddlewareHandler<AppEnv> => async (c, next) => {
   const given = c.req.header('x-request-id');
   const id = given && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID();
   c.set('requestId', id);
   c.set('deps', deps);
+  c.set('caches', caches);
   const t0 = performance.now();
   await next();
   c.header('X-Request-Id', id);
@@ -23,7 +24,7 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const auth = c.req.header('authorization');
   const key = (auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined) ?? c.req.header('x-api-key');
   if (!key) throw new ApiError('unauthorized', 'an API key is required (Authorization: Bearer <key> or X-API-Key)');
-  const found = await lookupApiKey(c.get('deps').wh, key);
+  const found = await c.get('caches').keys.get(key, () => lookupApiKey(c.get('deps').wh, key));
   if (!found) throw new ApiError('unauthorized', 'unknown or revoked API key');
   c.set('key', found);
   await next();

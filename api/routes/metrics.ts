@@ -51,7 +51,9 @@ for (const [path, spec] of Object.entries(routes)) {
     const groupBy = q.group_by ?? (metric === spec.metric ? spec.groupBy : undefined);
     let r;
     try {
-      r = await runMetric(c.get('deps').wh, metric, Object.fromEntries(Object.entries({ ...q, group_by: groupBy }).filter(([, v]) => v !== undefined)));
+      const request = Object.fromEntries(Object.entries({ ...q, group_by: groupBy }).filter(([, v]) => v !== undefined));
+      // results are cached for a minute per request: snapshots change once a month, dashboards poll
+      r = await c.get('caches').metrics.get(JSON.stringify([metric, request]), () => runMetric(c.get('deps').wh, metric, request)) as Awaited<ReturnType<typeof runMetric>>;
     } catch (e) {
       if (e instanceof MetricRequestError) throw new ApiError('bad_request', e.message, undefined, { cause: e });
       throw e;

@@ -18,10 +18,16 @@ const loanId = z.string().min(1).max(64).regex(/^[\w.-]+$/, 'letters, digits, _ 
 /** The champion's stored scores (loanwatch score) for some loans at the latest scored month-end ≤ as_of. */
 async function championScores(c: Context<AppEnv>, ids: string[], asOf: string | undefined) {
   const { wh } = c.get('deps');
+  const key = c.get('key');
+  const visible = <T extends { region: string }>(rows: T[]) => rows.filter((r) => key.role !== 'collector' || !key.region || r.region === key.region)
+    .map(({ region: _r, ...s }) => s);
+  if (!asOf) {
+    const served = await c.get('caches').scores.lookup(ids);
+    if (served) return visible(served);
+  }
   const target = targetName(defaultTarget);
   const champion = (await championHistory(wh, target)).at(-1);
   if (!champion) throw new ApiError('not_found', `no champion model for ${target} yet: train and promote one`);
-  const key = c.get('key');
   const rows = await queryRows<z.infer<typeof score> & { region: string }>(wh, `
     SELECT s.loan_id AS loan_id, toString(s.month_end) AS month_end, s.model_name AS model_name, s.model_version AS model_version,
       s.probability AS probability, s.points AS points, s.grade AS grade, s.reasons AS reasons, l.region AS region
@@ -30,8 +36,7 @@ async function championScores(c: Context<AppEnv>, ids: string[], asOf: string | 
     ORDER BY s.loan_id, s.month_end DESC LIMIT 1 BY s.loan_id`,
   { n: champion.model_name, v: champion.version, ids, as_of: asOf ?? '2149-06-06' });
   // collectors see their own region only
-  return rows.filter((r) => key.role !== 'collector' || !key.region || r.region === key.region)
-    .map(({ region: _r, ...s }) => ({ ...s, model_version: Number(s.model_version), probability: Number(s.probability), points: Number(s.points) }));
+  return visible(rows.map((s) => ({ ...s, model_version: Number(s.model_version), probability: Number(s.probability), points: Number(s.points) })));
 }
 
 export const scoreRoutes = new OpenAPIHono<AppEnv>()

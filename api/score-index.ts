@@ -1,0 +1,43 @@
+import { queryRows, type Warehouse } from '../warehouse/connection.ts';
+import { tableRef } from '../warehouse/ddl.ts';
+import { championHistory } from '../models/registry/registry.ts';
+
+export interface ServedScore {
+  loan_id: string; month_end: string; model_name: string; model_version: number;
+  probability: number; points: number; grade: string; reasons: string[]; region: string;
+}
+
+/**
+ * The champion's latest scores held in memory for low-latency lookups (the "current score" of a
+ * loan). It re-checks at most every `refreshMs` whether the champion or its latest scored month
+ * changed and reloads only then; lookups with an explicit as-of date go to the warehouse instead.
+ */
+export class ScoreIndex {
+  private state: { version: string; byLoan: Map<string, ServedScore> } | null = null;
+  private checkedAt = 0;
+  private pending: Promise<void> | null = null;
+  constructor(private wh: Warehouse, private target: string, private refreshMs = 30_000) {}
+
+  async lookup(ids: string[]): Promise<ServedScore[] | null> {
+    if (Date.now() - this.checkedAt > this.refreshMs) await (this.pending ??= this.refresh().finally(() => { this.pending = null; }));
+    if (!this.state) return null;
+    return ids.flatMap((id) => { const s = this.state!.byLoan.get(id); return s ? [s] : []; });
+  }
+
+  private async refresh() {
+    const champion = (await championHistory(this.wh, this.target)).at(-1);
+    this.checkedAt = Date.now();
+    if (!champion) { this.state = null; return; }
+    const [m] = await queryRows<{ me: string; n: string }>(this.wh, `SELECT toString(max(month_end)) AS me, count() AS n FROM ${tableRef(this.wh, 'scores')}
+      WHERE model_name = {n:String} AND model_version = {v:UInt32}`, { n: champion.model_name, v: champion.version });
+    const version = `${champion.model_name}@${champion.version}@${m?.me}@${m?.n}`;
+    if (this.state?.version === version) return;
+    const rows = await queryRows<ServedScore>(this.wh, `
+      SELECT s.loan_id AS loan_id, toString(s.month_end) AS month_end, s.model_name AS model_name, s.model_version AS model_version,
+        s.probability AS probability, s.points AS points, s.grade AS grade, s.reasons AS reasons, l.region AS region
+      FROM ${tableRef(this.wh, 'scores')} AS s INNER JOIN ${tableRef(this.wh, 'loans')} AS l ON l.loan_id = s.loan_id
+      WHERE s.model_name = {n:String} AND s.model_version = {v:UInt32}
+      ORDER BY s.loan_id, s.month_end DESC LIMIT 1 BY s.loan_id`, { n: champion.model_name, v: champion.version });
+    this.state = { version, byLoan: new Map(rows.map((r) => [r.loan_id, { ...r, model_version: Number(r.model_version), probability: Number(r.probability), points: Number(r.points) }])) };
+  }
+}
