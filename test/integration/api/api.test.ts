@@ -1,8 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { generateBook } from '../../../pipelines/generate/generate-book.ts';
-import { ingest } from '../../../pipelines/ingest/ingest.ts';
-import { buildMonthEndSnapshots } from '../../../pipelines/snapshot/build-snapshots.ts';
 import { queryRows } from '../../../warehouse/connection.ts';
 import { defaultTarget } from '../../../models/features/feature-catalogue.ts';
 import { promote } from '../../../models/registry/registry.ts';
@@ -11,22 +8,17 @@ import { trainBookModels } from '../../../models/workflows.ts';
 import { createApp } from '../../../api/app.ts';
 import { createApiKey } from '../../../api/auth/keys.ts';
 import { roles, type Role } from '../../../api/auth/permissions.ts';
-import { testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
-import { defaultSettings } from '../../helpers/settings.ts';
+import { warehouseWithBook } from '../../helpers/book.ts';
 
 describe('HTTP API', () => {
-  let wh: Awaited<ReturnType<typeof testWarehouse>>;
+  let wh: Awaited<ReturnType<typeof warehouseWithBook>>;
   let app: ReturnType<typeof createApp>;
   const keys = {} as Record<Role | 'collector_north', string>;
   const logs: Record<string, unknown>[] = [];
   let loanInRegion = { id: '', region: '' };
 
   beforeAll(async () => {
-    wh = await testWarehouse('api');
-    const book = join(tmpDir('api'), 'book');
-    await generateBook({ loans: 1500, months: 24, asOf: '2024-06-30', seed: 8, badRows: 0, outDir: book, format: 'csv' });
-    await ingest(wh, [book], { piiSecret: 's' });
-    await buildMonthEndSnapshots(wh, { asOf: '2024-06-30', settings: defaultSettings });
+    wh = await warehouseWithBook('api', { loans: 1500, months: 24, seed: 8 });
     const [m] = await trainBookModels(wh, { kinds: ['scorecard'], seed: 1, target: defaultTarget, ootMonths: 4, loanShare: 1, rebuildFeatures: true, actor: 'test', outDir: join(wh.dir, 'cards') });
     await promote(wh, { name: m!.model.model_name, version: 1, actor: 'test', reason: 'first', gate: { aucMargin: 0, maxPsi: 1 } });
     await scoreMonthInDb(wh, m!.model, '2024-06-30');

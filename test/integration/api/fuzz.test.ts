@@ -1,14 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { generateBook } from '../../../pipelines/generate/generate-book.ts';
-import { ingest } from '../../../pipelines/ingest/ingest.ts';
-import { buildMonthEndSnapshots } from '../../../pipelines/snapshot/build-snapshots.ts';
 import { Rng } from '../../../pipelines/generate/random.ts';
 import { queryRows } from '../../../warehouse/connection.ts';
 import { createApp } from '../../../api/app.ts';
 import { createApiKey } from '../../../api/auth/keys.ts';
-import { testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
-import { defaultSettings } from '../../helpers/settings.ts';
+import { warehouseWithBook } from '../../helpers/book.ts';
 
 const nasty = ["'; DROP TABLE loans --", '1 OR 1=1', '{x:String}', '\u0000', '贷款', '😀', '../../etc/passwd', '%00', '-1', '1e309', '99999999999999999999',
   'NaN', 'null', 'true', '[]', '{}', '2024-13-45', '2024-06-30T00:00:00Z', ' ', 'a'.repeat(5000), '\\N', 'month_end', 'product,region', ',,,', '"quoted"'];
@@ -17,15 +12,11 @@ const paths = ['/v1/metrics/overdue', '/v1/metrics/vintage', '/v1/metrics/roll-r
   '/v1/metrics/collections', '/v1/models', '/v1/loans/{id}/score', '/v1/scores', '/v1/models/{name}/{version}/promote', '/health', '/v1/unknown'];
 
 describe('API fuzz: 10,000 malformed requests', () => {
-  let wh: Awaited<ReturnType<typeof testWarehouse>>;
+  let wh: Awaited<ReturnType<typeof warehouseWithBook>>;
   let app: ReturnType<typeof createApp>;
   let key = '';
   beforeAll(async () => {
-    wh = await testWarehouse('fuzz');
-    const book = join(tmpDir('fuzz'), 'book');
-    await generateBook({ loans: 300, months: 14, asOf: '2024-06-30', seed: 3, badRows: 0, outDir: book, format: 'csv' });
-    await ingest(wh, [book], { piiSecret: 's' });
-    await buildMonthEndSnapshots(wh, { asOf: '2024-06-30', settings: defaultSettings });
+    wh = await warehouseWithBook('fuzz', { loans: 300, months: 14, seed: 3 });
     key = (await createApiKey(wh, { role: 'admin' })).key;
     app = createApp({ wh, log: () => {}, rateLimitPerMinute: 1_000_000, maxBodyBytes: 16 * 1024 });
   });
