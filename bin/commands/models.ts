@@ -6,6 +6,7 @@ import { tableRef } from '../../warehouse/ddl.ts';
 import { lastMonthEnd } from '../../pipelines/snapshot/build-snapshots.ts';
 import { defaultTarget, targetName } from '../../models/features/feature-catalogue.ts';
 import { monitorModel } from '../../models/evaluate/monitor.ts';
+import { buildFeatures } from '../../models/features/build-features.ts';
 import { currentChampion, defaultGate, loadModel, promote, RegistryError } from '../../models/registry/registry.ts';
 import { scoreMonthInDb, scoreMonthInNode } from '../../models/score.ts';
 import { trainBookModels, trainTableModels } from '../../models/workflows.ts';
@@ -90,12 +91,28 @@ export const scoreFlags = z.object({
   target: z.string().regex(/^[a-z0-9_:]{1,100}$/).default(targetName(defaultTarget)),
 });
 
+/**
+ * Features are rebuilt when the snapshots moved on since they were built (a new month-end, or a
+ * rebuilt loan_month with a different row count), so a score never reads stale features.
+ */
+async function ensureFreshFeatures(wh: Warehouse, target: string) {
+  const [r] = await queryRows<{ f: string; s: string; fn: string; sn: string }>(wh, `SELECT
+      (SELECT toString(max(month_end)) FROM ${tableRef(wh, 'ew_features')}) AS f, (SELECT toString(max(month_end)) FROM ${tableRef(wh, 'loan_month')}) AS s,
+      (SELECT toString(count()) FROM ${tableRef(wh, 'ew_features')}) AS fn, (SELECT toString(countIf(status = 'active')) FROM ${tableRef(wh, 'loan_month')}) AS sn`);
+  if (r && r.f === r.s && r.fn === r.sn) return;
+  const m = /^dpd(\d+)_(\d+)m$/.exec(target);
+  const spec = m ? { dpdThreshold: Number(m[1]), horizonMonths: Number(m[2]) } : defaultTarget;
+  log(`features are older than the snapshots: rebuilding them (${targetName(spec)})`);
+  await buildFeatures(wh, { target: spec, log });
+}
+
 /** `loanwatch score --as-of D [--model NAME[@V]] [--in-db]`: the champion (or a named version) scores the book at the last month-end ≤ D. */
 export async function scoreCommand(wh: Warehouse, f: z.infer<typeof scoreFlags>) {
   const ref = f.model ? parseRef(f.model) : null;
   const m = ref ? await loadModel(wh, ref.name, ref.version) : await currentChampion(wh, f.target);
   if (!m) throw new RegistryError('not_found', `no champion for ${f.target}: train and promote a model, or pass --model NAME@VERSION`);
   const me = lastMonthEnd(f['as-of']);
+  await ensureFreshFeatures(wh, m.target);
   const t0 = performance.now();
   const n = f['in-db'] ? await scoreMonthInDb(wh, m, me) : await scoreMonthInNode(wh, m, me);
   const grades = await queryRows<{ grade: string; n: string }>(wh, `SELECT grade, count() AS n FROM ${tableRef(wh, 'scores')}

@@ -16,6 +16,7 @@ import { championHistory, loadModel, promote, RegistryError, type ModelVersion }
 import { scoreMonthInDb, scoreMonthInNode } from '../../../models/score.ts';
 import { monitorModel } from '../../../models/evaluate/monitor.ts';
 import { trainBookModels } from '../../../models/workflows.ts';
+import { scoreCommand } from '../../../bin/commands/models.ts';
 import { initTf, tf } from '../../../models/tf.ts';
 import { testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
 import { defaultSettings } from '../../helpers/settings.ts';
@@ -183,5 +184,14 @@ describe('early-warning models on a generated book', () => {
       const a = models[0]!.artifact;
       expect(Object.keys(r.csi).length).toBe(a.kind === 'scorecard' ? a.variables.length : 0);
     }
+  });
+
+  // last: it rebuilds the snapshots
+  it('score rebuilds features that are older than the snapshots before scoring', async () => {
+    await buildMonthEndSnapshots(wh, { asOf: '2024-05-31', settings: defaultSettings });
+    const r = await scoreCommand(wh, { model: `${models[0]!.model_name}@1`, 'as-of': '2024-05-31', 'in-db': true, target: 'dpd30_3m' });
+    const [f] = await queryRows<{ me: string }>(wh, `SELECT toString(max(month_end)) AS me FROM ${wh.database}.ew_features`);
+    expect(f!.me).toBe('2024-05-31');
+    expect(r.n).toBeGreaterThan(0);
   });
 });
