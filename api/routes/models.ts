@@ -5,6 +5,7 @@ import type { AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { requirePermission } from '../middleware.ts';
 import { errorResponses } from '../schemas.ts';
+import { decodeCursor, page, pageQuery } from '../pagination.ts';
 
 const modelSummary = z.object({
   model_name: z.string(), version: z.number().int(), target: z.string(), kind: z.string(), created_at: z.string(),
@@ -20,11 +21,17 @@ const name = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and -
 
 export const modelRoutes = new OpenAPIHono<AppEnv>()
   .openapi(createRoute({
-    method: 'get', path: '/v1/models', summary: 'Every registered model version, with the champion flag',
-    responses: { 200: { description: 'versions', content: { 'application/json': { schema: z.object({ models: z.array(modelSummary) }) } } }, ...errorResponses(401, 403, 429) },
+    method: 'get', path: '/v1/models', summary: 'Registered model versions by name and version, with the champion flag (cursor-paginated)',
+    request: { query: z.object(pageQuery).strict() },
+    responses: { 200: { description: 'versions', content: { 'application/json': { schema: z.object({ models: z.array(modelSummary), next_cursor: z.string().nullable() }) } } }, ...errorResponses(400, 401, 403, 429) },
   }), async (c) => {
     requirePermission(c, 'models:read');
-    return c.json({ models: await listModels(c.get('deps').wh) }, 200);
+    const { limit, cursor } = c.req.valid('query');
+    const after = decodeCursor(cursor, z.tuple([z.string(), z.number().int()]));
+    const all = await listModels(c.get('deps').wh);
+    const byKey = (a: [string, number], b: [string, number]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]);
+    const { items, next_cursor } = page(all, (m) => [m.model_name, m.version] as [string, number], after, byKey, limit);
+    return c.json({ models: items, next_cursor }, 200);
   })
   .openapi(createRoute({
     method: 'post', path: '/v1/models/{name}/{version}/promote', summary: 'Make a version the champion of its target (gate: AUC margin and PSI)',

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { queryRows } from '../../../warehouse/connection.ts';
 import { defaultTarget } from '../../../models/features/feature-catalogue.ts';
-import { promote } from '../../../models/registry/registry.ts';
+import { loadModel, promote, registerModel } from '../../../models/registry/registry.ts';
 import { scoreMonthInDb } from '../../../models/score.ts';
 import { trainBookModels } from '../../../models/workflows.ts';
 import { createApp } from '../../../api/app.ts';
@@ -100,6 +100,25 @@ describe('HTTP API', () => {
     const rows = await queryRows<{ action: string; role: string; details: string }>(wh, `SELECT action, role, details FROM ${wh.database}.audit_log WHERE details LIKE '%audit me%'`);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ action: 'model.promote', role: 'modeler' });
+  });
+
+  it('lists are cursor-paginated: pages follow each other, a forged cursor is a 400', async () => {
+    const m = await loadModel(wh, 'dpd30_3m_scorecard', 1);
+    for (let i = 0; i < 2; i++) await registerModel(wh, { model_name: m.model_name, target: m.target, kind: m.kind, created_by: 'test', seed: m.seed, fingerprint: m.fingerprint, metrics: m.metrics, artifact: m.artifact });
+    const seen: string[] = [];
+    let cursor = '';
+    for (let pageNo = 0; pageNo < 10; pageNo++) {
+      const r = await call(`/v1/models?limit=2${cursor ? `&cursor=${cursor}` : ''}`, { key: keys.auditor });
+      expect(r.status).toBe(200);
+      const body = await r.json() as { models: { model_name: string; version: number }[]; next_cursor: string | null };
+      expect(body.models.length).toBeLessThanOrEqual(2);
+      seen.push(...body.models.map((x) => `${x.model_name}@${x.version}`));
+      if (!body.next_cursor) break;
+      cursor = body.next_cursor;
+    }
+    expect(seen).toEqual(['dpd30_3m_scorecard@1', 'dpd30_3m_scorecard@2', 'dpd30_3m_scorecard@3']);
+    expect((await call('/v1/models?cursor=bm90LWpzb24', { key: keys.auditor })).status).toBe(400);
+    expect((await call('/v1/models?limit=0', { key: keys.auditor })).status).toBe(400);
   });
 
   it('responses carry request ids and never leak internals; the OpenAPI document lists exactly the served routes', async () => {
