@@ -5,6 +5,7 @@ import { defaultTarget } from '../../../models/features/feature-catalogue.ts';
 import { loadModel, promote, registerModel } from '../../../models/registry/registry.ts';
 import { scoreMonthInDb } from '../../../models/score.ts';
 import { trainBookModels } from '../../../models/workflows.ts';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { createApp } from '../../../api/app.ts';
 import { createApiKey } from '../../../api/auth/keys.ts';
 import { roles, type Role } from '../../../api/auth/permissions.ts';
@@ -130,6 +131,9 @@ describe('HTTP API', () => {
     expect(await inj.text()).not.toMatch(/SELECT|DB::Exception|at .*\.ts/);
     const doc = await (await call('/openapi.json')).json() as { openapi: string; paths: Record<string, Record<string, unknown>> };
     expect(doc.openapi).toBe('3.1.0');
+    const validation = await new Validator().validate(doc as never);
+    expect(validation.errors ?? [], String(JSON.stringify(validation.errors)).slice(0, 1000)).toEqual([]);
+    expect(validation.valid).toBe(true);
     const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`)).sort();
     expect(documented).toEqual([
       'GET /health', 'GET /v1/loans/{id}/score', 'GET /v1/metrics/classification', 'GET /v1/metrics/collections', 'GET /v1/metrics/overdue',
