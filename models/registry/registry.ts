@@ -92,6 +92,8 @@ export async function promote(wh: Warehouse, p: { name: string; version: number;
   return event;
 }
 
+/** Removes a version's scores of one month-end before re-scoring (a lightweight delete; on a cluster, on every shard's local table). */
 export async function deleteScores(wh: Warehouse, name: string, version: number, monthEnd: string) {
-  await exec(wh, `DELETE FROM ${tableRef(wh, 'scores')} WHERE model_name = {n:String} AND model_version = {v:UInt32} AND month_end = {m:Date}`, { n: name, v: version, m: monthEnd });
+  const target = wh.cluster ? `${tableRef(wh, 'scores')}_local ON CLUSTER ${wh.cluster}` : tableRef(wh, 'scores');
+  await exec(wh, `DELETE FROM ${target} WHERE model_name = {n:String} AND model_version = {v:UInt32} AND month_end = {m:Date}`, { n: name, v: version, m: monthEnd });
 }
