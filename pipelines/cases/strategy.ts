@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+/**
+ * The collection strategy table (SPEC §7): stage × risk grade → recommended action. A table is
+ * data (JSON), validated so that every stage × grade cell has exactly one action.
+ */
+export const stages = ['watch', 'early', 'mid', 'late'] as const;
+export const grades = ['A', 'B', 'C', 'D', 'E'] as const;
+export const actions = ['sms_reminder', 'call_account_manager', 'call_collection_team', 'visit', 'legal_action', 'restructuring_offer', 'debt_sale'] as const;
+export type Stage = (typeof stages)[number];
+export type Grade = (typeof grades)[number];
+export type Action = (typeof actions)[number];
+
+export const strategyTableSchema = z.object({
+  rules: z.array(z.object({ stage: z.enum(stages), grades: z.array(z.enum(grades)).min(1), action: z.enum(actions) })).min(1),
+}).superRefine((t, ctx) => {
+  for (const s of stages) for (const g of grades) {
+    const n = t.rules.filter((r) => r.stage === s && r.grades.includes(g)).length;
+    if (n !== 1) ctx.addIssue({ code: 'custom', message: `${s} × ${g} has ${n} actions; every stage × grade needs exactly one` });
+  }
+});
+export type StrategyTable = z.infer<typeof strategyTableSchema>;
+
+/** SPEC §7's example: early + low risk → SMS, early + high risk → the account manager calls; mid → the collection team (a visit for the riskiest); late → visit, legal action, restructuring offer or debt sale by grade. */
+export const defaultStrategyTable: StrategyTable = {
+  rules: [
+    { stage: 'watch', grades: ['A', 'B', 'C'], action: 'sms_reminder' },
+    { stage: 'watch', grades: ['D', 'E'], action: 'call_account_manager' },
+    { stage: 'early', grades: ['A', 'B', 'C'], action: 'sms_reminder' },
+    { stage: 'early', grades: ['D', 'E'], action: 'call_account_manager' },
+    { stage: 'mid', grades: ['A', 'B', 'C', 'D'], action: 'call_collection_team' },
+    { stage: 'mid', grades: ['E'], action: 'visit' },
+    { stage: 'late', grades: ['A', 'B'], action: 'restructuring_offer' },
+    { stage: 'late', grades: ['C'], action: 'visit' },
+    { stage: 'late', grades: ['D'], action: 'legal_action' },
+    { stage: 'late', grades: ['E'], action: 'debt_sale' },
+  ],
+};
+
+export function parseStrategyTable(raw: unknown): StrategyTable {
+  const r = strategyTableSchema.safeParse(raw);
+  if (!r.success) throw new Error(`invalid strategy table: ${r.error.issues.map((i) => `${i.path.join('.') || 'table'}: ${i.message}`).join('; ')}`);
+  return r.data;
+}
+
+export function recommendAction(t: StrategyTable, stage: Stage, grade: Grade): Action {
+  return t.rules.find((r) => r.stage === stage && r.grades.includes(grade))!.action;
+}
+
+/** Stage by DPD (early 1–30, mid 31–90, late > 90); a current loan is `watch` when its grade is a watch grade, else not a case. */
+export function stageOf(dpd: number, grade: Grade, watchGrades: readonly Grade[] = ['D', 'E']): Stage | null {
+  if (dpd > 90) return 'late';
+  if (dpd > 30) return 'mid';
+  if (dpd > 0) return 'early';
+  return watchGrades.includes(grade) ? 'watch' : null;
+}

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { defaultStrategyTable, grades, parseStrategyTable, recommendAction, stageOf, stages } from '../../../../pipelines/cases/strategy.ts';
+import { assignCases } from '../../../../pipelines/cases/assignment.ts';
+import { assignArm } from '../../../../pipelines/cases/experiment.ts';
+import { Rng } from '../../../../pipelines/generate/random.ts';
+
+describe('strategy table', () => {
+  it('maps stage × grade as SPEC §7 describes and covers every cell once', () => {
+    expect(parseStrategyTable(defaultStrategyTable)).toEqual(defaultStrategyTable);
+    expect(recommendAction(defaultStrategyTable, 'early', 'A')).toBe('sms_reminder');
+    expect(recommendAction(defaultStrategyTable, 'early', 'E')).toBe('call_account_manager');
+    expect(recommendAction(defaultStrategyTable, 'mid', 'B')).toBe('call_collection_team');
+    expect(recommendAction(defaultStrategyTable, 'late', 'E')).toBe('debt_sale');
+    for (const s of stages) for (const g of grades) expect(recommendAction(defaultStrategyTable, s, g)).toBeTruthy();
+  });
+  it('rejects a table with a gap or an overlap, naming the cell', () => {
+    const gap = { rules: defaultStrategyTable.rules.filter((r) => !(r.stage === 'mid' && r.grades.includes('E'))) };
+    expect(() => parseStrategyTable(gap)).toThrow(/mid × E has 0 actions/);
+    const overlap = { rules: [...defaultStrategyTable.rules, { stage: 'late', grades: ['A'], action: 'visit' }] };
+    expect(() => parseStrategyTable(overlap)).toThrow(/late × A has 2 actions/);
+    expect(() => parseStrategyTable({ rules: [{ stage: 'late', grades: ['A'], action: 'shout' }] })).toThrow(/invalid strategy table/);
+  });
+  it('stages by DPD; a current loan is a case only with a watch grade', () => {
+    expect([stageOf(1, 'A'), stageOf(30, 'A'), stageOf(31, 'A'), stageOf(90, 'A'), stageOf(91, 'A')]).toEqual(['early', 'early', 'mid', 'mid', 'late']);
+    expect([stageOf(0, 'E'), stageOf(0, 'C')]).toEqual(['watch', null]);
+  });
+});
+
+describe('assignment', () => {
+  const rng = new Rng(5);
+  const cases = Array.from({ length: 200 }, (_, i) => ({ case_id: `c${i}`, balance: Math.round(rng.logUniform(100, 100_000)) }));
+  const agents = [{ agent_id: 'a1', cap: 80 }, { agent_id: 'a2', cap: 80 }, { agent_id: 'a3', cap: 20 }];
+
+  it('respects per-agent caps and returns the overflow unassigned', () => {
+    const r = assignCases(cases, agents, 'count');
+    const per = (id: string) => r.assigned.filter((c) => c.agent_id === id).length;
+    expect([per('a1'), per('a2'), per('a3')]).toEqual([80, 80, 20]);
+    expect(r.unassigned.map((c) => c.case_id)).toEqual(cases.slice(180).map((c) => c.case_id));
+  });
+  it('balances by count or by balance, deterministically', () => {
+    const free = agents.map((a) => ({ ...a, cap: 1000 }));
+    const byCount = assignCases(cases, free, 'count');
+    const counts = free.map((a) => byCount.assigned.filter((c) => c.agent_id === a.agent_id).length);
+    expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
+    const byBalance = assignCases(cases, free, 'balance');
+    const sums = free.map((a) => byBalance.assigned.filter((c) => c.agent_id === a.agent_id).reduce((s, c) => s + c.balance, 0));
+    const biggest = Math.max(...cases.map((c) => c.balance));
+    expect(Math.max(...sums) - Math.min(...sums)).toBeLessThanOrEqual(biggest);
+    expect(assignCases(cases, free, 'balance')).toEqual(byBalance);
+  });
+});
+
+describe('strategy champion/challenger split', () => {
+  it('is deterministic per loan and experiment, and balanced by weight', () => {
+    const arms = [{ name: 'champion', weight: 80 }, { name: 'challenger', weight: 20 }];
+    const ids = Array.from({ length: 20_000 }, (_, i) => `L${String(i).padStart(9, '0')}`);
+    const groups = ids.map((id) => assignArm('sms-vs-call-2024-06', id, arms));
+    expect(ids.map((id) => assignArm('sms-vs-call-2024-06', id, arms))).toEqual(groups);
+    const share = groups.filter((g) => g === 'challenger').length / ids.length;
+    expect(Math.abs(share - 0.2)).toBeLessThan(4 * Math.sqrt((0.2 * 0.8) / ids.length));
+    // another experiment reshuffles independently
+    const other = ids.map((id) => assignArm('another', id, arms));
+    const both = groups.filter((g, i) => g === 'challenger' && other[i] === 'challenger').length / ids.length;
+    expect(Math.abs(both - 0.04)).toBeLessThan(0.01);
+    expect(() => assignArm('x', 'L1', [{ name: 'a', weight: 0 }])).toThrow(/weights/);
+  });
+});
