@@ -14,6 +14,7 @@ import { metricNames } from '../warehouse/metrics/index.ts';
 import { evaluateCommand, evaluateFlags, promoteCommand, promoteFlags, scoreCommand, scoreFlags, trainCommand, trainFlags } from './commands/models.ts';
 import { RegistryError } from '../models/registry/registry.ts';
 import { keysCommand, keysFlags, serveCommand, serveFlags } from './commands/serve.ts';
+import { casesCommand, casesFlags } from './commands/cases.ts';
 import { DatasetError } from '../models/data/dataset.ts';
 import { SqlExportError } from '../models/export/sql.ts';
 
@@ -38,6 +39,8 @@ const usage = () => `loanwatch <command> [flags]
   evaluate  NAME[@VERSION] [--format table|json]   test quality; PSI/CSI and realised AUC per month after training
   promote   NAME VERSION --reason TEXT [--by NAME] [--margin 0.005] [--max-psi 0.1]   champion gate, recorded in the history
   score     --as-of YYYY-MM-DD [--model NAME[@VERSION]] [--in-db]   score the book (champion by default) into the scores table
+  cases     --as-of YYYY-MM-DD [--region a,b] [--team …] [--product …] [--stage early,mid,late,watch] [--strategy table.json] [--format table|csv|json]
+            the collection case list ranked by expected loss, with the recommended action
   serve     [--port 8080]              the HTTP API (docs at /docs, OpenAPI at /openapi.json)
   keys      create --role admin|modeler|executive|collector|auditor [--region R] [--team T] [--label L]
   migrate                             create or upgrade the warehouse schema
@@ -56,7 +59,7 @@ const options = {
   'loan-share': { type: 'string' }, 'rebuild-features': { type: 'boolean' }, model: { type: 'string' }, binning: { type: 'string' },
   monotonic: { type: 'string' }, l2: { type: 'string' }, by: { type: 'string' }, reason: { type: 'string' }, margin: { type: 'string' },
   'max-psi': { type: 'string' }, 'in-db': { type: 'boolean' }, special: { type: 'string' }, 'min-iv': { type: 'string' },
-  port: { type: 'string' }, role: { type: 'string' }, team: { type: 'string' }, label: { type: 'string' },
+  port: { type: 'string' }, stage: { type: 'string' }, strategy: { type: 'string' }, role: { type: 'string' }, team: { type: 'string' }, label: { type: 'string' },
 } as const;
 
 export async function main(argv: string[]): Promise<number> {
@@ -77,7 +80,7 @@ export async function main(argv: string[]): Promise<number> {
   };
   try {
     if (command === 'generate') { await generateCommand(flags(generateFlags)); return 0; }
-    if (!['demo', 'ingest', 'snapshot', 'dpd', 'metrics', 'migrate', 'train', 'evaluate', 'promote', 'score', 'serve', 'keys'].includes(command)) throw new UsageError(`unknown command: ${command}`);
+    if (!['demo', 'ingest', 'snapshot', 'dpd', 'metrics', 'migrate', 'train', 'evaluate', 'promote', 'score', 'serve', 'keys', 'cases'].includes(command)) throw new UsageError(`unknown command: ${command}`);
     const config = loadConfig();
     const wh = openWarehouse(config);
     try {
@@ -91,6 +94,7 @@ export async function main(argv: string[]): Promise<number> {
       else if (command === 'evaluate') await evaluateCommand(wh, flags(evaluateFlags, { name: rest[0] }));
       else if (command === 'promote') await promoteCommand(wh, flags(promoteFlags, { name: rest[0], version: rest[1] }));
       else if (command === 'score') await scoreCommand(wh, flags(scoreFlags));
+      else if (command === 'cases') await casesCommand(wh, config, flags(casesFlags));
       else if (command === 'serve') await serveCommand(wh, config, flags(serveFlags));
       else if (command === 'keys') await keysCommand(wh, flags(keysFlags, { action: rest[0] }));
       return 0;

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { readFileSync } from 'node:fs';
+import { delinquencySettings, type Config } from '../../warehouse/config.ts';
+import type { Warehouse } from '../../warehouse/connection.ts';
+import { defaultSnapshotSettings } from '../../pipelines/snapshot/snapshot-settings.ts';
+import { buildCaseList, type Case } from '../../pipelines/cases/case-list.ts';
+import { defaultStrategyTable, parseStrategyTable, stages } from '../../pipelines/cases/strategy.ts';
+import { defaultTarget, targetName } from '../../models/features/feature-catalogue.ts';
+import { championHistory } from '../../models/registry/registry.ts';
+
+const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+
+export const casesFlags = z.object({
+  'as-of': z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD'),
+  region: list.optional(), team: list.optional(), product: list.optional(),
+  stage: list.pipe(z.array(z.enum(stages))).optional(),
+  strategy: z.string().optional(),
+  format: z.enum(['table', 'csv', 'json']).default('table'),
+});
+
+const csvCell = (v: unknown) => { const s = typeof v === 'object' ? JSON.stringify(v) : String(v ?? ''); return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s; };
+export const casesCsv = (cases: Case[]) => {
+  const cols = ['rank', 'loan_id', 'region', 'product', 'team', 'stage', 'dpd', 'bucket', 'balance', 'probability', 'probability_source', 'model', 'expected_loss', 'grade', 'reasons', 'action', 'last_contacts', 'open_promises'] as const;
+  return [cols.join(','), ...cases.map((c) => cols.map((k) => csvCell(c[k])).join(','))].join('\n');
+};
+
+/** `loanwatch cases --as-of D`: the ranked case list (champion's probability where it applies, else the roll-rate matrix). */
+export async function casesCommand(wh: Warehouse, config: Config, f: z.infer<typeof casesFlags>) {
+  const strategy = f.strategy ? parseStrategyTable(JSON.parse(readFileSync(f.strategy, 'utf8'))) : defaultStrategyTable;
+  const champion = (await championHistory(wh, targetName(defaultTarget))).at(-1);
+  const cases = await buildCaseList(wh, {
+    asOf: f['as-of'], settings: defaultSnapshotSettings(delinquencySettings(config)), strategy,
+    champion: champion ? { name: champion.model_name, version: champion.version } : null,
+    filters: { region: f.region, team: f.team, product: f.product, stage: f.stage },
+  });
+  if (f.format === 'json') console.log(JSON.stringify(cases, null, 2));
+  else if (f.format === 'csv') console.log(casesCsv(cases));
+  else console.table(cases.slice(0, 50).map((c) => ({ rank: c.rank, loan: c.loan_id, region: c.region, team: c.team, stage: c.stage, dpd: c.dpd, balance: c.balance.toFixed(2), p: c.probability.toFixed(3), from: c.probability_source, expected_loss: c.expected_loss.toFixed(2), grade: c.grade, action: c.action })));
+  return cases;
+}

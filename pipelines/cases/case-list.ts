@@ -1,0 +1,84 @@
+import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
+import { tableRef } from '../../warehouse/ddl.ts';
+import { runMetric, bucketOrder } from '../../warehouse/metrics/run.ts';
+import { delinquencyAsOfQuery } from '../snapshot/delinquency-as-of.ts';
+import { lastMonthEnd } from '../snapshot/build-snapshots.ts';
+import type { SnapshotSettings } from '../snapshot/snapshot-settings.ts';
+import { defaultGradeEdges, gradeOf } from '../../models/scorecard/scorecard.ts';
+import { recommendAction, stageOf, type Grade, type Stage, type StrategyTable } from './strategy.ts';
+
+export interface CaseFilters { region?: string[]; team?: string[]; product?: string[]; stage?: Stage[] }
+
+export interface Case {
+  rank: number; loan_id: string; region: string; product: string; team: string; stage: Stage; dpd: number; bucket: string;
+  balance: number; probability: number; probability_source: 'model' | 'roll_rate_matrix'; model: string | null;
+  expected_loss: number; grade: Grade; reasons: string[]; action: string;
+  last_contacts: { date: string; channel: string; outcome: string }[]; open_promises: { date: string; amount: number }[];
+}
+
+/** P(bucket i at a month-end is worse at the next) by balance over the 12 months to `monthEnd` — the fallback roll probability. */
+async function rollForward(wh: Warehouse, monthEnd: string): Promise<Map<string, number>> {
+  const r = await runMetric(wh, 'roll_rate', { to: monthEnd });
+  const out = new Map<string, number>();
+  for (const row of r.rows) {
+    const from = String(row.from_bucket);
+    const worse = bucketOrder.indexOf(String(row.to_bucket)) > bucketOrder.indexOf(from);
+    if (worse) out.set(from, (out.get(from) ?? 0) + Number(row.flow_share));
+  }
+  return out;
+}
+
+/**
+ * The case list for a date (SPEC §7): active loans with DPD on that date, ranked by expected loss
+ * = probability of rolling forward × balance. The probability is the champion's score at the
+ * last month-end for loans it covers (DPD ≤ 30 there), else the roll-rate matrix's share of the
+ * loan's bucket that moved to a worse bucket; each case says which. Last three contacts and
+ * promises not yet due (promised date ≥ the date) come along; the action is the strategy table's.
+ */
+export async function buildCaseList(wh: Warehouse, o: { asOf: string; settings: SnapshotSettings; strategy: StrategyTable; filters?: CaseFilters; champion: { name: string; version: number } | null }): Promise<Case[]> {
+  const me = lastMonthEnd(o.asOf);
+  const dq = delinquencyAsOfQuery(wh, o.asOf, o.settings);
+  const rows = await queryRows<{
+    loan_id: string; dpd: number; bucket: string; balance: number; region: string; product: string; team: string;
+    probability: number | null; grade: string | null; reasons: string[]; contacts: [string, string, string][]; promises: [string, number][];
+  }>(wh, `
+    SELECT d.loan_id AS loan_id, d.dpd AS dpd, d.bucket AS bucket, toFloat64(toDecimal128(d.principal_balance, 2)) AS balance,
+      l.region AS region, l.product AS product, ifNull(a.team, '') AS team,
+      if(s.loan_id = '', NULL, s.probability) AS probability, if(s.loan_id = '', NULL, s.grade) AS grade, s.reasons AS reasons,
+      ifNull(a.contacts, []) AS contacts, ifNull(a.promises, []) AS promises
+    FROM (${dq.query}) AS d
+    INNER JOIN ${tableRef(wh, 'loans')} AS l ON l.loan_id = d.loan_id
+    LEFT JOIN (SELECT loan_id, probability, grade, reasons FROM ${tableRef(wh, 'scores')}
+               WHERE model_name = {lwq_model:String} AND model_version = {lwq_version:UInt32} AND month_end = {lwq_me:Date}) AS s ON s.loan_id = d.loan_id
+    LEFT JOIN (SELECT loan_id, argMax(team, (action_date, action_id)) AS team,
+                 arraySlice(arrayReverseSort(x -> x.1, groupArray((toString(action_date), toString(channel), toString(outcome)))), 1, 3) AS contacts,
+                 arrayFilter(x -> x.1 >= toString({as_of:Date}), groupArrayIf((toString(ifNull(promised_date, action_date)), toFloat64(ifNull(promised_amount, 0))), outcome = 'promise_to_pay')) AS promises
+               FROM ${tableRef(wh, 'collection_actions')} WHERE action_date <= {as_of:Date} GROUP BY loan_id) AS a ON a.loan_id = d.loan_id
+    WHERE d.status = 'active'
+      AND (empty({lwq_region:Array(String)}) OR has({lwq_region:Array(String)}, l.region))
+      AND (empty({lwq_product:Array(String)}) OR has({lwq_product:Array(String)}, l.product))
+      AND (empty({lwq_team:Array(String)}) OR has({lwq_team:Array(String)}, ifNull(a.team, '')))`,
+  { ...dq.query_params, lwq_model: o.champion?.name ?? '', lwq_version: o.champion?.version ?? 0, lwq_me: me,
+    lwq_region: o.filters?.region ?? [], lwq_product: o.filters?.product ?? [], lwq_team: o.filters?.team ?? [] },
+  { join_use_nulls: 0 });
+  const roll = await rollForward(wh, me);
+  const cases: Omit<Case, 'rank'>[] = [];
+  for (const r of rows) {
+    const dpd = Number(r.dpd);
+    const fromModel = r.probability !== null && dpd <= 30;
+    const probability = fromModel ? Number(r.probability) : (roll.get(r.bucket) ?? 0);
+    const grade = (fromModel && r.grade ? r.grade : gradeOf(probability, defaultGradeEdges)) as Grade;
+    const stage = stageOf(dpd, grade);
+    if (!stage || (o.filters?.stage && !o.filters.stage.includes(stage))) continue;
+    const balance = Number(r.balance);
+    cases.push({
+      loan_id: r.loan_id, region: r.region, product: r.product, team: r.team, stage, dpd, bucket: r.bucket, balance,
+      probability, probability_source: fromModel ? 'model' : 'roll_rate_matrix', model: fromModel && o.champion ? `${o.champion.name}@${o.champion.version}` : null,
+      expected_loss: Math.round(probability * balance * 100) / 100, grade, reasons: fromModel ? r.reasons : [], action: recommendAction(o.strategy, stage, grade),
+      last_contacts: r.contacts.map(([date, channel, outcome]) => ({ date, channel, outcome })),
+      open_promises: r.promises.map(([date, amount]) => ({ date, amount: Number(amount) })),
+    });
+  }
+  cases.sort((a, b) => b.expected_loss - a.expected_loss || (a.loan_id < b.loan_id ? -1 : 1));
+  return cases.map((c, i) => ({ rank: i + 1, ...c }));
+}
