@@ -14,6 +14,7 @@ import { authenticate, rateLimit, requestContext } from './middleware.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricRoutes } from './routes/metrics.ts';
 import { modelRoutes } from './routes/models.ts';
+import { caseRoutes } from './routes/cases.ts';
 import { scoreRoutes } from './routes/scores.ts';
 
 /** The Swagger UI assets from node_modules: the docs page needs no network. */
@@ -43,6 +44,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/', scoreRoutes);
   app.route('/', metricRoutes);
   app.route('/', modelRoutes);
+  app.route('/', caseRoutes);
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'loanwatch API', version: '1', description: 'Overdue-loan analytics and early warning. Every /v1 route needs an API key (Authorization: Bearer lw_… or X-API-Key).' },

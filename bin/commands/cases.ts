@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { delinquencySettings, type Config } from '../../warehouse/config.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
 import { defaultSnapshotSettings } from '../../pipelines/snapshot/snapshot-settings.ts';
-import { buildCaseList, type Case } from '../../pipelines/cases/case-list.ts';
+import { buildCaseList, casesCsv } from '../../pipelines/cases/case-list.ts';
 import { defaultStrategyTable, parseStrategyTable, stages } from '../../pipelines/cases/strategy.ts';
 import { defaultTarget, targetName } from '../../models/features/feature-catalogue.ts';
 import { championHistory } from '../../models/registry/registry.ts';
@@ -17,12 +17,6 @@ export const casesFlags = z.object({
   strategy: z.string().optional(),
   format: z.enum(['table', 'csv', 'json']).default('table'),
 });
-
-const csvCell = (v: unknown) => { const s = typeof v === 'object' ? JSON.stringify(v) : String(v ?? ''); return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s; };
-export const casesCsv = (cases: Case[]) => {
-  const cols = ['rank', 'loan_id', 'region', 'product', 'team', 'stage', 'dpd', 'bucket', 'balance', 'probability', 'probability_source', 'model', 'expected_loss', 'grade', 'reasons', 'action', 'last_contacts', 'open_promises'] as const;
-  return [cols.join(','), ...cases.map((c) => cols.map((k) => csvCell(c[k])).join(','))].join('\n');
-};
 
 /** `loanwatch cases --as-of D`: the ranked case list (champion's probability where it applies, else the roll-rate matrix). */
 export async function casesCommand(wh: Warehouse, config: Config, f: z.infer<typeof casesFlags>) {

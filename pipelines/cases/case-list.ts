@@ -82,3 +82,10 @@ export async function buildCaseList(wh: Warehouse, o: { asOf: string; settings: 
   cases.sort((a, b) => b.expected_loss - a.expected_loss || (a.loan_id < b.loan_id ? -1 : 1));
   return cases.map((c, i) => ({ rank: i + 1, ...c }));
 }
+
+/** Cases as CSV (nested lists as JSON cells), the same for the CLI and the API. */
+const csvCell = (v: unknown) => { const s = typeof v === 'object' ? JSON.stringify(v) : String(v ?? ''); return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s; };
+export const casesCsv = (cases: Case[]) => {
+  const cols = ['rank', 'loan_id', 'region', 'product', 'team', 'stage', 'dpd', 'bucket', 'balance', 'probability', 'probability_source', 'model', 'expected_loss', 'grade', 'reasons', 'action', 'last_contacts', 'open_promises'] as const;
+  return [cols.join(','), ...cases.map((c) => cols.map((k) => csvCell(c[k])).join(','))].join('\n');
+};

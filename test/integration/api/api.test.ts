@@ -52,6 +52,7 @@ describe('HTTP API', () => {
       ['POST', '/v1/scores', { loan_ids: [loanInRegion.id] }, ['admin', 'modeler']],
       ...['overdue', 'vintage', 'roll-rate', 'recovery', 'classification', 'collections'].map((m) => ['GET', `/v1/metrics/${m}`, undefined, ['admin', 'modeler', 'executive', 'auditor']] as [string, string, unknown, Role[]]),
       ['GET', '/v1/models', undefined, ['admin', 'modeler', 'executive', 'auditor']],
+      ['GET', '/v1/cases?as_of=2024-06-15&limit=5', undefined, ['admin', 'collector']],
       ['POST', '/v1/models/dpd30_3m_scorecard/1/promote', { reason: 'role check' }, ['admin', 'modeler']],
     ];
     for (const [method, path, body, allowed] of routes) {
@@ -103,6 +104,22 @@ describe('HTTP API', () => {
     expect(rows[0]).toMatchObject({ action: 'model.promote', role: 'modeler' });
   });
 
+  it('case lists: collectors pinned to their region, CSV, pages, and every pull audited', async () => {
+    const r = await call('/v1/cases?as_of=2024-06-15&region=elsewhere&limit=1000', { key: keys.collector });
+    const body = await r.json() as { cases: { region: string; rank: number }[] };
+    expect(body.cases.length).toBeGreaterThan(0);
+    for (const c of body.cases) expect(c.region).toBe(loanInRegion.region);
+    const p1 = await (await call('/v1/cases?as_of=2024-06-15&limit=3', { key: keys.admin })).json() as { cases: { rank: number }[]; next_cursor: string };
+    const p2 = await (await call(`/v1/cases?as_of=2024-06-15&limit=3&cursor=${p1.next_cursor}`, { key: keys.admin })).json() as { cases: { rank: number }[] };
+    expect([...p1.cases, ...p2.cases].map((c) => c.rank)).toEqual([1, 2, 3, 4, 5, 6]);
+    const csv = await (await call('/v1/cases?as_of=2024-06-15&limit=2', { key: keys.admin, headers: { accept: 'text/csv' } })).text();
+    expect(csv.split('\n')[0]).toMatch(/^rank,loan_id,region/);
+    expect(csv.trim().split('\n')).toHaveLength(3);
+    const pulls = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${wh.database}.audit_log WHERE action = 'cases.pull'`);
+    expect(Number(pulls[0]!.n)).toBeGreaterThanOrEqual(4);
+    expect((await call('/v1/cases?as_of=2024-06-15&stage=soon', { key: keys.admin })).status).toBe(400);
+  });
+
   it('lists are cursor-paginated: pages follow each other, a forged cursor is a 400', async () => {
     const m = await loadModel(wh, 'dpd30_3m_scorecard', 1);
     for (let i = 0; i < 2; i++) await registerModel(wh, { model_name: m.model_name, target: m.target, kind: m.kind, created_by: 'test', seed: m.seed, fingerprint: m.fingerprint, metrics: m.metrics, artifact: m.artifact });
@@ -136,7 +153,7 @@ describe('HTTP API', () => {
     expect(validation.valid).toBe(true);
     const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`)).sort();
     expect(documented).toEqual([
-      'GET /health', 'GET /v1/loans/{id}/score', 'GET /v1/metrics/classification', 'GET /v1/metrics/collections', 'GET /v1/metrics/overdue',
+      'GET /health', 'GET /v1/cases', 'GET /v1/loans/{id}/score', 'GET /v1/metrics/classification', 'GET /v1/metrics/collections', 'GET /v1/metrics/overdue',
       'GET /v1/metrics/recovery', 'GET /v1/metrics/roll-rate', 'GET /v1/metrics/vintage', 'GET /v1/models', 'POST /v1/models/{name}/{version}/promote', 'POST /v1/scores',
     ]);
     const docs = await (await call('/docs')).text();

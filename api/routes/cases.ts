@@ -1,0 +1,48 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { delinquencySettings, loadConfig } from '../../warehouse/config.ts';
+import { defaultSnapshotSettings } from '../../pipelines/snapshot/snapshot-settings.ts';
+import { buildCaseList, casesCsv } from '../../pipelines/cases/case-list.ts';
+import { defaultStrategyTable, stages } from '../../pipelines/cases/strategy.ts';
+import { defaultTarget, targetName } from '../../models/features/feature-catalogue.ts';
+import { championHistory } from '../../models/registry/registry.ts';
+import { audit } from '../audit.ts';
+import type { AppEnv } from '../context.ts';
+import { requirePermission } from '../middleware.ts';
+import { decodeCursor, page, pageQuery } from '../pagination.ts';
+import { csvList, errorResponses, isoDay } from '../schemas.ts';
+
+const name = z.string().min(1).max(60).regex(/^[\w .-]+$/u, 'letters, digits, space, _ . and -');
+const caseSchema = z.object({
+  rank: z.number().int(), loan_id: z.string(), region: z.string(), product: z.string(), team: z.string(), stage: z.string(), dpd: z.number(),
+  bucket: z.string(), balance: z.number(), probability: z.number(), probability_source: z.string(), model: z.string().nullable(),
+  expected_loss: z.number(), grade: z.string(), reasons: z.array(z.string()), action: z.string(),
+  last_contacts: z.array(z.object({ date: z.string(), channel: z.string(), outcome: z.string() })), open_promises: z.array(z.object({ date: z.string(), amount: z.number() })),
+}).openapi('Case');
+
+export const caseRoutes = new OpenAPIHono<AppEnv>().openapi(createRoute({
+  method: 'get', path: '/v1/cases', summary: 'The collection case list for a date, ranked by expected loss (JSON, or CSV with Accept: text/csv); every pull is audited',
+  request: { query: z.object({ as_of: isoDay, region: csvList(name).optional(), team: csvList(name).optional(), product: csvList(name).optional(),
+    stage: csvList(z.string()).pipe(z.array(z.enum(stages))).optional(), ...pageQuery }).strict() },
+  responses: {
+    200: { description: 'cases', content: { 'application/json': { schema: z.object({ cases: z.array(caseSchema), next_cursor: z.string().nullable() }) }, 'text/csv': { schema: z.string() } } },
+    ...errorResponses(400, 401, 403, 429),
+  },
+}), async (c) => {
+  requirePermission(c, 'cases:read');
+  const q = c.req.valid('query');
+  const key = c.get('key');
+  // a collector's key pins its own region and team, whatever the query asks
+  const region = key.role === 'collector' && key.region ? [key.region] : q.region;
+  const team = key.role === 'collector' && key.team ? [key.team] : q.team;
+  const { wh } = c.get('deps');
+  const champion = (await championHistory(wh, targetName(defaultTarget))).at(-1);
+  const all = await buildCaseList(wh, {
+    asOf: q.as_of, settings: defaultSnapshotSettings(delinquencySettings(loadConfig())), strategy: defaultStrategyTable,
+    champion: champion ? { name: champion.model_name, version: champion.version } : null, filters: { region, team, product: q.product, stage: q.stage },
+  });
+  const after = decodeCursor(q.cursor, z.number().int().min(0));
+  const { items, next_cursor } = page(all, (x) => x.rank, after, (a, b) => a - b, q.limit);
+  await audit(c, 'cases.pull', q.as_of, { region: region ?? null, team: team ?? null, product: q.product ?? null, stage: q.stage ?? null, returned: items.length, total: all.length });
+  if ((c.req.header('accept') ?? '').includes('text/csv')) return c.body(casesCsv(items), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
+  return c.json({ cases: items, next_cursor }, 200);
+});
