@@ -1,4 +1,5 @@
 import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
+import { csvCell } from '../../warehouse/csv-cell.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { runMetric, bucketOrder } from '../../warehouse/metrics/run.ts';
 import { delinquencyAsOfQuery } from '../snapshot/delinquency-as-of.ts';
@@ -84,8 +85,7 @@ export async function buildCaseList(wh: Warehouse, o: { asOf: string; settings: 
 }
 
 /** Cases as CSV (nested lists as JSON cells), the same for the CLI and the API. */
-const csvCell = (v: unknown) => { const s = typeof v === 'object' ? JSON.stringify(v) : String(v ?? ''); return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s; };
 export const casesCsv = (cases: Case[]) => {
   const cols = ['rank', 'loan_id', 'region', 'product', 'team', 'stage', 'dpd', 'bucket', 'balance', 'probability', 'probability_source', 'model', 'expected_loss', 'grade', 'reasons', 'action', 'last_contacts', 'open_promises'] as const;
-  return [cols.join(','), ...cases.map((c) => cols.map((k) => csvCell(c[k])).join(','))].join('\n');
+  return [cols.join(','), ...cases.map((c) => cols.map((k) => { const v = c[k]; return csvCell(typeof v === 'object' ? JSON.stringify(v) : v); }).join(','))].join('\n');
 };

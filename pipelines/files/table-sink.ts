@@ -1,15 +1,9 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { csvCell, type Cell } from '../../warehouse/csv-cell.ts';
 
-export type Cell = string | number | null;
+export type { Cell };
 export type FileFormat = 'csv' | 'jsonl';
-
-const needsQuote = /[",\n\r]/;
-export function csvCell(v: Cell): string {
-  if (v === null) return '';
-  const s = String(v);
-  return needsQuote.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
 
 /** Streams one entity file to disk with backpressure; counts physical lines for the bad-row manifest. */
 export class TableSink {
