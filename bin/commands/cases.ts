@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { list, isoDate } from '../flags.ts';
 import { readFileSync } from 'node:fs';
 import { delinquencySettings, type Config } from '../../warehouse/config.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
@@ -8,10 +9,9 @@ import { defaultStrategyTable, parseStrategyTable, stages } from '../../pipeline
 import { defaultTarget, targetName } from '../../models/features/feature-catalogue.ts';
 import { championHistory } from '../../models/registry/registry.ts';
 
-const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
 
 export const casesFlags = z.object({
-  'as-of': z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD'),
+  'as-of': isoDate,
   region: list.optional(), team: list.optional(), product: list.optional(),
   stage: list.pipe(z.array(z.enum(stages))).optional(),
   strategy: z.string().optional(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoDate } from '../flags.ts';
 import { join, resolve } from 'node:path';
 import type { Config } from '../../warehouse/config.ts';
 import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
@@ -16,7 +17,7 @@ import { defaultTarget, targetName } from '../../models/features/feature-catalog
 export const demoFlags = z.object({
   loans: z.coerce.number().int().min(100).max(10_000_000).default(20_000),
   months: z.coerce.number().int().min(12).max(120).default(36),
-  'as-of': z.string().regex(/^\d{4}-\d{2}-\d{2}$/).default('2024-06-30'),
+  'as-of': isoDate.default('2024-06-30'),
   seed: z.coerce.number().int().default(20240630),
 });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoDate } from '../flags.ts';
 import { generateBook } from '../../pipelines/generate/generate-book.ts';
 import { progress } from '../progress.ts';
 
@@ -6,7 +7,7 @@ export const generateFlags = z.object({
   out: z.string().default('./book'),
   loans: z.coerce.number().int().min(1).max(100_000_000).default(20_000),
   months: z.coerce.number().int().min(1).max(240).default(36),
-  'as-of': z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD').default('2024-06-30'),
+  'as-of': isoDate.default('2024-06-30'),
   seed: z.coerce.number().int().default(20240630),
   'bad-rows': z.coerce.number().min(0).max(0.5).default(0),
   format: z.enum(['csv', 'jsonl']).default('csv'),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoDate } from '../flags.ts';
 import { join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,7 @@ import { log } from '../progress.ts';
 export const ingestFlags = z.object({
   paths: z.array(z.string()).min(1, 'name at least one file or directory'),
   adapter: z.enum(adapterNames as [string, ...string[]]).optional(),
-  'as-of': z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD').optional(),
+  'as-of': isoDate.optional(),
   'as-of-month': z.string().regex(/^\d{4}-\d{2}$/, 'YYYY-MM').optional(),
   entity: z.enum(rawEntities as [string, ...string[]]).optional(),
   loader: z.enum(['auto', 'engine', 'stream']).default('auto'),

@@ -1,10 +1,10 @@
 import { z } from 'zod';
+import { list } from '../flags.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
 import { markovLossForecast } from '../../warehouse/metrics/forecast.ts';
 import { runMetric, type MetricResult } from '../../warehouse/metrics/run.ts';
 import { metricCsv } from '../../warehouse/metrics/csv.ts';
 
-const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
 
 export const metricsFlags = z.object({
   name: z.string({ error: 'name a metric' }),

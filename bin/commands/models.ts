@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { list, isoDate } from '../flags.ts';
 import { resolve } from 'node:path';
 import type { Config } from '../../warehouse/config.ts';
 import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
@@ -14,8 +15,6 @@ import { defaultBinning } from '../../models/scorecard/binning.ts';
 import { defaultSelection } from '../../models/scorecard/selection.ts';
 import { log } from '../progress.ts';
 
-const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 
 export const trainFlags = z.object({
@@ -87,7 +86,7 @@ export async function promoteCommand(wh: Warehouse, f: z.infer<typeof promoteFla
 }
 
 export const scoreFlags = z.object({
-  model: modelRef.optional(), 'as-of': date, 'in-db': z.boolean().default(false),
+  model: modelRef.optional(), 'as-of': isoDate, 'in-db': z.boolean().default(false),
   target: z.string().regex(/^[a-z0-9_:]{1,100}$/).default(targetName(defaultTarget)),
 });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoDate } from '../flags.ts';
 import { delinquencySettings, type Config } from '../../warehouse/config.ts';
 import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { buildMonthEndSnapshots } from '../../pipelines/snapshot/build-snapshots.ts';
@@ -6,9 +7,8 @@ import { delinquencyAsOf } from '../../pipelines/snapshot/delinquency-as-of.ts';
 import { defaultSnapshotSettings, settingsLabel } from '../../pipelines/snapshot/snapshot-settings.ts';
 import { log } from '../progress.ts';
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
-export const snapshotFlags = z.object({ 'as-of': date });
-export const dpdFlags = z.object({ 'as-of': date, loan: z.string().optional(), format: z.enum(['table', 'csv', 'json']).default('table') });
+export const snapshotFlags = z.object({ 'as-of': isoDate });
+export const dpdFlags = z.object({ 'as-of': isoDate, loan: z.string().optional(), format: z.enum(['table', 'csv', 'json']).default('table') });
 
 export async function snapshotCommand(wh: Warehouse, config: Config, flags: z.infer<typeof snapshotFlags>) {
   const settings = defaultSnapshotSettings(delinquencySettings(config));
