@@ -32,12 +32,20 @@ export class ScoreIndex {
       WHERE model_name = {n:String} AND model_version = {v:UInt32}`, { n: champion.model_name, v: champion.version });
     const version = `${champion.model_name}@${champion.version}@${m?.me}@${m?.n}`;
     if (this.state?.version === version) return;
-    const rows = await queryRows<ServedScore>(this.wh, `
-      SELECT s.loan_id AS loan_id, toString(s.month_end) AS month_end, s.model_name AS model_name, s.model_version AS model_version,
-        s.probability AS probability, s.points AS points, s.grade AS grade, s.reasons AS reasons, l.region AS region
-      FROM ${tableRef(this.wh, 'scores')} AS s INNER JOIN ${tableRef(this.wh, 'loans')} AS l ON l.loan_id = s.loan_id
-      WHERE s.model_name = {n:String} AND s.model_version = {v:UInt32}
-      ORDER BY s.loan_id, s.month_end DESC LIMIT 1 BY s.loan_id`, { n: champion.model_name, v: champion.version });
-    this.state = { version, byLoan: new Map(rows.map((r) => [r.loan_id, { ...r, model_version: Number(r.model_version), probability: Number(r.probability), points: Number(r.points) }])) };
+    const rows = await latestScores(this.wh, champion, {});
+    this.state = { version, byLoan: new Map(rows.map((r) => [r.loan_id, r])) };
   }
+}
+
+/** A model version's latest score per loan (optionally only some loans, on or before a date), with the loan's region. */
+export async function latestScores(wh: Warehouse, m: { model_name: string; version: number }, o: { ids?: string[]; asOf?: string }): Promise<ServedScore[]> {
+  const rows = await queryRows<ServedScore>(wh, `
+    SELECT s.loan_id AS loan_id, toString(s.month_end) AS month_end, s.model_name AS model_name, s.model_version AS model_version,
+      s.probability AS probability, s.points AS points, s.grade AS grade, s.reasons AS reasons, l.region AS region
+    FROM ${tableRef(wh, 'scores')} AS s INNER JOIN ${tableRef(wh, 'loans')} AS l ON l.loan_id = s.loan_id
+    WHERE s.model_name = {n:String} AND s.model_version = {v:UInt32} AND s.month_end <= {as_of:Date}
+      AND ({all:UInt8} = 1 OR s.loan_id IN {ids:Array(String)})
+    ORDER BY s.loan_id, s.month_end DESC LIMIT 1 BY s.loan_id`,
+  { n: m.model_name, v: m.version, as_of: o.asOf ?? '2149-06-06', all: o.ids ? 0 : 1, ids: o.ids ?? [] });
+  return rows.map((r) => ({ ...r, model_version: Number(r.model_version), probability: Number(r.probability), points: Number(r.points) }));
 }

@@ -1,12 +1,11 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { queryRows } from '../../warehouse/connection.ts';
-import { tableRef } from '../../warehouse/ddl.ts';
 import { defaultTarget, targetName } from '../../models/features/feature-catalogue.ts';
 import { championHistory } from '../../models/registry/registry.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { requirePermission } from '../middleware.ts';
+import { latestScores } from '../score-index.ts';
 import { errorResponses, isoDay } from '../schemas.ts';
 
 const score = z.object({
@@ -28,15 +27,8 @@ async function championScores(c: Context<AppEnv>, ids: string[], asOf: string | 
   const target = targetName(defaultTarget);
   const champion = (await championHistory(wh, target)).at(-1);
   if (!champion) throw new ApiError('not_found', `no champion model for ${target} yet: train and promote one`);
-  const rows = await queryRows<z.infer<typeof score> & { region: string }>(wh, `
-    SELECT s.loan_id AS loan_id, toString(s.month_end) AS month_end, s.model_name AS model_name, s.model_version AS model_version,
-      s.probability AS probability, s.points AS points, s.grade AS grade, s.reasons AS reasons, l.region AS region
-    FROM ${tableRef(wh, 'scores')} AS s INNER JOIN ${tableRef(wh, 'loans')} AS l ON l.loan_id = s.loan_id
-    WHERE s.model_name = {n:String} AND s.model_version = {v:UInt32} AND s.loan_id IN {ids:Array(String)} AND s.month_end <= {as_of:Date}
-    ORDER BY s.loan_id, s.month_end DESC LIMIT 1 BY s.loan_id`,
-  { n: champion.model_name, v: champion.version, ids, as_of: asOf ?? '2149-06-06' });
   // collectors see their own region only
-  return visible(rows.map((s) => ({ ...s, model_version: Number(s.model_version), probability: Number(s.probability), points: Number(s.points) })));
+  return visible(await latestScores(wh, { model_name: champion.model_name, version: champion.version }, { ids, asOf }));
 }
 
 export const scoreRoutes = new OpenAPIHono<AppEnv>()
