@@ -5,6 +5,7 @@ import { loadFeatureRows } from '../data/load-features.ts';
 import { scoreModel } from '../model-types.ts';
 import type { ModelVersion } from '../registry/registry.ts';
 import { binCounts } from '../scorecard/woe-matrix.ts';
+import { asVariableBins } from '../scorecard/scorecard.ts';
 import type { VariableBins } from '../scorecard/binning.ts';
 import { countByEdges, ks, auc, psi, psiStatus } from './metrics.ts';
 
@@ -31,7 +32,7 @@ export async function monitorModel(wh: Warehouse, m: ModelVersion, o: MonitorOpt
     WHERE month_end > {after:Date} ORDER BY m`, { after: m.metrics.train_end ?? '1970-01-01' });
   const a = m.artifact;
   const vars: VariableBins[] = a.kind === 'scorecard'
-    ? a.variables.map((v) => ({ feature: v.feature, kind: v.kind, bins: v.bins, iv: v.iv, fallback: v.fallback, totalBad: 0, totalGood: 0 }))
+    ? a.variables.map(asVariableBins)
     : a.kind === 'network' ? a.inputs.flatMap((i) => (i.type === 'woe' ? [i.bins] : [])) : [];
   const out: MonitorRow[] = [];
   for (const { m: monthEnd } of months) {

@@ -31,8 +31,8 @@ export interface ScorecardArtifact {
 export interface ScorecardOptions { binning: BinningOptions; selection: SelectionOptions; l2: number; scaling: Scaling; gradeEdges: number[] }
 export const defaultScorecardOptions: ScorecardOptions = { binning: defaultBinning, selection: defaultSelection, l2: 0, scaling: defaultScaling, gradeEdges: defaultGradeEdges };
 
-const factorOf = (s: Scaling) => s.pdo / Math.LN2;
-const offsetOf = (s: Scaling) => s.basePoints - factorOf(s) * Math.log(s.baseOdds);
+export const factorOf = (s: Scaling) => s.pdo / Math.LN2;
+export const offsetOf = (s: Scaling) => s.basePoints - factorOf(s) * Math.log(s.baseOdds);
 /** Points of a probability of bad under a scaling: offset + factor · ln((1 − p) / p). */
 export const pointsOf = (p: number, s: Scaling = defaultScaling) => offsetOf(s) + factorOf(s) * Math.log((1 - p) / p);
 
@@ -77,7 +77,8 @@ export interface Scores { probability: Float64Array; points: Float64Array; grade
 
 export const gradeOf = (p: number, edges: number[]) => gradeLabels[Math.min(gradeLabels.length - 1, edges.filter((e) => p >= e).length)]!;
 
-const asVariableBins = (v: ScorecardVariable): VariableBins => ({ feature: v.feature, kind: v.kind, bins: v.bins, iv: v.iv, fallback: v.fallback, totalBad: 0, totalGood: 0 });
+/** A scorecard variable as the binning's VariableBins (counts and bins are the training baseline). */
+export const asVariableBins = (v: ScorecardVariable): VariableBins => ({ feature: v.feature, kind: v.kind, bins: v.bins, iv: v.iv, fallback: v.fallback, totalBad: 0, totalGood: 0 });
 
 /** Scores rows in float64: probability = σ(β₀ + Σ βᵢ·WoE), points summed per bin, top three reason codes by points lost. */
 export function scoreScorecard(art: ScorecardArtifact, ds: Dataset, reasonCount = 3): Scores {
