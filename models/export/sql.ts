@@ -3,7 +3,7 @@ import type { GbmArtifact, GbmTree } from '../gbm/gbm.ts';
 import type { ScorecardArtifact } from '../scorecard/scorecard.ts';
 import type { BinRule } from '../scorecard/binning.ts';
 import { isCatalogueFeature } from '../features/feature-catalogue.ts';
-import { defaultScaling } from '../scorecard/scorecard.ts';
+import { defaultScaling, factorOf, gradeLabels, offsetOf } from '../scorecard/scorecard.ts';
 
 /**
  * A trained model as ClickHouse SQL select expressions over ew_features columns, producing
@@ -66,9 +66,16 @@ function binExpr(feature: string, kind: 'numeric' | 'categorical', bins: { rule:
 }
 
 function gradeExpr(p: string, edges: number[]): string {
-  const labels = ['A', 'B', 'C', 'D', 'E'];
-  return `multiIf(${edges.map((e, i) => `${p} < ${num(e)}, '${labels[i]}'`).join(', ')}, '${labels[edges.length] ?? 'E'}')`;
+  const last = gradeLabels[gradeLabels.length - 1]!;
+  return `multiIf(${edges.map((e, i) => `${p} < ${num(e)}, '${gradeLabels[i] ?? last}'`).join(', ')}, '${gradeLabels[edges.length] ?? last}')`;
 }
+
+/** Points (the default scaling, as pointsOf) and grade of a model that yields only a probability. */
+const pointsAndGrade = (edges: number[]) => {
+  const s = defaultScaling;
+  return `${num(offsetOf(s))} + ${num(factorOf(s))} * log((1 - probability) / probability) AS points,
+      ${gradeExpr('probability', edges)} AS grade`;
+};
 
 const reasonsExpr = (pairs: string[]) =>
   `arraySlice(arrayMap(x -> x.2, arraySort(x -> (-x.1, x.2), arrayFilter(x -> x.1 > 1e-9, [${pairs.join(', ')}]))), 1, 3)`;
@@ -116,12 +123,9 @@ export function networkToSql(art: NetworkArtifact): ExportedSql {
     stages.push(parts.splice(0).join(',\n      '));
     prev = `lwq_l${l}`;
   });
-  const s = defaultScaling;
-  const factor = s.pdo / Math.LN2;
   const woeInputs = art.inputs.map((inp, j) => [inp, j] as const).filter(([inp]) => inp.type === 'woe');
   parts.push(`${prev}[1] AS probability`,
-    `${num(s.basePoints - factor * Math.log(s.baseOdds))} + ${num(factor)} * log((1 - probability) / probability) AS points`,
-    `${gradeExpr('probability', art.gradeEdges)} AS grade`,
+    pointsAndGrade(art.gradeEdges),
     `${woeInputs.length ? reasonsExpr(woeInputs.map(([inp, j]) => `(lwq_x${j}, ${params.add('String', inp.feature)})`)) : 'CAST([], \'Array(String)\')'} AS reasons`);
   stages.push(parts.join(',\n      '));
   return { stages, params: params.values };
@@ -148,11 +152,7 @@ export function gbmToSql(art: GbmArtifact): ExportedSql {
     stages.push(`${[acc, ...art.trees.slice(a, a + 50).map((t) => tree(t))].join(' + ')} AS lwq_z${a}`);
     acc = `lwq_z${a}`;
   }
-  const s = defaultScaling;
-  const factor = s.pdo / Math.LN2;
-  stages.push(`1 / (1 + exp(-(${acc}))) AS probability,
-      ${num(s.basePoints - factor * Math.log(s.baseOdds))} + ${num(factor)} * log((1 - probability) / probability) AS points,
-      ${gradeExpr('probability', art.gradeEdges)} AS grade, CAST([], 'Array(String)') AS reasons`);
+  stages.push(`1 / (1 + exp(-(${acc}))) AS probability, ${pointsAndGrade(art.gradeEdges)}, CAST([], 'Array(String)') AS reasons`);
   return { stages, params: params.values };
 }
 
