@@ -3,7 +3,7 @@ import { tableRef } from '../warehouse/ddl.ts';
 import { loadFeatureRows } from './data/load-features.ts';
 import { modelToSql, scoringQuery } from './export/sql.ts';
 import { scoreModel } from './model-types.ts';
-import { deleteScores, type ModelVersion } from './registry/registry.ts';
+import type { ModelVersion } from './registry/registry.ts';
 
 /**
  * Scores every active loan of one month-end into `scores`, replacing that model version's earlier
@@ -41,4 +41,10 @@ async function countScores(wh: Warehouse, m: ModelVersion, monthEnd: string): Pr
   const [r] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${tableRef(wh, 'scores')}
     WHERE model_name = {n:String} AND model_version = {v:UInt32} AND month_end = {m:Date}`, { n: m.model_name, v: m.version, m: monthEnd });
   return Number(r?.n ?? 0);
+}
+
+/** Removes a version's scores of one month-end before re-scoring (a lightweight delete; on a cluster, on every shard's local table). */
+async function deleteScores(wh: Warehouse, name: string, version: number, monthEnd: string) {
+  const target = wh.cluster ? `${tableRef(wh, 'scores')}_local ON CLUSTER ${wh.cluster}` : tableRef(wh, 'scores');
+  await exec(wh, `DELETE FROM ${target} WHERE model_name = {n:String} AND model_version = {v:UInt32} AND month_end = {m:Date}`, { n: name, v: version, m: monthEnd });
 }

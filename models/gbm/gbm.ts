@@ -171,5 +171,5 @@ export function scoreGbm(art: GbmArtifact, ds: Dataset): Scores {
     for (const t of art.trees) z += treeValue(t, codes, i);
     probability[i] = 1 / (1 + Math.exp(-z));
   }
-  return { probability, points: probability.map((p) => pointsOf(p)), grade: Array.from(probability, (p) => gradeOf(p, art.gradeEdges)), reasons: probability.length ? Array.from({ length: ds.n }, () => []) : [] };
+  return { probability, points: probability.map((p) => pointsOf(p)), grade: Array.from(probability, (p) => gradeOf(p, art.gradeEdges)), reasons: Array.from({ length: ds.n }, () => []) };
 }

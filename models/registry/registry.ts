@@ -1,4 +1,4 @@
-import { exec, queryRows, type Warehouse } from '../../warehouse/connection.ts';
+import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import type { ModelArtifact, ModelMetrics } from '../model-types.ts';
 
@@ -90,10 +90,4 @@ export async function promote(wh: Warehouse, p: { name: string; version: number;
   };
   await wh.client.insert({ table: tableRef(wh, 'champion_history'), format: 'JSONEachRow', values: [{ ...event, decided_at: Date.now() }] });
   return event;
-}
-
-/** Removes a version's scores of one month-end before re-scoring (a lightweight delete; on a cluster, on every shard's local table). */
-export async function deleteScores(wh: Warehouse, name: string, version: number, monthEnd: string) {
-  const target = wh.cluster ? `${tableRef(wh, 'scores')}_local ON CLUSTER ${wh.cluster}` : tableRef(wh, 'scores');
-  await exec(wh, `DELETE FROM ${target} WHERE model_name = {n:String} AND model_version = {v:UInt32} AND month_end = {m:Date}`, { n: name, v: version, m: monthEnd });
 }
