@@ -1,4 +1,5 @@
 import type { Warehouse } from '../warehouse/connection.ts';
+import type { SnapshotSettings } from '../pipelines/snapshot/snapshot-settings.ts';
 import type { ApiKey } from './auth/keys.ts';
 import type { ScoreIndex } from './score-index.ts';
 import type { TtlCache } from './cache.ts';
@@ -11,6 +12,8 @@ export interface ApiDeps {
   rateLimitPerMinute: number;
   /** largest accepted request body */
   maxBodyBytes: number;
+  /** delinquency settings for DPD on a date (case lists), from the config at start-up */
+  snapshotSettings: SnapshotSettings;
 }
 
 /** Per-app caches: key lookups (a revoked key stops working within a minute), the score index, metric results. */

@@ -1,6 +1,4 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { delinquencySettings, loadConfig } from '../../warehouse/config.ts';
-import { defaultSnapshotSettings } from '../../pipelines/snapshot/snapshot-settings.ts';
 import { buildCaseList, casesCsv } from '../../pipelines/cases/case-list.ts';
 import { defaultStrategyTable, stages } from '../../pipelines/cases/strategy.ts';
 import { defaultTarget, targetName } from '../../models/features/feature-catalogue.ts';
@@ -34,10 +32,10 @@ export const caseRoutes = new OpenAPIHono<AppEnv>().openapi(createRoute({
   // a collector's key pins its own region and team, whatever the query asks
   const region = key.role === 'collector' && key.region ? [key.region] : q.region;
   const team = key.role === 'collector' && key.team ? [key.team] : q.team;
-  const { wh } = c.get('deps');
+  const { wh, snapshotSettings } = c.get('deps');
   const champion = (await championHistory(wh, targetName(defaultTarget))).at(-1);
   const all = await buildCaseList(wh, {
-    asOf: q.as_of, settings: defaultSnapshotSettings(delinquencySettings(loadConfig())), strategy: defaultStrategyTable,
+    asOf: q.as_of, settings: snapshotSettings, strategy: defaultStrategyTable,
     champion: champion ? { name: champion.model_name, version: champion.version } : null, filters: { region, team, product: q.product, stage: q.stage },
   });
   const after = decodeCursor(q.cursor, z.number().int().min(0));

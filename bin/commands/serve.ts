@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { serve } from '@hono/node-server';
-import type { Config } from '../../warehouse/config.ts';
+import { delinquencySettings, type Config } from '../../warehouse/config.ts';
+import { defaultSnapshotSettings } from '../../pipelines/snapshot/snapshot-settings.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
 import { createApp } from '../../api/app.ts';
 import { createApiKey } from '../../api/auth/keys.ts';
@@ -14,6 +15,7 @@ export async function serveCommand(wh: Warehouse, config: Config, f: z.infer<typ
   const app = createApp({
     wh, log: (e) => process.stdout.write(`${JSON.stringify(e)}\n`),
     rateLimitPerMinute: config.LOANWATCH_API_RATE_LIMIT, maxBodyBytes: config.LOANWATCH_API_MAX_BODY_BYTES,
+    snapshotSettings: defaultSnapshotSettings(delinquencySettings(config)),
   });
   const port = f.port ?? config.LOANWATCH_PORT;
   const server = serve({ fetch: app.fetch, port });

@@ -10,6 +10,7 @@ import { createApp } from '../../../api/app.ts';
 import { createApiKey } from '../../../api/auth/keys.ts';
 import { roles, type Role } from '../../../api/auth/permissions.ts';
 import { warehouseWithBook } from '../../helpers/book.ts';
+import { defaultSettings } from '../../helpers/settings.ts';
 
 describe('HTTP API', () => {
   let wh: Awaited<ReturnType<typeof warehouseWithBook>>;
@@ -28,7 +29,7 @@ describe('HTTP API', () => {
     loanInRegion = { id: l!.loan_id, region: l!.region };
     for (const role of roles) keys[role] = (await createApiKey(wh, { role, region: role === 'collector' ? loanInRegion.region : undefined, label: role })).key;
     keys.collector_north = (await createApiKey(wh, { role: 'collector', region: 'nowhere' })).key;
-    app = createApp({ wh, log: (e) => logs.push(e), rateLimitPerMinute: 100_000, maxBodyBytes: 64 * 1024 });
+    app = createApp({ wh, log: (e) => logs.push(e), rateLimitPerMinute: 100_000, maxBodyBytes: 64 * 1024, snapshotSettings: defaultSettings });
   });
   afterAll(async () => wh?.dispose());
 

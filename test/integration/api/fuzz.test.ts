@@ -4,6 +4,7 @@ import { queryRows } from '../../../warehouse/connection.ts';
 import { createApp } from '../../../api/app.ts';
 import { createApiKey } from '../../../api/auth/keys.ts';
 import { warehouseWithBook } from '../../helpers/book.ts';
+import { defaultSettings } from '../../helpers/settings.ts';
 
 const nasty = ["'; DROP TABLE loans --", '1 OR 1=1', '{x:String}', '\u0000', '贷款', '😀', '../../etc/passwd', '%00', '-1', '1e309', '99999999999999999999',
   'NaN', 'null', 'true', '[]', '{}', '2024-13-45', '2024-06-30T00:00:00Z', ' ', 'a'.repeat(5000), '\\N', 'month_end', 'product,region', ',,,', '"quoted"'];
@@ -18,7 +19,7 @@ describe('API fuzz: 10,000 malformed requests', () => {
   beforeAll(async () => {
     wh = await warehouseWithBook('fuzz', { loans: 300, months: 14, seed: 3 });
     key = (await createApiKey(wh, { role: 'admin' })).key;
-    app = createApp({ wh, log: () => {}, rateLimitPerMinute: 1_000_000, maxBodyBytes: 16 * 1024 });
+    app = createApp({ wh, log: () => {}, rateLimitPerMinute: 1_000_000, maxBodyBytes: 16 * 1024, snapshotSettings: defaultSettings });
   });
   afterAll(async () => wh?.dispose());
 
