@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { isEngineDate } from '../warehouse/dates.ts';
 
 export const errorSchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), request_id: z.string(), details: z.unknown().optional() }),
@@ -11,8 +12,4 @@ export const errorResponses = (...codes: (400 | 401 | 403 | 404 | 409 | 413 | 42
 /** a comma-separated list in a query string */
 export const csvList = (item: z.ZodString) => z.string().max(2000).transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)).pipe(z.array(item).max(50));
 /** A real calendar date YYYY-MM-DD inside ClickHouse's Date range (1970-01-01 … 2149-06-06). */
-export const isoDay = z.string().refine((d) => {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) return false;
-  const t = new Date(`${d}T00:00:00Z`);
-  return !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 10) === d && d >= '1970-01-01' && d <= '2149-06-06';
-}, 'a real date YYYY-MM-DD between 1970-01-01 and 2149-06-06');
+export const isoDay = z.string().refine(isEngineDate, 'a real date YYYY-MM-DD between 1970-01-01 and 2149-06-06');

@@ -14,6 +14,12 @@ describe('loanwatch CLI', () => {
     expect(err.join('\n')).toMatch(/--loans/);
     expect(await run('snapshot', '--as-of', '30/06/2024')).toBe(2);
     expect(err.join('\n')).toMatch(/--as-of: YYYY-MM-DD/);
+    expect(await run('snapshot', '--as-of', '2024-13-45')).toBe(2);
+    expect(err.join('\n')).toMatch(/--as-of: YYYY-MM-DD/);
+    expect(await run('cases', '--as-of', '2024-06-15', '--stage', 'soon')).toBe(2);
+    expect(err.join('\n')).toMatch(/--stage.0: Invalid option/);
+    expect(await run('cases')).toBe(2);
+    expect(err.join('\n')).toMatch(/--as-of/);
     expect(await run('ingest')).toBe(2);
     expect(err.join('\n')).toMatch(/name at least one file or directory/);
     expect(await run('ingest', '/no/such/path')).toBe(2);
