@@ -15,6 +15,7 @@ import { healthRoutes } from './routes/health.ts';
 import { metricRoutes } from './routes/metrics.ts';
 import { modelRoutes } from './routes/models.ts';
 import { caseRoutes } from './routes/cases.ts';
+import { warningRoutes } from './routes/warnings.ts';
 import { scoreRoutes } from './routes/scores.ts';
 
 /** The Swagger UI assets from node_modules: the docs page needs no network. */
@@ -45,6 +46,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/', metricRoutes);
   app.route('/', modelRoutes);
   app.route('/', caseRoutes);
+  app.route('/', warningRoutes);
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'loanwatch API', version: '1', description: 'Overdue-loan analytics and early warning. Every /v1 route needs an API key (Authorization: Bearer lw_… or X-API-Key).' },

@@ -15,6 +15,9 @@ import { evaluateCommand, evaluateFlags, promoteCommand, promoteFlags, scoreComm
 import { RegistryError } from '../models/registry/registry.ts';
 import { keysCommand, keysFlags, serveCommand, serveFlags } from './commands/serve.ts';
 import { casesCommand, casesFlags } from './commands/cases.ts';
+import { warningsCommand, warningsFlags } from './commands/warnings.ts';
+import { experimentCommand, experimentFlags } from './commands/experiment.ts';
+import { ConfigFileError } from './config-file.ts';
 import { DatasetError } from '../models/data/dataset.ts';
 import { SqlExportError } from '../models/export/sql.ts';
 
@@ -39,8 +42,12 @@ const usage = () => `loanwatch <command> [flags]
   evaluate  NAME[@VERSION] [--format table|json]   test quality; PSI/CSI and realised AUC per month after training
   promote   NAME VERSION --reason TEXT [--by NAME] [--margin 0.005] [--max-psi 0.1]   champion gate, recorded in the history
   score     --as-of YYYY-MM-DD [--model NAME[@VERSION]] [--in-db]   score the book (champion by default) into the scores table
-  cases     --as-of YYYY-MM-DD [--region a,b] [--team …] [--product …] [--stage early,mid,late,watch] [--strategy table.json] [--format table|csv|json]
-            the collection case list ranked by expected loss, with the recommended action
+  cases     --as-of YYYY-MM-DD [--region a,b] [--team …] [--product …] [--stage early,mid,late,watch] [--strategy table.json] [--experiment exp.json] [--format table|csv|json]
+            the collection case list ranked by expected loss, with the recommended action (and each case's arm, stored)
+  experiment --experiment exp.json --as-of YYYY-MM-DD --until YYYY-MM-DD [--segment all|stage|grade|product|region|action] [--format table|json]
+            cure rate and amount collected per arm and segment of a strategy experiment's issued list
+  warnings  --as-of YYYY-MM-DD [--rules rules.json] [--list] [--rule a,b] [--kind …] [--severity …] [--region …] [--team …]
+            [--limit 50] [--format table|csv|json]   fire and store the warning rules for the date (--list: only show stored ones)
   serve     [--port 8080]              the HTTP API (docs at /docs, OpenAPI at /openapi.json)
   keys      create --role admin|modeler|executive|collector|auditor [--region R] [--team T] [--label L]
   migrate                             create or upgrade the warehouse schema
@@ -60,6 +67,8 @@ const options = {
   monotonic: { type: 'string' }, l2: { type: 'string' }, by: { type: 'string' }, reason: { type: 'string' }, margin: { type: 'string' },
   'max-psi': { type: 'string' }, 'in-db': { type: 'boolean' }, special: { type: 'string' }, 'min-iv': { type: 'string' },
   port: { type: 'string' }, stage: { type: 'string' }, strategy: { type: 'string' }, role: { type: 'string' }, team: { type: 'string' }, label: { type: 'string' },
+  rules: { type: 'string' }, list: { type: 'boolean' }, rule: { type: 'string' }, kind: { type: 'string' }, severity: { type: 'string' }, limit: { type: 'string' },
+  experiment: { type: 'string' }, until: { type: 'string' }, segment: { type: 'string' },
 } as const;
 
 export async function main(argv: string[]): Promise<number> {
@@ -80,7 +89,7 @@ export async function main(argv: string[]): Promise<number> {
   };
   try {
     if (command === 'generate') { await generateCommand(flags(generateFlags)); return 0; }
-    if (!['demo', 'ingest', 'snapshot', 'dpd', 'metrics', 'migrate', 'train', 'evaluate', 'promote', 'score', 'serve', 'keys', 'cases'].includes(command)) throw new UsageError(`unknown command: ${command}`);
+    if (!['demo', 'ingest', 'snapshot', 'dpd', 'metrics', 'migrate', 'train', 'evaluate', 'promote', 'score', 'serve', 'keys', 'cases', 'warnings', 'experiment'].includes(command)) throw new UsageError(`unknown command: ${command}`);
     const config = loadConfig();
     const wh = openWarehouse(config);
     try {
@@ -95,6 +104,8 @@ export async function main(argv: string[]): Promise<number> {
       else if (command === 'promote') await promoteCommand(wh, flags(promoteFlags, { name: rest[0], version: rest[1] }));
       else if (command === 'score') await scoreCommand(wh, flags(scoreFlags));
       else if (command === 'cases') await casesCommand(wh, config, flags(casesFlags));
+      else if (command === 'experiment') await experimentCommand(wh, config, flags(experimentFlags));
+      else if (command === 'warnings') await warningsCommand(wh, config, flags(warningsFlags));
       else if (command === 'serve') await serveCommand(wh, config, flags(serveFlags));
       else if (command === 'keys') await keysCommand(wh, flags(keysFlags, { action: rest[0] }));
       return 0;
@@ -103,7 +114,7 @@ export async function main(argv: string[]): Promise<number> {
     }
   } catch (e) {
     if (e instanceof UsageError) { console.error(`${e.message}\n\n${usage()}`); return 2; }
-    if (e instanceof ConfigError || e instanceof IngestInputError || e instanceof MetricRequestError || e instanceof RegistryError || e instanceof DatasetError || e instanceof SqlExportError) { console.error(e.message); return 2; }
+    if (e instanceof ConfigError || e instanceof IngestInputError || e instanceof MetricRequestError || e instanceof RegistryError || e instanceof DatasetError || e instanceof SqlExportError || e instanceof ConfigFileError) { console.error(e.message); return 2; }
     throw e;
   }
 }

@@ -1,5 +1,6 @@
 import { exec, queryRows, type Warehouse } from '../warehouse/connection.ts';
 import { tableRef } from '../warehouse/ddl.ts';
+import { deleteRows } from '../warehouse/delete-rows.ts';
 import { loadFeatureRows } from './data/load-features.ts';
 import { modelToSql, scoringQuery } from './export/sql.ts';
 import { scoreModel } from './model-types.ts';
@@ -43,8 +44,6 @@ async function countScores(wh: Warehouse, m: ModelVersion, monthEnd: string): Pr
   return Number(r?.n ?? 0);
 }
 
-/** Removes a version's scores of one month-end before re-scoring (a lightweight delete; on a cluster, on every shard's local table). */
-async function deleteScores(wh: Warehouse, name: string, version: number, monthEnd: string) {
-  const target = wh.cluster ? `${tableRef(wh, 'scores')}_local ON CLUSTER ${wh.cluster}` : tableRef(wh, 'scores');
-  await exec(wh, `DELETE FROM ${target} WHERE model_name = {n:String} AND model_version = {v:UInt32} AND month_end = {m:Date}`, { n: name, v: version, m: monthEnd });
-}
+/** Removes a version's scores of one month-end before re-scoring. */
+const deleteScores = (wh: Warehouse, name: string, version: number, monthEnd: string) =>
+  deleteRows(wh, 'scores', 'model_name = {n:String} AND model_version = {v:UInt32} AND month_end = {m:Date}', { n: name, v: version, m: monthEnd });

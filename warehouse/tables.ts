@@ -165,3 +165,23 @@ export const apiTables = {
     orderBy: '(at, request_id)', partitionBy: 'toYYYYMM(at)', shardBy: 'cityHash64(request_id)',
   },
 } as const satisfies Record<string, TableDef>;
+
+/** Collection tables (migration 7): fired warnings and the case assignments of strategy experiments. */
+export const collectionTables = {
+  warnings: {
+    name: 'warnings',
+    columns: [['as_of', 'Date'], ['rule_id', 'String'], ['kind', 'LowCardinality(String)'], ['severity', 'LowCardinality(String)'],
+      ['loan_id', 'String'], ['model', 'String'], ['value', 'Float64'], ['threshold', 'Float64'], ['evidence', 'String'],
+      ['region', 'LowCardinality(String)'], ['product', 'LowCardinality(String)'], ['branch', 'LowCardinality(String)'], ['team', 'String'],
+      ['fired_at', 'DateTime']],
+    orderBy: '(as_of, rule_id, loan_id, model)', partitionBy: 'toYear(as_of)', shardBy: 'cityHash64(loan_id)',
+  },
+  case_assignments: {
+    name: 'case_assignments',
+    columns: [['experiment', 'String'], ['as_of', 'Date'], ['loan_id', 'String'], ['arm', 'LowCardinality(String)'],
+      ['stage', 'LowCardinality(String)'], ['grade', 'LowCardinality(String)'], ['action', 'LowCardinality(String)'],
+      ['product', 'LowCardinality(String)'], ['region', 'LowCardinality(String)'], ['dpd', 'UInt32'], ['balance', money],
+      ['assigned_at', 'DateTime']],
+    orderBy: '(experiment, as_of, loan_id)', shardBy: 'cityHash64(loan_id)',
+  },
+} as const satisfies Record<string, TableDef>;

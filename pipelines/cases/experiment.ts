@@ -1,4 +1,10 @@
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { Warehouse } from '../../warehouse/connection.ts';
+import { tableRef } from '../../warehouse/ddl.ts';
+import { deleteRows } from '../../warehouse/delete-rows.ts';
+import type { Case } from './case-list.ts';
+import { recommendAction, strategyTableSchema, type StrategyTable } from './strategy.ts';
 
 /**
  * Strategy champion/challenger: a case's test group is a pure function of the experiment name
@@ -17,4 +23,44 @@ export function assignArm(experiment: string, loanId: string, arms: Arm[]): stri
     if (u < acc) return a.name;
   }
   return arms[arms.length - 1]!.name;
+}
+
+/** A strategy experiment as a file: a name and its arms; an arm with its own strategy table is a challenger, one without uses the table in force. */
+export const experimentSchema = z.object({
+  name: z.string().regex(/^[\w.-]{1,64}$/u, 'letters, digits, _ . and - (at most 64)'),
+  arms: z.array(z.object({ name: z.string().regex(/^[\w.-]{1,32}$/u, 'letters, digits, _ . and -'), weight: z.number().positive(), strategy: strategyTableSchema.optional() }).strict())
+    .min(2, 'an experiment needs at least two arms'),
+}).strict().superRefine((e, ctx) => {
+  if (new Set(e.arms.map((a) => a.name)).size !== e.arms.length) ctx.addIssue({ code: 'custom', path: ['arms'], message: 'arm names must be unique' });
+});
+export type Experiment = z.infer<typeof experimentSchema>;
+
+export function parseExperiment(raw: unknown): Experiment {
+  const r = experimentSchema.safeParse(raw);
+  if (!r.success) throw new Error(`invalid experiment: ${r.error.issues.map((i) => `${i.path.join('.') || 'experiment'}: ${i.message}`).join('; ')}`);
+  return r.data;
+}
+
+export interface AssignedCase extends Case { arm: string }
+
+/** Every case's arm and that arm's action (the champion table for arms without their own). */
+export function assignExperiment(e: Experiment, cases: Case[], table: StrategyTable): AssignedCase[] {
+  return cases.map((c) => {
+    const arm = assignArm(e.name, c.loan_id, e.arms);
+    const strategy = e.arms.find((a) => a.name === arm)!.strategy ?? table;
+    return { ...c, arm, action: recommendAction(strategy, c.stage, c.grade) };
+  });
+}
+
+/** Stores the issued list of a date (replacing an earlier issue of the same date), so results are measured on what was actually assigned. */
+export async function storeAssignments(wh: Warehouse, e: Experiment, asOf: string, cases: AssignedCase[]) {
+  await deleteRows(wh, 'case_assignments', 'experiment = {e:String} AND as_of = {d:Date}', { e: e.name, d: asOf });
+  const now = Math.floor(Date.now() / 1000);
+  for (let i = 0; i < cases.length; i += 100_000) {
+    await wh.client.insert({
+      table: tableRef(wh, 'case_assignments'), format: 'JSONEachRow',
+      values: cases.slice(i, i + 100_000).map((c) => ({ experiment: e.name, as_of: asOf, loan_id: c.loan_id, arm: c.arm, stage: c.stage, grade: c.grade,
+        action: c.action, product: c.product, region: c.region, dpd: c.dpd, balance: c.balance.toFixed(2), assigned_at: now })),
+    });
+  }
 }

@@ -1,6 +1,6 @@
 import { exec, queryRows, type Warehouse } from '../connection.ts';
 import { createDatabaseStatement, createTableStatements, tableRef } from '../ddl.ts';
-import { apiTables, loanMonthDerived, modelTables, rawTables, systemTables } from '../tables.ts';
+import { apiTables, collectionTables, loanMonthDerived, modelTables, rawTables, systemTables } from '../tables.ts';
 
 export interface Migration {
   version: number;
@@ -45,6 +45,11 @@ export const migrations: Migration[] = [
     version: 6,
     name: 'API keys and audit log',
     statements: (wh) => Object.values(apiTables).flatMap((t) => createTableStatements(wh, t)),
+  },
+  {
+    version: 7,
+    name: 'warnings and strategy experiment assignments',
+    statements: (wh) => Object.values(collectionTables).flatMap((t) => createTableStatements(wh, t)),
   },
 ];
 

@@ -9,6 +9,8 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { createApp } from '../../../api/app.ts';
 import { createApiKey } from '../../../api/auth/keys.ts';
 import { roles, type Role } from '../../../api/auth/permissions.ts';
+import { fireWarnings } from '../../../pipelines/warnings/fire-warnings.ts';
+import { parseWarningRules } from '../../../pipelines/warnings/rules.ts';
 import { warehouseWithBook } from '../../helpers/book.ts';
 import { defaultSettings } from '../../helpers/settings.ts';
 
@@ -29,6 +31,8 @@ describe('HTTP API', () => {
     loanInRegion = { id: l!.loan_id, region: l!.region };
     for (const role of roles) keys[role] = (await createApiKey(wh, { role, region: role === 'collector' ? loanInRegion.region : undefined, label: role })).key;
     keys.collector_north = (await createApiKey(wh, { role: 'collector', region: 'nowhere' })).key;
+    await fireWarnings(wh, { asOf: '2024-06-30', settings: defaultSettings, champion: m!.model, rules: parseWarningRules({ rules: [
+      { id: 'overdue_2', kind: 'consecutive_overdue', months: 2 }, { id: 'high', kind: 'score_above', threshold: 0.2 }, { id: 'any_overdue', kind: 'overdue_amount', limit: 0 }] }) });
     app = createApp({ wh, log: (e) => logs.push(e), rateLimitPerMinute: 100_000, maxBodyBytes: 64 * 1024, snapshotSettings: defaultSettings });
   });
   afterAll(async () => wh?.dispose());
@@ -54,6 +58,7 @@ describe('HTTP API', () => {
       ...['overdue', 'vintage', 'roll-rate', 'recovery', 'classification', 'collections'].map((m) => ['GET', `/v1/metrics/${m}`, undefined, ['admin', 'modeler', 'executive', 'auditor']] as [string, string, unknown, Role[]]),
       ['GET', '/v1/models', undefined, ['admin', 'modeler', 'executive', 'auditor']],
       ['GET', '/v1/cases?as_of=2024-06-15&limit=5', undefined, ['admin', 'collector']],
+      ['GET', '/v1/warnings?as_of=2024-06-30&limit=5', undefined, ['admin', 'modeler', 'collector', 'auditor']],
       ['POST', '/v1/models/dpd30_3m_scorecard/1/promote', { reason: 'role check' }, ['admin', 'modeler']],
     ];
     for (const [method, path, body, allowed] of routes) {
@@ -121,6 +126,26 @@ describe('HTTP API', () => {
     expect((await call('/v1/cases?as_of=2024-06-15&stage=soon', { key: keys.admin })).status).toBe(400);
   });
 
+  it('warnings: rule and evidence, collectors pinned to their region, filters, CSV and pages', async () => {
+    const all = await (await call('/v1/warnings?as_of=2024-06-30&limit=1000', { key: keys.admin })).json() as { warnings: { rule_id: string; loan_id: string; region: string; evidence: Record<string, unknown> }[] };
+    expect(new Set(all.warnings.map((w) => w.rule_id))).toEqual(new Set(['overdue_2', 'high', 'any_overdue']));
+    expect(all.warnings.find((w) => w.rule_id === 'overdue_2')!.evidence).toMatchObject({ month_end: '2024-06-30' });
+    const mine = await (await call('/v1/warnings?as_of=2024-06-30&limit=1000&region=elsewhere', { key: keys.collector })).json() as typeof all;
+    expect(mine.warnings.length).toBe(all.warnings.filter((w) => w.region === loanInRegion.region).length);
+    expect(mine.warnings.every((w) => w.region === loanInRegion.region)).toBe(true);
+    const high = await (await call('/v1/warnings?as_of=2024-06-30&rule=high&limit=1000', { key: keys.modeler })).json() as typeof all;
+    expect(high.warnings.length).toBe(all.warnings.filter((w) => w.rule_id === 'high').length);
+    const p1 = await (await call('/v1/warnings?as_of=2024-06-30&limit=3', { key: keys.admin })).json() as typeof all & { next_cursor: string };
+    const p2 = await (await call(`/v1/warnings?as_of=2024-06-30&limit=3&cursor=${p1.next_cursor}`, { key: keys.admin })).json() as typeof all;
+    expect([...p1.warnings, ...p2.warnings]).toEqual(all.warnings.slice(0, 6));
+    const csv = await (await call('/v1/warnings?as_of=2024-06-30&limit=2', { key: keys.auditor, headers: { accept: 'text/csv' } })).text();
+    expect(csv.split('\n')[0]).toMatch(/^as_of,rule_id,kind,severity,loan_id/);
+    for (const bad of ['as_of=2024-02-30', 'as_of=2024-06-30&kind=nonsense', 'as_of=2024-06-30&severity=loud', 'as_of=2024-06-30&cursor=abc', 'as_of=2024-06-30&region=%27%3B%20DROP']) {
+      const r = await call(`/v1/warnings?${bad}`, { key: keys.admin });
+      expect(r.status, bad).toBe(400);
+    }
+  });
+
   it('lists are cursor-paginated: pages follow each other, a forged cursor is a 400', async () => {
     const m = await loadModel(wh, 'dpd30_3m_scorecard', 1);
     for (let i = 0; i < 2; i++) await registerModel(wh, { model_name: m.model_name, target: m.target, kind: m.kind, created_by: 'test', seed: m.seed, fingerprint: m.fingerprint, metrics: m.metrics, artifact: m.artifact });
@@ -155,7 +180,7 @@ describe('HTTP API', () => {
     const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`)).sort();
     expect(documented).toEqual([
       'GET /health', 'GET /v1/cases', 'GET /v1/loans/{id}/score', 'GET /v1/metrics/classification', 'GET /v1/metrics/collections', 'GET /v1/metrics/overdue',
-      'GET /v1/metrics/recovery', 'GET /v1/metrics/roll-rate', 'GET /v1/metrics/vintage', 'GET /v1/models', 'POST /v1/models/{name}/{version}/promote', 'POST /v1/scores',
+      'GET /v1/metrics/recovery', 'GET /v1/metrics/roll-rate', 'GET /v1/metrics/vintage', 'GET /v1/models', 'GET /v1/warnings', 'POST /v1/models/{name}/{version}/promote', 'POST /v1/scores',
     ]);
     const docs = await (await call('/docs')).text();
     expect(docs).toMatch(/\/assets\/swagger-ui-dist\/swagger-ui-bundle\.js/);

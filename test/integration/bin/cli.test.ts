@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { cliHarness } from '../../helpers/cli.ts';
@@ -58,6 +59,39 @@ describe('loanwatch CLI', () => {
     expect(JSON.parse(out.join('\n')).columns.find((c: { name: string }) => c.name === 'flow_share').denominator).toBe('loans in from_bucket at t');
     expect(await run('metrics', 'forecast', '--months', '3', '--format', 'json')).toBe(0);
     expect(JSON.parse(out.join('\n')).months).toHaveLength(3);
+  });
+
+  it('warnings, a strategy experiment and its results through the CLI; bad configuration files exit 2 naming the file', async () => {
+    expect(await run('warnings', '--as-of', '2024-06-30', '--format', 'json', '--limit', '100000')).toBe(0);
+    const ws = JSON.parse(out.join('\n')) as { rule_id: string }[];
+    expect(err.join('\n')).toMatch(/overdue_3_months\s+consecutive_overdue\s+critical\s+\d+ fired/);
+    expect(err.join('\n')).toMatch(/high_score .*skipped: no champion/);
+    expect(await run('warnings', '--as-of', '2024-06-30', '--list', '--format', 'json', '--limit', '100000')).toBe(0);
+    expect(JSON.parse(out.join('\n'))).toEqual(ws);
+    const exp = join(dir, 'exp.json');
+    writeFileSync(exp, JSON.stringify({ name: 'cli-exp', arms: [{ name: 'control', weight: 1 }, { name: 'challenger', weight: 1 }] }));
+    expect(await run('cases', '--as-of', '2024-05-15', '--experiment', exp, '--format', 'csv')).toBe(0);
+    expect(out.join('\n').split('\n')[0]).toMatch(/,arm$/);
+    expect(await run('experiment', '--experiment', exp, '--as-of', '2024-05-15', '--until', '2024-06-15', '--segment', 'all', '--format', 'json')).toBe(0);
+    expect((JSON.parse(out.join('\n')) as { arm: string }[]).map((r) => r.arm).sort()).toEqual(['challenger', 'control']);
+    expect(await run('experiment', '--experiment', exp, '--as-of', '2024-05-15', '--until', '2024-05-01')).toBe(2);
+    expect(err.join('\n')).toMatch(/--until: must be after --as-of/);
+
+    const bad = join(dir, 'bad.json');
+    for (const [content, message] of [['{ not json', /warning rules .*bad\.json: not JSON/], [JSON.stringify({ rules: [{ id: 'x', kind: 'score_above', threshold: 2 }] }), /rules\.0\.threshold/],
+      [JSON.stringify({ rules: [{ id: 'x', kind: 'teleport' }] }), /rules\.0\.kind/]] as const) {
+      writeFileSync(bad, content);
+      expect(await run('warnings', '--as-of', '2024-06-30', '--rules', bad)).toBe(2);
+      expect(err.join('\n')).toMatch(message);
+    }
+    expect(await run('warnings', '--as-of', '2024-06-30', '--rules', join(dir, 'missing.json'))).toBe(2);
+    expect(err.join('\n')).toMatch(/cannot read \(ENOENT\)/);
+    writeFileSync(bad, JSON.stringify({ rules: [{ stage: 'early', grades: ['A'], action: 'sms_reminder' }] }));
+    expect(await run('cases', '--as-of', '2024-06-15', '--strategy', bad)).toBe(2);
+    expect(err.join('\n')).toMatch(/strategy table .*early × B has 0 actions/);
+    writeFileSync(bad, JSON.stringify({ name: 'x', arms: [{ name: 'only', weight: 1 }] }));
+    expect(await run('cases', '--as-of', '2024-06-15', '--experiment', bad)).toBe(2);
+    expect(err.join('\n')).toMatch(/at least two arms/);
   });
 
   it('metrics: unknown names and bad filters are refused with exit code 2', async () => {

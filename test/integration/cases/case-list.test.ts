@@ -6,6 +6,9 @@ import { scoreMonthInDb } from '../../../models/score.ts';
 import { trainBookModels } from '../../../models/workflows.ts';
 import { buildCaseList, type Case } from '../../../pipelines/cases/case-list.ts';
 import { defaultStrategyTable, recommendAction } from '../../../pipelines/cases/strategy.ts';
+import { assignExperiment, parseExperiment, storeAssignments } from '../../../pipelines/cases/experiment.ts';
+import { experimentResults } from '../../../pipelines/cases/experiment-results.ts';
+import { queryRows } from '../../../warehouse/connection.ts';
 import { delinquencyAsOf } from '../../../pipelines/snapshot/delinquency-as-of.ts';
 import { warehouseWithBook } from '../../helpers/book.ts';
 import { defaultSettings } from '../../helpers/settings.ts';
@@ -49,5 +52,34 @@ describe('case list', () => {
     expect(some.length).toBeGreaterThan(0);
     for (const c of some) { expect(c.region).toBe(region); expect(['mid', 'late']).toContain(c.stage); expect(c.probability_source).toBe('roll_rate_matrix'); }
     expect(await buildCaseList(wh, { asOf, settings: defaultSettings, strategy: defaultStrategyTable, champion: null, filters: { product: ["'; DROP TABLE loans --"] } })).toEqual([]);
+  });
+
+  it('measures an experiment afterwards: cure rate and amount collected per arm and segment, on the issued list', async () => {
+    const e = parseExperiment({ name: 'exp-1', arms: [{ name: 'control', weight: 1 }, { name: 'challenger', weight: 1 }] });
+    const assigned = assignExperiment(e, cases, defaultStrategyTable);
+    await storeAssignments(wh, e, asOf, assigned);
+    await storeAssignments(wh, e, asOf, assigned); // re-issuing the same date replaces, never doubles
+    const until = '2024-06-30';
+    const total = await experimentResults(wh, { experiment: 'exp-1', control: 'control', asOf, until, segment: 'all', settings: defaultSettings });
+    const byStage = await experimentResults(wh, { experiment: 'exp-1', control: 'control', asOf, until, segment: 'stage', settings: defaultSettings });
+    // the same numbers computed independently from DPD on the date and the raw payments
+    const later = new Map((await delinquencyAsOf(wh, until, defaultSettings)).map((d) => [d.loan_id, d]));
+    const paid = new Map((await queryRows<{ loan_id: string; s: number }>(wh, `SELECT loan_id, toFloat64(sum(amount)) AS s FROM ${wh.database}.payments
+      WHERE paid_date > {a:Date} AND paid_date <= {u:Date} GROUP BY loan_id`, { a: asOf, u: until })).map((r) => [r.loan_id, Number(r.s)]));
+    for (const arm of ['control', 'challenger']) {
+      const mine = assigned.filter((c) => c.arm === arm);
+      const delinquent = mine.filter((c) => c.dpd > 0);
+      const cured = delinquent.filter((c) => { const d = later.get(c.loan_id)!; return d.status === 'paid_off' || (d.status === 'active' && d.dpd === 0); });
+      const r = total.find((x) => x.arm === arm)!;
+      expect(r).toMatchObject({ segment: 'all', cases: mine.length, delinquent_cases: delinquent.length, cured: cured.length });
+      expect(r.collected).toBeCloseTo(mine.reduce((s, c) => s + (paid.get(c.loan_id) ?? 0), 0), 2);
+      expect(r.balance).toBeCloseTo(mine.reduce((s, c) => s + c.balance, 0), 1);
+      expect(byStage.filter((x) => x.arm === arm).reduce((s, x) => s + x.cases, 0)).toBe(mine.length);
+    }
+    expect(cases.length).toBeGreaterThan(0);
+    const ch = total.find((x) => x.arm === 'challenger')!;
+    expect(ch.cure_rate_vs_control).toBeCloseTo(ch.cure_rate! - total.find((x) => x.arm === 'control')!.cure_rate!, 12);
+    expect(Number.isFinite(ch.z)).toBe(true);
+    await expect(experimentResults(wh, { experiment: 'nope', control: 'a', asOf, until, segment: 'all', settings: defaultSettings })).rejects.toThrow(/no cases were assigned/);
   });
 });

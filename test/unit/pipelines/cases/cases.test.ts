@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultStrategyTable, grades, parseStrategyTable, recommendAction, stageOf, stages } from '../../../../pipelines/cases/strategy.ts';
 import { assignCases } from '../../../../pipelines/cases/assignment.ts';
-import { assignArm } from '../../../../pipelines/cases/experiment.ts';
+import { assignArm, assignExperiment, parseExperiment } from '../../../../pipelines/cases/experiment.ts';
+import type { Case } from '../../../../pipelines/cases/case-list.ts';
 import { Rng } from '../../../../pipelines/generate/random.ts';
 
 describe('strategy table', () => {
@@ -63,5 +64,29 @@ describe('strategy champion/challenger split', () => {
     const both = groups.filter((g, i) => g === 'challenger' && other[i] === 'challenger').length / ids.length;
     expect(Math.abs(both - 0.04)).toBeLessThan(0.01);
     expect(() => assignArm('x', 'L1', [{ name: 'a', weight: 0 }])).toThrow(/weights/);
+  });
+});
+
+describe('strategy experiment file', () => {
+  const challenger = { rules: defaultStrategyTable.rules.map((r) => (r.stage === 'early' ? { ...r, action: 'call_collection_team' as const } : r)) };
+  const e = parseExperiment({ name: 'early-calls', arms: [{ name: 'control', weight: 1 }, { name: 'calls', weight: 1, strategy: challenger }] });
+
+  it("gives each case its arm and that arm's action", () => {
+    const base = { region: 'r', product: 'p', team: 't', bucket: 'M1', balance: 1, probability: 0.1, probability_source: 'model' as const, model: null, expected_loss: 0.1, reasons: [], last_contacts: [], open_promises: [] };
+    const cases: Case[] = Array.from({ length: 200 }, (_, i) => ({ ...base, rank: i + 1, loan_id: `L${i}`, stage: 'early', dpd: 5, grade: 'A', action: 'sms_reminder' }));
+    const assigned = assignExperiment(e, cases, defaultStrategyTable);
+    for (const c of assigned) {
+      expect(c.arm).toBe(assignArm('early-calls', c.loan_id, e.arms));
+      expect(c.action).toBe(c.arm === 'calls' ? 'call_collection_team' : 'sms_reminder');
+    }
+    expect(new Set(assigned.map((c) => c.arm))).toEqual(new Set(['control', 'calls']));
+  });
+
+  it('rejects malformed experiments with the reason', () => {
+    expect(() => parseExperiment({ name: 'x', arms: [{ name: 'a', weight: 1 }] })).toThrow(/at least two arms/);
+    expect(() => parseExperiment({ name: 'x', arms: [{ name: 'a', weight: 1 }, { name: 'a', weight: 1 }] })).toThrow(/unique/);
+    expect(() => parseExperiment({ name: 'x y', arms: [{ name: 'a', weight: 1 }, { name: 'b', weight: 1 }] })).toThrow(/name/);
+    expect(() => parseExperiment({ name: 'x', arms: [{ name: 'a', weight: -1 }, { name: 'b', weight: 1 }] })).toThrow(/weight/);
+    expect(() => parseExperiment({ name: 'x', arms: [{ name: 'a', weight: 1 }, { name: 'b', weight: 1, strategy: { rules: [] } }] })).toThrow(/strategy/);
   });
 });

@@ -1,0 +1,12 @@
+import { readFileSync } from 'node:fs';
+
+/** A user's configuration file (strategy table, warning rules, experiment) that cannot be used: exit 2 with the reason. */
+export class ConfigFileError extends Error {}
+
+export function readConfigFile<T>(path: string, what: string, parse: (raw: unknown) => T): T {
+  let text: string;
+  try { text = readFileSync(path, 'utf8'); } catch (e) { throw new ConfigFileError(`${what} ${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e }); }
+  let raw: unknown;
+  try { raw = JSON.parse(text); } catch (e) { throw new ConfigFileError(`${what} ${path}: not JSON (${(e as Error).message})`, { cause: e }); }
+  try { return parse(raw); } catch (e) { throw new ConfigFileError(`${what} ${path}: ${(e as Error).message}`, { cause: e }); }
+}

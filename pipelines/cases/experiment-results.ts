@@ -1,0 +1,58 @@
+import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
+import { tableRef } from '../../warehouse/ddl.ts';
+import { delinquencyAsOfQuery } from '../snapshot/delinquency-as-of.ts';
+import type { SnapshotSettings } from '../snapshot/snapshot-settings.ts';
+
+/** What results can be cut by (a fixed catalogue: these names become SQL identifiers). */
+export const experimentSegments = { all: `'all'`, stage: 'a.stage', grade: 'a.grade', product: 'a.product', region: 'a.region', action: 'a.action' } as const;
+export type ExperimentSegment = keyof typeof experimentSegments;
+
+export interface ArmResult {
+  arm: string; segment: string; cases: number; balance: number;
+  /** delinquent at assignment (DPD > 0): the cure-rate denominator */
+  delinquent_cases: number; cured: number; cure_rate: number | null;
+  /** cash received from the day after assignment to `until`, over the assigned balance */
+  collected: number; collected_share: number | null;
+  /** this arm's cure rate minus the first arm's (the control) in the same segment, and its two-proportion z */
+  cure_rate_vs_control: number | null; z: number | null;
+}
+
+/**
+ * Results of a strategy experiment after the fact: for the list issued on `asOf`, per arm and
+ * segment, the cure rate (a delinquent case is cured when it is current or paid off on `until`)
+ * and the amount collected in (asOf, until], each arm against the control arm.
+ */
+export async function experimentResults(wh: Warehouse, o: { experiment: string; control: string; asOf: string; until: string; segment: ExperimentSegment; settings: SnapshotSettings }): Promise<ArmResult[]> {
+  if (o.until <= o.asOf) throw new Error(`until (${o.until}) must be after the assignment date (${o.asOf})`);
+  const dq = delinquencyAsOfQuery(wh, o.until, o.settings);
+  const rows = await queryRows<{ arm: string; segment: string; cases: string; balance: number; delinquent_cases: string; cured: string; collected: number }>(wh, `
+    SELECT toString(a.arm) AS arm, toString(${experimentSegments[o.segment]}) AS segment, count() AS cases, toFloat64(sum(a.balance)) AS balance,
+      countIf(a.dpd > 0) AS delinquent_cases, countIf(a.dpd > 0 AND (d.status = 'paid_off' OR (d.status = 'active' AND d.dpd = 0))) AS cured,
+      toFloat64(sum(ifNull(p.collected, 0))) AS collected
+    FROM ${tableRef(wh, 'case_assignments')} AS a
+    LEFT JOIN (SELECT loan_id, dpd, status FROM (${dq.query})
+               WHERE loan_id IN (SELECT loan_id FROM ${tableRef(wh, 'case_assignments')} WHERE experiment = {lwe_name:String} AND as_of = {lwe_as_of:Date})) AS d ON d.loan_id = a.loan_id
+    LEFT JOIN (SELECT loan_id, sum(amount) AS collected FROM ${tableRef(wh, 'payments')}
+               WHERE paid_date > {lwe_as_of:Date} AND paid_date <= {as_of:Date}
+                 AND loan_id IN (SELECT loan_id FROM ${tableRef(wh, 'case_assignments')} WHERE experiment = {lwe_name:String} AND as_of = {lwe_as_of:Date})
+               GROUP BY loan_id) AS p ON p.loan_id = a.loan_id
+    WHERE a.experiment = {lwe_name:String} AND a.as_of = {lwe_as_of:Date}
+    GROUP BY arm, segment ORDER BY segment, arm`,
+  { ...dq.query_params, lwe_name: o.experiment, lwe_as_of: o.asOf }, { join_use_nulls: 1 });
+  if (rows.length === 0) throw new Error(`no cases were assigned in experiment ${o.experiment} on ${o.asOf}`);
+  return withControl(rows.map((r) => {
+    const n = Number(r.delinquent_cases), cured = Number(r.cured);
+    return { arm: r.arm, segment: r.segment, cases: Number(r.cases), balance: Number(r.balance), delinquent_cases: n, cured, cure_rate: n > 0 ? cured / n : null,
+      collected: Number(r.collected), collected_share: Number(r.balance) > 0 ? Number(r.collected) / Number(r.balance) : null, cure_rate_vs_control: null, z: null };
+  }), o.control);
+}
+
+function withControl(rows: ArmResult[], control: string): ArmResult[] {
+  return rows.map((r) => {
+    const c = rows.find((x) => x.segment === r.segment && x.arm === control);
+    if (!c || r.arm === control || r.cure_rate === null || c.cure_rate === null) return r;
+    const pooled = (r.cured + c.cured) / (r.delinquent_cases + c.delinquent_cases);
+    const se = Math.sqrt(pooled * (1 - pooled) * (1 / r.delinquent_cases + 1 / c.delinquent_cases));
+    return { ...r, cure_rate_vs_control: r.cure_rate - c.cure_rate, z: se > 0 ? (r.cure_rate - c.cure_rate) / se : null };
+  });
+}
