@@ -76,6 +76,11 @@ export const rawTables = {
 export const loanMonthDerived = [['prev_bucket', 'LowCardinality(String)'], ['prev_balance', money], ['ever_bits', 'UInt8'], ['new_ever_bits', 'UInt8']] as const;
 
 export const systemTables = {
+  snapshot_runs: {
+    name: 'snapshot_runs',
+    columns: [['started_at', 'DateTime64(3)'], ['last_month_end', 'Date'], ['settings', 'String'], ['rows', 'UInt64']],
+    orderBy: 'started_at', shardBy: 'cityHash64(settings)',
+  },
   schema_migrations: {
     name: 'schema_migrations',
     columns: [['version', 'UInt32'], ['name', 'String'], ['applied_at', 'DateTime']],

@@ -2,11 +2,11 @@ import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { csvCell } from '../../warehouse/csv-cell.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { runMetric, bucketOrder } from '../../warehouse/metrics/run.ts';
-import { delinquencyAsOfQuery } from '../snapshot/delinquency-as-of.ts';
+import { activeDelinquencyQuery } from '../snapshot/delinquency-as-of.ts';
 import { lastMonthEnd } from '../snapshot/build-snapshots.ts';
 import type { SnapshotSettings } from '../snapshot/snapshot-settings.ts';
 import { defaultGradeEdges, gradeOf } from '../../models/scorecard/scorecard.ts';
-import { recommendAction, stageOf, type Grade, type Stage, type StrategyTable } from './strategy.ts';
+import { defaultWatchGrades, recommendAction, stageOf, type Grade, type Stage, type StrategyTable } from './strategy.ts';
 
 export interface CaseFilters { region?: string[]; team?: string[]; product?: string[]; stage?: Stage[] }
 
@@ -38,7 +38,10 @@ async function rollForward(wh: Warehouse, monthEnd: string): Promise<Map<string,
  */
 export async function buildCaseList(wh: Warehouse, o: { asOf: string; settings: SnapshotSettings; strategy: StrategyTable; filters?: CaseFilters; champion: { name: string; version: number } | null }): Promise<Case[]> {
   const me = lastMonthEnd(o.asOf);
-  const dq = delinquencyAsOfQuery(wh, o.asOf, o.settings);
+  const dq = await activeDelinquencyQuery(wh, o.asOf, o.settings);
+  const roll = await rollForward(wh, me);
+  // current loans are cases only when watch-graded: filter them in the engine, not after shipping every active loan to Node
+  const currentUnscoredWatch = stageOf(0, gradeOf(roll.get('C') ?? 0, defaultGradeEdges) as Grade) === 'watch';
   const rows = await queryRows<{
     loan_id: string; dpd: number; bucket: string; balance: number; region: string; product: string; team: string;
     probability: number | null; grade: string | null; reasons: string[]; contacts: [string, string, string][]; promises: [string, number][];
@@ -56,13 +59,14 @@ export async function buildCaseList(wh: Warehouse, o: { asOf: string; settings: 
                  arrayFilter(x -> x.1 >= toString({as_of:Date}), groupArrayIf((toString(ifNull(promised_date, action_date)), toFloat64(ifNull(promised_amount, 0))), outcome = 'promise_to_pay')) AS promises
                FROM ${tableRef(wh, 'collection_actions')} WHERE action_date <= {as_of:Date} GROUP BY loan_id) AS a ON a.loan_id = d.loan_id
     WHERE d.status = 'active'
+      AND (d.dpd > 0 OR (s.loan_id != '' AND has({lwq_watch:Array(String)}, s.grade)) OR (s.loan_id = '' AND {lwq_current_watch:UInt8} = 1))
       AND (empty({lwq_region:Array(String)}) OR has({lwq_region:Array(String)}, l.region))
       AND (empty({lwq_product:Array(String)}) OR has({lwq_product:Array(String)}, l.product))
       AND (empty({lwq_team:Array(String)}) OR has({lwq_team:Array(String)}, ifNull(a.team, '')))`,
   { ...dq.query_params, lwq_model: o.champion?.name ?? '', lwq_version: o.champion?.version ?? 0, lwq_me: me,
+    lwq_watch: defaultWatchGrades, lwq_current_watch: currentUnscoredWatch ? 1 : 0,
     lwq_region: o.filters?.region ?? [], lwq_product: o.filters?.product ?? [], lwq_team: o.filters?.team ?? [] },
   { join_use_nulls: 0 });
-  const roll = await rollForward(wh, me);
   const cases: Omit<Case, 'rank'>[] = [];
   for (const r of rows) {
     const dpd = Number(r.dpd);

@@ -48,7 +48,10 @@ export function recommendAction(t: StrategyTable, stage: Stage, grade: Grade): A
 }
 
 /** Stage by DPD (early 1–30, mid 31–90, late > 90); a current loan is `watch` when its grade is a watch grade, else not a case. */
-export function stageOf(dpd: number, grade: Grade, watchGrades: readonly Grade[] = ['D', 'E']): Stage | null {
+/** Risk grades that put a current loan on the list as `watch`. */
+export const defaultWatchGrades: readonly Grade[] = ['D', 'E'];
+
+export function stageOf(dpd: number, grade: Grade, watchGrades: readonly Grade[] = defaultWatchGrades): Stage | null {
   if (dpd > 90) return 'late';
   if (dpd > 30) return 'mid';
   if (dpd > 0) return 'early';

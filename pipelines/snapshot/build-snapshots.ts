@@ -3,7 +3,7 @@ import { tableRef } from '../../warehouse/ddl.ts';
 import { systemTables } from '../../warehouse/tables.ts';
 import { classNameOf } from './classify-sql.ts';
 import { scheduleLoanMonthsSql } from './schedule-path-sql.ts';
-import { snapshotParams, type SnapshotSettings } from './snapshot-settings.ts';
+import { settingsLabel, snapshotParams, type SnapshotSettings } from './snapshot-settings.ts';
 import { tapeLoanMonthsSql } from './tape-path-sql.ts';
 
 export interface SnapshotOptions {
@@ -46,6 +46,7 @@ export async function buildMonthEndSnapshots(wh: Warehouse, o: SnapshotOptions):
   const next = tableRef(wh, 'loan_month_next');
   const live = tableRef(wh, 'loan_month');
   const nb = Math.max(1, o.buckets ?? 1);
+  const startedAt = Date.now();
   const t0 = performance.now();
   await exec(wh, `DROP TABLE IF EXISTS ${contagion}`);
   await exec(wh, `CREATE TABLE ${contagion} ENGINE = Memory AS
@@ -83,5 +84,8 @@ export async function buildMonthEndSnapshots(wh: Warehouse, o: SnapshotOptions):
   await exec(wh, `DROP TABLE IF EXISTS ${next}`);
   await exec(wh, `DROP TABLE IF EXISTS ${contagion}`);
   const [r] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${live}`);
+  // when the inputs were read: a later ingest makes this snapshot stale for readers that check (delinquency on a date)
+  await wh.client.insert({ table: tableRef(wh, 'snapshot_runs'), format: 'JSONEachRow',
+    values: [{ started_at: startedAt, last_month_end: lastMe, settings: settingsLabel(o.settings), rows: Number(r!.n) }] });
   return { rows: Number(r!.n), lastMonthEnd: lastMe };
 }

@@ -4,6 +4,7 @@ import { deleteRows } from '../../warehouse/delete-rows.ts';
 import { defaultMonitor, monitorModel } from '../../models/evaluate/monitor.ts';
 import type { ModelVersion } from '../../models/registry/registry.ts';
 import { lastMonthEnd } from '../snapshot/build-snapshots.ts';
+import { activeDelinquencyQuery } from '../snapshot/delinquency-as-of.ts';
 import type { SnapshotSettings } from '../snapshot/snapshot-settings.ts';
 import { loanRuleQuery } from './rule-sql.ts';
 import type { LoanRule, WarningRule, WarningRules } from './rules.ts';
@@ -19,7 +20,7 @@ const previousMonthEnd = (monthEnd: string) => lastMonthEnd(`${monthEnd.slice(0,
  */
 export async function fireWarnings(wh: Warehouse, o: { asOf: string; rules: WarningRules; settings: SnapshotSettings; champion: ModelVersion | null }): Promise<RuleOutcome[]> {
   const monthEnd = lastMonthEnd(o.asOf);
-  const ctx = { asOf: o.asOf, monthEnd, previousMonthEnd: previousMonthEnd(monthEnd), settings: o.settings,
+  const ctx = { asOf: o.asOf, monthEnd, previousMonthEnd: previousMonthEnd(monthEnd), delinquency: await activeDelinquencyQuery(wh, o.asOf, o.settings),
     champion: o.champion ? { name: o.champion.model_name, version: o.champion.version } : null };
   const out: RuleOutcome[] = [];
   for (const rule of o.rules.rules) {

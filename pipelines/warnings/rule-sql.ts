@@ -1,12 +1,14 @@
 import type { Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
-import { delinquencyAsOfQuery } from '../snapshot/delinquency-as-of.ts';
-import type { SnapshotSettings } from '../snapshot/snapshot-settings.ts';
 import type { LoanRule } from './rules.ts';
 
 /** What a loan rule compiles to: rows of (loan_id, value, threshold, evidence JSON) for the date. */
 export interface RuleQuery { query: string; query_params: Record<string, unknown> }
-export interface RuleContext { asOf: string; monthEnd: string; previousMonthEnd: string; settings: SnapshotSettings; champion: { name: string; version: number } | null }
+export interface RuleContext {
+  asOf: string; monthEnd: string; previousMonthEnd: string; champion: { name: string; version: number } | null;
+  /** active loans' DPD and overdue amounts on the date (activeDelinquencyQuery) */
+  delinquency: RuleQuery;
+}
 
 /** Evidence as a JSON object built in ClickHouse: a named tuple serialises to {"name": value, …}. */
 const evidence = (fields: [name: string, type: string, expr: string][]) =>
@@ -36,7 +38,7 @@ export function loanRuleQuery(wh: Warehouse, rule: LoanRule, c: RuleContext): Ru
         query_params: { lww_me: c.monthEnd, lww_months: rule.months },
       };
     case 'overdue_amount': {
-      const dq = delinquencyAsOfQuery(wh, c.asOf, c.settings);
+      const dq = c.delinquency;
       return {
         query: `SELECT loan_id, toFloat64(overdue) AS value, toFloat64({lww_limit:Decimal(38, 2)}) AS threshold,
             ${evidence([['dpd', 'UInt32', 'dpd'], ['overdue_principal', 'String', 'toString(op)'], ['overdue_interest', 'String', 'toString(oi)']])} AS evidence

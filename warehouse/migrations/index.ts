@@ -51,6 +51,11 @@ export const migrations: Migration[] = [
     name: 'warnings and strategy experiment assignments',
     statements: (wh) => Object.values(collectionTables).flatMap((t) => createTableStatements(wh, t)),
   },
+  {
+    version: 8,
+    name: 'snapshot runs (when each snapshot read its inputs)',
+    statements: (wh) => createTableStatements(wh, systemTables.snapshot_runs),
+  },
 ];
 
 /** Applies every migration not yet recorded; safe to run any number of times. */

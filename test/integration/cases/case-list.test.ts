@@ -9,7 +9,7 @@ import { defaultStrategyTable, recommendAction } from '../../../pipelines/cases/
 import { assignExperiment, parseExperiment, storeAssignments } from '../../../pipelines/cases/experiment.ts';
 import { experimentResults } from '../../../pipelines/cases/experiment-results.ts';
 import { queryRows } from '../../../warehouse/connection.ts';
-import { delinquencyAsOf } from '../../../pipelines/snapshot/delinquency-as-of.ts';
+import { activeDelinquencyQuery, delinquencyAsOf } from '../../../pipelines/snapshot/delinquency-as-of.ts';
 import { warehouseWithBook } from '../../helpers/book.ts';
 import { defaultSettings } from '../../helpers/settings.ts';
 
@@ -81,5 +81,21 @@ describe('case list', () => {
     expect(ch.cure_rate_vs_control).toBeCloseTo(ch.cure_rate! - total.find((x) => x.arm === 'control')!.cure_rate!, 12);
     expect(Number.isFinite(ch.z)).toBe(true);
     await expect(experimentResults(wh, { experiment: 'nope', control: 'a', asOf, until, segment: 'all', settings: defaultSettings })).rejects.toThrow(/no cases were assigned/);
+  });
+
+  it('a month-end reads the fresh snapshot, with the same answer as evaluating the history; other dates and stale snapshots evaluate', async () => {
+    const me = '2024-05-31';
+    const q = await activeDelinquencyQuery(wh, me, defaultSettings);
+    expect(q.source).toBe('snapshot');
+    const fromSnapshot = await queryRows<Record<string, unknown>>(wh, `SELECT * FROM (${q.query}) ORDER BY loan_id`, q.query_params);
+    const fromHistory = (await delinquencyAsOf(wh, me, defaultSettings)).filter((d) => d.status === 'active');
+    expect(fromSnapshot.length).toBeGreaterThan(100);
+    expect(fromSnapshot.map((r) => ({ ...r, dpd: Number(r.dpd) }))).toEqual(fromHistory);
+    expect((await activeDelinquencyQuery(wh, '2024-05-30', defaultSettings)).source).toBe('history');
+    expect((await activeDelinquencyQuery(wh, me, { ...defaultSettings, bucketBounds: [15, 30, 60, 90] })).source).toBe('history');
+    // an ingest that finished after the snapshot read its inputs makes it stale
+    await wh.client.insert({ table: `${wh.database}.ingest_receipts`, format: 'JSONEachRow', values: [{ ingest_id: 'late', entity: 'payments', file: 'x', file_sha256: 'x', format: 'csv',
+      rows_read: 0, rows_accepted: 0, rows_inserted: 0, rows_already_present: 0, rows_quarantined: 0, started_at: Date.now() + 1000, finished_at: Date.now() + 2000 }] });
+    expect((await activeDelinquencyQuery(wh, me, defaultSettings)).source).toBe('history');
   });
 });

@@ -1,0 +1,105 @@
+/**
+ * bench/cases: the full collection case list for one as-of date on the book left by
+ * bench/ingest-snapshot (1M loans), and how well its ranking finds next month's roll-forwards.
+ *  - the champion for the default target is a scorecard trained here (≈1M training loan-months,
+ *    out of time) unless one is already promoted, and scores the month-end in the database;
+ *  - as-of = the second-last month-end, so the next month-end is in the book;
+ *  - cases_s: the median of three full builds (no filters) of the ranked list on that month-end
+ *    (read from the fresh month-end snapshot), and cases_mid_month_s on the 15th of the next month
+ *    (every active loan's DPD evaluated from its history at that date);
+ *  - top_decile_capture: of the balance of listed cases whose bucket is worse at the next month-end
+ *    (charge-off counts as worse), the share ranked in the top 10% of the list. The list is ranked
+ *    by expected loss in money, and roll rates are by balance by default (SPEC §5), so capture is
+ *    measured in balance; by count (…_count) and against every roll-forward in the book, current
+ *    loans not on the list included (…_book), alongside.
+ * Writes bench/results/cases.json.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { delinquencySettings, loadConfig } from '../warehouse/config.ts';
+import { openWarehouse, queryRows } from '../warehouse/connection.ts';
+import { migrate } from '../warehouse/migrations/index.ts';
+import { bucketOrder } from '../warehouse/metrics/run.ts';
+import { defaultTarget, targetName } from '../models/features/feature-catalogue.ts';
+import { currentChampion, promote } from '../models/registry/registry.ts';
+import { scoreMonthInDb } from '../models/score.ts';
+import { trainBookModels } from '../models/workflows.ts';
+import { buildCaseList } from '../pipelines/cases/case-list.ts';
+import { defaultStrategyTable } from '../pipelines/cases/strategy.ts';
+import { lastMonthEnd } from '../pipelines/snapshot/build-snapshots.ts';
+import { defaultSnapshotSettings } from '../pipelines/snapshot/snapshot-settings.ts';
+
+const { values } = parseArgs({ options: { work: { type: 'string' } } });
+const work = resolve(values.work ?? 'bench/work');
+const dbDir = join(work, 'db');
+if (!existsSync(dbDir)) throw new Error('bench/cases reads the warehouse built by bench/ingest-snapshot: run `npm run bench`');
+const log = (s: string) => console.error(`[bench/cases] ${s}`);
+const round = (x: number, d = 4) => Number(x.toFixed(d));
+const config = loadConfig({ ...process.env, LOANWATCH_DATA_DIR: dbDir });
+const settings = defaultSnapshotSettings(delinquencySettings(config));
+const wh = openWarehouse(config, { database: 'bench' });
+await migrate(wh);
+
+const [last] = await queryRows<{ m: string }>(wh, 'SELECT toString(max(month_end)) AS m FROM bench.loan_month');
+const next = last!.m;
+const asOf = lastMonthEnd(`${next.slice(0, 8)}01`);
+
+let champion = await currentChampion(wh, targetName(defaultTarget));
+if (!champion) {
+  const [n] = await queryRows<{ n: string }>(wh, 'SELECT count() AS n FROM bench.ew_features WHERE eligible = 1 AND label_observed = 1');
+  const share = Math.min(1, 1_250_000 / Number(n!.n));
+  log(`no champion: training a scorecard on a ${(share * 100).toFixed(0)}% loan share`);
+  const [m] = await trainBookModels(wh, { kinds: ['scorecard'], seed: 1, target: defaultTarget, ootMonths: 6, loanShare: share, rebuildFeatures: false, actor: 'bench', outDir: join(work, 'cases-cards'), log });
+  await promote(wh, { name: m!.model.model_name, version: m!.model.version, actor: 'bench', reason: 'bench/cases champion', gate: { aucMargin: 0, maxPsi: 1 } });
+  champion = await currentChampion(wh, targetName(defaultTarget));
+}
+const scored = await scoreMonthInDb(wh, champion!, asOf);
+log(`champion ${champion!.model_name}@${champion!.version} scored ${scored} loans at ${asOf}`);
+
+const runs: number[] = [];
+let cases: Awaited<ReturnType<typeof buildCaseList>> = [];
+for (let i = 0; i < 3; i++) {
+  const t0 = performance.now();
+  cases = await buildCaseList(wh, { asOf, settings, strategy: defaultStrategyTable, champion: { name: champion!.model_name, version: champion!.version } });
+  runs.push((performance.now() - t0) / 1000);
+  log(`case list ${asOf}: ${cases.length} cases in ${runs.at(-1)!.toFixed(2)} s`);
+}
+const casesS = [...runs].sort((a, b) => a - b)[1]!;
+const midMonth = `${next.slice(0, 8)}15`;
+const t0 = performance.now();
+const mid = await buildCaseList(wh, { asOf: midMonth, settings, strategy: defaultStrategyTable, champion: { name: champion!.model_name, version: champion!.version } });
+const midS = (performance.now() - t0) / 1000;
+log(`case list ${midMonth} (mid-month): ${mid.length} cases in ${midS.toFixed(2)} s`);
+
+// roll-forward: a worse bucket at the next month-end than at the as-of month-end (charge-off is the worst)
+const rolls = await queryRows<{ loan_id: string; balance: number }>(wh, `
+  SELECT a.loan_id AS loan_id, toFloat64(a.principal_balance) AS balance FROM bench.loan_month AS a
+  INNER JOIN bench.loan_month AS b ON b.loan_id = a.loan_id AND b.month_end = {next:Date}
+  WHERE a.month_end = {as_of:Date} AND a.status = 'active'
+    AND (b.status = 'charged_off' OR indexOf({order:Array(String)}, b.bucket) > indexOf({order:Array(String)}, a.bucket))`,
+{ as_of: asOf, next, order: bucketOrder });
+const rolled = new Set(rolls.map((r) => r.loan_id));
+const rollBalance = new Map(rolls.map((r) => [r.loan_id, r.balance]));
+const top = cases.slice(0, Math.ceil(cases.length / 10));
+const listedRolls = cases.filter((c) => rolled.has(c.loan_id));
+const topRolls = top.filter((c) => rolled.has(c.loan_id));
+// balance rolling forward: the balance at the as-of month-end (the same basis as the roll-rate matrix)
+const sum = (xs: { loan_id: string }[]) => xs.reduce((s, x) => s + (rollBalance.get(x.loan_id) ?? 0), 0);
+const result = {
+  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, mem_gb: Math.round(totalmem() / 2 ** 30), node: process.version },
+  book: { loans_active_at_as_of: scored, as_of: asOf, next_month_end: next, champion: `${champion!.model_name}@${champion!.version}` },
+  cases: cases.length, cases_s: round(casesS, 2), cases_runs_s: runs.map((r) => round(r, 2)),
+  mid_month: { as_of: midMonth, cases: mid.length, cases_mid_month_s: round(midS, 2) },
+  roll_forwards_listed: listedRolls.length, roll_forwards_listed_balance: round(sum(listedRolls), 2), roll_forwards_book: rolled.size,
+  top_decile_capture: round(sum(topRolls) / sum(listedRolls)),
+  top_decile_capture_count: round(topRolls.length / listedRolls.length),
+  top_decile_capture_count_max: round(Math.min(1, top.length / listedRolls.length)),
+  top_decile_capture_book_balance: round(sum(topRolls) / sum(rolls)),
+  targets: { cases_s_max: 5, top_decile_capture_min: 0.5 },
+};
+mkdirSync('bench/results', { recursive: true });
+writeFileSync('bench/results/cases.json', `${JSON.stringify(result, null, 2)}\n`);
+log(JSON.stringify(result));
+await wh.close();
