@@ -37,6 +37,8 @@ export const configSchema = z.object({
   LOANWATCH_API_RATE_LIMIT: intFromEnv(6_000, 1, 10_000_000),
   /** Largest accepted request body in bytes (413 above). */
   LOANWATCH_API_MAX_BODY_BYTES: intFromEnv(1_048_576, 1_024, 104_857_600),
+  /** Font file (.ttf/.ttc/.otf) for report PNG and PDF; empty: the first installed of WenQuanYi Zen Hei, Noto Sans CJK. */
+  LOANWATCH_CJK_FONT: z.string().default(''),
 });
 
 export type Config = z.infer<typeof configSchema>;

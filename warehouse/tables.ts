@@ -190,3 +190,18 @@ export const collectionTables = {
     orderBy: '(experiment, as_of, loan_id)', shardBy: 'cityHash64(loan_id)',
   },
 } as const satisfies Record<string, TableDef>;
+
+/** Report inputs (migration 9): the finance ledger's provisions, and each model's monitoring by month. */
+export const reportTables = {
+  provisions: {
+    name: 'provisions',
+    columns: [['month_end', 'Date'], ['provision', money], ['file', 'String'], ['loaded_at', 'DateTime']],
+    orderBy: 'month_end', shardBy: 'toYYYYMM(month_end)',
+  },
+  model_monitoring: {
+    name: 'model_monitoring',
+    columns: [['model', 'String'], ['month_end', 'Date'], ['n', 'UInt64'], ['score_psi', 'Float64'], ['auc', 'Nullable(Float64)'],
+      ['ks', 'Nullable(Float64)'], ['observed', 'UInt64'], ['csi', 'String'], ['warnings', 'Array(String)'], ['computed_at', 'DateTime']],
+    orderBy: '(model, month_end)', shardBy: 'cityHash64(model)',
+  },
+} as const satisfies Record<string, TableDef>;

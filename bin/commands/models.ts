@@ -6,7 +6,7 @@ import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { lastMonthEnd } from '../../pipelines/snapshot/build-snapshots.ts';
 import { defaultTarget, targetName } from '../../models/features/feature-catalogue.ts';
-import { monitorModel } from '../../models/evaluate/monitor.ts';
+import { monitorModel, storeMonitoring } from '../../models/evaluate/monitor.ts';
 import { buildFeatures } from '../../models/features/build-features.ts';
 import { currentChampion, defaultGate, loadModel, promote, RegistryError } from '../../models/registry/registry.ts';
 import { scoreMonthInDb, scoreMonthInNode } from '../../models/score.ts';
@@ -65,6 +65,7 @@ export async function evaluateCommand(wh: Warehouse, f: z.infer<typeof evaluateF
   const ref = parseRef(f.name);
   const m = await loadModel(wh, ref.name, ref.version);
   const rows = m.target.startsWith('table:') ? [] : await monitorModel(wh, m);
+  await storeMonitoring(wh, m, rows);
   if (f.format === 'json') console.log(JSON.stringify({ model: m.model_name, version: m.version, test: m.metrics.test, months: rows }, null, 2));
   else {
     console.log(`${m.model_name} v${m.version} (${m.kind}, target ${m.target}): test AUC ${m.metrics.test.auc.toFixed(4)}, KS ${m.metrics.test.ks.toFixed(4)}, score PSI ${m.metrics.score_psi.toFixed(4)}`);

@@ -1,5 +1,6 @@
 import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
+import { deleteRows } from '../../warehouse/delete-rows.ts';
 import { indicesWhere, subset } from '../data/dataset.ts';
 import { loadFeatureRows } from '../data/load-features.ts';
 import { scoreModel } from '../model-types.ts';
@@ -54,4 +55,16 @@ export async function monitorModel(wh: Warehouse, m: ModelVersion, o: MonitorOpt
     });
   }
   return out;
+}
+
+/** Keeps a model's monitoring rows (replacing earlier ones of the same months) for reports and the API. */
+export async function storeMonitoring(wh: Warehouse, m: ModelVersion, rows: MonitorRow[]) {
+  if (rows.length === 0) return;
+  const model = `${m.model_name}@${m.version}`;
+  await deleteRows(wh, 'model_monitoring', 'model = {m:String} AND has({months:Array(Date)}, month_end)', { m: model, months: rows.map((r) => r.month_end) });
+  const now = Math.floor(Date.now() / 1000);
+  await wh.client.insert({
+    table: tableRef(wh, 'model_monitoring'), format: 'JSONEachRow',
+    values: rows.map((r) => ({ model, month_end: r.month_end, n: r.n, score_psi: r.score_psi, auc: r.auc, ks: r.ks, observed: r.observed, csi: JSON.stringify(r.csi), warnings: r.warnings, computed_at: now })),
+  });
 }

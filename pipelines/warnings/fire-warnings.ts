@@ -1,7 +1,7 @@
 import { exec, queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { deleteRows } from '../../warehouse/delete-rows.ts';
-import { defaultMonitor, monitorModel } from '../../models/evaluate/monitor.ts';
+import { defaultMonitor, monitorModel, storeMonitoring } from '../../models/evaluate/monitor.ts';
 import type { ModelVersion } from '../../models/registry/registry.ts';
 import { lastMonthEnd } from '../snapshot/build-snapshots.ts';
 import { activeDelinquencyQuery } from '../snapshot/delinquency-as-of.ts';
@@ -53,8 +53,9 @@ async function insertLoanWarnings(wh: Warehouse, rule: LoanRule, asOf: string, q
 /** Monitoring of the champion (PSI/CSI, realised AUC) for the month-ends after its training window up to the date; each month with a retraining signal is one warning. */
 async function fireModelDrift(wh: Warehouse, rule: Extract<WarningRule, { kind: 'model_drift' }>, asOf: string, champion: ModelVersion | null) {
   if (!champion) return { fired: 0, skipped: 'no champion model to monitor' };
-  const months = (await monitorModel(wh, champion, { ...defaultMonitor, maxPsi: rule.max_psi, aucDrop: rule.auc_drop }))
-    .filter((m) => m.month_end <= asOf && m.warnings.length > 0);
+  const monitored = (await monitorModel(wh, champion, { ...defaultMonitor, maxPsi: rule.max_psi, aucDrop: rule.auc_drop })).filter((m) => m.month_end <= asOf);
+  await storeMonitoring(wh, champion, monitored);
+  const months = monitored.filter((m) => m.warnings.length > 0);
   if (months.length === 0) return { fired: 0, skipped: null };
   const model = `${champion.model_name}@${champion.version}`;
   await wh.client.insert({

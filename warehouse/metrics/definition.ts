@@ -56,7 +56,7 @@ const names = z.array(z.string().min(1).max(64)).min(1).max(200);
 
 /** Every request, from the CLI, the API or a report, is validated by this schema first. */
 export const metricRequestSchema = z.object({
-  group_by: z.array(z.string().regex(/^[a-z_]{1,40}$/)).max(6).optional(),
+  group_by: z.array(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/)).max(6).optional(),
   basis: z.enum(['balance', 'count']).default('balance'),
   cohort_grain: z.enum(['month', 'quarter']).default('month'),
   product: names.optional(),

@@ -1,6 +1,6 @@
 import { exec, queryRows, type Warehouse } from '../connection.ts';
 import { createDatabaseStatement, createTableStatements, tableRef } from '../ddl.ts';
-import { apiTables, collectionTables, loanMonthDerived, modelTables, rawTables, systemTables } from '../tables.ts';
+import { apiTables, collectionTables, loanMonthDerived, reportTables, modelTables, rawTables, systemTables } from '../tables.ts';
 
 export interface Migration {
   version: number;
@@ -55,6 +55,11 @@ export const migrations: Migration[] = [
     version: 8,
     name: 'snapshot runs (when each snapshot read its inputs)',
     statements: (wh) => createTableStatements(wh, systemTables.snapshot_runs),
+  },
+  {
+    version: 9,
+    name: 'provisions and model monitoring for reports',
+    statements: (wh) => Object.values(reportTables).flatMap((t) => createTableStatements(wh, t)),
   },
 ];
 

@@ -8,7 +8,7 @@ export const overdue = {
   title: 'Overdue ratios, PAR, NPL ratio and deviation',
   description: 'At each month-end, over active loans: share with DPD > 0 / 30 / 60 / 90 (PAR30 = M2+, PAR90 = M4+ by the classic definition), NPL (次级+可疑+损失) share, and 偏离度 = DPD > 90 balance / NPL balance.',
   source: 'loan_months',
-  dimensions: { month_end: 'month_end', ...loanDims, bucket: 'bucket', five_class: 'five_class' },
+  dimensions: { month_end: 'month_end', ...loanDims, bucket: 'bucket', five_class: 'five_class', ifrs9_stage: 'ifrs9_stage' },
   defaultDimensions: ['month_end'],
   weight: { balance: "if(status = 'active', principal_balance, toDecimal64(0, 2))", count: "toUInt64(status = 'active')" },
   measures: {

@@ -1,0 +1,71 @@
+/**
+ * Languages of the reports: labels, and number formats a reader of that language expects —
+ * money in 万 / 亿 for Chinese, thousands / millions / billions for English.
+ */
+export const languages = ['zh-CN', 'en'] as const;
+export type Lang = (typeof languages)[number];
+export type Text = Record<Lang, string>;
+
+/** Labels shared by several charts (a chart's own title lives with its template). */
+export const labels = {
+  month_end: { 'zh-CN': '月末', en: 'Month-end' },
+  balance: { 'zh-CN': '余额', en: 'Balance' },
+  share: { 'zh-CN': '占比', en: 'Share' },
+  rate: { 'zh-CN': '比率', en: 'Rate' },
+  measure: { 'zh-CN': '指标', en: 'Measure' },
+  cohort: { 'zh-CN': '放款批次', en: 'Cohort' },
+  mob: { 'zh-CN': '账龄（月）', en: 'Months on book' },
+  from_bucket: { 'zh-CN': '起始逾期段', en: 'From bucket' },
+  to_bucket: { 'zh-CN': '下月逾期段', en: 'To bucket' },
+  months_since_default: { 'zh-CN': '违约后月数', en: 'Months since default' },
+  channel: { 'zh-CN': '催收渠道', en: 'Channel' },
+  team: { 'zh-CN': '催收团队', en: 'Team' },
+  grade: { 'zh-CN': '风险等级', en: 'Risk grade' },
+  loans: { 'zh-CN': '贷款笔数', en: 'Loans' },
+  rule: { 'zh-CN': '预警规则', en: 'Warning rule' },
+  month_ahead: { 'zh-CN': '预测月份', en: 'Months ahead' },
+  five_class: { 'zh-CN': '五级分类', en: 'Five-category class' },
+  stage: { 'zh-CN': 'IFRS 9 阶段', en: 'IFRS 9 stage' },
+  no_data: { 'zh-CN': '本期无数据', en: 'No data for this period' },
+} as const satisfies Record<string, Text>;
+
+export const fiveClassLabels: Record<string, Text> = {
+  normal: { 'zh-CN': '正常', en: 'Normal' }, special_mention: { 'zh-CN': '关注', en: 'Special mention' },
+  substandard: { 'zh-CN': '次级', en: 'Substandard' }, doubtful: { 'zh-CN': '可疑', en: 'Doubtful' }, loss: { 'zh-CN': '损失', en: 'Loss' },
+};
+
+/** SPEC §3 collection channels */
+export const channelLabels: Record<string, Text> = {
+  sms: { 'zh-CN': '短信', en: 'SMS' }, phone: { 'zh-CN': '电话', en: 'Phone' }, visit: { 'zh-CN': '上门', en: 'Visit' },
+  letter: { 'zh-CN': '信函', en: 'Letter' }, legal: { 'zh-CN': '法律', en: 'Legal' }, agency: { 'zh-CN': '委外', en: 'Agency' },
+};
+
+export const packTitles: Record<'management' | 'regulatory', Text> = {
+  management: { 'zh-CN': '贷后管理月报', en: 'Monthly portfolio management pack' },
+  regulatory: { 'zh-CN': '监管报送分析包', en: 'Regulatory pack' },
+};
+
+/** Money for text: 1.23亿 / 4,567万 in Chinese, 123.4M / 4.6K in English. */
+export function formatMoney(lang: Lang, x: number): string {
+  const a = Math.abs(x);
+  if (lang === 'zh-CN') {
+    if (a >= 1e8) return `${(x / 1e8).toFixed(2)}亿`;
+    if (a >= 1e4) return `${(x / 1e4).toLocaleString('zh-CN', { maximumFractionDigits: 1 })}万`;
+    return x.toLocaleString('zh-CN', { maximumFractionDigits: 2 });
+  }
+  if (a >= 1e9) return `${(x / 1e9).toFixed(2)}B`;
+  if (a >= 1e6) return `${(x / 1e6).toFixed(1)}M`;
+  if (a >= 1e3) return `${(x / 1e3).toFixed(1)}K`;
+  return x.toLocaleString('en', { maximumFractionDigits: 2 });
+}
+
+export const formatPct = (x: number, digits = 2) => `${(100 * x).toFixed(digits)}%`;
+
+/** The same money format as a Vega expression, for axis labels and tooltips (datum.value). */
+export function moneyLabelExpr(lang: Lang): string {
+  return lang === 'zh-CN'
+    ? `abs(datum.value) >= 1e8 ? format(datum.value / 1e8, '.1f') + '亿' : abs(datum.value) >= 1e4 ? format(datum.value / 1e4, ',.0f') + '万' : format(datum.value, ',.0f')`
+    : `abs(datum.value) >= 1e9 ? format(datum.value / 1e9, '.1f') + 'B' : abs(datum.value) >= 1e6 ? format(datum.value / 1e6, '.1f') + 'M' : abs(datum.value) >= 1e3 ? format(datum.value / 1e3, '.0f') + 'K' : format(datum.value, ',.0f')`;
+}
+
+export const tr = (t: Text, lang: Lang) => t[lang];

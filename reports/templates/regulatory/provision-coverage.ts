@@ -1,0 +1,25 @@
+import { defineChart } from '../../template.ts';
+import { labels } from '../../i18n.ts';
+import { foldMeasures, monthField, pctAxis } from '../../spec.ts';
+
+const measures = {
+  provision_coverage: { 'zh-CN': '拨备覆盖率', en: 'Provision coverage' },
+  provision_ratio: { 'zh-CN': '贷款拨备率', en: 'Provision / loans' },
+};
+
+export default defineChart({
+  id: 'provision-coverage', pack: 'regulatory',
+  title: { 'zh-CN': '拨备覆盖率与贷款拨备率', en: 'Provision coverage' },
+  note: { 'zh-CN': '拨备覆盖率 = 贷款损失准备 / 不良贷款余额；贷款拨备率 = 贷款损失准备 / 在贷余额。拨备来自导入的拨备文件。', en: 'Coverage = loan-loss provisions / NPL balance; provision ratio = provisions / outstanding loans. Provisions from the loaded provisions file.' },
+  data: () => ({ dataset: 'provision_coverage' }),
+  body: (_rows, lang) => ({
+    transform: foldMeasures(measures, lang),
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: monthField('month_end', labels.month_end[lang]),
+      y: { field: 'value', type: 'quantitative', title: labels.rate[lang], axis: pctAxis },
+      color: { field: 'measure_label', type: 'nominal', title: labels.measure[lang] },
+      tooltip: [{ field: 'month_end', type: 'nominal' }, { field: 'measure_label', type: 'nominal' }, { field: 'value', type: 'quantitative', format: '.2%' }],
+    },
+  }),
+});

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Debian packages the reports and their tests need (run as root; CI runs it from .ci/run):
+#   fonts-wqy-zenhei  Chinese glyphs in PNG and PDF (without a CJK font they render as boxes)
+#   poppler-utils     pdftoppm / pdftotext, to check a PDF page in the tests
+#   chromium          the headless browser for the HTML report test (driven by playwright-core)
+set -euo pipefail
+need=()
+fc-list 2>/dev/null | grep -qi 'WenQuanYi Zen Hei' || need+=(fonts-wqy-zenhei)
+command -v pdftoppm >/dev/null || need+=(poppler-utils)
+command -v chromium >/dev/null || need+=(chromium)
+if [ ${#need[@]} -gt 0 ]; then
+  apt-get update -qq
+  apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends "${need[@]}"
+fi
