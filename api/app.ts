@@ -16,6 +16,7 @@ import { metricRoutes } from './routes/metrics.ts';
 import { modelRoutes } from './routes/models.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { warningRoutes } from './routes/warnings.ts';
+import { reportRoutes } from './routes/reports.ts';
 import { scoreRoutes } from './routes/scores.ts';
 
 /** The Swagger UI assets from node_modules: the docs page needs no network. */
@@ -37,6 +38,7 @@ export function createApp(deps: ApiDeps) {
   });
   const caches: ApiCaches = {
     keys: new TtlCache(60_000), scores: new ScoreIndex(deps.wh, targetName(defaultTarget)), metrics: new TtlCache(60_000, 500),
+    reports: new TtlCache(60_000, 100),
   };
   app.use('*', requestContext(deps, caches));
   app.use('*', bodyLimit({ maxSize: deps.maxBodyBytes, onError: () => { throw new ApiError('payload_too_large', `request body over ${deps.maxBodyBytes} bytes`); } }));
@@ -47,6 +49,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/', modelRoutes);
   app.route('/', caseRoutes);
   app.route('/', warningRoutes);
+  app.route('/', reportRoutes);
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'loanwatch API', version: '1', description: 'Overdue-loan analytics and early warning. Every /v1 route needs an API key (Authorization: Bearer lw_… or X-API-Key).' },

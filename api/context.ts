@@ -14,9 +14,11 @@ export interface ApiDeps {
   maxBodyBytes: number;
   /** delinquency settings for DPD on a date (case lists), from the config at start-up */
   snapshotSettings: SnapshotSettings;
+  /** font file for report PNG/PDF (LOANWATCH_CJK_FONT); unset: the first installed CJK font */
+  cjkFont?: string;
 }
 
-/** Per-app caches: key lookups (a revoked key stops working within a minute), the score index, metric results. */
-export interface ApiCaches { keys: TtlCache<string, ApiKey | null>; scores: ScoreIndex; metrics: TtlCache<string, unknown> }
+/** Per-app caches: key lookups (a revoked key stops working within a minute), the score index, metric results, rendered reports. */
+export interface ApiCaches { keys: TtlCache<string, ApiKey | null>; scores: ScoreIndex; metrics: TtlCache<string, unknown>; reports: TtlCache<string, string | Buffer> }
 
 export type AppEnv = { Variables: { key: ApiKey; requestId: string; deps: ApiDeps; caches: ApiCaches } };

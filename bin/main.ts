@@ -17,6 +17,10 @@ import { keysCommand, keysFlags, serveCommand, serveFlags } from './commands/ser
 import { casesCommand, casesFlags } from './commands/cases.ts';
 import { warningsCommand, warningsFlags } from './commands/warnings.ts';
 import { experimentCommand, experimentFlags } from './commands/experiment.ts';
+import { reportCommand, reportFlags } from './commands/report.ts';
+import { ReportFontError } from '../reports/render/fonts.ts';
+import { ReportRequestError } from '../reports/pack.ts';
+import { ProvisionsFileError } from '../pipelines/provisions/load-provisions.ts';
 import { ConfigFileError } from './config-file.ts';
 import { DatasetError } from '../models/data/dataset.ts';
 import { SqlExportError } from '../models/export/sql.ts';
@@ -48,6 +52,8 @@ const usage = () => `loanwatch <command> [flags]
             cure rate and amount collected per arm and segment of a strategy experiment's issued list
   warnings  --as-of YYYY-MM-DD [--rules rules.json] [--list] [--rule a,b] [--kind …] [--severity …] [--region …] [--team …]
             [--limit 50] [--format table|csv|json]   fire and store the warning rules for the date (--list: only show stored ones)
+  report    --period YYYY-MM [--pack management,regulatory] [--lang zh-CN,en] [--format html,pdf,png,svg] [--out DIR]
+            [--provisions provisions.csv]   report packs: HTML, PDF, a PNG/SVG, Vega-Lite JSON and CSV per chart
   serve     [--port 8080]              the HTTP API (docs at /docs, OpenAPI at /openapi.json)
   keys      create --role admin|modeler|executive|collector|auditor [--region R] [--team T] [--label L]
   migrate                             create or upgrade the warehouse schema
@@ -68,7 +74,8 @@ const options = {
   'max-psi': { type: 'string' }, 'in-db': { type: 'boolean' }, special: { type: 'string' }, 'min-iv': { type: 'string' },
   port: { type: 'string' }, stage: { type: 'string' }, strategy: { type: 'string' }, role: { type: 'string' }, team: { type: 'string' }, label: { type: 'string' },
   rules: { type: 'string' }, list: { type: 'boolean' }, rule: { type: 'string' }, kind: { type: 'string' }, severity: { type: 'string' }, limit: { type: 'string' },
-  experiment: { type: 'string' }, until: { type: 'string' }, segment: { type: 'string' },
+  experiment: { type: 'string' }, until: { type: 'string' }, segment: { type: 'string' }, pack: { type: 'string' }, period: { type: 'string' },
+  lang: { type: 'string' }, provisions: { type: 'string' },
 } as const;
 
 export async function main(argv: string[]): Promise<number> {
@@ -89,7 +96,7 @@ export async function main(argv: string[]): Promise<number> {
   };
   try {
     if (command === 'generate') { await generateCommand(flags(generateFlags)); return 0; }
-    if (!['demo', 'ingest', 'snapshot', 'dpd', 'metrics', 'migrate', 'train', 'evaluate', 'promote', 'score', 'serve', 'keys', 'cases', 'warnings', 'experiment'].includes(command)) throw new UsageError(`unknown command: ${command}`);
+    if (!['demo', 'ingest', 'snapshot', 'dpd', 'metrics', 'migrate', 'train', 'evaluate', 'promote', 'score', 'serve', 'keys', 'cases', 'warnings', 'experiment', 'report'].includes(command)) throw new UsageError(`unknown command: ${command}`);
     const config = loadConfig();
     const wh = openWarehouse(config);
     try {
@@ -104,6 +111,7 @@ export async function main(argv: string[]): Promise<number> {
       else if (command === 'promote') await promoteCommand(wh, flags(promoteFlags, { name: rest[0], version: rest[1] }));
       else if (command === 'score') await scoreCommand(wh, flags(scoreFlags));
       else if (command === 'cases') await casesCommand(wh, config, flags(casesFlags));
+      else if (command === 'report') await reportCommand(wh, config, flags(reportFlags));
       else if (command === 'experiment') await experimentCommand(wh, config, flags(experimentFlags));
       else if (command === 'warnings') await warningsCommand(wh, config, flags(warningsFlags));
       else if (command === 'serve') await serveCommand(wh, config, flags(serveFlags));
@@ -114,7 +122,8 @@ export async function main(argv: string[]): Promise<number> {
     }
   } catch (e) {
     if (e instanceof UsageError) { console.error(`${e.message}\n\n${usage()}`); return 2; }
-    if (e instanceof ConfigError || e instanceof IngestInputError || e instanceof MetricRequestError || e instanceof RegistryError || e instanceof DatasetError || e instanceof SqlExportError || e instanceof ConfigFileError) { console.error(e.message); return 2; }
+    if (e instanceof ConfigError || e instanceof IngestInputError || e instanceof MetricRequestError || e instanceof RegistryError || e instanceof DatasetError || e instanceof SqlExportError || e instanceof ConfigFileError
+      || e instanceof ReportFontError || e instanceof ReportRequestError || e instanceof ProvisionsFileError) { console.error(e.message); return 2; }
     throw e;
   }
 }

@@ -15,7 +15,7 @@ export async function serveCommand(wh: Warehouse, config: Config, f: z.infer<typ
   const app = createApp({
     wh, log: (e) => process.stdout.write(`${JSON.stringify(e)}\n`),
     rateLimitPerMinute: config.LOANWATCH_API_RATE_LIMIT, maxBodyBytes: config.LOANWATCH_API_MAX_BODY_BYTES,
-    snapshotSettings: defaultSnapshotSettings(delinquencySettings(config)),
+    snapshotSettings: defaultSnapshotSettings(delinquencySettings(config)), cjkFont: config.LOANWATCH_CJK_FONT,
   });
   const port = f.port ?? config.LOANWATCH_PORT;
   const server = serve({ fetch: app.fetch, port });
