@@ -27,8 +27,9 @@ import { SqlExportError } from '../models/export/sql.ts';
 
 const usage = () => `loanwatch <command> [flags]
 
-  demo      [--loans 20000] [--months 36] [--as-of 2024-06-30] [--seed N]
-            generate a book, ingest it, build snapshots (embedded engine)
+  demo      [--loans 20000] [--months 36] [--as-of 2024-06-30] [--seed N] [--port 8080] [--serve true|false]
+            the whole pipeline on the embedded engine: generate, ingest, snapshot, train, score, warnings,
+            reports; then serve the API and print URLs with demo keys
   generate  --out DIR [--loans N] [--months M] [--as-of YYYY-MM-DD] [--seed N] [--bad-rows 0.01] [--format csv|jsonl]
   ingest    PATH... [--adapter credit_card_monthly_status|home_credit_subset|taiwan_credit_default]
             [--as-of YYYY-MM-DD] [--as-of-month YYYY-MM] [--entity NAME] [--loader auto|engine|stream]
@@ -75,7 +76,7 @@ const options = {
   port: { type: 'string' }, stage: { type: 'string' }, strategy: { type: 'string' }, role: { type: 'string' }, team: { type: 'string' }, label: { type: 'string' },
   rules: { type: 'string' }, list: { type: 'boolean' }, rule: { type: 'string' }, kind: { type: 'string' }, severity: { type: 'string' }, limit: { type: 'string' },
   experiment: { type: 'string' }, until: { type: 'string' }, segment: { type: 'string' }, pack: { type: 'string' }, period: { type: 'string' },
-  lang: { type: 'string' }, provisions: { type: 'string' },
+  lang: { type: 'string' }, provisions: { type: 'string' }, serve: { type: 'string' },
 } as const;
 
 export async function main(argv: string[]): Promise<number> {

@@ -8,19 +8,23 @@ import { createApiKey } from '../../api/auth/keys.ts';
 import { roles } from '../../api/auth/permissions.ts';
 import { log } from '../progress.ts';
 
-export const serveFlags = z.object({ port: z.coerce.number().int().min(1).max(65_535).optional() });
+export const serveFlags = z.object({ port: z.coerce.number().int().min(0).max(65_535).optional() });
 
-/** `loanwatch serve`: the API on the embedded engine or a server; SIGINT/SIGTERM finish in-flight requests, then close. */
-export async function serveCommand(wh: Warehouse, config: Config, f: z.infer<typeof serveFlags>) {
+/** The API listening on `port` (0: any free port); resolves once it listens, with the port it got. */
+export async function startServer(wh: Warehouse, config: Config, port: number) {
   const app = createApp({
     wh, log: (e) => process.stdout.write(`${JSON.stringify(e)}\n`),
     rateLimitPerMinute: config.LOANWATCH_API_RATE_LIMIT, maxBodyBytes: config.LOANWATCH_API_MAX_BODY_BYTES,
     snapshotSettings: defaultSnapshotSettings(delinquencySettings(config)), cjkFont: config.LOANWATCH_CJK_FONT,
   });
-  const port = f.port ?? config.LOANWATCH_PORT;
-  const server = serve({ fetch: app.fetch, port });
-  log(`loanwatch API on http://localhost:${port} — docs http://localhost:${port}/docs, OpenAPI http://localhost:${port}/openapi.json`);
-  await new Promise<void>((resolve) => {
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => { const s = serve({ fetch: app.fetch, port }, () => resolve(s)); });
+  const address = server.address();
+  return { server, port: typeof address === 'object' && address ? address.port : port };
+}
+
+/** Until SIGINT/SIGTERM: then in-flight requests finish and the server closes. */
+export function serveUntilSignal(server: Awaited<ReturnType<typeof startServer>>['server']) {
+  return new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       log(`${signal}: finishing in-flight requests`);
       server.close(() => resolve());
@@ -28,6 +32,13 @@ export async function serveCommand(wh: Warehouse, config: Config, f: z.infer<typ
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
+}
+
+/** `loanwatch serve`: the API on the embedded engine or a server. */
+export async function serveCommand(wh: Warehouse, config: Config, f: z.infer<typeof serveFlags>) {
+  const { server, port } = await startServer(wh, config, f.port ?? config.LOANWATCH_PORT);
+  log(`loanwatch API on http://localhost:${port} — docs http://localhost:${port}/docs, OpenAPI http://localhost:${port}/openapi.json`);
+  await serveUntilSignal(server);
 }
 
 export const keysFlags = z.object({

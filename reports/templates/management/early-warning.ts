@@ -26,10 +26,10 @@ export const modelMonitoring = defineChart({
   body: (_rows, lang) => ({
     encoding: { x: monthField('month_end', labels.month_end[lang]) },
     layer: [
-      { mark: { type: 'line', point: true, color: '#e4572e' },
+      { mark: { type: 'line', point: { color: '#e4572e' }, color: '#e4572e' },
         encoding: { y: { field: 'score_psi', type: 'quantitative', title: 'PSI', axis: { titleColor: '#e4572e' } },
           tooltip: [{ field: 'month_end', type: 'nominal' }, { field: 'score_psi', type: 'quantitative', format: '.4f' }] } },
-      { mark: { type: 'line', point: true, color: '#1f5fa8' },
+      { mark: { type: 'line', point: { color: '#1f5fa8' }, color: '#1f5fa8' },
         encoding: { y: { field: 'auc', type: 'quantitative', title: 'AUC', scale: { domain: [0.5, 1] }, axis: { titleColor: '#1f5fa8' } },
           tooltip: [{ field: 'month_end', type: 'nominal' }, { field: 'auc', type: 'quantitative', format: '.4f' }] } },
     ],

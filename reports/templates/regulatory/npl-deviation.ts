@@ -13,7 +13,7 @@ export default defineChart({
       { mark: { type: 'bar', color: '#e4572e', opacity: 0.7 },
         encoding: { y: { field: 'npl_ratio', type: 'quantitative', title: { 'zh-CN': '不良率', en: 'NPL ratio' }[lang], axis: { ...pctAxis, titleColor: '#e4572e' } },
           tooltip: [{ field: 'month_end', type: 'nominal' }, { field: 'npl_ratio', type: 'quantitative', format: '.2%' }] } },
-      { mark: { type: 'line', point: true, color: '#1f5fa8' },
+      { mark: { type: 'line', point: { color: '#1f5fa8' }, color: '#1f5fa8' },
         encoding: { y: { field: 'deviation', type: 'quantitative', title: { 'zh-CN': '偏离度', en: 'Deviation' }[lang], axis: { ...pctAxis, titleColor: '#1f5fa8' } },
           tooltip: [{ field: 'month_end', type: 'nominal' }, { field: 'deviation', type: 'quantitative', format: '.1%' }] } },
     ],
