@@ -59,6 +59,7 @@ describe('HTTP API', () => {
       ['GET', '/v1/models', undefined, ['admin', 'modeler', 'executive', 'auditor']],
       ['GET', '/v1/cases?as_of=2024-06-15&limit=5', undefined, ['admin', 'collector']],
       ['GET', '/v1/warnings?as_of=2024-06-30&limit=5', undefined, ['admin', 'modeler', 'collector', 'auditor']],
+      ['GET', '/v1/reports/overdue-trend?period=2024-06&format=json', undefined, ['admin', 'executive', 'auditor']],
       ['POST', '/v1/models/dpd30_3m_scorecard/1/promote', { reason: 'role check' }, ['admin', 'modeler']],
     ];
     for (const [method, path, body, allowed] of routes) {
@@ -146,6 +147,31 @@ describe('HTTP API', () => {
     }
   });
 
+  it('reports: a chart in every format, a pack as html or pdf; bad names, formats and periods are 400s', async () => {
+    const get = (q: string) => call(`/v1/reports/${q}`, { key: keys.executive });
+    const png = await get('overdue-trend?period=2024-06&lang=en&format=png');
+    expect(png.status).toBe(200);
+    expect(png.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await png.arrayBuffer()).subarray(1, 4).toString()).toBe('PNG');
+    const svg = await (await get('roll-rate-heatmap?period=2024-06&format=svg')).text();
+    expect(svg).toMatch(/^<svg[\s\S]*滚动率矩阵/u);
+    const spec = await (await get('npl-deviation?period=2024-06&format=json')).json() as { $schema: string; data: { values: unknown[] } };
+    expect(spec.$schema).toMatch(/vega-lite\/v6/);
+    expect(spec.data.values.length).toBe(12);
+    expect((await (await get('npl-deviation?period=2024-06&format=csv')).text()).split('\n')[0]).toMatch(/^month_end,outstanding/);
+    const html = await get('management?period=2024-06&lang=en');
+    expect(html.headers.get('content-type')).toMatch(/text\/html/);
+    expect((await html.text()).match(/<figure class="chart"/g)?.length).toBe(15);
+    const pdf = await get('regulatory?period=2024-06&format=pdf');
+    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+    for (const bad of ['management?period=2024-06&format=png', 'no-such-chart?period=2024-06', 'overdue-trend?period=2024-13', 'overdue-trend?period=2031-01',
+      'overdue-trend?period=2024-06&lang=fr', 'overdue-trend?period=2024-06&format=gif', 'overdue-trend?period=2024-06&colour=red']) {
+      const r = await get(bad);
+      expect(r.status, bad).toBe(400);
+      expect(((await r.json()) as { error: { message: string } }).error.message.length).toBeGreaterThan(5);
+    }
+  });
+
   it('lists are cursor-paginated: pages follow each other, a forged cursor is a 400', async () => {
     const m = await loadModel(wh, 'dpd30_3m_scorecard', 1);
     for (let i = 0; i < 2; i++) await registerModel(wh, { model_name: m.model_name, target: m.target, kind: m.kind, created_by: 'test', seed: m.seed, fingerprint: m.fingerprint, metrics: m.metrics, artifact: m.artifact });
@@ -180,7 +206,7 @@ describe('HTTP API', () => {
     const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`)).sort();
     expect(documented).toEqual([
       'GET /health', 'GET /v1/cases', 'GET /v1/loans/{id}/score', 'GET /v1/metrics/classification', 'GET /v1/metrics/collections', 'GET /v1/metrics/overdue',
-      'GET /v1/metrics/recovery', 'GET /v1/metrics/roll-rate', 'GET /v1/metrics/vintage', 'GET /v1/models', 'GET /v1/warnings', 'POST /v1/models/{name}/{version}/promote', 'POST /v1/scores',
+      'GET /v1/metrics/recovery', 'GET /v1/metrics/roll-rate', 'GET /v1/metrics/vintage', 'GET /v1/models', 'GET /v1/reports/{template}', 'GET /v1/warnings', 'POST /v1/models/{name}/{version}/promote', 'POST /v1/scores',
     ]);
     const docs = await (await call('/docs')).text();
     expect(docs).toMatch(/\/assets\/swagger-ui-dist\/swagger-ui-bundle\.js/);

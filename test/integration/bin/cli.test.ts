@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { cliHarness } from '../../helpers/cli.ts';
@@ -92,6 +92,29 @@ describe('loanwatch CLI', () => {
     writeFileSync(bad, JSON.stringify({ name: 'x', arms: [{ name: 'only', weight: 1 }] }));
     expect(await run('cases', '--as-of', '2024-06-15', '--experiment', bad)).toBe(2);
     expect(err.join('\n')).toMatch(/at least two arms/);
+  });
+
+  it('report: a pack folder; bad periods, packs and provisions files exit 2 with the reason, loading nothing', async () => {
+    const out = join(dir, 'report');
+    const prov = join(dir, 'provisions.csv');
+    writeFileSync(prov, 'month_end,provision\n2024-05-31,1000.00\n2024-06,1200.50\n');
+    expect(await run('report', '--pack', 'regulatory', '--period', '2024-06', '--lang', 'en', '--format', 'html', '--out', out, '--provisions', prov)).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { charts: { id: string; rows: number }[]; files: string[] };
+    expect(manifest.files).toContain('report.html');
+    expect(manifest.charts.find((c) => c.id === 'provision-coverage')!.rows).toBe(2);
+    for (const [args, message] of [
+      [['--period', '2024-13'], /--period: YYYY-MM/], [['--period', '2024-06', '--pack', 'weekly'], /--pack/], [['--period', '2030-01'], /after the latest snapshot month-end 2024-06-30/],
+      [['--period', '2024-06', '--format', 'docx'], /--format/], [['--period', '2024-06', '--lang', 'fr'], /--lang/],
+    ] as const) {
+      expect(await run('report', ...args, '--out', join(dir, 'bad-report'))).toBe(2);
+      expect(err.join('\n')).toMatch(message);
+    }
+    for (const [content, message] of [['month_end,amount\n2024-06-30,1\n', /header needs month_end and provision/], ['month_end,provision\n2024-06-15,1\n2024-05-31,-3\n', /line 2: month_end .* not a month-end[\s\S]*line 3: provision "-3"/],
+      ['month_end,provision\n2024-06-30,1.00\n2024-06-30,2.00\n', /appears twice/], ['month_end,provision\n', /no rows/]] as const) {
+      writeFileSync(prov, content);
+      expect(await run('report', '--period', '2024-06', '--pack', 'regulatory', '--format', 'html', '--out', join(dir, 'bad-report'), '--provisions', prov)).toBe(2);
+      expect(err.join('\n')).toMatch(message);
+    }
   });
 
   it('metrics: unknown names and bad filters are refused with exit code 2', async () => {

@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { runMetric } from '../../../warehouse/metrics/run.ts';
+import { packTemplates } from '../../../reports/catalogue.ts';
+import { buildReportPack } from '../../../reports/pack.ts';
+import { cjkFontFile } from '../../../reports/render/fonts.ts';
+import { svgToPng } from '../../../reports/render/png.ts';
+import { pngPixels } from '../../helpers/png.ts';
+import { warehouseForReports } from '../../helpers/report-book.ts';
+import { tmpDir } from '../../helpers/warehouse.ts';
+
+describe('report packs', () => {
+  let wh: Awaited<ReturnType<typeof warehouseForReports>>;
+  const out = tmpDir('packs');
+  const font = cjkFontFile();
+  const zh = join(out, 'management-zh'), reg = join(out, 'regulatory-en');
+  beforeAll(async () => {
+    wh = await warehouseForReports('reports');
+    await buildReportPack(wh, { pack: 'management', period: '2024-06', lang: 'zh-CN', formats: ['html', 'pdf', 'png', 'svg'], outDir: zh, fontFile: font });
+    await buildReportPack(wh, { pack: 'regulatory', period: '2024-06', lang: 'en', formats: ['html', 'pdf', 'png'], outDir: reg, fontFile: font });
+  });
+  afterAll(async () => { await wh?.dispose(); rmSync(out, { recursive: true, force: true }); });
+
+  it('writes every chart of the pack with data: HTML, PDF, a PNG/SVG, the Vega-Lite JSON and the CSV per chart', () => {
+    for (const [dir, pack, exts] of [[zh, 'management', ['png', 'svg', 'vl.json', 'csv']], [reg, 'regulatory', ['png', 'vl.json', 'csv']]] as const) {
+      const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { charts: { id: string; rows: number }[] };
+      expect(manifest.charts.map((c) => c.id)).toEqual(packTemplates(pack).map((t) => t.id));
+      for (const c of manifest.charts) {
+        expect(c.rows, c.id).toBeGreaterThan(0);
+        for (const ext of exts) expect(existsSync(join(dir, `${c.id}.${ext}`)), `${c.id}.${ext}`).toBe(true);
+      }
+      expect(existsSync(join(dir, 'report.html')) && existsSync(join(dir, 'report.pdf'))).toBe(true);
+    }
+    expect(readFileSync(join(zh, 'report.html'), 'utf8')).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/u);
+  });
+
+  it('the data behind a chart is the metrics layer\'s, exactly', async () => {
+    const m = await runMetric(wh, 'overdue', { from: '2023-07-31', to: '2024-06-30', as_of: '2024-06-30' });
+    const [head, ...lines] = readFileSync(join(zh, 'overdue-trend.csv'), 'utf8').trim().split('\n');
+    expect(head!.split(',')).toEqual(Object.keys(m.rows[0]!));
+    expect(lines.map((l) => l.split(','))).toEqual(m.rows.map((r) => Object.values(r).map((v) => (v === null ? '' : String(v)))));
+  });
+
+  it('Chinese glyphs are drawn, not boxes: two characters render to different, inked pixels', async () => {
+    const glyph = (ch: string) => svgToPng(`<svg xmlns="http://www.w3.org/2000/svg" width="60" height="60"><text x="5" y="45" font-size="40" font-family="WenQuanYi Zen Hei">${ch}</text></svg>`, font, 1);
+    const [a, b] = [await pngPixels(glyph('逾')), await pngPixels(glyph('期'))];
+    expect(a.inkShare).toBeGreaterThan(0.03);
+    expect(b.inkShare).toBeGreaterThan(0.03);
+    expect(Buffer.from(a.data).equals(Buffer.from(b.data))).toBe(false);
+    const chart = await pngPixels(readFileSync(join(zh, 'overdue-trend.png')));
+    expect(chart.width).toBeGreaterThan(1000);
+    expect(chart.inkShare).toBeGreaterThan(0.01);
+  });
+
+  it('the PDF embeds the CJK font, carries the Chinese title, and a chart page is not blank', async () => {
+    const pdf = join(zh, 'report.pdf');
+    expect(execFileSync('pdffonts', [pdf], { encoding: 'utf8' })).toMatch(/WenQuanYiZenHei\s+CID TrueType\s+Identity-H\s+yes/u);
+    expect(execFileSync('pdftotext', ['-f', '1', '-l', '1', pdf, '-'], { encoding: 'utf8' })).toContain('贷后管理月报');
+    const page = join(out, 'page');
+    execFileSync('pdftoppm', ['-f', '3', '-l', '3', '-r', '40', '-png', '-singlefile', pdf, page]);
+    expect((await pngPixels(readFileSync(`${page}.png`))).inkShare).toBeGreaterThan(0.02);
+  });
+
+  describe('in headless Chromium', () => {
+    let browser: Browser;
+    const profile = mkdtempSync(join(tmpdir(), 'lw-chromium-'));
+    beforeAll(async () => {
+      process.env.XDG_CONFIG_HOME = profile;
+      process.env.XDG_CACHE_HOME = profile;
+      browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync'] }); // playwright gives each launch a fresh profile
+    });
+    afterAll(async () => { await browser?.close(); rmSync(profile, { recursive: true, force: true }); });
+
+    for (const which of ['management-zh', 'regulatory-en'] as const) {
+      it(`${which}: every chart shows non-empty marks, no console errors, no network`, async () => {
+        const page = await browser.newPage();
+        const errors: string[] = [];
+        const requests: string[] = [];
+        page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+        page.on('pageerror', (e) => errors.push(String(e)));
+        page.on('request', (r) => { if (!r.url().startsWith('file:')) requests.push(r.url()); });
+        await page.goto(`file://${join(which === 'management-zh' ? zh : reg, 'report.html')}`);
+        const figures = await page.$$eval('figure.chart', (fs) => fs.map((f) => {
+          const marks = [...f.querySelectorAll('g[class^="mark-"] path, g[class^="mark-"] text')] as SVGGraphicsElement[];
+          const drawn = marks.filter((m) => { const b = m.getBBox(); return b.width > 0 || b.height > 0; });
+          return { id: f.getAttribute('data-template'), drawn: drawn.length };
+        }));
+        expect(figures.length).toBe(packTemplates(which === 'management-zh' ? 'management' : 'regulatory').length);
+        for (const f of figures) expect(f.drawn, f.id ?? '').toBeGreaterThan(0);
+        expect(errors).toEqual([]);
+        expect(requests).toEqual([]);
+        await page.close();
+      });
+    }
+
+    it('Chinese text renders with real glyphs in the browser (pixel comparison on a canvas)', async () => {
+      const page = await browser.newPage();
+      await page.goto(`file://${join(zh, 'report.html')}`);
+      const r = await page.evaluate(() => {
+        const draw = (ch: string) => {
+          const c = document.createElement('canvas'); c.width = 48; c.height = 48;
+          const ctx = c.getContext('2d')!; ctx.fillStyle = '#fff'; ctx.fillRect(0, 0, 48, 48); ctx.fillStyle = '#000';
+          ctx.font = '40px "WenQuanYi Zen Hei"'; ctx.fillText(ch, 2, 40);
+          const d = ctx.getImageData(0, 0, 48, 48).data;
+          let ink = 0; for (let i = 0; i < d.length; i += 4) if (d[i]! < 128) ink++;
+          return { ink, sig: Array.from(d.filter((_, i) => i % 4 === 0)).join('') };
+        };
+        const a = draw('逾'), b = draw('期');
+        const title = document.querySelector('figure.chart svg .role-title text')?.textContent ?? '';
+        return { inkA: a.ink, inkB: b.ink, differ: a.sig !== b.sig, title };
+      });
+      expect(r.inkA).toBeGreaterThan(50);
+      expect(r.inkB).toBeGreaterThan(50);
+      expect(r.differ).toBe(true);
+      expect(r.title).toMatch(/[\u4e00-\u9fff]/u);
+      await page.close();
+    });
+  });
+});
