@@ -11,5 +11,6 @@ npx tsx bench/ingest-snapshot.ts "$@"      # builds bench/work/db, which the nex
 npx tsx bench/metrics.ts "$@"
 npx tsx bench/models.ts "$@"                # models vs XGBoost / sklearn (python3-xgboost, python3-sklearn)
 npx tsx bench/cases.ts                      # case list on the 1M book (needs bench/models' features)
+npx tsx bench/reports.ts                    # both monthly packs on the 1M book (uses the champion of bench/cases)
 npx tsx bench/api.ts                        # autocannon against loanwatch serve on a demo-size book
 npx tsx bench/checks/roll-rate-real.ts      # real data: roll-rate matrix vs pandas within 0.1 pp

@@ -1,0 +1,71 @@
+/**
+ * bench/reports: the full monthly packs for the 1M-loan book of bench/ingest-snapshot, in Chinese,
+ * every format (HTML, PDF, PNG and SVG per chart, Vega-Lite JSON, CSV). The inputs a month-end run
+ * has by then (champion scores of the month-end and the one before, warnings with the champion's
+ * monitoring, a provisions ledger) are prepared first and not timed.
+ * Writes bench/results/reports.json with management_pack_s and regulatory_pack_s.
+ */
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { delinquencySettings, loadConfig } from '../warehouse/config.ts';
+import { openWarehouse, queryRows } from '../warehouse/connection.ts';
+import { migrate } from '../warehouse/migrations/index.ts';
+import { defaultTarget, targetName } from '../models/features/feature-catalogue.ts';
+import { currentChampion } from '../models/registry/registry.ts';
+import { scoreMonthInDb } from '../models/score.ts';
+import { loadProvisions } from '../pipelines/provisions/load-provisions.ts';
+import { defaultSnapshotSettings } from '../pipelines/snapshot/snapshot-settings.ts';
+import { fireWarnings } from '../pipelines/warnings/fire-warnings.ts';
+import { defaultWarningRules } from '../pipelines/warnings/rules.ts';
+import { buildReportPack } from '../reports/pack.ts';
+import { cjkFontFile } from '../reports/render/fonts.ts';
+import { writeDemoProvisions } from '../bin/commands/demo-provisions.ts';
+
+const { values } = parseArgs({ options: { work: { type: 'string' } } });
+const work = resolve(values.work ?? 'bench/work');
+const dbDir = join(work, 'db');
+if (!existsSync(dbDir)) throw new Error('bench/reports reads the warehouse built by bench/ingest-snapshot: run `npm run bench`');
+const log = (s: string) => console.error(`[bench/reports] ${s}`);
+const config = loadConfig({ ...process.env, LOANWATCH_DATA_DIR: dbDir });
+const wh = openWarehouse(config, { database: 'bench' });
+await migrate(wh);
+const [last] = await queryRows<{ m: string }>(wh, 'SELECT toString(max(month_end)) AS m FROM bench.loan_month');
+const monthEnd = last!.m;
+const previous = new Date(Date.UTC(Number(monthEnd.slice(0, 4)), Number(monthEnd.slice(5, 7)) - 1, 0)).toISOString().slice(0, 10);
+const champion = await currentChampion(wh, targetName(defaultTarget));
+if (!champion) throw new Error('no champion: bench/cases trains and promotes one; run `npm run bench`');
+
+let t0 = performance.now();
+for (const me of [previous, monthEnd]) await scoreMonthInDb(wh, champion, me);
+await fireWarnings(wh, { asOf: monthEnd, rules: defaultWarningRules, settings: defaultSnapshotSettings(delinquencySettings(config)), champion });
+const ledger = join(work, 'provisions.csv');
+await writeDemoProvisions(wh, ledger, monthEnd);
+await loadProvisions(wh, ledger);
+log(`inputs (scores, warnings and monitoring, provisions) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+const fontFile = cjkFontFile(config.LOANWATCH_CJK_FONT);
+const period = monthEnd.slice(0, 7);
+const timings: Record<string, number> = {};
+const charts: Record<string, { id: string; rows: number }[]> = {};
+for (const pack of ['management', 'regulatory'] as const) {
+  const outDir = join(work, 'reports', pack);
+  rmSync(outDir, { recursive: true, force: true });
+  t0 = performance.now();
+  const m = await buildReportPack(wh, { pack, period, lang: 'zh-CN', formats: ['html', 'pdf', 'png', 'svg'], outDir, fontFile });
+  timings[pack] = (performance.now() - t0) / 1000;
+  charts[pack] = m.charts.map((c) => ({ id: c.id, rows: c.rows }));
+  log(`${pack}: ${m.charts.length} charts, ${m.files.length} files in ${timings[pack]!.toFixed(1)} s`);
+}
+await wh.close();
+const round = (x: number) => Number(x.toFixed(2));
+const result = {
+  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, mem_gb: Math.round(totalmem() / 2 ** 30), node: process.version },
+  book: { period, champion: `${champion.model_name}@${champion.version}` },
+  management_pack_s: round(timings.management!), regulatory_pack_s: round(timings.regulatory!),
+  charts, targets: { management_pack_s_max: 30, regulatory_pack_s_max: 30 },
+};
+mkdirSync('bench/results', { recursive: true });
+writeFileSync('bench/results/reports.json', `${JSON.stringify(result, null, 2)}\n`);
+log(JSON.stringify({ management_pack_s: result.management_pack_s, regulatory_pack_s: result.regulatory_pack_s }));
