@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# npm run notebooks: executes every notebook headless (Jupyter + Deno's kernel) and writes the
+# executed copies as HTML to out/notebooks/. Exits non-zero when any cell fails.
+# The notebooks read LOANWATCH_DATA_DIR (default out/notebooks-data); a warehouse without a
+# demo book gets one first (`loanwatch demo --serve false`, a small book).
+# Needs Debian's jupyter-notebook, jupyter-nbconvert and python3-ipykernel (scripts/setup-system.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export TZ=UTC
+export LOANWATCH_DATA_DIR="${LOANWATCH_DATA_DIR:-$PWD/out/notebooks-data}"
+if [ ! -e "$LOANWATCH_DATA_DIR/.notebook-book" ]; then
+  node bin/loanwatch.mjs demo --loans "${NOTEBOOK_LOANS:-3000}" --serve false > /dev/null
+  touch "$LOANWATCH_DATA_DIR/.notebook-book"
+fi
+# Deno's Jupyter kernel, registered in a throw-away JUPYTER_PATH (the binary ships with the npm package)
+deno_bin="$(node -e "process.stdout.write(require('./node_modules/deno/install_api.cjs').runInstall())")"
+kernels="$(mktemp -d)"
+trap 'rm -rf "$kernels"' EXIT
+mkdir -p "$kernels/kernels/deno"
+printf '{"argv": ["%s", "jupyter", "--kernel", "--conn", "{connection_file}"], "language": "typescript", "display_name": "Deno"}\n' "$deno_bin" > "$kernels/kernels/deno/kernel.json"
+mkdir -p out/notebooks
+for nb in notebooks/*.ipynb; do
+  echo "executing $nb"
+  JUPYTER_PATH="$kernels" jupyter nbconvert --to html --execute --ExecutePreprocessor.timeout=900 --ExecutePreprocessor.kernel_name=deno \
+    --output-dir out/notebooks "$nb"
+done
