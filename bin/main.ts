@@ -47,7 +47,8 @@ const usage = () => `loanwatch <command> [flags]
   evaluate  NAME[@VERSION] [--format table|json]   test quality; PSI/CSI and realised AUC per month after training
   promote   NAME VERSION --reason TEXT [--by NAME] [--margin 0.005] [--max-psi 0.1]   champion gate, recorded in the history
   score     --as-of YYYY-MM-DD [--model NAME[@VERSION]] [--in-db]   score the book (champion by default) into the scores table
-  cases     --as-of YYYY-MM-DD [--region a,b] [--team …] [--product …] [--stage early,mid,late,watch] [--strategy table.json] [--experiment exp.json] [--format table|csv|json]
+  cases     --as-of YYYY-MM-DD [--region a,b] [--team …] [--product …] [--stage early,mid,late,watch] [--strategy table.json] [--experiment exp.json]
+            [--agents agents.json] [--assign-by count|balance] [--format table|csv|json]
             the collection case list ranked by expected loss, with the recommended action (and each case's arm, stored)
   experiment --experiment exp.json --as-of YYYY-MM-DD --until YYYY-MM-DD [--segment all|stage|grade|product|region|action] [--format table|json]
             cure rate and amount collected per arm and segment of a strategy experiment's issued list
@@ -76,7 +77,7 @@ const options = {
   port: { type: 'string' }, stage: { type: 'string' }, strategy: { type: 'string' }, role: { type: 'string' }, team: { type: 'string' }, label: { type: 'string' },
   rules: { type: 'string' }, list: { type: 'boolean' }, rule: { type: 'string' }, kind: { type: 'string' }, severity: { type: 'string' }, limit: { type: 'string' },
   experiment: { type: 'string' }, until: { type: 'string' }, segment: { type: 'string' }, pack: { type: 'string' }, period: { type: 'string' },
-  lang: { type: 'string' }, provisions: { type: 'string' }, serve: { type: 'string' },
+  lang: { type: 'string' }, provisions: { type: 'string' }, serve: { type: 'string' }, agents: { type: 'string' }, 'assign-by': { type: 'string' },
 } as const;
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Distributes a ranked case list over a team's agents: cases in order (highest expected loss
  * first) each go to the agent with the least load so far — by count or by balance — among those
@@ -5,6 +7,16 @@
  * unassigned and are returned as such, never dropped.
  */
 export interface Agent { agent_id: string; cap: number }
+
+/** A team's agents as a file: a JSON array of { agent_id, cap } (cap: most cases one agent takes). */
+export const agentsSchema = z.array(z.object({ agent_id: z.string().min(1).max(64), cap: z.number().int().min(0).max(1_000_000) }).strict()).min(1)
+  .refine((a) => new Set(a.map((x) => x.agent_id)).size === a.length, 'agent ids must be unique');
+
+export function parseAgents(raw: unknown): Agent[] {
+  const r = agentsSchema.safeParse(raw);
+  if (!r.success) throw new Error(`invalid agents: ${r.error.issues.map((i) => `${i.path.join('.') || 'agents'}: ${i.message}`).join('; ')}`);
+  return r.data;
+}
 export interface Assignable { case_id: string; balance: number }
 
 export function assignCases<C extends Assignable>(cases: C[], agents: Agent[], by: 'count' | 'balance'): { assigned: (C & { agent_id: string })[]; unassigned: C[] } {

@@ -88,9 +88,9 @@ export async function buildCaseList(wh: Warehouse, o: { asOf: string; settings: 
   return cases.map((c, i) => ({ rank: i + 1, ...c }));
 }
 
-/** Cases as CSV (nested lists as JSON cells), the same for the CLI and the API; an experiment's arm as the last column when cases carry one. */
-export const casesCsv = (cases: (Case & { arm?: string })[]) => {
+/** Cases as CSV (nested lists as JSON cells), the same for the CLI and the API; an experiment's arm and the assigned agent as last columns when cases carry them. */
+export const casesCsv = (cases: (Case & { arm?: string; agent_id?: string })[]) => {
   const cols = ['rank', 'loan_id', 'region', 'product', 'team', 'stage', 'dpd', 'bucket', 'balance', 'probability', 'probability_source', 'model', 'expected_loss', 'grade', 'reasons', 'action', 'last_contacts', 'open_promises',
-    ...(cases.some((c) => c.arm !== undefined) ? ['arm'] as const : [])] as const;
+    ...(cases.some((c) => c.arm !== undefined) ? ['arm'] as const : []), ...(cases.some((c) => c.agent_id !== undefined) ? ['agent_id'] as const : [])] as const;
   return [cols.join(','), ...cases.map((c) => cols.map((k) => { const v = c[k] ?? null; return csvCell(typeof v === 'object' && v !== null ? JSON.stringify(v) : v); }).join(','))].join('\n');
 };

@@ -92,6 +92,17 @@ describe('loanwatch CLI', () => {
     writeFileSync(bad, JSON.stringify({ name: 'x', arms: [{ name: 'only', weight: 1 }] }));
     expect(await run('cases', '--as-of', '2024-06-15', '--experiment', bad)).toBe(2);
     expect(err.join('\n')).toMatch(/at least two arms/);
+    const agents = join(dir, 'agents.json');
+    writeFileSync(agents, JSON.stringify([{ agent_id: 'a1', cap: 3 }, { agent_id: 'a2', cap: 2 }]));
+    expect(await run('cases', '--as-of', '2024-06-15', '--agents', agents, '--assign-by', 'balance', '--format', 'json')).toBe(0);
+    const listed = JSON.parse(out.join('\n')) as { rank: number; agent_id: string }[];
+    expect(listed.filter((c) => c.agent_id === 'a1')).toHaveLength(Math.min(3, listed.length));
+    expect(listed.filter((c) => c.agent_id === '').length).toBe(Math.max(0, listed.length - 5));
+    expect(listed.slice(0, Math.min(5, listed.length)).every((c) => c.agent_id !== '')).toBe(true);
+    expect(err.join('\n')).toMatch(/assigned \d+ cases over 2 agents by balance/);
+    writeFileSync(agents, JSON.stringify([{ agent_id: 'a1', cap: -1 }]));
+    expect(await run('cases', '--as-of', '2024-06-15', '--agents', agents)).toBe(2);
+    expect(err.join('\n')).toMatch(/agents .*0\.cap/);
   });
 
   it('report: a pack folder; bad periods, packs and provisions files exit 2 with the reason, loading nothing', async () => {
