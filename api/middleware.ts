@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
-import { lookupApiKey } from './auth/keys.ts';
+import { lookupApiKey, type ApiKey } from './auth/keys.ts';
 import { allows, type Permission } from './auth/permissions.ts';
 import type { ApiCaches, ApiDeps, AppEnv } from './context.ts';
 import { ApiError } from './errors.ts';
@@ -50,4 +50,10 @@ export function rateLimit(): MiddlewareHandler<AppEnv> {
 export function requirePermission(c: Context<AppEnv>, p: Permission) {
   const key = c.get('key');
   if (!allows(key.role, p)) throw new ApiError('forbidden', `role ${key.role} may not ${p.replace(':', ' ')}`);
+}
+
+/** A collector's key pins its own region and team, whatever the query asks; other roles filter as asked. */
+export function scopedFilters(key: ApiKey, q: { region?: string[]; team?: string[] }) {
+  const pinned = key.role === 'collector';
+  return { region: pinned && key.region ? [key.region] : q.region, team: pinned && key.team ? [key.team] : q.team };
 }

@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { moneyLabelExpr, type Lang, type Text } from './i18n.ts';
+import { labels, moneyLabelExpr, type Lang, type Text } from './i18n.ts';
 import type { ChartTemplate, Row } from './template.ts';
 import { chartConfig, height, width } from './theme.ts';
 
@@ -28,3 +28,20 @@ export const monthField = (field: string, title: string) => ({ field, type: 'ord
 
 /** A template's full Vega-Lite spec for rows and a language. */
 export const chartSpec = (t: ChartTemplate, rows: Row[], lang: Lang): TopLevelSpec => baseSpec(t.title, lang, rows, t.body(rows, lang), t.size);
+
+/**
+ * One line per series of a rate over month-ends (overdue ratios, flow and cure rates, provision
+ * coverage): the body most trend charts share. `sort` fixes the legend order.
+ */
+export function rateLines(lang: Lang, o: { month: string; rate: string; series: string; seriesTitle: string; transform?: unknown[]; sort?: string[] }) {
+  return {
+    ...(o.transform ? { transform: o.transform } : {}),
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: monthField(o.month, labels.month_end[lang]),
+      y: { field: o.rate, type: 'quantitative', title: labels.rate[lang], axis: pctAxis },
+      color: { field: o.series, type: 'nominal', title: o.seriesTitle, ...(o.sort ? { sort: o.sort } : {}) },
+      tooltip: [{ field: o.month, type: 'nominal' }, { field: o.series, type: 'nominal' }, { field: o.rate, type: 'quantitative', format: '.2%' }],
+    },
+  };
+}

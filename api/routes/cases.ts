@@ -5,7 +5,7 @@ import { defaultTarget, targetName } from '../../models/features/feature-catalog
 import { championHistory } from '../../models/registry/registry.ts';
 import { audit } from '../audit.ts';
 import type { AppEnv } from '../context.ts';
-import { requirePermission } from '../middleware.ts';
+import { requirePermission, scopedFilters } from '../middleware.ts';
 import { decodeCursor, page, pageQuery } from '../pagination.ts';
 import { csvList, errorResponses, isoDay } from '../schemas.ts';
 
@@ -29,9 +29,7 @@ export const caseRoutes = new OpenAPIHono<AppEnv>().openapi(createRoute({
   requirePermission(c, 'cases:read');
   const q = c.req.valid('query');
   const key = c.get('key');
-  // a collector's key pins its own region and team, whatever the query asks
-  const region = key.role === 'collector' && key.region ? [key.region] : q.region;
-  const team = key.role === 'collector' && key.team ? [key.team] : q.team;
+  const { region, team } = scopedFilters(key, q);
   const { wh, snapshotSettings } = c.get('deps');
   const champion = (await championHistory(wh, targetName(defaultTarget))).at(-1);
   const all = await buildCaseList(wh, {

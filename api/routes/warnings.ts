@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { listWarnings, warningKey, warningsCsv } from '../../pipelines/warnings/list-warnings.ts';
 import { warningRuleSchema } from '../../pipelines/warnings/rules.ts';
 import type { AppEnv } from '../context.ts';
-import { requirePermission } from '../middleware.ts';
+import { requirePermission, scopedFilters } from '../middleware.ts';
 import { decodeCursor, encodeCursor, pageQuery } from '../pagination.ts';
 import { csvList, errorResponses, isoDay } from '../schemas.ts';
 
@@ -27,10 +27,8 @@ export const warningRoutes = new OpenAPIHono<AppEnv>().openapi(createRoute({
 }), async (c) => {
   requirePermission(c, 'warnings:read');
   const q = c.req.valid('query');
-  const key = c.get('key');
-  // a collector sees only its own region and team (and so no model-level warnings)
-  const region = key.role === 'collector' && key.region ? [key.region] : q.region;
-  const team = key.role === 'collector' && key.team ? [key.team] : q.team;
+  // a collector is pinned to its region and team, and so sees no model-level warnings
+  const { region, team } = scopedFilters(c.get('key'), q);
   const after = decodeCursor(q.cursor, cursorKey);
   const rows = await listWarnings(c.get('deps').wh, { asOf: q.as_of, limit: q.limit + 1, after,
     filters: { rule: q.rule, kind: q.kind, severity: q.severity, region, team, loanId: q.loan_id } });

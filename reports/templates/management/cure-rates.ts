@@ -1,20 +1,12 @@
 import { defineChart } from '../../template.ts';
 import { labels } from '../../i18n.ts';
-import { monthField, pctAxis } from '../../spec.ts';
+import { rateLines } from '../../spec.ts';
 
 export default defineChart({
   id: 'cure-rates', pack: 'management',
   title: { 'zh-CN': '逾期回正率', en: 'Cure rates' },
   note: { 'zh-CN': '逾期段余额在下一月末回到正常（C）的占比；分母：该段在月末的余额。', en: 'Share of a delinquent bucket\'s balance that is current (C) at the next month-end; denominator: balance in the bucket at the month-end.' },
   data: (p) => ({ metric: 'cure_rate', request: { from: p.from, to: p.monthEnd, as_of: p.monthEnd, group_by: ['from_month', 'from_bucket'] } }),
-  body: (_rows, lang) => ({
-    transform: [{ filter: "datum.from_bucket !== 'C'" }],
-    mark: { type: 'line', point: true },
-    encoding: {
-      x: monthField('from_month', labels.month_end[lang]),
-      y: { field: 'cure_rate', type: 'quantitative', title: labels.rate[lang], axis: pctAxis },
-      color: { field: 'from_bucket', type: 'nominal', title: labels.from_bucket[lang] },
-      tooltip: [{ field: 'from_month', type: 'nominal' }, { field: 'from_bucket', type: 'nominal' }, { field: 'cure_rate', type: 'quantitative', format: '.2%' }],
-    },
-  }),
+  body: (_rows, lang) => rateLines(lang, { month: 'from_month', rate: 'cure_rate', series: 'from_bucket', seriesTitle: labels.from_bucket[lang],
+    transform: [{ filter: "datum.from_bucket !== 'C'" }] }),
 });

@@ -1,6 +1,6 @@
 import { defineChart } from '../../template.ts';
 import { labels } from '../../i18n.ts';
-import { foldMeasures, monthField, pctAxis } from '../../spec.ts';
+import { foldMeasures, rateLines } from '../../spec.ts';
 
 const measures = {
   overdue_ratio: { 'zh-CN': '逾期率（M1+）', en: 'Overdue ratio (M1+)' },
@@ -14,14 +14,6 @@ export default defineChart({
   title: { 'zh-CN': '逾期率、PAR30/90 与不良率趋势', en: 'Overdue ratio, PAR30/90 and NPL ratio' },
   note: { 'zh-CN': '分母：月末在贷余额。PAR30 = 逾期 30 天以上余额占比，PAR90 = 逾期 90 天以上；不良 = 次级+可疑+损失。', en: 'Denominator: outstanding balance of active loans at the month-end. PAR30/90: DPD > 30 / > 90; NPL: substandard + doubtful + loss.' },
   data: (p) => ({ metric: 'overdue', request: { from: p.from, to: p.monthEnd, as_of: p.monthEnd } }),
-  body: (_rows, lang) => ({
-    transform: foldMeasures(measures, lang),
-    mark: { type: 'line', point: true },
-    encoding: {
-      x: monthField('month_end', labels.month_end[lang]),
-      y: { field: 'value', type: 'quantitative', title: labels.rate[lang], axis: pctAxis },
-      color: { field: 'measure_label', type: 'nominal', title: labels.measure[lang], sort: Object.values(measures).map((m) => m[lang]) },
-      tooltip: [{ field: 'month_end', type: 'nominal' }, { field: 'measure_label', type: 'nominal' }, { field: 'value', type: 'quantitative', format: '.2%' }],
-    },
-  }),
+  body: (_rows, lang) => rateLines(lang, { month: 'month_end', rate: 'value', series: 'measure_label', seriesTitle: labels.measure[lang],
+    transform: foldMeasures(measures, lang), sort: Object.values(measures).map((m) => m[lang]) }),
 });

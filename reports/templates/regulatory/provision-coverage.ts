@@ -1,6 +1,6 @@
 import { defineChart } from '../../template.ts';
 import { labels } from '../../i18n.ts';
-import { foldMeasures, monthField, pctAxis } from '../../spec.ts';
+import { foldMeasures, rateLines } from '../../spec.ts';
 
 const measures = {
   provision_coverage: { 'zh-CN': '拨备覆盖率', en: 'Provision coverage' },
@@ -12,14 +12,5 @@ export default defineChart({
   title: { 'zh-CN': '拨备覆盖率与贷款拨备率', en: 'Provision coverage' },
   note: { 'zh-CN': '拨备覆盖率 = 贷款损失准备 / 不良贷款余额；贷款拨备率 = 贷款损失准备 / 在贷余额。拨备来自导入的拨备文件。', en: 'Coverage = loan-loss provisions / NPL balance; provision ratio = provisions / outstanding loans. Provisions from the loaded provisions file.' },
   data: () => ({ dataset: 'provision_coverage' }),
-  body: (_rows, lang) => ({
-    transform: foldMeasures(measures, lang),
-    mark: { type: 'line', point: true },
-    encoding: {
-      x: monthField('month_end', labels.month_end[lang]),
-      y: { field: 'value', type: 'quantitative', title: labels.rate[lang], axis: pctAxis },
-      color: { field: 'measure_label', type: 'nominal', title: labels.measure[lang] },
-      tooltip: [{ field: 'month_end', type: 'nominal' }, { field: 'measure_label', type: 'nominal' }, { field: 'value', type: 'quantitative', format: '.2%' }],
-    },
-  }),
+  body: (_rows, lang) => rateLines(lang, { month: 'month_end', rate: 'value', series: 'measure_label', seriesTitle: labels.measure[lang], transform: foldMeasures(measures, lang) }),
 });
