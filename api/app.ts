@@ -17,6 +17,7 @@ import { modelRoutes } from './routes/models.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { warningRoutes } from './routes/warnings.ts';
 import { reportRoutes } from './routes/reports.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { scoreRoutes } from './routes/scores.ts';
 
 /** The Swagger UI assets from node_modules: the docs page needs no network. */
@@ -50,6 +51,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/', caseRoutes);
   app.route('/', warningRoutes);
   app.route('/', reportRoutes);
+  app.route('/', auditRoutes);
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'loanwatch API', version: '1', description: 'Overdue-loan analytics and early warning. Every /v1 route needs an API key (Authorization: Bearer lw_… or X-API-Key).' },

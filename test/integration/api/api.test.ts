@@ -60,6 +60,7 @@ describe('HTTP API', () => {
       ['GET', '/v1/cases?as_of=2024-06-15&limit=5', undefined, ['admin', 'collector']],
       ['GET', '/v1/warnings?as_of=2024-06-30&limit=5', undefined, ['admin', 'modeler', 'collector', 'auditor']],
       ['GET', '/v1/reports/overdue-trend?period=2024-06&format=json', undefined, ['admin', 'executive', 'auditor']],
+      ['GET', '/v1/audit?limit=5', undefined, ['admin', 'auditor']],
       ['POST', '/v1/models/dpd30_3m_scorecard/1/promote', { reason: 'role check' }, ['admin', 'modeler']],
     ];
     for (const [method, path, body, allowed] of routes) {
@@ -125,6 +126,21 @@ describe('HTTP API', () => {
     const pulls = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${wh.database}.audit_log WHERE action = 'cases.pull'`);
     expect(Number(pulls[0]!.n)).toBeGreaterThanOrEqual(4);
     expect((await call('/v1/cases?as_of=2024-06-15&stage=soon', { key: keys.admin })).status).toBe(400);
+  });
+
+  it('auditors read the audit log through the API: newest first, by action, in pages', async () => {
+    type Page = { entries: { at: string; action: string; role: string; target: string; details: Record<string, unknown> }[]; next_cursor: string | null };
+    const all = await (await call('/v1/audit?limit=1000', { key: keys.auditor })).json() as Page;
+    expect(all.entries.some((e) => e.action === 'model.promote' && e.details.reason === 'audit me')).toBe(true);
+    expect(all.entries.some((e) => e.action === 'cases.pull' && e.role === 'collector')).toBe(true);
+    expect(all.entries.map((e) => e.at)).toEqual([...all.entries.map((e) => e.at)].sort().reverse());
+    const pulls = await (await call('/v1/audit?action=cases.pull&limit=1000', { key: keys.admin })).json() as Page;
+    expect(pulls.entries.length).toBeGreaterThan(0);
+    expect(pulls.entries.every((e) => e.action === 'cases.pull')).toBe(true);
+    const p1 = await (await call('/v1/audit?limit=2', { key: keys.auditor })).json() as Page;
+    const p2 = await (await call(`/v1/audit?limit=2&cursor=${p1.next_cursor}`, { key: keys.auditor })).json() as Page;
+    expect([...p1.entries, ...p2.entries]).toEqual(all.entries.slice(0, 4));
+    for (const bad of ['from=2024-02-30', 'action=%27%3B%20DROP', 'limit=0', 'cursor=xyz']) expect((await call(`/v1/audit?${bad}`, { key: keys.auditor })).status, bad).toBe(400);
   });
 
   it('warnings: rule and evidence, collectors pinned to their region, filters, CSV and pages', async () => {
@@ -205,7 +221,7 @@ describe('HTTP API', () => {
     expect(validation.valid).toBe(true);
     const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`)).sort();
     expect(documented).toEqual([
-      'GET /health', 'GET /v1/cases', 'GET /v1/loans/{id}/score', 'GET /v1/metrics/classification', 'GET /v1/metrics/collections', 'GET /v1/metrics/overdue',
+      'GET /health', 'GET /v1/audit', 'GET /v1/cases', 'GET /v1/loans/{id}/score', 'GET /v1/metrics/classification', 'GET /v1/metrics/collections', 'GET /v1/metrics/overdue',
       'GET /v1/metrics/recovery', 'GET /v1/metrics/roll-rate', 'GET /v1/metrics/vintage', 'GET /v1/models', 'GET /v1/reports/{template}', 'GET /v1/warnings', 'POST /v1/models/{name}/{version}/promote', 'POST /v1/scores',
     ]);
     const docs = await (await call('/docs')).text();

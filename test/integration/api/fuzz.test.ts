@@ -8,10 +8,10 @@ import { defaultSettings } from '../../helpers/settings.ts';
 
 const nasty = ["'; DROP TABLE loans --", '1 OR 1=1', '{x:String}', '\u0000', '贷款', '😀', '../../etc/passwd', '%00', '-1', '1e309', '99999999999999999999',
   'NaN', 'null', 'true', '[]', '{}', '2024-13-45', '2024-06-30T00:00:00Z', ' ', 'a'.repeat(5000), '\\N', 'month_end', 'product,region', ',,,', '"quoted"'];
-const params = ['stage', 'team', 'cursor', 'period', 'lang', 'format', 'rule', 'kind', 'severity', 'loan_id', 'group_by', 'basis', 'cohort_grain', 'product', 'region', 'branch', 'channel', 'cohort_from', 'cohort_to', 'from', 'to', 'as_of', 'view', 'limit', 'x'];
+const params = ['stage', 'team', 'cursor', 'action', 'period', 'lang', 'format', 'rule', 'kind', 'severity', 'loan_id', 'group_by', 'basis', 'cohort_grain', 'product', 'region', 'branch', 'channel', 'cohort_from', 'cohort_to', 'from', 'to', 'as_of', 'view', 'limit', 'x'];
 const paths = ['/v1/metrics/overdue', '/v1/metrics/vintage', '/v1/metrics/roll-rate', '/v1/metrics/recovery', '/v1/metrics/classification',
   '/v1/metrics/collections', '/v1/models', '/v1/loans/{id}/score', '/v1/scores', '/v1/models/{name}/{version}/promote', '/health', '/v1/unknown', '/v1/cases',
-  '/v1/warnings', '/v1/reports/{name}', '/v1/reports/overdue-trend', '/v1/reports/management'];
+  '/v1/warnings', '/v1/audit', '/v1/reports/{name}', '/v1/reports/overdue-trend', '/v1/reports/management'];
 
 describe('API fuzz: 10,000 malformed requests', () => {
   let wh: Awaited<ReturnType<typeof warehouseWithBook>>;
