@@ -10,7 +10,7 @@ export interface ServedScore {
 /**
  * The champion's latest scores held in memory for low-latency lookups (the "current score" of a
  * loan). It re-checks at most every `refreshMs` whether the champion or its latest scored month
- * changed and reloads only then; lookups with an explicit as-of date go to the warehouse instead.
+ * changed and reloads only then, answering from the loaded index meanwhile; lookups with an explicit as-of date go to the warehouse instead.
  */
 export class ScoreIndex {
   private state: { version: string; byLoan: Map<string, ServedScore> } | null = null;
@@ -19,7 +19,12 @@ export class ScoreIndex {
   constructor(private wh: Warehouse, private target: string, private refreshMs = 30_000) {}
 
   async lookup(ids: string[]): Promise<ServedScore[] | null> {
-    if (Date.now() - this.checkedAt > this.refreshMs) await (this.pending ??= this.refresh().finally(() => { this.pending = null; }));
+    if (Date.now() - this.checkedAt > this.refreshMs) {
+      const refreshing = (this.pending ??= this.refresh().finally(() => { this.pending = null; }));
+      // while an index is loaded, lookups keep answering from it and the re-check runs beside them
+      // (awaiting it made every request of that moment wait: the latency tail of the API bench)
+      if (this.state) refreshing.catch(() => {}); else await refreshing;
+    }
     if (!this.state) return null;
     return ids.flatMap((id) => { const s = this.state!.byLoan.get(id); return s ? [s] : []; });
   }

@@ -15,6 +15,7 @@ import { defaultSnapshotSettings } from '../pipelines/snapshot/snapshot-settings
 import { openWarehouse, queryRows } from '../warehouse/connection.ts';
 import { migrate } from '../warehouse/migrations/index.ts';
 import { generateBook } from '../pipelines/generate/generate-book.ts';
+import { openLoop } from './lib/open-loop.ts';
 import { ingest } from '../pipelines/ingest/ingest.ts';
 import { buildMonthEndSnapshots } from '../pipelines/snapshot/build-snapshots.ts';
 import { defaultTarget } from '../models/features/feature-catalogue.ts';
@@ -78,13 +79,24 @@ const metricPath = () => '/v1/metrics/overdue?from=2024-01-31';
 const rate = Number(values.rate ?? 1000);
 // warm-up: the score index and the metric cache fill on first use
 for (const p of [scorePath(), metricPath()]) await fetch(`http://127.0.0.1:${port}${p}`, { headers: { authorization: `Bearer ${key}` } });
-const score = { ...(await load('score', scorePath, rate)), max: await load('score (saturated)', scorePath) };
-const metric = { ...(await load('metric', metricPath, rate)), max: await load('metric (saturated)', metricPath) };
+// the same offered load with evenly spaced arrivals (open loop): the latency a user sees at that rate
+const even = async (name: string, path: () => string) => {
+  const r = await openLoop({ port, path, headers: { authorization: `Bearer ${key}` }, rate, seconds, connections });
+  log(`${name} (open loop, ${rate} req/s evenly spaced): ${JSON.stringify(r)}`);
+  return r;
+};
+const score = { ...(await load('score', scorePath, rate)), even: await even('score', scorePath), max: await load('score (saturated)', scorePath) };
+const metric = { ...(await load('metric', metricPath, rate)), even: await even('metric', metricPath), max: await load('metric (saturated)', metricPath) };
 server.kill('SIGTERM');
 const result = {
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model, mem_gb: Math.round(totalmem() / 2 ** 30), node: process.version },
   book: { loans, months: 36, scored_loans: ids.length }, connections, seconds, offered_rate: rate, score, metric,
-  targets: { errors_zero: score.errors === 0 && metric.errors === 0, score_p99_le_20ms: score.p99_ms <= 20, score_rps_ge_500: score.rps >= 500 },
+  targets: {
+    errors_zero: [score, score.even, score.max, metric, metric.even, metric.max].every((r) => r.errors === 0),
+    // at the offered rate with arrivals spaced evenly; autocannon's own rate limiter releases each second's quota at once
+    score_p99_le_20ms_at_offered_rate: score.even.p99_ms <= 20, score_rps_ge_500: score.even.rps >= 500,
+    autocannon_rate_limited_p99_le_20ms: score.p99_ms <= 20,
+  },
 };
 mkdirSync('bench/results', { recursive: true });
 writeFileSync('bench/results/api.json', `${JSON.stringify(result, null, 2)}\n`);

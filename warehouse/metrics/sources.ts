@@ -86,14 +86,22 @@ export const sources: Record<SourceName, (c: SourceContext) => string> = {
    * last row on or before {p_to}: status, class and balance at the end (or at closure).
    */
   migration_pairs: (c) => `
-    SELECT lwq_s.loan_id AS loan_id, lwq_s.product AS product, lwq_s.region AS region, lwq_s.branch AS branch, lwq_s.channel AS channel,
-      lwq_s.five_class AS from_class, lwq_s.principal_balance AS start_balance,
-      lwq_e.status AS end_status, lwq_e.five_class AS end_class, lwq_e.principal_balance AS end_balance,
-      ${classRank('lwq_e.five_class')} > ${classRank('lwq_s.five_class')} AS worse
-    FROM (SELECT * FROM ${c.db}.loan_month WHERE month_end = {p_from:Date} AND status = 'active' AND ${c.where({ period: null })}) AS lwq_s
-    LEFT JOIN (SELECT loan_id, argMax(status, month_end) AS status, argMax(five_class, month_end) AS five_class, argMax(principal_balance, month_end) AS principal_balance
-               FROM ${c.db}.loan_month WHERE month_end > {p_from:Date} AND month_end <= {p_to:Date} GROUP BY loan_id) AS lwq_e
-      ON lwq_e.loan_id = lwq_s.loan_id`,
+    SELECT loan_id, product, region, branch, channel, from_class, start_balance, end_status, end_class, end_balance,
+      ${classRank('end_class')} > ${classRank('from_class')} AS worse
+    FROM (
+      -- one pass, no join: each loan's start row (active at {p_from}, filtered) and its end rows, grouped by loan.
+      -- A schedule loan has a row every month-end until the one it closed in, so its last row in the period is the
+      -- one at {p_to} or its closing row: only those are read (tapes may skip months, so all of theirs are).
+      SELECT loan_id, anyIf(product, is_start) AS product, anyIf(region, is_start) AS region, anyIf(branch, is_start) AS branch,
+        anyIf(channel, is_start) AS channel, anyIf(five_class, is_start) AS from_class, anyIf(principal_balance, is_start) AS start_balance,
+        argMaxIf(status, month_end, NOT is_start) AS end_status, argMaxIf(five_class, month_end, NOT is_start) AS end_class,
+        argMaxIf(principal_balance, month_end, NOT is_start) AS end_balance, max(is_start) AS has_start
+      FROM (SELECT loan_id, month_end, product, region, branch, channel, five_class, principal_balance, status, month_end = {p_from:Date} AS is_start
+            FROM ${c.db}.loan_month
+            WHERE (month_end = {p_from:Date} AND status = 'active' AND ${c.where({ period: null })})
+               OR (month_end > {p_from:Date} AND month_end <= {p_to:Date} AND (month_end = {p_to:Date} OR status != 'active' OR source != 'schedule')))
+      GROUP BY loan_id
+      HAVING has_start = 1)`,
 
   /**
    * Defaulted loans × months since default k = 0 … (right-censored at {as_of}): EAD on the k = 0 row,
