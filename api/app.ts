@@ -38,7 +38,7 @@ export function createApp(deps: ApiDeps) {
     },
   });
   const caches: ApiCaches = {
-    keys: new TtlCache(60_000), scores: new ScoreIndex(deps.wh, targetName(defaultTarget)), metrics: new TtlCache(60_000, 500),
+    keys: new TtlCache(60_000), scores: new ScoreIndex(deps.wh, targetName(defaultTarget)), metrics: new TtlCache(60_000, 500, true),
     reports: new TtlCache(60_000, 100),
   };
   app.use('*', requestContext(deps, caches));
