@@ -1,11 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ingest } from '../../../pipelines/ingest/ingest.ts';
-import { buildMonthEndSnapshots } from '../../../pipelines/snapshot/build-snapshots.ts';
 import { delinquencyAsOf } from '../../../pipelines/snapshot/delinquency-as-of.ts';
 import { queryRows } from '../../../warehouse/connection.ts';
-import { testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
+import { warehouseWithFiles } from '../../helpers/book.ts';
 import { defaultSettings } from '../../helpers/settings.ts';
 
 /*
@@ -33,20 +29,14 @@ const files = {
 };
 
 describe('DPD, allocation and status on hand-built cases', () => {
-  let wh: Awaited<ReturnType<typeof testWarehouse>>;
+  let wh: Awaited<ReturnType<typeof warehouseWithFiles>>;
   const base = defaultSettings;
   const at = async (date: string, id: string, settings = base) => (await delinquencyAsOf(wh, date, settings)).find((r) => r.loan_id === id)!;
   const monthEnd = async (id: string, me: string) =>
     (await queryRows<Record<string, string | number>>(wh, `SELECT * FROM ${wh.database}.loan_month WHERE loan_id = {id:String} AND month_end = {me:Date}`, { id, me }))[0];
 
   beforeAll(async () => {
-    wh = await testWarehouse('hand');
-    const dir = join(tmpDir('hand'), 'in');
-    mkdirSync(dir);
-    for (const [name, lines] of Object.entries(files)) writeFileSync(join(dir, name), lines.join('\n') + '\n');
-    const r = await ingest(wh, [dir], { piiSecret: 's' });
-    expect(r.receipts.every((x) => x.rows_quarantined === 0)).toBe(true);
-    await buildMonthEndSnapshots(wh, { asOf: '2024-06-30', settings: base });
+    wh = await warehouseWithFiles('hand', files, '2024-06-30', base);
   });
   afterAll(async () => wh?.dispose());
 

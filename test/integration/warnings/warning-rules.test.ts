@@ -1,13 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ModelVersion } from '../../../models/registry/registry.ts';
-import { ingest } from '../../../pipelines/ingest/ingest.ts';
-import { buildMonthEndSnapshots } from '../../../pipelines/snapshot/build-snapshots.ts';
 import { fireWarnings } from '../../../pipelines/warnings/fire-warnings.ts';
 import { listWarnings, warningKey } from '../../../pipelines/warnings/list-warnings.ts';
 import { parseWarningRules } from '../../../pipelines/warnings/rules.ts';
-import { count, testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
+import { count } from '../../helpers/warehouse.ts';
+import { warehouseWithFiles } from '../../helpers/book.ts';
 import { defaultSettings } from '../../helpers/settings.ts';
 
 /*
@@ -46,18 +43,12 @@ const rules = parseWarningRules({
 const champion = { model_name: 'm', version: 1 } as ModelVersion;
 
 describe('warning rules on crafted loans', () => {
-  let wh: Awaited<ReturnType<typeof testWarehouse>>;
+  let wh: Awaited<ReturnType<typeof warehouseWithFiles>>;
   const asOf = '2024-05-20';
   const fired = async (rule: string) => (await listWarnings(wh, { asOf, filters: { rule: [rule] }, limit: 100 }));
 
   beforeAll(async () => {
-    wh = await testWarehouse('warn');
-    const dir = join(tmpDir('warn'), 'in');
-    mkdirSync(dir);
-    for (const [name, lines] of Object.entries(files)) writeFileSync(join(dir, name), lines.join('\n') + '\n');
-    const r = await ingest(wh, [dir], { piiSecret: 's' });
-    expect(r.receipts.every((x) => x.rows_quarantined === 0)).toBe(true);
-    await buildMonthEndSnapshots(wh, { asOf: '2024-05-31', settings: defaultSettings });
+    wh = await warehouseWithFiles('warn', files, '2024-05-31');
     const score = (loan: string, me: string, p: number) => ({ model_name: 'm', model_version: 1, loan_id: loan, month_end: me, probability: p, points: 0, grade: 'C', reasons: ['dpd_now'], scored_at: 0 });
     await wh.client.insert({ table: `${wh.database}.scores`, format: 'JSONEachRow', values: [
       score('A', '2024-04-30', 0.5), score('A', '2024-03-31', 0.2), score('B', '2024-04-30', 0.05), score('B', '2024-03-31', 0.04),
