@@ -18,6 +18,7 @@ import { casesCommand, casesFlags } from './commands/cases.ts';
 import { warningsCommand, warningsFlags } from './commands/warnings.ts';
 import { experimentCommand, experimentFlags } from './commands/experiment.ts';
 import { reportCommand, reportFlags } from './commands/report.ts';
+import { ExperimentRequestError } from '../pipelines/cases/experiment-results.ts';
 import { ReportFontError } from '../reports/render/fonts.ts';
 import { ReportRequestError } from '../reports/pack.ts';
 import { ProvisionsFileError } from '../pipelines/provisions/load-provisions.ts';
@@ -125,7 +126,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof UsageError) { console.error(`${e.message}\n\n${usage()}`); return 2; }
     if (e instanceof ConfigError || e instanceof IngestInputError || e instanceof MetricRequestError || e instanceof RegistryError || e instanceof DatasetError || e instanceof SqlExportError || e instanceof ConfigFileError
-      || e instanceof ReportFontError || e instanceof ReportRequestError || e instanceof ProvisionsFileError) { console.error(e.message); return 2; }
+      || e instanceof ReportFontError || e instanceof ReportRequestError || e instanceof ProvisionsFileError || e instanceof ExperimentRequestError) { console.error(e.message); return 2; }
     throw e;
   }
 }

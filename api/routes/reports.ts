@@ -8,6 +8,7 @@ import { packPdf } from '../../reports/render/pdf.ts';
 import { svgToPng } from '../../reports/render/png.ts';
 import { packs, type ChartTemplate, type Pack } from '../../reports/template.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
+import { MetricRequestError } from '../../warehouse/metrics/compile.ts';
 import { ApiError } from '../errors.ts';
 import type { AppEnv } from '../context.ts';
 import { requirePermission } from '../middleware.ts';
@@ -66,7 +67,7 @@ export const reportRoutes = new OpenAPIHono<AppEnv>().openapi(createRoute({
     try {
       return await renderReport(wh, cjkFontFile(cjkFont ?? ''), template, q.period, q.lang, q.format);
     } catch (e) {
-      if (e instanceof ReportRequestError) throw new ApiError('bad_request', e.message, undefined, { cause: e });
+      if (e instanceof ReportRequestError || e instanceof MetricRequestError) throw new ApiError('bad_request', e.message, undefined, { cause: e });
       if (e instanceof ReportFontError) throw new ApiError('internal', 'reports cannot render: no CJK font on the server', undefined, { cause: e });
       throw e;
     }

@@ -7,6 +7,9 @@ import type { SnapshotSettings } from '../snapshot/snapshot-settings.ts';
 export const experimentSegments = { all: `'all'`, stage: 'a.stage', grade: 'a.grade', product: 'a.product', region: 'a.region', action: 'a.action' } as const;
 export type ExperimentSegment = keyof typeof experimentSegments;
 
+/** A results request that cannot be answered (nothing issued that day, or dates out of order): said plainly, exit 2 on the CLI. */
+export class ExperimentRequestError extends Error {}
+
 export interface ArmResult {
   arm: string; segment: string; cases: number; balance: number;
   /** delinquent at assignment (DPD > 0): the cure-rate denominator */
@@ -23,7 +26,7 @@ export interface ArmResult {
  * and the amount collected in (asOf, until], each arm against the control arm.
  */
 export async function experimentResults(wh: Warehouse, o: { experiment: string; control: string; asOf: string; until: string; segment: ExperimentSegment; settings: SnapshotSettings }): Promise<ArmResult[]> {
-  if (o.until <= o.asOf) throw new Error(`until (${o.until}) must be after the assignment date (${o.asOf})`);
+  if (o.until <= o.asOf) throw new ExperimentRequestError(`until (${o.until}) must be after the assignment date (${o.asOf})`);
   const dq = delinquencyAsOfQuery(wh, o.until, o.settings);
   const rows = await queryRows<{ arm: string; segment: string; cases: string; balance: number; delinquent_cases: string; cured: string; collected: number }>(wh, `
     SELECT toString(a.arm) AS arm, toString(${experimentSegments[o.segment]}) AS segment, count() AS cases, toFloat64(sum(a.balance)) AS balance,
@@ -39,7 +42,7 @@ export async function experimentResults(wh: Warehouse, o: { experiment: string; 
     WHERE a.experiment = {lwe_name:String} AND a.as_of = {lwe_as_of:Date}
     GROUP BY arm, segment ORDER BY segment, arm`,
   { ...dq.query_params, lwe_name: o.experiment, lwe_as_of: o.asOf }, { join_use_nulls: 1 });
-  if (rows.length === 0) throw new Error(`no cases were assigned in experiment ${o.experiment} on ${o.asOf}`);
+  if (rows.length === 0) throw new ExperimentRequestError(`no cases were assigned in experiment ${o.experiment} on ${o.asOf}: issue the list first with \`loanwatch cases --as-of ${o.asOf} --experiment …\``);
   return withControl(rows.map((r) => {
     const n = Number(r.delinquent_cases), cured = Number(r.cured);
     return { arm: r.arm, segment: r.segment, cases: Number(r.cases), balance: Number(r.balance), delinquent_cases: n, cured, cure_rate: n > 0 ? cured / n : null,

@@ -3,6 +3,7 @@ import { tableRef } from '../../warehouse/ddl.ts';
 import { expectedCreditLoss } from '../../warehouse/metrics/ecl.ts';
 import { markovLossForecast } from '../../warehouse/metrics/forecast.ts';
 import { runMetric } from '../../warehouse/metrics/run.ts';
+import { MetricRequestError } from '../../warehouse/metrics/compile.ts';
 import { defaultTarget, targetName } from '../../models/features/feature-catalogue.ts';
 import { championHistory } from '../../models/registry/registry.ts';
 import type { DatasetName, ReportPeriod, Row } from '../template.ts';
@@ -17,7 +18,11 @@ export const datasets: Record<DatasetName, (wh: Warehouse, p: ReportPeriod) => P
     .map((m) => ({ month_ahead: m.month, charged_off: m.charged_off, paid_off: m.paid_off })),
 
   ecl: async (wh, p) => {
-    const e = await expectedCreditLoss(wh, p.monthEnd);
+    const e = await expectedCreditLoss(wh, p.monthEnd).catch((err: unknown) => {
+      if (err instanceof MetricRequestError) return null; // no active loans that month: the chart says "no data"
+      throw err;
+    });
+    if (!e) return [];
     return e.stages.map((s) => ({ stage: s.stage, loans: s.loans, ead: s.ead, pd: s.pd, pd_basis: s.pd_basis, lgd: s.lgd, lgd_source: e.lgd_source, ecl: s.ecl, coverage: s.coverage }));
   },
 

@@ -178,6 +178,9 @@ describe('HTTP API', () => {
     const html = await get('management?period=2024-06&lang=en');
     expect(html.headers.get('content-type')).toMatch(/text\/html/);
     expect((await html.text()).match(/<figure class="chart"/g)?.length).toBe(15);
+    const early = await get('ifrs9-ecl?period=2015-01&lang=en&format=json');
+    expect(early.status).toBe(200);
+    expect(JSON.stringify(await early.json())).toContain('No data for this period');
     const pdf = await get('regulatory?period=2024-06&format=pdf');
     expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
     for (const bad of ['management?period=2024-06&format=png', 'no-such-chart?period=2024-06', 'overdue-trend?period=2024-13', 'overdue-trend?period=2031-01',

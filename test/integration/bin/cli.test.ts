@@ -76,6 +76,8 @@ describe('loanwatch CLI', () => {
     expect((JSON.parse(out.join('\n')) as { arm: string }[]).map((r) => r.arm).sort()).toEqual(['challenger', 'control']);
     expect(await run('experiment', '--experiment', exp, '--as-of', '2024-05-15', '--until', '2024-05-01')).toBe(2);
     expect(err.join('\n')).toMatch(/--until: must be after --as-of/);
+    expect(await run('experiment', '--experiment', exp, '--as-of', '2024-04-15', '--until', '2024-05-15')).toBe(2);
+    expect(err.join('\n')).toMatch(/no cases were assigned in experiment cli-exp on 2024-04-15: issue the list first/);
 
     const bad = join(dir, 'bad.json');
     for (const [content, message] of [['{ not json', /warning rules .*bad\.json: not JSON/], [JSON.stringify({ rules: [{ id: 'x', kind: 'score_above', threshold: 2 }] }), /rules\.0\.threshold/],
