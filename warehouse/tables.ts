@@ -76,6 +76,12 @@ export const rawTables = {
 export const loanMonthDerived = [['prev_bucket', 'LowCardinality(String)'], ['prev_balance', money], ['ever_bits', 'UInt8'], ['new_ever_bits', 'UInt8']] as const;
 
 export const systemTables = {
+  loan_defaults: {
+    name: 'loan_defaults',
+    columns: [['loan_id', 'String'], ['default_me', 'Date'], ['ead', money], ['product', 'LowCardinality(String)'], ['region', 'LowCardinality(String)'],
+      ['branch', 'LowCardinality(String)'], ['channel', 'LowCardinality(String)'], ['cohort_month', 'Date']],
+    orderBy: 'loan_id', shardBy: 'cityHash64(loan_id)',
+  },
   snapshot_runs: {
     name: 'snapshot_runs',
     columns: [['started_at', 'DateTime64(3)'], ['last_month_end', 'Date'], ['settings', 'String'], ['rows', 'UInt64']],

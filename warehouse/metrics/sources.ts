@@ -22,20 +22,17 @@ const classRank = (col: string) => `indexOf(${fiveClassesSql}, ${col})`;
 const cashAfterDefault = (c: SourceContext) => `
   SELECT lwq_f.loan_id AS loan_id, toUInt16(dateDiff('month', toStartOfMonth(lwq_x.default_me), toStartOfMonth(lwq_f.cash_date))) AS k, sum(lwq_f.cash) AS cash
   FROM (SELECT loan_id, paid_date AS cash_date, amount AS cash FROM ${c.db}.payments
-          WHERE loan_id IN (SELECT loan_id FROM ${c.db}.loan_month WHERE default_flag = 1 AND month_end <= {as_of:Date})
+          WHERE loan_id IN (SELECT loan_id FROM ${c.db}.loan_defaults WHERE default_me <= {as_of:Date})
         UNION ALL SELECT loan_id, event_date, amount FROM ${c.db}.loan_events WHERE type IN ('recovery', 'collateral_sale', 'debt_sale', 'settlement')) AS lwq_f
   INNER JOIN (${defaults(c)}) AS lwq_x ON lwq_x.loan_id = lwq_f.loan_id
   WHERE lwq_f.cash_date > lwq_x.default_me AND lwq_f.cash_date <= {as_of:Date}
   GROUP BY loan_id, k`;
 
-/** the first month-end with DPD > 90 or charged off, and the balance then (EAD) */
+/** the first month-end with DPD > 90 or charged off, and the balance then (EAD): per-loan facts kept by the snapshot (loan_defaults) */
 const defaults = (c: SourceContext) => `
-  SELECT loan_id, min(month_end) AS default_me, argMin(principal_balance, month_end) AS ead, any(product) AS product, any(region) AS region,
-    any(branch) AS branch, any(channel) AS channel, any(cohort_month) AS cohort_month
-  FROM ${c.db}.loan_month AS lwq_lm WHERE lwq_lm.default_flag = 1 AND lwq_lm.month_end <= {as_of:Date}
-    -- qualified: bare names would resolve to this SELECT's any(region) … aliases (an aggregate in WHERE)
-    AND ${c.where({ period: null, product: 'lwq_lm.product', region: 'lwq_lm.region', branch: 'lwq_lm.branch', channel: 'lwq_lm.channel', cohort: 'lwq_lm.cohort_month' })}
-  GROUP BY loan_id`;
+  SELECT loan_id, default_me, ead, product, region, branch, channel, cohort_month
+  FROM ${c.db}.loan_defaults AS lwq_lm WHERE lwq_lm.default_me <= {as_of:Date}
+    AND ${c.where({ period: null, product: 'lwq_lm.product', region: 'lwq_lm.region', branch: 'lwq_lm.branch', channel: 'lwq_lm.channel', cohort: 'lwq_lm.cohort_month' })}`;
 
 export const sources: Record<SourceName, (c: SourceContext) => string> = {
   /** one row per loan per month-end (status active, paid_off or charged_off) */

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { generateBook } from '../../../pipelines/generate/generate-book.ts';
 import { ingest } from '../../../pipelines/ingest/ingest.ts';
 import { buildMonthEndSnapshots } from '../../../pipelines/snapshot/build-snapshots.ts';
-import { queryRows } from '../../../warehouse/connection.ts';
+import { exec, queryRows } from '../../../warehouse/connection.ts';
+import { migrate } from '../../../warehouse/migrations/index.ts';
 import { bucketOrder, runMetric } from '../../../warehouse/metrics/run.ts';
 import { collectionsRef, flowRateRef, lgdRef, migrationRef, overdueRef, recoveryRef, transitionsRef, vintageRef, type Action, type Cash, type LM, type Loan } from '../../reference/metrics-reference.ts';
 import { defaultSettings } from '../../helpers/settings.ts';
@@ -152,5 +153,17 @@ describe('every metric equals an independent TypeScript computation over the sam
     let closed = 0;
     for (const region of regions) closed += Number((await runMetric(wh, 'lgd', { region: [region] })).rows[0]?.closed_workouts ?? 0);
     expect(closed).toBe(Number(lgdAll.rows[0]!.closed_workouts));
+  });
+
+  it('an upgraded warehouse gets its per-loan default facts from the snapshot it already has (migration 10)', async () => {
+    const before = await runMetric(wh, 'recovery', {});
+    await exec(wh, `TRUNCATE TABLE ${wh.database}.loan_defaults`);
+    await exec(wh, `DELETE FROM ${wh.database}.schema_migrations WHERE version = 10`);
+    expect(await migrate(wh)).toEqual([10]);
+    const [n] = await queryRows<{ d: string; l: string }>(wh, `SELECT (SELECT count() FROM ${wh.database}.loan_defaults) AS d,
+      (SELECT uniqExact(loan_id) FROM ${wh.database}.loan_month WHERE default_flag = 1) AS l`);
+    expect(Number(n!.d)).toBeGreaterThan(10);
+    expect(Number(n!.d)).toBe(Number(n!.l));
+    expect(await runMetric(wh, 'recovery', {})).toEqual(before);
   });
 });
