@@ -21,6 +21,7 @@ import { parseArgs } from 'node:util';
 import { delinquencySettings, loadConfig } from '../warehouse/config.ts';
 import { openWarehouse, queryRows } from '../warehouse/connection.ts';
 import { migrate } from '../warehouse/migrations/index.ts';
+import { addMonthEnds } from '../warehouse/dates.ts';
 import { bucketOrder } from '../warehouse/metrics/run.ts';
 import { defaultTarget, targetName } from '../models/features/feature-catalogue.ts';
 import { currentChampion, promote } from '../models/registry/registry.ts';
@@ -28,7 +29,6 @@ import { scoreMonthInDb } from '../models/score.ts';
 import { trainBookModels } from '../models/workflows.ts';
 import { buildCaseList } from '../pipelines/cases/case-list.ts';
 import { defaultStrategyTable } from '../pipelines/cases/strategy.ts';
-import { lastMonthEnd } from '../pipelines/snapshot/build-snapshots.ts';
 import { defaultSnapshotSettings } from '../pipelines/snapshot/snapshot-settings.ts';
 
 const { values } = parseArgs({ options: { work: { type: 'string' } } });
@@ -44,7 +44,7 @@ await migrate(wh);
 
 const [last] = await queryRows<{ m: string }>(wh, 'SELECT toString(max(month_end)) AS m FROM bench.loan_month');
 const next = last!.m;
-const asOf = lastMonthEnd(`${next.slice(0, 8)}01`);
+const asOf = addMonthEnds(next, -1);
 
 let champion = await currentChampion(wh, targetName(defaultTarget));
 if (!champion) {

@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { delinquencySettings, loadConfig } from '../warehouse/config.ts';
 import { openWarehouse, queryRows } from '../warehouse/connection.ts';
 import { migrate } from '../warehouse/migrations/index.ts';
+import { addMonthEnds } from '../warehouse/dates.ts';
 import { defaultTarget, targetName } from '../models/features/feature-catalogue.ts';
 import { currentChampion } from '../models/registry/registry.ts';
 import { scoreMonthInDb } from '../models/score.ts';
@@ -33,7 +34,7 @@ const wh = openWarehouse(config, { database: 'bench' });
 await migrate(wh);
 const [last] = await queryRows<{ m: string }>(wh, 'SELECT toString(max(month_end)) AS m FROM bench.loan_month');
 const monthEnd = last!.m;
-const previous = new Date(Date.UTC(Number(monthEnd.slice(0, 4)), Number(monthEnd.slice(5, 7)) - 1, 0)).toISOString().slice(0, 10);
+const previous = addMonthEnds(monthEnd, -1);
 const champion = await currentChampion(wh, targetName(defaultTarget));
 if (!champion) throw new Error('no champion: bench/cases trains and promotes one; run `npm run bench`');
 

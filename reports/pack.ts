@@ -4,6 +4,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { queryRows, type Warehouse } from '../warehouse/connection.ts';
 import { csvCell } from '../warehouse/csv-cell.ts';
 import { tableRef } from '../warehouse/ddl.ts';
+import { addMonthEnds, monthEndOf } from '../warehouse/dates.ts';
 import { packTemplates } from './catalogue.ts';
 import { fetchChartData } from './data/fetch.ts';
 import { labels, packTitles, type Lang } from './i18n.ts';
@@ -22,8 +23,8 @@ export class ReportRequestError extends Error {}
 export async function reportPeriod(wh: Warehouse, period: string): Promise<ReportPeriod> {
   const m = /^(\d{4})-(0[1-9]|1[0-2])$/u.exec(period);
   if (!m) throw new ReportRequestError(`period ${JSON.stringify(period)}: expected YYYY-MM`);
-  const monthEnd = new Date(Date.UTC(Number(m[1]), Number(m[2]), 0)).toISOString().slice(0, 10);
-  const from = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 11, 0)).toISOString().slice(0, 10);
+  const monthEnd = monthEndOf(`${period}-01`);
+  const from = addMonthEnds(monthEnd, -11);
   const [r] = await queryRows<{ me: string }>(wh, `SELECT toString(max(month_end)) AS me FROM ${tableRef(wh, 'loan_month')}`);
   if (!r || r.me === '1970-01-01') throw new ReportRequestError('no snapshot yet: run `loanwatch snapshot --as-of …` first');
   if (monthEnd > r.me) throw new ReportRequestError(`period ${period} is after the latest snapshot month-end ${r.me}`);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoDate } from '../flags.ts';
+import { addMonthEnds } from '../../warehouse/dates.ts';
 import { join, resolve } from 'node:path';
 import type { Config } from '../../warehouse/config.ts';
 import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
@@ -59,8 +60,7 @@ export async function demoCommand(wh: Warehouse, config: Config, flags: z.infer<
     log(`champion unchanged: ${e.message}`);
   }
   step(5, 'scoring every active loan inside ClickHouse with the champion (this month-end and the one before, for score jumps)');
-  const previousMonthEnd = new Date(Date.UTC(Number(asOf.slice(0, 4)), Number(asOf.slice(5, 7)) - 1, 0)).toISOString().slice(0, 10);
-  await scoreCommand(wh, { 'as-of': previousMonthEnd, 'in-db': true, target: targetName(defaultTarget) });
+  await scoreCommand(wh, { 'as-of': addMonthEnds(asOf, -1), 'in-db': true, target: targetName(defaultTarget) });
   await scoreCommand(wh, { 'as-of': asOf, 'in-db': true, target: targetName(defaultTarget) });
   step(6, 'firing the warning rules (and monitoring the champion)');
   await warningsCommand(wh, config, { 'as-of': asOf, list: false, limit: 10, format: 'table' });

@@ -3,18 +3,16 @@ import { basename } from 'node:path';
 import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { deleteRows } from '../../warehouse/delete-rows.ts';
-import { isEngineDate } from '../../warehouse/dates.ts';
+import { isEngineDate, monthEndOf } from '../../warehouse/dates.ts';
 import { splitHeader } from '../ingest/csv-records.ts';
 
 /** A provisions file that cannot be loaded: every bad line is named, and nothing of the file is loaded. */
 export class ProvisionsFileError extends Error {}
 
+/** A month-end date, or a month YYYY-MM (01–12) standing for its month-end; anything else is null. */
 const monthEnd = (v: string) => {
-  const ym = /^(\d{4})-(\d{2})$/.exec(v);
-  const d = ym ? new Date(Date.UTC(Number(ym[1]), Number(ym[2]), 0)).toISOString().slice(0, 10) : v;
-  if (!isEngineDate(d)) return null;
-  const next = new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000);
-  return next.getUTCDate() === 1 ? d : null;
+  const d = /^\d{4}-(0[1-9]|1[0-2])$/u.test(v) ? monthEndOf(`${v}-01`) : v;
+  return isEngineDate(d) && monthEndOf(d) === d ? d : null;
 };
 
 /**

@@ -4,14 +4,13 @@ import { deleteRows } from '../../warehouse/delete-rows.ts';
 import { defaultMonitor, monitorModel, storeMonitoring } from '../../models/evaluate/monitor.ts';
 import type { ModelVersion } from '../../models/registry/registry.ts';
 import { lastMonthEnd } from '../snapshot/build-snapshots.ts';
+import { addMonthEnds } from '../../warehouse/dates.ts';
 import { activeDelinquencyQuery } from '../snapshot/delinquency-as-of.ts';
 import type { SnapshotSettings } from '../snapshot/snapshot-settings.ts';
 import { loanRuleQuery } from './rule-sql.ts';
 import type { LoanRule, WarningRule, WarningRules } from './rules.ts';
 
 export interface RuleOutcome { rule_id: string; kind: string; severity: string; fired: number; skipped: string | null }
-
-const previousMonthEnd = (monthEnd: string) => lastMonthEnd(`${monthEnd.slice(0, 8)}01`);
 
 /**
  * Evaluates every rule for a date and stores what fires (rule, evidence, as-of date, the loan's
@@ -20,7 +19,7 @@ const previousMonthEnd = (monthEnd: string) => lastMonthEnd(`${monthEnd.slice(0,
  */
 export async function fireWarnings(wh: Warehouse, o: { asOf: string; rules: WarningRules; settings: SnapshotSettings; champion: ModelVersion | null }): Promise<RuleOutcome[]> {
   const monthEnd = lastMonthEnd(o.asOf);
-  const ctx = { asOf: o.asOf, monthEnd, previousMonthEnd: previousMonthEnd(monthEnd), delinquency: await activeDelinquencyQuery(wh, o.asOf, o.settings),
+  const ctx = { asOf: o.asOf, monthEnd, previousMonthEnd: addMonthEnds(monthEnd, -1), delinquency: await activeDelinquencyQuery(wh, o.asOf, o.settings),
     champion: o.champion ? { name: o.champion.model_name, version: o.champion.version } : null };
   const out: RuleOutcome[] = [];
   for (const rule of o.rules.rules) {

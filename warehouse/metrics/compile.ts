@@ -1,3 +1,4 @@
+import { monthEndOf } from '../dates.ts';
 import type { Basis, CompiledMetric, FilterKey, MetricDefinition, MetricRequest } from './definition.ts';
 import { sources } from './sources.ts';
 
@@ -9,12 +10,6 @@ const defaultColumns: Record<FilterKey, string> = {
   product: 'product', region: 'region', branch: 'branch', channel: 'channel', cohort: 'cohort_month', period: 'month_end',
 };
 
-/** Month-end of any date in a month (periods are whole months). */
-export function monthEndOf(date: string): string {
-  const y = Number(date.slice(0, 4));
-  const m = Number(date.slice(5, 7));
-  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
-}
 
 /**
  * The one compiler: a definition and a validated request → { query, query_params }.

@@ -1,6 +1,7 @@
 import { queryRows, type Warehouse } from '../connection.ts';
 import { tableRef } from '../ddl.ts';
-import { MetricRequestError, monthEndOf } from './compile.ts';
+import { MetricRequestError } from './compile.ts';
+import { monthEndOf } from '../dates.ts';
 import { runMetric } from './run.ts';
 
 export interface EclStage {

@@ -1,7 +1,8 @@
 import { bucketLabels, defaultBucketBounds } from '../classification.ts';
 import { queryRows, type Warehouse } from '../connection.ts';
 import { tableRef } from '../ddl.ts';
-import { compileMetric, MetricRequestError, monthEndOf } from './compile.ts';
+import { compileMetric, MetricRequestError } from './compile.ts';
+import { addMonthEnds, monthEndOf } from '../dates.ts';
 import { metricRequestSchema, type CompiledMetric, type MetricRequest } from './definition.ts';
 import { metricNames, metrics } from './index.ts';
 
@@ -23,8 +24,6 @@ export function parseMetricRequest(raw: unknown): MetricRequest {
   if (!r.success) throw new MetricRequestError(r.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; '), { cause: r.error });
   return r.data;
 }
-
-const addMonthEnds = (monthEnd: string, k: number) => monthEndOf(new Date(Date.UTC(Number(monthEnd.slice(0, 4)), Number(monthEnd.slice(5, 7)) - 1 + k, 1)).toISOString().slice(0, 10));
 
 /** Compiles a request for a named metric, resolving the as-of month-end and period parameters. */
 export async function compileNamedMetric(wh: Warehouse, name: string, raw: unknown): Promise<{ compiled: CompiledMetric; request: MetricRequest; asOf: string }> {

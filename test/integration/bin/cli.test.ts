@@ -123,6 +123,7 @@ describe('loanwatch CLI', () => {
       expect(err.join('\n')).toMatch(message);
     }
     for (const [content, message] of [['month_end,amount\n2024-06-30,1\n', /header needs month_end and provision/], ['month_end,provision\n2024-06-15,1\n2024-05-31,-3\n', /line 2: month_end .* not a month-end[\s\S]*line 3: provision "-3"/],
+      ['month_end,provision\n2024-13,1.00\n', /line 2: month_end "2024-13" is not a month-end or YYYY-MM/],
       ['month_end,provision\n2024-06-30,1.00\n2024-06-30,2.00\n', /appears twice/], ['month_end,provision\n', /no rows/]] as const) {
       writeFileSync(prov, content);
       expect(await run('report', '--period', '2024-06', '--pack', 'regulatory', '--format', 'html', '--out', join(dir, 'bad-report'), '--provisions', prov)).toBe(2);
