@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { queryRows, type Warehouse } from '../warehouse/connection.ts';
-import { csvCell } from '../warehouse/csv-cell.ts';
+import { csvTable } from '../warehouse/csv-cell.ts';
 import { tableRef } from '../warehouse/ddl.ts';
 import { addMonthEnds, monthEndOf } from '../warehouse/dates.ts';
 import { packTemplates } from './catalogue.ts';
@@ -52,10 +52,7 @@ export function packMeta(pack: Pack, p: ReportPeriod, lang: Lang): PackMeta {
 export const rendered = (charts: BuiltChart[], lang: Lang): RenderedChart[] =>
   charts.map((c) => ({ id: c.template.id, title: c.template.title[lang], note: c.template.note[lang], svg: c.svg }));
 
-export const rowsCsv = (rows: Row[]) => {
-  const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  return `${[cols.join(','), ...rows.map((r) => cols.map((k) => csvCell(r[k] ?? null)).join(','))].join('\n')}\n`;
-};
+export const rowsCsv = (rows: Row[]) => `${csvTable([...new Set(rows.flatMap((r) => Object.keys(r)))], rows)}\n`;
 
 /**
  * A pack for a month in a language: every chart's data (CSV), Vega-Lite spec (JSON) and, by

@@ -1,5 +1,5 @@
 import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
-import { csvCell } from '../../warehouse/csv-cell.ts';
+import { csvTable } from '../../warehouse/csv-cell.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { runMetric, bucketOrder } from '../../warehouse/metrics/run.ts';
 import { activeDelinquencyQuery } from '../snapshot/delinquency-as-of.ts';
@@ -92,5 +92,5 @@ export async function buildCaseList(wh: Warehouse, o: { asOf: string; settings: 
 export const casesCsv = (cases: (Case & { arm?: string; agent_id?: string })[]) => {
   const cols = ['rank', 'loan_id', 'region', 'product', 'team', 'stage', 'dpd', 'bucket', 'balance', 'probability', 'probability_source', 'model', 'expected_loss', 'grade', 'reasons', 'action', 'last_contacts', 'open_promises',
     ...(cases.some((c) => c.arm !== undefined) ? ['arm'] as const : []), ...(cases.some((c) => c.agent_id !== undefined) ? ['agent_id'] as const : [])] as const;
-  return [cols.join(','), ...cases.map((c) => cols.map((k) => { const v = c[k] ?? null; return csvCell(typeof v === 'object' && v !== null ? JSON.stringify(v) : v); }).join(','))].join('\n');
+  return csvTable(cols, cases);
 };

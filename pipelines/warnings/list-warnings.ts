@@ -1,5 +1,5 @@
 import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
-import { csvCell } from '../../warehouse/csv-cell.ts';
+import { csvTable } from '../../warehouse/csv-cell.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 
 export interface StoredWarning {
@@ -39,5 +39,5 @@ export const warningKey = (w: StoredWarning): WarningKey => ({ rule_id: w.rule_i
 /** Warnings as CSV (evidence as a JSON cell), the same for the CLI and the API. */
 export const warningsCsv = (ws: StoredWarning[]) => {
   const cols = ['as_of', 'rule_id', 'kind', 'severity', 'loan_id', 'model', 'value', 'threshold', 'region', 'product', 'branch', 'team', 'evidence', 'fired_at'] as const;
-  return [cols.join(','), ...ws.map((w) => cols.map((k) => { const v = w[k]; return csvCell(typeof v === 'object' ? JSON.stringify(v) : v); }).join(','))].join('\n');
+  return csvTable(cols, ws);
 };
