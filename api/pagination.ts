@@ -27,3 +27,12 @@ export function page<R, K>(rows: R[], keyOf: (r: R) => K, after: K | null, compa
   const items = rest.slice(0, limit);
   return { items, next_cursor: rest.length > limit ? encodeCursor(keyOf(items[items.length - 1]!)) : null };
 }
+
+/**
+ * One page of rows the warehouse returned after the cursor key, fetched with `limit + 1` rows: the
+ * extra row only says there is a next page (the cursor is the key of the page's last row).
+ */
+export function pageOfFetched<R, K>(fetched: R[], limit: number, keyOf: (r: R) => K): { items: R[]; next_cursor: string | null } {
+  const items = fetched.slice(0, limit);
+  return { items, next_cursor: fetched.length > limit ? encodeCursor(keyOf(items[items.length - 1]!)) : null };
+}

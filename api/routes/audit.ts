@@ -3,7 +3,7 @@ import { queryRows } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import type { AppEnv } from '../context.ts';
 import { requirePermission } from '../middleware.ts';
-import { decodeCursor, encodeCursor, pageQuery } from '../pagination.ts';
+import { decodeCursor, pageOfFetched, pageQuery } from '../pagination.ts';
 import { csvList, errorResponses, isoDay } from '../schemas.ts';
 
 const entrySchema = z.object({
@@ -30,7 +30,7 @@ export const auditRoutes = new OpenAPIHono<AppEnv>().openapi(createRoute({
   // open ends as the type's own bounds: ClickHouse folds constant conversions even inside an OR, so '' cannot stand for "none"
   { from: `${q.from ?? '1970-01-01'} 00:00:00`, to_excl: q.to ? `${new Date(Date.parse(`${q.to}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)} 00:00:00` : '2299-12-31 00:00:00',
     action: q.action ?? [], after_at: after?.at ?? '2299-12-31 00:00:00', after_id: after?.request_id ?? '', limit: q.limit + 1 });
-  const entries = rows.slice(0, q.limit).map(({ ts, details, ...r }) => ({ at: ts, ...r, details: JSON.parse(details) as Record<string, unknown> }));
-  const last = entries.at(-1);
-  return c.json({ entries, next_cursor: rows.length > q.limit && last ? encodeCursor({ at: last.at, request_id: last.request_id }) : null }, 200);
+  const { items, next_cursor } = pageOfFetched(rows, q.limit, (r) => ({ at: r.ts, request_id: r.request_id }));
+  const entries = items.map(({ ts, details, ...r }) => ({ at: ts, ...r, details: JSON.parse(details) as Record<string, unknown> }));
+  return c.json({ entries, next_cursor }, 200);
 });

@@ -3,7 +3,7 @@ import { listWarnings, warningKey, warningsCsv } from '../../pipelines/warnings/
 import { warningRuleSchema } from '../../pipelines/warnings/rules.ts';
 import type { AppEnv } from '../context.ts';
 import { requirePermission, scopedFilters } from '../middleware.ts';
-import { decodeCursor, encodeCursor, pageQuery } from '../pagination.ts';
+import { decodeCursor, pageOfFetched, pageQuery } from '../pagination.ts';
 import { csvList, errorResponses, isoDay } from '../schemas.ts';
 
 const name = z.string().min(1).max(64).regex(/^[\w .@-]+$/u, 'letters, digits, space, _ . @ and -');
@@ -32,8 +32,7 @@ export const warningRoutes = new OpenAPIHono<AppEnv>().openapi(createRoute({
   const after = decodeCursor(q.cursor, cursorKey);
   const rows = await listWarnings(c.get('deps').wh, { asOf: q.as_of, limit: q.limit + 1, after,
     filters: { rule: q.rule, kind: q.kind, severity: q.severity, region, team, loanId: q.loan_id } });
-  const items = rows.slice(0, q.limit);
-  const next_cursor = rows.length > q.limit ? encodeCursor(warningKey(items[items.length - 1]!)) : null;
+  const { items, next_cursor } = pageOfFetched(rows, q.limit, warningKey);
   if ((c.req.header('accept') ?? '').includes('text/csv')) return c.body(warningsCsv(items), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
   return c.json({ warnings: items, next_cursor }, 200);
 });
