@@ -1,6 +1,6 @@
 import { queryRows, type Warehouse } from '../warehouse/connection.ts';
 import { tableRef } from '../warehouse/ddl.ts';
-import { championHistory } from '../models/registry/registry.ts';
+import { latestChampionEvent } from '../models/registry/registry.ts';
 
 export interface ServedScore {
   loan_id: string; month_end: string; model_name: string; model_version: number;
@@ -30,7 +30,7 @@ export class ScoreIndex {
   }
 
   private async refresh() {
-    const champion = (await championHistory(this.wh, this.target)).at(-1);
+    const champion = await latestChampionEvent(this.wh, this.target);
     this.checkedAt = Date.now();
     if (!champion) { this.state = null; return; }
     const [m] = await queryRows<{ me: string; n: string }>(this.wh, `SELECT toString(max(month_end)) AS me, count() AS n FROM ${tableRef(this.wh, 'scores')}

@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { buildCaseList, casesCsv } from '../../pipelines/cases/case-list.ts';
 import { defaultStrategyTable, stages } from '../../pipelines/cases/strategy.ts';
 import { defaultTarget, targetName } from '../../models/features/feature-catalogue.ts';
-import { championHistory } from '../../models/registry/registry.ts';
+import { latestChampionEvent } from '../../models/registry/registry.ts';
 import { audit } from '../audit.ts';
 import type { AppEnv } from '../context.ts';
 import { requirePermission, scopedFilters } from '../middleware.ts';
@@ -31,7 +31,7 @@ export const caseRoutes = new OpenAPIHono<AppEnv>().openapi(createRoute({
   const key = c.get('key');
   const { region, team } = scopedFilters(key, q);
   const { wh, snapshotSettings } = c.get('deps');
-  const champion = (await championHistory(wh, targetName(defaultTarget))).at(-1);
+  const champion = await latestChampionEvent(wh, targetName(defaultTarget));
   const all = await buildCaseList(wh, {
     asOf: q.as_of, settings: snapshotSettings, strategy: defaultStrategyTable,
     champion: champion ? { name: champion.model_name, version: champion.version } : null, filters: { region, team, product: q.product, stage: q.stage },

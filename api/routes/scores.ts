@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { defaultTarget, targetName } from '../../models/features/feature-catalogue.ts';
-import { championHistory } from '../../models/registry/registry.ts';
+import { latestChampionEvent } from '../../models/registry/registry.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { requirePermission } from '../middleware.ts';
@@ -25,7 +25,7 @@ async function championScores(c: Context<AppEnv>, ids: string[], asOf: string | 
     if (served) return visible(served);
   }
   const target = targetName(defaultTarget);
-  const champion = (await championHistory(wh, target)).at(-1);
+  const champion = await latestChampionEvent(wh, target);
   if (!champion) throw new ApiError('not_found', `no champion model for ${target} yet: train and promote one`);
   // collectors see their own region only
   return visible(await latestScores(wh, { model_name: champion.model_name, version: champion.version }, { ids, asOf }));

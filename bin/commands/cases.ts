@@ -9,7 +9,7 @@ import { defaultStrategyTable, parseStrategyTable, stages } from '../../pipeline
 import { assignExperiment, parseExperiment, storeAssignments } from '../../pipelines/cases/experiment.ts';
 import { assignCases, parseAgents } from '../../pipelines/cases/assignment.ts';
 import { defaultTarget, targetName } from '../../models/features/feature-catalogue.ts';
-import { championHistory } from '../../models/registry/registry.ts';
+import { latestChampionEvent } from '../../models/registry/registry.ts';
 
 
 export const casesFlags = z.object({
@@ -30,7 +30,7 @@ export const casesFlags = z.object({
  */
 export async function casesCommand(wh: Warehouse, config: Config, f: z.infer<typeof casesFlags>) {
   const strategy = f.strategy ? readConfigFile(f.strategy, 'strategy table', parseStrategyTable) : defaultStrategyTable;
-  const champion = (await championHistory(wh, targetName(defaultTarget))).at(-1);
+  const champion = await latestChampionEvent(wh, targetName(defaultTarget));
   const ranked = await buildCaseList(wh, {
     asOf: f['as-of'], settings: defaultSnapshotSettings(delinquencySettings(config)), strategy,
     champion: champion ? { name: champion.model_name, version: champion.version } : null,

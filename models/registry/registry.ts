@@ -60,9 +60,11 @@ export async function championHistory(wh: Warehouse, target?: string): Promise<C
   return rows.map((r) => ({ ...r, version: Number(r.version) }));
 }
 
+/** The decision that made the target's current champion (null: none yet). */
+export const latestChampionEvent = async (wh: Warehouse, target: string): Promise<ChampionEvent | null> => (await championHistory(wh, target)).at(-1) ?? null;
+
 export async function currentChampion(wh: Warehouse, target: string): Promise<ModelVersion | null> {
-  const h = await championHistory(wh, target);
-  const last = h[h.length - 1];
+  const last = await latestChampionEvent(wh, target);
   return last ? loadModel(wh, last.model_name, last.version) : null;
 }
 

@@ -5,7 +5,7 @@ import { markovLossForecast } from '../../warehouse/metrics/forecast.ts';
 import { runMetric } from '../../warehouse/metrics/run.ts';
 import { MetricRequestError } from '../../warehouse/metrics/compile.ts';
 import { defaultTarget, targetName } from '../../models/features/feature-catalogue.ts';
-import { championHistory } from '../../models/registry/registry.ts';
+import { latestChampionEvent } from '../../models/registry/registry.ts';
 import type { DatasetName, ReportPeriod, Row } from '../template.ts';
 
 /**
@@ -40,7 +40,7 @@ export const datasets: Record<DatasetName, (wh: Warehouse, p: ReportPeriod) => P
 
   /** the champion's scores at the month-end by grade (loans and balance) */
   score_distribution: async (wh, p) => {
-    const champion = (await championHistory(wh, targetName(defaultTarget))).at(-1);
+    const champion = await latestChampionEvent(wh, targetName(defaultTarget));
     if (!champion) return [];
     return queryRows<Row>(wh, `SELECT toString(s.grade) AS grade, count() AS loans, toFloat64(sum(f.principal_balance)) AS balance, avg(s.probability) AS mean_probability
       FROM ${tableRef(wh, 'scores')} AS s INNER JOIN ${tableRef(wh, 'ew_features')} AS f ON f.loan_id = s.loan_id AND f.month_end = s.month_end
@@ -50,7 +50,7 @@ export const datasets: Record<DatasetName, (wh: Warehouse, p: ReportPeriod) => P
 
   /** the champion's stored monitoring (loanwatch evaluate / warnings): PSI and realised AUC by month-end */
   monitoring: async (wh, p) => {
-    const champion = (await championHistory(wh, targetName(defaultTarget))).at(-1);
+    const champion = await latestChampionEvent(wh, targetName(defaultTarget));
     if (!champion) return [];
     // month_end is renamed only outside: an alias named like the column would shadow it in WHERE
     return queryRows<Row>(wh, `SELECT toString(me) AS month_end, psi AS score_psi, a AS auc, loans FROM (
