@@ -8,6 +8,9 @@ import type { SnapshotSettings } from '../snapshot/snapshot-settings.ts';
 import { defaultGradeEdges, gradeOf } from '../../models/scorecard/scorecard.ts';
 import { defaultWatchGrades, recommendAction, stageOf, type Grade, type Stage, type StrategyTable } from './strategy.ts';
 
+/** A loan's collection team: the team of its latest action (on or before the date the query bounds). Cases and warnings both use it. */
+export const latestTeamSql = 'argMax(team, (action_date, action_id))';
+
 export interface CaseFilters { region?: string[]; team?: string[]; product?: string[]; stage?: Stage[] }
 
 export interface Case {
@@ -54,7 +57,7 @@ export async function buildCaseList(wh: Warehouse, o: { asOf: string; settings: 
     INNER JOIN ${tableRef(wh, 'loans')} AS l ON l.loan_id = d.loan_id
     LEFT JOIN (SELECT loan_id, probability, grade, reasons FROM ${tableRef(wh, 'scores')}
                WHERE model_name = {lwq_model:String} AND model_version = {lwq_version:UInt32} AND month_end = {lwq_me:Date}) AS s ON s.loan_id = d.loan_id
-    LEFT JOIN (SELECT loan_id, argMax(team, (action_date, action_id)) AS team,
+    LEFT JOIN (SELECT loan_id, ${latestTeamSql} AS team,
                  arraySlice(arrayReverseSort(x -> x.1, groupArray((toString(action_date), toString(channel), toString(outcome)))), 1, 3) AS contacts,
                  arrayFilter(x -> x.1 >= toString({as_of:Date}), groupArrayIf((toString(ifNull(promised_date, action_date)), toFloat64(ifNull(promised_amount, 0))), outcome = 'promise_to_pay')) AS promises
                FROM ${tableRef(wh, 'collection_actions')} WHERE action_date <= {as_of:Date} GROUP BY loan_id) AS a ON a.loan_id = d.loan_id

@@ -6,6 +6,7 @@ import type { ModelVersion } from '../../models/registry/registry.ts';
 import { lastMonthEnd } from '../snapshot/build-snapshots.ts';
 import { addMonthEnds } from '../../warehouse/dates.ts';
 import { activeDelinquencyQuery } from '../snapshot/delinquency-as-of.ts';
+import { latestTeamSql } from '../cases/case-list.ts';
 import type { SnapshotSettings } from '../snapshot/snapshot-settings.ts';
 import { loanRuleQuery } from './rule-sql.ts';
 import type { LoanRule, WarningRule, WarningRules } from './rules.ts';
@@ -43,7 +44,7 @@ async function insertLoanWarnings(wh: Warehouse, rule: LoanRule, asOf: string, q
       l.region, l.product, l.branch, ifNull(a.team, ''), now()
     FROM (${q.query}) AS w
     INNER JOIN (SELECT loan_id, region, product, branch FROM ${tableRef(wh, 'loans')}) AS l ON l.loan_id = w.loan_id
-    LEFT JOIN (SELECT loan_id, argMax(team, (action_date, action_id)) AS team FROM ${tableRef(wh, 'collection_actions')}
+    LEFT JOIN (SELECT loan_id, ${latestTeamSql} AS team FROM ${tableRef(wh, 'collection_actions')}
                WHERE action_date <= {lww_as_of:Date} GROUP BY loan_id) AS a ON a.loan_id = w.loan_id`,
   { ...q.query_params, lww_as_of: asOf, lww_rule: rule.id, lww_kind: rule.kind, lww_severity: rule.severity, lww_model_label: model },
   { join_use_nulls: 0 });
