@@ -21,7 +21,7 @@ import { loadFeatureRows } from '../models/data/load-features.ts';
 import { outOfTimeSplit, randomSplit } from '../models/data/split.ts';
 import { buildFeatures } from '../models/features/build-features.ts';
 import { defaultTarget, featureCatalogue } from '../models/features/feature-catalogue.ts';
-import { auc, ks } from '../models/evaluate/metrics.ts';
+import { auc } from '../models/evaluate/metrics.ts';
 import { trainModels } from '../models/train.ts';
 import { registerModel, loadModel } from '../models/registry/registry.ts';
 import { scoreMonthInDb, scoreMonthInNode } from '../models/score.ts';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { list } from '../flags.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
 import { markovLossForecast } from '../../warehouse/metrics/forecast.ts';
-import { runMetric, type MetricResult } from '../../warehouse/metrics/run.ts';
+import { runMetric } from '../../warehouse/metrics/run.ts';
 import { metricCsv } from '../../warehouse/metrics/csv.ts';
 
 

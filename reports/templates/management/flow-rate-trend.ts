@@ -1,5 +1,4 @@
 import { defineChart } from '../../template.ts';
-import { labels } from '../../i18n.ts';
 import { rateLines } from '../../spec.ts';
 
 export default defineChart({
