@@ -82,6 +82,15 @@ export const systemTables = {
       ['branch', 'LowCardinality(String)'], ['channel', 'LowCardinality(String)'], ['cohort_month', 'Date']],
     orderBy: 'loan_id', shardBy: 'cityHash64(loan_id)',
   },
+  collection_facts: {
+    name: 'collection_facts',
+    columns: [['action_id', 'String'], ['loan_id', 'String'], ['action_date', 'Date'], ['channel', 'LowCardinality(String)'],
+      ['team', 'LowCardinality(String)'], ['agent', 'String'], ['outcome', 'LowCardinality(String)'], ['promised_amount', `Nullable(${money})`],
+      ['promise_due', 'Date'], ['promise_paid', money], ['pay_dates', 'Array(Date)'], ['pay_amounts', `Array(${money})`],
+      ['product', 'LowCardinality(String)'], ['region', 'LowCardinality(String)'], ['branch', 'LowCardinality(String)'],
+      ['loan_channel', 'LowCardinality(String)'], ['cohort_month', 'Date'], ['bucket_then', 'LowCardinality(String)'], ['bucket_next', 'LowCardinality(String)']],
+    orderBy: '(action_date, action_id)', shardBy: 'cityHash64(loan_id)',
+  },
   snapshot_runs: {
     name: 'snapshot_runs',
     columns: [['started_at', 'DateTime64(3)'], ['last_month_end', 'Date'], ['settings', 'String'], ['rows', 'UInt64']],

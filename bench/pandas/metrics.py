@@ -112,7 +112,8 @@ def collections():
     att = pd.merge_asof(pp, last.sort_values("date"), on="date", by="loan", direction="backward")
     att = att[att["date"] - att["adate"] <= 30]
     a["collected"] = a["action_id"].map(att.groupby("action_id")["amount"].sum()).fillna(0)
-    a["cured"] = a["next_bucket"].isin(["C", "PO"])
+    # a cure is seen at the next month-end, which must be on or before the as-of month-end
+    a["cured"] = a["next_bucket"].isin(["C", "PO"]) & (a["month"] + 1 <= as_of_month)
     g = a.groupby("channel", observed=True).agg(actions=("action_id", "size"), contacts=("contacted", "sum"), promises=("promised", "sum"),
                                                 matured=("matured", "sum"), kept=("kept", "sum"), collected=("collected", "sum"), cures=("cured", "sum"))
     return float(g["collected"].sum())

@@ -5,7 +5,7 @@ import { classNameOf } from './classify-sql.ts';
 import { scheduleLoanMonthsSql } from './schedule-path-sql.ts';
 import { settingsLabel, snapshotParams, type SnapshotSettings } from './snapshot-settings.ts';
 import { tapeLoanMonthsSql } from './tape-path-sql.ts';
-import { rebuildLoanDefaults } from '../../warehouse/loan-defaults.ts';
+import { rebuildDerivedFacts } from '../../warehouse/derived-facts.ts';
 
 export interface SnapshotOptions {
   /** the data's as-of date; snapshots cover every month-end on or before it */
@@ -84,7 +84,7 @@ export async function buildMonthEndSnapshots(wh: Warehouse, o: SnapshotOptions):
   await exec(wh, `EXCHANGE TABLES ${next} AND ${live}`);
   await exec(wh, `DROP TABLE IF EXISTS ${next}`);
   await exec(wh, `DROP TABLE IF EXISTS ${contagion}`);
-  await rebuildLoanDefaults(wh);
+  await rebuildDerivedFacts(wh);
   const [r] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${live}`);
   // when the inputs were read: a later ingest makes this snapshot stale for readers that check (delinquency on a date)
   await wh.client.insert({ table: tableRef(wh, 'snapshot_runs'), format: 'JSONEachRow',

@@ -179,8 +179,9 @@ export function collectionsRef(rows: LM[], actions: Action[], payments: Cash[], 
       }
     }
     o.collected += collected.get(a.action_id) ?? 0;
-    const next = bucketAt.get(`${a.loan_id}|${monthEnd(monthIdx(a.action_date) + 1)}`);
-    if (next === 'C' || next === 'PO') o.cures++;
+    const nextMe = monthEnd(monthIdx(a.action_date) + 1);
+    const next = bucketAt.get(`${a.loan_id}|${nextMe}`);
+    if ((next === 'C' || next === 'PO') && nextMe <= asOf) o.cures++;
     out.set(a.channel, o);
   }
   return out;

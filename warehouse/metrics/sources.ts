@@ -139,35 +139,22 @@ export const sources: Record<SourceName, (c: SourceContext) => string> = {
    * latest action on or before it, within 30 days; of several actions that day, the greatest id),
    * and cure (current or paid off at the next month-end).
    */
+  /**
+   * one row per collection action, from the per-action facts the snapshot keeps (collection_facts);
+   * what depends on the as-of date is decided here: a promise is judged once its date + 3 days has
+   * passed, only payments up to the as-of date count as collected, and a cure once its month-end has passed
+   */
   collection_actions: (c) => `
-    SELECT lwq_a.action_id AS action_id, lwq_a.channel AS channel, lwq_a.team AS team, lwq_a.agent_id AS agent,
-      toStartOfMonth(lwq_a.action_date) AS action_month, lwq_l.product AS product, lwq_l.region AS region, lwq_l.branch AS branch,
-      lwq_h.bs[indexOf(lwq_h.ms, toLastDayOfMonth(lwq_a.action_date))] AS bucket_then,
-      lwq_h.bs[indexOf(lwq_h.ms, toLastDayOfMonth(addMonths(lwq_a.action_date, 1)))] AS bucket_next,
+    SELECT action_id, channel, team, agent, toStartOfMonth(action_date) AS action_month, product, region, branch,
       multiIf(bucket_then IN ('C', 'PO'), 'current', bucket_then = 'M1', 'early', bucket_then IN ('M2', 'M3'), 'mid', bucket_then = '', 'unknown', 'late') AS stage,
-      lwq_a.outcome IN ('contacted', 'promise_to_pay', 'refused', 'paid') AS contacted,
-      lwq_a.outcome = 'promise_to_pay' AS promised,
-      promised AND addDays(ifNull(lwq_a.promised_date, lwq_a.action_date), 3) <= {as_of:Date} AS promise_matured,
-      promise_matured AND lwq_k.paid >= ifNull(lwq_a.promised_amount, 0) AS promise_kept,
-      lwq_c.collected AS collected,
-      bucket_next IN ('C', 'PO') AS cured
-    FROM ${c.db}.collection_actions AS lwq_a
-    INNER JOIN ${c.db}.loans AS lwq_l ON lwq_l.loan_id = lwq_a.loan_id
-    -- one join to each worked loan's month-end buckets as arrays (joining loan_month twice would hash 12M rows twice)
-    LEFT JOIN (SELECT loan_id, groupArray(month_end) AS ms, groupArray(bucket) AS bs FROM ${c.db}.loan_month
-               WHERE loan_id IN (SELECT loan_id FROM ${c.db}.collection_actions) GROUP BY loan_id) AS lwq_h ON lwq_h.loan_id = lwq_a.loan_id
-    LEFT JOIN (SELECT lwq_q.action_id AS action_id, sum(lwq_p.amount) AS paid
-               FROM (SELECT action_id, loan_id, action_date, promised_date FROM ${c.db}.collection_actions WHERE outcome = 'promise_to_pay') AS lwq_q
-               INNER JOIN (SELECT loan_id, paid_date, amount FROM ${c.db}.payments WHERE loan_id IN (SELECT loan_id FROM ${c.db}.collection_actions WHERE outcome = 'promise_to_pay')) AS lwq_p
-                 ON lwq_p.loan_id = lwq_q.loan_id
-               WHERE lwq_p.paid_date >= lwq_q.action_date AND lwq_p.paid_date <= addDays(ifNull(lwq_q.promised_date, lwq_q.action_date), 3)
-               GROUP BY lwq_q.action_id) AS lwq_k ON lwq_k.action_id = lwq_a.action_id
-    LEFT JOIN (SELECT lwq_t.action_id AS action_id, sum(lwq_p.amount) AS collected
-               FROM (SELECT loan_id, paid_date, amount FROM ${c.db}.payments WHERE loan_id IN (SELECT loan_id FROM ${c.db}.collection_actions)) AS lwq_p
-               ASOF INNER JOIN (SELECT max(action_id) AS action_id, loan_id, action_date FROM ${c.db}.collection_actions GROUP BY loan_id, action_date) AS lwq_t
-                 ON lwq_t.loan_id = lwq_p.loan_id AND lwq_p.paid_date >= lwq_t.action_date
-               WHERE dateDiff('day', lwq_t.action_date, lwq_p.paid_date) <= 30 AND lwq_p.paid_date <= {as_of:Date}
-               GROUP BY lwq_t.action_id) AS lwq_c ON lwq_c.action_id = lwq_a.action_id
-    WHERE lwq_a.action_date <= {as_of:Date}
-      AND ${c.where({ period: 'toLastDayOfMonth(lwq_a.action_date)', product: 'lwq_l.product', region: 'lwq_l.region', branch: 'lwq_l.branch', channel: 'lwq_l.channel', cohort: 'toStartOfMonth(lwq_l.origination_date)' })}`,
+      outcome IN ('contacted', 'promise_to_pay', 'refused', 'paid') AS contacted,
+      outcome = 'promise_to_pay' AS promised,
+      promised AND promise_due <= {as_of:Date} AS promise_matured,
+      promise_matured AND promise_paid >= ifNull(promised_amount, 0) AS promise_kept,
+      arraySum(arrayFilter((lwq_v, lwq_d) -> lwq_d <= {as_of:Date}, pay_amounts, pay_dates)) AS collected,
+      -- a cure is seen at the next month-end: a report as of an earlier date does not know it yet
+      bucket_next IN ('C', 'PO') AND toLastDayOfMonth(addMonths(action_date, 1)) <= {as_of:Date} AS cured
+    FROM ${c.db}.collection_facts
+    WHERE action_date <= {as_of:Date}
+      AND ${c.where({ period: 'toLastDayOfMonth(action_date)', product: 'product', region: 'region', branch: 'branch', channel: 'loan_channel', cohort: 'cohort_month' })}`,
 };

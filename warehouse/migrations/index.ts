@@ -1,6 +1,6 @@
 import { exec, queryRows, type Warehouse } from '../connection.ts';
 import { createDatabaseStatement, createTableStatements, tableRef } from '../ddl.ts';
-import { loanDefaultsSelect } from '../loan-defaults.ts';
+import { fillDerivedStatements } from '../derived-facts.ts';
 import { apiTables, collectionTables, loanMonthDerived, reportTables, modelTables, rawTables, systemTables } from '../tables.ts';
 
 export interface Migration {
@@ -65,10 +65,12 @@ export const migrations: Migration[] = [
   {
     version: 10,
     name: 'per-loan default facts (recovery, LGD), filled from the existing snapshot',
-    // emptied first, so a migration interrupted after its insert is simply run again
-    statements: (wh) => [...createTableStatements(wh, systemTables.loan_defaults),
-      `TRUNCATE TABLE IF EXISTS ${tableRef(wh, 'loan_defaults')}${wh.cluster ? `_local ON CLUSTER ${wh.cluster}` : ''}`,
-      `INSERT INTO ${tableRef(wh, 'loan_defaults')} (${systemTables.loan_defaults.columns.map(([n]) => n).join(', ')}) ${loanDefaultsSelect(wh)}`],
+    statements: (wh) => [...createTableStatements(wh, systemTables.loan_defaults), ...fillDerivedStatements(wh, 'loan_defaults')],
+  },
+  {
+    version: 11,
+    name: 'per-action collection facts (collection KPIs), filled from the existing snapshot',
+    statements: (wh) => [...createTableStatements(wh, systemTables.collection_facts), ...fillDerivedStatements(wh, 'collection_facts')],
   },
 ];
 

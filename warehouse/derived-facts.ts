@@ -1,0 +1,85 @@
+import { exec, type Warehouse } from './connection.ts';
+import { tableRef } from './ddl.ts';
+import { systemTables } from './tables.ts';
+
+/**
+ * Per-loan and per-action facts that metrics would otherwise re-derive from 12M loan-months and
+ * every payment on each request. Each is a pure function of the snapshot and the raw tables, so
+ * it is rebuilt with every snapshot (and filled by a migration for a warehouse that predates it);
+ * anything that depends on the request's as-of date stays in the metric source.
+ */
+type DerivedTable = 'loan_defaults' | 'collection_facts';
+
+/**
+ * Each defaulted loan's first month-end in default (DPD > 90 or charged off: `default_flag` is
+ * cumulative) and its EAD then, with the loan's attributes (recovery, LGD).
+ */
+const loanDefaultsSelect = (wh: Pick<Warehouse, 'database'>) => `
+  SELECT loan_id, min(month_end) AS default_me, argMin(principal_balance, month_end) AS ead, any(product) AS product, any(region) AS region,
+    any(branch) AS branch, any(channel) AS channel, any(cohort_month) AS cohort_month
+  FROM ${tableRef(wh, 'loan_month')} WHERE default_flag = 1 GROUP BY loan_id`;
+
+/**
+ * One row per collection action (collection KPIs): the loan's bucket at the action's month-end and
+ * the next one (stage, cure), the cash paid between the action and its promise date + 3 days
+ * (promise kept), and the payments attributed to it — those within 30 days that no later action
+ * precedes — as (date, amount) arrays, because what counts as collected depends on the as-of date.
+ */
+const collectionFactsSelect = (wh: Pick<Warehouse, 'database'>) => {
+  const actions = tableRef(wh, 'collection_actions');
+  const payments = tableRef(wh, 'payments');
+  return `
+  SELECT lwq_a.action_id AS action_id, lwq_a.loan_id AS loan_id, lwq_a.action_date AS action_date, lwq_a.channel AS channel, lwq_a.team AS team,
+    lwq_a.agent_id AS agent, lwq_a.outcome AS outcome, lwq_a.promised_amount AS promised_amount,
+    addDays(ifNull(lwq_a.promised_date, lwq_a.action_date), 3) AS promise_due, toDecimal64(ifNull(lwq_k.paid, 0), 2) AS promise_paid,
+    lwq_c.dates AS pay_dates, lwq_c.amounts AS pay_amounts,
+    lwq_l.product AS product, lwq_l.region AS region, lwq_l.branch AS branch, lwq_l.channel AS loan_channel,
+    toStartOfMonth(lwq_l.origination_date) AS cohort_month,
+    lwq_h.bs[indexOf(lwq_h.ms, toLastDayOfMonth(lwq_a.action_date))] AS bucket_then,
+    lwq_h.bs[indexOf(lwq_h.ms, toLastDayOfMonth(addMonths(lwq_a.action_date, 1)))] AS bucket_next
+  FROM ${actions} AS lwq_a
+  INNER JOIN ${tableRef(wh, 'loans')} AS lwq_l ON lwq_l.loan_id = lwq_a.loan_id
+  -- one join to each worked loan's month-end buckets as arrays (joining loan_month twice would hash 12M rows twice)
+  LEFT JOIN (SELECT loan_id, groupArray(month_end) AS ms, groupArray(bucket) AS bs FROM ${tableRef(wh, 'loan_month')}
+             WHERE loan_id IN (SELECT loan_id FROM ${actions}) GROUP BY loan_id) AS lwq_h ON lwq_h.loan_id = lwq_a.loan_id
+  LEFT JOIN (SELECT lwq_q.action_id AS action_id, sum(lwq_p.amount) AS paid
+             FROM (SELECT action_id, loan_id, action_date, promised_date FROM ${actions} WHERE outcome = 'promise_to_pay') AS lwq_q
+             INNER JOIN (SELECT loan_id, paid_date, amount FROM ${payments} WHERE loan_id IN (SELECT loan_id FROM ${actions} WHERE outcome = 'promise_to_pay')) AS lwq_p
+               ON lwq_p.loan_id = lwq_q.loan_id
+             WHERE lwq_p.paid_date >= lwq_q.action_date AND lwq_p.paid_date <= addDays(ifNull(lwq_q.promised_date, lwq_q.action_date), 3)
+             GROUP BY lwq_q.action_id) AS lwq_k ON lwq_k.action_id = lwq_a.action_id
+  -- several actions on one day: the payment goes to one of them (the largest id), as the ASOF join needs one row per key
+  LEFT JOIN (SELECT lwq_t.action_id AS action_id, groupArray(lwq_p.paid_date) AS dates, groupArray(lwq_p.amount) AS amounts
+             FROM (SELECT loan_id, paid_date, amount FROM ${payments} WHERE loan_id IN (SELECT loan_id FROM ${actions})) AS lwq_p
+             ASOF INNER JOIN (SELECT max(action_id) AS action_id, loan_id, action_date FROM ${actions} GROUP BY loan_id, action_date) AS lwq_t
+               ON lwq_t.loan_id = lwq_p.loan_id AND lwq_p.paid_date >= lwq_t.action_date
+             WHERE dateDiff('day', lwq_t.action_date, lwq_p.paid_date) <= 30
+             GROUP BY lwq_t.action_id) AS lwq_c ON lwq_c.action_id = lwq_a.action_id`;
+};
+
+const selects: Record<DerivedTable, (wh: Pick<Warehouse, 'database'>) => string> = {
+  loan_defaults: loanDefaultsSelect,
+  collection_facts: collectionFactsSelect,
+};
+
+const insertStatement = (wh: Warehouse, table: DerivedTable, into: string) =>
+  `INSERT INTO ${into} (${systemTables[table].columns.map(([n]) => n).join(', ')}) ${selects[table](wh)}`;
+
+/** For a migration: fill the table from the snapshot the warehouse already has (emptied first, so an interrupted run is simply run again). */
+export const fillDerivedStatements = (wh: Warehouse, table: DerivedTable) => [
+  `TRUNCATE TABLE IF EXISTS ${tableRef(wh, table)}${wh.cluster ? `_local ON CLUSTER ${wh.cluster}` : ''}`,
+  insertStatement(wh, table, tableRef(wh, table)),
+];
+
+/** Each table is swapped in whole (EXCHANGE), like the snapshot it derives from: readers never see it half built. */
+export async function rebuildDerivedFacts(wh: Warehouse) {
+  for (const table of Object.keys(selects) as DerivedTable[]) {
+    const live = tableRef(wh, table);
+    const next = `${live}_next`;
+    await exec(wh, `DROP TABLE IF EXISTS ${next}`);
+    await exec(wh, `CREATE TABLE ${next} AS ${live}`);
+    await exec(wh, insertStatement(wh, table, next));
+    await exec(wh, `EXCHANGE TABLES ${next} AND ${live}`);
+    await exec(wh, `DROP TABLE IF EXISTS ${next}`);
+  }
+}
