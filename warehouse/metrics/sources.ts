@@ -89,6 +89,7 @@ export const sources: Record<SourceName, (c: SourceContext) => string> = {
       -- one pass, no join: each loan's start row (active at {p_from}, filtered) and its end rows, grouped by loan.
       -- A schedule loan has a row every month-end until the one it closed in, so its last row in the period is the
       -- one at {p_to} or its closing row: only those are read (tapes may skip months, so all of theirs are).
+      -- Loans originated after {p_from} cannot have a start row: their end rows (half of them) are not read.
       SELECT loan_id, anyIf(product, is_start) AS product, anyIf(region, is_start) AS region, anyIf(branch, is_start) AS branch,
         anyIf(channel, is_start) AS channel, anyIf(five_class, is_start) AS from_class, anyIf(principal_balance, is_start) AS start_balance,
         argMaxIf(status, month_end, NOT is_start) AS end_status, argMaxIf(five_class, month_end, NOT is_start) AS end_class,
@@ -96,7 +97,8 @@ export const sources: Record<SourceName, (c: SourceContext) => string> = {
       FROM (SELECT loan_id, month_end, product, region, branch, channel, five_class, principal_balance, status, month_end = {p_from:Date} AS is_start
             FROM ${c.db}.loan_month
             WHERE (month_end = {p_from:Date} AND status = 'active' AND ${c.where({ period: null })})
-               OR (month_end > {p_from:Date} AND month_end <= {p_to:Date} AND (month_end = {p_to:Date} OR status != 'active' OR source != 'schedule')))
+               OR (month_end > {p_from:Date} AND month_end <= {p_to:Date} AND cohort_month <= {p_from:Date}
+                   AND (month_end = {p_to:Date} OR status != 'active' OR source != 'schedule')))
       GROUP BY loan_id
       HAVING has_start = 1)`,
 
