@@ -41,7 +41,7 @@ const usage = () => `loanwatch <command> [flags]
             [--cohort-grain month|quarter] [--months N] [--format table|csv|json]
             NAME: ${metricNames.join(', ')}, forecast
   train     [--model scorecard,network,gbm] [--horizon 3] [--threshold 30] [--oot-months 6] [--loan-share 1] [--rebuild-features]
-            [--binning chimerge|tree] [--monotonic true|false] [--special -2,-1] [--min-iv 0.02] [--l2 0] [--seed 1] [--by NAME] [--out DIR]
+            [--binning chimerge|tree] [--monotonic true|false] [--special=-2,-1 [--special-for COL,…]] [--min-iv 0.02] [--l2 0] [--seed 1] [--by NAME] [--out DIR]
             early-warning models on the book's features (out-of-time split), registered as new versions
   train     --table FILE.csv --target COL [--bad-value V] [--drop a,b] [--categorical a,b] [--test-share 0.3] [--name N]
             the same models on any feature table (seeded random split)
@@ -74,7 +74,7 @@ const options = {
   'test-share': { type: 'string' }, name: { type: 'string' }, horizon: { type: 'string' }, threshold: { type: 'string' }, 'oot-months': { type: 'string' },
   'loan-share': { type: 'string' }, 'rebuild-features': { type: 'boolean' }, model: { type: 'string' }, binning: { type: 'string' },
   monotonic: { type: 'string' }, l2: { type: 'string' }, by: { type: 'string' }, reason: { type: 'string' }, margin: { type: 'string' },
-  'max-psi': { type: 'string' }, 'in-db': { type: 'boolean' }, special: { type: 'string' }, 'min-iv': { type: 'string' },
+  'max-psi': { type: 'string' }, 'in-db': { type: 'boolean' }, special: { type: 'string' }, 'special-for': { type: 'string' }, 'min-iv': { type: 'string' },
   port: { type: 'string' }, stage: { type: 'string' }, strategy: { type: 'string' }, role: { type: 'string' }, team: { type: 'string' }, label: { type: 'string' },
   rules: { type: 'string' }, list: { type: 'boolean' }, rule: { type: 'string' }, kind: { type: 'string' }, severity: { type: 'string' }, limit: { type: 'string' },
   experiment: { type: 'string' }, until: { type: 'string' }, segment: { type: 'string' }, pack: { type: 'string' }, period: { type: 'string' },

@@ -1,4 +1,4 @@
-import { fingerprint, type Dataset } from './data/dataset.ts';
+import { DatasetError, fingerprint, type Dataset } from './data/dataset.ts';
 import { baselineEdges, calibrationTable, countByEdges, gainsTable, psi, quality } from './evaluate/metrics.ts';
 import type { ModelArtifact, ModelKind, ModelMetrics } from './model-types.ts';
 import { scoreModel } from './model-types.ts';
@@ -18,6 +18,8 @@ export interface TrainedModel { kind: ModelKind; artifact: ModelArtifact; metric
 
 /** Trains each requested model on `train` and measures it on `test` (an out-of-time or seeded random hold-out). */
 export async function trainModels(train: Dataset, test: Dataset, features: string[], split: string, r: TrainRequest): Promise<TrainedModel[]> {
+  const unknown = (r.scorecard?.binning?.specialFeatures ?? []).filter((f) => !features.includes(f));
+  if (unknown.length) throw new DatasetError(`special values are given for ${unknown.join(', ')}, which ${unknown.length > 1 ? 'are not features' : 'is not a feature'}; features: ${features.join(', ')}`);
   const fp = await fingerprint(train);
   const trainEnd = train.period.length && train.period[0] !== '' ? [...new Set(train.period)].sort().at(-1)! : null;
   const out: TrainedModel[] = [];

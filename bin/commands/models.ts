@@ -31,17 +31,20 @@ export const trainFlags = z.object({
   monotonic: bool.default(true),
   l2: z.coerce.number().min(0).default(0),
   special: list.pipe(z.array(z.string().regex(/^-?\d+(\.\d+)?$/, 'special values are numbers').transform(Number))).optional(),
+  /** the columns the special values are codes of (default: every numeric column) */
+  'special-for': list.optional(),
   'min-iv': z.coerce.number().min(0).max(10).default(defaultSelection.minIv),
   by: z.string().min(1).max(100).default(process.env.USER ?? 'cli'),
   out: z.string().optional(),
-}).refine((f) => !f.table || f.target, { message: '--table needs --target COLUMN', path: ['target'] });
+}).refine((f) => !f.table || f.target, { message: '--table needs --target COLUMN', path: ['target'] })
+  .refine((f) => !f['special-for'] || f.special, { message: '--special-for names the columns of the --special values: give --special too', path: ['special-for'] });
 
 /** `loanwatch train`: early-warning models on the book, or (with --table) application models on a CSV feature table. */
 export async function trainCommand(wh: Warehouse, config: Config, f: z.infer<typeof trainFlags>) {
   const common = {
     kinds: f.model, seed: f.seed, actor: f.by, outDir: resolve(f.out ?? resolve(config.LOANWATCH_DATA_DIR, 'models')),
     scorecard: {
-      binning: { ...defaultBinning, method: f.binning, monotonic: f.monotonic, specialValues: f.special ?? [] }, l2: f.l2,
+      binning: { ...defaultBinning, method: f.binning, monotonic: f.monotonic, specialValues: f.special ?? [], specialFeatures: f['special-for'] }, l2: f.l2,
       selection: { ...defaultSelection, minIv: f['min-iv'] },
     },
   };

@@ -14,6 +14,8 @@ export interface BinningOptions {
   monotonic: boolean;
   /** numeric values kept in bins of their own (e.g. -1 "not applicable") */
   specialValues: number[];
+  /** the features whose special values those are (codes such as "-2 no consumption" belong to some columns only); absent: every numeric feature */
+  specialFeatures?: string[];
   fineBins: number;
   /** chi-merge stops when every adjacent pair differs at this chi² (3.841: p = 0.05, 1 df) */
   chiThreshold: number;
@@ -196,7 +198,7 @@ export function binColumn(col: Column, label: Uint8Array, o: BinningOptions = de
   const bins: Omit<Bin, 'woe'>[] = [];
   const missing = { n: 0, bad: 0 };
   if (col.kind === 'numeric') {
-    const specials = new Set(o.specialValues);
+    const specials = new Set(!o.specialFeatures || o.specialFeatures.includes(col.name) ? o.specialValues : []);
     const regular = (x: number) => !Number.isNaN(x) && !specials.has(x);
     const special = new Map<number, { n: number; bad: number }>();
     for (let i = 0; i < n; i++) {

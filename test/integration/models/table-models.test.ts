@@ -32,7 +32,10 @@ describe('train --table on public credit data', () => {
   });
 
   it('Taiwan: both models reach the published AUC range', async () => {
-    expect(await run('train', '--table', sharedData('taiwan_credit_default', 'UCI_Credit_Card.csv'), '--target', 'default.payment.next.month', '--drop', 'ID', '--seed', '42')).toBe(0);
+    // the dataset's codebook: repayment status -2 no consumption, -1 paid duly (codes, not degrees of delay)
+    const pay = ['PAY_0', 'PAY_2', 'PAY_3', 'PAY_4', 'PAY_5', 'PAY_6'].join(',');
+    expect(await run('train', '--table', sharedData('taiwan_credit_default', 'UCI_Credit_Card.csv'), '--target', 'default.payment.next.month', '--drop', 'ID', '--seed', '42',
+      '--special=-2,-1', '--special-for', pay)).toBe(0);
     const rows = JSON.parse(out.find((l) => l.startsWith('['))!) as { model: string; test_auc: string }[];
     for (const r of rows) expect(Number(r.test_auc)).toBeGreaterThan(0.75);
     const wh = openWarehouse(loadConfig({ LOANWATCH_DATA_DIR: join(dir, 'data') }));
@@ -55,6 +58,11 @@ describe('train --table on public credit data', () => {
     expect(await run('train', '--model', 'forest')).toBe(2);
     expect(await run('train', '--table', bad, '--target', 'y', '--special', 'minus-one')).toBe(2);
     expect(err.join('\n')).toMatch(/special values are numbers/);
+    expect(await run('train', '--table', bad, '--target', 'y', '--special-for', 'a')).toBe(2);
+    expect(err.join('\n')).toMatch(/give --special too/);
+    writeFileSync(bad, 'a,b,y\n1,2,1\n3,4,0\n');
+    expect(await run('train', '--table', bad, '--target', 'y', '--special=-1', '--special-for', 'a,PAY_9')).toBe(2);
+    expect(err.join('\n')).toMatch(/special values are given for PAY_9, which is not a feature/);
     expect(await run('promote', 'nope', '1', '--reason', 'x')).toBe(2);
     expect(await run('promote', 'nope', '1', '--reason', 'why not')).toBe(2);
     expect(err.join('\n')).toMatch(/no model nope version 1/);

@@ -53,6 +53,15 @@ describe('binning invariants', () => {
     });
   }
 
+  it('special values apply only to the features they are codes of, when those are named', () => {
+    const specials = (o: Partial<BinningOptions>) => binColumn(col, label, { ...defaultBinning, specialValues: [-1], ...o }).bins.filter((b) => b.rule.type === 'special').length;
+    expect(specials({})).toBe(1);
+    expect(specials({ specialFeatures: ['x', 'y'] })).toBe(1);
+    expect(specials({ specialFeatures: ['y'] })).toBe(0);
+    const vb = binColumn(col, label, { ...defaultBinning, specialValues: [-1], specialFeatures: ['y'] });
+    expect(vb.bins[binIndexNumeric(vb, -1)]!.rule).toMatchObject({ type: 'range', lo: null });
+  });
+
   it('without the monotonic constraint the mid-range dip can survive as its own bin', () => {
     const vb = binColumn(col, label, { ...defaultBinning, monotonic: false, maxBins: 10, minBinShare: 0.02 });
     const rates = rangeBins(vb.bins).map((b) => b.bad / b.count);
