@@ -22,7 +22,7 @@ export interface GenerateOptions {
 }
 
 /** Bumped whenever the generator's output for a seed changes (caches of generated books key on it). */
-export const GENERATOR_VERSION = 2;
+export const GENERATOR_VERSION = 3;
 
 export const entityColumns = {
   customers: ['customer_id', 'birth_year', 'gender', 'region', 'income_band', 'borrower_type', 'id_number', 'phone'],
@@ -31,7 +31,7 @@ export const entityColumns = {
   payments: ['payment_id', 'loan_id', 'paid_date', 'amount', 'principal_paid', 'interest_paid', 'penalty_paid', 'channel'],
   collection_actions: ['action_id', 'loan_id', 'action_date', 'channel', 'outcome', 'agent_id', 'team', 'promised_amount', 'promised_date'],
   loan_events: ['event_id', 'loan_id', 'event_date', 'type', 'amount', 'note'],
-  truth: ['loan_id', 'month_end', 'true_prob'],
+  truth: ['loan_id', 'month_end', 'true_prob', 'observable_prob'],
 } as const;
 
 const corruptions: Record<string, Corruption> = {
@@ -122,7 +122,7 @@ export async function generateBook(o: GenerateOptions) {
       h.payments.forEach((x, n) => emit('payments', [`${loanId}-P${n + 1}`, loanId, x.date, cents(x.amountCents), null, null, x.penaltyCents ? cents(x.penaltyCents) : null, x.channel]));
       h.actions.forEach((x, n) => emit('collection_actions', [`${loanId}-A${n + 1}`, loanId, x.date, x.channel, x.outcome, x.agentId, x.team, x.promisedCents === null ? null : cents(x.promisedCents), x.promisedDate]));
       h.events.forEach((x, n) => emit('loan_events', [`${loanId}-E${n + 1}`, loanId, x.date, x.type, cents(x.amountCents), x.note]));
-      h.truth.forEach((x) => sinks.truth.write([loanId, x.monthEnd, x.prob.toFixed(6)]));
+      h.truth.forEach((x) => sinks.truth.write([loanId, x.monthEnd, x.prob.toFixed(6), x.observableProb.toFixed(6)]));
       if (loanSeq % 2000 === 0) {
         for (const s of Object.values(sinks)) await s.flushIfFull();
         o.onProgress?.(loanSeq, o.loans);

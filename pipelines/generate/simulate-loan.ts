@@ -1,5 +1,5 @@
 import { buildSchedule, type Installment, type RepaymentMethod } from '../../warehouse/schedule/build-schedule.ts';
-import { closesOnPay, distressEntry, distressExit, monthOutcomes, rollProbability, type LoanRisk, type MonthContext } from './behaviour.ts';
+import { closesOnPay, distressEntry, distressExit, monthOutcomes, rollProbability, updateDistressBelief, type LoanRisk, type MonthContext } from './behaviour.ts';
 import { addDays, dateInMonth, daysBetween, monthEnd, monthIndex } from './dates.ts';
 import type { Rng } from './random.ts';
 import { simulateCollections, simulateWorkout } from './workout.ts';
@@ -35,7 +35,12 @@ export interface LoanHistory {
   actions: ActionRow[];
   /** the schedule as last amended, or null when it is the one generated from the terms */
   amendedSchedule: Installment[] | null;
-  truth: { monthEnd: string; prob: number }[];
+  /**
+   * prob: the target's probability given the full state, hidden regime included (an oracle);
+   * observableProb: given what a lender can know — the risk type and the observed monthly
+   * outcomes, the regime filtered from them — the ceiling a model can approach
+   */
+  truth: { monthEnd: string; prob: number; observableProb: number }[];
 }
 
 const payChannels: [string, number][] = [['auto_debit', 0.55], ['app', 0.25], ['bank_transfer', 0.15], ['counter', 0.05]];
@@ -55,7 +60,9 @@ export function simulateLoan(t: LoanTerms, env: Environment, rng: Rng): LoanHist
     const k = dueByMonth.get(m);
     return { macro: env.macro(m), season: env.season(m), hasDue: k !== undefined, isLast: k === schedule.length - 1 };
   };
-  let z = rng.chance(distressEntry(t.risk, ctxFor(origMonth)) * 0.5) ? 1 : 0;
+  const z0Chance = distressEntry(t.risk, ctxFor(origMonth)) * 0.5;
+  let z = rng.chance(z0Chance) ? 1 : 0;
+  let belief = z0Chance;
   let a = 0;
   // unpaid installments form a contiguous run starting at the oldest unpaid one
   const owedIdx = (m: number) => {
@@ -77,7 +84,8 @@ export function simulateLoan(t: LoanTerms, env: Environment, rng: Rng): LoanHist
   };
   const truthAt = (m: number) => {
     const future = [1, 2, 3].map((j) => ctxFor(m + j));
-    out.truth.push({ monthEnd: monthEnd(m), prob: rollProbability(t.risk, z, a, future) });
+    const [p0, p1] = [rollProbability(t.risk, 0, a, future), rollProbability(t.risk, 1, a, future)];
+    out.truth.push({ monthEnd: monthEnd(m), prob: z === 1 ? p1 : p0, observableProb: (1 - belief) * p0 + belief * p1 });
   };
 
   truthAt(origMonth);
@@ -95,6 +103,7 @@ export function simulateLoan(t: LoanTerms, env: Environment, rng: Rng): LoanHist
     const owedCents = () => owedIdx(m).reduce((s, k) => s + remaining[k]!, 0);
     let closed = false;
     const aBefore = a;
+    belief = updateDistressBelief(t.risk, belief, aBefore, ctx, u < o.pay ? 'pay' : u < o.pay + o.prepay ? 'prepay' : u < o.pay + o.prepay + o.payOne ? 'payOne' : 'miss');
     if (u < o.pay) {
       const owed = owedCents();
       if (a === 0) {

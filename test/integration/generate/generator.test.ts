@@ -20,8 +20,9 @@ describe('loan-book generator', () => {
     await generateBook({ loans: 4000, months: 36, asOf: '2024-06-30', seed: 77, badRows: 0, outDir: book, format: 'csv' });
     await ingest(wh, [book], { piiSecret: 's' });
     await buildMonthEndSnapshots(wh, { asOf: '2024-06-30', settings: defaultSettings });
-    await exec(wh, `CREATE TABLE ${wh.database}.truth (loan_id String, month_end Date, true_prob Float64) ENGINE = MergeTree ORDER BY (loan_id, month_end)`);
-    await exec(wh, `INSERT INTO ${wh.database}.truth SELECT * FROM file({p:String}, 'CSVWithNames', 'loan_id String, month_end Date, true_prob Float64')`, { p: join(book, 'truth.csv') });
+    const columns = 'loan_id String, month_end Date, true_prob Float64, observable_prob Float64';
+    await exec(wh, `CREATE TABLE ${wh.database}.truth (${columns}) ENGINE = MergeTree ORDER BY (loan_id, month_end)`);
+    await exec(wh, `INSERT INTO ${wh.database}.truth SELECT * FROM file({p:String}, 'CSVWithNames', {c:String})`, { p: join(book, 'truth.csv'), c: columns });
   });
   afterAll(async () => wh?.dispose());
 
@@ -44,16 +45,17 @@ describe('loan-book generator', () => {
     expect({ onlyTruth: Number(r!.only_truth), onlySnapshot: Number(r!.only_snapshot) }).toEqual({ onlyTruth: 0, onlySnapshot: 0 });
   });
 
-  it('truth probabilities are calibrated against outcomes observed in the SQL snapshots', async () => {
+  // the oracle (hidden regime known) and the lender's view (regime filtered from observed outcomes) are both probabilities of the same event
+  it.each(['true_prob', 'observable_prob'] as const)('truth probabilities (%s) are calibrated against outcomes observed in the SQL snapshots', async (column) => {
     // label: DPD > 30 at any month-end in t+1..t+3; only fully observed windows
     const bands = await queryRows<{ band: number; n: string; p: number; y: number }>(wh, `
-      SELECT band, count() AS n, avg(true_prob) AS p, avg(label) AS y FROM (
-        SELECT t.true_prob, least(9, toUInt8(floor(t.true_prob * 20))) AS band,
+      SELECT band, count() AS n, avg(prob) AS p, avg(label) AS y FROM (
+        SELECT t.${column} AS prob, least(9, toUInt8(floor(prob * 20))) AS band,
           toUInt8(countIf(f.dpd > 30 AND f.month_end > t.month_end AND f.month_end <= toLastDayOfMonth(addMonths(t.month_end, 3))) > 0) AS label
         FROM ${wh.database}.truth AS t
         LEFT JOIN ${wh.database}.loan_month AS f ON f.loan_id = t.loan_id
         WHERE toLastDayOfMonth(addMonths(t.month_end, 3)) <= '2024-06-30'
-        GROUP BY t.loan_id, t.month_end, t.true_prob)
+        GROUP BY t.loan_id, t.month_end, prob)
       GROUP BY band ORDER BY band`);
     const total = bands.reduce((s, b) => s + Number(b.n), 0);
     const meanP = bands.reduce((s, b) => s + b.p * Number(b.n), 0) / total;
