@@ -50,18 +50,6 @@ export function monthOutcomes(risk: LoanRisk, z: number, a: number, ctx: MonthCo
   return { pay: cure, prepay: 0, payOne, miss: 1 - cure - payOne };
 }
 
-/**
- * The lender's belief that the hidden regime is distressed, P(z = 1), after one more month:
- * the regime's transition, then Bayes' rule on the outcome the lender saw that month (paid all,
- * prepaid, paid the oldest installment, missed), which the DPD and the payments reveal.
- */
-export function updateDistressBelief(risk: LoanRisk, belief: number, aBefore: number, ctx: MonthContext, seen: keyof Outcomes): number {
-  const prior = (1 - belief) * distressEntry(risk, ctx) + belief * (1 - distressExit);
-  const l1 = prior * monthOutcomes(risk, 1, aBefore, ctx)[seen];
-  const l0 = (1 - prior) * monthOutcomes(risk, 0, aBefore, ctx)[seen];
-  return l0 + l1 > 0 ? l1 / (l0 + l1) : prior;
-}
-
 /** Paying everything owed closes the loan after its last installment (or once past maturity). */
 export const closesOnPay = (a: number, ctx: MonthContext) => (ctx.hasDue ? ctx.isLast : a >= 1);
 

@@ -41,6 +41,9 @@ export const incomeBands: [string, number, number][] = [
   ['low', 0.6, 0.25], ['mid', 0, 0.4], ['high', -0.4, 0.25], ['very_high', -0.8, 0.1],
 ];
 
+/** sd of each borrower's own risk draw (logit), on top of what the attributes explain: unknown to the lender */
+export const riskNoiseSd = 0.6;
+
 export function ageRisk(age: number): number {
   if (age < 25) return 0.5;
   if (age < 35) return 0.2;

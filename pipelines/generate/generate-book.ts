@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { products, regions, regionWeights, channels, incomeBands, ageRisk, originationSeason, delinquencySeason } from './book-params.ts';
+import { products, regions, regionWeights, channels, incomeBands, ageRisk, riskNoiseSd, originationSeason, delinquencySeason } from './book-params.ts';
 import { injectBadRow, type BadRowRecord, type Corruption } from './bad-rows.ts';
 import { dateInMonth, monthIndex } from './dates.ts';
 import { Rng } from './random.ts';
@@ -114,10 +114,11 @@ export async function generateBook(o: GenerateOptions) {
       const collateral = rng.weighted(p.collateral);
       const collateralValueCents = collateral === 'none' ? null : Math.round(principalCents / rng.uniform(p.ltv[0], p.ltv[1]) / 100) * 100;
       const rateRisk = ((rate - (p.rate[0] + p.rate[1]) / 2) / Math.max(1e-6, p.rate[1] - p.rate[0])) * 1.2;
-      const r0 = p.risk + incomeRisk + ageRisk(age) + regionRisk + channelRisk + rateRisk + 0.6 * rng.normal() - (collateral === 'none' ? 0 : 0.2);
+      const noise = riskNoiseSd * rng.normal();
+      const r0 = p.risk + incomeRisk + ageRisk(age) + regionRisk + channelRisk + rateRisk + noise - (collateral === 'none' ? 0 : 0.2);
       const originationDate = dateInMonth(m, rng.int(1, 28));
       emit('loans', [loanId, customerId, product, originationDate, cents(principalCents), rate.toFixed(4), term, method, rng.pick(branches), region, channel, collateral, collateralValueCents === null ? null : cents(collateralValueCents), 'CNY']);
-      const h = simulateLoan({ loanId, region, originationDate, principalCents, annualRate: rate, termMonths: term, method, collateralValueCents, risk: { r0, prepayMonthly: p.prepayMonthly } }, env, new Rng(hashSeed(o.seed, loanSeq)));
+      const h = simulateLoan({ loanId, region, originationDate, principalCents, annualRate: rate, termMonths: term, method, collateralValueCents, risk: { r0, prepayMonthly: p.prepayMonthly }, observedR0: r0 - noise }, env, new Rng(hashSeed(o.seed, loanSeq)));
       h.amendedSchedule?.forEach((i) => emit('schedule', [loanId, i.installmentNo, i.dueDate, cents(i.principalCents), cents(i.interestCents)]));
       h.payments.forEach((x, n) => emit('payments', [`${loanId}-P${n + 1}`, loanId, x.date, cents(x.amountCents), null, null, x.penaltyCents ? cents(x.penaltyCents) : null, x.channel]));
       h.actions.forEach((x, n) => emit('collection_actions', [`${loanId}-A${n + 1}`, loanId, x.date, x.channel, x.outcome, x.agentId, x.team, x.promisedCents === null ? null : cents(x.promisedCents), x.promisedDate]));

@@ -1,5 +1,7 @@
 import { buildSchedule, type Installment, type RepaymentMethod } from '../../warehouse/schedule/build-schedule.ts';
-import { closesOnPay, distressEntry, distressExit, monthOutcomes, rollProbability, updateDistressBelief, type LoanRisk, type MonthContext } from './behaviour.ts';
+import { closesOnPay, distressEntry, distressExit, monthOutcomes, rollProbability, type LoanRisk, type MonthContext, type Outcomes } from './behaviour.ts';
+import { riskNoiseSd } from './book-params.ts';
+import { LenderView } from './lender-view.ts';
 import { addDays, dateInMonth, daysBetween, monthEnd, monthIndex } from './dates.ts';
 import type { Rng } from './random.ts';
 import { simulateCollections, simulateWorkout } from './workout.ts';
@@ -14,6 +16,8 @@ export interface LoanTerms {
   method: RepaymentMethod;
   collateralValueCents: number | null;
   risk: LoanRisk;
+  /** the part of risk.r0 the loan's attributes explain (the rest is the borrower's own draw, sd riskNoiseSd) */
+  observedR0: number;
 }
 
 export interface Environment {
@@ -37,8 +41,8 @@ export interface LoanHistory {
   amendedSchedule: Installment[] | null;
   /**
    * prob: the target's probability given the full state, hidden regime included (an oracle);
-   * observableProb: given what a lender can know — the risk type and the observed monthly
-   * outcomes, the regime filtered from them — the ceiling a model can approach
+   * observableProb: given what a lender can know — the loan's attributes, the observed monthly
+   * outcomes and collection outcomes (LenderView) — the ceiling a model can approach
    */
   truth: { monthEnd: string; prob: number; observableProb: number }[];
 }
@@ -60,9 +64,8 @@ export function simulateLoan(t: LoanTerms, env: Environment, rng: Rng): LoanHist
     const k = dueByMonth.get(m);
     return { macro: env.macro(m), season: env.season(m), hasDue: k !== undefined, isLast: k === schedule.length - 1 };
   };
-  const z0Chance = distressEntry(t.risk, ctxFor(origMonth)) * 0.5;
-  let z = rng.chance(z0Chance) ? 1 : 0;
-  let belief = z0Chance;
+  let z = rng.chance(distressEntry(t.risk, ctxFor(origMonth)) * 0.5) ? 1 : 0;
+  const view = new LenderView(t.observedR0, riskNoiseSd, t.risk.prepayMonthly, (risk) => distressEntry(risk, ctxFor(origMonth)) * 0.5);
   let a = 0;
   // unpaid installments form a contiguous run starting at the oldest unpaid one
   const owedIdx = (m: number) => {
@@ -84,8 +87,7 @@ export function simulateLoan(t: LoanTerms, env: Environment, rng: Rng): LoanHist
   };
   const truthAt = (m: number) => {
     const future = [1, 2, 3].map((j) => ctxFor(m + j));
-    const [p0, p1] = [rollProbability(t.risk, 0, a, future), rollProbability(t.risk, 1, a, future)];
-    out.truth.push({ monthEnd: monthEnd(m), prob: z === 1 ? p1 : p0, observableProb: (1 - belief) * p0 + belief * p1 });
+    out.truth.push({ monthEnd: monthEnd(m), prob: rollProbability(t.risk, z, a, future), observableProb: view.probability(a, future) });
   };
 
   truthAt(origMonth);
@@ -103,7 +105,7 @@ export function simulateLoan(t: LoanTerms, env: Environment, rng: Rng): LoanHist
     const owedCents = () => owedIdx(m).reduce((s, k) => s + remaining[k]!, 0);
     let closed = false;
     const aBefore = a;
-    belief = updateDistressBelief(t.risk, belief, aBefore, ctx, u < o.pay ? 'pay' : u < o.pay + o.prepay ? 'prepay' : u < o.pay + o.prepay + o.payOne ? 'payOne' : 'miss');
+    const seen: keyof Outcomes = u < o.pay ? 'pay' : u < o.pay + o.prepay ? 'prepay' : u < o.pay + o.prepay + o.payOne ? 'payOne' : 'miss';
     if (u < o.pay) {
       const owed = owedCents();
       if (a === 0) {
@@ -142,7 +144,9 @@ export function simulateLoan(t: LoanTerms, env: Environment, rng: Rng): LoanHist
       a += 1;
     }
     if (closed) break;
-    if (a >= 1) out.actions.push(...simulateCollections(rng, { a, z, region: t.region, from: addDays(dueDate, 1) < me ? addDays(dueDate, 1) : me, to: me, owedCents: owedCents(), nextDue: dateInMonth(m + 1, day) }));
+    const monthActions = a >= 1 ? simulateCollections(rng, { a, z, region: t.region, from: addDays(dueDate, 1) < me ? addDays(dueDate, 1) : me, to: me, owedCents: owedCents(), nextDue: dateInMonth(m + 1, day) }) : [];
+    out.actions.push(...monthActions);
+    view.observe(aBefore, ctx, seen, monthActions);
     if (a >= 3 && !restructured && rng.chance(0.1)) {
       const owed = owedIdx(m);
       const arrears = owed.reduce((s, k) => s + remaining[k]!, 0);

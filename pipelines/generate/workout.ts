@@ -7,6 +7,21 @@ import type { ActionRow, LoanHistory } from './simulate-loan.ts';
  * regime (distressed borrowers are harder to reach and promise less), so
  * contacts and broken promises carry signal a model can learn.
  */
+/** An attempt reaches the borrower; a reached borrower promises (on channels that can take a promise): by regime z. */
+const contactChance = (z: number) => (z ? 0.45 : 0.75);
+const promiseChance = (z: number) => (z ? 0.3 : 0.6);
+const wrongParty = 0.03;
+const canPromise = (channel: string) => channel !== 'sms' && channel !== 'letter';
+
+/** Probability of an action's recorded outcome under regime z (how many actions, and which channels, do not depend on z). */
+export function actionLikelihood(z: number, channel: string, outcome: string): number {
+  if (outcome === 'wrong_party') return wrongParty;
+  if (outcome === 'no_contact') return (1 - wrongParty) * (1 - contactChance(z));
+  const reached = (1 - wrongParty) * contactChance(z);
+  if (outcome === 'promise_to_pay') return canPromise(channel) ? reached * promiseChance(z) : 0;
+  return reached * (canPromise(channel) ? 1 - promiseChance(z) : 1) * (outcome === 'refused' ? 0.25 : 0.75);
+}
+
 export function simulateCollections(rng: Rng, s: { a: number; z: number; region: string; from: string; to: string; owedCents: number; nextDue: string }): ActionRow[] {
   const stage = s.a === 1 ? 'early' : s.a <= 3 ? 'mid' : 'late';
   const team = `${s.region}-${stage}`;
@@ -29,9 +44,9 @@ export function simulateCollections(rng: Rng, s: { a: number; z: number; region:
   return plan.map((channel) => {
     const date = addDays(s.from, rng.int(0, span));
     const agentId = `${team}-${String(rng.int(1, 6)).padStart(2, '0')}`;
-    if (rng.chance(0.03)) return { date, channel, outcome: 'wrong_party', agentId, team, promisedCents: null, promisedDate: null };
-    if (!rng.chance(s.z ? 0.45 : 0.75)) return { date, channel, outcome: 'no_contact', agentId, team, promisedCents: null, promisedDate: null };
-    if (channel !== 'sms' && channel !== 'letter' && rng.chance(s.z ? 0.3 : 0.6)) {
+    if (rng.chance(wrongParty)) return { date, channel, outcome: 'wrong_party', agentId, team, promisedCents: null, promisedDate: null };
+    if (!rng.chance(contactChance(s.z))) return { date, channel, outcome: 'no_contact', agentId, team, promisedCents: null, promisedDate: null };
+    if (canPromise(channel) && rng.chance(promiseChance(s.z))) {
       // a promise to bring the account up to date by the next due date: kept when that month's payment clears the arrears
       return { date, channel, outcome: 'promise_to_pay', agentId, team, promisedCents: s.owedCents, promisedDate: addDays(s.nextDue, rng.int(1, 7) - 4) };
     }

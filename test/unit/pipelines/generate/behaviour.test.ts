@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closesOnPay, distressEntry, distressExit, monthOutcomes, rollProbability, updateDistressBelief, type MonthContext, type Outcomes } from '../../../../pipelines/generate/behaviour.ts';
+import { closesOnPay, distressEntry, distressExit, monthOutcomes, rollProbability, type MonthContext } from '../../../../pipelines/generate/behaviour.ts';
 import { Rng } from '../../../../pipelines/generate/random.ts';
 
 /** Monte Carlo of the same chain: the exact DP must match sampling. */
@@ -37,44 +37,5 @@ describe('rollProbability (truth of the SPEC §6 target)', () => {
       const o = monthOutcomes({ r0: 0.3, prepayMonthly: 0.01 }, z, a, { macro: 0.5, season: 0.1, hasDue, isLast: false });
       expect(o.pay + o.prepay + o.payOne + o.miss).toBeCloseTo(1, 12);
     }
-  });
-});
-
-describe('updateDistressBelief (the lender\'s view of the hidden regime)', () => {
-  it('is calibrated: among simulated months given belief b, the regime is distressed a share b of the time', () => {
-    const risk = { r0: 1.2, prepayMonthly: 0.01 };
-    const ctx: MonthContext = { macro: 0.3, season: 0, hasDue: true, isLast: false };
-    const rng = new Rng(5);
-    const bands = Array.from({ length: 5 }, () => ({ n: 0, b: 0, z: 0 }));
-    for (let s = 0; s < 20_000; s++) {
-      let belief = distressEntry(risk, ctx) * 0.5;
-      let z = rng.chance(belief) ? 1 : 0;
-      let a = 0;
-      for (let m = 0; m < 12 && a < 4; m++) {
-        z = z === 0 ? (rng.chance(distressEntry(risk, ctx)) ? 1 : 0) : (rng.chance(distressExit) ? 0 : 1);
-        const o = monthOutcomes(risk, z, a, ctx);
-        const u = rng.next();
-        const seen: keyof Outcomes = u < o.pay ? 'pay' : u < o.pay + o.prepay ? 'prepay' : u < o.pay + o.prepay + o.payOne ? 'payOne' : 'miss';
-        belief = updateDistressBelief(risk, belief, a, ctx, seen);
-        if (seen === 'prepay') break;
-        a = seen === 'pay' ? 0 : seen === 'miss' ? a + 1 : a;
-        const band = bands[Math.min(4, Math.floor(belief * 5))]!;
-        band.n++; band.b += belief; band.z += z;
-      }
-    }
-    for (const band of bands.filter((x) => x.n > 2000)) {
-      const p = band.b / band.n;
-      expect(Math.abs(band.z / band.n - p)).toBeLessThan(4 * Math.sqrt((p * (1 - p)) / band.n) + 0.005);
-    }
-    expect(bands.filter((x) => x.n > 2000).length).toBeGreaterThanOrEqual(3);
-  });
-
-  it('a miss raises the belief and a full payment lowers it', () => {
-    const risk = { r0: 0.5, prepayMonthly: 0.01 };
-    const ctx: MonthContext = { macro: 0, season: 0, hasDue: true, isLast: false };
-    const prior = (1 - 0.2) * distressEntry(risk, ctx) + 0.2 * (1 - distressExit);
-    expect(updateDistressBelief(risk, 0.2, 0, ctx, 'miss')).toBeGreaterThan(prior);
-    expect(updateDistressBelief(risk, 0.2, 0, ctx, 'pay')).toBeLessThan(prior);
-    expect(updateDistressBelief(risk, 0.2, 1, { ...ctx, hasDue: false }, 'pay')).toBeLessThan(prior);
   });
 });
