@@ -137,14 +137,11 @@ export const sources: Record<SourceName, (c: SourceContext) => string> = {
    * Collection actions up to {as_of} with: the stage of the loan (its bucket at the month-end of
    * the action's month: C current, M1 early, M2–M3 mid, later late), contact and promise flags,
    * whether a matured promise (promised date + 3 days ≤ as-of) was kept (payments from the action
-   * date to promised date + 3 days ≥ promised amount), cash collected (each payment credited to the
-   * latest action on or before it, within 30 days; of several actions that day, the greatest id),
-   * and cure (current or paid off at the next month-end).
-   */
-  /**
-   * one row per collection action, from the per-action facts the snapshot keeps (collection_facts);
-   * what depends on the as-of date is decided here: a promise is judged once its date + 3 days has
-   * passed, only payments up to the as-of date count as collected, and a cure once its month-end has passed
+   * date to promised date + 3 days ≥ promised amount), cash collected up to the as-of date (each
+   * payment credited to the latest action on or before it, within 30 days; of several actions that
+   * day, the greatest id), and cure (current or paid off at the next month-end, once that month-end
+   * is on or before the as-of date). Read from the per-action facts the snapshot keeps
+   * (collection_facts, warehouse/derived-facts.ts); what depends on the as-of date is decided here.
    */
   collection_actions: (c) => `
     SELECT action_id, channel, team, agent, toStartOfMonth(action_date) AS action_month, product, region, branch,
