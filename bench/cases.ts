@@ -14,13 +14,12 @@
  *    loans not on the list included (…_book), alongside.
  * Writes bench/results/cases.json.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { delinquencySettings, loadConfig } from '../warehouse/config.ts';
-import { openWarehouse, queryRows } from '../warehouse/connection.ts';
-import { migrate } from '../warehouse/migrations/index.ts';
+import { delinquencySettings } from '../warehouse/config.ts';
+import { queryRows } from '../warehouse/connection.ts';
 import { addMonthEnds } from '../warehouse/dates.ts';
 import { bucketOrder } from '../warehouse/metrics/run.ts';
 import { defaultTarget, targetName } from '../models/features/feature-catalogue.ts';
@@ -30,17 +29,14 @@ import { trainBookModels } from '../models/workflows.ts';
 import { buildCaseList } from '../pipelines/cases/case-list.ts';
 import { defaultStrategyTable } from '../pipelines/cases/strategy.ts';
 import { defaultSnapshotSettings } from '../pipelines/snapshot/snapshot-settings.ts';
+import { openBuiltBenchWarehouse } from './lib/bench-warehouse.ts';
 
 const { values } = parseArgs({ options: { work: { type: 'string' } } });
 const work = resolve(values.work ?? 'bench/work');
-const dbDir = join(work, 'db');
-if (!existsSync(dbDir)) throw new Error('bench/cases reads the warehouse built by bench/ingest-snapshot: run `npm run bench`');
 const log = (s: string) => console.error(`[bench/cases] ${s}`);
 const round = (x: number, d = 4) => Number(x.toFixed(d));
-const config = loadConfig({ ...process.env, LOANWATCH_DATA_DIR: dbDir });
+const { wh, config } = await openBuiltBenchWarehouse(work, 'bench/cases');
 const settings = defaultSnapshotSettings(delinquencySettings(config));
-const wh = openWarehouse(config, { database: 'bench' });
-await migrate(wh);
 
 const [last] = await queryRows<{ m: string }>(wh, 'SELECT toString(max(month_end)) AS m FROM bench.loan_month');
 const next = last!.m;

@@ -5,21 +5,17 @@
  * both computed the same thing. Writes bench/results/metrics.json.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../warehouse/config.ts';
-import { migrate } from '../warehouse/migrations/index.ts';
-import { exec, openWarehouse, queryRows } from '../warehouse/connection.ts';
+import { exec, queryRows } from '../warehouse/connection.ts';
 import { runMetric, type MetricResult } from '../warehouse/metrics/run.ts';
+import { openBuiltBenchWarehouse } from './lib/bench-warehouse.ts';
 
 const { values } = parseArgs({ options: { work: { type: 'string' }, loans: { type: 'string' }, months: { type: 'string' } } });
 const work = resolve(values.work ?? 'bench/work');
-const dbDir = join(work, 'db');
-if (!existsSync(dbDir)) throw new Error('bench/metrics reads the warehouse built by bench/ingest-snapshot: run `npm run bench` (it runs that first)');
-const wh = openWarehouse(loadConfig({ ...process.env, LOANWATCH_DATA_DIR: dbDir }), { database: 'bench' });
-await migrate(wh); // a warehouse from an older run gets the newer tables (and their contents) first
+const { wh } = await openBuiltBenchWarehouse(work, 'bench/metrics');
 const runs = 5;
 // pandas takes minutes per metric at 1M loans: its median is over 3 runs
 const pandasRuns = 3;

@@ -10,13 +10,11 @@
  * Writes bench/results/models.json.
  */
 import { execFileSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../warehouse/config.ts';
-import { exec, openWarehouse, queryRows } from '../warehouse/connection.ts';
-import { migrate } from '../warehouse/migrations/index.ts';
+import { exec, queryRows } from '../warehouse/connection.ts';
 import { loadFeatureTable } from '../models/data/load-table.ts';
 import { loadFeatureRows } from '../models/data/load-features.ts';
 import { outOfTimeSplit, randomSplit } from '../models/data/split.ts';
@@ -27,6 +25,7 @@ import { trainModels } from '../models/train.ts';
 import { defaultBinning } from '../models/scorecard/binning.ts';
 import { registerModel, loadModel } from '../models/registry/registry.ts';
 import { scoreMonthInDb, scoreMonthInNode } from '../models/score.ts';
+import { openBuiltBenchWarehouse } from './lib/bench-warehouse.ts';
 
 const { values } = parseArgs({ options: { work: { type: 'string' }, 'train-rows': { type: 'string' }, loans: { type: 'string' }, months: { type: 'string' } } });
 const work = resolve(values.work ?? 'bench/work');
@@ -51,10 +50,7 @@ log(`taiwan: scorecard ${twOurs.scorecard!.test.auc.toFixed(4)}, network ${twOur
 const twPy = py('xgb_sklearn.py', 'taiwan', twPath, join(out, 'taiwan_train_rows.txt'));
 
 // ---- synthetic book -----------------------------------------------------------------------------
-const dbDir = join(work, 'db');
-if (!existsSync(dbDir)) throw new Error('bench/models reads the warehouse built by bench/ingest-snapshot: run `npm run bench`');
-const wh = openWarehouse(loadConfig({ ...process.env, LOANWATCH_DATA_DIR: dbDir }), { database: 'bench' });
-await migrate(wh);
+const { wh } = await openBuiltBenchWarehouse(work, 'bench/models');
 let t0 = performance.now();
 const fb = await buildFeatures(wh, { target: defaultTarget, buckets: 4, log });
 const featuresS = (performance.now() - t0) / 1000;

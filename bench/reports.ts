@@ -5,13 +5,12 @@
  * monitoring, a provisions ledger) are prepared first and not timed.
  * Writes bench/results/reports.json with management_pack_s and regulatory_pack_s.
  */
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { delinquencySettings, loadConfig } from '../warehouse/config.ts';
-import { openWarehouse, queryRows } from '../warehouse/connection.ts';
-import { migrate } from '../warehouse/migrations/index.ts';
+import { delinquencySettings } from '../warehouse/config.ts';
+import { queryRows } from '../warehouse/connection.ts';
 import { addMonthEnds } from '../warehouse/dates.ts';
 import { defaultTarget, targetName } from '../models/features/feature-catalogue.ts';
 import { currentChampion } from '../models/registry/registry.ts';
@@ -23,15 +22,12 @@ import { defaultWarningRules } from '../pipelines/warnings/rules.ts';
 import { buildReportPack } from '../reports/pack.ts';
 import { cjkFontFile } from '../reports/render/fonts.ts';
 import { writeDemoProvisions } from '../bin/commands/demo-provisions.ts';
+import { openBuiltBenchWarehouse } from './lib/bench-warehouse.ts';
 
 const { values } = parseArgs({ options: { work: { type: 'string' } } });
 const work = resolve(values.work ?? 'bench/work');
-const dbDir = join(work, 'db');
-if (!existsSync(dbDir)) throw new Error('bench/reports reads the warehouse built by bench/ingest-snapshot: run `npm run bench`');
 const log = (s: string) => console.error(`[bench/reports] ${s}`);
-const config = loadConfig({ ...process.env, LOANWATCH_DATA_DIR: dbDir });
-const wh = openWarehouse(config, { database: 'bench' });
-await migrate(wh);
+const { wh, config } = await openBuiltBenchWarehouse(work, 'bench/reports');
 const [last] = await queryRows<{ m: string }>(wh, 'SELECT toString(max(month_end)) AS m FROM bench.loan_month');
 const monthEnd = last!.m;
 const previous = addMonthEnds(monthEnd, -1);
