@@ -25,7 +25,7 @@ import { trainModels } from '../models/train.ts';
 import { defaultBinning } from '../models/scorecard/binning.ts';
 import { registerModel, loadModel } from '../models/registry/registry.ts';
 import { scoreMonthInDb, scoreMonthInNode } from '../models/score.ts';
-import { openBuiltBenchWarehouse } from './lib/bench-warehouse.ts';
+import { openBuiltBenchWarehouse, waitForMerges } from './lib/bench-warehouse.ts';
 
 const { values } = parseArgs({ options: { work: { type: 'string' }, 'train-rows': { type: 'string' }, loans: { type: 'string' }, months: { type: 'string' } } });
 const work = resolve(values.work ?? 'bench/work');
@@ -101,11 +101,7 @@ log(`ceiling AUC ${ceiling.toFixed(4)} (oracle with the hidden regime ${oracle.t
 // ---- scoring the book at its last month-end -------------------------------------------------------
 const lastMe = (await queryRows<{ m: string }>(wh, 'SELECT toString(max(month_end)) AS m FROM bench.ew_features'))[0]!.m;
 // the features table was written minutes ago: its background merges would take the two cores from the timed scoring
-for (let waited = 0; waited < 300; waited += 2) {
-  const [m] = await queryRows<{ n: string }>(wh, 'SELECT count() AS n FROM system.merges');
-  if (Number(m!.n) === 0) break;
-  await new Promise((r) => setTimeout(r, 2000));
-}
+await waitForMerges(wh);
 const scoring: Record<string, { indb_s: number; node_s: number; loans: number }> = {};
 for (const m of synModels.filter((x) => x.kind !== 'gbm')) {
   const version = await registerModel(wh, { model_name: `bench_${m.kind}`, target: 'bench', kind: m.kind, created_by: 'bench', seed: m.seed, fingerprint: m.fingerprint, metrics: m.metrics, artifact: m.artifact });

@@ -1,6 +1,6 @@
 import { exec, type Warehouse } from './connection.ts';
 import { tableRef } from './ddl.ts';
-import { systemTables } from './tables.ts';
+import { noNextMonthEnd, systemTables } from './tables.ts';
 
 /**
  * Per-loan and per-action facts that metrics would otherwise re-derive from 12M loan-months and
@@ -82,4 +82,25 @@ export async function rebuildDerivedFacts(wh: Warehouse) {
     await exec(wh, `EXCHANGE TABLES ${next} AND ${live}`);
     await exec(wh, `DROP TABLE IF EXISTS ${next}`);
   }
+}
+
+/**
+ * For a migration: loan_month rebuilt with each row's next_month_end (the month-end of the loan's
+ * next row), swapped in whole like a snapshot. The snapshot writes the same value from its
+ * per-loan arrays; this window is only for a warehouse whose snapshot predates the column.
+ */
+export function fillNextMonthEndStatements(wh: Warehouse): string[] {
+  const live = tableRef(wh, 'loan_month');
+  const next = `${live}_next`;
+  const columns = systemTables.loan_month.columns.map(([n]) => n);
+  const computed = columns.map((n) => n === 'next_month_end'
+    ? `leadInFrame(month_end, 1, toDate('${noNextMonthEnd}')) OVER (PARTITION BY loan_id ORDER BY month_end ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING)`
+    : n);
+  return [
+    `DROP TABLE IF EXISTS ${next}`,
+    `CREATE TABLE ${next} AS ${live}`,
+    `INSERT INTO ${next} (${columns.join(', ')}) SELECT ${computed.join(', ')} FROM ${live}`,
+    `EXCHANGE TABLES ${next} AND ${live}`,
+    `DROP TABLE IF EXISTS ${next}`,
+  ];
 }

@@ -75,6 +75,16 @@ export const rawTables = {
  */
 export const loanMonthDerived = [['prev_bucket', 'LowCardinality(String)'], ['prev_balance', money], ['ever_bits', 'UInt8'], ['new_ever_bits', 'UInt8']] as const;
 
+/** Never a month-end: the next_month_end of a loan's last row. */
+export const noNextMonthEnd = '2149-06-06';
+
+/**
+ * The month-end of the loan's next row ({@link noNextMonthEnd} on its last row; migration 12):
+ * the loan's last row on or before a date D is the one with month_end <= D < next_month_end,
+ * a filter rather than a per-loan argMax (tapes may skip months, so it is not simply D).
+ */
+export const loanMonthNextRow = [['next_month_end', 'Date']] as const;
+
 export const systemTables = {
   loan_defaults: {
     name: 'loan_defaults',
@@ -129,7 +139,7 @@ export const systemTables = {
       ['dpd', 'UInt32'], ['bucket', 'LowCardinality(String)'], ['principal_balance', money], ['overdue_principal', money],
       ['overdue_interest', money], ['paid_in_month', money], ['status', 'LowCardinality(String)'],
       ['five_class', 'LowCardinality(String)'], ['five_class_rule', 'LowCardinality(String)'], ['ifrs9_stage', 'UInt8'],
-      ['default_flag', 'UInt8'], ['settings', 'LowCardinality(String)'], ...loanMonthDerived],
+      ['default_flag', 'UInt8'], ['settings', 'LowCardinality(String)'], ...loanMonthDerived, ...loanMonthNextRow],
     orderBy: '(month_end, loan_id)', partitionBy: 'toYear(month_end)', shardBy: 'cityHash64(loan_id)',
   },
 } as const satisfies Record<string, TableDef>;

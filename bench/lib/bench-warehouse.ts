@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../../warehouse/config.ts';
-import { openWarehouse, type Warehouse } from '../../warehouse/connection.ts';
+import { openWarehouse, queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { migrate } from '../../warehouse/migrations/index.ts';
 
 /**
@@ -16,4 +16,17 @@ export async function openBuiltBenchWarehouse(work: string, bench: string): Prom
   const wh = openWarehouse(config, { database: 'bench' });
   await migrate(wh);
   return { wh, config };
+}
+
+/**
+ * Waits (up to `maxS`) until no background merge runs. chDB merges only while a process has the
+ * warehouse open, so tables written by the previous benchmark process are still being merged when
+ * the next one opens them; timing then would measure those merges on the two cores, not steady state.
+ */
+export async function waitForMerges(wh: Warehouse, maxS = 300): Promise<void> {
+  for (let waited = 0; waited < maxS; waited += 2) {
+    const [m] = await queryRows<{ n: string }>(wh, 'SELECT count() AS n FROM system.merges');
+    if (Number(m!.n) === 0) return;
+    await new Promise((r) => setTimeout(r, 2000));
+  }
 }

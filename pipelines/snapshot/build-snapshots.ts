@@ -69,7 +69,7 @@ export async function buildMonthEndSnapshots(wh: Warehouse, o: SnapshotOptions):
         multiIf(lwq_o.loan_id != '', lwq_o.five_class, ${classNameOf('final_ord')}) AS five_class,
         multiIf(lwq_o.loan_id != '', 'manual_override', contagious AND lwq_b.class_ord < 3, 'contagion', lwq_b.class_rule) AS five_class_rule,
         lwq_b.ifrs9_stage, lwq_b.default_flag, {settings_label:String},
-        lwq_b.prev_bucket, lwq_b.prev_balance, lwq_b.ever_bits, lwq_b.new_ever_bits
+        lwq_b.prev_bucket, lwq_b.prev_balance, lwq_b.ever_bits, lwq_b.new_ever_bits, lwq_b.next_month_end
       FROM (
         SELECT *, (lwq_g.customer_id != '' AND non_retail = 1 AND status = 'active') AS contagious,
           if(contagious, greatest(class_ord, 3), class_ord) AS final_ord

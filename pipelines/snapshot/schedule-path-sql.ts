@@ -1,5 +1,6 @@
 import { tableRef } from '../../warehouse/ddl.ts';
 import { scheduleArraysSql } from '../../warehouse/schedule/build-schedule.ts';
+import { noNextMonthEnd } from '../../warehouse/tables.ts';
 import { bucketSql, classifyColumns, everBitsSql } from './classify-sql.ts';
 
 type Db = { database: string };
@@ -61,6 +62,8 @@ SELECT loan_id, customer_id, product, region, branch, channel, cohort_month, ori
   CAST(v.12 AS Decimal(18, 2)) / 100 AS prev_balance,
   v.13 AS ever_bits,
   bitAnd(v.13, bitNot(v.14)) AS new_ever_bits,
+  -- rows are every month-end up to the terminal one (or the last evaluation date)
+  if(v.1 = last_row_me, toDate('${noNextMonthEnd}'), toLastDayOfMonth(addMonths(v.1, 1))) AS next_month_end,
   ${classifyColumns({ dpd: 'dpd', status: 'status', isCard: 'is_card', restructureObs: 'restructure_obs' })}
 FROM (
   SELECT loan_id, customer_id, product, region, branch, channel, cohort_month, original_principal, non_retail, is_card,
@@ -119,7 +122,9 @@ FROM (
       arrayCumSum(arrayMap(d -> toUInt32(d > 0), DPD)), arrayCumSum(arrayMap(d -> toUInt32(d > 30), DPD)),
       arrayCumSum(arrayMap(d -> toUInt32(d > 60), DPD)), arrayCumSum(arrayMap(d -> toUInt32(d > 90), DPD))) AS EVER,
     arrayResize(arrayPushFront(EVER, toUInt8(0)), length(E)) AS PREV_EVER,
-    arraySlice(arrayZip(E, DPD, ST, RO, BAL, ODP, ODI, PAID_IN_MONTH, DEF, PREV_DPD, PREV_ST, PREV_BAL, EVER, PREV_EVER), 1, if(terminal_at = 0, length(E), terminal_at)) AS rows_
+    if(terminal_at = 0, length(E), terminal_at) AS row_count,
+    E[row_count] AS last_row_me,
+    arraySlice(arrayZip(E, DPD, ST, RO, BAL, ODP, ODI, PAID_IN_MONTH, DEF, PREV_DPD, PREV_ST, PREV_BAL, EVER, PREV_EVER), 1, row_count) AS rows_
   FROM (
     SELECT lwq_l.loan_id AS loan_id, lwq_l.customer_id AS customer_id, lwq_l.product AS product, lwq_l.region AS region, lwq_l.branch AS branch,
       lwq_l.channel AS channel, toStartOfMonth(lwq_l.origination_date) AS cohort_month, lwq_l.principal AS original_principal,

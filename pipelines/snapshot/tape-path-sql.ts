@@ -1,4 +1,5 @@
 import { tableRef } from '../../warehouse/ddl.ts';
+import { noNextMonthEnd } from '../../warehouse/tables.ts';
 import { bucketSql, classifyColumns, everBitsSql } from './classify-sql.ts';
 
 /**
@@ -16,10 +17,11 @@ SELECT loan_id, customer_id, product, region, branch, channel, cohort_month, ori
   -- the previous row counts only when it is the previous month-end (a tape may have gaps)
   if(prev_month = toLastDayOfMonth(addMonths(month_end, -1)), ${bucketSql('prev_dpd', 'prev_status')}, '') AS prev_bucket,
   if(prev_month = toLastDayOfMonth(addMonths(month_end, -1)), prev_balance_, toDecimal64(0, 2)) AS prev_balance,
-  ever_bits, bitAnd(ever_bits, bitNot(prev_ever_bits)) AS new_ever_bits,
+  ever_bits, bitAnd(ever_bits, bitNot(prev_ever_bits)) AS new_ever_bits, next_month_end,
   ${classifyColumns({ dpd: 'dpd', status: 'status', isCard: 'is_card', restructureObs: 'restructure_obs' })}
 FROM (
-SELECT *, lagInFrame(ever_bits, 1, toUInt8(0)) OVER w AS prev_ever_bits
+SELECT *, lagInFrame(ever_bits, 1, toUInt8(0)) OVER w AS prev_ever_bits,
+  leadInFrame(month_end, 1, toDate('${noNextMonthEnd}')) OVER (PARTITION BY loan_id ORDER BY month_end ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING) AS next_month_end
 FROM (
 SELECT *,
   toUInt8(max(toUInt8(dpd > 90 OR status = 'charged_off')) OVER w) AS default_flag,

@@ -17,7 +17,7 @@ export interface RefSettings { graceDays: number; dpdConvention: 'due_date' | 'g
 export interface RefRow {
   loan_id: string; month_end: string; mob: number; dpd: number; bucket: string; principal_balance: number; overdue_principal: number;
   overdue_interest: number; paid_in_month: number; status: string; five_class: string; five_class_rule: string; ifrs9_stage: number; default_flag: number;
-  prev_bucket: string; prev_balance: number; ever_bits: number; new_ever_bits: number;
+  prev_bucket: string; prev_balance: number; ever_bits: number; new_ever_bits: number; next_month_end: string;
 }
 
 const cents = (x: number) => Math.round(x * 100);
@@ -116,8 +116,10 @@ export function referenceSnapshot(input: { loans: RefLoan[]; schedule: RefInstal
       const bucket = status === 'paid_off' ? 'PO' : status === 'charged_off' ? 'WO' : st.dpd === 0 ? 'C' : bIdx < 0 ? `M${s.bucketBounds.length + 1}+` : `M${bIdx + 1}`;
       maxDpd = Math.max(maxDpd, st.dpd);
       const ever = (maxDpd > 0 ? 1 : 0) | (maxDpd > 30 ? 2 : 0) | (maxDpd > 60 ? 4 : 0) | (maxDpd > 90 ? 8 : 0);
+      // the loan's previous row now knows its next one; the last row has none
+      if (prev) rows[rows.length - 1]!.next_month_end = me;
       rows.push({
-        loan_id: l.loan_id, customer_id: l.customer_id, nonRetail, ord, month_end: me,
+        loan_id: l.loan_id, customer_id: l.customer_id, nonRetail, ord, month_end: me, next_month_end: '2149-06-06',
         prev_bucket: prev?.bucket ?? '', prev_balance: prev?.balance ?? 0, ever_bits: ever, new_ever_bits: ever & ~(prev?.ever ?? 0),
         mob: (Number(me.slice(0, 4)) - Number(l.origination_date.slice(0, 4))) * 12 + Number(me.slice(5, 7)) - Number(l.origination_date.slice(5, 7)),
         dpd: st.dpd, bucket, principal_balance: st.balance / 100, overdue_principal: st.overduePrincipal / 100, overdue_interest: st.overdueInterest / 100,

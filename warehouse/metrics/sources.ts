@@ -83,24 +83,18 @@ export const sources: Record<SourceName, (c: SourceContext) => string> = {
    * last row on or before {p_to}: status, class and balance at the end (or at closure).
    */
   migration_pairs: (c) => `
-    SELECT loan_id, product, region, branch, channel, from_class, start_balance, end_status, end_class, end_balance,
+    SELECT lwq_s.loan_id AS loan_id, lwq_s.product AS product, lwq_s.region AS region, lwq_s.branch AS branch, lwq_s.channel AS channel,
+      lwq_s.five_class AS from_class, lwq_s.principal_balance AS start_balance,
+      lwq_e.status AS end_status, lwq_e.five_class AS end_class, lwq_e.principal_balance AS end_balance,
       ${classRank('end_class')} > ${classRank('from_class')} AS worse
-    FROM (
-      -- one pass, no join: each loan's start row (active at {p_from}, filtered) and its end rows, grouped by loan.
-      -- A schedule loan has a row every month-end until the one it closed in, so its last row in the period is the
-      -- one at {p_to} or its closing row: only those are read (tapes may skip months, so all of theirs are).
-      -- Loans originated after {p_from} cannot have a start row: their end rows (half of them) are not read.
-      SELECT loan_id, anyIf(product, is_start) AS product, anyIf(region, is_start) AS region, anyIf(branch, is_start) AS branch,
-        anyIf(channel, is_start) AS channel, anyIf(five_class, is_start) AS from_class, anyIf(principal_balance, is_start) AS start_balance,
-        argMaxIf(status, month_end, NOT is_start) AS end_status, argMaxIf(five_class, month_end, NOT is_start) AS end_class,
-        argMaxIf(principal_balance, month_end, NOT is_start) AS end_balance, max(is_start) AS has_start
-      FROM (SELECT loan_id, month_end, product, region, branch, channel, five_class, principal_balance, status, month_end = {p_from:Date} AS is_start
-            FROM ${c.db}.loan_month
-            WHERE (month_end = {p_from:Date} AND status = 'active' AND ${c.where({ period: null })})
-               OR (month_end > {p_from:Date} AND month_end <= {p_to:Date} AND cohort_month <= {p_from:Date}
-                   AND (month_end = {p_to:Date} OR status != 'active' OR source != 'schedule')))
-      GROUP BY loan_id
-      HAVING has_start = 1)`,
+    FROM (SELECT loan_id, product, region, branch, channel, five_class, principal_balance FROM ${c.db}.loan_month
+          WHERE month_end = {p_from:Date} AND status = 'active' AND ${c.where({ period: null })}) AS lwq_s
+    -- the last row in the period is the one whose next row (if any) is after {p_to}: tapes may skip months, and a
+    -- loan's rows stop at the one it closed in. An exact filter, so a plain join instead of a per-loan argMax;
+    -- loans originated after {p_from} cannot have a start row and are not read. No end row (join default ''): closed.
+    LEFT JOIN (SELECT loan_id, status, five_class, principal_balance FROM ${c.db}.loan_month
+               WHERE month_end > {p_from:Date} AND month_end <= {p_to:Date} AND next_month_end > {p_to:Date} AND cohort_month <= {p_from:Date}) AS lwq_e
+      ON lwq_e.loan_id = lwq_s.loan_id`,
 
   /**
    * Defaulted loans × months since default k = 0 … (right-censored at {as_of}): EAD on the k = 0 row,

@@ -1,13 +1,18 @@
 import { exec, queryRows, type Warehouse } from '../connection.ts';
 import { createDatabaseStatement, createTableStatements, tableRef } from '../ddl.ts';
-import { fillDerivedStatements } from '../derived-facts.ts';
-import { apiTables, collectionTables, loanMonthDerived, reportTables, modelTables, rawTables, systemTables } from '../tables.ts';
+import { fillDerivedStatements, fillNextMonthEndStatements } from '../derived-facts.ts';
+import { apiTables, collectionTables, loanMonthDerived, loanMonthNextRow, reportTables, modelTables, rawTables, systemTables } from '../tables.ts';
 
 export interface Migration {
   version: number;
   name: string;
   statements(wh: Warehouse): string[];
 }
+
+/** Columns added to loan_month after migration 3 (on a cluster: the local and the Distributed table). */
+const addLoanMonthColumns = (wh: Warehouse, columns: readonly (readonly [string, string])[]) =>
+  (wh.cluster ? ['loan_month_local', 'loan_month'] : ['loan_month']).map((t) =>
+    `ALTER TABLE ${tableRef(wh, t)}${wh.cluster ? ` ON CLUSTER ${wh.cluster}` : ''} ${columns.map(([n, type]) => `ADD COLUMN IF NOT EXISTS ${n} ${type}`).join(', ')}`);
 
 /**
  * Ordered, append-only list of migrations. Every statement is IF NOT EXISTS,
@@ -34,8 +39,7 @@ export const migrations: Migration[] = [
     version: 4,
     name: 'loan_month derived columns for metrics',
     // tables created by migration 3 from the current catalogue already have them (IF NOT EXISTS)
-    statements: (wh) => (wh.cluster ? ['loan_month_local', 'loan_month'] : ['loan_month']).map((t) =>
-      `ALTER TABLE ${tableRef(wh, t)}${wh.cluster ? ` ON CLUSTER ${wh.cluster}` : ''} ${loanMonthDerived.map(([n, type]) => `ADD COLUMN IF NOT EXISTS ${n} ${type}`).join(', ')}`),
+    statements: (wh) => addLoanMonthColumns(wh, loanMonthDerived),
   },
   {
     version: 5,
@@ -71,6 +75,14 @@ export const migrations: Migration[] = [
     version: 11,
     name: 'per-action collection facts (collection KPIs), filled from the existing snapshot',
     statements: (wh) => [...createTableStatements(wh, systemTables.collection_facts), ...fillDerivedStatements(wh, 'collection_facts')],
+  },
+  {
+    version: 12,
+    name: "loan_month.next_month_end (each loan's next row), filled from the existing snapshot",
+    statements: (wh) => [
+      ...addLoanMonthColumns(wh, loanMonthNextRow),
+      ...fillNextMonthEndStatements(wh),
+    ],
   },
 ];
 

@@ -43,6 +43,11 @@ describe('real-data adapters load with the published row counts', () => {
       FROM cc.loan_month AS cur
       LEFT JOIN cc.loan_month AS prv ON prv.loan_id = cur.loan_id AND prv.month_end = toLastDayOfMonth(addMonths(cur.month_end, -1))`);
     expect(Object.values(c!).map(Number)).toEqual([0, 0, 0, 0, 0, 0]);
+    const [n] = await queryRows<Record<string, string>>(db, `SELECT countIf(next_month_end != lead) AS wrong_next,
+        countIf(next_month_end = '2149-06-06') - uniqExact(loan_id) AS last_rows_minus_loans
+      FROM (SELECT loan_id, next_month_end, leadInFrame(month_end, 1, toDate('2149-06-06'))
+              OVER (PARTITION BY loan_id ORDER BY month_end ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING) AS lead FROM cc.loan_month)`);
+    expect(Object.values(n!).map(Number)).toEqual([0, 0]);
   });
 
   it('home_credit_subset: 7,347 installments as schedule + payments, orphans quarantined not dropped', async () => {

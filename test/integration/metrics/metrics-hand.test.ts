@@ -55,3 +55,36 @@ describe('metrics on a hand-computed book', () => {
     expect(r.rows[3]!.coincident60_rate).toBe(0.5);
   });
 });
+
+/*
+ * Migration over 2024-01-31 → 2024-04-30 on servicer tapes, which may skip months. All three loans
+ * are normal (DPD 0) at the start:
+ *   T1  1000 in Jan, DPD 100 / 900 in Feb, no rows in Mar–Apr, back in May: its end row is Feb's
+ *   T2   500 in Jan, none in Feb, 450 in Mar, 400 in Apr (current): end row Apr, 100 repaid
+ *   T3   300 in Jan, then never reported again: no end row, a reduction of the whole 300
+ * start 1800, reduced 100 + 100 + 300 = 500, migrated 900 (T1, worse than normal while active).
+ */
+describe('migration rates on tapes with gaps', () => {
+  let wh: Awaited<ReturnType<typeof testWarehouse>>;
+  beforeAll(async () => {
+    wh = await testWarehouse('metrics_hand_tape');
+    const dir = join(tmpDir('mhand-tape'), 'in');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'loans.csv'), ['loan_id,customer_id,product,origination_date,principal,annual_rate,term_months',
+      ...['T1,1000', 'T2,500', 'T3,300'].map((x) => { const [id, p] = x.split(','); return `${id},c${id},consumer,2023-12-01,${p}.00,0.1,24`; })].join('\n') + '\n');
+    writeFileSync(join(dir, 'performance.csv'), ['loan_id,as_of_month,dpd,principal_balance',
+      'T1,2024-01,0,1000.00', 'T1,2024-02,100,900.00', 'T1,2024-05,0,800.00',
+      'T2,2024-01,0,500.00', 'T2,2024-03,0,450.00', 'T2,2024-04,0,400.00', 'T2,2024-05,0,350.00', 'T3,2024-01,0,300.00'].join('\n') + '\n');
+    await ingest(wh, [dir], { piiSecret: 's' });
+    await buildMonthEndSnapshots(wh, { asOf: '2024-05-31', settings: defaultSettings });
+  });
+  afterAll(async () => wh?.dispose());
+
+  it("takes each loan's last tape row on or before the period end", async () => {
+    const r = await runMetric(wh, 'migration', { from: '2024-01-31', to: '2024-04-30' });
+    expect(r.rows.map((x) => [x.from_class, Number(x.start_total), Number(x.reduced), Number(x.migrated)])).toEqual([['normal', 1800, 500, 900]]);
+    expect(r.rows[0]!.migration_rate).toBeCloseTo(900 / 1300, 12);
+    const byCount = await runMetric(wh, 'migration', { from: '2024-01-31', to: '2024-04-30', basis: 'count' });
+    expect(byCount.rows.map((x) => [Number(x.start_total), Number(x.reduced), Number(x.migrated)])).toEqual([[3, 1, 1]]);
+  });
+});

@@ -178,4 +178,18 @@ describe('every metric equals an independent TypeScript computation over the sam
     expect(await queryRows(wh, sum)).toEqual([built]);
     expect(await runMetric(wh, 'collections', { group_by: ['channel', 'stage'] })).toEqual(before);
   });
+
+  it("an upgraded warehouse gets each loan-month's next_month_end from the snapshot it already has (migration 12)", async () => {
+    const request = { from: '2023-06-30', to: '2024-06-30', group_by: ['from_class', 'product'] };
+    const before = await runMetric(wh, 'migration', request);
+    const sum = `SELECT count() AS n, toString(sum(cityHash64(toString(tuple(*))))) AS h FROM ${wh.database}.loan_month`;
+    const [built] = await queryRows<{ n: string; h: string }>(wh, sum);
+    await exec(wh, `ALTER TABLE ${wh.database}.loan_month DROP COLUMN next_month_end`);
+    await exec(wh, `DELETE FROM ${wh.database}.schema_migrations WHERE version = 12`);
+    expect(await migrate(wh)).toEqual([12]);
+    expect(await queryRows(wh, sum)).toEqual([built]);
+    expect(await runMetric(wh, 'migration', request)).toEqual(before);
+    const [last] = await queryRows<{ n: string; loans: string }>(wh, `SELECT countIf(next_month_end = '2149-06-06') AS n, uniqExact(loan_id) AS loans FROM ${wh.database}.loan_month`);
+    expect(Number(last!.n)).toBe(Number(last!.loans));
+  });
 });

@@ -16,7 +16,7 @@ const cases: { seed: number; settings: SnapshotSettings }[] = [
   { seed: 303, settings: defaultSnapshotSettings({ ...base, graceDays: 3, dpdConvention: 'grace_end', restructureObservationMonths: 6, contagionShare: 0.05 }) },
 ];
 
-const fields: (keyof RefRow)[] = ['mob', 'dpd', 'bucket', 'principal_balance', 'overdue_principal', 'overdue_interest', 'paid_in_month', 'status', 'five_class', 'five_class_rule', 'ifrs9_stage', 'default_flag', 'prev_bucket', 'prev_balance', 'ever_bits', 'new_ever_bits'];
+const fields: (keyof RefRow)[] = ['mob', 'dpd', 'bucket', 'principal_balance', 'overdue_principal', 'overdue_interest', 'paid_in_month', 'status', 'five_class', 'five_class_rule', 'ifrs9_stage', 'default_flag', 'prev_bucket', 'prev_balance', 'ever_bits', 'new_ever_bits', 'next_month_end'];
 
 describe.each(cases)('SQL snapshot equals the TypeScript reference (seed $seed)', ({ seed, settings }) => {
   let wh: Awaited<ReturnType<typeof testWarehouse>>;
@@ -34,7 +34,7 @@ describe.each(cases)('SQL snapshot equals the TypeScript reference (seed $seed)'
         { l: r.loan_id, d: r.d, c: ['doubtful', 'normal', 'loss'][i], at: '2024-01-01 00:00:00' });
     }
     await buildMonthEndSnapshots(wh, { asOf: '2024-06-30', settings, buckets: 2 });
-    const rows = await queryRows<RefRow>(wh, `SELECT loan_id, toString(month_end) AS month_end, ${fields.join(', ')} FROM ${wh.database}.loan_month WHERE source = 'schedule'`);
+    const rows = await queryRows<RefRow>(wh, `SELECT loan_id, toString(month_end) AS month_end, ${fields.map((f) => (f === 'next_month_end' ? 'toString(next_month_end) AS next_month_end' : f)).join(', ')} FROM ${wh.database}.loan_month WHERE source = 'schedule'`);
     sqlRows = new Map(rows.map((r) => [`${r.loan_id}|${r.month_end}`, { ...r, principal_balance: Number(r.principal_balance), overdue_principal: Number(r.overdue_principal), overdue_interest: Number(r.overdue_interest), paid_in_month: Number(r.paid_in_month), prev_balance: Number(r.prev_balance) }]));
     refRows = referenceSnapshot(await referenceInput(wh, '2024-06-30'), refSettings(settings));
   });
