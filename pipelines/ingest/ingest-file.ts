@@ -3,7 +3,7 @@ import { tableRef } from '../../warehouse/ddl.ts';
 import { sha256File, type InputFile } from './discover.ts';
 import { entitySpecs } from './entity-specs.ts';
 import { engineLanding, streamLanding, type Landing } from './landing.ts';
-import { stagedSelect, targetKeyExpr } from './validation-sql.ts';
+import { stagedQuery, stagedSelect, targetKeyExpr } from './validation-sql.ts';
 
 export interface Receipt {
   ingest_id: string;
@@ -65,10 +65,10 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
     const parallelWrite = { max_insert_threads: 2 };
     // a scratch table is read twice and dropped: background merges of its parts would only take the
     // two cores away from the next steps, so they are stopped before the insert
-    await exec(wh, `CREATE TABLE ${stg} ENGINE = MergeTree ORDER BY tuple() EMPTY AS SELECT ${staged.select} FROM (${landing.subquery})`,
+    await exec(wh, `CREATE TABLE ${stg} ENGINE = MergeTree ORDER BY tuple() EMPTY AS ${stagedQuery(staged, landing.subquery)}`,
       { ...landing.params, pii_secret: o.piiSecret }, landing.settings);
     await exec(wh, `SYSTEM STOP MERGES ${stg}`);
-    await exec(wh, `INSERT INTO ${stg} SELECT ${staged.select} FROM (${landing.subquery})`,
+    await exec(wh, `INSERT INTO ${stg} ${stagedQuery(staged, landing.subquery)}`,
       { ...landing.params, pii_secret: o.piiSecret }, { ...landing.settings, ...parallelWrite });
     o.onStep?.('staged');
     const big = { max_bytes_before_external_group_by: 2_000_000_000 };

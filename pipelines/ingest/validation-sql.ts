@@ -104,11 +104,21 @@ function typedValue(f: FieldSpec, targetType: string): string {
 }
 
 export interface StagedSelect {
-  /** SELECT list producing the staged row from landed columns */
+  /** SELECT list producing the staged row from landed columns (with the per-field work columns) */
   select: string;
   /** typed target columns in catalogue order, as they appear in the staged row */
   targetColumns: string[];
+  /** the staged row's columns: line, reason, target columns, key, row_hash, loan_ref */
+  columns: string[];
 }
+
+/**
+ * The staged rows of a landed subquery. Only the staged row's columns leave the inner SELECT: the
+ * per-field work columns (normalised text, presence flags) written to the stage as well would
+ * double what the stage writes (payments at 1M loans: 29 columns instead of 13, 10.8 s against 7.0 s).
+ */
+export const stagedQuery = (staged: StagedSelect, landed: string) =>
+  `SELECT ${staged.columns.join(', ')} FROM (SELECT ${staged.select} FROM (${landed}))`;
 
 /**
  * Staged row = line, reason, key, row_hash, loan_ref, and every target column.
@@ -153,7 +163,7 @@ export function stagedSelect(spec: EntitySpec, structural: string): StagedSelect
     `cityHash64(${hashed.join(', ')}) AS row_hash`,
     spec.referencesLoan ? 'loan_id AS loan_ref' : "'' AS loan_ref",
   ].join(',\n  ');
-  return { select, targetColumns };
+  return { select, targetColumns, columns: ['line', 'reason', ...targetColumns, 'key', 'row_hash', 'loan_ref'] };
 }
 
 /** The idempotency key of rows already in the target table, built the same way as in the staged row. */
