@@ -11,6 +11,8 @@ export const sqlString = (s: string) => `'${s.replaceAll('\\', '\\\\').replaceAl
 const sqlArray = (xs: readonly string[]) => `[${xs.map(sqlString).join(', ')}]`;
 
 const MONEY_RE = '^-?[0-9]{1,15}(\\.[0-9]+)?$';
+/** the common case of a money field: at most 15 digits, at most 2 decimals (trailing zeros aside) */
+const MONEY_OK = '^[0-9]{1,15}(\\.[0-9]{1,2}0*)?$';
 
 function normalized(f: FieldSpec): string {
   let v = `trim(BOTH ' \\t\\r' FROM ${f.name}__in)`;
@@ -51,7 +53,7 @@ function fieldChecks(f: FieldSpec): Check[] {
       break;
     case 'money': {
       // one regex decides the common case; the specific reasons are worked out only for failing rows
-      const ok = `match(${v}, '^[0-9]{1,15}(\\.[0-9]{1,2}0*)?$')`;
+      const ok = `match(${v}, '${MONEY_OK}')`;
       checks.push(bad(`NOT ${ok} AND NOT match(${v}, '${MONEY_RE}')`, 'not a decimal number'));
       checks.push(bad(`NOT ${ok} AND match(${v}, '${MONEY_RE}') AND match(${v}, '\\.[0-9]{2}[0-9]*[1-9]')`, 'more than 2 decimal places'));
       checks.push(bad(`NOT ${ok} AND startsWith(${v}, '-')`, 'negative amount'));
@@ -77,6 +79,20 @@ function fieldChecks(f: FieldSpec): Check[] {
       break;
   }
   return checks;
+}
+
+/**
+ * One boolean per field that is true whenever any of its checks is (a money field's checks all
+ * need the common-case pattern to fail, so that pattern alone decides): the stage evaluates these
+ * on every row and the per-check messages only on the rows they flag.
+ */
+function fieldFlag(f: FieldSpec, checks: Check[]): string {
+  if (f.kind !== 'money') return checks.length ? checks.map((c) => c.bad).join(' OR ') : '0';
+  const v = `${f.name}__v`;
+  const p = `${f.name}__present`;
+  const ok = `match(${v}, '${MONEY_OK}')`;
+  return [f.required ? `(NOT ${p})` : '', `(${p} AND NOT ${ok})`, f.positive ? `(${p} AND ${ok} AND toDecimal64OrZero(${v}, 2) = 0)` : '']
+    .filter(Boolean).join(' OR ');
 }
 
 /** The typed value (NULL when absent or invalid), cast to the target column's type. */
@@ -133,11 +149,11 @@ export function stagedSelect(spec: EntitySpec, structural: string): StagedSelect
     lets.push(`${normalized(f)} AS ${f.name}__v`);
     lets.push(`(${f.name}__v IS NOT NULL AND ${f.name}__v != '') AS ${f.name}__present`);
   }
-  const checks = spec.fields.flatMap(fieldChecks);
-  if (spec.entity === 'payments') {
-    checks.push({ bad: `(toDecimal64OrZero(amount__v, 2) > 0 AND toDecimal64OrZero(principal_paid__v, 2) + toDecimal64OrZero(interest_paid__v, 2) + toDecimal64OrZero(penalty_paid__v, 2) > toDecimal64OrZero(amount__v, 2))`,
-      message: `'principal_paid + interest_paid + penalty_paid exceed amount'` });
-  }
+  const perField = spec.fields.map((f) => ({ f, checks: fieldChecks(f) }));
+  const entityChecks: Check[] = spec.entity !== 'payments' ? [] : [{
+    bad: `(toDecimal64OrZero(amount__v, 2) > 0 AND toDecimal64OrZero(principal_paid__v, 2) + toDecimal64OrZero(interest_paid__v, 2) + toDecimal64OrZero(penalty_paid__v, 2) > toDecimal64OrZero(amount__v, 2))`,
+    message: `'principal_paid + interest_paid + penalty_paid exceed amount'` }];
+  const checks = [...perField.flatMap((x) => x.checks), ...entityChecks];
   const typeOf = new Map<string, string>(table.columns.map(([n, t]) => [n, t]));
   const targetColumns: string[] = [];
   const typed: string[] = [];
@@ -152,7 +168,10 @@ export function stagedSelect(spec: EntitySpec, structural: string): StagedSelect
     hashed.push(t.startsWith('Nullable(') ? `isNull(${col}), assumeNotNull(${col})` : col);
   }
   const keyParts = spec.key.map((k) => `ifNull(toString(${k}), '')`);
-  const anyBad = [`${structural} != ''`, ...checks.map((c) => c.bad)].join(' OR ');
+  // a sum, not an OR: short-circuit evaluation of a long OR costs more than evaluating every flag
+  // (payments at 1M loans: 5.7 s against 3.6 s for the chain alone)
+  const flags = [`${structural} != ''`, ...perField.map(({ f, checks: c }) => fieldFlag(f, c)), ...entityChecks.map((c) => c.bad)];
+  const anyBad = `${flags.map((x) => `(${x})`).join(' + ')} > 0`;
   const details = `arrayStringConcat(arrayFilter(x -> x != '', [${structural}, ${checks.map((c) => `if(${c.bad}, ${c.message}, '')`).join(',\n      ')}]), '; ')`;
   const select = [
     'line',
