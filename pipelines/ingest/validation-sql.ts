@@ -91,8 +91,8 @@ function fieldFlag(f: FieldSpec, checks: Check[]): string {
   const v = `${f.name}__v`;
   const p = `${f.name}__present`;
   const ok = `match(${v}, '${MONEY_OK}')`;
-  return [f.required ? `(NOT ${p})` : '', `(${p} AND NOT ${ok})`, f.positive ? `(${p} AND ${ok} AND toDecimal64OrZero(${v}, 2) = 0)` : '']
-    .filter(Boolean).join(' OR ');
+  // when present: not the pattern (or zero where it must be positive); when absent: bad if required
+  return `if(${p}, NOT ${ok}${f.positive ? ` OR toDecimal64OrZero(${v}, 2) = 0` : ''}, ${f.required ? 1 : 0})`;
 }
 
 /** The typed value (NULL when absent or invalid), cast to the target column's type. */
@@ -152,8 +152,10 @@ export function stagedSelect(spec: EntitySpec, structural: string, loans?: strin
     lets.push(`(${f.name}__v IS NOT NULL AND ${f.name}__v != '') AS ${f.name}__present`);
   }
   const perField = spec.fields.map((f) => ({ f, checks: fieldChecks(f) }));
+  // most payments have no split: the amounts are converted only for those that do
   const entityChecks: Check[] = spec.entity !== 'payments' ? [] : [{
-    bad: `(toDecimal64OrZero(amount__v, 2) > 0 AND toDecimal64OrZero(principal_paid__v, 2) + toDecimal64OrZero(interest_paid__v, 2) + toDecimal64OrZero(penalty_paid__v, 2) > toDecimal64OrZero(amount__v, 2))`,
+    bad: `((principal_paid__present OR interest_paid__present OR penalty_paid__present) AND toDecimal64OrZero(amount__v, 2) > 0
+      AND toDecimal64OrZero(principal_paid__v, 2) + toDecimal64OrZero(interest_paid__v, 2) + toDecimal64OrZero(penalty_paid__v, 2) > toDecimal64OrZero(amount__v, 2))`,
     message: `'principal_paid + interest_paid + penalty_paid exceed amount'` }];
   const checks = [...perField.flatMap((x) => x.checks), ...entityChecks];
   const typeOf = new Map<string, string>(table.columns.map(([n, t]) => [n, t]));
