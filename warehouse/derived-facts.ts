@@ -84,23 +84,41 @@ export async function rebuildDerivedFacts(wh: Warehouse) {
   }
 }
 
+/** The loans numbered for `loan_key` (a Join table, read with joinGet while loan_month is written). */
+export const loanKeysTable = (wh: Pick<Warehouse, 'database'>) => tableRef(wh, 'loan_month_keys');
+export const loanKeyOf = (wh: Pick<Warehouse, 'database'>, loanId: string) => `joinGet('${loanKeysTable(wh)}', 'loan_key', ${loanId})`;
+export const createLoanKeysStatements = (wh: Pick<Warehouse, 'database'>) => [
+  `DROP TABLE IF EXISTS ${loanKeysTable(wh)}`,
+  `CREATE TABLE ${loanKeysTable(wh)} ENGINE = Join(ANY, LEFT, loan_id)
+   AS SELECT loan_id, toUInt32(row_number() OVER (ORDER BY loan_id)) AS loan_key FROM ${tableRef(wh, 'loans')}`,
+];
+
 /**
- * For a migration: loan_month rebuilt with each row's next_month_end (the month-end of the loan's
- * next row), swapped in whole like a snapshot. The snapshot writes the same value from its
- * per-loan arrays; this window is only for a warehouse whose snapshot predates the column.
+ * For a migration: loan_month rebuilt with some columns computed from the others, swapped in whole
+ * like a snapshot (which writes the same values itself); only for a warehouse whose snapshot
+ * predates those columns.
  */
-export function fillNextMonthEndStatements(wh: Warehouse): string[] {
+function rebuildLoanMonthStatements(wh: Warehouse, computed: Record<string, string>): string[] {
   const live = tableRef(wh, 'loan_month');
   const next = `${live}_next`;
   const columns = systemTables.loan_month.columns.map(([n]) => n);
-  const computed = columns.map((n) => n === 'next_month_end'
-    ? `leadInFrame(month_end, 1, toDate('${noNextMonthEnd}')) OVER (PARTITION BY loan_id ORDER BY month_end ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING)`
-    : n);
   return [
     `DROP TABLE IF EXISTS ${next}`,
     `CREATE TABLE ${next} AS ${live}`,
-    `INSERT INTO ${next} (${columns.join(', ')}) SELECT ${computed.join(', ')} FROM ${live}`,
+    `INSERT INTO ${next} (${columns.join(', ')}) SELECT ${columns.map((n) => computed[n] ?? n).join(', ')} FROM ${live}`,
     `EXCHANGE TABLES ${next} AND ${live}`,
     `DROP TABLE IF EXISTS ${next}`,
   ];
 }
+
+/** Migration 12: each row's next_month_end (the month-end of the loan's next row). */
+export const fillNextMonthEndStatements = (wh: Warehouse) => rebuildLoanMonthStatements(wh, {
+  next_month_end: `leadInFrame(month_end, 1, toDate('${noNextMonthEnd}')) OVER (PARTITION BY loan_id ORDER BY month_end ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING)`,
+});
+
+/** Migration 13: each row's loan_key. */
+export const fillLoanKeyStatements = (wh: Warehouse) => [
+  ...createLoanKeysStatements(wh),
+  ...rebuildLoanMonthStatements(wh, { loan_key: loanKeyOf(wh, 'loan_id') }),
+  `DROP TABLE IF EXISTS ${loanKeysTable(wh)}`,
+];

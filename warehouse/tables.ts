@@ -85,6 +85,13 @@ export const noNextMonthEnd = '2149-06-06';
  */
 export const loanMonthNextRow = [['next_month_end', 'Date']] as const;
 
+/**
+ * The loan's number in the snapshot (its rank by loan_id among the loans; migration 13): joins of
+ * a loan's rows with each other (migration rates' start and end rows) hash an integer instead of
+ * the id. Each snapshot numbers the loans afresh, so a key means something only within one snapshot.
+ */
+export const loanMonthKey = [['loan_key', 'UInt32']] as const;
+
 export const systemTables = {
   loan_defaults: {
     name: 'loan_defaults',
@@ -139,7 +146,7 @@ export const systemTables = {
       ['dpd', 'UInt32'], ['bucket', 'LowCardinality(String)'], ['principal_balance', money], ['overdue_principal', money],
       ['overdue_interest', money], ['paid_in_month', money], ['status', 'LowCardinality(String)'],
       ['five_class', 'LowCardinality(String)'], ['five_class_rule', 'LowCardinality(String)'], ['ifrs9_stage', 'UInt8'],
-      ['default_flag', 'UInt8'], ['settings', 'LowCardinality(String)'], ...loanMonthDerived, ...loanMonthNextRow],
+      ['default_flag', 'UInt8'], ['settings', 'LowCardinality(String)'], ...loanMonthDerived, ...loanMonthNextRow, ...loanMonthKey],
     orderBy: '(month_end, loan_id)', partitionBy: 'toYear(month_end)', shardBy: 'cityHash64(loan_id)',
   },
 } as const satisfies Record<string, TableDef>;

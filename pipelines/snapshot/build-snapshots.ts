@@ -5,7 +5,7 @@ import { classNameOf } from './classify-sql.ts';
 import { scheduleLoanMonthsSql } from './schedule-path-sql.ts';
 import { settingsLabel, snapshotParams, type SnapshotSettings } from './snapshot-settings.ts';
 import { tapeLoanMonthsSql } from './tape-path-sql.ts';
-import { rebuildDerivedFacts } from '../../warehouse/derived-facts.ts';
+import { createLoanKeysStatements, loanKeyOf, loanKeysTable, rebuildDerivedFacts } from '../../warehouse/derived-facts.ts';
 
 export interface SnapshotOptions {
   /** the data's as-of date; snapshots cover every month-end on or before it */
@@ -59,6 +59,7 @@ export async function buildMonthEndSnapshots(wh: Warehouse, o: SnapshotOptions):
   log(`snapshot contagion pre-pass in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   await exec(wh, `DROP TABLE IF EXISTS ${next}`);
   await exec(wh, `CREATE TABLE ${next} AS ${live}`);
+  for (const s of createLoanKeysStatements(wh)) await exec(wh, s);
   const columns = systemTables.loan_month.columns.map(([n]) => n);
   for (let b = 0; b < nb; b++) {
     const t1 = performance.now();
@@ -69,7 +70,7 @@ export async function buildMonthEndSnapshots(wh: Warehouse, o: SnapshotOptions):
         multiIf(lwq_o.loan_id != '', lwq_o.five_class, ${classNameOf('final_ord')}) AS five_class,
         multiIf(lwq_o.loan_id != '', 'manual_override', contagious AND lwq_b.class_ord < 3, 'contagion', lwq_b.class_rule) AS five_class_rule,
         lwq_b.ifrs9_stage, lwq_b.default_flag, {settings_label:String},
-        lwq_b.prev_bucket, lwq_b.prev_balance, lwq_b.ever_bits, lwq_b.new_ever_bits, lwq_b.next_month_end
+        lwq_b.prev_bucket, lwq_b.prev_balance, lwq_b.ever_bits, lwq_b.new_ever_bits, lwq_b.next_month_end, ${loanKeyOf(wh, 'lwq_b.loan_id')}
       FROM (
         SELECT *, (lwq_g.customer_id != '' AND non_retail = 1 AND status = 'active') AS contagious,
           if(contagious, greatest(class_ord, 3), class_ord) AS final_ord
@@ -84,6 +85,7 @@ export async function buildMonthEndSnapshots(wh: Warehouse, o: SnapshotOptions):
   await exec(wh, `EXCHANGE TABLES ${next} AND ${live}`);
   await exec(wh, `DROP TABLE IF EXISTS ${next}`);
   await exec(wh, `DROP TABLE IF EXISTS ${contagion}`);
+  await exec(wh, `DROP TABLE IF EXISTS ${loanKeysTable(wh)}`);
   await rebuildDerivedFacts(wh);
   const [r] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${live}`);
   // when the inputs were read: a later ingest makes this snapshot stale for readers that check (delinquency on a date)

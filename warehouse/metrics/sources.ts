@@ -87,14 +87,15 @@ export const sources: Record<SourceName, (c: SourceContext) => string> = {
       lwq_s.five_class AS from_class, lwq_s.principal_balance AS start_balance,
       lwq_e.status AS end_status, lwq_e.five_class AS end_class, lwq_e.principal_balance AS end_balance,
       ${classRank('end_class')} > ${classRank('from_class')} AS worse
-    FROM (SELECT loan_id, product, region, branch, channel, five_class, principal_balance FROM ${c.db}.loan_month
+    FROM (SELECT loan_id, loan_key, product, region, branch, channel, five_class, principal_balance FROM ${c.db}.loan_month
           WHERE month_end = {p_from:Date} AND status = 'active' AND ${c.where({ period: null })}) AS lwq_s
     -- the last row in the period is the one whose next row (if any) is after {p_to}: tapes may skip months, and a
     -- loan's rows stop at the one it closed in. An exact filter, so a plain join instead of a per-loan argMax;
     -- loans originated after {p_from} cannot have a start row and are not read. No end row (join default ''): closed.
-    LEFT JOIN (SELECT loan_id, status, five_class, principal_balance FROM ${c.db}.loan_month
+    -- joined on the snapshot's integer loan_key: hashing 430 k id strings was a third of the query
+    LEFT JOIN (SELECT loan_key, status, five_class, principal_balance FROM ${c.db}.loan_month
                WHERE month_end > {p_from:Date} AND month_end <= {p_to:Date} AND next_month_end > {p_to:Date} AND cohort_month <= {p_from:Date}) AS lwq_e
-      ON lwq_e.loan_id = lwq_s.loan_id`,
+      ON lwq_e.loan_key = lwq_s.loan_key`,
 
   /**
    * Defaulted loans × months since default k = 0 … (right-censored at {as_of}): EAD on the k = 0 row,

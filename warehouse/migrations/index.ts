@@ -1,7 +1,7 @@
 import { exec, queryRows, type Warehouse } from '../connection.ts';
 import { createDatabaseStatement, createTableStatements, tableRef } from '../ddl.ts';
-import { fillDerivedStatements, fillNextMonthEndStatements } from '../derived-facts.ts';
-import { apiTables, collectionTables, loanMonthDerived, loanMonthNextRow, reportTables, modelTables, rawTables, systemTables } from '../tables.ts';
+import { fillDerivedStatements, fillLoanKeyStatements, fillNextMonthEndStatements } from '../derived-facts.ts';
+import { apiTables, collectionTables, loanMonthDerived, loanMonthKey, loanMonthNextRow, reportTables, modelTables, rawTables, systemTables } from '../tables.ts';
 
 export interface Migration {
   version: number;
@@ -83,6 +83,11 @@ export const migrations: Migration[] = [
       ...addLoanMonthColumns(wh, loanMonthNextRow),
       ...fillNextMonthEndStatements(wh),
     ],
+  },
+  {
+    version: 13,
+    name: "loan_month.loan_key (the loan's number in the snapshot), filled from the existing snapshot",
+    statements: (wh) => [...addLoanMonthColumns(wh, loanMonthKey), ...fillLoanKeyStatements(wh)],
   },
 ];
 

@@ -5,6 +5,7 @@ import { ingest } from '../../../pipelines/ingest/ingest.ts';
 import { buildMonthEndSnapshots } from '../../../pipelines/snapshot/build-snapshots.ts';
 import { exec, queryRows } from '../../../warehouse/connection.ts';
 import { migrate } from '../../../warehouse/migrations/index.ts';
+import { systemTables } from '../../../warehouse/tables.ts';
 import { bucketOrder, runMetric } from '../../../warehouse/metrics/run.ts';
 import { collectionsRef, flowRateRef, lgdRef, migrationRef, overdueRef, recoveryRef, transitionsRef, vintageRef, type Action, type Cash, type LM, type Loan } from '../../reference/metrics-reference.ts';
 import { defaultSettings } from '../../helpers/settings.ts';
@@ -15,6 +16,8 @@ const asOf = '2024-06-30';
 
 describe('every metric equals an independent TypeScript computation over the same rows', () => {
   let wh: Awaited<ReturnType<typeof testWarehouse>>;
+  // named columns: a column a test drops and a migration adds back comes last in `*`
+  let loanMonthChecksum = '';
   let rows: LM[];
   let loans: Loan[];
   let cash: Cash[];
@@ -28,6 +31,7 @@ describe('every metric equals an independent TypeScript computation over the sam
     await ingest(wh, [book], { piiSecret: 's' });
     await buildMonthEndSnapshots(wh, { asOf, settings: defaultSettings });
     const db = wh.database;
+    loanMonthChecksum = `SELECT count() AS n, toString(sum(cityHash64(toString(tuple(${systemTables.loan_month.columns.map(([n]) => n).join(', ')}))))) AS h FROM ${db}.loan_month`;
     const num = <T>(xs: T[], keys: (keyof T)[]) => xs.map((x) => { for (const k of keys) if (x[k] !== null) (x as Record<string, unknown>)[k as string] = Number(x[k]); return x; });
     rows = num(await queryRows<LM>(wh, `SELECT loan_id, toString(month_end) AS month_end, toString(cohort_month) AS cohort_month, mob, dpd, bucket, status, five_class, principal_balance, original_principal, product FROM ${db}.loan_month`), ['mob', 'dpd', 'principal_balance', 'original_principal']);
     loans = num(await queryRows<Loan>(wh, `SELECT loan_id, toString(origination_date) AS origination_date, principal, product FROM ${db}.loans`), ['principal']);
@@ -182,7 +186,7 @@ describe('every metric equals an independent TypeScript computation over the sam
   it("an upgraded warehouse gets each loan-month's next_month_end from the snapshot it already has (migration 12)", async () => {
     const request = { from: '2023-06-30', to: '2024-06-30', group_by: ['from_class', 'product'] };
     const before = await runMetric(wh, 'migration', request);
-    const sum = `SELECT count() AS n, toString(sum(cityHash64(toString(tuple(*))))) AS h FROM ${wh.database}.loan_month`;
+    const sum = loanMonthChecksum;
     const [built] = await queryRows<{ n: string; h: string }>(wh, sum);
     await exec(wh, `ALTER TABLE ${wh.database}.loan_month DROP COLUMN next_month_end`);
     await exec(wh, `DELETE FROM ${wh.database}.schema_migrations WHERE version = 12`);
@@ -191,5 +195,22 @@ describe('every metric equals an independent TypeScript computation over the sam
     expect(await runMetric(wh, 'migration', request)).toEqual(before);
     const [last] = await queryRows<{ n: string; loans: string }>(wh, `SELECT countIf(next_month_end = '2149-06-06') AS n, uniqExact(loan_id) AS loans FROM ${wh.database}.loan_month`);
     expect(Number(last!.n)).toBe(Number(last!.loans));
+  });
+
+  it("an upgraded warehouse gets each loan's loan_key from the snapshot it already has (migration 13); keys and loans correspond one to one", async () => {
+    const request = { from: '2023-06-30', to: '2024-06-30', group_by: ['from_class', 'product'] };
+    const before = await runMetric(wh, 'migration', request);
+    const sum = loanMonthChecksum;
+    const [built] = await queryRows<{ n: string; h: string }>(wh, sum);
+    await exec(wh, `ALTER TABLE ${wh.database}.loan_month DROP COLUMN loan_key`);
+    await exec(wh, `DELETE FROM ${wh.database}.schema_migrations WHERE version = 13`);
+    expect(await migrate(wh)).toEqual([13]);
+    expect(await queryRows(wh, sum)).toEqual([built]);
+    expect(await runMetric(wh, 'migration', request)).toEqual(before);
+    const [k] = await queryRows<Record<string, string>>(wh, `SELECT uniqExact(loan_id) AS loans, uniqExact(loan_key) AS keys,
+      uniqExact(loan_id, loan_key) AS pairs, min(loan_key) AS lowest FROM ${wh.database}.loan_month`);
+    expect(Number(k!.keys)).toBe(Number(k!.loans));
+    expect(Number(k!.pairs)).toBe(Number(k!.loans));
+    expect(Number(k!.lowest)).toBeGreaterThan(0);
   });
 });

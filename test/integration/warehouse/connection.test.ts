@@ -11,7 +11,7 @@ describe('warehouse connection and migrations', () => {
   it('migrations are recorded once and safe to re-run', async () => {
     expect(await migrate(wh)).toEqual([]);
     const rows = await queryRows<{ version: number }>(wh, `SELECT version FROM ${wh.database}.schema_migrations ORDER BY version`);
-    expect(rows.map((r) => Number(r.version))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(rows.map((r) => Number(r.version))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
   });
 
   it('query settings apply to one query only (chDB would otherwise keep them for the session)', async () => {
