@@ -3,6 +3,7 @@ import { tableRef } from '../../warehouse/ddl.ts';
 import { sha256File, type InputFile } from './discover.ts';
 import { entitySpecs } from './entity-specs.ts';
 import { engineLanding, streamLanding, type Landing } from './landing.ts';
+import { quarantineRows } from './quarantine-rows.ts';
 import { stagedQuery, stagedSelect, targetKeyExpr } from './validation-sql.ts';
 
 export interface Receipt {
@@ -39,8 +40,7 @@ const nowIso = () => new Date().toISOString().replace('T', ' ').replace('Z', '')
  *     or already loaded) are accepted as already present; different content under a loaded key
  *     or a broken rule is quarantined. Only rows that are not new are kept (on a first load only
  *     the rows the stage found bad or whose key repeats are looked at);
- *  3. quarantine (raw text from the stage, or read back from the file for key conflicts, skipping
- *     lines of this file already quarantined) and insert the new rows.
+ *  3. quarantine (quarantineRows: with the raw text of each row) and insert the new rows.
  * Every step is re-runnable, so a run killed at any point and run again ends in the state of
  * one clean run.
  */
@@ -52,10 +52,10 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
   const stg = tableRef(wh, `stg_${tag}`);
   const dups = tableRef(wh, `stg_dups_${tag}`);
   const status = tableRef(wh, `stg_status_${tag}`);
+  const lines = tableRef(wh, `stg_lines_${tag}`);
   const target = tableRef(wh, spec.entity);
-  const quarantine = tableRef(wh, 'quarantine');
   const loans = tableRef(wh, 'loans');
-  const scratch = [stg, dups, status];
+  const scratch = [stg, dups, status, lines];
   const dropScratch = async () => { for (const t of scratch) await exec(wh, `DROP TABLE IF EXISTS ${t}`); };
   let landing: Landing | null = null;
   try {
@@ -103,26 +103,13 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
         LEFT JOIN (SELECT key AS dkey, first_line, first_hash FROM ${dups}) AS lwq_d ON lwq_d.dkey = lwq_s.key)
       WHERE status != 'new'`, {}, { ...big, join_algorithm: 'grace_hash,hash' });
     o.onStep?.('checked');
-    const [c] = await queryRows<{ read: string; present: string; quarantined: string; reread: string }>(wh,
-      `SELECT (SELECT count() FROM ${stg}) AS read, countIf(status = 'present') AS present, countIf(status = 'quarantined') AS quarantined,
-        countIf(status = 'quarantined' AND NOT from_stage) AS reread FROM ${status}`);
+    const [c] = await queryRows<{ read: string; present: string; quarantined: string }>(wh,
+      `SELECT (SELECT count() FROM ${stg}) AS read, countIf(status = 'present') AS present, countIf(status = 'quarantined') AS quarantined FROM ${status}`);
     const read = Number(c!.read);
     const present = Number(c!.present);
     const quarantined = Number(c!.quarantined);
     const meta = { ingest_id: o.ingestId, entity: spec.entity, file: file.path, sha };
-    const notYetQuarantined = `line NOT IN (SELECT line FROM ${quarantine} WHERE entity = {entity:String} AND file_sha256 = {sha:String})`;
-    const intoQuarantine = `INSERT INTO ${quarantine} (ingest_id, entity, file, file_sha256, line, raw, reason, quarantined_at)
-      SELECT {ingest_id:String}, {entity:String}, {file:String}, {sha:String}, line, raw, final_reason, now()`;
-    // the stage kept the raw text of the rows it found bad
-    if (quarantined > 0) await exec(wh, `${intoQuarantine} FROM ${status} WHERE status = 'quarantined' AND from_stage AND ${notYetQuarantined}`, meta);
-    // key conflicts are found after the stage: their raw text is read back from the file
-    if (Number(c!.reread) > 0) {
-      await exec(wh, `${intoQuarantine} FROM (
-          SELECT lwq_r.line AS line, lwq_r.raw AS raw, lwq_q.final_reason AS final_reason
-          FROM (SELECT line, raw FROM (${landing.subquery}) WHERE line IN (SELECT line FROM ${status} WHERE status = 'quarantined' AND NOT from_stage)) AS lwq_r
-          INNER JOIN (SELECT line, final_reason FROM ${status} WHERE status = 'quarantined' AND NOT from_stage) AS lwq_q ON lwq_q.line = lwq_r.line)
-        WHERE ${notYetQuarantined}`, { ...landing.params, ...meta }, landing.settings);
-    }
+    if (quarantined > 0) await quarantineRows(wh, { landing, status, lines, records: read, meta });
     o.onStep?.('quarantined');
     await exec(wh, `INSERT INTO ${target} (${staged.targetColumns.join(', ')}, ingest_id, row_hash)
       SELECT ${staged.targetColumns.join(', ')}, {ingest_id:String}, row_hash FROM ${stg} WHERE line NOT IN (SELECT line FROM ${status})`, meta, parallelWrite);

@@ -21,6 +21,8 @@ export interface Landing {
   settings: Record<string, unknown>;
   /** columns of the file that map to no field (kept in raw only) */
   unknownColumns: string[];
+  /** the file's physical lines as (line, raw), when the raw text of a row may be its line (no PII to mask) */
+  lineText?: string;
   dispose(): Promise<void>;
 }
 
@@ -77,7 +79,10 @@ export async function engineLanding(wh: Warehouse, file: InputFile): Promise<Lan
     const { fieldCols, rawCols, unknown } = mapHeader(file, header);
     const structure = [...header.map((_, i) => `c${i} Nullable(String)`), '__extra Nullable(String)'].join(', ');
     const from = `file({path:String}, 'CSV', ${sqlString(structure)})`;
-    return { ...base, settings: csvSettings, unknownColumns: unknown,
+    const hasPii = header.some((h) => piiFields.has(canonicalField(entitySpecs[file.entity], h) ?? ''));
+    const lineText = `SELECT toUInt64(_row_number + 1) AS line, if(endsWith(text, '\\r'), substring(text, 1, length(text) - 1), text) AS raw
+      FROM file({path:String}, 'LineAsString', 'text String')`;
+    return { ...base, settings: csvSettings, unknownColumns: unknown, ...(hasPii ? {} : { lineText }),
       subquery: csvSelect(header, fieldCols, rawCols, 'toUInt64(_row_number + 2)', `c${header.length - 1} IS NULL`, '__extra IS NOT NULL', from) };
   }
   if (file.format === 'jsonl') {

@@ -51,6 +51,24 @@ describe.each(['csv', 'jsonl'] as const)('every injected bad row is quarantined 
     expect(q.every((r) => r.raw.length > 0)).toBe(true);
   });
 
+  it('the raw row of a file without PII is its line as written (CSV); otherwise the row formatted back, PII masked', async () => {
+    const q = await queryRows<{ file: string; line: string; raw: string }>(wh, `SELECT file, toString(line) AS line, raw FROM ${wh.database}.quarantine`);
+    const lines = new Map<string, string[]>();
+    const lineOf = (file: string, n: number) => {
+      if (!lines.has(file)) lines.set(file, readFileSync(file, 'utf8').split('\n'));
+      return lines.get(file)![n - 1];
+    };
+    const asWritten = q.filter((r) => r.raw === lineOf(r.file, Number(r.line)));
+    const customers = q.filter((r) => r.file.endsWith('customers.csv') || r.file.endsWith('customers.jsonl'));
+    if (format === 'csv') {
+      expect(asWritten.length).toBe(q.length - customers.length);
+      expect(customers.length).toBeGreaterThan(0);
+      expect(customers.every((r) => r.raw !== lineOf(r.file, Number(r.line)))).toBe(true);
+    } else {
+      expect(asWritten.length).toBeLessThan(q.length);
+    }
+  });
+
   it('stores receipts', async () => {
     const rows = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${wh.database}.ingest_receipts WHERE ingest_id = {id:String}`, { id: result.ingestId });
     expect(Number(rows[0]!.n)).toBe(result.receipts.length);
