@@ -141,8 +141,8 @@ export const stagedQuery = (staged: StagedSelect, landed: string) =>
  * `structural` is an SQL expression with a reason for rows broken as a whole
  * (short, extra fields, malformed JSON, blank), or ''. `loans` (the loans table) makes a row of an
  * entity that references a loan bad when the loan is not there. The landed raw text is staged only
- * for the rows the stage finds bad (`bad_raw`); rows quarantined later (key conflicts) have theirs
- * read back from the file.
+ * for the rows the stage finds bad (`bad_raw`); quarantineRows decides which raw text a file's
+ * quarantined rows get.
  */
 export function stagedSelect(spec: EntitySpec, structural: string, loans?: string): StagedSelect {
   const table = rawTables[spec.entity];
