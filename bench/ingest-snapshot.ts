@@ -2,8 +2,9 @@
  * bench/ingest-snapshot: generate a book (default 1M loans × 36 months), load the same
  * files raw with chDB (INSERT … SELECT FROM file(), all-String tables, no validation),
  * ingest them with loanwatch (validation, quarantine, idempotency), build the month-end
- * snapshots, and time a pandas reference of the same DPD definition on the same rows.
- * Writes bench/results/ingest-snapshot.json. Usage: tsx bench/ingest-snapshot.ts [--loans N] [--months M]
+ * snapshots, and time a pandas reference of the same DPD definition on the same rows. Ingest and
+ * the raw loads are timed --runs times (default 3; medians reported, every run in the JSON).
+ * Writes bench/results/ingest-snapshot.json. Usage: tsx bench/ingest-snapshot.ts [--loans N] [--months M] [--runs R]
  */
 import { execFileSync } from 'node:child_process';
 import { createReadStream } from 'node:fs';
@@ -22,10 +23,15 @@ import { buildMonthEndSnapshots } from '../pipelines/snapshot/build-snapshots.ts
 import { effectiveScheduleColumns, fileScheduleJoin } from '../pipelines/snapshot/schedule-path-sql.ts';
 import { defaultSnapshotSettings } from '../pipelines/snapshot/snapshot-settings.ts';
 import { rawTables } from '../warehouse/tables.ts';
+import { waitForMerges } from './lib/bench-warehouse.ts';
 
-const { values } = parseArgs({ options: { loans: { type: 'string' }, months: { type: 'string' }, work: { type: 'string' } } });
+const { values } = parseArgs({ options: { loans: { type: 'string' }, months: { type: 'string' }, work: { type: 'string' }, runs: { type: 'string' } } });
 const loans = Number(values.loans ?? 1_000_000);
 const months = Number(values.months ?? 36);
+// ingest and the raw loads are timed this many times (the median is reported): single runs on this
+// 2-core machine vary by ±1.5 s
+const runs = Math.max(1, Number(values.runs ?? 3));
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const work = resolve(values.work ?? 'bench/work');
 const asOf = '2024-06-30';
 const seed = 20240630;
@@ -55,7 +61,7 @@ await migrate(wh);
 step('loanwatch ingest');
 const tIngest = performance.now();
 const result = await ingest(wh, [book], { piiSecret: config.LOANWATCH_PII_SECRET, log: step });
-const ingestS = secs(tIngest);
+const ingestRuns = [secs(tIngest)];
 const rowsRead = result.receipts.reduce((s, r) => s + r.rows_read, 0);
 const ingestRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
 
@@ -70,33 +76,57 @@ step('raw engine loads (no validation)');
 // (a) typed: the same files into tables of loanwatch's schema and sort order, unparseable rows
 //     skipped by the engine (what a plain INSERT … SELECT FROM file() load would do);
 // (b) strings: every column String, unsorted (parsing and writing only).
-await exec(wh, 'CREATE DATABASE IF NOT EXISTS bench_raw');
-let rawRows = 0;
-let rawS = 0;
-let rawStringS = 0;
-for (const f of files) {
-  const cols = splitHeader(readFirstLine(f, 'utf8', (b) => b.toString()));
-  const entity = f.split('/').pop()!.replace('.csv', '') as keyof typeof rawTables;
-  const def = rawTables[entity];
-  const types = new Map<string, string>(def.columns.map(([n, t]) => [n, t]));
-  const typedCols = cols.filter((c) => types.has(c));
-  await exec(wh, `CREATE TABLE bench_raw.${entity} AS bench.${entity}`);
-  const t0 = performance.now();
-  await exec(wh, `INSERT INTO bench_raw.${entity} (${typedCols.join(', ')}) SELECT ${typedCols.join(', ')} FROM file({p:String}, 'CSVWithNames', {s:String})`,
-    { p: f, s: cols.map((c) => `${c} ${types.get(c) ?? 'String'}`).join(', ') },
-    { input_format_allow_errors_ratio: 1, input_format_allow_errors_num: 1_000_000_000, input_format_csv_allow_variable_number_of_columns: 1, max_insert_threads: 2 });
-  rawS += (performance.now() - t0) / 1000;
-  const strings = cols.map((c) => `${c} String`).join(', ');
-  await exec(wh, `CREATE TABLE bench_raw.${entity}_s (${strings}) ENGINE = MergeTree ORDER BY tuple()`);
-  const t1 = performance.now();
-  await exec(wh, `INSERT INTO bench_raw.${entity}_s SELECT * FROM file({p:String}, 'CSVWithNames', {s:String})`, { p: f, s: strings }, { input_format_csv_allow_variable_number_of_columns: 1, max_insert_threads: 2 });
-  rawStringS += (performance.now() - t1) / 1000;
-  const [r] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM bench_raw.${entity}_s`);
-  rawRows += Number(r!.n);
+async function rawLoads() {
+  await exec(wh, 'DROP DATABASE IF EXISTS bench_raw');
+  await exec(wh, 'CREATE DATABASE bench_raw');
+  let rows = 0;
+  let typedS = 0;
+  let stringS = 0;
+  for (const f of files) {
+    const cols = splitHeader(readFirstLine(f, 'utf8', (b) => b.toString()));
+    const entity = f.split('/').pop()!.replace('.csv', '') as keyof typeof rawTables;
+    const def = rawTables[entity];
+    const types = new Map<string, string>(def.columns.map(([n, t]) => [n, t]));
+    const typedCols = cols.filter((c) => types.has(c));
+    await exec(wh, `CREATE TABLE bench_raw.${entity} AS bench.${entity}`);
+    const t0 = performance.now();
+    await exec(wh, `INSERT INTO bench_raw.${entity} (${typedCols.join(', ')}) SELECT ${typedCols.join(', ')} FROM file({p:String}, 'CSVWithNames', {s:String})`,
+      { p: f, s: cols.map((c) => `${c} ${types.get(c) ?? 'String'}`).join(', ') },
+      { input_format_allow_errors_ratio: 1, input_format_allow_errors_num: 1_000_000_000, input_format_csv_allow_variable_number_of_columns: 1, max_insert_threads: 2 });
+    typedS += (performance.now() - t0) / 1000;
+    const strings = cols.map((c) => `${c} String`).join(', ');
+    await exec(wh, `CREATE TABLE bench_raw.${entity}_s (${strings}) ENGINE = MergeTree ORDER BY tuple()`);
+    const t1 = performance.now();
+    await exec(wh, `INSERT INTO bench_raw.${entity}_s SELECT * FROM file({p:String}, 'CSVWithNames', {s:String})`, { p: f, s: strings }, { input_format_csv_allow_variable_number_of_columns: 1, max_insert_threads: 2 });
+    stringS += (performance.now() - t1) / 1000;
+    const [r] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM bench_raw.${entity}_s`);
+    rows += Number(r!.n);
+  }
+  await exec(wh, 'DROP DATABASE bench_raw');
+  return { rows, typedS: Number(typedS.toFixed(2)), stringS: Number(stringS.toFixed(2)) };
 }
-rawS = Number(rawS.toFixed(2));
-rawStringS = Number(rawStringS.toFixed(2));
-await exec(wh, 'DROP DATABASE bench_raw');
+const rawRuns: Awaited<ReturnType<typeof rawLoads>>[] = [];
+for (let i = 0; i < runs; i++) {
+  // every timed run starts with no background merge of an earlier one running
+  await waitForMerges(wh);
+  rawRuns.push(await rawLoads());
+}
+const rawRows = rawRuns[0]!.rows;
+const rawS = median(rawRuns.map((r) => r.typedS));
+const rawStringS = median(rawRuns.map((r) => r.stringS));
+
+for (let i = 1; i < runs; i++) {
+  step(`loanwatch ingest, run ${i + 1} of ${runs} (a fresh database, dropped after)`);
+  const repeat = Object.assign(Object.create(wh), { database: 'bench_ingest_repeat' }) as typeof wh;
+  await exec(wh, 'DROP DATABASE IF EXISTS bench_ingest_repeat');
+  await migrate(repeat);
+  await waitForMerges(wh);
+  const t0 = performance.now();
+  await ingest(repeat, [book], { piiSecret: config.LOANWATCH_PII_SECRET });
+  ingestRuns.push(secs(t0));
+  await exec(wh, 'DROP DATABASE bench_ingest_repeat');
+}
+const ingestS = median(ingestRuns);
 
 step('exporting the same rows for the pandas reference');
 const pd = join(work, 'pandas');
@@ -125,6 +155,7 @@ const results = {
   rows_read: rowsRead, rows_quarantined: result.receipts.reduce((s, r) => s + r.rows_quarantined, 0), generate_s: generateS,
   raw_engine_s: rawS, raw_engine_rows: rawRows, raw_engine_rows_per_s: Math.round(rawRows / rawS),
   raw_string_engine_s: rawStringS, raw_string_engine_rows_per_s: Math.round(rawRows / rawStringS),
+  runs, raw_engine_runs_s: rawRuns.map((r) => r.typedS), raw_string_engine_runs_s: rawRuns.map((r) => r.stringS), ingest_runs_s: ingestRuns,
   ingest_s: ingestS, ingest_rows_per_s: Math.round(rowsRead / ingestS), ingest_vs_raw: Number((rowsRead / ingestS / (rawRows / rawS)).toFixed(3)),
   ingest_vs_raw_string: Number((rowsRead / ingestS / (rawRows / rawStringS)).toFixed(3)),
   snapshot_s: snapshotS, pandas_snapshot_s: pandas.compute_s, pandas_load_s: pandas.load_s, pandas_rows: pandas.rows, pandas_dpd_mismatches: pandas.mismatches,
