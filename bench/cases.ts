@@ -30,6 +30,7 @@ import { buildCaseList } from '../pipelines/cases/case-list.ts';
 import { defaultStrategyTable } from '../pipelines/cases/strategy.ts';
 import { defaultSnapshotSettings } from '../pipelines/snapshot/snapshot-settings.ts';
 import { openBuiltBenchWarehouse } from './lib/bench-warehouse.ts';
+import { median } from './lib/median.ts';
 
 const { values } = parseArgs({ options: { work: { type: 'string' } } });
 const work = resolve(values.work ?? 'bench/work');
@@ -62,7 +63,7 @@ for (let i = 0; i < 3; i++) {
   runs.push((performance.now() - t0) / 1000);
   log(`case list ${asOf}: ${cases.length} cases in ${runs.at(-1)!.toFixed(2)} s`);
 }
-const casesS = [...runs].sort((a, b) => a - b)[1]!;
+const casesS = median(runs);
 const midMonth = `${next.slice(0, 8)}15`;
 const t0 = performance.now();
 const mid = await buildCaseList(wh, { asOf: midMonth, settings, strategy: defaultStrategyTable, champion: { name: champion!.model_name, version: champion!.version } });

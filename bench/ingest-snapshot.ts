@@ -24,6 +24,7 @@ import { effectiveScheduleColumns, fileScheduleJoin } from '../pipelines/snapsho
 import { defaultSnapshotSettings } from '../pipelines/snapshot/snapshot-settings.ts';
 import { rawTables } from '../warehouse/tables.ts';
 import { waitForMerges } from './lib/bench-warehouse.ts';
+import { median } from './lib/median.ts';
 
 const { values } = parseArgs({ options: { loans: { type: 'string' }, months: { type: 'string' }, work: { type: 'string' }, runs: { type: 'string' } } });
 const loans = Number(values.loans ?? 1_000_000);
@@ -31,7 +32,6 @@ const months = Number(values.months ?? 36);
 // ingest and the raw loads are timed this many times (the median is reported): single runs on this
 // 2-core machine vary by ±1.5 s
 const runs = Math.max(1, Number(values.runs ?? 3));
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const work = resolve(values.work ?? 'bench/work');
 const asOf = '2024-06-30';
 const seed = 20240630;

@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { exec, queryRows } from '../warehouse/connection.ts';
 import { runMetric, type MetricResult } from '../warehouse/metrics/run.ts';
 import { openBuiltBenchWarehouse, waitForMerges } from './lib/bench-warehouse.ts';
+import { median } from './lib/median.ts';
 
 const { values } = parseArgs({ options: { work: { type: 'string' }, loans: { type: 'string' }, months: { type: 'string' } } });
 const work = resolve(values.work ?? 'bench/work');
@@ -43,8 +44,7 @@ for (const [name, req] of Object.entries(requests)) {
     last = await runMetric(wh, name, req);
     times.push((performance.now() - t0) / 1000);
   }
-  times.sort((a, b) => a - b);
-  ours[name] = { median_s: Number(times[Math.floor(runs / 2)]!.toFixed(3)), check: checks[name]!(last!) };
+  ours[name] = { median_s: Number(median(times).toFixed(3)), check: checks[name]!(last!) };
   console.error(`[bench metrics] ${name}: median ${ours[name]!.median_s} s`);
 }
 

@@ -26,6 +26,7 @@ import { defaultBinning } from '../models/scorecard/binning.ts';
 import { registerModel, loadModel } from '../models/registry/registry.ts';
 import { scoreMonthInDb, scoreMonthInNode } from '../models/score.ts';
 import { openBuiltBenchWarehouse, waitForMerges } from './lib/bench-warehouse.ts';
+import { median } from './lib/median.ts';
 
 const { values } = parseArgs({ options: { work: { type: 'string' }, 'train-rows': { type: 'string' }, loans: { type: 'string' }, months: { type: 'string' } } });
 const work = resolve(values.work ?? 'bench/work');
@@ -118,7 +119,6 @@ for (const m of synModels.filter((x) => x.kind !== 'gbm')) {
     await scoreMonthInNode(wh, mv, lastMe);
     runs.push({ indb, node: (performance.now() - t0) / 1000 });
   }
-  const median = (xs: number[]) => xs.sort((a, b) => a - b)[1]!;
   const [indb, node] = [median(runs.map((r) => r.indb)), median(runs.map((r) => r.node))];
   scoring[m.kind] = { indb_s: round(indb, 2), node_s: round(node, 2), loans: n };
   log(`scoring ${n} loans with the ${m.kind}: in-db ${indb.toFixed(2)} s, Node ${node.toFixed(2)} s`);

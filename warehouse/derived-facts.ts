@@ -71,16 +71,19 @@ export const fillDerivedStatements = (wh: Warehouse, table: DerivedTable) => [
   insertStatement(wh, table, tableRef(wh, table)),
 ];
 
-/** Each table is swapped in whole (EXCHANGE), like the snapshot it derives from: readers never see it half built. */
+/**
+ * A table rebuilt beside itself and swapped in whole (EXCHANGE): readers never see it half built,
+ * and a run stopped half way leaves the live table as it was (the next run drops the leftover).
+ */
+const swapInStatements = (live: string, insertInto: (next: string) => string) => {
+  const next = `${live}_next`;
+  return [`DROP TABLE IF EXISTS ${next}`, `CREATE TABLE ${next} AS ${live}`, insertInto(next), `EXCHANGE TABLES ${next} AND ${live}`, `DROP TABLE IF EXISTS ${next}`];
+};
+
+/** Each table is swapped in whole, like the snapshot it derives from. */
 export async function rebuildDerivedFacts(wh: Warehouse) {
   for (const table of Object.keys(selects) as DerivedTable[]) {
-    const live = tableRef(wh, table);
-    const next = `${live}_next`;
-    await exec(wh, `DROP TABLE IF EXISTS ${next}`);
-    await exec(wh, `CREATE TABLE ${next} AS ${live}`);
-    await exec(wh, insertStatement(wh, table, next));
-    await exec(wh, `EXCHANGE TABLES ${next} AND ${live}`);
-    await exec(wh, `DROP TABLE IF EXISTS ${next}`);
+    for (const s of swapInStatements(tableRef(wh, table), (next) => insertStatement(wh, table, next))) await exec(wh, s);
   }
 }
 
@@ -100,15 +103,9 @@ export const createLoanKeysStatements = (wh: Pick<Warehouse, 'database'>) => [
  */
 function rebuildLoanMonthStatements(wh: Warehouse, computed: Record<string, string>): string[] {
   const live = tableRef(wh, 'loan_month');
-  const next = `${live}_next`;
   const columns = systemTables.loan_month.columns.map(([n]) => n);
-  return [
-    `DROP TABLE IF EXISTS ${next}`,
-    `CREATE TABLE ${next} AS ${live}`,
-    `INSERT INTO ${next} (${columns.join(', ')}) SELECT ${columns.map((n) => computed[n] ?? n).join(', ')} FROM ${live}`,
-    `EXCHANGE TABLES ${next} AND ${live}`,
-    `DROP TABLE IF EXISTS ${next}`,
-  ];
+  return swapInStatements(live, (next) =>
+    `INSERT INTO ${next} (${columns.join(', ')}) SELECT ${columns.map((n) => computed[n] ?? n).join(', ')} FROM ${live}`);
 }
 
 /** Migration 12: each row's next_month_end (the month-end of the loan's next row). */
