@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { exec, queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { sha256File, type InputFile } from './discover.ts';
@@ -27,6 +28,8 @@ export interface IngestFileOptions {
   piiSecret: string;
   /** `engine`: chDB reads the file itself (embedded only); `stream`: Node parses and inserts. */
   loader: 'engine' | 'stream';
+  /** the file's SHA-256 when it is being computed elsewhere (startFileHasher); else hashed here first */
+  sha256?: Promise<string>;
   onStep?: (step: string, rows?: number) => void;
 }
 
@@ -47,8 +50,10 @@ const nowIso = () => new Date().toISOString().replace('T', ' ').replace('Z', '')
 export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOptions): Promise<Receipt> {
   const started = nowIso();
   const spec = entitySpecs[file.entity];
-  const sha = await sha256File(file.path);
-  const tag = `${file.entity}_${sha.slice(0, 16)}`;
+  const shaPending = o.sha256 ?? sha256File(file.path);
+  shaPending.catch(() => {}); // (a failure is reported where it is awaited, before the quarantine)
+  // scratch tables are named by the file's path: a re-run after a kill drops what the killed run left
+  const tag = `${file.entity}_${createHash('sha256').update(file.path).digest('hex').slice(0, 16)}`;
   const stg = tableRef(wh, `stg_${tag}`);
   const dups = tableRef(wh, `stg_dups_${tag}`);
   const status = tableRef(wh, `stg_status_${tag}`);
@@ -108,6 +113,7 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
     const read = Number(c!.read);
     const present = Number(c!.present);
     const quarantined = Number(c!.quarantined);
+    const sha = await shaPending;
     const meta = { ingest_id: o.ingestId, entity: spec.entity, file: file.path, sha };
     if (quarantined > 0) await quarantineRows(wh, { landing, status, lines, records: read, meta });
     o.onStep?.('quarantined');

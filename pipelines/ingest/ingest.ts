@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Warehouse } from '../../warehouse/connection.ts';
 import type { RawEntity } from '../../warehouse/tables.ts';
 import { discoverInputs } from './discover.ts';
+import { startFileHasher } from './file-hasher.ts';
 import { ingestFile, type Receipt } from './ingest-file.ts';
 
 export interface IngestOptions {
@@ -24,17 +25,25 @@ export async function ingest(wh: Warehouse, paths: string[], o: IngestOptions): 
   for (const s of skipped) log(`skip ${s.path}: ${s.why}`);
   const ingestId = randomUUID();
   const receipts: Receipt[] = [];
-  for (const file of files) {
+  const hasher = startFileHasher();
+  try {
+    for (const file of files) hasher.sha256(file.path);
+    for (const file of files) await ingestOne(file);
+  } finally {
+    await hasher.close();
+  }
+  return { ingestId, receipts, skipped };
+
+  async function ingestOne(file: (typeof files)[number]) {
     const t0 = performance.now();
     const loader = o.loader === 'engine' || o.loader === 'stream' ? o.loader
       : wh.embedded && file.encoding === 'utf8' ? 'engine' : 'stream';
     const r = await ingestFile(wh, file, {
-      ingestId, piiSecret: o.piiSecret, loader,
+      ingestId, piiSecret: o.piiSecret, loader, sha256: hasher.sha256(file.path),
       onStep: (step, rows) => log(`${file.entity} ${file.path}: ${step}${rows === undefined ? '' : ` ${rows.toLocaleString('en-US')} rows`} (${((performance.now() - t0) / 1000).toFixed(1)} s)`),
     });
     const secs = (performance.now() - t0) / 1000;
     log(`receipt ${r.entity} ${r.file}: read ${r.rows_read} = accepted ${r.rows_accepted} (new ${r.rows_inserted}, already present ${r.rows_already_present}) + quarantined ${r.rows_quarantined}; ${Math.round(r.rows_read / Math.max(secs, 1e-3)).toLocaleString('en-US')} rows/s${r.unknown_columns.length ? `; ignored columns: ${r.unknown_columns.join(', ')}` : ''}`);
     receipts.push(r);
   }
-  return { ingestId, receipts, skipped };
 }
