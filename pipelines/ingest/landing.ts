@@ -27,6 +27,8 @@ export interface Landing {
 }
 
 const piiFields = new Set(['id_number', 'phone']);
+/** text no field is ever: the engine's CSV null representation, so only a missing field is NULL */
+const noNull = '\u0001\u0002loanwatch: no null\u0002\u0001';
 const csvSettings = {
   input_format_csv_allow_variable_number_of_columns: 1,
   input_format_csv_empty_as_default: 0,
@@ -34,6 +36,9 @@ const csvSettings = {
   input_format_csv_detect_header: 0,
   format_csv_allow_single_quotes: 0,
   input_format_parallel_parsing: 1,
+  // no field is ever this text, so only a missing field is NULL: `\N` stays a value, as in the
+  // streamed loader (an empty field is a missing value in both)
+  format_csv_null_representation: noNull,
 };
 
 const nullStr = 'CAST(NULL AS Nullable(String))';
@@ -65,10 +70,12 @@ function jsonSelect(file: InputFile, lineExpr: string, from: string): string {
     FROM ${from}`;
 }
 
-function csvSelect(header: string[], fieldCols: string[], rawCols: string[], lineExpr: string, shortCond: string, extraCond: string, from: string) {
-  const allNull = header.map((_, i) => `c${i} IS NULL`).join(' AND ');
-  return `SELECT ${lineExpr} AS line, formatRowNoNewline('CSV', ${rawCols.join(', ')}) AS raw, ${fieldCols.join(', ')},
-    multiIf(${allNull}, 'blank line', ${shortCond}, 'row has fewer fields than the header', ${extraCond}, 'row has more fields than the header', '') AS structural
+interface RecordShape { blank: string; short: string; extra: string }
+
+function csvSelect(fieldCols: string[], rawCols: string[], lineExpr: string, shape: RecordShape, from: string) {
+  // a missing field reads \N in the raw row, whichever loader read it; a blank line's raw row is empty
+  return `SELECT ${lineExpr} AS line, if(${shape.blank}, '', replaceAll(formatRowNoNewline('CSV', ${rawCols.join(', ')}), ${sqlString(noNull)}, '\\\\N')) AS raw, ${fieldCols.join(', ')},
+    multiIf(${shape.blank}, 'blank line', ${shape.short}, 'row has fewer fields than the header', ${shape.extra}, 'row has more fields than the header', '') AS structural
     FROM ${from}`;
 }
 
@@ -83,7 +90,7 @@ export async function engineLanding(wh: Warehouse, file: InputFile): Promise<Lan
     const lineText = `SELECT toUInt64(_row_number + 1) AS line, if(endsWith(text, '\\r'), substring(text, 1, length(text) - 1), text) AS raw
       FROM file({path:String}, 'LineAsString', 'text String')`;
     return { ...base, settings: csvSettings, unknownColumns: unknown, ...(hasPii ? {} : { lineText }),
-      subquery: csvSelect(header, fieldCols, rawCols, 'toUInt64(_row_number + 2)', `c${header.length - 1} IS NULL`, '__extra IS NOT NULL', from) };
+      subquery: csvSelect(fieldCols, rawCols, 'toUInt64(_row_number + 2)', { blank: header.map((_, i) => `c${i} IS NULL`).join(' AND '), short: `c${header.length - 1} IS NULL`, extra: '__extra IS NOT NULL' }, from) };
   }
   if (file.format === 'jsonl') {
     return { ...base, settings: {}, unknownColumns: [], subquery: jsonSelect(file, 'toUInt64(_row_number + 1)', `file({path:String}, 'LineAsString', 'json_text String')`) };
@@ -166,5 +173,5 @@ export async function streamLanding(wh: Warehouse, file: InputFile, tag: string,
   await flush();
   if (!header || !mapped) throw new IngestInputError(`${file.path}: empty file (no header row)`);
   return { params: {}, settings: {}, unknownColumns: mapped.unknown, dispose,
-    subquery: csvSelect(header, mapped.fieldCols, mapped.rawCols, 'line', `n_fields < ${header.length}`, `n_fields > ${header.length}`, table) };
+    subquery: csvSelect(mapped.fieldCols, mapped.rawCols, 'line', { blank: 'n_fields = 0', short: `n_fields < ${header.length}`, extra: `n_fields > ${header.length}` }, table) };
 }
