@@ -42,6 +42,8 @@ const csvSettings = {
 };
 
 const nullStr = 'CAST(NULL AS Nullable(String))';
+/** file()'s `_row_number` is Nullable(Int64): a Nullable line would be staged, grouped and joined as one */
+const rowLine = (offset: number) => `toUInt64(assumeNotNull(_row_number) + ${offset})`;
 
 function mapHeader(file: InputFile, header: string[]) {
   const spec = entitySpecs[file.entity];
@@ -87,13 +89,13 @@ export async function engineLanding(wh: Warehouse, file: InputFile): Promise<Lan
     const structure = [...header.map((_, i) => `c${i} Nullable(String)`), '__extra Nullable(String)'].join(', ');
     const from = `file({path:String}, 'CSV', ${sqlString(structure)})`;
     const hasPii = header.some((h) => piiFields.has(canonicalField(entitySpecs[file.entity], h) ?? ''));
-    const lineText = `SELECT toUInt64(_row_number + 1) AS line, if(endsWith(text, '\\r'), substring(text, 1, length(text) - 1), text) AS raw
+    const lineText = `SELECT ${rowLine(1)} AS line, if(endsWith(text, '\\r'), substring(text, 1, length(text) - 1), text) AS raw
       FROM file({path:String}, 'LineAsString', 'text String')`;
     return { ...base, settings: csvSettings, unknownColumns: unknown, ...(hasPii ? {} : { lineText }),
-      subquery: csvSelect(fieldCols, rawCols, 'toUInt64(_row_number + 2)', { blank: header.map((_, i) => `c${i} IS NULL`).join(' AND '), short: `c${header.length - 1} IS NULL`, extra: '__extra IS NOT NULL' }, from) };
+      subquery: csvSelect(fieldCols, rawCols, rowLine(2), { blank: header.map((_, i) => `c${i} IS NULL`).join(' AND '), short: `c${header.length - 1} IS NULL`, extra: '__extra IS NOT NULL' }, from) };
   }
   if (file.format === 'jsonl') {
-    return { ...base, settings: {}, unknownColumns: [], subquery: jsonSelect(file, 'toUInt64(_row_number + 1)', `file({path:String}, 'LineAsString', 'json_text String')`) };
+    return { ...base, settings: {}, unknownColumns: [], subquery: jsonSelect(file, rowLine(1), `file({path:String}, 'LineAsString', 'json_text String')`) };
   }
   const described = await queryRows<{ name: string }>(wh, `DESCRIBE TABLE file({path:String}, 'Parquet')`, { path: file.path });
   const spec = entitySpecs[file.entity];
@@ -104,7 +106,7 @@ export async function engineLanding(wh: Warehouse, file: InputFile): Promise<Lan
   // raw as a JSON object built with map(): an alias would shadow the column the field is read from
   const rawPairs = known.map(([, c]) => `${sqlString(c!)}, ${piiFields.has(c!) ? `if(${c} IS NULL, NULL, '***')` : c}`);
   return { ...base, settings: {}, unknownColumns: described.map((d) => d.name).filter((n) => !known.some(([k]) => k === n)),
-    subquery: `SELECT toUInt64(_row_number + 1) AS line, toJSONString(map(${rawPairs.join(', ')})) AS raw, ${fieldCols.join(', ')}, '' AS structural
+    subquery: `SELECT ${rowLine(1)} AS line, toJSONString(map(${rawPairs.join(', ')})) AS raw, ${fieldCols.join(', ')}, '' AS structural
       FROM file({path:String}, 'Parquet', ${sqlString(structure)})` };
 }
 
