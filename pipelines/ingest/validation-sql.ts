@@ -10,6 +10,13 @@ import type { EntitySpec, FieldSpec } from './entity-specs.ts';
 export const sqlString = (s: string) => `'${s.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
 const sqlArray = (xs: readonly string[]) => `[${xs.map(sqlString).join(', ')}]`;
 
+/**
+ * The 32 control bytes \x00–\x1f as an SQL literal. `translate` maps them byte by byte: a value that
+ * changes has one. UTF-8 never uses these bytes inside a multi-byte character, so this is the regex
+ * `[\x00-\x1f]`, at a third of its cost (payments at 1M loans: 0.07 s against 0.24 s per id column).
+ */
+const CONTROL_BYTES = `'${Array.from({ length: 32 }, (_, i) => `\\x${i.toString(16).padStart(2, '0')}`).join('')}'`;
+
 const MONEY_RE = '^-?[0-9]{1,15}(\\.[0-9]+)?$';
 /** the common case of a money field: at most 15 digits, at most 2 decimals (trailing zeros aside) */
 const MONEY_OK = '^[0-9]{1,15}(\\.[0-9]{1,2}0*)?$';
@@ -40,7 +47,7 @@ function fieldChecks(f: FieldSpec): Check[] {
   if (f.required) checks.push({ bad: `(NOT ${p})`, message: sqlString(`${f.name}: missing`) });
   switch (f.kind) {
     case 'id':
-      checks.push(bad(`length(${v}) > 128 OR match(${v}, '[\\x00-\\x1f]')`, 'identifier longer than 128 characters or with control characters'));
+      checks.push(bad(`length(${v}) > 128 OR ${v} != translate(${v}, ${CONTROL_BYTES}, ${sqlString('_'.repeat(32))})`, 'identifier longer than 128 characters or with control characters'));
       break;
     case 'text':
       checks.push(bad(`length(${v}) > 1000`, 'longer than 1000 characters'));
@@ -152,10 +159,12 @@ export function stagedSelect(spec: EntitySpec, structural: string, loans?: strin
     lets.push(`(${f.name}__v IS NOT NULL AND ${f.name}__v != '') AS ${f.name}__present`);
   }
   const perField = spec.fields.map((f) => ({ f, checks: fieldChecks(f) }));
-  // most payments have no split: the amounts are converted only for those that do
+  // most payments have no split: the amounts are converted only for those that do. A part missing
+  // from the file (a NULL column) counts as zero; it would otherwise make the sum NULL and the check pass
+  const part = (f: string) => `ifNull(toDecimal64OrZero(${f}__v, 2), 0)`;
   const entityChecks: Check[] = spec.entity !== 'payments' ? [] : [{
     bad: `((principal_paid__present OR interest_paid__present OR penalty_paid__present) AND toDecimal64OrZero(amount__v, 2) > 0
-      AND toDecimal64OrZero(principal_paid__v, 2) + toDecimal64OrZero(interest_paid__v, 2) + toDecimal64OrZero(penalty_paid__v, 2) > toDecimal64OrZero(amount__v, 2))`,
+      AND ${part('principal_paid')} + ${part('interest_paid')} + ${part('penalty_paid')} > toDecimal64OrZero(amount__v, 2))`,
     message: `'principal_paid + interest_paid + penalty_paid exceed amount'` }];
   const checks = [...perField.flatMap((x) => x.checks), ...entityChecks];
   const typeOf = new Map<string, string>(table.columns.map(([n, t]) => [n, t]));
