@@ -58,9 +58,11 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
   const dups = tableRef(wh, `stg_dups_${tag}`);
   const status = tableRef(wh, `stg_status_${tag}`);
   const lines = tableRef(wh, `stg_lines_${tag}`);
+  const repeatedHashes = tableRef(wh, `stg_rep_${tag}`);
+  const candidates = tableRef(wh, `stg_cand_${tag}`);
   const target = tableRef(wh, spec.entity);
   const loans = tableRef(wh, 'loans');
-  const scratch = [stg, dups, status, lines];
+  const scratch = [stg, repeatedHashes, candidates, dups, status, lines];
   const dropScratch = async () => { for (const t of scratch) await exec(wh, `DROP TABLE IF EXISTS ${t}`); };
   let landing: Landing | null = null;
   try {
@@ -81,22 +83,29 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
       { ...landing.params, pii_secret: o.piiSecret }, { ...landing.settings, ...parallelWrite });
     o.onStep?.('staged');
     const big = { max_bytes_before_external_group_by: 2_000_000_000 };
-    // keys seen more than once: grouping the staged 64-bit hashes is far cheaper than grouping the
-    // strings, and exact keys are then compared only where hashes repeat
-    await exec(wh, `CREATE TABLE ${dups} ENGINE = Memory AS
-      SELECT key, min(line) AS first_line, argMin(row_hash, line) AS first_hash FROM ${stg}
-      WHERE reason = '' AND key_hash IN (SELECT key_hash FROM ${stg} WHERE reason = '' GROUP BY key_hash HAVING count() > 1)
-      GROUP BY key HAVING count() > 1`, {}, big);
-    o.onStep?.('duplicates');
+    // keys seen more than once among valid rows, found by grouping the staged 64-bit hashes (far
+    // cheaper than grouping the strings); exact keys are compared only where hashes repeat
+    await exec(wh, `CREATE TABLE ${repeatedHashes} ENGINE = Memory AS
+      SELECT key_hash FROM ${stg} WHERE reason = '' GROUP BY key_hash HAVING count() > 1`, {}, big);
     const tk = targetKeyExpr(spec);
-    // first load of an entity: nothing can already be present, so the key lookup is skipped and only
-    // the rows the stage found bad or whose key repeats can be anything but new
     const [existing] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${target}`);
     const firstLoad = Number(existing!.n) === 0;
+    // First load of an entity: nothing can already be present, so only the rows the stage found bad
+    // or whose key hash repeats can be anything but new. They are copied out once (usually few), and
+    // the exact keys are grouped among them: reading the key strings of the whole stage for that
+    // cost 0.3 s of the 0.8 s duplicate search on payments at 1M loans.
+    if (firstLoad) {
+      await exec(wh, `CREATE TABLE ${candidates} ENGINE = MergeTree ORDER BY tuple() AS
+        SELECT line, reason, bad_raw, key, key_hash, row_hash FROM ${stg} WHERE reason != '' OR key_hash IN ${repeatedHashes}`);
+    }
+    const rows = firstLoad ? candidates : stg;
+    await exec(wh, `CREATE TABLE ${dups} ENGINE = Memory AS
+      SELECT key, min(line) AS first_line, argMin(row_hash, line) AS first_hash FROM ${rows}
+      WHERE reason = '' AND key_hash IN ${repeatedHashes} GROUP BY key HAVING count() > 1`, {}, big);
+    o.onStep?.('duplicates');
     const existingKeys = firstLoad
       ? `(SELECT '' AS ekey, toUInt64(0) AS existing_hash LIMIT 0)`
       : `(SELECT ${tk} AS ekey, any(row_hash) AS existing_hash FROM ${target} WHERE ${tk} IN (SELECT key FROM ${stg} WHERE reason = '') GROUP BY ekey)`;
-    const candidates = firstLoad ? `reason != '' OR key_hash IN (SELECT cityHash64(key) FROM ${dups})` : '1';
     await exec(wh, `CREATE TABLE ${status} ENGINE = Memory AS
       SELECT line, final_reason, status, from_stage, raw FROM (
         SELECT lwq_s.line AS line, lwq_s.reason != '' AS from_stage, lwq_s.bad_raw AS raw,
@@ -105,7 +114,7 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
             lwq_d.dkey != '' AND lwq_d.first_line != lwq_s.line AND lwq_d.first_hash != lwq_s.row_hash, concat('duplicate key with different content (first seen on line ', toString(lwq_d.first_line), ')'),
             '') AS final_reason,
           multiIf(final_reason != '', 'quarantined', lwq_e.ekey != '' OR (lwq_d.dkey != '' AND lwq_d.first_line != lwq_s.line), 'present', 'new') AS status
-        FROM (SELECT line, reason, bad_raw, key, row_hash FROM ${stg} WHERE ${candidates}) AS lwq_s
+        FROM (SELECT line, reason, bad_raw, key, row_hash FROM ${rows}) AS lwq_s
         LEFT JOIN ${existingKeys} AS lwq_e ON lwq_e.ekey = lwq_s.key
         LEFT JOIN (SELECT key AS dkey, first_line, first_hash FROM ${dups}) AS lwq_d ON lwq_d.dkey = lwq_s.key)
       WHERE status != 'new'`, {}, { ...big, join_algorithm: 'grace_hash,hash' });
