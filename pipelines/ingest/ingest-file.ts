@@ -78,7 +78,8 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
       { ...landing.params, pii_secret: o.piiSecret }, landing.settings);
     await exec(wh, `SYSTEM STOP MERGES ${stg}`);
     // line numbers ascend: stored as deltas they take next to nothing (LZ4 alone: 40 MB for 10M rows)
-    await exec(wh, `ALTER TABLE ${stg} MODIFY COLUMN line UInt64 CODEC(Delta, LZ4)`);
+    await exec(wh, `ALTER TABLE ${stg} MODIFY COLUMN line UInt64 CODEC(Delta, LZ4),
+      ${staged.derived.map((d) => `ADD COLUMN ${d.name} ${d.type} ALIAS ${d.expr}`).join(', ')}`);
     await exec(wh, `INSERT INTO ${stg} ${stagedQuery(staged, landing.subquery)}`,
       { ...landing.params, pii_secret: o.piiSecret }, { ...landing.settings, ...parallelWrite });
     o.onStep?.('staged');

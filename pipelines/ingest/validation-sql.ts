@@ -131,8 +131,15 @@ export interface StagedSelect {
   select: string;
   /** typed target columns in catalogue order, as they appear in the staged row */
   targetColumns: string[];
-  /** the staged row's columns: line, reason, bad_raw, target columns, key, key_hash, row_hash */
+  /** the columns the stage stores: line, reason, bad_raw and the target columns */
   columns: string[];
+  /**
+   * key, key_hash and row_hash, as expressions over the stored columns: the stage declares them as
+   * ALIAS columns, computed where they are read. Stored, they were a third of what the stage wrote
+   * (two incompressible 64-bit hashes and a copy of the key: payments at 1M loans, 5.1 s against
+   * 6.1 s for the stage), while computing them again costs far less (hashing 10.9M keys: 0.03 s).
+   */
+  derived: { name: 'key' | 'key_hash' | 'row_hash'; type: string; expr: string }[];
 }
 
 /**
@@ -144,7 +151,7 @@ export const stagedQuery = (staged: StagedSelect, landed: string) =>
   `SELECT ${staged.columns.join(', ')} FROM (SELECT ${staged.select} FROM (${landed}))`;
 
 /**
- * Staged row = line, reason, bad_raw, key, key_hash, row_hash, and every target column.
+ * Staged row = line, reason, bad_raw and every target column; key, key_hash and row_hash derived.
  * `structural` is an SQL expression with a reason for rows broken as a whole
  * (short, extra fields, malformed JSON, blank), or ''. `loans` (the loans table) makes a row of an
  * entity that references a loan bad when the loan is not there. The landed raw text is staged only
@@ -195,11 +202,14 @@ export function stagedSelect(spec: EntitySpec, structural: string, loans?: strin
     `if(${anyBad}, if(${structural} = 'blank line', 'blank line', ${details}),
       ${spec.referencesLoan && loans ? `if(loan_id NOT IN (SELECT loan_id FROM ${loans}), 'loan_id: no such loan (not loaded, or quarantined)', '')` : "''"}) AS reason`,
     "if(reason != '', raw, '') AS bad_raw",
-    `concat(${keyParts.join(", '\\x1f', ")}) AS key`,
-    'cityHash64(key) AS key_hash',
-    `cityHash64(${hashed.join(', ')}) AS row_hash`,
   ].join(',\n  ');
-  return { select, targetColumns, columns: ['line', 'reason', 'bad_raw', ...targetColumns, 'key', 'key_hash', 'row_hash'] };
+  const key = `concat(${keyParts.join(", '\\x1f', ")})`;
+  const derived: StagedSelect['derived'] = [
+    { name: 'key', type: 'String', expr: key },
+    { name: 'key_hash', type: 'UInt64', expr: `cityHash64(${key})` },
+    { name: 'row_hash', type: 'UInt64', expr: `cityHash64(${hashed.join(', ')})` },
+  ];
+  return { select, targetColumns, columns: ['line', 'reason', 'bad_raw', ...targetColumns], derived };
 }
 
 /** The idempotency key of rows already in the target table, built the same way as in the staged row. */
