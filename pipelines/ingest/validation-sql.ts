@@ -187,7 +187,12 @@ export function stagedSelect(spec: EntitySpec, structural: string, loans?: strin
     // cityHash64 is NULL when any argument is: hash nullable columns as (is null, value)
     hashed.push(t.startsWith('Nullable(') ? `isNull(${col}), assumeNotNull(${col})` : col);
   }
-  const keyParts = spec.key.map((k) => `ifNull(toString(${k}), '')`);
+  // the key as text: a String key column as it is (wrapping it in concat/ifNull/toString copied every
+  // string: hashing 10.9M payment keys for the duplicate search 0.55 s against 0.89 s)
+  const keyParts = spec.key.map((k) => {
+    const t = typeOf.get(k) ?? '';
+    return t === 'String' ? k : t.startsWith('Nullable(') ? `ifNull(toString(${k}), '')` : `toString(${k})`;
+  });
   // a sum, not an OR: short-circuit evaluation of a long OR costs more than evaluating every flag
   // (payments at 1M loans: 5.7 s against 3.6 s for the chain alone)
   const flags = [`${structural} != ''`, ...perField.map(({ f, checks: c }) => fieldFlag(f, c)), ...entityChecks.map((c) => c.bad)];
@@ -203,7 +208,7 @@ export function stagedSelect(spec: EntitySpec, structural: string, loans?: strin
       ${spec.referencesLoan && loans ? `if(loan_id NOT IN (SELECT loan_id FROM ${loans}), 'loan_id: no such loan (not loaded, or quarantined)', '')` : "''"}) AS reason`,
     "if(reason != '', raw, '') AS bad_raw",
   ].join(',\n  ');
-  const key = `concat(${keyParts.join(", '\\x1f', ")})`;
+  const key = keyParts.length === 1 ? keyParts[0]! : `concat(${keyParts.join(", '\\x1f', ")})`;
   const derived: StagedSelect['derived'] = [
     { name: 'key', type: 'String', expr: key },
     { name: 'key_hash', type: 'UInt64', expr: `cityHash64(${key})` },
