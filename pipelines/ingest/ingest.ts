@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Warehouse } from '../../warehouse/connection.ts';
+import { exec, queryRows, type Warehouse } from '../../warehouse/connection.ts';
+import { tableRef } from '../../warehouse/ddl.ts';
 import type { RawEntity } from '../../warehouse/tables.ts';
 import { discoverInputs } from './discover.ts';
 import { startFileHasher } from './file-hasher.ts';
@@ -25,6 +26,7 @@ export async function ingest(wh: Warehouse, paths: string[], o: IngestOptions): 
   for (const s of skipped) log(`skip ${s.path}: ${s.why}`);
   const ingestId = randomUUID();
   const receipts: Receipt[] = [];
+  await dropLeftoverScratch(wh);
   const hasher = startFileHasher();
   try {
     for (const file of files) hasher.sha256(file.path);
@@ -46,4 +48,19 @@ export async function ingest(wh: Warehouse, paths: string[], o: IngestOptions): 
     log(`receipt ${r.entity} ${r.file}: read ${r.rows_read} = accepted ${r.rows_accepted} (new ${r.rows_inserted}, already present ${r.rows_already_present}) + quarantined ${r.rows_quarantined}; ${Math.round(r.rows_read / Math.max(secs, 1e-3)).toLocaleString('en-US')} rows/s${r.unknown_columns.length ? `; ignored columns: ${r.unknown_columns.join(', ')}` : ''}`);
     receipts.push(r);
   }
+}
+
+/** a scratch table of ingestFile or streamLanding: `<stg…|land>_<entity>_<16 hex>` */
+const scratchName = /^(stg|stg_[a-z]+|land)_[a-z_]+_[0-9a-f]{16}$/;
+
+/**
+ * Drops scratch tables a killed run left behind. A re-run of the same file drops its own, but a
+ * file renamed or removed since (scratch tables are named after the path), or one named by an
+ * older version after the file's content, would otherwise stay. One ingest runs at a time per
+ * database, so no other run's tables are in use.
+ */
+async function dropLeftoverScratch(wh: Warehouse): Promise<void> {
+  const tables = await queryRows<{ name: string }>(wh,
+    `SELECT name FROM system.tables WHERE database = {db:String} AND match(name, '^(stg|land)_')`, { db: wh.database });
+  for (const { name } of tables) if (scratchName.test(name)) await exec(wh, `DROP TABLE IF EXISTS ${tableRef(wh, name)}`);
 }

@@ -49,6 +49,18 @@ describe('re-ingest, overlap and kill-and-rerun', () => {
     }
   });
 
+  it('a run drops the scratch tables a killed run left, also for a file renamed since; it leaves none itself', async () => {
+    const { exec, queryRows } = await import('../../../warehouse/connection.ts');
+    for (const name of ['stg_payments_0123456789abcdef', 'stg_dups_collection_actions_0123456789abcdef', 'land_loans_fedcba9876543210']) {
+      await exec(wh, `CREATE TABLE ${wh.database}.${name} (line UInt64) ENGINE = MergeTree ORDER BY tuple()`);
+    }
+    const dir = tmpDir('renamed');
+    writeFileSync(join(dir, 'loan_events.csv'), 'event_id,loan_id,event_date,type,amount\n');
+    await ingest(wh, [dir], { piiSecret: 's' });
+    const left = await queryRows<{ name: string }>(wh, `SELECT name FROM system.tables WHERE database = {db:String} AND match(name, '^(stg|land)_')`, { db: wh.database });
+    expect(left).toEqual([]);
+  });
+
   it('an overlapping file inserts only its new rows; a changed row under a loaded key is quarantined', async () => {
     const lines = readFileSync(join(book, 'payments.csv'), 'utf8').trim().split('\n');
     const header = lines[0]!;
