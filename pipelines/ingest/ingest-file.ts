@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { exec, queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
-import { sha256File, type InputFile } from './discover.ts';
+import type { InputFile } from './discover.ts';
 import { entitySpecs } from './entity-specs.ts';
 import { engineLanding, streamLanding, type Landing } from './landing.ts';
 import { quarantineRows } from './quarantine-rows.ts';
@@ -28,9 +28,23 @@ export interface IngestFileOptions {
   piiSecret: string;
   /** `engine`: chDB reads the file itself (embedded only); `stream`: Node parses and inserts. */
   loader: 'engine' | 'stream';
-  /** the file's SHA-256 when it is being computed elsewhere (startFileHasher); else hashed here first */
-  sha256?: Promise<string>;
+  /** the file's SHA-256, being computed in the background (startFileHasher); awaited before the quarantine */
+  sha256: Promise<string>;
   onStep?: (step: string, rows?: number) => void;
+}
+
+/** a scratch table of ingestFile or streamLanding: `stg[_<step>]_<entity>_<16 hex>` or `land_<entity>_<16 hex>` */
+const scratchName = /^(stg|stg_[a-z]+|land)_[a-z_]+_[0-9a-f]{16}$/;
+
+/**
+ * Drops scratch tables a killed run left behind. A re-run of the same file drops its own, but a
+ * file renamed or removed since (scratch tables are named after the path), or one named by an
+ * older version after the file's content, would otherwise stay. One ingest runs at a time per
+ * database, so no other run's tables are in use.
+ */
+export async function dropLeftoverScratch(wh: Warehouse): Promise<void> {
+  const tables = await queryRows<{ name: string }>(wh, `SELECT name FROM system.tables WHERE database = {db:String}`, { db: wh.database });
+  for (const { name } of tables) if (scratchName.test(name)) await exec(wh, `DROP TABLE IF EXISTS ${tableRef(wh, name)}`);
 }
 
 const nowIso = () => new Date().toISOString().replace('T', ' ').replace('Z', '');
@@ -50,8 +64,6 @@ const nowIso = () => new Date().toISOString().replace('T', ' ').replace('Z', '')
 export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOptions): Promise<Receipt> {
   const started = nowIso();
   const spec = entitySpecs[file.entity];
-  const shaPending = o.sha256 ?? sha256File(file.path);
-  shaPending.catch(() => {}); // (a failure is reported where it is awaited, before the quarantine)
   // scratch tables are named by the file's path: a re-run after a kill drops what the killed run left
   const tag = `${file.entity}_${createHash('sha256').update(file.path).digest('hex').slice(0, 16)}`;
   const stg = tableRef(wh, `stg_${tag}`);
@@ -125,7 +137,7 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
     const read = Number(c!.read);
     const present = Number(c!.present);
     const quarantined = Number(c!.quarantined);
-    const sha = await shaPending;
+    const sha = await o.sha256;
     const meta = { ingest_id: o.ingestId, entity: spec.entity, file: file.path, sha };
     if (quarantined > 0) await quarantineRows(wh, { landing, status, lines, records: read, meta });
     o.onStep?.('quarantined');

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { exec, queryRows, type Warehouse } from '../../warehouse/connection.ts';
-import { tableRef } from '../../warehouse/ddl.ts';
+import type { Warehouse } from '../../warehouse/connection.ts';
 import type { RawEntity } from '../../warehouse/tables.ts';
 import { discoverInputs } from './discover.ts';
 import { startFileHasher } from './file-hasher.ts';
-import { ingestFile, type Receipt } from './ingest-file.ts';
+import { dropLeftoverScratch, ingestFile, type Receipt } from './ingest-file.ts';
 
 export interface IngestOptions {
   piiSecret: string;
@@ -50,17 +49,3 @@ export async function ingest(wh: Warehouse, paths: string[], o: IngestOptions): 
   }
 }
 
-/** a scratch table of ingestFile or streamLanding: `<stg…|land>_<entity>_<16 hex>` */
-const scratchName = /^(stg|stg_[a-z]+|land)_[a-z_]+_[0-9a-f]{16}$/;
-
-/**
- * Drops scratch tables a killed run left behind. A re-run of the same file drops its own, but a
- * file renamed or removed since (scratch tables are named after the path), or one named by an
- * older version after the file's content, would otherwise stay. One ingest runs at a time per
- * database, so no other run's tables are in use.
- */
-async function dropLeftoverScratch(wh: Warehouse): Promise<void> {
-  const tables = await queryRows<{ name: string }>(wh,
-    `SELECT name FROM system.tables WHERE database = {db:String} AND match(name, '^(stg|land)_')`, { db: wh.database });
-  for (const { name } of tables) if (scratchName.test(name)) await exec(wh, `DROP TABLE IF EXISTS ${tableRef(wh, name)}`);
-}
