@@ -141,8 +141,8 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
     const meta = { ingest_id: o.ingestId, entity: spec.entity, file: file.path, sha };
     if (quarantined > 0) await quarantineRows(wh, { landing, status, lines, records: read, meta });
     o.onStep?.('quarantined');
-    await exec(wh, `INSERT INTO ${target} (${staged.targetColumns.join(', ')}, ingest_id, row_hash)
-      SELECT ${staged.targetColumns.join(', ')}, {ingest_id:String}, row_hash FROM ${stg} WHERE line NOT IN (SELECT line FROM ${status})`, meta, parallelWrite);
+    await exec(wh, `INSERT INTO ${target} (${staged.targetColumns.join(', ')}, ingest_id)
+      SELECT ${staged.targetColumns.join(', ')}, {ingest_id:String} FROM ${stg} WHERE line NOT IN (SELECT line FROM ${status})`, meta, parallelWrite);
     o.onStep?.('inserted');
     const receipt: Receipt = {
       ingest_id: o.ingestId, entity: spec.entity, file: file.path, file_sha256: sha, format: file.format,

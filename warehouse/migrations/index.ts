@@ -15,6 +15,20 @@ const addLoanMonthColumns = (wh: Warehouse, columns: readonly (readonly [string,
     `ALTER TABLE ${tableRef(wh, t)}${wh.cluster ? ` ON CLUSTER ${wh.cluster}` : ''} ${columns.map(([n, type]) => `ADD COLUMN IF NOT EXISTS ${n} ${type}`).join(', ')}`);
 
 /**
+ * A raw table's stored row_hash replaced by the catalogue's ALIAS (the same hash of the same
+ * columns). Dropped and added rather than modified: both halves are IF [NOT] EXISTS, so a run
+ * stopped between them is simply run again; on a table created with the ALIAS it is re-created.
+ */
+function rowHashAliasStatements(wh: Warehouse, def: (typeof rawTables)[keyof typeof rawTables]): string[] {
+  const rowHash = def.columns.find(([n]) => n === 'row_hash')!;
+  const onCluster = wh.cluster ? ` ON CLUSTER ${wh.cluster}` : '';
+  return (wh.cluster ? [`${def.name}_local`, def.name] : [def.name]).flatMap((t) => [
+    `ALTER TABLE ${tableRef(wh, t)}${onCluster} DROP COLUMN IF EXISTS row_hash`,
+    `ALTER TABLE ${tableRef(wh, t)}${onCluster} ADD COLUMN IF NOT EXISTS row_hash ${rowHash[1]}`,
+  ]);
+}
+
+/**
  * Ordered, append-only list of migrations. Every statement is IF NOT EXISTS,
  * so a migration interrupted half-way is simply run again.
  */
@@ -88,6 +102,11 @@ export const migrations: Migration[] = [
     version: 13,
     name: "loan_month.loan_key (the loan's number in the snapshot), filled from the existing snapshot",
     statements: (wh) => [...addLoanMonthColumns(wh, loanMonthKey), ...fillLoanKeyStatements(wh)],
+  },
+  {
+    version: 14,
+    name: 'raw tables: row_hash computed where read (an ALIAS of the data columns), no longer stored',
+    statements: (wh) => Object.values(rawTables).flatMap((t) => rowHashAliasStatements(wh, t)),
   },
 ];
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exec, queryRows, withSettings } from '../../../warehouse/connection.ts';
 import { migrate } from '../../../warehouse/migrations/index.ts';
+import { dataColumns, rawTables, rowHashExpr } from '../../../warehouse/tables.ts';
 import { testWarehouse } from '../../helpers/warehouse.ts';
 
 describe('warehouse connection and migrations', () => {
@@ -11,7 +12,26 @@ describe('warehouse connection and migrations', () => {
   it('migrations are recorded once and safe to re-run', async () => {
     expect(await migrate(wh)).toEqual([]);
     const rows = await queryRows<{ version: number }>(wh, `SELECT version FROM ${wh.database}.schema_migrations ORDER BY version`);
-    expect(rows.map((r) => Number(r.version))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+    expect(rows.map((r) => Number(r.version))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+  });
+
+  it('migration 14 turns a stored row_hash into the ALIAS of the same hash, keeping the rows', async () => {
+    const payments = `${wh.database}.payments`;
+    // a raw table as migrations 1–13 left it: row_hash stored, written by the ingest
+    await exec(wh, `ALTER TABLE ${payments} DROP COLUMN row_hash`);
+    await exec(wh, `ALTER TABLE ${payments} ADD COLUMN row_hash UInt64`);
+    await exec(wh, `INSERT INTO ${payments} (payment_id, loan_id, paid_date, amount, principal_paid, channel, ingest_id, row_hash)
+      SELECT 'P1', 'L1', toDate('2024-03-05'), 120.5, NULL, 'bank', 'i1', ${rowHashExpr(dataColumns(rawTables.payments))}
+      FROM (SELECT 'P1' AS payment_id, 'L1' AS loan_id, toDate('2024-03-05') AS paid_date, toDecimal64(120.5, 2) AS amount,
+        CAST(NULL AS Nullable(Decimal(18, 2))) AS principal_paid, CAST(NULL AS Nullable(Decimal(18, 2))) AS interest_paid,
+        CAST(NULL AS Nullable(Decimal(18, 2))) AS penalty_paid, 'bank' AS channel)`);
+    const [stored] = await queryRows<{ h: string }>(wh, `SELECT toString(row_hash) AS h FROM ${payments}`);
+    await exec(wh, `DELETE FROM ${wh.database}.schema_migrations WHERE version = 14`);
+    expect(await migrate(wh)).toEqual([14]);
+    const kind = await queryRows<{ default_kind: string }>(wh, `SELECT default_kind FROM system.columns WHERE database = {db:String} AND table = 'payments' AND name = 'row_hash'`, { db: wh.database });
+    expect(kind).toEqual([{ default_kind: 'ALIAS' }]);
+    expect(await queryRows(wh, `SELECT payment_id, toString(row_hash) AS h FROM ${payments}`)).toEqual([{ payment_id: 'P1', h: stored!.h }]);
+    await exec(wh, `TRUNCATE TABLE ${payments}`);
   });
 
   it('query settings apply to one query only (chDB would otherwise keep them for the session)', async () => {
