@@ -108,6 +108,13 @@ export const migrations: Migration[] = [
     name: 'raw tables: row_hash computed where read (an ALIAS of the data columns), no longer stored',
     statements: (wh) => Object.values(rawTables).flatMap((t) => rowHashAliasStatements(wh, t)),
   },
+  {
+    version: 15,
+    name: 'raw tables: ingest_id LowCardinality(String)',
+    // re-running it is a no-op: the column already has the type
+    statements: (wh) => Object.values(rawTables).flatMap((t) => (wh.cluster ? [`${t.name}_local`, t.name] : [t.name]).map((name) =>
+      `ALTER TABLE ${tableRef(wh, name)}${wh.cluster ? ` ON CLUSTER ${wh.cluster}` : ''} MODIFY COLUMN ingest_id LowCardinality(String)`)),
+  },
 ];
 
 /** Applies every migration not yet recorded; safe to run any number of times. */

@@ -12,25 +12,26 @@ describe('warehouse connection and migrations', () => {
   it('migrations are recorded once and safe to re-run', async () => {
     expect(await migrate(wh)).toEqual([]);
     const rows = await queryRows<{ version: number }>(wh, `SELECT version FROM ${wh.database}.schema_migrations ORDER BY version`);
-    expect(rows.map((r) => Number(r.version))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+    expect(rows.map((r) => Number(r.version))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
   });
 
-  it('migration 14 turns a stored row_hash into the ALIAS of the same hash, keeping the rows', async () => {
+  it('migrations 14 and 15 turn a stored row_hash into the ALIAS of the same hash and ingest_id into LowCardinality, keeping the rows', async () => {
     const payments = `${wh.database}.payments`;
     // a raw table as migrations 1–13 left it: row_hash stored, written by the ingest
     await exec(wh, `ALTER TABLE ${payments} DROP COLUMN row_hash`);
     await exec(wh, `ALTER TABLE ${payments} ADD COLUMN row_hash UInt64`);
+    await exec(wh, `ALTER TABLE ${payments} MODIFY COLUMN ingest_id String`);
     await exec(wh, `INSERT INTO ${payments} (payment_id, loan_id, paid_date, amount, principal_paid, channel, ingest_id, row_hash)
       SELECT 'P1', 'L1', toDate('2024-03-05'), 120.5, NULL, 'bank', 'i1', ${rowHashExpr(dataColumns(rawTables.payments))}
       FROM (SELECT 'P1' AS payment_id, 'L1' AS loan_id, toDate('2024-03-05') AS paid_date, toDecimal64(120.5, 2) AS amount,
         CAST(NULL AS Nullable(Decimal(18, 2))) AS principal_paid, CAST(NULL AS Nullable(Decimal(18, 2))) AS interest_paid,
         CAST(NULL AS Nullable(Decimal(18, 2))) AS penalty_paid, 'bank' AS channel)`);
     const [stored] = await queryRows<{ h: string }>(wh, `SELECT toString(row_hash) AS h FROM ${payments}`);
-    await exec(wh, `DELETE FROM ${wh.database}.schema_migrations WHERE version = 14`);
-    expect(await migrate(wh)).toEqual([14]);
-    const kind = await queryRows<{ default_kind: string }>(wh, `SELECT default_kind FROM system.columns WHERE database = {db:String} AND table = 'payments' AND name = 'row_hash'`, { db: wh.database });
-    expect(kind).toEqual([{ default_kind: 'ALIAS' }]);
-    expect(await queryRows(wh, `SELECT payment_id, toString(row_hash) AS h FROM ${payments}`)).toEqual([{ payment_id: 'P1', h: stored!.h }]);
+    await exec(wh, `DELETE FROM ${wh.database}.schema_migrations WHERE version >= 14`);
+    expect(await migrate(wh)).toEqual([14, 15]);
+    const kinds = await queryRows(wh, `SELECT name, type, default_kind FROM system.columns WHERE database = {db:String} AND table = 'payments' AND name IN ('row_hash', 'ingest_id') ORDER BY name`, { db: wh.database });
+    expect(kinds).toEqual([{ name: 'ingest_id', type: 'LowCardinality(String)', default_kind: '' }, { name: 'row_hash', type: 'UInt64', default_kind: 'ALIAS' }]);
+    expect(await queryRows(wh, `SELECT payment_id, ingest_id, toString(row_hash) AS h FROM ${payments}`)).toEqual([{ payment_id: 'P1', ingest_id: 'i1', h: stored!.h }]);
     await exec(wh, `TRUNCATE TABLE ${payments}`);
   });
 
