@@ -53,7 +53,9 @@ function fieldChecks(f: FieldSpec): Check[] {
       checks.push(bad(`length(${v}) > 1000`, 'longer than 1000 characters'));
       break;
     case 'date':
-      checks.push(bad(`length(${v}) != 10 OR toString(toDateOrNull(${v})) != ${v}`, 'not a valid date (YYYY-MM-DD, 1970-01-01 to 2149-06-06)'));
+      // toDateOrNull is NULL for text that is no date at all ('abcdefghij'): compared as is, the rule
+      // would be NULL, i.e. not broken, and the row load with the zero date
+      checks.push(bad(`length(${v}) != 10 OR ifNull(toString(toDateOrNull(${v})), '') != ${v}`, 'not a valid date (YYYY-MM-DD, 1970-01-01 to 2149-06-06)'));
       break;
     case 'month':
       checks.push(bad(`NOT match(${v}, '^[0-9]{4}-(0[1-9]|1[0-2])$') OR isNull(toDateOrNull(concat(${v}, '-01')))`, 'not a valid month (YYYY-MM)'));
@@ -204,7 +206,9 @@ export function stagedSelect(spec: EntitySpec, structural: string, loans?: strin
     ...lets,
     ...typed,
     // an unknown loan is reported only for rows with no other problem
-    `if(${anyBad}, if(${structural} = 'blank line', 'blank line', ${details}),
+    // a flagged row always gets a reason: should a rule's flag and its message ever disagree, the row
+    // is quarantined under a general one rather than loaded
+    `if(${anyBad}, if(${structural} = 'blank line', 'blank line', coalesce(nullIf(${details}, ''), 'breaks a field rule of the data contract')),
       ${spec.referencesLoan && loans ? `if(loan_id NOT IN (SELECT loan_id FROM ${loans}), 'loan_id: no such loan (not loaded, or quarantined)', '')` : "''"}) AS reason`,
     "if(reason != '', raw, '') AS bad_raw",
   ].join(',\n  ');

@@ -32,6 +32,21 @@ const payments: [string, string][] = [
   ['Q5,R9,2024-02-05,10,,', 'loan_id: no such loan (not loaded, or quarantined)'],
   ['Q6,R3,2024-02-05,10,,', 'loan_id: no such loan (not loaded, or quarantined)'],
   ['Q7,R1,2024-02-05,10,1.001,', 'principal_paid: more than 2 decimal places'],
+  ['Q8,R1,1970-01-01,0.000,,', 'amount: must be greater than zero'],
+  ['Q9,R1,2149-06-07,00.10,,', 'paid_date: not a valid date (YYYY-MM-DD, 1970-01-01 to 2149-06-06)'],
+  ['Q10,R1,1970-01-01,00.10,,', ''],
+];
+const badDate = 'not a valid date (YYYY-MM-DD, 1970-01-01 to 2149-06-06)';
+/** dates of a Nullable column (promised_date) and of a required one (action_date) */
+const actions: [string, string][] = [
+  ['A1,R1,2024-03-01,phone,promise_to_pay,100.00,2024-03-10', ''],
+  ['A2,R1,2024-03-01,phone,promise_to_pay,100.00,2024-02-30', `promised_date: ${badDate}`],
+  ['A3,R1,2024-03-01,phone,promise_to_pay,100.00,abcdefghij', `promised_date: ${badDate}`],
+  ['A8,R1,2024-03-01,phone,promise_to_pay,100.00,2024/03/10', `promised_date: ${badDate}`],
+  ['A4,R1,2024-03-01,phone,promise_to_pay,100.00,1969-12-31', `promised_date: ${badDate}`],
+  ['A5,R1,2024-3-01,phone,contacted,,', `action_date: ${badDate}`],
+  ['A6,R1,,phone,contacted,,', 'action_date: missing'],
+  ['A7,R1,2024-03-01,phone,contacted,,', ''],
 ];
 
 describe('every field rule of the contract, through both loaders', () => {
@@ -41,6 +56,7 @@ describe('every field rule of the contract, through both loaders', () => {
     wh = await testWarehouse('field_rules');
     writeFileSync(join(dir, 'loans.csv'), ['loan_id,customer_id,product,origination_date,principal,annual_rate,term_months,repayment_method', ...loans.map(([l]) => l)].join('\n') + '\n');
     writeFileSync(join(dir, 'payments.csv'), ['payment_id,loan_id,paid_date,amount,principal_paid,interest_paid', ...payments.map(([l]) => l)].join('\n') + '\n');
+    writeFileSync(join(dir, 'collection_actions.csv'), ['action_id,loan_id,action_date,channel,outcome,promised_amount,promised_date', ...actions.map(([l]) => l)].join('\n') + '\n');
   });
   afterAll(async () => wh?.dispose());
 
@@ -51,9 +67,9 @@ describe('every field rule of the contract, through both loaders', () => {
     const reasons = new Map((await queryRows<{ f: string; line: string; reason: string }>(wh,
       `SELECT entity AS f, toString(line) AS line, reason FROM ${w.database}.quarantine`)).map((q) => [`${q.f}:${q.line}`, q.reason]));
     const expected = (entity: string, rows: [string, string][]) => rows.map(([, reason], i) => [`${entity}:${i + 2}`, reason]);
-    for (const [key, reason] of [...expected('loans', loans), ...expected('payments', payments)]) {
+    for (const [key, reason] of [...expected('loans', loans), ...expected('payments', payments), ...expected('collection_actions', actions)]) {
       expect({ key, reason: reasons.get(key!) ?? '' }).toEqual({ key, reason });
     }
-    expect(r.receipts.map((x) => [x.entity, x.rows_inserted])).toEqual([['loans', 2], ['payments', 1]]);
+    expect(r.receipts.map((x) => [x.entity, x.rows_inserted])).toEqual([['loans', 2], ['payments', 2], ['collection_actions', 2]]);
   });
 });
