@@ -91,17 +91,26 @@ function fieldChecks(f: FieldSpec): Check[] {
 }
 
 /**
- * One boolean per field that is true whenever any of its checks is (a money field's checks all
- * need the common-case pattern to fail, so that pattern alone decides): the stage evaluates these
- * on every row and the per-check messages only on the rows they flag.
+ * One boolean per field that is true whenever any of its checks is: the stage evaluates these on
+ * every row and the per-check messages only on the rows they flag. Where a check needs the parsed
+ * value, the flag reads the row's typed column (`typed`, computed for the stage anyway) instead of
+ * parsing the text again: decimal parsing is the costliest step of a money check (payments at 1M
+ * loans: 0.25 s of 0.46 s for `amount`), date parsing half of a date's round trip.
  */
-function fieldFlag(f: FieldSpec, checks: Check[]): string {
-  if (f.kind !== 'money') return checks.length ? checks.map((c) => c.bad).join(' OR ') : '0';
+function fieldFlag(f: FieldSpec, checks: Check[], typed: string): string {
   const v = `${f.name}__v`;
   const p = `${f.name}__present`;
+  const required = f.required ? 1 : 0;
+  if (f.kind === 'date') {
+    // a present value turns into a date (or NULL, or the zero date when the column has no NULL);
+    // the text must be exactly that date written back: as the round trip of fieldChecks
+    return `if(${p}, length(${v}) != 10 OR ifNull(toString(${typed}), '') != ${v}, ${required})`;
+  }
+  if (f.kind !== 'money') return checks.length ? checks.map((c) => c.bad).join(' OR ') : '0';
+  // a money field's checks all need the common-case pattern to fail, so that pattern alone decides;
+  // a value of that pattern is its typed value exactly (zero where it must be positive is bad)
   const ok = `match(${v}, '${MONEY_OK}')`;
-  // when present: not the pattern (or zero where it must be positive); when absent: bad if required
-  return `if(${p}, NOT ${ok}${f.positive ? ` OR toDecimal64OrZero(${v}, 2) = 0` : ''}, ${f.required ? 1 : 0})`;
+  return `if(${p}, NOT ${ok}${f.positive ? ` OR ${typed} = 0` : ''}, ${required})`;
 }
 
 /** The typed value (NULL when absent or invalid), cast to the target column's type. */
@@ -197,7 +206,7 @@ export function stagedSelect(spec: EntitySpec, structural: string, loans?: strin
   });
   // a sum, not an OR: short-circuit evaluation of a long OR costs more than evaluating every flag
   // (payments at 1M loans: 5.7 s against 3.6 s for the chain alone)
-  const flags = [`${structural} != ''`, ...perField.map(({ f, checks: c }) => fieldFlag(f, c)), ...entityChecks.map((c) => c.bad)];
+  const flags = [`${structural} != ''`, ...perField.map(({ f, checks: c }) => fieldFlag(f, c, f.target ?? f.name)), ...entityChecks.map((c) => c.bad)];
   // (a NULL flag counts as false, as it would in the OR; one NULL would otherwise make the sum NULL)
   const anyBad = `${flags.map((x) => `ifNull(${x}, 0)`).join(' + ')} > 0`;
   const details = `arrayStringConcat(arrayFilter(x -> x != '', [${structural}, ${checks.map((c) => `if(${c.bad}, ${c.message}, '')`).join(',\n      ')}]), '; ')`;
