@@ -151,6 +151,12 @@ export interface StagedSelect {
    * 6.1 s for the stage), while computing them again costs far less (hashing 10.9M keys: 0.03 s).
    */
   derived: { name: 'key' | 'key_hash' | 'row_hash'; type: string; expr: string }[];
+  /**
+   * the rule verdict over the SELECT list's columns: `anyBad` (the per-field flags the stage
+   * evaluates on every row) and `details` (every broken rule's message, '' when none). The two are
+   * written separately for speed and must always agree.
+   */
+  rules: { anyBad: string; details: string };
 }
 
 /**
@@ -227,7 +233,7 @@ export function stagedSelect(spec: EntitySpec, structural: string, loans?: strin
     { name: 'key_hash', type: 'UInt64', expr: `cityHash64(${key})` },
     { name: 'row_hash', type: 'UInt64', expr: rowHashExpr(data) },
   ];
-  return { select, targetColumns, columns: ['line', 'reason', 'bad_raw', ...targetColumns], derived };
+  return { select, targetColumns, columns: ['line', 'reason', 'bad_raw', ...targetColumns], derived, rules: { anyBad, details } };
 }
 
 /** The idempotency key of rows already in the target table, built the same way as in the staged row. */
