@@ -9,10 +9,13 @@ export interface Migration {
   statements(wh: Warehouse): string[];
 }
 
-/** Columns added to loan_month after migration 3 (on a cluster: the local and the Distributed table). */
+/** `ALTER TABLE` of a catalogue table: on a cluster, of the local and of the Distributed table. */
+const alterTable = (wh: Warehouse, name: string) =>
+  (wh.cluster ? [`${name}_local`, name] : [name]).map((t) => `ALTER TABLE ${tableRef(wh, t)}${wh.cluster ? ` ON CLUSTER ${wh.cluster}` : ''}`);
+
+/** Columns added to loan_month after migration 3. */
 const addLoanMonthColumns = (wh: Warehouse, columns: readonly (readonly [string, string])[]) =>
-  (wh.cluster ? ['loan_month_local', 'loan_month'] : ['loan_month']).map((t) =>
-    `ALTER TABLE ${tableRef(wh, t)}${wh.cluster ? ` ON CLUSTER ${wh.cluster}` : ''} ${columns.map(([n, type]) => `ADD COLUMN IF NOT EXISTS ${n} ${type}`).join(', ')}`);
+  alterTable(wh, 'loan_month').map((alter) => `${alter} ${columns.map(([n, type]) => `ADD COLUMN IF NOT EXISTS ${n} ${type}`).join(', ')}`);
 
 /**
  * A raw table's stored row_hash replaced by the catalogue's ALIAS (the same hash of the same
@@ -21,11 +24,7 @@ const addLoanMonthColumns = (wh: Warehouse, columns: readonly (readonly [string,
  */
 function rowHashAliasStatements(wh: Warehouse, def: (typeof rawTables)[keyof typeof rawTables]): string[] {
   const rowHash = def.columns.find(([n]) => n === 'row_hash')!;
-  const onCluster = wh.cluster ? ` ON CLUSTER ${wh.cluster}` : '';
-  return (wh.cluster ? [`${def.name}_local`, def.name] : [def.name]).flatMap((t) => [
-    `ALTER TABLE ${tableRef(wh, t)}${onCluster} DROP COLUMN IF EXISTS row_hash`,
-    `ALTER TABLE ${tableRef(wh, t)}${onCluster} ADD COLUMN IF NOT EXISTS row_hash ${rowHash[1]}`,
-  ]);
+  return alterTable(wh, def.name).flatMap((alter) => [`${alter} DROP COLUMN IF EXISTS row_hash`, `${alter} ADD COLUMN IF NOT EXISTS row_hash ${rowHash[1]}`]);
 }
 
 /**
@@ -112,8 +111,7 @@ export const migrations: Migration[] = [
     version: 15,
     name: 'raw tables: ingest_id LowCardinality(String)',
     // re-running it is a no-op: the column already has the type
-    statements: (wh) => Object.values(rawTables).flatMap((t) => (wh.cluster ? [`${t.name}_local`, t.name] : [t.name]).map((name) =>
-      `ALTER TABLE ${tableRef(wh, name)}${wh.cluster ? ` ON CLUSTER ${wh.cluster}` : ''} MODIFY COLUMN ingest_id LowCardinality(String)`)),
+    statements: (wh) => Object.values(rawTables).flatMap((t) => alterTable(wh, t.name).map((alter) => `${alter} MODIFY COLUMN ingest_id LowCardinality(String)`)),
   },
 ];
 
