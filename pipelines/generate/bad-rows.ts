@@ -32,7 +32,8 @@ export function injectBadRow(rng: Rng, sink: TableSink, entity: string, good: re
   let line: number;
   switch (kind) {
     case 'missing_key': row[c.keyCol] = ''; break;
-    case 'bad_date': row[c.dateCol!] = rng.pick(['2023-02-30', 'N/A', '2023/13/01', '20230115']); break;
+    // 'not a date' has a date's length but parses to nothing (the rule once let such text through)
+    case 'bad_date': row[c.dateCol!] = rng.pick(['2023-02-30', 'N/A', '2023/13/01', '20230115', 'not a date']); break;
     case 'negative_amount': row[c.amountCol!] = `-${String(good[c.amountCol!])}`; break;
     case 'bad_number': row[c.numberCol!] = rng.pick(['abc', '12,5', 'NaN', '1e999']); break;
     case 'too_many_decimals': row[c.amountCol!] = `${String(good[c.amountCol!])}7`; break;

@@ -49,6 +49,8 @@ describe.each(['csv', 'jsonl'] as const)('every injected bad row is quarantined 
     const wrong = bad.filter((b) => !expectedReason[b.kind].test(byKey.get(`${b.file}:${b.line}`)?.reason ?? '')).map((b) => `${b.kind} ${b.file}:${b.line} -> ${byKey.get(`${b.file}:${b.line}`)?.reason}`);
     expect(wrong).toEqual([]);
     expect(q.every((r) => r.raw.length > 0)).toBe(true);
+    // among the bad dates, text of a date's length that parses to nothing
+    expect(q.some((r) => r.raw.includes('not a date'))).toBe(true);
   });
 
   it('the raw row of a file without PII is its line as written (CSV); otherwise the row formatted back, PII masked', async () => {
