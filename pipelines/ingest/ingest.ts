@@ -48,4 +48,3 @@ export async function ingest(wh: Warehouse, paths: string[], o: IngestOptions): 
     receipts.push(r);
   }
 }
-
