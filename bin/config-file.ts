@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { UserError } from '../lib/user-error.ts';
 
 /** A user's configuration file (strategy table, warning rules, experiment) that cannot be used: exit 2 with the reason. */
-export class ConfigFileError extends Error {}
+export class ConfigFileError extends UserError {}
 
 export function readConfigFile<T>(path: string, what: string, parse: (raw: unknown) => T): T {
   let text: string;

@@ -14,10 +14,11 @@ import { svgToPng } from './render/png.ts';
 import { renderSvg } from './render/svg.ts';
 import { baseSpec, chartSpec } from './spec.ts';
 import type { ChartTemplate, Pack, ReportPeriod, Row } from './template.ts';
+import { UserError } from '../lib/user-error.ts';
 
 export const reportFormats = ['html', 'pdf', 'png', 'svg'] as const;
 export type ReportFormat = (typeof reportFormats)[number];
-export class ReportRequestError extends Error {}
+export class ReportRequestError extends UserError {}
 
 /** `YYYY-MM` → its month-end and the first month-end of the 12 ending there; the snapshot must reach it. */
 export async function reportPeriod(wh: Warehouse, period: string): Promise<ReportPeriod> {

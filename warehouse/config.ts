@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UserError } from '../lib/user-error.ts';
 
 const identifier = z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case ClickHouse identifier');
 const intFromEnv = (def: number, min: number, max: number) =>
@@ -43,7 +44,7 @@ export const configSchema = z.object({
 
 export type Config = z.infer<typeof configSchema>;
 
-export class ConfigError extends Error {
+export class ConfigError extends UserError {
   readonly code = 'CONFIG_INVALID';
 }
 

@@ -1,3 +1,4 @@
+import { UserError } from '../../lib/user-error.ts';
 /**
  * A model data set held column-wise in typed arrays: numeric columns as Float64Array with NaN for
  * missing, categorical columns as codes into a level list with -1 for missing. Every model stage
@@ -18,8 +19,8 @@ export interface Dataset {
   ids: string[];
 }
 
-export class DatasetError extends Error {
-  constructor(message: string, override readonly cause?: unknown) { super(message); }
+export class DatasetError extends UserError {
+  constructor(message: string, cause?: unknown) { super(message, { cause }); }
 }
 
 export function column(ds: Dataset, name: string): Column {

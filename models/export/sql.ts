@@ -4,6 +4,7 @@ import type { ScorecardArtifact } from '../scorecard/scorecard.ts';
 import type { BinRule } from '../scorecard/binning.ts';
 import { isCatalogueFeature } from '../features/feature-catalogue.ts';
 import { defaultScaling, factorOf, gradeLabels, offsetOf } from '../scorecard/scorecard.ts';
+import { UserError } from '../../lib/user-error.ts';
 
 /**
  * A trained model as ClickHouse SQL select expressions over ew_features columns, producing
@@ -22,7 +23,7 @@ export function scoringQuery(e: ExportedSql, source: string): string {
   return e.stages.reduce((from, stage) => `SELECT *, ${stage} FROM (${from})`, source);
 }
 
-export class SqlExportError extends Error {}
+export class SqlExportError extends UserError {}
 
 const num = (x: number) => {
   if (!Number.isFinite(x)) throw new SqlExportError(`non-finite model constant ${x}`);

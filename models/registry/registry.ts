@@ -1,6 +1,7 @@
 import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import type { ModelArtifact, ModelMetrics } from '../model-types.ts';
+import { UserError } from '../../lib/user-error.ts';
 
 /**
  * The model registry in the warehouse: every trained model is an immutable version (artifact,
@@ -13,7 +14,7 @@ export interface ModelVersion {
   seed: number; fingerprint: string; metrics: ModelMetrics; artifact: ModelArtifact;
 }
 
-export class RegistryError extends Error {
+export class RegistryError extends UserError {
   constructor(readonly code: 'not_found' | 'gate_refused' | 'invalid', message: string, readonly details?: unknown) { super(message); }
 }
 

@@ -2,13 +2,14 @@ import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { delinquencyAsOfQuery } from '../snapshot/delinquency-as-of.ts';
 import type { SnapshotSettings } from '../snapshot/snapshot-settings.ts';
+import { UserError } from '../../lib/user-error.ts';
 
 /** What results can be cut by (a fixed catalogue: these names become SQL identifiers). */
 export const experimentSegments = { all: `'all'`, stage: 'a.stage', grade: 'a.grade', product: 'a.product', region: 'a.region', action: 'a.action' } as const;
 export type ExperimentSegment = keyof typeof experimentSegments;
 
 /** A results request that cannot be answered (nothing issued that day, or dates out of order): said plainly, exit 2 on the CLI. */
-export class ExperimentRequestError extends Error {}
+export class ExperimentRequestError extends UserError {}
 
 export interface ArmResult {
   arm: string; segment: string; cases: number; balance: number;

@@ -2,6 +2,7 @@ import { openSync, readSync, closeSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { RawEntity } from '../../warehouse/tables.ts';
 import { ingestOrder } from './entity-specs.ts';
+import { UserError } from '../../lib/user-error.ts';
 
 export type InputFormat = 'csv' | 'jsonl' | 'parquet';
 export interface InputFile {
@@ -11,7 +12,7 @@ export interface InputFile {
   encoding: 'utf8' | 'gbk';
 }
 
-export class IngestInputError extends Error {
+export class IngestInputError extends UserError {
   readonly code = 'INGEST_INPUT';
 }
 

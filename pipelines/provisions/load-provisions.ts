@@ -5,9 +5,10 @@ import { tableRef } from '../../warehouse/ddl.ts';
 import { deleteRows } from '../../warehouse/delete-rows.ts';
 import { isEngineDate, monthEndOf } from '../../warehouse/dates.ts';
 import { splitHeader } from '../ingest/csv-records.ts';
+import { UserError } from '../../lib/user-error.ts';
 
 /** A provisions file that cannot be loaded: every bad line is named, and nothing of the file is loaded. */
-export class ProvisionsFileError extends Error {}
+export class ProvisionsFileError extends UserError {}
 
 /** A month-end date, or a month YYYY-MM (01–12) standing for its month-end; anything else is null. */
 const monthEnd = (v: string) => {

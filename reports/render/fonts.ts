@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { UserError } from '../../lib/user-error.ts';
 
 /** Where Debian puts the CJK fonts scripts/setup-system.sh installs (WenQuanYi first: 7.5 MB, Latin glyphs included). */
 export const cjkFontCandidates = [
@@ -7,7 +8,7 @@ export const cjkFontCandidates = [
   '/usr/share/fonts/truetype/noto/NotoSansCJK-Regular.ttc',
 ];
 
-export class ReportFontError extends Error {}
+export class ReportFontError extends UserError {}
 
 /** The font file for PNG and PDF: the configured one, else the first installed candidate; without one Chinese would render as boxes, so this fails. */
 export function cjkFontFile(configured = ''): string {

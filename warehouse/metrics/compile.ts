@@ -1,8 +1,9 @@
 import { monthEndOf } from '../dates.ts';
 import type { Basis, CompiledMetric, FilterKey, MetricDefinition, MetricRequest } from './definition.ts';
 import { sources } from './sources.ts';
+import { UserError } from '../../lib/user-error.ts';
 
-export class MetricRequestError extends Error {
+export class MetricRequestError extends UserError {
   readonly code = 'METRIC_BAD_REQUEST';
 }
 
