@@ -1,25 +1,76 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import * as fontkit from 'fontkit';
 import { UserError } from '../../lib/user-error.ts';
 
-/** Where Debian puts the CJK fonts scripts/setup-system.sh installs (WenQuanYi first: 7.5 MB, Latin glyphs included). */
-export const cjkFontCandidates = [
+/** Debian's CJK fonts, preferred when installed (WenQuanYi first: it is what older packs were drawn with). */
+export const systemCjkFonts = [
   '/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc',
   '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc',
   '/usr/share/fonts/truetype/noto/NotoSansCJK-Regular.ttc',
 ];
 
+/**
+ * Noto Sans SC Regular as shipped by an npm dependency, so `npm ci` alone gives reports a CJK font
+ * (no apt, no root). Resolved through node's resolver rather than a fixed node_modules path.
+ */
+export function packagedCjkFont(): string {
+  const pkg = createRequire(import.meta.url).resolve('@expo-google-fonts/noto-sans-sc/package.json');
+  return join(dirname(pkg), '400Regular', 'NotoSansSC_400Regular.ttf');
+}
+
 export class ReportFontError extends UserError {}
 
-/** The font file for PNG and PDF: the configured one, else the first installed candidate; without one Chinese would render as boxes, so this fails. */
-export function cjkFontFile(configured = ''): string {
-  if (configured) {
-    if (!existsSync(configured)) throw new ReportFontError(`LOANWATCH_CJK_FONT=${configured}: no such file`);
-    return configured;
+/** The face of a font file that reports draw with. */
+export interface CjkFace {
+  /** PostScript name: how pdfkit picks the face inside a .ttc */
+  postscriptName: string;
+  /** family name: what resvg and canvas match an SVG's font-family against */
+  family: string;
+  /** true for a .ttc/.otc: pdfkit must be told which face to embed */
+  inCollection: boolean;
+}
+
+// Characters every Chinese pack prints (逾期 overdue, 贷 loan, 管 management): a face without them draws boxes.
+const probe = [...'逾期贷管'].map((c) => c.codePointAt(0)!);
+const faces = new Map<string, CjkFace>();
+
+/** Opens a font file and returns its face with CJK glyphs (for a collection, the first such face); a one-line error otherwise. */
+export function cjkFace(file: string, label = file): CjkFace {
+  const known = faces.get(file);
+  if (known) return known;
+  if (!existsSync(file)) throw new ReportFontError(`${label}: no such file`);
+  if (!statSync(file).isFile()) throw new ReportFontError(`${label}: not a file`);
+  let opened: fontkit.Font | fontkit.FontCollection;
+  try {
+    opened = fontkit.openSync(file);
+  } catch {
+    throw new ReportFontError(`${label}: not a TrueType, OpenType or TTC font file`);
   }
-  const found = cjkFontCandidates.find((f) => existsSync(f));
-  if (!found) throw new ReportFontError(`no CJK font found (looked for ${cjkFontCandidates.join(', ')}): run \`sudo bash scripts/setup-system.sh\` or set LOANWATCH_CJK_FONT`);
+  const inCollection = 'fonts' in opened;
+  const candidates = 'fonts' in opened ? opened.fonts : [opened];
+  const face = candidates.find((f) => probe.every((cp) => f.hasGlyphForCodePoint(cp)));
+  if (!face) throw new ReportFontError(`${label}: has no Chinese glyphs (逾期); choose a font with CJK characters, e.g. Noto Sans SC or WenQuanYi Zen Hei`);
+  if (!face.postscriptName || !face.familyName) throw new ReportFontError(`${label}: the CJK face has no PostScript or family name`);
+  const found = { postscriptName: face.postscriptName, family: face.familyName, inCollection };
+  faces.set(file, found);
   return found;
 }
 
-/** The family name inside a candidate font file (what an SVG's font-family list must name). */
-export const fontFamilyOf = (file: string) => (/noto/iu.test(file) ? 'Noto Sans CJK SC' : 'WenQuanYi Zen Hei');
+/**
+ * The font file for PNG and PDF: LOANWATCH_CJK_FONT when set (checked: it must exist and have CJK
+ * glyphs), else an installed Debian CJK font, else the one the npm dependency ships.
+ */
+export function cjkFontFile(configured = ''): string {
+  if (configured) {
+    cjkFace(configured, `LOANWATCH_CJK_FONT=${configured}`);
+    return configured;
+  }
+  const file = systemCjkFonts.find((f) => existsSync(f)) ?? packagedCjkFont();
+  cjkFace(file, `${file} (no LOANWATCH_CJK_FONT set; run \`npm ci\` to install it)`);
+  return file;
+}
+
+/** The family name of the CJK face inside a font file (what an SVG's font-family list must name). */
+export const fontFamilyOf = (file: string) => cjkFace(file).family;

@@ -1,5 +1,6 @@
 import PDFDocument from 'pdfkit';
 import SVGtoPDF from 'svg-to-pdfkit';
+import { cjkFace } from './fonts.ts';
 import type { PackMeta, RenderedChart } from './html.ts';
 
 /**
@@ -11,7 +12,10 @@ export function packPdf(meta: PackMeta, charts: RenderedChart[], fontFile: strin
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve, reject) => { doc.on('end', () => resolve(Buffer.concat(chunks))); doc.on('error', reject); });
-  doc.registerFont('cjk', fontFile, /noto/iu.test(fontFile) ? 'NotoSansCJKsc-Regular' : 'WenQuanYiZenHei');
+  // pdfkit's third argument picks a face inside a .ttc by PostScript name; for a single-face file it
+  // must be left out (fontkit then calls getFont on a plain font and throws).
+  const face = cjkFace(fontFile);
+  doc.registerFont('cjk', fontFile, face.inCollection ? face.postscriptName : undefined);
   doc.font('cjk').fontSize(24).text(meta.title).moveDown(0.3);
   doc.fontSize(12).fillColor('#555').text(meta.subtitle).moveDown(1);
   doc.fillColor('#222').fontSize(11);

@@ -1,20 +1,28 @@
 import { GlobalFonts } from 'canvas';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { chartFont } from '../theme.ts';
 import { fontFamilyOf } from './fonts.ts';
 
 const registered = new Set<string>();
 
 /**
  * Vega-Lite → Vega → SVG, headless. With `canvas` (@napi-rs/canvas) installed vega measures text
- * with the real font, so Chinese labels get their true width instead of a Latin estimate.
+ * with the real font, so Chinese labels get their true width instead of a Latin estimate. The font
+ * file's own family goes first in the chart's font list: vega measures with that name, resvg draws
+ * with it, and a browser without it falls back to the usual list.
  */
 export async function renderSvg(spec: TopLevelSpec, fontFile?: string): Promise<string> {
-  if (fontFile && !registered.has(fontFile)) {
-    GlobalFonts.registerFromPath(fontFile, fontFamilyOf(fontFile));
-    registered.add(fontFile);
+  let withFont = spec;
+  if (fontFile) {
+    const family = fontFamilyOf(fontFile);
+    if (!registered.has(fontFile)) {
+      GlobalFonts.registerFromPath(fontFile, family);
+      registered.add(fontFile);
+    }
+    withFont = { ...spec, config: { ...spec.config, font: `'${family}', ${chartFont}` } } as TopLevelSpec;
   }
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  const view = new vega.View(vega.parse(compile(withFont).spec), { renderer: 'none' });
   try {
     return await view.toSVG();
   } finally {
