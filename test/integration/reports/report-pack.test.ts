@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { runMetric } from '../../../warehouse/metrics/run.ts';
 import { packTemplates } from '../../../reports/catalogue.ts';
 import { buildReportPack } from '../../../reports/pack.ts';
-import { cjkFontFile } from '../../../reports/render/fonts.ts';
+import { cjkFace, cjkFontFile } from '../../../reports/render/fonts.ts';
 import { svgToPng } from '../../../reports/render/png.ts';
+import { launchChromium } from '../../helpers/browser.ts';
+import { pdfEmbeddedFonts, pdfPagePng, pdfPageText } from '../../helpers/pdf.ts';
 import { pngPixels } from '../../helpers/png.ts';
 import { warehouseForReports } from '../../helpers/report-book.ts';
 import { tmpDir } from '../../helpers/warehouse.ts';
@@ -16,7 +16,9 @@ import { tmpDir } from '../../helpers/warehouse.ts';
 describe('report packs', () => {
   let wh: Awaited<ReturnType<typeof warehouseForReports>>;
   const out = tmpDir('packs');
+  // whichever font `npm ci` leaves the machine with: a Debian CJK font if installed, else the npm one
   const font = cjkFontFile();
+  const face = cjkFace(font);
   const zh = join(out, 'management-zh'), reg = join(out, 'regulatory-en');
   beforeAll(async () => {
     wh = await warehouseForReports('reports');
@@ -46,7 +48,7 @@ describe('report packs', () => {
   });
 
   it('Chinese glyphs are drawn, not boxes: two characters render to different, inked pixels', async () => {
-    const glyph = (ch: string) => svgToPng(`<svg xmlns="http://www.w3.org/2000/svg" width="60" height="60"><text x="5" y="45" font-size="40" font-family="WenQuanYi Zen Hei">${ch}</text></svg>`, font, 1);
+    const glyph = (ch: string) => svgToPng(`<svg xmlns="http://www.w3.org/2000/svg" width="60" height="60"><text x="5" y="45" font-size="40" font-family="${face.family}">${ch}</text></svg>`, font, 1);
     const [a, b] = [await pngPixels(glyph('逾')), await pngPixels(glyph('期'))];
     expect(a.inkShare).toBeGreaterThan(0.03);
     expect(b.inkShare).toBeGreaterThan(0.03);
@@ -57,24 +59,17 @@ describe('report packs', () => {
   });
 
   it('the PDF embeds the CJK font, carries the Chinese title, and a chart page is not blank', async () => {
-    const pdf = join(zh, 'report.pdf');
-    expect(execFileSync('pdffonts', [pdf], { encoding: 'utf8' })).toMatch(/WenQuanYiZenHei\s+CID TrueType\s+Identity-H\s+yes/u);
-    expect(execFileSync('pdftotext', ['-f', '1', '-l', '1', pdf, '-'], { encoding: 'utf8' })).toContain('贷后管理月报');
-    const page = join(out, 'page');
-    execFileSync('pdftoppm', ['-f', '3', '-l', '3', '-r', '40', '-png', '-singlefile', pdf, page]);
-    expect((await pngPixels(readFileSync(`${page}.png`))).inkShare).toBeGreaterThan(0.02);
+    const pdf = readFileSync(join(zh, 'report.pdf'));
+    expect(pdfEmbeddedFonts(pdf)).toContain(face.postscriptName);
+    expect(await pdfPageText(pdf, 1)).toContain('贷后管理月报');
+    expect((await pngPixels(await pdfPagePng(pdf, 3))).inkShare).toBeGreaterThan(0.02);
   });
 
   describe('in headless Chromium', () => {
     let browser: Browser;
-    const profile = mkdtempSync(join(tmpdir(), 'lw-chromium-'));
-    beforeAll(async () => {
-      process.env.XDG_CONFIG_HOME = profile;
-      process.env.XDG_CACHE_HOME = profile;
-      browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'] }); // playwright gives each launch a fresh profile
-    });
-    afterAll(async () => { await browser?.close(); rmSync(profile, { recursive: true, force: true }); });
+    let close = async () => {};
+    beforeAll(async () => { ({ browser, close } = await launchChromium(font)); });
+    afterAll(async () => { await close(); });
 
     for (const which of ['management-zh', 'regulatory-en'] as const) {
       it(`${which}: every chart shows non-empty marks, no console errors, no network`, async () => {
@@ -101,11 +96,11 @@ describe('report packs', () => {
     it('Chinese text renders with real glyphs in the browser (pixel comparison on a canvas)', async () => {
       const page = await browser.newPage();
       await page.goto(`file://${join(zh, 'report.html')}`);
-      const r = await page.evaluate(() => {
+      const r = await page.evaluate((family) => {
         const draw = (ch: string) => {
           const c = document.createElement('canvas'); c.width = 48; c.height = 48;
           const ctx = c.getContext('2d')!; ctx.fillStyle = '#fff'; ctx.fillRect(0, 0, 48, 48); ctx.fillStyle = '#000';
-          ctx.font = '40px "WenQuanYi Zen Hei"'; ctx.fillText(ch, 2, 40);
+          ctx.font = `40px "${family}"`; ctx.fillText(ch, 2, 40);
           const d = ctx.getImageData(0, 0, 48, 48).data;
           let ink = 0; for (let i = 0; i < d.length; i += 4) if (d[i]! < 128) ink++;
           return { ink, sig: Array.from(d.filter((_, i) => i % 4 === 0)).join('') };
@@ -113,7 +108,7 @@ describe('report packs', () => {
         const a = draw('逾'), b = draw('期');
         const title = document.querySelector('figure.chart svg .role-title text')?.textContent ?? '';
         return { inkA: a.ink, inkB: b.ink, differ: a.sig !== b.sig, title };
-      });
+      }, face.family);
       expect(r.inkA).toBeGreaterThan(50);
       expect(r.inkB).toBeGreaterThan(50);
       expect(r.differ).toBe(true);
