@@ -27,6 +27,8 @@ export interface ArmResult {
  * and the amount collected in (asOf, until], each arm against the control arm.
  */
 export async function experimentResults(wh: Warehouse, o: { experiment: string; control: string; asOf: string; until: string; segment: ExperimentSegment; settings: SnapshotSettings }): Promise<ArmResult[]> {
+  // the segment becomes SQL: own catalogue entries only (an inherited name like `constructor` is no column)
+  if (!Object.hasOwn(experimentSegments, o.segment)) throw new ExperimentRequestError(`unknown segment ${String(o.segment)}; known: ${Object.keys(experimentSegments).join(', ')}`);
   if (o.until <= o.asOf) throw new ExperimentRequestError(`until (${o.until}) must be after the assignment date (${o.asOf})`);
   const dq = delinquencyAsOfQuery(wh, o.until, o.settings);
   const rows = await queryRows<{ arm: string; segment: string; cases: string; balance: number; delinquent_cases: string; cured: string; collected: number }>(wh, `

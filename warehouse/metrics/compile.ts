@@ -18,7 +18,8 @@ const defaultColumns: Record<FilterKey, string> = {
  */
 export function compileMetric(def: MetricDefinition, req: MetricRequest, ctx: { database: string; asOf: string; extraParams?: Record<string, unknown> }): CompiledMetric {
   const requested = req.group_by ?? [...def.defaultDimensions];
-  const unknown = requested.filter((d) => !(d in def.dimensions));
+  // own properties only: a request naming `constructor` or `toString` must not find Object.prototype's
+  const unknown = requested.filter((d) => !Object.hasOwn(def.dimensions, d));
   if (unknown.length > 0) {
     throw new MetricRequestError(`${def.name} cannot be grouped by ${unknown.join(', ')}; allowed: ${Object.keys(def.dimensions).join(', ')}`);
   }
@@ -46,7 +47,7 @@ export function compileMetric(def: MetricDefinition, req: MetricRequest, ctx: { 
   if (req.to) params.f_to = monthEndOf(req.to);
   const where = (columns: Partial<Record<FilterKey, string | null>> = {}) => {
     const parts = (Object.keys(conditions) as FilterKey[]).flatMap((k) => {
-      const col = k in columns ? columns[k] : defaultColumns[k];
+      const col = Object.hasOwn(columns, k) ? columns[k] : defaultColumns[k];
       const cond = conditions[k];
       return col && cond ? [`(${cond(col)})`] : [];
     });

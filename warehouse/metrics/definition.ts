@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isEngineDate } from '../dates.ts';
 
 /**
  * A metric is data: which relation it reads, how it may be grouped and filtered,
@@ -51,7 +52,9 @@ export type FilterKey = 'product' | 'region' | 'branch' | 'channel' | 'cohort' |
 export type SourceName = 'loan_months' | 'transitions' | 'bucket_flows' | 'vintage_events' | 'migration_pairs' | 'recovery_flows' | 'workouts' | 'collection_actions';
 
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month YYYY-MM');
-const day = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'a date YYYY-MM-DD');
+// a real calendar date the engine's Date holds: 2024-02-31 or 2200-01-01 would fail inside the query, not here
+const day = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'a date YYYY-MM-DD')
+  .refine(isEngineDate, 'a real date YYYY-MM-DD between 1970-01-01 and 2149-06-06');
 const names = z.array(z.string().min(1).max(64)).min(1).max(200);
 
 /** Every request, from the CLI, the API or a report, is validated by this schema first. */
@@ -70,7 +73,13 @@ export const metricRequestSchema = z.object({
   to: day.optional(),
   /** the data's last month-end (defaults to the latest in the snapshot) */
   as_of: day.optional(),
-}).strict();
+}).strict().superRefine((r, ctx) => {
+  // an inverted range is a mistake, not an empty answer (CLI and API alike)
+  if (r.from && r.to && r.from > r.to) ctx.addIssue({ code: 'custom', path: ['from'], message: `from (${r.from}) is after to (${r.to})` });
+  if (r.cohort_from && r.cohort_to && r.cohort_from > r.cohort_to) {
+    ctx.addIssue({ code: 'custom', path: ['cohort_from'], message: `cohort_from (${r.cohort_from}) is after cohort_to (${r.cohort_to})` });
+  }
+});
 
 export type MetricRequest = z.infer<typeof metricRequestSchema>;
 

@@ -11,3 +11,6 @@ export const metrics: Record<string, MetricDefinition> = Object.fromEntries(
   [overdue, newBusiness, vintage, rollRate, cureRate, flowRate, migration, recovery, lgd, collections].map((m) => [m.name, m]),
 );
 export const metricNames = Object.keys(metrics);
+
+/** The definition a (user-given) name declares, by own property only: `constructor` is no metric. */
+export const metricDefinition = (name: string): MetricDefinition | undefined => (Object.hasOwn(metrics, name) ? metrics[name] : undefined);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileMetric, MetricRequestError } from '../../../../warehouse/metrics/compile.ts';
-import { metrics } from '../../../../warehouse/metrics/index.ts';
+import { metricDefinition, metrics } from '../../../../warehouse/metrics/index.ts';
 import { parseMetricRequest } from '../../../../warehouse/metrics/run.ts';
 
 const ctx = { database: 'lw', asOf: '2024-06-30', extraParams: { p_from: '2023-06-30', p_to: '2024-06-30', bucket_order: [] } };
@@ -39,5 +39,23 @@ describe('metric compiler', () => {
     const c = compileMetric(metrics.roll_rate!, parseMetricRequest({ group_by: ['product'] }), ctx);
     expect(c.columns.filter((x) => x.kind === 'dimension').map((x) => x.name)).toEqual(['from_bucket', 'to_bucket', 'product']);
     expect(c.columns.find((x) => x.name === 'flow_share')?.denominator).toBe('balance at t of loans in from_bucket');
+  });
+
+  it('finds dimensions and metrics by own property only: inherited names are unknown, not a crash', () => {
+    for (const name of ['constructor', 'hasownproperty', 'tostring', 'valueof', 'isprototypeof']) {
+      for (const def of Object.values(metrics)) {
+        expect(() => compileMetric(def, parseMetricRequest({ group_by: [name] }), ctx), `${def.name} ${name}`).toThrow(MetricRequestError);
+      }
+    }
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) expect(metricDefinition(name)).toBeUndefined();
+    expect(metricDefinition('overdue')).toBe(metrics.overdue);
+  });
+
+  it('refuses inverted ranges and dates the engine cannot hold', () => {
+    expect(() => parseMetricRequest({ from: '2024-05-01', to: '2024-01-31' })).toThrow(/from: from \(2024-05-01\) is after to \(2024-01-31\)/);
+    expect(() => parseMetricRequest({ cohort_from: '2024-05', cohort_to: '2024-01' })).toThrow(/cohort_from .* is after cohort_to/);
+    expect(() => parseMetricRequest({ to: '2024-02-30' })).toThrow(/to: a real date/);
+    expect(() => parseMetricRequest({ as_of: '2200-01-31' })).toThrow(/as_of: a real date/);
+    expect(parseMetricRequest({ from: '2024-01-31', to: '2024-01-31' }).from).toBe('2024-01-31');
   });
 });
