@@ -9,8 +9,13 @@ import type { ApiCaches, ApiDeps, AppEnv } from './context.ts';
 import { TtlCache } from './cache.ts';
 import { ScoreIndex } from './score-index.ts';
 import { defaultTarget, targetName } from '../models/features/feature-catalogue.ts';
-import { ApiError, type ErrorBody } from './errors.ts';
-import { authenticate, rateLimit, requestContext } from './middleware.ts';
+import { ApiError, AuthError, type ErrorBody } from './errors.ts';
+import { anonymousLimit, authenticate, rateLimit, requestContext } from './middleware.ts';
+import { auditDenial } from './audit.ts';
+import { KeyCache } from './auth/key-cache.ts';
+import { AddressLimiter } from './auth/address-limit.ts';
+import { finishDocument } from './openapi-doc.ts';
+import { keyRoutes } from './routes/keys.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricRoutes } from './routes/metrics.ts';
 import { modelRoutes } from './routes/models.ts';
@@ -38,11 +43,12 @@ export function createApp(deps: ApiDeps) {
     },
   });
   const caches: ApiCaches = {
-    keys: new TtlCache(60_000), scores: new ScoreIndex(deps.wh, targetName(defaultTarget)), metrics: new TtlCache(60_000, 500, true),
+    keys: new KeyCache(deps.keyCacheMs ?? 5_000), addresses: new AddressLimiter(deps.anonRateLimitPerMinute ?? 120), scores: new ScoreIndex(deps.wh, targetName(defaultTarget)), metrics: new TtlCache(60_000, 500, true),
     reports: new TtlCache(60_000, 100),
   };
   app.use('*', requestContext(deps, caches));
   app.use('*', bodyLimit({ maxSize: deps.maxBodyBytes, onError: () => { throw new ApiError('payload_too_large', `request body over ${deps.maxBodyBytes} bytes`); } }));
+  app.use('/health', anonymousLimit);
   app.use('/v1/*', authenticate, rateLimit());
   app.route('/', healthRoutes);
   app.route('/', scoreRoutes);
@@ -52,22 +58,30 @@ export function createApp(deps: ApiDeps) {
   app.route('/', warningRoutes);
   app.route('/', reportRoutes);
   app.route('/', auditRoutes);
-  app.doc31('/openapi.json', {
+  app.route('/', keyRoutes);
+  // generated once, on first request (every route is registered by then), then finished: openapi-doc.ts
+  let doc: unknown;
+  app.get('/openapi.json', (c) => c.json(doc ??= finishDocument(app.getOpenAPI31Document({
     openapi: '3.1.0',
-    info: { title: 'loanwatch API', version: '1', description: 'Overdue-loan analytics and early warning. Every /v1 route needs an API key (Authorization: Bearer lw_… or X-API-Key).' },
-  });
-  app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer' });
+    info: { title: 'loanwatch API', version: '1', description: 'Overdue-loan analytics and early warning. Every /v1 route needs an API key: Authorize with it as Bearer or X-API-Key.' },
+  }))));
   app.get('/assets/swagger-ui-dist/*', serveStatic({ root: swaggerDir, rewriteRequestPath: (p) => p.replace(/^\/assets\/swagger-ui-dist/, '') }));
-  app.get('/docs', swaggerUI({ url: '/openapi.json', baseUrl: '/assets' } as Parameters<typeof swaggerUI>[0]));
+  app.get('/docs', swaggerUI({ url: '/openapi.json', baseUrl: '/assets', title: 'loanwatch', persistAuthorization: true }));
   app.notFound((c) => c.json<ErrorBody>({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}`, request_id: c.get('requestId') ?? '' } }, 404));
-  app.onError((err, c) => {
+  app.onError(async (err, c) => {
     const requestId = c.get('requestId') ?? '';
     // hono's own 4xx (e.g. a body that is not JSON) keep their status with our error shape
     if (err instanceof HTTPException && err.status < 500) {
-      const code = err.status === 413 ? 'payload_too_large' : err.status === 401 ? 'unauthorized' : 'bad_request';
-      return c.json<ErrorBody>({ error: { code, message: err.status === 400 ? 'malformed request body (expected JSON)' : err.message, request_id: requestId } }, err.status);
+      const code = err.status === 413 ? 'payload_too_large' : err.status === 415 ? 'unsupported_media_type' : err.status === 401 ? 'unauthorized' : 'bad_request';
+      const message = err.status === 400 ? 'malformed request body (expected JSON)' : err.status === 415 ? 'the request body must be application/json' : err.message;
+      return c.json<ErrorBody>({ error: { code, message, request_id: requestId } }, err.status);
     }
     if (err instanceof ApiError) {
+      if (err.status === 401 || err.status === 403) {
+        // every refusal is audited; a failed audit write is logged and the refusal still answered
+        await auditDenial(c, err.status, err instanceof AuthError ? err.facts : { reason: err.message.slice(0, 200) })
+          .catch((e: unknown) => deps.log({ at: new Date().toISOString(), request_id: requestId, level: 'error', error: `audit of a ${err.status} failed: ${String(e)}` }));
+      }
       return c.json<ErrorBody>({ error: { code: err.code, message: err.message, request_id: requestId, ...(err.details === undefined ? {} : { details: err.details }) } }, err.status as 400);
     }
     deps.log({ at: new Date().toISOString(), request_id: requestId, level: 'error', error: String(err), cause: String((err as Error).cause ?? '') });

@@ -1,6 +1,8 @@
 import type { Warehouse } from '../warehouse/connection.ts';
 import type { SnapshotSettings } from '../pipelines/snapshot/snapshot-settings.ts';
 import type { ApiKey } from './auth/keys.ts';
+import type { KeyCache } from './auth/key-cache.ts';
+import type { AddressLimiter } from './auth/address-limit.ts';
 import type { ScoreIndex } from './score-index.ts';
 import type { TtlCache } from './cache.ts';
 
@@ -10,6 +12,10 @@ export interface ApiDeps {
   log: (entry: Record<string, unknown>) => void;
   /** requests per minute per API key */
   rateLimitPerMinute: number;
+  /** unauthenticated requests (no, bad or revoked key; /health) per minute per client address; default 120 */
+  anonRateLimitPerMinute?: number;
+  /** how long a verified key is trusted without asking the warehouse again; default 5000, 0: never cached */
+  keyCacheMs?: number;
   /** largest accepted request body */
   maxBodyBytes: number;
   /** delinquency settings for DPD on a date (case lists), from the config at start-up */
@@ -18,7 +24,8 @@ export interface ApiDeps {
   cjkFont?: string;
 }
 
-/** Per-app caches: key lookups (a revoked key stops working within a minute), the score index, metric results, rendered reports. */
-export interface ApiCaches { keys: TtlCache<string, ApiKey | null>; scores: ScoreIndex; metrics: TtlCache<string, unknown>; reports: TtlCache<string, string | Buffer> }
+/** Per-app caches: verified keys (seconds), unauthenticated requests per address, the score index, metric results, rendered reports. */
+export interface ApiCaches { keys: KeyCache; addresses: AddressLimiter; scores: ScoreIndex; metrics: TtlCache<string, unknown>; reports: TtlCache<string, string | Buffer> }
 
-export type AppEnv = { Variables: { key: ApiKey; requestId: string; deps: ApiDeps; caches: ApiCaches } };
+/** requestId is the server's own (unique); clientRequestId the client's X-Request-Id, sanitised ('' when none). */
+export type AppEnv = { Variables: { key: ApiKey; requestId: string; clientRequestId: string; clientAddress: string; deps: ApiDeps; caches: ApiCaches } };

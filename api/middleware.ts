@@ -1,32 +1,115 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
-import { lookupApiKey, type ApiKey } from './auth/keys.ts';
+import { verifyApiKey, type ApiKey } from './auth/keys.ts';
 import { allows, type Permission } from './auth/permissions.ts';
 import type { ApiCaches, ApiDeps, AppEnv } from './context.ts';
-import { ApiError } from './errors.ts';
+import { ApiError, AuthError } from './errors.ts';
 
-/** Request id (client's X-Request-Id when sane, else a UUID), deps on the context, one JSON log line per request. */
+/** The client's X-Request-Id as kept beside ours: printable id characters only, at most 128. */
+export const sanitiseClientRequestId = (given: string | undefined) => (given ?? '').replace(/[^A-Za-z0-9._:@/+=-]/g, '').slice(0, 128);
+
+/**
+ * The client's address for the unauthenticated limit: the socket's peer (@hono/node-server puts the
+ * Node request on c.env.incoming; app.request() in tests may pass one). Forwarded headers are not
+ * trusted: any client could set them. An IPv6 client counts by its /64, which one host usually
+ * holds whole; an IPv4-mapped address counts as the IPv4 address.
+ */
+export function clientAddressOf(c: Context<AppEnv>): string {
+  const raw = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
+  if (!raw) return 'local';
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(raw);
+  if (mapped) return mapped[1]!;
+  if (!raw.includes(':')) return raw;
+  // expand '::' so the first four groups are the /64
+  const [head = '', tail = ''] = raw.split('::');
+  const h = head ? head.split(':') : [];
+  const t = raw.includes('::') ? (tail ? tail.split(':') : []) : [];
+  const groups = raw.includes('::') ? [...h, ...Array(Math.max(0, 8 - h.length - t.length)).fill('0'), ...t] : h;
+  return `${groups.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}
+
+/**
+ * Per request: the server's own request id (a UUID, unique, what the audit log and the
+ * X-Request-Id response header carry), the client's X-Request-Id kept apart (sanitised), the
+ * client address, deps on the context, and one JSON log line.
+ */
 export const requestContext = (deps: ApiDeps, caches: ApiCaches): MiddlewareHandler<AppEnv> => async (c, next) => {
-  const given = c.req.header('x-request-id');
-  const id = given && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID();
+  const id = randomUUID();
+  const clientId = sanitiseClientRequestId(c.req.header('x-request-id'));
   c.set('requestId', id);
+  c.set('clientRequestId', clientId);
+  c.set('clientAddress', clientAddressOf(c));
   c.set('deps', deps);
   c.set('caches', caches);
   const t0 = performance.now();
   await next();
   c.header('X-Request-Id', id);
-  deps.log({ at: new Date().toISOString(), request_id: id, method: c.req.method, path: c.req.path, status: c.res.status,
+  deps.log({ at: new Date().toISOString(), request_id: id, client_request_id: clientId || null, method: c.req.method, path: c.req.path, status: c.res.status,
     ms: Math.round((performance.now() - t0) * 10) / 10, key_id: c.get('key')?.key_id ?? null });
 };
 
-/** API key from `Authorization: Bearer …` or `X-API-Key`; 401 when missing or unknown. */
+function refuseOverLimit(c: Context<AppEnv>) {
+  const wait = c.get('caches').addresses.blockedFor(c.get('clientAddress'));
+  if (wait > 0) {
+    c.header('Retry-After', String(wait));
+    throw new ApiError('rate_limited', `too many unauthenticated requests from your address: retry in ${wait} s`);
+  }
+}
+
+/** For routes that need no key but cost a query (/health): counted against the address's unauthenticated limit. */
+export const anonymousLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
+  refuseOverLimit(c);
+  c.get('caches').addresses.charge(c.get('clientAddress'));
+  await next();
+};
+
+/** The presented key: `Authorization: Bearer …` (scheme in any case) or `X-API-Key`; undefined when none. */
+function presentedKey(c: Context<AppEnv>): { key?: string; badScheme?: string } {
+  const auth = c.req.header('authorization')?.trim();
+  if (auth) {
+    const m = /^bearer\s+(\S+)$/i.exec(auth);
+    if (m) return { key: m[1] };
+    return { badScheme: auth.split(/\s/)[0]?.slice(0, 20) ?? '' };
+  }
+  const apiKey = c.req.header('x-api-key')?.trim();
+  return apiKey ? { key: apiKey } : {};
+}
+
+const refused = 'unknown or revoked API key';
+
+/**
+ * API key check. A key verified a moment ago passes from the cache; otherwise an address over its
+ * unauthenticated limit is refused (429) before the warehouse is asked, and every failure counts
+ * against the address. A 401 carries the reason for the audit log (the client hears only
+ * "unknown or revoked"). A collector key without a region (made before keys were scoped) is
+ * refused rather than shown every region.
+ */
 export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const auth = c.req.header('authorization');
-  const key = (auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined) ?? c.req.header('x-api-key');
-  if (!key) throw new ApiError('unauthorized', 'an API key is required (Authorization: Bearer <key> or X-API-Key)');
-  const found = await c.get('caches').keys.get(key, () => lookupApiKey(c.get('deps').wh, key));
-  if (!found) throw new ApiError('unauthorized', 'unknown or revoked API key');
+  const { keys, addresses } = c.get('caches');
+  const address = c.get('clientAddress');
+  const { key, badScheme } = presentedKey(c);
+  let found: ApiKey | undefined = key ? keys.get(key) : undefined;
+  if (!found) {
+    refuseOverLimit(c);
+    if (!key) {
+      addresses.charge(address);
+      if (badScheme !== undefined) throw new AuthError('unauthorized', `unsupported Authorization scheme "${badScheme}": use Bearer <key> or X-API-Key`, { reason: 'unsupported_scheme' });
+      throw new AuthError('unauthorized', 'an API key is required (Authorization: Bearer <key> or X-API-Key)', { reason: 'missing_key' });
+    }
+    const v = await verifyApiKey(c.get('deps').wh, key);
+    if (!v.ok) {
+      addresses.charge(address);
+      if (v.reason === 'malformed') throw new AuthError('unauthorized', `${refused} (a key looks like lw_<12 hex>_<32 characters>)`, { reason: 'malformed_key' });
+      if (v.reason === 'revoked') throw new AuthError('unauthorized', refused, { reason: 'revoked_key', key_id: v.key_id, role: v.role });
+      throw new AuthError('unauthorized', refused, { reason: v.reason === 'unknown' ? 'unknown_key' : 'wrong_secret', claimed_key_id: v.key_id });
+    }
+    found = v.key;
+    keys.set(key, found);
+  }
   c.set('key', found);
+  if (found.role === 'collector' && !found.region) {
+    throw new AuthError('forbidden', 'this collector key has no region: ask an admin for a scoped key (keys create --role collector --region R)', { reason: 'unscoped_collector_key' });
+  }
   await next();
 };
 
@@ -49,11 +132,15 @@ export function rateLimit(): MiddlewareHandler<AppEnv> {
 
 export function requirePermission(c: Context<AppEnv>, p: Permission) {
   const key = c.get('key');
-  if (!allows(key.role, p)) throw new ApiError('forbidden', `role ${key.role} may not ${p.replace(':', ' ')}`);
+  if (!allows(key.role, p)) throw new AuthError('forbidden', `role ${key.role} may not ${p.replace(':', ' ')}`, { reason: `missing_permission:${p}` });
 }
 
-/** A collector's key pins its own region and team, whatever the query asks; other roles filter as asked. */
+/**
+ * A collector's key pins its own region (and team, when it has one), whatever the query asks;
+ * other roles filter as asked. A region-less collector key is refused by authenticate; were one to
+ * get here, its empty region matches no loan rather than every loan.
+ */
 export function scopedFilters(key: ApiKey, q: { region?: string[]; team?: string[] }) {
   const pinned = key.role === 'collector';
-  return { region: pinned && key.region ? [key.region] : q.region, team: pinned && key.team ? [key.team] : q.team };
+  return { region: pinned ? [key.region] : q.region, team: pinned && key.team ? [key.team] : q.team };
 }

@@ -208,18 +208,23 @@ export const modelTables = {
   },
 } as const satisfies Record<string, TableDef>;
 
-/** API tables (migration 6): hashed API keys and the audit log. */
+/** Columns added to api_keys by migration 16: a revocation is a second row of the key with these set. */
+export const apiKeyRevocationColumns = [['revoked_at', 'Nullable(DateTime64(3))'], ['revoked_by', 'String'], ['revoke_reason', 'String']] as const;
+/** Column added to audit_log by migration 16: the client's own X-Request-Id (request_id is always the server's). */
+export const auditClientRequestIdColumns = [['client_request_id', 'String']] as const;
+
+/** API tables (migration 6, 16): hashed API keys and the audit log. */
 export const apiTables = {
   api_keys: {
     name: 'api_keys',
     columns: [['key_id', 'String'], ['key_hash', 'String'], ['role', 'LowCardinality(String)'], ['region', 'String'], ['team', 'String'],
-      ['label', 'String'], ['created_at', 'DateTime'], ['revoked', 'UInt8']],
+      ['label', 'String'], ['created_at', 'DateTime'], ['revoked', 'UInt8'], ...apiKeyRevocationColumns],
     orderBy: '(key_id, created_at)', shardBy: 'cityHash64(key_id)',
   },
   audit_log: {
     name: 'audit_log',
     columns: [['at', 'DateTime64(3)'], ['request_id', 'String'], ['key_id', 'String'], ['role', 'LowCardinality(String)'],
-      ['action', 'LowCardinality(String)'], ['target', 'String'], ['details', 'String']],
+      ['action', 'LowCardinality(String)'], ['target', 'String'], ['details', 'String'], ...auditClientRequestIdColumns],
     orderBy: '(at, request_id)', partitionBy: 'toYYYYMM(at)', shardBy: 'cityHash64(request_id)',
   },
 } as const satisfies Record<string, TableDef>;

@@ -15,6 +15,7 @@ export const permissions = {
   'models:promote': ['admin', 'modeler'],
   'reports:read': ['admin', 'executive', 'auditor'],
   'audit:read': ['admin', 'auditor'],
+  'keys:manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof permissions;
 

@@ -1,7 +1,7 @@
 import { exec, queryRows, type Warehouse } from '../connection.ts';
 import { createDatabaseStatement, createTableStatements, tableRef } from '../ddl.ts';
 import { fillDerivedStatements, fillLoanKeyStatements, fillNextMonthEndStatements } from '../derived-facts.ts';
-import { apiTables, collectionTables, loanMonthDerived, loanMonthKey, loanMonthNextRow, reportTables, modelTables, rawTables, systemTables } from '../tables.ts';
+import { apiKeyRevocationColumns, apiTables, auditClientRequestIdColumns, collectionTables, loanMonthDerived, loanMonthKey, loanMonthNextRow, reportTables, modelTables, rawTables, systemTables } from '../tables.ts';
 
 export interface Migration {
   version: number;
@@ -13,9 +13,12 @@ export interface Migration {
 const alterTable = (wh: Warehouse, name: string) =>
   (wh.cluster ? [`${name}_local`, name] : [name]).map((t) => `ALTER TABLE ${tableRef(wh, t)}${wh.cluster ? ` ON CLUSTER ${wh.cluster}` : ''}`);
 
+/** Columns added to a catalogue table after it was created (a table created from the current catalogue already has them). */
+const addColumns = (wh: Warehouse, table: string, columns: readonly (readonly [string, string])[]) =>
+  alterTable(wh, table).map((alter) => `${alter} ${columns.map(([n, type]) => `ADD COLUMN IF NOT EXISTS ${n} ${type}`).join(', ')}`);
+
 /** Columns added to loan_month after migration 3. */
-const addLoanMonthColumns = (wh: Warehouse, columns: readonly (readonly [string, string])[]) =>
-  alterTable(wh, 'loan_month').map((alter) => `${alter} ${columns.map(([n, type]) => `ADD COLUMN IF NOT EXISTS ${n} ${type}`).join(', ')}`);
+const addLoanMonthColumns = (wh: Warehouse, columns: readonly (readonly [string, string])[]) => addColumns(wh, 'loan_month', columns);
 
 /**
  * A raw table's stored row_hash replaced by the catalogue's ALIAS (the same hash of the same
@@ -112,6 +115,11 @@ export const migrations: Migration[] = [
     name: 'raw tables: ingest_id LowCardinality(String)',
     // re-running it is a no-op: the column already has the type
     statements: (wh) => Object.values(rawTables).flatMap((t) => alterTable(wh, t.name).map((alter) => `${alter} MODIFY COLUMN ingest_id LowCardinality(String)`)),
+  },
+  {
+    version: 16,
+    name: 'api_keys: revocation rows (revoked_at, revoked_by, revoke_reason); audit_log: client_request_id',
+    statements: (wh) => [...addColumns(wh, 'api_keys', apiKeyRevocationColumns), ...addColumns(wh, 'audit_log', auditClientRequestIdColumns)],
   },
 ];
 

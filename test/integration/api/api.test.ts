@@ -30,7 +30,8 @@ describe('HTTP API', () => {
       INNER JOIN ${wh.database}.loans AS l ON l.loan_id = s.loan_id ORDER BY s.loan_id LIMIT 1`);
     loanInRegion = { id: l!.loan_id, region: l!.region };
     for (const role of roles) keys[role] = (await createApiKey(wh, { role, region: role === 'collector' ? loanInRegion.region : undefined, label: role })).key;
-    keys.collector_north = (await createApiKey(wh, { role: 'collector', region: 'nowhere' })).key;
+    const [other] = await queryRows<{ region: string }>(wh, `SELECT DISTINCT toString(region) AS region FROM ${wh.database}.loans WHERE region != {r:String} ORDER BY region LIMIT 1`, { r: loanInRegion.region });
+    keys.collector_north = (await createApiKey(wh, { role: 'collector', region: other!.region })).key;
     await fireWarnings(wh, { asOf: '2024-06-30', settings: defaultSettings, champion: m!.model, rules: parseWarningRules({ rules: [
       { id: 'overdue_2', kind: 'consecutive_overdue', months: 2 }, { id: 'high', kind: 'score_above', threshold: 0.2 }, { id: 'any_overdue', kind: 'overdue_amount', limit: 0 }] }) });
     app = createApp({ wh, log: (e) => logs.push(e), rateLimitPerMinute: 100_000, maxBodyBytes: 64 * 1024, snapshotSettings: defaultSettings });
@@ -211,9 +212,11 @@ describe('HTTP API', () => {
   });
 
   it('responses carry request ids and never leak internals; the OpenAPI document lists exactly the served routes', async () => {
+    // the request id is the server's own; the client's is logged beside it
     const r = await call('/v1/models', { key: keys.admin, headers: { 'x-request-id': 'abc-123' } });
-    expect(r.headers.get('x-request-id')).toBe('abc-123');
-    expect(logs.some((l) => l.request_id === 'abc-123' && l.status === 200)).toBe(true);
+    const id = r.headers.get('x-request-id')!;
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(logs.some((l) => l.request_id === id && l.client_request_id === 'abc-123' && l.status === 200)).toBe(true);
     const inj = await call(`/v1/loans/${encodeURIComponent("x'; DROP TABLE loans --")}/score`, { key: keys.admin });
     expect(inj.status).toBe(400);
     expect(await inj.text()).not.toMatch(/SELECT|DB::Exception|at .*\.ts/);
@@ -224,8 +227,8 @@ describe('HTTP API', () => {
     expect(validation.valid).toBe(true);
     const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`)).sort();
     expect(documented).toEqual([
-      'GET /health', 'GET /v1/audit', 'GET /v1/cases', 'GET /v1/loans/{id}/score', 'GET /v1/metrics/classification', 'GET /v1/metrics/collections', 'GET /v1/metrics/overdue',
-      'GET /v1/metrics/recovery', 'GET /v1/metrics/roll-rate', 'GET /v1/metrics/vintage', 'GET /v1/models', 'GET /v1/reports/{template}', 'GET /v1/warnings', 'POST /v1/models/{name}/{version}/promote', 'POST /v1/scores',
+      'GET /health', 'GET /v1/audit', 'GET /v1/cases', 'GET /v1/keys', 'GET /v1/loans/{id}/score', 'GET /v1/metrics/classification', 'GET /v1/metrics/collections', 'GET /v1/metrics/overdue',
+      'GET /v1/metrics/recovery', 'GET /v1/metrics/roll-rate', 'GET /v1/metrics/vintage', 'GET /v1/models', 'GET /v1/reports/{template}', 'GET /v1/warnings', 'POST /v1/keys', 'POST /v1/keys/{id}/revoke', 'POST /v1/models/{name}/{version}/promote', 'POST /v1/scores',
     ]);
     const docs = await (await call('/docs')).text();
     expect(docs).toMatch(/\/assets\/swagger-ui-dist\/swagger-ui-bundle\.js/);

@@ -1,0 +1,95 @@
+/**
+ * The finishing pass over the generated OpenAPI document, for what the route definitions cannot
+ * say once for all routes (and what the generator gets wrong):
+ *
+ * - regex patterns: @asteasolutions/zod-to-openapi writes `regex.toString()` minus its first and
+ *   last `/`, so a flagged regex such as `/^\d{4}-\d{2}$/u` comes out as `^\d{4}-\d{2}$/u`, a
+ *   pattern nothing matches (Swagger UI then refuses every value: the reports `period` and the
+ *   warnings `loan_id` could not be tried). The flag suffix is cut here: an unescaped `/` cannot
+ *   occur inside a RegExp's source, so a trailing `/flags` is always the generator's.
+ * - security: both schemes (Bearer and X-API-Key) on every /v1 operation, none on /health, so the
+ *   docs page's Authorize → Try it out sends the key;
+ * - 415 on every operation that takes a body (the zod-openapi validator answers 415 to another
+ *   content type); 401 and 429 on every /v1 operation;
+ * - a tag per area and examples of the common parameters, so the docs page groups operations and
+ *   "Try it out" starts from values that work on the demo book.
+ */
+type Json = Record<string, unknown>;
+interface Operation { tags?: string[]; security?: Json[]; parameters?: { name: string; in: string; example?: unknown; schema?: Json }[]; requestBody?: unknown; responses?: Record<string, unknown> }
+
+export const securitySchemes = {
+  bearer: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer lw_<id>_<secret> (scheme name in any case)' },
+  apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'the same key in an X-API-Key header' },
+} as const;
+const keySecurity = [{ bearer: [] }, { apiKey: [] }];
+
+/** Tags by path prefix, in the order the docs page lists them. */
+export const tags: { name: string; prefix: string; description: string }[] = [
+  { name: 'health', prefix: '/health', description: 'Liveness (no key)' },
+  { name: 'metrics', prefix: '/v1/metrics/', description: 'Portfolio metrics (SPEC §5)' },
+  { name: 'cases', prefix: '/v1/cases', description: 'Collection case lists (audited)' },
+  { name: 'warnings', prefix: '/v1/warnings', description: 'Fired early warnings with evidence' },
+  { name: 'scores', prefix: '/v1/loans/', description: 'Early-warning scores of the champion model' },
+  { name: 'scores', prefix: '/v1/scores', description: '' },
+  { name: 'models', prefix: '/v1/models', description: 'Model registry and champion promotion (audited)' },
+  { name: 'reports', prefix: '/v1/reports', description: 'Report charts and packs' },
+  { name: 'audit', prefix: '/v1/audit', description: 'The audit log' },
+  { name: 'keys', prefix: '/v1/keys', description: 'API keys (admin; audited)' },
+];
+export const tagOf = (path: string) => tags.find((t) => path === t.prefix || path.startsWith(t.prefix.endsWith('/') ? t.prefix : `${t.prefix}/`))?.name ?? 'other';
+
+/** Examples that work on the demo book (as of its last month-end). */
+const parameterExamples: Record<string, unknown> = {
+  as_of: '2024-06-30', period: '2024-06', from: '2024-01-31', to: '2024-06-30', id: 'L000000001', loan_id: 'L000000001', region: 'east',
+  team: 'east-early', product: 'consumer', template: 'overdue-trend', name: 'dpd30_3m_scorecard', version: 1, limit: 50,
+};
+const bodyExamples: Record<string, unknown> = {
+  'POST /v1/scores': { loan_ids: ['L000000001', 'L000000002'], as_of: '2024-06-30' },
+  'POST /v1/models/{name}/{version}/promote': { reason: 'beats the champion out of time; PSI 0.02' },
+};
+
+/**
+ * Cuts a generator-added `/flags` suffix. A RegExp source escapes every `/` outside a character
+ * class, and a class closes with `]`, so a source never ends in an unescaped `/` plus letters.
+ */
+export function stripRegexFlags(pattern: string): string {
+  const m = /\/[dgimsuvy]+$/.exec(pattern);
+  if (!m) return pattern;
+  const before = pattern.slice(0, m.index);
+  return /\\*$/.exec(before)![0].length % 2 === 0 ? before : pattern;
+}
+
+function walk(node: unknown, visit: (o: Json) => void) {
+  if (Array.isArray(node)) { for (const x of node) walk(x, visit); return; }
+  if (node && typeof node === 'object') { visit(node as Json); for (const v of Object.values(node)) walk(v, visit); }
+}
+
+const errorRef = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+
+/** The document, finished in place (it is generated afresh for each app). */
+export function finishDocument<D extends object>(document: D): D {
+  const doc = document as Json & { components?: Json; paths?: unknown };
+  walk(doc, (o) => { if (typeof o.pattern === 'string') o.pattern = stripRegexFlags(o.pattern); });
+  const components = (doc.components ??= {});
+  components.securitySchemes = { ...(components.securitySchemes as Json | undefined), ...securitySchemes };
+  doc.security = keySecurity;
+  doc.tags = [...new Map(tags.filter((t) => t.description).map((t) => [t.name, { name: t.name, description: t.description }])).values()];
+  for (const [path, ops] of Object.entries((doc.paths ?? {}) as Record<string, Record<string, Operation>>)) {
+    for (const [method, op] of Object.entries(ops)) {
+      const isV1 = path.startsWith('/v1/');
+      op.security = isV1 ? keySecurity : [];
+      op.tags ??= [tagOf(path)];
+      op.responses ??= {};
+      if (isV1) {
+        op.responses['401'] ??= errorRef('no, malformed, unknown or revoked API key');
+        op.responses['429'] ??= errorRef('rate limited (per key; unauthenticated requests per client address)');
+      }
+      if (op.requestBody) op.responses['415'] ??= errorRef('the body is not application/json');
+      for (const p of op.parameters ?? []) if (p.example === undefined && p.schema?.example === undefined && Object.hasOwn(parameterExamples, p.name)) p.example = parameterExamples[p.name];
+      const body = bodyExamples[`${method.toUpperCase()} ${path}`];
+      const media = (op.requestBody as { content?: Record<string, Json> } | undefined)?.content?.['application/json'];
+      if (body !== undefined && media && media.example === undefined) media.example = body;
+    }
+  }
+  return document;
+}
