@@ -3,9 +3,14 @@
 # executed copies as HTML to out/notebooks/. Exits non-zero when any cell fails.
 # The notebooks read LOANWATCH_DATA_DIR (default out/notebooks-data); a warehouse without a
 # demo book gets one first (`loanwatch demo --serve false`, a small book).
-# Needs Debian's jupyter-notebook, jupyter-nbconvert and python3-ipykernel (scripts/setup-system.sh).
+# Needs Debian's jupyter-notebook, jupyter-nbconvert and python3-ipykernel: `npm ci` installs them
+# when run as root with apt (scripts/setup-system.sh); elsewhere this stops first with what to do.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if ! command -v jupyter-nbconvert >/dev/null 2>&1; then
+  echo "npm run notebooks: Jupyter is not installed (Debian jupyter-notebook, jupyter-nbconvert, python3-ipykernel); as root: bash scripts/setup-system.sh" >&2
+  exit 2
+fi
 export TZ=UTC
 export LOANWATCH_DATA_DIR="${LOANWATCH_DATA_DIR:-$PWD/out/notebooks-data}"
 if [ ! -e "$LOANWATCH_DATA_DIR/.notebook-book" ]; then
