@@ -10,7 +10,10 @@ const entrySchema = z.object({
   at: z.string(), request_id: z.string().describe("the server's own id of the request (unique)"),
   client_request_id: z.string().describe("the client's X-Request-Id, sanitised; empty when none"), key_id: z.string(), role: z.string(), action: z.string(), target: z.string(), details: z.record(z.string(), z.unknown()),
 }).openapi('AuditEntry');
-const cursorKey = z.object({ at: z.string(), request_id: z.string() });
+/** toString(DateTime64(3)) as the engine writes it; anything else would fail as a bound DateTime64 (a 500, not a 400) */
+const auditTime = z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,3})?$/u)
+  .refine((t) => { const iso = t.replace(' ', 'T'); const d = new Date(`${iso}Z`); return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 19) === iso.slice(0, 19) && t >= '1970' && t < '2300'; });
+const cursorKey = z.object({ at: auditTime, request_id: z.string().max(200) });
 
 /** The audit log (case-list pulls, promotions granted or refused), newest first, for auditors and admins. */
 export const auditRoutes = new OpenAPIHono<AppEnv>().openapi(createRoute({
