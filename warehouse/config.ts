@@ -38,6 +38,18 @@ export const configSchema = z.object({
   LOANWATCH_API_RATE_LIMIT: intFromEnv(6_000, 1, 10_000_000),
   /** Largest accepted request body in bytes (413 above). */
   LOANWATCH_API_MAX_BODY_BYTES: intFromEnv(1_048_576, 1_024, 104_857_600),
+  /** Unauthenticated requests (no, bad or revoked key; /health) per minute per client address before 429, checked before any warehouse lookup. */
+  LOANWATCH_API_ANON_RATE_LIMIT: intFromEnv(120, 1, 10_000_000),
+  /** How long a verified API key is trusted without asking the warehouse (another process's revocation shows within this); 0: every request asks. */
+  LOANWATCH_API_KEY_CACHE_MS: intFromEnv(5_000, 0, 600_000),
+  /** Time a client has to send a request's headers (slow-header clients are cut off). */
+  LOANWATCH_API_HEADERS_TIMEOUT_MS: intFromEnv(10_000, 1_000, 600_000),
+  /** Time a client has to send a whole request, body included (not the time to answer it). */
+  LOANWATCH_API_REQUEST_TIMEOUT_MS: intFromEnv(30_000, 1_000, 3_600_000),
+  /** How long an idle keep-alive connection stays open. */
+  LOANWATCH_API_KEEP_ALIVE_TIMEOUT_MS: intFromEnv(5_000, 0, 600_000),
+  /** Open connections the API accepts at once; more are closed on arrival. */
+  LOANWATCH_API_MAX_CONNECTIONS: intFromEnv(1_000, 1, 1_000_000),
   /** Font file (.ttf/.ttc/.otf) for report PNG and PDF; empty: the first installed of WenQuanYi Zen Hei, Noto Sans CJK. */
   LOANWATCH_CJK_FONT: z.string().default(''),
 });

@@ -152,7 +152,8 @@ describe('API keys: scoped collectors, list, revoke, audit of refusals, per-addr
 
   it('Bearer in any case, or X-API-Key', async () => {
     const app = makeApp(wh);
-    for (const h of [{ authorization: `bearer ${admin.key}` }, { authorization: `BEARER ${admin.key}` }, { authorization: `Bearer   ${admin.key}` }, { 'x-api-key': admin.key }]) {
+    const variants: Record<string, string>[] = [{ authorization: `bearer ${admin.key}` }, { authorization: `BEARER ${admin.key}` }, { authorization: `Bearer   ${admin.key}` }, { 'x-api-key': admin.key }];
+    for (const h of variants) {
       expect((await app.request('/v1/models', { headers: h })).status, JSON.stringify(Object.keys(h))).toBe(200);
     }
   });
