@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { buildCaseList, casesCsv } from '../../pipelines/cases/case-list.ts';
+import { buildCaseList, casesCsvChunks } from '../../pipelines/cases/case-list.ts';
 import { defaultStrategyTable, stages } from '../../pipelines/cases/strategy.ts';
 import { defaultTarget, targetName } from '../../models/features/feature-catalogue.ts';
 import { latestChampionEvent } from '../../models/registry/registry.ts';
@@ -8,6 +8,8 @@ import type { AppEnv } from '../context.ts';
 import { requirePermission, scopedFilters } from '../middleware.ts';
 import { decodeCursor, page, pageQuery } from '../pagination.ts';
 import { csvList, errorResponses, isoDay } from '../schemas.ts';
+import { checkKnownFilters, userErrorsAsBadRequest } from './request-checks.ts';
+import { streamOf } from './metric-body.ts';
 
 const name = z.string().min(1).max(60).regex(/^[\w .-]+$/u, 'letters, digits, space, _ . and -');
 const caseSchema = z.object({
@@ -31,14 +33,16 @@ export const caseRoutes = new OpenAPIHono<AppEnv>().openapi(createRoute({
   const key = c.get('key');
   const { region, team } = scopedFilters(key, q);
   const { wh, snapshotSettings } = c.get('deps');
+  // the filters applied as the caller typed them; a collector's pinned region and team come from its key (checked when it was made), and what it asked instead is ignored
+  await checkKnownFilters(wh, { region: region === q.region ? q.region : undefined, team: team === q.team ? q.team : undefined, product: q.product, stage: q.stage });
   const champion = await latestChampionEvent(wh, targetName(defaultTarget));
-  const all = await buildCaseList(wh, {
+  const all = await userErrorsAsBadRequest(() => buildCaseList(wh, {
     asOf: q.as_of, settings: snapshotSettings, strategy: defaultStrategyTable,
     champion: champion ? { name: champion.model_name, version: champion.version } : null, filters: { region, team, product: q.product, stage: q.stage },
-  });
+  }));
   const after = decodeCursor(q.cursor, z.number().int().min(0));
   const { items, next_cursor } = page(all, (x) => x.rank, after, (a, b) => a - b, q.limit);
   await audit(c, 'cases.pull', q.as_of, { region: region ?? null, team: team ?? null, product: q.product ?? null, stage: q.stage ?? null, returned: items.length, total: all.length });
-  if ((c.req.header('accept') ?? '').includes('text/csv')) return c.body(casesCsv(items), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
+  if ((c.req.header('accept') ?? '').includes('text/csv')) return c.body(streamOf(casesCsvChunks(items)), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
   return c.json({ cases: items, next_cursor }, 200);
 });

@@ -1,8 +1,10 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { createHash } from 'node:crypto';
 import { MetricRequestError } from '../../warehouse/metrics/compile.ts';
-import { runMetric } from '../../warehouse/metrics/run.ts';
-import { metricCsv } from '../../warehouse/metrics/csv.ts';
+import { parseMetricRequest, runMetric } from '../../warehouse/metrics/run.ts';
+import { metricCsvChunks } from '../../warehouse/metrics/csv.ts';
+import { assertWithinData, normaliseMetricRequest, recentSnapshotMonthEnd } from '../../warehouse/metrics/request-bounds.ts';
+import { checkKnownFilters } from './request-checks.ts';
+import { metricJsonChunks, prepareMetric, streamOf, type PreparedMetric } from './metric-body.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { requirePermission } from '../middleware.ts';
@@ -49,22 +51,30 @@ for (const [path, spec] of Object.entries(routes)) {
     const { view, ...q } = c.req.valid('query');
     const metric = path === 'classification' && view === 'migration' ? 'migration' : spec.metric;
     const groupBy = q.group_by ?? (metric === spec.metric ? spec.groupBy : undefined);
-    let r;
+    const { wh } = c.get('deps');
+    let prepared: PreparedMetric;
     try {
-      const request = Object.fromEntries(Object.entries({ ...q, group_by: groupBy }).filter(([, v]) => v !== undefined));
-      // results are cached for a minute per request: snapshots change once a month, dashboards poll
-      r = await c.get('caches').metrics.get(JSON.stringify([metric, request]), () => runMetric(c.get('deps').wh, metric, request)) as Awaited<ReturnType<typeof runMetric>>;
+      const parsed = parseMetricRequest(Object.fromEntries(Object.entries({ ...q, group_by: groupBy }).filter(([, v]) => v !== undefined)));
+      // refused before any metric query: dates far past the data, then values the data does not hold
+      const last = await recentSnapshotMonthEnd(wh);
+      assertWithinData(parsed, last);
+      await checkKnownFilters(wh, { product: parsed.product, region: parsed.region, branch: parsed.branch, channel: parsed.channel });
+      // equivalent requests share one entry; results are cached for a minute (snapshots change monthly, dashboards poll)
+      const request = normaliseMetricRequest(parsed, last);
+      prepared = await c.get('caches').metrics.get(JSON.stringify([metric, request]), async () => prepareMetric(await runMetric(wh, metric, request))) as PreparedMetric;
     } catch (e) {
       if (e instanceof MetricRequestError) throw new ApiError('bad_request', e.message, undefined, { cause: e });
       throw e;
     }
     const csv = (c.req.header('accept') ?? '').includes('text/csv');
-    const body = csv ? metricCsv(r) : JSON.stringify(r);
-    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+    // one ETag per representation of the same result
+    const etag = `"${prepared.etag}${csv ? '-csv' : ''}"`;
     c.header('ETag', etag);
     c.header('Cache-Control', 'private, max-age=60');
     c.header('Vary', 'Accept, Authorization, X-API-Key');
     if (c.req.header('if-none-match') === etag) return c.body(null, 304);
-    return csv ? c.body(body, 200, { 'Content-Type': 'text/csv; charset=utf-8' }) : c.body(body, 200, { 'Content-Type': 'application/json' });
+    // streamed a thousand rows at a time: a large result is never also held as one string per request
+    return csv ? c.body(streamOf(metricCsvChunks(prepared.result)), 200, { 'Content-Type': 'text/csv; charset=utf-8' })
+      : c.body(streamOf(metricJsonChunks(prepared.result)), 200, { 'Content-Type': 'application/json' });
   });
 }

@@ -5,6 +5,7 @@ import type { AppEnv } from '../context.ts';
 import { requirePermission, scopedFilters } from '../middleware.ts';
 import { decodeCursor, pageOfFetched, pageQuery } from '../pagination.ts';
 import { csvList, errorResponses, isoDay } from '../schemas.ts';
+import { checkKnownFilters } from './request-checks.ts';
 
 const name = z.string().min(1).max(64).regex(/^[\w .@-]+$/u, 'letters, digits, space, _ . @ and -');
 const kinds = warningRuleSchema.options.map((o) => o.shape.kind.value) as [string, ...string[]];
@@ -30,6 +31,8 @@ export const warningRoutes = new OpenAPIHono<AppEnv>().openapi(createRoute({
   // a collector is pinned to its region and team, and so sees no model-level warnings
   const { region, team } = scopedFilters(c.get('key'), q);
   const after = decodeCursor(q.cursor, cursorKey);
+  // the filters applied as typed (a collector's pinned region and team replace what it asked)
+  await checkKnownFilters(c.get('deps').wh, { region: region === q.region ? q.region : undefined, team: team === q.team ? q.team : undefined });
   const rows = await listWarnings(c.get('deps').wh, { asOf: q.as_of, limit: q.limit + 1, after,
     filters: { rule: q.rule, kind: q.kind, severity: q.severity, region, team, loanId: q.loan_id } });
   const { items, next_cursor } = pageOfFetched(rows, q.limit, warningKey);

@@ -1,5 +1,8 @@
 import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
-import { csvTable } from '../../warehouse/csv-cell.ts';
+import { csvChunks } from '../../warehouse/metrics/csv.ts';
+import { lastSnapshotMonthEnd, monthsPastData } from '../../warehouse/metrics/request-bounds.ts';
+import { addMonthEnds } from '../../warehouse/dates.ts';
+import { UserError } from '../../lib/user-error.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { runMetric, bucketOrder } from '../../warehouse/metrics/run.ts';
 import { activeDelinquencyQuery } from '../snapshot/delinquency-as-of.ts';
@@ -32,6 +35,18 @@ async function rollForward(wh: Warehouse, monthEnd: string): Promise<Map<string,
   return out;
 }
 
+/** A case-list date the list cannot be built for (before the first month-end, or far past the data): exit 2 / HTTP 400. */
+export class CaseRequestError extends UserError {}
+
+/** The roll-rate fallback needs a month-end before the date, and a date far past the data is only work without answers (the metrics' bound). */
+async function assertCaseDate(wh: Warehouse, asOf: string, me: string) {
+  if (me < '1970-01-31') throw new CaseRequestError(`as_of ${asOf}: there is no month-end before it to take roll rates from`);
+  const last = await lastSnapshotMonthEnd(wh);
+  if (!last) throw new CaseRequestError('no snapshot yet: run `loanwatch snapshot --as-of …` first');
+  const limit = addMonthEnds(last, monthsPastData);
+  if (asOf > limit) throw new CaseRequestError(`as_of ${asOf}: too far past the data, which ends ${last}; dates may reach ${monthsPastData} months past it (${limit})`);
+}
+
 /**
  * The case list for a date (SPEC §7): active loans with DPD on that date, ranked by expected loss
  * = probability of rolling forward × balance. The probability is the champion's score at the
@@ -41,6 +56,7 @@ async function rollForward(wh: Warehouse, monthEnd: string): Promise<Map<string,
  */
 export async function buildCaseList(wh: Warehouse, o: { asOf: string; settings: SnapshotSettings; strategy: StrategyTable; filters?: CaseFilters; champion: { name: string; version: number } | null }): Promise<Case[]> {
   const me = lastMonthEnd(o.asOf);
+  await assertCaseDate(wh, o.asOf, me);
   const dq = await activeDelinquencyQuery(wh, o.asOf, o.settings);
   const roll = await rollForward(wh, me);
   // current loans are cases only when watch-graded: filter them in the engine, not after shipping every active loan to Node
@@ -91,9 +107,17 @@ export async function buildCaseList(wh: Warehouse, o: { asOf: string; settings: 
   return cases.map((c, i) => ({ rank: i + 1, ...c }));
 }
 
-/** Cases as CSV (nested lists as JSON cells), the same for the CLI and the API; an experiment's arm and the assigned agent as last columns when cases carry them. */
-export const casesCsv = (cases: (Case & { arm?: string; agent_id?: string })[]) => {
-  const cols = ['rank', 'loan_id', 'region', 'product', 'team', 'stage', 'dpd', 'bucket', 'balance', 'probability', 'probability_source', 'model', 'expected_loss', 'grade', 'reasons', 'action', 'last_contacts', 'open_promises',
-    ...(cases.some((c) => c.arm !== undefined) ? ['arm'] as const : []), ...(cases.some((c) => c.agent_id !== undefined) ? ['agent_id'] as const : [])] as const;
-  return csvTable(cols, cases);
-};
+const caseColumns = ['rank', 'loan_id', 'region', 'product', 'team', 'stage', 'dpd', 'bucket', 'balance', 'probability', 'probability_source', 'model', 'expected_loss', 'grade', 'reasons', 'action', 'last_contacts', 'open_promises'] as const;
+
+/**
+ * Cases as CSV pieces (nested lists as JSON cells), the same for the CLI and the API; an
+ * experiment's arm and the assigned agent as last columns when cases carry them. Pieces, so a
+ * whole book's list is written or sent as it is produced, not held as one string.
+ */
+export function casesCsvChunks(cases: readonly (Case & { arm?: string; agent_id?: string })[]): Generator<string> {
+  const cols = [...caseColumns, ...(cases.some((c) => c.arm !== undefined) ? ['arm'] as const : []), ...(cases.some((c) => c.agent_id !== undefined) ? ['agent_id'] as const : [])];
+  return csvChunks(cols, cases);
+}
+
+/** Cases as one CSV string (no trailing newline). */
+export const casesCsv = (cases: (Case & { arm?: string; agent_id?: string })[]) => [...casesCsvChunks(cases)].join('');

@@ -4,7 +4,8 @@ import { tableRef } from '../ddl.ts';
 import { compileMetric, MetricRequestError } from './compile.ts';
 import { addMonthEnds, monthEndOf } from '../dates.ts';
 import { metricRequestSchema, type CompiledMetric, type MetricRequest } from './definition.ts';
-import { metricNames, metrics } from './index.ts';
+import { metricDefinition, metricNames } from './index.ts';
+import { assertWithinData, lastSnapshotMonthEnd } from './request-bounds.ts';
 
 export interface MetricResult {
   metric: string;
@@ -27,15 +28,14 @@ export function parseMetricRequest(raw: unknown): MetricRequest {
 
 /** Compiles a request for a named metric, resolving the as-of month-end and period parameters. */
 export async function compileNamedMetric(wh: Warehouse, name: string, raw: unknown): Promise<{ compiled: CompiledMetric; request: MetricRequest; asOf: string }> {
-  const def = metrics[name];
+  const def = metricDefinition(name);
   if (!def) throw new MetricRequestError(`unknown metric ${name}; known: ${metricNames.join(', ')}`);
   const request = parseMetricRequest(raw);
-  let asOf = request.as_of ? monthEndOf(request.as_of) : null;
-  if (!asOf) {
-    const [r] = await queryRows<{ me: string }>(wh, `SELECT toString(max(month_end)) AS me, count() AS n FROM ${tableRef(wh, 'loan_month')}`);
-    if (!r || r.me === '1970-01-01') throw new MetricRequestError('no snapshot yet: run `loanwatch snapshot --as-of …` first');
-    asOf = r.me;
-  }
+  const last = await lastSnapshotMonthEnd(wh);
+  // before any metric query: a date far past the data makes work without answers (CLI and API alike)
+  assertWithinData(request, last);
+  const asOf = request.as_of ? monthEndOf(request.as_of) : last;
+  if (!asOf) throw new MetricRequestError('no snapshot yet: run `loanwatch snapshot --as-of …` first');
   const pTo = request.to ? monthEndOf(request.to) : asOf;
   const pFrom = request.from ? monthEndOf(request.from) : addMonthEnds(pTo, -12);
   const compiled = compileMetric(def, request, { database: wh.database, asOf, extraParams: { bucket_order: bucketOrder, p_from: pFrom, p_to: pTo } });
@@ -46,5 +46,5 @@ export async function runMetric(wh: Warehouse, name: string, raw: unknown): Prom
   const { compiled, request, asOf } = await compileNamedMetric(wh, name, raw);
   const rows = await queryRows<Record<string, string | number | null>>(wh, compiled.query, compiled.query_params,
     { output_format_json_quote_decimals: 1, join_use_nulls: 0 });
-  return { metric: name, title: metrics[name]!.title, as_of: asOf, basis: request.basis, request, columns: compiled.columns, rows };
+  return { metric: name, title: metricDefinition(name)!.title, as_of: asOf, basis: request.basis, request, columns: compiled.columns, rows };
 }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { TtlCache } from '../../../api/cache.ts';
+import { approxBytes, TtlCache } from '../../../api/cache.ts';
 
 describe('TtlCache', () => {
   beforeEach(() => { vi.useFakeTimers({ toFake: ['Date'] }); vi.setSystemTime(0); });
@@ -38,5 +38,36 @@ describe('TtlCache', () => {
     expect(await c.get('k', () => Promise.resolve('v3'))).toBe('v2');
     await flush();
     expect(await c.get('k', () => Promise.resolve('v4'))).toBe('v3');
+  });
+
+  it('is bounded in bytes: the oldest settled values go first, a value over the whole budget is not kept', async () => {
+    const c = new TtlCache<string, string>(60_000, 1000, false, 100);
+    let loads = 0;
+    const val = (n: number) => () => { loads++; return Promise.resolve('x'.repeat(n)); };
+    await c.get('a', val(40));
+    await c.get('b', val(40));
+    await flush();
+    expect(c.size).toEqual({ entries: 2, bytes: 80 });
+    await c.get('c', val(40)); // 120 > 100: a goes
+    await flush();
+    expect(c.size).toEqual({ entries: 2, bytes: 80 });
+    loads = 0;
+    await c.get('b', val(40));
+    await c.get('c', val(40));
+    expect(loads).toBe(0);
+    await c.get('a', val(40));
+    expect(loads).toBe(1);
+    expect((await c.get('huge', val(500))).length).toBe(500); // its readers get it …
+    await flush();
+    expect(c.size.bytes).toBeLessThanOrEqual(100); // … the cache does not keep it
+    await c.get('huge', val(500));
+    expect(loads).toBe(3);
+  });
+
+  it('measures values by their serialized size, or the size they declare', () => {
+    expect(approxBytes('abc')).toBe(3);
+    expect(approxBytes(Buffer.alloc(10))).toBe(10);
+    expect(approxBytes({ approxBytes: 1234, rows: [] })).toBe(1234);
+    expect(approxBytes({ a: [1, 2] })).toBe(JSON.stringify({ a: [1, 2] }).length);
   });
 });

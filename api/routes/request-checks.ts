@@ -1,0 +1,24 @@
+import type { Warehouse } from '../../warehouse/connection.ts';
+import { assertKnownFilterValues, UnknownFilterValueError, type FilterValues } from '../../warehouse/metrics/known-values.ts';
+import { UserError } from '../../lib/user-error.ts';
+import { ApiError } from '../errors.ts';
+
+/** The filter values a request names, checked against the warehouse: an unknown one is a 400 listing the known values (not an empty 200). */
+export async function checkKnownFilters(wh: Warehouse, filters: FilterValues): Promise<void> {
+  try {
+    await assertKnownFilterValues(wh, filters);
+  } catch (e) {
+    if (!(e instanceof UnknownFilterValueError)) throw e;
+    throw new ApiError('bad_request', e.message, { fields: e.unknown.map((u) => ({ field: u.field, message: `unknown: ${u.values.join(', ')}`, known: u.known })) }, { cause: e });
+  }
+}
+
+/** Runs pipeline code for a route: what it refuses as a UserError (a request it cannot answer) is the client's 400, not a 500. */
+export async function userErrorsAsBadRequest<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    if (e instanceof UserError && !(e instanceof ApiError)) throw new ApiError('bad_request', e.message, undefined, { cause: e });
+    throw e;
+  }
+}

@@ -1,0 +1,112 @@
+import { queryRows, type Warehouse } from '../connection.ts';
+import { tableRef } from '../ddl.ts';
+import { UserError } from '../../lib/user-error.ts';
+// the case stages are a fixed list, not data; imported (not copied) so the two cannot drift apart
+import { stages } from '../../pipelines/cases/strategy.ts';
+
+/** The filters a user names by value (CLI flags, API query parameters): each may be one value or a list. */
+export interface FilterValues {
+  product?: string | readonly string[];
+  region?: string | readonly string[];
+  branch?: string | readonly string[];
+  channel?: string | readonly string[];
+  team?: string | readonly string[];
+  stage?: string | readonly string[];
+}
+export type FilterField = keyof FilterValues;
+
+/** A filter value the warehouse does not hold: a typo would otherwise be an empty (and wrong-looking) answer. */
+export class UnknownFilterValueError extends UserError {
+  constructor(readonly unknown: { field: FilterField; values: string[]; known: string[] }[]) {
+    super(unknown.map(describe).join('; '));
+  }
+}
+
+const shownKnown = 30;
+function describe(u: { field: FilterField; values: string[]; known: string[] }): string {
+  const values = u.values.map((v) => JSON.stringify(v)).join(', ');
+  const near = u.values.length === 1 ? nearest(u.values[0]!, u.known) : undefined;
+  const known = u.known.length === 0 ? `no ${u.field} values in the warehouse yet`
+    : `known: ${u.known.slice(0, shownKnown).join(', ')}${u.known.length > shownKnown ? `, … (${u.known.length - shownKnown} more)` : ''}`;
+  return `unknown ${u.field} ${values}${near ? ` (did you mean "${near}"?)` : ''} — ${known}`;
+}
+
+/** The known value closest to a typo (edit distance ≤ 2, case-insensitive), if any. */
+function nearest(value: string, known: string[]): string | undefined {
+  let best: { k: string; d: number } | undefined;
+  for (const k of known) {
+    const d = editDistance(value.toLowerCase(), k.toLowerCase());
+    if (d <= 2 && (!best || d < best.d)) best = { k, d };
+  }
+  return best?.k;
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row.push(Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+type DataField = Exclude<FilterField, 'stage'>;
+type KnownValues = Record<DataField, string[]>;
+
+/**
+ * Known values per warehouse, kept for a minute: a filter check costs no query on a dashboard's
+ * repeated requests. A value not found in a copy older than `recheckMs` is looked up once more
+ * (a region ingested a moment ago is not refused), at most that often (typos cannot force a scan each).
+ */
+const ttlMs = 60_000;
+const recheckMs = 2_000;
+const cache = new WeakMap<Warehouse, { at: number; values: Promise<KnownValues> }>();
+
+async function loadKnown(wh: Warehouse): Promise<KnownValues> {
+  // aliases differ from the columns: ClickHouse would resolve `team` in WHERE to the aggregate
+  const [l] = await queryRows<{ products: string[]; regions: string[]; branches: string[]; channels: string[] }>(wh, `
+    SELECT arraySort(groupUniqArray(product)) AS products, arraySort(groupUniqArray(region)) AS regions,
+      arraySort(groupUniqArray(branch)) AS branches, arraySort(groupUniqArray(channel)) AS channels FROM ${tableRef(wh, 'loans')}`);
+  const [t] = await queryRows<{ teams: string[] }>(wh, `SELECT arraySort(groupUniqArray(team)) AS teams FROM ${tableRef(wh, 'collection_actions')} WHERE team != ''`);
+  return { product: l?.products ?? [], region: l?.regions ?? [], branch: l?.branches ?? [], channel: l?.channels ?? [], team: t?.teams ?? [] };
+}
+
+function knownValues(wh: Warehouse, fresh: boolean): Promise<KnownValues> {
+  const hit = cache.get(wh);
+  const now = Date.now();
+  if (hit && now - hit.at < (fresh ? recheckMs : ttlMs)) return hit.values;
+  const values = loadKnown(wh);
+  cache.set(wh, { at: now, values });
+  values.catch(() => { if (cache.get(wh)?.values === values) cache.delete(wh); });
+  return values;
+}
+
+const asList = (v: string | readonly string[] | undefined): readonly string[] => (v === undefined ? [] : typeof v === 'string' ? [v] : v);
+
+function unknownIn(filters: FilterValues, known: KnownValues) {
+  const out: { field: FilterField; values: string[]; known: string[] }[] = [];
+  for (const field of ['product', 'region', 'branch', 'channel', 'team', 'stage'] as const) {
+    const list = field === 'stage' ? [...stages] : known[field];
+    const set = new Set(list);
+    const values = [...new Set(asList(filters[field]))].filter((v) => !set.has(v));
+    if (values.length > 0) out.push({ field, values, known: list });
+  }
+  return out;
+}
+
+/**
+ * Throws an UnknownFilterValueError (a UserError: exit 2 on the CLI, 400 from the API) naming every
+ * filter value the warehouse does not hold, with the known ones — e.g.
+ * `unknown region "eats" (did you mean "east"?) — known: central, east, north, south, west`.
+ * product, region, branch and channel are the loans' own values; team the collection teams that
+ * acted; stage the case list's stages. Matching is exact, as the filters themselves are.
+ */
+export async function assertKnownFilterValues(wh: Warehouse, filters: FilterValues): Promise<void> {
+  const named = Object.values(filters).some((v) => asList(v as FilterValues[FilterField]).length > 0);
+  if (!named) return;
+  let unknown = unknownIn(filters, await knownValues(wh, false));
+  if (unknown.some((u) => u.field !== 'stage')) unknown = unknownIn(filters, await knownValues(wh, true));
+  if (unknown.length > 0) throw new UnknownFilterValueError(unknown);
+}
