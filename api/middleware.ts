@@ -79,8 +79,8 @@ const refused = 'unknown or revoked API key';
 
 /**
  * API key check. A key verified a moment ago passes from the cache; otherwise an address over its
- * unauthenticated limit is refused (429) before the warehouse is asked, and every failure counts
- * against the address. A 401 carries the reason for the audit log (the client hears only
+ * unauthenticated limit is refused (429) before the warehouse is asked — unless the key is one this
+ * server verified before — and every failure counts against the address. A 401 carries the reason for the audit log (the client hears only
  * "unknown or revoked"). A collector key without a region (made before keys were scoped) is
  * refused rather than shown every region.
  */
@@ -90,7 +90,8 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const { key, badScheme } = presentedKey(c);
   let found: ApiKey | undefined = key ? keys.get(key) : undefined;
   if (!found) {
-    refuseOverLimit(c);
+    // a key this server verified before may be checked again whatever the address did (it is not a bad key)
+    if (!key || !keys.knownGood(key)) refuseOverLimit(c);
     if (!key) {
       addresses.charge(address);
       if (badScheme !== undefined) throw new AuthError('unauthorized', `unsupported Authorization scheme "${badScheme}": use Bearer <key> or X-API-Key`, { reason: 'unsupported_scheme' });
@@ -99,6 +100,7 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
     const v = await verifyApiKey(c.get('deps').wh, key);
     if (!v.ok) {
       addresses.charge(address);
+      keys.drop(key);
       if (v.reason === 'malformed') throw new AuthError('unauthorized', `${refused} (a key looks like lw_<12 hex>_<32 characters>)`, { reason: 'malformed_key' });
       if (v.reason === 'revoked') throw new AuthError('unauthorized', refused, { reason: 'revoked_key', key_id: v.key_id, role: v.role });
       throw new AuthError('unauthorized', refused, { reason: v.reason === 'unknown' ? 'unknown_key' : 'wrong_secret', claimed_key_id: v.key_id });

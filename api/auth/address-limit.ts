@@ -1,9 +1,9 @@
 /**
  * Fixed one-minute windows of unauthenticated requests per client address (requests with no key,
  * a malformed, unknown or revoked key, and /health). It is consulted before any warehouse lookup:
- * an address over its limit gets 429 without costing a query or an audit row, whatever key it
- * sends (a key already verified and cached still passes: that costs nothing). In memory, per
- * process, like the per-key limit.
+ * an address over its limit gets 429 without costing a query or an audit row, whatever bad key
+ * it sends (a key this server verified before is still checked: see KeyCache.knownGood). In
+ * memory, per process, like the per-key limit.
  */
 export class AddressLimiter {
   private windows = new Map<string, { start: number; n: number }>();
