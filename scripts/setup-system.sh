@@ -32,7 +32,8 @@ fi
 mkdir -p node_modules/.cache
 log="$PWD/node_modules/.cache/loanwatch-setup.log"
 say "installing Debian packages for the notebooks: ${packages[*]} (apt output in $log)"
-if ! { apt-get update -qq && apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends "${packages[@]}"; } >"$log" 2>&1; then
+# an npm ci killed mid-install leaves dpkg half-done ("dpkg was interrupted"): finish that first
+if ! { dpkg --configure -a && apt-get update -qq && apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends "${packages[@]}"; } >"$log" 2>&1; then
   tail -n 5 "$log" >&2
   give_up "apt-get could not install ${packages[*]} (offline, or no Debian repository reachable?); see $log. The notebooks and test/notebooks cannot run until it does: $how."
 fi
