@@ -3,6 +3,7 @@ import { createChdbConnection } from 'chdb/connection';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Config } from './config.ts';
+import { assertChdbPathFree } from './chdb-lock.ts';
 
 /** Everything a pipeline needs to reach the warehouse; only this folder knows which engine it is. */
 export interface Warehouse {
@@ -28,6 +29,7 @@ export function openWarehouse(config: Config, overrides: { database?: string; da
   }
   const path = resolve(overrides.dataDir ?? config.LOANWATCH_DATA_DIR, 'chdb');
   mkdirSync(path, { recursive: true });
+  assertChdbPathFree(path);
   // chDB opens one data directory per process; a second path throws until this client closes.
   const client = createClient({ connection: createChdbConnection({ path }) } as Parameters<typeof createClient>[0]);
   return { client, database, cluster: undefined, embedded: true, close: () => client.close() };

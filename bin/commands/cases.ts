@@ -1,59 +1,86 @@
 import { z } from 'zod';
-import { list, isoDate } from '../flags.ts';
+import { enumList, isoDate, list, outputFormat } from '../flags.ts';
 import { readConfigFile } from '../config-file.ts';
+import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
+import { printTable, writeJson, type Output } from '../cli/output.ts';
 import { delinquencySettings, type Config } from '../../warehouse/config.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
+import { assertKnownFilterValues } from '../../warehouse/metrics/known-values.ts';
 import { defaultSnapshotSettings } from '../../pipelines/snapshot/snapshot-settings.ts';
-import { buildCaseList, casesCsv, type Case } from '../../pipelines/cases/case-list.ts';
+import { buildCaseList, casesCsvChunks, type Case } from '../../pipelines/cases/case-list.ts';
 import { defaultStrategyTable, parseStrategyTable, stages } from '../../pipelines/cases/strategy.ts';
 import { assignExperiment, parseExperiment, storeAssignments } from '../../pipelines/cases/experiment.ts';
 import { assignCases, parseAgents } from '../../pipelines/cases/assignment.ts';
 import { defaultTarget, targetName } from '../../models/features/feature-catalogue.ts';
 import { latestChampionEvent } from '../../models/registry/registry.ts';
 
+const casesFlags = {
+  'as-of': flag(isoDate, 'the day of the list', 'YYYY-MM-DD'),
+  region: flag(list.optional(), 'only these regions', 'a,b'),
+  team: flag(list.optional(), 'only these teams', 'a,b'),
+  product: flag(list.optional(), 'only these products', 'a,b'),
+  stage: flag(enumList(stages).optional(), 'only these stages', stages.join(',')),
+  strategy: flag(z.string().optional(), 'strategy table (JSON; default: docs/collections.md)', 'FILE'),
+  experiment: flag(z.string().optional(), 'strategy experiment: an arm per case, stored', 'FILE'),
+  agents: flag(z.string().optional(), 'assign cases over these agents (JSON)', 'FILE'),
+  'assign-by': flag(z.enum(['count', 'balance']).default('count'), '--agents: balance cases by count or by balance', 'count|balance'),
+  format: flag(outputFormat(['table', 'csv', 'json'], 'table'), 'table (first 50 cases), or every case as csv/json', 'table|csv|json'),
+};
+export type CasesFlags = FlagValues<typeof casesFlags>;
 
-export const casesFlags = z.object({
-  'as-of': isoDate,
-  region: list.optional(), team: list.optional(), product: list.optional(),
-  stage: list.pipe(z.array(z.enum(stages))).optional(),
-  strategy: z.string().optional(),
-  experiment: z.string().optional(),
-  agents: z.string().optional(),
-  'assign-by': z.enum(['count', 'balance']).default('count'),
-  format: z.enum(['table', 'csv', 'json']).default('table'),
+export const casesCommand = defineCommand({
+  name: 'cases',
+  summary: 'the collection case list for a day, ranked by expected loss, with each case\'s action',
+  description: 'Active delinquent (and watch) loans ranked by probability of rolling forward × balance, with the strategy table\'s action, last contacts and open promises.',
+  flags: casesFlags,
+  examples: ['loanwatch cases --as-of 2024-06-28 --stage early,mid --region east', 'loanwatch cases --as-of 2024-06-28 --agents examples/agents.json --assign-by balance --format csv > east-team.csv'],
+  warehouse: true,
+  check: (f) => (f['assign-by'] !== 'count' && !f.agents ? '--assign-by goes with --agents' : undefined),
+  run: ({ wh, config, out }, f) => runCases(wh, config, out, f),
 });
 
-/**
- * `loanwatch cases --as-of D`: the ranked case list (champion's probability where it applies, else the
- * roll-rate matrix). With `--experiment file.json` each case gets its arm and that arm's action, and
- * the issued list is stored for `loanwatch experiment` to measure later.
- */
-export async function casesCommand(wh: Warehouse, config: Config, f: z.infer<typeof casesFlags>) {
+type ListedCase = Case & { arm?: string; agent_id?: string };
+
+export async function runCases(wh: Warehouse, config: Config, out: Output, f: CasesFlags) {
+  await assertKnownFilterValues(wh, { region: f.region, team: f.team, product: f.product });
   const strategy = f.strategy ? readConfigFile(f.strategy, 'strategy table', parseStrategyTable) : defaultStrategyTable;
+  const experiment = f.experiment ? readConfigFile(f.experiment, 'experiment', parseExperiment) : null;
+  const agents = f.agents ? readConfigFile(f.agents, 'agents', parseAgents) : null;
   const champion = await latestChampionEvent(wh, targetName(defaultTarget));
   const ranked = await buildCaseList(wh, {
     asOf: f['as-of'], settings: defaultSnapshotSettings(delinquencySettings(config)), strategy,
     champion: champion ? { name: champion.model_name, version: champion.version } : null,
     filters: { region: f.region, team: f.team, product: f.product, stage: f.stage },
   });
-  const experiment = f.experiment ? readConfigFile(f.experiment, 'experiment', parseExperiment) : null;
-  let cases: (Case & { arm?: string; agent_id?: string })[] = ranked;
+  let cases: ListedCase[] = ranked;
   if (experiment) {
     const assigned = assignExperiment(experiment, ranked, strategy);
     await storeAssignments(wh, experiment, f['as-of'], assigned);
     console.error(`experiment ${experiment.name}: ${experiment.arms.map((a) => `${a.name} ${assigned.filter((c) => c.arm === a.name).length}`).join(', ')} cases stored`);
     cases = assigned;
   }
-  if (f.agents) {
+  if (agents) {
     // distributed over the team's agents in rank order; cases beyond every cap stay on the list without an agent
-    const agents = readConfigFile(f.agents, 'agents', parseAgents);
     const { assigned, unassigned } = assignCases(cases.map((c) => ({ ...c, case_id: c.loan_id })), agents, f['assign-by']);
     const agentOf = new Map(assigned.map((a) => [a.loan_id, a.agent_id]));
     cases = cases.map((c) => ({ ...c, agent_id: agentOf.get(c.loan_id) ?? '' }));
     console.error(`assigned ${assigned.length} cases over ${agents.length} agents by ${f['assign-by']}; ${unassigned.length} beyond the caps left unassigned`);
   }
-  if (f.format === 'json') console.log(JSON.stringify(cases, null, 2));
-  else if (f.format === 'csv') console.log(casesCsv(cases));
-  else console.table(cases.slice(0, 50).map((c) => ({ rank: c.rank, loan: c.loan_id, region: c.region, team: c.team, stage: c.stage, dpd: c.dpd, balance: c.balance.toFixed(2), p: c.probability.toFixed(3), from: c.probability_source, expected_loss: c.expected_loss.toFixed(2), grade: c.grade, action: c.action, ...(c.arm ? { arm: c.arm } : {}), ...(c.agent_id !== undefined ? { agent: c.agent_id } : {}) })));
+  if (f.format === 'json') await writeJson(out, cases);
+  else if (f.format === 'csv') { for (const chunk of casesCsvChunks(cases)) await out.write(chunk); }
+  else printCases(out, cases);
   return cases;
+}
+
+function printCases(out: Output, cases: ListedCase[]) {
+  printTable(out, cases, [
+    { header: 'rank', value: (c) => c.rank, format: 'int' }, { header: 'loan', value: (c) => c.loan_id },
+    { header: 'region', value: (c) => c.region }, { header: 'team', value: (c) => c.team }, { header: 'stage', value: (c) => c.stage },
+    { header: 'dpd', value: (c) => c.dpd, format: 'int' }, { header: 'balance', value: (c) => c.balance, format: 'money' },
+    { header: 'P(roll)', value: (c) => c.probability, format: 'pct' }, { header: 'from', value: (c) => c.probability_source },
+    { header: 'expected loss', value: (c) => c.expected_loss, format: 'money' }, { header: 'grade', value: (c) => c.grade },
+    { header: 'action', value: (c) => c.action },
+    ...(cases.some((c) => c.arm !== undefined) ? [{ header: 'arm', value: (c: ListedCase) => c.arm }] : []),
+    ...(cases.some((c) => c.agent_id !== undefined) ? [{ header: 'agent', value: (c: ListedCase) => c.agent_id }] : []),
+  ]);
 }

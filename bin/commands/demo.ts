@@ -1,52 +1,66 @@
 import { z } from 'zod';
-import { isoDate } from '../flags.ts';
-import { addMonthEnds } from '../../warehouse/dates.ts';
 import { join, resolve } from 'node:path';
+import { count, isoDate } from '../flags.ts';
+import { defineCommand, flag, valuesFor, type FlagValues } from '../cli/command.ts';
+import { printTable, type Output } from '../cli/output.ts';
+import { addMonthEnds } from '../../warehouse/dates.ts';
 import type { Config } from '../../warehouse/config.ts';
 import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
-import { migrate } from '../../warehouse/migrations/index.ts';
+import { tableRef } from '../../warehouse/ddl.ts';
 import { runMetric } from '../../warehouse/metrics/run.ts';
 import { log } from '../progress.ts';
-import { generateCommand } from './generate.ts';
-import { ingestCommand } from './ingest.ts';
-import { snapshotCommand } from './snapshot.ts';
-import { scoreCommand } from './models.ts';
-import { warningsCommand } from './warnings.ts';
-import { reportCommand } from './report.ts';
-import { startServer, serveUntilSignal } from './serve.ts';
+import { generate, generateCommand } from './generate.ts';
+import { ingestCommand, runIngest } from './ingest.ts';
+import { runSnapshot } from './snapshot.ts';
+import { runScore, scoreCommand } from './score.ts';
+import { runWarnings, warningsCommand } from './warnings.ts';
+import { reportCommand, runReport } from './report.ts';
 import { writeDemoProvisions } from './demo-provisions.ts';
+import { assertDemoMayWrite, recordDemoBook } from './demo-guard.ts';
+import { checkPortFree, startServer, serveUntilSignal } from '../../api/server.ts';
 import { createApiKey } from '../../api/auth/keys.ts';
 import { trainBookModels } from '../../models/workflows.ts';
 import { promote, RegistryError } from '../../models/registry/registry.ts';
 import { defaultTarget, targetName } from '../../models/features/feature-catalogue.ts';
 
-export const demoFlags = z.object({
-  loans: z.coerce.number().int().min(100).max(10_000_000).default(20_000),
-  months: z.coerce.number().int().min(12).max(120).default(36),
-  'as-of': isoDate.default('2024-06-30'),
-  seed: z.coerce.number().int().default(20240630),
-  port: z.coerce.number().int().min(0).max(65_535).optional(),
-  serve: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+const demoFlags = {
+  loans: flag(count(100, 10_000_000).default(20_000), 'loans in the generated book', 'N'),
+  months: flag(count(12, 120).default(36), 'months of history', 'M'),
+  'as-of': flag(isoDate.default('2024-06-30'), 'the book\'s last day', 'YYYY-MM-DD'),
+  seed: flag(z.coerce.number({ error: 'expected a whole number' }).int('expected a whole number').default(20240630), 'random seed', 'N'),
+  port: flag(count(0, 65_535).optional(), 'API port (default LOANWATCH_PORT, 8080; 0 = any free port)', 'N'),
+  serve: flag(z.enum(['true', 'false'], { error: 'expected true or false' }).default('true').transform((v) => v === 'true'), 'serve the API after the reports', 'true|false'),
+};
+export type DemoFlags = FlagValues<typeof demoFlags>;
+
+export const demoCommand = defineCommand({
+  name: 'demo',
+  summary: 'the whole pipeline on the embedded engine, then the API with demo keys and URLs',
+  description: 'Generates a book, ingests it, builds snapshots, trains and promotes models, scores the book inside ClickHouse, fires the warning rules, writes both report packs in both languages, then serves the API. It refuses a data directory that holds other data.',
+  flags: demoFlags,
+  examples: ['npm start', 'LOANWATCH_DATA_DIR=./demo-data npx loanwatch demo --loans 200000 --serve false'],
+  warehouse: true,
+  run: ({ wh, config, out }, f) => runDemo(wh, config, out, f),
 });
 
 const steps = 8;
 const step = (n: number, s: string) => log(`${n}/${steps} ${s}`);
 
-/**
- * The end-to-end demo on the embedded engine: generate a book, ingest it, build snapshots, train,
- * promote, score, fire the warning rules, write the report packs, then serve the API and print
- * working URLs with demo keys (until Ctrl-C; `--serve false` stops after the reports).
- */
-export async function demoCommand(wh: Warehouse, config: Config, flags: z.infer<typeof demoFlags>) {
+export async function runDemo(wh: Warehouse, config: Config, out: Output, f: DemoFlags) {
+  const port = f.port ?? config.LOANWATCH_PORT;
+  // a busy port found after ten minutes of pipeline would waste them: check first
+  if (f.serve) await checkPortFree(port);
+  const params = { loans: f.loans, months: f.months, asOf: f['as-of'], seed: f.seed };
+  await assertDemoMayWrite(wh, config.LOANWATCH_DATA_DIR, params);
   const book = resolve(config.LOANWATCH_DATA_DIR, 'demo-book');
-  const asOf = flags['as-of'];
-  step(1, `generating ${flags.loans} loans × ${flags.months} months into ${book}`);
-  await generateCommand({ out: book, loans: flags.loans, months: flags.months, 'as-of': asOf, seed: flags.seed, 'bad-rows': 0.005, format: 'csv' });
-  await migrate(wh);
+  const asOf = f['as-of'];
+  step(1, `generating ${f.loans} loans × ${f.months} months into ${book}`);
+  await generateCommand(out, valuesFor(generate, { out: book, loans: f.loans, months: f.months, 'as-of': asOf, seed: f.seed, 'bad-rows': 0.005 }));
+  recordDemoBook(config.LOANWATCH_DATA_DIR, params);
   step(2, 'ingesting (bad rows go to quarantine with their reasons)');
-  await ingestCommand(wh, config, { paths: [book], loader: 'auto' });
+  await runIngest(wh, config, out, valuesFor(ingestCommand, { paths: [book] }));
   step(3, 'building month-end snapshots');
-  await snapshotCommand(wh, config, { 'as-of': asOf });
+  await runSnapshot(wh, config, out, { 'as-of': asOf });
   step(4, 'training the early-warning scorecard and network (out of time), promoting the better one');
   const trained = await trainBookModels(wh, {
     kinds: ['scorecard', 'network'], seed: 1, target: defaultTarget, ootMonths: 6, loanShare: 1, rebuildFeatures: true,
@@ -60,52 +74,70 @@ export async function demoCommand(wh: Warehouse, config: Config, flags: z.infer<
     log(`champion unchanged: ${e.message}`);
   }
   step(5, 'scoring every active loan inside ClickHouse with the champion (this month-end and the one before, for score jumps)');
-  await scoreCommand(wh, { 'as-of': addMonthEnds(asOf, -1), 'in-db': true, target: targetName(defaultTarget) });
-  await scoreCommand(wh, { 'as-of': asOf, 'in-db': true, target: targetName(defaultTarget) });
+  const target = targetName(defaultTarget);
+  await runScore(wh, valuesFor(scoreCommand, { 'as-of': addMonthEnds(asOf, -1), 'in-db': true, target }));
+  await runScore(wh, valuesFor(scoreCommand, { 'as-of': asOf, 'in-db': true, target }));
   step(6, 'firing the warning rules (and monitoring the champion)');
-  await warningsCommand(wh, config, { 'as-of': asOf, list: false, limit: 10, format: 'table' });
+  await runWarnings(wh, config, out, valuesFor(warningsCommand, { 'as-of': asOf, limit: 10 }));
   step(7, 'writing the management and regulatory packs in Chinese and English');
   const provisions = join(book, 'provisions.csv');
   await writeDemoProvisions(wh, provisions, asOf);
   const period = asOf.slice(0, 7);
   const reportsDir = resolve(config.LOANWATCH_DATA_DIR, 'reports');
-  await reportCommand(wh, config, { pack: ['management', 'regulatory'], period, lang: ['zh-CN', 'en'], format: ['html', 'pdf', 'png', 'svg'], out: reportsDir, provisions });
-  await summary(wh, trained);
-  if (!flags.serve) return;
+  await runReport(wh, config, out, valuesFor(reportCommand, { period, lang: ['zh-CN', 'en'], out: reportsDir, provisions }));
+  await summary(wh, out, asOf, trained);
+  if (!f.serve) return;
   step(8, 'serving the API');
-  const keys = Object.fromEntries(await Promise.all((['admin', 'executive', 'collector'] as const).map(async (role) => [role, (await createApiKey(wh, { role, label: 'demo' })).key])));
-  const { server, port } = await startServer(wh, config, flags.port ?? config.LOANWATCH_PORT);
+  await serveDemo(wh, config, out, { port, asOf, period, reportsDir });
+}
+
+/** The busiest region, so the demo's collector key is scoped as every collector key must be. */
+async function demoRegion(wh: Warehouse): Promise<string> {
+  const [r] = await queryRows<{ region: string }>(wh, `SELECT region FROM ${tableRef(wh, 'loans')} WHERE region != '' GROUP BY region ORDER BY count() DESC, region LIMIT 1`);
+  return r?.region ?? '';
+}
+
+async function serveDemo(wh: Warehouse, config: Config, out: Output, o: { port: number; asOf: string; period: string; reportsDir: string }) {
+  const region = await demoRegion(wh);
+  const key = async (role: 'admin' | 'executive' | 'collector') => (await createApiKey(wh, { role, label: 'demo', ...(role === 'collector' ? { region } : {}) })).key;
+  const keys = { admin: await key('admin'), executive: await key('executive'), collector: await key('collector') };
+  const { server, port } = await startServer(wh, config, o.port);
   const base = `http://localhost:${port}`;
-  const casesDay = new Date(Date.parse(`${asOf}T00:00:00Z`) - 2 * 86_400_000).toISOString().slice(0, 10);
-  console.log(`
+  const casesDay = new Date(Date.parse(`${o.asOf}T00:00:00Z`) - 2 * 86_400_000).toISOString().slice(0, 10);
+  out.line(`
 loanwatch is serving the demo book on ${base} (Ctrl-C stops it). Send a key as 'Authorization: Bearer <key>'.
 KEY admin ${keys.admin}
 KEY executive ${keys.executive}
 KEY collector ${keys.collector}
+(the collector key sees region ${region} only)
 URL docs ${base}/docs
-URL report ${base}/v1/reports/management?period=${period}&lang=en&format=html
-URL report-zh ${base}/v1/reports/regulatory?period=${period}&lang=zh-CN&format=pdf
+URL report ${base}/v1/reports/management?period=${o.period}&lang=en&format=html
+URL report-zh ${base}/v1/reports/regulatory?period=${o.period}&lang=zh-CN&format=pdf
 URL cases ${base}/v1/cases?as_of=${casesDay}&limit=20
-URL warnings ${base}/v1/warnings?as_of=${asOf}&limit=20
+URL warnings ${base}/v1/warnings?as_of=${o.asOf}&limit=20
 Try:
-  curl -H 'Authorization: Bearer ${keys.executive}' '${base}/v1/reports/management?period=${period}&lang=en' > management.html
-  curl -H 'Authorization: Bearer ${keys.admin}' -H 'Accept: text/csv' '${base}/v1/cases?as_of=${casesDay}&limit=20'
-Report files (HTML, PDF, PNG, SVG, Vega-Lite JSON, CSV): ${reportsDir}`);
-  await serveUntilSignal(server);
+  curl -H 'Authorization: Bearer ${keys.executive}' '${base}/v1/reports/management?period=${o.period}&lang=en' > management.html
+  curl -H 'Authorization: Bearer ${keys.collector}' -H 'Accept: text/csv' '${base}/v1/cases?as_of=${casesDay}&limit=20'
+Report files (HTML, PDF, PNG, SVG, Vega-Lite JSON, CSV): ${o.reportsDir}`);
+  await serveUntilSignal(server, { log });
 }
 
-async function summary(wh: Warehouse, trained: Awaited<ReturnType<typeof trainBookModels>>) {
-  const overdue = await runMetric(wh, 'overdue', { from: '2024-01-01' });
-  const trend = overdue.rows.slice(-6).reverse().map((r) => ({
-    month: r.month_end, outstanding: Number(r.outstanding).toFixed(0),
-    m1plus_pct: (100 * Number(r.overdue_ratio)).toFixed(2), par30_pct: (100 * Number(r.par30)).toFixed(2),
-    par90_pct: (100 * Number(r.par90)).toFixed(2), npl_pct: (100 * Number(r.npl_ratio)).toFixed(2),
-  }));
-  const quarantine = await queryRows(wh, `SELECT entity, reason, count() AS rows FROM ${wh.database}.quarantine GROUP BY entity, reason ORDER BY rows DESC LIMIT 8`);
-  console.log('\nOverdue ratio (M1+), PAR30, PAR90 and NPL ratio, % of outstanding balance (loanwatch metrics overdue), latest six month-ends:');
-  console.table(trend);
-  console.log('Early-warning models (target: DPD > 30 within 3 months; test = the last 6 month-ends, out of time):');
-  console.table(trained.map(({ model: m, cardDir }) => ({ model: `${m.model_name} v${m.version}`, auc: m.metrics.test.auc.toFixed(4), ks: m.metrics.test.ks.toFixed(4), score_psi: m.metrics.score_psi.toFixed(4), model_card: join(cardDir, 'model-card.md') })));
-  console.log('Quarantined rows by reason (top eight):');
-  console.table(quarantine);
+async function summary(wh: Warehouse, out: Output, asOf: string, trained: Awaited<ReturnType<typeof trainBookModels>>) {
+  const overdue = await runMetric(wh, 'overdue', { from: addMonthEnds(asOf, -5), to: asOf });
+  const trend = overdue.rows.slice().reverse();
+  const quarantine = await queryRows<{ entity: string; reason: string; rows: string }>(wh, `SELECT entity, reason, count() AS rows FROM ${tableRef(wh, 'quarantine')} GROUP BY entity, reason ORDER BY rows DESC LIMIT 8`);
+  out.line('\nOverdue ratio (M1+), PAR30, PAR90 and NPL ratio, share of outstanding balance (loanwatch metrics overdue), latest six month-ends:');
+  printTable(out, trend, [
+    { header: 'month-end', value: (r) => r.month_end }, { header: 'outstanding', value: (r) => r.outstanding, format: 'money' },
+    { header: 'M1+', value: (r) => r.overdue_ratio, format: 'pct' }, { header: 'PAR30', value: (r) => r.par30, format: 'pct' },
+    { header: 'PAR90', value: (r) => r.par90, format: 'pct' }, { header: 'NPL ratio', value: (r) => r.npl_ratio, format: 'pct' },
+  ]);
+  out.line('Early-warning models (target: DPD > 30 within 3 months; test = the last 6 month-ends, out of time):');
+  printTable(out, trained, [
+    { header: 'model', value: ({ model: m }) => `${m.model_name} v${m.version}` }, { header: 'AUC', value: ({ model: m }) => m.metrics.test.auc.toFixed(4) },
+    { header: 'KS', value: ({ model: m }) => m.metrics.test.ks.toFixed(4) }, { header: 'score PSI', value: ({ model: m }) => m.metrics.score_psi.toFixed(4) },
+    { header: 'model card', value: ({ cardDir }) => join(cardDir, 'model-card.md') },
+  ]);
+  out.line('Quarantined rows by reason (top eight):');
+  printTable(out, quarantine, [{ header: 'entity', value: (q) => q.entity }, { header: 'reason', value: (q) => q.reason }, { header: 'rows', value: (q) => q.rows, format: 'int' }]);
 }

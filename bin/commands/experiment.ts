@@ -1,28 +1,45 @@
 import { z } from 'zod';
-import { isoDate } from '../flags.ts';
+import { isoDate, outputFormat } from '../flags.ts';
 import { readConfigFile } from '../config-file.ts';
+import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
+import { printTable, type Output } from '../cli/output.ts';
 import { delinquencySettings, type Config } from '../../warehouse/config.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
 import { defaultSnapshotSettings } from '../../pipelines/snapshot/snapshot-settings.ts';
 import { parseExperiment } from '../../pipelines/cases/experiment.ts';
 import { experimentResults, experimentSegments, type ExperimentSegment } from '../../pipelines/cases/experiment-results.ts';
 
-export const experimentFlags = z.object({
-  experiment: z.string({ error: 'required: the experiment file given to `cases --experiment`' }),
-  'as-of': isoDate, until: isoDate,
-  segment: z.enum(Object.keys(experimentSegments) as [ExperimentSegment, ...ExperimentSegment[]]).default('stage'),
-  format: z.enum(['table', 'json']).default('table'),
-}).refine((f) => f.until > f['as-of'], { path: ['until'], message: 'must be after --as-of' });
+const segments = Object.keys(experimentSegments) as [ExperimentSegment, ...ExperimentSegment[]];
+const experimentFlags = {
+  experiment: flag(z.string().min(1), 'the experiment file given to `cases --experiment`', 'FILE'),
+  'as-of': flag(isoDate, 'the day the list was issued', 'YYYY-MM-DD'),
+  until: flag(isoDate, 'the day outcomes are measured', 'YYYY-MM-DD'),
+  segment: flag(z.enum(segments).default('stage'), 'split results by', segments.join('|')),
+  format: flag(outputFormat(['table', 'json'], 'table'), 'output', 'table|json'),
+};
+export type ExperimentFlags = FlagValues<typeof experimentFlags>;
 
-/** `loanwatch experiment --experiment exp.json --as-of D --until D2`: cure rate and amount collected per arm and segment of the list issued on D. */
-export async function experimentCommand(wh: Warehouse, config: Config, f: z.infer<typeof experimentFlags>) {
+export const experimentCommand = defineCommand({
+  name: 'experiment',
+  summary: 'cure rate and amount collected per arm and segment of a strategy experiment',
+  flags: experimentFlags,
+  examples: ['loanwatch experiment --experiment examples/experiment.json --as-of 2024-06-03 --until 2024-06-30 --segment stage'],
+  warehouse: true,
+  check: (f) => (f.until > f['as-of'] ? undefined : `--until ${f.until} must be after --as-of ${f['as-of']}`),
+  run: ({ wh, config, out }, f) => runExperiment(wh, config, out, f),
+});
+
+export async function runExperiment(wh: Warehouse, config: Config, out: Output, f: ExperimentFlags) {
   const e = readConfigFile(f.experiment, 'experiment', parseExperiment);
   const rows = await experimentResults(wh, { experiment: e.name, control: e.arms[0]!.name, asOf: f['as-of'], until: f.until, segment: f.segment, settings: defaultSnapshotSettings(delinquencySettings(config)) });
-  if (f.format === 'json') console.log(JSON.stringify(rows, null, 2));
-  else {
-    console.error(`experiment ${e.name}: cases issued ${f['as-of']}, outcomes on ${f.until}; control arm ${e.arms[0]!.name}; cure rate over cases delinquent at assignment`);
-    console.table(rows.map((r) => ({ segment: r.segment, arm: r.arm, cases: r.cases, balance: r.balance.toFixed(2), delinquent: r.delinquent_cases, cured: r.cured,
-      cure_rate: r.cure_rate?.toFixed(4) ?? '', vs_control: r.cure_rate_vs_control?.toFixed(4) ?? '', z: r.z?.toFixed(2) ?? '', collected: r.collected.toFixed(2), collected_share: r.collected_share?.toFixed(4) ?? '' })));
-  }
+  if (f.format === 'json') { out.line(JSON.stringify(rows, null, 2)); return rows; }
+  out.line(`experiment ${e.name}: cases issued ${f['as-of']}, outcomes on ${f.until}; control arm ${e.arms[0]!.name}; cure rate over cases delinquent at assignment`);
+  printTable(out, rows, [
+    { header: 'segment', value: (r) => r.segment }, { header: 'arm', value: (r) => r.arm }, { header: 'cases', value: (r) => r.cases, format: 'int' },
+    { header: 'balance', value: (r) => r.balance, format: 'money' }, { header: 'delinquent', value: (r) => r.delinquent_cases, format: 'int' },
+    { header: 'cured', value: (r) => r.cured, format: 'int' }, { header: 'cure rate', value: (r) => r.cure_rate, format: 'pct' },
+    { header: 'vs control', value: (r) => r.cure_rate_vs_control, format: 'pct' }, { header: 'z', value: (r) => r.z?.toFixed(2) ?? '' },
+    { header: 'collected', value: (r) => r.collected, format: 'money' }, { header: 'collected share', value: (r) => r.collected_share, format: 'pct' },
+  ], { limit: 500 });
   return rows;
 }

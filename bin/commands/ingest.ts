@@ -1,8 +1,10 @@
 import { z } from 'zod';
-import { isoDate } from '../flags.ts';
 import { join } from 'node:path';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { isoDate, isoMonth, outputFormat } from '../flags.ts';
+import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
+import type { Output } from '../cli/output.ts';
 import { adapterNames, runAdapter } from '../../pipelines/adapters/index.ts';
 import { ingest } from '../../pipelines/ingest/ingest.ts';
 import type { Config } from '../../warehouse/config.ts';
@@ -10,24 +12,42 @@ import type { Warehouse } from '../../warehouse/connection.ts';
 import { rawEntities } from '../../warehouse/tables.ts';
 import { log } from '../progress.ts';
 
-export const ingestFlags = z.object({
-  paths: z.array(z.string()).min(1, 'name at least one file or directory'),
-  adapter: z.enum(adapterNames as [string, ...string[]]).optional(),
-  'as-of': isoDate.optional(),
-  'as-of-month': z.string().regex(/^\d{4}-\d{2}$/, 'YYYY-MM').optional(),
-  entity: z.enum(rawEntities as [string, ...string[]]).optional(),
-  loader: z.enum(['auto', 'engine', 'stream']).default('auto'),
+const ingestFlags = {
+  adapter: flag(z.enum(adapterNames).optional(), 'read a public dataset through its adapter', adapterNames.join('|')),
+  'as-of': flag(isoDate.optional(), 'adapter: the data\'s as-of date', 'YYYY-MM-DD'),
+  'as-of-month': flag(isoMonth.optional(), 'adapter: the month the data stands for', 'YYYY-MM'),
+  entity: flag(z.enum(rawEntities).optional(), 'the entity of every file (otherwise from each file\'s name)', rawEntities.join('|')),
+  loader: flag(outputFormat(['auto', 'engine', 'stream'], 'auto'), 'engine: ClickHouse reads the file; stream: Node streams it in', 'auto|engine|stream'),
+};
+const ingestArgs = [{ name: 'paths', schema: z.array(z.string()).min(1), help: 'files or directories', variadic: true, missing: 'name at least one file or directory to ingest' }] as const;
+export type IngestFlags = FlagValues<typeof ingestFlags> & { paths: string[] };
+
+export const ingestCommand = defineCommand({
+  name: 'ingest',
+  summary: 'load CSV/JSONL/Parquet files: bad rows to quarantine, a receipt per file, idempotent',
+  description: 'Loads loan-book files (SPEC §3; entity from the file name, e.g. payments.csv). Every row that breaks the contract goes to quarantine with its line and reason (see `loanwatch quarantine`); re-running the same files changes nothing.',
+  args: ingestArgs,
+  flags: ingestFlags,
+  examples: ['loanwatch ingest ./book', 'loanwatch ingest --adapter credit_card_monthly_status ../shared/data/credit_card_monthly_status --as-of-month 2024-06'],
+  warehouse: true,
+  run: ({ wh, config, out }, f) => runIngest(wh, config, out, f),
 });
 
-export async function ingestCommand(wh: Warehouse, config: Config, flags: z.infer<typeof ingestFlags>) {
-  let paths = flags.paths;
-  if (flags.adapter) {
-    const out = mkdtempSync(join(tmpdir(), `loanwatch-${flags.adapter}-`));
-    const receipt = await runAdapter(flags.adapter as (typeof adapterNames)[number], flags.paths[0]!, out, { asOf: flags['as-of'], asOfMonth: flags['as-of-month'] });
-    log(`adapter ${flags.adapter}: ${JSON.stringify(receipt)}`);
-    paths = [out];
+export async function runIngest(wh: Warehouse, config: Config, out: Output, f: IngestFlags) {
+  let paths = f.paths;
+  let adapterDir: string | undefined;
+  try {
+    if (f.adapter) {
+      adapterDir = mkdtempSync(join(tmpdir(), `loanwatch-${f.adapter}-`));
+      const receipt = await runAdapter(f.adapter, f.paths[0]!, adapterDir, { asOf: f['as-of'], asOfMonth: f['as-of-month'] });
+      log(`adapter ${f.adapter}: ${JSON.stringify(receipt)}`);
+      paths = [adapterDir];
+    }
+    const result = await ingest(wh, paths, { piiSecret: config.LOANWATCH_PII_SECRET, loader: f.loader, entity: f.entity, log });
+    out.line(JSON.stringify({ ingest_id: result.ingestId, receipts: result.receipts, skipped: result.skipped }, null, 2));
+    return result;
+  } finally {
+    // the adapter's converted files are a by-product: the receipts and quarantine keep what matters
+    if (adapterDir) rmSync(adapterDir, { recursive: true, force: true });
   }
-  const result = await ingest(wh, paths, { piiSecret: config.LOANWATCH_PII_SECRET, loader: flags.loader, entity: flags.entity as never, log });
-  console.log(JSON.stringify({ ingest_id: result.ingestId, receipts: result.receipts, skipped: result.skipped }, null, 2));
-  return result;
 }

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { resolve } from 'node:path';
-import { list } from '../flags.ts';
+import { enumList, isoMonth } from '../flags.ts';
+import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
+import type { Output } from '../cli/output.ts';
 import type { Config } from '../../warehouse/config.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
 import { loadProvisions } from '../../pipelines/provisions/load-provisions.ts';
@@ -10,22 +12,27 @@ import { packs } from '../../reports/template.ts';
 import { cjkFontFile } from '../../reports/render/fonts.ts';
 import { log } from '../progress.ts';
 
-export const reportFlags = z.object({
-  pack: list.pipe(z.array(z.enum(packs)).min(1)).default([...packs]),
-  period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/u, 'YYYY-MM'),
-  lang: list.pipe(z.array(z.enum(languages)).min(1)).default(['zh-CN']),
-  format: list.pipe(z.array(z.enum(reportFormats)).min(1)).default([...reportFormats]),
-  out: z.string().optional(),
-  provisions: z.string().optional(),
+const reportFlags = {
+  period: flag(isoMonth, 'the month of the pack', 'YYYY-MM'),
+  pack: flag(enumList(packs).default([...packs]), 'which packs', packs.join(',')),
+  lang: flag(enumList(languages).default(['zh-CN']), 'languages', languages.join(',')),
+  format: flag(enumList(reportFormats).default([...reportFormats]), 'files to write', reportFormats.join(',')),
+  out: flag(z.string().min(1).optional(), 'folder (default out/reports/<pack>-<period>-<lang>)', 'DIR'),
+  provisions: flag(z.string().min(1).optional(), 'load the finance ledger\'s provisions first (provision coverage)', 'FILE.csv'),
+};
+export type ReportFlags = FlagValues<typeof reportFlags>;
+
+export const reportCommand = defineCommand({
+  name: 'report',
+  summary: 'the monthly management and regulatory packs: HTML, PDF, PNG/SVG, Vega-Lite JSON and CSV per chart',
+  flags: reportFlags,
+  examples: ['loanwatch report --period 2024-06 --lang zh-CN,en --provisions examples/provisions.csv'],
+  warehouse: true,
+  run: ({ wh, config, out }, f) => runReport(wh, config, out, f),
 });
 
-/**
- * `loanwatch report --pack management,regulatory --period 2024-06 --lang zh-CN,en --format html,pdf,png,svg`:
- * one folder per pack and language (default out/reports/<pack>-<period>-<lang>), each with the
- * HTML, PDF, PNG/SVG per chart, the Vega-Lite JSON and the data behind each chart as CSV.
- * `--provisions file.csv` loads the finance ledger's provisions first (provision coverage).
- */
-export async function reportCommand(wh: Warehouse, config: Config, f: z.infer<typeof reportFlags>) {
+/** One folder per pack and language; a single pack in a single language goes straight into --out. */
+export async function runReport(wh: Warehouse, config: Config, out: Output, f: ReportFlags) {
   const fontFile = cjkFontFile(config.LOANWATCH_CJK_FONT);
   if (f.provisions) {
     const r = await loadProvisions(wh, f.provisions);
@@ -34,7 +41,6 @@ export async function reportCommand(wh: Warehouse, config: Config, f: z.infer<ty
   const written = [];
   for (const pack of f.pack) {
     for (const lang of f.lang) {
-      // one pack in one language goes straight into --out; several get a sub-folder each under it
       const single = f.pack.length * f.lang.length === 1;
       const outDir = f.out && single ? resolve(f.out) : resolve(f.out ?? 'out/reports', `${pack}-${f.period}-${lang}`);
       const t0 = performance.now();
@@ -43,6 +49,6 @@ export async function reportCommand(wh: Warehouse, config: Config, f: z.infer<ty
       written.push({ pack, lang, outDir, charts: m.charts.length, files: m.files.length });
     }
   }
-  console.log(JSON.stringify(written, null, 2));
+  out.line(JSON.stringify(written, null, 2));
   return written;
 }

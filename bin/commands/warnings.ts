@@ -1,29 +1,61 @@
 import { z } from 'zod';
-import { list, isoDate } from '../flags.ts';
+import { count, isoDate, list, outputFormat } from '../flags.ts';
 import { readConfigFile } from '../config-file.ts';
+import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
+import { printTable, writeCsv, writeJson, type Output } from '../cli/output.ts';
 import { delinquencySettings, type Config } from '../../warehouse/config.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
+import { assertKnownFilterValues } from '../../warehouse/metrics/known-values.ts';
 import { defaultSnapshotSettings } from '../../pipelines/snapshot/snapshot-settings.ts';
 import { fireWarnings } from '../../pipelines/warnings/fire-warnings.ts';
-import { listWarnings, warningsCsv } from '../../pipelines/warnings/list-warnings.ts';
+import { listWarnings, warningKey, type StoredWarning, type WarningFilters } from '../../pipelines/warnings/list-warnings.ts';
 import { defaultWarningRules, parseWarningRules } from '../../pipelines/warnings/rules.ts';
 import { defaultTarget, targetName } from '../../models/features/feature-catalogue.ts';
 import { currentChampion } from '../../models/registry/registry.ts';
 
-export const warningsFlags = z.object({
-  'as-of': isoDate,
-  rules: z.string().optional(),
-  list: z.boolean().default(false),
-  rule: list.optional(), kind: list.optional(), severity: list.optional(), region: list.optional(), team: list.optional(),
-  limit: z.coerce.number().int().min(1).max(10_000_000).default(50),
-  format: z.enum(['table', 'csv', 'json']).default('table'),
+const severities = ['critical', 'warning', 'info'] as const;
+const warningsFlags = {
+  'as-of': flag(isoDate, 'the day', 'YYYY-MM-DD'),
+  rules: flag(z.string().optional(), 'warning rules (JSON; default: docs/collections.md)', 'FILE'),
+  list: flag(z.boolean().default(false), 'only list what is stored for the day, fire nothing'),
+  rule: flag(list.optional(), 'only these rule ids', 'a,b'),
+  kind: flag(list.optional(), 'only these rule kinds', 'a,b'),
+  severity: flag(list.pipe(z.array(z.enum(severities, { error: `expected ${severities.join(', ')}` }))).optional(), 'only these severities', severities.join(',')),
+  region: flag(list.optional(), 'only these regions', 'a,b'),
+  team: flag(list.optional(), 'only these teams', 'a,b'),
+  limit: flag(count(1, 10_000_000).optional(), 'at most this many warnings (table default 50; csv/json: all)', 'N'),
+  format: flag(outputFormat(['table', 'csv', 'json'], 'table'), 'output', 'table|csv|json'),
+};
+export type WarningsFlags = FlagValues<typeof warningsFlags>;
+
+export const warningsCommand = defineCommand({
+  name: 'warnings',
+  summary: 'fire the warning rules for a day and store them with their evidence; or list what is stored',
+  flags: warningsFlags,
+  examples: ['loanwatch warnings --as-of 2024-06-30 --rules examples/warning-rules.json', 'loanwatch warnings --as-of 2024-06-30 --list --rule broken_promise --format csv > broken.csv'],
+  warehouse: true,
+  check: (f) => (f.list && f.rules ? '--rules fires rules; --list only lists: give one of them' : undefined),
+  run: ({ wh, config, out }, f) => runWarnings(wh, config, out, f),
 });
 
-/**
- * `loanwatch warnings --as-of D`: evaluates the warning rules (a JSON file, or the defaults) for the
- * date and stores what fires, then prints the warnings; `--list` only prints what is stored.
- */
-export async function warningsCommand(wh: Warehouse, config: Config, f: z.infer<typeof warningsFlags>) {
+/** Every stored warning of the day that passes the filters, a page at a time. */
+async function* storedWarnings(wh: Warehouse, asOf: string, filters: WarningFilters, max: number): AsyncGenerator<StoredWarning> {
+  let after: ReturnType<typeof warningKey> | null = null;
+  let left = max;
+  while (left > 0) {
+    const page = await listWarnings(wh, { asOf, filters, limit: Math.min(left, 10_000), after });
+    yield* page;
+    left -= page.length;
+    if (page.length < 10_000) return;
+    after = warningKey(page.at(-1)!);
+  }
+}
+
+const severityRank = (s: string) => { const i = severities.indexOf(s as never); return i < 0 ? severities.length : i; };
+const csvColumns = ['as_of', 'rule_id', 'kind', 'severity', 'loan_id', 'model', 'value', 'threshold', 'region', 'product', 'branch', 'team', 'evidence', 'fired_at'] as const;
+
+export async function runWarnings(wh: Warehouse, config: Config, out: Output, f: WarningsFlags) {
+  await assertKnownFilterValues(wh, { region: f.region, team: f.team });
   if (!f.list) {
     const rules = f.rules ? readConfigFile(f.rules, 'warning rules', parseWarningRules) : defaultWarningRules;
     const champion = await currentChampion(wh, targetName(defaultTarget));
@@ -31,9 +63,19 @@ export async function warningsCommand(wh: Warehouse, config: Config, f: z.infer<
     console.error(`warnings ${f['as-of']}${champion ? ` (champion ${champion.model_name}@${champion.version})` : ' (no champion model)'}:`);
     for (const o of outcome) console.error(`  ${o.rule_id.padEnd(24)} ${o.kind.padEnd(20)} ${o.severity.padEnd(8)} ${o.skipped ? `skipped: ${o.skipped}` : `${o.fired} fired`}`);
   }
-  const ws = await listWarnings(wh, { asOf: f['as-of'], limit: f.limit, filters: { rule: f.rule, kind: f.kind, severity: f.severity, region: f.region, team: f.team } });
-  if (f.format === 'json') console.log(JSON.stringify(ws, null, 2));
-  else if (f.format === 'csv') console.log(warningsCsv(ws));
-  else console.table(ws.map((w) => ({ rule: w.rule_id, severity: w.severity, loan: w.loan_id || w.model, value: Number(w.value.toFixed(4)), threshold: w.threshold, region: w.region, team: w.team, evidence: JSON.stringify(w.evidence).slice(0, 80) })));
-  return ws;
+  const filters = { rule: f.rule, kind: f.kind, severity: f.severity, region: f.region, team: f.team };
+  const rows = storedWarnings(wh, f['as-of'], filters, f.limit ?? Number.MAX_SAFE_INTEGER);
+  if (f.format === 'json') await writeJson(out, rows);
+  else if (f.format === 'csv') await writeCsv<StoredWarning>(out, csvColumns, rows);
+  else {
+    const all: StoredWarning[] = [];
+    for await (const w of rows) all.push(w);
+    all.sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || b.value - a.value);
+    printTable(out, all, [
+      { header: 'severity', value: (w) => w.severity }, { header: 'rule', value: (w) => w.rule_id },
+      { header: 'loan', value: (w) => w.loan_id || w.model }, { header: 'value', value: (w) => w.value, format: 'num' },
+      { header: 'threshold', value: (w) => w.threshold, format: 'num' }, { header: 'region', value: (w) => w.region }, { header: 'team', value: (w) => w.team },
+      { header: 'evidence', value: (w) => JSON.stringify(w.evidence).slice(0, 80) },
+    ], { limit: f.limit ?? 50 });
+  }
 }

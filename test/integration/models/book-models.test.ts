@@ -16,7 +16,7 @@ import { championHistory, loadModel, promote, RegistryError, type ModelVersion }
 import { scoreMonthInDb, scoreMonthInNode } from '../../../models/score.ts';
 import { monitorModel } from '../../../models/evaluate/monitor.ts';
 import { trainBookModels } from '../../../models/workflows.ts';
-import { scoreCommand } from '../../../bin/commands/models.ts';
+import { runScore } from '../../../bin/commands/score.ts';
 import { initTf, tf } from '../../../models/tf.ts';
 import { testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
 import { defaultSettings } from '../../helpers/settings.ts';
@@ -189,7 +189,7 @@ describe('early-warning models on a generated book', () => {
   // last: it rebuilds the snapshots
   it('score rebuilds features that are older than the snapshots before scoring', async () => {
     await buildMonthEndSnapshots(wh, { asOf: '2024-05-31', settings: defaultSettings });
-    const r = await scoreCommand(wh, { model: `${models[0]!.model_name}@1`, 'as-of': '2024-05-31', 'in-db': true, target: 'dpd30_3m' });
+    const r = await runScore(wh, { model: `${models[0]!.model_name}@1`, 'as-of': '2024-05-31', 'in-db': true, target: 'dpd30_3m' });
     const [f] = await queryRows<{ me: string }>(wh, `SELECT toString(max(month_end)) AS me FROM ${wh.database}.ew_features`);
     expect(f!.me).toBe('2024-05-31');
     expect(r.n).toBeGreaterThan(0);

@@ -9,11 +9,11 @@ import { sharedData } from '../../helpers/shared-data.ts';
 
 /** Generic table training (`loanwatch train --table`) on the real public datasets, through the CLI. */
 describe('train --table on public credit data', () => {
-  const { dir, out, err, run } = cliHarness('table-models', 'capture');
+  const { dir, out, err, run } = cliHarness('table-models');
 
   it('German credit: scorecard and network with model cards; AUC in the published range', async () => {
-    expect(await run('train', '--table', sharedData('german_credit', 'germancredit.csv'), '--target', 'creditability', '--bad-value', 'bad', '--seed', '7', '--by', 'ann')).toBe(0);
-    const rows = JSON.parse(out.find((l) => l.startsWith('['))!) as { model: string; test_auc: string; card: string }[];
+    expect(await run('train', '--table', sharedData('german_credit', 'germancredit.csv'), '--target', 'creditability', '--bad-value', 'bad', '--seed', '7', '--by', 'ann', '--format', 'json')).toBe(0);
+    const rows = JSON.parse(out.join('\n')) as { model: string; test_auc: string; card: string }[];
     expect(rows.map((r) => r.model)).toEqual(['germancredit_scorecard', 'germancredit_network']);
     for (const r of rows) {
       expect(Number(r.test_auc)).toBeGreaterThan(0.7);
@@ -26,8 +26,8 @@ describe('train --table on public credit data', () => {
 
   it('special values get bins of their own, listed in the points table', async () => {
     expect(await run('train', '--table', sharedData('german_credit', 'germancredit.csv'), '--target', 'creditability', '--bad-value', 'bad',
-      '--model', 'scorecard', '--special', '4', '--min-iv', '0', '--name', 'german_special')).toBe(0);
-    const rows = JSON.parse(out.find((l) => l.startsWith('['))!) as { card: string }[];
+      '--model', 'scorecard', '--special', '4', '--min-iv', '0', '--name', 'german_special', '--format', 'json')).toBe(0);
+    const rows = JSON.parse(out.join('\n')) as { card: string }[];
     expect(readFileSync(join(rows[0]!.card, 'model-card.md'), 'utf8')).toMatch(/\| special 4 \|/);
   });
 
@@ -35,8 +35,8 @@ describe('train --table on public credit data', () => {
     // the dataset's codebook: repayment status -2 no consumption, -1 paid duly (codes, not degrees of delay)
     const pay = ['PAY_0', 'PAY_2', 'PAY_3', 'PAY_4', 'PAY_5', 'PAY_6'].join(',');
     expect(await run('train', '--table', sharedData('taiwan_credit_default', 'UCI_Credit_Card.csv'), '--target', 'default.payment.next.month', '--drop', 'ID', '--seed', '42',
-      '--special=-2,-1', '--special-for', pay)).toBe(0);
-    const rows = JSON.parse(out.find((l) => l.startsWith('['))!) as { model: string; test_auc: string }[];
+      '--special=-2,-1', '--special-for', pay, '--format', 'json')).toBe(0);
+    const rows = JSON.parse(out.join('\n')) as { model: string; test_auc: string }[];
     for (const r of rows) expect(Number(r.test_auc)).toBeGreaterThan(0.75);
     const wh = openWarehouse(loadConfig({ LOANWATCH_DATA_DIR: join(dir, 'data') }));
     try {
@@ -68,6 +68,11 @@ describe('train --table on public credit data', () => {
     expect(err.join('\n')).toMatch(/no model nope version 1/);
     expect(await run('score', '--as-of', '2024-06-30')).toBe(2);
     expect(err.join('\n')).toMatch(/no champion for dpd30_3m/);
+    for (const [path, reason] of [[join(dir, 'nope.csv'), /nope\.csv: no such file or directory$/u], [dir, /is a directory, not a file$/u]] as const) {
+      expect(await run('train', '--table', path, '--target', 'y')).toBe(2);
+      expect(err[0]).toMatch(reason);
+      expect(err.join('\n')).not.toMatch(/\n\s+at /u);
+    }
     expect(await run('evaluate', "x'; DROP TABLE loans --")).toBe(2);
     expect(err.join('\n')).toMatch(/NAME or NAME@VERSION/);
   });

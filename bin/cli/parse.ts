@@ -1,0 +1,120 @@
+import { Command, CommanderError, Option } from 'commander';
+import type { z } from 'zod';
+import type { ArgSpec, CommandModule, FlagSpec } from './command.ts';
+import type { Output } from './output.ts';
+import { UsageError } from './usage-error.ts';
+
+export type Selected = { module: CommandModule; values: Record<string, unknown> };
+
+/** What help shows after a flag's text: its default, or that it is required. */
+function defaultNote(spec: FlagSpec | ArgSpec): string {
+  const r = spec.schema.safeParse(undefined);
+  if (!r.success) return ' (required)';
+  if (r.data === undefined || r.data === false) return '';
+  return ` (default: ${Array.isArray(r.data) ? r.data.join(',') : String(r.data)})`;
+}
+
+function subcommand(parent: Command, name: string, out: Output): Command {
+  const found = parent.commands.find((c) => c.name() === name);
+  if (found) return found;
+  return configure(parent.command(name), out);
+}
+
+function configure(cmd: Command, out: Output): Command {
+  return cmd.exitOverride().showSuggestionAfterError(true).configureOutput({
+    writeOut: (s) => out.line(s.trimEnd()),
+    writeErr: (s) => console.error(s.trimEnd()),
+    outputError: () => {}, // our own one-line message instead (see commanderMessage)
+  });
+}
+
+/** The commander program for a command table; a command's action only records what was chosen. */
+function buildProgram(modules: readonly CommandModule[], out: Output, onSelect: (s: { module: CommandModule; command: Command }) => void) {
+  const program = configure(new Command('loanwatch'), out)
+    .description('analytics and early warning for overdue-loan management (逾期管理 / 贷后管理)')
+    .addHelpText('after', '\nRun \'loanwatch <command> --help\' for a command\'s flags and an example. Environment: see the README (CLICKHOUSE_URL switches to a server).');
+  for (const m of modules) {
+    const words = m.name.split(' ');
+    const parent = words.slice(0, -1).reduce((p, w) => subcommand(p, w, out), program);
+    const cmd = configure(parent.command(words.at(-1)!), out).summary(m.summary).description(m.description ?? m.summary);
+    for (const a of m.args ?? []) cmd.argument(a.variadic ? `[${a.name}...]` : `[${a.name}]`, `${a.help}${defaultNote(a)}`);
+    for (const [name, spec] of Object.entries(m.flags)) {
+      cmd.addOption(new Option(spec.value ? `--${name} <${spec.value}>` : `--${name}`, `${spec.help}${defaultNote(spec)}`));
+    }
+    cmd.addHelpText('after', `\nExample${m.examples.length > 1 ? 's' : ''}:\n${m.examples.map((e) => `  ${e}`).join('\n')}`);
+    cmd.action((...params: unknown[]) => onSelect({ module: m, command: params.at(-1) as Command }));
+  }
+  // a group (`keys`) is described by what it holds
+  for (const group of program.commands.filter((c) => c.commands.length > 0)) group.summary(group.commands.map((c) => c.name()).join(', '));
+  return program;
+}
+
+const issueText = (e: z.ZodError) => {
+  const i = e.issues[0];
+  const at = i && i.path.length > 0 && typeof i.path[0] === 'number' ? ` (item ${i.path[0] + 1})` : '';
+  return `${i?.message ?? 'invalid value'}${at}`;
+};
+
+function validate(spec: FlagSpec | ArgSpec, label: string, raw: unknown, command: string): unknown {
+  const r = spec.schema.safeParse(raw);
+  if (r.success) return r.data;
+  const empty = raw === undefined || (Array.isArray(raw) && raw.length === 0);
+  const placeholder = 'value' in spec && spec.value ? ` (${spec.value})` : '';
+  if (empty && !spec.schema.safeParse(undefined).success) throw new UsageError(spec.missing ?? `${label} is required${placeholder}`, command);
+  throw new UsageError(`${label} ${JSON.stringify(Array.isArray(raw) ? raw.join(' ') : raw)}: ${issueText(r.error)}`, command);
+}
+
+/** The first words of argv that name a command (`keys revoke`), for the help pointer of an error. */
+function commandWords(argv: readonly string[], modules: readonly CommandModule[]) {
+  const names = new Set(modules.flatMap((m) => m.name.split(' ').map((_, i, w) => w.slice(0, i + 1).join(' '))));
+  let words = '';
+  for (const a of argv) {
+    const next = words ? `${words} ${a}` : a;
+    if (!names.has(next)) break;
+    words = next;
+  }
+  return words || undefined;
+}
+
+/** commander's error text as one sentence: "unknown flag --loan (did you mean --loans?)". */
+function commanderMessage(e: CommanderError): string {
+  return e.message
+    .replace(/^error: /u, '')
+    .replace(/unknown option '([^']+)'/u, 'unknown flag $1')
+    .replace(/\s*\(Did you mean ([^)]+)\?\)/u, ' (did you mean $1?)')
+    .replace(/\n/gu, ' ')
+    .trim();
+}
+
+/**
+ * Parses argv against the command table: the chosen command with validated values, or an exit code
+ * when help was shown. A command line that does not fit throws a UsageError.
+ */
+export function parseCommandLine(argv: readonly string[], modules: readonly CommandModule[], out: Output): Selected | number {
+  let chosen: { module: CommandModule; command: Command } | undefined;
+  const program = buildProgram(modules, out, (s) => { chosen = s; });
+  // `help keys create` as `keys create --help` (commander's help command looks one level deep)
+  const line = argv[0] === 'help' && argv.length > 1 ? [...argv.slice(1), '--help'] : [...argv];
+  const words = commandWords(line, modules);
+  try {
+    program.parse(line, { from: 'user' });
+  } catch (e) {
+    if (!(e instanceof CommanderError)) throw e;
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
+    if (e.code === 'commander.help') return argv.length === 0 ? 2 : 0;
+    throw new UsageError(commanderMessage(e), words);
+  }
+  if (!chosen) return 2;
+  const { module: m, command } = chosen;
+  const opts = command.opts<Record<string, unknown>>();
+  const values: Record<string, unknown> = {};
+  // arguments first: `promote m` lacks its version before it lacks --reason
+  (m.args ?? []).forEach((a, i) => { values[a.name] = validate(a, a.name, command.processedArgs[i], m.name); });
+  for (const [name, spec] of Object.entries(m.flags)) {
+    const option = command.options.find((o) => o.long === `--${name}`)!;
+    values[name] = validate(spec, `--${name}`, opts[option.attributeName()], m.name);
+  }
+  const problem = m.check?.(values as never);
+  if (problem) throw new UsageError(problem, m.name);
+  return { module: m, values };
+}

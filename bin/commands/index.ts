@@ -1,0 +1,26 @@
+import type { CommandModule } from '../cli/command.ts';
+import { demoCommand } from './demo.ts';
+import { generate } from './generate.ts';
+import { ingestCommand } from './ingest.ts';
+import { snapshotCommand } from './snapshot.ts';
+import { dpdCommand } from './dpd.ts';
+import { metricsCommand } from './metrics.ts';
+import { trainCommand } from './train.ts';
+import { evaluateCommand } from './evaluate.ts';
+import { promoteCommand } from './promote.ts';
+import { scoreCommand } from './score.ts';
+import { casesCommand } from './cases.ts';
+import { experimentCommand } from './experiment.ts';
+import { warningsCommand } from './warnings.ts';
+import { reportCommand } from './report.ts';
+import { serveCommand } from './serve.ts';
+import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './keys.ts';
+import { migrateCommand } from './migrate.ts';
+
+/** Every command, in the order `loanwatch --help` lists them. */
+export const commands = [
+  demoCommand, generate, ingestCommand, snapshotCommand, dpdCommand, metricsCommand,
+  trainCommand, evaluateCommand, promoteCommand, scoreCommand,
+  casesCommand, experimentCommand, warningsCommand, reportCommand,
+  serveCommand, keysCreateCommand, keysListCommand, keysRevokeCommand, migrateCommand,
+] as unknown as readonly CommandModule[];
