@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Server } from 'node:http';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { loadConfig } from '../../../warehouse/config.ts';
-import { checkPortFree, PortError, serverLimits, startServer } from '../../../api/server.ts';
+import { checkPortFree, PortError, serverLimits, serveUntilSignal, startServer } from '../../../api/server.ts';
 import { createApiKey } from '../../../api/auth/keys.ts';
 import { UserError } from '../../../lib/user-error.ts';
 import { testWarehouse } from '../../helpers/warehouse.ts';
@@ -92,5 +92,26 @@ describe('api/server: limits, a busy port, keys on a running server', () => {
     const health = await fetch(`${base}/health`);
     expect(health.status).toBe(200);
     expect(health.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('serveUntilSignal: SIGTERM stops the server, closing idle and lingering connections', async () => {
+    const second = await startServer(wh, config, 0);
+    const lines: string[] = [];
+    const stopped = serveUntilSignal(second.server, { log: (l) => lines.push(l), graceMs: 300 });
+    const idle = await open(second.port);
+    // a request whose body never comes holds its connection until the grace period ends
+    const stuck = await open(second.port);
+    stuck.write('POST /v1/scores HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{');
+    const closedIdle = readUntilClosed(idle, 5000);
+    const closedStuck = readUntilClosed(stuck, 5000);
+    process.emit('SIGTERM');
+    const t0 = Date.now();
+    await stopped;
+    expect(Date.now() - t0).toBeLessThan(3000);
+    expect(lines).toEqual(['SIGTERM: finishing in-flight requests']);
+    expect((await closedIdle).closed).toBe(true);
+    expect((await closedStuck).closed).toBe(true);
+    expect(process.listenerCount('SIGTERM') + process.listenerCount('SIGINT')).toBe(0);
+    expect(second.server.listening).toBe(false);
   });
 });
