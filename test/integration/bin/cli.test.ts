@@ -46,6 +46,13 @@ describe('loanwatch CLI', () => {
     for (const r of ingestOut.receipts) expect(r.rows_read).toBe(r.rows_accepted + r.rows_quarantined);
     expect(await run('snapshot', '--as-of', '2024-06-30')).toBe(0);
     expect(JSON.parse(out.join('\n'))).toMatchObject({ lastMonthEnd: '2024-06-30' });
+    expect(await run('demo', '--loans', '100', '--serve', 'false')).toBe(2);
+    expect(err[0]).toMatch(/already holds [\d,]+ loans the demo did not write; the demo will not mix its book into it$/u);
+    expect(err[1]).toMatch(/LOANWATCH_DATA_DIR=/u);
+    expect(await run('dpd', '--as-of', '2024-07-15')).toBe(2);
+    expect(err[0]).toBe("loanwatch: --as-of 2024-07-15 is after the data's last day 2024-06-30: installments due since would count as unpaid");
+    expect(await run('dpd', '--as-of', '2024-06-15', '--format', 'table')).toBe(0);
+    expect(out.join('\n')).toMatch(/^showing 50 of \d+; use --format csv \(or json\) for all$/mu);
     expect(await run('dpd', '--as-of', '2024-06-15', '--format', 'json')).toBe(0);
     const rows = JSON.parse(out.join('\n'));
     expect(rows.length).toBeGreaterThan(0);
@@ -57,6 +64,17 @@ describe('loanwatch CLI', () => {
     expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['2024-01-31', '2024-02-29', '2024-03-31', '2024-04-30', '2024-05-31', '2024-06-30']);
     expect(await run('metrics', 'roll_rate', '--format', 'json', '--basis', 'count')).toBe(0);
     expect(JSON.parse(out.join('\n')).columns.find((c: { name: string }) => c.name === 'flow_share').denominator).toBe('loans in from_bucket at t');
+    for (const [argv, message] of [
+      [['metrics', 'overdue', '--product', 'mortgag'], /^loanwatch: unknown product "mortgag" \(did you mean "mortgage"\?\) — known: .*consumer/u],
+      [['cases', '--as-of', '2024-06-15', '--region', 'eats'], /^loanwatch: unknown region "eats" \(did you mean "east"\?\) — known: /u],
+      [['warnings', '--as-of', '2024-06-15', '--list', '--team', 'nobody'], /^loanwatch: unknown team "nobody"/u],
+    ] as const) {
+      expect(await run(...argv), argv.join(' ')).toBe(2);
+      expect(err[0]).toMatch(message);
+    }
+    expect(await run('metrics', 'overdue', '--from', '2024-04-30', '--to', '2024-06-30', '--format', 'table')).toBe(0);
+    expect(out.join('\n')).toMatch(/│ 2024-06-30 +│ +[\d,]+\.\d+ │ .*\d+\.\d\d% │/u);
+    expect(out.join('\n')).not.toMatch(/\(index\)/u);
     expect(await run('metrics', 'forecast', '--months', '3', '--format', 'json')).toBe(0);
     expect(JSON.parse(out.join('\n')).months).toHaveLength(3);
   });
