@@ -67,9 +67,10 @@ export const anonymousLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
 function presentedKey(c: Context<AppEnv>): { key?: string; badScheme?: string } {
   const auth = c.req.header('authorization')?.trim();
   if (auth) {
-    const m = /^bearer\s+(\S+)$/i.exec(auth);
-    if (m) return { key: m[1] };
-    return { badScheme: auth.split(/\s/)[0]?.slice(0, 20) ?? '' };
+    const [scheme = '', ...rest] = auth.split(/\s+/);
+    if (scheme.toLowerCase() !== 'bearer') return { badScheme: scheme.slice(0, 20) };
+    // "Bearer" alone is a missing key; anything else after it is the key, checked (and refused when malformed) as such
+    return rest.length ? { key: rest.join(' ') } : {};
   }
   const apiKey = c.req.header('x-api-key')?.trim();
   return apiKey ? { key: apiKey } : {};

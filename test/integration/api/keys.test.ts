@@ -126,6 +126,8 @@ describe('API keys: scoped collectors, list, revoke, audit of refusals, per-addr
     const cases: [string, Record<string, string>, number, string, { key_id: string; role: string }][] = [
       ['/v1/models', {}, 401, 'missing_key', { key_id: '', role: '' }],
       ['/v1/models', { authorization: 'Bearer not-a-key' }, 401, 'malformed_key', { key_id: '', role: '' }],
+      ['/v1/models', { authorization: 'Bearer' }, 401, 'missing_key', { key_id: '', role: '' }],
+      ['/v1/models', { authorization: `Bearer ${admin.key} extra` }, 401, 'malformed_key', { key_id: '', role: '' }],
       ['/v1/models', { authorization: 'Basic dXNlcjpwYXNz' }, 401, 'unsupported_scheme', { key_id: '', role: '' }],
       ['/v1/models', { authorization: `Bearer lw_0123456789ab_${'A'.repeat(32)}` }, 401, 'unknown_key', { key_id: '', role: '' }],
       ['/v1/models', { authorization: `Bearer ${admin.key.slice(0, -4)}AAAA` }, 401, 'wrong_secret', { key_id: '', role: '' }],
