@@ -17,7 +17,7 @@ export const keysCreateCommand = defineCommand({
     team: flag(z.string().min(1).max(60).optional(), 'collector: the team it may see', 'T'),
     label: flag(z.string().max(100).optional(), 'a note on whose key it is', 'L'),
   },
-  examples: ['loanwatch keys create --role executive --label cfo', 'loanwatch keys create --role collector --region east --team east-1 --label zhang'],
+  examples: ['loanwatch keys create --role executive --label cfo', 'loanwatch keys create --role collector --region east --team east-early --label zhang'],
   warehouse: true,
   run: async ({ wh, out }, f) => {
     const k = await createApiKey(wh, { role: f.role, region: f.region, team: f.team, label: f.label });
