@@ -4,7 +4,7 @@ import { tableRef } from '../../warehouse/ddl.ts';
 import type { InputFile } from './discover.ts';
 import { entitySpecs } from './entity-specs.ts';
 import { engineLanding, streamLanding, type Landing } from './landing.ts';
-import { quarantineRows } from './quarantine-rows.ts';
+import { createAs, oneRecordPerLine, quarantineRows } from './quarantine-rows.ts';
 import { stagedQuery, stagedSelect, targetKeyExpr } from './validation-sql.ts';
 
 export interface Receipt {
@@ -35,16 +35,26 @@ export interface IngestFileOptions {
 
 /** a scratch table of ingestFile or streamLanding: `stg[_<step>]_<entity>_<16 hex>` or `land_<entity>_<16 hex>` */
 const scratchName = /^(stg|stg_[a-z]+|land)_[a-z_]+_[0-9a-f]{16}$/;
+/**
+ * the engine's own table for a CREATE TABLE … AS SELECT in progress (renamed to its name at the
+ * end): a run killed during one leaves it (ingest no longer uses that form: createAs; other steps,
+ * e.g. the snapshot's, still may)
+ */
+const engineCtasName = /^_tmp_replace_[0-9a-f]+_[0-9a-z]+$/;
 
 /**
  * Drops scratch tables a killed run left behind. A re-run of the same file drops its own, but a
  * file renamed or removed since (scratch tables are named after the path), or one named by an
  * older version after the file's content, would otherwise stay. One ingest runs at a time per
- * database, so no other run's tables are in use.
+ * database, so no other run's tables are in use. The engine's `_tmp_replace_*` tables are dropped
+ * on the embedded engine only: its data directory is locked by this process, which runs one step
+ * at a time, so none is in use; on a server another client's statement may be filling one.
  */
 export async function dropLeftoverScratch(wh: Warehouse): Promise<void> {
   const tables = await queryRows<{ name: string }>(wh, `SELECT name FROM system.tables WHERE database = {db:String}`, { db: wh.database });
-  for (const { name } of tables) if (scratchName.test(name)) await exec(wh, `DROP TABLE IF EXISTS ${tableRef(wh, name)}`);
+  for (const { name } of tables) {
+    if (scratchName.test(name) || (wh.embedded && engineCtasName.test(name))) await exec(wh, `DROP TABLE IF EXISTS ${tableRef(wh, name)}`);
+  }
 }
 
 const nowIso = () => new Date().toISOString().replace('T', ' ').replace('Z', '');
@@ -58,6 +68,29 @@ const nowIso = () => new Date().toISOString().replace('T', ' ').replace('Z', '')
  *     or a broken rule is quarantined. Only rows that are not new are kept (on a first load only
  *     the rows the stage found bad or whose key repeats are looked at);
  *  3. quarantine (quarantineRows: with the raw text of each row) and insert the new rows.
+ * Every step is re-runnable, so a run killed at any point and run again ends in the state of
+ * one clean run.
+ */
+interface Staged {
+  landing: Landing;
+  staged: ReturnType<typeof stagedSelect>;
+  read: number;
+  present: number;
+  quarantined: number;
+}
+
+/**
+ * Loads one file loss-free and idempotently:
+ *  1. stage: every row with its line, typed values, key and content hash, the list of rules it
+ *     breaks (an unknown loan included) and, for such rows only, its raw text;
+ *  2. status: among valid rows of one key the first line wins; identical repeats (in the file
+ *     or already loaded) are accepted as already present; different content under a loaded key
+ *     or a broken rule is quarantined. Only rows that are not new are kept (on a first load only
+ *     the rows the stage found bad or whose key repeats are looked at);
+ *  3. quarantine (quarantineRows: with the raw text of each row) and insert the new rows.
+ * Line numbers are shown only for quarantined rows: where there are some and the engine read a CSV,
+ * its records must be one line each for their numbers to be lines; a file with a record spanning
+ * lines (a quoted line break) is staged again by the stream loader, which knows each record's line.
  * Every step is re-runnable, so a run killed at any point and run again ends in the state of
  * one clean run.
  */
@@ -76,30 +109,39 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
   const loans = tableRef(wh, 'loans');
   const scratch = [stg, repeatedHashes, candidates, dups, status, lines];
   const dropScratch = async () => { for (const t of scratch) await exec(wh, `DROP TABLE IF EXISTS ${t}`); };
+  // both cores write parts: on 2 cores this takes the stage write from ~3.0 s to ~1.9 s per 2M rows
+  const parallelWrite = { max_insert_threads: 2 };
   let landing: Landing | null = null;
-  try {
-    o.onStep?.('reading');
+
+  async function stageAndCheck(loader: 'engine' | 'stream'): Promise<Staged> {
+    await landing?.dispose();
+    landing = null;
     await dropScratch();
-    landing = o.loader === 'engine' ? await engineLanding(wh, file) : await streamLanding(wh, file, tag, (n) => o.onStep?.('reading', n));
+    const land = loader === 'engine' ? await engineLanding(wh, file) : await streamLanding(wh, file, tag, (n) => o.onStep?.('reading', n));
+    landing = land;
     const staged = stagedSelect(spec, 'structural', loans);
-    // both cores write parts: on 2 cores this takes the stage write from ~3.0 s to ~1.9 s per 2M rows
-    const parallelWrite = { max_insert_threads: 2 };
     // a scratch table is read twice and dropped: background merges of its parts would only take the
     // two cores away from the next steps, so they are stopped before the insert
-    await exec(wh, `CREATE TABLE ${stg} ENGINE = MergeTree ORDER BY tuple() EMPTY AS ${stagedQuery(staged, landing.subquery)}`,
-      { ...landing.params, pii_secret: o.piiSecret }, landing.settings);
+    await exec(wh, `CREATE TABLE ${stg} ENGINE = MergeTree ORDER BY tuple() EMPTY AS ${stagedQuery(staged, land.subquery)}`,
+      { ...land.params, pii_secret: o.piiSecret }, land.settings);
     await exec(wh, `SYSTEM STOP MERGES ${stg}`);
     // line numbers ascend: stored as deltas they take next to nothing (LZ4 alone: 40 MB for 10M rows)
     await exec(wh, `ALTER TABLE ${stg} MODIFY COLUMN line UInt64 CODEC(Delta, LZ4),
       ${staged.derived.map((d) => `ADD COLUMN ${d.name} ${d.type} ALIAS ${d.expr}`).join(', ')}`);
-    await exec(wh, `INSERT INTO ${stg} ${stagedQuery(staged, landing.subquery)}`,
-      { ...landing.params, pii_secret: o.piiSecret }, { ...landing.settings, ...parallelWrite });
+    await exec(wh, `INSERT INTO ${stg} ${stagedQuery(staged, land.subquery)}`,
+      { ...land.params, pii_secret: o.piiSecret }, { ...land.settings, ...parallelWrite });
+    const [n] = await queryRows<{ read: string; first: string; last: string }>(wh, `SELECT count() AS read, min(line) AS first, max(line) AS last FROM ${stg}`);
+    const read = Number(n!.read);
+    // record numbers run without a gap or a repeat from the first record's: a numbering that drifts
+    // (as `_row_number` did with a skipped header) would put rows under other rows' lines
+    if (land.firstLine !== undefined && read > 0 && (Number(n!.first) !== land.firstLine || Number(n!.last) !== land.firstLine + read - 1)) {
+      throw new Error(`${file.path}: the engine numbered ${read} records from ${n!.first} to ${n!.last}, not from ${land.firstLine}`);
+    }
     o.onStep?.('staged');
     const big = { max_bytes_before_external_group_by: 2_000_000_000 };
     // keys seen more than once among valid rows, found by grouping the staged 64-bit hashes (far
     // cheaper than grouping the strings); exact keys are compared only where hashes repeat
-    await exec(wh, `CREATE TABLE ${repeatedHashes} ENGINE = Memory AS
-      SELECT key_hash FROM ${stg} WHERE reason = '' GROUP BY key_hash HAVING count() > 1`, {}, big);
+    await createAs(wh, repeatedHashes, `SELECT key_hash FROM ${stg} WHERE reason = '' GROUP BY key_hash HAVING count() > 1`, {}, big);
     const tk = targetKeyExpr(spec);
     const [existing] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${target}`);
     const firstLoad = Number(existing!.n) === 0;
@@ -108,19 +150,17 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
     // the exact keys are grouped among them: reading the key strings of the whole stage for that
     // cost 0.3 s of the 0.8 s duplicate search on payments at 1M loans.
     if (firstLoad) {
-      await exec(wh, `CREATE TABLE ${candidates} ENGINE = MergeTree ORDER BY tuple() AS
-        SELECT line, reason, bad_raw, key, key_hash, row_hash FROM ${stg} WHERE reason != '' OR key_hash IN ${repeatedHashes}`);
+      await createAs(wh, candidates, `SELECT line, reason, bad_raw, key, key_hash, row_hash FROM ${stg} WHERE reason != '' OR key_hash IN ${repeatedHashes}`,
+        {}, {}, 'MergeTree ORDER BY tuple()');
     }
     const rows = firstLoad ? candidates : stg;
-    await exec(wh, `CREATE TABLE ${dups} ENGINE = Memory AS
-      SELECT key, min(line) AS first_line, argMin(row_hash, line) AS first_hash FROM ${rows}
+    await createAs(wh, dups, `SELECT key, min(line) AS first_line, argMin(row_hash, line) AS first_hash FROM ${rows}
       WHERE reason = '' AND key_hash IN ${repeatedHashes} GROUP BY key HAVING count() > 1`, {}, big);
     o.onStep?.('duplicates');
     const existingKeys = firstLoad
       ? `(SELECT '' AS ekey, toUInt64(0) AS existing_hash LIMIT 0)`
       : `(SELECT ${tk} AS ekey, any(row_hash) AS existing_hash FROM ${target} WHERE ${tk} IN (SELECT key FROM ${stg} WHERE reason = '') GROUP BY ekey)`;
-    await exec(wh, `CREATE TABLE ${status} ENGINE = Memory AS
-      SELECT line, final_reason, status, from_stage, raw FROM (
+    await createAs(wh, status, `SELECT line, final_reason, status, from_stage, raw FROM (
         SELECT lwq_s.line AS line, lwq_s.reason != '' AS from_stage, lwq_s.bad_raw AS raw,
           multiIf(from_stage, lwq_s.reason,
             lwq_e.ekey != '' AND lwq_e.existing_hash != lwq_s.row_hash, 'key already loaded with different content',
@@ -132,14 +172,27 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
         LEFT JOIN (SELECT key AS dkey, first_line, first_hash FROM ${dups}) AS lwq_d ON lwq_d.dkey = lwq_s.key)
       WHERE status != 'new'`, {}, { ...big, join_algorithm: 'grace_hash,hash' });
     o.onStep?.('checked');
-    const [c] = await queryRows<{ read: string; present: string; quarantined: string }>(wh,
-      `SELECT (SELECT count() FROM ${stg}) AS read, countIf(status = 'present') AS present, countIf(status = 'quarantined') AS quarantined FROM ${status}`);
-    const read = Number(c!.read);
-    const present = Number(c!.present);
-    const quarantined = Number(c!.quarantined);
+    const [c] = await queryRows<{ present: string; quarantined: string }>(wh,
+      `SELECT countIf(status = 'present') AS present, countIf(status = 'quarantined') AS quarantined FROM ${status}`);
+    return { landing: land, staged, read, present: Number(c!.present), quarantined: Number(c!.quarantined) };
+  }
+
+  try {
+    o.onStep?.('reading');
+    let s = await stageAndCheck(o.loader);
+    let linesFilled = false;
+    if (s.quarantined > 0 && s.landing.physicalLines) {
+      if (await oneRecordPerLine(wh, s.landing, status, lines, s.read)) {
+        linesFilled = s.landing.rawText !== undefined;
+      } else {
+        o.onStep?.('a record spans lines: staging again with the stream loader');
+        s = await stageAndCheck('stream');
+      }
+    }
+    const { read, present, quarantined, staged } = s;
     const sha = await o.sha256;
     const meta = { ingest_id: o.ingestId, entity: spec.entity, file: file.path, sha };
-    if (quarantined > 0) await quarantineRows(wh, { landing, status, lines, records: read, meta });
+    if (quarantined > 0) await quarantineRows(wh, { landing: s.landing, status, lines, linesFilled, quarantined, meta });
     o.onStep?.('quarantined');
     await exec(wh, `INSERT INTO ${target} (${staged.targetColumns.join(', ')}, ingest_id)
       SELECT ${staged.targetColumns.join(', ')}, {ingest_id:String} FROM ${stg} WHERE line NOT IN (SELECT line FROM ${status})`, meta, parallelWrite);
@@ -148,13 +201,13 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
       ingest_id: o.ingestId, entity: spec.entity, file: file.path, file_sha256: sha, format: file.format,
       rows_read: read, rows_inserted: read - present - quarantined, rows_already_present: present,
       rows_accepted: read - quarantined, rows_quarantined: quarantined,
-      started_at: started, finished_at: nowIso(), unknown_columns: landing.unknownColumns,
+      started_at: started, finished_at: nowIso(), unknown_columns: s.landing.unknownColumns,
     };
     const { unknown_columns: _u, ...stored } = receipt;
     await wh.client.insert({ table: tableRef(wh, 'ingest_receipts'), values: [stored], format: 'JSONEachRow' });
     return receipt;
   } finally {
-    await landing?.dispose();
+    await (landing as Landing | null)?.dispose();
     await dropScratch();
   }
 }

@@ -21,8 +21,20 @@ export interface Landing {
   settings: Record<string, unknown>;
   /** columns of the file that map to no field (kept in raw only) */
   unknownColumns: string[];
-  /** the file's physical lines as (line, raw), when the raw text of a row may be its line (no PII to mask) */
-  lineText?: string;
+  /**
+   * `(line, raw)`: each record's text as written (without its line ending), under the record's
+   * `line`; absent when the file has PII columns (a quarantined row is then the landed row formatted
+   * back, PII masked). For an engine CSV this is `physicalLines`, valid only once checked.
+   */
+  rawText?: string;
+  /**
+   * Engine CSV only: the file's physical lines `(line, raw)`. ClickHouse numbers records, not lines,
+   * so a record's `line` is its record number + 1, which is its line only when every record is one
+   * line; ingestFile checks that (the line count is the record count + 1) wherever lines are shown.
+   */
+  physicalLines?: string;
+  /** the first record's line when lines are record numbers (engine loader): staged lines must run from it without a gap */
+  firstLine?: number;
   dispose(): Promise<void>;
 }
 
@@ -32,7 +44,11 @@ const noNull = '\u0001\u0002loanwatch: no null\u0002\u0001';
 const csvSettings = {
   input_format_csv_allow_variable_number_of_columns: 1,
   input_format_csv_empty_as_default: 0,
-  input_format_csv_skip_first_lines: 1,
+  // The header is read as record 0 and filtered out, not skipped: with parallel parsing, a skipped
+  // line is left out of `_row_number` in the first chunk (~3 MB) but counted in every later one, so
+  // every record after the first chunk was numbered one too high (chDB 3.4: 65,408 of 4M records
+  // of a 125 MB file; none with the header read as a record)
+  input_format_csv_skip_first_lines: 0,
   input_format_csv_detect_header: 0,
   format_csv_allow_single_quotes: 0,
   input_format_parallel_parsing: 1,
@@ -54,7 +70,7 @@ function mapHeader(file: InputFile, header: string[]) {
     return `${idx >= 0 ? `c${idx}` : nullStr} AS ${f.name}__in`;
   });
   const rawCols = header.map((_, i) => (piiFields.has(mapped[i] ?? '') ? `if(c${i} IS NULL, NULL, '***')` : `c${i}`));
-  return { fieldCols, rawCols, unknown };
+  return { fieldCols, rawCols, unknown, hasPii: mapped.some((m) => piiFields.has(m ?? '')) };
 }
 
 const jsonField = (key: string) =>
@@ -74,28 +90,32 @@ function jsonSelect(file: InputFile, lineExpr: string, from: string): string {
 
 interface RecordShape { blank: string; short: string; extra: string }
 
-function csvSelect(fieldCols: string[], rawCols: string[], lineExpr: string, shape: RecordShape, from: string) {
+function csvSelect(fieldCols: string[], rawCols: string[], lineExpr: string, shape: RecordShape, from: string, where = '1') {
   // a missing field reads \N in the raw row, whichever loader read it; a blank line's raw row is empty
   return `SELECT ${lineExpr} AS line, if(${shape.blank}, '', replaceAll(formatRowNoNewline('CSV', ${rawCols.join(', ')}), ${sqlString(noNull)}, '\\\\N')) AS raw, ${fieldCols.join(', ')},
     multiIf(${shape.blank}, 'blank line', ${shape.short}, 'row has fewer fields than the header', ${shape.extra}, 'row has more fields than the header', '') AS structural
-    FROM ${from}`;
+    FROM ${from} WHERE ${where}`;
 }
+
+/** a line read by LineAsString, without the CR of a CRLF ending (the stream loader splits CRLF alike) */
+const withoutCr = (col: string) => `if(endsWith(${col}, '\\r'), substring(${col}, 1, length(${col}) - 1), ${col})`;
 
 export async function engineLanding(wh: Warehouse, file: InputFile): Promise<Landing> {
   const base = { params: { path: file.path }, dispose: async () => {} };
   if (file.format === 'csv') {
     const header = splitHeader(readFirstLine(file.path, 'utf8', (b) => b.toString()));
-    const { fieldCols, rawCols, unknown } = mapHeader(file, header);
+    const { fieldCols, rawCols, unknown, hasPii } = mapHeader(file, header);
     const structure = [...header.map((_, i) => `c${i} Nullable(String)`), '__extra Nullable(String)'].join(', ');
     const from = `file({path:String}, 'CSV', ${sqlString(structure)})`;
-    const hasPii = header.some((h) => piiFields.has(canonicalField(entitySpecs[file.entity], h) ?? ''));
-    const lineText = `SELECT ${rowLine(1)} AS line, if(endsWith(text, '\\r'), substring(text, 1, length(text) - 1), text) AS raw
-      FROM file({path:String}, 'LineAsString', 'text String')`;
-    return { ...base, settings: csvSettings, unknownColumns: unknown, ...(hasPii ? {} : { lineText }),
-      subquery: csvSelect(fieldCols, rawCols, rowLine(2), { blank: header.map((_, i) => `c${i} IS NULL`).join(' AND '), short: `c${header.length - 1} IS NULL`, extra: '__extra IS NOT NULL' }, from) };
+    const physicalLines = `SELECT ${rowLine(1)} AS line, ${withoutCr('text')} AS raw FROM file({path:String}, 'LineAsString', 'text String')`;
+    // record 0 is the header: a record's line is its record number + 1
+    return { ...base, settings: csvSettings, unknownColumns: unknown, physicalLines, ...(hasPii ? {} : { rawText: physicalLines }), firstLine: 2,
+      subquery: csvSelect(fieldCols, rawCols, rowLine(1), { blank: header.map((_, i) => `c${i} IS NULL`).join(' AND '), short: `c${header.length - 1} IS NULL`, extra: '__extra IS NOT NULL' }, from, '_row_number > 0') };
   }
   if (file.format === 'jsonl') {
-    return { ...base, settings: {}, unknownColumns: [], subquery: jsonSelect(file, rowLine(1), `file({path:String}, 'LineAsString', 'json_text String')`) };
+    // every line is a record: LineAsString numbers lines (checked to 4M lines, 340 MB, with parallel parsing)
+    return { ...base, settings: {}, unknownColumns: [], firstLine: 1,
+      subquery: jsonSelect(file, rowLine(1), `(SELECT ${withoutCr('text')} AS json_text, _row_number FROM file({path:String}, 'LineAsString', 'text String'))`) };
   }
   const described = await queryRows<{ name: string }>(wh, `DESCRIBE TABLE file({path:String}, 'Parquet')`, { path: file.path });
   const spec = entitySpecs[file.entity];
@@ -105,7 +125,7 @@ export async function engineLanding(wh: Warehouse, file: InputFile): Promise<Lan
   const fieldCols = spec.fields.map((f) => (known.some(([, c]) => c === f.name) ? `${f.name} AS ${f.name}__in` : `${nullStr} AS ${f.name}__in`));
   // raw as a JSON object built with map(): an alias would shadow the column the field is read from
   const rawPairs = known.map(([, c]) => `${sqlString(c!)}, ${piiFields.has(c!) ? `if(${c} IS NULL, NULL, '***')` : c}`);
-  return { ...base, settings: {}, unknownColumns: described.map((d) => d.name).filter((n) => !known.some(([k]) => k === n)),
+  return { ...base, settings: {}, firstLine: 1, unknownColumns: described.map((d) => d.name).filter((n) => !known.some(([k]) => k === n)),
     subquery: `SELECT ${rowLine(1)} AS line, toJSONString(map(${rawPairs.join(', ')})) AS raw, ${fieldCols.join(', ')}, '' AS structural
       FROM file({path:String}, 'Parquet', ${sqlString(structure)})` };
 }
@@ -159,21 +179,26 @@ export async function streamLanding(wh: Warehouse, file: InputFile, tag: string,
   }
   let header: string[] | null = null;
   let mapped: ReturnType<typeof mapHeader> | null = null;
+  // each record's text as written is landed too when the file has no PII column (the quarantine's raw
+  // row; with PII it is the row formatted back, masked)
+  let keepRaw = false;
   for await (const rec of csvRecords(decodedChunks(file))) {
     if (!header) {
       header = rec.fields.map((c) => c.replace(/^\uFEFF/, '').trim());
       mapped = mapHeader(file, header);
+      keepRaw = !mapped.hasPii;
       const cols = header.map((_, i) => `c${i} Nullable(String)`).join(', ');
-      await exec(wh, `CREATE TABLE ${table} (line UInt64, n_fields UInt32, ${cols}) ENGINE = MergeTree ORDER BY line`);
+      await exec(wh, `CREATE TABLE ${table} (line UInt64, n_fields UInt32, ${keepRaw ? 'raw String, ' : ''}${cols}) ENGINE = MergeTree ORDER BY line`);
       continue;
     }
     const row: Record<string, unknown> = { line: rec.line, n_fields: rec.raw === '' ? 0 : rec.fields.length };
+    if (keepRaw) row.raw = rec.raw;
     if (rec.raw !== '') header.forEach((_, i) => { row[`c${i}`] = rec.fields[i] ?? null; });
     batch.push(row);
     if (batch.length >= batchSize) await flush();
   }
   await flush();
   if (!header || !mapped) throw new IngestInputError(`${file.path}: empty file (no header row)`);
-  return { params: {}, settings: {}, unknownColumns: mapped.unknown, dispose,
+  return { params: {}, settings: {}, unknownColumns: mapped.unknown, dispose, ...(keepRaw ? { rawText: `SELECT line, raw FROM ${table}` } : {}),
     subquery: csvSelect(mapped.fieldCols, mapped.rawCols, 'line', { blank: 'n_fields = 0', short: `n_fields < ${header.length}`, extra: `n_fields > ${header.length}` }, table) };
 }

@@ -148,7 +148,7 @@ describe('input formats, encodings and malformed files', () => {
     expect(raw[3]).toBe('');
   });
 
-  it('a quoted field spanning lines: line numbers count records, and the raw rows are the rows formatted back', async () => {
+  it('a quoted field spanning lines: line numbers are physical lines (the record\'s first), and the raw row is the record as written', async () => {
     await reset();
     const dir = tmpDir('multiline');
     writeFileSync(join(dir, 'loans.csv'), 'loan_id,customer_id,product,origination_date,principal,annual_rate,term_months\nK1,C1,consumer,2024-01-05,100.00,0.1,6\n');
@@ -156,7 +156,7 @@ describe('input formats, encodings and malformed files', () => {
     const r = await ingest(wh, [dir], { piiSecret: 's' });
     expect(r.receipts.find((x) => x.entity === 'loan_events')).toMatchObject({ rows_read: 2, rows_inserted: 1, rows_quarantined: 1 });
     const q = await queryRows<{ line: string; reason: string; raw: string }>(wh, `SELECT toString(line) AS line, reason, raw FROM ${wh.database}.quarantine`);
-    expect(q).toEqual([{ line: '3', reason: 'event_date: not a valid date (YYYY-MM-DD, 1970-01-01 to 2149-06-06)', raw: '"E2","K1","2024-13-01","recovery","5.00","x"' }]);
+    expect(q).toEqual([{ line: '4', reason: 'event_date: not a valid date (YYYY-MM-DD, 1970-01-01 to 2149-06-06)', raw: 'E2,K1,2024-13-01,recovery,5.00,x' }]);
     expect((await queryRows<{ note: string }>(wh, `SELECT note FROM ${wh.database}.loan_events`))[0]!.note).toBe('first\nsecond');
   });
 
