@@ -60,25 +60,35 @@ export interface Discovery {
   skipped: { path: string; why: string }[];
 }
 
-/** Expands directories, recognises each file's entity and format, and orders files by entity dependency. */
+/**
+ * Expands directories, recognises each file's entity and format, and orders files by entity
+ * dependency. A file found in a directory that is not an input (another format, a name that names
+ * no entity) is skipped and listed; a file named explicitly that would be skipped is an error, as
+ * the user meant it to be loaded.
+ */
 export function discoverInputs(paths: string[], forcedEntity?: RawEntity): Discovery {
   const files: InputFile[] = [];
   const skipped: Discovery['skipped'] = [];
-  const visit = (p: string) => {
+  const refused: string[] = [];
+  const visit = (p: string, named: boolean) => {
     const abs = resolve(p);
     let st;
     try { st = statSync(abs); } catch { throw new IngestInputError(`no such file or directory: ${p}`); }
     if (st.isDirectory()) {
-      for (const name of readdirSync(abs).sort()) visit(join(abs, name));
+      for (const name of readdirSync(abs).sort()) visit(join(abs, name), false);
       return;
     }
     const format = formatOfFile(abs);
     const entity = forcedEntity ?? entityOfFile(abs);
-    if (!format) return skipped.push({ path: abs, why: 'not a .csv, .jsonl or .parquet file' });
-    if (!entity) return skipped.push({ path: abs, why: 'file name names no entity (customers, loans, schedule, payments, performance, collection_actions, loan_events)' });
-    files.push({ path: abs, entity, format, encoding: format === 'csv' ? sniffEncoding(abs) : 'utf8' });
+    const why = !format ? 'not a .csv, .txt, .jsonl, .ndjson or .parquet file'
+      : !entity ? 'the file name names no entity (it must start with customers, loans, schedule, payments, performance, collection_actions or loan_events, or give --entity)'
+      : null;
+    if (why && named) refused.push(`${p}: ${why}`);
+    else if (why) skipped.push({ path: abs, why });
+    else files.push({ path: abs, entity: entity!, format: format!, encoding: format === 'csv' ? sniffEncoding(abs) : 'utf8' });
   };
-  paths.forEach(visit);
+  paths.forEach((p) => visit(p, true));
+  if (refused.length) throw new IngestInputError(refused.length === 1 ? `cannot ingest ${refused[0]}` : `cannot ingest these files:\n  ${refused.join('\n  ')}`);
   files.sort((a, b) => ingestOrder.indexOf(a.entity) - ingestOrder.indexOf(b.entity) || a.path.localeCompare(b.path));
   return { files, skipped };
 }

@@ -3,6 +3,7 @@ import type { Warehouse } from '../../warehouse/connection.ts';
 import type { RawEntity } from '../../warehouse/tables.ts';
 import { discoverInputs } from './discover.ts';
 import { startFileHasher } from './file-hasher.ts';
+import { checkFiles } from './header-check.ts';
 import { dropLeftoverScratch, ingestFile, type Receipt } from './ingest-file.ts';
 
 export interface IngestOptions {
@@ -18,11 +19,15 @@ export interface IngestResult {
   skipped: { path: string; why: string }[];
 }
 
-/** Ingests files and directories in entity-dependency order; one receipt per file. */
+/**
+ * Ingests files and directories in entity-dependency order; one receipt per file. Every file is
+ * checked as a whole first (checkFiles): a file that cannot be loaded stops the run before any is.
+ */
 export async function ingest(wh: Warehouse, paths: string[], o: IngestOptions): Promise<IngestResult> {
   const log = o.log ?? (() => {});
   const { files, skipped } = discoverInputs(paths, o.entity);
   for (const s of skipped) log(`skip ${s.path}: ${s.why}`);
+  await checkFiles(wh, files);
   const ingestId = randomUUID();
   const receipts: Receipt[] = [];
   await dropLeftoverScratch(wh);

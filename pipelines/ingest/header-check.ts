@@ -1,0 +1,45 @@
+import { statSync } from 'node:fs';
+import iconv from 'iconv-lite';
+import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
+import { splitHeader } from './csv-records.ts';
+import { IngestInputError, readFirstLine, type InputFile } from './discover.ts';
+import { canonicalField, entitySpecs } from './entity-specs.ts';
+
+/**
+ * What is wrong with a file as a whole, or null: an empty CSV, or a header (a Parquet file's
+ * columns) naming none of its entity's required columns — the wrong file, or another delimiter.
+ * Every row of such a file would be quarantined as missing its fields; it is refused instead.
+ * A header naming some required columns is loaded: rows lacking the others are quarantined with
+ * their reason. JSONL has no header: its rows are checked one by one.
+ */
+export async function fileProblem(wh: Warehouse, file: InputFile): Promise<string | null> {
+  const spec = entitySpecs[file.entity];
+  const required = spec.fields.filter((f) => f.required).map((f) => f.name);
+  let found: string[];
+  if (file.format === 'csv') {
+    if (statSync(file.path).size === 0) return `${file.path}: empty file (no header row)`;
+    found = splitHeader(readFirstLine(file.path, file.encoding, (b) => iconv.decode(b, 'gb18030'))).filter((h) => h !== '');
+  } else if (file.format === 'parquet' && wh.embedded) {
+    found = (await queryRows<{ name: string }>(wh, `DESCRIBE TABLE file({path:String}, 'Parquet')`, { path: file.path })).map((d) => d.name);
+  } else {
+    return null;
+  }
+  if (found.some((h) => required.includes(canonicalField(spec, h) ?? ''))) return null;
+  return `${file.path}: the header names none of the required columns of ${file.entity} (expected ${required.join(', ')}; found ${found.length ? found.join(', ') : 'no column names'})`;
+}
+
+/**
+ * Checks every file before any is loaded, so that a run with a wrong file loads nothing rather
+ * than half of its files; all problems are reported at once.
+ */
+export async function checkFiles(wh: Warehouse, files: InputFile[]): Promise<void> {
+  const problems: string[] = [];
+  for (const f of files) {
+    const p = await fileProblem(wh, f);
+    if (p) problems.push(p);
+  }
+  if (problems.length === 1) throw new IngestInputError(problems[0]!, { hint: 'nothing was loaded; fix or remove the file and run again' });
+  if (problems.length > 1) {
+    throw new IngestInputError(`${problems.length} files cannot be loaded:\n  ${problems.join('\n  ')}`, { hint: 'nothing was loaded; fix or remove these files and run again' });
+  }
+}
