@@ -40,7 +40,9 @@ export function printTable<R>(out: Output, rows: readonly R[], columns: readonly
   if (total === 0) { out.line('(no rows)'); return; }
   const numeric = (f?: ColumnFormat) => f !== undefined && f !== 'text';
   const table = new Table({
-    head: columns.map((c) => c.header), style: { head: [], border: [] },
+    head: columns.map((c) => c.header), style: { head: [], border: [], compact: true },
+    // no rule between rows: a long list stays readable in a terminal
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
     colAligns: columns.map((c) => (numeric(c.format) ? 'right' : 'left')),
   });
   for (const r of rows.slice(0, limit)) table.push(columns.map((c) => formatCell(c.value(r), c.format ?? 'text')));

@@ -2,6 +2,7 @@ import type { CommandModule } from '../cli/command.ts';
 import { demoCommand } from './demo.ts';
 import { generate } from './generate.ts';
 import { ingestCommand } from './ingest.ts';
+import { quarantineCommand } from './quarantine.ts';
 import { snapshotCommand } from './snapshot.ts';
 import { dpdCommand } from './dpd.ts';
 import { metricsCommand } from './metrics.ts';
@@ -19,7 +20,7 @@ import { migrateCommand } from './migrate.ts';
 
 /** Every command, in the order `loanwatch --help` lists them. */
 export const commands = [
-  demoCommand, generate, ingestCommand, snapshotCommand, dpdCommand, metricsCommand,
+  demoCommand, generate, ingestCommand, quarantineCommand, snapshotCommand, dpdCommand, metricsCommand,
   trainCommand, evaluateCommand, promoteCommand, scoreCommand,
   casesCommand, experimentCommand, warningsCommand, reportCommand,
   serveCommand, keysCreateCommand, keysListCommand, keysRevokeCommand, migrateCommand,

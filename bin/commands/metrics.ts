@@ -46,7 +46,9 @@ export const metricsCommand = defineCommand({
   run: ({ wh, out }, f) => runMetrics(wh, out, f),
 });
 
-const formatOf = (c: MetricResult['columns'][number]): ColumnFormat => (c.kind === 'ratio' || c.denominator ? 'pct' : c.kind === 'dimension' ? 'text' : 'num');
+/** Ratios and shares as percentages; measures are money on the balance basis and counts on the count basis. */
+const formatOf = (c: MetricResult['columns'][number], basis: MetricResult['basis']): ColumnFormat =>
+  c.kind === 'ratio' || c.denominator ? 'pct' : c.kind === 'dimension' ? 'text' : basis === 'balance' ? 'money' : 'int';
 
 export async function runMetrics(wh: Warehouse, out: Output, f: MetricsFlags) {
   await assertKnownFilterValues(wh, { product: f.product, region: f.region, branch: f.branch, channel: f.channel });
@@ -61,7 +63,7 @@ export async function runMetrics(wh: Warehouse, out: Output, f: MetricsFlags) {
   else {
     out.line(`${r.title} — as of ${r.as_of}, ${r.basis} basis`);
     for (const c of r.columns.filter((x) => x.denominator)) out.line(`  ${c.name}: ÷ ${c.denominator}`);
-    printTable(out, r.rows, r.columns.map((c) => ({ header: c.name, value: (row: MetricResult['rows'][number]) => row[c.name], format: formatOf(c) })), { limit: 200 });
+    printTable(out, r.rows, r.columns.map((c) => ({ header: c.name, value: (row: MetricResult['rows'][number]) => row[c.name], format: formatOf(c, r.basis) })), { limit: 200 });
   }
   return r;
 }
