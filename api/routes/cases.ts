@@ -1,5 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { buildCaseList, casesCsvChunks } from '../../pipelines/cases/case-list.ts';
+import { buildCaseList, casesCsvChunks, type Case } from '../../pipelines/cases/case-list.ts';
+import type { Warehouse } from '../../warehouse/connection.ts';
+import { TtlCache, type Sized } from '../cache.ts';
 import { defaultStrategyTable, stages } from '../../pipelines/cases/strategy.ts';
 import { defaultTarget, targetName } from '../../models/features/feature-catalogue.ts';
 import { latestChampionEvent } from '../../models/registry/registry.ts';
@@ -19,6 +21,20 @@ const caseSchema = z.object({
   last_contacts: z.array(z.object({ date: z.string(), channel: z.string(), outcome: z.string() })), open_promises: z.array(z.object({ date: z.string(), amount: z.number() })),
 }).openapi('Case');
 
+/**
+ * Case lists per warehouse for a minute, bounded in bytes: the pages a collector reads come from
+ * one computation of the list (consistent ranks, and a page costs no rebuild); every pull is still audited.
+ */
+const caseLists = new WeakMap<Warehouse, TtlCache<string, Sized & { cases: Case[] }>>();
+const caseListCache = (wh: Warehouse) => {
+  let cache = caseLists.get(wh);
+  if (!cache) caseLists.set(wh, cache = new TtlCache(60_000, 200, false, 64 * 1024 * 1024));
+  return cache;
+};
+/** a list's size, estimated from its first hundred cases (measuring all would serialise it once more) */
+const sized = (cases: Case[]) => ({ cases, approxBytes: cases.length === 0 ? 0 : Math.ceil(JSON.stringify(cases.slice(0, 100)).length / Math.min(100, cases.length) * cases.length) });
+const sortedSet = <T extends string>(xs: T[] | undefined) => (xs ? [...new Set(xs)].sort() : undefined);
+
 export const caseRoutes = new OpenAPIHono<AppEnv>().openapi(createRoute({
   method: 'get', path: '/v1/cases', summary: 'The collection case list for a date, ranked by expected loss (JSON, or CSV with Accept: text/csv); every pull is audited',
   request: { query: z.object({ as_of: isoDay, region: csvList(name).optional(), team: csvList(name).optional(), product: csvList(name).optional(),
@@ -35,12 +51,14 @@ export const caseRoutes = new OpenAPIHono<AppEnv>().openapi(createRoute({
   const { wh, snapshotSettings } = c.get('deps');
   // the filters applied as the caller typed them; a collector's pinned region and team come from its key (checked when it was made), and what it asked instead is ignored
   await checkKnownFilters(wh, { region: region === q.region ? q.region : undefined, team: team === q.team ? q.team : undefined, product: q.product, stage: q.stage });
-  const champion = await latestChampionEvent(wh, targetName(defaultTarget));
-  const all = await userErrorsAsBadRequest(() => buildCaseList(wh, {
-    asOf: q.as_of, settings: snapshotSettings, strategy: defaultStrategyTable,
-    champion: champion ? { name: champion.model_name, version: champion.version } : null, filters: { region, team, product: q.product, stage: q.stage },
-  }));
+  // a forged cursor is refused before the list is built
   const after = decodeCursor(q.cursor, z.number().int().min(0));
+  const champion = await latestChampionEvent(wh, targetName(defaultTarget));
+  const pinned = champion ? { name: champion.model_name, version: champion.version } : null;
+  const filters = { region: sortedSet(region), team: sortedSet(team), product: sortedSet(q.product), stage: sortedSet(q.stage) };
+  const all = (await caseListCache(wh).get(JSON.stringify([q.as_of, pinned, filters]), async () => sized(await userErrorsAsBadRequest(() => buildCaseList(wh, {
+    asOf: q.as_of, settings: snapshotSettings, strategy: defaultStrategyTable, champion: pinned, filters,
+  }))))).cases;
   const { items, next_cursor } = page(all, (x) => x.rank, after, (a, b) => a - b, q.limit);
   await audit(c, 'cases.pull', q.as_of, { region: region ?? null, team: team ?? null, product: q.product ?? null, stage: q.stage ?? null, returned: items.length, total: all.length });
   if ((c.req.header('accept') ?? '').includes('text/csv')) return c.body(streamOf(casesCsvChunks(items)), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
