@@ -44,6 +44,17 @@ describe('loanwatch CLI', () => {
     expect(await run('ingest', book)).toBe(0);
     const ingestOut = JSON.parse(out.join('\n'));
     for (const r of ingestOut.receipts) expect(r.rows_read).toBe(r.rows_accepted + r.rows_quarantined);
+    const quarantined = (ingestOut.receipts as { rows_quarantined: number }[]).reduce((a, r) => a + r.rows_quarantined, 0);
+    expect(quarantined).toBeGreaterThan(0);
+    expect(await run('quarantine', '--format', 'csv')).toBe(0);
+    expect(out[0]).toBe('file,entity,line,reason,raw,ingest_id,file_sha256,quarantined_at');
+    expect(out.filter((l) => l.startsWith('/') || l.startsWith('"/'))).toHaveLength(quarantined);
+    expect(await run('quarantine', '--entity', 'payments', '--format', 'json')).toBe(0);
+    const payments = JSON.parse(out.join('\n')) as { entity: string; line: number; reason: string }[];
+    expect(payments.length).toBe(ingestOut.receipts.find((r: { entity: string }) => r.entity === 'payments').rows_quarantined);
+    expect(payments.every((r) => r.entity === 'payments' && r.line > 1 && r.reason.length > 0)).toBe(true);
+    expect(await run('quarantine', '--limit', '2')).toBe(0);
+    expect(out.join('\n')).toMatch(new RegExp(`^showing 2 of ${quarantined}; use --format csv \\(or json\\) for all$`, 'mu'));
     expect(await run('snapshot', '--as-of', '2024-06-30')).toBe(0);
     expect(JSON.parse(out.join('\n'))).toMatchObject({ lastMonthEnd: '2024-06-30' });
     expect(await run('demo', '--loans', '100', '--serve', 'false')).toBe(2);
