@@ -118,3 +118,42 @@ export async function writeBadFile(o: BadFileOptions): Promise<{ expected: Expec
   await new Promise<void>((res, rej) => out.end((e?: Error | null) => (e ? rej(e) : res())));
   return { expected, bytes, lines: line - 1 };
 }
+
+/** A payments JSONL file with bad lines of every JSON kind; the expected quarantine as for CSV. */
+export async function writeBadJsonl(o: Omit<BadFileOptions, 'multiline' | 'kinds'>): Promise<{ expected: ExpectedBad[]; bytes: number }> {
+  const rnd = seeded(o.seed);
+  const out = createWriteStream(o.path);
+  const expected: ExpectedBad[] = [];
+  const thresholds = [...(o.badAfterBytes ?? [])].sort((a, b) => a - b);
+  let buf: string[] = [];
+  let bytes = 0;
+  const kinds = ['bad_number', 'negative', 'missing_key', 'unknown_loan', 'malformed', 'not_object', 'blank'] as const;
+  for (let i = 1; i <= o.records; i++) {
+    const last = i === o.records;
+    const row = { payment_id: `${o.idPrefix ?? ''}P${i}`, loan_id: `L${i % badFileLoans}`, paid_date: '2024-01-15', amount: `${(i % 900) + 1}.50` };
+    let bad = i === 1 || last || rnd() < o.badRate;
+    while (thresholds.length && bytes > thresholds[0]!) { thresholds.shift(); bad = true; }
+    let kind: (typeof kinds)[number] | null = bad ? kinds[Math.floor(rnd() * kinds.length)]! : null;
+    if (kind === 'blank' && last && !o.finalNewline) kind = 'malformed';
+    let text: string;
+    let reason: RegExp = /./;
+    switch (kind) {
+      case null: text = JSON.stringify(row); break;
+      case 'bad_number': text = JSON.stringify({ ...row, amount: 'abc' }); reason = /^amount: not a decimal number$/; break;
+      case 'negative': text = JSON.stringify({ ...row, amount: -5 }); reason = /^amount: negative amount$/; break;
+      case 'missing_key': text = JSON.stringify({ ...row, payment_id: undefined }); reason = /^payment_id: missing$/; break;
+      case 'unknown_loan': text = JSON.stringify({ ...row, loan_id: `NOPE${i}` }); reason = /^loan_id: no such loan/; break;
+      case 'malformed': text = `{"payment_id": "${row.payment_id}", "amount": `; reason = /^malformed JSON line/; break;
+      case 'not_object': text = `["${row.payment_id}", 1]`; reason = /^malformed JSON line/; break;
+      case 'blank': text = ''; reason = /^blank line$/; break;
+    }
+    if (kind) expected.push({ kind: kind as BadKind, line: i, raw: text, reason });
+    const chunk = last && !o.finalNewline ? text : text + o.eol;
+    buf.push(chunk);
+    bytes += Buffer.byteLength(chunk);
+    if (buf.length >= 10_000) { out.write(buf.join('')); buf = []; }
+  }
+  out.write(buf.join(''));
+  await new Promise<void>((res, rej) => out.end((e?: Error | null) => (e ? rej(e) : res())));
+  return { expected, bytes };
+}

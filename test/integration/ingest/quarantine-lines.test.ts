@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ingest, type IngestResult } from '../../../pipelines/ingest/ingest.ts';
 import { exec, queryRows } from '../../../warehouse/connection.ts';
 import { migrate } from '../../../warehouse/migrations/index.ts';
-import { badKinds, loansCsv, writeBadFile, type BadFileOptions, type ExpectedBad } from '../../helpers/bad-row-file.ts';
+import { badKinds, loansCsv, writeBadFile, writeBadJsonl, type BadFileOptions, type ExpectedBad } from '../../helpers/bad-row-file.ts';
 import { testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
 
 /**
@@ -32,6 +32,12 @@ const cases: FileCase[] = [
   { name: 'big_lf', engineOnly: true, seed: 31, records: 1_950_000, eol: '\n', finalNewline: true, multiline: false, badRate: 0.00002, badAfterBytes: [3 * MB, 64 * MB, 67 * MB], kinds: oneLineKinds },
 ];
 
+// JSONL: every line is a record, numbered by the engine's LineAsString reader or the Node stream
+const jsonlCases: FileCase[] = [
+  { name: 'jsonl_lf', seed: 41, records: 60_000, streamRecords: 20_000, eol: '\n', finalNewline: true, multiline: false, badRate: 0.0005, badAfterBytes: [3 * MB] },
+  { name: 'jsonl_crlf_no_final_eol', seed: 42, records: 200, eol: '\r\n', finalNewline: false, multiline: false, badRate: 0.2 },
+];
+
 describe.each(['engine', 'stream'] as const)('quarantine lines through the %s loader', (loader) => {
   let wh: Awaited<ReturnType<typeof testWarehouse>>;
   let result: IngestResult;
@@ -47,13 +53,18 @@ describe.each(['engine', 'stream'] as const)('quarantine lines through the %s lo
       const { expected, bytes } = await writeBadFile({ ...c, records, path, idPrefix: `${c.name}-` });
       files.push({ name: c.name, path, expected, records, bytes });
     }
+    for (const j of jsonlCases) {
+      const path = join(dir, `payments_${j.name}.jsonl`);
+      const records = loader === 'stream' ? j.streamRecords ?? j.records : j.records;
+      const { expected, bytes } = await writeBadJsonl({ ...j, records, path, idPrefix: `${j.name}-` });
+      files.push({ name: j.name, path, expected, records, bytes });
+    }
     if (loader === 'engine') expect(files.find((f) => f.name === 'big_lf')!.bytes).toBeGreaterThan(68 * MB);
-    const t0 = performance.now();
-    result = await ingest(wh, [dir], { piiSecret: 's', loader, log: (l) => { if (/receipt|spans/.test(l)) console.log(((performance.now() - t0) / 1000).toFixed(1), l.slice(0, 120)); } });
+    result = await ingest(wh, [dir], { piiSecret: 's', loader });
   }, 300_000);
   afterAll(async () => wh?.dispose());
 
-  it.each(cases.filter((c) => loader === 'engine' || !c.engineOnly).map((c) => c.name))('%s: every bad row under its own line, with its own text and reason; quarantine count = receipt', async (name) => {
+  it.each([...cases.filter((c) => loader === 'engine' || !c.engineOnly), ...jsonlCases].map((c) => c.name))('%s: every bad row under its own line, with its own text and reason; quarantine count = receipt', async (name) => {
     const f = files.find((x) => x.name === name)!;
     const receipt = result.receipts.find((r) => r.file === f.path)!;
     expect(receipt.rows_read).toBe(f.records);
@@ -67,12 +78,12 @@ describe.each(['engine', 'stream'] as const)('quarantine lines through the %s lo
     }).map((e) => ({ kind: e.kind, line: e.line, raw: e.raw, got: got.find((g) => g.line === e.line) }));
     expect(wrong).toEqual([]);
     expect(got.map((g) => g.line)).toEqual(f.expected.map((e) => e.line));
-    // the fixed places are there: the first record, the last, and past 3 MB (and 64 MB)
-    expect(f.expected[0]!.line).toBe(2);
+    // the first record is bad: line 2 of a CSV, line 1 of a JSONL file
+    expect(f.expected[0]!.line).toBe(f.path.endsWith('.jsonl') ? 1 : 2);
   });
 
   it('placed bad rows of every kind', () => {
-    const kinds = new Set(files.flatMap((f) => f.expected.map((e) => e.kind)));
+    const kinds = new Set(files.filter((f) => f.path.endsWith('.csv')).flatMap((f) => f.expected.map((e) => e.kind)));
     expect([...kinds].sort()).toEqual([...badKinds].sort());
   });
 });
