@@ -1,17 +1,15 @@
-import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
-import { tableRef } from '../../warehouse/ddl.ts';
+import type { Warehouse } from '../../warehouse/connection.ts';
+import { knownFilterValues } from '../../warehouse/metrics/known-values.ts';
 
 /**
  * The regions and teams a collector key may be scoped to: the regions of the loans table (what
  * the case list, warnings and scores filter on) and the teams of collection_actions (the case
- * list's team is the team of a loan's latest action, pipelines/cases/case-list.ts).
+ * list's team is the team of a loan's latest action, pipelines/cases/case-list.ts) — the same
+ * values the filters are checked against.
  */
 export async function knownScopes(wh: Warehouse): Promise<{ regions: string[]; teams: string[] }> {
-  const [regions, teams] = await Promise.all([
-    queryRows<{ v: string }>(wh, `SELECT DISTINCT toString(region) AS v FROM ${tableRef(wh, 'loans')} WHERE region != '' ORDER BY v`),
-    queryRows<{ v: string }>(wh, `SELECT DISTINCT toString(team) AS v FROM ${tableRef(wh, 'collection_actions')} WHERE team != '' ORDER BY v`),
-  ]);
-  return { regions: regions.map((r) => r.v), teams: teams.map((r) => r.v) };
+  const known = await knownFilterValues(wh);
+  return { regions: known.region.filter((r) => r !== ''), teams: known.team };
 }
 
 /** "a, b, c" or "a, b, … (40 in all)": a list for a one-line message. */

@@ -53,7 +53,7 @@ function editDistance(a: string, b: string): number {
 }
 
 type DataField = Exclude<FilterField, 'stage'>;
-type KnownValues = Record<DataField, string[]>;
+export type KnownValues = Record<DataField, string[]>;
 
 /**
  * Known values per warehouse, kept for a minute: a filter check costs no query on a dashboard's
@@ -82,6 +82,9 @@ function knownValues(wh: Warehouse, fresh: boolean): Promise<KnownValues> {
   values.catch(() => { if (cache.get(wh)?.values === values) cache.delete(wh); });
   return values;
 }
+
+/** The values each filter field holds in the warehouse now (sorted), e.g. for a key's scope. */
+export const knownFilterValues = (wh: Warehouse): Promise<KnownValues> => knownValues(wh, true);
 
 const asList = (v: string | readonly string[] | undefined): readonly string[] => (v === undefined ? [] : typeof v === 'string' ? [v] : v);
 
