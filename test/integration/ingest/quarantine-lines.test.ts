@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ingest, type IngestResult } from '../../../pipelines/ingest/ingest.ts';
 import { exec, queryRows } from '../../../warehouse/connection.ts';
@@ -43,9 +43,10 @@ describe.each(['engine', 'stream'] as const)('quarantine lines through the %s lo
   let result: IngestResult;
   const files: { name: string; path: string; expected: ExpectedBad[]; records: number; bytes: number }[] = [];
   const mine = cases.filter((c) => loader === 'engine' || !c.engineOnly);
+  let dir: string;
   beforeAll(async () => {
     wh = await testWarehouse(`qlines_${loader}`);
-    const dir = tmpDir(`qlines-${loader}`);
+    dir = tmpDir(`qlines-${loader}`);
     writeFileSync(join(dir, 'loans.csv'), loansCsv());
     for (const c of mine) {
       const path = join(dir, `payments_${c.name}.csv`);
@@ -62,7 +63,8 @@ describe.each(['engine', 'stream'] as const)('quarantine lines through the %s lo
     if (loader === 'engine') expect(files.find((f) => f.name === 'big_lf')!.bytes).toBeGreaterThan(68 * MB);
     result = await ingest(wh, [dir], { piiSecret: 's', loader });
   }, 300_000);
-  afterAll(async () => wh?.dispose());
+  // the generated files take ~80 MB
+  afterAll(async () => { await wh?.dispose(); if (dir) rmSync(dir, { recursive: true, force: true }); });
 
   it.each([...cases.filter((c) => loader === 'engine' || !c.engineOnly), ...jsonlCases].map((c) => c.name))('%s: every bad row under its own line, with its own text and reason; quarantine count = receipt', async (name) => {
     const f = files.find((x) => x.name === name)!;
@@ -100,6 +102,7 @@ describe('the issue\'s repro: bad rows at line 100,000 and on the last line of a
     await exec(wh, `CREATE DATABASE IF NOT EXISTS ${db}`);
     await migrate(w);
     const dir = tmpDir(`repro-${loader}`);
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     writeFileSync(join(dir, 'loans.csv'), loansCsv());
     const lines = ['payment_id,loan_id,paid_date,amount'];
     for (let i = 2; i <= 180_000; i++) lines.push(`P${i},L${i % 50},2024-01-15,${i === 100_000 || i === 180_000 ? 'abc' : '10.00'}`);
