@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # npm run notebooks: executes every notebook headless (Jupyter + Deno's kernel) and writes the
-# executed copies as HTML to out/notebooks/. Exits non-zero when any cell fails.
+# executed copies as HTML to out/notebooks/ (or $NOTEBOOKS_OUT). Exits non-zero when any cell fails.
 # The notebooks read LOANWATCH_DATA_DIR (default out/notebooks-data); a warehouse without a
 # demo book gets one first (`loanwatch demo --serve false`, a small book).
 # Needs Debian's jupyter-notebook, jupyter-nbconvert and python3-ipykernel: `npm ci` installs them
@@ -23,9 +23,10 @@ kernels="$(mktemp -d)"
 trap 'rm -rf "$kernels"' EXIT
 mkdir -p "$kernels/kernels/deno"
 printf '{"argv": ["%s", "jupyter", "--kernel", "--conn", "{connection_file}"], "language": "typescript", "display_name": "Deno"}\n' "$deno_bin" > "$kernels/kernels/deno/kernel.json"
-mkdir -p out/notebooks
+notebooks_out="${NOTEBOOKS_OUT:-out/notebooks}"
+mkdir -p "$notebooks_out"
 for nb in notebooks/*.ipynb; do
   echo "executing $nb"
   JUPYTER_PATH="$kernels" jupyter nbconvert --to html --execute --ExecutePreprocessor.timeout=900 --ExecutePreprocessor.kernel_name=deno \
-    --output-dir out/notebooks "$nb"
+    --output-dir "$notebooks_out" "$nb"
 done

@@ -13,7 +13,7 @@ const hasJupyter = spawnSync('bash', ['-c', 'command -v jupyter-nbconvert && com
 const mustRun = Boolean(process.env.CI) || process.getuid?.() === 0;
 const missing = 'Jupyter is not installed (Debian jupyter-notebook, jupyter-nbconvert, python3-ipykernel): `npm ci` installs it only as root with apt — see its "loanwatch set-up" lines and node_modules/.cache/loanwatch-setup.log';
 
-/** Every notebook executes headless from a clean warehouse (`npm run notebooks`), so none can rot unnoticed. */
+/** Every notebook executes headless from a clean warehouse (`npm run notebooks`), so none can rot unnoticed; a user's out/ is left alone. */
 describe('notebooks', () => {
   const dir = tmpDir('notebooks');
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -23,12 +23,11 @@ describe('notebooks', () => {
       if (mustRun) throw new Error(`${missing} (required here: ${process.env.CI ? 'CI' : 'root'})`);
       ctx.skip(missing);
     }
-    rmSync('out/notebooks', { recursive: true, force: true });
-    execFileSync('bash', ['notebooks/run.sh'], { env: { ...process.env, LOANWATCH_DATA_DIR: join(dir, 'data'), NOTEBOOK_LOANS: '1500' }, stdio: 'pipe', timeout: 1_500_000 });
+    execFileSync('bash', ['notebooks/run.sh'], { env: { ...process.env, LOANWATCH_DATA_DIR: join(dir, 'data'), NOTEBOOKS_OUT: join(dir, 'html'), NOTEBOOK_LOANS: '1500' }, stdio: 'pipe', timeout: 1_500_000 });
     const notebooks = readdirSync('notebooks').filter((f) => f.endsWith('.ipynb'));
     expect(notebooks.length).toBeGreaterThanOrEqual(3);
     for (const nb of notebooks) {
-      const html = readFileSync(join('out/notebooks', nb.replace(/\.ipynb$/u, '.html')), 'utf8');
+      const html = readFileSync(join(dir, 'html', nb.replace(/\.ipynb$/u, '.html')), 'utf8');
       expect(html.match(/data:image\/png/gu)?.length ?? 0, nb).toBeGreaterThan(0);
       expect(html, nb).toContain('<table>');
     }
