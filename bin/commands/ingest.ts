@@ -1,11 +1,9 @@
 import { z } from 'zod';
-import { join } from 'node:path';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { isoDate, isoMonth, outputFormat } from '../flags.ts';
 import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
 import type { Output } from '../cli/output.ts';
-import { adapterNames, runAdapter } from '../../pipelines/adapters/index.ts';
+import { adapterNames } from '../../pipelines/adapters/index.ts';
+import { ingestThroughAdapter } from '../../pipelines/adapters/adapt-and-ingest.ts';
 import { ingest } from '../../pipelines/ingest/ingest.ts';
 import type { Config } from '../../warehouse/config.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
@@ -30,24 +28,16 @@ export const ingestCommand = defineCommand({
   flags: ingestFlags,
   examples: ['loanwatch ingest ./book', 'loanwatch ingest --adapter credit_card_monthly_status ../shared/data/credit_card_monthly_status --as-of-month 2024-06'],
   warehouse: true,
+  check: (f) => (!f.adapter && (f['as-of'] || f['as-of-month']) ? '--as-of and --as-of-month go with --adapter'
+    : f.adapter && f.paths.length !== 1 ? `--adapter reads one dataset folder, not ${f.paths.length}` : undefined),
   run: ({ wh, config, out }, f) => runIngest(wh, config, out, f),
 });
 
 export async function runIngest(wh: Warehouse, config: Config, out: Output, f: IngestFlags) {
-  let paths = f.paths;
-  let adapterDir: string | undefined;
-  try {
-    if (f.adapter) {
-      adapterDir = mkdtempSync(join(tmpdir(), `loanwatch-${f.adapter}-`));
-      const receipt = await runAdapter(f.adapter, f.paths[0]!, adapterDir, { asOf: f['as-of'], asOfMonth: f['as-of-month'] });
-      log(`adapter ${f.adapter}: ${JSON.stringify(receipt)}`);
-      paths = [adapterDir];
-    }
-    const result = await ingest(wh, paths, { piiSecret: config.LOANWATCH_PII_SECRET, loader: f.loader, entity: f.entity, log });
-    out.line(JSON.stringify({ ingest_id: result.ingestId, receipts: result.receipts, skipped: result.skipped }, null, 2));
-    return result;
-  } finally {
-    // the adapter's converted files are a by-product: the receipts and quarantine keep what matters
-    if (adapterDir) rmSync(adapterDir, { recursive: true, force: true });
-  }
+  const options = { piiSecret: config.LOANWATCH_PII_SECRET, loader: f.loader, entity: f.entity, log };
+  const result = f.adapter
+    ? (await ingestThroughAdapter(wh, f.adapter, f.paths[0]!, { adapter: { asOf: f['as-of'], asOfMonth: f['as-of-month'] }, ingest: options })).result
+    : await ingest(wh, f.paths, options);
+  out.line(JSON.stringify({ ingest_id: result.ingestId, receipts: result.receipts, skipped: result.skipped }, null, 2));
+  return result;
 }
