@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { csvRecords } from '../../pipelines/ingest/csv-records.ts';
 import { ColumnBuilder, DatasetError, type Dataset } from './dataset.ts';
+import { assertInputFile } from '../../lib/input-file.ts';
 
 export interface TableLoadOptions {
   target: string;
@@ -19,6 +20,7 @@ export interface TableLoadOptions {
  * a model must not be trained on a silently shortened table.
  */
 export async function loadFeatureTable(path: string, o: TableLoadOptions): Promise<Dataset> {
+  assertInputFile(path, 'feature table');
   let header: string[] | null = null;
   let builders: ColumnBuilder[] = [];
   let targetIdx = -1;

@@ -68,7 +68,7 @@ describe('train --table on public credit data', () => {
     expect(err.join('\n')).toMatch(/no model nope version 1/);
     expect(await run('score', '--as-of', '2024-06-30')).toBe(2);
     expect(err.join('\n')).toMatch(/no champion for dpd30_3m/);
-    for (const [path, reason] of [[join(dir, 'nope.csv'), /nope\.csv: no such file or directory$/u], [dir, /is a directory, not a file$/u]] as const) {
+    for (const [path, reason] of [[join(dir, 'nope.csv'), /^loanwatch: feature table .*nope\.csv: no such file or directory$/u], [dir, /^loanwatch: feature table .* is a directory, not a file$/u]] as const) {
       expect(await run('train', '--table', path, '--target', 'y')).toBe(2);
       expect(err[0]).toMatch(reason);
       expect(err.join('\n')).not.toMatch(/\n\s+at /u);
