@@ -8,7 +8,7 @@ import { dirname, relative } from 'node:path';
 import type { ApiCaches, ApiDeps, AppEnv } from './context.ts';
 import { TtlCache } from './cache.ts';
 import { ScoreIndex } from './score-index.ts';
-import { defaultTarget, targetName } from '../models/features/feature-catalogue.ts';
+import { defaultTarget, targetName } from '../warehouse/feature-catalogue.ts';
 import { ApiError, AuthError, type ErrorBody } from './errors.ts';
 import { anonymousLimit, authenticate, rateLimit, requestContext } from './middleware.ts';
 import { auditDenial } from './audit.ts';

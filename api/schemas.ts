@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { isEngineDate } from '../warehouse/dates.ts';
+import { isEngineDate } from '../lib/dates.ts';
 
 export const errorSchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), request_id: z.string(), details: z.unknown().optional() }),

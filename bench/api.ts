@@ -18,7 +18,7 @@ import { generateBook } from '../pipelines/generate/generate-book.ts';
 import { openLoop } from './lib/open-loop.ts';
 import { ingest } from '../pipelines/ingest/ingest.ts';
 import { buildMonthEndSnapshots } from '../pipelines/snapshot/build-snapshots.ts';
-import { defaultTarget } from '../models/features/feature-catalogue.ts';
+import { defaultTarget } from '../warehouse/feature-catalogue.ts';
 import { promote } from '../models/registry/registry.ts';
 import { scoreMonthInDb } from '../models/score.ts';
 import { trainBookModels } from '../models/workflows.ts';

@@ -17,7 +17,7 @@ import { exec, openWarehouse, queryRows } from '../warehouse/connection.ts';
 import { migrate } from '../warehouse/migrations/index.ts';
 import { GENERATOR_VERSION, generateBook } from '../pipelines/generate/generate-book.ts';
 import { ingest } from '../pipelines/ingest/ingest.ts';
-import { splitHeader } from '../pipelines/ingest/csv-records.ts';
+import { splitHeader } from '../lib/csv-records.ts';
 import { readFirstLine } from '../pipelines/ingest/discover.ts';
 import { buildMonthEndSnapshots } from '../pipelines/snapshot/build-snapshots.ts';
 import { effectiveScheduleColumns, fileScheduleJoin } from '../pipelines/snapshot/schedule-path-sql.ts';

@@ -19,7 +19,7 @@ import { loadFeatureTable } from '../models/data/load-table.ts';
 import { loadFeatureRows } from '../models/data/load-features.ts';
 import { outOfTimeSplit, randomSplit } from '../models/data/split.ts';
 import { buildFeatures } from '../models/features/build-features.ts';
-import { defaultTarget, featureCatalogue } from '../models/features/feature-catalogue.ts';
+import { defaultTarget, featureCatalogue } from '../warehouse/feature-catalogue.ts';
 import { auc } from '../models/evaluate/metrics.ts';
 import { trainModels } from '../models/train.ts';
 import { defaultBinning } from '../models/scorecard/binning.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isCalendarDate } from '../warehouse/dates.ts';
+import { isCalendarDate } from '../lib/dates.ts';
 
 /** `a,b,c` → ['a', 'b', 'c'] (blanks dropped). */
 export const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));

@@ -6,7 +6,7 @@ import { loadFeatureRows } from './data/load-features.ts';
 import { loadFeatureTable, type TableLoadOptions } from './data/load-table.ts';
 import { outOfTimeSplit, randomSplit } from './data/split.ts';
 import { buildFeatures } from './features/build-features.ts';
-import { featureNames, targetName, type TargetSpec } from './features/feature-catalogue.ts';
+import { featureNames, targetName, type TargetSpec } from '../warehouse/feature-catalogue.ts';
 import { modelCardJson, modelCardMarkdown } from './model-card.ts';
 import { loadModel, registerModel, type ModelVersion } from './registry/registry.ts';
 import { trainModels, type TrainRequest } from './train.ts';

@@ -4,7 +4,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { queryRows, type Warehouse } from '../warehouse/connection.ts';
 import { csvTable } from '../warehouse/csv-cell.ts';
 import { tableRef } from '../warehouse/ddl.ts';
-import { addMonthEnds, monthEndOf } from '../warehouse/dates.ts';
+import { addMonthEnds, monthEndOf } from '../lib/dates.ts';
 import { packTemplates } from './catalogue.ts';
 import { fetchChartData } from './data/fetch.ts';
 import { labels, packTitles, type Lang } from './i18n.ts';

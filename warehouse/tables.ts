@@ -1,4 +1,4 @@
-import { featureCatalogue } from '../models/features/feature-catalogue.ts';
+import { featureCatalogue } from './feature-catalogue.ts';
 
 /**
  * The fixed catalogue of loanwatch tables. Identifiers reach SQL only from here

@@ -3,7 +3,7 @@ import { buildCaseList, casesCsvChunks, type Case } from '../../pipelines/cases/
 import type { Warehouse } from '../../warehouse/connection.ts';
 import { TtlCache, type Sized } from '../cache.ts';
 import { defaultStrategyTable, stages } from '../../pipelines/cases/strategy.ts';
-import { defaultTarget, targetName } from '../../models/features/feature-catalogue.ts';
+import { defaultTarget, targetName } from '../../warehouse/feature-catalogue.ts';
 import { latestChampionEvent } from '../../models/registry/registry.ts';
 import { audit } from '../audit.ts';
 import type { AppEnv } from '../context.ts';
@@ -50,7 +50,7 @@ export const caseRoutes = new OpenAPIHono<AppEnv>().openapi(createRoute({
   const { region, team } = scopedFilters(key, q);
   const { wh, snapshotSettings } = c.get('deps');
   // the filters applied as the caller typed them; a collector's pinned region and team come from its key (checked when it was made), and what it asked instead is ignored
-  await checkKnownFilters(wh, { region: region === q.region ? q.region : undefined, team: team === q.team ? q.team : undefined, product: q.product, stage: q.stage });
+  await checkKnownFilters(wh, { region: region === q.region ? q.region : undefined, team: team === q.team ? q.team : undefined, product: q.product });
   // a forged cursor is refused before the list is built
   const after = decodeCursor(q.cursor, z.number().int().min(0));
   const champion = await latestChampionEvent(wh, targetName(defaultTarget));

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { defaultTarget, targetName } from '../../models/features/feature-catalogue.ts';
+import { defaultTarget, targetName } from '../../warehouse/feature-catalogue.ts';
 import { latestChampionEvent } from '../../models/registry/registry.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';

@@ -11,7 +11,7 @@ import { buildCaseList, casesCsvChunks, type Case } from '../../pipelines/cases/
 import { defaultStrategyTable, parseStrategyTable, stages } from '../../pipelines/cases/strategy.ts';
 import { assignExperiment, parseExperiment, storeAssignments } from '../../pipelines/cases/experiment.ts';
 import { assignCases, parseAgents } from '../../pipelines/cases/assignment.ts';
-import { defaultTarget, targetName } from '../../models/features/feature-catalogue.ts';
+import { defaultTarget, targetName } from '../../warehouse/feature-catalogue.ts';
 import { latestChampionEvent } from '../../models/registry/registry.ts';
 
 const casesFlags = {

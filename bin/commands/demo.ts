@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { count, isoDate } from '../flags.ts';
 import { defineCommand, flag, valuesFor, type FlagValues } from '../cli/command.ts';
 import { printTable, type Output } from '../cli/output.ts';
-import { addMonthEnds } from '../../warehouse/dates.ts';
+import { addMonthEnds } from '../../lib/dates.ts';
 import type { Config } from '../../warehouse/config.ts';
 import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
@@ -21,7 +21,7 @@ import { checkPortFree, startServer, serveUntilSignal } from '../../api/server.t
 import { createApiKey } from '../../api/auth/keys.ts';
 import { trainBookModels } from '../../models/workflows.ts';
 import { promote, RegistryError } from '../../models/registry/registry.ts';
-import { defaultTarget, targetName } from '../../models/features/feature-catalogue.ts';
+import { defaultTarget, targetName } from '../../warehouse/feature-catalogue.ts';
 
 const demoFlags = {
   loans: flag(count(100, 10_000_000).default(20_000), 'loans in the generated book', 'N'),

@@ -3,7 +3,7 @@ import { count, isoDate, isoMonth, list, outputFormat } from '../flags.ts';
 import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
 import { printTable, writeCsv, type ColumnFormat, type Output } from '../cli/output.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
-import { addMonthEnds } from '../../warehouse/dates.ts';
+import { addMonthEnds } from '../../lib/dates.ts';
 import { markovLossForecast } from '../../warehouse/metrics/forecast.ts';
 import { runMetric, type MetricResult } from '../../warehouse/metrics/run.ts';
 import { metricNames } from '../../warehouse/metrics/index.ts';

@@ -5,7 +5,7 @@ import { modelRef, parseModelRef } from './model-ref.ts';
 import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { lastMonthEnd } from '../../pipelines/snapshot/build-snapshots.ts';
-import { defaultTarget, targetName } from '../../models/features/feature-catalogue.ts';
+import { defaultTarget, targetName } from '../../warehouse/feature-catalogue.ts';
 import { buildFeatures } from '../../models/features/build-features.ts';
 import { currentChampion, loadModel, RegistryError } from '../../models/registry/registry.ts';
 import { scoreMonthInDb, scoreMonthInNode } from '../../models/score.ts';

@@ -6,7 +6,7 @@ import { printTable, type Output } from '../cli/output.ts';
 import { actor } from './model-ref.ts';
 import type { Config } from '../../warehouse/config.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
-import { defaultTarget } from '../../models/features/feature-catalogue.ts';
+import { defaultTarget } from '../../warehouse/feature-catalogue.ts';
 import { trainBookModels, trainTableModels } from '../../models/workflows.ts';
 import { defaultBinning } from '../../models/scorecard/binning.ts';
 import { defaultSelection } from '../../models/scorecard/selection.ts';

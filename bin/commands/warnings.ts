@@ -10,7 +10,7 @@ import { defaultSnapshotSettings } from '../../pipelines/snapshot/snapshot-setti
 import { fireWarnings } from '../../pipelines/warnings/fire-warnings.ts';
 import { listWarnings, warningKey, type StoredWarning, type WarningFilters } from '../../pipelines/warnings/list-warnings.ts';
 import { defaultWarningRules, parseWarningRules } from '../../pipelines/warnings/rules.ts';
-import { defaultTarget, targetName } from '../../models/features/feature-catalogue.ts';
+import { defaultTarget, targetName } from '../../warehouse/feature-catalogue.ts';
 import { currentChampion } from '../../models/registry/registry.ts';
 
 const severities = ['critical', 'warning', 'info'] as const;

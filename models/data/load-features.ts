@@ -1,7 +1,7 @@
 import { tableRef } from '../../warehouse/ddl.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
 import { withSettings } from '../../warehouse/connection.ts';
-import { featureCatalogue } from '../features/feature-catalogue.ts';
+import { featureCatalogue } from '../../warehouse/feature-catalogue.ts';
 import { ColumnBuilder, type Dataset } from './dataset.ts';
 
 export interface FeatureRowFilter {

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { csvRecords } from '../../pipelines/ingest/csv-records.ts';
+import { csvRecords } from '../../lib/csv-records.ts';
 import { ColumnBuilder, DatasetError, type Dataset } from './dataset.ts';
 import { assertInputFile } from '../../lib/input-file.ts';
 

@@ -1,4 +1,4 @@
-import { Rng } from '../../pipelines/generate/random.ts';
+import { Rng } from '../../lib/random.ts';
 import { DatasetError, indicesWhere, subset, type Dataset } from './dataset.ts';
 
 /** Seeded random split (cross-sectional tables): a Fisher–Yates shuffle by mulberry32, first share to train. */

@@ -2,7 +2,7 @@ import type { NetworkArtifact } from '../nn/network.ts';
 import type { GbmArtifact, GbmTree } from '../gbm/gbm.ts';
 import type { ScorecardArtifact } from '../scorecard/scorecard.ts';
 import type { BinRule } from '../scorecard/binning.ts';
-import { isCatalogueFeature } from '../features/feature-catalogue.ts';
+import { isCatalogueFeature } from '../../warehouse/feature-catalogue.ts';
 import { defaultScaling, factorOf, gradeLabels, offsetOf } from '../scorecard/scorecard.ts';
 import { UserError } from '../../lib/user-error.ts';
 

@@ -1,7 +1,7 @@
 import { exec, queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { modelTables } from '../../warehouse/tables.ts';
-import { targetName, type TargetSpec } from './feature-catalogue.ts';
+import { targetName, type TargetSpec } from '../../warehouse/feature-catalogue.ts';
 
 export interface FeatureBuildOptions {
   target: TargetSpec;

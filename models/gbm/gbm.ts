@@ -1,4 +1,4 @@
-import { Rng } from '../../pipelines/generate/random.ts';
+import { Rng } from '../../lib/random.ts';
 import { column, type Dataset } from '../data/dataset.ts';
 import { baselineEdges, countByEdges } from '../evaluate/metrics.ts';
 import { defaultGradeEdges, gradeOf, pointsOf, type Scores } from '../scorecard/scorecard.ts';

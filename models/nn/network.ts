@@ -1,4 +1,4 @@
-import { Rng } from '../../pipelines/generate/random.ts';
+import { Rng } from '../../lib/random.ts';
 import { column, indicesWhere, subset, type Dataset } from '../data/dataset.ts';
 import { baselineEdges, countByEdges } from '../evaluate/metrics.ts';
 import { assignBins, binColumn, type BinningOptions, type VariableBins } from '../scorecard/binning.ts';

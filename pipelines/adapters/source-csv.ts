@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { csvRecords } from '../ingest/csv-records.ts';
+import { csvRecords } from '../../lib/csv-records.ts';
 
 /** Rows of a source CSV as objects keyed by its header, with line numbers. */
 export async function* readCsvObjects(path: string): AsyncGenerator<{ line: number; row: Record<string, string> }> {

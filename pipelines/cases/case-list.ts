@@ -1,7 +1,7 @@
 import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { csvChunks } from '../../warehouse/metrics/csv.ts';
 import { lastSnapshotMonthEnd, monthsPastData } from '../../warehouse/metrics/request-bounds.ts';
-import { addMonthEnds } from '../../warehouse/dates.ts';
+import { addMonthEnds } from '../../lib/dates.ts';
 import { UserError } from '../../lib/user-error.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { runMetric, bucketOrder } from '../../warehouse/metrics/run.ts';

@@ -1,5 +1,5 @@
 import type { Cell, TableSink } from '../files/table-sink.ts';
-import type { Rng } from './random.ts';
+import type { Rng } from '../../lib/random.ts';
 
 /**
  * Every kind of contract-breaking row the ingest must quarantine. Bad rows are

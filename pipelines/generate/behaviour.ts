@@ -1,4 +1,4 @@
-import { sigmoid } from './random.ts';
+import { sigmoid } from '../../lib/random.ts';
 
 /**
  * The borrower's monthly behaviour as a Markov chain on (regime z, arrears age a):

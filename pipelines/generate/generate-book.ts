@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { products, regions, regionWeights, channels, incomeBands, ageRisk, riskNoiseSd, originationSeason, delinquencySeason } from './book-params.ts';
 import { injectBadRow, type BadRowRecord, type Corruption } from './bad-rows.ts';
 import { dateInMonth, monthIndex } from './dates.ts';
-import { Rng } from './random.ts';
+import { Rng } from '../../lib/random.ts';
 import { cents, TableSink, type Cell, type FileFormat } from '../files/table-sink.ts';
 import { simulateLoan, type Environment } from './simulate-loan.ts';
 

@@ -3,7 +3,7 @@ import { closesOnPay, distressEntry, distressExit, monthOutcomes, rollProbabilit
 import { riskNoiseSd } from './book-params.ts';
 import { LenderView } from './lender-view.ts';
 import { addDays, dateInMonth, daysBetween, monthEnd, monthIndex } from './dates.ts';
-import type { Rng } from './random.ts';
+import type { Rng } from '../../lib/random.ts';
 import { simulateCollections, simulateWorkout } from './workout.ts';
 
 export interface LoanTerms {

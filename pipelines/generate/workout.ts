@@ -1,5 +1,5 @@
 import { addDays, dateInMonth, daysBetween, monthEnd } from './dates.ts';
-import type { Rng } from './random.ts';
+import type { Rng } from '../../lib/random.ts';
 import type { ActionRow, LoanHistory } from './simulate-loan.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import iconv from 'iconv-lite';
 import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
-import { splitHeader } from './csv-records.ts';
+import { splitHeader } from '../../lib/csv-records.ts';
 import { IngestInputError, readFirstLine, type InputFile } from './discover.ts';
 import { canonicalField, entitySpecs } from './entity-specs.ts';
 

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import iconv from 'iconv-lite';
 import { exec, queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
-import { csvRecords, splitHeader } from './csv-records.ts';
+import { csvRecords, splitHeader } from '../../lib/csv-records.ts';
 import { readFirstLine, IngestInputError, type InputFile } from './discover.ts';
 import { canonicalField, entitySpecs } from './entity-specs.ts';
 import { sqlString } from './validation-sql.ts';

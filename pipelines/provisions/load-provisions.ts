@@ -3,8 +3,8 @@ import { basename } from 'node:path';
 import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { deleteRows } from '../../warehouse/delete-rows.ts';
-import { isEngineDate, monthEndOf } from '../../warehouse/dates.ts';
-import { splitHeader } from '../ingest/csv-records.ts';
+import { isEngineDate, monthEndOf } from '../../lib/dates.ts';
+import { splitHeader } from '../../lib/csv-records.ts';
 import { UserError } from '../../lib/user-error.ts';
 
 /** A provisions file that cannot be loaded: every bad line is named, and nothing of the file is loaded. */

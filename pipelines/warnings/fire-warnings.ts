@@ -4,7 +4,7 @@ import { deleteRows } from '../../warehouse/delete-rows.ts';
 import { defaultMonitor, monitorModel, storeMonitoring } from '../../models/evaluate/monitor.ts';
 import type { ModelVersion } from '../../models/registry/registry.ts';
 import { lastMonthEnd } from '../snapshot/build-snapshots.ts';
-import { addMonthEnds } from '../../warehouse/dates.ts';
+import { addMonthEnds } from '../../lib/dates.ts';
 import { activeDelinquencyQuery } from '../snapshot/delinquency-as-of.ts';
 import { latestTeamSql } from '../cases/case-list.ts';
 import type { SnapshotSettings } from '../snapshot/snapshot-settings.ts';

@@ -4,7 +4,7 @@ import { expectedCreditLoss } from '../../warehouse/metrics/ecl.ts';
 import { markovLossForecast } from '../../warehouse/metrics/forecast.ts';
 import { runMetric } from '../../warehouse/metrics/run.ts';
 import { MetricRequestError } from '../../warehouse/metrics/compile.ts';
-import { defaultTarget, targetName } from '../../models/features/feature-catalogue.ts';
+import { defaultTarget, targetName } from '../../warehouse/feature-catalogue.ts';
 import { latestChampionEvent } from '../../models/registry/registry.ts';
 import type { DatasetName, ReportPeriod, Row } from '../template.ts';
 

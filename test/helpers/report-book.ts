@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { defaultTarget } from '../../models/features/feature-catalogue.ts';
+import { defaultTarget } from '../../warehouse/feature-catalogue.ts';
 import { promote } from '../../models/registry/registry.ts';
 import { scoreMonthInDb } from '../../models/score.ts';
 import { trainBookModels } from '../../models/workflows.ts';

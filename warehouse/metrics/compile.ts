@@ -1,4 +1,4 @@
-import { monthEndOf } from '../dates.ts';
+import { monthEndOf } from '../../lib/dates.ts';
 import type { Basis, CompiledMetric, FilterKey, MetricDefinition, MetricRequest } from './definition.ts';
 import { sources } from './sources.ts';
 import { UserError } from '../../lib/user-error.ts';

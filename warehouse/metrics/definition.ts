@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isEngineDate } from '../dates.ts';
+import { isEngineDate } from '../../lib/dates.ts';
 
 /**
  * A metric is data: which relation it reads, how it may be grouped and filtered,

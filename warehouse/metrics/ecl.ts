@@ -1,7 +1,7 @@
 import { queryRows, type Warehouse } from '../connection.ts';
 import { tableRef } from '../ddl.ts';
 import { MetricRequestError } from './compile.ts';
-import { monthEndOf } from '../dates.ts';
+import { monthEndOf } from '../../lib/dates.ts';
 import { runMetric } from './run.ts';
 
 export interface EclStage {

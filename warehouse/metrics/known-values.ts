@@ -1,8 +1,6 @@
 import { queryRows, type Warehouse } from '../connection.ts';
 import { tableRef } from '../ddl.ts';
 import { UserError } from '../../lib/user-error.ts';
-// the case stages are a fixed list, not data; imported (not copied) so the two cannot drift apart
-import { stages } from '../../pipelines/cases/strategy.ts';
 
 /** The filters a user names by value (CLI flags, API query parameters): each may be one value or a list. */
 export interface FilterValues {
@@ -11,7 +9,6 @@ export interface FilterValues {
   branch?: string | readonly string[];
   channel?: string | readonly string[];
   team?: string | readonly string[];
-  stage?: string | readonly string[];
 }
 export type FilterField = keyof FilterValues;
 
@@ -52,7 +49,7 @@ function editDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
-type DataField = Exclude<FilterField, 'stage'>;
+type DataField = FilterField;
 export type KnownValues = Record<DataField, string[]>;
 
 /**
@@ -90,8 +87,8 @@ const asList = (v: string | readonly string[] | undefined): readonly string[] =>
 
 function unknownIn(filters: FilterValues, known: KnownValues) {
   const out: { field: FilterField; values: string[]; known: string[] }[] = [];
-  for (const field of ['product', 'region', 'branch', 'channel', 'team', 'stage'] as const) {
-    const list = field === 'stage' ? [...stages] : known[field];
+  for (const field of ['product', 'region', 'branch', 'channel', 'team'] as const) {
+    const list = known[field];
     const set = new Set(list);
     const values = [...new Set(asList(filters[field]))].filter((v) => !set.has(v));
     if (values.length > 0) out.push({ field, values, known: list });
@@ -104,12 +101,12 @@ function unknownIn(filters: FilterValues, known: KnownValues) {
  * filter value the warehouse does not hold, with the known ones — e.g.
  * `unknown region "eats" (did you mean "east"?) — known: central, east, north, south, west`.
  * product, region, branch and channel are the loans' own values; team the collection teams that
- * acted; stage the case list's stages. Matching is exact, as the filters themselves are.
+ * acted (stages are a fixed list, checked by the request schemas). Matching is exact, as the filters are.
  */
 export async function assertKnownFilterValues(wh: Warehouse, filters: FilterValues): Promise<void> {
   const named = Object.values(filters).some((v) => asList(v as FilterValues[FilterField]).length > 0);
   if (!named) return;
   let unknown = unknownIn(filters, await knownValues(wh, false));
-  if (unknown.some((u) => u.field !== 'stage')) unknown = unknownIn(filters, await knownValues(wh, true));
+  if (unknown.length > 0) unknown = unknownIn(filters, await knownValues(wh, true));
   if (unknown.length > 0) throw new UnknownFilterValueError(unknown);
 }

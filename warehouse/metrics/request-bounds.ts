@@ -1,6 +1,6 @@
 import { queryRows, type Warehouse } from '../connection.ts';
 import { tableRef } from '../ddl.ts';
-import { addMonthEnds, monthEndOf } from '../dates.ts';
+import { addMonthEnds, monthEndOf } from '../../lib/dates.ts';
 import { MetricRequestError } from './compile.ts';
 import type { MetricRequest } from './definition.ts';
 

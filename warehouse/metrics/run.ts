@@ -2,7 +2,7 @@ import { bucketLabels, defaultBucketBounds } from '../classification.ts';
 import { queryRows, type Warehouse } from '../connection.ts';
 import { tableRef } from '../ddl.ts';
 import { compileMetric, MetricRequestError } from './compile.ts';
-import { addMonthEnds, monthEndOf } from '../dates.ts';
+import { addMonthEnds, monthEndOf } from '../../lib/dates.ts';
 import { metricRequestSchema, type CompiledMetric, type MetricRequest } from './definition.ts';
 import { metricDefinition, metricNames } from './index.ts';
 import { assertWithinData, lastSnapshotMonthEnd } from './request-bounds.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { queryRows } from '../../../warehouse/connection.ts';
-import { defaultTarget } from '../../../models/features/feature-catalogue.ts';
+import { defaultTarget } from '../../../warehouse/feature-catalogue.ts';
 import { loadModel, promote, registerModel } from '../../../models/registry/registry.ts';
 import { scoreMonthInDb } from '../../../models/score.ts';
 import { trainBookModels } from '../../../models/workflows.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Rng } from '../../../pipelines/generate/random.ts';
+import { Rng } from '../../../lib/random.ts';
 import { queryRows } from '../../../warehouse/connection.ts';
 import { createApp } from '../../../api/app.ts';
 import { createApiKey } from '../../../api/auth/keys.ts';

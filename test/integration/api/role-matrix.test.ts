@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { queryRows } from '../../../warehouse/connection.ts';
-import { defaultTarget } from '../../../models/features/feature-catalogue.ts';
+import { defaultTarget } from '../../../warehouse/feature-catalogue.ts';
 import { promote } from '../../../models/registry/registry.ts';
 import { scoreMonthInDb } from '../../../models/score.ts';
 import { trainBookModels } from '../../../models/workflows.ts';

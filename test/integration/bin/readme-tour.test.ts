@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { csvRecords } from '../../../pipelines/ingest/csv-records.ts';
+import { csvRecords } from '../../../lib/csv-records.ts';
 import { tmpDir } from '../../helpers/warehouse.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { defaultTarget } from '../../../models/features/feature-catalogue.ts';
+import { defaultTarget } from '../../../warehouse/feature-catalogue.ts';
 import { promote } from '../../../models/registry/registry.ts';
 import { scoreMonthInDb } from '../../../models/score.ts';
 import { trainBookModels } from '../../../models/workflows.ts';

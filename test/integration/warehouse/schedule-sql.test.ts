@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { Rng } from '../../../pipelines/generate/random.ts';
+import { Rng } from '../../../lib/random.ts';
 import { buildSchedule, repaymentMethods, scheduleArraysSql, type ScheduleTerms } from '../../../warehouse/schedule/build-schedule.ts';
 import { queryRows } from '../../../warehouse/connection.ts';
 import { testWarehouse } from '../../helpers/warehouse.ts';

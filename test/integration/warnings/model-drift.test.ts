@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { defaultTarget } from '../../../models/features/feature-catalogue.ts';
+import { defaultTarget } from '../../../warehouse/feature-catalogue.ts';
 import { promote, type ModelVersion } from '../../../models/registry/registry.ts';
 import { trainBookModels } from '../../../models/workflows.ts';
 import { fireWarnings } from '../../../pipelines/warnings/fire-warnings.ts';

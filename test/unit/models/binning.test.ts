@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../../pipelines/generate/random.ts';
+import { Rng } from '../../../lib/random.ts';
 import { binColumn, binIndexCategory, binIndexNumeric, defaultBinning, type BinningOptions } from '../../../models/scorecard/binning.ts';
 import type { Column } from '../../../models/data/dataset.ts';
 

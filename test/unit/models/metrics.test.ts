@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { auc, calibrationTable, gainsTable, ks, psi } from '../../../models/evaluate/metrics.ts';
 import { fitLogistic } from '../../../models/scorecard/logistic.ts';
-import { Rng } from '../../../pipelines/generate/random.ts';
+import { Rng } from '../../../lib/random.ts';
 
 describe('quality metrics', () => {
   it('AUC counts ties as half and KS is the largest CDF gap', () => {

@@ -3,7 +3,7 @@ import { defaultStrategyTable, grades, parseStrategyTable, recommendAction, stag
 import { assignCases } from '../../../../pipelines/cases/assignment.ts';
 import { assignArm, assignExperiment, parseExperiment } from '../../../../pipelines/cases/experiment.ts';
 import type { Case } from '../../../../pipelines/cases/case-list.ts';
-import { Rng } from '../../../../pipelines/generate/random.ts';
+import { Rng } from '../../../../lib/random.ts';
 
 describe('strategy table', () => {
   it('maps stage × grade as SPEC §7 describes and covers every cell once', () => {

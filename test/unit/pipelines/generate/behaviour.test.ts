@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { closesOnPay, distressEntry, distressExit, monthOutcomes, rollProbability, type MonthContext } from '../../../../pipelines/generate/behaviour.ts';
-import { Rng } from '../../../../pipelines/generate/random.ts';
+import { Rng } from '../../../../lib/random.ts';
 
 /** Monte Carlo of the same chain: the exact DP must match sampling. */
 function simulate(r0: number, z0: number, a0: number, future: MonthContext[], n: number, rng: Rng): number {

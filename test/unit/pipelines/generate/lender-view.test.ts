@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { distressEntry, distressExit, monthOutcomes, rollProbability, type MonthContext, type Outcomes } from '../../../../pipelines/generate/behaviour.ts';
 import { LenderView } from '../../../../pipelines/generate/lender-view.ts';
-import { Rng } from '../../../../pipelines/generate/random.ts';
+import { Rng } from '../../../../lib/random.ts';
 import { actionLikelihood } from '../../../../pipelines/generate/workout.ts';
 
 const ctx: MonthContext = { macro: 0.3, season: 0, hasDue: true, isLast: false };

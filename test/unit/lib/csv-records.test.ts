@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvRecords, splitHeader } from '../../../../pipelines/ingest/csv-records.ts';
+import { csvRecords, splitHeader } from '../../../lib/csv-records.ts';
 
 async function all(chunks: string[]) {
   const out = [];
