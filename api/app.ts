@@ -26,7 +26,10 @@ import { auditRoutes } from './routes/audit.ts';
 import { scoreRoutes } from './routes/scores.ts';
 
 /** The Swagger UI assets from node_modules: the docs page needs no network. */
-const swaggerDir = relative(process.cwd(), dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json')));
+const swaggerDir = relative(
+  process.cwd(),
+  dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json')),
+);
 
 /**
  * The HTTP API (SPEC §9): routers per area composed with app.route(), zod on every request and
@@ -38,16 +41,31 @@ export function createApp(deps: ApiDeps) {
     defaultHook: (result) => {
       if (!result.success) {
         const fields = result.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message }));
-        throw new ApiError('bad_request', `invalid request: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`, { fields });
+        throw new ApiError(
+          'bad_request',
+          `invalid request: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`,
+          { fields },
+        );
       }
     },
   });
   const caches: ApiCaches = {
-    keys: new KeyCache(deps.keyCacheMs ?? 5_000), addresses: new AddressLimiter(deps.anonRateLimitPerMinute ?? 120), scores: new ScoreIndex(deps.wh, targetName(defaultTarget)), metrics: new TtlCache(60_000, 500, true),
+    keys: new KeyCache(deps.keyCacheMs ?? 5_000),
+    addresses: new AddressLimiter(deps.anonRateLimitPerMinute ?? 120),
+    scores: new ScoreIndex(deps.wh, targetName(defaultTarget)),
+    metrics: new TtlCache(60_000, 500, true),
     reports: new TtlCache(60_000, 100),
   };
   app.use('*', requestContext(deps, caches));
-  app.use('*', bodyLimit({ maxSize: deps.maxBodyBytes, onError: () => { throw new ApiError('payload_too_large', `request body over ${deps.maxBodyBytes} bytes`); } }));
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: deps.maxBodyBytes,
+      onError: () => {
+        throw new ApiError('payload_too_large', `request body over ${deps.maxBodyBytes} bytes`);
+      },
+    }),
+  );
   app.use('/health', anonymousLimit);
   app.use('/v1/*', authenticate, rateLimit());
   app.route('/', healthRoutes);
@@ -61,30 +79,96 @@ export function createApp(deps: ApiDeps) {
   app.route('/', keyRoutes);
   // generated once, on first request (every route is registered by then), then finished: openapi-doc.ts
   let doc: unknown;
-  app.get('/openapi.json', (c) => c.json(doc ??= finishDocument(app.getOpenAPI31Document({
-    openapi: '3.1.0',
-    info: { title: 'loanwatch API', version: '1', description: 'Overdue-loan analytics and early warning. Every /v1 route needs an API key: Authorize with it as Bearer or X-API-Key.' },
-  }))));
-  app.get('/assets/swagger-ui-dist/*', serveStatic({ root: swaggerDir, rewriteRequestPath: (p) => p.replace(/^\/assets\/swagger-ui-dist/, '') }));
-  app.get('/docs', swaggerUI({ url: '/openapi.json', baseUrl: '/assets', title: 'loanwatch', persistAuthorization: true }));
-  app.notFound((c) => c.json<ErrorBody>({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}`, request_id: c.get('requestId') ?? '' } }, 404));
+  app.get('/openapi.json', (c) =>
+    c.json(
+      (doc ??= finishDocument(
+        app.getOpenAPI31Document({
+          openapi: '3.1.0',
+          info: {
+            title: 'loanwatch API',
+            version: '1',
+            description:
+              'Overdue-loan analytics and early warning. Every /v1 route needs an API key: Authorize with it as Bearer or X-API-Key.',
+          },
+        }),
+      )),
+    ),
+  );
+  app.get(
+    '/assets/swagger-ui-dist/*',
+    serveStatic({ root: swaggerDir, rewriteRequestPath: (p) => p.replace(/^\/assets\/swagger-ui-dist/, '') }),
+  );
+  app.get(
+    '/docs',
+    swaggerUI({ url: '/openapi.json', baseUrl: '/assets', title: 'loanwatch', persistAuthorization: true }),
+  );
+  app.notFound((c) =>
+    c.json<ErrorBody>(
+      {
+        error: {
+          code: 'not_found',
+          message: `no route ${c.req.method} ${c.req.path}`,
+          request_id: c.get('requestId') ?? '',
+        },
+      },
+      404,
+    ),
+  );
   app.onError(async (err, c) => {
     const requestId = c.get('requestId') ?? '';
     // hono's own 4xx (e.g. a body that is not JSON) keep their status with our error shape
     if (err instanceof HTTPException && err.status < 500) {
-      const code = err.status === 413 ? 'payload_too_large' : err.status === 415 ? 'unsupported_media_type' : err.status === 401 ? 'unauthorized' : 'bad_request';
-      const message = err.status === 400 ? 'malformed request body (expected JSON)' : err.status === 415 ? 'the request body must be application/json' : err.message;
+      const code =
+        err.status === 413
+          ? 'payload_too_large'
+          : err.status === 415
+            ? 'unsupported_media_type'
+            : err.status === 401
+              ? 'unauthorized'
+              : 'bad_request';
+      const message =
+        err.status === 400
+          ? 'malformed request body (expected JSON)'
+          : err.status === 415
+            ? 'the request body must be application/json'
+            : err.message;
       return c.json<ErrorBody>({ error: { code, message, request_id: requestId } }, err.status);
     }
     if (err instanceof ApiError) {
       if (err.status === 401 || err.status === 403) {
         // every refusal is audited; a failed audit write is logged and the refusal still answered
-        await auditDenial(c, err.status, err instanceof AuthError ? err.facts : { reason: err.message.slice(0, 200) })
-          .catch((e: unknown) => deps.log({ at: new Date().toISOString(), request_id: requestId, level: 'error', error: `audit of a ${err.status} failed: ${String(e)}` }));
+        await auditDenial(
+          c,
+          err.status,
+          err instanceof AuthError ? err.facts : { reason: err.message.slice(0, 200) },
+        ).catch((e: unknown) =>
+          deps.log({
+            at: new Date().toISOString(),
+            request_id: requestId,
+            level: 'error',
+            error: `audit of a ${err.status} failed: ${String(e)}`,
+          }),
+        );
       }
-      return c.json<ErrorBody>({ error: { code: err.code, message: err.message, request_id: requestId, ...(err.details === undefined ? {} : { details: err.details }) } }, err.status as 400);
+      return c.json<ErrorBody>(
+        {
+          error: {
+            code: err.code,
+            message: err.message,
+            request_id: requestId,
+            ...(err.details === undefined ? {} : { details: err.details }),
+          },
+        },
+        err.status as 400,
+      );
     }
-    deps.log({ at: new Date().toISOString(), request_id: requestId, level: 'error', error: String(err), cause: String((err as Error).cause ?? '') });
+    deps.log({
+      at: new Date().toISOString(),
+      request_id: requestId,
+      level: 'error',
+      error: String(err),
+      cause: String((err as Error).cause ?? ''),
+    });
     return c.json<ErrorBody>({ error: { code: 'internal', message: 'internal error', request_id: requestId } }, 500);
   });
   return app;

@@ -3,13 +3,28 @@ import { tableRef } from '../warehouse/ddl.ts';
 import type { AppEnv } from './context.ts';
 import type { DenialFacts } from './errors.ts';
 
-interface AuditRow { key_id: string; role: string; action: string; target: string; details: Record<string, unknown> }
+interface AuditRow {
+  key_id: string;
+  role: string;
+  action: string;
+  target: string;
+  details: Record<string, unknown>;
+}
 
 async function write(c: Context<AppEnv>, row: AuditRow) {
   const { wh } = c.get('deps');
   await wh.client.insert({
-    table: tableRef(wh, 'audit_log'), format: 'JSONEachRow',
-    values: [{ at: Date.now(), request_id: c.get('requestId'), client_request_id: c.get('clientRequestId') ?? '', ...row, details: JSON.stringify(row.details) }],
+    table: tableRef(wh, 'audit_log'),
+    format: 'JSONEachRow',
+    values: [
+      {
+        at: Date.now(),
+        request_id: c.get('requestId'),
+        client_request_id: c.get('clientRequestId') ?? '',
+        ...row,
+        details: JSON.stringify(row.details),
+      },
+    ],
   });
 }
 
@@ -30,7 +45,15 @@ export const routeOf = (c: Context<AppEnv>) => `${c.req.method} ${c.req.path}`.s
 export async function auditDenial(c: Context<AppEnv>, status: 401 | 403, facts: DenialFacts) {
   const key = c.get('key') as AppEnv['Variables']['key'] | undefined;
   await write(c, {
-    key_id: facts.key_id ?? key?.key_id ?? '', role: facts.role ?? key?.role ?? '', action: status === 401 ? 'auth.unauthorized' : 'auth.forbidden', target: routeOf(c),
-    details: { status, reason: facts.reason, client_address: c.get('clientAddress') ?? '', ...(facts.claimed_key_id ? { claimed_key_id: facts.claimed_key_id } : {}) },
+    key_id: facts.key_id ?? key?.key_id ?? '',
+    role: facts.role ?? key?.role ?? '',
+    action: status === 401 ? 'auth.unauthorized' : 'auth.forbidden',
+    target: routeOf(c),
+    details: {
+      status,
+      reason: facts.reason,
+      client_address: c.get('clientAddress') ?? '',
+      ...(facts.claimed_key_id ? { claimed_key_id: facts.claimed_key_id } : {}),
+    },
   });
 }

@@ -12,10 +12,17 @@
 export class TtlCache<K, V> {
   private entries = new Map<K, Entry<V>>();
   private bytes = 0;
-  constructor(private ttlMs: number, private max = 10_000, private staleWhileRevalidate = false, private maxBytes = defaultMaxBytes) {}
+  constructor(
+    private ttlMs: number,
+    private max = 10_000,
+    private staleWhileRevalidate = false,
+    private maxBytes = defaultMaxBytes,
+  ) {}
 
   /** the approximate bytes the settled values hold (for tests and the log) */
-  get size() { return { entries: this.entries.size, bytes: this.bytes }; }
+  get size() {
+    return { entries: this.entries.size, bytes: this.bytes };
+  }
 
   get(key: K, load: () => Promise<V>): Promise<V> {
     const hit = this.entries.get(key);
@@ -25,8 +32,14 @@ export class TtlCache<K, V> {
       if (!hit.reloading) {
         hit.reloading = true;
         const next = load();
-        next.then((v) => { if (this.entries.get(key) === hit) this.put(key, { at: Date.now(), value: next }, v); },
-          () => { hit.reloading = false; });
+        next.then(
+          (v) => {
+            if (this.entries.get(key) === hit) this.put(key, { at: Date.now(), value: next }, v);
+          },
+          () => {
+            hit.reloading = false;
+          },
+        );
       }
       return hit.value;
     }
@@ -35,8 +48,14 @@ export class TtlCache<K, V> {
     this.remove(key);
     this.entries.set(key, entry);
     this.evict();
-    value.then((v) => { if (this.entries.get(key) === entry) this.put(key, entry, v); },
-      () => { if (this.entries.get(key) === entry) this.remove(key); });
+    value.then(
+      (v) => {
+        if (this.entries.get(key) === entry) this.put(key, entry, v);
+      },
+      () => {
+        if (this.entries.get(key) === entry) this.remove(key);
+      },
+    );
     return value;
   }
 
@@ -66,19 +85,27 @@ export class TtlCache<K, V> {
   }
 }
 
-interface Entry<V> { at: number; value: Promise<V>; /** set once settled */ bytes?: number; reloading?: boolean }
+interface Entry<V> {
+  at: number;
+  value: Promise<V>;
+  /** set once settled */ bytes?: number;
+  reloading?: boolean;
+}
 
 /** 64 MiB: a few hundred dashboard-sized results, or a handful of rendered report packs. */
 export const defaultMaxBytes = 64 * 1024 * 1024;
 
 /** A value that knows its serialized size (a prepared metric result measures it while hashing). */
-export interface Sized { readonly approxBytes: number }
+export interface Sized {
+  readonly approxBytes: number;
+}
 
 /** Approximate serialized size: a string's length, a buffer's bytes, a Sized value's own count, else its JSON. */
 export function approxBytes(v: unknown): number {
   if (typeof v === 'string') return v.length;
   if (v instanceof Uint8Array) return v.byteLength;
-  if (v !== null && typeof v === 'object' && typeof (v as Partial<Sized>).approxBytes === 'number') return (v as Sized).approxBytes;
+  if (v !== null && typeof v === 'object' && typeof (v as Partial<Sized>).approxBytes === 'number')
+    return (v as Sized).approxBytes;
   try {
     return JSON.stringify(v)?.length ?? 0;
   } catch {

@@ -25,7 +25,22 @@ export interface ApiDeps {
 }
 
 /** Per-app caches: verified keys (seconds), unauthenticated requests per address, the score index, metric results, rendered reports. */
-export interface ApiCaches { keys: KeyCache; addresses: AddressLimiter; scores: ScoreIndex; metrics: TtlCache<string, unknown>; reports: TtlCache<string, string | Buffer> }
+export interface ApiCaches {
+  keys: KeyCache;
+  addresses: AddressLimiter;
+  scores: ScoreIndex;
+  metrics: TtlCache<string, unknown>;
+  reports: TtlCache<string, string | Buffer>;
+}
 
 /** requestId is the server's own (unique); clientRequestId the client's X-Request-Id, sanitised ('' when none). */
-export type AppEnv = { Variables: { key: ApiKey; requestId: string; clientRequestId: string; clientAddress: string; deps: ApiDeps; caches: ApiCaches } };
+export type AppEnv = {
+  Variables: {
+    key: ApiKey;
+    requestId: string;
+    clientRequestId: string;
+    clientAddress: string;
+    deps: ApiDeps;
+    caches: ApiCaches;
+  };
+};

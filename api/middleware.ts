@@ -6,7 +6,8 @@ import type { ApiCaches, ApiDeps, AppEnv } from './context.ts';
 import { ApiError, AuthError } from './errors.ts';
 
 /** The client's X-Request-Id as kept beside ours: printable id characters only, at most 128. */
-export const sanitiseClientRequestId = (given: string | undefined) => (given ?? '').replace(/[^A-Za-z0-9._:@/+=-]/g, '').slice(0, 128);
+export const sanitiseClientRequestId = (given: string | undefined) =>
+  (given ?? '').replace(/[^A-Za-z0-9._:@/+=-]/g, '').slice(0, 128);
 
 /**
  * The client's address for the unauthenticated limit: the socket's peer (@hono/node-server puts the
@@ -15,7 +16,8 @@ export const sanitiseClientRequestId = (given: string | undefined) => (given ?? 
  * holds whole; an IPv4-mapped address counts as the IPv4 address.
  */
 export function clientAddressOf(c: Context<AppEnv>): string {
-  const raw = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
+  const raw = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket
+    ?.remoteAddress;
   if (!raw) return 'local';
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(raw);
   if (mapped) return mapped[1]!;
@@ -25,7 +27,10 @@ export function clientAddressOf(c: Context<AppEnv>): string {
   const h = head ? head.split(':') : [];
   const t = raw.includes('::') ? (tail ? tail.split(':') : []) : [];
   const groups = raw.includes('::') ? [...h, ...Array(Math.max(0, 8 - h.length - t.length)).fill('0'), ...t] : h;
-  return `${groups.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.toLowerCase().replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }
 
 /**
@@ -33,20 +38,30 @@ export function clientAddressOf(c: Context<AppEnv>): string {
  * X-Request-Id response header carry), the client's X-Request-Id kept apart (sanitised), the
  * client address, deps on the context, and one JSON log line.
  */
-export const requestContext = (deps: ApiDeps, caches: ApiCaches): MiddlewareHandler<AppEnv> => async (c, next) => {
-  const id = randomUUID();
-  const clientId = sanitiseClientRequestId(c.req.header('x-request-id'));
-  c.set('requestId', id);
-  c.set('clientRequestId', clientId);
-  c.set('clientAddress', clientAddressOf(c));
-  c.set('deps', deps);
-  c.set('caches', caches);
-  const t0 = performance.now();
-  await next();
-  c.header('X-Request-Id', id);
-  deps.log({ at: new Date().toISOString(), request_id: id, client_request_id: clientId || null, method: c.req.method, path: c.req.path, status: c.res.status,
-    ms: Math.round((performance.now() - t0) * 10) / 10, key_id: c.get('key')?.key_id ?? null });
-};
+export const requestContext =
+  (deps: ApiDeps, caches: ApiCaches): MiddlewareHandler<AppEnv> =>
+  async (c, next) => {
+    const id = randomUUID();
+    const clientId = sanitiseClientRequestId(c.req.header('x-request-id'));
+    c.set('requestId', id);
+    c.set('clientRequestId', clientId);
+    c.set('clientAddress', clientAddressOf(c));
+    c.set('deps', deps);
+    c.set('caches', caches);
+    const t0 = performance.now();
+    await next();
+    c.header('X-Request-Id', id);
+    deps.log({
+      at: new Date().toISOString(),
+      request_id: id,
+      client_request_id: clientId || null,
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round((performance.now() - t0) * 10) / 10,
+      key_id: c.get('key')?.key_id ?? null,
+    });
+  };
 
 function refuseOverLimit(c: Context<AppEnv>) {
   const wait = c.get('caches').addresses.blockedFor(c.get('clientAddress'));
@@ -95,23 +110,41 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
     if (!key || !keys.knownGood(key)) refuseOverLimit(c);
     if (!key) {
       addresses.charge(address);
-      if (badScheme !== undefined) throw new AuthError('unauthorized', `unsupported Authorization scheme "${badScheme}": use Bearer <key> or X-API-Key`, { reason: 'unsupported_scheme' });
-      throw new AuthError('unauthorized', 'an API key is required (Authorization: Bearer <key> or X-API-Key)', { reason: 'missing_key' });
+      if (badScheme !== undefined)
+        throw new AuthError(
+          'unauthorized',
+          `unsupported Authorization scheme "${badScheme}": use Bearer <key> or X-API-Key`,
+          { reason: 'unsupported_scheme' },
+        );
+      throw new AuthError('unauthorized', 'an API key is required (Authorization: Bearer <key> or X-API-Key)', {
+        reason: 'missing_key',
+      });
     }
     const v = await verifyApiKey(c.get('deps').wh, key);
     if (!v.ok) {
       addresses.charge(address);
       keys.drop(key);
-      if (v.reason === 'malformed') throw new AuthError('unauthorized', `${refused} (a key looks like lw_<12 hex>_<32 characters>)`, { reason: 'malformed_key' });
-      if (v.reason === 'revoked') throw new AuthError('unauthorized', refused, { reason: 'revoked_key', key_id: v.key_id, role: v.role });
-      throw new AuthError('unauthorized', refused, { reason: v.reason === 'unknown' ? 'unknown_key' : 'wrong_secret', claimed_key_id: v.key_id });
+      if (v.reason === 'malformed')
+        throw new AuthError('unauthorized', `${refused} (a key looks like lw_<12 hex>_<32 characters>)`, {
+          reason: 'malformed_key',
+        });
+      if (v.reason === 'revoked')
+        throw new AuthError('unauthorized', refused, { reason: 'revoked_key', key_id: v.key_id, role: v.role });
+      throw new AuthError('unauthorized', refused, {
+        reason: v.reason === 'unknown' ? 'unknown_key' : 'wrong_secret',
+        claimed_key_id: v.key_id,
+      });
     }
     found = v.key;
     keys.set(key, found);
   }
   c.set('key', found);
   if (found.role === 'collector' && !found.region) {
-    throw new AuthError('forbidden', 'this collector key has no region: ask an admin for a scoped key (keys create --role collector --region R)', { reason: 'unscoped_collector_key' });
+    throw new AuthError(
+      'forbidden',
+      'this collector key has no region: ask an admin for a scoped key (keys create --role collector --region R)',
+      { reason: 'unscoped_collector_key' },
+    );
   }
   await next();
 };
@@ -135,7 +168,10 @@ export function rateLimit(): MiddlewareHandler<AppEnv> {
 
 export function requirePermission(c: Context<AppEnv>, p: Permission) {
   const key = c.get('key');
-  if (!allows(key.role, p)) throw new AuthError('forbidden', `role ${key.role} may not ${p.replace(':', ' ')}`, { reason: `missing_permission:${p}` });
+  if (!allows(key.role, p))
+    throw new AuthError('forbidden', `role ${key.role} may not ${p.replace(':', ' ')}`, {
+      reason: `missing_permission:${p}`,
+    });
 }
 
 /**

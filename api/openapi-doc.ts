@@ -15,10 +15,20 @@
  *   "Try it out" starts from values that work on the demo book.
  */
 type Json = Record<string, unknown>;
-interface Operation { tags?: string[]; security?: Json[]; parameters?: { name: string; in: string; example?: unknown; schema?: Json }[]; requestBody?: unknown; responses?: Record<string, unknown> }
+interface Operation {
+  tags?: string[];
+  security?: Json[];
+  parameters?: { name: string; in: string; example?: unknown; schema?: Json }[];
+  requestBody?: unknown;
+  responses?: Record<string, unknown>;
+}
 
 export const securitySchemes = {
-  bearer: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer lw_<id>_<secret> (scheme name in any case)' },
+  bearer: {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'Authorization: Bearer lw_<id>_<secret> (scheme name in any case)',
+  },
   apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'the same key in an X-API-Key header' },
 } as const;
 const keySecurity = [{ bearer: [] }, { apiKey: [] }];
@@ -36,12 +46,25 @@ export const tags: { name: string; prefix: string; description: string }[] = [
   { name: 'audit', prefix: '/v1/audit', description: 'The audit log' },
   { name: 'keys', prefix: '/v1/keys', description: 'API keys (admin; audited)' },
 ];
-export const tagOf = (path: string) => tags.find((t) => path === t.prefix || path.startsWith(t.prefix.endsWith('/') ? t.prefix : `${t.prefix}/`))?.name ?? 'other';
+export const tagOf = (path: string) =>
+  tags.find((t) => path === t.prefix || path.startsWith(t.prefix.endsWith('/') ? t.prefix : `${t.prefix}/`))?.name ??
+  'other';
 
 /** Examples that work on the demo book (as of its last month-end). */
 const parameterExamples: Record<string, unknown> = {
-  as_of: '2024-06-30', period: '2024-06', from: '2024-01-31', to: '2024-06-30', id: 'L000000001', loan_id: 'L000000001', region: 'east',
-  team: 'east-early', product: 'consumer', template: 'overdue-trend', name: 'dpd30_3m_scorecard', version: 1, limit: 50,
+  as_of: '2024-06-30',
+  period: '2024-06',
+  from: '2024-01-31',
+  to: '2024-06-30',
+  id: 'L000000001',
+  loan_id: 'L000000001',
+  region: 'east',
+  team: 'east-early',
+  product: 'consumer',
+  template: 'overdue-trend',
+  name: 'dpd30_3m_scorecard',
+  version: 1,
+  limit: 50,
 };
 const bodyExamples: Record<string, unknown> = {
   'POST /v1/scores': { loan_ids: ['L000000001', 'L000000002'], as_of: '2024-06-30' },
@@ -60,20 +83,35 @@ export function stripRegexFlags(pattern: string): string {
 }
 
 function walk(node: unknown, visit: (o: Json) => void) {
-  if (Array.isArray(node)) { for (const x of node) walk(x, visit); return; }
-  if (node && typeof node === 'object') { visit(node as Json); for (const v of Object.values(node)) walk(v, visit); }
+  if (Array.isArray(node)) {
+    for (const x of node) walk(x, visit);
+    return;
+  }
+  if (node && typeof node === 'object') {
+    visit(node as Json);
+    for (const v of Object.values(node)) walk(v, visit);
+  }
 }
 
-const errorRef = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+const errorRef = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+});
 
 /** The document, finished in place (it is generated afresh for each app). */
 export function finishDocument<D extends object>(document: D): D {
   const doc = document as Json & { components?: Json; paths?: unknown };
-  walk(doc, (o) => { if (typeof o.pattern === 'string') o.pattern = stripRegexFlags(o.pattern); });
+  walk(doc, (o) => {
+    if (typeof o.pattern === 'string') o.pattern = stripRegexFlags(o.pattern);
+  });
   const components = (doc.components ??= {});
   components.securitySchemes = { ...(components.securitySchemes as Json | undefined), ...securitySchemes };
   doc.security = keySecurity;
-  doc.tags = [...new Map(tags.filter((t) => t.description).map((t) => [t.name, { name: t.name, description: t.description }])).values()];
+  doc.tags = [
+    ...new Map(
+      tags.filter((t) => t.description).map((t) => [t.name, { name: t.name, description: t.description }]),
+    ).values(),
+  ];
   for (const [path, ops] of Object.entries((doc.paths ?? {}) as Record<string, Record<string, Operation>>)) {
     for (const [method, op] of Object.entries(ops)) {
       const isV1 = path.startsWith('/v1/');
@@ -85,7 +123,9 @@ export function finishDocument<D extends object>(document: D): D {
         op.responses['429'] ??= errorRef('rate limited (per key; unauthenticated requests per client address)');
       }
       if (op.requestBody) op.responses['415'] ??= errorRef('the body is not application/json');
-      for (const p of op.parameters ?? []) if (p.example === undefined && p.schema?.example === undefined && Object.hasOwn(parameterExamples, p.name)) p.example = parameterExamples[p.name];
+      for (const p of op.parameters ?? [])
+        if (p.example === undefined && p.schema?.example === undefined && Object.hasOwn(parameterExamples, p.name))
+          p.example = parameterExamples[p.name];
       const body = bodyExamples[`${method.toUpperCase()} ${path}`];
       const media = (op.requestBody as { content?: Record<string, Json> } | undefined)?.content?.['application/json'];
       if (body !== undefined && media && media.example === undefined) media.example = body;

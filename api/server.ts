@@ -11,16 +11,29 @@ import { createApp } from './app.ts';
 export class PortError extends UserError {}
 
 function portError(e: NodeJS.ErrnoException, port: number): Error {
-  if (e.code === 'EADDRINUSE') return new PortError(`port ${port} is in use — stop the other process or set --port / LOANWATCH_PORT`, { cause: e });
-  if (e.code === 'EACCES') return new PortError(`port ${port} needs privileges this user lacks — choose a port above 1023 with --port / LOANWATCH_PORT`, { cause: e });
+  if (e.code === 'EADDRINUSE')
+    return new PortError(`port ${port} is in use — stop the other process or set --port / LOANWATCH_PORT`, {
+      cause: e,
+    });
+  if (e.code === 'EACCES')
+    return new PortError(
+      `port ${port} needs privileges this user lacks — choose a port above 1023 with --port / LOANWATCH_PORT`,
+      { cause: e },
+    );
   return e;
 }
 
 /** Listens, or rejects with the listen error (never an unhandled 'error' event). */
 function listen(server: Server | ReturnType<typeof createNetServer>, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const onError = (e: NodeJS.ErrnoException) => { server.off('listening', onListening); reject(portError(e, port)); };
-    const onListening = () => { server.off('error', onError); resolve(); };
+    const onError = (e: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      reject(portError(e, port));
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve();
+    };
     server.once('error', onError);
     server.once('listening', onListening);
     server.listen(port);
@@ -55,18 +68,31 @@ export function serverLimits(config: Config) {
  * Slow clients are cut off (headers and whole-request timeouts), idle keep-alive connections
  * closed, and connections above the cap closed on arrival. A busy port rejects with a PortError.
  */
-export async function startServer(wh: Warehouse, config: Config, port: number): Promise<{ server: Server; port: number }> {
+export async function startServer(
+  wh: Warehouse,
+  config: Config,
+  port: number,
+): Promise<{ server: Server; port: number }> {
   const log = (e: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(e)}\n`);
   const app = createApp({
-    wh, log,
-    rateLimitPerMinute: config.LOANWATCH_API_RATE_LIMIT, anonRateLimitPerMinute: config.LOANWATCH_API_ANON_RATE_LIMIT, keyCacheMs: config.LOANWATCH_API_KEY_CACHE_MS,
+    wh,
+    log,
+    rateLimitPerMinute: config.LOANWATCH_API_RATE_LIMIT,
+    anonRateLimitPerMinute: config.LOANWATCH_API_ANON_RATE_LIMIT,
+    keyCacheMs: config.LOANWATCH_API_KEY_CACHE_MS,
     maxBodyBytes: config.LOANWATCH_API_MAX_BODY_BYTES,
-    snapshotSettings: defaultSnapshotSettings(delinquencySettings(config)), cjkFont: config.LOANWATCH_CJK_FONT,
+    snapshotSettings: defaultSnapshotSettings(delinquencySettings(config)),
+    cjkFont: config.LOANWATCH_CJK_FONT,
   });
   const limits = serverLimits(config);
   const server = createAdaptorServer({
     // Node checks the two timeouts every connectionsCheckingInterval (30 s by default): once a second keeps them close to their values
-    fetch: app.fetch, serverOptions: { headersTimeout: limits.headersTimeout, requestTimeout: limits.requestTimeout, connectionsCheckingInterval: 1_000 },
+    fetch: app.fetch,
+    serverOptions: {
+      headersTimeout: limits.headersTimeout,
+      requestTimeout: limits.requestTimeout,
+      connectionsCheckingInterval: 1_000,
+    },
   }) as Server;
   server.keepAliveTimeout = limits.keepAliveTimeout;
   server.maxConnections = limits.maxConnections;
@@ -81,7 +107,10 @@ export async function startServer(wh: Warehouse, config: Config, port: number): 
  * Until SIGINT/SIGTERM: then the server stops accepting, idle connections close, in-flight
  * requests finish; connections still open after `graceMs` are closed.
  */
-export function serveUntilSignal(server: Server, o: { log?: (line: string) => void; graceMs?: number } = {}): Promise<void> {
+export function serveUntilSignal(
+  server: Server,
+  o: { log?: (line: string) => void; graceMs?: number } = {},
+): Promise<void> {
   const log = o.log ?? ((line: string) => console.error(line));
   return new Promise<void>((resolve) => {
     const stop = (signal: string) => {
@@ -90,7 +119,10 @@ export function serveUntilSignal(server: Server, o: { log?: (line: string) => vo
       log(`${signal}: finishing in-flight requests`);
       const force = setTimeout(() => server.closeAllConnections(), o.graceMs ?? 10_000);
       force.unref();
-      server.close(() => { clearTimeout(force); resolve(); });
+      server.close(() => {
+        clearTimeout(force);
+        resolve();
+      });
       server.closeIdleConnections();
     };
     const onInt = () => stop('SIGINT');

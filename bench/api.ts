@@ -24,7 +24,17 @@ import { scoreMonthInDb } from '../models/score.ts';
 import { trainBookModels } from '../models/workflows.ts';
 import { createApiKey } from '../api/auth/keys.ts';
 
-const { values } = parseArgs({ options: { work: { type: 'string' }, 'api-loans': { type: 'string' }, seconds: { type: 'string' }, connections: { type: 'string' }, rate: { type: 'string' }, loans: { type: 'string' }, months: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    work: { type: 'string' },
+    'api-loans': { type: 'string' },
+    seconds: { type: 'string' },
+    connections: { type: 'string' },
+    rate: { type: 'string' },
+    loans: { type: 'string' },
+    months: { type: 'string' },
+  },
+});
 const work = resolve(values.work ?? 'bench/work', 'api');
 const loans = Number(values['api-loans'] ?? 20_000);
 const seconds = Number(values.seconds ?? 30);
@@ -38,24 +48,54 @@ await migrate(wh);
 const scored = Number((await queryRows<{ n: string }>(wh, 'SELECT count() AS n FROM bench_api.scores'))[0]!.n);
 if (scored === 0) {
   const book = join(work, 'book');
-  if (!existsSync(join(book, 'manifest.json'))) { mkdirSync(book, { recursive: true }); await generateBook({ loans, months: 36, asOf, seed: 20240630, badRows: 0, outDir: book, format: 'csv' }); }
+  if (!existsSync(join(book, 'manifest.json'))) {
+    mkdirSync(book, { recursive: true });
+    await generateBook({ loans, months: 36, asOf, seed: 20240630, badRows: 0, outDir: book, format: 'csv' });
+  }
   await ingest(wh, [book], { piiSecret: 'bench' });
   await buildMonthEndSnapshots(wh, { asOf, settings: defaultSnapshotSettings(delinquencySettings(config)) });
-  const [m] = await trainBookModels(wh, { kinds: ['scorecard'], seed: 1, target: defaultTarget, ootMonths: 6, loanShare: 1, rebuildFeatures: true, actor: 'bench', outDir: join(work, 'models'), log });
-  await promote(wh, { name: m!.model.model_name, version: m!.model.version, actor: 'bench', reason: 'bench champion', gate: { aucMargin: 0, maxPsi: 1 } });
+  const [m] = await trainBookModels(wh, {
+    kinds: ['scorecard'],
+    seed: 1,
+    target: defaultTarget,
+    ootMonths: 6,
+    loanShare: 1,
+    rebuildFeatures: true,
+    actor: 'bench',
+    outDir: join(work, 'models'),
+    log,
+  });
+  await promote(wh, {
+    name: m!.model.model_name,
+    version: m!.model.version,
+    actor: 'bench',
+    reason: 'bench champion',
+    gate: { aucMargin: 0, maxPsi: 1 },
+  });
   await scoreMonthInDb(wh, m!.model, asOf);
 }
-const ids = (await queryRows<{ loan_id: string }>(wh, 'SELECT DISTINCT loan_id FROM bench_api.scores LIMIT 5000')).map((r) => r.loan_id);
+const ids = (await queryRows<{ loan_id: string }>(wh, 'SELECT DISTINCT loan_id FROM bench_api.scores LIMIT 5000')).map(
+  (r) => r.loan_id,
+);
 const { key } = await createApiKey(wh, { role: 'admin', label: 'bench' });
 await wh.close();
 // the server is `loanwatch serve` in its own process (chDB: one process per data path), as in production
 const port = 18000 + Math.floor(Math.random() * 1000);
 const server = spawn(process.execPath, ['bin/loanwatch.mjs', 'serve', '--port', String(port)], {
-  env: { ...process.env, LOANWATCH_DATA_DIR: join(work, 'db'), CLICKHOUSE_DATABASE: 'bench_api', LOANWATCH_API_RATE_LIMIT: '10000000' },
+  env: {
+    ...process.env,
+    LOANWATCH_DATA_DIR: join(work, 'db'),
+    CLICKHOUSE_DATABASE: 'bench_api',
+    LOANWATCH_API_RATE_LIMIT: '10000000',
+  },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 for (let t = 0; ; t++) {
-  try { if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) break; } catch { /* starting */ }
+  try {
+    if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) break;
+  } catch {
+    /* starting */
+  }
   if (t > 300) throw new Error('loanwatch serve did not start');
   await new Promise((r) => setTimeout(r, 100));
 }
@@ -63,11 +103,21 @@ log(`serving ${ids.length} scored loans on port ${port}; ${connections} connecti
 
 async function load(name: string, path: () => string, overallRate?: number) {
   const result = await autocannon({
-    url: `http://127.0.0.1:${port}`, connections, duration: seconds, headers: { authorization: `Bearer ${key}` }, ...(overallRate ? { connectionRate: Math.max(1, Math.round(overallRate / connections)) } : {}),
+    url: `http://127.0.0.1:${port}`,
+    connections,
+    duration: seconds,
+    headers: { authorization: `Bearer ${key}` },
+    ...(overallRate ? { connectionRate: Math.max(1, Math.round(overallRate / connections)) } : {}),
     requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: path() }) }],
   });
   const errors = result.errors + result.timeouts + (result.non2xx ?? 0);
-  const out = { p50_ms: result.latency.p50, p99_ms: result.latency.p99, rps: Math.round(result.requests.average), errors, requests: result.requests.total };
+  const out = {
+    p50_ms: result.latency.p50,
+    p99_ms: result.latency.p99,
+    rps: Math.round(result.requests.average),
+    errors,
+    requests: result.requests.total,
+  };
   log(`${name}: ${JSON.stringify(out)}`);
   return out;
 }
@@ -78,23 +128,43 @@ const metricPath = () => '/v1/metrics/overdue?from=2024-01-31';
 // most the server takes with 200 connections flat out (latency there is mostly queueing)
 const rate = Number(values.rate ?? 1000);
 // warm-up: the score index and the metric cache fill on first use
-for (const p of [scorePath(), metricPath()]) await fetch(`http://127.0.0.1:${port}${p}`, { headers: { authorization: `Bearer ${key}` } });
+for (const p of [scorePath(), metricPath()])
+  await fetch(`http://127.0.0.1:${port}${p}`, { headers: { authorization: `Bearer ${key}` } });
 // the same offered load with evenly spaced arrivals (open loop): the latency a user sees at that rate
 const even = async (name: string, path: () => string) => {
   const r = await openLoop({ port, path, headers: { authorization: `Bearer ${key}` }, rate, seconds, connections });
   log(`${name} (open loop, ${rate} req/s evenly spaced): ${JSON.stringify(r)}`);
   return r;
 };
-const score = { ...(await load('score', scorePath, rate)), even: await even('score', scorePath), max: await load('score (saturated)', scorePath) };
-const metric = { ...(await load('metric', metricPath, rate)), even: await even('metric', metricPath), max: await load('metric (saturated)', metricPath) };
+const score = {
+  ...(await load('score', scorePath, rate)),
+  even: await even('score', scorePath),
+  max: await load('score (saturated)', scorePath),
+};
+const metric = {
+  ...(await load('metric', metricPath, rate)),
+  even: await even('metric', metricPath),
+  max: await load('metric (saturated)', metricPath),
+};
 server.kill('SIGTERM');
 const result = {
-  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, mem_gb: Math.round(totalmem() / 2 ** 30), node: process.version },
-  book: { loans, months: 36, scored_loans: ids.length }, connections, seconds, offered_rate: rate, score, metric,
+  machine: {
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model,
+    mem_gb: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  },
+  book: { loans, months: 36, scored_loans: ids.length },
+  connections,
+  seconds,
+  offered_rate: rate,
+  score,
+  metric,
   targets: {
     errors_zero: [score, score.even, score.max, metric, metric.even, metric.max].every((r) => r.errors === 0),
     // at the offered rate with arrivals spaced evenly; autocannon's own rate limiter releases each second's quota at once
-    score_p99_le_20ms_at_offered_rate: score.even.p99_ms <= 20, score_rps_ge_500: score.even.rps >= 500,
+    score_p99_le_20ms_at_offered_rate: score.even.p99_ms <= 20,
+    score_rps_ge_500: score.even.rps >= 500,
     autocannon_rate_limited_p99_le_20ms: score.p99_ms <= 20,
   },
 };

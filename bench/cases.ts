@@ -45,11 +45,30 @@ const asOf = addMonthEnds(next, -1);
 
 let champion = await currentChampion(wh, targetName(defaultTarget));
 if (!champion) {
-  const [n] = await queryRows<{ n: string }>(wh, 'SELECT count() AS n FROM bench.ew_features WHERE eligible = 1 AND label_observed = 1');
+  const [n] = await queryRows<{ n: string }>(
+    wh,
+    'SELECT count() AS n FROM bench.ew_features WHERE eligible = 1 AND label_observed = 1',
+  );
   const share = Math.min(1, 1_250_000 / Number(n!.n));
   log(`no champion: training a scorecard on a ${(share * 100).toFixed(0)}% loan share`);
-  const [m] = await trainBookModels(wh, { kinds: ['scorecard'], seed: 1, target: defaultTarget, ootMonths: 6, loanShare: share, rebuildFeatures: false, actor: 'bench', outDir: join(work, 'cases-cards'), log });
-  await promote(wh, { name: m!.model.model_name, version: m!.model.version, actor: 'bench', reason: 'bench/cases champion', gate: { aucMargin: 0, maxPsi: 1 } });
+  const [m] = await trainBookModels(wh, {
+    kinds: ['scorecard'],
+    seed: 1,
+    target: defaultTarget,
+    ootMonths: 6,
+    loanShare: share,
+    rebuildFeatures: false,
+    actor: 'bench',
+    outDir: join(work, 'cases-cards'),
+    log,
+  });
+  await promote(wh, {
+    name: m!.model.model_name,
+    version: m!.model.version,
+    actor: 'bench',
+    reason: 'bench/cases champion',
+    gate: { aucMargin: 0, maxPsi: 1 },
+  });
   champion = await currentChampion(wh, targetName(defaultTarget));
 }
 const scored = await scoreMonthInDb(wh, champion!, asOf);
@@ -59,24 +78,37 @@ const runs: number[] = [];
 let cases: Awaited<ReturnType<typeof buildCaseList>> = [];
 for (let i = 0; i < 3; i++) {
   const t0 = performance.now();
-  cases = await buildCaseList(wh, { asOf, settings, strategy: defaultStrategyTable, champion: { name: champion!.model_name, version: champion!.version } });
+  cases = await buildCaseList(wh, {
+    asOf,
+    settings,
+    strategy: defaultStrategyTable,
+    champion: { name: champion!.model_name, version: champion!.version },
+  });
   runs.push((performance.now() - t0) / 1000);
   log(`case list ${asOf}: ${cases.length} cases in ${runs.at(-1)!.toFixed(2)} s`);
 }
 const casesS = median(runs);
 const midMonth = `${next.slice(0, 8)}15`;
 const t0 = performance.now();
-const mid = await buildCaseList(wh, { asOf: midMonth, settings, strategy: defaultStrategyTable, champion: { name: champion!.model_name, version: champion!.version } });
+const mid = await buildCaseList(wh, {
+  asOf: midMonth,
+  settings,
+  strategy: defaultStrategyTable,
+  champion: { name: champion!.model_name, version: champion!.version },
+});
 const midS = (performance.now() - t0) / 1000;
 log(`case list ${midMonth} (mid-month): ${mid.length} cases in ${midS.toFixed(2)} s`);
 
 // roll-forward: a worse bucket at the next month-end than at the as-of month-end (charge-off is the worst)
-const rolls = await queryRows<{ loan_id: string; balance: number }>(wh, `
+const rolls = await queryRows<{ loan_id: string; balance: number }>(
+  wh,
+  `
   SELECT a.loan_id AS loan_id, toFloat64(a.principal_balance) AS balance FROM bench.loan_month AS a
   INNER JOIN bench.loan_month AS b ON b.loan_id = a.loan_id AND b.month_end = {next:Date}
   WHERE a.month_end = {as_of:Date} AND a.status = 'active'
     AND (b.status = 'charged_off' OR indexOf({order:Array(String)}, b.bucket) > indexOf({order:Array(String)}, a.bucket))`,
-{ as_of: asOf, next, order: bucketOrder });
+  { as_of: asOf, next, order: bucketOrder },
+);
 const rolled = new Set(rolls.map((r) => r.loan_id));
 const rollBalance = new Map(rolls.map((r) => [r.loan_id, r.balance]));
 const top = cases.slice(0, Math.ceil(cases.length / 10));
@@ -85,11 +117,25 @@ const topRolls = top.filter((c) => rolled.has(c.loan_id));
 // balance rolling forward: the balance at the as-of month-end (the same basis as the roll-rate matrix)
 const sum = (xs: { loan_id: string }[]) => xs.reduce((s, x) => s + (rollBalance.get(x.loan_id) ?? 0), 0);
 const result = {
-  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, mem_gb: Math.round(totalmem() / 2 ** 30), node: process.version },
-  book: { loans_active_at_as_of: scored, as_of: asOf, next_month_end: next, champion: `${champion!.model_name}@${champion!.version}` },
-  cases: cases.length, cases_s: round(casesS, 2), cases_runs_s: runs.map((r) => round(r, 2)),
+  machine: {
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model,
+    mem_gb: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  },
+  book: {
+    loans_active_at_as_of: scored,
+    as_of: asOf,
+    next_month_end: next,
+    champion: `${champion!.model_name}@${champion!.version}`,
+  },
+  cases: cases.length,
+  cases_s: round(casesS, 2),
+  cases_runs_s: runs.map((r) => round(r, 2)),
   mid_month: { as_of: midMonth, cases: mid.length, cases_mid_month_s: round(midS, 2) },
-  roll_forwards_listed: listedRolls.length, roll_forwards_listed_balance: round(sum(listedRolls), 2), roll_forwards_book: rolled.size,
+  roll_forwards_listed: listedRolls.length,
+  roll_forwards_listed_balance: round(sum(listedRolls), 2),
+  roll_forwards_book: rolled.size,
   top_decile_capture: round(sum(topRolls) / sum(listedRolls)),
   top_decile_capture_count: round(topRolls.length / listedRolls.length),
   top_decile_capture_count_max: round(Math.min(1, top.length / listedRolls.length)),

@@ -26,7 +26,14 @@ import { rawTables } from '../warehouse/tables.ts';
 import { waitForMerges } from './lib/bench-warehouse.ts';
 import { median } from './lib/median.ts';
 
-const { values } = parseArgs({ options: { loans: { type: 'string' }, months: { type: 'string' }, work: { type: 'string' }, runs: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    loans: { type: 'string' },
+    months: { type: 'string' },
+    work: { type: 'string' },
+    runs: { type: 'string' },
+  },
+});
 const loans = Number(values.loans ?? 1_000_000);
 const months = Number(values.months ?? 36);
 // ingest and the raw loads are timed this many times (the median is reported): single runs on this
@@ -42,14 +49,33 @@ const book = join(work, `book-${loans}x${months}`);
 let generateS: number | null = null;
 const manifestPath = join(book, 'manifest.json');
 const cached = existsSync(manifestPath) ? JSON.parse(readFileSync(manifestPath, 'utf8')) : null;
-if (!cached || cached.loans !== loans || cached.months !== months || cached.seed !== seed || cached.generatorVersion !== GENERATOR_VERSION) {
+if (
+  !cached ||
+  cached.loans !== loans ||
+  cached.months !== months ||
+  cached.seed !== seed ||
+  cached.generatorVersion !== GENERATOR_VERSION
+) {
   step(`generating ${loans} loans × ${months} months into ${book}`);
   rmSync(book, { recursive: true, force: true });
   const t0 = performance.now();
-  await generateBook({ loans, months, asOf, seed, badRows: 0.01, outDir: book, format: 'csv', onProgress: (d, n) => { if (d % 100_000 === 0) step(`generated ${d}/${n}`); } });
+  await generateBook({
+    loans,
+    months,
+    asOf,
+    seed,
+    badRows: 0.01,
+    outDir: book,
+    format: 'csv',
+    onProgress: (d, n) => {
+      if (d % 100_000 === 0) step(`generated ${d}/${n}`);
+    },
+  });
   generateS = secs(t0);
 } else step(`reusing ${book}`);
-const files = readdirSync(book).filter((f) => f.endsWith('.csv') && f !== 'truth.csv').map((f) => join(book, f));
+const files = readdirSync(book)
+  .filter((f) => f.endsWith('.csv') && f !== 'truth.csv')
+  .map((f) => join(book, f));
 for (const f of files) for await (const _ of createReadStream(f, { highWaterMark: 1 << 22 })); // warm the page cache for both loaders alike
 
 const dbDir = join(work, 'db');
@@ -68,7 +94,12 @@ const ingestRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
 step('snapshot');
 const settings = defaultSnapshotSettings(delinquencySettings(config));
 const tSnap = performance.now();
-const snap = await buildMonthEndSnapshots(wh, { asOf, settings, buckets: Math.max(1, Math.ceil(loans / config.LOANWATCH_SNAPSHOT_LOANS_PER_PASS)), log: step });
+const snap = await buildMonthEndSnapshots(wh, {
+  asOf,
+  settings,
+  buckets: Math.max(1, Math.ceil(loans / config.LOANWATCH_SNAPSHOT_LOANS_PER_PASS)),
+  log: step,
+});
 const snapshotS = secs(tSnap);
 const rssMb = Math.round(process.resourceUsage().maxRSS / 1024);
 
@@ -90,14 +121,27 @@ async function rawLoads() {
     const typedCols = cols.filter((c) => types.has(c));
     await exec(wh, `CREATE TABLE bench_raw.${entity} AS bench.${entity}`);
     const t0 = performance.now();
-    await exec(wh, `INSERT INTO bench_raw.${entity} (${typedCols.join(', ')}) SELECT ${typedCols.join(', ')} FROM file({p:String}, 'CSVWithNames', {s:String})`,
+    await exec(
+      wh,
+      `INSERT INTO bench_raw.${entity} (${typedCols.join(', ')}) SELECT ${typedCols.join(', ')} FROM file({p:String}, 'CSVWithNames', {s:String})`,
       { p: f, s: cols.map((c) => `${c} ${types.get(c) ?? 'String'}`).join(', ') },
-      { input_format_allow_errors_ratio: 1, input_format_allow_errors_num: 1_000_000_000, input_format_csv_allow_variable_number_of_columns: 1, max_insert_threads: 2 });
+      {
+        input_format_allow_errors_ratio: 1,
+        input_format_allow_errors_num: 1_000_000_000,
+        input_format_csv_allow_variable_number_of_columns: 1,
+        max_insert_threads: 2,
+      },
+    );
     typedS += (performance.now() - t0) / 1000;
     const strings = cols.map((c) => `${c} String`).join(', ');
     await exec(wh, `CREATE TABLE bench_raw.${entity}_s (${strings}) ENGINE = MergeTree ORDER BY tuple()`);
     const t1 = performance.now();
-    await exec(wh, `INSERT INTO bench_raw.${entity}_s SELECT * FROM file({p:String}, 'CSVWithNames', {s:String})`, { p: f, s: strings }, { input_format_csv_allow_variable_number_of_columns: 1, max_insert_threads: 2 });
+    await exec(
+      wh,
+      `INSERT INTO bench_raw.${entity}_s SELECT * FROM file({p:String}, 'CSVWithNames', {s:String})`,
+      { p: f, s: strings },
+      { input_format_csv_allow_variable_number_of_columns: 1, max_insert_threads: 2 },
+    );
     stringS += (performance.now() - t1) / 1000;
     const [r] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM bench_raw.${entity}_s`);
     rows += Number(r!.n);
@@ -133,34 +177,76 @@ const pd = join(work, 'pandas');
 mkdirSync(pd, { recursive: true });
 const out = (name: string) => join(pd, name);
 const loanNo = (col: string) => `toUInt64(substring(${col}, 2))`;
-await exec(wh, `INSERT INTO FUNCTION file({f:String}, 'CSVWithNames') SELECT loan, toInt32(x.1) AS due, x.2 AS amount FROM (
+await exec(
+  wh,
+  `INSERT INTO FUNCTION file({f:String}, 'CSVWithNames') SELECT loan, toInt32(x.1) AS due, x.2 AS amount FROM (
     SELECT ${loanNo('lwq_l.loan_id')} AS loan, ${effectiveScheduleColumns()}, arrayJoin(arrayZip(s_due, arrayMap((a, b) -> a + b, s_pr, s_int))) AS x
     FROM bench.loans AS lwq_l ${fileScheduleJoin(wh)}) WHERE x.1 <= {me:Date}
-  SETTINGS engine_file_truncate_on_insert = 1`, { f: out('schedule.csv'), me: asOf });
-await exec(wh, `INSERT INTO FUNCTION file({f:String}, 'CSVWithNames')
+  SETTINGS engine_file_truncate_on_insert = 1`,
+  { f: out('schedule.csv'), me: asOf },
+);
+await exec(
+  wh,
+  `INSERT INTO FUNCTION file({f:String}, 'CSVWithNames')
   SELECT ${loanNo('p.loan_id')} AS loan, toInt32(p.paid_date) AS date, toInt64((p.amount - ifNull(p.penalty_paid, 0)) * 100) AS applied
   FROM bench.payments AS p LEFT JOIN (SELECT loan_id, min(event_date) AS co FROM bench.loan_events WHERE type = 'charge_off' GROUP BY loan_id) AS c ON c.loan_id = p.loan_id
   WHERE c.loan_id = '' OR p.paid_date < c.co
   UNION ALL SELECT ${loanNo('loan_id')}, toInt32(event_date), toInt64(amount * 100) FROM bench.loan_events WHERE type = 'restructure'
-  SETTINGS engine_file_truncate_on_insert = 1`, { f: out('credits.csv') });
-await exec(wh, `INSERT INTO FUNCTION file({f:String}, 'CSVWithNames') SELECT ${loanNo('loan_id')} AS loan, toInt32(month_end) AS me, dpd FROM bench.loan_month WHERE source = 'schedule'
-  SETTINGS engine_file_truncate_on_insert = 1`, { f: out('grid.csv') });
+  SETTINGS engine_file_truncate_on_insert = 1`,
+  { f: out('credits.csv') },
+);
+await exec(
+  wh,
+  `INSERT INTO FUNCTION file({f:String}, 'CSVWithNames') SELECT ${loanNo('loan_id')} AS loan, toInt32(month_end) AS me, dpd FROM bench.loan_month WHERE source = 'schedule'
+  SETTINGS engine_file_truncate_on_insert = 1`,
+  { f: out('grid.csv') },
+);
 const [lm] = await queryRows<{ n: string }>(wh, 'SELECT count() AS n FROM bench.loan_month');
 await wh.close();
 
 step('pandas reference');
-const pandas = JSON.parse(execFileSync('/usr/bin/python3', [resolve('bench/pandas/snapshot_dpd.py'), pd, String(settings.graceDays)], { encoding: 'utf8', maxBuffer: 1 << 20 }));
+const pandas = JSON.parse(
+  execFileSync('/usr/bin/python3', [resolve('bench/pandas/snapshot_dpd.py'), pd, String(settings.graceDays)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  }),
+);
 const results = {
-  benchmark: 'ingest-snapshot', date: new Date().toISOString(), loans, months, loan_months: Number(lm!.n),
-  rows_read: rowsRead, rows_quarantined: result.receipts.reduce((s, r) => s + r.rows_quarantined, 0), generate_s: generateS,
-  raw_engine_s: rawS, raw_engine_rows: rawRows, raw_engine_rows_per_s: Math.round(rawRows / rawS),
-  raw_string_engine_s: rawStringS, raw_string_engine_rows_per_s: Math.round(rawRows / rawStringS),
-  runs, raw_engine_runs_s: rawRuns.map((r) => r.typedS), raw_string_engine_runs_s: rawRuns.map((r) => r.stringS), ingest_runs_s: ingestRuns,
-  ingest_s: ingestS, ingest_rows_per_s: Math.round(rowsRead / ingestS), ingest_vs_raw: Number((rowsRead / ingestS / (rawRows / rawS)).toFixed(3)),
+  benchmark: 'ingest-snapshot',
+  date: new Date().toISOString(),
+  loans,
+  months,
+  loan_months: Number(lm!.n),
+  rows_read: rowsRead,
+  rows_quarantined: result.receipts.reduce((s, r) => s + r.rows_quarantined, 0),
+  generate_s: generateS,
+  raw_engine_s: rawS,
+  raw_engine_rows: rawRows,
+  raw_engine_rows_per_s: Math.round(rawRows / rawS),
+  raw_string_engine_s: rawStringS,
+  raw_string_engine_rows_per_s: Math.round(rawRows / rawStringS),
+  runs,
+  raw_engine_runs_s: rawRuns.map((r) => r.typedS),
+  raw_string_engine_runs_s: rawRuns.map((r) => r.stringS),
+  ingest_runs_s: ingestRuns,
+  ingest_s: ingestS,
+  ingest_rows_per_s: Math.round(rowsRead / ingestS),
+  ingest_vs_raw: Number((rowsRead / ingestS / (rawRows / rawS)).toFixed(3)),
   ingest_vs_raw_string: Number((rowsRead / ingestS / (rawRows / rawStringS)).toFixed(3)),
-  snapshot_s: snapshotS, pandas_snapshot_s: pandas.compute_s, pandas_load_s: pandas.load_s, pandas_rows: pandas.rows, pandas_dpd_mismatches: pandas.mismatches,
-  snapshot_speedup_vs_pandas: Number((pandas.compute_s / snapshotS).toFixed(2)), ingest_peak_rss_mb: ingestRssMb, peak_rss_mb: rssMb,
-  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memory_gb: Math.round(totalmem() / 2 ** 30), node: process.version },
+  snapshot_s: snapshotS,
+  pandas_snapshot_s: pandas.compute_s,
+  pandas_load_s: pandas.load_s,
+  pandas_rows: pandas.rows,
+  pandas_dpd_mismatches: pandas.mismatches,
+  snapshot_speedup_vs_pandas: Number((pandas.compute_s / snapshotS).toFixed(2)),
+  ingest_peak_rss_mb: ingestRssMb,
+  peak_rss_mb: rssMb,
+  machine: {
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model,
+    memory_gb: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  },
   snapshot_rows: snap.rows,
 };
 mkdirSync('bench/results', { recursive: true });

@@ -28,11 +28,27 @@ import { scoreMonthInDb, scoreMonthInNode } from '../models/score.ts';
 import { openBuiltBenchWarehouse, waitForMerges } from './lib/bench-warehouse.ts';
 import { median } from './lib/median.ts';
 
-const { values } = parseArgs({ options: { work: { type: 'string' }, 'train-rows': { type: 'string' }, loans: { type: 'string' }, months: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    work: { type: 'string' },
+    'train-rows': { type: 'string' },
+    loans: { type: 'string' },
+    months: { type: 'string' },
+  },
+});
 const work = resolve(values.work ?? 'bench/work');
 const out = join(work, 'models');
 mkdirSync(out, { recursive: true });
-const py = (script: string, ...args: string[]) => JSON.parse(execFileSync('/usr/bin/python3', [resolve('bench/models', script), ...args], { encoding: 'utf8', maxBuffer: 1 << 26 }).trim().split('\n').at(-1)!);
+const py = (script: string, ...args: string[]) =>
+  JSON.parse(
+    execFileSync('/usr/bin/python3', [resolve('bench/models', script), ...args], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    })
+      .trim()
+      .split('\n')
+      .at(-1)!,
+  );
 const round = (x: number, d = 4) => Number(x.toFixed(d));
 const log = (s: string) => console.error(`[bench/models] ${s}`);
 
@@ -44,10 +60,21 @@ writeFileSync(join(out, 'taiwan_train_rows.txt'), Array.from(twSplit.trainIdx).j
 // the dataset's codebook: PAY_x -2 = no consumption and -1 = paid duly are status codes, not degrees of delay,
 // so the scorecard keeps them in bins of their own (`train --special=-2,-1 --special-for PAY_0,…`)
 const payStatus = ['PAY_0', 'PAY_2', 'PAY_3', 'PAY_4', 'PAY_5', 'PAY_6'];
-const twModels = await trainModels(twSplit.train, twSplit.test, tw.columns.map((c) => c.name), 'seeded random 70/30 (seed 42)',
-  { kinds: ['scorecard', 'network', 'gbm'], seed: 1, scorecard: { binning: { ...defaultBinning, specialValues: [-2, -1], specialFeatures: payStatus } } });
+const twModels = await trainModels(
+  twSplit.train,
+  twSplit.test,
+  tw.columns.map((c) => c.name),
+  'seeded random 70/30 (seed 42)',
+  {
+    kinds: ['scorecard', 'network', 'gbm'],
+    seed: 1,
+    scorecard: { binning: { ...defaultBinning, specialValues: [-2, -1], specialFeatures: payStatus } },
+  },
+);
 const twOurs = Object.fromEntries(twModels.map((m) => [m.kind, m.metrics]));
-log(`taiwan: scorecard ${twOurs.scorecard!.test.auc.toFixed(4)}, network ${twOurs.network!.test.auc.toFixed(4)}, gbm ${twOurs.gbm!.test.auc.toFixed(4)}`);
+log(
+  `taiwan: scorecard ${twOurs.scorecard!.test.auc.toFixed(4)}, network ${twOurs.network!.test.auc.toFixed(4)}, gbm ${twOurs.gbm!.test.auc.toFixed(4)}`,
+);
 const twPy = py('xgb_sklearn.py', 'taiwan', twPath, join(out, 'taiwan_train_rows.txt'));
 
 // ---- synthetic book -----------------------------------------------------------------------------
@@ -57,8 +84,11 @@ const fb = await buildFeatures(wh, { target: defaultTarget, buckets: 4, log });
 const featuresS = (performance.now() - t0) / 1000;
 log(`features: ${fb.rows} loan-months in ${featuresS.toFixed(1)} s`);
 // rows before the out-of-time cutoff (the 6th-last labelled month-end): the loan share that gives ~1M training rows
-const byMonth = await queryRows<{ m: string; n: string }>(wh, `SELECT toString(month_end) AS m, count() AS n FROM bench.ew_features
-  WHERE eligible = 1 AND label_observed = 1 GROUP BY m ORDER BY m`);
+const byMonth = await queryRows<{ m: string; n: string }>(
+  wh,
+  `SELECT toString(month_end) AS m, count() AS n FROM bench.ew_features
+  WHERE eligible = 1 AND label_observed = 1 GROUP BY m ORDER BY m`,
+);
 const beforeCut = byMonth.slice(0, -6).reduce((s, r) => s + Number(r.n), 0);
 const wantTrain = Number(values['train-rows'] ?? 1_000_000);
 const share = Math.min(1, wantTrain / beforeCut);
@@ -67,9 +97,19 @@ const ds = await loadFeatureRows(wh, { mode: 'labelled', loanShare: share });
 const loadS = (performance.now() - t0) / 1000;
 const { train, test, cutoff } = outOfTimeSplit(ds, 6);
 log(`synthetic: ${train.n} training rows before ${cutoff}, ${test.n} test rows (loaded in ${loadS.toFixed(1)} s)`);
-const synModels = await trainModels(train, test, featureCatalogue.map((f) => f.name), `out-of-time: train < ${cutoff} ≤ test`, { kinds: ['scorecard', 'network', 'gbm'], seed: 1 });
+const synModels = await trainModels(
+  train,
+  test,
+  featureCatalogue.map((f) => f.name),
+  `out-of-time: train < ${cutoff} ≤ test`,
+  { kinds: ['scorecard', 'network', 'gbm'], seed: 1 },
+);
 const syn = Object.fromEntries(synModels.map((m) => [m.kind, m.metrics]));
-log(`synthetic: ${Object.entries(syn).map(([k, m]) => `${k} ${m.test.auc.toFixed(4)} in ${m.train_seconds.toFixed(1)} s`).join(', ')}`);
+log(
+  `synthetic: ${Object.entries(syn)
+    .map(([k, m]) => `${k} ${m.test.auc.toFixed(4)} in ${m.train_seconds.toFixed(1)} s`)
+    .join(', ')}`,
+);
 
 // the same rows for XGBoost: features, label and split, in the loader's filter
 const synCsv = join(out, 'synthetic.csv');
@@ -77,9 +117,18 @@ const cols = featureCatalogue.map((f) => f.name);
 const rs = await wh.client.query({
   query: `SELECT label, month_end >= {cut:Date} AS is_test, ${cols.join(', ')} FROM bench.ew_features
     WHERE eligible = 1 AND label_observed = 1 AND cityHash64(loan_id) % 1000000 < {share:UInt32} ORDER BY month_end, loan_id`,
-  format: 'CSVWithNames', query_params: { cut: cutoff, share: Math.round(share * 1_000_000) },
+  format: 'CSVWithNames',
+  query_params: { cut: cutoff, share: Math.round(share * 1_000_000) },
 });
-await new Promise<void>((res, rej) => { const w = createWriteStream(synCsv); rs.stream().on('data', (rows: { text: string }[]) => { for (const r of rows) w.write(`${r.text}\n`); }).on('end', () => w.end(res)).on('error', rej); });
+await new Promise<void>((res, rej) => {
+  const w = createWriteStream(synCsv);
+  rs.stream()
+    .on('data', (rows: { text: string }[]) => {
+      for (const r of rows) w.write(`${r.text}\n`);
+    })
+    .on('end', () => w.end(res))
+    .on('error', rej);
+});
 const synPy = py('xgb_sklearn.py', 'synthetic', synCsv);
 
 // The ceiling: the generator's probability of the same target on the test rows, given what a lender can know
@@ -89,23 +138,47 @@ const truthCsv = join(work, `book-${values.loans ?? 1000000}x${values.months ?? 
 const truthColumns = 'loan_id String, month_end Date, true_prob Float64, observable_prob Float64';
 await exec(wh, 'DROP TABLE IF EXISTS bench.truth');
 await exec(wh, `CREATE TABLE bench.truth (${truthColumns}) ENGINE = MergeTree ORDER BY (month_end, loan_id)`);
-await exec(wh, `INSERT INTO bench.truth SELECT * FROM file({p:String}, 'CSVWithNames', {c:String})`, { p: truthCsv, c: truthColumns });
-const truthRows = await queryRows<{ p: number; o: number; y: number }>(wh, `SELECT t.observable_prob AS p, t.true_prob AS o, f.label AS y FROM bench.ew_features AS f
+await exec(wh, `INSERT INTO bench.truth SELECT * FROM file({p:String}, 'CSVWithNames', {c:String})`, {
+  p: truthCsv,
+  c: truthColumns,
+});
+const truthRows = await queryRows<{ p: number; o: number; y: number }>(
+  wh,
+  `SELECT t.observable_prob AS p, t.true_prob AS o, f.label AS y FROM bench.ew_features AS f
   INNER JOIN bench.truth AS t ON t.loan_id = f.loan_id AND t.month_end = f.month_end
   WHERE f.eligible = 1 AND f.label_observed = 1 AND f.month_end >= {cut:Date} AND cityHash64(f.loan_id) % 1000000 < {share:UInt32}`,
-{ cut: cutoff, share: Math.round(share * 1_000_000) });
+  { cut: cutoff, share: Math.round(share * 1_000_000) },
+);
 const truthLabels = truthRows.map((r) => Number(r.y));
-const ceiling = auc(truthRows.map((r) => r.p), truthLabels);
-const oracle = auc(truthRows.map((r) => r.o), truthLabels);
-log(`ceiling AUC ${ceiling.toFixed(4)} (oracle with the hidden regime ${oracle.toFixed(4)}) on ${truthRows.length} of ${test.n} test rows`);
+const ceiling = auc(
+  truthRows.map((r) => r.p),
+  truthLabels,
+);
+const oracle = auc(
+  truthRows.map((r) => r.o),
+  truthLabels,
+);
+log(
+  `ceiling AUC ${ceiling.toFixed(4)} (oracle with the hidden regime ${oracle.toFixed(4)}) on ${truthRows.length} of ${test.n} test rows`,
+);
 
 // ---- scoring the book at its last month-end -------------------------------------------------------
-const lastMe = (await queryRows<{ m: string }>(wh, 'SELECT toString(max(month_end)) AS m FROM bench.ew_features'))[0]!.m;
+const lastMe = (await queryRows<{ m: string }>(wh, 'SELECT toString(max(month_end)) AS m FROM bench.ew_features'))[0]!
+  .m;
 // the features table was written minutes ago: its background merges would take the two cores from the timed scoring
 await waitForMerges(wh);
 const scoring: Record<string, { indb_s: number; node_s: number; loans: number }> = {};
 for (const m of synModels.filter((x) => x.kind !== 'gbm')) {
-  const version = await registerModel(wh, { model_name: `bench_${m.kind}`, target: 'bench', kind: m.kind, created_by: 'bench', seed: m.seed, fingerprint: m.fingerprint, metrics: m.metrics, artifact: m.artifact });
+  const version = await registerModel(wh, {
+    model_name: `bench_${m.kind}`,
+    target: 'bench',
+    kind: m.kind,
+    created_by: 'bench',
+    seed: m.seed,
+    fingerprint: m.fingerprint,
+    metrics: m.metrics,
+    artifact: m.artifact,
+  });
   const mv = await loadModel(wh, `bench_${m.kind}`, version);
   // median of 3 alternating runs: each run first deletes the month's scores, whose cost varies with
   // the scores table's parts and merges on this shared 2-core machine
@@ -127,18 +200,47 @@ await wh.close();
 
 const best = (o: Record<string, { test: { auc: number } }>) => Math.max(...Object.values(o).map((m) => m.test.auc));
 const result = {
-  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, mem_gb: Math.round(totalmem() / 2 ** 30), node: process.version },
+  machine: {
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model,
+    mem_gb: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  },
   taiwan: {
-    rows: tw.n, split: 'seeded random 70/30 (seed 42), identical rows for all models',
-    scorecard_auc: round(twOurs.scorecard!.test.auc), nn_auc: round(twOurs.network!.test.auc), gbm_auc: round(twOurs.gbm!.test.auc), xgboost_auc: round(twPy.xgboost_auc), sklearn_lr_auc: round(twPy.sklearn_lr_auc),
-    scorecard_ks: round(twOurs.scorecard!.test.ks), nn_ks: round(twOurs.network!.test.ks), xgboost_ks: round(twPy.xgboost_ks), sklearn_lr_ks: round(twPy.sklearn_lr_ks),
-    scorecard_train_s: round(twOurs.scorecard!.train_seconds, 2), nn_train_s: round(twOurs.network!.train_seconds, 2), gbm_train_s: round(twOurs.gbm!.train_seconds, 2), xgboost_train_s: round(twPy.xgboost_train_s, 2), sklearn_lr_train_s: round(twPy.sklearn_lr_train_s, 2),
+    rows: tw.n,
+    split: 'seeded random 70/30 (seed 42), identical rows for all models',
+    scorecard_auc: round(twOurs.scorecard!.test.auc),
+    nn_auc: round(twOurs.network!.test.auc),
+    gbm_auc: round(twOurs.gbm!.test.auc),
+    xgboost_auc: round(twPy.xgboost_auc),
+    sklearn_lr_auc: round(twPy.sklearn_lr_auc),
+    scorecard_ks: round(twOurs.scorecard!.test.ks),
+    nn_ks: round(twOurs.network!.test.ks),
+    xgboost_ks: round(twPy.xgboost_ks),
+    sklearn_lr_ks: round(twPy.sklearn_lr_ks),
+    scorecard_train_s: round(twOurs.scorecard!.train_seconds, 2),
+    nn_train_s: round(twOurs.network!.train_seconds, 2),
+    gbm_train_s: round(twOurs.gbm!.train_seconds, 2),
+    xgboost_train_s: round(twPy.xgboost_train_s, 2),
+    sklearn_lr_train_s: round(twPy.sklearn_lr_train_s, 2),
   },
   synthetic: {
-    train_rows: train.n, test_rows: test.n, split: `out-of-time: train < ${cutoff} ≤ test`, loan_share: round(share, 4),
-    scorecard_auc: round(syn.scorecard!.test.auc), nn_auc: round(syn.network!.test.auc), gbm_auc: round(syn.gbm!.test.auc), xgboost_auc: round(synPy.xgboost_auc), sklearn_lr_auc: round(synPy.sklearn_lr_auc), ceiling_auc: round(ceiling), oracle_auc: round(oracle),
-    scorecard_ks: round(syn.scorecard!.test.ks), nn_ks: round(syn.network!.test.ks), xgboost_ks: round(synPy.xgboost_ks),
-    features_build_s: round(featuresS, 1), load_s: round(loadS, 1),
+    train_rows: train.n,
+    test_rows: test.n,
+    split: `out-of-time: train < ${cutoff} ≤ test`,
+    loan_share: round(share, 4),
+    scorecard_auc: round(syn.scorecard!.test.auc),
+    nn_auc: round(syn.network!.test.auc),
+    gbm_auc: round(syn.gbm!.test.auc),
+    xgboost_auc: round(synPy.xgboost_auc),
+    sklearn_lr_auc: round(synPy.sklearn_lr_auc),
+    ceiling_auc: round(ceiling),
+    oracle_auc: round(oracle),
+    scorecard_ks: round(syn.scorecard!.test.ks),
+    nn_ks: round(syn.network!.test.ks),
+    xgboost_ks: round(synPy.xgboost_ks),
+    features_build_s: round(featuresS, 1),
+    load_s: round(loadS, 1),
   },
   // what `loanwatch train` fits by default (scorecard and network), each on its own: the slower of the two
   train_1m_s: round(Math.max(syn.scorecard!.train_seconds, syn.network!.train_seconds), 1),
@@ -146,11 +248,19 @@ const result = {
   train_1m_scorecard_s: round(syn.scorecard!.train_seconds, 1),
   train_1m_network_s: round(syn.network!.train_seconds, 1),
   xgboost_train_1m_s: round(synPy.xgboost_train_s, 1),
-  score_indb_s: scoring.network!.indb_s, score_node_s: scoring.network!.node_s, scored_loans: scoring.network!.loans,
+  score_indb_s: scoring.network!.indb_s,
+  score_node_s: scoring.network!.node_s,
+  scored_loans: scoring.network!.loans,
   scoring,
   targets: {
-    taiwan_best_vs_xgboost: round(best(twOurs) - twPy.xgboost_auc), taiwan_scorecard_vs_best: round(best(twOurs) - twOurs.scorecard!.test.auc),
-    synthetic_best_vs_ceiling: round(ceiling - best(syn)), synthetic_best_vs_oracle: round(oracle - best(syn)), train_ratio_vs_xgboost: round(Math.max(syn.scorecard!.train_seconds, syn.network!.train_seconds) / synPy.xgboost_train_s, 2),
+    taiwan_best_vs_xgboost: round(best(twOurs) - twPy.xgboost_auc),
+    taiwan_scorecard_vs_best: round(best(twOurs) - twOurs.scorecard!.test.auc),
+    synthetic_best_vs_ceiling: round(ceiling - best(syn)),
+    synthetic_best_vs_oracle: round(oracle - best(syn)),
+    train_ratio_vs_xgboost: round(
+      Math.max(syn.scorecard!.train_seconds, syn.network!.train_seconds) / synPy.xgboost_train_s,
+      2,
+    ),
     indb_speedup: round(scoring.network!.node_s / scoring.network!.indb_s, 1),
   },
 };

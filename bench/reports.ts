@@ -36,7 +36,12 @@ if (!champion) throw new Error('no champion: bench/cases trains and promotes one
 
 let t0 = performance.now();
 for (const me of [previous, monthEnd]) await scoreMonthInDb(wh, champion, me);
-await fireWarnings(wh, { asOf: monthEnd, rules: defaultWarningRules, settings: defaultSnapshotSettings(delinquencySettings(config)), champion });
+await fireWarnings(wh, {
+  asOf: monthEnd,
+  rules: defaultWarningRules,
+  settings: defaultSnapshotSettings(delinquencySettings(config)),
+  champion,
+});
 const ledger = join(work, 'provisions.csv');
 await writeDemoProvisions(wh, ledger, monthEnd);
 await loadProvisions(wh, ledger);
@@ -50,7 +55,14 @@ for (const pack of ['management', 'regulatory'] as const) {
   const outDir = join(work, 'reports', pack);
   rmSync(outDir, { recursive: true, force: true });
   t0 = performance.now();
-  const m = await buildReportPack(wh, { pack, period, lang: 'zh-CN', formats: ['html', 'pdf', 'png', 'svg'], outDir, fontFile });
+  const m = await buildReportPack(wh, {
+    pack,
+    period,
+    lang: 'zh-CN',
+    formats: ['html', 'pdf', 'png', 'svg'],
+    outDir,
+    fontFile,
+  });
   timings[pack] = (performance.now() - t0) / 1000;
   charts[pack] = m.charts.map((c) => ({ id: c.id, rows: c.rows }));
   log(`${pack}: ${m.charts.length} charts, ${m.files.length} files in ${timings[pack]!.toFixed(1)} s`);
@@ -58,10 +70,17 @@ for (const pack of ['management', 'regulatory'] as const) {
 await wh.close();
 const round = (x: number) => Number(x.toFixed(2));
 const result = {
-  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, mem_gb: Math.round(totalmem() / 2 ** 30), node: process.version },
+  machine: {
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model,
+    mem_gb: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  },
   book: { period, champion: `${champion.model_name}@${champion.version}` },
-  management_pack_s: round(timings.management!), regulatory_pack_s: round(timings.regulatory!),
-  charts, targets: { management_pack_s_max: 30, regulatory_pack_s_max: 30 },
+  management_pack_s: round(timings.management!),
+  regulatory_pack_s: round(timings.regulatory!),
+  charts,
+  targets: { management_pack_s_max: 30, regulatory_pack_s_max: 30 },
 };
 mkdirSync('bench/results', { recursive: true });
 writeFileSync('bench/results/reports.json', `${JSON.stringify(result, null, 2)}\n`);

@@ -8,8 +8,23 @@ export class ConfigFileError extends UserError {}
 export function readConfigFile<T>(path: string, what: string, parse: (raw: unknown) => T): T {
   assertInputFile(path, what);
   let text: string;
-  try { text = readFileSync(path, 'utf8'); } catch (e) { throw new ConfigFileError(`${what} ${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e }); }
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ConfigFileError(
+      `${what} ${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      { cause: e },
+    );
+  }
   let raw: unknown;
-  try { raw = JSON.parse(text); } catch (e) { throw new ConfigFileError(`${what} ${path}: not JSON (${(e as Error).message})`, { cause: e }); }
-  try { return parse(raw); } catch (e) { throw new ConfigFileError(`${what} ${path}: ${(e as Error).message}`, { cause: e }); }
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigFileError(`${what} ${path}: not JSON (${(e as Error).message})`, { cause: e });
+  }
+  try {
+    return parse(raw);
+  } catch (e) {
+    throw new ConfigFileError(`${what} ${path}: ${(e as Error).message}`, { cause: e });
+  }
 }

@@ -2,11 +2,20 @@ import { z } from 'zod';
 import { isCalendarDate } from '../lib/dates.ts';
 
 /** `a,b,c` → ['a', 'b', 'c'] (blanks dropped). */
-export const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+export const list = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean),
+);
 
 /** A comma-separated list of allowed values. */
 export const enumList = <const T extends readonly [string, ...string[]]>(values: T) =>
-  list.pipe(z.array(z.enum(values, { error: (i) => `"${String(i.input)}" is not one of ${values.join(', ')}` })).min(1, 'give at least one value'));
+  list.pipe(
+    z
+      .array(z.enum(values, { error: (i) => `"${String(i.input)}" is not one of ${values.join(', ')}` }))
+      .min(1, 'give at least one value'),
+  );
 
 /** A real calendar date YYYY-MM-DD (2024-13-45 is refused here, not by the engine). */
 export const isoDate = z.string().refine(isCalendarDate, 'expected a calendar date YYYY-MM-DD');
@@ -14,7 +23,12 @@ export const isoDate = z.string().refine(isCalendarDate, 'expected a calendar da
 /** A month YYYY-MM. */
 export const isoMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/u, 'expected a month YYYY-MM');
 
-export const count = (min: number, max: number) => z.coerce.number({ error: 'expected a whole number' }).int('expected a whole number').min(min, `expected at least ${min}`).max(max, `expected at most ${max}`);
+export const count = (min: number, max: number) =>
+  z.coerce
+    .number({ error: 'expected a whole number' })
+    .int('expected a whole number')
+    .min(min, `expected at least ${min}`)
+    .max(max, `expected at most ${max}`);
 
 export const outputFormat = <const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) =>
   z.enum(values, { error: `expected one of ${values.join(', ')}` }).default(fallback);

@@ -5,7 +5,13 @@ export function progress(label: string, total: number, unit = 'rows') {
   const started = performance.now();
   const rate = (done: number) => Math.round(done / Math.max((performance.now() - started) / 1000, 1e-3));
   if (process.stderr.isTTY) {
-    const bar = new cliProgress.SingleBar({ format: `${label} [{bar}] {value}/{total} ${unit} · {rate} ${unit}/s · {duration_formatted}`, stream: process.stderr }, cliProgress.Presets.shades_classic);
+    const bar = new cliProgress.SingleBar(
+      {
+        format: `${label} [{bar}] {value}/{total} ${unit} · {rate} ${unit}/s · {duration_formatted}`,
+        stream: process.stderr,
+      },
+      cliProgress.Presets.shades_classic,
+    );
     bar.start(total, 0, { rate: 0 });
     return { update: (done: number) => bar.update(done, { rate: rate(done) }), stop: () => bar.stop() };
   }

@@ -37,8 +37,18 @@ export async function* csvRecords(chunks: AsyncIterable<string>): AsyncGenerator
       }
       if (inQuotes) {
         if (ch === '"') {
-          if (chunk[i + 1] === '"') { field += '"'; raw += '""'; i++; continue; }
-          if (i + 1 === chunk.length) { inQuotes = false; afterQuote = true; raw += ch; continue; }
+          if (chunk[i + 1] === '"') {
+            field += '"';
+            raw += '""';
+            i++;
+            continue;
+          }
+          if (i + 1 === chunk.length) {
+            inQuotes = false;
+            afterQuote = true;
+            raw += ch;
+            continue;
+          }
           inQuotes = false;
           afterQuote = true;
           raw += ch;
@@ -49,9 +59,24 @@ export async function* csvRecords(chunks: AsyncIterable<string>): AsyncGenerator
         raw += ch;
         continue;
       }
-      if (ch === '"' && afterQuote) { inQuotes = true; field += '"'; raw += ch; continue; } // "" split across chunks
-      if (ch === '"' && field === '') { inQuotes = true; raw += ch; continue; }
-      if (ch === ',') { fields.push(field); field = ''; afterQuote = false; raw += ch; continue; }
+      if (ch === '"' && afterQuote) {
+        inQuotes = true;
+        field += '"';
+        raw += ch;
+        continue;
+      } // "" split across chunks
+      if (ch === '"' && field === '') {
+        inQuotes = true;
+        raw += ch;
+        continue;
+      }
+      if (ch === ',') {
+        fields.push(field);
+        field = '';
+        afterQuote = false;
+        raw += ch;
+        continue;
+      }
       if (ch === '\n' || ch === '\r') {
         if (ch === '\r') pendingCR = true;
         const rec = endRecord();
@@ -76,9 +101,16 @@ export function splitHeader(line: string): string[] {
   for (let i = 0; i < line.length; i++) {
     const ch = line[i]!;
     if (q) {
-      if (ch === '"' && line[i + 1] === '"') { cur += '"'; i++; } else if (ch === '"') q = false; else cur += ch;
+      if (ch === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (ch === '"') q = false;
+      else cur += ch;
     } else if (ch === '"') q = true;
-    else if (ch === ',') { cells.push(cur); cur = ''; } else cur += ch;
+    else if (ch === ',') {
+      cells.push(cur);
+      cur = '';
+    } else cur += ch;
   }
   cells.push(cur);
   return cells.map((c) => c.replace(/^\uFEFF/, '').trim());

@@ -17,4 +17,6 @@ export function monthEndOf(date: string): string {
 
 /** The month-end `k` months after (k < 0: before) the month of `date`. */
 export const addMonthEnds = (date: string, k: number) =>
-  monthEndOf(new Date(Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1 + k, 1)).toISOString().slice(0, 10));
+  monthEndOf(
+    new Date(Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1 + k, 1)).toISOString().slice(0, 10),
+  );

@@ -11,7 +11,10 @@ export function assertInputFile(path: string, what: string): void {
     isFile = statSync(path).isFile();
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(`${what} ${path}: ${code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`, { cause: e });
+    throw new UserError(
+      `${what} ${path}: ${code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`,
+      { cause: e },
+    );
   }
   if (!isFile) throw new UserError(`${what} ${path} is a directory, not a file`);
 }

@@ -8,42 +8,98 @@ export function modelCardMarkdown(m: ModelVersion): string {
   const a = m.artifact;
   const q = m.metrics;
   const lines = [
-    `# Model card: ${m.model_name} v${m.version}`, '',
+    `# Model card: ${m.model_name} v${m.version}`,
+    '',
     `- kind: ${a.kind}; target: \`${m.target}\`; created ${m.created_at} by ${m.created_by}; seed ${m.seed}`,
     `- training-data fingerprint (sha256 of ids, periods, labels and values): \`${m.fingerprint}\``,
     `- split: ${q.split}; training ${q.train.n} rows (${q.train.bads} bad), test ${q.test.n} rows (${q.test.bads} bad); training took ${q.train_seconds.toFixed(1)} s`,
-    `- WoE convention: WoE = ln(%bad / %good) (positive = riskier); probabilities are of the bad outcome`, '',
-    '## Quality', '', '| sample | AUC | Gini | KS | Brier |', '|---|---|---|---|---|',
+    `- WoE convention: WoE = ln(%bad / %good) (positive = riskier); probabilities are of the bad outcome`,
+    '',
+    '## Quality',
+    '',
+    '| sample | AUC | Gini | KS | Brier |',
+    '|---|---|---|---|---|',
     `| train | ${f4(q.train.auc)} | ${f4(q.train.gini)} | ${f4(q.train.ks)} | ${f4(q.train.brier)} |`,
-    `| test | ${f4(q.test.auc)} | ${f4(q.test.gini)} | ${f4(q.test.ks)} | ${f4(q.test.brier)} |`, '',
-    `Score PSI train → test: ${f4(q.score_psi)} (${psiStatus(q.score_psi)}).`, '',
-    '## Gains (test, riskiest band first)', '', '| band | n | bad rate | cumulative bad rate | bad capture | lift | approval rate |', '|---|---|---|---|---|---|---|',
-    ...q.gains.map((g) => `| ${g.band} | ${g.n} | ${f4(g.bad_rate)} | ${f4(g.cumulative_bad_rate)} | ${f4(g.cumulative_bad_capture)} | ${g.lift.toFixed(2)} | ${f4(g.approval_rate)} |`), '',
-    '## Calibration (test)', '', '| band | n | mean predicted | observed |', '|---|---|---|---|',
-    ...q.calibration.map((c) => `| ${c.band} | ${c.n} | ${f4(c.mean_predicted)} | ${f4(c.observed_rate)} |`), '',
+    `| test | ${f4(q.test.auc)} | ${f4(q.test.gini)} | ${f4(q.test.ks)} | ${f4(q.test.brier)} |`,
+    '',
+    `Score PSI train → test: ${f4(q.score_psi)} (${psiStatus(q.score_psi)}).`,
+    '',
+    '## Gains (test, riskiest band first)',
+    '',
+    '| band | n | bad rate | cumulative bad rate | bad capture | lift | approval rate |',
+    '|---|---|---|---|---|---|---|',
+    ...q.gains.map(
+      (g) =>
+        `| ${g.band} | ${g.n} | ${f4(g.bad_rate)} | ${f4(g.cumulative_bad_rate)} | ${f4(g.cumulative_bad_capture)} | ${g.lift.toFixed(2)} | ${f4(g.approval_rate)} |`,
+    ),
+    '',
+    '## Calibration (test)',
+    '',
+    '| band | n | mean predicted | observed |',
+    '|---|---|---|---|',
+    ...q.calibration.map((c) => `| ${c.band} | ${c.n} | ${f4(c.mean_predicted)} | ${f4(c.observed_rate)} |`),
+    '',
   ];
   if (a.kind === 'scorecard') {
-    lines.push(`## Scaling\n\n${a.scaling.basePoints} points at odds ${a.scaling.baseOdds}:1 (good:bad), ${a.scaling.pdo} points to double the odds; intercept ${a.intercept.toFixed(6)}.\n`,
-      '## Variable selection', '', '| variable | IV | PSI early→late | kept | reason |', '|---|---|---|---|---|',
-      ...a.selection.map((s) => `| ${s.feature} | ${f4(s.iv)} | ${f4(s.psi)} | ${s.kept ? 'yes' : 'no'} | ${s.reason} |`), '',
-      '## Points table', '', '| variable | coefficient | bin | count | bad rate | WoE | points |', '|---|---|---|---|---|---|---|');
-    for (const v of a.variables) for (const b of v.bins) {
-      const r = b.rule;
-      const label = r.type === 'range' ? `[${r.lo ?? '−∞'}, ${r.hi ?? '+∞'})` : r.type === 'missing' ? 'missing' : r.type === 'special' ? `special ${r.value}` : r.values.join(', ');
-      lines.push(`| ${v.feature} | ${v.coef.toFixed(4)} | ${label} | ${b.count} | ${b.count ? f4(b.bad / b.count) : '–'} | ${b.woe.toFixed(4)} | ${b.points.toFixed(1)} |`);
-    }
+    lines.push(
+      `## Scaling\n\n${a.scaling.basePoints} points at odds ${a.scaling.baseOdds}:1 (good:bad), ${a.scaling.pdo} points to double the odds; intercept ${a.intercept.toFixed(6)}.\n`,
+      '## Variable selection',
+      '',
+      '| variable | IV | PSI early→late | kept | reason |',
+      '|---|---|---|---|---|',
+      ...a.selection.map(
+        (s) => `| ${s.feature} | ${f4(s.iv)} | ${f4(s.psi)} | ${s.kept ? 'yes' : 'no'} | ${s.reason} |`,
+      ),
+      '',
+      '## Points table',
+      '',
+      '| variable | coefficient | bin | count | bad rate | WoE | points |',
+      '|---|---|---|---|---|---|---|',
+    );
+    for (const v of a.variables)
+      for (const b of v.bins) {
+        const r = b.rule;
+        const label =
+          r.type === 'range'
+            ? `[${r.lo ?? '−∞'}, ${r.hi ?? '+∞'})`
+            : r.type === 'missing'
+              ? 'missing'
+              : r.type === 'special'
+                ? `special ${r.value}`
+                : r.values.join(', ');
+        lines.push(
+          `| ${v.feature} | ${v.coef.toFixed(4)} | ${label} | ${b.count} | ${b.count ? f4(b.bad / b.count) : '–'} | ${b.woe.toFixed(4)} | ${b.points.toFixed(1)} |`,
+        );
+      }
   } else if (a.kind === 'gbm') {
-    lines.push('## Gradient-boosted trees', '', `Features (${a.features.length}): ${a.features.map((f) => f.name).join(', ')}.`,
-      `${a.trees.length} trees (best of ${a.training.rounds} rounds by validation log-loss ${a.training.validationLoss.toFixed(5)}), learning rate ${a.learningRate}. No reason codes: trees do not decompose into per-variable points.`);
+    lines.push(
+      '## Gradient-boosted trees',
+      '',
+      `Features (${a.features.length}): ${a.features.map((f) => f.name).join(', ')}.`,
+      `${a.trees.length} trees (best of ${a.training.rounds} rounds by validation log-loss ${a.training.validationLoss.toFixed(5)}), learning rate ${a.learningRate}. No reason codes: trees do not decompose into per-variable points.`,
+    );
   } else {
-    lines.push('## Network', '', `Inputs (${a.inputs.length}): ${a.inputs.map((i) => `${i.feature} (${i.type})`).join(', ')}.`,
-      `Layers: ${a.layers.map((l) => `${l.bias.length} ${l.activation}`).join(' → ')}. Validation: ${a.training.validation}; ${a.training.epochs} epochs, best ${a.training.bestEpoch} (loss ${a.training.validationLoss.toFixed(5)}).`);
+    lines.push(
+      '## Network',
+      '',
+      `Inputs (${a.inputs.length}): ${a.inputs.map((i) => `${i.feature} (${i.type})`).join(', ')}.`,
+      `Layers: ${a.layers.map((l) => `${l.bias.length} ${l.activation}`).join(' → ')}. Validation: ${a.training.validation}; ${a.training.epochs} epochs, best ${a.training.bestEpoch} (loss ${a.training.validationLoss.toFixed(5)}).`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
 
 export function modelCardJson(m: ModelVersion) {
   const { artifact, ...rest } = m;
-  return { ...rest, kind: artifact.kind, woe_convention: 'ln(%bad / %good)',
-    variables: artifact.kind === 'scorecard' ? artifact.selection : artifact.kind === 'network' ? artifact.inputs.map((i) => ({ feature: i.feature, type: i.type })) : artifact.features.map((f) => ({ feature: f.name, type: f.kind })) };
+  return {
+    ...rest,
+    kind: artifact.kind,
+    woe_convention: 'ln(%bad / %good)',
+    variables:
+      artifact.kind === 'scorecard'
+        ? artifact.selection
+        : artifact.kind === 'network'
+          ? artifact.inputs.map((i) => ({ feature: i.feature, type: i.type }))
+          : artifact.features.map((f) => ({ feature: f.name, type: f.kind })),
+  };
 }

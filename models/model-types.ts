@@ -23,8 +23,19 @@ export interface ModelMetrics {
 }
 
 export const scoreModel = (art: ModelArtifact, ds: Dataset): Scores =>
-  (art.kind === 'scorecard' ? scoreScorecard(art, ds) : art.kind === 'network' ? scoreNetwork(art, ds) : scoreGbm(art, ds));
+  art.kind === 'scorecard'
+    ? scoreScorecard(art, ds)
+    : art.kind === 'network'
+      ? scoreNetwork(art, ds)
+      : scoreGbm(art, ds);
 
 /** Feature columns a model reads. */
-export const modelFeatures = (art: ModelArtifact): string[] =>
-  [...new Set(art.kind === 'scorecard' ? art.variables.map((v) => v.feature) : art.kind === 'network' ? art.inputs.map((i) => i.feature) : art.features.map((f) => f.name))];
+export const modelFeatures = (art: ModelArtifact): string[] => [
+  ...new Set(
+    art.kind === 'scorecard'
+      ? art.variables.map((v) => v.feature)
+      : art.kind === 'network'
+        ? art.inputs.map((i) => i.feature)
+        : art.features.map((f) => f.name),
+  ),
+];

@@ -14,10 +14,13 @@ import type { ModelVersion } from './registry/registry.ts';
 export async function scoreMonthInDb(wh: Warehouse, m: ModelVersion, monthEnd: string): Promise<number> {
   const exported = modelToSql(m.artifact);
   await deleteScores(wh, m.model_name, m.version, monthEnd);
-  await exec(wh, `INSERT INTO ${tableRef(wh, 'scores')} (model_name, model_version, loan_id, month_end, probability, points, grade, reasons, scored_at)
+  await exec(
+    wh,
+    `INSERT INTO ${tableRef(wh, 'scores')} (model_name, model_version, loan_id, month_end, probability, points, grade, reasons, scored_at)
     SELECT {lwq_name:String}, {lwq_version:UInt32}, loan_id, month_end, probability, points, grade, reasons, now()
     FROM (${scoringQuery(exported, `SELECT * FROM ${tableRef(wh, 'ew_features')} WHERE month_end = {lwq_me:Date}`)})`,
-  { ...exported.params, lwq_name: m.model_name, lwq_version: m.version, lwq_me: monthEnd });
+    { ...exported.params, lwq_name: m.model_name, lwq_version: m.version, lwq_me: monthEnd },
+  );
   return countScores(wh, m, monthEnd);
 }
 
@@ -30,8 +33,17 @@ export async function scoreMonthInNode(wh: Warehouse, m: ModelVersion, monthEnd:
   for (let a = 0; a < ds.n; a += chunk) {
     const values = [];
     for (let i = a; i < Math.min(ds.n, a + chunk); i++) {
-      values.push({ model_name: m.model_name, model_version: m.version, loan_id: ds.ids[i], month_end: ds.period[i], probability: s.probability[i],
-        points: s.points[i], grade: s.grade[i], reasons: s.reasons[i], scored_at: now });
+      values.push({
+        model_name: m.model_name,
+        model_version: m.version,
+        loan_id: ds.ids[i],
+        month_end: ds.period[i],
+        probability: s.probability[i],
+        points: s.points[i],
+        grade: s.grade[i],
+        reasons: s.reasons[i],
+        scored_at: now,
+      });
     }
     await wh.client.insert({ table: tableRef(wh, 'scores'), format: 'JSONEachRow', values });
   }
@@ -39,11 +51,19 @@ export async function scoreMonthInNode(wh: Warehouse, m: ModelVersion, monthEnd:
 }
 
 async function countScores(wh: Warehouse, m: ModelVersion, monthEnd: string): Promise<number> {
-  const [r] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${tableRef(wh, 'scores')}
-    WHERE model_name = {n:String} AND model_version = {v:UInt32} AND month_end = {m:Date}`, { n: m.model_name, v: m.version, m: monthEnd });
+  const [r] = await queryRows<{ n: string }>(
+    wh,
+    `SELECT count() AS n FROM ${tableRef(wh, 'scores')}
+    WHERE model_name = {n:String} AND model_version = {v:UInt32} AND month_end = {m:Date}`,
+    { n: m.model_name, v: m.version, m: monthEnd },
+  );
   return Number(r?.n ?? 0);
 }
 
 /** Removes a version's scores of one month-end before re-scoring. */
 const deleteScores = (wh: Warehouse, name: string, version: number, monthEnd: string) =>
-  deleteRows(wh, 'scores', 'model_name = {n:String} AND model_version = {v:UInt32} AND month_end = {m:Date}', { n: name, v: version, m: monthEnd });
+  deleteRows(wh, 'scores', 'model_name = {n:String} AND model_version = {v:UInt32} AND month_end = {m:Date}', {
+    n: name,
+    v: version,
+    m: monthEnd,
+  });

@@ -13,7 +13,9 @@ export function initTf(): Promise<string> {
       // optional: only present when the environment installed it
       await import(/* @vite-ignore */ ['@tensorflow', 'tfjs-node'].join('/'));
       if (tf.getBackend() === 'tensorflow' || (await tf.setBackend('tensorflow'))) return 'tensorflow';
-    } catch { /* not installed */ }
+    } catch {
+      /* not installed */
+    }
     await import('@tensorflow/tfjs-backend-wasm');
     await tf.setBackend('wasm');
     await tf.ready();

@@ -14,32 +14,58 @@ export interface TrainRequest {
   gbm?: Partial<GbmOptions>;
 }
 
-export interface TrainedModel { kind: ModelKind; artifact: ModelArtifact; metrics: ModelMetrics; fingerprint: string; seed: number }
+export interface TrainedModel {
+  kind: ModelKind;
+  artifact: ModelArtifact;
+  metrics: ModelMetrics;
+  fingerprint: string;
+  seed: number;
+}
 
 /** Trains each requested model on `train` and measures it on `test` (an out-of-time or seeded random hold-out). */
-export async function trainModels(train: Dataset, test: Dataset, features: string[], split: string, r: TrainRequest): Promise<TrainedModel[]> {
+export async function trainModels(
+  train: Dataset,
+  test: Dataset,
+  features: string[],
+  split: string,
+  r: TrainRequest,
+): Promise<TrainedModel[]> {
   const unknown = (r.scorecard?.binning?.specialFeatures ?? []).filter((f) => !features.includes(f));
-  if (unknown.length) throw new DatasetError(`special values are given for ${unknown.join(', ')}, which ${unknown.length > 1 ? 'are not features' : 'is not a feature'}; features: ${features.join(', ')}`);
+  if (unknown.length)
+    throw new DatasetError(
+      `special values are given for ${unknown.join(', ')}, which ${unknown.length > 1 ? 'are not features' : 'is not a feature'}; features: ${features.join(', ')}`,
+    );
   const fp = await fingerprint(train);
   const trainEnd = train.period.length && train.period[0] !== '' ? [...new Set(train.period)].sort().at(-1)! : null;
   const out: TrainedModel[] = [];
   for (const kind of r.kinds) {
     const t0 = performance.now();
-    const artifact: ModelArtifact = kind === 'scorecard'
-      ? await trainScorecard(train, features, { ...defaultScorecardOptions, ...r.scorecard })
-      : kind === 'network' ? await trainNetwork(train, features, { ...defaultNetworkOptions, seed: r.seed, ...r.network })
-        : trainGbm(train, features, { ...defaultGbmOptions, seed: r.seed, ...r.gbm });
+    const artifact: ModelArtifact =
+      kind === 'scorecard'
+        ? await trainScorecard(train, features, { ...defaultScorecardOptions, ...r.scorecard })
+        : kind === 'network'
+          ? await trainNetwork(train, features, { ...defaultNetworkOptions, seed: r.seed, ...r.network })
+          : trainGbm(train, features, { ...defaultGbmOptions, seed: r.seed, ...r.gbm });
     const seconds = (performance.now() - t0) / 1000;
     const pTrain = scoreModel(artifact, train).probability;
     const pTest = scoreModel(artifact, test).probability;
-    if (![...pTrain, ...pTest].every(Number.isFinite)) throw new Error(`${kind} produced a non-finite probability: training diverged`);
+    if (![...pTrain, ...pTest].every(Number.isFinite))
+      throw new Error(`${kind} produced a non-finite probability: training diverged`);
     const edges = baselineEdges(pTrain);
     out.push({
-      kind, artifact, fingerprint: fp, seed: r.seed,
+      kind,
+      artifact,
+      fingerprint: fp,
+      seed: r.seed,
       metrics: {
-        train: quality(pTrain, train.label), test: quality(pTest, test.label), split,
+        train: quality(pTrain, train.label),
+        test: quality(pTest, test.label),
+        split,
         score_psi: psi(countByEdges(pTrain, edges), countByEdges(pTest, edges)),
-        calibration: calibrationTable(pTest, test.label), gains: gainsTable(pTest, test.label), train_seconds: seconds, train_end: trainEnd,
+        calibration: calibrationTable(pTest, test.label),
+        gains: gainsTable(pTest, test.label),
+        train_seconds: seconds,
+        train_end: trainEnd,
       },
     });
   }

@@ -11,13 +11,31 @@ import { modelCardJson, modelCardMarkdown } from './model-card.ts';
 import { loadModel, registerModel, type ModelVersion } from './registry/registry.ts';
 import { trainModels, type TrainRequest } from './train.ts';
 
-export interface Registered { model: ModelVersion; cardDir: string }
+export interface Registered {
+  model: ModelVersion;
+  cardDir: string;
+}
 
-async function registerAll(wh: Warehouse, trained: Awaited<ReturnType<typeof trainModels>>, naming: { prefix: string; target: string }, actor: string, outDir: string): Promise<Registered[]> {
+async function registerAll(
+  wh: Warehouse,
+  trained: Awaited<ReturnType<typeof trainModels>>,
+  naming: { prefix: string; target: string },
+  actor: string,
+  outDir: string,
+): Promise<Registered[]> {
   const out: Registered[] = [];
   for (const t of trained) {
     const name = `${naming.prefix}_${t.kind}`;
-    const version = await registerModel(wh, { model_name: name, target: naming.target, kind: t.kind, created_by: actor, seed: t.seed, fingerprint: t.fingerprint, metrics: t.metrics, artifact: t.artifact });
+    const version = await registerModel(wh, {
+      model_name: name,
+      target: naming.target,
+      kind: t.kind,
+      created_by: actor,
+      seed: t.seed,
+      fingerprint: t.fingerprint,
+      metrics: t.metrics,
+      artifact: t.artifact,
+    });
     const model = await loadModel(wh, name, version);
     const cardDir = join(outDir, name, `v${version}`);
     mkdirSync(cardDir, { recursive: true });
@@ -30,14 +48,23 @@ async function registerAll(wh: Warehouse, trained: Awaited<ReturnType<typeof tra
 }
 
 export interface BookTrainOptions extends TrainRequest {
-  target: TargetSpec; ootMonths: number; loanShare: number; rebuildFeatures: boolean; actor: string; outDir: string; log?: (s: string) => void;
+  target: TargetSpec;
+  ootMonths: number;
+  loanShare: number;
+  rebuildFeatures: boolean;
+  actor: string;
+  outDir: string;
+  log?: (s: string) => void;
 }
 
 /** Early-warning models on the book: features (rebuilt when asked or built for another target), out-of-time split, train, register. */
 export async function trainBookModels(wh: Warehouse, o: BookTrainOptions): Promise<Registered[]> {
   const log = o.log ?? (() => {});
   const name = targetName(o.target);
-  const [have] = await queryRows<{ t: string; n: string }>(wh, `SELECT any(target) AS t, count() AS n FROM ${tableRef(wh, 'ew_features')}`);
+  const [have] = await queryRows<{ t: string; n: string }>(
+    wh,
+    `SELECT any(target) AS t, count() AS n FROM ${tableRef(wh, 'ew_features')}`,
+  );
   if (o.rebuildFeatures || Number(have?.n ?? 0) === 0 || have?.t !== name) {
     const r = await buildFeatures(wh, { target: o.target, log });
     log(`features: ${r.rows} loan-months up to ${r.dataEnd}`);
@@ -45,12 +72,22 @@ export async function trainBookModels(wh: Warehouse, o: BookTrainOptions): Promi
   const ds = await loadFeatureRows(wh, { mode: 'labelled', loanShare: o.loanShare });
   const { train, test, cutoff } = outOfTimeSplit(ds, o.ootMonths);
   log(`training on ${train.n} loan-months before ${cutoff}, testing on ${test.n} from ${cutoff} (out of time)`);
-  const trained = await trainModels(train, test, [...featureNames], `out-of-time: train < ${cutoff} ≤ test (${o.ootMonths} month-ends)`, o);
+  const trained = await trainModels(
+    train,
+    test,
+    [...featureNames],
+    `out-of-time: train < ${cutoff} ≤ test (${o.ootMonths} month-ends)`,
+    o,
+  );
   return registerAll(wh, trained, { prefix: name, target: name }, o.actor, o.outDir);
 }
 
 export interface TableTrainOptions extends TrainRequest, TableLoadOptions {
-  path: string; testShare: number; name?: string; actor: string; outDir: string;
+  path: string;
+  testShare: number;
+  name?: string;
+  actor: string;
+  outDir: string;
 }
 
 /** Application-style models on any feature table (CSV): seeded random split, train, register. */
@@ -58,6 +95,12 @@ export async function trainTableModels(wh: Warehouse, o: TableTrainOptions): Pro
   const ds = await loadFeatureTable(o.path, o);
   const { train, test } = randomSplit(ds, 1 - o.testShare, o.seed);
   const prefix = (o.name ?? basename(o.path).replace(/\.[^.]+$/, '')).toLowerCase().replace(/[^a-z0-9_]+/g, '_');
-  const trained = await trainModels(train, test, ds.columns.map((c) => c.name), `seeded random ${Math.round((1 - o.testShare) * 100)}/${Math.round(o.testShare * 100)} (seed ${o.seed})`, o);
+  const trained = await trainModels(
+    train,
+    test,
+    ds.columns.map((c) => c.name),
+    `seeded random ${Math.round((1 - o.testShare) * 100)}/${Math.round(o.testShare * 100)} (seed ${o.seed})`,
+    o,
+  );
   return registerAll(wh, trained, { prefix, target: `table:${prefix}:${o.target}` }, o.actor, o.outDir);
 }

@@ -18,9 +18,28 @@ import { ecl, ifrs9Stages } from './templates/regulatory/ifrs9.ts';
 
 /** Every chart, in the order it appears in its pack (the catalogue: the API's {template} must be one of these ids). */
 export const templates: ChartTemplate[] = [
-  portfolioBalance, newBusiness, overdueTrend, vintageEver30, vintageEver90, rollRateHeatmap, flowRateTrend, cureRates, recoveryCurves,
-  collectionsByChannel, collectionsByTeam, scoreDistribution, modelMonitoring, topWarnings, lossForecast,
-  fiveCategoryDistribution, fiveCategoryTrend, nplDeviation, provisionCoverage, migrationRates, ifrs9Stages, ecl,
+  portfolioBalance,
+  newBusiness,
+  overdueTrend,
+  vintageEver30,
+  vintageEver90,
+  rollRateHeatmap,
+  flowRateTrend,
+  cureRates,
+  recoveryCurves,
+  collectionsByChannel,
+  collectionsByTeam,
+  scoreDistribution,
+  modelMonitoring,
+  topWarnings,
+  lossForecast,
+  fiveCategoryDistribution,
+  fiveCategoryTrend,
+  nplDeviation,
+  provisionCoverage,
+  migrationRates,
+  ifrs9Stages,
+  ecl,
 ];
 
 export const templateById = new Map(templates.map((t) => [t.id, t]));

@@ -30,14 +30,21 @@ export const labels = {
 } as const satisfies Record<string, Text>;
 
 export const fiveClassLabels: Record<string, Text> = {
-  normal: { 'zh-CN': '正常', en: 'Normal' }, special_mention: { 'zh-CN': '关注', en: 'Special mention' },
-  substandard: { 'zh-CN': '次级', en: 'Substandard' }, doubtful: { 'zh-CN': '可疑', en: 'Doubtful' }, loss: { 'zh-CN': '损失', en: 'Loss' },
+  normal: { 'zh-CN': '正常', en: 'Normal' },
+  special_mention: { 'zh-CN': '关注', en: 'Special mention' },
+  substandard: { 'zh-CN': '次级', en: 'Substandard' },
+  doubtful: { 'zh-CN': '可疑', en: 'Doubtful' },
+  loss: { 'zh-CN': '损失', en: 'Loss' },
 };
 
 /** SPEC §3 collection channels */
 export const channelLabels: Record<string, Text> = {
-  sms: { 'zh-CN': '短信', en: 'SMS' }, phone: { 'zh-CN': '电话', en: 'Phone' }, visit: { 'zh-CN': '上门', en: 'Visit' },
-  letter: { 'zh-CN': '信函', en: 'Letter' }, legal: { 'zh-CN': '法律', en: 'Legal' }, agency: { 'zh-CN': '委外', en: 'Agency' },
+  sms: { 'zh-CN': '短信', en: 'SMS' },
+  phone: { 'zh-CN': '电话', en: 'Phone' },
+  visit: { 'zh-CN': '上门', en: 'Visit' },
+  letter: { 'zh-CN': '信函', en: 'Letter' },
+  legal: { 'zh-CN': '法律', en: 'Legal' },
+  agency: { 'zh-CN': '委外', en: 'Agency' },
 };
 
 export const packTitles: Record<'management' | 'regulatory', Text> = {

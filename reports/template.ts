@@ -5,16 +5,25 @@ export type Pack = (typeof packs)[number];
 export type Row = Record<string, string | number | null>;
 
 /** The month a pack reports on: its month-end and the first month-end of the 12-month window ending there. */
-export interface ReportPeriod { period: string; monthEnd: string; from: string }
+export interface ReportPeriod {
+  period: string;
+  monthEnd: string;
+  from: string;
+}
 
 /** Report datasets besides the declared metrics (each computed in warehouse/ or models/, never in a template). */
-export const datasetNames = ['forecast', 'ecl', 'provision_coverage', 'score_distribution', 'monitoring', 'warnings_summary'] as const;
+export const datasetNames = [
+  'forecast',
+  'ecl',
+  'provision_coverage',
+  'score_distribution',
+  'monitoring',
+  'warnings_summary',
+] as const;
 export type DatasetName = (typeof datasetNames)[number];
 
 /** Where a chart's rows come from: a metric of the metrics layer with a request, or a named report dataset. */
-export type DataRequest =
-  | { metric: string; request: Record<string, unknown> }
-  | { dataset: DatasetName };
+export type DataRequest = { metric: string; request: Record<string, unknown> } | { dataset: DatasetName };
 
 /**
  * One chart: where its data comes from, and a pure function from those rows and a language to the

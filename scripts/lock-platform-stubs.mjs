@@ -10,7 +10,9 @@ const pkgs = lock.packages;
 const platform = (name) => {
   const n = name.split('/').pop();
   const os = ['darwin', 'win32', 'linux', 'android', 'freebsd'].find((o) => n.includes(o));
-  const cpu = ['arm64', 'x64', 'riscv64', 'ia32', 's390x', 'ppc64'].find((c) => n.includes(c)) ?? (n.includes('arm') ? 'arm' : undefined);
+  const cpu =
+    ['arm64', 'x64', 'riscv64', 'ia32', 's390x', 'ppc64'].find((c) => n.includes(c)) ??
+    (n.includes('arm') ? 'arm' : undefined);
   const libc = n.includes('musl') ? 'musl' : n.includes('gnu') || n.includes('glibc') ? 'glibc' : undefined;
   return { os, cpu, libc };
 };
@@ -21,10 +23,19 @@ for (const [path, p] of Object.entries(pkgs)) {
     if (pkgs[key] || pkgs[`${path}/${key}`]) continue;
     const { os, cpu, libc } = platform(dep);
     if (!os || !cpu) continue;
-    pkgs[key] = { version: version.replace(/^[\^~]/u, ''), ...(p.dev ? { dev: true } : {}), cpu: [cpu], ...(libc ? { libc: [libc] } : {}), optional: true, os: [os] };
+    pkgs[key] = {
+      version: version.replace(/^[\^~]/u, ''),
+      ...(p.dev ? { dev: true } : {}),
+      cpu: [cpu],
+      ...(libc ? { libc: [libc] } : {}),
+      optional: true,
+      os: [os],
+    };
     added++;
   }
 }
-lock.packages = Object.fromEntries(Object.entries(pkgs).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : a > b ? 1 : 0)));
+lock.packages = Object.fromEntries(
+  Object.entries(pkgs).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : a > b ? 1 : 0)),
+);
 writeFileSync('package-lock.json', `${JSON.stringify(lock, null, 2)}\n`);
 console.log(`added ${added} platform stub(s)`);

@@ -5,7 +5,12 @@ import { UserError } from '../lib/user-error.ts';
 export class WarehouseLockedError extends UserError {}
 
 function isAlive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /**
@@ -15,12 +20,23 @@ function isAlive(pid: number): boolean {
  */
 export function assertChdbPathFree(path: string): void {
   let status: string;
-  try { status = readFileSync(join(path, 'status'), 'utf8'); } catch { return; }
+  try {
+    status = readFileSync(join(path, 'status'), 'utf8');
+  } catch {
+    return;
+  }
   const pid = Number(/PID:\s*(\d+)/u.exec(status)?.[1]);
   if (!pid || pid === process.pid || !isAlive(pid)) return;
   let command = '';
-  try { command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ').slice(0, 160); } catch { /* gone, or not Linux */ }
-  throw new WarehouseLockedError(`the warehouse at ${path} is open in process ${pid}${command ? ` (${command})` : ''}`, {
-    hint: 'one process at a time can open an embedded warehouse: stop that one (e.g. a running loanwatch serve), or set another LOANWATCH_DATA_DIR',
-  });
+  try {
+    command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ').slice(0, 160);
+  } catch {
+    /* gone, or not Linux */
+  }
+  throw new WarehouseLockedError(
+    `the warehouse at ${path} is open in process ${pid}${command ? ` (${command})` : ''}`,
+    {
+      hint: 'one process at a time can open an embedded warehouse: stop that one (e.g. a running loanwatch serve), or set another LOANWATCH_DATA_DIR',
+    },
+  );
 }

@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { UserError } from '../lib/user-error.ts';
 
 const identifier = z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case ClickHouse identifier');
-const intFromEnv = (def: number, min: number, max: number) =>
-  z.coerce.number().int().min(min).max(max).default(def);
+const intFromEnv = (def: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(def);
 
 /**
  * Every environment variable loanwatch reads, with its default. Parsed once at
@@ -17,7 +16,9 @@ export const configSchema = z.object({
   CLICKHOUSE_USER: z.string().default('default'),
   CLICKHOUSE_PASSWORD: z.string().default(''),
   /** Database holding every loanwatch table. */
-  CLICKHOUSE_DATABASE: identifier.refine((v) => !v.startsWith('lwq_'), 'the prefix lwq_ is reserved for query aliases').default('loanwatch'),
+  CLICKHOUSE_DATABASE: identifier
+    .refine((v) => !v.startsWith('lwq_'), 'the prefix lwq_ is reserved for query aliases')
+    .default('loanwatch'),
   /** Cluster name: DDL becomes ON CLUSTER, ReplicatedMergeTree *_local tables plus Distributed tables. */
   LOANWATCH_CLUSTER: identifier.optional(),
   /** An installment paid within this many days of its due date is not counted overdue. */

@@ -44,16 +44,33 @@ export function openWarehouse(config: Config, overrides: { database?: string; da
 export function withSettings(query: string, settings: Record<string, unknown>): string {
   const entries = Object.entries(settings).filter(([, v]) => v !== undefined);
   if (entries.length === 0) return query;
-  const render = (v: unknown) => (typeof v === 'number' ? String(v) : typeof v === 'boolean' ? (v ? '1' : '0') : `'${String(v).replaceAll("'", "''")}'`);
+  const render = (v: unknown) =>
+    typeof v === 'number'
+      ? String(v)
+      : typeof v === 'boolean'
+        ? v
+          ? '1'
+          : '0'
+        : `'${String(v).replaceAll("'", "''")}'`;
   for (const [k] of entries) if (!/^[a-z_][a-z0-9_]*$/.test(k)) throw new Error(`invalid setting name ${k}`);
   return `${query}\nSETTINGS ${entries.map(([k, v]) => `${k} = ${render(v)}`).join(', ')}`;
 }
 
-export async function queryRows<T>(wh: Warehouse, query: string, query_params: Record<string, unknown> = {}, settings: Record<string, unknown> = {}): Promise<T[]> {
+export async function queryRows<T>(
+  wh: Warehouse,
+  query: string,
+  query_params: Record<string, unknown> = {},
+  settings: Record<string, unknown> = {},
+): Promise<T[]> {
   const rs = await wh.client.query({ query: withSettings(query, settings), query_params, format: 'JSONEachRow' });
   return rs.json<T>();
 }
 
-export async function exec(wh: Warehouse, query: string, query_params: Record<string, unknown> = {}, settings: Record<string, unknown> = {}): Promise<void> {
+export async function exec(
+  wh: Warehouse,
+  query: string,
+  query_params: Record<string, unknown> = {},
+  settings: Record<string, unknown> = {},
+): Promise<void> {
   await wh.client.command({ query: withSettings(query, settings), query_params });
 }

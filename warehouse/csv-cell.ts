@@ -13,6 +13,7 @@ export function csvCell(v: Cell): string {
  * value (a list of reason codes, contacts, evidence) is one JSON cell; a missing one is empty.
  */
 export function csvTable<R extends object>(cols: readonly (keyof R & string)[], rows: readonly R[]): string {
-  const cell = (v: unknown) => csvCell(v === undefined || v === null ? null : typeof v === 'object' ? JSON.stringify(v) : (v as string | number));
+  const cell = (v: unknown) =>
+    csvCell(v === undefined || v === null ? null : typeof v === 'object' ? JSON.stringify(v) : (v as string | number));
   return [cols.join(','), ...rows.map((r) => cols.map((k) => cell(r[k])).join(','))].join('\n');
 }

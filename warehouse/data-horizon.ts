@@ -7,11 +7,14 @@ import { tableRef } from './ddl.ts';
  * payments that settle them are not loaded yet. Null when nothing is loaded.
  */
 export async function dataLastDate(wh: Warehouse): Promise<string | null> {
-  const [r] = await queryRows<{ d: string }>(wh, `SELECT toString(greatest(
+  const [r] = await queryRows<{ d: string }>(
+    wh,
+    `SELECT toString(greatest(
       (SELECT max(paid_date) FROM ${tableRef(wh, 'payments')}),
       (SELECT max(action_date) FROM ${tableRef(wh, 'collection_actions')}),
       (SELECT max(event_date) FROM ${tableRef(wh, 'loan_events')}),
       (SELECT max(origination_date) FROM ${tableRef(wh, 'loans')}),
-      (SELECT toLastDayOfMonth(max(as_of_month)) FROM ${tableRef(wh, 'performance')}))) AS d`);
+      (SELECT toLastDayOfMonth(max(as_of_month)) FROM ${tableRef(wh, 'performance')}))) AS d`,
+  );
   return !r || r.d === '1970-01-01' ? null : r.d;
 }

@@ -15,10 +15,16 @@ function columnList(def: TableDef): string {
  * ReplicatedMergeTree `<name>_local` on every node (ON CLUSTER) plus a
  * Distributed `<name>` sharded by the loan, so all other code keeps using `<name>`.
  */
-export function createTableStatements(wh: Pick<Warehouse, 'database' | 'cluster'>, def: TableDef, engine = 'MergeTree'): string[] {
+export function createTableStatements(
+  wh: Pick<Warehouse, 'database' | 'cluster'>,
+  def: TableDef,
+  engine = 'MergeTree',
+): string[] {
   const partition = def.partitionBy ? `PARTITION BY ${def.partitionBy}\n` : '';
   if (!wh.cluster) {
-    return [`CREATE TABLE IF NOT EXISTS ${tableRef(wh, def.name)} (\n${columnList(def)}\n) ENGINE = ${engine}\n${partition}ORDER BY ${def.orderBy}`];
+    return [
+      `CREATE TABLE IF NOT EXISTS ${tableRef(wh, def.name)} (\n${columnList(def)}\n) ENGINE = ${engine}\n${partition}ORDER BY ${def.orderBy}`,
+    ];
   }
   const onCluster = `ON CLUSTER ${wh.cluster}`;
   const replicated = `Replicated${engine}('/clickhouse/tables/{shard}/${wh.database}/${def.name}', '{replica}')`;

@@ -77,19 +77,27 @@ export const fillDerivedStatements = (wh: Warehouse, table: DerivedTable) => [
  */
 const swapInStatements = (live: string, insertInto: (next: string) => string) => {
   const next = `${live}_next`;
-  return [`DROP TABLE IF EXISTS ${next}`, `CREATE TABLE ${next} AS ${live}`, insertInto(next), `EXCHANGE TABLES ${next} AND ${live}`, `DROP TABLE IF EXISTS ${next}`];
+  return [
+    `DROP TABLE IF EXISTS ${next}`,
+    `CREATE TABLE ${next} AS ${live}`,
+    insertInto(next),
+    `EXCHANGE TABLES ${next} AND ${live}`,
+    `DROP TABLE IF EXISTS ${next}`,
+  ];
 };
 
 /** Each table is swapped in whole, like the snapshot it derives from. */
 export async function rebuildDerivedFacts(wh: Warehouse) {
   for (const table of Object.keys(selects) as DerivedTable[]) {
-    for (const s of swapInStatements(tableRef(wh, table), (next) => insertStatement(wh, table, next))) await exec(wh, s);
+    for (const s of swapInStatements(tableRef(wh, table), (next) => insertStatement(wh, table, next)))
+      await exec(wh, s);
   }
 }
 
 /** The loans numbered for `loan_key` (a Join table, read with joinGet while loan_month is written). */
 export const loanKeysTable = (wh: Pick<Warehouse, 'database'>) => tableRef(wh, 'loan_month_keys');
-export const loanKeyOf = (wh: Pick<Warehouse, 'database'>, loanId: string) => `joinGet('${loanKeysTable(wh)}', 'loan_key', ${loanId})`;
+export const loanKeyOf = (wh: Pick<Warehouse, 'database'>, loanId: string) =>
+  `joinGet('${loanKeysTable(wh)}', 'loan_key', ${loanId})`;
 export const createLoanKeysStatements = (wh: Pick<Warehouse, 'database'>) => [
   `DROP TABLE IF EXISTS ${loanKeysTable(wh)}`,
   `CREATE TABLE ${loanKeysTable(wh)} ENGINE = Join(ANY, LEFT, loan_id)
@@ -104,14 +112,18 @@ export const createLoanKeysStatements = (wh: Pick<Warehouse, 'database'>) => [
 function rebuildLoanMonthStatements(wh: Warehouse, computed: Record<string, string>): string[] {
   const live = tableRef(wh, 'loan_month');
   const columns = systemTables.loan_month.columns.map(([n]) => n);
-  return swapInStatements(live, (next) =>
-    `INSERT INTO ${next} (${columns.join(', ')}) SELECT ${columns.map((n) => computed[n] ?? n).join(', ')} FROM ${live}`);
+  return swapInStatements(
+    live,
+    (next) =>
+      `INSERT INTO ${next} (${columns.join(', ')}) SELECT ${columns.map((n) => computed[n] ?? n).join(', ')} FROM ${live}`,
+  );
 }
 
 /** Migration 12: each row's next_month_end (the month-end of the loan's next row). */
-export const fillNextMonthEndStatements = (wh: Warehouse) => rebuildLoanMonthStatements(wh, {
-  next_month_end: `leadInFrame(month_end, 1, toDate('${noNextMonthEnd}')) OVER (PARTITION BY loan_id ORDER BY month_end ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING)`,
-});
+export const fillNextMonthEndStatements = (wh: Warehouse) =>
+  rebuildLoanMonthStatements(wh, {
+    next_month_end: `leadInFrame(month_end, 1, toDate('${noNextMonthEnd}')) OVER (PARTITION BY loan_id ORDER BY month_end ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING)`,
+  });
 
 /** Migration 13: each row's loan_key. */
 export const fillLoanKeyStatements = (wh: Warehouse) => [

@@ -7,7 +7,10 @@
  */
 export class AddressLimiter {
   private windows = new Map<string, { start: number; n: number }>();
-  constructor(private perMinute: number, private maxAddresses = 100_000) {}
+  constructor(
+    private perMinute: number,
+    private maxAddresses = 100_000,
+  ) {}
 
   /** Seconds until the address may try again, or 0 when it is under its limit. */
   blockedFor(address: string, now = Date.now()): number {
@@ -19,7 +22,10 @@ export class AddressLimiter {
   /** Counts one unauthenticated request of the address. */
   charge(address: string, now = Date.now()) {
     const w = this.windows.get(address);
-    if (w && now - w.start < 60_000) { w.n++; return; }
+    if (w && now - w.start < 60_000) {
+      w.n++;
+      return;
+    }
     if (this.windows.size >= this.maxAddresses) this.prune(now);
     this.windows.set(address, { start: now, n: 1 });
   }

@@ -17,9 +17,14 @@ import type { ApiKey } from './keys.ts';
  */
 export class KeyCache {
   private entries = new Map<string, { at: number; key: ApiKey }>();
-  constructor(private ttlMs: number, private max = 10_000) {}
+  constructor(
+    private ttlMs: number,
+    private max = 10_000,
+  ) {}
 
-  private static id(presented: string) { return createHash('sha256').update(presented).digest('hex'); }
+  private static id(presented: string) {
+    return createHash('sha256').update(presented).digest('hex');
+  }
 
   /** The key, when verified less than the time to live ago. */
   get(presented: string): ApiKey | undefined {

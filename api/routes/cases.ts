@@ -13,13 +13,33 @@ import { csvList, errorResponses, isoDay } from '../schemas.ts';
 import { checkKnownFilters, userErrorsAsBadRequest } from './request-checks.ts';
 import { streamOf } from './metric-body.ts';
 
-const name = z.string().min(1).max(60).regex(/^[\w .-]+$/u, 'letters, digits, space, _ . and -');
-const caseSchema = z.object({
-  rank: z.number().int(), loan_id: z.string(), region: z.string(), product: z.string(), team: z.string(), stage: z.string(), dpd: z.number(),
-  bucket: z.string(), balance: z.number(), probability: z.number(), probability_source: z.string(), model: z.string().nullable(),
-  expected_loss: z.number(), grade: z.string(), reasons: z.array(z.string()), action: z.string(),
-  last_contacts: z.array(z.object({ date: z.string(), channel: z.string(), outcome: z.string() })), open_promises: z.array(z.object({ date: z.string(), amount: z.number() })),
-}).openapi('Case');
+const name = z
+  .string()
+  .min(1)
+  .max(60)
+  .regex(/^[\w .-]+$/u, 'letters, digits, space, _ . and -');
+const caseSchema = z
+  .object({
+    rank: z.number().int(),
+    loan_id: z.string(),
+    region: z.string(),
+    product: z.string(),
+    team: z.string(),
+    stage: z.string(),
+    dpd: z.number(),
+    bucket: z.string(),
+    balance: z.number(),
+    probability: z.number(),
+    probability_source: z.string(),
+    model: z.string().nullable(),
+    expected_loss: z.number(),
+    grade: z.string(),
+    reasons: z.array(z.string()),
+    action: z.string(),
+    last_contacts: z.array(z.object({ date: z.string(), channel: z.string(), outcome: z.string() })),
+    open_promises: z.array(z.object({ date: z.string(), amount: z.number() })),
+  })
+  .openapi('Case');
 
 /**
  * Case lists per warehouse for a minute, bounded in bytes: the pages a collector reads come from
@@ -28,39 +48,104 @@ const caseSchema = z.object({
 const caseLists = new WeakMap<Warehouse, TtlCache<string, Sized & { cases: Case[] }>>();
 const caseListCache = (wh: Warehouse) => {
   let cache = caseLists.get(wh);
-  if (!cache) caseLists.set(wh, cache = new TtlCache(60_000, 200, false, 64 * 1024 * 1024));
+  if (!cache) caseLists.set(wh, (cache = new TtlCache(60_000, 200, false, 64 * 1024 * 1024)));
   return cache;
 };
 /** a list's size, estimated from its first hundred cases (measuring all would serialise it once more) */
-const sized = (cases: Case[]) => ({ cases, approxBytes: cases.length === 0 ? 0 : Math.ceil(JSON.stringify(cases.slice(0, 100)).length / Math.min(100, cases.length) * cases.length) });
+const sized = (cases: Case[]) => ({
+  cases,
+  approxBytes:
+    cases.length === 0
+      ? 0
+      : Math.ceil((JSON.stringify(cases.slice(0, 100)).length / Math.min(100, cases.length)) * cases.length),
+});
 const sortedSet = <T extends string>(xs: T[] | undefined) => (xs ? [...new Set(xs)].sort() : undefined);
 
-export const caseRoutes = new OpenAPIHono<AppEnv>().openapi(createRoute({
-  method: 'get', path: '/v1/cases', summary: 'The collection case list for a date, ranked by expected loss (JSON, or CSV with Accept: text/csv); every pull is audited',
-  request: { query: z.object({ as_of: isoDay, region: csvList(name).optional(), team: csvList(name).optional(), product: csvList(name).optional(),
-    stage: csvList(z.string()).pipe(z.array(z.enum(stages))).optional(), ...pageQuery }).strict() },
-  responses: {
-    200: { description: 'cases', content: { 'application/json': { schema: z.object({ cases: z.array(caseSchema), next_cursor: z.string().nullable() }) }, 'text/csv': { schema: z.string() } } },
-    ...errorResponses(400, 401, 403, 429),
+export const caseRoutes = new OpenAPIHono<AppEnv>().openapi(
+  createRoute({
+    method: 'get',
+    path: '/v1/cases',
+    summary:
+      'The collection case list for a date, ranked by expected loss (JSON, or CSV with Accept: text/csv); every pull is audited',
+    request: {
+      query: z
+        .object({
+          as_of: isoDay,
+          region: csvList(name).optional(),
+          team: csvList(name).optional(),
+          product: csvList(name).optional(),
+          stage: csvList(z.string())
+            .pipe(z.array(z.enum(stages)))
+            .optional(),
+          ...pageQuery,
+        })
+        .strict(),
+    },
+    responses: {
+      200: {
+        description: 'cases',
+        content: {
+          'application/json': { schema: z.object({ cases: z.array(caseSchema), next_cursor: z.string().nullable() }) },
+          'text/csv': { schema: z.string() },
+        },
+      },
+      ...errorResponses(400, 401, 403, 429),
+    },
+  }),
+  async (c) => {
+    requirePermission(c, 'cases:read');
+    const q = c.req.valid('query');
+    const key = c.get('key');
+    const { region, team } = scopedFilters(key, q);
+    const { wh, snapshotSettings } = c.get('deps');
+    // the filters applied as the caller typed them; a collector's pinned region and team come from its key (checked when it was made), and what it asked instead is ignored
+    await checkKnownFilters(wh, {
+      region: region === q.region ? q.region : undefined,
+      team: team === q.team ? q.team : undefined,
+      product: q.product,
+    });
+    // a forged cursor is refused before the list is built
+    const after = decodeCursor(q.cursor, z.number().int().min(0));
+    const champion = await latestChampionEvent(wh, targetName(defaultTarget));
+    const pinned = champion ? { name: champion.model_name, version: champion.version } : null;
+    const filters = {
+      region: sortedSet(region),
+      team: sortedSet(team),
+      product: sortedSet(q.product),
+      stage: sortedSet(q.stage),
+    };
+    const all = (
+      await caseListCache(wh).get(JSON.stringify([q.as_of, pinned, filters]), async () =>
+        sized(
+          await userErrorsAsBadRequest(() =>
+            buildCaseList(wh, {
+              asOf: q.as_of,
+              settings: snapshotSettings,
+              strategy: defaultStrategyTable,
+              champion: pinned,
+              filters,
+            }),
+          ),
+        ),
+      )
+    ).cases;
+    const { items, next_cursor } = page(
+      all,
+      (x) => x.rank,
+      after,
+      (a, b) => a - b,
+      q.limit,
+    );
+    await audit(c, 'cases.pull', q.as_of, {
+      region: region ?? null,
+      team: team ?? null,
+      product: q.product ?? null,
+      stage: q.stage ?? null,
+      returned: items.length,
+      total: all.length,
+    });
+    if ((c.req.header('accept') ?? '').includes('text/csv'))
+      return c.body(streamOf(casesCsvChunks(items)), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
+    return c.json({ cases: items, next_cursor }, 200);
   },
-}), async (c) => {
-  requirePermission(c, 'cases:read');
-  const q = c.req.valid('query');
-  const key = c.get('key');
-  const { region, team } = scopedFilters(key, q);
-  const { wh, snapshotSettings } = c.get('deps');
-  // the filters applied as the caller typed them; a collector's pinned region and team come from its key (checked when it was made), and what it asked instead is ignored
-  await checkKnownFilters(wh, { region: region === q.region ? q.region : undefined, team: team === q.team ? q.team : undefined, product: q.product });
-  // a forged cursor is refused before the list is built
-  const after = decodeCursor(q.cursor, z.number().int().min(0));
-  const champion = await latestChampionEvent(wh, targetName(defaultTarget));
-  const pinned = champion ? { name: champion.model_name, version: champion.version } : null;
-  const filters = { region: sortedSet(region), team: sortedSet(team), product: sortedSet(q.product), stage: sortedSet(q.stage) };
-  const all = (await caseListCache(wh).get(JSON.stringify([q.as_of, pinned, filters]), async () => sized(await userErrorsAsBadRequest(() => buildCaseList(wh, {
-    asOf: q.as_of, settings: snapshotSettings, strategy: defaultStrategyTable, champion: pinned, filters,
-  }))))).cases;
-  const { items, next_cursor } = page(all, (x) => x.rank, after, (a, b) => a - b, q.limit);
-  await audit(c, 'cases.pull', q.as_of, { region: region ?? null, team: team ?? null, product: q.product ?? null, stage: q.stage ?? null, returned: items.length, total: all.length });
-  if ((c.req.header('accept') ?? '').includes('text/csv')) return c.body(streamOf(casesCsvChunks(items)), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
-  return c.json({ cases: items, next_cursor }, 200);
-});
+);

@@ -5,12 +5,24 @@ import type { AppEnv } from '../context.ts';
 
 export const healthRoutes = new OpenAPIHono<AppEnv>().openapi(
   createRoute({
-    method: 'get', path: '/health', summary: 'Liveness and schema version (no key needed)',
-    responses: { 200: { description: 'up', content: { 'application/json': { schema: z.object({ status: z.literal('ok'), schema_version: z.number().int() }) } } } },
+    method: 'get',
+    path: '/health',
+    summary: 'Liveness and schema version (no key needed)',
+    responses: {
+      200: {
+        description: 'up',
+        content: {
+          'application/json': { schema: z.object({ status: z.literal('ok'), schema_version: z.number().int() }) },
+        },
+      },
+    },
   }),
   async (c) => {
     const { wh } = c.get('deps');
-    const [r] = await queryRows<{ v: number }>(wh, `SELECT max(version) AS v FROM ${tableRef(wh, 'schema_migrations')}`);
+    const [r] = await queryRows<{ v: number }>(
+      wh,
+      `SELECT max(version) AS v FROM ${tableRef(wh, 'schema_migrations')}`,
+    );
     return c.json({ status: 'ok' as const, schema_version: Number(r?.v ?? 0) }, 200);
   },
 );

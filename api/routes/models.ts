@@ -7,51 +7,105 @@ import { requirePermission } from '../middleware.ts';
 import { errorResponses } from '../schemas.ts';
 import { decodeCursor, page, pageQuery } from '../pagination.ts';
 
-const modelSummary = z.object({
-  model_name: z.string(), version: z.number().int(), target: z.string(), kind: z.string(), created_at: z.string(),
-  created_by: z.string(), oot_auc: z.number(), champion: z.boolean(),
-}).openapi('ModelSummary');
+const modelSummary = z
+  .object({
+    model_name: z.string(),
+    version: z.number().int(),
+    target: z.string(),
+    kind: z.string(),
+    created_at: z.string(),
+    created_by: z.string(),
+    oot_auc: z.number(),
+    champion: z.boolean(),
+  })
+  .openapi('ModelSummary');
 
-const championEvent = z.object({
-  target: z.string(), model_name: z.string(), version: z.number().int(), decided_at: z.string(), actor: z.string(), reason: z.string(),
-  challenger_auc: z.number(), champion_auc: z.number().nullable(), score_psi: z.number(),
-}).openapi('ChampionEvent');
+const championEvent = z
+  .object({
+    target: z.string(),
+    model_name: z.string(),
+    version: z.number().int(),
+    decided_at: z.string(),
+    actor: z.string(),
+    reason: z.string(),
+    challenger_auc: z.number(),
+    champion_auc: z.number().nullable(),
+    score_psi: z.number(),
+  })
+  .openapi('ChampionEvent');
 
 const name = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and -, at most 64');
 
 export const modelRoutes = new OpenAPIHono<AppEnv>()
-  .openapi(createRoute({
-    method: 'get', path: '/v1/models', summary: 'Registered model versions by name and version, with the champion flag (cursor-paginated)',
-    request: { query: z.object(pageQuery).strict() },
-    responses: { 200: { description: 'versions', content: { 'application/json': { schema: z.object({ models: z.array(modelSummary), next_cursor: z.string().nullable() }) } } }, ...errorResponses(400, 401, 403, 429) },
-  }), async (c) => {
-    requirePermission(c, 'models:read');
-    const { limit, cursor } = c.req.valid('query');
-    const after = decodeCursor(cursor, z.tuple([z.string(), z.number().int()]));
-    const all = await listModels(c.get('deps').wh);
-    const byKey = (a: [string, number], b: [string, number]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]);
-    const { items, next_cursor } = page(all, (m) => [m.model_name, m.version] as [string, number], after, byKey, limit);
-    return c.json({ models: items, next_cursor }, 200);
-  })
-  .openapi(createRoute({
-    method: 'post', path: '/v1/models/{name}/{version}/promote', summary: 'Make a version the champion of its target (gate: AUC margin and PSI)',
-    request: {
-      params: z.object({ name, version: z.coerce.number().int().min(1).max(1e9) }),
-      body: { required: true, content: { 'application/json': { schema: z.object({ reason: z.string().min(3).max(1000) }).strict() } } },
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/models',
+      summary: 'Registered model versions by name and version, with the champion flag (cursor-paginated)',
+      request: { query: z.object(pageQuery).strict() },
+      responses: {
+        200: {
+          description: 'versions',
+          content: {
+            'application/json': {
+              schema: z.object({ models: z.array(modelSummary), next_cursor: z.string().nullable() }),
+            },
+          },
+        },
+        ...errorResponses(400, 401, 403, 429),
+      },
+    }),
+    async (c) => {
+      requirePermission(c, 'models:read');
+      const { limit, cursor } = c.req.valid('query');
+      const after = decodeCursor(cursor, z.tuple([z.string(), z.number().int()]));
+      const all = await listModels(c.get('deps').wh);
+      const byKey = (a: [string, number], b: [string, number]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]);
+      const { items, next_cursor } = page(
+        all,
+        (m) => [m.model_name, m.version] as [string, number],
+        after,
+        byKey,
+        limit,
+      );
+      return c.json({ models: items, next_cursor }, 200);
     },
-    responses: { 200: { description: 'promoted', content: { 'application/json': { schema: championEvent } } }, ...errorResponses(400, 401, 403, 404, 409, 413, 429) },
-  }), async (c) => {
-    requirePermission(c, 'models:promote');
-    const { name: n, version } = c.req.valid('param');
-    const { reason } = c.req.valid('json');
-    const key = c.get('key');
-    try {
-      const event = await promote(c.get('deps').wh, { name: n, version, actor: `${key.role}:${key.key_id}${key.label ? ` (${key.label})` : ''}`, reason });
-      await audit(c, 'model.promote', `${n}@${version}`, { reason, outcome: 'promoted' });
-      return c.json(event, 200);
-    } catch (e) {
-      if (!(e instanceof RegistryError)) throw e;
-      await audit(c, 'model.promote', `${n}@${version}`, { reason, outcome: e.code, message: e.message });
-      throw new ApiError(e.code === 'not_found' ? 'not_found' : 'conflict', e.message, e.details, { cause: e });
-    }
-  });
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/models/{name}/{version}/promote',
+      summary: 'Make a version the champion of its target (gate: AUC margin and PSI)',
+      request: {
+        params: z.object({ name, version: z.coerce.number().int().min(1).max(1e9) }),
+        body: {
+          required: true,
+          content: { 'application/json': { schema: z.object({ reason: z.string().min(3).max(1000) }).strict() } },
+        },
+      },
+      responses: {
+        200: { description: 'promoted', content: { 'application/json': { schema: championEvent } } },
+        ...errorResponses(400, 401, 403, 404, 409, 413, 429),
+      },
+    }),
+    async (c) => {
+      requirePermission(c, 'models:promote');
+      const { name: n, version } = c.req.valid('param');
+      const { reason } = c.req.valid('json');
+      const key = c.get('key');
+      try {
+        const event = await promote(c.get('deps').wh, {
+          name: n,
+          version,
+          actor: `${key.role}:${key.key_id}${key.label ? ` (${key.label})` : ''}`,
+          reason,
+        });
+        await audit(c, 'model.promote', `${n}@${version}`, { reason, outcome: 'promoted' });
+        return c.json(event, 200);
+      } catch (e) {
+        if (!(e instanceof RegistryError)) throw e;
+        await audit(c, 'model.promote', `${n}@${version}`, { reason, outcome: e.code, message: e.message });
+        throw new ApiError(e.code === 'not_found' ? 'not_found' : 'conflict', e.message, e.details, { cause: e });
+      }
+    },
+  );

@@ -18,59 +18,102 @@ const names = [...packs, ...templates.map((t) => t.id)] as [string, ...string[]]
 const formats = ['html', 'pdf', 'png', 'svg', 'json', 'csv'] as const;
 type Format = (typeof formats)[number];
 const contentType: Record<Format, string> = {
-  html: 'text/html; charset=utf-8', pdf: 'application/pdf', png: 'image/png', svg: 'image/svg+xml', json: 'application/json', csv: 'text/csv; charset=utf-8',
+  html: 'text/html; charset=utf-8',
+  pdf: 'application/pdf',
+  png: 'image/png',
+  svg: 'image/svg+xml',
+  json: 'application/json',
+  csv: 'text/csv; charset=utf-8',
 };
 
 /** One chart, or a whole pack (html or pdf), rendered for a month and a language. */
-async function renderReport(wh: Warehouse, fontFile: string, name: string, period: string, lang: Lang, format: Format): Promise<string | Buffer> {
+async function renderReport(
+  wh: Warehouse,
+  fontFile: string,
+  name: string,
+  period: string,
+  lang: Lang,
+  format: Format,
+): Promise<string | Buffer> {
   const p = await reportPeriod(wh, period);
   const isPack = (packs as readonly string[]).includes(name);
-  if (isPack && !['html', 'pdf'].includes(format)) throw new ApiError('bad_request', `a whole pack renders as html or pdf; ask for one chart (e.g. ${packTemplates(name as Pack)[0]!.id}) as ${format}`);
+  if (isPack && !['html', 'pdf'].includes(format))
+    throw new ApiError(
+      'bad_request',
+      `a whole pack renders as html or pdf; ask for one chart (e.g. ${packTemplates(name as Pack)[0]!.id}) as ${format}`,
+    );
   const chosen: ChartTemplate[] = isPack ? packTemplates(name as Pack) : [templates.find((t) => t.id === name)!];
   const charts = [];
   for (const t of chosen) charts.push(await buildChart(wh, t, p, lang, fontFile));
   const one = charts[0]!;
-  const meta = isPack ? packMeta(name as Pack, p, lang) : { ...packMeta(one.template.pack, p, lang), title: `${one.template.title[lang]} · ${p.period}` };
+  const meta = isPack
+    ? packMeta(name as Pack, p, lang)
+    : { ...packMeta(one.template.pack, p, lang), title: `${one.template.title[lang]} · ${p.period}` };
   switch (format) {
-    case 'html': return packHtml(meta, rendered(charts, lang));
-    case 'pdf': return packPdf(meta, rendered(charts, lang), fontFile);
-    case 'png': return svgToPng(one.svg, fontFile);
-    case 'svg': return one.svg;
-    case 'json': return `${JSON.stringify(one.spec)}\n`;
-    case 'csv': return rowsCsv(one.rows);
+    case 'html':
+      return packHtml(meta, rendered(charts, lang));
+    case 'pdf':
+      return packPdf(meta, rendered(charts, lang), fontFile);
+    case 'png':
+      return svgToPng(one.svg, fontFile);
+    case 'svg':
+      return one.svg;
+    case 'json':
+      return `${JSON.stringify(one.spec)}\n`;
+    case 'csv':
+      return rowsCsv(one.rows);
   }
 }
 
-export const reportRoutes = new OpenAPIHono<AppEnv>().openapi(createRoute({
-  method: 'get', path: '/v1/reports/{template}',
-  summary: 'A report chart (html, svg, png, pdf, its Vega-Lite JSON, or its data as CSV), or a whole pack (management | regulatory) as html or pdf',
-  request: {
-    params: z.object({ template: z.enum(names).openapi({ description: 'a chart id, or a pack name' }) }),
-    query: z.object({
-      period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/u, 'a month YYYY-MM'),
-      lang: z.enum(languages).default('zh-CN'),
-      format: z.enum(formats).default('html'),
-    }).strict(),
+export const reportRoutes = new OpenAPIHono<AppEnv>().openapi(
+  createRoute({
+    method: 'get',
+    path: '/v1/reports/{template}',
+    summary:
+      'A report chart (html, svg, png, pdf, its Vega-Lite JSON, or its data as CSV), or a whole pack (management | regulatory) as html or pdf',
+    request: {
+      params: z.object({ template: z.enum(names).openapi({ description: 'a chart id, or a pack name' }) }),
+      query: z
+        .object({
+          period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/u, 'a month YYYY-MM'),
+          lang: z.enum(languages).default('zh-CN'),
+          format: z.enum(formats).default('html'),
+        })
+        .strict(),
+    },
+    responses: {
+      200: {
+        description: 'the rendered report',
+        content: {
+          'text/html': { schema: z.string() },
+          'application/pdf': { schema: z.string().openapi({ format: 'binary' }) },
+          'image/png': { schema: z.string().openapi({ format: 'binary' }) },
+          'image/svg+xml': { schema: z.string() },
+          'application/json': { schema: z.record(z.string(), z.unknown()) },
+          'text/csv': { schema: z.string() },
+        },
+      },
+      ...errorResponses(400, 401, 403, 429),
+    },
+  }),
+  async (c) => {
+    requirePermission(c, 'reports:read');
+    const { template } = c.req.valid('param');
+    const q = c.req.valid('query');
+    const { wh, cjkFont } = c.get('deps');
+    const body = await c.get('caches').reports.get(`${template}|${q.period}|${q.lang}|${q.format}`, async () => {
+      try {
+        return await renderReport(wh, cjkFontFile(cjkFont ?? ''), template, q.period, q.lang, q.format);
+      } catch (e) {
+        if (e instanceof ReportRequestError || e instanceof MetricRequestError)
+          throw new ApiError('bad_request', e.message, undefined, { cause: e });
+        if (e instanceof ReportFontError)
+          throw new ApiError('internal', 'reports cannot render: no CJK font on the server', undefined, { cause: e });
+        throw e;
+      }
+    });
+    return c.body(typeof body === 'string' ? body : new Uint8Array(body), 200, {
+      'Content-Type': contentType[q.format],
+    });
   },
-  responses: {
-    200: { description: 'the rendered report', content: {
-      'text/html': { schema: z.string() }, 'application/pdf': { schema: z.string().openapi({ format: 'binary' }) }, 'image/png': { schema: z.string().openapi({ format: 'binary' }) },
-      'image/svg+xml': { schema: z.string() }, 'application/json': { schema: z.record(z.string(), z.unknown()) }, 'text/csv': { schema: z.string() } } },
-    ...errorResponses(400, 401, 403, 429),
-  },
-}), async (c) => {
-  requirePermission(c, 'reports:read');
-  const { template } = c.req.valid('param');
-  const q = c.req.valid('query');
-  const { wh, cjkFont } = c.get('deps');
-  const body = await c.get('caches').reports.get(`${template}|${q.period}|${q.lang}|${q.format}`, async () => {
-    try {
-      return await renderReport(wh, cjkFontFile(cjkFont ?? ''), template, q.period, q.lang, q.format);
-    } catch (e) {
-      if (e instanceof ReportRequestError || e instanceof MetricRequestError) throw new ApiError('bad_request', e.message, undefined, { cause: e });
-      if (e instanceof ReportFontError) throw new ApiError('internal', 'reports cannot render: no CJK font on the server', undefined, { cause: e });
-      throw e;
-    }
-  });
-  return c.body(typeof body === 'string' ? body : new Uint8Array(body), 200, { 'Content-Type': contentType[q.format] });
-});
+);

@@ -1,5 +1,9 @@
 import type { Warehouse } from '../../warehouse/connection.ts';
-import { assertKnownFilterValues, UnknownFilterValueError, type FilterValues } from '../../warehouse/metrics/known-values.ts';
+import {
+  assertKnownFilterValues,
+  UnknownFilterValueError,
+  type FilterValues,
+} from '../../warehouse/metrics/known-values.ts';
 import { UserError } from '../../lib/user-error.ts';
 import { ApiError } from '../errors.ts';
 
@@ -9,7 +13,14 @@ export async function checkKnownFilters(wh: Warehouse, filters: FilterValues): P
     await assertKnownFilterValues(wh, filters);
   } catch (e) {
     if (!(e instanceof UnknownFilterValueError)) throw e;
-    throw new ApiError('bad_request', e.message, { fields: e.unknown.map((u) => ({ field: u.field, message: `unknown: ${u.values.join(', ')}`, known: u.known })) }, { cause: e });
+    throw new ApiError(
+      'bad_request',
+      e.message,
+      {
+        fields: e.unknown.map((u) => ({ field: u.field, message: `unknown: ${u.values.join(', ')}`, known: u.known })),
+      },
+      { cause: e },
+    );
   }
 }
 
@@ -18,7 +29,8 @@ export async function userErrorsAsBadRequest<T>(work: () => Promise<T>): Promise
   try {
     return await work();
   } catch (e) {
-    if (e instanceof UserError && !(e instanceof ApiError)) throw new ApiError('bad_request', e.message, undefined, { cause: e });
+    if (e instanceof UserError && !(e instanceof ApiError))
+      throw new ApiError('bad_request', e.message, undefined, { cause: e });
     throw e;
   }
 }

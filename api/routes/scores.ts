@@ -8,18 +8,32 @@ import { requirePermission } from '../middleware.ts';
 import { latestScores } from '../score-index.ts';
 import { errorResponses, isoDay } from '../schemas.ts';
 
-const score = z.object({
-  loan_id: z.string(), month_end: z.string(), model_name: z.string(), model_version: z.number().int(),
-  probability: z.number(), points: z.number(), grade: z.string(), reasons: z.array(z.string()),
-}).openapi('Score');
-const loanId = z.string().min(1).max(64).regex(/^[\w.-]+$/, 'letters, digits, _ . and -');
+const score = z
+  .object({
+    loan_id: z.string(),
+    month_end: z.string(),
+    model_name: z.string(),
+    model_version: z.number().int(),
+    probability: z.number(),
+    points: z.number(),
+    grade: z.string(),
+    reasons: z.array(z.string()),
+  })
+  .openapi('Score');
+const loanId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[\w.-]+$/, 'letters, digits, _ . and -');
 
 /** The champion's stored scores (loanwatch score) for some loans at the latest scored month-end ≤ as_of. */
 async function championScores(c: Context<AppEnv>, ids: string[], asOf: string | undefined) {
   const { wh } = c.get('deps');
   const key = c.get('key');
-  const visible = <T extends { region: string }>(rows: T[]) => rows.filter((r) => key.role !== 'collector' || !key.region || r.region === key.region)
-    .map(({ region: _r, ...s }) => s);
+  const visible = <T extends { region: string }>(rows: T[]) =>
+    rows
+      .filter((r) => key.role !== 'collector' || !key.region || r.region === key.region)
+      .map(({ region: _r, ...s }) => s);
   if (!asOf) {
     const served = await c.get('caches').scores.lookup(ids);
     if (served) return visible(served);
@@ -32,25 +46,59 @@ async function championScores(c: Context<AppEnv>, ids: string[], asOf: string | 
 }
 
 export const scoreRoutes = new OpenAPIHono<AppEnv>()
-  .openapi(createRoute({
-    method: 'get', path: '/v1/loans/{id}/score', summary: "A loan's latest early-warning score from the champion model",
-    request: { params: z.object({ id: loanId }), query: z.object({ as_of: isoDay.optional() }).strict() },
-    responses: { 200: { description: 'score', content: { 'application/json': { schema: score } } }, ...errorResponses(400, 401, 403, 404, 429) },
-  }), async (c) => {
-    requirePermission(c, 'scores:read');
-    const [s] = await championScores(c, [c.req.valid('param').id], c.req.valid('query').as_of);
-    if (!s) throw new ApiError('not_found', 'no score for this loan (unknown loan, not scored yet, or outside your region)');
-    return c.json(s, 200);
-  })
-  .openapi(createRoute({
-    method: 'post', path: '/v1/scores', summary: 'Scores of up to 1,000 loans from the champion model',
-    request: { body: { required: true, content: { 'application/json': { schema: z.object({ loan_ids: z.array(loanId).min(1).max(1000), as_of: isoDay.optional() }).strict() } } } },
-    responses: { 200: { description: 'scores (loans without a score are listed as missing)', content: { 'application/json': { schema: z.object({ scores: z.array(score), missing: z.array(z.string()) }) } } }, ...errorResponses(400, 401, 403, 404, 413, 429) },
-  }), async (c) => {
-    requirePermission(c, 'scores:batch');
-    const body = c.req.valid('json');
-    const ids = [...new Set(body.loan_ids)];
-    const scores = await championScores(c, ids, body.as_of);
-    const found = new Set(scores.map((s) => s.loan_id));
-    return c.json({ scores, missing: ids.filter((i) => !found.has(i)) }, 200);
-  });
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/loans/{id}/score',
+      summary: "A loan's latest early-warning score from the champion model",
+      request: { params: z.object({ id: loanId }), query: z.object({ as_of: isoDay.optional() }).strict() },
+      responses: {
+        200: { description: 'score', content: { 'application/json': { schema: score } } },
+        ...errorResponses(400, 401, 403, 404, 429),
+      },
+    }),
+    async (c) => {
+      requirePermission(c, 'scores:read');
+      const [s] = await championScores(c, [c.req.valid('param').id], c.req.valid('query').as_of);
+      if (!s)
+        throw new ApiError(
+          'not_found',
+          'no score for this loan (unknown loan, not scored yet, or outside your region)',
+        );
+      return c.json(s, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/scores',
+      summary: 'Scores of up to 1,000 loans from the champion model',
+      request: {
+        body: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: z.object({ loan_ids: z.array(loanId).min(1).max(1000), as_of: isoDay.optional() }).strict(),
+            },
+          },
+        },
+      },
+      responses: {
+        200: {
+          description: 'scores (loans without a score are listed as missing)',
+          content: {
+            'application/json': { schema: z.object({ scores: z.array(score), missing: z.array(z.string()) }) },
+          },
+        },
+        ...errorResponses(400, 401, 403, 404, 413, 429),
+      },
+    }),
+    async (c) => {
+      requirePermission(c, 'scores:batch');
+      const body = c.req.valid('json');
+      const ids = [...new Set(body.loan_ids)];
+      const scores = await championScores(c, ids, body.as_of);
+      const found = new Set(scores.map((s) => s.loan_id));
+      return c.json({ scores, missing: ids.filter((i) => !found.has(i)) }, 200);
+    },
+  );

@@ -7,35 +7,89 @@ import { decodeCursor, pageOfFetched, pageQuery } from '../pagination.ts';
 import { csvList, errorResponses, isoDay } from '../schemas.ts';
 import { checkKnownFilters } from './request-checks.ts';
 
-const name = z.string().min(1).max(64).regex(/^[\w .@-]+$/u, 'letters, digits, space, _ . @ and -');
+const name = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[\w .@-]+$/u, 'letters, digits, space, _ . @ and -');
 const kinds = warningRuleSchema.options.map((o) => o.shape.kind.value) as [string, ...string[]];
-const warningSchema = z.object({
-  as_of: z.string(), rule_id: z.string(), kind: z.string(), severity: z.string(), loan_id: z.string().describe('empty for a model warning'),
-  model: z.string().describe('name@version for score and model rules'), value: z.number(), threshold: z.number(),
-  evidence: z.record(z.string(), z.unknown()), region: z.string(), product: z.string(), branch: z.string(), team: z.string(), fired_at: z.string(),
-}).openapi('Warning');
+const warningSchema = z
+  .object({
+    as_of: z.string(),
+    rule_id: z.string(),
+    kind: z.string(),
+    severity: z.string(),
+    loan_id: z.string().describe('empty for a model warning'),
+    model: z.string().describe('name@version for score and model rules'),
+    value: z.number(),
+    threshold: z.number(),
+    evidence: z.record(z.string(), z.unknown()),
+    region: z.string(),
+    product: z.string(),
+    branch: z.string(),
+    team: z.string(),
+    fired_at: z.string(),
+  })
+  .openapi('Warning');
 const cursorKey = z.object({ rule_id: z.string(), loan_id: z.string(), model: z.string() });
 
-export const warningRoutes = new OpenAPIHono<AppEnv>().openapi(createRoute({
-  method: 'get', path: '/v1/warnings', summary: 'Warnings fired for a date (loanwatch warnings stores them), with rule and evidence (JSON, or CSV with Accept: text/csv)',
-  request: { query: z.object({ as_of: isoDay, rule: csvList(name).optional(), kind: csvList(z.string()).pipe(z.array(z.enum(kinds))).optional(),
-    severity: csvList(z.string()).pipe(z.array(z.enum(['info', 'warning', 'critical']))).optional(), region: csvList(name).optional(), team: csvList(name).optional(),
-    loan_id: name.optional(), ...pageQuery }).strict() },
-  responses: {
-    200: { description: 'warnings in (rule, loan) order', content: { 'application/json': { schema: z.object({ warnings: z.array(warningSchema), next_cursor: z.string().nullable() }) }, 'text/csv': { schema: z.string() } } },
-    ...errorResponses(400, 401, 403, 429),
+export const warningRoutes = new OpenAPIHono<AppEnv>().openapi(
+  createRoute({
+    method: 'get',
+    path: '/v1/warnings',
+    summary:
+      'Warnings fired for a date (loanwatch warnings stores them), with rule and evidence (JSON, or CSV with Accept: text/csv)',
+    request: {
+      query: z
+        .object({
+          as_of: isoDay,
+          rule: csvList(name).optional(),
+          kind: csvList(z.string())
+            .pipe(z.array(z.enum(kinds)))
+            .optional(),
+          severity: csvList(z.string())
+            .pipe(z.array(z.enum(['info', 'warning', 'critical'])))
+            .optional(),
+          region: csvList(name).optional(),
+          team: csvList(name).optional(),
+          loan_id: name.optional(),
+          ...pageQuery,
+        })
+        .strict(),
+    },
+    responses: {
+      200: {
+        description: 'warnings in (rule, loan) order',
+        content: {
+          'application/json': {
+            schema: z.object({ warnings: z.array(warningSchema), next_cursor: z.string().nullable() }),
+          },
+          'text/csv': { schema: z.string() },
+        },
+      },
+      ...errorResponses(400, 401, 403, 429),
+    },
+  }),
+  async (c) => {
+    requirePermission(c, 'warnings:read');
+    const q = c.req.valid('query');
+    // a collector is pinned to its region and team, and so sees no model-level warnings
+    const { region, team } = scopedFilters(c.get('key'), q);
+    const after = decodeCursor(q.cursor, cursorKey);
+    // the filters applied as typed (a collector's pinned region and team replace what it asked)
+    await checkKnownFilters(c.get('deps').wh, {
+      region: region === q.region ? q.region : undefined,
+      team: team === q.team ? q.team : undefined,
+    });
+    const rows = await listWarnings(c.get('deps').wh, {
+      asOf: q.as_of,
+      limit: q.limit + 1,
+      after,
+      filters: { rule: q.rule, kind: q.kind, severity: q.severity, region, team, loanId: q.loan_id },
+    });
+    const { items, next_cursor } = pageOfFetched(rows, q.limit, warningKey);
+    if ((c.req.header('accept') ?? '').includes('text/csv'))
+      return c.body(warningsCsv(items), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
+    return c.json({ warnings: items, next_cursor }, 200);
   },
-}), async (c) => {
-  requirePermission(c, 'warnings:read');
-  const q = c.req.valid('query');
-  // a collector is pinned to its region and team, and so sees no model-level warnings
-  const { region, team } = scopedFilters(c.get('key'), q);
-  const after = decodeCursor(q.cursor, cursorKey);
-  // the filters applied as typed (a collector's pinned region and team replace what it asked)
-  await checkKnownFilters(c.get('deps').wh, { region: region === q.region ? q.region : undefined, team: team === q.team ? q.team : undefined });
-  const rows = await listWarnings(c.get('deps').wh, { asOf: q.as_of, limit: q.limit + 1, after,
-    filters: { rule: q.rule, kind: q.kind, severity: q.severity, region, team, loanId: q.loan_id } });
-  const { items, next_cursor } = pageOfFetched(rows, q.limit, warningKey);
-  if ((c.req.header('accept') ?? '').includes('text/csv')) return c.body(warningsCsv(items), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
-  return c.json({ warnings: items, next_cursor }, 200);
-});
+);

@@ -17,7 +17,8 @@ import { runMetric } from '../../warehouse/metrics/run.ts';
 import { metricCsv } from '../../warehouse/metrics/csv.ts';
 
 const data = resolve(process.env.LOANWATCH_SHARED_DATA ?? '../shared/data', 'credit_card_monthly_status');
-if (!existsSync(join(data, 'credit_record.csv'))) throw new Error(`needs ${data}/credit_record.csv (../shared/data beside the checkout)`);
+if (!existsSync(join(data, 'credit_record.csv')))
+  throw new Error(`needs ${data}/credit_record.csv (../shared/data beside the checkout)`);
 const work = resolve('bench/work/roll-rate-real');
 rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
@@ -26,11 +27,32 @@ const wh = openWarehouse(config, { database: 'real' });
 await migrate(wh);
 await runAdapter('credit_card_monthly_status', data, join(work, 'files'), { asOfMonth: '2024-06' });
 await ingest(wh, [join(work, 'files')], { piiSecret: config.LOANWATCH_PII_SECRET });
-await buildMonthEndSnapshots(wh, { asOf: '2024-06-30', settings: defaultSnapshotSettings(delinquencySettings(config)) });
-for (const basis of ['count', 'balance'] as const) writeFileSync(join(work, `ours-${basis}.csv`), metricCsv(await runMetric(wh, 'roll_rate', { basis })) + '\n');
+await buildMonthEndSnapshots(wh, {
+  asOf: '2024-06-30',
+  settings: defaultSnapshotSettings(delinquencySettings(config)),
+});
+for (const basis of ['count', 'balance'] as const)
+  writeFileSync(join(work, `ours-${basis}.csv`), metricCsv(await runMetric(wh, 'roll_rate', { basis })) + '\n');
 await wh.close();
-const check = JSON.parse(execFileSync('/usr/bin/python3', [resolve('bench/pandas/roll_rate_real.py'), join(data, 'credit_record.csv'), join(work, 'ours-count.csv'), join(work, 'ours-balance.csv')], { encoding: 'utf8' }));
-const result = { check: 'roll-rate-real', dataset: 'credit_card_monthly_status', tolerance_pp: 0.1, ...check, pass: check.max_abs_diff_pp_count <= 0.1 && check.max_abs_diff_pp_balance <= 0.1 };
+const check = JSON.parse(
+  execFileSync(
+    '/usr/bin/python3',
+    [
+      resolve('bench/pandas/roll_rate_real.py'),
+      join(data, 'credit_record.csv'),
+      join(work, 'ours-count.csv'),
+      join(work, 'ours-balance.csv'),
+    ],
+    { encoding: 'utf8' },
+  ),
+);
+const result = {
+  check: 'roll-rate-real',
+  dataset: 'credit_card_monthly_status',
+  tolerance_pp: 0.1,
+  ...check,
+  pass: check.max_abs_diff_pp_count <= 0.1 && check.max_abs_diff_pp_balance <= 0.1,
+};
 mkdirSync('bench/results', { recursive: true });
 writeFileSync('bench/results/roll-rate-real.json', JSON.stringify(result, null, 2) + '\n');
 console.log(JSON.stringify(result, null, 2));

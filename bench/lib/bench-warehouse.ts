@@ -11,7 +11,10 @@ import { migrate } from '../../warehouse/migrations/index.ts';
  */
 export async function openBuiltBenchWarehouse(work: string, bench: string): Promise<{ wh: Warehouse; config: Config }> {
   const dbDir = join(work, 'db');
-  if (!existsSync(dbDir)) throw new Error(`${bench} reads the warehouse built by bench/ingest-snapshot: run \`npm run bench\` (it runs that first)`);
+  if (!existsSync(dbDir))
+    throw new Error(
+      `${bench} reads the warehouse built by bench/ingest-snapshot: run \`npm run bench\` (it runs that first)`,
+    );
   const config = loadConfig({ ...process.env, LOANWATCH_DATA_DIR: dbDir });
   const wh = openWarehouse(config, { database: 'bench' });
   await migrate(wh);

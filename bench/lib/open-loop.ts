@@ -7,12 +7,22 @@ import { Agent, request } from 'node:http';
  * waits (coordinated omission), and no burst is created by the client either. autocannon's rate
  * limit instead sends each connection's whole quota for a second at once on every one-second tick.
  */
-export async function openLoop(o: { port: number; path: () => string; headers: Record<string, string>; rate: number; seconds: number; connections: number }) {
+export async function openLoop(o: {
+  port: number;
+  path: () => string;
+  headers: Record<string, string>;
+  rate: number;
+  seconds: number;
+  connections: number;
+}) {
   const agent = new Agent({ keepAlive: true, maxSockets: o.connections });
   const latencies: number[] = [];
   let errors = 0;
   const errorKinds: Record<string, number> = {};
-  const fail = (kind: string) => { errors++; errorKinds[kind] = (errorKinds[kind] ?? 0) + 1; };
+  const fail = (kind: string) => {
+    errors++;
+    errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
+  };
   const total = Math.round(o.rate * o.seconds);
   const start = performance.now();
   let sent = 0;
@@ -21,9 +31,16 @@ export async function openLoop(o: { port: number; path: () => string; headers: R
     const p = new Promise<void>((resolve) => {
       const req = request({ host: '127.0.0.1', port: o.port, path: o.path(), headers: o.headers, agent }, (res) => {
         res.resume();
-        res.on('end', () => { if (res.statusCode !== 200) fail(`HTTP ${res.statusCode}`); latencies.push(performance.now() - scheduled); resolve(); });
+        res.on('end', () => {
+          if (res.statusCode !== 200) fail(`HTTP ${res.statusCode}`);
+          latencies.push(performance.now() - scheduled);
+          resolve();
+        });
       });
-      req.on('error', (e: NodeJS.ErrnoException) => { fail(e.code ?? e.message); resolve(); });
+      req.on('error', (e: NodeJS.ErrnoException) => {
+        fail(e.code ?? e.message);
+        resolve();
+      });
       req.end();
     });
     inFlight.add(p);
@@ -37,6 +54,15 @@ export async function openLoop(o: { port: number; path: () => string; headers: R
   await Promise.all(inFlight);
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  const q = (p: number) => Number((latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? Number.NaN).toFixed(2));
-  return { p50_ms: q(0.5), p99_ms: q(0.99), max_ms: q(1), rps: Math.round(latencies.length / ((performance.now() - start) / 1000)), errors, error_kinds: errorKinds, requests: total };
+  const q = (p: number) =>
+    Number((latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? Number.NaN).toFixed(2));
+  return {
+    p50_ms: q(0.5),
+    p99_ms: q(0.99),
+    max_ms: q(1),
+    rps: Math.round(latencies.length / ((performance.now() - start) / 1000)),
+    errors,
+    error_kinds: errorKinds,
+    requests: total,
+  };
 }

@@ -26,8 +26,13 @@ type Specs = Record<string, FlagSpec>;
 export type FlagValues<F extends Specs> = { [K in keyof F]: z.output<F[K]['schema']> };
 type ArgValues<A extends readonly ArgSpec[]> = { [S in A[number] as S['name']]: z.output<S['schema']> };
 
-export interface BaseContext { config: Config; out: Output }
-export interface WarehouseContext extends BaseContext { wh: Warehouse }
+export interface BaseContext {
+  config: Config;
+  out: Output;
+}
+export interface WarehouseContext extends BaseContext {
+  wh: Warehouse;
+}
 
 interface CommandParts<F extends Specs, A extends readonly ArgSpec[]> {
   /** `ingest`, or `keys create` for a sub-command */
@@ -48,13 +53,21 @@ type Runner<V> =
   | { warehouse: true; run(ctx: WarehouseContext, values: V): Promise<unknown> }
   | { warehouse: false; run(ctx: BaseContext, values: V): Promise<unknown> };
 
-export type CommandModule<F extends Specs = Specs, A extends readonly ArgSpec[] = readonly ArgSpec[]> =
-  CommandParts<F, A> & Runner<FlagValues<F> & ArgValues<A>>;
+export type CommandModule<F extends Specs = Specs, A extends readonly ArgSpec[] = readonly ArgSpec[]> = CommandParts<
+  F,
+  A
+> &
+  Runner<FlagValues<F> & ArgValues<A>>;
 
 /** Keeps the literal flag names, so the handler's values are typed by the specs. */
-export const defineCommand = <const F extends Specs, const A extends readonly ArgSpec[] = []>(m: CommandModule<F, A>) => m;
+export const defineCommand = <const F extends Specs, const A extends readonly ArgSpec[] = []>(m: CommandModule<F, A>) =>
+  m;
 
-export const flag = <S extends z.ZodType>(schema: S, help: string, value?: string): FlagSpec<S> => ({ schema, help, ...(value ? { value } : {}) });
+export const flag = <S extends z.ZodType>(schema: S, help: string, value?: string): FlagSpec<S> => ({
+  schema,
+  help,
+  ...(value ? { value } : {}),
+});
 
 /** What a handler receives for a command's flags. */
 export type ValuesOf<M> = M extends CommandModule<infer F, infer A> ? FlagValues<F> & ArgValues<A> : never;
@@ -63,8 +76,12 @@ export type ValuesOf<M> = M extends CommandModule<infer F, infer A> ? FlagValues
  * A command's values for a call from code (the demo runs other commands): the given ones, and
  * every other flag at its default — a required flag left out throws here, as it would on the line.
  */
-export function valuesFor<F extends Specs, A extends readonly ArgSpec[]>(m: CommandModule<F, A>, given: Partial<FlagValues<F> & ArgValues<A>>): FlagValues<F> & ArgValues<A> {
+export function valuesFor<F extends Specs, A extends readonly ArgSpec[]>(
+  m: CommandModule<F, A>,
+  given: Partial<FlagValues<F> & ArgValues<A>>,
+): FlagValues<F> & ArgValues<A> {
   const values: Record<string, unknown> = { ...given };
-  for (const [name, spec] of Object.entries(m.flags)) if (!Object.hasOwn(given, name)) values[name] = spec.schema.parse(undefined);
+  for (const [name, spec] of Object.entries(m.flags))
+    if (!Object.hasOwn(given, name)) values[name] = spec.schema.parse(undefined);
   return values as FlagValues<F> & ArgValues<A>;
 }

@@ -10,8 +10,14 @@ export interface Output {
 }
 
 export const processOutput: Output = {
-  line: (text) => { process.stdout.write(`${text}\n`); },
-  write: (chunk) => new Promise((resolve) => { if (process.stdout.write(chunk)) resolve(); else process.stdout.once('drain', resolve); }),
+  line: (text) => {
+    process.stdout.write(`${text}\n`);
+  },
+  write: (chunk) =>
+    new Promise((resolve) => {
+      if (process.stdout.write(chunk)) resolve();
+      else process.stdout.once('drain', resolve);
+    }),
 };
 
 /** How a table column is shown to a person: ratios as percentages, money with separators. */
@@ -23,7 +29,8 @@ const decimal = new Intl.NumberFormat('en-US', { maximumFractionDigits: 4 });
 
 export function formatCell(v: unknown, format: ColumnFormat): string {
   if (v === null || v === undefined || v === '') return '';
-  if (format === 'text' || (typeof v !== 'number' && (typeof v !== 'string' || !Number.isFinite(Number(v))))) return typeof v === 'object' ? JSON.stringify(v) : String(v);
+  if (format === 'text' || (typeof v !== 'number' && (typeof v !== 'string' || !Number.isFinite(Number(v)))))
+    return typeof v === 'object' ? JSON.stringify(v) : String(v);
   const n = Number(v);
   if (format === 'pct') return `${(100 * n).toFixed(2)}%`;
   if (format === 'money') return money.format(n);
@@ -31,16 +38,29 @@ export function formatCell(v: unknown, format: ColumnFormat): string {
   return decimal.format(n);
 }
 
-export interface TableColumn<R> { header: string; value: (row: R) => unknown; format?: ColumnFormat }
+export interface TableColumn<R> {
+  header: string;
+  value: (row: R) => unknown;
+  format?: ColumnFormat;
+}
 
 /** The first `limit` rows as a boxed table; when there are more, one line says so and how to get them all. */
-export function printTable<R>(out: Output, rows: readonly R[], columns: readonly TableColumn<R>[], o: { limit?: number; total?: number } = {}) {
+export function printTable<R>(
+  out: Output,
+  rows: readonly R[],
+  columns: readonly TableColumn<R>[],
+  o: { limit?: number; total?: number } = {},
+) {
   const limit = o.limit ?? 50;
   const total = o.total ?? rows.length;
-  if (total === 0) { out.line('(no rows)'); return; }
+  if (total === 0) {
+    out.line('(no rows)');
+    return;
+  }
   const numeric = (f?: ColumnFormat) => f !== undefined && f !== 'text';
   const table = new Table({
-    head: columns.map((c) => c.header), style: { head: [], border: [], compact: true },
+    head: columns.map((c) => c.header),
+    style: { head: [], border: [], compact: true },
     // no rule between rows: a long list stays readable in a terminal
     chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
     colAligns: columns.map((c) => (numeric(c.format) ? 'right' : 'left')),
@@ -52,12 +72,20 @@ export function printTable<R>(out: Output, rows: readonly R[], columns: readonly
 }
 
 /** Rows as RFC 4180 CSV, written in chunks; a nested value is one JSON cell. */
-export async function writeCsv<R extends object>(out: Output, cols: readonly (keyof R & string)[], rows: Iterable<R> | AsyncIterable<R>) {
-  const cell = (v: unknown) => csvCell(v === undefined || v === null ? null : typeof v === 'object' ? JSON.stringify(v) : (v as string | number));
+export async function writeCsv<R extends object>(
+  out: Output,
+  cols: readonly (keyof R & string)[],
+  rows: Iterable<R> | AsyncIterable<R>,
+) {
+  const cell = (v: unknown) =>
+    csvCell(v === undefined || v === null ? null : typeof v === 'object' ? JSON.stringify(v) : (v as string | number));
   let chunk = `${cols.join(',')}\n`;
   for await (const r of rows) {
     chunk += `${cols.map((k) => cell(r[k])).join(',')}\n`;
-    if (chunk.length > 65_536) { await out.write(chunk); chunk = ''; }
+    if (chunk.length > 65_536) {
+      await out.write(chunk);
+      chunk = '';
+    }
   }
   if (chunk) await out.write(chunk);
 }
@@ -69,7 +97,10 @@ export async function writeJson(out: Output, rows: Iterable<unknown> | AsyncIter
   for await (const r of rows) {
     chunk += `${first ? '\n' : ',\n'}${JSON.stringify(r)}`;
     first = false;
-    if (chunk.length > 65_536) { await out.write(chunk); chunk = ''; }
+    if (chunk.length > 65_536) {
+      await out.write(chunk);
+      chunk = '';
+    }
   }
   await out.write(`${chunk}${first ? '' : '\n'}]\n`);
 }

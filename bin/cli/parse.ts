@@ -21,31 +21,50 @@ function subcommand(parent: Command, name: string, out: Output): Command {
 }
 
 function configure(cmd: Command, out: Output): Command {
-  return cmd.exitOverride().showSuggestionAfterError(true).configureOutput({
-    writeOut: (s) => out.line(s.trimEnd()),
-    writeErr: (s) => console.error(s.trimEnd()),
-    outputError: () => {}, // our own one-line message instead (see commanderMessage)
-  });
+  return cmd
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeOut: (s) => out.line(s.trimEnd()),
+      writeErr: (s) => console.error(s.trimEnd()),
+      outputError: () => {}, // our own one-line message instead (see commanderMessage)
+    });
 }
 
 /** The commander program for a command table; a command's action only records what was chosen. */
-function buildProgram(modules: readonly CommandModule[], out: Output, onSelect: (s: { module: CommandModule; command: Command }) => void) {
+function buildProgram(
+  modules: readonly CommandModule[],
+  out: Output,
+  onSelect: (s: { module: CommandModule; command: Command }) => void,
+) {
   const program = configure(new Command('loanwatch'), out)
     .description('analytics and early warning for overdue-loan management (逾期管理 / 贷后管理)')
-    .addHelpText('after', '\nRun \'loanwatch <command> --help\' for a command\'s flags and an example. Environment: see the README (CLICKHOUSE_URL switches to a server).');
+    .addHelpText(
+      'after',
+      "\nRun 'loanwatch <command> --help' for a command's flags and an example. Environment: see the README (CLICKHOUSE_URL switches to a server).",
+    );
   for (const m of modules) {
     const words = m.name.split(' ');
     const parent = words.slice(0, -1).reduce((p, w) => subcommand(p, w, out), program);
-    const cmd = configure(parent.command(words.at(-1)!), out).summary(m.summary).description(m.description ?? m.summary);
-    for (const a of m.args ?? []) cmd.argument(a.variadic ? `[${a.name}...]` : `[${a.name}]`, `${a.help}${defaultNote(a)}`);
+    const cmd = configure(parent.command(words.at(-1)!), out)
+      .summary(m.summary)
+      .description(m.description ?? m.summary);
+    for (const a of m.args ?? [])
+      cmd.argument(a.variadic ? `[${a.name}...]` : `[${a.name}]`, `${a.help}${defaultNote(a)}`);
     for (const [name, spec] of Object.entries(m.flags)) {
-      cmd.addOption(new Option(spec.value ? `--${name} <${spec.value}>` : `--${name}`, `${spec.help}${defaultNote(spec)}`));
+      cmd.addOption(
+        new Option(spec.value ? `--${name} <${spec.value}>` : `--${name}`, `${spec.help}${defaultNote(spec)}`),
+      );
     }
-    cmd.addHelpText('after', `\nExample${m.examples.length > 1 ? 's' : ''}:\n${m.examples.map((e) => `  ${e}`).join('\n')}`);
+    cmd.addHelpText(
+      'after',
+      `\nExample${m.examples.length > 1 ? 's' : ''}:\n${m.examples.map((e) => `  ${e}`).join('\n')}`,
+    );
     cmd.action((...params: unknown[]) => onSelect({ module: m, command: params.at(-1) as Command }));
   }
   // a group (`keys`) is described by what it holds
-  for (const group of program.commands.filter((c) => c.commands.length > 0)) group.summary(group.commands.map((c) => c.name()).join(', '));
+  for (const group of program.commands.filter((c) => c.commands.length > 0))
+    group.summary(group.commands.map((c) => c.name()).join(', '));
   return program;
 }
 
@@ -60,8 +79,12 @@ function validate(spec: FlagSpec | ArgSpec, label: string, raw: unknown, command
   if (r.success) return r.data;
   const empty = raw === undefined || (Array.isArray(raw) && raw.length === 0);
   const placeholder = 'value' in spec && spec.value ? ` (${spec.value})` : '';
-  if (empty && !spec.schema.safeParse(undefined).success) throw new UsageError(spec.missing ?? `${label} is required${placeholder}`, command);
-  throw new UsageError(`${label} ${JSON.stringify(Array.isArray(raw) ? raw.join(' ') : raw)}: ${issueText(r.error)}`, command);
+  if (empty && !spec.schema.safeParse(undefined).success)
+    throw new UsageError(spec.missing ?? `${label} is required${placeholder}`, command);
+  throw new UsageError(
+    `${label} ${JSON.stringify(Array.isArray(raw) ? raw.join(' ') : raw)}: ${issueText(r.error)}`,
+    command,
+  );
 }
 
 /** The first words of argv that name a command (`keys revoke`), for the help pointer of an error. */
@@ -90,9 +113,15 @@ function commanderMessage(e: CommanderError): string {
  * Parses argv against the command table: the chosen command with validated values, or an exit code
  * when help was shown. A command line that does not fit throws a UsageError.
  */
-export function parseCommandLine(argv: readonly string[], modules: readonly CommandModule[], out: Output): Selected | number {
+export function parseCommandLine(
+  argv: readonly string[],
+  modules: readonly CommandModule[],
+  out: Output,
+): Selected | number {
   let chosen: { module: CommandModule; command: Command } | undefined;
-  const program = buildProgram(modules, out, (s) => { chosen = s; });
+  const program = buildProgram(modules, out, (s) => {
+    chosen = s;
+  });
   // `help keys create` as `keys create --help` (commander's help command looks one level deep)
   const line = argv[0] === 'help' && argv.length > 1 ? [...argv.slice(1), '--help'] : [...argv];
   const words = commandWords(line, modules);
@@ -109,7 +138,9 @@ export function parseCommandLine(argv: readonly string[], modules: readonly Comm
   const opts = command.opts<Record<string, unknown>>();
   const values: Record<string, unknown> = {};
   // arguments first: `promote m` lacks its version before it lacks --reason
-  (m.args ?? []).forEach((a, i) => { values[a.name] = validate(a, a.name, command.processedArgs[i], m.name); });
+  (m.args ?? []).forEach((a, i) => {
+    values[a.name] = validate(a, a.name, command.processedArgs[i], m.name);
+  });
   for (const [name, spec] of Object.entries(m.flags)) {
     const option = command.options.find((o) => o.long === `--${name}`)!;
     values[name] = validate(spec, `--${name}`, opts[option.attributeName()], m.name);

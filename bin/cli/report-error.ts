@@ -1,8 +1,12 @@
 import { UserError } from '../../lib/user-error.ts';
 
 const systemReasons: Record<string, string> = {
-  ENOENT: 'no such file or directory', EACCES: 'permission denied', EPERM: 'permission denied',
-  EISDIR: 'is a directory, not a file', ENOTDIR: 'a part of the path is not a directory', EMFILE: 'too many open files',
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'is a directory, not a file',
+  ENOTDIR: 'a part of the path is not a directory',
+  EMFILE: 'too many open files',
 };
 
 /**
@@ -14,7 +18,9 @@ export function asUserError(e: unknown): UserError | undefined {
   if (!(e instanceof Error)) return undefined;
   const sys = e as NodeJS.ErrnoException & { port?: number };
   if (sys.code === 'EADDRINUSE') {
-    return new UserError(`port ${sys.port ?? ''} is in use by another process`.replace('  ', ' '), { hint: 'stop it, or choose another with --port or LOANWATCH_PORT' });
+    return new UserError(`port ${sys.port ?? ''} is in use by another process`.replace('  ', ' '), {
+      hint: 'stop it, or choose another with --port or LOANWATCH_PORT',
+    });
   }
   if (sys.code && Object.hasOwn(systemReasons, sys.code) && sys.path) {
     return new UserError(`${sys.path}: ${systemReasons[sys.code]}`);
@@ -33,6 +39,9 @@ export function reportError(e: unknown): number {
   const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
   console.error(`loanwatch: internal error: ${message}`);
   if (process.env.LOANWATCH_DEBUG) console.error(e instanceof Error ? e.stack : e);
-  else console.error('this is a fault in loanwatch, not in your input: set LOANWATCH_DEBUG=1 for the details and report them');
+  else
+    console.error(
+      'this is a fault in loanwatch, not in your input: set LOANWATCH_DEBUG=1 for the details and report them',
+    );
   return 1;
 }

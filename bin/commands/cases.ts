@@ -23,17 +23,29 @@ const casesFlags = {
   strategy: flag(z.string().optional(), 'strategy table (JSON; default: docs/collections.md)', 'FILE'),
   experiment: flag(z.string().optional(), 'strategy experiment: an arm per case, stored', 'FILE'),
   agents: flag(z.string().optional(), 'assign cases over these agents (JSON)', 'FILE'),
-  'assign-by': flag(z.enum(['count', 'balance']).default('count'), '--agents: balance cases by count or by balance', 'count|balance'),
-  format: flag(outputFormat(['table', 'csv', 'json'], 'table'), 'table (first 50 cases), or every case as csv/json', 'table|csv|json'),
+  'assign-by': flag(
+    z.enum(['count', 'balance']).default('count'),
+    '--agents: balance cases by count or by balance',
+    'count|balance',
+  ),
+  format: flag(
+    outputFormat(['table', 'csv', 'json'], 'table'),
+    'table (first 50 cases), or every case as csv/json',
+    'table|csv|json',
+  ),
 };
 export type CasesFlags = FlagValues<typeof casesFlags>;
 
 export const casesCommand = defineCommand({
   name: 'cases',
-  summary: 'the collection case list for a day, ranked by expected loss, with each case\'s action',
-  description: 'Active delinquent (and watch) loans ranked by probability of rolling forward × balance, with the strategy table\'s action, last contacts and open promises.',
+  summary: "the collection case list for a day, ranked by expected loss, with each case's action",
+  description:
+    "Active delinquent (and watch) loans ranked by probability of rolling forward × balance, with the strategy table's action, last contacts and open promises.",
   flags: casesFlags,
-  examples: ['loanwatch cases --as-of 2024-06-28 --stage early,mid --region east', 'loanwatch cases --as-of 2024-06-28 --agents examples/agents.json --assign-by balance --format csv > east-team.csv'],
+  examples: [
+    'loanwatch cases --as-of 2024-06-28 --stage early,mid --region east',
+    'loanwatch cases --as-of 2024-06-28 --agents examples/agents.json --assign-by balance --format csv > east-team.csv',
+  ],
   warehouse: true,
   check: (f) => (f['assign-by'] !== 'count' && !f.agents ? '--assign-by goes with --agents' : undefined),
   run: ({ wh, config, out }, f) => runCases(wh, config, out, f),
@@ -48,7 +60,9 @@ export async function runCases(wh: Warehouse, config: Config, out: Output, f: Ca
   const agents = f.agents ? readConfigFile(f.agents, 'agents', parseAgents) : null;
   const champion = await latestChampionEvent(wh, targetName(defaultTarget));
   const ranked = await buildCaseList(wh, {
-    asOf: f['as-of'], settings: defaultSnapshotSettings(delinquencySettings(config)), strategy,
+    asOf: f['as-of'],
+    settings: defaultSnapshotSettings(delinquencySettings(config)),
+    strategy,
     champion: champion ? { name: champion.model_name, version: champion.version } : null,
     filters: { region: f.region, team: f.team, product: f.product, stage: f.stage },
   });
@@ -56,29 +70,44 @@ export async function runCases(wh: Warehouse, config: Config, out: Output, f: Ca
   if (experiment) {
     const assigned = assignExperiment(experiment, ranked, strategy);
     await storeAssignments(wh, experiment, f['as-of'], assigned);
-    console.error(`experiment ${experiment.name}: ${experiment.arms.map((a) => `${a.name} ${assigned.filter((c) => c.arm === a.name).length}`).join(', ')} cases stored`);
+    console.error(
+      `experiment ${experiment.name}: ${experiment.arms.map((a) => `${a.name} ${assigned.filter((c) => c.arm === a.name).length}`).join(', ')} cases stored`,
+    );
     cases = assigned;
   }
   if (agents) {
     // distributed over the team's agents in rank order; cases beyond every cap stay on the list without an agent
-    const { assigned, unassigned } = assignCases(cases.map((c) => ({ ...c, case_id: c.loan_id })), agents, f['assign-by']);
+    const { assigned, unassigned } = assignCases(
+      cases.map((c) => ({ ...c, case_id: c.loan_id })),
+      agents,
+      f['assign-by'],
+    );
     const agentOf = new Map(assigned.map((a) => [a.loan_id, a.agent_id]));
     cases = cases.map((c) => ({ ...c, agent_id: agentOf.get(c.loan_id) ?? '' }));
-    console.error(`assigned ${assigned.length} cases over ${agents.length} agents by ${f['assign-by']}; ${unassigned.length} beyond the caps left unassigned`);
+    console.error(
+      `assigned ${assigned.length} cases over ${agents.length} agents by ${f['assign-by']}; ${unassigned.length} beyond the caps left unassigned`,
+    );
   }
   if (f.format === 'json') await writeJson(out, cases);
-  else if (f.format === 'csv') { for (const chunk of casesCsvChunks(cases)) await out.write(chunk); }
-  else printCases(out, cases);
+  else if (f.format === 'csv') {
+    for (const chunk of casesCsvChunks(cases)) await out.write(chunk);
+  } else printCases(out, cases);
   return cases;
 }
 
 function printCases(out: Output, cases: ListedCase[]) {
   printTable(out, cases, [
-    { header: 'rank', value: (c) => c.rank, format: 'int' }, { header: 'loan', value: (c) => c.loan_id },
-    { header: 'region', value: (c) => c.region }, { header: 'team', value: (c) => c.team }, { header: 'stage', value: (c) => c.stage },
-    { header: 'dpd', value: (c) => c.dpd, format: 'int' }, { header: 'balance', value: (c) => c.balance, format: 'money' },
-    { header: 'P(roll)', value: (c) => c.probability, format: 'pct' }, { header: 'from', value: (c) => c.probability_source },
-    { header: 'expected loss', value: (c) => c.expected_loss, format: 'money' }, { header: 'grade', value: (c) => c.grade },
+    { header: 'rank', value: (c) => c.rank, format: 'int' },
+    { header: 'loan', value: (c) => c.loan_id },
+    { header: 'region', value: (c) => c.region },
+    { header: 'team', value: (c) => c.team },
+    { header: 'stage', value: (c) => c.stage },
+    { header: 'dpd', value: (c) => c.dpd, format: 'int' },
+    { header: 'balance', value: (c) => c.balance, format: 'money' },
+    { header: 'P(roll)', value: (c) => c.probability, format: 'pct' },
+    { header: 'from', value: (c) => c.probability_source },
+    { header: 'expected loss', value: (c) => c.expected_loss, format: 'money' },
+    { header: 'grade', value: (c) => c.grade },
     { header: 'action', value: (c) => c.action },
     ...(cases.some((c) => c.arm !== undefined) ? [{ header: 'arm', value: (c: ListedCase) => c.arm }] : []),
     ...(cases.some((c) => c.agent_id !== undefined) ? [{ header: 'agent', value: (c: ListedCase) => c.agent_id }] : []),

@@ -4,7 +4,12 @@ import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { UserError } from '../../lib/user-error.ts';
 
-export interface DemoBookParams { loans: number; months: number; asOf: string; seed: number }
+export interface DemoBookParams {
+  loans: number;
+  months: number;
+  asOf: string;
+  seed: number;
+}
 
 const markerFile = (dataDir: string) => join(dataDir, 'demo-book.json');
 
@@ -19,9 +24,12 @@ export async function assertDemoMayWrite(wh: Warehouse, dataDir: string, params:
   if (loans === 0) return;
   const marker = markerFile(dataDir);
   const earlier = existsSync(marker) ? (JSON.parse(readFileSync(marker, 'utf8')) as DemoBookParams) : null;
-  const same = earlier !== null && (Object.keys(params) as (keyof DemoBookParams)[]).every((k) => earlier[k] === params[k]);
+  const same =
+    earlier !== null && (Object.keys(params) as (keyof DemoBookParams)[]).every((k) => earlier[k] === params[k]);
   if (same) return;
-  const what = earlier ? `a demo book of other parameters (${JSON.stringify(earlier)})` : `${loans.toLocaleString('en-US')} loans the demo did not write`;
+  const what = earlier
+    ? `a demo book of other parameters (${JSON.stringify(earlier)})`
+    : `${loans.toLocaleString('en-US')} loans the demo did not write`;
   throw new UserError(`the warehouse in ${dataDir} already holds ${what}; the demo will not mix its book into it`, {
     hint: 'run the demo on a data directory of its own, e.g. LOANWATCH_DATA_DIR=./demo-data npm start',
   });

@@ -9,8 +9,12 @@ import { expectedCreditLoss } from '../../warehouse/metrics/ecl.ts';
  * (A real ledger comes from finance; this only gives the demo's provision-coverage chart an input.)
  */
 export async function writeDemoProvisions(wh: Warehouse, path: string, lastMonthEnd: string): Promise<number> {
-  const months = await queryRows<{ m: string }>(wh, `SELECT DISTINCT toString(month_end) AS m FROM ${tableRef(wh, 'loan_month')}
-    WHERE month_end <= {t:Date} ORDER BY m DESC LIMIT 12`, { t: lastMonthEnd });
+  const months = await queryRows<{ m: string }>(
+    wh,
+    `SELECT DISTINCT toString(month_end) AS m FROM ${tableRef(wh, 'loan_month')}
+    WHERE month_end <= {t:Date} ORDER BY m DESC LIMIT 12`,
+    { t: lastMonthEnd },
+  );
   const lines = ['month_end,provision'];
   for (const { m } of months.reverse()) {
     const e = await expectedCreditLoss(wh, m);

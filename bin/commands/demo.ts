@@ -26,17 +26,29 @@ import { defaultTarget, targetName } from '../../warehouse/feature-catalogue.ts'
 const demoFlags = {
   loans: flag(count(100, 10_000_000).default(20_000), 'loans in the generated book', 'N'),
   months: flag(count(12, 120).default(36), 'months of history', 'M'),
-  'as-of': flag(isoDate.default('2024-06-30'), 'the book\'s last day', 'YYYY-MM-DD'),
-  seed: flag(z.coerce.number({ error: 'expected a whole number' }).int('expected a whole number').default(20240630), 'random seed', 'N'),
+  'as-of': flag(isoDate.default('2024-06-30'), "the book's last day", 'YYYY-MM-DD'),
+  seed: flag(
+    z.coerce.number({ error: 'expected a whole number' }).int('expected a whole number').default(20240630),
+    'random seed',
+    'N',
+  ),
   port: flag(count(0, 65_535).optional(), 'API port (default LOANWATCH_PORT, 8080; 0 = any free port)', 'N'),
-  serve: flag(z.enum(['true', 'false'], { error: 'expected true or false' }).default('true').transform((v) => v === 'true'), 'serve the API after the reports', 'true|false'),
+  serve: flag(
+    z
+      .enum(['true', 'false'], { error: 'expected true or false' })
+      .default('true')
+      .transform((v) => v === 'true'),
+    'serve the API after the reports',
+    'true|false',
+  ),
 };
 export type DemoFlags = FlagValues<typeof demoFlags>;
 
 export const demoCommand = defineCommand({
   name: 'demo',
   summary: 'the whole pipeline on the embedded engine, then the API with demo keys and URLs',
-  description: 'Generates a book, ingests it, builds snapshots, trains and promotes models, scores the book inside ClickHouse, fires the warning rules, writes both report packs in both languages, then serves the API. It refuses a data directory that holds other data.',
+  description:
+    'Generates a book, ingests it, builds snapshots, trains and promotes models, scores the book inside ClickHouse, fires the warning rules, writes both report packs in both languages, then serves the API. It refuses a data directory that holds other data.',
   flags: demoFlags,
   examples: ['npm start', 'LOANWATCH_DATA_DIR=./demo-data npx loanwatch demo --loans 200000 --serve false'],
   warehouse: true,
@@ -55,7 +67,17 @@ export async function runDemo(wh: Warehouse, config: Config, out: Output, f: Dem
   const book = resolve(config.LOANWATCH_DATA_DIR, 'demo-book');
   const asOf = f['as-of'];
   step(1, `generating ${f.loans} loans × ${f.months} months into ${book}`);
-  await generateCommand(out, valuesFor(generate, { out: book, loans: f.loans, months: f.months, 'as-of': asOf, seed: f.seed, 'bad-rows': 0.005 }));
+  await generateCommand(
+    out,
+    valuesFor(generate, {
+      out: book,
+      loans: f.loans,
+      months: f.months,
+      'as-of': asOf,
+      seed: f.seed,
+      'bad-rows': 0.005,
+    }),
+  );
   recordDemoBook(config.LOANWATCH_DATA_DIR, params);
   step(2, 'ingesting (bad rows go to quarantine with their reasons)');
   await runIngest(wh, config, out, valuesFor(ingestCommand, { paths: [book] }));
@@ -63,17 +85,32 @@ export async function runDemo(wh: Warehouse, config: Config, out: Output, f: Dem
   await runSnapshot(wh, config, out, { 'as-of': asOf });
   step(4, 'training the early-warning scorecard and network (out of time), promoting the better one');
   const trained = await trainBookModels(wh, {
-    kinds: ['scorecard', 'network'], seed: 1, target: defaultTarget, ootMonths: 6, loanShare: 1, rebuildFeatures: true,
-    actor: 'demo', outDir: resolve(config.LOANWATCH_DATA_DIR, 'models'), log,
+    kinds: ['scorecard', 'network'],
+    seed: 1,
+    target: defaultTarget,
+    ootMonths: 6,
+    loanShare: 1,
+    rebuildFeatures: true,
+    actor: 'demo',
+    outDir: resolve(config.LOANWATCH_DATA_DIR, 'models'),
+    log,
   });
   const best = [...trained].sort((a, b) => b.model.metrics.test.auc - a.model.metrics.test.auc)[0]!.model;
   try {
-    await promote(wh, { name: best.model_name, version: best.version, actor: 'demo', reason: 'best out-of-time AUC of the demo run' });
+    await promote(wh, {
+      name: best.model_name,
+      version: best.version,
+      actor: 'demo',
+      reason: 'best out-of-time AUC of the demo run',
+    });
   } catch (e) {
     if (!(e instanceof RegistryError)) throw e;
     log(`champion unchanged: ${e.message}`);
   }
-  step(5, 'scoring every active loan inside ClickHouse with the champion (this month-end and the one before, for score jumps)');
+  step(
+    5,
+    'scoring every active loan inside ClickHouse with the champion (this month-end and the one before, for score jumps)',
+  );
   const target = targetName(defaultTarget);
   await runScore(wh, valuesFor(scoreCommand, { 'as-of': addMonthEnds(asOf, -1), 'in-db': true, target }));
   await runScore(wh, valuesFor(scoreCommand, { 'as-of': asOf, 'in-db': true, target }));
@@ -84,7 +121,12 @@ export async function runDemo(wh: Warehouse, config: Config, out: Output, f: Dem
   await writeDemoProvisions(wh, provisions, asOf);
   const period = asOf.slice(0, 7);
   const reportsDir = resolve(config.LOANWATCH_DATA_DIR, 'reports');
-  await runReport(wh, config, out, valuesFor(reportCommand, { period, lang: ['zh-CN', 'en'], out: reportsDir, provisions }));
+  await runReport(
+    wh,
+    config,
+    out,
+    valuesFor(reportCommand, { period, lang: ['zh-CN', 'en'], out: reportsDir, provisions }),
+  );
   await summary(wh, out, asOf, trained);
   if (!f.serve) return;
   step(8, 'serving the API');
@@ -93,13 +135,22 @@ export async function runDemo(wh: Warehouse, config: Config, out: Output, f: Dem
 
 /** The busiest region, so the demo's collector key is scoped as every collector key must be. */
 async function demoRegion(wh: Warehouse): Promise<string> {
-  const [r] = await queryRows<{ region: string }>(wh, `SELECT region FROM ${tableRef(wh, 'loans')} WHERE region != '' GROUP BY region ORDER BY count() DESC, region LIMIT 1`);
+  const [r] = await queryRows<{ region: string }>(
+    wh,
+    `SELECT region FROM ${tableRef(wh, 'loans')} WHERE region != '' GROUP BY region ORDER BY count() DESC, region LIMIT 1`,
+  );
   return r?.region ?? '';
 }
 
-async function serveDemo(wh: Warehouse, config: Config, out: Output, o: { port: number; asOf: string; period: string; reportsDir: string }) {
+async function serveDemo(
+  wh: Warehouse,
+  config: Config,
+  out: Output,
+  o: { port: number; asOf: string; period: string; reportsDir: string },
+) {
   const region = await demoRegion(wh);
-  const key = async (role: 'admin' | 'executive' | 'collector') => (await createApiKey(wh, { role, label: 'demo', ...(role === 'collector' ? { region } : {}) })).key;
+  const key = async (role: 'admin' | 'executive' | 'collector') =>
+    (await createApiKey(wh, { role, label: 'demo', ...(role === 'collector' ? { region } : {}) })).key;
   const keys = { admin: await key('admin'), executive: await key('executive'), collector: await key('collector') };
   const { server, port } = await startServer(wh, config, o.port);
   const base = `http://localhost:${port}`;
@@ -125,19 +176,33 @@ Report files (HTML, PDF, PNG, SVG, Vega-Lite JSON, CSV): ${o.reportsDir}`);
 async function summary(wh: Warehouse, out: Output, asOf: string, trained: Awaited<ReturnType<typeof trainBookModels>>) {
   const overdue = await runMetric(wh, 'overdue', { from: addMonthEnds(asOf, -5), to: asOf });
   const trend = overdue.rows.slice().reverse();
-  const quarantine = await queryRows<{ entity: string; reason: string; rows: string }>(wh, `SELECT entity, reason, count() AS rows FROM ${tableRef(wh, 'quarantine')} GROUP BY entity, reason ORDER BY rows DESC LIMIT 8`);
-  out.line('\nOverdue ratio (M1+), PAR30, PAR90 and NPL ratio, share of outstanding balance (loanwatch metrics overdue), latest six month-ends:');
+  const quarantine = await queryRows<{ entity: string; reason: string; rows: string }>(
+    wh,
+    `SELECT entity, reason, count() AS rows FROM ${tableRef(wh, 'quarantine')} GROUP BY entity, reason ORDER BY rows DESC LIMIT 8`,
+  );
+  out.line(
+    '\nOverdue ratio (M1+), PAR30, PAR90 and NPL ratio, share of outstanding balance (loanwatch metrics overdue), latest six month-ends:',
+  );
   printTable(out, trend, [
-    { header: 'month-end', value: (r) => r.month_end }, { header: 'outstanding', value: (r) => r.outstanding, format: 'money' },
-    { header: 'M1+', value: (r) => r.overdue_ratio, format: 'pct' }, { header: 'PAR30', value: (r) => r.par30, format: 'pct' },
-    { header: 'PAR90', value: (r) => r.par90, format: 'pct' }, { header: 'NPL ratio', value: (r) => r.npl_ratio, format: 'pct' },
+    { header: 'month-end', value: (r) => r.month_end },
+    { header: 'outstanding', value: (r) => r.outstanding, format: 'money' },
+    { header: 'M1+', value: (r) => r.overdue_ratio, format: 'pct' },
+    { header: 'PAR30', value: (r) => r.par30, format: 'pct' },
+    { header: 'PAR90', value: (r) => r.par90, format: 'pct' },
+    { header: 'NPL ratio', value: (r) => r.npl_ratio, format: 'pct' },
   ]);
   out.line('Early-warning models (target: DPD > 30 within 3 months; test = the last 6 month-ends, out of time):');
   printTable(out, trained, [
-    { header: 'model', value: ({ model: m }) => `${m.model_name} v${m.version}` }, { header: 'AUC', value: ({ model: m }) => m.metrics.test.auc.toFixed(4) },
-    { header: 'KS', value: ({ model: m }) => m.metrics.test.ks.toFixed(4) }, { header: 'score PSI', value: ({ model: m }) => m.metrics.score_psi.toFixed(4) },
+    { header: 'model', value: ({ model: m }) => `${m.model_name} v${m.version}` },
+    { header: 'AUC', value: ({ model: m }) => m.metrics.test.auc.toFixed(4) },
+    { header: 'KS', value: ({ model: m }) => m.metrics.test.ks.toFixed(4) },
+    { header: 'score PSI', value: ({ model: m }) => m.metrics.score_psi.toFixed(4) },
     { header: 'model card', value: ({ cardDir }) => join(cardDir, 'model-card.md') },
   ]);
   out.line('Quarantined rows by reason (top eight):');
-  printTable(out, quarantine, [{ header: 'entity', value: (q) => q.entity }, { header: 'reason', value: (q) => q.reason }, { header: 'rows', value: (q) => q.rows, format: 'int' }]);
+  printTable(out, quarantine, [
+    { header: 'entity', value: (q) => q.entity },
+    { header: 'reason', value: (q) => q.reason },
+    { header: 'rows', value: (q) => q.rows, format: 'int' },
+  ]);
 }

@@ -7,12 +7,14 @@ import { monitorModel, storeMonitoring } from '../../models/evaluate/monitor.ts'
 import { loadModel } from '../../models/registry/registry.ts';
 
 const evaluateFlags = { format: flag(outputFormat(['table', 'json'], 'table'), 'output', 'table|json') };
-const evaluateArgs = [{ name: 'model', schema: modelRef, help: 'NAME or NAME@VERSION (default: the latest version)' }] as const;
+const evaluateArgs = [
+  { name: 'model', schema: modelRef, help: 'NAME or NAME@VERSION (default: the latest version)' },
+] as const;
 export type EvaluateFlags = FlagValues<typeof evaluateFlags> & { model: string };
 
 export const evaluateCommand = defineCommand({
   name: 'evaluate',
-  summary: 'a model\'s test quality, then PSI / CSI and realised AUC for each month after training',
+  summary: "a model's test quality, then PSI / CSI and realised AUC for each month after training",
   args: evaluateArgs,
   flags: evaluateFlags,
   examples: ['loanwatch evaluate dpd30_3m_scorecard', 'loanwatch evaluate dpd30_3m_gbm@2 --format json'],
@@ -25,16 +27,28 @@ export async function runEvaluate(wh: Warehouse, out: Output, f: EvaluateFlags) 
   const m = await loadModel(wh, ref.name, ref.version);
   const rows = m.target.startsWith('table:') ? [] : await monitorModel(wh, m);
   await storeMonitoring(wh, m, rows);
-  if (f.format === 'json') out.line(JSON.stringify({ model: m.model_name, version: m.version, test: m.metrics.test, months: rows }, null, 2));
+  if (f.format === 'json')
+    out.line(JSON.stringify({ model: m.model_name, version: m.version, test: m.metrics.test, months: rows }, null, 2));
   else {
-    out.line(`${m.model_name} v${m.version} (${m.kind}, target ${m.target}): test AUC ${m.metrics.test.auc.toFixed(4)}, KS ${m.metrics.test.ks.toFixed(4)}, score PSI ${m.metrics.score_psi.toFixed(4)}`);
+    out.line(
+      `${m.model_name} v${m.version} (${m.kind}, target ${m.target}): test AUC ${m.metrics.test.auc.toFixed(4)}, KS ${m.metrics.test.ks.toFixed(4)}, score PSI ${m.metrics.score_psi.toFixed(4)}`,
+    );
     if (rows.length) {
-      printTable(out, rows, [
-        { header: 'month-end', value: (r) => r.month_end }, { header: 'loans', value: (r) => r.n, format: 'int' },
-        { header: 'score PSI', value: (r) => r.score_psi.toFixed(4) }, { header: 'status', value: (r) => r.psi_status },
-        { header: 'outcome known', value: (r) => r.observed }, { header: 'AUC', value: (r) => r.auc?.toFixed(4) ?? '' },
-        { header: 'KS', value: (r) => r.ks?.toFixed(4) ?? '' }, { header: 'warnings', value: (r) => r.warnings.join('; ') },
-      ], { limit: 120 });
+      printTable(
+        out,
+        rows,
+        [
+          { header: 'month-end', value: (r) => r.month_end },
+          { header: 'loans', value: (r) => r.n, format: 'int' },
+          { header: 'score PSI', value: (r) => r.score_psi.toFixed(4) },
+          { header: 'status', value: (r) => r.psi_status },
+          { header: 'outcome known', value: (r) => r.observed },
+          { header: 'AUC', value: (r) => r.auc?.toFixed(4) ?? '' },
+          { header: 'KS', value: (r) => r.ks?.toFixed(4) ?? '' },
+          { header: 'warnings', value: (r) => r.warnings.join('; ') },
+        ],
+        { limit: 120 },
+      );
     }
   }
   return rows;

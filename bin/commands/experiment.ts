@@ -7,7 +7,11 @@ import { delinquencySettings, type Config } from '../../warehouse/config.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
 import { defaultSnapshotSettings } from '../../pipelines/snapshot/snapshot-settings.ts';
 import { parseExperiment } from '../../pipelines/cases/experiment.ts';
-import { experimentResults, experimentSegments, type ExperimentSegment } from '../../pipelines/cases/experiment-results.ts';
+import {
+  experimentResults,
+  experimentSegments,
+  type ExperimentSegment,
+} from '../../pipelines/cases/experiment-results.ts';
 
 const segments = Object.keys(experimentSegments) as [ExperimentSegment, ...ExperimentSegment[]];
 const experimentFlags = {
@@ -23,7 +27,9 @@ export const experimentCommand = defineCommand({
   name: 'experiment',
   summary: 'cure rate and amount collected per arm and segment of a strategy experiment',
   flags: experimentFlags,
-  examples: ['loanwatch experiment --experiment examples/experiment.json --as-of 2024-06-03 --until 2024-06-30 --segment stage'],
+  examples: [
+    'loanwatch experiment --experiment examples/experiment.json --as-of 2024-06-03 --until 2024-06-30 --segment stage',
+  ],
   warehouse: true,
   check: (f) => (f.until > f['as-of'] ? undefined : `--until ${f.until} must be after --as-of ${f['as-of']}`),
   run: ({ wh, config, out }, f) => runExperiment(wh, config, out, f),
@@ -31,15 +37,38 @@ export const experimentCommand = defineCommand({
 
 export async function runExperiment(wh: Warehouse, config: Config, out: Output, f: ExperimentFlags) {
   const e = readConfigFile(f.experiment, 'experiment', parseExperiment);
-  const rows = await experimentResults(wh, { experiment: e.name, control: e.arms[0]!.name, asOf: f['as-of'], until: f.until, segment: f.segment, settings: defaultSnapshotSettings(delinquencySettings(config)) });
-  if (f.format === 'json') { out.line(JSON.stringify(rows, null, 2)); return rows; }
-  out.line(`experiment ${e.name}: cases issued ${f['as-of']}, outcomes on ${f.until}; control arm ${e.arms[0]!.name}; cure rate over cases delinquent at assignment`);
-  printTable(out, rows, [
-    { header: 'segment', value: (r) => r.segment }, { header: 'arm', value: (r) => r.arm }, { header: 'cases', value: (r) => r.cases, format: 'int' },
-    { header: 'balance', value: (r) => r.balance, format: 'money' }, { header: 'delinquent', value: (r) => r.delinquent_cases, format: 'int' },
-    { header: 'cured', value: (r) => r.cured, format: 'int' }, { header: 'cure rate', value: (r) => r.cure_rate, format: 'pct' },
-    { header: 'vs control', value: (r) => r.cure_rate_vs_control, format: 'pct' }, { header: 'z', value: (r) => r.z?.toFixed(2) ?? '' },
-    { header: 'collected', value: (r) => r.collected, format: 'money' }, { header: 'collected share', value: (r) => r.collected_share, format: 'pct' },
-  ], { limit: 500 });
+  const rows = await experimentResults(wh, {
+    experiment: e.name,
+    control: e.arms[0]!.name,
+    asOf: f['as-of'],
+    until: f.until,
+    segment: f.segment,
+    settings: defaultSnapshotSettings(delinquencySettings(config)),
+  });
+  if (f.format === 'json') {
+    out.line(JSON.stringify(rows, null, 2));
+    return rows;
+  }
+  out.line(
+    `experiment ${e.name}: cases issued ${f['as-of']}, outcomes on ${f.until}; control arm ${e.arms[0]!.name}; cure rate over cases delinquent at assignment`,
+  );
+  printTable(
+    out,
+    rows,
+    [
+      { header: 'segment', value: (r) => r.segment },
+      { header: 'arm', value: (r) => r.arm },
+      { header: 'cases', value: (r) => r.cases, format: 'int' },
+      { header: 'balance', value: (r) => r.balance, format: 'money' },
+      { header: 'delinquent', value: (r) => r.delinquent_cases, format: 'int' },
+      { header: 'cured', value: (r) => r.cured, format: 'int' },
+      { header: 'cure rate', value: (r) => r.cure_rate, format: 'pct' },
+      { header: 'vs control', value: (r) => r.cure_rate_vs_control, format: 'pct' },
+      { header: 'z', value: (r) => r.z?.toFixed(2) ?? '' },
+      { header: 'collected', value: (r) => r.collected, format: 'money' },
+      { header: 'collected share', value: (r) => r.collected_share, format: 'pct' },
+    ],
+    { limit: 500 },
+  );
   return rows;
 }

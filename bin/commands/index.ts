@@ -20,8 +20,24 @@ import { migrateCommand } from './migrate.ts';
 
 /** Every command, in the order `loanwatch --help` lists them. */
 export const commands = [
-  demoCommand, generate, ingestCommand, quarantineCommand, snapshotCommand, dpdCommand, metricsCommand,
-  trainCommand, evaluateCommand, promoteCommand, scoreCommand,
-  casesCommand, experimentCommand, warningsCommand, reportCommand,
-  serveCommand, keysCreateCommand, keysListCommand, keysRevokeCommand, migrateCommand,
+  demoCommand,
+  generate,
+  ingestCommand,
+  quarantineCommand,
+  snapshotCommand,
+  dpdCommand,
+  metricsCommand,
+  trainCommand,
+  evaluateCommand,
+  promoteCommand,
+  scoreCommand,
+  casesCommand,
+  experimentCommand,
+  warningsCommand,
+  reportCommand,
+  serveCommand,
+  keysCreateCommand,
+  keysListCommand,
+  keysRevokeCommand,
+  migrateCommand,
 ] as unknown as readonly CommandModule[];

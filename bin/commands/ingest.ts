@@ -12,31 +12,60 @@ import { log } from '../progress.ts';
 
 const ingestFlags = {
   adapter: flag(z.enum(adapterNames).optional(), 'read a public dataset through its adapter', adapterNames.join('|')),
-  'as-of': flag(isoDate.optional(), 'adapter: the data\'s as-of date', 'YYYY-MM-DD'),
+  'as-of': flag(isoDate.optional(), "adapter: the data's as-of date", 'YYYY-MM-DD'),
   'as-of-month': flag(isoMonth.optional(), 'adapter: the month the data stands for', 'YYYY-MM'),
-  entity: flag(z.enum(rawEntities).optional(), 'the entity of every file (otherwise from each file\'s name)', rawEntities.join('|')),
-  loader: flag(outputFormat(['auto', 'engine', 'stream'], 'auto'), 'engine: ClickHouse reads the file; stream: Node streams it in', 'auto|engine|stream'),
+  entity: flag(
+    z.enum(rawEntities).optional(),
+    "the entity of every file (otherwise from each file's name)",
+    rawEntities.join('|'),
+  ),
+  loader: flag(
+    outputFormat(['auto', 'engine', 'stream'], 'auto'),
+    'engine: ClickHouse reads the file; stream: Node streams it in',
+    'auto|engine|stream',
+  ),
 };
-const ingestArgs = [{ name: 'paths', schema: z.array(z.string()).min(1), help: 'files or directories', variadic: true, missing: 'name at least one file or directory to ingest' }] as const;
+const ingestArgs = [
+  {
+    name: 'paths',
+    schema: z.array(z.string()).min(1),
+    help: 'files or directories',
+    variadic: true,
+    missing: 'name at least one file or directory to ingest',
+  },
+] as const;
 export type IngestFlags = FlagValues<typeof ingestFlags> & { paths: string[] };
 
 export const ingestCommand = defineCommand({
   name: 'ingest',
   summary: 'load CSV/JSONL/Parquet files: bad rows to quarantine, a receipt per file, idempotent',
-  description: 'Loads loan-book files (SPEC §3; entity from the file name, e.g. payments.csv). Every row that breaks the contract goes to quarantine with its line and reason (see `loanwatch quarantine`); re-running the same files changes nothing.',
+  description:
+    'Loads loan-book files (SPEC §3; entity from the file name, e.g. payments.csv). Every row that breaks the contract goes to quarantine with its line and reason (see `loanwatch quarantine`); re-running the same files changes nothing.',
   args: ingestArgs,
   flags: ingestFlags,
-  examples: ['loanwatch ingest ./book', 'loanwatch ingest --adapter credit_card_monthly_status ../shared/data/credit_card_monthly_status --as-of-month 2024-06'],
+  examples: [
+    'loanwatch ingest ./book',
+    'loanwatch ingest --adapter credit_card_monthly_status ../shared/data/credit_card_monthly_status --as-of-month 2024-06',
+  ],
   warehouse: true,
-  check: (f) => (!f.adapter && (f['as-of'] || f['as-of-month']) ? '--as-of and --as-of-month go with --adapter'
-    : f.adapter && f.paths.length !== 1 ? `--adapter reads one dataset folder, not ${f.paths.length}` : undefined),
+  check: (f) =>
+    !f.adapter && (f['as-of'] || f['as-of-month'])
+      ? '--as-of and --as-of-month go with --adapter'
+      : f.adapter && f.paths.length !== 1
+        ? `--adapter reads one dataset folder, not ${f.paths.length}`
+        : undefined,
   run: ({ wh, config, out }, f) => runIngest(wh, config, out, f),
 });
 
 export async function runIngest(wh: Warehouse, config: Config, out: Output, f: IngestFlags) {
   const options = { piiSecret: config.LOANWATCH_PII_SECRET, loader: f.loader, entity: f.entity, log };
   const result = f.adapter
-    ? (await ingestThroughAdapter(wh, f.adapter, f.paths[0]!, { adapter: { asOf: f['as-of'], asOfMonth: f['as-of-month'] }, ingest: options })).result
+    ? (
+        await ingestThroughAdapter(wh, f.adapter, f.paths[0]!, {
+          adapter: { asOf: f['as-of'], asOfMonth: f['as-of-month'] },
+          ingest: options,
+        })
+      ).result
     : await ingest(wh, f.paths, options);
   out.line(JSON.stringify({ ingest_id: result.ingestId, receipts: result.receipts, skipped: result.skipped }, null, 2));
   return result;

@@ -10,18 +10,24 @@ import { log } from '../progress.ts';
 export const keysCreateCommand = defineCommand({
   name: 'keys create',
   summary: 'a new API key for a role (printed once; only its hash is stored)',
-  description: 'A collector key is scoped: it needs --region (and may name a --team); it sees only that region\'s cases, warnings and scores. Other roles see the whole book.',
+  description:
+    "A collector key is scoped: it needs --region (and may name a --team); it sees only that region's cases, warnings and scores. Other roles see the whole book.",
   flags: {
-    role: flag(z.enum(roles, { error: `expected one of ${roles.join(', ')}` }), 'the key\'s role', roles.join('|')),
+    role: flag(z.enum(roles, { error: `expected one of ${roles.join(', ')}` }), "the key's role", roles.join('|')),
     region: flag(z.string().min(1).max(60).optional(), 'collector: the region it may see', 'R'),
     team: flag(z.string().min(1).max(60).optional(), 'collector: the team it may see', 'T'),
     label: flag(z.string().max(100).optional(), 'a note on whose key it is', 'L'),
   },
-  examples: ['loanwatch keys create --role executive --label cfo', 'loanwatch keys create --role collector --region east --team east-early --label zhang'],
+  examples: [
+    'loanwatch keys create --role executive --label cfo',
+    'loanwatch keys create --role collector --region east --team east-early --label zhang',
+  ],
   warehouse: true,
   run: async ({ wh, out }, f) => {
     const k = await createApiKey(wh, { role: f.role, region: f.region, team: f.team, label: f.label });
-    out.line(JSON.stringify({ key: k.key, key_id: k.key_id, role: f.role, region: f.region ?? null, team: f.team ?? null }));
+    out.line(
+      JSON.stringify({ key: k.key, key_id: k.key_id, role: f.role, region: f.region ?? null, team: f.team ?? null }),
+    );
     log('store this key now: loanwatch keeps only its hash');
     return k;
   },
@@ -40,11 +46,20 @@ export const keysListCommand = defineCommand({
     const keys = await listApiKeys(wh, { includeRevoked: f.all });
     if (f.format === 'json') out.line(JSON.stringify(keys, null, 2));
     else {
-      printTable(out, keys, [
-        { header: 'key id', value: (k) => k.key_id }, { header: 'role', value: (k) => k.role }, { header: 'region', value: (k) => k.region },
-        { header: 'team', value: (k) => k.team }, { header: 'label', value: (k) => k.label }, { header: 'created', value: (k) => k.created_at },
-        { header: 'revoked', value: (k) => (k.revoked_at ? `${k.revoked_at} by ${k.revoked_by ?? ''}` : '') },
-      ], { limit: 1000 });
+      printTable(
+        out,
+        keys,
+        [
+          { header: 'key id', value: (k) => k.key_id },
+          { header: 'role', value: (k) => k.role },
+          { header: 'region', value: (k) => k.region },
+          { header: 'team', value: (k) => k.team },
+          { header: 'label', value: (k) => k.label },
+          { header: 'created', value: (k) => k.created_at },
+          { header: 'revoked', value: (k) => (k.revoked_at ? `${k.revoked_at} by ${k.revoked_by ?? ''}` : '') },
+        ],
+        { limit: 1000 },
+      );
     }
     return keys;
   },
@@ -53,7 +68,14 @@ export const keysListCommand = defineCommand({
 export const keysRevokeCommand = defineCommand({
   name: 'keys revoke',
   summary: 'revoke an API key: its next request gets 401',
-  args: [{ name: 'id', schema: z.string(), help: 'the key id (keys list)', missing: 'name the key id to revoke (see loanwatch keys list)' }],
+  args: [
+    {
+      name: 'id',
+      schema: z.string(),
+      help: 'the key id (keys list)',
+      missing: 'name the key id to revoke (see loanwatch keys list)',
+    },
+  ],
   flags: {
     reason: flag(z.string().max(500).optional(), 'why (kept with the key)', 'TEXT'),
     by: flag(actor, 'who revokes', 'NAME'),
@@ -62,7 +84,11 @@ export const keysRevokeCommand = defineCommand({
   warehouse: true,
   run: async ({ wh, out }, f) => {
     const r = await revokeApiKey(wh, f.id, { by: f.by, reason: f.reason });
-    out.line(r.already_revoked ? `key ${r.key_id} was already revoked (${r.revoked_at ?? ''})` : `key ${r.key_id} (${r.role}${r.label ? `, ${r.label}` : ''}) revoked`);
+    out.line(
+      r.already_revoked
+        ? `key ${r.key_id} was already revoked (${r.revoked_at ?? ''})`
+        : `key ${r.key_id} (${r.role}${r.label ? `, ${r.label}` : ''}) revoked`,
+    );
     return r;
   },
 });

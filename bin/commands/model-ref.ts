@@ -9,4 +9,8 @@ export const parseModelRef = (ref: string) => {
 };
 
 /** Who did it, for the registry's history: --by, else the login name. */
-export const actor = z.string().min(1).max(100).default(process.env.USER ?? 'cli');
+export const actor = z
+  .string()
+  .min(1)
+  .max(100)
+  .default(process.env.USER ?? 'cli');

@@ -7,14 +7,36 @@ import type { Warehouse } from '../../warehouse/connection.ts';
 import { defaultGate, promote } from '../../models/registry/registry.ts';
 
 const promoteFlags = {
-  reason: flag(z.string().min(3, 'give a reason of at least 3 characters').max(1000), 'why (kept in the champion history)', 'TEXT'),
+  reason: flag(
+    z.string().min(3, 'give a reason of at least 3 characters').max(1000),
+    'why (kept in the champion history)',
+    'TEXT',
+  ),
   by: flag(actor, 'who promotes', 'NAME'),
-  margin: flag(z.coerce.number({ error: 'expected a number' }).min(0).max(1).default(defaultGate.aucMargin), 'AUC the challenger must add over the champion', 'X'),
-  'max-psi': flag(z.coerce.number({ error: 'expected a number' }).gt(0).default(defaultGate.maxPsi), 'largest score PSI allowed', 'X'),
+  margin: flag(
+    z.coerce.number({ error: 'expected a number' }).min(0).max(1).default(defaultGate.aucMargin),
+    'AUC the challenger must add over the champion',
+    'X',
+  ),
+  'max-psi': flag(
+    z.coerce.number({ error: 'expected a number' }).gt(0).default(defaultGate.maxPsi),
+    'largest score PSI allowed',
+    'X',
+  ),
 };
 const promoteArgs = [
-  { name: 'name', schema: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/u, 'letters, digits, _ and - only'), help: 'model name', missing: 'name the model and its version: loanwatch promote NAME VERSION --reason …' },
-  { name: 'version', schema: count(1, 1e9), help: 'version number', missing: 'give the version to promote: loanwatch promote NAME VERSION --reason …' },
+  {
+    name: 'name',
+    schema: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/u, 'letters, digits, _ and - only'),
+    help: 'model name',
+    missing: 'name the model and its version: loanwatch promote NAME VERSION --reason …',
+  },
+  {
+    name: 'version',
+    schema: count(1, 1e9),
+    help: 'version number',
+    missing: 'give the version to promote: loanwatch promote NAME VERSION --reason …',
+  },
 ] as const;
 export type PromoteFlags = FlagValues<typeof promoteFlags> & { name: string; version: number };
 
@@ -29,7 +51,15 @@ export const promoteCommand = defineCommand({
 });
 
 export async function runPromote(wh: Warehouse, out: Output, f: PromoteFlags) {
-  const e = await promote(wh, { name: f.name, version: f.version, actor: f.by, reason: f.reason, gate: { aucMargin: f.margin, maxPsi: f['max-psi'] } });
-  out.line(`${e.model_name} v${e.version} is now the champion for ${e.target} (AUC ${e.challenger_auc.toFixed(4)}${e.champion_auc === null ? '' : ` vs ${e.champion_auc.toFixed(4)}`}, PSI ${e.score_psi.toFixed(4)}), by ${e.actor}: ${e.reason}`);
+  const e = await promote(wh, {
+    name: f.name,
+    version: f.version,
+    actor: f.by,
+    reason: f.reason,
+    gate: { aucMargin: f.margin, maxPsi: f['max-psi'] },
+  });
+  out.line(
+    `${e.model_name} v${e.version} is now the champion for ${e.target} (AUC ${e.challenger_auc.toFixed(4)}${e.champion_auc === null ? '' : ` vs ${e.champion_auc.toFixed(4)}`}, PSI ${e.score_psi.toFixed(4)}), by ${e.actor}: ${e.reason}`,
+  );
   return e;
 }

@@ -18,7 +18,11 @@ const reportFlags = {
   lang: flag(enumList(languages).default(['zh-CN']), 'languages', languages.join(',')),
   format: flag(enumList(reportFormats).default([...reportFormats]), 'files to write', reportFormats.join(',')),
   out: flag(z.string().min(1).optional(), 'folder (default out/reports/<pack>-<period>-<lang>)', 'DIR'),
-  provisions: flag(z.string().min(1).optional(), 'load the finance ledger\'s provisions first (provision coverage)', 'FILE.csv'),
+  provisions: flag(
+    z.string().min(1).optional(),
+    "load the finance ledger's provisions first (provision coverage)",
+    'FILE.csv',
+  ),
 };
 export type ReportFlags = FlagValues<typeof reportFlags>;
 
@@ -45,7 +49,9 @@ export async function runReport(wh: Warehouse, config: Config, out: Output, f: R
       const outDir = f.out && single ? resolve(f.out) : resolve(f.out ?? 'out/reports', `${pack}-${f.period}-${lang}`);
       const t0 = performance.now();
       const m = await buildReportPack(wh, { pack, period: f.period, lang, formats: f.format, outDir, fontFile });
-      log(`${pack} ${lang}: ${m.charts.length} charts in ${((performance.now() - t0) / 1000).toFixed(1)} s → ${outDir}`);
+      log(
+        `${pack} ${lang}: ${m.charts.length} charts in ${((performance.now() - t0) / 1000).toFixed(1)} s → ${outDir}`,
+      );
       written.push({ pack, lang, outDir, charts: m.charts.length, files: m.files.length });
     }
   }

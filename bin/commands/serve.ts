@@ -6,13 +6,16 @@ import { log } from '../progress.ts';
 export const serveCommand = defineCommand({
   name: 'serve',
   summary: 'the HTTP API (docs at /docs, OpenAPI at /openapi.json)',
-  description: 'Serves the API with API keys and roles (loanwatch keys create). Ctrl-C stops it after the requests in flight.',
+  description:
+    'Serves the API with API keys and roles (loanwatch keys create). Ctrl-C stops it after the requests in flight.',
   flags: { port: flag(count(0, 65_535).optional(), 'port (default LOANWATCH_PORT, 8080; 0 = any free port)', 'N') },
   examples: ['loanwatch serve --port 8080'],
   warehouse: true,
   run: async ({ wh, config }, f) => {
     const { server, port } = await startServer(wh, config, f.port ?? config.LOANWATCH_PORT);
-    log(`loanwatch API on http://localhost:${port} — docs http://localhost:${port}/docs, OpenAPI http://localhost:${port}/openapi.json`);
+    log(
+      `loanwatch API on http://localhost:${port} — docs http://localhost:${port}/docs, OpenAPI http://localhost:${port}/openapi.json`,
+    );
     await serveUntilSignal(server, { log });
   },
 });

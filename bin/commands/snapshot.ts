@@ -15,7 +15,8 @@ export type SnapshotFlags = FlagValues<typeof snapshotFlags>;
 export const snapshotCommand = defineCommand({
   name: 'snapshot',
   summary: 'month-end snapshots (DPD, bucket, balances, five-category class, IFRS 9 stage)',
-  description: 'Rebuilds loan_month for every month-end from each loan\'s origination up to the date, and the facts derived from it. Grace days and the DPD convention come from the environment (README, Configuration).',
+  description:
+    "Rebuilds loan_month for every month-end from each loan's origination up to the date, and the facts derived from it. Grace days and the DPD convention come from the environment (README, Configuration).",
   flags: snapshotFlags,
   examples: ['loanwatch snapshot --as-of 2024-06-30'],
   warehouse: true,
@@ -30,9 +31,19 @@ export async function runSnapshot(wh: Warehouse, config: Config, out: Output, f:
   const r = await buildMonthEndSnapshots(wh, { asOf: f['as-of'], settings, buckets, log });
   const overdue = await runMetric(wh, 'overdue', { from: r.lastMonthEnd, to: r.lastMonthEnd });
   const last = overdue.rows[0];
-  out.line(JSON.stringify({
-    ...r, seconds: Number(((performance.now() - t0) / 1000).toFixed(1)), settings: settingsLabel(settings),
-    last_month: last ? { month: last.month_end, outstanding: last.outstanding, overdue_ratio_m1plus: last.overdue_ratio } : null,
-  }, null, 2));
+  out.line(
+    JSON.stringify(
+      {
+        ...r,
+        seconds: Number(((performance.now() - t0) / 1000).toFixed(1)),
+        settings: settingsLabel(settings),
+        last_month: last
+          ? { month: last.month_end, outstanding: last.outstanding, overdue_ratio_m1plus: last.overdue_ratio }
+          : null,
+      },
+      null,
+      2,
+    ),
+  );
   return r;
 }

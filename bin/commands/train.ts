@@ -16,26 +16,66 @@ const number = (what: string) => z.coerce.number({ error: `expected ${what}` });
 const bool = z.enum(['true', 'false'], { error: 'expected true or false' }).transform((v) => v === 'true');
 
 const trainFlags = {
-  model: flag(enumList(['scorecard', 'network', 'gbm']).default(['scorecard', 'network']), 'model kinds to train', 'scorecard,network,gbm'),
+  model: flag(
+    enumList(['scorecard', 'network', 'gbm']).default(['scorecard', 'network']),
+    'model kinds to train',
+    'scorecard,network,gbm',
+  ),
   table: flag(z.string().min(1).optional(), 'train on a CSV feature table instead of the book', 'FILE.csv'),
   target: flag(z.string().min(1).optional(), '--table: the outcome column', 'COL'),
   'bad-value': flag(z.string().optional(), '--table: the target value that means bad (default 1)', 'V'),
   drop: flag(list.optional(), '--table: columns to leave out', 'a,b'),
   categorical: flag(list.optional(), '--table: columns to treat as categories', 'a,b'),
-  'test-share': flag(number('a share such as 0.3').gt(0).lt(1).default(0.3), '--table: share of rows held out for the test', 'SHARE'),
-  name: flag(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/u, 'letters, digits, _ and - only').optional(), '--table: model name prefix', 'N'),
+  'test-share': flag(
+    number('a share such as 0.3').gt(0).lt(1).default(0.3),
+    '--table: share of rows held out for the test',
+    'SHARE',
+  ),
+  name: flag(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/u, 'letters, digits, _ and - only')
+      .optional(),
+    '--table: model name prefix',
+    'N',
+  ),
   horizon: flag(count(1, 24).default(defaultTarget.horizonMonths), 'book: months in the outcome window', 'MONTHS'),
   threshold: flag(count(0, 3650).default(defaultTarget.dpdThreshold), 'book: DPD that makes a bad outcome', 'DPD'),
   'oot-months': flag(count(1, 60).default(6), 'book: latest month-ends held out for the out-of-time test', 'N'),
-  'loan-share': flag(number('a share such as 0.5').gt(0).max(1).default(1), 'book: share of loans to train on', 'SHARE'),
+  'loan-share': flag(
+    number('a share such as 0.5').gt(0).max(1).default(1),
+    'book: share of loans to train on',
+    'SHARE',
+  ),
   'rebuild-features': flag(z.boolean().default(false), 'book: rebuild the feature table first'),
   seed: flag(count(0, 2 ** 31).default(1), 'random seed', 'N'),
   binning: flag(z.enum(['chimerge', 'tree']).default('chimerge'), 'scorecard binning method', 'chimerge|tree'),
   monotonic: flag(bool.default(true), 'scorecard: monotonic WoE per feature', 'true|false'),
   l2: flag(number('a number ≥ 0').min(0).default(0), 'scorecard: L2 penalty', 'X'),
-  special: flag(list.pipe(z.array(z.string().regex(/^-?\d+(\.\d+)?$/u, 'special values are numbers').transform(Number))).optional(), 'values binned on their own (codes, not amounts)', '-2,-1'),
-  'special-for': flag(list.optional(), 'the columns the --special values are codes of (default: every numeric column)', 'COL,…'),
-  'min-iv': flag(number('a number').min(0).max(10).default(defaultSelection.minIv), 'scorecard: drop features below this IV', 'X'),
+  special: flag(
+    list
+      .pipe(
+        z.array(
+          z
+            .string()
+            .regex(/^-?\d+(\.\d+)?$/u, 'special values are numbers')
+            .transform(Number),
+        ),
+      )
+      .optional(),
+    'values binned on their own (codes, not amounts)',
+    '-2,-1',
+  ),
+  'special-for': flag(
+    list.optional(),
+    'the columns the --special values are codes of (default: every numeric column)',
+    'COL,…',
+  ),
+  'min-iv': flag(
+    number('a number').min(0).max(10).default(defaultSelection.minIv),
+    'scorecard: drop features below this IV',
+    'X',
+  ),
   by: flag(actor, 'who trained it (registry history)', 'NAME'),
   out: flag(z.string().optional(), 'folder for artifacts and model cards (default <data dir>/models)', 'DIR'),
   format: flag(outputFormat(['table', 'json'], 'table'), 'the trained models as a table or JSON', 'table|json'),
@@ -45,39 +85,91 @@ export type TrainFlags = FlagValues<typeof trainFlags>;
 export const trainCommand = defineCommand({
   name: 'train',
   summary: 'train early-warning models (book, out of time) or models on any CSV feature table',
-  description: 'Book: target DPD > threshold within horizon months, trained on earlier month-ends and tested on the latest --oot-months. --table: the same models on any feature table, seeded random split. Each model becomes a new registered version with a model card.',
+  description:
+    'Book: target DPD > threshold within horizon months, trained on earlier month-ends and tested on the latest --oot-months. --table: the same models on any feature table, seeded random split. Each model becomes a new registered version with a model card.',
   flags: trainFlags,
-  examples: ['loanwatch train --model scorecard,network,gbm', 'loanwatch train --table ../shared/data/german_credit/germancredit.csv --target creditability --bad-value bad'],
+  examples: [
+    'loanwatch train --model scorecard,network,gbm',
+    'loanwatch train --table ../shared/data/german_credit/germancredit.csv --target creditability --bad-value bad',
+  ],
   warehouse: true,
-  check: (f) => (f.table && !f.target ? '--table needs --target COLUMN (the outcome column)'
-    : !f.table && (f.target || f.drop || f.categorical || f.name) ? '--target, --drop, --categorical and --name go with --table'
-      : f['special-for'] && !f.special ? '--special-for names the columns of the --special values: give --special too' : undefined),
+  check: (f) =>
+    f.table && !f.target
+      ? '--table needs --target COLUMN (the outcome column)'
+      : !f.table && (f.target || f.drop || f.categorical || f.name)
+        ? '--target, --drop, --categorical and --name go with --table'
+        : f['special-for'] && !f.special
+          ? '--special-for names the columns of the --special values: give --special too'
+          : undefined,
   run: ({ wh, config, out }, f) => runTrain(wh, config, out, f),
 });
 
 export async function runTrain(wh: Warehouse, config: Config, out: Output, f: TrainFlags) {
   const common = {
-    kinds: f.model, seed: f.seed, actor: f.by, outDir: resolve(f.out ?? resolve(config.LOANWATCH_DATA_DIR, 'models')),
+    kinds: f.model,
+    seed: f.seed,
+    actor: f.by,
+    outDir: resolve(f.out ?? resolve(config.LOANWATCH_DATA_DIR, 'models')),
     scorecard: {
-      binning: { ...defaultBinning, method: f.binning, monotonic: f.monotonic, specialValues: f.special ?? [], specialFeatures: f['special-for'] }, l2: f.l2,
+      binning: {
+        ...defaultBinning,
+        method: f.binning,
+        monotonic: f.monotonic,
+        specialValues: f.special ?? [],
+        specialFeatures: f['special-for'],
+      },
+      l2: f.l2,
       selection: { ...defaultSelection, minIv: f['min-iv'] },
     },
   };
   const done = f.table
-    ? await trainTableModels(wh, { ...common, path: f.table, target: f.target!, badValue: f['bad-value'], drop: f.drop, categorical: f.categorical, testShare: f['test-share'], name: f.name })
-    : await trainBookModels(wh, { ...common, target: { horizonMonths: f.horizon, dpdThreshold: f.threshold }, ootMonths: f['oot-months'], loanShare: f['loan-share'], rebuildFeatures: f['rebuild-features'], log });
+    ? await trainTableModels(wh, {
+        ...common,
+        path: f.table,
+        target: f.target!,
+        badValue: f['bad-value'],
+        drop: f.drop,
+        categorical: f.categorical,
+        testShare: f['test-share'],
+        name: f.name,
+      })
+    : await trainBookModels(wh, {
+        ...common,
+        target: { horizonMonths: f.horizon, dpdThreshold: f.threshold },
+        ootMonths: f['oot-months'],
+        loanShare: f['loan-share'],
+        rebuildFeatures: f['rebuild-features'],
+        log,
+      });
   if (f.format === 'json') {
-    out.line(JSON.stringify(done.map(({ model: m, cardDir }) => ({
-      model: m.model_name, version: m.version, target: m.target, test_auc: m.metrics.test.auc, ks: m.metrics.test.ks, gini: m.metrics.test.gini,
-      score_psi: m.metrics.score_psi, seconds: m.metrics.train_seconds, card: cardDir,
-    })), null, 2));
+    out.line(
+      JSON.stringify(
+        done.map(({ model: m, cardDir }) => ({
+          model: m.model_name,
+          version: m.version,
+          target: m.target,
+          test_auc: m.metrics.test.auc,
+          ks: m.metrics.test.ks,
+          gini: m.metrics.test.gini,
+          score_psi: m.metrics.score_psi,
+          seconds: m.metrics.train_seconds,
+          card: cardDir,
+        })),
+        null,
+        2,
+      ),
+    );
     return done;
   }
   printTable(out, done, [
-    { header: 'model', value: (d) => d.model.model_name }, { header: 'version', value: (d) => d.model.version, format: 'int' },
-    { header: 'target', value: (d) => d.model.target }, { header: 'test AUC', value: (d) => d.model.metrics.test.auc.toFixed(4) },
-    { header: 'KS', value: (d) => d.model.metrics.test.ks.toFixed(4) }, { header: 'Gini', value: (d) => d.model.metrics.test.gini.toFixed(4) },
-    { header: 'score PSI', value: (d) => d.model.metrics.score_psi.toFixed(4) }, { header: 'seconds', value: (d) => d.model.metrics.train_seconds.toFixed(1) },
+    { header: 'model', value: (d) => d.model.model_name },
+    { header: 'version', value: (d) => d.model.version, format: 'int' },
+    { header: 'target', value: (d) => d.model.target },
+    { header: 'test AUC', value: (d) => d.model.metrics.test.auc.toFixed(4) },
+    { header: 'KS', value: (d) => d.model.metrics.test.ks.toFixed(4) },
+    { header: 'Gini', value: (d) => d.model.metrics.test.gini.toFixed(4) },
+    { header: 'score PSI', value: (d) => d.model.metrics.score_psi.toFixed(4) },
+    { header: 'seconds', value: (d) => d.model.metrics.train_seconds.toFixed(1) },
     { header: 'model card', value: (d) => d.cardDir },
   ]);
   return done;

@@ -8,7 +8,12 @@ import type { Warehouse } from '../../warehouse/connection.ts';
 import { assertKnownFilterValues } from '../../warehouse/metrics/known-values.ts';
 import { defaultSnapshotSettings } from '../../pipelines/snapshot/snapshot-settings.ts';
 import { fireWarnings } from '../../pipelines/warnings/fire-warnings.ts';
-import { listWarnings, warningKey, type StoredWarning, type WarningFilters } from '../../pipelines/warnings/list-warnings.ts';
+import {
+  listWarnings,
+  warningKey,
+  type StoredWarning,
+  type WarningFilters,
+} from '../../pipelines/warnings/list-warnings.ts';
 import { defaultWarningRules, parseWarningRules } from '../../pipelines/warnings/rules.ts';
 import { defaultTarget, targetName } from '../../warehouse/feature-catalogue.ts';
 import { currentChampion } from '../../models/registry/registry.ts';
@@ -20,7 +25,11 @@ const warningsFlags = {
   list: flag(z.boolean().default(false), 'only list what is stored for the day, fire nothing'),
   rule: flag(list.optional(), 'only these rule ids', 'a,b'),
   kind: flag(list.optional(), 'only these rule kinds', 'a,b'),
-  severity: flag(list.pipe(z.array(z.enum(severities, { error: `expected ${severities.join(', ')}` }))).optional(), 'only these severities', severities.join(',')),
+  severity: flag(
+    list.pipe(z.array(z.enum(severities, { error: `expected ${severities.join(', ')}` }))).optional(),
+    'only these severities',
+    severities.join(','),
+  ),
   region: flag(list.optional(), 'only these regions', 'a,b'),
   team: flag(list.optional(), 'only these teams', 'a,b'),
   limit: flag(count(1, 10_000_000).optional(), 'at most this many warnings (table default 50; csv/json: all)', 'N'),
@@ -32,14 +41,22 @@ export const warningsCommand = defineCommand({
   name: 'warnings',
   summary: 'fire the warning rules for a day and store them with their evidence; or list what is stored',
   flags: warningsFlags,
-  examples: ['loanwatch warnings --as-of 2024-06-30 --rules examples/warning-rules.json', 'loanwatch warnings --as-of 2024-06-30 --list --rule broken_promise --format csv > broken.csv'],
+  examples: [
+    'loanwatch warnings --as-of 2024-06-30 --rules examples/warning-rules.json',
+    'loanwatch warnings --as-of 2024-06-30 --list --rule broken_promise --format csv > broken.csv',
+  ],
   warehouse: true,
   check: (f) => (f.list && f.rules ? '--rules fires rules; --list only lists: give one of them' : undefined),
   run: ({ wh, config, out }, f) => runWarnings(wh, config, out, f),
 });
 
 /** Every stored warning of the day that passes the filters, a page at a time. */
-async function* storedWarnings(wh: Warehouse, asOf: string, filters: WarningFilters, max: number): AsyncGenerator<StoredWarning> {
+async function* storedWarnings(
+  wh: Warehouse,
+  asOf: string,
+  filters: WarningFilters,
+  max: number,
+): AsyncGenerator<StoredWarning> {
   let after: ReturnType<typeof warningKey> | null = null;
   let left = max;
   while (left > 0) {
@@ -51,17 +68,45 @@ async function* storedWarnings(wh: Warehouse, asOf: string, filters: WarningFilt
   }
 }
 
-const severityRank = (s: string) => { const i = severities.indexOf(s as never); return i < 0 ? severities.length : i; };
-const csvColumns = ['as_of', 'rule_id', 'kind', 'severity', 'loan_id', 'model', 'value', 'threshold', 'region', 'product', 'branch', 'team', 'evidence', 'fired_at'] as const;
+const severityRank = (s: string) => {
+  const i = severities.indexOf(s as never);
+  return i < 0 ? severities.length : i;
+};
+const csvColumns = [
+  'as_of',
+  'rule_id',
+  'kind',
+  'severity',
+  'loan_id',
+  'model',
+  'value',
+  'threshold',
+  'region',
+  'product',
+  'branch',
+  'team',
+  'evidence',
+  'fired_at',
+] as const;
 
 export async function runWarnings(wh: Warehouse, config: Config, out: Output, f: WarningsFlags) {
   await assertKnownFilterValues(wh, { region: f.region, team: f.team });
   if (!f.list) {
     const rules = f.rules ? readConfigFile(f.rules, 'warning rules', parseWarningRules) : defaultWarningRules;
     const champion = await currentChampion(wh, targetName(defaultTarget));
-    const outcome = await fireWarnings(wh, { asOf: f['as-of'], rules, settings: defaultSnapshotSettings(delinquencySettings(config)), champion });
-    console.error(`warnings ${f['as-of']}${champion ? ` (champion ${champion.model_name}@${champion.version})` : ' (no champion model)'}:`);
-    for (const o of outcome) console.error(`  ${o.rule_id.padEnd(24)} ${o.kind.padEnd(20)} ${o.severity.padEnd(8)} ${o.skipped ? `skipped: ${o.skipped}` : `${o.fired} fired`}`);
+    const outcome = await fireWarnings(wh, {
+      asOf: f['as-of'],
+      rules,
+      settings: defaultSnapshotSettings(delinquencySettings(config)),
+      champion,
+    });
+    console.error(
+      `warnings ${f['as-of']}${champion ? ` (champion ${champion.model_name}@${champion.version})` : ' (no champion model)'}:`,
+    );
+    for (const o of outcome)
+      console.error(
+        `  ${o.rule_id.padEnd(24)} ${o.kind.padEnd(20)} ${o.severity.padEnd(8)} ${o.skipped ? `skipped: ${o.skipped}` : `${o.fired} fired`}`,
+      );
   }
   const filters = { rule: f.rule, kind: f.kind, severity: f.severity, region: f.region, team: f.team };
   const rows = storedWarnings(wh, f['as-of'], filters, f.limit ?? Number.MAX_SAFE_INTEGER);
@@ -71,11 +116,20 @@ export async function runWarnings(wh: Warehouse, config: Config, out: Output, f:
     const all: StoredWarning[] = [];
     for await (const w of rows) all.push(w);
     all.sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || b.value - a.value);
-    printTable(out, all, [
-      { header: 'severity', value: (w) => w.severity }, { header: 'rule', value: (w) => w.rule_id },
-      { header: 'loan', value: (w) => w.loan_id || w.model }, { header: 'value', value: (w) => w.value, format: 'num' },
-      { header: 'threshold', value: (w) => w.threshold, format: 'num' }, { header: 'region', value: (w) => w.region }, { header: 'team', value: (w) => w.team },
-      { header: 'evidence', value: (w) => JSON.stringify(w.evidence).slice(0, 80) },
-    ], { limit: f.limit ?? 50 });
+    printTable(
+      out,
+      all,
+      [
+        { header: 'severity', value: (w) => w.severity },
+        { header: 'rule', value: (w) => w.rule_id },
+        { header: 'loan', value: (w) => w.loan_id || w.model },
+        { header: 'value', value: (w) => w.value, format: 'num' },
+        { header: 'threshold', value: (w) => w.threshold, format: 'num' },
+        { header: 'region', value: (w) => w.region },
+        { header: 'team', value: (w) => w.team },
+        { header: 'evidence', value: (w) => JSON.stringify(w.evidence).slice(0, 80) },
+      ],
+      { limit: f.limit ?? 50 },
+    );
   }
 }

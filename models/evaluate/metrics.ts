@@ -2,10 +2,18 @@
  * Early-warning quality (SPEC §5): AUC (ties share rank), KS, Gini, Brier, calibration and
  * gains tables, and PSI. Probabilities are of the bad outcome; label 1 = bad.
  */
-export interface Quality { n: number; bads: number; auc: number; gini: number; ks: number; brier: number }
+export interface Quality {
+  n: number;
+  bads: number;
+  auc: number;
+  gini: number;
+  ks: number;
+  brier: number;
+}
 
 /** Indices sorted by probability ascending (stable). */
-const order = (p: ArrayLike<number>) => Int32Array.from({ length: p.length }, (_, i) => i).sort((a, b) => p[a]! - p[b]! || a - b);
+const order = (p: ArrayLike<number>) =>
+  Int32Array.from({ length: p.length }, (_, i) => i).sort((a, b) => p[a]! - p[b]! || a - b);
 
 export function auc(p: ArrayLike<number>, y: ArrayLike<number>): number {
   const idx = order(p);
@@ -15,7 +23,11 @@ export function auc(p: ArrayLike<number>, y: ArrayLike<number>): number {
     let j = i;
     while (j < idx.length && (j === i || p[idx[j]!] === p[idx[i]!])) j++;
     const avgRank = (i + 1 + j) / 2;
-    for (let k = i; k < j; k++) if (y[idx[k]!]) { bads++; rankSum += avgRank; }
+    for (let k = i; k < j; k++)
+      if (y[idx[k]!]) {
+        bads++;
+        rankSum += avgRank;
+      }
     i = j;
   }
   const goods = idx.length - bads;
@@ -34,7 +46,11 @@ export function ks(p: ArrayLike<number>, y: ArrayLike<number>): number {
   let best = 0;
   for (let i = 0; i < idx.length;) {
     let j = i;
-    while (j < idx.length && (j === i || p[idx[j]!] === p[idx[i]!])) { if (y[idx[j]!]) cb++; else cg++; j++; }
+    while (j < idx.length && (j === i || p[idx[j]!] === p[idx[i]!])) {
+      if (y[idx[j]!]) cb++;
+      else cg++;
+      j++;
+    }
     best = Math.max(best, Math.abs(cb / bads - cg / goods));
     i = j;
   }
@@ -54,7 +70,12 @@ export function quality(p: ArrayLike<number>, y: ArrayLike<number>): Quality {
   return { n: p.length, bads, auc: a, gini: 2 * a - 1, ks: ks(p, y), brier: brier(p, y) };
 }
 
-export interface CalibrationRow { band: number; n: number; mean_predicted: number; observed_rate: number }
+export interface CalibrationRow {
+  band: number;
+  n: number;
+  mean_predicted: number;
+  observed_rate: number;
+}
 
 /** Ten equal-count bands of predicted probability: mean prediction next to the observed bad rate. */
 export function calibrationTable(p: ArrayLike<number>, y: ArrayLike<number>, bands = 10): CalibrationRow[] {
@@ -64,17 +85,28 @@ export function calibrationTable(p: ArrayLike<number>, y: ArrayLike<number>, ban
     const hi = Math.floor(((b + 1) * idx.length) / bands);
     let sp = 0;
     let sy = 0;
-    for (let k = lo; k < hi; k++) { sp += p[idx[k]!]!; sy += y[idx[k]!]!; }
+    for (let k = lo; k < hi; k++) {
+      sp += p[idx[k]!]!;
+      sy += y[idx[k]!]!;
+    }
     const n = hi - lo;
     return { band: b + 1, n, mean_predicted: n ? sp / n : 0, observed_rate: n ? sy / n : 0 };
   }).filter((r) => r.n > 0);
 }
 
 export interface GainsRow {
-  band: number; min_probability: number; max_probability: number; n: number; bads: number; bad_rate: number;
-  cumulative_bad_rate: number; cumulative_bad_capture: number; lift: number;
+  band: number;
+  min_probability: number;
+  max_probability: number;
+  n: number;
+  bads: number;
+  bad_rate: number;
+  cumulative_bad_rate: number;
+  cumulative_bad_capture: number;
+  lift: number;
   /** approving every band from the least risky up to this one */
-  approval_rate: number; rejection_rate: number;
+  approval_rate: number;
+  rejection_rate: number;
 }
 
 /** Gains table by score band (riskiest band first for capture; approval counted from the safest band). */
@@ -96,10 +128,17 @@ export function gainsTable(p: ArrayLike<number>, y: ArrayLike<number>, bands = 1
     cumN += hi - lo;
     cumB += bads;
     rows.push({
-      band: b + 1, min_probability: p[idx[hi - 1]!]!, max_probability: p[idx[lo]!]!, n: hi - lo, bads, bad_rate: bads / (hi - lo),
-      cumulative_bad_rate: cumB / cumN, cumulative_bad_capture: totalBads ? cumB / totalBads : 0,
+      band: b + 1,
+      min_probability: p[idx[hi - 1]!]!,
+      max_probability: p[idx[lo]!]!,
+      n: hi - lo,
+      bads,
+      bad_rate: bads / (hi - lo),
+      cumulative_bad_rate: cumB / cumN,
+      cumulative_bad_capture: totalBads ? cumB / totalBads : 0,
       lift: overall ? bads / (hi - lo) / overall : 0,
-      approval_rate: (total - lo) / total, rejection_rate: lo / total,
+      approval_rate: (total - lo) / total,
+      rejection_rate: lo / total,
     });
   }
   return rows;
@@ -117,7 +156,11 @@ export function psi(expected: ArrayLike<number>, actual: ArrayLike<number>): num
   }
   return s;
 }
-const sum = (a: ArrayLike<number>) => { let s = 0; for (let i = 0; i < a.length; i++) s += a[i]!; return s; };
+const sum = (a: ArrayLike<number>) => {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]!;
+  return s;
+};
 
 export const psiStatus = (v: number) => (v < 0.1 ? 'stable' : v <= 0.25 ? 'watch' : 'act');
 

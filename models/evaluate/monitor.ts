@@ -11,15 +11,23 @@ import type { VariableBins } from '../scorecard/binning.ts';
 import { countByEdges, ks, auc, psi, psiStatus } from './metrics.ts';
 
 export interface MonitorRow {
-  month_end: string; n: number; score_psi: number; psi_status: string;
+  month_end: string;
+  n: number;
+  score_psi: number;
+  psi_status: string;
   /** CSI of each variable under the training bins */
   csi: Record<string, number>;
   /** realised quality where the outcome window has closed (null before) */
-  observed: number; auc: number | null; ks: number | null;
+  observed: number;
+  auc: number | null;
+  ks: number | null;
   warnings: string[];
 }
 
-export interface MonitorOptions { maxPsi: number; aucDrop: number }
+export interface MonitorOptions {
+  maxPsi: number;
+  aucDrop: number;
+}
 export const defaultMonitor: MonitorOptions = { maxPsi: 0.25, aucDrop: 0.05 };
 
 /**
@@ -28,30 +36,59 @@ export const defaultMonitor: MonitorOptions = { maxPsi: 0.25, aucDrop: 0.05 };
  * A warning (the retraining signal) when PSI exceeds the maximum or AUC falls more than the set
  * margin below the model's test AUC.
  */
-export async function monitorModel(wh: Warehouse, m: ModelVersion, o: MonitorOptions = defaultMonitor): Promise<MonitorRow[]> {
-  const months = await queryRows<{ m: string }>(wh, `SELECT DISTINCT toString(month_end) AS m FROM ${tableRef(wh, 'ew_features')}
-    WHERE month_end > {after:Date} ORDER BY m`, { after: m.metrics.train_end ?? '1970-01-01' });
+export async function monitorModel(
+  wh: Warehouse,
+  m: ModelVersion,
+  o: MonitorOptions = defaultMonitor,
+): Promise<MonitorRow[]> {
+  const months = await queryRows<{ m: string }>(
+    wh,
+    `SELECT DISTINCT toString(month_end) AS m FROM ${tableRef(wh, 'ew_features')}
+    WHERE month_end > {after:Date} ORDER BY m`,
+    { after: m.metrics.train_end ?? '1970-01-01' },
+  );
   const a = m.artifact;
-  const vars: VariableBins[] = a.kind === 'scorecard'
-    ? a.variables.map(asVariableBins)
-    : a.kind === 'network' ? a.inputs.flatMap((i) => (i.type === 'woe' ? [i.bins] : [])) : [];
+  const vars: VariableBins[] =
+    a.kind === 'scorecard'
+      ? a.variables.map(asVariableBins)
+      : a.kind === 'network'
+        ? a.inputs.flatMap((i) => (i.type === 'woe' ? [i.bins] : []))
+        : [];
   const out: MonitorRow[] = [];
   for (const { m: monthEnd } of months) {
     const ds = await loadFeatureRows(wh, { mode: 'eligible', monthEnd });
     if (ds.n === 0) continue;
     const p = scoreModel(a, ds).probability;
     const scorePsi = psi(a.baseline.scoreCounts, countByEdges(p, a.baseline.scoreEdges));
-    const csi = Object.fromEntries(vars.map((v) => [v.feature, psi(v.bins.map((b) => b.count), binCounts(v, ds))]));
+    const csi = Object.fromEntries(
+      vars.map((v) => [
+        v.feature,
+        psi(
+          v.bins.map((b) => b.count),
+          binCounts(v, ds),
+        ),
+      ]),
+    );
     const obs = indicesWhere(ds.n, (i) => ds.observed[i] === 1);
     const done = subset(ds, obs);
     const po = Float64Array.from(obs, (i) => p[i]!);
     const realised = done.n > 0 ? auc(po, done.label) : Number.NaN;
     const warnings: string[] = [];
     if (scorePsi > o.maxPsi) warnings.push(`score PSI ${scorePsi.toFixed(3)} > ${o.maxPsi}: retrain`);
-    if (Number.isFinite(realised) && realised < m.metrics.test.auc - o.aucDrop) warnings.push(`AUC ${realised.toFixed(3)} fell more than ${o.aucDrop} below the test AUC ${m.metrics.test.auc.toFixed(3)}: retrain`);
+    if (Number.isFinite(realised) && realised < m.metrics.test.auc - o.aucDrop)
+      warnings.push(
+        `AUC ${realised.toFixed(3)} fell more than ${o.aucDrop} below the test AUC ${m.metrics.test.auc.toFixed(3)}: retrain`,
+      );
     out.push({
-      month_end: monthEnd, n: ds.n, score_psi: scorePsi, psi_status: psiStatus(scorePsi), csi, observed: done.n,
-      auc: Number.isFinite(realised) ? realised : null, ks: done.n > 0 && Number.isFinite(realised) ? ks(po, done.label) : null, warnings,
+      month_end: monthEnd,
+      n: ds.n,
+      score_psi: scorePsi,
+      psi_status: psiStatus(scorePsi),
+      csi,
+      observed: done.n,
+      auc: Number.isFinite(realised) ? realised : null,
+      ks: done.n > 0 && Number.isFinite(realised) ? ks(po, done.label) : null,
+      warnings,
     });
   }
   return out;
@@ -61,10 +98,25 @@ export async function monitorModel(wh: Warehouse, m: ModelVersion, o: MonitorOpt
 export async function storeMonitoring(wh: Warehouse, m: ModelVersion, rows: MonitorRow[]) {
   if (rows.length === 0) return;
   const model = `${m.model_name}@${m.version}`;
-  await deleteRows(wh, 'model_monitoring', 'model = {m:String} AND has({months:Array(Date)}, month_end)', { m: model, months: rows.map((r) => r.month_end) });
+  await deleteRows(wh, 'model_monitoring', 'model = {m:String} AND has({months:Array(Date)}, month_end)', {
+    m: model,
+    months: rows.map((r) => r.month_end),
+  });
   const now = Math.floor(Date.now() / 1000);
   await wh.client.insert({
-    table: tableRef(wh, 'model_monitoring'), format: 'JSONEachRow',
-    values: rows.map((r) => ({ model, month_end: r.month_end, n: r.n, score_psi: r.score_psi, auc: r.auc, ks: r.ks, observed: r.observed, csi: JSON.stringify(r.csi), warnings: r.warnings, computed_at: now })),
+    table: tableRef(wh, 'model_monitoring'),
+    format: 'JSONEachRow',
+    values: rows.map((r) => ({
+      model,
+      month_end: r.month_end,
+      n: r.n,
+      score_psi: r.score_psi,
+      auc: r.auc,
+      ks: r.ks,
+      observed: r.observed,
+      csi: JSON.stringify(r.csi),
+      warnings: r.warnings,
+      computed_at: now,
+    })),
   });
 }

@@ -37,7 +37,10 @@ const numInArray = (x: number) => {
 };
 
 const col = (feature: string) => {
-  if (!isCatalogueFeature(feature)) throw new SqlExportError(`feature ${feature} is not in the ew_features catalogue; only book models can be scored in the database`);
+  if (!isCatalogueFeature(feature))
+    throw new SqlExportError(
+      `feature ${feature} is not in the ew_features catalogue; only book models can be scored in the database`,
+    );
   return feature;
 };
 
@@ -51,7 +54,14 @@ class Params {
 }
 
 /** multiIf over a variable's bins returning one number per bin (WoE, points …), in bin order. */
-function binExpr(feature: string, kind: 'numeric' | 'categorical', bins: { rule: BinRule }[], fallback: number, value: (k: number) => number, params: Params): string {
+function binExpr(
+  feature: string,
+  kind: 'numeric' | 'categorical',
+  bins: { rule: BinRule }[],
+  fallback: number,
+  value: (k: number) => number,
+  params: Params,
+): string {
   const c = col(feature);
   const arms: string[] = [];
   bins.forEach((b, k) => {
@@ -61,7 +71,10 @@ function binExpr(feature: string, kind: 'numeric' | 'categorical', bins: { rule:
     else if (r.type === 'categories') arms.push(`has(${params.add('Array(String)', r.values)}, ${c})`, num(value(k)));
   });
   // ranges are ascending and contiguous: the first whose upper bound exceeds x holds it
-  const ranges = bins.map((b, k) => [b.rule, k] as const).filter(([r]) => r.type === 'range') as [Extract<BinRule, { type: 'range' }>, number][];
+  const ranges = bins.map((b, k) => [b.rule, k] as const).filter(([r]) => r.type === 'range') as [
+    Extract<BinRule, { type: 'range' }>,
+    number,
+  ][];
   ranges.forEach(([r, k]) => arms.push(r.hi === null ? '1' : `${c} < ${num(r.hi)}`, num(value(k))));
   return `multiIf(${arms.join(', ')}, ${num(value(fallback))})`;
 }
@@ -83,16 +96,23 @@ const reasonsExpr = (pairs: string[]) =>
 
 export function scorecardToSql(art: ScorecardArtifact): ExportedSql {
   const params = new Params();
-  const terms = art.variables.map((v) => `${num(v.coef)} * ${binExpr(v.feature, v.kind, v.bins, v.fallback, (k) => v.bins[k]!.woe, params)}`);
+  const terms = art.variables.map(
+    (v) => `${num(v.coef)} * ${binExpr(v.feature, v.kind, v.bins, v.fallback, (k) => v.bins[k]!.woe, params)}`,
+  );
   const logit = [num(art.intercept), ...terms].join(' + ');
-  const points = art.variables.map((v) => binExpr(v.feature, v.kind, v.bins, v.fallback, (k) => v.bins[k]!.points, params)).join(' + ') || '0';
+  const points =
+    art.variables
+      .map((v) => binExpr(v.feature, v.kind, v.bins, v.fallback, (k) => v.bins[k]!.points, params))
+      .join(' + ') || '0';
   const lost = art.variables.map((v) => {
     const best = Math.max(...v.bins.map((b) => b.points));
     return `(${binExpr(v.feature, v.kind, v.bins, v.fallback, (k) => best - v.bins[k]!.points, params)}, ${params.add('String', v.feature)})`;
   });
   return {
-    stages: [`1 / (1 + exp(-(${logit}))) AS probability, ${points} AS points, ${gradeExpr('probability', art.gradeEdges)} AS grade,
-      ${lost.length ? reasonsExpr(lost) : 'CAST([], \'Array(String)\')'} AS reasons`],
+    stages: [
+      `1 / (1 + exp(-(${logit}))) AS probability, ${points} AS points, ${gradeExpr('probability', art.gradeEdges)} AS grade,
+      ${lost.length ? reasonsExpr(lost) : "CAST([], 'Array(String)')"} AS reasons`,
+    ],
     params: params.values,
   };
 }
@@ -104,10 +124,14 @@ export function networkToSql(art: NetworkArtifact): ExportedSql {
   art.inputs.forEach((inp, j) => {
     if (inp.type === 'woe') {
       const b = inp.bins;
-      parts.push(`assumeNotNull(${binExpr(inp.feature, b.kind, b.bins, b.fallback, (k) => b.bins[k]!.woe, params)}) AS lwq_x${j}`);
+      parts.push(
+        `assumeNotNull(${binExpr(inp.feature, b.kind, b.bins, b.fallback, (k) => b.bins[k]!.woe, params)}) AS lwq_x${j}`,
+      );
     } else {
       const c = col(inp.feature);
-      parts.push(`if(isNull(${c}), 0., least(5., greatest(-5., (sign(assumeNotNull(${c})) * log1p(abs(assumeNotNull(${c}))) - ${num(inp.mean)}) / ${num(inp.sd)}))) AS lwq_x${j}`);
+      parts.push(
+        `if(isNull(${c}), 0., least(5., greatest(-5., (sign(assumeNotNull(${c})) * log1p(abs(assumeNotNull(${c}))) - ${num(inp.mean)}) / ${num(inp.sd)}))) AS lwq_x${j}`,
+      );
     }
   });
   // (inputs are never NULL — missing has its own arm — but Nullable columns make multiIf Nullable, which dotProduct rejects)
@@ -125,9 +149,11 @@ export function networkToSql(art: NetworkArtifact): ExportedSql {
     prev = `lwq_l${l}`;
   });
   const woeInputs = art.inputs.map((inp, j) => [inp, j] as const).filter(([inp]) => inp.type === 'woe');
-  parts.push(`${prev}[1] AS probability`,
+  parts.push(
+    `${prev}[1] AS probability`,
     pointsAndGrade(art.gradeEdges),
-    `${woeInputs.length ? reasonsExpr(woeInputs.map(([inp, j]) => `(lwq_x${j}, ${params.add('String', inp.feature)})`)) : 'CAST([], \'Array(String)\')'} AS reasons`);
+    `${woeInputs.length ? reasonsExpr(woeInputs.map(([inp, j]) => `(lwq_x${j}, ${params.add('String', inp.feature)})`)) : "CAST([], 'Array(String)')"} AS reasons`,
+  );
   stages.push(parts.join(',\n      '));
   return { stages, params: params.values };
 }
@@ -144,8 +170,10 @@ export function gbmToSql(art: GbmArtifact): ExportedSql {
     }
     return `if(${c} = '', ${missingLeft ? 1 : 0}, has(${params.add('Array(String)', f.levels.slice(0, bin + 1))}, ${c}))`;
   };
-  const tree = (t: GbmTree, n = 0): string => (t.feature[n]! < 0 ? num(t.value[n]!)
-    : `if(${goesLeft(art.features[t.feature[n]!]!, t.bin[n]!, t.missingLeft[n]!)}, ${tree(t, t.left[n]!)}, ${tree(t, t.right[n]!)})`);
+  const tree = (t: GbmTree, n = 0): string =>
+    t.feature[n]! < 0
+      ? num(t.value[n]!)
+      : `if(${goesLeft(art.features[t.feature[n]!]!, t.bin[n]!, t.missingLeft[n]!)}, ${tree(t, t.left[n]!)}, ${tree(t, t.right[n]!)})`;
   // one stage per 50 trees keeps each expression's tree small for the analyzer
   const stages: string[] = [];
   let acc = num(art.base);
@@ -153,9 +181,11 @@ export function gbmToSql(art: GbmArtifact): ExportedSql {
     stages.push(`${[acc, ...art.trees.slice(a, a + 50).map((t) => tree(t))].join(' + ')} AS lwq_z${a}`);
     acc = `lwq_z${a}`;
   }
-  stages.push(`1 / (1 + exp(-(${acc}))) AS probability, ${pointsAndGrade(art.gradeEdges)}, CAST([], 'Array(String)') AS reasons`);
+  stages.push(
+    `1 / (1 + exp(-(${acc}))) AS probability, ${pointsAndGrade(art.gradeEdges)}, CAST([], 'Array(String)') AS reasons`,
+  );
   return { stages, params: params.values };
 }
 
 export const modelToSql = (art: ScorecardArtifact | NetworkArtifact | GbmArtifact) =>
-  (art.kind === 'scorecard' ? scorecardToSql(art) : art.kind === 'network' ? networkToSql(art) : gbmToSql(art));
+  art.kind === 'scorecard' ? scorecardToSql(art) : art.kind === 'network' ? networkToSql(art) : gbmToSql(art);

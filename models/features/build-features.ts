@@ -104,7 +104,10 @@ export function featureSelectSql(wh: Warehouse, target: TargetSpec): string {
  */
 export async function buildFeatures(wh: Warehouse, o: FeatureBuildOptions): Promise<{ rows: number; dataEnd: string }> {
   const log = o.log ?? (() => {});
-  const [end] = await queryRows<{ e: string }>(wh, `SELECT toString(max(month_end)) AS e FROM ${tableRef(wh, 'loan_month')}`);
+  const [end] = await queryRows<{ e: string }>(
+    wh,
+    `SELECT toString(max(month_end)) AS e FROM ${tableRef(wh, 'loan_month')}`,
+  );
   const dataEnd = end?.e ?? '1970-01-01';
   const live = tableRef(wh, 'ew_features');
   const next = tableRef(wh, 'ew_features_next');
@@ -114,9 +117,12 @@ export async function buildFeatures(wh: Warehouse, o: FeatureBuildOptions): Prom
   const nb = Math.max(1, o.buckets ?? 1);
   for (let b = 0; b < nb; b++) {
     const t0 = performance.now();
-    await exec(wh, `INSERT INTO ${next} (${columns.join(', ')})
+    await exec(
+      wh,
+      `INSERT INTO ${next} (${columns.join(', ')})
       SELECT ${columns.filter((c) => c !== 'target').join(', ')}, {target:String} AS target FROM (${featureSelectSql(wh, o.target)})`,
-    { threshold: o.target.dpdThreshold, data_end: dataEnd, nb, b, target: targetName(o.target) });
+      { threshold: o.target.dpdThreshold, data_end: dataEnd, nb, b, target: targetName(o.target) },
+    );
     log(`features pass ${b + 1}/${nb} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
   await exec(wh, `EXCHANGE TABLES ${next} AND ${live}`);

@@ -11,19 +11,61 @@ import { defaultGradeEdges, gradeOf, pointsOf, type Scores } from '../scorecard/
  * category takes the riskiest end). Rows are sampled (seeded) for large data; rounds stop early
  * when the validation log-loss has not improved for `patience` rounds.
  */
-export interface GbmFeature { name: string; kind: 'numeric' | 'categorical'; edges: number[]; levels: string[] }
-export interface GbmTree { feature: number[]; bin: number[]; missingLeft: boolean[]; left: number[]; right: number[]; value: number[] }
+export interface GbmFeature {
+  name: string;
+  kind: 'numeric' | 'categorical';
+  edges: number[];
+  levels: string[];
+}
+export interface GbmTree {
+  feature: number[];
+  bin: number[];
+  missingLeft: boolean[];
+  left: number[];
+  right: number[];
+  value: number[];
+}
 export interface GbmArtifact {
-  kind: 'gbm'; features: GbmFeature[]; trees: GbmTree[]; base: number; learningRate: number; gradeEdges: number[];
+  kind: 'gbm';
+  features: GbmFeature[];
+  trees: GbmTree[];
+  base: number;
+  learningRate: number;
+  gradeEdges: number[];
   training: { rounds: number; bestRound: number; validationLoss: number; seed: number };
   baseline: { scoreEdges: number[]; scoreCounts: number[] };
 }
-export interface GbmOptions { rounds: number; maxDepth: number; learningRate: number; lambda: number; minChildHess: number; maxBins: number; patience: number; maxRows: number; seed: number }
-export const defaultGbmOptions: GbmOptions = { rounds: 400, maxDepth: 4, learningRate: 0.05, lambda: 1, minChildHess: 1, maxBins: 64, patience: 40, maxRows: 200_000, seed: 1 };
+export interface GbmOptions {
+  rounds: number;
+  maxDepth: number;
+  learningRate: number;
+  lambda: number;
+  minChildHess: number;
+  maxBins: number;
+  patience: number;
+  maxRows: number;
+  seed: number;
+}
+export const defaultGbmOptions: GbmOptions = {
+  rounds: 400,
+  maxDepth: 4,
+  learningRate: 0.05,
+  lambda: 1,
+  minChildHess: 1,
+  maxBins: 64,
+  patience: 40,
+  maxRows: 200_000,
+  seed: 1,
+};
 
 const MISSING = 255;
 
-function encodeFeature(ds: Dataset, name: string, maxBins: number, label?: Uint8Array): { f: GbmFeature; codes: Uint8Array } {
+function encodeFeature(
+  ds: Dataset,
+  name: string,
+  maxBins: number,
+  label?: Uint8Array,
+): { f: GbmFeature; codes: Uint8Array } {
   const col = column(ds, name);
   const codes = new Uint8Array(ds.n);
   if (col.kind === 'numeric') {
@@ -39,8 +81,18 @@ function encodeFeature(ds: Dataset, name: string, maxBins: number, label?: Uint8
   }
   const bad = new Float64Array(col.levels.length);
   const n = new Float64Array(col.levels.length);
-  for (let i = 0; i < ds.n; i++) { const c = col.codes[i]!; if (c >= 0) { n[c]!++; bad[c]! += label ? label[i]! : 0; } }
-  const levels = col.levels.map((l, c) => [l, n[c]! ? bad[c]! / n[c]! : 0] as const).sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1)).slice(0, maxBins - 1).map(([l]) => l);
+  for (let i = 0; i < ds.n; i++) {
+    const c = col.codes[i]!;
+    if (c >= 0) {
+      n[c]!++;
+      bad[c]! += label ? label[i]! : 0;
+    }
+  }
+  const levels = col.levels
+    .map((l, c) => [l, n[c]! ? bad[c]! / n[c]! : 0] as const)
+    .sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, maxBins - 1)
+    .map(([l]) => l);
   const f: GbmFeature = { name, kind: 'categorical', edges: [], levels };
   const byLevel = col.levels.map((l) => categoryCode(f, l));
   for (let i = 0; i < ds.n; i++) codes[i] = col.codes[i]! < 0 ? MISSING : byLevel[col.codes[i]!]!;
@@ -54,42 +106,75 @@ function numericCode(f: GbmFeature, x: number): number {
   return k;
 }
 /** An unseen category sits beyond the riskiest known one. */
-const categoryCode = (f: GbmFeature, v: string) => { const k = f.levels.indexOf(v); return k < 0 ? f.levels.length : k; };
+const categoryCode = (f: GbmFeature, v: string) => {
+  const k = f.levels.indexOf(v);
+  return k < 0 ? f.levels.length : k;
+};
 
 export function encode(art: Pick<GbmArtifact, 'features'>, ds: Dataset): Uint8Array[] {
   return art.features.map((f) => {
     const col = column(ds, f.name);
     const codes = new Uint8Array(ds.n);
     if (col.kind === 'numeric') for (let i = 0; i < ds.n; i++) codes[i] = numericCode(f, col.values[i]!);
-    else { const by = col.levels.map((l) => categoryCode(f, l)); for (let i = 0; i < ds.n; i++) codes[i] = col.codes[i]! < 0 ? MISSING : by[col.codes[i]!]!; }
+    else {
+      const by = col.levels.map((l) => categoryCode(f, l));
+      for (let i = 0; i < ds.n; i++) codes[i] = col.codes[i]! < 0 ? MISSING : by[col.codes[i]!]!;
+    }
     return codes;
   });
 }
 
 function growTree(codes: Uint8Array[], rows: Int32Array, g: Float64Array, h: Float64Array, o: GbmOptions): GbmTree {
   const t: GbmTree = { feature: [], bin: [], missingLeft: [], left: [], right: [], value: [] };
-  const leaf = (idx: Int32Array) => { let sg = 0, sh = 0; for (const i of idx) { sg += g[i]!; sh += h[i]!; } return -sg / (sh + o.lambda); };
+  const leaf = (idx: Int32Array) => {
+    let sg = 0,
+      sh = 0;
+    for (const i of idx) {
+      sg += g[i]!;
+      sh += h[i]!;
+    }
+    return -sg / (sh + o.lambda);
+  };
   const grow = (idx: Int32Array, depth: number): number => {
     const node = t.value.length;
-    t.feature.push(-1); t.bin.push(0); t.missingLeft.push(false); t.left.push(-1); t.right.push(-1); t.value.push(leaf(idx));
+    t.feature.push(-1);
+    t.bin.push(0);
+    t.missingLeft.push(false);
+    t.left.push(-1);
+    t.right.push(-1);
+    t.value.push(leaf(idx));
     if (depth >= o.maxDepth || idx.length < 2) return node;
-    let G = 0, H = 0;
-    for (const i of idx) { G += g[i]!; H += h[i]!; }
+    let G = 0,
+      H = 0;
+    for (const i of idx) {
+      G += g[i]!;
+      H += h[i]!;
+    }
     const parent = (G * G) / (H + o.lambda);
     let best = { gain: 1e-9, f: -1, bin: 0, missingLeft: false };
     const hg = new Float64Array(256);
     const hh = new Float64Array(256);
     codes.forEach((c, f) => {
-      hg.fill(0); hh.fill(0);
-      for (const i of idx) { const b = c[i]!; hg[b]! += g[i]!; hh[b]! += h[i]!; }
-      const mg = hg[MISSING]!, mh = hh[MISSING]!;
-      let lg = 0, lh = 0;
+      hg.fill(0);
+      hh.fill(0);
+      for (const i of idx) {
+        const b = c[i]!;
+        hg[b]! += g[i]!;
+        hh[b]! += h[i]!;
+      }
+      const mg = hg[MISSING]!,
+        mh = hh[MISSING]!;
+      let lg = 0,
+        lh = 0;
       for (let b = 0; b < MISSING - 1; b++) {
-        lg += hg[b]!; lh += hh[b]!;
+        lg += hg[b]!;
+        lh += hh[b]!;
         if (hh[b]! === 0 && hg[b]! === 0) continue;
         for (const ml of [false, true]) {
-          const LG = lg + (ml ? mg : 0), LH = lh + (ml ? mh : 0);
-          const RG = G - LG, RH = H - LH;
+          const LG = lg + (ml ? mg : 0),
+            LH = lh + (ml ? mh : 0);
+          const RG = G - LG,
+            RH = H - LH;
           if (LH < o.minChildHess || RH < o.minChildHess) continue;
           const gain = (LG * LG) / (LH + o.lambda) + (RG * RG) / (RH + o.lambda) - parent;
           if (gain > best.gain) best = { gain, f, bin: b, missingLeft: ml };
@@ -101,7 +186,9 @@ function growTree(codes: Uint8Array[], rows: Int32Array, g: Float64Array, h: Flo
     const goesLeft = (i: number) => (c[i] === MISSING ? best.missingLeft : c[i]! <= best.bin);
     const L = idx.filter(goesLeft);
     const R = idx.filter((i) => !goesLeft(i));
-    t.feature[node] = best.f; t.bin[node] = best.bin; t.missingLeft[node] = best.missingLeft;
+    t.feature[node] = best.f;
+    t.bin[node] = best.bin;
+    t.missingLeft[node] = best.missingLeft;
     t.left[node] = grow(L, depth + 1);
     t.right[node] = grow(R, depth + 1);
     return node;
@@ -122,12 +209,12 @@ export function treeValue(t: GbmTree, codes: Uint8Array[], i: number): number {
 export function trainGbm(ds: Dataset, features: string[], o: GbmOptions = defaultGbmOptions): GbmArtifact {
   const rng = new Rng(o.seed);
   const periods = [...new Set(ds.period)].sort();
-  const cutoff = periods.length >= 3 ? periods[Math.floor(periods.length * 5 / 6)]! : null;
+  const cutoff = periods.length >= 3 ? periods[Math.floor((periods.length * 5) / 6)]! : null;
   const keep = Math.min(1, o.maxRows / Math.max(1, ds.n));
   const isVal = new Uint8Array(ds.n);
   const use = new Uint8Array(ds.n);
   for (let i = 0; i < ds.n; i++) {
-    isVal[i] = cutoff ? (ds.period[i]! >= cutoff ? 1 : 0) : (rng.next() < 0.2 ? 1 : 0);
+    isVal[i] = cutoff ? (ds.period[i]! >= cutoff ? 1 : 0) : rng.next() < 0.2 ? 1 : 0;
     use[i] = rng.next() < keep ? 1 : 0;
   }
   const fitIdx = Int32Array.from({ length: ds.n }, (_, i) => i).filter((i) => use[i] && !isVal[i]);
@@ -142,9 +229,20 @@ export function trainGbm(ds: Dataset, features: string[], o: GbmOptions = defaul
   const h = new Float64Array(ds.n);
   const trees: GbmTree[] = [];
   let best = { loss: Infinity, round: 0 };
-  const valLoss = () => { let s = 0; for (const i of valIdx) { const p = 1 / (1 + Math.exp(-z[i]!)); s -= ds.label[i] ? Math.log(Math.max(p, 1e-12)) : Math.log(Math.max(1 - p, 1e-12)); } return s / Math.max(1, valIdx.length); };
+  const valLoss = () => {
+    let s = 0;
+    for (const i of valIdx) {
+      const p = 1 / (1 + Math.exp(-z[i]!));
+      s -= ds.label[i] ? Math.log(Math.max(p, 1e-12)) : Math.log(Math.max(1 - p, 1e-12));
+    }
+    return s / Math.max(1, valIdx.length);
+  };
   for (let r = 0; r < o.rounds && r - best.round <= o.patience; r++) {
-    for (const i of fitIdx) { const p = 1 / (1 + Math.exp(-z[i]!)); g[i] = p - ds.label[i]!; h[i] = Math.max(p * (1 - p), 1e-12); }
+    for (const i of fitIdx) {
+      const p = 1 / (1 + Math.exp(-z[i]!));
+      g[i] = p - ds.label[i]!;
+      h[i] = Math.max(p * (1 - p), 1e-12);
+    }
     const t = growTree(codes, fitIdx, g, h, o);
     t.value = t.value.map((v) => v * o.learningRate);
     trees.push(t);
@@ -153,8 +251,14 @@ export function trainGbm(ds: Dataset, features: string[], o: GbmOptions = defaul
     if (loss < best.loss - 1e-7) best = { loss, round: r };
   }
   const art: GbmArtifact = {
-    kind: 'gbm', features: enc.map((e) => e.f), trees: trees.slice(0, best.round + 1), base, learningRate: o.learningRate, gradeEdges: defaultGradeEdges,
-    training: { rounds: trees.length, bestRound: best.round + 1, validationLoss: best.loss, seed: o.seed }, baseline: { scoreEdges: [], scoreCounts: [] },
+    kind: 'gbm',
+    features: enc.map((e) => e.f),
+    trees: trees.slice(0, best.round + 1),
+    base,
+    learningRate: o.learningRate,
+    gradeEdges: defaultGradeEdges,
+    training: { rounds: trees.length, bestRound: best.round + 1, validationLoss: best.loss, seed: o.seed },
+    baseline: { scoreEdges: [], scoreCounts: [] },
   };
   const p = scoreGbm(art, ds).probability;
   const scoreEdges = baselineEdges(p);
@@ -171,5 +275,10 @@ export function scoreGbm(art: GbmArtifact, ds: Dataset): Scores {
     for (const t of art.trees) z += treeValue(t, codes, i);
     probability[i] = 1 / (1 + Math.exp(-z));
   }
-  return { probability, points: probability.map((p) => pointsOf(p)), grade: Array.from(probability, (p) => gradeOf(p, art.gradeEdges)), reasons: Array.from({ length: ds.n }, () => []) };
+  return {
+    probability,
+    points: probability.map((p) => pointsOf(p)),
+    grade: Array.from(probability, (p) => gradeOf(p, art.gradeEdges)),
+    reasons: Array.from({ length: ds.n }, () => []),
+  };
 }

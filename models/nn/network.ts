@@ -7,32 +7,67 @@ import { initTf, tf } from '../tf.ts';
 
 /** One input: the WoE of a variable's fine bins, or a standardised signed log of a numeric value (missing → 0). */
 export type NetworkInput =
-  | { type: 'woe'; feature: string; bins: VariableBins }
-  | { type: 'slog'; feature: string; mean: number; sd: number };
+  { type: 'woe'; feature: string; bins: VariableBins } | { type: 'slog'; feature: string; mean: number; sd: number };
 
-export interface DenseLayer { weights: number[][]; bias: number[]; activation: 'relu' | 'sigmoid' }
+export interface DenseLayer {
+  weights: number[][];
+  bias: number[];
+  activation: 'relu' | 'sigmoid';
+}
 
 export interface NetworkArtifact {
   kind: 'network';
   inputs: NetworkInput[];
   layers: DenseLayer[];
   gradeEdges: number[];
-  training: { epochs: number; bestEpoch: number; validationLoss: number; validation: string; seed: number; batchSize: number; learningRate: number };
+  training: {
+    epochs: number;
+    bestEpoch: number;
+    validationLoss: number;
+    validation: string;
+    seed: number;
+    batchSize: number;
+    learningRate: number;
+  };
   baseline: { scoreEdges: number[]; scoreCounts: number[] };
 }
 
 export interface NetworkOptions {
   /** batch size and learning rate at up to 100k training rows; larger data uses proportionally larger batches (see batchFor) */
-  hidden: number[]; epochs: number; patience: number; batchSize: number; learningRate: number; l2: number;
-  binning: BinningOptions; minIv: number; seed: number; gradeEdges: number[];
+  hidden: number[];
+  epochs: number;
+  patience: number;
+  batchSize: number;
+  learningRate: number;
+  l2: number;
+  binning: BinningOptions;
+  minIv: number;
+  seed: number;
+  gradeEdges: number[];
   /** at most about this many training rows (seeded sample); validation at most a quarter of it */
   maxRows: number;
 }
 
 export const defaultNetworkOptions: NetworkOptions = {
-  hidden: [32, 16], epochs: 60, patience: 4, batchSize: 512, learningRate: 0.002, l2: 1e-5,
-  binning: { method: 'chimerge', maxBins: 10, minBinShare: 0.02, monotonic: false, specialValues: [], fineBins: 50, chiThreshold: 3.841 },
-  minIv: 0.02, seed: 1, gradeEdges: defaultGradeEdges, maxRows: 250_000,
+  hidden: [32, 16],
+  epochs: 60,
+  patience: 4,
+  batchSize: 512,
+  learningRate: 0.002,
+  l2: 1e-5,
+  binning: {
+    method: 'chimerge',
+    maxBins: 10,
+    minBinShare: 0.02,
+    monotonic: false,
+    specialValues: [],
+    fineBins: 50,
+    chiThreshold: 3.841,
+  },
+  minIv: 0.02,
+  seed: 1,
+  gradeEdges: defaultGradeEdges,
+  maxRows: 250_000,
 };
 
 /**
@@ -40,7 +75,10 @@ export const defaultNetworkOptions: NetworkOptions = {
  * learning rate scaled by √(batch growth): tfjs's per-step cost dominates small batches, and a
  * million rows at 512 per step took ten minutes for no better validation loss.
  */
-export function batchFor(n: number, o: Pick<NetworkOptions, 'batchSize' | 'learningRate'>): { batchSize: number; learningRate: number } {
+export function batchFor(
+  n: number,
+  o: Pick<NetworkOptions, 'batchSize' | 'learningRate'>,
+): { batchSize: number; learningRate: number } {
   let batchSize = o.batchSize;
   while (batchSize < 8192 && n / batchSize > 200 && n > 100_000) batchSize *= 2;
   return { batchSize, learningRate: o.learningRate * Math.sqrt(batchSize / o.batchSize) };
@@ -74,7 +112,11 @@ export function networkInputs(inputs: NetworkInput[], ds: Dataset): Float64Array
  * seeded random fifth; training stops after `patience` epochs without a better validation loss
  * and keeps the best epoch's weights. Weight initialisation and the per-epoch shuffle are seeded.
  */
-export async function trainNetwork(ds: Dataset, features: string[], o: NetworkOptions = defaultNetworkOptions): Promise<NetworkArtifact> {
+export async function trainNetwork(
+  ds: Dataset,
+  features: string[],
+  o: NetworkOptions = defaultNetworkOptions,
+): Promise<NetworkArtifact> {
   await initTf();
   const periods = [...new Set(ds.period)].sort();
   const rng = new Rng(o.seed);
@@ -85,7 +127,10 @@ export async function trainNetwork(ds: Dataset, features: string[], o: NetworkOp
     const counts = new Map<string, number>();
     for (const p of ds.period) counts.set(p, (counts.get(p) ?? 0) + 1);
     let acc = counts.get(periods[cut]!)!;
-    while (cut > 1 && acc < ds.n / 6) { cut--; acc += counts.get(periods[cut]!)!; }
+    while (cut > 1 && acc < ds.n / 6) {
+      cut--;
+      acc += counts.get(periods[cut]!)!;
+    }
     const from = periods[cut]!;
     isVal = (i) => ds.period[i]! >= from;
     validation = `time slice: periods ≥ ${from}`;
@@ -97,10 +142,16 @@ export async function trainNetwork(ds: Dataset, features: string[], o: NetworkOp
   // a seeded uniform sample caps the rows the network sees (the scorecard always uses every row):
   // beyond a few hundred thousand rows its validation loss stops improving while time keeps growing
   const keepFit = Math.min(1, o.maxRows / Math.max(1, ds.n));
-  const keepVal = Math.min(1, (o.maxRows / 4) / Math.max(1, ds.n / 6));
+  const keepVal = Math.min(1, o.maxRows / 4 / Math.max(1, ds.n / 6));
   const draw = Float64Array.from({ length: ds.n }, () => rng.next());
-  const fit = subset(ds, indicesWhere(ds.n, (i) => !isVal(i) && draw[i]! < keepFit));
-  const val = subset(ds, indicesWhere(ds.n, (i) => isVal(i) && draw[i]! < keepVal));
+  const fit = subset(
+    ds,
+    indicesWhere(ds.n, (i) => !isVal(i) && draw[i]! < keepFit),
+  );
+  const val = subset(
+    ds,
+    indicesWhere(ds.n, (i) => isVal(i) && draw[i]! < keepVal),
+  );
   const inputs: NetworkInput[] = [];
   for (const f of features) {
     const vb = binColumn(column(fit, f), fit.label, o.binning);
@@ -108,8 +159,16 @@ export async function trainNetwork(ds: Dataset, features: string[], o: NetworkOp
     inputs.push({ type: 'woe', feature: f, bins: vb });
     const col = column(fit, f);
     if (col.kind === 'numeric') {
-      let s = 0, ss = 0, m = 0;
-      for (const v of col.values) if (!Number.isNaN(v)) { const t = slog(v); s += t; ss += t * t; m++; }
+      let s = 0,
+        ss = 0,
+        m = 0;
+      for (const v of col.values)
+        if (!Number.isNaN(v)) {
+          const t = slog(v);
+          s += t;
+          ss += t * t;
+          m++;
+        }
       const mean = m ? s / m : 0;
       const sd = m ? Math.sqrt(Math.max(ss / m - mean * mean, 0)) : 0;
       if (sd > 1e-9) inputs.push({ type: 'slog', feature: f, mean, sd });
@@ -117,11 +176,18 @@ export async function trainNetwork(ds: Dataset, features: string[], o: NetworkOp
   }
   const k = inputs.length;
   const model = tf.sequential();
-  [...o.hidden, 1].forEach((units, l) => model.add(tf.layers.dense({
-    units, activation: l === o.hidden.length ? 'sigmoid' : 'relu', ...(l === 0 ? { inputShape: [k] } : {}),
-    kernelInitializer: tf.initializers.glorotUniform({ seed: o.seed * 100 + l }), biasInitializer: 'zeros',
-    kernelRegularizer: o.l2 > 0 ? tf.regularizers.l2({ l2: o.l2 }) : undefined,
-  })));
+  [...o.hidden, 1].forEach((units, l) =>
+    model.add(
+      tf.layers.dense({
+        units,
+        activation: l === o.hidden.length ? 'sigmoid' : 'relu',
+        ...(l === 0 ? { inputShape: [k] } : {}),
+        kernelInitializer: tf.initializers.glorotUniform({ seed: o.seed * 100 + l }),
+        biasInitializer: 'zeros',
+        kernelRegularizer: o.l2 > 0 ? tf.regularizers.l2({ l2: o.l2 }) : undefined,
+      }),
+    ),
+  );
   const { batchSize, learningRate } = batchFor(fit.n, o);
   model.compile({ optimizer: tf.train.adam(learningRate), loss: 'binaryCrossentropy' });
   const xFit = tf.tensor2d(Float32Array.from(networkInputs(inputs, fit)), [fit.n, k]);
@@ -132,7 +198,10 @@ export async function trainNetwork(ds: Dataset, features: string[], o: NetworkOp
   try {
     for (; epoch < o.epochs && epoch - best.epoch < o.patience + 1; epoch++) {
       const order = Int32Array.from({ length: fit.n }, (_, i) => i);
-      for (let i = fit.n - 1; i > 0; i--) { const j = Math.floor(rng.next() * (i + 1)); [order[i], order[j]] = [order[j]!, order[i]!]; }
+      for (let i = fit.n - 1; i > 0; i--) {
+        const j = Math.floor(rng.next() * (i + 1));
+        [order[i], order[j]] = [order[j]!, order[i]!];
+      }
       const tEpoch = performance.now();
       const idx = tf.tensor1d(order, 'int32');
       const xs = tf.gather(xFit, idx);
@@ -145,9 +214,15 @@ export async function trainNetwork(ds: Dataset, features: string[], o: NetworkOp
       const pVal = await pv.data();
       pv.dispose();
       let loss = 0;
-      for (let i = 0; i < val.n; i++) { const q = Math.min(Math.max(pVal[i]!, 1e-7), 1 - 1e-7); loss -= val.label[i] ? Math.log(q) : Math.log(1 - q); }
+      for (let i = 0; i < val.n; i++) {
+        const q = Math.min(Math.max(pVal[i]!, 1e-7), 1 - 1e-7);
+        loss -= val.label[i] ? Math.log(q) : Math.log(1 - q);
+      }
       loss /= Math.max(1, val.n);
-      if (process.env.LW_DEBUG) console.error(`epoch ${epoch}: loss ${loss.toFixed(5)}, validation ${(performance.now() - tFit).toFixed(0)} ms, batch ${batchSize}`);
+      if (process.env.LW_DEBUG)
+        console.error(
+          `epoch ${epoch}: loss ${loss.toFixed(5)}, validation ${(performance.now() - tFit).toFixed(0)} ms, batch ${batchSize}`,
+        );
       if (loss < best.loss - 1e-6) {
         tf.dispose(best.weights);
         best = { loss, epoch, weights: model.getWeights().map((w) => w.clone()) };
@@ -161,12 +236,24 @@ export async function trainNetwork(ds: Dataset, features: string[], o: NetworkOp
       const wd = Array.from(await w!.data());
       layers.push({
         weights: Array.from({ length: rows }, (_, r) => wd.slice(r * cols, (r + 1) * cols)),
-        bias: Array.from(await b!.data()), activation: l === model.layers.length - 1 ? 'sigmoid' : 'relu',
+        bias: Array.from(await b!.data()),
+        activation: l === model.layers.length - 1 ? 'sigmoid' : 'relu',
       });
     }
     const art: NetworkArtifact = {
-      kind: 'network', inputs, layers, gradeEdges: o.gradeEdges,
-      training: { epochs: epoch, bestEpoch: best.epoch + 1, validationLoss: best.loss, validation, seed: o.seed, batchSize, learningRate },
+      kind: 'network',
+      inputs,
+      layers,
+      gradeEdges: o.gradeEdges,
+      training: {
+        epochs: epoch,
+        bestEpoch: best.epoch + 1,
+        validationLoss: best.loss,
+        validation,
+        seed: o.seed,
+        batchSize,
+        learningRate,
+      },
       baseline: { scoreEdges: [], scoreCounts: [] },
     };
     const p = scoreNetwork(art, ds).probability;
@@ -200,9 +287,14 @@ export function scoreNetwork(art: NetworkArtifact, ds: Dataset): Scores {
   }
   const grade = Array.from(probability, (p) => gradeOf(p, art.gradeEdges));
   // reason codes of a network: the WoE inputs that push hardest towards risk (WoE > 0, largest first)
-  const reasons = Array.from({ length: ds.n }, (_, i) => art.inputs
-    .map((inp, j) => [inp.feature, inp.type === 'woe' ? x[i * k + j]! : 0] as const).filter(([, w]) => w > 1e-9)
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 3).map(([f]) => f));
+  const reasons = Array.from({ length: ds.n }, (_, i) =>
+    art.inputs
+      .map((inp, j) => [inp.feature, inp.type === 'woe' ? x[i * k + j]! : 0] as const)
+      .filter(([, w]) => w > 1e-9)
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, 3)
+      .map(([f]) => f),
+  );
   const points = probability.map((p) => pointsOf(p));
   return { probability, points, grade, reasons };
 }

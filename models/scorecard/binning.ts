@@ -21,7 +21,15 @@ export interface BinningOptions {
   chiThreshold: number;
 }
 
-export const defaultBinning: BinningOptions = { method: 'chimerge', maxBins: 6, minBinShare: 0.05, monotonic: true, specialValues: [], fineBins: 50, chiThreshold: 3.841 };
+export const defaultBinning: BinningOptions = {
+  method: 'chimerge',
+  maxBins: 6,
+  minBinShare: 0.05,
+  monotonic: true,
+  specialValues: [],
+  fineBins: 50,
+  chiThreshold: 3.841,
+};
 
 export type BinRule =
   | { type: 'range'; lo: number | null; hi: number | null }
@@ -29,7 +37,12 @@ export type BinRule =
   | { type: 'special'; value: number }
   | { type: 'categories'; values: string[] };
 
-export interface Bin { rule: BinRule; count: number; bad: number; woe: number }
+export interface Bin {
+  rule: BinRule;
+  count: number;
+  bad: number;
+  woe: number;
+}
 
 export interface VariableBins {
   feature: string;
@@ -42,7 +55,13 @@ export interface VariableBins {
   totalGood: number;
 }
 
-interface Group { n: number; bad: number; lo: number | null; hi: number | null; cats: string[] }
+interface Group {
+  n: number;
+  bad: number;
+  lo: number | null;
+  hi: number | null;
+  cats: string[];
+}
 
 const chi2 = (a: Group, b: Group) => {
   const n = a.n + b.n;
@@ -58,7 +77,13 @@ const chi2 = (a: Group, b: Group) => {
   }
   return s;
 };
-const merge = (a: Group, b: Group): Group => ({ n: a.n + b.n, bad: a.bad + b.bad, lo: a.lo, hi: b.hi, cats: [...a.cats, ...b.cats] });
+const merge = (a: Group, b: Group): Group => ({
+  n: a.n + b.n,
+  bad: a.bad + b.bad,
+  lo: a.lo,
+  hi: b.hi,
+  cats: [...a.cats, ...b.cats],
+});
 const rate = (g: Group) => (g.n ? g.bad / g.n : 0);
 
 function mergeAt(groups: Group[], i: number) {
@@ -72,7 +97,10 @@ function weakestPair(groups: Group[], allowed: (i: number) => boolean = () => tr
   for (let i = 0; i + 1 < groups.length; i++) {
     if (!allowed(i)) continue;
     const c = chi2(groups[i]!, groups[i + 1]!);
-    if (c < bestChi) { bestChi = c; best = i; }
+    if (c < bestChi) {
+      bestChi = c;
+      best = i;
+    }
   }
   return best;
 }
@@ -149,7 +177,12 @@ function enforceMonotonic(groups: Group[], fine: Group[]): Group[] {
 }
 
 /** Fine bins of the regular (non-missing, non-special) values: equal-frequency cut points. */
-function fineNumeric(values: Float64Array, label: Uint8Array, regular: (x: number) => boolean, fineBins: number): Group[] {
+function fineNumeric(
+  values: Float64Array,
+  label: Uint8Array,
+  regular: (x: number) => boolean,
+  fineBins: number,
+): Group[] {
   const xs: number[] = [];
   for (let i = 0; i < values.length; i++) if (regular(values[i]!)) xs.push(values[i]!);
   if (xs.length === 0) return [];
@@ -159,7 +192,13 @@ function fineNumeric(values: Float64Array, label: Uint8Array, regular: (x: numbe
     const c = sorted[Math.floor((k * sorted.length) / fineBins)]!;
     if (c > sorted[0]! && (cuts.length === 0 || c > cuts[cuts.length - 1]!)) cuts.push(c);
   }
-  const groups: Group[] = Array.from({ length: cuts.length + 1 }, (_, k) => ({ n: 0, bad: 0, lo: k === 0 ? null : cuts[k - 1]!, hi: k === cuts.length ? null : cuts[k]!, cats: [] }));
+  const groups: Group[] = Array.from({ length: cuts.length + 1 }, (_, k) => ({
+    n: 0,
+    bad: 0,
+    lo: k === 0 ? null : cuts[k - 1]!,
+    hi: k === cuts.length ? null : cuts[k]!,
+    cats: [],
+  }));
   for (let i = 0; i < values.length; i++) {
     const x = values[i]!;
     if (!regular(x)) continue;
@@ -167,7 +206,9 @@ function fineNumeric(values: Float64Array, label: Uint8Array, regular: (x: numbe
     g.n++;
     g.bad += label[i]!;
   }
-  return groups.filter((g) => g.n > 0).map((g, k, arr) => ({ ...g, lo: k === 0 ? null : g.lo, hi: k === arr.length - 1 ? null : arr[k + 1]!.lo }));
+  return groups
+    .filter((g) => g.n > 0)
+    .map((g, k, arr) => ({ ...g, lo: k === 0 ? null : g.lo, hi: k === arr.length - 1 ? null : arr[k + 1]!.lo }));
 }
 
 /** Number of cut points ≤ x: the index of the half-open range [cut(k-1), cut(k)) holding x. */
@@ -176,7 +217,8 @@ export function upperBound(cuts: ArrayLike<number>, x: number): number {
   let hi = cuts.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (cuts[mid]! <= x) lo = mid + 1; else hi = mid;
+    if (cuts[mid]! <= x) lo = mid + 1;
+    else hi = mid;
   }
   return lo;
 }
@@ -203,25 +245,36 @@ export function binColumn(col: Column, label: Uint8Array, o: BinningOptions = de
     const special = new Map<number, { n: number; bad: number }>();
     for (let i = 0; i < n; i++) {
       const x = col.values[i]!;
-      if (Number.isNaN(x)) { missing.n++; missing.bad += label[i]!; } else if (specials.has(x)) {
+      if (Number.isNaN(x)) {
+        missing.n++;
+        missing.bad += label[i]!;
+      } else if (specials.has(x)) {
         const s = special.get(x) ?? { n: 0, bad: 0 };
-        s.n++; s.bad += label[i]!;
+        s.n++;
+        s.bad += label[i]!;
         special.set(x, s);
       }
     }
-    for (const g of coarse(fineNumeric(col.values, label, regular, o.fineBins), o, minCount, true)) bins.push({ rule: { type: 'range', lo: g.lo, hi: g.hi }, count: g.n, bad: g.bad });
-    for (const [value, s] of [...special].sort((a, b) => a[0] - b[0])) bins.push({ rule: { type: 'special', value }, count: s.n, bad: s.bad });
+    for (const g of coarse(fineNumeric(col.values, label, regular, o.fineBins), o, minCount, true))
+      bins.push({ rule: { type: 'range', lo: g.lo, hi: g.hi }, count: g.n, bad: g.bad });
+    for (const [value, s] of [...special].sort((a, b) => a[0] - b[0]))
+      bins.push({ rule: { type: 'special', value }, count: s.n, bad: s.bad });
   } else {
     const per = col.levels.map((l) => ({ n: 0, bad: 0, lo: null, hi: null, cats: [l] }) as Group);
     for (let i = 0; i < n; i++) {
       const c = col.codes[i]!;
-      if (c < 0) { missing.n++; missing.bad += label[i]!; continue; }
+      if (c < 0) {
+        missing.n++;
+        missing.bad += label[i]!;
+        continue;
+      }
       per[c]!.n++;
       per[c]!.bad += label[i]!;
     }
     // categories ordered by bad rate, so merging neighbours merges similar risks; ties by name for determinism
     const fine = per.filter((g) => g.n > 0).sort((a, b) => rate(a) - rate(b) || (a.cats[0]! < b.cats[0]! ? -1 : 1));
-    for (const g of coarse(fine, o, minCount, false)) bins.push({ rule: { type: 'categories', values: [...g.cats].sort() }, count: g.n, bad: g.bad });
+    for (const g of coarse(fine, o, minCount, false))
+      bins.push({ rule: { type: 'categories', values: [...g.cats].sort() }, count: g.n, bad: g.bad });
   }
   bins.push({ rule: { type: 'missing' }, count: missing.n, bad: missing.bad });
   return withWoe(col.name, col.kind, bins, totalBad, totalGood);
@@ -230,16 +283,30 @@ export function binColumn(col: Column, label: Uint8Array, o: BinningOptions = de
 /** ln(%bad / %good); only when a side of the bin is empty is 0.5 added to every count, to keep it finite. */
 export function woeOf(bad: number, good: number, totalBad: number, totalGood: number): number {
   const a = bad === 0 || good === 0 ? 0.5 : 0;
-  return Math.log(((bad + a) / (totalBad + a)) / ((good + a) / (totalGood + a)));
+  return Math.log((bad + a) / (totalBad + a) / ((good + a) / (totalGood + a)));
 }
 
 /** WoE and IV of counted bins; an empty bin (missing never seen) takes the riskiest WoE. */
-export function withWoe(feature: string, kind: 'numeric' | 'categorical', counted: Omit<Bin, 'woe'>[], totalBad: number, totalGood: number): VariableBins {
+export function withWoe(
+  feature: string,
+  kind: 'numeric' | 'categorical',
+  counted: Omit<Bin, 'woe'>[],
+  totalBad: number,
+  totalGood: number,
+): VariableBins {
   const bins: Bin[] = counted.map((b) => ({ ...b, woe: woeOf(b.bad, b.count - b.bad, totalBad, totalGood) }));
-  let fallback = Math.max(0, bins.findIndex((b) => b.count > 0));
-  bins.forEach((b, i) => { if (b.count > 0 && b.woe > bins[fallback]!.woe) fallback = i; });
+  let fallback = Math.max(
+    0,
+    bins.findIndex((b) => b.count > 0),
+  );
+  bins.forEach((b, i) => {
+    if (b.count > 0 && b.woe > bins[fallback]!.woe) fallback = i;
+  });
   for (const b of bins) if (b.count === 0) b.woe = bins[fallback]!.woe;
-  const iv = bins.reduce((s, b) => s + (b.count ? ((b.bad / Math.max(totalBad, 1)) - ((b.count - b.bad) / Math.max(totalGood, 1))) * b.woe : 0), 0);
+  const iv = bins.reduce(
+    (s, b) => s + (b.count ? (b.bad / Math.max(totalBad, 1) - (b.count - b.bad) / Math.max(totalGood, 1)) * b.woe : 0),
+    0,
+  );
   return { feature, kind, bins, iv, fallback, totalBad, totalGood };
 }
 
@@ -248,7 +315,10 @@ export function binIndexNumeric(vb: VariableBins, x: number): number {
   const bins = vb.bins;
   for (let k = 0; k < bins.length; k++) {
     const r = bins[k]!.rule;
-    if (Number.isNaN(x)) { if (r.type === 'missing') return k; continue; }
+    if (Number.isNaN(x)) {
+      if (r.type === 'missing') return k;
+      continue;
+    }
     if (r.type === 'special' && r.value === x) return k;
   }
   if (Number.isNaN(x)) return vb.fallback;
@@ -276,7 +346,10 @@ export function assignBins(vb: VariableBins, col: Column): Uint8Array {
   } else {
     const byLevel = col.levels.map((l) => binIndexCategory(vb, l));
     const missing = binIndexCategory(vb, null);
-    for (let i = 0; i < out.length; i++) { const c = col.codes[i]!; out[i] = c < 0 ? missing : byLevel[c]!; }
+    for (let i = 0; i < out.length; i++) {
+      const c = col.codes[i]!;
+      out[i] = c < 0 ? missing : byLevel[c]!;
+    }
   }
   return out;
 }

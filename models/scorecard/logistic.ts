@@ -1,13 +1,24 @@
 import { initTf, tf } from '../tf.ts';
 
-export interface LogisticFit { intercept: number; coef: number[]; iterations: number; converged: boolean }
+export interface LogisticFit {
+  intercept: number;
+  coef: number[];
+  iterations: number;
+  converged: boolean;
+}
 
 /**
  * Logistic regression by Newton–Raphson: TensorFlow.js computes the gradient Xᵀ(p − y) and the
  * Hessian Xᵀ diag(p(1 − p)) X over all rows; the (k+1)² system is solved in float64 by Cholesky.
  * L2 (ridge, λ‖β‖², intercept unpenalised) is optional. Deterministic: no sampling, no seeds.
  */
-export async function fitLogistic(x: Float32Array, n: number, k: number, y: Uint8Array, o: { l2?: number; maxIter?: number; tol?: number } = {}): Promise<LogisticFit> {
+export async function fitLogistic(
+  x: Float32Array,
+  n: number,
+  k: number,
+  y: Uint8Array,
+  o: { l2?: number; maxIter?: number; tol?: number } = {},
+): Promise<LogisticFit> {
   await initTf();
   const l2 = o.l2 ?? 0;
   const withIntercept = new Float32Array(n * (k + 1));
@@ -27,7 +38,11 @@ export async function fitLogistic(x: Float32Array, n: number, k: number, y: Uint
     const t = tf.tidy(() => {
       const z = X.matMul(tf.tensor2d(v, [k + 1, 1]));
       // log(1 + e^z) − y·z, computed stably
-      return tf.relu(z).add(tf.log1p(tf.exp(tf.neg(tf.abs(z))))).sub(Y.mul(z)).sum();
+      return tf
+        .relu(z)
+        .add(tf.log1p(tf.exp(tf.neg(tf.abs(z)))))
+        .sub(Y.mul(z))
+        .sum();
     });
     const val = (await t.data())[0]!;
     t.dispose();
@@ -45,8 +60,12 @@ export async function fitLogistic(x: Float32Array, n: number, k: number, y: Uint
       });
       const grad = Array.from(await g.data());
       const hess = Array.from(await h.data());
-      g.dispose(); h.dispose();
-      for (let j = 1; j <= k; j++) { grad[j]! += 2 * l2 * w[j]!; hess[j * (k + 1) + j]! += 2 * l2; }
+      g.dispose();
+      h.dispose();
+      for (let j = 1; j <= k; j++) {
+        grad[j]! += 2 * l2 * w[j]!;
+        hess[j * (k + 1) + j]! += 2 * l2;
+      }
       const step = choleskySolve(hess, grad, k + 1);
       let t = 1;
       let next = w.map((v, j) => v - step[j]!);
@@ -59,12 +78,16 @@ export async function fitLogistic(x: Float32Array, n: number, k: number, y: Uint
         value = await objective(next);
       }
       const moved = Math.max(...step.map((d) => Math.abs(t * d)));
-      if (value <= current + noise) { w = next; current = value; }
+      if (value <= current + noise) {
+        w = next;
+        current = value;
+      }
       // converged when the step is tiny or float32 sums can no longer lower the objective
       converged = moved < (o.tol ?? 1e-6) || t <= 1e-6;
     }
   } finally {
-    X.dispose(); Y.dispose();
+    X.dispose();
+    Y.dispose();
   }
   return { intercept: w[0]!, coef: w.slice(1), iterations, converged };
 }

@@ -1,19 +1,43 @@
 import { column, type Dataset } from '../data/dataset.ts';
 import { baselineEdges, countByEdges } from '../evaluate/metrics.ts';
-import { binIndexCategory, binIndexNumeric, defaultBinning, type BinningOptions, type BinRule, type VariableBins } from './binning.ts';
+import {
+  binIndexCategory,
+  binIndexNumeric,
+  defaultBinning,
+  type BinningOptions,
+  type BinRule,
+  type VariableBins,
+} from './binning.ts';
 import { fitLogistic } from './logistic.ts';
 import { defaultSelection, selectVariables, type SelectionOptions, type SelectionRow } from './selection.ts';
 import { binCounts, woeMatrix } from './woe-matrix.ts';
 
-export interface Scaling { basePoints: number; baseOdds: number; pdo: number }
+export interface Scaling {
+  basePoints: number;
+  baseOdds: number;
+  pdo: number;
+}
 /** SPEC §6 defaults: 600 points at odds 50:1 (good:bad), 20 points to double the odds. */
 export const defaultScaling: Scaling = { basePoints: 600, baseOdds: 50, pdo: 20 };
 /** Master scale on the probability of the bad outcome: A < 1 % ≤ B < 3 % ≤ C < 10 % ≤ D < 25 % ≤ E. */
 export const defaultGradeEdges = [0.01, 0.03, 0.1, 0.25];
 export const gradeLabels = ['A', 'B', 'C', 'D', 'E'];
 
-export interface ScorecardBin { rule: BinRule; count: number; bad: number; woe: number; points: number }
-export interface ScorecardVariable { feature: string; kind: 'numeric' | 'categorical'; coef: number; iv: number; fallback: number; bins: ScorecardBin[] }
+export interface ScorecardBin {
+  rule: BinRule;
+  count: number;
+  bad: number;
+  woe: number;
+  points: number;
+}
+export interface ScorecardVariable {
+  feature: string;
+  kind: 'numeric' | 'categorical';
+  coef: number;
+  iv: number;
+  fallback: number;
+  bins: ScorecardBin[];
+}
 
 export interface ScorecardArtifact {
   kind: 'scorecard';
@@ -28,8 +52,20 @@ export interface ScorecardArtifact {
   baseline: { scoreEdges: number[]; scoreCounts: number[] };
 }
 
-export interface ScorecardOptions { binning: BinningOptions; selection: SelectionOptions; l2: number; scaling: Scaling; gradeEdges: number[] }
-export const defaultScorecardOptions: ScorecardOptions = { binning: defaultBinning, selection: defaultSelection, l2: 0, scaling: defaultScaling, gradeEdges: defaultGradeEdges };
+export interface ScorecardOptions {
+  binning: BinningOptions;
+  selection: SelectionOptions;
+  l2: number;
+  scaling: Scaling;
+  gradeEdges: number[];
+}
+export const defaultScorecardOptions: ScorecardOptions = {
+  binning: defaultBinning,
+  selection: defaultSelection,
+  l2: 0,
+  scaling: defaultScaling,
+  gradeEdges: defaultGradeEdges,
+};
 
 export const factorOf = (s: Scaling) => s.pdo / Math.LN2;
 export const offsetOf = (s: Scaling) => s.basePoints - factorOf(s) * Math.log(s.baseOdds);
@@ -42,7 +78,11 @@ export const pointsOf = (p: number, s: Scaling = defaultScaling) => offsetOf(s) 
  * collinearity artefact) is dropped and the model refitted. Points per bin follow the scaling:
  * score = offset + factor·ln(good:bad odds), split evenly over the variables' bins.
  */
-export async function trainScorecard(ds: Dataset, features: string[], o: ScorecardOptions = defaultScorecardOptions): Promise<ScorecardArtifact> {
+export async function trainScorecard(
+  ds: Dataset,
+  features: string[],
+  o: ScorecardOptions = defaultScorecardOptions,
+): Promise<ScorecardArtifact> {
   const { kept, report } = selectVariables(ds, features, o.binning, o.selection);
   let vars = kept;
   let fit;
@@ -60,12 +100,23 @@ export async function trainScorecard(ds: Dataset, features: string[], o: Scoreca
   const factor = factorOf(o.scaling);
   const share = (offsetOf(o.scaling) - factor * fit.intercept) / Math.max(1, vars.length);
   const variables: ScorecardVariable[] = vars.map((v, j) => ({
-    feature: v.feature, kind: v.kind, coef: fit.coef[j]!, iv: v.iv, fallback: v.fallback,
+    feature: v.feature,
+    kind: v.kind,
+    coef: fit.coef[j]!,
+    iv: v.iv,
+    fallback: v.fallback,
     bins: v.bins.map((b) => ({ ...b, points: share - factor * fit.coef[j]! * b.woe })),
   }));
   const art: ScorecardArtifact = {
-    kind: 'scorecard', woeConvention: 'ln(%bad / %good)', intercept: fit.intercept, scaling: o.scaling, gradeEdges: o.gradeEdges,
-    variables, selection: report, binning: o.binning, baseline: { scoreEdges: [], scoreCounts: [] },
+    kind: 'scorecard',
+    woeConvention: 'ln(%bad / %good)',
+    intercept: fit.intercept,
+    scaling: o.scaling,
+    gradeEdges: o.gradeEdges,
+    variables,
+    selection: report,
+    binning: o.binning,
+    baseline: { scoreEdges: [], scoreCounts: [] },
   };
   const p = scoreScorecard(art, ds).probability;
   const scoreEdges = baselineEdges(p);
@@ -73,12 +124,26 @@ export async function trainScorecard(ds: Dataset, features: string[], o: Scoreca
   return art;
 }
 
-export interface Scores { probability: Float64Array; points: Float64Array; grade: string[]; reasons: string[][] }
+export interface Scores {
+  probability: Float64Array;
+  points: Float64Array;
+  grade: string[];
+  reasons: string[][];
+}
 
-export const gradeOf = (p: number, edges: number[]) => gradeLabels[Math.min(gradeLabels.length - 1, edges.filter((e) => p >= e).length)]!;
+export const gradeOf = (p: number, edges: number[]) =>
+  gradeLabels[Math.min(gradeLabels.length - 1, edges.filter((e) => p >= e).length)]!;
 
 /** A scorecard variable as the binning's VariableBins (counts and bins are the training baseline). */
-export const asVariableBins = (v: ScorecardVariable): VariableBins => ({ feature: v.feature, kind: v.kind, bins: v.bins, iv: v.iv, fallback: v.fallback, totalBad: 0, totalGood: 0 });
+export const asVariableBins = (v: ScorecardVariable): VariableBins => ({
+  feature: v.feature,
+  kind: v.kind,
+  bins: v.bins,
+  iv: v.iv,
+  fallback: v.fallback,
+  totalBad: 0,
+  totalGood: 0,
+});
 
 /** Scores rows in float64: probability = σ(β₀ + Σ βᵢ·WoE), points summed per bin, top three reason codes by points lost. */
 export function scoreScorecard(art: ScorecardArtifact, ds: Dataset, reasonCount = 3): Scores {
@@ -93,7 +158,12 @@ export function scoreScorecard(art: ScorecardArtifact, ds: Dataset, reasonCount 
     const byLevel = col.kind === 'categorical' ? col.levels.map((l) => binIndexCategory(vb, l)) : [];
     const missingCat = binIndexCategory(vb, null);
     for (let i = 0; i < n; i++) {
-      const k = col.kind === 'numeric' ? binIndexNumeric(vb, col.values[i]!) : (col.codes[i]! < 0 ? missingCat : byLevel[col.codes[i]!]!);
+      const k =
+        col.kind === 'numeric'
+          ? binIndexNumeric(vb, col.values[i]!)
+          : col.codes[i]! < 0
+            ? missingCat
+            : byLevel[col.codes[i]!]!;
       const b = v.bins[k]!;
       logit[i]! += v.coef * b.woe;
       points[i]! += b.points;
@@ -101,13 +171,26 @@ export function scoreScorecard(art: ScorecardArtifact, ds: Dataset, reasonCount 
     }
   });
   const probability = logit.map((z) => 1 / (1 + Math.exp(-z)));
-  const reasons = Array.from({ length: n }, (_, i) => art.variables
-    .map((v, j) => [v.feature, lost[j]![i]!] as const).filter(([, l]) => l > 1e-9)
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, reasonCount).map(([f]) => f));
+  const reasons = Array.from({ length: n }, (_, i) =>
+    art.variables
+      .map((v, j) => [v.feature, lost[j]![i]!] as const)
+      .filter(([, l]) => l > 1e-9)
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, reasonCount)
+      .map(([f]) => f),
+  );
   return { probability, points, grade: Array.from(probability, (p) => gradeOf(p, art.gradeEdges)), reasons };
 }
 
 /** Characteristic stability: each variable's bin counts on a later data set under the training bins. */
-export function scorecardBinCounts(art: ScorecardArtifact, ds: Dataset): Record<string, { baseline: number[]; actual: number[] }> {
-  return Object.fromEntries(art.variables.map((v) => [v.feature, { baseline: v.bins.map((b) => b.count), actual: binCounts(asVariableBins(v), ds) }]));
+export function scorecardBinCounts(
+  art: ScorecardArtifact,
+  ds: Dataset,
+): Record<string, { baseline: number[]; actual: number[] }> {
+  return Object.fromEntries(
+    art.variables.map((v) => [
+      v.feature,
+      { baseline: v.bins.map((b) => b.count), actual: binCounts(asVariableBins(v), ds) },
+    ]),
+  );
 }

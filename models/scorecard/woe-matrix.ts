@@ -23,11 +23,19 @@ export function binCounts(vb: VariableBins, ds: Dataset): number[] {
 }
 
 export function pearson(a: Float32Array, b: Float32Array, stride: number, ja: number, jb: number, n: number): number {
-  let sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
+  let sa = 0,
+    sb = 0,
+    saa = 0,
+    sbb = 0,
+    sab = 0;
   for (let i = 0; i < n; i++) {
     const x = a[i * stride + ja]!;
     const y = b[i * stride + jb]!;
-    sa += x; sb += y; saa += x * x; sbb += y * y; sab += x * y;
+    sa += x;
+    sb += y;
+    saa += x * x;
+    sbb += y * y;
+    sab += x * y;
   }
   const cov = sab / n - (sa / n) * (sb / n);
   const va = saa / n - (sa / n) ** 2;

@@ -13,7 +13,10 @@ import { cjkFontFile } from '../../reports/render/fonts.ts';
 import { chartConfig } from '../../reports/theme.ts';
 import { vegaLiteSchema } from '../../reports/spec.ts';
 
-declare const Deno: { env: { toObject(): Record<string, string> }; jupyter: { display(data: Record<string, unknown>, o: { raw: true }): Promise<void> } };
+declare const Deno: {
+  env: { toObject(): Record<string, string> };
+  jupyter: { display(data: Record<string, unknown>, o: { raw: true }): Promise<void> };
+};
 
 export async function openNotebookWarehouse(): Promise<Warehouse> {
   const config = loadConfig(Deno.env.toObject());

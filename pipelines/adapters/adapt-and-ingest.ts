@@ -12,8 +12,12 @@ import type { AdapterReceipt } from './source-csv.ts';
  * a by-product: the receipts and the quarantine keep what matters (a quarantined row's file is
  * named by its path in the removed folder and by its SHA-256).
  */
-export async function ingestThroughAdapter(wh: Warehouse, name: AdapterName, inputDir: string,
-  o: { adapter?: AdapterOptions; ingest: IngestOptions; tmpRoot?: string }): Promise<{ adapterReceipt: AdapterReceipt; result: IngestResult }> {
+export async function ingestThroughAdapter(
+  wh: Warehouse,
+  name: AdapterName,
+  inputDir: string,
+  o: { adapter?: AdapterOptions; ingest: IngestOptions; tmpRoot?: string },
+): Promise<{ adapterReceipt: AdapterReceipt; result: IngestResult }> {
   const dir = mkdtempSync(join(o.tmpRoot ?? tmpdir(), `loanwatch-${name}-`));
   try {
     const adapterReceipt = await runAdapter(name, inputDir, dir, o.adapter ?? {});

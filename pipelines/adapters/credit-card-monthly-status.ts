@@ -11,7 +11,16 @@ import { AdapterReceipt, monthShift, readCsvObjects } from './source-csv.ts';
  * open month carries a nominal balance of 1.00, so balance-weighted metrics equal
  * count-weighted ones. An unknown STATUS is passed through and quarantined by ingest.
  */
-export const cardStatusDpd: Record<string, number> = { C: 0, X: 0, '0': 15, '1': 45, '2': 75, '3': 105, '4': 135, '5': 165 };
+export const cardStatusDpd: Record<string, number> = {
+  C: 0,
+  X: 0,
+  '0': 15,
+  '1': 45,
+  '2': 75,
+  '3': 105,
+  '4': 135,
+  '5': 165,
+};
 
 export async function adaptCreditCardMonthlyStatus(inputDir: string, outDir: string, o: { asOfMonth: string }) {
   const receipt = new AdapterReceipt('credit_card_monthly_status');
@@ -22,27 +31,70 @@ export async function adaptCreditCardMonthlyStatus(inputDir: string, outDir: str
     const s = span.get(row.ID!);
     span.set(row.ID!, s ? [Math.min(s[0], mb), Math.max(s[1], mb)] : [mb, mb]);
   }
-  const perf = new TableSink(join(outDir, 'performance.csv'), ['loan_id', 'as_of_month', 'dpd', 'principal_balance', 'overdue_amount'], 'csv');
+  const perf = new TableSink(
+    join(outDir, 'performance.csv'),
+    ['loan_id', 'as_of_month', 'dpd', 'principal_balance', 'overdue_amount'],
+    'csv',
+  );
   for await (const { row } of readCsvObjects(records)) {
     receipt.countRead('credit_record.csv');
     const dpd = cardStatusDpd[row.STATUS!];
-    perf.write([`CC${row.ID}`, monthShift(o.asOfMonth, Number(row.MONTHS_BALANCE)), dpd ?? row.STATUS!, row.STATUS === 'X' ? '0.00' : '1.00', dpd ? '1.00' : '0.00']);
+    perf.write([
+      `CC${row.ID}`,
+      monthShift(o.asOfMonth, Number(row.MONTHS_BALANCE)),
+      dpd ?? row.STATUS!,
+      row.STATUS === 'X' ? '0.00' : '1.00',
+      dpd ? '1.00' : '0.00',
+    ]);
     receipt.countWritten('performance');
     await perf.flushIfFull();
   }
   await perf.close();
-  const loans = new TableSink(join(outDir, 'loans.csv'), ['loan_id', 'customer_id', 'product', 'origination_date', 'principal', 'annual_rate', 'term_months', 'repayment_method', 'currency'], 'csv');
+  const loans = new TableSink(
+    join(outDir, 'loans.csv'),
+    [
+      'loan_id',
+      'customer_id',
+      'product',
+      'origination_date',
+      'principal',
+      'annual_rate',
+      'term_months',
+      'repayment_method',
+      'currency',
+    ],
+    'csv',
+  );
   for (const [id, [first, last]] of span) {
-    loans.write([`CC${id}`, id, 'credit_card', `${monthShift(o.asOfMonth, first)}-01`, '1.00', '0', Math.min(600, last - first + 1), 'bullet', 'CNY']);
+    loans.write([
+      `CC${id}`,
+      id,
+      'credit_card',
+      `${monthShift(o.asOfMonth, first)}-01`,
+      '1.00',
+      '0',
+      Math.min(600, last - first + 1),
+      'bullet',
+      'CNY',
+    ]);
     receipt.countWritten('loans');
   }
   await loans.close();
-  const customers = new TableSink(join(outDir, 'customers.csv'), ['customer_id', 'birth_year', 'gender', 'income_band'], 'csv');
+  const customers = new TableSink(
+    join(outDir, 'customers.csv'),
+    ['customer_id', 'birth_year', 'gender', 'income_band'],
+    'csv',
+  );
   const year = Number(o.asOfMonth.slice(0, 4));
   for await (const { row } of readCsvObjects(join(inputDir, 'application_record.csv'))) {
     receipt.countRead('application_record.csv');
     const income = Number(row.AMT_INCOME_TOTAL);
-    customers.write([row.ID!, year + Math.floor(Number(row.DAYS_BIRTH) / 365.25), row.CODE_GENDER!, income < 100_000 ? 'low' : income < 200_000 ? 'mid' : income < 400_000 ? 'high' : 'very_high']);
+    customers.write([
+      row.ID!,
+      year + Math.floor(Number(row.DAYS_BIRTH) / 365.25),
+      row.CODE_GENDER!,
+      income < 100_000 ? 'low' : income < 200_000 ? 'mid' : income < 400_000 ? 'high' : 'very_high',
+    ]);
     receipt.countWritten('customers');
     await customers.flushIfFull();
   }

@@ -13,9 +13,12 @@ export interface AdapterOptions {
 }
 
 export const adapters = {
-  credit_card_monthly_status: (i: string, out: string, o: AdapterOptions) => adaptCreditCardMonthlyStatus(i, out, { asOfMonth: o.asOfMonth ?? '2024-06' }),
-  home_credit_subset: (i: string, out: string, o: AdapterOptions) => adaptHomeCredit(i, out, { asOf: o.asOf ?? '2024-06-30' }),
-  taiwan_credit_default: (i: string, out: string, o: AdapterOptions) => adaptTaiwanCreditDefault(i, out, { lastMonth: o.asOfMonth ?? '2005-09' }),
+  credit_card_monthly_status: (i: string, out: string, o: AdapterOptions) =>
+    adaptCreditCardMonthlyStatus(i, out, { asOfMonth: o.asOfMonth ?? '2024-06' }),
+  home_credit_subset: (i: string, out: string, o: AdapterOptions) =>
+    adaptHomeCredit(i, out, { asOf: o.asOf ?? '2024-06-30' }),
+  taiwan_credit_default: (i: string, out: string, o: AdapterOptions) =>
+    adaptTaiwanCreditDefault(i, out, { lastMonth: o.asOfMonth ?? '2005-09' }),
 } as const satisfies Record<string, (i: string, out: string, o: AdapterOptions) => Promise<AdapterReceipt>>;
 
 export type AdapterName = keyof typeof adapters;

@@ -9,10 +9,15 @@ export async function* readCsvObjects(path: string): AsyncGenerator<{ line: numb
   }
   let header: string[] | null = null;
   for await (const rec of csvRecords(chunks())) {
-    if (!header) { header = rec.fields.map((h) => h.replace(/^\uFEFF/, '').trim()); continue; }
+    if (!header) {
+      header = rec.fields.map((h) => h.replace(/^\uFEFF/, '').trim());
+      continue;
+    }
     if (rec.raw === '') continue;
     const row: Record<string, string> = {};
-    header.forEach((h, i) => { row[h] = rec.fields[i] ?? ''; });
+    header.forEach((h, i) => {
+      row[h] = rec.fields[i] ?? '';
+    });
     yield { line: rec.line, row };
   }
 }
@@ -23,10 +28,18 @@ export class AdapterReceipt {
   written: Record<string, number> = {};
   setAside: Record<string, number> = {};
   constructor(readonly dataset: string) {}
-  countRead(file: string) { this.read[file] = (this.read[file] ?? 0) + 1; }
-  countWritten(entity: string, n = 1) { this.written[entity] = (this.written[entity] ?? 0) + n; }
-  aside(reason: string) { this.setAside[reason] = (this.setAside[reason] ?? 0) + 1; }
-  toJSON() { return { dataset: this.dataset, read: this.read, written: this.written, set_aside: this.setAside }; }
+  countRead(file: string) {
+    this.read[file] = (this.read[file] ?? 0) + 1;
+  }
+  countWritten(entity: string, n = 1) {
+    this.written[entity] = (this.written[entity] ?? 0) + n;
+  }
+  aside(reason: string) {
+    this.setAside[reason] = (this.setAside[reason] ?? 0) + 1;
+  }
+  toJSON() {
+    return { dataset: this.dataset, read: this.read, written: this.written, set_aside: this.setAside };
+  }
 }
 
 export const round2 = (s: string): string => {
@@ -41,4 +54,5 @@ export function monthShift(month: string, k: number): string {
   return `${y + Math.floor(m / 12)}-${String((((m % 12) + 12) % 12) + 1).padStart(2, '0')}`;
 }
 
-export const dayShift = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+export const dayShift = (iso: string, days: number) =>
+  new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);

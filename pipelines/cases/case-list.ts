@@ -9,18 +9,44 @@ import { activeDelinquencyQuery } from '../snapshot/delinquency-as-of.ts';
 import { lastMonthEnd } from '../snapshot/build-snapshots.ts';
 import type { SnapshotSettings } from '../snapshot/snapshot-settings.ts';
 import { defaultGradeEdges, gradeOf } from '../../models/scorecard/scorecard.ts';
-import { defaultWatchGrades, recommendAction, stageOf, type Grade, type Stage, type StrategyTable } from './strategy.ts';
+import {
+  defaultWatchGrades,
+  recommendAction,
+  stageOf,
+  type Grade,
+  type Stage,
+  type StrategyTable,
+} from './strategy.ts';
 
 /** A loan's collection team: the team of its latest action (on or before the date the query bounds). Cases and warnings both use it. */
 export const latestTeamSql = 'argMax(team, (action_date, action_id))';
 
-export interface CaseFilters { region?: string[]; team?: string[]; product?: string[]; stage?: Stage[] }
+export interface CaseFilters {
+  region?: string[];
+  team?: string[];
+  product?: string[];
+  stage?: Stage[];
+}
 
 export interface Case {
-  rank: number; loan_id: string; region: string; product: string; team: string; stage: Stage; dpd: number; bucket: string;
-  balance: number; probability: number; probability_source: 'model' | 'roll_rate_matrix'; model: string | null;
-  expected_loss: number; grade: Grade; reasons: string[]; action: string;
-  last_contacts: { date: string; channel: string; outcome: string }[]; open_promises: { date: string; amount: number }[];
+  rank: number;
+  loan_id: string;
+  region: string;
+  product: string;
+  team: string;
+  stage: Stage;
+  dpd: number;
+  bucket: string;
+  balance: number;
+  probability: number;
+  probability_source: 'model' | 'roll_rate_matrix';
+  model: string | null;
+  expected_loss: number;
+  grade: Grade;
+  reasons: string[];
+  action: string;
+  last_contacts: { date: string; channel: string; outcome: string }[];
+  open_promises: { date: string; amount: number }[];
 }
 
 /** P(bucket i at a month-end is worse at the next) by balance over the 12 months to `monthEnd` — the fallback roll probability. */
@@ -40,11 +66,15 @@ export class CaseRequestError extends UserError {}
 
 /** The roll-rate fallback needs a month-end before the date, and a date far past the data is only work without answers (the metrics' bound). */
 async function assertCaseDate(wh: Warehouse, asOf: string, me: string) {
-  if (me < '1970-01-31') throw new CaseRequestError(`as_of ${asOf}: there is no month-end before it to take roll rates from`);
+  if (me < '1970-01-31')
+    throw new CaseRequestError(`as_of ${asOf}: there is no month-end before it to take roll rates from`);
   const last = await lastSnapshotMonthEnd(wh);
   if (!last) throw new CaseRequestError('no snapshot yet: run `loanwatch snapshot --as-of …` first');
   const limit = addMonthEnds(last, monthsPastData);
-  if (asOf > limit) throw new CaseRequestError(`as_of ${asOf}: too far past the data, which ends ${last}; dates may reach ${monthsPastData} months past it (${limit})`);
+  if (asOf > limit)
+    throw new CaseRequestError(
+      `as_of ${asOf}: too far past the data, which ends ${last}; dates may reach ${monthsPastData} months past it (${limit})`,
+    );
 }
 
 /**
@@ -54,7 +84,16 @@ async function assertCaseDate(wh: Warehouse, asOf: string, me: string) {
  * loan's bucket that moved to a worse bucket; each case says which. Last three contacts and
  * promises not yet due (promised date ≥ the date) come along; the action is the strategy table's.
  */
-export async function buildCaseList(wh: Warehouse, o: { asOf: string; settings: SnapshotSettings; strategy: StrategyTable; filters?: CaseFilters; champion: { name: string; version: number } | null }): Promise<Case[]> {
+export async function buildCaseList(
+  wh: Warehouse,
+  o: {
+    asOf: string;
+    settings: SnapshotSettings;
+    strategy: StrategyTable;
+    filters?: CaseFilters;
+    champion: { name: string; version: number } | null;
+  },
+): Promise<Case[]> {
   const me = lastMonthEnd(o.asOf);
   await assertCaseDate(wh, o.asOf, me);
   const dq = await activeDelinquencyQuery(wh, o.asOf, o.settings);
@@ -62,9 +101,21 @@ export async function buildCaseList(wh: Warehouse, o: { asOf: string; settings: 
   // current loans are cases only when watch-graded: filter them in the engine, not after shipping every active loan to Node
   const currentUnscoredWatch = stageOf(0, gradeOf(roll.get('C') ?? 0, defaultGradeEdges) as Grade) === 'watch';
   const rows = await queryRows<{
-    loan_id: string; dpd: number; bucket: string; balance: number; region: string; product: string; team: string;
-    probability: number | null; grade: string | null; reasons: string[]; contacts: [string, string, string][]; promises: [string, number][];
-  }>(wh, `
+    loan_id: string;
+    dpd: number;
+    bucket: string;
+    balance: number;
+    region: string;
+    product: string;
+    team: string;
+    probability: number | null;
+    grade: string | null;
+    reasons: string[];
+    contacts: [string, string, string][];
+    promises: [string, number][];
+  }>(
+    wh,
+    `
     SELECT d.loan_id AS loan_id, d.dpd AS dpd, d.bucket AS bucket, toFloat64(toDecimal128(d.principal_balance, 2)) AS balance,
       l.region AS region, l.product AS product, ifNull(a.team, '') AS team,
       if(s.loan_id = '', NULL, s.probability) AS probability, if(s.loan_id = '', NULL, s.grade) AS grade, s.reasons AS reasons,
@@ -82,10 +133,19 @@ export async function buildCaseList(wh: Warehouse, o: { asOf: string; settings: 
       AND (empty({lwq_region:Array(String)}) OR has({lwq_region:Array(String)}, l.region))
       AND (empty({lwq_product:Array(String)}) OR has({lwq_product:Array(String)}, l.product))
       AND (empty({lwq_team:Array(String)}) OR has({lwq_team:Array(String)}, ifNull(a.team, '')))`,
-  { ...dq.query_params, lwq_model: o.champion?.name ?? '', lwq_version: o.champion?.version ?? 0, lwq_me: me,
-    lwq_watch: defaultWatchGrades, lwq_current_watch: currentUnscoredWatch ? 1 : 0,
-    lwq_region: o.filters?.region ?? [], lwq_product: o.filters?.product ?? [], lwq_team: o.filters?.team ?? [] },
-  { join_use_nulls: 0 });
+    {
+      ...dq.query_params,
+      lwq_model: o.champion?.name ?? '',
+      lwq_version: o.champion?.version ?? 0,
+      lwq_me: me,
+      lwq_watch: defaultWatchGrades,
+      lwq_current_watch: currentUnscoredWatch ? 1 : 0,
+      lwq_region: o.filters?.region ?? [],
+      lwq_product: o.filters?.product ?? [],
+      lwq_team: o.filters?.team ?? [],
+    },
+    { join_use_nulls: 0 },
+  );
   const cases: Omit<Case, 'rank'>[] = [];
   for (const r of rows) {
     const dpd = Number(r.dpd);
@@ -96,9 +156,21 @@ export async function buildCaseList(wh: Warehouse, o: { asOf: string; settings: 
     if (!stage || (o.filters?.stage && !o.filters.stage.includes(stage))) continue;
     const balance = Number(r.balance);
     cases.push({
-      loan_id: r.loan_id, region: r.region, product: r.product, team: r.team, stage, dpd, bucket: r.bucket, balance,
-      probability, probability_source: fromModel ? 'model' : 'roll_rate_matrix', model: fromModel && o.champion ? `${o.champion.name}@${o.champion.version}` : null,
-      expected_loss: Math.round(probability * balance * 100) / 100, grade, reasons: fromModel ? r.reasons : [], action: recommendAction(o.strategy, stage, grade),
+      loan_id: r.loan_id,
+      region: r.region,
+      product: r.product,
+      team: r.team,
+      stage,
+      dpd,
+      bucket: r.bucket,
+      balance,
+      probability,
+      probability_source: fromModel ? 'model' : 'roll_rate_matrix',
+      model: fromModel && o.champion ? `${o.champion.name}@${o.champion.version}` : null,
+      expected_loss: Math.round(probability * balance * 100) / 100,
+      grade,
+      reasons: fromModel ? r.reasons : [],
+      action: recommendAction(o.strategy, stage, grade),
       last_contacts: r.contacts.map(([date, channel, outcome]) => ({ date, channel, outcome })),
       open_promises: r.promises.map(([date, amount]) => ({ date, amount: Number(amount) })),
     });
@@ -107,7 +179,26 @@ export async function buildCaseList(wh: Warehouse, o: { asOf: string; settings: 
   return cases.map((c, i) => ({ rank: i + 1, ...c }));
 }
 
-const caseColumns = ['rank', 'loan_id', 'region', 'product', 'team', 'stage', 'dpd', 'bucket', 'balance', 'probability', 'probability_source', 'model', 'expected_loss', 'grade', 'reasons', 'action', 'last_contacts', 'open_promises'] as const;
+const caseColumns = [
+  'rank',
+  'loan_id',
+  'region',
+  'product',
+  'team',
+  'stage',
+  'dpd',
+  'bucket',
+  'balance',
+  'probability',
+  'probability_source',
+  'model',
+  'expected_loss',
+  'grade',
+  'reasons',
+  'action',
+  'last_contacts',
+  'open_promises',
+] as const;
 
 /**
  * Cases as CSV pieces (nested lists as JSON cells), the same for the CLI and the API; an
@@ -115,7 +206,11 @@ const caseColumns = ['rank', 'loan_id', 'region', 'product', 'team', 'stage', 'd
  * whole book's list is written or sent as it is produced, not held as one string.
  */
 export function casesCsvChunks(cases: readonly (Case & { arm?: string; agent_id?: string })[]): Generator<string> {
-  const cols = [...caseColumns, ...(cases.some((c) => c.arm !== undefined) ? ['arm'] as const : []), ...(cases.some((c) => c.agent_id !== undefined) ? ['agent_id'] as const : [])];
+  const cols = [
+    ...caseColumns,
+    ...(cases.some((c) => c.arm !== undefined) ? (['arm'] as const) : []),
+    ...(cases.some((c) => c.agent_id !== undefined) ? (['agent_id'] as const) : []),
+  ];
   return csvChunks(cols, cases);
 }
 

@@ -5,20 +5,34 @@ import type { SnapshotSettings } from '../snapshot/snapshot-settings.ts';
 import { UserError } from '../../lib/user-error.ts';
 
 /** What results can be cut by (a fixed catalogue: these names become SQL identifiers). */
-export const experimentSegments = { all: `'all'`, stage: 'a.stage', grade: 'a.grade', product: 'a.product', region: 'a.region', action: 'a.action' } as const;
+export const experimentSegments = {
+  all: `'all'`,
+  stage: 'a.stage',
+  grade: 'a.grade',
+  product: 'a.product',
+  region: 'a.region',
+  action: 'a.action',
+} as const;
 export type ExperimentSegment = keyof typeof experimentSegments;
 
 /** A results request that cannot be answered (nothing issued that day, or dates out of order): said plainly, exit 2 on the CLI. */
 export class ExperimentRequestError extends UserError {}
 
 export interface ArmResult {
-  arm: string; segment: string; cases: number; balance: number;
+  arm: string;
+  segment: string;
+  cases: number;
+  balance: number;
   /** delinquent at assignment (DPD > 0): the cure-rate denominator */
-  delinquent_cases: number; cured: number; cure_rate: number | null;
+  delinquent_cases: number;
+  cured: number;
+  cure_rate: number | null;
   /** cash received from the day after assignment to `until`, over the assigned balance */
-  collected: number; collected_share: number | null;
+  collected: number;
+  collected_share: number | null;
   /** this arm's cure rate minus the first arm's (the control) in the same segment, and its two-proportion z */
-  cure_rate_vs_control: number | null; z: number | null;
+  cure_rate_vs_control: number | null;
+  z: number | null;
 }
 
 /**
@@ -26,12 +40,36 @@ export interface ArmResult {
  * segment, the cure rate (a delinquent case is cured when it is current or paid off on `until`)
  * and the amount collected in (asOf, until], each arm against the control arm.
  */
-export async function experimentResults(wh: Warehouse, o: { experiment: string; control: string; asOf: string; until: string; segment: ExperimentSegment; settings: SnapshotSettings }): Promise<ArmResult[]> {
+export async function experimentResults(
+  wh: Warehouse,
+  o: {
+    experiment: string;
+    control: string;
+    asOf: string;
+    until: string;
+    segment: ExperimentSegment;
+    settings: SnapshotSettings;
+  },
+): Promise<ArmResult[]> {
   // the segment becomes SQL: own catalogue entries only (an inherited name like `constructor` is no column)
-  if (!Object.hasOwn(experimentSegments, o.segment)) throw new ExperimentRequestError(`unknown segment ${String(o.segment)}; known: ${Object.keys(experimentSegments).join(', ')}`);
-  if (o.until <= o.asOf) throw new ExperimentRequestError(`until (${o.until}) must be after the assignment date (${o.asOf})`);
+  if (!Object.hasOwn(experimentSegments, o.segment))
+    throw new ExperimentRequestError(
+      `unknown segment ${String(o.segment)}; known: ${Object.keys(experimentSegments).join(', ')}`,
+    );
+  if (o.until <= o.asOf)
+    throw new ExperimentRequestError(`until (${o.until}) must be after the assignment date (${o.asOf})`);
   const dq = delinquencyAsOfQuery(wh, o.until, o.settings);
-  const rows = await queryRows<{ arm: string; segment: string; cases: string; balance: number; delinquent_cases: string; cured: string; collected: number }>(wh, `
+  const rows = await queryRows<{
+    arm: string;
+    segment: string;
+    cases: string;
+    balance: number;
+    delinquent_cases: string;
+    cured: string;
+    collected: number;
+  }>(
+    wh,
+    `
     SELECT toString(a.arm) AS arm, toString(${experimentSegments[o.segment]}) AS segment, count() AS cases, toFloat64(sum(a.balance)) AS balance,
       countIf(a.dpd > 0) AS delinquent_cases, countIf(a.dpd > 0 AND (d.status = 'paid_off' OR (d.status = 'active' AND d.dpd = 0))) AS cured,
       toFloat64(sum(ifNull(p.collected, 0))) AS collected
@@ -44,13 +82,33 @@ export async function experimentResults(wh: Warehouse, o: { experiment: string; 
                GROUP BY loan_id) AS p ON p.loan_id = a.loan_id
     WHERE a.experiment = {lwe_name:String} AND a.as_of = {lwe_as_of:Date}
     GROUP BY arm, segment ORDER BY segment, arm`,
-  { ...dq.query_params, lwe_name: o.experiment, lwe_as_of: o.asOf }, { join_use_nulls: 1 });
-  if (rows.length === 0) throw new ExperimentRequestError(`no cases were assigned in experiment ${o.experiment} on ${o.asOf}: issue the list first with \`loanwatch cases --as-of ${o.asOf} --experiment …\``);
-  return withControl(rows.map((r) => {
-    const n = Number(r.delinquent_cases), cured = Number(r.cured);
-    return { arm: r.arm, segment: r.segment, cases: Number(r.cases), balance: Number(r.balance), delinquent_cases: n, cured, cure_rate: n > 0 ? cured / n : null,
-      collected: Number(r.collected), collected_share: Number(r.balance) > 0 ? Number(r.collected) / Number(r.balance) : null, cure_rate_vs_control: null, z: null };
-  }), o.control);
+    { ...dq.query_params, lwe_name: o.experiment, lwe_as_of: o.asOf },
+    { join_use_nulls: 1 },
+  );
+  if (rows.length === 0)
+    throw new ExperimentRequestError(
+      `no cases were assigned in experiment ${o.experiment} on ${o.asOf}: issue the list first with \`loanwatch cases --as-of ${o.asOf} --experiment …\``,
+    );
+  return withControl(
+    rows.map((r) => {
+      const n = Number(r.delinquent_cases),
+        cured = Number(r.cured);
+      return {
+        arm: r.arm,
+        segment: r.segment,
+        cases: Number(r.cases),
+        balance: Number(r.balance),
+        delinquent_cases: n,
+        cured,
+        cure_rate: n > 0 ? cured / n : null,
+        collected: Number(r.collected),
+        collected_share: Number(r.balance) > 0 ? Number(r.collected) / Number(r.balance) : null,
+        cure_rate_vs_control: null,
+        z: null,
+      };
+    }),
+    o.control,
+  );
 }
 
 function withControl(rows: ArmResult[], control: string): ArmResult[] {
@@ -59,6 +117,10 @@ function withControl(rows: ArmResult[], control: string): ArmResult[] {
     if (!c || r.arm === control || r.cure_rate === null || c.cure_rate === null) return r;
     const pooled = (r.cured + c.cured) / (r.delinquent_cases + c.delinquent_cases);
     const se = Math.sqrt(pooled * (1 - pooled) * (1 / r.delinquent_cases + 1 / c.delinquent_cases));
-    return { ...r, cure_rate_vs_control: r.cure_rate - c.cure_rate, z: se > 0 ? (r.cure_rate - c.cure_rate) / se : null };
+    return {
+      ...r,
+      cure_rate_vs_control: r.cure_rate - c.cure_rate,
+      z: se > 0 ? (r.cure_rate - c.cure_rate) / se : null,
+    };
   });
 }

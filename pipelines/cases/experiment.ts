@@ -11,11 +11,15 @@ import { recommendAction, strategyTableSchema, type StrategyTable } from './stra
  * and the loan id (SHA-256 → a point in [0, 1) → the group whose weight band holds it), so the
  * same loan stays in the same group on every run and machine, and groups are balanced by weight.
  */
-export interface Arm { name: string; weight: number }
+export interface Arm {
+  name: string;
+  weight: number;
+}
 
 export function assignArm(experiment: string, loanId: string, arms: Arm[]): string {
   const total = arms.reduce((s, a) => s + a.weight, 0);
-  if (!(total > 0) || arms.some((a) => !(a.weight >= 0))) throw new Error('arm weights must be non-negative and sum to more than 0');
+  if (!(total > 0) || arms.some((a) => !(a.weight >= 0)))
+    throw new Error('arm weights must be non-negative and sum to more than 0');
   const u = createHash('sha256').update(`${experiment}\u0000${loanId}`).digest().readUInt32BE(0) / 2 ** 32;
   let acc = 0;
   for (const a of arms) {
@@ -26,22 +30,40 @@ export function assignArm(experiment: string, loanId: string, arms: Arm[]): stri
 }
 
 /** A strategy experiment as a file: a name and its arms; an arm with its own strategy table is a challenger, one without uses the table in force. */
-export const experimentSchema = z.object({
-  name: z.string().regex(/^[\w.-]{1,64}$/u, 'letters, digits, _ . and - (at most 64)'),
-  arms: z.array(z.object({ name: z.string().regex(/^[\w.-]{1,32}$/u, 'letters, digits, _ . and -'), weight: z.number().positive(), strategy: strategyTableSchema.optional() }).strict())
-    .min(2, 'an experiment needs at least two arms'),
-}).strict().superRefine((e, ctx) => {
-  if (new Set(e.arms.map((a) => a.name)).size !== e.arms.length) ctx.addIssue({ code: 'custom', path: ['arms'], message: 'arm names must be unique' });
-});
+export const experimentSchema = z
+  .object({
+    name: z.string().regex(/^[\w.-]{1,64}$/u, 'letters, digits, _ . and - (at most 64)'),
+    arms: z
+      .array(
+        z
+          .object({
+            name: z.string().regex(/^[\w.-]{1,32}$/u, 'letters, digits, _ . and -'),
+            weight: z.number().positive(),
+            strategy: strategyTableSchema.optional(),
+          })
+          .strict(),
+      )
+      .min(2, 'an experiment needs at least two arms'),
+  })
+  .strict()
+  .superRefine((e, ctx) => {
+    if (new Set(e.arms.map((a) => a.name)).size !== e.arms.length)
+      ctx.addIssue({ code: 'custom', path: ['arms'], message: 'arm names must be unique' });
+  });
 export type Experiment = z.infer<typeof experimentSchema>;
 
 export function parseExperiment(raw: unknown): Experiment {
   const r = experimentSchema.safeParse(raw);
-  if (!r.success) throw new Error(`invalid experiment: ${r.error.issues.map((i) => `${i.path.join('.') || 'experiment'}: ${i.message}`).join('; ')}`);
+  if (!r.success)
+    throw new Error(
+      `invalid experiment: ${r.error.issues.map((i) => `${i.path.join('.') || 'experiment'}: ${i.message}`).join('; ')}`,
+    );
   return r.data;
 }
 
-export interface AssignedCase extends Case { arm: string }
+export interface AssignedCase extends Case {
+  arm: string;
+}
 
 /** Every case's arm and that arm's action (the champion table for arms without their own). */
 export function assignExperiment(e: Experiment, cases: Case[], table: StrategyTable): AssignedCase[] {
@@ -58,9 +80,24 @@ export async function storeAssignments(wh: Warehouse, e: Experiment, asOf: strin
   const now = Math.floor(Date.now() / 1000);
   for (let i = 0; i < cases.length; i += 100_000) {
     await wh.client.insert({
-      table: tableRef(wh, 'case_assignments'), format: 'JSONEachRow',
-      values: cases.slice(i, i + 100_000).map((c) => ({ experiment: e.name, as_of: asOf, loan_id: c.loan_id, arm: c.arm, stage: c.stage, grade: c.grade,
-        action: c.action, product: c.product, region: c.region, dpd: c.dpd, balance: c.balance.toFixed(2), assigned_at: now })),
+      table: tableRef(wh, 'case_assignments'),
+      format: 'JSONEachRow',
+      values: cases
+        .slice(i, i + 100_000)
+        .map((c) => ({
+          experiment: e.name,
+          as_of: asOf,
+          loan_id: c.loan_id,
+          arm: c.arm,
+          stage: c.stage,
+          grade: c.grade,
+          action: c.action,
+          product: c.product,
+          region: c.region,
+          dpd: c.dpd,
+          balance: c.balance.toFixed(2),
+          assigned_at: now,
+        })),
     });
   }
 }

@@ -6,19 +6,36 @@ import { z } from 'zod';
  */
 export const stages = ['watch', 'early', 'mid', 'late'] as const;
 export const grades = ['A', 'B', 'C', 'D', 'E'] as const;
-export const actions = ['sms_reminder', 'call_account_manager', 'call_collection_team', 'visit', 'legal_action', 'restructuring_offer', 'debt_sale'] as const;
+export const actions = [
+  'sms_reminder',
+  'call_account_manager',
+  'call_collection_team',
+  'visit',
+  'legal_action',
+  'restructuring_offer',
+  'debt_sale',
+] as const;
 export type Stage = (typeof stages)[number];
 export type Grade = (typeof grades)[number];
 export type Action = (typeof actions)[number];
 
-export const strategyTableSchema = z.object({
-  rules: z.array(z.object({ stage: z.enum(stages), grades: z.array(z.enum(grades)).min(1), action: z.enum(actions) })).min(1),
-}).superRefine((t, ctx) => {
-  for (const s of stages) for (const g of grades) {
-    const n = t.rules.filter((r) => r.stage === s && r.grades.includes(g)).length;
-    if (n !== 1) ctx.addIssue({ code: 'custom', message: `${s} × ${g} has ${n} actions; every stage × grade needs exactly one` });
-  }
-});
+export const strategyTableSchema = z
+  .object({
+    rules: z
+      .array(z.object({ stage: z.enum(stages), grades: z.array(z.enum(grades)).min(1), action: z.enum(actions) }))
+      .min(1),
+  })
+  .superRefine((t, ctx) => {
+    for (const s of stages)
+      for (const g of grades) {
+        const n = t.rules.filter((r) => r.stage === s && r.grades.includes(g)).length;
+        if (n !== 1)
+          ctx.addIssue({
+            code: 'custom',
+            message: `${s} × ${g} has ${n} actions; every stage × grade needs exactly one`,
+          });
+      }
+  });
 export type StrategyTable = z.infer<typeof strategyTableSchema>;
 
 /** SPEC §7's example: early + low risk → SMS, early + high risk → the account manager calls; mid → the collection team (a visit for the riskiest); late → visit, legal action, restructuring offer or debt sale by grade. */
@@ -39,7 +56,10 @@ export const defaultStrategyTable: StrategyTable = {
 
 export function parseStrategyTable(raw: unknown): StrategyTable {
   const r = strategyTableSchema.safeParse(raw);
-  if (!r.success) throw new Error(`invalid strategy table: ${r.error.issues.map((i) => `${i.path.join('.') || 'table'}: ${i.message}`).join('; ')}`);
+  if (!r.success)
+    throw new Error(
+      `invalid strategy table: ${r.error.issues.map((i) => `${i.path.join('.') || 'table'}: ${i.message}`).join('; ')}`,
+    );
   return r.data;
 }
 

@@ -14,7 +14,11 @@ export class TableSink {
   line = 0;
   rows = 0;
 
-  constructor(readonly path: string, readonly columns: readonly string[], readonly format: FileFormat) {
+  constructor(
+    readonly path: string,
+    readonly columns: readonly string[],
+    readonly format: FileFormat,
+  ) {
     this.stream = createWriteStream(path);
     if (format === 'csv') this.raw(columns.join(','));
   }
@@ -24,7 +28,9 @@ export class TableSink {
     this.rows++;
     if (this.format === 'csv') return this.raw(cells.map(csvCell).join(','));
     const obj: Record<string, Cell> = {};
-    cells.forEach((c, i) => { if (c !== null && i < this.columns.length) obj[this.columns[i]!] = c; });
+    cells.forEach((c, i) => {
+      if (c !== null && i < this.columns.length) obj[this.columns[i]!] = c;
+    });
     return this.raw(JSON.stringify(obj));
   }
 

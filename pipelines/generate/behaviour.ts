@@ -59,12 +59,18 @@ export const closesOnPay = (a: number, ctx: MonthContext) => (ctx.hasDue ? ctx.i
  * (paid off or prepaid) leave the chain without a hit.
  */
 export function rollProbability(risk: LoanRisk, z0: number, a0: number, future: MonthContext[]): number {
-  let dist = [[0, 0], [0, 0]]; // dist[z][a], a ∈ {0, 1}
+  let dist = [
+    [0, 0],
+    [0, 0],
+  ]; // dist[z][a], a ∈ {0, 1}
   dist[z0]![a0] = 1;
   let hit = 0;
   for (const ctx of future) {
     const enter = distressEntry(risk, ctx);
-    const next = [[0, 0], [0, 0]];
+    const next = [
+      [0, 0],
+      [0, 0],
+    ];
     for (const a of [0, 1]) {
       const moved = [
         dist[0]![a]! * (1 - enter) + dist[1]![a]! * distressExit,

@@ -1,6 +1,16 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { products, regions, regionWeights, channels, incomeBands, ageRisk, riskNoiseSd, originationSeason, delinquencySeason } from './book-params.ts';
+import {
+  products,
+  regions,
+  regionWeights,
+  channels,
+  incomeBands,
+  ageRisk,
+  riskNoiseSd,
+  originationSeason,
+  delinquencySeason,
+} from './book-params.ts';
 import { injectBadRow, type BadRowRecord, type Corruption } from './bad-rows.ts';
 import { dateInMonth, monthIndex } from './dates.ts';
 import { Rng } from '../../lib/random.ts';
@@ -26,32 +36,125 @@ export const GENERATOR_VERSION = 4;
 
 export const entityColumns = {
   customers: ['customer_id', 'birth_year', 'gender', 'region', 'income_band', 'borrower_type', 'id_number', 'phone'],
-  loans: ['loan_id', 'customer_id', 'product', 'origination_date', 'principal', 'annual_rate', 'term_months', 'repayment_method', 'branch', 'region', 'channel', 'collateral_type', 'collateral_value', 'currency'],
+  loans: [
+    'loan_id',
+    'customer_id',
+    'product',
+    'origination_date',
+    'principal',
+    'annual_rate',
+    'term_months',
+    'repayment_method',
+    'branch',
+    'region',
+    'channel',
+    'collateral_type',
+    'collateral_value',
+    'currency',
+  ],
   schedule: ['loan_id', 'installment_no', 'due_date', 'principal_due', 'interest_due'],
-  payments: ['payment_id', 'loan_id', 'paid_date', 'amount', 'principal_paid', 'interest_paid', 'penalty_paid', 'channel'],
-  collection_actions: ['action_id', 'loan_id', 'action_date', 'channel', 'outcome', 'agent_id', 'team', 'promised_amount', 'promised_date'],
+  payments: [
+    'payment_id',
+    'loan_id',
+    'paid_date',
+    'amount',
+    'principal_paid',
+    'interest_paid',
+    'penalty_paid',
+    'channel',
+  ],
+  collection_actions: [
+    'action_id',
+    'loan_id',
+    'action_date',
+    'channel',
+    'outcome',
+    'agent_id',
+    'team',
+    'promised_amount',
+    'promised_date',
+  ],
   loan_events: ['event_id', 'loan_id', 'event_date', 'type', 'amount', 'note'],
   truth: ['loan_id', 'month_end', 'true_prob', 'observable_prob'],
 } as const;
 
 const corruptions: Record<string, Corruption> = {
   customers: { kinds: ['missing_key', 'bad_number', 'wrong_columns', 'malformed_json'], keyCol: 0, numberCol: 1 },
-  loans: { kinds: ['missing_key', 'bad_date', 'negative_amount', 'bad_number', 'too_many_decimals', 'bad_enum', 'duplicate_conflict', 'wrong_columns', 'malformed_json'], keyCol: 0, dateCol: 3, amountCol: 4, numberCol: 6, enumCol: 7 },
-  schedule: { kinds: ['bad_date', 'negative_amount', 'unknown_loan', 'bad_number'], keyCol: 1, dateCol: 2, amountCol: 3, numberCol: 1, loanCol: 0 },
-  payments: { kinds: ['missing_key', 'bad_date', 'negative_amount', 'bad_number', 'too_many_decimals', 'unknown_loan', 'duplicate_conflict', 'wrong_columns', 'malformed_json'], keyCol: 0, dateCol: 2, amountCol: 3, numberCol: 3, loanCol: 1 },
-  collection_actions: { kinds: ['missing_key', 'bad_date', 'bad_enum', 'unknown_loan', 'wrong_columns'], keyCol: 0, dateCol: 2, enumCol: 3, loanCol: 1 },
-  loan_events: { kinds: ['missing_key', 'bad_date', 'negative_amount', 'bad_enum', 'unknown_loan'], keyCol: 0, dateCol: 2, amountCol: 4, enumCol: 3, loanCol: 1 },
+  loans: {
+    kinds: [
+      'missing_key',
+      'bad_date',
+      'negative_amount',
+      'bad_number',
+      'too_many_decimals',
+      'bad_enum',
+      'duplicate_conflict',
+      'wrong_columns',
+      'malformed_json',
+    ],
+    keyCol: 0,
+    dateCol: 3,
+    amountCol: 4,
+    numberCol: 6,
+    enumCol: 7,
+  },
+  schedule: {
+    kinds: ['bad_date', 'negative_amount', 'unknown_loan', 'bad_number'],
+    keyCol: 1,
+    dateCol: 2,
+    amountCol: 3,
+    numberCol: 1,
+    loanCol: 0,
+  },
+  payments: {
+    kinds: [
+      'missing_key',
+      'bad_date',
+      'negative_amount',
+      'bad_number',
+      'too_many_decimals',
+      'unknown_loan',
+      'duplicate_conflict',
+      'wrong_columns',
+      'malformed_json',
+    ],
+    keyCol: 0,
+    dateCol: 2,
+    amountCol: 3,
+    numberCol: 3,
+    loanCol: 1,
+  },
+  collection_actions: {
+    kinds: ['missing_key', 'bad_date', 'bad_enum', 'unknown_loan', 'wrong_columns'],
+    keyCol: 0,
+    dateCol: 2,
+    enumCol: 3,
+    loanCol: 1,
+  },
+  loan_events: {
+    kinds: ['missing_key', 'bad_date', 'negative_amount', 'bad_enum', 'unknown_loan'],
+    keyCol: 0,
+    dateCol: 2,
+    amountCol: 4,
+    enumCol: 3,
+    loanCol: 1,
+  },
 };
 
 function cohortSizes(total: number, firstMonth: number, months: number): number[] {
-  const w = Array.from({ length: months }, (_, k) => originationSeason[((firstMonth + k) % 12) + 1]! * Math.pow(1.015, k));
+  const w = Array.from(
+    { length: months },
+    (_, k) => originationSeason[((firstMonth + k) % 12) + 1]! * Math.pow(1.015, k),
+  );
   const sum = w.reduce((s, x) => s + x, 0);
   const sizes = w.map((x) => Math.floor((total * x) / sum));
-  for (let k = 0, left = total - sizes.reduce((s, x) => s + x, 0); left > 0; k = (k + 1) % months, left--) sizes[k]! += 1;
+  for (let k = 0, left = total - sizes.reduce((s, x) => s + x, 0); left > 0; k = (k + 1) % months, left--)
+    sizes[k]! += 1;
   return sizes;
 }
 
-const hashSeed = (seed: number, i: number) => (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(i + 1, 0xc2b2ae35)) >>> 0;
+const hashSeed = (seed: number, i: number) =>
+  (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(i + 1, 0xc2b2ae35)) >>> 0;
 
 /** Generates a synthetic loan book in the SPEC §3 formats plus truth.csv and manifest.json. Streams to disk. */
 export async function generateBook(o: GenerateOptions) {
@@ -65,14 +168,19 @@ export async function generateBook(o: GenerateOptions) {
     season: (m) => delinquencySeason[(m % 12) + 1]!,
   };
   const ext = o.format === 'csv' ? 'csv' : 'jsonl';
-  const sinks = Object.fromEntries(Object.entries(entityColumns).map(([e, cols]) =>
-    [e, new TableSink(join(o.outDir, `${e}.${e === 'truth' ? 'csv' : ext}`), cols, e === 'truth' ? 'csv' : o.format)])) as Record<keyof typeof entityColumns, TableSink>;
+  const sinks = Object.fromEntries(
+    Object.entries(entityColumns).map(([e, cols]) => [
+      e,
+      new TableSink(join(o.outDir, `${e}.${e === 'truth' ? 'csv' : ext}`), cols, e === 'truth' ? 'csv' : o.format),
+    ]),
+  ) as Record<keyof typeof entityColumns, TableSink>;
   const rng = new Rng(o.seed);
   const badRng = new Rng(o.seed ^ 0x5bad5eed);
   const bad: BadRowRecord[] = [];
   const emit = (entity: Exclude<keyof typeof entityColumns, 'truth'>, cells: Cell[]) => {
     sinks[entity].write(cells);
-    if (o.badRows > 0 && badRng.chance(o.badRows)) bad.push(injectBadRow(badRng, sinks[entity], entity, cells, corruptions[entity]!, bad.length));
+    if (o.badRows > 0 && badRng.chance(o.badRows))
+      bad.push(injectBadRow(badRng, sinks[entity], entity, cells, corruptions[entity]!, bad.length));
   };
   const productList = Object.entries(products);
   const recentBusiness: { id: string; region: string }[] = [];
@@ -98,7 +206,16 @@ export async function generateBook(o: GenerateOptions) {
         incomeRisk = income[1];
         const birthYear = Math.floor(m / 12) - age;
         const idNumber = `${rng.int(110000, 659999)}${birthYear}${String(rng.int(101, 1231)).padStart(4, '0')}${rng.int(1000, 9999)}`;
-        emit('customers', [customerId, birthYear, rng.pick(['M', 'F']), regions[regionIdx]![0], income[0], p.nonRetail ? 'non_retail' : 'retail', idNumber, `1${rng.int(30, 99)}${String(rng.int(0, 99_999_999)).padStart(8, '0')}`]);
+        emit('customers', [
+          customerId,
+          birthYear,
+          rng.pick(['M', 'F']),
+          regions[regionIdx]![0],
+          income[0],
+          p.nonRetail ? 'non_retail' : 'retail',
+          idNumber,
+          `1${rng.int(30, 99)}${String(rng.int(0, 99_999_999)).padStart(8, '0')}`,
+        ]);
         if (p.nonRetail) {
           recentBusiness.push({ id: customerId, region: regions[regionIdx]![0] });
           if (recentBusiness.length > 50) recentBusiness.shift();
@@ -112,17 +229,83 @@ export async function generateBook(o: GenerateOptions) {
       const method = rng.weighted(p.methods);
       const term = method === 'bullet' ? rng.pick([6, 12]) : rng.pick(p.terms);
       const collateral = rng.weighted(p.collateral);
-      const collateralValueCents = collateral === 'none' ? null : Math.round(principalCents / rng.uniform(p.ltv[0], p.ltv[1]) / 100) * 100;
+      const collateralValueCents =
+        collateral === 'none' ? null : Math.round(principalCents / rng.uniform(p.ltv[0], p.ltv[1]) / 100) * 100;
       const rateRisk = ((rate - (p.rate[0] + p.rate[1]) / 2) / Math.max(1e-6, p.rate[1] - p.rate[0])) * 1.2;
       const noise = riskNoiseSd * rng.normal();
-      const r0 = p.risk + incomeRisk + ageRisk(age) + regionRisk + channelRisk + rateRisk + noise - (collateral === 'none' ? 0 : 0.2);
+      const r0 =
+        p.risk +
+        incomeRisk +
+        ageRisk(age) +
+        regionRisk +
+        channelRisk +
+        rateRisk +
+        noise -
+        (collateral === 'none' ? 0 : 0.2);
       const originationDate = dateInMonth(m, rng.int(1, 28));
-      emit('loans', [loanId, customerId, product, originationDate, cents(principalCents), rate.toFixed(4), term, method, rng.pick(branches), region, channel, collateral, collateralValueCents === null ? null : cents(collateralValueCents), 'CNY']);
-      const h = simulateLoan({ loanId, region, originationDate, principalCents, annualRate: rate, termMonths: term, method, collateralValueCents, risk: { r0, prepayMonthly: p.prepayMonthly }, observedR0: r0 - noise }, env, new Rng(hashSeed(o.seed, loanSeq)));
-      h.amendedSchedule?.forEach((i) => emit('schedule', [loanId, i.installmentNo, i.dueDate, cents(i.principalCents), cents(i.interestCents)]));
-      h.payments.forEach((x, n) => emit('payments', [`${loanId}-P${n + 1}`, loanId, x.date, cents(x.amountCents), null, null, x.penaltyCents ? cents(x.penaltyCents) : null, x.channel]));
-      h.actions.forEach((x, n) => emit('collection_actions', [`${loanId}-A${n + 1}`, loanId, x.date, x.channel, x.outcome, x.agentId, x.team, x.promisedCents === null ? null : cents(x.promisedCents), x.promisedDate]));
-      h.events.forEach((x, n) => emit('loan_events', [`${loanId}-E${n + 1}`, loanId, x.date, x.type, cents(x.amountCents), x.note]));
+      emit('loans', [
+        loanId,
+        customerId,
+        product,
+        originationDate,
+        cents(principalCents),
+        rate.toFixed(4),
+        term,
+        method,
+        rng.pick(branches),
+        region,
+        channel,
+        collateral,
+        collateralValueCents === null ? null : cents(collateralValueCents),
+        'CNY',
+      ]);
+      const h = simulateLoan(
+        {
+          loanId,
+          region,
+          originationDate,
+          principalCents,
+          annualRate: rate,
+          termMonths: term,
+          method,
+          collateralValueCents,
+          risk: { r0, prepayMonthly: p.prepayMonthly },
+          observedR0: r0 - noise,
+        },
+        env,
+        new Rng(hashSeed(o.seed, loanSeq)),
+      );
+      h.amendedSchedule?.forEach((i) =>
+        emit('schedule', [loanId, i.installmentNo, i.dueDate, cents(i.principalCents), cents(i.interestCents)]),
+      );
+      h.payments.forEach((x, n) =>
+        emit('payments', [
+          `${loanId}-P${n + 1}`,
+          loanId,
+          x.date,
+          cents(x.amountCents),
+          null,
+          null,
+          x.penaltyCents ? cents(x.penaltyCents) : null,
+          x.channel,
+        ]),
+      );
+      h.actions.forEach((x, n) =>
+        emit('collection_actions', [
+          `${loanId}-A${n + 1}`,
+          loanId,
+          x.date,
+          x.channel,
+          x.outcome,
+          x.agentId,
+          x.team,
+          x.promisedCents === null ? null : cents(x.promisedCents),
+          x.promisedDate,
+        ]),
+      );
+      h.events.forEach((x, n) =>
+        emit('loan_events', [`${loanId}-E${n + 1}`, loanId, x.date, x.type, cents(x.amountCents), x.note]),
+      );
       h.truth.forEach((x) => sinks.truth.write([loanId, x.monthEnd, x.prob.toFixed(6), x.observableProb.toFixed(6)]));
       if (loanSeq % 2000 === 0) {
         for (const s of Object.values(sinks)) await s.flushIfFull();
@@ -133,12 +316,21 @@ export async function generateBook(o: GenerateOptions) {
   for (const s of Object.values(sinks)) await s.close();
   o.onProgress?.(loanSeq, o.loans);
   const manifest = {
-    generator: 'loanwatch generate', generatorVersion: GENERATOR_VERSION, seed: o.seed, loans: o.loans, months: o.months, asOf: o.asOf, format: o.format,
+    generator: 'loanwatch generate',
+    generatorVersion: GENERATOR_VERSION,
+    seed: o.seed,
+    loans: o.loans,
+    months: o.months,
+    asOf: o.asOf,
+    format: o.format,
     macroShock: { from: dateInMonth(shockStart, 1), months: 6 },
     rows: Object.fromEntries(Object.entries(sinks).map(([e, s]) => [e, s.rows])),
     badRows: bad.length,
   };
   writeFileSync(join(o.outDir, 'manifest.json'), JSON.stringify(manifest, null, 2));
-  writeFileSync(join(o.outDir, 'bad_rows.jsonl'), bad.map((b) => JSON.stringify(b)).join('\n') + (bad.length ? '\n' : ''));
+  writeFileSync(
+    join(o.outDir, 'bad_rows.jsonl'),
+    bad.map((b) => JSON.stringify(b)).join('\n') + (bad.length ? '\n' : ''),
+  );
   return manifest;
 }

@@ -1,9 +1,23 @@
-import { distressEntry, distressExit, monthOutcomes, rollProbability, type LoanRisk, type MonthContext, type Outcomes } from './behaviour.ts';
+import {
+  distressEntry,
+  distressExit,
+  monthOutcomes,
+  rollProbability,
+  type LoanRisk,
+  type MonthContext,
+  type Outcomes,
+} from './behaviour.ts';
 import { actionLikelihood } from './workout.ts';
 
 /** 7-point Gauss–Hermite rule for a standard normal: E f(ε) ≈ Σ w f(x). */
-const nodes = [-3.750439717725742, -2.366759410734541, -1.154405394739968, 0, 1.154405394739968, 2.366759410734541, 3.750439717725742];
-const weights = [0.000548268855972, 0.030757123967586, 0.240123178605013, 0.457142857142857, 0.240123178605013, 0.030757123967586, 0.000548268855972];
+const nodes = [
+  -3.750439717725742, -2.366759410734541, -1.154405394739968, 0, 1.154405394739968, 2.366759410734541,
+  3.750439717725742,
+];
+const weights = [
+  0.000548268855972, 0.030757123967586, 0.240123178605013, 0.457142857142857, 0.240123178605013, 0.030757123967586,
+  0.000548268855972,
+];
 
 /**
  * What a lender can know of a loan's risk: the attribute part of its risk logit, and month by
@@ -20,11 +34,19 @@ export class LenderView {
 
   constructor(observedR0: number, noiseSd: number, prepayMonthly: number, initialDistress: (risk: LoanRisk) => number) {
     this.risks = nodes.map((x) => ({ r0: observedR0 + noiseSd * x, prepayMonthly }));
-    this.belief = this.risks.flatMap((r, k) => { const d = initialDistress(r); return [weights[k]! * (1 - d), weights[k]! * d]; });
+    this.belief = this.risks.flatMap((r, k) => {
+      const d = initialDistress(r);
+      return [weights[k]! * (1 - d), weights[k]! * d];
+    });
   }
 
   /** One more month: the regime's transition, then the likelihood of what was seen under each state. */
-  observe(aBefore: number, ctx: MonthContext, seen: keyof Outcomes, actions: readonly { channel: string; outcome: string }[]) {
+  observe(
+    aBefore: number,
+    ctx: MonthContext,
+    seen: keyof Outcomes,
+    actions: readonly { channel: string; outcome: string }[],
+  ) {
     const next = this.risks.flatMap((risk, k) => {
       const enter = distressEntry(risk, ctx);
       const p0 = this.belief[2 * k]!;
@@ -49,7 +71,8 @@ export class LenderView {
   probability(a: number, future: MonthContext[]): number {
     let p = 0;
     this.risks.forEach((risk, k) => {
-      for (const z of [0, 1]) if (this.belief[2 * k + z]! > 1e-12) p += this.belief[2 * k + z]! * rollProbability(risk, z, a, future);
+      for (const z of [0, 1])
+        if (this.belief[2 * k + z]! > 1e-12) p += this.belief[2 * k + z]! * rollProbability(risk, z, a, future);
     });
     return p;
   }

@@ -22,7 +22,10 @@ export function actionLikelihood(z: number, channel: string, outcome: string): n
   return reached * (canPromise(channel) ? 1 - promiseChance(z) : 1) * (outcome === 'refused' ? 0.25 : 0.75);
 }
 
-export function simulateCollections(rng: Rng, s: { a: number; z: number; region: string; from: string; to: string; owedCents: number; nextDue: string }): ActionRow[] {
+export function simulateCollections(
+  rng: Rng,
+  s: { a: number; z: number; region: string; from: string; to: string; owedCents: number; nextDue: string },
+): ActionRow[] {
   const stage = s.a === 1 ? 'early' : s.a <= 3 ? 'mid' : 'late';
   const team = `${s.region}-${stage}`;
   const plan: string[] = [];
@@ -44,13 +47,31 @@ export function simulateCollections(rng: Rng, s: { a: number; z: number; region:
   return plan.map((channel) => {
     const date = addDays(s.from, rng.int(0, span));
     const agentId = `${team}-${String(rng.int(1, 6)).padStart(2, '0')}`;
-    if (rng.chance(wrongParty)) return { date, channel, outcome: 'wrong_party', agentId, team, promisedCents: null, promisedDate: null };
-    if (!rng.chance(contactChance(s.z))) return { date, channel, outcome: 'no_contact', agentId, team, promisedCents: null, promisedDate: null };
+    if (rng.chance(wrongParty))
+      return { date, channel, outcome: 'wrong_party', agentId, team, promisedCents: null, promisedDate: null };
+    if (!rng.chance(contactChance(s.z)))
+      return { date, channel, outcome: 'no_contact', agentId, team, promisedCents: null, promisedDate: null };
     if (canPromise(channel) && rng.chance(promiseChance(s.z))) {
       // a promise to bring the account up to date by the next due date: kept when that month's payment clears the arrears
-      return { date, channel, outcome: 'promise_to_pay', agentId, team, promisedCents: s.owedCents, promisedDate: addDays(s.nextDue, rng.int(1, 7) - 4) };
+      return {
+        date,
+        channel,
+        outcome: 'promise_to_pay',
+        agentId,
+        team,
+        promisedCents: s.owedCents,
+        promisedDate: addDays(s.nextDue, rng.int(1, 7) - 4),
+      };
     }
-    return { date, channel, outcome: rng.chance(0.25) ? 'refused' : 'contacted', agentId, team, promisedCents: null, promisedDate: null };
+    return {
+      date,
+      channel,
+      outcome: rng.chance(0.25) ? 'refused' : 'contacted',
+      agentId,
+      team,
+      promisedCents: null,
+      promisedDate: null,
+    };
   });
 }
 
@@ -60,11 +81,20 @@ export function simulateCollections(rng: Rng, s: { a: number; z: number; region:
  * recoveries ending in a settlement or a debt sale. A few recoveries arrive as
  * ordinary payments, which the snapshot must treat as recovery, not as cure.
  */
-export function simulateWorkout(rng: Rng, w: { ead: number; chargeOffMonth: number; asOfMonth: number; collateralValueCents: number | null; out: LoanHistory }) {
+export function simulateWorkout(
+  rng: Rng,
+  w: { ead: number; chargeOffMonth: number; asOfMonth: number; collateralValueCents: number | null; out: LoanHistory },
+) {
   const { out, ead } = w;
   let recovered = 0;
   const saleMonth = w.chargeOffMonth + rng.int(6, 18);
-  if (w.collateralValueCents !== null) out.events.push({ date: dateInMonth(w.chargeOffMonth + 1, rng.int(1, 28)), type: 'legal_filed', amountCents: 0, note: 'foreclosure filed' });
+  if (w.collateralValueCents !== null)
+    out.events.push({
+      date: dateInMonth(w.chargeOffMonth + 1, rng.int(1, 28)),
+      type: 'legal_filed',
+      amountCents: 0,
+      note: 'foreclosure filed',
+    });
   for (let m = w.chargeOffMonth + 1; m <= w.asOfMonth; m++) {
     const date = dateInMonth(m, rng.int(1, 28));
     const left = ead - recovered;
@@ -79,11 +109,21 @@ export function simulateWorkout(rng: Rng, w: { ead: number; chargeOffMonth: numb
       continue;
     }
     if (rng.chance(0.04) && left > 0) {
-      out.events.push({ date, type: 'settlement', amountCents: Math.floor(left * rng.uniform(0.3, 0.5)), note: 'one-off settlement' });
+      out.events.push({
+        date,
+        type: 'settlement',
+        amountCents: Math.floor(left * rng.uniform(0.3, 0.5)),
+        note: 'one-off settlement',
+      });
       return;
     }
     if (m === w.chargeOffMonth + 12 && rng.chance(0.5) && left > 0) {
-      out.events.push({ date: monthEnd(m), type: 'debt_sale', amountCents: Math.floor(left * rng.uniform(0.08, 0.15)), note: 'portfolio sale' });
+      out.events.push({
+        date: monthEnd(m),
+        type: 'debt_sale',
+        amountCents: Math.floor(left * rng.uniform(0.08, 0.15)),
+        note: 'portfolio sale',
+      });
       return;
     }
     if (rng.chance(0.15) && left > 0) {

@@ -73,22 +73,37 @@ export function discoverInputs(paths: string[], forcedEntity?: RawEntity): Disco
   const visit = (p: string, named: boolean) => {
     const abs = resolve(p);
     let st;
-    try { st = statSync(abs); } catch { throw new IngestInputError(`no such file or directory: ${p}`); }
+    try {
+      st = statSync(abs);
+    } catch {
+      throw new IngestInputError(`no such file or directory: ${p}`);
+    }
     if (st.isDirectory()) {
       for (const name of readdirSync(abs).sort()) visit(join(abs, name), false);
       return;
     }
     const format = formatOfFile(abs);
     const entity = forcedEntity ?? entityOfFile(abs);
-    const why = !format ? 'not a .csv, .txt, .jsonl, .ndjson or .parquet file'
-      : !entity ? 'the file name names no entity (it must start with customers, loans, schedule, payments, performance, collection_actions or loan_events, or give --entity)'
-      : null;
+    const why = !format
+      ? 'not a .csv, .txt, .jsonl, .ndjson or .parquet file'
+      : !entity
+        ? 'the file name names no entity (it must start with customers, loans, schedule, payments, performance, collection_actions or loan_events, or give --entity)'
+        : null;
     if (why && named) refused.push(`${p}: ${why}`);
     else if (why) skipped.push({ path: abs, why });
-    else files.push({ path: abs, entity: entity!, format: format!, encoding: format === 'csv' ? sniffEncoding(abs) : 'utf8' });
+    else
+      files.push({
+        path: abs,
+        entity: entity!,
+        format: format!,
+        encoding: format === 'csv' ? sniffEncoding(abs) : 'utf8',
+      });
   };
   paths.forEach((p) => visit(p, true));
-  if (refused.length) throw new IngestInputError(refused.length === 1 ? `cannot ingest ${refused[0]}` : `cannot ingest these files:\n  ${refused.join('\n  ')}`);
+  if (refused.length)
+    throw new IngestInputError(
+      refused.length === 1 ? `cannot ingest ${refused[0]}` : `cannot ingest these files:\n  ${refused.join('\n  ')}`,
+    );
   files.sort((a, b) => ingestOrder.indexOf(a.entity) - ingestOrder.indexOf(b.entity) || a.path.localeCompare(b.path));
   return { files, skipped };
 }

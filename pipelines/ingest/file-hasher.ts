@@ -44,7 +44,10 @@ export function startFileHasher(): FileHasher {
   const pending = new Map<number, { resolve: (sha: string) => void; reject: (e: Error) => void }>();
   const queued = new Map<string, Promise<string>>();
   let next = 0;
-  const failAll = (e: Error) => { for (const p of pending.values()) p.reject(e); pending.clear(); };
+  const failAll = (e: Error) => {
+    for (const p of pending.values()) p.reject(e);
+    pending.clear();
+  };
   worker.on('message', (m: { id: number; sha?: string; error?: string }) => {
     const p = pending.get(m.id);
     pending.delete(m.id);
@@ -66,6 +69,8 @@ export function startFileHasher(): FileHasher {
       }
       return sha;
     },
-    async close() { await worker.terminate(); },
+    async close() {
+      await worker.terminate();
+    },
   };
 }

@@ -18,9 +18,13 @@ export async function fileProblem(wh: Warehouse, file: InputFile): Promise<strin
   let found: string[];
   if (file.format === 'csv') {
     if (statSync(file.path).size === 0) return `${file.path}: empty file (no header row)`;
-    found = splitHeader(readFirstLine(file.path, file.encoding, (b) => iconv.decode(b, 'gb18030'))).filter((h) => h !== '');
+    found = splitHeader(readFirstLine(file.path, file.encoding, (b) => iconv.decode(b, 'gb18030'))).filter(
+      (h) => h !== '',
+    );
   } else if (file.format === 'parquet' && wh.embedded) {
-    found = (await queryRows<{ name: string }>(wh, `DESCRIBE TABLE file({path:String}, 'Parquet')`, { path: file.path })).map((d) => d.name);
+    found = (
+      await queryRows<{ name: string }>(wh, `DESCRIBE TABLE file({path:String}, 'Parquet')`, { path: file.path })
+    ).map((d) => d.name);
   } else {
     return null;
   }
@@ -38,8 +42,11 @@ export async function checkFiles(wh: Warehouse, files: InputFile[]): Promise<voi
     const p = await fileProblem(wh, f);
     if (p) problems.push(p);
   }
-  if (problems.length === 1) throw new IngestInputError(problems[0]!, { hint: 'nothing was loaded; fix or remove the file and run again' });
+  if (problems.length === 1)
+    throw new IngestInputError(problems[0]!, { hint: 'nothing was loaded; fix or remove the file and run again' });
   if (problems.length > 1) {
-    throw new IngestInputError(`${problems.length} files cannot be loaded:\n  ${problems.join('\n  ')}`, { hint: 'nothing was loaded; fix or remove these files and run again' });
+    throw new IngestInputError(`${problems.length} files cannot be loaded:\n  ${problems.join('\n  ')}`, {
+      hint: 'nothing was loaded; fix or remove these files and run again',
+    });
   }
 }

@@ -51,9 +51,12 @@ const engineCtasName = /^_tmp_replace_[0-9a-f]+_[0-9a-z]+$/;
  * at a time, so none is in use; on a server another client's statement may be filling one.
  */
 export async function dropLeftoverScratch(wh: Warehouse): Promise<void> {
-  const tables = await queryRows<{ name: string }>(wh, `SELECT name FROM system.tables WHERE database = {db:String}`, { db: wh.database });
+  const tables = await queryRows<{ name: string }>(wh, `SELECT name FROM system.tables WHERE database = {db:String}`, {
+    db: wh.database,
+  });
   for (const { name } of tables) {
-    if (scratchName.test(name) || (wh.embedded && engineCtasName.test(name))) await exec(wh, `DROP TABLE IF EXISTS ${tableRef(wh, name)}`);
+    if (scratchName.test(name) || (wh.embedded && engineCtasName.test(name)))
+      await exec(wh, `DROP TABLE IF EXISTS ${tableRef(wh, name)}`);
   }
 }
 
@@ -108,7 +111,9 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
   const target = tableRef(wh, spec.entity);
   const loans = tableRef(wh, 'loans');
   const scratch = [stg, repeatedHashes, candidates, dups, status, lines];
-  const dropScratch = async () => { for (const t of scratch) await exec(wh, `DROP TABLE IF EXISTS ${t}`); };
+  const dropScratch = async () => {
+    for (const t of scratch) await exec(wh, `DROP TABLE IF EXISTS ${t}`);
+  };
   // both cores write parts: on 2 cores this takes the stage write from ~3.0 s to ~1.9 s per 2M rows
   const parallelWrite = { max_insert_threads: 2 };
   let landing: Landing | null = null;
@@ -117,31 +122,60 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
     await landing?.dispose();
     landing = null;
     await dropScratch();
-    const land = loader === 'engine' ? await engineLanding(wh, file) : await streamLanding(wh, file, tag, (n) => o.onStep?.('reading', n));
+    const land =
+      loader === 'engine'
+        ? await engineLanding(wh, file)
+        : await streamLanding(wh, file, tag, (n) => o.onStep?.('reading', n));
     landing = land;
     const staged = stagedSelect(spec, 'structural', loans);
     // a scratch table is read twice and dropped: background merges of its parts would only take the
     // two cores away from the next steps, so they are stopped before the insert
-    await exec(wh, `CREATE TABLE ${stg} ENGINE = MergeTree ORDER BY tuple() EMPTY AS ${stagedQuery(staged, land.subquery)}`,
-      { ...land.params, pii_secret: o.piiSecret }, land.settings);
+    await exec(
+      wh,
+      `CREATE TABLE ${stg} ENGINE = MergeTree ORDER BY tuple() EMPTY AS ${stagedQuery(staged, land.subquery)}`,
+      { ...land.params, pii_secret: o.piiSecret },
+      land.settings,
+    );
     await exec(wh, `SYSTEM STOP MERGES ${stg}`);
     // line numbers ascend: stored as deltas they take next to nothing (LZ4 alone: 40 MB for 10M rows)
-    await exec(wh, `ALTER TABLE ${stg} MODIFY COLUMN line UInt64 CODEC(Delta, LZ4),
-      ${staged.derived.map((d) => `ADD COLUMN ${d.name} ${d.type} ALIAS ${d.expr}`).join(', ')}`);
-    await exec(wh, `INSERT INTO ${stg} ${stagedQuery(staged, land.subquery)}`,
-      { ...land.params, pii_secret: o.piiSecret }, { ...land.settings, ...parallelWrite });
-    const [n] = await queryRows<{ read: string; first: string; last: string }>(wh, `SELECT count() AS read, min(line) AS first, max(line) AS last FROM ${stg}`);
+    await exec(
+      wh,
+      `ALTER TABLE ${stg} MODIFY COLUMN line UInt64 CODEC(Delta, LZ4),
+      ${staged.derived.map((d) => `ADD COLUMN ${d.name} ${d.type} ALIAS ${d.expr}`).join(', ')}`,
+    );
+    await exec(
+      wh,
+      `INSERT INTO ${stg} ${stagedQuery(staged, land.subquery)}`,
+      { ...land.params, pii_secret: o.piiSecret },
+      { ...land.settings, ...parallelWrite },
+    );
+    const [n] = await queryRows<{ read: string; first: string; last: string }>(
+      wh,
+      `SELECT count() AS read, min(line) AS first, max(line) AS last FROM ${stg}`,
+    );
     const read = Number(n!.read);
     // record numbers run without a gap or a repeat from the first record's: a numbering that drifts
     // (as `_row_number` did with a skipped header) would put rows under other rows' lines
-    if (land.firstLine !== undefined && read > 0 && (Number(n!.first) !== land.firstLine || Number(n!.last) !== land.firstLine + read - 1)) {
-      throw new Error(`${file.path}: the engine numbered ${read} records from ${n!.first} to ${n!.last}, not from ${land.firstLine}`);
+    if (
+      land.firstLine !== undefined &&
+      read > 0 &&
+      (Number(n!.first) !== land.firstLine || Number(n!.last) !== land.firstLine + read - 1)
+    ) {
+      throw new Error(
+        `${file.path}: the engine numbered ${read} records from ${n!.first} to ${n!.last}, not from ${land.firstLine}`,
+      );
     }
     o.onStep?.('staged');
     const big = { max_bytes_before_external_group_by: 2_000_000_000 };
     // keys seen more than once among valid rows, found by grouping the staged 64-bit hashes (far
     // cheaper than grouping the strings); exact keys are compared only where hashes repeat
-    await createAs(wh, repeatedHashes, `SELECT key_hash FROM ${stg} WHERE reason = '' GROUP BY key_hash HAVING count() > 1`, {}, big);
+    await createAs(
+      wh,
+      repeatedHashes,
+      `SELECT key_hash FROM ${stg} WHERE reason = '' GROUP BY key_hash HAVING count() > 1`,
+      {},
+      big,
+    );
     const tk = targetKeyExpr(spec);
     const [existing] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${target}`);
     const firstLoad = Number(existing!.n) === 0;
@@ -150,17 +184,32 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
     // the exact keys are grouped among them: reading the key strings of the whole stage for that
     // cost 0.3 s of the 0.8 s duplicate search on payments at 1M loans.
     if (firstLoad) {
-      await createAs(wh, candidates, `SELECT line, reason, bad_raw, key, key_hash, row_hash FROM ${stg} WHERE reason != '' OR key_hash IN ${repeatedHashes}`,
-        {}, {}, 'MergeTree ORDER BY tuple()');
+      await createAs(
+        wh,
+        candidates,
+        `SELECT line, reason, bad_raw, key, key_hash, row_hash FROM ${stg} WHERE reason != '' OR key_hash IN ${repeatedHashes}`,
+        {},
+        {},
+        'MergeTree ORDER BY tuple()',
+      );
     }
     const rows = firstLoad ? candidates : stg;
-    await createAs(wh, dups, `SELECT key, min(line) AS first_line, argMin(row_hash, line) AS first_hash FROM ${rows}
-      WHERE reason = '' AND key_hash IN ${repeatedHashes} GROUP BY key HAVING count() > 1`, {}, big);
+    await createAs(
+      wh,
+      dups,
+      `SELECT key, min(line) AS first_line, argMin(row_hash, line) AS first_hash FROM ${rows}
+      WHERE reason = '' AND key_hash IN ${repeatedHashes} GROUP BY key HAVING count() > 1`,
+      {},
+      big,
+    );
     o.onStep?.('duplicates');
     const existingKeys = firstLoad
       ? `(SELECT '' AS ekey, toUInt64(0) AS existing_hash LIMIT 0)`
       : `(SELECT ${tk} AS ekey, any(row_hash) AS existing_hash FROM ${target} WHERE ${tk} IN (SELECT key FROM ${stg} WHERE reason = '') GROUP BY ekey)`;
-    await createAs(wh, status, `SELECT line, final_reason, status, from_stage, raw FROM (
+    await createAs(
+      wh,
+      status,
+      `SELECT line, final_reason, status, from_stage, raw FROM (
         SELECT lwq_s.line AS line, lwq_s.reason != '' AS from_stage, lwq_s.bad_raw AS raw,
           multiIf(from_stage, lwq_s.reason,
             lwq_e.ekey != '' AND lwq_e.existing_hash != lwq_s.row_hash, 'key already loaded with different content',
@@ -170,10 +219,15 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
         FROM (SELECT line, reason, bad_raw, key, row_hash FROM ${rows}) AS lwq_s
         LEFT JOIN ${existingKeys} AS lwq_e ON lwq_e.ekey = lwq_s.key
         LEFT JOIN (SELECT key AS dkey, first_line, first_hash FROM ${dups}) AS lwq_d ON lwq_d.dkey = lwq_s.key)
-      WHERE status != 'new'`, {}, { ...big, join_algorithm: 'grace_hash,hash' });
+      WHERE status != 'new'`,
+      {},
+      { ...big, join_algorithm: 'grace_hash,hash' },
+    );
     o.onStep?.('checked');
-    const [c] = await queryRows<{ present: string; quarantined: string }>(wh,
-      `SELECT countIf(status = 'present') AS present, countIf(status = 'quarantined') AS quarantined FROM ${status}`);
+    const [c] = await queryRows<{ present: string; quarantined: string }>(
+      wh,
+      `SELECT countIf(status = 'present') AS present, countIf(status = 'quarantined') AS quarantined FROM ${status}`,
+    );
     return { landing: land, staged, read, present: Number(c!.present), quarantined: Number(c!.quarantined) };
   }
 
@@ -192,16 +246,31 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
     const { read, present, quarantined, staged } = s;
     const sha = await o.sha256;
     const meta = { ingest_id: o.ingestId, entity: spec.entity, file: file.path, sha };
-    if (quarantined > 0) await quarantineRows(wh, { landing: s.landing, status, lines, linesFilled, quarantined, meta });
+    if (quarantined > 0)
+      await quarantineRows(wh, { landing: s.landing, status, lines, linesFilled, quarantined, meta });
     o.onStep?.('quarantined');
-    await exec(wh, `INSERT INTO ${target} (${staged.targetColumns.join(', ')}, ingest_id)
-      SELECT ${staged.targetColumns.join(', ')}, {ingest_id:String} FROM ${stg} WHERE line NOT IN (SELECT line FROM ${status})`, meta, parallelWrite);
+    await exec(
+      wh,
+      `INSERT INTO ${target} (${staged.targetColumns.join(', ')}, ingest_id)
+      SELECT ${staged.targetColumns.join(', ')}, {ingest_id:String} FROM ${stg} WHERE line NOT IN (SELECT line FROM ${status})`,
+      meta,
+      parallelWrite,
+    );
     o.onStep?.('inserted');
     const receipt: Receipt = {
-      ingest_id: o.ingestId, entity: spec.entity, file: file.path, file_sha256: sha, format: file.format,
-      rows_read: read, rows_inserted: read - present - quarantined, rows_already_present: present,
-      rows_accepted: read - quarantined, rows_quarantined: quarantined,
-      started_at: started, finished_at: nowIso(), unknown_columns: s.landing.unknownColumns,
+      ingest_id: o.ingestId,
+      entity: spec.entity,
+      file: file.path,
+      file_sha256: sha,
+      format: file.format,
+      rows_read: read,
+      rows_inserted: read - present - quarantined,
+      rows_already_present: present,
+      rows_accepted: read - quarantined,
+      rows_quarantined: quarantined,
+      started_at: started,
+      finished_at: nowIso(),
+      unknown_columns: s.landing.unknownColumns,
     };
     const { unknown_columns: _u, ...stored } = receipt;
     await wh.client.insert({ table: tableRef(wh, 'ingest_receipts'), values: [stored], format: 'JSONEachRow' });

@@ -42,14 +42,26 @@ export async function ingest(wh: Warehouse, paths: string[], o: IngestOptions): 
 
   async function ingestOne(file: (typeof files)[number]) {
     const t0 = performance.now();
-    const loader = o.loader === 'engine' || o.loader === 'stream' ? o.loader
-      : wh.embedded && file.encoding === 'utf8' ? 'engine' : 'stream';
+    const loader =
+      o.loader === 'engine' || o.loader === 'stream'
+        ? o.loader
+        : wh.embedded && file.encoding === 'utf8'
+          ? 'engine'
+          : 'stream';
     const r = await ingestFile(wh, file, {
-      ingestId, piiSecret: o.piiSecret, loader, sha256: hasher.sha256(file.path),
-      onStep: (step, rows) => log(`${file.entity} ${file.path}: ${step}${rows === undefined ? '' : ` ${rows.toLocaleString('en-US')} rows`} (${((performance.now() - t0) / 1000).toFixed(1)} s)`),
+      ingestId,
+      piiSecret: o.piiSecret,
+      loader,
+      sha256: hasher.sha256(file.path),
+      onStep: (step, rows) =>
+        log(
+          `${file.entity} ${file.path}: ${step}${rows === undefined ? '' : ` ${rows.toLocaleString('en-US')} rows`} (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+        ),
     });
     const secs = (performance.now() - t0) / 1000;
-    log(`receipt ${r.entity} ${r.file}: read ${r.rows_read} = accepted ${r.rows_accepted} (new ${r.rows_inserted}, already present ${r.rows_already_present}) + quarantined ${r.rows_quarantined}; ${Math.round(r.rows_read / Math.max(secs, 1e-3)).toLocaleString('en-US')} rows/s${r.unknown_columns.length ? `; ignored columns: ${r.unknown_columns.join(', ')}` : ''}`);
+    log(
+      `receipt ${r.entity} ${r.file}: read ${r.rows_read} = accepted ${r.rows_accepted} (new ${r.rows_inserted}, already present ${r.rows_already_present}) + quarantined ${r.rows_quarantined}; ${Math.round(r.rows_read / Math.max(secs, 1e-3)).toLocaleString('en-US')} rows/s${r.unknown_columns.length ? `; ignored columns: ${r.unknown_columns.join(', ')}` : ''}`,
+    );
     receipts.push(r);
   }
 }

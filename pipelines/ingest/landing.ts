@@ -79,7 +79,12 @@ const jsonField = (key: string) =>
 function jsonSelect(file: InputFile, lineExpr: string, from: string): string {
   const spec = entitySpecs[file.entity];
   const fieldCols = spec.fields.map((f) => {
-    const keys = [f.name, ...Object.entries(spec.aliases).filter(([, v]) => v === f.name).map(([k]) => k)];
+    const keys = [
+      f.name,
+      ...Object.entries(spec.aliases)
+        .filter(([, v]) => v === f.name)
+        .map(([k]) => k),
+    ];
     return `coalesce(${keys.map(jsonField).join(', ')}) AS ${f.name}__in`;
   });
   const masked = `replaceRegexpAll(json_text, '"(id_number|phone|身份证号|证件号码|手机号|电话)"\\\\s*:\\\\s*"[^"]*"', '"\\\\1":"***"')`;
@@ -88,9 +93,20 @@ function jsonSelect(file: InputFile, lineExpr: string, from: string): string {
     FROM ${from}`;
 }
 
-interface RecordShape { blank: string; short: string; extra: string }
+interface RecordShape {
+  blank: string;
+  short: string;
+  extra: string;
+}
 
-function csvSelect(fieldCols: string[], rawCols: string[], lineExpr: string, shape: RecordShape, from: string, where = '1') {
+function csvSelect(
+  fieldCols: string[],
+  rawCols: string[],
+  lineExpr: string,
+  shape: RecordShape,
+  from: string,
+  where = '1',
+) {
   // a missing field reads \N in the raw row, whichever loader read it; a blank line's raw row is empty
   return `SELECT ${lineExpr} AS line, if(${shape.blank}, '', replaceAll(formatRowNoNewline('CSV', ${rawCols.join(', ')}), ${sqlString(noNull)}, '\\\\N')) AS raw, ${fieldCols.join(', ')},
     multiIf(${shape.blank}, 'blank line', ${shape.short}, 'row has fewer fields than the header', ${shape.extra}, 'row has more fields than the header', '') AS structural
@@ -109,25 +125,61 @@ export async function engineLanding(wh: Warehouse, file: InputFile): Promise<Lan
     const from = `file({path:String}, 'CSV', ${sqlString(structure)})`;
     const physicalLines = `SELECT ${rowLine(1)} AS line, ${withoutCr('text')} AS raw FROM file({path:String}, 'LineAsString', 'text String')`;
     // record 0 is the header: a record's line is its record number + 1
-    return { ...base, settings: csvSettings, unknownColumns: unknown, physicalLines, ...(hasPii ? {} : { rawText: physicalLines }), firstLine: 2,
-      subquery: csvSelect(fieldCols, rawCols, rowLine(1), { blank: header.map((_, i) => `c${i} IS NULL`).join(' AND '), short: `c${header.length - 1} IS NULL`, extra: '__extra IS NOT NULL' }, from, '_row_number > 0') };
+    return {
+      ...base,
+      settings: csvSettings,
+      unknownColumns: unknown,
+      physicalLines,
+      ...(hasPii ? {} : { rawText: physicalLines }),
+      firstLine: 2,
+      subquery: csvSelect(
+        fieldCols,
+        rawCols,
+        rowLine(1),
+        {
+          blank: header.map((_, i) => `c${i} IS NULL`).join(' AND '),
+          short: `c${header.length - 1} IS NULL`,
+          extra: '__extra IS NOT NULL',
+        },
+        from,
+        '_row_number > 0',
+      ),
+    };
   }
   if (file.format === 'jsonl') {
     // every line is a record: LineAsString numbers lines (checked to 4M lines, 340 MB, with parallel parsing)
-    return { ...base, settings: {}, unknownColumns: [], firstLine: 1,
-      subquery: jsonSelect(file, rowLine(1), `(SELECT ${withoutCr('text')} AS json_text, _row_number FROM file({path:String}, 'LineAsString', 'text String'))`) };
+    return {
+      ...base,
+      settings: {},
+      unknownColumns: [],
+      firstLine: 1,
+      subquery: jsonSelect(
+        file,
+        rowLine(1),
+        `(SELECT ${withoutCr('text')} AS json_text, _row_number FROM file({path:String}, 'LineAsString', 'text String'))`,
+      ),
+    };
   }
-  const described = await queryRows<{ name: string }>(wh, `DESCRIBE TABLE file({path:String}, 'Parquet')`, { path: file.path });
+  const described = await queryRows<{ name: string }>(wh, `DESCRIBE TABLE file({path:String}, 'Parquet')`, {
+    path: file.path,
+  });
   const spec = entitySpecs[file.entity];
   const known = described.map((d) => [d.name, canonicalField(spec, d.name)] as const).filter(([, c]) => c !== null);
   // Parquet columns are selected by name; only names from the catalogue reach the SQL.
   const structure = known.map(([, c]) => `${c} Nullable(String)`).join(', ');
-  const fieldCols = spec.fields.map((f) => (known.some(([, c]) => c === f.name) ? `${f.name} AS ${f.name}__in` : `${nullStr} AS ${f.name}__in`));
+  const fieldCols = spec.fields.map((f) =>
+    known.some(([, c]) => c === f.name) ? `${f.name} AS ${f.name}__in` : `${nullStr} AS ${f.name}__in`,
+  );
   // raw as a JSON object built with map(): an alias would shadow the column the field is read from
   const rawPairs = known.map(([, c]) => `${sqlString(c!)}, ${piiFields.has(c!) ? `if(${c} IS NULL, NULL, '***')` : c}`);
-  return { ...base, settings: {}, firstLine: 1, unknownColumns: described.map((d) => d.name).filter((n) => !known.some(([k]) => k === n)),
+  return {
+    ...base,
+    settings: {},
+    firstLine: 1,
+    unknownColumns: described.map((d) => d.name).filter((n) => !known.some(([k]) => k === n)),
     subquery: `SELECT ${rowLine(1)} AS line, toJSONString(map(${rawPairs.join(', ')})) AS raw, ${fieldCols.join(', ')}, '' AS structural
-      FROM file({path:String}, 'Parquet', ${sqlString(structure)})` };
+      FROM file({path:String}, 'Parquet', ${sqlString(structure)})`,
+  };
 }
 
 async function* decodedChunks(file: InputFile): AsyncGenerator<string> {
@@ -145,7 +197,12 @@ async function* decodedChunks(file: InputFile): AsyncGenerator<string> {
 }
 
 /** Streams the file through Node into a landing table; works against chDB or a server. */
-export async function streamLanding(wh: Warehouse, file: InputFile, tag: string, onRows?: (n: number) => void): Promise<Landing> {
+export async function streamLanding(
+  wh: Warehouse,
+  file: InputFile,
+  tag: string,
+  onRows?: (n: number) => void,
+): Promise<Landing> {
   const table = tableRef(wh, `land_${tag}`);
   const dispose = () => exec(wh, `DROP TABLE IF EXISTS ${table}`);
   await dispose();
@@ -159,7 +216,10 @@ export async function streamLanding(wh: Warehouse, file: InputFile, tag: string,
     onRows?.(total);
     batch = [];
   };
-  if (file.format === 'parquet') throw new IngestInputError('Parquet files need the embedded engine (unset CLICKHOUSE_URL) or conversion to CSV/JSONL first');
+  if (file.format === 'parquet')
+    throw new IngestInputError(
+      'Parquet files need the embedded engine (unset CLICKHOUSE_URL) or conversion to CSV/JSONL first',
+    );
   if (file.format === 'jsonl') {
     await exec(wh, `CREATE TABLE ${table} (line UInt64, json_text String) ENGINE = MergeTree ORDER BY line`);
     let lineNo = 0;
@@ -188,17 +248,35 @@ export async function streamLanding(wh: Warehouse, file: InputFile, tag: string,
       mapped = mapHeader(file, header);
       keepRaw = !mapped.hasPii;
       const cols = header.map((_, i) => `c${i} Nullable(String)`).join(', ');
-      await exec(wh, `CREATE TABLE ${table} (line UInt64, n_fields UInt32, ${keepRaw ? 'raw String, ' : ''}${cols}) ENGINE = MergeTree ORDER BY line`);
+      await exec(
+        wh,
+        `CREATE TABLE ${table} (line UInt64, n_fields UInt32, ${keepRaw ? 'raw String, ' : ''}${cols}) ENGINE = MergeTree ORDER BY line`,
+      );
       continue;
     }
     const row: Record<string, unknown> = { line: rec.line, n_fields: rec.raw === '' ? 0 : rec.fields.length };
     if (keepRaw) row.raw = rec.raw;
-    if (rec.raw !== '') header.forEach((_, i) => { row[`c${i}`] = rec.fields[i] ?? null; });
+    if (rec.raw !== '')
+      header.forEach((_, i) => {
+        row[`c${i}`] = rec.fields[i] ?? null;
+      });
     batch.push(row);
     if (batch.length >= batchSize) await flush();
   }
   await flush();
   if (!header || !mapped) throw new IngestInputError(`${file.path}: empty file (no header row)`);
-  return { params: {}, settings: {}, unknownColumns: mapped.unknown, dispose, ...(keepRaw ? { rawText: `SELECT line, raw FROM ${table}` } : {}),
-    subquery: csvSelect(mapped.fieldCols, mapped.rawCols, 'line', { blank: 'n_fields = 0', short: `n_fields < ${header.length}`, extra: `n_fields > ${header.length}` }, table) };
+  return {
+    params: {},
+    settings: {},
+    unknownColumns: mapped.unknown,
+    dispose,
+    ...(keepRaw ? { rawText: `SELECT line, raw FROM ${table}` } : {}),
+    subquery: csvSelect(
+      mapped.fieldCols,
+      mapped.rawCols,
+      'line',
+      { blank: 'n_fields = 0', short: `n_fields < ${header.length}`, extra: `n_fields > ${header.length}` },
+      table,
+    ),
+  };
 }

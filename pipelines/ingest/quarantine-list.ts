@@ -51,16 +51,26 @@ function where(f: QuarantineFilter): { sql: string; params: Record<string, unkno
   if (f.file !== undefined) {
     params.file = f.file;
     params.file_abs = resolve(f.file);
-    conds.push(f.file.includes('/') ? `file IN ({file:String}, {file_abs:String})`
-      : `(file IN ({file:String}, {file_abs:String}) OR endsWith(file, concat('/', {file:String})))`);
+    conds.push(
+      f.file.includes('/')
+        ? `file IN ({file:String}, {file_abs:String})`
+        : `(file IN ({file:String}, {file_abs:String}) OR endsWith(file, concat('/', {file:String})))`,
+    );
   }
   if (f.entity !== undefined) {
-    if (!(rawEntities as readonly string[]).includes(f.entity)) throw new UserError(`unknown entity ${f.entity}: one of ${rawEntities.join(', ')}`);
+    if (!(rawEntities as readonly string[]).includes(f.entity))
+      throw new UserError(`unknown entity ${f.entity}: one of ${rawEntities.join(', ')}`);
     params.entity = f.entity;
     conds.push('entity = {entity:String}');
   }
-  if (f.reasonLike !== undefined) { params.reason_like = f.reasonLike; conds.push(`reason ILIKE concat('%', {reason_like:String}, '%')`); }
-  if (f.ingestId !== undefined) { params.ingest_id = f.ingestId; conds.push('ingest_id = {ingest_id:String}'); }
+  if (f.reasonLike !== undefined) {
+    params.reason_like = f.reasonLike;
+    conds.push(`reason ILIKE concat('%', {reason_like:String}, '%')`);
+  }
+  if (f.ingestId !== undefined) {
+    params.ingest_id = f.ingestId;
+    conds.push('ingest_id = {ingest_id:String}');
+  }
   return { sql: conds.length ? conds.join(' AND ') : '1', params };
 }
 
@@ -71,15 +81,24 @@ function count(name: string, v: number | undefined): number | undefined {
 }
 
 /** A page of quarantined rows, ordered by file and line, and how many rows the filter matches in all. */
-export async function listQuarantine(wh: Warehouse, q: QuarantinePage = {}): Promise<{ rows: QuarantineRow[]; total: number }> {
+export async function listQuarantine(
+  wh: Warehouse,
+  q: QuarantinePage = {},
+): Promise<{ rows: QuarantineRow[]; total: number }> {
   const limit = count('limit', q.limit);
   const offset = count('offset', q.offset) ?? 0;
   const w = where(q);
   const quarantine = tableRef(wh, 'quarantine');
   const [t] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${quarantine} WHERE ${w.sql}`, w.params);
-  const page = limit === undefined ? `LIMIT 18446744073709551615 OFFSET {offset:UInt64}` : `LIMIT {limit:UInt64} OFFSET {offset:UInt64}`;
-  const rows = await queryRows<Row>(wh, `SELECT ${columns} FROM ${quarantine} WHERE ${w.sql} ORDER BY ${order} ${page}`,
-    { ...w.params, limit, offset });
+  const page =
+    limit === undefined
+      ? `LIMIT 18446744073709551615 OFFSET {offset:UInt64}`
+      : `LIMIT {limit:UInt64} OFFSET {offset:UInt64}`;
+  const rows = await queryRows<Row>(
+    wh,
+    `SELECT ${columns} FROM ${quarantine} WHERE ${w.sql} ORDER BY ${order} ${page}`,
+    { ...w.params, limit, offset },
+  );
   return { rows: rows.map(typed), total: Number(t!.n) };
 }
 
@@ -89,7 +108,11 @@ export async function listQuarantine(wh: Warehouse, q: QuarantinePage = {}): Pro
  * Each batch continues after the last row of the one before (keyset paging on the total order),
  * so rows quarantined meanwhile do not shift the batches.
  */
-export async function* iterateQuarantine(wh: Warehouse, f: QuarantineFilter = {}, batchSize = 50_000): AsyncGenerator<QuarantineRow> {
+export async function* iterateQuarantine(
+  wh: Warehouse,
+  f: QuarantineFilter = {},
+  batchSize = 50_000,
+): AsyncGenerator<QuarantineRow> {
   const batch = count('batch size', batchSize);
   if (!batch) throw new UserError('batch size must be at least 1');
   const w = where(f);
@@ -100,9 +123,16 @@ export async function* iterateQuarantine(wh: Warehouse, f: QuarantineFilter = {}
     const cont: string = prev
       ? ` AND (file, line, file_sha256, ingest_id) > ({a_file:String}, {a_line:UInt64}, {a_sha:String}, {a_ingest:String})`
       : '';
-    const params: Record<string, unknown> = prev ? { ...w.params, a_file: prev.file, a_line: prev.line, a_sha: prev.file_sha256, a_ingest: prev.ingest_id } : w.params;
-    const rows: QuarantineRow[] = (await queryRows<Row>(wh, `SELECT ${columns} FROM ${quarantine} WHERE ${w.sql}${cont} ORDER BY ${order} LIMIT {batch:UInt64}`,
-      { ...params, batch })).map(typed);
+    const params: Record<string, unknown> = prev
+      ? { ...w.params, a_file: prev.file, a_line: prev.line, a_sha: prev.file_sha256, a_ingest: prev.ingest_id }
+      : w.params;
+    const rows: QuarantineRow[] = (
+      await queryRows<Row>(
+        wh,
+        `SELECT ${columns} FROM ${quarantine} WHERE ${w.sql}${cont} ORDER BY ${order} LIMIT {batch:UInt64}`,
+        { ...params, batch },
+      )
+    ).map(typed);
     for (const r of rows) yield r;
     if (rows.length < batch) return;
     after = rows[rows.length - 1]!;

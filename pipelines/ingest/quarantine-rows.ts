@@ -3,7 +3,8 @@ import { tableRef } from '../../warehouse/ddl.ts';
 import type { Landing } from './landing.ts';
 
 /** the quarantined rows of a file's status table (line, final_reason, from_stage, raw) */
-const quarantinedOf = (status: string) => `SELECT line, final_reason, from_stage, raw FROM ${status} WHERE status = 'quarantined'`;
+const quarantinedOf = (status: string) =>
+  `SELECT line, final_reason, from_stage, raw FROM ${status} WHERE status = 'quarantined'`;
 
 /**
  * Engine CSV: whether every record is one physical line, so that record numbers are line numbers.
@@ -13,18 +14,37 @@ const quarantinedOf = (status: string) => `SELECT line, final_reason, from_stage
  * copied into `lines` in the same pass. Reading lines is about 5× cheaper than parsing the CSV again
  * (payments at 1M loans: 0.4 s against 2.1 s), and it is done only for files with quarantined rows.
  */
-export async function oneRecordPerLine(wh: Warehouse, landing: Landing, status: string, lines: string, records: number): Promise<boolean> {
+export async function oneRecordPerLine(
+  wh: Warehouse,
+  landing: Landing,
+  status: string,
+  lines: string,
+  records: number,
+): Promise<boolean> {
   if (!landing.physicalLines) return true;
   const probes = { p1: records + 1, p2: records + 2 };
   const params = { ...landing.params, ...probes };
   let found: { p1: string; p2: string } | undefined;
   if (landing.rawText) {
-    await createAs(wh, lines, `SELECT line, raw FROM (${landing.physicalLines})
-      WHERE line IN (SELECT line FROM ${status} WHERE status = 'quarantined') OR line IN ({p1:UInt64}, {p2:UInt64})`, params);
-    [found] = await queryRows<{ p1: string; p2: string }>(wh, `SELECT countIf(line = {p1:UInt64}) AS p1, countIf(line = {p2:UInt64}) AS p2 FROM ${lines}`, probes);
+    await createAs(
+      wh,
+      lines,
+      `SELECT line, raw FROM (${landing.physicalLines})
+      WHERE line IN (SELECT line FROM ${status} WHERE status = 'quarantined') OR line IN ({p1:UInt64}, {p2:UInt64})`,
+      params,
+    );
+    [found] = await queryRows<{ p1: string; p2: string }>(
+      wh,
+      `SELECT countIf(line = {p1:UInt64}) AS p1, countIf(line = {p2:UInt64}) AS p2 FROM ${lines}`,
+      probes,
+    );
   } else {
-    [found] = await queryRows<{ p1: string; p2: string }>(wh, `SELECT countIf(line = {p1:UInt64}) AS p1, countIf(line = {p2:UInt64}) AS p2
-      FROM (${landing.physicalLines}) WHERE line IN ({p1:UInt64}, {p2:UInt64})`, params);
+    [found] = await queryRows<{ p1: string; p2: string }>(
+      wh,
+      `SELECT countIf(line = {p1:UInt64}) AS p1, countIf(line = {p2:UInt64}) AS p2
+      FROM (${landing.physicalLines}) WHERE line IN ({p1:UInt64}, {p2:UInt64})`,
+      params,
+    );
   }
   return Number(found!.p1) === 1 && Number(found!.p2) === 0;
 }
@@ -34,7 +54,14 @@ export async function oneRecordPerLine(wh: Warehouse, landing: Landing, status: 
  * AS SELECT is run by the engine as a table `_tmp_replace_<hash>_<random>` renamed when the SELECT
  * ends: a run killed during it left that table behind under a name no later run knows.
  */
-export async function createAs(wh: Warehouse, table: string, select: string, params: Record<string, unknown> = {}, settings: Record<string, unknown> = {}, engine = 'Memory') {
+export async function createAs(
+  wh: Warehouse,
+  table: string,
+  select: string,
+  params: Record<string, unknown> = {},
+  settings: Record<string, unknown> = {},
+  engine = 'Memory',
+) {
   await exec(wh, `DROP TABLE IF EXISTS ${table}`);
   await exec(wh, `CREATE TABLE ${table} ENGINE = ${engine} EMPTY AS ${select}`, params, settings);
   await exec(wh, `INSERT INTO ${table} ${select}`, params, settings);
@@ -67,22 +94,44 @@ export async function quarantineRows(wh: Warehouse, q: QuarantineInput): Promise
   const quarantined = quarantinedOf(q.status);
   if (!q.linesFilled) {
     if (q.landing.rawText) {
-      await createAs(wh, q.lines, `SELECT line, raw FROM (${q.landing.rawText}) WHERE line IN (SELECT line FROM (${quarantined}))`, q.landing.params, q.landing.settings);
+      await createAs(
+        wh,
+        q.lines,
+        `SELECT line, raw FROM (${q.landing.rawText}) WHERE line IN (SELECT line FROM (${quarantined}))`,
+        q.landing.params,
+        q.landing.settings,
+      );
     } else {
       const later = `SELECT line FROM (${quarantined}) WHERE NOT from_stage`;
       const [n] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM (${later})`);
-      if (Number(n!.n) > 0) await createAs(wh, q.lines, `SELECT line, raw FROM (${q.landing.subquery}) WHERE line IN (${later})`, q.landing.params, q.landing.settings);
+      if (Number(n!.n) > 0)
+        await createAs(
+          wh,
+          q.lines,
+          `SELECT line, raw FROM (${q.landing.subquery}) WHERE line IN (${later})`,
+          q.landing.params,
+          q.landing.settings,
+        );
       else await exec(wh, `CREATE OR REPLACE TABLE ${q.lines} (line UInt64, raw String) ENGINE = Memory`);
     }
   }
   const notYet = `line NOT IN (SELECT line FROM ${quarantine} WHERE entity = {entity:String} AND file_sha256 = {sha:String})`;
-  await exec(wh, `INSERT INTO ${quarantine} (ingest_id, entity, file, file_sha256, line, raw, reason, quarantined_at)
+  await exec(
+    wh,
+    `INSERT INTO ${quarantine} (ingest_id, entity, file, file_sha256, line, raw, reason, quarantined_at)
     SELECT {ingest_id:String}, {entity:String}, {file:String}, {sha:String}, line, raw, final_reason, now() FROM (
       SELECT lwq_q.line AS line, if(lwq_l.found, lwq_l.raw, lwq_q.raw) AS raw, lwq_q.final_reason AS final_reason
       FROM (${quarantined}) AS lwq_q LEFT JOIN (SELECT line, any(raw) AS raw, 1 AS found FROM ${q.lines} GROUP BY line) AS lwq_l ON lwq_l.line = lwq_q.line)
-    WHERE ${notYet}`, q.meta);
+    WHERE ${notYet}`,
+    q.meta,
+  );
   // by construction every quarantined line is there once; a mismatch is a defect, not a user error
-  const [k] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${quarantine}
-    WHERE entity = {entity:String} AND file_sha256 = {sha:String} AND line IN (SELECT line FROM (${quarantined}))`, q.meta);
-  if (Number(k!.n) !== q.quarantined) throw new Error(`quarantine of ${q.meta.file}: ${k!.n} rows written for ${q.quarantined} quarantined`);
+  const [k] = await queryRows<{ n: string }>(
+    wh,
+    `SELECT count() AS n FROM ${quarantine}
+    WHERE entity = {entity:String} AND file_sha256 = {sha:String} AND line IN (SELECT line FROM (${quarantined}))`,
+    q.meta,
+  );
+  if (Number(k!.n) !== q.quarantined)
+    throw new Error(`quarantine of ${q.meta.file}: ${k!.n} rows written for ${q.quarantined} quarantined`);
 }

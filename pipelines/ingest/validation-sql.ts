@@ -42,12 +42,20 @@ export interface Check {
 function fieldChecks(f: FieldSpec): Check[] {
   const v = `${f.name}__v`;
   const p = `${f.name}__present`;
-  const bad = (cond: string, msg: string): Check => ({ bad: `(${p} AND (${cond}))`, message: sqlString(`${f.name}: ${msg}`) });
+  const bad = (cond: string, msg: string): Check => ({
+    bad: `(${p} AND (${cond}))`,
+    message: sqlString(`${f.name}: ${msg}`),
+  });
   const checks: Check[] = [];
   if (f.required) checks.push({ bad: `(NOT ${p})`, message: sqlString(`${f.name}: missing`) });
   switch (f.kind) {
     case 'id':
-      checks.push(bad(`length(${v}) > 128 OR ${v} != translate(${v}, ${CONTROL_BYTES}, ${sqlString('_'.repeat(32))})`, 'identifier longer than 128 characters or with control characters'));
+      checks.push(
+        bad(
+          `length(${v}) > 128 OR ${v} != translate(${v}, ${CONTROL_BYTES}, ${sqlString('_'.repeat(32))})`,
+          'identifier longer than 128 characters or with control characters',
+        ),
+      );
       break;
     case 'text':
       checks.push(bad(`length(${v}) > 1000`, 'longer than 1000 characters'));
@@ -55,28 +63,52 @@ function fieldChecks(f: FieldSpec): Check[] {
     case 'date':
       // toDateOrNull is NULL for text that is no date at all ('abcdefghij'): compared as is, the rule
       // would be NULL, i.e. not broken, and the row load with the zero date
-      checks.push(bad(`length(${v}) != 10 OR ifNull(toString(toDateOrNull(${v})), '') != ${v}`, 'not a valid date (YYYY-MM-DD, 1970-01-01 to 2149-06-06)'));
+      checks.push(
+        bad(
+          `length(${v}) != 10 OR ifNull(toString(toDateOrNull(${v})), '') != ${v}`,
+          'not a valid date (YYYY-MM-DD, 1970-01-01 to 2149-06-06)',
+        ),
+      );
       break;
     case 'month':
-      checks.push(bad(`NOT match(${v}, '^[0-9]{4}-(0[1-9]|1[0-2])$') OR isNull(toDateOrNull(concat(${v}, '-01')))`, 'not a valid month (YYYY-MM)'));
+      checks.push(
+        bad(
+          `NOT match(${v}, '^[0-9]{4}-(0[1-9]|1[0-2])$') OR isNull(toDateOrNull(concat(${v}, '-01')))`,
+          'not a valid month (YYYY-MM)',
+        ),
+      );
       break;
     case 'money': {
       // one regex decides the common case; the specific reasons are worked out only for failing rows
       const ok = `match(${v}, '${MONEY_OK}')`;
       checks.push(bad(`NOT ${ok} AND NOT match(${v}, '${MONEY_RE}')`, 'not a decimal number'));
-      checks.push(bad(`NOT ${ok} AND match(${v}, '${MONEY_RE}') AND match(${v}, '\\.[0-9]{2}[0-9]*[1-9]')`, 'more than 2 decimal places'));
+      checks.push(
+        bad(
+          `NOT ${ok} AND match(${v}, '${MONEY_RE}') AND match(${v}, '\\.[0-9]{2}[0-9]*[1-9]')`,
+          'more than 2 decimal places',
+        ),
+      );
       checks.push(bad(`NOT ${ok} AND startsWith(${v}, '-')`, 'negative amount'));
       if (f.positive) checks.push(bad(`${ok} AND toDecimal64OrZero(${v}, 2) = 0`, 'must be greater than zero'));
       break;
     }
     case 'int': {
       const range = `toInt64OrZero(${v}) < ${f.min ?? 0} OR toInt64OrZero(${v}) > ${f.max ?? 2_000_000_000}`;
-      checks.push(bad(`NOT match(${v}, '^-?[0-9]{1,12}$') OR ${range}`, `not a whole number in ${f.min ?? 0}..${f.max ?? 2_000_000_000}`));
+      checks.push(
+        bad(
+          `NOT match(${v}, '^-?[0-9]{1,12}$') OR ${range}`,
+          `not a whole number in ${f.min ?? 0}..${f.max ?? 2_000_000_000}`,
+        ),
+      );
       break;
     }
     case 'rate':
-      checks.push(bad(`NOT match(${v}, '^[0-9]{1,3}(\\.[0-9]{1,12})?$') OR toFloat64OrZero(${v}) >= 1 OR match(${v}, '\\.[0-9]{6}[0-9]*[1-9]')`,
-        'must be a fraction in [0, 1) with at most 6 decimals (0.0435 = 4.35%)'));
+      checks.push(
+        bad(
+          `NOT match(${v}, '^[0-9]{1,3}(\\.[0-9]{1,12})?$') OR toFloat64OrZero(${v}) >= 1 OR match(${v}, '\\.[0-9]{6}[0-9]*[1-9]')`,
+          'must be a fraction in [0, 1) with at most 6 decimals (0.0435 = 4.35%)',
+        ),
+      );
       break;
     case 'enum':
       checks.push({
@@ -121,19 +153,40 @@ function typedValue(f: FieldSpec, targetType: string): string {
   const inner = nullable ? targetType.slice(9, -1) : targetType;
   let expr: string;
   switch (f.kind) {
-    case 'date': expr = `toDateOrNull(${v})`; break;
-    case 'month': expr = `toDateOrNull(concat(${v}, '-01'))`; break;
-    case 'money': expr = `toDecimal64OrNull(${v}, 2)`; break;
-    case 'rate': expr = `toDecimal64OrNull(${v}, 6)`; break;
-    case 'int': expr = `toInt64OrNull(${v})`; break;
-    case 'pii_hash': expr = `if(${p}, lower(hex(SHA256(concat({pii_secret:String}, ${v})))), '')`; break;
-    case 'pii_mask': expr = `if(${p}, if(lengthUTF8(${v}) >= 7, concat(substringUTF8(${v}, 1, 3), repeat('*', lengthUTF8(${v}) - 7), substringUTF8(${v}, -4)), repeat('*', lengthUTF8(${v}))), '')`; break;
-    default: expr = v;
+    case 'date':
+      expr = `toDateOrNull(${v})`;
+      break;
+    case 'month':
+      expr = `toDateOrNull(concat(${v}, '-01'))`;
+      break;
+    case 'money':
+      expr = `toDecimal64OrNull(${v}, 2)`;
+      break;
+    case 'rate':
+      expr = `toDecimal64OrNull(${v}, 6)`;
+      break;
+    case 'int':
+      expr = `toInt64OrNull(${v})`;
+      break;
+    case 'pii_hash':
+      expr = `if(${p}, lower(hex(SHA256(concat({pii_secret:String}, ${v})))), '')`;
+      break;
+    case 'pii_mask':
+      expr = `if(${p}, if(lengthUTF8(${v}) >= 7, concat(substringUTF8(${v}, 1, 3), repeat('*', lengthUTF8(${v}) - 7), substringUTF8(${v}, -4)), repeat('*', lengthUTF8(${v}))), '')`;
+      break;
+    default:
+      expr = v;
   }
-  const withDefault = f.default !== undefined ? `if(${p}, ${expr}, ${sqlString(f.default)})` : `if(${p}, ${expr}, NULL)`;
+  const withDefault =
+    f.default !== undefined ? `if(${p}, ${expr}, ${sqlString(f.default)})` : `if(${p}, ${expr}, NULL)`;
   const safe = f.kind === 'pii_hash' || f.kind === 'pii_mask' ? expr : withDefault;
   if (nullable) return `CAST(${safe} AS Nullable(${inner}))`;
-  const zero = inner === 'Date' ? `toDate(0)` : inner.startsWith('Decimal') || inner.startsWith('UInt') || inner.startsWith('Int') ? '0' : "''";
+  const zero =
+    inner === 'Date'
+      ? `toDate(0)`
+      : inner.startsWith('Decimal') || inner.startsWith('UInt') || inner.startsWith('Int')
+        ? '0'
+        : "''";
   return `CAST(ifNull(${safe}, ${zero}) AS ${inner})`;
 }
 
@@ -186,10 +239,16 @@ export function stagedSelect(spec: EntitySpec, structural: string, loans?: strin
   // most payments have no split: the amounts are converted only for those that do. A part missing
   // from the file (a NULL column) counts as zero; it would otherwise make the sum NULL and the check pass
   const part = (f: string) => `ifNull(toDecimal64OrZero(${f}__v, 2), 0)`;
-  const entityChecks: Check[] = spec.entity !== 'payments' ? [] : [{
-    bad: `((principal_paid__present OR interest_paid__present OR penalty_paid__present) AND toDecimal64OrZero(amount__v, 2) > 0
+  const entityChecks: Check[] =
+    spec.entity !== 'payments'
+      ? []
+      : [
+          {
+            bad: `((principal_paid__present OR interest_paid__present OR penalty_paid__present) AND toDecimal64OrZero(amount__v, 2) > 0
       AND ${part('principal_paid')} + ${part('interest_paid')} + ${part('penalty_paid')} > toDecimal64OrZero(amount__v, 2))`,
-    message: `'principal_paid + interest_paid + penalty_paid exceed amount'` }];
+            message: `'principal_paid + interest_paid + penalty_paid exceed amount'`,
+          },
+        ];
   const checks = [...perField.flatMap((x) => x.checks), ...entityChecks];
   const typeOf = new Map<string, string>(table.columns.map(([n, t]) => [n, t]));
   const targetColumns: string[] = [];
@@ -203,7 +262,8 @@ export function stagedSelect(spec: EntitySpec, structural: string, loans?: strin
   }
   // the stage's row_hash is the target's, over the same columns: the spec must give every data column
   const data = dataColumns(table);
-  if (data.map(([n]) => n).join() !== targetColumns.join()) throw new Error(`spec fields of ${spec.entity} do not give its table's columns in order`);
+  if (data.map(([n]) => n).join() !== targetColumns.join())
+    throw new Error(`spec fields of ${spec.entity} do not give its table's columns in order`);
   // the key as text: a String key column as it is (wrapping it in concat/ifNull/toString copied every
   // string: hashing 10.9M payment keys for the duplicate search 0.55 s against 0.89 s)
   const keyParts = spec.key.map((k) => {
@@ -212,7 +272,11 @@ export function stagedSelect(spec: EntitySpec, structural: string, loans?: strin
   });
   // a sum, not an OR: short-circuit evaluation of a long OR costs more than evaluating every flag
   // (payments at 1M loans: 5.7 s against 3.6 s for the chain alone)
-  const flags = [`${structural} != ''`, ...perField.map(({ f, checks: c }) => fieldFlag(f, c, f.target ?? f.name)), ...entityChecks.map((c) => c.bad)];
+  const flags = [
+    `${structural} != ''`,
+    ...perField.map(({ f, checks: c }) => fieldFlag(f, c, f.target ?? f.name)),
+    ...entityChecks.map((c) => c.bad),
+  ];
   // (a NULL flag counts as false, as it would in the OR; one NULL would otherwise make the sum NULL)
   const anyBad = `${flags.map((x) => `ifNull(${x}, 0)`).join(' + ')} > 0`;
   const details = `arrayStringConcat(arrayFilter(x -> x != '', [${structural}, ${checks.map((c) => `if(${c.bad}, ${c.message}, '')`).join(',\n      ')}]), '; ')`;
@@ -233,7 +297,13 @@ export function stagedSelect(spec: EntitySpec, structural: string, loans?: strin
     { name: 'key_hash', type: 'UInt64', expr: `cityHash64(${key})` },
     { name: 'row_hash', type: 'UInt64', expr: rowHashExpr(data) },
   ];
-  return { select, targetColumns, columns: ['line', 'reason', 'bad_raw', ...targetColumns], derived, rules: { anyBad, details } };
+  return {
+    select,
+    targetColumns,
+    columns: ['line', 'reason', 'bad_raw', ...targetColumns],
+    derived,
+    rules: { anyBad, details },
+  };
 }
 
 /** The idempotency key of rows already in the target table, built the same way as in the staged row. */

@@ -5,7 +5,12 @@ import { classNameOf } from './classify-sql.ts';
 import { scheduleLoanMonthsSql } from './schedule-path-sql.ts';
 import { settingsLabel, snapshotParams, type SnapshotSettings } from './snapshot-settings.ts';
 import { tapeLoanMonthsSql } from './tape-path-sql.ts';
-import { createLoanKeysStatements, loanKeyOf, loanKeysTable, rebuildDerivedFacts } from '../../warehouse/derived-facts.ts';
+import {
+  createLoanKeysStatements,
+  loanKeyOf,
+  loanKeysTable,
+  rebuildDerivedFacts,
+} from '../../warehouse/derived-facts.ts';
 
 export interface SnapshotOptions {
   /** the data's as-of date; snapshots cover every month-end on or before it */
@@ -39,7 +44,10 @@ const loanMonths = (wh: Warehouse) => `
  * new table that replaces the live one atomically (EXCHANGE), so readers never see a
  * half-built snapshot.
  */
-export async function buildMonthEndSnapshots(wh: Warehouse, o: SnapshotOptions): Promise<{ rows: number; lastMonthEnd: string }> {
+export async function buildMonthEndSnapshots(
+  wh: Warehouse,
+  o: SnapshotOptions,
+): Promise<{ rows: number; lastMonthEnd: string }> {
   const log = o.log ?? (() => {});
   const lastMe = lastMonthEnd(o.asOf);
   const params = { ...snapshotParams(o.settings), last_me: lastMe };
@@ -50,12 +58,15 @@ export async function buildMonthEndSnapshots(wh: Warehouse, o: SnapshotOptions):
   const startedAt = Date.now();
   const t0 = performance.now();
   await exec(wh, `DROP TABLE IF EXISTS ${contagion}`);
-  await exec(wh, `CREATE TABLE ${contagion} ENGINE = Memory AS
+  await exec(
+    wh,
+    `CREATE TABLE ${contagion} ENGINE = Memory AS
     SELECT customer_id, month_end FROM (${loanMonths(wh)})
     WHERE non_retail = 1 AND status = 'active'
     GROUP BY customer_id, month_end
     HAVING sumIf(principal_balance, class_ord >= 3) > {contagion_share:Float64} * sum(principal_balance)`,
-  { ...params, nb: 1, b: 0, non_retail_only: 1 });
+    { ...params, nb: 1, b: 0, non_retail_only: 1 },
+  );
   log(`snapshot contagion pre-pass in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   await exec(wh, `DROP TABLE IF EXISTS ${next}`);
   await exec(wh, `CREATE TABLE ${next} AS ${live}`);
@@ -63,7 +74,9 @@ export async function buildMonthEndSnapshots(wh: Warehouse, o: SnapshotOptions):
   const columns = systemTables.loan_month.columns.map(([n]) => n);
   for (let b = 0; b < nb; b++) {
     const t1 = performance.now();
-    await exec(wh, `INSERT INTO ${next} (${columns.join(', ')})
+    await exec(
+      wh,
+      `INSERT INTO ${next} (${columns.join(', ')})
       SELECT lwq_b.loan_id, lwq_b.month_end, lwq_b.source, lwq_b.customer_id, lwq_b.product, lwq_b.region, lwq_b.branch, lwq_b.channel,
         lwq_b.cohort_month, lwq_b.original_principal, lwq_b.mob, lwq_b.dpd, lwq_b.bucket, lwq_b.principal_balance, lwq_b.overdue_principal,
         lwq_b.overdue_interest, lwq_b.paid_in_month, lwq_b.status,
@@ -79,7 +92,9 @@ export async function buildMonthEndSnapshots(wh: Warehouse, o: SnapshotOptions):
       ) AS lwq_b
       ASOF LEFT JOIN (SELECT loan_id, effective_date, argMax(five_class, set_at) AS five_class FROM ${tableRef(wh, 'classification_overrides')} GROUP BY loan_id, effective_date) AS lwq_o
         ON lwq_o.loan_id = lwq_b.loan_id AND lwq_b.month_end >= lwq_o.effective_date`,
-    { ...params, nb, b, non_retail_only: 0 }, { max_insert_threads: 2 });
+      { ...params, nb, b, non_retail_only: 0 },
+      { max_insert_threads: 2 },
+    );
     log(`snapshot pass ${b + 1}/${nb} in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
   }
   await exec(wh, `EXCHANGE TABLES ${next} AND ${live}`);
@@ -89,7 +104,12 @@ export async function buildMonthEndSnapshots(wh: Warehouse, o: SnapshotOptions):
   await rebuildDerivedFacts(wh);
   const [r] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${live}`);
   // when the inputs were read: a later ingest makes this snapshot stale for readers that check (delinquency on a date)
-  await wh.client.insert({ table: tableRef(wh, 'snapshot_runs'), format: 'JSONEachRow',
-    values: [{ started_at: startedAt, last_month_end: lastMe, settings: settingsLabel(o.settings), rows: Number(r!.n) }] });
+  await wh.client.insert({
+    table: tableRef(wh, 'snapshot_runs'),
+    format: 'JSONEachRow',
+    values: [
+      { started_at: startedAt, last_month_end: lastMe, settings: settingsLabel(o.settings), rows: Number(r!.n) },
+    ],
+  });
   return { rows: Number(r!.n), lastMonthEnd: lastMe };
 }

@@ -31,10 +31,24 @@ export function delinquencyAsOfQuery(wh: Warehouse, asOf: string, settings: Snap
     SELECT loan_id, toString({as_of:Date}), 'performance', dpd, bucket, status, toString(principal_balance), toString(overdue_principal), toString(overdue_interest)
     FROM (SELECT * FROM ${tableRef(wh, 'loan_month')} WHERE source = 'performance' AND month_end <= {as_of:Date}
           ORDER BY month_end DESC LIMIT 1 BY loan_id)`;
-  return { query, query_params: { ...snapshotParams(settings), as_of: asOf, last_me: lastMonthEnd(asOf), nb: 1, b: 0, non_retail_only: 0 } };
+  return {
+    query,
+    query_params: {
+      ...snapshotParams(settings),
+      as_of: asOf,
+      last_me: lastMonthEnd(asOf),
+      nb: 1,
+      b: 0,
+      non_retail_only: 0,
+    },
+  };
 }
 
-export async function delinquencyAsOf(wh: Warehouse, asOf: string, settings: SnapshotSettings): Promise<DelinquencyAsOf[]> {
+export async function delinquencyAsOf(
+  wh: Warehouse,
+  asOf: string,
+  settings: SnapshotSettings,
+): Promise<DelinquencyAsOf[]> {
   const { query, query_params } = delinquencyAsOfQuery(wh, asOf, settings);
   const rows = await queryRows<DelinquencyAsOf>(wh, `SELECT * FROM (${query}) ORDER BY loan_id`, query_params);
   return rows.map((r) => ({ ...r, dpd: Number(r.dpd) }));
@@ -49,16 +63,20 @@ export async function delinquencyAsOf(wh: Warehouse, asOf: string, settings: Sna
 export async function activeDelinquencyQuery(wh: Warehouse, asOf: string, settings: SnapshotSettings) {
   const history = delinquencyAsOfQuery(wh, asOf, settings);
   if (lastMonthEnd(asOf) !== asOf) return { ...history, source: 'history' as const };
-  const [fresh] = await queryRows<{ ok: number }>(wh, `SELECT
+  const [fresh] = await queryRows<{ ok: number }>(
+    wh,
+    `SELECT
       (SELECT argMax(settings, started_at) FROM ${tableRef(wh, 'snapshot_runs')}) = {label:String}
       AND (SELECT argMax(last_month_end, started_at) FROM ${tableRef(wh, 'snapshot_runs')}) >= {d:Date}
       AND (SELECT max(started_at) FROM ${tableRef(wh, 'snapshot_runs')}) >= (SELECT max(finished_at) FROM ${tableRef(wh, 'ingest_receipts')}) AS ok`,
-  { label: settingsLabel(settings), d: asOf });
+    { label: settingsLabel(settings), d: asOf },
+  );
   if (!fresh || Number(fresh.ok) !== 1) return { ...history, source: 'history' as const };
   return {
     query: `SELECT loan_id, toString(month_end) AS as_of, toString(source) AS source, dpd, toString(bucket) AS bucket, toString(status) AS status,
         toString(principal_balance) AS principal_balance, toString(overdue_principal) AS overdue_principal, toString(overdue_interest) AS overdue_interest
       FROM ${tableRef(wh, 'loan_month')} WHERE month_end = {as_of:Date} AND status = 'active'`,
-    query_params: { as_of: asOf }, source: 'snapshot' as const,
+    query_params: { as_of: asOf },
+    source: 'snapshot' as const,
   };
 }

@@ -11,7 +11,13 @@ type Db = { database: string };
  * from the terms of lwq_l.
  */
 export function effectiveScheduleColumns(): string {
-  const gen = scheduleArraysSql({ orig: 'lwq_l.origination_date', principalCents: 'toInt64(lwq_l.principal * 100)', rate: 'lwq_l.annual_rate', term: 'lwq_l.term_months', method: 'lwq_l.repayment_method' });
+  const gen = scheduleArraysSql({
+    orig: 'lwq_l.origination_date',
+    principalCents: 'toInt64(lwq_l.principal * 100)',
+    rate: 'lwq_l.annual_rate',
+    term: 'lwq_l.term_months',
+    method: 'lwq_l.repayment_method',
+  });
   return `length(lwq_sf.s) > 0 AS has_file_schedule,
       if(has_file_schedule, arrayMap(x -> x.2, lwq_sf.s), ${gen.due}) AS s_due,
       if(has_file_schedule, arrayMap(x -> x.4, lwq_sf.s), ${gen.interest}) AS s_int,
@@ -45,9 +51,10 @@ export type EvalMode = 'month_ends' | 'as_of';
  */
 export function scheduleLoanMonthsSql(db: Db, mode: EvalMode): string {
   const t = (name: string) => tableRef(db, name);
-  const evalDates = mode === 'month_ends'
-    ? `arrayMap(k -> toLastDayOfMonth(addMonths(toStartOfMonth(lwq_l.origination_date), k)), range(toUInt32(greatest(0, dateDiff('month', toStartOfMonth(lwq_l.origination_date), toStartOfMonth({last_me:Date})) + 1))))`
-    : `if(lwq_l.origination_date <= {as_of:Date}, [{as_of:Date}], [])`;
+  const evalDates =
+    mode === 'month_ends'
+      ? `arrayMap(k -> toLastDayOfMonth(addMonths(toStartOfMonth(lwq_l.origination_date), k)), range(toUInt32(greatest(0, dateDiff('month', toStartOfMonth(lwq_l.origination_date), toStartOfMonth({last_me:Date})) + 1))))`
+      : `if(lwq_l.origination_date <= {as_of:Date}, [{as_of:Date}], [])`;
   const bucketFilter = (col: string) => `cityHash64(${col}) % {nb:UInt32} = {b:UInt32}`;
   return `
 SELECT loan_id, customer_id, product, region, branch, channel, cohort_month, original_principal, non_retail, is_card,

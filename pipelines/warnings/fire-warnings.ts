@@ -11,17 +11,31 @@ import type { SnapshotSettings } from '../snapshot/snapshot-settings.ts';
 import { loanRuleQuery } from './rule-sql.ts';
 import type { LoanRule, WarningRule, WarningRules } from './rules.ts';
 
-export interface RuleOutcome { rule_id: string; kind: string; severity: string; fired: number; skipped: string | null }
+export interface RuleOutcome {
+  rule_id: string;
+  kind: string;
+  severity: string;
+  fired: number;
+  skipped: string | null;
+}
 
 /**
  * Evaluates every rule for a date and stores what fires (rule, evidence, as-of date, the loan's
  * region, product, branch and latest collection team). A re-run of the same date replaces that
  * date's warnings of those rules, so running twice never doubles them.
  */
-export async function fireWarnings(wh: Warehouse, o: { asOf: string; rules: WarningRules; settings: SnapshotSettings; champion: ModelVersion | null }): Promise<RuleOutcome[]> {
+export async function fireWarnings(
+  wh: Warehouse,
+  o: { asOf: string; rules: WarningRules; settings: SnapshotSettings; champion: ModelVersion | null },
+): Promise<RuleOutcome[]> {
   const monthEnd = lastMonthEnd(o.asOf);
-  const ctx = { asOf: o.asOf, monthEnd, previousMonthEnd: addMonthEnds(monthEnd, -1), delinquency: await activeDelinquencyQuery(wh, o.asOf, o.settings),
-    champion: o.champion ? { name: o.champion.model_name, version: o.champion.version } : null };
+  const ctx = {
+    asOf: o.asOf,
+    monthEnd,
+    previousMonthEnd: addMonthEnds(monthEnd, -1),
+    delinquency: await activeDelinquencyQuery(wh, o.asOf, o.settings),
+    champion: o.champion ? { name: o.champion.model_name, version: o.champion.version } : null,
+  };
   const out: RuleOutcome[] = [];
   for (const rule of o.rules.rules) {
     await deleteRows(wh, 'warnings', 'as_of = {d:Date} AND rule_id = {r:String}', { d: o.asOf, r: rule.id });
@@ -31,45 +45,101 @@ export async function fireWarnings(wh: Warehouse, o: { asOf: string; rules: Warn
       continue;
     }
     const q = loanRuleQuery(wh, rule, ctx);
-    if ('skipped' in q) { out.push({ ...base, fired: 0, skipped: q.skipped }); continue; }
-    await insertLoanWarnings(wh, rule, o.asOf, q, rule.kind.startsWith('score_') && o.champion ? `${o.champion.model_name}@${o.champion.version}` : '');
+    if ('skipped' in q) {
+      out.push({ ...base, fired: 0, skipped: q.skipped });
+      continue;
+    }
+    await insertLoanWarnings(
+      wh,
+      rule,
+      o.asOf,
+      q,
+      rule.kind.startsWith('score_') && o.champion ? `${o.champion.model_name}@${o.champion.version}` : '',
+    );
     out.push({ ...base, fired: await countFired(wh, o.asOf, rule.id), skipped: null });
   }
   return out;
 }
 
-async function insertLoanWarnings(wh: Warehouse, rule: LoanRule, asOf: string, q: { query: string; query_params: Record<string, unknown> }, model: string) {
-  await exec(wh, `INSERT INTO ${tableRef(wh, 'warnings')} (as_of, rule_id, kind, severity, loan_id, model, value, threshold, evidence, region, product, branch, team, fired_at)
+async function insertLoanWarnings(
+  wh: Warehouse,
+  rule: LoanRule,
+  asOf: string,
+  q: { query: string; query_params: Record<string, unknown> },
+  model: string,
+) {
+  await exec(
+    wh,
+    `INSERT INTO ${tableRef(wh, 'warnings')} (as_of, rule_id, kind, severity, loan_id, model, value, threshold, evidence, region, product, branch, team, fired_at)
     SELECT {lww_as_of:Date}, {lww_rule:String}, {lww_kind:String}, {lww_severity:String}, w.loan_id, {lww_model_label:String}, w.value, w.threshold, w.evidence,
       l.region, l.product, l.branch, ifNull(a.team, ''), now()
     FROM (${q.query}) AS w
     INNER JOIN (SELECT loan_id, region, product, branch FROM ${tableRef(wh, 'loans')}) AS l ON l.loan_id = w.loan_id
     LEFT JOIN (SELECT loan_id, ${latestTeamSql} AS team FROM ${tableRef(wh, 'collection_actions')}
                WHERE action_date <= {lww_as_of:Date} GROUP BY loan_id) AS a ON a.loan_id = w.loan_id`,
-  { ...q.query_params, lww_as_of: asOf, lww_rule: rule.id, lww_kind: rule.kind, lww_severity: rule.severity, lww_model_label: model },
-  { join_use_nulls: 0 });
+    {
+      ...q.query_params,
+      lww_as_of: asOf,
+      lww_rule: rule.id,
+      lww_kind: rule.kind,
+      lww_severity: rule.severity,
+      lww_model_label: model,
+    },
+    { join_use_nulls: 0 },
+  );
 }
 
 /** Monitoring of the champion (PSI/CSI, realised AUC) for the month-ends after its training window up to the date; each month with a retraining signal is one warning. */
-async function fireModelDrift(wh: Warehouse, rule: Extract<WarningRule, { kind: 'model_drift' }>, asOf: string, champion: ModelVersion | null) {
+async function fireModelDrift(
+  wh: Warehouse,
+  rule: Extract<WarningRule, { kind: 'model_drift' }>,
+  asOf: string,
+  champion: ModelVersion | null,
+) {
   if (!champion) return { fired: 0, skipped: 'no champion model to monitor' };
-  const monitored = (await monitorModel(wh, champion, { ...defaultMonitor, maxPsi: rule.max_psi, aucDrop: rule.auc_drop })).filter((m) => m.month_end <= asOf);
+  const monitored = (
+    await monitorModel(wh, champion, { ...defaultMonitor, maxPsi: rule.max_psi, aucDrop: rule.auc_drop })
+  ).filter((m) => m.month_end <= asOf);
   await storeMonitoring(wh, champion, monitored);
   const months = monitored.filter((m) => m.warnings.length > 0);
   if (months.length === 0) return { fired: 0, skipped: null };
   const model = `${champion.model_name}@${champion.version}`;
   await wh.client.insert({
-    table: tableRef(wh, 'warnings'), format: 'JSONEachRow',
+    table: tableRef(wh, 'warnings'),
+    format: 'JSONEachRow',
     values: months.map((m) => ({
-      as_of: asOf, rule_id: rule.id, kind: rule.kind, severity: rule.severity, loan_id: '', model, value: m.score_psi, threshold: rule.max_psi,
-      evidence: JSON.stringify({ month_end: m.month_end, score_psi: m.score_psi, auc: m.auc, test_auc: champion.metrics.test.auc, observed: m.observed, csi: m.csi, signals: m.warnings }),
-      region: '', product: '', branch: '', team: '', fired_at: Math.floor(Date.now() / 1000),
+      as_of: asOf,
+      rule_id: rule.id,
+      kind: rule.kind,
+      severity: rule.severity,
+      loan_id: '',
+      model,
+      value: m.score_psi,
+      threshold: rule.max_psi,
+      evidence: JSON.stringify({
+        month_end: m.month_end,
+        score_psi: m.score_psi,
+        auc: m.auc,
+        test_auc: champion.metrics.test.auc,
+        observed: m.observed,
+        csi: m.csi,
+        signals: m.warnings,
+      }),
+      region: '',
+      product: '',
+      branch: '',
+      team: '',
+      fired_at: Math.floor(Date.now() / 1000),
     })),
   });
   return { fired: months.length, skipped: null };
 }
 
 async function countFired(wh: Warehouse, asOf: string, ruleId: string) {
-  const [r] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${tableRef(wh, 'warnings')} WHERE as_of = {d:Date} AND rule_id = {r:String}`, { d: asOf, r: ruleId });
+  const [r] = await queryRows<{ n: string }>(
+    wh,
+    `SELECT count() AS n FROM ${tableRef(wh, 'warnings')} WHERE as_of = {d:Date} AND rule_id = {r:String}`,
+    { d: asOf, r: ruleId },
+  );
   return Number(r?.n ?? 0);
 }

@@ -3,20 +3,48 @@ import { csvTable } from '../../warehouse/csv-cell.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 
 export interface StoredWarning {
-  as_of: string; rule_id: string; kind: string; severity: string; loan_id: string; model: string; value: number; threshold: number;
-  evidence: Record<string, unknown>; region: string; product: string; branch: string; team: string; fired_at: string;
+  as_of: string;
+  rule_id: string;
+  kind: string;
+  severity: string;
+  loan_id: string;
+  model: string;
+  value: number;
+  threshold: number;
+  evidence: Record<string, unknown>;
+  region: string;
+  product: string;
+  branch: string;
+  team: string;
+  fired_at: string;
 }
-export interface WarningFilters { rule?: string[]; kind?: string[]; severity?: string[]; region?: string[]; team?: string[]; loanId?: string }
-export interface WarningKey { rule_id: string; loan_id: string; model: string }
+export interface WarningFilters {
+  rule?: string[];
+  kind?: string[];
+  severity?: string[];
+  region?: string[];
+  team?: string[];
+  loanId?: string;
+}
+export interface WarningKey {
+  rule_id: string;
+  loan_id: string;
+  model: string;
+}
 
 /**
  * Stored warnings of one date, in (rule, loan, model) order, one page after a key: the key is
  * compared in ClickHouse so a page never needs the whole list in memory.
  */
-export async function listWarnings(wh: Warehouse, o: { asOf: string; filters?: WarningFilters; limit: number; after?: WarningKey | null }): Promise<StoredWarning[]> {
+export async function listWarnings(
+  wh: Warehouse,
+  o: { asOf: string; filters?: WarningFilters; limit: number; after?: WarningKey | null },
+): Promise<StoredWarning[]> {
   const f = o.filters ?? {};
   // the date is selected as `day`: an alias named as_of would shadow the column in WHERE (ClickHouse resolves aliases first)
-  const rows = await queryRows<Omit<StoredWarning, 'evidence' | 'as_of'> & { day: string; evidence: string }>(wh, `
+  const rows = await queryRows<Omit<StoredWarning, 'evidence' | 'as_of'> & { day: string; evidence: string }>(
+    wh,
+    `
     SELECT toString(as_of) AS day, rule_id, kind, severity, loan_id, model, value, threshold, evidence, region, product, branch, team, toString(fired_at) AS fired_at
     FROM ${tableRef(wh, 'warnings')}
     WHERE as_of = {as_of:Date}
@@ -29,15 +57,52 @@ export async function listWarnings(wh: Warehouse, o: { asOf: string; filters?: W
       AND (rule_id, loan_id, model) > ({after_rule:String}, {after_loan:String}, {after_model:String})
     ORDER BY rule_id, loan_id, model
     LIMIT {limit:UInt32}`,
-  { as_of: o.asOf, rule: f.rule ?? [], kind: f.kind ?? [], severity: f.severity ?? [], region: f.region ?? [], team: f.team ?? [], loan: f.loanId ?? '',
-    after_rule: o.after?.rule_id ?? '', after_loan: o.after?.loan_id ?? '', after_model: o.after?.model ?? '', limit: o.limit });
-  return rows.map(({ day, ...r }) => ({ as_of: day, ...r, value: Number(r.value), threshold: Number(r.threshold), evidence: JSON.parse(r.evidence) as Record<string, unknown> }));
+    {
+      as_of: o.asOf,
+      rule: f.rule ?? [],
+      kind: f.kind ?? [],
+      severity: f.severity ?? [],
+      region: f.region ?? [],
+      team: f.team ?? [],
+      loan: f.loanId ?? '',
+      after_rule: o.after?.rule_id ?? '',
+      after_loan: o.after?.loan_id ?? '',
+      after_model: o.after?.model ?? '',
+      limit: o.limit,
+    },
+  );
+  return rows.map(({ day, ...r }) => ({
+    as_of: day,
+    ...r,
+    value: Number(r.value),
+    threshold: Number(r.threshold),
+    evidence: JSON.parse(r.evidence) as Record<string, unknown>,
+  }));
 }
 
-export const warningKey = (w: StoredWarning): WarningKey => ({ rule_id: w.rule_id, loan_id: w.loan_id, model: w.model });
+export const warningKey = (w: StoredWarning): WarningKey => ({
+  rule_id: w.rule_id,
+  loan_id: w.loan_id,
+  model: w.model,
+});
 
 /** Warnings as CSV (evidence as a JSON cell), the same for the CLI and the API. */
 export const warningsCsv = (ws: StoredWarning[]) => {
-  const cols = ['as_of', 'rule_id', 'kind', 'severity', 'loan_id', 'model', 'value', 'threshold', 'region', 'product', 'branch', 'team', 'evidence', 'fired_at'] as const;
+  const cols = [
+    'as_of',
+    'rule_id',
+    'kind',
+    'severity',
+    'loan_id',
+    'model',
+    'value',
+    'threshold',
+    'region',
+    'product',
+    'branch',
+    'team',
+    'evidence',
+    'fired_at',
+  ] as const;
   return csvTable(cols, ws);
 };

@@ -7,27 +7,50 @@ import { z } from 'zod';
  */
 const id = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/u, 'lower-case letters, digits and _ (starting with a letter)');
 const severity = z.enum(['info', 'warning', 'critical']).default('warning');
-const money = z.union([z.number(), z.string()]).transform(String).pipe(z.string().regex(/^\d{1,16}(\.\d{1,2})?$/u, 'a non-negative amount with at most 2 decimals'));
+const money = z
+  .union([z.number(), z.string()])
+  .transform(String)
+  .pipe(z.string().regex(/^\d{1,16}(\.\d{1,2})?$/u, 'a non-negative amount with at most 2 decimals'));
 
 export const warningRuleSchema = z.discriminatedUnion('kind', [
   z.object({ id, severity, kind: z.literal('consecutive_overdue'), months: z.number().int().min(1).max(120) }).strict(),
   z.object({ id, severity, kind: z.literal('overdue_amount'), limit: money }).strict(),
   z.object({ id, severity, kind: z.literal('score_above'), threshold: z.number().gt(0).lt(1) }).strict(),
   z.object({ id, severity, kind: z.literal('score_jump'), delta: z.number().gt(0).lt(1) }).strict(),
-  z.object({ id, severity, kind: z.literal('broken_promise'), lookback_days: z.number().int().min(1).max(366), grace_days: z.number().int().min(0).max(30).default(3) }).strict(),
-  z.object({ id, severity, kind: z.literal('model_drift'), max_psi: z.number().positive().default(0.25), auc_drop: z.number().positive().max(0.5).default(0.05) }).strict(),
+  z
+    .object({
+      id,
+      severity,
+      kind: z.literal('broken_promise'),
+      lookback_days: z.number().int().min(1).max(366),
+      grace_days: z.number().int().min(0).max(30).default(3),
+    })
+    .strict(),
+  z
+    .object({
+      id,
+      severity,
+      kind: z.literal('model_drift'),
+      max_psi: z.number().positive().default(0.25),
+      auc_drop: z.number().positive().max(0.5).default(0.05),
+    })
+    .strict(),
 ]);
 export type WarningRule = z.infer<typeof warningRuleSchema>;
 export type WarningKind = WarningRule['kind'];
 export type LoanRule = Exclude<WarningRule, { kind: 'model_drift' }>;
 
-export const warningRulesSchema = z.object({ rules: z.array(warningRuleSchema).min(1) }).strict().superRefine((c, ctx) => {
-  const seen = new Set<string>();
-  for (const [i, r] of c.rules.entries()) {
-    if (seen.has(r.id)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'id'], message: `rule id ${r.id} is used twice` });
-    seen.add(r.id);
-  }
-});
+export const warningRulesSchema = z
+  .object({ rules: z.array(warningRuleSchema).min(1) })
+  .strict()
+  .superRefine((c, ctx) => {
+    const seen = new Set<string>();
+    for (const [i, r] of c.rules.entries()) {
+      if (seen.has(r.id))
+        ctx.addIssue({ code: 'custom', path: ['rules', i, 'id'], message: `rule id ${r.id} is used twice` });
+      seen.add(r.id);
+    }
+  });
 export type WarningRules = z.infer<typeof warningRulesSchema>;
 
 /** The defaults a bank's collection team would start from (every one overridable by a file). */
@@ -44,6 +67,9 @@ export const defaultWarningRules: WarningRules = warningRulesSchema.parse({
 
 export function parseWarningRules(raw: unknown): WarningRules {
   const r = warningRulesSchema.safeParse(raw);
-  if (!r.success) throw new Error(`invalid warning rules: ${r.error.issues.map((i) => `${i.path.join('.') || 'rules'}: ${i.message}`).join('; ')}`);
+  if (!r.success)
+    throw new Error(
+      `invalid warning rules: ${r.error.issues.map((i) => `${i.path.join('.') || 'rules'}: ${i.message}`).join('; ')}`,
+    );
   return r.data;
 }

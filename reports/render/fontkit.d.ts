@@ -6,7 +6,9 @@ declare module 'fontkit' {
     hasGlyphForCodePoint(codePoint: number): boolean;
   }
   /** A .ttc/.otc: several faces in one file. */
-  export interface FontCollection { fonts: Font[] }
+  export interface FontCollection {
+    fonts: Font[];
+  }
   /** Reads and parses a font file; throws on anything that is not a font fontkit knows. */
   export function openSync(filename: string, postscriptName?: string): Font | FontCollection;
 }

@@ -51,8 +51,12 @@ export function cjkFace(file: string, label = file): CjkFace {
   const inCollection = 'fonts' in opened;
   const candidates = 'fonts' in opened ? opened.fonts : [opened];
   const face = candidates.find((f) => probe.every((cp) => f.hasGlyphForCodePoint(cp)));
-  if (!face) throw new ReportFontError(`${label}: has no Chinese glyphs (逾期); choose a font with CJK characters, e.g. Noto Sans SC or WenQuanYi Zen Hei`);
-  if (!face.postscriptName || !face.familyName) throw new ReportFontError(`${label}: the CJK face has no PostScript or family name`);
+  if (!face)
+    throw new ReportFontError(
+      `${label}: has no Chinese glyphs (逾期); choose a font with CJK characters, e.g. Noto Sans SC or WenQuanYi Zen Hei`,
+    );
+  if (!face.postscriptName || !face.familyName)
+    throw new ReportFontError(`${label}: the CJK face has no PostScript or family name`);
   const found = { postscriptName: face.postscriptName, family: face.familyName, inCollection };
   faces.set(file, found);
   return found;

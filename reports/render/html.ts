@@ -1,9 +1,19 @@
 import { chartFont } from '../theme.ts';
 
-export interface RenderedChart { id: string; title: string; note: string; svg: string }
-export interface PackMeta { lang: string; title: string; subtitle: string }
+export interface RenderedChart {
+  id: string;
+  title: string;
+  note: string;
+  svg: string;
+}
+export interface PackMeta {
+  lang: string;
+  title: string;
+  subtitle: string;
+}
 
-const esc = (s: string) => s.replace(/[&<>"']/gu, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const esc = (s: string) =>
+  s.replace(/[&<>"']/gu, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** One self-contained page: every chart as inline SVG, no script and no network needed to read it. */
 export function packHtml(meta: PackMeta, charts: RenderedChart[]): string {
@@ -27,10 +37,14 @@ export function packHtml(meta: PackMeta, charts: RenderedChart[]): string {
 <body>
 <header><h1>${esc(meta.title)}</h1><p class="subtitle">${esc(meta.subtitle)}</p>
 <nav><ol>${charts.map((c) => `<li><a href="#chart-${esc(c.id)}">${esc(c.title)}</a></li>`).join('')}</ol></nav></header>
-${charts.map((c) => `<figure class="chart" id="chart-${esc(c.id)}" data-template="${esc(c.id)}">
+${charts
+  .map(
+    (c) => `<figure class="chart" id="chart-${esc(c.id)}" data-template="${esc(c.id)}">
 ${c.svg}
 <figcaption>${esc(c.note)}</figcaption>
-</figure>`).join('\n')}
+</figure>`,
+  )
+  .join('\n')}
 </body>
 </html>
 `;

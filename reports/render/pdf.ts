@@ -8,10 +8,18 @@ import type { PackMeta, RenderedChart } from './html.ts';
  * its note. The CJK font file is embedded (subset) so Chinese renders without the reader having it.
  */
 export function packPdf(meta: PackMeta, charts: RenderedChart[], fontFile: string): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', layout: 'landscape', margin: 40, info: { Title: meta.title, Creator: 'loanwatch' } });
+  const doc = new PDFDocument({
+    size: 'A4',
+    layout: 'landscape',
+    margin: 40,
+    info: { Title: meta.title, Creator: 'loanwatch' },
+  });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve, reject) => { doc.on('end', () => resolve(Buffer.concat(chunks))); doc.on('error', reject); });
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
   // pdfkit's third argument picks a face inside a .ttc by PostScript name; for a single-face file it
   // must be left out (fontkit then calls getFont on a plain font and throws).
   const face = cjkFace(fontFile);
@@ -23,8 +31,17 @@ export function packPdf(meta: PackMeta, charts: RenderedChart[], fontFile: strin
   const pageWidth = doc.page.width - 80;
   for (const c of charts) {
     doc.addPage();
-    SVGtoPDF(doc, c.svg, 40, 40, { width: pageWidth, height: doc.page.height - 140, preserveAspectRatio: 'xMinYMin meet', fontCallback: () => 'cjk' });
-    doc.font('cjk').fontSize(10).fillColor('#555').text(c.note, 40, doc.page.height - 90, { width: pageWidth });
+    SVGtoPDF(doc, c.svg, 40, 40, {
+      width: pageWidth,
+      height: doc.page.height - 140,
+      preserveAspectRatio: 'xMinYMin meet',
+      fontCallback: () => 'cjk',
+    });
+    doc
+      .font('cjk')
+      .fontSize(10)
+      .fillColor('#555')
+      .text(c.note, 40, doc.page.height - 90, { width: pageWidth });
   }
   doc.end();
   return done;

@@ -9,8 +9,17 @@ import { fontFamilyOf } from './fonts.ts';
 export function svgToPng(svg: string, fontFile: string, scale = 2): Buffer {
   const family = fontFamilyOf(fontFile);
   return new Resvg(svg, {
-    font: { fontFiles: [fontFile], loadSystemFonts: false, defaultFontFamily: family, sansSerifFamily: family, serifFamily: family, monospaceFamily: family },
+    font: {
+      fontFiles: [fontFile],
+      loadSystemFonts: false,
+      defaultFontFamily: family,
+      sansSerifFamily: family,
+      serifFamily: family,
+      monospaceFamily: family,
+    },
     fitTo: { mode: 'zoom', value: scale },
     background: 'white',
-  }).render().asPng();
+  })
+    .render()
+    .asPng();
 }

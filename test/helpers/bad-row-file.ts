@@ -18,10 +18,27 @@ export function seeded(seed: number): () => number {
   };
 }
 
-export const badKinds = ['bad_number', 'negative', 'decimals', 'bad_date', 'missing_key', 'unknown_loan', 'duplicate', 'short', 'extra', 'blank', 'multiline_bad'] as const;
+export const badKinds = [
+  'bad_number',
+  'negative',
+  'decimals',
+  'bad_date',
+  'missing_key',
+  'unknown_loan',
+  'duplicate',
+  'short',
+  'extra',
+  'blank',
+  'multiline_bad',
+] as const;
 export type BadKind = (typeof badKinds)[number];
 
-export interface ExpectedBad { kind: BadKind; line: number; raw: string; reason: RegExp }
+export interface ExpectedBad {
+  kind: BadKind;
+  line: number;
+  raw: string;
+  reason: RegExp;
+}
 
 export interface BadFileOptions {
   path: string;
@@ -52,7 +69,9 @@ export function loansCsv(): string {
   return `${rows.join('\n')}\n`;
 }
 
-export async function writeBadFile(o: BadFileOptions): Promise<{ expected: ExpectedBad[]; bytes: number; lines: number }> {
+export async function writeBadFile(
+  o: BadFileOptions,
+): Promise<{ expected: ExpectedBad[]; bytes: number; lines: number }> {
   const rnd = seeded(o.seed);
   const kinds = o.kinds ?? badKinds;
   const out = createWriteStream(o.path);
@@ -77,7 +96,10 @@ export async function writeBadFile(o: BadFileOptions): Promise<{ expected: Expec
     const loan = `L${i % badFileLoans}`;
     const amount = `${(i % 900) + 1}.${String(i % 100).padStart(2, '0')}`;
     let bad = i === 1 || last || rnd() < o.badRate;
-    while (thresholds.length && bytes > thresholds[0]!) { thresholds.shift(); bad = true; }
+    while (thresholds.length && bytes > thresholds[0]!) {
+      thresholds.shift();
+      bad = true;
+    }
     let kind: BadKind | null = bad ? pick(kinds) : null;
     // a blank last line without a line ending is no line at all; a duplicate needs an earlier row
     if (kind === 'blank' && last && !o.finalNewline) kind = 'bad_number';
@@ -86,15 +108,34 @@ export async function writeBadFile(o: BadFileOptions): Promise<{ expected: Expec
     let reason: RegExp = /./;
     switch (kind) {
       case null:
-        if (o.multiline && rnd() < 0.01) text = `${id},${loan},2024-01-15,${amount},"bank${o.eol}transfer, ""express"""`;
+        if (o.multiline && rnd() < 0.01)
+          text = `${id},${loan},2024-01-15,${amount},"bank${o.eol}transfer, ""express"""`;
         else text = `${id},${loan},2024-01-15,${amount},app`;
         break;
-      case 'bad_number': text = `${id},${loan},2024-01-15,abc,app`; reason = /^amount: not a decimal number$/; break;
-      case 'negative': text = `${id},${loan},2024-01-15,-5.00,app`; reason = /^amount: negative amount$/; break;
-      case 'decimals': text = `${id},${loan},2024-01-15,1.234,app`; reason = /^amount: more than 2 decimal places$/; break;
-      case 'bad_date': text = `${id},${loan},2024-02-30,${amount},app`; reason = /^paid_date: not a valid date/; break;
-      case 'missing_key': text = `,${loan},2024-01-15,${amount},app`; reason = /^payment_id: missing$/; break;
-      case 'unknown_loan': text = `${id},NOPE${i},2024-01-15,${amount},app`; reason = /^loan_id: no such loan/; break;
+      case 'bad_number':
+        text = `${id},${loan},2024-01-15,abc,app`;
+        reason = /^amount: not a decimal number$/;
+        break;
+      case 'negative':
+        text = `${id},${loan},2024-01-15,-5.00,app`;
+        reason = /^amount: negative amount$/;
+        break;
+      case 'decimals':
+        text = `${id},${loan},2024-01-15,1.234,app`;
+        reason = /^amount: more than 2 decimal places$/;
+        break;
+      case 'bad_date':
+        text = `${id},${loan},2024-02-30,${amount},app`;
+        reason = /^paid_date: not a valid date/;
+        break;
+      case 'missing_key':
+        text = `,${loan},2024-01-15,${amount},app`;
+        reason = /^payment_id: missing$/;
+        break;
+      case 'unknown_loan':
+        text = `${id},NOPE${i},2024-01-15,${amount},app`;
+        reason = /^loan_id: no such loan/;
+        break;
       case 'duplicate': {
         const k = Math.floor(rnd() * validIds.length);
         const [dupId, firstLine] = validIds[k]!;
@@ -103,16 +144,31 @@ export async function writeBadFile(o: BadFileOptions): Promise<{ expected: Expec
         reason = new RegExp(`^duplicate key with different content \\(first seen on line ${firstLine}\\)$`);
         break;
       }
-      case 'short': text = `${id},${loan}`; reason = /^row has fewer fields than the header(;|$)/; break;
-      case 'extra': text = `${id},${loan},2024-01-15,${amount},app,surplus`; reason = /^row has more fields than the header$/; break;
-      case 'blank': text = ''; reason = /^blank line$/; break;
-      case 'multiline_bad': text = `${id},${loan},2024-01-15,abc,"two${o.eol}lines"`; reason = /^amount: not a decimal number$/; break;
+      case 'short':
+        text = `${id},${loan}`;
+        reason = /^row has fewer fields than the header(;|$)/;
+        break;
+      case 'extra':
+        text = `${id},${loan},2024-01-15,${amount},app,surplus`;
+        reason = /^row has more fields than the header$/;
+        break;
+      case 'blank':
+        text = '';
+        reason = /^blank line$/;
+        break;
+      case 'multiline_bad':
+        text = `${id},${loan},2024-01-15,abc,"two${o.eol}lines"`;
+        reason = /^amount: not a decimal number$/;
+        break;
     }
     if (kind) expected.push({ kind, line, raw: text, reason });
     else if (!text.includes('"')) validIds.push([id, line]);
     emit(text, last);
     line += text.split(o.eol).length;
-    if (buf.length >= 10_000) { out.write(buf.join('')); buf = []; }
+    if (buf.length >= 10_000) {
+      out.write(buf.join(''));
+      buf = [];
+    }
   }
   out.write(buf.join(''));
   await new Promise<void>((res, rej) => out.end((e?: Error | null) => (e ? rej(e) : res())));
@@ -120,7 +176,9 @@ export async function writeBadFile(o: BadFileOptions): Promise<{ expected: Expec
 }
 
 /** A payments JSONL file with bad lines of every JSON kind; the expected quarantine as for CSV. */
-export async function writeBadJsonl(o: Omit<BadFileOptions, 'multiline' | 'kinds'>): Promise<{ expected: ExpectedBad[]; bytes: number }> {
+export async function writeBadJsonl(
+  o: Omit<BadFileOptions, 'multiline' | 'kinds'>,
+): Promise<{ expected: ExpectedBad[]; bytes: number }> {
   const rnd = seeded(o.seed);
   const out = createWriteStream(o.path);
   const expected: ExpectedBad[] = [];
@@ -130,28 +188,62 @@ export async function writeBadJsonl(o: Omit<BadFileOptions, 'multiline' | 'kinds
   const kinds = ['bad_number', 'negative', 'missing_key', 'unknown_loan', 'malformed', 'not_object', 'blank'] as const;
   for (let i = 1; i <= o.records; i++) {
     const last = i === o.records;
-    const row = { payment_id: `${o.idPrefix ?? ''}P${i}`, loan_id: `L${i % badFileLoans}`, paid_date: '2024-01-15', amount: `${(i % 900) + 1}.50` };
+    const row = {
+      payment_id: `${o.idPrefix ?? ''}P${i}`,
+      loan_id: `L${i % badFileLoans}`,
+      paid_date: '2024-01-15',
+      amount: `${(i % 900) + 1}.50`,
+    };
     let bad = i === 1 || last || rnd() < o.badRate;
-    while (thresholds.length && bytes > thresholds[0]!) { thresholds.shift(); bad = true; }
+    while (thresholds.length && bytes > thresholds[0]!) {
+      thresholds.shift();
+      bad = true;
+    }
     let kind: (typeof kinds)[number] | null = bad ? kinds[Math.floor(rnd() * kinds.length)]! : null;
     if (kind === 'blank' && last && !o.finalNewline) kind = 'malformed';
     let text: string;
     let reason: RegExp = /./;
     switch (kind) {
-      case null: text = JSON.stringify(row); break;
-      case 'bad_number': text = JSON.stringify({ ...row, amount: 'abc' }); reason = /^amount: not a decimal number$/; break;
-      case 'negative': text = JSON.stringify({ ...row, amount: -5 }); reason = /^amount: negative amount$/; break;
-      case 'missing_key': text = JSON.stringify({ ...row, payment_id: undefined }); reason = /^payment_id: missing$/; break;
-      case 'unknown_loan': text = JSON.stringify({ ...row, loan_id: `NOPE${i}` }); reason = /^loan_id: no such loan/; break;
-      case 'malformed': text = `{"payment_id": "${row.payment_id}", "amount": `; reason = /^malformed JSON line/; break;
-      case 'not_object': text = `["${row.payment_id}", 1]`; reason = /^malformed JSON line/; break;
-      case 'blank': text = ''; reason = /^blank line$/; break;
+      case null:
+        text = JSON.stringify(row);
+        break;
+      case 'bad_number':
+        text = JSON.stringify({ ...row, amount: 'abc' });
+        reason = /^amount: not a decimal number$/;
+        break;
+      case 'negative':
+        text = JSON.stringify({ ...row, amount: -5 });
+        reason = /^amount: negative amount$/;
+        break;
+      case 'missing_key':
+        text = JSON.stringify({ ...row, payment_id: undefined });
+        reason = /^payment_id: missing$/;
+        break;
+      case 'unknown_loan':
+        text = JSON.stringify({ ...row, loan_id: `NOPE${i}` });
+        reason = /^loan_id: no such loan/;
+        break;
+      case 'malformed':
+        text = `{"payment_id": "${row.payment_id}", "amount": `;
+        reason = /^malformed JSON line/;
+        break;
+      case 'not_object':
+        text = `["${row.payment_id}", 1]`;
+        reason = /^malformed JSON line/;
+        break;
+      case 'blank':
+        text = '';
+        reason = /^blank line$/;
+        break;
     }
     if (kind) expected.push({ kind: kind as BadKind, line: i, raw: text, reason });
     const chunk = last && !o.finalNewline ? text : text + o.eol;
     buf.push(chunk);
     bytes += Buffer.byteLength(chunk);
-    if (buf.length >= 10_000) { out.write(buf.join('')); buf = []; }
+    if (buf.length >= 10_000) {
+      out.write(buf.join(''));
+      buf = [];
+    }
   }
   out.write(buf.join(''));
   await new Promise<void>((res, rej) => out.end((e?: Error | null) => (e ? rej(e) : res())));

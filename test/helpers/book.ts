@@ -17,14 +17,20 @@ export async function warehouseWithBook(name: string, b: { loans: number; months
 }
 
 /** A fresh test warehouse with hand-written files ingested (none may be quarantined) and snapshotted up to `asOf`. */
-export async function warehouseWithFiles(name: string, files: Record<string, string[]>, asOf: string, settings = defaultSettings) {
+export async function warehouseWithFiles(
+  name: string,
+  files: Record<string, string[]>,
+  asOf: string,
+  settings = defaultSettings,
+) {
   const wh = await testWarehouse(name);
   const dir = join(tmpDir(name), 'in');
   mkdirSync(dir);
   for (const [file, lines] of Object.entries(files)) writeFileSync(join(dir, file), `${lines.join('\n')}\n`);
   const r = await ingest(wh, [dir], { piiSecret: 's' });
   const quarantined = r.receipts.filter((x) => x.rows_quarantined > 0);
-  if (quarantined.length) throw new Error(`hand-written rows were quarantined: ${quarantined.map((q) => q.file).join(', ')}`);
+  if (quarantined.length)
+    throw new Error(`hand-written rows were quarantined: ${quarantined.map((q) => q.file).join(', ')}`);
   await buildMonthEndSnapshots(wh, { asOf, settings });
   return wh;
 }

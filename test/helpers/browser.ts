@@ -15,20 +15,43 @@ export async function launchChromium(fontFile: string): Promise<{ browser: Brows
   const profile = mkdtempSync(join(tmpdir(), 'lw-chromium-'));
   mkdirSync(join(profile, 'fontconfig-cache'));
   const fontsConf = join(profile, 'fonts.conf');
-  writeFileSync(fontsConf, `<?xml version="1.0"?>
+  writeFileSync(
+    fontsConf,
+    `<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "fonts.dtd">
 <fontconfig>
   <dir>${dirname(fontFile)}</dir>
   <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
   <cachedir>${join(profile, 'fontconfig-cache')}</cachedir>
 </fontconfig>
-`);
-  const executablePath = process.env.LOANWATCH_TEST_CHROMIUM || await sparticuz.executablePath();
+`,
+  );
+  const executablePath = process.env.LOANWATCH_TEST_CHROMIUM || (await sparticuz.executablePath());
   const browser = await chromium.launch({
     executablePath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-    env: { ...process.env, FONTCONFIG_FILE: fontsConf, XDG_CONFIG_HOME: profile, XDG_CACHE_HOME: profile, HOME: profile },
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    env: {
+      ...process.env,
+      FONTCONFIG_FILE: fontsConf,
+      XDG_CONFIG_HOME: profile,
+      XDG_CACHE_HOME: profile,
+      HOME: profile,
+    },
   }); // playwright gives each launch a fresh --user-data-dir
-  return { browser, close: async () => { await browser.close(); rmSync(profile, { recursive: true, force: true }); } };
+  return {
+    browser,
+    close: async () => {
+      await browser.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
 }

@@ -14,16 +14,35 @@ export function cliHarness(name: string) {
   const out: string[] = [];
   const err: string[] = [];
   let text = '';
-  const output: Output = { line: (s) => { text += `${s}\n`; }, write: async (s) => { text += s; } };
+  const output: Output = {
+    line: (s) => {
+      text += `${s}\n`;
+    },
+    write: async (s) => {
+      text += s;
+    },
+  };
   beforeAll(() => {
     process.env.LOANWATCH_DATA_DIR = join(dir, 'data');
-    vi.spyOn(console, 'error').mockImplementation((...a) => { err.push(a.join(' ')); });
+    vi.spyOn(console, 'error').mockImplementation((...a) => {
+      err.push(a.join(' '));
+    });
   });
-  afterAll(() => { vi.restoreAllMocks(); rmSync(dir, { recursive: true, force: true }); });
+  afterAll(() => {
+    vi.restoreAllMocks();
+    rmSync(dir, { recursive: true, force: true });
+  });
   const run = async (...args: string[]) => {
-    out.length = 0; err.length = 0; text = '';
+    out.length = 0;
+    err.length = 0;
+    text = '';
     const code = await main(args, output);
-    out.push(...text.replace(/\n$/u, '').split('\n').filter((l, i, all) => l !== '' || all.length > 1));
+    out.push(
+      ...text
+        .replace(/\n$/u, '')
+        .split('\n')
+        .filter((l, i, all) => l !== '' || all.length > 1),
+    );
     return code;
   };
   /** what the last run wrote to stdout, exactly */

@@ -9,10 +9,17 @@ import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
  */
 const pdfjsDir = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
 
-const open = (pdf: Buffer) => getDocument({
-  data: new Uint8Array(pdf), disableFontFace: true, useSystemFonts: false, isEvalSupported: false, verbosity: 0,
-  standardFontDataUrl: `${join(pdfjsDir, 'standard_fonts')}/`, cMapUrl: `${join(pdfjsDir, 'cmaps')}/`, cMapPacked: true,
-}).promise;
+const open = (pdf: Buffer) =>
+  getDocument({
+    data: new Uint8Array(pdf),
+    disableFontFace: true,
+    useSystemFonts: false,
+    isEvalSupported: false,
+    verbosity: 0,
+    standardFontDataUrl: `${join(pdfjsDir, 'standard_fonts')}/`,
+    cMapUrl: `${join(pdfjsDir, 'cmaps')}/`,
+    cMapPacked: true,
+  }).promise;
 
 /** The text of one page (1-based), items joined without separators. */
 export async function pdfPageText(pdf: Buffer, page: number): Promise<string> {
@@ -33,7 +40,12 @@ export async function pdfPagePng(pdf: Buffer, page: number, scale = 0.6): Promis
     const viewport = p.getViewport({ scale });
     // pdfjs's own canvas factory: its Path2D objects only work on a context of the same
     // @napi-rs/canvas build, and pdfjs-dist pins its own (not the one installed as `canvas`)
-    const factory = doc.canvasFactory as { create(w: number, h: number): { canvas: HTMLCanvasElement & { toBuffer(mime: 'image/png'): Buffer }; context: CanvasRenderingContext2D } };
+    const factory = doc.canvasFactory as {
+      create(
+        w: number,
+        h: number,
+      ): { canvas: HTMLCanvasElement & { toBuffer(mime: 'image/png'): Buffer }; context: CanvasRenderingContext2D };
+    };
     const { canvas, context } = factory.create(Math.ceil(viewport.width), Math.ceil(viewport.height));
     context.fillStyle = '#fff';
     context.fillRect(0, 0, canvas.width, canvas.height);

@@ -9,9 +9,12 @@ import { tmpDir } from '../helpers/warehouse.ts';
  * with apt. Without it this test says why and is skipped — except under CI or as root, where the set-up
  * should have installed it, so a missing Jupyter is a failure there.
  */
-const hasJupyter = spawnSync('bash', ['-c', 'command -v jupyter-nbconvert && command -v jupyter-notebook'], { stdio: 'ignore' }).status === 0;
+const hasJupyter =
+  spawnSync('bash', ['-c', 'command -v jupyter-nbconvert && command -v jupyter-notebook'], { stdio: 'ignore' })
+    .status === 0;
 const mustRun = Boolean(process.env.CI) || process.getuid?.() === 0;
-const missing = 'Jupyter is not installed (Debian jupyter-notebook, jupyter-nbconvert, python3-ipykernel): `npm ci` installs it only as root with apt — see its "loanwatch set-up" lines and node_modules/.cache/loanwatch-setup.log';
+const missing =
+  'Jupyter is not installed (Debian jupyter-notebook, jupyter-nbconvert, python3-ipykernel): `npm ci` installs it only as root with apt — see its "loanwatch set-up" lines and node_modules/.cache/loanwatch-setup.log';
 
 /** Every notebook executes headless from a clean warehouse (`npm run notebooks`), so none can rot unnoticed; a user's out/ is left alone. */
 describe('notebooks', () => {
@@ -23,7 +26,16 @@ describe('notebooks', () => {
       if (mustRun) throw new Error(`${missing} (required here: ${process.env.CI ? 'CI' : 'root'})`);
       ctx.skip(missing);
     }
-    execFileSync('bash', ['notebooks/run.sh'], { env: { ...process.env, LOANWATCH_DATA_DIR: join(dir, 'data'), NOTEBOOKS_OUT: join(dir, 'html'), NOTEBOOK_LOANS: '1500' }, stdio: 'pipe', timeout: 1_500_000 });
+    execFileSync('bash', ['notebooks/run.sh'], {
+      env: {
+        ...process.env,
+        LOANWATCH_DATA_DIR: join(dir, 'data'),
+        NOTEBOOKS_OUT: join(dir, 'html'),
+        NOTEBOOK_LOANS: '1500',
+      },
+      stdio: 'pipe',
+      timeout: 1_500_000,
+    });
     const notebooks = readdirSync('notebooks').filter((f) => f.endsWith('.ipynb'));
     expect(notebooks.length).toBeGreaterThanOrEqual(3);
     for (const nb of notebooks) {

@@ -8,20 +8,30 @@ export class MetricRequestError extends UserError {
 }
 
 const defaultColumns: Record<FilterKey, string> = {
-  product: 'product', region: 'region', branch: 'branch', channel: 'channel', cohort: 'cohort_month', period: 'month_end',
+  product: 'product',
+  region: 'region',
+  branch: 'branch',
+  channel: 'channel',
+  cohort: 'cohort_month',
+  period: 'month_end',
 };
-
 
 /**
  * The one compiler: a definition and a validated request → { query, query_params }.
  * Identifiers come only from the definition; every request value is a bound parameter.
  */
-export function compileMetric(def: MetricDefinition, req: MetricRequest, ctx: { database: string; asOf: string; extraParams?: Record<string, unknown> }): CompiledMetric {
+export function compileMetric(
+  def: MetricDefinition,
+  req: MetricRequest,
+  ctx: { database: string; asOf: string; extraParams?: Record<string, unknown> },
+): CompiledMetric {
   const requested = req.group_by ?? [...def.defaultDimensions];
   // own properties only: a request naming `constructor` or `toString` must not find Object.prototype's
   const unknown = requested.filter((d) => !Object.hasOwn(def.dimensions, d));
   if (unknown.length > 0) {
-    throw new MetricRequestError(`${def.name} cannot be grouped by ${unknown.join(', ')}; allowed: ${Object.keys(def.dimensions).join(', ')}`);
+    throw new MetricRequestError(
+      `${def.name} cannot be grouped by ${unknown.join(', ')}; allowed: ${Object.keys(def.dimensions).join(', ')}`,
+    );
   }
   const dims = [...new Set([...(def.requiredDimensions ?? []), ...requested])];
   const params: Record<string, unknown> = { as_of: ctx.asOf, ...ctx.extraParams };
@@ -30,12 +40,18 @@ export function compileMetric(def: MetricDefinition, req: MetricRequest, ctx: { 
     region: req.region ? (c) => `${c} IN {f_region:Array(String)}` : null,
     branch: req.branch ? (c) => `${c} IN {f_branch:Array(String)}` : null,
     channel: req.channel ? (c) => `${c} IN {f_channel:Array(String)}` : null,
-    cohort: req.cohort_from || req.cohort_to
-      ? (c) => [req.cohort_from ? `${c} >= {f_cohort_from:Date}` : '', req.cohort_to ? `${c} <= {f_cohort_to:Date}` : ''].filter(Boolean).join(' AND ')
-      : null,
-    period: req.from || req.to
-      ? (c) => [req.from ? `${c} >= {f_from:Date}` : '', req.to ? `${c} <= {f_to:Date}` : ''].filter(Boolean).join(' AND ')
-      : null,
+    cohort:
+      req.cohort_from || req.cohort_to
+        ? (c) =>
+            [req.cohort_from ? `${c} >= {f_cohort_from:Date}` : '', req.cohort_to ? `${c} <= {f_cohort_to:Date}` : '']
+              .filter(Boolean)
+              .join(' AND ')
+        : null,
+    period:
+      req.from || req.to
+        ? (c) =>
+            [req.from ? `${c} >= {f_from:Date}` : '', req.to ? `${c} <= {f_to:Date}` : ''].filter(Boolean).join(' AND ')
+        : null,
   };
   if (req.product) params.f_product = req.product;
   if (req.region) params.f_region = req.region;
@@ -79,15 +95,27 @@ export function compileMetric(def: MetricDefinition, req: MetricRequest, ctx: { 
     outputs = [...outputs, ...shares.map((m) => `${m}_share`)];
   }
   // ratios in Float64: Decimal ÷ Decimal keeps the decimal scale and would truncate them
-  const ratioSql = Object.entries(def.ratios).map(([name, r]) => `toFloat64(${r.numerator}) / nullIf(toFloat64(${r.denominator}), 0) AS ${name}`);
-  const query = `SELECT ${[...dims, ...outputs, ...ratioSql.length ? ratioSql : []].join(', ')} FROM (${shaped})${dims.length ? ` ORDER BY ${dims.join(', ')}` : ''}`;
+  const ratioSql = Object.entries(def.ratios).map(
+    ([name, r]) => `toFloat64(${r.numerator}) / nullIf(toFloat64(${r.denominator}), 0) AS ${name}`,
+  );
+  const query = `SELECT ${[...dims, ...outputs, ...(ratioSql.length ? ratioSql : [])].join(', ')} FROM (${shaped})${dims.length ? ` ORDER BY ${dims.join(', ')}` : ''}`;
   return {
     query,
     query_params: params,
     columns: [
       ...dims.map((name) => ({ name, kind: 'dimension' as const })),
-      ...outputs.map((name) => ({ name, kind: 'measure' as const, ...(name.endsWith('_share') && def.shape.kind === 'share' ? { denominator: def.shape.denominatorLabel[basis] } : {}) })),
-      ...Object.entries(def.ratios).map(([name, r]) => ({ name, kind: 'ratio' as const, denominator: typeof r.denominatorLabel === 'string' ? r.denominatorLabel : r.denominatorLabel[basis] })),
+      ...outputs.map((name) => ({
+        name,
+        kind: 'measure' as const,
+        ...(name.endsWith('_share') && def.shape.kind === 'share'
+          ? { denominator: def.shape.denominatorLabel[basis] }
+          : {}),
+      })),
+      ...Object.entries(def.ratios).map(([name, r]) => ({
+        name,
+        kind: 'ratio' as const,
+        denominator: typeof r.denominatorLabel === 'string' ? r.denominatorLabel : r.denominatorLabel[basis],
+      })),
     ],
   };
 }

@@ -6,19 +6,31 @@ import type { MetricResult } from './run.ts';
  * newline; RFC 4180 cells, nested values as JSON): an export is written or sent as it is
  * produced, never held as one string. Joined, it is csvTable's text.
  */
-export function* csvChunks<R extends object>(cols: readonly (keyof R & string)[], rows: Iterable<R>, rowsPerChunk = 1000): Generator<string> {
-  const cell = (v: unknown) => csvCell(v === undefined || v === null ? null : typeof v === 'object' ? JSON.stringify(v) : (v as string | number));
+export function* csvChunks<R extends object>(
+  cols: readonly (keyof R & string)[],
+  rows: Iterable<R>,
+  rowsPerChunk = 1000,
+): Generator<string> {
+  const cell = (v: unknown) =>
+    csvCell(v === undefined || v === null ? null : typeof v === 'object' ? JSON.stringify(v) : (v as string | number));
   yield cols.join(',');
   let piece: string[] = [];
   for (const r of rows) {
     piece.push(`\n${cols.map((k) => cell(r[k])).join(',')}`);
-    if (piece.length >= rowsPerChunk) { yield piece.join(''); piece = []; }
+    if (piece.length >= rowsPerChunk) {
+      yield piece.join('');
+      piece = [];
+    }
   }
   if (piece.length > 0) yield piece.join('');
 }
 
 /** A metric result as CSV pieces, the same for the CLI and the API. */
-export const metricCsvChunks = (r: MetricResult) => csvChunks(r.columns.map((c) => c.name), r.rows);
+export const metricCsvChunks = (r: MetricResult) =>
+  csvChunks(
+    r.columns.map((c) => c.name),
+    r.rows,
+  );
 
 /** A metric result as one CSV string (small results; exports use metricCsvChunks). */
 export function metricCsv(r: MetricResult): string {

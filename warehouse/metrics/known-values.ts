@@ -23,8 +23,10 @@ const shownKnown = 30;
 function describe(u: { field: FilterField; values: string[]; known: string[] }): string {
   const values = u.values.map((v) => JSON.stringify(v)).join(', ');
   const near = u.values.length === 1 ? nearest(u.values[0]!, u.known) : undefined;
-  const known = u.known.length === 0 ? `no ${u.field} values in the warehouse yet`
-    : `known: ${u.known.slice(0, shownKnown).join(', ')}${u.known.length > shownKnown ? `, … (${u.known.length - shownKnown} more)` : ''}`;
+  const known =
+    u.known.length === 0
+      ? `no ${u.field} values in the warehouse yet`
+      : `known: ${u.known.slice(0, shownKnown).join(', ')}${u.known.length > shownKnown ? `, … (${u.known.length - shownKnown} more)` : ''}`;
   return `unknown ${u.field} ${values}${near ? ` (did you mean "${near}"?)` : ''} — ${known}`;
 }
 
@@ -43,7 +45,8 @@ function editDistance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
-    for (let j = 1; j <= b.length; j++) row.push(Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    for (let j = 1; j <= b.length; j++)
+      row.push(Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
     prev = row;
   }
   return prev[b.length]!;
@@ -63,11 +66,23 @@ const cache = new WeakMap<Warehouse, { at: number; values: Promise<KnownValues> 
 
 async function loadKnown(wh: Warehouse): Promise<KnownValues> {
   // aliases differ from the columns: ClickHouse would resolve `team` in WHERE to the aggregate
-  const [l] = await queryRows<{ products: string[]; regions: string[]; branches: string[]; channels: string[] }>(wh, `
+  const [l] = await queryRows<{ products: string[]; regions: string[]; branches: string[]; channels: string[] }>(
+    wh,
+    `
     SELECT arraySort(groupUniqArray(product)) AS products, arraySort(groupUniqArray(region)) AS regions,
-      arraySort(groupUniqArray(branch)) AS branches, arraySort(groupUniqArray(channel)) AS channels FROM ${tableRef(wh, 'loans')}`);
-  const [t] = await queryRows<{ teams: string[] }>(wh, `SELECT arraySort(groupUniqArray(team)) AS teams FROM ${tableRef(wh, 'collection_actions')} WHERE team != ''`);
-  return { product: l?.products ?? [], region: l?.regions ?? [], branch: l?.branches ?? [], channel: l?.channels ?? [], team: t?.teams ?? [] };
+      arraySort(groupUniqArray(branch)) AS branches, arraySort(groupUniqArray(channel)) AS channels FROM ${tableRef(wh, 'loans')}`,
+  );
+  const [t] = await queryRows<{ teams: string[] }>(
+    wh,
+    `SELECT arraySort(groupUniqArray(team)) AS teams FROM ${tableRef(wh, 'collection_actions')} WHERE team != ''`,
+  );
+  return {
+    product: l?.products ?? [],
+    region: l?.regions ?? [],
+    branch: l?.branches ?? [],
+    channel: l?.channels ?? [],
+    team: t?.teams ?? [],
+  };
 }
 
 function knownValues(wh: Warehouse, fresh: boolean): Promise<KnownValues> {
@@ -76,14 +91,17 @@ function knownValues(wh: Warehouse, fresh: boolean): Promise<KnownValues> {
   if (hit && now - hit.at < (fresh ? recheckMs : ttlMs)) return hit.values;
   const values = loadKnown(wh);
   cache.set(wh, { at: now, values });
-  values.catch(() => { if (cache.get(wh)?.values === values) cache.delete(wh); });
+  values.catch(() => {
+    if (cache.get(wh)?.values === values) cache.delete(wh);
+  });
   return values;
 }
 
 /** The values each filter field holds in the warehouse now (sorted), e.g. for a key's scope. */
 export const knownFilterValues = (wh: Warehouse): Promise<KnownValues> => knownValues(wh, true);
 
-const asList = (v: string | readonly string[] | undefined): readonly string[] => (v === undefined ? [] : typeof v === 'string' ? [v] : v);
+const asList = (v: string | readonly string[] | undefined): readonly string[] =>
+  v === undefined ? [] : typeof v === 'string' ? [v] : v;
 
 function unknownIn(filters: FilterValues, known: KnownValues) {
   const out: { field: FilterField; values: string[]; known: string[] }[] = [];

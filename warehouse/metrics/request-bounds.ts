@@ -13,7 +13,10 @@ export const monthsPastData = 12;
 
 /** The latest month-end in the snapshot, or null before the first snapshot. */
 export async function lastSnapshotMonthEnd(wh: Warehouse): Promise<string | null> {
-  const [r] = await queryRows<{ me: string }>(wh, `SELECT toString(max(month_end)) AS me FROM ${tableRef(wh, 'loan_month')}`);
+  const [r] = await queryRows<{ me: string }>(
+    wh,
+    `SELECT toString(max(month_end)) AS me FROM ${tableRef(wh, 'loan_month')}`,
+  );
   return !r || r.me === '1970-01-01' ? null : r.me;
 }
 
@@ -24,11 +27,19 @@ export async function lastSnapshotMonthEnd(wh: Warehouse): Promise<string | null
 export function assertWithinData(req: MetricRequest, lastMonthEnd: string | null): void {
   const base = lastMonthEnd ?? monthEndOf(new Date().toISOString().slice(0, 10));
   const limit = addMonthEnds(base, monthsPastData);
-  const dates: [string, string | undefined][] = [['as_of', req.as_of], ['from', req.from], ['to', req.to], ['cohort_from', req.cohort_from], ['cohort_to', req.cohort_to]];
+  const dates: [string, string | undefined][] = [
+    ['as_of', req.as_of],
+    ['from', req.from],
+    ['to', req.to],
+    ['cohort_from', req.cohort_from],
+    ['cohort_to', req.cohort_to],
+  ];
   // a month (YYYY-MM) or a day: compared by its month-end
   const late = dates.filter(([, d]) => d !== undefined && monthEndOf(d.length === 7 ? `${d}-01` : d) > limit);
   if (late.length > 0) {
-    throw new MetricRequestError(`${late.map(([k, d]) => `${k} ${d}`).join(', ')}: too far past the data, which ends ${lastMonthEnd ?? '(no snapshot yet)'}; dates may reach ${monthsPastData} months past it (${limit})`);
+    throw new MetricRequestError(
+      `${late.map(([k, d]) => `${k} ${d}`).join(', ')}: too far past the data, which ends ${lastMonthEnd ?? '(no snapshot yet)'}; dates may reach ${monthsPastData} months past it (${limit})`,
+    );
   }
 }
 
@@ -43,8 +54,12 @@ export function normaliseMetricRequest(req: MetricRequest, lastMonthEnd: string 
   const out: MetricRequest = {
     ...req,
     group_by: req.group_by && [...new Set(req.group_by)],
-    product: list(req.product), region: list(req.region), branch: list(req.branch), channel: list(req.channel),
-    from: req.from && monthEndOf(req.from), to: req.to && monthEndOf(req.to),
+    product: list(req.product),
+    region: list(req.region),
+    branch: list(req.branch),
+    channel: list(req.channel),
+    from: req.from && monthEndOf(req.from),
+    to: req.to && monthEndOf(req.to),
     as_of: req.as_of ? monthEndOf(req.as_of) : (lastMonthEnd ?? undefined),
   };
   return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined)) as MetricRequest;
@@ -61,6 +76,8 @@ export function recentSnapshotMonthEnd(wh: Warehouse): Promise<string | null> {
   if (hit && Date.now() - hit.at < recentMs) return hit.value;
   const value = lastSnapshotMonthEnd(wh);
   recent.set(wh, { at: Date.now(), value });
-  value.catch(() => { if (recent.get(wh)?.value === value) recent.delete(wh); });
+  value.catch(() => {
+    if (recent.get(wh)?.value === value) recent.delete(wh);
+  });
   return value;
 }

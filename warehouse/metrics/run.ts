@@ -22,12 +22,20 @@ export const bucketOrder = bucketLabels(defaultBucketBounds).filter((b) => b !==
 
 export function parseMetricRequest(raw: unknown): MetricRequest {
   const r = metricRequestSchema.safeParse(raw);
-  if (!r.success) throw new MetricRequestError(r.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; '), { cause: r.error });
+  if (!r.success)
+    throw new MetricRequestError(
+      r.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; '),
+      { cause: r.error },
+    );
   return r.data;
 }
 
 /** Compiles a request for a named metric, resolving the as-of month-end and period parameters. */
-export async function compileNamedMetric(wh: Warehouse, name: string, raw: unknown): Promise<{ compiled: CompiledMetric; request: MetricRequest; asOf: string }> {
+export async function compileNamedMetric(
+  wh: Warehouse,
+  name: string,
+  raw: unknown,
+): Promise<{ compiled: CompiledMetric; request: MetricRequest; asOf: string }> {
   const def = metricDefinition(name);
   if (!def) throw new MetricRequestError(`unknown metric ${name}; known: ${metricNames.join(', ')}`);
   const request = parseMetricRequest(raw);
@@ -38,13 +46,27 @@ export async function compileNamedMetric(wh: Warehouse, name: string, raw: unkno
   if (!asOf) throw new MetricRequestError('no snapshot yet: run `loanwatch snapshot --as-of …` first');
   const pTo = request.to ? monthEndOf(request.to) : asOf;
   const pFrom = request.from ? monthEndOf(request.from) : addMonthEnds(pTo, -12);
-  const compiled = compileMetric(def, request, { database: wh.database, asOf, extraParams: { bucket_order: bucketOrder, p_from: pFrom, p_to: pTo } });
+  const compiled = compileMetric(def, request, {
+    database: wh.database,
+    asOf,
+    extraParams: { bucket_order: bucketOrder, p_from: pFrom, p_to: pTo },
+  });
   return { compiled, request, asOf };
 }
 
 export async function runMetric(wh: Warehouse, name: string, raw: unknown): Promise<MetricResult> {
   const { compiled, request, asOf } = await compileNamedMetric(wh, name, raw);
-  const rows = await queryRows<Record<string, string | number | null>>(wh, compiled.query, compiled.query_params,
-    { output_format_json_quote_decimals: 1, join_use_nulls: 0 });
-  return { metric: name, title: metricDefinition(name)!.title, as_of: asOf, basis: request.basis, request, columns: compiled.columns, rows };
+  const rows = await queryRows<Record<string, string | number | null>>(wh, compiled.query, compiled.query_params, {
+    output_format_json_quote_decimals: 1,
+    join_use_nulls: 0,
+  });
+  return {
+    metric: name,
+    title: metricDefinition(name)!.title,
+    as_of: asOf,
+    basis: request.basis,
+    request,
+    columns: compiled.columns,
+    rows,
+  };
 }

@@ -13,7 +13,8 @@ export interface SourceContext {
   cohortGrain: 'month' | 'quarter';
 }
 
-const cohortOf = (grain: 'month' | 'quarter', col: string) => (grain === 'quarter' ? `toStartOfQuarter(${col})` : `toStartOfMonth(${col})`);
+const cohortOf = (grain: 'month' | 'quarter', col: string) =>
+  grain === 'quarter' ? `toStartOfQuarter(${col})` : `toStartOfMonth(${col})`;
 /** months from a cohort's first to its last origination month */
 const cohortSpan = (grain: 'month' | 'quarter') => (grain === 'quarter' ? 2 : 0);
 const thresholds = [0, 30, 60, 90] as const;
@@ -40,7 +41,9 @@ export const sources: Record<SourceName, (c: SourceContext) => string> = {
     FROM ${c.db}.loan_month WHERE month_end <= {as_of:Date} AND ${c.where()}`,
 
   /** a loan's move from month-end t (from_month, a non-terminal bucket) to t + 1 */
-  transitions: (c) => `SELECT *, ${cohortOf(c.cohortGrain, 'cohort_month')} AS cohort, toLastDayOfMonth(addMonths(month_end, -1)) AS from_month
+  transitions: (
+    c,
+  ) => `SELECT *, ${cohortOf(c.cohortGrain, 'cohort_month')} AS cohort, toLastDayOfMonth(addMonths(month_end, -1)) AS from_month
     FROM ${c.db}.loan_month WHERE prev_bucket NOT IN ('', 'PO', 'WO') AND month_end <= {as_of:Date} AND ${c.where({ period: 'toLastDayOfMonth(addMonths(month_end, -1))' })}`,
 
   /** balance in each bucket at t, and balance in the next bucket at t + 1 (the collections flow rate) */
@@ -62,9 +65,14 @@ export const sources: Record<SourceName, (c: SourceContext) => string> = {
    */
   vintage_events: (c) => {
     const events = thresholds.flatMap((x, i) => [
-      `sumIf(original_principal, bitTest(new_ever_bits, ${i})) AS first${x}_bal`, `countIf(bitTest(new_ever_bits, ${i})) AS first${x}_n`,
-      `sumIf(principal_balance, status = 'active' AND dpd > ${x}) AS over${x}_bal`, `countIf(status = 'active' AND dpd > ${x}) AS over${x}_n`]);
-    const picked = thresholds.flatMap((x) => [`first${x}_bal`, `first${x}_n`, `over${x}_bal`, `over${x}_n`].map((k) => `lwq_e.${k} AS ${k}`));
+      `sumIf(original_principal, bitTest(new_ever_bits, ${i})) AS first${x}_bal`,
+      `countIf(bitTest(new_ever_bits, ${i})) AS first${x}_n`,
+      `sumIf(principal_balance, status = 'active' AND dpd > ${x}) AS over${x}_bal`,
+      `countIf(status = 'active' AND dpd > ${x}) AS over${x}_n`,
+    ]);
+    const picked = thresholds.flatMap((x) =>
+      [`first${x}_bal`, `first${x}_n`, `over${x}_bal`, `over${x}_n`].map((k) => `lwq_e.${k} AS ${k}`),
+    );
     return `
     SELECT lwq_g.cohort AS cohort, lwq_g.mob AS mob, if(lwq_g.mob = 0, lwq_g.principal, 0) AS cohort_principal,
       if(lwq_g.mob = 0, lwq_g.loans, 0) AS cohort_loans, ${picked.join(', ')}

@@ -1,7 +1,19 @@
 import { exec, queryRows, type Warehouse } from '../connection.ts';
 import { createDatabaseStatement, createTableStatements, tableRef } from '../ddl.ts';
 import { fillDerivedStatements, fillLoanKeyStatements, fillNextMonthEndStatements } from '../derived-facts.ts';
-import { apiKeyRevocationColumns, apiTables, auditClientRequestIdColumns, collectionTables, loanMonthDerived, loanMonthKey, loanMonthNextRow, reportTables, modelTables, rawTables, systemTables } from '../tables.ts';
+import {
+  apiKeyRevocationColumns,
+  apiTables,
+  auditClientRequestIdColumns,
+  collectionTables,
+  loanMonthDerived,
+  loanMonthKey,
+  loanMonthNextRow,
+  reportTables,
+  modelTables,
+  rawTables,
+  systemTables,
+} from '../tables.ts';
 
 export interface Migration {
   version: number;
@@ -11,14 +23,19 @@ export interface Migration {
 
 /** `ALTER TABLE` of a catalogue table: on a cluster, of the local and of the Distributed table. */
 const alterTable = (wh: Warehouse, name: string) =>
-  (wh.cluster ? [`${name}_local`, name] : [name]).map((t) => `ALTER TABLE ${tableRef(wh, t)}${wh.cluster ? ` ON CLUSTER ${wh.cluster}` : ''}`);
+  (wh.cluster ? [`${name}_local`, name] : [name]).map(
+    (t) => `ALTER TABLE ${tableRef(wh, t)}${wh.cluster ? ` ON CLUSTER ${wh.cluster}` : ''}`,
+  );
 
 /** Columns added to a catalogue table after it was created (a table created from the current catalogue already has them). */
 const addColumns = (wh: Warehouse, table: string, columns: readonly (readonly [string, string])[]) =>
-  alterTable(wh, table).map((alter) => `${alter} ${columns.map(([n, type]) => `ADD COLUMN IF NOT EXISTS ${n} ${type}`).join(', ')}`);
+  alterTable(wh, table).map(
+    (alter) => `${alter} ${columns.map(([n, type]) => `ADD COLUMN IF NOT EXISTS ${n} ${type}`).join(', ')}`,
+  );
 
 /** Columns added to loan_month after migration 3. */
-const addLoanMonthColumns = (wh: Warehouse, columns: readonly (readonly [string, string])[]) => addColumns(wh, 'loan_month', columns);
+const addLoanMonthColumns = (wh: Warehouse, columns: readonly (readonly [string, string])[]) =>
+  addColumns(wh, 'loan_month', columns);
 
 /**
  * A raw table's stored row_hash replaced by the catalogue's ALIAS (the same hash of the same
@@ -27,7 +44,10 @@ const addLoanMonthColumns = (wh: Warehouse, columns: readonly (readonly [string,
  */
 function rowHashAliasStatements(wh: Warehouse, def: (typeof rawTables)[keyof typeof rawTables]): string[] {
   const rowHash = def.columns.find(([n]) => n === 'row_hash')!;
-  return alterTable(wh, def.name).flatMap((alter) => [`${alter} DROP COLUMN IF EXISTS row_hash`, `${alter} ADD COLUMN IF NOT EXISTS row_hash ${rowHash[1]}`]);
+  return alterTable(wh, def.name).flatMap((alter) => [
+    `${alter} DROP COLUMN IF EXISTS row_hash`,
+    `${alter} ADD COLUMN IF NOT EXISTS row_hash ${rowHash[1]}`,
+  ]);
 }
 
 /**
@@ -43,8 +63,10 @@ export const migrations: Migration[] = [
   {
     version: 2,
     name: 'quarantine, receipts, overrides',
-    statements: (wh) => [systemTables.quarantine, systemTables.ingest_receipts, systemTables.classification_overrides]
-      .flatMap((t) => createTableStatements(wh, t)),
+    statements: (wh) =>
+      [systemTables.quarantine, systemTables.ingest_receipts, systemTables.classification_overrides].flatMap((t) =>
+        createTableStatements(wh, t),
+      ),
   },
   {
     version: 3,
@@ -85,20 +107,23 @@ export const migrations: Migration[] = [
   {
     version: 10,
     name: 'per-loan default facts (recovery, LGD), filled from the existing snapshot',
-    statements: (wh) => [...createTableStatements(wh, systemTables.loan_defaults), ...fillDerivedStatements(wh, 'loan_defaults')],
+    statements: (wh) => [
+      ...createTableStatements(wh, systemTables.loan_defaults),
+      ...fillDerivedStatements(wh, 'loan_defaults'),
+    ],
   },
   {
     version: 11,
     name: 'per-action collection facts (collection KPIs), filled from the existing snapshot',
-    statements: (wh) => [...createTableStatements(wh, systemTables.collection_facts), ...fillDerivedStatements(wh, 'collection_facts')],
+    statements: (wh) => [
+      ...createTableStatements(wh, systemTables.collection_facts),
+      ...fillDerivedStatements(wh, 'collection_facts'),
+    ],
   },
   {
     version: 12,
     name: "loan_month.next_month_end (each loan's next row), filled from the existing snapshot",
-    statements: (wh) => [
-      ...addLoanMonthColumns(wh, loanMonthNextRow),
-      ...fillNextMonthEndStatements(wh),
-    ],
+    statements: (wh) => [...addLoanMonthColumns(wh, loanMonthNextRow), ...fillNextMonthEndStatements(wh)],
   },
   {
     version: 13,
@@ -114,12 +139,18 @@ export const migrations: Migration[] = [
     version: 15,
     name: 'raw tables: ingest_id LowCardinality(String)',
     // re-running it is a no-op: the column already has the type
-    statements: (wh) => Object.values(rawTables).flatMap((t) => alterTable(wh, t.name).map((alter) => `${alter} MODIFY COLUMN ingest_id LowCardinality(String)`)),
+    statements: (wh) =>
+      Object.values(rawTables).flatMap((t) =>
+        alterTable(wh, t.name).map((alter) => `${alter} MODIFY COLUMN ingest_id LowCardinality(String)`),
+      ),
   },
   {
     version: 16,
     name: 'api_keys: revocation rows (revoked_at, revoked_by, revoke_reason); audit_log: client_request_id',
-    statements: (wh) => [...addColumns(wh, 'api_keys', apiKeyRevocationColumns), ...addColumns(wh, 'audit_log', auditClientRequestIdColumns)],
+    statements: (wh) => [
+      ...addColumns(wh, 'api_keys', apiKeyRevocationColumns),
+      ...addColumns(wh, 'audit_log', auditClientRequestIdColumns),
+    ],
   },
 ];
 
@@ -128,13 +159,19 @@ export async function migrate(wh: Warehouse): Promise<number[]> {
   await exec(wh, createDatabaseStatement(wh));
   for (const s of createTableStatements(wh, systemTables.schema_migrations)) await exec(wh, s);
   const done = new Set(
-    (await queryRows<{ version: number }>(wh, `SELECT version FROM ${tableRef(wh, 'schema_migrations')}`)).map((r) => Number(r.version)),
+    (await queryRows<{ version: number }>(wh, `SELECT version FROM ${tableRef(wh, 'schema_migrations')}`)).map((r) =>
+      Number(r.version),
+    ),
   );
   const applied: number[] = [];
   for (const m of migrations) {
     if (done.has(m.version)) continue;
     for (const s of m.statements(wh)) await exec(wh, s);
-    await exec(wh, `INSERT INTO ${tableRef(wh, 'schema_migrations')} (version, name, applied_at) VALUES ({v:UInt32}, {n:String}, now())`, { v: m.version, n: m.name });
+    await exec(
+      wh,
+      `INSERT INTO ${tableRef(wh, 'schema_migrations')} (version, name, applied_at) VALUES ({v:UInt32}, {n:String}, now())`,
+      { v: m.version, n: m.name },
+    );
     applied.push(m.version);
   }
   return applied;

@@ -56,14 +56,20 @@ export function buildSchedule(t: ScheduleTerms): Installment[] {
   const out: Installment[] = [];
   if (t.method === 'interest_only') {
     const interest = roundHalfUp(P * r);
-    for (let i = 1; i <= n; i++) out.push({ installmentNo: i, dueDate: due(i), principalCents: i === n ? P : 0, interestCents: interest });
+    for (let i = 1; i <= n; i++)
+      out.push({ installmentNo: i, dueDate: due(i), principalCents: i === n ? P : 0, interestCents: interest });
     return out;
   }
   if (t.method === 'equal_principal' || r === 0) {
     const base = Math.floor(P / n);
     for (let i = 1; i <= n; i++) {
       const before = P - base * (i - 1);
-      out.push({ installmentNo: i, dueDate: due(i), principalCents: i === n ? before : base, interestCents: roundHalfUp(before * r) });
+      out.push({
+        installmentNo: i,
+        dueDate: due(i),
+        principalCents: i === n ? before : base,
+        interestCents: roundHalfUp(before * r),
+      });
     }
     return out;
   }
@@ -84,7 +90,13 @@ export function buildSchedule(t: ScheduleTerms): Installment[] {
  * ClickHouse expressions for the same schedule, as parallel arrays, given
  * column expressions for the terms. Used inside the snapshot query.
  */
-export function scheduleArraysSql(c: { orig: string; principalCents: string; rate: string; term: string; method: string }) {
+export function scheduleArraysSql(c: {
+  orig: string;
+  principalCents: string;
+  rate: string;
+  term: string;
+  method: string;
+}) {
   const r = `(toFloat64(${c.rate}) / 12)`;
   const P = `toFloat64(${c.principalCents})`;
   const n = `toUInt32(${c.term})`;
@@ -101,7 +113,8 @@ export function scheduleArraysSql(c: { orig: string; principalCents: string; rat
       ${isEp}, ${epInterest}, ${annuityInterest})`;
   // principal needs the interest array for annuities; the last element takes the remainder.
   // Built as (first n−1) + [remainder] so no lambda aggregates an array per element (O(n²)).
-  const withRemainder = (firstArr: string) => `arrayPushBack(${firstArr}, toInt64(${c.principalCents}) - arraySum(${firstArr}))`;
+  const withRemainder = (firstArr: string) =>
+    `arrayPushBack(${firstArr}, toInt64(${c.principalCents}) - arraySum(${firstArr}))`;
   const principalFrom = (interestArr: string) => `multiIf(${c.method} = 'bullet', [toInt64(${c.principalCents})],
       ${c.method} = 'interest_only', ${withRemainder(`arrayWithConstant(${n} - 1, toInt64(0))`)},
       ${isEp}, ${withRemainder(`arrayWithConstant(${n} - 1, toInt64(${base}))`)},

@@ -11,35 +11,70 @@ const rates = {
 const period = (p: { from: string; monthEnd: string }) => ({ from: p.from, to: p.monthEnd, as_of: p.monthEnd });
 
 export const collectionsByChannel = defineChart({
-  id: 'collections-channel', pack: 'management',
+  id: 'collections-channel',
+  pack: 'management',
   title: { 'zh-CN': '各渠道催收表现', en: 'Collection performance by channel' },
-  note: { 'zh-CN': '接通率、回正率的分母：催收动作数；承诺还款率：接通数；承诺兑现率：已到期承诺数。', en: 'Contact and cure rates per action; promise-to-pay per contact; promise kept per matured promise.' },
+  note: {
+    'zh-CN': '接通率、回正率的分母：催收动作数；承诺还款率：接通数；承诺兑现率：已到期承诺数。',
+    en: 'Contact and cure rates per action; promise-to-pay per contact; promise kept per matured promise.',
+  },
   data: (p) => ({ metric: 'collections', request: { ...period(p), group_by: ['channel'] } }),
   body: (_rows, lang) => ({
-    transform: [...foldMeasures(rates, lang), { calculate: labelExpr('channel', channelLabels, lang), as: 'channel_label' }],
+    transform: [
+      ...foldMeasures(rates, lang),
+      { calculate: labelExpr('channel', channelLabels, lang), as: 'channel_label' },
+    ],
     mark: 'bar',
     encoding: {
       x: { field: 'channel_label', type: 'nominal', title: labels.channel[lang], axis: { labelAngle: 0 } },
       xOffset: { field: 'measure_label', sort: Object.values(rates).map((r) => r[lang]) },
       y: { field: 'value', type: 'quantitative', title: labels.rate[lang], axis: pctAxis },
-      color: { field: 'measure_label', type: 'nominal', title: labels.measure[lang], sort: Object.values(rates).map((r) => r[lang]) },
-      tooltip: [{ field: 'channel_label', type: 'nominal' }, { field: 'measure_label', type: 'nominal' }, { field: 'value', type: 'quantitative', format: '.2%' }],
+      color: {
+        field: 'measure_label',
+        type: 'nominal',
+        title: labels.measure[lang],
+        sort: Object.values(rates).map((r) => r[lang]),
+      },
+      tooltip: [
+        { field: 'channel_label', type: 'nominal' },
+        { field: 'measure_label', type: 'nominal' },
+        { field: 'value', type: 'quantitative', format: '.2%' },
+      ],
     },
   }),
 });
 
 export const collectionsByTeam = defineChart({
-  id: 'collections-team', pack: 'management',
+  id: 'collections-team',
+  pack: 'management',
   title: { 'zh-CN': '各团队回收金额与回正率', en: 'Amount collected and cure rate by team' },
-  note: { 'zh-CN': '回收金额：催收动作后收到的还款；颜色为回正率（分母：催收动作数）。', en: 'Cash received after the team\'s actions; colour: cure rate (per action).' },
+  note: {
+    'zh-CN': '回收金额：催收动作后收到的还款；颜色为回正率（分母：催收动作数）。',
+    en: "Cash received after the team's actions; colour: cure rate (per action).",
+  },
   data: (p) => ({ metric: 'collections', request: { ...period(p), group_by: ['team'] } }),
   body: (_rows, lang) => ({
     mark: 'bar',
     encoding: {
       y: { field: 'team', type: 'nominal', title: labels.team[lang], sort: '-x' },
-      x: { field: 'collected', type: 'quantitative', title: { 'zh-CN': '回收金额', en: 'Collected' }[lang], axis: moneyAxis(lang) },
-      color: { field: 'cure_rate', type: 'quantitative', title: { 'zh-CN': '回正率', en: 'Cure rate' }[lang], scale: { scheme: 'greens' }, legend: { format: '.0%' } },
-      tooltip: [{ field: 'team', type: 'nominal' }, { field: 'collected', type: 'quantitative', format: ',.2f' }, { field: 'cure_rate', type: 'quantitative', format: '.2%' }],
+      x: {
+        field: 'collected',
+        type: 'quantitative',
+        title: { 'zh-CN': '回收金额', en: 'Collected' }[lang],
+        axis: moneyAxis(lang),
+      },
+      color: {
+        field: 'cure_rate',
+        type: 'quantitative',
+        title: { 'zh-CN': '回正率', en: 'Cure rate' }[lang],
+        scale: { scheme: 'greens' },
+        legend: { format: '.0%' },
+      },
+      tooltip: [
+        { field: 'team', type: 'nominal' },
+        { field: 'collected', type: 'quantitative', format: ',.2f' },
+        { field: 'cure_rate', type: 'quantitative', format: '.2%' },
+      ],
     },
   }),
 });

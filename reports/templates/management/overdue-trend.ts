@@ -10,10 +10,21 @@ const measures = {
 };
 
 export default defineChart({
-  id: 'overdue-trend', pack: 'management',
+  id: 'overdue-trend',
+  pack: 'management',
   title: { 'zh-CN': '逾期率、PAR30/90 与不良率趋势', en: 'Overdue ratio, PAR30/90 and NPL ratio' },
-  note: { 'zh-CN': '分母：月末在贷余额。PAR30 = 逾期 30 天以上余额占比，PAR90 = 逾期 90 天以上；不良 = 次级+可疑+损失。', en: 'Denominator: outstanding balance of active loans at the month-end. PAR30/90: DPD > 30 / > 90; NPL: substandard + doubtful + loss.' },
+  note: {
+    'zh-CN': '分母：月末在贷余额。PAR30 = 逾期 30 天以上余额占比，PAR90 = 逾期 90 天以上；不良 = 次级+可疑+损失。',
+    en: 'Denominator: outstanding balance of active loans at the month-end. PAR30/90: DPD > 30 / > 90; NPL: substandard + doubtful + loss.',
+  },
   data: (p) => ({ metric: 'overdue', request: { from: p.from, to: p.monthEnd, as_of: p.monthEnd } }),
-  body: (_rows, lang) => rateLines(lang, { month: 'month_end', rate: 'value', series: 'measure_label', seriesTitle: labels.measure[lang],
-    transform: foldMeasures(measures, lang), sort: Object.values(measures).map((m) => m[lang]) }),
+  body: (_rows, lang) =>
+    rateLines(lang, {
+      month: 'month_end',
+      rate: 'value',
+      series: 'measure_label',
+      seriesTitle: labels.measure[lang],
+      transform: foldMeasures(measures, lang),
+      sort: Object.values(measures).map((m) => m[lang]),
+    }),
 });

@@ -16,12 +16,19 @@ describe('ingest through an adapter removes its temporary folder', () => {
 
   it('after a successful run', async () => {
     const input = tmpDir('tw-input');
-    writeFileSync(join(input, 'UCI_Credit_Card.csv'), [
-      'ID,LIMIT_BAL,SEX,EDUCATION,MARRIAGE,AGE,PAY_0,PAY_2,PAY_3,PAY_4,PAY_5,PAY_6,BILL_AMT1,BILL_AMT2,BILL_AMT3,BILL_AMT4,BILL_AMT5,BILL_AMT6',
-      '1,20000,2,2,1,24,2,2,-1,-1,-2,-2,3913,3102,689,0,0,0',
-      '2,120000,2,2,2,26,-1,2,0,0,0,2,2682,1725,2682,3272,3455,3261',
-    ].join('\n') + '\n');
-    const { adapterReceipt, result } = await ingestThroughAdapter(wh, 'taiwan_credit_default', input, { adapter: { asOfMonth: '2005-09' }, ingest: { piiSecret: 's' }, tmpRoot });
+    writeFileSync(
+      join(input, 'UCI_Credit_Card.csv'),
+      [
+        'ID,LIMIT_BAL,SEX,EDUCATION,MARRIAGE,AGE,PAY_0,PAY_2,PAY_3,PAY_4,PAY_5,PAY_6,BILL_AMT1,BILL_AMT2,BILL_AMT3,BILL_AMT4,BILL_AMT5,BILL_AMT6',
+        '1,20000,2,2,1,24,2,2,-1,-1,-2,-2,3913,3102,689,0,0,0',
+        '2,120000,2,2,2,26,-1,2,0,0,0,2,2682,1725,2682,3272,3455,3261',
+      ].join('\n') + '\n',
+    );
+    const { adapterReceipt, result } = await ingestThroughAdapter(wh, 'taiwan_credit_default', input, {
+      adapter: { asOfMonth: '2005-09' },
+      ingest: { piiSecret: 's' },
+      tmpRoot,
+    });
     expect(adapterReceipt.read['UCI_Credit_Card.csv']).toBe(2);
     expect(result.receipts.map((r) => r.entity).sort()).toEqual(['customers', 'loans', 'performance']);
     expect(await count(wh, 'performance')).toBe(12);
@@ -30,7 +37,9 @@ describe('ingest through an adapter removes its temporary folder', () => {
 
   it('when the adapter fails', async () => {
     const empty = tmpDir('tw-missing');
-    await expect(ingestThroughAdapter(wh, 'taiwan_credit_default', empty, { ingest: { piiSecret: 's' }, tmpRoot })).rejects.toThrow();
+    await expect(
+      ingestThroughAdapter(wh, 'taiwan_credit_default', empty, { ingest: { piiSecret: 's' }, tmpRoot }),
+    ).rejects.toThrow();
     expect(readdirSync(tmpRoot)).toEqual([]);
   });
 
@@ -39,7 +48,9 @@ describe('ingest through an adapter removes its temporary folder', () => {
     writeFileSync(join(input, 'UCI_Credit_Card.csv'), 'ID,LIMIT_BAL,SEX,AGE\n1,20000,2,24\n');
     // the adapter converts; the ingest then fails (its database does not exist)
     const failing = Object.assign(Object.create(wh), { database: 'no_such_database' }) as typeof wh;
-    await expect(ingestThroughAdapter(failing, 'taiwan_credit_default', input, { ingest: { piiSecret: 's' }, tmpRoot })).rejects.toThrow();
+    await expect(
+      ingestThroughAdapter(failing, 'taiwan_credit_default', input, { ingest: { piiSecret: 's' }, tmpRoot }),
+    ).rejects.toThrow();
     expect(readdirSync(tmpRoot)).toEqual([]);
   });
 });

@@ -14,14 +14,18 @@ const settings = defaultSettings;
 describe('real-data adapters load with the published row counts', () => {
   let wh: Awaited<ReturnType<typeof testWarehouse>>;
   const inDb = (db: string) => Object.assign(Object.create(wh), { database: db });
-  beforeAll(async () => { wh = await testWarehouse('adapters'); });
+  beforeAll(async () => {
+    wh = await testWarehouse('adapters');
+  });
   afterAll(async () => wh?.dispose());
 
   it('credit_card_monthly_status: 1,048,575 account-months of 45,985 accounts as performance tapes', async () => {
     const db = inDb('cc');
     await migrate(db);
     const out = join(tmpDir('cc'), 'files');
-    const receipt = await runAdapter('credit_card_monthly_status', sharedData('credit_card_monthly_status'), out, { asOfMonth: '2024-06' });
+    const receipt = await runAdapter('credit_card_monthly_status', sharedData('credit_card_monthly_status'), out, {
+      asOfMonth: '2024-06',
+    });
     expect(receipt.read['credit_record.csv']).toBe(1_048_575);
     const r = await ingest(db, [out], { piiSecret: 's' });
     const by = Object.fromEntries(r.receipts.map((x) => [x.entity, x]));
@@ -30,10 +34,15 @@ describe('real-data adapters load with the published row counts', () => {
     expect(by.customers!.rows_read).toBe(by.customers!.rows_accepted + by.customers!.rows_quarantined);
     const snap = await buildMonthEndSnapshots(db, { asOf: '2024-06-30', settings });
     expect(snap.rows).toBeGreaterThan(1_000_000);
-    const buckets = await queryRows<{ bucket: string }>(db, `SELECT DISTINCT bucket FROM cc.loan_month ORDER BY bucket`);
+    const buckets = await queryRows<{ bucket: string }>(
+      db,
+      `SELECT DISTINCT bucket FROM cc.loan_month ORDER BY bucket`,
+    );
     expect(buckets.map((b) => b.bucket)).toEqual(expect.arrayContaining(['C', 'M1', 'M2', 'M3', 'M4', 'M5', 'M6']));
     // derived columns on the tape path agree with the rows they derive from
-    const [c] = await queryRows<Record<string, string>>(db, `SELECT
+    const [c] = await queryRows<Record<string, string>>(
+      db,
+      `SELECT
         countIf(cur.prev_bucket != '' AND cur.prev_bucket != prv.bucket) AS wrong_prev_bucket,
         countIf(prv.loan_id != '' AND cur.prev_bucket = '') AS missing_prev_bucket,
         countIf(cur.prev_balance != if(prv.loan_id != '', prv.principal_balance, 0)) AS wrong_prev_balance,
@@ -41,12 +50,16 @@ describe('real-data adapters load with the published row counts', () => {
         countIf(prv.loan_id != '' AND bitAnd(prv.ever_bits, bitNot(cur.ever_bits)) != 0) AS ever_switched_off,
         countIf(bitTest(cur.ever_bits, 1) AND cur.dpd > 30 AND NOT bitTest(cur.ever_bits, 0)) AS inconsistent_bits
       FROM cc.loan_month AS cur
-      LEFT JOIN cc.loan_month AS prv ON prv.loan_id = cur.loan_id AND prv.month_end = toLastDayOfMonth(addMonths(cur.month_end, -1))`);
+      LEFT JOIN cc.loan_month AS prv ON prv.loan_id = cur.loan_id AND prv.month_end = toLastDayOfMonth(addMonths(cur.month_end, -1))`,
+    );
     expect(Object.values(c!).map(Number)).toEqual([0, 0, 0, 0, 0, 0]);
-    const [n] = await queryRows<Record<string, string>>(db, `SELECT countIf(next_month_end != lead) AS wrong_next,
+    const [n] = await queryRows<Record<string, string>>(
+      db,
+      `SELECT countIf(next_month_end != lead) AS wrong_next,
         countIf(next_month_end = '2149-06-06') - uniqExact(loan_id) AS last_rows_minus_loans
       FROM (SELECT loan_id, next_month_end, leadInFrame(month_end, 1, toDate('2149-06-06'))
-              OVER (PARTITION BY loan_id ORDER BY month_end ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING) AS lead FROM cc.loan_month)`);
+              OVER (PARTITION BY loan_id ORDER BY month_end ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING) AS lead FROM cc.loan_month)`,
+    );
     expect(Object.values(n!).map(Number)).toEqual([0, 0]);
   });
 
@@ -54,7 +67,9 @@ describe('real-data adapters load with the published row counts', () => {
     const db = inDb('hc');
     await migrate(db);
     const out = join(tmpDir('hc'), 'files');
-    const receipt = await runAdapter('home_credit_subset', sharedData('home_credit_subset'), out, { asOf: '2024-06-30' });
+    const receipt = await runAdapter('home_credit_subset', sharedData('home_credit_subset'), out, {
+      asOf: '2024-06-30',
+    });
     expect(receipt.read['installments_payments.csv']).toBe(7_347);
     expect(receipt.read['application.csv']).toBe(1_000);
     const r = await ingest(db, [out], { piiSecret: 's' });

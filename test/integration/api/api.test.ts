@@ -23,26 +23,75 @@ describe('HTTP API', () => {
 
   beforeAll(async () => {
     wh = await warehouseWithBook('api', { loans: 1500, months: 24, seed: 8 });
-    const [m] = await trainBookModels(wh, { kinds: ['scorecard'], seed: 1, target: defaultTarget, ootMonths: 4, loanShare: 1, rebuildFeatures: true, actor: 'test', outDir: join(wh.dir, 'cards') });
-    await promote(wh, { name: m!.model.model_name, version: 1, actor: 'test', reason: 'first', gate: { aucMargin: 0, maxPsi: 1 } });
+    const [m] = await trainBookModels(wh, {
+      kinds: ['scorecard'],
+      seed: 1,
+      target: defaultTarget,
+      ootMonths: 4,
+      loanShare: 1,
+      rebuildFeatures: true,
+      actor: 'test',
+      outDir: join(wh.dir, 'cards'),
+    });
+    await promote(wh, {
+      name: m!.model.model_name,
+      version: 1,
+      actor: 'test',
+      reason: 'first',
+      gate: { aucMargin: 0, maxPsi: 1 },
+    });
     await scoreMonthInDb(wh, m!.model, '2024-06-30');
-    const [l] = await queryRows<{ loan_id: string; region: string }>(wh, `SELECT s.loan_id AS loan_id, l.region AS region FROM ${wh.database}.scores AS s
-      INNER JOIN ${wh.database}.loans AS l ON l.loan_id = s.loan_id ORDER BY s.loan_id LIMIT 1`);
+    const [l] = await queryRows<{ loan_id: string; region: string }>(
+      wh,
+      `SELECT s.loan_id AS loan_id, l.region AS region FROM ${wh.database}.scores AS s
+      INNER JOIN ${wh.database}.loans AS l ON l.loan_id = s.loan_id ORDER BY s.loan_id LIMIT 1`,
+    );
     loanInRegion = { id: l!.loan_id, region: l!.region };
-    for (const role of roles) keys[role] = (await createApiKey(wh, { role, region: role === 'collector' ? loanInRegion.region : undefined, label: role })).key;
-    const [other] = await queryRows<{ region: string }>(wh, `SELECT DISTINCT toString(region) AS region FROM ${wh.database}.loans WHERE region != {r:String} ORDER BY region LIMIT 1`, { r: loanInRegion.region });
+    for (const role of roles)
+      keys[role] = (
+        await createApiKey(wh, { role, region: role === 'collector' ? loanInRegion.region : undefined, label: role })
+      ).key;
+    const [other] = await queryRows<{ region: string }>(
+      wh,
+      `SELECT DISTINCT toString(region) AS region FROM ${wh.database}.loans WHERE region != {r:String} ORDER BY region LIMIT 1`,
+      { r: loanInRegion.region },
+    );
     keys.collector_north = (await createApiKey(wh, { role: 'collector', region: other!.region })).key;
-    await fireWarnings(wh, { asOf: '2024-06-30', settings: defaultSettings, champion: m!.model, rules: parseWarningRules({ rules: [
-      { id: 'overdue_2', kind: 'consecutive_overdue', months: 2 }, { id: 'high', kind: 'score_above', threshold: 0.2 }, { id: 'any_overdue', kind: 'overdue_amount', limit: 0 }] }) });
-    app = createApp({ wh, log: (e) => logs.push(e), rateLimitPerMinute: 100_000, maxBodyBytes: 64 * 1024, snapshotSettings: defaultSettings });
+    await fireWarnings(wh, {
+      asOf: '2024-06-30',
+      settings: defaultSettings,
+      champion: m!.model,
+      rules: parseWarningRules({
+        rules: [
+          { id: 'overdue_2', kind: 'consecutive_overdue', months: 2 },
+          { id: 'high', kind: 'score_above', threshold: 0.2 },
+          { id: 'any_overdue', kind: 'overdue_amount', limit: 0 },
+        ],
+      }),
+    });
+    app = createApp({
+      wh,
+      log: (e) => logs.push(e),
+      rateLimitPerMinute: 100_000,
+      maxBodyBytes: 64 * 1024,
+      snapshotSettings: defaultSettings,
+    });
   });
   afterAll(async () => wh?.dispose());
 
-  const call = (path: string, o: { key?: string; method?: string; body?: unknown; headers?: Record<string, string> } = {}) => app.request(path, {
-    method: o.method ?? 'GET',
-    headers: { ...(o.key ? { authorization: `Bearer ${o.key}` } : {}), ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}), ...o.headers },
-    body: o.body === undefined ? undefined : typeof o.body === 'string' ? o.body : JSON.stringify(o.body),
-  });
+  const call = (
+    path: string,
+    o: { key?: string; method?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ) =>
+    app.request(path, {
+      method: o.method ?? 'GET',
+      headers: {
+        ...(o.key ? { authorization: `Bearer ${o.key}` } : {}),
+        ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...o.headers,
+      },
+      body: o.body === undefined ? undefined : typeof o.body === 'string' ? o.body : JSON.stringify(o.body),
+    });
 
   it('health needs no key; every /v1 route needs a valid one', async () => {
     expect((await call('/health')).status).toBe(200);
@@ -56,7 +105,15 @@ describe('HTTP API', () => {
     const routes: [string, string, unknown, Role[]][] = [
       ['GET', `/v1/loans/${loanInRegion.id}/score`, undefined, ['admin', 'modeler', 'collector']],
       ['POST', '/v1/scores', { loan_ids: [loanInRegion.id] }, ['admin', 'modeler']],
-      ...['overdue', 'vintage', 'roll-rate', 'recovery', 'classification', 'collections'].map((m) => ['GET', `/v1/metrics/${m}`, undefined, ['admin', 'modeler', 'executive', 'auditor']] as [string, string, unknown, Role[]]),
+      ...['overdue', 'vintage', 'roll-rate', 'recovery', 'classification', 'collections'].map(
+        (m) =>
+          ['GET', `/v1/metrics/${m}`, undefined, ['admin', 'modeler', 'executive', 'auditor']] as [
+            string,
+            string,
+            unknown,
+            Role[],
+          ],
+      ),
       ['GET', '/v1/models', undefined, ['admin', 'modeler', 'executive', 'auditor']],
       ['GET', '/v1/cases?as_of=2024-06-15&limit=5', undefined, ['admin', 'collector']],
       ['GET', '/v1/warnings?as_of=2024-06-30&limit=5', undefined, ['admin', 'modeler', 'collector', 'auditor']],
@@ -82,18 +139,25 @@ describe('HTTP API', () => {
   it('bad parameters give 400 with field-level messages; unknown routes 404; big bodies 413', async () => {
     const r = await call('/v1/metrics/overdue?basis=weight&from=yesterday', { key: keys.admin });
     expect(r.status).toBe(400);
-    const body = await r.json() as { error: { details: { fields: { field: string }[] } } };
+    const body = (await r.json()) as { error: { details: { fields: { field: string }[] } } };
     expect(body.error.details.fields.map((f) => f.field).sort()).toEqual(['basis', 'from']);
     expect((await call('/v1/metrics/overdue?group_by=favourite_colour', { key: keys.admin })).status).toBe(400);
     expect((await call('/v1/scores', { key: keys.admin, method: 'POST', body: { loan_ids: [] } })).status).toBe(400);
     expect((await call('/v1/scores', { key: keys.admin, method: 'POST', body: '{not json' })).status).toBe(400);
     expect((await call('/v1/nothing', { key: keys.admin })).status).toBe(404);
-    const huge = await call('/v1/scores', { key: keys.admin, method: 'POST', body: { loan_ids: Array.from({ length: 9000 }, (_, i) => `L${i}`) } });
+    const huge = await call('/v1/scores', {
+      key: keys.admin,
+      method: 'POST',
+      body: { loan_ids: Array.from({ length: 9000 }, (_, i) => `L${i}`) },
+    });
     expect(huge.status).toBe(413);
   });
 
   it('metrics as CSV parse back to the JSON rows; ETag gives 304', async () => {
-    const json = await (await call('/v1/metrics/overdue', { key: keys.executive })).json() as { rows: Record<string, unknown>[]; columns: { name: string }[] };
+    const json = (await (await call('/v1/metrics/overdue', { key: keys.executive })).json()) as {
+      rows: Record<string, unknown>[];
+      columns: { name: string }[];
+    };
     const csvRes = await call('/v1/metrics/overdue', { key: keys.executive, headers: { accept: 'text/csv' } });
     expect(csvRes.headers.get('content-type')).toMatch(/text\/csv/);
     const lines = (await csvRes.text()).trim().split('\n');
@@ -102,63 +166,104 @@ describe('HTTP API', () => {
     expect(lines[1]!.split(',')[0]).toBe(String(json.rows[0]![json.columns[0]!.name]));
     const first = await call('/v1/metrics/vintage', { key: keys.executive });
     const etag = first.headers.get('etag')!;
-    expect((await call('/v1/metrics/vintage', { key: keys.executive, headers: { 'if-none-match': etag } })).status).toBe(304);
+    expect(
+      (await call('/v1/metrics/vintage', { key: keys.executive, headers: { 'if-none-match': etag } })).status,
+    ).toBe(304);
   });
 
   it('a promotion through the API is audited, refused or not', async () => {
-    const r = await call('/v1/models/dpd30_3m_scorecard/1/promote', { key: keys.modeler, method: 'POST', body: { reason: 'audit me' } });
+    const r = await call('/v1/models/dpd30_3m_scorecard/1/promote', {
+      key: keys.modeler,
+      method: 'POST',
+      body: { reason: 'audit me' },
+    });
     expect(r.status).toBe(409);
-    const rows = await queryRows<{ action: string; role: string; details: string }>(wh, `SELECT action, role, details FROM ${wh.database}.audit_log WHERE details LIKE '%audit me%'`);
+    const rows = await queryRows<{ action: string; role: string; details: string }>(
+      wh,
+      `SELECT action, role, details FROM ${wh.database}.audit_log WHERE details LIKE '%audit me%'`,
+    );
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ action: 'model.promote', role: 'modeler' });
   });
 
   it('case lists: collectors pinned to their region, CSV, pages, and every pull audited', async () => {
     const r = await call('/v1/cases?as_of=2024-06-15&region=elsewhere&limit=1000', { key: keys.collector });
-    const body = await r.json() as { cases: { region: string; rank: number }[] };
+    const body = (await r.json()) as { cases: { region: string; rank: number }[] };
     expect(body.cases.length).toBeGreaterThan(0);
     for (const c of body.cases) expect(c.region).toBe(loanInRegion.region);
-    const p1 = await (await call('/v1/cases?as_of=2024-06-15&limit=3', { key: keys.admin })).json() as { cases: { rank: number }[]; next_cursor: string };
-    const p2 = await (await call(`/v1/cases?as_of=2024-06-15&limit=3&cursor=${p1.next_cursor}`, { key: keys.admin })).json() as { cases: { rank: number }[] };
+    const p1 = (await (await call('/v1/cases?as_of=2024-06-15&limit=3', { key: keys.admin })).json()) as {
+      cases: { rank: number }[];
+      next_cursor: string;
+    };
+    const p2 = (await (
+      await call(`/v1/cases?as_of=2024-06-15&limit=3&cursor=${p1.next_cursor}`, { key: keys.admin })
+    ).json()) as { cases: { rank: number }[] };
     expect([...p1.cases, ...p2.cases].map((c) => c.rank)).toEqual([1, 2, 3, 4, 5, 6]);
-    const csv = await (await call('/v1/cases?as_of=2024-06-15&limit=2', { key: keys.admin, headers: { accept: 'text/csv' } })).text();
+    const csv = await (
+      await call('/v1/cases?as_of=2024-06-15&limit=2', { key: keys.admin, headers: { accept: 'text/csv' } })
+    ).text();
     expect(csv.split('\n')[0]).toMatch(/^rank,loan_id,region/);
     expect(csv.trim().split('\n')).toHaveLength(3);
-    const pulls = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${wh.database}.audit_log WHERE action = 'cases.pull'`);
+    const pulls = await queryRows<{ n: string }>(
+      wh,
+      `SELECT count() AS n FROM ${wh.database}.audit_log WHERE action = 'cases.pull'`,
+    );
     expect(Number(pulls[0]!.n)).toBeGreaterThanOrEqual(4);
     expect((await call('/v1/cases?as_of=2024-06-15&stage=soon', { key: keys.admin })).status).toBe(400);
   });
 
   it('auditors read the audit log through the API: newest first, by action, in pages', async () => {
-    type Page = { entries: { at: string; action: string; role: string; target: string; details: Record<string, unknown> }[]; next_cursor: string | null };
-    const all = await (await call('/v1/audit?limit=1000', { key: keys.auditor })).json() as Page;
+    type Page = {
+      entries: { at: string; action: string; role: string; target: string; details: Record<string, unknown> }[];
+      next_cursor: string | null;
+    };
+    const all = (await (await call('/v1/audit?limit=1000', { key: keys.auditor })).json()) as Page;
     expect(all.entries.some((e) => e.action === 'model.promote' && e.details.reason === 'audit me')).toBe(true);
     expect(all.entries.some((e) => e.action === 'cases.pull' && e.role === 'collector')).toBe(true);
     expect(all.entries.map((e) => e.at)).toEqual([...all.entries.map((e) => e.at)].sort().reverse());
-    const pulls = await (await call('/v1/audit?action=cases.pull&limit=1000', { key: keys.admin })).json() as Page;
+    const pulls = (await (await call('/v1/audit?action=cases.pull&limit=1000', { key: keys.admin })).json()) as Page;
     expect(pulls.entries.length).toBeGreaterThan(0);
     expect(pulls.entries.every((e) => e.action === 'cases.pull')).toBe(true);
-    const p1 = await (await call('/v1/audit?limit=2', { key: keys.auditor })).json() as Page;
-    const p2 = await (await call(`/v1/audit?limit=2&cursor=${p1.next_cursor}`, { key: keys.auditor })).json() as Page;
+    const p1 = (await (await call('/v1/audit?limit=2', { key: keys.auditor })).json()) as Page;
+    const p2 = (await (await call(`/v1/audit?limit=2&cursor=${p1.next_cursor}`, { key: keys.auditor })).json()) as Page;
     expect([...p1.entries, ...p2.entries]).toEqual(all.entries.slice(0, 4));
-    for (const bad of ['from=2024-02-30', 'action=%27%3B%20DROP', 'limit=0', 'cursor=xyz']) expect((await call(`/v1/audit?${bad}`, { key: keys.auditor })).status, bad).toBe(400);
+    for (const bad of ['from=2024-02-30', 'action=%27%3B%20DROP', 'limit=0', 'cursor=xyz'])
+      expect((await call(`/v1/audit?${bad}`, { key: keys.auditor })).status, bad).toBe(400);
   });
 
   it('warnings: rule and evidence, collectors pinned to their region, filters, CSV and pages', async () => {
-    const all = await (await call('/v1/warnings?as_of=2024-06-30&limit=1000', { key: keys.admin })).json() as { warnings: { rule_id: string; loan_id: string; region: string; evidence: Record<string, unknown> }[] };
+    const all = (await (await call('/v1/warnings?as_of=2024-06-30&limit=1000', { key: keys.admin })).json()) as {
+      warnings: { rule_id: string; loan_id: string; region: string; evidence: Record<string, unknown> }[];
+    };
     expect(new Set(all.warnings.map((w) => w.rule_id))).toEqual(new Set(['overdue_2', 'high', 'any_overdue']));
     expect(all.warnings.find((w) => w.rule_id === 'overdue_2')!.evidence).toMatchObject({ month_end: '2024-06-30' });
-    const mine = await (await call('/v1/warnings?as_of=2024-06-30&limit=1000&region=elsewhere', { key: keys.collector })).json() as typeof all;
+    const mine = (await (
+      await call('/v1/warnings?as_of=2024-06-30&limit=1000&region=elsewhere', { key: keys.collector })
+    ).json()) as typeof all;
     expect(mine.warnings.length).toBe(all.warnings.filter((w) => w.region === loanInRegion.region).length);
     expect(mine.warnings.every((w) => w.region === loanInRegion.region)).toBe(true);
-    const high = await (await call('/v1/warnings?as_of=2024-06-30&rule=high&limit=1000', { key: keys.modeler })).json() as typeof all;
+    const high = (await (
+      await call('/v1/warnings?as_of=2024-06-30&rule=high&limit=1000', { key: keys.modeler })
+    ).json()) as typeof all;
     expect(high.warnings.length).toBe(all.warnings.filter((w) => w.rule_id === 'high').length);
-    const p1 = await (await call('/v1/warnings?as_of=2024-06-30&limit=3', { key: keys.admin })).json() as typeof all & { next_cursor: string };
-    const p2 = await (await call(`/v1/warnings?as_of=2024-06-30&limit=3&cursor=${p1.next_cursor}`, { key: keys.admin })).json() as typeof all;
+    const p1 = (await (
+      await call('/v1/warnings?as_of=2024-06-30&limit=3', { key: keys.admin })
+    ).json()) as typeof all & { next_cursor: string };
+    const p2 = (await (
+      await call(`/v1/warnings?as_of=2024-06-30&limit=3&cursor=${p1.next_cursor}`, { key: keys.admin })
+    ).json()) as typeof all;
     expect([...p1.warnings, ...p2.warnings]).toEqual(all.warnings.slice(0, 6));
-    const csv = await (await call('/v1/warnings?as_of=2024-06-30&limit=2', { key: keys.auditor, headers: { accept: 'text/csv' } })).text();
+    const csv = await (
+      await call('/v1/warnings?as_of=2024-06-30&limit=2', { key: keys.auditor, headers: { accept: 'text/csv' } })
+    ).text();
     expect(csv.split('\n')[0]).toMatch(/^as_of,rule_id,kind,severity,loan_id/);
-    for (const bad of ['as_of=2024-02-30', 'as_of=2024-06-30&kind=nonsense', 'as_of=2024-06-30&severity=loud', 'as_of=2024-06-30&cursor=abc', 'as_of=2024-06-30&region=%27%3B%20DROP']) {
+    for (const bad of [
+      'as_of=2024-02-30',
+      'as_of=2024-06-30&kind=nonsense',
+      'as_of=2024-06-30&severity=loud',
+      'as_of=2024-06-30&cursor=abc',
+      'as_of=2024-06-30&region=%27%3B%20DROP',
+    ]) {
       const r = await call(`/v1/warnings?${bad}`, { key: keys.admin });
       expect(r.status, bad).toBe(400);
     }
@@ -169,13 +274,22 @@ describe('HTTP API', () => {
     const png = await get('overdue-trend?period=2024-06&lang=en&format=png');
     expect(png.status).toBe(200);
     expect(png.headers.get('content-type')).toBe('image/png');
-    expect(Buffer.from(await png.arrayBuffer()).subarray(1, 4).toString()).toBe('PNG');
+    expect(
+      Buffer.from(await png.arrayBuffer())
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG');
     const svg = await (await get('roll-rate-heatmap?period=2024-06&format=svg')).text();
     expect(svg).toMatch(/^<svg[\s\S]*滚动率矩阵/u);
-    const spec = await (await get('npl-deviation?period=2024-06&format=json')).json() as { $schema: string; data: { values: unknown[] } };
+    const spec = (await (await get('npl-deviation?period=2024-06&format=json')).json()) as {
+      $schema: string;
+      data: { values: unknown[] };
+    };
     expect(spec.$schema).toMatch(/vega-lite\/v6/);
     expect(spec.data.values.length).toBe(12);
-    expect((await (await get('npl-deviation?period=2024-06&format=csv')).text()).split('\n')[0]).toMatch(/^month_end,outstanding/);
+    expect((await (await get('npl-deviation?period=2024-06&format=csv')).text()).split('\n')[0]).toMatch(
+      /^month_end,outstanding/,
+    );
     const html = await get('management?period=2024-06&lang=en');
     expect(html.headers.get('content-type')).toMatch(/text\/html/);
     expect((await html.text()).match(/<figure class="chart"/g)?.length).toBe(15);
@@ -183,9 +297,20 @@ describe('HTTP API', () => {
     expect(early.status).toBe(200);
     expect(JSON.stringify(await early.json())).toContain('No data for this period');
     const pdf = await get('regulatory?period=2024-06&format=pdf');
-    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
-    for (const bad of ['management?period=2024-06&format=png', 'no-such-chart?period=2024-06', 'overdue-trend?period=2024-13', 'overdue-trend?period=2031-01',
-      'overdue-trend?period=2024-06&lang=fr', 'overdue-trend?period=2024-06&format=gif', 'overdue-trend?period=2024-06&colour=red']) {
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
+    for (const bad of [
+      'management?period=2024-06&format=png',
+      'no-such-chart?period=2024-06',
+      'overdue-trend?period=2024-13',
+      'overdue-trend?period=2031-01',
+      'overdue-trend?period=2024-06&lang=fr',
+      'overdue-trend?period=2024-06&format=gif',
+      'overdue-trend?period=2024-06&colour=red',
+    ]) {
       const r = await get(bad);
       expect(r.status, bad).toBe(400);
       expect(((await r.json()) as { error: { message: string } }).error.message.length).toBeGreaterThan(5);
@@ -194,13 +319,26 @@ describe('HTTP API', () => {
 
   it('lists are cursor-paginated: pages follow each other, a forged cursor is a 400', async () => {
     const m = await loadModel(wh, 'dpd30_3m_scorecard', 1);
-    for (let i = 0; i < 2; i++) await registerModel(wh, { model_name: m.model_name, target: m.target, kind: m.kind, created_by: 'test', seed: m.seed, fingerprint: m.fingerprint, metrics: m.metrics, artifact: m.artifact });
+    for (let i = 0; i < 2; i++)
+      await registerModel(wh, {
+        model_name: m.model_name,
+        target: m.target,
+        kind: m.kind,
+        created_by: 'test',
+        seed: m.seed,
+        fingerprint: m.fingerprint,
+        metrics: m.metrics,
+        artifact: m.artifact,
+      });
     const seen: string[] = [];
     let cursor = '';
     for (let pageNo = 0; pageNo < 10; pageNo++) {
       const r = await call(`/v1/models?limit=2${cursor ? `&cursor=${cursor}` : ''}`, { key: keys.auditor });
       expect(r.status).toBe(200);
-      const body = await r.json() as { models: { model_name: string; version: number }[]; next_cursor: string | null };
+      const body = (await r.json()) as {
+        models: { model_name: string; version: number }[];
+        next_cursor: string | null;
+      };
       expect(body.models.length).toBeLessThanOrEqual(2);
       seen.push(...body.models.map((x) => `${x.model_name}@${x.version}`));
       if (!body.next_cursor) break;
@@ -220,15 +358,36 @@ describe('HTTP API', () => {
     const inj = await call(`/v1/loans/${encodeURIComponent("x'; DROP TABLE loans --")}/score`, { key: keys.admin });
     expect(inj.status).toBe(400);
     expect(await inj.text()).not.toMatch(/SELECT|DB::Exception|at .*\.ts/);
-    const doc = await (await call('/openapi.json')).json() as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    const doc = (await (await call('/openapi.json')).json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, unknown>>;
+    };
     expect(doc.openapi).toBe('3.1.0');
     const validation = await new Validator().validate(doc as never);
     expect(validation.errors ?? [], String(JSON.stringify(validation.errors)).slice(0, 1000)).toEqual([]);
     expect(validation.valid).toBe(true);
-    const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`)).sort();
+    const documented = Object.entries(doc.paths)
+      .flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`))
+      .sort();
     expect(documented).toEqual([
-      'GET /health', 'GET /v1/audit', 'GET /v1/cases', 'GET /v1/keys', 'GET /v1/loans/{id}/score', 'GET /v1/metrics/classification', 'GET /v1/metrics/collections', 'GET /v1/metrics/overdue',
-      'GET /v1/metrics/recovery', 'GET /v1/metrics/roll-rate', 'GET /v1/metrics/vintage', 'GET /v1/models', 'GET /v1/reports/{template}', 'GET /v1/warnings', 'POST /v1/keys', 'POST /v1/keys/{id}/revoke', 'POST /v1/models/{name}/{version}/promote', 'POST /v1/scores',
+      'GET /health',
+      'GET /v1/audit',
+      'GET /v1/cases',
+      'GET /v1/keys',
+      'GET /v1/loans/{id}/score',
+      'GET /v1/metrics/classification',
+      'GET /v1/metrics/collections',
+      'GET /v1/metrics/overdue',
+      'GET /v1/metrics/recovery',
+      'GET /v1/metrics/roll-rate',
+      'GET /v1/metrics/vintage',
+      'GET /v1/models',
+      'GET /v1/reports/{template}',
+      'GET /v1/warnings',
+      'POST /v1/keys',
+      'POST /v1/keys/{id}/revoke',
+      'POST /v1/models/{name}/{version}/promote',
+      'POST /v1/scores',
     ]);
     const docs = await (await call('/docs')).text();
     expect(docs).toMatch(/\/assets\/swagger-ui-dist\/swagger-ui-bundle\.js/);

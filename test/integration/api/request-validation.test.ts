@@ -10,8 +10,20 @@ import { runMetric } from '../../../warehouse/metrics/run.ts';
 import { warehouseWithBook } from '../../helpers/book.ts';
 import { defaultSettings } from '../../helpers/settings.ts';
 
-const inherited = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString', '__defineGetter__'];
-const metricPaths = ['overdue', 'vintage', 'roll-rate', 'recovery', 'classification', 'collections'].map((m) => `/v1/metrics/${m}`);
+const inherited = [
+  'constructor',
+  '__proto__',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  'isPrototypeOf',
+  'propertyIsEnumerable',
+  'toLocaleString',
+  '__defineGetter__',
+];
+const metricPaths = ['overdue', 'vintage', 'roll-rate', 'recovery', 'classification', 'collections'].map(
+  (m) => `/v1/metrics/${m}`,
+);
 const cursor = (x: unknown) => Buffer.from(JSON.stringify(x), 'utf8').toString('base64url');
 
 /** Request validation found by fuzzing and review (issue 17 §2–3): each was a 5xx or a silent empty 200. */
@@ -22,11 +34,18 @@ describe('API request validation', () => {
   beforeAll(async () => {
     wh = await warehouseWithBook('reqval', { loans: 400, months: 14, seed: 5 });
     key = (await createApiKey(wh, { role: 'admin' })).key;
-    app = createApp({ wh, log: () => {}, rateLimitPerMinute: 1_000_000, maxBodyBytes: 16 * 1024, snapshotSettings: defaultSettings });
+    app = createApp({
+      wh,
+      log: () => {},
+      rateLimitPerMinute: 1_000_000,
+      maxBodyBytes: 16 * 1024,
+      snapshotSettings: defaultSettings,
+    });
   });
   afterAll(async () => wh?.dispose());
 
-  const get = (path: string, headers: Record<string, string> = {}) => app.request(path, { headers: { authorization: `Bearer ${key}`, ...headers } });
+  const get = (path: string, headers: Record<string, string> = {}) =>
+    app.request(path, { headers: { authorization: `Bearer ${key}`, ...headers } });
   async function expect400(path: string, message: RegExp) {
     const r = await get(path);
     const body = await r.text();
@@ -36,34 +55,70 @@ describe('API request validation', () => {
 
   it('a group_by naming an inherited object property is a 400 on every metric route (was a 500 for constructor)', async () => {
     for (const path of metricPaths) {
-      for (const name of inherited) await expect400(`${path}?group_by=${encodeURIComponent(name)}`, /group_by|cannot be grouped by/);
-      await expect400(`${path}?group_by=month_end,constructor`, /cannot be grouped by (month_end, )?constructor;|group_by/);
+      for (const name of inherited)
+        await expect400(`${path}?group_by=${encodeURIComponent(name)}`, /group_by|cannot be grouped by/);
+      await expect400(
+        `${path}?group_by=month_end,constructor`,
+        /cannot be grouped by (month_end, )?constructor;|group_by/,
+      );
     }
     await expect(runMetric(wh, 'constructor', {})).rejects.toThrow(/unknown metric constructor/);
     await expect(runMetric(wh, 'overdue', { group_by: ['constructor'] })).rejects.toThrow(MetricRequestError);
   });
 
   it('an audit cursor whose time is not a timestamp is a 400 (was a 500)', async () => {
-    for (const at of ['nope', 'constructor', '2024-13-45 00:00:00', '2024-02-30 10:00:00', '2024-06-30T00:00:00Z', '9999-12-31 23:59:59', '', 17, null]) {
+    for (const at of [
+      'nope',
+      'constructor',
+      '2024-13-45 00:00:00',
+      '2024-02-30 10:00:00',
+      '2024-06-30T00:00:00Z',
+      '9999-12-31 23:59:59',
+      '',
+      17,
+      null,
+    ]) {
       await expect400(`/v1/audit?cursor=${cursor({ at, request_id: 'x' })}`, /invalid cursor/);
     }
-    expect((await get(`/v1/audit?cursor=${cursor({ at: '2024-06-30 12:00:00.123', request_id: 'x' })}`)).status).toBe(200);
+    expect((await get(`/v1/audit?cursor=${cursor({ at: '2024-06-30 12:00:00.123', request_id: 'x' })}`)).status).toBe(
+      200,
+    );
   });
 
   it('an inverted period is an error in the request schema, for the API and the CLI alike', async () => {
-    await expect400('/v1/metrics/roll-rate?from=2024-05-01&to=2024-01-31', /from \(2024-05-01\) is after to \(2024-01-31\)/);
-    await expect400('/v1/metrics/vintage?cohort_from=2024-03&cohort_to=2023-01', /cohort_from \(2024-03\) is after cohort_to/);
-    await expect(runMetric(wh, 'roll_rate', { from: '2024-05-01', to: '2024-01-31' })).rejects.toThrow(MetricRequestError);
+    await expect400(
+      '/v1/metrics/roll-rate?from=2024-05-01&to=2024-01-31',
+      /from \(2024-05-01\) is after to \(2024-01-31\)/,
+    );
+    await expect400(
+      '/v1/metrics/vintage?cohort_from=2024-03&cohort_to=2023-01',
+      /cohort_from \(2024-03\) is after cohort_to/,
+    );
+    await expect(runMetric(wh, 'roll_rate', { from: '2024-05-01', to: '2024-01-31' })).rejects.toThrow(
+      MetricRequestError,
+    );
     await expect(runMetric(wh, 'overdue', { to: '2024-02-31' })).rejects.toThrow(/a real date/);
   });
 
   it('filter values the warehouse does not hold are a 400 listing the known values, not an empty 200', async () => {
-    await expect400('/v1/metrics/overdue?product=mortgag', /unknown product "mortgag" \(did you mean "mortgage"\?\) — known: .*consumer.*mortgage/);
-    await expect400('/v1/metrics/roll-rate?region=eats', /unknown region "eats" \(did you mean "east"\?\) — known: central, east, /);
-    await expect400('/v1/metrics/overdue?branch=nowhere-01&channel=pigeon', /unknown branch "nowhere-01".*; unknown channel "pigeon"/);
+    await expect400(
+      '/v1/metrics/overdue?product=mortgag',
+      /unknown product "mortgag" \(did you mean "mortgage"\?\) — known: .*consumer.*mortgage/,
+    );
+    await expect400(
+      '/v1/metrics/roll-rate?region=eats',
+      /unknown region "eats" \(did you mean "east"\?\) — known: central, east, /,
+    );
+    await expect400(
+      '/v1/metrics/overdue?branch=nowhere-01&channel=pigeon',
+      /unknown branch "nowhere-01".*; unknown channel "pigeon"/,
+    );
     await expect400('/v1/metrics/overdue?region=constructor', /unknown region "constructor"/);
     await expect400('/v1/cases?as_of=2024-06-15&region=eats', /unknown region "eats"/);
-    await expect400('/v1/cases?as_of=2024-06-15&product=mortgag&team=nobody', /unknown product "mortgag".*unknown team "nobody"/);
+    await expect400(
+      '/v1/cases?as_of=2024-06-15&product=mortgag&team=nobody',
+      /unknown product "mortgag".*unknown team "nobody"/,
+    );
     await expect400('/v1/warnings?as_of=2024-06-30&team=toString', /unknown team "toString"/);
     await expect400('/v1/warnings?as_of=2024-06-30&region=hasOwnProperty', /unknown region "hasOwnProperty"/);
     expect((await get('/v1/metrics/overdue?region=east&product=mortgage,consumer')).status).toBe(200);
@@ -73,12 +128,17 @@ describe('API request validation', () => {
     const e = await assertKnownFilterValues(wh, { region: 'eats', product: 'valueOf' }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(UnknownFilterValueError);
     expect(e).toBeInstanceOf(UserError);
-    expect((e as Error).message).toMatch(/^unknown product "valueOf" — known: .*; unknown region "eats" \(did you mean "east"\?\) — known: central, east, .*$/);
+    expect((e as Error).message).toMatch(
+      /^unknown product "valueOf" — known: .*; unknown region "eats" \(did you mean "east"\?\) — known: central, east, .*$/,
+    );
   });
 
   it('dates far past the data are refused before any query (as_of=2149 built a 23 MB vintage)', async () => {
     const t0 = performance.now();
-    await expect400('/v1/metrics/vintage?as_of=2149-06-01', /as_of 2149-06-01: too far past the data, which ends 2024-06-30; dates may reach 12 months past it \(2025-06-30\)/);
+    await expect400(
+      '/v1/metrics/vintage?as_of=2149-06-01',
+      /as_of 2149-06-01: too far past the data, which ends 2024-06-30; dates may reach 12 months past it \(2025-06-30\)/,
+    );
     expect(performance.now() - t0).toBeLessThan(1000);
     await expect400('/v1/metrics/overdue?to=2030-01-31', /to 2030-01-31: too far past the data/);
     await expect400('/v1/metrics/vintage?cohort_from=2099-01', /cohort_from 2099-01: too far past the data/);
@@ -86,14 +146,21 @@ describe('API request validation', () => {
     await expect(runMetric(wh, 'vintage', { as_of: '2149-06-01' })).rejects.toThrow(/too far past the data/);
     await expect400('/v1/cases?as_of=2149-06-01', /as_of 2149-06-01: too far past the data/);
     await expect400('/v1/cases?as_of=1970-01-01', /no month-end before it/);
-    await expect(buildCaseList(wh, { asOf: '2149-06-01', settings: defaultSettings, strategy: defaultStrategyTable, champion: null })).rejects.toThrow(CaseRequestError);
+    await expect(
+      buildCaseList(wh, {
+        asOf: '2149-06-01',
+        settings: defaultSettings,
+        strategy: defaultStrategyTable,
+        champion: null,
+      }),
+    ).rejects.toThrow(CaseRequestError);
   });
 
   it('equivalent metric requests share one cache entry and one answer', async () => {
     const etagOf = async (q: string) => {
       const r = await get(`/v1/metrics/overdue?${q}`);
       expect(r.status, q).toBe(200);
-      const body = await r.json() as { request: unknown };
+      const body = (await r.json()) as { request: unknown };
       return { etag: r.headers.get('etag'), request: body.request };
     };
     const a = await etagOf('product=mortgage,consumer&region=east');
@@ -101,19 +168,28 @@ describe('API request validation', () => {
     const c = await etagOf('product=consumer,mortgage&region=east&as_of=2024-06-07&cohort_grain=month');
     expect(b).toEqual(a);
     expect(c).toEqual(a);
-    expect(a.request).toEqual({ basis: 'balance', cohort_grain: 'month', product: ['consumer', 'mortgage'], region: ['east'], as_of: '2024-06-30' });
+    expect(a.request).toEqual({
+      basis: 'balance',
+      cohort_grain: 'month',
+      product: ['consumer', 'mortgage'],
+      region: ['east'],
+      as_of: '2024-06-30',
+    });
     expect((await etagOf('product=mortgage')).etag).not.toBe(a.etag);
   });
 
   it('a large metric export streams in pieces, and its CSV and JSON still agree', async () => {
     const q = '/v1/metrics/overdue?group_by=month_end,branch,product,channel,bucket';
-    const json = await (await get(q)).json() as { rows: unknown[] };
+    const json = (await (await get(q)).json()) as { rows: unknown[] };
     expect(json.rows.length).toBeGreaterThan(1000);
     const r = await get(q, { accept: 'text/csv' });
     const reader = r.body!.getReader();
     let pieces = 0;
     let text = '';
-    for (let x = await reader.read(); !x.done; x = await reader.read()) { pieces++; text += new TextDecoder().decode(x.value); }
+    for (let x = await reader.read(); !x.done; x = await reader.read()) {
+      pieces++;
+      text += new TextDecoder().decode(x.value);
+    }
     expect(pieces).toBeGreaterThan(1);
     expect(text.split('\n').length - 1).toBe(json.rows.length);
     const first = await get(q);

@@ -20,7 +20,13 @@ import { defaultSettings } from '../../helpers/settings.ts';
  * unchecked. The expected statuses are written out here, not derived from permissions.ts.
  */
 type Scope = 'own' | 'wrong_region' | 'unscoped' | 'revoked' | 'none' | 'malformed';
-interface RouteCase { path: string; body?: unknown; allowed: Role[]; ok: number; byId?: boolean }
+interface RouteCase {
+  path: string;
+  body?: unknown;
+  allowed: Role[];
+  ok: number;
+  byId?: boolean;
+}
 
 const asOf = '2024-06-30';
 
@@ -40,16 +46,44 @@ describe('role × route × scope matrix; collectors never see another region', (
 
   beforeAll(async () => {
     wh = await warehouseWithBook('matrix', { loans: 1200, months: 24, seed: 11 });
-    const [m] = await trainBookModels(wh, { kinds: ['scorecard'], seed: 1, target: defaultTarget, ootMonths: 4, loanShare: 1, rebuildFeatures: true, actor: 'test', outDir: join(wh.dir, 'cards') });
+    const [m] = await trainBookModels(wh, {
+      kinds: ['scorecard'],
+      seed: 1,
+      target: defaultTarget,
+      ootMonths: 4,
+      loanShare: 1,
+      rebuildFeatures: true,
+      actor: 'test',
+      outDir: join(wh.dir, 'cards'),
+    });
     model = { name: m!.model.model_name, version: 1 };
-    await promote(wh, { name: model.name, version: 1, actor: 'test', reason: 'first', gate: { aucMargin: 0, maxPsi: 1 } });
+    await promote(wh, {
+      name: model.name,
+      version: 1,
+      actor: 'test',
+      reason: 'first',
+      gate: { aucMargin: 0, maxPsi: 1 },
+    });
     await scoreMonthInDb(wh, m!.model, asOf);
-    await fireWarnings(wh, { asOf, settings: defaultSettings, champion: m!.model, rules: parseWarningRules({ rules: [
-      { id: 'any_overdue', kind: 'overdue_amount', limit: 0 }, { id: 'high', kind: 'score_above', threshold: 0.05 }] }) });
+    await fireWarnings(wh, {
+      asOf,
+      settings: defaultSettings,
+      champion: m!.model,
+      rules: parseWarningRules({
+        rules: [
+          { id: 'any_overdue', kind: 'overdue_amount', limit: 0 },
+          { id: 'high', kind: 'score_above', threshold: 0.05 },
+        ],
+      }),
+    });
     // a scored loan with a warning in east and in south
     for (const region of ['east', 'south'] as const) {
-      const [l] = await queryRows<{ loan_id: string }>(wh, `SELECT w.loan_id AS loan_id FROM ${wh.database}.warnings AS w INNER JOIN ${wh.database}.scores AS s ON s.loan_id = w.loan_id
-        WHERE w.region = {r:String} AND w.as_of = {d:Date} ORDER BY w.loan_id LIMIT 1`, { r: region, d: asOf });
+      const [l] = await queryRows<{ loan_id: string }>(
+        wh,
+        `SELECT w.loan_id AS loan_id FROM ${wh.database}.warnings AS w INNER JOIN ${wh.database}.scores AS s ON s.loan_id = w.loan_id
+        WHERE w.region = {r:String} AND w.as_of = {d:Date} ORDER BY w.loan_id LIMIT 1`,
+        { r: region, d: asOf },
+      );
       loan[region] = l!.loan_id;
     }
     for (const role of roles) {
@@ -60,42 +94,109 @@ describe('role × route × scope matrix; collectors never see another region', (
       revoked[role] = r.key;
     }
     collectorSouth = (await createApiKey(wh, { role: 'collector', region: 'south' })).key;
-    const [t] = await queryRows<{ team: string }>(wh, `SELECT toString(team) AS team, count() AS n FROM ${wh.database}.collection_actions WHERE team LIKE 'east-%' GROUP BY team ORDER BY n DESC LIMIT 1`);
+    const [t] = await queryRows<{ team: string }>(
+      wh,
+      `SELECT toString(team) AS team, count() AS n FROM ${wh.database}.collection_actions WHERE team LIKE 'east-%' GROUP BY team ORDER BY n DESC LIMIT 1`,
+    );
     eastTeam = t!.team;
     collectorEastTeam = (await createApiKey(wh, { role: 'collector', region: 'east', team: eastTeam })).key;
     victimId = (await createApiKey(wh, { role: 'auditor', label: 'victim' })).key_id;
-    await wh.client.insert({ table: `${wh.database}.api_keys`, format: 'JSONEachRow', values: [{ key_id: 'aaaaaaaaaaaa', key_hash: createHash('sha256').update(unscopedCollector).digest('hex'),
-      role: 'collector', region: '', team: '', label: 'legacy', created_at: Math.floor(Date.now() / 1000), revoked: 0 }] });
-    app = createApp({ wh, log: () => {}, rateLimitPerMinute: 1_000_000, anonRateLimitPerMinute: 1_000_000, maxBodyBytes: 64 * 1024, snapshotSettings: defaultSettings });
+    await wh.client.insert({
+      table: `${wh.database}.api_keys`,
+      format: 'JSONEachRow',
+      values: [
+        {
+          key_id: 'aaaaaaaaaaaa',
+          key_hash: createHash('sha256').update(unscopedCollector).digest('hex'),
+          role: 'collector',
+          region: '',
+          team: '',
+          label: 'legacy',
+          created_at: Math.floor(Date.now() / 1000),
+          revoked: 0,
+        },
+      ],
+    });
+    app = createApp({
+      wh,
+      log: () => {},
+      rateLimitPerMinute: 1_000_000,
+      anonRateLimitPerMinute: 1_000_000,
+      maxBodyBytes: 64 * 1024,
+      snapshotSettings: defaultSettings,
+    });
   });
   afterAll(async () => wh?.dispose());
 
-  const call = (path: string, key: string | undefined, o: { method?: string; body?: unknown; accept?: string } = {}) => app.request(path, {
-    method: o.method ?? 'GET',
-    headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(o.accept ? { accept: o.accept } : {}) },
-    body: o.body === undefined ? undefined : JSON.stringify(o.body),
-  });
-  const json = async <T,>(r: Response) => { expect(r.status, await r.clone().text()).toBe(200); return r.json() as Promise<T>; };
+  const call = (path: string, key: string | undefined, o: { method?: string; body?: unknown; accept?: string } = {}) =>
+    app.request(path, {
+      method: o.method ?? 'GET',
+      headers: {
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+        ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(o.accept ? { accept: o.accept } : {}),
+      },
+      body: o.body === undefined ? undefined : JSON.stringify(o.body),
+    });
+  const json = async <T>(r: Response) => {
+    expect(r.status, await r.clone().text()).toBe(200);
+    return r.json() as Promise<T>;
+  };
 
   /** How to call each documented operation, who may, and what success is. */
   const routes = (): Record<string, RouteCase> => {
     const reading: Role[] = ['admin', 'modeler', 'executive', 'auditor'];
-    const metric = (m: string) => ({ [`GET /v1/metrics/${m}`]: { path: `/v1/metrics/${m}`, allowed: reading, ok: 200 } });
+    const metric = (m: string) => ({
+      [`GET /v1/metrics/${m}`]: { path: `/v1/metrics/${m}`, allowed: reading, ok: 200 },
+    });
     return {
       'GET /health': { path: '/health', allowed: [...roles], ok: 200 },
-      'GET /v1/loans/{id}/score': { path: `/v1/loans/${loan.east}/score`, allowed: ['admin', 'modeler', 'collector'], ok: 200, byId: true },
-      'POST /v1/scores': { path: '/v1/scores', body: { loan_ids: [loan.east] }, allowed: ['admin', 'modeler'], ok: 200 },
-      ...metric('overdue'), ...metric('vintage'), ...metric('roll-rate'), ...metric('recovery'), ...metric('classification'), ...metric('collections'),
+      'GET /v1/loans/{id}/score': {
+        path: `/v1/loans/${loan.east}/score`,
+        allowed: ['admin', 'modeler', 'collector'],
+        ok: 200,
+        byId: true,
+      },
+      'POST /v1/scores': {
+        path: '/v1/scores',
+        body: { loan_ids: [loan.east] },
+        allowed: ['admin', 'modeler'],
+        ok: 200,
+      },
+      ...metric('overdue'),
+      ...metric('vintage'),
+      ...metric('roll-rate'),
+      ...metric('recovery'),
+      ...metric('classification'),
+      ...metric('collections'),
       'GET /v1/models': { path: '/v1/models', allowed: reading, ok: 200 },
       // promoting the champion again is refused by the gate (409), after the role check
-      'POST /v1/models/{name}/{version}/promote': { path: `/v1/models/${model.name}/1/promote`, body: { reason: 'matrix' }, allowed: ['admin', 'modeler'], ok: 409 },
+      'POST /v1/models/{name}/{version}/promote': {
+        path: `/v1/models/${model.name}/1/promote`,
+        body: { reason: 'matrix' },
+        allowed: ['admin', 'modeler'],
+        ok: 409,
+      },
       'GET /v1/cases': { path: `/v1/cases?as_of=${asOf}&limit=5`, allowed: ['admin', 'collector'], ok: 200 },
-      'GET /v1/warnings': { path: `/v1/warnings?as_of=${asOf}&limit=5`, allowed: ['admin', 'modeler', 'collector', 'auditor'], ok: 200 },
-      'GET /v1/reports/{template}': { path: '/v1/reports/overdue-trend?period=2024-06&format=json', allowed: ['admin', 'executive', 'auditor'], ok: 200 },
+      'GET /v1/warnings': {
+        path: `/v1/warnings?as_of=${asOf}&limit=5`,
+        allowed: ['admin', 'modeler', 'collector', 'auditor'],
+        ok: 200,
+      },
+      'GET /v1/reports/{template}': {
+        path: '/v1/reports/overdue-trend?period=2024-06&format=json',
+        allowed: ['admin', 'executive', 'auditor'],
+        ok: 200,
+      },
       'GET /v1/audit': { path: '/v1/audit?limit=5', allowed: ['admin', 'auditor'], ok: 200 },
       'GET /v1/keys': { path: '/v1/keys', allowed: ['admin'], ok: 200 },
       'POST /v1/keys': { path: '/v1/keys', body: { role: 'auditor', label: 'matrix' }, allowed: ['admin'], ok: 201 },
-      'POST /v1/keys/{id}/revoke': { path: `/v1/keys/${victimId}/revoke`, body: { reason: 'matrix' }, allowed: ['admin'], ok: 200 },
+      'POST /v1/keys/{id}/revoke': {
+        path: `/v1/keys/${victimId}/revoke`,
+        body: { reason: 'matrix' },
+        allowed: ['admin'],
+        ok: 200,
+      },
     };
   };
 
@@ -109,14 +210,24 @@ describe('role × route × scope matrix; collectors never see another region', (
   };
 
   it('every documented operation × role × scope answers as the table says', async () => {
-    const doc = await (await call('/openapi.json', undefined)).json() as { paths: Record<string, Record<string, unknown>> };
+    const doc = (await (await call('/openapi.json', undefined)).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
     const table = routes();
-    const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
+    const documented = Object.entries(doc.paths).flatMap(([p, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`),
+    );
     const missing = documented.filter((op) => !table[op]);
     expect(missing, 'a new route: add it to the matrix with the roles that may call it').toEqual([]);
-    expect(Object.keys(table).filter((op) => !documented.includes(op)), 'matrix rows for routes that are not served').toEqual([]);
+    expect(
+      Object.keys(table).filter((op) => !documented.includes(op)),
+      'matrix rows for routes that are not served',
+    ).toEqual([]);
     const cells: { role: Role | null; scope: Scope; key: string | undefined }[] = [
-      ...roles.flatMap((role) => [{ role, scope: 'own' as const, key: keys[role] }, { role, scope: 'revoked' as const, key: revoked[role] }]),
+      ...roles.flatMap((role) => [
+        { role, scope: 'own' as const, key: keys[role] },
+        { role, scope: 'revoked' as const, key: revoked[role] },
+      ]),
       { role: 'collector', scope: 'wrong_region', key: collectorSouth },
       { role: 'collector', scope: 'unscoped', key: unscopedCollector },
       { role: null, scope: 'none', key: undefined },
@@ -131,7 +242,10 @@ describe('role × route × scope matrix; collectors never see another region', (
         const r = await call(route.path, cell.key, { method, body: route.body });
         n++;
         const want = expected(route, cell.role, cell.scope);
-        if (r.status !== want) wrong.push(`${op} as ${cell.role ?? '-'}/${cell.scope}: ${r.status}, expected ${want}: ${(await r.text()).slice(0, 200)}`);
+        if (r.status !== want)
+          wrong.push(
+            `${op} as ${cell.role ?? '-'}/${cell.scope}: ${r.status}, expected ${want}: ${(await r.text()).slice(0, 200)}`,
+          );
       }
     }
     expect(wrong).toEqual([]);
@@ -145,10 +259,22 @@ describe('role × route × scope matrix; collectors never see another region', (
     for (const q of ['', '&region=south', '&region=south,east', '&region=east']) {
       const mine = await json<Cases>(await call(`/v1/cases?as_of=${asOf}&limit=1000${q}`, keys.collector));
       expect(mine.cases.length, q).toBeGreaterThan(0);
-      expect(mine.cases.every((c) => c.region === 'east'), q).toBe(true);
-      expect(mine.cases.map((c) => c.loan_id), q).toEqual(adminEast.cases.map((c) => c.loan_id));
+      expect(
+        mine.cases.every((c) => c.region === 'east'),
+        q,
+      ).toBe(true);
+      expect(
+        mine.cases.map((c) => c.loan_id),
+        q,
+      ).toEqual(adminEast.cases.map((c) => c.loan_id));
     }
-    const csv = (await (await call(`/v1/cases?as_of=${asOf}&limit=1000&region=south`, keys.collector, { accept: 'text/csv' })).text()).trim().split('\n');
+    const csv = (
+      await (
+        await call(`/v1/cases?as_of=${asOf}&limit=1000&region=south`, keys.collector, { accept: 'text/csv' })
+      ).text()
+    )
+      .trim()
+      .split('\n');
     const regionCol = csv[0]!.split(',').indexOf('region');
     expect(csv.length).toBeGreaterThan(1);
     expect(csv.slice(1).every((line) => line.split(',')[regionCol] === 'east')).toBe(true);
@@ -157,16 +283,29 @@ describe('role × route × scope matrix; collectors never see another region', (
     expect(team.cases.length).toBeGreaterThan(0);
     expect(team.cases.every((c) => c.region === 'east' && c.team === eastTeam)).toBe(true);
 
-    const adminWarnings = await json<Warnings>(await call(`/v1/warnings?as_of=${asOf}&region=east&limit=1000`, keys.admin));
+    const adminWarnings = await json<Warnings>(
+      await call(`/v1/warnings?as_of=${asOf}&region=east&limit=1000`, keys.admin),
+    );
     for (const q of ['', '&region=south']) {
       const mine = await json<Warnings>(await call(`/v1/warnings?as_of=${asOf}&limit=1000${q}`, keys.collector));
       expect(mine.warnings.length, q).toBe(adminWarnings.warnings.length);
-      expect(mine.warnings.every((w) => w.region === 'east'), q).toBe(true);
+      expect(
+        mine.warnings.every((w) => w.region === 'east'),
+        q,
+      ).toBe(true);
     }
     // by id: the south loan's warnings and score exist, and the east collector sees neither
-    expect((await json<Warnings>(await call(`/v1/warnings?as_of=${asOf}&loan_id=${loan.south}`, keys.admin))).warnings.length).toBeGreaterThan(0);
-    expect((await json<Warnings>(await call(`/v1/warnings?as_of=${asOf}&loan_id=${loan.south}`, keys.collector))).warnings).toEqual([]);
-    expect((await json<Warnings>(await call(`/v1/warnings?as_of=${asOf}&loan_id=${loan.east}`, keys.collector))).warnings.length).toBeGreaterThan(0);
+    expect(
+      (await json<Warnings>(await call(`/v1/warnings?as_of=${asOf}&loan_id=${loan.south}`, keys.admin))).warnings
+        .length,
+    ).toBeGreaterThan(0);
+    expect(
+      (await json<Warnings>(await call(`/v1/warnings?as_of=${asOf}&loan_id=${loan.south}`, keys.collector))).warnings,
+    ).toEqual([]);
+    expect(
+      (await json<Warnings>(await call(`/v1/warnings?as_of=${asOf}&loan_id=${loan.east}`, keys.collector))).warnings
+        .length,
+    ).toBeGreaterThan(0);
     expect((await call(`/v1/loans/${loan.south}/score`, keys.admin)).status).toBe(200);
     expect((await call(`/v1/loans/${loan.south}/score`, keys.collector)).status).toBe(404);
     expect((await call(`/v1/loans/${loan.south}/score?as_of=${asOf}`, keys.collector)).status).toBe(404);
@@ -174,6 +313,10 @@ describe('role × route × scope matrix; collectors never see another region', (
     expect((await call(`/v1/loans/${loan.east}/score?as_of=${asOf}`, keys.collector)).status).toBe(200);
     // and the south collector the other way round
     expect((await call(`/v1/loans/${loan.south}/score`, collectorSouth)).status).toBe(200);
-    expect((await json<Cases>(await call(`/v1/cases?as_of=${asOf}&limit=1000&region=east`, collectorSouth))).cases.every((c) => c.region === 'south')).toBe(true);
+    expect(
+      (await json<Cases>(await call(`/v1/cases?as_of=${asOf}&limit=1000&region=east`, collectorSouth))).cases.every(
+        (c) => c.region === 'south',
+      ),
+    ).toBe(true);
   });
 });

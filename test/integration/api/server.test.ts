@@ -11,26 +11,42 @@ import { testWarehouse } from '../../helpers/warehouse.ts';
 async function busyPort() {
   const holder = createServer();
   await new Promise<void>((r) => holder.listen(0, () => r()));
-  return { port: (holder.address() as AddressInfo).port, close: () => new Promise<void>((r) => holder.close(() => r())) };
+  return {
+    port: (holder.address() as AddressInfo).port,
+    close: () => new Promise<void>((r) => holder.close(() => r())),
+  };
 }
 
-const open = (port: number) => new Promise<Socket>((resolve, reject) => { const s = connect(port, '127.0.0.1', () => resolve(s)); s.once('error', reject); });
+const open = (port: number) =>
+  new Promise<Socket>((resolve, reject) => {
+    const s = connect(port, '127.0.0.1', () => resolve(s));
+    s.once('error', reject);
+  });
 /** Everything the server sends until it closes the socket (or `ms` pass). */
-const readUntilClosed = (s: Socket, ms: number) => new Promise<{ text: string; closed: boolean }>((resolve) => {
-  let text = '';
-  const t = setTimeout(() => resolve({ text, closed: false }), ms);
-  s.on('data', (d) => { text += d.toString(); });
-  s.on('close', () => { clearTimeout(t); resolve({ text, closed: true }); });
-  s.on('error', () => {});
-});
+const readUntilClosed = (s: Socket, ms: number) =>
+  new Promise<{ text: string; closed: boolean }>((resolve) => {
+    let text = '';
+    const t = setTimeout(() => resolve({ text, closed: false }), ms);
+    s.on('data', (d) => {
+      text += d.toString();
+    });
+    s.on('close', () => {
+      clearTimeout(t);
+      resolve({ text, closed: true });
+    });
+    s.on('error', () => {});
+  });
 
 describe('api/server: limits, a busy port, keys on a running server', () => {
   let wh: Awaited<ReturnType<typeof testWarehouse>>;
   let server: Server;
   let port = 0;
   const config = loadConfig({
-    LOANWATCH_API_HEADERS_TIMEOUT_MS: '1000', LOANWATCH_API_REQUEST_TIMEOUT_MS: '2000', LOANWATCH_API_KEEP_ALIVE_TIMEOUT_MS: '1500',
-    LOANWATCH_API_MAX_CONNECTIONS: '3', LOANWATCH_API_KEY_CACHE_MS: '60000',
+    LOANWATCH_API_HEADERS_TIMEOUT_MS: '1000',
+    LOANWATCH_API_REQUEST_TIMEOUT_MS: '2000',
+    LOANWATCH_API_KEEP_ALIVE_TIMEOUT_MS: '1500',
+    LOANWATCH_API_MAX_CONNECTIONS: '3',
+    LOANWATCH_API_KEY_CACHE_MS: '60000',
   });
   beforeAll(async () => {
     wh = await testWarehouse('server');
@@ -46,11 +62,17 @@ describe('api/server: limits, a busy port, keys on a running server', () => {
     const other = await busyPort();
     try {
       const expected = `port ${other.port} is in use — stop the other process or set --port / LOANWATCH_PORT`;
-      const e1 = await checkPortFree(other.port).then(() => null, (e: unknown) => e);
+      const e1 = await checkPortFree(other.port).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(e1).toBeInstanceOf(PortError);
       expect(e1).toBeInstanceOf(UserError);
       expect((e1 as Error).message).toBe(expected);
-      const e2 = await startServer(wh, config, other.port).then(() => null, (e: unknown) => e);
+      const e2 = await startServer(wh, config, other.port).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(e2).toBeInstanceOf(PortError);
       expect((e2 as Error).message).toBe(expected);
     } finally {
@@ -61,10 +83,20 @@ describe('api/server: limits, a busy port, keys on a running server', () => {
   });
 
   it('the Node server carries the configured limits', () => {
-    expect(serverLimits(config)).toEqual({ headersTimeout: 1000, requestTimeout: 2000, keepAliveTimeout: 1500, maxConnections: 3 });
-    expect([server.headersTimeout, server.requestTimeout, server.keepAliveTimeout, server.maxConnections]).toEqual([1000, 2000, 1500, 3]);
+    expect(serverLimits(config)).toEqual({
+      headersTimeout: 1000,
+      requestTimeout: 2000,
+      keepAliveTimeout: 1500,
+      maxConnections: 3,
+    });
+    expect([server.headersTimeout, server.requestTimeout, server.keepAliveTimeout, server.maxConnections]).toEqual([
+      1000, 2000, 1500, 3,
+    ]);
     // Node refuses a headers timeout above the request timeout: it is capped
-    expect(serverLimits(loadConfig({ LOANWATCH_API_HEADERS_TIMEOUT_MS: '60000', LOANWATCH_API_REQUEST_TIMEOUT_MS: '30000' })).headersTimeout).toBe(30_000);
+    expect(
+      serverLimits(loadConfig({ LOANWATCH_API_HEADERS_TIMEOUT_MS: '60000', LOANWATCH_API_REQUEST_TIMEOUT_MS: '30000' }))
+        .headersTimeout,
+    ).toBe(30_000);
   });
 
   it('a client that never finishes its headers is cut off; connections above the cap are closed on arrival', async () => {
@@ -85,10 +117,18 @@ describe('api/server: limits, a busy port, keys on a running server', () => {
     const admin = await createApiKey(wh, { role: 'admin' });
     const victim = await createApiKey(wh, { role: 'auditor' });
     const base = `http://127.0.0.1:${port}`;
-    expect((await fetch(`${base}/v1/audit?limit=1`, { headers: { authorization: `BEARER ${victim.key}` } })).status).toBe(200);
-    const r = await fetch(`${base}/v1/keys/${victim.key_id}/revoke`, { method: 'POST', headers: { authorization: `bearer ${admin.key}`, 'content-type': 'application/json' }, body: '{"reason":"left"}' });
+    expect(
+      (await fetch(`${base}/v1/audit?limit=1`, { headers: { authorization: `BEARER ${victim.key}` } })).status,
+    ).toBe(200);
+    const r = await fetch(`${base}/v1/keys/${victim.key_id}/revoke`, {
+      method: 'POST',
+      headers: { authorization: `bearer ${admin.key}`, 'content-type': 'application/json' },
+      body: '{"reason":"left"}',
+    });
     expect(r.status).toBe(200);
-    expect((await fetch(`${base}/v1/audit?limit=1`, { headers: { authorization: `Bearer ${victim.key}` } })).status).toBe(401);
+    expect(
+      (await fetch(`${base}/v1/audit?limit=1`, { headers: { authorization: `Bearer ${victim.key}` } })).status,
+    ).toBe(401);
     const health = await fetch(`${base}/health`);
     expect(health.status).toBe(200);
     expect(health.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
@@ -101,7 +141,9 @@ describe('api/server: limits, a busy port, keys on a running server', () => {
     const idle = await open(second.port);
     // a request whose body never comes holds its connection until the grace period ends
     const stuck = await open(second.port);
-    stuck.write('POST /v1/scores HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{');
+    stuck.write(
+      'POST /v1/scores HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{',
+    );
     const closedIdle = readUntilClosed(idle, 5000);
     const closedStuck = readUntilClosed(stuck, 5000);
     process.emit('SIGTERM');

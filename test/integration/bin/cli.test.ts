@@ -39,29 +39,42 @@ describe('loanwatch CLI', () => {
 
   it('generate → ingest → snapshot → dpd', async () => {
     const book = join(dir, 'book');
-    expect(await run('generate', '--out', book, '--loans', '300', '--months', '18', '--seed', '4', '--bad-rows', '0.01')).toBe(0);
+    expect(
+      await run('generate', '--out', book, '--loans', '300', '--months', '18', '--seed', '4', '--bad-rows', '0.01'),
+    ).toBe(0);
     expect(JSON.parse(out.join('\n')).rows.loans).toBeGreaterThanOrEqual(300);
     expect(await run('ingest', book)).toBe(0);
     const ingestOut = JSON.parse(out.join('\n'));
     for (const r of ingestOut.receipts) expect(r.rows_read).toBe(r.rows_accepted + r.rows_quarantined);
-    const quarantined = (ingestOut.receipts as { rows_quarantined: number }[]).reduce((a, r) => a + r.rows_quarantined, 0);
+    const quarantined = (ingestOut.receipts as { rows_quarantined: number }[]).reduce(
+      (a, r) => a + r.rows_quarantined,
+      0,
+    );
     expect(quarantined).toBeGreaterThan(0);
     expect(await run('quarantine', '--format', 'csv')).toBe(0);
     expect(out[0]).toBe('file,entity,line,reason,raw,ingest_id,file_sha256,quarantined_at');
     expect(out.filter((l) => l.startsWith('/') || l.startsWith('"/'))).toHaveLength(quarantined);
     expect(await run('quarantine', '--entity', 'payments', '--format', 'json')).toBe(0);
     const payments = JSON.parse(out.join('\n')) as { entity: string; line: number; reason: string }[];
-    expect(payments.length).toBe(ingestOut.receipts.find((r: { entity: string }) => r.entity === 'payments').rows_quarantined);
+    expect(payments.length).toBe(
+      ingestOut.receipts.find((r: { entity: string }) => r.entity === 'payments').rows_quarantined,
+    );
     expect(payments.every((r) => r.entity === 'payments' && r.line > 1 && r.reason.length > 0)).toBe(true);
     expect(await run('quarantine', '--limit', '2')).toBe(0);
-    expect(out.join('\n')).toMatch(new RegExp(`^showing 2 of ${quarantined}; use --format csv \\(or json\\) for all$`, 'mu'));
+    expect(out.join('\n')).toMatch(
+      new RegExp(`^showing 2 of ${quarantined}; use --format csv \\(or json\\) for all$`, 'mu'),
+    );
     expect(await run('snapshot', '--as-of', '2024-06-30')).toBe(0);
     expect(JSON.parse(out.join('\n'))).toMatchObject({ lastMonthEnd: '2024-06-30' });
     expect(await run('demo', '--loans', '100', '--serve', 'false')).toBe(2);
-    expect(err[0]).toMatch(/already holds [\d,]+ loans the demo did not write; the demo will not mix its book into it$/u);
+    expect(err[0]).toMatch(
+      /already holds [\d,]+ loans the demo did not write; the demo will not mix its book into it$/u,
+    );
     expect(err[1]).toMatch(/LOANWATCH_DATA_DIR=/u);
     expect(await run('dpd', '--as-of', '2024-07-15')).toBe(2);
-    expect(err[0]).toBe("loanwatch: --as-of 2024-07-15 is after the data's last day 2024-06-30: installments due since would count as unpaid");
+    expect(err[0]).toBe(
+      "loanwatch: --as-of 2024-07-15 is after the data's last day 2024-06-30: installments due since would count as unpaid",
+    );
     expect(await run('dpd', '--as-of', '2024-06-15', '--format', 'table')).toBe(0);
     expect(out.join('\n')).toMatch(/^showing 50 of \d+; use --format csv \(or json\) for all$/mu);
     expect(await run('dpd', '--as-of', '2024-06-15', '--format', 'json')).toBe(0);
@@ -72,12 +85,27 @@ describe('loanwatch CLI', () => {
     expect(await run('metrics', 'overdue', '--format', 'csv', '--from', '2024-01-31')).toBe(0);
     const lines = out.join('\n').trim().split('\n');
     expect(lines[0]!.split(',').slice(0, 3)).toEqual(['month_end', 'outstanding', 'm1plus']);
-    expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['2024-01-31', '2024-02-29', '2024-03-31', '2024-04-30', '2024-05-31', '2024-06-30']);
+    expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual([
+      '2024-01-31',
+      '2024-02-29',
+      '2024-03-31',
+      '2024-04-30',
+      '2024-05-31',
+      '2024-06-30',
+    ]);
     expect(await run('metrics', 'roll_rate', '--format', 'json', '--basis', 'count')).toBe(0);
-    expect(JSON.parse(out.join('\n')).columns.find((c: { name: string }) => c.name === 'flow_share').denominator).toBe('loans in from_bucket at t');
+    expect(JSON.parse(out.join('\n')).columns.find((c: { name: string }) => c.name === 'flow_share').denominator).toBe(
+      'loans in from_bucket at t',
+    );
     for (const [argv, message] of [
-      [['metrics', 'overdue', '--product', 'mortgag'], /^loanwatch: unknown product "mortgag" \(did you mean "mortgage"\?\) — known: .*consumer/u],
-      [['cases', '--as-of', '2024-06-15', '--region', 'eats'], /^loanwatch: unknown region "eats" \(did you mean "east"\?\) — known: /u],
+      [
+        ['metrics', 'overdue', '--product', 'mortgag'],
+        /^loanwatch: unknown product "mortgag" \(did you mean "mortgage"\?\) — known: .*consumer/u,
+      ],
+      [
+        ['cases', '--as-of', '2024-06-15', '--region', 'eats'],
+        /^loanwatch: unknown region "eats" \(did you mean "east"\?\) — known: /u,
+      ],
       [['warnings', '--as-of', '2024-06-15', '--list', '--team', 'nobody'], /^loanwatch: unknown team "nobody"/u],
     ] as const) {
       expect(await run(...argv), argv.join(' ')).toBe(2);
@@ -98,19 +126,48 @@ describe('loanwatch CLI', () => {
     expect(await run('warnings', '--as-of', '2024-06-30', '--list', '--format', 'json', '--limit', '100000')).toBe(0);
     expect(JSON.parse(out.join('\n'))).toEqual(ws);
     const exp = join(dir, 'exp.json');
-    writeFileSync(exp, JSON.stringify({ name: 'cli-exp', arms: [{ name: 'control', weight: 1 }, { name: 'challenger', weight: 1 }] }));
+    writeFileSync(
+      exp,
+      JSON.stringify({
+        name: 'cli-exp',
+        arms: [
+          { name: 'control', weight: 1 },
+          { name: 'challenger', weight: 1 },
+        ],
+      }),
+    );
     expect(await run('cases', '--as-of', '2024-05-15', '--experiment', exp, '--format', 'csv')).toBe(0);
     expect(out.join('\n').split('\n')[0]).toMatch(/,arm$/);
-    expect(await run('experiment', '--experiment', exp, '--as-of', '2024-05-15', '--until', '2024-06-15', '--segment', 'all', '--format', 'json')).toBe(0);
-    expect((JSON.parse(out.join('\n')) as { arm: string }[]).map((r) => r.arm).sort()).toEqual(['challenger', 'control']);
+    expect(
+      await run(
+        'experiment',
+        '--experiment',
+        exp,
+        '--as-of',
+        '2024-05-15',
+        '--until',
+        '2024-06-15',
+        '--segment',
+        'all',
+        '--format',
+        'json',
+      ),
+    ).toBe(0);
+    expect((JSON.parse(out.join('\n')) as { arm: string }[]).map((r) => r.arm).sort()).toEqual([
+      'challenger',
+      'control',
+    ]);
     expect(await run('experiment', '--experiment', exp, '--as-of', '2024-05-15', '--until', '2024-05-01')).toBe(2);
     expect(err.join('\n')).toMatch(/--until 2024-05-01 must be after --as-of 2024-05-15/);
     expect(await run('experiment', '--experiment', exp, '--as-of', '2024-04-15', '--until', '2024-05-15')).toBe(2);
     expect(err.join('\n')).toMatch(/no cases were assigned in experiment cli-exp on 2024-04-15: issue the list first/);
 
     const bad = join(dir, 'bad.json');
-    for (const [content, message] of [['{ not json', /warning rules .*bad\.json: not JSON/], [JSON.stringify({ rules: [{ id: 'x', kind: 'score_above', threshold: 2 }] }), /rules\.0\.threshold/],
-      [JSON.stringify({ rules: [{ id: 'x', kind: 'teleport' }] }), /rules\.0\.kind/]] as const) {
+    for (const [content, message] of [
+      ['{ not json', /warning rules .*bad\.json: not JSON/],
+      [JSON.stringify({ rules: [{ id: 'x', kind: 'score_above', threshold: 2 }] }), /rules\.0\.threshold/],
+      [JSON.stringify({ rules: [{ id: 'x', kind: 'teleport' }] }), /rules\.0\.kind/],
+    ] as const) {
       writeFileSync(bad, content);
       expect(await run('warnings', '--as-of', '2024-06-30', '--rules', bad)).toBe(2);
       expect(err.join('\n')).toMatch(message);
@@ -124,8 +181,16 @@ describe('loanwatch CLI', () => {
     expect(await run('cases', '--as-of', '2024-06-15', '--experiment', bad)).toBe(2);
     expect(err.join('\n')).toMatch(/at least two arms/);
     const agents = join(dir, 'agents.json');
-    writeFileSync(agents, JSON.stringify([{ agent_id: 'a1', cap: 3 }, { agent_id: 'a2', cap: 2 }]));
-    expect(await run('cases', '--as-of', '2024-06-15', '--agents', agents, '--assign-by', 'balance', '--format', 'json')).toBe(0);
+    writeFileSync(
+      agents,
+      JSON.stringify([
+        { agent_id: 'a1', cap: 3 },
+        { agent_id: 'a2', cap: 2 },
+      ]),
+    );
+    expect(
+      await run('cases', '--as-of', '2024-06-15', '--agents', agents, '--assign-by', 'balance', '--format', 'json'),
+    ).toBe(0);
     const listed = JSON.parse(out.join('\n')) as { rank: number; agent_id: string }[];
     expect(listed.filter((c) => c.agent_id === 'a1')).toHaveLength(Math.min(3, listed.length));
     expect(listed.filter((c) => c.agent_id === '').length).toBe(Math.max(0, listed.length - 5));
@@ -140,22 +205,65 @@ describe('loanwatch CLI', () => {
     const out = join(dir, 'report');
     const prov = join(dir, 'provisions.csv');
     writeFileSync(prov, 'month_end,provision\n2024-05-31,1000.00\n2024-06,1200.50\n');
-    expect(await run('report', '--pack', 'regulatory', '--period', '2024-06', '--lang', 'en', '--format', 'html', '--out', out, '--provisions', prov)).toBe(0);
-    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { charts: { id: string; rows: number }[]; files: string[] };
+    expect(
+      await run(
+        'report',
+        '--pack',
+        'regulatory',
+        '--period',
+        '2024-06',
+        '--lang',
+        'en',
+        '--format',
+        'html',
+        '--out',
+        out,
+        '--provisions',
+        prov,
+      ),
+    ).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as {
+      charts: { id: string; rows: number }[];
+      files: string[];
+    };
     expect(manifest.files).toContain('report.html');
     expect(manifest.charts.find((c) => c.id === 'provision-coverage')!.rows).toBe(2);
     for (const [args, message] of [
-      [['--period', '2024-13'], /--period "2024-13": expected a month YYYY-MM/], [['--period', '2024-06', '--pack', 'weekly'], /--pack/], [['--period', '2030-01'], /after the latest snapshot month-end 2024-06-30/],
-      [['--period', '2024-06', '--format', 'docx'], /--format/], [['--period', '2024-06', '--lang', 'fr'], /--lang/],
+      [['--period', '2024-13'], /--period "2024-13": expected a month YYYY-MM/],
+      [['--period', '2024-06', '--pack', 'weekly'], /--pack/],
+      [['--period', '2030-01'], /after the latest snapshot month-end 2024-06-30/],
+      [['--period', '2024-06', '--format', 'docx'], /--format/],
+      [['--period', '2024-06', '--lang', 'fr'], /--lang/],
     ] as const) {
       expect(await run('report', ...args, '--out', join(dir, 'bad-report'))).toBe(2);
       expect(err.join('\n')).toMatch(message);
     }
-    for (const [content, message] of [['month_end,amount\n2024-06-30,1\n', /header needs month_end and provision/], ['month_end,provision\n2024-06-15,1\n2024-05-31,-3\n', /line 2: month_end .* not a month-end[\s\S]*line 3: provision "-3"/],
+    for (const [content, message] of [
+      ['month_end,amount\n2024-06-30,1\n', /header needs month_end and provision/],
+      [
+        'month_end,provision\n2024-06-15,1\n2024-05-31,-3\n',
+        /line 2: month_end .* not a month-end[\s\S]*line 3: provision "-3"/,
+      ],
       ['month_end,provision\n2024-13,1.00\n', /line 2: month_end "2024-13" is not a month-end or YYYY-MM/],
-      ['month_end,provision\n2024-06-30,1.00\n2024-06-30,2.00\n', /appears twice/], ['month_end,provision\n', /no rows/]] as const) {
+      ['month_end,provision\n2024-06-30,1.00\n2024-06-30,2.00\n', /appears twice/],
+      ['month_end,provision\n', /no rows/],
+    ] as const) {
       writeFileSync(prov, content);
-      expect(await run('report', '--period', '2024-06', '--pack', 'regulatory', '--format', 'html', '--out', join(dir, 'bad-report'), '--provisions', prov)).toBe(2);
+      expect(
+        await run(
+          'report',
+          '--period',
+          '2024-06',
+          '--pack',
+          'regulatory',
+          '--format',
+          'html',
+          '--out',
+          join(dir, 'bad-report'),
+          '--provisions',
+          prov,
+        ),
+      ).toBe(2);
       expect(err.join('\n')).toMatch(message);
     }
   });

@@ -11,16 +11,26 @@ import { tmpDir } from '../../helpers/warehouse.ts';
 describe('the demo', () => {
   const dir = tmpDir('demo');
   let child: ChildProcess | undefined;
-  afterAll(() => { child?.kill('SIGKILL'); rmSync(dir, { recursive: true, force: true }); });
+  afterAll(() => {
+    child?.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('runs end to end, serves, and prints working URLs', async () => {
-    child = spawn(process.execPath, ['bin/loanwatch.mjs', 'demo', '--loans', '1500', '--months', '24', '--port', '0'],
-      { env: { ...process.env, LOANWATCH_DATA_DIR: join(dir, 'data'), TZ: 'UTC' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, ['bin/loanwatch.mjs', 'demo', '--loans', '1500', '--months', '24', '--port', '0'], {
+      env: { ...process.env, LOANWATCH_DATA_DIR: join(dir, 'data'), TZ: 'UTC' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let errOut = '';
-    child.stderr!.on('data', (d: Buffer) => { errOut += d.toString(); });
+    child.stderr!.on('data', (d: Buffer) => {
+      errOut += d.toString();
+    });
     await new Promise<void>((resolve, reject) => {
-      child!.stdout!.on('data', (d: Buffer) => { out += d.toString(); if (/^URL warnings /mu.test(out)) resolve(); });
+      child!.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (/^URL warnings /mu.test(out)) resolve();
+      });
       child!.on('exit', (code) => reject(new Error(`demo exited ${code} before serving:\n${errOut.slice(-3000)}`)));
     });
     for (let i = 1; i <= 8; i++) expect(errOut).toContain(`${i}/8 `);
@@ -28,8 +38,11 @@ describe('the demo', () => {
     const urls = Object.fromEntries([...out.matchAll(/^URL ([\w-]+) (\S+)$/gmu)].map((m) => [m[1]!, m[2]!]));
     expect(Object.keys(urls)).toEqual(['docs', 'report', 'report-zh', 'cases', 'warnings']);
     const expected: Record<string, [string, RegExp]> = {
-      docs: ['', /text\/html/], report: [keys.executive!, /text\/html/], 'report-zh': [keys.executive!, /application\/pdf/],
-      cases: [keys.admin!, /application\/json/], warnings: [keys.admin!, /application\/json/],
+      docs: ['', /text\/html/],
+      report: [keys.executive!, /text\/html/],
+      'report-zh': [keys.executive!, /application\/pdf/],
+      cases: [keys.admin!, /application\/json/],
+      warnings: [keys.admin!, /application\/json/],
     };
     for (const [name, url] of Object.entries(urls)) {
       const [key, type] = expected[name]!;
@@ -39,7 +52,9 @@ describe('the demo', () => {
       const body = Buffer.from(await r.arrayBuffer());
       expect(body.length, name).toBeGreaterThan(500);
     }
-    const cases = await (await fetch(urls.cases!, { headers: { authorization: `Bearer ${keys.admin}` } })).json() as { cases: unknown[] };
+    const cases = (await (await fetch(urls.cases!, { headers: { authorization: `Bearer ${keys.admin}` } })).json()) as {
+      cases: unknown[];
+    };
     expect(cases.cases.length).toBeGreaterThan(0);
     const exited = new Promise<number | null>((resolve) => child!.on('exit', (code) => resolve(code)));
     child.kill('SIGTERM');

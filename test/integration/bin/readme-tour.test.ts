@@ -39,14 +39,39 @@ describe('the README tour through bash', () => {
   it('names the commands a new user needs', () => {
     expect(lines.some((l) => l.startsWith('export LOANWATCH_DATA_DIR='))).toBe(true);
     const commands = lines.map((l) => /^npm run -s loanwatch -- (\S+)/u.exec(l)?.[1]).filter(Boolean);
-    expect(commands).toEqual(expect.arrayContaining(['generate', 'ingest', 'quarantine', 'snapshot', 'dpd', 'metrics', 'train', 'promote', 'score',
-      'evaluate', 'cases', 'experiment', 'warnings', 'report', 'keys']));
-    expect(redirected).toEqual(expect.arrayContaining(['dpd-2024-06-15.csv', 'vintage.csv', 'east-team.csv', 'quarantine.csv']));
+    expect(commands).toEqual(
+      expect.arrayContaining([
+        'generate',
+        'ingest',
+        'quarantine',
+        'snapshot',
+        'dpd',
+        'metrics',
+        'train',
+        'promote',
+        'score',
+        'evaluate',
+        'cases',
+        'experiment',
+        'warnings',
+        'report',
+        'keys',
+      ]),
+    );
+    expect(redirected).toEqual(
+      expect.arrayContaining(['dpd-2024-06-15.csv', 'vintage.csv', 'east-team.csv', 'quarantine.csv']),
+    );
   });
 
   it('runs every line with exit code 0 and writes clean CSV files', async () => {
     const script = ['set -euxo pipefail', ...lines].join('\n');
-    const r = spawnSync('bash', ['-c', script], { cwd: work, encoding: 'utf8', env: { ...process.env, CI: 'true' }, timeout: 1_500_000, maxBuffer: 256 * 1024 * 1024 });
+    const r = spawnSync('bash', ['-c', script], {
+      cwd: work,
+      encoding: 'utf8',
+      env: { ...process.env, CI: 'true' },
+      timeout: 1_500_000,
+      maxBuffer: 256 * 1024 * 1024,
+    });
     expect(r.status, r.stderr.slice(-4000)).toBe(0);
     expect(r.stderr).not.toMatch(/\n\s+at .*\.ts:\d+/u);
     for (const file of redirected) {
@@ -56,12 +81,25 @@ describe('the README tour through bash', () => {
       expect(text.startsWith('>'), `${file} starts with npm's banner`).toBe(false);
       const rows = await parseCsv(path);
       const [header, ...body] = rows;
-      expect(header!.every((h) => /^[a-z0-9_]+$/u.test(h)), `${file} header ${header!.join(',')}`).toBe(true);
+      expect(
+        header!.every((h) => /^[a-z0-9_]+$/u.test(h)),
+        `${file} header ${header!.join(',')}`,
+      ).toBe(true);
       expect(body.length, file).toBeGreaterThan(0);
       for (const [i, row] of body.entries()) expect(row.length, `${file} row ${i + 2}`).toBe(header!.length);
     }
     const dpd = await parseCsv(join(work, 'dpd-2024-06-15.csv'));
-    expect(dpd[0]).toEqual(['loan_id', 'as_of', 'source', 'dpd', 'bucket', 'status', 'principal_balance', 'overdue_principal', 'overdue_interest']);
+    expect(dpd[0]).toEqual([
+      'loan_id',
+      'as_of',
+      'source',
+      'dpd',
+      'bucket',
+      'status',
+      'principal_balance',
+      'overdue_principal',
+      'overdue_interest',
+    ]);
     expect(dpd.length - 1).toBeGreaterThan(4000);
     expect(existsSync(join(work, 'out/reports/management-2024-06-zh-CN/report.pdf'))).toBe(true);
     expect(existsSync(join(work, 'out/reports/regulatory-2024-06-en/provision-coverage.png'))).toBe(true);

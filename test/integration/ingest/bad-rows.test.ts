@@ -28,14 +28,18 @@ describe.each(['csv', 'jsonl'] as const)('every injected bad row is quarantined 
     wh = await testWarehouse(`bad_${format}`);
     const dir = join(tmpDir(`bad${format}`), 'book');
     await generateBook({ loans: 1500, months: 24, asOf: '2024-06-30', seed: 5, badRows: 0.03, outDir: dir, format });
-    bad = readFileSync(join(dir, 'bad_rows.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    bad = readFileSync(join(dir, 'bad_rows.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     result = await ingest(wh, [dir], { piiSecret: 's' });
   });
   afterAll(async () => wh?.dispose());
 
   it('injected every kind of bad row', () => {
     const kinds = new Set(bad.map((b) => b.kind));
-    for (const k of Object.keys(expectedReason)) if (k !== (format === 'csv' ? 'malformed_json' : 'wrong_columns')) expect(kinds).toContain(k);
+    for (const k of Object.keys(expectedReason))
+      if (k !== (format === 'csv' ? 'malformed_json' : 'wrong_columns')) expect(kinds).toContain(k);
   });
 
   it('receipts balance: read = accepted + quarantined, and only bad rows are quarantined', () => {
@@ -44,9 +48,14 @@ describe.each(['csv', 'jsonl'] as const)('every injected bad row is quarantined 
   });
 
   it('each bad row sits in quarantine under its file and line with the matching reason', async () => {
-    const q = await queryRows<{ file: string; line: string; reason: string; raw: string }>(wh, `SELECT file, line, reason, raw FROM ${wh.database}.quarantine`);
+    const q = await queryRows<{ file: string; line: string; reason: string; raw: string }>(
+      wh,
+      `SELECT file, line, reason, raw FROM ${wh.database}.quarantine`,
+    );
     const byKey = new Map(q.map((r) => [`${r.file}:${r.line}`, r]));
-    const wrong = bad.filter((b) => !expectedReason[b.kind].test(byKey.get(`${b.file}:${b.line}`)?.reason ?? '')).map((b) => `${b.kind} ${b.file}:${b.line} -> ${byKey.get(`${b.file}:${b.line}`)?.reason}`);
+    const wrong = bad
+      .filter((b) => !expectedReason[b.kind].test(byKey.get(`${b.file}:${b.line}`)?.reason ?? ''))
+      .map((b) => `${b.kind} ${b.file}:${b.line} -> ${byKey.get(`${b.file}:${b.line}`)?.reason}`);
     expect(wrong).toEqual([]);
     expect(q.every((r) => r.raw.length > 0)).toBe(true);
     // among the bad dates, text of a date's length that parses to nothing
@@ -54,7 +63,10 @@ describe.each(['csv', 'jsonl'] as const)('every injected bad row is quarantined 
   });
 
   it('the raw row of a file without PII is its line as written (CSV); otherwise the row formatted back, PII masked', async () => {
-    const q = await queryRows<{ file: string; line: string; raw: string }>(wh, `SELECT file, toString(line) AS line, raw FROM ${wh.database}.quarantine`);
+    const q = await queryRows<{ file: string; line: string; raw: string }>(
+      wh,
+      `SELECT file, toString(line) AS line, raw FROM ${wh.database}.quarantine`,
+    );
     const lines = new Map<string, string[]>();
     const lineOf = (file: string, n: number) => {
       if (!lines.has(file)) lines.set(file, readFileSync(file, 'utf8').split('\n'));
@@ -72,7 +84,11 @@ describe.each(['csv', 'jsonl'] as const)('every injected bad row is quarantined 
   });
 
   it('stores receipts', async () => {
-    const rows = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${wh.database}.ingest_receipts WHERE ingest_id = {id:String}`, { id: result.ingestId });
+    const rows = await queryRows<{ n: string }>(
+      wh,
+      `SELECT count() AS n FROM ${wh.database}.ingest_receipts WHERE ingest_id = {id:String}`,
+      { id: result.ingestId },
+    );
     expect(Number(rows[0]!.n)).toBe(result.receipts.length);
   });
 });

@@ -16,12 +16,21 @@ const loans: [string, string][] = [
   ['R\x00Y,C1,consumer,2024-01-05,1000.00,0.12,12,annuity', `loan_id: ${id}`],
   [`${'A'.repeat(129)},C1,consumer,2024-01-05,1000.00,0.12,12,annuity`, `loan_id: ${id}`],
   [`${'A'.repeat(128)},C1,consumer,2024-01-05,1000.00,0.12,12,annuity`, ''],
-  ['R2,C\x1f,consumer,2024-02-30,1000.00,0.12,12,annuity', `customer_id: ${id}; origination_date: not a valid date (YYYY-MM-DD, 1970-01-01 to 2149-06-06)`],
+  [
+    'R2,C\x1f,consumer,2024-02-30,1000.00,0.12,12,annuity',
+    `customer_id: ${id}; origination_date: not a valid date (YYYY-MM-DD, 1970-01-01 to 2149-06-06)`,
+  ],
   ['R3,C1,consumer,2024-01-05,0,0.12,12,annuity', 'principal: must be greater than zero'],
   ['R4,C1,consumer,2024-01-05,1000.005,0.12,12,annuity', 'principal: more than 2 decimal places'],
   ['R5,C1,consumer,2024-01-05,-5,0.12,12,annuity', 'principal: negative amount'],
-  ['R6,C1,consumer,2024-01-05,12a,1.2,0,monthly', `principal: not a decimal number; annual_rate: ${rate}; term_months: not a whole number in 1..600; repayment_method: monthly is not one of annuity, equal_principal, interest_only, bullet`],
-  ['R7,C1,consumer,2024-01-05,1000.500,0.1234567,601,先息后本', `annual_rate: ${rate}; term_months: not a whole number in 1..600`],
+  [
+    'R6,C1,consumer,2024-01-05,12a,1.2,0,monthly',
+    `principal: not a decimal number; annual_rate: ${rate}; term_months: not a whole number in 1..600; repayment_method: monthly is not one of annuity, equal_principal, interest_only, bullet`,
+  ],
+  [
+    'R7,C1,consumer,2024-01-05,1000.500,0.1234567,601,先息后本',
+    `annual_rate: ${rate}; term_months: not a whole number in 1..600`,
+  ],
   ['R8,C1,,2024-01-05,1000,0.05,6,', 'product: missing'],
 ];
 const payments: [string, string][] = [
@@ -54,9 +63,24 @@ describe('every field rule of the contract, through both loaders', () => {
   const dir = tmpDir('field-rules');
   beforeAll(async () => {
     wh = await testWarehouse('field_rules');
-    writeFileSync(join(dir, 'loans.csv'), ['loan_id,customer_id,product,origination_date,principal,annual_rate,term_months,repayment_method', ...loans.map(([l]) => l)].join('\n') + '\n');
-    writeFileSync(join(dir, 'payments.csv'), ['payment_id,loan_id,paid_date,amount,principal_paid,interest_paid', ...payments.map(([l]) => l)].join('\n') + '\n');
-    writeFileSync(join(dir, 'collection_actions.csv'), ['action_id,loan_id,action_date,channel,outcome,promised_amount,promised_date', ...actions.map(([l]) => l)].join('\n') + '\n');
+    writeFileSync(
+      join(dir, 'loans.csv'),
+      [
+        'loan_id,customer_id,product,origination_date,principal,annual_rate,term_months,repayment_method',
+        ...loans.map(([l]) => l),
+      ].join('\n') + '\n',
+    );
+    writeFileSync(
+      join(dir, 'payments.csv'),
+      ['payment_id,loan_id,paid_date,amount,principal_paid,interest_paid', ...payments.map(([l]) => l)].join('\n') +
+        '\n',
+    );
+    writeFileSync(
+      join(dir, 'collection_actions.csv'),
+      ['action_id,loan_id,action_date,channel,outcome,promised_amount,promised_date', ...actions.map(([l]) => l)].join(
+        '\n',
+      ) + '\n',
+    );
   });
   afterAll(async () => wh?.dispose());
 
@@ -64,12 +88,27 @@ describe('every field rule of the contract, through both loaders', () => {
     const w = Object.assign(Object.create(wh), { database: `rules_${loader}` }) as typeof wh;
     await migrate(w);
     const r = await ingest(w, [dir], { piiSecret: 's', loader });
-    const reasons = new Map((await queryRows<{ f: string; line: string; reason: string }>(wh,
-      `SELECT entity AS f, toString(line) AS line, reason FROM ${w.database}.quarantine`)).map((q) => [`${q.f}:${q.line}`, q.reason]));
-    const expected = (entity: string, rows: [string, string][]) => rows.map(([, reason], i) => [`${entity}:${i + 2}`, reason]);
-    for (const [key, reason] of [...expected('loans', loans), ...expected('payments', payments), ...expected('collection_actions', actions)]) {
+    const reasons = new Map(
+      (
+        await queryRows<{ f: string; line: string; reason: string }>(
+          wh,
+          `SELECT entity AS f, toString(line) AS line, reason FROM ${w.database}.quarantine`,
+        )
+      ).map((q) => [`${q.f}:${q.line}`, q.reason]),
+    );
+    const expected = (entity: string, rows: [string, string][]) =>
+      rows.map(([, reason], i) => [`${entity}:${i + 2}`, reason]);
+    for (const [key, reason] of [
+      ...expected('loans', loans),
+      ...expected('payments', payments),
+      ...expected('collection_actions', actions),
+    ]) {
       expect({ key, reason: reasons.get(key!) ?? '' }).toEqual({ key, reason });
     }
-    expect(r.receipts.map((x) => [x.entity, x.rows_inserted])).toEqual([['loans', 2], ['payments', 2], ['collection_actions', 2]]);
+    expect(r.receipts.map((x) => [x.entity, x.rows_inserted])).toEqual([
+      ['loans', 2],
+      ['payments', 2],
+      ['collection_actions', 2],
+    ]);
   });
 });

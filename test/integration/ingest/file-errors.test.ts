@@ -11,11 +11,16 @@ import { count, testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
 /** Errors of a file as a whole: refused before anything is loaded (exit 2 through UserError). */
 describe('file-level errors', () => {
   let wh: Awaited<ReturnType<typeof testWarehouse>>;
-  beforeAll(async () => { wh = await testWarehouse('file_errors'); });
+  beforeAll(async () => {
+    wh = await testWarehouse('file_errors');
+  });
   afterAll(async () => wh?.dispose());
 
   const refusal = async (paths: string[]) => {
-    const e = await ingest(wh, paths, { piiSecret: 's' }).then(() => null, (x: unknown) => x);
+    const e = await ingest(wh, paths, { piiSecret: 's' }).then(
+      () => null,
+      (x: unknown) => x,
+    );
     expect(e).toBeInstanceOf(IngestInputError);
     expect(e).toBeInstanceOf(UserError);
     expect((e as UserError).exitCode).toBe(2);
@@ -41,14 +46,22 @@ describe('file-level errors', () => {
     writeFileSync(join(dir, 'payments.csv'), '');
     const msg = await refusal([dir]);
     expect(msg).toMatch(/2 files cannot be loaded/);
-    expect(msg).toContain('loans.csv: the header names none of the required columns of loans (expected loan_id, customer_id, product, origination_date, principal, annual_rate, term_months; found id, name)');
+    expect(msg).toContain(
+      'loans.csv: the header names none of the required columns of loans (expected loan_id, customer_id, product, origination_date, principal, annual_rate, term_months; found id, name)',
+    );
     expect(msg).toContain('payments.csv: empty file (no header row)');
   });
 
   it('a Parquet file with none of the required columns is refused too', async () => {
     const dir = tmpDir('pq');
-    await exec(wh, `INSERT INTO FUNCTION file({p:String}, 'Parquet') SELECT 1 AS a, 'x' AS b SETTINGS engine_file_truncate_on_insert = 1`, { p: join(dir, 'loans.parquet') });
-    expect(await refusal([join(dir, 'loans.parquet')])).toMatch(/loans\.parquet: the header names none of the required columns of loans .*found a, b/);
+    await exec(
+      wh,
+      `INSERT INTO FUNCTION file({p:String}, 'Parquet') SELECT 1 AS a, 'x' AS b SETTINGS engine_file_truncate_on_insert = 1`,
+      { p: join(dir, 'loans.parquet') },
+    );
+    expect(await refusal([join(dir, 'loans.parquet')])).toMatch(
+      /loans\.parquet: the header names none of the required columns of loans .*found a, b/,
+    );
   });
 
   it('a header with some required columns loads: rows lacking the others are quarantined', async () => {

@@ -18,9 +18,14 @@ function runChild(dataDir: string, book: string, killOn?: RegExp): Promise<{ out
     let killed = false;
     p.stdout.on('data', (b: Buffer) => {
       out += b.toString();
-      if (killOn && !killed && killOn.test(out)) { killed = true; p.kill('SIGKILL'); }
+      if (killOn && !killed && killOn.test(out)) {
+        killed = true;
+        p.kill('SIGKILL');
+      }
     });
-    p.stderr.on('data', (b: Buffer) => { out += b.toString(); });
+    p.stderr.on('data', (b: Buffer) => {
+      out += b.toString();
+    });
     p.on('error', rej);
     p.on('close', () => res({ out, killed }));
   });
@@ -33,7 +38,15 @@ describe('re-ingest, overlap and kill-and-rerun', () => {
   beforeAll(async () => {
     wh = await testWarehouse('idem');
     book = join(tmpDir('idem'), 'book');
-    await generateBook({ loans: 1200, months: 24, asOf: '2024-06-30', seed: 8, badRows: 0.02, outDir: book, format: 'csv' });
+    await generateBook({
+      loans: 1200,
+      months: 24,
+      asOf: '2024-06-30',
+      seed: 8,
+      badRows: 0.02,
+      outDir: book,
+      format: 'csv',
+    });
   });
   afterAll(async () => wh?.dispose());
 
@@ -51,13 +64,21 @@ describe('re-ingest, overlap and kill-and-rerun', () => {
 
   it('a run drops the scratch tables a killed run left, also for a file renamed since; it leaves none itself', async () => {
     const { exec, queryRows } = await import('../../../warehouse/connection.ts');
-    for (const name of ['stg_payments_0123456789abcdef', 'stg_dups_collection_actions_0123456789abcdef', 'land_loans_fedcba9876543210']) {
+    for (const name of [
+      'stg_payments_0123456789abcdef',
+      'stg_dups_collection_actions_0123456789abcdef',
+      'land_loans_fedcba9876543210',
+    ]) {
       await exec(wh, `CREATE TABLE ${wh.database}.${name} (line UInt64) ENGINE = MergeTree ORDER BY tuple()`);
     }
     const dir = tmpDir('renamed');
     writeFileSync(join(dir, 'loan_events.csv'), 'event_id,loan_id,event_date,type,amount\n');
     await ingest(wh, [dir], { piiSecret: 's' });
-    const left = await queryRows<{ name: string }>(wh, `SELECT name FROM system.tables WHERE database = {db:String} AND match(name, '^(stg|land)_')`, { db: wh.database });
+    const left = await queryRows<{ name: string }>(
+      wh,
+      `SELECT name FROM system.tables WHERE database = {db:String} AND match(name, '^(stg|land)_')`,
+      { db: wh.database },
+    );
     expect(left).toEqual([]);
   });
 
@@ -67,10 +88,18 @@ describe('re-ingest, overlap and kill-and-rerun', () => {
     const good = lines.slice(1).filter((l) => /^L\d+-P\d+,L\d+,\d{4}-\d{2}-\d{2},\d+\.\d{2},/.test(l));
     const dir = tmpDir('overlap');
     const changed = good[1]!.replace(/,(\d+)\.(\d{2}),/, (_m, a: string, b: string) => `,${Number(a) + 1}.${b},`);
-    writeFileSync(join(dir, 'payments-2.csv'), [header, good[0]!, changed, 'NEW-1,L000000001,2024-06-30,10.00,,,,app'].join('\n') + '\n');
+    writeFileSync(
+      join(dir, 'payments-2.csv'),
+      [header, good[0]!, changed, 'NEW-1,L000000001,2024-06-30,10.00,,,,app'].join('\n') + '\n',
+    );
     const before = await count(wh, 'payments');
     const r = await ingest(wh, [dir], { piiSecret: 's' });
-    expect(r.receipts[0]).toMatchObject({ rows_read: 3, rows_inserted: 1, rows_already_present: 1, rows_quarantined: 1 });
+    expect(r.receipts[0]).toMatchObject({
+      rows_read: 3,
+      rows_inserted: 1,
+      rows_already_present: 1,
+      rows_quarantined: 1,
+    });
     expect(await count(wh, 'payments')).toBe(before + 1);
     expect(await count(wh, 'quarantine', "reason = 'key already loaded with different content'")).toBe(1);
   });

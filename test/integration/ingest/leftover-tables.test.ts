@@ -14,22 +14,46 @@ import { testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
 describe('tables a killed run leaves behind', () => {
   let wh: Awaited<ReturnType<typeof testWarehouse>>;
   let dir: string;
-  const tables = async () => (await queryRows<{ name: string }>(wh, `SELECT name FROM system.tables WHERE database = {db:String} ORDER BY name`, { db: wh.database })).map((t) => t.name);
+  const tables = async () =>
+    (
+      await queryRows<{ name: string }>(
+        wh,
+        `SELECT name FROM system.tables WHERE database = {db:String} ORDER BY name`,
+        { db: wh.database },
+      )
+    ).map((t) => t.name);
   beforeAll(async () => {
     wh = await testWarehouse('leftover');
     dir = tmpDir('leftover');
     writeFileSync(join(dir, 'loans.csv'), loansCsv());
-    await writeBadFile({ path: join(dir, 'payments.csv'), seed: 5, records: 2000, eol: '\n', finalNewline: true, multiline: true, badRate: 0.05 });
+    await writeBadFile({
+      path: join(dir, 'payments.csv'),
+      seed: 5,
+      records: 2000,
+      eol: '\n',
+      finalNewline: true,
+      multiline: true,
+      badRate: 0.05,
+    });
   });
   afterAll(async () => wh?.dispose());
 
-  it('an ingest drops the engine\'s _tmp_replace_* tables and scratch tables of a killed run', async () => {
+  it("an ingest drops the engine's _tmp_replace_* tables and scratch tables of a killed run", async () => {
     const before = await tables();
     // as a run killed during a CREATE TABLE … AS SELECT (of ingest, or of another step) leaves them
-    await exec(wh, `CREATE TABLE ${wh.database}._tmp_replace_eebbacae8d810482_ufolbeywf591a8af (line UInt64, raw String) ENGINE = Memory`);
-    await exec(wh, `CREATE TABLE ${wh.database}._tmp_replace_677695b073c69082_rlbridtr5ba8abd4 (x UInt64) ENGINE = MergeTree ORDER BY x`);
+    await exec(
+      wh,
+      `CREATE TABLE ${wh.database}._tmp_replace_eebbacae8d810482_ufolbeywf591a8af (line UInt64, raw String) ENGINE = Memory`,
+    );
+    await exec(
+      wh,
+      `CREATE TABLE ${wh.database}._tmp_replace_677695b073c69082_rlbridtr5ba8abd4 (x UInt64) ENGINE = MergeTree ORDER BY x`,
+    );
     await exec(wh, `CREATE TABLE ${wh.database}.stg_status_payments_0123456789abcdef (line UInt64) ENGINE = Memory`);
-    await exec(wh, `CREATE TABLE ${wh.database}.land_payments_0123456789abcdef (line UInt64) ENGINE = MergeTree ORDER BY line`);
+    await exec(
+      wh,
+      `CREATE TABLE ${wh.database}.land_payments_0123456789abcdef (line UInt64) ENGINE = MergeTree ORDER BY line`,
+    );
     await ingest(wh, [dir], { piiSecret: 's' });
     expect(await tables()).toEqual(before);
   });
@@ -37,7 +61,10 @@ describe('tables a killed run leaves behind', () => {
   it('ingest itself creates no table with CREATE TABLE … AS SELECT (whose killed run leaves _tmp_replace_*)', async () => {
     const seen: string[] = [];
     const command = wh.client.command.bind(wh.client);
-    wh.client.command = ((p: Parameters<typeof command>[0]) => { seen.push(p.query); return command(p); }) as typeof command;
+    wh.client.command = ((p: Parameters<typeof command>[0]) => {
+      seen.push(p.query);
+      return command(p);
+    }) as typeof command;
     try {
       for (const loader of ['engine', 'stream'] as const) {
         await exec(wh, `TRUNCATE TABLE ${wh.database}.payments`);

@@ -17,11 +17,32 @@ describe('listing quarantined rows', () => {
     wh = await testWarehouse('qlist');
     dir = tmpDir('qlist');
     writeFileSync(join(dir, 'loans.csv'), `${loansCsv()}L1,C1,consumer,2023-01-01,-5.00,0.05,12\n`);
-    const a = await writeBadFile({ path: join(dir, 'payments_a.csv'), seed: 1, records: 400, eol: '\n', finalNewline: true, multiline: false, badRate: 0.1, idPrefix: 'a' });
-    const b = await writeBadFile({ path: join(dir, 'payments_b.csv'), seed: 2, records: 300, eol: '\r\n', finalNewline: false, multiline: true, badRate: 0.1, idPrefix: 'b' });
+    const a = await writeBadFile({
+      path: join(dir, 'payments_a.csv'),
+      seed: 1,
+      records: 400,
+      eol: '\n',
+      finalNewline: true,
+      multiline: false,
+      badRate: 0.1,
+      idPrefix: 'a',
+    });
+    const b = await writeBadFile({
+      path: join(dir, 'payments_b.csv'),
+      seed: 2,
+      records: 300,
+      eol: '\r\n',
+      finalNewline: false,
+      multiline: true,
+      badRate: 0.1,
+      idPrefix: 'b',
+    });
     first = (await ingest(wh, [join(dir, 'loans.csv'), join(dir, 'payments_a.csv')], { piiSecret: 's' })).ingestId;
     second = (await ingest(wh, [join(dir, 'payments_b.csv')], { piiSecret: 's' })).ingestId;
-    expected = [...a.expected.map((e) => ({ file: join(dir, 'payments_a.csv'), e })), ...b.expected.map((e) => ({ file: join(dir, 'payments_b.csv'), e }))];
+    expected = [
+      ...a.expected.map((e) => ({ file: join(dir, 'payments_a.csv'), e })),
+      ...b.expected.map((e) => ({ file: join(dir, 'payments_b.csv'), e })),
+    ];
   });
   afterAll(async () => wh?.dispose());
 
@@ -31,8 +52,16 @@ describe('listing quarantined rows', () => {
     expect(rows).toHaveLength(total);
     const payments = rows.filter((r) => r.entity === 'payments');
     expect(payments.map((r) => [r.file, r.line, r.raw])).toEqual(expected.map(({ file, e }) => [file, e.line, e.raw]));
-    expect(rows.map((r) => `${r.file}\u0000${String(r.line).padStart(9, '0')}`)).toEqual(rows.map((r) => `${r.file}\u0000${String(r.line).padStart(9, '0')}`).sort());
-    expect(rows[0]).toMatchObject({ entity: 'loans', file: join(dir, 'loans.csv'), line: 52, raw: 'L1,C1,consumer,2023-01-01,-5.00,0.05,12', ingest_id: first });
+    expect(rows.map((r) => `${r.file}\u0000${String(r.line).padStart(9, '0')}`)).toEqual(
+      rows.map((r) => `${r.file}\u0000${String(r.line).padStart(9, '0')}`).sort(),
+    );
+    expect(rows[0]).toMatchObject({
+      entity: 'loans',
+      file: join(dir, 'loans.csv'),
+      line: 52,
+      raw: 'L1,C1,consumer,2023-01-01,-5.00,0.05,12',
+      ingest_id: first,
+    });
     expect(rows[0]!.reason).toMatch(/negative amount|duplicate key/);
     expect(rows[0]!.quarantined_at).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
   });
@@ -48,7 +77,9 @@ describe('listing quarantined rows', () => {
     const dec = await listQuarantine(wh, { reasonLike: 'NOT A DECIMAL' });
     expect(dec.total).toBe(expected.filter((x) => x.e.kind === 'bad_number' || x.e.kind === 'multiline_bad').length);
     expect(dec.rows.every((r) => /not a decimal number/.test(r.reason))).toBe(true);
-    expect((await listQuarantine(wh, { reasonLike: 'duplicate%line' })).total).toBe(expected.filter((x) => x.e.kind === 'duplicate').length);
+    expect((await listQuarantine(wh, { reasonLike: 'duplicate%line' })).total).toBe(
+      expected.filter((x) => x.e.kind === 'duplicate').length,
+    );
     const all = (await listQuarantine(wh, { entity: 'payments' })).rows;
     const page = await listQuarantine(wh, { entity: 'payments', limit: 7, offset: 10 });
     expect(page.total).toBe(all.length);

@@ -12,7 +12,13 @@ import { defaultTarget, featureNames } from '../../../warehouse/feature-catalogu
 import { loadFeatureRows } from '../../../models/data/load-features.ts';
 import { scoreModel } from '../../../models/model-types.ts';
 import { networkInputs } from '../../../models/nn/network.ts';
-import { championHistory, loadModel, promote, RegistryError, type ModelVersion } from '../../../models/registry/registry.ts';
+import {
+  championHistory,
+  loadModel,
+  promote,
+  RegistryError,
+  type ModelVersion,
+} from '../../../models/registry/registry.ts';
 import { scoreMonthInDb, scoreMonthInNode } from '../../../models/score.ts';
 import { monitorModel } from '../../../models/evaluate/monitor.ts';
 import { trainBookModels } from '../../../models/workflows.ts';
@@ -22,7 +28,11 @@ import { testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
 import { defaultSettings } from '../../helpers/settings.ts';
 
 const cut = '2023-06-30';
-const dated: Record<string, string> = { 'payments.csv': 'paid_date', 'collection_actions.csv': 'action_date', 'loan_events.csv': 'event_date' };
+const dated: Record<string, string> = {
+  'payments.csv': 'paid_date',
+  'collection_actions.csv': 'action_date',
+  'loan_events.csv': 'event_date',
+};
 
 /**
  * A copy of the book where everything dated after the cut is removed or altered: later collection
@@ -35,7 +45,10 @@ async function bookChangedAfterCut(src: string, dst: string) {
   mkdirSync(dst, { recursive: true });
   for (const f of readdirSync(src)) {
     const col = dated[f];
-    if (!col) { copyFileSync(join(src, f), join(dst, f)); continue; }
+    if (!col) {
+      copyFileSync(join(src, f), join(dst, f));
+      continue;
+    }
     const out = createWriteStream(join(dst, f));
     let idx = -1;
     let amountIdx = -1;
@@ -43,7 +56,13 @@ async function bookChangedAfterCut(src: string, dst: string) {
     let k = 0;
     const q = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
     for await (const r of csvRecords(createReadStream(join(src, f), { encoding: 'utf8' }))) {
-      if (idx < 0) { idx = r.fields.indexOf(col); amountIdx = r.fields.indexOf('amount'); typeIdx = r.fields.indexOf('type'); out.write(`${r.fields.map(q).join(',')}\n`); continue; }
+      if (idx < 0) {
+        idx = r.fields.indexOf(col);
+        amountIdx = r.fields.indexOf('amount');
+        typeIdx = r.fields.indexOf('type');
+        out.write(`${r.fields.map(q).join(',')}\n`);
+        continue;
+      }
       if (r.fields.length === 1 && r.fields[0] === '') continue;
       if (r.fields[idx]! > cut && r.fields[typeIdx] !== 'restructure') {
         if (f !== 'payments.csv' || k++ % 2 === 0) continue;
@@ -68,8 +87,16 @@ describe('early-warning models on a generated book', () => {
     await ingest(wh, [book], { piiSecret: 's' });
     await buildMonthEndSnapshots(wh, { asOf: monthEnd, settings: defaultSettings });
     const done = await trainBookModels(wh, {
-      kinds: ['scorecard', 'network', 'gbm'], seed: 3, target: defaultTarget, ootMonths: 6, loanShare: 1, rebuildFeatures: true,
-      actor: 'test', outDir: join(wh.dir, 'cards'), network: { epochs: 12 }, gbm: { rounds: 40 },
+      kinds: ['scorecard', 'network', 'gbm'],
+      seed: 3,
+      target: defaultTarget,
+      ootMonths: 6,
+      loanShare: 1,
+      rebuildFeatures: true,
+      actor: 'test',
+      outDir: join(wh.dir, 'cards'),
+      network: { epochs: 12 },
+      gbm: { rounds: 40 },
     });
     models = done.map((d) => d.model);
   });
@@ -85,21 +112,33 @@ describe('early-warning models on a generated book', () => {
     await buildFeatures(other, { target: defaultTarget });
     const cols = ['customer_id', 'branch', 'principal_balance', 'dpd', 'bucket', 'status', ...featureNames, 'eligible'];
     const row = (t: string) => `toString(tuple(${cols.map((c) => `${t}.${c}`).join(', ')}))`;
-    const [r] = await queryRows<{ a: string; b: string; same: string }>(wh, `
+    const [r] = await queryRows<{ a: string; b: string; same: string }>(
+      wh,
+      `
       SELECT (SELECT count() FROM ${wh.database}.ew_features WHERE month_end <= {cut:Date}) AS a,
              (SELECT count() FROM ${other.database}.ew_features WHERE month_end <= {cut:Date}) AS b,
              (SELECT count() FROM ${wh.database}.ew_features AS x INNER JOIN ${other.database}.ew_features AS y
-                ON x.loan_id = y.loan_id AND x.month_end = y.month_end WHERE x.month_end <= {cut:Date} AND ${row('x')} = ${row('y')}) AS same`, { cut });
+                ON x.loan_id = y.loan_id AND x.month_end = y.month_end WHERE x.month_end <= {cut:Date} AND ${row('x')} = ${row('y')}) AS same`,
+      { cut },
+    );
     expect(Number(r!.a)).toBeGreaterThan(10_000);
     expect({ b: Number(r!.b), same: Number(r!.same) }).toEqual({ b: Number(r!.a), same: Number(r!.a) });
     // and the change did reach the later months
-    const [d] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${wh.database}.ew_features AS x INNER JOIN ${other.database}.ew_features AS y
-      ON x.loan_id = y.loan_id AND x.month_end = y.month_end WHERE x.month_end > {cut:Date} AND ${row('x')} != ${row('y')}`, { cut });
+    const [d] = await queryRows<{ n: string }>(
+      wh,
+      `SELECT count() AS n FROM ${wh.database}.ew_features AS x INNER JOIN ${other.database}.ew_features AS y
+      ON x.loan_id = y.loan_id AND x.month_end = y.month_end WHERE x.month_end > {cut:Date} AND ${row('x')} != ${row('y')}`,
+      { cut },
+    );
     expect(Number(d!.n)).toBeGreaterThan(100);
   });
 
   it('trains a scorecard, a network and boosted trees that rank risk out of time', () => {
-    expect(models.map((m) => [m.model_name, m.version])).toEqual([['dpd30_3m_scorecard', 1], ['dpd30_3m_network', 1], ['dpd30_3m_gbm', 1]]);
+    expect(models.map((m) => [m.model_name, m.version])).toEqual([
+      ['dpd30_3m_scorecard', 1],
+      ['dpd30_3m_network', 1],
+      ['dpd30_3m_gbm', 1],
+    ]);
     for (const m of models) {
       expect(m.metrics.test.auc).toBeGreaterThan(0.75);
       expect(m.metrics.split).toMatch(/out-of-time/);
@@ -112,8 +151,17 @@ describe('early-warning models on a generated book', () => {
     for (const m of models) {
       const n = await scoreMonthInDb(wh, m, monthEnd);
       expect(n).toBe(ds.n);
-      const sql = await queryRows<{ loan_id: string; probability: number; points: number; grade: string; reasons: string[] }>(wh,
-        `SELECT loan_id, probability, points, grade, reasons FROM ${wh.database}.scores WHERE model_name = {n:String} AND month_end = {m:Date}`, { n: m.model_name, m: monthEnd });
+      const sql = await queryRows<{
+        loan_id: string;
+        probability: number;
+        points: number;
+        grade: string;
+        reasons: string[];
+      }>(
+        wh,
+        `SELECT loan_id, probability, points, grade, reasons FROM ${wh.database}.scores WHERE model_name = {n:String} AND month_end = {m:Date}`,
+        { n: m.model_name, m: monthEnd },
+      );
       const byId = new Map(sql.map((r) => [r.loan_id, r]));
       const ts = scoreModel(m.artifact, ds);
       let maxDiff = 0;
@@ -128,8 +176,11 @@ describe('early-warning models on a generated book', () => {
       expect(maxPoints).toBeLessThan(1e-6);
       // the Node path writes the same scores
       await scoreMonthInNode(wh, m, monthEnd);
-      const [again] = await queryRows<{ n: string; d: number }>(wh, `SELECT count() AS n, max(abs(probability - {p:Float64})) AS d FROM ${wh.database}.scores WHERE model_name = {n:String} AND loan_id = {id:String}`,
-        { n: m.model_name, id: ds.ids[0]!, p: ts.probability[0]! });
+      const [again] = await queryRows<{ n: string; d: number }>(
+        wh,
+        `SELECT count() AS n, max(abs(probability - {p:Float64})) AS d FROM ${wh.database}.scores WHERE model_name = {n:String} AND loan_id = {id:String}`,
+        { n: m.model_name, id: ds.ids[0]!, p: ts.probability[0]! },
+      );
       expect(Number(again!.n)).toBe(1);
       expect(again!.d).toBeLessThan(1e-12);
     }
@@ -141,7 +192,15 @@ describe('early-warning models on a generated book', () => {
     if (net.kind !== 'network') throw new Error('expected a network');
     const ds = await loadFeatureRows(wh, { mode: 'month', monthEnd });
     const model = tf.sequential();
-    net.layers.forEach((l, i) => model.add(tf.layers.dense({ units: l.bias.length, activation: l.activation, ...(i === 0 ? { inputShape: [net.inputs.length] } : {}) })));
+    net.layers.forEach((l, i) =>
+      model.add(
+        tf.layers.dense({
+          units: l.bias.length,
+          activation: l.activation,
+          ...(i === 0 ? { inputShape: [net.inputs.length] } : {}),
+        }),
+      ),
+    );
     model.setWeights(net.layers.flatMap((l) => [tf.tensor2d(l.weights), tf.tensor1d(l.bias)]));
     const x = tf.tensor2d(Float32Array.from(networkInputs(net.inputs, ds)), [ds.n, net.inputs.length]);
     const p = await (model.predict(x) as tf.Tensor).data();
@@ -162,15 +221,40 @@ describe('early-warning models on a generated book', () => {
   it('champion gate: the first model needs stable PSI, a challenger must beat the champion by the margin; history keeps who, when, why', async () => {
     const sorted = [...models].sort((a, b) => a.metrics.test.auc - b.metrics.test.auc);
     const [weak, strong] = [sorted[0]!, sorted.at(-1)!];
-    await expect(promote(wh, { name: weak.model_name, version: 1, actor: 'ann', reason: 'psi gate', gate: { aucMargin: 0, maxPsi: 1e-9 } }))
-      .rejects.toThrow(/score PSI .* is not below/);
+    await expect(
+      promote(wh, {
+        name: weak.model_name,
+        version: 1,
+        actor: 'ann',
+        reason: 'psi gate',
+        gate: { aucMargin: 0, maxPsi: 1e-9 },
+      }),
+    ).rejects.toThrow(/score PSI .* is not below/);
     await promote(wh, { name: weak.model_name, version: 1, actor: 'ann', reason: 'first champion' });
-    await expect(promote(wh, { name: strong.model_name, version: 1, actor: 'bob', reason: 'needs a big margin', gate: { aucMargin: 0.5, maxPsi: 0.25 } }))
-      .rejects.toBeInstanceOf(RegistryError);
-    await promote(wh, { name: strong.model_name, version: 1, actor: 'bob', reason: 'beats the scorecard', gate: { aucMargin: 0, maxPsi: 0.25 } });
-    await expect(promote(wh, { name: weak.model_name, version: 1, actor: 'ann', reason: 'back' })).rejects.toThrow(/does not beat the champion/);
+    await expect(
+      promote(wh, {
+        name: strong.model_name,
+        version: 1,
+        actor: 'bob',
+        reason: 'needs a big margin',
+        gate: { aucMargin: 0.5, maxPsi: 0.25 },
+      }),
+    ).rejects.toBeInstanceOf(RegistryError);
+    await promote(wh, {
+      name: strong.model_name,
+      version: 1,
+      actor: 'bob',
+      reason: 'beats the scorecard',
+      gate: { aucMargin: 0, maxPsi: 0.25 },
+    });
+    await expect(promote(wh, { name: weak.model_name, version: 1, actor: 'ann', reason: 'back' })).rejects.toThrow(
+      /does not beat the champion/,
+    );
     const h = await championHistory(wh, 'dpd30_3m');
-    expect(h.map((e) => [e.model_name, e.actor, e.reason])).toEqual([[weak.model_name, 'ann', 'first champion'], [strong.model_name, 'bob', 'beats the scorecard']]);
+    expect(h.map((e) => [e.model_name, e.actor, e.reason])).toEqual([
+      [weak.model_name, 'ann', 'first champion'],
+      [strong.model_name, 'bob', 'beats the scorecard'],
+    ]);
     expect(h[1]!.champion_auc).toBeCloseTo(weak.metrics.test.auc, 10);
   });
 
@@ -189,8 +273,16 @@ describe('early-warning models on a generated book', () => {
   // last: it rebuilds the snapshots
   it('score rebuilds features that are older than the snapshots before scoring', async () => {
     await buildMonthEndSnapshots(wh, { asOf: '2024-05-31', settings: defaultSettings });
-    const r = await runScore(wh, { model: `${models[0]!.model_name}@1`, 'as-of': '2024-05-31', 'in-db': true, target: 'dpd30_3m' });
-    const [f] = await queryRows<{ me: string }>(wh, `SELECT toString(max(month_end)) AS me FROM ${wh.database}.ew_features`);
+    const r = await runScore(wh, {
+      model: `${models[0]!.model_name}@1`,
+      'as-of': '2024-05-31',
+      'in-db': true,
+      target: 'dpd30_3m',
+    });
+    const [f] = await queryRows<{ me: string }>(
+      wh,
+      `SELECT toString(max(month_end)) AS me FROM ${wh.database}.ew_features`,
+    );
     expect(f!.me).toBe('2024-05-31');
     expect(r.n).toBeGreaterThan(0);
   });

@@ -12,7 +12,23 @@ describe('train --table on public credit data', () => {
   const { dir, out, err, run } = cliHarness('table-models');
 
   it('German credit: scorecard and network with model cards; AUC in the published range', async () => {
-    expect(await run('train', '--table', sharedData('german_credit', 'germancredit.csv'), '--target', 'creditability', '--bad-value', 'bad', '--seed', '7', '--by', 'ann', '--format', 'json')).toBe(0);
+    expect(
+      await run(
+        'train',
+        '--table',
+        sharedData('german_credit', 'germancredit.csv'),
+        '--target',
+        'creditability',
+        '--bad-value',
+        'bad',
+        '--seed',
+        '7',
+        '--by',
+        'ann',
+        '--format',
+        'json',
+      ),
+    ).toBe(0);
     const rows = JSON.parse(out.join('\n')) as { model: string; test_auc: string; card: string }[];
     expect(rows.map((r) => r.model)).toEqual(['germancredit_scorecard', 'germancredit_network']);
     for (const r of rows) {
@@ -21,12 +37,33 @@ describe('train --table on public credit data', () => {
       expect(card).toMatch(/WoE = ln\(%bad \/ %good\)/);
       expect(card).toMatch(/seeded random 70\/30 \(seed 7\)/);
     }
-    expect(readFileSync(join(rows[0]!.card, 'model-card.md'), 'utf8')).toMatch(/## Points table[\s\S]*status_of_existing_checking_account/);
+    expect(readFileSync(join(rows[0]!.card, 'model-card.md'), 'utf8')).toMatch(
+      /## Points table[\s\S]*status_of_existing_checking_account/,
+    );
   });
 
   it('special values get bins of their own, listed in the points table', async () => {
-    expect(await run('train', '--table', sharedData('german_credit', 'germancredit.csv'), '--target', 'creditability', '--bad-value', 'bad',
-      '--model', 'scorecard', '--special', '4', '--min-iv', '0', '--name', 'german_special', '--format', 'json')).toBe(0);
+    expect(
+      await run(
+        'train',
+        '--table',
+        sharedData('german_credit', 'germancredit.csv'),
+        '--target',
+        'creditability',
+        '--bad-value',
+        'bad',
+        '--model',
+        'scorecard',
+        '--special',
+        '4',
+        '--min-iv',
+        '0',
+        '--name',
+        'german_special',
+        '--format',
+        'json',
+      ),
+    ).toBe(0);
     const rows = JSON.parse(out.join('\n')) as { card: string }[];
     expect(readFileSync(join(rows[0]!.card, 'model-card.md'), 'utf8')).toMatch(/\| special 4 \|/);
   });
@@ -34,15 +71,39 @@ describe('train --table on public credit data', () => {
   it('Taiwan: both models reach the published AUC range', async () => {
     // the dataset's codebook: repayment status -2 no consumption, -1 paid duly (codes, not degrees of delay)
     const pay = ['PAY_0', 'PAY_2', 'PAY_3', 'PAY_4', 'PAY_5', 'PAY_6'].join(',');
-    expect(await run('train', '--table', sharedData('taiwan_credit_default', 'UCI_Credit_Card.csv'), '--target', 'default.payment.next.month', '--drop', 'ID', '--seed', '42',
-      '--special=-2,-1', '--special-for', pay, '--format', 'json')).toBe(0);
+    expect(
+      await run(
+        'train',
+        '--table',
+        sharedData('taiwan_credit_default', 'UCI_Credit_Card.csv'),
+        '--target',
+        'default.payment.next.month',
+        '--drop',
+        'ID',
+        '--seed',
+        '42',
+        '--special=-2,-1',
+        '--special-for',
+        pay,
+        '--format',
+        'json',
+      ),
+    ).toBe(0);
     const rows = JSON.parse(out.join('\n')) as { model: string; test_auc: string }[];
     for (const r of rows) expect(Number(r.test_auc)).toBeGreaterThan(0.75);
     const wh = openWarehouse(loadConfig({ LOANWATCH_DATA_DIR: join(dir, 'data') }));
     try {
       const models = await listModels(wh);
-      expect(models.map((m) => `${m.model_name}@${m.version}`).sort()).toEqual(['german_special_scorecard@1', 'germancredit_network@1', 'germancredit_scorecard@1', 'uci_credit_card_network@1', 'uci_credit_card_scorecard@1']);
-    } finally { await wh.close(); }
+      expect(models.map((m) => `${m.model_name}@${m.version}`).sort()).toEqual([
+        'german_special_scorecard@1',
+        'germancredit_network@1',
+        'germancredit_scorecard@1',
+        'uci_credit_card_network@1',
+        'uci_credit_card_scorecard@1',
+      ]);
+    } finally {
+      await wh.close();
+    }
   });
 
   it('malformed tables and flags fail with a clear message and exit code 2', async () => {
@@ -68,7 +129,10 @@ describe('train --table on public credit data', () => {
     expect(err.join('\n')).toMatch(/no model nope version 1/);
     expect(await run('score', '--as-of', '2024-06-30')).toBe(2);
     expect(err.join('\n')).toMatch(/no champion for dpd30_3m/);
-    for (const [path, reason] of [[join(dir, 'nope.csv'), /^loanwatch: feature table .*nope\.csv: no such file or directory$/u], [dir, /^loanwatch: feature table .* is a directory, not a file$/u]] as const) {
+    for (const [path, reason] of [
+      [join(dir, 'nope.csv'), /^loanwatch: feature table .*nope\.csv: no such file or directory$/u],
+      [dir, /^loanwatch: feature table .* is a directory, not a file$/u],
+    ] as const) {
       expect(await run('train', '--table', path, '--target', 'y')).toBe(2);
       expect(err[0]).toMatch(reason);
       expect(err.join('\n')).not.toMatch(/\n\s+at /u);

@@ -2,7 +2,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, writeFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { cjkFace, cjkFontFile, packagedCjkFont, ReportFontError, systemCjkFonts } from '../../../reports/render/fonts.ts';
+import {
+  cjkFace,
+  cjkFontFile,
+  packagedCjkFont,
+  ReportFontError,
+  systemCjkFonts,
+} from '../../../reports/render/fonts.ts';
 import { packPdf } from '../../../reports/render/pdf.ts';
 import { svgToPng } from '../../../reports/render/png.ts';
 import { renderSvg } from '../../../reports/render/svg.ts';
@@ -13,10 +19,18 @@ import { makeTtc } from '../../helpers/ttc.ts';
 import { tmpDir } from '../../helpers/warehouse.ts';
 
 /** A Latin-only TrueType font that ships with an npm package (pdfjs-dist): the "no CJK glyphs" case. */
-const latinOnly = join(dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json')), 'standard_fonts', 'LiberationSans-Regular.ttf');
+const latinOnly = join(
+  dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json')),
+  'standard_fonts',
+  'LiberationSans-Regular.ttf',
+);
 
 const glyphPng = (font: string, ch: string) =>
-  svgToPng(`<svg xmlns="http://www.w3.org/2000/svg" width="60" height="60"><text x="5" y="45" font-size="40" font-family="sans-serif">${ch}</text></svg>`, font, 1);
+  svgToPng(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="60" height="60"><text x="5" y="45" font-size="40" font-family="sans-serif">${ch}</text></svg>`,
+    font,
+    1,
+  );
 
 /** Draws 逾 and 期 to PNG and a one-chart PDF with the font; checks both show real, different glyphs and the PDF embeds the face. */
 async function rendersChinese(font: string, postscriptName: string) {
@@ -24,8 +38,25 @@ async function rendersChinese(font: string, postscriptName: string) {
   expect(a.inkShare).toBeGreaterThan(0.03);
   expect(b.inkShare).toBeGreaterThan(0.03);
   expect(Buffer.from(a.data).equals(Buffer.from(b.data))).toBe(false);
-  const svg = await renderSvg({ data: { values: [{ 月份: '一月', 逾期率: 1 }, { 月份: '二月', 逾期率: 2 }] }, mark: 'bar', encoding: { x: { field: '月份', type: 'nominal' }, y: { field: '逾期率', type: 'quantitative' } }, title: '逾期率' }, font);
-  const pdf = await packPdf({ lang: 'zh-CN', title: '贷后管理月报', subtitle: '测试' }, [{ id: 'c', title: '逾期率', note: '说明', svg }], font);
+  const svg = await renderSvg(
+    {
+      data: {
+        values: [
+          { 月份: '一月', 逾期率: 1 },
+          { 月份: '二月', 逾期率: 2 },
+        ],
+      },
+      mark: 'bar',
+      encoding: { x: { field: '月份', type: 'nominal' }, y: { field: '逾期率', type: 'quantitative' } },
+      title: '逾期率',
+    },
+    font,
+  );
+  const pdf = await packPdf(
+    { lang: 'zh-CN', title: '贷后管理月报', subtitle: '测试' },
+    [{ id: 'c', title: '逾期率', note: '说明', svg }],
+    font,
+  );
   expect(pdfEmbeddedFonts(pdf)).toContain(postscriptName);
   expect(await pdfPageText(pdf, 1)).toContain('贷后管理月报');
   expect((await pngPixels(await pdfPagePng(pdf, 2))).inkShare).toBeGreaterThan(0.01);
@@ -44,7 +75,11 @@ describe('the report font (LOANWATCH_CJK_FONT and the default)', () => {
   it('a .ttf: the npm font, by its own PostScript and family names, in PNG and PDF', async () => {
     const font = packagedCjkFont();
     expect(cjkFontFile(font)).toBe(font);
-    expect(cjkFace(font)).toEqual({ postscriptName: 'NotoSansSC-Regular', family: 'Noto Sans SC', inCollection: false });
+    expect(cjkFace(font)).toEqual({
+      postscriptName: 'NotoSansSC-Regular',
+      family: 'Noto Sans SC',
+      inCollection: false,
+    });
     await rendersChinese(font, 'NotoSansSC-Regular');
   });
 
@@ -67,7 +102,10 @@ describe('the report font (LOANWATCH_CJK_FONT and the default)', () => {
     const notFont = join(dir, 'notes.ttf');
     writeFileSync(notFont, 'not a font');
     const cases: [string, RegExp][] = [
-      [latinOnly, /^LOANWATCH_CJK_FONT=.*LiberationSans-Regular\.ttf: has no Chinese glyphs \(逾期\); choose a font with CJK characters/u],
+      [
+        latinOnly,
+        /^LOANWATCH_CJK_FONT=.*LiberationSans-Regular\.ttf: has no Chinese glyphs \(逾期\); choose a font with CJK characters/u,
+      ],
       [latinTtc, /latin\.ttc: has no Chinese glyphs/u],
       [join(dir, 'missing.ttf'), /^LOANWATCH_CJK_FONT=.*missing\.ttf: no such file$/u],
       [dir, /: not a file$/u],
@@ -75,7 +113,11 @@ describe('the report font (LOANWATCH_CJK_FONT and the default)', () => {
     ];
     for (const [file, message] of cases) {
       let error: unknown;
-      try { cjkFontFile(file); } catch (e) { error = e; }
+      try {
+        cjkFontFile(file);
+      } catch (e) {
+        error = e;
+      }
       expect(error, file).toBeInstanceOf(ReportFontError);
       expect(error).toBeInstanceOf(UserError);
       expect((error as Error).message).toMatch(message);

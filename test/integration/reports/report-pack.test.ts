@@ -19,17 +19,40 @@ describe('report packs', () => {
   // whichever font `npm ci` leaves the machine with: a Debian CJK font if installed, else the npm one
   const font = cjkFontFile();
   const face = cjkFace(font);
-  const zh = join(out, 'management-zh'), reg = join(out, 'regulatory-en');
+  const zh = join(out, 'management-zh'),
+    reg = join(out, 'regulatory-en');
   beforeAll(async () => {
     wh = await warehouseForReports('reports');
-    await buildReportPack(wh, { pack: 'management', period: '2024-06', lang: 'zh-CN', formats: ['html', 'pdf', 'png', 'svg'], outDir: zh, fontFile: font });
-    await buildReportPack(wh, { pack: 'regulatory', period: '2024-06', lang: 'en', formats: ['html', 'pdf', 'png'], outDir: reg, fontFile: font });
+    await buildReportPack(wh, {
+      pack: 'management',
+      period: '2024-06',
+      lang: 'zh-CN',
+      formats: ['html', 'pdf', 'png', 'svg'],
+      outDir: zh,
+      fontFile: font,
+    });
+    await buildReportPack(wh, {
+      pack: 'regulatory',
+      period: '2024-06',
+      lang: 'en',
+      formats: ['html', 'pdf', 'png'],
+      outDir: reg,
+      fontFile: font,
+    });
   });
-  afterAll(async () => { await wh?.dispose(); rmSync(out, { recursive: true, force: true }); });
+  afterAll(async () => {
+    await wh?.dispose();
+    rmSync(out, { recursive: true, force: true });
+  });
 
   it('writes every chart of the pack with data: HTML, PDF, a PNG/SVG, the Vega-Lite JSON and the CSV per chart', () => {
-    for (const [dir, pack, exts] of [[zh, 'management', ['png', 'svg', 'vl.json', 'csv']], [reg, 'regulatory', ['png', 'vl.json', 'csv']]] as const) {
-      const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { charts: { id: string; rows: number }[] };
+    for (const [dir, pack, exts] of [
+      [zh, 'management', ['png', 'svg', 'vl.json', 'csv']],
+      [reg, 'regulatory', ['png', 'vl.json', 'csv']],
+    ] as const) {
+      const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as {
+        charts: { id: string; rows: number }[];
+      };
       expect(manifest.charts.map((c) => c.id)).toEqual(packTemplates(pack).map((t) => t.id));
       for (const c of manifest.charts) {
         expect(c.rows, c.id).toBeGreaterThan(0);
@@ -40,15 +63,22 @@ describe('report packs', () => {
     expect(readFileSync(join(zh, 'report.html'), 'utf8')).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/u);
   });
 
-  it('the data behind a chart is the metrics layer\'s, exactly', async () => {
+  it("the data behind a chart is the metrics layer's, exactly", async () => {
     const m = await runMetric(wh, 'overdue', { from: '2023-07-31', to: '2024-06-30', as_of: '2024-06-30' });
     const [head, ...lines] = readFileSync(join(zh, 'overdue-trend.csv'), 'utf8').trim().split('\n');
     expect(head!.split(',')).toEqual(Object.keys(m.rows[0]!));
-    expect(lines.map((l) => l.split(','))).toEqual(m.rows.map((r) => Object.values(r).map((v) => (v === null ? '' : String(v)))));
+    expect(lines.map((l) => l.split(','))).toEqual(
+      m.rows.map((r) => Object.values(r).map((v) => (v === null ? '' : String(v)))),
+    );
   });
 
   it('Chinese glyphs are drawn, not boxes: two characters render to different, inked pixels', async () => {
-    const glyph = (ch: string) => svgToPng(`<svg xmlns="http://www.w3.org/2000/svg" width="60" height="60"><text x="5" y="45" font-size="40" font-family="${face.family}">${ch}</text></svg>`, font, 1);
+    const glyph = (ch: string) =>
+      svgToPng(
+        `<svg xmlns="http://www.w3.org/2000/svg" width="60" height="60"><text x="5" y="45" font-size="40" font-family="${face.family}">${ch}</text></svg>`,
+        font,
+        1,
+      );
     const [a, b] = [await pngPixels(glyph('逾')), await pngPixels(glyph('期'))];
     expect(a.inkShare).toBeGreaterThan(0.03);
     expect(b.inkShare).toBeGreaterThan(0.03);
@@ -68,23 +98,38 @@ describe('report packs', () => {
   describe('in headless Chromium', () => {
     let browser: Browser;
     let close = async () => {};
-    beforeAll(async () => { ({ browser, close } = await launchChromium(font)); });
-    afterAll(async () => { await close(); });
+    beforeAll(async () => {
+      ({ browser, close } = await launchChromium(font));
+    });
+    afterAll(async () => {
+      await close();
+    });
 
     for (const which of ['management-zh', 'regulatory-en'] as const) {
       it(`${which}: every chart shows non-empty marks, no console errors, no network`, async () => {
         const page = await browser.newPage();
         const errors: string[] = [];
         const requests: string[] = [];
-        page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+        page.on('console', (m) => {
+          if (m.type() === 'error') errors.push(m.text());
+        });
         page.on('pageerror', (e) => errors.push(String(e)));
-        page.on('request', (r) => { if (!r.url().startsWith('file:')) requests.push(r.url()); });
+        page.on('request', (r) => {
+          if (!r.url().startsWith('file:')) requests.push(r.url());
+        });
         await page.goto(`file://${join(which === 'management-zh' ? zh : reg, 'report.html')}`);
-        const figures = await page.$$eval('figure.chart', (fs) => fs.map((f) => {
-          const marks = [...f.querySelectorAll('g[class^="mark-"] path, g[class^="mark-"] text')] as SVGGraphicsElement[];
-          const drawn = marks.filter((m) => { const b = m.getBBox(); return b.width > 0 || b.height > 0; });
-          return { id: f.getAttribute('data-template'), drawn: drawn.length };
-        }));
+        const figures = await page.$$eval('figure.chart', (fs) =>
+          fs.map((f) => {
+            const marks = [
+              ...f.querySelectorAll('g[class^="mark-"] path, g[class^="mark-"] text'),
+            ] as SVGGraphicsElement[];
+            const drawn = marks.filter((m) => {
+              const b = m.getBBox();
+              return b.width > 0 || b.height > 0;
+            });
+            return { id: f.getAttribute('data-template'), drawn: drawn.length };
+          }),
+        );
         expect(figures.length).toBe(packTemplates(which === 'management-zh' ? 'management' : 'regulatory').length);
         for (const f of figures) expect(f.drawn, f.id ?? '').toBeGreaterThan(0);
         expect(errors).toEqual([]);
@@ -98,14 +143,22 @@ describe('report packs', () => {
       await page.goto(`file://${join(zh, 'report.html')}`);
       const r = await page.evaluate((family) => {
         const draw = (ch: string) => {
-          const c = document.createElement('canvas'); c.width = 48; c.height = 48;
-          const ctx = c.getContext('2d')!; ctx.fillStyle = '#fff'; ctx.fillRect(0, 0, 48, 48); ctx.fillStyle = '#000';
-          ctx.font = `40px "${family}"`; ctx.fillText(ch, 2, 40);
+          const c = document.createElement('canvas');
+          c.width = 48;
+          c.height = 48;
+          const ctx = c.getContext('2d')!;
+          ctx.fillStyle = '#fff';
+          ctx.fillRect(0, 0, 48, 48);
+          ctx.fillStyle = '#000';
+          ctx.font = `40px "${family}"`;
+          ctx.fillText(ch, 2, 40);
           const d = ctx.getImageData(0, 0, 48, 48).data;
-          let ink = 0; for (let i = 0; i < d.length; i += 4) if (d[i]! < 128) ink++;
+          let ink = 0;
+          for (let i = 0; i < d.length; i += 4) if (d[i]! < 128) ink++;
           return { ink, sig: Array.from(d.filter((_, i) => i % 4 === 0)).join('') };
         };
-        const a = draw('逾'), b = draw('期');
+        const a = draw('逾'),
+          b = draw('期');
         const title = document.querySelector('figure.chart svg .role-title text')?.textContent ?? '';
         return { inkA: a.ink, inkB: b.ink, differ: a.sig !== b.sig, title };
       }, face.family);

@@ -6,12 +6,17 @@ import { testWarehouse } from '../../helpers/warehouse.ts';
 
 describe('warehouse connection and migrations', () => {
   let wh: Awaited<ReturnType<typeof testWarehouse>>;
-  beforeAll(async () => { wh = await testWarehouse('conn'); });
+  beforeAll(async () => {
+    wh = await testWarehouse('conn');
+  });
   afterAll(async () => wh?.dispose());
 
   it('migrations are recorded once and safe to re-run', async () => {
     expect(await migrate(wh)).toEqual([]);
-    const rows = await queryRows<{ version: number }>(wh, `SELECT version FROM ${wh.database}.schema_migrations ORDER BY version`);
+    const rows = await queryRows<{ version: number }>(
+      wh,
+      `SELECT version FROM ${wh.database}.schema_migrations ORDER BY version`,
+    );
     expect(rows.map((r) => Number(r.version))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
   });
 
@@ -21,31 +26,52 @@ describe('warehouse connection and migrations', () => {
     await exec(wh, `ALTER TABLE ${payments} DROP COLUMN row_hash`);
     await exec(wh, `ALTER TABLE ${payments} ADD COLUMN row_hash UInt64`);
     await exec(wh, `ALTER TABLE ${payments} MODIFY COLUMN ingest_id String`);
-    await exec(wh, `INSERT INTO ${payments} (payment_id, loan_id, paid_date, amount, principal_paid, channel, ingest_id, row_hash)
+    await exec(
+      wh,
+      `INSERT INTO ${payments} (payment_id, loan_id, paid_date, amount, principal_paid, channel, ingest_id, row_hash)
       SELECT 'P1', 'L1', toDate('2024-03-05'), 120.5, NULL, 'bank', 'i1', ${rowHashExpr(dataColumns(rawTables.payments))}
       FROM (SELECT 'P1' AS payment_id, 'L1' AS loan_id, toDate('2024-03-05') AS paid_date, toDecimal64(120.5, 2) AS amount,
         CAST(NULL AS Nullable(Decimal(18, 2))) AS principal_paid, CAST(NULL AS Nullable(Decimal(18, 2))) AS interest_paid,
-        CAST(NULL AS Nullable(Decimal(18, 2))) AS penalty_paid, 'bank' AS channel)`);
+        CAST(NULL AS Nullable(Decimal(18, 2))) AS penalty_paid, 'bank' AS channel)`,
+    );
     const [stored] = await queryRows<{ h: string }>(wh, `SELECT toString(row_hash) AS h FROM ${payments}`);
     await exec(wh, `DELETE FROM ${wh.database}.schema_migrations WHERE version IN (14, 15)`);
     expect(await migrate(wh)).toEqual([14, 15]);
-    const kinds = await queryRows(wh, `SELECT name, type, default_kind FROM system.columns WHERE database = {db:String} AND table = 'payments' AND name IN ('row_hash', 'ingest_id') ORDER BY name`, { db: wh.database });
-    expect(kinds).toEqual([{ name: 'ingest_id', type: 'LowCardinality(String)', default_kind: '' }, { name: 'row_hash', type: 'UInt64', default_kind: 'ALIAS' }]);
-    expect(await queryRows(wh, `SELECT payment_id, ingest_id, toString(row_hash) AS h FROM ${payments}`)).toEqual([{ payment_id: 'P1', ingest_id: 'i1', h: stored!.h }]);
+    const kinds = await queryRows(
+      wh,
+      `SELECT name, type, default_kind FROM system.columns WHERE database = {db:String} AND table = 'payments' AND name IN ('row_hash', 'ingest_id') ORDER BY name`,
+      { db: wh.database },
+    );
+    expect(kinds).toEqual([
+      { name: 'ingest_id', type: 'LowCardinality(String)', default_kind: '' },
+      { name: 'row_hash', type: 'UInt64', default_kind: 'ALIAS' },
+    ]);
+    expect(await queryRows(wh, `SELECT payment_id, ingest_id, toString(row_hash) AS h FROM ${payments}`)).toEqual([
+      { payment_id: 'P1', ingest_id: 'i1', h: stored!.h },
+    ]);
     await exec(wh, `TRUNCATE TABLE ${payments}`);
   });
 
   it('query settings apply to one query only (chDB would otherwise keep them for the session)', async () => {
-    const get = async () => (await queryRows<{ v: string }>(wh, "SELECT toString(getSetting('input_format_csv_skip_first_lines')) AS v"))[0]!.v;
+    const get = async () =>
+      (await queryRows<{ v: string }>(wh, "SELECT toString(getSetting('input_format_csv_skip_first_lines')) AS v"))[0]!
+        .v;
     expect(await get()).toBe('0');
     await exec(wh, 'SELECT 1', {}, { input_format_csv_skip_first_lines: 1 });
-    const [inQuery] = await queryRows<{ v: string }>(wh, "SELECT toString(getSetting('input_format_csv_skip_first_lines')) AS v", {}, { input_format_csv_skip_first_lines: 3 });
+    const [inQuery] = await queryRows<{ v: string }>(
+      wh,
+      "SELECT toString(getSetting('input_format_csv_skip_first_lines')) AS v",
+      {},
+      { input_format_csv_skip_first_lines: 3 },
+    );
     expect(inQuery!.v).toBe('3');
     expect(await get()).toBe('0');
   });
 
   it('renders settings safely and rejects odd names', () => {
-    expect(withSettings('SELECT 1', { max_threads: 2, join_algorithm: "grace_hash,hash'" })).toBe("SELECT 1\nSETTINGS max_threads = 2, join_algorithm = 'grace_hash,hash'''");
+    expect(withSettings('SELECT 1', { max_threads: 2, join_algorithm: "grace_hash,hash'" })).toBe(
+      "SELECT 1\nSETTINGS max_threads = 2, join_algorithm = 'grace_hash,hash'''",
+    );
     expect(() => withSettings('SELECT 1', { 'x; DROP': 1 })).toThrow(/invalid setting name/);
     expect(withSettings('SELECT 1', {})).toBe('SELECT 1');
   });

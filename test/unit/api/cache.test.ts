@@ -2,7 +2,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { approxBytes, TtlCache } from '../../../api/cache.ts';
 
 describe('TtlCache', () => {
-  beforeEach(() => { vi.useFakeTimers({ toFake: ['Date'] }); vi.setSystemTime(0); });
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(0);
+  });
   afterEach(() => vi.useRealTimers());
   const flush = () => new Promise((r) => setImmediate(r));
 
@@ -25,7 +28,12 @@ describe('TtlCache', () => {
     vi.setSystemTime(1500);
     let release!: (v: string) => void;
     let reloads = 0;
-    const slow = () => { reloads++; return new Promise<string>((r) => { release = r; }); };
+    const slow = () => {
+      reloads++;
+      return new Promise<string>((r) => {
+        release = r;
+      });
+    };
     expect(await c.get('k', slow)).toBe('v1');
     expect(await c.get('k', slow)).toBe('v1');
     expect(reloads).toBe(1);
@@ -43,7 +51,10 @@ describe('TtlCache', () => {
   it('is bounded in bytes: the oldest settled values go first, a value over the whole budget is not kept', async () => {
     const c = new TtlCache<string, string>(60_000, 1000, false, 100);
     let loads = 0;
-    const val = (n: number) => () => { loads++; return Promise.resolve('x'.repeat(n)); };
+    const val = (n: number) => () => {
+      loads++;
+      return Promise.resolve('x'.repeat(n));
+    };
     await c.get('a', val(40));
     await c.get('b', val(40));
     await flush();

@@ -3,14 +3,24 @@ import { csvRecords, splitHeader } from '../../../lib/csv-records.ts';
 
 async function all(chunks: string[]) {
   const out = [];
-  for await (const r of csvRecords((async function* () { yield* chunks; })())) out.push(r);
+  for await (const r of csvRecords(
+    (async function* () {
+      yield* chunks;
+    })(),
+  ))
+    out.push(r);
   return out;
 }
 
 describe('csvRecords', () => {
   it('splits quoted fields, escaped quotes, embedded newlines and CRLF, with line numbers', async () => {
     const recs = await all(['a,b\r\n1,"x, ""y"""\r\n2,"multi\nline"\n3,z\n']);
-    expect(recs.map((r) => [r.line, r.fields])).toEqual([[1, ['a', 'b']], [2, ['1', 'x, "y"']], [3, ['2', 'multi\nline']], [5, ['3', 'z']]]);
+    expect(recs.map((r) => [r.line, r.fields])).toEqual([
+      [1, ['a', 'b']],
+      [2, ['1', 'x, "y"']],
+      [3, ['2', 'multi\nline']],
+      [5, ['3', 'z']],
+    ]);
   });
   it('gives the same records whatever the chunk boundaries', async () => {
     const text = 'id,v\n1,"a""b"\n2,"c\nd"\r\n3,e\n';

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../lib/random.ts';
-import { binColumn, binIndexCategory, binIndexNumeric, defaultBinning, type BinningOptions } from '../../../models/scorecard/binning.ts';
+import {
+  binColumn,
+  binIndexCategory,
+  binIndexNumeric,
+  defaultBinning,
+  type BinningOptions,
+} from '../../../models/scorecard/binning.ts';
 import type { Column } from '../../../models/data/dataset.ts';
 
 /** x uniform on [0, 100) with 8 % missing and 5 % special -1; risk rises with x, with a bump in the middle. */
@@ -45,7 +51,9 @@ describe('binning invariants', () => {
     it(`${method}: missing and special values have bins of their own, scored consistently`, () => {
       const miss = vb.bins.findIndex((b) => b.rule.type === 'missing');
       const spec = vb.bins.findIndex((b) => b.rule.type === 'special');
-      expect(vb.bins[miss]!.count).toBe(Array.from(col.kind === 'numeric' ? col.values : []).filter(Number.isNaN).length);
+      expect(vb.bins[miss]!.count).toBe(
+        Array.from(col.kind === 'numeric' ? col.values : []).filter(Number.isNaN).length,
+      );
       expect(vb.bins[spec]!.count).toBeGreaterThan(0);
       expect(binIndexNumeric(vb, Number.NaN)).toBe(miss);
       expect(binIndexNumeric(vb, -1)).toBe(spec);
@@ -54,7 +62,10 @@ describe('binning invariants', () => {
   }
 
   it('special values apply only to the features they are codes of, when those are named', () => {
-    const specials = (o: Partial<BinningOptions>) => binColumn(col, label, { ...defaultBinning, specialValues: [-1], ...o }).bins.filter((b) => b.rule.type === 'special').length;
+    const specials = (o: Partial<BinningOptions>) =>
+      binColumn(col, label, { ...defaultBinning, specialValues: [-1], ...o }).bins.filter(
+        (b) => b.rule.type === 'special',
+      ).length;
     expect(specials({})).toBe(1);
     expect(specials({ specialFeatures: ['x', 'y'] })).toBe(1);
     expect(specials({ specialFeatures: ['y'] })).toBe(0);
@@ -79,8 +90,13 @@ describe('binning invariants', () => {
       codes[i] = c;
       label[i] = rng.chance([0.05, 0.2, 0.5, 0.3][c]!) ? 1 : 0;
     }
-    const vb = binColumn({ name: 'c', kind: 'categorical', codes, levels }, label, { ...defaultBinning, minBinShare: 0.05 });
-    const cats = vb.bins.filter((b) => b.rule.type === 'categories').flatMap((b) => (b.rule.type === 'categories' ? b.rule.values : []));
+    const vb = binColumn({ name: 'c', kind: 'categorical', codes, levels }, label, {
+      ...defaultBinning,
+      minBinShare: 0.05,
+    });
+    const cats = vb.bins
+      .filter((b) => b.rule.type === 'categories')
+      .flatMap((b) => (b.rule.type === 'categories' ? b.rule.values : []));
     expect(cats.sort()).toEqual(levels);
     const riskiest = vb.bins.reduce((m, b, k) => (b.count > 0 && b.woe > vb.bins[m]!.woe ? k : m), 0);
     expect(binIndexCategory(vb, 'never-seen')).toBe(riskiest);

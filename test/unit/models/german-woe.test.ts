@@ -8,12 +8,23 @@ import { sharedData } from '../../helpers/shared-data.ts';
 //   '0 <= ... < 200 DM' 105/164 → 0.401392; '... >= 200 DM …' 14/49 → −0.405465; 'no checking account' 46/348 → −1.176263
 //   IV = Σ (%bad − %good)·WoE = 0.666012.  housing: for free 44/64 → 0.472604, own 186/527 → −0.194156, rent 70/109 → 0.404445; IV 0.083293
 const hand = {
-  status_of_existing_checking_account: { iv: 0.666012, woe: { '... < 0 DM': 0.818099, '0 <= ... < 200 DM': 0.401392, '... >= 200 DM / salary assignments for at least 1 year': -0.405465, 'no checking account': -1.176263 } },
+  status_of_existing_checking_account: {
+    iv: 0.666012,
+    woe: {
+      '... < 0 DM': 0.818099,
+      '0 <= ... < 200 DM': 0.401392,
+      '... >= 200 DM / salary assignments for at least 1 year': -0.405465,
+      'no checking account': -1.176263,
+    },
+  },
   housing: { iv: 0.083293, woe: { 'for free': 0.472604, own: -0.194156, rent: 0.404445 } },
 } as const;
 
 describe('WoE and IV on German credit equal the hand computation', async () => {
-  const ds = await loadFeatureTable(sharedData('german_credit', 'germancredit.csv'), { target: 'creditability', badValue: 'bad' });
+  const ds = await loadFeatureTable(sharedData('german_credit', 'germancredit.csv'), {
+    target: 'creditability',
+    badValue: 'bad',
+  });
   // one bin per category: no merging
   const fine = { ...defaultBinning, maxBins: 100, minBinShare: 0, chiThreshold: 0 };
   for (const [name, expected] of Object.entries(hand)) {
@@ -33,7 +44,11 @@ describe('WoE and IV on German credit equal the hand computation', async () => {
   it('infers kinds and rejects a table whose target names no bad value', async () => {
     expect(ds.columns.find((c) => c.name === 'duration_in_month')!.kind).toBe('numeric');
     expect(ds.columns.find((c) => c.name === 'purpose')!.kind).toBe('categorical');
-    await expect(loadFeatureTable(sharedData('german_credit', 'germancredit.csv'), { target: 'creditability' })).rejects.toThrow(/--bad-value/);
-    await expect(loadFeatureTable(sharedData('german_credit', 'germancredit.csv'), { target: 'nope' })).rejects.toThrow(/no target column/);
+    await expect(
+      loadFeatureTable(sharedData('german_credit', 'germancredit.csv'), { target: 'creditability' }),
+    ).rejects.toThrow(/--bad-value/);
+    await expect(loadFeatureTable(sharedData('german_credit', 'germancredit.csv'), { target: 'nope' })).rejects.toThrow(
+      /no target column/,
+    );
   });
 });

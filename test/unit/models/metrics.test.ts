@@ -43,7 +43,11 @@ describe('logistic regression (tfjs Newton)', () => {
     const beta = [-1, 0.8, -0.5, 1.2];
     for (let i = 0; i < n; i++) {
       let z = beta[0]!;
-      for (let j = 0; j < k; j++) { const v = rng.normal(); x[i * k + j] = v; z += beta[j + 1]! * v; }
+      for (let j = 0; j < k; j++) {
+        const v = rng.normal();
+        x[i * k + j] = v;
+        z += beta[j + 1]! * v;
+      }
       y[i] = rng.chance(1 / (1 + Math.exp(-z))) ? 1 : 0;
     }
     const fit = await fitLogistic(x, n, k, y);
@@ -78,10 +82,29 @@ describe('gradient-boosted trees', () => {
       const risky = Number.isNaN(a[i]!) ? true : a[i]! * b[i]! > 0; // XOR-like: no main effects
       label[i] = rng.chance(risky ? 0.6 : 0.1) ? 1 : 0;
     }
-    const ds = { n, columns: [{ name: 'a', kind: 'numeric' as const, values: a }, { name: 'b', kind: 'numeric' as const, values: b }], label, period: [] as string[], ids: [] as string[] };
+    const ds = {
+      n,
+      columns: [
+        { name: 'a', kind: 'numeric' as const, values: a },
+        { name: 'b', kind: 'numeric' as const, values: b },
+      ],
+      label,
+      period: [] as string[],
+      ids: [] as string[],
+    };
     ds.period = Array.from({ length: n }, () => '');
     ds.ids = Array.from({ length: n }, (_, i) => String(i));
-    const art = trainGbm(ds, ['a', 'b'], { rounds: 200, maxDepth: 3, learningRate: 0.1, lambda: 1, minChildHess: 1, maxBins: 32, patience: 20, maxRows: 100_000, seed: 1 });
+    const art = trainGbm(ds, ['a', 'b'], {
+      rounds: 200,
+      maxDepth: 3,
+      learningRate: 0.1,
+      lambda: 1,
+      minChildHess: 1,
+      maxBins: 32,
+      patience: 20,
+      maxRows: 100_000,
+      seed: 1,
+    });
     const p = scoreGbm(art, ds).probability;
     // the Bayes AUC of this design is 0.764; main effects alone give about 0.55 (the missing flag)
     expect(auc(p, label)).toBeGreaterThan(0.74);

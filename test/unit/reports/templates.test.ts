@@ -12,12 +12,20 @@ import type { Row } from '../../../reports/template.ts';
 
 const require = createRequire(import.meta.url);
 // the package's exports hide build/, so the schema is found next to its main entry
-const schema = JSON.parse(readFileSync(join(dirname(require.resolve('vega-lite')), 'vega-lite-schema.json'), 'utf8')) as object;
+const schema = JSON.parse(
+  readFileSync(join(dirname(require.resolve('vega-lite')), 'vega-lite-schema.json'), 'utf8'),
+) as object;
 const validate = new Ajv({ strict: false, allErrors: true }).compile(schema);
-const rows = JSON.parse(readFileSync(new URL('../../fixtures/reports/rows.json', import.meta.url), 'utf8')) as Record<string, Row[]>;
+const rows = JSON.parse(readFileSync(new URL('../../fixtures/reports/rows.json', import.meta.url), 'utf8')) as Record<
+  string,
+  Row[]
+>;
 
 /** The compiled Vega spec without the inline rows (those are the fixture): what the snapshot pins. */
-const withoutValues = (spec: vega.Spec) => ({ ...spec, data: spec.data?.map((d) => ('values' in d ? { ...d, values: `(${(d.values as unknown[]).length} rows)` } : d)) });
+const withoutValues = (spec: vega.Spec) => ({
+  ...spec,
+  data: spec.data?.map((d) => ('values' in d ? { ...d, values: `(${(d.values as unknown[]).length} rows)` } : d)),
+});
 
 describe('report templates', () => {
   it('cover both packs with unique ids, and the fixture has rows for each', () => {
@@ -33,7 +41,18 @@ describe('report templates', () => {
         const ok = validate(spec);
         expect(ok, JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
         const warnings: string[] = [];
-        const logger = { level: () => logger, warn: (...a: unknown[]) => { warnings.push(a.join(' ')); return logger; }, info: () => logger, debug: () => logger, error: (...a: unknown[]) => { throw new Error(a.join(' ')); } };
+        const logger = {
+          level: () => logger,
+          warn: (...a: unknown[]) => {
+            warnings.push(a.join(' '));
+            return logger;
+          },
+          info: () => logger,
+          debug: () => logger,
+          error: (...a: unknown[]) => {
+            throw new Error(a.join(' '));
+          },
+        };
         const compiled = compile(spec, { logger: logger as never }).spec;
         expect(warnings).toEqual([]);
         const view = new vega.View(vega.parse(compiled), { renderer: 'none' });

@@ -8,8 +8,12 @@ import { assertChdbPathFree, WarehouseLockedError } from '../../../warehouse/chd
 describe('a warehouse directory another process holds', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lw-lock-'));
   const holder = spawn('sleep', ['60'], { stdio: 'ignore' });
-  afterAll(() => { holder.kill('SIGKILL'); rmSync(dir, { recursive: true, force: true }); });
-  const status = (pid: number) => writeFileSync(join(dir, 'status'), `PID: ${pid}\nStarted at: 2026-12-01 07:25:19\nRevision: 54513`);
+  afterAll(() => {
+    holder.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const status = (pid: number) =>
+    writeFileSync(join(dir, 'status'), `PID: ${pid}\nStarted at: 2026-12-01 07:25:19\nRevision: 54513`);
 
   it('is named, with the process holding it and what to do', () => {
     status(holder.pid!);

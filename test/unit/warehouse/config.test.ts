@@ -4,7 +4,12 @@ import { ConfigError, loadConfig } from '../../../warehouse/config.ts';
 describe('loadConfig', () => {
   it('documents defaults', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ LOANWATCH_DATA_DIR: './data', CLICKHOUSE_DATABASE: 'loanwatch', LOANWATCH_GRACE_DAYS: 0, LOANWATCH_DPD_CONVENTION: 'due_date' });
+    expect(c).toMatchObject({
+      LOANWATCH_DATA_DIR: './data',
+      CLICKHOUSE_DATABASE: 'loanwatch',
+      LOANWATCH_GRACE_DAYS: 0,
+      LOANWATCH_DPD_CONVENTION: 'due_date',
+    });
     expect(c.CLICKHOUSE_URL).toBeUndefined();
   });
   it('fails fast with the variable name on bad values', () => {

@@ -18,21 +18,39 @@ describe('DDL from the table catalogue', () => {
     expect(local).toMatch(/^CREATE TABLE IF NOT EXISTS lw\.loan_month_local ON CLUSTER risk \(/);
     expect(local).toContain("ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/lw/loan_month', '{replica}')");
     expect(local).toContain('PARTITION BY toYear(month_end)');
-    expect(dist).toBe('CREATE TABLE IF NOT EXISTS lw.loan_month ON CLUSTER risk AS lw.loan_month_local ENGINE = Distributed(risk, lw, loan_month_local, cityHash64(loan_id))');
-    expect(createDatabaseStatement({ database: 'lw', cluster: 'risk' })).toBe('CREATE DATABASE IF NOT EXISTS lw ON CLUSTER risk');
+    expect(dist).toBe(
+      'CREATE TABLE IF NOT EXISTS lw.loan_month ON CLUSTER risk AS lw.loan_month_local ENGINE = Distributed(risk, lw, loan_month_local, cityHash64(loan_id))',
+    );
+    expect(createDatabaseStatement({ database: 'lw', cluster: 'risk' })).toBe(
+      'CREATE DATABASE IF NOT EXISTS lw ON CLUSTER risk',
+    );
   });
 
   it('cluster: later migrations alter the local and the Distributed table, on the cluster', () => {
-    const statements = migrations.filter((m) => m.version >= 12).flatMap((m) => m.statements({ database: 'lw', cluster: 'risk' } as Warehouse));
+    const statements = migrations
+      .filter((m) => m.version >= 12)
+      .flatMap((m) => m.statements({ database: 'lw', cluster: 'risk' } as Warehouse));
     const alters = statements.filter((x) => x.startsWith('ALTER TABLE'));
     expect(alters.length).toBeGreaterThan(0);
     for (const a of alters) expect(a).toMatch(/^ALTER TABLE lw\.\w+ ON CLUSTER risk /);
-    expect(alters).toContain('ALTER TABLE lw.payments_local ON CLUSTER risk MODIFY COLUMN ingest_id LowCardinality(String)');
+    expect(alters).toContain(
+      'ALTER TABLE lw.payments_local ON CLUSTER risk MODIFY COLUMN ingest_id LowCardinality(String)',
+    );
     expect(alters).toContain('ALTER TABLE lw.payments ON CLUSTER risk MODIFY COLUMN ingest_id LowCardinality(String)');
-    expect(alters.filter((x) => x.includes('ADD COLUMN IF NOT EXISTS row_hash UInt64 ALIAS cityHash64('))).toHaveLength(2 * Object.keys(rawTables).length);
+    expect(alters.filter((x) => x.includes('ADD COLUMN IF NOT EXISTS row_hash UInt64 ALIAS cityHash64('))).toHaveLength(
+      2 * Object.keys(rawTables).length,
+    );
   });
 
   it('declares every SPEC §3 entity', () => {
-    expect(Object.keys(rawTables).sort()).toEqual(['collection_actions', 'customers', 'loan_events', 'loans', 'payments', 'performance', 'schedule']);
+    expect(Object.keys(rawTables).sort()).toEqual([
+      'collection_actions',
+      'customers',
+      'loan_events',
+      'loans',
+      'payments',
+      'performance',
+      'schedule',
+    ]);
   });
 });

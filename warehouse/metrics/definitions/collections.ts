@@ -13,7 +13,15 @@ export const collections = {
   title: 'Collection performance',
   description: 'Contact rate, promise-to-pay rate, promise kept rate, cash collected and cure rate.',
   source: 'collection_actions',
-  dimensions: { channel: 'channel', team: 'team', agent: 'agent', stage: 'stage', action_month: 'action_month', product: 'product', region: 'region' },
+  dimensions: {
+    channel: 'channel',
+    team: 'team',
+    agent: 'agent',
+    stage: 'stage',
+    action_month: 'action_month',
+    product: 'product',
+    region: 'region',
+  },
   defaultDimensions: ['channel'],
   weight: { balance: 'toUInt64(1)', count: 'toUInt64(1)' },
   measures: {
@@ -27,9 +35,21 @@ export const collections = {
   },
   ratios: {
     contact_rate: { numerator: 'contacts', denominator: 'actions', denominatorLabel: 'actions' },
-    promise_to_pay_rate: { numerator: 'promises', denominator: 'contacts', denominatorLabel: 'actions that reached the borrower' },
-    promise_kept_rate: { numerator: 'kept_promises', denominator: 'matured_promises', denominatorLabel: 'promises whose date + 3 days is on or before the as-of date' },
-    cure_rate: { numerator: 'cures', denominator: 'actions', denominatorLabel: 'actions (cured: current or paid off at the next month-end)' },
+    promise_to_pay_rate: {
+      numerator: 'promises',
+      denominator: 'contacts',
+      denominatorLabel: 'actions that reached the borrower',
+    },
+    promise_kept_rate: {
+      numerator: 'kept_promises',
+      denominator: 'matured_promises',
+      denominatorLabel: 'promises whose date + 3 days is on or before the as-of date',
+    },
+    cure_rate: {
+      numerator: 'cures',
+      denominator: 'actions',
+      denominatorLabel: 'actions (cured: current or paid off at the next month-end)',
+    },
   },
   shape: { kind: 'aggregate' },
 } as const satisfies MetricDefinition;

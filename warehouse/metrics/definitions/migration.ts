@@ -20,14 +20,24 @@ export const migration = {
   weight: { balance: 'start_balance', count: 'toUInt64(1)' },
   measures: {
     start_total: {},
-    reduced: { weight: {
-      balance: "if(end_status IN ('paid_off', 'charged_off', ''), start_balance, greatest(start_balance - end_balance, toDecimal64(0, 2)))",
-      count: "toUInt64(end_status IN ('paid_off', 'charged_off', ''))" } },
+    reduced: {
+      weight: {
+        balance:
+          "if(end_status IN ('paid_off', 'charged_off', ''), start_balance, greatest(start_balance - end_balance, toDecimal64(0, 2)))",
+        count: "toUInt64(end_status IN ('paid_off', 'charged_off', ''))",
+      },
+    },
     migrated: { when: "end_status = 'active' AND worse", weight: { balance: 'end_balance', count: 'toUInt64(1)' } },
   },
   ratios: {
-    migration_rate: { numerator: 'migrated', denominator: 'start_total - reduced',
-      denominatorLabel: { balance: 'class balance at the period start less amounts repaid, disposed of or written off in the period', count: 'loans in the class at the start less those closed in the period' } },
+    migration_rate: {
+      numerator: 'migrated',
+      denominator: 'start_total - reduced',
+      denominatorLabel: {
+        balance: 'class balance at the period start less amounts repaid, disposed of or written off in the period',
+        count: 'loans in the class at the start less those closed in the period',
+      },
+    },
   },
   shape: { kind: 'aggregate' },
 } as const satisfies MetricDefinition;

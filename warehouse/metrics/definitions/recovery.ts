@@ -23,8 +23,18 @@ export const recovery = {
     defaulted_loans: both('toUInt64(k = 0)'),
     loans_over_100pct: both('toUInt64(over_100pct)'),
   },
-  ratios: { recovery_rate: { numerator: 'recovered', denominator: 'ead', denominatorLabel: 'EAD: principal balance at default of the cohort' } },
-  shape: { kind: 'cumulative', over: 'months_since_default', cumulative: ['ead', 'recovered', 'defaulted_loans', 'loans_over_100pct'] },
+  ratios: {
+    recovery_rate: {
+      numerator: 'recovered',
+      denominator: 'ead',
+      denominatorLabel: 'EAD: principal balance at default of the cohort',
+    },
+  },
+  shape: {
+    kind: 'cumulative',
+    over: 'months_since_default',
+    cumulative: ['ead', 'recovered', 'defaulted_loans', 'loans_over_100pct'],
+  },
 } as const satisfies MetricDefinition;
 
 /** LGD = 1 − recovery rate of closed workouts (settled, sold, collateral sold, or paid off after default), EAD-weighted. */
@@ -44,8 +54,16 @@ export const lgd = {
     loans_over_100pct: { when: 'closed AND ifNull(cash, 0) > ead', ...both('toUInt64(1)') },
   },
   ratios: {
-    lgd: { numerator: 'ead_closed - recovered_closed', denominator: 'ead_closed', denominatorLabel: 'EAD of closed workouts' },
-    recovery_rate: { numerator: 'recovered_closed', denominator: 'ead_closed', denominatorLabel: 'EAD of closed workouts' },
+    lgd: {
+      numerator: 'ead_closed - recovered_closed',
+      denominator: 'ead_closed',
+      denominatorLabel: 'EAD of closed workouts',
+    },
+    recovery_rate: {
+      numerator: 'recovered_closed',
+      denominator: 'ead_closed',
+      denominatorLabel: 'EAD of closed workouts',
+    },
   },
   shape: { kind: 'aggregate' },
 } as const satisfies MetricDefinition;

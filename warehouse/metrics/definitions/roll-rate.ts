@@ -10,7 +10,8 @@ const atT = { balance: 'balance at t of loans in from_bucket', count: 'loans in 
 export const rollRate = {
   name: 'roll_rate',
   title: 'Roll-rate (migration) matrix',
-  description: 'Share of from_bucket at t found in to_bucket at t + 1; flow_share divides by the from_bucket total at t.',
+  description:
+    'Share of from_bucket at t found in to_bucket at t + 1; flow_share divides by the from_bucket total at t.',
   source: 'transitions',
   dimensions: { from_bucket: 'prev_bucket', to_bucket: 'bucket', from_month: 'from_month', ...loanDims },
   defaultDimensions: ['from_bucket', 'to_bucket'],
@@ -25,7 +26,8 @@ export const rollRate = {
 export const cureRate = {
   name: 'cure_rate',
   title: 'Cure rate (bucket → C)',
-  description: 'Balance (or count) at t of loans in from_bucket that are current at t + 1, over the from_bucket total at t.',
+  description:
+    'Balance (or count) at t of loans in from_bucket that are current at t + 1, over the from_bucket total at t.',
   source: 'transitions',
   dimensions: { from_bucket: 'prev_bucket', from_month: 'from_month', ...loanDims },
   defaultDimensions: ['from_bucket'],
@@ -49,7 +51,19 @@ export const flowRate = {
   defaultDimensions: ['from_bucket', 'to_bucket'],
   requiredDimensions: ['from_bucket', 'to_bucket'],
   weight: { balance: 'from_balance', count: 'from_loans' },
-  measures: { from_total: {}, next_bucket_total: { weight: { balance: 'ifNull(to_balance, toDecimal64(0, 2))', count: 'ifNull(to_loans, 0)' } } },
-  ratios: { flow_rate: { numerator: 'next_bucket_total', denominator: 'from_total', denominatorLabel: { balance: 'balance in from_bucket at t (every loan in the bucket)', count: 'loans in from_bucket at t' } } },
+  measures: {
+    from_total: {},
+    next_bucket_total: { weight: { balance: 'ifNull(to_balance, toDecimal64(0, 2))', count: 'ifNull(to_loans, 0)' } },
+  },
+  ratios: {
+    flow_rate: {
+      numerator: 'next_bucket_total',
+      denominator: 'from_total',
+      denominatorLabel: {
+        balance: 'balance in from_bucket at t (every loan in the bucket)',
+        count: 'loans in from_bucket at t',
+      },
+    },
+  },
   shape: { kind: 'aggregate' },
 } as const satisfies MetricDefinition;

@@ -21,10 +21,26 @@ export const vintage = {
   weight: { balance: 'cohort_principal', count: 'cohort_loans' },
   measures: {
     cohort_total: {},
-    ever0: ever(0), ever30: ever(30), ever60: ever(60), ever90: ever(90),
-    coincident0: over(0), coincident30: over(30), coincident60: over(60), coincident90: over(90),
+    ever0: ever(0),
+    ever30: ever(30),
+    ever60: ever(60),
+    ever90: ever(90),
+    coincident0: over(0),
+    coincident30: over(30),
+    coincident60: over(60),
+    coincident90: over(90),
   },
-  ratios: ratiosOver('cohort_total', cohortBase, [0, 30, 60, 90].flatMap((x) => [[`ever${x}_rate`, `ever${x}`], [`coincident${x}_rate`, `coincident${x}`]] as [string, string][])),
+  ratios: ratiosOver(
+    'cohort_total',
+    cohortBase,
+    [0, 30, 60, 90].flatMap(
+      (x) =>
+        [
+          [`ever${x}_rate`, `ever${x}`],
+          [`coincident${x}_rate`, `coincident${x}`],
+        ] as [string, string][],
+    ),
+  ),
   // the cohort total sits on the MOB 0 row, so its running sum carries it to every MOB
   shape: { kind: 'cumulative', over: 'mob', cumulative: ['cohort_total', 'ever0', 'ever30', 'ever60', 'ever90'] },
 } as const satisfies MetricDefinition;

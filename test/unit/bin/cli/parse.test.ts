@@ -7,9 +7,24 @@ import type { Output } from '../../../../bin/cli/output.ts';
 describe('loanwatch command line', () => {
   let text = '';
   let err: string[] = [];
-  const out: Output = { line: (s) => { text += `${s}\n`; }, write: async (s) => { text += s; } };
-  beforeEach(() => { text = ''; err = []; vi.spyOn(console, 'error').mockImplementation((...a) => { err.push(a.join(' ')); }); });
-  afterEach(() => { vi.restoreAllMocks(); });
+  const out: Output = {
+    line: (s) => {
+      text += `${s}\n`;
+    },
+    write: async (s) => {
+      text += s;
+    },
+  };
+  beforeEach(() => {
+    text = '';
+    err = [];
+    vi.spyOn(console, 'error').mockImplementation((...a) => {
+      err.push(a.join(' '));
+    });
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
   const run = (...argv: string[]) => main(argv, out);
   const names = commands.map((c) => c.name);
 
@@ -17,14 +32,18 @@ describe('loanwatch command line', () => {
     for (const argv of [['--help'], ['help'], ['-h']]) {
       text = '';
       expect(await run(...argv)).toBe(0);
-      for (const top of new Set(names.map((n) => n.split(' ')[0]!))) expect(text).toMatch(new RegExp(`^  ${top}\\b`, 'mu'));
+      for (const top of new Set(names.map((n) => n.split(' ')[0]!)))
+        expect(text).toMatch(new RegExp(`^  ${top}\\b`, 'mu'));
     }
     expect(await run()).toBe(2);
   });
 
   it.each(names)('%s --help shows its own flags, their defaults and an example', async (name) => {
     const m = commands.find((c) => c.name === name)!;
-    for (const argv of [[...name.split(' '), '--help'], ['help', ...name.split(' ')]]) {
+    for (const argv of [
+      [...name.split(' '), '--help'],
+      ['help', ...name.split(' ')],
+    ]) {
       text = '';
       expect(await run(...argv), argv.join(' ')).toBe(0);
       for (const flag of Object.keys(m.flags)) expect(text).toContain(`--${flag}`);
@@ -33,7 +52,7 @@ describe('loanwatch command line', () => {
     }
   });
 
-  it.each(names)('%s refuses a flag it does not take, naming the command\'s help', async (name) => {
+  it.each(names)("%s refuses a flag it does not take, naming the command's help", async (name) => {
     expect(await run(...name.split(' '), '--no-such-flag', 'x')).toBe(2);
     expect(err[0]).toBe('loanwatch: unknown flag --no-such-flag');
     expect(err[1]).toBe(`run 'loanwatch ${name} --help' for its flags`);
@@ -61,14 +80,26 @@ describe('loanwatch command line', () => {
       [['snapshot', '--as-of', '30/06/2024'], '--as-of "30/06/2024": expected a calendar date YYYY-MM-DD'],
       [['generate', '--loans', 'many'], '--loans "many": expected a whole number'],
       [['generate', '--loans', '0'], '--loans "0": expected at least 1'],
-      [['metrics'], 'name a metric: overdue, new_business, vintage, roll_rate, cure_rate, flow_rate, migration, recovery, lgd, collections, forecast'],
-      [['metrics', 'overdue', '--from', '2024-06-30', '--to', '2024-01-31'], '--from 2024-06-30 is after --to 2024-01-31'],
+      [
+        ['metrics'],
+        'name a metric: overdue, new_business, vintage, roll_rate, cure_rate, flow_rate, migration, recovery, lgd, collections, forecast',
+      ],
+      [
+        ['metrics', 'overdue', '--from', '2024-06-30', '--to', '2024-01-31'],
+        '--from 2024-06-30 is after --to 2024-01-31',
+      ],
       [['metrics', 'overdue', '--months', '3'], '--months applies to the forecast only'],
       [['ingest'], 'name at least one file or directory to ingest'],
       [['promote', 'm'], 'give the version to promote: loanwatch promote NAME VERSION --reason …'],
-      [['keys', 'create', '--role', 'boss'], '--role "boss": expected one of admin, modeler, executive, collector, auditor'],
+      [
+        ['keys', 'create', '--role', 'boss'],
+        '--role "boss": expected one of admin, modeler, executive, collector, auditor',
+      ],
       [['train', '--target', 'y'], '--target, --drop, --categorical and --name go with --table'],
-      [['warnings', '--as-of', '2024-06-30', '--list', '--rules', 'r.json'], '--rules fires rules; --list only lists: give one of them'],
+      [
+        ['warnings', '--as-of', '2024-06-30', '--list', '--rules', 'r.json'],
+        '--rules fires rules; --list only lists: give one of them',
+      ],
     ] as const) {
       err = [];
       expect(await run(...argv), argv.join(' ')).toBe(2);
@@ -77,7 +108,7 @@ describe('loanwatch command line', () => {
     }
   });
 
-  it('a fault that is not the user\'s exits 1 with one line, no stack trace', async () => {
+  it("a fault that is not the user's exits 1 with one line, no stack trace", async () => {
     const { reportError } = await import('../../../../bin/cli/report-error.ts');
     expect(reportError(new TypeError('x is undefined'))).toBe(1);
     expect(err[0]).toBe('loanwatch: internal error: x is undefined');
@@ -86,7 +117,11 @@ describe('loanwatch command line', () => {
     expect(reportError(Object.assign(new Error('listen EADDRINUSE'), { code: 'EADDRINUSE', port: 8080 }))).toBe(2);
     expect(err[0]).toBe('loanwatch: port 8080 is in use by another process');
     err = [];
-    expect(reportError(Object.assign(new Error("ENOENT: no such file or directory, open 'x.csv'"), { code: 'ENOENT', path: 'x.csv' }))).toBe(2);
+    expect(
+      reportError(
+        Object.assign(new Error("ENOENT: no such file or directory, open 'x.csv'"), { code: 'ENOENT', path: 'x.csv' }),
+      ),
+    ).toBe(2);
     expect(err[0]).toBe('loanwatch: x.csv: no such file or directory');
   });
 });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { defaultStrategyTable, grades, parseStrategyTable, recommendAction, stageOf, stages } from '../../../../pipelines/cases/strategy.ts';
+import {
+  defaultStrategyTable,
+  grades,
+  parseStrategyTable,
+  recommendAction,
+  stageOf,
+  stages,
+} from '../../../../pipelines/cases/strategy.ts';
 import { assignCases } from '../../../../pipelines/cases/assignment.ts';
 import { assignArm, assignExperiment, parseExperiment } from '../../../../pipelines/cases/experiment.ts';
 import type { Case } from '../../../../pipelines/cases/case-list.ts';
@@ -19,18 +26,33 @@ describe('strategy table', () => {
     expect(() => parseStrategyTable(gap)).toThrow(/mid × E has 0 actions/);
     const overlap = { rules: [...defaultStrategyTable.rules, { stage: 'late', grades: ['A'], action: 'visit' }] };
     expect(() => parseStrategyTable(overlap)).toThrow(/late × A has 2 actions/);
-    expect(() => parseStrategyTable({ rules: [{ stage: 'late', grades: ['A'], action: 'shout' }] })).toThrow(/invalid strategy table/);
+    expect(() => parseStrategyTable({ rules: [{ stage: 'late', grades: ['A'], action: 'shout' }] })).toThrow(
+      /invalid strategy table/,
+    );
   });
   it('stages by DPD; a current loan is a case only with a watch grade', () => {
-    expect([stageOf(1, 'A'), stageOf(30, 'A'), stageOf(31, 'A'), stageOf(90, 'A'), stageOf(91, 'A')]).toEqual(['early', 'early', 'mid', 'mid', 'late']);
+    expect([stageOf(1, 'A'), stageOf(30, 'A'), stageOf(31, 'A'), stageOf(90, 'A'), stageOf(91, 'A')]).toEqual([
+      'early',
+      'early',
+      'mid',
+      'mid',
+      'late',
+    ]);
     expect([stageOf(0, 'E'), stageOf(0, 'C')]).toEqual(['watch', null]);
   });
 });
 
 describe('assignment', () => {
   const rng = new Rng(5);
-  const cases = Array.from({ length: 200 }, (_, i) => ({ case_id: `c${i}`, balance: Math.round(rng.logUniform(100, 100_000)) }));
-  const agents = [{ agent_id: 'a1', cap: 80 }, { agent_id: 'a2', cap: 80 }, { agent_id: 'a3', cap: 20 }];
+  const cases = Array.from({ length: 200 }, (_, i) => ({
+    case_id: `c${i}`,
+    balance: Math.round(rng.logUniform(100, 100_000)),
+  }));
+  const agents = [
+    { agent_id: 'a1', cap: 80 },
+    { agent_id: 'a2', cap: 80 },
+    { agent_id: 'a3', cap: 20 },
+  ];
 
   it('respects per-agent caps and returns the overflow unassigned', () => {
     const r = assignCases(cases, agents, 'count');
@@ -44,7 +66,9 @@ describe('assignment', () => {
     const counts = free.map((a) => byCount.assigned.filter((c) => c.agent_id === a.agent_id).length);
     expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
     const byBalance = assignCases(cases, free, 'balance');
-    const sums = free.map((a) => byBalance.assigned.filter((c) => c.agent_id === a.agent_id).reduce((s, c) => s + c.balance, 0));
+    const sums = free.map((a) =>
+      byBalance.assigned.filter((c) => c.agent_id === a.agent_id).reduce((s, c) => s + c.balance, 0),
+    );
     const biggest = Math.max(...cases.map((c) => c.balance));
     expect(Math.max(...sums) - Math.min(...sums)).toBeLessThanOrEqual(biggest);
     expect(assignCases(cases, free, 'balance')).toEqual(byBalance);
@@ -53,7 +77,10 @@ describe('assignment', () => {
 
 describe('strategy champion/challenger split', () => {
   it('is deterministic per loan and experiment, and balanced by weight', () => {
-    const arms = [{ name: 'champion', weight: 80 }, { name: 'challenger', weight: 20 }];
+    const arms = [
+      { name: 'champion', weight: 80 },
+      { name: 'challenger', weight: 20 },
+    ];
     const ids = Array.from({ length: 20_000 }, (_, i) => `L${String(i).padStart(9, '0')}`);
     const groups = ids.map((id) => assignArm('sms-vs-call-2024-06', id, arms));
     expect(ids.map((id) => assignArm('sms-vs-call-2024-06', id, arms))).toEqual(groups);
@@ -68,12 +95,43 @@ describe('strategy champion/challenger split', () => {
 });
 
 describe('strategy experiment file', () => {
-  const challenger = { rules: defaultStrategyTable.rules.map((r) => (r.stage === 'early' ? { ...r, action: 'call_collection_team' as const } : r)) };
-  const e = parseExperiment({ name: 'early-calls', arms: [{ name: 'control', weight: 1 }, { name: 'calls', weight: 1, strategy: challenger }] });
+  const challenger = {
+    rules: defaultStrategyTable.rules.map((r) =>
+      r.stage === 'early' ? { ...r, action: 'call_collection_team' as const } : r,
+    ),
+  };
+  const e = parseExperiment({
+    name: 'early-calls',
+    arms: [
+      { name: 'control', weight: 1 },
+      { name: 'calls', weight: 1, strategy: challenger },
+    ],
+  });
 
   it("gives each case its arm and that arm's action", () => {
-    const base = { region: 'r', product: 'p', team: 't', bucket: 'M1', balance: 1, probability: 0.1, probability_source: 'model' as const, model: null, expected_loss: 0.1, reasons: [], last_contacts: [], open_promises: [] };
-    const cases: Case[] = Array.from({ length: 200 }, (_, i) => ({ ...base, rank: i + 1, loan_id: `L${i}`, stage: 'early', dpd: 5, grade: 'A', action: 'sms_reminder' }));
+    const base = {
+      region: 'r',
+      product: 'p',
+      team: 't',
+      bucket: 'M1',
+      balance: 1,
+      probability: 0.1,
+      probability_source: 'model' as const,
+      model: null,
+      expected_loss: 0.1,
+      reasons: [],
+      last_contacts: [],
+      open_promises: [],
+    };
+    const cases: Case[] = Array.from({ length: 200 }, (_, i) => ({
+      ...base,
+      rank: i + 1,
+      loan_id: `L${i}`,
+      stage: 'early',
+      dpd: 5,
+      grade: 'A',
+      action: 'sms_reminder',
+    }));
     const assigned = assignExperiment(e, cases, defaultStrategyTable);
     for (const c of assigned) {
       expect(c.arm).toBe(assignArm('early-calls', c.loan_id, e.arms));
@@ -84,9 +142,41 @@ describe('strategy experiment file', () => {
 
   it('rejects malformed experiments with the reason', () => {
     expect(() => parseExperiment({ name: 'x', arms: [{ name: 'a', weight: 1 }] })).toThrow(/at least two arms/);
-    expect(() => parseExperiment({ name: 'x', arms: [{ name: 'a', weight: 1 }, { name: 'a', weight: 1 }] })).toThrow(/unique/);
-    expect(() => parseExperiment({ name: 'x y', arms: [{ name: 'a', weight: 1 }, { name: 'b', weight: 1 }] })).toThrow(/name/);
-    expect(() => parseExperiment({ name: 'x', arms: [{ name: 'a', weight: -1 }, { name: 'b', weight: 1 }] })).toThrow(/weight/);
-    expect(() => parseExperiment({ name: 'x', arms: [{ name: 'a', weight: 1 }, { name: 'b', weight: 1, strategy: { rules: [] } }] })).toThrow(/strategy/);
+    expect(() =>
+      parseExperiment({
+        name: 'x',
+        arms: [
+          { name: 'a', weight: 1 },
+          { name: 'a', weight: 1 },
+        ],
+      }),
+    ).toThrow(/unique/);
+    expect(() =>
+      parseExperiment({
+        name: 'x y',
+        arms: [
+          { name: 'a', weight: 1 },
+          { name: 'b', weight: 1 },
+        ],
+      }),
+    ).toThrow(/name/);
+    expect(() =>
+      parseExperiment({
+        name: 'x',
+        arms: [
+          { name: 'a', weight: -1 },
+          { name: 'b', weight: 1 },
+        ],
+      }),
+    ).toThrow(/weight/);
+    expect(() =>
+      parseExperiment({
+        name: 'x',
+        arms: [
+          { name: 'a', weight: 1 },
+          { name: 'b', weight: 1, strategy: { rules: [] } },
+        ],
+      }),
+    ).toThrow(/strategy/);
   });
 });

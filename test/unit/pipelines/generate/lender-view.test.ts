@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { distressEntry, distressExit, monthOutcomes, rollProbability, type MonthContext, type Outcomes } from '../../../../pipelines/generate/behaviour.ts';
+import {
+  distressEntry,
+  distressExit,
+  monthOutcomes,
+  rollProbability,
+  type MonthContext,
+  type Outcomes,
+} from '../../../../pipelines/generate/behaviour.ts';
 import { LenderView } from '../../../../pipelines/generate/lender-view.ts';
 import { Rng } from '../../../../lib/random.ts';
 import { actionLikelihood } from '../../../../pipelines/generate/workout.ts';
@@ -26,10 +33,11 @@ function* simulatedMonths(n: number, seed: number) {
     const view = new LenderView(observedR0, noiseSd, 0.01, (r) => distressEntry(r, ctx) * 0.5);
     let a = 0;
     for (let m = 0; m < 12 && a < 2; m++) {
-      z = z === 0 ? (rng.chance(distressEntry(risk, ctx)) ? 1 : 0) : (rng.chance(distressExit) ? 0 : 1);
+      z = z === 0 ? (rng.chance(distressEntry(risk, ctx)) ? 1 : 0) : rng.chance(distressExit) ? 0 : 1;
       const o = monthOutcomes(risk, z, a, ctx);
       const u = rng.next();
-      const seen: keyof Outcomes = u < o.pay ? 'pay' : u < o.pay + o.prepay ? 'prepay' : u < o.pay + o.prepay + o.payOne ? 'payOne' : 'miss';
+      const seen: keyof Outcomes =
+        u < o.pay ? 'pay' : u < o.pay + o.prepay ? 'prepay' : u < o.pay + o.prepay + o.payOne ? 'payOne' : 'miss';
       if (seen === 'prepay') break;
       const aBefore = a;
       a = seen === 'pay' ? 0 : seen === 'miss' ? a + 1 : a;
@@ -47,7 +55,9 @@ describe('LenderView (what a lender can know: the ceiling of truth.csv)', () => 
     for (const { view, z } of simulatedMonths(15_000, 5)) {
       const b = view.distressed();
       const band = bands[Math.min(4, Math.floor(b * 5))]!;
-      band.n++; band.b += b; band.z += z;
+      band.n++;
+      band.b += b;
+      band.z += z;
     }
     const used = bands.filter((x) => x.n > 1500);
     expect(used.length).toBeGreaterThanOrEqual(3);
@@ -58,12 +68,20 @@ describe('LenderView (what a lender can know: the ceiling of truth.csv)', () => 
   });
 
   it('its probability is the oracle probability averaged over what is unknown (same mean, less spread)', () => {
-    let n = 0; let sumView = 0; let sumOracle = 0; let sqView = 0; let sqOracle = 0;
+    let n = 0;
+    let sumView = 0;
+    let sumOracle = 0;
+    let sqView = 0;
+    let sqOracle = 0;
     for (const { view, z, risk, a } of simulatedMonths(6_000, 8)) {
       if (a > 1) continue;
       const pv = view.probability(a, future);
       const po = rollProbability(risk, z, a, future);
-      n++; sumView += pv; sumOracle += po; sqView += pv * pv; sqOracle += po * po;
+      n++;
+      sumView += pv;
+      sumOracle += po;
+      sqView += pv * pv;
+      sqOracle += po * po;
     }
     const [mv, mo] = [sumView / n, sumOracle / n];
     expect(Math.abs(mv - mo)).toBeLessThan(0.1 * mo);
@@ -71,14 +89,19 @@ describe('LenderView (what a lender can know: the ceiling of truth.csv)', () => 
   });
 
   it('action outcome probabilities sum to one on every channel and regime', () => {
-    for (const channel of ['sms', 'phone', 'visit', 'letter', 'legal', 'agency']) for (const z of [0, 1]) {
-      expect(outcomes.reduce((t, x) => t + actionLikelihood(z, channel, x), 0)).toBeCloseTo(1, 12);
-    }
+    for (const channel of ['sms', 'phone', 'visit', 'letter', 'legal', 'agency'])
+      for (const z of [0, 1]) {
+        expect(outcomes.reduce((t, x) => t + actionLikelihood(z, channel, x), 0)).toBeCloseTo(1, 12);
+      }
   });
 
   it('a miss and an unanswered call raise the belief in distress; a full payment and a promise lower it', () => {
     const make = () => new LenderView(0.5, noiseSd, 0.01, () => 0.1);
-    const after = (seen: keyof Outcomes, a: number, actions: { channel: string; outcome: string }[] = []) => { const v = make(); v.observe(a, ctx, seen, actions); return v.distressed(); };
+    const after = (seen: keyof Outcomes, a: number, actions: { channel: string; outcome: string }[] = []) => {
+      const v = make();
+      v.observe(a, ctx, seen, actions);
+      return v.distressed();
+    };
     const base = after('payOne', 1);
     expect(after('miss', 0)).toBeGreaterThan(after('pay', 0));
     expect(after('payOne', 1, [{ channel: 'phone', outcome: 'no_contact' }])).toBeGreaterThan(base);

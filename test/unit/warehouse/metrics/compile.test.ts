@@ -3,7 +3,11 @@ import { compileMetric, MetricRequestError } from '../../../../warehouse/metrics
 import { metricDefinition, metrics } from '../../../../warehouse/metrics/index.ts';
 import { parseMetricRequest } from '../../../../warehouse/metrics/run.ts';
 
-const ctx = { database: 'lw', asOf: '2024-06-30', extraParams: { p_from: '2023-06-30', p_to: '2024-06-30', bucket_order: [] } };
+const ctx = {
+  database: 'lw',
+  asOf: '2024-06-30',
+  extraParams: { p_from: '2023-06-30', p_to: '2024-06-30', bucket_order: [] },
+};
 
 describe('metric compiler', () => {
   it('compiles every declared metric with defaults', () => {
@@ -11,22 +15,35 @@ describe('metric compiler', () => {
       const c = compileMetric(def, parseMetricRequest({}), ctx);
       expect(c.query).toContain('SELECT');
       expect(c.columns.length).toBeGreaterThan(0);
-      for (const col of c.columns.filter((x) => x.kind === 'ratio')) expect(col.denominator, `${def.name}.${col.name}`).toBeTruthy();
+      for (const col of c.columns.filter((x) => x.kind === 'ratio'))
+        expect(col.denominator, `${def.name}.${col.name}`).toBeTruthy();
     }
   });
 
   it('binds every request value as a parameter; no value reaches the query text', () => {
     const evil = "'; DROP TABLE loans --";
-    const req = parseMetricRequest({ product: [evil, 'mortgage'], region: ['华东'], cohort_from: '2023-01', to: '2024-05-17' });
+    const req = parseMetricRequest({
+      product: [evil, 'mortgage'],
+      region: ['华东'],
+      cohort_from: '2023-01',
+      to: '2024-05-17',
+    });
     const c = compileMetric(metrics.overdue!, req, ctx);
     expect(c.query).not.toContain('DROP');
     expect(c.query).not.toContain('华东');
     expect(c.query).toContain('{f_product:Array(String)}');
-    expect(c.query_params).toMatchObject({ f_product: [evil, 'mortgage'], f_region: ['华东'], f_cohort_from: '2023-01-01', f_to: '2024-05-31' });
+    expect(c.query_params).toMatchObject({
+      f_product: [evil, 'mortgage'],
+      f_region: ['华东'],
+      f_cohort_from: '2023-01-01',
+      f_to: '2024-05-31',
+    });
   });
 
   it('rejects unknown group-bys with the allowed list, and malformed requests field by field', () => {
-    expect(() => compileMetric(metrics.overdue!, parseMetricRequest({ group_by: ['colour'] }), ctx)).toThrow(/cannot be grouped by colour; allowed: month_end, product/);
+    expect(() => compileMetric(metrics.overdue!, parseMetricRequest({ group_by: ['colour'] }), ctx)).toThrow(
+      /cannot be grouped by colour; allowed: month_end, product/,
+    );
     expect(() => parseMetricRequest({ basis: 'weight' })).toThrow(MetricRequestError);
     expect(() => parseMetricRequest({ from: '2024-13-01' })).toThrow(/from: a date YYYY-MM-DD/);
     expect(() => parseMetricRequest({ cohort_from: '2024-1' })).toThrow(/cohort_from: a month YYYY-MM/);
@@ -37,23 +54,34 @@ describe('metric compiler', () => {
 
   it('keeps the required dimensions of a shape', () => {
     const c = compileMetric(metrics.roll_rate!, parseMetricRequest({ group_by: ['product'] }), ctx);
-    expect(c.columns.filter((x) => x.kind === 'dimension').map((x) => x.name)).toEqual(['from_bucket', 'to_bucket', 'product']);
+    expect(c.columns.filter((x) => x.kind === 'dimension').map((x) => x.name)).toEqual([
+      'from_bucket',
+      'to_bucket',
+      'product',
+    ]);
     expect(c.columns.find((x) => x.name === 'flow_share')?.denominator).toBe('balance at t of loans in from_bucket');
   });
 
   it('finds dimensions and metrics by own property only: inherited names are unknown, not a crash', () => {
     for (const name of ['constructor', 'hasownproperty', 'tostring', 'valueof', 'isprototypeof']) {
       for (const def of Object.values(metrics)) {
-        expect(() => compileMetric(def, parseMetricRequest({ group_by: [name] }), ctx), `${def.name} ${name}`).toThrow(MetricRequestError);
+        expect(() => compileMetric(def, parseMetricRequest({ group_by: [name] }), ctx), `${def.name} ${name}`).toThrow(
+          MetricRequestError,
+        );
       }
     }
-    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) expect(metricDefinition(name)).toBeUndefined();
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty'])
+      expect(metricDefinition(name)).toBeUndefined();
     expect(metricDefinition('overdue')).toBe(metrics.overdue);
   });
 
   it('refuses inverted ranges and dates the engine cannot hold', () => {
-    expect(() => parseMetricRequest({ from: '2024-05-01', to: '2024-01-31' })).toThrow(/from: from \(2024-05-01\) is after to \(2024-01-31\)/);
-    expect(() => parseMetricRequest({ cohort_from: '2024-05', cohort_to: '2024-01' })).toThrow(/cohort_from .* is after cohort_to/);
+    expect(() => parseMetricRequest({ from: '2024-05-01', to: '2024-01-31' })).toThrow(
+      /from: from \(2024-05-01\) is after to \(2024-01-31\)/,
+    );
+    expect(() => parseMetricRequest({ cohort_from: '2024-05', cohort_to: '2024-01' })).toThrow(
+      /cohort_from .* is after cohort_to/,
+    );
     expect(() => parseMetricRequest({ to: '2024-02-30' })).toThrow(/to: a real date/);
     expect(() => parseMetricRequest({ as_of: '2200-01-31' })).toThrow(/as_of: a real date/);
     expect(parseMetricRequest({ from: '2024-01-31', to: '2024-01-31' }).from).toBe('2024-01-31');

@@ -4,7 +4,11 @@ import { csvChunks } from '../../../../warehouse/metrics/csv.ts';
 
 describe('CSV in pieces', () => {
   it('joins to exactly csvTable, a piece per thousand rows', () => {
-    const rows = Array.from({ length: 2500 }, (_, i) => ({ a: i, b: i % 7 ? `x${i}` : 'with, "quotes"\nand a break', c: i % 3 ? null : [1, 2] }));
+    const rows = Array.from({ length: 2500 }, (_, i) => ({
+      a: i,
+      b: i % 7 ? `x${i}` : 'with, "quotes"\nand a break',
+      c: i % 3 ? null : [1, 2],
+    }));
     const pieces = [...csvChunks(['a', 'b', 'c'], rows)];
     expect(pieces.length).toBe(4);
     expect(pieces.join('')).toBe(csvTable(['a', 'b', 'c'], rows));
