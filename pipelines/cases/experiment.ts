@@ -82,22 +82,20 @@ export async function storeAssignments(wh: Warehouse, e: Experiment, asOf: strin
     await wh.client.insert({
       table: tableRef(wh, 'case_assignments'),
       format: 'JSONEachRow',
-      values: cases
-        .slice(i, i + 100_000)
-        .map((c) => ({
-          experiment: e.name,
-          as_of: asOf,
-          loan_id: c.loan_id,
-          arm: c.arm,
-          stage: c.stage,
-          grade: c.grade,
-          action: c.action,
-          product: c.product,
-          region: c.region,
-          dpd: c.dpd,
-          balance: c.balance.toFixed(2),
-          assigned_at: now,
-        })),
+      values: cases.slice(i, i + 100_000).map((c) => ({
+        experiment: e.name,
+        as_of: asOf,
+        loan_id: c.loan_id,
+        arm: c.arm,
+        stage: c.stage,
+        grade: c.grade,
+        action: c.action,
+        product: c.product,
+        region: c.region,
+        dpd: c.dpd,
+        balance: c.balance.toFixed(2),
+        assigned_at: now,
+      })),
     });
   }
 }
