@@ -17,13 +17,13 @@ export async function main(argv: string[], out: Output = processOutput): Promise
     const config = loadConfig();
     const { module, values } = selected;
     if (!module.warehouse) {
-      await module.run({ config, out }, values as never);
+      await module.run({ config, out }, values);
       return 0;
     }
     const wh = openWarehouse(config);
     try {
       await migrate(wh);
-      await module.run({ config, out, wh }, values as never);
+      await module.run({ config, out, wh }, values);
     } finally {
       await wh.close();
     }

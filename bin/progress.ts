@@ -13,7 +13,14 @@ export function progress(label: string, total: number, unit = 'rows') {
       cliProgress.Presets.shades_classic,
     );
     bar.start(total, 0, { rate: 0 });
-    return { update: (done: number) => bar.update(done, { rate: rate(done) }), stop: () => bar.stop() };
+    return {
+      update: (done: number) => {
+        bar.update(done, { rate: rate(done) });
+      },
+      stop: () => {
+        bar.stop();
+      },
+    };
   }
   let lastLog = 0;
   return {
@@ -23,8 +30,11 @@ export function progress(label: string, total: number, unit = 'rows') {
       lastLog = now;
       console.error(`${label}: ${done}/${total} ${unit} (${rate(done)} ${unit}/s)`);
     },
-    stop: () => {},
+    // plain lines have nothing to close
+    stop: () => undefined,
   };
 }
 
-export const log = (line: string) => console.error(line);
+export const log = (line: string) => {
+  console.error(line);
+};

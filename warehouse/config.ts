@@ -12,7 +12,7 @@ export const configSchema = z.object({
   /** chDB on-disk path used when CLICKHOUSE_URL is unset. */
   LOANWATCH_DATA_DIR: z.string().min(1).default('./data'),
   /** When set, the same code talks to a ClickHouse server or cluster over HTTP(S). */
-  CLICKHOUSE_URL: z.string().url().optional(),
+  CLICKHOUSE_URL: z.url().optional(),
   CLICKHOUSE_USER: z.string().default('default'),
   CLICKHOUSE_PASSWORD: z.string().default(''),
   /** Database holding every loanwatch table. */

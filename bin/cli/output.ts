@@ -27,10 +27,19 @@ const money = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximum
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const decimal = new Intl.NumberFormat('en-US', { maximumFractionDigits: 4 });
 
+/** Any value as text for a person: primitives as they print, anything else as JSON. */
+export function textOf(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return v.toString();
+  // undefined for a function or a symbol, whatever lib.d.ts says
+  const json = JSON.stringify(v) as string | undefined;
+  return json ?? '';
+}
+
 export function formatCell(v: unknown, format: ColumnFormat): string {
   if (v === null || v === undefined || v === '') return '';
   if (format === 'text' || (typeof v !== 'number' && (typeof v !== 'string' || !Number.isFinite(Number(v)))))
-    return typeof v === 'object' ? JSON.stringify(v) : String(v);
+    return textOf(v);
   const n = Number(v);
   if (format === 'pct') return `${(100 * n).toFixed(2)}%`;
   if (format === 'money') return money.format(n);

@@ -1,17 +1,21 @@
 import { Command, CommanderError, Option } from 'commander';
 import type { z } from 'zod';
 import type { ArgSpec, CommandModule, FlagSpec } from './command.ts';
-import type { Output } from './output.ts';
+import { textOf, type Output } from './output.ts';
 import { UsageError } from './usage-error.ts';
 
-export type Selected = { module: CommandModule; values: Record<string, unknown> };
+export interface Selected {
+  module: CommandModule;
+  values: Record<string, unknown>;
+}
 
 /** What help shows after a flag's text: its default, or that it is required. */
 function defaultNote(spec: FlagSpec | ArgSpec): string {
   const r = spec.schema.safeParse(undefined);
   if (!r.success) return ' (required)';
   if (r.data === undefined || r.data === false) return '';
-  return ` (default: ${Array.isArray(r.data) ? r.data.join(',') : String(r.data)})`;
+  const shown = Array.isArray(r.data) ? r.data.map(textOf).join(',') : textOf(r.data);
+  return ` (default: ${shown})`;
 }
 
 function subcommand(parent: Command, name: string, out: Output): Command {
@@ -25,9 +29,14 @@ function configure(cmd: Command, out: Output): Command {
     .exitOverride()
     .showSuggestionAfterError(true)
     .configureOutput({
-      writeOut: (s) => out.line(s.trimEnd()),
-      writeErr: (s) => console.error(s.trimEnd()),
-      outputError: () => {}, // our own one-line message instead (see commanderMessage)
+      writeOut: (s) => {
+        out.line(s.trimEnd());
+      },
+      writeErr: (s) => {
+        console.error(s.trimEnd());
+      },
+      // our own one-line message instead (see commanderMessage)
+      outputError: () => undefined,
     });
 }
 
@@ -60,7 +69,9 @@ function buildProgram(
       'after',
       `\nExample${m.examples.length > 1 ? 's' : ''}:\n${m.examples.map((e) => `  ${e}`).join('\n')}`,
     );
-    cmd.action((...params: unknown[]) => onSelect({ module: m, command: params.at(-1) as Command }));
+    cmd.action((...params: unknown[]) => {
+      onSelect({ module: m, command: params.at(-1) as Command });
+    });
   }
   // a group (`keys`) is described by what it holds
   for (const group of program.commands.filter((c) => c.commands.length > 0))
@@ -145,7 +156,7 @@ export function parseCommandLine(
     const option = command.options.find((o) => o.long === `--${name}`)!;
     values[name] = validate(spec, `--${name}`, opts[option.attributeName()], m.name);
   }
-  const problem = m.check?.(values as never);
+  const problem = m.check?.(values);
   if (problem) throw new UsageError(problem, m.name);
   return { module: m, values };
 }

@@ -56,7 +56,9 @@ export const demoCommand = defineCommand({
 });
 
 const steps = 8;
-const step = (n: number, s: string) => log(`${n}/${steps} ${s}`);
+const step = (n: number, s: string) => {
+  log(`${n}/${steps} ${s}`);
+};
 
 export async function runDemo(wh: Warehouse, config: Config, out: Output, f: DemoFlags) {
   const port = f.port ?? config.LOANWATCH_PORT;

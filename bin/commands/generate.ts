@@ -45,7 +45,9 @@ export async function generateCommand(out: Output, flags: GenerateFlags) {
     badRows: flags['bad-rows'],
     outDir: flags.out,
     format: flags.format,
-    onProgress: (d) => bar.update(d),
+    onProgress: (d) => {
+      bar.update(d);
+    },
   });
   bar.stop();
   out.line(JSON.stringify({ out: flags.out, ...manifest }, null, 2));

@@ -132,11 +132,7 @@ async function forecast(wh: Warehouse, out: Output, request: Record<string, unkn
   }));
   if (f.format === 'json') out.line(JSON.stringify({ ...fc, months }, null, 2));
   else if (f.format === 'csv')
-    await writeCsv(
-      out,
-      ['month_end', ...buckets, 'paid_off', 'charged_off'] as (keyof (typeof flat)[number] & string)[],
-      flat,
-    );
+    await writeCsv<Record<string, unknown>>(out, ['month_end', ...buckets, 'paid_off', 'charged_off'], flat);
   else {
     out.line(
       `Roll-rate loss forecast from ${fc.as_of} (balances by bucket; transition matrix of ${fc.window.from ?? '…'} to ${fc.window.to ?? fc.as_of}, ${fc.matrix_denominator ?? ''})`,

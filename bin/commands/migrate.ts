@@ -7,7 +7,8 @@ export const migrateCommand = defineCommand({
   examples: ['CLICKHOUSE_URL=https://ch.example:8443 loanwatch migrate'],
   warehouse: true,
   // opening the warehouse migrates it; nothing else to do
-  run: async ({ out, wh }) => {
+  run: ({ out, wh }) => {
     out.line(`warehouse ${wh.database} is up to date`);
+    return Promise.resolve();
   },
 });

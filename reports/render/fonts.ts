@@ -33,7 +33,7 @@ export interface CjkFace {
 }
 
 // Characters every Chinese pack prints (逾期 overdue, 贷 loan, 管 management): a face without them draws boxes.
-const probe = [...'逾期贷管'].map((c) => c.codePointAt(0)!);
+const probe = Array.from('逾期贷管', (c) => c.codePointAt(0)!);
 const faces = new Map<string, CjkFace>();
 
 /** Opens a font file and returns its face with CJK glyphs (for a collection, the first such face); a one-line error otherwise. */

@@ -17,7 +17,9 @@ export function packPdf(meta: PackMeta, charts: RenderedChart[], fontFile: strin
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('end', () => {
+      resolve(Buffer.concat(chunks));
+    });
     doc.on('error', reject);
   });
   // pdfkit's third argument picks a face inside a .ttc by PostScript name; for a single-face file it

@@ -20,7 +20,7 @@ export async function renderSvg(spec: TopLevelSpec, fontFile?: string): Promise<
       GlobalFonts.registerFromPath(fontFile, family);
       registered.add(fontFile);
     }
-    withFont = { ...spec, config: { ...spec.config, font: `'${family}', ${chartFont}` } } as TopLevelSpec;
+    withFont = { ...spec, config: { ...spec.config, font: `'${family}', ${chartFont}` } };
   }
   const view = new vega.View(vega.parse(compile(withFont).spec), { renderer: 'none' });
   try {

@@ -35,7 +35,7 @@ export async function expectedCreditLoss(
 ): Promise<{ as_of: string; lgd_source: string; stages: EclStage[] }> {
   const asOf = monthEndOf(asOfRaw);
   const t = (n: string) => tableRef(wh, n);
-  const pds = await queryRows<{ stage: number; pd: number; obs: number }>(
+  const pds = await queryRows<{ stage: number; pd: number | null; obs: number }>(
     wh,
     `
     SELECT a.ifrs9_stage AS stage, sumIf(toFloat64(a.principal_balance), b.first_default > a.month_end AND b.first_default <= toLastDayOfMonth(addMonths(a.month_end, 12))) / sum(toFloat64(a.principal_balance)) AS pd, count() AS obs
@@ -64,11 +64,11 @@ export async function expectedCreditLoss(
   const lgd =
     closed > 0 && row?.lgd !== null && row?.lgd !== undefined ? Math.min(1, Math.max(0, Number(row.lgd))) : fallbackLgd;
   const lgdSource = closed > 0 ? `closed workouts (${closed})` : `no closed workouts: fallback ${fallbackLgd}`;
-  const pd12 = new Map(pds.map((p) => [Number(p.stage), Number(p.pd)]));
+  const pd12 = new Map(pds.map((p) => [p.stage, Number(p.pd)]));
   const stages = book.map((b): EclStage => {
-    const stage = Number(b.stage) as 1 | 2 | 3;
+    const stage = b.stage as 1 | 2 | 3;
     const p12 = pd12.get(stage) ?? 0;
-    const years = Math.max(1, Number(b.years));
+    const years = Math.max(1, b.years);
     const pd = stage === 3 ? 1 : stage === 2 ? 1 - (1 - p12) * (1 - (pd12.get(1) ?? 0)) ** (years - 1) : p12;
     const basis =
       stage === 3
@@ -76,7 +76,7 @@ export async function expectedCreditLoss(
         : stage === 2
           ? `lifetime over ${years.toFixed(1)} years: PD12 ${p12.toFixed(4)}, then stage 1's`
           : '12-month, observed';
-    const ead = Number(b.ead);
+    const ead = b.ead;
     return {
       stage,
       loans: Number(b.loans),

@@ -62,7 +62,10 @@ export function normaliseMetricRequest(req: MetricRequest, lastMonthEnd: string 
     to: req.to && monthEndOf(req.to),
     as_of: req.as_of ? monthEndOf(req.as_of) : (lastMonthEnd ?? undefined),
   };
-  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined)) as MetricRequest;
+  // a request without a field and one with it undefined are the same request
+  return Object.fromEntries(
+    Object.entries(out as Record<string, unknown>).filter(([, v]) => v !== undefined),
+  ) as MetricRequest;
 }
 
 /**

@@ -1,6 +1,5 @@
 import { bucketLabels, defaultBucketBounds } from '../classification.ts';
 import { queryRows, type Warehouse } from '../connection.ts';
-import { tableRef } from '../ddl.ts';
 import { compileMetric, MetricRequestError } from './compile.ts';
 import { addMonthEnds, monthEndOf } from '../../lib/dates.ts';
 import { metricRequestSchema, type CompiledMetric, type MetricRequest } from './definition.ts';

@@ -159,8 +159,8 @@ export async function migrate(wh: Warehouse): Promise<number[]> {
   await exec(wh, createDatabaseStatement(wh));
   for (const s of createTableStatements(wh, systemTables.schema_migrations)) await exec(wh, s);
   const done = new Set(
-    (await queryRows<{ version: number }>(wh, `SELECT version FROM ${tableRef(wh, 'schema_migrations')}`)).map((r) =>
-      Number(r.version),
+    (await queryRows<{ version: number }>(wh, `SELECT version FROM ${tableRef(wh, 'schema_migrations')}`)).map(
+      (r) => r.version,
     ),
   );
   const applied: number[] = [];
