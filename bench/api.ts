@@ -39,7 +39,9 @@ const work = resolve(values.work ?? 'bench/work', 'api');
 const loans = Number(values['api-loans'] ?? 20_000);
 const seconds = Number(values.seconds ?? 30);
 const connections = Number(values.connections ?? 200);
-const log = (s: string) => console.error(`[bench/api] ${s}`);
+const log = (s: string) => {
+  console.error(`[bench/api] ${s}`);
+};
 const asOf = '2024-06-30';
 
 const config = loadConfig({ ...process.env, LOANWATCH_DATA_DIR: join(work, 'db') });
@@ -110,7 +112,7 @@ async function load(name: string, path: () => string, overallRate?: number) {
     ...(overallRate ? { connectionRate: Math.max(1, Math.round(overallRate / connections)) } : {}),
     requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: path() }) }],
   });
-  const errors = result.errors + result.timeouts + (result.non2xx ?? 0);
+  const errors = result.errors + result.timeouts + result.non2xx;
   const out = {
     p50_ms: result.latency.p50,
     p99_ms: result.latency.p99,

@@ -34,7 +34,9 @@ import { median } from './lib/median.ts';
 
 const { values } = parseArgs({ options: { work: { type: 'string' } } });
 const work = resolve(values.work ?? 'bench/work');
-const log = (s: string) => console.error(`[bench/cases] ${s}`);
+const log = (s: string) => {
+  console.error(`[bench/cases] ${s}`);
+};
 const round = (x: number, d = 4) => Number(x.toFixed(d));
 const { wh, config } = await openBuiltBenchWarehouse(work, 'bench/cases');
 const settings = defaultSnapshotSettings(delinquencySettings(config));

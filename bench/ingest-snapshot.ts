@@ -11,6 +11,7 @@ import { createReadStream } from 'node:fs';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
+import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { delinquencySettings, loadConfig } from '../warehouse/config.ts';
 import { exec, openWarehouse, queryRows } from '../warehouse/connection.ts';
@@ -43,15 +44,18 @@ const work = resolve(values.work ?? 'bench/work');
 const asOf = '2024-06-30';
 const seed = 20240630;
 const secs = (t0: number) => Number(((performance.now() - t0) / 1000).toFixed(2));
-const step = (s: string) => console.error(`[bench ingest-snapshot] ${s}`);
+const step = (s: string) => {
+  console.error(`[bench ingest-snapshot] ${s}`);
+};
 
 const book = join(work, `book-${loans}x${months}`);
 let generateS: number | null = null;
 const manifestPath = join(book, 'manifest.json');
-const cached = existsSync(manifestPath) ? JSON.parse(readFileSync(manifestPath, 'utf8')) : null;
+// the fields of generateBook's manifest.json that decide whether the cached book can be reused
+type CachedManifest = Pick<Awaited<ReturnType<typeof generateBook>>, 'loans' | 'months' | 'seed' | 'generatorVersion'>;
+const cached = existsSync(manifestPath) ? (JSON.parse(readFileSync(manifestPath, 'utf8')) as CachedManifest) : null;
 if (
-  !cached ||
-  cached.loans !== loans ||
+  cached?.loans !== loans ||
   cached.months !== months ||
   cached.seed !== seed ||
   cached.generatorVersion !== GENERATOR_VERSION
@@ -76,7 +80,7 @@ if (
 const files = readdirSync(book)
   .filter((f) => f.endsWith('.csv') && f !== 'truth.csv')
   .map((f) => join(book, f));
-for (const f of files) for await (const _ of createReadStream(f, { highWaterMark: 1 << 22 })); // warm the page cache for both loaders alike
+for (const f of files) await finished(createReadStream(f, { highWaterMark: 1 << 22 }).resume()); // warm the page cache for both loaders alike
 
 const dbDir = join(work, 'db');
 rmSync(dbDir, { recursive: true, force: true });
@@ -205,12 +209,19 @@ const [lm] = await queryRows<{ n: string }>(wh, 'SELECT count() AS n FROM bench.
 await wh.close();
 
 step('pandas reference');
+/** bench/pandas/snapshot_dpd.py's one line of JSON */
+interface PandasSnapshot {
+  load_s: number;
+  compute_s: number;
+  rows: number;
+  mismatches: number;
+}
 const pandas = JSON.parse(
   execFileSync('/usr/bin/python3', [resolve('bench/pandas/snapshot_dpd.py'), pd, String(settings.graceDays)], {
     encoding: 'utf8',
     maxBuffer: 1 << 20,
   }),
-);
+) as PandasSnapshot;
 const results = {
   benchmark: 'ingest-snapshot',
   date: new Date().toISOString(),

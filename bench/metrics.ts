@@ -54,7 +54,7 @@ for (const [name, req] of Object.entries(requests)) {
     times.push((performance.now() - t0) / 1000);
   }
   ours[name] = { median_s: Number(median(times).toFixed(3)), check: checks[name]!(last!) };
-  console.error(`[bench metrics] ${name}: median ${ours[name]!.median_s} s`);
+  console.error(`[bench metrics] ${name}: median ${ours[name].median_s} s`);
 }
 
 const pd = join(work, 'pandas-metrics');
@@ -92,6 +92,7 @@ await wh.close();
 
 console.error('[bench metrics] pandas');
 const toDays = (d: string) => Date.parse(`${d}T00:00:00Z`) / 86_400_000;
+/** bench/pandas/metrics.py's one line of JSON: per metric, its median time and check value */
 const pandas = JSON.parse(
   execFileSync(
     '/usr/bin/python3',
@@ -105,7 +106,7 @@ const pandas = JSON.parse(
     ],
     { encoding: 'utf8', maxBuffer: 1 << 22, stdio: ['ignore', 'pipe', 'inherit'] },
   ),
-);
+) as Record<string, { median_s: number; check: number }>;
 const results: Record<string, unknown> = {
   benchmark: 'metrics',
   date: new Date().toISOString(),
@@ -121,7 +122,7 @@ const results: Record<string, unknown> = {
   },
 };
 for (const name of Object.keys(requests)) {
-  const p = pandas[name] as { median_s: number; check: number };
+  const p = pandas[name]!;
   const o = ours[name]!;
   results[name] = {
     median_s: o.median_s,

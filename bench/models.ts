@@ -39,6 +39,17 @@ const { values } = parseArgs({
 const work = resolve(values.work ?? 'bench/work');
 const out = join(work, 'models');
 mkdirSync(out, { recursive: true });
+/** bench/models/xgb_sklearn.py's last line of JSON */
+interface XgbSklearn {
+  xgboost_auc: number;
+  xgboost_ks: number;
+  xgboost_train_s: number;
+  sklearn_lr_auc: number;
+  sklearn_lr_ks: number;
+  sklearn_lr_train_s: number;
+  train_rows: number;
+  test_rows: number;
+}
 const py = (script: string, ...args: string[]) =>
   JSON.parse(
     execFileSync('/usr/bin/python3', [resolve('bench/models', script), ...args], {
@@ -48,9 +59,11 @@ const py = (script: string, ...args: string[]) =>
       .trim()
       .split('\n')
       .at(-1)!,
-  );
+  ) as XgbSklearn;
 const round = (x: number, d = 4) => Number(x.toFixed(d));
-const log = (s: string) => console.error(`[bench/models] ${s}`);
+const log = (s: string) => {
+  console.error(`[bench/models] ${s}`);
+};
 
 // ---- Taiwan -------------------------------------------------------------------------------------
 const twPath = resolve('../shared/data/taiwan_credit_default/UCI_Credit_Card.csv');
@@ -149,7 +162,7 @@ const truthRows = await queryRows<{ p: number; o: number; y: number }>(
   WHERE f.eligible = 1 AND f.label_observed = 1 AND f.month_end >= {cut:Date} AND cityHash64(f.loan_id) % 1000000 < {share:UInt32}`,
   { cut: cutoff, share: Math.round(share * 1_000_000) },
 );
-const truthLabels = truthRows.map((r) => Number(r.y));
+const truthLabels = truthRows.map((r) => r.y);
 const ceiling = auc(
   truthRows.map((r) => r.p),
   truthLabels,

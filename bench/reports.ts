@@ -26,7 +26,9 @@ import { openBuiltBenchWarehouse } from './lib/bench-warehouse.ts';
 
 const { values } = parseArgs({ options: { work: { type: 'string' } } });
 const work = resolve(values.work ?? 'bench/work');
-const log = (s: string) => console.error(`[bench/reports] ${s}`);
+const log = (s: string) => {
+  console.error(`[bench/reports] ${s}`);
+};
 const { wh, config } = await openBuiltBenchWarehouse(work, 'bench/reports');
 const [last] = await queryRows<{ m: string }>(wh, 'SELECT toString(max(month_end)) AS m FROM bench.loan_month');
 const monthEnd = last!.m;
@@ -65,7 +67,7 @@ for (const pack of ['management', 'regulatory'] as const) {
   });
   timings[pack] = (performance.now() - t0) / 1000;
   charts[pack] = m.charts.map((c) => ({ id: c.id, rows: c.rows }));
-  log(`${pack}: ${m.charts.length} charts, ${m.files.length} files in ${timings[pack]!.toFixed(1)} s`);
+  log(`${pack}: ${m.charts.length} charts, ${m.files.length} files in ${timings[pack].toFixed(1)} s`);
 }
 await wh.close();
 const round = (x: number) => Number(x.toFixed(2));

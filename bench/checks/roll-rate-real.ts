@@ -34,6 +34,14 @@ await buildMonthEndSnapshots(wh, {
 for (const basis of ['count', 'balance'] as const)
   writeFileSync(join(work, `ours-${basis}.csv`), metricCsv(await runMetric(wh, 'roll_rate', { basis })) + '\n');
 await wh.close();
+/** bench/pandas/roll_rate_real.py's one line of JSON */
+interface PandasRollRateCheck {
+  max_abs_diff_pp_count: number;
+  cells_count: number;
+  max_abs_diff_pp_balance: number;
+  cells_balance: number;
+  pandas_s: number;
+}
 const check = JSON.parse(
   execFileSync(
     '/usr/bin/python3',
@@ -45,7 +53,7 @@ const check = JSON.parse(
     ],
     { encoding: 'utf8' },
   ),
-);
+) as PandasRollRateCheck;
 const result = {
   check: 'roll-rate-real',
   dataset: 'credit_card_monthly_status',
