@@ -39,7 +39,20 @@ export async function showSvg(svg: string) {
   await Deno.jupyter.display({ 'image/png': svgToPng(svg, font()).toString('base64') }, { raw: true });
 }
 
-const esc = (v: unknown) => String(v ?? '').replace(/[&<>]/gu, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!);
+/** A cell as text: null and undefined empty, objects and arrays as JSON (String() would give '[object Object]'). */
+const text = (v: unknown): string => {
+  switch (typeof v) {
+    case 'string':
+      return v;
+    case 'undefined':
+      return '';
+    case 'object':
+      return v === null ? '' : JSON.stringify(v);
+    default:
+      return String(v);
+  }
+};
+const esc = (v: unknown) => text(v).replace(/[&<>]/gu, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!);
 
 /** Rows as an HTML table (numbers rounded for reading; the data itself is untouched). */
 export async function showTable(rows: Record<string, unknown>[], digits = 4) {
