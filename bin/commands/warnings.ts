@@ -8,12 +8,7 @@ import type { Warehouse } from '../../warehouse/connection.ts';
 import { assertKnownFilterValues } from '../../warehouse/metrics/known-values.ts';
 import { defaultSnapshotSettings } from '../../pipelines/snapshot/snapshot-settings.ts';
 import { fireWarnings } from '../../pipelines/warnings/fire-warnings.ts';
-import {
-  listWarnings,
-  warningKey,
-  type StoredWarning,
-  type WarningFilters,
-} from '../../pipelines/warnings/list-warnings.ts';
+import { iterateWarnings, warningCsvColumns, type StoredWarning } from '../../pipelines/warnings/list-warnings.ts';
 import { defaultWarningRules, parseWarningRules } from '../../pipelines/warnings/rules.ts';
 import { defaultTarget, targetName } from '../../warehouse/feature-catalogue.ts';
 import { currentChampion } from '../../models/registry/registry.ts';
@@ -50,44 +45,10 @@ export const warningsCommand = defineCommand({
   run: ({ wh, config, out }, f) => runWarnings(wh, config, out, f),
 });
 
-/** Every stored warning of the day that passes the filters, a page at a time. */
-async function* storedWarnings(
-  wh: Warehouse,
-  asOf: string,
-  filters: WarningFilters,
-  max: number,
-): AsyncGenerator<StoredWarning> {
-  let after: ReturnType<typeof warningKey> | null = null;
-  let left = max;
-  while (left > 0) {
-    const page = await listWarnings(wh, { asOf, filters, limit: Math.min(left, 10_000), after });
-    yield* page;
-    left -= page.length;
-    if (page.length < 10_000) return;
-    after = warningKey(page.at(-1)!);
-  }
-}
-
 const severityRank = (s: string) => {
   const i = severities.indexOf(s as never);
   return i < 0 ? severities.length : i;
 };
-const csvColumns = [
-  'as_of',
-  'rule_id',
-  'kind',
-  'severity',
-  'loan_id',
-  'model',
-  'value',
-  'threshold',
-  'region',
-  'product',
-  'branch',
-  'team',
-  'evidence',
-  'fired_at',
-] as const;
 
 export async function runWarnings(wh: Warehouse, config: Config, out: Output, f: WarningsFlags) {
   await assertKnownFilterValues(wh, { region: f.region, team: f.team });
@@ -109,9 +70,9 @@ export async function runWarnings(wh: Warehouse, config: Config, out: Output, f:
       );
   }
   const filters = { rule: f.rule, kind: f.kind, severity: f.severity, region: f.region, team: f.team };
-  const rows = storedWarnings(wh, f['as-of'], filters, f.limit ?? Number.MAX_SAFE_INTEGER);
+  const rows = iterateWarnings(wh, { asOf: f['as-of'], filters, max: f.limit });
   if (f.format === 'json') await writeJson(out, rows);
-  else if (f.format === 'csv') await writeCsv<StoredWarning>(out, csvColumns, rows);
+  else if (f.format === 'csv') await writeCsv<StoredWarning>(out, warningCsvColumns, rows);
   else {
     const all: StoredWarning[] = [];
     for await (const w of rows) all.push(w);

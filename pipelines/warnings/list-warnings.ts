@@ -74,8 +74,6 @@ export async function listWarnings(
   return rows.map(({ day, ...r }) => ({
     as_of: day,
     ...r,
-    value: Number(r.value),
-    threshold: Number(r.threshold),
     evidence: JSON.parse(r.evidence) as Record<string, unknown>,
   }));
 }
@@ -86,23 +84,39 @@ export const warningKey = (w: StoredWarning): WarningKey => ({
   model: w.model,
 });
 
-/** Warnings as CSV (evidence as a JSON cell), the same for the CLI and the API. */
-export const warningsCsv = (ws: StoredWarning[]) => {
-  const cols = [
-    'as_of',
-    'rule_id',
-    'kind',
-    'severity',
-    'loan_id',
-    'model',
-    'value',
-    'threshold',
-    'region',
-    'product',
-    'branch',
-    'team',
-    'evidence',
-    'fired_at',
-  ] as const;
-  return csvTable(cols, ws);
-};
+/** The columns of warnings as CSV (evidence as a JSON cell), the same for the CLI and the API. */
+export const warningCsvColumns = [
+  'as_of',
+  'rule_id',
+  'kind',
+  'severity',
+  'loan_id',
+  'model',
+  'value',
+  'threshold',
+  'region',
+  'product',
+  'branch',
+  'team',
+  'evidence',
+  'fired_at',
+] as const;
+
+export const warningsCsv = (ws: StoredWarning[]) => csvTable(warningCsvColumns, ws);
+
+/** Every stored warning of a date that passes the filters (at most `max`), a page at a time: a whole day's never sits in memory. */
+export async function* iterateWarnings(
+  wh: Warehouse,
+  o: { asOf: string; filters?: WarningFilters; max?: number; pageSize?: number },
+): AsyncGenerator<StoredWarning> {
+  const pageSize = o.pageSize ?? 10_000;
+  let after: WarningKey | null = null;
+  let left = o.max ?? Number.MAX_SAFE_INTEGER;
+  while (left > 0) {
+    const page = await listWarnings(wh, { asOf: o.asOf, filters: o.filters, limit: Math.min(left, pageSize), after });
+    yield* page;
+    left -= page.length;
+    if (page.length < Math.min(left + page.length, pageSize)) return;
+    after = warningKey(page.at(-1)!);
+  }
+}
