@@ -78,7 +78,7 @@ export async function writeBadFile(
   const expected: ExpectedBad[] = [];
   let buf: string[] = [];
   let bytes = 0;
-  let line = 1;
+  let line = 2; // line 1 is the header
   const thresholds = [...(o.badAfterBytes ?? [])].sort((a, b) => a - b);
   /** valid, single-key records that a duplicate may repeat: [id, line] */
   const validIds: [string, number][] = [];
@@ -89,7 +89,6 @@ export async function writeBadFile(
   };
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
   emit(paymentsHeader, false);
-  line = 2;
   for (let i = 1; i <= o.records; i++) {
     const last = i === o.records;
     const id = `${o.idPrefix ?? ''}P${i}`;
@@ -105,7 +104,7 @@ export async function writeBadFile(
     if (kind === 'blank' && last && !o.finalNewline) kind = 'bad_number';
     if (kind === 'duplicate' && validIds.length === 0) kind = 'bad_number';
     let text: string;
-    let reason: RegExp = /./;
+    let reason = /./;
     switch (kind) {
       case null:
         if (o.multiline && rnd() < 0.01)
@@ -171,7 +170,12 @@ export async function writeBadFile(
     }
   }
   out.write(buf.join(''));
-  await new Promise<void>((res, rej) => out.end((e?: Error | null) => (e ? rej(e) : res())));
+  await new Promise<void>((res, rej) => {
+    out.end((e?: Error | null) => {
+      if (e) rej(e);
+      else res();
+    });
+  });
   return { expected, bytes, lines: line - 1 };
 }
 
@@ -202,7 +206,7 @@ export async function writeBadJsonl(
     let kind: (typeof kinds)[number] | null = bad ? kinds[Math.floor(rnd() * kinds.length)]! : null;
     if (kind === 'blank' && last && !o.finalNewline) kind = 'malformed';
     let text: string;
-    let reason: RegExp = /./;
+    let reason = /./;
     switch (kind) {
       case null:
         text = JSON.stringify(row);
@@ -246,6 +250,11 @@ export async function writeBadJsonl(
     }
   }
   out.write(buf.join(''));
-  await new Promise<void>((res, rej) => out.end((e?: Error | null) => (e ? rej(e) : res())));
+  await new Promise<void>((res, rej) => {
+    out.end((e?: Error | null) => {
+      if (e) rej(e);
+      else res();
+    });
+  });
   return { expected, bytes };
 }

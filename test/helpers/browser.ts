@@ -26,7 +26,9 @@ export async function launchChromium(fontFile: string): Promise<{ browser: Brows
 </fontconfig>
 `,
   );
-  const executablePath = process.env.LOANWATCH_TEST_CHROMIUM || (await sparticuz.executablePath());
+  // an empty LOANWATCH_TEST_CHROMIUM counts as unset
+  const fromEnv = process.env.LOANWATCH_TEST_CHROMIUM;
+  const executablePath = fromEnv !== undefined && fromEnv !== '' ? fromEnv : await sparticuz.executablePath();
   const browser = await chromium.launch({
     executablePath,
     args: [

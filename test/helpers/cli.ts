@@ -18,8 +18,9 @@ export function cliHarness(name: string) {
     line: (s) => {
       text += `${s}\n`;
     },
-    write: async (s) => {
+    write: (s) => {
       text += s;
+      return Promise.resolve();
     },
   };
   beforeAll(() => {

@@ -8,6 +8,11 @@ import { tableChecksums } from './checksums.ts';
 const [dataDir, bookDir] = process.argv.slice(2);
 const wh = openWarehouse(loadConfig({}), { dataDir: dataDir!, database: 'kill' });
 await migrate(wh);
-await ingest(wh, [bookDir!], { piiSecret: 's', log: (l) => console.log(l) });
+await ingest(wh, [bookDir!], {
+  piiSecret: 's',
+  log: (l) => {
+    console.log(l);
+  },
+});
 console.log(`CHECKSUMS ${JSON.stringify(await tableChecksums(wh))}`);
 await wh.close();

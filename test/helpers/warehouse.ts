@@ -19,6 +19,15 @@ export async function testWarehouse(name: string): Promise<Warehouse & { dir: st
   });
 }
 
+/**
+ * For afterAll: disposes the warehouse a beforeAll opened. When that beforeAll failed the variable was
+ * never assigned (its `let wh: T` cannot say so), and there is nothing to dispose: the report stays on
+ * the real failure instead of adding a TypeError from the hook.
+ */
+export async function disposeIfOpened(wh: { dispose(): Promise<void> } | undefined): Promise<void> {
+  await wh?.dispose();
+}
+
 export const tmpDir = (name: string) => mkdtempSync(join(tmpdir(), `lw-${name}-`));
 
 export async function count(wh: Warehouse, table: string, where = '1'): Promise<number> {

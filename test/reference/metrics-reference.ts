@@ -167,10 +167,8 @@ export function migrationRef(rows: LM[], pFrom: string, pTo: string) {
     const o = out.get(s.five_class) ?? { start: 0, reduced: 0, migrated: 0 };
     o.start += c(s.principal_balance);
     o.reduced +=
-      !e || e.status !== 'active'
-        ? c(s.principal_balance)
-        : Math.max(c(s.principal_balance) - c(e.principal_balance), 0);
-    if (e && e.status === 'active' && rank.indexOf(e.five_class) > rank.indexOf(s.five_class))
+      e?.status !== 'active' ? c(s.principal_balance) : Math.max(c(s.principal_balance) - c(e.principal_balance), 0);
+    if (e?.status === 'active' && rank.indexOf(e.five_class) > rank.indexOf(s.five_class))
       o.migrated += c(e.principal_balance);
     out.set(s.five_class, o);
   }

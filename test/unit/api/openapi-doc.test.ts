@@ -4,23 +4,24 @@ import { stripRegexFlags, tagOf } from '../../../api/openapi-doc.ts';
 import type { Warehouse } from '../../../warehouse/connection.ts';
 import { defaultSettings } from '../../helpers/settings.ts';
 
-type Op = {
+interface Op {
   tags?: string[];
   security?: Record<string, string[]>[];
   requestBody?: unknown;
   responses: Record<string, unknown>;
   parameters?: { name: string; example?: unknown; schema?: { pattern?: string } }[];
-};
-type Doc = {
+}
+interface Doc {
   paths: Record<string, Record<string, Op>>;
   components: { securitySchemes: Record<string, unknown> };
   tags: { name: string }[];
-};
+}
 
 // the document needs no warehouse: it is built from the route definitions
 const app = createApp({
   wh: {} as Warehouse,
-  log: () => {},
+  // the document is all these tests read
+  log: () => undefined,
   rateLimitPerMinute: 1,
   maxBodyBytes: 1024,
   snapshotSettings: defaultSettings,

@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { csvRecords, splitHeader } from '../../../lib/csv-records.ts';
 
+/** The chunks one at a time, each in a later microtask, as a stream hands them over. */
+async function* asStream(chunks: string[]) {
+  for (const c of chunks) {
+    await Promise.resolve();
+    yield c;
+  }
+}
+
 async function all(chunks: string[]) {
   const out = [];
-  for await (const r of csvRecords(
-    (async function* () {
-      yield* chunks;
-    })(),
-  ))
-    out.push(r);
+  for await (const r of csvRecords(asStream(chunks))) out.push(r);
   return out;
 }
 

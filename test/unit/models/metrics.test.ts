@@ -52,15 +52,17 @@ describe('logistic regression (tfjs Newton)', () => {
     }
     const fit = await fitLogistic(x, n, k, y);
     expect(fit.converged).toBe(true);
-    [fit.intercept, ...fit.coef].forEach((b, j) => expect(Math.abs(b - beta[j]!)).toBeLessThan(0.06));
+    [fit.intercept, ...fit.coef].forEach((b, j) => {
+      expect(Math.abs(b - beta[j]!)).toBeLessThan(0.06);
+    });
     // at the MLE the gradient Σ xᵢ (yᵢ − pᵢ) vanishes (float32 accumulation: a small tolerance)
-    const grad = new Array(k + 1).fill(0);
+    const grad = new Array<number>(k + 1).fill(0);
     for (let i = 0; i < n; i++) {
       let z = fit.intercept;
       for (let j = 0; j < k; j++) z += fit.coef[j]! * x[i * k + j]!;
       const r = y[i]! - 1 / (1 + Math.exp(-z));
-      grad[0] += r;
-      for (let j = 0; j < k; j++) grad[j + 1] += r * x[i * k + j]!;
+      grad[0]! += r;
+      for (let j = 0; j < k; j++) grad[j + 1]! += r * x[i * k + j]!;
     }
     for (const g of grad) expect(Math.abs(g) / n).toBeLessThan(1e-4);
     const ridge = await fitLogistic(x, n, k, y, { l2: 2000 });

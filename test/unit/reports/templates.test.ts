@@ -53,7 +53,7 @@ describe('report templates', () => {
             throw new Error(a.join(' '));
           },
         };
-        const compiled = compile(spec, { logger: logger as never }).spec;
+        const compiled = compile(spec, { logger }).spec;
         expect(warnings).toEqual([]);
         const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
         const svg = await view.toSVG();

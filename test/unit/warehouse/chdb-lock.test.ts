@@ -12,20 +12,31 @@ describe('a warehouse directory another process holds', () => {
     holder.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   });
-  const status = (pid: number) =>
+  const status = (pid: number) => {
     writeFileSync(join(dir, 'status'), `PID: ${pid}\nStarted at: 2026-12-01 07:25:19\nRevision: 54513`);
+  };
 
   it('is named, with the process holding it and what to do', () => {
     status(holder.pid!);
-    expect(() => assertChdbPathFree(dir)).toThrow(WarehouseLockedError);
-    expect(() => assertChdbPathFree(dir)).toThrow(new RegExp(`open in process ${holder.pid} \\(sleep 60\\)`, 'u'));
+    expect(() => {
+      assertChdbPathFree(dir);
+    }).toThrow(WarehouseLockedError);
+    expect(() => {
+      assertChdbPathFree(dir);
+    }).toThrow(new RegExp(`open in process ${holder.pid} \\(sleep 60\\)`, 'u'));
   });
 
   it('is free when the recorded process is gone, is this one, or nothing is recorded', () => {
     status(2 ** 22 + 12_345);
-    expect(() => assertChdbPathFree(dir)).not.toThrow();
+    expect(() => {
+      assertChdbPathFree(dir);
+    }).not.toThrow();
     status(process.pid);
-    expect(() => assertChdbPathFree(dir)).not.toThrow();
-    expect(() => assertChdbPathFree(join(dir, 'none'))).not.toThrow();
+    expect(() => {
+      assertChdbPathFree(dir);
+    }).not.toThrow();
+    expect(() => {
+      assertChdbPathFree(join(dir, 'none'));
+    }).not.toThrow();
   });
 });

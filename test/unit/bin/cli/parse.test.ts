@@ -11,8 +11,9 @@ describe('loanwatch command line', () => {
     line: (s) => {
       text += `${s}\n`;
     },
-    write: async (s) => {
+    write: (s) => {
       text += s;
+      return Promise.resolve();
     },
   };
   beforeEach(() => {

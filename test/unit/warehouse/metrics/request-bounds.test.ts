@@ -5,19 +5,23 @@ import { parseMetricRequest } from '../../../../warehouse/metrics/run.ts';
 
 describe('metric request bounds and normal form', () => {
   it('refuses dates more than 12 months past the data, naming each', () => {
-    expect(() => assertWithinData(parseMetricRequest({ as_of: '2149-06-01' }), '2024-06-30')).toThrow(
+    expect(() => {
+      assertWithinData(parseMetricRequest({ as_of: '2149-06-01' }), '2024-06-30');
+    }).toThrow(
       /^as_of 2149-06-01: too far past the data, which ends 2024-06-30; dates may reach 12 months past it \(2025-06-30\)$/,
     );
-    expect(() =>
-      assertWithinData(parseMetricRequest({ from: '2025-07-01', cohort_to: '2030-01' }), '2024-06-30'),
-    ).toThrow(/from 2025-07-01, cohort_to 2030-01: too far/);
-    expect(() =>
+    expect(() => {
+      assertWithinData(parseMetricRequest({ from: '2025-07-01', cohort_to: '2030-01' }), '2024-06-30');
+    }).toThrow(/from 2025-07-01, cohort_to 2030-01: too far/);
+    expect(() => {
       assertWithinData(
         parseMetricRequest({ as_of: '2025-06-30', to: '2025-06-01', cohort_to: '2025-06' }),
         '2024-06-30',
-      ),
-    ).not.toThrow();
-    expect(() => assertWithinData(parseMetricRequest({ as_of: '2149-06-01' }), null)).toThrow(MetricRequestError);
+      );
+    }).not.toThrow();
+    expect(() => {
+      assertWithinData(parseMetricRequest({ as_of: '2149-06-01' }), null);
+    }).toThrow(MetricRequestError);
   });
 
   it('gives equivalent requests one form: lists sorted and unique, dates as month-ends, as_of filled', () => {
