@@ -19,7 +19,9 @@ const missing =
 /** Every notebook executes headless from a clean warehouse (`npm run notebooks`), so none can rot unnoticed; a user's out/ is left alone. */
 describe('notebooks', () => {
   const dir = tmpDir('notebooks');
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('all execute without an error and show their charts and tables', (ctx) => {
     if (!hasJupyter) {

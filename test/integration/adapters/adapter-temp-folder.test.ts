@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ingestThroughAdapter } from '../../../pipelines/adapters/adapt-and-ingest.ts';
-import { count, testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
+import { count, disposeIfOpened, testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
 
 /** `ingest --adapter` converts into a temporary folder and removes it, on success and on error. */
 describe('ingest through an adapter removes its temporary folder', () => {
@@ -12,7 +12,7 @@ describe('ingest through an adapter removes its temporary folder', () => {
     wh = await testWarehouse('adapter_tmp');
     tmpRoot = tmpDir('adapter-tmp-root');
   });
-  afterAll(async () => wh?.dispose());
+  afterAll(() => disposeIfOpened(wh));
 
   it('after a successful run', async () => {
     const input = tmpDir('tw-input');

@@ -6,18 +6,18 @@ import { buildMonthEndSnapshots } from '../../../pipelines/snapshot/build-snapsh
 import { queryRows } from '../../../warehouse/connection.ts';
 import { migrate } from '../../../warehouse/migrations/index.ts';
 import { sharedData } from '../../helpers/shared-data.ts';
-import { count, testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
+import { count, disposeIfOpened, testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
 import { defaultSettings } from '../../helpers/settings.ts';
 
 const settings = defaultSettings;
 
 describe('real-data adapters load with the published row counts', () => {
   let wh: Awaited<ReturnType<typeof testWarehouse>>;
-  const inDb = (db: string) => Object.assign(Object.create(wh), { database: db });
+  const inDb = (db: string) => Object.assign(Object.create(wh), { database: db }) as typeof wh;
   beforeAll(async () => {
     wh = await testWarehouse('adapters');
   });
-  afterAll(async () => wh?.dispose());
+  afterAll(() => disposeIfOpened(wh));
 
   it('credit_card_monthly_status: 1,048,575 account-months of 45,985 accounts as performance tapes', async () => {
     const db = inDb('cc');

@@ -13,6 +13,7 @@ import { fireWarnings } from '../../../pipelines/warnings/fire-warnings.ts';
 import { parseWarningRules } from '../../../pipelines/warnings/rules.ts';
 import { warehouseWithBook } from '../../helpers/book.ts';
 import { defaultSettings } from '../../helpers/settings.ts';
+import { disposeIfOpened } from '../../helpers/warehouse.ts';
 
 describe('HTTP API', () => {
   let wh: Awaited<ReturnType<typeof warehouseWithBook>>;
@@ -77,7 +78,7 @@ describe('HTTP API', () => {
       snapshotSettings: defaultSettings,
     });
   });
-  afterAll(async () => wh?.dispose());
+  afterAll(() => disposeIfOpened(wh));
 
   const call = (
     path: string,
@@ -213,10 +214,10 @@ describe('HTTP API', () => {
   });
 
   it('auditors read the audit log through the API: newest first, by action, in pages', async () => {
-    type Page = {
+    interface Page {
       entries: { at: string; action: string; role: string; target: string; details: Record<string, unknown> }[];
       next_cursor: string | null;
-    };
+    }
     const all = (await (await call('/v1/audit?limit=1000', { key: keys.auditor })).json()) as Page;
     expect(all.entries.some((e) => e.action === 'model.promote' && e.details.reason === 'audit me')).toBe(true);
     expect(all.entries.some((e) => e.action === 'cases.pull' && e.role === 'collector')).toBe(true);
@@ -363,8 +364,9 @@ describe('HTTP API', () => {
       paths: Record<string, Record<string, unknown>>;
     };
     expect(doc.openapi).toBe('3.1.0');
-    const validation = await new Validator().validate(doc as never);
-    expect(validation.errors ?? [], String(JSON.stringify(validation.errors)).slice(0, 1000)).toEqual([]);
+    const validation = await new Validator().validate(doc);
+    const errors = validation.errors ?? [];
+    expect(errors, JSON.stringify(errors).slice(0, 1000)).toEqual([]);
     expect(validation.valid).toBe(true);
     const documented = Object.entries(doc.paths)
       .flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`))

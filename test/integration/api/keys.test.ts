@@ -14,12 +14,14 @@ import { knownScopes } from '../../../api/auth/scopes.ts';
 import { UserError } from '../../../lib/user-error.ts';
 import { warehouseWithBook } from '../../helpers/book.ts';
 import { defaultSettings } from '../../helpers/settings.ts';
+import { disposeIfOpened } from '../../helpers/warehouse.ts';
 
 type Wh = Awaited<ReturnType<typeof warehouseWithBook>>;
 const makeApp = (wh: Wh, o: { anon?: number; keyCacheMs?: number } = {}) =>
   createApp({
     wh,
-    log: () => {},
+    // the tests read the responses, not the request log
+    log: () => undefined,
     rateLimitPerMinute: 100_000,
     anonRateLimitPerMinute: o.anon ?? 100_000,
     keyCacheMs: o.keyCacheMs ?? 5_000,
@@ -27,7 +29,7 @@ const makeApp = (wh: Wh, o: { anon?: number; keyCacheMs?: number } = {}) =>
     snapshotSettings: defaultSettings,
   });
 const from = (address: string) => ({ incoming: { socket: { remoteAddress: address } } });
-type Audit = {
+interface Audit {
   request_id: string;
   client_request_id: string;
   key_id: string;
@@ -35,7 +37,7 @@ type Audit = {
   action: string;
   target: string;
   details: string;
-};
+}
 
 describe('API keys: scoped collectors, list, revoke, audit of refusals, per-address limit', () => {
   let wh: Wh;
@@ -47,7 +49,7 @@ describe('API keys: scoped collectors, list, revoke, audit of refusals, per-addr
     ({ regions, teams } = await knownScopes(wh));
     admin = await createApiKey(wh, { role: 'admin', label: 'root' });
   });
-  afterAll(async () => wh?.dispose());
+  afterAll(() => disposeIfOpened(wh));
 
   const auditRows = (where: string, params: Record<string, unknown> = {}) =>
     queryRows<Audit>(

@@ -13,6 +13,7 @@ import { fireWarnings } from '../../../pipelines/warnings/fire-warnings.ts';
 import { parseWarningRules } from '../../../pipelines/warnings/rules.ts';
 import { warehouseWithBook } from '../../helpers/book.ts';
 import { defaultSettings } from '../../helpers/settings.ts';
+import { disposeIfOpened } from '../../helpers/warehouse.ts';
 
 /**
  * Every role × every route × every scope, through app.request(). The routes come from the OpenAPI
@@ -119,14 +120,15 @@ describe('role × route × scope matrix; collectors never see another region', (
     });
     app = createApp({
       wh,
-      log: () => {},
+      // the tests read the responses, not the request log
+      log: () => undefined,
       rateLimitPerMinute: 1_000_000,
       anonRateLimitPerMinute: 1_000_000,
       maxBodyBytes: 64 * 1024,
       snapshotSettings: defaultSettings,
     });
   });
-  afterAll(async () => wh?.dispose());
+  afterAll(() => disposeIfOpened(wh));
 
   const call = (path: string, key: string | undefined, o: { method?: string; body?: unknown; accept?: string } = {}) =>
     app.request(path, {
@@ -253,8 +255,12 @@ describe('role × route × scope matrix; collectors never see another region', (
   });
 
   it("a collector of east never sees another region's cases, warnings or scores, by list filters or by id", async () => {
-    type Cases = { cases: { region: string; team: string; loan_id: string }[] };
-    type Warnings = { warnings: { region: string; loan_id: string }[] };
+    interface Cases {
+      cases: { region: string; team: string; loan_id: string }[];
+    }
+    interface Warnings {
+      warnings: { region: string; loan_id: string }[];
+    }
     const adminEast = await json<Cases>(await call(`/v1/cases?as_of=${asOf}&region=east&limit=1000`, keys.admin));
     for (const q of ['', '&region=south', '&region=south,east', '&region=east']) {
       const mine = await json<Cases>(await call(`/v1/cases?as_of=${asOf}&limit=1000${q}`, keys.collector));

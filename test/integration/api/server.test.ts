@@ -5,28 +5,41 @@ import { loadConfig } from '../../../warehouse/config.ts';
 import { checkPortFree, PortError, serverLimits, serveUntilSignal, startServer } from '../../../api/server.ts';
 import { createApiKey } from '../../../api/auth/keys.ts';
 import { UserError } from '../../../lib/user-error.ts';
-import { testWarehouse } from '../../helpers/warehouse.ts';
+import { disposeIfOpened, testWarehouse } from '../../helpers/warehouse.ts';
 
 /** A port some other process holds. */
 async function busyPort() {
   const holder = createServer();
-  await new Promise<void>((r) => holder.listen(0, () => r()));
+  await new Promise<void>((r) => {
+    holder.listen(0, () => {
+      r();
+    });
+  });
   return {
     port: (holder.address() as AddressInfo).port,
-    close: () => new Promise<void>((r) => holder.close(() => r())),
+    close: () =>
+      new Promise<void>((r) => {
+        holder.close(() => {
+          r();
+        });
+      }),
   };
 }
 
 const open = (port: number) =>
   new Promise<Socket>((resolve, reject) => {
-    const s = connect(port, '127.0.0.1', () => resolve(s));
+    const s = connect(port, '127.0.0.1', () => {
+      resolve(s);
+    });
     s.once('error', reject);
   });
 /** Everything the server sends until it closes the socket (or `ms` pass). */
 const readUntilClosed = (s: Socket, ms: number) =>
   new Promise<{ text: string; closed: boolean }>((resolve) => {
     let text = '';
-    const t = setTimeout(() => resolve({ text, closed: false }), ms);
+    const t = setTimeout(() => {
+      resolve({ text, closed: false });
+    }, ms);
     s.on('data', (d) => {
       text += d.toString();
     });
@@ -34,12 +47,14 @@ const readUntilClosed = (s: Socket, ms: number) =>
       clearTimeout(t);
       resolve({ text, closed: true });
     });
-    s.on('error', () => {});
+    // a reset by the server ends in 'close' as well; this listener only keeps the 'error' event from being thrown
+    s.on('error', () => undefined);
   });
 
 describe('api/server: limits, a busy port, keys on a running server', () => {
   let wh: Awaited<ReturnType<typeof testWarehouse>>;
-  let server: Server;
+  // unset if beforeAll fails before startServer returns
+  let server: Server | undefined;
   let port = 0;
   const config = loadConfig({
     LOANWATCH_API_HEADERS_TIMEOUT_MS: '1000',
@@ -54,8 +69,14 @@ describe('api/server: limits, a busy port, keys on a running server', () => {
   });
   afterAll(async () => {
     server?.closeAllConnections();
-    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
-    await wh?.dispose();
+    await new Promise<void>((r) => {
+      if (server) {
+        server.close(() => {
+          r();
+        });
+      } else r();
+    });
+    await disposeIfOpened(wh);
   });
 
   it('a busy port is a one-line UserError, from checkPortFree and from startServer (never an unhandled error event)', async () => {
@@ -89,9 +110,8 @@ describe('api/server: limits, a busy port, keys on a running server', () => {
       keepAliveTimeout: 1500,
       maxConnections: 3,
     });
-    expect([server.headersTimeout, server.requestTimeout, server.keepAliveTimeout, server.maxConnections]).toEqual([
-      1000, 2000, 1500, 3,
-    ]);
+    const s = server!;
+    expect([s.headersTimeout, s.requestTimeout, s.keepAliveTimeout, s.maxConnections]).toEqual([1000, 2000, 1500, 3]);
     // Node refuses a headers timeout above the request timeout: it is capped
     expect(
       serverLimits(loadConfig({ LOANWATCH_API_HEADERS_TIMEOUT_MS: '60000', LOANWATCH_API_REQUEST_TIMEOUT_MS: '30000' }))

@@ -42,23 +42,20 @@ describe('loanwatch CLI', () => {
     expect(
       await run('generate', '--out', book, '--loans', '300', '--months', '18', '--seed', '4', '--bad-rows', '0.01'),
     ).toBe(0);
-    expect(JSON.parse(out.join('\n')).rows.loans).toBeGreaterThanOrEqual(300);
+    expect((JSON.parse(out.join('\n')) as { rows: { loans: number } }).rows.loans).toBeGreaterThanOrEqual(300);
     expect(await run('ingest', book)).toBe(0);
-    const ingestOut = JSON.parse(out.join('\n'));
+    const ingestOut = JSON.parse(out.join('\n')) as {
+      receipts: { entity: string; rows_read: number; rows_accepted: number; rows_quarantined: number }[];
+    };
     for (const r of ingestOut.receipts) expect(r.rows_read).toBe(r.rows_accepted + r.rows_quarantined);
-    const quarantined = (ingestOut.receipts as { rows_quarantined: number }[]).reduce(
-      (a, r) => a + r.rows_quarantined,
-      0,
-    );
+    const quarantined = ingestOut.receipts.reduce((a, r) => a + r.rows_quarantined, 0);
     expect(quarantined).toBeGreaterThan(0);
     expect(await run('quarantine', '--format', 'csv')).toBe(0);
     expect(out[0]).toBe('file,entity,line,reason,raw,ingest_id,file_sha256,quarantined_at');
     expect(out.filter((l) => l.startsWith('/') || l.startsWith('"/'))).toHaveLength(quarantined);
     expect(await run('quarantine', '--entity', 'payments', '--format', 'json')).toBe(0);
     const payments = JSON.parse(out.join('\n')) as { entity: string; line: number; reason: string }[];
-    expect(payments.length).toBe(
-      ingestOut.receipts.find((r: { entity: string }) => r.entity === 'payments').rows_quarantined,
-    );
+    expect(payments.length).toBe(ingestOut.receipts.find((r) => r.entity === 'payments')!.rows_quarantined);
     expect(payments.every((r) => r.entity === 'payments' && r.line > 1 && r.reason.length > 0)).toBe(true);
     expect(await run('quarantine', '--limit', '2')).toBe(0);
     expect(out.join('\n')).toMatch(
@@ -78,7 +75,7 @@ describe('loanwatch CLI', () => {
     expect(await run('dpd', '--as-of', '2024-06-15', '--format', 'table')).toBe(0);
     expect(out.join('\n')).toMatch(/^showing 50 of \d+; use --format csv \(or json\) for all$/mu);
     expect(await run('dpd', '--as-of', '2024-06-15', '--format', 'json')).toBe(0);
-    const rows = JSON.parse(out.join('\n'));
+    const rows = JSON.parse(out.join('\n')) as { as_of: string }[];
     expect(rows.length).toBeGreaterThan(0);
     expect(rows[0]).toMatchObject({ as_of: '2024-06-15' });
 
@@ -94,9 +91,8 @@ describe('loanwatch CLI', () => {
       '2024-06-30',
     ]);
     expect(await run('metrics', 'roll_rate', '--format', 'json', '--basis', 'count')).toBe(0);
-    expect(JSON.parse(out.join('\n')).columns.find((c: { name: string }) => c.name === 'flow_share').denominator).toBe(
-      'loans in from_bucket at t',
-    );
+    const rollRate = JSON.parse(out.join('\n')) as { columns: { name: string; denominator?: string }[] };
+    expect(rollRate.columns.find((c) => c.name === 'flow_share')!.denominator).toBe('loans in from_bucket at t');
     for (const [argv, message] of [
       [
         ['metrics', 'overdue', '--product', 'mortgag'],
@@ -115,7 +111,7 @@ describe('loanwatch CLI', () => {
     expect(out.join('\n')).toMatch(/│ 2024-06-30 +│ +[\d,]+\.\d+ │ .*\d+\.\d\d% │/u);
     expect(out.join('\n')).not.toMatch(/\(index\)/u);
     expect(await run('metrics', 'forecast', '--months', '3', '--format', 'json')).toBe(0);
-    expect(JSON.parse(out.join('\n')).months).toHaveLength(3);
+    expect((JSON.parse(out.join('\n')) as { months: unknown[] }).months).toHaveLength(3);
   });
 
   it('warnings, a strategy experiment and its results through the CLI; bad configuration files exit 2 naming the file', async () => {

@@ -31,7 +31,9 @@ describe('the demo', () => {
         out += d.toString();
         if (/^URL warnings /mu.test(out)) resolve();
       });
-      child!.on('exit', (code) => reject(new Error(`demo exited ${code} before serving:\n${errOut.slice(-3000)}`)));
+      child!.on('exit', (code) => {
+        reject(new Error(`demo exited ${code} before serving:\n${errOut.slice(-3000)}`));
+      });
     });
     for (let i = 1; i <= 8; i++) expect(errOut).toContain(`${i}/8 `);
     const keys = Object.fromEntries([...out.matchAll(/^KEY (\w+) (\S+)$/gmu)].map((m) => [m[1]!, m[2]!]));
@@ -56,7 +58,11 @@ describe('the demo', () => {
       cases: unknown[];
     };
     expect(cases.cases.length).toBeGreaterThan(0);
-    const exited = new Promise<number | null>((resolve) => child!.on('exit', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) => {
+      child!.on('exit', (code) => {
+        resolve(code);
+      });
+    });
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
   }, 600_000);

@@ -34,7 +34,9 @@ describe('the README tour through bash', () => {
     }
     symlinkSync(resolve(repo, '../shared'), join(root, 'shared'));
   });
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  afterAll(() => {
+    rmSync(root, { recursive: true, force: true });
+  });
 
   it('names the commands a new user needs', () => {
     expect(lines.some((l) => l.startsWith('export LOANWATCH_DATA_DIR='))).toBe(true);

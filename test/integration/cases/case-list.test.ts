@@ -12,6 +12,7 @@ import { queryRows } from '../../../warehouse/connection.ts';
 import { activeDelinquencyQuery, delinquencyAsOf } from '../../../pipelines/snapshot/delinquency-as-of.ts';
 import { warehouseWithBook } from '../../helpers/book.ts';
 import { defaultSettings } from '../../helpers/settings.ts';
+import { disposeIfOpened } from '../../helpers/warehouse.ts';
 
 describe('case list', () => {
   let wh: Awaited<ReturnType<typeof warehouseWithBook>>;
@@ -44,7 +45,7 @@ describe('case list', () => {
       champion: { name: m!.model.model_name, version: 1 },
     });
   });
-  afterAll(async () => wh?.dispose());
+  afterAll(() => disposeIfOpened(wh));
 
   it('holds every delinquent active loan on the date, ranked by expected loss', async () => {
     const dq = (await delinquencyAsOf(wh, asOf, defaultSettings)).filter((d) => d.status === 'active' && d.dpd > 0);
@@ -131,7 +132,7 @@ describe('case list', () => {
       WHERE paid_date > {a:Date} AND paid_date <= {u:Date} GROUP BY loan_id`,
           { a: asOf, u: until },
         )
-      ).map((r) => [r.loan_id, Number(r.s)]),
+      ).map((r) => [r.loan_id, r.s]),
     );
     for (const arm of ['control', 'challenger']) {
       const mine = assigned.filter((c) => c.arm === arm);

@@ -6,7 +6,7 @@ import { generateBook } from '../../../pipelines/generate/generate-book.ts';
 import { ingest } from '../../../pipelines/ingest/ingest.ts';
 import { buildMonthEndSnapshots } from '../../../pipelines/snapshot/build-snapshots.ts';
 import { exec, queryRows } from '../../../warehouse/connection.ts';
-import { testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
+import { disposeIfOpened, testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
 import { defaultSettings } from '../../helpers/settings.ts';
 
 const digest = (dir: string) =>
@@ -45,7 +45,7 @@ describe('loan-book generator', () => {
       c: columns,
     });
   });
-  afterAll(async () => wh?.dispose());
+  afterAll(() => disposeIfOpened(wh));
 
   it('is deterministic for a seed and differs across seeds', async () => {
     const again = join(tmpDir('gen2'), 'a');
@@ -118,7 +118,7 @@ describe('loan-book generator', () => {
   );
 
   it('has the book features the SPEC asks for', async () => {
-    const manifest = JSON.parse(readFileSync(join(book, 'manifest.json'), 'utf8'));
+    const manifest = JSON.parse(readFileSync(join(book, 'manifest.json'), 'utf8')) as { rows: Record<string, number> };
     expect(manifest.rows.schedule).toBeGreaterThan(0);
     const [r] = await queryRows<Record<string, string>>(
       wh,

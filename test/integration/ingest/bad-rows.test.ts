@@ -5,7 +5,7 @@ import { generateBook } from '../../../pipelines/generate/generate-book.ts';
 import type { BadRowKind, BadRowRecord } from '../../../pipelines/generate/bad-rows.ts';
 import { ingest, type IngestResult } from '../../../pipelines/ingest/ingest.ts';
 import { queryRows } from '../../../warehouse/connection.ts';
-import { testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
+import { disposeIfOpened, testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
 
 const expectedReason: Record<BadRowKind, RegExp> = {
   missing_key: /_id: missing/,
@@ -31,10 +31,10 @@ describe.each(['csv', 'jsonl'] as const)('every injected bad row is quarantined 
     bad = readFileSync(join(dir, 'bad_rows.jsonl'), 'utf8')
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l));
+      .map((l) => JSON.parse(l) as BadRowRecord);
     result = await ingest(wh, [dir], { piiSecret: 's' });
   });
-  afterAll(async () => wh?.dispose());
+  afterAll(() => disposeIfOpened(wh));
 
   it('injected every kind of bad row', () => {
     const kinds = new Set(bad.map((b) => b.kind));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ingest } from '../../../pipelines/ingest/ingest.ts';
 import { migrate } from '../../../warehouse/migrations/index.ts';
 import { queryRows } from '../../../warehouse/connection.ts';
-import { testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
+import { disposeIfOpened, testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
 
 const rate = 'must be a fraction in [0, 1) with at most 6 decimals (0.0435 = 4.35%)';
 const id = 'identifier longer than 128 characters or with control characters';
@@ -82,7 +82,7 @@ describe('every field rule of the contract, through both loaders', () => {
       ) + '\n',
     );
   });
-  afterAll(async () => wh?.dispose());
+  afterAll(() => disposeIfOpened(wh));
 
   it.each(['engine', 'stream'] as const)('%s: each line gets exactly its reason, valid lines load', async (loader) => {
     const w = Object.assign(Object.create(wh), { database: `rules_${loader}` }) as typeof wh;

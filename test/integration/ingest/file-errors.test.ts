@@ -6,7 +6,7 @@ import { ingest } from '../../../pipelines/ingest/ingest.ts';
 import { exec } from '../../../warehouse/connection.ts';
 import { UserError } from '../../../lib/user-error.ts';
 import { loansCsv } from '../../helpers/bad-row-file.ts';
-import { count, testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
+import { count, disposeIfOpened, testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
 
 /** Errors of a file as a whole: refused before anything is loaded (exit 2 through UserError). */
 describe('file-level errors', () => {
@@ -14,7 +14,7 @@ describe('file-level errors', () => {
   beforeAll(async () => {
     wh = await testWarehouse('file_errors');
   });
-  afterAll(async () => wh?.dispose());
+  afterAll(() => disposeIfOpened(wh));
 
   const refusal = async (paths: string[]) => {
     const e = await ingest(wh, paths, { piiSecret: 's' }).then(

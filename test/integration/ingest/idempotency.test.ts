@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { generateBook } from '../../../pipelines/generate/generate-book.ts';
 import { ingest } from '../../../pipelines/ingest/ingest.ts';
 import { tableChecksums } from '../../helpers/checksums.ts';
-import { count, testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
+import { count, disposeIfOpened, testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
 
 const child = resolve('test/helpers/ingest-child.ts');
 const tsx = resolve('node_modules/.bin/tsx');
@@ -27,10 +27,14 @@ function runChild(dataDir: string, book: string, killOn?: RegExp): Promise<{ out
       out += b.toString();
     });
     p.on('error', rej);
-    p.on('close', () => res({ out, killed }));
+    p.on('close', () => {
+      res({ out, killed });
+    });
   });
 }
-const checksumsOf = (out: string) => JSON.parse(/CHECKSUMS (.*)/.exec(out)![1]!);
+/** The child prints `tableChecksums` of its warehouse as JSON. */
+const checksumsOf = (out: string) =>
+  JSON.parse(/CHECKSUMS (.*)/.exec(out)![1]!) as Awaited<ReturnType<typeof tableChecksums>>;
 
 describe('re-ingest, overlap and kill-and-rerun', () => {
   let wh: Awaited<ReturnType<typeof testWarehouse>>;
@@ -48,7 +52,7 @@ describe('re-ingest, overlap and kill-and-rerun', () => {
       format: 'csv',
     });
   });
-  afterAll(async () => wh?.dispose());
+  afterAll(() => disposeIfOpened(wh));
 
   it('re-ingesting the same files changes nothing', async () => {
     const first = await ingest(wh, [book], { piiSecret: 's' });

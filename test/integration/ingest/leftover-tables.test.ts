@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ingest } from '../../../pipelines/ingest/ingest.ts';
 import { exec, queryRows } from '../../../warehouse/connection.ts';
 import { loansCsv, writeBadFile } from '../../helpers/bad-row-file.ts';
-import { testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
+import { disposeIfOpened, testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
 
 /**
  * A killed run leaves no table behind once the next run is done. Besides ingest's own scratch
@@ -36,7 +36,7 @@ describe('tables a killed run leaves behind', () => {
       badRate: 0.05,
     });
   });
-  afterAll(async () => wh?.dispose());
+  afterAll(() => disposeIfOpened(wh));
 
   it("an ingest drops the engine's _tmp_replace_* tables and scratch tables of a killed run", async () => {
     const before = await tables();
@@ -61,10 +61,10 @@ describe('tables a killed run leaves behind', () => {
   it('ingest itself creates no table with CREATE TABLE … AS SELECT (whose killed run leaves _tmp_replace_*)', async () => {
     const seen: string[] = [];
     const command = wh.client.command.bind(wh.client);
-    wh.client.command = ((p: Parameters<typeof command>[0]) => {
+    wh.client.command = (p: Parameters<typeof command>[0]) => {
       seen.push(p.query);
       return command(p);
-    }) as typeof command;
+    };
     try {
       for (const loader of ['engine', 'stream'] as const) {
         await exec(wh, `TRUNCATE TABLE ${wh.database}.payments`);

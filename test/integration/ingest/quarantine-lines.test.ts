@@ -12,7 +12,7 @@ import {
   type BadFileOptions,
   type ExpectedBad,
 } from '../../helpers/bad-row-file.ts';
-import { testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
+import { disposeIfOpened, testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
 
 /**
  * Property: whatever the file's size, line endings and records spanning lines, every bad row is in
@@ -154,7 +154,7 @@ describe.each(['engine', 'stream'] as const)('quarantine lines through the %s lo
   }, 300_000);
   // the generated files take ~80 MB
   afterAll(async () => {
-    await wh?.dispose();
+    await disposeIfOpened(wh);
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -176,7 +176,7 @@ describe.each(['engine', 'stream'] as const)('quarantine lines through the %s lo
       const wrong = f.expected
         .filter((e) => {
           const r = got.find((g) => g.line === e.line);
-          return !r || r.raw !== e.raw || !e.reason.test(r.reason);
+          return r?.raw !== e.raw || !e.reason.test(r.reason);
         })
         .map((e) => ({ kind: e.kind, line: e.line, raw: e.raw, got: got.find((g) => g.line === e.line) }));
       expect(wrong).toEqual([]);
@@ -197,7 +197,7 @@ describe("the issue's repro: bad rows at line 100,000 and on the last line of a 
   beforeAll(async () => {
     wh = await testWarehouse('qlines_repro');
   });
-  afterAll(async () => wh?.dispose());
+  afterAll(() => disposeIfOpened(wh));
 
   // the engine's defect; the stream loader's numbering is covered by the property above
   it.each(['engine'] as const)(
@@ -208,7 +208,9 @@ describe("the issue's repro: bad rows at line 100,000 and on the last line of a 
       await exec(wh, `CREATE DATABASE IF NOT EXISTS ${db}`);
       await migrate(w);
       const dir = tmpDir(`repro-${loader}`);
-      onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+      onTestFinished(() => {
+        rmSync(dir, { recursive: true, force: true });
+      });
       writeFileSync(join(dir, 'loans.csv'), loansCsv());
       const lines = ['payment_id,loan_id,paid_date,amount'];
       for (let i = 2; i <= 180_000; i++)

@@ -3,7 +3,7 @@ import { entitySpecs, type FieldKind, type FieldSpec } from '../../../pipelines/
 import { stagedSelect } from '../../../pipelines/ingest/validation-sql.ts';
 import { queryRows } from '../../../warehouse/connection.ts';
 import { rawEntities } from '../../../warehouse/tables.ts';
-import { testWarehouse } from '../../helpers/warehouse.ts';
+import { disposeIfOpened, testWarehouse } from '../../helpers/warehouse.ts';
 
 /**
  * The stage decides "bad or not" from one cheap flag per field and writes the messages only for
@@ -73,7 +73,7 @@ describe('rule flags agree with rule messages', () => {
   beforeAll(async () => {
     wh = await testWarehouse('rule_flags');
   });
-  afterAll(async () => wh?.dispose());
+  afterAll(() => disposeIfOpened(wh));
 
   it.each(rawEntities)(
     '%s: flagged exactly when some rule has a message (20,000 value combinations)',
@@ -96,9 +96,9 @@ describe('rule flags agree with rule messages', () => {
        GROUP BY flagged, has_message ORDER BY flagged, has_message`,
         { ...params, pii_secret: 's' },
       );
-      expect(rows.filter((r) => Number(r.flagged) !== Number(r.has_message))).toEqual([]);
+      expect(rows.filter((r) => r.flagged !== r.has_message)).toEqual([]);
       // both verdicts occur: the pools exercise the rules
-      expect(rows.map((r) => Number(r.flagged)).sort()).toEqual([0, 1]);
+      expect(rows.map((r) => r.flagged).sort()).toEqual([0, 1]);
     },
   );
 });

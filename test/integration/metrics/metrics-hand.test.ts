@@ -5,7 +5,7 @@ import { ingest } from '../../../pipelines/ingest/ingest.ts';
 import { buildMonthEndSnapshots } from '../../../pipelines/snapshot/build-snapshots.ts';
 import { runMetric } from '../../../warehouse/metrics/run.ts';
 import { defaultSettings } from '../../helpers/settings.ts';
-import { testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
+import { disposeIfOpened, testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
 
 /*
  * Two loans of 600.00 booked 2023-12-15, six installments of 100.00 (no interest) due on the 15th
@@ -38,7 +38,7 @@ describe('metrics on a hand-computed book', () => {
     await ingest(wh, [dir], { piiSecret: 's' });
     await buildMonthEndSnapshots(wh, { asOf: '2024-03-31', settings: defaultSettings });
   });
-  afterAll(async () => wh?.dispose());
+  afterAll(() => disposeIfOpened(wh));
 
   it('overdue ratio and PAR30', async () => {
     const r = await runMetric(wh, 'overdue', {});
@@ -125,7 +125,7 @@ describe('migration rates on tapes with gaps', () => {
     await ingest(wh, [dir], { piiSecret: 's' });
     await buildMonthEndSnapshots(wh, { asOf: '2024-05-31', settings: defaultSettings });
   });
-  afterAll(async () => wh?.dispose());
+  afterAll(() => disposeIfOpened(wh));
 
   it("takes each loan's last tape row on or before the period end", async () => {
     const r = await runMetric(wh, 'migration', { from: '2024-01-31', to: '2024-04-30' });

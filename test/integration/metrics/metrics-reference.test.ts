@@ -22,7 +22,7 @@ import {
   type Loan,
 } from '../../reference/metrics-reference.ts';
 import { defaultSettings } from '../../helpers/settings.ts';
-import { testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
+import { disposeIfOpened, testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
 
 const cents = (x: unknown) => Math.round(Number(x) * 100);
 const asOf = '2024-06-30';
@@ -85,7 +85,7 @@ describe('every metric equals an independent TypeScript computation over the sam
       ['promised_amount'],
     );
   });
-  afterAll(async () => wh?.dispose());
+  afterAll(() => disposeIfOpened(wh));
 
   it('overdue ratios, PAR, NPL ratio and deviation by month-end', async () => {
     const sql = await runMetric(wh, 'overdue', {});

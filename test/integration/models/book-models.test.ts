@@ -24,7 +24,7 @@ import { monitorModel } from '../../../models/evaluate/monitor.ts';
 import { trainBookModels } from '../../../models/workflows.ts';
 import { runScore } from '../../../bin/commands/score.ts';
 import { initTf, tf } from '../../../models/tf.ts';
-import { testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
+import { disposeIfOpened, testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
 import { defaultSettings } from '../../helpers/settings.ts';
 
 const cut = '2023-06-30';
@@ -100,7 +100,7 @@ describe('early-warning models on a generated book', () => {
     });
     models = done.map((d) => d.model);
   });
-  afterAll(async () => wh?.dispose());
+  afterAll(() => disposeIfOpened(wh));
 
   it('features at t do not change when any data after t changes (no leakage)', async () => {
     const other: Warehouse = { ...wh, database: `${wh.database}_cut` };
@@ -192,15 +192,15 @@ describe('early-warning models on a generated book', () => {
     if (net.kind !== 'network') throw new Error('expected a network');
     const ds = await loadFeatureRows(wh, { mode: 'month', monthEnd });
     const model = tf.sequential();
-    net.layers.forEach((l, i) =>
+    net.layers.forEach((l, i) => {
       model.add(
         tf.layers.dense({
           units: l.bias.length,
           activation: l.activation,
           ...(i === 0 ? { inputShape: [net.inputs.length] } : {}),
         }),
-      ),
-    );
+      );
+    });
     model.setWeights(net.layers.flatMap((l) => [tf.tensor2d(l.weights), tf.tensor1d(l.bias)]));
     const x = tf.tensor2d(Float32Array.from(networkInputs(net.inputs, ds)), [ds.n, net.inputs.length]);
     const p = await (model.predict(x) as tf.Tensor).data();

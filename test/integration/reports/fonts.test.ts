@@ -64,7 +64,9 @@ async function rendersChinese(font: string, postscriptName: string) {
 
 describe('the report font (LOANWATCH_CJK_FONT and the default)', () => {
   const dir = tmpDir('fonts');
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('defaults to an installed Debian CJK font, else the npm-shipped Noto Sans SC (no apt needed)', () => {
     const packaged = packagedCjkFont();

@@ -11,7 +11,7 @@ import { launchChromium } from '../../helpers/browser.ts';
 import { pdfEmbeddedFonts, pdfPagePng, pdfPageText } from '../../helpers/pdf.ts';
 import { pngPixels } from '../../helpers/png.ts';
 import { warehouseForReports } from '../../helpers/report-book.ts';
-import { tmpDir } from '../../helpers/warehouse.ts';
+import { disposeIfOpened, tmpDir } from '../../helpers/warehouse.ts';
 
 describe('report packs', () => {
   let wh: Awaited<ReturnType<typeof warehouseForReports>>;
@@ -41,7 +41,7 @@ describe('report packs', () => {
     });
   });
   afterAll(async () => {
-    await wh?.dispose();
+    await disposeIfOpened(wh);
     rmSync(out, { recursive: true, force: true });
   });
 
@@ -97,7 +97,8 @@ describe('report packs', () => {
 
   describe('in headless Chromium', () => {
     let browser: Browser;
-    let close = async () => {};
+    // nothing to close until beforeAll has launched the browser
+    let close: () => Promise<void> = () => Promise.resolve();
     beforeAll(async () => {
       ({ browser, close } = await launchChromium(font));
     });

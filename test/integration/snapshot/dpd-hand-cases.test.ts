@@ -3,6 +3,7 @@ import { delinquencyAsOf } from '../../../pipelines/snapshot/delinquency-as-of.t
 import { queryRows } from '../../../warehouse/connection.ts';
 import { warehouseWithFiles } from '../../helpers/book.ts';
 import { defaultSettings } from '../../helpers/settings.ts';
+import { disposeIfOpened } from '../../helpers/warehouse.ts';
 
 /*
  * Hand-computed cases. Every loan (except I) has the schedule
@@ -67,7 +68,7 @@ describe('DPD, allocation and status on hand-built cases', () => {
   beforeAll(async () => {
     wh = await warehouseWithFiles('hand', files, '2024-06-30', base);
   });
-  afterAll(async () => wh?.dispose());
+  afterAll(() => disposeIfOpened(wh));
 
   it('partial payment: interest first, the installment stays overdue until fully paid', async () => {
     const jan = await monthEnd('A', '2024-01-31');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ingest } from '../../../pipelines/ingest/ingest.ts';
 import { buildMonthEndSnapshots } from '../../../pipelines/snapshot/build-snapshots.ts';
 import { exec, queryRows } from '../../../warehouse/connection.ts';
-import { testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
+import { disposeIfOpened, testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
 import { defaultSettings } from '../../helpers/settings.ts';
 
 // Six monthly installments due on the 15th, Jan–Jun 2024, no interest.
@@ -62,7 +62,7 @@ describe('five-category floors, credit-card table, contagion and overrides', () 
     );
     await buildMonthEndSnapshots(wh, { asOf: '2024-07-31', settings: defaultSettings });
   });
-  afterAll(async () => wh?.dispose());
+  afterAll(() => disposeIfOpened(wh));
 
   it('retail DPD floors (2023 rules): 关注 1–90, 次级 91–270', async () => {
     expect(await cls('R1', '2024-03-31')).toEqual({

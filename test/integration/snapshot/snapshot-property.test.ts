@@ -7,7 +7,7 @@ import { defaultSnapshotSettings, type SnapshotSettings } from '../../../pipelin
 import { exec, queryRows } from '../../../warehouse/connection.ts';
 import { referenceSnapshot, type RefRow } from '../../reference/snapshot-reference.ts';
 import { referenceInput, refSettings } from '../../helpers/reference-input.ts';
-import { testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
+import { disposeIfOpened, testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
 
 const base = {
   graceDays: 0,
@@ -76,22 +76,10 @@ describe.each(cases)('SQL snapshot equals the TypeScript reference (seed $seed)'
       wh,
       `SELECT loan_id, toString(month_end) AS month_end, ${fields.map((f) => (f === 'next_month_end' ? 'toString(next_month_end) AS next_month_end' : f)).join(', ')} FROM ${wh.database}.loan_month WHERE source = 'schedule'`,
     );
-    sqlRows = new Map(
-      rows.map((r) => [
-        `${r.loan_id}|${r.month_end}`,
-        {
-          ...r,
-          principal_balance: Number(r.principal_balance),
-          overdue_principal: Number(r.overdue_principal),
-          overdue_interest: Number(r.overdue_interest),
-          paid_in_month: Number(r.paid_in_month),
-          prev_balance: Number(r.prev_balance),
-        },
-      ]),
-    );
+    sqlRows = new Map(rows.map((r) => [`${r.loan_id}|${r.month_end}`, r]));
     refRows = referenceSnapshot(await referenceInput(wh, '2024-06-30'), refSettings(settings));
   });
-  afterAll(async () => wh?.dispose());
+  afterAll(() => disposeIfOpened(wh));
 
   it('has the same loan-months', () => {
     expect(sqlRows.size).toBe(refRows.length);

@@ -2,14 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exec, queryRows, withSettings } from '../../../warehouse/connection.ts';
 import { migrate } from '../../../warehouse/migrations/index.ts';
 import { dataColumns, rawTables, rowHashExpr } from '../../../warehouse/tables.ts';
-import { testWarehouse } from '../../helpers/warehouse.ts';
+import { disposeIfOpened, testWarehouse } from '../../helpers/warehouse.ts';
 
 describe('warehouse connection and migrations', () => {
   let wh: Awaited<ReturnType<typeof testWarehouse>>;
   beforeAll(async () => {
     wh = await testWarehouse('conn');
   });
-  afterAll(async () => wh?.dispose());
+  afterAll(() => disposeIfOpened(wh));
 
   it('migrations are recorded once and safe to re-run', async () => {
     expect(await migrate(wh)).toEqual([]);
@@ -17,7 +17,7 @@ describe('warehouse connection and migrations', () => {
       wh,
       `SELECT version FROM ${wh.database}.schema_migrations ORDER BY version`,
     );
-    expect(rows.map((r) => Number(r.version))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
+    expect(rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
   });
 
   it('migrations 14 and 15 turn a stored row_hash into the ALIAS of the same hash and ingest_id into LowCardinality, keeping the rows', async () => {

@@ -7,13 +7,13 @@ import {
   type ScheduleTerms,
 } from '../../../warehouse/schedule/build-schedule.ts';
 import { queryRows } from '../../../warehouse/connection.ts';
-import { testWarehouse } from '../../helpers/warehouse.ts';
+import { disposeIfOpened, testWarehouse } from '../../helpers/warehouse.ts';
 
 let wh: Awaited<ReturnType<typeof testWarehouse>>;
 beforeAll(async () => {
   wh = await testWarehouse('schedsql');
 });
-afterAll(async () => wh?.dispose());
+afterAll(() => disposeIfOpened(wh));
 
 it('generates the same schedule in ClickHouse as in TypeScript, to the cent', async () => {
   const rng = new Rng(42);
@@ -53,7 +53,7 @@ it('generates the same schedule in ClickHouse as in TypeScript, to the cent', as
       interestCents: Number(row.it[j]),
     }));
     const want = ts.map(({ dueDate, principalCents, interestCents }) => ({ dueDate, principalCents, interestCents }));
-    if (JSON.stringify(sql) !== JSON.stringify(want)) diffs.push(`${JSON.stringify(terms[k])}`);
+    if (JSON.stringify(sql) !== JSON.stringify(want)) diffs.push(JSON.stringify(terms[k]));
   });
   expect(diffs.slice(0, 5)).toEqual([]);
 });

@@ -9,6 +9,7 @@ import { parseWarningRules } from '../../../pipelines/warnings/rules.ts';
 import { exec } from '../../../warehouse/connection.ts';
 import { warehouseWithBook } from '../../helpers/book.ts';
 import { defaultSettings } from '../../helpers/settings.ts';
+import { disposeIfOpened } from '../../helpers/warehouse.ts';
 
 const rules = parseWarningRules({ rules: [{ id: 'drift', kind: 'model_drift', max_psi: 0.25, auc_drop: 0.05 }] });
 
@@ -37,7 +38,7 @@ describe('model monitoring warnings', () => {
       gate: { aucMargin: 0, maxPsi: 1 },
     });
   });
-  afterAll(async () => wh?.dispose());
+  afterAll(() => disposeIfOpened(wh));
 
   it('a book like the training one raises no retraining signal', async () => {
     const [o] = await fireWarnings(wh, { asOf, rules, settings: defaultSettings, champion });

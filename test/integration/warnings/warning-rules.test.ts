@@ -3,7 +3,7 @@ import type { ModelVersion } from '../../../models/registry/registry.ts';
 import { fireWarnings } from '../../../pipelines/warnings/fire-warnings.ts';
 import { listWarnings, warningKey } from '../../../pipelines/warnings/list-warnings.ts';
 import { parseWarningRules } from '../../../pipelines/warnings/rules.ts';
-import { count } from '../../helpers/warehouse.ts';
+import { count, disposeIfOpened } from '../../helpers/warehouse.ts';
 import { warehouseWithFiles } from '../../helpers/book.ts';
 import { defaultSettings } from '../../helpers/settings.ts';
 
@@ -93,7 +93,7 @@ describe('warning rules on crafted loans', () => {
       broken: 1,
     });
   });
-  afterAll(async () => wh?.dispose());
+  afterAll(() => disposeIfOpened(wh));
 
   it('consecutive overdue months count month-ends back to the last one at DPD 0', async () => {
     const [a] = await fired('streak_3');
@@ -150,7 +150,7 @@ describe('warning rules on crafted loans', () => {
     const again = await fireWarnings(wh, { asOf, rules, settings: defaultSettings, champion: null });
     expect(again.find((o) => o.rule_id === 'score_025')).toMatchObject({
       fired: 0,
-      skipped: expect.stringContaining('no champion'),
+      skipped: expect.stringContaining('no champion') as string,
     });
     expect(await count(wh, 'warnings')).toBe(before - 3);
   });
