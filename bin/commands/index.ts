@@ -17,6 +17,7 @@ import { reportCommand } from './report.ts';
 import { serveCommand } from './serve.ts';
 import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './keys.ts';
 import { migrateCommand } from './migrate.ts';
+import { bureauCommand } from './bureau.ts';
 
 /** Every command, in the order `loanwatch --help` lists them. */
 export const commands = [
@@ -35,6 +36,7 @@ export const commands = [
   experimentCommand,
   warningsCommand,
   reportCommand,
+  bureauCommand,
   serveCommand,
   keysCreateCommand,
   keysListCommand,

@@ -1,0 +1,79 @@
+import { UserError } from '../../lib/user-error.ts';
+import type { DelinquencySettings } from '../../warehouse/config.ts';
+import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
+import { tableRef } from '../../warehouse/ddl.ts';
+import { codeAgreesSql, codeParams, submissionQuery } from './bureau-sql.ts';
+import type { CodeTable } from './codes.ts';
+
+/** The submission file's columns, in order (docs/delinquency.md, "Credit-bureau status codes"). */
+export const submissionColumns = [
+  'account',
+  'customer_hash',
+  'status_code',
+  'balance',
+  'overdue_amount',
+  'overdue_periods',
+  'max_overdue',
+  'last_payment_date',
+  'last_payment_amount',
+  'history_24m',
+] as const;
+
+export type SubmissionRow = Record<(typeof submissionColumns)[number], string>;
+
+interface CheckedRow extends SubmissionRow {
+  snap_dpd: number;
+  snap_status: string;
+}
+
+/** `2024-06` → `2024-06-30`. */
+export function monthEndOfMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+}
+
+/** The latest month-end of the snapshot, or undefined when none was built. */
+export async function latestSnapshotMonthEnd(wh: Warehouse): Promise<string | undefined> {
+  const [r] = await queryRows<{ me: string; n: string }>(
+    wh,
+    `SELECT max(month_end) AS me, count() AS n FROM ${tableRef(wh, 'loan_month')}`,
+  );
+  return r && Number(r.n) > 0 ? r.me : undefined;
+}
+
+/**
+ * The month's bureau submission, one row per account open at its month-end, in account order.
+ * Refused (UserError): a month after the latest snapshot month-end, and a month whose codes
+ * contradict the snapshot (the first loans named).
+ */
+export async function bureauSubmission(
+  wh: Warehouse,
+  month: string,
+  table: CodeTable,
+  settings: Pick<DelinquencySettings, 'graceDays' | 'dpdConvention'>,
+): Promise<SubmissionRow[]> {
+  const me = monthEndOfMonth(month);
+  const latest = await latestSnapshotMonthEnd(wh);
+  if (!latest) throw new UserError('no snapshot yet: run `loanwatch snapshot` first');
+  if (me > latest) {
+    throw new UserError(`--month ${month} is after the latest snapshot month-end ${latest}`, {
+      hint: `use --month ${latest.slice(0, 7)} or earlier, or build the snapshot further first`,
+    });
+  }
+  const params = { ...codeParams(table, settings), me };
+  const bad = await queryRows<CheckedRow>(
+    wh,
+    `SELECT account, status_code, snap_dpd, snap_status FROM (${submissionQuery(wh)}) WHERE NOT (${codeAgreesSql}) ORDER BY account LIMIT 3`,
+    params,
+  );
+  if (bad.length) {
+    const named = bad
+      .map((r) => `${r.account} (${r.status_code} with ${r.snap_status || 'no row'}, DPD ${r.snap_dpd})`)
+      .join(', ');
+    throw new UserError(`${month}: codes contradict the snapshot: ${named}`, {
+      hint: 'check the code table (--codes): each code must keep its meaning in the personal credit report',
+    });
+  }
+  const rows = await queryRows<CheckedRow>(wh, `${submissionQuery(wh)}\nORDER BY account`, params);
+  return rows.map((r) => Object.fromEntries(submissionColumns.map((c) => [c, r[c]])) as SubmissionRow);
+}
