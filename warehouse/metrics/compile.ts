@@ -1,6 +1,7 @@
 import { monthEndOf } from '../../lib/dates.ts';
 import type { Basis, CompiledMetric, FilterKey, MetricDefinition, MetricRequest } from './definition.ts';
 import { sources } from './sources.ts';
+import { joinSql, param, render, sql, trusted, type Param, type Sql } from '../sql.ts';
 import { UserError } from '../../lib/user-error.ts';
 
 export class MetricRequestError extends UserError {
@@ -34,49 +35,45 @@ export function compileMetric(
     );
   }
   const dims = [...new Set([...(def.requiredDimensions ?? []), ...requested])];
-  const params: Record<string, unknown> = { as_of: ctx.asOf, ...ctx.extraParams };
-  const conditions: Record<FilterKey, ((col: string) => string) | null> = {
-    product: req.product ? (c) => `${c} IN {f_product:Array(String)}` : null,
-    region: req.region ? (c) => `${c} IN {f_region:Array(String)}` : null,
-    branch: req.branch ? (c) => `${c} IN {f_branch:Array(String)}` : null,
-    channel: req.channel ? (c) => `${c} IN {f_channel:Array(String)}` : null,
-    cohort:
-      req.cohort_from || req.cohort_to
-        ? (c) =>
-            [req.cohort_from ? `${c} >= {f_cohort_from:Date}` : '', req.cohort_to ? `${c} <= {f_cohort_to:Date}` : '']
-              .filter(Boolean)
-              .join(' AND ')
-        : null,
-    period:
-      req.from || req.to
-        ? (c) =>
-            [req.from ? `${c} >= {f_from:Date}` : '', req.to ? `${c} <= {f_to:Date}` : ''].filter(Boolean).join(' AND ')
-        : null,
+  // every request value is one bound param, whichever of a source's subqueries its filter lands in
+  const inList = (values: readonly string[] | undefined) => values && param(values, 'Array(String)');
+  const bound = {
+    product: inList(req.product),
+    region: inList(req.region),
+    branch: inList(req.branch),
+    channel: inList(req.channel),
+    cohortFrom: req.cohort_from ? param(`${req.cohort_from}-01`, 'Date') : undefined,
+    cohortTo: req.cohort_to ? param(`${req.cohort_to}-01`, 'Date') : undefined,
+    from: req.from ? param(monthEndOf(req.from), 'Date') : undefined,
+    to: req.to ? param(monthEndOf(req.to), 'Date') : undefined,
   };
-  if (req.product) params.f_product = req.product;
-  if (req.region) params.f_region = req.region;
-  if (req.branch) params.f_branch = req.branch;
-  if (req.channel) params.f_channel = req.channel;
-  if (req.cohort_from) params.f_cohort_from = `${req.cohort_from}-01`;
-  if (req.cohort_to) params.f_cohort_to = `${req.cohort_to}-01`;
-  if (req.from) params.f_from = monthEndOf(req.from);
-  if (req.to) params.f_to = monthEndOf(req.to);
-  const where = (columns: Partial<Record<FilterKey, string | null>> = {}) => {
+  const range = (col: Sql, lo: Param | undefined, hi: Param | undefined) =>
+    joinSql([...(lo ? [sql`${col} >= ${lo}`] : []), ...(hi ? [sql`${col} <= ${hi}`] : [])], ' AND ');
+  const conditions: Record<FilterKey, ((col: Sql) => Sql) | null> = {
+    product: bound.product ? (c) => sql`${c} IN ${bound.product!}` : null,
+    region: bound.region ? (c) => sql`${c} IN ${bound.region!}` : null,
+    branch: bound.branch ? (c) => sql`${c} IN ${bound.branch!}` : null,
+    channel: bound.channel ? (c) => sql`${c} IN ${bound.channel!}` : null,
+    cohort: bound.cohortFrom || bound.cohortTo ? (c) => range(c, bound.cohortFrom, bound.cohortTo) : null,
+    period: bound.from || bound.to ? (c) => range(c, bound.from, bound.to) : null,
+  };
+  const where = (columns: Partial<Record<FilterKey, string | null>> = {}): Sql => {
     const parts = (Object.keys(conditions) as FilterKey[]).flatMap((k) => {
       const col = Object.hasOwn(columns, k) ? columns[k] : defaultColumns[k];
       const cond = conditions[k];
-      return col && cond ? [`(${cond(col)})`] : [];
+      return col && cond ? [sql`(${cond(trusted(col))})`] : [];
     });
-    return parts.length > 0 ? parts.join(' AND ') : '1';
+    return parts.length > 0 ? joinSql(parts, ' AND ') : trusted('1');
   };
-  const source = sources[def.source]({ db: ctx.database, where, cohortGrain: req.cohort_grain });
+  const source = sources[def.source]({ db: trusted(ctx.database), where, cohortGrain: req.cohort_grain });
   const basis: Basis = req.basis;
   const measureSql = Object.entries(def.measures).map(([name, m]) => {
     const weight = m.weight?.[basis] ?? def.weight[basis];
     return `${m.when ? `sumIf(${weight}, ${m.when})` : `sum(${weight})`} AS ${name}`;
   });
   const dimSql = dims.map((d) => `${def.dimensions[d]} AS ${d}`);
-  const grouped = `SELECT ${[...dimSql, ...measureSql].join(', ')} FROM (${source}) ${dims.length ? `GROUP BY ${dims.join(', ')}` : ''}`;
+  // the definition's own text (dimensions, measures, shape) around the source: trusted, from the catalogue
+  const grouped = sql`SELECT ${trusted([...dimSql, ...measureSql].join(', '))} FROM (${source}) ${trusted(dims.length ? `GROUP BY ${dims.join(', ')}` : '')}`;
   let shaped = grouped;
   const measureNames = Object.keys(def.measures);
   let outputs = [...measureNames];
@@ -85,23 +82,24 @@ export function compileMetric(
     if (!dims.includes(over)) throw new MetricRequestError(`${def.name} needs ${over} in group_by`);
     const partition = dims.filter((d) => d !== over);
     const win = `OVER (${partition.length ? `PARTITION BY ${partition.join(', ')} ` : ''}ORDER BY ${over} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
-    shaped = `SELECT ${[...dims, ...measureNames.map((m) => (cumulative.includes(m) ? `sum(${m}) ${win} AS ${m}` : m))].join(', ')} FROM (${grouped})`;
+    shaped = sql`SELECT ${trusted([...dims, ...measureNames.map((m) => (cumulative.includes(m) ? `sum(${m}) ${win} AS ${m}` : m))].join(', '))} FROM (${grouped})`;
   } else if (def.shape.kind === 'share') {
     const { of, shares } = def.shape;
     if (!dims.includes(of)) throw new MetricRequestError(`${def.name} needs ${of} in group_by`);
     const partition = dims.filter((d) => d !== of);
     const win = `OVER (${partition.length ? `PARTITION BY ${partition.join(', ')}` : ''})`;
-    shaped = `SELECT *, ${shares.map((m) => `toFloat64(${m}) / nullIf(toFloat64(sum(${m}) ${win}), 0) AS ${m}_share`).join(', ')} FROM (${grouped})`;
+    shaped = sql`SELECT *, ${trusted(shares.map((m) => `toFloat64(${m}) / nullIf(toFloat64(sum(${m}) ${win}), 0) AS ${m}_share`).join(', '))} FROM (${grouped})`;
     outputs = [...outputs, ...shares.map((m) => `${m}_share`)];
   }
   // ratios in Float64: Decimal ÷ Decimal keeps the decimal scale and would truncate them
   const ratioSql = Object.entries(def.ratios).map(
     ([name, r]) => `toFloat64(${r.numerator}) / nullIf(toFloat64(${r.denominator}), 0) AS ${name}`,
   );
-  const query = `SELECT ${[...dims, ...outputs, ...(ratioSql.length ? ratioSql : [])].join(', ')} FROM (${shaped})${dims.length ? ` ORDER BY ${dims.join(', ')}` : ''}`;
+  const statement = sql`SELECT ${trusted([...dims, ...outputs, ...ratioSql].join(', '))} FROM (${shaped})${trusted(dims.length ? ` ORDER BY ${dims.join(', ')}` : '')}`;
+  const { query, query_params } = render(statement, { as_of: ctx.asOf, ...ctx.extraParams });
   return {
     query,
-    query_params: params,
+    query_params,
     columns: [
       ...dims.map((name) => ({ name, kind: 'dimension' as const })),
       ...outputs.map((name) => ({

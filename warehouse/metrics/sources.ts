@@ -1,5 +1,6 @@
 import { fiveClassesSql } from '../classification.ts';
 import type { FilterKey, SourceName } from './definition.ts';
+import { sql, trusted, type Sql } from '../sql.ts';
 
 /**
  * The relations metrics read, from a fixed catalogue. Filters reach a source only as
@@ -8,19 +9,20 @@ import type { FilterKey, SourceName } from './definition.ts';
  * Parameters: {as_of:Date} the data's last month-end; {p_from:Date} / {p_to:Date} a period.
  */
 export interface SourceContext {
-  db: string;
-  where: (columns?: Partial<Record<FilterKey, string | null>>) => string;
+  /** the database, as trusted text (from config, not a request) */
+  db: Sql;
+  where: (columns?: Partial<Record<FilterKey, string | null>>) => Sql;
   cohortGrain: 'month' | 'quarter';
 }
 
 const cohortOf = (grain: 'month' | 'quarter', col: string) =>
-  grain === 'quarter' ? `toStartOfQuarter(${col})` : `toStartOfMonth(${col})`;
+  trusted(grain === 'quarter' ? `toStartOfQuarter(${col})` : `toStartOfMonth(${col})`);
 /** months from a cohort's first to its last origination month */
-const cohortSpan = (grain: 'month' | 'quarter') => (grain === 'quarter' ? 2 : 0);
+const cohortSpan = (grain: 'month' | 'quarter') => trusted(grain === 'quarter' ? '2' : '0');
 const thresholds = [0, 30, 60, 90] as const;
-const classRank = (col: string) => `indexOf(${fiveClassesSql}, ${col})`;
+const classRank = (col: string) => trusted(`indexOf(${fiveClassesSql}, ${col})`);
 /** cash after default per defaulted loan and month since the default month (payments read only for defaulted loans: their primary key) */
-const cashAfterDefault = (c: SourceContext) => `
+const cashAfterDefault = (c: SourceContext) => sql`
   SELECT lwq_f.loan_id AS loan_id, toUInt16(dateDiff('month', toStartOfMonth(lwq_x.default_me), toStartOfMonth(lwq_f.cash_date))) AS k, sum(lwq_f.cash) AS cash
   FROM (SELECT loan_id, paid_date AS cash_date, amount AS cash FROM ${c.db}.payments
           WHERE loan_id IN (SELECT loan_id FROM ${c.db}.loan_defaults WHERE default_me <= {as_of:Date})
@@ -30,24 +32,24 @@ const cashAfterDefault = (c: SourceContext) => `
   GROUP BY loan_id, k`;
 
 /** the first month-end with DPD > 90 or charged off, and the balance then (EAD): per-loan facts kept by the snapshot (loan_defaults) */
-const defaults = (c: SourceContext) => `
+const defaults = (c: SourceContext) => sql`
   SELECT loan_id, default_me, ead, product, region, branch, channel, cohort_month
   FROM ${c.db}.loan_defaults AS lwq_lm WHERE lwq_lm.default_me <= {as_of:Date}
     AND ${c.where({ period: null, product: 'lwq_lm.product', region: 'lwq_lm.region', branch: 'lwq_lm.branch', channel: 'lwq_lm.channel', cohort: 'lwq_lm.cohort_month' })}`;
 
-export const sources: Record<SourceName, (c: SourceContext) => string> = {
+export const sources: Record<SourceName, (c: SourceContext) => Sql> = {
   /** one row per loan per month-end (status active, paid_off or charged_off) */
-  loan_months: (c) => `SELECT *, ${cohortOf(c.cohortGrain, 'cohort_month')} AS cohort
+  loan_months: (c) => sql`SELECT *, ${cohortOf(c.cohortGrain, 'cohort_month')} AS cohort
     FROM ${c.db}.loan_month WHERE month_end <= {as_of:Date} AND ${c.where()}`,
 
   /** a loan's move from month-end t (from_month, a non-terminal bucket) to t + 1 */
   transitions: (
     c,
-  ) => `SELECT *, ${cohortOf(c.cohortGrain, 'cohort_month')} AS cohort, toLastDayOfMonth(addMonths(month_end, -1)) AS from_month
+  ) => sql`SELECT *, ${cohortOf(c.cohortGrain, 'cohort_month')} AS cohort, toLastDayOfMonth(addMonths(month_end, -1)) AS from_month
     FROM ${c.db}.loan_month WHERE prev_bucket NOT IN ('', 'PO', 'WO') AND month_end <= {as_of:Date} AND ${c.where({ period: 'toLastDayOfMonth(addMonths(month_end, -1))' })}`,
 
   /** balance in each bucket at t, and balance in the next bucket at t + 1 (the collections flow rate) */
-  bucket_flows: (c) => `
+  bucket_flows: (c) => sql`
     SELECT lwq_a.month_end AS from_month, lwq_a.bucket AS from_bucket, lwq_a.next_bucket AS to_bucket,
       lwq_a.balance AS from_balance, lwq_a.loans AS from_loans, lwq_b.balance AS to_balance, lwq_b.loans AS to_loans
     FROM (SELECT month_end, bucket, arrayElement({bucket_order:Array(String)}, indexOf({bucket_order:Array(String)}, bucket) + 1) AS next_bucket,
@@ -73,15 +75,15 @@ export const sources: Record<SourceName, (c: SourceContext) => string> = {
     const picked = thresholds.flatMap((x) =>
       [`first${x}_bal`, `first${x}_n`, `over${x}_bal`, `over${x}_n`].map((k) => `lwq_e.${k} AS ${k}`),
     );
-    return `
+    return sql`
     SELECT lwq_g.cohort AS cohort, lwq_g.mob AS mob, if(lwq_g.mob = 0, lwq_g.principal, 0) AS cohort_principal,
-      if(lwq_g.mob = 0, lwq_g.loans, 0) AS cohort_loans, ${picked.join(', ')}
+      if(lwq_g.mob = 0, lwq_g.loans, 0) AS cohort_loans, ${trusted(picked.join(', '))}
     FROM (SELECT cohort, principal, loans, toUInt16(arrayJoin(range(toUInt32(max_mob) + 1))) AS mob FROM (
             SELECT ${cohortOf(c.cohortGrain, 'origination_date')} AS cohort, sum(principal) AS principal, count() AS loans,
               greatest(0, dateDiff('month', addMonths(cohort, ${cohortSpan(c.cohortGrain)}), toStartOfMonth({as_of:Date}))) AS max_mob
             FROM ${c.db}.loans WHERE origination_date <= {as_of:Date} AND ${c.where({ cohort: 'toStartOfMonth(origination_date)', period: null })}
             GROUP BY cohort)) AS lwq_g
-    LEFT JOIN (SELECT ${cohortOf(c.cohortGrain, 'cohort_month')} AS cohort, mob, ${events.join(', ')}
+    LEFT JOIN (SELECT ${cohortOf(c.cohortGrain, 'cohort_month')} AS cohort, mob, ${trusted(events.join(', '))}
             FROM ${c.db}.loan_month WHERE month_end <= {as_of:Date} AND ${c.where({ period: null })} GROUP BY cohort, mob) AS lwq_e
       ON lwq_e.cohort = lwq_g.cohort AND lwq_e.mob = lwq_g.mob`;
   },
@@ -90,7 +92,7 @@ export const sources: Record<SourceName, (c: SourceContext) => string> = {
    * Loans active at the period's first month-end {p_from} with their class then, and their
    * last row on or before {p_to}: status, class and balance at the end (or at closure).
    */
-  migration_pairs: (c) => `
+  migration_pairs: (c) => sql`
     SELECT lwq_s.loan_id AS loan_id, lwq_s.product AS product, lwq_s.region AS region, lwq_s.branch AS branch, lwq_s.channel AS channel,
       lwq_s.five_class AS from_class, lwq_s.principal_balance AS start_balance,
       lwq_e.status AS end_status, lwq_e.five_class AS end_class, lwq_e.principal_balance AS end_balance,
@@ -110,7 +112,7 @@ export const sources: Record<SourceName, (c: SourceContext) => string> = {
    * cash received in month k after the default month (payments, recovery, collateral_sale,
    * debt_sale, settlement), and on the k = 0 row whether all cash so far exceeds EAD.
    */
-  recovery_flows: (c) => `
+  recovery_flows: (c) => sql`
     SELECT default_cohort, k, product, region, if(k = 0, ead, 0) AS ead, cash,
       if(k = 0 AND sum(cash) OVER (PARTITION BY loan_id) > ead, 1, 0) AS over_100pct
     FROM (
@@ -125,7 +127,7 @@ export const sources: Record<SourceName, (c: SourceContext) => string> = {
    * One row per defaulted loan: EAD, cash after default up to {as_of}, and whether the workout is
    * closed (a settlement, debt sale or collateral sale, or the loan paid off after default).
    */
-  workouts: (c) => `
+  workouts: (c) => sql`
     SELECT lwq_d.loan_id AS loan_id, toStartOfMonth(lwq_d.default_me) AS default_cohort, lwq_d.product AS product, lwq_d.region AS region,
       lwq_d.ead AS ead, lwq_t.total AS cash, (lwq_z.closed_by_event OR lwq_p.paid_off) AS closed
     FROM (${defaults(c)}) AS lwq_d
@@ -146,7 +148,7 @@ export const sources: Record<SourceName, (c: SourceContext) => string> = {
    * is on or before the as-of date). Read from the per-action facts the snapshot keeps
    * (collection_facts, warehouse/derived-facts.ts); what depends on the as-of date is decided here.
    */
-  collection_actions: (c) => `
+  collection_actions: (c) => sql`
     SELECT action_id, channel, team, agent, toStartOfMonth(action_date) AS action_month, product, region, branch,
       multiIf(bucket_then IN ('C', 'PO'), 'current', bucket_then = 'M1', 'early', bucket_then IN ('M2', 'M3'), 'mid', bucket_then = '', 'unknown', 'late') AS stage,
       outcome IN ('contacted', 'promise_to_pay', 'refused', 'paid') AS contacted,

@@ -12,8 +12,24 @@ const ctx = {
 describe('metric compiler', () => {
   it('compiles every declared metric with defaults', () => {
     for (const def of Object.values(metrics)) {
-      const c = compileMetric(def, parseMetricRequest({}), ctx);
-      expect(c.query).toContain('SELECT');
+      const c = compileMetric(
+        def,
+        parseMetricRequest({ product: ['mortgage'], from: '2024-01-31', to: '2024-06-30' }),
+        ctx,
+      );
+      expect(c.query).toMatch(/^SELECT /u);
+      expect(c.query).toContain('lw.');
+      // every placeholder has its value, and nothing is bound that the text does not use
+      const placeholders = new Set([...c.query.matchAll(/\{(\w+):[^}]+\}/gu)].map((m) => m[1]!));
+      expect(
+        [...placeholders].filter((n) => !Object.hasOwn(c.query_params, n)),
+        def.name,
+      ).toEqual([]);
+      expect(
+        Object.keys(c.query_params).filter((n) => n.startsWith('lwp_') && !placeholders.has(n)),
+        def.name,
+      ).toEqual([]);
+      expect(Object.values(c.query_params), def.name).toContainEqual(['mortgage']);
       expect(c.columns.length).toBeGreaterThan(0);
       for (const col of c.columns.filter((x) => x.kind === 'ratio'))
         expect(col.denominator, `${def.name}.${col.name}`).toBeTruthy();
@@ -31,13 +47,12 @@ describe('metric compiler', () => {
     const c = compileMetric(metrics.overdue!, req, ctx);
     expect(c.query).not.toContain('DROP');
     expect(c.query).not.toContain('华东');
-    expect(c.query).toContain('{f_product:Array(String)}');
-    expect(c.query_params).toMatchObject({
-      f_product: [evil, 'mortgage'],
-      f_region: ['华东'],
-      f_cohort_from: '2023-01-01',
-      f_to: '2024-05-31',
-    });
+    const bound = (value: unknown) =>
+      Object.entries(c.query_params).find(([, v]) => JSON.stringify(v) === JSON.stringify(value))?.[0];
+    expect(c.query).toContain(`product IN {${bound([evil, 'mortgage'])}:Array(String)}`);
+    expect(c.query).toContain(`region IN {${bound(['华东'])}:Array(String)}`);
+    expect(c.query).toContain(`cohort_month >= {${bound('2023-01-01')}:Date}`);
+    expect(c.query).toContain(`month_end <= {${bound('2024-05-31')}:Date}`);
   });
 
   it('rejects unknown group-bys with the allowed list, and malformed requests field by field', () => {

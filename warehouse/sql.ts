@@ -1,0 +1,92 @@
+/**
+ * SQL as values: a fragment carries its text and its bound values together, so fragments compose
+ * without anyone choosing parameter names. Names are given once, by one allocator, when the whole
+ * statement is rendered (Cube's ParamAllocator). Text inside a fragment comes from code and
+ * catalogues only (definitions, table names); a value from a request is always a `param`.
+ */
+export interface Param {
+  readonly kind: 'param';
+  readonly value: unknown;
+  /** the ClickHouse type of the placeholder, e.g. `Array(String)`, `Date` */
+  readonly type: string;
+}
+
+type Part = string | Param;
+
+export class Sql {
+  private constructor(readonly parts: readonly Part[]) {}
+
+  static of(parts: readonly Part[]): Sql {
+    const merged: Part[] = [];
+    for (const p of parts) {
+      const last = merged.at(-1);
+      if (typeof p === 'string' && typeof last === 'string') merged[merged.length - 1] = last + p;
+      else if (p !== '') merged.push(p);
+    }
+    return new Sql(merged);
+  }
+
+  get isEmpty(): boolean {
+    return this.parts.length === 0;
+  }
+}
+
+const placeholderType = /^[A-Za-z][A-Za-z0-9_(), ]*$/u;
+
+/** A value bound as a query parameter of `type`. */
+export function param(value: unknown, type: string): Param {
+  if (!placeholderType.test(type)) throw new Error(`not a parameter type: ${type}`);
+  return { kind: 'param', value, type };
+}
+
+/** Text from code or a catalogue (an identifier, a definition's expression), never from a request. */
+export const trusted = (text: string): Sql => Sql.of([text]);
+
+/** `sql\`… ${fragment} … ${param(v, 'Date')} …\`` */
+export function sql(strings: TemplateStringsArray, ...values: (Sql | Param)[]): Sql {
+  const parts: Part[] = [];
+  strings.forEach((s, i) => {
+    parts.push(s);
+    const v = values[i];
+    if (v === undefined) return;
+    if (v instanceof Sql) parts.push(...v.parts);
+    else parts.push(v);
+  });
+  return Sql.of(parts);
+}
+
+/** Fragments separated by `separator` (an empty list gives the empty fragment). */
+export function joinSql(fragments: readonly Sql[], separator: string): Sql {
+  return Sql.of(fragments.flatMap((f, i) => (i === 0 ? [...f.parts] : [separator, ...f.parts])));
+}
+
+/** The prefix of allocated names: hand-written named parameters must not use it. */
+const allocatedPrefix = 'lwp_';
+
+/**
+ * The statement's text and parameters. Each distinct param gets the next name (`lwp_0`, `lwp_1`, …);
+ * the same param object used twice is bound once. `named` are parameters the text names itself
+ * (`{as_of:Date}` in a source), passed through unchanged.
+ */
+export function render(
+  statement: Sql,
+  named: Record<string, unknown> = {},
+): { query: string; query_params: Record<string, unknown> } {
+  const clash = Object.keys(named).find((k) => k.startsWith(allocatedPrefix));
+  if (clash) throw new Error(`named parameter ${clash} uses the allocator's prefix ${allocatedPrefix}`);
+  const names = new Map<Param, string>();
+  const query_params: Record<string, unknown> = { ...named };
+  const query = statement.parts
+    .map((p) => {
+      if (typeof p === 'string') return p;
+      let name = names.get(p);
+      if (!name) {
+        name = `${allocatedPrefix}${names.size}`;
+        names.set(p, name);
+        query_params[name] = p.value;
+      }
+      return `{${name}:${p.type}}`;
+    })
+    .join('');
+  return { query, query_params };
+}
