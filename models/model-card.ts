@@ -13,6 +13,9 @@ export function modelCardMarkdown(m: ModelVersion): string {
     `- kind: ${a.kind}; target: \`${m.target}\`; created ${m.created_at} by ${m.created_by}; seed ${m.seed}`,
     `- training-data fingerprint (sha256 of ids, periods, labels and values): \`${m.fingerprint}\``,
     `- split: ${q.split}; training ${q.train.n} rows (${q.train.bads} bad), test ${q.test.n} rows (${q.test.bads} bad); training took ${q.train_seconds.toFixed(1)} s`,
+    ...(q.split_file
+      ? [`- train/test membership: \`${q.split_file}\` next to this card (row number among the data rows, part)`]
+      : []),
     `- WoE convention: WoE = ln(%bad / %good) (positive = riskier); probabilities are of the bad outcome`,
     '',
     '## Quality',

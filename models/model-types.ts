@@ -14,6 +14,8 @@ export interface ModelMetrics {
   test: Quality;
   /** how the test set was chosen (out-of-time cutoff or seeded random split) */
   split: string;
+  /** the file next to the artifact listing each row's part (table models: split.csv) */
+  split_file?: string;
   score_psi: number;
   calibration: CalibrationRow[];
   gains: GainsRow[];

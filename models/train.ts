@@ -1,5 +1,5 @@
 import { DatasetError, fingerprint, type Dataset } from './data/dataset.ts';
-import { baselineEdges, calibrationTable, countByEdges, gainsTable, psi, quality } from './evaluate/metrics.ts';
+import { auc, baselineEdges, calibrationTable, countByEdges, gainsTable, psi, quality } from './evaluate/metrics.ts';
 import type { ModelArtifact, ModelKind, ModelMetrics } from './model-types.ts';
 import { scoreModel } from './model-types.ts';
 import { defaultNetworkOptions, trainNetwork, type NetworkOptions } from './nn/network.ts';
@@ -12,6 +12,8 @@ export interface TrainRequest {
   scorecard?: Partial<ScorecardOptions>;
   network?: Partial<NetworkOptions>;
   gbm?: Partial<GbmOptions>;
+  /** progress lines (stages, epochs and rounds with the running validation AUC) */
+  log?: (line: string) => void;
 }
 
 export interface TrainedModel {
@@ -35,23 +37,41 @@ export async function trainModels(
     throw new DatasetError(
       `special values are given for ${unknown.join(', ')}, which ${unknown.length > 1 ? 'are not features' : 'is not a feature'}; features: ${features.join(', ')}`,
     );
+  for (const [part, d] of [
+    ['training', train],
+    ['test', test],
+  ] as const) {
+    let bads = 0;
+    for (const y of d.label) bads += y;
+    if (d.n === 0 || bads === 0 || bads === d.n)
+      throw new DatasetError(
+        `the ${part} part ${d.n === 0 ? 'is empty' : `has ${d.n} rows, all ${bads ? 'bad' : 'good'}`}: a model cannot be ${part === 'test' ? 'measured (AUC needs both outcomes)' : 'fitted on one outcome'}; use more rows, another --seed or a larger --test-share`,
+      );
+  }
+  const log = r.log ?? (() => undefined);
   const fp = await fingerprint(train);
   const trainEnd = train.period.length && train.period[0] !== '' ? [...new Set(train.period)].sort().at(-1)! : null;
   const out: TrainedModel[] = [];
   for (const kind of r.kinds) {
     const t0 = performance.now();
+    log(
+      kind === 'scorecard'
+        ? `scorecard: binning ${features.length} features, selecting, fitting`
+        : `${kind}: binning and training`,
+    );
     const artifact: ModelArtifact =
       kind === 'scorecard'
         ? await trainScorecard(train, features, { ...defaultScorecardOptions, ...r.scorecard })
         : kind === 'network'
-          ? await trainNetwork(train, features, { ...defaultNetworkOptions, seed: r.seed, ...r.network })
-          : trainGbm(train, features, { ...defaultGbmOptions, seed: r.seed, ...r.gbm });
+          ? await trainNetwork(train, features, { ...defaultNetworkOptions, seed: r.seed, ...r.network }, log)
+          : trainGbm(train, features, { ...defaultGbmOptions, seed: r.seed, ...r.gbm }, log);
     const seconds = (performance.now() - t0) / 1000;
     const pTrain = scoreModel(artifact, train).probability;
     const pTest = scoreModel(artifact, test).probability;
     if (![...pTrain, ...pTest].every(Number.isFinite))
       throw new Error(`${kind} produced a non-finite probability: training diverged`);
     const edges = baselineEdges(pTrain);
+    log(`${kind}: trained in ${seconds.toFixed(1)} s; test AUC ${auc(pTest, test.label).toFixed(4)}`);
     out.push({
       kind,
       artifact,

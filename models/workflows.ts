@@ -5,6 +5,7 @@ import { tableRef } from '../warehouse/ddl.ts';
 import { loadFeatureRows } from './data/load-features.ts';
 import { loadFeatureTable, type TableLoadOptions } from './data/load-table.ts';
 import { outOfTimeSplit, randomSplit } from './data/split.ts';
+import { splitCsv, splitFileName } from './data/split-file.ts';
 import { buildFeatures } from './features/build-features.ts';
 import { featureNames, targetName, type TargetSpec } from '../warehouse/feature-catalogue.ts';
 import { modelCardJson, modelCardMarkdown } from './model-card.ts';
@@ -22,6 +23,8 @@ async function registerAll(
   naming: { prefix: string; target: string },
   actor: string,
   outDir: string,
+  /** files written next to each version's artifact (name → content), e.g. the split membership */
+  files: Record<string, string> = {},
 ): Promise<Registered[]> {
   const out: Registered[] = [];
   for (const t of trained) {
@@ -42,6 +45,7 @@ async function registerAll(
     writeFileSync(join(cardDir, 'artifact.json'), JSON.stringify(model.artifact));
     writeFileSync(join(cardDir, 'model-card.md'), modelCardMarkdown(model));
     writeFileSync(join(cardDir, 'model-card.json'), JSON.stringify(modelCardJson(model), null, 2));
+    for (const [file, content] of Object.entries(files)) writeFileSync(join(cardDir, file), content);
     out.push({ model, cardDir });
   }
   return out;
@@ -88,19 +92,41 @@ export interface TableTrainOptions extends TrainRequest, TableLoadOptions {
   name?: string;
   actor: string;
   outDir: string;
+  /** progress lines (default: stderr) */
+  log?: (line: string) => void;
 }
 
 /** Application-style models on any feature table (CSV): seeded random split, train, register. */
 export async function trainTableModels(wh: Warehouse, o: TableTrainOptions): Promise<Registered[]> {
+  const log =
+    o.log ??
+    ((line: string) => {
+      console.error(line);
+    });
+  log(`loading ${o.path}`);
   const ds = await loadFeatureTable(o.path, o);
-  const { train, test } = randomSplit(ds, 1 - o.testShare, o.seed);
+  const numeric = ds.columns.filter((c) => c.kind === 'numeric').length;
+  log(`loaded ${ds.n} rows: ${numeric} numeric and ${ds.columns.length - numeric} categorical features`);
+  const { train, test, trainIdx } = randomSplit(ds, 1 - o.testShare, o.seed);
+  log(`split (seed ${o.seed}): ${train.n} rows to train, ${test.n} to test`);
   const prefix = (o.name ?? basename(o.path).replace(/\.[^.]+$/, '')).toLowerCase().replace(/[^a-z0-9_]+/g, '_');
+  // a one-class or empty part is refused inside trainModels, before anything is trained or registered
   const trained = await trainModels(
     train,
     test,
     ds.columns.map((c) => c.name),
     `seeded random ${Math.round((1 - o.testShare) * 100)}/${Math.round(o.testShare * 100)} (seed ${o.seed})`,
-    o,
+    { ...o, log },
   );
-  return registerAll(wh, trained, { prefix, target: `table:${prefix}:${o.target}` }, o.actor, o.outDir);
+  for (const t of trained) t.metrics.split_file = splitFileName;
+  const registered = await registerAll(
+    wh,
+    trained,
+    { prefix, target: `table:${prefix}:${o.target}` },
+    o.actor,
+    o.outDir,
+    { [splitFileName]: splitCsv(ds, trainIdx) },
+  );
+  for (const r of registered) log(`registered ${r.model.model_name}@${r.model.version} (${r.cardDir})`);
+  return registered;
 }

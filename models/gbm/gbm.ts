@@ -1,6 +1,6 @@
 import { Rng } from '../../lib/random.ts';
 import { column, type Dataset } from '../data/dataset.ts';
-import { baselineEdges, countByEdges } from '../evaluate/metrics.ts';
+import { auc, baselineEdges, countByEdges } from '../evaluate/metrics.ts';
 import { defaultGradeEdges, gradeOf, pointsOf, type Scores } from '../scorecard/scorecard.ts';
 
 /**
@@ -206,7 +206,12 @@ export function treeValue(t: GbmTree, codes: Uint8Array[], i: number): number {
   return t.value[n]!;
 }
 
-export function trainGbm(ds: Dataset, features: string[], o: GbmOptions = defaultGbmOptions): GbmArtifact {
+export function trainGbm(
+  ds: Dataset,
+  features: string[],
+  o: GbmOptions = defaultGbmOptions,
+  log: (line: string) => void = () => undefined,
+): GbmArtifact {
   const rng = new Rng(o.seed);
   const periods = [...new Set(ds.period)].sort();
   const cutoff = periods.length >= 3 ? periods[Math.floor((periods.length * 5) / 6)]! : null;
@@ -249,6 +254,12 @@ export function trainGbm(ds: Dataset, features: string[], o: GbmOptions = defaul
     for (const idx of [fitIdx, valIdx]) for (const i of idx) z[i]! += treeValue(t, codes, i);
     const loss = valLoss();
     if (loss < best.loss - 1e-7) best = { loss, round: r };
+    if ((r + 1) % 25 === 0) {
+      // the AUC of the margins equals that of the probabilities (σ is monotonic)
+      const zVal = Float64Array.from(valIdx, (i) => z[i]!);
+      const yVal = Uint8Array.from(valIdx, (i) => ds.label[i]!);
+      log(`gbm round ${r + 1}: validation loss ${loss.toFixed(5)}, AUC ${auc(zVal, yVal).toFixed(4)}`);
+    }
   }
   const art: GbmArtifact = {
     kind: 'gbm',

@@ -1,6 +1,6 @@
 import { Rng } from '../../lib/random.ts';
 import { column, indicesWhere, subset, type Dataset } from '../data/dataset.ts';
-import { baselineEdges, countByEdges } from '../evaluate/metrics.ts';
+import { auc, baselineEdges, countByEdges } from '../evaluate/metrics.ts';
 import { assignBins, binColumn, type BinningOptions, type VariableBins } from '../scorecard/binning.ts';
 import { defaultGradeEdges, gradeOf, pointsOf, type Scores } from '../scorecard/scorecard.ts';
 import { initTf, tf } from '../tf.ts';
@@ -116,6 +116,7 @@ export async function trainNetwork(
   ds: Dataset,
   features: string[],
   o: NetworkOptions = defaultNetworkOptions,
+  log: (line: string) => void = () => undefined,
 ): Promise<NetworkArtifact> {
   await initTf();
   const periods = [...new Set(ds.period)].sort();
@@ -219,6 +220,7 @@ export async function trainNetwork(
         loss -= val.label[i] ? Math.log(q) : Math.log(1 - q);
       }
       loss /= Math.max(1, val.n);
+      log(`network epoch ${epoch + 1}: validation loss ${loss.toFixed(5)}, AUC ${auc(pVal, val.label).toFixed(4)}`);
       if (process.env.LW_DEBUG)
         console.error(
           `epoch ${epoch}: loss ${loss.toFixed(5)}, validation ${(performance.now() - tFit).toFixed(0)} ms, batch ${batchSize}`,

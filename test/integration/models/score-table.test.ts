@@ -1,0 +1,194 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { auc } from '../../../models/evaluate/metrics.ts';
+import { fingerprint, subset } from '../../../models/data/dataset.ts';
+import { loadFeatureTable } from '../../../models/data/load-table.ts';
+import { randomSplit } from '../../../models/data/split.ts';
+import { readSplitFile } from '../../../models/data/split-file.ts';
+import { scoreModel } from '../../../models/model-types.ts';
+import { listModels, type ModelVersion } from '../../../models/registry/registry.ts';
+import { scoreTableFile, scoreTableRecords, tableModelTarget, type RowValue } from '../../../models/score-table.ts';
+import { trainTableModels, type Registered } from '../../../models/workflows.ts';
+import { UserError } from '../../../lib/user-error.ts';
+import { csvRecords } from '../../../lib/csv-records.ts';
+import { createReadStream } from 'node:fs';
+import { disposeIfOpened, testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
+import { sharedData } from '../../helpers/shared-data.ts';
+
+const german = sharedData('german_credit', 'germancredit.csv');
+const load = { target: 'creditability', badValue: 'bad' };
+
+async function readCsv(path: string): Promise<{ header: string[]; rows: string[][] }> {
+  const all: string[][] = [];
+  for await (const r of csvRecords(createReadStream(path, { encoding: 'utf8' })))
+    if (r.fields.length > 1) all.push(r.fields);
+  const [header, ...rows] = all;
+  return { header: header!, rows };
+}
+
+/** Score a table with the model trained on it: round trip, split file, refusals; one-class refusal before registering. */
+describe('score any table with a table model', () => {
+  let wh: Awaited<ReturnType<typeof testWarehouse>>;
+  let trained: Registered[];
+  const logs: string[] = [];
+  const dir = tmpDir('score-table');
+
+  beforeAll(async () => {
+    wh = await testWarehouse('score_table');
+    trained = await trainTableModels(wh, {
+      path: german,
+      ...load,
+      testShare: 0.3,
+      seed: 7,
+      kinds: ['scorecard', 'network', 'gbm'],
+      actor: 'test',
+      outDir: join(dir, 'models'),
+      log: (l) => logs.push(l),
+    });
+  }, 240_000);
+  afterAll(() => disposeIfOpened(wh));
+
+  it('prints a line per stage, each epoch and every 25 rounds with the running validation AUC', () => {
+    expect(logs[0]).toMatch(/^loading .*germancredit\.csv$/u);
+    expect(logs).toContain('loaded 1000 rows: 7 numeric and 13 categorical features');
+    expect(logs).toContain('split (seed 7): 700 rows to train, 300 to test');
+    expect(logs).toContain('scorecard: binning 20 features, selecting, fitting');
+    expect(logs.some((l) => /^network epoch 1: validation loss \d\.\d+, AUC 0\.\d{4}$/u.test(l))).toBe(true);
+    expect(logs.some((l) => /^gbm round 25: validation loss \d\.\d+, AUC 0\.\d{4}$/u.test(l))).toBe(true);
+    expect(logs.some((l) => /^network: trained in [\d.]+ s; test AUC 0\.\d{4}$/u.test(l))).toBe(true);
+    expect(logs.filter((l) => l.startsWith('registered '))).toHaveLength(3);
+  });
+
+  it('the split file reproduces the card: its training rows give the registered fingerprint', async () => {
+    const ds = await loadFeatureTable(german, load);
+    for (const { model, cardDir } of trained) {
+      expect(model.metrics.split_file).toBe('split.csv');
+      expect(readFileSync(join(cardDir, 'model-card.md'), 'utf8')).toMatch(/train\/test membership: `split\.csv`/u);
+      const split = readSplitFile(join(cardDir, 'split.csv'));
+      expect(split.train.length).toBe(model.metrics.train.n);
+      expect(split.test.length).toBe(model.metrics.test.n);
+      expect(await fingerprint(subset(ds, split.train))).toBe(model.fingerprint);
+    }
+    expect(Array.from(readSplitFile(join(trained[0]!.cardDir, 'split.csv')).train)).toEqual(
+      Array.from(randomSplit(ds, 0.7, 7).trainIdx),
+    );
+  });
+
+  it('scoring the file gives the in-training probabilities and the card test AUC to 1e-9', async () => {
+    const ds = await loadFeatureTable(german, load);
+    for (const { model, cardDir } of trained) {
+      const scores = await scoreTableFile(model, german);
+      expect(scores).toHaveLength(1000);
+      const { test } = readSplitFile(join(cardDir, 'split.csv'));
+      const pTest = Float64Array.from(test, (i) => scores[i]!.probability);
+      const testDs = subset(ds, test);
+      expect(Math.abs(auc(pTest, testDs.label) - model.metrics.test.auc)).toBeLessThan(1e-9);
+      const inTraining = scoreModel(model.artifact, testDs);
+      test.forEach((i, k) => {
+        expect(scores[i]!.probability).toBe(inTraining.probability[k]);
+        expect(scores[i]!.points).toBe(inTraining.points[k]);
+        expect(scores[i]!.grade).toBe(inTraining.grade[k]);
+        expect(scores[i]!.reasons).toEqual(inTraining.reasons[k]);
+      });
+      expect(scores[0]).toMatchObject({ row: 1, model_name: model.model_name, model_version: model.version });
+      expect(scores[0]!.grade).toMatch(/^[A-E]$/u);
+    }
+    expect(trained[0]!.model.artifact.kind).toBe('scorecard');
+    expect((await scoreTableFile(trained[0]!.model, german)).some((s) => s.reasons.length === 3)).toBe(true);
+  });
+
+  it('JSON rows (numbers as numbers, extra keys, no target) score the same as the file', async () => {
+    const { header, rows } = await readCsv(german);
+    const model = trained[0]!.model;
+    const fromFile = await scoreTableFile(model, german);
+    const records = rows.slice(0, 50).map((r) => {
+      const o: Record<string, RowValue> = { extra_column: 'ignored' };
+      header.forEach((h, j) => {
+        if (h !== 'creditability') o[h] = Number.isFinite(Number(r[j])) ? Number(r[j]) : r[j]!;
+      });
+      return o;
+    });
+    const fromJson = scoreTableRecords(model, records);
+    expect(fromJson.map((s) => s.probability)).toEqual(fromFile.slice(0, 50).map((s) => s.probability));
+  });
+
+  it('missing columns and type mismatches are refused naming the column; an unseen category scores as the riskiest bin', async () => {
+    const model = trained[0]!.model;
+    if (model.artifact.kind !== 'scorecard') throw new Error('expected the scorecard first');
+    const { header, rows } = await readCsv(german);
+    const cells: Record<string, string> = Object.fromEntries(header.map((h, j) => [h, rows[0]![j]!]));
+    const row: Record<string, RowValue> = cells;
+    const numericVar = model.artifact.variables.find((v) => v.kind === 'numeric')!;
+    const catVar = model.artifact.variables.find((v) => v.kind === 'categorical')!;
+
+    const { [numericVar.feature]: _gone, ...without } = row;
+    expect(() => scoreTableRecords(model, [row, without])).toThrow(UserError);
+    expect(() => scoreTableRecords(model, [row, without])).toThrow(
+      new RegExp(`^row 2: no column "${numericVar.feature}", which germancredit_scorecard@1 reads`, 'u'),
+    );
+    expect(() => scoreTableRecords(model, [{ ...row, [numericVar.feature]: 'lots' }])).toThrow(
+      new RegExp(`column ${numericVar.feature}, row 1: "lots" is not a number`, 'u'),
+    );
+    expect(() => scoreTableRecords(model, [{ ...row, [numericVar.feature]: true }])).toThrow(
+      new RegExp(`row 1, column "${numericVar.feature}": expected a number, text or null, got boolean`, 'u'),
+    );
+
+    const badFile = join(dir, 'no-column.csv');
+    writeFileSync(badFile, `${header.filter((h) => h !== catVar.feature).join(',')}\n`);
+    await expect(scoreTableFile(model, badFile)).rejects.toThrow(
+      new RegExp(`no-column\\.csv: no column "${catVar.feature}"`, 'u'),
+    );
+
+    const [unseen] = scoreTableRecords(model, [{ ...row, [catVar.feature]: 'never seen in training' }]);
+    const [known] = scoreTableRecords(model, [row]);
+    const riskiest = catVar.bins.reduce((a, b) => (b.woe > a.woe ? b : a));
+    const knownBin = catVar.bins.find(
+      (b) => b.rule.type === 'categories' && b.rule.values.includes(cells[catVar.feature]!),
+    )!;
+    expect(unseen!.points - known!.points).toBeCloseTo(riskiest.points - knownBin.points, 9);
+  });
+
+  it('a book model is refused for rows, with one line', () => {
+    const book: ModelVersion = { ...trained[0]!.model, model_name: 'dpd30_3m_scorecard', target: 'dpd30_3m' };
+    expect(() => tableModelTarget(book)).toThrow(/is a book model \(target dpd30_3m\).*train --table/u);
+    expect(() => scoreTableRecords(book, [{}])).toThrow(UserError);
+    expect(tableModelTarget(trained[0]!.model)).toBe('creditability');
+  });
+
+  it('a test part with one class is one clear error before anything is trained or registered', async () => {
+    const before = await listModels(wh);
+    const tiny = join(dir, 'tiny.csv');
+    // 10 rows, one bad: with a 30% test share most seeds leave the test part all good
+    writeFileSync(
+      tiny,
+      `x,c,y\n${Array.from({ length: 10 }, (_, i) => `${i},${i % 2 ? 'a' : 'b'},${i === 0 ? 1 : 0}`).join('\n')}\n`,
+    );
+    const ds = await loadFeatureTable(tiny, { target: 'y' });
+    const seed = [1, 2, 3, 4, 5, 6, 7, 8].find((s) => randomSplit(ds, 0.7, s).test.label.every((y) => y === 0))!;
+    const attempt = trainTableModels(wh, {
+      path: tiny,
+      target: 'y',
+      testShare: 0.3,
+      seed,
+      kinds: ['scorecard'],
+      actor: 'test',
+      outDir: join(dir, 'models'),
+      log: () => undefined,
+    });
+    await expect(attempt).rejects.toThrow(UserError);
+    await expect(
+      trainTableModels(wh, {
+        path: tiny,
+        target: 'y',
+        testShare: 0.3,
+        seed,
+        kinds: ['scorecard'],
+        actor: 'test',
+        outDir: join(dir, 'models'),
+        log: () => undefined,
+      }),
+    ).rejects.toThrow(/^the test part has 3 rows, all good: a model cannot be measured \(AUC needs both outcomes\)/u);
+    expect(await listModels(wh)).toEqual(before);
+  });
+});
