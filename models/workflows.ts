@@ -4,6 +4,7 @@ import { queryRows, type Warehouse } from '../warehouse/connection.ts';
 import { tableRef } from '../warehouse/ddl.ts';
 import { loadFeatureRows } from './data/load-features.ts';
 import { loadFeatureTable, type TableLoadOptions } from './data/load-table.ts';
+import { assertInputFile } from '../lib/input-file.ts';
 import { outOfTimeSplit, randomSplit } from './data/split.ts';
 import { splitCsv, splitFileName } from './data/split-file.ts';
 import { buildFeatures } from './features/build-features.ts';
@@ -103,6 +104,8 @@ export async function trainTableModels(wh: Warehouse, o: TableTrainOptions): Pro
     ((line: string) => {
       console.error(line);
     });
+  // a missing file or a directory is one line before any progress is printed
+  assertInputFile(o.path, 'feature table');
   log(`loading ${o.path}`);
   const ds = await loadFeatureTable(o.path, o);
   const numeric = ds.columns.filter((c) => c.kind === 'numeric').length;
