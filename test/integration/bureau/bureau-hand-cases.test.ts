@@ -14,6 +14,8 @@ import { cliHarness } from '../../helpers/cli.ts';
  *        Dec * · Jan 16 DPD 1 · Feb 45 2 · Mar 76 3 · Apr 106 4 · May 137 5 · Jun 167 6 · Jul 198 7 · Aug 229 7 · Sep B.
  * - SET  originated 2024-01-15, 6 × 100.00 due from 02-15, pays February, misses March,
  *        settled 2024-04-20: Jan * · Feb N · Mar 16 DPD 1 · Apr G; not reported after April.
+ * - HOL  originated 2024-01-05, 100.00 due 02-05, nothing (0.00) on 03-05 (a payment holiday), 100.00 on 04-05
+ *        and 05-05, each paid on time: Jan * · Feb N · Mar * (nothing due, nothing overdue) · Apr N.
  * - TAPE performance tape (originated 2023-12-01): Jan DPD 0, Feb DPD 10, no March row, Apr–Sep DPD 0:
  *        Dec # (open, no tape yet) · Jan N · Feb 1 · Mar # · Apr..Sep N.
  */
@@ -31,12 +33,17 @@ const files = {
     'LONG,c2,consumer,2023-12-15,1080.00,0.444444,12',
     'SET,c1,consumer,2024-01-15,540.00,0.444444,6',
     'TAPE,c2,consumer,2023-12-01,900.00,0.12,12',
+    'HOL,c1,consumer,2024-01-05,270.00,0.444444,4',
   ],
   'schedule.csv': [
     'loan_id,installment_no,due_date,principal_due,interest_due',
     ...monthly('CUR', '2024-02-10', 3),
     ...monthly('LONG', '2024-01-15', 12),
     ...monthly('SET', '2024-02-15', 6),
+    'HOL,1,2024-02-05,90.00,10.00',
+    'HOL,2,2024-03-05,0.00,0.00',
+    'HOL,3,2024-04-05,90.00,10.00',
+    'HOL,4,2024-05-05,90.00,10.00',
   ],
   'payments.csv': [
     'payment_id,loan_id,paid_date,amount',
@@ -45,6 +52,9 @@ const files = {
     'CUR3,CUR,2024-04-09,60.00',
     'CUR4,CUR,2024-04-10,40.00',
     'SET1,SET,2024-02-15,100.00',
+    'HOL1,HOL,2024-02-05,100.00',
+    'HOL3,HOL,2024-04-05,100.00',
+    'HOL4,HOL,2024-05-05,100.00',
   ],
   'performance.csv': [
     'loan_id,as_of_month,dpd,principal_balance,overdue_amount',
@@ -87,7 +97,9 @@ describe('loanwatch bureau on hand-built loans', () => {
 
   it('codes N, *, 1 and # in March; balances, overdue amounts and periods from the snapshot', async () => {
     const m = await submission('2024-03');
-    expect([...m.keys()]).toEqual(['CUR', 'LONG', 'SET', 'TAPE']);
+    expect([...m.keys()]).toEqual(['CUR', 'HOL', 'LONG', 'SET', 'TAPE']);
+    // a payment holiday: nothing due, nothing overdue
+    expect(m.get('HOL')).toMatchObject({ status_code: '*', balance: '180.00', history_24m: `${'/'.repeat(21)}*N*` });
     expect(m.get('CUR')).toMatchObject({
       status_code: 'N',
       balance: '90.00',
@@ -123,8 +135,10 @@ describe('loanwatch bureau on hand-built loans', () => {
     });
     expect(apr.get('SET')).toMatchObject({ status_code: 'G', history_24m: `${'/'.repeat(20)}*N1G` });
     expect(apr.get('TAPE')).toMatchObject({ status_code: 'N', balance: '800.00' });
+    expect(apr.get('HOL')).toMatchObject({ status_code: 'N', history_24m: `${'/'.repeat(20)}*N*N` });
     const may = await submission('2024-05');
-    expect([...may.keys()]).toEqual(['LONG', 'TAPE']);
+    expect([...may.keys()]).toEqual(['HOL', 'LONG', 'TAPE']);
+    expect(may.get('HOL')).toMatchObject({ status_code: 'C' });
   });
 
   it('a long-delinquent loan through bands 1–7, then B at charge-off; the customer hash is not the id number', async () => {
