@@ -1,6 +1,9 @@
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
 import { z } from 'zod';
-import { isoDate } from '../flags.ts';
+import { inputPath, isoDate } from '../flags.ts';
 import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
+import { processOutput, writeCsv, type Output } from '../cli/output.ts';
 import { modelRef, parseModelRef } from './model-ref.ts';
 import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
@@ -9,11 +12,23 @@ import { defaultTarget, targetName } from '../../warehouse/feature-catalogue.ts'
 import { buildFeatures } from '../../models/features/build-features.ts';
 import { currentChampion, loadModel, RegistryError } from '../../models/registry/registry.ts';
 import { scoreMonthInDb, scoreMonthInNode } from '../../models/score.ts';
+import { scoreTableFile, tableModelTarget } from '../../models/score-table.ts';
+import { UserError } from '../../lib/user-error.ts';
 import { log } from '../progress.ts';
 
 const scoreFlags = {
-  'as-of': flag(isoDate, 'scores the last month-end on or before this date', 'YYYY-MM-DD'),
-  model: flag(modelRef.optional(), 'a model version (default: the champion)', 'NAME[@VERSION]'),
+  'as-of': flag(isoDate.optional(), 'book: scores the last month-end on or before this date', 'YYYY-MM-DD'),
+  model: flag(
+    modelRef.optional(),
+    'a model version (default: the champion; with --table, a model trained with train --table)',
+    'NAME[@VERSION]',
+  ),
+  table: flag(
+    inputPath.optional(),
+    'score the rows of a CSV (header row, raw feature values) instead of the book',
+    'FILE.csv',
+  ),
+  out: flag(z.string().min(1).optional(), '--table: write the scores CSV here (default stdout)', 'FILE.csv'),
   'in-db': flag(z.boolean().default(false), 'score inside ClickHouse with the exported SQL'),
   target: flag(
     z
@@ -30,10 +45,86 @@ export const scoreCommand = defineCommand({
   name: 'score',
   summary: 'score every active loan at a month-end into the scores table',
   flags: scoreFlags,
-  examples: ['loanwatch score --as-of 2024-06-30 --in-db'],
+  examples: [
+    'loanwatch score --as-of 2024-06-30 --in-db',
+    'loanwatch score --table applicants.csv --model germancredit_scorecard@1 --out scores.csv',
+  ],
   warehouse: true,
-  run: ({ wh }, f) => runScore(wh, f),
+  check: (f) =>
+    f.table
+      ? f['as-of'] || f['in-db']
+        ? '--table scores the rows of a file: --as-of and --in-db are for the book'
+        : !f.model
+          ? '--table needs --model NAME@VERSION (a model trained with train --table)'
+          : undefined
+      : !f['as-of']
+        ? '--as-of is required (YYYY-MM-DD), or give --table FILE.csv --model NAME@VERSION'
+        : f.out
+          ? '--out goes with --table (book scores go to the scores table)'
+          : undefined,
+  run: ({ wh, out }, f) => runScore(wh, f, out),
 });
+
+/** The flags a caller from code gives: --table and --out may be left out. */
+export type ScoreInput = Omit<ScoreFlags, 'table' | 'out'> & Partial<Pick<ScoreFlags, 'table' | 'out'>>;
+
+/** A file as the command's output (the scores CSV with --out). */
+function fileOutput(path: string) {
+  const stream = createWriteStream(path, { encoding: 'utf8' });
+  const output: Output = {
+    line: (text) => {
+      stream.write(`${text}\n`);
+    },
+    write: async (chunk) => {
+      if (!stream.write(chunk)) await once(stream, 'drain');
+    },
+  };
+  const close = async () => {
+    stream.end();
+    await once(stream, 'finish');
+  };
+  return { output, close, opened: once(stream, 'open') };
+}
+
+/** `score --table`: a table model scores each row of a CSV; the scores go to --out or stdout as CSV. */
+async function scoreTable(wh: Warehouse, f: ScoreInput & { table: string }, out: Output) {
+  const ref = parseModelRef(f.model!);
+  const m = await loadModel(wh, ref.name, ref.version);
+  tableModelTarget(m);
+  const t0 = performance.now();
+  const scores = await scoreTableFile(m, f.table);
+  const rows = scores.map(({ reasons, ...s }) => ({
+    ...s,
+    reason_1: reasons[0] ?? '',
+    reason_2: reasons[1] ?? '',
+    reason_3: reasons[2] ?? '',
+  }));
+  const cols = [
+    'row',
+    'model_name',
+    'model_version',
+    'probability',
+    'points',
+    'grade',
+    'reason_1',
+    'reason_2',
+    'reason_3',
+  ] as const;
+  if (f.out) {
+    const file = fileOutput(f.out);
+    try {
+      await file.opened;
+    } catch (e) {
+      throw new UserError(`--out ${f.out}: ${(e as Error).message}`, { cause: e });
+    }
+    await writeCsv(file.output, cols, rows);
+    await file.close();
+  } else await writeCsv(out, cols, rows);
+  log(
+    `scored ${scores.length} rows of ${f.table} with ${m.model_name}@${m.version} in ${((performance.now() - t0) / 1000).toFixed(2)} s${f.out ? ` into ${f.out}` : ''}`,
+  );
+  return { n: scores.length, monthEnd: null, model: m.model_name, version: m.version };
+}
 
 /**
  * Features are rebuilt when the snapshots moved on since they were built (a new month-end, or a
@@ -53,13 +144,19 @@ async function ensureFreshFeatures(wh: Warehouse, target: string) {
   await buildFeatures(wh, { target: spec, log });
 }
 
-export async function runScore(wh: Warehouse, f: ScoreFlags) {
+export async function runScore(wh: Warehouse, f: ScoreInput, out: Output = processOutput) {
+  if (f.table) return scoreTable(wh, { ...f, table: f.table }, out);
+  if (!f['as-of']) throw new UserError('--as-of is required (YYYY-MM-DD), or give --table FILE.csv');
   const ref = f.model ? parseModelRef(f.model) : null;
   const m = ref ? await loadModel(wh, ref.name, ref.version) : await currentChampion(wh, f.target);
   if (!m)
     throw new RegistryError(
       'not_found',
       `no champion for ${f.target}: train and promote a model, or pass --model NAME@VERSION`,
+    );
+  if (m.target.startsWith('table:'))
+    throw new UserError(
+      `${m.model_name}@${m.version} was trained with train --table: it scores a table's rows (score --table FILE.csv --model ${m.model_name}@${m.version}), not the book`,
     );
   const me = lastMonthEnd(f['as-of']);
   await ensureFreshFeatures(wh, m.target);

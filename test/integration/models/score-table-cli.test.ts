@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cliHarness } from '../../helpers/cli.ts';
+import { sharedData } from '../../helpers/shared-data.ts';
+
+/** `loanwatch score --table FILE --model NAME@VERSION [--out FILE]` through the CLI, and the refusals around it. */
+describe('score --table', () => {
+  const { dir, out, err, run, stdout } = cliHarness('score-table-cli');
+  const german = sharedData('german_credit', 'germancredit.csv');
+
+  it('train --table prints its stages; score --table writes one CSV row per input row', async () => {
+    expect(
+      await run(
+        'train',
+        '--table',
+        german,
+        '--target',
+        'creditability',
+        '--bad-value',
+        'bad',
+        '--model',
+        'scorecard',
+        '--format',
+        'json',
+      ),
+    ).toBe(0);
+    expect(err[0]).toMatch(/^loading .*germancredit\.csv$/u);
+    expect(err).toContain('split (seed 1): 700 rows to train, 300 to test');
+    expect(err.some((l) => l.startsWith('registered germancredit_scorecard@1 '))).toBe(true);
+    const [card] = JSON.parse(out.join('\n')) as { card: string }[];
+    expect(readFileSync(join(card!.card, 'split.csv'), 'utf8').split('\n')[0]).toBe('row,part');
+
+    expect(await run('score', '--table', german, '--model', 'germancredit_scorecard@1')).toBe(0);
+    const lines = stdout().trimEnd().split('\n');
+    expect(lines[0]).toBe('row,model_name,model_version,probability,points,grade,reason_1,reason_2,reason_3');
+    expect(lines).toHaveLength(1001);
+    expect(lines[1]).toMatch(/^1,germancredit_scorecard,1,0\.\d+,\d+(\.\d+)?,[A-E],/u);
+    expect(err.at(-1)).toMatch(/^scored 1000 rows of .*germancredit\.csv with germancredit_scorecard@1 in [\d.]+ s$/u);
+
+    const file = join(dir, 'scores.csv');
+    expect(await run('score', '--table', german, '--model', 'germancredit_scorecard@1', '--out', file)).toBe(0);
+    expect(stdout()).toBe('');
+    expect(readFileSync(file, 'utf8').trimEnd().split('\n')).toEqual(lines);
+    expect(err.at(-1)).toMatch(/into .*scores\.csv$/u);
+  }, 120_000);
+
+  it('refusals are one line with exit 2', async () => {
+    const cases: [string[], RegExp][] = [
+      [['score', '--table', german], /--table needs --model NAME@VERSION/u],
+      [
+        ['score', '--table', german, '--model', 'germancredit_scorecard@1', '--as-of', '2024-06-30'],
+        /--as-of and --in-db are for the book/u,
+      ],
+      [['score'], /--as-of is required/u],
+      [['score', '--as-of', '2024-06-30', '--out', 'x.csv'], /--out goes with --table/u],
+      [
+        ['score', '--as-of', '2024-06-30', '--model', 'germancredit_scorecard@1'],
+        /germancredit_scorecard@1 was trained with train --table: it scores a table's rows/u,
+      ],
+      [['score', '--table', join(dir, 'nope.csv'), '--model', 'germancredit_scorecard@1'], /nope\.csv: no such file/u],
+      [['score', '--table', german, '--model', 'nobody@1'], /no model nobody/u],
+    ];
+    const partial = join(dir, 'partial.csv');
+    writeFileSync(partial, 'duration_in_month,creditability\n6,good\n');
+    cases.push([['score', '--table', partial, '--model', 'germancredit_scorecard@1'], /partial\.csv: no column "/u]);
+    for (const [args, message] of cases) {
+      expect(await run(...args)).toBe(2);
+      expect(err.join('\n')).toMatch(message);
+      expect(err.join('\n')).not.toMatch(/\n\s+at /u);
+    }
+  });
+});
