@@ -103,26 +103,30 @@ export function submissionSql(db: Db): string {
   return `
 SELECT lwq_l.loan_id AS account,
   ifNull(lwq_c.id_number_hash, '') AS customer_hash,
-  if(lwq_cur.has_row = 1, lwq_cur.code, {c_unknown:String}) AS status_code,
-  if(lwq_cur.has_row = 1, toDecimalString(lwq_cur.principal_balance, 2), '') AS balance,
-  if(lwq_cur.has_row = 1, toDecimalString(lwq_cur.overdue_amount, 2), '') AS overdue_amount,
-  if(lwq_cur.has_row = 1, toString(lwq_cur.overdue_periods), '') AS overdue_periods,
+  if(lwq_h.has_row = 1, lwq_h.cur_code, {c_unknown:String}) AS status_code,
+  if(lwq_h.has_row = 1, toDecimalString(lwq_h.cur_balance, 2), '') AS balance,
+  if(lwq_h.has_row = 1, toDecimalString(lwq_h.cur_overdue, 2), '') AS overdue_amount,
+  if(lwq_h.has_row = 1, toString(lwq_h.cur_periods), '') AS overdue_periods,
   if(lwq_h.max_dpd > 0, ${bandCode('lwq_h.max_dpd')}, '') AS max_overdue,
   if(lwq_p.has_pay = 1, toString(lwq_p.last_date), '') AS last_payment_date,
   if(lwq_p.has_pay = 1, toDecimalString(lwq_p.last_amount, 2), '') AS last_payment_amount,
   arrayStringConcat(arrayMap(k -> multiIf(k < toRelativeMonthNum(lwq_l.origination_date), {c_before_open:String},
       indexOf(lwq_h.ms, k) > 0, lwq_h.cs[indexOf(lwq_h.ms, k)], {c_unknown:String}),
     range(toUInt32(toRelativeMonthNum({me:Date}) - {history_months:UInt32} + 1), toUInt32(toRelativeMonthNum({me:Date}) + 1)))) AS history_24m,
-  lwq_cur.has_row AS has_row, lwq_cur.dpd AS snap_dpd, lwq_cur.status AS snap_status, lwq_cur.closed_here AS closed_here
+  lwq_h.has_row AS has_row, lwq_h.cur_dpd AS snap_dpd, lwq_h.cur_status AS snap_status, lwq_h.cur_closed AS closed_here
 FROM ${t('loans')} AS lwq_l
 INNER JOIN (SELECT loan_id, min(if(status != 'active', month_end, toDate('2149-06-06'))) AS terminal_me
             FROM ${t('loan_month')} GROUP BY loan_id) AS lwq_s ON lwq_s.loan_id = lwq_l.loan_id
 LEFT JOIN (${closingSql(db)}) AS lwq_g ON lwq_g.loan_id = lwq_l.loan_id
 LEFT JOIN (SELECT customer_id, any(id_number_hash) AS id_number_hash FROM ${t('customers')} GROUP BY customer_id) AS lwq_c
   ON lwq_c.customer_id = lwq_l.customer_id
-LEFT JOIN (SELECT loan_id, groupArray(toRelativeMonthNum(month_end)) AS ms, groupArray(code) AS cs, max(dpd) AS max_dpd
-           FROM coded GROUP BY loan_id) AS lwq_h ON lwq_h.loan_id = lwq_l.loan_id
-LEFT JOIN (SELECT *, toUInt8(1) AS has_row FROM coded WHERE month_end = {me:Date}) AS lwq_cur ON lwq_cur.loan_id = lwq_l.loan_id
+-- one pass over the coded months: the history, the largest DPD so far, and the month's own row
+LEFT JOIN (SELECT loan_id, groupArray(toRelativeMonthNum(month_end)) AS ms, groupArray(code) AS cs, max(dpd) AS max_dpd,
+             toUInt8(countIf(month_end = {me:Date}) > 0) AS has_row,
+             anyIf(code, month_end = {me:Date}) AS cur_code, anyIf(dpd, month_end = {me:Date}) AS cur_dpd, anyIf(status, month_end = {me:Date}) AS cur_status,
+             anyIf(principal_balance, month_end = {me:Date}) AS cur_balance, anyIf(overdue_amount, month_end = {me:Date}) AS cur_overdue,
+             anyIf(overdue_periods, month_end = {me:Date}) AS cur_periods, toUInt8(countIf(closed_here AND month_end = {me:Date}) > 0) AS cur_closed
+           FROM (${codedMonthsSql(db)}) GROUP BY loan_id) AS lwq_h ON lwq_h.loan_id = lwq_l.loan_id
 LEFT JOIN (SELECT loan_id, max(paid_date) AS last_date, argMax(day_amount, paid_date) AS last_amount, toUInt8(1) AS has_pay
            FROM (SELECT loan_id, paid_date, sum(amount) AS day_amount FROM ${t('payments')} WHERE paid_date <= {me:Date} GROUP BY loan_id, paid_date)
            GROUP BY loan_id) AS lwq_p ON lwq_p.loan_id = lwq_l.loan_id
@@ -131,8 +135,8 @@ WHERE toStartOfMonth(lwq_l.origination_date) <= toStartOfMonth({me:Date})
   AND NOT (lwq_g.has_g = 1 AND lwq_g.g_me < {me:Date})`;
 }
 
-/** The submission query with its coded months as a CTE. */
-export const submissionQuery = (db: Db) => `WITH coded AS (${codedMonthsSql(db)})\n${submissionSql(db)}`;
+/** The submission with `agrees`: whether the code keeps its meaning against the snapshot ({@link codeAgreesSql}). */
+export const checkedSubmissionSql = (db: Db) => `SELECT *, ${codeAgreesSql} AS agrees FROM (${submissionSql(db)})`;
 
 /**
  * What each code means, whatever the table says (the personal credit report's letters), as a

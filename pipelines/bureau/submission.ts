@@ -2,7 +2,7 @@ import { UserError } from '../../lib/user-error.ts';
 import type { DelinquencySettings } from '../../warehouse/config.ts';
 import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
-import { codeAgreesSql, codeParams, submissionQuery } from './bureau-sql.ts';
+import { checkedSubmissionSql, codeParams } from './bureau-sql.ts';
 import type { CodeTable } from './codes.ts';
 
 /** The submission file's columns, in order (docs/delinquency.md, "Credit-bureau status codes"). */
@@ -24,6 +24,7 @@ export type SubmissionRow = Record<(typeof submissionColumns)[number], string>;
 interface CheckedRow extends SubmissionRow {
   snap_dpd: number;
   snap_status: string;
+  agrees: number | boolean;
 }
 
 /** `2024-06` → `2024-06-30`. */
@@ -60,12 +61,11 @@ export async function bureauSubmission(
       hint: `use --month ${latest.slice(0, 7)} or earlier, or build the snapshot further first`,
     });
   }
-  const params = { ...codeParams(table, settings), me };
-  const bad = await queryRows<CheckedRow>(
-    wh,
-    `SELECT account, status_code, snap_dpd, snap_status FROM (${submissionQuery(wh)}) WHERE NOT (${codeAgreesSql}) ORDER BY account LIMIT 3`,
-    params,
-  );
+  const rows = await queryRows<CheckedRow>(wh, `${checkedSubmissionSql(wh)}\nORDER BY account`, {
+    ...codeParams(table, settings),
+    me,
+  });
+  const bad = rows.filter((r) => !r.agrees).slice(0, 3);
   if (bad.length) {
     const named = bad
       .map((r) => `${r.account} (${r.status_code} with ${r.snap_status || 'no row'}, DPD ${r.snap_dpd})`)
@@ -74,6 +74,5 @@ export async function bureauSubmission(
       hint: 'check the code table (--codes): each code must keep its meaning in the personal credit report',
     });
   }
-  const rows = await queryRows<CheckedRow>(wh, `${submissionQuery(wh)}\nORDER BY account`, params);
   return rows.map((r) => Object.fromEntries(submissionColumns.map((c) => [c, r[c]])) as SubmissionRow);
 }
