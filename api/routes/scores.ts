@@ -1,7 +1,9 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { defaultTarget, targetName } from '../../warehouse/feature-catalogue.ts';
-import { latestChampionEvent } from '../../models/registry/registry.ts';
+import { latestChampionEvent, loadModel, RegistryError } from '../../models/registry/registry.ts';
+import { scoreTableRecords } from '../../models/score-table.ts';
+import { userErrorsAsBadRequest } from './request-checks.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { requirePermission } from '../middleware.ts';
@@ -27,6 +29,53 @@ const loanId = z
   .regex(/^[\w.-]+$/, 'letters, digits, _ . and -');
 
 /** The champion's stored scores (loanwatch score) for some loans at the latest scored month-end ≤ as_of. */
+/** Most raw rows one request may score with a table model. */
+export const maxTableRows = 10_000;
+
+const modelRefText = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}(@[1-9]\d{0,8})?$/, 'NAME or NAME@VERSION')
+  .openapi({ example: 'germancredit_scorecard@1' });
+const loanIdsBody = z
+  .object({ loan_ids: z.array(loanId).min(1).max(1000), as_of: isoDay.optional() })
+  .strict()
+  .openapi('LoanScoreRequest');
+const rowsBody = z
+  .object({
+    model: modelRefText,
+    rows: z
+      .array(z.record(z.string(), z.union([z.string(), z.number(), z.null()])))
+      .min(1)
+      .max(maxTableRows),
+  })
+  .strict()
+  .openapi('TableScoreRequest', {
+    description: `raw feature rows (column → value, null for missing) scored with a model trained by train --table; up to ${maxTableRows} rows`,
+  });
+const tableScore = z
+  .object({
+    row: z.number().int(),
+    model_name: z.string(),
+    model_version: z.number().int(),
+    probability: z.number(),
+    points: z.number(),
+    grade: z.string(),
+    reasons: z.array(z.string()),
+  })
+  .openapi('TableScore');
+
+/** Raw rows scored with a table model: an unknown model is a 404, a book model or a bad row a 400. */
+async function tableScores(c: Context<AppEnv>, ref: string, rows: Record<string, string | number | null>[]) {
+  const [name, version] = ref.split('@') as [string, string | undefined];
+  try {
+    const m = await loadModel(c.get('deps').wh, name, version === undefined ? undefined : Number(version));
+    return await userErrorsAsBadRequest(() => Promise.resolve(scoreTableRecords(m, rows)));
+  } catch (e) {
+    if (e instanceof RegistryError && e.code === 'not_found') throw new ApiError('not_found', e.message);
+    throw e;
+  }
+}
+
 async function championScores(c: Context<AppEnv>, ids: string[], asOf: string | undefined) {
   const { wh } = c.get('deps');
   const key = c.get('key');
@@ -72,22 +121,24 @@ export const scoreRoutes = new OpenAPIHono<AppEnv>()
     createRoute({
       method: 'post',
       path: '/v1/scores',
-      summary: 'Scores of up to 1,000 loans from the champion model',
+      summary: `Scores of up to 1,000 loans from the champion model, or of up to ${maxTableRows.toLocaleString('en-US')} raw rows with a table model`,
       request: {
         body: {
           required: true,
-          content: {
-            'application/json': {
-              schema: z.object({ loan_ids: z.array(loanId).min(1).max(1000), as_of: isoDay.optional() }).strict(),
-            },
-          },
+          content: { 'application/json': { schema: z.union([loanIdsBody, rowsBody]) } },
         },
       },
       responses: {
         200: {
-          description: 'scores (loans without a score are listed as missing)',
+          description:
+            "loan ids: the champion's stored scores (loans without a score are listed as missing); rows: one score per row, in order",
           content: {
-            'application/json': { schema: z.object({ scores: z.array(score), missing: z.array(z.string()) }) },
+            'application/json': {
+              schema: z.union([
+                z.object({ scores: z.array(score), missing: z.array(z.string()) }),
+                z.object({ scores: z.array(tableScore) }),
+              ]),
+            },
           },
         },
         ...errorResponses(400, 401, 403, 404, 413, 429),
@@ -96,6 +147,7 @@ export const scoreRoutes = new OpenAPIHono<AppEnv>()
     async (c) => {
       requirePermission(c, 'scores:batch');
       const body = c.req.valid('json');
+      if ('rows' in body) return c.json({ scores: await tableScores(c, body.model, body.rows) }, 200);
       const ids = [...new Set(body.loan_ids)];
       const scores = await championScores(c, ids, body.as_of);
       const found = new Set(scores.map((s) => s.loan_id));

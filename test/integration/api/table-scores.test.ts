@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import { createApp } from '../../../api/app.ts';
+import { createApiKey } from '../../../api/auth/keys.ts';
+import { roles, type Role } from '../../../api/auth/permissions.ts';
+import { csvRecords } from '../../../lib/csv-records.ts';
+import { scoreTableFile, type TableScore } from '../../../models/score-table.ts';
+import { trainTableModels, type Registered } from '../../../models/workflows.ts';
+import { defaultSettings } from '../../helpers/settings.ts';
+import { sharedData } from '../../helpers/shared-data.ts';
+import { disposeIfOpened, testWarehouse } from '../../helpers/warehouse.ts';
+
+/** POST /v1/scores with raw feature rows for a table model, beside the loan-id body it already took. */
+describe('POST /v1/scores with raw rows', () => {
+  let wh: Awaited<ReturnType<typeof testWarehouse>>;
+  let app: ReturnType<typeof createApp>;
+  let model: Registered['model'];
+  const keys = {} as Record<Role, string>;
+  // a collector key needs a region of the book, and this warehouse holds no book: the role matrix covers collectors
+  const tableRoles = roles.filter((r) => r !== 'collector');
+  const german = sharedData('german_credit', 'germancredit.csv');
+  const rows: Record<string, string | number | null>[] = [];
+
+  beforeAll(async () => {
+    wh = await testWarehouse('table_scores_api');
+    [{ model }] = (await trainTableModels(wh, {
+      path: german,
+      target: 'creditability',
+      badValue: 'bad',
+      testShare: 0.3,
+      seed: 3,
+      kinds: ['scorecard'],
+      actor: 'test',
+      outDir: join(wh.dir, 'models'),
+      log: () => undefined,
+    })) as [Registered];
+    let header: string[] | null = null;
+    for await (const r of csvRecords(createReadStream(german, { encoding: 'utf8' }))) {
+      if (r.fields.length < 2) continue;
+      if (!header) header = r.fields;
+      else if (rows.length < 200)
+        rows.push(
+          Object.fromEntries(
+            header.map((h, j) => [h, /^\d+$/u.test(r.fields[j]!) ? Number(r.fields[j]) : r.fields[j]!]),
+          ),
+        );
+    }
+    for (const role of tableRoles) keys[role] = (await createApiKey(wh, { role, label: role })).key;
+    app = createApp({
+      wh,
+      log: () => undefined,
+      rateLimitPerMinute: 100_000,
+      maxBodyBytes: 4 * 1024 * 1024,
+      snapshotSettings: defaultSettings,
+    });
+  }, 120_000);
+  afterAll(() => disposeIfOpened(wh));
+
+  const post = (body: unknown, key = keys.admin) =>
+    app.request('/v1/scores', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  it('scores the rows in order, the same as the file', async () => {
+    const r = await post({ model: `${model.model_name}@${model.version}`, rows });
+    expect(r.status).toBe(200);
+    const { scores } = (await r.json()) as { scores: TableScore[] };
+    const fromFile = (await scoreTableFile(model, german)).slice(0, rows.length);
+    expect(scores).toHaveLength(rows.length);
+    expect(scores.map((s) => s.probability)).toEqual(fromFile.map((s) => s.probability));
+    expect(scores[0]).toEqual(fromFile[0]);
+    expect(scores[0]).toMatchObject({ row: 1, model_name: 'germancredit_scorecard', model_version: 1 });
+    // no version: the latest
+    expect((await post({ model: model.model_name, rows: rows.slice(0, 1) })).status).toBe(200);
+  });
+
+  it('permission as batch scoring: admin and modeler only', async () => {
+    for (const role of tableRoles)
+      expect((await post({ model: model.model_name, rows: rows.slice(0, 1) }, keys[role])).status).toBe(
+        role === 'admin' || role === 'modeler' ? 200 : 403,
+      );
+  });
+
+  it('refusals: missing column and type mismatch name the column; unknown model 404; too many rows 400 or 413', async () => {
+    const name = `${model.model_name}@${model.version}`;
+    const first = rows[0]!;
+    if (model.artifact.kind !== 'scorecard') throw new Error('expected a scorecard');
+    const numeric = model.artifact.variables.find((v) => v.kind === 'numeric')!.feature;
+    const { [numeric]: _gone, ...without } = first;
+
+    const missing = await post({ model: name, rows: [first, without] });
+    expect(missing.status).toBe(400);
+    expect(((await missing.json()) as { error: { message: string } }).error.message).toMatch(
+      new RegExp(`^row 2: no column "${numeric}"`, 'u'),
+    );
+    const mismatch = await post({ model: name, rows: [{ ...first, [numeric]: 'lots' }] });
+    expect(mismatch.status).toBe(400);
+    expect(((await mismatch.json()) as { error: { message: string } }).error.message).toMatch(
+      new RegExp(`column ${numeric}, row 1: "lots" is not a number`, 'u'),
+    );
+    expect((await post({ model: name, rows: [{ ...first, [numeric]: true }] })).status).toBe(400);
+    expect((await post({ model: 'nobody@1', rows: [first] })).status).toBe(404);
+    expect((await post({ model: name, rows: [] })).status).toBe(400);
+    expect((await post({ model: "x'; DROP", rows: [first] })).status).toBe(400);
+    const many = await post({ model: name, rows: Array.from({ length: 10_001 }, () => ({ a: 1 })) });
+    expect([400, 413]).toContain(many.status);
+    // the loan-id body is unchanged: no champion here, so 404 (not a 400 from the new body)
+    expect((await post({ loan_ids: ['L1'] })).status).toBe(404);
+  });
+
+  it('both bodies are in the OpenAPI document', async () => {
+    const doc = (await (await app.request('/openapi.json')).json()) as {
+      components: { schemas: Record<string, unknown> };
+    };
+    expect(Object.keys(doc.components.schemas)).toEqual(
+      expect.arrayContaining(['LoanScoreRequest', 'TableScoreRequest', 'TableScore']),
+    );
+  });
+});
