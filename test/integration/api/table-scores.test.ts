@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { createApp } from '../../../api/app.ts';
 import { createApiKey } from '../../../api/auth/keys.ts';
 import { roles, type Role } from '../../../api/auth/permissions.ts';
@@ -111,10 +112,13 @@ describe('POST /v1/scores with raw rows', () => {
     expect((await post({ loan_ids: ['L1'] })).status).toBe(404);
   });
 
-  it('both bodies are in the OpenAPI document', async () => {
+  it('both bodies are in the OpenAPI document, which stays valid', async () => {
     const doc = (await (await app.request('/openapi.json')).json()) as {
       components: { schemas: Record<string, unknown> };
     };
+    const validation = await new Validator().validate(doc);
+    expect(validation.errors ?? [], JSON.stringify(validation.errors ?? []).slice(0, 1000)).toEqual([]);
+    expect(validation.valid).toBe(true);
     expect(Object.keys(doc.components.schemas)).toEqual(
       expect.arrayContaining(['LoanScoreRequest', 'TableScoreRequest', 'TableScore']),
     );
