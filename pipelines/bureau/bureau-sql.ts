@@ -70,12 +70,14 @@ function closingSql(db: Db): string {
  */
 function codedMonthsSql(db: Db): string {
   return `SELECT lwq_m.loan_id AS loan_id, lwq_m.month_end AS month_end, lwq_m.dpd AS dpd, lwq_m.status AS status,
-      lwq_m.source AS source, lwq_m.principal_balance AS principal_balance,
-      lwq_m.overdue_principal + lwq_m.overdue_interest AS overdue_amount,
+      lwq_m.source AS source,
       lwq_g.has_g = 1 AND lwq_g.g_me = lwq_m.month_end AS closed_here,
+      -- a settlement or debt sale closes the account: nothing is owed to the lender at its month-end
+      if(closed_here, toDecimal64(0, 2), lwq_m.principal_balance) AS principal_balance,
+      if(closed_here, toDecimal64(0, 2), lwq_m.overdue_principal + lwq_m.overdue_interest) AS overdue_amount,
       arrayCount(d -> toLastDayOfMonth(d) = lwq_m.month_end, lwq_d.due) AS due_in_month,
       -- installments past due and not fully paid: due on or after the oldest unpaid one (month-end − DPD)
-      multiIf(lwq_m.dpd = 0, 0, lwq_m.source = 'schedule',
+      multiIf(lwq_m.dpd = 0 OR closed_here, 0, lwq_m.source = 'schedule',
         arrayCount(d -> d >= subtractDays(lwq_m.month_end, lwq_m.dpd + if({grace_end:UInt8} = 1, {grace:UInt16}, 0))
                         AND addDays(d, {grace:UInt16}) < lwq_m.month_end, lwq_d.due),
         intDiv(lwq_m.dpd + 29, 30)) AS overdue_periods,
@@ -121,7 +123,7 @@ LEFT JOIN (${closingSql(db)}) AS lwq_g ON lwq_g.loan_id = lwq_l.loan_id
 LEFT JOIN (SELECT customer_id, any(id_number_hash) AS id_number_hash FROM ${t('customers')} GROUP BY customer_id) AS lwq_c
   ON lwq_c.customer_id = lwq_l.customer_id
 -- one pass over the coded months: the history, the largest DPD so far, and the month's own row
-LEFT JOIN (SELECT loan_id, groupArray(toRelativeMonthNum(month_end)) AS ms, groupArray(code) AS cs, max(dpd) AS max_dpd,
+LEFT JOIN (SELECT loan_id, groupArray(toRelativeMonthNum(month_end)) AS ms, groupArray(code) AS cs, maxIf(dpd, NOT closed_here) AS max_dpd,
              toUInt8(countIf(month_end = {me:Date}) > 0) AS has_row,
              anyIf(code, month_end = {me:Date}) AS cur_code, anyIf(dpd, month_end = {me:Date}) AS cur_dpd, anyIf(status, month_end = {me:Date}) AS cur_status,
              anyIf(principal_balance, month_end = {me:Date}) AS cur_balance, anyIf(overdue_amount, month_end = {me:Date}) AS cur_overdue,

@@ -14,6 +14,8 @@ import { cliHarness } from '../../helpers/cli.ts';
  *        Dec * · Jan 16 DPD 1 · Feb 45 2 · Mar 76 3 · Apr 106 4 · May 137 5 · Jun 167 6 · Jul 198 7 · Aug 229 7 · Sep B.
  * - SET  originated 2024-01-15, 6 × 100.00 due from 02-15, pays February, misses March,
  *        settled 2024-04-20: Jan * · Feb N · Mar 16 DPD 1 · Apr G; not reported after April.
+ * - SOLD originated 2024-01-20, 6 × 100.00 due from 02-20, never paid, sold (debt_sale) 2024-05-10 while active:
+ *        Jan * · Feb 9 DPD 1 · Mar 40 2 · Apr 70 3 · May G; not reported after May.
  * - HOL  originated 2024-01-05, 100.00 due 02-05, nothing (0.00) on 03-05 (a payment holiday), 100.00 on 04-05
  *        and 05-05, each paid on time: Jan * · Feb N · Mar * (nothing due, nothing overdue) · Apr N.
  * - TAPE performance tape (originated 2023-12-01): Jan DPD 0, Feb DPD 10, no March row, Apr–Sep DPD 0:
@@ -34,12 +36,14 @@ const files = {
     'SET,c1,consumer,2024-01-15,540.00,0.444444,6',
     'TAPE,c2,consumer,2023-12-01,900.00,0.12,12',
     'HOL,c1,consumer,2024-01-05,270.00,0.444444,4',
+    'SOLD,c2,consumer,2024-01-20,540.00,0.444444,6',
   ],
   'schedule.csv': [
     'loan_id,installment_no,due_date,principal_due,interest_due',
     ...monthly('CUR', '2024-02-10', 3),
     ...monthly('LONG', '2024-01-15', 12),
     ...monthly('SET', '2024-02-15', 6),
+    ...monthly('SOLD', '2024-02-20', 6),
     'HOL,1,2024-02-05,90.00,10.00',
     'HOL,2,2024-03-05,0.00,0.00',
     'HOL,3,2024-04-05,90.00,10.00',
@@ -66,6 +70,7 @@ const files = {
     'event_id,loan_id,event_date,type,amount,note',
     'LONG-CO,LONG,2024-09-20,charge_off,1080.00,',
     'SET-S,SET,2024-04-20,settlement,300.00,one-off settlement',
+    'SOLD-D,SOLD,2024-05-10,debt_sale,200.00,sold to an agency',
   ],
 };
 
@@ -97,7 +102,7 @@ describe('loanwatch bureau on hand-built loans', () => {
 
   it('codes N, *, 1 and # in March; balances, overdue amounts and periods from the snapshot', async () => {
     const m = await submission('2024-03');
-    expect([...m.keys()]).toEqual(['CUR', 'HOL', 'LONG', 'SET', 'TAPE']);
+    expect([...m.keys()]).toEqual(['CUR', 'HOL', 'LONG', 'SET', 'SOLD', 'TAPE']);
     // a payment holiday: nothing due, nothing overdue
     expect(m.get('HOL')).toMatchObject({ status_code: '*', balance: '180.00', history_24m: `${'/'.repeat(21)}*N*` });
     expect(m.get('CUR')).toMatchObject({
@@ -124,7 +129,7 @@ describe('loanwatch bureau on hand-built loans', () => {
     expect(m.get('TAPE')!.history_24m).toBe(`${'/'.repeat(20)}#N1#`);
   });
 
-  it('C on the month of payoff, G on the month of a settlement, then neither is reported again', async () => {
+  it('C on the month of payoff, G on the month of a settlement or a debt sale, then none is reported again', async () => {
     const apr = await submission('2024-04');
     expect(apr.get('CUR')).toMatchObject({
       status_code: 'C',
@@ -137,7 +142,15 @@ describe('loanwatch bureau on hand-built loans', () => {
     expect(apr.get('TAPE')).toMatchObject({ status_code: 'N', balance: '800.00' });
     expect(apr.get('HOL')).toMatchObject({ status_code: 'N', history_24m: `${'/'.repeat(20)}*N*N` });
     const may = await submission('2024-05');
-    expect([...may.keys()]).toEqual(['HOL', 'LONG', 'TAPE']);
+    expect([...may.keys()]).toEqual(['HOL', 'LONG', 'SOLD', 'TAPE']);
+    expect(may.get('SOLD')).toMatchObject({
+      status_code: 'G',
+      balance: '0.00',
+      overdue_amount: '0.00',
+      overdue_periods: '0',
+      max_overdue: '3',
+      history_24m: `${'/'.repeat(19)}*123G`,
+    });
     expect(may.get('HOL')).toMatchObject({ status_code: 'C' });
   });
 
