@@ -10,7 +10,7 @@ import { UserError } from '../../../lib/user-error.ts';
 const table = (n: number): Dataset => ({
   n,
   columns: [{ name: 'x', kind: 'numeric', values: Float64Array.from({ length: n }, (_, i) => i) }],
-  label: Uint8Array.from({ length: n }, (_, i) => i % 3 === 0),
+  label: Uint8Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 1 : 0)),
   period: new Array<string>(n).fill(''),
   ids: Array.from({ length: n }, (_, i) => String(i + 1)),
 });
