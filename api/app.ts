@@ -108,14 +108,14 @@ export function createApp(deps: ApiDeps) {
         error: {
           code: 'not_found',
           message: `no route ${c.req.method} ${c.req.path}`,
-          request_id: c.get('requestId') ?? '',
+          request_id: c.get('requestId'),
         },
       },
       404,
     ),
   );
   app.onError(async (err, c) => {
-    const requestId = c.get('requestId') ?? '';
+    const requestId = c.get('requestId');
     // hono's own 4xx (e.g. a body that is not JSON) keep their status with our error shape
     if (err instanceof HTTPException && err.status < 500) {
       const code =
@@ -141,14 +141,14 @@ export function createApp(deps: ApiDeps) {
           c,
           err.status,
           err instanceof AuthError ? err.facts : { reason: err.message.slice(0, 200) },
-        ).catch((e: unknown) =>
+        ).catch((e: unknown) => {
           deps.log({
             at: new Date().toISOString(),
             request_id: requestId,
             level: 'error',
             error: `audit of a ${err.status} failed: ${String(e)}`,
-          }),
-        );
+          });
+        });
       }
       return c.json<ErrorBody>(
         {
@@ -162,12 +162,14 @@ export function createApp(deps: ApiDeps) {
         err.status as 400,
       );
     }
+    // the cause can be anything thrown: String() of it, as any thrown value is printed
+    const cause: unknown = err.cause ?? '';
     deps.log({
       at: new Date().toISOString(),
       request_id: requestId,
       level: 'error',
       error: String(err),
-      cause: String((err as Error).cause ?? ''),
+      cause: String(cause),
     });
     return c.json<ErrorBody>({ error: { code: 'internal', message: 'internal error', request_id: requestId } }, 500);
   });

@@ -20,7 +20,7 @@ async function write(c: Context<AppEnv>, row: AuditRow) {
       {
         at: Date.now(),
         request_id: c.get('requestId'),
-        client_request_id: c.get('clientRequestId') ?? '',
+        client_request_id: c.get('clientRequestId'),
         ...row,
         details: JSON.stringify(row.details),
       },
@@ -52,7 +52,7 @@ export async function auditDenial(c: Context<AppEnv>, status: 401 | 403, facts: 
     details: {
       status,
       reason: facts.reason,
-      client_address: c.get('clientAddress') ?? '',
+      client_address: c.get('clientAddress'),
       ...(facts.claimed_key_id ? { claimed_key_id: facts.claimed_key_id } : {}),
     },
   });

@@ -107,7 +107,8 @@ export function approxBytes(v: unknown): number {
   if (v !== null && typeof v === 'object' && typeof (v as Partial<Sized>).approxBytes === 'number')
     return (v as Sized).approxBytes;
   try {
-    return JSON.stringify(v)?.length ?? 0;
+    // undefined for undefined, a function or a symbol (the lib's type says string)
+    return (JSON.stringify(v) as string | undefined)?.length ?? 0;
   } catch {
     return 0;
   }

@@ -34,7 +34,7 @@ export interface ApiCaches {
 }
 
 /** requestId is the server's own (unique); clientRequestId the client's X-Request-Id, sanitised ('' when none). */
-export type AppEnv = {
+export interface AppEnv {
   Variables: {
     key: ApiKey;
     requestId: string;
@@ -43,4 +43,4 @@ export type AppEnv = {
     deps: ApiDeps;
     caches: ApiCaches;
   };
-};
+}

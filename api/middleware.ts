@@ -26,7 +26,9 @@ export function clientAddressOf(c: Context<AppEnv>): string {
   const [head = '', tail = ''] = raw.split('::');
   const h = head ? head.split(':') : [];
   const t = raw.includes('::') ? (tail ? tail.split(':') : []) : [];
-  const groups = raw.includes('::') ? [...h, ...Array(Math.max(0, 8 - h.length - t.length)).fill('0'), ...t] : h;
+  const groups = raw.includes('::')
+    ? [...h, ...Array<string>(Math.max(0, 8 - h.length - t.length)).fill('0'), ...t]
+    : h;
   return `${groups
     .slice(0, 4)
     .map((g) => g.toLowerCase().replace(/^0+(?=.)/, ''))
@@ -59,7 +61,8 @@ export const requestContext =
       path: c.req.path,
       status: c.res.status,
       ms: Math.round((performance.now() - t0) * 10) / 10,
-      key_id: c.get('key')?.key_id ?? null,
+      // unset on routes without a key (/health) and when authentication refused the request
+      key_id: (c.get('key') as ApiKey | undefined)?.key_id ?? null,
     });
   };
 

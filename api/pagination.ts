@@ -46,10 +46,10 @@ export function page<R, K>(
  * One page of rows the warehouse returned after the cursor key, fetched with `limit + 1` rows: the
  * extra row only says there is a next page (the cursor is the key of the page's last row).
  */
-export function pageOfFetched<R, K>(
+export function pageOfFetched<R>(
   fetched: R[],
   limit: number,
-  keyOf: (r: R) => K,
+  keyOf: (r: R) => unknown,
 ): { items: R[]; next_cursor: string | null } {
   const items = fetched.slice(0, limit);
   return { items, next_cursor: fetched.length > limit ? encodeCursor(keyOf(items[items.length - 1]!)) : null };

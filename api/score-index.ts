@@ -36,7 +36,7 @@ export class ScoreIndex {
       }));
       // while an index is loaded, lookups keep answering from it and the re-check runs beside them
       // (awaiting it made every request of that moment wait: the latency tail of the API bench)
-      if (this.state) refreshing.catch(() => {});
+      if (this.state) refreshing.catch(() => undefined);
       else await refreshing;
     }
     if (!this.state) return null;
@@ -72,7 +72,7 @@ export async function latestScores(
   m: { model_name: string; version: number },
   o: { ids?: string[]; asOf?: string },
 ): Promise<ServedScore[]> {
-  const rows = await queryRows<ServedScore>(
+  return queryRows<ServedScore>(
     wh,
     `
     SELECT s.loan_id AS loan_id, toString(s.month_end) AS month_end, s.model_name AS model_name, s.model_version AS model_version,
@@ -83,10 +83,4 @@ export async function latestScores(
     ORDER BY s.loan_id, s.month_end DESC LIMIT 1 BY s.loan_id`,
     { n: m.model_name, v: m.version, as_of: o.asOf ?? '2149-06-06', all: o.ids ? 0 : 1, ids: o.ids ?? [] },
   );
-  return rows.map((r) => ({
-    ...r,
-    model_version: Number(r.model_version),
-    probability: Number(r.probability),
-    points: Number(r.points),
-  }));
 }

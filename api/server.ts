@@ -49,7 +49,11 @@ export async function checkPortFree(port: number): Promise<void> {
   if (port === 0) return;
   const probe = createNetServer();
   await listen(probe, port);
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  await new Promise<void>((resolve) => {
+    probe.close(() => {
+      resolve();
+    });
+  });
 }
 
 /** The Node server's limits, from the config (README, Configuration). */
@@ -111,13 +115,19 @@ export function serveUntilSignal(
   server: Server,
   o: { log?: (line: string) => void; graceMs?: number } = {},
 ): Promise<void> {
-  const log = o.log ?? ((line: string) => console.error(line));
+  const log =
+    o.log ??
+    ((line: string) => {
+      console.error(line);
+    });
   return new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
       log(`${signal}: finishing in-flight requests`);
-      const force = setTimeout(() => server.closeAllConnections(), o.graceMs ?? 10_000);
+      const force = setTimeout(() => {
+        server.closeAllConnections();
+      }, o.graceMs ?? 10_000);
       force.unref();
       server.close(() => {
         clearTimeout(force);
@@ -125,8 +135,12 @@ export function serveUntilSignal(
       });
       server.closeIdleConnections();
     };
-    const onInt = () => stop('SIGINT');
-    const onTerm = () => stop('SIGTERM');
+    const onInt = () => {
+      stop('SIGINT');
+    };
+    const onTerm = () => {
+      stop('SIGTERM');
+    };
     process.once('SIGINT', onInt);
     process.once('SIGTERM', onTerm);
   });

@@ -40,7 +40,7 @@ export class KeyCache {
   set(presented: string, key: ApiKey) {
     const id = KeyCache.id(presented);
     this.entries.delete(id);
-    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value as string);
+    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(id, { at: Date.now(), key });
   }
 

@@ -48,6 +48,12 @@ export interface NewApiKey {
   label?: string;
 }
 
+/** A trimmed value, undefined when absent or blank. */
+function nonBlank(s: string | undefined): string | undefined {
+  const t = s?.trim();
+  return t === '' ? undefined : t;
+}
+
 /**
  * A new key; the key itself is returned once and never stored. A collector key must name a
  * region (scores carry no team, so a team alone could not scope `GET /v1/loans/{id}/score`);
@@ -57,8 +63,8 @@ export interface NewApiKey {
 export async function createApiKey(wh: Warehouse, k: NewApiKey): Promise<{ key: string; key_id: string }> {
   if (!(roles as readonly string[]).includes(k.role))
     throw new ApiKeyError(`unknown role "${k.role}": one of ${roles.join(', ')}`);
-  const region = k.region?.trim() || undefined;
-  const team = k.team?.trim() || undefined;
+  const region = nonBlank(k.region);
+  const team = nonBlank(k.team);
   const label = k.label ?? '';
   if (label.length > 100) throw new ApiKeyError('a key label is at most 100 characters');
   if (k.role !== 'collector' && (region || team)) {
@@ -112,9 +118,12 @@ interface KeyRow {
   revoke_reason: string;
 }
 
+/** toUnixTimestamp64Milli is an Int64: a quoted string when the server quotes 64-bit integers in JSON. */
+type KeyRowAsRead = Omit<KeyRow, 'revoked_ms'> & { revoked_ms: number | string | null };
+
 async function keyRows(wh: Warehouse, keyId?: string): Promise<KeyRow[]> {
   // times as epoch numbers: the session time zone never enters the answer
-  const rows = await queryRows<KeyRow>(
+  const rows = await queryRows<KeyRowAsRead>(
     wh,
     `SELECT key_id, key_hash, toString(role) AS role, region, team, label, toUnixTimestamp(created_at) AS created_s,
       revoked, toUnixTimestamp64Milli(revoked_at) AS revoked_ms, revoked_by, revoke_reason
@@ -123,8 +132,6 @@ async function keyRows(wh: Warehouse, keyId?: string): Promise<KeyRow[]> {
   );
   return rows.map((r) => ({
     ...r,
-    created_s: Number(r.created_s),
-    revoked: Number(r.revoked),
     revoked_ms: r.revoked_ms === null ? null : Number(r.revoked_ms),
   }));
 }
@@ -148,7 +155,17 @@ function fold(rows: KeyRow[]): (ApiKeyRecord & { key_hash: string }) | null {
   };
 }
 
-const publicRecord = ({ key_hash: _h, ...r }: ApiKeyRecord & { key_hash: string }): ApiKeyRecord => r;
+const publicRecord = (r: ApiKeyRecord & { key_hash: string }): ApiKeyRecord => ({
+  key_id: r.key_id,
+  role: r.role,
+  region: r.region,
+  team: r.team,
+  label: r.label,
+  created_at: r.created_at,
+  revoked_at: r.revoked_at,
+  revoked_by: r.revoked_by,
+  revoke_reason: r.revoke_reason,
+});
 
 /** Every key (newest first), revoked ones included unless `includeRevoked: false`. */
 export async function listApiKeys(wh: Warehouse, o: { includeRevoked?: boolean } = {}): Promise<ApiKeyRecord[]> {

@@ -23,6 +23,6 @@ export const healthRoutes = new OpenAPIHono<AppEnv>().openapi(
       wh,
       `SELECT max(version) AS v FROM ${tableRef(wh, 'schema_migrations')}`,
     );
-    return c.json({ status: 'ok' as const, schema_version: Number(r?.v ?? 0) }, 200);
+    return c.json({ status: 'ok' as const, schema_version: r?.v ?? 0 }, 200);
   },
 );

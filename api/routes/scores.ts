@@ -7,7 +7,7 @@ import { userErrorsAsBadRequest } from './request-checks.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { requirePermission } from '../middleware.ts';
-import { latestScores } from '../score-index.ts';
+import { latestScores, type ServedScore } from '../score-index.ts';
 import { errorResponses, isoDay } from '../schemas.ts';
 
 const score = z
@@ -79,10 +79,20 @@ async function tableScores(c: Context<AppEnv>, ref: string, rows: Record<string,
 async function championScores(c: Context<AppEnv>, ids: string[], asOf: string | undefined) {
   const { wh } = c.get('deps');
   const key = c.get('key');
-  const visible = <T extends { region: string }>(rows: T[]) =>
+  // the region only decides visibility: it is not part of the answer
+  const visible = (rows: ServedScore[]) =>
     rows
       .filter((r) => key.role !== 'collector' || !key.region || r.region === key.region)
-      .map(({ region: _r, ...s }) => s);
+      .map((r) => ({
+        loan_id: r.loan_id,
+        month_end: r.month_end,
+        model_name: r.model_name,
+        model_version: r.model_version,
+        probability: r.probability,
+        points: r.points,
+        grade: r.grade,
+        reasons: r.reasons,
+      }));
   if (!asOf) {
     const served = await c.get('caches').scores.lookup(ids);
     if (served) return visible(served);
