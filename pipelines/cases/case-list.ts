@@ -148,13 +148,13 @@ export async function buildCaseList(
   );
   const cases: Omit<Case, 'rank'>[] = [];
   for (const r of rows) {
-    const dpd = Number(r.dpd);
+    const dpd = r.dpd;
     const fromModel = r.probability !== null && dpd <= 30;
     const probability = fromModel ? Number(r.probability) : (roll.get(r.bucket) ?? 0);
     const grade = (fromModel && r.grade ? r.grade : gradeOf(probability, defaultGradeEdges)) as Grade;
     const stage = stageOf(dpd, grade);
     if (!stage || (o.filters?.stage && !o.filters.stage.includes(stage))) continue;
-    const balance = Number(r.balance);
+    const balance = r.balance;
     cases.push({
       loan_id: r.loan_id,
       region: r.region,
@@ -172,7 +172,7 @@ export async function buildCaseList(
       reasons: fromModel ? r.reasons : [],
       action: recommendAction(o.strategy, stage, grade),
       last_contacts: r.contacts.map(([date, channel, outcome]) => ({ date, channel, outcome })),
-      open_promises: r.promises.map(([date, amount]) => ({ date, amount: Number(amount) })),
+      open_promises: r.promises.map(([date, amount]) => ({ date, amount })),
     });
   }
   cases.sort((a, b) => b.expected_loss - a.expected_loss || (a.loan_id < b.loan_id ? -1 : 1));

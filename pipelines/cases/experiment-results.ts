@@ -54,7 +54,7 @@ export async function experimentResults(
   // the segment becomes SQL: own catalogue entries only (an inherited name like `constructor` is no column)
   if (!Object.hasOwn(experimentSegments, o.segment))
     throw new ExperimentRequestError(
-      `unknown segment ${String(o.segment)}; known: ${Object.keys(experimentSegments).join(', ')}`,
+      `unknown segment ${o.segment}; known: ${Object.keys(experimentSegments).join(', ')}`,
     );
   if (o.until <= o.asOf)
     throw new ExperimentRequestError(`until (${o.until}) must be after the assignment date (${o.asOf})`);
@@ -97,12 +97,12 @@ export async function experimentResults(
         arm: r.arm,
         segment: r.segment,
         cases: Number(r.cases),
-        balance: Number(r.balance),
+        balance: r.balance,
         delinquent_cases: n,
         cured,
         cure_rate: n > 0 ? cured / n : null,
-        collected: Number(r.collected),
-        collected_share: Number(r.balance) > 0 ? Number(r.collected) / Number(r.balance) : null,
+        collected: r.collected,
+        collected_share: r.balance > 0 ? r.collected / r.balance : null,
         cure_rate_vs_control: null,
         z: null,
       };

@@ -194,7 +194,7 @@ export async function generateBook(o: GenerateOptions) {
       let customerId: string;
       let regionIdx = rng.weighted(regionWeights.map((w, idx) => [idx, w] as const));
       let incomeRisk = 0;
-      let age = rng.int(21, 65);
+      const age = rng.int(21, 65);
       const reuse = p.nonRetail && recentBusiness.length > 0 && rng.chance(0.35);
       if (reuse) {
         const c = rng.pick(recentBusiness);
@@ -275,10 +275,10 @@ export async function generateBook(o: GenerateOptions) {
         env,
         new Rng(hashSeed(o.seed, loanSeq)),
       );
-      h.amendedSchedule?.forEach((i) =>
-        emit('schedule', [loanId, i.installmentNo, i.dueDate, cents(i.principalCents), cents(i.interestCents)]),
-      );
-      h.payments.forEach((x, n) =>
+      h.amendedSchedule?.forEach((i) => {
+        emit('schedule', [loanId, i.installmentNo, i.dueDate, cents(i.principalCents), cents(i.interestCents)]);
+      });
+      h.payments.forEach((x, n) => {
         emit('payments', [
           `${loanId}-P${n + 1}`,
           loanId,
@@ -288,9 +288,9 @@ export async function generateBook(o: GenerateOptions) {
           null,
           x.penaltyCents ? cents(x.penaltyCents) : null,
           x.channel,
-        ]),
-      );
-      h.actions.forEach((x, n) =>
+        ]);
+      });
+      h.actions.forEach((x, n) => {
         emit('collection_actions', [
           `${loanId}-A${n + 1}`,
           loanId,
@@ -301,11 +301,11 @@ export async function generateBook(o: GenerateOptions) {
           x.team,
           x.promisedCents === null ? null : cents(x.promisedCents),
           x.promisedDate,
-        ]),
-      );
-      h.events.forEach((x, n) =>
-        emit('loan_events', [`${loanId}-E${n + 1}`, loanId, x.date, x.type, cents(x.amountCents), x.note]),
-      );
+        ]);
+      });
+      h.events.forEach((x, n) => {
+        emit('loan_events', [`${loanId}-E${n + 1}`, loanId, x.date, x.type, cents(x.amountCents), x.note]);
+      });
       h.truth.forEach((x) => sinks.truth.write([loanId, x.monthEnd, x.prob.toFixed(6), x.observableProb.toFixed(6)]));
       if (loanSeq % 2000 === 0) {
         for (const s of Object.values(sinks)) await s.flushIfFull();

@@ -99,7 +99,9 @@ export function discoverInputs(paths: string[], forcedEntity?: RawEntity): Disco
         encoding: format === 'csv' ? sniffEncoding(abs) : 'utf8',
       });
   };
-  paths.forEach((p) => visit(p, true));
+  paths.forEach((p) => {
+    visit(p, true);
+  });
   if (refused.length)
     throw new IngestInputError(
       refused.length === 1 ? `cannot ingest ${refused[0]}` : `cannot ingest these files:\n  ${refused.join('\n  ')}`,

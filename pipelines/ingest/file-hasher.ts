@@ -55,7 +55,9 @@ export function startFileHasher(): FileHasher {
     else p?.reject(new Error(`cannot hash the file: ${m.error}`));
   });
   worker.on('error', failAll);
-  worker.on('exit', () => failAll(new Error('file hasher stopped')));
+  worker.on('exit', () => {
+    failAll(new Error('file hasher stopped'));
+  });
   return {
     sha256(path) {
       let sha = queued.get(path);
@@ -63,7 +65,7 @@ export function startFileHasher(): FileHasher {
         const id = next++;
         sha = new Promise<string>((resolve, reject) => pending.set(id, { resolve, reject }));
         // a rejection is reported where the hash is awaited, not as an unhandled one here
-        sha.catch(() => {});
+        sha.catch(() => undefined);
         queued.set(path, sha);
         worker.postMessage({ id, path });
       }

@@ -257,7 +257,8 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
       parallelWrite,
     );
     o.onStep?.('inserted');
-    const receipt: Receipt = {
+    // unknown_columns is reported, not stored
+    const stored: Omit<Receipt, 'unknown_columns'> = {
       ingest_id: o.ingestId,
       entity: spec.entity,
       file: file.path,
@@ -270,9 +271,8 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
       rows_quarantined: quarantined,
       started_at: started,
       finished_at: nowIso(),
-      unknown_columns: s.landing.unknownColumns,
     };
-    const { unknown_columns: _u, ...stored } = receipt;
+    const receipt: Receipt = { ...stored, unknown_columns: s.landing.unknownColumns };
     await wh.client.insert({ table: tableRef(wh, 'ingest_receipts'), values: [stored], format: 'JSONEachRow' });
     return receipt;
   } finally {

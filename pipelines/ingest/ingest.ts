@@ -24,7 +24,7 @@ export interface IngestResult {
  * checked as a whole first (checkFiles): a file that cannot be loaded stops the run before any is.
  */
 export async function ingest(wh: Warehouse, paths: string[], o: IngestOptions): Promise<IngestResult> {
-  const log = o.log ?? (() => {});
+  const log = o.log ?? (() => undefined);
   const { files, skipped } = discoverInputs(paths, o.entity);
   for (const s of skipped) log(`skip ${s.path}: ${s.why}`);
   await checkFiles(wh, files);
@@ -33,7 +33,8 @@ export async function ingest(wh: Warehouse, paths: string[], o: IngestOptions): 
   await dropLeftoverScratch(wh);
   const hasher = startFileHasher();
   try {
-    for (const file of files) hasher.sha256(file.path);
+    // start every hash now (a worker beside the loads); each is awaited where its file is ingested
+    for (const file of files) void hasher.sha256(file.path);
     for (const file of files) await ingestOne(file);
   } finally {
     await hasher.close();
@@ -53,10 +54,11 @@ export async function ingest(wh: Warehouse, paths: string[], o: IngestOptions): 
       piiSecret: o.piiSecret,
       loader,
       sha256: hasher.sha256(file.path),
-      onStep: (step, rows) =>
+      onStep: (step, rows) => {
         log(
           `${file.entity} ${file.path}: ${step}${rows === undefined ? '' : ` ${rows.toLocaleString('en-US')} rows`} (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
-        ),
+        );
+      },
     });
     const secs = (performance.now() - t0) / 1000;
     log(

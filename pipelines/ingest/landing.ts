@@ -117,7 +117,7 @@ function csvSelect(
 const withoutCr = (col: string) => `if(endsWith(${col}, '\\r'), substring(${col}, 1, length(${col}) - 1), ${col})`;
 
 export async function engineLanding(wh: Warehouse, file: InputFile): Promise<Landing> {
-  const base = { params: { path: file.path }, dispose: async () => {} };
+  const base = { params: { path: file.path }, dispose: () => Promise.resolve() };
   if (file.format === 'csv') {
     const header = splitHeader(readFirstLine(file.path, 'utf8', (b) => b.toString()));
     const { fieldCols, rawCols, unknown, hasPii } = mapHeader(file, header);
@@ -233,7 +233,7 @@ export async function streamLanding(
         if (batch.length >= batchSize) await flush();
       }
     }
-    if (rest !== '') batch.push({ line: ++lineNo, json_text: rest });
+    if (rest !== '') batch.push({ line: lineNo + 1, json_text: rest });
     await flush();
     return { params: {}, settings: {}, unknownColumns: [], dispose, subquery: jsonSelect(file, 'line', table) };
   }

@@ -48,7 +48,7 @@ export async function buildMonthEndSnapshots(
   wh: Warehouse,
   o: SnapshotOptions,
 ): Promise<{ rows: number; lastMonthEnd: string }> {
-  const log = o.log ?? (() => {});
+  const log = o.log ?? (() => undefined);
   const lastMe = lastMonthEnd(o.asOf);
   const params = { ...snapshotParams(o.settings), last_me: lastMe };
   const contagion = tableRef(wh, 'loan_month_contagion');

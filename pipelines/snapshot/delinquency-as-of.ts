@@ -50,8 +50,7 @@ export async function delinquencyAsOf(
   settings: SnapshotSettings,
 ): Promise<DelinquencyAsOf[]> {
   const { query, query_params } = delinquencyAsOfQuery(wh, asOf, settings);
-  const rows = await queryRows<DelinquencyAsOf>(wh, `SELECT * FROM (${query}) ORDER BY loan_id`, query_params);
-  return rows.map((r) => ({ ...r, dpd: Number(r.dpd) }));
+  return queryRows<DelinquencyAsOf>(wh, `SELECT * FROM (${query}) ORDER BY loan_id`, query_params);
 }
 
 /**
@@ -71,7 +70,7 @@ export async function activeDelinquencyQuery(wh: Warehouse, asOf: string, settin
       AND (SELECT max(started_at) FROM ${tableRef(wh, 'snapshot_runs')}) >= (SELECT max(finished_at) FROM ${tableRef(wh, 'ingest_receipts')}) AS ok`,
     { label: settingsLabel(settings), d: asOf },
   );
-  if (!fresh || Number(fresh.ok) !== 1) return { ...history, source: 'history' as const };
+  if (fresh?.ok !== 1) return { ...history, source: 'history' as const };
   return {
     query: `SELECT loan_id, toString(month_end) AS as_of, toString(source) AS source, dpd, toString(bucket) AS bucket, toString(status) AS status,
         toString(principal_balance) AS principal_balance, toString(overdue_principal) AS overdue_principal, toString(overdue_interest) AS overdue_interest

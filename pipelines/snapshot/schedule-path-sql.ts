@@ -3,7 +3,9 @@ import { scheduleArraysSql } from '../../warehouse/schedule/build-schedule.ts';
 import { noNextMonthEnd } from '../../warehouse/tables.ts';
 import { bucketSql, classifyColumns, everBitsSql } from './classify-sql.ts';
 
-type Db = { database: string };
+interface Db {
+  database: string;
+}
 
 /**
  * The schedule a loan is evaluated on, as arrays s_due / s_int / s_pr (cents):
