@@ -64,7 +64,7 @@ export interface BookTrainOptions extends TrainRequest {
 
 /** Early-warning models on the book: features (rebuilt when asked or built for another target), out-of-time split, train, register. */
 export async function trainBookModels(wh: Warehouse, o: BookTrainOptions): Promise<Registered[]> {
-  const log = o.log ?? (() => {});
+  const log = o.log ?? (() => undefined);
   const name = targetName(o.target);
   const [have] = await queryRows<{ t: string; n: string }>(
     wh,

@@ -39,7 +39,9 @@ export async function loadFeatureTable(path: string, o: TableLoadOptions): Promi
       continue;
     }
     if (rec.fields.length !== header.length) throw new DatasetError(`${path}:${rec.line}: ${rec.fields.length} cells, header has ${header.length}`);
-    keepIdx.forEach((i, k) => builders[k]!.push(rec.fields[i]!.trim()));
+    keepIdx.forEach((i, k) => {
+      builders[k]!.push(rec.fields[i]!.trim());
+    });
     labels.push(rec.fields[targetIdx]!.trim());
   }
   if (!header || labels.length === 0) throw new DatasetError(`${path}: no data rows`);

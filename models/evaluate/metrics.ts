@@ -11,11 +11,13 @@ export interface Quality {
   brier: number;
 }
 
-/** Indices sorted by probability ascending (stable). */
-const order = (p: ArrayLike<number>) =>
-  Int32Array.from({ length: p.length }, (_, i) => i).sort((a, b) => p[a]! - p[b]! || a - b);
+/** Numbers read by index and iterated: an array or a typed array. */
+type Numbers = ArrayLike<number> & Iterable<number>;
 
-export function auc(p: ArrayLike<number>, y: ArrayLike<number>): number {
+/** Indices sorted by probability ascending (stable). */
+const order = (p: Numbers) => Int32Array.from({ length: p.length }, (_, i) => i).sort((a, b) => p[a]! - p[b]! || a - b);
+
+export function auc(p: Numbers, y: Numbers): number {
   const idx = order(p);
   let bads = 0;
   let rankSum = 0;
@@ -35,10 +37,10 @@ export function auc(p: ArrayLike<number>, y: ArrayLike<number>): number {
   return (rankSum - (bads * (bads + 1)) / 2) / (bads * goods);
 }
 
-export function ks(p: ArrayLike<number>, y: ArrayLike<number>): number {
+export function ks(p: Numbers, y: Numbers): number {
   const idx = order(p);
   let bads = 0;
-  for (let i = 0; i < y.length; i++) bads += y[i]! ? 1 : 0;
+  for (const v of y) bads += v ? 1 : 0;
   const goods = y.length - bads;
   if (!bads || !goods) return Number.NaN;
   let cb = 0;
@@ -57,16 +59,16 @@ export function ks(p: ArrayLike<number>, y: ArrayLike<number>): number {
   return best;
 }
 
-export function brier(p: ArrayLike<number>, y: ArrayLike<number>): number {
+export function brier(p: Numbers, y: Numbers): number {
   let s = 0;
   for (let i = 0; i < p.length; i++) s += (p[i]! - y[i]!) ** 2;
   return s / Math.max(1, p.length);
 }
 
-export function quality(p: ArrayLike<number>, y: ArrayLike<number>): Quality {
+export function quality(p: Numbers, y: Numbers): Quality {
   const a = auc(p, y);
   let bads = 0;
-  for (let i = 0; i < y.length; i++) bads += y[i]!;
+  for (const v of y) bads += v;
   return { n: p.length, bads, auc: a, gini: 2 * a - 1, ks: ks(p, y), brier: brier(p, y) };
 }
 
@@ -78,7 +80,7 @@ export interface CalibrationRow {
 }
 
 /** Ten equal-count bands of predicted probability: mean prediction next to the observed bad rate. */
-export function calibrationTable(p: ArrayLike<number>, y: ArrayLike<number>, bands = 10): CalibrationRow[] {
+export function calibrationTable(p: Numbers, y: Numbers, bands = 10): CalibrationRow[] {
   const idx = order(p);
   return Array.from({ length: bands }, (_, b) => {
     const lo = Math.floor((b * idx.length) / bands);
@@ -110,11 +112,11 @@ export interface GainsRow {
 }
 
 /** Gains table by score band (riskiest band first for capture; approval counted from the safest band). */
-export function gainsTable(p: ArrayLike<number>, y: ArrayLike<number>, bands = 10): GainsRow[] {
+export function gainsTable(p: Numbers, y: Numbers, bands = 10): GainsRow[] {
   const idx = order(p).reverse();
   const total = idx.length;
   let totalBads = 0;
-  for (let i = 0; i < y.length; i++) totalBads += y[i]!;
+  for (const v of y) totalBads += v;
   const overall = totalBads / Math.max(1, total);
   let cumN = 0;
   let cumB = 0;
@@ -145,7 +147,7 @@ export function gainsTable(p: ArrayLike<number>, y: ArrayLike<number>, bands = 1
 }
 
 /** PSI = Σ (a − e) ln(a / e) over shares of the same bins; empty shares are floored at 1e-4. */
-export function psi(expected: ArrayLike<number>, actual: ArrayLike<number>): number {
+export function psi(expected: Numbers, actual: Numbers): number {
   const se = sum(expected);
   const sa = sum(actual);
   let s = 0;
@@ -156,16 +158,16 @@ export function psi(expected: ArrayLike<number>, actual: ArrayLike<number>): num
   }
   return s;
 }
-const sum = (a: ArrayLike<number>) => {
+const sum = (a: Numbers) => {
   let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]!;
+  for (const v of a) s += v;
   return s;
 };
 
 export const psiStatus = (v: number) => (v < 0.1 ? 'stable' : v <= 0.25 ? 'watch' : 'act');
 
 /** Score-band edges (deciles of the training probabilities) so later months are binned the same way. */
-export function baselineEdges(p: ArrayLike<number>, bands = 10): number[] {
+export function baselineEdges(p: Numbers, bands = 10): number[] {
   const s = Float64Array.from(p).sort();
   const edges: number[] = [];
   for (let b = 1; b < bands; b++) {
@@ -175,11 +177,11 @@ export function baselineEdges(p: ArrayLike<number>, bands = 10): number[] {
   return edges;
 }
 
-export function countByEdges(p: ArrayLike<number>, edges: number[]): number[] {
+export function countByEdges(p: Numbers, edges: number[]): number[] {
   const out = new Array<number>(edges.length + 1).fill(0);
-  for (let i = 0; i < p.length; i++) {
+  for (const v of p) {
     let k = 0;
-    while (k < edges.length && p[i]! >= edges[k]!) k++;
+    while (k < edges.length && v >= edges[k]!) k++;
     out[k]!++;
   }
   return out;

@@ -170,7 +170,7 @@ export function gbmToSql(art: GbmArtifact): ExportedSql {
     }
     return `if(${c} = '', ${missingLeft ? 1 : 0}, has(${params.add('Array(String)', f.levels.slice(0, bin + 1))}, ${c}))`;
   };
-  const tree = (t: GbmTree, n = 0): string =>
+  const tree = (t: GbmTree, n: number): string =>
     t.feature[n]! < 0
       ? num(t.value[n]!)
       : `if(${goesLeft(art.features[t.feature[n]!]!, t.bin[n]!, t.missingLeft[n]!)}, ${tree(t, t.left[n]!)}, ${tree(t, t.right[n]!)})`;
@@ -178,7 +178,7 @@ export function gbmToSql(art: GbmArtifact): ExportedSql {
   const stages: string[] = [];
   let acc = num(art.base);
   for (let a = 0; a < art.trees.length; a += 50) {
-    stages.push(`${[acc, ...art.trees.slice(a, a + 50).map((t) => tree(t))].join(' + ')} AS lwq_z${a}`);
+    stages.push(`${[acc, ...art.trees.slice(a, a + 50).map((t) => tree(t, 0))].join(' + ')} AS lwq_z${a}`);
     acc = `lwq_z${a}`;
   }
   stages.push(

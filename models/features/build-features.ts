@@ -103,7 +103,7 @@ export function featureSelectSql(wh: Warehouse, target: TargetSpec): string {
  * or before the last snapshot month-end; training uses exactly those rows.
  */
 export async function buildFeatures(wh: Warehouse, o: FeatureBuildOptions): Promise<{ rows: number; dataEnd: string }> {
-  const log = o.log ?? (() => {});
+  const log = o.log ?? (() => undefined);
   const [end] = await queryRows<{ e: string }>(
     wh,
     `SELECT toString(max(month_end)) AS e FROM ${tableRef(wh, 'loan_month')}`,

@@ -89,7 +89,7 @@ function encodeFeature(
     }
   }
   const levels = col.levels
-    .map((l, c) => [l, n[c]! ? bad[c]! / n[c]! : 0] as const)
+    .map((l, c) => [l, n[c]! ? bad[c]! / n[c] : 0] as const)
     .sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))
     .slice(0, maxBins - 1)
     .map(([l]) => l);
@@ -169,7 +169,7 @@ function growTree(codes: Uint8Array[], rows: Int32Array, g: Float64Array, h: Flo
       for (let b = 0; b < MISSING - 1; b++) {
         lg += hg[b]!;
         lh += hh[b]!;
-        if (hh[b]! === 0 && hg[b]! === 0) continue;
+        if (hh[b] === 0 && hg[b] === 0) continue;
         for (const ml of [false, true]) {
           const LG = lg + (ml ? mg : 0),
             LH = lh + (ml ? mh : 0);

@@ -86,6 +86,18 @@ export function batchFor(
 
 const slog = (x: number) => Math.sign(x) * Math.log1p(Math.abs(x));
 
+/**
+ * tfjs-layers' ModelLoggingVerbosity (0 silent, 1 a progress logger when one is registered): the
+ * package exports it only as the type of ModelFitArgs.verbose, so a level is checked into it.
+ */
+type Verbosity = Exclude<NonNullable<tf.ModelFitArgs['verbose']>, 2>;
+const isVerbosity = (v: number): v is Verbosity => v === 0 || v === 1;
+function verbosity(level: 0 | 1): Verbosity {
+  if (!isVerbosity(level)) throw new RangeError(`no fit verbosity ${level}`);
+  return level;
+}
+const silent = verbosity(0);
+
 /** The input matrix (row-major, float32 for tfjs; float64 values are identical casts of the same formulas). */
 export function networkInputs(inputs: NetworkInput[], ds: Dataset): Float64Array {
   const k = inputs.length;
@@ -177,7 +189,7 @@ export async function trainNetwork(
   }
   const k = inputs.length;
   const model = tf.sequential();
-  [...o.hidden, 1].forEach((units, l) =>
+  [...o.hidden, 1].forEach((units, l) => {
     model.add(
       tf.layers.dense({
         units,
@@ -187,8 +199,8 @@ export async function trainNetwork(
         biasInitializer: 'zeros',
         kernelRegularizer: o.l2 > 0 ? tf.regularizers.l2({ l2: o.l2 }) : undefined,
       }),
-    ),
-  );
+    );
+  });
   const { batchSize, learningRate } = batchFor(fit.n, o);
   model.compile({ optimizer: tf.train.adam(learningRate), loss: 'binaryCrossentropy' });
   const xFit = tf.tensor2d(Float32Array.from(networkInputs(inputs, fit)), [fit.n, k]);
@@ -207,7 +219,7 @@ export async function trainNetwork(
       const idx = tf.tensor1d(order, 'int32');
       const xs = tf.gather(xFit, idx);
       const ys = tf.gather(yFit, idx);
-      await model.fit(xs, ys, { epochs: 1, batchSize, shuffle: false, verbose: 0 });
+      await model.fit(xs, ys, { epochs: 1, batchSize, shuffle: false, verbose: silent });
       tf.dispose([idx, xs, ys]);
       if (process.env.LW_DEBUG) console.error(`epoch ${epoch}: fit ${(performance.now() - tEpoch).toFixed(0)} ms`);
       const tFit = performance.now();

@@ -62,13 +62,18 @@ export async function registerModel(wh: Warehouse, m: Omit<ModelVersion, 'versio
   return version;
 }
 
-type Row = Omit<ModelVersion, 'metrics' | 'artifact'> & { metrics: string; artifact: string };
+/** seed is a UInt64: a quoted string when the server quotes 64-bit integers in JSON. */
+type Row = Omit<ModelVersion, 'seed' | 'metrics' | 'artifact'> & {
+  seed: number | string;
+  metrics: string;
+  artifact: string;
+};
+// metrics and artifact are the JSON registerModel wrote
 const parse = (r: Row): ModelVersion => ({
   ...r,
-  version: Number(r.version),
   seed: Number(r.seed),
-  metrics: JSON.parse(r.metrics),
-  artifact: JSON.parse(r.artifact),
+  metrics: JSON.parse(r.metrics) as ModelMetrics,
+  artifact: JSON.parse(r.artifact) as ModelArtifact,
 });
 
 export async function loadModel(wh: Warehouse, name: string, version?: number): Promise<ModelVersion> {
@@ -102,7 +107,7 @@ export async function listModels(wh: Warehouse): Promise<ModelSummary[]> {
       (v.model_name, v.version) IN (SELECT argMax(model_name, decided_at), argMax(version, decided_at) FROM ${tableRef(wh, 'champion_history')} GROUP BY target) AS champion
     FROM ${tableRef(wh, 'model_versions')} AS v ORDER BY model_name, version`,
   );
-  return rows.map((r) => ({ ...r, version: Number(r.version), champion: Boolean(Number(r.champion)) }));
+  return rows.map((r) => ({ ...r, champion: Boolean(r.champion) }));
 }
 
 export interface ChampionEvent {
@@ -118,13 +123,12 @@ export interface ChampionEvent {
 }
 
 export async function championHistory(wh: Warehouse, target?: string): Promise<ChampionEvent[]> {
-  const rows = await queryRows<ChampionEvent>(
+  return queryRows<ChampionEvent>(
     wh,
     `SELECT target, model_name, version, toString(decided_at) AS decided_at, actor, reason, challenger_auc, champion_auc, score_psi
     FROM ${tableRef(wh, 'champion_history')} WHERE {t:String} = '' OR target = {t:String} ORDER BY decided_at, model_name, version`,
     { t: target ?? '' },
   );
-  return rows.map((r) => ({ ...r, version: Number(r.version) }));
 }
 
 /** The decision that made the target's current champion (null: none yet). */
@@ -151,7 +155,7 @@ export async function promote(
   const auc = challenger.metrics.test.auc;
   const psi = challenger.metrics.score_psi;
   const problems: string[] = [];
-  if (champion && champion.model_name === challenger.model_name && champion.version === challenger.version)
+  if (champion?.model_name === challenger.model_name && champion.version === challenger.version)
     problems.push('already the champion');
   if (!(psi < gate.maxPsi)) problems.push(`score PSI ${psi.toFixed(4)} is not below ${gate.maxPsi}`);
   if (champion && !(auc >= champion.metrics.test.auc + gate.aucMargin)) {

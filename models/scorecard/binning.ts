@@ -127,7 +127,7 @@ function treeSplit(fine: Group[], o: BinningOptions, minCount: number): Group[] 
   for (;;) {
     if (leaves.length >= o.maxBins) break;
     let best: { leaf: number; at: number; gain: number } | null = null;
-    leaves.forEach((leaf, li) => {
+    for (const [li, leaf] of leaves.entries()) {
       const total = leaf.reduce((s, x) => ({ n: s.n + x.n, bad: s.bad + x.bad }), { n: 0, bad: 0 });
       let ln = 0;
       let lb = 0;
@@ -138,9 +138,9 @@ function treeSplit(fine: Group[], o: BinningOptions, minCount: number): Group[] 
         const gain = entropy(total.n, total.bad) - entropy(ln, lb) - entropy(total.n - ln, total.bad - lb);
         if (gain > 1e-9 && (!best || gain > best.gain)) best = { leaf: li, at: k + 1, gain };
       }
-    });
+    }
     if (!best) break;
-    const { leaf, at } = best as { leaf: number; at: number };
+    const { leaf, at } = best;
     const l = leaves[leaf]!;
     leaves.splice(leaf, 1, l.slice(0, at), l.slice(at));
   }
@@ -184,7 +184,7 @@ function fineNumeric(
   fineBins: number,
 ): Group[] {
   const xs: number[] = [];
-  for (let i = 0; i < values.length; i++) if (regular(values[i]!)) xs.push(values[i]!);
+  for (const v of values) if (regular(v)) xs.push(v);
   if (xs.length === 0) return [];
   const sorted = Float64Array.from(xs).sort();
   const cuts: number[] = [];
@@ -260,7 +260,7 @@ export function binColumn(col: Column, label: Uint8Array, o: BinningOptions = de
     for (const [value, s] of [...special].sort((a, b) => a[0] - b[0]))
       bins.push({ rule: { type: 'special', value }, count: s.n, bad: s.bad });
   } else {
-    const per = col.levels.map((l) => ({ n: 0, bad: 0, lo: null, hi: null, cats: [l] }) as Group);
+    const per = col.levels.map((l): Group => ({ n: 0, bad: 0, lo: null, hi: null, cats: [l] }));
     for (let i = 0; i < n; i++) {
       const c = col.codes[i]!;
       if (c < 0) {

@@ -18,7 +18,7 @@ export function woeMatrix(ds: Dataset, vars: VariableBins[]): { x: Float32Array;
 export function binCounts(vb: VariableBins, ds: Dataset): number[] {
   const idx = assignBins(vb, column(ds, vb.feature));
   const counts = new Array<number>(vb.bins.length).fill(0);
-  for (let i = 0; i < idx.length; i++) counts[idx[i]!]!++;
+  for (const b of idx) counts[b]!++;
   return counts;
 }
 
