@@ -10,18 +10,16 @@ import { requirePermission } from '../middleware.ts';
 import { latestScores, type ServedScore } from '../score-index.ts';
 import { errorResponses, isoDay } from '../schemas.ts';
 
-const score = z
-  .object({
-    loan_id: z.string(),
-    month_end: z.string(),
-    model_name: z.string(),
-    model_version: z.number().int(),
-    probability: z.number(),
-    points: z.number(),
-    grade: z.string(),
-    reasons: z.array(z.string()),
-  })
-  .openapi('Score');
+/** What SPEC §6 says a score is, whatever was scored. */
+const scoreFields = {
+  model_name: z.string(),
+  model_version: z.number().int(),
+  probability: z.number(),
+  points: z.number(),
+  grade: z.string(),
+  reasons: z.array(z.string()),
+};
+const score = z.object({ loan_id: z.string(), month_end: z.string(), ...scoreFields }).openapi('Score');
 const loanId = z
   .string()
   .min(1)
@@ -52,17 +50,7 @@ const rowsBody = z
   .openapi('TableScoreRequest', {
     description: `raw feature rows (column → value, null for missing) scored with a model trained by train --table; up to ${maxTableRows} rows`,
   });
-const tableScore = z
-  .object({
-    row: z.number().int(),
-    model_name: z.string(),
-    model_version: z.number().int(),
-    probability: z.number(),
-    points: z.number(),
-    grade: z.string(),
-    reasons: z.array(z.string()),
-  })
-  .openapi('TableScore');
+const tableScore = z.object({ row: z.number().int(), ...scoreFields }).openapi('TableScore');
 
 /** Raw rows scored with a table model: an unknown model is a 404, a book model or a bad row a 400. */
 async function tableScores(c: Context<AppEnv>, ref: string, rows: Record<string, string | number | null>[]) {
