@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ingest } from '../../../../pipelines/ingest/ingest.ts';
+import { migrate } from '../../../../warehouse/migrations/index.ts';
+import { queryRows } from '../../../../warehouse/connection.ts';
+import { disposeIfOpened, testWarehouse, tmpDir } from '../../../helpers/warehouse.ts';
+
+const rate = 'must be a fraction in [0, 1) with at most 6 decimals (0.0435 = 4.35%)';
+const id = 'identifier longer than 128 characters or with control characters';
+
+/** One line per field rule of the data contract, and the reason each must get. */
+const loans: [string, string][] = [
+  ['R1,C1,consumer,2024-01-05,1000.00,0.12,12,annuity', ''],
+  ['R\x07X,C1,consumer,2024-01-05,1000.00,0.12,12,annuity', `loan_id: ${id}`],
+  ['R\x00Y,C1,consumer,2024-01-05,1000.00,0.12,12,annuity', `loan_id: ${id}`],
+  [`${'A'.repeat(129)},C1,consumer,2024-01-05,1000.00,0.12,12,annuity`, `loan_id: ${id}`],
+  [`${'A'.repeat(128)},C1,consumer,2024-01-05,1000.00,0.12,12,annuity`, ''],
+  [
+    'R2,C\x1f,consumer,2024-02-30,1000.00,0.12,12,annuity',
+    `customer_id: ${id}; origination_date: not a valid date (YYYY-MM-DD, 1970-01-01 to 2149-06-06)`,
+  ],
+  ['R3,C1,consumer,2024-01-05,0,0.12,12,annuity', 'principal: must be greater than zero'],
+  ['R4,C1,consumer,2024-01-05,1000.005,0.12,12,annuity', 'principal: more than 2 decimal places'],
+  ['R5,C1,consumer,2024-01-05,-5,0.12,12,annuity', 'principal: negative amount'],
+  [
+    'R6,C1,consumer,2024-01-05,12a,1.2,0,monthly',
+    `principal: not a decimal number; annual_rate: ${rate}; term_months: not a whole number in 1..600; repayment_method: monthly is not one of annuity, equal_principal, interest_only, bullet`,
+  ],
+  [
+    'R7,C1,consumer,2024-01-05,1000.500,0.1234567,601,先息后本',
+    `annual_rate: ${rate}; term_months: not a whole number in 1..600`,
+  ],
+  ['R8,C1,,2024-01-05,1000,0.05,6,', 'product: missing'],
+];
+const payments: [string, string][] = [
+  ['Q1,R1,2024-02-05,100.00,60.00,40.00', ''],
+  ['Q2,R1,2024-02-05,100.00,60.00,40.01', 'principal_paid + interest_paid + penalty_paid exceed amount'],
+  ['Q\x1f3,R1,2024-02-05,100.00,,', `payment_id: ${id}`],
+  ['Q4,R1,2024-02-05,0.00,,', 'amount: must be greater than zero'],
+  ['Q5,R9,2024-02-05,10,,', 'loan_id: no such loan (not loaded, or quarantined)'],
+  ['Q6,R3,2024-02-05,10,,', 'loan_id: no such loan (not loaded, or quarantined)'],
+  ['Q7,R1,2024-02-05,10,1.001,', 'principal_paid: more than 2 decimal places'],
+  ['Q8,R1,1970-01-01,0.000,,', 'amount: must be greater than zero'],
+  ['Q9,R1,2149-06-07,00.10,,', 'paid_date: not a valid date (YYYY-MM-DD, 1970-01-01 to 2149-06-06)'],
+  ['Q10,R1,1970-01-01,00.10,,', ''],
+];
+const badDate = 'not a valid date (YYYY-MM-DD, 1970-01-01 to 2149-06-06)';
+/** dates of a Nullable column (promised_date) and of a required one (action_date) */
+const actions: [string, string][] = [
+  ['A1,R1,2024-03-01,phone,promise_to_pay,100.00,2024-03-10', ''],
+  ['A2,R1,2024-03-01,phone,promise_to_pay,100.00,2024-02-30', `promised_date: ${badDate}`],
+  ['A3,R1,2024-03-01,phone,promise_to_pay,100.00,abcdefghij', `promised_date: ${badDate}`],
+  ['A8,R1,2024-03-01,phone,promise_to_pay,100.00,2024/03/10', `promised_date: ${badDate}`],
+  ['A4,R1,2024-03-01,phone,promise_to_pay,100.00,1969-12-31', `promised_date: ${badDate}`],
+  ['A5,R1,2024-3-01,phone,contacted,,', `action_date: ${badDate}`],
+  ['A6,R1,,phone,contacted,,', 'action_date: missing'],
+  ['A7,R1,2024-03-01,phone,contacted,,', ''],
+];
+
+describe('every field rule of the contract, through both loaders', () => {
+  let wh: Awaited<ReturnType<typeof testWarehouse>>;
+  const dir = tmpDir('field-rules');
+  beforeAll(async () => {
+    wh = await testWarehouse('field_rules');
+    writeFileSync(
+      join(dir, 'loans.csv'),
+      [
+        'loan_id,customer_id,product,origination_date,principal,annual_rate,term_months,repayment_method',
+        ...loans.map(([l]) => l),
+      ].join('\n') + '\n',
+    );
+    writeFileSync(
+      join(dir, 'payments.csv'),
+      ['payment_id,loan_id,paid_date,amount,principal_paid,interest_paid', ...payments.map(([l]) => l)].join('\n') +
+        '\n',
+    );
+    writeFileSync(
+      join(dir, 'collection_actions.csv'),
+      ['action_id,loan_id,action_date,channel,outcome,promised_amount,promised_date', ...actions.map(([l]) => l)].join(
+        '\n',
+      ) + '\n',
+    );
+  });
+  afterAll(() => disposeIfOpened(wh));
+
+  it.each(['engine', 'stream'] as const)('%s: each line gets exactly its reason, valid lines load', async (loader) => {
+    const w = Object.assign(Object.create(wh), { database: `rules_${loader}` }) as typeof wh;
+    await migrate(w);
+    const r = await ingest(w, [dir], { piiSecret: 's', loader });
+    const reasons = new Map(
+      (
+        await queryRows<{ f: string; line: string; reason: string }>(
+          wh,
+          `SELECT entity AS f, toString(line) AS line, reason FROM ${w.database}.quarantine`,
+        )
+      ).map((q) => [`${q.f}:${q.line}`, q.reason]),
+    );
+    const expected = (entity: string, rows: [string, string][]) =>
+      rows.map(([, reason], i) => [`${entity}:${i + 2}`, reason]);
+    for (const [key, reason] of [
+      ...expected('loans', loans),
+      ...expected('payments', payments),
+      ...expected('collection_actions', actions),
+    ]) {
+      expect({ key, reason: reasons.get(key!) ?? '' }).toEqual({ key, reason });
+    }
+    expect(r.receipts.map((x) => [x.entity, x.rows_inserted])).toEqual([
+      ['loans', 2],
+      ['payments', 2],
+      ['collection_actions', 2],
+    ]);
+  });
+});

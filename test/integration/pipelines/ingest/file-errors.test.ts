@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { IngestInputError } from '../../../../pipelines/ingest/discover.ts';
+import { ingest } from '../../../../pipelines/ingest/ingest.ts';
+import { exec } from '../../../../warehouse/connection.ts';
+import { UserError } from '../../../../lib/user-error.ts';
+import { loansCsv } from '../../../helpers/bad-row-file.ts';
+import { count, disposeIfOpened, testWarehouse, tmpDir } from '../../../helpers/warehouse.ts';
+
+/** Errors of a file as a whole: refused before anything is loaded (exit 2 through UserError). */
+describe('file-level errors', () => {
+  let wh: Awaited<ReturnType<typeof testWarehouse>>;
+  beforeAll(async () => {
+    wh = await testWarehouse('file_errors');
+  });
+  afterAll(() => disposeIfOpened(wh));
+
+  const refusal = async (paths: string[]) => {
+    const e = await ingest(wh, paths, { piiSecret: 's' }).then(
+      () => null,
+      (x: unknown) => x,
+    );
+    expect(e).toBeInstanceOf(IngestInputError);
+    expect(e).toBeInstanceOf(UserError);
+    expect((e as UserError).exitCode).toBe(2);
+    return (e as Error).message;
+  };
+
+  it('a CSV whose header names none of the required columns stops the run before any file is loaded, naming expected and found headers', async () => {
+    const dir = tmpDir('noreq');
+    writeFileSync(join(dir, 'loans.csv'), loansCsv());
+    // semicolons: the whole header is one column
+    writeFileSync(join(dir, 'payments.csv'), 'payment_id;loan_id;paid_date;amount\nP1;L1;2024-01-15;10.00\n');
+    const msg = await refusal([dir]);
+    expect(msg).toContain(join(dir, 'payments.csv'));
+    expect(msg).toContain('expected payment_id, loan_id, paid_date, amount');
+    expect(msg).toContain('found payment_id;loan_id;paid_date;amount');
+    expect(await count(wh, 'loans')).toBe(0);
+    expect(await count(wh, 'ingest_receipts')).toBe(0);
+  });
+
+  it('every bad file is named at once; an empty CSV is one', async () => {
+    const dir = tmpDir('several');
+    writeFileSync(join(dir, 'loans.csv'), 'id,name\n1,x\n');
+    writeFileSync(join(dir, 'payments.csv'), '');
+    const msg = await refusal([dir]);
+    expect(msg).toMatch(/2 files cannot be loaded/);
+    expect(msg).toContain(
+      'loans.csv: the header names none of the required columns of loans (expected loan_id, customer_id, product, origination_date, principal, annual_rate, term_months; found id, name)',
+    );
+    expect(msg).toContain('payments.csv: empty file (no header row)');
+  });
+
+  it('a Parquet file with none of the required columns is refused too', async () => {
+    const dir = tmpDir('pq');
+    await exec(
+      wh,
+      `INSERT INTO FUNCTION file({p:String}, 'Parquet') SELECT 1 AS a, 'x' AS b SETTINGS engine_file_truncate_on_insert = 1`,
+      { p: join(dir, 'loans.parquet') },
+    );
+    expect(await refusal([join(dir, 'loans.parquet')])).toMatch(
+      /loans\.parquet: the header names none of the required columns of loans .*found a, b/,
+    );
+  });
+
+  it('a header with some required columns loads: rows lacking the others are quarantined', async () => {
+    const dir = tmpDir('somereq');
+    writeFileSync(join(dir, 'loans.csv'), 'loan_id,customer_id\nX1,C1\n');
+    const r = await ingest(wh, [dir], { piiSecret: 's' });
+    expect(r.receipts[0]).toMatchObject({ rows_read: 1, rows_quarantined: 1 });
+  });
+
+  it('a file named on the command line that would be skipped is an error; found in a directory it is skipped', async () => {
+    const dir = tmpDir('named');
+    writeFileSync(join(dir, 'notes.csv'), 'a,b\n1,2\n');
+    writeFileSync(join(dir, 'loans.xlsx'), 'not a csv');
+    expect(await refusal([join(dir, 'notes.csv')])).toMatch(/notes\.csv: the file name names no entity/);
+    expect(await refusal([join(dir, 'loans.xlsx')])).toMatch(/loans\.xlsx: not a \.csv/);
+    const both = await refusal([join(dir, 'notes.csv'), join(dir, 'loans.xlsx')]);
+    expect(both).toMatch(/notes\.csv.*\n.*loans\.xlsx/);
+    const logged: string[] = [];
+    const r = await ingest(wh, [dir], { piiSecret: 's', log: (l) => logged.push(l) });
+    expect(r.receipts).toEqual([]);
+    expect(r.skipped.map((s) => s.path).sort()).toEqual([join(dir, 'loans.xlsx'), join(dir, 'notes.csv')]);
+    expect(logged.filter((l) => l.startsWith('skip '))).toHaveLength(2);
+    // --entity names the entity of a file whose name does not
+    writeFileSync(join(dir, 'export-2024.csv'), loansCsv());
+    const forced = await ingest(wh, [join(dir, 'export-2024.csv')], { piiSecret: 's', entity: 'loans' });
+    expect(forced.receipts[0]).toMatchObject({ entity: 'loans', rows_read: 50 });
+  });
+});
