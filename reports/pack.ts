@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
-import { queryRows, type Warehouse } from '../warehouse/connection.ts';
+import type { Warehouse } from '../warehouse/connection.ts';
 import { csvTable } from '../warehouse/csv-cell.ts';
-import { tableRef } from '../warehouse/ddl.ts';
+import { requireSnapshotMonthEnd } from '../warehouse/data-horizon.ts';
 import { addMonthEnds, monthEndOf } from '../lib/dates.ts';
 import { packTemplates } from './catalogue.ts';
 import { fetchChartData } from './data/fetch.ts';
@@ -26,13 +26,8 @@ export async function reportPeriod(wh: Warehouse, period: string): Promise<Repor
   if (!m) throw new ReportRequestError(`period ${JSON.stringify(period)}: expected YYYY-MM`);
   const monthEnd = monthEndOf(`${period}-01`);
   const from = addMonthEnds(monthEnd, -11);
-  const [r] = await queryRows<{ me: string }>(
-    wh,
-    `SELECT toString(max(month_end)) AS me FROM ${tableRef(wh, 'loan_month')}`,
-  );
-  if (!r || r.me === '1970-01-01')
-    throw new ReportRequestError('no snapshot yet: run `loanwatch snapshot --as-of …` first');
-  if (monthEnd > r.me) throw new ReportRequestError(`period ${period} is after the latest snapshot month-end ${r.me}`);
+  const last = await requireSnapshotMonthEnd(wh);
+  if (monthEnd > last) throw new ReportRequestError(`period ${period} is after the latest snapshot month-end ${last}`);
   return { period, monthEnd, from };
 }
 

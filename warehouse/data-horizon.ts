@@ -1,3 +1,4 @@
+import { UserError } from '../lib/user-error.ts';
 import { queryRows, type Warehouse } from './connection.ts';
 import { tableRef } from './ddl.ts';
 
@@ -17,4 +18,25 @@ export async function dataLastDate(wh: Warehouse): Promise<string | null> {
       (SELECT toLastDayOfMonth(max(as_of_month)) FROM ${tableRef(wh, 'performance')}))) AS d`,
   );
   return !r || r.d === '1970-01-01' ? null : r.d;
+}
+
+export class NoSnapshotError extends UserError {}
+
+/**
+ * The latest month-end of the snapshot (loan_month), or null before the first snapshot: the one
+ * place "the latest month-end" is asked (metrics, cases, reports, features, bureau, score).
+ */
+export async function lastSnapshotMonthEnd(wh: Warehouse): Promise<string | null> {
+  const [r] = await queryRows<{ me: string }>(
+    wh,
+    `SELECT toString(max(month_end)) AS me FROM ${tableRef(wh, 'loan_month')}`,
+  );
+  return !r || r.me === '1970-01-01' ? null : r.me;
+}
+
+/** lastSnapshotMonthEnd for steps that need a snapshot: before the first one, says what to run. */
+export async function requireSnapshotMonthEnd(wh: Warehouse): Promise<string> {
+  const last = await lastSnapshotMonthEnd(wh);
+  if (!last) throw new NoSnapshotError('no snapshot yet: run `loanwatch snapshot --as-of …` first');
+  return last;
 }

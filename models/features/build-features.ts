@@ -1,5 +1,6 @@
 import { exec, queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
+import { lastSnapshotMonthEnd } from '../../warehouse/data-horizon.ts';
 import { modelTables } from '../../warehouse/tables.ts';
 import { targetName, type TargetSpec } from '../../warehouse/feature-catalogue.ts';
 
@@ -104,11 +105,7 @@ export function featureSelectSql(wh: Warehouse, target: TargetSpec): string {
  */
 export async function buildFeatures(wh: Warehouse, o: FeatureBuildOptions): Promise<{ rows: number; dataEnd: string }> {
   const log = o.log ?? (() => undefined);
-  const [end] = await queryRows<{ e: string }>(
-    wh,
-    `SELECT toString(max(month_end)) AS e FROM ${tableRef(wh, 'loan_month')}`,
-  );
-  const dataEnd = end?.e ?? '1970-01-01';
+  const dataEnd = (await lastSnapshotMonthEnd(wh)) ?? '1970-01-01';
   const live = tableRef(wh, 'ew_features');
   const next = tableRef(wh, 'ew_features_next');
   const columns = modelTables.ew_features.columns.map(([n]) => n);

@@ -1,7 +1,7 @@
+import { requireSnapshotMonthEnd } from '../../warehouse/data-horizon.ts';
 import { UserError } from '../../lib/user-error.ts';
 import type { DelinquencySettings } from '../../warehouse/config.ts';
 import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
-import { tableRef } from '../../warehouse/ddl.ts';
 import { checkedSubmissionSql, codeParams } from './bureau-sql.ts';
 import type { CodeTable } from './codes.ts';
 
@@ -33,15 +33,6 @@ export function monthEndOfMonth(month: string): string {
   return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
 }
 
-/** The latest month-end of the snapshot, or undefined when none was built. */
-export async function latestSnapshotMonthEnd(wh: Warehouse): Promise<string | undefined> {
-  const [r] = await queryRows<{ me: string; n: string }>(
-    wh,
-    `SELECT max(month_end) AS me, count() AS n FROM ${tableRef(wh, 'loan_month')}`,
-  );
-  return r && Number(r.n) > 0 ? r.me : undefined;
-}
-
 /**
  * The month's bureau submission, one row per account open at its month-end, in account order.
  * Refused (UserError): a month after the latest snapshot month-end, and a month whose codes
@@ -54,8 +45,7 @@ export async function bureauSubmission(
   settings: Pick<DelinquencySettings, 'graceDays' | 'dpdConvention'>,
 ): Promise<SubmissionRow[]> {
   const me = monthEndOfMonth(month);
-  const latest = await latestSnapshotMonthEnd(wh);
-  if (!latest) throw new UserError('no snapshot yet: run `loanwatch snapshot` first');
+  const latest = await requireSnapshotMonthEnd(wh);
   if (me > latest) {
     throw new UserError(`--month ${month} is after the latest snapshot month-end ${latest}`, {
       hint: `use --month ${latest.slice(0, 7)} or earlier, or build the snapshot further first`,

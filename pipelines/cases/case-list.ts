@@ -1,6 +1,7 @@
 import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { csvChunks } from '../../warehouse/metrics/csv.ts';
-import { lastSnapshotMonthEnd, monthsPastData } from '../../warehouse/metrics/request-bounds.ts';
+import { monthsPastData } from '../../warehouse/metrics/request-bounds.ts';
+import { requireSnapshotMonthEnd } from '../../warehouse/data-horizon.ts';
 import { addMonthEnds } from '../../lib/dates.ts';
 import { UserError } from '../../lib/user-error.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
@@ -68,8 +69,7 @@ export class CaseRequestError extends UserError {}
 async function assertCaseDate(wh: Warehouse, asOf: string, me: string) {
   if (me < '1970-01-31')
     throw new CaseRequestError(`as_of ${asOf}: there is no month-end before it to take roll rates from`);
-  const last = await lastSnapshotMonthEnd(wh);
-  if (!last) throw new CaseRequestError('no snapshot yet: run `loanwatch snapshot --as-of …` first');
+  const last = await requireSnapshotMonthEnd(wh);
   const limit = addMonthEnds(last, monthsPastData);
   if (asOf > limit)
     throw new CaseRequestError(

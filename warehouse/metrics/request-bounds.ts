@@ -1,5 +1,5 @@
-import { queryRows, type Warehouse } from '../connection.ts';
-import { tableRef } from '../ddl.ts';
+import type { Warehouse } from '../connection.ts';
+import { lastSnapshotMonthEnd } from '../data-horizon.ts';
 import { addMonthEnds, monthEndOf } from '../../lib/dates.ts';
 import { MetricRequestError } from './compile.ts';
 import type { MetricRequest } from './definition.ts';
@@ -10,15 +10,6 @@ import type { MetricRequest } from './definition.ts';
  * built 23 MB), while a year past it still covers "this year" dashboards and a forecast horizon.
  */
 export const monthsPastData = 12;
-
-/** The latest month-end in the snapshot, or null before the first snapshot. */
-export async function lastSnapshotMonthEnd(wh: Warehouse): Promise<string | null> {
-  const [r] = await queryRows<{ me: string }>(
-    wh,
-    `SELECT toString(max(month_end)) AS me FROM ${tableRef(wh, 'loan_month')}`,
-  );
-  return !r || r.me === '1970-01-01' ? null : r.me;
-}
 
 /**
  * Refuses a request that reaches more than `monthsPastData` months past the data's last

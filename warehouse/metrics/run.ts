@@ -4,7 +4,8 @@ import { compileMetric, MetricRequestError } from './compile.ts';
 import { addMonthEnds, monthEndOf } from '../../lib/dates.ts';
 import { metricRequestSchema, type CompiledMetric, type MetricRequest } from './definition.ts';
 import { metricDefinition, metricNames } from './index.ts';
-import { assertWithinData, lastSnapshotMonthEnd } from './request-bounds.ts';
+import { assertWithinData } from './request-bounds.ts';
+import { lastSnapshotMonthEnd } from '../data-horizon.ts';
 
 export interface MetricResult {
   metric: string;
