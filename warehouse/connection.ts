@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Config } from './config.ts';
 import { assertChdbPathFree } from './chdb-lock.ts';
+import { render, sqlStringLiteral, type Sql } from './sql.ts';
 
 /** Everything a pipeline needs to reach the warehouse; only this folder knows which engine it is. */
 export interface Warehouse {
@@ -44,16 +45,11 @@ export function openWarehouse(config: Config, overrides: { database?: string; da
 export function withSettings(query: string, settings: Record<string, unknown>): string {
   const entries = Object.entries(settings).filter(([, v]) => v !== undefined);
   if (entries.length === 0) return query;
-  const render = (v: unknown) =>
-    typeof v === 'number'
-      ? String(v)
-      : typeof v === 'boolean'
-        ? v
-          ? '1'
-          : '0'
-        : `'${String(v).replaceAll("'", "''")}'`;
+  // a SETTINGS value cannot be a bound parameter: text values are inlined as literals
+  const literal = (v: unknown) =>
+    typeof v === 'number' ? String(v) : typeof v === 'boolean' ? (v ? '1' : '0') : sqlStringLiteral(String(v));
   for (const [k] of entries) if (!/^[a-z_][a-z0-9_]*$/.test(k)) throw new Error(`invalid setting name ${k}`);
-  return `${query}\nSETTINGS ${entries.map(([k, v]) => `${k} = ${render(v)}`).join(', ')}`;
+  return `${query}\nSETTINGS ${entries.map(([k, v]) => `${k} = ${literal(v)}`).join(', ')}`;
 }
 
 export async function queryRows<T>(
@@ -73,4 +69,16 @@ export async function exec(
   settings: Record<string, unknown> = {},
 ): Promise<void> {
   await wh.client.command({ query: withSettings(query, settings), query_params });
+}
+
+/** Rows of a statement built as a fragment (its params named by render). */
+export function querySql<T>(wh: Warehouse, statement: Sql, settings: Record<string, unknown> = {}): Promise<T[]> {
+  const { query, query_params } = render(statement);
+  return queryRows<T>(wh, query, query_params, settings);
+}
+
+/** Runs a statement built as a fragment (its params named by render). */
+export function execSql(wh: Warehouse, statement: Sql, settings: Record<string, unknown> = {}): Promise<void> {
+  const { query, query_params } = render(statement);
+  return exec(wh, query, query_params, settings);
 }

@@ -64,29 +64,59 @@ export function joinSql(fragments: readonly Sql[], separator: string): Sql {
 const allocatedPrefix = 'lwp_';
 
 /**
- * The statement's text and parameters. Each distinct param gets the next name (`lwp_0`, `lwp_1`, …);
- * the same param object used twice is bound once. `named` are parameters the text names itself
- * (`{as_of:Date}` in a source), passed through unchanged.
+ * Names the params of one statement: each distinct param gets the next name (`lwp_0`, `lwp_1`, …);
+ * the same param object used twice is bound once. A statement written as several texts that run
+ * together (a model's scoring stages, nested one inside the next) is named by one allocator, so its
+ * texts share one set of parameters. `named` are parameters the text names itself (`{as_of:Date}` in
+ * a source), passed through unchanged.
  */
+export class ParamAllocator {
+  private readonly names = new Map<Param, string>();
+  private readonly values: Record<string, unknown>;
+
+  constructor(named: Record<string, unknown> = {}) {
+    const clash = Object.keys(named).find((k) => k.startsWith(allocatedPrefix));
+    if (clash) throw new Error(`named parameter ${clash} uses the allocator's prefix ${allocatedPrefix}`);
+    this.values = { ...named };
+  }
+
+  /** The fragment's text with a placeholder for each of its params. */
+  text(fragment: Sql): string {
+    return fragment.parts
+      .map((p) => {
+        if (typeof p === 'string') return p;
+        let name = this.names.get(p);
+        if (!name) {
+          name = `${allocatedPrefix}${this.names.size}`;
+          this.names.set(p, name);
+          this.values[name] = p.value;
+        }
+        return `{${name}:${p.type}}`;
+      })
+      .join('');
+  }
+
+  /** Every parameter named so far (and the named ones), to send with the texts. */
+  get query_params(): Record<string, unknown> {
+    return { ...this.values };
+  }
+}
+
+/** The statement's text and parameters (one ParamAllocator over the whole statement). */
 export function render(
   statement: Sql,
   named: Record<string, unknown> = {},
 ): { query: string; query_params: Record<string, unknown> } {
-  const clash = Object.keys(named).find((k) => k.startsWith(allocatedPrefix));
-  if (clash) throw new Error(`named parameter ${clash} uses the allocator's prefix ${allocatedPrefix}`);
-  const names = new Map<Param, string>();
-  const query_params: Record<string, unknown> = { ...named };
-  const query = statement.parts
-    .map((p) => {
-      if (typeof p === 'string') return p;
-      let name = names.get(p);
-      if (!name) {
-        name = `${allocatedPrefix}${names.size}`;
-        names.set(p, name);
-        query_params[name] = p.value;
-      }
-      return `{${name}:${p.type}}`;
-    })
-    .join('');
-  return { query, query_params };
+  const names = new ParamAllocator(named);
+  const query = names.text(statement);
+  return { query, query_params: names.query_params };
 }
+
+/**
+ * A ClickHouse string literal of text from code or a catalogue, for the few places where a value
+ * cannot be a bound parameter: a SETTINGS clause, the structure argument of file(), the constant
+ * messages of a validation rule compiled into a SELECT list. Each caller says why it inlines. A
+ * backslash is doubled (ClickHouse reads `\` as an escape) and a quote doubled (`''`), so the
+ * literal reads back as exactly `text`.
+ */
+export const sqlStringLiteral = (text: string): string => `'${text.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { joinSql, param, render, sql, trusted } from '../../../warehouse/sql.ts';
+import { joinSql, param, ParamAllocator, render, sql, sqlStringLiteral, trusted } from '../../../warehouse/sql.ts';
 
 describe('SQL fragments', () => {
   it('carry their own values; one allocator names them when the statement is rendered', () => {
@@ -33,5 +33,25 @@ describe('SQL fragments', () => {
     expect(() => render(sql`SELECT 1`, { lwp_0: 1 })).toThrow(/allocator's prefix/u);
     expect(() => param(1, 'String}; DROP TABLE x; --')).toThrow(/not a parameter type/u);
     expect(joinSql([], ' AND ').isEmpty).toBe(true);
+  });
+
+  it('name the params of several texts of one statement with one allocator', () => {
+    const categories = param(['a', 'b'], 'Array(String)');
+    const names = new ParamAllocator({ me: '2024-06-30' });
+    const first = names.text(sql`has(${categories}, x) AS y`);
+    const second = names.text(sql`if(y, ${param('why', 'String')}, ${categories}[1]) AS z`);
+    expect([first, second]).toEqual([
+      'has({lwp_0:Array(String)}, x) AS y',
+      'if(y, {lwp_1:String}, {lwp_0:Array(String)}[1]) AS z',
+    ]);
+    expect(names.query_params).toEqual({ me: '2024-06-30', lwp_0: ['a', 'b'], lwp_1: 'why' });
+    expect(() => new ParamAllocator({ lwp_9: 1 })).toThrow(/allocator's prefix/u);
+  });
+
+  it('quote an inlined string so that it reads back as written', () => {
+    expect(sqlStringLiteral('c0 Nullable(String)')).toBe("'c0 Nullable(String)'");
+    expect(sqlStringLiteral("it's")).toBe("'it''s'");
+    expect(sqlStringLiteral('a\\b')).toBe("'a\\\\b'");
+    expect(sqlStringLiteral("\\'; DROP TABLE x; --")).toBe("'\\\\''; DROP TABLE x; --'");
   });
 });
