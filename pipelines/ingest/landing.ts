@@ -2,10 +2,10 @@ import { createReadStream } from 'node:fs';
 import iconv from 'iconv-lite';
 import { exec, queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
+import { sqlStringLiteral } from '../../warehouse/sql.ts';
 import { csvRecords, splitHeader } from '../../lib/csv-records.ts';
 import { readFirstLine, IngestInputError, type InputFile } from './discover.ts';
 import { canonicalField, entitySpecs } from './entity-specs.ts';
-import { sqlString } from './validation-sql.ts';
 
 /**
  * A landed file, seen as a subquery with columns `line`, `raw`, `structural`
@@ -14,6 +14,10 @@ import { sqlString } from './validation-sql.ts';
  * (chDB file()); the stream path parses in Node and inserts into a landing
  * table (a ClickHouse server cannot read the client's files, and GBK needs
  * decoding first).
+ *
+ * The file's path is a bound parameter ({path:String}, in `params`); the structure argument of
+ * file(), JSON keys and the null marker are inlined as literals (sqlStringLiteral): file() takes its
+ * structure as a constant, and the keys and the marker are the catalogue's and this module's own text.
  */
 export interface Landing {
   subquery: string;
@@ -74,7 +78,7 @@ function mapHeader(file: InputFile, header: string[]) {
 }
 
 const jsonField = (key: string) =>
-  `multiIf(JSONType(json_text, ${sqlString(key)}) = 'String', JSONExtractString(json_text, ${sqlString(key)}), JSONType(json_text, ${sqlString(key)}) IN ('Int64', 'UInt64', 'Double', 'Bool'), JSONExtractRaw(json_text, ${sqlString(key)}), ${nullStr})`;
+  `multiIf(JSONType(json_text, ${sqlStringLiteral(key)}) = 'String', JSONExtractString(json_text, ${sqlStringLiteral(key)}), JSONType(json_text, ${sqlStringLiteral(key)}) IN ('Int64', 'UInt64', 'Double', 'Bool'), JSONExtractRaw(json_text, ${sqlStringLiteral(key)}), ${nullStr})`;
 
 function jsonSelect(file: InputFile, lineExpr: string, from: string): string {
   const spec = entitySpecs[file.entity];
@@ -108,7 +112,7 @@ function csvSelect(
   where = '1',
 ) {
   // a missing field reads \N in the raw row, whichever loader read it; a blank line's raw row is empty
-  return `SELECT ${lineExpr} AS line, if(${shape.blank}, '', replaceAll(formatRowNoNewline('CSV', ${rawCols.join(', ')}), ${sqlString(noNull)}, '\\\\N')) AS raw, ${fieldCols.join(', ')},
+  return `SELECT ${lineExpr} AS line, if(${shape.blank}, '', replaceAll(formatRowNoNewline('CSV', ${rawCols.join(', ')}), ${sqlStringLiteral(noNull)}, '\\\\N')) AS raw, ${fieldCols.join(', ')},
     multiIf(${shape.blank}, 'blank line', ${shape.short}, 'row has fewer fields than the header', ${shape.extra}, 'row has more fields than the header', '') AS structural
     FROM ${from} WHERE ${where}`;
 }
@@ -122,7 +126,7 @@ export async function engineLanding(wh: Warehouse, file: InputFile): Promise<Lan
     const header = splitHeader(readFirstLine(file.path, 'utf8', (b) => b.toString()));
     const { fieldCols, rawCols, unknown, hasPii } = mapHeader(file, header);
     const structure = [...header.map((_, i) => `c${i} Nullable(String)`), '__extra Nullable(String)'].join(', ');
-    const from = `file({path:String}, 'CSV', ${sqlString(structure)})`;
+    const from = `file({path:String}, 'CSV', ${sqlStringLiteral(structure)})`;
     const physicalLines = `SELECT ${rowLine(1)} AS line, ${withoutCr('text')} AS raw FROM file({path:String}, 'LineAsString', 'text String')`;
     // record 0 is the header: a record's line is its record number + 1
     return {
@@ -171,14 +175,16 @@ export async function engineLanding(wh: Warehouse, file: InputFile): Promise<Lan
     known.some(([, c]) => c === f.name) ? `${f.name} AS ${f.name}__in` : `${nullStr} AS ${f.name}__in`,
   );
   // raw as a JSON object built with map(): an alias would shadow the column the field is read from
-  const rawPairs = known.map(([, c]) => `${sqlString(c!)}, ${piiFields.has(c!) ? `if(${c} IS NULL, NULL, '***')` : c}`);
+  const rawPairs = known.map(
+    ([, c]) => `${sqlStringLiteral(c!)}, ${piiFields.has(c!) ? `if(${c} IS NULL, NULL, '***')` : c}`,
+  );
   return {
     ...base,
     settings: {},
     firstLine: 1,
     unknownColumns: described.map((d) => d.name).filter((n) => !known.some(([k]) => k === n)),
     subquery: `SELECT ${rowLine(1)} AS line, toJSONString(map(${rawPairs.join(', ')})) AS raw, ${fieldCols.join(', ')}, '' AS structural
-      FROM file({path:String}, 'Parquet', ${sqlString(structure)})`,
+      FROM file({path:String}, 'Parquet', ${sqlStringLiteral(structure)})`,
   };
 }
 

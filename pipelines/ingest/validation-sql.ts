@@ -1,3 +1,4 @@
+import { sqlStringLiteral } from '../../warehouse/sql.ts';
 import { dataColumns, rawTables, rowHashExpr } from '../../warehouse/tables.ts';
 import type { EntitySpec, FieldSpec } from './entity-specs.ts';
 
@@ -6,9 +7,11 @@ import type { EntitySpec, FieldSpec } from './entity-specs.ts';
  * Nullable(String) named `<field>__in`) into staged rows: typed values, the
  * list of every rule the row breaks, its idempotency key and content hash.
  * Constants in the SQL come from the spec catalogue; data values never do.
+ * They are inlined as literals (sqlStringLiteral), not bound: the SELECT is one text that the
+ * ingest nests in several statements of its own (stage, quarantine), each with its own parameters,
+ * and the catalogue's messages, aliases and defaults are part of the rule, like its SQL.
  */
-export const sqlString = (s: string) => `'${s.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
-const sqlArray = (xs: readonly string[]) => `[${xs.map(sqlString).join(', ')}]`;
+const sqlArray = (xs: readonly string[]) => `[${xs.map(sqlStringLiteral).join(', ')}]`;
 
 /**
  * The 32 control bytes \x00–\x1f as an SQL literal. `translate` maps them byte by byte: a value that
@@ -44,15 +47,15 @@ function fieldChecks(f: FieldSpec): Check[] {
   const p = `${f.name}__present`;
   const bad = (cond: string, msg: string): Check => ({
     bad: `(${p} AND (${cond}))`,
-    message: sqlString(`${f.name}: ${msg}`),
+    message: sqlStringLiteral(`${f.name}: ${msg}`),
   });
   const checks: Check[] = [];
-  if (f.required) checks.push({ bad: `(NOT ${p})`, message: sqlString(`${f.name}: missing`) });
+  if (f.required) checks.push({ bad: `(NOT ${p})`, message: sqlStringLiteral(`${f.name}: missing`) });
   switch (f.kind) {
     case 'id':
       checks.push(
         bad(
-          `length(${v}) > 128 OR ${v} != translate(${v}, ${CONTROL_BYTES}, ${sqlString('_'.repeat(32))})`,
+          `length(${v}) > 128 OR ${v} != translate(${v}, ${CONTROL_BYTES}, ${sqlStringLiteral('_'.repeat(32))})`,
           'identifier longer than 128 characters or with control characters',
         ),
       );
@@ -113,7 +116,7 @@ function fieldChecks(f: FieldSpec): Check[] {
     case 'enum':
       checks.push({
         bad: `(${p} AND ${v} NOT IN ${sqlArray(f.values!).replace(/^\[/, '(').replace(/\]$/, ')')})`,
-        message: `concat(${sqlString(`${f.name}: `)}, substring(${v}, 1, 40), ${sqlString(` is not one of ${f.values!.join(', ')}`)})`,
+        message: `concat(${sqlStringLiteral(`${f.name}: `)}, substring(${v}, 1, 40), ${sqlStringLiteral(` is not one of ${f.values!.join(', ')}`)})`,
       });
       break;
     default:
@@ -178,7 +181,7 @@ function typedValue(f: FieldSpec, targetType: string): string {
       expr = v;
   }
   const withDefault =
-    f.default !== undefined ? `if(${p}, ${expr}, ${sqlString(f.default)})` : `if(${p}, ${expr}, NULL)`;
+    f.default !== undefined ? `if(${p}, ${expr}, ${sqlStringLiteral(f.default)})` : `if(${p}, ${expr}, NULL)`;
   const safe = f.kind === 'pii_hash' || f.kind === 'pii_mask' ? expr : withDefault;
   if (nullable) return `CAST(${safe} AS Nullable(${inner}))`;
   const zero =
