@@ -4,11 +4,20 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import Ajv from 'ajv';
 import * as vega from 'vega';
-import { compile } from 'vega-lite';
+import { compile, type TopLevelSpec } from 'vega-lite';
 import { templates } from '../../../../reports/catalogue.ts';
-import { formatMoney, languages } from '../../../../reports/i18n.ts';
+import { channelLabels, fiveClassLabels, formatMoney, languages, type Lang } from '../../../../reports/i18n.ts';
+import { renderSvg } from '../../../../reports/render/svg.ts';
 import { chartSpec } from '../../../../reports/spec.ts';
 import type { Row } from '../../../../reports/template.ts';
+
+/**
+ * Every chart template of both packs in both languages, on the fixed rows of rows.json: the spec is
+ * valid Vega-Lite and compiles without warnings, every field it reads is in its rows, it encodes what
+ * the table below promises (fields, types, percent formats for ratios, money labels), the renderer
+ * draws one mark per row (value), and the SVG carries the title, the axis and legend titles and the
+ * category labels in the language.
+ */
 
 const require = createRequire(import.meta.url);
 // the package's exports hide build/, so the schema is found next to its main entry
@@ -16,51 +25,477 @@ const schema = JSON.parse(
   readFileSync(join(dirname(require.resolve('vega-lite')), 'vega-lite-schema.json'), 'utf8'),
 ) as object;
 const validate = new Ajv({ strict: false, allErrors: true }).compile(schema);
-const rows = JSON.parse(readFileSync(new URL('../../../fixtures/reports/rows.json', import.meta.url), 'utf8')) as Record<
-  string,
-  Row[]
->;
+const rows = JSON.parse(
+  readFileSync(new URL('../../../fixtures/reports/rows.json', import.meta.url), 'utf8'),
+) as Record<string, Row[]>;
 
-/** The compiled Vega spec without the inline rows (those are the fixture): what the snapshot pins. */
-const withoutValues = (spec: vega.Spec) => ({
-  ...spec,
-  data: spec.data?.map((d) => ('values' in d ? { ...d, values: `(${(d.values as unknown[]).length} rows)` } : d)),
+// ---- the promise of each template ---------------------------------------------------------------
+
+type FieldType = 'quantitative' | 'ordinal' | 'nominal';
+/** a channel's field and type; '%' = a ratio, shown with a percent format; 'money' = amounts in 万/亿 or K/M/B */
+type Enc = readonly [field: string, type: FieldType, shown?: '%' | 'money'];
+const checkedChannels = ['x', 'y', 'color', 'text'] as const;
+type Checked = (typeof checkedChannels)[number];
+type PromisedUnit = { mark: 'bar' | 'line' | 'rect' | 'text' } & Partial<Record<Checked, Enc>>;
+/** what the renderer draws, from the scenegraph: items per mark type, and how many separate lines */
+interface Drawn {
+  rect: number;
+  symbol: number;
+  text: number;
+  line: number;
+  lines: number;
+}
+interface Promised {
+  /** one per view (a layered chart has one per layer) */
+  units: PromisedUnit[];
+  /** the marks drawn on the rows; a type not given draws nothing */
+  drawn(rows: Row[]): Partial<Drawn>;
+  /** texts the SVG shows besides the chart, axis and legend titles (category labels in the language) */
+  texts?(rows: Row[], lang: Lang): string[];
+  /** texts it must not show (codes the chart translates or leaves out) */
+  absent?(rows: Row[]): string[];
+}
+
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+/** rows with a number in each field, summed over the fields: one bar or point each (null draws nothing) */
+const valid = (rs: Row[], ...fields: string[]) =>
+  fields.reduce((n, f) => n + rs.filter((r) => isNumber(r[f])).length, 0);
+const distinct = (rs: Row[], f: string) => [...new Set(rs.map((r) => String(r[f])))];
+const months = (rs: Row[], f = 'month_end') => distinct(rs, f).map((d) => d.slice(0, 7));
+const byLang = (lang: Lang, zh: string[], en: string[]) => (lang === 'zh-CN' ? zh : en);
+
+const monthX: Enc = ['month_end', 'ordinal'];
+const overdueMeasures = ['overdue_ratio', 'par30', 'par90', 'npl_ratio'];
+const collectionRates = ['contact_rate', 'promise_to_pay_rate', 'promise_kept_rate', 'cure_rate'];
+const vintage = (x: 30 | 90): Promised => ({
+  units: [
+    {
+      mark: 'line',
+      x: ['mob', 'quantitative'],
+      y: [`ever${x}_rate`, 'quantitative', '%'],
+      color: ['cohort_quarter', 'ordinal'],
+    },
+  ],
+  drawn: (rs) => ({ line: rs.length, lines: new Set(distinct(rs, 'cohort').map(quarter)).size }),
+  texts: (rs) => [...new Set(distinct(rs, 'cohort').map(quarter))],
 });
+/** 2021-07-01 → 2021Q3 */
+function quarter(d: string) {
+  return `${d.slice(0, 4)}Q${Math.ceil(Number(d.slice(5, 7)) / 3)}`;
+}
+const flows = (rs: Row[]) => [...new Set(rs.map((r) => `${r.from_bucket}→${r.to_bucket}`))];
+const stageLabels = (rs: Row[], field: string, lang: Lang) =>
+  distinct(rs, field).map((s) => (lang === 'zh-CN' ? `阶段${s}` : `Stage ${s}`));
+const classLabels = (rs: Row[], field: string, lang: Lang) => distinct(rs, field).map((c) => fiveClassLabels[c]![lang]);
+
+const promised: Record<string, Promised> = {
+  'portfolio-balance': {
+    units: [{ mark: 'bar', x: monthX, y: ['outstanding', 'quantitative', 'money'] }],
+    drawn: (rs) => ({ rect: valid(rs, 'outstanding') }),
+    texts: (rs) => months(rs),
+  },
+  'new-business': {
+    units: [{ mark: 'bar', x: monthX, y: ['new_business', 'quantitative', 'money'] }],
+    drawn: (rs) => ({ rect: valid(rs, 'new_business') }),
+    texts: (rs) => months(rs),
+  },
+  'overdue-trend': {
+    units: [{ mark: 'line', x: monthX, y: ['value', 'quantitative', '%'], color: ['measure_label', 'nominal'] }],
+    // the four ratios folded into one line each
+    drawn: (rs) => ({ line: 4 * rs.length, lines: 4, symbol: valid(rs, ...overdueMeasures) }),
+    texts: (rs, lang) => [
+      ...months(rs),
+      ...byLang(
+        lang,
+        ['逾期率（M1+）', 'PAR30', 'PAR90', '不良率'],
+        ['Overdue ratio (M1+)', 'PAR30', 'PAR90', 'NPL ratio'],
+      ),
+    ],
+    absent: () => overdueMeasures,
+  },
+  'vintage-ever30': vintage(30),
+  'vintage-ever90': vintage(90),
+  'roll-rate-heatmap': {
+    units: [
+      {
+        mark: 'rect',
+        x: ['to_bucket', 'ordinal'],
+        y: ['from_bucket', 'ordinal'],
+        color: ['flow_share', 'quantitative', '%'],
+      },
+      {
+        mark: 'text',
+        x: ['to_bucket', 'ordinal'],
+        y: ['from_bucket', 'ordinal'],
+        text: ['flow_share', 'quantitative', '%'],
+      },
+    ],
+    drawn: (rs) => ({ rect: valid(rs, 'flow_share'), text: valid(rs, 'flow_share') }),
+    texts: (rs) => [
+      ...distinct(rs, 'from_bucket'),
+      ...distinct(rs, 'to_bucket'),
+      ...rs.map((r) => `${(100 * Number(r.flow_share)).toFixed(1)}%`),
+    ],
+  },
+  'flow-rate-trend': {
+    units: [
+      { mark: 'line', x: ['from_month', 'ordinal'], y: ['flow_rate', 'quantitative', '%'], color: ['flow', 'nominal'] },
+    ],
+    drawn: (rs) => ({ line: rs.length, lines: flows(rs).length, symbol: valid(rs, 'flow_rate') }),
+    texts: (rs) => [...months(rs, 'from_month'), ...flows(rs)],
+  },
+  'cure-rates': {
+    units: [
+      {
+        mark: 'line',
+        x: ['from_month', 'ordinal'],
+        y: ['cure_rate', 'quantitative', '%'],
+        color: ['from_bucket', 'nominal'],
+      },
+    ],
+    // current loans (C) do not cure: their line is left out
+    drawn: (rs) => {
+      const late = rs.filter((r) => r.from_bucket !== 'C');
+      return { line: late.length, lines: distinct(late, 'from_bucket').length, symbol: valid(late, 'cure_rate') };
+    },
+    texts: (rs) => [...months(rs, 'from_month'), ...distinct(rs, 'from_bucket').filter((b) => b !== 'C')],
+    absent: () => ['C'],
+  },
+  'recovery-curves': {
+    units: [
+      {
+        mark: 'line',
+        x: ['months_since_default', 'quantitative'],
+        y: ['recovery_rate', 'quantitative', '%'],
+        color: ['default_month', 'ordinal'],
+      },
+    ],
+    drawn: (rs) => ({ line: rs.length, lines: distinct(rs, 'default_cohort').length }),
+    texts: (rs) => months(rs, 'default_cohort'),
+  },
+  'collections-channel': {
+    units: [
+      {
+        mark: 'bar',
+        x: ['channel_label', 'nominal'],
+        y: ['value', 'quantitative', '%'],
+        color: ['measure_label', 'nominal'],
+      },
+    ],
+    // four rates per channel, one bar each; a rate without a denominator (null) draws none
+    drawn: (rs) => ({ rect: valid(rs, ...collectionRates) }),
+    texts: (rs, lang) => [
+      ...distinct(rs, 'channel').map((c) => channelLabels[c]![lang]),
+      ...byLang(
+        lang,
+        ['接通率', '承诺还款率', '承诺兑现率', '回正率'],
+        ['Contact rate', 'Promise-to-pay rate', 'Promise kept rate', 'Cure rate'],
+      ),
+    ],
+    absent: (rs) => [...distinct(rs, 'channel'), ...collectionRates],
+  },
+  'collections-team': {
+    units: [
+      {
+        mark: 'bar',
+        x: ['collected', 'quantitative', 'money'],
+        y: ['team', 'nominal'],
+        color: ['cure_rate', 'quantitative', '%'],
+      },
+    ],
+    drawn: (rs) => ({ rect: valid(rs, 'collected') }),
+    texts: (rs) => distinct(rs, 'team'),
+  },
+  'ew-score-distribution': {
+    units: [{ mark: 'bar', x: ['grade', 'ordinal'], y: ['loans', 'quantitative'] }],
+    drawn: (rs) => ({ rect: valid(rs, 'loans') }),
+    texts: (rs) => distinct(rs, 'grade'),
+  },
+  'ew-monitoring': {
+    units: [
+      { mark: 'line', x: monthX, y: ['score_psi', 'quantitative'] },
+      { mark: 'line', x: monthX, y: ['auc', 'quantitative'] },
+    ],
+    // a month without a realised AUC yet (null) breaks the AUC line and has no point
+    drawn: (rs) => ({ line: 2 * rs.length, lines: 2, symbol: valid(rs, 'score_psi', 'auc') }),
+    texts: (rs) => months(rs),
+  },
+  'ew-top-warnings': {
+    units: [
+      { mark: 'bar', x: ['warnings', 'quantitative'], y: ['rule_id', 'nominal'], color: ['severity', 'nominal'] },
+    ],
+    drawn: (rs) => ({ rect: valid(rs, 'warnings') }),
+    texts: (rs) => [...distinct(rs, 'rule_id'), ...distinct(rs, 'severity')],
+  },
+  'loss-forecast': {
+    units: [{ mark: 'bar', x: ['month_ahead', 'ordinal'], y: ['charged_off', 'quantitative', 'money'] }],
+    drawn: (rs) => ({ rect: valid(rs, 'charged_off') }),
+    texts: (rs) => distinct(rs, 'month_ahead'),
+  },
+  'five-category-distribution': {
+    units: [
+      {
+        mark: 'bar',
+        x: ['class_label', 'nominal'],
+        y: ['outstanding', 'quantitative', 'money'],
+        color: ['five_class', 'nominal'],
+      },
+    ],
+    drawn: (rs) => ({ rect: valid(rs, 'outstanding') }),
+    texts: (rs, lang) => classLabels(rs, 'five_class', lang),
+    absent: (rs) => distinct(rs, 'five_class'),
+  },
+  'five-category-trend': {
+    // balances stacked to 100% per month: the axis is a share
+    units: [{ mark: 'bar', x: monthX, y: ['outstanding', 'quantitative', '%'], color: ['five_class', 'nominal'] }],
+    drawn: (rs) => ({ rect: valid(rs, 'outstanding') }),
+    texts: (rs, lang) => [...months(rs), ...classLabels(rs, 'five_class', lang)],
+    absent: (rs) => distinct(rs, 'five_class'),
+  },
+  'npl-deviation': {
+    units: [
+      { mark: 'bar', x: monthX, y: ['npl_ratio', 'quantitative', '%'] },
+      { mark: 'line', x: monthX, y: ['deviation', 'quantitative', '%'] },
+    ],
+    drawn: (rs) => ({ rect: valid(rs, 'npl_ratio'), line: rs.length, lines: 1, symbol: valid(rs, 'deviation') }),
+    texts: (rs) => months(rs),
+  },
+  'provision-coverage': {
+    units: [{ mark: 'line', x: monthX, y: ['value', 'quantitative', '%'], color: ['measure_label', 'nominal'] }],
+    drawn: (rs) => ({ line: 2 * rs.length, lines: 2, symbol: valid(rs, 'provision_coverage', 'provision_ratio') }),
+    texts: (rs, lang) => [
+      ...months(rs),
+      ...byLang(lang, ['拨备覆盖率', '贷款拨备率'], ['Provision coverage', 'Provision / loans']),
+    ],
+    absent: () => ['provision_coverage', 'provision_ratio'],
+  },
+  'migration-rates': {
+    units: [{ mark: 'bar', x: ['class_label', 'nominal'], y: ['migration_rate', 'quantitative', '%'] }],
+    // a class with nothing left at the period end has no rate (null) and no bar
+    drawn: (rs) => ({ rect: valid(rs, 'migration_rate') }),
+    texts: (rs, lang) => classLabels(rs, 'from_class', lang),
+    absent: (rs) => distinct(rs, 'from_class'),
+  },
+  'ifrs9-stages': {
+    units: [{ mark: 'bar', x: monthX, y: ['outstanding', 'quantitative', '%'], color: ['stage_label', 'nominal'] }],
+    drawn: (rs) => ({ rect: valid(rs, 'outstanding') }),
+    texts: (rs, lang) => [...months(rs), ...stageLabels(rs, 'ifrs9_stage', lang)],
+  },
+  'ifrs9-ecl': {
+    units: [
+      {
+        mark: 'bar',
+        x: ['stage_label', 'nominal'],
+        y: ['ecl', 'quantitative', 'money'],
+        color: ['stage_label', 'nominal'],
+      },
+    ],
+    drawn: (rs) => ({ rect: valid(rs, 'ecl') }),
+    texts: (rs, lang) => stageLabels(rs, 'stage', lang),
+  },
+};
+
+// ---- reading a spec -----------------------------------------------------------------------------
+
+interface FieldDef {
+  field?: string;
+  type?: string;
+  title?: string;
+  format?: string;
+  stack?: string;
+  axis?: { format?: string } | null;
+  legend?: { format?: string } | null;
+  condition?: { test?: string };
+}
+type Encoding = Partial<Record<string, FieldDef | FieldDef[]>>;
+type Transform = { calculate: string; as: string } | { filter: string } | { fold: string[]; as: [string, string] };
+interface ViewSpec {
+  title?: string;
+  mark?: string | { type: string };
+  encoding?: Encoding;
+  transform?: Transform[];
+  layer?: ViewSpec[];
+}
+interface Unit {
+  mark: string;
+  encoding: Encoding;
+  transform: Transform[];
+}
+
+/** each view with its mark, the encoding it inherits from the top merged in, and the transforms before it */
+function unitsOf(spec: ViewSpec): Unit[] {
+  const views = spec.layer ?? [spec];
+  return views.map((v) => ({
+    mark: typeof v.mark === 'string' ? v.mark : (v.mark?.type ?? ''),
+    encoding: { ...spec.encoding, ...v.encoding },
+    transform: [...(spec.transform ?? []), ...(v === spec ? [] : (v.transform ?? []))],
+  }));
+}
+const single = (d: FieldDef | FieldDef[] | undefined) => (Array.isArray(d) ? undefined : d);
+/** fields a Vega expression reads from its datum */
+const datumFields = (expr: string) =>
+  [...expr.matchAll(/datum\.(\w+)|datum\["([^"]+)"\]/gu)].map((m) => (m[1] ?? m[2])!);
+const isPercent = (format: string | undefined) => format?.endsWith('%') ?? false;
+/** where a channel's labels take their format */
+const shownFormat = (channel: Checked, d: FieldDef) =>
+  channel === 'text' ? d.format : channel === 'color' ? d.legend?.format : d.axis?.format;
+
+const unescape = (s: string) =>
+  s
+    .replace(/&lt;/gu, '<')
+    .replace(/&gt;/gu, '>')
+    .replace(/&quot;/gu, '"')
+    .replace(/&amp;/gu, '&');
+const svgTexts = (svg: string) => [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/gu)].map((m) => unescape(m[1]!));
+
+interface SceneNode {
+  marktype?: string;
+  role?: string;
+  items?: SceneNode[];
+}
+/** the data marks of a rendered view: items per mark type, and the number of line marks drawn */
+function drawnMarks(root: SceneNode): Drawn {
+  const n: Drawn = { rect: 0, symbol: 0, text: 0, line: 0, lines: 0 };
+  const visit = (node: SceneNode) => {
+    if (node.marktype && node.role === 'mark' && node.marktype !== 'group') {
+      const items = node.items?.length ?? 0;
+      if (node.marktype === 'line') {
+        n.line += items;
+        if (items > 0) n.lines += 1;
+      } else if (node.marktype in n) n[node.marktype as keyof Drawn] += items;
+      else throw new Error(`unexpected mark type ${node.marktype}`);
+    }
+    for (const child of node.items ?? []) visit(child);
+  };
+  visit(root);
+  return n;
+}
+
+function compileQuietly(spec: TopLevelSpec) {
+  const warnings: string[] = [];
+  const logger = {
+    level: () => logger,
+    warn: (...a: unknown[]) => {
+      warnings.push(a.join(' '));
+      return logger;
+    },
+    info: () => logger,
+    debug: () => logger,
+    error: (...a: unknown[]) => {
+      throw new Error(a.join(' '));
+    },
+  };
+  return { compiled: compile(spec, { logger }).spec, warnings };
+}
+
+// ---- the tests ----------------------------------------------------------------------------------
 
 describe('report templates', () => {
-  it('cover both packs with unique ids, and the fixture has rows for each', () => {
+  it('cover both packs with unique ids; each has rows in the fixture and a promise below', () => {
     expect(new Set(templates.map((t) => t.id)).size).toBe(templates.length);
     expect(new Set(templates.map((t) => t.pack))).toEqual(new Set(['management', 'regulatory']));
     for (const t of templates) expect(rows[t.id]?.length, t.id).toBeGreaterThan(0);
+    expect(Object.keys(promised).sort()).toEqual(templates.map((t) => t.id).sort());
   });
 
   for (const t of templates) {
+    const rs = rows[t.id]!;
+    const promise = promised[t.id]!;
     for (const lang of languages) {
-      it(`${t.id} (${lang}): valid Vega-Lite, compiles without warnings, renders marks; compiled spec snapshot`, async () => {
-        const spec = chartSpec(t, rows[t.id]!, lang);
-        const ok = validate(spec);
-        expect(ok, JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
-        const warnings: string[] = [];
-        const logger = {
-          level: () => logger,
-          warn: (...a: unknown[]) => {
-            warnings.push(a.join(' '));
-            return logger;
-          },
-          info: () => logger,
-          debug: () => logger,
-          error: (...a: unknown[]) => {
-            throw new Error(a.join(' '));
-          },
-        };
-        const compiled = compile(spec, { logger }).spec;
-        expect(warnings).toEqual([]);
-        const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
-        const svg = await view.toSVG();
-        view.finalize();
-        expect(svg).toContain(t.title[lang].replace(/&/g, '&amp;'));
-        expect(svg).toMatch(/class="mark-(rect|line|symbol|text|area)/);
-        expect(withoutValues(compiled)).toMatchSnapshot();
+      describe(`${t.id} (${lang})`, () => {
+        const spec = chartSpec(t, rs, lang);
+        const view = spec as unknown as ViewSpec;
+        const units = unitsOf(view);
+
+        it('is valid Vega-Lite and compiles without warnings', () => {
+          expect(validate(spec), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+          expect(compileQuietly(spec).warnings).toEqual([]);
+          expect(view.title).toBe(t.title[lang]);
+        });
+
+        it('reads only fields its rows have (or its transforms derive)', () => {
+          const inEveryRow = (f: string) => rs.every((r) => Object.hasOwn(r, f));
+          for (const u of units) {
+            const derived = new Set<string>();
+            const known = (f: string) => derived.has(f) || inEveryRow(f);
+            for (const tr of u.transform) {
+              if ('fold' in tr) {
+                for (const f of tr.fold) expect(inEveryRow(f), `fold reads ${f}`).toBe(true);
+                tr.as.forEach((f) => derived.add(f));
+              } else {
+                const expr = 'calculate' in tr ? tr.calculate : tr.filter;
+                for (const f of datumFields(expr)) expect(known(f), `${expr} reads ${f}`).toBe(true);
+                if ('as' in tr) derived.add(tr.as);
+              }
+            }
+            for (const [channel, def] of Object.entries(u.encoding))
+              for (const d of [def ?? []].flat()) {
+                if (d.field !== undefined) expect(known(d.field), `${channel} encodes ${d.field}`).toBe(true);
+                for (const f of datumFields(d.condition?.test ?? ''))
+                  expect(known(f), `${channel} condition reads ${f}`).toBe(true);
+              }
+          }
+        });
+
+        it('encodes what it promises: fields, types, percent formats for ratios', () => {
+          expect(units.map((u) => u.mark)).toEqual(promise.units.map((p) => p.mark));
+          units.forEach((u, i) => {
+            const p = promise.units[i]!;
+            for (const channel of checkedChannels) {
+              const d = single(u.encoding[channel]);
+              const want = p[channel];
+              expect(d?.field, `${u.mark} ${channel}`).toBe(want?.[0]);
+              if (!want || !d) continue;
+              expect(d.type, `${channel} type`).toBe(want[1]);
+              const format = shownFormat(channel, d);
+              if (want[2] === '%') expect(isPercent(format), `${channel} format ${format}`).toBe(true);
+              else expect(isPercent(format), `${channel} format ${format}`).toBe(false);
+            }
+            // a ratio's tooltip shows a percent too (a 100%-stacked amount stays an amount there)
+            const ratios = checkedChannels
+              .map((c) => [p[c], single(u.encoding[c])] as const)
+              .filter(([want, d]) => want?.[2] === '%' && d?.stack !== 'normalize')
+              .map(([want]) => want![0]);
+            const tooltip = [u.encoding.tooltip ?? []].flat();
+            for (const tip of tooltip.filter((x) => x.field !== undefined && ratios.includes(x.field)))
+              expect(isPercent(tip.format), `tooltip ${tip.field} format ${tip.format}`).toBe(true);
+          });
+          expect(
+            units.some((u) => [u.encoding.tooltip ?? []].flat().length > 0),
+            'a tooltip',
+          ).toBe(true);
+        });
+
+        it('draws one mark per row (value) and shows the title, axis and legend titles and labels', async () => {
+          const vg = new vega.View(vega.parse(compileQuietly(spec).compiled), { renderer: 'none' });
+          try {
+            await vg.runAsync();
+            const root = (vg.scenegraph() as unknown as { root: SceneNode }).root;
+            expect(drawnMarks(root)).toEqual({ rect: 0, symbol: 0, text: 0, line: 0, lines: 0, ...promise.drawn(rs) });
+          } finally {
+            vg.finalize();
+          }
+
+          const texts = svgTexts(await renderSvg(spec));
+          expect(texts).toContain(t.title[lang]);
+          const titles = units.flatMap((u) =>
+            checkedChannels
+              .filter((c) => c !== 'text')
+              .map((c) => single(u.encoding[c]))
+              .filter((d) => d?.title !== undefined && d.legend !== null)
+              .map((d) => d!.title!),
+          );
+          expect(titles.length).toBeGreaterThanOrEqual(2);
+          for (const s of [...titles, ...(promise.texts?.(rs, lang) ?? [])]) expect(texts, s).toContain(s);
+          for (const s of promise.absent?.(rs) ?? []) expect(texts, s).not.toContain(s);
+          // ratio axes and legends label in percent; money in 万/亿 for Chinese, K/M/B for English
+          const shown = new Set(promise.units.flatMap((p) => checkedChannels.map((c) => p[c]?.[2])));
+          if (shown.has('%')) expect(texts.some((s) => /^-?[\d.,]+%$/u.test(s))).toBe(true);
+          if (shown.has('money')) {
+            const unit = lang === 'zh-CN' ? /^-?[\d.,]+[万亿]$/u : /^-?[\d.,]+[KMB]$/u;
+            expect(texts.some((s) => unit.test(s))).toBe(true);
+          }
+        });
       });
     }
   }
