@@ -1,10 +1,11 @@
-import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
+import { querySql, type Warehouse } from '../../warehouse/connection.ts';
 import { csvChunks } from '../../warehouse/metrics/csv.ts';
 import { monthsPastData } from '../../warehouse/metrics/request-bounds.ts';
 import { requireSnapshotMonthEnd } from '../../warehouse/data-horizon.ts';
 import { addMonthEnds } from '../../lib/dates.ts';
 import { UserError } from '../../lib/user-error.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
+import { param, sql, trusted, type Sql } from '../../warehouse/sql.ts';
 import { runMetric, bucketOrder } from '../../warehouse/metrics/run.ts';
 import { activeDelinquencyQuery } from '../snapshot/delinquency-as-of.ts';
 import { lastMonthEnd } from '../snapshot/build-snapshots.ts';
@@ -62,6 +63,12 @@ async function rollForward(wh: Warehouse, monthEnd: string): Promise<Map<string,
   return out;
 }
 
+/** A filter on a column: true when the list is empty, else the column's value is one of the list's. */
+function anyOf(values: readonly string[] | undefined, column: string): Sql {
+  const list = param(values ?? [], 'Array(String)');
+  return sql`(empty(${list}) OR has(${list}, ${trusted(column)}))`;
+}
+
 /** A case-list date the list cannot be built for (before the first month-end, or far past the data): exit 2 / HTTP 400. */
 export class CaseRequestError extends UserError {}
 
@@ -100,7 +107,8 @@ export async function buildCaseList(
   const roll = await rollForward(wh, me);
   // current loans are cases only when watch-graded: filter them in the engine, not after shipping every active loan to Node
   const currentUnscoredWatch = stageOf(0, gradeOf(roll.get('C') ?? 0, defaultGradeEdges) as Grade) === 'watch';
-  const rows = await queryRows<{
+  const asOf = param(o.asOf, 'Date');
+  const rows = await querySql<{
     loan_id: string;
     dpd: number;
     bucket: string;
@@ -115,35 +123,26 @@ export async function buildCaseList(
     promises: [string, number][];
   }>(
     wh,
-    `
+    sql`
     SELECT d.loan_id AS loan_id, d.dpd AS dpd, d.bucket AS bucket, toFloat64(toDecimal128(d.principal_balance, 2)) AS balance,
       l.region AS region, l.product AS product, ifNull(a.team, '') AS team,
       if(s.loan_id = '', NULL, s.probability) AS probability, if(s.loan_id = '', NULL, s.grade) AS grade, s.reasons AS reasons,
       ifNull(a.contacts, []) AS contacts, ifNull(a.promises, []) AS promises
-    FROM (${dq.query}) AS d
-    INNER JOIN ${tableRef(wh, 'loans')} AS l ON l.loan_id = d.loan_id
-    LEFT JOIN (SELECT loan_id, probability, grade, reasons FROM ${tableRef(wh, 'scores')}
-               WHERE model_name = {lwq_model:String} AND model_version = {lwq_version:UInt32} AND month_end = {lwq_me:Date}) AS s ON s.loan_id = d.loan_id
-    LEFT JOIN (SELECT loan_id, ${latestTeamSql} AS team,
+    FROM (${dq.sql}) AS d
+    INNER JOIN ${trusted(tableRef(wh, 'loans'))} AS l ON l.loan_id = d.loan_id
+    LEFT JOIN (SELECT loan_id, probability, grade, reasons FROM ${trusted(tableRef(wh, 'scores'))}
+               WHERE model_name = ${param(o.champion?.name ?? '', 'String')} AND model_version = ${param(o.champion?.version ?? 0, 'UInt32')}
+                 AND month_end = ${param(me, 'Date')}) AS s ON s.loan_id = d.loan_id
+    LEFT JOIN (SELECT loan_id, ${trusted(latestTeamSql)} AS team,
                  arraySlice(arrayReverseSort(x -> x.1, groupArray((toString(action_date), toString(channel), toString(outcome)))), 1, 3) AS contacts,
-                 arrayFilter(x -> x.1 >= toString({as_of:Date}), groupArrayIf((toString(ifNull(promised_date, action_date)), toFloat64(ifNull(promised_amount, 0))), outcome = 'promise_to_pay')) AS promises
-               FROM ${tableRef(wh, 'collection_actions')} WHERE action_date <= {as_of:Date} GROUP BY loan_id) AS a ON a.loan_id = d.loan_id
+                 arrayFilter(x -> x.1 >= toString(${asOf}), groupArrayIf((toString(ifNull(promised_date, action_date)), toFloat64(ifNull(promised_amount, 0))), outcome = 'promise_to_pay')) AS promises
+               FROM ${trusted(tableRef(wh, 'collection_actions'))} WHERE action_date <= ${asOf} GROUP BY loan_id) AS a ON a.loan_id = d.loan_id
     WHERE d.status = 'active'
-      AND (d.dpd > 0 OR (s.loan_id != '' AND has({lwq_watch:Array(String)}, s.grade)) OR (s.loan_id = '' AND {lwq_current_watch:UInt8} = 1))
-      AND (empty({lwq_region:Array(String)}) OR has({lwq_region:Array(String)}, l.region))
-      AND (empty({lwq_product:Array(String)}) OR has({lwq_product:Array(String)}, l.product))
-      AND (empty({lwq_team:Array(String)}) OR has({lwq_team:Array(String)}, ifNull(a.team, '')))`,
-    {
-      ...dq.query_params,
-      lwq_model: o.champion?.name ?? '',
-      lwq_version: o.champion?.version ?? 0,
-      lwq_me: me,
-      lwq_watch: defaultWatchGrades,
-      lwq_current_watch: currentUnscoredWatch ? 1 : 0,
-      lwq_region: o.filters?.region ?? [],
-      lwq_product: o.filters?.product ?? [],
-      lwq_team: o.filters?.team ?? [],
-    },
+      AND (d.dpd > 0 OR (s.loan_id != '' AND has(${param(defaultWatchGrades, 'Array(String)')}, s.grade))
+        OR (s.loan_id = '' AND ${param(currentUnscoredWatch ? 1 : 0, 'UInt8')} = 1))
+      AND ${anyOf(o.filters?.region, 'l.region')}
+      AND ${anyOf(o.filters?.product, 'l.product')}
+      AND ${anyOf(o.filters?.team, "ifNull(a.team, '')")}`,
     { join_use_nulls: 0 },
   );
   const cases: Omit<Case, 'rank'>[] = [];

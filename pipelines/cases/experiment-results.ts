@@ -1,6 +1,7 @@
-import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
+import { querySql, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
-import { delinquencyAsOfQuery } from '../snapshot/delinquency-as-of.ts';
+import { param, sql, trusted } from '../../warehouse/sql.ts';
+import { delinquencyAsOfSql } from '../snapshot/delinquency-as-of.ts';
 import type { SnapshotSettings } from '../snapshot/snapshot-settings.ts';
 import { UserError } from '../../lib/user-error.ts';
 
@@ -58,8 +59,12 @@ export async function experimentResults(
     );
   if (o.until <= o.asOf)
     throw new ExperimentRequestError(`until (${o.until}) must be after the assignment date (${o.asOf})`);
-  const dq = delinquencyAsOfQuery(wh, o.until, o.settings);
-  const rows = await queryRows<{
+  const experiment = param(o.experiment, 'String');
+  const assignedOn = param(o.asOf, 'Date');
+  const until = param(o.until, 'Date');
+  const assignments = trusted(tableRef(wh, 'case_assignments'));
+  const assigned = sql`SELECT loan_id FROM ${assignments} WHERE experiment = ${experiment} AND as_of = ${assignedOn}`;
+  const rows = await querySql<{
     arm: string;
     segment: string;
     cases: string;
@@ -69,20 +74,19 @@ export async function experimentResults(
     collected: number;
   }>(
     wh,
-    `
-    SELECT toString(a.arm) AS arm, toString(${experimentSegments[o.segment]}) AS segment, count() AS cases, toFloat64(sum(a.balance)) AS balance,
+    sql`
+    SELECT toString(a.arm) AS arm, toString(${trusted(experimentSegments[o.segment])}) AS segment, count() AS cases, toFloat64(sum(a.balance)) AS balance,
       countIf(a.dpd > 0) AS delinquent_cases, countIf(a.dpd > 0 AND (d.status = 'paid_off' OR (d.status = 'active' AND d.dpd = 0))) AS cured,
       toFloat64(sum(ifNull(p.collected, 0))) AS collected
-    FROM ${tableRef(wh, 'case_assignments')} AS a
-    LEFT JOIN (SELECT loan_id, dpd, status FROM (${dq.query})
-               WHERE loan_id IN (SELECT loan_id FROM ${tableRef(wh, 'case_assignments')} WHERE experiment = {lwe_name:String} AND as_of = {lwe_as_of:Date})) AS d ON d.loan_id = a.loan_id
-    LEFT JOIN (SELECT loan_id, sum(amount) AS collected FROM ${tableRef(wh, 'payments')}
-               WHERE paid_date > {lwe_as_of:Date} AND paid_date <= {as_of:Date}
-                 AND loan_id IN (SELECT loan_id FROM ${tableRef(wh, 'case_assignments')} WHERE experiment = {lwe_name:String} AND as_of = {lwe_as_of:Date})
+    FROM ${assignments} AS a
+    LEFT JOIN (SELECT loan_id, dpd, status FROM (${delinquencyAsOfSql(wh, o.until, o.settings)})
+               WHERE loan_id IN (${assigned})) AS d ON d.loan_id = a.loan_id
+    LEFT JOIN (SELECT loan_id, sum(amount) AS collected FROM ${trusted(tableRef(wh, 'payments'))}
+               WHERE paid_date > ${assignedOn} AND paid_date <= ${until}
+                 AND loan_id IN (${assigned})
                GROUP BY loan_id) AS p ON p.loan_id = a.loan_id
-    WHERE a.experiment = {lwe_name:String} AND a.as_of = {lwe_as_of:Date}
+    WHERE a.experiment = ${experiment} AND a.as_of = ${assignedOn}
     GROUP BY arm, segment ORDER BY segment, arm`,
-    { ...dq.query_params, lwe_name: o.experiment, lwe_as_of: o.asOf },
     { join_use_nulls: 1 },
   );
   if (rows.length === 0)

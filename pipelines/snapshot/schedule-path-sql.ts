@@ -1,41 +1,50 @@
 import { tableRef } from '../../warehouse/ddl.ts';
 import { scheduleArraysSql } from '../../warehouse/schedule/build-schedule.ts';
+import { render, sql, trusted, type Param, type Sql } from '../../warehouse/sql.ts';
 import { noNextMonthEnd } from '../../warehouse/tables.ts';
 import { bucketSql, classifyColumns, everBitsSql } from './classify-sql.ts';
+import { inPassBucket, type SnapshotPass } from './snapshot-settings.ts';
 
 interface Db {
   database: string;
 }
 
 /**
- * The schedule a loan is evaluated on, as arrays s_due / s_int / s_pr (cents):
- * the file's schedule when it has one (joined as lwq_sf), else the one generated
- * from the terms of lwq_l.
+ * The schedule a loan is evaluated on, as arrays s_due / s_int / s_pr (cents): the file's schedule
+ * when it has one, else the one generated from the loan's terms. `loans` is the alias of the loans
+ * table in the query both pieces go into; `as` names the file schedule's join, which `join` defines
+ * and `columns` reads, so the two cannot disagree. `filter` narrows the schedule rows read (a hash
+ * bucket of loan_id).
  */
-export function effectiveScheduleColumns(): string {
+export function effectiveSchedule(db: Db, o: { loans: string; as: string; filter?: Sql }): { join: Sql; columns: Sql } {
+  const [l, sf] = [o.loans, o.as];
   const gen = scheduleArraysSql({
-    orig: 'lwq_l.origination_date',
-    principalCents: 'toInt64(lwq_l.principal * 100)',
-    rate: 'lwq_l.annual_rate',
-    term: 'lwq_l.term_months',
-    method: 'lwq_l.repayment_method',
+    orig: `${l}.origination_date`,
+    principalCents: `toInt64(${l}.principal * 100)`,
+    rate: `${l}.annual_rate`,
+    term: `${l}.term_months`,
+    method: `${l}.repayment_method`,
   });
-  return `length(lwq_sf.s) > 0 AS has_file_schedule,
-      if(has_file_schedule, arrayMap(x -> x.2, lwq_sf.s), ${gen.due}) AS s_due,
-      if(has_file_schedule, arrayMap(x -> x.4, lwq_sf.s), ${gen.interest}) AS s_int,
-      if(has_file_schedule, arrayMap(x -> x.3, lwq_sf.s), ${gen.principalFrom('s_int')}) AS s_pr`;
+  const columns = trusted(`length(${sf}.s) > 0 AS has_file_schedule,
+      if(has_file_schedule, arrayMap(x -> x.2, ${sf}.s), ${gen.due}) AS s_due,
+      if(has_file_schedule, arrayMap(x -> x.4, ${sf}.s), ${gen.interest}) AS s_int,
+      if(has_file_schedule, arrayMap(x -> x.3, ${sf}.s), ${gen.principalFrom('s_int')}) AS s_pr`);
+  const join = sql`LEFT JOIN (SELECT loan_id, arraySort(groupArray((installment_no, due_date, toInt64(principal_due * 100), toInt64(interest_due * 100)))) AS s
+               FROM ${trusted(tableRef(db, 'schedule'))} WHERE ${o.filter ?? trusted('1')} GROUP BY loan_id) AS ${trusted(sf)} ON ${trusted(`${sf}.loan_id = ${l}.loan_id`)}`;
+  return { join, columns };
 }
 
-export function fileScheduleJoin(db: Db, filter = '1'): string {
-  return `LEFT JOIN (SELECT loan_id, arraySort(groupArray((installment_no, due_date, toInt64(principal_due * 100), toInt64(interest_due * 100)))) AS s
-               FROM ${tableRef(db, 'schedule')} WHERE ${filter} GROUP BY loan_id) AS lwq_sf ON lwq_sf.loan_id = lwq_l.loan_id`;
-}
+/** bench/ingest-snapshot.ts's form of effectiveSchedule's columns, as text: its loans are aliased lwq_l. */
+export const effectiveScheduleColumns = () =>
+  render(effectiveSchedule({ database: '' }, { loans: 'lwq_l', as: 'lwq_sf' }).columns).query;
+/** bench/ingest-snapshot.ts's form of effectiveSchedule's join, as text: its loans are aliased lwq_l. */
+export const fileScheduleJoin = (db: Db) => render(effectiveSchedule(db, { loans: 'lwq_l', as: 'lwq_sf' }).join).query;
 
 /**
- * Evaluation dates per loan: every month-end from the origination month to
- * {last_me} ('month_ends'), or the single date {as_of} ('as_of').
+ * Evaluation dates per loan: every month-end from the origination month to `through`
+ * ('month_ends'), or the single date `date` ('as_of').
  */
-export type EvalMode = 'month_ends' | 'as_of';
+export type EvalDates = { kind: 'month_ends'; through: Param } | { kind: 'as_of'; date: Param };
 
 /**
  * Loans with a schedule (from the file, else generated from the terms) and
@@ -51,14 +60,15 @@ export type EvalMode = 'month_ends' | 'as_of';
  * Both i* and k come from sorting the loan's thresholds together with its
  * evaluation points, so the cost is O((n + T) log) per loan, not O(n·T).
  */
-export function scheduleLoanMonthsSql(db: Db, mode: EvalMode): string {
-  const t = (name: string) => tableRef(db, name);
+export function scheduleLoanMonthsSql(db: Db, dates: EvalDates, pass: SnapshotPass): Sql {
+  const t = (name: string) => trusted(tableRef(db, name));
+  const p = pass.settings;
   const evalDates =
-    mode === 'month_ends'
-      ? `arrayMap(k -> toLastDayOfMonth(addMonths(toStartOfMonth(lwq_l.origination_date), k)), range(toUInt32(greatest(0, dateDiff('month', toStartOfMonth(lwq_l.origination_date), toStartOfMonth({last_me:Date})) + 1))))`
-      : `if(lwq_l.origination_date <= {as_of:Date}, [{as_of:Date}], [])`;
-  const bucketFilter = (col: string) => `cityHash64(${col}) % {nb:UInt32} = {b:UInt32}`;
-  return `
+    dates.kind === 'month_ends'
+      ? sql`arrayMap(k -> toLastDayOfMonth(addMonths(toStartOfMonth(lwq_l.origination_date), k)), range(toUInt32(greatest(0, dateDiff('month', toStartOfMonth(lwq_l.origination_date), toStartOfMonth(${dates.through})) + 1))))`
+      : sql`if(lwq_l.origination_date <= ${dates.date}, [${dates.date}], [])`;
+  const schedule = effectiveSchedule(db, { loans: 'lwq_l', as: 'lwq_sf', filter: inPassBucket('loan_id', pass) });
+  return sql`
 SELECT loan_id, customer_id, product, region, branch, channel, cohort_month, original_principal, non_retail, is_card,
   v.1 AS month_end, toUInt16(dateDiff('month', cohort_month, toStartOfMonth(v.1))) AS mob,
   toUInt32(greatest(v.2, 0)) AS dpd, v.3 AS status, v.4 AS restructure_obs,
@@ -67,13 +77,13 @@ SELECT loan_id, customer_id, product, region, branch, channel, cohort_month, ori
   CAST(v.7 AS Decimal(18, 2)) / 100 AS overdue_interest,
   CAST(v.8 AS Decimal(18, 2)) / 100 AS paid_in_month,
   toUInt8(v.9 > 0) AS default_flag,
-  if(v.10 < 0, '', ${bucketSql('v.10', 'v.11')}) AS prev_bucket,
+  if(v.10 < 0, '', ${bucketSql('v.10', 'v.11', p.bucketBounds)}) AS prev_bucket,
   CAST(v.12 AS Decimal(18, 2)) / 100 AS prev_balance,
   v.13 AS ever_bits,
   bitAnd(v.13, bitNot(v.14)) AS new_ever_bits,
   -- rows are every month-end up to the terminal one (or the last evaluation date)
-  if(v.1 = last_row_me, toDate('${noNextMonthEnd}'), toLastDayOfMonth(addMonths(v.1, 1))) AS next_month_end,
-  ${classifyColumns({ dpd: 'dpd', status: 'status', isCard: 'is_card', restructureObs: 'restructure_obs' })}
+  if(v.1 = last_row_me, toDate('${trusted(noNextMonthEnd)}'), toLastDayOfMonth(addMonths(v.1, 1))) AS next_month_end,
+  ${classifyColumns({ dpd: 'dpd', status: 'status', isCard: 'is_card', restructureObs: 'restructure_obs' }, p)}
 FROM (
   SELECT loan_id, customer_id, product, region, branch, channel, cohort_month, original_principal, non_retail, is_card,
     -- credits and evaluation dates merged in date order (a payment on the date counts)
@@ -107,11 +117,11 @@ FROM (
     arrayFilter((f, x) -> x.2 = 1, arrayReverseFill(x -> x.2 = 0, m1), m1) AS OLDEST,
     -- last installment past due (due + grace < d): arrayFill hands each date the previous due installment
     arraySort((x, k) -> k, arrayConcat(
-        arrayMap((d, cpr, ci) -> (d + {grace:UInt16}, toUInt8(1), cpr, ci), s_due, CPR, CI),
+        arrayMap((d, cpr, ci) -> (d + ${p.grace}, toUInt8(1), cpr, ci), s_due, CPR, CI),
         arrayMap(e -> (e, toUInt8(0), toInt64(0), toInt64(0)), E)),
-      arrayConcat(arrayMap(d -> (toUInt32(d) + {grace:UInt16}) * 2 + 1, s_due), arrayMap(e -> toUInt32(e) * 2, E))) AS m2,
+      arrayConcat(arrayMap(d -> (toUInt32(d) + ${p.grace}) * 2 + 1, s_due), arrayMap(e -> toUInt32(e) * 2, E))) AS m2,
     arrayFilter((f, x) -> x.2 = 0, arrayFill(x -> x.2 = 1, m2), m2) AS PASTDUE,
-    arrayMap((e, p, o) -> if(o.2 = 0 AND o.3 + {grace:UInt16} < e, toInt64(dateDiff('day', o.3, e)) - if({grace_end:UInt8} = 1, {grace:UInt16}, 0), 0), E, P, OLDEST) AS DPD,
+    arrayMap((e, p, o) -> if(o.2 = 0 AND o.3 + ${p.grace} < e, toInt64(dateDiff('day', o.3, e)) - if(${p.graceEnd} = 1, ${p.grace}, 0), 0), E, P, OLDEST) AS DPD,
     arrayMap((p, o) -> if(o.2 = 1, principal_total, o.5 + least(greatest(p - o.4 - o.7, 0), o.8)), P, OLDEST) AS PPAID,
     arrayMap((p, o) -> if(o.2 = 1, interest_total, o.6 + least(greatest(p - o.4, 0), o.7)), P, OLDEST) AS IPAID,
     arrayMap((pd_, pp_) -> if(pd_.2 = 1, greatest(pd_.3 - pp_, 0), 0), PASTDUE, PPAID) AS ODP,
@@ -119,7 +129,7 @@ FROM (
     arrayMap((pp_, pr_, r) -> greatest(principal_total - if(explicit_split, pr_, pp_) - (r_total - r), 0), PPAID, PR, R) AS BAL,
     arrayMap((e, o) -> multiIf(e >= co, 'charged_off', o.2 = 1, 'paid_off', 'active'), E, OLDEST) AS ST,
     arrayFirstIndex(s -> s != 'active', ST) AS terminal_at,
-    arrayMap(e -> arrayExists(d -> d <= e AND e < addMonths(d, {obs_months:UInt16}), rd), E) AS RO,
+    arrayMap(e -> arrayExists(d -> d <= e AND e < addMonths(d, ${p.obsMonths}), rd), E) AS RO,
     arrayCumSum(arrayMap((d, s) -> toUInt32(d > 90 OR s = 'charged_off'), DPD, ST)) AS DEF,
     -- previous month-end's cash, length-preserving (pushFront/popBack would turn [] into [0])
     arrayMap((c, prev) -> c - prev, CASH, arrayResize(arrayPushFront(CASH, toInt64(0)), length(CASH))) AS PAID_IN_MONTH,
@@ -137,25 +147,25 @@ FROM (
   FROM (
     SELECT lwq_l.loan_id AS loan_id, lwq_l.customer_id AS customer_id, lwq_l.product AS product, lwq_l.region AS region, lwq_l.branch AS branch,
       lwq_l.channel AS channel, toStartOfMonth(lwq_l.origination_date) AS cohort_month, lwq_l.principal AS original_principal,
-      toUInt8(lwq_c.borrower_type = 'non_retail' OR has({nonretail_products:Array(String)}, lwq_l.product)) AS non_retail,
-      toUInt8(has({card_products:Array(String)}, lwq_l.product)) AS is_card,
+      toUInt8(lwq_c.borrower_type = 'non_retail' OR has(${p.nonRetailProducts}, lwq_l.product)) AS non_retail,
+      toUInt8(has(${p.cardProducts}, lwq_l.product)) AS is_card,
       ${evalDates} AS E,
-      ${effectiveScheduleColumns()},
+      ${schedule.columns},
       lwq_pay.pd AS pd, lwq_pay.pa AS pa, lwq_pay.pc AS pc, lwq_pay.pp AS pp, lwq_pay.explicit_split AS explicit_split,
       if(lwq_ev.has_co, lwq_ev.co_raw, toDate('2149-06-06')) AS co, lwq_ev.rd AS rd, lwq_ev.ra AS ra
     FROM ${t('loans')} AS lwq_l
     LEFT JOIN (SELECT customer_id, any(borrower_type) AS borrower_type FROM ${t('customers')} GROUP BY customer_id) AS lwq_c ON lwq_c.customer_id = lwq_l.customer_id
-    ${fileScheduleJoin(db, bucketFilter('loan_id'))}
+    ${schedule.join}
     LEFT JOIN (SELECT loan_id, groupArray(paid_date) AS pd, groupArray(toInt64((amount - ifNull(penalty_paid, 0)) * 100)) AS pa,
                  groupArray(toInt64(amount * 100)) AS pc, groupArray(toInt64(ifNull(principal_paid, 0) * 100)) AS pp,
                  toUInt8(countIf(isNull(principal_paid)) = 0) AS explicit_split
-               FROM ${t('payments')} WHERE ${bucketFilter('loan_id')} GROUP BY loan_id) AS lwq_pay ON lwq_pay.loan_id = lwq_l.loan_id
+               FROM ${t('payments')} WHERE ${inPassBucket('loan_id', pass)} GROUP BY loan_id) AS lwq_pay ON lwq_pay.loan_id = lwq_l.loan_id
     LEFT JOIN (SELECT loan_id, countIf(type = 'charge_off') > 0 AS has_co, minIf(event_date, type = 'charge_off') AS co_raw,
                  arraySort(groupArrayIf(event_date, type = 'restructure')) AS rd,
                  arrayMap(x -> x.2, arraySort(groupArrayIf((event_date, toInt64(amount * 100)), type = 'restructure'))) AS ra
-               FROM ${t('loan_events')} WHERE ${bucketFilter('loan_id')} GROUP BY loan_id) AS lwq_ev ON lwq_ev.loan_id = lwq_l.loan_id
-    WHERE ${bucketFilter('lwq_l.loan_id')} AND lwq_l.loan_id NOT IN (SELECT loan_id FROM ${t('performance')})
-      AND ({non_retail_only:UInt8} = 0 OR non_retail = 1)
+               FROM ${t('loan_events')} WHERE ${inPassBucket('loan_id', pass)} GROUP BY loan_id) AS lwq_ev ON lwq_ev.loan_id = lwq_l.loan_id
+    WHERE ${inPassBucket('lwq_l.loan_id', pass)} AND lwq_l.loan_id NOT IN (SELECT loan_id FROM ${t('performance')})
+      AND (${pass.nonRetailOnly} = 0 OR non_retail = 1)
       AND notEmpty(E)
   )
 )

@@ -1,5 +1,6 @@
 import { defaultBucketBounds } from '../../warehouse/classification.ts';
 import type { DelinquencySettings } from '../../warehouse/config.ts';
+import { param, sql, trusted, type Param } from '../../warehouse/sql.ts';
 
 /** Everything a snapshot depends on besides the data; named in every output that uses it. */
 export interface SnapshotSettings extends DelinquencySettings {
@@ -27,17 +28,56 @@ export const defaultSnapshotSettings = (d: DelinquencySettings): SnapshotSetting
 export const settingsLabel = (s: SnapshotSettings) =>
   `grace=${s.graceDays}d;dpd_from=${s.dpdConvention};buckets=${s.bucketBounds.join('/')};restructure_obs=${s.restructureObservationMonths}m;contagion>${s.contagionShare}`;
 
-export function snapshotParams(s: SnapshotSettings): Record<string, unknown> {
+/**
+ * The settings as bound values, one param object each: a statement that uses one several times
+ * binds it once, and fragments built apart from the same settings share it.
+ */
+export interface SnapshotParams {
+  grace: Param;
+  graceEnd: Param;
+  obsMonths: Param;
+  contagionShare: Param;
+  bucketBounds: Param;
+  cardProducts: Param;
+  nonRetailProducts: Param;
+  retailBounds: Param;
+  cardBounds: Param;
+  label: Param;
+}
+
+export function snapshotParams(s: SnapshotSettings): SnapshotParams {
   return {
-    grace: s.graceDays,
-    grace_end: s.dpdConvention === 'grace_end' ? 1 : 0,
-    obs_months: s.restructureObservationMonths,
-    contagion_share: s.contagionShare,
-    bucket_bounds: s.bucketBounds,
-    card_products: s.creditCardProducts,
-    nonretail_products: s.nonRetailProducts,
-    retail_bounds: s.fiveClassBounds.retail,
-    card_bounds: s.fiveClassBounds.creditCard,
-    settings_label: settingsLabel(s),
+    grace: param(s.graceDays, 'UInt16'),
+    graceEnd: param(s.dpdConvention === 'grace_end' ? 1 : 0, 'UInt8'),
+    obsMonths: param(s.restructureObservationMonths, 'UInt16'),
+    contagionShare: param(s.contagionShare, 'Float64'),
+    bucketBounds: param(s.bucketBounds, 'Array(UInt32)'),
+    cardProducts: param(s.creditCardProducts, 'Array(String)'),
+    nonRetailProducts: param(s.nonRetailProducts, 'Array(String)'),
+    retailBounds: param(s.fiveClassBounds.retail, 'Array(UInt32)'),
+    cardBounds: param(s.fiveClassBounds.creditCard, 'Array(UInt32)'),
+    label: param(settingsLabel(s), 'String'),
   };
 }
+
+/** What one pass of the loan-month queries reads: the settings, a hash bucket of the loans, and whether only non-retail loans. */
+export interface SnapshotPass {
+  settings: SnapshotParams;
+  /** the loans with cityHash64(loan_id) % count = index */
+  bucket: { count: Param; index: Param };
+  /** 1: non-retail loans only (the contagion pre-pass) */
+  nonRetailOnly: Param;
+}
+
+export const snapshotPass = (
+  settings: SnapshotParams,
+  o: { buckets: number; bucket: number; nonRetailOnly: boolean },
+): SnapshotPass => ({
+  settings,
+  bucket: { count: param(o.buckets, 'UInt32'), index: param(o.bucket, 'UInt32') },
+  nonRetailOnly: param(o.nonRetailOnly ? 1 : 0, 'UInt8'),
+});
+
+/** The pass's hash bucket, as a condition on a loan id column. */
+export const inPassBucket = (loanIdColumn: string, pass: SnapshotPass) =>
+  sql`cityHash64(${trusted(loanIdColumn)}) % ${pass.bucket.count} = ${pass.bucket.index}`;
