@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
+  actions,
   defaultStrategyTable,
   grades,
   parseStrategyTable,
   recommendAction,
   stageOf,
   stages,
+  type Action,
+  type Grade,
+  type Stage,
 } from '../../../../pipelines/cases/strategy.ts';
 import { assignCases } from '../../../../pipelines/cases/assignment.ts';
 import { assignArm, assignExperiment, parseExperiment } from '../../../../pipelines/cases/experiment.ts';
@@ -15,11 +19,42 @@ import { Rng } from '../../../../lib/random.ts';
 describe('strategy table', () => {
   it('maps stage × grade as SPEC §7 describes and covers every cell once', () => {
     expect(parseStrategyTable(defaultStrategyTable)).toEqual(defaultStrategyTable);
-    expect(recommendAction(defaultStrategyTable, 'early', 'A')).toBe('sms_reminder');
-    expect(recommendAction(defaultStrategyTable, 'early', 'E')).toBe('call_account_manager');
-    expect(recommendAction(defaultStrategyTable, 'mid', 'B')).toBe('call_collection_team');
-    expect(recommendAction(defaultStrategyTable, 'late', 'E')).toBe('debt_sale');
-    for (const s of stages) for (const g of grades) expect(recommendAction(defaultStrategyTable, s, g)).toBeTruthy();
+    // every cell, grades A..E left to right: early + low risk → SMS, early + high risk → the account manager, ...
+    const table = Object.fromEntries(
+      stages.map((s) => [s, grades.map((g) => recommendAction(defaultStrategyTable, s, g))]),
+    );
+    expect(table).toEqual({
+      watch: ['sms_reminder', 'sms_reminder', 'sms_reminder', 'call_account_manager', 'call_account_manager'],
+      early: ['sms_reminder', 'sms_reminder', 'sms_reminder', 'call_account_manager', 'call_account_manager'],
+      mid: ['call_collection_team', 'call_collection_team', 'call_collection_team', 'call_collection_team', 'visit'],
+      late: ['restructuring_offer', 'restructuring_offer', 'visit', 'legal_action', 'debt_sale'],
+    });
+  });
+  it('never answers more risk with a milder action: not a riskier grade in a stage, not a later stage for a grade', () => {
+    // the actions from mildest to hardest (a restructuring offer is the mild end of the late stage)
+    const ladder: Action[] = [
+      'sms_reminder',
+      'call_account_manager',
+      'call_collection_team',
+      'restructuring_offer',
+      'visit',
+      'legal_action',
+      'debt_sale',
+    ];
+    expect([...ladder].sort()).toEqual([...actions].sort());
+    const rank = (s: Stage, g: Grade) => ladder.indexOf(recommendAction(defaultStrategyTable, s, g));
+    for (const s of stages)
+      for (let i = 1; i < grades.length; i++)
+        expect(rank(s, grades[i]!), `${s} × ${grades[i]} vs ${grades[i - 1]}`).toBeGreaterThanOrEqual(
+          rank(s, grades[i - 1]!),
+        );
+    for (const g of grades)
+      for (let i = 1; i < stages.length; i++)
+        expect(rank(stages[i]!, g), `${stages[i]} vs ${stages[i - 1]} × ${g}`).toBeGreaterThanOrEqual(
+          rank(stages[i - 1]!, g),
+        );
+    // the riskiest grade always gets more than the safest, once a loan is past due
+    for (const s of ['early', 'mid', 'late'] as const) expect(rank(s, 'E')).toBeGreaterThan(rank(s, 'A'));
   });
   it('rejects a table with a gap or an overlap, naming the cell', () => {
     const gap = { rules: defaultStrategyTable.rules.filter((r) => !(r.stage === 'mid' && r.grades.includes('E'))) };

@@ -31,8 +31,18 @@ describe('metric compiler', () => {
       ).toEqual([]);
       expect(Object.values(c.query_params), def.name).toContainEqual(['mortgage']);
       expect(c.columns.length).toBeGreaterThan(0);
-      for (const col of c.columns.filter((x) => x.kind === 'ratio'))
-        expect(col.denominator, `${def.name}.${col.name}`).toBeTruthy();
+      // every declared ratio, each saying what it divides by: the definition's label (for the default basis, balance)
+      const ratios = c.columns.filter((x) => x.kind === 'ratio');
+      expect(
+        ratios.map((x) => x.name),
+        def.name,
+      ).toEqual(Object.keys(def.ratios));
+      for (const col of ratios) {
+        const declared = def.ratios[col.name]!.denominatorLabel;
+        expect(col.denominator, `${def.name}.${col.name}`).toBe(
+          typeof declared === 'string' ? declared : declared.balance,
+        );
+      }
     }
   });
 
