@@ -1,6 +1,7 @@
-import { exec, queryRows, type Warehouse } from '../../warehouse/connection.ts';
+import { execSql, querySql, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { deleteRows } from '../../warehouse/delete-rows.ts';
+import { param, sql, trusted, type Sql } from '../../warehouse/sql.ts';
 import { defaultMonitor, monitorModel, storeMonitoring } from '../../models/evaluate/monitor.ts';
 import type { ModelVersion } from '../../models/registry/registry.ts';
 import { lastMonthEnd } from '../snapshot/build-snapshots.ts';
@@ -33,7 +34,7 @@ export async function fireWarnings(
     asOf: o.asOf,
     monthEnd,
     previousMonthEnd: addMonthEnds(monthEnd, -1),
-    delinquency: await activeDelinquencyQuery(wh, o.asOf, o.settings),
+    delinquency: (await activeDelinquencyQuery(wh, o.asOf, o.settings)).sql,
     champion: o.champion ? { name: o.champion.model_name, version: o.champion.version } : null,
   };
   const out: RuleOutcome[] = [];
@@ -61,30 +62,17 @@ export async function fireWarnings(
   return out;
 }
 
-async function insertLoanWarnings(
-  wh: Warehouse,
-  rule: LoanRule,
-  asOf: string,
-  q: { query: string; query_params: Record<string, unknown> },
-  model: string,
-) {
-  await exec(
+async function insertLoanWarnings(wh: Warehouse, rule: LoanRule, asOf: string, fired: Sql, model: string) {
+  const date = param(asOf, 'Date');
+  await execSql(
     wh,
-    `INSERT INTO ${tableRef(wh, 'warnings')} (as_of, rule_id, kind, severity, loan_id, model, value, threshold, evidence, region, product, branch, team, fired_at)
-    SELECT {lww_as_of:Date}, {lww_rule:String}, {lww_kind:String}, {lww_severity:String}, w.loan_id, {lww_model_label:String}, w.value, w.threshold, w.evidence,
-      l.region, l.product, l.branch, ifNull(a.team, ''), now()
-    FROM (${q.query}) AS w
-    INNER JOIN (SELECT loan_id, region, product, branch FROM ${tableRef(wh, 'loans')}) AS l ON l.loan_id = w.loan_id
-    LEFT JOIN (SELECT loan_id, ${latestTeamSql} AS team FROM ${tableRef(wh, 'collection_actions')}
-               WHERE action_date <= {lww_as_of:Date} GROUP BY loan_id) AS a ON a.loan_id = w.loan_id`,
-    {
-      ...q.query_params,
-      lww_as_of: asOf,
-      lww_rule: rule.id,
-      lww_kind: rule.kind,
-      lww_severity: rule.severity,
-      lww_model_label: model,
-    },
+    sql`INSERT INTO ${trusted(tableRef(wh, 'warnings'))} (as_of, rule_id, kind, severity, loan_id, model, value, threshold, evidence, region, product, branch, team, fired_at)
+    SELECT ${date}, ${param(rule.id, 'String')}, ${param(rule.kind, 'String')}, ${param(rule.severity, 'String')}, w.loan_id, ${param(model, 'String')},
+      w.value, w.threshold, w.evidence, l.region, l.product, l.branch, ifNull(a.team, ''), now()
+    FROM (${fired}) AS w
+    INNER JOIN (SELECT loan_id, region, product, branch FROM ${trusted(tableRef(wh, 'loans'))}) AS l ON l.loan_id = w.loan_id
+    LEFT JOIN (SELECT loan_id, ${trusted(latestTeamSql)} AS team FROM ${trusted(tableRef(wh, 'collection_actions'))}
+               WHERE action_date <= ${date} GROUP BY loan_id) AS a ON a.loan_id = w.loan_id`,
     { join_use_nulls: 0 },
   );
 }
@@ -136,10 +124,9 @@ async function fireModelDrift(
 }
 
 async function countFired(wh: Warehouse, asOf: string, ruleId: string) {
-  const [r] = await queryRows<{ n: string }>(
+  const [r] = await querySql<{ n: string }>(
     wh,
-    `SELECT count() AS n FROM ${tableRef(wh, 'warnings')} WHERE as_of = {d:Date} AND rule_id = {r:String}`,
-    { d: asOf, r: ruleId },
+    sql`SELECT count() AS n FROM ${trusted(tableRef(wh, 'warnings'))} WHERE as_of = ${param(asOf, 'Date')} AND rule_id = ${param(ruleId, 'String')}`,
   );
   return Number(r?.n ?? 0);
 }

@@ -1,6 +1,7 @@
-import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
+import { querySql, type Warehouse } from '../../warehouse/connection.ts';
 import { csvTable } from '../../warehouse/csv-cell.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
+import { param, sql, trusted } from '../../warehouse/sql.ts';
 
 export interface StoredWarning {
   as_of: string;
@@ -42,34 +43,26 @@ export async function listWarnings(
 ): Promise<StoredWarning[]> {
   const f = o.filters ?? {};
   // the date is selected as `day`: an alias named as_of would shadow the column in WHERE (ClickHouse resolves aliases first)
-  const rows = await queryRows<Omit<StoredWarning, 'evidence' | 'as_of'> & { day: string; evidence: string }>(
+  const inList = (values: string[] | undefined, column: string) => {
+    const list = param(values ?? [], 'Array(String)');
+    return sql`(empty(${list}) OR has(${list}, ${trusted(column)}))`;
+  };
+  const loan = param(f.loanId ?? '', 'String');
+  const rows = await querySql<Omit<StoredWarning, 'evidence' | 'as_of'> & { day: string; evidence: string }>(
     wh,
-    `
+    sql`
     SELECT toString(as_of) AS day, rule_id, kind, severity, loan_id, model, value, threshold, evidence, region, product, branch, team, toString(fired_at) AS fired_at
-    FROM ${tableRef(wh, 'warnings')}
-    WHERE as_of = {as_of:Date}
-      AND (empty({rule:Array(String)}) OR has({rule:Array(String)}, rule_id))
-      AND (empty({kind:Array(String)}) OR has({kind:Array(String)}, kind))
-      AND (empty({severity:Array(String)}) OR has({severity:Array(String)}, severity))
-      AND (empty({region:Array(String)}) OR has({region:Array(String)}, region))
-      AND (empty({team:Array(String)}) OR has({team:Array(String)}, team))
-      AND ({loan:String} = '' OR loan_id = {loan:String})
-      AND (rule_id, loan_id, model) > ({after_rule:String}, {after_loan:String}, {after_model:String})
+    FROM ${trusted(tableRef(wh, 'warnings'))}
+    WHERE as_of = ${param(o.asOf, 'Date')}
+      AND ${inList(f.rule, 'rule_id')}
+      AND ${inList(f.kind, 'kind')}
+      AND ${inList(f.severity, 'severity')}
+      AND ${inList(f.region, 'region')}
+      AND ${inList(f.team, 'team')}
+      AND (${loan} = '' OR loan_id = ${loan})
+      AND (rule_id, loan_id, model) > (${param(o.after?.rule_id ?? '', 'String')}, ${param(o.after?.loan_id ?? '', 'String')}, ${param(o.after?.model ?? '', 'String')})
     ORDER BY rule_id, loan_id, model
-    LIMIT {limit:UInt32}`,
-    {
-      as_of: o.asOf,
-      rule: f.rule ?? [],
-      kind: f.kind ?? [],
-      severity: f.severity ?? [],
-      region: f.region ?? [],
-      team: f.team ?? [],
-      loan: f.loanId ?? '',
-      after_rule: o.after?.rule_id ?? '',
-      after_loan: o.after?.loan_id ?? '',
-      after_model: o.after?.model ?? '',
-      limit: o.limit,
-    },
+    LIMIT ${param(o.limit, 'UInt32')}`,
   );
   return rows.map(({ day, ...r }) => ({
     as_of: day,
