@@ -6,8 +6,11 @@ import { UserError } from '../../lib/user-error.ts';
  * warehouse feature table or from a CSV feature table.
  */
 export type Column =
-  | { name: string; kind: 'numeric'; values: Float64Array }
-  | { name: string; kind: 'categorical'; codes: Int32Array; levels: string[] };
+  | { name: string; kind: 'numeric'; values: Float64Array; markers?: MarkerCounts }
+  | { name: string; kind: 'categorical'; codes: Int32Array; levels: string[]; markers?: MarkerCounts };
+
+/** How many cells of a column were read as missing, by marker (the empty cell included), when any were. */
+export type MarkerCounts = Record<string, number>;
 
 export interface Dataset {
   n: number;
@@ -54,45 +57,90 @@ export const indicesWhere = (n: number, f: (i: number) => boolean): Int32Array =
   return Int32Array.from(out);
 };
 
-const isMissingCell = (v: string) => v === '' || v === 'NA' || v === 'null' || v === '\\N';
+/**
+ * Cells read as missing in every column (the data-quality gate, docs/models.md): the empty cell, the
+ * usual spellings of "not available" and ClickHouse's \\N. `--missing-markers` replaces the list
+ * (the empty cell and \\N stay missing).
+ */
+export const defaultMissingMarkers: readonly string[] = ['', 'NA', 'N/A', 'NULL', 'null', '-', '?', 'NaN', '#N/A', '\\N'];
+
+/** The marker set of a list: the empty cell and \\N are always in it. */
+export const missingMarkerSet = (markers: readonly string[] = defaultMissingMarkers): ReadonlySet<string> =>
+  new Set(['', '\\N', ...markers]);
+
+const defaultMarkerSet = missingMarkerSet();
 
 /**
- * Builds a column from string cells: '' / NA / null / \N are missing. With a known kind the cells
- * are parsed as they arrive (a million-row feature table never exists as strings); without one
- * the cells are kept and the kind inferred at the end (all numbers → numeric).
+ * Builds a column from string cells: a missing marker (`defaultMissingMarkers` unless given) is
+ * missing, counted by marker. With a known kind the cells are parsed as they arrive (a million-row
+ * feature table never exists as strings); without one the cells are kept and the kind inferred at
+ * the end (all numbers apart from missing markers → numeric).
  */
 export class ColumnBuilder {
   private cells: string[] = [];
   private values = new Float64Array(1024);
   private codes = new Int32Array(1024);
   private index = new Map<string, number>();
+  private markers = new Map<string, number>();
   private n = 0;
-  constructor(readonly name: string, private kind?: 'numeric' | 'categorical') {}
+  constructor(
+    readonly name: string,
+    private kind?: 'numeric' | 'categorical',
+    private readonly missing: ReadonlySet<string> = defaultMarkerSet,
+  ) {}
+  private isMissing(v: string): boolean {
+    if (!this.missing.has(v)) return false;
+    this.markers.set(v, (this.markers.get(v) ?? 0) + 1);
+    return true;
+  }
   push(v: string) {
-    if (!this.kind) { this.cells.push(v); return; }
-    if (this.n === this.values.length && this.kind === 'numeric') this.values = grow(this.values, new Float64Array(this.n * 2));
-    if (this.n === this.codes.length && this.kind === 'categorical') this.codes = grow(this.codes, new Int32Array(this.n * 2));
+    if (!this.kind) {
+      this.cells.push(v);
+      return;
+    }
+    if (this.n === this.values.length && this.kind === 'numeric')
+      this.values = grow(this.values, new Float64Array(this.n * 2));
+    if (this.n === this.codes.length && this.kind === 'categorical')
+      this.codes = grow(this.codes, new Int32Array(this.n * 2));
     if (this.kind === 'numeric') {
-      const x = isMissingCell(v) ? Number.NaN : Number(v);
-      if (!isMissingCell(v) && !Number.isFinite(x)) throw new DatasetError(`column ${this.name}, row ${this.n + 1}: "${v.slice(0, 40)}" is not a number`);
+      if (this.isMissing(v)) {
+        this.values[this.n++] = Number.NaN;
+        return;
+      }
+      const x = Number(v);
+      if (!Number.isFinite(x))
+        throw new DatasetError(`column ${this.name}, row ${this.n + 1}: "${v.slice(0, 40)}" is not a number`);
       this.values[this.n++] = x;
     } else {
-      if (isMissingCell(v)) { this.codes[this.n++] = -1; return; }
+      if (this.isMissing(v)) {
+        this.codes[this.n++] = -1;
+        return;
+      }
       let k = this.index.get(v);
-      if (k === undefined) { k = this.index.size; this.index.set(v, k); }
+      if (k === undefined) {
+        k = this.index.size;
+        this.index.set(v, k);
+      }
       this.codes[this.n++] = k;
     }
   }
   build(): Column {
     if (!this.kind) {
-      this.kind = this.cells.every((v) => isMissingCell(v) || Number.isFinite(Number(v))) ? 'numeric' : 'categorical';
+      this.kind = this.cells.every((v) => this.missing.has(v) || Number.isFinite(Number(v))) ? 'numeric' : 'categorical';
       const cells = this.cells;
       this.cells = [];
       for (const v of cells) this.push(v);
     }
+    const markers = this.markers.size ? { markers: Object.fromEntries(this.markers) } : {};
     return this.kind === 'numeric'
-      ? { name: this.name, kind: 'numeric', values: this.values.slice(0, this.n) }
-      : { name: this.name, kind: 'categorical', codes: this.codes.slice(0, this.n), levels: [...this.index.keys()] };
+      ? { name: this.name, kind: 'numeric', values: this.values.slice(0, this.n), ...markers }
+      : {
+          name: this.name,
+          kind: 'categorical',
+          codes: this.codes.slice(0, this.n),
+          levels: [...this.index.keys()],
+          ...markers,
+        };
   }
 }
 

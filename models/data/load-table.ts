@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { csvRecords } from '../../lib/csv-records.ts';
-import { ColumnBuilder, DatasetError, type Dataset } from './dataset.ts';
+import { ColumnBuilder, DatasetError, missingMarkerSet, type Dataset } from './dataset.ts';
 import { assertInputFile } from '../../lib/input-file.ts';
 
 export interface TableLoadOptions {
@@ -11,6 +11,8 @@ export interface TableLoadOptions {
   drop?: string[];
   /** columns forced to categorical even when their values are numeric codes */
   categorical?: string[];
+  /** cells read as missing (default `defaultMissingMarkers`: '', NA, N/A, NULL, null, -, ?, NaN, #N/A); the empty cell always is */
+  missingMarkers?: string[];
 }
 
 /**
@@ -27,6 +29,7 @@ export async function loadFeatureTable(path: string, o: TableLoadOptions): Promi
   const labels: string[] = [];
   const skip = new Set(o.drop ?? []);
   let keepIdx: number[] = [];
+  const missing = missingMarkerSet(o.missingMarkers);
   for await (const rec of csvRecords(createReadStream(path, { encoding: 'utf8' }))) {
     if (rec.fields.length === 1 && rec.fields[0] === '' ) continue;
     if (!header) {
@@ -35,7 +38,10 @@ export async function loadFeatureTable(path: string, o: TableLoadOptions): Promi
       if (targetIdx < 0) throw new DatasetError(`${path}: no target column "${o.target}" (columns: ${header.join(', ')})`);
       for (const d of skip) if (!header.includes(d)) throw new DatasetError(`${path}: no column "${d}" to drop`);
       keepIdx = header.map((_, i) => i).filter((i) => i !== targetIdx && !skip.has(header![i]!));
-      builders = keepIdx.map((i) => new ColumnBuilder(header![i]!, o.categorical?.includes(header![i]!) ? 'categorical' : undefined));
+      builders = keepIdx.map(
+        (i) =>
+          new ColumnBuilder(header![i]!, o.categorical?.includes(header![i]!) ? 'categorical' : undefined, missing),
+      );
       continue;
     }
     if (rec.fields.length !== header.length) throw new DatasetError(`${path}:${rec.line}: ${rec.fields.length} cells, header has ${header.length}`);

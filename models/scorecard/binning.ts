@@ -16,6 +16,8 @@ export interface BinningOptions {
   specialValues: number[];
   /** the features whose special values those are (codes such as "-2 no consumption" belong to some columns only); absent: every numeric feature */
   specialFeatures?: string[];
+  /** special values of single columns, e.g. the sentinel codes the data-quality gate found (96, 98 in a count); added to the ones above */
+  specialByFeature?: Record<string, number[]>;
   fineBins: number;
   /** chi-merge stops when every adjacent pair differs at this chi² (3.841: p = 0.05, 1 df) */
   chiThreshold: number;
@@ -240,7 +242,10 @@ export function binColumn(col: Column, label: Uint8Array, o: BinningOptions = de
   const bins: Omit<Bin, 'woe'>[] = [];
   const missing = { n: 0, bad: 0 };
   if (col.kind === 'numeric') {
-    const specials = new Set(!o.specialFeatures || o.specialFeatures.includes(col.name) ? o.specialValues : []);
+    const specials = new Set([
+      ...(!o.specialFeatures || o.specialFeatures.includes(col.name) ? o.specialValues : []),
+      ...(o.specialByFeature && Object.hasOwn(o.specialByFeature, col.name) ? o.specialByFeature[col.name]! : []),
+    ]);
     const regular = (x: number) => !Number.isNaN(x) && !specials.has(x);
     const special = new Map<number, { n: number; bad: number }>();
     for (let i = 0; i < n; i++) {

@@ -73,6 +73,18 @@ describe('binning invariants', () => {
     expect(vb.bins[binIndexNumeric(vb, -1)]!.rule).toMatchObject({ type: 'range', lo: null });
   });
 
+  it("special values of one column (the data-quality gate's sentinel codes) bin apart in that column only", () => {
+    const special = (name: string, o: Partial<BinningOptions>) =>
+      binColumn({ ...col, name }, label, { ...defaultBinning, ...o })
+        .bins.filter((b) => b.rule.type === 'special')
+        .map((b) => (b.rule.type === 'special' ? b.rule.value : null));
+    expect(special('x', { specialByFeature: { x: [-1] } })).toEqual([-1]);
+    expect(special('y', { specialByFeature: { x: [-1] } })).toEqual([]);
+    expect(special('x', { specialValues: [-1], specialFeatures: ['z'], specialByFeature: { x: [-1] } })).toEqual([-1]);
+    // inherited names are not columns
+    expect(special('toString', { specialByFeature: { x: [-1] } })).toEqual([]);
+  });
+
   it('without the monotonic constraint the mid-range dip can survive as its own bin', () => {
     const vb = binColumn(col, label, { ...defaultBinning, monotonic: false, maxBins: 10, minBinShare: 0.02 });
     const rates = rangeBins(vb.bins).map((b) => b.bad / b.count);

@@ -1,0 +1,431 @@
+import { Rng } from '../../lib/random.ts';
+import { UserError } from '../../lib/user-error.ts';
+import { auc } from '../evaluate/metrics.ts';
+import { assignBins, binColumn, type BinningOptions } from '../scorecard/binning.ts';
+import { defaultMissingMarkers, subset, type Column, type Dataset } from './dataset.ts';
+
+/**
+ * The data-quality gate run before any training (a CSV table or the warehouse's features): one
+ * decision per column, taken on the training part only, with its reason. Identifiers, free text,
+ * personal names, constant and near-constant columns and categoricals with too many levels are
+ * dropped; sentinel codes (values far outside the body of the distribution that repeat, such as
+ * 96/98 in a count) become special values; a column that alone separates the outcome, or that has a
+ * known post-outcome name, is refused unless allowed (or dropped with `dropLeaky`). No reason ever
+ * quotes a value of an identifier-like, free-text or name column: the report goes into model cards.
+ */
+export interface GateOptions {
+  /** a categorical column with more levels than this is dropped (too many to bin reliably) */
+  maxCategories: number;
+  /** distinct values / non-missing cells at or above this share make a column near-unique */
+  uniqueShare: number;
+  /** a column whose commonest value (missing counted as one value) holds at least this share of rows is near-constant */
+  nearConstantShare: number;
+  /** a column that alone reaches an AUC above this on the training part leaks the outcome */
+  leakAuc: number;
+  /** names known to be recorded after the outcome (`*` matches any run of characters; case-insensitive) */
+  postOutcomeNames: string[];
+  /** leaky columns kept on purpose (`--allow-leaky COL`) */
+  allowLeaky: string[];
+  /** drop leaky columns instead of refusing to train (`--drop-leaky`) */
+  dropLeaky: boolean;
+  /** a sentinel code repeats at least this many times (and stands past a gap wider than the body of the values) */
+  sentinelMinCount: number;
+  /** the leakage check bins at most this many training rows (a seeded sample beyond) */
+  leakSampleRows: number;
+  seed: number;
+  /** the missing markers the table was read with (stated in the report) */
+  missingMarkers: readonly string[];
+}
+
+/** Recorded after the outcome in loan-performance extracts (Lending Club's names among them). */
+export const postOutcomeNames: readonly string[] = [
+  'recoveries',
+  'collection_recovery_fee',
+  'total_rec_*',
+  'total_pymnt*',
+  'last_pymnt_*',
+  'next_pymnt_d',
+  'out_prncp*',
+  '*chargeoff*',
+  '*charge_off*',
+  '*charged_off*',
+  '*settlement*',
+  'hardship_*',
+  'last_fico_range_*',
+  'last_credit_pull_d',
+  'loan_status',
+];
+
+export const defaultGate: GateOptions = {
+  maxCategories: 50,
+  uniqueShare: 0.95,
+  nearConstantShare: 0.995,
+  leakAuc: 0.95,
+  postOutcomeNames: [...postOutcomeNames],
+  allowLeaky: [],
+  dropLeaky: false,
+  sentinelMinCount: 3,
+  leakSampleRows: 200_000,
+  seed: 1,
+  missingMarkers: defaultMissingMarkers,
+};
+
+export type GateRule =
+  | 'ok'
+  | 'missing-markers'
+  | 'sentinel'
+  | 'constant'
+  | 'near-constant'
+  | 'identifier'
+  | 'personal-names'
+  | 'free-text'
+  | 'high-cardinality'
+  | 'leaky';
+
+/** keep: as loaded; numeric: numeric apart from missing markers; special: sentinel codes binned apart; refuse: leaky. */
+export type GateAction = 'keep' | 'numeric' | 'special' | 'drop' | 'keep-leaky' | 'refuse';
+
+export interface GateDecision {
+  column: string;
+  kind: 'numeric' | 'categorical';
+  action: GateAction;
+  rule: GateRule;
+  /** why, in words; never a raw value of an identifier-like, name or free-text column */
+  reason: string;
+  /** sentinel codes proposed (and used) as special values */
+  specialValues?: number[];
+  /** the column's AUC alone on the training part (columns that reach the leakage check) */
+  auc?: number;
+}
+
+export interface GateReport {
+  /** training rows the decisions were taken on */
+  rows: number;
+  settings: {
+    maxCategories: number;
+    uniqueShare: number;
+    nearConstantShare: number;
+    leakAuc: number;
+    missingMarkers: string[];
+    allowLeaky: string[];
+    dropLeaky: boolean;
+  };
+  decisions: GateDecision[];
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+const isKept = (d: GateDecision) => d.action !== 'drop' && d.action !== 'refuse';
+
+/** A name pattern (`*` any run) as a case-insensitive regular expression. */
+const globRe = (p: string) =>
+  new RegExp(`^${p.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/gu, '\\$&')).join('.*')}$`, 'iu');
+
+/** Words of a column name (snake, kebab, dotted and camel case). */
+const nameTokens = (name: string) =>
+  name
+    .replace(/([a-z0-9])([A-Z])/gu, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/u)
+    .filter(Boolean);
+const idTokens = new Set(['id', 'ids', 'uuid', 'guid', 'key', 'no', 'nr', 'num', 'number', 'ref', 'url']);
+const looksLikeIdName = (name: string) => nameTokens(name).some((t) => idTokens.has(t));
+
+const personName = /^\p{Lu}[\p{L}'’.-]*(?:\s+\p{Lu}[\p{L}'’.-]*){1,3}$/u;
+
+interface Counts {
+  /** non-missing cells */
+  present: number;
+  distinct: number;
+  /** count of the commonest non-missing value */
+  top: number;
+}
+
+function counts(col: Column): Counts {
+  if (col.kind === 'categorical') {
+    const per = new Int32Array(col.levels.length);
+    let present = 0;
+    for (const c of col.codes)
+      if (c >= 0) {
+        per[c]!++;
+        present++;
+      }
+    let distinct = 0;
+    let top = 0;
+    for (const k of per) {
+      if (k > 0) distinct++;
+      if (k > top) top = k;
+    }
+    return { present, distinct, top };
+  }
+  const per = new Map<number, number>();
+  let present = 0;
+  for (const v of col.values)
+    if (!Number.isNaN(v)) {
+      per.set(v, (per.get(v) ?? 0) + 1);
+      present++;
+    }
+  let top = 0;
+  for (const k of per.values()) if (k > top) top = k;
+  return { present, distinct: per.size, top };
+}
+
+const quantile = (sorted: Float64Array, q: number) => {
+  const at = (sorted.length - 1) * q;
+  const lo = Math.floor(at);
+  return sorted[lo]! + (sorted[Math.min(lo + 1, sorted.length - 1)]! - sorted[lo]!) * (at - lo);
+};
+
+/**
+ * Sentinel codes of a numeric column, at either end: the most extreme distinct values, each an
+ * integer that repeats (≥ minCount), standing past a gap wider than the body they sit beyond (from
+ * the nearest other value to the far quartile), with at least five distinct values in that body.
+ * 96 and 98 above counts of 0…17 are codes; the far end of a long tail is not (its largest values are
+ * unique, or close to the next), and neither is the top of a short scale (1…4, or 0/5).
+ */
+export function sentinelValues(values: Float64Array, minCount: number): number[] {
+  const xs = values.filter((v) => !Number.isNaN(v)).sort();
+  if (xs.length < 20) return [];
+  const q1 = quantile(xs, 0.25);
+  const q3 = quantile(xs, 0.75);
+  const distinct: { v: number; n: number }[] = [];
+  for (let i = 0; i < xs.length; ) {
+    let j = i;
+    while (j < xs.length && xs[j] === xs[i]) j++;
+    distinct.push({ v: xs[i]!, n: j - i });
+    i = j;
+  }
+  const tail = (ds: typeof distinct, near: number, far: number): number[] => {
+    // the run of repeated integers at this end, outside the quartiles; the codes are the run down to its last wide gap
+    let codes = 0;
+    for (let j = 0; j + 1 < ds.length; j++) {
+      const d = ds[j]!;
+      if (!Number.isInteger(d.v) || d.n < minCount || Math.abs(d.v - far) < Math.abs(near - far)) break;
+      const next = ds[j + 1]!.v;
+      const gap = Math.abs(d.v - next);
+      const body = Math.max(Math.abs(next - far), 1);
+      if (gap > body && ds.length - (j + 1) >= 5) codes = j + 1;
+    }
+    return ds.slice(0, codes).map((d) => d.v);
+  };
+  return [...tail([...distinct].reverse(), q3, q1), ...tail(distinct, q1, q3)].sort((a, b) => a - b);
+}
+
+/** Most cells parse as numbers apart from a few other tokens: how many, and how many distinct tokens. */
+function numericApartFrom(col: Column & { kind: 'categorical' }, present: number): { cells: number; tokens: string[] } | null {
+  const per = new Int32Array(col.levels.length);
+  for (const c of col.codes) if (c >= 0) per[c]!++;
+  const tokens: string[] = [];
+  let cells = 0;
+  col.levels.forEach((l, k) => {
+    if (per[k]! > 0 && !Number.isFinite(Number(l))) {
+      tokens.push(l);
+      cells += per[k]!;
+    }
+  });
+  return tokens.length > 0 && tokens.length <= 3 && cells <= 0.05 * present ? { cells, tokens } : null;
+}
+
+/** The structural rules (no outcome needed): constant, identifiers, text, cardinality, markers, sentinels. */
+function structural(col: Column, n: number, o: GateOptions): GateDecision {
+  const d = (action: GateAction, rule: GateRule, reason: string): GateDecision => ({
+    column: col.name,
+    kind: col.kind,
+    action,
+    rule,
+    reason,
+  });
+  const c = counts(col);
+  const missing = n - c.present;
+  if (c.distinct === 0) return d('drop', 'constant', 'constant: every value is missing');
+  if (c.distinct === 1 && missing === 0) return d('drop', 'constant', 'constant: one value in every row');
+  const dominant = Math.max(c.top, missing) / n;
+  if (dominant >= o.nearConstantShare)
+    return d(
+      'drop',
+      'near-constant',
+      `near-constant: ${c.top >= missing ? 'one value' : 'missing'} in ${pct(dominant)} of rows (≥ ${pct(o.nearConstantShare)})`,
+    );
+  const unique = c.distinct / c.present;
+  const nearUnique = c.present >= 20 && unique >= o.uniqueShare;
+  if (col.kind === 'categorical') {
+    const used = new Uint8Array(col.levels.length);
+    for (const k of col.codes) if (k >= 0) used[k] = 1;
+    const levels = col.levels.filter((_, k) => used[k]);
+    const words = levels.filter((l) => l.trim().split(/\s+/u).length >= 4).length / levels.length;
+    const meanLength = levels.reduce((s, l) => s + l.length, 0) / levels.length;
+    const spaced = levels.filter((l) => /\S\s+\S/u.test(l)).length / levels.length;
+    const names = levels.filter((l) => personName.test(l.trim())).length / levels.length;
+    const spread = `${c.distinct} distinct values in ${c.present} non-missing rows`;
+    // numbers apart from a token or two the marker list lacks ("unknown", "n/a"): a numeric column
+    // read as text, which would be near-unique or have too many levels; dropped, with the fix
+    const almost = numericApartFrom(col, c.present);
+    if (almost) {
+      const fix = `numeric apart from ${almost.tokens.map((t) => `"${t}"`).join(', ')} in ${almost.cells} rows: add ${almost.tokens.length > 1 ? 'them' : 'it'} to --missing-markers to read it as a number`;
+      return c.distinct > o.maxCategories || nearUnique
+        ? d('drop', 'missing-markers', `${fix} (read as text it has ${c.distinct} levels)`)
+        : d('keep', 'missing-markers', `${fix} (kept as a categorical of ${c.distinct} levels)`);
+    }
+    if (c.present >= 20 && unique >= 0.5 && (words >= 0.5 || (meanLength >= 40 && spaced >= 0.5)))
+      return d('drop', 'free-text', `free text (${spread}; values not listed)`);
+    if (c.present >= 20 && unique >= 0.5 && names >= 0.8)
+      return d('drop', 'personal-names', `personal names (${spread}; values not listed)`);
+    if (nearUnique)
+      return d(
+        'drop',
+        'identifier',
+        `identifier-like text: ${pct(unique)} of non-missing values unique (${spread}; values not listed)`,
+      );
+    if (c.distinct > o.maxCategories)
+      return d(
+        'drop',
+        'high-cardinality',
+        `high-cardinality categorical: ${c.distinct} levels > --max-categories ${o.maxCategories} (levels not listed)`,
+      );
+    return d('keep', 'ok', '');
+  }
+  const integers = col.values.every((v) => Number.isNaN(v) || Number.isInteger(v));
+  if (integers && nearUnique) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of col.values)
+      if (!Number.isNaN(v)) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+    const dense = hi - lo + 1 <= 2 * c.distinct;
+    if (dense || looksLikeIdName(col.name))
+      return d(
+        'drop',
+        'identifier',
+        `identifier-like ${dense ? 'integer sequence' : 'integer with an identifier name'}: ${pct(unique)} of non-missing values unique (values not listed)`,
+      );
+  }
+  const markers = Object.entries(col.markers ?? {}).filter(([m]) => m !== '');
+  const markerNote = markers.length
+    ? `numeric apart from missing markers ${markers.map(([m, k]) => `"${m}" ×${k}`).join(', ')} (read as missing)`
+    : '';
+  const codes = sentinelValues(col.values, o.sentinelMinCount);
+  if (codes.length) {
+    const times = codes.map((v) => {
+      let k = 0;
+      for (const x of col.values) if (x === v) k++;
+      return `${v} ×${k}`;
+    });
+    return {
+      ...d(
+        'special',
+        'sentinel',
+        `${markerNote ? `${markerNote}; ` : ''}sentinel codes ${times.join(', ')} far outside the body of the values: binned as special values`,
+      ),
+      specialValues: codes,
+    };
+  }
+  if (markerNote) return d('numeric', 'missing-markers', markerNote);
+  return d('keep', 'ok', '');
+}
+
+/** The column's AUC alone: its WoE on fine, non-monotonic bins (missing apart) against the label. */
+function singleFeatureAuc(col: Column, label: Uint8Array, specials: number[]): number {
+  const o: BinningOptions = {
+    method: 'chimerge',
+    maxBins: 10,
+    minBinShare: 0.02,
+    monotonic: false,
+    specialValues: specials,
+    fineBins: 50,
+    chiThreshold: 3.841,
+  };
+  const vb = binColumn(col, label, o);
+  const bins = assignBins(vb, col);
+  const woe = Float64Array.from(bins, (k) => vb.bins[k]!.woe);
+  const a = auc(woe, label);
+  return Number.isNaN(a) ? 0.5 : Math.max(a, 1 - a);
+}
+
+/**
+ * Runs the gate on the training part: a decision per column, in the data set's order. Leaky columns
+ * come back as `refuse` (see `refuseLeaky`) unless allowed or `dropLeaky` is set.
+ */
+export function qualityGate(train: Dataset, options: Partial<GateOptions> = {}): GateReport {
+  const o = { ...defaultGate, ...options };
+  const unknown = o.allowLeaky.filter((c) => !train.columns.some((x) => x.name === c));
+  if (unknown.length)
+    throw new UserError(
+      `--allow-leaky ${unknown.join(', ')}: no such column (columns: ${train.columns.map((c) => c.name).join(', ')})`,
+    );
+  const post = o.postOutcomeNames.map(globRe);
+  let sample = train;
+  if (train.n > o.leakSampleRows) {
+    const rng = new Rng(o.seed);
+    const keep: number[] = [];
+    for (let i = 0; i < train.n; i++) if (rng.next() < o.leakSampleRows / train.n) keep.push(i);
+    sample = subset(train, keep);
+  }
+  const decisions = train.columns.map((col, j): GateDecision => {
+    const s = structural(col, train.n, o);
+    if (!isKept(s)) return s;
+    const a = singleFeatureAuc(sample.columns[j]!, sample.label, s.specialValues ?? []);
+    const named = post.some((re) => re.test(col.name));
+    if (!named && !(a > o.leakAuc)) return { ...s, auc: a };
+    const why = `${named ? 'a known post-outcome name' : 'alone'}${named ? `; alone it reaches AUC ${a.toFixed(4)}` : ` it reaches AUC ${a.toFixed(4)} > ${o.leakAuc}`} on the training part`;
+    if (o.allowLeaky.includes(col.name))
+      return { ...s, action: 'keep-leaky', rule: 'leaky', reason: `leaks the outcome (${why}): kept by --allow-leaky`, auc: a };
+    return {
+      column: col.name,
+      kind: col.kind,
+      action: o.dropLeaky ? 'drop' : 'refuse',
+      rule: 'leaky',
+      reason: `leaks the outcome (${why})${o.dropLeaky ? ': dropped by --drop-leaky' : ''}`,
+      auc: a,
+    };
+  });
+  return {
+    rows: train.n,
+    settings: {
+      maxCategories: o.maxCategories,
+      uniqueShare: o.uniqueShare,
+      nearConstantShare: o.nearConstantShare,
+      leakAuc: o.leakAuc,
+      missingMarkers: [...o.missingMarkers],
+      allowLeaky: [...o.allowLeaky],
+      dropLeaky: o.dropLeaky,
+    },
+    decisions,
+  };
+}
+
+export class LeakyColumnError extends UserError {}
+
+/** One line refusing to train when a column leaks the outcome, naming it and the flag that would keep it. */
+export function refuseLeaky(report: GateReport): void {
+  const leaky = report.decisions.filter((d) => d.action === 'refuse');
+  if (leaky.length === 0) return;
+  const first = leaky[0]!;
+  const more = leaky.length > 1 ? ` (and ${leaky.slice(1).map((d) => d.column).join(', ')})` : '';
+  throw new LeakyColumnError(
+    `column ${first.column}${more} ${first.reason}: refusing to train; leave it out with --drop ${leaky.map((d) => d.column).join(',')} (or --drop-leaky), or keep it with ${leaky.map((d) => `--allow-leaky ${d.column}`).join(' ')}`,
+  );
+}
+
+/** The columns the models may read, in order. */
+export const keptColumns = (report: GateReport): string[] => report.decisions.filter(isKept).map((d) => d.column);
+
+/** Special values per column from the gate's sentinel decisions (for the binning). */
+export const gateSpecials = (report: GateReport): Record<string, number[]> =>
+  Object.fromEntries(report.decisions.filter((d) => d.specialValues?.length).map((d) => [d.column, d.specialValues!]));
+
+/** The data set without the dropped (or refused) columns. */
+export function applyGate<T extends Dataset>(ds: T, report: GateReport): T {
+  const keep = new Set(keptColumns(report));
+  return { ...ds, columns: ds.columns.filter((c) => keep.has(c.name)) };
+}
+
+/** Printed lines: a summary, then one line per dropped or changed column. */
+export function gateLines(report: GateReport): string[] {
+  const changed = report.decisions.filter((d) => d.action !== 'keep' || d.reason !== '');
+  const dropped = report.decisions.filter((d) => !isKept(d)).length;
+  return [
+    `data-quality gate on ${report.rows} training rows: ${report.decisions.length} columns, ${report.decisions.length - dropped} kept, ${dropped} dropped${changed.length > dropped ? `, ${changed.length - dropped} changed` : ''}`,
+    ...changed.map((d) => `  ${d.column}: ${d.action} (${d.rule}) — ${d.reason}`),
+  ];
+}

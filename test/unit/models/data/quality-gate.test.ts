@@ -1,0 +1,218 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Rng, sigmoid } from '../../../../lib/random.ts';
+import { UserError } from '../../../../lib/user-error.ts';
+import type { Column, Dataset } from '../../../../models/data/dataset.ts';
+import { loadFeatureTable } from '../../../../models/data/load-table.ts';
+import {
+  applyGate,
+  gateLines,
+  gateSpecials,
+  qualityGate,
+  refuseLeaky,
+  sentinelValues,
+  type GateDecision,
+  type GateReport,
+} from '../../../../models/data/quality-gate.ts';
+
+const n = 1000;
+const first = [
+  'Anna', 'Ben', 'Carla', 'David', 'Eva', 'Felix', 'Greta', 'Hugo', 'Ida', 'Jonas', 'Klara', 'Lukas', 'Mia', 'Noah',
+  'Olga', 'Paul', 'Rosa', 'Simon', 'Tina', 'Uwe', 'Vera', 'Walter', 'Xenia', 'Yusuf', 'Zoe', 'Arne', 'Bianca', 'Carl',
+  'Dora', 'Emil', 'Frida', 'Georg', 'Hanna', 'Ivan', 'Jana', 'Karl', 'Lena', 'Max', 'Nina', 'Otto',
+];
+const last = [
+  'Berg', 'Costa', 'Dahl', 'Eriksen', 'Fischer', 'Garcia', 'Hansen', 'Ivanova', 'Jensen', 'Klein', 'Lang', 'Meyer',
+  'Nowak', 'Olsen', 'Petrov', 'Quist', 'Rossi', 'Schmidt', 'Tanaka', 'Ulrich', 'Vogel', 'Wagner', 'Xu', 'Young',
+  'Zimmer', 'Abbott', 'Brandt', 'Chen', 'Dietrich', 'Engel', 'Frank', 'Graf', 'Horn', 'Iversen', 'Jung', 'Koch',
+  'Lorenz', 'Moreau', 'Nagel', 'Ortiz',
+];
+
+/** A seeded table: a risk driver with a signal, and one column per gate rule. */
+function table(seed = 5) {
+  const rng = new Rng(seed);
+  const risk = Array.from({ length: n }, () => rng.normal());
+  const label = Uint8Array.from(risk, (r) => (rng.chance(sigmoid(-1.5 + 1.2 * r)) ? 1 : 0));
+  const num = (name: string, f: (i: number) => number): Column => ({
+    name,
+    kind: 'numeric',
+    values: Float64Array.from({ length: n }, (_, i) => f(i)),
+  });
+  const cat = (name: string, f: (i: number) => string | null): Column => {
+    const levels: string[] = [];
+    const at = new Map<string, number>();
+    const codes = Int32Array.from({ length: n }, (_, i) => {
+      const v = f(i);
+      if (v === null) return -1;
+      if (!at.has(v)) {
+        at.set(v, levels.length);
+        levels.push(v);
+      }
+      return at.get(v)!;
+    });
+    return { name, kind: 'categorical', codes, levels };
+  };
+  const ids = Array.from({ length: n }, (_, i) => `C${(1_000_003 * (i + 7)) % 9_999_991}`);
+  const names = Array.from({ length: n }, () => `${rng.pick(first)} ${rng.pick(last)}`);
+  const columns: Column[] = [
+    num('score_driver', (i) => Math.round(50 + 10 * risk[i]! + 8 * rng.normal())),
+    num('amount', () => Math.round(Math.exp(8 + rng.normal()))),
+    num('rate', () => 0.05 + 0.1 * rng.next()),
+    cat('product', () => rng.pick(['card', 'loan', 'mortgage', 'auto'])),
+    cat('customer_ref', (i) => ids[i]!),
+    num('row_no', (i) => 5000 + i),
+    cat('customer_name', (i) => names[i]!),
+    cat('comment', () => `called on ${rng.pick(['monday', 'friday'])} and ${rng.pick(first)} said ${rng.int(1, 9999)} things`),
+    num('late_count', (i) => {
+      const u = rng.next();
+      return u < 0.02 ? 96 : u < 0.04 ? 98 : Math.min(12, Math.floor(-Math.log(rng.next()) * (1 + Math.max(0, risk[i]!))));
+    }),
+    num('post_event', (i) => label[i]! + 0.3 * rng.normal()),
+    num('recoveries', (i) => (label[i] && rng.chance(0.2) ? Math.round(100 * rng.next()) : 0)),
+    num('constant', () => 3),
+    cat('near_constant', (i) => (i % 500 === 7 ? 'b' : 'a')),
+    cat('branch', () => `B${rng.int(1, 200)}`),
+  ];
+  const ds: Dataset = {
+    n,
+    columns,
+    label,
+    period: new Array<string>(n).fill(''),
+    ids: Array.from({ length: n }, (_, i) => String(i + 1)),
+  };
+  return { ds, ids, names };
+}
+
+const byColumn = (r: GateReport) => new Map(r.decisions.map((d) => [d.column, d]));
+const decisionOf = (r: GateReport, c: string): GateDecision => byColumn(r).get(c)!;
+
+describe('data-quality gate', () => {
+  const { ds, ids, names } = table();
+  const report = qualityGate(ds);
+
+  it('keeps ordinary columns (a driver, an amount, a rate, a small categorical) as they are', () => {
+    for (const c of ['score_driver', 'amount', 'rate', 'product']) {
+      expect(decisionOf(report, c), c).toMatchObject({ action: 'keep', rule: 'ok' });
+      expect(decisionOf(report, c).auc).toBeGreaterThanOrEqual(0.5);
+    }
+    expect(decisionOf(report, 'score_driver').auc).toBeGreaterThan(0.6);
+  });
+
+  it('drops an identifier: unique strings, and an integer sequence', () => {
+    expect(decisionOf(report, 'customer_ref')).toMatchObject({ action: 'drop', rule: 'identifier' });
+    expect(decisionOf(report, 'row_no')).toMatchObject({ action: 'drop', rule: 'identifier' });
+    expect(decisionOf(report, 'row_no').reason).toMatch(/integer sequence/u);
+  });
+
+  it('drops a person-name column and free text', () => {
+    expect(decisionOf(report, 'customer_name')).toMatchObject({ action: 'drop', rule: 'personal-names' });
+    expect(decisionOf(report, 'comment')).toMatchObject({ action: 'drop', rule: 'free-text' });
+  });
+
+  it('never quotes a value of a dropped identifier, name or text column', () => {
+    const text = [...gateLines(report), JSON.stringify(report)].join('\n');
+    for (const v of [...ids, ...names]) expect(text).not.toContain(v);
+    expect(text).not.toMatch(/called on/u);
+  });
+
+  it('proposes 96/98 in a count column as special values; a long-tailed amount has none', () => {
+    expect(decisionOf(report, 'late_count')).toMatchObject({ action: 'special', rule: 'sentinel', specialValues: [96, 98] });
+    expect(gateSpecials(report)).toEqual({ late_count: [96, 98] });
+    expect(decisionOf(report, 'amount').specialValues).toBeUndefined();
+    // the top of a short scale, a binary code and the end of a long tail are values, not codes
+    const rng = new Rng(3);
+    expect(sentinelValues(Float64Array.from({ length: 500 }, () => rng.int(1, 4)), 3)).toEqual([]);
+    expect(sentinelValues(Float64Array.from({ length: 500 }, () => (rng.chance(0.1) ? 5 : 0)), 3)).toEqual([]);
+    expect(sentinelValues(Float64Array.from({ length: 500 }, () => Math.round(Math.exp(9 + 2 * rng.normal()))), 3)).toEqual([]);
+    // a low code and a code held by a third of the rows are codes
+    const low = Float64Array.from({ length: 500 }, () => (rng.chance(0.05) ? -999 : rng.int(0, 30)));
+    expect(sentinelValues(low, 3)).toEqual([-999]);
+    const never = Float64Array.from({ length: 500 }, () => (rng.chance(0.35) ? 999 : rng.int(0, 120)));
+    expect(sentinelValues(never, 3)).toEqual([999]);
+  });
+
+  it('drops constant and near-constant columns', () => {
+    expect(decisionOf(report, 'constant')).toMatchObject({ action: 'drop', rule: 'constant' });
+    expect(decisionOf(report, 'near_constant')).toMatchObject({ action: 'drop', rule: 'near-constant' });
+    expect(qualityGate(ds, { nearConstantShare: 0.999 }).decisions.find((d) => d.column === 'near_constant')).toMatchObject({
+      action: 'keep',
+    });
+  });
+
+  it('drops a categorical with more levels than --max-categories (without listing them)', () => {
+    expect(decisionOf(report, 'branch')).toMatchObject({ action: 'drop', rule: 'high-cardinality' });
+    expect(decisionOf(report, 'branch').reason).toMatch(/\d+ levels > --max-categories 50/u);
+    expect(decisionOf(report, 'branch').reason).not.toMatch(/B\d/u);
+    expect(decisionOf(qualityGate(ds, { maxCategories: 250 }), 'branch').action).toBe('keep');
+  });
+
+  it('refuses a leaky column (alone AUC > 0.95, or a post-outcome name), naming it and the flag', () => {
+    expect(decisionOf(report, 'post_event')).toMatchObject({ action: 'refuse', rule: 'leaky' });
+    expect(decisionOf(report, 'post_event').auc).toBeGreaterThan(0.95);
+    expect(decisionOf(report, 'recoveries')).toMatchObject({ action: 'refuse', rule: 'leaky' });
+    expect(decisionOf(report, 'recoveries').reason).toMatch(/post-outcome name/u);
+    expect(() => {
+      refuseLeaky(report);
+    }).toThrow(UserError);
+    expect(() => {
+      refuseLeaky(report);
+    }).toThrow(/^column post_event \(and recoveries\) leaks the outcome .*--allow-leaky post_event --allow-leaky recoveries$/u);
+  });
+
+  it('keeps a leaky column allowed on purpose, or drops it with dropLeaky', () => {
+    const allowed = qualityGate(ds, { allowLeaky: ['post_event', 'recoveries'] });
+    expect(decisionOf(allowed, 'post_event')).toMatchObject({ action: 'keep-leaky', rule: 'leaky' });
+    expect(() => {
+      refuseLeaky(allowed);
+    }).not.toThrow();
+    const dropped = qualityGate(ds, { dropLeaky: true });
+    expect(decisionOf(dropped, 'post_event').action).toBe('drop');
+    expect(applyGate(ds, dropped).columns.map((c) => c.name)).toEqual(['score_driver', 'amount', 'rate', 'product', 'late_count']);
+    expect(() => qualityGate(ds, { allowLeaky: ['nope'] })).toThrow(/--allow-leaky nope: no such column/u);
+  });
+
+  it('judges leakage on the rows it is given (the training part) only', () => {
+    // the same column on rows where it carries no signal is not leaky
+    const shuffled: Dataset = { ...ds, label: Uint8Array.from(ds.label).reverse() };
+    expect(decisionOf(qualityGate(shuffled), 'post_event').action).toBe('keep');
+  });
+
+  it('prints one line per dropped or changed column after a summary', () => {
+    const lines = gateLines(qualityGate(ds, { dropLeaky: true }));
+    expect(lines[0]).toMatch(/^data-quality gate on 1000 training rows: 14 columns, 5 kept, 9 dropped, 1 changed$/u);
+    expect(lines.filter((l) => l.startsWith('  '))).toHaveLength(10);
+    expect(lines.some((l) => l.startsWith('  late_count: special (sentinel)'))).toBe(true);
+  });
+});
+
+describe('missing markers', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lw-gate-'));
+  const rng = new Rng(9);
+  const markers = ['N/A', 'NULL', '?', '-', 'NaN', '#N/A', 'NA', 'null', ''];
+  const rows = Array.from({ length: 300 }, (_, i) => {
+    const income = rng.chance(0.1) ? markers[i % markers.length]! : String(Math.round(20_000 + 60_000 * rng.next()));
+    return `${income},${rng.pick(['a', 'b'])},${rng.chance(0.3) ? 1 : 0}`;
+  });
+  const path = join(dir, 'markers.csv');
+  writeFileSync(path, `income,segment,y\n${rows.join('\n')}\n`);
+
+  it('reads N/A, NULL, ? and the other markers as missing: a numeric column stays numeric, and the gate says so', async () => {
+    const ds = await loadFeatureTable(path, { target: 'y' });
+    const income = ds.columns.find((c) => c.name === 'income')!;
+    expect(income.kind).toBe('numeric');
+    expect(income.markers?.['N/A']).toBeGreaterThan(0);
+    const d = decisionOf(qualityGate(ds), 'income');
+    expect(d).toMatchObject({ action: 'numeric', rule: 'missing-markers' });
+    expect(d.reason).toMatch(/"N\/A" ×\d+/u);
+    expect(d.reason).toMatch(/"\?" ×\d+/u);
+  });
+
+  it('reads only the configured markers (the empty cell always), and points at a marker the list lacks', async () => {
+    const ds = await loadFeatureTable(path, { target: 'y', missingMarkers: ['NA', 'N/A', 'NULL', 'null', '-', 'NaN', '#N/A'] });
+    expect(ds.columns.find((c) => c.name === 'income')!.kind).toBe('categorical');
+    const d = decisionOf(qualityGate(ds), 'income');
+    expect(d.reason).toMatch(/numeric apart from "\?" in \d+ rows: add it to --missing-markers/u);
+  });
+});
