@@ -31,17 +31,13 @@ describe('metric compiler', () => {
       ).toEqual([]);
       expect(Object.values(c.query_params), def.name).toContainEqual(['mortgage']);
       expect(c.columns.length).toBeGreaterThan(0);
-      // every declared ratio, each saying what it divides by: the definition's label (for the default basis, balance)
-      const ratios = c.columns.filter((x) => x.kind === 'ratio');
-      expect(
-        ratios.map((x) => x.name),
-        def.name,
-      ).toEqual(Object.keys(def.ratios));
-      for (const col of ratios) {
-        const declared = def.ratios[col.name]!.denominatorLabel;
-        expect(col.denominator, `${def.name}.${col.name}`).toBe(
-          typeof declared === 'string' ? declared : declared.balance,
-        );
+      // every declared ratio is a column saying what it divides by: its definition's label (default basis: balance)
+      for (const [name, r] of Object.entries(def.ratios)) {
+        const label = typeof r.denominatorLabel === 'string' ? r.denominatorLabel : r.denominatorLabel.balance;
+        expect(
+          c.columns.find((x) => x.name === name),
+          `${def.name}.${name}`,
+        ).toEqual({ name, kind: 'ratio', denominator: label });
       }
     }
   });
