@@ -5,23 +5,38 @@ import type { BinRule } from '../scorecard/binning.ts';
 import { isCatalogueFeature } from '../../warehouse/feature-catalogue.ts';
 import { defaultScaling, factorOf, gradeLabels, offsetOf } from '../scorecard/scorecard.ts';
 import { UserError } from '../../lib/user-error.ts';
+import { joinSql, param, ParamAllocator, sql, trusted, type Sql } from '../../warehouse/sql.ts';
 
 /**
  * A trained model as ClickHouse SQL select expressions over ew_features columns, producing
  * probability, points, grade and reasons exactly as the TypeScript scorers do (same formulas, same
  * summation order, float64). Column names come only from the feature catalogue; category lists and
  * reason names are bound parameters; model numbers are written as round-trip float literals.
+ *
+ * A model is a list of stages: select lists applied in turn, each over the previous one's columns
+ * (`SELECT *, <stage> FROM (…)`), so no layer is inlined into the next.
  */
+export type ModelStages = Sql[];
+
+/** The model over a source (which must yield the feature columns): its rows plus probability, points, grade, reasons. */
+export const scoringSql = (stages: ModelStages, source: Sql): Sql =>
+  stages.reduce((from, stage) => sql`SELECT *, ${stage} FROM (${from})`, source);
+
+/** A model's stages as text, their parameters named by one allocator (they run in one statement). */
 export interface ExportedSql {
-  /** select lists applied in turn, each over the previous one's columns (`SELECT *, <stage> FROM (…)`), so no layer is inlined into the next */
   stages: string[];
   params: Record<string, unknown>;
 }
 
-/** The model over a source query (which must yield the feature columns): its rows plus probability, points, grade, reasons. */
+/** The model over a source query text (which must yield the feature columns; its own parameters named, not lwp_). */
 export function scoringQuery(e: ExportedSql, source: string): string {
   return e.stages.reduce((from, stage) => `SELECT *, ${stage} FROM (${from})`, source);
 }
+
+const exported = (stages: ModelStages): ExportedSql => {
+  const names = new ParamAllocator();
+  return { stages: stages.map((s) => names.text(s)), params: names.query_params };
+};
 
 export class SqlExportError extends UserError {}
 
@@ -44,15 +59,6 @@ const col = (feature: string) => {
   return feature;
 };
 
-class Params {
-  readonly values: Record<string, unknown> = {};
-  add(type: string, v: unknown): string {
-    const name = `m${Object.keys(this.values).length}`;
-    this.values[name] = v;
-    return `{${name}:${type}}`;
-  }
-}
-
 /** multiIf over a variable's bins returning one number per bin (WoE, points …), in bin order. */
 function binExpr(
   feature: string,
@@ -60,23 +66,24 @@ function binExpr(
   bins: { rule: BinRule }[],
   fallback: number,
   value: (k: number) => number,
-  params: Params,
-): string {
+): Sql {
   const c = col(feature);
-  const arms: string[] = [];
+  const arms: Sql[] = [];
+  const valueOf = (k: number) => trusted(num(value(k)));
   bins.forEach((b, k) => {
     const r = b.rule;
-    if (r.type === 'missing') arms.push(kind === 'numeric' ? `isNull(${c})` : `${c} = ''`, num(value(k)));
-    else if (r.type === 'special') arms.push(`${c} = ${num(r.value)}`, num(value(k)));
-    else if (r.type === 'categories') arms.push(`has(${params.add('Array(String)', r.values)}, ${c})`, num(value(k)));
+    if (r.type === 'missing') arms.push(trusted(kind === 'numeric' ? `isNull(${c})` : `${c} = ''`), valueOf(k));
+    else if (r.type === 'special') arms.push(trusted(`${c} = ${num(r.value)}`), valueOf(k));
+    else if (r.type === 'categories')
+      arms.push(sql`has(${param(r.values, 'Array(String)')}, ${trusted(c)})`, valueOf(k));
   });
   // ranges are ascending and contiguous: the first whose upper bound exceeds x holds it
   const ranges = bins.map((b, k) => [b.rule, k] as const).filter(([r]) => r.type === 'range') as [
     Extract<BinRule, { type: 'range' }>,
     number,
   ][];
-  ranges.forEach(([r, k]) => arms.push(r.hi === null ? '1' : `${c} < ${num(r.hi)}`, num(value(k))));
-  return `multiIf(${arms.join(', ')}, ${num(value(fallback))})`;
+  ranges.forEach(([r, k]) => arms.push(trusted(r.hi === null ? '1' : `${c} < ${num(r.hi)}`), valueOf(k)));
+  return sql`multiIf(${joinSql(arms, ', ')}, ${valueOf(fallback)})`;
 }
 
 function gradeExpr(p: string, edges: number[]): string {
@@ -91,101 +98,111 @@ const pointsAndGrade = (edges: number[]) => {
       ${gradeExpr('probability', edges)} AS grade`;
 };
 
-const reasonsExpr = (pairs: string[]) =>
-  `arraySlice(arrayMap(x -> x.2, arraySort(x -> (-x.1, x.2), arrayFilter(x -> x.1 > 1e-9, [${pairs.join(', ')}]))), 1, 3)`;
+/** The three largest (points lost, reason name) pairs' names; none when the model has no binned variable. */
+const reasonsExpr = (pairs: Sql[]) =>
+  pairs.length
+    ? sql`arraySlice(arrayMap(x -> x.2, arraySort(x -> (-x.1, x.2), arrayFilter(x -> x.1 > 1e-9, [${joinSql(pairs, ', ')}]))), 1, 3)`
+    : trusted("CAST([], 'Array(String)')");
 
-export function scorecardToSql(art: ScorecardArtifact): ExportedSql {
-  const params = new Params();
+export function scorecardStages(art: ScorecardArtifact): ModelStages {
   const terms = art.variables.map(
-    (v) => `${num(v.coef)} * ${binExpr(v.feature, v.kind, v.bins, v.fallback, (k) => v.bins[k]!.woe, params)}`,
+    (v) => sql`${trusted(num(v.coef))} * ${binExpr(v.feature, v.kind, v.bins, v.fallback, (k) => v.bins[k]!.woe)}`,
   );
-  const logit = [num(art.intercept), ...terms].join(' + ');
-  const points =
-    art.variables
-      .map((v) => binExpr(v.feature, v.kind, v.bins, v.fallback, (k) => v.bins[k]!.points, params))
-      .join(' + ') || '0';
+  const logit = joinSql([trusted(num(art.intercept)), ...terms], ' + ');
+  const points = art.variables.length
+    ? joinSql(
+        art.variables.map((v) => binExpr(v.feature, v.kind, v.bins, v.fallback, (k) => v.bins[k]!.points)),
+        ' + ',
+      )
+    : trusted('0');
   const lost = art.variables.map((v) => {
     const best = Math.max(...v.bins.map((b) => b.points));
-    return `(${binExpr(v.feature, v.kind, v.bins, v.fallback, (k) => best - v.bins[k]!.points, params)}, ${params.add('String', v.feature)})`;
+    return sql`(${binExpr(v.feature, v.kind, v.bins, v.fallback, (k) => best - v.bins[k]!.points)}, ${param(v.feature, 'String')})`;
   });
-  return {
-    stages: [
-      `1 / (1 + exp(-(${logit}))) AS probability, ${points} AS points, ${gradeExpr('probability', art.gradeEdges)} AS grade,
-      ${lost.length ? reasonsExpr(lost) : "CAST([], 'Array(String)')"} AS reasons`,
-    ],
-    params: params.values,
-  };
+  return [
+    sql`1 / (1 + exp(-(${logit}))) AS probability, ${points} AS points, ${trusted(gradeExpr('probability', art.gradeEdges))} AS grade,
+      ${reasonsExpr(lost)} AS reasons`,
+  ];
 }
 
-export function networkToSql(art: NetworkArtifact): ExportedSql {
-  const params = new Params();
-  const parts: string[] = [];
-  const stages: string[] = [];
+export function networkStages(art: NetworkArtifact): ModelStages {
+  const parts: Sql[] = [];
+  const stages: Sql[] = [];
+  const stage = () => joinSql(parts.splice(0), ',\n      ');
   art.inputs.forEach((inp, j) => {
     if (inp.type === 'woe') {
       const b = inp.bins;
       parts.push(
-        `assumeNotNull(${binExpr(inp.feature, b.kind, b.bins, b.fallback, (k) => b.bins[k]!.woe, params)}) AS lwq_x${j}`,
+        sql`assumeNotNull(${binExpr(inp.feature, b.kind, b.bins, b.fallback, (k) => b.bins[k]!.woe)}) AS ${trusted(`lwq_x${j}`)}`,
       );
     } else {
       const c = col(inp.feature);
       parts.push(
-        `if(isNull(${c}), 0., least(5., greatest(-5., (sign(assumeNotNull(${c})) * log1p(abs(assumeNotNull(${c}))) - ${num(inp.mean)}) / ${num(inp.sd)}))) AS lwq_x${j}`,
+        trusted(
+          `if(isNull(${c}), 0., least(5., greatest(-5., (sign(assumeNotNull(${c})) * log1p(abs(assumeNotNull(${c}))) - ${num(inp.mean)}) / ${num(inp.sd)}))) AS lwq_x${j}`,
+        ),
       );
     }
   });
   // (inputs are never NULL — missing has its own arm — but Nullable columns make multiIf Nullable, which dotProduct rejects)
   // each layer is one array column; a unit is bias + dotProduct(previous layer, its weight column):
   // a handful of AST nodes per unit instead of one per weight (a 2,000-term sum made analysis the cost)
-  stages.push(parts.splice(0).join(',\n      '));
+  stages.push(stage());
   let prev = `[${art.inputs.map((_, j) => `lwq_x${j}`).join(', ')}]`;
   art.layers.forEach((layer, l) => {
     const units = layer.bias.map((b, c) => {
       const z = `${num(b)} + dotProduct(${prev}, [${layer.weights.map((row) => numInArray(row[c]!)).join(', ')}])`;
       return layer.activation === 'relu' ? `greatest(${z}, 0.)` : `1 / (1 + exp(-(${z})))`;
     });
-    parts.push(`[${units.join(', ')}] AS lwq_l${l}`);
-    stages.push(parts.splice(0).join(',\n      '));
+    parts.push(trusted(`[${units.join(', ')}] AS lwq_l${l}`));
+    stages.push(stage());
     prev = `lwq_l${l}`;
   });
   const woeInputs = art.inputs.map((inp, j) => [inp, j] as const).filter(([inp]) => inp.type === 'woe');
   parts.push(
-    `${prev}[1] AS probability`,
-    pointsAndGrade(art.gradeEdges),
-    `${woeInputs.length ? reasonsExpr(woeInputs.map(([inp, j]) => `(lwq_x${j}, ${params.add('String', inp.feature)})`)) : "CAST([], 'Array(String)')"} AS reasons`,
+    trusted(`${prev}[1] AS probability`),
+    trusted(pointsAndGrade(art.gradeEdges)),
+    sql`${reasonsExpr(woeInputs.map(([inp, j]) => sql`(${trusted(`lwq_x${j}`)}, ${param(inp.feature, 'String')})`))} AS reasons`,
   );
-  stages.push(parts.join(',\n      '));
-  return { stages, params: params.values };
+  stages.push(stage());
+  return stages;
 }
 
 /** Trees as nested if() on the raw columns; the sum runs in tree order like the TypeScript scorer. */
-export function gbmToSql(art: GbmArtifact): ExportedSql {
-  const params = new Params();
-  const goesLeft = (f: GbmArtifact['features'][number], bin: number, missingLeft: boolean) => {
+export function gbmStages(art: GbmArtifact): ModelStages {
+  const goesLeft = (f: GbmArtifact['features'][number], bin: number, missingLeft: boolean): Sql => {
     const c = col(f.name);
     if (f.kind === 'numeric') {
       // codes: k = number of edges ≤ x, so code ≤ bin ⇔ x < edges[bin] (or always, past the last edge)
       const cond = bin < f.edges.length ? `${c} < ${num(f.edges[bin]!)}` : '1';
-      return `if(isNull(${c}), ${missingLeft ? 1 : 0}, ${cond})`;
+      return trusted(`if(isNull(${c}), ${missingLeft ? 1 : 0}, ${cond})`);
     }
-    return `if(${c} = '', ${missingLeft ? 1 : 0}, has(${params.add('Array(String)', f.levels.slice(0, bin + 1))}, ${c}))`;
+    return sql`if(${trusted(`${c} = '', ${missingLeft ? 1 : 0}`)}, has(${param(f.levels.slice(0, bin + 1), 'Array(String)')}, ${trusted(c)}))`;
   };
-  const tree = (t: GbmTree, n: number): string =>
+  const tree = (t: GbmTree, n: number): Sql =>
     t.feature[n]! < 0
-      ? num(t.value[n]!)
-      : `if(${goesLeft(art.features[t.feature[n]!]!, t.bin[n]!, t.missingLeft[n]!)}, ${tree(t, t.left[n]!)}, ${tree(t, t.right[n]!)})`;
+      ? trusted(num(t.value[n]!))
+      : sql`if(${goesLeft(art.features[t.feature[n]!]!, t.bin[n]!, t.missingLeft[n]!)}, ${tree(t, t.left[n]!)}, ${tree(t, t.right[n]!)})`;
   // one stage per 50 trees keeps each expression's tree small for the analyzer
-  const stages: string[] = [];
+  const stages: Sql[] = [];
   let acc = num(art.base);
   for (let a = 0; a < art.trees.length; a += 50) {
-    stages.push(`${[acc, ...art.trees.slice(a, a + 50).map((t) => tree(t, 0))].join(' + ')} AS lwq_z${a}`);
+    const sum = joinSql([trusted(acc), ...art.trees.slice(a, a + 50).map((t) => tree(t, 0))], ' + ');
+    stages.push(sql`${sum} AS ${trusted(`lwq_z${a}`)}`);
     acc = `lwq_z${a}`;
   }
   stages.push(
-    `1 / (1 + exp(-(${acc}))) AS probability, ${pointsAndGrade(art.gradeEdges)}, CAST([], 'Array(String)') AS reasons`,
+    trusted(
+      `1 / (1 + exp(-(${acc}))) AS probability, ${pointsAndGrade(art.gradeEdges)}, CAST([], 'Array(String)') AS reasons`,
+    ),
   );
-  return { stages, params: params.values };
+  return stages;
 }
 
-export const modelToSql = (art: ScorecardArtifact | NetworkArtifact | GbmArtifact) =>
-  art.kind === 'scorecard' ? scorecardToSql(art) : art.kind === 'network' ? networkToSql(art) : gbmToSql(art);
+export const modelStages = (art: ScorecardArtifact | NetworkArtifact | GbmArtifact): ModelStages =>
+  art.kind === 'scorecard' ? scorecardStages(art) : art.kind === 'network' ? networkStages(art) : gbmStages(art);
+
+export const scorecardToSql = (art: ScorecardArtifact) => exported(scorecardStages(art));
+export const networkToSql = (art: NetworkArtifact) => exported(networkStages(art));
+export const gbmToSql = (art: GbmArtifact) => exported(gbmStages(art));
+export const modelToSql = (art: ScorecardArtifact | NetworkArtifact | GbmArtifact) => exported(modelStages(art));
