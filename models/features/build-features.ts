@@ -1,6 +1,7 @@
-import { exec, queryRows, type Warehouse } from '../../warehouse/connection.ts';
+import { exec, execSql, queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { lastSnapshotMonthEnd } from '../../warehouse/data-horizon.ts';
+import { param, sql, trusted, type Param, type Sql } from '../../warehouse/sql.ts';
 import { modelTables } from '../../warehouse/tables.ts';
 import { targetName, type TargetSpec } from '../../warehouse/feature-catalogue.ts';
 
@@ -11,7 +12,7 @@ export interface FeatureBuildOptions {
   log?: (line: string) => void;
 }
 
-const months = (n: number) => `RANGE BETWEEN ${n - 1} PRECEDING AND CURRENT ROW`;
+const months = (n: number) => trusted(`RANGE BETWEEN ${n - 1} PRECEDING AND CURRENT ROW`);
 
 /**
  * One row per active loan at each month-end with the catalogue's features and the target.
@@ -19,13 +20,22 @@ const months = (n: number) => `RANGE BETWEEN ${n - 1} PRECEDING AND CURRENT ROW`
  * month-ends ≤ t; collection counts are keyed by the month of the action, broken promises by
  * the month their outcome became known (promised date + 3 days), which is ≤ t when counted.
  * Only the label reads the FOLLOWING frame. Frame offsets are integers validated by the caller
- * (ClickHouse does not accept bound parameters in a window frame).
+ * (ClickHouse does not accept bound parameters in a window frame). `dataEnd` is the last snapshot
+ * month-end (a Date param); `bucket` the hash bucket of loans this pass reads.
  */
-export function featureSelectSql(wh: Warehouse, target: TargetSpec): string {
-  const t = (n: string) => tableRef(wh, n);
+export function featureSelectSql(
+  wh: Warehouse,
+  target: TargetSpec,
+  o: { dataEnd: Param; bucket: { count: Param; index: Param } },
+): Sql {
+  const t = (n: string) => trusted(tableRef(wh, n));
   const h = target.horizonMonths;
   if (!Number.isInteger(h) || h < 1 || h > 24) throw new Error(`horizon must be an integer 1…24, got ${h}`);
-  return `
+  const threshold = param(target.dpdThreshold, 'UInt32');
+  const inBucket = (loanId: string) => sql`cityHash64(${trusted(loanId)}) % ${o.bucket.count} = ${o.bucket.index}`;
+  // the horizon is inlined: a window frame takes no bound parameter (validated just above)
+  const horizon = trusted(String(h));
+  return sql`
   SELECT * FROM (
     SELECT lwq_m.loan_id AS loan_id, lwq_m.month_end AS month_end, lwq_m.customer_id AS customer_id, lwq_m.branch AS branch,
       lwq_m.principal_balance AS principal_balance, lwq_m.dpd AS dpd, lwq_m.bucket AS bucket, lwq_m.status AS status,
@@ -55,9 +65,9 @@ export function featureSelectSql(wh: Warehouse, target: TargetSpec): string {
       toString(lwq_m.product) AS product, toString(lwq_l.repayment_method) AS repayment_method,
       toString(lwq_l.collateral_type) AS collateral_type, toString(lwq_m.region) AS region, toString(lwq_m.channel) AS channel,
       toString(ifNull(lwq_c.income_band, '')) AS income_band, toString(ifNull(lwq_c.borrower_type, '')) AS borrower_type,
-      toUInt8(lwq_m.status = 'active' AND lwq_m.dpd <= {threshold:UInt32}) AS eligible,
-      toUInt8(toLastDayOfMonth(addMonths(lwq_m.month_end, ${h})) <= {data_end:Date}) AS label_observed,
-      toUInt8(max(lwq_m.dpd) OVER wnext > {threshold:UInt32}) AS label
+      toUInt8(lwq_m.status = 'active' AND lwq_m.dpd <= ${threshold}) AS eligible,
+      toUInt8(toLastDayOfMonth(addMonths(lwq_m.month_end, ${horizon})) <= ${o.dataEnd}) AS label_observed,
+      toUInt8(max(lwq_m.dpd) OVER wnext > ${threshold}) AS label
     FROM (
       SELECT lwq_s.loan_id AS loan_id, lwq_s.month_end AS month_end, lwq_s.customer_id AS customer_id, lwq_s.branch AS branch,
         lwq_s.principal_balance AS principal_balance, lwq_s.dpd AS dpd, lwq_s.bucket AS bucket, lwq_s.status AS status, lwq_s.mob AS mob,
@@ -70,31 +80,31 @@ export function featureSelectSql(wh: Warehouse, target: TargetSpec): string {
       LEFT JOIN (
         SELECT loan_id, toLastDayOfMonth(action_date) AS month_end, count() AS n_actions,
           countIf(outcome IN ('contacted', 'promise_to_pay', 'refused', 'paid')) AS n_contacts, countIf(outcome = 'promise_to_pay') AS n_promises
-        FROM ${t('collection_actions')} WHERE cityHash64(loan_id) % {nb:UInt32} = {b:UInt32} GROUP BY loan_id, month_end
+        FROM ${t('collection_actions')} WHERE ${inBucket('loan_id')} GROUP BY loan_id, month_end
       ) AS lwq_a ON lwq_a.loan_id = lwq_s.loan_id AND lwq_a.month_end = lwq_s.month_end
       LEFT JOIN (
         SELECT loan_id, toLastDayOfMonth(settles) AS month_end, countIf(paid < promised) AS n_broken FROM (
           SELECT lwq_q.action_id, any(lwq_q.loan_id) AS loan_id, any(lwq_q.settles) AS settles, any(lwq_q.promised) AS promised,
             sumIf(lwq_p.amount, lwq_p.paid_date >= lwq_q.action_date AND lwq_p.paid_date <= lwq_q.settles) AS paid
           FROM (SELECT action_id, loan_id, action_date, addDays(ifNull(promised_date, action_date), 3) AS settles, ifNull(promised_amount, toDecimal64(0, 2)) AS promised
-                FROM ${t('collection_actions')} WHERE outcome = 'promise_to_pay' AND cityHash64(loan_id) % {nb:UInt32} = {b:UInt32}) AS lwq_q
-          LEFT JOIN (SELECT loan_id, paid_date, amount FROM ${t('payments')} WHERE cityHash64(loan_id) % {nb:UInt32} = {b:UInt32}
+                FROM ${t('collection_actions')} WHERE outcome = 'promise_to_pay' AND ${inBucket('loan_id')}) AS lwq_q
+          LEFT JOIN (SELECT loan_id, paid_date, amount FROM ${t('payments')} WHERE ${inBucket('loan_id')}
                        AND loan_id IN (SELECT loan_id FROM ${t('collection_actions')} WHERE outcome = 'promise_to_pay')) AS lwq_p
             ON lwq_p.loan_id = lwq_q.loan_id
           GROUP BY lwq_q.action_id)
         GROUP BY loan_id, month_end
       ) AS lwq_k ON lwq_k.loan_id = lwq_s.loan_id AND lwq_k.month_end = lwq_s.month_end
-      WHERE cityHash64(lwq_s.loan_id) % {nb:UInt32} = {b:UInt32}
+      WHERE ${inBucket('lwq_s.loan_id')}
     ) AS lwq_m
     INNER JOIN (SELECT loan_id, customer_id, term_months, annual_rate, repayment_method, collateral_type, collateral_value
-                FROM ${t('loans')} WHERE cityHash64(loan_id) % {nb:UInt32} = {b:UInt32}) AS lwq_l ON lwq_l.loan_id = lwq_m.loan_id
+                FROM ${t('loans')} WHERE ${inBucket('loan_id')}) AS lwq_l ON lwq_l.loan_id = lwq_m.loan_id
     LEFT JOIN ${t('customers')} AS lwq_c ON lwq_c.customer_id = lwq_l.customer_id
     WINDOW w3 AS (PARTITION BY lwq_m.loan_id ORDER BY lwq_m.mi ${months(3)}),
       w6 AS (PARTITION BY lwq_m.loan_id ORDER BY lwq_m.mi ${months(6)}),
       w12 AS (PARTITION BY lwq_m.loan_id ORDER BY lwq_m.mi ${months(12)}),
       wall AS (PARTITION BY lwq_m.loan_id ORDER BY lwq_m.mi RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),
       wlag3 AS (PARTITION BY lwq_m.loan_id ORDER BY lwq_m.mi RANGE BETWEEN 3 PRECEDING AND 3 PRECEDING),
-      wnext AS (PARTITION BY lwq_m.loan_id ORDER BY lwq_m.mi RANGE BETWEEN 1 FOLLOWING AND ${h} FOLLOWING)
+      wnext AS (PARTITION BY lwq_m.loan_id ORDER BY lwq_m.mi RANGE BETWEEN 1 FOLLOWING AND ${horizon} FOLLOWING)
   ) WHERE status = 'active'`;
 }
 
@@ -112,13 +122,18 @@ export async function buildFeatures(wh: Warehouse, o: FeatureBuildOptions): Prom
   await exec(wh, `DROP TABLE IF EXISTS ${next}`);
   await exec(wh, `CREATE TABLE ${next} AS ${live}`);
   const nb = Math.max(1, o.buckets ?? 1);
+  const dataEndParam = param(dataEnd, 'Date');
+  const target = param(targetName(o.target), 'String');
   for (let b = 0; b < nb; b++) {
     const t0 = performance.now();
-    await exec(
+    const features = featureSelectSql(wh, o.target, {
+      dataEnd: dataEndParam,
+      bucket: { count: param(nb, 'UInt32'), index: param(b, 'UInt32') },
+    });
+    await execSql(
       wh,
-      `INSERT INTO ${next} (${columns.join(', ')})
-      SELECT ${columns.filter((c) => c !== 'target').join(', ')}, {target:String} AS target FROM (${featureSelectSql(wh, o.target)})`,
-      { threshold: o.target.dpdThreshold, data_end: dataEnd, nb, b, target: targetName(o.target) },
+      sql`INSERT INTO ${trusted(next)} (${trusted(columns.join(', '))})
+      SELECT ${trusted(columns.filter((c) => c !== 'target').join(', '))}, ${target} AS target FROM (${features})`,
     );
     log(`features pass ${b + 1}/${nb} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
