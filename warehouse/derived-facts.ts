@@ -1,5 +1,6 @@
 import { exec, type Warehouse } from './connection.ts';
 import { tableRef } from './ddl.ts';
+import { sqlStringLiteral } from './sql.ts';
 import { noNextMonthEnd, systemTables } from './tables.ts';
 
 /**
@@ -96,8 +97,9 @@ export async function rebuildDerivedFacts(wh: Warehouse) {
 
 /** The loans numbered for `loan_key` (a Join table, read with joinGet while loan_month is written). */
 export const loanKeysTable = (wh: Pick<Warehouse, 'database'>) => tableRef(wh, 'loan_month_keys');
+/** joinGet takes its table's name as a string constant: the catalogue's name, inlined as a literal. */
 export const loanKeyOf = (wh: Pick<Warehouse, 'database'>, loanId: string) =>
-  `joinGet('${loanKeysTable(wh)}', 'loan_key', ${loanId})`;
+  `joinGet(${sqlStringLiteral(loanKeysTable(wh))}, 'loan_key', ${loanId})`;
 export const createLoanKeysStatements = (wh: Pick<Warehouse, 'database'>) => [
   `DROP TABLE IF EXISTS ${loanKeysTable(wh)}`,
   `CREATE TABLE ${loanKeysTable(wh)} ENGINE = Join(ANY, LEFT, loan_id)
