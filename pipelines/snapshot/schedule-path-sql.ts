@@ -67,6 +67,7 @@ export function scheduleLoanMonthsSql(db: Db, dates: EvalDates, pass: SnapshotPa
     dates.kind === 'month_ends'
       ? sql`arrayMap(k -> toLastDayOfMonth(addMonths(toStartOfMonth(lwq_l.origination_date), k)), range(toUInt32(greatest(0, dateDiff('month', toStartOfMonth(lwq_l.origination_date), toStartOfMonth(${dates.through})) + 1))))`
       : sql`if(lwq_l.origination_date <= ${dates.date}, [${dates.date}], [])`;
+  // the loans are lwq_l below: the schedule's join and columns are told so
   const schedule = effectiveSchedule(db, { loans: 'lwq_l', as: 'lwq_sf', filter: inPassBucket('loan_id', pass) });
   return sql`
 SELECT loan_id, customer_id, product, region, branch, channel, cohort_month, original_principal, non_retail, is_card,
