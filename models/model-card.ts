@@ -1,5 +1,40 @@
 import type { ModelVersion } from './registry/registry.ts';
 import { psiStatus } from './evaluate/metrics.ts';
+import type { ModelMetrics } from './model-types.ts';
+import type { GateReport } from './data/quality-gate.ts';
+
+/** Registered metrics with the data-quality gate's report (workflows.ts adds it; older versions have none). */
+export interface GatedMetrics extends ModelMetrics {
+  data_quality?: GateReport;
+}
+
+const pct = (x: number) => `${+(100 * x).toFixed(2)} %`;
+
+/**
+ * The gate's section: its settings, then one row per dropped or changed column with the reason. The
+ * reasons never quote a value of an identifier-like, name or free-text column (quality-gate.ts).
+ */
+function dataQualitySection(g: GateReport | undefined): string[] {
+  if (!g) return [];
+  const changed = g.decisions.filter((d) => d.action !== 'keep' || d.reason !== '');
+  const s = g.settings;
+  return [
+    '## Data quality gate',
+    '',
+    `Decided on the ${g.rows} training rows (docs/models.md): identifiers (≥ ${pct(s.uniqueShare)} unique text, integer sequences), personal names and free text dropped; categoricals with more than ${s.maxCategories} levels dropped; constant and near-constant (one value in ≥ ${pct(s.nearConstantShare)} of rows) dropped; sentinel codes binned as special values; a column alone with AUC > ${s.leakAuc} or a known post-outcome name leaks the outcome${s.allowLeaky.length ? ` (kept on purpose: ${s.allowLeaky.join(', ')})` : ''}${s.dropLeaky ? ' (dropped: --drop-leaky)' : ''}. Missing markers: ${s.missingMarkers.map((m) => (m === '' ? '(empty)' : `\`${m}\``)).join(', ')}.`,
+    '',
+    ...(changed.length
+      ? [
+          '| column | decision | rule | reason |',
+          '|---|---|---|---|',
+          ...changed.map((d) => `| ${d.column} | ${d.action} | ${d.rule} | ${d.reason.replace(/\|/gu, '\\|')} |`),
+          '',
+          `${g.decisions.length - changed.length} other columns kept as loaded.`,
+        ]
+      : [`All ${g.decisions.length} columns kept as loaded.`]),
+    '',
+  ];
+}
 
 const f4 = (x: number | null | undefined) => (x === null || x === undefined || Number.isNaN(x) ? '–' : x.toFixed(4));
 
@@ -18,6 +53,7 @@ export function modelCardMarkdown(m: ModelVersion): string {
       : []),
     `- WoE convention: WoE = ln(%bad / %good) (positive = riskier); probabilities are of the bad outcome`,
     '',
+    ...dataQualitySection((q as GatedMetrics).data_quality),
     '## Quality',
     '',
     '| sample | AUC | Gini | KS | Brier |',

@@ -5,6 +5,12 @@ import { scoreModel } from './model-types.ts';
 import { defaultNetworkOptions, trainNetwork, type NetworkOptions } from './nn/network.ts';
 import { defaultGbmOptions, trainGbm, type GbmOptions } from './gbm/gbm.ts';
 import { defaultScorecardOptions, trainScorecard, type ScorecardOptions } from './scorecard/scorecard.ts';
+import type { BinningOptions } from './scorecard/binning.ts';
+import type { GateOptions } from './data/quality-gate.ts';
+
+/** Binning options with the gate's per-column special values added (none: unchanged). */
+const withSpecials = (b: BinningOptions, specials: Record<string, number[]> | undefined): BinningOptions =>
+  specials && Object.keys(specials).length ? { ...b, specialByFeature: { ...b.specialByFeature, ...specials } } : b;
 
 export interface TrainRequest {
   kinds: ModelKind[];
@@ -12,6 +18,10 @@ export interface TrainRequest {
   scorecard?: Partial<ScorecardOptions>;
   network?: Partial<NetworkOptions>;
   gbm?: Partial<GbmOptions>;
+  /** the data-quality gate's settings (train flags); workflows.ts runs the gate before trainModels */
+  gate?: Partial<GateOptions>;
+  /** special values per column (the gate's sentinel codes), binned apart by the scorecard and the network's WoE inputs */
+  specialByFeature?: Record<string, number[]>;
   /** progress lines (stages, epochs and rounds with the running validation AUC) */
   log?: (line: string) => void;
 }
@@ -24,14 +34,11 @@ export interface TrainedModel {
   seed: number;
 }
 
-/** Trains each requested model on `train` and measures it on `test` (an out-of-time or seeded random hold-out). */
-export async function trainModels(
-  train: Dataset,
-  test: Dataset,
-  features: string[],
-  split: string,
-  r: TrainRequest,
-): Promise<TrainedModel[]> {
+/**
+ * What makes training impossible, refused before anything is trained or registered: special values
+ * given for a column that is not a feature, a training or test part that is empty or has one outcome.
+ */
+export function checkTrainingInput(train: Dataset, test: Dataset, features: string[], r: TrainRequest): void {
   const unknown = (r.scorecard?.binning?.specialFeatures ?? []).filter((f) => !features.includes(f));
   if (unknown.length)
     throw new DatasetError(
@@ -48,6 +55,17 @@ export async function trainModels(
         `the ${part} part ${d.n === 0 ? 'is empty' : `has ${d.n} rows, all ${bads ? 'bad' : 'good'}`}: a model cannot be ${part === 'test' ? 'measured (AUC needs both outcomes)' : 'fitted on one outcome'}; use more rows, another --seed or a larger --test-share`,
       );
   }
+}
+
+/** Trains each requested model on `train` and measures it on `test` (an out-of-time or seeded random hold-out). */
+export async function trainModels(
+  train: Dataset,
+  test: Dataset,
+  features: string[],
+  split: string,
+  r: TrainRequest,
+): Promise<TrainedModel[]> {
+  checkTrainingInput(train, test, features, r);
   const log = r.log ?? (() => undefined);
   const fp = await fingerprint(train);
   const trainEnd = train.period.length && train.period[0] !== '' ? [...new Set(train.period)].sort().at(-1)! : null;
@@ -61,9 +79,23 @@ export async function trainModels(
     );
     const artifact: ModelArtifact =
       kind === 'scorecard'
-        ? await trainScorecard(train, features, { ...defaultScorecardOptions, ...r.scorecard })
+        ? await trainScorecard(train, features, {
+            ...defaultScorecardOptions,
+            ...r.scorecard,
+            binning: withSpecials(r.scorecard?.binning ?? defaultScorecardOptions.binning, r.specialByFeature),
+          })
         : kind === 'network'
-          ? await trainNetwork(train, features, { ...defaultNetworkOptions, seed: r.seed, ...r.network }, log)
+          ? await trainNetwork(
+              train,
+              features,
+              {
+                ...defaultNetworkOptions,
+                seed: r.seed,
+                ...r.network,
+                binning: withSpecials(r.network?.binning ?? defaultNetworkOptions.binning, r.specialByFeature),
+              },
+              log,
+            )
           : trainGbm(train, features, { ...defaultGbmOptions, seed: r.seed, ...r.gbm }, log);
     const seconds = (performance.now() - t0) / 1000;
     const pTrain = scoreModel(artifact, train).probability;

@@ -8,10 +8,74 @@ import { assertInputFile } from '../lib/input-file.ts';
 import { outOfTimeSplit, randomSplit } from './data/split.ts';
 import { splitCsv, splitFileName } from './data/split-file.ts';
 import { buildFeatures } from './features/build-features.ts';
-import { featureNames, targetName, type TargetSpec } from '../warehouse/feature-catalogue.ts';
+import { targetName, type TargetSpec } from '../warehouse/feature-catalogue.ts';
 import { modelCardJson, modelCardMarkdown } from './model-card.ts';
 import { loadModel, registerModel, type ModelVersion } from './registry/registry.ts';
-import { trainModels, type TrainRequest } from './train.ts';
+import { checkTrainingInput, trainModels, type TrainRequest } from './train.ts';
+import {
+  applyGate,
+  gateLines,
+  gateSpecials,
+  keptColumns,
+  qualityGate,
+  refuseLeaky,
+  type GateReport,
+} from './data/quality-gate.ts';
+import { DatasetError, defaultMissingMarkers, type Dataset } from './data/dataset.ts';
+import type { GatedMetrics } from './model-card.ts';
+
+/**
+ * The data-quality gate on the training part (docs/models.md): its lines printed, a leaky column
+ * refused before anything is trained or registered, the dropped columns removed from both parts
+ * and the sentinel codes handed to the binning as special values.
+ */
+function gate<T extends Dataset>(
+  train: T,
+  test: T,
+  r: TrainRequest,
+  missingMarkers: readonly string[],
+  log: (line: string) => void,
+): { train: T; test: T; report: GateReport; request: TrainRequest; features: string[] } {
+  // the flags and the parts first: a one-class part is that error, not a leak found in its few rows
+  checkTrainingInput(
+    train,
+    test,
+    train.columns.map((c) => c.name),
+    r,
+  );
+  const report = qualityGate(train, { seed: r.seed, missingMarkers, ...r.gate });
+  for (const line of gateLines(report)) log(line);
+  refuseLeaky(report);
+  const features = keptColumns(report);
+  if (features.length === 0)
+    throw new DatasetError(
+      'the data-quality gate left no column to train on (see its lines above): check the table, or relax --max-categories / --near-constant',
+    );
+  const binning = r.scorecard?.binning;
+  return {
+    train: applyGate(train, report),
+    test: applyGate(test, report),
+    report,
+    features,
+    request: {
+      ...r,
+      // a --special-for column the gate dropped is no longer a feature: its special values go with it
+      scorecard: binning?.specialFeatures
+        ? {
+            ...r.scorecard,
+            binning: { ...binning, specialFeatures: binning.specialFeatures.filter((f) => features.includes(f)) },
+          }
+        : r.scorecard,
+      specialByFeature: { ...r.specialByFeature, ...gateSpecials(report) },
+    },
+  };
+}
+
+/** The gate's report goes with each trained model into the registry (metrics.data_quality) and its card. */
+const withGate = (trained: Awaited<ReturnType<typeof trainModels>>, report: GateReport) => {
+  for (const t of trained) (t.metrics as GatedMetrics).data_quality = report;
+  return trained;
+};
 
 export interface Registered {
   model: ModelVersion;
@@ -75,16 +139,20 @@ export async function trainBookModels(wh: Warehouse, o: BookTrainOptions): Promi
     log(`features: ${r.rows} loan-months up to ${r.dataEnd}`);
   }
   const ds = await loadFeatureRows(wh, { mode: 'labelled', loanShare: o.loanShare });
-  const { train, test, cutoff } = outOfTimeSplit(ds, o.ootMonths);
-  log(`training on ${train.n} loan-months before ${cutoff}, testing on ${test.n} from ${cutoff} (out of time)`);
+  const split = outOfTimeSplit(ds, o.ootMonths);
+  const { cutoff } = split;
+  log(
+    `training on ${split.train.n} loan-months before ${cutoff}, testing on ${split.test.n} from ${cutoff} (out of time)`,
+  );
+  const { train, test, report, request, features } = gate(split.train, split.test, o, defaultMissingMarkers, log);
   const trained = await trainModels(
     train,
     test,
-    [...featureNames],
+    features,
     `out-of-time: train < ${cutoff} ≤ test (${o.ootMonths} month-ends)`,
-    o,
+    request,
   );
-  return registerAll(wh, trained, { prefix: name, target: name }, o.actor, o.outDir);
+  return registerAll(wh, withGate(trained, report), { prefix: name, target: name }, o.actor, o.outDir);
 }
 
 export interface TableTrainOptions extends TrainRequest, TableLoadOptions {
@@ -110,16 +178,28 @@ export async function trainTableModels(wh: Warehouse, o: TableTrainOptions): Pro
   const ds = await loadFeatureTable(o.path, o);
   const numeric = ds.columns.filter((c) => c.kind === 'numeric').length;
   log(`loaded ${ds.n} rows: ${numeric} numeric and ${ds.columns.length - numeric} categorical features`);
-  const { train, test, trainIdx } = randomSplit(ds, 1 - o.testShare, o.seed);
-  log(`split (seed ${o.seed}): ${train.n} rows to train, ${test.n} to test`);
+  const split = randomSplit(ds, 1 - o.testShare, o.seed);
+  const { trainIdx } = split;
+  log(`split (seed ${o.seed}): ${split.train.n} rows to train, ${split.test.n} to test`);
   const prefix = (o.name ?? basename(o.path).replace(/\.[^.]+$/, '')).toLowerCase().replace(/[^a-z0-9_]+/g, '_');
-  // a one-class or empty part is refused inside trainModels, before anything is trained or registered
-  const trained = await trainModels(
-    train,
-    test,
-    ds.columns.map((c) => c.name),
-    `seeded random ${Math.round((1 - o.testShare) * 100)}/${Math.round(o.testShare * 100)} (seed ${o.seed})`,
+  // a leaky column is refused by the gate, a one-class or empty part inside trainModels: both before
+  // anything is trained or registered
+  const { train, test, report, request, features } = gate(
+    split.train,
+    split.test,
     { ...o, log },
+    o.missingMarkers ?? defaultMissingMarkers,
+    log,
+  );
+  const trained = withGate(
+    await trainModels(
+      train,
+      test,
+      features,
+      `seeded random ${Math.round((1 - o.testShare) * 100)}/${Math.round(o.testShare * 100)} (seed ${o.seed})`,
+      request,
+    ),
+    report,
   );
   for (const t of trained) t.metrics.split_file = splitFileName;
   const registered = await registerAll(

@@ -11,6 +11,8 @@ import { trainBookModels, trainTableModels } from '../../models/workflows.ts';
 import { defaultBinning } from '../../models/scorecard/binning.ts';
 import { defaultSelection } from '../../models/scorecard/selection.ts';
 import { log } from '../progress.ts';
+import { defaultGate } from '../../models/data/quality-gate.ts';
+import { defaultMissingMarkers } from '../../models/data/dataset.ts';
 
 const number = (what: string) => z.coerce.number({ error: `expected ${what}` });
 const bool = z.enum(['true', 'false'], { error: 'expected true or false' }).transform((v) => v === 'true');
@@ -71,6 +73,28 @@ const trainFlags = {
     'the columns the --special values are codes of (default: every numeric column)',
     'COL,…',
   ),
+  'max-categories': flag(
+    count(2, 100_000).default(defaultGate.maxCategories),
+    'data-quality gate: drop a categorical column with more levels',
+    'N',
+  ),
+  'missing-markers': flag(
+    list.optional(),
+    `--table: cells read as missing (default ${defaultMissingMarkers.filter(Boolean).join(' ')} and the empty cell)`,
+    'NA,N/A,…',
+  ),
+  'near-constant': flag(
+    number('a share such as 0.995').gt(0.5).max(1).default(defaultGate.nearConstantShare),
+    'data-quality gate: drop a column whose commonest value (or missing) holds this share of rows',
+    'SHARE',
+  ),
+  'leak-auc': flag(
+    number('an AUC such as 0.95').gt(0.5).max(1).default(defaultGate.leakAuc),
+    'data-quality gate: a column alone above this training AUC leaks the outcome (refused)',
+    'AUC',
+  ),
+  'allow-leaky': flag(list.optional(), 'data-quality gate: keep these leaky columns on purpose', 'COL,…'),
+  'drop-leaky': flag(z.boolean().default(false), 'data-quality gate: drop leaky columns instead of refusing'),
   'min-iv': flag(
     number('a number').min(0).max(10).default(defaultSelection.minIv),
     'scorecard: drop features below this IV',
@@ -86,18 +110,19 @@ export const trainCommand = defineCommand({
   name: 'train',
   summary: 'train early-warning models (book, out of time) or models on any CSV feature table',
   description:
-    'Book: target DPD > threshold within horizon months, trained on earlier month-ends and tested on the latest --oot-months. --table: the same models on any feature table, seeded random split. Each model becomes a new registered version with a model card.',
+    'Book: target DPD > threshold within horizon months, trained on earlier month-ends and tested on the latest --oot-months. --table: the same models on any feature table, seeded random split. A data-quality gate runs on the training part first (identifiers, free text, constant columns and too many categories dropped, sentinel codes binned apart, a leaky column refused) and is printed and written to the card. Each model becomes a new registered version with a model card.',
   flags: trainFlags,
   examples: [
     'loanwatch train --model scorecard,network,gbm',
     'loanwatch train --table ../shared/data/german_credit/germancredit.csv --target creditability --bad-value bad',
+    'loanwatch train --table loans.csv --target bad --drop-leaky --max-categories 30 --missing-markers NA,N/A,-,unknown',
   ],
   warehouse: true,
   check: (f) =>
     f.table && !f.target
       ? '--table needs --target COLUMN (the outcome column)'
-      : !f.table && (f.target || f.drop || f.categorical || f.name)
-        ? '--target, --drop, --categorical and --name go with --table'
+      : !f.table && (f.target || f.drop || f.categorical || f.name || f['missing-markers'])
+        ? '--target, --drop, --categorical, --name and --missing-markers go with --table'
         : f['special-for'] && !f.special
           ? '--special-for names the columns of the --special values: give --special too'
           : undefined,
@@ -121,6 +146,13 @@ export async function runTrain(wh: Warehouse, config: Config, out: Output, f: Tr
       l2: f.l2,
       selection: { ...defaultSelection, minIv: f['min-iv'] },
     },
+    gate: {
+      maxCategories: f['max-categories'],
+      nearConstantShare: f['near-constant'],
+      leakAuc: f['leak-auc'],
+      allowLeaky: f['allow-leaky'] ?? [],
+      dropLeaky: f['drop-leaky'],
+    },
   };
   const done = f.table
     ? await trainTableModels(wh, {
@@ -130,6 +162,7 @@ export async function runTrain(wh: Warehouse, config: Config, out: Output, f: Tr
         badValue: f['bad-value'],
         drop: f.drop,
         categorical: f.categorical,
+        missingMarkers: f['missing-markers'],
         testShare: f['test-share'],
         name: f.name,
       })

@@ -361,12 +361,16 @@ export function qualityGate(train: Dataset, options: Partial<GateOptions> = {}):
     for (let i = 0; i < train.n; i++) if (rng.next() < o.leakSampleRows / train.n) keep.push(i);
     sample = subset(train, keep);
   }
+  // an AUC on a handful of rows says little: the AUC rule needs ten of each outcome (the names rule does not)
+  let bads = 0;
+  for (const y of sample.label) bads += y;
+  const enough = bads >= 10 && sample.n - bads >= 10;
   const decisions = train.columns.map((col, j): GateDecision => {
     const s = structural(col, train.n, o);
     if (!isKept(s)) return s;
     const a = singleFeatureAuc(sample.columns[j]!, sample.label, s.specialValues ?? []);
     const named = post.some((re) => re.test(col.name));
-    if (!named && !(a > o.leakAuc)) return { ...s, auc: a };
+    if (!named && !(enough && a > o.leakAuc)) return { ...s, auc: a };
     const why = `${named ? 'a known post-outcome name' : 'alone'}${named ? `; alone it reaches AUC ${a.toFixed(4)}` : ` it reaches AUC ${a.toFixed(4)} > ${o.leakAuc}`} on the training part`;
     if (o.allowLeaky.includes(col.name))
       return { ...s, action: 'keep-leaky', rule: 'leaky', reason: `leaks the outcome (${why}): kept by --allow-leaky`, auc: a };

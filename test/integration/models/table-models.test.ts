@@ -6,6 +6,128 @@ import { loadConfig } from '../../../warehouse/config.ts';
 import { openWarehouse } from '../../../warehouse/connection.ts';
 import { listModels } from '../../../models/registry/registry.ts';
 import { sharedData } from '../../helpers/shared-data.ts';
+import { Rng, sigmoid } from '../../../lib/random.ts';
+
+/**
+ * A seeded application table with what the data-quality gate must catch: a unique customer id, a
+ * person-name column, a zip code with hundreds of levels, N/A · NULL · ? in a numeric income, 96/98
+ * sentinel codes in a count, and a post-outcome column (recoveries) that leaks the outcome.
+ */
+function gatedTable(n: number, seed: number) {
+  const rng = new Rng(seed);
+  const first = [
+    'Anna',
+    'Ben',
+    'Carla',
+    'David',
+    'Eva',
+    'Felix',
+    'Greta',
+    'Hugo',
+    'Ida',
+    'Jonas',
+    'Klara',
+    'Lukas',
+    'Mia',
+    'Noah',
+    'Olga',
+    'Paul',
+    'Rosa',
+    'Simon',
+    'Tina',
+    'Uwe',
+    'Vera',
+    'Walter',
+    'Xenia',
+    'Yusuf',
+    'Zoe',
+    'Arne',
+    'Bianca',
+    'Carl',
+    'Dora',
+    'Emil',
+  ];
+  const last = [
+    'Berg',
+    'Costa',
+    'Dahl',
+    'Eriksen',
+    'Fischer',
+    'Garcia',
+    'Hansen',
+    'Ivanova',
+    'Jensen',
+    'Klein',
+    'Lang',
+    'Meyer',
+    'Nowak',
+    'Olsen',
+    'Petrov',
+    'Quist',
+    'Rossi',
+    'Schmidt',
+    'Tanaka',
+    'Ulrich',
+    'Vogel',
+    'Wagner',
+    'Xu',
+    'Young',
+    'Zimmer',
+    'Abbott',
+    'Brandt',
+    'Chen',
+    'Dietrich',
+    'Engel',
+    'Frank',
+    'Graf',
+    'Horn',
+    'Iversen',
+    'Jung',
+    'Koch',
+    'Lorenz',
+    'Moreau',
+    'Nagel',
+    'Ortiz',
+  ];
+  const ids: string[] = [];
+  const names: string[] = [];
+  const lines = ['customer_id,full_name,zip,income,late_count,utilisation,region,recoveries,bad'];
+  for (let i = 0; i < n; i++) {
+    const risk = rng.normal();
+    const bad = rng.chance(sigmoid(-1.6 + 1.3 * risk)) ? 1 : 0;
+    const id = `CUST-${String(100_003 + i * 7919).padStart(7, '0')}`;
+    const name = `${rng.pick(first)} ${rng.pick(last)}`;
+    ids.push(id);
+    names.push(name);
+    const u = rng.next();
+    const income =
+      u < 0.03
+        ? 'N/A'
+        : u < 0.05
+          ? 'NULL'
+          : u < 0.06
+            ? '?'
+            : String(Math.round(Math.exp(10.5 - 0.2 * risk + 0.4 * rng.normal())));
+    const v = rng.next();
+    const late = v < 0.02 ? 96 : v < 0.04 ? 98 : Math.min(9, Math.floor(-Math.log(rng.next()) * Math.exp(0.6 * risk)));
+    const util = Math.min(1.5, Math.max(0, 0.45 + 0.25 * risk + 0.1 * rng.normal())).toFixed(3);
+    const recoveries = bad && rng.chance(0.3) ? (50 + 500 * rng.next()).toFixed(2) : '0';
+    lines.push(
+      [
+        id,
+        name,
+        `${rng.int(10_000, 10_399)}`.slice(0, 5) + 'x',
+        income,
+        late,
+        util,
+        rng.pick(['north', 'south', 'east', 'west']),
+        recoveries,
+        bad,
+      ].join(','),
+    );
+  }
+  return { csv: `${lines.join('\n')}\n`, ids, names };
+}
 
 /** Generic table training (`loanwatch train --table`) on the real public datasets, through the CLI. */
 describe('train --table on public credit data', () => {
@@ -140,4 +262,58 @@ describe('train --table on public credit data', () => {
     expect(await run('evaluate', "x'; DROP TABLE loans --")).toBe(2);
     expect(err.join('\n')).toMatch(/NAME or NAME@VERSION/);
   });
+
+  it('the data-quality gate: a leaky column refused before anything registers; identifiers, names and a zip dropped without their values in the card; N/A read as missing; 96/98 binned apart', async () => {
+    const { csv, ids, names } = gatedTable(2000, 21);
+    const path = join(dir, 'applications.csv');
+    writeFileSync(path, csv);
+    const train = (...more: string[]) =>
+      run(
+        'train',
+        '--table',
+        path,
+        '--target',
+        'bad',
+        '--model',
+        'scorecard',
+        '--name',
+        'gated',
+        '--format',
+        'json',
+        ...more,
+      );
+
+    expect(await train()).toBe(2);
+    expect(err.join('\n')).toMatch(
+      /^loanwatch: column recoveries leaks the outcome \(a known post-outcome name; .*--allow-leaky recoveries$/mu,
+    );
+    const wh = openWarehouse(loadConfig({ LOANWATCH_DATA_DIR: join(dir, 'data') }));
+    try {
+      expect((await listModels(wh)).filter((m) => m.model_name.startsWith('gated'))).toEqual([]);
+    } finally {
+      await wh.close();
+    }
+
+    expect(await train('--drop-leaky')).toBe(0);
+    const logs = err.join('\n');
+    expect(logs).toMatch(/^data-quality gate on 1400 training rows: 8 columns, 4 kept, 4 dropped, 2 changed$/mu);
+    expect(logs).toMatch(/^ {2}customer_id: drop \(identifier\)/mu);
+    const [row] = JSON.parse(out.join('\n')) as { test_auc: number; card: string }[];
+    expect(row!.test_auc).toBeGreaterThan(0.7);
+    const card = readFileSync(join(row!.card, 'model-card.md'), 'utf8');
+    for (const [column, decision, rule] of [
+      ['customer_id', 'drop', 'identifier'],
+      ['full_name', 'drop', 'personal-names'],
+      ['zip', 'drop', 'high-cardinality'],
+      ['recoveries', 'drop', 'leaky'],
+      ['income', 'numeric', 'missing-markers'],
+      ['late_count', 'special', 'sentinel'],
+    ])
+      expect(card).toContain(`| ${column} | ${decision} | ${rule} |`);
+    expect(card).toMatch(/\| late_count \| [^|]+ \| special 98 \|/u);
+    const files = ['model-card.md', 'model-card.json', 'artifact.json'].map((f) =>
+      readFileSync(join(row!.card, f), 'utf8'),
+    );
+    for (const text of files) for (const v of [...ids, ...names]) expect(text).not.toContain(v);
+  }, 120_000);
 });
