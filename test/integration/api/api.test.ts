@@ -1,10 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
 import { queryRows } from '../../../warehouse/connection.ts';
-import { defaultTarget } from '../../../warehouse/feature-catalogue.ts';
-import { loadModel, promote, registerModel } from '../../../models/registry/registry.ts';
-import { scoreMonthInDb } from '../../../models/score.ts';
-import { trainBookModels } from '../../../models/workflows.ts';
+import { loadModel, registerModel } from '../../../models/registry/registry.ts';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { createApp } from '../../../api/app.ts';
 import { createApiKey } from '../../../api/auth/keys.ts';
@@ -13,6 +9,7 @@ import { fireWarnings } from '../../../pipelines/warnings/fire-warnings.ts';
 import { parseWarningRules } from '../../../pipelines/warnings/rules.ts';
 import { warehouseWithBook } from '../../helpers/book.ts';
 import { defaultSettings } from '../../helpers/settings.ts';
+import { withScoredChampion } from '../../helpers/scored-champion.ts';
 import { disposeIfOpened } from '../../helpers/warehouse.ts';
 
 describe('HTTP API', () => {
@@ -24,24 +21,7 @@ describe('HTTP API', () => {
 
   beforeAll(async () => {
     wh = await warehouseWithBook('api', { loans: 1500, months: 24, seed: 8 });
-    const [m] = await trainBookModels(wh, {
-      kinds: ['scorecard'],
-      seed: 1,
-      target: defaultTarget,
-      ootMonths: 4,
-      loanShare: 1,
-      rebuildFeatures: true,
-      actor: 'test',
-      outDir: join(wh.dir, 'cards'),
-    });
-    await promote(wh, {
-      name: m!.model.model_name,
-      version: 1,
-      actor: 'test',
-      reason: 'first',
-      gate: { aucMargin: 0, maxPsi: 1 },
-    });
-    await scoreMonthInDb(wh, m!.model, '2024-06-30');
+    const champion = await withScoredChampion(wh, { scoreMonthEnds: ['2024-06-30'] });
     const [l] = await queryRows<{ loan_id: string; region: string }>(
       wh,
       `SELECT s.loan_id AS loan_id, l.region AS region FROM ${wh.database}.scores AS s
@@ -61,7 +41,7 @@ describe('HTTP API', () => {
     await fireWarnings(wh, {
       asOf: '2024-06-30',
       settings: defaultSettings,
-      champion: m!.model,
+      champion,
       rules: parseWarningRules({
         rules: [
           { id: 'overdue_2', kind: 'consecutive_overdue', months: 2 },

@@ -1,11 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
 import { queryRows } from '../../../warehouse/connection.ts';
-import { defaultTarget } from '../../../warehouse/feature-catalogue.ts';
-import { promote } from '../../../models/registry/registry.ts';
-import { scoreMonthInDb } from '../../../models/score.ts';
-import { trainBookModels } from '../../../models/workflows.ts';
 import { createApp } from '../../../api/app.ts';
 import { createApiKey, revokeApiKey } from '../../../api/auth/keys.ts';
 import { roles, type Role } from '../../../api/auth/permissions.ts';
@@ -13,6 +8,7 @@ import { fireWarnings } from '../../../pipelines/warnings/fire-warnings.ts';
 import { parseWarningRules } from '../../../pipelines/warnings/rules.ts';
 import { warehouseWithBook } from '../../helpers/book.ts';
 import { defaultSettings } from '../../helpers/settings.ts';
+import { withScoredChampion } from '../../helpers/scored-champion.ts';
 import { disposeIfOpened } from '../../helpers/warehouse.ts';
 
 /**
@@ -47,29 +43,12 @@ describe('role × route × scope matrix; collectors never see another region', (
 
   beforeAll(async () => {
     wh = await warehouseWithBook('matrix', { loans: 1200, months: 24, seed: 11 });
-    const [m] = await trainBookModels(wh, {
-      kinds: ['scorecard'],
-      seed: 1,
-      target: defaultTarget,
-      ootMonths: 4,
-      loanShare: 1,
-      rebuildFeatures: true,
-      actor: 'test',
-      outDir: join(wh.dir, 'cards'),
-    });
-    model = { name: m!.model.model_name, version: 1 };
-    await promote(wh, {
-      name: model.name,
-      version: 1,
-      actor: 'test',
-      reason: 'first',
-      gate: { aucMargin: 0, maxPsi: 1 },
-    });
-    await scoreMonthInDb(wh, m!.model, asOf);
+    const champion = await withScoredChampion(wh, { scoreMonthEnds: [asOf] });
+    model = { name: champion.model_name, version: champion.version };
     await fireWarnings(wh, {
       asOf,
       settings: defaultSettings,
-      champion: m!.model,
+      champion,
       rules: parseWarningRules({
         rules: [
           { id: 'any_overdue', kind: 'overdue_amount', limit: 0 },

@@ -1,9 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { defaultTarget } from '../../../../warehouse/feature-catalogue.ts';
-import { promote } from '../../../../models/registry/registry.ts';
-import { scoreMonthInDb } from '../../../../models/score.ts';
-import { trainBookModels } from '../../../../models/workflows.ts';
 import { buildCaseList, type Case } from '../../../../pipelines/cases/case-list.ts';
 import { defaultStrategyTable, recommendAction } from '../../../../pipelines/cases/strategy.ts';
 import { assignExperiment, parseExperiment, storeAssignments } from '../../../../pipelines/cases/experiment.ts';
@@ -12,6 +7,7 @@ import { queryRows } from '../../../../warehouse/connection.ts';
 import { activeDelinquencyQuery, delinquencyAsOf } from '../../../../pipelines/snapshot/delinquency-as-of.ts';
 import { warehouseWithBook } from '../../../helpers/book.ts';
 import { defaultSettings } from '../../../helpers/settings.ts';
+import { withScoredChampion } from '../../../helpers/scored-champion.ts';
 import { disposeIfOpened } from '../../../helpers/warehouse.ts';
 
 describe('case list', () => {
@@ -20,29 +16,12 @@ describe('case list', () => {
   const asOf = '2024-06-15';
   beforeAll(async () => {
     wh = await warehouseWithBook('cases', { loans: 2000, months: 24, seed: 12 });
-    const [m] = await trainBookModels(wh, {
-      kinds: ['scorecard'],
-      seed: 1,
-      target: defaultTarget,
-      ootMonths: 4,
-      loanShare: 1,
-      rebuildFeatures: true,
-      actor: 'test',
-      outDir: join(wh.dir, 'cards'),
-    });
-    await promote(wh, {
-      name: m!.model.model_name,
-      version: 1,
-      actor: 'test',
-      reason: 'first',
-      gate: { aucMargin: 0, maxPsi: 1 },
-    });
-    await scoreMonthInDb(wh, m!.model, '2024-05-31');
+    const m = await withScoredChampion(wh, { scoreMonthEnds: ['2024-05-31'] });
     cases = await buildCaseList(wh, {
       asOf,
       settings: defaultSettings,
       strategy: defaultStrategyTable,
-      champion: { name: m!.model.model_name, version: 1 },
+      champion: { name: m.model_name, version: m.version },
     });
   });
   afterAll(() => disposeIfOpened(wh));

@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { defaultTarget } from '../../../../warehouse/feature-catalogue.ts';
-import { promote, type ModelVersion } from '../../../../models/registry/registry.ts';
-import { trainBookModels } from '../../../../models/workflows.ts';
+import type { ModelVersion } from '../../../../models/registry/registry.ts';
 import { fireWarnings } from '../../../../pipelines/warnings/fire-warnings.ts';
 import { listWarnings } from '../../../../pipelines/warnings/list-warnings.ts';
 import { parseWarningRules } from '../../../../pipelines/warnings/rules.ts';
 import { exec } from '../../../../warehouse/connection.ts';
 import { warehouseWithBook } from '../../../helpers/book.ts';
 import { defaultSettings } from '../../../helpers/settings.ts';
+import { withScoredChampion } from '../../../helpers/scored-champion.ts';
 import { disposeIfOpened } from '../../../helpers/warehouse.ts';
 
 const rules = parseWarningRules({ rules: [{ id: 'drift', kind: 'model_drift', max_psi: 0.25, auc_drop: 0.05 }] });
@@ -19,24 +17,8 @@ describe('model monitoring warnings', () => {
   const asOf = '2024-06-30';
   beforeAll(async () => {
     wh = await warehouseWithBook('drift', { loans: 2000, months: 24, seed: 21 });
-    const [m] = await trainBookModels(wh, {
-      kinds: ['scorecard'],
-      seed: 1,
-      target: defaultTarget,
-      ootMonths: 4,
-      loanShare: 1,
-      rebuildFeatures: true,
-      actor: 'test',
-      outDir: join(wh.dir, 'cards'),
-    });
-    champion = m!.model;
-    await promote(wh, {
-      name: champion.model_name,
-      version: champion.version,
-      actor: 'test',
-      reason: 'first',
-      gate: { aucMargin: 0, maxPsi: 1 },
-    });
+    // trained and promoted, not scored: the drift rule scores ew_features itself (models/evaluate/monitor.ts)
+    champion = await withScoredChampion(wh, { scoreMonthEnds: [] });
   });
   afterAll(() => disposeIfOpened(wh));
 
