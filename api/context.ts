@@ -1,3 +1,4 @@
+import type { PreparedMetric } from './routes/metric-body.ts';
 import type { Warehouse } from '../warehouse/connection.ts';
 import type { SnapshotSettings } from '../pipelines/snapshot/snapshot-settings.ts';
 import type { ApiKey } from './auth/keys.ts';
@@ -29,7 +30,7 @@ export interface ApiCaches {
   keys: KeyCache;
   addresses: AddressLimiter;
   scores: ScoreIndex;
-  metrics: TtlCache<string, unknown>;
+  metrics: TtlCache<string, PreparedMetric>;
   reports: TtlCache<string, string | Buffer>;
 }
 

@@ -58,7 +58,7 @@ export async function buildChart(
   lang: Lang,
   fontFile: string,
 ): Promise<BuiltChart> {
-  const { rows, chartRows } = await fetchChartData(wh, t.data(p), p);
+  const { rows, chartRows } = await fetchChartData(wh, t.data(p));
   const spec = chartRows.length > 0 ? chartSpec(t, chartRows, lang) : noDataSpec(t, lang);
   return { template: t, rows, spec, svg: await renderSvg(spec, fontFile) };
 }

@@ -1,3 +1,5 @@
+import type { MetricName } from '../warehouse/metrics/index.ts';
+import type { MetricRequestInput } from '../warehouse/metrics/request.ts';
 import type { Lang, Text } from './i18n.ts';
 
 export const packs = ['management', 'regulatory'] as const;
@@ -11,19 +13,11 @@ export interface ReportPeriod {
   from: string;
 }
 
-/** Report datasets besides the declared metrics (each computed in warehouse/ or models/, never in a template). */
-export const datasetNames = [
-  'forecast',
-  'ecl',
-  'provision_coverage',
-  'score_distribution',
-  'monitoring',
-  'warnings_summary',
-] as const;
-export type DatasetName = (typeof datasetNames)[number];
-
-/** Where a chart's rows come from: a metric of the metrics layer with a request, or a named report dataset. */
-export type DataRequest = { metric: string; request: Record<string, unknown> } | { dataset: DatasetName };
+/** Where a chart's rows come from: a metric of the catalogue with a request (the report's period filled in). */
+export interface DataRequest {
+  metric: MetricName;
+  request: MetricRequestInput;
+}
 
 /**
  * One chart: where its data comes from, and a pure function from those rows and a language to the

@@ -12,51 +12,43 @@ import { metricJsonChunks, prepareMetric, streamOf, type PreparedMetric } from '
 import type { AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { requirePermission } from '../middleware.ts';
-import { csvList, errorResponses, isoDay } from '../schemas.ts';
+import { errorResponses } from '../schemas.ts';
+import { defaultBasisOf, metricEntry, metricNames, metrics, type MetricName } from '../../warehouse/metrics/index.ts';
+import { metricTextFields } from '../../warehouse/metrics/request.ts';
 
-/** Route path → declared metric (and the grouping it defaults to). */
-const routes = {
-  overdue: { metric: 'overdue', groupBy: undefined },
-  vintage: { metric: 'vintage', groupBy: undefined },
-  'roll-rate': { metric: 'roll_rate', groupBy: undefined },
-  recovery: { metric: 'recovery', groupBy: undefined },
-  // five-category distribution by month-end; the migration rates are /v1/metrics/classification?view=migration
-  classification: { metric: 'overdue', groupBy: ['month_end', 'five_class'] },
-  collections: { metric: 'collections', groupBy: undefined },
-} as const;
+/**
+ * One route per catalogue metric, its path the metric's name in kebab case (`/v1/metrics/roll-rate`);
+ * a metric added to the catalogue is served without an edit here. `classification` is the SPEC's
+ * five-category view: the distribution by month-end, or with view=migration the migration rates.
+ */
+const routes: Record<string, { metric: MetricName; groupBy?: string[]; summary: string }> = {
+  ...Object.fromEntries(
+    metricNames.map((name) => [name.replaceAll('_', '-'), { metric: name, summary: metrics[name].title }]),
+  ),
+  classification: {
+    metric: 'overdue',
+    groupBy: ['month_end', 'five_class'],
+    summary: 'Five-category distribution by month-end (view=migration: migration rates)',
+  },
+};
 
-const name = z
-  .string()
-  .min(1)
-  .max(60)
-  .regex(/^[\w .-]+$/u, 'letters, digits, space, _ . and -');
-const month = z.string().regex(/^\d{4}-\d{2}$/, 'a month YYYY-MM');
-const query = z
-  .object({
-    group_by: csvList(z.string().regex(/^[a-z_]{1,40}$/, 'a dimension name')).optional(),
-    basis: z.enum(['balance', 'count']).optional(),
-    cohort_grain: z.enum(['month', 'quarter']).optional(),
-    product: csvList(name).optional(),
-    region: csvList(name).optional(),
-    branch: csvList(name).optional(),
-    channel: csvList(name).optional(),
-    cohort_from: month.optional(),
-    cohort_to: month.optional(),
-    from: isoDay.optional(),
-    to: isoDay.optional(),
-    as_of: isoDay.optional(),
-    view: z.enum(['distribution', 'migration']).optional(),
-  })
-  .strict();
+/** the request fields as query-string text (lists comma-separated), from the one request table */
+const query = z.object({ ...metricTextFields, view: z.enum(['distribution', 'migration']).optional() }).strict();
 
 const result = z
   .object({
     metric: z.string(),
     title: z.string(),
     as_of: z.string(),
-    basis: z.string(),
+    basis: z.enum(['balance', 'count']),
     request: z.record(z.string(), z.unknown()),
-    columns: z.array(z.object({ name: z.string(), kind: z.string(), denominator: z.string().optional() })),
+    columns: z.array(
+      z.object({
+        name: z.string(),
+        kind: z.enum(['dimension', 'measure', 'ratio', 'number', 'text']),
+        denominator: z.string().optional(),
+      }),
+    ),
     rows: z.array(z.record(z.string(), z.union([z.string(), z.number(), z.null()]))),
   })
   .openapi('MetricResult');
@@ -67,7 +59,8 @@ for (const [path, spec] of Object.entries(routes)) {
     createRoute({
       method: 'get',
       path: `/v1/metrics/${path}`,
-      summary: `${path} metric (SPEC §5); JSON, or CSV with Accept: text/csv`,
+      summary: `${spec.summary}; JSON, or CSV with Accept: text/csv`,
+      description: metricEntry(spec.metric)?.description,
       request: { query },
       responses: {
         200: {
@@ -81,8 +74,10 @@ for (const [path, spec] of Object.entries(routes)) {
     async (c) => {
       requirePermission(c, 'metrics:read');
       const { view, ...q } = c.req.valid('query');
+      if (view && path !== 'classification')
+        throw new ApiError('bad_request', 'view applies to /v1/metrics/classification only');
       const metric = path === 'classification' && view === 'migration' ? 'migration' : spec.metric;
-      const groupBy = q.group_by ?? (metric === spec.metric ? spec.groupBy : undefined);
+      const groupBy = q.group_by ?? (view === 'migration' ? undefined : spec.groupBy);
       const { wh } = c.get('deps');
       let prepared: PreparedMetric;
       try {
@@ -99,12 +94,12 @@ for (const [path, spec] of Object.entries(routes)) {
           channel: parsed.channel,
         });
         // equivalent requests share one entry; results are cached for a minute (snapshots change monthly, dashboards poll)
-        const request = normaliseMetricRequest(parsed, last);
-        prepared = (await c
+        const request = normaliseMetricRequest(parsed, last, defaultBasisOf(metric));
+        prepared = await c
           .get('caches')
           .metrics.get(JSON.stringify([metric, request]), async () =>
             prepareMetric(await runMetric(wh, metric, request)),
-          )) as PreparedMetric;
+          );
       } catch (e) {
         if (e instanceof MetricRequestError) throw new ApiError('bad_request', e.message, undefined, { cause: e });
         throw e;

@@ -1,15 +1,14 @@
 import type { Warehouse } from '../../warehouse/connection.ts';
 import { runMetric } from '../../warehouse/metrics/run.ts';
-import type { DataRequest, ReportPeriod, Row } from '../template.ts';
-import { datasets } from './datasets.ts';
+import type { DataRequest, Row } from '../template.ts';
 
 /**
  * Rows for one chart. `rows` are as the metrics layer returned them (money as exact decimal
  * strings: the CSV beside each chart); `chartRows` hold the same values with numeric strings
  * as numbers, which is what Vega-Lite needs to plot them.
  */
-export async function fetchChartData(wh: Warehouse, req: DataRequest, p: ReportPeriod): Promise<{ rows: Row[]; chartRows: Row[] }> {
-  const rows = 'metric' in req ? (await runMetric(wh, req.metric, req.request)).rows : await datasets[req.dataset](wh, p);
+export async function fetchChartData(wh: Warehouse, req: DataRequest): Promise<{ rows: Row[]; chartRows: Row[] }> {
+  const rows: Row[] = (await runMetric(wh, req.metric, req.request)).rows;
   return { rows, chartRows: rows.map(numeric) };
 }
 

@@ -1,6 +1,13 @@
 import { monthEndOf } from '../../lib/dates.ts';
-import type { Basis, CompiledMetric, FilterKey, MetricDefinition, MetricRequest } from './definition.ts';
-import { sources } from './sources.ts';
+import {
+  filterKeys,
+  type Basis,
+  type CompiledMetric,
+  type FilterKey,
+  type MetricDefinition,
+  type MetricRequest,
+} from './definition.ts';
+import { sources, type SourceContext } from './sources.ts';
 import { joinSql, param, render, sql, trusted, type Param, type Sql } from '../sql.ts';
 import { UserError } from '../../lib/user-error.ts';
 
@@ -16,6 +23,30 @@ const defaultColumns: Record<FilterKey, string> = {
   cohort: 'cohort_month',
   period: 'month_end',
 };
+
+const requestFilterKeys: Record<FilterKey, (keyof MetricRequest)[]> = {
+  product: ['product'],
+  region: ['region'],
+  branch: ['branch'],
+  channel: ['channel'],
+  cohort: ['cohort_from', 'cohort_to'],
+  period: ['from', 'to'],
+};
+
+/** A filter or basis the metric cannot apply is refused by name: silently dropped, it would mislabel the answer. */
+function assertApplies(def: MetricDefinition, req: MetricRequest): void {
+  const allowed = def.filters ?? filterKeys;
+  const refused = filterKeys
+    .filter((k) => !allowed.includes(k))
+    .flatMap((k) => requestFilterKeys[k].filter((field) => req[field] !== undefined));
+  if (refused.length > 0)
+    throw new MetricRequestError(
+      `${def.name} cannot be filtered by ${refused.join(', ')}; it takes ${allowed.flatMap((k) => requestFilterKeys[k]).join(', ') || 'no filters'}`,
+    );
+  if (def.bases && req.basis && !def.bases.includes(req.basis))
+    throw new MetricRequestError(`${def.name} is on the ${def.bases.join(' or ')} basis only, not ${req.basis}`);
+  if (req.months !== undefined) throw new MetricRequestError(`months applies to the forecast only, not ${def.name}`);
+}
 
 /**
  * The one compiler: a definition and a validated request → { query, query_params }.
@@ -34,6 +65,7 @@ export function compileMetric(
       `${def.name} cannot be grouped by ${unknown.join(', ')}; allowed: ${Object.keys(def.dimensions).join(', ')}`,
     );
   }
+  assertApplies(def, req);
   const dims = [...new Set([...(def.requiredDimensions ?? []), ...requested])];
   // every request value is one bound param, whichever of a source's subqueries its filter lands in
   const inList = (values: readonly string[] | undefined) => values && param(values, 'Array(String)');
@@ -65,18 +97,28 @@ export function compileMetric(
     });
     return parts.length > 0 ? joinSql(parts, ' AND ') : trusted('1');
   };
-  const source = sources[def.source]({ db: trusted(ctx.database), where, cohortGrain: req.cohort_grain });
-  const basis: Basis = req.basis;
+  const base = { db: trusted(ctx.database), where, cohortGrain: req.cohort_grain };
+  const contextOf = (over: Partial<typeof base>): SourceContext => {
+    const c: SourceContext = {
+      ...base,
+      ...over,
+      source: (name, more) => sources[name](contextOf({ ...over, ...more })),
+    };
+    return c;
+  };
+  const source = sources[def.source](contextOf({}));
+  const basis: Basis = req.basis ?? def.bases?.[0] ?? 'balance';
   const measureSql = Object.entries(def.measures).map(([name, m]) => {
     const weight = m.weight?.[basis] ?? def.weight[basis];
-    return `${m.when ? `sumIf(${weight}, ${m.when})` : `sum(${weight})`} AS ${name}`;
+    const fn = m.aggregate ?? 'sum';
+    return `${m.when ? `${fn}If(${weight}, ${m.when})` : `${fn}(${weight})`} AS ${name}`;
   });
   const dimSql = dims.map((d) => `${def.dimensions[d]} AS ${d}`);
   // the definition's own text (dimensions, measures, shape) around the source: trusted, from the catalogue
   const grouped = sql`SELECT ${trusted([...dimSql, ...measureSql].join(', '))} FROM (${source}) ${trusted(dims.length ? `GROUP BY ${dims.join(', ')}` : '')}`;
   let shaped = grouped;
   const measureNames = Object.keys(def.measures);
-  let outputs = [...measureNames];
+  let outputs = measureNames.filter((m) => !def.measures[m]?.internal);
   if (def.shape.kind === 'cumulative') {
     const { over, cumulative } = def.shape;
     if (!dims.includes(over)) throw new MetricRequestError(`${def.name} needs ${over} in group_by`);
@@ -95,16 +137,19 @@ export function compileMetric(
   const ratioSql = Object.entries(def.ratios).map(
     ([name, r]) => `toFloat64(${r.numerator}) / nullIf(toFloat64(${r.denominator}), 0) AS ${name}`,
   );
-  const statement = sql`SELECT ${trusted([...dims, ...outputs, ...ratioSql].join(', '))} FROM (${shaped})${trusted(dims.length ? ` ORDER BY ${dims.join(', ')}` : '')}`;
+  const formulas = Object.entries(def.formulas ?? {});
+  const formulaSql = formulas.map(([name, f]) => `${f.sql} AS ${name}`);
+  const statement = sql`SELECT ${trusted([...dims, ...outputs, ...ratioSql, ...formulaSql].join(', '))} FROM (${shaped})${trusted(dims.length ? ` ORDER BY ${dims.join(', ')}` : '')}`;
   const { query, query_params } = render(statement, { as_of: ctx.asOf, ...ctx.extraParams });
   return {
     query,
     query_params,
+    basis,
     columns: [
       ...dims.map((name) => ({ name, kind: 'dimension' as const })),
       ...outputs.map((name) => ({
         name,
-        kind: 'measure' as const,
+        kind: def.measures[name]?.kind ?? ('measure' as const),
         ...(name.endsWith('_share') && def.shape.kind === 'share'
           ? { denominator: def.shape.denominatorLabel[basis] }
           : {}),
@@ -114,6 +159,7 @@ export function compileMetric(
         kind: 'ratio' as const,
         denominator: typeof r.denominatorLabel === 'string' ? r.denominatorLabel : r.denominatorLabel[basis],
       })),
+      ...formulas.map(([name, f]) => ({ name, kind: f.kind, ...(f.label ? { denominator: f.label } : {}) })),
     ],
   };
 }

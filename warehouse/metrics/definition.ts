@@ -1,5 +1,6 @@
-import { z } from 'zod';
-import { isEngineDate } from '../../lib/dates.ts';
+import type { MetricRequest } from './request.ts';
+
+export type { MetricRequest } from './request.ts';
 
 /**
  * A metric is data: which relation it reads, how it may be grouped and filtered,
@@ -14,7 +15,24 @@ export interface Measure {
   when?: string;
   /** overrides the definition's weight for this measure (SQL per basis) */
   weight?: Partial<Record<Basis, string>>;
+  /**
+   * `max` for a value the source repeats on every row of a group (a stage's PD, the book's LGD, a
+   * stored monitoring figure): the value itself, not a sum of copies. Default `sum`.
+   */
+  aggregate?: 'sum' | 'max';
+  /** an input of formulas only, not an output column */
+  internal?: true;
+  /** `number` for a figure that is neither money nor a count (PSI, AUC) */
+  kind?: 'measure' | 'number';
 }
+
+/**
+ * An output computed from the group's measures and dimensions after aggregation (Cube's calculated
+ * measures): SQL over those names, which ClickHouse lets later formulas of the same list reuse.
+ * `ratio` outputs say what they are a share of (shown with the column like a ratio's denominator).
+ */
+export type Formula =
+  { sql: string; kind: 'ratio'; label: string } | { sql: string; kind: 'measure' | 'number' | 'text'; label?: string };
 
 export interface RatioDef {
   numerator: string;
@@ -44,8 +62,16 @@ export interface MetricDefinition {
   weight: Record<Basis, string>;
   measures: Record<string, Measure>;
   ratios: Record<string, RatioDef>;
+  /** outputs computed from the aggregated measures (after the ratios) */
+  formulas?: Record<string, Formula>;
+  /** the filters a request may use (default: all); others are refused, not silently dropped */
+  filters?: readonly FilterKey[];
+  /** the bases a request may use (default: both) */
+  bases?: readonly Basis[];
   shape: Shape;
 }
+
+export const filterKeys: readonly FilterKey[] = ['product', 'region', 'branch', 'channel', 'cohort', 'period'];
 
 export type FilterKey = 'product' | 'region' | 'branch' | 'channel' | 'cohort' | 'period';
 
@@ -57,56 +83,48 @@ export type SourceName =
   | 'migration_pairs'
   | 'recovery_flows'
   | 'workouts'
-  | 'collection_actions';
-
-const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month YYYY-MM');
-// a real calendar date the engine's Date holds: 2024-02-31 or 2200-01-01 would fail inside the query, not here
-const day = z
-  .string()
-  .regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'a date YYYY-MM-DD')
-  .refine(isEngineDate, 'a real date YYYY-MM-DD between 1970-01-01 and 2149-06-06');
-const names = z.array(z.string().min(1).max(64)).min(1).max(200);
-
-/** Every request, from the CLI, the API or a report, is validated by this schema first. */
-export const metricRequestSchema = z
-  .object({
-    group_by: z
-      .array(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/))
-      .max(6)
-      .optional(),
-    basis: z.enum(['balance', 'count']).default('balance'),
-    cohort_grain: z.enum(['month', 'quarter']).default('month'),
-    product: names.optional(),
-    region: names.optional(),
-    branch: names.optional(),
-    channel: names.optional(),
-    cohort_from: month.optional(),
-    cohort_to: month.optional(),
-    /** period: first and last month-end (or any date in the month) the metric covers */
-    from: day.optional(),
-    to: day.optional(),
-    /** the data's last month-end (defaults to the latest in the snapshot) */
-    as_of: day.optional(),
-  })
-  .strict()
-  .superRefine((r, ctx) => {
-    // an inverted range is a mistake, not an empty answer (CLI and API alike)
-    if (r.from && r.to && r.from > r.to)
-      ctx.addIssue({ code: 'custom', path: ['from'], message: `from (${r.from}) is after to (${r.to})` });
-    if (r.cohort_from && r.cohort_to && r.cohort_from > r.cohort_to) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['cohort_from'],
-        message: `cohort_from (${r.cohort_from}) is after cohort_to (${r.cohort_to})`,
-      });
-    }
-  });
-
-export type MetricRequest = z.infer<typeof metricRequestSchema>;
+  | 'collection_actions'
+  | 'ecl_exposures'
+  | 'provision_months'
+  | 'champion_scores'
+  | 'champion_monitoring'
+  | 'warnings_fired';
 
 export interface CompiledMetric {
   query: string;
   query_params: Record<string, unknown>;
+  /** the request's basis, or the metric's own when it has one */
+  basis: Basis;
   /** columns in order, with what each ratio divides by */
-  columns: { name: string; kind: 'dimension' | 'measure' | 'ratio'; denominator?: string }[];
+  columns: MetricColumn[];
+}
+
+/**
+ * An output column: a dimension, a measure (money on the balance basis, a count on the count
+ * basis), a ratio (with what it divides by), a plain number (PSI, AUC, years) or text.
+ */
+export interface MetricColumn {
+  name: string;
+  kind: 'dimension' | 'measure' | 'ratio' | 'number' | 'text';
+  denominator?: string;
+}
+
+export type MetricRow = Record<string, string | number | null>;
+
+/**
+ * A metric computed in TypeScript from other catalogue metrics' results (each compiled by the one
+ * compiler), for arithmetic SQL does not express well: the loss forecast iterates a transition
+ * matrix. It takes the same request, and gives columns and rows like any metric.
+ */
+export interface DerivedMetric {
+  name: string;
+  title: string;
+  description: string;
+  kind: 'derived';
+  filters?: readonly FilterKey[];
+  derive(
+    run: (name: string, request: Partial<MetricRequest>) => Promise<{ columns: MetricColumn[]; rows: MetricRow[] }>,
+    request: MetricRequest,
+    asOf: string,
+  ): Promise<{ columns: MetricColumn[]; rows: MetricRow[] }>;
 }

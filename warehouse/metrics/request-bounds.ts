@@ -2,7 +2,7 @@ import type { Warehouse } from '../connection.ts';
 import { lastSnapshotMonthEnd } from '../data-horizon.ts';
 import { addMonthEnds, monthEndOf } from '../../lib/dates.ts';
 import { MetricRequestError } from './compile.ts';
-import type { MetricRequest } from './definition.ts';
+import type { Basis, MetricRequest } from './definition.ts';
 
 /**
  * How far after the data's last month-end a metric request may reach. Work grows with the span
@@ -38,12 +38,20 @@ export function assertWithinData(req: MetricRequest, lastMonthEnd: string | null
  * The one form of equivalent requests (for a cache key, and as the request echoed with the
  * result): list filters sorted and de-duplicated (IN ignores order), group_by de-duplicated in
  * its order (the order is the columns'), dates as their month-ends (periods are whole months),
- * as_of filled with the data's last month-end. Defaults are already filled by the schema.
+ * as_of filled with the data's last month-end, basis with the metric's default (`defaultBasis`).
+ * Other defaults are already filled by the schema.
  */
-export function normaliseMetricRequest(req: MetricRequest, lastMonthEnd: string | null): MetricRequest {
+export function normaliseMetricRequest(
+  req: MetricRequest,
+  lastMonthEnd: string | null,
+  defaultBasis: Basis = 'balance',
+): MetricRequest {
   const list = (xs: string[] | undefined) => (xs ? [...new Set(xs)].sort() : undefined);
+  // basis first: one key order whether the caller gave it or not (the cache key is the JSON text)
+  const { basis = defaultBasis, ...rest } = req;
   const out: MetricRequest = {
-    ...req,
+    basis,
+    ...rest,
     group_by: req.group_by && [...new Set(req.group_by)],
     product: list(req.product),
     region: list(req.region),

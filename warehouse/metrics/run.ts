@@ -1,20 +1,21 @@
 import { bucketLabels, defaultBucketBounds } from '../classification.ts';
 import { queryRows, type Warehouse } from '../connection.ts';
-import { compileMetric, MetricRequestError } from './compile.ts';
-import { addMonthEnds, monthEndOf } from '../../lib/dates.ts';
-import { metricRequestSchema, type CompiledMetric, type MetricRequest } from './definition.ts';
-import { metricDefinition, metricNames } from './index.ts';
-import { assertWithinData } from './request-bounds.ts';
 import { lastSnapshotMonthEnd } from '../data-horizon.ts';
+import { addMonthEnds, monthEndOf } from '../../lib/dates.ts';
+import { compileMetric, MetricRequestError } from './compile.ts';
+import type { Basis, CompiledMetric, MetricColumn, MetricDefinition, MetricRow } from './definition.ts';
+import { metricEntry, metricNames, type MetricEntry, type MetricName, type MetricRowOf } from './index.ts';
+import { assertWithinData } from './request-bounds.ts';
+import { metricRequestSchema, type MetricRequest, type MetricRequestInput } from './request.ts';
 
-export interface MetricResult {
+export interface MetricResult<Row = MetricRow> {
   metric: string;
   title: string;
   as_of: string;
-  basis: MetricRequest['basis'];
+  basis: Basis;
   request: MetricRequest;
-  columns: CompiledMetric['columns'];
-  rows: Record<string, string | number | null>[];
+  columns: MetricColumn[];
+  rows: Row[];
 }
 
 /** Bucket order for flow rates (C, M1…, M7+, WO): the default bucket bounds; paid-off is not a flow step. */
@@ -30,43 +31,76 @@ export function parseMetricRequest(raw: unknown): MetricRequest {
   return r.data;
 }
 
-/** Compiles a request for a named metric, resolving the as-of month-end and period parameters. */
-export async function compileNamedMetric(
-  wh: Warehouse,
-  name: string,
-  raw: unknown,
-): Promise<{ compiled: CompiledMetric; request: MetricRequest; asOf: string }> {
-  const def = metricDefinition(name);
-  if (!def) throw new MetricRequestError(`unknown metric ${name}; known: ${metricNames.join(', ')}`);
-  const request = parseMetricRequest(raw);
+function entryOf(name: string): MetricEntry {
+  const entry = metricEntry(name);
+  if (!entry) throw new MetricRequestError(`unknown metric ${name}; known: ${metricNames.join(', ')}`);
+  return entry;
+}
+
+/** The request's as-of month-end (default: the snapshot's last), checked against the data's reach. */
+async function resolveAsOf(wh: Warehouse, request: MetricRequest): Promise<string> {
   const last = await lastSnapshotMonthEnd(wh);
   // before any metric query: a date far past the data makes work without answers (CLI and API alike)
   assertWithinData(request, last);
   const asOf = request.as_of ? monthEndOf(request.as_of) : last;
   if (!asOf) throw new MetricRequestError('no snapshot yet: run `loanwatch snapshot --as-of …` first');
+  return asOf;
+}
+
+function compileAt(wh: Warehouse, def: MetricDefinition, request: MetricRequest, asOf: string): CompiledMetric {
   const pTo = request.to ? monthEndOf(request.to) : asOf;
   const pFrom = request.from ? monthEndOf(request.from) : addMonthEnds(pTo, -12);
-  const compiled = compileMetric(def, request, {
+  return compileMetric(def, request, {
     database: wh.database,
     asOf,
     extraParams: { bucket_order: bucketOrder, p_from: pFrom, p_to: pTo },
   });
-  return { compiled, request, asOf };
 }
 
-export async function runMetric(wh: Warehouse, name: string, raw: unknown): Promise<MetricResult> {
-  const { compiled, request, asOf } = await compileNamedMetric(wh, name, raw);
-  const rows = await queryRows<Record<string, string | number | null>>(wh, compiled.query, compiled.query_params, {
+/** Compiles a request for a declared metric, resolving the as-of month-end and period parameters. */
+export async function compileNamedMetric(
+  wh: Warehouse,
+  name: string,
+  raw: unknown,
+): Promise<{ compiled: CompiledMetric; request: MetricRequest; asOf: string }> {
+  const entry = entryOf(name);
+  if ('kind' in entry) throw new MetricRequestError(`${name} is derived from other metrics: it has no one query`);
+  const request = parseMetricRequest(raw);
+  const asOf = await resolveAsOf(wh, request);
+  return { compiled: compileAt(wh, entry, request, asOf), request, asOf };
+}
+
+async function runEntry(wh: Warehouse, entry: MetricEntry, request: MetricRequest, asOf: string) {
+  if ('kind' in entry) {
+    const derived = await entry.derive(
+      (name, input) => runMetric(wh, name, { ...input, as_of: input.as_of ?? asOf }),
+      request,
+      asOf,
+    );
+    return { ...derived, basis: 'balance' as const };
+  }
+  const compiled = compileAt(wh, entry, request, asOf);
+  const rows = await queryRows<MetricRow>(wh, compiled.query, compiled.query_params, {
     output_format_json_quote_decimals: 1,
     join_use_nulls: 0,
   });
-  return {
-    metric: name,
-    title: metricDefinition(name)!.title,
-    as_of: asOf,
-    basis: request.basis,
-    request,
-    columns: compiled.columns,
-    rows,
-  };
+  return { columns: compiled.columns, rows, basis: compiled.basis };
+}
+
+/**
+ * Runs a catalogue metric: a declared one through the compiler, a derived one from the metrics it
+ * reads. Named by a literal, its rows are typed from the definition; by a user's string, checked.
+ */
+export async function runMetric<N extends MetricName>(
+  wh: Warehouse,
+  name: N,
+  raw: MetricRequestInput,
+): Promise<MetricResult<MetricRowOf<N>>>;
+export async function runMetric(wh: Warehouse, name: string, raw: unknown): Promise<MetricResult>;
+export async function runMetric(wh: Warehouse, name: string, raw: unknown): Promise<MetricResult> {
+  const entry = entryOf(name);
+  const request = parseMetricRequest(raw);
+  const asOf = await resolveAsOf(wh, request);
+  const { columns, rows, basis } = await runEntry(wh, entry, request, asOf);
+  return { metric: name, title: entry.title, as_of: asOf, basis, request, columns, rows };
 }

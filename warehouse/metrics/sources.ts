@@ -1,6 +1,7 @@
 import { fiveClassesSql } from '../classification.ts';
 import type { FilterKey, SourceName } from './definition.ts';
 import { sql, trusted, type Sql } from '../sql.ts';
+import { bookSources } from './book-sources.ts';
 
 /**
  * The relations metrics read, from a fixed catalogue. Filters reach a source only as
@@ -13,6 +14,8 @@ export interface SourceContext {
   db: Sql;
   where: (columns?: Partial<Record<FilterKey, string | null>>) => Sql;
   cohortGrain: 'month' | 'quarter';
+  /** another source of the catalogue, under this context with `override` (e.g. a book-wide `where`) */
+  source: (name: SourceName, override?: Partial<Omit<SourceContext, 'source'>>) => Sql;
 }
 
 const cohortOf = (grain: 'month' | 'quarter', col: string) =>
@@ -38,6 +41,7 @@ const defaults = (c: SourceContext) => sql`
     AND ${c.where({ period: null, product: 'lwq_lm.product', region: 'lwq_lm.region', branch: 'lwq_lm.branch', channel: 'lwq_lm.channel', cohort: 'lwq_lm.cohort_month' })}`;
 
 export const sources: Record<SourceName, (c: SourceContext) => Sql> = {
+  ...bookSources,
   /** one row per loan per month-end (status active, paid_off or charged_off) */
   loan_months: (c) => sql`SELECT *, ${cohortOf(c.cohortGrain, 'cohort_month')} AS cohort
     FROM ${c.db}.loan_month WHERE month_end <= {as_of:Date} AND ${c.where()}`,

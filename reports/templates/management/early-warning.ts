@@ -10,7 +10,10 @@ export const scoreDistribution = defineChart({
     'zh-CN': '冠军模型在月末对在贷贷款的风险等级（A 最低风险，E 最高）；目标：3 个月内逾期超过 30 天。',
     en: 'Risk grades of active loans from the champion model at the month-end (A lowest risk, E highest); target: DPD > 30 within 3 months.',
   },
-  data: () => ({ dataset: 'score_distribution' }),
+  data: (p) => ({
+    metric: 'score_distribution',
+    request: { as_of: p.monthEnd, from: p.monthEnd, to: p.monthEnd, group_by: ['grade'] },
+  }),
   size: { width: 480 },
   body: (_rows, lang) => ({
     mark: { type: 'bar', color: '#7b4ea3' },
@@ -34,7 +37,7 @@ export const modelMonitoring = defineChart({
     'zh-CN': '训练期之后各月的评分 PSI（> 0.25 需重训）与表现期已结束月份的实际 AUC。',
     en: 'Score PSI per month after training (> 0.25 signals retraining) and realised AUC where outcomes have matured.',
   },
-  data: () => ({ dataset: 'monitoring' }),
+  data: (p) => ({ metric: 'model_monitoring', request: { as_of: p.monthEnd } }),
   body: (_rows, lang) => ({
     encoding: { x: monthField('month_end', labels.month_end[lang]) },
     layer: [
@@ -77,7 +80,7 @@ export const topWarnings = defineChart({
     'zh-CN': '按预警规则与严重程度统计（loanwatch warnings）。',
     en: 'By warning rule and severity (loanwatch warnings).',
   },
-  data: () => ({ dataset: 'warnings_summary' }),
+  data: (p) => ({ metric: 'warnings_summary', request: { as_of: p.monthEnd, from: p.monthEnd, to: p.monthEnd } }),
   body: (_rows, lang) => ({
     mark: 'bar',
     encoding: {

@@ -10,7 +10,7 @@ export default defineChart({
     'zh-CN': '以过去 12 个月按余额的滚动率矩阵推演月末各逾期段余额；不含新增放款与回收。',
     en: 'Month-end balances by bucket projected with the balance roll-rate matrix of the last 12 months; no new business, no recoveries.',
   },
-  data: () => ({ dataset: 'forecast' }),
+  data: (p) => ({ metric: 'forecast', request: { as_of: p.monthEnd, from: p.from, to: p.monthEnd } }),
   body: (_rows, lang) => ({
     mark: { type: 'bar', color: '#b5446e' },
     encoding: {

@@ -55,7 +55,7 @@ export const ecl = defineChart({
       '简化的组合法：ECL = 违约风险暴露 × 违约概率 × 违约损失率；阶段 1 用 12 个月 PD，阶段 2 用存续期 PD，阶段 3 PD = 1；LGD 取已结案的回收经验。',
     en: 'Simplified collective ECL = EAD × PD × LGD: 12-month PD in stage 1, lifetime PD in stage 2, PD 1 in stage 3; LGD from closed workouts.',
   },
-  data: () => ({ dataset: 'ecl' }),
+  data: (p) => ({ metric: 'ecl', request: { as_of: p.monthEnd } }),
   size: { width: 480 },
   body: (_rows, lang) => ({
     transform: [stageLabel(lang)],

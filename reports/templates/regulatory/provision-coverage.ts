@@ -15,7 +15,7 @@ export default defineChart({
     'zh-CN': '拨备覆盖率 = 贷款损失准备 / 不良贷款余额；贷款拨备率 = 贷款损失准备 / 在贷余额。拨备来自导入的拨备文件。',
     en: 'Coverage = loan-loss provisions / NPL balance; provision ratio = provisions / outstanding loans. Provisions from the loaded provisions file.',
   },
-  data: () => ({ dataset: 'provision_coverage' }),
+  data: (p) => ({ metric: 'provision_coverage', request: { as_of: p.monthEnd, from: p.from, to: p.monthEnd } }),
   body: (_rows, lang) =>
     rateLines(lang, {
       month: 'month_end',

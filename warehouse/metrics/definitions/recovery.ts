@@ -1,6 +1,5 @@
 import type { MetricDefinition } from '../definition.ts';
-
-const both = (sql: string) => ({ weight: { balance: sql, count: sql } });
+import { both } from './common.ts';
 
 /**
  * 回收: cohort = default month (first month-end with DPD > 90 or charged off); EAD = principal balance

@@ -1,3 +1,4 @@
+import { metricNames } from '../../../../warehouse/metrics/index.ts';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../../bin/main.ts';
 import { commands } from '../../../../bin/commands/index.ts';
@@ -81,10 +82,7 @@ describe('loanwatch command line', () => {
       [['snapshot', '--as-of', '30/06/2024'], '--as-of "30/06/2024": expected a calendar date YYYY-MM-DD'],
       [['generate', '--loans', 'many'], '--loans "many": expected a whole number'],
       [['generate', '--loans', '0'], '--loans "0": expected at least 1'],
-      [
-        ['metrics'],
-        'name a metric: overdue, new_business, vintage, roll_rate, cure_rate, flow_rate, migration, recovery, lgd, collections, forecast',
-      ],
+      [['metrics'], `name a metric: ${metricNames.join(', ')}`],
       [
         ['metrics', 'overdue', '--from', '2024-06-30', '--to', '2024-01-31'],
         '--from 2024-06-30 is after --to 2024-01-31',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileMetric, MetricRequestError } from '../../../../warehouse/metrics/compile.ts';
-import { metricDefinition, metrics } from '../../../../warehouse/metrics/index.ts';
+import { filterKeys } from '../../../../warehouse/metrics/definition.ts';
+import { declaredMetrics, metricDefinition, metrics } from '../../../../warehouse/metrics/index.ts';
 import { parseMetricRequest } from '../../../../warehouse/metrics/run.ts';
 
 const ctx = {
@@ -11,10 +12,15 @@ const ctx = {
 
 describe('metric compiler', () => {
   it('compiles every declared metric with defaults', () => {
-    for (const def of Object.values(metrics)) {
+    for (const def of declaredMetrics) {
+      const takes = def.filters ?? filterKeys;
+      const takesProduct = takes.includes('product');
       const c = compileMetric(
         def,
-        parseMetricRequest({ product: ['mortgage'], from: '2024-01-31', to: '2024-06-30' }),
+        parseMetricRequest({
+          ...(takesProduct ? { product: ['mortgage'] } : {}),
+          ...(takes.includes('period') ? { from: '2024-01-31', to: '2024-06-30' } : {}),
+        }),
         ctx,
       );
       expect(c.query).toMatch(/^SELECT /u);
@@ -29,11 +35,11 @@ describe('metric compiler', () => {
         Object.keys(c.query_params).filter((n) => n.startsWith('lwp_') && !placeholders.has(n)),
         def.name,
       ).toEqual([]);
-      expect(Object.values(c.query_params), def.name).toContainEqual(['mortgage']);
+      if (takesProduct) expect(Object.values(c.query_params), def.name).toContainEqual(['mortgage']);
       expect(c.columns.length).toBeGreaterThan(0);
       // every declared ratio is a column saying what it divides by: its definition's label (default basis: balance)
       for (const [name, r] of Object.entries(def.ratios)) {
-        const label = typeof r.denominatorLabel === 'string' ? r.denominatorLabel : r.denominatorLabel.balance;
+        const label = typeof r.denominatorLabel === 'string' ? r.denominatorLabel : r.denominatorLabel[c.basis];
         expect(
           c.columns.find((x) => x.name === name),
           `${def.name}.${name}`,
@@ -85,7 +91,7 @@ describe('metric compiler', () => {
 
   it('finds dimensions and metrics by own property only: inherited names are unknown, not a crash', () => {
     for (const name of ['constructor', 'hasownproperty', 'tostring', 'valueof', 'isprototypeof']) {
-      for (const def of Object.values(metrics)) {
+      for (const def of declaredMetrics) {
         expect(() => compileMetric(def, parseMetricRequest({ group_by: [name] }), ctx), `${def.name} ${name}`).toThrow(
           MetricRequestError,
         );

@@ -1,0 +1,93 @@
+import { defaultTarget, targetName } from '../feature-catalogue.ts';
+import { param, sql, trusted } from '../sql.ts';
+import type { SourceContext } from './sources.ts';
+
+/**
+ * Sources over what later steps store beside the snapshot: provisions from finance, the champion
+ * model's scores and monitoring, fired warnings; and the ECL exposures, which combine the snapshot
+ * with PDs and LGD from the book's own history.
+ */
+
+/** the current champion of the default early-warning target: the last decision in champion_history */
+const champion = (c: SourceContext) => sql`
+  SELECT argMax((model_name, version), (decided_at, model_name, version)) FROM ${c.db}.champion_history
+  WHERE target = ${param(targetName(defaultTarget), 'String')}`;
+
+const npl = "five_class IN ('substandard', 'doubtful', 'loss')";
+
+/**
+ * Per active loan at {as_of}: IFRS 9 stage, balance (EAD), balance × remaining years, the stage's
+ * 12-month PD and stage 1's, and the book's pooled LGD of closed workouts (every row of a group
+ * repeats the last three, which the metric reads with `max`).
+ * 12-month PD of a stage = balance-weighted share of loans in that stage (active, not defaulted,
+ * balance > 0) at the month-ends of the year ending twelve months before {as_of}, that defaulted
+ * within 12 months of the month-end, within the request's segment.
+ */
+const pd12ByStage = (c: SourceContext) => sql`
+  SELECT lwq_a.ifrs9_stage AS stage,
+    sumIf(toFloat64(lwq_a.principal_balance), lwq_b.first_default > lwq_a.month_end
+      AND lwq_b.first_default <= toLastDayOfMonth(addMonths(lwq_a.month_end, 12))) / sum(toFloat64(lwq_a.principal_balance)) AS pd
+  FROM (SELECT loan_id, month_end, ifrs9_stage, principal_balance FROM ${c.db}.loan_month
+        WHERE status = 'active' AND default_flag = 0 AND ifrs9_stage < 3 AND principal_balance > 0
+          AND month_end > toLastDayOfMonth(addMonths({as_of:Date}, -24)) AND month_end <= toLastDayOfMonth(addMonths({as_of:Date}, -12))
+          AND ${c.where({ period: null })}) AS lwq_a
+  LEFT JOIN (SELECT loan_id, minIf(month_end, default_flag = 1) AS first_default FROM ${c.db}.loan_month
+             WHERE default_flag = 1 GROUP BY loan_id) AS lwq_b ON lwq_b.loan_id = lwq_a.loan_id
+  GROUP BY stage`;
+
+/** the book's LGD over every closed workout up to {as_of} (pooled: a segment's few workouts are noise), 45% without any */
+const pooledLgd = (c: SourceContext) => sql`
+  SELECT if(closed_workouts > 0 AND ead_closed > 0, least(1, greatest(0, (ead_closed - recovered) / ead_closed)), 0.45) AS lgd,
+    closed_workouts
+  FROM (SELECT sumIf(toFloat64(ead), closed) AS ead_closed, sumIf(toFloat64(ifNull(cash, toDecimal64(0, 2))), closed) AS recovered,
+          countIf(closed) AS closed_workouts
+        FROM (${c.source('workouts', { where: () => trusted('1') })}))`;
+
+export const bookSources = {
+  ecl_exposures: (c: SourceContext) => sql`
+    SELECT lwq_m.ifrs9_stage AS stage, lwq_m.product AS product, lwq_m.region AS region, lwq_m.branch AS branch,
+      lwq_m.channel AS channel, lwq_m.principal_balance AS balance,
+      toFloat64(lwq_m.principal_balance) * greatest(lwq_l.term_months - lwq_m.mob, 0) / 12 AS balance_years,
+      ifNull(lwq_p.pd, 0) AS pd12, (SELECT ifNull(any(pd), 0) FROM (${pd12ByStage(c)}) WHERE stage = 1) AS pd12_stage1,
+      lwq_g.lgd AS lgd, lwq_g.closed_workouts AS closed_workouts
+    FROM ${c.db}.loan_month AS lwq_m
+    INNER JOIN ${c.db}.loans AS lwq_l ON lwq_l.loan_id = lwq_m.loan_id
+    LEFT JOIN (${pd12ByStage(c)}) AS lwq_p ON lwq_p.stage = lwq_m.ifrs9_stage
+    CROSS JOIN (${pooledLgd(c)}) AS lwq_g
+    WHERE lwq_m.month_end = {as_of:Date} AND lwq_m.status = 'active'
+      AND ${c.where({ period: null, product: 'lwq_m.product', region: 'lwq_m.region', branch: 'lwq_m.branch', channel: 'lwq_m.channel', cohort: 'lwq_m.cohort_month' })}`,
+
+  /** month-ends with a loaded provision (the latest load of each): the provision, NPL and outstanding balance then */
+  provision_months: (c: SourceContext) => sql`
+    SELECT lwq_b.month_end AS month_end, lwq_v.provision AS provision, lwq_b.npl_balance AS npl_balance, lwq_b.outstanding AS outstanding
+    FROM (SELECT month_end, sumIf(principal_balance, status = 'active') AS outstanding,
+            sumIf(principal_balance, status = 'active' AND ${trusted(npl)}) AS npl_balance
+          FROM ${c.db}.loan_month WHERE month_end <= {as_of:Date} AND ${c.where()} GROUP BY month_end) AS lwq_b
+    INNER JOIN (SELECT month_end, argMax(provision, loaded_at) AS provision FROM ${c.db}.provisions
+                WHERE month_end <= {as_of:Date} GROUP BY month_end) AS lwq_v ON lwq_v.month_end = lwq_b.month_end`,
+
+  /** the champion's scores up to {as_of}, with the loan's balance and attributes at that month-end */
+  champion_scores: (c: SourceContext) => sql`
+    SELECT lwq_s.month_end AS month_end, lwq_s.grade AS grade, lwq_s.probability AS probability,
+      lwq_f.principal_balance AS principal_balance, lwq_f.product AS product, lwq_f.region AS region,
+      lwq_f.branch AS branch, lwq_f.channel AS channel
+    FROM ${c.db}.scores AS lwq_s
+    INNER JOIN (SELECT loan_id, month_end, principal_balance, product, region, branch, channel FROM ${c.db}.loan_month
+                WHERE month_end <= {as_of:Date}) AS lwq_f
+      ON lwq_f.loan_id = lwq_s.loan_id AND lwq_f.month_end = lwq_s.month_end
+    WHERE (lwq_s.model_name, lwq_s.model_version) = (${champion(c)}) AND lwq_s.month_end <= {as_of:Date}
+      AND ${c.where({ period: 'lwq_s.month_end', product: 'lwq_f.product', region: 'lwq_f.region', branch: 'lwq_f.branch', channel: 'lwq_f.channel', cohort: null })}`,
+
+  /** the champion's stored monitoring per month-end up to {as_of}: the latest computation of each */
+  champion_monitoring: (c: SourceContext) => sql`
+    SELECT month_end, argMax(score_psi, computed_at) AS score_psi, argMax(auc, computed_at) AS auc, argMax(n, computed_at) AS loans
+    FROM ${c.db}.model_monitoring
+    WHERE model = (SELECT concat(tupleElement(lwq_c, 1), '@', toString(tupleElement(lwq_c, 2))) FROM (SELECT (${champion(c)}) AS lwq_c))
+      AND month_end <= {as_of:Date} AND ${c.where({ period: 'month_end' })}
+    GROUP BY month_end`,
+
+  /** warnings fired at each as-of date up to {as_of}, with the loan's (or the rule's) segment */
+  warnings_fired: (c: SourceContext) => sql`
+    SELECT as_of AS month_end, rule_id, kind, severity, product, region, branch FROM ${c.db}.warnings
+    WHERE as_of <= {as_of:Date} AND ${c.where({ period: 'as_of' })}`,
+};

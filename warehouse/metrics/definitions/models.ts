@@ -1,0 +1,70 @@
+import type { MetricDefinition } from '../definition.ts';
+import { both } from './common.ts';
+
+/** The current champion's scores by grade: loans, balance and mean probability (SPEC §6 grades). */
+export const scoreDistribution = {
+  name: 'score_distribution',
+  title: 'Champion score distribution by grade',
+  description:
+    'The current champion model’s stored scores at each month-end, by grade: loans, principal balance and the mean predicted probability.',
+  source: 'champion_scores',
+  dimensions: { grade: 'grade', month_end: 'month_end', product: 'product', region: 'region', branch: 'branch' },
+  defaultDimensions: ['month_end', 'grade'],
+  weight: { balance: 'principal_balance', count: 'toUInt64(1)' },
+  measures: {
+    loans: both('toUInt64(1)'),
+    balance: both('principal_balance'),
+    probability_sum: { ...both('probability'), internal: true },
+  },
+  ratios: {
+    mean_probability: { numerator: 'probability_sum', denominator: 'loans', denominatorLabel: 'scored loans' },
+  },
+  filters: ['product', 'region', 'branch', 'channel', 'period'],
+  shape: { kind: 'aggregate' },
+} as const satisfies MetricDefinition;
+
+/** The champion's stored monitoring (loanwatch evaluate / warnings): PSI and realised AUC by month-end. */
+export const modelMonitoring = {
+  name: 'model_monitoring',
+  title: 'Champion monitoring: score PSI and realised AUC',
+  description:
+    'The latest stored monitoring of the current champion per month-end: score PSI against its training scores, AUC on outcomes observed since, loans scored.',
+  source: 'champion_monitoring',
+  dimensions: { month_end: 'month_end' },
+  defaultDimensions: ['month_end'],
+  requiredDimensions: ['month_end'],
+  weight: { balance: 'loans', count: 'loans' },
+  measures: {
+    score_psi: { ...both('score_psi'), aggregate: 'max', kind: 'number' },
+    auc: { ...both('auc'), aggregate: 'max', kind: 'number' },
+    loans: { aggregate: 'max' },
+  },
+  ratios: {},
+  filters: ['period'],
+  bases: ['count'],
+  shape: { kind: 'aggregate' },
+} as const satisfies MetricDefinition;
+
+/** Early warnings fired, by rule and severity. */
+export const warningsSummary = {
+  name: 'warnings_summary',
+  title: 'Early warnings fired',
+  description: 'Warnings fired at each as-of date, by rule and severity (loan rules and portfolio rules alike).',
+  source: 'warnings_fired',
+  dimensions: {
+    month_end: 'month_end',
+    rule_id: 'rule_id',
+    kind: 'kind',
+    severity: 'severity',
+    product: 'product',
+    region: 'region',
+    branch: 'branch',
+  },
+  defaultDimensions: ['rule_id', 'severity'],
+  weight: { balance: 'toUInt64(1)', count: 'toUInt64(1)' },
+  measures: { warnings: {} },
+  ratios: {},
+  filters: ['product', 'region', 'branch', 'period'],
+  bases: ['count'],
+  shape: { kind: 'aggregate' },
+} as const satisfies MetricDefinition;

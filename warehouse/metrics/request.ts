@@ -1,0 +1,139 @@
+import { z } from 'zod';
+import { isEngineDate } from '../../lib/dates.ts';
+
+/**
+ * The one metric request. Each field is declared once, here: its typed schema, whether it is a
+ * list, its help and placeholder. From this table come the request schema every caller validates
+ * with (`metricRequestSchema`), the text form a query string or a command line gives
+ * (`metricTextFields`: lists comma-separated, numbers as text), the API's query schema and the
+ * CLI's flags and help (`bin/commands/metrics.ts` and `api/routes/metrics.ts` read it).
+ */
+const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/u, 'a month YYYY-MM');
+// a real calendar date the engine's Date holds: 2024-02-31 or 2200-01-01 would fail inside the query, not here
+export const engineDay = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/u, 'a date YYYY-MM-DD')
+  .refine(isEngineDate, 'a real date YYYY-MM-DD between 1970-01-01 and 2149-06-06');
+const name = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[^,\p{Cc}]+$/u, 'a name without commas or control characters');
+const names = z.array(name).min(1, 'give at least one value').max(200);
+const dimension = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/u, 'a dimension name (a-z, 0-9, _)');
+
+interface Field {
+  schema: z.ZodType;
+  list?: true;
+  help: string;
+  placeholder: string;
+}
+
+export const metricRequestFields = {
+  group_by: {
+    schema: z.array(dimension).min(1).max(6),
+    list: true,
+    help: 'dimensions to group by (each metric lists its own)',
+    placeholder: 'a,b',
+  },
+  basis: {
+    schema: z.enum(['balance', 'count']),
+    help: 'ratios by balance or by count (default balance, or the one basis a metric has)',
+    placeholder: 'balance|count',
+  },
+  cohort_grain: {
+    schema: z.enum(['month', 'quarter']),
+    help: 'vintage cohorts by origination month or quarter (default month)',
+    placeholder: 'month|quarter',
+  },
+  product: { schema: names, list: true, help: 'only these products', placeholder: 'a,b' },
+  region: { schema: names, list: true, help: 'only these regions', placeholder: 'a,b' },
+  branch: { schema: names, list: true, help: 'only these branches', placeholder: 'a,b' },
+  channel: { schema: names, list: true, help: 'only these channels', placeholder: 'a,b' },
+  cohort_from: { schema: month, help: 'first cohort (origination month)', placeholder: 'YYYY-MM' },
+  cohort_to: { schema: month, help: 'last cohort (origination month)', placeholder: 'YYYY-MM' },
+  from: {
+    schema: engineDay,
+    help: 'first month-end of the period (default: 12 month-ends before --to)',
+    placeholder: 'YYYY-MM-DD',
+  },
+  to: {
+    schema: engineDay,
+    help: 'last month-end of the period (default: the as-of month-end)',
+    placeholder: 'YYYY-MM-DD',
+  },
+  as_of: {
+    schema: engineDay,
+    help: "the data's month-end the metric is computed at (default: the latest snapshot month-end)",
+    placeholder: 'YYYY-MM-DD',
+  },
+  months: {
+    schema: z.number().int().min(1).max(120),
+    help: 'forecast only: months ahead (default 12)',
+    placeholder: 'N',
+  },
+} as const satisfies Record<string, Field>;
+
+export type MetricRequestField = keyof typeof metricRequestFields;
+export const metricRequestFieldNames = Object.keys(metricRequestFields) as MetricRequestField[];
+
+type Optional<T extends Record<string, { schema: z.ZodType }>> = {
+  [K in keyof T]: z.ZodOptional<T[K]['schema']>;
+};
+const optionalFields = Object.fromEntries(
+  metricRequestFieldNames.map((k) => [k, metricRequestFields[k].schema.optional()]),
+) as Optional<typeof metricRequestFields>;
+
+/** Every request, from the CLI, the API or a report, is validated by this schema first. */
+export const metricRequestSchema = z
+  .object({
+    ...optionalFields,
+    cohort_grain: metricRequestFields.cohort_grain.schema.default('month'),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    // an inverted range is a mistake, not an empty answer (CLI and API alike)
+    if (r.from && r.to && r.from > r.to)
+      ctx.addIssue({ code: 'custom', path: ['from'], message: `from (${r.from}) is after to (${r.to})` });
+    if (r.cohort_from && r.cohort_to && r.cohort_from > r.cohort_to) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cohort_from'],
+        message: `cohort_from (${r.cohort_from}) is after cohort_to (${r.cohort_to})`,
+      });
+    }
+  });
+
+export type MetricRequest = z.infer<typeof metricRequestSchema>;
+/** A request as callers write it: defaults not yet filled. */
+export type MetricRequestInput = z.input<typeof metricRequestSchema>;
+
+/** `a, b,,c` → ['a', 'b', 'c'] */
+const splitList = (s: string) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+
+/** a field as text: the input a query string or a command line gives, the field's own value out */
+type TextOf<F extends Field> = z.ZodOptional<z.ZodType<z.output<F['schema']>, string>>;
+
+/**
+ * Each field as text (a query-string parameter, a command-line flag): lists comma-separated,
+ * numbers as digits; then the field's own schema, so both front ends refuse the same values with
+ * the same message.
+ */
+const textOf = (f: Field): z.ZodType => {
+  if (f.list)
+    return z
+      .string()
+      .max(4000)
+      .transform(splitList)
+      .pipe(f.schema as z.ZodType<unknown, string[]>);
+  if (f.schema instanceof z.ZodNumber)
+    return z.string().regex(/^\d+$/u, 'a whole number').transform(Number).pipe(f.schema);
+  return f.schema;
+};
+export const metricTextFields = Object.fromEntries(
+  metricRequestFieldNames.map((k) => [k, textOf(metricRequestFields[k]).optional()]),
+) as { [K in MetricRequestField]: TextOf<(typeof metricRequestFields)[K]> };
