@@ -56,7 +56,7 @@ describe('metric compiler', () => {
       cohort_from: '2023-01',
       to: '2024-05-17',
     });
-    const c = compileMetric(metrics.overdue!, req, ctx);
+    const c = compileMetric(metrics.overdue, req, ctx);
     expect(c.query).not.toContain('DROP');
     expect(c.query).not.toContain('华东');
     const bound = (value: unknown) =>
@@ -68,7 +68,7 @@ describe('metric compiler', () => {
   });
 
   it('rejects unknown group-bys with the allowed list, and malformed requests field by field', () => {
-    expect(() => compileMetric(metrics.overdue!, parseMetricRequest({ group_by: ['colour'] }), ctx)).toThrow(
+    expect(() => compileMetric(metrics.overdue, parseMetricRequest({ group_by: ['colour'] }), ctx)).toThrow(
       /cannot be grouped by colour; allowed: month_end, product/,
     );
     expect(() => parseMetricRequest({ basis: 'weight' })).toThrow(MetricRequestError);
@@ -80,7 +80,7 @@ describe('metric compiler', () => {
   });
 
   it('keeps the required dimensions of a shape', () => {
-    const c = compileMetric(metrics.roll_rate!, parseMetricRequest({ group_by: ['product'] }), ctx);
+    const c = compileMetric(metrics.roll_rate, parseMetricRequest({ group_by: ['product'] }), ctx);
     expect(c.columns.filter((x) => x.kind === 'dimension').map((x) => x.name)).toEqual([
       'from_bucket',
       'to_bucket',
