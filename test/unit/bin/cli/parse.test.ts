@@ -94,7 +94,7 @@ describe('loanwatch command line', () => {
         ['keys', 'create', '--role', 'boss'],
         '--role "boss": expected one of admin, modeler, executive, collector, auditor',
       ],
-      [['train', '--target', 'y'], '--target, --drop, --categorical and --name go with --table'],
+      [['train', '--target', 'y'], '--target, --drop, --categorical, --name and --missing-markers go with --table'],
       [
         ['warnings', '--as-of', '2024-06-30', '--list', '--rules', 'r.json'],
         '--rules fires rules; --list only lists: give one of them',
