@@ -1,5 +1,4 @@
 import { z } from '@hono/zod-openapi';
-import { isEngineDate } from '../lib/dates.ts';
 
 export const errorSchema = z
   .object({
@@ -39,4 +38,4 @@ export const csvList = (item: z.ZodString) =>
     )
     .pipe(z.array(item).max(50));
 /** A real calendar date YYYY-MM-DD inside ClickHouse's Date range (1970-01-01 … 2149-06-06). */
-export const isoDay = z.string().refine(isEngineDate, 'a real date YYYY-MM-DD between 1970-01-01 and 2149-06-06');
+export { engineDate as isoDay } from '../lib/date-schemas.ts';

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { isCalendarDate } from '../lib/dates.ts';
 
 /** `a,b,c` → ['a', 'b', 'c'] (blanks dropped). */
 export const list = z.string().transform((s) =>
@@ -17,11 +16,7 @@ export const enumList = <const T extends readonly [string, ...string[]]>(values:
       .min(1, 'give at least one value'),
   );
 
-/** A real calendar date YYYY-MM-DD (2024-13-45 is refused here, not by the engine). */
-export const isoDate = z.string().refine(isCalendarDate, 'expected a calendar date YYYY-MM-DD');
-
-/** A month YYYY-MM. */
-export const isoMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/u, 'expected a month YYYY-MM');
+export { isoDate, isoMonth } from '../lib/date-schemas.ts';
 
 export const count = (min: number, max: number) =>
   z.coerce

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isEngineDate } from '../../lib/dates.ts';
+import { engineDate, isoMonth } from '../../lib/date-schemas.ts';
 
 /**
  * The one metric request. Each field is declared once, here: its typed schema, whether it is a
@@ -8,12 +8,6 @@ import { isEngineDate } from '../../lib/dates.ts';
  * (`metricTextFields`: lists comma-separated, numbers as text), the API's query schema and the
  * CLI's flags and help (`bin/commands/metrics.ts` and `api/routes/metrics.ts` read it).
  */
-const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/u, 'a month YYYY-MM');
-// a real calendar date the engine's Date holds: 2024-02-31 or 2200-01-01 would fail inside the query, not here
-export const engineDay = z
-  .string()
-  .regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/u, 'a date YYYY-MM-DD')
-  .refine(isEngineDate, 'a real date YYYY-MM-DD between 1970-01-01 and 2149-06-06');
 const name = z
   .string()
   .min(1)
@@ -50,20 +44,20 @@ export const metricRequestFields = {
   region: { schema: names, list: true, help: 'only these regions', placeholder: 'a,b' },
   branch: { schema: names, list: true, help: 'only these branches', placeholder: 'a,b' },
   channel: { schema: names, list: true, help: 'only these channels', placeholder: 'a,b' },
-  cohort_from: { schema: month, help: 'first cohort (origination month)', placeholder: 'YYYY-MM' },
-  cohort_to: { schema: month, help: 'last cohort (origination month)', placeholder: 'YYYY-MM' },
+  cohort_from: { schema: isoMonth, help: 'first cohort (origination month)', placeholder: 'YYYY-MM' },
+  cohort_to: { schema: isoMonth, help: 'last cohort (origination month)', placeholder: 'YYYY-MM' },
   from: {
-    schema: engineDay,
+    schema: engineDate,
     help: 'first month-end of the period (default: 12 month-ends before --to)',
     placeholder: 'YYYY-MM-DD',
   },
   to: {
-    schema: engineDay,
+    schema: engineDate,
     help: 'last month-end of the period (default: the as-of month-end)',
     placeholder: 'YYYY-MM-DD',
   },
   as_of: {
-    schema: engineDay,
+    schema: engineDate,
     help: "the data's month-end the metric is computed at (default: the latest snapshot month-end)",
     placeholder: 'YYYY-MM-DD',
   },

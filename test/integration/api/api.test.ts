@@ -1,3 +1,4 @@
+import { metricNames } from '../../../warehouse/metrics/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../../warehouse/connection.ts';
 import { loadModel, registerModel } from '../../../models/registry/registry.ts';
@@ -351,26 +352,23 @@ describe('HTTP API', () => {
     const documented = Object.entries(doc.paths)
       .flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`))
       .sort();
-    expect(documented).toEqual([
-      'GET /health',
-      'GET /v1/audit',
-      'GET /v1/cases',
-      'GET /v1/keys',
-      'GET /v1/loans/{id}/score',
-      'GET /v1/metrics/classification',
-      'GET /v1/metrics/collections',
-      'GET /v1/metrics/overdue',
-      'GET /v1/metrics/recovery',
-      'GET /v1/metrics/roll-rate',
-      'GET /v1/metrics/vintage',
-      'GET /v1/models',
-      'GET /v1/reports/{template}',
-      'GET /v1/warnings',
-      'POST /v1/keys',
-      'POST /v1/keys/{id}/revoke',
-      'POST /v1/models/{name}/{version}/promote',
-      'POST /v1/scores',
-    ]);
+    expect(documented).toEqual(
+      [
+        'GET /health',
+        'GET /v1/audit',
+        'GET /v1/cases',
+        'GET /v1/keys',
+        'GET /v1/loans/{id}/score',
+        ...[...metricNames.map((m) => m.replaceAll('_', '-')), 'classification'].map((m) => `GET /v1/metrics/${m}`),
+        'GET /v1/models',
+        'GET /v1/reports/{template}',
+        'GET /v1/warnings',
+        'POST /v1/keys',
+        'POST /v1/keys/{id}/revoke',
+        'POST /v1/models/{name}/{version}/promote',
+        'POST /v1/scores',
+      ].sort(),
+    );
     const docs = await (await call('/docs')).text();
     expect(docs).toMatch(/\/assets\/swagger-ui-dist\/swagger-ui-bundle\.js/);
     expect(docs).not.toMatch(/https?:\/\/(cdn|unpkg)/);

@@ -99,7 +99,7 @@ describe('API request validation', () => {
     await expect(runMetric(wh, 'roll_rate', { from: '2024-05-01', to: '2024-01-31' })).rejects.toThrow(
       MetricRequestError,
     );
-    await expect(runMetric(wh, 'overdue', { to: '2024-02-31' })).rejects.toThrow(/a real date/);
+    await expect(runMetric(wh, 'overdue', { to: '2024-02-31' })).rejects.toThrow(/expected a calendar date/);
   });
 
   it('filter values the warehouse does not hold are a 400 listing the known values, not an empty 200', async () => {

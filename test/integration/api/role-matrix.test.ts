@@ -1,3 +1,4 @@
+import { metricNames } from '../../../warehouse/metrics/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { queryRows } from '../../../warehouse/connection.ts';
@@ -144,12 +145,10 @@ describe('role × route × scope matrix; collectors never see another region', (
         allowed: ['admin', 'modeler'],
         ok: 200,
       },
-      ...metric('overdue'),
-      ...metric('vintage'),
-      ...metric('roll-rate'),
-      ...metric('recovery'),
-      ...metric('classification'),
-      ...metric('collections'),
+      // every metric of the catalogue has its route: the matrix covers a metric added later without an edit here
+      ...Object.fromEntries(
+        [...metricNames.map((m) => m.replaceAll('_', '-')), 'classification'].flatMap((m) => Object.entries(metric(m))),
+      ),
       'GET /v1/models': { path: '/v1/models', allowed: reading, ok: 200 },
       // promoting the champion again is refused by the gate (409), after the role check
       'POST /v1/models/{name}/{version}/promote': {

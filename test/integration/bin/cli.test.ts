@@ -111,7 +111,9 @@ describe('loanwatch CLI', () => {
     expect(out.join('\n')).toMatch(/│ 2024-06-30 +│ +[\d,]+\.\d+ │ .*\d+\.\d\d% │/u);
     expect(out.join('\n')).not.toMatch(/\(index\)/u);
     expect(await run('metrics', 'forecast', '--months', '3', '--format', 'json')).toBe(0);
-    expect((JSON.parse(out.join('\n')) as { months: unknown[] }).months).toHaveLength(3);
+    const forecast = JSON.parse(out.join('\n')) as { rows: { month_ahead: number; charged_off: number }[] };
+    expect(forecast.rows.map((r) => r.month_ahead)).toEqual([1, 2, 3]);
+    for (const r of forecast.rows) expect(r.charged_off).toBeGreaterThanOrEqual(0);
   });
 
   it('warnings, a strategy experiment and its results through the CLI; bad configuration files exit 2 naming the file', async () => {

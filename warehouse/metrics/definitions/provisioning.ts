@@ -2,7 +2,7 @@ import type { MetricDefinition } from '../definition.ts';
 import { both } from './common.ts';
 
 /** Basel II foundation-IRB LGD for senior unsecured exposures, used only when the book has no closed workouts yet. */
-export const fallbackLgd = 0.45;
+const fallbackLgd = 0.45;
 
 /**
  * A simplified collective IFRS 9 expected credit loss at the as-of month-end, from the book's own

@@ -72,8 +72,8 @@ describe('metric compiler', () => {
       /cannot be grouped by colour; allowed: month_end, product/,
     );
     expect(() => parseMetricRequest({ basis: 'weight' })).toThrow(MetricRequestError);
-    expect(() => parseMetricRequest({ from: '2024-13-01' })).toThrow(/from: a date YYYY-MM-DD/);
-    expect(() => parseMetricRequest({ cohort_from: '2024-1' })).toThrow(/cohort_from: a month YYYY-MM/);
+    expect(() => parseMetricRequest({ from: '2024-13-01' })).toThrow(/from: expected a calendar date YYYY-MM-DD/);
+    expect(() => parseMetricRequest({ cohort_from: '2024-1' })).toThrow(/cohort_from: expected a month YYYY-MM/);
     expect(() => parseMetricRequest({ product: Array.from({ length: 500 }, (_, i) => `p${i}`) })).toThrow(/product/);
     expect(() => parseMetricRequest({ group_by: ['month_end; DROP'] })).toThrow(/group_by/);
     expect(() => parseMetricRequest({ nonsense: 1 })).toThrow(/nonsense|Unrecognized/);
@@ -109,8 +109,8 @@ describe('metric compiler', () => {
     expect(() => parseMetricRequest({ cohort_from: '2024-05', cohort_to: '2024-01' })).toThrow(
       /cohort_from .* is after cohort_to/,
     );
-    expect(() => parseMetricRequest({ to: '2024-02-30' })).toThrow(/to: a real date/);
-    expect(() => parseMetricRequest({ as_of: '2200-01-31' })).toThrow(/as_of: a real date/);
+    expect(() => parseMetricRequest({ to: '2024-02-30' })).toThrow(/to: expected a calendar date/);
+    expect(() => parseMetricRequest({ as_of: '2200-01-31' })).toThrow(/as_of: expected a real date/);
     expect(parseMetricRequest({ from: '2024-01-31', to: '2024-01-31' }).from).toBe('2024-01-31');
   });
 });
