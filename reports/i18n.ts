@@ -27,6 +27,9 @@ export const labels = {
   five_class: { 'zh-CN': '五级分类', en: 'Five-category class' },
   stage: { 'zh-CN': 'IFRS 9 阶段', en: 'IFRS 9 stage' },
   no_data: { 'zh-CN': '本期无数据', en: 'No data for this period' },
+  product: { 'zh-CN': '产品', en: 'product' },
+  region: { 'zh-CN': '区域', en: 'region' },
+  branch: { 'zh-CN': '分行', en: 'branch' },
 } as const satisfies Record<string, Text>;
 
 export const fiveClassLabels: Record<string, Text> = {

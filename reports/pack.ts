@@ -13,7 +13,8 @@ import { packPdf } from './render/pdf.ts';
 import { svgToPng } from './render/png.ts';
 import { renderSvg } from './render/svg.ts';
 import { baseSpec, chartSpec } from './spec.ts';
-import type { ChartTemplate, Pack, ReportPeriod, Row } from './template.ts';
+import type { ChartTemplate, Pack, ReportPeriod, ReportSegment, Row } from './template.ts';
+import { assertKnownFilterValues } from '../warehouse/metrics/known-values.ts';
 import { UserError } from '../lib/user-error.ts';
 
 export const reportFormats = ['html', 'pdf', 'png', 'svg'] as const;
@@ -21,14 +22,16 @@ export type ReportFormat = (typeof reportFormats)[number];
 export class ReportRequestError extends UserError {}
 
 /** `YYYY-MM` → its month-end and the first month-end of the 12 ending there; the snapshot must reach it. */
-export async function reportPeriod(wh: Warehouse, period: string): Promise<ReportPeriod> {
+export async function reportPeriod(wh: Warehouse, period: string, segment: ReportSegment = {}): Promise<ReportPeriod> {
   const m = /^(\d{4})-(0[1-9]|1[0-2])$/u.exec(period);
   if (!m) throw new ReportRequestError(`period ${JSON.stringify(period)}: expected YYYY-MM`);
   const monthEnd = monthEndOf(`${period}-01`);
   const from = addMonthEnds(monthEnd, -11);
   const last = await requireSnapshotMonthEnd(wh);
   if (monthEnd > last) throw new ReportRequestError(`period ${period} is after the latest snapshot month-end ${last}`);
-  return { period, monthEnd, from };
+  // the segment's values checked like any metric filter: an unknown region is refused, not an empty pack
+  await assertKnownFilterValues(wh, segment);
+  return { period, monthEnd, from, segment };
 }
 
 export interface BuiltChart {
@@ -36,6 +39,8 @@ export interface BuiltChart {
   rows: Row[];
   spec: TopLevelSpec;
   svg: string;
+  /** false: a bank-wide figure in a segment pack (the segment could not be applied) */
+  segmentApplied: boolean;
 }
 
 /** A chart that has no rows for the period says so instead of drawing empty axes. */
@@ -58,13 +63,23 @@ export async function buildChart(
   lang: Lang,
   fontFile: string,
 ): Promise<BuiltChart> {
-  const { rows, chartRows } = await fetchChartData(wh, t.data(p));
+  const { rows, chartRows, segmentApplied } = await fetchChartData(wh, t.data(p), p.segment);
   const spec = chartRows.length > 0 ? chartSpec(t, chartRows, lang) : noDataSpec(t, lang);
-  return { template: t, rows, spec, svg: await renderSvg(spec, fontFile) };
+  return { template: t, rows, spec, svg: await renderSvg(spec, fontFile), segmentApplied };
+}
+
+/** `产品 mortgage · 区域 east, north` / `product mortgage · region east, north`; empty for the whole book. */
+export function segmentLabel(segment: ReportSegment, lang: Lang): string {
+  const names = { product: labels.product, region: labels.region, branch: labels.branch };
+  return (Object.keys(names) as (keyof ReportSegment)[])
+    .filter((k) => segment[k]?.length)
+    .map((k) => `${names[k][lang]} ${segment[k]!.join(', ')}`)
+    .join(' · ');
 }
 
 export function packMeta(pack: Pack, p: ReportPeriod, lang: Lang): PackMeta {
-  const title = `${packTitles[pack][lang]} · ${p.period}`;
+  const segment = segmentLabel(p.segment, lang);
+  const title = `${packTitles[pack][lang]} · ${p.period}${segment ? ` · ${segment}` : ''}`;
   const subtitle =
     lang === 'zh-CN'
       ? `数据截至 ${p.monthEnd}；近 12 个月自 ${p.from}。由 loanwatch 生成。`
@@ -72,8 +87,52 @@ export function packMeta(pack: Pack, p: ReportPeriod, lang: Lang): PackMeta {
   return { lang, title, subtitle };
 }
 
+const wholeBookNote = {
+  'zh-CN': '全行口径：该指标不按所选分部拆分。',
+  en: 'Whole bank: this figure is not cut by the segment.',
+};
+
 export const rendered = (charts: BuiltChart[], lang: Lang): RenderedChart[] =>
-  charts.map((c) => ({ id: c.template.id, title: c.template.title[lang], note: c.template.note[lang], svg: c.svg }));
+  charts.map((c) => ({
+    id: c.template.id,
+    title: c.template.title[lang],
+    note: c.segmentApplied ? c.template.note[lang] : `${c.template.note[lang]} ${wholeBookNote[lang]}`,
+    svg: c.svg,
+  }));
+
+/** A pack's charts built for a period, segment and language: what the files, the HTML and the PDF are made from. */
+export interface AssembledPack {
+  pack: Pack;
+  period: ReportPeriod;
+  lang: Lang;
+  meta: PackMeta;
+  charts: BuiltChart[];
+}
+
+/** The one assembly of a pack, shared by `loanwatch report` (files) and the API (documents). */
+export async function assemblePack(
+  wh: Warehouse,
+  o: { pack: Pack; period: ReportPeriod; lang: Lang; fontFile: string; log?: (s: string) => void },
+): Promise<AssembledPack> {
+  const charts: BuiltChart[] = [];
+  for (const t of packTemplates(o.pack)) {
+    const c = await buildChart(wh, t, o.period, o.lang, o.fontFile);
+    charts.push(c);
+    o.log?.(`${t.id}: ${c.rows.length} rows`);
+  }
+  return { pack: o.pack, period: o.period, lang: o.lang, meta: packMeta(o.pack, o.period, o.lang), charts };
+}
+
+/** The pack as one document: self-contained HTML or a PDF. */
+export async function packDocument(
+  a: AssembledPack,
+  format: 'html' | 'pdf',
+  fontFile: string,
+): Promise<string | Buffer> {
+  return format === 'html'
+    ? packHtml(a.meta, rendered(a.charts, a.lang))
+    : packPdf(a.meta, rendered(a.charts, a.lang), fontFile);
+}
 
 export const rowsCsv = (rows: Row[]) => `${csvTable([...new Set(rows.flatMap((r) => Object.keys(r)))], rows)}\n`;
 
@@ -86,6 +145,7 @@ export async function buildReportPack(
   o: {
     pack: Pack;
     period: string;
+    segment?: ReportSegment;
     lang: Lang;
     formats: ReportFormat[];
     outDir: string;
@@ -93,38 +153,36 @@ export async function buildReportPack(
     log?: (s: string) => void;
   },
 ) {
-  const p = await reportPeriod(wh, o.period);
+  const p = await reportPeriod(wh, o.period, o.segment);
   mkdirSync(o.outDir, { recursive: true });
-  const charts: BuiltChart[] = [];
-  for (const t of packTemplates(o.pack)) {
-    const c = await buildChart(wh, t, p, o.lang, o.fontFile);
-    charts.push(c);
-    writeFileSync(join(o.outDir, `${t.id}.vl.json`), `${JSON.stringify(c.spec, null, 2)}\n`);
-    writeFileSync(join(o.outDir, `${t.id}.csv`), rowsCsv(c.rows));
-    if (o.formats.includes('svg')) writeFileSync(join(o.outDir, `${t.id}.svg`), c.svg);
-    if (o.formats.includes('png')) writeFileSync(join(o.outDir, `${t.id}.png`), svgToPng(c.svg, o.fontFile));
-    o.log?.(`${t.id}: ${c.rows.length} rows`);
+  const assembled = await assemblePack(wh, { pack: o.pack, period: p, lang: o.lang, fontFile: o.fontFile, log: o.log });
+  const files: string[] = [];
+  for (const c of assembled.charts) {
+    const id = c.template.id;
+    writeFileSync(join(o.outDir, `${id}.vl.json`), `${JSON.stringify(c.spec, null, 2)}\n`);
+    writeFileSync(join(o.outDir, `${id}.csv`), rowsCsv(c.rows));
+    files.push(`${id}.vl.json`, `${id}.csv`);
+    if (o.formats.includes('svg')) writeFileSync(join(o.outDir, `${id}.svg`), c.svg);
+    if (o.formats.includes('png')) writeFileSync(join(o.outDir, `${id}.png`), svgToPng(c.svg, o.fontFile));
+    files.push(...(['svg', 'png'] as const).filter((f) => o.formats.includes(f)).map((f) => `${id}.${f}`));
   }
-  const meta = packMeta(o.pack, p, o.lang);
-  const files = charts.flatMap((c) => [
-    `${c.template.id}.vl.json`,
-    `${c.template.id}.csv`,
-    ...(['svg', 'png'] as const).filter((f) => o.formats.includes(f)).map((f) => `${c.template.id}.${f}`),
-  ]);
-  if (o.formats.includes('html')) {
-    writeFileSync(join(o.outDir, 'report.html'), packHtml(meta, rendered(charts, o.lang)));
-    files.push('report.html');
-  }
-  if (o.formats.includes('pdf')) {
-    writeFileSync(join(o.outDir, 'report.pdf'), await packPdf(meta, rendered(charts, o.lang), o.fontFile));
-    files.push('report.pdf');
+  for (const format of ['html', 'pdf'] as const) {
+    if (!o.formats.includes(format)) continue;
+    const name = `report.${format}`;
+    writeFileSync(join(o.outDir, name), await packDocument(assembled, format, o.fontFile));
+    files.push(name);
   }
   const manifest = {
     pack: o.pack,
     period: p,
     lang: o.lang,
-    title: meta.title,
-    charts: charts.map((c) => ({ id: c.template.id, title: c.template.title[o.lang], rows: c.rows.length })),
+    title: assembled.meta.title,
+    charts: assembled.charts.map((c) => ({
+      id: c.template.id,
+      title: c.template.title[o.lang],
+      rows: c.rows.length,
+      segment_applied: c.segmentApplied,
+    })),
     files,
   };
   writeFileSync(join(o.outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);

@@ -6,11 +6,22 @@ export const packs = ['management', 'regulatory'] as const;
 export type Pack = (typeof packs)[number];
 export type Row = Record<string, string | number | null>;
 
-/** The month a pack reports on: its month-end and the first month-end of the 12-month window ending there. */
+/** The segment a pack is for (all loans when empty): each list is an IN filter of the metrics that take it. */
+export interface ReportSegment {
+  product?: string[];
+  region?: string[];
+  branch?: string[];
+}
+
+/**
+ * The month a pack reports on: its month-end, the first month-end of the 12-month window ending
+ * there, and the segment.
+ */
 export interface ReportPeriod {
   period: string;
   monthEnd: string;
   from: string;
+  segment: ReportSegment;
 }
 
 /** Where a chart's rows come from: a metric of the catalogue with a request (the report's period filled in). */

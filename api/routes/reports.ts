@@ -1,14 +1,25 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { packTemplates, templates } from '../../reports/catalogue.ts';
 import { languages, type Lang } from '../../reports/i18n.ts';
-import { buildChart, packMeta, rendered, reportPeriod, ReportRequestError, rowsCsv } from '../../reports/pack.ts';
+import {
+  assemblePack,
+  buildChart,
+  packDocument,
+  packMeta,
+  rendered,
+  reportPeriod,
+  ReportRequestError,
+  rowsCsv,
+} from '../../reports/pack.ts';
 import { cjkFontFile, ReportFontError } from '../../reports/render/fonts.ts';
 import { packHtml } from '../../reports/render/html.ts';
 import { packPdf } from '../../reports/render/pdf.ts';
 import { svgToPng } from '../../reports/render/png.ts';
-import { packs, type ChartTemplate, type Pack } from '../../reports/template.ts';
+import { packs, type Pack, type ReportSegment } from '../../reports/template.ts';
+import { metricTextFields } from '../../warehouse/metrics/request.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
 import { MetricRequestError } from '../../warehouse/metrics/compile.ts';
+import { UnknownFilterValueError } from '../../warehouse/metrics/known-values.ts';
 import { ApiError } from '../errors.ts';
 import type { AppEnv } from '../context.ts';
 import { requirePermission } from '../middleware.ts';
@@ -32,28 +43,36 @@ async function renderReport(
   fontFile: string,
   name: string,
   period: string,
+  segment: ReportSegment,
   lang: Lang,
   format: Format,
 ): Promise<string | Buffer> {
-  const p = await reportPeriod(wh, period);
+  const p = await reportPeriod(wh, period, segment);
   const isPack = (packs as readonly string[]).includes(name);
   if (isPack && !['html', 'pdf'].includes(format))
     throw new ApiError(
       'bad_request',
       `a whole pack renders as html or pdf; ask for one chart (e.g. ${packTemplates(name as Pack)[0]!.id}) as ${format}`,
     );
-  const chosen: ChartTemplate[] = isPack ? packTemplates(name as Pack) : [templates.find((t) => t.id === name)!];
-  const charts = [];
-  for (const t of chosen) charts.push(await buildChart(wh, t, p, lang, fontFile));
-  const one = charts[0]!;
-  const meta = isPack
-    ? packMeta(name as Pack, p, lang)
-    : { ...packMeta(one.template.pack, p, lang), title: `${one.template.title[lang]} · ${p.period}` };
+  if (isPack)
+    return packDocument(
+      await assemblePack(wh, { pack: name as Pack, period: p, lang, fontFile }),
+      format as 'html' | 'pdf',
+      fontFile,
+    );
+  const one = await buildChart(
+    wh,
+    templates.find((t) => t.id === name)!,
+    p,
+    lang,
+    fontFile,
+  );
+  const meta = { ...packMeta(one.template.pack, p, lang), title: `${one.template.title[lang]} · ${p.period}` };
   switch (format) {
     case 'html':
-      return packHtml(meta, rendered(charts, lang));
+      return packHtml(meta, rendered([one], lang));
     case 'pdf':
-      return packPdf(meta, rendered(charts, lang), fontFile);
+      return packPdf(meta, rendered([one], lang), fontFile);
     case 'png':
       return svgToPng(one.svg, fontFile);
     case 'svg':
@@ -78,6 +97,9 @@ export const reportRoutes = new OpenAPIHono<AppEnv>().openapi(
           period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/u, 'a month YYYY-MM'),
           lang: z.enum(languages).default('zh-CN'),
           format: z.enum(formats).default('html'),
+          product: metricTextFields.product,
+          region: metricTextFields.region,
+          branch: metricTextFields.branch,
         })
         .strict(),
     },
@@ -101,11 +123,15 @@ export const reportRoutes = new OpenAPIHono<AppEnv>().openapi(
     const { template } = c.req.valid('param');
     const q = c.req.valid('query');
     const { wh, cjkFont } = c.get('deps');
-    const body = await c.get('caches').reports.get(`${template}|${q.period}|${q.lang}|${q.format}`, async () => {
+    const segment: ReportSegment = Object.fromEntries(
+      (['product', 'region', 'branch'] as const).filter((k) => q[k]).map((k) => [k, [...new Set(q[k])].sort()]),
+    );
+    const key = JSON.stringify([template, q.period, segment, q.lang, q.format]);
+    const body = await c.get('caches').reports.get(key, async () => {
       try {
-        return await renderReport(wh, cjkFontFile(cjkFont ?? ''), template, q.period, q.lang, q.format);
+        return await renderReport(wh, cjkFontFile(cjkFont ?? ''), template, q.period, segment, q.lang, q.format);
       } catch (e) {
-        if (e instanceof ReportRequestError || e instanceof MetricRequestError)
+        if (e instanceof ReportRequestError || e instanceof MetricRequestError || e instanceof UnknownFilterValueError)
           throw new ApiError('bad_request', e.message, undefined, { cause: e });
         if (e instanceof ReportFontError)
           throw new ApiError('internal', 'reports cannot render: no CJK font on the server', undefined, { cause: e });
