@@ -15,6 +15,7 @@ import { renderSvg } from './render/svg.ts';
 import { baseSpec, chartSpec } from './spec.ts';
 import type { ChartTemplate, Pack, ReportPeriod, ReportSegment, Row } from './template.ts';
 import { assertKnownFilterValues } from '../warehouse/metrics/known-values.ts';
+import type { MetricColumn } from '../warehouse/metrics/definition.ts';
 import { UserError } from '../lib/user-error.ts';
 
 export const reportFormats = ['html', 'pdf', 'png', 'svg'] as const;
@@ -39,6 +40,8 @@ export interface BuiltChart {
   rows: Row[];
   spec: TopLevelSpec;
   svg: string;
+  /** the metric's columns: what each CSV column is (dimension, money or count measure, ratio…) */
+  columns: MetricColumn[];
   /** false: a bank-wide figure in a segment pack (the segment could not be applied) */
   segmentApplied: boolean;
 }
@@ -63,9 +66,9 @@ export async function buildChart(
   lang: Lang,
   fontFile: string,
 ): Promise<BuiltChart> {
-  const { rows, chartRows, segmentApplied } = await fetchChartData(wh, t.data(p), p.segment);
+  const { rows, chartRows, columns, segmentApplied } = await fetchChartData(wh, t.data(p), p.segment);
   const spec = chartRows.length > 0 ? chartSpec(t, chartRows, lang) : noDataSpec(t, lang);
-  return { template: t, rows, spec, svg: await renderSvg(spec, fontFile), segmentApplied };
+  return { template: t, rows, spec, svg: await renderSvg(spec, fontFile), columns, segmentApplied };
 }
 
 /** `产品 mortgage · 区域 east, north` / `product mortgage · region east, north`; empty for the whole book. */
@@ -180,7 +183,9 @@ export async function buildReportPack(
     charts: assembled.charts.map((c) => ({
       id: c.template.id,
       title: c.template.title[o.lang],
+      metric: c.template.data(p).metric,
       rows: c.rows.length,
+      columns: c.columns,
       segment_applied: c.segmentApplied,
     })),
     files,

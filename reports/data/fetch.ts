@@ -1,5 +1,5 @@
 import type { Warehouse } from '../../warehouse/connection.ts';
-import { filterKeys, type FilterKey } from '../../warehouse/metrics/definition.ts';
+import { filterKeys, type FilterKey, type MetricColumn } from '../../warehouse/metrics/definition.ts';
 import { metricEntry } from '../../warehouse/metrics/index.ts';
 import { runMetric } from '../../warehouse/metrics/run.ts';
 import type { DataRequest, ReportSegment, Row } from '../template.ts';
@@ -28,10 +28,11 @@ export async function fetchChartData(
   wh: Warehouse,
   req: DataRequest,
   segment: ReportSegment = {},
-): Promise<{ rows: Row[]; chartRows: Row[]; segmentApplied: boolean }> {
+): Promise<{ rows: Row[]; chartRows: Row[]; columns: MetricColumn[]; segmentApplied: boolean }> {
   const { filters, whole } = segmentFilters(req, segment);
-  const rows: Row[] = (await runMetric(wh, req.metric, { ...req.request, ...filters })).rows;
-  return { rows, chartRows: rows.map(numeric), segmentApplied: whole };
+  const result = await runMetric(wh, req.metric, { ...req.request, ...filters });
+  const rows: Row[] = result.rows;
+  return { rows, chartRows: rows.map(numeric), columns: result.columns, segmentApplied: whole };
 }
 
 const numeric = (r: Row): Row =>
