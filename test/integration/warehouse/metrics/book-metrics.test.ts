@@ -11,7 +11,9 @@ import { disposeIfOpened } from '../../../helpers/warehouse.ts';
  * loss forecast, each against an independent reading of the tables in TypeScript.
  */
 const asOf = '2024-06-30';
-const close = (a: number, b: number, what: string) => { expect(Math.abs(a - b), what).toBeLessThan(1e-9 * Math.max(1, Math.abs(b))); };
+const close = (a: number, b: number, what: string) => {
+  expect(Math.abs(a - b), what).toBeLessThan(1e-9 * Math.max(1, Math.abs(b)));
+};
 
 describe('catalogue metrics over provisions, scores, warnings, ECL and the forecast', () => {
   let wh: Awaited<ReturnType<typeof warehouseForReports>>;
