@@ -2,6 +2,7 @@ import type { ModelVersion } from './registry/registry.ts';
 import { psiStatus } from './evaluate/metrics.ts';
 import type { ModelMetrics } from './model-types.ts';
 import type { GateReport } from './data/quality-gate.ts';
+import type { ProbabilityCalibration } from './calibration/calibrate.ts';
 
 /** Registered metrics with the data-quality gate's report (workflows.ts adds it; older versions have none). */
 export interface GatedMetrics extends ModelMetrics {
@@ -36,6 +37,35 @@ function dataQualitySection(g: GateReport | undefined): string[] {
   ];
 }
 
+/**
+ * Probability calibration: the method and the part it was fitted on, then the test part's
+ * reliability curve (ten equal-count bins) and ECE before and after.
+ */
+function calibrationSection(c: ProbabilityCalibration | undefined): string[] {
+  if (!c) return [];
+  const before = c.test.reliability_before;
+  const after = c.test.reliability_after;
+  const method =
+    c.method === 'none'
+      ? 'Not calibrated (`--calibration none`): the probabilities are the model’s own. Reliability curve of the test part:'
+      : `Platt scaling: calibrated probability = σ(a·z + b) of the model’s log-odds z, a = ${c.a.toFixed(6)}, b = ${c.b.toFixed(6)} (${c.fitted}), fitted on ${c.held_back} — ${c.rows} rows (${c.bads} bad) no model was fitted on; the test part is never used. It is folded into the model’s parameters${c.a > 0 ? ', so ranking, AUC, KS and reason codes are unchanged' : ''}; the quality, gains and calibration tables above, the points, the grades, the exported SQL and every score are calibrated. Platt rather than isotonic: strictly monotonic (no ties, so AUC and the champion gate are untouched), two parameters that stay stable on a few hundred held-back bads, and one expression in every scorer.`;
+  return [
+    '## Probability calibration',
+    '',
+    method,
+    '',
+    `Expected calibration error (ECE, Σ share of rows × |mean predicted − observed| over ten equal-count bins): test ${f4(c.test.ece_before)} → ${f4(c.test.ece_after)}; held-back part ${f4(c.held_back_ece.before)} → ${f4(c.held_back_ece.after)} (in-sample for the fit).`,
+    '',
+    '| bin | n | observed | mean predicted before | mean predicted after |',
+    '|---|---|---|---|---|',
+    ...before.map(
+      (r, k) =>
+        `| ${r.band} | ${r.n} | ${f4(r.observed_rate)} | ${f4(r.mean_predicted)} | ${f4(after[k]?.mean_predicted)} |`,
+    ),
+    '',
+  ];
+}
+
 const f4 = (x: number | null | undefined) => (x === null || x === undefined || Number.isNaN(x) ? '–' : x.toFixed(4));
 
 /** A model card (Markdown) from a registered version: data, method, quality, stability, selection, points table. */
@@ -49,7 +79,9 @@ export function modelCardMarkdown(m: ModelVersion): string {
     `- training-data fingerprint (sha256 of ids, periods, labels and values): \`${m.fingerprint}\``,
     `- split: ${q.split}; training ${q.train.n} rows (${q.train.bads} bad), test ${q.test.n} rows (${q.test.bads} bad); training took ${q.train_seconds.toFixed(1)} s`,
     ...(q.split_file
-      ? [`- train/test membership: \`${q.split_file}\` next to this card (row number among the data rows, part)`]
+      ? [
+          `- train/test membership: \`${q.split_file}\` next to this card (row number among the data rows, part: train, held_back — training rows no model was fitted on, the early-stopping and calibration part — or test)`,
+        ]
       : []),
     `- WoE convention: WoE = ln(%bad / %good) (positive = riskier); probabilities are of the bad outcome`,
     '',
@@ -78,6 +110,7 @@ export function modelCardMarkdown(m: ModelVersion): string {
     '|---|---|---|---|',
     ...q.calibration.map((c) => `| ${c.band} | ${c.n} | ${f4(c.mean_predicted)} | ${f4(c.observed_rate)} |`),
     '',
+    ...calibrationSection(q.probability_calibration),
   ];
   if (a.kind === 'scorecard') {
     lines.push(

@@ -5,6 +5,7 @@ import { scoreScorecard } from './scorecard/scorecard.ts';
 import { scoreNetwork } from './nn/network.ts';
 import type { Dataset } from './data/dataset.ts';
 import type { CalibrationRow, GainsRow, Quality } from './evaluate/metrics.ts';
+import type { ProbabilityCalibration } from './calibration/calibrate.ts';
 
 export type ModelArtifact = ScorecardArtifact | NetworkArtifact | GbmArtifact;
 export type ModelKind = ModelArtifact['kind'];
@@ -22,6 +23,8 @@ export interface ModelMetrics {
   train_seconds: number;
   /** last training period (month-end) for book models: monitoring starts after it */
   train_end: string | null;
+  /** how the probabilities were calibrated and the reliability curve before and after (versions before issue 21 have none) */
+  probability_calibration?: ProbabilityCalibration;
 }
 
 export const scoreModel = (art: ModelArtifact, ds: Dataset): Scores =>

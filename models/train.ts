@@ -7,6 +7,8 @@ import { defaultGbmOptions, trainGbm, type GbmOptions } from './gbm/gbm.ts';
 import { defaultScorecardOptions, trainScorecard, type ScorecardOptions } from './scorecard/scorecard.ts';
 import type { BinningOptions } from './scorecard/binning.ts';
 import type { GateOptions } from './data/quality-gate.ts';
+import { heldBackPart } from './data/split.ts';
+import { calibrateModel, fittingRows, heldBackRows, type CalibrationMethod } from './calibration/calibrate.ts';
 
 /** Binning options with the gate's per-column special values added (none: unchanged). */
 const withSpecials = (b: BinningOptions, specials: Record<string, number[]> | undefined): BinningOptions =>
@@ -24,6 +26,8 @@ export interface TrainRequest {
   specialByFeature?: Record<string, number[]>;
   /** progress lines (stages, epochs and rounds with the running validation AUC) */
   log?: (line: string) => void;
+  /** probability calibration on the held-back part of the training window (default platt) */
+  calibration?: CalibrationMethod;
 }
 
 export interface TrainedModel {
@@ -69,6 +73,13 @@ export async function trainModels(
   const log = r.log ?? (() => undefined);
   const fp = await fingerprint(train);
   const trainEnd = train.period.length && train.period[0] !== '' ? [...new Set(train.period)].sort().at(-1)! : null;
+  const method = r.calibration ?? 'platt';
+  // one held-back part for every model: the network's and the trees' early-stopping slice and the
+  // rows the calibration is fitted on; the scorecard (no early stopping) is fitted without it when
+  // it calibrates, so the calibration sees rows no model was fitted on
+  const held = heldBackPart(train, r.seed);
+  const heldBack = heldBackRows(train, held);
+  const fitting = method === 'none' ? train : fittingRows(train, held);
   const out: TrainedModel[] = [];
   for (const kind of r.kinds) {
     const t0 = performance.now();
@@ -77,9 +88,9 @@ export async function trainModels(
         ? `scorecard: binning ${features.length} features, selecting, fitting`
         : `${kind}: binning and training`,
     );
-    const artifact: ModelArtifact =
+    const raw: ModelArtifact =
       kind === 'scorecard'
-        ? await trainScorecard(train, features, {
+        ? await trainScorecard(fitting, features, {
             ...defaultScorecardOptions,
             ...r.scorecard,
             binning: withSpecials(r.scorecard?.binning ?? defaultScorecardOptions.binning, r.specialByFeature),
@@ -95,8 +106,19 @@ export async function trainModels(
                 binning: withSpecials(r.network?.binning ?? defaultNetworkOptions.binning, r.specialByFeature),
               },
               log,
+              held,
             )
-          : trainGbm(train, features, { ...defaultGbmOptions, seed: r.seed, ...r.gbm }, log);
+          : trainGbm(train, features, { ...defaultGbmOptions, seed: r.seed, ...r.gbm }, log, held);
+    const { artifact, report } = calibrateModel(raw, method, {
+      train,
+      heldBack,
+      heldBackDescription: held.description,
+      test,
+    });
+    if (method !== 'none')
+      log(
+        `${kind}: calibrated (Platt, a ${report.a.toFixed(3)}, b ${report.b.toFixed(3)}) on ${report.rows} held-back rows; test ECE ${report.test.ece_before.toFixed(4)} → ${report.test.ece_after.toFixed(4)}`,
+      );
     const seconds = (performance.now() - t0) / 1000;
     const pTrain = scoreModel(artifact, train).probability;
     const pTest = scoreModel(artifact, test).probability;
@@ -118,6 +140,7 @@ export async function trainModels(
         gains: gainsTable(pTest, test.label),
         train_seconds: seconds,
         train_end: trainEnd,
+        probability_calibration: report,
       },
     });
   }

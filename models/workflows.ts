@@ -5,7 +5,7 @@ import { tableRef } from '../warehouse/ddl.ts';
 import { loadFeatureRows } from './data/load-features.ts';
 import { loadFeatureTable, type TableLoadOptions } from './data/load-table.ts';
 import { assertInputFile } from '../lib/input-file.ts';
-import { outOfTimeSplit, randomSplit } from './data/split.ts';
+import { heldBackPart, outOfTimeSplit, randomSplit } from './data/split.ts';
 import { splitCsv, splitFileName } from './data/split-file.ts';
 import { buildFeatures } from './features/build-features.ts';
 import { targetName, type TargetSpec } from '../warehouse/feature-catalogue.ts';
@@ -208,7 +208,8 @@ export async function trainTableModels(wh: Warehouse, o: TableTrainOptions): Pro
     { prefix, target: `table:${prefix}:${o.target}` },
     o.actor,
     o.outDir,
-    { [splitFileName]: splitCsv(ds, trainIdx) },
+    // the held-back part is a function of the training rows and the seed: the one trainModels used
+    { [splitFileName]: splitCsv(ds, trainIdx, heldBackPart(split.train, o.seed).flags) },
   );
   for (const r of registered) log(`registered ${r.model.model_name}@${r.model.version} (${r.cardDir})`);
   return registered;

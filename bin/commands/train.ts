@@ -95,6 +95,11 @@ const trainFlags = {
   ),
   'allow-leaky': flag(list.optional(), 'data-quality gate: keep these leaky columns on purpose', 'COL,…'),
   'drop-leaky': flag(z.boolean().default(false), 'data-quality gate: drop leaky columns instead of refusing'),
+  calibration: flag(
+    z.enum(['platt', 'none']).default('platt'),
+    'probability calibration on the held-back part of the training window (none: the models fit every training row but the early-stopping part)',
+    'platt|none',
+  ),
   'min-iv': flag(
     number('a number').min(0).max(10).default(defaultSelection.minIv),
     'scorecard: drop features below this IV',
@@ -133,6 +138,7 @@ export async function runTrain(wh: Warehouse, config: Config, out: Output, f: Tr
   const common = {
     kinds: f.model,
     seed: f.seed,
+    calibration: f.calibration,
     actor: f.by,
     outDir: resolve(f.out ?? resolve(config.LOANWATCH_DATA_DIR, 'models')),
     scorecard: {

@@ -26,3 +26,41 @@ export function outOfTimeSplit(ds: Dataset, testPeriods: number): { train: Datas
     cutoff,
   };
 }
+
+/** Rows of the training window held back from fitting: 1 = held back. */
+export interface HeldBack {
+  flags: Uint8Array;
+  /** what was held back, for the card */
+  description: string;
+}
+
+/**
+ * The part of the training window the models are not fitted on: the network's and the trees'
+ * early-stopping slice and the part probability calibration is fitted on. With periods (the book),
+ * the latest training month-ends holding about a sixth of the rows (two periods at least stay to
+ * fit on), so the calibration sees the most recent risk level; a table without dates holds back a
+ * seeded random fifth.
+ */
+export function heldBackPart(ds: Dataset, seed: number): HeldBack {
+  const periods = [...new Set(ds.period)].sort();
+  if (periods.length >= 3) {
+    const counts = new Map<string, number>();
+    for (const p of ds.period) counts.set(p, (counts.get(p) ?? 0) + 1);
+    let cut = periods.length - 1;
+    let acc = counts.get(periods[cut]!)!;
+    while (cut > 2 && acc < ds.n / 6) {
+      cut--;
+      acc += counts.get(periods[cut]!)!;
+    }
+    const from = periods[cut]!;
+    return {
+      flags: Uint8Array.from(ds.period, (p) => (p >= from ? 1 : 0)),
+      description: `the latest training month-ends (${from} to ${periods.at(-1)!})`,
+    };
+  }
+  const rng = new Rng(seed * 7919 + 17);
+  return {
+    flags: Uint8Array.from({ length: ds.n }, () => (rng.next() < 0.2 ? 1 : 0)),
+    description: `a seeded random 20 % of the training rows (seed ${seed})`,
+  };
+}

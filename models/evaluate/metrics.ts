@@ -186,3 +186,14 @@ export function countByEdges(p: Numbers, edges: number[]): number[] {
   }
   return out;
 }
+
+/**
+ * Expected calibration error over the reliability curve's ten equal-count bins:
+ * Σ (bin rows / rows) · |mean predicted − observed bad rate|.
+ */
+export function ece(p: Numbers, y: Numbers, bands = 10): number {
+  let s = 0;
+  for (const r of calibrationTable(p, y, bands))
+    s += (r.n / Math.max(1, p.length)) * Math.abs(r.mean_predicted - r.observed_rate);
+  return s;
+}

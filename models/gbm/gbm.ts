@@ -1,5 +1,6 @@
 import { Rng } from '../../lib/random.ts';
 import { column, type Dataset } from '../data/dataset.ts';
+import { heldBackPart, type HeldBack } from '../data/split.ts';
 import { auc, baselineEdges, countByEdges } from '../evaluate/metrics.ts';
 import { defaultGradeEdges, gradeOf, pointsOf, type Scores } from '../scorecard/scorecard.ts';
 
@@ -211,17 +212,14 @@ export function trainGbm(
   features: string[],
   o: GbmOptions = defaultGbmOptions,
   log: (line: string) => void = () => undefined,
+  /** the early-stopping part, never fitted on (default: the held-back part of models/data/split.ts) */
+  heldBack: HeldBack = heldBackPart(ds, o.seed),
 ): GbmArtifact {
   const rng = new Rng(o.seed);
-  const periods = [...new Set(ds.period)].sort();
-  const cutoff = periods.length >= 3 ? periods[Math.floor((periods.length * 5) / 6)]! : null;
   const keep = Math.min(1, o.maxRows / Math.max(1, ds.n));
-  const isVal = new Uint8Array(ds.n);
+  const isVal = heldBack.flags;
   const use = new Uint8Array(ds.n);
-  for (let i = 0; i < ds.n; i++) {
-    isVal[i] = cutoff ? (ds.period[i]! >= cutoff ? 1 : 0) : rng.next() < 0.2 ? 1 : 0;
-    use[i] = rng.next() < keep ? 1 : 0;
-  }
+  for (let i = 0; i < ds.n; i++) use[i] = rng.next() < keep ? 1 : 0;
   const fitIdx = Int32Array.from({ length: ds.n }, (_, i) => i).filter((i) => use[i] && !isVal[i]);
   const valIdx = Int32Array.from({ length: ds.n }, (_, i) => i).filter((i) => use[i] && isVal[i]);
   const fitLabel = Uint8Array.from(ds.label).map((y, i) => (isVal[i] ? 0 : y));

@@ -1,5 +1,6 @@
 import { Rng } from '../../lib/random.ts';
 import { column, indicesWhere, subset, type Dataset } from '../data/dataset.ts';
+import { heldBackPart, type HeldBack } from '../data/split.ts';
 import { auc, baselineEdges, countByEdges } from '../evaluate/metrics.ts';
 import { assignBins, binColumn, type BinningOptions, type VariableBins } from '../scorecard/binning.ts';
 import { defaultGradeEdges, gradeOf, pointsOf, type Scores } from '../scorecard/scorecard.ts';
@@ -119,9 +120,9 @@ export function networkInputs(inputs: NetworkInput[], ds: Dataset): Float64Array
 }
 
 /**
- * A small dense network (tfjs) on WoE and standardised numeric inputs. Validation is a time slice
- * (the latest training periods, about a sixth of the rows) when the data has periods, otherwise a
- * seeded random fifth; training stops after `patience` epochs without a better validation loss
+ * A small dense network (tfjs) on WoE and standardised numeric inputs. Validation is the held-back
+ * part of the training window (models/data/split.ts heldBackPart: the latest periods, about a sixth
+ * of the rows, or a seeded random fifth of a table); training stops after `patience` epochs without a better validation loss
  * and keeps the best epoch's weights. Weight initialisation and the per-epoch shuffle are seeded.
  */
 export async function trainNetwork(
@@ -129,29 +130,12 @@ export async function trainNetwork(
   features: string[],
   o: NetworkOptions = defaultNetworkOptions,
   log: (line: string) => void = () => undefined,
+  heldBack: HeldBack = heldBackPart(ds, o.seed),
 ): Promise<NetworkArtifact> {
   await initTf();
-  const periods = [...new Set(ds.period)].sort();
   const rng = new Rng(o.seed);
-  let isVal: (i: number) => boolean;
-  let validation: string;
-  if (periods.length >= 3) {
-    let cut = periods.length - 1;
-    const counts = new Map<string, number>();
-    for (const p of ds.period) counts.set(p, (counts.get(p) ?? 0) + 1);
-    let acc = counts.get(periods[cut]!)!;
-    while (cut > 1 && acc < ds.n / 6) {
-      cut--;
-      acc += counts.get(periods[cut]!)!;
-    }
-    const from = periods[cut]!;
-    isVal = (i) => ds.period[i]! >= from;
-    validation = `time slice: periods ≥ ${from}`;
-  } else {
-    const flags = Uint8Array.from({ length: ds.n }, () => (rng.next() < 0.2 ? 1 : 0));
-    isVal = (i) => flags[i] === 1;
-    validation = 'seeded random 20 %';
-  }
+  const isVal = (i: number) => heldBack.flags[i] === 1;
+  const validation = heldBack.description;
   // a seeded uniform sample caps the rows the network sees (the scorecard always uses every row):
   // beyond a few hundred thousand rows its validation loss stops improving while time keeps growing
   const keepFit = Math.min(1, o.maxRows / Math.max(1, ds.n));

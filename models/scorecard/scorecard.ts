@@ -97,15 +97,13 @@ export async function trainScorecard(
     row.reason = `coefficient ${c.toFixed(4)} ≤ 0 on WoE (sign reversal from collinearity)`;
     vars = vars.filter((_, m) => m !== j);
   }
-  const factor = factorOf(o.scaling);
-  const share = (offsetOf(o.scaling) - factor * fit.intercept) / Math.max(1, vars.length);
   const variables: ScorecardVariable[] = vars.map((v, j) => ({
     feature: v.feature,
     kind: v.kind,
     coef: fit.coef[j]!,
     iv: v.iv,
     fallback: v.fallback,
-    bins: v.bins.map((b) => ({ ...b, points: share - factor * fit.coef[j]! * b.woe })),
+    bins: v.bins.map((b) => ({ ...b, points: 0 })),
   }));
   const art: ScorecardArtifact = {
     kind: 'scorecard',
@@ -113,7 +111,7 @@ export async function trainScorecard(
     intercept: fit.intercept,
     scaling: o.scaling,
     gradeEdges: o.gradeEdges,
-    variables,
+    variables: withPoints(variables, fit.intercept, o.scaling),
     selection: report,
     binning: o.binning,
     baseline: { scoreEdges: [], scoreCounts: [] },
@@ -122,6 +120,27 @@ export async function trainScorecard(
   const scoreEdges = baselineEdges(p);
   art.baseline = { scoreEdges, scoreCounts: countByEdges(p, scoreEdges) };
   return art;
+}
+
+/**
+ * Points per bin under a scaling: score = offset + factor·ln(good:bad odds) split evenly over the
+ * variables, so a row's bin points add up to the points of its probability.
+ */
+function withPoints(vars: ScorecardVariable[], intercept: number, s: Scaling): ScorecardVariable[] {
+  const factor = factorOf(s);
+  const share = (offsetOf(s) - factor * intercept) / Math.max(1, vars.length);
+  return vars.map((v) => ({ ...v, bins: v.bins.map((b) => ({ ...b, points: share - factor * v.coef * b.woe })) }));
+}
+
+/**
+ * The scorecard with its log-odds mapped to a·z + b (Platt scaling, models/calibration): the
+ * coefficients times a, the intercept a·β₀ + b, the points recomputed from them. With a > 0 the
+ * ranking, the signs and the order of points lost (the reason codes) stay as they were.
+ */
+export function rescaleScorecard(art: ScorecardArtifact, a: number, b: number): ScorecardArtifact {
+  const intercept = a * art.intercept + b;
+  const variables = art.variables.map((v) => ({ ...v, coef: a * v.coef }));
+  return { ...art, intercept, variables: withPoints(variables, intercept, art.scaling) };
 }
 
 export interface Scores {

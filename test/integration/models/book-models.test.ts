@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createReadStream, createWriteStream, mkdirSync, readdirSync, copyFileSync, existsSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  mkdirSync,
+  readdirSync,
+  copyFileSync,
+  existsSync,
+  readFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { generateBook } from '../../../pipelines/generate/generate-book.ts';
 import { csvRecords } from '../../../lib/csv-records.ts';
@@ -23,6 +31,8 @@ import { scoreMonthInDb, scoreMonthInNode } from '../../../models/score.ts';
 import { monitorModel } from '../../../models/evaluate/monitor.ts';
 import { trainBookModels } from '../../../models/workflows.ts';
 import { runScore } from '../../../bin/commands/score.ts';
+import { buildCaseList } from '../../../pipelines/cases/case-list.ts';
+import { defaultStrategyTable } from '../../../pipelines/cases/strategy.ts';
 import { initTf, tf } from '../../../models/tf.ts';
 import { disposeIfOpened, testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
 import { defaultSettings } from '../../helpers/settings.ts';
@@ -146,7 +156,27 @@ describe('early-warning models on a generated book', () => {
     }
   });
 
-  it('in-database scores equal the TypeScript scorer within 1e-6 (probability, points) and exactly (grade, reasons)', async () => {
+  it('calibration on the held-back latest training months lowers the ECE of every model out of time, and the card shows it', () => {
+    for (const m of models) {
+      const c = m.metrics.probability_calibration!;
+      expect(c.method).toBe('platt');
+      expect(c.held_back).toMatch(/^the latest training month-ends \(\d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d\)$/u);
+      expect(c.rows).toBeGreaterThan(m.metrics.train.n / 8);
+      expect(c.a).toBeGreaterThan(0);
+      expect(c.test.ece_after).toBeLessThan(c.test.ece_before);
+      // the reliability curve: ten equal-count bins of the test part, the same rows before and after
+      expect(c.test.reliability_after.map((r) => r.n)).toEqual(c.test.reliability_before.map((r) => r.n));
+      expect(c.test.reliability_after).toHaveLength(10);
+      expect(c.test.reliability_after.reduce((s, r) => s + r.n, 0)).toBe(m.metrics.test.n);
+      // the card's test metrics are the calibrated model's: its calibration table is the curve after
+      expect(m.metrics.calibration).toEqual(c.test.reliability_after);
+      const card = readFileSync(join(wh.dir, 'cards', m.model_name, 'v1', 'model-card.md'), 'utf8');
+      expect(card).toContain('## Probability calibration');
+      expect(card).toContain(`test ${c.test.ece_before.toFixed(4)} → ${c.test.ece_after.toFixed(4)}`);
+    }
+  });
+
+  it('in-database scores equal the TypeScript scorer within 1e-9 (probability, points) and exactly (grade, reasons)', async () => {
     const ds = await loadFeatureRows(wh, { mode: 'month', monthEnd });
     for (const m of models) {
       const n = await scoreMonthInDb(wh, m, monthEnd);
@@ -172,8 +202,8 @@ describe('early-warning models on a generated book', () => {
         maxPoints = Math.max(maxPoints, Math.abs(r.points - ts.points[i]!));
         expect([r.grade, r.reasons]).toEqual([ts.grade[i], ts.reasons[i]]);
       }
-      expect(maxDiff).toBeLessThan(1e-6);
-      expect(maxPoints).toBeLessThan(1e-6);
+      expect(maxDiff).toBeLessThan(1e-9);
+      expect(maxPoints).toBeLessThan(1e-9);
       // the Node path writes the same scores
       await scoreMonthInNode(wh, m, monthEnd);
       const [again] = await queryRows<{ n: string; d: number }>(
@@ -183,6 +213,25 @@ describe('early-warning models on a generated book', () => {
       );
       expect(Number(again!.n)).toBe(1);
       expect(again!.d).toBeLessThan(1e-12);
+    }
+  });
+
+  it("the case list's expected loss uses the calibrated PD of the model's stored score", async () => {
+    const m = models[0]!;
+    const ds = await loadFeatureRows(wh, { mode: 'month', monthEnd });
+    const ts = scoreModel(m.artifact, ds);
+    const calibrated = new Map(ds.ids.map((id, i) => [id, ts.probability[i]!]));
+    const cases = await buildCaseList(wh, {
+      asOf: monthEnd,
+      settings: defaultSettings,
+      strategy: defaultStrategyTable,
+      champion: { name: m.model_name, version: m.version },
+    });
+    const fromModel = cases.filter((c) => c.probability_source === 'model');
+    expect(fromModel.length).toBeGreaterThan(10);
+    for (const c of fromModel) {
+      expect(Math.abs(c.probability - calibrated.get(c.loan_id)!)).toBeLessThan(1e-9);
+      expect(c.expected_loss).toBeCloseTo(c.probability * c.balance, 1);
     }
   });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { auc } from '../../../models/evaluate/metrics.ts';
+import { auc, brier, ece } from '../../../models/evaluate/metrics.ts';
 import { fingerprint, subset } from '../../../models/data/dataset.ts';
 import { loadFeatureTable } from '../../../models/data/load-table.ts';
 import { randomSplit } from '../../../models/data/split.ts';
@@ -69,6 +69,10 @@ describe('score any table with a table model', () => {
       expect(split.train.length).toBe(model.metrics.train.n);
       expect(split.test.length).toBe(model.metrics.test.n);
       expect(await fingerprint(subset(ds, split.train))).toBe(model.fingerprint);
+      // the held-back part (early stopping and calibration) is inside the training window
+      expect(split.heldBack.length).toBe(model.metrics.probability_calibration!.rows);
+      const train = new Set(split.train);
+      expect(Array.from(split.heldBack).every((i) => train.has(i))).toBe(true);
     }
     expect(Array.from(readSplitFile(join(trained[0]!.cardDir, 'split.csv')).train)).toEqual(
       Array.from(randomSplit(ds, 0.7, 7).trainIdx),
@@ -84,6 +88,11 @@ describe('score any table with a table model', () => {
       const pTest = Float64Array.from(test, (i) => scores[i]!.probability);
       const testDs = subset(ds, test);
       expect(Math.abs(auc(pTest, testDs.label) - model.metrics.test.auc)).toBeLessThan(1e-9);
+      // the scores are the calibrated probabilities the card measured: Brier and ECE after calibration
+      expect(Math.abs(brier(pTest, testDs.label) - model.metrics.test.brier)).toBeLessThan(1e-12);
+      expect(Math.abs(ece(pTest, testDs.label) - model.metrics.probability_calibration!.test.ece_after)).toBeLessThan(
+        1e-12,
+      );
       const inTraining = scoreModel(model.artifact, testDs);
       test.forEach((i, k) => {
         expect(scores[i]!.probability).toBe(inTraining.probability[k]);

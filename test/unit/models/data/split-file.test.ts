@@ -33,12 +33,24 @@ describe('split.csv', () => {
     expect(Array.from(back.test, (i) => ds.ids[i])).toEqual(test.ids);
   });
 
+  it('marks the held-back part of the training window; the training window still reads back whole', () => {
+    const ds = table(40);
+    const { trainIdx } = randomSplit(ds, 0.75, 5);
+    const held = Uint8Array.from(trainIdx, (_, k) => (k % 4 === 0 ? 1 : 0));
+    const path = join(dir, 'held.csv');
+    writeFileSync(path, splitCsv(ds, trainIdx, held));
+    const back = readSplitFile(path);
+    expect(Array.from(back.train)).toEqual(Array.from(trainIdx));
+    expect(Array.from(back.heldBack)).toEqual(Array.from(trainIdx).filter((_, k) => k % 4 === 0));
+    expect(back.test.length + back.train.length).toBe(40);
+  });
+
   it('refuses a file that is not a split file, naming the line', () => {
     const path = join(dir, 'bad.csv');
     writeFileSync(path, 'a,b\n1,train\n');
     expect(() => readSplitFile(path)).toThrow(UserError);
     expect(() => readSplitFile(path)).toThrow(/not a split file/u);
     writeFileSync(path, 'row,part\n1,train\n2,holdout\n');
-    expect(() => readSplitFile(path)).toThrow(/bad\.csv:3: expected ROW,train\|test, found 2,holdout/u);
+    expect(() => readSplitFile(path)).toThrow(/bad\.csv:3: expected ROW,train\|held_back\|test, found 2,holdout/u);
   });
 });

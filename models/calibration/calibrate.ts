@@ -1,0 +1,116 @@
+import { subset, indicesWhere, type Dataset } from '../data/dataset.ts';
+import type { HeldBack } from '../data/split.ts';
+import { baselineEdges, calibrationTable, countByEdges, ece, type CalibrationRow } from '../evaluate/metrics.ts';
+import { scoreModel, type ModelArtifact } from '../model-types.ts';
+import { rescaleScorecard } from '../scorecard/scorecard.ts';
+import { fitPlatt, logOdds, type PlattFit } from './platt.ts';
+
+export type CalibrationMethod = 'platt' | 'none';
+
+/** How a model's probabilities were calibrated, and what it did to the reliability curve (metrics.probability_calibration). */
+export interface ProbabilityCalibration {
+  method: CalibrationMethod;
+  /** the held-back part of the training window the fit used */
+  held_back: string;
+  rows: number;
+  bads: number;
+  /** σ(a·z + b) of the model's log-odds z (a = 1, b = 0 when not calibrated) */
+  a: number;
+  b: number;
+  fitted: PlattFit['fitted'] | 'not calibrated';
+  /** ECE on the held-back part, before and after (after is in-sample there) */
+  held_back_ece: { before: number; after: number };
+  /** on the test part: ECE and the reliability curve (ten equal-count bins) before and after */
+  test: {
+    ece_before: number;
+    ece_after: number;
+    reliability_before: CalibrationRow[];
+    reliability_after: CalibrationRow[];
+  };
+}
+
+/**
+ * Platt scaling folded into the model's last log-odds, so every scorer — TypeScript, table
+ * scoring, the exported SQL — computes the calibrated probability with no extra stage: the
+ * scorecard's coefficients and intercept (its points recomputed), the network's output unit, the
+ * trees' base and leaf values.
+ */
+export function foldPlatt(art: ModelArtifact, a: number, b: number): ModelArtifact {
+  if (art.kind === 'scorecard') return rescaleScorecard(art, a, b);
+  if (art.kind === 'gbm')
+    return {
+      ...art,
+      base: a * art.base + b,
+      trees: art.trees.map((t) => ({ ...t, value: t.value.map((v) => a * v) })),
+    };
+  const last = art.layers.at(-1);
+  if (last?.activation !== 'sigmoid' || last.bias.length !== 1)
+    throw new Error('a network to calibrate ends in one sigmoid unit');
+  return {
+    ...art,
+    layers: [
+      ...art.layers.slice(0, -1),
+      { ...last, weights: last.weights.map((row) => row.map((w) => a * w)), bias: [a * last.bias[0]! + b] },
+    ],
+  };
+}
+
+/** The artifact with its PSI baseline (training score-band edges and counts) taken from its own probabilities. */
+export function withBaseline(art: ModelArtifact, train: Dataset): ModelArtifact {
+  const p = scoreModel(art, train).probability;
+  const scoreEdges = baselineEdges(p);
+  return { ...art, baseline: { scoreEdges, scoreCounts: countByEdges(p, scoreEdges) } };
+}
+
+/** The held-back rows of the training window as a data set. */
+export const heldBackRows = (train: Dataset, held: HeldBack) =>
+  subset(
+    train,
+    indicesWhere(train.n, (i) => held.flags[i] === 1),
+  );
+/** The rows the models are fitted on. */
+export const fittingRows = (train: Dataset, held: HeldBack) =>
+  subset(
+    train,
+    indicesWhere(train.n, (i) => held.flags[i] !== 1),
+  );
+
+/**
+ * Calibrates a trained model on the held-back part (Platt scaling, or none) and measures the
+ * reliability curve and ECE on the test part before and after. The returned artifact carries the
+ * calibration in its parameters and a PSI baseline of the calibrated probabilities.
+ */
+export function calibrateModel(
+  raw: ModelArtifact,
+  method: CalibrationMethod,
+  parts: { train: Dataset; heldBack: Dataset; heldBackDescription: string; test: Dataset },
+): { artifact: ModelArtifact; report: ProbabilityCalibration } {
+  const { heldBack, test } = parts;
+  const pHeld = scoreModel(raw, heldBack).probability;
+  const fit: PlattFit | null = method === 'platt' ? fitPlatt(Float64Array.from(pHeld, logOdds), heldBack.label) : null;
+  const artifact = withBaseline(fit ? foldPlatt(raw, fit.a, fit.b) : raw, parts.train);
+  const pHeldAfter = fit ? scoreModel(artifact, heldBack).probability : pHeld;
+  const pTestBefore = scoreModel(raw, test).probability;
+  const pTestAfter = fit ? scoreModel(artifact, test).probability : pTestBefore;
+  let bads = 0;
+  for (const y of heldBack.label) bads += y;
+  return {
+    artifact,
+    report: {
+      method,
+      held_back: parts.heldBackDescription,
+      rows: heldBack.n,
+      bads,
+      a: fit?.a ?? 1,
+      b: fit?.b ?? 0,
+      fitted: fit?.fitted ?? 'not calibrated',
+      held_back_ece: { before: ece(pHeld, heldBack.label), after: ece(pHeldAfter, heldBack.label) },
+      test: {
+        ece_before: ece(pTestBefore, test.label),
+        ece_after: ece(pTestAfter, test.label),
+        reliability_before: calibrationTable(pTestBefore, test.label),
+        reliability_after: calibrationTable(pTestAfter, test.label),
+      },
+    },
+  };
+}

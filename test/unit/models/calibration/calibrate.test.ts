@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../../../lib/random.ts';
+import type { Dataset } from '../../../../models/data/dataset.ts';
+import { heldBackPart } from '../../../../models/data/split.ts';
+import { calibrateModel, foldPlatt, fittingRows, heldBackRows } from '../../../../models/calibration/calibrate.ts';
+import { applyPlatt } from '../../../../models/calibration/platt.ts';
+import { trainGbm } from '../../../../models/gbm/gbm.ts';
+import { scoreModel, type ModelArtifact } from '../../../../models/model-types.ts';
+import type { NetworkArtifact } from '../../../../models/nn/network.ts';
+import { defaultScorecardOptions, pointsOf, trainScorecard } from '../../../../models/scorecard/scorecard.ts';
+import { defaultBinning } from '../../../../models/scorecard/binning.ts';
+
+/** Two numeric features and a category; risk rises with x, falls with w; 12 monthly periods with a rising base rate. */
+function book(n: number, seed: number): Dataset {
+  const rng = new Rng(seed);
+  const x = new Float64Array(n);
+  const w = new Float64Array(n);
+  const codes = new Int32Array(n);
+  const label = new Uint8Array(n);
+  const period: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const m = i % 12;
+    x[i] = rng.chance(0.05) ? Number.NaN : rng.uniform(0, 10);
+    w[i] = rng.uniform(0, 5);
+    codes[i] = rng.int(0, 2);
+    const z = -3.2 + 0.35 * (Number.isNaN(x[i]!) ? 5 : x[i]!) - 0.3 * w[i]! + 0.4 * codes[i]! + 0.06 * m;
+    label[i] = rng.chance(1 / (1 + Math.exp(-z))) ? 1 : 0;
+    period.push(`2023-${String(m + 1).padStart(2, '0')}-28`);
+  }
+  return {
+    n,
+    columns: [
+      { name: 'x', kind: 'numeric', values: x },
+      { name: 'w', kind: 'numeric', values: w },
+      { name: 'c', kind: 'categorical', codes, levels: ['a', 'b', 'c'] },
+    ],
+    label,
+    period,
+    ids: Array.from({ length: n }, (_, i) => String(i + 1)),
+  };
+}
+
+const network: NetworkArtifact = {
+  kind: 'network',
+  inputs: [
+    { type: 'slog', feature: 'x', mean: 1.5, sd: 0.6 },
+    { type: 'slog', feature: 'w', mean: 1.2, sd: 0.5 },
+  ],
+  layers: [
+    {
+      weights: [
+        [0.8, -0.3, 0.2],
+        [-0.5, 0.4, 0.1],
+      ],
+      bias: [0.1, -0.2, 0.05],
+      activation: 'relu',
+    },
+    { weights: [[1.1], [-0.7], [0.6]], bias: [-2.4], activation: 'sigmoid' },
+  ],
+  gradeEdges: [0.01, 0.03, 0.1, 0.25],
+  training: { epochs: 1, bestEpoch: 1, validationLoss: 0, validation: '', seed: 1, batchSize: 1, learningRate: 0 },
+  baseline: { scoreEdges: [], scoreCounts: [] },
+};
+
+describe('Platt scaling folded into each kind of model', async () => {
+  const ds = book(6_000, 7);
+  const artifacts: ModelArtifact[] = [
+    await trainScorecard(ds, ['x', 'w', 'c'], {
+      ...defaultScorecardOptions,
+      binning: { ...defaultBinning, minBinShare: 0.05 },
+    }),
+    network,
+    trainGbm(ds, ['x', 'w', 'c'], { ...trainGbmDefaults(), rounds: 30 }),
+  ];
+  const rng = new Rng(3);
+  const fits = Array.from({ length: 6 }, () => ({ a: rng.uniform(0.3, 2), b: rng.uniform(-1.5, 1.5) }));
+
+  for (const art of artifacts)
+    it(`${art.kind}: the folded model scores σ(a·z + b) of the raw one, ranks the same and keeps its reasons`, () => {
+      const raw = scoreModel(art, ds);
+      for (const f of fits) {
+        const folded = scoreModel(foldPlatt(art, f.a, f.b), ds);
+        let maxDiff = 0;
+        for (let i = 0; i < ds.n; i++)
+          maxDiff = Math.max(maxDiff, Math.abs(folded.probability[i]! - applyPlatt(f, raw.probability[i]!)));
+        expect(maxDiff).toBeLessThan(1e-9);
+        // strictly monotonic: every pair keeps its order (ties stay ties)
+        for (let i = 1; i < ds.n; i++)
+          expect(Math.sign(folded.probability[i]! - folded.probability[i - 1]!)).toBe(
+            Math.sign(raw.probability[i]! - raw.probability[i - 1]!),
+          );
+        expect(folded.reasons).toEqual(raw.reasons);
+        // points still follow the probability (a scorecard's bin points add up to them)
+        for (let i = 0; i < ds.n; i += 97) expect(folded.points[i]).toBeCloseTo(pointsOf(folded.probability[i]!), 6);
+      }
+    });
+
+  it('the held-back part is the latest periods, about a sixth of the rows; a table holds back a seeded fifth', () => {
+    const held = heldBackPart(ds, 1);
+    const periods = ds.period.filter((_, i) => held.flags[i]);
+    expect(Math.min(...periods.map((p) => Number(p.slice(5, 7))))).toBe(11);
+    expect(heldBackRows(ds, held).n + fittingRows(ds, held).n).toBe(ds.n);
+    expect(held.description).toBe('the latest training month-ends (2023-11-28 to 2023-12-28)');
+    const table = { ...ds, period: ds.period.map(() => '') };
+    for (const seed of [1, 2, 3]) {
+      const t = heldBackPart(table, seed);
+      const share = t.flags.reduce((s, v) => s + v, 0) / ds.n;
+      expect(Math.abs(share - 0.2)).toBeLessThan(0.02);
+      expect(Array.from(heldBackPart(table, seed).flags)).toEqual(Array.from(t.flags));
+    }
+  });
+
+  it('calibrating on the latest months lowers the ECE on later months whose base rate moved on', async () => {
+    const all = book(24_000, 9);
+    // the first 10 months train (the last two held back), later rows are the test with the same drift
+    const months = (i: number) => Number(all.period[i]!.slice(5, 7));
+    const pick = (f: (i: number) => boolean): Dataset => {
+      const idx = Array.from({ length: all.n }, (_, i) => i).filter(f);
+      return {
+        n: idx.length,
+        columns: all.columns.map((c) =>
+          c.kind === 'numeric'
+            ? { ...c, values: Float64Array.from(idx, (i) => c.values[i]!) }
+            : { ...c, codes: Int32Array.from(idx, (i) => c.codes[i]!) },
+        ),
+        label: Uint8Array.from(idx, (i) => all.label[i]!),
+        period: idx.map((i) => all.period[i]!),
+        ids: idx.map((i) => all.ids[i]!),
+      };
+    };
+    const train = pick((i) => months(i) <= 10);
+    const test = pick((i) => months(i) > 10);
+    const held = heldBackPart(train, 1);
+    const art = await trainScorecard(fittingRows(train, held), ['x', 'w', 'c']);
+    const { report } = calibrateModel(art, 'platt', {
+      train,
+      heldBack: heldBackRows(train, held),
+      heldBackDescription: held.description,
+      test,
+    });
+    expect(report.test.ece_after).toBeLessThan(report.test.ece_before);
+    expect(report.held_back_ece.after).toBeLessThan(report.held_back_ece.before);
+    const none = calibrateModel(art, 'none', {
+      train,
+      heldBack: heldBackRows(train, held),
+      heldBackDescription: held.description,
+      test,
+    });
+    expect(none.artifact).toMatchObject({ intercept: art.intercept });
+    expect(none.report).toMatchObject({ a: 1, b: 0, fitted: 'not calibrated' });
+  });
+});
+
+function trainGbmDefaults() {
+  return {
+    rounds: 30,
+    maxDepth: 3,
+    learningRate: 0.1,
+    lambda: 1,
+    minChildHess: 1,
+    maxBins: 32,
+    patience: 10,
+    maxRows: 100_000,
+    seed: 1,
+  };
+}
