@@ -5,6 +5,8 @@ import { UserError } from '../lib/user-error.ts';
 import { ColumnBuilder, type Dataset } from './data/dataset.ts';
 import { modelFeatures, scoreModel, type ModelArtifact } from './model-types.ts';
 import type { ModelVersion } from './registry/registry.ts';
+import type { ActionSpec } from './counterfactual/actions.ts';
+import { counterfactuals, type Counterfactual } from './counterfactual/counterfactual.ts';
 
 /** One scored row of a table: its 1-based position in the input, then what SPEC §6 says a score is. */
 export interface TableScore {
@@ -15,6 +17,14 @@ export interface TableScore {
   points: number;
   grade: string;
   reasons: string[];
+  /** the smallest change of the actionable features that reaches the target grade (when actions were given) */
+  counterfactual?: Counterfactual | null;
+}
+
+/** Actionable features of a table model's rows (docs/models.md): each a numeric column the model reads. */
+export interface TableCounterfactualRequest {
+  actions: ActionSpec[];
+  targetGrade?: string;
 }
 
 /** A cell of a JSON row: a number or text; null (or '') is a missing value. */
@@ -66,8 +76,9 @@ function datasetOf(art: ModelArtifact, n: number, cell: (i: number, feature: str
   };
 }
 
-function scoresOf(m: ModelVersion, ds: Dataset): TableScore[] {
+function scoresOf(m: ModelVersion, ds: Dataset, cf?: TableCounterfactualRequest): TableScore[] {
   const s = scoreModel(m.artifact, ds);
+  const found = cf ? tableCounterfactuals(m, ds, cf) : null;
   return Array.from({ length: ds.n }, (_, i) => ({
     row: i + 1,
     model_name: m.model_name,
@@ -76,7 +87,24 @@ function scoresOf(m: ModelVersion, ds: Dataset): TableScore[] {
     points: s.points[i]!,
     grade: s.grade[i]!,
     reasons: s.reasons[i]!,
+    ...(found ? { counterfactual: found[i] ?? null } : {}),
   }));
+}
+
+/** Counterfactuals of table rows; an action on a column the model does not read as a number is refused, naming it. */
+function tableCounterfactuals(m: ModelVersion, ds: Dataset, cf: TableCounterfactualRequest) {
+  const kinds = featureKinds(m.artifact);
+  for (const a of cf.actions) {
+    if (a.type !== 'feature')
+      throw new UserError(
+        `action ${a.type} moves the book's features (overdue_ratio, balance_paid_down, …); a table model takes {"type": "feature", "feature": …}`,
+      );
+    if (kinds.get(a.feature) !== 'numeric')
+      throw new UserError(
+        `action on "${a.feature}": ${m.model_name}@${m.version} reads no numeric column of that name (numeric: ${[...kinds].flatMap(([f, k]) => (k === 'numeric' ? [f] : [])).join(', ')})`,
+      );
+  }
+  return counterfactuals(m.artifact, ds, { actions: cf.actions, targetGrade: cf.targetGrade, subject: 'row' });
 }
 
 const missingColumns = (m: ModelVersion, where: string, missing: string[]) =>
@@ -115,7 +143,11 @@ function cellOf(v: RowValue, row: number, feature: string): string {
  * Scores rows given as JSON objects (the API) with a table model. Every row must name every column
  * the model reads (null for a missing value); other keys, the target among them, are ignored.
  */
-export function scoreTableRecords(m: ModelVersion, records: readonly Record<string, RowValue>[]): TableScore[] {
+export function scoreTableRecords(
+  m: ModelVersion,
+  records: readonly Record<string, RowValue>[],
+  counterfactual?: TableCounterfactualRequest,
+): TableScore[] {
   tableModelTarget(m);
   const features = [...featureKinds(m.artifact).keys()];
   records.forEach((r, i) => {
@@ -123,7 +155,7 @@ export function scoreTableRecords(m: ModelVersion, records: readonly Record<stri
     if (missing.length) throw missingColumns(m, `row ${i + 1}`, missing);
   });
   const ds = datasetOf(m.artifact, records.length, (i, f) => cellOf(records[i]![f], i + 1, f));
-  return scoresOf(m, ds);
+  return scoresOf(m, ds, counterfactual);
 }
 
 /**

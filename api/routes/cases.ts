@@ -35,6 +35,11 @@ const caseSchema = z
     expected_loss: z.number(),
     grade: z.string(),
     reasons: z.array(z.string()),
+    counterfactual: z
+      .string()
+      .optional()
+      .openapi({ description: 'the smallest payment that moves the loan to the next better grade (English)' }),
+    counterfactual_zh: z.string().optional().openapi({ description: '同上（中文）' }),
     action: z.string(),
     last_contacts: z.array(z.object({ date: z.string(), channel: z.string(), outcome: z.string() })),
     open_promises: z.array(z.object({ date: z.string(), amount: z.number() })),

@@ -3,6 +3,9 @@ import type { Context } from 'hono';
 import { defaultTarget, targetName } from '../../warehouse/feature-catalogue.ts';
 import { latestChampionEvent, loadModel, RegistryError } from '../../models/registry/registry.ts';
 import { scoreTableRecords } from '../../models/score-table.ts';
+import { actionSpecSchema, type ActionSpec } from '../../models/counterfactual/actions.ts';
+import { loanCounterfactuals } from '../../models/counterfactual/book.ts';
+import type { Counterfactual } from '../../models/counterfactual/counterfactual.ts';
 import { userErrorsAsBadRequest } from './request-checks.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';
@@ -19,7 +22,34 @@ const scoreFields = {
   grade: z.string(),
   reasons: z.array(z.string()),
 };
-const score = z.object({ loan_id: z.string(), month_end: z.string(), ...scoreFields }).openapi('Score');
+/** The smallest change of the actionable features that reaches the target grade, re-scored (models/counterfactual). */
+const counterfactual = z
+  .object({
+    from_grade: z.string(),
+    target_grade: z.string(),
+    reached: z.boolean(),
+    grade: z.string(),
+    probability_before: z.number(),
+    probability_after: z.number(),
+    points_before: z.number(),
+    points_after: z.number(),
+    points_gain: z.number(),
+    changes: z.array(
+      z.object({
+        action: z.string(),
+        amount: z.number(),
+        features: z.record(z.string(), z.object({ from: z.number().nullable(), to: z.number() })),
+      }),
+    ),
+    text: z.object({ en: z.string(), zh: z.string() }),
+  })
+  .nullable()
+  .openapi('Counterfactual', {
+    description:
+      'the smallest change of the actionable features that moves the score to the target grade (default the next better), re-scored; null at the best grade or when no actions were given',
+  });
+const gradeParam = z.enum(['A', 'B', 'C', 'D', 'E']);
+const score = z.object({ loan_id: z.string(), month_end: z.string(), ...scoreFields, counterfactual }).openapi('Score');
 const loanId = z
   .string()
   .min(1)
@@ -35,7 +65,7 @@ const modelRefText = z
   .regex(/^[A-Za-z0-9_-]{1,64}(@[1-9]\d{0,8})?$/, 'NAME or NAME@VERSION')
   .openapi({ example: 'germancredit_scorecard@1' });
 const loanIdsBody = z
-  .object({ loan_ids: z.array(loanId).min(1).max(1000), as_of: isoDay.optional() })
+  .object({ loan_ids: z.array(loanId).min(1).max(1000), as_of: isoDay.optional(), target_grade: gradeParam.optional() })
   .strict()
   .openapi('LoanScoreRequest');
 const rowsBody = z
@@ -45,23 +75,54 @@ const rowsBody = z
       .array(z.record(z.string(), z.union([z.string(), z.number(), z.null()])))
       .min(1)
       .max(maxTableRows),
+    /** actionable numeric columns for the counterfactual (none: counterfactual null) */
+    actions: z.array(actionSpecSchema).max(50).optional(),
+    target_grade: gradeParam.optional(),
   })
   .strict()
   .openapi('TableScoreRequest', {
     description: `raw feature rows (column → value, null for missing) scored with a model trained by train --table; up to ${maxTableRows} rows`,
   });
-const tableScore = z.object({ row: z.number().int(), ...scoreFields }).openapi('TableScore');
+const tableScore = z.object({ row: z.number().int(), ...scoreFields, counterfactual }).openapi('TableScore');
 
 /** Raw rows scored with a table model: an unknown model is a 404, a book model or a bad row a 400. */
-async function tableScores(c: Context<AppEnv>, ref: string, rows: Record<string, string | number | null>[]) {
+async function tableScores(
+  c: Context<AppEnv>,
+  ref: string,
+  rows: Record<string, string | number | null>[],
+  cf: { actions?: ActionSpec[]; targetGrade?: string },
+) {
   const [name, version] = ref.split('@') as [string, string | undefined];
   try {
     const m = await loadModel(c.get('deps').wh, name, version === undefined ? undefined : Number(version));
-    return await userErrorsAsBadRequest(() => Promise.resolve(scoreTableRecords(m, rows)));
+    const scores = await userErrorsAsBadRequest(() =>
+      Promise.resolve(
+        scoreTableRecords(m, rows, cf.actions ? { actions: cf.actions, targetGrade: cf.targetGrade } : undefined),
+      ),
+    );
+    return scores.map((s) => ({ ...s, counterfactual: s.counterfactual ?? null }));
   } catch (e) {
     if (e instanceof RegistryError && e.code === 'not_found') throw new ApiError('not_found', e.message);
     throw e;
   }
+}
+
+/** Each served score with the counterfactual of its loan under the model that scored it, from the features of its month-end. */
+async function withCounterfactuals<
+  T extends { loan_id: string; month_end: string; model_name: string; model_version: number },
+>(
+  c: Context<AppEnv>,
+  scores: T[],
+  targetGrade: string | undefined,
+): Promise<(T & { counterfactual: Counterfactual | null })[]> {
+  const { wh } = c.get('deps');
+  const found = new Map<string, Counterfactual | null>();
+  for (const key of new Set(scores.map((s) => `${s.model_name}@${s.model_version}`))) {
+    const mine = scores.filter((s) => `${s.model_name}@${s.model_version}` === key);
+    const m = await loadModel(wh, mine[0]!.model_name, mine[0]!.model_version);
+    for (const [id, cf] of await loanCounterfactuals(wh, m.artifact, mine, { targetGrade })) found.set(id, cf);
+  }
+  return scores.map((s) => ({ ...s, counterfactual: found.get(s.loan_id) ?? null }));
 }
 
 async function championScores(c: Context<AppEnv>, ids: string[], asOf: string | undefined) {
@@ -98,7 +159,10 @@ export const scoreRoutes = new OpenAPIHono<AppEnv>()
       method: 'get',
       path: '/v1/loans/{id}/score',
       summary: "A loan's latest early-warning score from the champion model",
-      request: { params: z.object({ id: loanId }), query: z.object({ as_of: isoDay.optional() }).strict() },
+      request: {
+        params: z.object({ id: loanId }),
+        query: z.object({ as_of: isoDay.optional(), target_grade: gradeParam.optional() }).strict(),
+      },
       responses: {
         200: { description: 'score', content: { 'application/json': { schema: score } } },
         ...errorResponses(400, 401, 403, 404, 429),
@@ -106,13 +170,15 @@ export const scoreRoutes = new OpenAPIHono<AppEnv>()
     }),
     async (c) => {
       requirePermission(c, 'scores:read');
-      const [s] = await championScores(c, [c.req.valid('param').id], c.req.valid('query').as_of);
+      const q = c.req.valid('query');
+      const [s] = await championScores(c, [c.req.valid('param').id], q.as_of);
       if (!s)
         throw new ApiError(
           'not_found',
           'no score for this loan (unknown loan, not scored yet, or outside your region)',
         );
-      return c.json(s, 200);
+      const [withCf] = await withCounterfactuals(c, [s], q.target_grade);
+      return c.json(withCf!, 200);
     },
   )
   .openapi(
@@ -145,9 +211,18 @@ export const scoreRoutes = new OpenAPIHono<AppEnv>()
     async (c) => {
       requirePermission(c, 'scores:batch');
       const body = c.req.valid('json');
-      if ('rows' in body) return c.json({ scores: await tableScores(c, body.model, body.rows) }, 200);
+      if ('rows' in body)
+        return c.json(
+          {
+            scores: await tableScores(c, body.model, body.rows, {
+              actions: body.actions,
+              targetGrade: body.target_grade,
+            }),
+          },
+          200,
+        );
       const ids = [...new Set(body.loan_ids)];
-      const scores = await championScores(c, ids, body.as_of);
+      const scores = await withCounterfactuals(c, await championScores(c, ids, body.as_of), body.target_grade);
       const found = new Set(scores.map((s) => s.loan_id));
       return c.json({ scores, missing: ids.filter((i) => !found.has(i)) }, 200);
     },

@@ -12,6 +12,8 @@ export interface FeatureRowFilter {
   monthEnd?: string;
   /** keep about this share of loans (deterministic by loan hash), for training on a sample */
   loanShare?: number;
+  /** only these loans (a score's counterfactual reads one loan's features, not the month's) */
+  ids?: string[];
 }
 
 /**
@@ -25,10 +27,11 @@ export async function loadFeatureRows(wh: Warehouse, f: FeatureRowFilter): Promi
     : f.mode === 'eligible' ? `eligible = 1 AND month_end = {me:Date}` : `month_end = {me:Date}`;
   const share = Math.round(Math.min(1, Math.max(0, f.loanShare ?? 1)) * 1_000_000);
   const query = withSettings(`SELECT loan_id, toString(month_end), label, label_observed, ${cols.join(', ')} FROM ${tableRef(wh, 'ew_features')}
-    WHERE ${where} AND cityHash64(loan_id) % 1000000 < {share:UInt32} ORDER BY month_end, loan_id`, {});
+    WHERE ${where} AND cityHash64(loan_id) % 1000000 < {share:UInt32}
+      AND ({all_ids:UInt8} = 1 OR loan_id IN {ids:Array(String)}) ORDER BY month_end, loan_id`, {});
   const rs = await wh.client.query({
     query, format: 'TabSeparated',
-    query_params: { from: f.from ?? '1970-01-01', to: f.to ?? '2149-06-06', me: f.monthEnd ?? '1970-01-01', share },
+    query_params: { from: f.from ?? '1970-01-01', to: f.to ?? '2149-06-06', me: f.monthEnd ?? '1970-01-01', share, all_ids: f.ids ? 0 : 1, ids: f.ids ?? [] },
   });
   const builders = featureCatalogue.map((c) => new ColumnBuilder(c.name, c.kind));
   const ids: string[] = [];

@@ -11,6 +11,8 @@ import { activeDelinquencyQuery } from '../snapshot/delinquency-as-of.ts';
 import { lastMonthEnd } from '../snapshot/build-snapshots.ts';
 import type { SnapshotSettings } from '../snapshot/snapshot-settings.ts';
 import { defaultGradeEdges, gradeOf } from '../../models/scorecard/scorecard.ts';
+import { loadModel } from '../../models/registry/registry.ts';
+import { loanCounterfactuals } from '../../models/counterfactual/book.ts';
 import {
   defaultWatchGrades,
   recommendAction,
@@ -47,6 +49,9 @@ export interface Case {
   grade: Grade;
   reasons: string[];
   action: string;
+  /** the smallest payment that moves the loan to the next better grade under the champion (models/counterfactual), '' without a model score */
+  counterfactual?: string;
+  counterfactual_zh?: string;
   last_contacts: { date: string; channel: string; outcome: string }[];
   open_promises: { date: string; amount: number }[];
 }
@@ -170,9 +175,28 @@ export async function buildCaseList(
       grade,
       reasons: fromModel ? r.reasons : [],
       action: recommendAction(o.strategy, stage, grade),
+      counterfactual: '',
+      counterfactual_zh: '',
       last_contacts: r.contacts.map(([date, channel, outcome]) => ({ date, channel, outcome })),
       open_promises: r.promises.map(([date, amount]) => ({ date, amount })),
     });
+  }
+  if (o.champion) {
+    // the sentence for each case the champion scored, from its features at the same month-end
+    const scored = cases.filter((c) => c.probability_source === 'model');
+    if (scored.length) {
+      const m = await loadModel(wh, o.champion.name, o.champion.version);
+      const found = await loanCounterfactuals(
+        wh,
+        m.artifact,
+        scored.map((c) => ({ loan_id: c.loan_id, month_end: me })),
+      );
+      for (const c of scored) {
+        const cf = found.get(c.loan_id);
+        c.counterfactual = cf?.text.en ?? '';
+        c.counterfactual_zh = cf?.text.zh ?? '';
+      }
+    }
   }
   cases.sort((a, b) => b.expected_loss - a.expected_loss || (a.loan_id < b.loan_id ? -1 : 1));
   return cases.map((c, i) => ({ rank: i + 1, ...c }));
@@ -195,6 +219,8 @@ const caseColumns = [
   'grade',
   'reasons',
   'action',
+  'counterfactual',
+  'counterfactual_zh',
   'last_contacts',
   'open_promises',
 ] as const;

@@ -6,7 +6,9 @@ import { createApp } from '../../../api/app.ts';
 import { createApiKey } from '../../../api/auth/keys.ts';
 import { roles, type Role } from '../../../api/auth/permissions.ts';
 import { csvRecords } from '../../../lib/csv-records.ts';
-import { scoreTableFile, type TableScore } from '../../../models/score-table.ts';
+import { scoreTableFile, scoreTableRecords, type TableScore } from '../../../models/score-table.ts';
+import type { Counterfactual } from '../../../models/counterfactual/counterfactual.ts';
+import { gradeLabels } from '../../../models/scorecard/scorecard.ts';
 import { trainTableModels, type Registered } from '../../../models/workflows.ts';
 import { defaultSettings } from '../../helpers/settings.ts';
 import { sharedData } from '../../helpers/shared-data.ts';
@@ -72,10 +74,52 @@ describe('POST /v1/scores with raw rows', () => {
     const fromFile = (await scoreTableFile(model, german)).slice(0, rows.length);
     expect(scores).toHaveLength(rows.length);
     expect(scores.map((s) => s.probability)).toEqual(fromFile.map((s) => s.probability));
-    expect(scores[0]).toEqual(fromFile[0]);
+    expect(scores[0]).toEqual({ ...fromFile[0], counterfactual: null });
     expect(scores[0]).toMatchObject({ row: 1, model_name: 'germancredit_scorecard', model_version: 1 });
     // no version: the latest
     expect((await post({ model: model.model_name, rows: rows.slice(0, 1) })).status).toBe(200);
+  });
+
+  it('counterfactuals for raw rows: the proposed change, applied and re-scored, reaches the grade it names (every row)', async () => {
+    const actions = [
+      { type: 'feature', feature: 'duration_in_month', direction: 'decrease', step: 1, bound: 4 },
+      { type: 'feature', feature: 'credit_amount', direction: 'decrease', step: 100, bound: 250 },
+    ];
+    const r = await post({ model: `${model.model_name}@${model.version}`, rows, actions });
+    expect(r.status).toBe(200);
+    const { scores } = (await r.json()) as { scores: (TableScore & { counterfactual: Counterfactual | null })[] };
+    let reached = 0;
+    scores.forEach((s, i) => {
+      const cf = s.counterfactual;
+      if (s.grade === 'A') {
+        expect(cf).toBeNull();
+        return;
+      }
+      expect(cf!.from_grade).toBe(s.grade);
+      if (!cf!.reached) return;
+      reached++;
+      const changed = { ...rows[i]! };
+      for (const ch of cf!.changes) for (const [f, v] of Object.entries(ch.features)) changed[f] = v.to;
+      const [again] = scoreTableRecords(model, [changed]);
+      expect(again!.grade).toBe(cf!.grade);
+      expect(gradeLabels.indexOf(again!.grade)).toBeLessThanOrEqual(gradeLabels.indexOf(cf!.target_grade));
+      expect(cf!.text.en).toMatch(
+        /^reducing (duration_in_month|credit_amount) by [\d.]+( and reducing credit_amount by [\d.]+)? moves this row from grade [B-E] to [A-D]$/u,
+      );
+      expect(cf!.text.zh).toMatch(/可使该行由 [B-E] 级升至 [A-D] 级$/u);
+    });
+    expect(reached).toBeGreaterThan(20);
+    // a target grade given; an action on a column the model does not read as a number is a 400 naming it
+    const two = await post({ model: model.model_name, rows: rows.slice(0, 20), actions, target_grade: 'A' });
+    const body = (await two.json()) as { scores: { counterfactual: Counterfactual | null; grade: string }[] };
+    for (const s of body.scores) if (s.grade !== 'A') expect(s.counterfactual!.target_grade).toBe('A');
+    const bad = await post({
+      model: model.model_name,
+      rows: rows.slice(0, 1),
+      actions: [{ type: 'feature', feature: 'purpose', direction: 'decrease', step: 1 }],
+    });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(await bad.json())).toMatch(/action on \\"purpose\\"/u);
   });
 
   it('permission as batch scoring: admin and modeler only', async () => {

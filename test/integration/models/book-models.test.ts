@@ -32,6 +32,10 @@ import { monitorModel } from '../../../models/evaluate/monitor.ts';
 import { trainBookModels } from '../../../models/workflows.ts';
 import { runScore } from '../../../bin/commands/score.ts';
 import { buildCaseList } from '../../../pipelines/cases/case-list.ts';
+import { subset, type Dataset } from '../../../models/data/dataset.ts';
+import { counterfactuals } from '../../../models/counterfactual/counterfactual.ts';
+import { actionOf, defaultBookActions } from '../../../models/counterfactual/actions.ts';
+import { gradeLabels } from '../../../models/scorecard/scorecard.ts';
 import { defaultStrategyTable } from '../../../pipelines/cases/strategy.ts';
 import { initTf, tf } from '../../../models/tf.ts';
 import { disposeIfOpened, testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
@@ -82,6 +86,17 @@ async function bookChangedAfterCut(src: string, dst: string) {
     }
     await new Promise((res) => out.end(res));
   }
+}
+
+/** Row i of ds alone, with some numeric features replaced. */
+function withValues(ds: Dataset, i: number, values: Map<string, number>): Dataset {
+  const one = subset(ds, [i]);
+  return {
+    ...one,
+    columns: one.columns.map((c) =>
+      c.kind === 'numeric' && values.has(c.name) ? { ...c, values: Float64Array.of(values.get(c.name)!) } : c,
+    ),
+  };
 }
 
 describe('early-warning models on a generated book', () => {
@@ -233,6 +248,57 @@ describe('early-warning models on a generated book', () => {
       expect(Math.abs(c.probability - calibrated.get(c.loan_id)!)).toBeLessThan(1e-9);
       expect(c.expected_loss).toBeCloseTo(c.probability * c.balance, 1);
     }
+  });
+
+  it('counterfactuals: applying the proposed payment and re-scoring gives the grade it names, and one step less does not (every model, many loans)', async () => {
+    const all = await loadFeatureRows(wh, { mode: 'month', monthEnd });
+    const counts: [string, number, number][] = [];
+    for (const m of models) {
+      const graded = scoreModel(m.artifact, all);
+      // every third loan below grade A
+      const pick = Int32Array.from(all.ids.keys()).filter((i) => graded.grade[i] !== 'A' && i % 3 === 0);
+      const ds = subset(all, pick);
+      const found = counterfactuals(m.artifact, ds, { actions: defaultBookActions, subject: 'loan' });
+      let reached = 0;
+      found.forEach((cf, i) => {
+        expect(cf).not.toBeNull();
+        const c = cf!;
+        expect(gradeLabels.indexOf(c.target_grade)).toBe(gradeLabels.indexOf(c.from_grade) - 1);
+        if (!c.reached) {
+          expect(c.text.en).toMatch(
+            /^no change of the actionable features .* moves this loan from grade [B-E] to [A-D]$/u,
+          );
+          return;
+        }
+        reached++;
+        // re-score the row with the changed features, independently of the search
+        const changed = new Map<string, number>();
+        for (const ch of c.changes) for (const [f, v] of Object.entries(ch.features)) changed.set(f, v.to);
+        const again = scoreModel(m.artifact, withValues(ds, i, changed));
+        expect(again.grade[0]).toBe(c.grade);
+        expect(gradeLabels.indexOf(again.grade[0]!)).toBeLessThanOrEqual(gradeLabels.indexOf(c.target_grade));
+        expect(again.probability[0]).toBeCloseTo(c.probability_after, 12);
+        expect(c.points_gain).toBeGreaterThan(0);
+        expect(c.text.en).toMatch(
+          /^(paying ¥[\d,.]+ of the overdue amount|prepaying ¥[\d,.]+ of principal)( and prepaying ¥[\d,.]+ of principal)? moves this loan from grade [B-E] to [A-D]$/u,
+        );
+        expect(c.text.zh).toMatch(/^(偿还逾期金额|提前偿还本金) ¥[\d,.]+.* 可使该笔贷款由 [B-E] 级升至 [A-D] 级$/u);
+        // the smallest: one ¥100 step less of a single payment does not reach the target
+        if (c.changes.length === 1 && c.changes[0]!.amount > 100 && c.changes[0]!.amount <= 20_000) {
+          const [only] = c.changes;
+          const action = actionOf(defaultBookActions.find((a) => a.type === only!.action)!);
+          const row = new Map(ds.columns.map((col) => [col.name, col.kind === 'numeric' ? col.values[i]! : null]));
+          const less = action.apply(row, Math.ceil(only!.amount / 100) * 100 - 100);
+          const g = scoreModel(m.artifact, withValues(ds, i, less)).grade[0]!;
+          expect(gradeLabels.indexOf(g)).toBeGreaterThan(gradeLabels.indexOf(c.target_grade));
+        }
+      });
+      counts.push([m.model_name, found.length, reached]);
+    }
+    for (const [, n] of counts) expect(n).toBeGreaterThan(100);
+    // a model may have learnt that paying does not lower the risk (this book's scorecard: a low 3-month
+    // paid ratio is its safest bin), but the models together must propose many changes to check
+    expect(counts.reduce((s, [, , r]) => s + r, 0)).toBeGreaterThan(50);
   });
 
   it('the network scorer equals the tfjs model built from the same weights', async () => {

@@ -1,0 +1,226 @@
+import type { Column, Dataset } from '../data/dataset.ts';
+import { modelFeatures, scoreModel, type ModelArtifact } from '../model-types.ts';
+import { gradeLabels } from '../scorecard/scorecard.ts';
+import { actionOf, type Action, type ActionSpec, type RowValues } from './actions.ts';
+
+/** One action of a counterfactual: its amount and the features it moves (from → to). */
+export interface CounterfactualChange {
+  action: string;
+  amount: number;
+  features: Record<string, { from: number | null; to: number }>;
+}
+
+/** The smallest change of the actionable features that moves a scored row to a better grade, re-scored. */
+export interface Counterfactual {
+  from_grade: string;
+  target_grade: string;
+  /** false when no change within the actions' limits reaches the target grade */
+  reached: boolean;
+  /** the grade the changed row scores (the target or better when reached) */
+  grade: string;
+  probability_before: number;
+  probability_after: number;
+  points_before: number;
+  points_after: number;
+  points_gain: number;
+  changes: CounterfactualChange[];
+  text: { en: string; zh: string };
+}
+
+export interface CounterfactualOptions {
+  actions: ActionSpec[];
+  /** the grade to reach (default: the next better one) */
+  targetGrade?: string;
+  /** what the sentence calls the scored thing */
+  subject: 'loan' | 'row';
+}
+
+const subjectWords = { loan: { en: 'this loan', zh: '该笔贷款' }, row: { en: 'this row', zh: '该行' } };
+
+function rowValues(ds: Dataset, i: number): RowValues {
+  return new Map(
+    ds.columns.map((c): [string, number | string | null] => {
+      if (c.kind === 'numeric') return [c.name, c.values[i]!];
+      const code = c.codes[i]!;
+      return [c.name, code < 0 ? null : c.levels[code]!];
+    }),
+  );
+}
+
+/** Row i of ds repeated once per change set, each with its numeric features replaced. */
+function variants(ds: Dataset, i: number, changes: Map<string, number>[]): Dataset {
+  const n = changes.length;
+  const columns = ds.columns.map((c): Column => {
+    if (c.kind === 'categorical') return { ...c, codes: new Int32Array(n).fill(c.codes[i]!) };
+    const values = new Float64Array(n).fill(c.values[i]!);
+    changes.forEach((ch, k) => {
+      const v = ch.get(c.name);
+      if (v !== undefined) values[k] = v;
+    });
+    return { ...c, values };
+  });
+  return {
+    n,
+    columns,
+    label: new Uint8Array(n),
+    period: new Array<string>(n).fill(''),
+    ids: new Array<string>(n).fill(''),
+  };
+}
+
+/** Amounts to try, ascending, each ≤ the limit: every step up to 200, then 60 geometric points, then the limit itself. */
+function candidates(limit: number, step: number, withZero: boolean): number[] {
+  const out = withZero ? [0] : [];
+  const k = Math.ceil(limit / step - 1e-9);
+  for (let s = 1; s < Math.min(k, 201); s++) out.push(s * step);
+  if (k > 201) {
+    const lo = 200 * step;
+    for (let g = 1; g < 60; g++) {
+      const x = Math.round((lo * (limit / lo) ** (g / 60)) / step) * step;
+      if (x > out.at(-1)! && x < limit) out.push(x);
+    }
+  }
+  out.push(limit);
+  return out;
+}
+
+/** The features of the row after the actions are applied in order, each to the row the previous left. */
+function applyAll(row: RowValues, actions: Action[], amounts: number[]): Map<string, number> {
+  let cur = row;
+  const changed = new Map<string, number>();
+  actions.forEach((a, j) => {
+    if (!(amounts[j]! > 0)) return;
+    const moved = a.apply(cur, amounts[j]!);
+    cur = new Map(cur);
+    for (const [f, v] of moved) {
+      cur.set(f, v);
+      changed.set(f, v);
+    }
+  });
+  return changed;
+}
+
+/**
+ * For each row, the smallest change of the actionable features that moves its score to the target
+ * grade: a single action when one suffices — the fewest steps (the default book actions are both
+ * money in ¥100 steps, so the smallest payment) —, else every action at its limit, then each
+ * trimmed in turn to the least that still reaches the target. Each candidate is scored by the
+ * model itself, so the proposed change re-scores to the grade it states. A row at the best grade
+ * (or already at the target) has none: null.
+ */
+export function counterfactuals(art: ModelArtifact, ds: Dataset, o: CounterfactualOptions): (Counterfactual | null)[] {
+  const read = new Set(modelFeatures(art));
+  const actions = o.actions.map(actionOf);
+  const base = scoreModel(art, ds);
+  const rank = (g: string) => gradeLabels.indexOf(g);
+  return Array.from({ length: ds.n }, (_, i) => {
+    const from = base.grade[i]!;
+    const target = o.targetGrade ?? gradeLabels[rank(from) - 1];
+    if (target === undefined || rank(target) >= rank(from)) return null;
+    const row = rowValues(ds, i);
+    // an action that moves nothing the model reads cannot help
+    const limits = actions.map((a) => {
+      const moved = a.apply(row, a.spec.step);
+      return [...moved.keys()].some((f) => read.has(f)) ? a.limit(row) : 0;
+    });
+    const reaches = (g: string) => rank(g) <= rank(target);
+    /** the least amount of action j (the others fixed) that reaches the target, or null */
+    const least = (j: number, fixed: number[], withZero: boolean): number | null => {
+      const step = actions[j]!.spec.step;
+      const grid = candidates(limits[j]!, step, withZero);
+      const at = (amounts: number[]) =>
+        scoreModel(
+          art,
+          variants(
+            ds,
+            i,
+            amounts.map((x) =>
+              applyAll(
+                row,
+                actions,
+                fixed.map((f, m) => (m === j ? x : f)),
+              ),
+            ),
+          ),
+        ).grade.findIndex(reaches);
+      const f = at(grid);
+      if (f < 0) return null;
+      if (f === 0 || grid[f]! - grid[f - 1]! <= step + 1e-9) return grid[f]!;
+      // between two geometric points: the steps in between, at most 200 of them
+      const lo = grid[f - 1]!;
+      const span = Math.ceil((grid[f]! - lo) / step);
+      const stride = Math.max(1, Math.ceil(span / 200));
+      const fine: number[] = [];
+      for (let s = stride; s < span; s += stride) fine.push(lo + s * step);
+      fine.push(grid[f]!);
+      return fine[at(fine)] ?? grid[f]!;
+    };
+    let amounts: number[] | null = null;
+    let best = Infinity;
+    for (const [j, a] of actions.entries()) {
+      if (!(limits[j]! > 0)) continue;
+      const x = least(
+        j,
+        actions.map(() => 0),
+        false,
+      );
+      if (x !== null && x / a.spec.step < best) {
+        best = x / a.spec.step;
+        amounts = actions.map((_, m) => (m === j ? x : 0));
+      }
+    }
+    if (!amounts) {
+      const all = [...limits];
+      const atLimits = scoreModel(art, variants(ds, i, [applyAll(row, actions, all)])).grade[0]!;
+      if (reaches(atLimits)) {
+        for (let j = 0; j < actions.length; j++) if (all[j]! > 0) all[j] = least(j, all, true) ?? all[j]!;
+        amounts = all;
+      }
+    }
+    const chosen: number[] = amounts ?? actions.map(() => 0);
+    const after = scoreModel(art, variants(ds, i, [applyAll(row, actions, chosen)]));
+    const grade = after.grade[0]!;
+    const reached = amounts !== null && reaches(grade);
+    const changes: CounterfactualChange[] = [];
+    const words: { en: string; zh: string }[] = [];
+    let cur = row;
+    actions.forEach((a, j) => {
+      const x = chosen[j]!;
+      if (!(x > 0) || !reached) return;
+      const moved = a.apply(cur, x);
+      const features: CounterfactualChange['features'] = {};
+      for (const [f, v] of moved)
+        if (read.has(f)) {
+          const was = cur.get(f);
+          features[f] = { from: typeof was === 'number' && Number.isFinite(was) ? was : null, to: v };
+        }
+      cur = new Map([...cur, ...moved]);
+      changes.push({ action: a.spec.type === 'feature' ? a.spec.feature : a.spec.type, amount: x, features });
+      words.push(a.words(x));
+    });
+    const who = subjectWords[o.subject];
+    const names = actions.map((a) => (a.spec.type === 'feature' ? a.spec.feature : a.spec.type));
+    const text = reached
+      ? {
+          en: `${words.map((w) => w.en).join(' and ')} moves ${who.en} from grade ${from} to ${grade}`,
+          zh: `${words.map((w) => w.zh).join(' 并')} 可使${who.zh}由 ${from} 级升至 ${grade} 级`,
+        }
+      : {
+          en: `no change of the actionable features (${names.join(', ') || 'none given'}) moves ${who.en} from grade ${from} to ${target}`,
+          zh: `可操作特征（${names.join('、') || '未指定'}）的任何变动都无法使${who.zh}由 ${from} 级升至 ${target} 级`,
+        };
+    return {
+      from_grade: from,
+      target_grade: target,
+      reached,
+      grade: reached ? grade : from,
+      probability_before: base.probability[i]!,
+      probability_after: reached ? after.probability[0]! : base.probability[i]!,
+      points_before: base.points[i]!,
+      points_after: reached ? after.points[0]! : base.points[i]!,
+      points_gain: reached ? after.points[0]! - base.points[i]! : 0,
+      changes,
+      text,
+    };
+  });
+}
