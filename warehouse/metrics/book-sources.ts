@@ -45,7 +45,7 @@ const pooledLgd = (c: SourceContext) => sql`
 
 export const bookSources = {
   ecl_exposures: (c: SourceContext) => sql`
-    SELECT lwq_m.ifrs9_stage AS stage, lwq_m.product AS product, lwq_m.region AS region, lwq_m.branch AS branch,
+    SELECT lwq_m.loan_id AS loan_id, lwq_m.ifrs9_stage AS stage, lwq_m.product AS product, lwq_m.region AS region, lwq_m.branch AS branch,
       lwq_m.channel AS channel, lwq_m.principal_balance AS balance,
       toFloat64(lwq_m.principal_balance) * greatest(lwq_l.term_months - lwq_m.mob, 0) / 12 AS balance_years,
       ifNull(lwq_p.pd, 0) AS pd12, (SELECT ifNull(any(pd), 0) FROM (${pd12ByStage(c)}) WHERE stage = 1) AS pd12_stage1,

@@ -66,6 +66,11 @@ export interface MetricDefinition {
   formulas?: Record<string, Formula>;
   /** the filters a request may use (default: all); others are refused, not silently dropped */
   filters?: readonly FilterKey[];
+  /**
+   * Without `from`/`to`, a metric taking the period filter covers the last 12 months (window.ts);
+   * `all` keeps every period instead (cohort curves and workouts accumulate their whole history).
+   */
+  defaultPeriod?: 'window' | 'all';
   /** the bases a request may use (default: both) */
   bases?: readonly Basis[];
   shape: Shape;

@@ -1,5 +1,6 @@
 import type { Basis, DerivedMetric, MetricDefinition } from './definition.ts';
 import * as collections from './definitions/collections.ts';
+import * as eclWalk from './definitions/ecl-walk.ts';
 import * as forecast from './definitions/forecast.ts';
 import * as migration from './definitions/migration.ts';
 import * as models from './definitions/models.ts';
@@ -30,6 +31,7 @@ export const metrics = byName([
   ...Object.values(provisioning),
   ...Object.values(models),
   ...Object.values(forecast),
+  ...Object.values(eclWalk),
 ]);
 
 export type MetricName = keyof typeof metrics;

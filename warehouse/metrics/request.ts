@@ -37,7 +37,7 @@ export const metricRequestFields = {
   },
   cohort_grain: {
     schema: z.enum(['month', 'quarter']),
-    help: 'vintage cohorts by origination month or quarter (default month)',
+    help: 'vintage and recovery cohorts by month or quarter (default month)',
     placeholder: 'month|quarter',
   },
   product: { schema: names, list: true, help: 'only these products', placeholder: 'a,b' },
@@ -48,7 +48,7 @@ export const metricRequestFields = {
   cohort_to: { schema: isoMonth, help: 'last cohort (origination month)', placeholder: 'YYYY-MM' },
   from: {
     schema: engineDate,
-    help: 'first month-end of the period (default: 12 month-ends before --to)',
+    help: 'first month-end of the period (default: 11 month-ends before --to: the 12 months ending there)',
     placeholder: 'YYYY-MM-DD',
   },
   to: {

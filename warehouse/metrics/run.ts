@@ -1,9 +1,17 @@
 import { bucketLabels, defaultBucketBounds } from '../classification.ts';
 import { queryRows, type Warehouse } from '../connection.ts';
 import { lastSnapshotMonthEnd } from '../data-horizon.ts';
-import { addMonthEnds, monthEndOf } from '../../lib/dates.ts';
+import { monthEndOf } from '../../lib/dates.ts';
 import { compileMetric, MetricRequestError } from './compile.ts';
-import type { Basis, CompiledMetric, MetricColumn, MetricDefinition, MetricRow } from './definition.ts';
+import {
+  filterKeys,
+  type Basis,
+  type CompiledMetric,
+  type MetricColumn,
+  type MetricDefinition,
+  type MetricRow,
+} from './definition.ts';
+import { metricWindow } from './window.ts';
 import { metricEntry, metricNames, type MetricEntry, type MetricName, type MetricRowOf } from './index.ts';
 import { assertWithinData } from './request-bounds.ts';
 import { metricRequestSchema, type MetricRequest, type MetricRequestInput } from './request.ts';
@@ -47,13 +55,24 @@ async function resolveAsOf(wh: Warehouse, request: MetricRequest): Promise<strin
   return asOf;
 }
 
+/**
+ * A request's period, defaults filled from the one window definition (window.ts): a metric that
+ * takes a period and has no `from`/`to` covers the 12 months ending at the as-of month-end, unless
+ * its definition keeps all history by default (`defaultPeriod: 'all'`: recovery cohorts, workouts).
+ */
+export function withDefaultPeriod(def: MetricDefinition, request: MetricRequest, asOf: string): MetricRequest {
+  const takesPeriod = (def.filters ?? filterKeys).includes('period') && def.defaultPeriod !== 'all';
+  if (!takesPeriod) return request;
+  const w = metricWindow(request.to ? monthEndOf(request.to) : asOf, request.from && monthEndOf(request.from));
+  return { ...request, from: w.from, to: w.to };
+}
+
 function compileAt(wh: Warehouse, def: MetricDefinition, request: MetricRequest, asOf: string): CompiledMetric {
-  const pTo = request.to ? monthEndOf(request.to) : asOf;
-  const pFrom = request.from ? monthEndOf(request.from) : addMonthEnds(pTo, -12);
-  return compileMetric(def, request, {
+  const w = metricWindow(request.to ? monthEndOf(request.to) : asOf, request.from && monthEndOf(request.from));
+  return compileMetric(def, withDefaultPeriod(def, request, asOf), {
     database: wh.database,
     asOf,
-    extraParams: { bucket_order: bucketOrder, p_from: pFrom, p_to: pTo },
+    extraParams: { bucket_order: bucketOrder, p_start: w.start, p_to: w.to },
   });
 }
 

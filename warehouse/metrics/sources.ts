@@ -7,7 +7,10 @@ import { bookSources } from './book-sources.ts';
  * The relations metrics read, from a fixed catalogue. Filters reach a source only as
  * `where(columns)`: the request's filters compiled to bound parameters against the
  * columns the source names (null drops a filter that does not apply there).
- * Parameters: {as_of:Date} the data's last month-end; {p_from:Date} / {p_to:Date} a period.
+ * Parameters: {as_of:Date} the data's last month-end; {p_start:Date} / {p_to:Date} the opening and
+ * closing month-ends of the request's period (window.ts: the month-end before `from`, and `to`).
+ * The period filter (`from`/`to`, month-ends) selects stock rows by their month-end and monthly
+ * moves by the month-end they end at.
  */
 export interface SourceContext {
   /** the database, as trusted text (from config, not a request) */
@@ -46,19 +49,25 @@ export const sources: Record<SourceName, (c: SourceContext) => Sql> = {
   loan_months: (c) => sql`SELECT *, ${cohortOf(c.cohortGrain, 'cohort_month')} AS cohort
     FROM ${c.db}.loan_month WHERE month_end <= {as_of:Date} AND ${c.where()}`,
 
-  /** a loan's move from month-end t (from_month, a non-terminal bucket) to t + 1 */
+  /** a loan's move from month-end t (from_month, a non-terminal bucket) to t + 1 (month_end: the period filter reads the end) */
   transitions: (
     c,
   ) => sql`SELECT *, ${cohortOf(c.cohortGrain, 'cohort_month')} AS cohort, toLastDayOfMonth(addMonths(month_end, -1)) AS from_month
-    FROM ${c.db}.loan_month WHERE prev_bucket NOT IN ('', 'PO', 'WO') AND month_end <= {as_of:Date} AND ${c.where({ period: 'toLastDayOfMonth(addMonths(month_end, -1))' })}`,
+    FROM ${c.db}.loan_month WHERE prev_bucket NOT IN ('', 'PO', 'WO') AND month_end <= {as_of:Date} AND ${c.where()}`,
 
-  /** balance in each bucket at t, and balance in the next bucket at t + 1 (the collections flow rate) */
+  /**
+   * Balance in each delinquency bucket at t, and balance in the next bucket at t + 1 (the collections
+   * flow rate), for the moves ending in the period. M7+ has no next delinquency bucket: WO at t + 1
+   * holds the month's write-offs from every bucket, not a flow from M7+ (write-offs by the bucket
+   * they came from are the roll_forward metric's).
+   */
   bucket_flows: (c) => sql`
-    SELECT lwq_a.month_end AS from_month, lwq_a.bucket AS from_bucket, lwq_a.next_bucket AS to_bucket,
-      lwq_a.balance AS from_balance, lwq_a.loans AS from_loans, lwq_b.balance AS to_balance, lwq_b.loans AS to_loans
+    SELECT lwq_a.month_end AS from_month, toLastDayOfMonth(addMonths(lwq_a.month_end, 1)) AS to_month, lwq_a.bucket AS from_bucket,
+      lwq_a.next_bucket AS to_bucket, lwq_a.balance AS from_balance, lwq_a.loans AS from_loans, lwq_b.balance AS to_balance, lwq_b.loans AS to_loans
     FROM (SELECT month_end, bucket, arrayElement({bucket_order:Array(String)}, indexOf({bucket_order:Array(String)}, bucket) + 1) AS next_bucket,
             sum(principal_balance) AS balance, count() AS loans
-          FROM ${c.db}.loan_month WHERE status = 'active' AND month_end < {as_of:Date} AND ${c.where()} GROUP BY month_end, bucket) AS lwq_a
+          FROM ${c.db}.loan_month WHERE status = 'active' AND month_end < {as_of:Date} AND bucket != 'M7+'
+            AND ${c.where({ period: 'toLastDayOfMonth(addMonths(month_end, 1))' })} GROUP BY month_end, bucket) AS lwq_a
     LEFT JOIN (SELECT month_end, bucket, sum(principal_balance) AS balance, count() AS loans
           FROM ${c.db}.loan_month WHERE status != 'paid_off' AND month_end <= {as_of:Date} AND ${c.where({ period: null })} GROUP BY month_end, bucket) AS lwq_b
       ON lwq_b.month_end = toLastDayOfMonth(addMonths(lwq_a.month_end, 1)) AND lwq_b.bucket = lwq_a.next_bucket`,
@@ -93,8 +102,9 @@ export const sources: Record<SourceName, (c: SourceContext) => Sql> = {
   },
 
   /**
-   * Loans active at the period's first month-end {p_from} with their class then, and their
-   * last row on or before {p_to}: status, class and balance at the end (or at closure).
+   * Loans active at the period's opening month-end {p_start} (the month-end before `from`) with
+   * their class then, and their last row on or before {p_to}: status, class and balance at the end
+   * (or at closure).
    */
   migration_pairs: (c) => sql`
     SELECT lwq_s.loan_id AS loan_id, lwq_s.product AS product, lwq_s.region AS region, lwq_s.branch AS branch, lwq_s.channel AS channel,
@@ -102,17 +112,18 @@ export const sources: Record<SourceName, (c: SourceContext) => Sql> = {
       lwq_e.status AS end_status, lwq_e.five_class AS end_class, lwq_e.principal_balance AS end_balance,
       ${classRank('end_class')} > ${classRank('from_class')} AS worse
     FROM (SELECT loan_id, loan_key, product, region, branch, channel, five_class, principal_balance FROM ${c.db}.loan_month
-          WHERE month_end = {p_from:Date} AND status = 'active' AND ${c.where({ period: null })}) AS lwq_s
+          WHERE month_end = {p_start:Date} AND status = 'active' AND ${c.where({ period: null })}) AS lwq_s
     -- the last row in the period is the one whose next row (if any) is after {p_to}: tapes may skip months, and a
     -- loan's rows stop at the one it closed in. An exact filter, so a plain join instead of a per-loan argMax;
-    -- loans originated after {p_from} cannot have a start row and are not read. No end row (join default ''): closed.
+    -- loans originated after {p_start} cannot have a start row and are not read. No end row (join default ''): closed.
     -- joined on the snapshot's integer loan_key: hashing 430 k id strings was a third of the query
     LEFT JOIN (SELECT loan_key, status, five_class, principal_balance FROM ${c.db}.loan_month
-               WHERE month_end > {p_from:Date} AND month_end <= {p_to:Date} AND next_month_end > {p_to:Date} AND cohort_month <= {p_from:Date}) AS lwq_e
+               WHERE month_end > {p_start:Date} AND month_end <= {p_to:Date} AND next_month_end > {p_to:Date} AND cohort_month <= {p_start:Date}) AS lwq_e
       ON lwq_e.loan_key = lwq_s.loan_key`,
 
   /**
-   * Defaulted loans × months since default k = 0 … (right-censored at {as_of}): EAD on the k = 0 row,
+   * Defaulted loans × months since default k = 0 … (right-censored at {as_of}; with quarterly
+   * cohorts, at the months the quarter's last month has reached): EAD on the k = 0 row,
    * cash received in month k after the default month (payments, recovery, collateral_sale,
    * debt_sale, settlement), and on the k = 0 row whether all cash so far exceeds EAD.
    */
@@ -122,8 +133,9 @@ export const sources: Record<SourceName, (c: SourceContext) => Sql> = {
     FROM (
       SELECT lwq_d.loan_id AS loan_id, lwq_d.default_cohort AS default_cohort, lwq_d.k AS k, lwq_d.product AS product, lwq_d.region AS region,
         lwq_d.ead AS ead, ifNull(lwq_c.cash, toDecimal64(0, 2)) AS cash
-      FROM (SELECT *, toStartOfMonth(default_me) AS default_cohort,
-              toUInt16(arrayJoin(range(toUInt32(dateDiff('month', toStartOfMonth(default_me), toStartOfMonth({as_of:Date}))) + 1))) AS k
+      FROM (SELECT *, ${cohortOf(c.cohortGrain, 'default_me')} AS default_cohort,
+              -- a quarterly cohort stops at the month its last default month has reached (as vintage cohorts do)
+              toUInt16(arrayJoin(range(toUInt32(greatest(0, dateDiff('month', addMonths(default_cohort, ${cohortSpan(c.cohortGrain)}), toStartOfMonth({as_of:Date})))) + 1))) AS k
             FROM (${defaults(c)}) WHERE ${c.where({ period: 'default_me', product: null, region: null, branch: null, channel: null, cohort: null })}) AS lwq_d
       LEFT JOIN (${cashAfterDefault(c)}) AS lwq_c ON lwq_c.loan_id = lwq_d.loan_id AND lwq_c.k = lwq_d.k)`,
 

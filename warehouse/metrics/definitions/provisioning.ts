@@ -19,7 +19,15 @@ export const ecl = {
   description:
     'ECL = EAD × PD × LGD per IFRS 9 stage at the as-of month-end: observed 12-month PDs (stage 1), lifetime PD over the remaining term (stage 2), 1 (stage 3); LGD of the book’s closed workouts (45 % without any). Coverage = ECL ÷ EAD.',
   source: 'ecl_exposures',
-  dimensions: { stage: 'stage', product: 'product', region: 'region', branch: 'branch', channel: 'channel' },
+  // loan_id: the ECL walk reads each loan's EAD and stage at two month-ends
+  dimensions: {
+    stage: 'stage',
+    product: 'product',
+    region: 'region',
+    branch: 'branch',
+    channel: 'channel',
+    loan_id: 'loan_id',
+  },
   defaultDimensions: ['stage'],
   requiredDimensions: ['stage'],
   weight: { balance: 'balance', count: 'balance' },

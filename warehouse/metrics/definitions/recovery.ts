@@ -10,7 +10,8 @@ import { both } from './common.ts';
 export const recovery = {
   name: 'recovery',
   title: 'Recovery curves by default cohort',
-  description: 'Cumulative cash after default over EAD, by months since the default month.',
+  description:
+    'Cumulative cash after default over EAD, by months since the default month; cohorts by default month or quarter (cohort_grain). Without from/to, every default cohort.',
   source: 'recovery_flows',
   dimensions: { default_cohort: 'default_cohort', months_since_default: 'k', product: 'product', region: 'region' },
   defaultDimensions: ['default_cohort', 'months_since_default'],
@@ -29,6 +30,7 @@ export const recovery = {
       denominatorLabel: 'EAD: principal balance at default of the cohort',
     },
   },
+  defaultPeriod: 'all',
   shape: {
     kind: 'cumulative',
     over: 'months_since_default',
@@ -64,5 +66,6 @@ export const lgd = {
       denominatorLabel: 'EAD of closed workouts',
     },
   },
+  defaultPeriod: 'all',
   shape: { kind: 'aggregate' },
 } as const satisfies MetricDefinition;

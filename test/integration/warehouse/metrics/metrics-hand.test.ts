@@ -54,9 +54,10 @@ describe('metrics on a hand-computed book', () => {
   });
 
   it('roll rates: December C splits half to M1; January C stays, M1 rolls to M2', async () => {
+    // the period selects moves by the month-end they end at: December → January is January's
     const dec = await runMetric(wh, 'roll_rate', {
-      from: '2023-12-31',
-      to: '2023-12-31',
+      from: '2024-01-31',
+      to: '2024-01-31',
       group_by: ['from_month', 'from_bucket', 'to_bucket'],
     });
     expect(dec.rows.map((x) => [x.from_bucket, x.to_bucket, x.flow_share])).toEqual([
@@ -128,12 +129,13 @@ describe('migration rates on tapes with gaps', () => {
   afterAll(() => disposeIfOpened(wh));
 
   it("takes each loan's last tape row on or before the period end", async () => {
-    const r = await runMetric(wh, 'migration', { from: '2024-01-31', to: '2024-04-30' });
+    // a migration over the period February … April runs from the month-end before it (January) to April
+    const r = await runMetric(wh, 'migration', { from: '2024-02-29', to: '2024-04-30' });
     expect(r.rows.map((x) => [x.from_class, Number(x.start_total), Number(x.reduced), Number(x.migrated)])).toEqual([
       ['normal', 1800, 500, 900],
     ]);
     expect(r.rows[0]!.migration_rate).toBeCloseTo(900 / 1300, 12);
-    const byCount = await runMetric(wh, 'migration', { from: '2024-01-31', to: '2024-04-30', basis: 'count' });
+    const byCount = await runMetric(wh, 'migration', { from: '2024-02-29', to: '2024-04-30', basis: 'count' });
     expect(byCount.rows.map((x) => [Number(x.start_total), Number(x.reduced), Number(x.migrated)])).toEqual([
       [3, 1, 1],
     ]);

@@ -7,6 +7,7 @@ import { exec, queryRows } from '../../../../warehouse/connection.ts';
 import { migrate } from '../../../../warehouse/migrations/index.ts';
 import { systemTables } from '../../../../warehouse/tables.ts';
 import { bucketOrder, runMetric } from '../../../../warehouse/metrics/run.ts';
+import { metricWindow } from '../../../../warehouse/metrics/window.ts';
 import {
   collectionsRef,
   flowRateRef,
@@ -26,6 +27,13 @@ import { disposeIfOpened, testWarehouse, tmpDir } from '../../../helpers/warehou
 
 const cents = (x: unknown) => Math.round(Number(x) * 100);
 const asOf = '2024-06-30';
+/**
+ * The default period of a metric without from/to (warehouse/metrics/window.ts): the 12 month-ends
+ * ending at the as-of month-end, the 12 moves ending at them, the migration from the month-end
+ * before. The references below cut their rows to it.
+ */
+const windowOf = (to: string) => metricWindow(to);
+const window = windowOf(asOf);
 
 describe('every metric equals an independent TypeScript computation over the same rows', () => {
   let wh: Awaited<ReturnType<typeof testWarehouse>>;
@@ -89,7 +97,11 @@ describe('every metric equals an independent TypeScript computation over the sam
 
   it('overdue ratios, PAR, NPL ratio and deviation by month-end', async () => {
     const sql = await runMetric(wh, 'overdue', {});
-    const ref = overdueRef(rows, asOf);
+    const ref = overdueRef(
+      rows.filter((r) => r.month_end >= window.from),
+      asOf,
+    );
+    expect(ref.size).toBe(12);
     expect(sql.rows.length).toBe(ref.size);
     for (const r of sql.rows) {
       const e = ref.get(String(r.month_end))!;
@@ -131,7 +143,8 @@ describe('every metric equals an independent TypeScript computation over the sam
   );
 
   it('roll-rate matrix by balance and by count; every row sums to 1', async () => {
-    const pairs = transitionsRef(rows, asOf);
+    // the 12 moves ending in the window: from the month-end before its first
+    const pairs = transitionsRef(rows, asOf).filter((p) => p.fromMonth >= window.start);
     for (const basis of ['balance', 'count'] as const) {
       const sql = await runMetric(wh, 'roll_rate', { basis });
       const expected = new Map<string, number>();
@@ -154,7 +167,7 @@ describe('every metric equals an independent TypeScript computation over the sam
 
   it('cure rates and flow rates name their denominators', async () => {
     const cure = await runMetric(wh, 'cure_rate', {});
-    const pairs = transitionsRef(rows, asOf);
+    const pairs = transitionsRef(rows, asOf).filter((p) => p.fromMonth >= window.start);
     for (const r of cure.rows) {
       const from = pairs.filter((p) => p.from === r.from_bucket);
       expect(cents(r.cured)).toBe(from.filter((p) => p.to === 'C').reduce((s, p) => s + p.weight, 0));
@@ -162,7 +175,13 @@ describe('every metric equals an independent TypeScript computation over the sam
     }
     expect(cure.columns.find((x) => x.name === 'cure_rate')?.denominator).toBe('balance at t of loans in from_bucket');
     const flow = await runMetric(wh, 'flow_rate', {});
-    const ref = flowRateRef(rows, asOf, bucketOrder);
+    // from the window's opening month-end; M7+ has no next delinquency bucket (no M7+ → WO flow)
+    const ref = flowRateRef(
+      rows.filter((r) => r.month_end >= window.start),
+      asOf,
+      bucketOrder.filter((b) => b !== 'WO'),
+    );
+    expect(flow.rows.map((r) => r.from_bucket)).not.toContain('M7+');
     for (const r of flow.rows) {
       const e = ref.get(String(r.from_bucket))!;
       expect([cents(r.from_total), cents(r.next_bucket_total)]).toEqual([e.from, e.to]);
@@ -171,7 +190,9 @@ describe('every metric equals an independent TypeScript computation over the sam
   });
 
   it('regulatory five-category migration rates over a period', async () => {
-    const sql = await runMetric(wh, 'migration', { from: '2023-06-30', to: '2024-06-30' });
+    // the period July 2023 … June 2024 runs from June 2023's month-end: the default window
+    const sql = await runMetric(wh, 'migration', { from: '2023-07-31', to: '2024-06-30' });
+    expect((await runMetric(wh, 'migration', {})).rows).toEqual(sql.rows);
     const ref = migrationRef(rows, '2023-06-30', '2024-06-30');
     expect(sql.rows.length).toBe(ref.size);
     for (const r of sql.rows) {
@@ -209,7 +230,14 @@ describe('every metric equals an independent TypeScript computation over the sam
     'collection KPIs by channel as of %s (promises, cash and cures not yet seen then are not counted)',
     async (date) => {
       const sql = await runMetric(wh, 'collections', { as_of: date });
-      const ref = collectionsRef(rows, actions, payments, date);
+      // actions of the 12 months ending at the as-of month-end
+      const from = windowOf(date).from.slice(0, 7);
+      const ref = collectionsRef(
+        rows,
+        actions.filter((a) => a.action_date.slice(0, 7) >= from),
+        payments,
+        date,
+      );
       expect(sql.rows.length).toBe(ref.size);
       for (const r of sql.rows) {
         const e = ref.get(String(r.channel))!;

@@ -7,7 +7,7 @@ import { parseMetricRequest } from '../../../../warehouse/metrics/run.ts';
 const ctx = {
   database: 'lw',
   asOf: '2024-06-30',
-  extraParams: { p_from: '2023-06-30', p_to: '2024-06-30', bucket_order: [] },
+  extraParams: { p_start: '2023-06-30', p_to: '2024-06-30', bucket_order: [] },
 };
 
 describe('metric compiler', () => {
