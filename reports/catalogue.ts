@@ -4,17 +4,17 @@ import newBusiness from './templates/management/new-business.ts';
 import overdueTrend from './templates/management/overdue-trend.ts';
 import { vintageEver30, vintageEver90 } from './templates/management/vintage-curves.ts';
 import rollRateHeatmap from './templates/management/roll-rate-heatmap.ts';
-import flowRateTrend from './templates/management/flow-rate-trend.ts';
+import flowRateTrend, { writeOffs } from './templates/management/flow-rate-trend.ts';
 import cureRates from './templates/management/cure-rates.ts';
 import recoveryCurves from './templates/management/recovery-curves.ts';
 import { collectionsByChannel, collectionsByTeam } from './templates/management/collections.ts';
 import { modelMonitoring, scoreDistribution, topWarnings } from './templates/management/early-warning.ts';
 import lossForecast from './templates/management/loss-forecast.ts';
-import { fiveCategoryDistribution, fiveCategoryTrend } from './templates/regulatory/five-category.ts';
+import { fiveCategoryDistribution, fiveCategoryTrend, watchByProduct } from './templates/regulatory/five-category.ts';
 import nplDeviation from './templates/regulatory/npl-deviation.ts';
-import provisionCoverage from './templates/regulatory/provision-coverage.ts';
-import migrationRates from './templates/regulatory/migration-rates.ts';
-import { ecl, ifrs9Stages } from './templates/regulatory/ifrs9.ts';
+import provisionCoverage, { provisionRatio } from './templates/regulatory/provision-coverage.ts';
+import migrationRates, { classMigrationMatrix } from './templates/regulatory/migration-rates.ts';
+import { ecl, eclWalk, ifrs9Stages } from './templates/regulatory/ifrs9.ts';
 
 /** Every chart, in the order it appears in its pack (the catalogue: the API's {template} must be one of these ids). */
 export const templates: ChartTemplate[] = [
@@ -25,6 +25,7 @@ export const templates: ChartTemplate[] = [
   vintageEver90,
   rollRateHeatmap,
   flowRateTrend,
+  writeOffs,
   cureRates,
   recoveryCurves,
   collectionsByChannel,
@@ -35,11 +36,15 @@ export const templates: ChartTemplate[] = [
   lossForecast,
   fiveCategoryDistribution,
   fiveCategoryTrend,
+  watchByProduct,
   nplDeviation,
   provisionCoverage,
+  provisionRatio,
   migrationRates,
+  classMigrationMatrix,
   ifrs9Stages,
   ecl,
+  eclWalk,
 ];
 
 export const templateById = new Map(templates.map((t) => [t.id, t]));

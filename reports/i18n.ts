@@ -40,6 +40,63 @@ export const fiveClassLabels: Record<string, Text> = {
   loss: { 'zh-CN': '损失', en: 'Loss' },
 };
 
+/** Delinquency buckets: Chinese terms where there is one (C 正常, PO 结清, WO 核销); M1 … M7+ are read as such. */
+export const bucketLabels: Record<string, Text> = {
+  C: { 'zh-CN': '正常(C)', en: 'C' },
+  PO: { 'zh-CN': '结清(PO)', en: 'PO (paid off)' },
+  WO: { 'zh-CN': '核销(WO)', en: 'WO (written off)' },
+};
+
+export const stageLabels: Record<string, Text> = {
+  '1': { 'zh-CN': '阶段一', en: 'Stage 1' },
+  '2': { 'zh-CN': '阶段二', en: 'Stage 2' },
+  '3': { 'zh-CN': '阶段三', en: 'Stage 3' },
+};
+
+/** Where a loan of a class at the period start ends up: a class, or closed. */
+export const endClassLabels: Record<string, Text> = {
+  ...fiveClassLabels,
+  paid_off: { 'zh-CN': '结清/收回', en: 'Repaid / closed' },
+  charged_off: { 'zh-CN': '核销', en: 'Written off' },
+};
+
+export const severityLabels: Record<string, Text> = {
+  info: { 'zh-CN': '提示', en: 'Info' },
+  warning: { 'zh-CN': '警告', en: 'Warning' },
+  critical: { 'zh-CN': '严重', en: 'Critical' },
+};
+
+/** The default warning rules (pipelines/warnings/rules.ts); a bank's own rule ids show as they are. */
+export const ruleLabels: Record<string, Text> = {
+  overdue_3_months: { 'zh-CN': '连续 3 个月逾期', en: 'overdue_3_months' },
+  overdue_amount_50k: { 'zh-CN': '逾期金额超 5 万', en: 'overdue_amount_50k' },
+  high_score: { 'zh-CN': '高风险评分', en: 'high_score' },
+  score_jump: { 'zh-CN': '评分跳升', en: 'score_jump' },
+  broken_promise: { 'zh-CN': '承诺还款未兑现', en: 'broken_promise' },
+  model_drift: { 'zh-CN': '模型漂移', en: 'model_drift' },
+};
+
+const regionNames: Record<string, string> = {
+  central: '华中',
+  east: '华东',
+  north: '华北',
+  northeast: '东北',
+  northwest: '西北',
+  south: '华南',
+  southwest: '西南',
+  west: '西部',
+};
+const teamStages: Record<string, string> = { early: '早期', mid: '中期', late: '后期' };
+
+/** A collection team code `<region>-<stage>` in the language (`east-early` → 华东早期组); other codes as they are. */
+export function teamLabel(code: string, lang: Lang): string {
+  if (lang === 'en') return code;
+  const [region = '', stage = ''] = code.split('-');
+  const r = regionNames[region];
+  const s = teamStages[stage];
+  return r && s ? `${r}${s}组` : code;
+}
+
 /** SPEC §3 collection channels */
 export const channelLabels: Record<string, Text> = {
   sms: { 'zh-CN': '短信', en: 'SMS' },

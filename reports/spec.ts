@@ -1,7 +1,8 @@
 import type { TopLevelSpec } from 'vega-lite';
+import { addMonthEnds } from '../lib/dates.ts';
 import { labels, moneyLabelExpr, type Lang, type Text } from './i18n.ts';
-import type { ChartTemplate, Row } from './template.ts';
-import { chartConfig, height, width } from './theme.ts';
+import type { ChartTemplate, ReportPeriod, Row } from './template.ts';
+import { chartConfig, fixedColours, height, ruleColour, width } from './theme.ts';
 
 export const vegaLiteSchema = 'https://vega.github.io/schema/vega-lite/v6.json';
 
@@ -28,7 +29,8 @@ export function baseSpec(
 export function labelExpr(field: string, map: Record<string, Text>, lang: Lang): string {
   return Object.entries(map).reduceRight(
     (acc, [code, t]) =>
-      `datum[${JSON.stringify(field)}] === ${JSON.stringify(code)} ? ${JSON.stringify(t[lang])} : ${acc}`,
+      // compared as text: a code read from the rows may be a number (an IFRS 9 stage)
+      `datum[${JSON.stringify(field)}] + '' === ${JSON.stringify(code)} ? ${JSON.stringify(t[lang])} : ${acc}`,
     `datum[${JSON.stringify(field)}] + ''`,
   );
 }
@@ -45,9 +47,154 @@ export const moneyAxis = (lang: Lang) => ({ labelExpr: moneyLabelExpr(lang) });
 export const monthField = (field: string, title: string) =>
   ({ field, type: 'ordinal', title, axis: { labelExpr: 'substring(datum.value, 0, 7)', labelAngle: -45 } }) as const;
 
-/** A template's full Vega-Lite spec for rows and a language. */
-export const chartSpec = (t: ChartTemplate, rows: Row[], lang: Lang): TopLevelSpec =>
-  baseSpec(t.title, lang, rows, t.body(rows, lang), t.size);
+const ym = (d: string) => d.slice(0, 7);
+/** What a chart shows, by kind of figure over the report's 12 months (warehouse/metrics/window.ts). */
+export const shown = {
+  /** stock figures at the 12 month-ends */
+  monthEnds: (p: ReportPeriod, lang: Lang) =>
+    lang === 'zh-CN'
+      ? `${ym(p.from)} 至 ${ym(p.monthEnd)} 共 12 个月末`
+      : `12 month-ends ${ym(p.from)} to ${ym(p.monthEnd)}`,
+  /** monthly moves, by the month they end in */
+  moves: (p: ReportPeriod, lang: Lang) =>
+    lang === 'zh-CN'
+      ? `截至 ${ym(p.from)} 至 ${ym(p.monthEnd)} 各月末的 12 次月度迁移`
+      : `the 12 monthly moves ending ${ym(p.from)} to ${ym(p.monthEnd)}`,
+  /** the moves of the 12 months summed */
+  movesSummed: (p: ReportPeriod, lang: Lang) =>
+    lang === 'zh-CN'
+      ? `截至 ${ym(p.from)} 至 ${ym(p.monthEnd)} 各月末的 12 次月度迁移合计`
+      : `the 12 monthly moves ending ${ym(p.from)} to ${ym(p.monthEnd)}, summed`,
+  /** from the opening month-end of the 12 months to the closing one */
+  opening: (p: ReportPeriod, lang: Lang) =>
+    lang === 'zh-CN'
+      ? `期初 ${addMonthEnds(p.from, -1)} 至期末 ${p.monthEnd}`
+      : `from ${addMonthEnds(p.from, -1)} to ${p.monthEnd}`,
+  /** one month-end */
+  monthEnd: (p: ReportPeriod, lang: Lang) =>
+    lang === 'zh-CN' ? `${ym(p.monthEnd)} 月末` : `month-end ${ym(p.monthEnd)}`,
+};
+
+export const units = {
+  money: { 'zh-CN': '单位：元', en: 'unit: CNY' },
+  pct: { 'zh-CN': '单位：%', en: 'unit: %' },
+  moneyPct: { 'zh-CN': '金额单位：元；比率：%', en: 'amounts in CNY; ratios in %' },
+  loans: { 'zh-CN': '单位：笔', en: 'unit: loans' },
+  warnings: { 'zh-CN': '单位：条', en: 'unit: warnings' },
+  psi: { 'zh-CN': 'PSI、AUC 为无量纲指标', en: 'PSI and AUC: plain numbers' },
+} as const satisfies Record<string, Text>;
+
+const asOfText = (p: ReportPeriod, lang: Lang) =>
+  lang === 'zh-CN' ? `数据截至 ${p.monthEnd}` : `data as of ${p.monthEnd}`;
+
+/** The line under a chart's title: what it shows (its period), the data's as-of date and the unit. */
+export const chartSubtitle = (t: ChartTemplate, p: ReportPeriod, lang: Lang) =>
+  [t.shows(p, lang), asOfText(p, lang), t.unit[lang]].join(' · ');
+
+/** Width of a line of text in ems, near enough to wrap a footnote: CJK characters are one em, others about half. */
+const ems = (s: string) => (s.match(/./gsu) ?? []).reduce((n, ch) => n + (/[\u2e80-\uffef]/u.test(ch) ? 1 : 0.55), 0);
+
+/** A note wrapped into lines of at most `maxEms` (at spaces for Latin text, anywhere in CJK text). */
+export function wrapText(text: string, maxEms: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  // a token: a run of non-space Latin characters with its trailing space, or one CJK character
+  for (const token of text.match(/[\u2e80-\uffef]|[^\s\u2e80-\uffef]+\s*|\s+/gu) ?? []) {
+    if (line && ems(line + token.trimEnd()) > maxEms) {
+      lines.push(line.trimEnd());
+      line = token.trimStart();
+    } else line += token;
+  }
+  if (line.trim()) lines.push(line.trimEnd());
+  return lines;
+}
+
+const footnoteSize = 10;
+
+/**
+ * A template's full Vega-Lite spec for rows, a language and the report period. The chart carries,
+ * inside the SVG/PNG, its title, a subtitle with the period it shows, the as-of date and the unit,
+ * and the note as a footnote: a standalone PNG explains itself. A chart without rows says so.
+ */
+export function chartSpec(t: ChartTemplate, rows: Row[], lang: Lang, p: ReportPeriod): TopLevelSpec {
+  const w = t.size?.width ?? width;
+  const body =
+    rows.length > 0
+      ? { width: w, height: t.size?.height ?? height, ...t.body(rows, lang) }
+      : {
+          width: w,
+          height: 80,
+          data: { values: [{ text: labels.no_data[lang] }] },
+          mark: { type: 'text', fontSize: 16, color: '#8c8c8c' },
+          encoding: { text: { field: 'text', type: 'nominal' } },
+        };
+  // the footnote: an empty view titled at its bottom (Vega-Lite has no footer)
+  const footnoteView: Record<string, unknown> = {
+    width: w,
+    height: 1,
+    data: { values: [] },
+    mark: 'point',
+    title: {
+      text: wrapText(t.note[lang], w / footnoteSize - 2),
+      orient: 'bottom',
+      anchor: 'start',
+      fontSize: footnoteSize,
+      fontWeight: 'normal',
+      color: '#555555',
+      offset: 4,
+    },
+  };
+  return {
+    $schema: vegaLiteSchema,
+    title: { text: t.title[lang], subtitle: chartSubtitle(t, p, lang) },
+    config: chartConfig,
+    data: { values: rows },
+    vconcat: [body, footnoteView],
+  } as TopLevelSpec;
+}
+
+/** The chart's own view in a spec chartSpec made (the first of its vconcat). */
+export const chartView = (spec: TopLevelSpec): Record<string, unknown> =>
+  (spec as unknown as { vconcat: Record<string, unknown>[] }).vconcat[0]!;
+
+/** A colour channel on a code field, with a colour fixed per code and the legend in the language. */
+export function codeColour(
+  field: string,
+  codes: readonly string[],
+  map: Record<string, Text>,
+  lang: Lang,
+  title: string,
+) {
+  return {
+    field,
+    type: 'nominal',
+    title,
+    sort: [...codes],
+    scale: fixedColours(codes),
+    legend: { labelExpr: labelExpr('value', map, lang).replaceAll('datum["value"]', 'datum.value') },
+  } as const;
+}
+
+/**
+ * A dashed horizontal rule at `y` with its label at the right end: a regulatory limit or a band
+ * edge. `keepInView` widens the shared y scale to hold 0 … that value, so the rule shows even when
+ * every data point is far from it.
+ */
+export const ruleAt = (y: number, label: string, keepInView?: number) => [
+  {
+    // one datum: drawn once, not once per row of the chart's data
+    data: { values: [{}] },
+    mark: { type: 'rule', color: ruleColour, strokeDash: [6, 4], strokeWidth: 1.5 },
+    encoding: {
+      y: { datum: y, ...(keepInView === undefined ? {} : { scale: { domain: { unionWith: [0, keepInView] } } }) },
+    },
+  },
+  {
+    data: { values: [{}] },
+    mark: { type: 'text', color: ruleColour, align: 'right', baseline: 'bottom', dy: -2, fontSize: 11, x: 'width' },
+    encoding: { y: { datum: y }, text: { value: label } },
+  },
+];
 
 /**
  * One line per series of a rate over month-ends (overdue ratios, flow and cure rates, provision
@@ -55,7 +202,17 @@ export const chartSpec = (t: ChartTemplate, rows: Row[], lang: Lang): TopLevelSp
  */
 export function rateLines(
   lang: Lang,
-  o: { month: string; rate: string; series: string; seriesTitle: string; transform?: unknown[]; sort?: string[] },
+  o: {
+    month: string;
+    rate: string;
+    /** the series' code field: its colour is fixed by code */
+    series: string;
+    seriesTitle: string;
+    /** the codes in legend order, and their labels in the language */
+    codes: readonly string[];
+    labels: Record<string, Text>;
+    transform?: unknown[];
+  },
 ) {
   return {
     ...(o.transform ? { transform: o.transform } : {}),
@@ -63,7 +220,7 @@ export function rateLines(
     encoding: {
       x: monthField(o.month, labels.month_end[lang]),
       y: { field: o.rate, type: 'quantitative', title: labels.rate[lang], axis: pctAxis },
-      color: { field: o.series, type: 'nominal', title: o.seriesTitle, ...(o.sort ? { sort: o.sort } : {}) },
+      color: codeColour(o.series, o.codes, o.labels, lang, o.seriesTitle),
       tooltip: [
         { field: o.month, type: 'nominal' },
         { field: o.series, type: 'nominal' },

@@ -33,14 +33,19 @@ export interface DataRequest {
 /**
  * One chart: where its data comes from, and a pure function from those rows and a language to the
  * body of a Vega-Lite spec (mark, encoding, transforms: labels and formats only, no arithmetic on
- * the numbers). chartSpec() frames it with the title, size, theme and data.
+ * the numbers). chartSpec() frames it with the title, the period, as-of date and unit, the note as
+ * a footnote, size, theme and data.
  */
 export interface ChartTemplate {
   id: string;
   pack: Pack;
   title: Text;
-  /** what the chart shows and what each ratio divides by, under the chart */
+  /** what the chart shows and what each ratio divides by, under the chart (its footnote) */
   note: Text;
+  /** the unit of its numbers (元, %, loans), in the subtitle */
+  unit: Text;
+  /** exactly which months it shows for a period (e.g. the 12 month-ends 2023-07 to 2024-06), in the subtitle */
+  shows(p: ReportPeriod, lang: Lang): string;
   data(p: ReportPeriod): DataRequest;
   body(rows: Row[], lang: Lang): Record<string, unknown>;
   size?: { width?: number; height?: number };

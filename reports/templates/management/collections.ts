@@ -1,6 +1,6 @@
 import { defineChart } from '../../template.ts';
-import { channelLabels, labels } from '../../i18n.ts';
-import { foldMeasures, labelExpr, moneyAxis, pctAxis } from '../../spec.ts';
+import { channelLabels, labels, teamLabel } from '../../i18n.ts';
+import { codeColour, labelExpr, moneyAxis, pctAxis, units } from '../../spec.ts';
 
 const rates = {
   contact_rate: { 'zh-CN': '接通率', en: 'Contact rate' },
@@ -9,6 +9,10 @@ const rates = {
   cure_rate: { 'zh-CN': '回正率', en: 'Cure rate' },
 };
 const period = (p: { from: string; monthEnd: string }) => ({ from: p.from, to: p.monthEnd, as_of: p.monthEnd });
+const actionsShown = (p: { from: string; monthEnd: string }, lang: 'zh-CN' | 'en') =>
+  lang === 'zh-CN'
+    ? `${p.from.slice(0, 7)} 至 ${p.monthEnd.slice(0, 7)} 共 12 个月的催收动作`
+    : `collection actions in the 12 months ${p.from.slice(0, 7)} to ${p.monthEnd.slice(0, 7)}`;
 
 export const collectionsByChannel = defineChart({
   id: 'collections-channel',
@@ -18,26 +22,23 @@ export const collectionsByChannel = defineChart({
     'zh-CN': '接通率、回正率的分母：催收动作数；承诺还款率：接通数；承诺兑现率：已到期承诺数。',
     en: 'Contact and cure rates per action; promise-to-pay per contact; promise kept per matured promise.',
   },
+  unit: units.pct,
+  shows: actionsShown,
   data: (p) => ({ metric: 'collections', request: { ...period(p), group_by: ['channel'] } }),
   body: (_rows, lang) => ({
     transform: [
-      ...foldMeasures(rates, lang),
+      { fold: Object.keys(rates), as: ['measure', 'value'] },
       { calculate: labelExpr('channel', channelLabels, lang), as: 'channel_label' },
     ],
     mark: 'bar',
     encoding: {
       x: { field: 'channel_label', type: 'nominal', title: labels.channel[lang], axis: { labelAngle: 0 } },
-      xOffset: { field: 'measure_label', sort: Object.values(rates).map((r) => r[lang]) },
+      xOffset: { field: 'measure', sort: Object.keys(rates) },
       y: { field: 'value', type: 'quantitative', title: labels.rate[lang], axis: pctAxis },
-      color: {
-        field: 'measure_label',
-        type: 'nominal',
-        title: labels.measure[lang],
-        sort: Object.values(rates).map((r) => r[lang]),
-      },
+      color: codeColour('measure', Object.keys(rates), rates, lang, labels.measure[lang]),
       tooltip: [
         { field: 'channel_label', type: 'nominal' },
-        { field: 'measure_label', type: 'nominal' },
+        { field: 'measure', type: 'nominal' },
         { field: 'value', type: 'quantitative', format: '.2%' },
       ],
     },
@@ -52,11 +53,25 @@ export const collectionsByTeam = defineChart({
     'zh-CN': '回收金额：催收动作后收到的还款；颜色为回正率（分母：催收动作数）。',
     en: "Cash received after the team's actions; colour: cure rate (per action).",
   },
+  unit: units.moneyPct,
+  shows: actionsShown,
   data: (p) => ({ metric: 'collections', request: { ...period(p), group_by: ['team'] } }),
-  body: (_rows, lang) => ({
+  body: (rows, lang) => ({
+    transform: [
+      {
+        calculate: labelExpr(
+          'team',
+          Object.fromEntries(
+            rows.map((r) => [String(r.team), { 'zh-CN': teamLabel(String(r.team), 'zh-CN'), en: String(r.team) }]),
+          ),
+          lang,
+        ),
+        as: 'team_label',
+      },
+    ],
     mark: 'bar',
     encoding: {
-      y: { field: 'team', type: 'nominal', title: labels.team[lang], sort: '-x' },
+      y: { field: 'team_label', type: 'nominal', title: labels.team[lang], sort: '-x' },
       x: {
         field: 'collected',
         type: 'quantitative',
@@ -71,7 +86,7 @@ export const collectionsByTeam = defineChart({
         legend: { format: '.0%' },
       },
       tooltip: [
-        { field: 'team', type: 'nominal' },
+        { field: 'team_label', type: 'nominal' },
         { field: 'collected', type: 'quantitative', format: ',.2f' },
         { field: 'cure_rate', type: 'quantitative', format: '.2%' },
       ],

@@ -1,6 +1,9 @@
 import { defineChart } from '../../template.ts';
-import { labels } from '../../i18n.ts';
-import { monthField } from '../../spec.ts';
+import { labels, ruleLabels, severityLabels } from '../../i18n.ts';
+import { codeColour, labelExpr, monthField, ruleAt, shown, units } from '../../spec.ts';
+import { seriesColours } from '../../theme.ts';
+
+const severities = ['info', 'warning', 'critical'];
 
 export const scoreDistribution = defineChart({
   id: 'ew-score-distribution',
@@ -10,13 +13,15 @@ export const scoreDistribution = defineChart({
     'zh-CN': '冠军模型在月末对在贷贷款的风险等级（A 最低风险，E 最高）；目标：3 个月内逾期超过 30 天。',
     en: 'Risk grades of active loans from the champion model at the month-end (A lowest risk, E highest); target: DPD > 30 within 3 months.',
   },
+  unit: units.loans,
+  shows: shown.monthEnd,
   data: (p) => ({
     metric: 'score_distribution',
     request: { as_of: p.monthEnd, from: p.monthEnd, to: p.monthEnd, group_by: ['grade'] },
   }),
   size: { width: 480 },
   body: (_rows, lang) => ({
-    mark: { type: 'bar', color: '#7b4ea3' },
+    mark: { type: 'bar', color: seriesColours.M4 },
     encoding: {
       x: { field: 'grade', type: 'ordinal', title: labels.grade[lang], axis: { labelAngle: 0 } },
       y: { field: 'loans', type: 'quantitative', title: labels.loans[lang] },
@@ -34,22 +39,37 @@ export const modelMonitoring = defineChart({
   pack: 'management',
   title: { 'zh-CN': '模型监控：PSI 与实际 AUC', en: 'Model monitoring: PSI and realised AUC' },
   note: {
-    'zh-CN': '训练期之后各月的评分 PSI（> 0.25 需重训）与表现期已结束月份的实际 AUC。',
-    en: 'Score PSI per month after training (> 0.25 signals retraining) and realised AUC where outcomes have matured.',
+    'zh-CN':
+      '训练期之后各月的评分 PSI（< 0.1 稳定，0.1–0.25 关注，> 0.25 需重训，虚线）与表现期已结束月份的实际 AUC（右轴）。',
+    en: 'Score PSI per month after training (< 0.1 stable, 0.1–0.25 watch, > 0.25 retrain: dashed lines) and realised AUC (right axis) where outcomes have matured.',
   },
-  data: (p) => ({ metric: 'model_monitoring', request: { as_of: p.monthEnd } }),
+  unit: units.psi,
+  shows: shown.monthEnds,
+  data: (p) => ({ metric: 'model_monitoring', request: { from: p.from, to: p.monthEnd, as_of: p.monthEnd } }),
   body: (_rows, lang) => ({
     encoding: { x: monthField('month_end', labels.month_end[lang]) },
     layer: [
       {
-        mark: { type: 'line', point: { color: '#e4572e' }, color: '#e4572e' },
-        encoding: {
-          y: { field: 'score_psi', type: 'quantitative', title: 'PSI', axis: { titleColor: '#e4572e' } },
-          tooltip: [
-            { field: 'month_end', type: 'nominal' },
-            { field: 'score_psi', type: 'quantitative', format: '.4f' },
-          ],
-        },
+        layer: [
+          {
+            mark: { type: 'line', point: { color: '#e4572e' }, color: '#e4572e' },
+            encoding: {
+              y: {
+                field: 'score_psi',
+                type: 'quantitative',
+                title: 'PSI',
+                axis: { titleColor: '#e4572e' },
+              },
+              tooltip: [
+                { field: 'month_end', type: 'nominal' },
+                { field: 'score_psi', type: 'quantitative', format: '.4f' },
+              ],
+            },
+          },
+          ...ruleAt(0.1, lang === 'zh-CN' ? 'PSI 0.1 关注' : 'PSI 0.1 watch'),
+          // the 0.25 band edge always in view, so a PSI of 0.02 does not fill the axis
+          ...ruleAt(0.25, lang === 'zh-CN' ? 'PSI 0.25 需重训' : 'PSI 0.25 act', 0.3),
+        ],
       },
       {
         mark: { type: 'line', point: { color: '#1f5fa8' }, color: '#1f5fa8' },
@@ -80,18 +100,16 @@ export const topWarnings = defineChart({
     'zh-CN': '按预警规则与严重程度统计（loanwatch warnings）。',
     en: 'By warning rule and severity (loanwatch warnings).',
   },
+  unit: units.warnings,
+  shows: shown.monthEnd,
   data: (p) => ({ metric: 'warnings_summary', request: { as_of: p.monthEnd, from: p.monthEnd, to: p.monthEnd } }),
   body: (_rows, lang) => ({
+    transform: [{ calculate: labelExpr('rule_id', ruleLabels, lang), as: 'rule_label' }],
     mark: 'bar',
     encoding: {
-      y: { field: 'rule_id', type: 'nominal', title: labels.rule[lang], sort: '-x' },
+      y: { field: 'rule_label', type: 'nominal', title: labels.rule[lang], sort: '-x' },
       x: { field: 'warnings', type: 'quantitative', title: { 'zh-CN': '预警数', en: 'Warnings' }[lang] },
-      color: {
-        field: 'severity',
-        type: 'nominal',
-        title: { 'zh-CN': '严重程度', en: 'Severity' }[lang],
-        scale: { domain: ['info', 'warning', 'critical'], range: ['#8c8c8c', '#f2a541', '#e4572e'] },
-      },
+      color: codeColour('severity', severities, severityLabels, lang, { 'zh-CN': '严重程度', en: 'Severity' }[lang]),
       tooltip: [
         { field: 'rule_id', type: 'nominal' },
         { field: 'severity', type: 'nominal' },

@@ -1,18 +1,25 @@
 import { defineChart } from '../../template.ts';
 import { labels } from '../../i18n.ts';
-import { moneyAxis } from '../../spec.ts';
+import { moneyAxis, units } from '../../spec.ts';
+import { seriesColours } from '../../theme.ts';
 
 export default defineChart({
   id: 'loss-forecast',
   pack: 'management',
   title: { 'zh-CN': '预期损失预测（未来 12 个月核销）', en: 'Expected-loss forecast (charge-offs, next 12 months)' },
   note: {
-    'zh-CN': '以过去 12 个月按余额的滚动率矩阵推演月末各逾期段余额；不含新增放款与回收。',
-    en: 'Month-end balances by bucket projected with the balance roll-rate matrix of the last 12 months; no new business, no recoveries.',
+    'zh-CN':
+      '以截至报告期各月末的 12 次月度迁移合计的余额滚动率矩阵，自报告月末推演各逾期段余额；不含新增放款与回收。与 loanwatch metrics forecast 的默认口径相同。',
+    en: 'Bucket balances at the report month-end projected with the balance roll-rate matrix of the 12 monthly moves ending in the period (the same as loanwatch metrics forecast by default); no new business, no recoveries.',
   },
+  unit: units.money,
+  shows: (p, lang) =>
+    lang === 'zh-CN'
+      ? `自 ${p.monthEnd} 起未来 12 个月，矩阵取截至 ${p.from.slice(0, 7)} 至 ${p.monthEnd.slice(0, 7)} 的 12 次迁移`
+      : `12 months after ${p.monthEnd}; matrix of the 12 moves ending ${p.from.slice(0, 7)} to ${p.monthEnd.slice(0, 7)}`,
   data: (p) => ({ metric: 'forecast', request: { as_of: p.monthEnd, from: p.from, to: p.monthEnd } }),
   body: (_rows, lang) => ({
-    mark: { type: 'bar', color: '#b5446e' },
+    mark: { type: 'bar', color: seriesColours.doubtful },
     encoding: {
       x: { field: 'month_ahead', type: 'ordinal', title: labels.month_ahead[lang], axis: { labelAngle: 0 } },
       y: {

@@ -1,42 +1,67 @@
-import { defineChart } from '../../template.ts';
-import { labels } from '../../i18n.ts';
-import { pctAxis } from '../../spec.ts';
+import { defineChart, type ReportPeriod } from '../../template.ts';
+import { labels, type Lang } from '../../i18n.ts';
+import { pctAxis, units } from '../../spec.ts';
+import { addMonthEnds } from '../../../lib/dates.ts';
+
+/** quarterly default cohorts shown: the report month's quarter and the seven before it */
+const quarters = 8;
+/** the month-end of the first month of the first quarter shown */
+const firstCohort = (p: ReportPeriod) => {
+  const m = Number(p.monthEnd.slice(5, 7));
+  return addMonthEnds(p.monthEnd, -((m - 1) % 3) - 3 * (quarters - 1));
+};
+const palette = ['#1f5fa8', '#e4572e', '#29a36a', '#f2a541', '#7b4ea3', '#5bc0be', '#b5446e', '#5c2a3d'];
 
 export default defineChart({
   id: 'recovery-curves',
   pack: 'management',
-  title: { 'zh-CN': '违约后回收曲线', en: 'Recovery curves after default' },
+  title: { 'zh-CN': '违约后回收曲线（按违约季度）', en: 'Recovery curves after default (by default quarter)' },
   note: {
-    'zh-CN': '近 24 个月各违约月份批次的累计回收率；分母：违约时本金余额（EAD）。',
-    en: 'Cumulative recovery rate of each monthly default cohort of the last 24 months; denominator: principal balance at default (EAD).',
+    'zh-CN':
+      '各违约季度批次的累计回收率；分母：违约时本金余额（EAD）。每个批次只画到其最后一个违约月份已达到的违约后月数。',
+    en: 'Cumulative recovery rate of each quarterly default cohort; denominator: principal balance at default (EAD). A cohort stops at the months its last default month has reached.',
   },
-  // monthly default cohorts of the last 24 months (the cumulative curve needs whole-month cohorts to stop where each has reached)
+  unit: units.pct,
+  shows: (p: ReportPeriod, lang: Lang) =>
+    lang === 'zh-CN'
+      ? `${firstCohort(p).slice(0, 7)} 至 ${p.monthEnd.slice(0, 7)} 违约的 ${quarters} 个季度批次，回收截至 ${p.monthEnd}`
+      : `${quarters} quarterly cohorts defaulted ${firstCohort(p).slice(0, 7)} to ${p.monthEnd.slice(0, 7)}, cash up to ${p.monthEnd}`,
   data: (p) => ({
     metric: 'recovery',
-    request: { from: `${Number(p.monthEnd.slice(0, 4)) - 2}${p.monthEnd.slice(4)}`, to: p.monthEnd, as_of: p.monthEnd },
+    request: { cohort_grain: 'quarter', from: firstCohort(p), to: p.monthEnd, as_of: p.monthEnd },
   }),
-  body: (_rows, lang) => ({
-    transform: [{ calculate: "timeFormat(toDate(datum.default_cohort), '%Y-%m')", as: 'default_month' }],
-    mark: { type: 'line', strokeWidth: 1.5 },
-    encoding: {
-      x: { field: 'months_since_default', type: 'quantitative', title: labels.months_since_default[lang] },
-      y: {
-        field: 'recovery_rate',
-        type: 'quantitative',
-        title: { 'zh-CN': '累计回收率', en: 'Cumulative recovery rate' }[lang],
-        axis: pctAxis,
-      },
-      color: {
-        field: 'default_month',
-        type: 'ordinal',
-        title: { 'zh-CN': '违约批次', en: 'Default cohort' }[lang],
-        scale: { scheme: 'plasma' },
-      },
-      tooltip: [
-        { field: 'default_month', type: 'nominal' },
-        { field: 'months_since_default', type: 'quantitative' },
-        { field: 'recovery_rate', type: 'quantitative', format: '.2%' },
+  body: (rows, lang) => {
+    const cohorts = [...new Set(rows.map((r) => String(r.default_cohort)))]
+      .sort()
+      .map((d) => `${d.slice(0, 4)}Q${Math.ceil(Number(d.slice(5, 7)) / 3)}`);
+    return {
+      transform: [
+        { calculate: "year(datum.default_cohort) + 'Q' + quarter(datum.default_cohort)", as: 'default_quarter' },
       ],
-    },
-  }),
+      mark: { type: 'line', strokeWidth: 1.5, point: { size: 18 } },
+      encoding: {
+        x: { field: 'months_since_default', type: 'quantitative', title: labels.months_since_default[lang] },
+        y: {
+          field: 'recovery_rate',
+          type: 'quantitative',
+          title: { 'zh-CN': '累计回收率', en: 'Cumulative recovery rate' }[lang],
+          axis: pctAxis,
+        },
+        color: {
+          field: 'default_quarter',
+          type: 'nominal',
+          title: { 'zh-CN': '违约批次', en: 'Default cohort' }[lang],
+          // by position in the window (oldest first), the same in either language
+          sort: cohorts,
+          scale: { domain: cohorts, range: palette.slice(0, cohorts.length) },
+        },
+        tooltip: [
+          { field: 'default_quarter', type: 'nominal' },
+          { field: 'months_since_default', type: 'quantitative' },
+          { field: 'ead', type: 'quantitative', format: ',.2f' },
+          { field: 'recovery_rate', type: 'quantitative', format: '.2%' },
+        ],
+      },
+    };
+  },
 });

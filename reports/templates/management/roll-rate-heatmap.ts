@@ -1,15 +1,23 @@
 import { defineChart } from '../../template.ts';
-import { labels } from '../../i18n.ts';
+import { bucketLabels, labels } from '../../i18n.ts';
+import { labelExpr, shown, units } from '../../spec.ts';
 import { bucketOrder } from '../../../warehouse/metrics/run.ts';
+
+const axisLabels = (lang: 'zh-CN' | 'en') => ({
+  labelExpr: labelExpr('value', bucketLabels, lang).replaceAll('datum["value"]', 'datum.value'),
+});
 
 export default defineChart({
   id: 'roll-rate-heatmap',
   pack: 'management',
   title: { 'zh-CN': '滚动率矩阵（按余额）', en: 'Roll-rate matrix (by balance)' },
   note: {
-    'zh-CN': '过去 12 个月月末到下一月末的迁移，分母：起始逾期段在月末的余额；PO = 结清。',
-    en: 'Moves from one month-end to the next over the 12 months to the period; denominator: balance in the from-bucket at the month-end. PO = paid off.',
+    'zh-CN':
+      '12 次月度迁移合计：各起始逾期段余额在下一月末所处逾期段的占比，每行合计 100%；分母：起始逾期段在月末的余额。',
+    en: 'The 12 monthly moves summed: where the balance of each bucket at a month-end is at the next month-end; each row sums to 100%; denominator: balance in the from-bucket at the month-end.',
   },
+  unit: units.pct,
+  shows: shown.movesSummed,
   data: (p) => ({ metric: 'roll_rate', request: { from: p.from, to: p.monthEnd, as_of: p.monthEnd } }),
   size: { width: 480, height: 300 },
   body: (_rows, lang) => {
@@ -21,14 +29,14 @@ export default defineChart({
           type: 'ordinal',
           sort: order,
           title: labels.to_bucket[lang],
-          axis: { labelAngle: 0, grid: false },
+          axis: { labelAngle: -30, grid: false, ...axisLabels(lang) },
         },
         y: {
           field: 'from_bucket',
           type: 'ordinal',
           sort: order,
           title: labels.from_bucket[lang],
-          axis: { grid: false },
+          axis: { grid: false, ...axisLabels(lang) },
         },
       },
       layer: [

@@ -1,39 +1,91 @@
-import { defineChart, type ReportPeriod } from '../../template.ts';
+import { defineChart, type ReportPeriod, type Row } from '../../template.ts';
 import { labels, type Lang } from '../../i18n.ts';
-import { pctAxis } from '../../spec.ts';
+import { pctAxis, units } from '../../spec.ts';
+import { contextGrey, recentColours } from '../../theme.ts';
 
-/** Vintage curves of one ever-X+ rate, quarterly cohorts of the last three years (a cohort stops at the MOB it has reached). */
+/** how many of the newest cohorts get their own colour and an end label; older ones are grey context */
+const highlighted = 4;
+const cohortFrom = (p: ReportPeriod) => `${Number(p.period.slice(0, 4)) - 3}${p.period.slice(4)}`;
+const older = { 'zh-CN': '更早批次', en: 'Older cohorts' };
+/** 2021-07-01 → 2021Q3 (the same text the chart computes with quarter()) */
+const quarterOf = (d: string) => `${d.slice(0, 4)}Q${Math.ceil(Number(d.slice(5, 7)) / 3)}`;
+
+/**
+ * Vintage curves of one ever-X+ rate, quarterly cohorts of the last three years (a cohort stops at
+ * the MOB it has reached): the newest cohorts in distinct colours with their name at the line's
+ * end, the others grey.
+ */
 const vintage = (x: 30 | 90) =>
   defineChart({
     id: `vintage-ever${x}`,
     pack: 'management',
     title: { 'zh-CN': `账龄分析：累计逾期 ${x} 天以上比率`, en: `Vintage: ever ${x}+ DPD by cohort` },
     note: {
-      'zh-CN': `分母：该季度放款批次的放款本金；每条曲线只画到该批次已达到的账龄。`,
-      en: `Denominator: original principal of the quarterly cohort; each curve stops at the months on book the cohort has reached.`,
+      'zh-CN': `分母：该季度放款批次的放款本金；每条曲线只画到该批次已达到的账龄。最近 ${highlighted} 个批次着色并在线尾标注，更早批次为灰色。`,
+      en: `Denominator: original principal of the quarterly cohort; each curve stops at the months on book the cohort has reached. The ${highlighted} newest cohorts in colour, labelled at their line's end; older cohorts grey.`,
     },
+    unit: units.pct,
+    shows: (p: ReportPeriod, lang: Lang) =>
+      lang === 'zh-CN'
+        ? `${cohortFrom(p)} 起的季度放款批次，账龄截至 ${p.monthEnd}`
+        : `quarterly cohorts from ${cohortFrom(p)}, months on book reached by ${p.monthEnd}`,
     data: (p: ReportPeriod) => ({
       metric: 'vintage',
-      request: {
-        cohort_grain: 'quarter',
-        cohort_from: `${Number(p.period.slice(0, 4)) - 3}${p.period.slice(4)}`,
-        as_of: p.monthEnd,
-      },
+      request: { cohort_grain: 'quarter', cohort_from: cohortFrom(p), as_of: p.monthEnd },
     }),
-    body: (_rows: unknown, lang: Lang) => ({
-      transform: [{ calculate: "year(datum.cohort) + 'Q' + quarter(datum.cohort)", as: 'cohort_quarter' }],
-      mark: { type: 'line', strokeWidth: 1.5 },
-      encoding: {
-        x: { field: 'mob', type: 'quantitative', title: labels.mob[lang] },
-        y: { field: `ever${x}_rate`, type: 'quantitative', title: labels.rate[lang], axis: pctAxis },
-        color: { field: 'cohort_quarter', type: 'ordinal', title: labels.cohort[lang], scale: { scheme: 'viridis' } },
-        tooltip: [
-          { field: 'cohort_quarter', type: 'nominal' },
-          { field: 'mob', type: 'quantitative' },
-          { field: `ever${x}_rate`, type: 'quantitative', format: '.2%' },
+    body: (rows: Row[], lang: Lang) => {
+      const quarters = [...new Set(rows.map((r) => quarterOf(String(r.cohort))))].sort();
+      const recent = quarters.slice(-highlighted).reverse();
+      // codes, not labels, in the colour domain: the same colours in either language
+      const domain = [...recent, 'older'];
+      return {
+        transform: [
+          { calculate: "year(datum.cohort) + 'Q' + quarter(datum.cohort)", as: 'cohort_quarter' },
+          {
+            calculate: `indexof(${JSON.stringify(recent)}, datum.cohort_quarter) >= 0 ? datum.cohort_quarter : 'older'`,
+            as: 'cohort_group',
+          },
         ],
-      },
-    }),
+        encoding: {
+          x: { field: 'mob', type: 'quantitative', title: labels.mob[lang] },
+          y: { field: `ever${x}_rate`, type: 'quantitative', title: labels.rate[lang], axis: pctAxis },
+        },
+        layer: [
+          {
+            mark: { type: 'line', strokeWidth: 1.5 },
+            encoding: {
+              color: {
+                field: 'cohort_group',
+                type: 'nominal',
+                title: labels.cohort[lang],
+                sort: domain,
+                scale: { domain, range: [...recentColours.slice(0, recent.length), contextGrey] },
+                legend: { labelExpr: `datum.value === 'older' ? ${JSON.stringify(older[lang])} : datum.value` },
+              },
+              detail: { field: 'cohort_quarter', type: 'nominal' },
+              order: { field: 'mob', type: 'quantitative' },
+              tooltip: [
+                { field: 'cohort_quarter', type: 'nominal' },
+                { field: 'mob', type: 'quantitative' },
+                { field: `ever${x}_rate`, type: 'quantitative', format: '.2%' },
+              ],
+            },
+          },
+          {
+            // the newest cohorts' names at the end of their lines
+            transform: [
+              { joinaggregate: [{ op: 'max', field: 'mob', as: 'last_mob' }], groupby: ['cohort_quarter'] },
+              { filter: "datum.mob === datum.last_mob && datum.cohort_group !== 'older'" },
+            ],
+            mark: { type: 'text', align: 'left', dx: 4, fontSize: 10 },
+            encoding: {
+              text: { field: 'cohort_quarter', type: 'nominal' },
+              color: { field: 'cohort_group', type: 'nominal' },
+            },
+          },
+        ],
+      };
+    },
   });
 
 export const vintageEver30 = vintage(30);

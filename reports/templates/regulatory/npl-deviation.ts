@@ -1,27 +1,31 @@
 import { defineChart } from '../../template.ts';
 import { labels } from '../../i18n.ts';
-import { monthField, pctAxis } from '../../spec.ts';
+import { monthField, pctAxis, ruleAt, shown, units } from '../../spec.ts';
+import { seriesColours } from '../../theme.ts';
 
 export default defineChart({
   id: 'npl-deviation',
   pack: 'regulatory',
   title: { 'zh-CN': '不良贷款率与偏离度', en: 'NPL ratio and deviation (偏离度)' },
   note: {
-    'zh-CN': '不良率分母：在贷余额；偏离度 = 逾期 90 天以上贷款余额 / 不良贷款余额（监管要求不高于 100%）。',
-    en: 'NPL ratio over outstanding balance; deviation = balance > 90 DPD / NPL balance (regulators expect ≤ 100%).',
+    'zh-CN':
+      '柱（左轴）：不良率，分母为在贷余额。线（右轴）：偏离度 = 逾期 90 天以上贷款余额 / 不良贷款余额；虚线为监管上限 100%。',
+    en: 'Bars (left axis): NPL ratio over outstanding balance. Line (right axis): deviation = balance > 90 DPD / NPL balance; dashed: the regulatory limit of 100%.',
   },
+  unit: units.pct,
+  shows: shown.monthEnds,
   data: (p) => ({ metric: 'overdue', request: { from: p.from, to: p.monthEnd, as_of: p.monthEnd } }),
   body: (_rows, lang) => ({
     encoding: { x: monthField('month_end', labels.month_end[lang]) },
     layer: [
       {
-        mark: { type: 'bar', color: '#e4572e', opacity: 0.7 },
+        mark: { type: 'bar', color: seriesColours.substandard, opacity: 0.7 },
         encoding: {
           y: {
             field: 'npl_ratio',
             type: 'quantitative',
             title: { 'zh-CN': '不良率', en: 'NPL ratio' }[lang],
-            axis: { ...pctAxis, titleColor: '#e4572e' },
+            axis: { ...pctAxis, titleColor: seriesColours.substandard },
           },
           tooltip: [
             { field: 'month_end', type: 'nominal' },
@@ -30,19 +34,24 @@ export default defineChart({
         },
       },
       {
-        mark: { type: 'line', point: { color: '#1f5fa8' }, color: '#1f5fa8' },
-        encoding: {
-          y: {
-            field: 'deviation',
-            type: 'quantitative',
-            title: { 'zh-CN': '偏离度', en: 'Deviation' }[lang],
-            axis: { ...pctAxis, titleColor: '#1f5fa8' },
+        layer: [
+          {
+            mark: { type: 'line', point: { color: seriesColours.C }, color: seriesColours.C },
+            encoding: {
+              y: {
+                field: 'deviation',
+                type: 'quantitative',
+                title: { 'zh-CN': '偏离度', en: 'Deviation' }[lang],
+                axis: { ...pctAxis, titleColor: seriesColours.C },
+              },
+              tooltip: [
+                { field: 'month_end', type: 'nominal' },
+                { field: 'deviation', type: 'quantitative', format: '.1%' },
+              ],
+            },
           },
-          tooltip: [
-            { field: 'month_end', type: 'nominal' },
-            { field: 'deviation', type: 'quantitative', format: '.1%' },
-          ],
-        },
+          ...ruleAt(1, lang === 'zh-CN' ? '偏离度上限 100%' : 'deviation limit 100%', 1.1),
+        ],
       },
     ],
     resolve: { scale: { y: 'independent' } },

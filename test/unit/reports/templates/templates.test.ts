@@ -6,10 +6,21 @@ import Ajv from 'ajv';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { templates } from '../../../../reports/catalogue.ts';
-import { channelLabels, fiveClassLabels, formatMoney, languages, type Lang } from '../../../../reports/i18n.ts';
+import {
+  channelLabels,
+  fiveClassLabels,
+  formatMoney,
+  languages,
+  ruleLabels,
+  severityLabels,
+  stageLabels,
+  teamLabel,
+  type Lang,
+} from '../../../../reports/i18n.ts';
 import { renderSvg } from '../../../../reports/render/svg.ts';
-import { chartSpec } from '../../../../reports/spec.ts';
-import type { Row } from '../../../../reports/template.ts';
+import { chartSpec, chartSubtitle, chartView, wrapText } from '../../../../reports/spec.ts';
+import type { ReportPeriod, Row } from '../../../../reports/template.ts';
+import { minCureBalance } from '../../../../reports/templates/management/cure-rates.ts';
 
 /**
  * Every chart template of both packs in both languages, on the fixed rows of rows.json: the spec is
@@ -36,7 +47,7 @@ type FieldType = 'quantitative' | 'ordinal' | 'nominal';
 type Enc = readonly [field: string, type: FieldType, shown?: '%' | 'money'];
 const checkedChannels = ['x', 'y', 'color', 'text'] as const;
 type Checked = (typeof checkedChannels)[number];
-type PromisedUnit = { mark: 'bar' | 'line' | 'rect' | 'text' } & Partial<Record<Checked, Enc>>;
+type PromisedUnit = { mark: 'bar' | 'line' | 'rect' | 'text' | 'point' } & Partial<Record<Checked, Enc>>;
 /** what the renderer draws, from the scenegraph: items per mark type, and how many separate lines */
 interface Drawn {
   rect: number;
@@ -44,6 +55,8 @@ interface Drawn {
   text: number;
   line: number;
   lines: number;
+  /** threshold rules (regulatory limits, PSI bands) */
+  rule: number;
 }
 interface Promised {
   /** one per view (a layered chart has one per layer) */
@@ -67,26 +80,37 @@ const byLang = (lang: Lang, zh: string[], en: string[]) => (lang === 'zh-CN' ? z
 const monthX: Enc = ['month_end', 'ordinal'];
 const overdueMeasures = ['overdue_ratio', 'par30', 'par90', 'npl_ratio'];
 const collectionRates = ['contact_rate', 'promise_to_pay_rate', 'promise_kept_rate', 'cure_rate'];
+/** 2021-07-01 → 2021Q3 */
+function quarter(d: string) {
+  return `${d.slice(0, 4)}Q${Math.ceil(Number(d.slice(5, 7)) / 3)}`;
+}
 const vintage = (x: 30 | 90): Promised => ({
   units: [
     {
       mark: 'line',
       x: ['mob', 'quantitative'],
       y: [`ever${x}_rate`, 'quantitative', '%'],
-      color: ['cohort_quarter', 'ordinal'],
+      color: ['cohort_group', 'nominal'],
+    },
+    {
+      mark: 'text',
+      x: ['mob', 'quantitative'],
+      y: [`ever${x}_rate`, 'quantitative', '%'],
+      color: ['cohort_group', 'nominal'],
+      text: ['cohort_quarter', 'nominal'],
     },
   ],
-  drawn: (rs) => ({ line: rs.length, lines: new Set(distinct(rs, 'cohort').map(quarter)).size }),
-  texts: (rs) => [...new Set(distinct(rs, 'cohort').map(quarter))],
+  // one line per cohort; the four newest named at their line's end
+  drawn: (rs) => {
+    const qs = [...new Set(distinct(rs, 'cohort').map(quarter))];
+    return { line: rs.length, lines: qs.length, text: Math.min(4, qs.length) };
+  },
+  texts: (rs) => [...new Set(distinct(rs, 'cohort').map(quarter))].slice(-4),
 });
-/** 2021-07-01 → 2021Q3 */
-function quarter(d: string) {
-  return `${d.slice(0, 4)}Q${Math.ceil(Number(d.slice(5, 7)) / 3)}`;
-}
-const flows = (rs: Row[]) => [...new Set(rs.map((r) => `${r.from_bucket}→${r.to_bucket}`))];
-const stageLabels = (rs: Row[], field: string, lang: Lang) =>
-  distinct(rs, field).map((s) => (lang === 'zh-CN' ? `阶段${s}` : `Stage ${s}`));
+const stageNames = (stages: string[], lang: Lang) => stages.map((s) => stageLabels[s]![lang]);
 const classLabels = (rs: Row[], field: string, lang: Lang) => distinct(rs, field).map((c) => fiveClassLabels[c]![lang]);
+const lateBuckets = (rs: Row[]) => rs.filter((r) => r.from_bucket !== 'C' && Number(r.from_total) >= minCureBalance);
+const flowRows = (rs: Row[]) => rs.filter((r) => r.from_bucket !== 'M7+');
 
 const promised: Record<string, Promised> = {
   'portfolio-balance': {
@@ -100,7 +124,7 @@ const promised: Record<string, Promised> = {
     texts: (rs) => months(rs),
   },
   'overdue-trend': {
-    units: [{ mark: 'line', x: monthX, y: ['value', 'quantitative', '%'], color: ['measure_label', 'nominal'] }],
+    units: [{ mark: 'line', x: monthX, y: ['value', 'quantitative', '%'], color: ['measure', 'nominal'] }],
     // the four ratios folded into one line each
     drawn: (rs) => ({ line: 4 * rs.length, lines: 4, symbol: valid(rs, ...overdueMeasures) }),
     texts: (rs, lang) => [
@@ -131,35 +155,47 @@ const promised: Record<string, Promised> = {
       },
     ],
     drawn: (rs) => ({ rect: valid(rs, 'flow_share'), text: valid(rs, 'flow_share') }),
-    texts: (rs) => [
-      ...distinct(rs, 'from_bucket'),
-      ...distinct(rs, 'to_bucket'),
+    texts: (rs, lang) => [
+      ...byLang(lang, ['正常(C)', '结清(PO)'], ['C', 'PO (paid off)']),
       ...rs.map((r) => `${(100 * Number(r.flow_share)).toFixed(1)}%`),
     ],
   },
   'flow-rate-trend': {
     units: [
-      { mark: 'line', x: ['from_month', 'ordinal'], y: ['flow_rate', 'quantitative', '%'], color: ['flow', 'nominal'] },
-    ],
-    drawn: (rs) => ({ line: rs.length, lines: flows(rs).length, symbol: valid(rs, 'flow_rate') }),
-    texts: (rs) => [...months(rs, 'from_month'), ...flows(rs)],
-  },
-  'cure-rates': {
-    units: [
       {
         mark: 'line',
-        x: ['from_month', 'ordinal'],
-        y: ['cure_rate', 'quantitative', '%'],
+        x: monthX,
+        y: ['roll_forward_rate', 'quantitative', '%'],
         color: ['from_bucket', 'nominal'],
       },
     ],
-    // current loans (C) do not cure: their line is left out
+    // M7+ has no later delinquency bucket: its write-offs are the next chart's
+    drawn: (rs) => ({
+      line: flowRows(rs).length,
+      lines: distinct(flowRows(rs), 'from_bucket').length,
+      symbol: valid(flowRows(rs), 'roll_forward_rate'),
+    }),
+    texts: (rs) => [...months(rs), 'C→M1+', 'M6→M7+'],
+    absent: () => ['M7+→WO', 'M6→M7++'],
+  },
+  'write-offs': {
+    units: [
+      // the fixture's months may have no write-off (an empty money axis): amounts are checked in the pack test
+      { mark: 'bar', x: monthX, y: ['written_off', 'quantitative'], color: ['from_bucket', 'nominal'] },
+    ],
+    drawn: (rs) => ({ rect: rs.filter((r) => Number(r.written_off) > 0).length }),
+  },
+  'cure-rates': {
+    units: [
+      { mark: 'line', x: monthX, y: ['cure_rate', 'quantitative', '%'], color: ['from_bucket', 'nominal'] },
+      { mark: 'point', x: monthX, y: ['cure_rate', 'quantitative', '%'], color: ['from_bucket', 'nominal'] },
+    ],
+    // current loans (C) do not cure, and a bucket under the minimum balance is not drawn
     drawn: (rs) => {
-      const late = rs.filter((r) => r.from_bucket !== 'C');
+      const late = lateBuckets(rs);
       return { line: late.length, lines: distinct(late, 'from_bucket').length, symbol: valid(late, 'cure_rate') };
     },
-    texts: (rs) => [...months(rs, 'from_month'), ...distinct(rs, 'from_bucket').filter((b) => b !== 'C')],
-    absent: () => ['C'],
+    texts: (rs) => distinct(lateBuckets(rs), 'from_bucket'),
   },
   'recovery-curves': {
     units: [
@@ -167,11 +203,15 @@ const promised: Record<string, Promised> = {
         mark: 'line',
         x: ['months_since_default', 'quantitative'],
         y: ['recovery_rate', 'quantitative', '%'],
-        color: ['default_month', 'ordinal'],
+        color: ['default_quarter', 'nominal'],
       },
     ],
-    drawn: (rs) => ({ line: rs.length, lines: distinct(rs, 'default_cohort').length }),
-    texts: (rs) => months(rs, 'default_cohort'),
+    drawn: (rs) => ({
+      line: rs.length,
+      lines: distinct(rs, 'default_cohort').length,
+      symbol: valid(rs, 'recovery_rate'),
+    }),
+    texts: (rs) => distinct(rs, 'default_cohort').map(quarter),
   },
   'collections-channel': {
     units: [
@@ -179,7 +219,7 @@ const promised: Record<string, Promised> = {
         mark: 'bar',
         x: ['channel_label', 'nominal'],
         y: ['value', 'quantitative', '%'],
-        color: ['measure_label', 'nominal'],
+        color: ['measure', 'nominal'],
       },
     ],
     // four rates per channel, one bar each; a rate without a denominator (null) draws none
@@ -199,12 +239,13 @@ const promised: Record<string, Promised> = {
       {
         mark: 'bar',
         x: ['collected', 'quantitative', 'money'],
-        y: ['team', 'nominal'],
+        y: ['team_label', 'nominal'],
         color: ['cure_rate', 'quantitative', '%'],
       },
     ],
     drawn: (rs) => ({ rect: valid(rs, 'collected') }),
-    texts: (rs) => distinct(rs, 'team'),
+    // team codes in Chinese in the Chinese pack
+    texts: (rs, lang) => distinct(rs, 'team').map((t) => teamLabel(t, lang)),
   },
   'ew-score-distribution': {
     units: [{ mark: 'bar', x: ['grade', 'ordinal'], y: ['loans', 'quantitative'] }],
@@ -216,16 +257,22 @@ const promised: Record<string, Promised> = {
       { mark: 'line', x: monthX, y: ['score_psi', 'quantitative'] },
       { mark: 'line', x: monthX, y: ['auc', 'quantitative'] },
     ],
-    // a month without a realised AUC yet (null) breaks the AUC line and has no point
-    drawn: (rs) => ({ line: 2 * rs.length, lines: 2, symbol: valid(rs, 'score_psi', 'auc') }),
-    texts: (rs) => months(rs),
+    // a month without a realised AUC yet (null) breaks the AUC line and has no point; PSI 0.1 and 0.25 drawn
+    drawn: (rs) => ({ line: 2 * rs.length, lines: 2, symbol: valid(rs, 'score_psi', 'auc'), rule: 2, text: 2 }),
+    texts: (rs, lang) => [
+      ...months(rs),
+      ...byLang(lang, ['PSI 0.1 关注', 'PSI 0.25 需重训'], ['PSI 0.1 watch', 'PSI 0.25 act']),
+    ],
   },
   'ew-top-warnings': {
     units: [
-      { mark: 'bar', x: ['warnings', 'quantitative'], y: ['rule_id', 'nominal'], color: ['severity', 'nominal'] },
+      { mark: 'bar', x: ['warnings', 'quantitative'], y: ['rule_label', 'nominal'], color: ['severity', 'nominal'] },
     ],
     drawn: (rs) => ({ rect: valid(rs, 'warnings') }),
-    texts: (rs) => [...distinct(rs, 'rule_id'), ...distinct(rs, 'severity')],
+    texts: (rs, lang) => [
+      ...distinct(rs, 'rule_id').map((r) => ruleLabels[r]?.[lang] ?? r),
+      ...distinct(rs, 'severity').map((v) => severityLabels[v]![lang]),
+    ],
   },
   'loss-forecast': {
     units: [{ mark: 'bar', x: ['month_ahead', 'ordinal'], y: ['charged_off', 'quantitative', 'money'] }],
@@ -236,64 +283,192 @@ const promised: Record<string, Promised> = {
     units: [
       {
         mark: 'bar',
-        x: ['class_label', 'nominal'],
-        y: ['outstanding', 'quantitative', 'money'],
+        x: ['outstanding', 'quantitative', 'money'],
+        y: ['class_label', 'nominal'],
         color: ['five_class', 'nominal'],
       },
+      {
+        mark: 'text',
+        x: ['outstanding', 'quantitative', 'money'],
+        y: ['class_label', 'nominal'],
+        text: ['label', 'nominal'],
+      },
     ],
-    drawn: (rs) => ({ rect: valid(rs, 'outstanding') }),
-    texts: (rs, lang) => classLabels(rs, 'five_class', lang),
+    // every class labelled with its amount and share
+    drawn: (rs) => ({ rect: valid(rs, 'outstanding'), text: valid(rs, 'outstanding') }),
+    texts: (rs, lang) => [
+      ...classLabels(rs, 'five_class', lang),
+      ...rs.map(
+        (r) => `${formatMoneyAxis(lang, Number(r.outstanding))} · ${(100 * Number(r.outstanding_share)).toFixed(2)}%`,
+      ),
+    ],
     absent: (rs) => distinct(rs, 'five_class'),
   },
   'five-category-trend': {
-    // balances stacked to 100% per month: the axis is a share
-    units: [{ mark: 'bar', x: monthX, y: ['outstanding', 'quantitative', '%'], color: ['five_class', 'nominal'] }],
-    drawn: (rs) => ({ rect: valid(rs, 'outstanding') }),
-    texts: (rs, lang) => [...months(rs), ...classLabels(rs, 'five_class', lang)],
+    // the classes other than normal, each a line on their own scale
+    units: [
+      { mark: 'line', x: monthX, y: ['outstanding_share', 'quantitative', '%'], color: ['five_class', 'nominal'] },
+    ],
+    drawn: (rs) => {
+      const shown = rs.filter((r) => r.five_class !== 'normal');
+      return {
+        line: shown.length,
+        lines: distinct(shown, 'five_class').length,
+        symbol: valid(shown, 'outstanding_share'),
+      };
+    },
+    texts: (rs, lang) => [
+      ...months(rs),
+      ...classLabels(
+        rs.filter((r) => r.five_class !== 'normal'),
+        'five_class',
+        lang,
+      ),
+    ],
     absent: (rs) => distinct(rs, 'five_class'),
+  },
+  'watch-by-product': {
+    units: [
+      { mark: 'bar', x: ['product', 'nominal'], y: ['value', 'quantitative', '%'], color: ['measure', 'nominal'] },
+      {
+        mark: 'text',
+        x: ['product', 'nominal'],
+        y: ['value', 'quantitative', '%'],
+        text: ['value', 'quantitative', '%'],
+      },
+    ],
+    drawn: (rs) => ({
+      rect: valid(rs, 'special_mention_ratio', 'm3plus_ratio', 'm4plus_ratio'),
+      text: valid(rs, 'special_mention_ratio', 'm3plus_ratio', 'm4plus_ratio'),
+    }),
+    texts: (rs, lang) => [
+      ...distinct(rs, 'product'),
+      ...byLang(
+        lang,
+        ['关注类占比', '逾期 60 天以上', '逾期 90 天以上'],
+        ['Special mention', 'Overdue > 60 days', 'Overdue > 90 days'],
+      ),
+    ],
   },
   'npl-deviation': {
     units: [
       { mark: 'bar', x: monthX, y: ['npl_ratio', 'quantitative', '%'] },
       { mark: 'line', x: monthX, y: ['deviation', 'quantitative', '%'] },
     ],
-    drawn: (rs) => ({ rect: valid(rs, 'npl_ratio'), line: rs.length, lines: 1, symbol: valid(rs, 'deviation') }),
-    texts: (rs) => months(rs),
+    drawn: (rs) => ({
+      rect: valid(rs, 'npl_ratio'),
+      line: rs.length,
+      lines: 1,
+      symbol: valid(rs, 'deviation'),
+      rule: 1,
+      text: 1,
+    }),
+    texts: (rs, lang) => [...months(rs), byLang(lang, ['偏离度上限 100%'], ['deviation limit 100%'])[0]!],
   },
   'provision-coverage': {
-    units: [{ mark: 'line', x: monthX, y: ['value', 'quantitative', '%'], color: ['measure_label', 'nominal'] }],
-    drawn: (rs) => ({ line: 2 * rs.length, lines: 2, symbol: valid(rs, 'provision_coverage', 'provision_ratio') }),
-    texts: (rs, lang) => [
-      ...months(rs),
-      ...byLang(lang, ['拨备覆盖率', '贷款拨备率'], ['Provision coverage', 'Provision / loans']),
-    ],
-    absent: () => ['provision_coverage', 'provision_ratio'],
+    units: [{ mark: 'line', x: monthX, y: ['provision_coverage', 'quantitative', '%'] }],
+    drawn: (rs) => ({ line: rs.length, lines: 1, symbol: valid(rs, 'provision_coverage'), rule: 1, text: 1 }),
+    texts: (rs, lang) => [...months(rs), byLang(lang, ['监管下限 150%'], ['floor 150%'])[0]!],
+  },
+  'provision-ratio': {
+    units: [{ mark: 'line', x: monthX, y: ['provision_ratio', 'quantitative', '%'] }],
+    drawn: (rs) => ({ line: rs.length, lines: 1, symbol: valid(rs, 'provision_ratio'), rule: 1, text: 1 }),
+    texts: (rs, lang) => [...months(rs), byLang(lang, ['监管下限 2.5%'], ['floor 2.5%'])[0]!],
   },
   'migration-rates': {
-    units: [{ mark: 'bar', x: ['class_label', 'nominal'], y: ['migration_rate', 'quantitative', '%'] }],
-    // a class with nothing left at the period end has no rate (null) and no bar
-    drawn: (rs) => ({ rect: valid(rs, 'migration_rate') }),
-    texts: (rs, lang) => classLabels(rs, 'from_class', lang),
+    units: [
+      { mark: 'bar', x: ['class_label', 'nominal'], y: ['migration_rate', 'quantitative', '%'] },
+      {
+        mark: 'text',
+        x: ['class_label', 'nominal'],
+        y: ['migration_rate', 'quantitative', '%'],
+        text: ['migration_rate', 'quantitative', '%'],
+      },
+    ],
+    // a class with nothing left at the period end has no rate (null) and no bar; every rate printed
+    drawn: (rs) => ({ rect: valid(rs, 'migration_rate'), text: valid(rs, 'migration_rate') }),
+    texts: (rs, lang) => [
+      ...classLabels(rs, 'from_class', lang),
+      ...rs.filter((r) => isNumber(r.migration_rate)).map((r) => `${(100 * Number(r.migration_rate)).toFixed(2)}%`),
+    ],
+    absent: (rs) => distinct(rs, 'from_class'),
+  },
+  'class-migration-matrix': {
+    units: [
+      {
+        mark: 'rect',
+        x: ['to_label', 'nominal'],
+        y: ['from_label', 'nominal'],
+        color: ['start_balance_share', 'quantitative', '%'],
+      },
+      {
+        mark: 'text',
+        x: ['to_label', 'nominal'],
+        y: ['from_label', 'nominal'],
+        text: ['start_balance_share', 'quantitative', '%'],
+      },
+      { mark: 'text', x: ['to_label', 'nominal'], y: ['from_label', 'nominal'], text: ['amount_label', 'nominal'] },
+    ],
+    drawn: (rs) => ({ rect: rs.length, text: 2 * rs.length }),
+    texts: (rs, lang) => [
+      ...classLabels(rs, 'from_class', lang),
+      ...byLang(lang, ['结清/收回', '核销'], ['Repaid / closed', 'Written off']),
+    ],
     absent: (rs) => distinct(rs, 'from_class'),
   },
   'ifrs9-stages': {
-    units: [{ mark: 'bar', x: monthX, y: ['outstanding', 'quantitative', '%'], color: ['stage_label', 'nominal'] }],
-    drawn: (rs) => ({ rect: valid(rs, 'outstanding') }),
-    texts: (rs, lang) => [...months(rs), ...stageLabels(rs, 'ifrs9_stage', lang)],
+    units: [{ mark: 'line', x: monthX, y: ['outstanding_share', 'quantitative', '%'], color: ['stage', 'nominal'] }],
+    // stages 2 and 3 on their own scale (stage 1 is the rest)
+    drawn: (rs) => {
+      const shown = rs.filter((r) => Number(r.stage) !== 1);
+      return { line: shown.length, lines: distinct(shown, 'stage').length, symbol: valid(shown, 'outstanding_share') };
+    },
+    texts: (rs, lang) => [...months(rs), ...stageNames(['2', '3'], lang)],
   },
   'ifrs9-ecl': {
     units: [
-      {
-        mark: 'bar',
-        x: ['stage_label', 'nominal'],
-        y: ['ecl', 'quantitative', 'money'],
-        color: ['stage_label', 'nominal'],
-      },
+      { mark: 'bar', x: ['ecl', 'quantitative', 'money'], y: ['stage_label', 'nominal'], color: ['stage', 'nominal'] },
+      { mark: 'text', y: ['stage_label', 'nominal'], text: ['label', 'nominal'] },
     ],
-    drawn: (rs) => ({ rect: valid(rs, 'ecl') }),
-    texts: (rs, lang) => stageLabels(rs, 'stage', lang),
+    // EAD, PD, LGD and coverage printed beside each stage, not only in the tooltip
+    drawn: (rs) => ({ rect: valid(rs, 'ecl'), text: valid(rs, 'ecl') }),
+    texts: (rs, lang) => [
+      ...stageNames(distinct(rs, 'stage'), lang),
+      ...rs.map(
+        (r) =>
+          `ECL ${formatMoneyAxis(lang, Number(r.ecl))} = EAD ${formatMoneyAxis(lang, Number(r.ead))} × PD ${(100 * Number(r.pd)).toFixed(2)}% × LGD ${(100 * Number(r.lgd)).toFixed(2)}%${lang === 'zh-CN' ? '；覆盖率 ' : '; coverage '}${(100 * Number(r.coverage)).toFixed(2)}%`,
+      ),
+    ],
+  },
+  'ecl-walk': {
+    units: [
+      { mark: 'bar', x: ['step_label', 'nominal'], y: ['before', 'quantitative', 'money'], color: ['kind', 'nominal'] },
+      { mark: 'text', x: ['step_label', 'nominal'], y: ['after', 'quantitative'], text: ['amount_label', 'nominal'] },
+    ],
+    drawn: (rs) => ({ rect: rs.length, text: rs.length }),
+    texts: (_rs, lang) =>
+      byLang(
+        lang,
+        ['上月末 ECL', '新增贷款', '阶段迁移', '本月末 ECL'],
+        ['Opening ECL', 'New loans', 'Stage moves', 'Closing ECL'],
+      ),
+    absent: () => ['opening', 'closing', 'stage_moves'],
   },
 };
+
+/** the charts' money axis format (i18n moneyLabelExpr) in TypeScript: 3.1亿 / 1,428万 / 6,700; 310.5M / 14K */
+function formatMoneyAxis(lang: Lang, x: number): string {
+  const a = Math.abs(x);
+  const f0 = (v: number) => Math.round(v).toLocaleString('en');
+  if (lang === 'zh-CN') return a >= 1e8 ? `${(x / 1e8).toFixed(1)}亿` : a >= 1e4 ? `${f0(x / 1e4)}万` : f0(x);
+  return a >= 1e9
+    ? `${(x / 1e9).toFixed(1)}B`
+    : a >= 1e6
+      ? `${(x / 1e6).toFixed(1)}M`
+      : a >= 1e3
+        ? `${Math.round(x / 1e3)}K`
+        : f0(x);
+}
 
 // ---- reading a spec -----------------------------------------------------------------------------
 
@@ -308,7 +483,11 @@ interface FieldDef {
   condition?: { test?: string };
 }
 type Encoding = Partial<Record<string, FieldDef | FieldDef[]>>;
-type Transform = { calculate: string; as: string } | { filter: string } | { fold: string[]; as: [string, string] };
+type Transform =
+  | { calculate: string; as: string }
+  | { filter: string }
+  | { fold: string[]; as: [string, string] }
+  | { joinaggregate: { field: string; as: string }[]; groupby: string[] };
 interface ViewSpec {
   title?: string;
   mark?: string | { type: string };
@@ -322,14 +501,18 @@ interface Unit {
   transform: Transform[];
 }
 
-/** each view with its mark, the encoding it inherits from the top merged in, and the transforms before it */
-function unitsOf(spec: ViewSpec): Unit[] {
-  const views = spec.layer ?? [spec];
-  return views.map((v) => ({
-    mark: typeof v.mark === 'string' ? v.mark : (v.mark?.type ?? ''),
-    encoding: { ...spec.encoding, ...v.encoding },
-    transform: [...(spec.transform ?? []), ...(v === spec ? [] : (v.transform ?? []))],
-  }));
+/**
+ * Each data view (layers nested at any depth) with its mark, the encodings it inherits merged in,
+ * and the transforms before it. Threshold rules and their labels (encodings of a constant datum,
+ * no field) are decoration, not data views.
+ */
+function unitsOf(spec: ViewSpec, inherited: Encoding = {}, before: Transform[] = []): Unit[] {
+  const encoding = { ...inherited, ...spec.encoding };
+  const transform = [...before, ...(spec.transform ?? [])];
+  if (spec.layer) return spec.layer.flatMap((v) => unitsOf(v, encoding, transform));
+  const unit = { mark: typeof spec.mark === 'string' ? spec.mark : (spec.mark?.type ?? ''), encoding, transform };
+  const decoration = Object.values(spec.encoding ?? {}).some((d) => [d ?? []].flat().some((x) => 'datum' in x));
+  return decoration ? [] : [unit];
 }
 const single = (d: FieldDef | FieldDef[] | undefined) => (Array.isArray(d) ? undefined : d);
 /** fields a Vega expression reads from its datum */
@@ -346,7 +529,12 @@ const unescape = (s: string) =>
     .replace(/&gt;/gu, '>')
     .replace(/&quot;/gu, '"')
     .replace(/&amp;/gu, '&');
-const svgTexts = (svg: string) => [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/gu)].map((m) => unescape(m[1]!));
+/** each text of the SVG; a multi-line text (a wrapped footnote) gives one per line */
+const svgTexts = (svg: string) =>
+  [...svg.matchAll(/<text[^>]*>(.*?)<\/text>/gu)].flatMap((m) => {
+    const lines = [...m[1]!.matchAll(/<tspan[^>]*>([^<]*)<\/tspan>/gu)].map((t) => unescape(t[1]!));
+    return lines.length > 0 ? lines : [unescape(m[1]!)];
+  });
 
 interface SceneNode {
   marktype?: string;
@@ -355,7 +543,7 @@ interface SceneNode {
 }
 /** the data marks of a rendered view: items per mark type, and the number of line marks drawn */
 function drawnMarks(root: SceneNode): Drawn {
-  const n: Drawn = { rect: 0, symbol: 0, text: 0, line: 0, lines: 0 };
+  const n: Drawn = { rect: 0, symbol: 0, text: 0, line: 0, lines: 0, rule: 0 };
   const visit = (node: SceneNode) => {
     if (node.marktype && node.role === 'mark' && node.marktype !== 'group') {
       const items = node.items?.length ?? 0;
@@ -390,6 +578,9 @@ function compileQuietly(spec: TopLevelSpec) {
 
 // ---- the tests ----------------------------------------------------------------------------------
 
+/** the report period the fixture rows were captured for (test/fixtures/reports/capture-rows.ts) */
+const period: ReportPeriod = { period: '2024-06', monthEnd: '2024-06-30', from: '2023-07-31', segment: {} };
+
 describe('report templates', () => {
   it('cover both packs with unique ids; each has rows in the fixture and a promise below', () => {
     expect(new Set(templates.map((t) => t.id)).size).toBe(templates.length);
@@ -403,14 +594,14 @@ describe('report templates', () => {
     const promise = promised[t.id]!;
     for (const lang of languages) {
       describe(`${t.id} (${lang})`, () => {
-        const spec = chartSpec(t, rs, lang);
-        const view = spec as unknown as ViewSpec;
+        const spec = chartSpec(t, rs, lang, period);
+        const view = chartView(spec) as unknown as ViewSpec;
         const units = unitsOf(view);
 
         it('is valid Vega-Lite and compiles without warnings', () => {
           expect(validate(spec), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
           expect(compileQuietly(spec).warnings).toEqual([]);
-          expect(view.title).toBe(t.title[lang]);
+          expect((spec as { title?: { text?: string } }).title?.text).toBe(t.title[lang]);
         });
 
         it('reads only fields its rows have (or its transforms derive)', () => {
@@ -422,6 +613,11 @@ describe('report templates', () => {
               if ('fold' in tr) {
                 for (const f of tr.fold) expect(inEveryRow(f), `fold reads ${f}`).toBe(true);
                 tr.as.forEach((f) => derived.add(f));
+              } else if ('joinaggregate' in tr) {
+                for (const a of tr.joinaggregate) {
+                  expect(known(a.field), `joinaggregate reads ${a.field}`).toBe(true);
+                  derived.add(a.as);
+                }
               } else {
                 const expr = 'calculate' in tr ? tr.calculate : tr.filter;
                 for (const f of datumFields(expr)) expect(known(f), `${expr} reads ${f}`).toBe(true);
@@ -471,13 +667,25 @@ describe('report templates', () => {
           try {
             await vg.runAsync();
             const root = (vg.scenegraph() as unknown as { root: SceneNode }).root;
-            expect(drawnMarks(root)).toEqual({ rect: 0, symbol: 0, text: 0, line: 0, lines: 0, ...promise.drawn(rs) });
+            expect(drawnMarks(root)).toEqual({
+              rect: 0,
+              symbol: 0,
+              text: 0,
+              line: 0,
+              lines: 0,
+              rule: 0,
+              ...promise.drawn(rs),
+            });
           } finally {
             vg.finalize();
           }
 
           const texts = svgTexts(await renderSvg(spec));
           expect(texts).toContain(t.title[lang]);
+          // a standalone SVG/PNG says which period it shows, as of when, in what unit, and carries its note
+          expect(texts).toContain(chartSubtitle(t, period, lang));
+          expect(texts.some((x) => x.includes(period.monthEnd))).toBe(true);
+          for (const line of wrapText(t.note[lang], 60)) expect(texts.join('')).toContain(line.slice(0, 10));
           const titles = units.flatMap((u) =>
             checkedChannels
               .filter((c) => c !== 'text')

@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { templates } from '../../../reports/catalogue.ts';
+import { fetchChartData } from '../../../reports/data/fetch.ts';
+import { languages } from '../../../reports/i18n.ts';
+import { buildChart, reportPeriod } from '../../../reports/pack.ts';
+import { cjkFontFile } from '../../../reports/render/fonts.ts';
+import { chartSubtitle } from '../../../reports/spec.ts';
+import type { ReportPeriod } from '../../../reports/template.ts';
+import { addMonthEnds } from '../../../lib/dates.ts';
+import { runMetric } from '../../../warehouse/metrics/run.ts';
+import { warehouseForReports } from '../../helpers/report-book.ts';
+import { disposeIfOpened } from '../../helpers/warehouse.ts';
+
+/**
+ * The charts of both packs on the generated report book, for two periods: flow rates that cannot
+ * exceed 100 %, every chart's SVG naming its period and as-of date in both languages, the ECL walk
+ * adding up to the change in ECL to the cent, the migration matrix's rows adding up to the start
+ * classes, and each series' colour the same in both languages.
+ */
+const cents = (x: unknown) => Math.round(Number(x) * 100);
+const svgText = (svg: string) =>
+  [...svg.matchAll(/<(?:text|tspan)[^>]*>([^<]*)(?=<)/gu)].map((m) => m[1]!.replace(/&amp;/gu, '&')).join('\n');
+
+describe('report charts on the generated book', () => {
+  let wh: Awaited<ReturnType<typeof warehouseForReports>>;
+  const font = cjkFontFile();
+  const periods: Record<string, ReportPeriod> = {};
+  beforeAll(async () => {
+    wh = await warehouseForReports('charts');
+    for (const period of ['2024-06', '2024-03']) periods[period] = await reportPeriod(wh, period);
+  });
+  afterAll(() => disposeIfOpened(wh));
+
+  it('the packs use the metrics’ own 12-month window: 12 month-ends, 12 moves, migration from M − 12', async () => {
+    const p = periods['2024-06']!;
+    expect(p.from).toBe(addMonthEnds(p.monthEnd, -11));
+    const overdue = await runMetric(wh, 'overdue', { as_of: p.monthEnd });
+    expect(overdue.rows.map((r) => r.month_end)).toEqual(Array.from({ length: 12 }, (_, i) => addMonthEnds(p.from, i)));
+    const moves = await runMetric(wh, 'roll_forward', { as_of: p.monthEnd, group_by: ['month_end', 'from_bucket'] });
+    expect(new Set(moves.rows.map((r) => r.month_end)).size).toBe(12);
+    // the pack's migration equals the CLI default (no from/to)
+    const pack = await runMetric(wh, 'migration', { from: p.from, to: p.monthEnd, as_of: p.monthEnd });
+    const cli = await runMetric(wh, 'migration', { as_of: p.monthEnd });
+    expect(pack.rows).toEqual(cli.rows);
+    const forecastPack = await runMetric(wh, 'forecast', { from: p.from, to: p.monthEnd, as_of: p.monthEnd });
+    expect(forecastPack.rows).toEqual((await runMetric(wh, 'forecast', { as_of: p.monthEnd })).rows);
+  });
+
+  it.each(['2024-06', '2024-03'])('flow rates (%s) are all within 0 … 100 %', async (period) => {
+    const t = templates.find((x) => x.id === 'flow-rate-trend')!;
+    const { rows } = await fetchChartData(wh, t.data(periods[period]!));
+    expect(rows.length).toBeGreaterThan(12);
+    for (const r of rows) {
+      for (const f of ['roll_forward_rate', 'write_off_rate', 'cure_rate'] as const)
+        if (r[f] !== null) {
+          expect(Number(r[f])).toBeGreaterThanOrEqual(0);
+          expect(Number(r[f])).toBeLessThanOrEqual(1);
+        }
+    }
+  });
+
+  it('every chart’s SVG carries its period, the as-of date, the unit and the footnote, in both languages; series colours equal across languages', async () => {
+    const p = periods['2024-06']!;
+    for (const t of templates) {
+      const colours: string[] = [];
+      for (const lang of languages) {
+        const c = await buildChart(wh, t, p, lang, font);
+        const text = svgText(c.svg);
+        expect(text, `${t.id} ${lang}`).toContain(t.shows(p, lang));
+        expect(text, `${t.id} ${lang}`).toContain(p.monthEnd);
+        expect(text, `${t.id} ${lang}`).toContain(chartSubtitle(t, p, lang));
+        expect(text.replace(/\n/gu, ''), `${t.id} ${lang}`).toContain(t.note[lang].slice(0, 12));
+        // colours by code: the fills and strokes the SVG uses, in document order of the data marks
+        colours.push(JSON.stringify(colourScales(c.spec)));
+      }
+      expect(colours[0], t.id).toBe(colours[1]);
+    }
+  });
+
+  it('the ECL walk adds up to the change in ECL to the cent, from the ecl metric at both month-ends', async () => {
+    for (const p of Object.values(periods)) {
+      const walk = await runMetric(wh, 'ecl_walk', { as_of: p.monthEnd });
+      const step = new Map(walk.rows.map((r) => [String(r.step), cents(r.amount)]));
+      const opening = step.get('opening')!;
+      const closing = step.get('closing')!;
+      const middle = [...step].filter(([k]) => k !== 'opening' && k !== 'closing');
+      expect(middle.map(([k]) => k)).toEqual([
+        'new_loans',
+        'repaid',
+        'written_off',
+        'stage_moves',
+        'pd_change',
+        'lgd_change',
+      ]);
+      expect(middle.reduce((s, [, v]) => s + v, 0)).toBe(closing - opening);
+      const eclAt = async (asOf: string) =>
+        Math.round((await runMetric(wh, 'ecl', { as_of: asOf })).rows.reduce((s, r) => s + Number(r.ecl), 0) * 100);
+      expect(opening).toBe(await eclAt(addMonthEnds(p.monthEnd, -1)));
+      expect(closing).toBe(await eclAt(p.monthEnd));
+      // each step's bar runs from the running total before it to the one after
+      for (const r of walk.rows.filter((x) => x.step !== 'opening' && x.step !== 'closing'))
+        expect(cents(r.after) - cents(r.before)).toBe(cents(r.amount));
+    }
+  });
+
+  it('the five-category migration matrix: each row sums to its start class total (balance and count)', async () => {
+    for (const p of Object.values(periods))
+      for (const basis of ['balance', 'count'] as const) {
+        const req = { from: p.from, to: p.monthEnd, as_of: p.monthEnd, basis };
+        const matrix = await runMetric(wh, 'class_migration', req);
+        const rates = await runMetric(wh, 'migration', req);
+        expect(rates.rows.length).toBeGreaterThan(2);
+        for (const r of rates.rows) {
+          const row = matrix.rows.filter((m) => m.from_class === r.from_class);
+          expect(
+            row.reduce((s, m) => s + cents(m.start_balance), 0),
+            `${String(r.from_class)} ${basis}`,
+          ).toBe(cents(r.start_total));
+          expect(row.reduce((s, m) => s + Number(m.start_balance_share), 0)).toBeCloseTo(1, 12);
+        }
+      }
+  });
+});
+
+/** every colour scale a spec declares (domain → range), in order: what fixes a series' colour */
+function colourScales(spec: unknown): unknown[] {
+  const found: unknown[] = [];
+  const visit = (node: unknown) => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (node && typeof node === 'object') {
+      const o = node as Record<string, unknown>;
+      const color = o.color as { scale?: { domain?: unknown; range?: unknown; scheme?: unknown } } | undefined;
+      if (color?.scale) found.push([color.scale.domain, color.scale.range, color.scale.scheme]);
+      Object.values(o).forEach(visit);
+    }
+  };
+  visit(spec);
+  return found;
+}
