@@ -63,7 +63,7 @@ describe('loanwatch command line', () => {
 
   it('a flag another command takes is no flag of this one; a near miss is suggested', async () => {
     for (const [argv, message] of [
-      [['report', '--period', '2024-06', '--region', 'east'], 'unknown flag --region (did you mean --period?)'],
+      [['report', '--period', '2024-06', '--team', 'east'], 'unknown flag --team'],
       [['generate', '--loan', '100'], 'unknown flag --loan (did you mean --loans?)'],
       [['metrics', 'overdue', '--loan', 'L1'], 'unknown flag --loan'],
       [['cases', '--as-of', '2024-06-28', '--regoin', 'east'], 'unknown flag --regoin (did you mean --region?)'],
