@@ -4,7 +4,8 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { Warehouse } from '../warehouse/connection.ts';
 import { csvTable } from '../warehouse/csv-cell.ts';
 import { requireSnapshotMonthEnd } from '../warehouse/data-horizon.ts';
-import { addMonthEnds, monthEndOf } from '../lib/dates.ts';
+import { monthEndOf } from '../lib/dates.ts';
+import { metricWindow } from '../warehouse/metrics/window.ts';
 import { packTemplates } from './catalogue.ts';
 import { fetchChartData } from './data/fetch.ts';
 import { labels, packTitles, type Lang } from './i18n.ts';
@@ -22,12 +23,15 @@ export const reportFormats = ['html', 'pdf', 'png', 'svg'] as const;
 export type ReportFormat = (typeof reportFormats)[number];
 export class ReportRequestError extends UserError {}
 
-/** `YYYY-MM` → its month-end and the first month-end of the 12 ending there; the snapshot must reach it. */
+/**
+ * `YYYY-MM` → its month-end and the first month-end of "the last 12 months" ending there (the
+ * metrics' own default window, warehouse/metrics/window.ts); the snapshot must reach it.
+ */
 export async function reportPeriod(wh: Warehouse, period: string, segment: ReportSegment = {}): Promise<ReportPeriod> {
   const m = /^(\d{4})-(0[1-9]|1[0-2])$/u.exec(period);
   if (!m) throw new ReportRequestError(`period ${JSON.stringify(period)}: expected YYYY-MM`);
   const monthEnd = monthEndOf(`${period}-01`);
-  const from = addMonthEnds(monthEnd, -11);
+  const { from } = metricWindow(monthEnd);
   const last = await requireSnapshotMonthEnd(wh);
   if (monthEnd > last) throw new ReportRequestError(`period ${period} is after the latest snapshot month-end ${last}`);
   // the segment's values checked like any metric filter: an unknown region is refused, not an empty pack
@@ -67,7 +71,7 @@ export async function buildChart(
   fontFile: string,
 ): Promise<BuiltChart> {
   const { rows, chartRows, columns, segmentApplied } = await fetchChartData(wh, t.data(p), p.segment);
-  const spec = chartRows.length > 0 ? chartSpec(t, chartRows, lang) : noDataSpec(t, lang);
+  const spec = chartRows.length > 0 ? chartSpec(t, chartRows, lang, p) : noDataSpec(t, lang);
   return { template: t, rows, spec, svg: await renderSvg(spec, fontFile), columns, segmentApplied };
 }
 
