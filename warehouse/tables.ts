@@ -523,3 +523,38 @@ export const reportTables = {
     shardBy: 'cityHash64(model)',
   },
 } as const satisfies Record<string, TableDef>;
+
+/**
+ * The archive of report packs (migration 17): one row per pack built for a period, segment and
+ * language from given inputs. `id` is derived from those (report/archive/pack-id.ts), so a re-run on
+ * the same inputs finds its row instead of adding one; the files sit in `dir` with their SHA-256.
+ */
+export const archiveTables = {
+  report_archive: {
+    name: 'report_archive',
+    columns: [
+      ['id', 'String'],
+      ['pack', 'LowCardinality(String)'],
+      ['period', 'String'],
+      ['month_end', 'Date'],
+      /** canonical JSON of the segment's filters, `{}` for the whole book */
+      ['segment', 'String'],
+      ['lang', 'LowCardinality(String)'],
+      ['generated_at', "DateTime64(3, 'UTC')"],
+      /** the latest snapshot run when the pack was built (its started_at), '' when none is recorded */
+      ['snapshot_run', 'String'],
+      /** the champion model the pack's scores come from, `name@version` ('' when none) */
+      ['champion', 'String'],
+      /** JSON: per input table, rows and content checksum of what a pack for the month-end reads */
+      ['inputs', 'String'],
+      ['inputs_sha256', 'String'],
+      ['files', 'Array(String)'],
+      ['file_sha256', 'Array(String)'],
+      ['file_bytes', 'Array(UInt64)'],
+      /** absolute folder of the archived files */
+      ['dir', 'String'],
+    ],
+    orderBy: '(period, pack, lang, id)',
+    shardBy: 'cityHash64(id)',
+  },
+} as const satisfies Record<string, TableDef>;

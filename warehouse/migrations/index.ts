@@ -4,6 +4,7 @@ import { fillDerivedStatements, fillLoanKeyStatements, fillNextMonthEndStatement
 import {
   apiKeyRevocationColumns,
   apiTables,
+  archiveTables,
   auditClientRequestIdColumns,
   collectionTables,
   loanMonthDerived,
@@ -151,6 +152,11 @@ export const migrations: Migration[] = [
       ...addColumns(wh, 'api_keys', apiKeyRevocationColumns),
       ...addColumns(wh, 'audit_log', auditClientRequestIdColumns),
     ],
+  },
+  {
+    version: 17,
+    name: 'report archive (packs by period, segment, language, inputs and file hashes)',
+    statements: (wh) => Object.values(archiveTables).flatMap((t) => createTableStatements(wh, t)),
   },
 ];
 
