@@ -1,0 +1,231 @@
+import ExcelJS from 'exceljs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { csvRecords } from '../../lib/csv-records.ts';
+import type { MetricColumn } from '../../warehouse/metrics/definition.ts';
+import { labels, type Lang } from '../i18n.ts';
+
+/** What the workbook reads of a pack's manifest.json. */
+interface PackManifest {
+  lang: Lang;
+  period: { monthEnd: string };
+  charts: { id: string; title: string; columns: MetricColumn[] }[];
+}
+
+/** How a column's cells are written: as text, a date, or a number in an Excel format. */
+type CellKind = { type: 'text' } | { type: 'date' } | { type: 'number'; format: string };
+
+const formats = {
+  pct: '0.00%',
+  money: '#,##0.00',
+  count: '#,##0',
+  number: '0.0000',
+  date: 'yyyy-mm-dd',
+} as const;
+
+const isoDate = /^\d{4}-\d{2}-\d{2}$/u;
+const numeric = (v: string) => v !== '' && Number.isFinite(Number(v));
+
+/**
+ * A chart column's kind from the manifest: ratios and shares (a measure with a denominator) as
+ * percentages of their fractions; a measure as money when any value has cents, else as a count (the
+ * manifest does not say which basis a measure is on; a balance column of whole amounts loses nothing
+ * by showing none); PSI/AUC-like numbers with four decimals; a dimension of dates as dates; the rest as text.
+ */
+function chartColumnKind(column: MetricColumn | undefined, values: string[]): CellKind {
+  const present = values.filter((v) => v !== '');
+  if (!column || column.kind === 'text') return { type: 'text' };
+  if (column.kind === 'dimension')
+    return present.length > 0 && present.every((v) => isoDate.test(v)) ? { type: 'date' } : { type: 'text' };
+  if (!present.every(numeric)) return { type: 'text' };
+  if (column.kind === 'ratio' || column.denominator) return { type: 'number', format: formats.pct };
+  if (column.kind === 'number') return { type: 'number', format: formats.number };
+  return { type: 'number', format: present.some((v) => !Number.isInteger(Number(v))) ? formats.money : formats.count };
+}
+
+/**
+ * A breakdown table has no manifest entry: a numeric column whose name has a ratio's word in it
+ * (npl_ratio, change_in_npl_ratio, mix_effect, share_of_npl_balance_change) is a percentage of
+ * its fraction, other numeric columns money or counts as above, a column of dates dates, the rest text.
+ */
+function inferredColumnKind(name: string, values: string[]): CellKind {
+  const present = values.filter((v) => v !== '');
+  if (present.length > 0 && present.every((v) => isoDate.test(v))) return { type: 'date' };
+  if (present.length === 0 || !present.every(numeric)) return { type: 'text' };
+  if (/(^|_)(ratio|rate|share|effect|pct|par\d+|coverage|deviation)(_|$)/u.test(name))
+    return { type: 'number', format: formats.pct };
+  return { type: 'number', format: present.some((v) => !Number.isInteger(Number(v))) ? formats.money : formats.count };
+}
+
+/** The key-figures columns that carry the row's figure (formatted by the row's unit); the others are text. */
+const summaryFigures = new Set([
+  'value',
+  'previous_month',
+  'change_on_month',
+  'year_start',
+  'change_on_year_start',
+  'same_month_last_year',
+  'change_on_year',
+  'threshold',
+]);
+const unitFormat: Record<string, string> = {
+  money: formats.money,
+  pct: formats.pct,
+  count: formats.count,
+  number: '#,##0.00##',
+};
+const statusFill: Record<string, string> = { red: 'FFF4C7C3', amber: 'FFFCE8B2', green: 'FFB7E1CD' };
+
+async function readCsv(path: string): Promise<{ header: string[]; rows: string[][] }> {
+  const text = readFileSync(path, 'utf8').replace(/^\uFEFF/u, '');
+  const records: string[][] = [];
+  for await (const r of csvRecords(Readable.from([text]))) records.push(r.fields);
+  const [header = [], ...rows] = records;
+  return { header, rows };
+}
+
+/**
+ * A sheet name Excel accepts, unique in the workbook (Excel compares names without case): none of
+ * []:*?/\ (a slash, as in PAR30/90, becomes a hyphen), no quote at either end, at most 31
+ * characters — a title cut inside brackets loses the opened bracket rather than ending on it.
+ */
+export function sheetName(title: string, taken: Set<string>): string {
+  const base =
+    title
+      .replace(/[/\\]/gu, '-')
+      .replace(/[[\]:*?]/gu, ' ')
+      .replace(/\s+/gu, ' ')
+      .replace(/^'+|'+$/gu, '')
+      .trim() || 'sheet';
+  const fit = (s: string, suffix = '') => {
+    const chars = Array.from(s);
+    if (chars.length + suffix.length <= 31) return `${s}${suffix}`;
+    const cut = chars.slice(0, 31 - suffix.length).join('');
+    return `${cut.replace(/\s*[(（][^)）]*$/u, '').trimEnd() || cut.trimEnd()}${suffix}`;
+  };
+  let name = fit(base);
+  for (let i = 2; taken.has(name.toLowerCase()); i++) name = fit(base, ` (${i})`);
+  taken.add(name.toLowerCase());
+  return name;
+}
+
+/** Display width of a cell's text: a CJK character is about two Latin ones wide. */
+const displayWidth = (s: string) =>
+  Array.from(s).reduce((w, ch) => w + (/[\u2e80-\u9fff\uff00-\uffef]/u.test(ch) ? 2 : 1), 0);
+
+function addTable(
+  wb: ExcelJS.Workbook,
+  name: string,
+  header: string[],
+  rows: string[][],
+  kindOf: (column: number, row: string[]) => CellKind,
+  after?: (row: ExcelJS.Row, values: string[]) => void,
+) {
+  const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
+  ws.addRow(header).font = { bold: true };
+  const widths = header.map((h) => displayWidth(h));
+  for (const values of rows) {
+    const row = ws.addRow([]);
+    values.forEach((v, i) => {
+      const cell = row.getCell(i + 1);
+      const kind = kindOf(i, values);
+      if (v === '') return;
+      if (kind.type === 'date') {
+        cell.value = new Date(`${v}T00:00:00Z`);
+        cell.numFmt = formats.date;
+      } else if (kind.type === 'number' && numeric(v)) {
+        cell.value = Number(v);
+        cell.numFmt = kind.format;
+      } else cell.value = v;
+      // a formatted number is about as wide as its text plus grouping commas
+      widths[i] = Math.max(widths[i] ?? 0, displayWidth(v) + (kind.type === 'number' ? 4 : 0));
+    });
+    after?.(row, values);
+  }
+  widths.forEach((w, i) => {
+    ws.getColumn(i + 1).width = Math.min(60, Math.max(8, w + 2));
+  });
+  if (header.length > 0) ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: header.length } };
+}
+
+const summaryTitle = { 'zh-CN': '关键指标', en: 'Key figures' };
+const breakdownTitle = (dim: string, lang: Lang) => {
+  const label = (labels as Record<string, Record<Lang, string> | undefined>)[dim]?.[lang];
+  if (lang === 'zh-CN') return `按${label ?? dim}`;
+  return `By ${label ?? dim}`;
+};
+
+/**
+ * `report.xlsx` from a written pack folder: one sheet per table — the key figures (summary.csv,
+ * when the pack has it), each chart's data in the manifest's order under the chart's title, and
+ * each breakdown-*.csv — with number formats by column kind, the header row frozen and filtered,
+ * and columns sized to their contents. The cells are the CSVs' values (numbers as numbers,
+ * percentages as their fractions in a % format), so the workbook and the CSVs never disagree.
+ * The workbook's dates are the pack's month-end: a rebuild writes the same workbook.
+ */
+export async function writePackWorkbook(dir: string): Promise<string> {
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as PackManifest;
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'loanwatch';
+  wb.created = wb.modified = new Date(`${manifest.period.monthEnd}T00:00:00Z`);
+  const taken = new Set<string>();
+
+  if (existsSync(join(dir, 'summary.csv'))) {
+    const { header, rows } = await readCsv(join(dir, 'summary.csv'));
+    const unit = header.indexOf('unit');
+    const status = header.indexOf('status');
+    addTable(
+      wb,
+      sheetName(summaryTitle[manifest.lang], taken),
+      header,
+      rows,
+      (i, row) =>
+        summaryFigures.has(header[i] ?? '')
+          ? { type: 'number', format: unitFormat[row[unit] ?? ''] ?? unitFormat.number! }
+          : { type: 'text' },
+      (row, values) => {
+        const fill = statusFill[values[status] ?? ''];
+        if (status >= 0 && fill)
+          row.getCell(status + 1).fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: fill } };
+      },
+    );
+  }
+
+  for (const chart of manifest.charts) {
+    const path = join(dir, `${chart.id}.csv`);
+    if (!existsSync(path)) continue;
+    const { header, rows } = await readCsv(path);
+    const kinds = header.map((h, i) =>
+      chartColumnKind(
+        chart.columns.find((c) => c.name === h),
+        rows.map((r) => r[i] ?? ''),
+      ),
+    );
+    addTable(wb, sheetName(chart.title, taken), header, rows, (i) => kinds[i] ?? { type: 'text' });
+  }
+
+  for (const file of readdirSync(dir)
+    .filter((f) => /^breakdown-.+\.csv$/u.test(f))
+    .sort()) {
+    const { header, rows } = await readCsv(join(dir, file));
+    const kinds = header.map((h, i) =>
+      inferredColumnKind(
+        h,
+        rows.map((r) => r[i] ?? ''),
+      ),
+    );
+    const dim = file.replace(/^breakdown-|\.csv$/gu, '');
+    addTable(
+      wb,
+      sheetName(breakdownTitle(dim, manifest.lang), taken),
+      header,
+      rows,
+      (i) => kinds[i] ?? { type: 'text' },
+    );
+  }
+
+  const out = join(dir, 'report.xlsx');
+  await wb.xlsx.writeFile(out);
+  return out;
+}
