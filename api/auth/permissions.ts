@@ -14,6 +14,8 @@ export const permissions = {
   'models:read': ['admin', 'modeler', 'executive', 'auditor'],
   'models:promote': ['admin', 'modeler'],
   'reports:read': ['admin', 'executive', 'auditor'],
+  // the packs as they were issued, with their hashes: what executives and auditors go back to
+  'reports:archive': ['admin', 'executive', 'auditor'],
   'audit:read': ['admin', 'auditor'],
   'keys:manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -20,6 +20,8 @@ import { metricTextFields } from '../../warehouse/metrics/request.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
 import { MetricRequestError } from '../../warehouse/metrics/compile.ts';
 import { UnknownFilterValueError } from '../../warehouse/metrics/known-values.ts';
+import { archiveIdPattern } from '../../reports/archive/pack-id.ts';
+import { archivedFile, ArchiveIntegrityError, listArchive } from '../../reports/archive/store.ts';
 import { ApiError } from '../errors.ts';
 import type { AppEnv } from '../context.ts';
 import { requirePermission } from '../middleware.ts';
@@ -84,62 +86,180 @@ async function renderReport(
   }
 }
 
-export const reportRoutes = new OpenAPIHono<AppEnv>().openapi(
-  createRoute({
-    method: 'get',
-    path: '/v1/reports/{template}',
-    summary:
-      'A report chart (html, svg, png, pdf, its Vega-Lite JSON, or its data as CSV), or a whole pack (management | regulatory) as html or pdf',
-    request: {
-      params: z.object({ template: z.enum(names).openapi({ description: 'a chart id, or a pack name' }) }),
-      query: z
-        .object({
-          period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/u, 'a month YYYY-MM'),
-          lang: z.enum(languages).default('zh-CN'),
-          format: z.enum(formats).default('html'),
-          product: metricTextFields.product,
-          region: metricTextFields.region,
-          branch: metricTextFields.branch,
-        })
-        .strict(),
-    },
-    responses: {
-      200: {
-        description: 'the rendered report',
-        content: {
-          'text/html': { schema: z.string() },
-          'application/pdf': { schema: z.string().openapi({ format: 'binary' }) },
-          'image/png': { schema: z.string().openapi({ format: 'binary' }) },
-          'image/svg+xml': { schema: z.string() },
-          'application/json': { schema: z.record(z.string(), z.unknown()) },
-          'text/csv': { schema: z.string() },
-        },
+const fileSchema = z.object({
+  name: z.string(),
+  sha256: z.string().openapi({ description: 'SHA-256 of the file as archived (hex)' }),
+  bytes: z.number().int(),
+});
+const archiveEntrySchema = z
+  .object({
+    id: z.string(),
+    pack: z.enum(packs),
+    period: z.string(),
+    month_end: z.string(),
+    segment: z.object({
+      product: z.array(z.string()).optional(),
+      region: z.array(z.string()).optional(),
+      branch: z.array(z.string()).optional(),
+    }),
+    lang: z.enum(languages),
+    generated_at: z.string().openapi({ description: 'UTC, ISO 8601' }),
+    snapshot_run: z.string().openapi({ description: 'the latest snapshot run when the pack was built (started_at)' }),
+    champion: z.string().openapi({ description: 'the champion model of the scores shown, name@version' }),
+    inputs: z
+      .record(z.string(), z.string())
+      .openapi({ description: 'per input table: rows:checksum of what a pack for the month-end reads' }),
+    inputs_sha256: z.string(),
+    files: z.array(fileSchema),
+  })
+  .openapi('ArchivedPack');
+
+const fileContentType: Record<string, string> = {
+  ...Object.fromEntries(Object.entries(contentType).map(([ext, type]) => [`.${ext}`, type])),
+  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+const contentTypeOf = (name: string) =>
+  (name.endsWith('.vl.json') ? contentType.json : fileContentType[/\.[a-z]+$/u.exec(name)?.[0] ?? '']) ??
+  'application/octet-stream';
+
+// declared before /v1/reports/{template}, which would otherwise take `archive` for a chart id
+export const reportRoutes = new OpenAPIHono<AppEnv>()
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/reports/archive',
+      summary: 'The archived packs (newest period first): period, segment, language, inputs and file hashes',
+      request: {
+        query: z
+          .object({
+            period: z
+              .string()
+              .regex(/^\d{4}-(0[1-9]|1[0-2])$/u, 'a month YYYY-MM')
+              .optional(),
+            pack: z.enum(packs).optional(),
+            lang: z.enum(languages).optional(),
+          })
+          .strict(),
       },
-      ...errorResponses(400, 401, 403, 429),
+      responses: {
+        200: {
+          description: 'the archive',
+          content: { 'application/json': { schema: z.object({ archive: z.array(archiveEntrySchema) }) } },
+        },
+        ...errorResponses(400, 401, 403, 429),
+      },
+    }),
+    async (c) => {
+      requirePermission(c, 'reports:archive');
+      const archive = await listArchive(c.get('deps').wh, c.req.valid('query'));
+      return c.json({ archive }, 200);
     },
-  }),
-  async (c) => {
-    requirePermission(c, 'reports:read');
-    const { template } = c.req.valid('param');
-    const q = c.req.valid('query');
-    const { wh, cjkFont } = c.get('deps');
-    const segment: ReportSegment = Object.fromEntries(
-      (['product', 'region', 'branch'] as const).filter((k) => q[k]).map((k) => [k, [...new Set(q[k])].sort()]),
-    );
-    const key = JSON.stringify([template, q.period, segment, q.lang, q.format]);
-    const body = await c.get('caches').reports.get(key, async () => {
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/reports/archive/{id}/{file}',
+      summary:
+        'One file of an archived pack, as it was issued (checked against its archived SHA-256, sent in X-Content-SHA256)',
+      request: {
+        params: z.object({
+          id: z.string().regex(archiveIdPattern, 'an archive id, e.g. 2024-06-management-zh-CN-0123456789ab'),
+          file: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/u, 'a file name of the pack, e.g. report.pdf'),
+        }),
+      },
+      responses: {
+        200: {
+          description: 'the file',
+          headers: z.object({ 'X-Content-SHA256': z.string() }),
+          content: {
+            'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) },
+          },
+        },
+        ...errorResponses(400, 401, 403, 404, 429),
+      },
+    }),
+    async (c) => {
+      requirePermission(c, 'reports:archive');
+      const { id, file } = c.req.valid('param');
+      let found: Awaited<ReturnType<typeof archivedFile>>;
       try {
-        return await renderReport(wh, cjkFontFile(cjkFont ?? ''), template, q.period, segment, q.lang, q.format);
+        found = await archivedFile(c.get('deps').wh, id, file);
       } catch (e) {
-        if (e instanceof ReportRequestError || e instanceof MetricRequestError || e instanceof UnknownFilterValueError)
-          throw new ApiError('bad_request', e.message, undefined, { cause: e });
-        if (e instanceof ReportFontError)
-          throw new ApiError('internal', 'reports cannot render: no CJK font on the server', undefined, { cause: e });
+        if (e instanceof ArchiveIntegrityError)
+          throw new ApiError('internal', 'the archived file is missing or no longer matches its hash', undefined, {
+            cause: e,
+          });
         throw e;
       }
-    });
-    return c.body(typeof body === 'string' ? body : new Uint8Array(body), 200, {
-      'Content-Type': contentType[q.format],
-    });
-  },
-);
+      if (!found) throw new ApiError('not_found', `no file ${file} in an archived pack ${id}`);
+      return c.body(new Uint8Array(found.body), 200, {
+        'Content-Type': contentTypeOf(file),
+        'X-Content-SHA256': found.sha256,
+        ETag: `"${found.sha256}"`,
+        'Content-Disposition': `inline; filename="${file}"`,
+      });
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/reports/{template}',
+      summary:
+        'A report chart (html, svg, png, pdf, its Vega-Lite JSON, or its data as CSV), or a whole pack (management | regulatory) as html or pdf',
+      request: {
+        params: z.object({ template: z.enum(names).openapi({ description: 'a chart id, or a pack name' }) }),
+        query: z
+          .object({
+            period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/u, 'a month YYYY-MM'),
+            lang: z.enum(languages).default('zh-CN'),
+            format: z.enum(formats).default('html'),
+            product: metricTextFields.product,
+            region: metricTextFields.region,
+            branch: metricTextFields.branch,
+          })
+          .strict(),
+      },
+      responses: {
+        200: {
+          description: 'the rendered report',
+          content: {
+            'text/html': { schema: z.string() },
+            'application/pdf': { schema: z.string().openapi({ format: 'binary' }) },
+            'image/png': { schema: z.string().openapi({ format: 'binary' }) },
+            'image/svg+xml': { schema: z.string() },
+            'application/json': { schema: z.record(z.string(), z.unknown()) },
+            'text/csv': { schema: z.string() },
+          },
+        },
+        ...errorResponses(400, 401, 403, 429),
+      },
+    }),
+    async (c) => {
+      requirePermission(c, 'reports:read');
+      const { template } = c.req.valid('param');
+      const q = c.req.valid('query');
+      const { wh, cjkFont } = c.get('deps');
+      const segment: ReportSegment = Object.fromEntries(
+        (['product', 'region', 'branch'] as const).filter((k) => q[k]).map((k) => [k, [...new Set(q[k])].sort()]),
+      );
+      const key = JSON.stringify([template, q.period, segment, q.lang, q.format]);
+      const body = await c.get('caches').reports.get(key, async () => {
+        try {
+          return await renderReport(wh, cjkFontFile(cjkFont ?? ''), template, q.period, segment, q.lang, q.format);
+        } catch (e) {
+          if (
+            e instanceof ReportRequestError ||
+            e instanceof MetricRequestError ||
+            e instanceof UnknownFilterValueError
+          )
+            throw new ApiError('bad_request', e.message, undefined, { cause: e });
+          if (e instanceof ReportFontError)
+            throw new ApiError('internal', 'reports cannot render: no CJK font on the server', undefined, { cause: e });
+          throw e;
+        }
+      });
+      return c.body(typeof body === 'string' ? body : new Uint8Array(body), 200, {
+        'Content-Type': contentType[q.format],
+      });
+    },
+  );

@@ -11,7 +11,15 @@ import { parseWarningRules } from '../../../pipelines/warnings/rules.ts';
 import { warehouseWithBook } from '../../helpers/book.ts';
 import { defaultSettings } from '../../helpers/settings.ts';
 import { withScoredChampion } from '../../helpers/scored-champion.ts';
-import { disposeIfOpened } from '../../helpers/warehouse.ts';
+import { disposeIfOpened, tmpDir } from '../../helpers/warehouse.ts';
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildReportPack } from '../../../reports/pack.ts';
+import { cjkFontFile } from '../../../reports/render/fonts.ts';
+import { packInputs } from '../../../reports/archive/fingerprint.ts';
+import { packFiles } from '../../../reports/archive/pack-files.ts';
+import { archivePack } from '../../../reports/archive/store.ts';
 
 describe('HTTP API', () => {
   let wh: Awaited<ReturnType<typeof warehouseWithBook>>;
@@ -299,6 +307,65 @@ describe('HTTP API', () => {
     }
   });
 
+  it('the report archive: listed with its inputs and hashes, each file served as archived; a bad id or file is refused', async () => {
+    const dir = tmpDir('api-archive');
+    await buildReportPack(wh, {
+      pack: 'regulatory',
+      period: '2024-06',
+      lang: 'en',
+      formats: ['html'],
+      outDir: dir,
+      fontFile: cjkFontFile(),
+    });
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { files: string[] };
+    const { entry } = await archivePack(wh, {
+      pack: 'regulatory',
+      period: '2024-06',
+      monthEnd: '2024-06-30',
+      segment: {},
+      lang: 'en',
+      inputs: await packInputs(wh, '2024-06-30'),
+      from: dir,
+      files: packFiles(dir, manifest.files),
+      root: join(dir, 'archive'),
+      generatedAt: new Date('2024-07-03T06:00:00Z'),
+    });
+    const get = (q: string, role: Role = 'auditor') => call(q, { key: keys[role] });
+    const list = (await (await get('/v1/reports/archive?period=2024-06&pack=regulatory')).json()) as {
+      archive: { id: string; generated_at: string; files: { name: string; sha256: string; bytes: number }[] }[];
+    };
+    expect(list.archive.map((e) => e.id)).toEqual([entry.id]);
+    expect(list.archive[0]!.generated_at).toBe('2024-07-03T06:00:00.000Z');
+    expect(((await (await get('/v1/reports/archive?period=2024-05')).json()) as { archive: [] }).archive).toEqual([]);
+    for (const f of list.archive[0]!.files) {
+      const r = await get(`/v1/reports/archive/${entry.id}/${f.name}`, 'executive');
+      expect(r.status, f.name).toBe(200);
+      const body = Buffer.from(await r.arrayBuffer());
+      expect(createHash('sha256').update(body).digest('hex'), f.name).toBe(f.sha256);
+      expect(r.headers.get('x-content-sha256'), f.name).toBe(f.sha256);
+      expect(body.length, f.name).toBe(f.bytes);
+    }
+    const html = await get(`/v1/reports/archive/${entry.id}/report.html`);
+    expect(html.headers.get('content-type')).toMatch(/^text\/html/u);
+    expect((await get(`/v1/reports/archive/${entry.id}/npl-deviation.csv`)).headers.get('content-type')).toMatch(
+      /^text\/csv/u,
+    );
+    for (const [path, status] of [
+      [`/v1/reports/archive/${entry.id}/no-such.csv`, 404],
+      [`/v1/reports/archive/2024-06-regulatory-en-000000000000/report.html`, 404],
+      [`/v1/reports/archive/${entry.id}/..%2Fmanifest.json`, 400],
+      ['/v1/reports/archive/not-an-id/report.html', 400],
+      ['/v1/reports/archive?period=2024-13', 400],
+      ['/v1/reports/archive?pack=weekly', 400],
+    ] as const) {
+      const r = await get(path);
+      expect(r.status, path).toBe(status);
+    }
+    expect((await get('/v1/reports/archive', 'collector')).status).toBe(403);
+    expect((await get(`/v1/reports/archive/${entry.id}/report.html`, 'modeler')).status).toBe(403);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('lists are cursor-paginated: pages follow each other, a forged cursor is a 400', async () => {
     const m = await loadModel(wh, 'dpd30_3m_scorecard', 1);
     for (let i = 0; i < 2; i++)
@@ -361,6 +428,8 @@ describe('HTTP API', () => {
         'GET /v1/loans/{id}/score',
         ...[...metricNames.map((m) => m.replaceAll('_', '-')), 'classification'].map((m) => `GET /v1/metrics/${m}`),
         'GET /v1/models',
+        'GET /v1/reports/archive',
+        'GET /v1/reports/archive/{id}/{file}',
         'GET /v1/reports/{template}',
         'GET /v1/warnings',
         'POST /v1/keys',

@@ -1,6 +1,8 @@
 import { metricNames } from '../../../warehouse/metrics/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { queryRows } from '../../../warehouse/connection.ts';
 import { createApp } from '../../../api/app.ts';
 import { createApiKey, revokeApiKey } from '../../../api/auth/keys.ts';
@@ -10,7 +12,9 @@ import { parseWarningRules } from '../../../pipelines/warnings/rules.ts';
 import { warehouseWithBook } from '../../helpers/book.ts';
 import { defaultSettings } from '../../helpers/settings.ts';
 import { withScoredChampion } from '../../helpers/scored-champion.ts';
-import { disposeIfOpened } from '../../helpers/warehouse.ts';
+import { disposeIfOpened, tmpDir } from '../../helpers/warehouse.ts';
+import { packInputs } from '../../../reports/archive/fingerprint.ts';
+import { archivePack } from '../../../reports/archive/store.ts';
 
 /**
  * Every role × every route × every scope, through app.request(). The routes come from the OpenAPI
@@ -38,6 +42,7 @@ describe('role × route × scope matrix; collectors never see another region', (
   let eastTeam = '';
   let victimId = '';
   let model = { name: '', version: 1 };
+  let archived = '';
   const loan = { east: '', south: '' };
   // a collector key made before keys were scoped: no region
   const unscopedCollector = `lw_aaaaaaaaaaaa_${'C'.repeat(32)}`;
@@ -98,6 +103,23 @@ describe('role × route × scope matrix; collectors never see another region', (
         },
       ],
     });
+    // an archived pack to fetch a file of: a one-file folder is enough for the role checks
+    const packDir = tmpDir('matrix-pack');
+    writeFileSync(join(packDir, 'manifest.json'), '{}\n');
+    archived = (
+      await archivePack(wh, {
+        pack: 'management',
+        period: '2024-06',
+        monthEnd: asOf,
+        segment: {},
+        lang: 'en',
+        inputs: await packInputs(wh, asOf),
+        from: packDir,
+        files: ['manifest.json'],
+        root: join(packDir, 'archive'),
+        generatedAt: new Date(Date.UTC(2024, 6, 5)),
+      })
+    ).entry.id;
     app = createApp({
       wh,
       // the tests read the responses, not the request log
@@ -165,6 +187,16 @@ describe('role × route × scope matrix; collectors never see another region', (
       },
       'GET /v1/reports/{template}': {
         path: '/v1/reports/overdue-trend?period=2024-06&format=json',
+        allowed: ['admin', 'executive', 'auditor'],
+        ok: 200,
+      },
+      'GET /v1/reports/archive': {
+        path: '/v1/reports/archive?period=2024-06',
+        allowed: ['admin', 'executive', 'auditor'],
+        ok: 200,
+      },
+      'GET /v1/reports/archive/{id}/{file}': {
+        path: `/v1/reports/archive/${archived}/manifest.json`,
         allowed: ['admin', 'executive', 'auditor'],
         ok: 200,
       },

@@ -1,0 +1,190 @@
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { querySql, type Warehouse } from '../../warehouse/connection.ts';
+import { tableRef } from '../../warehouse/ddl.ts';
+import { joinSql, param, sql, trusted, type Sql } from '../../warehouse/sql.ts';
+import type { Lang } from '../i18n.ts';
+import type { Pack, ReportSegment } from '../template.ts';
+import type { PackInputs } from './fingerprint.ts';
+import { archiveId, canonicalSegment } from './pack-id.ts';
+import { fileHash, isDataFile, type FileHash } from './pack-files.ts';
+
+export interface ArchiveEntry {
+  id: string;
+  pack: Pack;
+  period: string;
+  month_end: string;
+  segment: ReportSegment;
+  lang: Lang;
+  /** UTC, ISO 8601 */
+  generated_at: string;
+  snapshot_run: string;
+  champion: string;
+  inputs: Record<string, string>;
+  inputs_sha256: string;
+  files: FileHash[];
+}
+
+interface ArchiveRow extends Omit<ArchiveEntry, 'segment' | 'inputs' | 'files'> {
+  segment: string;
+  inputs: string;
+  files: string[];
+  file_sha256: string[];
+  file_bytes: string[];
+  dir: string;
+}
+
+const table = (wh: Warehouse) => trusted(tableRef(wh, 'report_archive'));
+
+/** the first row of each id: two runs racing on the same inputs may both insert, and are one entry */
+async function archiveRows(wh: Warehouse, where: Sql[]): Promise<ArchiveRow[]> {
+  return querySql<ArchiveRow>(
+    wh,
+    sql`SELECT * FROM (
+      SELECT id, pack, period, toString(month_end) AS month_end, segment, lang,
+        formatDateTime(generated_at, '%Y-%m-%dT%H:%i:%S.%fZ', 'UTC') AS generated_at, snapshot_run, champion,
+        inputs, inputs_sha256, files, file_sha256, file_bytes, dir
+      FROM ${table(wh)} WHERE ${where.length ? joinSql(where, ' AND ') : trusted('1')}
+      ORDER BY generated_at, id LIMIT 1 BY id)
+    ORDER BY period DESC, pack, lang, generated_at DESC, id`,
+  );
+}
+
+const entryOf = (r: ArchiveRow): ArchiveEntry & { dir: string } => ({
+  ...r,
+  // DateTime64(3) formatted with %f prints 6 digits; the stored value has 3
+  generated_at: r.generated_at.replace(/(\.\d{3})\d*Z$/u, '$1Z'),
+  segment: JSON.parse(r.segment) as ReportSegment,
+  inputs: JSON.parse(r.inputs) as Record<string, string>,
+  files: r.files.map((name, i) => ({ name, sha256: r.file_sha256[i] ?? '', bytes: Number(r.file_bytes[i] ?? 0) })),
+});
+
+export interface ArchiveFilter {
+  period?: string;
+  pack?: Pack;
+  lang?: Lang;
+}
+
+/** The archive, newest period first; one entry per id. */
+export async function listArchive(wh: Warehouse, f: ArchiveFilter = {}): Promise<ArchiveEntry[]> {
+  const where: Sql[] = [];
+  if (f.period) where.push(sql`period = ${param(f.period, 'String')}`);
+  if (f.pack) where.push(sql`pack = ${param(f.pack, 'String')}`);
+  if (f.lang) where.push(sql`lang = ${param(f.lang, 'String')}`);
+  return (await archiveRows(wh, where)).map((r) => {
+    const { dir: _dir, ...entry } = entryOf(r);
+    return entry;
+  });
+}
+
+export async function archiveEntry(wh: Warehouse, id: string): Promise<(ArchiveEntry & { dir: string }) | null> {
+  const [r] = await archiveRows(wh, [sql`id = ${param(id, 'String')}`]);
+  return r ? entryOf(r) : null;
+}
+
+/** A file of the archive was changed or removed after it was archived: a fault for the operator, not the reader. */
+export class ArchiveIntegrityError extends Error {}
+
+/**
+ * One archived file, checked against the hash recorded when it was archived (what an auditor relies
+ * on). null: no such entry, or no such file in it — only names the entry lists are ever read.
+ */
+export async function archivedFile(
+  wh: Warehouse,
+  id: string,
+  name: string,
+): Promise<{ body: Buffer; sha256: string } | null> {
+  const entry = await archiveEntry(wh, id);
+  const file = entry?.files.find((f) => f.name === name);
+  if (!entry || !file) return null;
+  let body: Buffer;
+  try {
+    body = readFileSync(join(entry.dir, file.name));
+  } catch (e) {
+    throw new ArchiveIntegrityError(`archive ${id}: ${file.name} is missing from ${entry.dir}`, { cause: e });
+  }
+  const sha256 = createHash('sha256').update(body).digest('hex');
+  if (sha256 !== file.sha256)
+    throw new ArchiveIntegrityError(`archive ${id}: ${file.name} no longer has its archived hash`);
+  return { body, sha256 };
+}
+
+export type ArchiveOutcome =
+  | { status: 'added'; entry: ArchiveEntry; dir: string }
+  /** `changed`: data files this build wrote differently from the archived ones (the same inputs should repeat them) */
+  | { status: 'existing'; entry: ArchiveEntry; dir: string; changed: string[] };
+
+/**
+ * Stores a built pack: its files copied to `<root>/<id>/` with their SHA-256, and one row. The id
+ * comes from the pack's inputs, so a re-run on the same inputs finds the entry and adds nothing
+ * (it reports the data files that came out different, which a deterministic pack never has); a
+ * changed input makes a new entry and the old one stays.
+ */
+export async function archivePack(
+  wh: Warehouse,
+  o: {
+    pack: Pack;
+    period: string;
+    monthEnd: string;
+    segment: ReportSegment;
+    lang: Lang;
+    inputs: PackInputs;
+    /** the built pack's folder and the files of it to keep */
+    from: string;
+    files: readonly string[];
+    root: string;
+    generatedAt: Date;
+  },
+): Promise<ArchiveOutcome> {
+  const segment = canonicalSegment(o.segment);
+  const id = archiveId({ ...o, segment, inputsSha256: o.inputs.sha256 });
+  const existing = await archiveEntry(wh, id);
+  if (existing) {
+    const { dir, ...entry } = existing;
+    const changed = entry.files
+      .filter((f) => isDataFile(f.name) && o.files.includes(f.name))
+      .filter((f) => fileHash(join(o.from, f.name), f.name).sha256 !== f.sha256)
+      .map((f) => f.name);
+    return { status: 'existing', entry, dir, changed };
+  }
+  const dir = resolve(o.root, id);
+  // a run stopped before its row was written left files without a row: they are replaced
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const files = o.files.map((name) => {
+    copyFileSync(join(o.from, name), join(dir, name));
+    return fileHash(join(dir, name), name);
+  });
+  const entry: ArchiveEntry = {
+    id,
+    pack: o.pack,
+    period: o.period,
+    month_end: o.monthEnd,
+    segment,
+    lang: o.lang,
+    generated_at: o.generatedAt.toISOString(),
+    snapshot_run: o.inputs.snapshotRun,
+    champion: o.inputs.champion,
+    inputs: o.inputs.tables,
+    inputs_sha256: o.inputs.sha256,
+    files,
+  };
+  await wh.client.insert({
+    table: tableRef(wh, 'report_archive'),
+    format: 'JSONEachRow',
+    values: [
+      {
+        ...entry,
+        generated_at: entry.generated_at.replace('T', ' ').replace('Z', ''),
+        segment: JSON.stringify(segment),
+        inputs: JSON.stringify(entry.inputs),
+        files: files.map((f) => f.name),
+        file_sha256: files.map((f) => f.sha256),
+        file_bytes: files.map((f) => f.bytes),
+        dir,
+      },
+    ],
+  });
+  return { status: 'added', entry, dir };
+}
