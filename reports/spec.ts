@@ -185,14 +185,17 @@ export const ruleAt = (y: number, label: string, keepInView?: number) => [
     // one datum: drawn once, not once per row of the chart's data
     data: { values: [{}] },
     mark: { type: 'rule', color: ruleColour, strokeDash: [6, 4], strokeWidth: 1.5 },
+    // across the whole width: the x value replaces the month field the chart's layers share
     encoding: {
+      x: { value: 0 },
+      x2: { value: 'width' },
       y: { datum: y, ...(keepInView === undefined ? {} : { scale: { domain: { unionWith: [0, keepInView] } } }) },
     },
   },
   {
     data: { values: [{}] },
-    mark: { type: 'text', color: ruleColour, align: 'right', baseline: 'bottom', dy: -2, fontSize: 11, x: 'width' },
-    encoding: { y: { datum: y }, text: { value: label } },
+    mark: { type: 'text', color: ruleColour, align: 'right', baseline: 'bottom', dy: -2, fontSize: 11 },
+    encoding: { x: { value: 'width' }, y: { datum: y }, text: { value: label } },
   },
 ];
 
