@@ -18,6 +18,7 @@ import type { ChartTemplate, Pack, ReportPeriod, ReportSegment, Row } from './te
 import { assertKnownFilterValues } from '../warehouse/metrics/known-values.ts';
 import type { MetricColumn } from '../warehouse/metrics/definition.ts';
 import { UserError } from '../lib/user-error.ts';
+import { breakdownCsv, buildSummary, summaryCsv, type Summary } from './summary/index.ts';
 
 export const reportFormats = ['html', 'pdf', 'png', 'svg'] as const;
 export type ReportFormat = (typeof reportFormats)[number];
@@ -114,20 +115,33 @@ export interface AssembledPack {
   lang: Lang;
   meta: PackMeta;
   charts: BuiltChart[];
+  /** the key figures, commentary and breakdowns: the pack's first pages */
+  summary: Summary;
 }
 
 /** The one assembly of a pack, shared by `loanwatch report` (files) and the API (documents). */
 export async function assemblePack(
   wh: Warehouse,
-  o: { pack: Pack; period: ReportPeriod; lang: Lang; fontFile: string; log?: (s: string) => void },
+  o: {
+    pack: Pack;
+    period: ReportPeriod;
+    lang: Lang;
+    fontFile: string;
+    /** limits for the key figures (default: reports/summary/default-thresholds.json) */
+    thresholdsFile?: string;
+    log?: (s: string) => void;
+  },
 ): Promise<AssembledPack> {
+  // the summary first: a bad thresholds file stops the pack before any chart is drawn
+  const summary = await buildSummary(wh, o);
+  o.log?.(`summary: ${summary.figures.length} figures, ${summary.commentary.length} sentences`);
   const charts: BuiltChart[] = [];
   for (const t of packTemplates(o.pack)) {
     const c = await buildChart(wh, t, o.period, o.lang, o.fontFile);
     charts.push(c);
     o.log?.(`${t.id}: ${c.rows.length} rows`);
   }
-  return { pack: o.pack, period: o.period, lang: o.lang, meta: packMeta(o.pack, o.period, o.lang), charts };
+  return { pack: o.pack, period: o.period, lang: o.lang, meta: packMeta(o.pack, o.period, o.lang), charts, summary };
 }
 
 /** The pack as one document: self-contained HTML or a PDF. */
@@ -137,8 +151,8 @@ export async function packDocument(
   fontFile: string,
 ): Promise<string | Buffer> {
   return format === 'html'
-    ? packHtml(a.meta, rendered(a.charts, a.lang))
-    : packPdf(a.meta, rendered(a.charts, a.lang), fontFile);
+    ? packHtml(a.meta, rendered(a.charts, a.lang), a.summary)
+    : packPdf(a.meta, rendered(a.charts, a.lang), fontFile, a.summary);
 }
 
 export const rowsCsv = (rows: Row[]) => `${csvTable([...new Set(rows.flatMap((r) => Object.keys(r)))], rows)}\n`;
@@ -157,13 +171,30 @@ export async function buildReportPack(
     formats: ReportFormat[];
     outDir: string;
     fontFile: string;
+    /** limits for the key figures' statuses (default: reports/summary/default-thresholds.json) */
+    thresholdsFile?: string;
     log?: (s: string) => void;
   },
 ) {
   const p = await reportPeriod(wh, o.period, o.segment);
   mkdirSync(o.outDir, { recursive: true });
-  const assembled = await assemblePack(wh, { pack: o.pack, period: p, lang: o.lang, fontFile: o.fontFile, log: o.log });
+  const assembled = await assemblePack(wh, {
+    pack: o.pack,
+    period: p,
+    lang: o.lang,
+    fontFile: o.fontFile,
+    thresholdsFile: o.thresholdsFile,
+    log: o.log,
+  });
   const files: string[] = [];
+  const { summary } = assembled;
+  writeFileSync(join(o.outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  writeFileSync(join(o.outDir, 'summary.csv'), summaryCsv(summary));
+  files.push('summary.json', 'summary.csv');
+  for (const b of summary.breakdowns) {
+    writeFileSync(join(o.outDir, `breakdown-${b.dim}.csv`), breakdownCsv(b));
+    files.push(`breakdown-${b.dim}.csv`);
+  }
   for (const c of assembled.charts) {
     const id = c.template.id;
     writeFileSync(join(o.outDir, `${id}.vl.json`), `${JSON.stringify(c.spec, null, 2)}\n`);
@@ -184,6 +215,11 @@ export async function buildReportPack(
     period: p,
     lang: o.lang,
     title: assembled.meta.title,
+    summary: {
+      figures: summary.figures.length,
+      breakdowns: summary.breakdowns.map((x) => x.dim),
+      breakdown_rows: summary.breakdowns.reduce((n, x) => n + x.rows.length, 0),
+    },
     charts: assembled.charts.map((c) => ({
       id: c.template.id,
       title: c.template.title[o.lang],

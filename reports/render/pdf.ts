@@ -1,17 +1,35 @@
 import PDFDocument from 'pdfkit';
 import SVGtoPDF from 'svg-to-pdfkit';
+import type { Lang } from '../i18n.ts';
+import type { Summary, SummaryFigure } from '../summary/summary.ts';
+import { summaryText } from '../summary/summary.ts';
 import { cjkFace } from './fonts.ts';
-import type { PackMeta, RenderedChart } from './html.ts';
+import { noteBesides, statusColours, type PackMeta, type RenderedChart } from './html.ts';
+
+type Doc = PDFKit.PDFDocument;
+const margin = 40;
+const grey = '#555555';
+const ink = '#222222';
+const blue = '#1f5fa8';
+
+/** `第 n 页 / 共 N 页` / `Page n of N` */
+export const pageLabel = (lang: string, n: number, total: number) =>
+  lang === 'zh-CN' ? `第 ${n} 页 / 共 ${total} 页` : `Page ${n} of ${total}`;
+
+const t = (k: keyof typeof summaryText, lang: Lang) => summaryText[k][lang];
 
 /**
- * The pack as a vector PDF: a cover with the contents, then one A4 landscape page per chart with
- * its note. The CJK font file is embedded (subset) so Chinese renders without the reader having it.
+ * The pack as a vector PDF on A4 portrait: a cover with the title, period, as-of date, segment, the
+ * key figures coloured by status and the commentary; the full key-figures table and the breakdowns;
+ * then the charts, two to a page when two fit at the full text width (a tall one gets its own page),
+ * each with its note. Every page carries its number. The CJK font file is embedded (subset).
  */
-export function packPdf(meta: PackMeta, charts: RenderedChart[], fontFile: string): Promise<Buffer> {
+export function packPdf(meta: PackMeta, charts: RenderedChart[], fontFile: string, summary?: Summary): Promise<Buffer> {
   const doc = new PDFDocument({
     size: 'A4',
-    layout: 'landscape',
-    margin: 40,
+    layout: 'portrait',
+    margin,
+    bufferPages: true,
     info: { Title: meta.title, Creator: 'loanwatch' },
   });
   const chunks: Buffer[] = [];
@@ -26,25 +44,334 @@ export function packPdf(meta: PackMeta, charts: RenderedChart[], fontFile: strin
   // must be left out (fontkit then calls getFont on a plain font and throws).
   const face = cjkFace(fontFile);
   doc.registerFont('cjk', fontFile, face.inCollection ? face.postscriptName : undefined);
-  doc.font('cjk').fontSize(24).text(meta.title).moveDown(0.3);
-  doc.fontSize(12).fillColor('#555').text(meta.subtitle).moveDown(1);
-  doc.fillColor('#222').fontSize(11);
-  charts.forEach((c, i) => doc.text(`${i + 1}. ${c.title}`));
-  const pageWidth = doc.page.width - 80;
-  for (const c of charts) {
+  doc.font('cjk');
+  const width = doc.page.width - 2 * margin;
+
+  doc.fontSize(22).fillColor(ink).text(meta.title, { width }).moveDown(0.2);
+  doc.fontSize(10).fillColor(grey).text(meta.subtitle, { width }).moveDown(0.6);
+  if (summary) {
+    cover(doc, summary, width);
     doc.addPage();
-    SVGtoPDF(doc, c.svg, 40, 40, {
-      width: pageWidth,
-      height: doc.page.height - 140,
-      preserveAspectRatio: 'xMinYMin meet',
-      fontCallback: () => 'cjk',
-    });
+    figuresTable(doc, summary, width);
+    doc.addPage();
+    breakdowns(doc, summary, width);
+  } else {
+    doc.fillColor(ink).fontSize(11);
+    charts.forEach((c, i) => doc.text(`${i + 1}. ${c.title}`));
+  }
+  chartPages(doc, charts, width);
+
+  // page numbers last, when the total is known; the bottom margin is lifted so the footer does not add a page
+  const range = doc.bufferedPageRange();
+  for (let i = range.start; i < range.start + range.count; i++) {
+    doc.switchToPage(i);
+    const bottom = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0;
     doc
       .font('cjk')
-      .fontSize(10)
-      .fillColor('#555')
-      .text(c.note, 40, doc.page.height - 90, { width: pageWidth });
+      .fontSize(8)
+      .fillColor(grey)
+      .text(pageLabel(meta.lang, i + 1, range.count), margin, doc.page.height - 28, {
+        width,
+        align: 'center',
+        lineBreak: false,
+      });
+    doc.page.margins.bottom = bottom;
   }
   doc.end();
   return done;
+}
+
+const bottomOf = (doc: Doc) => doc.page.height - margin - 10;
+
+/** period, as-of, segment; the key-figure tiles; the commentary */
+function cover(doc: Doc, s: Summary, width: number) {
+  const lang = s.lang;
+  const facts: [string, string][] = [
+    [t('period', lang), s.period],
+    [t('as_of', lang), s.month_end],
+    [t('segment_label', lang), s.segment_label],
+  ];
+  let y = doc.y;
+  const fw = width / 3;
+  facts.forEach(([k, v], i) => {
+    doc
+      .fontSize(8)
+      .fillColor(grey)
+      .text(k, margin + i * fw, y, { width: fw - 8 });
+    doc
+      .fontSize(12)
+      .fillColor(ink)
+      .text(v, margin + i * fw, y + 11, { width: fw - 8 });
+  });
+  y += 36;
+  doc
+    .moveTo(margin, y)
+    .lineTo(margin + width, y)
+    .lineWidth(1.5)
+    .strokeColor(blue)
+    .stroke();
+  y += 12;
+  doc.fontSize(14).fillColor(blue).text(t('summary', lang), margin, y);
+  y = doc.y + 6;
+  const key = s.figures.filter((f) => f.key);
+  const cols = 3,
+    gap = 8,
+    tw = (width - gap * (cols - 1)) / cols,
+    th = 64;
+  key.forEach((f, i) => {
+    const x = margin + (i % cols) * (tw + gap),
+      ty = y + Math.floor(i / cols) * (th + gap);
+    tile(doc, f, lang, x, ty, tw, th);
+  });
+  y += Math.ceil(key.length / cols) * (th + gap) + 8;
+  doc.fontSize(14).fillColor(blue).text(t('commentary', lang), margin, y);
+  doc.moveDown(0.3);
+  doc.fontSize(10).fillColor(ink);
+  s.commentary.forEach((c, i) => {
+    doc.text(`${i + 1}. ${c}`, margin, doc.y, { width, lineGap: 2 }).moveDown(0.35);
+  });
+}
+
+function tile(doc: Doc, f: SummaryFigure, lang: Lang, x: number, y: number, w: number, h: number) {
+  const colour = statusColours[f.status];
+  const bg = f.status === 'red' ? '#fdecea' : f.status === 'amber' ? '#fff6e0' : '#ffffff';
+  doc.save().rect(x, y, w, h).fillAndStroke(bg, '#dddddd').restore();
+  doc.save().rect(x, y, 5, h).fill(colour).restore();
+  const ix = x + 11,
+    iw = w - 16;
+  doc
+    .fontSize(7.5)
+    .fillColor(grey)
+    .text(f.label, ix, y + 5, { width: iw, height: 10, lineBreak: false, ellipsis: true });
+  doc
+    .fontSize(15)
+    .fillColor(ink)
+    .text(f.display.value, ix, y + 16, { width: iw, lineBreak: false });
+  const rel = f.display.relative_change_on_month ? ` (${f.display.relative_change_on_month})` : '';
+  doc
+    .fontSize(7)
+    .fillColor(grey)
+    .text(`${t('on_month', lang)} ${f.display.change_on_month}${rel}`, ix, y + 36, { width: iw, lineBreak: false });
+  if (f.threshold) {
+    const status = f.status ? `${t(f.status, lang)} · ` : '';
+    doc
+      .fontSize(6.5)
+      .fillColor(f.status ? colour : grey)
+      .text(`${status}${t('threshold', lang)} ${f.threshold}`, ix, y + 48, {
+        width: iw,
+        height: 9,
+        lineBreak: false,
+        ellipsis: true,
+      });
+  }
+}
+
+interface Col {
+  title: string;
+  sub?: string;
+  w: number;
+  align?: 'left' | 'right';
+}
+
+/** a table: header, rows of one or two lines per cell, a new page (and the header again) when full */
+function table(
+  doc: Doc,
+  cols: Col[],
+  rows: { cells: [string, string?][]; section?: boolean; bold?: boolean; colour?: string }[],
+) {
+  const rowH = 21;
+  const header = () => {
+    const y = doc.y;
+    let x = margin;
+    for (const c of cols) {
+      doc
+        .fontSize(7)
+        .fillColor(ink)
+        .text(c.title, x + 2, y, { width: c.w - 4, align: c.align ?? 'left', lineBreak: false });
+      if (c.sub)
+        doc
+          .fontSize(6.5)
+          .fillColor(grey)
+          .text(c.sub, x + 2, y + 9, { width: c.w - 4, align: c.align ?? 'left', lineBreak: false });
+      x += c.w;
+    }
+    const w = cols.reduce((a, c) => a + c.w, 0);
+    doc
+      .moveTo(margin, y + 19)
+      .lineTo(margin + w, y + 19)
+      .lineWidth(1)
+      .strokeColor(blue)
+      .stroke();
+    doc.y = y + 22;
+  };
+  header();
+  for (const r of rows) {
+    if (doc.y + rowH > bottomOf(doc)) {
+      doc.addPage();
+      header();
+    }
+    const y = doc.y;
+    const w = cols.reduce((a, c) => a + c.w, 0);
+    if (r.section) {
+      doc.save().rect(margin, y, w, 14).fill('#f3f6fa').restore();
+      doc
+        .fontSize(8)
+        .fillColor(blue)
+        .text(r.cells[0]![0], margin + 2, y + 3, { width: w - 4, lineBreak: false });
+      doc.y = y + 16;
+      continue;
+    }
+    let x = margin;
+    r.cells.forEach(([main, sub], i) => {
+      const c = cols[i]!;
+      const colour = i === r.cells.length - 1 && r.colour ? r.colour : ink;
+      doc
+        .fontSize(7.5)
+        .fillColor(colour)
+        .text(main, x + 2, y + 2, {
+          width: c.w - 4,
+          align: c.align ?? 'left',
+          height: sub ? 10 : 19,
+          ellipsis: true,
+          lineBreak: !sub,
+        });
+      if (sub)
+        doc
+          .fontSize(6.5)
+          .fillColor(grey)
+          .text(sub, x + 2, y + 11, { width: c.w - 4, align: c.align ?? 'left', lineBreak: false });
+      x += c.w;
+    });
+    doc
+      .moveTo(margin, y + rowH - 1)
+      .lineTo(margin + w, y + rowH - 1)
+      .lineWidth(r.bold ? 1 : 0.3)
+      .strokeColor(r.bold ? '#999999' : '#e0e0e0')
+      .stroke();
+    doc.y = y + rowH;
+  }
+  doc.x = margin;
+}
+
+/** `≤ 4.00% 行内（高于 3.00% 黄色）` → the limit on one line, its amber band below */
+const limitCell = (threshold: string): [string, string?] => {
+  const m = /^(.*?)\s?[（(](.*)[）)]$/u.exec(threshold);
+  return m ? [m[1]!, m[2]!] : [threshold];
+};
+
+function figuresTable(doc: Doc, s: Summary, width: number) {
+  const lang = s.lang;
+  doc.fontSize(14).fillColor(blue).text(t('summary', lang), margin, margin).moveDown(0.3);
+  const chg = t('change', lang);
+  const cols: Col[] = [
+    { title: t('figure', lang), w: 150 },
+    { title: t('value', lang), sub: s.months.value, w: 58, align: 'right' },
+    { title: t('previous_month', lang), sub: `${s.months.previous_month} · ${chg}`, w: 66, align: 'right' },
+    { title: t('year_start', lang), sub: `${s.months.year_start} · ${chg}`, w: 66, align: 'right' },
+    { title: t('same_month_last_year', lang), sub: `${s.months.same_month_last_year} · ${chg}`, w: 66, align: 'right' },
+    { title: t('threshold', lang), w: 75 },
+    { title: t('status', lang), w: width - 481 },
+  ];
+  const rows: Parameters<typeof table>[2] = [];
+  let section = '';
+  for (const f of s.figures) {
+    if (f.section !== section) {
+      section = f.section;
+      rows.push({ section: true, cells: [[s.sections[section] ?? section]] });
+    }
+    const pair = (v: string, c: string): [string, string?] => (v === '—' ? [v] : [v, c]);
+    rows.push({
+      colour: f.status ? statusColours[f.status] : undefined,
+      cells: [
+        [f.whole_bank ? `${f.label}（${t('whole_bank', lang)}）` : f.label],
+        [f.display.value],
+        pair(f.display.previous_month, f.display.change_on_month),
+        pair(f.display.year_start, f.display.change_on_year_start),
+        pair(f.display.same_month_last_year, f.display.change_on_year),
+        limitCell(f.threshold),
+        [f.status ? `● ${t(f.status, lang)}` : ''],
+      ],
+    });
+  }
+  table(doc, cols, rows);
+  doc.moveDown(0.6);
+  doc.fontSize(7).fillColor(grey);
+  for (const n of s.notes) doc.text(`· ${n}`, margin, doc.y, { width }).moveDown(0.2);
+}
+
+function breakdowns(doc: Doc, s: Summary, width: number) {
+  const lang = s.lang;
+  doc.fontSize(14).fillColor(blue).text(t('breakdown', lang), margin, margin, { width }).moveDown(0.3);
+  for (const b of s.breakdowns) {
+    if (doc.y + 80 > bottomOf(doc)) doc.addPage();
+    doc.fontSize(10).fillColor(ink).text(b.label, margin, doc.y).moveDown(0.2);
+    const cols: Col[] = [
+      { title: t('segment', lang), w: 78 },
+      { title: t('balance', lang), w: 62, align: 'right' },
+      { title: t('m1plus_ratio', lang), w: 62, align: 'right' },
+      { title: t('npl_balance', lang), w: 62, align: 'right' },
+      { title: t('npl_ratio', lang), w: 62, align: 'right' },
+      {
+        title: t('contribution', lang),
+        sub: `${t('mix_effect', lang)} · ${t('rate_effect', lang)}`,
+        w: 132,
+        align: 'right',
+      },
+      { title: t('share_of_npl_change', lang), w: width - 458, align: 'right' },
+    ];
+    const row = (r: Summary['breakdowns'][number]['rows'][number], total = false) => {
+      const d = r.display;
+      return {
+        bold: total,
+        cells: [
+          [`${r.rank !== null ? `${r.rank}. ` : ''}${r.segment_label}`],
+          [d.balance!, d.balance_change],
+          [d.m1plus_ratio!, d.m1plus_ratio_change],
+          [d.npl_balance!, d.npl_balance_change],
+          [d.npl_ratio!, d.npl_ratio_change],
+          [d.contribution!, `${d.mix_effect} · ${d.rate_effect}`],
+          [d.share_of_npl_change ?? ''],
+        ] as [string, string?][],
+      };
+    };
+    table(doc, cols, [...b.rows.map((r) => row(r)), row(b.total, true)]);
+    doc.moveDown(0.8);
+  }
+}
+
+const svgSize = (svg: string) => {
+  const m = /<svg[^>]*?\swidth="([\d.]+)"[^>]*?\sheight="([\d.]+)"/u.exec(svg);
+  return m ? { w: Number(m[1]), h: Number(m[2]) } : { w: 700, h: 350 };
+};
+
+/** two charts a page at the full text width when both fit; a chart too tall for half a page gets one to itself */
+function chartPages(doc: Doc, charts: RenderedChart[], width: number) {
+  const noteH = 30;
+  let y = Infinity;
+  for (const c of charts) {
+    const { w, h } = svgSize(c.svg);
+    const scale = Math.min(1, width / w);
+    const height = Math.min(h * scale, bottomOf(doc) - margin - noteH);
+    if (y + height + noteH > bottomOf(doc)) {
+      doc.addPage();
+      y = margin;
+    }
+    SVGtoPDF(doc, c.svg, margin, y, {
+      width,
+      height,
+      preserveAspectRatio: 'xMinYMin meet',
+      fontCallback: () => 'cjk',
+    });
+    // the chart draws its note inside the image: only what it does not carry (a bank-wide remark) goes under it
+    const note = noteBesides(c.svg, c.note);
+    if (note)
+      doc
+        .font('cjk')
+        .fontSize(8.5)
+        .fillColor(grey)
+        .text(note, margin, y + height + 4, { width });
+    else doc.y = y + height;
+    y = Math.max(doc.y, y + height + 4) + 18;
+  }
 }

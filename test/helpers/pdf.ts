@@ -62,3 +62,13 @@ export function pdfEmbeddedFonts(pdf: Buffer): string[] {
   const names = [...text.matchAll(/\/BaseFont \/(?:[A-Z]{6}\+)?([^\s/]+)/gu)].map((m) => m[1]!);
   return text.includes('/FontFile2') || text.includes('/FontFile3') ? [...new Set(names)] : [];
 }
+
+/** The number of pages. */
+export async function pdfPageCount(pdf: Buffer): Promise<number> {
+  const doc = await open(pdf);
+  try {
+    return doc.numPages;
+  } finally {
+    await doc.destroy();
+  }
+}

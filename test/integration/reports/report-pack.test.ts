@@ -7,8 +7,9 @@ import { packTemplates } from '../../../reports/catalogue.ts';
 import { buildReportPack } from '../../../reports/pack.ts';
 import { cjkFace, cjkFontFile } from '../../../reports/render/fonts.ts';
 import { svgToPng } from '../../../reports/render/png.ts';
+import { summaryCsvColumns, type Summary } from '../../../reports/summary/summary.ts';
 import { launchChromium } from '../../helpers/browser.ts';
-import { pdfEmbeddedFonts, pdfPagePng, pdfPageText } from '../../helpers/pdf.ts';
+import { pdfEmbeddedFonts, pdfPageCount, pdfPagePng, pdfPageText } from '../../helpers/pdf.ts';
 import { pngPixels } from '../../helpers/png.ts';
 import { warehouseForReports } from '../../helpers/report-book.ts';
 import { disposeIfOpened, tmpDir } from '../../helpers/warehouse.ts';
@@ -95,6 +96,55 @@ describe('report packs', () => {
     expect((await pngPixels(await pdfPagePng(pdf, 3))).inkShare).toBeGreaterThan(0.02);
   });
 
+  it('summary.csv parses and equals summary.json; one CSV per breakdown', () => {
+    for (const dir of [zh, reg]) {
+      const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary;
+      const [head, ...lines] = parseCsv(readFileSync(join(dir, 'summary.csv'), 'utf8'));
+      expect(head).toEqual([...summaryCsvColumns]);
+      expect(lines.length).toBe(summary.figures.length);
+      lines.forEach((cells, i) => {
+        const f = summary.figures[i]!;
+        summaryCsvColumns.forEach((col, j) => {
+          const want = f[col];
+          if (typeof want === 'number') expect(Number(cells[j]), `${f.id}.${col}`).toBe(want);
+          else expect(cells[j], `${f.id}.${col}`).toBe(want ?? '');
+        });
+        expect(['money', 'pct', 'count', 'number']).toContain(f.unit);
+        expect(['red', 'amber', 'green', '']).toContain(f.status);
+      });
+      for (const b of summary.breakdowns) {
+        const [bh, ...rows] = parseCsv(readFileSync(join(dir, `breakdown-${b.dim}.csv`), 'utf8'));
+        expect(bh![0]).toBe('rank');
+        expect(rows.map((r) => r[1])).toEqual([...b.rows.map((r) => r.segment), '']);
+        expect(rows.map((r) => Number(r[bh!.indexOf('contribution_to_npl_ratio_change')]))).toEqual([
+          ...b.rows.map((r) => r.contribution),
+          b.total.contribution,
+        ]);
+      }
+    }
+  });
+
+  it('the PDF: a cover with the key figures and commentary, and every page numbered', async () => {
+    for (const [dir, lang] of [
+      [zh, 'zh-CN'],
+      [reg, 'en'],
+    ] as const) {
+      const pdf = readFileSync(join(dir, 'report.pdf'));
+      const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary;
+      const n = await pdfPageCount(pdf);
+      const cover = await pdfPageText(pdf, 1);
+      for (const f of summary.figures.filter((x) => x.key)) {
+        expect(cover, f.id).toContain(f.label);
+        expect(cover, f.id).toContain(f.display.value);
+      }
+      expect(cover).toContain(summary.commentary[0]!.slice(0, 12));
+      for (const page of [1, 2, Math.ceil(n / 2), n])
+        expect(await pdfPageText(pdf, page)).toContain(
+          lang === 'zh-CN' ? `第 ${page} 页 / 共 ${n} 页` : `Page ${page} of ${n}`,
+        );
+    }
+  });
+
   describe('in headless Chromium', () => {
     let browser: Browser;
     // nothing to close until beforeAll has launched the browser
@@ -139,6 +189,48 @@ describe('report packs', () => {
       });
     }
 
+    for (const which of ['management-zh', 'regulatory-en'] as const)
+      it(`${which}: the summary comes first — tiles with status colours, commentary, the figures table equal to summary.json, breakdowns`, async () => {
+        const dir = which === 'management-zh' ? zh : reg;
+        const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary;
+        const page = await browser.newPage();
+        await page.goto(`file://${join(dir, 'report.html')}`);
+        const r = await page.evaluate(() => {
+          const summary = document.querySelector('section.summary');
+          const firstChart = document.querySelector('figure.chart');
+          const box = (e: Element | null) => e?.getBoundingClientRect();
+          return {
+            first: !!summary && !!firstChart && (summary.compareDocumentPosition(firstChart) & 4) !== 0,
+            tiles: [...document.querySelectorAll('.tile')].map((t) => ({
+              id: t.getAttribute('data-figure'),
+              value: t.querySelector('.tile-value')?.textContent,
+              border: getComputedStyle(t).borderLeftColor,
+              visible: (box(t)?.width ?? 0) > 100 && (box(t)?.height ?? 0) > 40,
+            })),
+            commentary: [...document.querySelectorAll('ol.commentary li')].map((l) => l.textContent),
+            rows: [...document.querySelectorAll('table.figures tbody tr[data-figure]')].map((tr) => ({
+              id: tr.getAttribute('data-figure'),
+              value: tr.querySelector('td.value')?.textContent,
+              status: tr.getAttribute('data-status'),
+            })),
+            breakdowns: [...document.querySelectorAll('table.breakdown')].map((t) => t.getAttribute('data-dim')),
+          };
+        });
+        expect(r.first).toBe(true);
+        const rgb = { red: 'rgb(198, 40, 40)', amber: 'rgb(217, 140, 0)', green: 'rgb(46, 125, 50)' } as const;
+        expect(r.tiles.map((t) => t.id)).toEqual(summary.figures.filter((f) => f.key).map((f) => f.id));
+        for (const t of r.tiles) {
+          const f = summary.figures.find((x) => x.id === t.id)!;
+          expect(t.value, f.id).toBe(f.display.value);
+          expect(t.visible, f.id).toBe(true);
+          if (f.status) expect(t.border, f.id).toBe(rgb[f.status]);
+        }
+        expect(r.commentary).toEqual(summary.commentary);
+        expect(r.rows).toEqual(summary.figures.map((f) => ({ id: f.id, value: f.display.value, status: f.status })));
+        expect(r.breakdowns).toEqual(['product', 'region', 'branch']);
+        await page.close();
+      });
+
     it('Chinese text renders with real glyphs in the browser (pixel comparison on a canvas)', async () => {
       const page = await browser.newPage();
       await page.goto(`file://${join(zh, 'report.html')}`);
@@ -171,3 +263,35 @@ describe('report packs', () => {
     });
   });
 });
+
+/** RFC 4180: quoted cells with doubled quotes, commas and line breaks inside quotes */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+    } else cell += c;
+  }
+  if (cell || row.length) {
+    row.push(cell);
+    rows.push(row);
+  }
+  return rows;
+}

@@ -1,0 +1,119 @@
+import type { Summary, SummaryBreakdown, SummaryFigure } from './summary.ts';
+
+/**
+ * 3–6 sentences from the summary's own figures, deterministic: the headline (balance, NPL ratio),
+ * the largest movers among the ratios, the limits breached or close, where the NPL-ratio change
+ * comes from (the product and the region contributing most, by the breakdowns' decomposition), and
+ * the warnings (management) or migration (regulatory). Every number is quoted from `display`, so it
+ * is in summary.json exactly as written here.
+ */
+export function commentary(s: Summary): string[] {
+  const zh = s.lang === 'zh-CN';
+  const fig = (id: string) => s.figures.find((f) => f.id === id);
+  const out: string[] = [];
+  const list = (xs: string[]) => (zh ? xs.join('；') : xs.join('; '));
+
+  // 1. headline
+  const bal = fig('outstanding'),
+    npl = fig('npl_ratio'),
+    nplBal = fig('npl_balance');
+  const head: string[] = [];
+  if (bal?.value != null)
+    head.push(
+      zh
+        ? `本月末贷款余额 ${bal.display.value}${bal.change_on_month !== null ? `，较上月 ${bal.display.change_on_month}（${bal.display.relative_change_on_month}）` : ''}`
+        : `Outstanding loans stand at ${bal.display.value}${bal.change_on_month !== null ? `, ${bal.display.change_on_month} (${bal.display.relative_change_on_month}) on the month` : ''}`,
+    );
+  if (npl?.value != null)
+    head.push(
+      zh
+        ? `不良贷款率 ${npl.display.value}${npl.change_on_month !== null ? `，较上月 ${npl.display.change_on_month}` : ''}${npl.change_on_year_start !== null ? `，较年初 ${npl.display.change_on_year_start}` : ''}${nplBal?.value != null ? `（不良余额 ${nplBal.display.value}）` : ''}`
+        : `the NPL ratio is ${npl.display.value}${npl.change_on_month !== null ? `, ${npl.display.change_on_month} on the month` : ''}${npl.change_on_year_start !== null ? ` and ${npl.display.change_on_year_start} since the year start` : ''}${nplBal?.value != null ? ` (NPL balance ${nplBal.display.value})` : ''}`,
+    );
+  if (head.length > 0) out.push(zh ? `${head.join('；')}。` : `${cap(head.join('; '))}.`);
+
+  // 2. largest movers among the ratios (percentage points), other than the NPL ratio said above
+  const movers = s.figures
+    .filter((f) => f.unit === 'pct' && f.id !== 'npl_ratio' && f.change_on_month !== null)
+    .filter((f) => Math.abs(f.change_on_month!) >= 0.00005)
+    .sort((a, b) => Math.abs(b.change_on_month!) - Math.abs(a.change_on_month!) || a.id.localeCompare(b.id))
+    .slice(0, 2);
+  if (movers.length > 0)
+    out.push(
+      zh
+        ? `本月变动最大的比率：${movers.map((f) => `${f.label} ${f.display.value}（较上月 ${f.display.change_on_month}）`).join('，')}。`
+        : `The largest moves among the ratios: ${movers.map((f) => `${f.label} at ${f.display.value} (${f.display.change_on_month} on the month)`).join(', ')}.`,
+    );
+  else
+    out.push(
+      zh
+        ? '上月无可比数据，本月无法计算环比变动。'
+        : 'There is no previous month to compare with, so no changes on the month.',
+    );
+
+  // 3. limits
+  const red = s.figures.filter((f) => f.status === 'red'),
+    amber = s.figures.filter((f) => f.status === 'amber');
+  const limited = s.figures.filter((f) => f.status !== '');
+  const who = (f: SummaryFigure) =>
+    f.limit?.source === 'regulatory' ? (zh ? '监管' : 'regulatory') : zh ? '行内' : "bank's";
+  const breach = (f: SummaryFigure) => {
+    const floor = f.limit?.min !== undefined;
+    return zh
+      ? `${f.label} ${f.display.value}，${floor ? '低于' : '高于'}${who(f)}${floor ? '下限' : '上限'} ${f.display.limit}`
+      : `${f.label} at ${f.display.value} is ${floor ? 'below the' : 'above the'} ${who(f)} ${floor ? 'minimum' : 'maximum'} of ${f.display.limit}`;
+  };
+  const watch = (f: SummaryFigure) =>
+    zh
+      ? `${f.label} ${f.display.value}，已过预警线 ${f.display.amber}（限额 ${f.display.limit}）`
+      : `${f.label} at ${f.display.value} is past its amber line of ${f.display.amber} (limit ${f.display.limit})`;
+  if (red.length > 0 || amber.length > 0) {
+    const parts: string[] = [];
+    if (red.length > 0)
+      parts.push(zh ? `超出限额：${list(red.map(breach))}` : `Limits breached: ${list(red.map(breach))}`);
+    if (amber.length > 0) parts.push(zh ? `黄色预警：${list(amber.map(watch))}` : `Amber: ${list(amber.map(watch))}`);
+    out.push(zh ? `${parts.join('。')}。` : `${parts.join('. ')}.`);
+  } else if (limited.length > 0)
+    out.push(zh ? '所有设有限额的指标均在限额内。' : 'Every figure with a limit is within it.');
+  else out.push(zh ? '本期无可与限额比较的指标。' : 'No figure this month has a value to compare with a limit.');
+
+  // 4–5. where the NPL-ratio change comes from
+  for (const b of s.breakdowns.filter((x) => x.dim === 'product' || x.dim === 'region')) {
+    const sentence = decomposition(b, zh);
+    if (sentence) out.push(sentence);
+  }
+
+  // 6. warnings (management) or migration (regulatory)
+  if (s.pack === 'management') {
+    const total = fig('warnings_total');
+    const rules = s.figures.filter((f) => f.section === 'warnings' && f.id !== 'warnings_total' && f.value !== null);
+    if (total?.value != null && rules.length > 0)
+      out.push(
+        zh
+          ? `本月触发预警 ${total.display.value} 条，最多的是${rules[0]!.label.replace(/^预警：/u, '')}（${rules[0]!.display.value} 条）。`
+          : `${total.display.value} early warnings fired this month, most of them ${rules[0]!.label.replace(/^Warnings: /u, '')} (${rules[0]!.display.value}).`,
+      );
+  } else {
+    const mig = ['migration_normal', 'migration_special_mention'].map(fig).filter((f) => f?.value != null);
+    if (mig.length > 0)
+      out.push(
+        zh
+          ? `当月迁徙率：${mig.map((f) => `${f!.label.replace(/（.*）$/u, '')} ${f!.display.value}（较上月 ${f!.display.change_on_month}）`).join('，')}。`
+          : `Migration in the month: ${mig.map((f) => `${f!.label.replace(/ \(.*\)$/u, '')} ${f!.display.value} (${f!.display.change_on_month} on the month)`).join(', ')}.`,
+      );
+  }
+  return out.slice(0, 6);
+}
+
+const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+function decomposition(b: SummaryBreakdown, zh: boolean): string | null {
+  const top = b.rows[0];
+  const change = b.total.npl_ratio.change;
+  if (!top || change === null || Math.abs(b.total.contribution) < 0.00005 || b.rows.length < 2) return null;
+  const dim = zh ? { product: '产品', region: '区域', branch: '分行' }[b.dim] : b.dim;
+  const d = top.display;
+  return zh
+    ? `不良率较上月变动 ${b.total.display.contribution}，按${dim}分解，${top.segment_label}贡献最大：${d.contribution}（结构效应 ${d.mix_effect}，比率效应 ${d.rate_effect}；其不良率 ${d.npl_ratio}，较上月 ${d.npl_ratio_change}）。`
+    : `Of the ${b.total.display.contribution} change in the NPL ratio, by ${dim} ${top.segment_label} contributes most: ${d.contribution} (mix ${d.mix_effect}, rate ${d.rate_effect}; its NPL ratio ${d.npl_ratio}, ${d.npl_ratio_change} on the month).`;
+}

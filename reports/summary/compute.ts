@@ -1,0 +1,197 @@
+import type { Warehouse } from '../../warehouse/connection.ts';
+import type { MetricName } from '../../warehouse/metrics/index.ts';
+import type { MetricRequestInput } from '../../warehouse/metrics/request.ts';
+import { runMetric } from '../../warehouse/metrics/run.ts';
+import { addMonthEnds } from '../../lib/dates.ts';
+import { segmentFilters } from '../data/fetch.ts';
+import type { Pack, ReportPeriod, Row } from '../template.ts';
+import { breakdownDims, breakdownOf, type BreakdownData } from './breakdown.ts';
+import {
+  figureDefs,
+  fiveClassIds,
+  migrationClasses,
+  topWarningRules,
+  warningFigure,
+  type FigureDef,
+} from './figures.ts';
+
+/**
+ * The numbers of a pack's summary, before any language: every figure at the four month-ends it is
+ * compared at, each read from a catalogue metric through runMetric (the same compiler as the CLI,
+ * the API and the charts) for the pack's segment. Where each figure comes from:
+ *
+ * | figure | metric and column |
+ * |---|---|
+ * | outstanding, npl_balance, m1plus_ratio, par30, par90, npl_ratio, deviation | `overdue` by month_end: outstanding, npl, overdue_ratio, par30, par90, npl_ratio, deviation |
+ * | balance_<class>, share_<class>, special_mention_share | `overdue` by month_end × five_class: outstanding, over the month's total |
+ * | new_business | `new_business` by month_end |
+ * | provision, provision_coverage, provision_ratio | `provision_coverage` by month_end (bank-wide) |
+ * | migration_<class> | `migration` over the month (from the previous month-end to the month-end), as of the month-end |
+ * | recovery_rate | `lgd` as of the month-end: recovery rate of closed workouts |
+ * | write_offs | `roll_rate` from the previous month-end: balance flowing into WO |
+ * | warnings_total, warnings_<rule> | `warnings_summary` by month_end × rule_id (top rules of the month) |
+ */
+export const comparisons = ['value', 'previous_month', 'year_start', 'same_month_last_year'] as const;
+export type Comparison = (typeof comparisons)[number];
+export type Values = Record<Comparison, number | null>;
+
+export interface FigureData {
+  def: FigureDef;
+  values: Values;
+  /** the metric is bank-wide: the pack's segment could not be applied to it */
+  wholeBank: boolean;
+}
+
+export interface SummaryData {
+  pack: Pack;
+  period: ReportPeriod;
+  /** the month-end of each comparison */
+  months: Record<Comparison, string>;
+  figures: FigureData[];
+  breakdowns: BreakdownData[];
+}
+
+/** this month-end, the one before, the previous December's (the year start) and the same month a year before */
+export function comparisonMonths(monthEnd: string): Record<Comparison, string> {
+  return {
+    value: monthEnd,
+    previous_month: addMonthEnds(monthEnd, -1),
+    year_start: `${Number(monthEnd.slice(0, 4)) - 1}-12-31`,
+    same_month_last_year: addMonthEnds(monthEnd, -12),
+  };
+}
+
+/** money summed in floating point, back to cents */
+export const cents = (x: number) => Math.round(x * 100) / 100;
+
+const num = (v: unknown): number | null => (v === null || v === undefined || v === '' ? null : Number(v));
+
+type Series = Map<string, number | null>;
+
+export async function computeSummary(wh: Warehouse, pack: Pack, p: ReportPeriod): Promise<SummaryData> {
+  const months = comparisonMonths(p.monthEnd);
+  const uniqueMonths = [...new Set(Object.values(months))].sort();
+  const first = uniqueMonths[0]!;
+  const whole = new Map<string, boolean>();
+
+  /** a metric for the pack's segment (the filters it takes); remembers whether it took them all */
+  const run = async (metric: MetricName, request: MetricRequestInput, ids: string[]): Promise<Row[]> => {
+    const { filters, whole: applied } = segmentFilters({ metric, request }, p.segment);
+    for (const id of ids) whole.set(id, !applied);
+    return (await runMetric(wh, metric, { ...request, ...filters })).rows;
+  };
+  const series = new Map<string, Series>();
+  const put = (id: string, month: string, v: number | null) => {
+    if (!series.has(id)) series.set(id, new Map());
+    series.get(id)!.set(month, v);
+  };
+  const period = { from: first, to: p.monthEnd, as_of: p.monthEnd };
+
+  const overdueIds = {
+    outstanding: 'outstanding',
+    npl_balance: 'npl',
+    m1plus_ratio: 'overdue_ratio',
+    par30: 'par30',
+    par90: 'par90',
+    npl_ratio: 'npl_ratio',
+    deviation: 'deviation',
+  } as const;
+  for (const r of await run('overdue', { ...period, group_by: ['month_end'] }, Object.keys(overdueIds)))
+    for (const [id, col] of Object.entries(overdueIds)) put(id, String(r.month_end), num(r[col]));
+
+  const classIds = [...fiveClassIds.flatMap((c) => [`balance_${c}`, `share_${c}`]), 'special_mention_share'];
+  const byClass = await run('overdue', { ...period, group_by: ['month_end', 'five_class'] }, classIds);
+  for (const m of uniqueMonths) {
+    const rows = byClass.filter((r) => r.month_end === m);
+    if (rows.length === 0) continue;
+    const total = rows.reduce((s, r) => s + Number(r.outstanding), 0);
+    for (const c of fiveClassIds) {
+      const bal = Number(rows.find((r) => r.five_class === c)?.outstanding ?? 0);
+      put(`balance_${c}`, m, bal);
+      put(`share_${c}`, m, total > 0 ? bal / total : null);
+      if (c === 'special_mention') put('special_mention_share', m, total > 0 ? bal / total : null);
+    }
+  }
+
+  if (pack === 'management')
+    for (const r of await run('new_business', { ...period, group_by: ['month_end'] }, ['new_business']))
+      put('new_business', String(r.month_end), num(r.new_business));
+
+  const provisionIds = ['provision', 'provision_coverage', 'provision_ratio'];
+  for (const r of await run('provision_coverage', period, provisionIds))
+    for (const id of provisionIds) put(id, String(r.month_end), num(r[id]));
+
+  const migrationIds = migrationClasses.map((c) => `migration_${c}`);
+  for (const m of uniqueMonths) {
+    // the month's migration: from the month-end before `from` (the previous one) to `to` (warehouse/metrics/window.ts)
+    const rows = await run('migration', { from: m, to: m, as_of: m }, migrationIds);
+    if (rows.length === 0) continue;
+    for (const c of migrationClasses)
+      put(`migration_${c}`, m, num(rows.find((r) => r.from_class === c)?.migration_rate ?? null));
+  }
+
+  const warningRules: string[] = [];
+  if (pack === 'management') {
+    for (const m of uniqueMonths) {
+      const [r] = await run('lgd', { as_of: m }, ['recovery_rate']);
+      if (r) put('recovery_rate', m, num(r.recovery_rate));
+    }
+    const flows = await run(
+      'roll_rate',
+      // every move from the month-end before the first compared month to this month-end, by the month-end it starts at
+      { from: addMonthEnds(first, -1), to: p.monthEnd, as_of: p.monthEnd, group_by: ['from_month'] },
+      ['write_offs'],
+    );
+    for (const m of uniqueMonths) {
+      const rows = flows.filter((r) => r.from_month === addMonthEnds(m, -1));
+      if (rows.length === 0) continue;
+      put('write_offs', m, cents(rows.filter((r) => r.to_bucket === 'WO').reduce((s, r) => s + Number(r.flow), 0)));
+    }
+    const fired = await run('warnings_summary', { ...period, group_by: ['month_end', 'rule_id'] }, ['warnings_total']);
+    for (const m of uniqueMonths) {
+      const rows = fired.filter((r) => r.month_end === m);
+      if (rows.length > 0)
+        put(
+          'warnings_total',
+          m,
+          rows.reduce((s, r) => s + Number(r.warnings), 0),
+        );
+    }
+    const now = fired
+      .filter((r) => r.month_end === p.monthEnd)
+      .sort((a, b) => Number(b.warnings) - Number(a.warnings) || String(a.rule_id).localeCompare(String(b.rule_id)))
+      .slice(0, topWarningRules);
+    for (const top of now) {
+      const rule = String(top.rule_id);
+      warningRules.push(rule);
+      whole.set(`warnings_${rule}`, whole.get('warnings_total') ?? false);
+      for (const m of uniqueMonths) {
+        const rows = fired.filter((r) => r.month_end === m);
+        if (rows.length > 0)
+          put(
+            `warnings_${rule}`,
+            m,
+            rows.filter((r) => r.rule_id === rule).reduce((s, r) => s + Number(r.warnings), 0),
+          );
+      }
+    }
+  }
+
+  const defs = [...figureDefs.filter((f) => f.packs.includes(pack)), ...warningRules.map(warningFigure)];
+  const figures = defs.map((def) => ({
+    def,
+    values: Object.fromEntries(comparisons.map((c) => [c, series.get(def.id)?.get(months[c]) ?? null])) as Values,
+    wholeBank: whole.get(def.id) ?? false,
+  }));
+
+  const breakdowns: BreakdownData[] = [];
+  for (const dim of breakdownDims) {
+    const rows = await run(
+      'overdue',
+      { from: months.previous_month, to: p.monthEnd, as_of: p.monthEnd, group_by: ['month_end', dim] },
+      [],
+    );
+    breakdowns.push(breakdownOf(dim, rows, months.value, months.previous_month));
+  }
+  return { pack, period: p, months, figures, breakdowns };
+}
