@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { createHash } from 'node:crypto';
+import { defaultThresholdsFile, loadThresholds } from '../../reports/summary/thresholds.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,6 +54,11 @@ const reportFlags = {
     z.string().min(1).optional(),
     "load the finance ledger's provisions first (provision coverage)",
     'FILE.csv',
+  ),
+  thresholds: flag(
+    z.string().min(1).optional(),
+    'the limits the key figures are judged against (default: the regulatory floors and example bank limits, reports/summary/default-thresholds.json)',
+    'FILE.json',
   ),
   archive: flag(
     z.boolean().default(false),
@@ -116,6 +123,10 @@ function resolvePeriod(period: string): string {
 /** One folder per pack and language; a single pack in a single language goes straight into --out. */
 export async function runReport(wh: Warehouse, config: Config, out: Output, f: ReportFlags) {
   const fontFile = cjkFontFile(config.LOANWATCH_CJK_FONT);
+  // read and checked once, before any pack is built: a bad file is one line naming the file and field
+  const thresholdsFile = f.thresholds ? resolve(f.thresholds) : defaultThresholdsFile;
+  loadThresholds(thresholdsFile);
+  const thresholdsSha256 = createHash('sha256').update(readFileSync(thresholdsFile)).digest('hex');
   if (!f.period) throw new Error('runReport needs a period');
   const period = resolvePeriod(f.period);
   if (f.provisions) {
@@ -150,11 +161,13 @@ export async function runReport(wh: Warehouse, config: Config, out: Output, f: R
         formats: reportFormats.filter((x) => formats.includes(x)),
         outDir,
         fontFile,
+        thresholdsFile,
       });
       if (formats.includes('xlsx')) await writePackWorkbook(outDir);
       inputs ??= await packInputs(wh, m.period.monthEnd);
       const generatedAt = new Date();
-      const id = archiveId({ pack, period, segment, lang, inputsSha256: inputs.sha256 });
+      // the limits decide the statuses printed in the pack: other limits, another archived pack
+      const id = archiveId({ pack, period, segment, lang, inputsSha256: `${inputs.sha256}:${thresholdsSha256}` });
       // generated-at lives in the manifest and the archive row only: the data files stay deterministic
       const files = stampManifest(outDir, {
         generated_at: generatedAt.toISOString(),

@@ -16,17 +16,19 @@ const champion = (c: SourceContext) => sql`
 const npl = "five_class IN ('substandard', 'doubtful', 'loss')";
 
 /**
- * Per active loan at {as_of}: IFRS 9 stage, balance (EAD), balance × remaining years, the stage's
+ * Per active loan at {as_of}: IFRS 9 stage, balance (EAD), balance × remaining months, the stage's
  * 12-month PD and stage 1's, and the book's pooled LGD of closed workouts (every row of a group
  * repeats the last three, which the metric reads with `max`).
  * 12-month PD of a stage = balance-weighted share of loans in that stage (active, not defaulted,
  * balance > 0) at the month-ends of the year ending twelve months before {as_of}, that defaulted
  * within 12 months of the month-end, within the request's segment.
  */
+// money is summed as Decimal and converted after: a Float64 sum's last digits depend on the order the
+// engine's threads add in, and an archived pack must be rebuilt bit for bit
 const pd12ByStage = (c: SourceContext) => sql`
   SELECT lwq_a.ifrs9_stage AS stage,
-    sumIf(toFloat64(lwq_a.principal_balance), lwq_b.first_default > lwq_a.month_end
-      AND lwq_b.first_default <= toLastDayOfMonth(addMonths(lwq_a.month_end, 12))) / sum(toFloat64(lwq_a.principal_balance)) AS pd
+    toFloat64(sumIf(lwq_a.principal_balance, lwq_b.first_default > lwq_a.month_end
+      AND lwq_b.first_default <= toLastDayOfMonth(addMonths(lwq_a.month_end, 12)))) / toFloat64(sum(lwq_a.principal_balance)) AS pd
   FROM (SELECT loan_id, month_end, ifrs9_stage, principal_balance FROM ${c.db}.loan_month
         WHERE status = 'active' AND default_flag = 0 AND ifrs9_stage < 3 AND principal_balance > 0
           AND month_end > toLastDayOfMonth(addMonths({as_of:Date}, -24)) AND month_end <= toLastDayOfMonth(addMonths({as_of:Date}, -12))
@@ -39,7 +41,7 @@ const pd12ByStage = (c: SourceContext) => sql`
 const pooledLgd = (c: SourceContext) => sql`
   SELECT if(closed_workouts > 0 AND ead_closed > 0, least(1, greatest(0, (ead_closed - recovered) / ead_closed)), 0.45) AS lgd,
     closed_workouts
-  FROM (SELECT sumIf(toFloat64(ead), closed) AS ead_closed, sumIf(toFloat64(ifNull(cash, toDecimal64(0, 2))), closed) AS recovered,
+  FROM (SELECT toFloat64(sumIf(ead, closed)) AS ead_closed, toFloat64(sumIf(ifNull(cash, toDecimal64(0, 2)), closed)) AS recovered,
           countIf(closed) AS closed_workouts
         FROM (${c.source('workouts', { where: () => trusted('1') })}))`;
 
@@ -47,7 +49,7 @@ export const bookSources = {
   ecl_exposures: (c: SourceContext) => sql`
     SELECT lwq_m.loan_id AS loan_id, lwq_m.ifrs9_stage AS stage, lwq_m.product AS product, lwq_m.region AS region, lwq_m.branch AS branch,
       lwq_m.channel AS channel, lwq_m.principal_balance AS balance,
-      toFloat64(lwq_m.principal_balance) * greatest(lwq_l.term_months - lwq_m.mob, 0) / 12 AS balance_years,
+      lwq_m.principal_balance * greatest(lwq_l.term_months - lwq_m.mob, 0) AS balance_months,
       ifNull(lwq_p.pd, 0) AS pd12, (SELECT ifNull(any(pd), 0) FROM (${pd12ByStage(c)}) WHERE stage = 1) AS pd12_stage1,
       lwq_g.lgd AS lgd, lwq_g.closed_workouts AS closed_workouts
     FROM ${c.db}.loan_month AS lwq_m

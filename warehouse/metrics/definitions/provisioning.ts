@@ -34,7 +34,7 @@ export const ecl = {
   measures: {
     loans: both('toUInt64(1)'),
     ead: {},
-    balance_years: { ...both('balance_years'), internal: true },
+    balance_months: { ...both('balance_months'), internal: true },
     pd12: { ...both('pd12'), aggregate: 'max', internal: true },
     pd12_stage1: { ...both('pd12_stage1'), aggregate: 'max', internal: true },
     lgd_pooled: { ...both('lgd'), aggregate: 'max', internal: true },
@@ -42,7 +42,7 @@ export const ecl = {
   },
   ratios: {},
   formulas: {
-    years: { sql: 'greatest(1, balance_years / greatest(toFloat64(ead), 1e-9))', kind: 'number' },
+    years: { sql: 'greatest(1, toFloat64(balance_months) / 12 / greatest(toFloat64(ead), 1e-9))', kind: 'number' },
     pd: {
       sql: 'multiIf(stage = 3, 1, stage = 2, 1 - (1 - pd12) * pow(1 - pd12_stage1, years - 1), pd12)',
       kind: 'ratio',
