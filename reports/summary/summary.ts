@@ -114,7 +114,7 @@ export const summaryText = {
   whole_bank: { 'zh-CN': '全行口径', en: 'whole bank' },
   breakdown: {
     'zh-CN': '分部明细（按对本月不良率变动的贡献排序）',
-    en: 'Breakdowns (ranked by contribution to the month’s NPL-ratio change)',
+    en: "Breakdowns (ranked by contribution to the month's NPL-ratio change)",
   },
   segment_all: { 'zh-CN': '全行', en: 'Whole book' },
   as_of: { 'zh-CN': '数据截至', en: 'Data as of' },
@@ -255,7 +255,7 @@ export function summaryIn(data: SummaryData, lang: Lang, thresholds: Thresholds,
       : `Year start = the previous December month-end (${data.months.year_start}); migration rates are over the month (last month-end to this one); write-offs are last month-end balances of loans written off in the month; recovery rate = cash after default / EAD of workouts closed by the month-end.`,
     lang === 'zh-CN'
       ? '分部贡献：不良率变动 = Σ 结构效应（余额占比变动 × 两期不良率均值）+ 比率效应（不良率变动 × 两期余额占比均值），各分部之和即全行变动。'
-      : 'Segment contribution: the NPL-ratio change = Σ mix effect (change in balance share × mean NPL ratio of the two months) + rate effect (change in NPL ratio × mean balance share); the segments add up to the book’s change.',
+      : "Segment contribution: the NPL-ratio change = Σ mix effect (change in balance share × mean NPL ratio of the two months) + rate effect (change in NPL ratio × mean balance share); the segments add up to the book's change.",
   );
   const base = {
     pack: data.pack,

@@ -120,7 +120,7 @@ export const eclWalk = defineChart({
   note: {
     'zh-CN':
       '上月末 ECL 到本月末 ECL 的逐笔分解：新增贷款、还款/结清（含存续贷款余额减少）、核销、阶段迁移（按上月 PD）、PD 变化、LGD 变化；各项之和等于 ECL 变动（LGD 项含分位舍入差）。',
-    en: 'Opening to closing ECL, loan by loan: new loans, repaid/closed (incl. lower balances of continuing loans), written off, stage moves (at last month’s PDs), PD changes, LGD changes; the steps add up to the change in ECL (the LGD step carries the rounding to the cent).',
+    en: "Opening to closing ECL, loan by loan: new loans, repaid/closed (incl. lower balances of continuing loans), written off, stage moves (at last month's PDs), PD changes, LGD changes; the steps add up to the change in ECL (the LGD step carries the rounding to the cent).",
   },
   unit: units.money,
   shows: (p, lang) =>

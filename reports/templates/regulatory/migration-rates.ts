@@ -62,7 +62,7 @@ export const classMigrationMatrix = defineChart({
   note: {
     'zh-CN':
       '行：期初（上年同月末）各类贷款；列：它们在期末（报告月末）所处类别，或期内结清/收回、核销。格内：占该行期初余额的比例、期初余额与笔数；每行合计 100%。',
-    en: 'Rows: loans by class at the opening month-end (12 months before); columns: their class at the closing month-end, or repaid/closed or written off in the period. Cells: share of the row’s opening balance, the opening balance and loans; each row sums to 100%.',
+    en: "Rows: loans by class at the opening month-end (12 months before); columns: their class at the closing month-end, or repaid/closed or written off in the period. Cells: share of the row's opening balance, the opening balance and loans; each row sums to 100%.",
   },
   unit: units.moneyPct,
   shows: shown.opening,

@@ -20,33 +20,9 @@ import { warehouseForReports } from '../../helpers/report-book.ts';
 import { defaultSettings } from '../../helpers/settings.ts';
 import { disposeIfOpened, tmpDir } from '../../helpers/warehouse.ts';
 
-/**
- * A chart's CSV against the metric's rows: exactly, but for the ECL metric, which sums Float64
- * products in parallel (warehouse/metrics) so its last digits can vary between two runs on the
- * same rows: its cells to 1e-12 relative until the metric sums exactly.
- */
+/** A chart's CSV against the metric's rows: exactly. */
 function expectSameCsv(id: string, csv: string, expected: string) {
-  if (id !== 'ifrs9-ecl' || csv === expected) {
-    expect(csv, id).toBe(expected);
-    return;
-  }
-  const cells = (s: string) =>
-    s
-      .trim()
-      .split('\n')
-      .map((l) => l.split(','));
-  const [a, b] = [cells(csv), cells(expected)];
-  expect(
-    a.map((r) => r.length),
-    id,
-  ).toEqual(b.map((r) => r.length));
-  a.forEach((row, i) => {
-    row.forEach((v, j) => {
-      const w = b[i]![j]!;
-      if (v !== w)
-        expect(Math.abs(Number(v) - Number(w)), `${id} ${i}:${j}`).toBeLessThanOrEqual(1e-12 * Math.abs(Number(w)));
-    });
-  });
+  expect(csv, id).toBe(expected);
 }
 
 interface Manifest {

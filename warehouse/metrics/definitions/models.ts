@@ -6,7 +6,7 @@ export const scoreDistribution = {
   name: 'score_distribution',
   title: 'Champion score distribution by grade',
   description:
-    'The current champion model’s stored scores at each month-end, by grade: loans, principal balance and the mean predicted probability.',
+    "The current champion model's stored scores at each month-end, by grade: loans, principal balance and the mean predicted probability.",
   source: 'champion_scores',
   dimensions: { grade: 'grade', month_end: 'month_end', product: 'product', region: 'region', branch: 'branch' },
   defaultDimensions: ['month_end', 'grade'],
@@ -14,7 +14,8 @@ export const scoreDistribution = {
   measures: {
     loans: both('toUInt64(1)'),
     balance: both('principal_balance'),
-    probability_sum: { ...both('probability'), internal: true },
+    // summed as Decimal (exact, so the same in any order): a Float64 sum's last digits follow the engine's threads
+    probability_sum: { ...both('toDecimal128(probability, 18)'), internal: true },
   },
   ratios: {
     mean_probability: { numerator: 'probability_sum', denominator: 'loans', denominatorLabel: 'scored loans' },

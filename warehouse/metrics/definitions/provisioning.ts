@@ -17,7 +17,7 @@ export const ecl = {
   name: 'ecl',
   title: 'Expected credit loss by IFRS 9 stage',
   description:
-    'ECL = EAD × PD × LGD per IFRS 9 stage at the as-of month-end: observed 12-month PDs (stage 1), lifetime PD over the remaining term (stage 2), 1 (stage 3); LGD of the book’s closed workouts (45 % without any). Coverage = ECL ÷ EAD.',
+    "ECL = EAD × PD × LGD per IFRS 9 stage at the as-of month-end: observed 12-month PDs (stage 1), lifetime PD over the remaining term (stage 2), 1 (stage 3); LGD of the book's closed workouts (45 % without any). Coverage = ECL ÷ EAD.",
   source: 'ecl_exposures',
   // loan_id: the ECL walk reads each loan's EAD and stage at two month-ends
   dimensions: {
@@ -52,7 +52,7 @@ export const ecl = {
       sql: "multiIf(stage = 3, 'credit-impaired: 1', stage = 2, concat('lifetime over ', toDecimalString(years, 1), ' years: PD12 ', toDecimalString(pd12, 4), ', then stage 1''s'), '12-month, observed')",
       kind: 'text',
     },
-    lgd: { sql: 'lgd_pooled', kind: 'ratio', label: 'EAD of the book’s closed workouts (LGD; 45 % without any)' },
+    lgd: { sql: 'lgd_pooled', kind: 'ratio', label: "EAD of the book's closed workouts (LGD; 45 % without any)" },
     lgd_source: {
       sql: `if(closed_workouts > 0, concat('closed workouts (', toString(closed_workouts), ')'), 'no closed workouts: fallback ${fallbackLgd}')`,
       kind: 'text',
