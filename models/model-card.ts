@@ -3,6 +3,9 @@ import { psiStatus } from './evaluate/metrics.ts';
 import type { ModelMetrics } from './model-types.ts';
 import type { GateReport } from './data/quality-gate.ts';
 import type { ProbabilityCalibration } from './calibration/calibrate.ts';
+import type { ScorecardArtifact } from './scorecard/scorecard.ts';
+import { ruleLabel, type BinningTable } from './scorecard/binning-table.ts';
+import { effectiveTrend, defaultTimeStableMinEvents } from './scorecard/binning.ts';
 
 /** Registered metrics with the data-quality gate's report (workflows.ts adds it; older versions have none). */
 export interface GatedMetrics extends ModelMetrics {
@@ -66,6 +69,73 @@ function calibrationSection(c: ProbabilityCalibration | undefined): string[] {
   ];
 }
 
+const trendText = (t: BinningTable['trend']) =>
+  !t ? '–' : t.requested === t.chosen ? t.chosen : `${t.requested} → ${t.chosen}`;
+
+const heldText = (t: BinningTable) => {
+  const st = t.stability;
+  if (!st) return '–';
+  return st.order_held_share === null
+    ? `– (no period judged)`
+    : `${st.held}/${st.judged} (${pct(st.order_held_share)})`;
+};
+
+/**
+ * The binning: the options, one overview row per binned feature (trend, bins, IV, the stability
+ * figure), then each kept variable's binning table; the JSON card holds every feature's table.
+ */
+function binningSection(a: ScorecardArtifact): string[] {
+  const tables = a.binningTables;
+  if (!tables) return [];
+  const o = a.binning;
+  const minEvents = o.timeStableMinEvents ?? defaultTimeStableMinEvents;
+  const kept = new Set(a.variables.map((v) => v.feature));
+  const lines = [
+    '## Binning',
+    '',
+    `${o.method === 'tree' ? 'Decision-tree' : 'Chi-merge'} coarse classing of ${o.fineBins} equal-frequency fine bins into at most ${o.maxBins} bins of at least ${pct(o.minBinShare)} of the rows each; missing and special values in bins of their own. Trend over a numeric feature's ranges: \`${effectiveTrend(o)}\`${effectiveTrend(o) === 'auto' ? ' (of ascending, descending, concave, convex, peak and valley, the one whose bins have the lowest BIC = −2·log-likelihood gain + bins·ln rows; a tie goes to the more restrictive)' : effectiveTrend(o) === 'auto-asc-desc' ? ' (ascending or descending, by the sign of the correlation between fine-bin order and event rate)' : ''}. Time-stable: ${o.timeStable ? `yes — neighbouring bins merged until their event-rate order holds in every training period where both have at least ${minEvents} bads` : 'no'}.`,
+    '',
+    `Stability across the training periods: *order held* counts the periods in which every pair of neighbouring bins with at least ${minEvents} bads each kept the order of their event rates over the whole window; *max period PSI* is the largest PSI of one period's bin distribution against the whole window's.`,
+    '',
+    '| variable | kept | trend | bins | IV | order held | max period PSI | time-stable merges |',
+    '|---|---|---|---|---|---|---|---|',
+    ...tables.map(
+      (t) =>
+        `| ${t.feature} | ${kept.has(t.feature) ? 'yes' : 'no'} | ${trendText(t.trend)} | ${t.rows.length} | ${f4(t.iv)} | ${heldText(t)} | ${f4(t.stability?.max_period_psi)} | ${t.time_stable_merges?.length ?? '–'} |`,
+    ),
+    '',
+  ];
+  for (const t of tables.filter((x) => kept.has(x.feature))) {
+    const st = t.stability;
+    lines.push(
+      `### ${t.feature}`,
+      '',
+      `IV ${f4(t.iv)} (the sum of the bins' IV terms); trend ${trendText(t.trend)}${t.trend && t.trend.binsBefore !== t.trend.binsAfter ? ` (${t.trend.binsBefore} → ${t.trend.binsAfter} ranges)` : ''}${st ? `; order held in ${heldText(t)} judged periods of ${st.periods}${st.flipped_periods.length ? `, flipped in ${st.flipped_periods.join(', ')}` : ''}; max period PSI ${f4(st.max_period_psi)}` : ''}.`,
+      ...(t.trend?.candidates
+        ? [
+            '',
+            `auto candidates (bins, BIC): ${t.trend.candidates.map((c) => `${c.trend} ${c.bins}, ${c.bic.toFixed(1)}`).join('; ')}.`,
+          ]
+        : []),
+      ...(t.time_stable_merges?.length
+        ? [
+            '',
+            `Time-stable merges: ${t.time_stable_merges.map((m) => `${m.merged[0]} + ${m.merged[1]} (order flipped in ${m.periods.join(', ')})`).join('; ')}.`,
+          ]
+        : []),
+      '',
+      '| bin | count | share | bads | event rate | WoE | IV |',
+      '|---|---|---|---|---|---|---|',
+      ...t.rows.map(
+        (r) =>
+          `| ${r.bin.replace(/\|/gu, '\\|')} | ${r.count} | ${pct(r.share)} | ${r.bads} | ${f4(r.event_rate)} | ${r.woe.toFixed(4)} | ${f4(r.iv)} |`,
+      ),
+      '',
+    );
+  }
+  return lines;
+}
+
 const f4 = (x: number | null | undefined) => (x === null || x === undefined || Number.isNaN(x) ? '–' : x.toFixed(4));
 
 /** A model card (Markdown) from a registered version: data, method, quality, stability, selection, points table. */
@@ -123,6 +193,7 @@ export function modelCardMarkdown(m: ModelVersion): string {
         (s) => `| ${s.feature} | ${f4(s.iv)} | ${f4(s.psi)} | ${s.kept ? 'yes' : 'no'} | ${s.reason} |`,
       ),
       '',
+      ...binningSection(a),
       '## Points table',
       '',
       '| variable | coefficient | bin | count | bad rate | WoE | points |',
@@ -130,15 +201,7 @@ export function modelCardMarkdown(m: ModelVersion): string {
     );
     for (const v of a.variables)
       for (const b of v.bins) {
-        const r = b.rule;
-        const label =
-          r.type === 'range'
-            ? `[${r.lo ?? '−∞'}, ${r.hi ?? '+∞'})`
-            : r.type === 'missing'
-              ? 'missing'
-              : r.type === 'special'
-                ? `special ${r.value}`
-                : r.values.join(', ');
+        const label = ruleLabel(b.rule);
         lines.push(
           `| ${v.feature} | ${v.coef.toFixed(4)} | ${label} | ${b.count} | ${b.count ? f4(b.bad / b.count) : '–'} | ${b.woe.toFixed(4)} | ${b.points.toFixed(1)} |`,
         );
@@ -167,6 +230,7 @@ export function modelCardJson(m: ModelVersion) {
     ...rest,
     kind: artifact.kind,
     woe_convention: 'ln(%bad / %good)',
+    ...(artifact.kind === 'scorecard' && artifact.binningTables ? { binning: artifact.binningTables } : {}),
     variables:
       artifact.kind === 'scorecard'
         ? artifact.selection

@@ -8,7 +8,8 @@ import type { Config } from '../../warehouse/config.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
 import { defaultTarget } from '../../warehouse/feature-catalogue.ts';
 import { trainBookModels, trainTableModels } from '../../models/workflows.ts';
-import { defaultBinning } from '../../models/scorecard/binning.ts';
+import { defaultBinning, defaultTimeStableMinEvents } from '../../models/scorecard/binning.ts';
+import { trends } from '../../models/scorecard/trend.ts';
 import { defaultSelection } from '../../models/scorecard/selection.ts';
 import { log } from '../progress.ts';
 import { defaultGate } from '../../models/data/quality-gate.ts';
@@ -52,7 +53,35 @@ const trainFlags = {
   'rebuild-features': flag(z.boolean().default(false), 'book: rebuild the feature table first'),
   seed: flag(count(0, 2 ** 31).default(1), 'random seed', 'N'),
   binning: flag(z.enum(['chimerge', 'tree']).default('chimerge'), 'scorecard binning method', 'chimerge|tree'),
-  monotonic: flag(bool.default(true), 'scorecard: monotonic WoE per feature', 'true|false'),
+  monotonic: flag(
+    bool.default(true),
+    'scorecard: monotonic WoE per feature (false without --trend: --trend none)',
+    'true|false',
+  ),
+  trend: flag(
+    z.enum(trends, { error: `expected one of ${trends.join(', ')}` }).optional(),
+    "scorecard: event-rate trend over a numeric feature's bins (default auto-asc-desc: ascending or descending; auto: the shape with the lowest BIC)",
+    trends.join('|'),
+  ),
+  'min-bin-share': flag(
+    number('a share such as 0.05').min(0).max(0.5).default(defaultBinning.minBinShare),
+    'scorecard: minimum share of the rows in each bin (missing and special bins apart)',
+    'SHARE',
+  ),
+  'max-bins': flag(
+    count(2, 50).default(defaultBinning.maxBins),
+    'scorecard: at most this many bins per feature (missing and special bins on top)',
+    'N',
+  ),
+  'time-stable': flag(
+    z.boolean().default(false),
+    "book: merge a feature's neighbouring bins until their event-rate order holds in every training month-end",
+  ),
+  'time-stable-min-events': flag(
+    count(1, 100_000).default(defaultTimeStableMinEvents),
+    'book, --time-stable: bads each of two neighbouring bins needs in a month-end for their order to count there',
+    'N',
+  ),
   l2: flag(number('a number ≥ 0').min(0).default(0), 'scorecard: L2 penalty', 'X'),
   special: flag(
     list
@@ -130,7 +159,11 @@ export const trainCommand = defineCommand({
         ? '--target, --drop, --categorical, --name and --missing-markers go with --table'
         : f['special-for'] && !f.special
           ? '--special-for names the columns of the --special values: give --special too'
-          : undefined,
+          : f.table && f['time-stable']
+            ? '--time-stable needs time periods: it goes with the book, a --table has none'
+            : !f.monotonic && f.trend && f.trend !== 'none'
+              ? `--monotonic false turns the trend off, but --trend ${f.trend} asks for one: give one of them`
+              : undefined,
   run: ({ wh, config, out }, f) => runTrain(wh, config, out, f),
 });
 
@@ -146,6 +179,11 @@ export async function runTrain(wh: Warehouse, config: Config, out: Output, f: Tr
         ...defaultBinning,
         method: f.binning,
         monotonic: f.monotonic,
+        trend: f.trend ?? (f.monotonic ? 'auto-asc-desc' : 'none'),
+        minBinShare: f['min-bin-share'],
+        maxBins: f['max-bins'],
+        timeStable: f['time-stable'],
+        timeStableMinEvents: f['time-stable-min-events'],
         specialValues: f.special ?? [],
         specialFeatures: f['special-for'],
       },

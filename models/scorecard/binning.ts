@@ -1,17 +1,30 @@
 import type { Column } from '../data/dataset.ts';
+import { ivTerm, ruleLabel } from './binning-table.ts';
+import { chi2, merge, mergeAt, rate, weakestPair, type Group } from './groups.ts';
+import { binStability, stabilise, type BinStability, type TimeStableMerge } from './time-stable.ts';
+import { applyTrend, enforceShape, type Shape, type Trend, type TrendReport } from './trend.ts';
 
 /**
  * Binning (fine classing, then coarse classing by chi-merge or a decision tree), with a
- * minimum bin share, an optional monotonic bad-rate constraint, and separate bins for missing
- * and special values. Numeric ranges are half-open [lo, hi). WoE = ln(%bad / %good) (SPEC §6),
- * with 0.5 added to every count so an empty side stays finite.
+ * minimum bin share, at most `maxBins` ranges, an event-rate trend over the ranges (trend.ts),
+ * optionally an order that holds in every training period (time-stable.ts), and separate bins for
+ * missing and special values. Numeric ranges are half-open [lo, hi). WoE = ln(%bad / %good)
+ * (SPEC §6), with 0.5 added to every count so an empty side stays finite.
  */
 export interface BinningOptions {
   method: 'chimerge' | 'tree';
+  /** at most this many regular bins (ranges, category groups); missing and special bins come on top */
   maxBins: number;
   /** minimum share of all rows in each regular bin */
   minBinShare: number;
+  /** without `trend`: true is auto-asc-desc, false none (options saved before trends existed read the same) */
   monotonic: boolean;
+  /** the event-rate trend over a numeric feature's ranges (trend.ts); takes precedence over `monotonic` */
+  trend?: Trend;
+  /** merge neighbouring bins until their event-rate order holds in every training period (time-stable.ts) */
+  timeStable?: boolean;
+  /** bads each of two neighbouring bins needs in a period for their order to be judged there (default 5) */
+  timeStableMinEvents?: number;
   /** numeric values kept in bins of their own (e.g. -1 "not applicable") */
   specialValues: number[];
   /** the features whose special values those are (codes such as "-2 no consumption" belong to some columns only); absent: every numeric feature */
@@ -55,57 +68,18 @@ export interface VariableBins {
   fallback: number;
   totalBad: number;
   totalGood: number;
+  /** numeric features: the trend requested and applied */
+  trend?: TrendReport;
+  /** with periods (the book's month-ends): how the bins' order and distribution hold over them */
+  stability?: BinStability;
+  /** time-stable binning: the neighbours merged because their order flipped in some period */
+  timeStableMerges?: TimeStableMerge[];
 }
 
-interface Group {
-  n: number;
-  bad: number;
-  lo: number | null;
-  hi: number | null;
-  cats: string[];
-}
+/** The trend a binning applies: `trend`, else the `monotonic` switch (auto-asc-desc or none). */
+export const effectiveTrend = (o: BinningOptions): Trend => o.trend ?? (o.monotonic ? 'auto-asc-desc' : 'none');
 
-const chi2 = (a: Group, b: Group) => {
-  const n = a.n + b.n;
-  const bad = a.bad + b.bad;
-  if (n === 0 || bad === 0 || bad === n) return 0;
-  const pb = bad / n;
-  let s = 0;
-  for (const g of [a, b]) {
-    const eb = g.n * pb;
-    const eg = g.n * (1 - pb);
-    if (eb > 0) s += (g.bad - eb) ** 2 / eb;
-    if (eg > 0) s += (g.n - g.bad - eg) ** 2 / eg;
-  }
-  return s;
-};
-const merge = (a: Group, b: Group): Group => ({
-  n: a.n + b.n,
-  bad: a.bad + b.bad,
-  lo: a.lo,
-  hi: b.hi,
-  cats: [...a.cats, ...b.cats],
-});
-const rate = (g: Group) => (g.n ? g.bad / g.n : 0);
-
-function mergeAt(groups: Group[], i: number) {
-  groups.splice(i, 2, merge(groups[i]!, groups[i + 1]!));
-}
-
-/** Index of the adjacent pair (i, i+1) with the smallest chi² among those `allowed`. */
-function weakestPair(groups: Group[], allowed: (i: number) => boolean = () => true): number {
-  let best = -1;
-  let bestChi = Infinity;
-  for (let i = 0; i + 1 < groups.length; i++) {
-    if (!allowed(i)) continue;
-    const c = chi2(groups[i]!, groups[i + 1]!);
-    if (c < bestChi) {
-      bestChi = c;
-      best = i;
-    }
-  }
-  return best;
-}
+export const defaultTimeStableMinEvents = 5;
 
 function chiMerge(groups: Group[], o: BinningOptions): Group[] {
   const g = [...groups];
@@ -162,28 +136,13 @@ function enforceMinShare(groups: Group[], minCount: number): Group[] {
   }
 }
 
-/** Merges the weakest violating pair until bad rates move in one direction (the trend of the fine bins). */
-function enforceMonotonic(groups: Group[], fine: Group[]): Group[] {
-  const g = [...groups];
-  // direction from the count-weighted correlation of fine-bin order with bad rate
-  const N = fine.reduce((s, x) => s + x.n, 0);
-  const mi = fine.reduce((s, x, i) => s + i * x.n, 0) / N;
-  const mr = fine.reduce((s, x) => s + x.bad, 0) / N;
-  const up = fine.reduce((s, x, i) => s + x.n * (i - mi) * (rate(x) - mr), 0) >= 0;
-  const violates = (i: number) => (up ? rate(g[i + 1]!) < rate(g[i]!) : rate(g[i + 1]!) > rate(g[i]!));
-  for (;;) {
-    const i = weakestPair(g, violates);
-    if (i < 0) return g;
-    mergeAt(g, i);
-  }
-}
-
 /** Fine bins of the regular (non-missing, non-special) values: equal-frequency cut points. */
 function fineNumeric(
   values: Float64Array,
   label: Uint8Array,
   regular: (x: number) => boolean,
   fineBins: number,
+  timing: Timing | null,
 ): Group[] {
   const xs: number[] = [];
   for (const v of values) if (regular(v)) xs.push(v);
@@ -200,13 +159,12 @@ function fineNumeric(
     lo: k === 0 ? null : cuts[k - 1]!,
     hi: k === cuts.length ? null : cuts[k]!,
     cats: [],
+    ...timedCounts(timing),
   }));
   for (let i = 0; i < values.length; i++) {
     const x = values[i]!;
     if (!regular(x)) continue;
-    const g = groups[upperBound(cuts, x)]!;
-    g.n++;
-    g.bad += label[i]!;
+    count(groups[upperBound(cuts, x)]!, label[i]!, timing, i);
   }
   return groups
     .filter((g) => g.n > 0)
@@ -225,22 +183,92 @@ export function upperBound(cuts: ArrayLike<number>, x: number): number {
   return lo;
 }
 
-function coarse(fine: Group[], o: BinningOptions, minCount: number, ordered: boolean): Group[] {
-  if (fine.length === 0) return [];
-  let g = o.method === 'tree' ? treeSplit(fine, o, minCount) : chiMerge(enforceMinShare(fine, minCount), o);
-  g = enforceMinShare(g, minCount);
-  if (o.monotonic && ordered) g = enforceMonotonic(g, fine);
-  return g;
+/** The training window's periods (sorted) and each row's index into them: two periods at least. */
+interface Timing {
+  periods: string[];
+  index: Int32Array;
 }
 
-/** Bins one column against the label. */
-export function binColumn(col: Column, label: Uint8Array, o: BinningOptions = defaultBinning): VariableBins {
+function timingOf(period: readonly string[] | undefined): Timing | null {
+  if (!period) return null;
+  const periods = [...new Set(period)].sort();
+  if (periods.length < 2) return null;
+  const at = new Map(periods.map((p, k) => [p, k]));
+  return { periods, index: Int32Array.from(period, (p) => at.get(p)!) };
+}
+
+const timedCounts = (t: Timing | null) =>
+  t ? { pn: new Array<number>(t.periods.length).fill(0), pb: new Array<number>(t.periods.length).fill(0) } : {};
+
+function count(g: Group, y: number, t: Timing | null, i: number) {
+  g.n++;
+  g.bad += y;
+  if (t && g.pn && g.pb) {
+    const p = t.index[i]!;
+    g.pn[p]!++;
+    g.pb[p]! += y;
+  }
+}
+
+const groupLabel = (g: Group) =>
+  g.cats.length ? [...g.cats].sort().join(', ') : ruleLabel({ type: 'range', lo: g.lo, hi: g.hi });
+
+/**
+ * Coarse classing of fine groups: chi-merge or the tree, the minimum share, then (ordered groups:
+ * a numeric feature's ranges) the trend, then the time-stable merges — each step merges
+ * neighbours only, so the minimum share and the maximum number of bins reached first still hold.
+ * A time-stable merge can break a concave or convex shape, so the two alternate until both hold.
+ */
+function coarse(
+  fine: Group[],
+  o: BinningOptions,
+  minCount: number,
+  ordered: boolean,
+  timing: Timing | null,
+): { groups: Group[]; trend?: TrendReport; merges?: TimeStableMerge[] } {
+  if (fine.length === 0) return { groups: [] };
+  let g = o.method === 'tree' ? treeSplit(fine, o, minCount) : chiMerge(enforceMinShare(fine, minCount), o);
+  g = enforceMinShare(g, minCount);
+  let trend: TrendReport | undefined;
+  if (ordered) {
+    const t = applyTrend(g, fine, effectiveTrend(o));
+    g = t.groups;
+    trend = t.report;
+  }
+  if (!o.timeStable || !timing) return { groups: g, ...(trend ? { trend } : {}) };
+  const merges: TimeStableMerge[] = [];
+  for (;;) {
+    const s = stabilise(g, timing.periods, o.timeStableMinEvents ?? defaultTimeStableMinEvents, groupLabel);
+    merges.push(...s.merges);
+    g = s.groups;
+    const shape: Shape = trend?.chosen ?? 'none';
+    const again = enforceShape(g, shape);
+    if (again.length === g.length) break;
+    g = again;
+  }
+  return { groups: g, ...(trend ? { trend } : {}), merges };
+}
+
+/**
+ * Bins one column against the label. With each row's period (the book's month-end), the bins get
+ * their stability figure over the periods, and `timeStable` can merge bins whose order flips.
+ */
+export function binColumn(
+  col: Column,
+  label: Uint8Array,
+  o: BinningOptions = defaultBinning,
+  period?: readonly string[],
+): VariableBins {
   const n = label.length;
   const minCount = Math.max(1, Math.ceil(o.minBinShare * n));
   const totalBad = label.reduce((s, y) => s + y, 0);
   const totalGood = n - totalBad;
+  const timing = timingOf(period);
+  // per-period counts of the fine groups are needed only to merge by them
+  const mergeTiming = o.timeStable ? timing : null;
   const bins: Omit<Bin, 'woe'>[] = [];
   const missing = { n: 0, bad: 0 };
+  let result: ReturnType<typeof coarse>;
   if (col.kind === 'numeric') {
     const specials = new Set([
       ...(!o.specialFeatures || o.specialFeatures.includes(col.name) ? o.specialValues : []),
@@ -260,12 +288,19 @@ export function binColumn(col: Column, label: Uint8Array, o: BinningOptions = de
         special.set(x, s);
       }
     }
-    for (const g of coarse(fineNumeric(col.values, label, regular, o.fineBins), o, minCount, true))
-      bins.push({ rule: { type: 'range', lo: g.lo, hi: g.hi }, count: g.n, bad: g.bad });
+    result = coarse(fineNumeric(col.values, label, regular, o.fineBins, mergeTiming), o, minCount, true, mergeTiming);
+    for (const g of result.groups) bins.push({ rule: { type: 'range', lo: g.lo, hi: g.hi }, count: g.n, bad: g.bad });
     for (const [value, s] of [...special].sort((a, b) => a[0] - b[0]))
       bins.push({ rule: { type: 'special', value }, count: s.n, bad: s.bad });
   } else {
-    const per = col.levels.map((l): Group => ({ n: 0, bad: 0, lo: null, hi: null, cats: [l] }));
+    const per = col.levels.map((l): Group => ({
+      n: 0,
+      bad: 0,
+      lo: null,
+      hi: null,
+      cats: [l],
+      ...timedCounts(mergeTiming),
+    }));
     for (let i = 0; i < n; i++) {
       const c = col.codes[i]!;
       if (c < 0) {
@@ -273,16 +308,37 @@ export function binColumn(col: Column, label: Uint8Array, o: BinningOptions = de
         missing.bad += label[i]!;
         continue;
       }
-      per[c]!.n++;
-      per[c]!.bad += label[i]!;
+      count(per[c]!, label[i]!, mergeTiming, i);
     }
     // categories ordered by bad rate, so merging neighbours merges similar risks; ties by name for determinism
     const fine = per.filter((g) => g.n > 0).sort((a, b) => rate(a) - rate(b) || (a.cats[0]! < b.cats[0]! ? -1 : 1));
-    for (const g of coarse(fine, o, minCount, false))
+    result = coarse(fine, o, minCount, false, mergeTiming);
+    for (const g of result.groups)
       bins.push({ rule: { type: 'categories', values: [...g.cats].sort() }, count: g.n, bad: g.bad });
   }
   bins.push({ rule: { type: 'missing' }, count: missing.n, bad: missing.bad });
-  return withWoe(col.name, col.kind, bins, totalBad, totalGood);
+  const vb = withWoe(col.name, col.kind, bins, totalBad, totalGood);
+  if (result.trend) vb.trend = result.trend;
+  if (result.merges) vb.timeStableMerges = result.merges;
+  if (timing) vb.stability = stabilityOf(vb, col, label, timing, o.timeStableMinEvents ?? defaultTimeStableMinEvents);
+  return vb;
+}
+
+/** The final bins' rows and bads per period, and from them the stability figure. */
+function stabilityOf(vb: VariableBins, col: Column, label: Uint8Array, t: Timing, minEvents: number): BinStability {
+  const idx = assignBins(vb, col);
+  const per = vb.bins.map((b) => ({
+    pn: new Array<number>(t.periods.length).fill(0),
+    pb: new Array<number>(t.periods.length).fill(0),
+    ordered: b.rule.type === 'range' || b.rule.type === 'categories',
+  }));
+  for (let i = 0; i < idx.length; i++) {
+    const b = per[idx[i]!]!;
+    const p = t.index[i]!;
+    b.pn[p]!++;
+    b.pb[p]! += label[i]!;
+  }
+  return binStability(per, t.periods, minEvents);
 }
 
 /** ln(%bad / %good); only when a side of the bin is empty is 0.5 added to every count, to keep it finite. */
@@ -308,10 +364,7 @@ export function withWoe(
     if (b.count > 0 && b.woe > bins[fallback]!.woe) fallback = i;
   });
   for (const b of bins) if (b.count === 0) b.woe = bins[fallback]!.woe;
-  const iv = bins.reduce(
-    (s, b) => s + (b.count ? (b.bad / Math.max(totalBad, 1) - (b.count - b.bad) / Math.max(totalGood, 1)) * b.woe : 0),
-    0,
-  );
+  const iv = bins.reduce((s, b) => s + ivTerm(b, Math.max(totalBad, 1), Math.max(totalGood, 1)), 0);
   return { feature, kind, bins, iv, fallback, totalBad, totalGood };
 }
 

@@ -8,6 +8,7 @@ import {
   type BinRule,
   type VariableBins,
 } from './binning.ts';
+import { binningTable, type BinningTable } from './binning-table.ts';
 import { fitLogistic } from './logistic.ts';
 import { defaultSelection, selectVariables, type SelectionOptions, type SelectionRow } from './selection.ts';
 import { binCounts, woeMatrix } from './woe-matrix.ts';
@@ -48,6 +49,8 @@ export interface ScorecardArtifact {
   variables: ScorecardVariable[];
   selection: SelectionRow[];
   binning: BinningOptions;
+  /** every candidate feature's binning table (counts, event rate, WoE, IV terms, trend, stability), strongest first; versions before issue 21 item 5 have none */
+  binningTables?: BinningTable[];
   /** training score-band edges and counts: the PSI baseline */
   baseline: { scoreEdges: number[]; scoreCounts: number[] };
 }
@@ -83,7 +86,7 @@ export async function trainScorecard(
   features: string[],
   o: ScorecardOptions = defaultScorecardOptions,
 ): Promise<ScorecardArtifact> {
-  const { kept, report } = selectVariables(ds, features, o.binning, o.selection);
+  const { kept, report, binned } = selectVariables(ds, features, o.binning, o.selection);
   let vars = kept;
   let fit;
   for (;;) {
@@ -114,6 +117,7 @@ export async function trainScorecard(
     variables: withPoints(variables, fit.intercept, o.scaling),
     selection: report,
     binning: o.binning,
+    binningTables: binned.map(binningTable),
     baseline: { scoreEdges: [], scoreCounts: [] },
   };
   const p = scoreScorecard(art, ds).probability;

@@ -31,13 +31,15 @@ export function selectVariables(
   features: string[],
   binning: BinningOptions,
   o: SelectionOptions,
-): { kept: VariableBins[]; report: SelectionRow[] } {
+): { kept: VariableBins[]; report: SelectionRow[]; binned: VariableBins[] } {
+  // the periods give every binning its stability figure (and the time-stable merges when asked)
   const binned = features
     .map((f) =>
       binColumn(
         ds.columns.find((c) => c.name === f)!,
         ds.label,
         binning,
+        ds.period,
       ),
     )
     .sort((a, b) => b.iv - a.iv);
@@ -68,7 +70,7 @@ export function selectVariables(
         iv: vb.iv,
         psi: p,
         kept: false,
-        reason: `IV ${vb.iv.toFixed(4)} below ${o.minIv}`,
+        reason: `IV ${vb.iv.toFixed(4)} below ${o.minIv}${trendNote(vb)}`,
       });
     else if (p !== null && p > o.maxPsi)
       report.push({
@@ -106,5 +108,11 @@ export function selectVariables(
     }
     kept.push(j);
   }
-  return { kept: kept.map((j) => candidates[j]!), report };
+  return { kept: kept.map((j) => candidates[j]!), report, binned };
 }
+
+/** Why a feature's IV fell, when its trend left a single range of several (the data holds no difference of that shape). */
+const trendNote = (vb: VariableBins) =>
+  vb.trend?.binsAfter === 1 && vb.trend.binsBefore > 1
+    ? ` (the ${vb.trend.chosen} trend merged its ${vb.trend.binsBefore} ranges into one)`
+    : '';
