@@ -7,7 +7,8 @@ import { UserError } from '../../lib/user-error.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { param, sql, trusted, type Sql } from '../../warehouse/sql.ts';
 import { runMetric, bucketOrder } from '../../warehouse/metrics/run.ts';
-import { activeDelinquencyQuery } from '../snapshot/delinquency-as-of.ts';
+import { activeDelinquencyQuery, delinquencyAsOfSql } from '../snapshot/delinquency-as-of.ts';
+import { scoreUpdate } from './score-update.ts';
 import { lastMonthEnd } from '../snapshot/build-snapshots.ts';
 import type { SnapshotSettings } from '../snapshot/snapshot-settings.ts';
 import { defaultGradeEdges, gradeOf } from '../../models/scorecard/scorecard.ts';
@@ -43,7 +44,12 @@ export interface Case {
   bucket: string;
   balance: number;
   probability: number;
-  probability_source: 'model' | 'roll_rate_matrix';
+  /**
+   * `model`: the champion's score of the list's own month-end, as scored; `model_updated`: its
+   * latest score before the date, its odds moved by the roll rates of the loan's bucket then and
+   * now (scoreUpdate); `roll_rate_matrix`: no score applies (DPD > 30, or the loan was not scored)
+   */
+  probability_source: ProbabilitySource;
   model: string | null;
   expected_loss: number;
   grade: Grade;
@@ -55,6 +61,9 @@ export interface Case {
   last_contacts: { date: string; channel: string; outcome: string }[];
   open_promises: { date: string; amount: number }[];
 }
+
+export const probabilitySources = ['model', 'model_updated', 'roll_rate_matrix'] as const;
+export type ProbabilitySource = (typeof probabilitySources)[number];
 
 /** P(bucket i at a month-end is worse at the next) by balance over the 12 months to `monthEnd` — the fallback roll probability. */
 async function rollForward(wh: Warehouse, monthEnd: string): Promise<Map<string, number>> {
@@ -89,12 +98,27 @@ async function assertCaseDate(wh: Warehouse, asOf: string, me: string) {
     );
 }
 
+/** The champion's latest scored month-end on or before the date ('' when it scored none). */
+async function latestScoredMonthEnd(wh: Warehouse, champion: { name: string; version: number }, asOf: string) {
+  const [r] = await querySql<{ m: string }>(
+    wh,
+    sql`SELECT toString(max(month_end)) AS m FROM ${trusted(tableRef(wh, 'scores'))}
+      WHERE model_name = ${param(champion.name, 'String')} AND model_version = ${param(champion.version, 'UInt32')}
+        AND month_end <= ${param(asOf, 'Date')} HAVING count() > 0`,
+  );
+  return r?.m ?? '';
+}
+
 /**
  * The case list for a date (SPEC §7): active loans with DPD on that date, ranked by expected loss
- * = probability of rolling forward × balance. The probability is the champion's score at the
- * last month-end for loans it covers (DPD ≤ 30 there), else the roll-rate matrix's share of the
- * loan's bucket that moved to a worse bucket; each case says which. Last three contacts and
- * promises not yet due (promised date ≥ the date) come along; the action is the strategy table's.
+ * = probability of rolling forward × balance. DPD comes from the last month-end's state plus what
+ * happened since (activeDelinquencyQuery; `delinquencyFrom: 'history'` forces the replay of every
+ * loan's history, for tests and benchmarks). The probability is the champion's latest score on or
+ * before the date for loans it scored there that are at DPD ≤ 30 now — as scored on the list's own
+ * month-end, else updated for the bucket now and broken promises since (scoreUpdate) — otherwise
+ * the roll-rate matrix's share of the loan's bucket that moved to a worse bucket; each case says
+ * which. Last three contacts and promises not yet due (promised date ≥ the date) come along; the
+ * action is the strategy table's.
  */
 export async function buildCaseList(
   wh: Warehouse,
@@ -104,15 +128,23 @@ export async function buildCaseList(
     strategy: StrategyTable;
     filters?: CaseFilters;
     champion: { name: string; version: number } | null;
+    delinquencyFrom?: 'state' | 'history';
   },
 ): Promise<Case[]> {
   const me = lastMonthEnd(o.asOf);
   await assertCaseDate(wh, o.asOf, me);
-  const dq = await activeDelinquencyQuery(wh, o.asOf, o.settings);
+  const dq =
+    o.delinquencyFrom === 'history'
+      ? { sql: delinquencyAsOfSql(wh, o.asOf, o.settings) }
+      : await activeDelinquencyQuery(wh, o.asOf, o.settings);
   const roll = await rollForward(wh, me);
+  const scoredAt = o.champion ? await latestScoredMonthEnd(wh, o.champion, o.asOf) : '';
+  const model = scoredAt && o.champion ? await loadModel(wh, o.champion.name, o.champion.version) : null;
+  const edges = model?.artifact.gradeEdges ?? defaultGradeEdges;
   // current loans are cases only when watch-graded: filter them in the engine, not after shipping every active loan to Node
   const currentUnscoredWatch = stageOf(0, gradeOf(roll.get('C') ?? 0, defaultGradeEdges) as Grade) === 'watch';
   const asOf = param(o.asOf, 'Date');
+  const scoreMe = param(scoredAt || '1970-01-01', 'Date');
   const rows = await querySql<{
     loan_id: string;
     dpd: number;
@@ -124,6 +156,8 @@ export async function buildCaseList(
     probability: number | null;
     grade: string | null;
     reasons: string[];
+    bucket_then: string;
+    broken: number;
     contacts: [string, string, string][];
     promises: [string, number][];
   }>(
@@ -132,30 +166,57 @@ export async function buildCaseList(
     SELECT d.loan_id AS loan_id, d.dpd AS dpd, d.bucket AS bucket, toFloat64(toDecimal128(d.principal_balance, 2)) AS balance,
       l.region AS region, l.product AS product, ifNull(a.team, '') AS team,
       if(s.loan_id = '', NULL, s.probability) AS probability, if(s.loan_id = '', NULL, s.grade) AS grade, s.reasons AS reasons,
+      toString(ifNull(t.bucket, '')) AS bucket_then, toUInt32(ifNull(bp.broken, 0)) AS broken,
       ifNull(a.contacts, []) AS contacts, ifNull(a.promises, []) AS promises
     FROM (${dq.sql}) AS d
     INNER JOIN ${trusted(tableRef(wh, 'loans'))} AS l ON l.loan_id = d.loan_id
     LEFT JOIN (SELECT loan_id, probability, grade, reasons FROM ${trusted(tableRef(wh, 'scores'))}
                WHERE model_name = ${param(o.champion?.name ?? '', 'String')} AND model_version = ${param(o.champion?.version ?? 0, 'UInt32')}
-                 AND month_end = ${param(me, 'Date')}) AS s ON s.loan_id = d.loan_id
+                 AND month_end = ${scoreMe}) AS s ON s.loan_id = d.loan_id
+    -- the bucket the model saw: the loan's row at the scored month-end
+    LEFT JOIN (SELECT loan_id, bucket FROM ${trusted(tableRef(wh, 'loan_month'))} WHERE month_end = ${scoreMe}) AS t ON t.loan_id = d.loan_id
+    -- promises whose deadline (promised date + 3 days) fell after the scored month-end and before the date, not paid in full from the promise on
+    LEFT JOIN (SELECT loan_id, countIf(paid < amount) AS broken FROM (
+                 SELECT pr.loan_id AS loan_id, pr.action_id AS action_id, any(pr.amount) AS amount,
+                   sumIf(toFloat64(p.amount), p.paid_date >= pr.action_date AND p.paid_date <= pr.deadline) AS paid
+                 FROM (SELECT loan_id, action_id, action_date, ifNull(promised_date, action_date) + 3 AS deadline,
+                         toFloat64(ifNull(promised_amount, 0)) AS amount
+                       FROM ${trusted(tableRef(wh, 'collection_actions'))}
+                       WHERE outcome = 'promise_to_pay' AND action_date <= ${asOf} AND deadline > ${scoreMe} AND deadline < ${asOf}) AS pr
+                 LEFT JOIN ${trusted(tableRef(wh, 'payments'))} AS p ON p.loan_id = pr.loan_id
+                 GROUP BY pr.loan_id, pr.action_id)
+               GROUP BY loan_id) AS bp ON bp.loan_id = d.loan_id
     LEFT JOIN (SELECT loan_id, ${trusted(latestTeamSql)} AS team,
                  arraySlice(arrayReverseSort(x -> x.1, groupArray((toString(action_date), toString(channel), toString(outcome)))), 1, 3) AS contacts,
                  arrayFilter(x -> x.1 >= toString(${asOf}), groupArrayIf((toString(ifNull(promised_date, action_date)), toFloat64(ifNull(promised_amount, 0))), outcome = 'promise_to_pay')) AS promises
                FROM ${trusted(tableRef(wh, 'collection_actions'))} WHERE action_date <= ${asOf} GROUP BY loan_id) AS a ON a.loan_id = d.loan_id
     WHERE d.status = 'active'
-      AND (d.dpd > 0 OR (s.loan_id != '' AND has(${param(defaultWatchGrades, 'Array(String)')}, s.grade))
+      -- a current loan is a case when its (updated) score is a watch grade: unchanged since the score, that is the scored grade
+      AND (d.dpd > 0 OR (s.loan_id != '' AND (has(${param(defaultWatchGrades, 'Array(String)')}, s.grade) OR t.bucket != 'C' OR bp.broken > 0))
         OR (s.loan_id = '' AND ${param(currentUnscoredWatch ? 1 : 0, 'UInt8')} = 1))
       AND ${anyOf(o.filters?.region, 'l.region')}
       AND ${anyOf(o.filters?.product, 'l.product')}
       AND ${anyOf(o.filters?.team, "ifNull(a.team, '')")}`,
     { join_use_nulls: 0 },
   );
+  const modelName = o.champion ? `${o.champion.name}@${o.champion.version}` : null;
   const cases: Omit<Case, 'rank'>[] = [];
   for (const r of rows) {
     const dpd = r.dpd;
-    const fromModel = r.probability !== null && dpd <= 30;
-    const probability = fromModel ? Number(r.probability) : (roll.get(r.bucket) ?? 0);
-    const grade = (fromModel && r.grade ? r.grade : gradeOf(probability, defaultGradeEdges)) as Grade;
+    const scored = r.probability !== null && dpd <= 30;
+    const asScored = scored && scoredAt === o.asOf;
+    const update =
+      scored && !asScored
+        ? scoreUpdate({
+            probability: Number(r.probability),
+            bucketThen: r.bucket_then || r.bucket,
+            bucketNow: r.bucket,
+            brokenPromises: r.broken,
+            roll,
+          })
+        : null;
+    const probability = update ? update.probability : scored ? Number(r.probability) : (roll.get(r.bucket) ?? 0);
+    const grade = (asScored && r.grade ? r.grade : gradeOf(probability, scored ? edges : defaultGradeEdges)) as Grade;
     const stage = stageOf(dpd, grade);
     if (!stage || (o.filters?.stage && !o.filters.stage.includes(stage))) continue;
     const balance = r.balance;
@@ -169,11 +230,11 @@ export async function buildCaseList(
       bucket: r.bucket,
       balance,
       probability,
-      probability_source: fromModel ? 'model' : 'roll_rate_matrix',
-      model: fromModel && o.champion ? `${o.champion.name}@${o.champion.version}` : null,
+      probability_source: asScored ? 'model' : update ? 'model_updated' : 'roll_rate_matrix',
+      model: scored ? modelName : null,
       expected_loss: Math.round(probability * balance * 100) / 100,
       grade,
-      reasons: fromModel ? r.reasons : [],
+      reasons: update ? [...update.reasons, ...r.reasons] : scored ? r.reasons : [],
       action: recommendAction(o.strategy, stage, grade),
       counterfactual: '',
       counterfactual_zh: '',
@@ -181,15 +242,14 @@ export async function buildCaseList(
       open_promises: r.promises.map(([date, amount]) => ({ date, amount })),
     });
   }
-  if (o.champion) {
-    // the sentence for each case the champion scored, from its features at the same month-end
-    const scored = cases.filter((c) => c.probability_source === 'model');
+  if (model) {
+    // the sentence for each case the champion scored, from its features at the scored month-end
+    const scored = cases.filter((c) => c.probability_source !== 'roll_rate_matrix');
     if (scored.length) {
-      const m = await loadModel(wh, o.champion.name, o.champion.version);
       const found = await loanCounterfactuals(
         wh,
-        m.artifact,
-        scored.map((c) => ({ loan_id: c.loan_id, month_end: me })),
+        model.artifact,
+        scored.map((c) => ({ loan_id: c.loan_id, month_end: scoredAt })),
       );
       for (const c of scored) {
         const cf = found.get(c.loan_id);
@@ -202,7 +262,12 @@ export async function buildCaseList(
   return cases.map((c, i) => ({ rank: i + 1, ...c }));
 }
 
-const caseColumns = [
+/**
+ * The CSV's columns: one value per cell for spreadsheet users — reason codes as text joined by
+ * "; ", the latest contact and the nearest open promise as their own columns (with how many there
+ * are), no JSON in any cell. The JSON output keeps the nested lists (Case).
+ */
+const csvColumns = [
   'rank',
   'loan_id',
   'region',
@@ -221,22 +286,70 @@ const caseColumns = [
   'action',
   'counterfactual',
   'counterfactual_zh',
-  'last_contacts',
+  'last_contact_date',
+  'last_contact_channel',
+  'last_contact_outcome',
+  'contacts_shown',
+  'open_promise_date',
+  'open_promise_amount',
   'open_promises',
 ] as const;
 
+type CsvCase = Record<(typeof csvColumns)[number] | 'arm' | 'agent_id', string | number | null>;
+
+/** A case as one flat CSV row (see csvColumns). */
+export function flatCase(c: Case & { arm?: string; agent_id?: string }): CsvCase {
+  const last = c.last_contacts[0];
+  // the promise falling due first is the one a collector follows up
+  const next = [...c.open_promises].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))[0];
+  return {
+    rank: c.rank,
+    loan_id: c.loan_id,
+    region: c.region,
+    product: c.product,
+    team: c.team,
+    stage: c.stage,
+    dpd: c.dpd,
+    bucket: c.bucket,
+    balance: c.balance,
+    probability: c.probability,
+    probability_source: c.probability_source,
+    model: c.model,
+    expected_loss: c.expected_loss,
+    grade: c.grade,
+    reasons: c.reasons.join('; '),
+    action: c.action,
+    counterfactual: c.counterfactual ?? '',
+    counterfactual_zh: c.counterfactual_zh ?? '',
+    last_contact_date: last?.date ?? null,
+    last_contact_channel: last?.channel ?? null,
+    last_contact_outcome: last?.outcome ?? null,
+    contacts_shown: c.last_contacts.length,
+    open_promise_date: next?.date ?? null,
+    open_promise_amount: next?.amount ?? null,
+    open_promises: c.open_promises.length,
+    arm: c.arm ?? null,
+    agent_id: c.agent_id ?? null,
+  };
+}
+
 /**
- * Cases as CSV pieces (nested lists as JSON cells), the same for the CLI and the API; an
+ * Cases as CSV pieces (flat columns, csvColumns), the same for the CLI and the API; an
  * experiment's arm and the assigned agent as last columns when cases carry them. Pieces, so a
  * whole book's list is written or sent as it is produced, not held as one string.
  */
 export function casesCsvChunks(cases: readonly (Case & { arm?: string; agent_id?: string })[]): Generator<string> {
   const cols = [
-    ...caseColumns,
+    ...csvColumns,
     ...(cases.some((c) => c.arm !== undefined) ? (['arm'] as const) : []),
     ...(cases.some((c) => c.agent_id !== undefined) ? (['agent_id'] as const) : []),
   ];
-  return csvChunks(cols, cases);
+  return csvChunks(
+    cols,
+    (function* () {
+      for (const c of cases) yield flatCase(c);
+    })(),
+  );
 }
 
 /** Cases as one CSV string (no trailing newline). */

@@ -1,7 +1,8 @@
 import { querySql, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { param, render, sql, trusted, type Sql } from '../../warehouse/sql.ts';
-import { scheduleLoanMonthsSql } from './schedule-path-sql.ts';
+import { bucketSql } from './classify-sql.ts';
+import { effectiveSchedule, scheduleLoanMonthsSql } from './schedule-path-sql.ts';
 import { lastMonthEnd } from './build-snapshots.ts';
 import { settingsLabel, snapshotParams, snapshotPass, type SnapshotSettings } from './snapshot-settings.ts';
 
@@ -45,13 +46,86 @@ export async function delinquencyAsOf(
 }
 
 /**
+ * Active schedule loans' delinquency on a date from the month-end state: the loans `loan_month`
+ * holds as active at the last month-end on or before the date (paid-off and charged-off loans are
+ * not looked at again) plus the loans originated since, each evaluated at the date with SPEC §4's
+ * rules in closed form — one date needs no replay of the payment history: P = the amount applied
+ * (payments less penalty, plus restructure credits) up to and including the date, the oldest
+ * installment not fully paid is the first whose cumulative amount due exceeds P, DPD counts from
+ * its due date once grace has lapsed, the waterfall (interest then principal) gives the principal
+ * paid and hence the balance and overdue amounts. The same quantities the snapshot's array
+ * evaluation computes (schedule-path-sql.ts), restricted to active loans: a loan charged off by
+ * the date, or paid off, is left out, so cash after a charge-off never enters P here.
+ *
+ * The month-end row does not carry the cumulative amount applied (its balance and overdue
+ * amounts pin it down only for delinquent loans), so P is one sum per loan over its payments to
+ * the date, not a replay. Only valid while the snapshot is fresh (snapshotCovers): a payment
+ * ingested after the snapshot could have closed a loan the state still holds as active.
+ */
+export function delinquencyFromStateSql(wh: Warehouse, asOf: string, settings: SnapshotSettings): Sql {
+  const t = (name: string) => trusted(tableRef(wh, name));
+  const date = param(asOf, 'Date');
+  const me = param(lastMonthEnd(asOf), 'Date');
+  const p = snapshotParams(settings);
+  const candidates = sql`(SELECT loan_id FROM ${t('loan_month')} WHERE month_end = ${me} AND status = 'active' AND source = 'schedule'
+      UNION ALL SELECT loan_id FROM ${t('loans')} WHERE origination_date > ${me} AND origination_date <= ${date}
+        AND loan_id NOT IN (SELECT loan_id FROM ${t('performance')}))`;
+  const schedule = effectiveSchedule(wh, { loans: 'lwq_l', as: 'lwq_sf', filter: sql`loan_id IN ${candidates}` });
+  const cents = (x: string) => trusted(`toString(CAST(${x} AS Decimal(18, 2)) / 100)`);
+  return sql`
+    SELECT loan_id, toString(${date}) AS as_of, 'schedule' AS source, dpd, ${bucketSql('dpd', 'status', p.bucketBounds)} AS bucket, status,
+      ${cents('bal')} AS principal_balance, ${cents('odp')} AS overdue_principal, ${cents('odi')} AS overdue_interest
+    FROM (
+      SELECT loan_id,
+        arrayCumSum(arrayMap((a, b) -> a + b, s_pr, s_int)) AS C, arrayCumSum(s_pr) AS CPR, arrayCumSum(s_int) AS CI,
+        length(s_due) AS n, CPR[n] AS principal_total, CI[n] AS interest_total,
+        applied + r_to_date AS P,
+        -- the oldest installment not fully paid (0: none, paid off) and the installments past due (due + grace < date)
+        arrayFirstIndex(c -> c > P, C) AS io,
+        arrayCount(x -> x + ${p.grace} < ${date}, s_due) AS k,
+        if(io > 1, C[io - 1], 0) AS c_prev,
+        multiIf(has_co AND ${date} >= co_raw, 'charged_off', io = 0, 'paid_off', 'active') AS status,
+        toUInt32(greatest(if(io > 0 AND s_due[io] + ${p.grace} < ${date},
+          toInt64(dateDiff('day', s_due[io], ${date})) - if(${p.graceEnd} = 1, ${p.grace}, 0), 0), 0)) AS dpd,
+        if(io = 0, principal_total, if(io > 1, CPR[io - 1], 0) + least(greatest(P - c_prev - s_int[io], 0), s_pr[io])) AS ppaid,
+        if(io = 0, interest_total, if(io > 1, CI[io - 1], 0) + least(greatest(P - c_prev, 0), s_int[io])) AS ipaid,
+        if(k > 0, greatest(CPR[k] - ppaid, 0), 0) AS odp,
+        if(k > 0, greatest(CI[k] - ipaid, 0), 0) AS odi,
+        greatest(principal_total - if(explicit_split = 1, principal_paid, ppaid) - (r_total - r_to_date), 0) AS bal
+      FROM (
+        SELECT lwq_l.loan_id AS loan_id, ${schedule.columns}, lwq_pay.applied AS applied, lwq_pay.principal AS principal_paid,
+          lwq_pay.explicit_split AS explicit_split, lwq_ev.has_co AS has_co, lwq_ev.co_raw AS co_raw, lwq_ev.r_total AS r_total, lwq_ev.r_to_date AS r_to_date
+        FROM ${t('loans')} AS lwq_l
+        ${schedule.join}
+        -- per payment as the snapshot converts it (cents, truncated), summed; explicit_split over all the loan's payments, as there
+        LEFT JOIN (SELECT loan_id, sumIf(toInt64((amount - ifNull(penalty_paid, 0)) * 100), paid_date <= ${date}) AS applied,
+                     sumIf(toInt64(ifNull(principal_paid, 0) * 100), paid_date <= ${date}) AS principal,
+                     toUInt8(countIf(isNull(principal_paid)) = 0) AS explicit_split
+                   FROM ${t('payments')} WHERE loan_id IN ${candidates} GROUP BY loan_id) AS lwq_pay ON lwq_pay.loan_id = lwq_l.loan_id
+        LEFT JOIN (SELECT loan_id, countIf(type = 'charge_off') > 0 AS has_co, minIf(event_date, type = 'charge_off') AS co_raw,
+                     sumIf(toInt64(amount * 100), type = 'restructure') AS r_total,
+                     sumIf(toInt64(amount * 100), type = 'restructure' AND event_date <= ${date}) AS r_to_date
+                   FROM ${t('loan_events')} WHERE loan_id IN ${candidates} GROUP BY loan_id) AS lwq_ev ON lwq_ev.loan_id = lwq_l.loan_id
+        WHERE lwq_l.loan_id IN ${candidates} AND lwq_l.origination_date <= ${date}
+      )
+      -- a loan without payments or events joins as zeros and explicit_split 0, as in the snapshot (join_use_nulls = 0)
+    )
+    WHERE status = 'active'
+    UNION ALL
+    SELECT loan_id, toString(${date}), 'performance', dpd, bucket, status, toString(principal_balance), toString(overdue_principal), toString(overdue_interest)
+    FROM (SELECT * FROM ${t('loan_month')} WHERE source = 'performance' AND month_end <= ${date}
+          ORDER BY month_end DESC LIMIT 1 BY loan_id)
+    WHERE status = 'active'`;
+}
+
+/**
  * Active loans' delinquency on a date, with where it came from. `sql` is the fragment to compose
  * into a larger statement; `query` and `query_params` are it rendered alone, for a caller that runs it
  * by itself.
  */
 export interface DelinquencyQuery {
   sql: Sql;
-  source: 'snapshot' | 'history';
+  source: 'snapshot' | 'state' | 'history';
   query: string;
   query_params: Record<string, unknown>;
 }
@@ -63,32 +137,41 @@ const delinquencyQuery = (fragment: Sql, source: DelinquencyQuery['source']): De
 });
 
 /**
- * DPD on a date for readers that want active loans (case lists, warnings). On a month-end covered
- * by the latest snapshot — built with the same settings and after the last ingest finished — the
- * snapshot rows are the answer (the same SQL made them, evaluated at that month-end); any other
- * date, or a stale snapshot, is evaluated from the history as delinquencyAsOfSql does.
+ * Whether the latest snapshot run holds `monthEnd` as it is now: built with these settings,
+ * through that month-end, and after the last ingest finished (else a later file could have changed it).
+ */
+export async function snapshotCovers(wh: Warehouse, monthEnd: string, settings: SnapshotSettings): Promise<boolean> {
+  const runs = trusted(tableRef(wh, 'snapshot_runs'));
+  const [fresh] = await querySql<{ ok: number }>(
+    wh,
+    sql`SELECT
+      (SELECT argMax(settings, started_at) FROM ${runs}) = ${param(settingsLabel(settings), 'String')}
+      AND (SELECT argMax(last_month_end, started_at) FROM ${runs}) >= ${param(monthEnd, 'Date')}
+      AND (SELECT max(started_at) FROM ${runs}) >= (SELECT max(finished_at) FROM ${trusted(tableRef(wh, 'ingest_receipts'))}) AS ok`,
+  );
+  return fresh?.ok === 1;
+}
+
+/**
+ * DPD on a date for readers that want active loans (case lists, warnings). While the latest
+ * snapshot is fresh (snapshotCovers), a month-end's answer is its snapshot rows (the same SQL made
+ * them, evaluated at that month-end) and any other date starts from the last month-end's state
+ * (delinquencyFromStateSql); a stale snapshot, or a date past it, is evaluated from the history as
+ * delinquencyAsOfSql does.
  */
 export async function activeDelinquencyQuery(
   wh: Warehouse,
   asOf: string,
   settings: SnapshotSettings,
 ): Promise<DelinquencyQuery> {
-  const history = () => delinquencyQuery(delinquencyAsOfSql(wh, asOf, settings), 'history');
-  if (lastMonthEnd(asOf) !== asOf) return history();
-  const runs = trusted(tableRef(wh, 'snapshot_runs'));
-  const date = param(asOf, 'Date');
-  const [fresh] = await querySql<{ ok: number }>(
-    wh,
-    sql`SELECT
-      (SELECT argMax(settings, started_at) FROM ${runs}) = ${param(settingsLabel(settings), 'String')}
-      AND (SELECT argMax(last_month_end, started_at) FROM ${runs}) >= ${date}
-      AND (SELECT max(started_at) FROM ${runs}) >= (SELECT max(finished_at) FROM ${trusted(tableRef(wh, 'ingest_receipts'))}) AS ok`,
-  );
-  if (fresh?.ok !== 1) return history();
+  const me = lastMonthEnd(asOf);
+  if (!(await snapshotCovers(wh, me, settings)))
+    return delinquencyQuery(delinquencyAsOfSql(wh, asOf, settings), 'history');
+  if (me !== asOf) return delinquencyQuery(delinquencyFromStateSql(wh, asOf, settings), 'state');
   return delinquencyQuery(
     sql`SELECT loan_id, toString(month_end) AS as_of, toString(source) AS source, dpd, toString(bucket) AS bucket, toString(status) AS status,
         toString(principal_balance) AS principal_balance, toString(overdue_principal) AS overdue_principal, toString(overdue_interest) AS overdue_interest
-      FROM ${trusted(tableRef(wh, 'loan_month'))} WHERE month_end = ${date} AND status = 'active'`,
+      FROM ${trusted(tableRef(wh, 'loan_month'))} WHERE month_end = ${param(asOf, 'Date')} AND status = 'active'`,
     'snapshot',
   );
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCaseList, type Case } from '../../../../pipelines/cases/case-list.ts';
+import { parseString } from '@fast-csv/parse';
+import { buildCaseList, casesCsv, type Case } from '../../../../pipelines/cases/case-list.ts';
 import { defaultStrategyTable, recommendAction } from '../../../../pipelines/cases/strategy.ts';
 import { assignExperiment, parseExperiment, storeAssignments } from '../../../../pipelines/cases/experiment.ts';
 import { experimentResults } from '../../../../pipelines/cases/experiment-results.ts';
@@ -9,6 +10,17 @@ import { warehouseWithBook } from '../../../helpers/book.ts';
 import { defaultSettings } from '../../../helpers/settings.ts';
 import { withScoredChampion } from '../../../helpers/scored-champion.ts';
 import { disposeIfOpened } from '../../../helpers/warehouse.ts';
+
+const parseCsv = (text: string) =>
+  new Promise<Record<string, string>[]>((resolve, reject) => {
+    const rows: Record<string, string>[] = [];
+    parseString<Record<string, string>, Record<string, string>>(text, { headers: true })
+      .on('error', reject)
+      .on('data', (r: Record<string, string>) => rows.push(r))
+      .on('end', () => {
+        resolve(rows);
+      });
+  });
 
 describe('case list', () => {
   let wh: Awaited<ReturnType<typeof warehouseWithBook>>;
@@ -43,8 +55,107 @@ describe('case list', () => {
       expect(c.expected_loss).toBeCloseTo(c.probability * c.balance, 1);
       if (c.dpd > 30) expect(c.probability_source).toBe('roll_rate_matrix');
     }
-    expect(cases.some((c) => c.probability_source === 'model' && c.model === 'dpd30_3m_scorecard@1')).toBe(true);
+    // the champion scored 2024-05-31; the list is of 2024-06-15, so its scores are carried and updated
+    expect(cases.some((c) => c.probability_source === 'model_updated' && c.model === 'dpd30_3m_scorecard@1')).toBe(
+      true,
+    );
     expect(cases.some((c) => c.last_contacts.length > 0)).toBe(true);
+  });
+
+  it('the champion ranks a mid-month list: its month-end score updated by the roll rates of the bucket then and now', async () => {
+    const [m] = await queryRows<{ model_name: string; version: number }>(
+      wh,
+      `SELECT model_name, model_version AS version FROM ${wh.database}.scores LIMIT 1`,
+    );
+    const scores = new Map(
+      (
+        await queryRows<{ loan_id: string; probability: number; grade: string }>(
+          wh,
+          `SELECT loan_id, probability, grade FROM ${wh.database}.scores WHERE month_end = '2024-05-31'`,
+        )
+      ).map((r) => [r.loan_id, r]),
+    );
+    const then = new Map(
+      (
+        await queryRows<{ loan_id: string; bucket: string }>(
+          wh,
+          `SELECT loan_id, bucket FROM ${wh.database}.loan_month WHERE month_end = '2024-05-31'`,
+        )
+      ).map((r) => [r.loan_id, r.bucket]),
+    );
+    const ranked = cases.filter((c) => c.probability_source === 'model_updated');
+    // not the roll-rate fallback's single grade per bucket: the model spreads early cases over grades
+    expect(ranked.length).toBeGreaterThan(10);
+    expect(new Set(cases.filter((c) => c.stage === 'early').map((c) => c.grade)).size).toBeGreaterThan(1);
+    let moved = 0;
+    for (const c of ranked) {
+      const s = scores.get(c.loan_id)!;
+      expect(c.dpd).toBeLessThanOrEqual(30);
+      const odds = (p: number) => p / (1 - p);
+      const shifted = c.reasons.find((r) => r.startsWith('odds × '));
+      if (!shifted) {
+        // nothing changed since the score: it stands as scored, with its grade
+        expect(then.get(c.loan_id)).toBe(c.bucket);
+        expect(c.probability).toBe(s.probability);
+        expect(c.grade).toBe(s.grade);
+        continue;
+      }
+      moved++;
+      // the printed odds ratio is the one applied (to its two decimals)
+      const ratio = Number(/odds × ([\d.]+)/.exec(shifted)![1]);
+      expect(odds(c.probability) / odds(s.probability)).toBeCloseTo(ratio, 1);
+      // monotone: a loan worse now than when scored is riskier, one that cured is safer
+      const order = ['C', 'M1', 'M2'];
+      const [a, b] = [order.indexOf(then.get(c.loan_id)!), order.indexOf(c.bucket)];
+      if (b > a) expect(c.probability).toBeGreaterThan(s.probability);
+      if (b < a && !c.reasons.some((r) => r.startsWith('broken promise')))
+        expect(c.probability).toBeLessThan(s.probability);
+    }
+    expect(moved).toBeGreaterThan(0);
+    // on the scored month-end itself the scores stand as scored
+    const atMonthEnd = await buildCaseList(wh, {
+      asOf: '2024-05-31',
+      settings: defaultSettings,
+      strategy: defaultStrategyTable,
+      champion: { name: m!.model_name, version: m!.version },
+    });
+    const asScored = atMonthEnd.filter((c) => c.probability_source === 'model');
+    expect(asScored.length).toBeGreaterThan(10);
+    for (const c of asScored) expect(c.probability).toBe(scores.get(c.loan_id)!.probability);
+    expect(atMonthEnd.some((c) => c.probability_source === 'model_updated')).toBe(false);
+  });
+
+  it('the CSV is flat for spreadsheets: parsed with a CSV library, no cell holds JSON; JSON keeps the lists', async () => {
+    const rows = await parseCsv(casesCsv(cases));
+    expect(rows).toHaveLength(cases.length);
+    const isJsonContainer = (cell: string) => {
+      try {
+        const v: unknown = JSON.parse(cell);
+        return typeof v === 'object' && v !== null;
+      } catch {
+        return false;
+      }
+    };
+    for (const r of rows) for (const cell of Object.values(r)) expect(isJsonContainer(cell), cell).toBe(false);
+    const withContacts = cases.filter((c) => c.last_contacts.length > 0);
+    const withPromises = cases.filter((c) => c.open_promises.length > 0);
+    const withReasons = cases.filter((c) => c.reasons.length > 1);
+    expect(withContacts.length * withReasons.length).toBeGreaterThan(0);
+    const byId = new Map(rows.map((r) => [r.loan_id!, r]));
+    for (const c of cases) {
+      const r = byId.get(c.loan_id)!;
+      expect(r.reasons).toBe(c.reasons.join('; '));
+      expect(r.last_contact_date).toBe(c.last_contacts[0]?.date ?? '');
+      expect(r.last_contact_channel).toBe(c.last_contacts[0]?.channel ?? '');
+      expect(r.last_contact_outcome).toBe(c.last_contacts[0]?.outcome ?? '');
+      const next = [...c.open_promises].sort((a, b) => a.date.localeCompare(b.date))[0];
+      expect(r.open_promise_date).toBe(next?.date ?? '');
+      expect(r.open_promise_amount).toBe(next === undefined ? '' : String(next.amount));
+      expect(Number(r.open_promises)).toBe(c.open_promises.length);
+      expect(Number(r.balance)).toBe(c.balance);
+    }
+    expect(withPromises.length + withContacts.length).toBeGreaterThan(0);
+    expect(Array.isArray(cases[0]!.last_contacts)).toBe(true);
   });
 
   it('filters by region, stage and product', async () => {
@@ -165,7 +276,7 @@ describe('case list', () => {
     const fromHistory = (await delinquencyAsOf(wh, me, defaultSettings)).filter((d) => d.status === 'active');
     expect(fromSnapshot.length).toBeGreaterThan(100);
     expect(fromSnapshot.map((r) => ({ ...r, dpd: Number(r.dpd) }))).toEqual(fromHistory);
-    expect((await activeDelinquencyQuery(wh, '2024-05-30', defaultSettings)).source).toBe('history');
+    expect((await activeDelinquencyQuery(wh, '2024-05-30', defaultSettings)).source).toBe('state');
     expect((await activeDelinquencyQuery(wh, me, { ...defaultSettings, bucketBounds: [15, 30, 60, 90] })).source).toBe(
       'history',
     );
@@ -191,5 +302,6 @@ describe('case list', () => {
       ],
     });
     expect((await activeDelinquencyQuery(wh, me, defaultSettings)).source).toBe('history');
+    expect((await activeDelinquencyQuery(wh, '2024-06-15', defaultSettings)).source).toBe('history');
   });
 });
