@@ -13,6 +13,8 @@ export interface PackMeta {
   lang: string;
   title: string;
   subtitle: string;
+  /** the data's as-of month-end: the PDF's creation date, so a rebuilt pack's PDF is byte for byte the same */
+  asOf?: string;
 }
 
 const esc = (s: string) =>

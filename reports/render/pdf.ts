@@ -30,7 +30,13 @@ export function packPdf(meta: PackMeta, charts: RenderedChart[], fontFile: strin
     layout: 'portrait',
     margin,
     bufferPages: true,
-    info: { Title: meta.title, Creator: 'loanwatch' },
+    // a fixed creation date (the as-of month-end; generated-at is in the manifest): pdfkit's file id is
+    // derived from it, so the same pack gives the same bytes
+    info: {
+      Title: meta.title,
+      Creator: 'loanwatch',
+      ...(meta.asOf ? { CreationDate: new Date(`${meta.asOf}T00:00:00Z`) } : {}),
+    },
   });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
