@@ -45,7 +45,7 @@ const result = z
     columns: z.array(
       z.object({
         name: z.string(),
-        kind: z.enum(['dimension', 'measure', 'ratio', 'number', 'text']),
+        kind: z.enum(['dimension', 'measure', 'count', 'ratio', 'number', 'text']),
         denominator: z.string().optional(),
       }),
     ),

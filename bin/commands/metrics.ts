@@ -70,17 +70,16 @@ export const metricsCommand = defineCommand({
   run: ({ wh, out }, f) => runMetrics(wh, out, f),
 });
 
-/** Ratios and shares as percentages; measures are money on the balance basis and counts on the count basis. */
-const formatOf = (c: MetricResult['columns'][number], basis: MetricResult['basis']): ColumnFormat =>
-  c.kind === 'ratio' || c.denominator
-    ? 'pct'
-    : c.kind === 'dimension' || c.kind === 'text'
-      ? 'text'
-      : c.kind === 'number'
-        ? 'num'
-        : basis === 'balance'
-          ? 'money'
-          : 'int';
+/** Ratios and shares as percentages, money measures with cents, counts as whole numbers (the column says which). */
+const formats: Record<MetricResult['columns'][number]['kind'], ColumnFormat> = {
+  dimension: 'text',
+  text: 'text',
+  number: 'num',
+  measure: 'money',
+  count: 'int',
+  ratio: 'pct',
+};
+const formatOf = (c: MetricResult['columns'][number]): ColumnFormat => (c.denominator ? 'pct' : formats[c.kind]);
 
 export async function runMetrics(wh: Warehouse, out: Output, f: MetricsFlags) {
   await assertKnownFilterValues(wh, { product: f.product, region: f.region, branch: f.branch, channel: f.channel });
@@ -106,7 +105,7 @@ export async function runMetrics(wh: Warehouse, out: Output, f: MetricsFlags) {
       r.columns.map((c) => ({
         header: c.name,
         value: (row: MetricResult['rows'][number]) => row[c.name],
-        format: formatOf(c, r.basis),
+        format: formatOf(c),
       })),
       { limit: 200 },
     );

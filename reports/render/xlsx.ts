@@ -29,9 +29,8 @@ const numeric = (v: string) => v !== '' && Number.isFinite(Number(v));
 
 /**
  * A chart column's kind from the manifest: ratios and shares (a measure with a denominator) as
- * percentages of their fractions; a measure as money when any value has cents, else as a count (the
- * manifest does not say which basis a measure is on; a balance column of whole amounts loses nothing
- * by showing none); PSI/AUC-like numbers with four decimals; a dimension of dates as dates; the rest as text.
+ * percentages of their fractions; a money measure with cents, a count as a whole number; PSI/AUC-like
+ * numbers with four decimals; a dimension of dates as dates; the rest as text.
  */
 function chartColumnKind(column: MetricColumn | undefined, values: string[]): CellKind {
   const present = values.filter((v) => v !== '');
@@ -41,7 +40,8 @@ function chartColumnKind(column: MetricColumn | undefined, values: string[]): Ce
   if (!present.every(numeric)) return { type: 'text' };
   if (column.kind === 'ratio' || column.denominator) return { type: 'number', format: formats.pct };
   if (column.kind === 'number') return { type: 'number', format: formats.number };
-  return { type: 'number', format: present.some((v) => !Number.isInteger(Number(v))) ? formats.money : formats.count };
+  if (column.kind === 'count') return { type: 'number', format: formats.count };
+  return { type: 'number', format: formats.money };
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   type CompiledMetric,
   type FilterKey,
   type MetricDefinition,
+  type MetricColumn,
   type MetricRequest,
 } from './definition.ts';
 import { sources, type SourceContext } from './sources.ts';
@@ -23,6 +24,19 @@ const defaultColumns: Record<FilterKey, string> = {
   cohort: 'cohort_month',
   period: 'month_end',
 };
+
+/**
+ * A measure's column kind: money (`measure`) or a count — counted on the count basis, or weighted by
+ * an integer (`toUInt64(…)`: loans, workouts, warnings) on either — unless the definition says `number`.
+ */
+function measureKind(def: MetricDefinition, name: string, basis: Basis): MetricColumn['kind'] {
+  const m = def.measures[name];
+  if (m?.kind === 'number') return 'number';
+  // a share of a total is a ratio-like column, whatever its measure counts
+  if (!m) return 'measure';
+  const weight = m.weight?.[basis] ?? def.weight[basis];
+  return basis === 'count' || weight.startsWith('toUInt64(') ? 'count' : 'measure';
+}
 
 const requestFilterKeys: Record<FilterKey, (keyof MetricRequest)[]> = {
   product: ['product'],
@@ -149,7 +163,7 @@ export function compileMetric(
       ...dims.map((name) => ({ name, kind: 'dimension' as const })),
       ...outputs.map((name) => ({
         name,
-        kind: def.measures[name]?.kind ?? ('measure' as const),
+        kind: measureKind(def, name, basis),
         ...(name.endsWith('_share') && def.shape.kind === 'share'
           ? { denominator: def.shape.denominatorLabel[basis] }
           : {}),

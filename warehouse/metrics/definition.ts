@@ -105,12 +105,12 @@ export interface CompiledMetric {
 }
 
 /**
- * An output column: a dimension, a measure (money on the balance basis, a count on the count
- * basis), a ratio (with what it divides by), a plain number (PSI, AUC, years) or text.
+ * An output column: a dimension, a money measure (`measure`), a count, a ratio (with what it
+ * divides by), a plain number (PSI, AUC, years) or text.
  */
 export interface MetricColumn {
   name: string;
-  kind: 'dimension' | 'measure' | 'ratio' | 'number' | 'text';
+  kind: 'dimension' | 'measure' | 'count' | 'ratio' | 'number' | 'text';
   denominator?: string;
 }
 

@@ -179,12 +179,14 @@ describe('the pack workbook (report.xlsx)', () => {
         );
         for (const cell of cells) {
           const where = `${c.id}.${h}`;
-          if (col.kind === 'ratio' || (col.kind === 'measure' && col.denominator)) {
+          if (col.kind === 'ratio' || col.denominator) {
             expect(cell.numFmt, where).toBe('0.00%');
             expect(typeof cell.value, where).toBe('number');
           } else if (col.kind === 'measure') {
-            expect(['#,##0.00', '#,##0'], where).toContain(cell.numFmt);
-            if (!Number.isInteger(cell.value)) expect(cell.numFmt, where).toBe('#,##0.00');
+            expect(cell.numFmt, where).toBe('#,##0.00');
+          } else if (col.kind === 'count') {
+            expect(cell.numFmt, where).toBe('#,##0');
+            expect(Number.isInteger(cell.value), where).toBe(true);
           } else if (col.kind === 'dimension' && !(cell.value instanceof Date))
             expect(typeof cell.value, where).toBe('string');
           checked++;
