@@ -148,6 +148,7 @@ export const trainCommand = defineCommand({
   flags: trainFlags,
   examples: [
     'loanwatch train --model scorecard,network,gbm',
+    'loanwatch train --model scorecard --trend auto --max-bins 8 --min-bin-share 0.03 --time-stable',
     'loanwatch train --table ../shared/data/german_credit/germancredit.csv --target creditability --bad-value bad',
     'loanwatch train --table loans.csv --target bad --drop-leaky --max-categories 30 --missing-markers NA,N/A,-,unknown',
   ],
