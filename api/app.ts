@@ -10,7 +10,7 @@ import { TtlCache } from './cache.ts';
 import { ScoreIndex } from './score-index.ts';
 import { defaultTarget, targetName } from '../warehouse/feature-catalogue.ts';
 import { ApiError, AuthError, type ErrorBody } from './errors.ts';
-import { anonymousLimit, authenticate, rateLimit, requestContext } from './middleware.ts';
+import { anonymousLimit, rateLimit, requestContext } from './middleware.ts';
 import { auditDenial } from './audit.ts';
 import { KeyCache } from './auth/key-cache.ts';
 import { AddressLimiter } from './auth/address-limit.ts';
@@ -24,6 +24,10 @@ import { warningRoutes } from './routes/warnings.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { scoreRoutes } from './routes/scores.ts';
+import { collectionActionRoutes } from './routes/collection-actions.ts';
+import { SessionStore } from './auth/sessions.ts';
+import { consoleRoutes } from './console/index.ts';
+import { sessionOrKey } from './console/session-auth.ts';
 
 /** The Swagger UI assets from node_modules: the docs page needs no network. */
 const swaggerDir = relative(
@@ -67,7 +71,9 @@ export function createApp(deps: ApiDeps) {
     }),
   );
   app.use('/health', anonymousLimit);
-  app.use('/v1/*', authenticate, rateLimit());
+  // console sessions (api/console): server-side, per app; a report GET may use one instead of a key header
+  const sessions = new SessionStore();
+  app.use('/v1/*', sessionOrKey(sessions), rateLimit());
   app.route('/', healthRoutes);
   app.route('/', scoreRoutes);
   app.route('/', metricRoutes);
@@ -77,6 +83,8 @@ export function createApp(deps: ApiDeps) {
   app.route('/', reportRoutes);
   app.route('/', auditRoutes);
   app.route('/', keyRoutes);
+  app.route('/', collectionActionRoutes);
+  app.route('/console', consoleRoutes(sessions));
   // generated once, on first request (every route is registered by then), then finished: openapi-doc.ts
   let doc: unknown;
   app.get('/openapi.json', (c) =>

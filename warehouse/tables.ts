@@ -33,9 +33,23 @@ export const rowHashExpr = (columns: Columns) =>
  */
 const withLineage = <C extends Columns>(columns: C) =>
   [...columns, ['ingest_id', 'LowCardinality(String)'], ['row_hash', `UInt64 ALIAS ${rowHashExpr(columns)}`]] as const;
+/**
+ * Who wrote a collection action that did not come from a file (migration 18): `source` is `file`
+ * for ingested rows, `console` or `api` for an outcome recorded by a user, `recorded_by` that user's
+ * key id, `note` their free text. Not part of a file's row (ingest leaves the defaults): like the
+ * lineage they are left out of dataColumns, so the contract, the content hash and the idempotency
+ * key stay the file's columns.
+ */
+export const collectionActionOriginColumns = [
+  ['source', "LowCardinality(String) DEFAULT 'file'"],
+  ['recorded_by', "String DEFAULT ''"],
+  ['note', "String DEFAULT ''"],
+] as const;
 const lineageColumns = new Set(['ingest_id', 'row_hash']);
-/** a raw table's columns without the lineage: what a file's row supplies */
-export const dataColumns = (def: TableDef) => def.columns.filter(([n]) => !lineageColumns.has(n));
+const actionOrigin = new Set<string>(collectionActionOriginColumns.map(([n]) => n));
+/** a raw table's columns without the lineage (and a recorded action's origin): what a file's row supplies */
+export const dataColumns = (def: TableDef) =>
+  def.columns.filter(([n]) => !lineageColumns.has(n) && !(def.name === 'collection_actions' && actionOrigin.has(n)));
 
 export const rawTables = {
   customers: {
@@ -115,17 +129,20 @@ export const rawTables = {
   },
   collection_actions: {
     name: 'collection_actions',
-    columns: withLineage([
-      ['action_id', 'String'],
-      ['loan_id', 'String'],
-      ['action_date', 'Date'],
-      ['channel', 'LowCardinality(String)'],
-      ['outcome', 'LowCardinality(String)'],
-      ['agent_id', 'String'],
-      ['team', 'LowCardinality(String)'],
-      ['promised_amount', `Nullable(${money})`],
-      ['promised_date', 'Nullable(Date)'],
-    ]),
+    columns: [
+      ...withLineage([
+        ['action_id', 'String'],
+        ['loan_id', 'String'],
+        ['action_date', 'Date'],
+        ['channel', 'LowCardinality(String)'],
+        ['outcome', 'LowCardinality(String)'],
+        ['agent_id', 'String'],
+        ['team', 'LowCardinality(String)'],
+        ['promised_amount', `Nullable(${money})`],
+        ['promised_date', 'Nullable(Date)'],
+      ]),
+      ...collectionActionOriginColumns,
+    ],
     orderBy: '(loan_id, action_date, action_id)',
     shardBy: 'cityHash64(loan_id)',
   },

@@ -18,6 +18,11 @@ export const permissions = {
   'reports:archive': ['admin', 'executive', 'auditor'],
   'audit:read': ['admin', 'auditor'],
   'keys:manage': ['admin'],
+  // collection outcomes recorded by people (console form, POST /v1/collection-actions); collectors on their own region's loans
+  'actions:record': ['admin', 'collector'],
+  'actions:read': ['admin', 'collector', 'auditor'],
+  // the web console's pages: the executive dashboard (the collector workbench needs cases:read)
+  'dashboard:read': ['admin', 'executive'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof permissions;
 

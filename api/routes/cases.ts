@@ -51,13 +51,15 @@ const caseSchema = z
  * one computation of the list (consistent ranks, and a page costs no rebuild); every pull is still audited.
  */
 const caseLists = new WeakMap<Warehouse, TtlCache<string, Sized & { cases: Case[] }>>();
-const caseListCache = (wh: Warehouse) => {
+export const caseListCache = (wh: Warehouse) => {
   let cache = caseLists.get(wh);
   if (!cache) caseLists.set(wh, (cache = new TtlCache(60_000, 200, false, 64 * 1024 * 1024)));
   return cache;
 };
+/** Drops a warehouse's cached case lists: a recorded collection action must show in the next list (routes/collection-actions.ts). */
+export const invalidateCaseLists = (wh: Warehouse) => caseLists.delete(wh);
 /** a list's size, estimated from its first hundred cases (measuring all would serialise it once more) */
-const sized = (cases: Case[]) => ({
+export const sized = (cases: Case[]) => ({
   cases,
   approxBytes:
     cases.length === 0

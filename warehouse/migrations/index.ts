@@ -6,6 +6,7 @@ import {
   apiTables,
   archiveTables,
   auditClientRequestIdColumns,
+  collectionActionOriginColumns,
   collectionTables,
   loanMonthDerived,
   loanMonthKey,
@@ -157,6 +158,11 @@ export const migrations: Migration[] = [
     version: 17,
     name: 'report archive (packs by period, segment, language, inputs and file hashes)',
     statements: (wh) => Object.values(archiveTables).flatMap((t) => createTableStatements(wh, t)),
+  },
+  {
+    version: 18,
+    name: 'collection_actions: source, recorded_by and note of outcomes recorded in the console or the API',
+    statements: (wh) => addColumns(wh, 'collection_actions', collectionActionOriginColumns),
   },
 ];
 

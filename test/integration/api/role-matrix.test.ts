@@ -129,8 +129,21 @@ describe('role × route × scope matrix; collectors never see another region', (
       maxBodyBytes: 64 * 1024,
       snapshotSettings: defaultSettings,
     });
+    // the action the matrix records again: team and agent given, so its content is the same whoever sends it
+    const recorded = await call('/v1/collection-actions', keys.admin, { method: 'POST', body: matrixAction() });
+    if (recorded.status !== 201) throw new Error(`matrix action not recorded: ${await recorded.text()}`);
   });
   afterAll(() => disposeIfOpened(wh));
+
+  const matrixAction = () => ({
+    action_id: 'matrix-action-1',
+    loan_id: loan.east,
+    action_date: asOf,
+    channel: 'phone',
+    outcome: 'contacted',
+    team: 'matrix',
+    agent_id: 'matrix',
+  });
 
   const call = (path: string, key: string | undefined, o: { method?: string; body?: unknown; accept?: string } = {}) =>
     app.request(path, {
@@ -199,6 +212,20 @@ describe('role × route × scope matrix; collectors never see another region', (
         path: `/v1/reports/archive/${archived}/manifest.json`,
         allowed: ['admin', 'executive', 'auditor'],
         ok: 200,
+      },
+      // recorded in beforeAll with the same content: every allowed call is an idempotent replay (200)
+      'POST /v1/collection-actions': {
+        path: '/v1/collection-actions',
+        body: matrixAction(),
+        allowed: ['admin', 'collector'],
+        ok: 200,
+        byId: true,
+      },
+      'GET /v1/collection-actions': {
+        path: `/v1/collection-actions?loan_id=${loan.east}`,
+        allowed: ['admin', 'collector', 'auditor'],
+        ok: 200,
+        byId: true,
       },
       'GET /v1/audit': { path: '/v1/audit?limit=5', allowed: ['admin', 'auditor'], ok: 200 },
       'GET /v1/keys': { path: '/v1/keys', allowed: ['admin'], ok: 200 },

@@ -1,0 +1,193 @@
+import type { Context } from 'hono';
+import { getCookie, setCookie } from 'hono/cookie';
+import { languages, type Lang, type Text } from '../../reports/i18n.ts';
+import type { Action } from '../../pipelines/cases/strategy.ts';
+
+export type { Lang } from '../../reports/i18n.ts';
+
+/**
+ * The console's words in both languages. Codes of the book (products, regions, channels, buckets,
+ * stages) reuse the reports' labels (reports/i18n.ts, reports/summary/segments.ts), so a page and a
+ * pack name things alike.
+ */
+export const text = {
+  app: { 'zh-CN': 'loanwatch 贷后管理台', en: 'loanwatch console' },
+  sign_in: { 'zh-CN': '登录', en: 'Sign in' },
+  sign_out: { 'zh-CN': '退出', en: 'Sign out' },
+  api_key: { 'zh-CN': 'API 密钥', en: 'API key' },
+  key_hint: {
+    'zh-CN': '输入管理员发给您的密钥（lw_…）。密钥只用于登录，不保存在浏览器中。',
+    en: 'Paste the key an admin gave you (lw_…). It is used to sign in only and is not kept in the browser.',
+  },
+  bad_key: { 'zh-CN': '密钥无效或已吊销', en: 'Unknown or revoked API key' },
+  signed_in_as: { 'zh-CN': '当前用户', en: 'Signed in as' },
+  dashboard: { 'zh-CN': '经营看板', en: 'Dashboard' },
+  queue: { 'zh-CN': '催收工作台', en: 'Collector workbench' },
+  home: { 'zh-CN': '首页', en: 'Home' },
+  language: { 'zh-CN': 'English', en: '中文' },
+  period: { 'zh-CN': '报告期', en: 'Period' },
+  product: { 'zh-CN': '产品', en: 'Product' },
+  region: { 'zh-CN': '区域', en: 'Region' },
+  branch: { 'zh-CN': '分行', en: 'Branch' },
+  channel: { 'zh-CN': '渠道', en: 'Channel' },
+  all: { 'zh-CN': '全部', en: 'All' },
+  apply: { 'zh-CN': '查询', en: 'Apply' },
+  reset: { 'zh-CN': '重置', en: 'Reset' },
+  key_figures: { 'zh-CN': '关键指标', en: 'Key figures' },
+  figure: { 'zh-CN': '指标', en: 'Figure' },
+  value: { 'zh-CN': '本期', en: 'This month' },
+  on_month: { 'zh-CN': '较上月', en: 'On month' },
+  on_year_start: { 'zh-CN': '较年初', en: 'Since year start' },
+  limit: { 'zh-CN': '限额', en: 'Limit' },
+  status: { 'zh-CN': '状态', en: 'Status' },
+  red: { 'zh-CN': '超限', en: 'breach' },
+  amber: { 'zh-CN': '预警', en: 'watch' },
+  green: { 'zh-CN': '正常', en: 'within' },
+  whole_bank: { 'zh-CN': '全行口径', en: 'whole bank' },
+  channel_not_in_figures: {
+    'zh-CN': '关键指标按产品、区域、分行口径计算，不含渠道筛选；趋势图与明细已按渠道筛选。',
+    en: 'The key figures take product, region and branch, not the channel; the trend and the breakdown below do.',
+  },
+  trend: { 'zh-CN': '近 12 个月趋势', en: 'The last 12 months' },
+  breakdown_by: { 'zh-CN': '按{dim}下钻', en: 'Drill down by {dim}' },
+  drill_hint: {
+    'zh-CN': '点击柱形或表格行查看下一层级。',
+    en: 'Click a bar or a row to see the next level.',
+  },
+  segment: { 'zh-CN': '分部', en: 'Segment' },
+  balance: { 'zh-CN': '余额', en: 'Balance' },
+  m1plus_ratio: { 'zh-CN': '逾期率（M1+）', en: 'M1+ ratio' },
+  npl_balance: { 'zh-CN': '不良余额', en: 'NPL balance' },
+  npl_ratio: { 'zh-CN': '不良率', en: 'NPL ratio' },
+  par90: { 'zh-CN': 'PAR90', en: 'PAR90' },
+  loans_behind: {
+    'zh-CN': '该分行的贷款（按 IFRS 9 阶段与风险暴露排序，金额合计即余额）',
+    en: 'The loans of this branch (by IFRS 9 stage and exposure; their exposures add up to the balance)',
+  },
+  loan: { 'zh-CN': '贷款', en: 'Loan' },
+  customer_phone: { 'zh-CN': '客户电话（脱敏）', en: 'Customer phone (masked)' },
+  ifrs9_stage: { 'zh-CN': 'IFRS 9 阶段', en: 'IFRS 9 stage' },
+  ead: { 'zh-CN': '风险暴露', en: 'Exposure' },
+  ecl: { 'zh-CN': '预期信用损失', en: 'Expected credit loss' },
+  shown_of: { 'zh-CN': '显示 {n} / {total} 笔', en: '{n} of {total} loans shown' },
+  packs: { 'zh-CN': '报告包', en: 'Report packs' },
+  management_pdf: { 'zh-CN': '贷后管理月报（PDF）', en: 'Management pack (PDF)' },
+  regulatory_pdf: { 'zh-CN': '监管分析包（PDF）', en: 'Regulatory pack (PDF)' },
+  archive: { 'zh-CN': '已归档报告', en: 'Archived packs' },
+  whole_book: { 'zh-CN': '全行', en: 'Whole book' },
+  as_of: { 'zh-CN': '日期', en: 'Date' },
+  stage: { 'zh-CN': '阶段', en: 'Stage' },
+  dpd: { 'zh-CN': '逾期天数', en: 'DPD' },
+  bucket: { 'zh-CN': '逾期段', en: 'Bucket' },
+  expected_loss: { 'zh-CN': '预期损失', en: 'Expected loss' },
+  grade: { 'zh-CN': '风险等级', en: 'Grade' },
+  action: { 'zh-CN': '建议措施', en: 'Recommended action' },
+  open_promises: { 'zh-CN': '未到期承诺', en: 'Open promises' },
+  last_contact: { 'zh-CN': '最近联系', en: 'Last contact' },
+  rank: { 'zh-CN': '排名', en: 'Rank' },
+  search_loan: { 'zh-CN': '贷款编号', en: 'Loan id' },
+  cases_of: { 'zh-CN': '共 {n} 笔案件', en: '{n} cases' },
+  scope: { 'zh-CN': '范围', en: 'Scope' },
+  none: { 'zh-CN': '无', en: 'none' },
+  loan_facts: { 'zh-CN': '贷款信息', en: 'Loan' },
+  principal: { 'zh-CN': '本金', en: 'Principal' },
+  annual_rate: { 'zh-CN': '年利率', en: 'Annual rate' },
+  term: { 'zh-CN': '期限（月）', en: 'Term (months)' },
+  originated: { 'zh-CN': '放款日', en: 'Originated' },
+  schedule: { 'zh-CN': '还款计划', en: 'Schedule' },
+  installment: { 'zh-CN': '期次', en: 'No.' },
+  due_date: { 'zh-CN': '应还日', en: 'Due' },
+  principal_due: { 'zh-CN': '应还本金', en: 'Principal due' },
+  interest_due: { 'zh-CN': '应还利息', en: 'Interest due' },
+  payments: { 'zh-CN': '还款记录', en: 'Payments' },
+  paid_date: { 'zh-CN': '还款日', en: 'Paid' },
+  amount: { 'zh-CN': '金额', en: 'Amount' },
+  dpd_history: { 'zh-CN': '逾期天数历史（月末）', en: 'DPD at each month-end' },
+  contacts: { 'zh-CN': '催收记录与承诺', en: 'Contacts and promises' },
+  date: { 'zh-CN': '日期', en: 'Date' },
+  outcome: { 'zh-CN': '结果', en: 'Outcome' },
+  promised_amount: { 'zh-CN': '承诺金额', en: 'Promised amount' },
+  promised_date: { 'zh-CN': '承诺日期', en: 'Promised date' },
+  note: { 'zh-CN': '备注', en: 'Note' },
+  source: { 'zh-CN': '来源', en: 'Source' },
+  recorded_by: { 'zh-CN': '记录人', en: 'Recorded by' },
+  score: { 'zh-CN': '预警评分', en: 'Early-warning score' },
+  probability: { 'zh-CN': '违约概率', en: 'Probability' },
+  points: { 'zh-CN': '分数', en: 'Points' },
+  reasons: { 'zh-CN': '主要原因', en: 'Reason codes' },
+  counterfactual: { 'zh-CN': '改善建议', en: 'What would improve it' },
+  no_score: { 'zh-CN': '暂无评分', en: 'Not scored' },
+  warnings: { 'zh-CN': '预警', en: 'Warnings' },
+  rule: { 'zh-CN': '规则', en: 'Rule' },
+  severity: { 'zh-CN': '级别', en: 'Severity' },
+  evidence: { 'zh-CN': '依据', en: 'Evidence' },
+  record_outcome: { 'zh-CN': '登记催收结果', en: 'Record an outcome' },
+  save: { 'zh-CN': '保存', en: 'Save' },
+  recorded: { 'zh-CN': '已登记', en: 'Recorded' },
+  refused: { 'zh-CN': '未保存：', en: 'Not saved: ' },
+  not_found: { 'zh-CN': '未找到（或不在您的区域）', en: 'Not found (or outside your region)' },
+  forbidden: { 'zh-CN': '无权访问', en: 'Not allowed' },
+  error: { 'zh-CN': '出错了', en: 'Something went wrong' },
+  back: { 'zh-CN': '返回', en: 'Back' },
+  no_pages: {
+    'zh-CN': '您的角色在控制台中暂无页面（模型管理页面尚未上线），请使用 API：',
+    en: 'Your role has no console pages yet (the modeler pages are not built); use the API:',
+  },
+  in_queue: { 'zh-CN': '今日队列', en: "Today's queue" },
+  not_in_queue: { 'zh-CN': '不在今日队列', en: "Not in today's queue" },
+  month_end: { 'zh-CN': '月末', en: 'Month-end' },
+  five_class: { 'zh-CN': '五级分类', en: 'Five-category class' },
+  skip: { 'zh-CN': '跳到正文', en: 'Skip to content' },
+} as const satisfies Record<string, Text>;
+export type TextId = keyof typeof text;
+
+/** A text in the language, `{name}` placeholders filled. */
+export function t(lang: Lang, id: TextId, vars: Record<string, string | number> = {}): string {
+  return text[id][lang].replace(/\{(\w+)\}/gu, (m, k: string) => (k in vars ? String(vars[k]) : m));
+}
+
+export const actionLabels: Record<Action, Text> = {
+  sms_reminder: { 'zh-CN': '短信提醒', en: 'SMS reminder' },
+  call_account_manager: { 'zh-CN': '客户经理致电', en: 'Call (account manager)' },
+  call_collection_team: { 'zh-CN': '催收团队致电', en: 'Call (collection team)' },
+  visit: { 'zh-CN': '上门', en: 'Visit' },
+  legal_action: { 'zh-CN': '法律诉讼', en: 'Legal action' },
+  restructuring_offer: { 'zh-CN': '重组方案', en: 'Restructuring offer' },
+  debt_sale: { 'zh-CN': '债权转让', en: 'Debt sale' },
+};
+export const outcomeLabels: Record<string, Text> = {
+  no_contact: { 'zh-CN': '未联系上', en: 'No contact' },
+  contacted: { 'zh-CN': '已联系', en: 'Contacted' },
+  promise_to_pay: { 'zh-CN': '承诺还款', en: 'Promise to pay' },
+  refused: { 'zh-CN': '拒绝还款', en: 'Refused' },
+  paid: { 'zh-CN': '已还款', en: 'Paid' },
+  wrong_party: { 'zh-CN': '非本人', en: 'Wrong party' },
+};
+export const caseStageLabels: Record<string, Text> = {
+  watch: { 'zh-CN': '关注', en: 'watch' },
+  early: { 'zh-CN': '早期', en: 'early' },
+  mid: { 'zh-CN': '中期', en: 'mid' },
+  late: { 'zh-CN': '后期', en: 'late' },
+};
+/** a code's label in the language, or the code itself */
+export const label = (labels: Record<string, Text>, code: string, lang: Lang) => labels[code]?.[lang] ?? code;
+
+const langCookie = 'lw_lang';
+const isLang = (x: string | undefined): x is Lang => (languages as readonly string[]).includes(x ?? '');
+
+/**
+ * The page's language: `?lang=` (the switch link, remembered in a cookie), else the cookie, else the
+ * browser's Accept-Language (Chinese of any region → zh-CN, anything else → English).
+ */
+export function langOf(c: Context): Lang {
+  const asked = c.req.query('lang');
+  if (isLang(asked)) {
+    setCookie(c, langCookie, asked, { path: '/', sameSite: 'Strict', httpOnly: true, maxAge: 365 * 86400 });
+    return asked;
+  }
+  const kept = getCookie(c, langCookie);
+  if (isLang(kept)) return kept;
+  const accept = c.req.header('accept-language') ?? '';
+  const first = accept.split(',')[0]?.trim().toLowerCase() ?? '';
+  return first.startsWith('zh') ? 'zh-CN' : 'en';
+}

@@ -1,0 +1,94 @@
+import { html, raw } from 'hono/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
+import type { ApiKey } from '../auth/keys.ts';
+import { allows } from '../auth/permissions.ts';
+import { t, type Lang } from './i18n.ts';
+
+/** What a page template returns: hono/html escapes every interpolated value unless it is itself Html. */
+export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
+
+export const assetBase = '/console/assets';
+
+/**
+ * Data for a client script, as JSON inside a non-executed script element (the Content-Security-Policy
+ * allows no inline script): `<` is escaped so no value can close the element.
+ */
+export const jsonData = (id: string, value: unknown) =>
+  raw(
+    `<script type="application/json" id="${id.replace(/[^\w-]/gu, '')}">${JSON.stringify(value).replace(/</gu, '\\u003c')}</script>`,
+  );
+
+/** The same URL with `lang` set: the language switch keeps the page and its filters. */
+export function withLang(url: string, lang: Lang): string {
+  const u = new URL(url);
+  u.searchParams.set('lang', lang);
+  return `${u.pathname}${u.search}`;
+}
+
+export interface PageOptions {
+  lang: Lang;
+  url: string;
+  title: string;
+  key?: ApiKey;
+  csrf?: string;
+  active?: 'dashboard' | 'queue';
+  charts?: boolean;
+  body: Html;
+}
+
+/** The page shell: skip link, navigation by role, language switch, sign-out form (CSRF token), main. */
+export function page(o: PageOptions): Html {
+  const other: Lang = o.lang === 'zh-CN' ? 'en' : 'zh-CN';
+  const nav = o.key
+    ? html`<nav aria-label="main">
+        <a href="/console" class="brand">${t(o.lang, 'app')}</a>
+        ${
+          allows(o.key.role, 'dashboard:read')
+            ? html`<a href="/console/dashboard" ${o.active === 'dashboard' ? raw('aria-current="page"') : ''}
+                >${t(o.lang, 'dashboard')}</a
+              >`
+            : ''
+        }
+        ${
+          allows(o.key.role, 'cases:read')
+            ? html`<a href="/console/queue" ${o.active === 'queue' ? raw('aria-current="page"') : ''}
+                >${t(o.lang, 'queue')}</a
+              >`
+            : ''
+        }
+        <span class="who"
+          >${t(o.lang, 'signed_in_as')}: ${o.key.label || o.key.key_id}
+          (${o.key.role}${o.key.region ? ` · ${o.key.region}${o.key.team ? `/${o.key.team}` : ''}` : ''})</span
+        >
+        <a href="${withLang(o.url, other)}" lang="${other}" hreflang="${other}">${t(o.lang, 'language')}</a>
+        <form method="post" action="/console/logout" class="inline">
+          <input type="hidden" name="_csrf" value="${o.csrf ?? ''}" />
+          <button type="submit">${t(o.lang, 'sign_out')}</button>
+        </form>
+      </nav>`
+    : html`<nav aria-label="main">
+        <span class="brand">${t(o.lang, 'app')}</span>
+        <a href="${withLang(o.url, other)}" lang="${other}" hreflang="${other}">${t(o.lang, 'language')}</a>
+      </nav>`;
+  const scripts = o.charts
+    ? html`<script src="${assetBase}/vega.min.js" defer></script>
+        <script src="${assetBase}/vega-lite.min.js" defer></script>
+        <script src="${assetBase}/vega-embed.min.js" defer></script>`
+    : '';
+  return html`<!doctype html>
+    <html lang="${o.lang}">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${o.title} · loanwatch</title>
+        <link rel="stylesheet" href="${assetBase}/console.css" />
+        ${scripts}
+        <script src="${assetBase}/console.js" defer></script>
+      </head>
+      <body>
+        <a class="skip" href="#main">${t(o.lang, 'skip')}</a>
+        <header>${nav}</header>
+        <main id="main" tabindex="-1">${o.body}</main>
+      </body>
+    </html>`;
+}

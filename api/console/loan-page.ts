@@ -1,0 +1,285 @@
+import { html, raw } from 'hono/html';
+import { actionChannels, actionOutcomes } from '../../pipelines/ingest/entity-specs.ts';
+import { bucketLabels, channelLabels, fiveClassLabels, formatMoney, formatPct, teamLabel } from '../../reports/i18n.ts';
+import { segmentName } from '../../reports/summary/segments.ts';
+import { actionLabels, caseStageLabels, label, outcomeLabels, t, type Lang } from './i18n.ts';
+import { jsonData, type Html } from './layout.ts';
+import type { LoanView } from './workbench-data.ts';
+
+/** What the outcome form shows again after a refusal (the values typed) or fresh (a new action id). */
+export interface OutcomeForm {
+  action_id: string;
+  action_date: string;
+  channel: string;
+  outcome: string;
+  promised_amount: string;
+  promised_date: string;
+  note: string;
+  error?: string;
+  recorded?: string;
+}
+
+const money = (lang: Lang, x: number) => formatMoney(lang, x);
+
+function dpdSpec(v: LoanView, lang: Lang) {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    width: 'container',
+    height: 180,
+    title: t(lang, 'dpd_history'),
+    data: { values: v.months.map((m) => ({ ...m, bucket_label: label(bucketLabels, m.bucket, lang) })) },
+    mark: { type: 'area', line: true, point: true, tooltip: true, interpolate: 'step-after', opacity: 0.3 },
+    encoding: {
+      x: { field: 'month_end', type: 'temporal', title: t(lang, 'month_end'), axis: { format: '%Y-%m' } },
+      y: { field: 'dpd', type: 'quantitative', title: t(lang, 'dpd') },
+      tooltip: [
+        { field: 'month_end', type: 'temporal', title: t(lang, 'month_end'), format: '%Y-%m-%d' },
+        { field: 'dpd', type: 'quantitative', title: t(lang, 'dpd') },
+        { field: 'bucket_label', type: 'nominal', title: t(lang, 'bucket') },
+        { field: 'balance', type: 'quantitative', title: t(lang, 'balance'), format: ',.2f' },
+      ],
+    },
+  };
+}
+
+const options = (values: readonly string[], current: string, text: (v: string) => string) =>
+  values.map((v) => html`<option value="${v}" ${v === current ? raw('selected') : ''}>${text(v)}</option>`);
+
+/** The loan page: facts, the case, score with reasons and counterfactual, warnings, DPD chart, contacts, schedule, payments, the outcome form. */
+export function loanBody(
+  v: LoanView,
+  o: { asOf: string; lang: Lang; csrf: string; form: OutcomeForm; canRecord: boolean },
+): Html {
+  const { lang } = o;
+  const l = v.loan;
+  const s = v.score;
+  const c = v.case;
+  const f = o.form;
+  return html`
+    <p><a href="/console/queue?as_of=${o.asOf}">← ${t(lang, 'queue')}</a></p>
+    <h1>${t(lang, 'loan')} ${l.loan_id}</h1>
+    ${f.recorded ? html`<p class="ok" role="status">${t(lang, 'recorded')}: ${f.recorded}</p>` : ''}
+    <div class="cols">
+      <section aria-labelledby="facts">
+        <h2 id="facts">${t(lang, 'loan_facts')}</h2>
+        <dl>
+          <dt>${t(lang, 'product')}</dt>
+          <dd>${segmentName('product', l.product, lang)}</dd>
+          <dt>${t(lang, 'region')} / ${t(lang, 'branch')}</dt>
+          <dd>${segmentName('region', l.region, lang)} / ${segmentName('branch', l.branch, lang)}</dd>
+          <dt>${t(lang, 'principal')}</dt>
+          <dd>${money(lang, l.principal)}</dd>
+          <dt>${t(lang, 'annual_rate')}</dt>
+          <dd>${formatPct(l.annual_rate, 2)}</dd>
+          <dt>${t(lang, 'term')}</dt>
+          <dd>${l.term_months}</dd>
+          <dt>${t(lang, 'originated')}</dt>
+          <dd>${l.origination_date}</dd>
+          <dt>${t(lang, 'customer_phone')}</dt>
+          <dd>${l.phone}</dd>
+        </dl>
+        <h3>${c ? t(lang, 'in_queue') : t(lang, 'not_in_queue')} · ${o.asOf}</h3>
+        ${
+          c
+            ? html`<dl id="case">
+                <dt>${t(lang, 'rank')}</dt>
+                <dd>${c.rank}</dd>
+                <dt>${t(lang, 'stage')}</dt>
+                <dd>${label(caseStageLabels, c.stage, lang)} · ${t(lang, 'dpd')} ${c.dpd} · ${c.bucket}</dd>
+                <dt>${t(lang, 'balance')}</dt>
+                <dd>${money(lang, c.balance)}</dd>
+                <dt>${t(lang, 'expected_loss')}</dt>
+                <dd>${money(lang, c.expected_loss)}</dd>
+                <dt>${t(lang, 'action')}</dt>
+                <dd>${label(actionLabels, c.action, lang)}</dd>
+                <dt>${t(lang, 'open_promises')}</dt>
+                <dd>
+                  ${c.open_promises.length ? c.open_promises.map((p) => `${money(lang, p.amount)} @ ${p.date}`).join('; ') : '—'}
+                </dd>
+              </dl>`
+            : ''
+        }
+      </section>
+      <section aria-labelledby="score">
+        <h2 id="score">${t(lang, 'score')}</h2>
+        ${
+          s
+            ? html`<dl>
+                  <dt>${t(lang, 'grade')}</dt>
+                  <dd><strong>${s.grade}</strong> · ${s.model_name}@${s.model_version} · ${s.month_end}</dd>
+                  <dt>${t(lang, 'probability')}</dt>
+                  <dd>${formatPct(s.probability, 2)}</dd>
+                  <dt>${t(lang, 'points')}</dt>
+                  <dd>${Math.round(s.points)}</dd>
+                </dl>
+                <h3>${t(lang, 'reasons')}</h3>
+                <ol>
+                  ${s.reasons.map((r) => html`<li><code>${r}</code></li>`)}
+                </ol>
+                ${
+                  s.counterfactual
+                    ? html`<h3>${t(lang, 'counterfactual')}</h3>
+                        <p id="counterfactual">
+                          ${lang === 'zh-CN' ? s.counterfactual.text.zh : s.counterfactual.text.en}
+                        </p>`
+                    : ''
+                }`
+            : html`<p>${t(lang, 'no_score')}</p>`
+        }
+        <h3>${t(lang, 'warnings')}</h3>
+        ${
+          v.warnings.length
+            ? html`<table>
+                <thead>
+                  <tr>
+                    <th scope="col">${t(lang, 'date')}</th>
+                    <th scope="col">${t(lang, 'rule')}</th>
+                    <th scope="col">${t(lang, 'severity')}</th>
+                    <th scope="col">${t(lang, 'evidence')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${v.warnings.map(
+                    (w) =>
+                      html`<tr>
+                        <td>${w.as_of}</td>
+                        <td>${w.rule_id}</td>
+                        <td>${w.severity}</td>
+                        <td><small>${w.evidence}</small></td>
+                      </tr>`,
+                  )}
+                </tbody>
+              </table>`
+            : html`<p>${t(lang, 'none')}</p>`
+        }
+      </section>
+    </div>
+    <figure class="chart" data-spec="spec-dpd" aria-label="${t(lang, 'dpd_history')}"></figure>
+    ${jsonData('spec-dpd', dpdSpec(v, lang))}
+    ${
+      o.canRecord
+        ? html`<section aria-labelledby="record">
+            <h2 id="record">${t(lang, 'record_outcome')}</h2>
+            ${f.error ? html`<p class="error" role="alert" id="form-error">${t(lang, 'refused')}${f.error}</p>` : ''}
+            <form
+              method="post"
+              action="/console/loans/${encodeURIComponent(l.loan_id)}/actions?as_of=${o.asOf}"
+              class="record"
+            >
+              <input type="hidden" name="_csrf" value="${o.csrf}" />
+              <input type="hidden" name="action_id" value="${f.action_id}" />
+              <label
+                >${t(lang, 'date')} <input type="date" name="action_date" value="${f.action_date}" required
+              /></label>
+              <label
+                >${t(lang, 'channel')}
+                <select name="channel">
+                  ${options(actionChannels, f.channel, (x) => label(channelLabels, x, lang))}
+                </select></label
+              >
+              <label
+                >${t(lang, 'outcome')}
+                <select name="outcome">
+                  ${options(actionOutcomes, f.outcome, (x) => label(outcomeLabels, x, lang))}
+                </select></label
+              >
+              <label
+                >${t(lang, 'promised_amount')}
+                <input name="promised_amount" inputmode="decimal" value="${f.promised_amount}" autocomplete="off"
+              /></label>
+              <label
+                >${t(lang, 'promised_date')} <input type="date" name="promised_date" value="${f.promised_date}"
+              /></label>
+              <label class="wide"
+                >${t(lang, 'note')} <textarea name="note" rows="2" maxlength="1000">${f.note}</textarea>
+              </label>
+              <button type="submit">${t(lang, 'save')}</button>
+            </form>
+          </section>`
+        : ''
+    }
+    <section aria-labelledby="contacts">
+      <h2 id="contacts">${t(lang, 'contacts')}</h2>
+      <table id="actions">
+        <thead>
+          <tr>
+            <th scope="col">${t(lang, 'date')}</th>
+            <th scope="col">${t(lang, 'channel')}</th>
+            <th scope="col">${t(lang, 'outcome')}</th>
+            <th scope="col">${t(lang, 'promised_amount')}</th>
+            <th scope="col">${t(lang, 'promised_date')}</th>
+            <th scope="col">${t(lang, 'source')}</th>
+            <th scope="col">${t(lang, 'note')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${v.actions.map(
+            (a) =>
+              html`<tr data-action="${a.action_id}">
+                <td>${a.action_date}</td>
+                <td>${label(channelLabels, a.channel, lang)}</td>
+                <td>${label(outcomeLabels, a.outcome, lang)}</td>
+                <td class="num">${a.promised_amount === null ? '—' : money(lang, a.promised_amount)}</td>
+                <td>${a.promised_date ?? '—'}</td>
+                <td>
+                  ${a.source}${a.recorded_by ? ` · ${a.recorded_by}` : ''}${a.team ? ` · ${teamLabel(a.team, lang)}` : ''}
+                </td>
+                <td>${a.note}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+    </section>
+    <div class="cols">
+      <section aria-labelledby="schedule">
+        <h2 id="schedule">${t(lang, 'schedule')}</h2>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">${t(lang, 'installment')}</th>
+              <th scope="col">${t(lang, 'due_date')}</th>
+              <th scope="col">${t(lang, 'principal_due')}</th>
+              <th scope="col">${t(lang, 'interest_due')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${v.schedule.map(
+              (r) =>
+                html`<tr>
+                  <td class="num">${r.installment_no}</td>
+                  <td>${r.due_date}</td>
+                  <td class="num">${r.principal_due.toFixed(2)}</td>
+                  <td class="num">${r.interest_due.toFixed(2)}</td>
+                </tr>`,
+            )}
+          </tbody>
+        </table>
+      </section>
+      <section aria-labelledby="payments">
+        <h2 id="payments">${t(lang, 'payments')}</h2>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">${t(lang, 'paid_date')}</th>
+              <th scope="col">${t(lang, 'amount')}</th>
+              <th scope="col">${t(lang, 'channel')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${v.payments.map(
+              (r) =>
+                html`<tr>
+                  <td>${r.paid_date}</td>
+                  <td class="num">${r.amount.toFixed(2)}</td>
+                  <td>${r.channel}</td>
+                </tr>`,
+            )}
+          </tbody>
+        </table>
+      </section>
+    </div>
+    <p class="note">
+      ${t(lang, 'five_class')}: ${v.months.length ? label(fiveClassLabels, v.months.at(-1)!.five_class, lang) : '—'}
+    </p>
+  `;
+}

@@ -1,0 +1,103 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { Session, SessionStore } from '../auth/sessions.ts';
+import { tokensMatch } from '../auth/sessions.ts';
+import type { AppEnv } from '../context.ts';
+import { AuthError } from '../errors.ts';
+import { authenticate } from '../middleware.ts';
+
+export const sessionCookie = 'lw_session';
+/** the sign-in form's CSRF token, before there is a session (double submit: cookie and form field must agree) */
+export const loginCookie = 'lw_login';
+
+/** The API's context plus the console's session and the POST's form (optional: a Context<ConsoleEnv> is also a Context<AppEnv>). */
+export interface ConsoleEnv {
+  Variables: AppEnv['Variables'] & { session?: Session; form?: Record<string, string> };
+}
+
+/** The request's session (set by requireSession on every page that needs one). */
+export function sessionOf(c: Context<ConsoleEnv>): Session {
+  const s = c.get('session');
+  if (!s) throw new AuthError('unauthorized', 'sign in first (no or expired session)', { reason: 'no_session' });
+  return s;
+}
+
+/** Secure cookies when the request came over https (a proxy terminating TLS must pass https through in the URL's scheme). */
+const secure = (c: Context) => new URL(c.req.url).protocol === 'https:';
+
+export function setSessionCookie(c: Context, id: string) {
+  setCookie(c, sessionCookie, id, { path: '/', httpOnly: true, sameSite: 'Strict', secure: secure(c) });
+}
+export function clearSessionCookie(c: Context) {
+  deleteCookie(c, sessionCookie, { path: '/', httpOnly: true, sameSite: 'Strict', secure: secure(c) });
+}
+export function setLoginCookie(c: Context, token: string) {
+  setCookie(c, loginCookie, token, {
+    path: '/console',
+    httpOnly: true,
+    sameSite: 'Strict',
+    secure: secure(c),
+    maxAge: 3600,
+  });
+}
+
+/** A form's text fields (a file field is dropped: no console form takes one). */
+export async function formOf(c: Context): Promise<Record<string, string>> {
+  const body = await c.req.parseBody();
+  return Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
+
+/** Refuses a POST whose form does not carry the expected CSRF token (403, audited like any refusal). */
+export function checkCsrf(form: Record<string, string>, expected: string | undefined) {
+  if (!expected || !tokensMatch(form._csrf, expected))
+    throw new AuthError('forbidden', 'missing or wrong CSRF token: reload the page and try again', {
+      reason: 'csrf_token',
+    });
+}
+
+/**
+ * The console's pages need a session: without one a page asks for sign-in (a POST is refused, 401);
+ * with one, the session's key is the request's key — so requirePermission, scopedFilters and the
+ * audit log treat a console request exactly as an API request with that key. Every POST must carry
+ * the session's CSRF token.
+ */
+export const requireSession =
+  (store: SessionStore): MiddlewareHandler<ConsoleEnv> =>
+  async (c, next) => {
+    const s = await store.get(c.get('deps').wh, getCookie(c, sessionCookie));
+    if (!s) {
+      if (c.req.method === 'GET') {
+        const u = new URL(c.req.url);
+        return c.redirect(`/console/login?next=${encodeURIComponent(`${u.pathname}${u.search}`)}`, 303);
+      }
+      throw new AuthError('unauthorized', 'sign in first (no or expired session)', { reason: 'no_session' });
+    }
+    c.set('key', s.key);
+    c.set('session', s);
+    if (c.req.method === 'POST') {
+      const form = await formOf(c);
+      checkCsrf(form, s.csrf);
+      c.set('form', form);
+    }
+    await next();
+  };
+
+/**
+ * /v1 authentication with one addition: a GET of a report (`/v1/reports/…`) without a key header
+ * may use the console's session, so the dashboard's pack links open in the browser. Reads only:
+ * the SameSite=Strict cookie is not sent from other sites, and no state changes on a GET.
+ */
+export const sessionOrKey =
+  (store: SessionStore): MiddlewareHandler<AppEnv> =>
+  async (c, next) => {
+    const keyHeader = c.req.header('authorization') ?? c.req.header('x-api-key');
+    if (keyHeader === undefined && c.req.method === 'GET' && c.req.path.startsWith('/v1/reports/')) {
+      const s = await store.get(c.get('deps').wh, getCookie(c, sessionCookie));
+      if (s) {
+        c.set('key', s.key);
+        await next();
+        return;
+      }
+    }
+    await authenticate(c, next);
+  };

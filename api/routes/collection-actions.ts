@@ -1,0 +1,279 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { execSql, querySql, type Warehouse } from '../../warehouse/connection.ts';
+import { tableRef } from '../../warehouse/ddl.ts';
+import { param, sql, trusted, type Sql } from '../../warehouse/sql.ts';
+import { dataColumns, rawTables, rowHashExpr } from '../../warehouse/tables.ts';
+import { entitySpecs } from '../../pipelines/ingest/entity-specs.ts';
+import { stagedSelect } from '../../pipelines/ingest/validation-sql.ts';
+import { latestTeamSql } from '../../pipelines/cases/case-list.ts';
+import type { ApiKey } from '../auth/keys.ts';
+import { audit } from '../audit.ts';
+import type { AppEnv } from '../context.ts';
+import { ApiError } from '../errors.ts';
+import { requirePermission } from '../middleware.ts';
+import { errorResponses } from '../schemas.ts';
+import { invalidateCaseLists } from './cases.ts';
+
+/**
+ * Collection outcomes recorded by people (the console's form, `POST /v1/collection-actions`), held
+ * to the same contract as a file's rows: the one row is landed as the ingest lands a file's rows and
+ * staged by the ingest's own compiled rules (pipelines/ingest/validation-sql.ts over entity-specs.ts),
+ * so a bad value is refused with exactly the reason a file's row would be quarantined with, and the
+ * row stored is the staged row. It is written by one INSERT … SELECT of that staged row: all of it or
+ * nothing. `source` (console/api), `recorded_by` (the key id) and the note go with it, and an audit row.
+ *
+ * Idempotent by the client's action id: the same action again answers the stored one (200), a
+ * different action under a used id is a 409; concurrent requests for one id are serialised here.
+ */
+export const actionSources = ['console', 'api'] as const;
+export type ActionSource = (typeof actionSources)[number];
+
+const spec = entitySpecs.collection_actions;
+const table = rawTables.collection_actions;
+const fields = spec.fields.map((f) => f.name);
+
+export const actionInput = z
+  .object({
+    action_id: z.string().max(200).openapi({ description: "the client's id of the action: sending it again is safe" }),
+    loan_id: z.string().max(200),
+    action_date: z.string().max(40).optional().openapi({ description: 'YYYY-MM-DD; default: today (UTC)' }),
+    channel: z
+      .string()
+      .max(40)
+      .openapi({ description: spec.fields.find((f) => f.name === 'channel')!.values!.join(', ') }),
+    outcome: z
+      .string()
+      .max(40)
+      .openapi({ description: spec.fields.find((f) => f.name === 'outcome')!.values!.join(', ') }),
+    promised_amount: z
+      .union([z.string().max(40), z.number()])
+      .optional()
+      .openapi({ description: 'a decimal amount, at most 2 decimal places' }),
+    promised_date: z.string().max(40).optional(),
+    team: z
+      .string()
+      .max(200)
+      .optional()
+      .openapi({ description: "default: the key's team, else the loan's current team" }),
+    agent_id: z.string().max(200).optional().openapi({ description: 'default: the key id' }),
+    note: z.string().max(1000, 'note: longer than 1000 characters').optional(),
+  })
+  .strict()
+  .openapi('CollectionActionRequest');
+export type ActionInput = z.infer<typeof actionInput>;
+
+const storedAction = z
+  .object({
+    action_id: z.string(),
+    loan_id: z.string(),
+    action_date: z.string(),
+    channel: z.string(),
+    outcome: z.string(),
+    agent_id: z.string(),
+    team: z.string(),
+    promised_amount: z.number().nullable(),
+    promised_date: z.string().nullable(),
+    source: z.string().openapi({ description: 'file (ingested), console or api' }),
+    recorded_by: z.string().openapi({ description: "the recording key's id ('' for ingested rows)" }),
+    note: z.string(),
+  })
+  .openapi('CollectionAction');
+export type StoredAction = z.infer<typeof storedAction>;
+
+/** A value the contract refuses: 400 with each broken rule as `field: reason`. */
+export class ActionRefused extends ApiError {
+  constructor(readonly reasons: { field: string; message: string }[]) {
+    super('bad_request', reasons.map((r) => `${r.field}: ${r.message}`).join('; '), { fields: reasons });
+  }
+}
+
+/** The loan's region and current team, or null when there is no such loan or the key may not see it (a 404 either way). */
+async function visibleLoan(wh: Warehouse, key: ApiKey, loanId: string) {
+  const [l] = await querySql<{ region: string; team: string }>(
+    wh,
+    sql`SELECT l.region AS region,
+      ifNull((SELECT ${trusted(latestTeamSql)} FROM ${trusted(tableRef(wh, 'collection_actions'))} WHERE loan_id = ${param(loanId, 'String')}), '') AS team
+    FROM ${trusted(tableRef(wh, 'loans'))} AS l WHERE l.loan_id = ${param(loanId, 'String')} LIMIT 1`,
+  );
+  if (!l) return null;
+  if (key.role === 'collector' && l.region !== key.region) return null;
+  return l;
+}
+
+/** The row as the ingest lands a file's row: every field a Nullable(String) `<field>__in` (blank = absent). */
+function landedRow(values: Record<string, string | undefined>): Sql {
+  const cols = fields.map((f) => sql`${param(values[f] ?? null, 'Nullable(String)')} AS ${trusted(`${f}__in`)}`);
+  return sql`SELECT toUInt64(1) AS line, '' AS raw, '' AS structural, ${cols.reduce((a, b) => sql`${a}, ${b}`)}`;
+}
+
+/** the staged row of the landed one: reason ('' when the contract holds), the typed columns and their content hash */
+function stagedRow(wh: Warehouse, values: Record<string, string | undefined>): Sql {
+  const staged = stagedSelect(spec, "''", tableRef(wh, 'loans'));
+  return sql`SELECT ${trusted(staged.columns.join(', '))}, ${trusted(rowHashExpr(dataColumns(table)))} AS content_hash
+    FROM (SELECT ${trusted(staged.select)} FROM (${landedRow(values)}))`;
+}
+
+/** `field: reason; field: reason` (the ingest's quarantine reason) as a list */
+const reasonsOf = (reason: string) =>
+  reason.split('; ').map((r) => {
+    const i = r.indexOf(': ');
+    return i < 0 ? { field: '(row)', message: r } : { field: r.slice(0, i), message: r.slice(i + 2) };
+  });
+
+const selectActions = (wh: Warehouse, where: Sql) =>
+  querySql<StoredAction & { content_hash: string }>(
+    wh,
+    sql`SELECT action_id, loan_id, toString(action_date) AS action_date, toString(channel) AS channel, toString(outcome) AS outcome,
+      agent_id, toString(team) AS team, toFloat64(promised_amount) AS promised_amount,
+      if(isNull(promised_date), NULL, toString(promised_date)) AS promised_date,
+      toString(source) AS source, recorded_by, note, toString(row_hash) AS content_hash
+    FROM ${trusted(tableRef(wh, 'collection_actions'))} WHERE ${where}
+    ORDER BY action_date DESC, action_id DESC LIMIT 1 BY action_id`,
+  );
+
+const publicAction = ({ content_hash: _, ...a }: StoredAction & { content_hash: string }): StoredAction => a;
+
+const inFlight = new Map<string, Promise<unknown>>();
+/** one recording per action id at a time in this process, so a retry racing the original finds it stored */
+async function serialised<T>(id: string, work: () => Promise<T>): Promise<T> {
+  const before = inFlight.get(id) ?? Promise.resolve();
+  const mine = before.then(work, work);
+  inFlight.set(id, mine);
+  try {
+    return await mine;
+  } finally {
+    if (inFlight.get(id) === mine) inFlight.delete(id);
+  }
+}
+
+/**
+ * Records one outcome for `key` (see the module comment); `today` is the default action date.
+ * Returns the stored action and whether this call created it.
+ */
+export async function recordCollectionAction(
+  c: Context<AppEnv>,
+  input: ActionInput,
+  o: { source: ActionSource; today: string },
+): Promise<{ created: boolean; action: StoredAction }> {
+  const { wh } = c.get('deps');
+  const key = c.get('key');
+  const loan = await visibleLoan(wh, key, input.loan_id);
+  if (!loan) throw new ApiError('not_found', 'no such loan (or outside your region)');
+  const values: Record<string, string | undefined> = {
+    action_id: input.action_id,
+    loan_id: input.loan_id,
+    action_date: input.action_date ?? o.today,
+    channel: input.channel,
+    outcome: input.outcome,
+    agent_id: input.agent_id ?? key.key_id,
+    team: input.team ?? (key.team || loan.team),
+    promised_amount: input.promised_amount === undefined ? undefined : String(input.promised_amount),
+    promised_date: input.promised_date,
+  };
+  return serialised(`${wh.database}\u001f${input.action_id}`, async () => {
+    const [row] = await querySql<{ reason: string; content_hash: string }>(
+      wh,
+      sql`SELECT reason, toString(content_hash) AS content_hash FROM (${stagedRow(wh, values)})`,
+    );
+    if (!row) throw new Error('the staged row of a recorded action is missing');
+    if (row.reason !== '') throw new ActionRefused(reasonsOf(row.reason));
+    const [existing] = await selectActions(wh, sql`action_id = ${param(input.action_id, 'String')}`);
+    if (existing) {
+      if (existing.content_hash !== row.content_hash || existing.loan_id !== input.loan_id)
+        throw new ApiError(
+          'conflict',
+          `action ${input.action_id} is already recorded with other content: use a new action id for a new action`,
+        );
+      return { created: false, action: publicAction(existing) };
+    }
+    const staged = stagedSelect(spec, "''", tableRef(wh, 'loans'));
+    const cols = staged.targetColumns.join(', ');
+    // one statement: the staged row is stored whole, or (should it break a rule after all) not at all
+    await execSql(
+      wh,
+      sql`INSERT INTO ${trusted(tableRef(wh, 'collection_actions'))} (${trusted(cols)}, ingest_id, source, recorded_by, note)
+      SELECT ${trusted(cols)}, ${param(o.source, 'String')}, ${param(o.source, 'String')}, ${param(key.key_id, 'String')}, ${param(input.note ?? '', 'String')}
+      FROM (${stagedRow(wh, values)}) WHERE reason = ''`,
+    );
+    const [stored] = await selectActions(wh, sql`action_id = ${param(input.action_id, 'String')}`);
+    if (!stored) throw new Error(`action ${input.action_id} was not stored`);
+    // the next case list (API and console) must show it: the cached lists of this warehouse go
+    invalidateCaseLists(wh);
+    await audit(c, 'collection_actions.record', input.loan_id, {
+      action_id: input.action_id,
+      source: o.source,
+      channel: stored.channel,
+      outcome: stored.outcome,
+      promised_amount: stored.promised_amount,
+      promised_date: stored.promised_date,
+    });
+    return { created: true, action: publicAction(stored) };
+  });
+}
+
+/** A loan's actions, newest first; null when the key may not see the loan. */
+export async function loanActions(c: Context<AppEnv>, loanId: string): Promise<StoredAction[] | null> {
+  const { wh } = c.get('deps');
+  if (!(await visibleLoan(wh, c.get('key'), loanId))) return null;
+  return (await selectActions(wh, sql`loan_id = ${param(loanId, 'String')}`)).map(publicAction);
+}
+
+/** Today in UTC: the API's default action date (only request handling reads the clock). */
+export const utcToday = () => new Date().toISOString().slice(0, 10);
+
+const loanIdQuery = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[\w.-]+$/, 'letters, digits, _ . and -');
+
+export const collectionActionRoutes = new OpenAPIHono<AppEnv>()
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/collection-actions',
+      summary:
+        "Records a collection outcome (collectors: loans of their region), checked by the ingest's contract rules; idempotent by action_id; audited",
+      request: { body: { required: true, content: { 'application/json': { schema: actionInput } } } },
+      responses: {
+        201: {
+          description: 'recorded',
+          content: { 'application/json': { schema: z.object({ action: storedAction, created: z.literal(true) }) } },
+        },
+        200: {
+          description: 'this action id was recorded before with the same content: the stored action',
+          content: { 'application/json': { schema: z.object({ action: storedAction, created: z.literal(false) }) } },
+        },
+        ...errorResponses(400, 401, 403, 404, 409, 429),
+      },
+    }),
+    async (c) => {
+      requirePermission(c, 'actions:record');
+      const r = await recordCollectionAction(c, c.req.valid('json'), { source: 'api', today: utcToday() });
+      return r.created
+        ? c.json({ action: r.action, created: true as const }, 201)
+        : c.json({ action: r.action, created: false as const }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/collection-actions',
+      summary: "A loan's collection actions, newest first, ingested and recorded (collectors: loans of their region)",
+      request: { query: z.object({ loan_id: loanIdQuery }).strict() },
+      responses: {
+        200: {
+          description: 'actions',
+          content: { 'application/json': { schema: z.object({ actions: z.array(storedAction) }) } },
+        },
+        ...errorResponses(400, 401, 403, 404, 429),
+      },
+    }),
+    async (c) => {
+      requirePermission(c, 'actions:read');
+      const actions = await loanActions(c, c.req.valid('query').loan_id);
+      if (!actions) throw new ApiError('not_found', 'no such loan (or outside your region)');
+      return c.json({ actions }, 200);
+    },
+  );
