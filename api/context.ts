@@ -6,6 +6,8 @@ import type { KeyCache } from './auth/key-cache.ts';
 import type { AddressLimiter } from './auth/address-limit.ts';
 import type { ScoreIndex } from './score-index.ts';
 import type { TtlCache } from './cache.ts';
+import type { QueryGate } from './query-gate.ts';
+import type { buildCaseList } from '../pipelines/cases/case-list.ts';
 
 export interface ApiDeps {
   wh: Warehouse;
@@ -23,6 +25,10 @@ export interface ApiDeps {
   snapshotSettings: SnapshotSettings;
   /** font file for report PNG/PDF (LOANWATCH_CJK_FONT); unset: the first installed CJK font */
   cjkFont?: string;
+  /** the gate in front of the warehouse (api/query-gate.ts); unset: one with the defaults (api/admission.ts) */
+  queryGate?: QueryGate;
+  /** the case-list builder; tests inject a slow one to hold heavy requests deterministically */
+  buildCaseList?: typeof buildCaseList;
 }
 
 /** Per-app caches: verified keys (seconds), unauthenticated requests per address, the score index, metric results, rendered reports. */

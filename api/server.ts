@@ -6,6 +6,7 @@ import { delinquencySettings, type Config } from '../warehouse/config.ts';
 import type { Warehouse } from '../warehouse/connection.ts';
 import { defaultSnapshotSettings } from '../pipelines/snapshot/snapshot-settings.ts';
 import { createApp } from './app.ts';
+import { QueryGate, queryGateOptions } from './query-gate.ts';
 
 /** The port cannot be listened on (in use, or privileged): something the user fixes, exit 2. */
 export class PortError extends UserError {}
@@ -87,6 +88,7 @@ export async function startServer(
     maxBodyBytes: config.LOANWATCH_API_MAX_BODY_BYTES,
     snapshotSettings: defaultSnapshotSettings(delinquencySettings(config)),
     cjkFont: config.LOANWATCH_CJK_FONT,
+    queryGate: new QueryGate(queryGateOptions(config, wh.embedded)),
   });
   const limits = serverLimits(config);
   const server = createAdaptorServer({

@@ -51,6 +51,16 @@ export const configSchema = z.object({
   LOANWATCH_API_KEEP_ALIVE_TIMEOUT_MS: intFromEnv(5_000, 0, 600_000),
   /** Open connections the API accepts at once; more are closed on arrival. */
   LOANWATCH_API_MAX_CONNECTIONS: intFromEnv(1_000, 1, 1_000_000),
+  /** ClickHouse server only: HTTP connections the client opens at most — queries run concurrently up to this (the pool). */
+  CLICKHOUSE_MAX_OPEN_CONNECTIONS: intFromEnv(10, 1, 1_000),
+  /** ClickHouse server only: connections of the pool heavy API work leaves to cheap lookups (at least one stays heavy). */
+  LOANWATCH_API_CHEAP_RESERVED_CONNECTIONS: intFromEnv(2, 0, 1_000),
+  /** Heavy API requests (case-list builds, metric computations, report renders) computing at once. */
+  LOANWATCH_API_HEAVY_REQUESTS: intFromEnv(2, 1, 1_000),
+  /** Heavy API requests waiting for those; one more is answered 503 with Retry-After instead of queueing. */
+  LOANWATCH_API_HEAVY_QUEUE: intFromEnv(16, 0, 100_000),
+  /** Seconds a client refused for load is told to wait (Retry-After). */
+  LOANWATCH_API_RETRY_AFTER_S: intFromEnv(5, 1, 3_600),
   /** Font file (.ttf/.ttc/.otf) for report PNG and PDF; empty: the first installed of WenQuanYi Zen Hei, Noto Sans CJK. */
   LOANWATCH_CJK_FONT: z.string().default(''),
 });

@@ -24,6 +24,8 @@ export function openWarehouse(config: Config, overrides: { database?: string; da
       username: config.CLICKHOUSE_USER,
       password: config.CLICKHOUSE_PASSWORD,
       request_timeout: 3_600_000,
+      // the pool: this many queries run at once on the server (the API's gate sizes its lanes from it)
+      max_open_connections: config.CLICKHOUSE_MAX_OPEN_CONNECTIONS,
       clickhouse_settings: { date_time_input_format: 'best_effort' },
     });
     return { client, database, cluster: config.LOANWATCH_CLUSTER, embedded: false, close: () => client.close() };

@@ -1,0 +1,93 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Context, MiddlewareHandler } from 'hono';
+import { TtlCache } from './cache.ts';
+import type { ApiDeps, AppEnv } from './context.ts';
+import { ApiError } from './errors.ts';
+import { GateFullError, gatedWarehouse, laneStorage, QueryGate, type QueryGateOptions } from './query-gate.ts';
+
+/**
+ * Admission control of the API's heavy work (api/query-gate.ts): heavy() runs a computation as a
+ * heavy request — admitted in turn, its statements in the heavy lane, refused with 503 and
+ * Retry-After when too many already wait. Everything else a request does (authentication, a score
+ * lookup, filter checks, a cache hit, the audit row) stays in the cheap lane, so a page of a cached
+ * list or a cached metric never queues behind a build.
+ */
+const requests = new AsyncLocalStorage<{ c: Context<AppEnv> }>();
+
+/** The defaults when the app is made without a gate (tests): one engine slot, two heavy requests, sixteen queued. */
+export const defaultGateOptions: QueryGateOptions = {
+  engineSlots: 1,
+  heavyStatementSlots: 1,
+  heavyRequests: 2,
+  heavyQueue: 16,
+  retryAfterS: 5,
+};
+
+/** The deps with their warehouse behind the gate (the given one, or one with the defaults). */
+export function withQueryGate(deps: ApiDeps): ApiDeps & { queryGate: QueryGate } {
+  const queryGate = deps.queryGate ?? new QueryGate(defaultGateOptions);
+  return { ...deps, queryGate, wh: gatedWarehouse(deps.wh, queryGate) };
+}
+
+/** Heavy work as a heavy request (see the top); outside a request (no gate known) it simply runs. */
+export async function heavy<T>(work: () => Promise<T>): Promise<T> {
+  const c = requests.getStore()?.c;
+  const gate = c?.get('deps').queryGate;
+  if (!c || !gate) return work();
+  let release: () => void;
+  try {
+    release = await gate.admit();
+  } catch (e) {
+    if (!(e instanceof GateFullError)) throw e;
+    c.get('deps').log({
+      at: new Date().toISOString(),
+      request_id: c.get('requestId'),
+      level: 'warn',
+      event: 'admission_refused',
+      method: c.req.method,
+      path: c.req.path,
+      heavy_running: e.running,
+      heavy_queued: e.queued,
+      retry_after_s: e.retryAfterS,
+    });
+    throw new ApiError('unavailable', `the server is busy (${e.message})`, { retry_after_s: e.retryAfterS });
+  }
+  try {
+    return await laneStorage.run('heavy', work);
+  } finally {
+    release();
+  }
+}
+
+/** A TtlCache whose loads are heavy work: a hit answers at once, a miss is admitted like any heavy request. */
+export class HeavyLoadCache<K, V> extends TtlCache<K, V> {
+  override get(key: K, load: () => Promise<V>): Promise<V> {
+    return super.get(key, () => heavy(load));
+  }
+}
+
+/** Routes whose whole handler is heavy work, having no cache of their own to admit at. */
+const heavyRoutes = [/^\/v1\/warnings$/];
+
+/**
+ * Per request: the request on the async context (heavy() finds its gate and log there), a heavy
+ * route's handler admitted as a whole, and Retry-After on a refusal — set here rather than when
+ * refusing, because a refused background refresh of a cached value must not mark the 200 it
+ * answered with.
+ */
+export const admission: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const whole = heavyRoutes.some((r) => r.test(c.req.path));
+  const retryAfter = (e: unknown) => {
+    if (e instanceof ApiError && e.code === 'unavailable')
+      c.header('Retry-After', String((e.details as { retry_after_s: number }).retry_after_s));
+  };
+  try {
+    await requests.run({ c }, () => (whole ? heavy(next) : next()));
+  } catch (e) {
+    // a whole heavy route refused before its handler ran: the error leaves through this middleware
+    retryAfter(e);
+    throw e;
+  }
+  // a handler's refusal was answered by onError already
+  retryAfter(c.error);
+};
