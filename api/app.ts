@@ -6,7 +6,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { createRequire } from 'node:module';
 import { dirname, relative } from 'node:path';
 import type { ApiCaches, ApiDeps, AppEnv } from './context.ts';
-import { TtlCache } from './cache.ts';
+import { admission, HeavyLoadCache, withQueryGate } from './admission.ts';
 import { ScoreIndex } from './score-index.ts';
 import { defaultTarget, targetName } from '../warehouse/feature-catalogue.ts';
 import { ApiError, AuthError, type ErrorBody } from './errors.ts';
@@ -40,7 +40,9 @@ const swaggerDir = relative(
  * response, one onError that turns typed errors into JSON and anything else into a bare 500
  * (logged with its cause, never shown).
  */
-export function createApp(deps: ApiDeps) {
+export function createApp(given: ApiDeps) {
+  // every statement of the app through the query gate; heavy work admitted (api/admission.ts)
+  const deps = withQueryGate(given);
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (!result.success) {
@@ -57,10 +59,11 @@ export function createApp(deps: ApiDeps) {
     keys: new KeyCache(deps.keyCacheMs ?? 5_000),
     addresses: new AddressLimiter(deps.anonRateLimitPerMinute ?? 120),
     scores: new ScoreIndex(deps.wh, targetName(defaultTarget)),
-    metrics: new TtlCache(60_000, 500, true),
-    reports: new TtlCache(60_000, 100),
+    metrics: new HeavyLoadCache(60_000, 500, true),
+    reports: new HeavyLoadCache(60_000, 100),
   };
   app.use('*', requestContext(deps, caches));
+  app.use('*', admission);
   app.use(
     '*',
     bodyLimit({

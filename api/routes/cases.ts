@@ -6,6 +6,7 @@ import { defaultStrategyTable, stages } from '../../pipelines/cases/strategy.ts'
 import { defaultTarget, targetName } from '../../warehouse/feature-catalogue.ts';
 import { latestChampionEvent } from '../../models/registry/registry.ts';
 import { audit } from '../audit.ts';
+import { heavy } from '../admission.ts';
 import type { AppEnv } from '../context.ts';
 import { requirePermission, scopedFilters } from '../middleware.ts';
 import { decodeCursor, page, pageQuery } from '../pagination.ts';
@@ -104,7 +105,7 @@ export const caseRoutes = new OpenAPIHono<AppEnv>().openapi(
     const q = c.req.valid('query');
     const key = c.get('key');
     const { region, team } = scopedFilters(key, q);
-    const { wh, snapshotSettings } = c.get('deps');
+    const { wh, snapshotSettings, buildCaseList: build = buildCaseList } = c.get('deps');
     // the filters applied as the caller typed them; a collector's pinned region and team come from its key (checked when it was made), and what it asked instead is ignored
     await checkKnownFilters(wh, {
       region: region === q.region ? q.region : undefined,
@@ -121,17 +122,20 @@ export const caseRoutes = new OpenAPIHono<AppEnv>().openapi(
       product: sortedSet(q.product),
       stage: sortedSet(q.stage),
     };
+    // a build is heavy work: admitted in turn, or refused with 503 (api/admission.ts); a page of a cached list is not
     const all = (
-      await caseListCache(wh).get(JSON.stringify([q.as_of, pinned, filters]), async () =>
-        sized(
-          await userErrorsAsBadRequest(() =>
-            buildCaseList(wh, {
-              asOf: q.as_of,
-              settings: snapshotSettings,
-              strategy: defaultStrategyTable,
-              champion: pinned,
-              filters,
-            }),
+      await caseListCache(wh).get(JSON.stringify([q.as_of, pinned, filters]), () =>
+        heavy(async () =>
+          sized(
+            await userErrorsAsBadRequest(() =>
+              build(wh, {
+                asOf: q.as_of,
+                settings: snapshotSettings,
+                strategy: defaultStrategyTable,
+                champion: pinned,
+                filters,
+              }),
+            ),
           ),
         ),
       )
