@@ -229,10 +229,10 @@ function chartSpecs(d: Dashboard, lang: Lang) {
   const balance = {
     ...base,
     title: `${t(lang, 'trend')} · ${t(lang, 'balance')}`,
-    data: { values: d.trend },
+    data: { values: d.trend.map((r) => ({ ...r, month: r.month_end.slice(0, 7) })) },
     mark: { type: 'bar', tooltip: true, color: '#4c78a8' },
     encoding: {
-      x: { field: 'month_end', type: 'ordinal', title: t(lang, 'month_end'), timeUnit: 'yearmonth' },
+      x: { field: 'month', type: 'ordinal', title: t(lang, 'month_end'), axis: { labelAngle: 0 } },
       y: {
         field: 'outstanding',
         type: 'quantitative',
@@ -263,7 +263,8 @@ function chartSpecs(d: Dashboard, lang: Lang) {
         },
         mark: { type: 'bar', tooltip: true, cursor: 'pointer', color: '#e45756' },
         encoding: {
-          y: { field: 'segment', type: 'nominal', title: null, sort: null },
+          // the worst segment on top
+          y: { field: 'segment', type: 'nominal', title: null, sort: '-x' },
           x: { field: 'npl_ratio', type: 'quantitative', title: t(lang, 'npl_ratio'), axis: { format: '.1%' } },
           tooltip: [
             { field: 'segment', type: 'nominal', title: dimLabel(d.dim, lang) },

@@ -169,6 +169,9 @@ export const caseStageLabels: Record<string, Text> = {
   mid: { 'zh-CN': '中期', en: 'mid' },
   late: { 'zh-CN': '后期', en: 'late' },
 };
+/** an amount to the cent with thousands separators (a schedule, a payment, a promise) */
+export const amount = (x: number) => x.toLocaleString('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
 /** a code's label in the language, or the code itself */
 export const label = (labels: Record<string, Text>, code: string, lang: Lang) => labels[code]?.[lang] ?? code;
 

@@ -2,7 +2,7 @@ import { html, raw } from 'hono/html';
 import { actionChannels, actionOutcomes } from '../../pipelines/ingest/entity-specs.ts';
 import { bucketLabels, channelLabels, fiveClassLabels, formatMoney, formatPct, teamLabel } from '../../reports/i18n.ts';
 import { segmentName } from '../../reports/summary/segments.ts';
-import { actionLabels, caseStageLabels, label, outcomeLabels, t, type Lang } from './i18n.ts';
+import { actionLabels, amount, caseStageLabels, label, outcomeLabels, t, type Lang } from './i18n.ts';
 import { jsonData, type Html } from './layout.ts';
 import type { LoanView } from './workbench-data.ts';
 
@@ -25,18 +25,25 @@ function dpdSpec(v: LoanView, lang: Lang) {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     width: 'container',
-    height: 180,
+    height: 160,
     title: t(lang, 'dpd_history'),
-    data: { values: v.months.map((m) => ({ ...m, bucket_label: label(bucketLabels, m.bucket, lang) })) },
-    mark: { type: 'area', line: true, point: true, tooltip: true, interpolate: 'step-after', opacity: 0.3 },
+    data: {
+      values: v.months.map((m) => ({
+        ...m,
+        month: m.month_end.slice(0, 7),
+        bucket_label: label(bucketLabels, m.bucket, lang),
+        balance_text: amount(m.balance),
+      })),
+    },
+    mark: { type: 'bar', tooltip: true, color: '#e45756' },
     encoding: {
-      x: { field: 'month_end', type: 'temporal', title: t(lang, 'month_end'), axis: { format: '%Y-%m' } },
+      x: { field: 'month', type: 'ordinal', title: t(lang, 'month_end'), axis: { labelAngle: -45 } },
       y: { field: 'dpd', type: 'quantitative', title: t(lang, 'dpd') },
       tooltip: [
-        { field: 'month_end', type: 'temporal', title: t(lang, 'month_end'), format: '%Y-%m-%d' },
+        { field: 'month_end', type: 'nominal', title: t(lang, 'month_end') },
         { field: 'dpd', type: 'quantitative', title: t(lang, 'dpd') },
         { field: 'bucket_label', type: 'nominal', title: t(lang, 'bucket') },
-        { field: 'balance', type: 'quantitative', title: t(lang, 'balance'), format: ',.2f' },
+        { field: 'balance_text', type: 'nominal', title: t(lang, 'balance') },
       ],
     },
   };
@@ -94,7 +101,7 @@ export function loanBody(
                 <dd>${label(actionLabels, c.action, lang)}</dd>
                 <dt>${t(lang, 'open_promises')}</dt>
                 <dd>
-                  ${c.open_promises.length ? c.open_promises.map((p) => `${money(lang, p.amount)} @ ${p.date}`).join('; ') : '—'}
+                  ${c.open_promises.length ? c.open_promises.map((p) => `${amount(p.amount)} @ ${p.date}`).join('; ') : '—'}
                 </dd>
               </dl>`
             : ''
@@ -219,7 +226,7 @@ export function loanBody(
                 <td>${a.action_date}</td>
                 <td>${label(channelLabels, a.channel, lang)}</td>
                 <td>${label(outcomeLabels, a.outcome, lang)}</td>
-                <td class="num">${a.promised_amount === null ? '—' : money(lang, a.promised_amount)}</td>
+                <td class="num">${a.promised_amount === null ? '—' : amount(a.promised_amount)}</td>
                 <td>${a.promised_date ?? '—'}</td>
                 <td>
                   ${a.source}${a.recorded_by ? ` · ${a.recorded_by}` : ''}${a.team ? ` · ${teamLabel(a.team, lang)}` : ''}
@@ -248,8 +255,8 @@ export function loanBody(
                 html`<tr>
                   <td class="num">${r.installment_no}</td>
                   <td>${r.due_date}</td>
-                  <td class="num">${r.principal_due.toFixed(2)}</td>
-                  <td class="num">${r.interest_due.toFixed(2)}</td>
+                  <td class="num">${amount(r.principal_due)}</td>
+                  <td class="num">${amount(r.interest_due)}</td>
                 </tr>`,
             )}
           </tbody>
@@ -270,7 +277,7 @@ export function loanBody(
               (r) =>
                 html`<tr>
                   <td>${r.paid_date}</td>
-                  <td class="num">${r.amount.toFixed(2)}</td>
+                  <td class="num">${amount(r.amount)}</td>
                   <td>${r.channel}</td>
                 </tr>`,
             )}

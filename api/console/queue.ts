@@ -4,7 +4,7 @@ import type { Case } from '../../pipelines/cases/case-list.ts';
 import { stages } from '../../pipelines/cases/strategy.ts';
 import { formatMoney, teamLabel } from '../../reports/i18n.ts';
 import { segmentName } from '../../reports/summary/segments.ts';
-import { actionLabels, caseStageLabels, label, outcomeLabels, t, type Lang } from './i18n.ts';
+import { actionLabels, amount, caseStageLabels, label, outcomeLabels, t, type Lang } from './i18n.ts';
 import type { Html } from './layout.ts';
 
 const sortKeys = ['rank', 'dpd', 'balance', 'expected_loss', 'probability', 'promised'] as const;
@@ -135,9 +135,7 @@ export function queueBody(
               <td class="promises">
                 ${
                   c.open_promises.length
-                    ? c.open_promises.map(
-                        (p) => html`<span class="promise">${formatMoney(lang, p.amount)} @ ${p.date}</span> `,
-                      )
+                    ? c.open_promises.map((p) => html`<span class="promise">${amount(p.amount)} @ ${p.date}</span> `)
                     : '—'
                 }
               </td>

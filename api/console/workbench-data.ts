@@ -8,6 +8,7 @@ import { latestChampionEvent, loadModel } from '../../models/registry/registry.t
 import { loanCounterfactuals } from '../../models/counterfactual/book.ts';
 import type { Counterfactual } from '../../models/counterfactual/counterfactual.ts';
 import { buildCaseList, type Case } from '../../pipelines/cases/case-list.ts';
+import { effectiveSchedule } from '../../pipelines/snapshot/schedule-path-sql.ts';
 import { defaultStrategyTable, type Stage } from '../../pipelines/cases/strategy.ts';
 import type { AppEnv } from '../context.ts';
 import { scopedFilters } from '../middleware.ts';
@@ -101,12 +102,16 @@ export async function loanView(c: Context<AppEnv>, loanId: string, asOf: string)
     { join_use_nulls: 1 },
   );
   if (!loan) return null;
-  const [schedule, payments, months, warnings] = await Promise.all([
-    // the columns are selected as text under their own names: the filters name them by table alias
+  const schedule = effectiveSchedule(wh, { loans: 'sl', as: 'sf', filter: sql`loan_id = ${id}` });
+  const [scheduleRows, payments, months, warnings] = await Promise.all([
+    // the columns below are selected as text under their own names: the filters name them by table alias
+    // the schedule the snapshot evaluates the loan on: the file's, else the one generated from its terms
     querySql<LoanView['schedule'][number]>(
       wh,
-      sql`SELECT installment_no, toString(due_date) AS due_date, toFloat64(principal_due) AS principal_due, toFloat64(interest_due) AS interest_due
-      FROM ${t('schedule')} WHERE loan_id = ${id} ORDER BY installment_no`,
+      sql`SELECT toUInt16(i) AS installment_no, toString(s_due[i]) AS due_date, s_pr[i] / 100 AS principal_due, s_int[i] / 100 AS interest_due
+      FROM (SELECT ${schedule.columns} FROM ${t('loans')} AS sl ${schedule.join} WHERE sl.loan_id = ${id})
+      ARRAY JOIN arrayEnumerate(s_due) AS i ORDER BY i`,
+      { join_use_nulls: 0 },
     ),
     querySql<LoanView['payments'][number]>(
       wh,
@@ -141,7 +146,7 @@ export async function loanView(c: Context<AppEnv>, loanId: string, asOf: string)
   const queue = await queueOf(c, asOf, {});
   return {
     loan,
-    schedule,
+    schedule: scheduleRows,
     payments,
     months,
     actions,

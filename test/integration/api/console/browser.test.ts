@@ -1,0 +1,305 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createAdaptorServer } from '@hono/node-server';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { queryRows } from '../../../../warehouse/connection.ts';
+import { runMetric } from '../../../../warehouse/metrics/run.ts';
+import { createApp } from '../../../../api/app.ts';
+import { createApiKey } from '../../../../api/auth/keys.ts';
+import { roles, type Role } from '../../../../api/auth/permissions.ts';
+import { cjkFontFile } from '../../../../reports/render/fonts.ts';
+import { launchChromium } from '../../../helpers/browser.ts';
+import { warehouseWithBook } from '../../../helpers/book.ts';
+import { defaultSettings } from '../../../helpers/settings.ts';
+import { withScoredChampion } from '../../../helpers/scored-champion.ts';
+import { count, disposeIfOpened } from '../../../helpers/warehouse.ts';
+
+/**
+ * The console end to end in headless Chromium against a real server: sign-in per role; the
+ * dashboard's key figures equal the metrics layer's, and a drill-down click changes them to the
+ * segment's; a collector's queue holds his region only, another region's loan is a 404; a
+ * promise recorded in the form shows in the queue, in GET /v1/collection-actions and in the audit
+ * log; a bad amount is refused with its reason; a form without its CSRF token gets a 403; no
+ * console errors and no request leaves localhost. LOANWATCH_CONSOLE_SCREENSHOTS=<dir> also writes
+ * the zh-CN screenshots of the README.
+ */
+const asOf = '2024-06-30';
+const monthEnd = asOf;
+const shots = process.env.LOANWATCH_CONSOLE_SCREENSHOTS;
+
+/** the overdue metric's columns of the summary's key figures */
+const overdueColumn: Record<string, string> = {
+  outstanding: 'outstanding',
+  npl_balance: 'npl',
+  m1plus_ratio: 'overdue_ratio',
+  par30: 'par30',
+  par90: 'par90',
+  npl_ratio: 'npl_ratio',
+  deviation: 'deviation',
+};
+
+describe('the console in a browser', () => {
+  let wh: Awaited<ReturnType<typeof warehouseWithBook>>;
+  let server: Server;
+  let base = '';
+  let browser: Browser;
+  let close: () => Promise<void> = () => Promise.resolve();
+  const keys = {} as Record<Role, string>;
+  let southLoan = '';
+  const outside: string[] = [];
+
+  beforeAll(async () => {
+    wh = await warehouseWithBook('console_browser', { loans: 800, months: 24, seed: 23 });
+    await withScoredChampion(wh, { scoreMonthEnds: [asOf] });
+    for (const role of roles)
+      keys[role] = (
+        await createApiKey(wh, { role, ...(role === 'collector' ? { region: 'east' } : {}), label: `${role}-1` })
+      ).key;
+    const [s] = await queryRows<{ loan_id: string }>(
+      wh,
+      `SELECT loan_id FROM ${wh.database}.loans WHERE region = 'south' ORDER BY loan_id LIMIT 1`,
+    );
+    southLoan = s!.loan_id;
+    const app = createApp({
+      wh,
+      log: () => undefined,
+      rateLimitPerMinute: 1_000_000,
+      anonRateLimitPerMinute: 1_000_000,
+      maxBodyBytes: 64 * 1024,
+      snapshotSettings: defaultSettings,
+    });
+    server = createAdaptorServer({ fetch: app.fetch }) as Server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ({ browser, close } = await launchChromium(cjkFontFile()));
+  });
+  afterAll(async () => {
+    await close();
+    await new Promise((resolve) => server.close(resolve));
+    await disposeIfOpened(wh);
+  });
+
+  /** a fresh browser profile in a language, at 1366×768; requests off localhost are aborted and recorded */
+  async function context(locale: 'zh-CN' | 'en'): Promise<BrowserContext> {
+    const ctx = await browser.newContext({ locale, viewport: { width: 1366, height: 768 } });
+    await ctx.route('**/*', async (route) => {
+      const host = new URL(route.request().url()).hostname;
+      if (host === '127.0.0.1' || host === 'localhost') await route.continue();
+      else {
+        outside.push(route.request().url());
+        await route.abort();
+      }
+    });
+    return ctx;
+  }
+  /** a page whose console errors are kept (a page expected to answer 4xx says so: its own resource error is expected) */
+  async function pageOf(ctx: BrowserContext) {
+    const page = await ctx.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(String(e)));
+    return { page, errors };
+  }
+  async function signIn(page: Page, key: string) {
+    await page.goto(`${base}/console/login`);
+    await page.fill('#key', key);
+    await Promise.all([page.waitForURL((u) => !u.pathname.endsWith('/login')), page.click('button[type=submit]')]);
+  }
+  const chartsReady = (page: Page, n: number) =>
+    page.waitForFunction((k) => document.querySelectorAll('figure.chart[data-ready="1"]').length >= k, n, {
+      timeout: 30_000,
+    });
+  const keyFigures = async (page: Page): Promise<Record<string, string>> =>
+    Object.fromEntries(
+      await page.$$eval('tr[data-figure]', (rows) =>
+        rows.map((r): [string, string] => [r.getAttribute('data-figure') ?? '', r.getAttribute('data-value') ?? '']),
+      ),
+    );
+  /** the key figures shown equal the overdue metric's values for the month and segment */
+  async function expectFiguresOfSegment(page: Page, segment: Record<string, string[]>) {
+    const shown = await keyFigures(page);
+    const [row] = (await runMetric(wh, 'overdue', { from: monthEnd, to: monthEnd, ...segment })).rows;
+    const compared = Object.entries(overdueColumn).filter(([id]) => id in shown);
+    expect(compared.length).toBeGreaterThanOrEqual(4);
+    for (const [id, col] of compared) {
+      const want = (row as Record<string, unknown>)[col];
+      const got = shown[id];
+      if (want === null) expect(got, id).toBe('');
+      else expect(Number(got), `${id} for ${JSON.stringify(segment)}`).toBeCloseTo(Number(want), 9);
+    }
+  }
+
+  it('each role signs in and lands on its page', async () => {
+    const land: Record<Role, RegExp> = {
+      admin: /\/console\/dashboard$/u,
+      executive: /\/console\/dashboard$/u,
+      collector: /\/console\/queue$/u,
+      modeler: /\/console\/home$/u,
+      auditor: /\/console\/home$/u,
+    };
+    for (const role of roles) {
+      const ctx = await context('en');
+      const { page, errors } = await pageOf(ctx);
+      await signIn(page, keys[role]);
+      expect(new URL(page.url()).pathname, role).toMatch(land[role]);
+      expect(await page.textContent('header'), role).toContain(`${role}-1`);
+      expect(errors, role).toEqual([]);
+      await ctx.close();
+    }
+  });
+
+  it("the executive dashboard shows the metrics layer's figures; tooltips; a drill-down click changes them to the segment's", async () => {
+    const ctx = await context('zh-CN');
+    const { page, errors } = await pageOf(ctx);
+    await signIn(page, keys.executive);
+    expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+    await chartsReady(page, 3);
+    await expectFiguresOfSegment(page, {});
+    if (shots) {
+      mkdirSync(shots, { recursive: true });
+      await page.screenshot({ path: join(shots, 'console-dashboard.png'), fullPage: true });
+    }
+    // a tooltip on hovering the longest bar of the drill chart (the worst NPL ratio) names its segment
+    await page.locator('figure[data-spec="spec-drill"]').scrollIntoViewIfNeeded();
+    const box = await page.$$eval(
+      'figure[data-spec="spec-drill"] .mark-rect path',
+      (paths) =>
+        paths
+          .map((p) => p.getBoundingClientRect())
+          .map((r) => ({ x: r.x + r.width / 2, y: r.y + r.height / 2, w: r.width }))
+          .sort((a, b) => b.w - a.w)[0],
+    );
+    expect(box?.w).toBeGreaterThan(0);
+    await page.mouse.move(box!.x, box!.y);
+    const tooltip = page.locator('#vg-tooltip-element.visible');
+    await tooltip.waitFor({ timeout: 10_000 });
+    const tip = (await tooltip.textContent()) ?? '';
+    const rows = await page.$$eval('#drill-table tbody tr', (trs) =>
+      trs.map((tr) => ({
+        code: tr.getAttribute('data-segment') ?? '',
+        name: tr.querySelector('th a')?.textContent ?? '',
+      })),
+    );
+    const hovered = rows.find((r) => tip.includes(r.name));
+    expect(hovered, tip).toBeDefined();
+    // click the bar: the product's figures
+    await Promise.all([page.waitForURL(/product=/u), page.mouse.click(box!.x, box!.y)]);
+    const firstProduct = new URL(page.url()).searchParams.get('product');
+    expect(firstProduct).toBe(hovered!.code);
+    await chartsReady(page, 3);
+    await expectFiguresOfSegment(page, { product: [firstProduct!] });
+    // click a table row: region within the product
+    const regionRow = page.locator('#drill-table tbody tr').first();
+    const region = await regionRow.getAttribute('data-segment');
+    await Promise.all([page.waitForURL(/region=/u), regionRow.locator('td').first().click()]);
+    await chartsReady(page, 3);
+    await expectFiguresOfSegment(page, { product: [firstProduct!], region: [region!] });
+    // and a branch: the loans behind the figure
+    const branchLink = page.locator('#drill-table tbody tr th a').first();
+    await Promise.all([page.waitForURL(/branch=/u), branchLink.click()]);
+    expect(await page.locator('#loan-table tbody tr').count()).toBeGreaterThan(0);
+    // every phone number shown is masked
+    for (const phone of await page.$$eval('#loan-table tbody td:last-child', (tds) => tds.map((t) => t.textContent)))
+      expect(phone).not.toMatch(/\d{7}/u);
+    // the language switch keeps the page and its filters
+    await Promise.all([page.waitForURL(/lang=en/u), page.click('a[hreflang="en"]')]);
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    expect(new URL(page.url()).searchParams.get('branch')).not.toBeNull();
+    expect(errors).toEqual([]);
+    await ctx.close();
+  });
+
+  it('a collector works his own region: queue, loan page, a promise recorded everywhere, a bad amount refused, CSRF enforced', async () => {
+    const ctx = await context('zh-CN');
+    const { page, errors } = await pageOf(ctx);
+    await signIn(page, keys.collector);
+    const queued = await page.$$eval('#queue tbody tr', (rows) => rows.map((r) => r.getAttribute('data-loan') ?? ''));
+    expect(queued.length).toBeGreaterThan(0);
+    const regions = await queryRows<{ region: string }>(
+      wh,
+      `SELECT DISTINCT toString(region) AS region FROM ${wh.database}.loans WHERE loan_id IN {ids:Array(String)}`,
+      { ids: queued },
+    );
+    expect(regions.map((r) => r.region)).toEqual(['east']);
+    // sorting by DPD: the column is in order
+    await Promise.all([page.waitForURL(/sort=dpd/u), page.click('#queue thead a[href*="sort=dpd"]')]);
+    const dpds = await page.$$eval('#queue tbody tr td:nth-child(4)', (tds) => tds.map((t) => Number(t.textContent)));
+    expect(dpds).toEqual([...dpds].sort((a, b) => b - a));
+    expect(errors).toEqual([]);
+
+    // another region's loan by URL: 404
+    const south = await page.goto(`${base}/console/loans/${southLoan}?as_of=${asOf}`);
+    expect(south?.status()).toBe(404);
+
+    const loanId = queued[0]!;
+    const loanErrors: string[] = [];
+    page.on('console', (m) => {
+      // the refused form answers 400 on purpose; any other error counts
+      if (m.type() === 'error' && !m.text().includes('status of 400')) loanErrors.push(m.text());
+    });
+    await page.goto(`${base}/console/loans/${loanId}?as_of=${asOf}`);
+    await chartsReady(page, 1);
+    expect(await page.locator('#score').count()).toBe(1);
+    const before = await count(wh, 'collection_actions');
+    // a bad amount: refused with the field's reason, nothing written
+    await page.selectOption('select[name=outcome]', 'promise_to_pay');
+    await page.fill('input[name=promised_amount]', '1500.123');
+    await page.fill('input[name=promised_date]', '2024-07-10');
+    const refused = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.click('form.record button'),
+    ]);
+    expect(refused[0].status()).toBe(400);
+    expect(await page.textContent('#form-error')).toContain('promised_amount: more than 2 decimal places');
+    expect(await count(wh, 'collection_actions')).toBe(before);
+    // the typed values are kept: correct the amount and save
+    expect(await page.inputValue('input[name=promised_date]')).toBe('2024-07-10');
+    await page.fill('input[name=promised_amount]', '1500.50');
+    await page.fill('textarea[name=note]', '客户同意下周还款');
+    await Promise.all([page.waitForURL(/recorded=/u), page.click('form.record button')]);
+    expect(await page.textContent('.ok')).toBeTruthy();
+    const actionId = new URL(page.url()).searchParams.get('recorded')!;
+    expect(await page.textContent(`#actions tr[data-action="${actionId}"]`)).toContain('2024-07-10');
+    expect(await count(wh, 'collection_actions')).toBe(before + 1);
+    if (shots) await page.screenshot({ path: join(shots, 'console-loan.png'), fullPage: true });
+    // in the queue at once
+    await page.goto(`${base}/console/queue?as_of=${asOf}`);
+    expect(await page.textContent(`#queue tr[data-loan="${loanId}"] .promises`)).toContain('2024-07-10');
+    if (shots) await page.screenshot({ path: join(shots, 'console-workbench.png') });
+    // in GET /v1/collection-actions (same server, the collector's key) and in the audit log
+    const api = (await (
+      await fetch(`${base}/v1/collection-actions?loan_id=${loanId}`, {
+        headers: { authorization: `Bearer ${keys.collector}` },
+      })
+    ).json()) as { actions: { action_id: string; source: string; promised_amount: number; note: string }[] };
+    expect(api.actions.find((a) => a.action_id === actionId)).toMatchObject({
+      source: 'console',
+      promised_amount: 1500.5,
+      note: '客户同意下周还款',
+    });
+    expect(await count(wh, 'audit_log', `action = 'collection_actions.record' AND details LIKE '%${actionId}%'`)).toBe(
+      1,
+    );
+    expect(loanErrors).toEqual([]);
+
+    // the form without its CSRF token: 403, nothing written
+    await page.goto(`${base}/console/loans/${loanId}?as_of=${asOf}`);
+    await page.evaluate(() => document.querySelector('form.record input[name="_csrf"]')?.remove());
+    const forged = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.click('form.record button'),
+    ]);
+    expect(forged[0].status()).toBe(403);
+    expect(await count(wh, 'collection_actions')).toBe(before + 1);
+    await ctx.close();
+  });
+
+  it('no request left localhost', () => {
+    expect(outside).toEqual([]);
+  });
+});
