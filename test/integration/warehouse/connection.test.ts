@@ -17,7 +17,7 @@ describe('warehouse connection and migrations', () => {
       wh,
       `SELECT version FROM ${wh.database}.schema_migrations ORDER BY version`,
     );
-    expect(rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17]);
+    expect(rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18]);
   });
 
   it('migrations 14 and 15 turn a stored row_hash into the ALIAS of the same hash and ingest_id into LowCardinality, keeping the rows', async () => {
