@@ -2,6 +2,10 @@
  * bench/api: autocannon against `loanwatch serve` (the same app on @hono/node-server, in this
  * process) on a demo-size book (default 20,000 loans × 36 months, built once under bench/work/api):
  * `loanwatch serve` runs in its own process; 200 connections for 30 s on the score lookup (random scored loans) and on one metric endpoint.
+ * Then the score lookup with `as_of` (a warehouse query, not the in-memory index) at 500 req/s open
+ * loop while `--pullers` (default 8) collectors pull case lists for ever-new dates in the
+ * background (each a build: heavy work behind the query gate, api/query-gate.ts), with how many
+ * lists were built and how many pulls were refused (503, Retry-After honoured).
  * Writes bench/results/api.json with p50/p99 latency, requests/s and errors per endpoint.
  */
 import autocannon from 'autocannon';
@@ -33,6 +37,8 @@ const { values } = parseArgs({
     rate: { type: 'string' },
     loans: { type: 'string' },
     months: { type: 'string' },
+    pullers: { type: 'string' },
+    'as-of-rate': { type: 'string' },
   },
 });
 const work = resolve(values.work ?? 'bench/work', 'api');
@@ -148,6 +154,51 @@ const metric = {
   even: await even('metric', metricPath),
   max: await load('metric (saturated)', metricPath),
 };
+
+/** `work` while `n` collectors pull case lists of dates not pulled before (so every pull is a build, not a cached page). */
+async function withPullers<T>(n: number, work: () => Promise<T>) {
+  const stats = { lists: 0, refused: 0, errors: 0 };
+  let stop = false;
+  let day = 0;
+  // mid-month days of the book's last two years, in turn: 700 dates, more than a run pulls
+  const nextDate = () => {
+    const d = new Date(Date.UTC(2022, 6, 1) + (day++ % 700) * 86_400_000);
+    return d.toISOString().slice(0, 10);
+  };
+  const loops = Array.from({ length: n }, async () => {
+    while (!stop) {
+      const r = await fetch(`http://127.0.0.1:${port}/v1/cases?as_of=${nextDate()}&limit=50`, {
+        headers: { authorization: `Bearer ${key}` },
+      });
+      await r.arrayBuffer();
+      if (r.status === 200) stats.lists++;
+      else if (r.status === 503) {
+        stats.refused++;
+        await new Promise((res) => setTimeout(res, Number(r.headers.get('retry-after') ?? 1) * 1000));
+      } else stats.errors++;
+    }
+  });
+  const result = await work();
+  stop = true;
+  await Promise.all(loops);
+  return { ...result, pullers: { count: n, ...stats } };
+}
+const pullers = Number(values.pullers ?? 8);
+const asOfRate = Number(values['as-of-rate'] ?? 500);
+const asOfScorePath = () => `/v1/loans/${ids[(k++ * 7919) % ids.length]}/score?as_of=${asOf}`;
+const scoreAsOfUnderPullers = await withPullers(pullers, async () => {
+  const r = await openLoop({
+    port,
+    path: asOfScorePath,
+    headers: { authorization: `Bearer ${key}` },
+    rate: asOfRate,
+    seconds,
+    connections,
+  });
+  log(`score with as_of (open loop, ${asOfRate} req/s) beside ${pullers} case-list pullers: ${JSON.stringify(r)}`);
+  return r;
+});
+log(`pullers: ${JSON.stringify(scoreAsOfUnderPullers.pullers)}`);
 server.kill('SIGTERM');
 const result = {
   machine: {
@@ -162,7 +213,10 @@ const result = {
   offered_rate: rate,
   score,
   metric,
+  score_as_of_with_case_list_pullers: { offered_rate: asOfRate, ...scoreAsOfUnderPullers },
   targets: {
+    score_as_of_p99_le_50ms_at_500_with_pullers: asOfRate >= 500 && scoreAsOfUnderPullers.p99_ms <= 50,
+    score_as_of_errors_zero_with_pullers: scoreAsOfUnderPullers.errors === 0,
     errors_zero: [score, score.even, score.max, metric, metric.even, metric.max].every((r) => r.errors === 0),
     // at the offered rate with arrivals spaced evenly; autocannon's own rate limiter releases each second's quota at once
     score_p99_le_20ms_at_offered_rate: score.even.p99_ms <= 20,
