@@ -7,7 +7,7 @@ import { GateFullError, gatedWarehouse, laneStorage, QueryGate, type QueryGateOp
 
 /**
  * Admission control of the API's heavy work (api/query-gate.ts): heavy() runs a computation as a
- * heavy request — admitted in turn, its statements in the heavy lane, refused with 503 and
+ * heavy request (the metric, report and case-list caches load through it: HeavyLoadCache) — admitted in turn, its statements in the heavy lane, refused with 503 and
  * Retry-After when too many already wait. Everything else a request does (authentication, a score
  * lookup, filter checks, a cache hit, the audit row) stays in the cheap lane, so a page of a cached
  * list or a cached metric never queues behind a build.
@@ -66,28 +66,14 @@ export class HeavyLoadCache<K, V> extends TtlCache<K, V> {
   }
 }
 
-/** Routes whose whole handler is heavy work, having no cache of their own to admit at. */
-const heavyRoutes = [/^\/v1\/warnings$/];
-
 /**
- * Per request: the request on the async context (heavy() finds its gate and log there), a heavy
- * route's handler admitted as a whole, and Retry-After on a refusal — set here rather than when
- * refusing, because a refused background refresh of a cached value must not mark the 200 it
- * answered with.
+ * Per request: the request on the async context (heavy() finds its gate and log there), and
+ * Retry-After on a refusal — set here rather than when refusing, because a refused background
+ * refresh of a cached value must not mark the 200 it answered with.
  */
 export const admission: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const whole = heavyRoutes.some((r) => r.test(c.req.path));
-  const retryAfter = (e: unknown) => {
-    if (e instanceof ApiError && e.code === 'unavailable')
-      c.header('Retry-After', String((e.details as { retry_after_s: number }).retry_after_s));
-  };
-  try {
-    await requests.run({ c }, () => (whole ? heavy(next) : next()));
-  } catch (e) {
-    // a whole heavy route refused before its handler ran: the error leaves through this middleware
-    retryAfter(e);
-    throw e;
-  }
-  // a handler's refusal was answered by onError already
-  retryAfter(c.error);
+  await requests.run({ c }, next);
+  const err = c.error;
+  if (err instanceof ApiError && err.code === 'unavailable')
+    c.header('Retry-After', String((err.details as { retry_after_s: number }).retry_after_s));
 };

@@ -6,7 +6,7 @@ import { defaultStrategyTable, stages } from '../../pipelines/cases/strategy.ts'
 import { defaultTarget, targetName } from '../../warehouse/feature-catalogue.ts';
 import { latestChampionEvent } from '../../models/registry/registry.ts';
 import { audit } from '../audit.ts';
-import { heavy } from '../admission.ts';
+import { HeavyLoadCache } from '../admission.ts';
 import type { AppEnv } from '../context.ts';
 import { requirePermission, scopedFilters } from '../middleware.ts';
 import { decodeCursor, page, pageQuery } from '../pagination.ts';
@@ -54,7 +54,8 @@ const caseSchema = z
 const caseLists = new WeakMap<Warehouse, TtlCache<string, Sized & { cases: Case[] }>>();
 export const caseListCache = (wh: Warehouse) => {
   let cache = caseLists.get(wh);
-  if (!cache) caseLists.set(wh, (cache = new TtlCache(60_000, 200, false, 64 * 1024 * 1024)));
+  // a build is heavy work: admitted in turn, or refused with 503 (api/admission.ts); a page of a cached list is not
+  if (!cache) caseLists.set(wh, (cache = new HeavyLoadCache(60_000, 200, false, 64 * 1024 * 1024)));
   return cache;
 };
 /** Drops a warehouse's cached case lists: a recorded collection action must show in the next list (routes/collection-actions.ts). */
@@ -122,20 +123,17 @@ export const caseRoutes = new OpenAPIHono<AppEnv>().openapi(
       product: sortedSet(q.product),
       stage: sortedSet(q.stage),
     };
-    // a build is heavy work: admitted in turn, or refused with 503 (api/admission.ts); a page of a cached list is not
     const all = (
-      await caseListCache(wh).get(JSON.stringify([q.as_of, pinned, filters]), () =>
-        heavy(async () =>
-          sized(
-            await userErrorsAsBadRequest(() =>
-              build(wh, {
-                asOf: q.as_of,
-                settings: snapshotSettings,
-                strategy: defaultStrategyTable,
-                champion: pinned,
-                filters,
-              }),
-            ),
+      await caseListCache(wh).get(JSON.stringify([q.as_of, pinned, filters]), async () =>
+        sized(
+          await userErrorsAsBadRequest(() =>
+            build(wh, {
+              asOf: q.as_of,
+              settings: snapshotSettings,
+              strategy: defaultStrategyTable,
+              champion: pinned,
+              filters,
+            }),
           ),
         ),
       )
