@@ -1,6 +1,6 @@
 import { querySql, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
-import { param, render, sql, trusted, type Sql } from '../../warehouse/sql.ts';
+import { param, render, sql, trusted, type Param, type Sql } from '../../warehouse/sql.ts';
 import { bucketSql } from './classify-sql.ts';
 import { effectiveSchedule, scheduleLoanMonthsSql } from './schedule-path-sql.ts';
 import { lastMonthEnd } from './build-snapshots.ts';
@@ -112,8 +112,18 @@ export function delinquencyFromStateSql(wh: Warehouse, asOf: string, settings: S
     )
     WHERE status = 'active'
     UNION ALL
-    SELECT loan_id, toString(${date}), 'performance', dpd, bucket, status, toString(principal_balance), toString(overdue_principal), toString(overdue_interest)
-    FROM (SELECT * FROM ${t('loan_month')} WHERE source = 'performance' AND month_end <= ${date}
+    ${activeTapeLoansSql(wh, date)}`;
+}
+
+/**
+ * Tape loans active on a date: their latest month-end row on or before it (a tape has no
+ * intra-month information, and may stop before the date), as delinquencyAsOfSql carries them.
+ */
+function activeTapeLoansSql(wh: Warehouse, date: Param): Sql {
+  return sql`
+    SELECT loan_id, toString(${date}) AS as_of, 'performance' AS source, dpd, toString(bucket) AS bucket, toString(status) AS status,
+      toString(principal_balance) AS principal_balance, toString(overdue_principal) AS overdue_principal, toString(overdue_interest) AS overdue_interest
+    FROM (SELECT * FROM ${trusted(tableRef(wh, 'loan_month'))} WHERE source = 'performance' AND month_end <= ${date}
           ORDER BY month_end DESC LIMIT 1 BY loan_id)
     WHERE status = 'active'`;
 }
@@ -168,10 +178,13 @@ export async function activeDelinquencyQuery(
   if (!(await snapshotCovers(wh, me, settings)))
     return delinquencyQuery(delinquencyAsOfSql(wh, asOf, settings), 'history');
   if (me !== asOf) return delinquencyQuery(delinquencyFromStateSql(wh, asOf, settings), 'state');
+  const date = param(asOf, 'Date');
   return delinquencyQuery(
     sql`SELECT loan_id, toString(month_end) AS as_of, toString(source) AS source, dpd, toString(bucket) AS bucket, toString(status) AS status,
         toString(principal_balance) AS principal_balance, toString(overdue_principal) AS overdue_principal, toString(overdue_interest) AS overdue_interest
-      FROM ${trusted(tableRef(wh, 'loan_month'))} WHERE month_end = ${param(asOf, 'Date')} AND status = 'active'`,
+      FROM ${trusted(tableRef(wh, 'loan_month'))} WHERE month_end = ${date} AND status = 'active' AND source = 'schedule'
+      UNION ALL
+      ${activeTapeLoansSql(wh, date)}`,
     'snapshot',
   );
 }
