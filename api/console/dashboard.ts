@@ -77,13 +77,23 @@ export interface Dashboard {
   periods: string[];
 }
 
-/** The summaries are the costliest part (a dozen metrics): kept a minute per period, segment and language. */
-const summaries = new WeakMap<Warehouse, TtlCache<string, Summary>>();
-function summaryCache(wh: Warehouse) {
-  let c = summaries.get(wh);
-  if (!c) summaries.set(wh, (c = new TtlCache<string, Summary>(60_000, 200)));
+/**
+ * A view's data is kept a minute per warehouse, query and language, as the API keeps metric results
+ * (api/cache.ts): the summary behind the key figures is the costliest part (a dozen metrics at four
+ * month-ends), then a branch's loans.
+ */
+const views = new WeakMap<Warehouse, TtlCache<string, Dashboard>>();
+function viewCache(wh: Warehouse) {
+  let c = views.get(wh);
+  if (!c) views.set(wh, (c = new TtlCache<string, Dashboard>(60_000, 200)));
   return c;
 }
+
+/** The dashboard's data for a query, cached (see viewCache). */
+export const cachedDashboardData = (wh: Warehouse, q: DashboardQuery, lang: Lang) =>
+  viewCache(wh).get(JSON.stringify([q.period, q.product, q.region, q.branch, q.channel, lang]), () =>
+    dashboardData(wh, q, lang),
+  );
 
 const num = (v: unknown): number | null => (v === null || v === undefined || v === '' ? null : Number(v));
 const maxLoans = 200;
@@ -113,9 +123,7 @@ export async function dashboardData(wh: Warehouse, q: DashboardQuery, lang: Lang
   const rp = await userErrorsAsBadRequest(() => reportPeriod(wh, period, segment));
   if (q.channel) await checkKnownFilters(wh, { channel: q.channel });
   const filters = { ...segment, ...(q.channel ? { channel: [q.channel] } : {}) };
-  const summary = await summaryCache(wh).get(JSON.stringify([period, segment, lang]), () =>
-    buildSummary(wh, { pack: 'management', period: rp, lang }),
-  );
+  const summary = await buildSummary(wh, { pack: 'management', period: rp, lang });
   const trend = (
     await runMetric(wh, 'overdue', { from: rp.from, to: rp.monthEnd, group_by: ['month_end'], ...filters })
   ).rows.map((r) => ({

@@ -15,7 +15,7 @@ import { audit, auditDenial } from '../audit.ts';
 import { ApiError, AuthError } from '../errors.ts';
 import { requirePermission } from '../middleware.ts';
 import { actionInput, recordCollectionAction, utcToday } from '../routes/collection-actions.ts';
-import { dashboardBody, dashboardData, dashboardQuery } from './dashboard.ts';
+import { cachedDashboardData, dashboardBody, dashboardQuery } from './dashboard.ts';
 import { langOf, t, type Lang } from './i18n.ts';
 import { loanBody, type OutcomeForm } from './loan-page.ts';
 import { page, type Html } from './layout.ts';
@@ -205,7 +205,7 @@ export function consoleRoutes(store: SessionStore) {
     const q = dashboardQuery.safeParse(c.req.query());
     if (!q.success)
       throw new ApiError('bad_request', q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-    const d = await dashboardData(c.get('deps').wh, q.data, lang);
+    const d = await cachedDashboardData(c.get('deps').wh, q.data, lang);
     return c.html(render(c, lang, t(lang, 'dashboard'), dashboardBody(d, lang), { active: 'dashboard', charts: true }));
   });
 
