@@ -7,7 +7,7 @@ import { UserError } from '../../lib/user-error.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { param, sql, trusted, type Sql } from '../../warehouse/sql.ts';
 import { runMetric, bucketOrder } from '../../warehouse/metrics/run.ts';
-import { activeDelinquencyQuery, delinquencyAsOfSql } from '../snapshot/delinquency-as-of.ts';
+import { activeDelinquencyQuery, delinquencyAsOfSql, inLoanPart } from '../snapshot/delinquency-as-of.ts';
 import { scoreUpdate } from './score-update.ts';
 import { lastMonthEnd } from '../snapshot/build-snapshots.ts';
 import type { SnapshotSettings } from '../snapshot/snapshot-settings.ts';
@@ -98,6 +98,32 @@ async function assertCaseDate(wh: Warehouse, asOf: string, me: string) {
     );
 }
 
+/** One case as the build's statement returns it. */
+interface CaseRow {
+  loan_id: string;
+  dpd: number;
+  bucket: string;
+  balance: number;
+  region: string;
+  product: string;
+  team: string;
+  probability: number | null;
+  grade: string | null;
+  reasons: string[];
+  bucket_then: string;
+  broken: number;
+  contacts: [string, string, string][];
+  promises: [string, number][];
+}
+
+/** Loans per part of a case-list build: a part's statement stays short enough for lookups to pass between parts. */
+export const caseListLoansPerPart = 250_000;
+
+async function partsFor(wh: Warehouse): Promise<number> {
+  const [r] = await querySql<{ n: string }>(wh, sql`SELECT count() AS n FROM ${trusted(tableRef(wh, 'loans'))}`);
+  return Math.max(1, Math.ceil(Number(r?.n ?? 0) / caseListLoansPerPart));
+}
+
 /** The champion's latest scored month-end on or before the date ('' when it scored none). */
 async function latestScoredMonthEnd(wh: Warehouse, champion: { name: string; version: number }, asOf: string) {
   const [r] = await querySql<{ m: string }>(
@@ -129,14 +155,12 @@ export async function buildCaseList(
     filters?: CaseFilters;
     champion: { name: string; version: number } | null;
     delinquencyFrom?: 'state' | 'history';
+    /** parts of the book by loan id, one statement each (default: one per 250,000 loans) */
+    parts?: number;
   },
 ): Promise<Case[]> {
   const me = lastMonthEnd(o.asOf);
   await assertCaseDate(wh, o.asOf, me);
-  const dq =
-    o.delinquencyFrom === 'history'
-      ? { sql: delinquencyAsOfSql(wh, o.asOf, o.settings) }
-      : await activeDelinquencyQuery(wh, o.asOf, o.settings);
   const roll = await rollForward(wh, me);
   const scoredAt = o.champion ? await latestScoredMonthEnd(wh, o.champion, o.asOf) : '';
   const model = scoredAt && o.champion ? await loadModel(wh, o.champion.name, o.champion.version) : null;
@@ -145,36 +169,31 @@ export async function buildCaseList(
   const currentUnscoredWatch = stageOf(0, gradeOf(roll.get('C') ?? 0, defaultGradeEdges) as Grade) === 'watch';
   const asOf = param(o.asOf, 'Date');
   const scoreMe = param(scoredAt || '1970-01-01', 'Date');
-  const rows = await querySql<{
-    loan_id: string;
-    dpd: number;
-    bucket: string;
-    balance: number;
-    region: string;
-    product: string;
-    team: string;
-    probability: number | null;
-    grade: string | null;
-    reasons: string[];
-    bucket_then: string;
-    broken: number;
-    contacts: [string, string, string][];
-    promises: [string, number][];
-  }>(
-    wh,
-    sql`
+  // the book in parts by loan id: each part is one statement, and the API's cheap lookups run between them (api/query-gate.ts)
+  const parts = o.parts ?? (await partsFor(wh));
+  const rows: CaseRow[] = [];
+  for (let index = 0; index < parts; index++) {
+    const p = { count: parts, index };
+    const is = (column: string) => inLoanPart(column, p);
+    const dq =
+      o.delinquencyFrom === 'history'
+        ? { sql: delinquencyAsOfSql(wh, o.asOf, o.settings, p) }
+        : await activeDelinquencyQuery(wh, o.asOf, o.settings, p);
+    const found = await querySql<CaseRow>(
+      wh,
+      sql`
     SELECT d.loan_id AS loan_id, d.dpd AS dpd, d.bucket AS bucket, toFloat64(toDecimal128(d.principal_balance, 2)) AS balance,
       l.region AS region, l.product AS product, ifNull(a.team, '') AS team,
       if(s.loan_id = '', NULL, s.probability) AS probability, if(s.loan_id = '', NULL, s.grade) AS grade, s.reasons AS reasons,
       toString(ifNull(t.bucket, '')) AS bucket_then, toUInt32(ifNull(bp.broken, 0)) AS broken,
       ifNull(a.contacts, []) AS contacts, ifNull(a.promises, []) AS promises
     FROM (${dq.sql}) AS d
-    INNER JOIN ${trusted(tableRef(wh, 'loans'))} AS l ON l.loan_id = d.loan_id
+    INNER JOIN (SELECT loan_id, region, product FROM ${trusted(tableRef(wh, 'loans'))} WHERE ${is('loan_id')}) AS l ON l.loan_id = d.loan_id
     LEFT JOIN (SELECT loan_id, probability, grade, reasons FROM ${trusted(tableRef(wh, 'scores'))}
                WHERE model_name = ${param(o.champion?.name ?? '', 'String')} AND model_version = ${param(o.champion?.version ?? 0, 'UInt32')}
-                 AND month_end = ${scoreMe}) AS s ON s.loan_id = d.loan_id
+                 AND month_end = ${scoreMe} AND ${is('loan_id')}) AS s ON s.loan_id = d.loan_id
     -- the bucket the model saw: the loan's row at the scored month-end
-    LEFT JOIN (SELECT loan_id, bucket FROM ${trusted(tableRef(wh, 'loan_month'))} WHERE month_end = ${scoreMe}) AS t ON t.loan_id = d.loan_id
+    LEFT JOIN (SELECT loan_id, bucket FROM ${trusted(tableRef(wh, 'loan_month'))} WHERE month_end = ${scoreMe} AND ${is('loan_id')}) AS t ON t.loan_id = d.loan_id
     -- promises whose deadline (promised date + 3 days) fell after the scored month-end and before the date, not paid in full from the promise on
     LEFT JOIN (SELECT loan_id, countIf(paid < amount) AS broken FROM (
                  SELECT pr.loan_id AS loan_id, pr.action_id AS action_id, any(pr.amount) AS amount,
@@ -182,14 +201,17 @@ export async function buildCaseList(
                  FROM (SELECT loan_id, action_id, action_date, ifNull(promised_date, action_date) + 3 AS deadline,
                          toFloat64(ifNull(promised_amount, 0)) AS amount
                        FROM ${trusted(tableRef(wh, 'collection_actions'))}
-                       WHERE outcome = 'promise_to_pay' AND action_date <= ${asOf} AND deadline > ${scoreMe} AND deadline < ${asOf}) AS pr
-                 LEFT JOIN ${trusted(tableRef(wh, 'payments'))} AS p ON p.loan_id = pr.loan_id
+                       WHERE outcome = 'promise_to_pay' AND action_date <= ${asOf} AND deadline > ${scoreMe} AND deadline < ${asOf}
+                         AND ${is('loan_id')}) AS pr
+                 LEFT JOIN (SELECT loan_id, paid_date, amount FROM ${trusted(tableRef(wh, 'payments'))} WHERE ${is('loan_id')}) AS p
+                   ON p.loan_id = pr.loan_id
                  GROUP BY pr.loan_id, pr.action_id)
                GROUP BY loan_id) AS bp ON bp.loan_id = d.loan_id
     LEFT JOIN (SELECT loan_id, ${trusted(latestTeamSql)} AS team,
                  arraySlice(arrayReverseSort(x -> x.1, groupArray((toString(action_date), toString(channel), toString(outcome)))), 1, 3) AS contacts,
                  arrayFilter(x -> x.1 >= toString(${asOf}), groupArrayIf((toString(ifNull(promised_date, action_date)), toFloat64(ifNull(promised_amount, 0))), outcome = 'promise_to_pay')) AS promises
-               FROM ${trusted(tableRef(wh, 'collection_actions'))} WHERE action_date <= ${asOf} GROUP BY loan_id) AS a ON a.loan_id = d.loan_id
+               FROM ${trusted(tableRef(wh, 'collection_actions'))} WHERE action_date <= ${asOf} AND ${is('loan_id')}
+               GROUP BY loan_id) AS a ON a.loan_id = d.loan_id
     WHERE d.status = 'active'
       -- a current loan is a case when its (updated) score is a watch grade: unchanged since the score, that is the scored grade
       AND (d.dpd > 0 OR (s.loan_id != '' AND (has(${param(defaultWatchGrades, 'Array(String)')}, s.grade) OR t.bucket != 'C' OR bp.broken > 0))
@@ -197,8 +219,10 @@ export async function buildCaseList(
       AND ${anyOf(o.filters?.region, 'l.region')}
       AND ${anyOf(o.filters?.product, 'l.product')}
       AND ${anyOf(o.filters?.team, "ifNull(a.team, '')")}`,
-    { join_use_nulls: 0 },
-  );
+      { join_use_nulls: 0 },
+    );
+    for (const r of found) rows.push(r);
+  }
   const modelName = o.champion ? `${o.champion.name}@${o.champion.version}` : null;
   const cases: Omit<Case, 'rank'>[] = [];
   for (const r of rows) {

@@ -19,14 +19,37 @@ export interface DelinquencyAsOf {
 }
 
 /**
+ * One part of the loans, by hash of the id (cityHash64(loan_id) % count = index): a heavy reader
+ * splits its work into parts so other statements run between them (api/query-gate.ts).
+ */
+export interface LoanPart {
+  count: number;
+  index: number;
+}
+const wholeBook: LoanPart = { count: 1, index: 0 };
+
+/** The part as a condition on a loan id column. */
+export const inLoanPart = (column: string, part: LoanPart = wholeBook): Sql =>
+  sql`cityHash64(${trusted(column)}) % ${param(part.count, 'UInt32')} = ${param(part.index, 'UInt32')}`;
+
+/**
  * DPD and bucket of every loan on any date (SPEC §4: case lists are pulled
  * daily). Schedule loans are evaluated exactly at the date with the snapshot's
  * own SQL; tape loans carry their latest month-end on or before the date
  * (a tape has no intra-month information).
  */
-export function delinquencyAsOfSql(wh: Warehouse, asOf: string, settings: SnapshotSettings): Sql {
+export function delinquencyAsOfSql(
+  wh: Warehouse,
+  asOf: string,
+  settings: SnapshotSettings,
+  part: LoanPart = wholeBook,
+): Sql {
   const date = param(asOf, 'Date');
-  const pass = snapshotPass(snapshotParams(settings), { buckets: 1, bucket: 0, nonRetailOnly: false });
+  const pass = snapshotPass(snapshotParams(settings), {
+    buckets: part.count,
+    bucket: part.index,
+    nonRetailOnly: false,
+  });
   return sql`
     SELECT loan_id, toString(${date}) AS as_of, 'schedule' AS source, dpd, bucket, status,
       toString(principal_balance) AS principal_balance, toString(overdue_principal) AS overdue_principal, toString(overdue_interest) AS overdue_interest
@@ -34,6 +57,7 @@ export function delinquencyAsOfSql(wh: Warehouse, asOf: string, settings: Snapsh
     UNION ALL
     SELECT loan_id, toString(${date}), 'performance', dpd, bucket, status, toString(principal_balance), toString(overdue_principal), toString(overdue_interest)
     FROM (SELECT * FROM ${trusted(tableRef(wh, 'loan_month'))} WHERE source = 'performance' AND month_end <= ${date}
+            AND ${inLoanPart('loan_id', part)}
           ORDER BY month_end DESC LIMIT 1 BY loan_id)`;
 }
 
@@ -62,14 +86,20 @@ export async function delinquencyAsOf(
  * the date, not a replay. Only valid while the snapshot is fresh (snapshotCovers): a payment
  * ingested after the snapshot could have closed a loan the state still holds as active.
  */
-export function delinquencyFromStateSql(wh: Warehouse, asOf: string, settings: SnapshotSettings): Sql {
+export function delinquencyFromStateSql(
+  wh: Warehouse,
+  asOf: string,
+  settings: SnapshotSettings,
+  part: LoanPart = wholeBook,
+): Sql {
   const t = (name: string) => trusted(tableRef(wh, name));
   const date = param(asOf, 'Date');
   const me = param(lastMonthEnd(asOf), 'Date');
   const p = snapshotParams(settings);
   const candidates = sql`(SELECT loan_id FROM ${t('loan_month')} WHERE month_end = ${me} AND status = 'active' AND source = 'schedule'
+        AND ${inLoanPart('loan_id', part)}
       UNION ALL SELECT loan_id FROM ${t('loans')} WHERE origination_date > ${me} AND origination_date <= ${date}
-        AND loan_id NOT IN (SELECT loan_id FROM ${t('performance')}))`;
+        AND ${inLoanPart('loan_id', part)} AND loan_id NOT IN (SELECT loan_id FROM ${t('performance')}))`;
   const schedule = effectiveSchedule(wh, { loans: 'lwq_l', as: 'lwq_sf', filter: sql`loan_id IN ${candidates}` });
   const cents = (x: string) => trusted(`toString(CAST(${x} AS Decimal(18, 2)) / 100)`);
   return sql`
@@ -112,18 +142,19 @@ export function delinquencyFromStateSql(wh: Warehouse, asOf: string, settings: S
     )
     WHERE status = 'active'
     UNION ALL
-    ${activeTapeLoansSql(wh, date)}`;
+    ${activeTapeLoansSql(wh, date, part)}`;
 }
 
 /**
  * Tape loans active on a date: their latest month-end row on or before it (a tape has no
  * intra-month information, and may stop before the date), as delinquencyAsOfSql carries them.
  */
-function activeTapeLoansSql(wh: Warehouse, date: Param): Sql {
+function activeTapeLoansSql(wh: Warehouse, date: Param, part: LoanPart): Sql {
   return sql`
     SELECT loan_id, toString(${date}) AS as_of, 'performance' AS source, dpd, toString(bucket) AS bucket, toString(status) AS status,
       toString(principal_balance) AS principal_balance, toString(overdue_principal) AS overdue_principal, toString(overdue_interest) AS overdue_interest
     FROM (SELECT * FROM ${trusted(tableRef(wh, 'loan_month'))} WHERE source = 'performance' AND month_end <= ${date}
+            AND ${inLoanPart('loan_id', part)}
           ORDER BY month_end DESC LIMIT 1 BY loan_id)
     WHERE status = 'active'`;
 }
@@ -173,18 +204,20 @@ export async function activeDelinquencyQuery(
   wh: Warehouse,
   asOf: string,
   settings: SnapshotSettings,
+  part: LoanPart = wholeBook,
 ): Promise<DelinquencyQuery> {
   const me = lastMonthEnd(asOf);
   if (!(await snapshotCovers(wh, me, settings)))
-    return delinquencyQuery(delinquencyAsOfSql(wh, asOf, settings), 'history');
-  if (me !== asOf) return delinquencyQuery(delinquencyFromStateSql(wh, asOf, settings), 'state');
+    return delinquencyQuery(delinquencyAsOfSql(wh, asOf, settings, part), 'history');
+  if (me !== asOf) return delinquencyQuery(delinquencyFromStateSql(wh, asOf, settings, part), 'state');
   const date = param(asOf, 'Date');
   return delinquencyQuery(
     sql`SELECT loan_id, toString(month_end) AS as_of, toString(source) AS source, dpd, toString(bucket) AS bucket, toString(status) AS status,
         toString(principal_balance) AS principal_balance, toString(overdue_principal) AS overdue_principal, toString(overdue_interest) AS overdue_interest
       FROM ${trusted(tableRef(wh, 'loan_month'))} WHERE month_end = ${date} AND status = 'active' AND source = 'schedule'
+        AND ${inLoanPart('loan_id', part)}
       UNION ALL
-      ${activeTapeLoansSql(wh, date)}`,
+      ${activeTapeLoansSql(wh, date, part)}`,
     'snapshot',
   );
 }

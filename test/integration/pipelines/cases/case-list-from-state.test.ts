@@ -62,6 +62,19 @@ describe.each(books)('case list from state, book seed $seed', ({ seed, settings 
     }
   });
 
+  it('a list built in parts of the book (one statement each) is the list built whole', async () => {
+    for (const [asOf, delinquencyFrom] of [
+      ['2024-06-14', 'state'],
+      ['2024-05-31', 'state'],
+      ['2024-06-14', 'history'],
+    ] as const) {
+      const o = { asOf, settings, strategy: defaultStrategyTable, champion: null, delinquencyFrom };
+      const whole = await buildCaseList(wh, { ...o, parts: 1 });
+      expect(whole.length).toBeGreaterThan(0);
+      for (const parts of [2, 5]) expect(await buildCaseList(wh, { ...o, parts })).toEqual(whole);
+    }
+  });
+
   it('a snapshot built with other settings, or not through the last month-end, is not used as state', async () => {
     const other = { ...settings, bucketBounds: [15, 30, 60, 90] };
     expect((await activeDelinquencyQuery(wh, '2024-06-14', other)).source).toBe('history');
