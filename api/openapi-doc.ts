@@ -38,6 +38,11 @@ export const tags: { name: string; prefix: string; description: string }[] = [
   { name: 'health', prefix: '/health', description: 'Liveness (no key)' },
   { name: 'metrics', prefix: '/v1/metrics/', description: 'Portfolio metrics (SPEC §5)' },
   { name: 'cases', prefix: '/v1/cases', description: 'Collection case lists (audited)' },
+  {
+    name: 'collection-actions',
+    prefix: '/v1/collection-actions',
+    description: 'Outcomes recorded by collectors (contract-checked, idempotent by action id, audited)',
+  },
   { name: 'warnings', prefix: '/v1/warnings', description: 'Fired early warnings with evidence' },
   { name: 'scores', prefix: '/v1/loans/', description: 'Early-warning scores of the champion model' },
   { name: 'scores', prefix: '/v1/scores', description: '' },
@@ -49,6 +54,9 @@ export const tags: { name: string; prefix: string; description: string }[] = [
 export const tagOf = (path: string) =>
   tags.find((t) => path === t.prefix || path.startsWith(t.prefix.endsWith('/') ? t.prefix : `${t.prefix}/`))?.name ??
   'other';
+
+/** Operations whose cache misses go through admission control (api/admission.ts) and may answer 503. */
+const heavyPrefixes = ['/v1/metrics/', '/v1/cases', '/v1/reports/'];
 
 /** Examples that work on the demo book (as of its last month-end). */
 const parameterExamples: Record<string, unknown> = {
@@ -69,6 +77,15 @@ const parameterExamples: Record<string, unknown> = {
 const bodyExamples: Record<string, unknown> = {
   'POST /v1/scores': { loan_ids: ['L000000001', 'L000000002'], as_of: '2024-06-30' },
   'POST /v1/models/{name}/{version}/promote': { reason: 'beats the champion out of time; PSI 0.02' },
+  'POST /v1/collection-actions': {
+    action_id: 'console-2024-06-28-0001',
+    loan_id: 'L000000001',
+    action_date: '2024-06-28',
+    channel: 'phone',
+    outcome: 'promise_to_pay',
+    promised_amount: '1200.00',
+    promised_date: '2024-07-05',
+  },
 };
 
 /**
@@ -123,6 +140,9 @@ export function finishDocument<D extends object>(document: D): D {
         op.responses['429'] ??= errorRef('rate limited (per key; unauthenticated requests per client address)');
       }
       if (op.requestBody) op.responses['415'] ??= errorRef('the body is not application/json');
+      // heavy work (a metric, a case list or a report not in the cache) is admitted, not queued without end
+      if (heavyPrefixes.some((p) => path.startsWith(p)))
+        op.responses['503'] ??= errorRef('too much heavy work queued: retry after the Retry-After seconds');
       for (const p of op.parameters ?? [])
         if (p.example === undefined && p.schema?.example === undefined && Object.hasOwn(parameterExamples, p.name))
           p.example = parameterExamples[p.name];

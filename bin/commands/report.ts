@@ -164,10 +164,9 @@ export async function runReport(wh: Warehouse, config: Config, out: Output, f: R
         thresholdsFile,
       });
       if (formats.includes('xlsx')) await writePackWorkbook(outDir);
-      inputs ??= await packInputs(wh, m.period.monthEnd);
+      inputs ??= await packInputs(wh, m.period.monthEnd, { thresholds: `sha256:${thresholdsSha256}` });
       const generatedAt = new Date();
-      // the limits decide the statuses printed in the pack: other limits, another archived pack
-      const id = archiveId({ pack, period, segment, lang, inputsSha256: `${inputs.sha256}:${thresholdsSha256}` });
+      const id = archiveId({ pack, period, segment, lang, inputsSha256: inputs.sha256 });
       // generated-at lives in the manifest and the archive row only: the data files stay deterministic
       const files = stampManifest(outDir, {
         generated_at: generatedAt.toISOString(),

@@ -65,9 +65,14 @@ export interface PackInputs {
 /**
  * Fingerprints of everything a pack for `monthEnd` reads. Two builds with equal fingerprints read
  * the same rows, so they give the same data files; that is what lets a re-run find its archive
- * entry instead of adding one.
+ * entry instead of adding one. `settings` are inputs that are not tables (the thresholds file's
+ * hash: the limits decide the statuses a pack prints), fingerprinted and listed with the tables.
  */
-export async function packInputs(wh: Warehouse, monthEnd: string): Promise<PackInputs> {
+export async function packInputs(
+  wh: Warehouse,
+  monthEnd: string,
+  settings: Record<string, string> = {},
+): Promise<PackInputs> {
   const event = await latestChampionEvent(wh, targetName(defaultTarget));
   const champion = event ? `${event.model_name}@${event.version}` : '';
   const tables: Record<string, TableFingerprint> = {};
@@ -89,6 +94,7 @@ export async function packInputs(wh: Warehouse, monthEnd: string): Promise<PackI
     wh,
     sql`SELECT toString(max(started_at)) AS started_at, count() AS n FROM ${trusted(tableRef(wh, 'snapshot_runs'))} HAVING n > 0`,
   );
+  Object.assign(tables, settings);
   const sha256 = createHash('sha256').update(JSON.stringify({ champion, tables })).digest('hex');
   return { snapshotRun: run?.started_at ?? '', champion, tables, sha256 };
 }
