@@ -1,3 +1,4 @@
+import { summaryCsvColumns } from '../summary/summary.ts';
 import ExcelJS from 'exceljs';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -59,16 +60,8 @@ function inferredColumnKind(name: string, values: string[]): CellKind {
 }
 
 /** The key-figures columns that carry the row's figure (formatted by the row's unit); the others are text. */
-const summaryFigures = new Set([
-  'value',
-  'previous_month',
-  'change_on_month',
-  'year_start',
-  'change_on_year_start',
-  'same_month_last_year',
-  'change_on_year',
-  'threshold',
-]);
+const summaryText = new Set(['section', 'id', 'label', 'unit', 'status']);
+const summaryFigures = new Set<string>(summaryCsvColumns.filter((c) => !summaryText.has(c)));
 const unitFormat: Record<string, string> = {
   money: formats.money,
   pct: formats.pct,
