@@ -77,7 +77,11 @@ export async function latestScores(
     `
     SELECT s.loan_id AS loan_id, toString(s.month_end) AS month_end, s.model_name AS model_name, s.model_version AS model_version,
       s.probability AS probability, s.points AS points, s.grade AS grade, s.reasons AS reasons, l.region AS region
-    FROM ${tableRef(wh, 'scores')} AS s INNER JOIN ${tableRef(wh, 'loans')} AS l ON l.loan_id = s.loan_id
+    FROM ${tableRef(wh, 'scores')} AS s
+    -- the loans read for their region are only the requested ones: joining the whole table made a
+    -- lookup of one loan cost a scan of every loan (the score lookup's latency under load)
+    INNER JOIN (SELECT loan_id, region FROM ${tableRef(wh, 'loans')} WHERE {all:UInt8} = 1 OR loan_id IN {ids:Array(String)}) AS l
+      ON l.loan_id = s.loan_id
     WHERE s.model_name = {n:String} AND s.model_version = {v:UInt32} AND s.month_end <= {as_of:Date}
       AND ({all:UInt8} = 1 OR s.loan_id IN {ids:Array(String)})
     ORDER BY s.loan_id, s.month_end DESC LIMIT 1 BY s.loan_id`,
