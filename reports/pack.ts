@@ -8,12 +8,13 @@ import { monthEndOf } from '../lib/dates.ts';
 import { metricWindow } from '../warehouse/metrics/window.ts';
 import { packTemplates } from './catalogue.ts';
 import { fetchChartData } from './data/fetch.ts';
-import { labels, packTitles, type Lang } from './i18n.ts';
+import { packTitles, type Lang } from './i18n.ts';
 import { packHtml, type PackMeta, type RenderedChart } from './render/html.ts';
 import { packPdf } from './render/pdf.ts';
 import { svgToPng } from './render/png.ts';
 import { renderSvg } from './render/svg.ts';
 import { chartSpec } from './spec.ts';
+import { segmentText } from './summary/segments.ts';
 import type { ChartTemplate, Pack, ReportPeriod, ReportSegment, Row } from './template.ts';
 import { assertKnownFilterValues } from '../warehouse/metrics/known-values.ts';
 import type { MetricColumn } from '../warehouse/metrics/definition.ts';
@@ -64,17 +65,9 @@ export async function buildChart(
   return { template: t, rows, spec, svg: await renderSvg(spec, fontFile), columns, segmentApplied };
 }
 
-/** `产品 mortgage · 区域 east, north` / `product mortgage · region east, north`; empty for the whole book. */
-export function segmentLabel(segment: ReportSegment, lang: Lang): string {
-  const names = { product: labels.product, region: labels.region, branch: labels.branch };
-  return (Object.keys(names) as (keyof ReportSegment)[])
-    .filter((k) => segment[k]?.length)
-    .map((k) => `${names[k][lang]} ${segment[k]!.join(', ')}`)
-    .join(' · ');
-}
-
 export function packMeta(pack: Pack, p: ReportPeriod, lang: Lang): PackMeta {
-  const segment = segmentLabel(p.segment, lang);
+  const whole = !Object.values(p.segment).some((values: string[] | undefined) => values?.length);
+  const segment = whole ? '' : segmentText(p.segment, lang);
   const title = `${packTitles[pack][lang]} · ${p.period}${segment ? ` · ${segment}` : ''}`;
   const subtitle =
     lang === 'zh-CN'

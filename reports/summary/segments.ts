@@ -1,4 +1,4 @@
-import type { Lang, Text } from '../i18n.ts';
+import { labels, type Lang, type Text } from '../i18n.ts';
 
 /**
  * Names of the generated book's products and regions in each language (a branch reads as its
@@ -29,9 +29,9 @@ export function segmentName(dim: 'product' | 'region' | 'branch', code: string, 
 }
 
 const dimNames: Record<'product' | 'region' | 'branch', Text> = {
-  product: { 'zh-CN': '产品', en: 'product' },
-  region: { 'zh-CN': '区域', en: 'region' },
-  branch: { 'zh-CN': '分行', en: 'branch' },
+  product: labels.product,
+  region: labels.region,
+  branch: labels.branch,
 };
 
 /** `产品 个人住房贷款 · 区域 华东` / `product Mortgage · region East`; `全行` / `Whole book` when empty */
