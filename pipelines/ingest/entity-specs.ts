@@ -43,6 +43,18 @@ export const eventTypes = [
   'debt_sale',
   'settlement',
   'legal_filed',
+  // amount waived (penalty interest, compound interest, fees); note = reason
+  'waiver',
+  // contact-rule events (amount 0): a complaint starts a cooling-off period; do_not_contact's note is
+  // the reason (legal_hold, bankruptcy, deceased, dispute) until a contact_allowed; consent_withdrawn's
+  // note is the channel the borrower no longer consents to
+  'complaint',
+  'do_not_contact',
+  'contact_allowed',
+  'consent_withdrawn',
+  // placement with an external collection agency (amount = balance placed, note = agency id) and its recall
+  'agency_placement',
+  'agency_recall',
 ] as const;
 
 const loanRef = { name: 'loan_id', kind: 'id', required: true } as const;
@@ -286,6 +298,13 @@ export const entitySpecs: Record<RawEntity, EntitySpec> = {
           债权转让: 'debt_sale',
           和解: 'settlement',
           起诉: 'legal_filed',
+          减免: 'waiver',
+          投诉: 'complaint',
+          停催: 'do_not_contact',
+          恢复催收: 'contact_allowed',
+          撤回授权: 'consent_withdrawn',
+          委外: 'agency_placement',
+          委外收回: 'agency_recall',
         },
       },
       { name: 'amount', kind: 'money', required: true },
