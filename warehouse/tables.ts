@@ -464,6 +464,51 @@ export const apiTables = {
   },
 } as const satisfies Record<string, TableDef>;
 
+/**
+ * Console tables (migration 24). Users who sign in with a name and password: append-only like
+ * api_keys (a disabling is a second row of the user with `disabled = 1`); the password only as a
+ * scrypt hash with its salt and parameters (api/auth/passwords.ts). Sessions shared by every API
+ * process on the warehouse: one row per event of a session (start, seen, end), keyed by the
+ * SHA-256 of the session id (the table never holds a usable id).
+ */
+export const consoleTables = {
+  console_users: {
+    name: 'console_users',
+    columns: [
+      ['user_id', 'String'],
+      ['name', 'String'],
+      ['password_hash', 'String'],
+      ['role', 'LowCardinality(String)'],
+      ['region', 'String'],
+      ['team', 'String'],
+      ['created_at', 'DateTime64(3)'],
+      ['created_by', 'String'],
+      ['disabled', 'UInt8'],
+      ['disabled_by', 'String'],
+      ['disable_reason', 'String'],
+    ],
+    orderBy: '(name, created_at)',
+    shardBy: 'cityHash64(name)',
+  },
+  console_sessions: {
+    name: 'console_sessions',
+    columns: [
+      ['session_hash', 'String'],
+      ['event', 'LowCardinality(String)'],
+      ['at', 'DateTime64(3)'],
+      ['principal', 'LowCardinality(String)'],
+      ['key_id', 'String'],
+      ['role', 'LowCardinality(String)'],
+      ['region', 'String'],
+      ['team', 'String'],
+      ['label', 'String'],
+      ['end_reason', 'String'],
+    ],
+    orderBy: '(session_hash, at)',
+    shardBy: 'cityHash64(session_hash)',
+  },
+} as const satisfies Record<string, TableDef>;
+
 /** Collection tables (migration 7): fired warnings and the case assignments of strategy experiments. */
 export const collectionTables = {
   warnings: {

@@ -8,6 +8,7 @@ import {
   auditClientRequestIdColumns,
   collectionActionOriginColumns,
   collectionTables,
+  consoleTables,
   loanMonthDerived,
   loanMonthKey,
   loanMonthNextRow,
@@ -163,6 +164,11 @@ export const migrations: Migration[] = [
     version: 18,
     name: 'collection_actions: source, recorded_by and note of outcomes recorded in the console or the API',
     statements: (wh) => addColumns(wh, 'collection_actions', collectionActionOriginColumns),
+  },
+  {
+    version: 24,
+    name: 'console users (name, scrypt password hash, role and scope) and console sessions shared by API processes',
+    statements: (wh) => Object.values(consoleTables).flatMap((t) => createTableStatements(wh, t)),
   },
 ];
 
