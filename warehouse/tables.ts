@@ -191,6 +191,17 @@ export const loanMonthNextRow = [['next_month_end', 'Date']] as const;
  */
 export const loanMonthKey = [['loan_key', 'UInt32']] as const;
 
+/**
+ * Columns added to snapshot_runs by migration 23 (incremental refresh, issue 24): whether the run
+ * rebuilt everything or refreshed the touched loans, the fingerprint of the settings, snapshot SQL and
+ * schema it ran with (a different one forces a full rebuild), and how many loans it recomputed.
+ */
+export const snapshotRunRefreshColumns = [
+  ['kind', "LowCardinality(String) DEFAULT 'full'"],
+  ['fingerprint', "String DEFAULT ''"],
+  ['loans_refreshed', 'UInt64 DEFAULT 0'],
+] as const;
+
 export const systemTables = {
   loan_defaults: {
     name: 'loan_defaults',
@@ -240,6 +251,7 @@ export const systemTables = {
       ['last_month_end', 'Date'],
       ['settings', 'String'],
       ['rows', 'UInt64'],
+      ...snapshotRunRefreshColumns,
     ],
     orderBy: 'started_at',
     shardBy: 'cityHash64(settings)',
@@ -618,5 +630,66 @@ export const archiveTables = {
     ],
     orderBy: '(period, pack, lang, id)',
     shardBy: 'cityHash64(id)',
+  },
+} as const satisfies Record<string, TableDef>;
+
+/**
+ * What each completed snapshot run had seen when it started (migration 23): the ingest receipts, the
+ * classification overrides and the collection actions recorded outside files. A key counts as seen
+ * only when its run_started_at is a run in snapshot_runs (a run killed before its end recorded none);
+ * an incremental refresh recomputes the loans of everything not yet seen.
+ */
+export const refreshTables = {
+  snapshot_seen: {
+    name: 'snapshot_seen',
+    columns: [
+      ['run_started_at', 'DateTime64(3)'],
+      ['kind', 'LowCardinality(String)'],
+      ['key', 'String'],
+      ['loan_id', 'String'],
+    ],
+    orderBy: '(kind, key)',
+    shardBy: 'cityHash64(key)',
+  },
+} as const satisfies Record<string, TableDef>;
+
+/**
+ * What each schedule loan owes beyond its schedule at each month-end (issue 23, migration 19;
+ * pipelines/accrual, docs/accrual.md): penalty and compound interest, late fees, what was paid
+ * against and waived of each, interest arrears on and off balance sheet, and the amount to cure.
+ * Apart from loan_month so the snapshot's own table and speed are untouched; one row per
+ * loan_month row of a schedule loan.
+ */
+export const accrualTables = {
+  loan_month_accrual: {
+    name: 'loan_month_accrual',
+    columns: [
+      ['loan_id', 'String'],
+      ['month_end', 'Date'],
+      ['status', 'LowCardinality(String)'],
+      ['dpd', 'UInt32'],
+      ['accrual_status', 'LowCardinality(String)'],
+      ['penalty_interest', money],
+      ['compound_interest', money],
+      ['fees', money],
+      ['penalty_paid', money],
+      ['compound_paid', money],
+      ['fees_paid', money],
+      ['penalty_waived', money],
+      ['compound_waived', money],
+      ['fees_waived', money],
+      ['unapplied', money],
+      ['overdue_principal', money],
+      ['overdue_interest', money],
+      ['interest_arrears_on_bs', money],
+      ['interest_arrears_off_bs', money],
+      ['amount_to_cure', money],
+      ['charges_accrued_in_month', money],
+      ['charges_paid_in_month', money],
+      ['rules', 'LowCardinality(String)'],
+    ],
+    orderBy: '(month_end, loan_id)',
+    partitionBy: 'toYear(month_end)',
+    shardBy: 'cityHash64(loan_id)',
   },
 } as const satisfies Record<string, TableDef>;

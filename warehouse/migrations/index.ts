@@ -2,6 +2,7 @@ import { exec, queryRows, type Warehouse } from '../connection.ts';
 import { createDatabaseStatement, createTableStatements, tableRef } from '../ddl.ts';
 import { fillDerivedStatements, fillLoanKeyStatements, fillNextMonthEndStatements } from '../derived-facts.ts';
 import {
+  accrualTables,
   apiKeyRevocationColumns,
   apiTables,
   archiveTables,
@@ -12,9 +13,11 @@ import {
   loanMonthDerived,
   loanMonthKey,
   loanMonthNextRow,
+  refreshTables,
   reportTables,
   modelTables,
   rawTables,
+  snapshotRunRefreshColumns,
   systemTables,
 } from '../tables.ts';
 
@@ -164,6 +167,19 @@ export const migrations: Migration[] = [
     version: 18,
     name: 'collection_actions: source, recorded_by and note of outcomes recorded in the console or the API',
     statements: (wh) => addColumns(wh, 'collection_actions', collectionActionOriginColumns),
+  },
+  {
+    version: 19,
+    name: 'loan_month_accrual: penalty and compound interest, fees, waivers, interest arrears on/off balance sheet, amount to cure (issue 23)',
+    statements: (wh) => Object.values(accrualTables).flatMap((t) => createTableStatements(wh, t)),
+  },
+  {
+    version: 23,
+    name: 'incremental snapshot refresh: snapshot_runs kind, fingerprint and loans refreshed; snapshot_seen (what each run had seen)',
+    statements: (wh) => [
+      ...addColumns(wh, 'snapshot_runs', snapshotRunRefreshColumns),
+      ...createTableStatements(wh, refreshTables.snapshot_seen),
+    ],
   },
   {
     version: 24,
