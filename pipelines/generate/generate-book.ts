@@ -16,6 +16,11 @@ import { dateInMonth, monthIndex } from './dates.ts';
 import { Rng } from '../../lib/random.ts';
 import { cents, TableSink, type Cell, type FileFormat } from '../files/table-sink.ts';
 import { simulateLoan, type Environment } from './simulate-loan.ts';
+import { addFieldEvents, principalBalanceAt } from './field-events.ts';
+import { buildSchedule } from '../../warehouse/schedule/build-schedule.ts';
+
+/** the field events' own random stream (field-events.ts), apart from the loan's */
+const fieldEventsStream = 0x0f1e1d;
 
 export interface GenerateOptions {
   loans: number;
@@ -32,7 +37,7 @@ export interface GenerateOptions {
 }
 
 /** Bumped whenever the generator's output for a seed changes (caches of generated books key on it). */
-export const GENERATOR_VERSION = 4;
+export const GENERATOR_VERSION = 5;
 
 export const entityColumns = {
   customers: ['customer_id', 'birth_year', 'gender', 'region', 'income_band', 'borrower_type', 'id_number', 'phone'],
@@ -73,6 +78,7 @@ export const entityColumns = {
     'team',
     'promised_amount',
     'promised_date',
+    'action_time',
   ],
   loan_events: ['event_id', 'loan_id', 'event_date', 'type', 'amount', 'note'],
   truth: ['loan_id', 'month_end', 'true_prob', 'observable_prob'],
@@ -275,6 +281,13 @@ export async function generateBook(o: GenerateOptions) {
         env,
         new Rng(hashSeed(o.seed, loanSeq)),
       );
+      const schedule =
+        h.amendedSchedule ??
+        buildSchedule({ originationDate, principalCents, annualRate: rate, termMonths: term, method });
+      addFieldEvents(new Rng(hashSeed(o.seed ^ fieldEventsStream, loanSeq)), h, {
+        asOf: o.asOf,
+        balanceAt: (date) => principalBalanceAt(schedule, h.payments, date),
+      });
       h.amendedSchedule?.forEach((i) => {
         emit('schedule', [loanId, i.installmentNo, i.dueDate, cents(i.principalCents), cents(i.interestCents)]);
       });
@@ -301,6 +314,7 @@ export async function generateBook(o: GenerateOptions) {
           x.team,
           x.promisedCents === null ? null : cents(x.promisedCents),
           x.promisedDate,
+          x.time ?? null,
         ]);
       });
       h.events.forEach((x, n) => {

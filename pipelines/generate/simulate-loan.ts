@@ -55,6 +55,8 @@ export interface ActionRow {
   team: string;
   promisedCents: number | null;
   promisedDate: string | null;
+  /** time of day (HH:MM), set by field-events.ts */
+  time?: string;
 }
 
 export interface LoanHistory {

@@ -88,7 +88,8 @@ export function simulateWorkout(
   const { out, ead } = w;
   let recovered = 0;
   const saleMonth = w.chargeOffMonth + rng.int(6, 18);
-  if (w.collateralValueCents !== null)
+  // filed the month after the charge-off, when that month is in the data
+  if (w.collateralValueCents !== null && w.chargeOffMonth < w.asOfMonth)
     out.events.push({
       date: dateInMonth(w.chargeOffMonth + 1, rng.int(1, 28)),
       type: 'legal_filed',
