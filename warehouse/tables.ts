@@ -140,6 +140,8 @@ export const rawTables = {
         ['team', 'LowCardinality(String)'],
         ['promised_amount', `Nullable(${money})`],
         ['promised_date', 'Nullable(Date)'],
+        // local time of day HH:MM ('' when not recorded): the contact rules' hours (migration 20)
+        ['action_time', 'String'],
       ]),
       ...collectionActionOriginColumns,
     ],
@@ -691,5 +693,63 @@ export const accrualTables = {
     orderBy: '(month_end, loan_id)',
     partitionBy: 'toYear(month_end)',
     shardBy: 'cityHash64(loan_id)',
+  },
+} as const satisfies Record<string, TableDef>;
+
+/**
+ * The collector incentive scheme's monthly awards (migration 21, issue 22 item 3): one row per agent
+ * and month as issued by `loanwatch incentives`, and its evidence lines (commission per payment,
+ * cure bonus per cure, multiplier, cap, deduction per breach, floor; unattributed cash with agent '')
+ * — the values of an agent's lines add up to the award. Re-issuing a month replaces it.
+ */
+export const incentiveTables = {
+  incentive_awards: {
+    name: 'incentive_awards',
+    columns: [
+      ['month_end', 'Date'],
+      ['agent_id', 'String'],
+      ['team', 'LowCardinality(String)'],
+      ['scheme_sha256', 'String'],
+      ['attribution_days', 'UInt16'],
+      ['recovered', money],
+      ['payments', 'UInt32'],
+      ['commission', money],
+      ['cures', 'UInt32'],
+      ['cure_bonus', money],
+      ['promises', 'UInt32'],
+      ['kept_promises', 'UInt32'],
+      ['kept_rate', 'Nullable(Float64)'],
+      ['multiplier', 'Float64'],
+      ['multiplier_effect', money],
+      ['cap_reduction', money],
+      ['breaches', 'UInt32'],
+      ['deductions', money],
+      ['floor', money],
+      ['award', money],
+      ['issued_at', "DateTime64(3, 'UTC')"],
+    ],
+    orderBy: '(month_end, team, agent_id)',
+    shardBy: 'cityHash64(agent_id)',
+  },
+  incentive_evidence: {
+    name: 'incentive_evidence',
+    columns: [
+      ['month_end', 'Date'],
+      ['agent_id', 'String'],
+      ['team', 'LowCardinality(String)'],
+      ['kind', 'LowCardinality(String)'],
+      ['loan_id', 'String'],
+      ['ref_id', 'String'],
+      ['action_id', 'String'],
+      ['date', 'Date'],
+      ['stage', 'LowCardinality(String)'],
+      ['bucket', 'LowCardinality(String)'],
+      ['base', money],
+      ['rate', 'Float64'],
+      ['value', money],
+      ['note', 'String'],
+    ],
+    orderBy: '(month_end, agent_id, kind, ref_id)',
+    shardBy: 'cityHash64(agent_id)',
   },
 } as const satisfies Record<string, TableDef>;

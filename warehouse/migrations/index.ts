@@ -10,6 +10,7 @@ import {
   collectionActionOriginColumns,
   collectionTables,
   consoleTables,
+  incentiveTables,
   loanMonthDerived,
   loanMonthKey,
   loanMonthNextRow,
@@ -172,6 +173,21 @@ export const migrations: Migration[] = [
     version: 19,
     name: 'loan_month_accrual: penalty and compound interest, fees, waivers, interest arrears on/off balance sheet, amount to cure (issue 23)',
     statements: (wh) => Object.values(accrualTables).flatMap((t) => createTableStatements(wh, t)),
+  },
+  {
+    version: 20,
+    name: 'collection_actions.action_time (local HH:MM of a contact, for the contact rules; issue 22 item 1), in the row hash',
+    statements: (wh) => [
+      ...alterTable(wh, 'collection_actions').map(
+        (alter) => `${alter} ADD COLUMN IF NOT EXISTS action_time String AFTER promised_date`,
+      ),
+      ...rowHashAliasStatements(wh, rawTables.collection_actions),
+    ],
+  },
+  {
+    version: 21,
+    name: 'incentive awards and their evidence by agent and month (issue 22, item 3)',
+    statements: (wh) => Object.values(incentiveTables).flatMap((t) => createTableStatements(wh, t)),
   },
   {
     version: 23,

@@ -1,0 +1,63 @@
+/** A collection action that reached the borrower (outcome contacted, promise_to_pay or paid). */
+export interface IncentiveContact {
+  action_id: string;
+  loan_id: string;
+  action_date: string;
+  channel: string;
+  /** '' when the action names no agent; the agency's id on an agency action */
+  agent_id: string;
+  team: string;
+}
+
+/** Outcomes that count as a contact for attribution; no_contact, refused and wrong_party earn nothing. */
+export const contactOutcomes = ['contacted', 'promise_to_pay', 'paid'] as const;
+
+/** Who an amount (or a cure) goes to: an agent, the agency that made the last contact, or nobody. */
+export type Attribution =
+  | { to: 'agent'; contact: IncentiveContact }
+  | { to: 'agency'; contact: IncentiveContact }
+  | { to: 'none'; reason: 'no_contact' | 'no_agent'; contact?: IncentiveContact };
+
+const dayNumber = (d: string) =>
+  Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10))) / 864e5;
+
+/** Whole days from `a` to `b` (YYYY-MM-DD). */
+export const daysBetween = (a: string, b: string) => dayNumber(b) - dayNumber(a);
+
+/** Contacts per loan, latest first (date, then action id), for repeated look-ups. */
+export function contactsByLoan(contacts: readonly IncentiveContact[]): Map<string, IncentiveContact[]> {
+  const m = new Map<string, IncentiveContact[]>();
+  for (const c of contacts) {
+    const list = m.get(c.loan_id) ?? [];
+    list.push(c);
+    m.set(c.loan_id, list);
+  }
+  for (const list of m.values())
+    list.sort((x, y) =>
+      x.action_date === y.action_date ? (x.action_id < y.action_id ? 1 : -1) : x.action_date < y.action_date ? 1 : -1,
+    );
+  return m;
+}
+
+/**
+ * The attribution rule: an amount received on `date` (or a cure seen at a month-end) goes to one
+ * action only — the loan's last contact on or before the date and at most `days` days before it
+ * (day N in, day N + 1 out; several on the last day: the largest action id). That contact is the
+ * agent's; when it is an agency's (channel `agency`) the amount is the agency's recovery, not an
+ * agent's; with no agent on it, or no contact in the window, it is unattributed.
+ */
+export function attribute(
+  byLoan: ReadonlyMap<string, readonly IncentiveContact[]>,
+  loanId: string,
+  date: string,
+  days: number,
+): Attribution {
+  for (const c of byLoan.get(loanId) ?? []) {
+    if (c.action_date > date) continue;
+    if (daysBetween(c.action_date, date) > days) break;
+    if (c.channel === 'agency') return { to: 'agency', contact: c };
+    if (c.agent_id === '') return { to: 'none', reason: 'no_agent', contact: c };
+    return { to: 'agent', contact: c };
+  }
+  return { to: 'none', reason: 'no_contact' };
+}
