@@ -93,7 +93,11 @@ export type SourceName =
   | 'provision_months'
   | 'champion_scores'
   | 'champion_monitoring'
-  | 'warnings_fired';
+  | 'warnings_fired'
+  | 'disposal_candidates'
+  | 'disposal_sales'
+  | 'restructure_outcomes'
+  | 'agency_placements';
 
 export interface CompiledMetric {
   query: string;

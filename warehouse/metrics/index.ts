@@ -1,5 +1,7 @@
 import type { Basis, DerivedMetric, MetricDefinition } from './definition.ts';
 import * as collections from './definitions/collections.ts';
+import * as agency from './definitions/agency.ts';
+import * as disposal from './definitions/disposal.ts';
 import * as eclWalk from './definitions/ecl-walk.ts';
 import * as forecast from './definitions/forecast.ts';
 import * as migration from './definitions/migration.ts';
@@ -32,6 +34,8 @@ export const metrics = byName([
   ...Object.values(models),
   ...Object.values(forecast),
   ...Object.values(eclWalk),
+  ...Object.values(disposal),
+  ...Object.values(agency),
 ]);
 
 export type MetricName = keyof typeof metrics;

@@ -2,6 +2,7 @@ import { fiveClassesSql } from '../classification.ts';
 import type { FilterKey, SourceName } from './definition.ts';
 import { sql, trusted, type Sql } from '../sql.ts';
 import { bookSources } from './book-sources.ts';
+import { workoutSources } from './workout-sources.ts';
 
 /**
  * The relations metrics read, from a fixed catalogue. Filters reach a source only as
@@ -45,6 +46,7 @@ const defaults = (c: SourceContext) => sql`
 
 export const sources: Record<SourceName, (c: SourceContext) => Sql> = {
   ...bookSources,
+  ...workoutSources,
   /** one row per loan per month-end (status active, paid_off or charged_off) */
   loan_months: (c) => sql`SELECT *, ${cohortOf(c.cohortGrain, 'cohort_month')} AS cohort
     FROM ${c.db}.loan_month WHERE month_end <= {as_of:Date} AND ${c.where()}`,

@@ -1,0 +1,228 @@
+import { param, sql, trusted, type Sql } from '../sql.ts';
+import { comparisonBalanceEdges, defaultAgencyTerms } from '../workout/agency-terms.ts';
+import type { SourceContext } from './sources.ts';
+
+/**
+ * Sources of the workout metrics (issue 22, items 4 and 5): agency placements with what happened
+ * during them and the in-house loans they are compared with; the loans that get disposal options
+ * and the book's realised sales and restructures their options are estimated from.
+ */
+
+const cashTypes = "('recovery', 'collateral_sale', 'debt_sale', 'settlement')";
+const closingTypes = "('settlement', 'debt_sale', 'collateral_sale')";
+
+/** Every cash receipt of a loan up to {as_of}: payments, and the cash events after default. */
+const cashOf = (c: SourceContext, loans: Sql) => sql`
+  SELECT loan_id, paid_date AS cash_date, amount AS cash FROM ${c.db}.payments WHERE paid_date <= {as_of:Date} AND loan_id IN (${loans})
+  UNION ALL
+  SELECT loan_id, event_date, amount FROM ${c.db}.loan_events WHERE type IN ${trusted(cashTypes)} AND event_date <= {as_of:Date} AND loan_id IN (${loans})`;
+
+const loanWhere = (c: SourceContext, alias: string) =>
+  c.where({
+    period: null,
+    product: `${alias}.product`,
+    region: `${alias}.region`,
+    branch: `${alias}.branch`,
+    channel: `${alias}.channel`,
+    cohort: `toStartOfMonth(${alias}.origination_date)`,
+  });
+
+/**
+ * Loans that may get disposal options at the month-end {as_of}: active loans with DPD > 0 there,
+ * and charged-off loans whose workout is still open (no settlement, debt sale or collateral sale
+ * by {as_of}). For a charged-off loan: DPD = its DPD at charge-off plus the days since, balance =
+ * EAD less the cash received after default. Months since default from loan_defaults (0 before).
+ */
+const disposalCandidates = (c: SourceContext) => {
+  const defaulted = sql`SELECT loan_id FROM ${c.db}.loan_defaults WHERE default_me <= {as_of:Date}`;
+  return sql`
+  SELECT lwq_m.loan_id AS loan_id, lwq_m.product AS product, lwq_m.region AS region, lwq_m.branch AS branch, lwq_m.channel AS channel,
+    lwq_m.cohort_month AS cohort, toString(lwq_m.status) AS status,
+    toUInt32(lwq_m.dpd + if(lwq_m.status = 'active', 0, dateDiff('day', lwq_m.month_end, {as_of:Date}))) AS dpd_now,
+    if(lwq_m.status = 'active', lwq_m.principal_balance,
+       greatest(toDecimal64(0, 2), toDecimal64(lwq_d.ead, 2) - toDecimal64(ifNull(lwq_c.cash, 0), 2))) AS balance,
+    toUInt32(if(lwq_d.default_me > toDate('1970-01-01') AND lwq_d.default_me <= {as_of:Date}, dateDiff('month', lwq_d.default_me, {as_of:Date}), 0)) AS months_since_default,
+    toDecimal64(ifNull(lwq_l.collateral_value, 0), 2) AS collateral_value
+  FROM (SELECT loan_id, month_end, product, region, branch, channel, cohort_month, status, dpd, principal_balance FROM ${c.db}.loan_month
+        WHERE ((month_end = {as_of:Date} AND status = 'active' AND dpd > 0) OR (status = 'charged_off' AND month_end <= {as_of:Date}))
+          AND ${c.where({ period: null, cohort: 'cohort_month' })}) AS lwq_m
+  INNER JOIN ${c.db}.loans AS lwq_l ON lwq_l.loan_id = lwq_m.loan_id
+  LEFT JOIN ${c.db}.loan_defaults AS lwq_d ON lwq_d.loan_id = lwq_m.loan_id
+  LEFT JOIN (SELECT lwq_f.loan_id AS loan_id, sum(lwq_f.cash) AS cash FROM (${cashOf(c, defaulted)}) AS lwq_f
+             INNER JOIN ${c.db}.loan_defaults AS lwq_x ON lwq_x.loan_id = lwq_f.loan_id
+             WHERE lwq_f.cash_date > lwq_x.default_me GROUP BY loan_id) AS lwq_c ON lwq_c.loan_id = lwq_m.loan_id
+  WHERE lwq_m.loan_id NOT IN (SELECT loan_id FROM ${c.db}.loan_events WHERE type IN ${trusted(closingTypes)} AND event_date <= {as_of:Date})`;
+};
+
+/**
+ * Realised collateral and debt sales up to {as_of}, one row per event: proceeds, the loan's
+ * collateral value, what was owed then (EAD less the cash between default and the sale; the
+ * principal balance at the last month-end before a sale of a loan not in default), DPD at the
+ * sale (the last month-end's DPD before it plus the days since) and whole months from the default
+ * month-end to the sale.
+ */
+const disposalSales = (c: SourceContext) => {
+  const sold = sql`SELECT loan_id FROM ${c.db}.loan_events WHERE type IN ('collateral_sale', 'debt_sale') AND event_date <= {as_of:Date}`;
+  return sql`
+  SELECT lwq_s.event_id AS event_id, lwq_s.kind AS kind, lwq_l.product AS product, lwq_l.region AS region, lwq_l.branch AS branch,
+    lwq_l.channel AS channel, toStartOfMonth(lwq_l.origination_date) AS cohort, lwq_s.proceeds AS proceeds,
+    toDecimal64(ifNull(lwq_l.collateral_value, 0), 2) AS collateral_value,
+    if(lwq_d.default_me > toDate('1970-01-01') AND lwq_d.default_me < lwq_s.event_date,
+       greatest(toDecimal64(0, 2), toDecimal64(lwq_d.ead, 2) - toDecimal64(lwq_s.cash_before, 2)), toDecimal64(lwq_s.last_balance, 2)) AS balance_at_sale,
+    toUInt32(lwq_s.last_dpd + if(lwq_s.last_me > toDate('1970-01-01'), dateDiff('day', lwq_s.last_me, lwq_s.event_date), 0)) AS dpd_at_sale,
+    toUInt32(if(lwq_d.default_me > toDate('1970-01-01') AND lwq_d.default_me < lwq_s.event_date, dateDiff('month', lwq_d.default_me, lwq_s.event_date), 0)) AS months_after_default
+  FROM (
+    SELECT lwq_e.event_id AS event_id, any(lwq_e.loan_id) AS loan_id, toString(any(lwq_e.type)) AS kind, any(lwq_e.event_date) AS event_date,
+      any(lwq_e.amount) AS proceeds,
+      argMaxIf(lwq_m.dpd, lwq_m.month_end, lwq_m.month_end <= lwq_e.event_date) AS last_dpd,
+      argMaxIf(lwq_m.principal_balance, lwq_m.month_end, lwq_m.month_end <= lwq_e.event_date) AS last_balance,
+      maxIf(lwq_m.month_end, lwq_m.month_end <= lwq_e.event_date) AS last_me,
+      any(lwq_b.cash_before) AS cash_before
+    FROM (SELECT event_id, loan_id, type, event_date, amount FROM ${c.db}.loan_events
+          WHERE type IN ('collateral_sale', 'debt_sale') AND event_date <= {as_of:Date}) AS lwq_e
+    LEFT JOIN (SELECT loan_id, month_end, dpd, principal_balance FROM ${c.db}.loan_month WHERE loan_id IN (${sold})) AS lwq_m ON lwq_m.loan_id = lwq_e.loan_id
+    LEFT JOIN (SELECT lwq_p.event_id AS event_id, sumIf(lwq_f.cash, lwq_f.cash_date > lwq_x.default_me AND lwq_f.cash_date < lwq_p.event_date) AS cash_before
+               FROM (SELECT event_id, loan_id, event_date FROM ${c.db}.loan_events WHERE type IN ('collateral_sale', 'debt_sale') AND event_date <= {as_of:Date}) AS lwq_p
+               INNER JOIN (${cashOf(c, sold)}) AS lwq_f ON lwq_f.loan_id = lwq_p.loan_id
+               INNER JOIN ${c.db}.loan_defaults AS lwq_x ON lwq_x.loan_id = lwq_p.loan_id
+               GROUP BY lwq_p.event_id) AS lwq_b ON lwq_b.event_id = lwq_e.event_id
+    GROUP BY lwq_e.event_id) AS lwq_s
+  INNER JOIN ${c.db}.loans AS lwq_l ON lwq_l.loan_id = lwq_s.loan_id
+  LEFT JOIN ${c.db}.loan_defaults AS lwq_d ON lwq_d.loan_id = lwq_s.loan_id
+  WHERE ${loanWhere(c, 'lwq_l')}`;
+};
+
+/** months after a restructure the book follows (the longest plan a terms file may ask for) */
+export const restructureHorizonMonths = 36;
+
+/**
+ * Restructures up to {as_of} × months after the restructure month k = 1 … (only months whose
+ * month-end is on or before {as_of}, at most 36): the principal balance at the month-end before
+ * the restructure, the cash received in month k, and whether the loan was current (C) or paid off
+ * at month-end k.
+ */
+const restructureOutcomes = (c: SourceContext) => {
+  const restructured = sql`SELECT loan_id FROM ${c.db}.loan_events WHERE type = 'restructure' AND event_date <= {as_of:Date}`;
+  return sql`
+  SELECT lwq_r.event_id AS event_id, lwq_r.product AS product, lwq_r.region AS region, lwq_r.branch AS branch, lwq_r.channel AS channel,
+    lwq_r.cohort AS cohort, lwq_r.k AS k, lwq_r.balance AS balance, toDecimal64(ifNull(lwq_c.cash, 0), 2) AS cash,
+    (lwq_m.bucket IN ('C', 'PO') OR (lwq_p.paid_off_me > toDate('1970-01-01') AND lwq_p.paid_off_me <= toLastDayOfMonth(addMonths(lwq_r.event_date, lwq_r.k)))) AS cured
+  FROM (
+    SELECT lwq_e.event_id AS event_id, lwq_e.loan_id AS loan_id, lwq_e.event_date AS event_date, lwq_l.product AS product, lwq_l.region AS region,
+      lwq_l.branch AS branch, lwq_l.channel AS channel, toStartOfMonth(lwq_l.origination_date) AS cohort,
+      toDecimal64(ifNull(lwq_b.principal_balance, 0), 2) AS balance,
+      toUInt16(arrayJoin(range(1, toUInt32(least(${param(restructureHorizonMonths, 'UInt32')},
+        greatest(0, dateDiff('month', toStartOfMonth(lwq_e.event_date), toStartOfMonth(addDays({as_of:Date}, 1))) - 1))) + 1))) AS k
+    FROM (SELECT event_id, loan_id, event_date FROM ${c.db}.loan_events WHERE type = 'restructure' AND event_date <= {as_of:Date}) AS lwq_e
+    INNER JOIN ${c.db}.loans AS lwq_l ON lwq_l.loan_id = lwq_e.loan_id
+    LEFT JOIN (SELECT loan_id, month_end, principal_balance FROM ${c.db}.loan_month WHERE loan_id IN (${restructured})) AS lwq_b
+      ON lwq_b.loan_id = lwq_e.loan_id AND lwq_b.month_end = toLastDayOfMonth(addMonths(lwq_e.event_date, -1))
+    WHERE ${loanWhere(c, 'lwq_l')}) AS lwq_r
+  LEFT JOIN (SELECT loan_id, toStartOfMonth(cash_date) AS month, sum(cash) AS cash FROM (${cashOf(c, restructured)}) GROUP BY loan_id, month) AS lwq_c
+    ON lwq_c.loan_id = lwq_r.loan_id AND lwq_c.month = toStartOfMonth(addMonths(lwq_r.event_date, lwq_r.k))
+  LEFT JOIN (SELECT loan_id, month_end, bucket FROM ${c.db}.loan_month WHERE loan_id IN (${restructured})) AS lwq_m
+    ON lwq_m.loan_id = lwq_r.loan_id AND lwq_m.month_end = toLastDayOfMonth(addMonths(lwq_r.event_date, lwq_r.k))
+  LEFT JOIN (SELECT loan_id, minIf(month_end, status = 'paid_off') AS paid_off_me FROM ${c.db}.loan_month
+             WHERE loan_id IN (${restructured}) AND status = 'paid_off' GROUP BY loan_id) AS lwq_p ON lwq_p.loan_id = lwq_r.loan_id`;
+};
+
+/** A balance as its comparison band: 0 below the first edge, … */
+const balanceBand = (col: string) =>
+  sql`arrayCount((lwq_edge) -> ${trusted(col)} >= lwq_edge, ${param([...comparisonBalanceEdges], 'Array(Float64)')})`;
+
+/**
+ * Agency placements up to {as_of}, one row per placement (loan_events agency_placement, note = the
+ * agency): the window from the day after the placement to its recall (the loan's first
+ * agency_recall of that agency on or after the placement), or, not recalled, to the placement
+ * period's end or {as_of}, whichever is first; the cash received in the window (payments, and
+ * recovery and settlement events: what the agency collected); cured when a month-end in the window
+ * finds the loan current or paid off; the commission at the terms' rate of the agency.
+ * The in-house comparison: at the month-end before the placement, the loan's product, DPD bucket and
+ * balance band (the cell); loans of that cell at that month-end that no placement covered from the
+ * month-end to the placement period after it give the cell's in-house recovery rate (cash in that
+ * period / their balance then) and cure rate; the placement's in-house expectation is its balance ×
+ * that rate (only for placements whose cell has in-house loans: `matched`).
+ */
+const agencyPlacements = (c: SourceContext) => {
+  const t = defaultAgencyTerms;
+  const days = param(t.placement_days, 'UInt32');
+  const placedLoans = sql`SELECT loan_id FROM ${c.db}.loan_events WHERE type = 'agency_placement' AND event_date <= {as_of:Date}`;
+  const placements = sql`
+    SELECT placement_id, loan_id, agency, placed_date, placed_amount,
+      if(recalls > 0, recall_date, least({as_of:Date}, addDays(placed_date, ${days}))) AS end_date,
+      toLastDayOfMonth(addMonths(placed_date, -1)) AS ref_me
+    FROM (SELECT lwq_p.event_id AS placement_id, any(lwq_p.loan_id) AS loan_id, any(lwq_p.note) AS agency, any(lwq_p.event_date) AS placed_date,
+            any(lwq_p.amount) AS placed_amount,
+            minIf(lwq_r.event_date, lwq_r.loan_id != '' AND lwq_r.event_date >= lwq_p.event_date) AS recall_date,
+            countIf(lwq_r.loan_id != '' AND lwq_r.event_date >= lwq_p.event_date) AS recalls
+          FROM (SELECT event_id, loan_id, note, event_date, amount FROM ${c.db}.loan_events WHERE type = 'agency_placement' AND event_date <= {as_of:Date}) AS lwq_p
+          LEFT JOIN (SELECT loan_id, note, event_date FROM ${c.db}.loan_events WHERE type = 'agency_recall' AND event_date <= {as_of:Date}) AS lwq_r
+            ON lwq_r.loan_id = lwq_p.loan_id AND lwq_r.note = lwq_p.note
+          GROUP BY lwq_p.event_id)`;
+  // loans delinquent at the month-ends placements are compared at, with their cell
+  const inHouseBase = sql`
+    SELECT loan_id, month_end, toString(bucket) AS bucket, ${balanceBand('principal_balance')} AS band, product, principal_balance
+    FROM ${c.db}.loan_month WHERE status = 'active' AND dpd > 0 AND month_end IN (SELECT ref_me FROM (${placements}))`;
+  const inHouseCells = sql`
+    SELECT lwq_b.month_end AS ref_me, lwq_b.bucket AS bucket, lwq_b.band AS band, lwq_b.product AS product,
+      count() AS ih_loans, sum(lwq_b.principal_balance) AS ih_balance, sum(ifNull(lwq_c.cash, 0)) AS ih_cash, sum(ifNull(lwq_u.cured, 0)) AS ih_cured
+    FROM (${inHouseBase}) AS lwq_b
+    LEFT JOIN (SELECT lwq_x.loan_id AS loan_id, lwq_x.month_end AS month_end,
+                 countIf(lwq_q.placed_date <= addDays(lwq_x.month_end, ${days}) AND lwq_q.end_date > lwq_x.month_end) AS placed
+               FROM (${inHouseBase}) AS lwq_x INNER JOIN (${placements}) AS lwq_q ON lwq_q.loan_id = lwq_x.loan_id
+               GROUP BY loan_id, month_end) AS lwq_o ON lwq_o.loan_id = lwq_b.loan_id AND lwq_o.month_end = lwq_b.month_end
+    LEFT JOIN (SELECT lwq_x.loan_id AS loan_id, lwq_x.month_end AS month_end,
+                 sumIf(lwq_f.cash, lwq_f.cash_date > lwq_x.month_end AND lwq_f.cash_date <= least({as_of:Date}, addDays(lwq_x.month_end, ${days}))) AS cash
+               FROM (${inHouseBase}) AS lwq_x INNER JOIN (${cashOf(c, sql`SELECT loan_id FROM (${inHouseBase})`)}) AS lwq_f ON lwq_f.loan_id = lwq_x.loan_id
+               GROUP BY loan_id, month_end) AS lwq_c ON lwq_c.loan_id = lwq_b.loan_id AND lwq_c.month_end = lwq_b.month_end
+    LEFT JOIN (SELECT lwq_x.loan_id AS loan_id, lwq_x.month_end AS month_end,
+                 toUInt64(countIf(lwq_m.month_end > lwq_x.month_end AND lwq_m.month_end <= least({as_of:Date}, addDays(lwq_x.month_end, ${days}))
+                   AND lwq_m.bucket IN ('C', 'PO')) > 0) AS cured
+               FROM (${inHouseBase}) AS lwq_x
+               INNER JOIN (SELECT loan_id, month_end, bucket FROM ${c.db}.loan_month WHERE loan_id IN (SELECT loan_id FROM (${inHouseBase}))) AS lwq_m
+                 ON lwq_m.loan_id = lwq_x.loan_id
+               GROUP BY loan_id, month_end) AS lwq_u ON lwq_u.loan_id = lwq_b.loan_id AND lwq_u.month_end = lwq_b.month_end
+    WHERE ifNull(lwq_o.placed, 0) = 0
+    GROUP BY ref_me, bucket, band, product`;
+  return sql`
+  SELECT lwq_p.placement_id AS placement_id, lwq_p.loan_id AS loan_id, lwq_p.agency AS agency, toStartOfMonth(lwq_p.placed_date) AS placement_cohort,
+    lwq_l.product AS product, lwq_l.region AS region, lwq_l.branch AS branch, lwq_l.channel AS channel, toStartOfMonth(lwq_l.origination_date) AS cohort,
+    lwq_p.placed_amount AS placed_amount, toDecimal64(ifNull(lwq_c.cash, 0), 2) AS cash, ifNull(lwq_u.cured, 0) AS cured,
+    toFloat64(cash) * arrayElement(${param(
+      t.agencies.map((a) => a.commission_rate),
+      'Array(Float64)',
+    )}, indexOf(${param(
+      t.agencies.map((a) => a.id),
+      'Array(String)',
+    )}, lwq_p.agency)) AS commission0,
+    if(indexOf(${param(
+      t.agencies.map((a) => a.id),
+      'Array(String)',
+    )}, lwq_p.agency) > 0, commission0, toFloat64(cash) * ${param(t.default_commission_rate, 'Float64')}) AS fee,
+    lwq_h.ih_loans > 0 AS matched,
+    if(matched, toFloat64(lwq_p.placed_amount) * toFloat64(lwq_h.ih_cash) / toFloat64(lwq_h.ih_balance), 0) AS inhouse_cash,
+    if(matched, lwq_h.ih_cured / lwq_h.ih_loans, 0) AS inhouse_cure
+  FROM (${placements}) AS lwq_p
+  INNER JOIN ${c.db}.loans AS lwq_l ON lwq_l.loan_id = lwq_p.loan_id
+  LEFT JOIN (SELECT lwq_x.placement_id AS placement_id,
+               sumIf(lwq_f.cash, lwq_f.cash_date > lwq_x.placed_date AND lwq_f.cash_date <= lwq_x.end_date) AS cash
+             FROM (${placements}) AS lwq_x INNER JOIN (${cashOf(c, placedLoans)}) AS lwq_f ON lwq_f.loan_id = lwq_x.loan_id
+             GROUP BY placement_id) AS lwq_c ON lwq_c.placement_id = lwq_p.placement_id
+  LEFT JOIN (SELECT lwq_x.placement_id AS placement_id,
+               toUInt64(countIf(lwq_m.month_end > lwq_x.placed_date AND lwq_m.month_end <= lwq_x.end_date AND lwq_m.bucket IN ('C', 'PO')) > 0) AS cured
+             FROM (${placements}) AS lwq_x
+             INNER JOIN (SELECT loan_id, month_end, bucket FROM ${c.db}.loan_month WHERE loan_id IN (${placedLoans})) AS lwq_m ON lwq_m.loan_id = lwq_x.loan_id
+             GROUP BY placement_id) AS lwq_u ON lwq_u.placement_id = lwq_p.placement_id
+  LEFT JOIN (SELECT loan_id, month_end, toString(bucket) AS bucket, ${balanceBand('principal_balance')} AS band FROM ${c.db}.loan_month
+             WHERE loan_id IN (${placedLoans})) AS lwq_r ON lwq_r.loan_id = lwq_p.loan_id AND lwq_r.month_end = lwq_p.ref_me
+  LEFT JOIN (${inHouseCells}) AS lwq_h
+    ON lwq_h.ref_me = lwq_p.ref_me AND lwq_h.bucket = lwq_r.bucket AND lwq_h.band = lwq_r.band AND lwq_h.product = lwq_l.product
+  WHERE ${c.where({ period: 'toLastDayOfMonth(lwq_p.placed_date)', product: 'lwq_l.product', region: 'lwq_l.region', branch: 'lwq_l.branch', channel: 'lwq_l.channel', cohort: 'toStartOfMonth(lwq_l.origination_date)' })}`;
+};
+
+export const workoutSources = {
+  agency_placements: agencyPlacements,
+  disposal_candidates: disposalCandidates,
+  disposal_sales: disposalSales,
+  restructure_outcomes: restructureOutcomes,
+};
