@@ -9,16 +9,22 @@ import { noNextMonthEnd, systemTables } from './tables.ts';
  * it is rebuilt with every snapshot (and filled by a migration for a warehouse that predates it);
  * anything that depends on the request's as-of date stays in the metric source.
  */
-type DerivedTable = 'loan_defaults' | 'collection_facts';
+export type DerivedTable = 'loan_defaults' | 'collection_facts';
+
+/**
+ * A subquery of loan ids (SQL text without parameters, e.g. `SELECT loan_id FROM db.t`): the facts
+ * of those loans only (an incremental refresh, pipelines/snapshot/refresh-snapshots.ts).
+ */
+export type LoanSubset = string;
 
 /**
  * Each defaulted loan's first month-end in default (DPD > 90 or charged off: `default_flag` is
  * cumulative) and its EAD then, with the loan's attributes (recovery, LGD).
  */
-const loanDefaultsSelect = (wh: Pick<Warehouse, 'database'>) => `
+const loanDefaultsSelect = (wh: Pick<Warehouse, 'database'>, loans?: LoanSubset) => `
   SELECT loan_id, min(month_end) AS default_me, argMin(principal_balance, month_end) AS ead, any(product) AS product, any(region) AS region,
     any(branch) AS branch, any(channel) AS channel, any(cohort_month) AS cohort_month
-  FROM ${tableRef(wh, 'loan_month')} WHERE default_flag = 1 GROUP BY loan_id`;
+  FROM ${tableRef(wh, 'loan_month')} WHERE default_flag = 1${loans ? ` AND loan_id IN (${loans})` : ''} GROUP BY loan_id`;
 
 /**
  * One row per collection action (collection KPIs): the loan's bucket at the action's month-end and
@@ -26,8 +32,11 @@ const loanDefaultsSelect = (wh: Pick<Warehouse, 'database'>) => `
  * (promise kept), and the payments attributed to it — those within 30 days that no later action
  * precedes — as (date, amount) arrays, because what counts as collected depends on the as-of date.
  */
-const collectionFactsSelect = (wh: Pick<Warehouse, 'database'>) => {
-  const actions = tableRef(wh, 'collection_actions');
+const collectionFactsSelect = (wh: Pick<Warehouse, 'database'>, loans?: LoanSubset) => {
+  // every read below is of the actions' loans, so a subset narrows the actions alone
+  const actions = loans
+    ? `(SELECT * FROM ${tableRef(wh, 'collection_actions')} WHERE loan_id IN (${loans}))`
+    : tableRef(wh, 'collection_actions');
   const payments = tableRef(wh, 'payments');
   return `
   SELECT lwq_a.action_id AS action_id, lwq_a.loan_id AS loan_id, lwq_a.action_date AS action_date, lwq_a.channel AS channel, lwq_a.team AS team,
@@ -58,13 +67,16 @@ const collectionFactsSelect = (wh: Pick<Warehouse, 'database'>) => {
              GROUP BY lwq_t.action_id) AS lwq_c ON lwq_c.action_id = lwq_a.action_id`;
 };
 
-const selects: Record<DerivedTable, (wh: Pick<Warehouse, 'database'>) => string> = {
+const selects: Record<DerivedTable, (wh: Pick<Warehouse, 'database'>, loans?: LoanSubset) => string> = {
   loan_defaults: loanDefaultsSelect,
   collection_facts: collectionFactsSelect,
 };
 
-const insertStatement = (wh: Warehouse, table: DerivedTable, into: string) =>
-  `INSERT INTO ${into} (${systemTables[table].columns.map(([n]) => n).join(', ')}) ${selects[table](wh)}`;
+export const derivedTables = Object.keys(selects) as DerivedTable[];
+
+/** Fills `into` with the table's facts (of `loans` only, when given). */
+export const insertStatement = (wh: Warehouse, table: DerivedTable, into: string, loans?: LoanSubset) =>
+  `INSERT INTO ${into} (${systemTables[table].columns.map(([n]) => n).join(', ')}) ${selects[table](wh, loans)}`;
 
 /** For a migration: fill the table from the snapshot the warehouse already has (emptied first, so an interrupted run is simply run again). */
 export const fillDerivedStatements = (wh: Warehouse, table: DerivedTable) => [

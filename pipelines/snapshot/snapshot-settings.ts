@@ -1,6 +1,6 @@
 import { defaultBucketBounds } from '../../warehouse/classification.ts';
 import type { DelinquencySettings } from '../../warehouse/config.ts';
-import { param, sql, trusted, type Param } from '../../warehouse/sql.ts';
+import { param, sql, trusted, type Param, type Sql } from '../../warehouse/sql.ts';
 
 /** Everything a snapshot depends on besides the data; named in every output that uses it. */
 export interface SnapshotSettings extends DelinquencySettings {
@@ -67,17 +67,22 @@ export interface SnapshotPass {
   bucket: { count: Param; index: Param };
   /** 1: non-retail loans only (the contagion pre-pass) */
   nonRetailOnly: Param;
+  /** a subquery of loan ids: only these loans (an incremental refresh); absent, every loan */
+  loans?: Sql;
 }
 
 export const snapshotPass = (
   settings: SnapshotParams,
-  o: { buckets: number; bucket: number; nonRetailOnly: boolean },
+  o: { buckets: number; bucket: number; nonRetailOnly: boolean; loans?: Sql },
 ): SnapshotPass => ({
   settings,
   bucket: { count: param(o.buckets, 'UInt32'), index: param(o.bucket, 'UInt32') },
   nonRetailOnly: param(o.nonRetailOnly ? 1 : 0, 'UInt8'),
+  ...(o.loans ? { loans: o.loans } : {}),
 });
 
-/** The pass's hash bucket, as a condition on a loan id column. */
-export const inPassBucket = (loanIdColumn: string, pass: SnapshotPass) =>
-  sql`cityHash64(${trusted(loanIdColumn)}) % ${pass.bucket.count} = ${pass.bucket.index}`;
+/** The pass's hash bucket (and loan subset, if any), as a condition on a loan id column. */
+export const inPassBucket = (loanIdColumn: string, pass: SnapshotPass) => {
+  const bucket = sql`cityHash64(${trusted(loanIdColumn)}) % ${pass.bucket.count} = ${pass.bucket.index}`;
+  return pass.loans ? sql`${bucket} AND ${trusted(loanIdColumn)} IN (${pass.loans})` : bucket;
+};

@@ -1,0 +1,26 @@
+import { exec, type Warehouse } from '../../warehouse/connection.ts';
+import { derivedTables, insertStatement } from '../../warehouse/derived-facts.ts';
+import { render, type Sql } from '../../warehouse/sql.ts';
+import { replaceLoanRows } from './replace-loan-rows.ts';
+
+/** Recomputes one per-loan table for the touched loans (a subquery of loan ids) after loan_month is refreshed. */
+export type LoanRefresher = (wh: Warehouse, touchedLoans: Sql) => Promise<void>;
+
+/** derived-facts' statements are text: the touched-loans subquery binds nothing, so it goes in as text. */
+function asText(loans: Sql): string {
+  const r = render(loans);
+  if (Object.keys(r.query_params).length > 0) throw new Error('a loan subset for the derived facts binds no values');
+  return r.query;
+}
+
+/**
+ * Every per-loan table the full snapshot rebuilds after loan_month, in the same order: an
+ * incremental refresh runs each for the touched loans. A table derived per loan is registered here,
+ * once (one that needs the snapshot settings, such as the accrual of issue 23, makes this a function
+ * of them: `(wh, loans) => fillAccrual(wh, { settings, loans })`).
+ */
+export const loanRefreshers: { table: string; refresh: LoanRefresher }[] = derivedTables.map((table) => ({
+  table,
+  refresh: (wh, loans) =>
+    replaceLoanRows(wh, table, loans, (into) => exec(wh, insertStatement(wh, table, into, asText(loans)))),
+}));

@@ -1,0 +1,126 @@
+import { createHash } from 'node:crypto';
+import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
+import { tableRef } from '../../warehouse/ddl.ts';
+import { insertStatement, derivedTables } from '../../warehouse/derived-facts.ts';
+import { migrations } from '../../warehouse/migrations/index.ts';
+import { param, render } from '../../warehouse/sql.ts';
+import { rawEntities } from '../../warehouse/tables.ts';
+import { createContagionSql, insertLoanMonthsSql } from './loan-month-sql.ts';
+import { snapshotParams, snapshotPass, type SnapshotSettings } from './snapshot-settings.ts';
+import { unseenReceipts, type ReceiptKey } from './touched-loans.ts';
+
+/**
+ * What a snapshot run records so that the next one can refresh only what changed since:
+ * snapshot_runs (when it began reading, its month-end, its fingerprint) and snapshot_seen (the
+ * receipts, overrides and recorded actions it had seen when it began). No clocks are compared: a
+ * receipt is written after its file's rows, so a receipt a run saw means rows that run read.
+ */
+
+/** The latest completed snapshot run (a killed run wrote no row). */
+export interface LastRun {
+  startedAtMs: number;
+  lastMonthEnd: string;
+  settings: string;
+  fingerprint: string;
+  kind: string;
+}
+
+export async function lastCompletedRun(wh: Warehouse): Promise<LastRun | null> {
+  const [r] = await queryRows<{ ms: string; me: string; settings: string; fingerprint: string; kind: string }>(
+    wh,
+    `SELECT toString(toUnixTimestamp64Milli(started_at)) AS ms, toString(last_month_end) AS me, settings, fingerprint, kind
+     FROM ${tableRef(wh, 'snapshot_runs')} ORDER BY started_at DESC LIMIT 1`,
+  );
+  return r
+    ? { startedAtMs: Number(r.ms), lastMonthEnd: r.me, settings: r.settings, fingerprint: r.fingerprint, kind: r.kind }
+    : null;
+}
+
+/** A key the ledger holds, and the loan it touches ('' for a receipt: its rows name their loans). */
+export interface SeenKey {
+  kind: 'receipt' | 'override' | 'recorded_action';
+  key: string;
+  loan_id: string;
+}
+
+/** What no completed run had seen when it began: the inputs of the next refresh, and what it records. */
+export interface Unseen {
+  keys: SeenKey[];
+  /** ingest runs whose rows may be unseen: one with a receipt not seen, or rows without any receipt */
+  ingestIds: string[];
+  /** loans of unseen overrides and recorded actions */
+  loans: string[];
+}
+
+/** Seen keys count only when their run completed (its snapshot_runs row exists). */
+const seenKeysSql = (wh: Warehouse, kind: SeenKey['kind']) =>
+  `SELECT key FROM ${tableRef(wh, 'snapshot_seen')} WHERE kind = '${kind}'
+   AND run_started_at IN (SELECT started_at FROM ${tableRef(wh, 'snapshot_runs')})`;
+
+/** Read before the run reads any input: what it sees here, it has read. */
+export async function findUnseen(wh: Warehouse): Promise<Unseen> {
+  const receipts = await queryRows<ReceiptKey>(
+    wh,
+    `SELECT DISTINCT ingest_id, toString(entity) AS entity, file, file_sha256, toString(started_at) AS started_at
+     FROM ${tableRef(wh, 'ingest_receipts')}`,
+  );
+  const seen = new Set((await queryRows<{ key: string }>(wh, seenKeysSql(wh, 'receipt'))).map((r) => r.key));
+  // the ingest runs that wrote rows: LowCardinality columns, so reading every row's id is cheap
+  const rowIds = new Set<string>();
+  for (const e of rawEntities) {
+    // outcomes recorded in the console or the API carry their source as ingest_id and no receipt: seen by key below
+    const where = e === 'collection_actions' ? ` WHERE source = 'file'` : '';
+    for (const r of await queryRows<{ id: string }>(
+      wh,
+      `SELECT DISTINCT ingest_id AS id FROM ${tableRef(wh, e)}${where}`,
+    ))
+      rowIds.add(r.id);
+  }
+  const t = unseenReceipts({ receipts, seen, rowIngestIds: [...rowIds] });
+  const others = await queryRows<SeenKey>(
+    wh,
+    `SELECT 'override' AS kind, toString(cityHash64(loan_id, effective_date, five_class, reason, set_by, set_at)) AS key, loan_id
+     FROM ${tableRef(wh, 'classification_overrides')} WHERE key NOT IN (${seenKeysSql(wh, 'override')})
+     UNION ALL
+     SELECT 'recorded_action' AS kind, action_id AS key, loan_id
+     FROM ${tableRef(wh, 'collection_actions')} WHERE source != 'file' AND key NOT IN (${seenKeysSql(wh, 'recorded_action')})`,
+  );
+  return {
+    keys: [...t.unseen.map((key): SeenKey => ({ kind: 'receipt', key, loan_id: '' })), ...others],
+    ingestIds: t.ingestIds,
+    loans: [...new Set(others.map((o) => o.loan_id))],
+  };
+}
+
+/**
+ * Records what a completed run had seen. Written after its snapshot_runs row or before it, either
+ * way safe: keys of a run without a row are ignored, and a run without keys only makes the next
+ * refresh recompute more.
+ */
+export async function recordSeen(wh: Warehouse, startedAtMs: number, unseen: Unseen): Promise<void> {
+  if (unseen.keys.length === 0) return;
+  await wh.client.insert({
+    table: tableRef(wh, 'snapshot_seen'),
+    format: 'JSONEachRow',
+    values: unseen.keys.map((k) => ({ run_started_at: startedAtMs, ...k })),
+  });
+}
+
+/**
+ * What the stored snapshot was computed with: every setting (the label omits some), the SQL of the
+ * snapshot and of the derived facts, and the schema version. Any change means the stored rows may
+ * differ from what this code would write, so the next run must be full.
+ */
+export function snapshotFingerprint(wh: Warehouse, settings: SnapshotSettings): string {
+  const p = snapshotParams(settings);
+  const lastMe = param('2000-01-31', 'Date');
+  const pass = snapshotPass(p, { buckets: 1, bucket: 0, nonRetailOnly: false });
+  const parts = [
+    JSON.stringify(settings),
+    JSON.stringify(render(createContagionSql(wh, 'c', lastMe, p))),
+    JSON.stringify(render(insertLoanMonthsSql(wh, { into: 'n', contagion: 'c', lastMe, settings: p, pass }))),
+    ...derivedTables.map((t) => insertStatement(wh, t, 'n')),
+    String(Math.max(...migrations.map((m) => m.version))),
+  ];
+  return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 32);
+}
