@@ -51,6 +51,9 @@ export const actionInput = z
       .optional()
       .openapi({ description: 'a decimal amount, at most 2 decimal places' }),
     promised_date: z.string().max(40).optional(),
+    action_time: z.string().max(40).optional().openapi({
+      description: "local time of day HH:MM of the contact (the contact rules' hours); absent: not checked",
+    }),
     team: z
       .string()
       .max(200)
@@ -74,6 +77,7 @@ const storedAction = z
     team: z.string(),
     promised_amount: z.number().nullable(),
     promised_date: z.string().nullable(),
+    action_time: z.string().openapi({ description: "local HH:MM ('' when not recorded)" }),
     source: z.string().openapi({ description: 'file (ingested), console or api' }),
     recorded_by: z.string().openapi({ description: "the recording key's id ('' for ingested rows)" }),
     note: z.string(),
@@ -126,7 +130,7 @@ const selectActions = (wh: Warehouse, where: Sql) =>
     wh,
     sql`SELECT action_id, loan_id, toString(action_date) AS action_date, toString(channel) AS channel, toString(outcome) AS outcome,
       agent_id, toString(team) AS team, toFloat64(promised_amount) AS promised_amount,
-      if(isNull(promised_date), NULL, toString(promised_date)) AS promised_date,
+      if(isNull(promised_date), NULL, toString(promised_date)) AS promised_date, action_time,
       toString(source) AS source, recorded_by, note, toString(row_hash) AS content_hash
     FROM ${trusted(tableRef(wh, 'collection_actions'))} WHERE ${where}
     ORDER BY action_date DESC, action_id DESC LIMIT 1 BY action_id`,
@@ -170,6 +174,7 @@ export async function recordCollectionAction(
     team: input.team ?? (key.team || loan.team),
     promised_amount: input.promised_amount === undefined ? undefined : String(input.promised_amount),
     promised_date: input.promised_date,
+    action_time: input.action_time,
   };
   return serialised(`${wh.database}\u001f${input.action_id}`, async () => {
     const [row] = await querySql<{ reason: string; content_hash: string }>(

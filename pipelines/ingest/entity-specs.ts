@@ -4,7 +4,19 @@ import type { RawEntity } from '../../warehouse/tables.ts';
  * The SPEC §3 input contract, one declaration per entity. validation-sql.ts
  * compiles these into ClickHouse expressions; nothing else encodes the rules.
  */
-export type FieldKind = 'id' | 'text' | 'date' | 'month' | 'money' | 'int' | 'rate' | 'enum' | 'pii_hash' | 'pii_mask';
+export type FieldKind =
+  | 'id'
+  | 'text'
+  | 'date'
+  | 'month'
+  | 'money'
+  | 'int'
+  | 'rate'
+  | 'enum'
+  | 'pii_hash'
+  | 'pii_mask'
+  // a local time of day HH:MM (00:00–23:59)
+  | 'time';
 
 export interface FieldSpec {
   name: string;
@@ -262,6 +274,8 @@ export const entitySpecs: Record<RawEntity, EntitySpec> = {
       { name: 'team', kind: 'text' },
       { name: 'promised_amount', kind: 'money' },
       { name: 'promised_date', kind: 'date' },
+      // local time of day of the contact (the contact rules' hours); absent: those rules cannot be checked
+      { name: 'action_time', kind: 'time' },
     ],
     aliases: {
       催收编号: 'action_id',
@@ -275,6 +289,7 @@ export const entitySpecs: Record<RawEntity, EntitySpec> = {
       团队: 'team',
       承诺金额: 'promised_amount',
       承诺日期: 'promised_date',
+      催收时间: 'action_time',
     },
   },
   loan_events: {

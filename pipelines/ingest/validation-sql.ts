@@ -73,6 +73,11 @@ function fieldChecks(f: FieldSpec): Check[] {
         ),
       );
       break;
+    case 'time':
+      checks.push(
+        bad(`NOT match(${v}, '^([01][0-9]|2[0-3]):[0-5][0-9]$')`, 'not a time of day (HH:MM, 00:00 to 23:59)'),
+      );
+      break;
     case 'month':
       checks.push(
         bad(

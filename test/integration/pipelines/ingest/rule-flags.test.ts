@@ -57,6 +57,7 @@ const pools: Record<FieldKind, string[]> = {
   enum: ['FOO', ''],
   pii_hash: ['110101199003071234', 'x'],
   pii_mask: ['13800138000', '123'],
+  time: ['00:00', '08:00', '23:59', '24:00', '7:59', '08:60', 'ab:cd', '0800', '08:00:00'],
 };
 
 function pool(f: FieldSpec): string[] {
