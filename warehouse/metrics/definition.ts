@@ -94,6 +94,8 @@ export type SourceName =
   | 'champion_scores'
   | 'champion_monitoring'
   | 'warnings_fired'
+  | 'warning_outcomes'
+  | 'warning_thresholds'
   | 'disposal_candidates'
   | 'disposal_sales'
   | 'restructure_outcomes'

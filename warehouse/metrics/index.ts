@@ -11,6 +11,7 @@ import * as provisioning from './definitions/provisioning.ts';
 import * as recovery from './definitions/recovery.ts';
 import * as rollRate from './definitions/roll-rate.ts';
 import * as vintage from './definitions/vintage.ts';
+import * as warningEffectiveness from './definitions/warning-effectiveness.ts';
 
 export type MetricEntry = MetricDefinition | DerivedMetric;
 
@@ -34,6 +35,7 @@ export const metrics = byName([
   ...Object.values(models),
   ...Object.values(forecast),
   ...Object.values(eclWalk),
+  ...Object.values(warningEffectiveness),
   ...Object.values(disposal),
   ...Object.values(agency),
 ]);

@@ -2,6 +2,7 @@ import { fiveClassesSql } from '../classification.ts';
 import type { FilterKey, SourceName } from './definition.ts';
 import { sql, trusted, type Sql } from '../sql.ts';
 import { bookSources } from './book-sources.ts';
+import { warningSources } from './warning-sources.ts';
 import { workoutSources } from './workout-sources.ts';
 
 /**
@@ -46,6 +47,7 @@ const defaults = (c: SourceContext) => sql`
 
 export const sources: Record<SourceName, (c: SourceContext) => Sql> = {
   ...bookSources,
+  ...warningSources,
   ...workoutSources,
   /** one row per loan per month-end (status active, paid_off or charged_off) */
   loan_months: (c) => sql`SELECT *, ${cohortOf(c.cohortGrain, 'cohort_month')} AS cohort

@@ -1,0 +1,167 @@
+import { defaultTarget, targetName } from '../feature-catalogue.ts';
+import { param, sql, trusted, type Sql } from '../sql.ts';
+import type { SourceContext } from './sources.ts';
+
+/**
+ * Sources of warning effectiveness (监控效果评估, issue 22 item 6): stored warnings and champion
+ * grades against what the snapshot shows happened next. Definitions: docs/metrics.md, "Warning
+ * effectiveness".
+ *
+ * A warning month is the month-end of the warning's date (a warning fired on 2024-05-20 belongs to
+ * 2024-05-31): the loan is judged at that month-end and its outcome read at the month-ends after.
+ * A loan-month (loan, m) is eligible for level X (30 or 90) and horizon h (1 or 3 months) when the
+ * loan is active at m with DPD ≤ X and the month-end h months after m is on or before {as_of}; it
+ * rolled when DPD > X at some month-end in m+1 … m+h (the early-warning target of SPEC §6).
+ */
+
+/** The horizons (months) and levels (DPD above) every loan-month is judged on. */
+export const warningHorizons = [1, 3] as const;
+export const warningLevels = [30, 90] as const;
+/** The champion's grades, best first (SPEC §6). */
+export const championGrades = ['A', 'B', 'C', 'D', 'E'] as const;
+
+/** Candidate thresholds around a rule's configured one (its latest stored threshold): the grid of the dominance check. */
+export const thresholdGrid = {
+  /** months of the consecutive-overdue streak: the configured count plus these */
+  monthOffsets: [-2, -1, 0, 1, 2, 3],
+  /** overdue-amount limits: the configured limit times these */
+  amountFactors: [0.25, 0.5, 0.75, 1, 1.5, 2, 3],
+  /** score thresholds and jumps: the configured one times these (kept inside 0 … 1) */
+  scoreFactors: [0.5, 0.6, 0.8, 1, 1.25, 1.5, 2],
+} as const;
+
+/** the current champion of the default early-warning target: the last decision in champion_history */
+const champion = (c: SourceContext) => sql`
+  SELECT argMax((model_name, version), (decided_at, model_name, version)) FROM ${c.db}.champion_history
+  WHERE target = ${param(targetName(defaultTarget), 'String')}`;
+
+const pairs = warningHorizons.flatMap((h) => warningLevels.map((x) => `(${h}, ${x})`)).join(', ');
+
+/**
+ * One row per loan-month of the period (the warning months) × (horizon, level) that is eligible:
+ * the loan's segment, DPD, overdue amount and consecutive-overdue streak at m, whether it rolled,
+ * and for a roll the event: the first month-end after m with DPD > X and the day DPD first exceeded
+ * X then (that month-end − its DPD + X + 1, never before the day after the month-end preceding it).
+ * The loan's collector at m: the team and agent of its latest collection action on or before m,
+ * `unassigned:<region>` when it has none.
+ */
+const judged = (c: SourceContext) => sql`
+  SELECT lwq_j.*, arrayJoin([${trusted(pairs)}]) AS lwq_hx, toUInt8(lwq_hx.1) AS horizon, toUInt16(lwq_hx.2) AS level,
+    arraySort(arrayFilter(lwq_t -> lwq_t.1 <= lwq_j.mi + horizon AND lwq_t.2 > level, lwq_j.nexts)) AS lwq_hits,
+    toUInt8(length(lwq_hits) > 0) AS rolled,
+    if(rolled, lwq_hits[1].3, toDate('1970-01-01')) AS event_me,
+    if(rolled, greatest(addDays(toLastDayOfMonth(addMonths(event_me, -1)), 1),
+      subtractDays(event_me, toInt64(lwq_hits[1].2) - level - 1)), toDate('1970-01-01')) AS event_day
+  FROM (
+    SELECT lwq_w.loan_id AS loan_id, lwq_w.month_end AS month_end, lwq_w.mi AS mi, lwq_w.product AS product, lwq_w.region AS region,
+      lwq_w.branch AS branch, lwq_w.channel AS channel, lwq_w.status AS status, lwq_w.dpd AS dpd, lwq_w.overdue AS overdue,
+      lwq_w.streak AS streak, lwq_w.nexts AS nexts,
+      ifNull(nullIf(arrayLast(lwq_a -> lwq_a.1 <= lwq_w.month_end, lwq_c.acts).3, ''), concat('unassigned:', lwq_w.region)) AS team,
+      ifNull(nullIf(arrayLast(lwq_a -> lwq_a.1 <= lwq_w.month_end, lwq_c.acts).4, ''), concat('unassigned:', lwq_w.region)) AS agent
+    FROM (
+      SELECT loan_id, month_end, product, region, branch, channel, status, dpd, overdue_principal + overdue_interest AS overdue,
+        toInt64(toRelativeMonthNum(month_end)) AS mi,
+        -- the warning rule's streak: month-ends back to the last one at DPD 0 (or the loan's first), for an active loan overdue at m
+        if(status = 'active' AND dpd > 0, toUInt32(mi - ifNull(max(if(dpd = 0, toNullable(mi), NULL)) OVER lwq_all, min(mi) OVER lwq_all - 1)), 0) AS streak,
+        groupArray((mi, dpd, month_end)) OVER lwq_next AS nexts
+      FROM ${c.db}.loan_month
+      WHERE month_end <= least({as_of:Date}, toLastDayOfMonth(addMonths({p_to:Date}, 3))) AND ${c.where({ period: null })}
+      WINDOW lwq_all AS (PARTITION BY loan_id ORDER BY mi RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),
+        lwq_next AS (PARTITION BY loan_id ORDER BY mi RANGE BETWEEN 1 FOLLOWING AND 3 FOLLOWING)) AS lwq_w
+    LEFT JOIN (SELECT loan_id, arraySort(groupArray((action_date, action_id, team, agent_id))) AS acts
+               FROM ${c.db}.collection_actions WHERE action_date <= {p_to:Date} GROUP BY loan_id) AS lwq_c ON lwq_c.loan_id = lwq_w.loan_id
+    WHERE ${c.where({ period: 'lwq_w.month_end', product: null, region: null, branch: null, channel: null, cohort: null })}
+  ) AS lwq_j
+  WHERE lwq_j.status = 'active' AND lwq_j.dpd <= level AND toLastDayOfMonth(addMonths(lwq_j.month_end, horizon)) <= {as_of:Date}`;
+
+/** the champion's grade and probability per loan and month-end (the period's months and the one before, for jumps) */
+const championScores = (c: SourceContext) => sql`
+  SELECT loan_id, month_end, grade, probability FROM ${c.db}.scores
+  WHERE (model_name, model_version) = (${champion(c)}) AND month_end <= {p_to:Date}
+    AND month_end >= {p_start:Date}`;
+
+/** stored loan warnings per rule, loan and warning month: the first date it fired that month */
+const storedWarnings = (c: SourceContext) => sql`
+  SELECT rule_id, loan_id, toLastDayOfMonth(as_of) AS month_end, min(as_of) AS warned_on FROM ${c.db}.warnings
+  WHERE loan_id != '' AND kind != 'model_drift' AND as_of <= {as_of:Date} GROUP BY rule_id, loan_id, month_end`;
+
+/**
+ * The subjects judged: every loan rule with a stored warning up to {as_of} (whether or not it fired
+ * in the period), then the champion's grades A–E ("warned" = scored in that grade at m).
+ */
+const subjects = (c: SourceContext) => sql`
+  arrayConcat(arrayMap(lwq_r -> ('rule', lwq_r), (SELECT arraySort(groupUniqArray(rule_id)) FROM ${c.db}.warnings
+      WHERE loan_id != '' AND kind != 'model_drift' AND as_of <= {as_of:Date})),
+    arrayMap(lwq_g -> ('grade', lwq_g), ${param(championGrades, 'Array(String)')}))`;
+
+/**
+ * Eligible loan-months × subjects (rules and grades) with warned and rolled flags, counted (`n`) by
+ * the dimensions a request may group by; plus one row per detected event (warned and rolled, per
+ * loan, subject, horizon, level and event month-end) with its lead time: days from the first warning
+ * (or grade month-end) of the event's loan-months in the period to the day DPD first exceeded the level.
+ */
+const warningOutcomes = sql`
+  SELECT month_end, subject_kind, subject, horizon, level, product, region, branch, channel, team, agent,
+    count() AS n, sum(warned) AS n_warned, sum(rolled) AS n_rolled, sum(warned AND rolled) AS n_detected,
+    toUInt64(0) AS n_events, CAST(NULL AS Nullable(Int64)) AS lead_days
+  FROM lwq_subject_rows
+  GROUP BY month_end, subject_kind, subject, horizon, level, product, region, branch, channel, team, agent
+  UNION ALL
+  SELECT argMin(month_end, month_end), subject_kind, subject, horizon, level, any(product), any(region), any(branch), any(channel),
+    argMin(team, month_end), argMin(agent, month_end),
+    toUInt64(0), toUInt64(0), toUInt64(0), toUInt64(0), toUInt64(1), toNullable(dateDiff('day', min(warned_on), any(event_day)))
+  FROM lwq_subject_rows WHERE warned AND rolled
+  GROUP BY loan_id, subject_kind, subject, horizon, level, event_me`;
+
+const subjectRows = (c: SourceContext) => sql`
+  lwq_subject_rows AS (
+    SELECT lwq_b.loan_id AS loan_id, lwq_b.month_end AS month_end, lwq_b.horizon AS horizon, lwq_b.level AS level,
+      lwq_b.product AS product, lwq_b.region AS region, lwq_b.branch AS branch, lwq_b.channel AS channel, lwq_b.team AS team,
+      lwq_b.agent AS agent, lwq_b.rolled AS rolled, lwq_b.event_me AS event_me, lwq_b.event_day AS event_day,
+      arrayJoin(${subjects(c)}) AS lwq_s, lwq_s.1 AS subject_kind, lwq_s.2 AS subject,
+      toUInt8(if(subject_kind = 'rule', has(lwq_ws.1, subject), lwq_gr.grade = subject)) AS warned,
+      if(subject_kind = 'rule', arrayFirst(lwq_x -> lwq_x.1 = subject, lwq_ws).2, lwq_b.month_end) AS warned_on
+    FROM (${judged(c)}) AS lwq_b
+    LEFT JOIN (SELECT loan_id, month_end, groupArray((rule_id, warned_on)) AS lwq_ws FROM (${storedWarnings(c)}) GROUP BY loan_id, month_end) AS lwq_k
+      ON lwq_k.loan_id = lwq_b.loan_id AND lwq_k.month_end = lwq_b.month_end
+    LEFT JOIN (${championScores(c)}) AS lwq_gr ON lwq_gr.loan_id = lwq_b.loan_id AND lwq_gr.month_end = lwq_b.month_end)`;
+
+/**
+ * The threshold grid: for every stored threshold rule (consecutive overdue, overdue amount, score
+ * above, score jump) its latest stored threshold and candidates around it, re-evaluated at each
+ * eligible loan-month of the period from the snapshot and the champion's scores (the rules' own
+ * tests, at month-ends: streak ≥ months; overdue principal + interest > limit; probability >
+ * threshold; probability − the previous month-end's > delta). Only rows that are warned or rolled
+ * are kept (the others count in no measure).
+ */
+const thresholdRows = (c: SourceContext) => sql`
+  SELECT lwq_b.month_end AS month_end, lwq_b.horizon AS horizon, lwq_b.level AS level, lwq_b.product AS product, lwq_b.region AS region,
+    lwq_b.branch AS branch, lwq_b.channel AS channel, lwq_r.rule_id AS rule_id, lwq_r.kind AS kind, lwq_r.current AS current_threshold,
+    lwq_cand AS threshold, lwq_b.rolled AS is_rolled,
+    toUInt8(multiIf(
+      kind = 'consecutive_overdue', lwq_b.streak >= threshold,
+      kind = 'overdue_amount', toFloat64(lwq_b.overdue) > threshold,
+      kind = 'score_above', lwq_p.has_now AND lwq_p.p_now > threshold,
+      lwq_p.has_now AND lwq_p.has_prev AND lwq_p.p_now - lwq_p.p_prev > threshold)) AS is_warned
+  FROM (${judged(c)}) AS lwq_b
+  LEFT JOIN (SELECT loan_id, month_end, anyIf(probability, lwq_o = 0) AS p_now, anyIf(probability, lwq_o = 1) AS p_prev,
+               countIf(lwq_o = 0) > 0 AS has_now, countIf(lwq_o = 1) > 0 AS has_prev
+             FROM (SELECT loan_id, probability, lwq_o, if(lwq_o = 0, lwq_at, toLastDayOfMonth(addMonths(lwq_at, 1))) AS month_end
+                   FROM (SELECT loan_id, month_end AS lwq_at, probability FROM (${championScores(c)})) ARRAY JOIN [0, 1] AS lwq_o)
+             GROUP BY loan_id, month_end) AS lwq_p ON lwq_p.loan_id = lwq_b.loan_id AND lwq_p.month_end = lwq_b.month_end
+  CROSS JOIN (
+    SELECT rule_id, kind, current, arrayJoin(arrayDistinct(multiIf(
+        kind = 'consecutive_overdue', arrayFilter(lwq_v -> lwq_v >= 1, arrayMap(lwq_d -> current + lwq_d, ${param(thresholdGrid.monthOffsets, 'Array(Float64)')})),
+        kind = 'overdue_amount', arrayMap(lwq_f -> round(current * lwq_f, 2), ${param(thresholdGrid.amountFactors, 'Array(Float64)')}),
+        arrayFilter(lwq_v -> lwq_v > 0 AND lwq_v < 1, arrayMap(lwq_f -> round(current * lwq_f, 4), ${param(thresholdGrid.scoreFactors, 'Array(Float64)')}))))) AS lwq_cand
+    FROM (SELECT rule_id, argMax(kind, as_of) AS kind, argMax(threshold, as_of) AS current FROM ${c.db}.warnings
+          WHERE loan_id != '' AND as_of <= {as_of:Date} GROUP BY rule_id)
+    WHERE kind IN ('consecutive_overdue', 'overdue_amount', 'score_above', 'score_jump')) AS lwq_r
+  WHERE is_warned OR is_rolled`;
+
+export const warningSources = {
+  /** eligible loan-months × warning subjects with outcomes, and detected events with lead times (see warningOutcomes) */
+  warning_outcomes: (c: SourceContext): Sql => sql`WITH ${subjectRows(c)} SELECT * FROM (${warningOutcomes})`,
+  /** the threshold grid of the stored threshold rules, per eligible loan-month that is warned at a candidate or rolled */
+  warning_thresholds: (c: SourceContext): Sql => thresholdRows(c),
+};
