@@ -18,6 +18,8 @@ import { serveCommand } from './serve.ts';
 import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './keys.ts';
 import { migrateCommand } from './migrate.ts';
 import { bureauCommand } from './bureau.ts';
+import { disposalCommand } from './disposal.ts';
+import { placementsCommand } from './placements.ts';
 
 /** Every command, in the order `loanwatch --help` lists them. */
 export const commands = [
@@ -37,6 +39,8 @@ export const commands = [
   warningsCommand,
   reportCommand,
   bureauCommand,
+  placementsCommand,
+  disposalCommand,
   serveCommand,
   keysCreateCommand,
   keysListCommand,

@@ -21,8 +21,8 @@ export const agencyTermsSchema = z
     balance_max: z.number().min(0).max(1e12).default(1_000_000),
     /** only these products (empty: every product) */
     products: z.array(z.string().min(1).max(64)).max(200).default([]),
-    /** a loan placed this many times already is not placed again */
-    max_previous_placements: z.number().int().min(0).max(100).default(2),
+    /** a loan is placed again only while its earlier placements number at most this (default 1: two agencies at most) */
+    max_previous_placements: z.number().int().min(0).max(100).default(1),
     /** days a placement lasts; recalled on expiry (placed date + this many days) */
     placement_days: z.number().int().min(1).max(3650).default(90),
     recall_on_cure: z.boolean().default(true),

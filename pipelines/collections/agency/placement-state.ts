@@ -1,0 +1,80 @@
+import { querySql, type Warehouse } from '../../../warehouse/connection.ts';
+import { tableRef } from '../../../warehouse/ddl.ts';
+import { param, sql, trusted } from '../../../warehouse/sql.ts';
+import { activeDelinquencyQuery } from '../../snapshot/delinquency-as-of.ts';
+import type { SnapshotSettings } from '../../snapshot/snapshot-settings.ts';
+import { placementHistory, type LoanEvent, type LoanPlacementState } from './rules.ts';
+
+const eventTypes = ['agency_placement', 'agency_recall', 'do_not_contact', 'contact_allowed'];
+
+/**
+ * Each loan the rules look at on a date: active loans with DPD > 0 on the date (DPD and balance as
+ * the case list computes them: activeDelinquencyQuery), and every loan ever placed (a placed loan
+ * that is current, paid off or charged off may have to be recalled), with product, region and the
+ * placement and do-not-contact events up to the date.
+ */
+export async function placementStates(
+  wh: Warehouse,
+  asOf: string,
+  settings: SnapshotSettings,
+): Promise<LoanPlacementState[]> {
+  const date = param(asOf, 'Date');
+  const events = trusted(tableRef(wh, 'loan_events'));
+  const loans = trusted(tableRef(wh, 'loans'));
+  const months = trusted(tableRef(wh, 'loan_month'));
+  const placed = sql`SELECT loan_id FROM ${events} WHERE type = 'agency_placement' AND event_date <= ${date}`;
+  const delinquency = await activeDelinquencyQuery(wh, asOf, settings);
+  const rows = await querySql<{
+    loan_id: string;
+    product: string;
+    region: string;
+    status: string;
+    dpd: number;
+    balance: string;
+  }>(
+    wh,
+    sql`SELECT lwq_l.loan_id AS loan_id, toString(lwq_l.product) AS product, toString(lwq_l.region) AS region,
+          if(lwq_d.loan_id != '', 'active', if(lwq_s.status = '', 'active', toString(lwq_s.status))) AS status,
+          toUInt32(ifNull(lwq_d.dpd, 0)) AS dpd, toString(if(lwq_d.loan_id != '', toDecimal64(lwq_d.principal_balance, 2), toDecimal64(0, 2))) AS balance
+        FROM ${loans} AS lwq_l
+        LEFT JOIN (SELECT loan_id, dpd, principal_balance FROM (${delinquency.sql})) AS lwq_d ON lwq_d.loan_id = lwq_l.loan_id
+        LEFT JOIN (SELECT loan_id, argMax(status, month_end) AS status FROM ${months}
+                   WHERE month_end <= ${date} AND loan_id IN (${placed}) GROUP BY loan_id) AS lwq_s ON lwq_s.loan_id = lwq_l.loan_id
+        WHERE (lwq_d.loan_id != '' AND lwq_d.dpd > 0) OR lwq_l.loan_id IN (${placed})
+        ORDER BY loan_id`,
+    { join_use_nulls: 0 },
+  );
+  const eventRows = await querySql<{
+    loan_id: string;
+    event_id: string;
+    day: string;
+    kind: string;
+    note: string;
+    amount_text: string;
+  }>(
+    wh,
+    sql`SELECT loan_id, event_id, toString(event_date) AS day, toString(type) AS kind, note, toString(amount) AS amount_text
+        FROM ${events} WHERE type IN ${param(eventTypes, 'Array(String)')} AND event_date <= ${date}
+          AND loan_id IN (SELECT loan_id FROM ${events} WHERE type IN ${param(eventTypes, 'Array(String)')})
+        ORDER BY loan_id, event_date, event_id`,
+  );
+  const byLoan = new Map<string, LoanEvent[]>();
+  for (const e of eventRows) {
+    const list = byLoan.get(e.loan_id) ?? [];
+    list.push({ event_id: e.event_id, event_date: e.day, type: e.kind, note: e.note, amount: Number(e.amount_text) });
+    byLoan.set(e.loan_id, list);
+  }
+  return rows.map((r) => {
+    const h = placementHistory(byLoan.get(r.loan_id) ?? []);
+    return {
+      loan_id: r.loan_id,
+      product: r.product,
+      region: r.region,
+      status: r.status === 'paid_off' ? 'paid_off' : r.status === 'charged_off' ? 'charged_off' : 'active',
+      dpd: r.dpd,
+      balance: Number(r.balance),
+      placements: h.placements,
+      hold: h.hold,
+    };
+  });
+}

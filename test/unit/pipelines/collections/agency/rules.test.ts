@@ -1,0 +1,191 @@
+import { describe, expect, it } from 'vitest';
+import { parseAgencyTerms, defaultAgencyTerms } from '../../../../../warehouse/workout/agency-terms.ts';
+import {
+  placeable,
+  placementHistory,
+  proposePlacements,
+  recallReason,
+  type LoanPlacementState,
+  type PlacementRecord,
+} from '../../../../../pipelines/collections/agency/rules.ts';
+
+const t = parseAgencyTerms({
+  dpd_min: 91,
+  dpd_max: 360,
+  balance_min: 1000,
+  balance_max: 50_000,
+  products: ['consumer', 'credit_card'],
+  max_previous_placements: 1,
+  placement_days: 90,
+  agencies: [
+    { id: 'A', commission_rate: 0.2 },
+    { id: 'B', commission_rate: 0.25 },
+    { id: 'C', commission_rate: 0.3 },
+  ],
+});
+const asOf = '2024-06-30';
+const loan = (o: Partial<LoanPlacementState> = {}): LoanPlacementState => ({
+  loan_id: 'L1',
+  product: 'consumer',
+  region: 'east',
+  status: 'active',
+  dpd: 120,
+  balance: 10_000,
+  placements: [],
+  hold: null,
+  ...o,
+});
+const placed = (agency: string, placed_date: string, recalled_date: string | null = null): PlacementRecord => ({
+  placement_id: `${agency}-${placed_date}`,
+  agency,
+  placed_date,
+  placed_amount: 10_000,
+  recalled_date,
+});
+
+describe('placement rules, each criterion at its boundary', () => {
+  it('DPD range, both ends inclusive', () => {
+    expect([90, 91, 360, 361].map((dpd) => placeable(loan({ dpd }), t))).toEqual([false, true, true, false]);
+  });
+  it('balance band, both ends inclusive', () => {
+    expect([999.99, 1000, 50_000, 50_000.01].map((balance) => placeable(loan({ balance }), t))).toEqual([
+      false,
+      true,
+      true,
+      false,
+    ]);
+  });
+  it('products listed, or every product when the list is empty', () => {
+    expect(placeable(loan({ product: 'mortgage' }), t)).toBe(false);
+    expect(placeable(loan({ product: 'credit_card' }), t)).toBe(true);
+    expect(placeable(loan({ product: 'mortgage' }), { ...t, products: [] })).toBe(true);
+  });
+  it('previous placements up to the maximum, none open, no hold, active only', () => {
+    expect(placeable(loan({ placements: [placed('A', '2024-01-01', '2024-03-31')] }), t)).toBe(true);
+    expect(
+      placeable(
+        loan({ placements: [placed('A', '2023-01-01', '2023-03-31'), placed('B', '2024-01-01', '2024-03-31')] }),
+        t,
+      ),
+    ).toBe(false);
+    expect(placeable(loan({ placements: [placed('A', '2024-05-01')] }), t)).toBe(false);
+    expect(placeable(loan({ hold: 'dispute' }), t)).toBe(false);
+    expect(placeable(loan({ status: 'charged_off' }), t)).toBe(false);
+  });
+});
+
+describe('recall', () => {
+  it('on expiry: the day the placement period has run (placed + 90 days), not the day before', () => {
+    const l = loan({ placements: [placed('A', '2024-04-01')] });
+    expect(recallReason(l, '2024-06-29', t)).toBeNull();
+    expect(recallReason(l, '2024-06-30', t)).toBe('expiry');
+  });
+  it('on a cure (DPD 0 or paid off), and on a do-not-contact hold first', () => {
+    const open = [placed('A', '2024-06-01')];
+    expect(recallReason(loan({ placements: open, dpd: 0 }), asOf, t)).toBe('cure');
+    expect(recallReason(loan({ placements: open, status: 'paid_off', dpd: 0 }), asOf, t)).toBe('cure');
+    expect(recallReason(loan({ placements: open, dpd: 1 }), asOf, t)).toBeNull();
+    expect(recallReason(loan({ placements: open, dpd: 0, hold: 'bankruptcy' }), asOf, t)).toBe('do_not_contact');
+    // a charged-off loan stays with the agency until expiry
+    expect(recallReason(loan({ placements: open, status: 'charged_off', dpd: 0 }), asOf, t)).toBeNull();
+    // switched off
+    expect(recallReason(loan({ placements: open, dpd: 0 }), asOf, { ...t, recall_on_cure: false })).toBeNull();
+    expect(
+      recallReason(loan({ placements: open, hold: 'x' }), asOf, { ...t, recall_on_do_not_contact: false }),
+    ).toBeNull();
+    // nothing open: nothing to recall
+    expect(recallReason(loan({ dpd: 0 }), asOf, t)).toBeNull();
+  });
+});
+
+describe('proposals and rotation', () => {
+  it('spreads new placements over the agencies by load, largest balance first, skipping agencies the loan had', () => {
+    const loans = [
+      loan({ loan_id: 'L1', balance: 5000 }),
+      loan({ loan_id: 'L2', balance: 9000 }),
+      loan({ loan_id: 'L3', balance: 7000, placements: [placed('A', '2024-01-01', '2024-03-31')] }),
+      loan({ loan_id: 'L4', balance: 7000 }),
+      // an open placement with B counts towards B's load
+      loan({ loan_id: 'L5', placements: [placed('B', '2024-06-01')] }),
+    ];
+    const p = proposePlacements(loans, asOf, t);
+    expect(p.map((x) => [x.loan_id, x.action, x.agency])).toEqual([
+      ['L2', 'place', 'A'],
+      ['L3', 'place', 'C'],
+      // all at one: the earlier agency of the list
+      ['L4', 'place', 'A'],
+      ['L1', 'place', 'B'],
+    ]);
+    expect(p.find((x) => x.loan_id === 'L3')!.previous_placements).toBe(1);
+    expect(p[0]!.expires).toBe('2024-09-27');
+  });
+  it('recalls before placing, and a recalled loan frees its agency', () => {
+    const p = proposePlacements(
+      [loan({ loan_id: 'L9', dpd: 0, placements: [placed('A', '2024-06-01')] }), loan({ loan_id: 'L1' })],
+      asOf,
+      t,
+    );
+    expect(p.map((x) => [x.loan_id, x.action, x.agency, x.reason])).toEqual([
+      ['L9', 'recall', 'A', 'cure'],
+      ['L1', 'place', 'A', 'rules'],
+    ]);
+  });
+  it('the same input in any order gives the same proposals', () => {
+    const loans = Array.from({ length: 30 }, (_, i) =>
+      loan({ loan_id: `L${String(i).padStart(2, '0')}`, balance: 1000 + ((i * 7919) % 13) * 1000, dpd: 91 + i * 10 }),
+    );
+    const a = proposePlacements(loans, asOf, t);
+    expect(proposePlacements([...loans].reverse(), asOf, t)).toEqual(a);
+    const counts = ['A', 'B', 'C'].map((id) => a.filter((x) => x.agency === id).length);
+    expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('history from events', () => {
+  it('pairs a recall with the open placement of its agency; do_not_contact holds until contact_allowed', () => {
+    const ev = (event_id: string, event_date: string, type: string, note = '', amount = 0) => ({
+      event_id,
+      event_date,
+      type,
+      note,
+      amount,
+    });
+    const h = placementHistory([
+      ev('e3', '2024-04-01', 'agency_recall', 'A'),
+      ev('e1', '2024-01-01', 'agency_placement', 'A', 500),
+      ev('e4', '2024-05-01', 'agency_placement', 'B', 400),
+      ev('e5', '2024-05-02', 'do_not_contact', 'dispute'),
+    ]);
+    expect(h.placements).toEqual([
+      { placement_id: 'e1', agency: 'A', placed_date: '2024-01-01', placed_amount: 500, recalled_date: '2024-04-01' },
+      { placement_id: 'e4', agency: 'B', placed_date: '2024-05-01', placed_amount: 400, recalled_date: null },
+    ]);
+    expect(h.hold).toBe('dispute');
+    expect(
+      placementHistory([
+        ev('a', '2024-01-01', 'do_not_contact', 'legal_hold'),
+        ev('b', '2024-02-01', 'contact_allowed'),
+      ]).hold,
+    ).toBeNull();
+  });
+});
+
+describe('rules file', () => {
+  it('has documented defaults and names the bad field', () => {
+    expect(defaultAgencyTerms.placement_days).toBe(90);
+    expect(defaultAgencyTerms.agencies.map((a) => a.id)).toEqual(['AG01', 'AG02', 'AG03', 'AG04']);
+    expect(() => parseAgencyTerms({ dpd_min: 200, dpd_max: 100 })).toThrow(/^dpd_min/u);
+    expect(() => parseAgencyTerms({ agencies: [{ id: 'A', commission_rate: 1.5 }] })).toThrow(
+      /^agencies\.0\.commission_rate/u,
+    );
+    expect(() =>
+      parseAgencyTerms({
+        agencies: [
+          { id: 'A', commission_rate: 0.1 },
+          { id: 'A', commission_rate: 0.2 },
+        ],
+      }),
+    ).toThrow(/^agencies\.1\.id/u);
+    expect(() => parseAgencyTerms({ placement_days: 0 })).toThrow(/^placement_days/u);
+  });
+});
