@@ -1,4 +1,4 @@
-import { exec, queryRows, type Warehouse } from '../warehouse/connection.ts';
+import { queryRows, type Warehouse } from '../warehouse/connection.ts';
 import { tableRef } from '../warehouse/ddl.ts';
 import { deleteRows } from '../warehouse/delete-rows.ts';
 import { loadFeatureRows } from './data/load-features.ts';
@@ -11,16 +11,21 @@ import type { ModelVersion } from './registry/registry.ts';
  * scores of the month. In the database: the model's exported SQL runs over ew_features (embedded
  * chDB or a cluster alike). In Node: rows are read, scored by the TypeScript scorer, written back.
  */
+/** Room for an exported model's SQL text (gbm trees with their constants run to a few MB). */
+export const modelQueryBytes = 64 * 1024 * 1024;
+
 export async function scoreMonthInDb(wh: Warehouse, m: ModelVersion, monthEnd: string): Promise<number> {
   const exported = modelToSql(m.artifact);
   await deleteScores(wh, m.model_name, m.version, monthEnd);
-  await exec(
-    wh,
-    `INSERT INTO ${tableRef(wh, 'scores')} (model_name, model_version, loan_id, month_end, probability, points, grade, reasons, scored_at)
+  await wh.client.command({
+    query: `INSERT INTO ${tableRef(wh, 'scores')} (model_name, model_version, loan_id, month_end, probability, points, grade, reasons, scored_at)
     SELECT {lwq_name:String}, {lwq_version:UInt32}, loan_id, month_end, probability, points, grade, reasons, now()
     FROM (${scoringQuery(exported, `SELECT * FROM ${tableRef(wh, 'ew_features')} WHERE month_end = {lwq_me:Date}`)})`,
-    { ...exported.params, lwq_name: m.model_name, lwq_version: m.version, lwq_me: monthEnd },
-  );
+    query_params: { ...exported.params, lwq_name: m.model_name, lwq_version: m.version, lwq_me: monthEnd },
+    // a model of a few hundred trees with its reason-code constants is a query of a few MB (the
+    // default limit is 256 KiB); as a request setting, since the parser reads it before a SETTINGS clause
+    clickhouse_settings: { max_query_size: String(modelQueryBytes) },
+  });
   return countScores(wh, m, monthEnd);
 }
 

@@ -85,9 +85,9 @@ export async function runDemo(wh: Warehouse, config: Config, out: Output, f: Dem
   await runIngest(wh, config, out, valuesFor(ingestCommand, { paths: [book] }));
   step(3, 'building month-end snapshots');
   await runSnapshot(wh, config, out, { 'as-of': asOf });
-  step(4, 'training the early-warning scorecard and network (out of time), promoting the better one');
+  step(4, 'training the early-warning scorecard, network and boosted trees (out of time), promoting the best');
   const trained = await trainBookModels(wh, {
-    kinds: ['scorecard', 'network'],
+    kinds: ['scorecard', 'network', 'gbm'],
     seed: 1,
     target: defaultTarget,
     ootMonths: 6,

@@ -20,7 +20,7 @@ const bool = z.enum(['true', 'false'], { error: 'expected true or false' }).tran
 
 const trainFlags = {
   model: flag(
-    enumList(['scorecard', 'network', 'gbm']).default(['scorecard', 'network']),
+    enumList(['scorecard', 'network', 'gbm']).default(['scorecard', 'network', 'gbm']),
     'model kinds to train',
     'scorecard,network,gbm',
   ),

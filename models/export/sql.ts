@@ -1,5 +1,5 @@
 import type { NetworkArtifact } from '../nn/network.ts';
-import type { GbmArtifact, GbmTree } from '../gbm/gbm.ts';
+import { leafContributions, type GbmArtifact, type GbmTree } from '../gbm/gbm.ts';
 import type { ScorecardArtifact } from '../scorecard/scorecard.ts';
 import type { BinRule } from '../scorecard/binning.ts';
 import { isCatalogueFeature } from '../../warehouse/feature-catalogue.ts';
@@ -168,7 +168,11 @@ export function networkStages(art: NetworkArtifact): ModelStages {
   return stages;
 }
 
-/** Trees as nested if() on the raw columns; the sum runs in tree order like the TypeScript scorer. */
+/**
+ * Trees as nested if() on the raw columns giving each tree's leaf; the leaf values are summed in
+ * tree order like the TypeScript scorer, and each feature's path contributions
+ * (gbm.ts leafContributions, the same constants) are summed in tree order for the reason codes.
+ */
 export function gbmStages(art: GbmArtifact): ModelStages {
   const goesLeft = (f: GbmArtifact['features'][number], bin: number, missingLeft: boolean): Sql => {
     const c = col(f.name);
@@ -179,22 +183,39 @@ export function gbmStages(art: GbmArtifact): ModelStages {
     }
     return sql`if(${trusted(`${c} = '', ${missingLeft ? 1 : 0}`)}, has(${param(f.levels.slice(0, bin + 1), 'Array(String)')}, ${trusted(c)}))`;
   };
-  const tree = (t: GbmTree, n: number): Sql =>
+  const leaf = (t: GbmTree, n: number): Sql =>
     t.feature[n]! < 0
-      ? trusted(num(t.value[n]!))
-      : sql`if(${goesLeft(art.features[t.feature[n]!]!, t.bin[n]!, t.missingLeft[n]!)}, ${tree(t, t.left[n]!)}, ${tree(t, t.right[n]!)})`;
-  // one stage per 50 trees keeps each expression's tree small for the analyzer
+      ? trusted(String(n + 1))
+      : sql`if(${goesLeft(art.features[t.feature[n]!]!, t.bin[n]!, t.missingLeft[n]!)}, ${leaf(t, t.left[n]!)}, ${leaf(t, t.right[n]!)})`;
+  const leafCol = (k: number) => `lwq_l${k}`;
+  // exact zeros (internal nodes, leaves off a feature's paths) written short: the arrays are most of the query
+  const pick = (values: ArrayLike<number>, k: number) =>
+    `arrayElement([${Array.from(values, (x) => (x === 0 ? '0' : numInArray(x))).join(',')}], ${leafCol(k)})`;
+  // one stage per 50 trees keeps each expression small for the analyzer
   const stages: Sql[] = [];
+  for (let a = 0; a < art.trees.length; a += 50)
+    stages.push(
+      joinSql(
+        art.trees.slice(a, a + 50).map((t, j) => sql`${leaf(t, 0)} AS ${trusted(leafCol(a + j))}`),
+        ', ',
+      ),
+    );
   let acc = num(art.base);
   for (let a = 0; a < art.trees.length; a += 50) {
-    const sum = joinSql([trusted(acc), ...art.trees.slice(a, a + 50).map((t) => tree(t, 0))], ' + ');
-    stages.push(sql`${sum} AS ${trusted(`lwq_z${a}`)}`);
+    const leafValues = (t: GbmTree) => t.value.map((v, n) => (t.feature[n]! < 0 ? v : 0));
+    const sum = [acc, ...art.trees.slice(a, a + 50).map((t, j) => pick(leafValues(t), a + j))].join(' + ');
+    stages.push(trusted(`${sum} AS lwq_z${a}`));
     acc = `lwq_z${a}`;
   }
+  const terms = art.features.map((): string[] => ['0']);
+  art.trees.forEach((t, k) => {
+    for (const [f, c] of leafContributions(t)) terms[f]!.push(pick(c, k));
+  });
+  const used = art.features.map((f, j) => [f, j] as const).filter(([, j]) => terms[j]!.length > 1);
+  if (used.length) stages.push(trusted(used.map(([, j]) => `${terms[j]!.join(' + ')} AS lwq_c${j}`).join(', ')));
   stages.push(
-    trusted(
-      `1 / (1 + exp(-(${acc}))) AS probability, ${pointsAndGrade(art.gradeEdges)}, CAST([], 'Array(String)') AS reasons`,
-    ),
+    sql`${trusted(`1 / (1 + exp(-(${acc}))) AS probability, ${pointsAndGrade(art.gradeEdges)}`)},
+      ${reasonsExpr(used.map(([f, j]) => sql`(${trusted(`lwq_c${j}`)}, ${param(f.name, 'String')})`))} AS reasons`,
   );
   return stages;
 }

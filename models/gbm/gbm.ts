@@ -198,14 +198,7 @@ function growTree(codes: Uint8Array[], rows: Int32Array, g: Float64Array, h: Flo
   return t;
 }
 
-export function treeValue(t: GbmTree, codes: Uint8Array[], i: number): number {
-  let n = 0;
-  while (t.feature[n]! >= 0) {
-    const c = codes[t.feature[n]!]![i]!;
-    n = (c === MISSING ? t.missingLeft[n] : c <= t.bin[n]!) ? t.left[n]! : t.right[n]!;
-  }
-  return t.value[n]!;
-}
+export const treeValue = (t: GbmTree, codes: Uint8Array[], i: number): number => t.value[treeLeaf(t, codes, i)]!;
 
 export function trainGbm(
   ds: Dataset,
@@ -275,19 +268,77 @@ export function trainGbm(
   return art;
 }
 
-/** Float64 sum of the trees in order (the reference for the SQL export). Reason codes: none for trees. */
+/** The leaf a row falls in. */
+export function treeLeaf(t: GbmTree, codes: Uint8Array[], i: number): number {
+  let n = 0;
+  while (t.feature[n]! >= 0) {
+    const c = codes[t.feature[n]!]![i]!;
+    n = (c === MISSING ? t.missingLeft[n] : c <= t.bin[n]!) ? t.left[n]! : t.right[n]!;
+  }
+  return n;
+}
+
+/**
+ * What each split on the way to a leaf added to the log-odds, summed per feature (path attribution:
+ * every node holds the Newton value of its rows, so a split moves the prediction from the node's
+ * value to its child's, and the moves along a path add up to leaf − root). By feature index, an
+ * array over the tree's nodes (0 off the leaves and off the feature's paths): the SQL export writes
+ * the same constants, so both scorers rank the same reasons.
+ */
+export function leafContributions(t: GbmTree): Map<number, Float64Array> {
+  const out = new Map<number, Float64Array>();
+  const walk = (n: number, path: [number, number][]) => {
+    const f = t.feature[n]!;
+    if (f < 0) {
+      for (const [pf, delta] of path) {
+        let a = out.get(pf);
+        if (!a) out.set(pf, (a = new Float64Array(t.value.length)));
+        a[n]! += delta;
+      }
+      return;
+    }
+    for (const child of [t.left[n]!, t.right[n]!]) walk(child, [...path, [f, t.value[child]! - t.value[n]!]]);
+  };
+  walk(0, []);
+  return out;
+}
+
+/** Reasons of a tree model: the features whose splits pushed the log-odds up most (largest first, at most three). */
+const gbmReasonCount = 3;
+
+/** Float64 sum of the trees in order (the reference for the SQL export), and each row's reason codes. */
 export function scoreGbm(art: GbmArtifact, ds: Dataset): Scores {
   const codes = encode(art, ds);
+  // per tree and leaf, only the features on the leaf's path (adding the zeros would not change a sum)
+  const onPath = art.trees.map((t) => {
+    const byFeature = [...leafContributions(t)];
+    return t.value.map((_, n) => byFeature.filter(([, c]) => c[n] !== 0).map(([f, c]) => [f, c[n]!] as const));
+  });
   const probability = new Float64Array(ds.n);
+  const reasons: string[][] = [];
+  const byFeature = new Float64Array(art.features.length);
   for (let i = 0; i < ds.n; i++) {
     let z = art.base;
-    for (const t of art.trees) z += treeValue(t, codes, i);
+    byFeature.fill(0);
+    art.trees.forEach((t, k) => {
+      const leaf = treeLeaf(t, codes, i);
+      z += t.value[leaf]!;
+      for (const [f, c] of onPath[k]![leaf]!) byFeature[f]! += c;
+    });
     probability[i] = 1 / (1 + Math.exp(-z));
+    reasons.push(
+      art.features
+        .map((f, j) => [f.name, byFeature[j]!] as const)
+        .filter(([, c]) => c > 1e-9)
+        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+        .slice(0, gbmReasonCount)
+        .map(([name]) => name),
+    );
   }
   return {
     probability,
     points: probability.map((p) => pointsOf(p)),
     grade: Array.from(probability, (p) => gradeOf(p, art.gradeEdges)),
-    reasons: Array.from({ length: ds.n }, () => []),
+    reasons,
   };
 }
