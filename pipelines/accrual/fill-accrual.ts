@@ -1,0 +1,52 @@
+import { exec, execSql, type Warehouse } from '../../warehouse/connection.ts';
+import { tableRef } from '../../warehouse/ddl.ts';
+import { deleteRows } from '../../warehouse/delete-rows.ts';
+import { param, render, sql, trusted, type Sql } from '../../warehouse/sql.ts';
+import { accrualTables } from '../../warehouse/tables.ts';
+import type { SnapshotSettings } from '../snapshot/snapshot-settings.ts';
+import { configuredAccrualRules, type AccrualRules } from './accrual-rules.ts';
+import { accrualSql } from './accrual-sql.ts';
+
+export interface FillAccrualOptions {
+  /** the snapshot's settings (grace and DPD convention decide when an installment starts accruing) */
+  settings: SnapshotSettings;
+  /** default: configuredAccrualRules() (LOANWATCH_ACCRUAL_RULES or pipelines/accrual/default-accrual.json) */
+  rules?: AccrualRules | undefined;
+  /** a subquery of loan_ids: only their rows are deleted and rebuilt; absent, the whole table is rebuilt */
+  loans?: Sql | undefined;
+}
+
+const columns = accrualTables.loan_month_accrual.columns.map(([n]) => n);
+
+/**
+ * Rebuilds loan_month_accrual from loan_month and the raw tables (run at the end of the snapshot).
+ * Whole: into a new table swapped in atomically (EXCHANGE), as the snapshot does. With `loans`
+ * (the incremental refresh): those loans' rows are deleted and inserted again.
+ */
+export async function fillAccrual(wh: Warehouse, o: FillAccrualOptions): Promise<void> {
+  const rules = o.rules ?? configuredAccrualRules();
+  const label = param(rules.label, 'String');
+  const select = sql`
+    SELECT ${trusted(
+      columns
+        .filter((c) => c !== 'rules')
+        .map((c) => (c === 'month_end' ? 'date AS month_end' : c))
+        .join(', '),
+    )}, ${label} AS rules
+    FROM (${accrualSql(wh, { dates: { kind: 'loan_month' }, settings: o.settings, rules, loans: o.loans })})`;
+  const live = tableRef(wh, 'loan_month_accrual');
+  if (o.loans) {
+    const { query, query_params } = render(o.loans);
+    await deleteRows(wh, 'loan_month_accrual', `loan_id IN (${query})`, query_params);
+    await execSql(wh, sql`INSERT INTO ${trusted(live)} (${trusted(columns.join(', '))}) ${select}`);
+    return;
+  }
+  const next = tableRef(wh, 'loan_month_accrual_next');
+  await exec(wh, `DROP TABLE IF EXISTS ${next}`);
+  await exec(wh, `CREATE TABLE ${next} AS ${live}`);
+  await execSql(wh, sql`INSERT INTO ${trusted(next)} (${trusted(columns.join(', '))}) ${select}`, {
+    max_insert_threads: 2,
+  });
+  await exec(wh, `EXCHANGE TABLES ${next} AND ${live}`);
+  await exec(wh, `DROP TABLE IF EXISTS ${next}`);
+}

@@ -1,0 +1,297 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { generateBook } from '../../../../pipelines/generate/generate-book.ts';
+import { ingest } from '../../../../pipelines/ingest/ingest.ts';
+import { buildMonthEndSnapshots } from '../../../../pipelines/snapshot/build-snapshots.ts';
+import { defaultSnapshotSettings } from '../../../../pipelines/snapshot/snapshot-settings.ts';
+import { fillAccrual } from '../../../../pipelines/accrual/fill-accrual.ts';
+import { amountToCureAsOf } from '../../../../pipelines/accrual/amount-to-cure.ts';
+import { sql } from '../../../../warehouse/sql.ts';
+import { warehouseWithFiles } from '../../../helpers/book.ts';
+import {
+  defaultAccrualRulesPath,
+  loadAccrualRules,
+  parseAccrualRules,
+  ruleFor,
+  type AccrualRules,
+} from '../../../../pipelines/accrual/accrual-rules.ts';
+import { accrualMoneyColumns, type AccrualRow } from '../../../../pipelines/accrual/accrual-row.ts';
+import { buildSchedule, type RepaymentMethod } from '../../../../warehouse/schedule/build-schedule.ts';
+import { queryRows } from '../../../../warehouse/connection.ts';
+import { referenceAccrual, type RefAccrualLoan } from '../../../reference/accrual-reference.ts';
+import { referenceInput } from '../../../helpers/reference-input.ts';
+import { disposeIfOpened, testWarehouse, tmpDir } from '../../../helpers/warehouse.ts';
+
+/*
+ * The SQL accrual (a fold over each loan's events) against the plain day-by-day TypeScript walk
+ * (test/reference/accrual-reference.ts), every loan-month of small generated books, under the
+ * default rules and two others that move every switch: charges first, late fees with a cap,
+ * waivers on restructure, actual/365, compound interest off, another non-accrual threshold.
+ */
+const ruleSets: { name: string; rules: AccrualRules }[] = [
+  { name: 'default', rules: loadAccrualRules(defaultAccrualRulesPath) },
+  {
+    name: 'charges first, fees, waive on restructure',
+    rules: parseAccrualRules({
+      default: {
+        allocation_order: ['fee', 'penalty_interest', 'compound_interest', 'scheduled'],
+        late_fee: 25,
+        late_fee_cap: 60,
+        waive_on_restructure: true,
+        non_accrual_dpd: 60,
+      },
+      products: { mortgage: { penalty_markup: 0.3, compound_interest: false } },
+    }),
+  },
+  {
+    name: 'actual/365, no compound, fees after the schedule',
+    rules: parseAccrualRules({
+      default: {
+        day_count: 'actual/365',
+        compound_interest: false,
+        late_fee: 10,
+        allocation_order: ['scheduled', 'fee', 'compound_interest', 'penalty_interest'],
+      },
+      products: { credit_card: { compound_interest: true, penalty_markup: 1 } },
+    }),
+  },
+];
+
+// one small book (the budget of the suite): grace and the grace-end convention move when charges start
+const books = [
+  {
+    seed: 12,
+    settings: defaultSnapshotSettings({
+      graceDays: 3,
+      dpdConvention: 'grace_end',
+      restructureObservationMonths: 12,
+      contagionShare: 0.1,
+    }),
+  },
+];
+
+const cents = (x: number) => Math.round(x * 100);
+
+describe.each(books)('SQL accrual equals the day-by-day reference (seed $seed)', ({ seed, settings }) => {
+  let wh: Awaited<ReturnType<typeof testWarehouse>>;
+  let loans: (RefAccrualLoan & { product: string; monthEnds: string[] })[];
+  let snapshot: Map<string, { dpd: number; status: string }>;
+  beforeAll(async () => {
+    wh = await testWarehouse(`accr_${seed}`);
+    const dir = join(tmpDir(`accr${seed}`), 'book');
+    await generateBook({ loans: 150, months: 30, asOf: '2024-06-30', seed, badRows: 0, outDir: dir, format: 'csv' });
+    await ingest(wh, [dir], { piiSecret: 's' });
+    await buildMonthEndSnapshots(wh, { asOf: '2024-06-30', settings });
+    const input = await referenceInput(wh, '2024-06-30');
+    const lm = await queryRows<{ loan_id: string; month_end: string; dpd: number; status: string }>(
+      wh,
+      `SELECT loan_id, toString(month_end) AS month_end, dpd, toString(status) AS status FROM ${wh.database}.loan_month WHERE source = 'schedule' ORDER BY loan_id, month_end`,
+    );
+    snapshot = new Map(lm.map((r) => [`${r.loan_id}|${r.month_end}`, r]));
+    const monthEnds = new Map<string, string[]>();
+    for (const r of lm) (monthEnds.get(r.loan_id) ?? monthEnds.set(r.loan_id, []).get(r.loan_id)!).push(r.month_end);
+    loans = input.loans.map((l) => {
+      const file = input.schedule
+        .filter((i) => i.loan_id === l.loan_id)
+        .sort((a, b) => a.installment_no - b.installment_no);
+      const inst =
+        file.length > 0
+          ? file.map((i) => ({ due: i.due_date, pr: cents(i.principal_due), int: cents(i.interest_due) }))
+          : buildSchedule({
+              originationDate: l.origination_date,
+              principalCents: cents(l.principal),
+              annualRate: l.annual_rate,
+              termMonths: l.term_months,
+              method: l.repayment_method as RepaymentMethod,
+            }).map((i) => ({ due: i.dueDate, pr: i.principalCents, int: i.interestCents }));
+      const events = input.events.filter((e) => e.loan_id === l.loan_id);
+      const of = (type: string) =>
+        events.filter((e) => e.type === type).map((e) => ({ date: e.event_date, amount: cents(e.amount) }));
+      return {
+        loan_id: l.loan_id,
+        product: l.product,
+        origination_date: l.origination_date,
+        annual_rate: l.annual_rate,
+        inst,
+        payments: input.payments
+          .filter((p) => p.loan_id === l.loan_id)
+          .map((p) => ({
+            date: p.paid_date,
+            cash: cents(p.amount),
+            penalty: p.penalty_paid === null ? null : cents(p.penalty_paid),
+          })),
+        chargeOff:
+          of('charge_off')
+            .map((e) => e.date)
+            .sort()[0] ?? null,
+        restructures: of('restructure'),
+        waivers: of('waiver'),
+        monthEnds: monthEnds.get(l.loan_id) ?? [],
+      };
+    });
+  });
+  afterAll(() => disposeIfOpened(wh));
+
+  it.each(ruleSets)('agrees on every column of every loan-month: $name', async ({ name, rules }) => {
+    if (name !== 'default') await fillAccrual(wh, { settings, rules });
+    const rows = await queryRows<AccrualRow & { month_end: string }>(
+      wh,
+      `SELECT *, toString(month_end) AS month_end FROM ${wh.database}.loan_month_accrual`,
+    );
+    const got = new Map(rows.map((r) => [`${r.loan_id}|${r.month_end}`, r]));
+    const ref = loans.flatMap((l) =>
+      l.monthEnds.length ? referenceAccrual(l, ruleFor(rules, l.product), settings, l.monthEnds) : [],
+    );
+    expect(got.size).toBe(snapshot.size);
+    expect(ref.length).toBe(snapshot.size);
+    const mismatches: string[] = [];
+    for (const r of ref) {
+      const s = got.get(`${r.loan_id}|${r.date}`);
+      if (!s) {
+        mismatches.push(`${r.loan_id} ${r.date}: missing`);
+        continue;
+      }
+      for (const f of ['status', 'dpd', 'accrual_status', ...accrualMoneyColumns] as const)
+        if (String(s[f]) !== String(r[f])) mismatches.push(`${r.loan_id} ${r.date} ${f}: sql=${s[f]} ref=${r[f]}`);
+    }
+    expect(mismatches.slice(0, 20)).toEqual([]);
+    // the paths the rules have: penalties, payments against them, non-accrual and its cure, waivers
+    expect(ref.some((r) => r.penalty_interest > 0 && r.penalty_paid > 0)).toBe(true);
+    expect(ref.some((r) => r.accrual_status === 'non_accrual')).toBe(true);
+    expect(ref.some((r) => r.accrual_status === 'charged_off')).toBe(true);
+    expect(ref.some((r) => r.penalty_waived + r.compound_waived + r.fees_waived > 0)).toBe(true);
+    if (name === 'default')
+      // scheduled first: the accrual's allocation is the snapshot's, so its DPD and status are loan_month's
+      for (const r of ref) {
+        const s = snapshot.get(`${r.loan_id}|${r.date}`)!;
+        expect({ loan_id: r.loan_id, date: r.date, dpd: s.dpd, status: s.status }).toEqual({
+          loan_id: r.loan_id,
+          date: r.date,
+          dpd: r.dpd,
+          status: r.status,
+        });
+      }
+  });
+});
+
+/*
+ * The hand-computed cases of test/unit/pipelines/accrual/hand-cases.test.ts through the SQL: at
+ * month-ends (loan_month_accrual, built by the snapshot) and on any date (amountToCureAsOf).
+ */
+describe('SQL accrual on the hand-built loans', () => {
+  const settings = defaultSnapshotSettings({
+    graceDays: 0,
+    dpdConvention: 'due_date',
+    restructureObservationMonths: 12,
+    contagionShare: 0.1,
+  });
+  const monthly = ['2024-01-31', '2024-02-29', '2024-03-31', '2024-04-30', '2024-05-31', '2024-06-30'];
+  const files = {
+    'loans.csv': [
+      'loan_id,customer_id,product,origination_date,principal,annual_rate,term_months',
+      ...['M', 'P', 'W', 'CO'].map((id) => `${id},c,consumer,2023-12-31,1000.00,0.12,1`),
+      'N,c,consumer,2023-12-31,600.00,0.12,6',
+    ],
+    'schedule.csv': [
+      'loan_id,installment_no,due_date,principal_due,interest_due',
+      ...['M', 'P', 'W', 'CO'].map((id) => `${id},1,2024-01-31,1000.00,20.00`),
+      ...monthly.map((d, i) => `N,${i + 1},${d},100.00,10.00`),
+    ],
+    'payments.csv': [
+      'payment_id,loan_id,paid_date,amount,principal_paid,interest_paid,penalty_paid',
+      'P1,P,2024-03-17,25.00,,,',
+      'N1,N,2024-05-10,330.00,,,',
+      'N2,N,2024-06-05,220.00,,,',
+      'CO1,CO,2024-03-10,500.00,,,',
+    ],
+    'loan_events.csv': [
+      'event_id,loan_id,event_date,type,amount,note',
+      'W1,W,2024-03-16,waiver,23.00,hardship',
+      'CO-1,CO,2024-03-01,charge_off,1000.00,',
+    ],
+  };
+  let wh: Awaited<ReturnType<typeof warehouseWithFiles>>;
+  beforeAll(async () => {
+    wh = await warehouseWithFiles('accr_hand', files, '2024-06-30', settings);
+  });
+  afterAll(() => disposeIfOpened(wh));
+
+  it('amountToCureAsOf: 45 days of penalty and compound interest, a partial payment, a waiver', async () => {
+    const on16 = await amountToCureAsOf(wh, { asOf: '2024-03-16', settings });
+    const m = on16.find((r) => r.loan_id === 'M')!;
+    expect(m).toMatchObject({ dpd: 45, penalty_interest: 22.5, compound_interest: 0.45, amount_to_cure: 1042.95 });
+    expect(on16.find((r) => r.loan_id === 'W')).toMatchObject({ penalty_waived: 22, compound_waived: 0.44 });
+    const p = (await amountToCureAsOf(wh, { asOf: '2024-03-17', settings, loans: sql`SELECT 'P'` }))[0];
+    expect(p).toMatchObject({ loan_id: 'P', overdue_principal: 995, overdue_interest: 0, penalty_interest: 23 });
+    const p365 = parseAccrualRules({ default: { day_count: 'actual/365' } });
+    expect(
+      (await amountToCureAsOf(wh, { asOf: '2024-03-16', settings, rules: p365, loans: sql`SELECT 'M'` }))[0],
+    ).toMatchObject({
+      penalty_interest: 22.05,
+    });
+  });
+
+  it('non-accrual at 90 DPD holds until cured, on any date as at month-ends', async () => {
+    const rows = await queryRows<{ month_end: string; dpd: number; accrual_status: string }>(
+      wh,
+      `SELECT toString(month_end) AS month_end, dpd, accrual_status FROM ${wh.database}.loan_month_accrual WHERE loan_id = 'N' ORDER BY month_end`,
+    );
+    expect(rows.map((r) => [r.month_end, r.dpd, r.accrual_status])).toEqual([
+      ['2023-12-31', 0, 'accruing'],
+      ['2024-01-31', 0, 'accruing'],
+      ['2024-02-29', 29, 'accruing'],
+      ['2024-03-31', 60, 'accruing'],
+      ['2024-04-30', 90, 'non_accrual'],
+      ['2024-05-31', 31, 'non_accrual'],
+      ['2024-06-30', 0, 'accruing'],
+    ]);
+    const mid = await amountToCureAsOf(wh, { asOf: '2024-05-15', settings, loans: sql`SELECT 'N'` });
+    expect(mid[0]).toMatchObject({ dpd: 15, accrual_status: 'non_accrual', interest_arrears_on_bs: 0 });
+  });
+
+  it('a charge-off stops accrual; every hand loan-month equals the reference', async () => {
+    const rows = await queryRows<AccrualRow & { month_end: string }>(
+      wh,
+      `SELECT *, toString(month_end) AS month_end FROM ${wh.database}.loan_month_accrual ORDER BY loan_id, month_end`,
+    );
+    expect(rows.find((r) => r.loan_id === 'CO' && r.month_end === '2024-03-31')).toMatchObject({
+      accrual_status: 'charged_off',
+      penalty_interest: 14.5,
+      compound_interest: 0.29,
+      penalty_paid: 0,
+      interest_arrears_off_bs: 34.79,
+    });
+    const input = await referenceInput(wh, '2024-06-30');
+    const rules = loadAccrualRules(defaultAccrualRulesPath);
+    for (const l of input.loans) {
+      const mine = rows.filter((r) => r.loan_id === l.loan_id);
+      const ref = referenceAccrual(
+        {
+          loan_id: l.loan_id,
+          origination_date: l.origination_date,
+          annual_rate: l.annual_rate,
+          inst: input.schedule
+            .filter((i) => i.loan_id === l.loan_id)
+            .sort((a, b) => a.installment_no - b.installment_no)
+            .map((i) => ({ due: i.due_date, pr: cents(i.principal_due), int: cents(i.interest_due) })),
+          payments: input.payments
+            .filter((p) => p.loan_id === l.loan_id)
+            .map((p) => ({ date: p.paid_date, cash: cents(p.amount), penalty: null })),
+          chargeOff: input.events.find((e) => e.loan_id === l.loan_id && e.type === 'charge_off')?.event_date ?? null,
+          restructures: [],
+          waivers: input.events
+            .filter((e) => e.loan_id === l.loan_id && e.type === 'waiver')
+            .map((e) => ({ date: e.event_date, amount: cents(e.amount) })),
+        },
+        ruleFor(rules, l.product),
+        settings,
+        mine.map((r) => r.month_end),
+      );
+      for (const [i, r] of ref.entries())
+        for (const f of ['status', 'dpd', 'accrual_status', ...accrualMoneyColumns] as const)
+          expect(`${l.loan_id} ${r.date} ${f}=${String(mine[i]![f])}`).toBe(
+            `${l.loan_id} ${r.date} ${f}=${String(r[f])}`,
+          );
+    }
+  });
+});
