@@ -74,8 +74,8 @@ export function createApp(given: ApiDeps) {
     }),
   );
   app.use('/health', anonymousLimit);
-  // console sessions (api/console): server-side, per app; a report GET may use one instead of a key header
-  const sessions = new SessionStore();
+  // console sessions (api/console): in the warehouse, shared by processes, rechecked as often as keys; a report GET may use one instead of a key header
+  const sessions = new SessionStore({ recheckMs: deps.keyCacheMs ?? 5_000 });
   app.use('/v1/*', sessionOrKey(sessions), rateLimit());
   app.route('/', healthRoutes);
   app.route('/', scoreRoutes);

@@ -23,6 +23,8 @@ export const permissions = {
   'actions:read': ['admin', 'collector', 'auditor'],
   // the web console's pages: the executive dashboard (the collector workbench needs cases:read)
   'dashboard:read': ['admin', 'executive'],
+  // the console's modeler pages (versions, cards, monitoring, promote form); the auditor's page is audit:read
+  'models:workbench': ['admin', 'modeler'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof permissions;
 

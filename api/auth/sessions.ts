@@ -1,86 +1,252 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import type { ApiKey } from './keys.ts';
+import type { Role } from './permissions.ts';
+import { userDisabled } from './users.ts';
 
 /**
- * Console sessions: an opaque random id (256 bits) in an HttpOnly cookie, the session itself kept
- * server-side in memory, holding the key record it was signed in with (never the key: a session
- * cannot be turned back into one) and its CSRF token. One process, like the rate limits: a restart
- * signs everyone out, which a console can live with; a cluster would keep them in a shared store.
+ * Console sessions: an opaque random id (256 bits) in an HttpOnly cookie; the session itself in
+ * the warehouse (console_sessions, migration 24), so every API process on the same warehouse (a
+ * ClickHouse server) accepts a sign-in made on another. The table holds the SHA-256 of the id,
+ * never the id, and the key record the session acts with (an API key's or a user's: never a key or
+ * a password). The CSRF token is derived from the id (a hash of it), so it needs no storage and
+ * does not reveal the id.
  *
- * A session ends after `idleMs` without a request, `maxMs` after sign-in, at logout, or when its
- * key is revoked: the revocation is looked up by key id at most every `recheckMs` (as the key
- * cache's time to live bounds how late an API client sees one).
+ * Each process keeps the sessions it has seen in memory and asks the warehouse again at most every
+ * `recheckMs` (default 5 s, like the key cache: LOANWATCH_API_KEY_CACHE_MS): has the session ended
+ * (logout elsewhere), was its key revoked or its user disabled, when was it last used. So a
+ * revocation or a disabling ends the session within `recheckMs`, on every process. A session ends
+ * after `idleMs` without a request on any process (each process writes a `seen` row at most every
+ * `touchMs`), `maxMs` after sign-in, or at logout.
  */
 export interface Session {
   id: string;
   key: ApiKey;
+  principal: Principal;
   csrf: string;
   createdAt: number;
   lastSeen: number;
   checkedAt: number;
+  /** when this process last wrote a `seen` row */
+  touchedAt: number;
+}
+/** What signed in: an API key, or a user by name and password (whose key id is `user:<name>`). */
+export type Principal = 'key' | 'user';
+
+export interface SessionOptions {
+  idleMs: number;
+  maxMs: number;
+  recheckMs: number;
+  touchMs: number;
+  /** sessions one process keeps in memory (the oldest go first; the warehouse still has them) */
+  max: number;
+}
+export const defaultSessionOptions: SessionOptions = {
+  idleMs: 8 * 3600_000,
+  maxMs: 12 * 3600_000,
+  recheckMs: 5_000,
+  touchMs: 60_000,
+  max: 10_000,
+};
+
+/** A session as the shared store has it. */
+export interface StoredSession {
+  key: ApiKey;
+  principal: Principal;
+  createdAt: number;
+  lastSeen: number;
+  ended: boolean;
+}
+
+/** Where sessions are shared; the warehouse in the app, a map in unit tests. */
+export interface SessionBackend {
+  start(wh: Warehouse, hash: string, s: { key: ApiKey; principal: Principal; at: number }): Promise<void>;
+  event(wh: Warehouse, hash: string, event: 'seen' | 'end', at: number, reason?: string): Promise<void>;
+  read(wh: Warehouse, hash: string): Promise<StoredSession | undefined>;
+  /** whether the key is revoked or the user disabled */
+  principalGone(wh: Warehouse, key: ApiKey, principal: Principal): Promise<boolean>;
 }
 
 const token = () => randomBytes(32).toString('base64url');
+const idHash = (id: string) => createHash('sha256').update(id).digest('hex');
+const csrfOf = (id: string) => createHash('sha256').update(`csrf\0${id}`).digest('base64url');
+const idPattern = /^[A-Za-z0-9_-]{43}$/u;
 
 export class SessionStore {
   private sessions = new Map<string, Session>();
+  private readonly o: SessionOptions;
   constructor(
-    private readonly o: { idleMs: number; maxMs: number; recheckMs: number; max: number } = {
-      idleMs: 8 * 3600_000,
-      maxMs: 12 * 3600_000,
-      recheckMs: 5_000,
-      max: 10_000,
-    },
-  ) {}
-
-  create(key: ApiKey, now = Date.now()): Session {
-    this.prune(now);
-    const s: Session = { id: token(), key, csrf: token(), createdAt: now, lastSeen: now, checkedAt: now };
-    this.sessions.set(s.id, s);
-    return s;
+    options: Partial<SessionOptions> = {},
+    private readonly backend: SessionBackend = warehouseSessions,
+  ) {
+    this.o = { ...defaultSessionOptions, ...options };
   }
 
-  /** The live session of a cookie value, its revocation checked when due; undefined when none. */
+  async create(wh: Warehouse, key: ApiKey, principal: Principal, now = Date.now()): Promise<Session> {
+    const id = token();
+    await this.backend.start(wh, idHash(id), { key, principal, at: now });
+    return this.keep({
+      id,
+      key,
+      principal,
+      csrf: csrfOf(id),
+      createdAt: now,
+      lastSeen: now,
+      checkedAt: now,
+      touchedAt: now,
+    });
+  }
+
+  /**
+   * The live session of a cookie value, undefined when none: from memory, or from the warehouse
+   * when another process made it; ended, revoked and idle sessions checked when due.
+   */
   async get(wh: Warehouse, id: string | undefined, now = Date.now()): Promise<Session | undefined> {
-    if (!id) return undefined;
-    const s = this.sessions.get(id);
-    if (!s) return undefined;
-    if (now - s.lastSeen > this.o.idleMs || now - s.createdAt > this.o.maxMs) {
+    if (!id || !idPattern.test(id)) return undefined;
+    let s = this.sessions.get(id);
+    if (!s) {
+      const stored = await this.backend.read(wh, idHash(id));
+      if (!stored || stored.ended) return undefined;
+      if (await this.backend.principalGone(wh, stored.key, stored.principal)) return undefined;
+      s = {
+        id,
+        key: stored.key,
+        principal: stored.principal,
+        csrf: csrfOf(id),
+        createdAt: stored.createdAt,
+        lastSeen: stored.lastSeen,
+        checkedAt: now,
+        touchedAt: stored.lastSeen,
+      };
+      if (this.expired(s, now)) return undefined;
+      this.keep(s);
+    } else if (now - s.checkedAt >= this.o.recheckMs) {
+      const stored = await this.backend.read(wh, idHash(id));
+      if (!stored || stored.ended || (await this.backend.principalGone(wh, s.key, s.principal))) {
+        this.sessions.delete(id);
+        return undefined;
+      }
+      s.lastSeen = Math.max(s.lastSeen, stored.lastSeen);
+      s.checkedAt = now;
+    }
+    if (this.expired(s, now)) {
       this.sessions.delete(id);
       return undefined;
     }
-    if (now - s.checkedAt >= this.o.recheckMs) {
-      if (await keyRevoked(wh, s.key.key_id)) {
-        this.dropKey(s.key.key_id);
-        return undefined;
-      }
-      s.checkedAt = now;
-    }
     s.lastSeen = now;
+    if (now - s.touchedAt >= this.o.touchMs) {
+      s.touchedAt = now;
+      await this.backend.event(wh, idHash(id), 'seen', now);
+    }
     return s;
   }
 
-  drop(id: string) {
+  /** Ends a session everywhere (logout). */
+  async drop(wh: Warehouse, id: string, now = Date.now()) {
     this.sessions.delete(id);
+    await this.backend.event(wh, idHash(id), 'end', now, 'logout');
   }
 
-  /** Ends every session of a key (its revocation). */
+  /** Forgets, in this process, every session of a key (revoked here: the others see it at their recheck). */
   dropKey(keyId: string) {
     for (const [id, s] of this.sessions) if (s.key.key_id === keyId) this.sessions.delete(id);
   }
 
-  private prune(now: number) {
-    for (const [id, s] of this.sessions)
-      if (now - s.lastSeen > this.o.idleMs || now - s.createdAt > this.o.maxMs) this.sessions.delete(id);
-    // a flood of sign-ins cannot hold the process's memory: the oldest sessions go
+  private expired(s: Session, now: number) {
+    return now - s.lastSeen > this.o.idleMs || now - s.createdAt > this.o.maxMs;
+  }
+
+  private keep(s: Session): Session {
+    for (const [id, x] of this.sessions) if (this.expired(x, s.lastSeen)) this.sessions.delete(id);
+    // a flood of sign-ins cannot hold the process's memory: the oldest go (still in the warehouse)
     for (const id of this.sessions.keys()) {
       if (this.sessions.size < this.o.max) break;
       this.sessions.delete(id);
     }
+    this.sessions.set(s.id, s);
+    return s;
   }
 }
+
+/** Sessions in console_sessions: a `start` row with the key record, then `seen` and `end` rows. */
+export const warehouseSessions: SessionBackend = {
+  async start(wh, hash, s) {
+    await wh.client.insert({
+      table: tableRef(wh, 'console_sessions'),
+      format: 'JSONEachRow',
+      values: [
+        {
+          session_hash: hash,
+          event: 'start',
+          at: s.at,
+          principal: s.principal,
+          key_id: s.key.key_id,
+          role: s.key.role,
+          region: s.key.region,
+          team: s.key.team,
+          label: s.key.label,
+          end_reason: '',
+        },
+      ],
+    });
+  },
+  async event(wh, hash, event, at, reason = '') {
+    await wh.client.insert({
+      table: tableRef(wh, 'console_sessions'),
+      format: 'JSONEachRow',
+      values: [
+        {
+          session_hash: hash,
+          event,
+          at,
+          principal: '',
+          key_id: '',
+          role: '',
+          region: '',
+          team: '',
+          label: '',
+          end_reason: reason,
+        },
+      ],
+    });
+  },
+  async read(wh, hash) {
+    const [r] = await queryRows<{
+      principal: string;
+      key_id: string;
+      role: Role;
+      region: string;
+      team: string;
+      label: string;
+      started: number | string;
+      created_ms: number | string;
+      seen_ms: number | string;
+      ended: number | string;
+    }>(
+      wh,
+      `SELECT argMinIf(toString(principal), at, event = 'start') AS principal, argMinIf(key_id, at, event = 'start') AS key_id,
+        argMinIf(toString(role), at, event = 'start') AS role, argMinIf(region, at, event = 'start') AS region,
+        argMinIf(team, at, event = 'start') AS team, argMinIf(label, at, event = 'start') AS label,
+        countIf(event = 'start') AS started, toUnixTimestamp64Milli(minIf(at, event = 'start')) AS created_ms,
+        toUnixTimestamp64Milli(max(at)) AS seen_ms, countIf(event = 'end') AS ended
+      FROM ${tableRef(wh, 'console_sessions')} WHERE session_hash = {h:String}`,
+      { h: hash },
+    );
+    if (!r || Number(r.started) === 0) return undefined;
+    return {
+      key: { key_id: r.key_id, role: r.role, region: r.region, team: r.team, label: r.label },
+      principal: r.principal === 'user' ? 'user' : 'key',
+      createdAt: Number(r.created_ms),
+      lastSeen: Number(r.seen_ms),
+      ended: Number(r.ended) > 0,
+    };
+  },
+  async principalGone(wh, key, principal) {
+    if (principal === 'user') return userDisabled(wh, key.key_id.replace(/^user:/u, ''));
+    return keyRevoked(wh, key.key_id);
+  },
+};
 
 /** Whether a revocation row exists for the key id (keys.ts: revocation is a second row). */
 async function keyRevoked(wh: Warehouse, keyId: string): Promise<boolean> {

@@ -4,13 +4,15 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { z } from 'zod';
 import { deleteCookie, getCookie } from 'hono/cookie';
 import { html } from 'hono/html';
 import { knownFilterValues } from '../../warehouse/metrics/known-values.ts';
 import type { Stage } from '../../pipelines/cases/strategy.ts';
 import { verifyApiKey, type ApiKey } from '../auth/keys.ts';
 import { allows } from '../auth/permissions.ts';
-import { newToken, type SessionStore } from '../auth/sessions.ts';
+import { newToken, type Principal, type SessionStore } from '../auth/sessions.ts';
+import { userKeyId, verifyUser } from '../auth/users.ts';
 import { audit, auditDenial } from '../audit.ts';
 import { ApiError, AuthError } from '../errors.ts';
 import { requirePermission } from '../middleware.ts';
@@ -18,6 +20,10 @@ import { actionInput, recordCollectionAction, utcToday } from '../routes/collect
 import { cachedDashboardData, dashboardBody, dashboardQuery } from './dashboard.ts';
 import { langOf, t, type Lang } from './i18n.ts';
 import { loanBody, type OutcomeForm } from './loan-page.ts';
+import { auditActions, auditCsvChunks, auditEntries, auditQuery } from './audit-data.ts';
+import { auditBody, auditPageSize } from './audit-page.ts';
+import { modelsOverview, promoteFromConsole, versionView } from './models-data.ts';
+import { modelsBody, versionBody, type PromoteForm } from './models-page.ts';
 import { page, type Html } from './layout.ts';
 import { arrange, queueBody, queueQuery } from './queue.ts';
 import {
@@ -69,6 +75,12 @@ const securityHeaders: MiddlewareHandler = async (c, next) => {
 };
 
 const loanIdPattern = /^[\w.-]{1,64}$/u;
+const modelParams = z.object({
+  name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/u),
+  version: z.coerce.number().int().min(1).max(1e9),
+});
+/** rows of one audit CSV export: a year of a busy API is well under it; more is a warehouse query, not a download */
+const auditExportCap = 200_000;
 
 /** The page a role lands on after signing in. */
 const homeOf = (key: ApiKey) =>
@@ -76,7 +88,11 @@ const homeOf = (key: ApiKey) =>
     ? '/console/dashboard'
     : allows(key.role, 'cases:read')
       ? '/console/queue'
-      : '/console/home';
+      : allows(key.role, 'models:workbench')
+        ? '/console/models'
+        : allows(key.role, 'audit:read')
+          ? '/console/audit'
+          : '/console/home';
 
 /** a `next` that stays inside the console (never another site: `//host` or a scheme) */
 const safeNext = (next: string | undefined) =>
@@ -87,25 +103,51 @@ function render(
   lang: Lang,
   title: string,
   body: Html,
-  o: { active?: 'dashboard' | 'queue'; charts?: boolean } = {},
+  o: { active?: 'dashboard' | 'queue' | 'models' | 'audit'; charts?: boolean } = {},
 ) {
   const s = c.get('session');
   return page({ lang, url: c.req.url, title, key: s?.key, csrf: s?.csrf, body, ...o });
 }
 
-function loginBody(lang: Lang, token: string, next: string | undefined, error?: string): Html {
-  return html`<section class="login" aria-labelledby="signin">
-    <h1 id="signin">${t(lang, 'sign_in')}</h1>
+function loginBody(lang: Lang, token: string, next: string | undefined, error?: string, name = ''): Html {
+  const hidden = html`<input type="hidden" name="_csrf" value="${token}" />
+    <input type="hidden" name="next" value="${next ?? ''}" />`;
+  return html`<h1 id="signin">${t(lang, 'sign_in')}</h1>
     ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
-    <form method="post" action="/console/login">
-      <input type="hidden" name="_csrf" value="${token}" />
-      <input type="hidden" name="next" value="${next ?? ''}" />
-      <label for="key">${t(lang, 'api_key')}</label>
-      <p><input id="key" name="key" type="password" autocomplete="off" required autofocus /></p>
-      <p class="note">${t(lang, 'key_hint')}</p>
-      <button type="submit">${t(lang, 'sign_in')}</button>
-    </form>
-  </section>`;
+    <div class="logins">
+      <section class="login" aria-labelledby="by-password">
+        <h2 id="by-password">${t(lang, 'by_password')}</h2>
+        <form method="post" action="/console/login">
+          ${hidden}
+          <label for="name">${t(lang, 'user_name')}</label>
+          <p>
+            <input
+              id="name"
+              name="name"
+              autocomplete="username"
+              autocapitalize="none"
+              spellcheck="false"
+              value="${name}"
+              required
+              autofocus
+            />
+          </p>
+          <label for="password">${t(lang, 'password')}</label>
+          <p><input id="password" name="password" type="password" autocomplete="current-password" required /></p>
+          <button type="submit">${t(lang, 'sign_in')}</button>
+        </form>
+      </section>
+      <section class="login" aria-labelledby="by-key">
+        <h2 id="by-key">${t(lang, 'by_key')}</h2>
+        <form method="post" action="/console/login">
+          ${hidden}
+          <label for="key">${t(lang, 'api_key')}</label>
+          <p><input id="key" name="key" type="password" autocomplete="off" required /></p>
+          <p class="note">${t(lang, 'key_hint')}</p>
+          <button type="submit">${t(lang, 'sign_in')}</button>
+        </form>
+      </section>
+    </div>`;
 }
 
 /**
@@ -144,41 +186,56 @@ export function consoleRoutes(store: SessionStore) {
       throw new ApiError('rate_limited', `too many failed sign-ins from your address: retry in ${wait} s`);
     }
     const next = safeNext(form.next);
-    const again = async (status: 401 | 403, facts: Parameters<typeof auditDenial>[2], message: string) => {
+    const again = async (status: 401 | 403, facts: Parameters<typeof auditDenial>[2], message: string, name = '') => {
       addresses.charge(address);
       await auditDenial(c, status, facts);
       const token = newToken();
       setLoginCookie(c, token);
-      return c.html(render(c, lang, t(lang, 'sign_in'), loginBody(lang, token, next, message)), status);
+      return c.html(render(c, lang, t(lang, 'sign_in'), loginBody(lang, token, next, message, name)), status);
     };
-    const v = await verifyApiKey(wh, (form.key ?? '').trim());
-    if (!v.ok)
-      return again(
-        401,
-        v.reason === 'malformed'
-          ? { reason: 'console_malformed_key' }
-          : {
-              reason: `console_${v.reason === 'unknown' ? 'unknown_key' : v.reason === 'revoked' ? 'revoked_key' : 'wrong_secret'}`,
-              claimed_key_id: v.key_id,
-            },
-        t(lang, 'bad_key'),
-      );
-    if (v.key.role === 'collector' && !v.key.region)
-      return again(
-        403,
-        { reason: 'unscoped_collector_key', key_id: v.key.key_id, role: v.key.role },
-        t(lang, 'forbidden'),
-      );
-    const s = store.create(v.key);
+    // a key, or a user name and password: both become a key record (one permission table decides)
+    let key: ApiKey;
+    let principal: Principal;
+    if (form.key !== undefined) {
+      const v = await verifyApiKey(wh, form.key.trim());
+      if (!v.ok)
+        return again(
+          401,
+          v.reason === 'malformed'
+            ? { reason: 'console_malformed_key' }
+            : {
+                reason: `console_${v.reason === 'unknown' ? 'unknown_key' : v.reason === 'revoked' ? 'revoked_key' : 'wrong_secret'}`,
+                claimed_key_id: v.key_id,
+              },
+          t(lang, 'bad_key'),
+        );
+      key = v.key;
+      principal = 'key';
+    } else {
+      const name = (form.name ?? '').trim().toLowerCase();
+      const u = await verifyUser(wh, name, form.password ?? '');
+      if (!u.ok)
+        return again(
+          401,
+          { reason: `console_${u.reason}`, claimed_key_id: userKeyId(u.name) },
+          t(lang, 'bad_password'),
+          u.name,
+        );
+      key = u.key;
+      principal = 'user';
+    }
+    if (key.role === 'collector' && !key.region)
+      return again(403, { reason: 'unscoped_collector_key', key_id: key.key_id, role: key.role }, t(lang, 'forbidden'));
+    const s = await store.create(wh, key, principal);
     setSessionCookie(c, s.id);
     deleteCookie(c, loginCookie, { path: '/console' });
-    c.set('key', v.key);
-    await audit(c, 'console.sign_in', v.key.key_id);
-    return c.redirect(next ?? homeOf(v.key), 303);
+    c.set('key', key);
+    await audit(c, 'console.sign_in', key.key_id, { principal });
+    return c.redirect(next ?? homeOf(key), 303);
   });
 
   app.post('/logout', session, async (c) => {
-    store.drop(sessionOf(c).id);
+    await store.drop(c.get('deps').wh, sessionOf(c).id);
     clearSessionCookie(c);
     await audit(c, 'console.sign_out', c.get('key').key_id);
     return c.redirect('/console/login', 303);
@@ -331,6 +388,89 @@ export function consoleRoutes(store: SessionStore) {
       `/console/loans/${encodeURIComponent(id)}?as_of=${asOf}&recorded=${encodeURIComponent(input.data.action_id)}`,
       303,
     );
+  });
+
+  app.get('/models', session, async (c) => {
+    requirePermission(c, 'models:workbench');
+    const lang = langOf(c);
+    const o = await modelsOverview(c.get('deps').wh);
+    const promoted = c.req.query('promoted')?.slice(0, 80);
+    return c.html(
+      render(c, lang, t(lang, 'models'), modelsBody(o, lang, promoted), { active: 'models', charts: true }),
+    );
+  });
+
+  const versionPage = async (c: Context<ConsoleEnv>, form: PromoteForm, status: 200 | 400 | 404 | 409) => {
+    requirePermission(c, 'models:workbench');
+    const lang = langOf(c);
+    const p = modelParams.safeParse(c.req.param());
+    if (!p.success) throw new ApiError('not_found', t(lang, 'not_found'));
+    const v = await versionView(c.get('deps').wh, p.data.name, p.data.version);
+    if (!v) throw new ApiError('not_found', t(lang, 'not_found'));
+    const body = versionBody(v, {
+      lang,
+      csrf: sessionOf(c).csrf,
+      canPromote: allows(c.get('key').role, 'models:promote'),
+      form,
+    });
+    return c.html(
+      render(c, lang, `${v.model.model_name} v${v.model.version}`, body, { active: 'models', charts: true }),
+      status,
+    );
+  };
+
+  app.get('/models/:name/:version', session, (c) => versionPage(c, { reason: '' }, 200));
+
+  app.post('/models/:name/:version/promote', session, async (c) => {
+    requirePermission(c, 'models:promote');
+    requirePermission(c, 'models:workbench');
+    const lang = langOf(c);
+    const p = modelParams.safeParse(c.req.param());
+    if (!p.success) throw new ApiError('not_found', t(lang, 'not_found'));
+    const reason = (c.get('form')?.reason ?? '').trim();
+    if (reason.length < 3 || reason.length > 1000)
+      return versionPage(c, { reason, error: t(lang, 'reason_needed') }, 400);
+    const r = await promoteFromConsole(c, p.data.name, p.data.version, reason);
+    if (!r.ok) return versionPage(c, { reason, error: r.message }, r.code === 'not_found' ? 404 : 409);
+    return c.redirect(`/console/models?promoted=${encodeURIComponent(`${p.data.name}@${p.data.version}`)}`, 303);
+  });
+
+  const auditFilters = (c: Context<ConsoleEnv>) => {
+    const q = auditQuery.safeParse(c.req.query());
+    if (!q.success)
+      throw new ApiError('bad_request', q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    return q.data;
+  };
+
+  app.get('/audit', session, async (c) => {
+    requirePermission(c, 'audit:read');
+    const lang = langOf(c);
+    const q = auditFilters(c);
+    const { wh } = c.get('deps');
+    const [rows, actions] = await Promise.all([auditEntries(wh, q, auditPageSize + 1), auditActions(wh)]);
+    const entries = rows.slice(0, auditPageSize);
+    const last = entries.at(-1);
+    const next = rows.length > auditPageSize && last ? `${last.at}|${last.request_id}` : undefined;
+    return c.html(
+      render(c, lang, t(lang, 'audit'), auditBody({ entries, next, q, actions }, lang), { active: 'audit' }),
+    );
+  });
+
+  // the filtered log as CSV (every matching entry up to the cap, not one page); the export itself is audited
+  app.get('/audit.csv', session, async (c) => {
+    requirePermission(c, 'audit:read');
+    const q = auditFilters(c);
+    const entries = await auditEntries(c.get('deps').wh, { ...q, after: undefined }, auditExportCap);
+    // the filters nested: a top-level `outcome` is what marks an entry refused
+    await audit(c, 'audit.export', 'audit_log', {
+      source: 'console',
+      filters: { actor: q.actor, action: q.action, from: q.from, to: q.to, outcome: q.outcome },
+      rows: entries.length,
+    });
+    return c.body([...auditCsvChunks(entries)].join(''), 200, {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="audit-${new Date().toISOString().slice(0, 10)}.csv"`,
+    });
   });
 
   app.notFound((c) => {

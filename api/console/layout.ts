@@ -31,7 +31,7 @@ export interface PageOptions {
   title: string;
   key?: ApiKey;
   csrf?: string;
-  active?: 'dashboard' | 'queue';
+  active?: 'dashboard' | 'queue' | 'models' | 'audit';
   charts?: boolean;
   body: Html;
 }
@@ -53,6 +53,20 @@ export function page(o: PageOptions): Html {
           allows(o.key.role, 'cases:read')
             ? html`<a href="/console/queue" ${o.active === 'queue' ? raw('aria-current="page"') : ''}
                 >${t(o.lang, 'queue')}</a
+              >`
+            : ''
+        }
+        ${
+          allows(o.key.role, 'models:workbench')
+            ? html`<a href="/console/models" ${o.active === 'models' ? raw('aria-current="page"') : ''}
+                >${t(o.lang, 'models')}</a
+              >`
+            : ''
+        }
+        ${
+          allows(o.key.role, 'audit:read')
+            ? html`<a href="/console/audit" ${o.active === 'audit' ? raw('aria-current="page"') : ''}
+                >${t(o.lang, 'audit')}</a
               >`
             : ''
         }

@@ -16,6 +16,7 @@ import { warningsCommand } from './warnings.ts';
 import { reportCommand } from './report.ts';
 import { serveCommand } from './serve.ts';
 import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './keys.ts';
+import { usersCreateCommand, usersDisableCommand, usersListCommand } from './users.ts';
 import { migrateCommand } from './migrate.ts';
 import { bureauCommand } from './bureau.ts';
 import { disposalCommand } from './disposal.ts';
@@ -45,5 +46,8 @@ export const commands = [
   keysCreateCommand,
   keysListCommand,
   keysRevokeCommand,
+  usersCreateCommand,
+  usersListCommand,
+  usersDisableCommand,
   migrateCommand,
 ] as unknown as readonly CommandModule[];

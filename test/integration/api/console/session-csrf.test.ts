@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../../../warehouse/connection.ts';
 import { createApp } from '../../../../api/app.ts';
-import { createApiKey } from '../../../../api/auth/keys.ts';
+import { parseString } from '@fast-csv/parse';
+import { createApiKey, revokeApiKey } from '../../../../api/auth/keys.ts';
+import { createUser, disableUser } from '../../../../api/auth/users.ts';
+import { championHistory, registerModel, type ModelVersion } from '../../../../models/registry/registry.ts';
 import { roles, type Role } from '../../../../api/auth/permissions.ts';
 import { Rng } from '../../../../lib/random.ts';
 import { warehouseWithBook } from '../../../helpers/book.ts';
@@ -20,6 +23,7 @@ const asOf = '2024-06-30';
 describe('console sessions, CSRF and recorded collection actions', () => {
   let wh: Awaited<ReturnType<typeof warehouseWithBook>>;
   let app: ReturnType<typeof createApp>;
+  let champion: ModelVersion;
   const keys = {} as Record<Role, string>;
   let collectorSouth = '';
   const loan = { east: '', south: '' };
@@ -27,7 +31,7 @@ describe('console sessions, CSRF and recorded collection actions', () => {
 
   beforeAll(async () => {
     wh = await warehouseWithBook('console_routes', { loans: 700, months: 24, seed: 21 });
-    await withScoredChampion(wh, { scoreMonthEnds: [asOf] });
+    champion = await withScoredChampion(wh, { scoreMonthEnds: [asOf] });
     for (const role of roles)
       keys[role] = (
         await createApiKey(wh, { role, ...(role === 'collector' ? { region: 'east' } : {}), label: role })
@@ -42,29 +46,37 @@ describe('console sessions, CSRF and recorded collection actions', () => {
       );
       loan[region] = l!.loan_id;
     }
-    app = createApp({
+    app = makeApp();
+  });
+  /** an API process on the test's warehouse (several may run at once: sessions are shared through the warehouse) */
+  const makeApp = (o: { anon?: number; keyCacheMs?: number } = {}) =>
+    createApp({
       wh,
       // faults only: a 500's cause shows in the failing assertion
       log: (e) => {
         if (e.level === 'error') faults.push(JSON.stringify(e));
       },
       rateLimitPerMinute: 1_000_000,
-      anonRateLimitPerMinute: 1_000_000,
+      anonRateLimitPerMinute: o.anon ?? 1_000_000,
       maxBodyBytes: 64 * 1024,
       snapshotSettings: defaultSettings,
+      ...(o.keyCacheMs === undefined ? {} : { keyCacheMs: o.keyCacheMs }),
     });
-  });
   afterAll(() => disposeIfOpened(wh));
 
   /** a cookie jar of one browser */
-  const browser = (base = 'http://localhost') => {
+  const browser = (base = 'http://localhost', on: () => ReturnType<typeof createApp> = () => app) => {
     const jar = new Map<string, string>();
-    const request = async (path: string, o: { method?: string; form?: Record<string, string> } = {}) => {
-      const r = await app.request(`${base}${path}`, {
+    const request = async (
+      path: string,
+      o: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {},
+    ) => {
+      const r = await on().request(`${base}${path}`, {
         method: o.method ?? 'GET',
         headers: {
           cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '),
           ...(o.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+          ...o.headers,
         },
         body: o.form ? new URLSearchParams(o.form).toString() : undefined,
       });
@@ -81,9 +93,14 @@ describe('console sessions, CSRF and recorded collection actions', () => {
       const token = /name="_csrf" value="([^"]+)"/u.exec(form)![1]!;
       return request('/console/login', { method: 'POST', form: { _csrf: token, key, next: '' } });
     };
+    const signInUser = async (name: string, password: string) => {
+      const form = await (await request('/console/login')).text();
+      const token = /name="_csrf" value="([^"]+)"/u.exec(form)![1]!;
+      return request('/console/login', { method: 'POST', form: { _csrf: token, name, password, next: '' } });
+    };
     const csrf = async (path: string) =>
       /name="_csrf" value="([^"]+)"/u.exec(await (await request(path)).text())?.[1] ?? '';
-    return { jar, request, signIn, csrf };
+    return { jar, request, signIn, signInUser, csrf };
   };
 
   it('sign-in: a session cookie (HttpOnly, SameSite=Strict, Secure over https) only for a good key and the form token', async () => {
@@ -125,8 +142,8 @@ describe('console sessions, CSRF and recorded collection actions', () => {
       admin: { dashboard: 200, queue: 200, home: '/console/dashboard' },
       executive: { dashboard: 200, queue: 403, home: '/console/dashboard' },
       collector: { dashboard: 403, queue: 200, home: '/console/queue' },
-      modeler: { dashboard: 403, queue: 403, home: '/console/home' },
-      auditor: { dashboard: 403, queue: 403, home: '/console/home' },
+      modeler: { dashboard: 403, queue: 403, home: '/console/models' },
+      auditor: { dashboard: 403, queue: 403, home: '/console/audit' },
     };
     for (const role of roles) {
       const b = browser();
@@ -251,5 +268,280 @@ describe('console sessions, CSRF and recorded collection actions', () => {
     expect(
       await count(wh, 'audit_log', "action = 'collection_actions.record' AND details LIKE '%api-promise-1%'"),
     ).toBe(1);
+  });
+
+  it('the modeler and auditor pages: each role reaches them or gets 403; an unknown version is a 404', async () => {
+    const card = `/console/models/${champion.model_name}/${champion.version}`;
+    const pages = ['/console/models', card, '/console/audit', '/console/audit.csv?action=console.sign_in'];
+    const allowed: Record<Role, readonly string[]> = {
+      admin: pages,
+      modeler: ['/console/models', card],
+      auditor: ['/console/audit', '/console/audit.csv?action=console.sign_in'],
+      executive: [],
+      collector: [],
+    };
+    for (const role of roles) {
+      const b = browser();
+      await b.signIn(keys[role]);
+      for (const path of pages) {
+        const r = await b.request(path);
+        expect(r.status, `${role} ${path} ${faults.join('\n')}`).toBe(allowed[role].includes(path) ? 200 : 403);
+      }
+    }
+    const b = browser();
+    await b.signIn(keys.modeler);
+    const page = await (await b.request(card)).text();
+    // the card: quality of both samples, gains, the calibration chart's spec, the binning tables
+    for (const id of ['quality-table', 'gains-table', 'calibration-table', 'spec-calibration'])
+      expect(page).toContain(`id="${id}"`);
+    expect(page).toContain(champion.metrics.test.auc.toFixed(4));
+    expect(page).toMatch(/<details class="binning"/u);
+    expect((await b.request(`/console/models/${champion.model_name}/999`)).status).toBe(404);
+    expect((await b.request('/console/models/no%20such/1')).status).toBe(404);
+  });
+
+  it('the audit page filters by actor, action, dates and outcome, pages, and exports CSV that parses back with formula-safe cells', async () => {
+    // refusals carrying a client request id a spreadsheet would run
+    for (const id of ['=1+1', '+SUM', '-2+3', '@A1'])
+      expect((await app.request('/v1/cases', { headers: { 'x-request-id': id } })).status).toBe(401);
+    const b = browser();
+    await b.signIn(keys.auditor);
+    const rowsOf = (page: string) =>
+      [...page.matchAll(/<tr data-request="([^"]+)" data-action="([^"]+)" class="(ok|refused)"/gu)].map((m) => ({
+        request_id: m[1]!,
+        action: m[2]!,
+        outcome: m[3]!,
+      }));
+    const refused = rowsOf(await (await b.request('/console/audit?outcome=refused')).text());
+    expect(refused.length).toBeGreaterThan(0);
+    expect(new Set(refused.map((r) => r.outcome))).toEqual(new Set(['refused']));
+    const signIns = rowsOf(await (await b.request('/console/audit?action=console.sign_in')).text());
+    expect(signIns.length).toBeGreaterThan(0);
+    expect(new Set(signIns.map((r) => r.action))).toEqual(new Set(['console.sign_in']));
+    const mine = await queryRows<{ key_id: string }>(
+      wh,
+      `SELECT key_id FROM ${wh.database}.audit_log WHERE action = 'console.sign_in' AND role = 'auditor' LIMIT 1`,
+    );
+    const byActor = rowsOf(await (await b.request(`/console/audit?actor=${mine[0]!.key_id}`)).text());
+    expect(byActor.length).toBeGreaterThan(0);
+    // dates: today's entries are all; a day before any entry has none; a range upside down is a 400
+    const today = new Date().toISOString().slice(0, 10);
+    const all = await count(wh, 'audit_log');
+    expect(rowsOf(await (await b.request(`/console/audit?from=${today}&to=${today}`)).text()).length).toBe(
+      Math.min(50, all),
+    );
+    expect(rowsOf(await (await b.request('/console/audit?to=2001-01-01')).text())).toEqual([]);
+    expect((await b.request('/console/audit?from=2024-02-02&to=2024-02-01')).status).toBe(400);
+    expect((await b.request('/console/audit?from=2024-02-30')).status).toBe(400);
+    // paging: every entry once, newest first, as many as the table holds
+    const total = await count(wh, 'audit_log');
+    const seen: string[] = [];
+    let path: string | undefined = '/console/audit';
+    while (path) {
+      const text = await (await b.request(path)).text();
+      seen.push(...rowsOf(text).map((r) => r.request_id));
+      path = /<a href="([^"]+)" rel="next">/u.exec(text)?.[1]?.replaceAll('&amp;', '&');
+    }
+    expect(seen.length).toBeGreaterThanOrEqual(total); // entries written while paging are not on earlier pages
+    expect(new Set(seen).size).toBe(seen.length);
+
+    // CSV of a filter: every matching row, cells guarded against formulas, the export audited
+    const csv = await b.request('/console/audit.csv?outcome=refused');
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/u);
+    expect(csv.headers.get('content-disposition')).toMatch(/attachment; filename="audit-\d{4}-\d{2}-\d{2}\.csv"/u);
+    const text = (await csv.text()).replace(/^\uFEFF/u, '');
+    const parsed = await new Promise<Record<string, string>[]>((resolve, reject) => {
+      const out: Record<string, string>[] = [];
+      parseString<Record<string, string>, Record<string, string>>(text, { headers: true })
+        .on('data', (r: Record<string, string>) => out.push(r))
+        .on('error', reject)
+        .on('end', () => {
+          resolve(out);
+        });
+    });
+    const want = await queryRows<{ request_id: string }>(
+      wh,
+      `SELECT request_id FROM ${wh.database}.audit_log WHERE action IN ('auth.unauthorized', 'auth.forbidden')
+        OR JSONExtractString(details, 'outcome') NOT IN ('', 'promoted')`,
+    );
+    expect(parsed.map((r) => r.request_id).sort()).toEqual(want.map((r) => r.request_id).sort());
+    for (const r of parsed) {
+      for (const v of Object.values(r)) expect(v).not.toMatch(/^[=+\-@]/u);
+      expect(r.outcome).toBe('refused');
+      expect(() => JSON.parse(r.details!) as unknown).not.toThrow();
+    }
+    expect(parsed.map((r) => r.client_request_id)).toEqual(expect.arrayContaining(["'=1+1", "'+SUM", "'-2+3", "'@A1"]));
+    expect(await count(wh, 'audit_log', "action = 'audit.export'")).toBeGreaterThanOrEqual(1);
+  });
+
+  it('users sign in with a name and password: right, wrong, unknown, disabled; the failure limit per address; bad users refused', async () => {
+    const password = 'correct horse battery';
+    // a cheaper scrypt cost than the default keeps the test short (the stored parameters are the ones verified)
+    const cost = { ln: 12, r: 8, p: 1 };
+    await createUser(wh, { name: 'li.na', role: 'executive', password, by: 'test' }, cost);
+    await createUser(
+      wh,
+      { name: 'wang', role: 'collector', region: 'east', password: `${password}!`, by: 'test' },
+      cost,
+    );
+    // what cannot be a user: the same rules as a key, a name taken, a short password
+    const bad: [Parameters<typeof createUser>[1], RegExp][] = [
+      [{ name: 'x', role: 'executive', password, by: 't' }, /user name is 2–40/u],
+      [{ name: 'Zhang', role: 'executive', password, by: 't' }, /user name/u],
+      [{ name: 'zhao', role: 'collector', password, by: 't' }, /collector needs a region/u],
+      [{ name: 'zhao', role: 'collector', region: 'nowhere', password, by: 't' }, /unknown region "nowhere"/u],
+      [{ name: 'zhao', role: 'executive', region: 'east', password, by: 't' }, /only collectors are scoped/u],
+      [{ name: 'zhao', role: 'executive', password: 'short', by: 't' }, /at least 10 characters/u],
+      [{ name: 'zhao', role: 'executive', password: ' padded password ', by: 't' }, /start or end with a space/u],
+      [{ name: 'li.na', role: 'modeler', password, by: 't' }, /a user named "li.na" exists/u],
+    ];
+    for (const [u, reason] of bad) await expect(createUser(wh, u, cost)).rejects.toThrow(reason);
+    const hash = await queryRows<{ password_hash: string }>(
+      wh,
+      `SELECT password_hash FROM ${wh.database}.console_users WHERE name = 'li.na'`,
+    );
+    expect(hash[0]!.password_hash).toMatch(/^scrypt\$ln=12,r=8,p=1\$[\w-]{22}\$[\w-]{43}$/u);
+    expect(hash[0]!.password_hash).not.toContain(password);
+
+    const live = makeApp({ keyCacheMs: 0 });
+    const b = browser('http://localhost', () => live);
+    const ok = await b.signInUser('li.na', password);
+    expect(ok.status).toBe(303);
+    expect(ok.headers.get('location')).toBe('/console/dashboard');
+    expect(await (await b.request('/console/dashboard')).text()).toContain('li.na');
+    for (const [name, pw] of [
+      ['li.na', `${password}x`],
+      ['li.na', ''],
+      ['nobody', password],
+      ['LI.NA', 'wrong one here'],
+    ] as const) {
+      const r = await browser().signInUser(name, pw);
+      expect(r.status, name).toBe(401);
+      expect(await r.text()).toMatch(/Wrong user name or password|用户名或密码错误/u);
+    }
+    // the collector user is scoped as a collector key: his region's queue, another region's loan 404
+    const w = browser();
+    expect((await w.signInUser('wang', `${password}!`)).headers.get('location')).toBe('/console/queue');
+    expect((await w.request(`/console/loans/${loan.east}?as_of=${asOf}`)).status).toBe(200);
+    expect((await w.request(`/console/loans/${loan.south}?as_of=${asOf}`)).status).toBe(404);
+    expect((await w.request('/console/dashboard')).status).toBe(403);
+    // disabled: sign-in refused, the open session ends (this process rechecks on every request here)
+    await disableUser(wh, 'li.na', { by: 'test', reason: 'left' });
+    expect((await b.request('/console/dashboard')).status).toBe(303);
+    expect((await browser().signInUser('li.na', password)).status).toBe(401);
+    const audited = await queryRows<{ key_id: string; reason: string }>(
+      wh,
+      `SELECT key_id, JSONExtractString(details, 'reason') AS reason FROM ${wh.database}.audit_log
+        WHERE action IN ('console.sign_in', 'auth.unauthorized') AND (key_id LIKE 'user:%' OR details LIKE '%user:%')`,
+    );
+    expect(audited.map((a) => a.reason)).toEqual(
+      expect.arrayContaining(['', 'console_wrong_password', 'console_unknown_user', 'console_disabled_user']),
+    );
+    expect(audited.filter((a) => a.key_id === 'user:li.na').length).toBeGreaterThan(0);
+    // the failure limit per address: the limit's failures, then 429 even for the right password
+    const limited = makeApp({ anon: 3 });
+    const l = browser('http://localhost', () => limited);
+    for (let i = 0; i < 3; i++) expect((await l.signInUser('wang', 'wrong password')).status).toBe(401);
+    const blocked = await l.signInUser('wang', `${password}!`);
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('sessions are shared by API processes on one warehouse; a logout or a revoked key ends them on every process', async () => {
+    const one = makeApp({ keyCacheMs: 0 });
+    const other = makeApp({ keyCacheMs: 0 });
+    let on = one;
+    const b = browser('http://localhost', () => on);
+    await b.signIn(keys.executive);
+    on = other;
+    expect((await b.request('/console/dashboard')).status).toBe(200);
+    // logout on the other process: the first refuses the cookie too
+    const token = await b.csrf('/console/dashboard');
+    expect((await b.request('/console/logout', { method: 'POST', form: { _csrf: token } })).status).toBe(303);
+    const cookie = b.jar.get('lw_session');
+    expect(cookie).toBeUndefined();
+    // a session of a key revoked elsewhere (the CLI): refused by both processes at their next request
+    const made = await createApiKey(wh, { role: 'executive', label: 'to-revoke' });
+    on = one;
+    await b.signIn(made.key);
+    const id = b.jar.get('lw_session')!;
+    expect((await b.request('/console/dashboard')).status).toBe(200);
+    await revokeApiKey(wh, made.key_id, { by: 'test', reason: 'session test' });
+    expect((await b.request('/console/dashboard')).status).toBe(303);
+    on = other;
+    b.jar.set('lw_session', id);
+    expect((await b.request('/console/dashboard')).status).toBe(303);
+    // the table never holds a usable id: only its hash
+    expect(await count(wh, 'console_sessions', `session_hash = '${id}'`)).toBe(0);
+  });
+
+  it("promote: CSRF needed, a refused challenger shows the gate's reason, an accepted one is in the history with its reason and audited", async () => {
+    const { version: _v, created_at: _c, ...rest } = champion;
+    const challenger = (aucDelta: number, psi: number) =>
+      registerModel(wh, {
+        ...rest,
+        created_by: 'test',
+        metrics: {
+          ...champion.metrics,
+          score_psi: psi,
+          test: { ...champion.metrics.test, auc: champion.metrics.test.auc + aucDelta },
+        },
+      });
+    const worse = await challenger(-0.05, 0.01);
+    const unstable = await challenger(0.05, 0.3);
+    const better = await challenger(0.05, 0.01);
+    const name = champion.model_name;
+    const history = async () => (await championHistory(wh)).length;
+    const before = await history();
+    const b = browser();
+    await b.signIn(keys.modeler);
+    const token = await b.csrf(`/console/models/${name}/${worse}`);
+    const post = (version: number, form: Record<string, string>) =>
+      b.request(`/console/models/${name}/${version}/promote`, { method: 'POST', form });
+    for (const bad of [{}, { _csrf: 'x' }, { _csrf: `${token.slice(0, -1)}A` }] as Record<string, string>[])
+      expect((await post(better, { reason: 'no token', ...bad })).status).toBe(403);
+    const short = await post(worse, { _csrf: token, reason: ' a ' });
+    expect(short.status).toBe(400);
+    expect(await short.text()).toMatch(/reason of at least 3|至少 3 个字符/u);
+    const refused = await post(worse, { _csrf: token, reason: 'try the worse one' });
+    expect(refused.status).toBe(409);
+    const shown = await refused.text();
+    expect(shown).toMatch(/id="promote-error">promotion refused: out-of-time AUC [\d.]+ does not beat the champion/u);
+    expect(shown).toContain('try the worse one'); // the reason typed is kept
+    const psi = await (await post(unstable, { _csrf: token, reason: 'unstable one' })).text();
+    expect(psi).toMatch(/score PSI 0\.3000 is not below 0\.1/u);
+    expect(await history()).toBe(before);
+    // another role cannot promote, with or without the page
+    const e = browser();
+    await e.signIn(keys.executive);
+    const eToken = await e.csrf('/console/dashboard');
+    expect(
+      (
+        await e.request(`/console/models/${name}/${better}/promote`, {
+          method: 'POST',
+          form: { _csrf: eToken, reason: 'exec try' },
+        })
+      ).status,
+    ).toBe(403);
+    const accepted = await post(better, { _csrf: token, reason: '更好的挑战者 / better challenger' });
+    expect(accepted.status).toBe(303);
+    expect(accepted.headers.get('location')).toBe(
+      `/console/models?promoted=${encodeURIComponent(`${name}@${better}`)}`,
+    );
+    const last = (await championHistory(wh)).at(-1)!;
+    expect(last).toMatchObject({ model_name: name, version: better, reason: '更好的挑战者 / better challenger' });
+    expect(last.actor).toMatch(/^modeler:[0-9a-f]{12} \(modeler\)$/u);
+    const overview = await (await b.request(accepted.headers.get('location')!)).text();
+    expect(overview).toContain('更好的挑战者 / better challenger');
+    const rows = await queryRows<{ target: string; outcome: string; source: string }>(
+      wh,
+      `SELECT target, JSONExtractString(details, 'outcome') AS outcome, JSONExtractString(details, 'source') AS source
+        FROM ${wh.database}.audit_log WHERE action = 'model.promote' ORDER BY at`,
+    );
+    expect(rows).toEqual([
+      { target: `${name}@${worse}`, outcome: 'gate_refused', source: 'console' },
+      { target: `${name}@${unstable}`, outcome: 'gate_refused', source: 'console' },
+      { target: `${name}@${better}`, outcome: 'promoted', source: 'console' },
+    ]);
   });
 });
