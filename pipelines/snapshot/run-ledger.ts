@@ -46,7 +46,7 @@ export interface SeenKey {
 /** What no completed run had seen when it began: the inputs of the next refresh, and what it records. */
 export interface Unseen {
   keys: SeenKey[];
-  /** ingest runs whose rows may be unseen: one with a receipt not seen, or rows without any receipt */
+  /** ingest runs whose rows may be unseen: one with a receipt not seen, or rows its receipts do not account for */
   ingestIds: string[];
   /** loans of unseen overrides and recorded actions */
   loans: string[];
@@ -59,24 +59,26 @@ const seenKeysSql = (wh: Warehouse, kind: SeenKey['kind']) =>
 
 /** Read before the run reads any input: what it sees here, it has read. */
 export async function findUnseen(wh: Warehouse): Promise<Unseen> {
-  const receipts = await queryRows<ReceiptKey>(
-    wh,
-    `SELECT DISTINCT ingest_id, toString(entity) AS entity, file, file_sha256, toString(started_at) AS started_at
-     FROM ${tableRef(wh, 'ingest_receipts')}`,
-  );
+  const receipts = (
+    await queryRows<Omit<ReceiptKey, 'rows_inserted'> & { rows_inserted: string }>(
+      wh,
+      `SELECT ingest_id, toString(entity) AS entity, file, file_sha256, toString(started_at) AS started_at, toString(rows_inserted) AS rows_inserted
+       FROM ${tableRef(wh, 'ingest_receipts')}`,
+    )
+  ).map((r) => ({ ...r, rows_inserted: Number(r.rows_inserted) }));
   const seen = new Set((await queryRows<{ key: string }>(wh, seenKeysSql(wh, 'receipt'))).map((r) => r.key));
-  // the ingest runs that wrote rows: LowCardinality columns, so reading every row's id is cheap
-  const rowIds = new Set<string>();
+  // rows per ingest run and table: LowCardinality ids, so grouping every row by its id is cheap
+  const rowCounts: { ingest_id: string; entity: string; rows: number }[] = [];
   for (const e of rawEntities) {
     // outcomes recorded in the console or the API carry their source as ingest_id and no receipt: seen by key below
     const where = e === 'collection_actions' ? ` WHERE source = 'file'` : '';
-    for (const r of await queryRows<{ id: string }>(
+    for (const r of await queryRows<{ id: string; n: string }>(
       wh,
-      `SELECT DISTINCT ingest_id AS id FROM ${tableRef(wh, e)}${where}`,
+      `SELECT ingest_id AS id, toString(count()) AS n FROM ${tableRef(wh, e)}${where} GROUP BY ingest_id`,
     ))
-      rowIds.add(r.id);
+      rowCounts.push({ ingest_id: r.id, entity: e, rows: Number(r.n) });
   }
-  const t = unseenReceipts({ receipts, seen, rowIngestIds: [...rowIds] });
+  const t = unseenReceipts({ receipts, seen, rowCounts });
   const others = await queryRows<SeenKey>(
     wh,
     `SELECT 'override' AS kind, toString(cityHash64(loan_id, effective_date, five_class, reason, set_by, set_at)) AS key, loan_id

@@ -5,34 +5,42 @@ import { lastMonthEnd } from './build-snapshots.ts';
 import type { LastRun } from './run-ledger.ts';
 import type { SnapshotParams } from './snapshot-settings.ts';
 
-/** An ingest receipt, as the ledger keys it. */
+/** An ingest receipt, as the ledger keys it, with the rows its file inserted. */
 export interface ReceiptKey {
   ingest_id: string;
   entity: string;
   file: string;
   file_sha256: string;
   started_at: string;
+  rows_inserted: number;
 }
 
 export const receiptKey = (r: ReceiptKey) => [r.ingest_id, r.entity, r.file, r.file_sha256, r.started_at].join('|');
 
 /**
  * The ingest runs whose rows a refresh must treat as new. Rows do not say which file of their run
- * they came from, and a file's receipt is written after its rows, so a run's rows are all seen only
- * when every receipt of it was seen by a completed snapshot run:
+ * they came from, and a file's receipt is written after its rows, so a run's rows in a table are all
+ * seen only when they are all receipted (as many rows as its receipts say they inserted) and every
+ * one of those receipts was seen by a completed snapshot run:
  * - a run with a receipt not seen yet (a file finished since; its earlier files' rows come along,
  *   which only recomputes more);
- * - rows of a run with no receipt at all (a file being loaded now, or one killed before its
- *   receipt): treated as new on every refresh, since nothing says they are complete.
+ * - a run with more rows in a table than its receipts account for (a file being loaded now, or one
+ *   killed before its receipt — a re-run of that file inserts nothing, the rows being present):
+ *   treated as new on every refresh, since nothing says they are complete.
  */
-export function unseenReceipts(o: { receipts: ReceiptKey[]; seen: ReadonlySet<string>; rowIngestIds: string[] }): {
-  unseen: string[];
-  ingestIds: string[];
-} {
+export function unseenReceipts(o: {
+  receipts: ReceiptKey[];
+  seen: ReadonlySet<string>;
+  rowCounts: { ingest_id: string; entity: string; rows: number }[];
+}): { unseen: string[]; ingestIds: string[] } {
   const unseen = o.receipts.filter((r) => !o.seen.has(receiptKey(r)));
-  const withReceipt = new Set(o.receipts.map((r) => r.ingest_id));
   const ids = new Set(unseen.map((r) => r.ingest_id));
-  for (const id of o.rowIngestIds) if (!withReceipt.has(id)) ids.add(id);
+  const receipted = new Map<string, number>();
+  for (const r of o.receipts) {
+    const k = `${r.ingest_id}|${r.entity}`;
+    receipted.set(k, (receipted.get(k) ?? 0) + r.rows_inserted);
+  }
+  for (const c of o.rowCounts) if (c.rows > (receipted.get(`${c.ingest_id}|${c.entity}`) ?? 0)) ids.add(c.ingest_id);
   return { unseen: [...new Set(unseen.map(receiptKey))].sort(), ingestIds: [...ids].sort() };
 }
 

@@ -1,0 +1,108 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { addDays, generateDailyDeltas, type DailyDeltasManifest } from '../../../../pipelines/generate/daily-deltas.ts';
+import { generateBook } from '../../../../pipelines/generate/generate-book.ts';
+import { tmpDir } from '../../../helpers/warehouse.ts';
+
+/** Records of a generated CSV (no field of the generator's holds a comma or a line break). */
+const lines = (path: string) =>
+  existsSync(path)
+    ? readFileSync(path, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '')
+    : [];
+const body = (path: string) => lines(path).slice(1);
+const col = (path: string, name: string) => lines(path)[0]!.split(',').indexOf(name);
+
+describe('daily delta files (seed 5, 2024-06-27 + 6 days across a month-end)', () => {
+  let m: DailyDeltasManifest;
+  let whole: string;
+  const from = '2024-06-27';
+  const days = 6;
+  beforeAll(async () => {
+    const dir = tmpDir('daily');
+    m = await generateDailyDeltas({
+      loans: 150,
+      months: 12,
+      seed: 5,
+      from,
+      days,
+      outDir: dir,
+      lateShare: 0.3,
+      correctionShare: 0.3,
+    });
+    whole = join(tmpDir('daily-whole'), 'book');
+    await generateBook({
+      loans: 150,
+      months: 12,
+      asOf: addDays(from, days),
+      seed: 5,
+      badRows: 0,
+      outDir: whole,
+      format: 'csv',
+    });
+  });
+
+  const folders = () => [m.base, ...m.days.map((d) => d.dir)];
+  const all = (file: string) => folders().flatMap((f) => body(join(f, file)));
+
+  it('writes one folder per day after the base, and nothing else', () => {
+    expect(m.days.map((d) => d.date)).toEqual(Array.from({ length: days }, (_, k) => addDays(from, k + 1)));
+    for (const d of m.days)
+      for (const f of readdirSync(d.dir)) expect(f).toMatch(/^[a-z_]+(-late|-corrections)?\.csv$/);
+  });
+
+  it('splits the whole book known by the last day: every row once, none invented (corrections aside)', () => {
+    const last = addDays(from, days);
+    for (const [file, date] of [
+      ['loans.csv', 'origination_date'],
+      ['payments.csv', 'paid_date'],
+      ['collection_actions.csv', 'action_date'],
+      ['loan_events.csv', 'event_date'],
+    ] as const) {
+      const di = col(join(whole, file), date);
+      const known = body(join(whole, file)).filter((l) => l.split(',')[di]! <= last);
+      const split = [...all(file), ...(file === 'payments.csv' ? all('payments-late.csv') : [])];
+      expect(split.sort()).toEqual(known.sort());
+    }
+  });
+
+  it('puts each row in the folder of its day, a late payment two days on, a correction the next day under a new key', () => {
+    expect(m.late_payments).toBeGreaterThan(0);
+    expect(m.corrected_actions).toBeGreaterThan(0);
+    const pd = col(join(whole, 'payments.csv'), 'paid_date');
+    const ad = col(join(whole, 'collection_actions.csv'), 'action_date');
+    const ai = col(join(whole, 'collection_actions.csv'), 'action_id');
+    const originals = new Set(all('collection_actions.csv').map((l) => l.split(',')[ai]));
+    for (const d of m.days) {
+      for (const l of body(join(d.dir, 'payments.csv'))) expect(l.split(',')[pd]).toBe(d.date);
+      for (const l of body(join(d.dir, 'payments-late.csv'))) expect(l.split(',')[pd]).toBe(addDays(d.date, -2));
+      for (const l of body(join(d.dir, 'collection_actions.csv'))) expect(l.split(',')[ad]).toBe(d.date);
+      for (const l of body(join(d.dir, 'collection_actions-corrections.csv'))) {
+        const f = l.split(',');
+        expect(f[ad]).toBe(addDays(d.date, -1));
+        expect(f[ai]).toMatch(/-C1$/);
+        expect(originals.has(f[ai]!.replace(/-C1$/, ''))).toBe(true);
+      }
+    }
+    for (const l of body(join(m.base, 'payments.csv'))) expect(l.split(',')[pd]! <= from).toBe(true);
+  });
+
+  it('delivers a loan with its customer (on the borrower’s first loan) and its schedule', () => {
+    const li = col(join(whole, 'loans.csv'), 'loan_id');
+    const lc = col(join(whole, 'loans.csv'), 'customer_id');
+    const placed = new Map<string, number>();
+    folders().forEach((f, k) => {
+      for (const l of body(join(f, 'loans.csv'))) placed.set(l.split(',')[li]!, k);
+    });
+    const customerAt = new Map<string, number>();
+    folders().forEach((f, k) => {
+      for (const l of body(join(f, 'customers.csv'))) customerAt.set(l.split(',')[0]!, k);
+    });
+    folders().forEach((f, k) => {
+      for (const l of body(join(f, 'loans.csv'))) expect(customerAt.get(l.split(',')[lc]!)).toBeLessThanOrEqual(k);
+      for (const l of body(join(f, 'schedule.csv'))) expect(placed.get(l.split(',')[0]!)).toBe(k);
+    });
+  });
+});
