@@ -9,6 +9,8 @@ import { param, sql, trusted, type Sql } from '../../warehouse/sql.ts';
 import { runMetric, bucketOrder } from '../../warehouse/metrics/run.ts';
 import { activeDelinquencyQuery, delinquencyAsOfSql, inLoanPart } from '../snapshot/delinquency-as-of.ts';
 import { scoreUpdate } from './score-update.ts';
+import { decideContact, loadLoanContacts, type ContactDecision } from './contact-filter.ts';
+import { defaultContactRules, type ContactRules } from '../collections/contact-rules-config.ts';
 import { lastMonthEnd } from '../snapshot/build-snapshots.ts';
 import type { SnapshotSettings } from '../snapshot/snapshot-settings.ts';
 import { defaultGradeEdges, gradeOf } from '../../models/scorecard/scorecard.ts';
@@ -18,6 +20,7 @@ import {
   defaultWatchGrades,
   recommendAction,
   stageOf,
+  type Action,
   type Grade,
   type Stage,
   type StrategyTable,
@@ -55,6 +58,10 @@ export interface Case {
   grade: Grade;
   reasons: string[];
   action: string;
+  /** the action through the contact rules on the date (contact-filter.ts): the blocking rule, the next allowed moment, what to do instead */
+  action_blocked_by?: ContactDecision['action_blocked_by'];
+  next_allowed_at?: string;
+  allowed_action?: string;
   /** the smallest payment that moves the loan to the next better grade under the champion (models/counterfactual), '' without a model score */
   counterfactual?: string;
   counterfactual_zh?: string;
@@ -157,6 +164,8 @@ export async function buildCaseList(
     delinquencyFrom?: 'state' | 'history';
     /** parts of the book by loan id, one statement each (default: one per 250,000 loans) */
     parts?: number;
+    /** the contact rules the recommended action passes through (default: the defaults) */
+    contactRules?: ContactRules;
   },
 ): Promise<Case[]> {
   const me = lastMonthEnd(o.asOf);
@@ -282,6 +291,13 @@ export async function buildCaseList(
       }
     }
   }
+  // the recommended action through the contact rules on the date: blocked by a rule, when allowed again, what instead
+  const contactRules = o.contactRules ?? defaultContactRules;
+  const contacts = await loadLoanContacts(wh, contactRules, new Set(cases.map((c) => c.loan_id)), o.asOf);
+  for (const c of cases) {
+    const loan = contacts.get(c.loan_id) ?? { loan_id: c.loan_id, actions: [], events: [] };
+    Object.assign(c, decideContact(contactRules, o.strategy, loan, c.stage, c.action as Action, o.asOf));
+  }
   cases.sort((a, b) => b.expected_loss - a.expected_loss || (a.loan_id < b.loan_id ? -1 : 1));
   return cases.map((c, i) => ({ rank: i + 1, ...c }));
 }
@@ -308,6 +324,9 @@ const csvColumns = [
   'grade',
   'reasons',
   'action',
+  'action_blocked_by',
+  'next_allowed_at',
+  'allowed_action',
   'counterfactual',
   'counterfactual_zh',
   'last_contact_date',
@@ -343,6 +362,9 @@ export function flatCase(c: Case & { arm?: string; agent_id?: string }): CsvCase
     grade: c.grade,
     reasons: c.reasons.join('; '),
     action: c.action,
+    action_blocked_by: c.action_blocked_by ?? '',
+    next_allowed_at: c.next_allowed_at ?? '',
+    allowed_action: c.allowed_action ?? '',
     counterfactual: c.counterfactual ?? '',
     counterfactual_zh: c.counterfactual_zh ?? '',
     last_contact_date: last?.date ?? null,

@@ -1,0 +1,103 @@
+import { querySql, type Warehouse } from '../../warehouse/connection.ts';
+import { csvChunks } from '../../warehouse/metrics/csv.ts';
+import { promiseFactsSql, specGraceDays } from '../../warehouse/metrics/promise-sources.ts';
+import { param, sql, trusted, type Sql } from '../../warehouse/sql.ts';
+
+/**
+ * Promises to pay as a list (issue 22, item 2): each promise with its state on the as-of date
+ * (open / kept / partial / broken, warehouse/metrics/promise-sources.ts), for a collector's
+ * follow-up (`loanwatch promises`, `GET /v1/promises`). The KPIs are the catalogue's `promises`
+ * metric; this list and the metric read the same SQL.
+ */
+export const promiseStatuses = ['open', 'kept', 'partial', 'broken'] as const;
+export type PromiseStatus = (typeof promiseStatuses)[number];
+
+export interface PromiseRow {
+  action_id: string;
+  loan_id: string;
+  region: string;
+  product: string;
+  team: string;
+  agent_id: string;
+  channel: string;
+  stage: string;
+  action_date: string;
+  promised_date: string;
+  /** promised date + grace days: the promise is judged on it */
+  deadline: string;
+  /** null when the promise named no amount */
+  promised_amount: number | null;
+  paid_amount: number;
+  status: PromiseStatus;
+  /** the day the promised amount was complete (kept promises), else '' */
+  kept_on: string;
+  days_late: number | null;
+}
+
+export interface PromiseQuery {
+  asOf: string;
+  /** days after the promised date a payment still keeps it (SPEC §5: 3) */
+  graceDays?: number;
+  status?: readonly PromiseStatus[];
+  /** `today`: promises whose promised date is the as-of date */
+  due?: 'today';
+  region?: readonly string[];
+  team?: readonly string[];
+  agent?: readonly string[];
+}
+
+const anyOf = (values: readonly string[] | undefined, column: string): Sql => {
+  const list = param(values ?? [], 'Array(String)');
+  return sql`(empty(${list}) OR has(${list}, ${trusted(column)}))`;
+};
+
+/** The promises made up to the date (scope and filters applied), the ones falling due first first. */
+export async function listPromises(wh: Warehouse, q: PromiseQuery): Promise<PromiseRow[]> {
+  const asOf = sql`${param(q.asOf, 'Date')}`;
+  const where = sql`${anyOf(q.region, 'lwq_n.region')} AND ${anyOf(q.team, 'lwq_o.team')} AND ${anyOf(q.agent, 'lwq_o.agent')}
+    AND ${anyOf(q.status, 'lwq_o.status')}
+    AND (${param(q.due === 'today' ? 1 : 0, 'UInt8')} = 0 OR lwq_o.promised_date = ${asOf})`;
+  const rows = await querySql<
+    Omit<PromiseRow, 'promised_amount' | 'paid_amount' | 'days_late'> & {
+      promised: string;
+      paid: string;
+      has_amount: number;
+      days_late: number;
+    }
+  >(
+    wh,
+    sql`SELECT action_id, loan_id, region, product, team, agent AS agent_id, channel, stage, toString(action_date) AS action_date,
+        toString(promised_date) AS promised_date, toString(deadline) AS deadline, toString(promised) AS promised, toString(paid) AS paid,
+        toUInt8(has_amount) AS has_amount, status, ifNull(toString(kept_on), '') AS kept_on, days_late
+      FROM (${promiseFactsSql(trusted(wh.database), asOf, sql`${param(q.graceDays ?? specGraceDays, 'UInt16')}`, where)})
+      ORDER BY promised_date, loan_id, action_id`,
+  );
+  return rows.map(({ promised, paid, has_amount, days_late, ...r }) => ({
+    ...r,
+    promised_amount: has_amount ? Number(promised) : null,
+    paid_amount: Number(paid),
+    days_late: r.status === 'kept' ? days_late : null,
+  }));
+}
+
+const csvColumns = [
+  'action_id',
+  'loan_id',
+  'region',
+  'product',
+  'team',
+  'agent_id',
+  'channel',
+  'stage',
+  'action_date',
+  'promised_date',
+  'deadline',
+  'promised_amount',
+  'paid_amount',
+  'status',
+  'kept_on',
+  'days_late',
+] as const;
+
+/** Promises as CSV pieces (one value per cell), the same for the CLI and the API. */
+export const promisesCsvChunks = (rows: readonly PromiseRow[]) => csvChunks(csvColumns, rows.values());
