@@ -274,6 +274,27 @@ const promised: Record<string, Promised> = {
       ...distinct(rs, 'severity').map((v) => severityLabels[v]![lang]),
     ],
   },
+  'warning-effectiveness': {
+    units: [
+      { mark: 'rect', x: ['column', 'ordinal'], y: ['row_label', 'ordinal'] },
+      { mark: 'text', x: ['column', 'ordinal'], y: ['row_label', 'ordinal'], text: ['text', 'nominal'] },
+    ],
+    // level 30 only: four rate cells per rule or grade (two measures × two horizons), three at 3 months
+    drawn: (rs) => {
+      const cells =
+        2 * rs.filter((r) => r.level === 30 && r.horizon === 1).length +
+        5 * rs.filter((r) => r.level === 30 && r.horizon === 3).length;
+      return { rect: cells, text: cells };
+    },
+    // rule labels in the language; grades as 'Grade X'; a small volume (3 months) marked †
+    texts: (rs, lang) =>
+      rs
+        .filter((r) => r.level === 30 && r.horizon === 3)
+        .map(
+          (r) =>
+            `${r.subject_kind === 'grade' ? `${lang === 'zh-CN' ? '评级' : 'Grade'} ${String(r.subject)}` : (ruleLabels[String(r.subject)]?.[lang] ?? String(r.subject))}${r.volume_flag === 'small' ? ' †' : ''}`,
+        ),
+  },
   'loss-forecast': {
     units: [{ mark: 'bar', x: ['month_ahead', 'ordinal'], y: ['charged_off', 'quantitative', 'money'] }],
     drawn: (rs) => ({ rect: valid(rs, 'charged_off') }),

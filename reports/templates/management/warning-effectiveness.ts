@@ -1,0 +1,163 @@
+import { defineChart } from '../../template.ts';
+import { ruleLabels, type Lang, type Text } from '../../i18n.ts';
+import { labelExpr } from '../../spec.ts';
+import { addMonthEnds } from '../../../lib/dates.ts';
+import { smallVolume } from '../../../warehouse/metrics/warning-math.ts';
+
+/**
+ * Warning effectiveness (监控效果评估, issue 22 item 6) as a table: one row per warning rule and
+ * champion grade, columns detection rate and precision at 1 and 3 months, median lead days, warned
+ * and false-alarm volumes (3 months), for rolls to DPD > 30 (the early-warning target). Rates are
+ * shaded; a row whose warned or rolled loan-months are fewer than `smallVolume` is pale and marked †.
+ */
+const columns: Record<string, Text> = {
+  'detection_rate|1': { 'zh-CN': '发现率·1个月', en: 'Detection 1m' },
+  'detection_rate|3': { 'zh-CN': '发现率·3个月', en: 'Detection 3m' },
+  'precision|1': { 'zh-CN': '精确率·1个月', en: 'Precision 1m' },
+  'precision|3': { 'zh-CN': '精确率·3个月', en: 'Precision 3m' },
+  'median_lead_days|3': { 'zh-CN': '提前天数中位数', en: 'Median lead' },
+  'warned|3': { 'zh-CN': '预警贷款月', en: 'Warned' },
+  'false_alarms|3': { 'zh-CN': '误报贷款月', en: 'False alarms' },
+};
+const rates = ['detection_rate', 'precision'];
+const gradeWord: Text = { 'zh-CN': '评级', en: 'Grade' };
+
+const subjectLabel = (kind: string, subject: string, lang: Lang) =>
+  kind === 'grade' ? `${gradeWord[lang]} ${subject}` : (ruleLabels[subject]?.[lang] ?? subject);
+
+const warningMonths = (p: { monthEnd: string }) => {
+  const to = addMonthEnds(p.monthEnd, -3);
+  return { from: addMonthEnds(to, -11), to };
+};
+
+export default defineChart({
+  id: 'warning-effectiveness',
+  pack: 'management',
+  title: { 'zh-CN': '预警效果评估：逾期发现率与精确率', en: 'Warning effectiveness: detection and precision' },
+  note: {
+    'zh-CN': `对象：预警月末在贷且逾期不超过 30 天的贷款月；发现率 = 其后 1 或 3 个月内逾期超过 30 天且当月已预警的贷款月 ÷ 其后逾期超过 30 天的贷款月；精确率 = 同一分子 ÷ 预警贷款月；提前天数：从事件前首次预警到首次逾期超过 30 天之日的中位数（3 个月）；评级行：冠军模型在该月末评为该等级即视为预警。† 浅色：预警或逾期贷款月少于 ${String(smallVolume)}，比率仅供参考。`,
+    en: `Loan-months active with DPD ≤ 30 at the warning month-end. Detection = loan-months warned that month and over 30 DPD within 1 or 3 months ÷ loan-months over 30 DPD within them; precision = the same ÷ warned loan-months; lead days: median from the first warning before the event to the first day over 30 DPD (3 months); a grade row counts a loan-month graded so by the champion as warned. † pale: fewer than ${String(smallVolume)} warned or rolled loan-months, rates indicative only.`,
+  },
+  unit: { 'zh-CN': '比率：%；提前期：天；预警量：贷款月', en: 'rates in %; lead in days; volumes in loan-months' },
+  shows: (p, lang) => {
+    const w = warningMonths(p);
+    return lang === 'zh-CN'
+      ? `${w.from.slice(0, 7)} 至 ${w.to.slice(0, 7)} 共 12 个预警月`
+      : `the 12 warning months ${w.from.slice(0, 7)} to ${w.to.slice(0, 7)}`;
+  },
+  data: (p) => ({ metric: 'warning_effectiveness', request: { as_of: p.monthEnd, ...warningMonths(p) } }),
+  size: { width: 620 },
+  body: (rows, lang) => {
+    const shown = rows.filter((r) => r.level === 30);
+    // row order: rules as the metric lists them, then grades A–E; labels computed here, in the language
+    const subjects = [...new Map(shown.map((r) => [`${String(r.subject_kind)}|${String(r.subject)}`, r])).values()];
+    const labelOf = Object.fromEntries(
+      subjects.map((r) => [
+        `${String(r.subject_kind)}|${String(r.subject)}`,
+        {
+          'zh-CN': subjectLabel(String(r.subject_kind), String(r.subject), 'zh-CN'),
+          en: subjectLabel(String(r.subject_kind), String(r.subject), 'en'),
+        },
+      ]),
+    );
+    const small = new Set(
+      shown
+        .filter((r) => r.horizon === 3 && r.volume_flag === 'small')
+        .map((r) => `${String(r.subject_kind)}|${String(r.subject)}`),
+    );
+    const order = subjects.map((r) => {
+      const key = `${String(r.subject_kind)}|${String(r.subject)}`;
+      return `${labelOf[key]?.[lang] ?? key}${small.has(key) ? ' †' : ''}`;
+    });
+    return {
+      height: Math.max(120, 26 * subjects.length),
+      transform: [
+        { filter: 'datum.level === 30' },
+        {
+          fold: ['detection_rate', 'precision', 'median_lead_days', 'warned', 'false_alarms'],
+          as: ['measure', 'value'],
+        },
+        { filter: `indexof(${JSON.stringify(rates)}, datum.measure) >= 0 || datum.horizon === 3` },
+        { calculate: "datum.measure + '|' + datum.horizon", as: 'column' },
+        { calculate: "datum.subject_kind + '|' + datum.subject", as: 'key' },
+        { calculate: labelExpr('key', labelOf, lang), as: 'subject_label' },
+        {
+          calculate: `datum.subject_label + (indexof(${JSON.stringify([...small])}, datum.key) >= 0 ? ' †' : '')`,
+          as: 'row_label',
+        },
+        { calculate: `indexof(${JSON.stringify(rates)}, datum.measure) >= 0`, as: 'is_rate' },
+        { calculate: `indexof(${JSON.stringify([...small])}, datum.key) >= 0`, as: 'is_small' },
+        {
+          calculate:
+            "datum.value === null ? '–' : datum.is_rate ? format(datum.value, '.1%') : datum.measure === 'median_lead_days' ? format(datum.value, '.0f') : format(datum.value, ',')",
+          as: 'text',
+        },
+      ],
+      encoding: {
+        x: {
+          field: 'column',
+          type: 'ordinal',
+          sort: Object.keys(columns),
+          title: { 'zh-CN': '指标（逾期超过 30 天）', en: 'Measure (over 30 DPD)' }[lang],
+          axis: {
+            orient: 'top',
+            labelAngle: 0,
+            labelFontSize: 10,
+            labelLimit: 110,
+            domain: false,
+            ticks: false,
+            grid: false,
+            labelExpr: labelExpr('value', columns, lang).replaceAll('datum["value"]', 'datum.value'),
+          },
+        },
+        y: {
+          field: 'row_label',
+          type: 'ordinal',
+          sort: order,
+          title: { 'zh-CN': '预警规则 / 模型评级', en: 'Warning rule / model grade' }[lang],
+          axis: { domain: false, ticks: false, grid: false, labelFontSize: 11, labelLimit: 160 },
+        },
+      },
+      layer: [
+        {
+          mark: { type: 'rect', stroke: 'white', strokeWidth: 2 },
+          encoding: {
+            color: {
+              condition: {
+                test: 'datum.is_rate && datum.value !== null',
+                field: 'value',
+                type: 'quantitative',
+                scale: { scheme: 'blues', domain: [0, 1.25] },
+                legend: null,
+              },
+              value: '#f3f3f3',
+            },
+            opacity: { condition: { test: 'datum.is_small', value: 0.45 }, value: 1 },
+            tooltip: [
+              { field: 'subject', type: 'nominal' },
+              { field: 'horizon', type: 'ordinal' },
+              { field: 'measure', type: 'nominal' },
+              { field: 'text', type: 'nominal' },
+              { field: 'rolled', type: 'quantitative', format: ',' },
+              { field: 'events', type: 'quantitative', format: ',' },
+            ],
+          },
+        },
+        {
+          mark: { type: 'text', fontSize: 11 },
+          encoding: {
+            text: { field: 'text', type: 'nominal' },
+            // white on the darkest shades, grey on small volumes
+            color: {
+              condition: [
+                { test: 'datum.is_small', value: '#9a9a9a' },
+                { test: 'datum.is_rate && datum.value > 0.6', value: 'white' },
+              ],
+              value: '#1b1b1b',
+            },
+          },
+        },
+      ],
+    };
+  },
+});
