@@ -1,34 +1,49 @@
+import { z } from 'zod';
 import { isoDate } from '../flags.ts';
 import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
 import type { Output } from '../cli/output.ts';
 import { delinquencySettings, type Config } from '../../warehouse/config.ts';
-import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
-import { tableRef } from '../../warehouse/ddl.ts';
+import type { Warehouse } from '../../warehouse/connection.ts';
 import { runMetric } from '../../warehouse/metrics/run.ts';
-import { buildMonthEndSnapshots } from '../../pipelines/snapshot/build-snapshots.ts';
+import { refreshSnapshots } from '../../pipelines/snapshot/refresh-snapshots.ts';
 import { defaultSnapshotSettings, settingsLabel } from '../../pipelines/snapshot/snapshot-settings.ts';
 import { log } from '../progress.ts';
 
-const snapshotFlags = { 'as-of': flag(isoDate, 'build every month-end on or before this date', 'YYYY-MM-DD') };
+const snapshotFlags = {
+  'as-of': flag(isoDate, 'build every month-end on or before this date', 'YYYY-MM-DD'),
+  full: flag(
+    z.boolean().default(false),
+    'rebuild every loan (default: only the loans touched since the last run, unless a full rebuild is due)',
+  ),
+};
 export type SnapshotFlags = FlagValues<typeof snapshotFlags>;
 
 export const snapshotCommand = defineCommand({
   name: 'snapshot',
   summary: 'month-end snapshots (DPD, bucket, balances, five-category class, IFRS 9 stage)',
   description:
-    "Rebuilds loan_month for every month-end from each loan's origination up to the date, and the facts derived from it. Grace days and the DPD convention come from the environment (README, Configuration).",
+    "Brings loan_month (every month-end from each loan's origination up to the date) and the facts derived from it up to date: after a day's files only the loans touched since the last run are recomputed (their rows, their borrowers' other non-retail loans, every active loan when a month has closed); the result is the full rebuild's. The first run, --full, and any change of settings, snapshot SQL or schema rebuild everything. Grace days and the DPD convention come from the environment (README, Configuration; docs/operations.md, daily run).",
   flags: snapshotFlags,
-  examples: ['loanwatch snapshot --as-of 2024-06-30'],
+  examples: ['loanwatch snapshot --as-of 2024-06-30', 'loanwatch snapshot --as-of 2024-07-01 --full'],
   warehouse: true,
   run: ({ wh, config, out }, f) => runSnapshot(wh, config, out, f),
 });
 
-export async function runSnapshot(wh: Warehouse, config: Config, out: Output, f: SnapshotFlags) {
+export async function runSnapshot(
+  wh: Warehouse,
+  config: Config,
+  out: Output,
+  f: Omit<SnapshotFlags, 'full'> & { full?: boolean },
+) {
   const settings = defaultSnapshotSettings(delinquencySettings(config));
-  const [loans] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${tableRef(wh, 'loans')}`);
-  const buckets = Math.max(1, Math.ceil(Number(loans?.n ?? 0) / config.LOANWATCH_SNAPSHOT_LOANS_PER_PASS));
   const t0 = performance.now();
-  const r = await buildMonthEndSnapshots(wh, { asOf: f['as-of'], settings, buckets, log });
+  const r = await refreshSnapshots(wh, {
+    asOf: f['as-of'],
+    settings,
+    full: f.full ?? false,
+    loansPerPass: config.LOANWATCH_SNAPSHOT_LOANS_PER_PASS,
+    log,
+  });
   const overdue = await runMetric(wh, 'overdue', { from: r.lastMonthEnd, to: r.lastMonthEnd });
   const last = overdue.rows[0];
   out.line(

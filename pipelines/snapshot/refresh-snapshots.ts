@@ -1,0 +1,145 @@
+import { exec, execSql, queryRows, type Warehouse } from '../../warehouse/connection.ts';
+import { tableRef } from '../../warehouse/ddl.ts';
+import { loanKeysTable } from '../../warehouse/derived-facts.ts';
+import { param } from '../../warehouse/sql.ts';
+import { buildMonthEndSnapshots, type SnapshotOptions } from './build-snapshots.ts';
+import { loanRefreshers, type LoanRefresher } from './loan-refreshers.ts';
+import { createContagionSql, insertLoanMonthsSql } from './loan-month-sql.ts';
+import { replaceLoanRows } from './replace-loan-rows.ts';
+import { findUnseen, lastCompletedRun, recordSeen, snapshotFingerprint } from './run-ledger.ts';
+import { settingsLabel, snapshotParams, snapshotPass } from './snapshot-settings.ts';
+import { createTouchedSql, planRefresh, touchedLoans, touchedTable } from './touched-loans.ts';
+
+export interface RefreshOptions extends Omit<SnapshotOptions, 'buckets' | 'startedAt' | 'fingerprint'> {
+  /** rebuild everything even when a refresh would do */
+  full?: boolean;
+  /** loans per pass (hash buckets bound memory), of the book for a full run, of the touched loans for a refresh */
+  loansPerPass?: number;
+  /** the per-loan tables to refresh after loan_month (default: loanRefreshers) */
+  refreshers?: { table: string; refresh: LoanRefresher }[];
+  /** called after each step of a refresh (tests stop a run there, as a kill would) */
+  onStep?: (step: string) => void;
+}
+
+export interface RefreshResult {
+  mode: 'full' | 'refresh';
+  /** why a full rebuild, or what the refresh covered */
+  reason: string;
+  rows: number;
+  lastMonthEnd: string;
+  loansRefreshed: number;
+}
+
+const passesFor = (loans: number, perPass?: number) => (perPass ? Math.max(1, Math.ceil(loans / perPass)) : 1);
+
+/**
+ * `loanwatch snapshot`: a full rebuild the first time and whenever the fingerprint (settings,
+ * snapshot SQL, schema) changed; otherwise only the loans touched since the last completed run
+ * (touched-loans.ts), written through the same SQL, so the result is the full rebuild's. Every
+ * replaced table is swapped in whole (replace-loan-rows.ts); a refresh killed at any step leaves
+ * no run recorded, so the next one recomputes at least the same loans from the same inputs.
+ */
+export async function refreshSnapshots(wh: Warehouse, o: RefreshOptions): Promise<RefreshResult> {
+  const log = o.log ?? (() => undefined);
+  const step = o.onStep ?? (() => undefined);
+  const startedAt = Date.now();
+  const fingerprint = snapshotFingerprint(wh, o.settings);
+  const plan = planRefresh({ last: await lastCompletedRun(wh), fingerprint, asOf: o.asOf, full: o.full ?? false });
+  // before any input is read: whatever this sees, the run reads
+  const unseen = await findUnseen(wh);
+  if (plan.mode === 'full') {
+    log(`snapshot: full rebuild (${plan.reason})`);
+    const [n] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${tableRef(wh, 'loans')}`);
+    const loans = Number(n?.n ?? 0);
+    const r = await buildMonthEndSnapshots(wh, {
+      ...o,
+      buckets: passesFor(loans, o.loansPerPass),
+      startedAt,
+      fingerprint,
+    });
+    await recordSeen(wh, startedAt, unseen);
+    return { mode: 'full', reason: plan.reason, rows: r.rows, lastMonthEnd: r.lastMonthEnd, loansRefreshed: loans };
+  }
+
+  const t0 = performance.now();
+  const settings = snapshotParams(o.settings);
+  const touched = touchedTable(wh);
+  const contagion = tableRef(wh, 'loan_month_contagion');
+  const lastMe = param(plan.monthEnd, 'Date');
+  const scratch = [touched, contagion, loanKeysTable(wh)];
+  for (const t of scratch) await exec(wh, `DROP TABLE IF EXISTS ${t}`);
+  await execSql(wh, createTouchedSql(wh, { ingestIds: unseen.ingestIds, loans: unseen.loans, plan, settings }));
+  const [c] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${touched}`);
+  const count = Number(c?.n ?? 0);
+  step('touched');
+  log(
+    `snapshot: refresh of ${count.toLocaleString('en-US')} touched loans (${unseen.ingestIds.length} ingest runs, ${unseen.loans.length} loans with overrides or recorded actions${plan.monthClosed ? `, month-end ${plan.monthEnd} closed` : ''}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
+  const loans = touchedLoans(wh);
+  if (count > 0) {
+    await execSql(wh, createContagionSql(wh, contagion, lastMe, settings, loans));
+    await createRefreshLoanKeys(wh, touched);
+    const nb = passesFor(count, o.loansPerPass);
+    await replaceLoanRows(wh, 'loan_month', loans, async (into) => {
+      for (let b = 0; b < nb; b++) {
+        const pass = snapshotPass(settings, { buckets: nb, bucket: b, nonRetailOnly: false, loans });
+        await execSql(wh, insertLoanMonthsSql(wh, { into, contagion, lastMe, settings, pass }), {
+          max_insert_threads: 2,
+        });
+      }
+    });
+    step('loan_month');
+    for (const r of o.refreshers ?? loanRefreshers) {
+      await r.refresh(wh, loans);
+      step(r.table);
+    }
+  }
+  for (const t of scratch) await exec(wh, `DROP TABLE IF EXISTS ${t}`);
+  const [r] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${tableRef(wh, 'loan_month')}`);
+  const rows = Number(r?.n ?? 0);
+  await wh.client.insert({
+    table: tableRef(wh, 'snapshot_runs'),
+    format: 'JSONEachRow',
+    values: [
+      {
+        started_at: startedAt,
+        last_month_end: plan.monthEnd,
+        settings: settingsLabel(o.settings),
+        rows,
+        kind: 'refresh',
+        fingerprint,
+        loans_refreshed: count,
+      },
+    ],
+  });
+  step('recorded');
+  await recordSeen(wh, startedAt, unseen);
+  log(`snapshot: refreshed in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return {
+    mode: 'refresh',
+    reason: `${count} touched loans${plan.monthClosed ? `; month-end ${plan.monthEnd} closed` : ''}`,
+    rows,
+    lastMonthEnd: plan.monthEnd,
+    loansRefreshed: count,
+  };
+}
+
+/**
+ * loan_key for the touched loans: a loan keeps the key it has in loan_month, a loan new to it gets
+ * the next free ones (by loan id). A full rebuild numbers 1..n by loan id; keys only join a loan's
+ * rows with each other, so any one-to-one numbering serves (reports/archive/fingerprint.ts treats
+ * them as such).
+ */
+async function createRefreshLoanKeys(wh: Warehouse, touched: string) {
+  const live = tableRef(wh, 'loan_month');
+  await exec(
+    wh,
+    `CREATE TABLE ${loanKeysTable(wh)} ENGINE = Join(ANY, LEFT, loan_id) AS
+     SELECT lwq_t.loan_id AS loan_id,
+       toUInt32(if(lwq_k.loan_key > 0, lwq_k.loan_key,
+         (SELECT max(loan_key) FROM ${live}) + row_number() OVER (PARTITION BY lwq_k.loan_key > 0 ORDER BY lwq_t.loan_id))) AS loan_key
+     FROM ${touched} AS lwq_t
+     LEFT JOIN (SELECT loan_id, any(loan_key) AS loan_key FROM ${live} WHERE loan_id IN (SELECT loan_id FROM ${touched}) GROUP BY loan_id) AS lwq_k
+       ON lwq_k.loan_id = lwq_t.loan_id`,
+  );
+}
