@@ -108,13 +108,16 @@ export const warningThresholds = {
 
 type Run = Parameters<DerivedMetric['derive']>[0];
 
-/** A derived metric refuses what it cannot apply by its own name, as the compiler does for declared ones. */
+/**
+ * A derived metric refuses what it cannot apply by its own name, as the compiler does for declared
+ * ones. The basis is not refused: the API fills every request's basis with the registry's default
+ * (balance for a derived metric), and these figures are counts of loan-months whichever is given.
+ */
 function assertDerivedRequest(name: string, request: MetricRequest, dims: readonly string[]) {
   if (request.months !== undefined) throw new MetricRequestError(`months applies to the forecast only, not ${name}`);
   const unknown = (request.group_by ?? []).filter((d) => !dims.includes(d));
   if (unknown.length > 0)
     throw new MetricRequestError(`${name} cannot be grouped by ${unknown.join(', ')}; allowed: ${dims.join(', ')}`);
-  if (request.basis === 'balance') throw new MetricRequestError(`${name} is on the count basis only, not balance`);
 }
 
 const num = (v: string | number | null | undefined) => Number(v ?? 0);

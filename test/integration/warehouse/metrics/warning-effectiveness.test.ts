@@ -474,7 +474,13 @@ describe('warning effectiveness on hand-built loans', () => {
     await expect(runMetric(wh, 'warning_effectiveness', { group_by: ['grade'] })).rejects.toThrow(
       /warning_effectiveness cannot be grouped by grade/u,
     );
-    await expect(runMetric(wh, 'warning_effectiveness', { basis: 'balance' })).rejects.toThrow(/count basis only/u);
+    await expect(runMetric(wh, 'warning_outcomes', { basis: 'balance' })).rejects.toThrow(/count basis only/u);
+    // the API gives every request the registry's default basis (balance for a derived metric): counts all the same
+    const [counted, balanced] = await Promise.all([
+      effectiveness({ basis: 'count' }),
+      effectiveness({ basis: 'balance' }),
+    ]);
+    expect(balanced).toEqual(counted);
     await expect(runMetric(wh, 'warning_threshold_suggestions', { group_by: ['team'] })).rejects.toThrow(
       /warning_threshold_suggestions cannot be grouped by team/u,
     );
