@@ -8,10 +8,19 @@ import { dataLastDate } from '../../warehouse/data-horizon.ts';
 import { delinquencyAsOf, type DelinquencyAsOf } from '../../pipelines/snapshot/delinquency-as-of.ts';
 import { defaultSnapshotSettings } from '../../pipelines/snapshot/snapshot-settings.ts';
 import { UserError } from '../../lib/user-error.ts';
+import { configuredAccrualRules, loadAccrualRules } from '../../pipelines/accrual/accrual-rules.ts';
+import { amountToCureAsOf } from '../../pipelines/accrual/amount-to-cure.ts';
+import type { AccrualRow } from '../../pipelines/accrual/accrual-row.ts';
+import { param, sql } from '../../warehouse/sql.ts';
 
 const dpdFlags = {
   'as-of': flag(isoDate, 'the day', 'YYYY-MM-DD'),
   loan: flag(z.string().min(1).max(128).optional(), 'one loan only', 'ID'),
+  'accrual-rules': flag(
+    z.string().min(1).optional(),
+    'the accrual rules as JSON (default: LOANWATCH_ACCRUAL_RULES, else pipelines/accrual/default-accrual.json)',
+    'FILE',
+  ),
   format: flag(
     outputFormat(['table', 'csv', 'json'], 'table'),
     'table (first 50 rows), or every row as csv/json',
@@ -24,14 +33,14 @@ export const dpdCommand = defineCommand({
   name: 'dpd',
   summary: 'DPD and bucket of every loan on any date',
   description:
-    "Days past due, bucket, balance and overdue amounts of every loan on a date, from the payment history (tape loans: their latest month-end on or before it). The date must not be after the data's last day.",
+    "Days past due, bucket, balance and overdue amounts of every loan on a date, from the payment history (tape loans: their latest month-end on or before it), with what is owed beyond the schedule (penalty and compound interest, fees, waivers, accrual status, amount to cure; docs/accrual.md; empty for tape loans). The date must not be after the data's last day.",
   flags: dpdFlags,
   examples: ['loanwatch dpd --as-of 2024-06-15 --format csv > dpd-2024-06-15.csv'],
   warehouse: true,
   run: ({ wh, config, out }, f) => runDpd(wh, config, out, f),
 });
 
-const columns = [
+const dpdColumns = [
   'loan_id',
   'as_of',
   'source',
@@ -41,7 +50,27 @@ const columns = [
   'principal_balance',
   'overdue_principal',
   'overdue_interest',
-] as const;
+] as const satisfies readonly (keyof DelinquencyAsOf)[];
+/** the accrual's columns (its DPD, status and overdue amounts are the snapshot's, already in dpdColumns) */
+const accrualColumns = [
+  'accrual_status',
+  'penalty_interest',
+  'compound_interest',
+  'fees',
+  'penalty_paid',
+  'compound_paid',
+  'fees_paid',
+  'penalty_waived',
+  'compound_waived',
+  'fees_waived',
+  'interest_arrears_on_bs',
+  'interest_arrears_off_bs',
+  'amount_to_cure',
+] as const satisfies readonly (keyof AccrualRow)[];
+const columns = [...dpdColumns, ...accrualColumns];
+
+/** A loan's DPD with its accrual on the date; a tape loan has no accrual (empty columns). */
+export type DpdRow = DelinquencyAsOf & Partial<Pick<AccrualRow, (typeof accrualColumns)[number]>>;
 
 export async function runDpd(wh: Warehouse, config: Config, out: Output, f: DpdFlags) {
   const last = await dataLastDate(wh);
@@ -52,12 +81,24 @@ export async function runDpd(wh: Warehouse, config: Config, out: Output, f: DpdF
       { hint: `use --as-of ${last} or earlier, or load the newer files first` },
     );
   }
-  const rows = (await delinquencyAsOf(wh, f['as-of'], defaultSnapshotSettings(delinquencySettings(config)))).filter(
-    (r) => !f.loan || r.loan_id === f.loan,
-  );
-  if (f.loan && rows.length === 0) throw new UserError(`no loan ${JSON.stringify(f.loan)} on ${f['as-of']}`);
+  const settings = defaultSnapshotSettings(delinquencySettings(config));
+  const dpd = (await delinquencyAsOf(wh, f['as-of'], settings)).filter((r) => !f.loan || r.loan_id === f.loan);
+  if (f.loan && dpd.length === 0) throw new UserError(`no loan ${JSON.stringify(f.loan)} on ${f['as-of']}`);
+  const rules = f['accrual-rules'] ? loadAccrualRules(f['accrual-rules']) : configuredAccrualRules();
+  const accrual = await amountToCureAsOf(wh, {
+    asOf: f['as-of'],
+    settings,
+    rules,
+    loans: f.loan ? sql`SELECT ${param(f.loan, 'String')}` : undefined,
+  });
+  const byLoan = new Map(accrual.map((a) => [a.loan_id, a]));
+  const rows: DpdRow[] = dpd.map((r) => {
+    const a = byLoan.get(r.loan_id);
+    if (!a) return r;
+    return { ...r, ...Object.fromEntries(accrualColumns.map((c) => [c, a[c]])) };
+  });
   if (f.format === 'json') await writeJson(out, rows);
-  else if (f.format === 'csv') await writeCsv<DelinquencyAsOf>(out, columns, rows);
+  else if (f.format === 'csv') await writeCsv<DpdRow>(out, columns, rows);
   else {
     printTable(out, rows, [
       { header: 'loan', value: (r) => r.loan_id },
@@ -68,7 +109,24 @@ export async function runDpd(wh: Warehouse, config: Config, out: Output, f: DpdF
       { header: 'balance', value: (r) => r.principal_balance, format: 'money' },
       { header: 'overdue principal', value: (r) => r.overdue_principal, format: 'money' },
       { header: 'overdue interest', value: (r) => r.overdue_interest, format: 'money' },
+      { header: 'accrual', value: (r) => r.accrual_status ?? '' },
+      {
+        header: 'penalty',
+        value: (r) => owedOf(r.penalty_interest, r.penalty_paid, r.penalty_waived),
+        format: 'money',
+      },
+      {
+        header: 'compound',
+        value: (r) => owedOf(r.compound_interest, r.compound_paid, r.compound_waived),
+        format: 'money',
+      },
+      { header: 'fees', value: (r) => owedOf(r.fees, r.fees_paid, r.fees_waived), format: 'money' },
+      { header: 'to cure', value: (r) => r.amount_to_cure ?? null, format: 'money' },
     ]);
   }
   return rows;
 }
+
+/** What is still owed of a charge (accrued less paid and waived); null for a loan without accrual. */
+const owedOf = (accrued?: number, paid?: number, waived?: number) =>
+  accrued === undefined ? null : Math.round((accrued - (paid ?? 0) - (waived ?? 0)) * 100) / 100;

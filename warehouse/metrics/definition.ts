@@ -99,7 +99,8 @@ export type SourceName =
   | 'disposal_candidates'
   | 'disposal_sales'
   | 'restructure_outcomes'
-  | 'agency_placements';
+  | 'agency_placements'
+  | 'accrual_months';
 
 export interface CompiledMetric {
   query: string;

@@ -1,4 +1,5 @@
 import type { Basis, DerivedMetric, MetricDefinition } from './definition.ts';
+import * as accrual from './definitions/accrual.ts';
 import * as collections from './definitions/collections.ts';
 import * as agency from './definitions/agency.ts';
 import * as disposal from './definitions/disposal.ts';
@@ -38,6 +39,7 @@ export const metrics = byName([
   ...Object.values(warningEffectiveness),
   ...Object.values(disposal),
   ...Object.values(agency),
+  ...Object.values(accrual),
 ]);
 
 export type MetricName = keyof typeof metrics;

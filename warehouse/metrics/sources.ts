@@ -2,6 +2,7 @@ import { fiveClassesSql } from '../classification.ts';
 import type { FilterKey, SourceName } from './definition.ts';
 import { sql, trusted, type Sql } from '../sql.ts';
 import { bookSources } from './book-sources.ts';
+import { accrualSources } from './accrual-sources.ts';
 import { warningSources } from './warning-sources.ts';
 import { workoutSources } from './workout-sources.ts';
 
@@ -47,6 +48,7 @@ const defaults = (c: SourceContext) => sql`
 
 export const sources: Record<SourceName, (c: SourceContext) => Sql> = {
   ...bookSources,
+  ...accrualSources,
   ...warningSources,
   ...workoutSources,
   /** one row per loan per month-end (status active, paid_off or charged_off) */

@@ -1,0 +1,20 @@
+import { sql } from '../sql.ts';
+import type { SourceContext } from './sources.ts';
+
+/**
+ * The accrual's relation (issue 23): loan_month_accrual (what each schedule loan owes beyond its
+ * schedule at each month-end, pipelines/accrual) with the snapshot row's segment, bucket and
+ * default flag. Tape loans have no accrual rows.
+ */
+export const accrualSources = {
+  accrual_months: (c: SourceContext) => sql`
+    SELECT lwq_a.*, lwq_m.product AS product, lwq_m.region AS region, lwq_m.branch AS branch, lwq_m.channel AS channel,
+      toStartOfMonth(lwq_m.cohort_month) AS cohort, lwq_m.bucket AS bucket, lwq_m.default_flag AS default_flag,
+      lwq_m.paid_in_month AS paid_in_month
+    FROM ${c.db}.loan_month_accrual AS lwq_a
+    INNER JOIN (SELECT loan_id, month_end, product, region, branch, channel, cohort_month, bucket, default_flag, paid_in_month
+                FROM ${c.db}.loan_month WHERE source = 'schedule' AND month_end <= {as_of:Date}
+                  AND ${c.where({ period: 'month_end', product: 'product', region: 'region', branch: 'branch', channel: 'channel', cohort: 'cohort_month' })}) AS lwq_m
+      ON lwq_m.loan_id = lwq_a.loan_id AND lwq_m.month_end = lwq_a.month_end
+    WHERE lwq_a.month_end <= {as_of:Date}`,
+};
