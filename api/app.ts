@@ -21,6 +21,7 @@ import { metricRoutes } from './routes/metrics.ts';
 import { modelRoutes } from './routes/models.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { warningRoutes } from './routes/warnings.ts';
+import { disposalRoutes } from './routes/disposal.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { scoreRoutes } from './routes/scores.ts';
@@ -87,6 +88,7 @@ export function createApp(given: ApiDeps) {
   app.route('/', auditRoutes);
   app.route('/', keyRoutes);
   app.route('/', collectionActionRoutes);
+  app.route('/', disposalRoutes);
   app.route('/console', consoleRoutes(sessions));
   // generated once, on first request (every route is registered by then), then finished: openapi-doc.ts
   let doc: unknown;

@@ -44,6 +44,11 @@ export const tags: { name: string; prefix: string; description: string }[] = [
     description: 'Outcomes recorded by collectors (contract-checked, idempotent by action id, audited)',
   },
   { name: 'warnings', prefix: '/v1/warnings', description: 'Fired early warnings with evidence' },
+  {
+    name: 'disposal',
+    prefix: '/v1/disposal',
+    description: 'Disposal options of late and defaulted loans (a collector sees his own region)',
+  },
   { name: 'scores', prefix: '/v1/loans/', description: 'Early-warning scores of the champion model' },
   { name: 'scores', prefix: '/v1/scores', description: '' },
   { name: 'models', prefix: '/v1/models', description: 'Model registry and champion promotion (audited)' },
@@ -56,7 +61,7 @@ export const tagOf = (path: string) =>
   'other';
 
 /** Operations whose cache misses go through admission control (api/admission.ts) and may answer 503. */
-const heavyPrefixes = ['/v1/metrics/', '/v1/cases', '/v1/reports/'];
+const heavyPrefixes = ['/v1/metrics/', '/v1/cases', '/v1/reports/', '/v1/disposal'];
 
 /** Examples that work on the demo book (as of its last month-end). */
 const parameterExamples: Record<string, unknown> = {

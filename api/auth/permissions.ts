@@ -25,6 +25,8 @@ export const permissions = {
   'dashboard:read': ['admin', 'executive'],
   // the console's modeler pages (versions, cards, monitoring, promote form); the auditor's page is audit:read
   'models:workbench': ['admin', 'modeler'],
+  // disposal options of late loans (GET /v1/disposal); a collector sees his own region's loans
+  'disposal:read': ['admin', 'executive', 'auditor', 'collector'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof permissions;
 

@@ -227,6 +227,11 @@ describe('role × route × scope matrix; collectors never see another region', (
         ok: 200,
         byId: true,
       },
+      'GET /v1/disposal': {
+        path: `/v1/disposal?as_of=${asOf}&limit=5`,
+        allowed: ['admin', 'executive', 'auditor', 'collector'],
+        ok: 200,
+      },
       'GET /v1/audit': { path: '/v1/audit?limit=5', allowed: ['admin', 'auditor'], ok: 200 },
       'GET /v1/keys': { path: '/v1/keys', allowed: ['admin'], ok: 200 },
       'POST /v1/keys': { path: '/v1/keys', body: { role: 'auditor', label: 'matrix' }, allowed: ['admin'], ok: 201 },

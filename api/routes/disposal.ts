@@ -1,0 +1,123 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Warehouse } from '../../warehouse/connection.ts';
+import { defaultDisposalTerms } from '../../warehouse/workout/disposal-terms.ts';
+import { disposalOptions } from '../../warehouse/workout/disposal-value.ts';
+import { disposalList, disposalRow, type DisposalRow } from '../../pipelines/collections/disposal/disposal-list.ts';
+import { HeavyLoadCache } from '../admission.ts';
+import type { AppEnv } from '../context.ts';
+import { requirePermission, scopedFilters } from '../middleware.ts';
+import { decodeCursor, page, pageQuery } from '../pagination.ts';
+import { csvList, errorResponses, isoDay } from '../schemas.ts';
+import { checkKnownFilters, userErrorsAsBadRequest } from './request-checks.ts';
+
+const name = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[\w .-]+$/u, 'letters, digits, space, _ . and -');
+const money = z.number().nullable();
+const rowSchema = z
+  .object({
+    loan_id: z.string(),
+    product: z.string(),
+    region: z.string(),
+    status: z.enum(['active', 'charged_off']),
+    dpd: z.number(),
+    balance: z.number(),
+    months_since_default: z.number(),
+    collateral_value: money,
+    recommended: z.enum(disposalOptions),
+    margin: z.number().openapi({ description: "the recommended option's value less the next best one's" }),
+    next_best: z.enum(disposalOptions).nullable(),
+    collection_value: money,
+    collection_months: money,
+    restructure_value: money,
+    restructure_months: money,
+    collateral_sale_value: money.openapi({ description: 'null: no collateral' }),
+    collateral_sale_months: money,
+    debt_sale_value: money,
+    debt_sale_months: money,
+    write_off_value: money,
+    collection_basis: z.string(),
+    restructure_basis: z.string(),
+    collateral_sale_basis: z.string(),
+    debt_sale_basis: z.string(),
+  })
+  .openapi('DisposalOptions');
+
+/** Valued books per warehouse, date and filters for a minute: the pages of one list come from one valuation. */
+const lists = new WeakMap<Warehouse, HeavyLoadCache<string, { month_end: string; rows: DisposalRow[] }>>();
+const listCache = (wh: Warehouse) => {
+  let cache = lists.get(wh);
+  if (!cache) lists.set(wh, (cache = new HeavyLoadCache(60_000, 50)));
+  return cache;
+};
+const sortedSet = (xs: string[] | undefined) => (xs ? [...new Set(xs)].sort() : undefined);
+
+/**
+ * Disposal options of late and defaulted loans (issue 22 item 5) with the default terms
+ * (docs/collections.md). Collectors may read them for their own region only (pinned from the key,
+ * as for cases): a late-stage team proposes restructures and sales for its loans; other roles see
+ * every region unless they filter.
+ */
+export const disposalRoutes = new OpenAPIHono<AppEnv>().openapi(
+  createRoute({
+    method: 'get',
+    path: '/v1/disposal',
+    summary:
+      'Disposal options of loans past DPD 90 or charged off with the workout open, at the month-end on or before as_of: each option’s expected net recovery and time, the recommended one and its margin, and where each estimate came from',
+    request: {
+      query: z
+        .object({
+          as_of: isoDay,
+          region: csvList(name).optional(),
+          product: csvList(name).optional(),
+          recommended: csvList(z.string())
+            .pipe(z.array(z.enum(disposalOptions)))
+            .optional(),
+          ...pageQuery,
+        })
+        .strict(),
+    },
+    responses: {
+      200: {
+        description: 'loans by balance, largest first',
+        content: {
+          'application/json': {
+            schema: z.object({
+              month_end: z.string(),
+              loans: z.array(rowSchema),
+              next_cursor: z.string().nullable(),
+            }),
+          },
+        },
+      },
+      ...errorResponses(400, 401, 403, 429),
+    },
+  }),
+  async (c) => {
+    requirePermission(c, 'disposal:read');
+    const q = c.req.valid('query');
+    const { region } = scopedFilters(c.get('key'), q);
+    const { wh } = c.get('deps');
+    await checkKnownFilters(wh, { region: region === q.region ? q.region : undefined, product: q.product });
+    const after = decodeCursor(q.cursor, z.number().int().min(0));
+    const filters = { region: sortedSet(region), product: sortedSet(q.product) };
+    const list = await listCache(wh).get(JSON.stringify([q.as_of, filters]), async () => {
+      const { monthEnd, loans } = await userErrorsAsBadRequest(() =>
+        disposalList(wh, q.as_of, defaultDisposalTerms, filters),
+      );
+      return { month_end: monthEnd, rows: loans.map(disposalRow) };
+    });
+    const wanted = q.recommended ? new Set(q.recommended) : null;
+    const ranked = list.rows.map((r, i) => ({ r, i })).filter(({ r }) => !wanted || wanted.has(r.recommended));
+    const { items, next_cursor } = page(
+      ranked,
+      (x) => x.i,
+      after,
+      (a, b) => a - b,
+      q.limit,
+    );
+    return c.json({ month_end: list.month_end, loans: items.map((x) => x.r), next_cursor }, 200);
+  },
+);
