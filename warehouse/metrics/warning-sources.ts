@@ -95,36 +95,45 @@ const subjects = (c: SourceContext) => sql`
     arrayMap(lwq_g -> ('grade', lwq_g), ${param(championGrades, 'Array(String)')}))`;
 
 /**
- * Eligible loan-months × subjects (rules and grades) with warned and rolled flags, counted (`n`) by
- * the dimensions a request may group by; plus one row per detected event (warned and rolled, per
- * loan, subject, horizon, level and event month-end) with its lead time: days from the first warning
- * (or grade month-end) of the event's loan-months in the period to the day DPD first exceeded the level.
+ * One row per eligible loan-month (subject '': every loan-month counts once) and one more per
+ * subject that warned it: each stored rule warning of that loan and month (its first date in the
+ * month), and the champion grade it was scored in at m (warned on m).
  */
-const warningOutcomes = sql`
-  SELECT month_end, subject_kind, subject, horizon, level, product, region, branch, channel, team, agent,
-    count() AS n, sum(warned) AS n_warned, sum(rolled) AS n_rolled, sum(warned AND rolled) AS n_detected,
-    toUInt64(0) AS n_events, CAST(NULL AS Nullable(Int64)) AS lead_days
-  FROM lwq_subject_rows
-  GROUP BY month_end, subject_kind, subject, horizon, level, product, region, branch, channel, team, agent
+const subjectRows = (c: SourceContext) => sql`
+  lwq_subject_rows AS (
+    SELECT lwq_b.loan_id AS loan_id, lwq_b.month_end AS month_end, lwq_b.horizon AS horizon, lwq_b.level AS level,
+      lwq_b.product AS product, lwq_b.region AS region, lwq_b.branch AS branch, lwq_b.channel AS channel, lwq_b.team AS team,
+      lwq_b.agent AS agent, lwq_b.rolled AS rolled, lwq_b.event_me AS event_me, lwq_b.event_day AS event_day,
+      arrayJoin(arrayConcat([('', '', lwq_b.month_end)], arrayMap(lwq_x -> ('rule', lwq_x.1, lwq_x.2), lwq_k.lwq_ws),
+        if(has(${param(championGrades, 'Array(String)')}, lwq_gr.grade), [('grade', toString(lwq_gr.grade), lwq_b.month_end)], []))) AS lwq_s,
+      lwq_s.1 AS subject_kind, lwq_s.2 AS subject, lwq_s.3 AS warned_on, toUInt8(subject_kind != '') AS warned
+    FROM (${judged(c)}) AS lwq_b
+    LEFT JOIN (SELECT loan_id, month_end, groupArray((rule_id, warned_on)) AS lwq_ws FROM (${storedWarnings(c)}) GROUP BY loan_id, month_end) AS lwq_k
+      ON lwq_k.loan_id = lwq_b.loan_id AND lwq_k.month_end = lwq_b.month_end
+    LEFT JOIN (${championScores(c)}) AS lwq_gr ON lwq_gr.loan_id = lwq_b.loan_id AND lwq_gr.month_end = lwq_b.month_end)`;
+
+/**
+ * Per subject (rules and grades) and the dimensions a request may group by: eligible loan-months
+ * (n), rolled, warned, detected — the loan-months counted once and their counts given to every
+ * subject after aggregation (a row per subject per loan-month would multiply the rows by the
+ * subjects); plus one row per detected event (warned and rolled, per loan, subject, horizon, level
+ * and event month-end) with its lead time: days from the first warning (or grade month-end) of the
+ * event's loan-months in the period to the day DPD first exceeded the level.
+ */
+const warningOutcomes = (c: SourceContext) => sql`
+  SELECT month_end, lwq_t.1 AS subject_kind, lwq_t.2 AS subject, horizon, level, product, region, branch, channel, team, agent,
+    n, n_warned, n_rolled, n_detected, toUInt64(0) AS n_events, CAST(NULL AS Nullable(Int64)) AS lead_days
+  FROM (SELECT month_end, subject_kind AS lwq_sk, subject AS lwq_sj, horizon, level, product, region, branch, channel, team, agent,
+          countIf(NOT warned) AS n, countIf(NOT warned AND rolled) AS n_rolled, countIf(warned) AS n_warned, countIf(warned AND rolled) AS n_detected
+        FROM lwq_subject_rows
+        GROUP BY month_end, lwq_sk, lwq_sj, horizon, level, product, region, branch, channel, team, agent)
+  ARRAY JOIN if(lwq_sk = '', ${subjects(c)}, [(lwq_sk, lwq_sj)]) AS lwq_t
   UNION ALL
   SELECT argMin(month_end, month_end), subject_kind, subject, horizon, level, any(product), any(region), any(branch), any(channel),
     argMin(team, month_end), argMin(agent, month_end),
     toUInt64(0), toUInt64(0), toUInt64(0), toUInt64(0), toUInt64(1), toNullable(dateDiff('day', min(warned_on), any(event_day)))
   FROM lwq_subject_rows WHERE warned AND rolled
   GROUP BY loan_id, subject_kind, subject, horizon, level, event_me`;
-
-const subjectRows = (c: SourceContext) => sql`
-  lwq_subject_rows AS (
-    SELECT lwq_b.loan_id AS loan_id, lwq_b.month_end AS month_end, lwq_b.horizon AS horizon, lwq_b.level AS level,
-      lwq_b.product AS product, lwq_b.region AS region, lwq_b.branch AS branch, lwq_b.channel AS channel, lwq_b.team AS team,
-      lwq_b.agent AS agent, lwq_b.rolled AS rolled, lwq_b.event_me AS event_me, lwq_b.event_day AS event_day,
-      arrayJoin(${subjects(c)}) AS lwq_s, lwq_s.1 AS subject_kind, lwq_s.2 AS subject,
-      toUInt8(if(subject_kind = 'rule', has(lwq_ws.1, subject), lwq_gr.grade = subject)) AS warned,
-      if(subject_kind = 'rule', arrayFirst(lwq_x -> lwq_x.1 = subject, lwq_ws).2, lwq_b.month_end) AS warned_on
-    FROM (${judged(c)}) AS lwq_b
-    LEFT JOIN (SELECT loan_id, month_end, groupArray((rule_id, warned_on)) AS lwq_ws FROM (${storedWarnings(c)}) GROUP BY loan_id, month_end) AS lwq_k
-      ON lwq_k.loan_id = lwq_b.loan_id AND lwq_k.month_end = lwq_b.month_end
-    LEFT JOIN (${championScores(c)}) AS lwq_gr ON lwq_gr.loan_id = lwq_b.loan_id AND lwq_gr.month_end = lwq_b.month_end)`;
 
 /**
  * The threshold grid: for every stored threshold rule (consecutive overdue, overdue amount, score
@@ -161,7 +170,7 @@ const thresholdRows = (c: SourceContext) => sql`
 
 export const warningSources = {
   /** eligible loan-months × warning subjects with outcomes, and detected events with lead times (see warningOutcomes) */
-  warning_outcomes: (c: SourceContext): Sql => sql`WITH ${subjectRows(c)} SELECT * FROM (${warningOutcomes})`,
+  warning_outcomes: (c: SourceContext): Sql => sql`WITH ${subjectRows(c)} SELECT * FROM (${warningOutcomes(c)})`,
   /** the threshold grid of the stored threshold rules, per eligible loan-month that is warned at a candidate or rolled */
   warning_thresholds: (c: SourceContext): Sql => thresholdRows(c),
 };
