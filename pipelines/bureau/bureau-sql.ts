@@ -64,9 +64,28 @@ function closingSql(db: Db): string {
 }
 
 /**
- * The code of every loan-month up to {me}: the snapshot row's status and DPD, the loan's
- * schedule (whether anything fell due in the month) and its closing events. Rows after the
- * month of a settlement / debt sale are dropped (the account is closed).
+ * A written-off account stays open with the bureau until it is settled or sold: every month-end
+ * after the charge-off month up to {me} (and up to the month of the first settlement / debt sale)
+ * repeats the charge-off row — status charged_off (`B`), its DPD, balance and overdue amount as
+ * written off (the snapshot has no rows after it, and the bureau is told what was written off).
+ * `eval_me` is the month-end the row's figures were evaluated at.
+ */
+function writtenOffMonthsSql(db: Db): string {
+  return `SELECT lwq_w.loan_id AS loan_id, toLastDayOfMonth(addMonths(lwq_w.month_end, k)) AS month_end, lwq_w.month_end AS eval_me,
+      lwq_w.dpd AS dpd, lwq_w.status AS status, lwq_w.source AS source, lwq_w.principal_balance AS principal_balance,
+      lwq_w.overdue_principal AS overdue_principal, lwq_w.overdue_interest AS overdue_interest
+    FROM ${tableRef(db, 'loan_month')} AS lwq_w
+    LEFT JOIN (${closingSql(db)}) AS lwq_x ON lwq_x.loan_id = lwq_w.loan_id
+    ARRAY JOIN range(1, toUInt32(greatest(1, dateDiff('month', toStartOfMonth(lwq_w.month_end),
+      toStartOfMonth(if(lwq_x.has_g = 1 AND lwq_x.g_me < {me:Date}, lwq_x.g_me, {me:Date}))) + 1))) AS k
+    WHERE lwq_w.status = 'charged_off' AND lwq_w.month_end < {me:Date}`;
+}
+
+/**
+ * The code of every loan-month up to {me}: the snapshot row's status and DPD (a written-off
+ * account's months after its charge-off: writtenOffMonthsSql), the loan's schedule (whether
+ * anything fell due in the month) and its closing events. Rows after the month of a settlement /
+ * debt sale are dropped (the account is closed).
  */
 function codedMonthsSql(db: Db): string {
   return `SELECT lwq_m.loan_id AS loan_id, lwq_m.month_end AS month_end, lwq_m.dpd AS dpd, lwq_m.status AS status,
@@ -78,8 +97,8 @@ function codedMonthsSql(db: Db): string {
       arrayCount(d -> toLastDayOfMonth(d) = lwq_m.month_end, lwq_d.due) AS due_in_month,
       -- installments past due and not fully paid: due on or after the oldest unpaid one (month-end − DPD)
       multiIf(lwq_m.dpd = 0 OR closed_here, 0, lwq_m.source = 'schedule',
-        arrayCount(d -> d >= subtractDays(lwq_m.month_end, lwq_m.dpd + if({grace_end:UInt8} = 1, {grace:UInt16}, 0))
-                        AND addDays(d, {grace:UInt16}) < lwq_m.month_end, lwq_d.due),
+        arrayCount(d -> d >= subtractDays(lwq_m.eval_me, lwq_m.dpd + if({grace_end:UInt8} = 1, {grace:UInt16}, 0))
+                        AND addDays(d, {grace:UInt16}) < lwq_m.eval_me, lwq_d.due),
         intDiv(lwq_m.dpd + 29, 30)) AS overdue_periods,
       multiIf(closed_here, {c_closed_other:String},
         lwq_m.status = 'charged_off', {c_written_off:String},
@@ -87,7 +106,9 @@ function codedMonthsSql(db: Db): string {
         lwq_m.dpd > 0, ${bandCode('lwq_m.dpd')},
         lwq_m.source = 'schedule' AND due_in_month = 0, {c_nothing_due:String},
         {c_current:String}) AS code
-    FROM ${tableRef(db, 'loan_month')} AS lwq_m
+    FROM (SELECT loan_id, month_end, month_end AS eval_me, dpd, status, source, principal_balance, overdue_principal, overdue_interest
+          FROM ${tableRef(db, 'loan_month')} WHERE month_end <= {me:Date}
+          UNION ALL ${writtenOffMonthsSql(db)}) AS lwq_m
     LEFT JOIN (${closingSql(db)}) AS lwq_g ON lwq_g.loan_id = lwq_m.loan_id
     LEFT JOIN (${dueDatesSql(db)}) AS lwq_d ON lwq_d.loan_id = lwq_m.loan_id
     WHERE lwq_m.month_end <= {me:Date} AND NOT (lwq_g.has_g = 1 AND lwq_m.month_end > lwq_g.g_me)`;
@@ -95,7 +116,8 @@ function codedMonthsSql(db: Db): string {
 
 /**
  * The month's submission: one row per account open at {me} — originated on or before it, not
- * closed before it (its snapshot's terminal row, or the month-end of a settlement / debt sale) —
+ * closed before it (a paid-off loan's terminal row, the month-end of a settlement / debt sale;
+ * a written-off account stays open until one of those) —
  * with the code at {me} (`unknown` when the snapshot has no row then) and the 24-month history
  * string, oldest month first, padded with `before_open` before the origination month. Besides the
  * submission's columns, each row carries what the consistency check compares the code with.
@@ -117,7 +139,8 @@ SELECT lwq_l.loan_id AS account,
     range(toUInt32(toRelativeMonthNum({me:Date}) - {history_months:UInt32} + 1), toUInt32(toRelativeMonthNum({me:Date}) + 1)))) AS history_24m,
   lwq_h.has_row AS has_row, lwq_h.cur_dpd AS snap_dpd, lwq_h.cur_status AS snap_status, lwq_h.cur_closed AS closed_here
 FROM ${t('loans')} AS lwq_l
-INNER JOIN (SELECT loan_id, min(if(status != 'active', month_end, toDate('2149-06-06'))) AS terminal_me
+-- the account closes at a payoff; a charge-off leaves it open (reported B) until a settlement or debt sale
+INNER JOIN (SELECT loan_id, min(if(status = 'paid_off', month_end, toDate('2149-06-06'))) AS terminal_me
             FROM ${t('loan_month')} GROUP BY loan_id) AS lwq_s ON lwq_s.loan_id = lwq_l.loan_id
 LEFT JOIN (${closingSql(db)}) AS lwq_g ON lwq_g.loan_id = lwq_l.loan_id
 LEFT JOIN (SELECT customer_id, any(id_number_hash) AS id_number_hash FROM ${t('customers')} GROUP BY customer_id) AS lwq_c

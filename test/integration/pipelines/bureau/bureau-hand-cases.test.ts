@@ -20,6 +20,9 @@ import { cliHarness } from '../../../helpers/cli.ts';
  *        and 05-05, each paid on time: Jan * · Feb N · Mar * (nothing due, nothing overdue) · Apr N.
  * - TAPE performance tape (originated 2023-12-01): Jan DPD 0, Feb DPD 10, no March row, Apr–Sep DPD 0:
  *        Dec # (open, no tape yet) · Jan N · Feb 1 · Mar # · Apr..Sep N.
+ * - WO   originated 2024-01-15, 6 × 100.00 due from 02-15, never paid, charged off 2024-06-10, settled 2024-08-25:
+ *        Jan * · Feb 14 DPD 1 · Mar 45 2 · Apr 75 3 · May 106 4 · Jun B · Jul B (still open with the bureau) · Aug G; not after.
+ * - WO2  the same loan charged off 2024-07-05 and never settled or sold: … Jun 136 5 · Jul B · Aug B · Sep B.
  */
 const monthly = (id: string, first: string, n: number) =>
   Array.from({ length: n }, (_, i) => {
@@ -37,6 +40,8 @@ const files = {
     'TAPE,c2,consumer,2023-12-01,900.00,0.12,12',
     'HOL,c1,consumer,2024-01-05,270.00,0.444444,4',
     'SOLD,c2,consumer,2024-01-20,540.00,0.444444,6',
+    'WO,c1,consumer,2024-01-15,540.00,0.444444,6',
+    'WO2,c2,consumer,2024-01-15,540.00,0.444444,6',
   ],
   'schedule.csv': [
     'loan_id,installment_no,due_date,principal_due,interest_due',
@@ -44,6 +49,8 @@ const files = {
     ...monthly('LONG', '2024-01-15', 12),
     ...monthly('SET', '2024-02-15', 6),
     ...monthly('SOLD', '2024-02-20', 6),
+    ...monthly('WO', '2024-02-15', 6),
+    ...monthly('WO2', '2024-02-15', 6),
     'HOL,1,2024-02-05,90.00,10.00',
     'HOL,2,2024-03-05,0.00,0.00',
     'HOL,3,2024-04-05,90.00,10.00',
@@ -71,6 +78,9 @@ const files = {
     'LONG-CO,LONG,2024-09-20,charge_off,1080.00,',
     'SET-S,SET,2024-04-20,settlement,300.00,one-off settlement',
     'SOLD-D,SOLD,2024-05-10,debt_sale,200.00,sold to an agency',
+    'WO-CO,WO,2024-06-10,charge_off,540.00,',
+    'WO-S,WO,2024-08-25,settlement,100.00,settled after the write-off',
+    'WO2-CO,WO2,2024-07-05,charge_off,540.00,',
   ],
 };
 
@@ -102,7 +112,7 @@ describe('loanwatch bureau on hand-built loans', () => {
 
   it('codes N, *, 1 and # in March; balances, overdue amounts and periods from the snapshot', async () => {
     const m = await submission('2024-03');
-    expect([...m.keys()]).toEqual(['CUR', 'HOL', 'LONG', 'SET', 'SOLD', 'TAPE']);
+    expect([...m.keys()]).toEqual(['CUR', 'HOL', 'LONG', 'SET', 'SOLD', 'TAPE', 'WO', 'WO2']);
     // a payment holiday: nothing due, nothing overdue
     expect(m.get('HOL')).toMatchObject({ status_code: '*', balance: '180.00', history_24m: `${'/'.repeat(21)}*N*` });
     expect(m.get('CUR')).toMatchObject({
@@ -142,7 +152,7 @@ describe('loanwatch bureau on hand-built loans', () => {
     expect(apr.get('TAPE')).toMatchObject({ status_code: 'N', balance: '800.00' });
     expect(apr.get('HOL')).toMatchObject({ status_code: 'N', history_24m: `${'/'.repeat(20)}*N*N` });
     const may = await submission('2024-05');
-    expect([...may.keys()]).toEqual(['HOL', 'LONG', 'SOLD', 'TAPE']);
+    expect([...may.keys()]).toEqual(['HOL', 'LONG', 'SOLD', 'TAPE', 'WO', 'WO2']);
     expect(may.get('SOLD')).toMatchObject({
       status_code: 'G',
       balance: '0.00',
@@ -165,6 +175,29 @@ describe('loanwatch bureau on hand-built loans', () => {
     expect(aug.get('LONG')).toMatchObject({ status_code: '7', overdue_periods: '8' });
   });
 
+  it('a written-off account is reported B every month until a settlement or debt sale closes it (G)', async () => {
+    const jul = await submission('2024-07');
+    expect(jul.get('WO')).toMatchObject({
+      status_code: 'B',
+      // as written off on 06-30: principal 540.00, five installments overdue (500.00), DPD 136 (band 5)
+      balance: '540.00',
+      overdue_amount: '500.00',
+      overdue_periods: '5',
+      max_overdue: '5',
+      history_24m: `${'/'.repeat(17)}*1234BB`,
+    });
+    expect(jul.get('WO2')).toMatchObject({ status_code: 'B', history_24m: `${'/'.repeat(17)}*12345B` });
+    const aug = await submission('2024-08');
+    expect(aug.get('WO')).toMatchObject({
+      status_code: 'G',
+      balance: '0.00',
+      history_24m: `${'/'.repeat(16)}*1234BBG`,
+    });
+    const sep = await submission('2024-09');
+    expect(sep.has('WO')).toBe(false);
+    expect(sep.get('WO2')).toMatchObject({ status_code: 'B', history_24m: `${'/'.repeat(15)}*12345BBB` });
+  });
+
   it('--out writes the same file', async () => {
     const file = join(dir, 'bureau-2024-06.csv');
     expect(await run('bureau', '--month', '2024-06', '--out', file)).toBe(0);
@@ -174,6 +207,8 @@ describe('loanwatch bureau on hand-built loans', () => {
     expect(rows.map((r) => [r.account, r.status_code])).toEqual([
       ['LONG', '6'],
       ['TAPE', 'N'],
+      ['WO', 'B'],
+      ['WO2', '5'],
     ]);
   });
 
