@@ -16,6 +16,7 @@ import nplDeviation from './templates/regulatory/npl-deviation.ts';
 import provisionCoverage, { provisionRatio } from './templates/regulatory/provision-coverage.ts';
 import migrationRates, { classMigrationMatrix } from './templates/regulatory/migration-rates.ts';
 import { ecl, eclWalk, ifrs9Stages } from './templates/regulatory/ifrs9.ts';
+import { disposalOptionsChart } from './templates/regulatory/disposal-options.ts';
 
 /** Every chart, in the order it appears in its pack (the catalogue: the API's {template} must be one of these ids). */
 export const templates: ChartTemplate[] = [
@@ -47,6 +48,7 @@ export const templates: ChartTemplate[] = [
   ifrs9Stages,
   ecl,
   eclWalk,
+  disposalOptionsChart,
 ];
 
 export const templateById = new Map(templates.map((t) => [t.id, t]));

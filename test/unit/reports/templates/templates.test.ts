@@ -21,6 +21,7 @@ import { renderSvg } from '../../../../reports/render/svg.ts';
 import { chartSpec, chartSubtitle, chartView, wrapText } from '../../../../reports/spec.ts';
 import type { ReportPeriod, Row } from '../../../../reports/template.ts';
 import { minCureBalance } from '../../../../reports/templates/management/cure-rates.ts';
+import { disposalOptionLabels } from '../../../../reports/templates/regulatory/disposal-options.ts';
 
 /**
  * Every chart template of both packs in both languages, on the fixed rows of rows.json: the spec is
@@ -474,6 +475,26 @@ const promised: Record<string, Promised> = {
         ['Opening ECL', 'New loans', 'Stage moves', 'Closing ECL'],
       ),
     absent: () => ['opening', 'closing', 'stage_moves'],
+  },
+  'disposal-options': {
+    units: [
+      {
+        mark: 'bar',
+        x: ['balance', 'quantitative', 'money'],
+        y: ['option_label', 'nominal'],
+        color: ['recommended', 'nominal'],
+      },
+      {
+        mark: 'text',
+        x: ['balance', 'quantitative', 'money'],
+        y: ['option_label', 'nominal'],
+        text: ['label', 'nominal'],
+      },
+    ],
+    // every option with loans: a bar labelled with balance, loans and expected recovery
+    drawn: (rs) => ({ rect: valid(rs, 'balance'), text: valid(rs, 'balance') }),
+    texts: (rs, lang) => rs.map((r) => disposalOptionLabels[r.recommended as keyof typeof disposalOptionLabels][lang]),
+    absent: () => ['collateral_sale', 'debt_sale'],
   },
 };
 
