@@ -10,7 +10,7 @@ import recoveryCurves from './templates/management/recovery-curves.ts';
 import { collectionsByChannel, collectionsByTeam } from './templates/management/collections.ts';
 import { modelMonitoring, scoreDistribution, topWarnings } from './templates/management/early-warning.ts';
 import lossForecast from './templates/management/loss-forecast.ts';
-import warningEffectiveness from './templates/management/warning-effectiveness.ts';
+import warningEffectiveness, { warningThresholdSuggestions } from './templates/management/warning-effectiveness.ts';
 import { fiveCategoryDistribution, fiveCategoryTrend, watchByProduct } from './templates/regulatory/five-category.ts';
 import nplDeviation from './templates/regulatory/npl-deviation.ts';
 import provisionCoverage, { provisionRatio } from './templates/regulatory/provision-coverage.ts';
@@ -36,6 +36,7 @@ export const templates: ChartTemplate[] = [
   modelMonitoring,
   topWarnings,
   warningEffectiveness,
+  warningThresholdSuggestions,
   lossForecast,
   fiveCategoryDistribution,
   fiveCategoryTrend,

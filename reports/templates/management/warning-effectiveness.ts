@@ -161,3 +161,109 @@ export default defineChart({
     };
   },
 });
+
+const suggestionColumns: Record<string, Text> = {
+  current_threshold: { 'zh-CN': '当前阈值', en: 'Current threshold' },
+  current_detection_rate: { 'zh-CN': '当前：发现率（发现/预警）', en: 'Current: detection (found/warned)' },
+  suggested_threshold: { 'zh-CN': '占优的阈值', en: 'Dominating threshold' },
+  suggested_detection_rate: { 'zh-CN': '建议：发现率（发现/预警）', en: 'Suggested: detection (found/warned)' },
+};
+
+/** a threshold as its rule kind reads it: months, an amount, a probability */
+const thresholdText = (field: string, kindExpr: string, lang: Lang) =>
+  `${kindExpr} === 'consecutive_overdue' ? format(datum.${field}, 'd') + ${JSON.stringify(lang === 'zh-CN' ? ' 个月' : ' months')} : ${kindExpr} === 'overdue_amount' ? format(datum.${field}, ',.0f') : format(datum.${field}, '.3~f')`;
+
+/**
+ * The dominance check of the threshold rules (warning_threshold_suggestions), 3 months and DPD > 30:
+ * each rule's current threshold with its detection and volume, and the threshold — of the same or
+ * another threshold rule — that detects as many or more with as many or fewer warnings, if any.
+ */
+export const warningThresholdSuggestions = defineChart({
+  id: 'warning-thresholds',
+  pack: 'management',
+  title: { 'zh-CN': '预警阈值检验：是否存在占优阈值', en: 'Warning thresholds: is a threshold dominated?' },
+  note: {
+    'zh-CN':
+      '各阈值类规则按月末重算（同一批预警月、3 个月内逾期超过 30 天）：当前阈值与在阈值网格（本规则附近及其他阈值类规则）中发现数不少于当前、预警量不多于当前且至少一项更优的阈值；“—”表示当前阈值未被占优。同一规则提高阈值只会减少预警，故只有在不漏掉任何已发现逾期时才占优。',
+    en: 'Each threshold rule re-evaluated at month-ends (the same warning months; over 30 DPD within 3 months): its current threshold, and the grid point (around it, or of another threshold rule) that finds at least as many with at most as many warnings, better in one; "—": not dominated. Within one rule a higher threshold only drops warnings, so it dominates only when it loses no detection.',
+  },
+  unit: { 'zh-CN': '发现率：%；预警量：贷款月', en: 'detection in %; volumes in loan-months' },
+  shows: (p, lang) => {
+    const w = warningMonths(p);
+    return lang === 'zh-CN'
+      ? `${w.from.slice(0, 7)} 至 ${w.to.slice(0, 7)} 共 12 个预警月`
+      : `the 12 warning months ${w.from.slice(0, 7)} to ${w.to.slice(0, 7)}`;
+  },
+  data: (p) => ({ metric: 'warning_threshold_suggestions', request: { as_of: p.monthEnd, ...warningMonths(p) } }),
+  size: { width: 620 },
+  body: (rows, lang) => {
+    const shown = rows.filter((r) => r.level === 30 && r.horizon === 3);
+    const kinds = Object.fromEntries(
+      rows.map((r) => [String(r.rule_id), { 'zh-CN': String(r.kind), en: String(r.kind) }]),
+    );
+    const ruleText = (id: string) => ruleLabels[id]?.[lang] ?? id;
+    const names = Object.fromEntries(
+      rows.map((r) => [String(r.rule_id), { 'zh-CN': ruleText(String(r.rule_id)), en: ruleText(String(r.rule_id)) }]),
+    );
+    const rate = (p: string) =>
+      `format(datum.${p}_detection_rate, '.1%') + ' (' + format(datum.${p}_detected, ',') + '/' + format(datum.${p}_warned, ',') + ')'`;
+    return {
+      height: Math.max(60, 30 * shown.length),
+      transform: [
+        { filter: 'datum.level === 30 && datum.horizon === 3' },
+        { calculate: labelExpr('rule_id', names, lang), as: 'rule_label' },
+        { calculate: labelExpr('suggested_rule_id', kinds, lang), as: 'suggested_kind' },
+        { fold: Object.keys(suggestionColumns), as: ['column', 'value'] },
+        {
+          calculate: `datum.column === 'current_threshold' ? (${thresholdText('current_threshold', 'datum.kind', lang)}) : datum.column === 'current_detection_rate' ? ${rate('current')} : datum.suggested_threshold === null ? '—' : datum.column === 'suggested_threshold' ? (${labelExpr('suggested_rule_id', names, lang)}) + ' ' + (${thresholdText('suggested_threshold', 'datum.suggested_kind', lang)}) : ${rate('suggested')}`,
+          as: 'text',
+        },
+        {
+          calculate: "datum.suggested_threshold !== null && indexof(datum.column, 'suggested') === 0",
+          as: 'is_suggestion',
+        },
+      ],
+      encoding: {
+        x: {
+          field: 'column',
+          type: 'ordinal',
+          sort: Object.keys(suggestionColumns),
+          title: { 'zh-CN': '逾期超过 30 天、3 个月内', en: 'Over 30 DPD within 3 months' }[lang],
+          axis: {
+            orient: 'top',
+            labelAngle: 0,
+            labelFontSize: 10,
+            labelLimit: 160,
+            domain: false,
+            ticks: false,
+            grid: false,
+            labelExpr: labelExpr('value', suggestionColumns, lang).replaceAll('datum["value"]', 'datum.value'),
+          },
+        },
+        y: {
+          field: 'rule_label',
+          type: 'ordinal',
+          title: { 'zh-CN': '阈值类规则', en: 'Threshold rule' }[lang],
+          axis: { domain: false, ticks: false, grid: false, labelFontSize: 11, labelLimit: 160 },
+        },
+      },
+      layer: [
+        {
+          mark: { type: 'rect', stroke: 'white', strokeWidth: 2 },
+          encoding: {
+            color: { condition: { test: 'datum.is_suggestion', value: '#fde8c8' }, value: '#f3f3f3' },
+            tooltip: [
+              { field: 'rule_id', type: 'nominal' },
+              { field: 'text', type: 'nominal' },
+              { field: 'rolled', type: 'quantitative', format: ',' },
+            ],
+          },
+        },
+        {
+          mark: { type: 'text', fontSize: 11, color: '#1b1b1b' },
+          encoding: { text: { field: 'text', type: 'nominal' } },
+        },
+      ],
+    };
+  },
+});

@@ -296,6 +296,22 @@ const promised: Record<string, Promised> = {
             `${r.subject_kind === 'grade' ? `${lang === 'zh-CN' ? '评级' : 'Grade'} ${String(r.subject)}` : (ruleLabels[String(r.subject)]?.[lang] ?? String(r.subject))}${r.volume_flag === 'small' ? ' †' : ''}`,
         ),
   },
+  'warning-thresholds': {
+    units: [
+      { mark: 'rect', x: ['column', 'ordinal'], y: ['rule_label', 'ordinal'] },
+      { mark: 'text', x: ['column', 'ordinal'], y: ['rule_label', 'ordinal'], text: ['text', 'nominal'] },
+    ],
+    // four cells per threshold rule at 3 months and DPD > 30
+    drawn: (rs) => {
+      const cells = 4 * rs.filter((r) => r.level === 30 && r.horizon === 3).length;
+      return { rect: cells, text: cells };
+    },
+    texts: (rs, lang) =>
+      distinct(
+        rs.filter((r) => r.level === 30 && r.horizon === 3),
+        'rule_id',
+      ).map((r) => ruleLabels[r]?.[lang] ?? r),
+  },
   'loss-forecast': {
     units: [{ mark: 'bar', x: ['month_ahead', 'ordinal'], y: ['charged_off', 'quantitative', 'money'] }],
     drawn: (rs) => ({ rect: valid(rs, 'charged_off') }),
