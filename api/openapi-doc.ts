@@ -49,6 +49,11 @@ export const tags: { name: string; prefix: string; description: string }[] = [
     prefix: '/v1/disposal',
     description: 'Disposal options of late and defaulted loans (a collector sees his own region)',
   },
+  {
+    name: 'bureau',
+    prefix: '/v1/bureau',
+    description: "The month's credit-bureau submission: status codes and 24-month histories (admin, auditor)",
+  },
   { name: 'scores', prefix: '/v1/loans/', description: 'Early-warning scores of the champion model' },
   { name: 'scores', prefix: '/v1/scores', description: '' },
   { name: 'models', prefix: '/v1/models', description: 'Model registry and champion promotion (audited)' },
