@@ -439,6 +439,8 @@ export const apiKeyRevocationColumns = [
   ['revoked_by', 'String'],
   ['revoke_reason', 'String'],
 ] as const;
+/** Column added to api_keys by migration 21: the agent id a collector key is (his own incentive award, GET /v1/incentives); '' for none. */
+export const apiKeyAgentColumns = [['agent_id', 'String']] as const;
 /** Column added to audit_log by migration 16: the client's own X-Request-Id (request_id is always the server's). */
 export const auditClientRequestIdColumns = [['client_request_id', 'String']] as const;
 
@@ -456,6 +458,7 @@ export const apiTables = {
       ['created_at', 'DateTime'],
       ['revoked', 'UInt8'],
       ...apiKeyRevocationColumns,
+      ...apiKeyAgentColumns,
     ],
     orderBy: '(key_id, created_at)',
     shardBy: 'cityHash64(key_id)',

@@ -17,6 +17,8 @@ export interface ApiKey {
   region: string;
   team: string;
   label: string;
+  /** a collector key's own agent id (its incentive award); absent or '' for none */
+  agent_id?: string;
 }
 
 /** What `keys list` and `GET /v1/keys` show of a key: never the key or its hash. */
@@ -30,6 +32,8 @@ export interface ApiKeyRecord {
   revoked_at: string | null;
   revoked_by: string | null;
   revoke_reason: string | null;
+  /** a collector key's agent id, when it has one */
+  agent_id?: string;
 }
 
 /** A key request the user can fix (a collector without a region, an unknown team, …): exit 2 / HTTP 400. */
@@ -46,6 +50,8 @@ export interface NewApiKey {
   region?: string;
   team?: string;
   label?: string;
+  /** collector: the agent id the key is (collection_actions.agent_id), for his own incentive award */
+  agent_id?: string;
 }
 
 /** A trimmed value, undefined when absent or blank. */
@@ -66,6 +72,10 @@ export async function createApiKey(wh: Warehouse, k: NewApiKey): Promise<{ key: 
   const region = nonBlank(k.region);
   const team = nonBlank(k.team);
   const label = k.label ?? '';
+  const agent = nonBlank(k.agent_id);
+  if (agent && k.role !== 'collector')
+    throw new ApiKeyError(`only a collector key names an agent, not a ${k.role} key`);
+  if (agent && agent.length > 64) throw new ApiKeyError('an agent id is at most 64 characters');
   if (label.length > 100) throw new ApiKeyError('a key label is at most 100 characters');
   if (k.role !== 'collector' && (region || team)) {
     throw new ApiKeyError(
@@ -82,6 +92,8 @@ export async function createApiKey(wh: Warehouse, k: NewApiKey): Promise<{ key: 
       throw new ApiKeyError(`unknown region "${region}": known regions are ${listForMessage(known.regions)}`);
     if (team && !known.teams.includes(team))
       throw new ApiKeyError(`unknown team "${team}": known teams are ${listForMessage(known.teams)}`);
+    if (agent && !(await isKnownAgent(wh, agent)))
+      throw new ApiKeyError(`unknown agent "${agent}": no collection action names it`);
   }
   const keyId = randomBytes(6).toString('hex');
   const key = `lw_${keyId}_${randomBytes(24).toString('base64url')}`;
@@ -98,10 +110,21 @@ export async function createApiKey(wh: Warehouse, k: NewApiKey): Promise<{ key: 
         label,
         created_at: Math.floor(Date.now() / 1000),
         revoked: 0,
+        agent_id: agent ?? '',
       },
     ],
   });
   return { key, key_id: keyId };
+}
+
+/** An agent id some (non-agency) collection action names. */
+async function isKnownAgent(wh: Warehouse, agent: string): Promise<boolean> {
+  const [r] = await queryRows<{ n: number }>(
+    wh,
+    `SELECT toUInt32(count() > 0) AS n FROM ${tableRef(wh, 'collection_actions')} WHERE agent_id = {a:String} AND channel != 'agency'`,
+    { a: agent },
+  );
+  return r?.n === 1;
 }
 
 interface KeyRow {
@@ -116,6 +139,7 @@ interface KeyRow {
   revoked_ms: number | null;
   revoked_by: string;
   revoke_reason: string;
+  agent_id: string;
 }
 
 /** toUnixTimestamp64Milli is an Int64: a quoted string when the server quotes 64-bit integers in JSON. */
@@ -126,7 +150,7 @@ async function keyRows(wh: Warehouse, keyId?: string): Promise<KeyRow[]> {
   const rows = await queryRows<KeyRowAsRead>(
     wh,
     `SELECT key_id, key_hash, toString(role) AS role, region, team, label, toUnixTimestamp(created_at) AS created_s,
-      revoked, toUnixTimestamp64Milli(revoked_at) AS revoked_ms, revoked_by, revoke_reason
+      revoked, toUnixTimestamp64Milli(revoked_at) AS revoked_ms, revoked_by, revoke_reason, agent_id
     FROM ${tableRef(wh, 'api_keys')} WHERE ${keyId === undefined ? '1' : 'key_id = {id:String}'} ORDER BY key_id, created_at, revoked`,
     { id: keyId ?? '' },
   );
@@ -152,6 +176,7 @@ function fold(rows: KeyRow[]): (ApiKeyRecord & { key_hash: string }) | null {
     revoked_at: revocation ? new Date(revocation.revoked_ms ?? revocation.created_s * 1000).toISOString() : null,
     revoked_by: revocation ? revocation.revoked_by : null,
     revoke_reason: revocation ? revocation.revoke_reason : null,
+    ...(key.agent_id ? { agent_id: key.agent_id } : {}),
   };
 }
 
@@ -165,6 +190,7 @@ const publicRecord = (r: ApiKeyRecord & { key_hash: string }): ApiKeyRecord => (
   revoked_at: r.revoked_at,
   revoked_by: r.revoked_by,
   revoke_reason: r.revoke_reason,
+  ...(r.agent_id ? { agent_id: r.agent_id } : {}),
 });
 
 /** Every key (newest first), revoked ones included unless `includeRevoked: false`. */
@@ -215,6 +241,7 @@ export async function revokeApiKey(
         revoked_at: now,
         revoked_by: o.by,
         revoke_reason: o.reason ?? '',
+        agent_id: current.agent_id ?? '',
       },
     ],
   });
@@ -254,6 +281,7 @@ export async function verifyApiKey(wh: Warehouse, key: string): Promise<KeyVerdi
       region: found.region ?? '',
       team: found.team ?? '',
       label: found.label,
+      ...(found.agent_id ? { agent_id: found.agent_id } : {}),
     },
   };
 }

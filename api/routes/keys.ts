@@ -26,6 +26,7 @@ const keyRecord = z
     revoked_at: z.string().nullable(),
     revoked_by: z.string().nullable(),
     revoke_reason: z.string().nullable(),
+    agent_id: z.string().optional().openapi({ description: "a collector key's agent id, when it has one" }),
   })
   .openapi('ApiKeyRecord', {
     example: {
@@ -105,6 +106,9 @@ export const keyRoutes = new OpenAPIHono<AppEnv>()
                   region: scopeName.optional(),
                   team: scopeName.optional(),
                   label: z.string().max(100).optional(),
+                  agent_id: scopeName
+                    .optional()
+                    .openapi({ description: 'collector: the agent id it is (its own incentive award)' }),
                 })
                 .strict()
                 .openapi({ example: { role: 'collector', region: 'east', team: 'east-early', label: 'east desk' } }),
@@ -139,6 +143,7 @@ export const keyRoutes = new OpenAPIHono<AppEnv>()
         region: body.region ?? null,
         team: body.team ?? null,
         label: body.label ?? '',
+        ...(body.agent_id ? { agent_id: body.agent_id } : {}),
       });
       return c.json(
         { key: made.key, key_id: made.key_id, role: body.role, region: body.region ?? null, team: body.team ?? null },

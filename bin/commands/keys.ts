@@ -17,6 +17,11 @@ export const keysCreateCommand = defineCommand({
     region: flag(z.string().min(1).max(60).optional(), 'collector: the region it may see', 'R'),
     team: flag(z.string().min(1).max(60).optional(), 'collector: the team it may see', 'T'),
     label: flag(z.string().max(100).optional(), 'a note on whose key it is', 'L'),
+    agent: flag(
+      z.string().min(1).max(64).optional(),
+      "collector: the agent id it is (sees that agent's incentive award)",
+      'A',
+    ),
   },
   examples: [
     'loanwatch keys create --role executive --label cfo',
@@ -24,7 +29,13 @@ export const keysCreateCommand = defineCommand({
   ],
   warehouse: true,
   run: async ({ wh, out }, f) => {
-    const k = await createApiKey(wh, { role: f.role, region: f.region, team: f.team, label: f.label });
+    const k = await createApiKey(wh, {
+      role: f.role,
+      region: f.region,
+      team: f.team,
+      label: f.label,
+      agent_id: f.agent,
+    });
     out.line(
       JSON.stringify({ key: k.key, key_id: k.key_id, role: f.role, region: f.region ?? null, team: f.team ?? null }),
     );

@@ -3,6 +3,7 @@ import { createDatabaseStatement, createTableStatements, tableRef } from '../ddl
 import { fillDerivedStatements, fillLoanKeyStatements, fillNextMonthEndStatements } from '../derived-facts.ts';
 import {
   accrualTables,
+  apiKeyAgentColumns,
   apiKeyRevocationColumns,
   apiTables,
   archiveTables,
@@ -186,8 +187,11 @@ export const migrations: Migration[] = [
   },
   {
     version: 21,
-    name: 'incentive awards and their evidence by agent and month (issue 22, item 3)',
-    statements: (wh) => Object.values(incentiveTables).flatMap((t) => createTableStatements(wh, t)),
+    name: "incentive awards and their evidence by agent and month; api_keys.agent_id (a collector key's own agent) (issue 22, item 3)",
+    statements: (wh) => [
+      ...Object.values(incentiveTables).flatMap((t) => createTableStatements(wh, t)),
+      ...addColumns(wh, 'api_keys', apiKeyAgentColumns),
+    ],
   },
   {
     version: 23,

@@ -24,11 +24,13 @@ export interface IncentiveCash {
   charged_off: boolean;
 }
 
-/** A loan in bucket C at the month-end that was delinquent at the month-end before. */
+/** A loan current or paid off (C, PO) at the month-end that was delinquent at the month-end before. */
 export interface IncentiveCure {
   loan_id: string;
   month_end: string;
   from_bucket: string;
+  /** C, or PO when the loan was paid off */
+  to_bucket?: string;
 }
 
 /** A promise to pay (by an agent, not an agency) whose deadline — promised date + grace — falls in the month. */
@@ -269,7 +271,7 @@ export function computeAwards(inputs: IncentiveInputs, scheme: IncentiveScheme):
       base: 1,
       rate: units(bonus),
       value: units(bonus),
-      note: `${c.from_bucket} → C at the month-end`,
+      note: `${c.from_bucket} → ${c.to_bucket ?? 'C'} at the month-end`,
     });
   }
 

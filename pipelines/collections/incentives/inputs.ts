@@ -96,13 +96,16 @@ const loadContacts = (wh: Warehouse, from: Param, b: Bounds) =>
         ORDER BY loan_id, action_date, action_id`,
   );
 
-/** Loans in bucket C at the month-end that were delinquent (M1 … M7+) at the month-end before. */
+/**
+ * Loans current or paid off (C, PO) at the month-end that were delinquent (M1 … M7+) at the month-end
+ * before: a cure as the collections metric counts it (a delinquent loan paid off in full is cured too).
+ */
 const loadCures = (wh: Warehouse, b: Bounds) =>
   querySql<IncentiveCure>(
     wh,
-    sql`SELECT loan_id, toString(month_end) AS month_end, toString(prev_bucket) AS from_bucket
+    sql`SELECT loan_id, toString(month_end) AS month_end, toString(prev_bucket) AS from_bucket, toString(bucket) AS to_bucket
         FROM ${t(wh, 'loan_month')} AS lwq_m
-        WHERE lwq_m.month_end = ${b.end} AND lwq_m.bucket = 'C' AND lwq_m.prev_bucket NOT IN ('', 'C', 'PO', 'WO')
+        WHERE lwq_m.month_end = ${b.end} AND lwq_m.bucket IN ('C', 'PO') AND lwq_m.prev_bucket NOT IN ('', 'C', 'PO', 'WO')
         ORDER BY loan_id`,
   );
 

@@ -36,7 +36,7 @@ export const incentiveSchemeSchema = z
       .strict(),
     cure_bonus: z
       .object({
-        /** per loan back to bucket C at the month-end after being delinquent at the one before */
+        /** per loan current or paid off (C, PO) at the month-end after being delinquent at the one before */
         per_cure: money,
         /** by the bucket it cured from, over per_cure */
         by_bucket: z.partialRecord(bucketKey, money).default({}),
