@@ -17,6 +17,7 @@ import provisionCoverage, { provisionRatio } from './templates/regulatory/provis
 import migrationRates, { classMigrationMatrix } from './templates/regulatory/migration-rates.ts';
 import { ecl, eclWalk, ifrs9Stages } from './templates/regulatory/ifrs9.ts';
 import { disposalOptionsChart } from './templates/regulatory/disposal-options.ts';
+import { interestArrearsChart } from './templates/regulatory/interest-arrears.ts';
 
 /** Every chart, in the order it appears in its pack (the catalogue: the API's {template} must be one of these ids). */
 export const templates: ChartTemplate[] = [
@@ -50,6 +51,7 @@ export const templates: ChartTemplate[] = [
   ecl,
   eclWalk,
   disposalOptionsChart,
+  interestArrearsChart,
 ];
 
 export const templateById = new Map(templates.map((t) => [t.id, t]));

@@ -44,7 +44,7 @@ export const interestArrears = {
   formulas: {
     total_arrears: { sql: 'on_balance_sheet + off_balance_sheet', kind: 'measure' },
     off_balance_sheet_share: {
-      sql: 'if(on_balance_sheet + off_balance_sheet = 0, NULL, off_balance_sheet / (on_balance_sheet + off_balance_sheet))',
+      sql: 'if(on_balance_sheet + off_balance_sheet = 0, NULL, toFloat64(off_balance_sheet) / toFloat64(on_balance_sheet + off_balance_sheet))',
       kind: 'ratio',
       label: arrearsLabel,
     },

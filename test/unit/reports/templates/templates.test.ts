@@ -492,6 +492,15 @@ const promised: Record<string, Promised> = {
       ),
     absent: () => ['opening', 'closing', 'stage_moves'],
   },
+  'interest-arrears': {
+    units: [{ mark: 'bar', x: monthX, y: ['amount', 'quantitative', 'money'], color: ['side', 'nominal'] }],
+    // on and off balance sheet stacked: two bars a month
+    drawn: (rs) => ({ rect: valid(rs, 'on_balance_sheet', 'off_balance_sheet') }),
+    texts: (rs, lang) => [
+      ...months(rs),
+      ...byLang(lang, ['表内欠息', '表外欠息'], ['On balance sheet', 'Off balance sheet']),
+    ],
+  },
   'disposal-options': {
     units: [
       {
