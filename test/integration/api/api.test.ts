@@ -425,6 +425,7 @@ describe('HTTP API', () => {
       [
         'GET /health',
         'GET /v1/audit',
+        'GET /v1/bureau',
         'GET /v1/cases',
         'GET /v1/collection-actions',
         'GET /v1/keys',
