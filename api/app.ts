@@ -22,6 +22,7 @@ import { modelRoutes } from './routes/models.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { warningRoutes } from './routes/warnings.ts';
 import { disposalRoutes } from './routes/disposal.ts';
+import { placementRoutes } from './routes/placements.ts';
 import { bureauRoutes } from './routes/bureau.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { auditRoutes } from './routes/audit.ts';
@@ -90,6 +91,7 @@ export function createApp(given: ApiDeps) {
   app.route('/', keyRoutes);
   app.route('/', collectionActionRoutes);
   app.route('/', disposalRoutes);
+  app.route('/', placementRoutes);
   app.route('/', bureauRoutes);
   app.route('/console', consoleRoutes(sessions));
   // generated once, on first request (every route is registered by then), then finished: openapi-doc.ts

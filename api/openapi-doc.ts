@@ -50,6 +50,11 @@ export const tags: { name: string; prefix: string; description: string }[] = [
     description: 'Disposal options of late and defaulted loans (a collector sees his own region)',
   },
   {
+    name: 'placements',
+    prefix: '/v1/placements',
+    description: 'Agency placement and recall proposals, placement history (a collector sees his own region)',
+  },
+  {
     name: 'bureau',
     prefix: '/v1/bureau',
     description: "The month's credit-bureau submission: status codes and 24-month histories (admin, auditor)",
@@ -66,7 +71,7 @@ export const tagOf = (path: string) =>
   'other';
 
 /** Operations whose cache misses go through admission control (api/admission.ts) and may answer 503. */
-const heavyPrefixes = ['/v1/metrics/', '/v1/cases', '/v1/reports/', '/v1/disposal'];
+const heavyPrefixes = ['/v1/metrics/', '/v1/cases', '/v1/reports/', '/v1/disposal', '/v1/placements'];
 
 /** Examples that work on the demo book (as of its last month-end). */
 const parameterExamples: Record<string, unknown> = {

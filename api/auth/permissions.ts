@@ -27,6 +27,8 @@ export const permissions = {
   'models:workbench': ['admin', 'modeler'],
   // disposal options of late loans (GET /v1/disposal); a collector sees his own region's loans
   'disposal:read': ['admin', 'executive', 'auditor', 'collector'],
+  // agency placement and recall proposals and placement history (GET /v1/placements); a collector sees his own region's loans
+  'placements:read': ['admin', 'collector', 'auditor'],
   // the month's credit-bureau submission (GET /v1/bureau): every account with its customer hash, so not for collectors
   'bureau:read': ['admin', 'auditor'],
 } as const satisfies Record<string, readonly Role[]>;

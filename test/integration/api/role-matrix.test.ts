@@ -232,6 +232,11 @@ describe('role × route × scope matrix; collectors never see another region', (
         allowed: ['admin', 'executive', 'auditor', 'collector'],
         ok: 200,
       },
+      'GET /v1/placements': {
+        path: `/v1/placements?as_of=${asOf}`,
+        allowed: ['admin', 'collector', 'auditor'],
+        ok: 200,
+      },
       'GET /v1/bureau': { path: '/v1/bureau?month=2024-06', allowed: ['admin', 'auditor'], ok: 200 },
       'GET /v1/audit': { path: '/v1/audit?limit=5', allowed: ['admin', 'auditor'], ok: 200 },
       'GET /v1/keys': { path: '/v1/keys', allowed: ['admin'], ok: 200 },

@@ -4,6 +4,8 @@ import { runMetric } from '../../../../../warehouse/metrics/run.ts';
 import { comparisonBalanceEdges, defaultAgencyTerms } from '../../../../../warehouse/workout/agency-terms.ts';
 import { placementStates } from '../../../../../pipelines/collections/agency/placement-state.ts';
 import { addDays, proposePlacements } from '../../../../../pipelines/collections/agency/rules.ts';
+import { createApp } from '../../../../../api/app.ts';
+import { createApiKey } from '../../../../../api/auth/keys.ts';
 import { warehouseWithFiles } from '../../../../helpers/book.ts';
 import { disposeIfOpened } from '../../../../helpers/warehouse.ts';
 import { defaultSettings } from '../../../../helpers/settings.ts';
@@ -44,6 +46,8 @@ const loans: { id: string; onTime: number; later: [string, string][] }[] = [
   { id: 'H5', onTime: 3, later: [['2024-06-10', '120.00']] }, // M1 at 04-30: P5 (M2 there) has no in-house match
   { id: 'H6', onTime: 0, later: [['2024-04-01', '5.00']] },
 ];
+/** P6 and H6 are in the west, the others in the east */
+const regionOf = (id: string) => (id.endsWith('6') ? 'west' : 'east');
 const events = [
   ['e1', 'P1', '2024-04-05', 'agency_placement', '600.00', 'AG01'],
   ['e2', 'P1', '2024-06-20', 'agency_recall', '0', 'AG01'],
@@ -59,7 +63,7 @@ const events = [
 const files = {
   'loans.csv': [
     'loan_id,customer_id,product,origination_date,principal,annual_rate,term_months,region,branch',
-    ...loans.map((l) => `${l.id},c${l.id},consumer,2023-12-15,600.00,0.2,6,east,b1`),
+    ...loans.map((l) => `${l.id},c${l.id},consumer,2023-12-15,600.00,0.2,6,${regionOf(l.id)},b1`),
   ],
   'schedule.csv': [
     'loan_id,installment_no,due_date,principal_due,interest_due',
@@ -237,5 +241,41 @@ describe('agency performance on hand-built placements', () => {
       ['AG01', '2024-03-25'],
       ['AG03', null],
     ]);
+  });
+
+  it('GET /v1/placements: the same proposals and history, a collector his region only, others by role', async () => {
+    const app = createApp({
+      wh,
+      log: () => undefined,
+      rateLimitPerMinute: 100_000,
+      anonRateLimitPerMinute: 100_000,
+      keyCacheMs: 5_000,
+      maxBodyBytes: 64 * 1024,
+      snapshotSettings: defaultSettings,
+    });
+    const key = async (role: 'admin' | 'auditor' | 'executive' | 'modeler' | 'collector') =>
+      (await createApiKey(wh, { role, label: role, ...(role === 'collector' ? { region: 'east' } : {}) })).key;
+    interface Body {
+      proposals: { loan_id: string; action: string; reason: string }[];
+      history: { loan_id: string }[];
+    }
+    const get = async (k: string, q = '') => {
+      const res = await app.request(`/v1/placements?as_of=${asOf}${q}`, { headers: { authorization: `Bearer ${k}` } });
+      return { status: res.status, body: res.status === 200 ? ((await res.json()) as Body) : null };
+    };
+    const want = proposePlacements(await placementStates(wh, asOf, defaultSettings), asOf, defaultAgencyTerms);
+    const admin = await get(await key('admin'));
+    expect(admin.body!.proposals.map((p) => [p.loan_id, p.action, p.reason])).toEqual(
+      want.map((p) => [p.loan_id, p.action, p.reason]),
+    );
+    expect(admin.body!.history.map((h) => h.loan_id).sort()).toEqual(['P1', 'P2', 'P3', 'P4', 'P5', 'P6']);
+    const east = await get(await key('collector'), '&region=west');
+    expect(east.body!.history.map((h) => h.loan_id).sort()).toEqual(['P1', 'P2', 'P3', 'P4', 'P5']);
+    expect(east.body!.proposals.some((p) => p.loan_id === 'P6')).toBe(false);
+    expect((await get(await key('admin'), '&region=west')).body!.proposals.map((p) => p.loan_id)).toContain('P6');
+    expect((await get(await key('admin'), '&loan_id=P4')).body!.history.map((h) => h.loan_id)).toEqual(['P4']);
+    expect((await get(await key('auditor'))).status).toBe(200);
+    for (const role of ['executive', 'modeler'] as const) expect((await get(await key(role))).status).toBe(403);
+    expect((await get(await key('admin'), '&region=north')).status).toBe(400);
   });
 });

@@ -1,0 +1,113 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { defaultAgencyTerms } from '../../warehouse/workout/agency-terms.ts';
+import { placementStates } from '../../pipelines/collections/agency/placement-state.ts';
+import { proposePlacements } from '../../pipelines/collections/agency/rules.ts';
+import { heavy } from '../admission.ts';
+import type { AppEnv } from '../context.ts';
+import { requirePermission, scopedFilters } from '../middleware.ts';
+import { csvList, errorResponses, isoDay } from '../schemas.ts';
+import { checkKnownFilters, userErrorsAsBadRequest } from './request-checks.ts';
+
+const name = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[\w .-]+$/u, 'letters, digits, space, _ . and -');
+const proposalSchema = z
+  .object({
+    loan_id: z.string(),
+    action: z.enum(['place', 'recall']),
+    agency: z.string(),
+    reason: z.enum(['rules', 'do_not_contact', 'cure', 'expiry']),
+    product: z.string(),
+    region: z.string(),
+    dpd: z.number(),
+    balance: z.number(),
+    placed_date: z.string(),
+    expires: z.string().openapi({ description: "the placement period's last day" }),
+    previous_placements: z.number(),
+  })
+  .openapi('PlacementProposal');
+const historySchema = z
+  .object({
+    loan_id: z.string(),
+    region: z.string(),
+    status_now: z.string(),
+    dpd_now: z.number(),
+    placements: z.array(
+      z.object({
+        agency: z.string(),
+        placed_date: z.string(),
+        placed_amount: z.number(),
+        recalled_date: z.string().nullable(),
+      }),
+    ),
+  })
+  .openapi('PlacementHistory');
+
+/**
+ * Agency placements (issue 22 item 4) under the default rules (docs/collections.md): the recalls and
+ * new placements proposed for a day, and each loan's placement history. A collector sees his own
+ * region's loans (pinned from the key, as for cases); agency performance is the
+ * agency_performance metric's route.
+ */
+export const placementRoutes = new OpenAPIHono<AppEnv>().openapi(
+  createRoute({
+    method: 'get',
+    path: '/v1/placements',
+    summary:
+      'Agency recalls (do-not-contact hold, cure, expiry) and new placements (DPD and balance ranges, products, previous placements; agencies in rotation) proposed for a day, with each loan’s placement history',
+    request: {
+      query: z
+        .object({
+          as_of: isoDay,
+          region: csvList(name).optional(),
+          loan_id: csvList(name).optional(),
+        })
+        .strict(),
+    },
+    responses: {
+      200: {
+        description: 'proposals (recalls first) and the placement history of every loan ever placed',
+        content: {
+          'application/json': {
+            schema: z.object({ proposals: z.array(proposalSchema), history: z.array(historySchema) }),
+          },
+        },
+      },
+      ...errorResponses(400, 401, 403, 429),
+    },
+  }),
+  async (c) => {
+    requirePermission(c, 'placements:read');
+    const q = c.req.valid('query');
+    const { region } = scopedFilters(c.get('key'), q);
+    const { wh, snapshotSettings } = c.get('deps');
+    await checkKnownFilters(wh, { region: region === q.region ? q.region : undefined });
+    // rotation balances the agencies over the whole book: proposals are made book-wide, then scoped
+    const states = await heavy(() => userErrorsAsBadRequest(() => placementStates(wh, q.as_of, snapshotSettings)));
+    const proposals = proposePlacements(states, q.as_of, defaultAgencyTerms);
+    const inScope = (r: { region: string; loan_id: string }) =>
+      (!region || region.includes(r.region)) && (!q.loan_id || q.loan_id.includes(r.loan_id));
+    return c.json(
+      {
+        proposals: proposals.filter(inScope),
+        history: states
+          .filter((s) => s.placements.length > 0 && inScope(s))
+          .map((s) => ({
+            loan_id: s.loan_id,
+            region: s.region,
+            status_now: s.status,
+            dpd_now: s.dpd,
+            placements: s.placements.map(({ agency, placed_date, placed_amount, recalled_date }) => ({
+              agency,
+              placed_date,
+              placed_amount,
+              recalled_date,
+            })),
+          })),
+      },
+      200,
+    );
+  },
+);
