@@ -75,8 +75,12 @@ const selects: Record<DerivedTable, (wh: Pick<Warehouse, 'database'>, loans?: Lo
 export const derivedTables = Object.keys(selects) as DerivedTable[];
 
 /** Fills `into` with the table's facts (of `loans` only, when given). */
-export const insertStatement = (wh: Warehouse, table: DerivedTable, into: string, loans?: LoanSubset) =>
-  `INSERT INTO ${into} (${systemTables[table].columns.map(([n]) => n).join(', ')}) ${selects[table](wh, loans)}`;
+export const insertStatement = (
+  wh: Pick<Warehouse, 'database'>,
+  table: DerivedTable,
+  into: string,
+  loans?: LoanSubset,
+) => `INSERT INTO ${into} (${systemTables[table].columns.map(([n]) => n).join(', ')}) ${selects[table](wh, loans)}`;
 
 /** For a migration: fill the table from the snapshot the warehouse already has (emptied first, so an interrupted run is simply run again). */
 export const fillDerivedStatements = (wh: Warehouse, table: DerivedTable) => [

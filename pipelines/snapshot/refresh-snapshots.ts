@@ -77,8 +77,10 @@ export async function refreshSnapshots(wh: Warehouse, o: RefreshOptions): Promis
   );
   const loans = touchedLoans(wh);
   if (count > 0) {
+    const t1 = performance.now();
     await execSql(wh, createContagionSql(wh, contagion, lastMe, settings, loans));
     await createRefreshLoanKeys(wh, touched);
+    log(`snapshot: contagion pre-pass and loan keys in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
     const nb = passesFor(count, o.loansPerPass);
     await replaceLoanRows(wh, 'loan_month', loans, async (into) => {
       for (let b = 0; b < nb; b++) {
@@ -89,9 +91,12 @@ export async function refreshSnapshots(wh: Warehouse, o: RefreshOptions): Promis
       }
     });
     step('loan_month');
-    for (const r of o.refreshers ?? loanRefreshers) {
+    log(`snapshot: loan_month in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
+    for (const r of o.refreshers ?? loanRefreshers(o.settings)) {
+      const t2 = performance.now();
       await r.refresh(wh, loans);
       step(r.table);
+      log(`snapshot: ${r.table} in ${((performance.now() - t2) / 1000).toFixed(1)} s`);
     }
   }
   for (const t of scratch) await exec(wh, `DROP TABLE IF EXISTS ${t}`);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { configuredAccrualRules } from '../accrual/accrual-rules.ts';
 import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { insertStatement, derivedTables } from '../../warehouse/derived-facts.ts';
@@ -109,16 +110,18 @@ export async function recordSeen(wh: Warehouse, startedAtMs: number, unseen: Uns
 }
 
 /**
- * What the stored snapshot was computed with: every setting (the label omits some), the SQL of the
- * snapshot and of the derived facts, and the schema version. Any change means the stored rows may
+ * What the stored snapshot was computed with: every setting (the label omits some), the accrual
+ * rules, the SQL of the snapshot and of the derived facts, and the schema version. Any change means the stored rows may
  * differ from what this code would write, so the next run must be full.
  */
-export function snapshotFingerprint(wh: Warehouse, settings: SnapshotSettings): string {
+export function snapshotFingerprint(wh: Pick<Warehouse, 'database'>, settings: SnapshotSettings): string {
   const p = snapshotParams(settings);
   const lastMe = param('2000-01-31', 'Date');
   const pass = snapshotPass(p, { buckets: 1, bucket: 0, nonRetailOnly: false });
   const parts = [
     JSON.stringify(settings),
+    // the accrual (a refreshed per-loan table) follows its own rules file
+    JSON.stringify(configuredAccrualRules()),
     JSON.stringify(render(createContagionSql(wh, 'c', lastMe, p))),
     JSON.stringify(render(insertLoanMonthsSql(wh, { into: 'n', contagion: 'c', lastMe, settings: p, pass }))),
     ...derivedTables.map((t) => insertStatement(wh, t, 'n')),

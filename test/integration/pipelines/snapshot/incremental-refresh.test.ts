@@ -124,10 +124,10 @@ describe('incremental refresh over daily files across a month-end (seed 11): the
     );
     await killedRefresh(wh, d4!.date, 'loan_month');
     results.push(await refresh(wh, d4!.date));
-    incremental = await snapshotChecksums(wh);
+    incremental = await snapshotChecksums(wh, defaultSettings);
     results.push(await refreshSnapshots(wh, { asOf: d4!.date, settings: defaultSettings, full: true }));
-    full = await snapshotChecksums(wh);
-  }, 300_000);
+    full = await snapshotChecksums(wh, defaultSettings);
+  }, 900_000);
   afterAll(() => disposeIfOpened(wh));
 
   it('equals the full rebuild of the same data, table by table', () => {
