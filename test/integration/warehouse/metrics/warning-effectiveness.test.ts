@@ -5,6 +5,12 @@ import type { ModelVersion } from '../../../../models/registry/registry.ts';
 import { fireWarnings } from '../../../../pipelines/warnings/fire-warnings.ts';
 import { parseWarningRules } from '../../../../pipelines/warnings/rules.ts';
 import { queryRows } from '../../../../warehouse/connection.ts';
+import { fetchChartData } from '../../../../reports/data/fetch.ts';
+import { buildChart, reportPeriod } from '../../../../reports/pack.ts';
+import { cjkFontFile } from '../../../../reports/render/fonts.ts';
+import warningEffectivenessChart, {
+  warningThresholdSuggestions as warningThresholdsChart,
+} from '../../../../reports/templates/management/warning-effectiveness.ts';
 import { runMetric } from '../../../../warehouse/metrics/run.ts';
 import { suggestThreshold } from '../../../../warehouse/metrics/warning-math.ts';
 import { thresholdGrid } from '../../../../warehouse/metrics/warning-sources.ts';
@@ -467,6 +473,28 @@ describe('warning effectiveness on hand-built loans', () => {
       expect([s.suggested_rule_id, s.suggested_threshold, s.suggested_warned, s.suggested_detected]).toEqual(
         best ? [best.rule_id, best.threshold, best.warned, best.detected] : [null, null, null, null],
       );
+    }
+  });
+
+  it("the pack's two charts read these metrics for a month and a segment, and draw them", async () => {
+    // the period 2024-03: warning months 2023-01 … 2023-12, the fixture's warnings among them
+    const p = await reportPeriod(wh, '2024-03', { region: ['north'] });
+    const table = await fetchChartData(wh, warningEffectivenessChart.data(p), p.segment);
+    expect(table.segmentApplied).toBe(true);
+    expect(table.rows).toEqual(
+      await effectiveness({ as_of: '2024-03-31', from: '2023-01-31', to: '2023-12-31', region: ['north'] }),
+    );
+    const grid = await fetchChartData(wh, warningThresholdsChart.data(p), p.segment);
+    expect(grid.rows.filter((r) => r.level === 30 && r.horizon === 3).map((r) => r.rule_id)).toEqual([
+      'amount_150',
+      'jump_01',
+      'mid_amount',
+      'score_03',
+      'streak_2',
+    ]);
+    for (const t of [warningEffectivenessChart, warningThresholdsChart]) {
+      const c = await buildChart(wh, t, p, 'zh-CN', cjkFontFile());
+      expect(c.svg).toContain(t.title['zh-CN']);
     }
   });
 
