@@ -33,7 +33,7 @@ const historySchema = z
     loan_id: z.string(),
     region: z.string(),
     status_now: z.string(),
-    dpd_now: z.number(),
+    dpd_now: z.number().nullable().openapi({ description: 'null once the loan is closed (paid off or charged off)' }),
     placements: z.array(
       z.object({
         agency: z.string(),
@@ -98,7 +98,7 @@ export const placementRoutes = new OpenAPIHono<AppEnv>().openapi(
             loan_id: s.loan_id,
             region: s.region,
             status_now: s.status,
-            dpd_now: s.dpd,
+            dpd_now: s.status === 'active' ? s.dpd : null,
             placements: s.placements.map(({ agency, placed_date, placed_amount, recalled_date }) => ({
               agency,
               placed_date,

@@ -60,7 +60,8 @@ interface HistoryRow {
   recalled_date: string | null;
   days: number;
   status_now: string;
-  dpd_now: number;
+  /** null once the loan is closed (paid off or charged off) */
+  dpd_now: number | null;
 }
 const historyColumns = [
   'loan_id',
@@ -96,7 +97,7 @@ export async function runPlacements(wh: Warehouse, config: Config, out: Output, 
           recalled_date: p.recalled_date,
           days: daysBetween(p.placed_date, p.recalled_date ?? asOf),
           status_now: s.status,
-          dpd_now: s.dpd,
+          dpd_now: s.status === 'active' ? s.dpd : null,
         })),
       );
     if (f.format === 'json') await writeJson(out, rows);
