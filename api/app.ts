@@ -28,6 +28,8 @@ import { reportRoutes } from './routes/reports.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { scoreRoutes } from './routes/scores.ts';
 import { collectionActionRoutes } from './routes/collection-actions.ts';
+import { promiseRoutes } from './routes/promises.ts';
+import { contactComplianceRoutes } from './routes/contact-compliance.ts';
 import { SessionStore } from './auth/sessions.ts';
 import { consoleRoutes } from './console/index.ts';
 import { sessionOrKey } from './console/session-auth.ts';
@@ -90,6 +92,8 @@ export function createApp(given: ApiDeps) {
   app.route('/', auditRoutes);
   app.route('/', keyRoutes);
   app.route('/', collectionActionRoutes);
+  app.route('/', promiseRoutes);
+  app.route('/', contactComplianceRoutes);
   app.route('/', disposalRoutes);
   app.route('/', placementRoutes);
   app.route('/', bureauRoutes);

@@ -45,6 +45,16 @@ export const tags: { name: string; prefix: string; description: string }[] = [
   },
   { name: 'warnings', prefix: '/v1/warnings', description: 'Fired early warnings with evidence' },
   {
+    name: 'promises',
+    prefix: '/v1/promises',
+    description: 'Promises to pay: open, kept, partially kept or broken (a collector sees his region and team)',
+  },
+  {
+    name: 'contact-compliance',
+    prefix: '/v1/contact-compliance',
+    description: 'Recorded actions that broke a contact rule, by team and agent (a collector sees his own)',
+  },
+  {
     name: 'disposal',
     prefix: '/v1/disposal',
     description: 'Disposal options of late and defaulted loans (a collector sees his own region)',

@@ -21,6 +21,10 @@ export const permissions = {
   // collection outcomes recorded by people (console form, POST /v1/collection-actions); collectors on their own region's loans
   'actions:record': ['admin', 'collector'],
   'actions:read': ['admin', 'collector', 'auditor'],
+  // promises to pay and their states (GET /v1/promises); a collector sees his region and team's
+  'promises:read': ['admin', 'collector'],
+  // recorded actions that broke a contact rule (GET /v1/contact-compliance); a collector sees his own
+  'compliance:read': ['admin', 'auditor', 'collector'],
   // the web console's pages: the executive dashboard (the collector workbench needs cases:read)
   'dashboard:read': ['admin', 'executive'],
   // the console's modeler pages (versions, cards, monitoring, promote form); the auditor's page is audit:read

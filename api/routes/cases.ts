@@ -42,6 +42,13 @@ const caseSchema = z
       .openapi({ description: 'the smallest payment that moves the loan to the next better grade (English)' }),
     counterfactual_zh: z.string().optional().openapi({ description: '同上（中文）' }),
     action: z.string(),
+    escalated_from: z.string().optional().openapi({ description: "the table's action a broken promise escalated" }),
+    action_blocked_by: z
+      .string()
+      .optional()
+      .openapi({ description: "the contact rule forbidding the action on the date ('' allowed)" }),
+    next_allowed_at: z.string().optional().openapi({ description: 'YYYY-MM-DD HH:MM the action is allowed from' }),
+    allowed_action: z.string().optional().openapi({ description: 'what to do on the date under the contact rules' }),
     last_contacts: z.array(z.object({ date: z.string(), channel: z.string(), outcome: z.string() })),
     open_promises: z.array(z.object({ date: z.string(), amount: z.number() })),
   })

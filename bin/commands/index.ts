@@ -13,6 +13,8 @@ import { scoreCommand } from './score.ts';
 import { casesCommand } from './cases.ts';
 import { experimentCommand } from './experiment.ts';
 import { warningsCommand } from './warnings.ts';
+import { promisesCommand } from './promises.ts';
+import { contactComplianceCommand } from './contact-compliance.ts';
 import { reportCommand } from './report.ts';
 import { serveCommand } from './serve.ts';
 import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './keys.ts';
@@ -38,6 +40,8 @@ export const commands = [
   casesCommand,
   experimentCommand,
   warningsCommand,
+  promisesCommand,
+  contactComplianceCommand,
   reportCommand,
   bureauCommand,
   placementsCommand,

@@ -11,6 +11,7 @@ import { activeDelinquencyQuery, delinquencyAsOfSql, inLoanPart } from '../snaps
 import { scoreUpdate } from './score-update.ts';
 import { decideContact, loadLoanContacts, type ContactDecision } from './contact-filter.ts';
 import { defaultContactRules, type ContactRules } from '../collections/contact-rules-config.ts';
+import { recentUnkeptPromises } from '../collections/promises.ts';
 import { lastMonthEnd } from '../snapshot/build-snapshots.ts';
 import type { SnapshotSettings } from '../snapshot/snapshot-settings.ts';
 import { defaultGradeEdges, gradeOf } from '../../models/scorecard/scorecard.ts';
@@ -20,6 +21,8 @@ import {
   defaultWatchGrades,
   recommendAction,
   stageOf,
+  defaultEscalation,
+  escalateAction,
   type Action,
   type Grade,
   type Stage,
@@ -58,6 +61,8 @@ export interface Case {
   grade: Grade;
   reasons: string[];
   action: string;
+  /** the strategy table's action before a broken promise escalated it ('' when it did not) */
+  escalated_from?: string;
   /** the action through the contact rules on the date (contact-filter.ts): the blocking rule, the next allowed moment, what to do instead */
   action_blocked_by?: ContactDecision['action_blocked_by'];
   next_allowed_at?: string;
@@ -291,6 +296,25 @@ export async function buildCaseList(
       }
     }
   }
+  // a broken promise in the look-back moves the action up the contact-intensity ladder (the table's escalation)
+  const escalation = o.strategy.escalation ?? defaultEscalation;
+  if (escalation.steps > 0) {
+    const unkept = await recentUnkeptPromises(wh, {
+      asOf: o.asOf,
+      lookbackDays: escalation.lookback_days,
+      graceDays: escalation.grace_days,
+      states: escalation.on,
+    });
+    for (const c of cases) {
+      const p = unkept.get(c.loan_id);
+      const up = p ? escalateAction(escalation, c.action as Action) : c.action;
+      c.escalated_from = up === c.action ? '' : c.action;
+      if (p && up !== c.action) {
+        c.reasons = [...c.reasons, `${p.status} promise (${p.action_id}, deadline ${p.deadline}): ${c.action} → ${up}`];
+        c.action = up;
+      }
+    }
+  }
   // the recommended action through the contact rules on the date: blocked by a rule, when allowed again, what instead
   const contactRules = o.contactRules ?? defaultContactRules;
   const contacts = await loadLoanContacts(wh, contactRules, new Set(cases.map((c) => c.loan_id)), o.asOf);
@@ -324,6 +348,7 @@ const csvColumns = [
   'grade',
   'reasons',
   'action',
+  'escalated_from',
   'action_blocked_by',
   'next_allowed_at',
   'allowed_action',
@@ -362,6 +387,7 @@ export function flatCase(c: Case & { arm?: string; agent_id?: string }): CsvCase
     grade: c.grade,
     reasons: c.reasons.join('; '),
     action: c.action,
+    escalated_from: c.escalated_from ?? '',
     action_blocked_by: c.action_blocked_by ?? '',
     next_allowed_at: c.next_allowed_at ?? '',
     allowed_action: c.allowed_action ?? '',

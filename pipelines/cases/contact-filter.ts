@@ -53,7 +53,8 @@ export function decideContact(
 ): ContactDecision {
   const allowedOn = (a: Action) => {
     const ch = actionChannel[a];
-    return ch === null ? { blockedBy: '', at: '' } : nextAllowed(rules, loan, ch, date);
+    // the list is pulled during the day: every action recorded on the date counts (caps, gap from the last one)
+    return ch === null ? { blockedBy: '', at: '' } : nextAllowed(rules, loan, ch, date, '00:00', 'day');
   };
   const mine = allowedOn(action);
   const today = mine.at.startsWith(date) || actionChannel[action] === null;

@@ -19,11 +19,37 @@ export type Stage = (typeof stages)[number];
 export type Grade = (typeof grades)[number];
 export type Action = (typeof actions)[number];
 
+/**
+ * A broken promise escalates the case (issue 22, item 2): a loan with a promise judged `broken`
+ * (or a state listed in `on`) whose deadline fell in the `lookback_days` before the list's date has
+ * its action moved `steps` rungs up the contact-intensity `ladder`; an action not on the ladder (a
+ * restructuring offer, a debt sale) stays. `steps: 0` turns it off.
+ */
+export const escalationSchema = z
+  .object({
+    on: z
+      .array(z.enum(['broken', 'partial']))
+      .min(1)
+      .default(['broken']),
+    lookback_days: z.number().int().min(1).max(365).default(30),
+    grace_days: z.number().int().min(0).max(60).default(3),
+    steps: z.number().int().min(0).max(4).default(1),
+    ladder: z
+      .array(z.enum(actions))
+      .min(1)
+      .default(['sms_reminder', 'call_account_manager', 'call_collection_team', 'visit', 'legal_action']),
+  })
+  .strict();
+export type Escalation = z.infer<typeof escalationSchema>;
+export const defaultEscalation: Escalation = escalationSchema.parse({});
+
 export const strategyTableSchema = z
   .object({
     rules: z
       .array(z.object({ stage: z.enum(stages), grades: z.array(z.enum(grades)).min(1), action: z.enum(actions) }))
       .min(1),
+    /** absent: defaultEscalation */
+    escalation: escalationSchema.optional(),
   })
   .superRefine((t, ctx) => {
     for (const s of stages)
@@ -65,6 +91,12 @@ export function parseStrategyTable(raw: unknown): StrategyTable {
 
 export function recommendAction(t: StrategyTable, stage: Stage, grade: Grade): Action {
   return t.rules.find((r) => r.stage === stage && r.grades.includes(grade))!.action;
+}
+
+/** The action `steps` rungs up the escalation ladder (its top at most); an action off the ladder stays. */
+export function escalateAction(e: Escalation, action: Action): Action {
+  const i = e.ladder.indexOf(action);
+  return i < 0 ? action : (e.ladder[Math.min(i + e.steps, e.ladder.length - 1)] ?? action);
 }
 
 /** Stage by DPD (early 1–30, mid 31–90, late > 90); a current loan is `watch` when its grade is a watch grade, else not a case. */

@@ -141,7 +141,8 @@ export function parseContactRules(raw: unknown, where = 'contact rules'): Contac
   const r = contactRulesSchema.safeParse(raw);
   if (!r.success) {
     const i = r.error.issues[0]!;
-    throw new ContactRulesError(`${where}: ${i.path.join('.') || '(file)'}: ${i.message}`);
+    // '' when the caller names the file itself (bin/config-file.ts)
+    throw new ContactRulesError(`${where ? `${where}: ` : ''}${i.path.join('.') || '(file)'}: ${i.message}`);
   }
   return r.data;
 }

@@ -232,9 +232,13 @@ export function nextAllowed(
   channel: Channel,
   date: string,
   time = '00:00',
+  /** `day`: every action of the date counts as recorded (a list pulled during the day knows them all), not only those up to `time` */
+  recorded: 'time' | 'day' = 'time',
 ): NextAllowed {
   // what was recorded up to the moment: earlier days, and that day's actions at or before the time (or without one)
-  const before = loan.actions.filter((x) => x.date < date || (x.date === date && (x.time === '' || x.time <= time)));
+  const before = loan.actions.filter(
+    (x) => x.date < date || (x.date === date && (recorded === 'day' || x.time === '' || x.time <= time)),
+  );
   let first: Breach | null = null;
   for (let k = 0; k <= horizonDays; k++) {
     const d = addDays(date, k);

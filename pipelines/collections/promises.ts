@@ -1,6 +1,6 @@
 import { querySql, type Warehouse } from '../../warehouse/connection.ts';
 import { csvChunks } from '../../warehouse/metrics/csv.ts';
-import { promiseFactsSql, specGraceDays } from '../../warehouse/metrics/promise-sources.ts';
+import { promiseFactsSql, promiseRowsSql, specGraceDays } from '../../warehouse/metrics/promise-sources.ts';
 import { param, sql, trusted, type Sql } from '../../warehouse/sql.ts';
 
 /**
@@ -101,3 +101,27 @@ const csvColumns = [
 
 /** Promises as CSV pieces (one value per cell), the same for the CLI and the API. */
 export const promisesCsvChunks = (rows: readonly PromiseRow[]) => csvChunks(csvColumns, rows.values());
+
+/**
+ * Loans with a promise judged broken (or another listed state) whose deadline fell in the
+ * `lookbackDays` before the date: the case list escalates them (strategy.ts escalation). The
+ * latest such promise per loan.
+ */
+export async function recentUnkeptPromises(
+  wh: Warehouse,
+  o: { asOf: string; lookbackDays: number; graceDays: number; states: readonly PromiseStatus[] },
+): Promise<Map<string, { action_id: string; deadline: string; status: PromiseStatus }>> {
+  const asOf = sql`${param(o.asOf, 'Date')}`;
+  const rows = await querySql<{ loan_id: string; action_id: string; deadline: string; status: PromiseStatus }>(
+    wh,
+    sql`SELECT loan_id, argMax(lwq_u.action_id, (lwq_u.deadline, lwq_u.action_id)) AS action_id,
+        toString(max(lwq_u.deadline)) AS deadline, argMax(lwq_u.status, (lwq_u.deadline, lwq_u.action_id)) AS status
+      FROM (SELECT loan_id, action_id, deadline, status FROM (${promiseRowsSql(trusted(wh.database), asOf, sql`${param(o.graceDays, 'UInt16')}`)})
+            WHERE has(${param(o.states, 'Array(String)')}, status) AND deadline > ${param(addDaysIso(o.asOf, -o.lookbackDays), 'Date')}) AS lwq_u
+      GROUP BY loan_id`,
+  );
+  return new Map(rows.map(({ loan_id, ...r }) => [loan_id, r]));
+}
+
+const addDaysIso = (d: string, n: number) =>
+  new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);

@@ -1,3 +1,5 @@
+import { promiseStatesRef } from './promises-reference.ts';
+
 /**
  * Independent plain-TypeScript versions of the SPEC §5 metrics, computed from base rows
  * (DPD, status, balances, raw payments/events/actions) — never from the derived columns
@@ -241,9 +243,10 @@ export function lgdRef(
   return { ead, recovered, closed, open };
 }
 
-export function collectionsRef(rows: LM[], actions: Action[], payments: Cash[], asOf: string) {
+/** `allActions`: every action up to the date, for the promises' payment attribution (promises before the window take their share) */
+export function collectionsRef(rows: LM[], actions: Action[], payments: Cash[], asOf: string, allActions = actions) {
+  const promiseStates = promiseStatesRef(allActions, payments, asOf);
   const bucketAt = new Map(rows.map((r) => [`${r.loan_id}|${r.month_end}`, r.bucket]));
-  const paysBy = group(payments, (p) => p.loan_id);
   const actsBy = group(actions, (a) => a.loan_id);
   const collected = new Map<string, number>();
   for (const p of payments) {
@@ -285,10 +288,7 @@ export function collectionsRef(rows: LM[], actions: Action[], payments: Cash[], 
       const until = new Date((days(a.promised_date ?? a.action_date) + 3) * 86_400_000).toISOString().slice(0, 10);
       if (until <= asOf) {
         o.matured++;
-        const paid = (paysBy.get(a.loan_id) ?? [])
-          .filter((p) => p.date >= a.action_date && p.date <= until)
-          .reduce((s, p) => s + c(p.amount), 0);
-        if (paid >= c(a.promised_amount ?? 0)) o.kept++;
+        if (promiseStates.get(a.action_id)?.status === 'kept') o.kept++;
       }
     }
     o.collected += collected.get(a.action_id) ?? 0;

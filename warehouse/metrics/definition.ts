@@ -93,6 +93,7 @@ export type SourceName =
   | 'provision_months'
   | 'champion_scores'
   | 'champion_monitoring'
+  | 'promises'
   | 'warnings_fired'
   | 'warning_outcomes'
   | 'warning_thresholds'

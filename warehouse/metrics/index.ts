@@ -8,6 +8,7 @@ import * as forecast from './definitions/forecast.ts';
 import * as migration from './definitions/migration.ts';
 import * as models from './definitions/models.ts';
 import * as portfolio from './definitions/portfolio.ts';
+import * as promises from './definitions/promises.ts';
 import * as provisioning from './definitions/provisioning.ts';
 import * as recovery from './definitions/recovery.ts';
 import * as rollRate from './definitions/roll-rate.ts';
@@ -32,6 +33,7 @@ export const metrics = byName([
   ...Object.values(migration),
   ...Object.values(recovery),
   ...Object.values(collections),
+  ...Object.values(promises),
   ...Object.values(provisioning),
   ...Object.values(models),
   ...Object.values(forecast),

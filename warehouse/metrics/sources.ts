@@ -2,6 +2,7 @@ import { fiveClassesSql } from '../classification.ts';
 import type { FilterKey, SourceName } from './definition.ts';
 import { sql, trusted, type Sql } from '../sql.ts';
 import { bookSources } from './book-sources.ts';
+import { promiseRowsSql, promiseSources, specGraceDays } from './promise-sources.ts';
 import { accrualSources } from './accrual-sources.ts';
 import { warningSources } from './warning-sources.ts';
 import { workoutSources } from './workout-sources.ts';
@@ -48,6 +49,7 @@ const defaults = (c: SourceContext) => sql`
 
 export const sources: Record<SourceName, (c: SourceContext) => Sql> = {
   ...bookSources,
+  ...promiseSources,
   ...accrualSources,
   ...warningSources,
   ...workoutSources,
@@ -163,8 +165,10 @@ export const sources: Record<SourceName, (c: SourceContext) => Sql> = {
   /**
    * Collection actions up to {as_of} with: the stage of the loan (its bucket at the month-end of
    * the action's month: C current, M1 early, M2–M3 mid, later late), contact and promise flags,
-   * whether a matured promise (promised date + 3 days ≤ as-of) was kept (payments from the action
-   * date to promised date + 3 days ≥ promised amount), cash collected up to the as-of date (each
+   * whether a matured promise (promised date + 3 days ≤ as-of) was kept (the promises source's
+   * state: payments from the action date to promised date + 3 days, each counted for one promise
+   * only when promises overlap, ≥ the promised amount; a promise without an amount needs a
+   * payment), cash collected up to the as-of date (each
    * payment credited to the latest action on or before it, within 30 days; of several actions that
    * day, the greatest id), and cure (current or paid off at the next month-end, once that month-end
    * is on or before the as-of date). Read from the per-action facts the snapshot keeps
@@ -176,7 +180,9 @@ export const sources: Record<SourceName, (c: SourceContext) => Sql> = {
       outcome IN ('contacted', 'promise_to_pay', 'refused', 'paid') AS contacted,
       outcome = 'promise_to_pay' AS promised,
       promised AND promise_due <= {as_of:Date} AS promise_matured,
-      promise_matured AND promise_paid >= ifNull(promised_amount, 0) AS promise_kept,
+      -- kept as the promise lifecycle says (promise-sources.ts): the same payment is not counted for two overlapping promises
+      promise_matured AND action_id IN (SELECT action_id FROM (${promiseRowsSql(c.db, trusted('{as_of:Date}'), trusted(String(specGraceDays)))})
+        WHERE status = 'kept') AS promise_kept,
       arraySum(arrayFilter((lwq_v, lwq_d) -> lwq_d <= {as_of:Date}, pay_amounts, pay_dates)) AS collected,
       -- a cure is seen at the next month-end: a report as of an earlier date does not know it yet
       bucket_next IN ('C', 'PO') AND toLastDayOfMonth(addMonths(action_date, 1)) <= {as_of:Date} AS cured

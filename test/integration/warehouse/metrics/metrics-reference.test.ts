@@ -237,6 +237,7 @@ describe('every metric equals an independent TypeScript computation over the sam
         actions.filter((a) => a.action_date.slice(0, 7) >= from),
         payments,
         date,
+        actions,
       );
       expect(sql.rows.length).toBe(ref.size);
       for (const r of sql.rows) {
