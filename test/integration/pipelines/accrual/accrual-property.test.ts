@@ -8,6 +8,8 @@ import { fillAccrual } from '../../../../pipelines/accrual/fill-accrual.ts';
 import { amountToCureAsOf } from '../../../../pipelines/accrual/amount-to-cure.ts';
 import { sql } from '../../../../warehouse/sql.ts';
 import { warehouseWithFiles } from '../../../helpers/book.ts';
+import { runDpd } from '../../../../bin/commands/dpd.ts';
+import { loadConfig } from '../../../../warehouse/config.ts';
 import {
   defaultAccrualRulesPath,
   loadAccrualRules,
@@ -247,6 +249,40 @@ describe('SQL accrual on the hand-built loans', () => {
     ]);
     const mid = await amountToCureAsOf(wh, { asOf: '2024-05-15', settings, loans: sql`SELECT 'N'` });
     expect(mid[0]).toMatchObject({ dpd: 15, accrual_status: 'non_accrual', interest_arrears_on_bs: 0 });
+  });
+
+  it('fillAccrual for a set of loans rebuilds only their rows; dpd --as-of shows the amount to cure', async () => {
+    const all = async () =>
+      queryRows<AccrualRow & { month_end: string }>(
+        wh,
+        `SELECT *, toString(month_end) AS month_end FROM ${wh.database}.loan_month_accrual ORDER BY loan_id, month_end`,
+      );
+    const before = await all();
+    await fillAccrual(wh, { settings, loans: sql`SELECT 'M' UNION ALL SELECT 'N'` });
+    expect(await all()).toEqual(before);
+    // M alone under actual/365: only M's rows change
+    await fillAccrual(wh, {
+      settings,
+      rules: parseAccrualRules({ default: { day_count: 'actual/365' } }),
+      loans: sql`SELECT 'M'`,
+    });
+    const after = await all();
+    expect(after.filter((r) => r.loan_id !== 'M')).toEqual(before.filter((r) => r.loan_id !== 'M'));
+    expect(after.find((r) => r.loan_id === 'M' && r.month_end === '2024-02-29')!.penalty_interest).toBe(14.21); // 29 days × 0.49
+    await fillAccrual(wh, { settings });
+    expect(await all()).toEqual(before);
+
+    const lines: string[] = [];
+    const out = { line: (l: string) => void lines.push(l), write: (t: string) => Promise.resolve(void lines.push(t)) };
+    await runDpd(wh, loadConfig({}), out, {
+      'as-of': '2024-03-16',
+      loan: 'M',
+      format: 'json',
+      'accrual-rules': undefined,
+    });
+    expect(JSON.parse(lines.join(''))).toMatchObject([
+      { loan_id: 'M', dpd: 45, accrual_status: 'accruing', penalty_interest: 22.5, amount_to_cure: 1042.95 },
+    ]);
   });
 
   it('a charge-off stops accrual; every hand loan-month equals the reference', async () => {
