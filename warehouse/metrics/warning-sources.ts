@@ -159,10 +159,11 @@ const thresholdRows = (c: SourceContext) => sql`
                    FROM (SELECT loan_id, month_end AS lwq_at, probability FROM (${championScores(c)})) ARRAY JOIN [0, 1] AS lwq_o)
              GROUP BY loan_id, month_end) AS lwq_p ON lwq_p.loan_id = lwq_b.loan_id AND lwq_p.month_end = lwq_b.month_end
   CROSS JOIN (
-    SELECT rule_id, kind, current, arrayJoin(arrayDistinct(multiIf(
+    -- the current threshold itself always (a grid point rounded from it may differ in the last digits)
+    SELECT rule_id, kind, current, arrayJoin(arrayDistinct(arrayConcat([current], multiIf(
         kind = 'consecutive_overdue', arrayFilter(lwq_v -> lwq_v >= 1, arrayMap(lwq_d -> current + lwq_d, ${param(thresholdGrid.monthOffsets, 'Array(Float64)')})),
         kind = 'overdue_amount', arrayMap(lwq_f -> round(current * lwq_f, 2), ${param(thresholdGrid.amountFactors, 'Array(Float64)')}),
-        arrayFilter(lwq_v -> lwq_v > 0 AND lwq_v < 1, arrayMap(lwq_f -> round(current * lwq_f, 4), ${param(thresholdGrid.scoreFactors, 'Array(Float64)')}))))) AS lwq_cand
+        arrayFilter(lwq_v -> lwq_v > 0 AND lwq_v < 1, arrayMap(lwq_f -> round(current * lwq_f, 4), ${param(thresholdGrid.scoreFactors, 'Array(Float64)')})))))) AS lwq_cand
     FROM (SELECT rule_id, argMax(kind, as_of) AS kind, argMax(threshold, as_of) AS current FROM ${c.db}.warnings
           WHERE loan_id != '' AND as_of <= {as_of:Date} GROUP BY rule_id)
     WHERE kind IN ('consecutive_overdue', 'overdue_amount', 'score_above', 'score_jump')) AS lwq_r

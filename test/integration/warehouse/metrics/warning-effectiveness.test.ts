@@ -97,7 +97,7 @@ const rules = parseWarningRules({
     { id: 'streak_2', kind: 'consecutive_overdue', months: 2 },
     { id: 'amount_150', kind: 'overdue_amount', limit: '150' },
     { id: 'score_03', kind: 'score_above', threshold: 0.3 },
-    { id: 'jump_01', kind: 'score_jump', delta: 0.1 },
+    { id: 'jump_01', kind: 'score_jump', delta: 0.12345 },
     { id: 'broken', kind: 'broken_promise', lookback_days: 31 },
   ],
 });
@@ -414,7 +414,15 @@ describe('warning effectiveness on hand-built loans', () => {
             : thresholdGrid.scoreFactors
                 .map((k) => Math.round(cur * k * 10_000) / 10_000)
                 .filter((v) => v > 0 && v < 1);
-      for (const t of candidates)
+      // the grid's points: the current threshold and one per expected candidate (the engine rounds
+      // half-way cases of the binary value its own way: 0.12345 × 1 may give 0.1234 or 0.1235)
+      const points = [...new Set(grid.filter((r) => r.rule_id === ruleId).map((r) => Number(r.threshold)))];
+      const expected = [...new Set([cur, ...candidates])];
+      expect(points.length, ruleId).toBe(expected.length);
+      expect(points).toContain(cur);
+      for (const t of points)
+        expect(Math.min(...expected.map((e) => Math.abs(e - t))), `${ruleId} ${String(t)}`).toBeLessThan(0.006);
+      for (const t of points)
         for (const h of horizons)
           for (const x of levels) {
             const js = judged.filter((j) => j.h === h && j.x === x);
