@@ -3,6 +3,7 @@ import { tableRef } from '../../warehouse/ddl.ts';
 import { param } from '../../warehouse/sql.ts';
 import { settingsLabel, snapshotParams, snapshotPass, type SnapshotSettings } from './snapshot-settings.ts';
 import { createContagionSql, insertLoanMonthsSql } from './loan-month-sql.ts';
+import { fillAccrual } from '../accrual/fill-accrual.ts';
 import { createLoanKeysStatements, loanKeysTable, rebuildDerivedFacts } from '../../warehouse/derived-facts.ts';
 
 export interface SnapshotOptions {
@@ -68,6 +69,7 @@ export async function buildMonthEndSnapshots(
   await exec(wh, `DROP TABLE IF EXISTS ${contagion}`);
   await exec(wh, `DROP TABLE IF EXISTS ${loanKeysTable(wh)}`);
   await rebuildDerivedFacts(wh);
+  await fillAccrual(wh, { settings: o.settings }); // issue 23: what is owed beyond the schedule, per loan-month
   const [r] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${live}`);
   // when the inputs were read: a later ingest makes this snapshot stale for readers that check (delinquency on a date)
   await wh.client.insert({
