@@ -57,10 +57,11 @@ export interface AuditEntry {
 }
 
 /**
- * A refusal: a refused request (401/403), or an operation whose details carry an outcome other than
- * success (a promotion the gate refused). Everything else was done.
+ * A refusal: a refused request (401/403), or a promotion the gate (or the registry) refused — its
+ * details' outcome is not `promoted`. Everything else was done (a recorded action's `outcome` is the
+ * collection outcome, not this one).
  */
-const outcomeSql = `if(action IN ('auth.unauthorized', 'auth.forbidden') OR JSONExtractString(details, 'outcome') NOT IN ('', 'promoted'), 'refused', 'ok')`;
+const outcomeSql = `if(action IN ('auth.unauthorized', 'auth.forbidden') OR (action = 'model.promote' AND JSONExtractString(details, 'outcome') != 'promoted'), 'refused', 'ok')`;
 
 /**
  * Entries of the audit log matching the filters, newest first, from `after` (the cursor: time and

@@ -86,7 +86,7 @@ export function auditBody(
             <tbody>
               ${o.entries.map(
                 (e) =>
-                  html`<tr data-request="${e.request_id}" data-action="${e.action}" class="${e.outcome}">
+                  html`<tr data-request="${e.request_id}" data-action="${e.action}" class="outcome-${e.outcome}">
                     <th scope="row" title="${t(lang, 'request')} ${e.request_id}">${e.at}</th>
                     <td>${e.key_id}</td>
                     <td>${e.role}</td>

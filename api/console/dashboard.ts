@@ -11,7 +11,7 @@ import { reportPeriod } from '../../reports/pack.ts';
 import { buildSummary, type Summary } from '../../reports/summary/index.ts';
 import { segmentName, segmentText } from '../../reports/summary/segments.ts';
 import { formatMoney, formatPct, moneyLabelExpr, stageLabels } from '../../reports/i18n.ts';
-import type { ReportSegment } from '../../reports/template.ts';
+import type { ReportPeriod, ReportSegment } from '../../reports/template.ts';
 import { TtlCache } from '../cache.ts';
 import { checkKnownFilters, userErrorsAsBadRequest } from '../routes/request-checks.ts';
 import { label, t, type Lang } from './i18n.ts';
@@ -79,14 +79,31 @@ export interface Dashboard {
 
 /**
  * A view's data is kept a minute per warehouse, query and language, as the API keeps metric results
- * (api/cache.ts): the summary behind the key figures is the costliest part (a dozen metrics at four
- * month-ends), then a branch's loans.
+ * (api/cache.ts), and after that answered from memory while one reload runs beside it (stale while
+ * revalidate): once computed, a view never makes a reader wait for its recomputation. The summary
+ * behind the key figures is the costliest part (a dozen metrics at four month-ends), then a
+ * branch's loans.
  */
 const views = new WeakMap<Warehouse, TtlCache<string, Dashboard>>();
 function viewCache(wh: Warehouse) {
   let c = views.get(wh);
-  if (!c) views.set(wh, (c = new TtlCache<string, Dashboard>(60_000, 200)));
+  if (!c) views.set(wh, (c = new TtlCache<string, Dashboard>(60_000, 200, true)));
   return c;
+}
+
+/**
+ * The period's key figures per warehouse, period, segment and language, kept ten minutes (then
+ * revalidated beside readers, as above): views that differ only by channel, or a language switch
+ * and back, share one summary. The month-end snapshot changes when the book is refreshed, not
+ * between two clicks; a refresh shows on the dashboard within ten minutes (or at a restart).
+ */
+const summaries = new WeakMap<Warehouse, TtlCache<string, Summary>>();
+function summaryOf(wh: Warehouse, rp: ReportPeriod, lang: Lang) {
+  let c = summaries.get(wh);
+  if (!c) summaries.set(wh, (c = new TtlCache<string, Summary>(600_000, 500, true)));
+  return c.get(JSON.stringify([rp.monthEnd, rp.from, rp.segment, lang]), () =>
+    buildSummary(wh, { pack: 'management', period: rp, lang }),
+  );
 }
 
 /** The dashboard's data for a query, cached (see viewCache). */
@@ -94,6 +111,17 @@ export const cachedDashboardData = (wh: Warehouse, q: DashboardQuery, lang: Lang
   viewCache(wh).get(JSON.stringify([q.period, q.product, q.region, q.branch, q.channel, lang]), () =>
     dashboardData(wh, q, lang),
   );
+
+/**
+ * Starts computing the landing view — this month, the whole book — in the background, through the
+ * same cache: the sign-in page calls it, so while a person types a key or a password the work is
+ * done and the dashboard after sign-in answers from memory. Once a minute per language at most
+ * (the cache dedupes and then revalidates); a failure (no snapshot yet) is dropped here and
+ * shown by the dashboard itself.
+ */
+export function warmDashboard(wh: Warehouse, lang: Lang) {
+  cachedDashboardData(wh, dashboardQuery.parse({}), lang).catch(() => undefined);
+}
 
 const num = (v: unknown): number | null => (v === null || v === undefined || v === '' ? null : Number(v));
 const maxLoans = 200;
@@ -123,7 +151,7 @@ export async function dashboardData(wh: Warehouse, q: DashboardQuery, lang: Lang
   const rp = await userErrorsAsBadRequest(() => reportPeriod(wh, period, segment));
   if (q.channel) await checkKnownFilters(wh, { channel: q.channel });
   const filters = { ...segment, ...(q.channel ? { channel: [q.channel] } : {}) };
-  const summary = await buildSummary(wh, { pack: 'management', period: rp, lang });
+  const summary = await summaryOf(wh, rp, lang);
   const trend = (
     await runMetric(wh, 'overdue', { from: rp.from, to: rp.monthEnd, group_by: ['month_end'], ...filters })
   ).rows.map((r) => ({

@@ -17,7 +17,7 @@ import { audit, auditDenial } from '../audit.ts';
 import { ApiError, AuthError } from '../errors.ts';
 import { requirePermission } from '../middleware.ts';
 import { actionInput, recordCollectionAction, utcToday } from '../routes/collection-actions.ts';
-import { cachedDashboardData, dashboardBody, dashboardQuery } from './dashboard.ts';
+import { cachedDashboardData, dashboardBody, dashboardQuery, warmDashboard } from './dashboard.ts';
 import { langOf, t, type Lang } from './i18n.ts';
 import { loanBody, type OutcomeForm } from './loan-page.ts';
 import { auditActions, auditCsvChunks, auditEntries, auditQuery } from './audit-data.ts';
@@ -168,6 +168,8 @@ export function consoleRoutes(store: SessionStore) {
 
   app.get('/login', (c) => {
     const lang = langOf(c);
+    // the likeliest next page is the dashboard: compute it while the person signs in
+    warmDashboard(c.get('deps').wh, lang);
     const token = newToken();
     setLoginCookie(c, token);
     return c.html(render(c, lang, t(lang, 'sign_in'), loginBody(lang, token, safeNext(c.req.query('next')))));

@@ -21,14 +21,15 @@ export function monitoringSpecs(o: ModelsOverview, lang: Lang) {
   const lines = [
     ...o.monitoring
       .filter((m) => m.score_psi !== null)
-      .map((m) => ({ month_end: m.month_end, series: psiTitle, value: m.score_psi })),
-    ...o.csi.map((c) => ({ month_end: c.month_end, series: `CSI · ${c.variable}`, value: c.csi })),
+      .map((m) => ({ month: m.month_end.slice(0, 7), series: psiTitle, value: m.score_psi })),
+    ...o.csi.map((c) => ({ month: c.month_end.slice(0, 7), series: `CSI · ${c.variable}`, value: c.csi })),
   ];
   const rules = [
     { y: psiThresholds.watch, label: `${t(lang, 'psi_watch')} ≥ ${psiThresholds.watch}`, color: '#e0a800' },
     { y: psiThresholds.act, label: `${t(lang, 'psi_act')} > ${psiThresholds.act}`, color: '#c62828' },
   ];
-  const x = { field: 'month_end', type: 'temporal', title: t(lang, 'month_end'), axis: { format: '%Y-%m' } };
+  // months as ordinal YYYY-MM: a few months on a time axis get repeated or half-month ticks
+  const x = { field: 'month', type: 'ordinal', title: t(lang, 'month_end'), axis: { labelAngle: 0 } };
   const stability = {
     ...base,
     title: `${t(lang, 'stability')} · PSI / CSI`,
@@ -45,7 +46,7 @@ export function monitoringSpecs(o: ModelsOverview, lang: Lang) {
             value: [4, 3],
           },
           tooltip: [
-            { field: 'month_end', type: 'temporal', title: t(lang, 'month_end'), format: '%Y-%m-%d' },
+            { field: 'month', type: 'ordinal', title: t(lang, 'month_end') },
             { field: 'series', type: 'nominal', title: t(lang, 'figure') },
             { field: 'value', type: 'quantitative', title: t(lang, 'value'), format: '.4f' },
           ],
@@ -68,7 +69,7 @@ export function monitoringSpecs(o: ModelsOverview, lang: Lang) {
       },
     ],
   };
-  const aucRows = o.monitoring.filter((m) => m.auc !== null);
+  const aucRows = o.monitoring.filter((m) => m.auc !== null).map((m) => ({ ...m, month: m.month_end.slice(0, 7) }));
   const auc = {
     ...base,
     title: `${t(lang, 'realised_auc')}${o.monitored ? ` · ${t(lang, 'test_auc')} ${o.monitored.test_auc.toFixed(4)}` : ''}`,
@@ -80,7 +81,7 @@ export function monitoringSpecs(o: ModelsOverview, lang: Lang) {
           x,
           y: { field: 'auc', type: 'quantitative', title: 'AUC', scale: { zero: false } },
           tooltip: [
-            { field: 'month_end', type: 'temporal', title: t(lang, 'month_end'), format: '%Y-%m-%d' },
+            { field: 'month', type: 'ordinal', title: t(lang, 'month_end') },
             { field: 'auc', type: 'quantitative', title: 'AUC', format: '.4f' },
             { field: 'loans', type: 'quantitative', title: t(lang, 'loans_scored'), format: ',' },
           ],

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// first: api/routes/bureau.ts calls .openapi() on a schema of lib/date-schemas.ts, which zod only has once @hono/zod-openapi is loaded
+import { createApp } from '../../../../api/app.ts';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { mkdirSync } from 'node:fs';
@@ -7,7 +9,6 @@ import { createAdaptorServer } from '@hono/node-server';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { queryRows } from '../../../../warehouse/connection.ts';
 import { runMetric } from '../../../../warehouse/metrics/run.ts';
-import { createApp } from '../../../../api/app.ts';
 import { createApiKey } from '../../../../api/auth/keys.ts';
 import { roles, type Role } from '../../../../api/auth/permissions.ts';
 import { cjkFontFile } from '../../../../reports/render/fonts.ts';
@@ -15,6 +16,9 @@ import { launchChromium } from '../../../helpers/browser.ts';
 import { warehouseWithBook } from '../../../helpers/book.ts';
 import { defaultSettings } from '../../../helpers/settings.ts';
 import { withScoredChampion } from '../../../helpers/scored-champion.ts';
+import { registerModel, type ModelVersion } from '../../../../models/registry/registry.ts';
+import { storeMonitoring } from '../../../../models/evaluate/monitor.ts';
+import { Rng } from '../../../../lib/random.ts';
 import { count, disposeIfOpened } from '../../../helpers/warehouse.ts';
 
 /**
@@ -49,11 +53,12 @@ describe('the console in a browser', () => {
   let close: () => Promise<void> = () => Promise.resolve();
   const keys = {} as Record<Role, string>;
   let southLoan = '';
+  let champion: ModelVersion;
   const outside: string[] = [];
 
   beforeAll(async () => {
     wh = await warehouseWithBook('console_browser', { loans: 800, months: 24, seed: 23 });
-    await withScoredChampion(wh, { scoreMonthEnds: [asOf] });
+    champion = await withScoredChampion(wh, { scoreMonthEnds: [asOf] });
     for (const role of roles)
       keys[role] = (
         await createApiKey(wh, { role, ...(role === 'collector' ? { region: 'east' } : {}), label: `${role}-1` })
@@ -108,7 +113,10 @@ describe('the console in a browser', () => {
   async function signIn(page: Page, key: string) {
     await page.goto(`${base}/console/login`);
     await page.fill('#key', key);
-    await Promise.all([page.waitForURL((u) => !u.pathname.endsWith('/login')), page.click('button[type=submit]')]);
+    await Promise.all([
+      page.waitForURL((u) => !u.pathname.endsWith('/login')),
+      page.click('form:has(#key) button[type=submit]'),
+    ]);
   }
   const chartsReady = (page: Page, n: number) =>
     page.waitForFunction((k) => document.querySelectorAll('figure.chart[data-ready="1"]').length >= k, n, {
@@ -139,8 +147,8 @@ describe('the console in a browser', () => {
       admin: /\/console\/dashboard$/u,
       executive: /\/console\/dashboard$/u,
       collector: /\/console\/queue$/u,
-      modeler: /\/console\/home$/u,
-      auditor: /\/console\/home$/u,
+      modeler: /\/console\/models$/u,
+      auditor: /\/console\/audit$/u,
     };
     for (const role of roles) {
       const ctx = await context('en');
@@ -297,6 +305,99 @@ describe('the console in a browser', () => {
     expect(forged[0].status()).toBe(403);
     expect(await count(wh, 'collection_actions')).toBe(before + 1);
     await ctx.close();
+  });
+
+  it('the modeler pages: monitoring with its thresholds, a card with its calibration chart, a failing challenger refused with the reason; the audit page', async () => {
+    // six months of stored monitoring of the champion (seeded), and a challenger the gate refuses
+    const rng = new Rng(11);
+    const vars = champion.artifact.kind === 'scorecard' ? champion.artifact.variables.map((v) => v.feature) : [];
+    const months = ['2024-01-31', '2024-02-29', '2024-03-31', '2024-04-30', '2024-05-31', '2024-06-30'];
+    await storeMonitoring(
+      wh,
+      champion,
+      months.map((month_end, i) => {
+        const score_psi = 0.02 + 0.05 * i * rng.next();
+        return {
+          month_end,
+          n: 600 + Math.floor(100 * rng.next()),
+          score_psi,
+          psi_status: 'stable',
+          csi: Object.fromEntries(vars.slice(0, 3).map((v) => [v, 0.3 * rng.next()])),
+          observed: 500,
+          auc: i < 4 ? 0.7 + 0.05 * rng.next() : null,
+          ks: null,
+          warnings: [],
+        };
+      }),
+    );
+    const { version: _v, created_at: _c, ...rest } = champion;
+    const worse = await registerModel(wh, {
+      ...rest,
+      created_by: 'test',
+      metrics: { ...champion.metrics, test: { ...champion.metrics.test, auc: champion.metrics.test.auc - 0.03 } },
+    });
+    const ctx = await context('zh-CN');
+    const { page } = await pageOf(ctx);
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      // the refused promotion answers 409 on purpose; any other error counts
+      if (m.type() === 'error' && !m.text().includes('status of 409')) errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await signIn(page, keys.modeler);
+    expect(new URL(page.url()).pathname).toBe('/console/models');
+    await chartsReady(page, 2);
+    // the 0.1 and 0.25 thresholds are drawn as rules with their labels
+    for (const color of ['#e0a800', '#c62828'])
+      expect(await page.locator(`figure[data-spec="spec-stability"] .mark-rule line[stroke="${color}"]`).count()).toBe(
+        1,
+      );
+    const labels = (await page.textContent('figure[data-spec="spec-stability"]')) ?? '';
+    expect(labels).toContain('≥ 0.1');
+    expect(labels).toContain('> 0.25');
+    expect(await page.locator('#monitoring-table tbody tr').count()).toBe(months.length);
+    expect(await page.textContent('#history-table')).toContain('first');
+    if (shots) await page.screenshot({ path: join(shots, 'console-models.png'), fullPage: true });
+    // the challenger's card, by keyboard-reachable link
+    await Promise.all([
+      page.waitForURL(new RegExp(`/console/models/${champion.model_name}/${worse}$`, 'u')),
+      page.click(`#model-table a[href$="/${worse}"]`),
+    ]);
+    await chartsReady(page, 1);
+    expect(
+      await page
+        .locator(
+          'figure[data-spec="spec-calibration"] .mark-symbol path, figure[data-spec="spec-calibration"] .mark-line path',
+        )
+        .count(),
+    ).toBeGreaterThan(0);
+    await page.fill('#reason', '试一下较差的挑战者');
+    const refused = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.click('form.promote button'),
+    ]);
+    expect(refused[0].status()).toBe(409);
+    expect(await page.textContent('#promote-error')).toMatch(
+      /promotion refused: out-of-time AUC [\d.]+ does not beat the champion/u,
+    );
+    expect(await page.inputValue('#reason')).toBe('试一下较差的挑战者');
+    if (shots) await page.screenshot({ path: join(shots, 'console-model.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await ctx.close();
+
+    // the auditor's page shows the refused promotion
+    const actx = await context('zh-CN');
+    const a = await pageOf(actx);
+    await signIn(a.page, keys.auditor);
+    expect(new URL(a.page.url()).pathname).toBe('/console/audit');
+    if (shots) await a.page.screenshot({ path: join(shots, 'console-audit.png') });
+    await Promise.all([
+      a.page.waitForURL(/action=model.promote/u),
+      a.page.selectOption('select[name=action]', 'model.promote').then(() => a.page.click('form.filters button')),
+    ]);
+    expect(await a.page.textContent('#audit-table')).toContain('gate_refused');
+    expect(a.errors).toEqual([]);
+    await actx.close();
   });
 
   it('no request left localhost', () => {
