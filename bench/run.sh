@@ -7,8 +7,8 @@ if ! /usr/bin/python3 -c 'import pandas, xgboost, sklearn' 2>/dev/null; then
   apt-get update -qq && apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends python3-pandas python3-xgboost python3-sklearn
 fi
 export TZ=UTC
-npx tsx bench/ingest-snapshot.ts "$@"      # builds bench/work/db, which the next one reads
-npx tsx bench/metrics.ts "$@"
+npx tsx bench/ingest-snapshot.ts "$@"      # builds bench/work/db, which the next one reads; DuckDB snapshot peer and copy floor in the same run
+npx tsx bench/metrics.ts "$@"               # with the same six metrics in DuckDB, compared cell by cell (bench/duckdb)
 npx tsx bench/models.ts "$@"                # models vs XGBoost / sklearn (python3-xgboost, python3-sklearn)
 npx tsx bench/cases.ts                      # case list on the 1M book (needs bench/models' features)
 npx tsx bench/reports.ts                    # both monthly packs on the 1M book (uses the champion of bench/cases)

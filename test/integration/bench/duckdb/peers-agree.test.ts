@@ -1,0 +1,95 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildMonthEndSnapshots } from '../../../../pipelines/snapshot/build-snapshots.ts';
+import type { SnapshotSettings } from '../../../../pipelines/snapshot/snapshot-settings.ts';
+import { queryRows } from '../../../../warehouse/connection.ts';
+import { runMetric, type MetricResult } from '../../../../warehouse/metrics/run.ts';
+import { openDuck } from '../../../../bench/duckdb/duckdb.ts';
+import {
+  compareCells,
+  duckdbMetricNames,
+  duckdbMetricSql,
+  loadMetricInputs,
+} from '../../../../bench/duckdb/metrics.ts';
+import { duckdbSnapshot, exportSnapshotPeerInputs } from '../../../../bench/duckdb/snapshot.ts';
+import { exportMetricInputs } from '../../../../bench/lib/metric-inputs.ts';
+import { exportSnapshotReferenceInputs } from '../../../../bench/lib/snapshot-inputs.ts';
+import { warehouseWithBook } from '../../../helpers/book.ts';
+import { defaultSettings } from '../../../helpers/settings.ts';
+import { disposeIfOpened, tmpDir } from '../../../helpers/warehouse.ts';
+
+/**
+ * The DuckDB peers of bench/ingest-snapshot and bench/metrics compute what loanwatch computes, on a
+ * small generated book (charge-offs, restructures, paid-off loans, amended schedules): every
+ * loan-month under two delinquency settings, every cell of the six benchmarked metrics.
+ */
+const asOf = '2024-06-30';
+let wh: Awaited<ReturnType<typeof warehouseWithBook>> | undefined;
+
+beforeAll(async () => {
+  wh = await warehouseWithBook('duckdb_peers', { loans: 80, months: 24, seed: 24_5 });
+});
+afterAll(() => disposeIfOpened(wh));
+
+it('the book has what the peers must get right: charge-offs, restructures, paid-off loans, late loans', async () => {
+  const [r] = await queryRows<Record<string, string>>(
+    wh!,
+    `SELECT countIf(status = 'charged_off') AS charged_off, countIf(status = 'paid_off') AS paid_off, countIf(dpd > 90) AS over90,
+       (SELECT count() FROM ${wh!.database}.loan_events WHERE type = 'restructure') AS restructures
+     FROM ${wh!.database}.loan_month`,
+  );
+  for (const [k, v] of Object.entries(r!)) expect({ k, n: Number(v) > 0 }).toEqual({ k, n: true });
+});
+
+// the metric peer first, on the snapshot the book was built with
+describe('DuckDB metric peer', () => {
+  it('equals runMetric on every cell of the six benchmarked metrics', async () => {
+    const dir = join(tmpDir('duckdb-metrics'), 'in');
+    mkdirSync(dir);
+    await exportMetricInputs(wh!, dir, asOf);
+    const pFrom = '2023-06-30';
+    const requests: Record<(typeof duckdbMetricNames)[number], Record<string, unknown>> = {
+      overdue: {},
+      vintage: {},
+      roll_rate: {},
+      recovery: {},
+      migration: { from: pFrom, to: asOf },
+      collections: {},
+    };
+    const duck = await openDuck();
+    try {
+      await loadMetricInputs(duck, dir);
+      const sqls = duckdbMetricSql(asOf, pFrom);
+      for (const name of duckdbMetricNames) {
+        const ours: MetricResult = await runMetric(wh!, name, requests[name]);
+        const c = compareCells(ours, await duck.rows(sqls[name]));
+        expect({ name, examples: c.examples }).toEqual({ name, examples: [] });
+        expect(c.rows).toBeGreaterThan(0);
+        expect(c.duckdb_rows).toBe(c.rows);
+      }
+    } finally {
+      duck.close();
+    }
+  });
+});
+
+describe('DuckDB snapshot peer', () => {
+  const variants: [string, SnapshotSettings][] = [
+    ['default settings', defaultSettings],
+    ['5 grace days counted from the end of grace', { ...defaultSettings, graceDays: 5, dpdConvention: 'grace_end' }],
+  ];
+  for (const [label, settings] of variants)
+    it(`equals loan_month on every loan-month (${label})`, async () => {
+      // the book's warehouse holds the default settings' snapshot: rebuild only for another setting
+      if (settings !== defaultSettings) await buildMonthEndSnapshots(wh!, { asOf, settings });
+      const dir = tmpDir('duckdb-snapshot');
+      await exportSnapshotReferenceInputs(wh!, dir, asOf);
+      await exportSnapshotPeerInputs(wh!, dir, asOf);
+      const r = await duckdbSnapshot(dir, asOf, settings, 1);
+      expect(r.mismatch_examples).toEqual([]);
+      expect(r.mismatches).toBe(0);
+      expect(r.rows).toBe(r.loanwatch_rows);
+      expect(r.rows).toBeGreaterThan(500);
+    });
+});
