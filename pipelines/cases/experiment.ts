@@ -65,12 +65,19 @@ export interface AssignedCase extends Case {
   arm: string;
 }
 
-/** Every case's arm and that arm's action (the champion table for arms without their own). */
+/**
+ * Every case's arm and that arm's action. An arm without its own table keeps the case as the list
+ * gave it (the table in force, a broken promise's escalation and the contact rules applied); a
+ * challenger arm's action is its table's, not escalated nor passed through the contact rules (its
+ * contact columns are left empty rather than describe another action).
+ */
 export function assignExperiment(e: Experiment, cases: Case[], table: StrategyTable): AssignedCase[] {
   return cases.map((c) => {
     const arm = assignArm(e.name, c.loan_id, e.arms);
-    const strategy = e.arms.find((a) => a.name === arm)!.strategy ?? table;
-    return { ...c, arm, action: recommendAction(strategy, c.stage, c.grade) };
+    const own = e.arms.find((a) => a.name === arm)!.strategy;
+    if (!own) return { ...c, arm, action: c.action || recommendAction(table, c.stage, c.grade) };
+    const action = recommendAction(own, c.stage, c.grade);
+    return { ...c, arm, action, escalated_from: '', action_blocked_by: '', next_allowed_at: '', allowed_action: '' };
   });
 }
 
