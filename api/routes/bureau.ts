@@ -31,7 +31,8 @@ export const bureauRoutes = new OpenAPIHono<AppEnv>().openapi(
     path: '/v1/bureau',
     summary:
       "The month's credit-bureau submission: one row per account open at the month-end with its status code, balance, overdue amount and periods, max overdue, last payment and 24-month history (JSON, or CSV with Accept: text/csv)",
-    request: { query: z.object({ month: isoMonth.openapi({ example: '2024-06' }) }).strict() },
+    // the shared month schema as it is: it may be built before zod-openapi extends zod, so no .openapi() on it
+    request: { query: z.object({ month: isoMonth }).strict() },
     responses: {
       200: {
         description:
