@@ -35,6 +35,8 @@ const champion = (c: SourceContext) => sql`
   SELECT argMax((model_name, version), (decided_at, model_name, version)) FROM ${c.db}.champion_history
   WHERE target = ${param(targetName(defaultTarget), 'String')}`;
 
+/** the longest horizon: how far ahead of a warning month the snapshot is read (a window frame takes no bound parameter) */
+const ahead = trusted(String(Math.max(...warningHorizons)));
 const pairs = warningHorizons.flatMap((h) => warningLevels.map((x) => `(${h}, ${x})`)).join(', ');
 
 /**
@@ -65,9 +67,9 @@ const judged = (c: SourceContext) => sql`
         if(status = 'active' AND dpd > 0, toUInt32(mi - ifNull(max(if(dpd = 0, toNullable(mi), NULL)) OVER lwq_all, min(mi) OVER lwq_all - 1)), 0) AS streak,
         groupArray((mi, dpd, month_end)) OVER lwq_next AS nexts
       FROM ${c.db}.loan_month
-      WHERE month_end <= least({as_of:Date}, toLastDayOfMonth(addMonths({p_to:Date}, 3))) AND ${c.where({ period: null })}
+      WHERE month_end <= least({as_of:Date}, toLastDayOfMonth(addMonths({p_to:Date}, ${ahead}))) AND ${c.where({ period: null })}
       WINDOW lwq_all AS (PARTITION BY loan_id ORDER BY mi RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),
-        lwq_next AS (PARTITION BY loan_id ORDER BY mi RANGE BETWEEN 1 FOLLOWING AND 3 FOLLOWING)) AS lwq_w
+        lwq_next AS (PARTITION BY loan_id ORDER BY mi RANGE BETWEEN 1 FOLLOWING AND ${ahead} FOLLOWING)) AS lwq_w
     LEFT JOIN (SELECT loan_id, arraySort(groupArray((action_date, action_id, team, agent_id))) AS acts
                FROM ${c.db}.collection_actions WHERE action_date <= {p_to:Date} GROUP BY loan_id) AS lwq_c ON lwq_c.loan_id = lwq_w.loan_id
     WHERE ${c.where({ period: 'lwq_w.month_end', product: null, region: null, branch: null, channel: null, cohort: null })}
