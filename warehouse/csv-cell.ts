@@ -1,10 +1,18 @@
-/** One CSV cell (RFC 4180): NULL is empty; a value with a quote, comma or line break is quoted. */
+/**
+ * One CSV cell (RFC 4180): NULL is empty; a value with a quote, comma or line break is quoted.
+ * Text a spreadsheet would run as a formula (starting with = + - @, a tab or a carriage return,
+ * e.g. a collector's note `=HYPERLINK(…)`) gets a leading `'` (OWASP's CSV-injection advice);
+ * numbers, signed ones included, stay as they are.
+ */
 export type Cell = string | number | null;
 
 const needsQuote = /[",\n\r]/;
+const formulaStart = /^[=+\-@\t\r]/;
+const plainNumber = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 export function csvCell(v: Cell): string {
   if (v === null) return '';
-  const s = String(v);
+  const raw = String(v);
+  const s = typeof v === 'string' && formulaStart.test(raw) && !plainNumber.test(raw) ? `'${raw}` : raw;
   return needsQuote.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 

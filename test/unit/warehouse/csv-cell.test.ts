@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { csvCell, csvTable } from '../../../warehouse/csv-cell.ts';
+import { csvRecords } from '../../../lib/csv-records.ts';
+
+async function parse(text: string) {
+  const rows: string[][] = [];
+  for await (const r of csvRecords([text] as unknown as AsyncIterable<string>)) rows.push(r.fields);
+  return rows;
+}
+
+describe('CSV cells', () => {
+  it('keep text a spreadsheet would run as a formula from running, and leave numbers alone', () => {
+    for (const f of ['=1+1', '+SUM(A1)', '-2+3', '@cmd', '\t=x', '=HYPERLINK("http://x","y")'])
+      expect(csvCell(f).replace(/^"/, '').startsWith("'")).toBe(true);
+    for (const n of ['-12.50', '+3', '-1e5', '-.5', '0', '2024-06-30', 'L000000001', 'abc']) expect(csvCell(n)).toBe(n);
+    expect(csvCell(-12.5)).toBe('-12.5');
+    expect(csvCell(null)).toBe('');
+  });
+
+  it('round-trip any text through a CSV parser (quotes, commas, line breaks, formulas guarded once)', async () => {
+    const values = ['a,b', 'say "hi"', 'two\nlines', '=cmd|"/c calc"!A0', '-', '', 'x\r\ny', '中文,逗号'];
+    const rows = values.map((v, i) => ({ id: String(i), v }));
+    const [header, ...body] = await parse(csvTable(['id', 'v'], rows));
+    expect(header).toEqual(['id', 'v']);
+    body.forEach((r, i) => {
+      const v = values[i]!;
+      expect(r).toEqual([String(i), /^[=+\-@\t\r]/.test(v) && v !== '-' ? `'${v}` : v === '-' ? "'-" : v]);
+    });
+  });
+});
