@@ -159,35 +159,39 @@ const agencyPlacements = (c: SourceContext) => {
           LEFT JOIN (SELECT loan_id, note, event_date FROM ${c.db}.loan_events WHERE type = 'agency_recall' AND event_date <= {as_of:Date}) AS lwq_r
             ON lwq_r.loan_id = lwq_p.loan_id AND lwq_r.note = lwq_p.note
           GROUP BY lwq_p.event_id)`;
+  /** each loan's cash up to {as_of} as parallel arrays of dates and amounts */
+  const loanCash = (loans: Sql) => sql`
+    SELECT loan_id, groupArray(cash_date) AS dates, groupArray(cash) AS amounts FROM (${cashOf(c, loans)}) GROUP BY loan_id`;
+  /** each loan's month-ends at which it was current or paid off */
+  const currentMonthEnds = (loans: Sql) => sql`
+    SELECT loan_id, groupArray(month_end) AS current_mes FROM ${c.db}.loan_month
+    WHERE bucket IN ('C', 'PO') AND month_end <= {as_of:Date} AND loan_id IN (${loans}) GROUP BY loan_id`;
   // loans delinquent at the month-ends placements are compared at, with their cell
   const inHouseBase = sql`
     SELECT loan_id, month_end, toString(bucket) AS bucket, ${balanceBand('principal_balance')} AS band, product, principal_balance
     FROM ${c.db}.loan_month WHERE status = 'active' AND dpd > 0 AND month_end IN (SELECT ref_me FROM (${placements}))`;
   const inHouseCells = sql`
     SELECT lwq_b.month_end AS ref_me, lwq_b.bucket AS bucket, lwq_b.band AS band, lwq_b.product AS product,
-      count() AS ih_loans, sum(lwq_b.principal_balance) AS ih_balance, sum(ifNull(lwq_c.cash, 0)) AS ih_cash, sum(ifNull(lwq_u.cured, 0)) AS ih_cured
+      count() AS ih_loans, sum(lwq_b.principal_balance) AS ih_balance,
+      sum(arraySum(arrayFilter((lwq_v, lwq_d) -> lwq_d > lwq_b.month_end AND lwq_d <= least({as_of:Date}, addDays(lwq_b.month_end, ${days})),
+        lwq_c.amounts, lwq_c.dates))) AS ih_cash,
+      sum(toUInt64(arrayExists((lwq_d) -> lwq_d > lwq_b.month_end AND lwq_d <= least({as_of:Date}, addDays(lwq_b.month_end, ${days})), lwq_u.current_mes))) AS ih_cured
     FROM (${inHouseBase}) AS lwq_b
     LEFT JOIN (SELECT lwq_x.loan_id AS loan_id, lwq_x.month_end AS month_end,
                  countIf(lwq_q.placed_date <= addDays(lwq_x.month_end, ${days}) AND lwq_q.end_date > lwq_x.month_end) AS placed
                FROM (${inHouseBase}) AS lwq_x INNER JOIN (${placements}) AS lwq_q ON lwq_q.loan_id = lwq_x.loan_id
                GROUP BY loan_id, month_end) AS lwq_o ON lwq_o.loan_id = lwq_b.loan_id AND lwq_o.month_end = lwq_b.month_end
-    LEFT JOIN (SELECT lwq_x.loan_id AS loan_id, lwq_x.month_end AS month_end,
-                 sumIf(lwq_f.cash, lwq_f.cash_date > lwq_x.month_end AND lwq_f.cash_date <= least({as_of:Date}, addDays(lwq_x.month_end, ${days}))) AS cash
-               FROM (${inHouseBase}) AS lwq_x INNER JOIN (${cashOf(c, sql`SELECT loan_id FROM (${inHouseBase})`)}) AS lwq_f ON lwq_f.loan_id = lwq_x.loan_id
-               GROUP BY loan_id, month_end) AS lwq_c ON lwq_c.loan_id = lwq_b.loan_id AND lwq_c.month_end = lwq_b.month_end
-    LEFT JOIN (SELECT lwq_x.loan_id AS loan_id, lwq_x.month_end AS month_end,
-                 toUInt64(countIf(lwq_m.month_end > lwq_x.month_end AND lwq_m.month_end <= least({as_of:Date}, addDays(lwq_x.month_end, ${days}))
-                   AND lwq_m.bucket IN ('C', 'PO')) > 0) AS cured
-               FROM (${inHouseBase}) AS lwq_x
-               INNER JOIN (SELECT loan_id, month_end, bucket FROM ${c.db}.loan_month WHERE loan_id IN (SELECT loan_id FROM (${inHouseBase}))) AS lwq_m
-                 ON lwq_m.loan_id = lwq_x.loan_id
-               GROUP BY loan_id, month_end) AS lwq_u ON lwq_u.loan_id = lwq_b.loan_id AND lwq_u.month_end = lwq_b.month_end
+    -- per loan, its cash and its current month-ends as arrays: a loan at several month-ends reads them once (no row fan-out)
+    LEFT JOIN (${loanCash(sql`SELECT loan_id FROM (${inHouseBase})`)}) AS lwq_c ON lwq_c.loan_id = lwq_b.loan_id
+    LEFT JOIN (${currentMonthEnds(sql`SELECT loan_id FROM (${inHouseBase})`)}) AS lwq_u ON lwq_u.loan_id = lwq_b.loan_id
     WHERE ifNull(lwq_o.placed, 0) = 0
     GROUP BY ref_me, bucket, band, product`;
   return sql`
   SELECT lwq_p.placement_id AS placement_id, lwq_p.loan_id AS loan_id, lwq_p.agency AS agency, toStartOfMonth(lwq_p.placed_date) AS placement_cohort,
     lwq_l.product AS product, lwq_l.region AS region, lwq_l.branch AS branch, lwq_l.channel AS channel, toStartOfMonth(lwq_l.origination_date) AS cohort,
-    lwq_p.placed_amount AS placed_amount, toDecimal64(ifNull(lwq_c.cash, 0), 2) AS cash, ifNull(lwq_u.cured, 0) AS cured,
+    lwq_p.placed_amount AS placed_amount,
+    toDecimal64(arraySum(arrayFilter((lwq_v, lwq_d) -> lwq_d > lwq_p.placed_date AND lwq_d <= lwq_p.end_date, lwq_c.amounts, lwq_c.dates)), 2) AS cash,
+    toUInt64(arrayExists((lwq_d) -> lwq_d > lwq_p.placed_date AND lwq_d <= lwq_p.end_date, lwq_u.current_mes)) AS cured,
     toFloat64(cash) * arrayElement(${param(
       t.agencies.map((a) => a.commission_rate),
       'Array(Float64)',
@@ -204,15 +208,8 @@ const agencyPlacements = (c: SourceContext) => {
     if(matched, lwq_h.ih_cured / lwq_h.ih_loans, 0) AS inhouse_cure
   FROM (${placements}) AS lwq_p
   INNER JOIN ${c.db}.loans AS lwq_l ON lwq_l.loan_id = lwq_p.loan_id
-  LEFT JOIN (SELECT lwq_x.placement_id AS placement_id,
-               sumIf(lwq_f.cash, lwq_f.cash_date > lwq_x.placed_date AND lwq_f.cash_date <= lwq_x.end_date) AS cash
-             FROM (${placements}) AS lwq_x INNER JOIN (${cashOf(c, placedLoans)}) AS lwq_f ON lwq_f.loan_id = lwq_x.loan_id
-             GROUP BY placement_id) AS lwq_c ON lwq_c.placement_id = lwq_p.placement_id
-  LEFT JOIN (SELECT lwq_x.placement_id AS placement_id,
-               toUInt64(countIf(lwq_m.month_end > lwq_x.placed_date AND lwq_m.month_end <= lwq_x.end_date AND lwq_m.bucket IN ('C', 'PO')) > 0) AS cured
-             FROM (${placements}) AS lwq_x
-             INNER JOIN (SELECT loan_id, month_end, bucket FROM ${c.db}.loan_month WHERE loan_id IN (${placedLoans})) AS lwq_m ON lwq_m.loan_id = lwq_x.loan_id
-             GROUP BY placement_id) AS lwq_u ON lwq_u.placement_id = lwq_p.placement_id
+  LEFT JOIN (${loanCash(placedLoans)}) AS lwq_c ON lwq_c.loan_id = lwq_p.loan_id
+  LEFT JOIN (${currentMonthEnds(placedLoans)}) AS lwq_u ON lwq_u.loan_id = lwq_p.loan_id
   LEFT JOIN (SELECT loan_id, month_end, toString(bucket) AS bucket, ${balanceBand('principal_balance')} AS band FROM ${c.db}.loan_month
              WHERE loan_id IN (${placedLoans})) AS lwq_r ON lwq_r.loan_id = lwq_p.loan_id AND lwq_r.month_end = lwq_p.ref_me
   LEFT JOIN (${inHouseCells}) AS lwq_h
