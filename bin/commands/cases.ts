@@ -13,6 +13,7 @@ import { assignExperiment, parseExperiment, storeAssignments } from '../../pipel
 import { assignCases, parseAgents } from '../../pipelines/cases/assignment.ts';
 import { defaultTarget, targetName } from '../../warehouse/feature-catalogue.ts';
 import { latestChampionEvent } from '../../models/registry/registry.ts';
+import { parseContactRules } from '../../pipelines/collections/contact-rules-config.ts';
 
 const casesFlags = {
   'as-of': flag(isoDate, 'the day of the list', 'YYYY-MM-DD'),
@@ -21,6 +22,11 @@ const casesFlags = {
   product: flag(list.optional(), 'only these products', 'a,b'),
   stage: flag(enumList(stages).optional(), 'only these stages', stages.join(',')),
   strategy: flag(z.string().optional(), 'strategy table (JSON; default: docs/collections.md)', 'FILE'),
+  'contact-rules': flag(
+    z.string().optional(),
+    'contact rules the action passes through (JSON; default: docs/collections.md)',
+    'FILE',
+  ),
   experiment: flag(z.string().optional(), 'strategy experiment: an arm per case, stored', 'FILE'),
   agents: flag(z.string().optional(), 'assign cases over these agents (JSON)', 'FILE'),
   'assign-by': flag(
@@ -56,6 +62,9 @@ type ListedCase = Case & { arm?: string; agent_id?: string };
 export async function runCases(wh: Warehouse, config: Config, out: Output, f: CasesFlags) {
   await assertKnownFilterValues(wh, { region: f.region, team: f.team, product: f.product });
   const strategy = f.strategy ? readConfigFile(f.strategy, 'strategy table', parseStrategyTable) : defaultStrategyTable;
+  const contactRules = f['contact-rules']
+    ? readConfigFile(f['contact-rules'], 'contact rules', (raw) => parseContactRules(raw, ''))
+    : undefined;
   const experiment = f.experiment ? readConfigFile(f.experiment, 'experiment', parseExperiment) : null;
   const agents = f.agents ? readConfigFile(f.agents, 'agents', parseAgents) : null;
   const champion = await latestChampionEvent(wh, targetName(defaultTarget));
@@ -65,6 +74,7 @@ export async function runCases(wh: Warehouse, config: Config, out: Output, f: Ca
     strategy,
     champion: champion ? { name: champion.model_name, version: champion.version } : null,
     filters: { region: f.region, team: f.team, product: f.product, stage: f.stage },
+    contactRules,
   });
   let cases: ListedCase[] = ranked;
   if (experiment) {
@@ -109,6 +119,9 @@ function printCases(out: Output, cases: ListedCase[]) {
     { header: 'expected loss', value: (c) => c.expected_loss, format: 'money' },
     { header: 'grade', value: (c) => c.grade },
     { header: 'action', value: (c) => c.action },
+    { header: 'blocked by', value: (c) => c.action_blocked_by },
+    { header: 'next allowed', value: (c) => c.next_allowed_at },
+    { header: 'do today', value: (c) => c.allowed_action },
     ...(cases.some((c) => c.arm !== undefined) ? [{ header: 'arm', value: (c: ListedCase) => c.arm }] : []),
     ...(cases.some((c) => c.agent_id !== undefined) ? [{ header: 'agent', value: (c: ListedCase) => c.agent_id }] : []),
   ]);
