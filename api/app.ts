@@ -30,6 +30,7 @@ import { scoreRoutes } from './routes/scores.ts';
 import { collectionActionRoutes } from './routes/collection-actions.ts';
 import { promiseRoutes } from './routes/promises.ts';
 import { contactComplianceRoutes } from './routes/contact-compliance.ts';
+import { incentiveRoutes } from './routes/incentives.ts';
 import { SessionStore } from './auth/sessions.ts';
 import { consoleRoutes } from './console/index.ts';
 import { sessionOrKey } from './console/session-auth.ts';
@@ -97,6 +98,7 @@ export function createApp(given: ApiDeps) {
   app.route('/', disposalRoutes);
   app.route('/', placementRoutes);
   app.route('/', bureauRoutes);
+  app.route('/', incentiveRoutes);
   app.route('/console', consoleRoutes(sessions));
   // generated once, on first request (every route is registered by then), then finished: openapi-doc.ts
   let doc: unknown;

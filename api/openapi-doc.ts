@@ -55,6 +55,11 @@ export const tags: { name: string; prefix: string; description: string }[] = [
     description: 'Recorded actions that broke a contact rule, by team and agent (a collector sees his own)',
   },
   {
+    name: 'incentives',
+    prefix: '/v1/incentives',
+    description: "Collectors' monthly incentive awards with evidence (a collector sees his own)",
+  },
+  {
     name: 'disposal',
     prefix: '/v1/disposal',
     description: 'Disposal options of late and defaulted loans (a collector sees his own region)',

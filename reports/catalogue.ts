@@ -8,6 +8,7 @@ import flowRateTrend, { writeOffs } from './templates/management/flow-rate-trend
 import cureRates from './templates/management/cure-rates.ts';
 import recoveryCurves from './templates/management/recovery-curves.ts';
 import { collectionsByChannel, collectionsByTeam } from './templates/management/collections.ts';
+import { incentivesByTeam } from './templates/management/incentives.ts';
 import { modelMonitoring, scoreDistribution, topWarnings } from './templates/management/early-warning.ts';
 import lossForecast from './templates/management/loss-forecast.ts';
 import warningEffectiveness, { warningThresholdSuggestions } from './templates/management/warning-effectiveness.ts';
@@ -33,6 +34,7 @@ export const templates: ChartTemplate[] = [
   recoveryCurves,
   collectionsByChannel,
   collectionsByTeam,
+  incentivesByTeam,
   scoreDistribution,
   modelMonitoring,
   topWarnings,

@@ -27,6 +27,8 @@ export const permissions = {
   'compliance:read': ['admin', 'auditor', 'collector'],
   // the web console's pages: the executive dashboard (the collector workbench needs cases:read)
   'dashboard:read': ['admin', 'executive'],
+  // monthly incentive awards with evidence (GET /v1/incentives); a collector sees his own agent's only
+  'incentives:read': ['admin', 'collector'],
   // the console's modeler pages (versions, cards, monitoring, promote form); the auditor's page is audit:read
   'models:workbench': ['admin', 'modeler'],
   // disposal options of late loans (GET /v1/disposal); a collector sees his own region's loans

@@ -21,6 +21,7 @@ import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './keys.ts
 import { usersCreateCommand, usersDisableCommand, usersListCommand } from './users.ts';
 import { migrateCommand } from './migrate.ts';
 import { bureauCommand } from './bureau.ts';
+import { incentivesCommand } from './incentives.ts';
 import { disposalCommand } from './disposal.ts';
 import { placementsCommand } from './placements.ts';
 
@@ -44,6 +45,7 @@ export const commands = [
   contactComplianceCommand,
   reportCommand,
   bureauCommand,
+  incentivesCommand,
   placementsCommand,
   disposalCommand,
   serveCommand,

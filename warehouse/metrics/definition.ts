@@ -94,6 +94,7 @@ export type SourceName =
   | 'champion_scores'
   | 'champion_monitoring'
   | 'promises'
+  | 'incentive_awards'
   | 'warnings_fired'
   | 'warning_outcomes'
   | 'warning_thresholds'

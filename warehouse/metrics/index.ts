@@ -5,6 +5,7 @@ import * as agency from './definitions/agency.ts';
 import * as disposal from './definitions/disposal.ts';
 import * as eclWalk from './definitions/ecl-walk.ts';
 import * as forecast from './definitions/forecast.ts';
+import * as incentives from './definitions/incentives.ts';
 import * as migration from './definitions/migration.ts';
 import * as models from './definitions/models.ts';
 import * as portfolio from './definitions/portfolio.ts';
@@ -38,6 +39,7 @@ export const metrics = byName([
   ...Object.values(models),
   ...Object.values(forecast),
   ...Object.values(eclWalk),
+  ...Object.values(incentives),
   ...Object.values(warningEffectiveness),
   ...Object.values(disposal),
   ...Object.values(agency),

@@ -2,8 +2,9 @@ import { fiveClassesSql } from '../classification.ts';
 import type { FilterKey, SourceName } from './definition.ts';
 import { sql, trusted, type Sql } from '../sql.ts';
 import { bookSources } from './book-sources.ts';
-import { promiseRowsSql, promiseSources, specGraceDays } from './promise-sources.ts';
 import { accrualSources } from './accrual-sources.ts';
+import { promiseRowsSql, promiseSources, specGraceDays } from './promise-sources.ts';
+import { incentiveSources } from './incentive-sources.ts';
 import { warningSources } from './warning-sources.ts';
 import { workoutSources } from './workout-sources.ts';
 
@@ -49,8 +50,9 @@ const defaults = (c: SourceContext) => sql`
 
 export const sources: Record<SourceName, (c: SourceContext) => Sql> = {
   ...bookSources,
-  ...promiseSources,
   ...accrualSources,
+  ...promiseSources,
+  ...incentiveSources,
   ...warningSources,
   ...workoutSources,
   /** one row per loan per month-end (status active, paid_off or charged_off) */

@@ -44,6 +44,8 @@ export interface IncentivePromise {
   promised_amount: number | null;
   /** paid on the loan from the promise's day to its deadline */
   paid: number;
+  /** the promise lifecycle's state at the month-end (kept, partial, broken), when judged by it */
+  status?: string;
 }
 
 export interface IncentiveInputs {
@@ -379,9 +381,16 @@ const daysBetweenText = (from: string, to: string) => {
   return d === 1 ? '1 day' : `${d} days`;
 };
 
-/** Kept (SPEC §5): paid from the promise to its deadline at least the promised amount (with no amount: anything paid). */
+/**
+ * Kept (SPEC §5): the lifecycle's state when given; else paid from the promise to its deadline at least
+ * the promised amount (with no amount: anything paid).
+ */
 export const isKept = (p: IncentivePromise) =>
-  p.promised_amount === null ? p.paid > 0 : cents(p.paid) >= cents(p.promised_amount);
+  p.status !== undefined
+    ? p.status === 'kept'
+    : p.promised_amount === null
+      ? p.paid > 0
+      : cents(p.paid) >= cents(p.promised_amount);
 
 export function teamsOf(agents: readonly AgentAward[]): TeamAward[] {
   const m = new Map<string, TeamAward>();

@@ -7,6 +7,7 @@ import { contactOutcomes, type IncentiveContact } from './attribution.ts';
 import type { IncentiveCash, IncentiveCure, IncentiveInputs, IncentivePromise } from './award.ts';
 import type { IncentiveBreach } from './breaches.ts';
 import type { IncentiveScheme } from './scheme.ts';
+import { promiseRowsSql } from '../../../warehouse/metrics/promise-sources.ts';
 
 /** First and last day of a YYYY-MM month. */
 export function monthBounds(month: string): { start: string; end: string } {
@@ -109,9 +110,12 @@ const loadCures = (wh: Warehouse, b: Bounds) =>
         ORDER BY loan_id`,
   );
 
-/** Agents' promises (not an agency's) whose deadline falls in the month, with what was paid from the promise to it. */
+/**
+ * Agents' promises (not an agency's) whose deadline — promised date + grace — falls in the month, judged
+ * by the promise lifecycle (issue 22, item 2: warehouse/metrics/promise-sources.ts) at the month-end, so
+ * the multiplier's kept rate is the promise KPIs' (a payment is not counted for two overlapping promises).
+ */
 async function loadPromises(wh: Warehouse, b: Bounds, graceDays: number): Promise<IncentivePromise[]> {
-  // output names differ from the columns: ClickHouse would read an output alias inside sumIf
   const rows = await querySql<{
     id: string;
     loan: string;
@@ -120,25 +124,16 @@ async function loadPromises(wh: Warehouse, b: Bounds, graceDays: number): Promis
     made: string;
     due: string;
     promised: string | null;
-    paid_sum: string;
+    paid_amount: string;
+    state: string;
   }>(
     wh,
     sql`
-    SELECT lwq_q.action_id AS id, any(lwq_q.loan_id) AS loan, any(lwq_q.agent_id) AS agent, any(lwq_q.team) AS team_name,
-      toString(any(lwq_q.action_date)) AS made, toString(any(lwq_q.deadline)) AS due,
-      if(any(lwq_q.promised_amount) IS NULL, NULL, toString(any(lwq_q.promised_amount))) AS promised,
-      toString(sumIf(lwq_p.amount, lwq_p.paid_date >= lwq_q.action_date AND lwq_p.paid_date <= lwq_q.deadline)) AS paid_sum
-    FROM (SELECT action_id, loan_id, agent_id, toString(team) AS team, action_date, promised_amount,
-            addDays(ifNull(promised_date, action_date), ${param(graceDays, 'UInt16')}) AS deadline
-          FROM ${t(wh, 'collection_actions')}
-          WHERE outcome = 'promise_to_pay' AND channel != 'agency' AND deadline BETWEEN ${b.start} AND ${b.end}) AS lwq_q
-    LEFT JOIN (SELECT loan_id, paid_date, amount FROM ${t(wh, 'payments')}
-               WHERE paid_date <= ${b.end}
-                 AND loan_id IN (SELECT loan_id FROM ${t(wh, 'collection_actions')} WHERE outcome = 'promise_to_pay')) AS lwq_p
-      ON lwq_p.loan_id = lwq_q.loan_id
-    GROUP BY lwq_q.action_id
+    SELECT action_id AS id, loan_id AS loan, agent, team AS team_name, toString(action_date) AS made, toString(deadline) AS due,
+      if(has_amount, toString(promised_cents / 100), NULL) AS promised, toString(paid_cents / 100) AS paid_amount, status AS state
+    FROM (${promiseRowsSql(trusted(wh.database), sql`${b.end}`, sql`${param(graceDays, 'UInt16')}`)})
+    WHERE channel != 'agency' AND deadline BETWEEN ${b.start} AND ${b.end}
     ORDER BY id`,
-    { join_use_nulls: 1 },
   );
   return rows.map((r) => ({
     action_id: r.id,
@@ -148,7 +143,8 @@ async function loadPromises(wh: Warehouse, b: Bounds, graceDays: number): Promis
     action_date: r.made,
     deadline: r.due,
     promised_amount: r.promised === null ? null : Number(r.promised),
-    paid: Number(r.paid_sum),
+    paid: Number(r.paid_amount),
+    status: r.state,
   }));
 }
 

@@ -237,13 +237,15 @@ describe('role × route × scope matrix; collectors never see another region', (
         allowed: ['admin', 'collector', 'auditor'],
         ok: 200,
       },
-      'GET /v1/bureau': { path: '/v1/bureau?month=2024-06', allowed: ['admin', 'auditor'], ok: 200 },
       'GET /v1/promises': { path: `/v1/promises?as_of=${asOf}`, allowed: ['admin', 'collector'], ok: 200 },
       'GET /v1/contact-compliance': {
         path: `/v1/contact-compliance?from=2024-06-01&to=${asOf}`,
         allowed: ['admin', 'auditor', 'collector'],
         ok: 200,
       },
+      // no month is issued in this warehouse: past the role check, a 404 naming the command that issues it
+      'GET /v1/incentives': { path: '/v1/incentives?month=2024-06', allowed: ['admin', 'collector'], ok: 404 },
+      'GET /v1/bureau': { path: '/v1/bureau?month=2024-06', allowed: ['admin', 'auditor'], ok: 200 },
       'GET /v1/audit': { path: '/v1/audit?limit=5', allowed: ['admin', 'auditor'], ok: 200 },
       'GET /v1/keys': { path: '/v1/keys', allowed: ['admin'], ok: 200 },
       'POST /v1/keys': { path: '/v1/keys', body: { role: 'auditor', label: 'matrix' }, allowed: ['admin'], ok: 201 },

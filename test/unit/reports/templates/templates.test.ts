@@ -248,6 +248,18 @@ const promised: Record<string, Promised> = {
     // team codes in Chinese in the Chinese pack
     texts: (rs, lang) => distinct(rs, 'team').map((t) => teamLabel(t, lang)),
   },
+  'incentives-team': {
+    units: [
+      { mark: 'bar', x: ['value', 'quantitative', 'money'], y: ['team_label', 'nominal'], color: ['part', 'nominal'] },
+      { mark: 'point', x: ['award', 'quantitative'], y: ['team_label', 'nominal'] },
+    ],
+    // six parts per team (a zero part is a zero-width bar), and the award as one diamond
+    drawn: (rs) => ({ rect: 6 * rs.length, symbol: valid(rs, 'award') }),
+    texts: (rs, lang) => [
+      ...distinct(rs, 'team').map((t) => teamLabel(t, lang)),
+      ...byLang(lang, ['回收提成', '回正奖励', '违规扣罚'], ['Commission', 'Cure bonus', 'Rule-breach deductions']),
+    ],
+  },
   'ew-score-distribution': {
     units: [{ mark: 'bar', x: ['grade', 'ordinal'], y: ['loans', 'quantitative'] }],
     drawn: (rs) => ({ rect: valid(rs, 'loans') }),
