@@ -35,7 +35,7 @@ export const disposalCommand = defineCommand({
   flags: disposalFlags,
   examples: [
     'loanwatch disposal --as-of 2024-06-30',
-    'loanwatch disposal --as-of 2024-06-30 --terms examples/disposal-terms.json --format csv > disposal.csv',
+    'loanwatch disposal --as-of 2024-06-30 --terms pipelines/collections/disposal/default-disposal-terms.json --format csv > disposal.csv',
   ],
   warehouse: true,
   run: ({ wh, out }, f) => runDisposal(wh, out, f),

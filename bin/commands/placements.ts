@@ -29,7 +29,7 @@ export const placementsCommand = defineCommand({
   flags: placementsFlags,
   examples: [
     'loanwatch placements --as-of 2024-06-28',
-    'loanwatch placements --as-of 2024-06-28 --rules examples/placement-rules.json --format csv > placements.csv',
+    'loanwatch placements --as-of 2024-06-28 --rules pipelines/collections/agency/default-placement-rules.json --format csv > placements.csv',
     'loanwatch placements --as-of 2024-06-28 --history --loan L000123',
   ],
   warehouse: true,

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { defaultDisposalTerms, parseDisposalTerms } from '../../../../warehouse/workout/disposal-terms.ts';
 import {
@@ -213,6 +214,14 @@ describe('estimates: the book when it has enough observations, else the terms', 
 describe('terms', () => {
   it('has documented defaults and names the bad field in one line', () => {
     expect(defaultDisposalTerms.discount_rate).toBe(0.08);
+    // the shipped file is the defaults, written out
+    const shipped: unknown = JSON.parse(
+      readFileSync(
+        new URL('../../../../pipelines/collections/disposal/default-disposal-terms.json', import.meta.url),
+        'utf8',
+      ),
+    );
+    expect(parseDisposalTerms(shipped)).toEqual(defaultDisposalTerms);
     expect(defaultDisposalTerms.stage).toEqual({ min_dpd: 90, include_charged_off: true });
     for (const [raw, field] of [
       [{ discount_rate: -1 }, 'discount_rate'],

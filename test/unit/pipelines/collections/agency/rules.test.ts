@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseAgencyTerms, defaultAgencyTerms } from '../../../../../warehouse/workout/agency-terms.ts';
 import {
@@ -173,6 +174,14 @@ describe('history from events', () => {
 describe('rules file', () => {
   it('has documented defaults and names the bad field', () => {
     expect(defaultAgencyTerms.placement_days).toBe(90);
+    // the shipped file is the defaults, written out
+    const shipped: unknown = JSON.parse(
+      readFileSync(
+        new URL('../../../../../pipelines/collections/agency/default-placement-rules.json', import.meta.url),
+        'utf8',
+      ),
+    );
+    expect(parseAgencyTerms(shipped)).toEqual(defaultAgencyTerms);
     expect(defaultAgencyTerms.agencies.map((a) => a.id)).toEqual(['AG01', 'AG02', 'AG03', 'AG04']);
     expect(() => parseAgencyTerms({ dpd_min: 200, dpd_max: 100 })).toThrow(/^dpd_min/u);
     expect(() => parseAgencyTerms({ agencies: [{ id: 'A', commission_rate: 1.5 }] })).toThrow(
