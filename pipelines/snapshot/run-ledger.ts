@@ -8,13 +8,13 @@ import { param, render } from '../../warehouse/sql.ts';
 import { rawEntities } from '../../warehouse/tables.ts';
 import { createContagionSql, insertLoanMonthsSql } from './loan-month-sql.ts';
 import { snapshotParams, snapshotPass, type SnapshotSettings } from './snapshot-settings.ts';
-import { unseenReceipts, type ReceiptKey } from './touched-loans.ts';
+import { unseenRowCounts, type RowCount } from './touched-loans.ts';
 
 /**
  * What a snapshot run records so that the next one can refresh only what changed since:
- * snapshot_runs (when it began reading, its month-end, its fingerprint) and snapshot_seen (the
- * receipts, overrides and recorded actions it had seen when it began). No clocks are compared: a
- * receipt is written after its file's rows, so a receipt a run saw means rows that run read.
+ * snapshot_runs (when it began reading, its month-end, its fingerprint) and snapshot_seen (what it
+ * had seen when it began: each ingest run's row count per raw table, the overrides and the recorded
+ * actions). No clocks are compared: raw tables only grow, so a count a run saw means rows it read.
  */
 
 /** The latest completed snapshot run (a killed run wrote no row). */
@@ -37,9 +37,9 @@ export async function lastCompletedRun(wh: Warehouse): Promise<LastRun | null> {
     : null;
 }
 
-/** A key the ledger holds, and the loan it touches ('' for a receipt: its rows name their loans). */
+/** A key the ledger holds, and the loan it touches ('' for a row count: its rows name their loans). */
 export interface SeenKey {
-  kind: 'receipt' | 'override' | 'recorded_action';
+  kind: 'rows' | 'override' | 'recorded_action';
   key: string;
   loan_id: string;
 }
@@ -47,7 +47,7 @@ export interface SeenKey {
 /** What no completed run had seen when it began: the inputs of the next refresh, and what it records. */
 export interface Unseen {
   keys: SeenKey[];
-  /** ingest runs whose rows may be unseen: one with a receipt not seen, or rows its receipts do not account for */
+  /** ingest runs with rows not seen: their row count in a table is not one a completed run saw */
   ingestIds: string[];
   /** loans of unseen overrides and recorded actions */
   loans: string[];
@@ -60,18 +60,11 @@ const seenKeysSql = (wh: Warehouse, kind: SeenKey['kind']) =>
 
 /** Read before the run reads any input: what it sees here, it has read. */
 export async function findUnseen(wh: Warehouse): Promise<Unseen> {
-  const receipts = (
-    await queryRows<Omit<ReceiptKey, 'rows_inserted'> & { rows_inserted: string }>(
-      wh,
-      `SELECT ingest_id, toString(entity) AS entity, file, file_sha256, toString(started_at) AS started_at, toString(rows_inserted) AS rows_inserted
-       FROM ${tableRef(wh, 'ingest_receipts')}`,
-    )
-  ).map((r) => ({ ...r, rows_inserted: Number(r.rows_inserted) }));
-  const seen = new Set((await queryRows<{ key: string }>(wh, seenKeysSql(wh, 'receipt'))).map((r) => r.key));
+  const seen = new Set((await queryRows<{ key: string }>(wh, seenKeysSql(wh, 'rows'))).map((r) => r.key));
   // rows per ingest run and table: LowCardinality ids, so grouping every row by its id is cheap
-  const rowCounts: { ingest_id: string; entity: string; rows: number }[] = [];
+  const rowCounts: RowCount[] = [];
   for (const e of rawEntities) {
-    // outcomes recorded in the console or the API carry their source as ingest_id and no receipt: seen by key below
+    // outcomes recorded in the console or the API carry their source as ingest_id: seen by key below
     const where = e === 'collection_actions' ? ` WHERE source = 'file'` : '';
     for (const r of await queryRows<{ id: string; n: string }>(
       wh,
@@ -79,7 +72,7 @@ export async function findUnseen(wh: Warehouse): Promise<Unseen> {
     ))
       rowCounts.push({ ingest_id: r.id, entity: e, rows: Number(r.n) });
   }
-  const t = unseenReceipts({ receipts, seen, rowCounts });
+  const t = unseenRowCounts({ rowCounts, seen });
   const others = await queryRows<SeenKey>(
     wh,
     `SELECT 'override' AS kind, toString(cityHash64(loan_id, effective_date, five_class, reason, set_by, set_at)) AS key, loan_id
@@ -89,7 +82,7 @@ export async function findUnseen(wh: Warehouse): Promise<Unseen> {
      FROM ${tableRef(wh, 'collection_actions')} WHERE source != 'file' AND key NOT IN (${seenKeysSql(wh, 'recorded_action')})`,
   );
   return {
-    keys: [...t.unseen.map((key): SeenKey => ({ kind: 'receipt', key, loan_id: '' })), ...others],
+    keys: [...t.unseen.map((key): SeenKey => ({ kind: 'rows', key, loan_id: '' })), ...others],
     ingestIds: t.ingestIds,
     loans: [...new Set(others.map((o) => o.loan_id))],
   };

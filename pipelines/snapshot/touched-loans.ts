@@ -5,43 +5,32 @@ import { lastMonthEnd } from './build-snapshots.ts';
 import type { LastRun } from './run-ledger.ts';
 import type { SnapshotParams } from './snapshot-settings.ts';
 
-/** An ingest receipt, as the ledger keys it, with the rows its file inserted. */
-export interface ReceiptKey {
+/** How many rows one ingest run has in one raw table. */
+export interface RowCount {
   ingest_id: string;
   entity: string;
-  file: string;
-  file_sha256: string;
-  started_at: string;
-  rows_inserted: number;
+  rows: number;
 }
 
-export const receiptKey = (r: ReceiptKey) => [r.ingest_id, r.entity, r.file, r.file_sha256, r.started_at].join('|');
+export const rowCountKey = (c: RowCount) => `${c.ingest_id}|${c.entity}|${c.rows}`;
 
 /**
- * The ingest runs whose rows a refresh must treat as new. Rows do not say which file of their run
- * they came from, and a file's receipt is written after its rows, so a run's rows in a table are all
- * seen only when they are all receipted (as many rows as its receipts say they inserted) and every
- * one of those receipts was seen by a completed snapshot run:
- * - a run with a receipt not seen yet (a file finished since; its earlier files' rows come along,
- *   which only recomputes more);
- * - a run with more rows in a table than its receipts account for (a file being loaded now, or one
- *   killed before its receipt — a re-run of that file inserts nothing, the rows being present):
- *   treated as new on every refresh, since nothing says they are complete.
+ * The ingest runs whose rows a refresh must treat as new. Raw tables only grow (keys are idempotent:
+ * nothing is updated or deleted), so an ingest run's rows in a table are the same rows as long as
+ * their count is the same: a count a completed snapshot run saw at its start means rows that run
+ * read. Any other count — a file loaded since, a file being loaded now, rows of a run killed half
+ * way — makes the run's rows new. No clock and no receipt is needed: a snapshot concurrent with an
+ * ingest records the count it saw, and the rows added after it change the count.
  */
-export function unseenReceipts(o: {
-  receipts: ReceiptKey[];
-  seen: ReadonlySet<string>;
-  rowCounts: { ingest_id: string; entity: string; rows: number }[];
-}): { unseen: string[]; ingestIds: string[] } {
-  const unseen = o.receipts.filter((r) => !o.seen.has(receiptKey(r)));
-  const ids = new Set(unseen.map((r) => r.ingest_id));
-  const receipted = new Map<string, number>();
-  for (const r of o.receipts) {
-    const k = `${r.ingest_id}|${r.entity}`;
-    receipted.set(k, (receipted.get(k) ?? 0) + r.rows_inserted);
-  }
-  for (const c of o.rowCounts) if (c.rows > (receipted.get(`${c.ingest_id}|${c.entity}`) ?? 0)) ids.add(c.ingest_id);
-  return { unseen: [...new Set(unseen.map(receiptKey))].sort(), ingestIds: [...ids].sort() };
+export function unseenRowCounts(o: { rowCounts: RowCount[]; seen: ReadonlySet<string> }): {
+  unseen: string[];
+  ingestIds: string[];
+} {
+  const unseen = o.rowCounts.filter((c) => !o.seen.has(rowCountKey(c)));
+  return {
+    unseen: [...new Set(unseen.map(rowCountKey))].sort(),
+    ingestIds: [...new Set(unseen.map((c) => c.ingest_id))].sort(),
+  };
 }
 
 export type RefreshPlan =
