@@ -639,8 +639,9 @@ export const archiveTables = {
 } as const satisfies Record<string, TableDef>;
 
 /**
- * What each completed snapshot run had seen when it started (migration 23): the ingest receipts, the
- * classification overrides and the collection actions recorded outside files. A key counts as seen
+ * What each completed snapshot run had seen when it started (migration 23): each ingest run's row
+ * count per raw table, the classification overrides and the collection actions recorded outside files
+ * (kind rows / override / recorded_action). A key counts as seen
  * only when its run_started_at is a run in snapshot_runs (a run killed before its end recorded none);
  * an incremental refresh recomputes the loans of everything not yet seen.
  */
