@@ -1,4 +1,5 @@
 import { querySql, type Warehouse } from '../../warehouse/connection.ts';
+import { tableRef } from '../../warehouse/ddl.ts';
 import { csvChunks } from '../../warehouse/metrics/csv.ts';
 import { promiseFactsSql, promiseRowsSql, specGraceDays } from '../../warehouse/metrics/promise-sources.ts';
 import { param, sql, trusted, type Sql } from '../../warehouse/sql.ts';
@@ -112,12 +113,18 @@ export async function recentUnkeptPromises(
   o: { asOf: string; lookbackDays: number; graceDays: number; states: readonly PromiseStatus[] },
 ): Promise<Map<string, { action_id: string; deadline: string; status: PromiseStatus }>> {
   const asOf = sql`${param(o.asOf, 'Date')}`;
+  const grace = sql`${param(o.graceDays, 'UInt16')}`;
+  const since = param(addDaysIso(o.asOf, -o.lookbackDays), 'Date');
+  // only loans with a deadline in the look-back are judged (each with all its promises): not the whole book's promises
+  const loans = sql`loan_id IN (SELECT loan_id FROM ${trusted(tableRef(wh, 'collection_actions'))}
+    WHERE outcome = 'promise_to_pay' AND addDays(ifNull(promised_date, action_date), ${grace}) > ${since}
+      AND addDays(ifNull(promised_date, action_date), ${grace}) <= ${asOf})`;
   const rows = await querySql<{ loan_id: string; action_id: string; deadline: string; status: PromiseStatus }>(
     wh,
     sql`SELECT loan_id, argMax(lwq_u.action_id, (lwq_u.deadline, lwq_u.action_id)) AS action_id,
         toString(max(lwq_u.deadline)) AS deadline, argMax(lwq_u.status, (lwq_u.deadline, lwq_u.action_id)) AS status
-      FROM (SELECT loan_id, action_id, deadline, status FROM (${promiseRowsSql(trusted(wh.database), asOf, sql`${param(o.graceDays, 'UInt16')}`)})
-            WHERE has(${param(o.states, 'Array(String)')}, status) AND deadline > ${param(addDaysIso(o.asOf, -o.lookbackDays), 'Date')}) AS lwq_u
+      FROM (SELECT loan_id, action_id, deadline, status FROM (${promiseRowsSql(trusted(wh.database), asOf, grace, loans)})
+            WHERE has(${param(o.states, 'Array(String)')}, status) AND deadline > ${since}) AS lwq_u
       GROUP BY loan_id`,
   );
   return new Map(rows.map(({ loan_id, ...r }) => [loan_id, r]));

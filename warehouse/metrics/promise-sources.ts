@@ -25,8 +25,12 @@ import type { SourceContext } from './sources.ts';
  */
 const cents = (x: string) => `toInt64(${x} * 100)`;
 
-/** per-promise rows at `asOf`, reading `db` (a trusted database name); asOf a Date fragment (a parameter), grace a UInt16 one */
-export function promiseRowsSql(db: Sql, asOf: Sql, grace: Sql): Sql {
+/**
+ * per-promise rows at `asOf`, reading `db` (a trusted database name); asOf a Date fragment (a
+ * parameter), grace a UInt16 one; `loans` a condition on loan_id limiting the loans read (every
+ * promise of a loan read is judged, so a loan's allocation stays whole)
+ */
+export function promiseRowsSql(db: Sql, asOf: Sql, grace: Sql, loans: Sql = trusted('1')): Sql {
   // the allocation of one payment p = (date, cents) over the promises, given what each still lacks (rem):
   // e = what an eligible promise lacks (0 when p is outside its window); a promise takes min(e, what is left
   // of p after the promises before it in deadline order took theirs) — a prefix sum, so no loop per promise
@@ -52,11 +56,13 @@ export function promiseRowsSql(db: Sql, asOf: Sql, grace: Sql): Sql {
     FROM (SELECT loan_id, arraySort(lwq_v -> (lwq_v.3, lwq_v.2, lwq_v.1), groupArray(
               (action_id, action_date, addDays(ifNull(promised_date, action_date), ${grace}), ${trusted(cents('ifNull(promised_amount, 0)'))},
                isNotNull(promised_amount), ifNull(promised_date, action_date), agent_id, toString(team), toString(channel)))) AS ps
-          FROM ${db}.collection_actions WHERE outcome = 'promise_to_pay' AND action_date <= ${asOf} GROUP BY loan_id) AS lwq_q
+          FROM ${db}.collection_actions WHERE outcome = 'promise_to_pay' AND action_date <= ${asOf} AND ${loans}
+          GROUP BY loan_id) AS lwq_q
     LEFT JOIN (SELECT loan_id, arraySort(lwq_z -> (lwq_z.1, lwq_z.3), groupArray((paid_date, ${trusted(cents('amount'))}, payment_id))) AS pays3,
                  arrayMap(lwq_z -> (lwq_z.1, lwq_z.2), pays3) AS pays
                FROM ${db}.payments
-               WHERE paid_date <= ${asOf} AND loan_id IN (SELECT loan_id FROM ${db}.collection_actions WHERE outcome = 'promise_to_pay')
+               WHERE paid_date <= ${asOf} AND ${loans}
+                 AND loan_id IN (SELECT loan_id FROM ${db}.collection_actions WHERE outcome = 'promise_to_pay')
                GROUP BY loan_id) AS lwq_y ON lwq_y.loan_id = lwq_q.loan_id
   ) AS lwq_l
   ARRAY JOIN lwq_l.ps AS lwq_x, arrayEnumerate(lwq_l.ps) AS lwq_i`;
