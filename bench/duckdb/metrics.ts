@@ -170,12 +170,19 @@ export function duckdbMetricSql(asOf: string, pFrom: string): Record<DuckdbMetri
           CAST(coalesce(promised_amount, 0) * 100 AS BIGINT) AS cents
         FROM a WHERE outcome = 'promise_to_pay'
       ), by_loan AS (
-        SELECT loan, list(action_id ORDER BY deadline, made, action_id) AS ids, list(made ORDER BY deadline, made, action_id) AS made,
-          list(deadline ORDER BY deadline, made, action_id) AS dl, list(CASE WHEN has_amount THEN cents ELSE 0 END ORDER BY deadline, made, action_id) AS rem0
-        FROM promises GROUP BY loan
+        -- one ordered list per loan (ordered aggregates cost per list), split into the fold's lists
+        SELECT loan, list_transform(ps, x -> x.id) AS ids, list_transform(ps, x -> x.made) AS made, list_transform(ps, x -> x.dl) AS dl,
+          list_transform(ps, x -> x.rem) AS rem0
+        FROM (SELECT loan, list({'id': action_id, 'made': made, 'dl': deadline, 'rem': CASE WHEN has_amount THEN cents ELSE 0 END}
+                ORDER BY deadline, made, action_id) AS ps
+              FROM promises GROUP BY loan)
+      ), in_window AS (
+        SELECT DISTINCT p.loan, p.date FROM promises AS pr JOIN pay AS p ON p.loan = pr.loan AND p.date >= pr.made AND p.date <= pr.deadline
       ), pay_days AS (
         SELECT loan, list([CAST(date AS BIGINT), cents] ORDER BY date) AS days FROM (
-          SELECT loan, date, CAST(sum(amount) * 100 AS BIGINT) AS cents FROM pay WHERE date <= ${asOfD} AND loan IN (SELECT loan FROM by_loan) GROUP BY loan, date)
+          -- only days inside some promise's window can move an allocation: the fold walks those alone
+          SELECT loan, date, CAST(sum(amount) * 100 AS BIGINT) AS cents FROM pay
+          WHERE date <= ${asOfD} AND (loan, date) IN (SELECT (w.loan, w.date) FROM in_window AS w) GROUP BY loan, date)
         GROUP BY loan
       ), folded AS (
         SELECT b.ids, list_reduce(coalesce(d.days, []), (acc, p) -> list_transform(acc, (r, j) ->
