@@ -46,8 +46,8 @@ export const incentive_awards = {
   formulas: {
     multiplier: {
       sql: 'if(commission + cure_bonus = 0, 1, round(toFloat64(commission + cure_bonus + multiplier_effect) / toFloat64(commission + cure_bonus), 4))',
+      // an agent's band; a team's effective one (its multiplied amount over its unmultiplied)
       kind: 'number',
-      label: "the kept-promise multiplier: an agent's band, a team's effective one",
     },
   },
   filters: ['period'],
