@@ -4,7 +4,9 @@ import { count, isoDate } from '../flags.ts';
 import { defineCommand, flag, valuesFor, type FlagValues } from '../cli/command.ts';
 import { printTable, type Output } from '../cli/output.ts';
 import { addMonthEnds } from '../../lib/dates.ts';
-import type { Config } from '../../warehouse/config.ts';
+import { delinquencySettings, type Config } from '../../warehouse/config.ts';
+import { defaultSnapshotSettings } from '../../pipelines/snapshot/snapshot-settings.ts';
+import { defaultWarningRules } from '../../pipelines/warnings/rules.ts';
 import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { runMetric } from '../../warehouse/metrics/run.ts';
@@ -20,7 +22,8 @@ import { assertDemoMayWrite, recordDemoBook } from './demo-guard.ts';
 import { checkPortFree, startServer, serveUntilSignal } from '../../api/server.ts';
 import { createApiKey } from '../../api/auth/keys.ts';
 import { trainBookModels } from '../../models/workflows.ts';
-import { promote, RegistryError } from '../../models/registry/registry.ts';
+import { currentChampion, promote, RegistryError } from '../../models/registry/registry.ts';
+import { fireWarnings } from '../../pipelines/warnings/fire-warnings.ts';
 import { defaultTarget, targetName } from '../../warehouse/feature-catalogue.ts';
 
 const demoFlags = {
@@ -111,12 +114,19 @@ export async function runDemo(wh: Warehouse, config: Config, out: Output, f: Dem
   }
   step(
     5,
-    'scoring every active loan inside ClickHouse with the champion (this month-end and the one before, for score jumps)',
+    'scoring every active loan inside ClickHouse with the champion, at each of the last 16 month-ends (score jumps and the warnings’ track record need the history)',
   );
   const target = targetName(defaultTarget);
-  await runScore(wh, valuesFor(scoreCommand, { 'as-of': addMonthEnds(asOf, -1), 'in-db': true, target }));
-  await runScore(wh, valuesFor(scoreCommand, { 'as-of': asOf, 'in-db': true, target }));
-  step(6, 'firing the warning rules (and monitoring the champion)');
+  const history = Array.from({ length: 15 }, (_, k) => addMonthEnds(asOf, k - 15));
+  for (const monthEnd of [...history, asOf])
+    await runScore(wh, valuesFor(scoreCommand, { 'as-of': monthEnd, 'in-db': true, target }));
+  step(6, 'firing the warning rules at each of those month-ends (and monitoring the champion)');
+  // the management pack's warning-effectiveness table judges the warnings of the 12 month-ends
+  // ending 3 months before the as-of date against what happened next: they must have been fired
+  const champion = await currentChampion(wh, target);
+  const settings = defaultSnapshotSettings(delinquencySettings(config));
+  for (const monthEnd of history.slice(1))
+    await fireWarnings(wh, { asOf: monthEnd, rules: defaultWarningRules, settings, champion });
   await runWarnings(wh, config, out, valuesFor(warningsCommand, { 'as-of': asOf, limit: 10 }));
   step(7, 'writing the management and regulatory packs in Chinese and English');
   const provisions = join(book, 'provisions.csv');
