@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseString } from '@fast-csv/parse';
 import { buildCaseList, casesCsv, type Case } from '../../../../pipelines/cases/case-list.ts';
-import { defaultStrategyTable, recommendAction } from '../../../../pipelines/cases/strategy.ts';
+import {
+  defaultEscalation,
+  defaultStrategyTable,
+  escalateAction,
+  recommendAction,
+} from '../../../../pipelines/cases/strategy.ts';
 import { assignExperiment, parseExperiment, storeAssignments } from '../../../../pipelines/cases/experiment.ts';
 import { experimentResults } from '../../../../pipelines/cases/experiment-results.ts';
 import { queryRows } from '../../../../warehouse/connection.ts';
@@ -51,10 +56,18 @@ describe('case list', () => {
     for (const c of cases) {
       expect(c.stage).toBe(c.dpd > 90 ? 'late' : c.dpd > 30 ? 'mid' : c.dpd > 0 ? 'early' : 'watch');
       if (c.stage === 'watch') expect(['D', 'E']).toContain(c.grade);
-      expect(c.action).toBe(recommendAction(defaultStrategyTable, c.stage, c.grade));
+      // the table's action, or (a promise broken in the last 30 days) one rung up the contact-intensity ladder
+      const table = recommendAction(defaultStrategyTable, c.stage, c.grade);
+      if (c.escalated_from) {
+        expect(c.escalated_from).toBe(table);
+        expect(c.action).toBe(escalateAction(defaultEscalation, table));
+        expect(c.action).not.toBe(table);
+      } else expect(c.action).toBe(table);
       expect(c.expected_loss).toBeCloseTo(c.probability * c.balance, 1);
       if (c.dpd > 30) expect(c.probability_source).toBe('roll_rate_matrix');
     }
+    // the generated book's broken promises escalate some cases
+    expect(cases.some((c) => c.escalated_from !== '')).toBe(true);
     // the champion scored 2024-05-31; the list is of 2024-06-15, so its scores are carried and updated
     expect(cases.some((c) => c.probability_source === 'model_updated' && c.model === 'dpd30_3m_scorecard@1')).toBe(
       true,
