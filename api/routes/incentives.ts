@@ -118,9 +118,9 @@ export const incentiveRoutes = new OpenAPIHono<AppEnv>().openapi(
     // a collector key names the agent it is (keys create --agent); without one it has no award to see
     const pinned = key.role === 'collector' ? [key.agent_id ?? ''] : undefined;
     const evidence = q.evidence === 'true';
-    const read = async (agents: string[] | undefined) => {
+    const read = async (agents: string[] | undefined, withEvidence = evidence) => {
       try {
-        return await readIssuedIncentives(c.get('deps').wh, { month: q.month, agents, evidence });
+        return await readIssuedIncentives(c.get('deps').wh, { month: q.month, agents, evidence: withEvidence });
       } catch (e) {
         if (e instanceof NotIssuedError)
           throw new ApiError('not_found', `${e.message}: ${e.hint ?? ''}`.trim(), undefined, { cause: e });
@@ -129,7 +129,7 @@ export const incentiveRoutes = new OpenAPIHono<AppEnv>().openapi(
     };
     if (pinned?.[0] === '') {
       // whether a month is issued is no secret: its 404 first, then the refusal
-      await read([]);
+      await read([], false);
       throw new AuthError('forbidden', 'this collector key names no agent: create it with an agent id to see awards', {
         reason: 'collector key without agent',
       });

@@ -197,6 +197,7 @@ describe('incentives: the CLI issues a month, the route shows it, a collector se
 
   it('a collector key without an agent, another role, a month not issued and a bad month are refused', async () => {
     expect((await get('/v1/incentives?month=2024-06', keys.noAgent)).status).toBe(403);
+    expect((await get('/v1/incentives?month=2024-06&evidence=true', keys.noAgent)).status).toBe(403);
     expect((await get('/v1/incentives?month=2024-05', keys.noAgent)).status).toBe(404);
     expect((await get('/v1/incentives?month=2024-06', keys.auditor)).status).toBe(403);
     const missing = await get('/v1/incentives?month=2024-05', keys.admin);
