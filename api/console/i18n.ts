@@ -88,6 +88,9 @@ export const text = {
   dpd: { 'zh-CN': '逾期天数', en: 'DPD' },
   bucket: { 'zh-CN': '逾期段', en: 'Bucket' },
   expected_loss: { 'zh-CN': '预期损失', en: 'Expected loss' },
+  // overdue principal and interest plus penalty interest, compound interest and fees outstanding (pipelines/accrual)
+  amount_to_cure: { 'zh-CN': '应还清欠款', en: 'Amount to cure' },
+  charges_owed: { 'zh-CN': '其中罚息、复利及费用', en: 'of which penalty, compound interest and fees' },
   grade: { 'zh-CN': '风险等级', en: 'Grade' },
   action: { 'zh-CN': '建议措施', en: 'Recommended action' },
   open_promises: { 'zh-CN': '未到期承诺', en: 'Open promises' },

@@ -109,6 +109,7 @@ export function queueBody(
           <th scope="col">${t(lang, 'stage')}</th>
           ${sortable('dpd', t(lang, 'dpd'))} ${sortable('balance', t(lang, 'balance'))}
           ${sortable('expected_loss', t(lang, 'expected_loss'))}
+          <th scope="col">${t(lang, 'amount_to_cure')}</th>
           <th scope="col">${t(lang, 'grade')}</th>
           <th scope="col">${t(lang, 'action')}</th>
           ${sortable('promised', t(lang, 'open_promises'))}
@@ -130,6 +131,12 @@ export function queueBody(
               <td class="num">${c.dpd}</td>
               <td class="num">${formatMoney(lang, c.balance)}</td>
               <td class="num">${formatMoney(lang, c.expected_loss)}</td>
+              <td
+                class="num"
+                title="${c.charges_owed === null ? '' : `${t(lang, 'charges_owed')} ${formatMoney(lang, c.charges_owed)}`}"
+              >
+                ${c.amount_to_cure === null ? '—' : formatMoney(lang, c.amount_to_cure)}
+              </td>
               <td>${c.grade}</td>
               <td>${label(actionLabels, c.action, lang)}</td>
               <td class="promises">

@@ -34,6 +34,14 @@ const caseSchema = z
     probability_source: z.string(),
     model: z.string().nullable(),
     expected_loss: z.number(),
+    amount_to_cure: z.number().nullable().openapi({
+      description:
+        'overdue principal and interest plus the penalty interest, compound interest and fees outstanding on the date (accrual rules; null for a tape loan)',
+    }),
+    charges_owed: z
+      .number()
+      .nullable()
+      .openapi({ description: 'of which penalty interest, compound interest and fees' }),
     grade: z.string(),
     reasons: z.array(z.string()),
     counterfactual: z

@@ -117,6 +117,7 @@ function printCases(out: Output, cases: ListedCase[]) {
     { header: 'P(roll)', value: (c) => c.probability, format: 'pct' },
     { header: 'from', value: (c) => c.probability_source },
     { header: 'expected loss', value: (c) => c.expected_loss, format: 'money' },
+    { header: 'to cure', value: (c) => c.amount_to_cure, format: 'money' },
     { header: 'grade', value: (c) => c.grade },
     { header: 'action', value: (c) => c.action },
     { header: 'blocked by', value: (c) => c.action_blocked_by },

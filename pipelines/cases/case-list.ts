@@ -13,6 +13,7 @@ import { decideContact, loadLoanContacts, type ContactDecision } from './contact
 import { defaultContactRules, type ContactRules } from '../collections/contact-rules-config.ts';
 import { recentUnkeptPromises } from '../collections/promises.ts';
 import { lastMonthEnd } from '../snapshot/build-snapshots.ts';
+import { amountToCureAsOf } from '../accrual/amount-to-cure.ts';
 import type { SnapshotSettings } from '../snapshot/snapshot-settings.ts';
 import { defaultGradeEdges, gradeOf } from '../../models/scorecard/scorecard.ts';
 import { loadModel } from '../../models/registry/registry.ts';
@@ -70,6 +71,14 @@ export interface Case {
   /** the smallest payment that moves the loan to the next better grade under the champion (models/counterfactual), '' without a model score */
   counterfactual?: string;
   counterfactual_zh?: string;
+  /**
+   * What the borrower must pay on the date to be current again: overdue principal and interest plus
+   * the penalty interest, compound interest and fees outstanding under the accrual rules
+   * (pipelines/accrual); null for a loan read from a performance tape (no payments to accrue on)
+   */
+  amount_to_cure: number | null;
+  /** of which penalty interest, compound interest and fees (null as above) */
+  charges_owed: number | null;
   last_contacts: { date: string; channel: string; outcome: string }[];
   open_promises: { date: string; amount: number }[];
 }
@@ -276,6 +285,8 @@ export async function buildCaseList(
       action: recommendAction(o.strategy, stage, grade),
       counterfactual: '',
       counterfactual_zh: '',
+      amount_to_cure: null,
+      charges_owed: null,
       last_contacts: r.contacts.map(([date, channel, outcome]) => ({ date, channel, outcome })),
       open_promises: r.promises.map(([date, amount]) => ({ date, amount })),
     });
@@ -295,6 +306,16 @@ export async function buildCaseList(
         c.counterfactual_zh = cf?.text.zh ?? '';
       }
     }
+  }
+  const owed = await owedOnDate(
+    wh,
+    o.asOf,
+    o.settings,
+    cases.map((c) => c.loan_id),
+  );
+  for (const c of cases) {
+    const a = owed.get(c.loan_id);
+    if (a) Object.assign(c, a);
   }
   // a broken promise in the look-back moves the action up the contact-intensity ladder (the table's escalation)
   const escalation = o.strategy.escalation ?? defaultEscalation;
@@ -326,6 +347,24 @@ export async function buildCaseList(
   return cases.map((c, i) => ({ rank: i + 1, ...c }));
 }
 
+/** Case loans per accrual statement: their ids travel as one bound array. */
+const owedLoansPerStatement = 20_000;
+
+/** Amount to cure and charges owed on the date (accrual rules) for the given loans, by loan id. */
+async function owedOnDate(wh: Warehouse, asOf: string, settings: SnapshotSettings, loanIds: readonly string[]) {
+  const out = new Map<string, { amount_to_cure: number; charges_owed: number }>();
+  for (let a = 0; a < loanIds.length; a += owedLoansPerStatement) {
+    const ids = param(loanIds.slice(a, a + owedLoansPerStatement), 'Array(String)');
+    for (const r of await amountToCureAsOf(wh, { asOf, settings, loans: sql`SELECT arrayJoin(${ids})` })) {
+      // amount to cure = overdue principal and interest + the charges outstanding
+      const cure = r.amount_to_cure;
+      const charges = cure - r.overdue_principal - r.overdue_interest;
+      out.set(r.loan_id, { amount_to_cure: cure, charges_owed: Math.round(charges * 100) / 100 });
+    }
+  }
+  return out;
+}
+
 /**
  * The CSV's columns: one value per cell for spreadsheet users — reason codes as text joined by
  * "; ", the latest contact and the nearest open promise as their own columns (with how many there
@@ -345,6 +384,8 @@ const csvColumns = [
   'probability_source',
   'model',
   'expected_loss',
+  'amount_to_cure',
+  'charges_owed',
   'grade',
   'reasons',
   'action',
@@ -384,6 +425,8 @@ export function flatCase(c: Case & { arm?: string; agent_id?: string }): CsvCase
     probability_source: c.probability_source,
     model: c.model,
     expected_loss: c.expected_loss,
+    amount_to_cure: c.amount_to_cure,
+    charges_owed: c.charges_owed,
     grade: c.grade,
     reasons: c.reasons.join('; '),
     action: c.action,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseString } from '@fast-csv/parse';
 import { buildCaseList, casesCsv, type Case } from '../../../../pipelines/cases/case-list.ts';
+import { amountToCureAsOf } from '../../../../pipelines/accrual/amount-to-cure.ts';
 import {
   defaultEscalation,
   defaultStrategyTable,
@@ -50,6 +51,28 @@ describe('case list', () => {
     for (let i = 1; i < cases.length; i++)
       expect(cases[i]!.expected_loss).toBeLessThanOrEqual(cases[i - 1]!.expected_loss);
     expect(cases.map((c) => c.rank)).toEqual(cases.map((_, i) => i + 1));
+  });
+
+  it('each case carries what it takes to cure on the date: its overdue amounts and outstanding charges under the accrual rules', async () => {
+    const owed = new Map((await amountToCureAsOf(wh, { asOf, settings: defaultSettings })).map((r) => [r.loan_id, r]));
+    const dq = new Map((await delinquencyAsOf(wh, asOf, defaultSettings)).map((d) => [d.loan_id, d]));
+    for (const c of cases) {
+      const a = owed.get(c.loan_id);
+      if (!a) {
+        expect([c.amount_to_cure, c.charges_owed]).toEqual([null, null]);
+        continue;
+      }
+      expect(c.amount_to_cure).toBe(a.amount_to_cure);
+      const d = dq.get(c.loan_id)!;
+      // the overdue part is the snapshot's; the rest are charges, never negative
+      expect(c.amount_to_cure! - c.charges_owed!).toBeCloseTo(
+        Number(d.overdue_principal) + Number(d.overdue_interest),
+        2,
+      );
+      expect(c.charges_owed).toBeGreaterThanOrEqual(0);
+      if (c.dpd > 0) expect(c.amount_to_cure).toBeGreaterThan(0);
+    }
+    expect(cases.filter((c) => c.dpd > 30 && (c.charges_owed ?? 0) > 0).length).toBeGreaterThan(0);
   });
 
   it('stage, probability source, grade and action follow the rules', () => {

@@ -23,6 +23,8 @@ function cases(rng: Rng, n: number): Case[] {
     reasons: [],
     action: 'sms_reminder',
     last_contacts: [],
+    amount_to_cure: rng.chance(0.1) ? null : rng.int(100, 99_999) / 100,
+    charges_owed: null,
     open_promises: rng.chance(0.3) ? [{ date: '2024-07-01', amount: rng.int(1, 9) * 100 }] : [],
   }));
 }

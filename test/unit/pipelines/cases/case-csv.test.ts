@@ -42,6 +42,8 @@ function randomCase(rng: Rng, i: number): Case & { arm?: string; agent_id?: stri
       channel: pick(['sms', 'phone']),
       outcome: pick(['contacted', 'promise_to_pay']),
     })),
+    amount_to_cure: rng.chance(0.2) ? null : rng.int(0, 9_999_999) / 100,
+    charges_owed: rng.chance(0.2) ? null : rng.int(0, 99_999) / 100,
     open_promises: Array.from({ length: rng.int(0, 2) }, (_, k) => ({
       date: `2024-07-0${3 - k}`,
       amount: 100.5 * (k + 1),

@@ -156,6 +156,8 @@ describe('strategy experiment file', () => {
       expected_loss: 0.1,
       reasons: [],
       last_contacts: [],
+      amount_to_cure: null,
+      charges_owed: null,
       open_promises: [],
     };
     const cases: Case[] = Array.from({ length: 200 }, (_, i) => ({
