@@ -24,6 +24,10 @@ import { createApiKey } from '../../api/auth/keys.ts';
 import { trainBookModels } from '../../models/workflows.ts';
 import { currentChampion, promote, RegistryError } from '../../models/registry/registry.ts';
 import { fireWarnings } from '../../pipelines/warnings/fire-warnings.ts';
+import { issueIncentives } from '../../pipelines/collections/incentives/issue.ts';
+import { defaultIncentiveScheme } from '../../pipelines/collections/incentives/scheme.ts';
+import { contactRuleBreachSource } from '../../pipelines/collections/incentives/contact-rule-breaches.ts';
+import { loadContactRules } from '../../pipelines/collections/contact-rules-config.ts';
 import { defaultTarget, targetName } from '../../warehouse/feature-catalogue.ts';
 
 const demoFlags = {
@@ -120,7 +124,10 @@ export async function runDemo(wh: Warehouse, config: Config, out: Output, f: Dem
   const history = Array.from({ length: 15 }, (_, k) => addMonthEnds(asOf, k - 15));
   for (const monthEnd of [...history, asOf])
     await runScore(wh, valuesFor(scoreCommand, { 'as-of': monthEnd, 'in-db': true, target }));
-  step(6, 'firing the warning rules at each of those month-ends (and monitoring the champion)');
+  step(
+    6,
+    'firing the warning rules at each of those month-ends (and monitoring the champion), issuing the month’s collector awards',
+  );
   // the management pack's warning-effectiveness table judges the warnings of the 12 month-ends
   // ending 3 months before the as-of date against what happened next: they must have been fired
   const champion = await currentChampion(wh, target);
@@ -128,6 +135,14 @@ export async function runDemo(wh: Warehouse, config: Config, out: Output, f: Dem
   for (const monthEnd of history.slice(1))
     await fireWarnings(wh, { asOf: monthEnd, rules: defaultWarningRules, settings, champion });
   await runWarnings(wh, config, out, valuesFor(warningsCommand, { 'as-of': asOf, limit: 10 }));
+  // the month's collector awards (loanwatch incentives --month), which the management pack charts
+  const awards = await issueIncentives(wh, {
+    month: asOf.slice(0, 7),
+    scheme: defaultIncentiveScheme,
+    settings: delinquencySettings(config),
+    breaches: contactRuleBreachSource(wh, loadContactRules(undefined)),
+  });
+  log(`incentives ${asOf.slice(0, 7)}: ${awards.agents.length} agents' awards issued`);
   step(7, 'writing the management and regulatory packs in Chinese and English');
   const provisions = join(book, 'provisions.csv');
   await writeDemoProvisions(wh, provisions, asOf);

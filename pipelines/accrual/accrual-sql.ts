@@ -3,6 +3,7 @@ import { param, sql, trusted, type Param, type Sql } from '../../warehouse/sql.t
 import { effectiveSchedule } from '../snapshot/schedule-path-sql.ts';
 import type { SnapshotSettings } from '../snapshot/snapshot-settings.ts';
 import { allocationItems, type AccrualRule, type AccrualRules } from './accrual-rules.ts';
+import { accrualMoneyColumns } from './accrual-row.ts';
 
 interface Db {
   database: string;
@@ -188,29 +189,7 @@ export function accrualSql(
   const cents = (x: string) => `CAST(${x} AS Decimal(18, 2)) / 100`;
   return sql`
 SELECT loan_id, toDate(v.1) AS date, v.2 AS status, toUInt32(v.3) AS dpd, v.4 AS accrual_status,
-  ${trusted(
-    [
-      'penalty_interest',
-      'compound_interest',
-      'fees',
-      'penalty_paid',
-      'compound_paid',
-      'fees_paid',
-      'penalty_waived',
-      'compound_waived',
-      'fees_waived',
-      'unapplied',
-      'overdue_principal',
-      'overdue_interest',
-      'interest_arrears_on_bs',
-      'interest_arrears_off_bs',
-      'amount_to_cure',
-      'charges_accrued_in_month',
-      'charges_paid_in_month',
-    ]
-      .map((name, i) => `${cents(`v.${i + 5}`)} AS ${name}`)
-      .join(',\n  '),
-  )}
+  ${trusted(accrualMoneyColumns.map((name, i) => `${cents(`v.${i + 5}`)} AS ${name}`).join(',\n  '))}
 FROM (
   SELECT loan_id,
     arrayMap(lwa_o -> (lwa_o.1,
