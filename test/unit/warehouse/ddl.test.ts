@@ -37,9 +37,12 @@ describe('DDL from the table catalogue', () => {
       'ALTER TABLE lw.payments_local ON CLUSTER risk MODIFY COLUMN ingest_id LowCardinality(String)',
     );
     expect(alters).toContain('ALTER TABLE lw.payments ON CLUSTER risk MODIFY COLUMN ingest_id LowCardinality(String)');
-    expect(alters.filter((x) => x.includes('ADD COLUMN IF NOT EXISTS row_hash UInt64 ALIAS cityHash64('))).toHaveLength(
-      2 * Object.keys(rawTables).length,
-    );
+    // every raw table's row_hash alias is (re)made on the local and the Distributed table (a later
+    // migration that adds a column to a raw table makes it again over the new column list)
+    const aliased = alters.filter((x) => x.includes('ADD COLUMN IF NOT EXISTS row_hash UInt64 ALIAS cityHash64('));
+    for (const t of Object.keys(rawTables))
+      for (const name of [`${t}_local`, t])
+        expect(aliased.some((x) => x.startsWith(`ALTER TABLE lw.${name} ON CLUSTER`))).toBe(true);
   });
 
   it('declares every SPEC §3 entity', () => {
