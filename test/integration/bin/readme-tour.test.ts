@@ -12,7 +12,9 @@ import { tmpDir } from '../../helpers/warehouse.ts';
  */
 const readme = readFileSync('README.md', 'utf8');
 const tour = readme.slice(readme.indexOf('## Five-minute tour')).split('```bash\n')[1]!.split('```')[0]!;
-const lines = tour.split('\n').filter((l) => /^(export |npm |ls )/u.test(l) && !/ serve\b/u.test(l));
+const lines = tour
+  .split('\n')
+  .filter((l) => /^(export |npm |ls |printf '[^']*' '[^']*' \| npm )/u.test(l) && !/ serve\b/u.test(l));
 const redirected = [...tour.matchAll(/>\s*(\S+\.csv)\s*$/gmu)].map((m) => m[1]!);
 
 async function parseCsv(path: string) {
@@ -40,7 +42,7 @@ describe('the README tour through bash', () => {
 
   it('names the commands a new user needs', () => {
     expect(lines.some((l) => l.startsWith('export LOANWATCH_DATA_DIR='))).toBe(true);
-    const commands = lines.map((l) => /^npm run -s loanwatch -- (\S+)/u.exec(l)?.[1]).filter(Boolean);
+    const commands = lines.map((l) => /^(?:printf .* \| )?npm run -s loanwatch -- (\S+)/u.exec(l)?.[1]).filter(Boolean);
     expect(commands).toEqual(
       expect.arrayContaining([
         'generate',
