@@ -103,6 +103,20 @@ describe('the README tour through bash', () => {
       'principal_balance',
       'overdue_principal',
       'overdue_interest',
+      // what is owed beyond the schedule on the day (docs/accrual.md)
+      'accrual_status',
+      'penalty_interest',
+      'compound_interest',
+      'fees',
+      'penalty_paid',
+      'compound_paid',
+      'fees_paid',
+      'penalty_waived',
+      'compound_waived',
+      'fees_waived',
+      'interest_arrears_on_bs',
+      'interest_arrears_off_bs',
+      'amount_to_cure',
     ]);
     expect(dpd.length - 1).toBeGreaterThan(4000);
     expect(existsSync(join(work, 'out/reports/management-2024-06-zh-CN/report.pdf'))).toBe(true);
