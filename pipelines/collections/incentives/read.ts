@@ -51,6 +51,25 @@ export class NotIssuedError extends UserError {}
 
 const numberOf = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
 
+/** The award's parts as a row of the incentive_awards metric gives them, by agent or by team. */
+const awardFigures = (r: Record<string, unknown>): Omit<IssuedAgentAward, 'team' | 'agent'> => ({
+  payments: numberOf(r.payments),
+  recovered: numberOf(r.recovered),
+  commission: numberOf(r.commission),
+  cures: numberOf(r.cures),
+  cure_bonus: numberOf(r.cure_bonus),
+  promises: numberOf(r.promises),
+  kept_promises: numberOf(r.kept_promises),
+  kept_rate: r.kept_rate === null || r.kept_rate === undefined ? null : Number(r.kept_rate),
+  multiplier: numberOf(r.multiplier),
+  multiplier_effect: numberOf(r.multiplier_effect),
+  cap_reduction: numberOf(r.cap_reduction),
+  breaches: numberOf(r.breaches),
+  deductions: numberOf(r.deductions),
+  floor: numberOf(r.floor),
+  award: numberOf(r.award),
+});
+
 /**
  * An issued month read back through the catalogue metric `incentive_awards` (by agent, and by team)
  * and the stored evidence: what the CLI prints, the route answers and the pack charts are one set
@@ -78,21 +97,7 @@ export async function readIssuedIncentives(
     .map((r) => ({
       team: String(r.team),
       agent: String(r.agent),
-      payments: numberOf(r.payments),
-      recovered: numberOf(r.recovered),
-      commission: numberOf(r.commission),
-      cures: numberOf(r.cures),
-      cure_bonus: numberOf(r.cure_bonus),
-      promises: numberOf(r.promises),
-      kept_promises: numberOf(r.kept_promises),
-      kept_rate: r.kept_rate,
-      multiplier: numberOf(r.multiplier),
-      multiplier_effect: numberOf(r.multiplier_effect),
-      cap_reduction: numberOf(r.cap_reduction),
-      breaches: numberOf(r.breaches),
-      deductions: numberOf(r.deductions),
-      floor: numberOf(r.floor),
-      award: numberOf(r.award),
+      ...awardFigures(r),
     }))
     .sort((a, b) => (a.team === b.team ? b.award - a.award || (a.agent < b.agent ? -1 : 1) : a.team < b.team ? -1 : 1));
   // a scoped reader sees his own rows only: no team totals (they hold other agents' awards)
@@ -102,21 +107,7 @@ export async function readIssuedIncentives(
         team: String(r.team),
         agents: numberOf(r.agents),
         agents_capped: numberOf(r.agents_capped),
-        payments: numberOf(r.payments),
-        recovered: numberOf(r.recovered),
-        commission: numberOf(r.commission),
-        cures: numberOf(r.cures),
-        cure_bonus: numberOf(r.cure_bonus),
-        promises: numberOf(r.promises),
-        kept_promises: numberOf(r.kept_promises),
-        kept_rate: r.kept_rate,
-        multiplier: numberOf(r.multiplier),
-        multiplier_effect: numberOf(r.multiplier_effect),
-        cap_reduction: numberOf(r.cap_reduction),
-        breaches: numberOf(r.breaches),
-        deductions: numberOf(r.deductions),
-        floor: numberOf(r.floor),
-        award: numberOf(r.award),
+        ...awardFigures(r),
       }));
   const result: IssuedIncentives = {
     month: o.month,
