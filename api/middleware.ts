@@ -107,7 +107,10 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const { keys, addresses } = c.get('caches');
   const address = c.get('clientAddress');
   const { key, badScheme } = presentedKey(c);
+  const wh = c.get('deps').wh;
   let found: ApiKey | undefined = key ? keys.get(key) : undefined;
+  // re-verified before it expires, beside this request (see KeyCache)
+  if (found && key && keys.refreshDue(key)) keys.verify(key, () => verifyApiKey(wh, key)).catch(() => undefined);
   if (!found) {
     // a key this server verified before may be checked again whatever the address did (it is not a bad key)
     if (!key || !keys.knownGood(key)) refuseOverLimit(c);
@@ -123,10 +126,9 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
         reason: 'missing_key',
       });
     }
-    const v = await verifyApiKey(c.get('deps').wh, key);
+    const v = await keys.verify(key, () => verifyApiKey(wh, key));
     if (!v.ok) {
       addresses.charge(address);
-      keys.drop(key);
       if (v.reason === 'malformed')
         throw new AuthError('unauthorized', `${refused} (a key looks like lw_<12 hex>_<32 characters>)`, {
           reason: 'malformed_key',
@@ -139,7 +141,6 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
       });
     }
     found = v.key;
-    keys.set(key, found);
   }
   c.set('key', found);
   if (found.role === 'collector' && !found.region) {
