@@ -127,6 +127,31 @@ describe('HTTP API', () => {
     expect((await call(`/v1/loans/${loanInRegion.id}/score`, { key: keys.collector_north })).status).toBe(404);
   });
 
+  it('a score lookup computes the counterfactual only when asked for (counterfactual=true or a target grade)', async () => {
+    const [graded] = await queryRows<{ loan_id: string }>(
+      wh,
+      `SELECT loan_id FROM ${wh.database}.scores WHERE grade NOT IN ('A') ORDER BY probability DESC, loan_id LIMIT 1`,
+    );
+    const path = `/v1/loans/${graded!.loan_id}/score`;
+    const plain = (await (await call(path, { key: keys.admin })).json()) as { grade: string; counterfactual: unknown };
+    expect(plain.counterfactual).toBeNull();
+    const asked = (await (await call(`${path}?counterfactual=true`, { key: keys.admin })).json()) as {
+      grade: string;
+      counterfactual: { from_grade: string } | null;
+    };
+    expect({ ...asked, counterfactual: null }).toEqual(plain);
+    expect(asked.counterfactual?.from_grade).toBe(plain.grade);
+    const toA = (await (await call(`${path}?target_grade=A`, { key: keys.admin })).json()) as {
+      counterfactual: { target_grade: string } | null;
+    };
+    expect(toA.counterfactual?.target_grade).toBe('A');
+    expect((await call(`${path}?counterfactual=yes`, { key: keys.admin })).status).toBe(400);
+    const batch = (await (
+      await call('/v1/scores', { key: keys.admin, method: 'POST', body: { loan_ids: [graded!.loan_id] } })
+    ).json()) as { scores: { counterfactual: unknown }[] };
+    expect(batch.scores[0]!.counterfactual).toBeNull();
+  });
+
   it('bad parameters give 400 with field-level messages; unknown routes 404; big bodies 413', async () => {
     const r = await call('/v1/metrics/overdue?basis=weight&from=yesterday', { key: keys.admin });
     expect(r.status).toBe(400);
