@@ -224,6 +224,8 @@ const duck = await duckdbSnapshot(pd, asOf, settings, runs);
 step(
   `DuckDB: load ${duck.load_s} s, compute median ${duck.compute_s} s (runs ${duck.compute_runs_s.join(', ')}), ${duck.mismatches} mismatches in ${duck.rows} loan-months`,
 );
+const snapshotWithoutAccrualS = Number((snapshotS - snap.phaseSeconds.accrual).toFixed(2));
+const accrualOverhead = Number((snapshotS / snapshotWithoutAccrualS).toFixed(3));
 const ingestVsRaw = Number((rowsRead / ingestS / (rawRows / rawS)).toFixed(3));
 /** each target of issue 24 with the figures it is judged on; met is computed from them, never set by hand */
 const target = (name: string, value: number, limit: number, met: boolean) => ({ target: name, value, limit, met });
@@ -250,6 +252,13 @@ const results = {
   ingest_vs_raw: ingestVsRaw,
   ingest_vs_raw_string: Number((rowsRead / ingestS / (rawRows / rawStringS)).toFixed(3)),
   snapshot_s: snapshotS,
+  snapshot_phases_s: {
+    loan_month: Number(snap.phaseSeconds.loanMonth.toFixed(2)),
+    derived_facts: Number(snap.phaseSeconds.derivedFacts.toFixed(2)),
+    accrual: Number(snap.phaseSeconds.accrual.toFixed(2)),
+  },
+  snapshot_without_accrual_s: snapshotWithoutAccrualS,
+  snapshot_accrual_overhead: accrualOverhead,
   pandas_snapshot_s: pandas.compute_s,
   pandas_load_s: pandas.load_s,
   pandas_rows: pandas.rows,
@@ -271,6 +280,12 @@ const results = {
   targets: [
     target('snapshot_s ≤ duckdb_snapshot_s', snapshotS, duck.compute_s, snapshotS <= duck.compute_s),
     target('snapshot_s ≤ 2 × copy_floor_s', snapshotS, 2 * copyFloorS, snapshotS <= 2 * copyFloorS),
+    target(
+      'snapshot_s ≤ 1.15 × snapshot_without_accrual_s (issue 23)',
+      snapshotS,
+      Number((1.15 * snapshotWithoutAccrualS).toFixed(2)),
+      accrualOverhead <= 1.15,
+    ),
     target('ingest_vs_raw ≥ 0.65 (ingest rows/s ÷ typed raw load rows/s)', ingestVsRaw, 0.65, ingestVsRaw >= 0.65),
   ],
   ingest_peak_rss_mb: ingestRssMb,
