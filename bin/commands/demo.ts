@@ -19,7 +19,6 @@ import { runWarnings, warningsCommand } from './warnings.ts';
 import { reportCommand, runReport } from './report.ts';
 import { writeDemoProvisions } from './demo-provisions.ts';
 import { assertDemoMayWrite, recordDemoBook } from './demo-guard.ts';
-import { checkPortFree, startServer, serveUntilSignal } from '../../api/server.ts';
 import { createApiKey } from '../../api/auth/keys.ts';
 import { trainBookModels } from '../../models/workflows.ts';
 import { currentChampion, promote, RegistryError } from '../../models/registry/registry.ts';
@@ -70,7 +69,7 @@ const step = (n: number, s: string) => {
 export async function runDemo(wh: Warehouse, config: Config, out: Output, f: DemoFlags) {
   const port = f.port ?? config.LOANWATCH_PORT;
   // a busy port found after ten minutes of pipeline would waste them: check first
-  if (f.serve) await checkPortFree(port);
+  if (f.serve) await (await import('../../api/server.ts')).checkPortFree(port);
   const params = { loans: f.loans, months: f.months, asOf: f['as-of'], seed: f.seed };
   await assertDemoMayWrite(wh, config.LOANWATCH_DATA_DIR, params);
   const book = resolve(config.LOANWATCH_DATA_DIR, 'demo-book');
@@ -179,6 +178,8 @@ async function serveDemo(
   const key = async (role: 'admin' | 'executive' | 'collector') =>
     (await createApiKey(wh, { role, label: 'demo', ...(role === 'collector' ? { region } : {}) })).key;
   const keys = { admin: await key('admin'), executive: await key('executive'), collector: await key('collector') };
+  // the API is loaded by the commands that serve it, not by every command's start
+  const { startServer, serveUntilSignal } = await import('../../api/server.ts');
   const { server, port } = await startServer(wh, config, o.port);
   const base = `http://localhost:${port}`;
   const casesDay = new Date(Date.parse(`${o.asOf}T00:00:00Z`) - 2 * 86_400_000).toISOString().slice(0, 10);

@@ -1,6 +1,5 @@
 import { count } from '../flags.ts';
 import { defineCommand, flag } from '../cli/command.ts';
-import { startServer, serveUntilSignal } from '../../api/server.ts';
 import { log } from '../progress.ts';
 
 export const serveCommand = defineCommand({
@@ -12,6 +11,8 @@ export const serveCommand = defineCommand({
   examples: ['loanwatch serve --port 8080'],
   warehouse: true,
   run: async ({ wh, config }, f) => {
+    // the API (Hono, zod-openapi, every route) is loaded by this command only, not by every command's start
+    const { startServer, serveUntilSignal } = await import('../../api/server.ts');
     const { server, port } = await startServer(wh, config, f.port ?? config.LOANWATCH_PORT);
     log(
       `loanwatch API on http://localhost:${port} — docs http://localhost:${port}/docs, OpenAPI http://localhost:${port}/openapi.json`,

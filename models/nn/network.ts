@@ -4,7 +4,7 @@ import { heldBackPart, type HeldBack } from '../data/split.ts';
 import { auc, baselineEdges, countByEdges } from '../evaluate/metrics.ts';
 import { assignBins, binColumn, type BinningOptions, type VariableBins } from '../scorecard/binning.ts';
 import { defaultGradeEdges, gradeOf, pointsOf, type Scores } from '../scorecard/scorecard.ts';
-import { initTf, tf } from '../tf.ts';
+import { initTf, type Tf } from '../tf.ts';
 
 /** One input: the WoE of a variable's fine bins, or a standardised signed log of a numeric value (missing → 0). */
 export type NetworkInput =
@@ -91,7 +91,7 @@ const slog = (x: number) => Math.sign(x) * Math.log1p(Math.abs(x));
  * tfjs-layers' ModelLoggingVerbosity (0 silent, 1 a progress logger when one is registered): the
  * package exports it only as the type of ModelFitArgs.verbose, so a level is checked into it.
  */
-type Verbosity = Exclude<NonNullable<tf.ModelFitArgs['verbose']>, 2>;
+type Verbosity = Exclude<NonNullable<Tf.ModelFitArgs['verbose']>, 2>;
 const isVerbosity = (v: number): v is Verbosity => v === 0 || v === 1;
 function verbosity(level: 0 | 1): Verbosity {
   if (!isVerbosity(level)) throw new RangeError(`no fit verbosity ${level}`);
@@ -132,7 +132,7 @@ export async function trainNetwork(
   log: (line: string) => void = () => undefined,
   heldBack: HeldBack = heldBackPart(ds, o.seed),
 ): Promise<NetworkArtifact> {
-  await initTf();
+  const tf = await initTf();
   const rng = new Rng(o.seed);
   const isVal = (i: number) => heldBack.flags[i] === 1;
   const validation = heldBack.description;
@@ -190,7 +190,7 @@ export async function trainNetwork(
   const xFit = tf.tensor2d(Float32Array.from(networkInputs(inputs, fit)), [fit.n, k]);
   const yFit = tf.tensor2d(Float32Array.from(fit.label), [fit.n, 1]);
   const xVal = tf.tensor2d(Float32Array.from(networkInputs(inputs, val)), [val.n, k]);
-  let best = { loss: Infinity, epoch: 0, weights: [] as tf.Tensor[] };
+  let best = { loss: Infinity, epoch: 0, weights: [] as Tf.Tensor[] };
   let epoch = 0;
   try {
     for (; epoch < o.epochs && epoch - best.epoch < o.patience + 1; epoch++) {
@@ -207,7 +207,7 @@ export async function trainNetwork(
       tf.dispose([idx, xs, ys]);
       if (process.env.LW_DEBUG) console.error(`epoch ${epoch}: fit ${(performance.now() - tEpoch).toFixed(0)} ms`);
       const tFit = performance.now();
-      const pv = model.predict(xVal, { batchSize: 16384 }) as tf.Tensor;
+      const pv = model.predict(xVal, { batchSize: 16384 }) as Tf.Tensor;
       const pVal = await pv.data();
       pv.dispose();
       let loss = 0;

@@ -1,4 +1,4 @@
-import { initTf, tf } from '../tf.ts';
+import { initTf } from '../tf.ts';
 
 export interface LogisticFit {
   intercept: number;
@@ -19,7 +19,7 @@ export async function fitLogistic(
   y: Uint8Array,
   o: { l2?: number; maxIter?: number; tol?: number } = {},
 ): Promise<LogisticFit> {
-  await initTf();
+  const tf = await initTf();
   const l2 = o.l2 ?? 0;
   const withIntercept = new Float32Array(n * (k + 1));
   for (let i = 0; i < n; i++) {

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import * as fontkit from 'fontkit';
+import type * as Fontkit from 'fontkit';
 import { UserError } from '../../lib/user-error.ts';
 
 /** Debian's CJK fonts, preferred when installed (WenQuanYi first: it is what older packs were drawn with). */
@@ -42,7 +42,9 @@ export function cjkFace(file: string, label = file): CjkFace {
   if (known) return known;
   if (!existsSync(file)) throw new ReportFontError(`${label}: no such file`);
   if (!statSync(file).isFile()) throw new ReportFontError(`${label}: not a file`);
-  let opened: fontkit.Font | fontkit.FontCollection;
+  // required on first use (synchronously, as callers are): fontkit is a sixth of a second of every CLI command's start otherwise
+  const fontkit = createRequire(import.meta.url)('fontkit') as typeof Fontkit;
+  let opened: Fontkit.Font | Fontkit.FontCollection;
   try {
     opened = fontkit.openSync(file);
   } catch {

@@ -1,5 +1,4 @@
-import PDFDocument from 'pdfkit';
-import SVGtoPDF from 'svg-to-pdfkit';
+import type SVGtoPDF from 'svg-to-pdfkit';
 import type { Lang } from '../i18n.ts';
 import type { Summary, SummaryFigure } from '../summary/summary.ts';
 import { summaryText } from '../summary/summary.ts';
@@ -24,7 +23,17 @@ const t = (k: keyof typeof summaryText, lang: Lang) => summaryText[k][lang];
  * then the charts, two to a page when two fit at the full text width (a tall one gets its own page),
  * each with its note. Every page carries its number. The CJK font file is embedded (subset).
  */
-export function packPdf(meta: PackMeta, charts: RenderedChart[], fontFile: string, summary?: Summary): Promise<Buffer> {
+export async function packPdf(
+  meta: PackMeta,
+  charts: RenderedChart[],
+  fontFile: string,
+  summary?: Summary,
+): Promise<Buffer> {
+  // loaded on use: pdfkit is a quarter second of every CLI command's start otherwise
+  const [{ default: PDFDocument }, { default: drawSvg }] = await Promise.all([
+    import('pdfkit'),
+    import('svg-to-pdfkit'),
+  ]);
   const doc = new PDFDocument({
     size: 'A4',
     layout: 'portrait',
@@ -65,7 +74,7 @@ export function packPdf(meta: PackMeta, charts: RenderedChart[], fontFile: strin
     doc.fillColor(ink).fontSize(11);
     charts.forEach((c, i) => doc.text(`${i + 1}. ${c.title}`));
   }
-  chartPages(doc, charts, width);
+  chartPages(doc, charts, width, drawSvg);
 
   // page numbers last, when the total is known; the bottom margin is lifted so the footer does not add a page
   const range = doc.bufferedPageRange();
@@ -352,7 +361,7 @@ const svgSize = (svg: string) => {
 };
 
 /** two charts a page at the full text width when both fit; a chart too tall for half a page gets one to itself */
-function chartPages(doc: Doc, charts: RenderedChart[], width: number) {
+function chartPages(doc: Doc, charts: RenderedChart[], width: number, drawSvg: typeof SVGtoPDF) {
   const noteH = 30;
   let y = Infinity;
   for (const c of charts) {
@@ -363,7 +372,7 @@ function chartPages(doc: Doc, charts: RenderedChart[], width: number) {
       doc.addPage();
       y = margin;
     }
-    SVGtoPDF(doc, c.svg, margin, y, {
+    drawSvg(doc, c.svg, margin, y, {
       width,
       height,
       preserveAspectRatio: 'xMinYMin meet',

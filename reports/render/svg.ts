@@ -1,6 +1,5 @@
 import { GlobalFonts } from 'canvas';
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import { chartFont } from '../theme.ts';
 import { fontFamilyOf } from './fonts.ts';
 
@@ -22,6 +21,8 @@ export async function renderSvg(spec: TopLevelSpec, fontFile?: string): Promise<
     }
     withFont = { ...spec, config: { ...spec.config, font: `'${family}', ${chartFont}` } };
   }
+  // loaded here, not at import: vega is over half a second of every CLI command's start otherwise
+  const [vega, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new vega.View(vega.parse(compile(withFont).spec), { renderer: 'none' });
   try {
     return await view.toSVG();

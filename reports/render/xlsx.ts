@@ -1,5 +1,5 @@
 import { summaryCsvColumns } from '../summary/summary.ts';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -159,7 +159,9 @@ const breakdownTitle = (dim: string, lang: Lang) => {
  */
 export async function writePackWorkbook(dir: string): Promise<string> {
   const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as PackManifest;
-  const wb = new ExcelJS.Workbook();
+  // loaded on use: a quarter second of every CLI command's start otherwise
+  const { default: Excel } = await import('exceljs');
+  const wb = new Excel.Workbook();
   wb.creator = 'loanwatch';
   wb.created = wb.modified = new Date(`${manifest.period.monthEnd}T00:00:00Z`);
   const taken = new Set<string>();

@@ -37,7 +37,7 @@ import { counterfactuals } from '../../../models/counterfactual/counterfactual.t
 import { actionOf, defaultBookActions } from '../../../models/counterfactual/actions.ts';
 import { gradeLabels } from '../../../models/scorecard/scorecard.ts';
 import { defaultStrategyTable } from '../../../pipelines/cases/strategy.ts';
-import { initTf, tf } from '../../../models/tf.ts';
+import { initTf, type Tf } from '../../../models/tf.ts';
 import { disposeIfOpened, testWarehouse, tmpDir } from '../../helpers/warehouse.ts';
 import { defaultSettings } from '../../helpers/settings.ts';
 
@@ -302,7 +302,7 @@ describe('early-warning models on a generated book', () => {
   });
 
   it('the network scorer equals the tfjs model built from the same weights', async () => {
-    await initTf();
+    const tf = await initTf();
     const net = models.find((m) => m.artifact.kind === 'network')!.artifact;
     if (net.kind !== 'network') throw new Error('expected a network');
     const ds = await loadFeatureRows(wh, { mode: 'month', monthEnd });
@@ -318,7 +318,7 @@ describe('early-warning models on a generated book', () => {
     });
     model.setWeights(net.layers.flatMap((l) => [tf.tensor2d(l.weights), tf.tensor1d(l.bias)]));
     const x = tf.tensor2d(Float32Array.from(networkInputs(net.inputs, ds)), [ds.n, net.inputs.length]);
-    const p = await (model.predict(x) as tf.Tensor).data();
+    const p = await (model.predict(x) as Tf.Tensor).data();
     const ts = scoreModel(net, ds).probability;
     let maxDiff = 0;
     for (let i = 0; i < ds.n; i++) maxDiff = Math.max(maxDiff, Math.abs(p[i]! - ts[i]!));
