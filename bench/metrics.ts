@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { queryRows } from '../warehouse/connection.ts';
 import { runMetric, type MetricResult } from '../warehouse/metrics/run.ts';
+import { metricWindow } from '../warehouse/metrics/window.ts';
 import { openDuck, since } from './duckdb/duckdb.ts';
 import { compareCells, duckdbMetricNames, duckdbMetricSql, loadMetricInputs } from './duckdb/metrics.ts';
 import { openBuiltBenchWarehouse, waitForMerges } from './lib/bench-warehouse.ts';
@@ -108,6 +109,9 @@ duck.close();
 
 console.error('[bench metrics] pandas');
 const toDays = (d: string) => Date.parse(`${d}T00:00:00Z`) / 86_400_000;
+const monthIndex = (d: string) => Number(d.slice(0, 4)) * 12 + Number(d.slice(5, 7)) - 1;
+// the window the metric defaults use (the same one bench/duckdb/metrics.ts reads)
+const w12 = metricWindow(asOf);
 /** bench/pandas/metrics.py's one line of JSON: per metric, its median time and check value */
 const pandas = JSON.parse(
   execFileSync(
@@ -117,8 +121,12 @@ const pandas = JSON.parse(
       pd,
       String(pandasRuns),
       String(toDays(asOf)),
-      String(toDays(pFrom)),
-      String(Number(asOf.slice(0, 4)) * 12 + Number(asOf.slice(5, 7)) - 1),
+      String(toDays(metricWindow(asOf, pFrom).start)),
+      String(monthIndex(asOf)),
+      String(toDays(w12.from)),
+      String(toDays(w12.to)),
+      String(monthIndex(w12.from)),
+      String(monthIndex(w12.to)),
     ],
     { encoding: 'utf8', maxBuffer: 1 << 22, stdio: ['ignore', 'pipe', 'inherit'] },
   ),

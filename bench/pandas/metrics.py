@@ -12,7 +12,11 @@ import time
 import numpy as np
 import pandas as pd
 
-work, runs, as_of_me, p_from, as_of_month = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+# the bench's request, as loanwatch's metric defaults read it (warehouse/metrics/window.ts): stock
+# figures over the 12 month-ends w_from..w_to, moves ending in them, actions of those months, the
+# migration from the month-end p_start to the as-of month-end; vintage and recovery cover every cohort
+work, runs, as_of_me, p_start, as_of_month = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+w_from, w_to, w_from_month, w_to_month = int(sys.argv[6]), int(sys.argv[7]), int(sys.argv[8]), int(sys.argv[9])
 print("[pandas] loading", file=sys.stderr, flush=True)
 lm = pd.read_csv(f"{work}/loan_month.csv", dtype={"bucket": "category", "status": "category", "five_class": "category"})
 loans = pd.read_csv(f"{work}/loans.csv")
@@ -23,7 +27,7 @@ lm = lm.sort_values(["loan", "me"], kind="stable").reset_index(drop=True)
 
 
 def overdue():
-    a = lm[lm["status"] == "active"]
+    a = lm[(lm["status"] == "active") & lm["me"].between(w_from, w_to)]
     b = a["bal"]
     f = pd.DataFrame({"me": a["me"], "out": b, "m1": b.where(a["dpd"] > 0, 0), "m2": b.where(a["dpd"] > 30, 0),
                       "m3": b.where(a["dpd"] > 60, 0), "m4": b.where(a["dpd"] > 90, 0),
@@ -55,7 +59,9 @@ def vintage():
 
 def roll_rate():
     nxt_loan = lm["loan"].shift(-1)
+    nxt_me = lm["me"].shift(-1)
     ok = (nxt_loan == lm["loan"]) & (lm["month"].shift(-1) == lm["month"] + 1) & (lm["status"] == "active")
+    ok &= (nxt_me >= w_from) & (nxt_me <= w_to)
     pairs = pd.DataFrame({"f": lm["bucket"][ok], "t": lm["bucket"].shift(-1)[ok], "w": lm["bal"][ok]})
     flows = pairs.groupby(["f", "t"], observed=True)["w"].sum()
     shares = flows / flows.groupby(level=0).transform("sum")
@@ -81,9 +87,9 @@ def recovery():
 
 def migration():
     rank = {"normal": 0, "special_mention": 1, "substandard": 2, "doubtful": 3, "loss": 4}
-    s = lm[(lm["me"] == p_from) & (lm["status"] == "active")][["loan", "five_class", "bal"]]
+    s = lm[(lm["me"] == p_start) & (lm["status"] == "active")][["loan", "five_class", "bal"]]
     # lm is sorted by (loan, me): the last row of each loan in the period
-    e = lm.loc[(lm["me"] > p_from) & (lm["me"] <= as_of_me), ["loan", "status", "five_class", "bal"]].drop_duplicates("loan", keep="last").set_index("loan")
+    e = lm.loc[(lm["me"] > p_start) & (lm["me"] <= as_of_me), ["loan", "status", "five_class", "bal"]].drop_duplicates("loan", keep="last").set_index("loan")
     m = s.join(e, on="loan", rsuffix="_e")
     closed = m["status"].isin(["paid_off", "charged_off"]) | m["status"].isna()
     m["reduced"] = np.where(closed, m["bal"], np.maximum(m["bal"] - m["bal_e"].fillna(0), 0))
@@ -114,6 +120,7 @@ def collections():
     a["collected"] = a["action_id"].map(att.groupby("action_id")["amount"].sum()).fillna(0)
     # a cure is seen at the next month-end, which must be on or before the as-of month-end
     a["cured"] = a["next_bucket"].isin(["C", "PO"]) & (a["month"] + 1 <= as_of_month)
+    a = a[a["month"].between(w_from_month, w_to_month)]
     g = a.groupby("channel", observed=True).agg(actions=("action_id", "size"), contacts=("contacted", "sum"), promises=("promised", "sum"),
                                                 matured=("matured", "sum"), kept=("kept", "sum"), collected=("collected", "sum"), cures=("cured", "sum"))
     return float(g["collected"].sum())
