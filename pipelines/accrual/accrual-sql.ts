@@ -134,7 +134,7 @@ function stepSql(): string {
  * servicer's split: penalty_paid to the charges, the rest to the schedule, then its surplus to the
  * charges), a waiver likewise over the charges.
  */
-const stepsOf = `arrayFlatten(arrayMap(lwa_e -> arrayConcat(
+const stepsOf = (events: string) => `arrayFlatten(arrayMap(lwa_e -> arrayConcat(
     [(if(lwa_e.2 = 4, lwa_e.1, lwa_e.1 - 1), toUInt8(10), 0., 0., toUInt8(0))],
     multiIf(
       lwa_e.2 = 0, [(lwa_e.1, toUInt8(0), lwa_e.3, 0., toUInt8(0))],
@@ -147,10 +147,17 @@ const stepsOf = `arrayFlatten(arrayMap(lwa_e -> arrayConcat(
       lwa_e.2 = 2, [(lwa_e.1, toUInt8(6), lwa_e.3, 0., toUInt8(0))],
       lwa_e.2 = 3, arrayConcat([(lwa_e.1, toUInt8(1), lwa_e.3, 0., toUInt8(0))],
         arrayMap(lwa_i -> (lwa_e.1, toUInt8(4), 0., 0., lwa_i), CHARGE_ORDER), [(lwa_e.1, toUInt8(8), 0., 0., toUInt8(0))]),
-      [(lwa_e.1, toUInt8(9), 0., 0., toUInt8(0))])), EVENTS))`;
+      [(lwa_e.1, toUInt8(9), 0., 0., toUInt8(0))])), ${events}))`;
 
 const outType =
   'Array(Tuple(Int64, Float64, Int64, Float64, Float64, Float64, Float64, Float64, Float64, Float64, Float64, Float64, Float64, UInt64))';
+
+/** A piece's starting state: the state the previous piece ended in, with no dates reported yet. */
+const pieceStart = [
+  ...Array.from({ length: 15 }, (_, i) => `lwa_t.1.${i + 1}`),
+  `CAST([] AS ${outType})`,
+  'lwa_t.1.17',
+].join(', ');
 
 /**
  * What each schedule loan owes beyond its schedule at each evaluation date, per docs/accrual.md:
@@ -218,10 +225,20 @@ FROM (
       arrayResize(arrayPushFront(PAID_CHARGES, toFloat64(0)), length(PAID_CHARGES))) AS ROWS
   FROM (
     SELECT loan_id, s_due, f_pr, f_int, C, CPR, CI, n, co_day, non_accrual_dpd,
-      arrayFold((lwa_s, lwa_x) -> ${trusted(stepSql())}, ${trusted(stepsOf)},
-        (toInt64(toUInt16(origination_date)) - 1, 0., toInt64(0), 0., 0., 0., 0., 0., 0., 0., 0., 0., 0., 0., 0.,
-         CAST([] AS ${trusted(outType)}), toUInt64(arrayFirstIndex(lwa_c -> lwa_c > 0, C)))
-      ).16 AS OUTS
+      -- the fold runs piece by piece, a piece being the events up to and including one evaluation date:
+      -- the state at each date is appended to OUTS once per piece. Carried inside one fold over every
+      -- step, OUTS was copied at each step (ClickHouse materialises the whole state per step), which
+      -- made the accrual ~14 times the snapshot on the 1M book.
+      arrayFold((lwa_t, lwa_p) -> (
+          arrayFold((lwa_s, lwa_x) -> ${trusted(stepSql())}, ${trusted(stepsOf('lwa_p'))},
+            (${trusted(pieceStart)})),
+          arrayConcat(lwa_t.2, arrayFold((lwa_s, lwa_x) -> ${trusted(stepSql())}, ${trusted(stepsOf('lwa_p'))},
+            (${trusted(pieceStart)})).16)),
+        PIECES,
+        ((toInt64(toUInt16(origination_date)) - 1, 0., toInt64(0), 0., 0., 0., 0., 0., 0., 0., 0., 0., 0., 0., 0.,
+          CAST([] AS ${trusted(outType)}), toUInt64(arrayFirstIndex(lwa_c -> lwa_c > 0, C))),
+         CAST([] AS ${trusted(outType)}))
+      ).2 AS OUTS
     FROM (
       SELECT *,
         arrayMap(lwa_v -> toFloat64(lwa_v), s_pr) AS f_pr, arrayMap(lwa_v -> toFloat64(lwa_v), s_int) AS f_int,
@@ -233,7 +250,11 @@ FROM (
           arrayFilter(lwa_x -> lwa_x.1 < co_day, arrayMap((lwa_d, lwa_a, lwa_b) -> (toInt64(toUInt16(lwa_d)), toUInt8(1), toFloat64(lwa_a), toFloat64(lwa_b)), pd, pa, pb)),
           arrayMap((lwa_d, lwa_a) -> (toInt64(toUInt16(lwa_d)), toUInt8(2), toFloat64(lwa_a), toFloat64(0)), rd, ra),
           arrayFilter(lwa_x -> lwa_x.1 < co_day, arrayMap((lwa_d, lwa_a) -> (toInt64(toUInt16(lwa_d)), toUInt8(3), toFloat64(lwa_a), toFloat64(0)), wd, wa)),
-          arrayMap(lwa_d -> (lwa_d, toUInt8(4), toFloat64(0), toFloat64(0)), EVAL_DAYS))) AS EVENTS
+          arrayMap(lwa_d -> (lwa_d, toUInt8(4), toFloat64(0), toFloat64(0)), EVAL_DAYS))) AS EVENTS,
+        -- nothing after the last evaluation date is reported; the pieces end at each evaluation (kind 4)
+        arrayFilter(lwa_x -> lwa_x.1 <= arrayMax(EVAL_DAYS), EVENTS) AS REPORTED,
+        arraySplit((lwa_x, lwa_cut) -> lwa_cut, REPORTED,
+          arrayMap(lwa_i -> lwa_i > 1 AND REPORTED[lwa_i - 1].2 = 4, arrayEnumerate(REPORTED))) AS PIECES
       FROM (
         SELECT lwq_l.loan_id AS loan_id, lwq_l.origination_date AS origination_date, ${schedule.columns},
           ${evalDays} AS EVAL_DAYS,
