@@ -80,7 +80,8 @@ export async function buildMonthEndSnapshots(
   await rebuildDerivedFacts(wh);
   const derivedFactsS = (performance.now() - t2) / 1000;
   const t3 = performance.now();
-  await fillAccrual(wh, { settings: o.settings }); // issue 23: what is owed beyond the schedule, per loan-month
+  // issue 23: what is owed beyond the schedule, per loan-month, in the snapshot's passes (bounded memory)
+  await fillAccrual(wh, { settings: o.settings, passes: nb });
   const accrualS = (performance.now() - t3) / 1000;
   log(`snapshot derived facts in ${derivedFactsS.toFixed(1)} s, accrual in ${accrualS.toFixed(1)} s`);
   const [r] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${live}`);

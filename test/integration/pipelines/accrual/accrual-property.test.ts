@@ -135,7 +135,9 @@ describe.each(books)('SQL accrual equals the day-by-day reference (seed $seed)',
   afterAll(() => disposeIfOpened(wh));
 
   it.each(ruleSets)('agrees on every column of every loan-month: $name', async ({ name, rules }) => {
-    if (name !== 'default') await fillAccrual(wh, { settings, rules });
+    // the default rules come from the snapshot's one pass; the others are rebuilt in three hash passes
+    // (bounded memory): both must equal the reference, so a pass split gives what one pass gives
+    if (name !== 'default') await fillAccrual(wh, { settings, rules, passes: 3 });
     const rows = await queryRows<AccrualRow & { month_end: string }>(
       wh,
       `SELECT *, toString(month_end) AS month_end FROM ${wh.database}.loan_month_accrual`,
