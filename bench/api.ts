@@ -39,6 +39,7 @@ const { values } = parseArgs({
     months: { type: 'string' },
     pullers: { type: 'string' },
     'as-of-rate': { type: 'string' },
+    'even-runs': { type: 'string' },
   },
 });
 const work = resolve(values.work ?? 'bench/work', 'api');
@@ -144,14 +145,31 @@ const even = async (name: string, path: () => string) => {
   log(`${name} (open loop, ${rate} req/s evenly spaced): ${JSON.stringify(r)}`);
   return r;
 };
+// the open-loop runs are repeated (--even-runs, default 3): a tail that shows in one run in three
+// is a tail users see, so every run is written and the target holds only if each run meets it
+const evenRuns = Math.max(1, Number(values['even-runs'] ?? 3));
+const repeated = async (name: string, path: () => string) => {
+  const runs = [];
+  for (let i = 0; i < evenRuns; i++) runs.push(await even(`${name}, run ${i + 1} of ${evenRuns}`, path));
+  const worst = runs.reduce((a, b) => (b.p99_ms > a.p99_ms ? b : a));
+  return { runs, worst_p99_ms: worst.p99_ms, worst_max_ms: Math.max(...runs.map((r) => r.max_ms)) };
+};
+const scoreEven = await repeated('score', scorePath);
 const score = {
   ...(await load('score', scorePath, rate)),
-  even: await even('score', scorePath),
+  even: scoreEven.runs[0]!,
+  even_runs: scoreEven.runs,
+  even_worst_p99_ms: scoreEven.worst_p99_ms,
+  even_worst_max_ms: scoreEven.worst_max_ms,
   max: await load('score (saturated)', scorePath),
 };
+const metricEven = await repeated('metric', metricPath);
 const metric = {
   ...(await load('metric', metricPath, rate)),
-  even: await even('metric', metricPath),
+  even: metricEven.runs[0]!,
+  even_runs: metricEven.runs,
+  even_worst_p99_ms: metricEven.worst_p99_ms,
+  even_worst_max_ms: metricEven.worst_max_ms,
   max: await load('metric (saturated)', metricPath),
 };
 
@@ -211,16 +229,19 @@ const result = {
   connections,
   seconds,
   offered_rate: rate,
+  even_runs: evenRuns,
   score,
   metric,
   score_as_of_with_case_list_pullers: { offered_rate: asOfRate, ...scoreAsOfUnderPullers },
   targets: {
     score_as_of_p99_le_50ms_at_500_with_pullers: asOfRate >= 500 && scoreAsOfUnderPullers.p99_ms <= 50,
     score_as_of_errors_zero_with_pullers: scoreAsOfUnderPullers.errors === 0,
-    errors_zero: [score, score.even, score.max, metric, metric.even, metric.max].every((r) => r.errors === 0),
-    // at the offered rate with arrivals spaced evenly; autocannon's own rate limiter releases each second's quota at once
-    score_p99_le_20ms_at_offered_rate: score.even.p99_ms <= 20,
-    score_rps_ge_500: score.even.rps >= 500,
+    errors_zero: [score, ...score.even_runs, score.max, metric, ...metric.even_runs, metric.max].every(
+      (r) => r.errors === 0,
+    ),
+    // at the offered rate with arrivals spaced evenly, in every run; autocannon's own rate limiter releases each second's quota at once
+    score_p99_le_20ms_at_offered_rate_every_run: rate >= 1000 && score.even_runs.every((r) => r.p99_ms <= 20),
+    score_rps_ge_500: score.even_runs.every((r) => r.rps >= 500),
     autocannon_rate_limited_p99_le_20ms: score.p99_ms <= 20,
   },
 };
