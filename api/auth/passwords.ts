@@ -65,3 +65,11 @@ export function passwordProblem(password: string): string | undefined {
   if (password.trim() !== password) return 'a password does not start or end with a space';
   return undefined;
 }
+
+/**
+ * A first password an admin hands to a new user (the console's user page): 120 random bits as 20
+ * base64url characters, within the policy above. Shown once; the user changes it after signing in.
+ */
+export function generatedPassword(): string {
+  return randomBytes(15).toString('base64url');
+}

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
+import { deleteRows } from '../../warehouse/delete-rows.ts';
 import type { ApiKey } from './keys.ts';
 import type { Role } from './permissions.ts';
 import { userDisabled } from './users.ts';
@@ -19,6 +20,13 @@ import { userDisabled } from './users.ts';
  * revocation or a disabling ends the session within `recheckMs`, on every process. A session ends
  * after `idleMs` without a request on any process (each process writes a `seen` row at most every
  * `touchMs`), `maxMs` after sign-in, or at logout.
+ *
+ * Pruning: the rows of ended and expired sessions are deleted, by one lightweight DELETE at most
+ * every `pruneEveryMs` (an hour) per process, run at sign-in (`pruneIfDue`). Not a table TTL: a
+ * TTL sees one row's age, not whether its session ended (that needs the session's rows together),
+ * it cannot follow the idle and age limits, which are options of this store, and it runs only when
+ * the engine merges parts, so a test cannot say when rows go. The audit log keeps the trail of
+ * sign-ins and sign-outs (console.sign_in, console.sign_out).
  */
 export interface Session {
   id: string;
@@ -41,6 +49,8 @@ export interface SessionOptions {
   touchMs: number;
   /** sessions one process keeps in memory (the oldest go first; the warehouse still has them) */
   max: number;
+  /** at most one prune of ended and expired sessions' rows this often per process */
+  pruneEveryMs: number;
 }
 export const defaultSessionOptions: SessionOptions = {
   idleMs: 8 * 3600_000,
@@ -48,6 +58,7 @@ export const defaultSessionOptions: SessionOptions = {
   recheckMs: 5_000,
   touchMs: 60_000,
   max: 10_000,
+  pruneEveryMs: 3600_000,
 };
 
 /** A session as the shared store has it. */
@@ -66,6 +77,10 @@ export interface SessionBackend {
   read(wh: Warehouse, hash: string): Promise<StoredSession | undefined>;
   /** whether the key is revoked or the user disabled */
   principalGone(wh: Warehouse, key: ApiKey, principal: Principal): Promise<boolean>;
+  /** ends every session acting as the key id that has not ended, but the one of `exceptHash`; how many it ended */
+  endAll(wh: Warehouse, keyId: string, at: number, reason: string, exceptHash?: string): Promise<number>;
+  /** deletes the rows of sessions that ended, were idle since `idleBefore` or started before `startedBefore` */
+  prune(wh: Warehouse, o: { idleBefore: number; startedBefore: number }): Promise<void>;
 }
 
 const token = () => randomBytes(32).toString('base64url');
@@ -76,6 +91,7 @@ const idPattern = /^[A-Za-z0-9_-]{43}$/u;
 export class SessionStore {
   private sessions = new Map<string, Session>();
   private readonly o: SessionOptions;
+  private prunedAt = Number.NEGATIVE_INFINITY;
   constructor(
     options: Partial<SessionOptions> = {},
     private readonly backend: SessionBackend = warehouseSessions,
@@ -146,6 +162,32 @@ export class SessionStore {
   async drop(wh: Warehouse, id: string, now = Date.now()) {
     this.sessions.delete(id);
     await this.backend.event(wh, idHash(id), 'end', now, 'logout');
+  }
+
+  /**
+   * Ends every session acting as the key id (a user's: `user:<name>`) everywhere, but `except` (the
+   * session asking, after a password change): at once on this process, at their recheck on others.
+   * Returns how many sessions it ended.
+   */
+  async endSessionsOf(
+    wh: Warehouse,
+    keyId: string,
+    o: { except?: string; reason: string },
+    now = Date.now(),
+  ): Promise<number> {
+    for (const [id, s] of this.sessions) if (s.key.key_id === keyId && id !== o.except) this.sessions.delete(id);
+    return this.backend.endAll(wh, keyId, now, o.reason, o.except === undefined ? undefined : idHash(o.except));
+  }
+
+  /**
+   * Deletes the rows of ended and expired sessions when the last prune of this process is an hour
+   * (`pruneEveryMs`) old; true when it pruned. The limits are this store's: a live session's rows stay.
+   */
+  async pruneIfDue(wh: Warehouse, now = Date.now()): Promise<boolean> {
+    if (now - this.prunedAt < this.o.pruneEveryMs) return false;
+    this.prunedAt = now;
+    await this.backend.prune(wh, { idleBefore: now - this.o.idleMs, startedBefore: now - this.o.maxMs });
+    return true;
   }
 
   /** Forgets, in this process, every session of a key (revoked here: the others see it at their recheck). */
@@ -245,6 +287,44 @@ export const warehouseSessions: SessionBackend = {
   async principalGone(wh, key, principal) {
     if (principal === 'user') return userDisabled(wh, key.key_id.replace(/^user:/u, ''));
     return keyRevoked(wh, key.key_id);
+  },
+  async endAll(wh, keyId, at, reason, exceptHash = '') {
+    const open = await queryRows<{ session_hash: string }>(
+      wh,
+      `SELECT session_hash FROM ${tableRef(wh, 'console_sessions')}
+      WHERE session_hash IN (SELECT session_hash FROM ${tableRef(wh, 'console_sessions')} WHERE event = 'start' AND key_id = {k:String})
+        AND session_hash != {x:String}
+      GROUP BY session_hash HAVING countIf(event = 'end') = 0`,
+      { k: keyId, x: exceptHash },
+    );
+    if (open.length === 0) return 0;
+    await wh.client.insert({
+      table: tableRef(wh, 'console_sessions'),
+      format: 'JSONEachRow',
+      values: open.map((r) => ({
+        session_hash: r.session_hash,
+        event: 'end',
+        at,
+        principal: '',
+        key_id: '',
+        role: '',
+        region: '',
+        team: '',
+        label: '',
+        end_reason: reason,
+      })),
+    });
+    return open.length;
+  },
+  async prune(wh, o) {
+    await deleteRows(
+      wh,
+      'console_sessions',
+      `session_hash IN (SELECT session_hash FROM ${tableRef(wh, 'console_sessions')} GROUP BY session_hash
+        HAVING countIf(event = 'end') > 0 OR countIf(event = 'start') = 0
+          OR max(at) < fromUnixTimestamp64Milli({idle:Int64}) OR minIf(at, event = 'start') < fromUnixTimestamp64Milli({old:Int64}))`,
+      { idle: o.idleBefore, old: o.startedBefore },
+    );
   },
 };
 

@@ -68,15 +68,20 @@ async function userRows(wh: Warehouse, name?: string): Promise<UserRow[]> {
   );
 }
 
-/** Rows of one name folded into the user: the first enabled row is the user, a disabled row disables it. */
+/**
+ * Rows of one name (oldest first) folded into the user: the first enabled row is the user (role,
+ * scope, created), a later enabled row is a password change (the newest one's hash is the
+ * password), a disabled row disables it.
+ */
 function fold(rows: UserRow[]): (ConsoleUser & { password_hash: string }) | null {
-  const u = rows.find((r) => !r.disabled);
+  const enabled = rows.filter((r) => !r.disabled);
+  const u = enabled[0];
   if (!u) return null;
   const off = rows.find((r) => r.disabled);
   return {
     user_id: u.user_id,
     name: u.name,
-    password_hash: u.password_hash,
+    password_hash: enabled.at(-1)!.password_hash,
     role: u.role,
     region: u.region || null,
     team: u.team || null,
@@ -226,4 +231,49 @@ export async function userDisabled(wh: Warehouse, name: string): Promise<boolean
     { n: name },
   );
   return Number(r?.n ?? 1) > 0;
+}
+
+/** Why a password change was refused for the current password (the person hears "the current password is wrong"). */
+export type PasswordChange = { ok: true } | { ok: false; reason: 'wrong_password' | 'unknown_user' | 'disabled_user' };
+
+/**
+ * A user's new password, given the current one: the same policy and hashing as `users create`
+ * (a policy problem is a ConsoleUserError, checked before any hashing). Stored as a second enabled
+ * row of the user with the new hash (append-only, as a disabling is); `by` is who changed it.
+ */
+export async function changePassword(
+  wh: Warehouse,
+  name: string,
+  o: { current: string; next: string; by: string },
+  cost?: ScryptCost,
+): Promise<PasswordChange> {
+  const problem = passwordProblem(o.next);
+  if (problem) throw new ConsoleUserError(problem);
+  if (o.next === o.current) throw new ConsoleUserError('the new password is the current one: choose another');
+  const v = await verifyUser(wh, name, o.current);
+  if (!v.ok) return { ok: false, reason: v.reason };
+  const rows = await userRows(wh, name);
+  const u = fold(rows)!;
+  // after the newest row of the name, so the fold (oldest first) takes this hash even within one millisecond
+  const after = Math.max(...rows.map((r) => Number(r.created_ms))) + 1;
+  await wh.client.insert({
+    table: tableRef(wh, 'console_users'),
+    format: 'JSONEachRow',
+    values: [
+      {
+        user_id: u.user_id,
+        name,
+        password_hash: await hashPassword(o.next, cost),
+        role: u.role,
+        region: u.region ?? '',
+        team: u.team ?? '',
+        created_at: Math.max(Date.now(), after),
+        created_by: o.by,
+        disabled: 0,
+        disabled_by: '',
+        disable_reason: '',
+      },
+    ],
+  });
+  return { ok: true };
 }

@@ -32,8 +32,25 @@ function sharedBackend() {
       return Promise.resolve(r ? { ...r } : undefined);
     },
     principalGone: (_wh, k) => Promise.resolve(gone.has(k.key_id)),
+    endAll: (_wh, keyId, at, _reason, exceptHash) => {
+      let n = 0;
+      for (const [hash, r] of rows)
+        if (r.key.key_id === keyId && !r.ended && hash !== exceptHash) {
+          r.ended = true;
+          r.lastSeen = Math.max(r.lastSeen, at);
+          n++;
+        }
+      return Promise.resolve(n);
+    },
+    prune: (_wh, o) => {
+      prunes.push(o);
+      for (const [hash, r] of rows)
+        if (r.ended || r.lastSeen < o.idleBefore || r.createdAt < o.startedBefore) rows.delete(hash);
+      return Promise.resolve();
+    },
   };
-  return { backend, gone, reads: () => reads };
+  const prunes: { idleBefore: number; startedBefore: number }[] = [];
+  return { backend, gone, rows, prunes, reads: () => reads };
 }
 
 const options = { idleMs: 1000, maxMs: 5000, recheckMs: 100, touchMs: 50, max: 3 };
@@ -117,6 +134,51 @@ describe('console sessions', () => {
     expect(await store.get(wh, s.id, 1)).toBeDefined(); // recheck not due
     store.dropKey(key.key_id);
     expect(await store.get(wh, s.id, 2)).toBeUndefined(); // read back: the key is gone
+  });
+
+  it("endSessionsOf ends every session of the key on every process but the one kept, and no other key's", async () => {
+    const shared = sharedBackend();
+    const a = new SessionStore({ ...options, recheckMs: 1e12 }, shared.backend);
+    const b = new SessionStore(options, shared.backend);
+    const other = { ...key, key_id: 'bbbbbbbbbbbb' };
+    const mine = await Promise.all([0, 1, 2].map(() => a.create(wh, key, 'user', 0)));
+    const onB = await b.create(wh, key, 'user', 0);
+    const theirs = await a.create(wh, other, 'user', 0);
+    const kept = mine[0]!;
+    expect(await a.endSessionsOf(wh, key.key_id, { except: kept.id, reason: 'password_changed' }, 10)).toBe(3);
+    // at once on this process although its recheck is far off; at the recheck on the other
+    expect((await a.get(wh, kept.id, 20))?.id).toBe(kept.id);
+    for (const s of mine.slice(1)) expect(await a.get(wh, s.id, 20)).toBeUndefined();
+    expect(await b.get(wh, onB.id, 20 + options.recheckMs)).toBeUndefined();
+    expect((await a.get(wh, theirs.id, 30))?.id).toBe(theirs.id);
+    // without an exception: every one of them
+    expect(await a.endSessionsOf(wh, key.key_id, { reason: 'user_disabled' }, 40)).toBe(1);
+    expect(await a.get(wh, kept.id, 50)).toBeUndefined();
+  });
+
+  it("pruneIfDue prunes at most once per pruneEveryMs, with the store's own idle and age limits", async () => {
+    const shared = sharedBackend();
+    const store = new SessionStore({ ...options, pruneEveryMs: 10_000 }, shared.backend);
+    const rng = new Rng(11);
+    let last = Number.NEGATIVE_INFINITY;
+    for (let now = 0; now < 100_000; now += 1 + Math.floor(rng.next() * 3000)) {
+      const pruned = await store.pruneIfDue(wh, now);
+      expect(pruned, String(now)).toBe(now - last >= 10_000);
+      if (pruned) {
+        expect(shared.prunes.at(-1)).toEqual({ idleBefore: now - options.idleMs, startedBefore: now - options.maxMs });
+        last = now;
+      }
+    }
+    // what goes: ended, idle past idleMs, older than maxMs; a live session stays and still works
+    const live = await store.create(wh, key, 'key', 200_000);
+    const ended = await store.create(wh, key, 'key', 200_000);
+    await store.drop(wh, ended.id, 200_001);
+    const idle = await store.create(wh, key, 'key', 200_000 - options.idleMs - 1);
+    expect(shared.rows.size).toBe(3);
+    expect(await store.pruneIfDue(wh, 200_010)).toBe(true);
+    expect(shared.rows.size).toBe(1);
+    expect((await store.get(wh, live.id, 200_020))?.id).toBe(live.id);
+    expect(await store.get(wh, idle.id, 200_020)).toBeUndefined();
   });
 
   it('tokens match only when equal', () => {
