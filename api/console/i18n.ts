@@ -238,6 +238,52 @@ export const text = {
   first_page: { 'zh-CN': '第一页', en: 'First page' },
   entries_shown: { 'zh-CN': '本页 {n} 条', en: '{n} entries on this page' },
   no_entries: { 'zh-CN': '没有符合条件的记录。', en: 'No entry matches.' },
+  time: { 'zh-CN': '时间', en: 'Time' },
+  change_password: { 'zh-CN': '修改密码', en: 'Change password' },
+  current_password: { 'zh-CN': '当前密码', en: 'Current password' },
+  new_password: { 'zh-CN': '新密码', en: 'New password' },
+  new_password_again: { 'zh-CN': '再次输入新密码', en: 'New password again' },
+  password_rule: {
+    'zh-CN': '10–256 个字符，首尾不能是空格。修改后，您在其他浏览器或设备上的登录将全部退出。',
+    en: '10–256 characters, not starting or ending with a space. Your sign-ins on other browsers and devices end when it is changed.',
+  },
+  passwords_differ: { 'zh-CN': '两次输入的新密码不一致', en: 'The two new passwords differ' },
+  wrong_current_password: { 'zh-CN': '当前密码不正确', en: 'The current password is wrong' },
+  password_changed: {
+    'zh-CN': '密码已修改；其他 {n} 个登录已退出。',
+    en: 'Password changed; {n} other sign-ins ended.',
+  },
+  key_has_no_password: {
+    'zh-CN': '您是用 API 密钥登录的，密钥没有密码。请用用户名登录后再修改密码。',
+    en: 'You signed in with an API key, which has no password: sign in with a user to change a password.',
+  },
+  users: { 'zh-CN': '用户管理', en: 'Users' },
+  create_user: { 'zh-CN': '新建用户', en: 'Create a user' },
+  team: { 'zh-CN': '团队', en: 'Team' },
+  created_by: { 'zh-CN': '创建人', en: 'Created by' },
+  disabled: { 'zh-CN': '已停用', en: 'Disabled' },
+  disable: { 'zh-CN': '停用', en: 'Disable' },
+  user_scope_rule: {
+    'zh-CN': '催收员必须选择区域（团队可选）；其他角色不分区域。规则与命令行 loanwatch users create 相同。',
+    en: 'A collector needs a region (a team is optional); other roles take none. The rules are those of loanwatch users create.',
+  },
+  first_password_rule: {
+    'zh-CN': '初始密码由系统随机生成，只显示一次；请安全地交给用户，并请其登录后立即修改。',
+    en: 'The first password is generated at random and shown once: hand it to the user safely and ask them to change it after signing in.',
+  },
+  user_created: {
+    'zh-CN': '已创建用户 {name}。初始密码（只显示这一次）：',
+    en: 'User {name} created. Their first password, shown this once:',
+  },
+  user_disabled: {
+    'zh-CN': '已停用用户 {name}，其登录已全部退出。',
+    en: 'User {name} disabled; their sign-ins ended.',
+  },
+  not_yourself: {
+    'zh-CN': '不能停用自己（请由另一位管理员操作）',
+    en: 'You cannot disable yourself (ask another admin)',
+  },
+  all_users: { 'zh-CN': '共 {n} 个用户', en: '{n} users' },
 } as const satisfies Record<string, Text>;
 export type TextId = keyof typeof text;
 

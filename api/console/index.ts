@@ -24,7 +24,8 @@ import { auditActions, auditCsvChunks, auditEntries, auditQuery } from './audit-
 import { auditBody, auditPageSize } from './audit-page.ts';
 import { modelsOverview, promoteFromConsole, versionView } from './models-data.ts';
 import { modelsBody, versionBody, type PromoteForm } from './models-page.ts';
-import { page, type Html } from './layout.ts';
+import { page, type ActivePage, type Html } from './layout.ts';
+import { accountPages } from './account-routes.ts';
 import { arrange, queueBody, queueQuery } from './queue.ts';
 import {
   checkCsrf,
@@ -82,6 +83,12 @@ const modelParams = z.object({
 /** rows of one audit CSV export: a year of a busy API is well under it; more is a warehouse query, not a download */
 const auditExportCap = 200_000;
 
+/**
+ * The time a contact is recorded at, HH:MM in the server's time zone: the contact rules judge a
+ * contact's local time, and the server runs where the bank's day is (TZ); the collector can change it.
+ */
+const localTime = (d: Date) => `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+
 /** The page a role lands on after signing in. */
 const homeOf = (key: ApiKey) =>
   allows(key.role, 'dashboard:read')
@@ -103,11 +110,12 @@ function render(
   lang: Lang,
   title: string,
   body: Html,
-  o: { active?: 'dashboard' | 'queue' | 'models' | 'audit'; charts?: boolean } = {},
+  o: { active?: ActivePage; charts?: boolean } = {},
 ) {
   const s = c.get('session');
-  return page({ lang, url: c.req.url, title, key: s?.key, csrf: s?.csrf, body, ...o });
+  return page({ lang, url: c.req.url, title, key: s?.key, principal: s?.principal, csrf: s?.csrf, body, ...o });
 }
+export type Render = typeof render;
 
 function loginBody(lang: Lang, token: string, next: string | undefined, error?: string, name = ''): Html {
   const hidden = html`<input type="hidden" name="_csrf" value="${token}" />
@@ -229,6 +237,15 @@ export function consoleRoutes(store: SessionStore) {
     if (key.role === 'collector' && !key.region)
       return again(403, { reason: 'unscoped_collector_key', key_id: key.key_id, role: key.role }, t(lang, 'forbidden'));
     const s = await store.create(wh, key, principal);
+    // the rows of ended and expired sessions go, at most once an hour; a failure here must not refuse the sign-in
+    await store.pruneIfDue(wh).catch((e: unknown) => {
+      c.get('deps').log({
+        at: new Date().toISOString(),
+        request_id: c.get('requestId'),
+        level: 'error',
+        error: `pruning console_sessions failed: ${String(e)}`,
+      });
+    });
     setSessionCookie(c, s.id);
     deleteCookie(c, loginCookie, { path: '/console' });
     c.set('key', key);
@@ -321,6 +338,7 @@ export function consoleRoutes(store: SessionStore) {
     const full: OutcomeForm = {
       action_id: randomUUID(),
       action_date: asOf,
+      action_time: localTime(new Date()),
       channel: 'phone',
       outcome: 'contacted',
       promised_amount: '',
@@ -360,6 +378,7 @@ export function consoleRoutes(store: SessionStore) {
     const typed: Partial<OutcomeForm> = {
       action_id: f.action_id ?? '',
       action_date: f.action_date ?? '',
+      action_time: f.action_time ?? '',
       channel: f.channel ?? '',
       outcome: f.outcome ?? '',
       promised_amount: f.promised_amount ?? '',
@@ -375,6 +394,7 @@ export function consoleRoutes(store: SessionStore) {
       // a blank field is an absent value, as in a file
       ...(typed.promised_amount?.trim() ? { promised_amount: typed.promised_amount.trim() } : {}),
       ...(typed.promised_date ? { promised_date: typed.promised_date } : {}),
+      ...(typed.action_time?.trim() ? { action_time: typed.action_time.trim() } : {}),
       ...(typed.note ? { note: typed.note } : {}),
     });
     if (!input.success)
@@ -474,6 +494,8 @@ export function consoleRoutes(store: SessionStore) {
       'Content-Disposition': `attachment; filename="audit-${new Date().toISOString().slice(0, 10)}.csv"`,
     });
   });
+
+  accountPages(app, { store, session, render });
 
   app.notFound((c) => {
     const lang = langOf(c);

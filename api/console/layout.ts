@@ -1,6 +1,7 @@
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { ApiKey } from '../auth/keys.ts';
+import type { Principal } from '../auth/sessions.ts';
 import { allows } from '../auth/permissions.ts';
 import { t, type Lang } from './i18n.ts';
 
@@ -25,13 +26,17 @@ export function withLang(url: string, lang: Lang): string {
   return `${u.pathname}${u.search}`;
 }
 
+export type ActivePage = 'dashboard' | 'queue' | 'models' | 'audit' | 'users' | 'password';
+
 export interface PageOptions {
   lang: Lang;
   url: string;
   title: string;
   key?: ApiKey;
+  /** what signed in: only a user has a password to change */
+  principal?: Principal;
   csrf?: string;
-  active?: 'dashboard' | 'queue' | 'models' | 'audit';
+  active?: ActivePage;
   charts?: boolean;
   body: Html;
 }
@@ -70,10 +75,24 @@ export function page(o: PageOptions): Html {
               >`
             : ''
         }
+        ${
+          allows(o.key.role, 'keys:manage')
+            ? html`<a href="/console/users" ${o.active === 'users' ? raw('aria-current="page"') : ''}
+                >${t(o.lang, 'users')}</a
+              >`
+            : ''
+        }
         <span class="who"
           >${t(o.lang, 'signed_in_as')}: ${o.key.label || o.key.key_id}
           (${o.key.role}${o.key.region ? ` · ${o.key.region}${o.key.team ? `/${o.key.team}` : ''}` : ''})</span
         >
+        ${
+          o.principal === 'user'
+            ? html`<a href="/console/password" ${o.active === 'password' ? raw('aria-current="page"') : ''}
+                >${t(o.lang, 'change_password')}</a
+              >`
+            : ''
+        }
         <a href="${withLang(o.url, other)}" lang="${other}" hreflang="${other}">${t(o.lang, 'language')}</a>
         <form method="post" action="/console/logout" class="inline">
           <input type="hidden" name="_csrf" value="${o.csrf ?? ''}" />

@@ -10,6 +10,8 @@ import type { LoanView } from './workbench-data.ts';
 export interface OutcomeForm {
   action_id: string;
   action_date: string;
+  /** local HH:MM of the contact (collection_actions.action_time; blank: not recorded) */
+  action_time: string;
   channel: string;
   outcome: string;
   promised_amount: string;
@@ -179,6 +181,9 @@ export function loanBody(
                 >${t(lang, 'date')} <input type="date" name="action_date" value="${f.action_date}" required
               /></label>
               <label
+                >${t(lang, 'time')} <input type="time" name="action_time" value="${f.action_time}" required
+              /></label>
+              <label
                 >${t(lang, 'channel')}
                 <select name="channel">
                   ${options(actionChannels, f.channel, (x) => label(channelLabels, x, lang))}
@@ -223,7 +228,7 @@ export function loanBody(
           ${v.actions.map(
             (a) =>
               html`<tr data-action="${a.action_id}">
-                <td>${a.action_date}</td>
+                <td>${a.action_date}${a.action_time ? ` ${a.action_time}` : ''}</td>
                 <td>${label(channelLabels, a.channel, lang)}</td>
                 <td>${label(outcomeLabels, a.outcome, lang)}</td>
                 <td class="num">${a.promised_amount === null ? '—' : amount(a.promised_amount)}</td>

@@ -268,6 +268,9 @@ describe('the console in a browser', () => {
     // the typed values are kept: correct the amount and save
     expect(await page.inputValue('input[name=promised_date]')).toBe('2024-07-10');
     await page.fill('input[name=promised_amount]', '1500.50');
+    // the time of the contact: the current time by default; the browser's time field sends HH:MM
+    expect(await page.inputValue('input[name=action_time]')).toMatch(/^([01]\d|2[0-3]):[0-5]\d$/u);
+    await page.fill('input[name=action_time]', '14:05');
     await page.fill('textarea[name=note]', '客户同意下周还款');
     await Promise.all([page.waitForURL(/recorded=/u), page.click('form.record button')]);
     expect(await page.textContent('.ok')).toBeTruthy();
@@ -284,9 +287,12 @@ describe('the console in a browser', () => {
       await fetch(`${base}/v1/collection-actions?loan_id=${loanId}`, {
         headers: { authorization: `Bearer ${keys.collector}` },
       })
-    ).json()) as { actions: { action_id: string; source: string; promised_amount: number; note: string }[] };
+    ).json()) as {
+      actions: { action_id: string; source: string; promised_amount: number; note: string; action_time: string }[];
+    };
     expect(api.actions.find((a) => a.action_id === actionId)).toMatchObject({
       source: 'console',
+      action_time: '14:05',
       promised_amount: 1500.5,
       note: '客户同意下周还款',
     });
@@ -397,6 +403,44 @@ describe('the console in a browser', () => {
     ]);
     expect(await a.page.textContent('#audit-table')).toContain('gate_refused');
     expect(a.errors).toEqual([]);
+    await actx.close();
+  });
+
+  it('an admin creates a user on the users page; the user signs in with the first password and changes it', async () => {
+    const actx = await context('zh-CN');
+    const a = await pageOf(actx);
+    await signIn(a.page, keys.admin);
+    await Promise.all([a.page.waitForURL(/\/console\/users$/u), a.page.click('nav a[href="/console/users"]')]);
+    await a.page.fill('input[name=name]', 'qian');
+    await a.page.selectOption('select[name=role]', 'collector');
+    await a.page.selectOption('select[name=region]', 'east');
+    await Promise.all([
+      a.page.waitForResponse((r) => r.request().method() === 'POST'),
+      a.page.click('form.record button'),
+    ]);
+    const first = (await a.page.textContent('#first-password')) ?? '';
+    expect(first).toMatch(/^[\w-]{20}$/u);
+    expect(await a.page.locator('#users tr[data-user="qian"]').count()).toBe(1);
+    if (shots) await a.page.screenshot({ path: join(shots, 'console-users.png'), fullPage: true });
+    expect(a.errors).toEqual([]);
+
+    const uctx = await context('en');
+    const u = await pageOf(uctx);
+    await u.page.goto(`${base}/console/login`);
+    await u.page.fill('#name', 'qian');
+    await u.page.fill('#password', first);
+    await Promise.all([
+      u.page.waitForURL(/\/console\/queue/u),
+      u.page.click('form:has(#password) button[type=submit]'),
+    ]);
+    await Promise.all([u.page.waitForURL(/\/console\/password$/u), u.page.click('a[href="/console/password"]')]);
+    await u.page.fill('#current', first);
+    await u.page.fill('#next', 'a new password of mine');
+    await u.page.fill('#again', 'a new password of mine');
+    await Promise.all([u.page.waitForURL(/changed=0/u), u.page.click('form[action="/console/password"] button')]);
+    expect(await u.page.textContent('#password-changed')).toContain('Password changed');
+    expect(u.errors).toEqual([]);
+    await uctx.close();
     await actx.close();
   });
 

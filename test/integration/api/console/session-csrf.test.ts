@@ -1,9 +1,12 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../../../warehouse/connection.ts';
 import { createApp } from '../../../../api/app.ts';
 import { parseString } from '@fast-csv/parse';
 import { createApiKey, revokeApiKey } from '../../../../api/auth/keys.ts';
 import { createUser, disableUser } from '../../../../api/auth/users.ts';
+import { knownScopes } from '../../../../api/auth/scopes.ts';
+import { SessionStore } from '../../../../api/auth/sessions.ts';
 import { championHistory, registerModel, type ModelVersion } from '../../../../models/registry/registry.ts';
 import { roles, type Role } from '../../../../api/auth/permissions.ts';
 import { Rng } from '../../../../lib/random.ts';
@@ -557,5 +560,272 @@ describe('console sessions, CSRF and recorded collection actions', () => {
       { target: `${name}@${unstable}`, outcome: 'gate_refused', source: 'console' },
       { target: `${name}@${better}`, outcome: 'promoted', source: 'console' },
     ]);
+  });
+
+  it('the outcome form carries the time of the contact: HH:MM by default, a bad time refused with the contract reason, a good one stored', async () => {
+    const b = browser();
+    await b.signIn(keys.collector);
+    const path = `/console/loans/${loan.east}?as_of=${asOf}`;
+    const form = await (await b.request(path)).text();
+    expect(form).toMatch(/<input type="time" name="action_time" value="([01]\d|2[0-3]):[0-5]\d" required/u);
+    const token = /name="_csrf" value="([^"]+)"/u.exec(form)![1]!;
+    const post = (action_time: string) =>
+      b.request(`/console/loans/${loan.east}/actions?as_of=${asOf}`, {
+        method: 'POST',
+        form: {
+          _csrf: token,
+          action_id: 'console-time-1',
+          action_date: asOf,
+          action_time,
+          channel: 'phone',
+          outcome: 'contacted',
+        },
+      });
+    const before = await count(wh, 'collection_actions');
+    for (const bad of ['24:00', '9:30', '12:60', 'noon', '12:30:00']) {
+      const r = await post(bad);
+      expect(r.status, bad).toBe(400);
+      // the ingest's own reason for a file's bad action_time (pipelines/ingest/validation-sql.ts)
+      expect(await r.text(), bad).toContain('action_time: not a time of day (HH:MM, 00:00 to 23:59)');
+    }
+    expect(await count(wh, 'collection_actions')).toBe(before);
+    expect((await post('23:59')).status).toBe(303);
+    const got = (await (
+      await app.request(`/v1/collection-actions?loan_id=${loan.east}`, {
+        headers: { authorization: `Bearer ${keys.auditor}` },
+      })
+    ).json()) as { actions: { action_id: string; action_time: string; source: string }[] };
+    expect(got.actions.find((a) => a.action_id === 'console-time-1')).toMatchObject({
+      action_time: '23:59',
+      source: 'console',
+    });
+    expect(await (await b.request(path)).text()).toContain(`${asOf} 23:59`);
+  });
+
+  it('a user changes his password: key sessions are told why not; CSRF, policy and a wrong current password refused (counted per address); his other sessions end, this one stays; audited', async () => {
+    const first = 'first password 1';
+    const next = 'second password 2';
+    await createUser(wh, { name: 'zhou', role: 'auditor', password: first, by: 'test' }, { ln: 12, r: 8, p: 1 });
+    // another API process on the warehouse with a failure limit of 2 a minute, rechecking sessions at every request
+    const limited = makeApp({ anon: 2, keyCacheMs: 0 });
+    let on = limited;
+    const a = browser('http://localhost', () => on);
+    const same = browser(); // another sign-in of the user, on the process that will take the change
+    const elsewhere = browser('http://localhost', () => limited); // and one on the other process
+    for (const x of [a, same, elsewhere]) expect((await x.signInUser('zhou', first)).status).toBe(303);
+    // a key has no password: no form, said in words, the POST refused too
+    const k = browser();
+    await k.signIn(keys.auditor);
+    expect(await (await k.request('/console/audit')).text()).not.toContain('href="/console/password"');
+    const keyPage = await k.request('/console/password');
+    expect(keyPage.status).toBe(403);
+    const keyText = await keyPage.text();
+    expect(keyText).toContain('sign in with a user to change a password');
+    expect(keyText).not.toContain('name="current"');
+    const kToken = await k.csrf('/console/audit');
+    const kPost = await k.request('/console/password', {
+      method: 'POST',
+      form: { _csrf: kToken, current: 'x', next, again: next },
+    });
+    expect(kPost.status).toBe(403);
+
+    const page = await (await a.request('/console/audit')).text();
+    expect(page).toContain('href="/console/password"');
+    const token = await a.csrf('/console/password');
+    const change = (form: Record<string, string>) =>
+      a.request('/console/password', { method: 'POST', form: { _csrf: token, ...form } });
+    expect(
+      (await a.request('/console/password', { method: 'POST', form: { current: first, next, again: next } })).status,
+    ).toBe(403);
+    // the two new ones differ, or the policy of `users create`: 400, not a failed password (not counted)
+    const refusals: [Record<string, string>, RegExp][] = [
+      [{ current: first, next, again: `${next}x` }, /The two new passwords differ/u],
+      [{ current: first, next: 'short', again: 'short' }, /at least 10 characters/u],
+      [{ current: first, next: ' padded password ', again: ' padded password ' }, /start or end with a space/u],
+      [{ current: first, next: 'x'.repeat(257), again: 'x'.repeat(257) }, /at most 256 characters/u],
+      [{ current: first, next: first, again: first }, /the new password is the current one/u],
+    ];
+    for (const [form, reason] of refusals) {
+      const r = await change(form);
+      expect(r.status, JSON.stringify(form).slice(0, 60)).toBe(400);
+      expect(await r.text()).toMatch(reason);
+    }
+    // a wrong current password: 401 with a clear message, audited, counted: the limit's failures, then 429 even for the right one
+    for (let i = 0; i < 2; i++) {
+      const r = await change({ current: `${first}?`, next, again: next });
+      expect(r.status).toBe(401);
+      expect(await r.text()).toContain('The current password is wrong');
+    }
+    const blocked = await change({ current: first, next, again: next });
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+    // on the main process (no failures counted there) the change goes through
+    on = app;
+    const done = await change({ current: first, next, again: next });
+    expect(done.status).toBe(303);
+    expect(done.headers.get('location')).toBe('/console/password?changed=2');
+    expect(await (await a.request(done.headers.get('location')!)).text()).toContain(
+      'Password changed; 2 other sign-ins ended.',
+    );
+    // this session stays; the other two end: at once on this process, at the other's recheck
+    expect((await a.request('/console/audit')).status).toBe(200);
+    expect((await same.request('/console/audit')).status).toBe(303);
+    expect((await elsewhere.request('/console/audit')).status).toBe(303);
+    expect((await browser().signInUser('zhou', first)).status).toBe(401);
+    expect((await browser().signInUser('zhou', next)).status).toBe(303);
+    // hashed as `users create` hashes (the default cost), and audited without a password
+    const rows = await queryRows<{ password_hash: string }>(
+      wh,
+      `SELECT password_hash FROM ${wh.database}.console_users WHERE name = 'zhou' ORDER BY created_at`,
+    );
+    expect(rows.map((r) => r.password_hash.split('$')[1])).toEqual(['ln=12,r=8,p=1', 'ln=15,r=8,p=1']);
+    const audited = await queryRows<{ action: string; details: string }>(
+      wh,
+      `SELECT toString(action) AS action, details FROM ${wh.database}.audit_log
+        WHERE key_id = 'user:zhou' AND (action = 'console.password_change' OR details LIKE '%password_change%')`,
+    );
+    expect(
+      audited.filter((x) => x.action === 'console.password_change').map((x) => JSON.parse(x.details) as unknown),
+    ).toEqual([expect.objectContaining({ ended_sessions: 2 })]);
+    expect(audited.filter((x) => x.details.includes('console_password_change_wrong_password'))).toHaveLength(2);
+    for (const x of audited) expect(x.details).not.toContain(next);
+  });
+
+  it('the user page: admins only (every other role 403, page and forms); create with the CLI rules and a first password shown once; disable ends the sessions at once; audited', async () => {
+    const before = await count(wh, 'console_users');
+    const scopes = await knownScopes(wh);
+    const team = scopes.teams[0]!;
+    for (const role of roles) {
+      const b = browser();
+      await b.signIn(keys[role]);
+      const token = await b.csrf('/console/home');
+      const page = await b.request('/console/users');
+      expect(page.status, role).toBe(role === 'admin' ? 200 : 403);
+      const nav = await (await b.request('/console/home')).text();
+      if (role === 'admin') {
+        expect(nav).toContain('href="/console/users"');
+        continue;
+      }
+      expect(nav, role).not.toContain('href="/console/users"');
+      const create = await b.request('/console/users', {
+        method: 'POST',
+        form: { _csrf: token, name: `by-${role}`, role: 'admin' },
+      });
+      expect(create.status, role).toBe(403);
+      const disable = await b.request('/console/users/li.na/disable', { method: 'POST', form: { _csrf: token } });
+      expect(disable.status, role).toBe(403);
+    }
+    expect(await count(wh, 'console_users')).toBe(before);
+
+    const admin = browser();
+    await admin.signIn(keys.admin);
+    const token = await admin.csrf('/console/users');
+    const create = (form: Record<string, string>) =>
+      admin.request('/console/users', { method: 'POST', form: { _csrf: token, region: '', team: '', ...form } });
+    // the CLI's rules, from the same function (createUser): each refused with its reason, nothing written
+    const bad: [Record<string, string>, RegExp][] = [
+      [{ name: 'X', role: 'executive' }, /user name is 2–40/u],
+      [{ name: 'kim', role: 'boss' }, /unknown role/u],
+      [{ name: 'kim', role: 'collector' }, /collector needs a region/u],
+      [{ name: 'kim', role: 'collector', region: 'nowhere' }, /unknown region/u],
+      [{ name: 'kim', role: 'collector', region: 'east', team: 'no-such-team' }, /unknown team/u],
+      [{ name: 'kim', role: 'executive', region: 'east' }, /only collectors are scoped/u],
+      [{ name: 'li.na', role: 'executive' }, /a user named &quot;li.na&quot; exists/u],
+    ];
+    for (const [form, reason] of bad) {
+      const r = await create(form);
+      expect(r.status, JSON.stringify(form)).toBe(400);
+      const text = await r.text();
+      expect(text).toMatch(reason);
+      expect(text).not.toContain('id="first-password"');
+    }
+    expect(await count(wh, 'console_users')).toBe(before);
+    const made = await create({ name: 'sun', role: 'collector', region: 'east', team });
+    expect(made.status).toBe(200);
+    const madeText = await made.text();
+    const password = /id="first-password">([^<]+)</u.exec(madeText)?.[1] ?? '';
+    expect(password).toMatch(/^[\w-]{20}$/u);
+    expect(madeText).toMatch(/<tr data-user="sun" class="user-enabled">/u);
+    // shown once: not on the list afterwards, not in the audit log
+    expect(await (await admin.request('/console/users')).text()).not.toContain(password);
+    const created = await queryRows<{ target: string; details: string }>(
+      wh,
+      `SELECT target, details FROM ${wh.database}.audit_log WHERE action = 'users.create'`,
+    );
+    expect(created.map((x) => x.target)).toEqual(['user:sun']);
+    expect(created[0]!.details).not.toContain(password);
+    expect(JSON.parse(created[0]!.details)).toMatchObject({ role: 'collector', region: 'east', team });
+    // the user signs in with it and is scoped as made
+    const sun = browser();
+    expect((await sun.signInUser('sun', password)).headers.get('location')).toBe('/console/queue');
+    expect((await sun.request(`/console/loans/${loan.south}?as_of=${asOf}`)).status).toBe(404);
+    // an admin user cannot disable himself; an unknown name is a 400
+    await createUser(
+      wh,
+      { name: 'boss', role: 'admin', password: 'boss password 1', by: 'test' },
+      { ln: 12, r: 8, p: 1 },
+    );
+    const boss = browser();
+    await boss.signInUser('boss', 'boss password 1');
+    const own = await boss.request('/console/users/boss/disable', {
+      method: 'POST',
+      form: { _csrf: await boss.csrf('/console/users'), reason: 'me' },
+    });
+    expect(own.status).toBe(400);
+    expect(await own.text()).toContain('You cannot disable yourself');
+    const unknown = await admin.request('/console/users/nobody/disable', { method: 'POST', form: { _csrf: token } });
+    expect(unknown.status).toBe(400);
+    expect(await unknown.text()).toContain('no user named');
+    // disabled: the session ends at once (no recheck interval), the sign-in is refused, the list says so
+    const off = await admin.request('/console/users/sun/disable', {
+      method: 'POST',
+      form: { _csrf: token, reason: 'left the team' },
+    });
+    expect(off.status).toBe(303);
+    expect(off.headers.get('location')).toBe('/console/users?disabled=sun');
+    expect((await sun.request('/console/queue')).status).toBe(303);
+    expect((await browser().signInUser('sun', password)).status).toBe(401);
+    const list = await (await admin.request(off.headers.get('location')!)).text();
+    expect(list).toMatch(/<tr data-user="sun" class="user-disabled">/u);
+    expect(list).toContain('left the team');
+    const disabled = await queryRows<{ target: string; details: string }>(
+      wh,
+      `SELECT target, details FROM ${wh.database}.audit_log WHERE action = 'users.disable'`,
+    );
+    expect(disabled.map((x) => [x.target, JSON.parse(x.details) as unknown])).toEqual([
+      ['user:sun', expect.objectContaining({ reason: 'left the team', ended_sessions: 1, source: 'console' })],
+    ]);
+  });
+
+  it('ended and expired sessions are pruned, at most once an hour per process; a live one stays until it expires', async () => {
+    const hashOf = (id: string) => createHash('sha256').update(id).digest('hex');
+    const rowsOf = (id: string) => count(wh, 'console_sessions', `session_hash = '${hashOf(id)}'`);
+    const live = browser();
+    await live.signIn(keys.executive);
+    const ended = browser();
+    await ended.signIn(keys.executive);
+    const endedId = ended.jar.get('lw_session')!;
+    const token = await ended.csrf('/console/dashboard');
+    expect((await ended.request('/console/logout', { method: 'POST', form: { _csrf: token } })).status).toBe(303);
+    // a session started 13 hours ago (past the 12-hour limit) and one idle for 9 hours (past 8), as the store writes them
+    const writer = new SessionStore();
+    const key = { key_id: 'old-sessions', role: 'executive' as const, region: '', team: '', label: 'old' };
+    const old = await writer.create(wh, key, 'key', Date.now() - 13 * 3600_000);
+    const idle = await writer.create(wh, key, 'key', Date.now() - 9 * 3600_000);
+    const liveId = live.jar.get('lw_session')!;
+    for (const id of [liveId, endedId, old.id, idle.id]) expect(await rowsOf(id)).toBeGreaterThan(0);
+    const store = new SessionStore();
+    const now = Date.now();
+    expect(await store.pruneIfDue(wh, now)).toBe(true);
+    for (const id of [endedId, old.id, idle.id]) expect(await rowsOf(id)).toBe(0);
+    expect(await rowsOf(liveId)).toBeGreaterThan(0);
+    expect((await live.request('/console/dashboard')).status).toBe(200);
+    // once an hour: a prune 59 minutes later does nothing (even if it would find the live one idle by then)
+    expect(await store.pruneIfDue(wh, now + 59 * 60_000)).toBe(false);
+    expect(await store.pruneIfDue(wh, now + 61 * 60_000)).toBe(true);
+    expect(await rowsOf(liveId)).toBeGreaterThan(0);
+    // nine hours on, the live one has been idle past the limit: gone
+    expect(await store.pruneIfDue(wh, now + 9 * 3600_000)).toBe(true);
+    expect(await rowsOf(liveId)).toBe(0);
   });
 });
