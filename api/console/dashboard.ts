@@ -8,13 +8,14 @@ import { requireSnapshotMonthEnd } from '../../warehouse/data-horizon.ts';
 import { knownFilterValues } from '../../warehouse/metrics/known-values.ts';
 import { runMetric } from '../../warehouse/metrics/run.ts';
 import { reportPeriod } from '../../reports/pack.ts';
-import { buildSummary, type Summary } from '../../reports/summary/index.ts';
+import type { Summary } from '../../reports/summary/index.ts';
 import { segmentName, segmentText } from '../../reports/summary/segments.ts';
 import { formatMoney, formatPct, moneyLabelExpr, stageLabels } from '../../reports/i18n.ts';
 import type { ReportPeriod, ReportSegment } from '../../reports/template.ts';
 import { TtlCache } from '../cache.ts';
 import { checkKnownFilters, userErrorsAsBadRequest } from '../routes/request-checks.ts';
 import { label, t, type Lang } from './i18n.ts';
+import { dashboardKeyFigures } from './key-figures.ts';
 import { jsonData, type Html } from './layout.ts';
 
 const drillDims = ['product', 'region', 'branch'] as const;
@@ -80,9 +81,9 @@ export interface Dashboard {
 /**
  * A view's data is kept a minute per warehouse, query and language, as the API keeps metric results
  * (api/cache.ts), and after that answered from memory while one reload runs beside it (stale while
- * revalidate): once computed, a view never makes a reader wait for its recomputation. The summary
- * behind the key figures is the costliest part (a dozen metrics at four month-ends), then a
- * branch's loans.
+ * revalidate): once computed, a view never makes a reader wait for its recomputation. The key
+ * figures are the costliest part (five metrics over the four compared month-ends), then a branch's
+ * loans.
  */
 const views = new WeakMap<Warehouse, TtlCache<string, Dashboard>>();
 function viewCache(wh: Warehouse) {
@@ -92,7 +93,8 @@ function viewCache(wh: Warehouse) {
 }
 
 /**
- * The period's key figures per warehouse, period, segment and language, kept ten minutes (then
+ * The period's key figures (the management pack's, computed without the rest of its summary:
+ * key-figures.ts) per warehouse, period, segment and language, kept ten minutes (then
  * revalidated beside readers, as above): views that differ only by channel, or a language switch
  * and back, share one summary. The month-end snapshot changes when the book is refreshed, not
  * between two clicks; a refresh shows on the dashboard within ten minutes (or at a restart).
@@ -101,9 +103,7 @@ const summaries = new WeakMap<Warehouse, TtlCache<string, Summary>>();
 function summaryOf(wh: Warehouse, rp: ReportPeriod, lang: Lang) {
   let c = summaries.get(wh);
   if (!c) summaries.set(wh, (c = new TtlCache<string, Summary>(600_000, 500, true)));
-  return c.get(JSON.stringify([rp.monthEnd, rp.from, rp.segment, lang]), () =>
-    buildSummary(wh, { pack: 'management', period: rp, lang }),
-  );
+  return c.get(JSON.stringify([rp.monthEnd, rp.from, rp.segment, lang]), () => dashboardKeyFigures(wh, rp, lang));
 }
 
 /** The dashboard's data for a query, cached (see viewCache). */
@@ -119,8 +119,11 @@ export const cachedDashboardData = (wh: Warehouse, q: DashboardQuery, lang: Lang
  * (the cache dedupes and then revalidates); a failure (no snapshot yet) is dropped here and
  * shown by the dashboard itself.
  */
-export function warmDashboard(wh: Warehouse, lang: Lang) {
-  cachedDashboardData(wh, dashboardQuery.parse({}), lang).catch(() => undefined);
+export function warmDashboard(wh: Warehouse, lang: Lang): Promise<void> {
+  return cachedDashboardData(wh, dashboardQuery.parse({}), lang).then(
+    () => undefined,
+    () => undefined,
+  );
 }
 
 const num = (v: unknown): number | null => (v === null || v === undefined || v === '' ? null : Number(v));

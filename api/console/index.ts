@@ -25,6 +25,7 @@ import { auditBody, auditPageSize } from './audit-page.ts';
 import { modelsOverview, promoteFromConsole, versionView } from './models-data.ts';
 import { modelsBody, versionBody, type PromoteForm } from './models-page.ts';
 import { page, type ActivePage, type Html } from './layout.ts';
+import { warmDayCases } from './day-cases.ts';
 import { accountPages } from './account-routes.ts';
 import { arrange, queueBody, queueQuery } from './queue.ts';
 import {
@@ -176,8 +177,11 @@ export function consoleRoutes(store: SessionStore) {
 
   app.get('/login', (c) => {
     const lang = langOf(c);
-    // the likeliest next page is the dashboard: compute it while the person signs in
-    warmDashboard(c.get('deps').wh, lang);
+    // the likeliest next pages, computed while the person signs in, one after the other (the engine
+    // runs one statement at a time): the dashboard's landing view, then the day's case list the
+    // collectors' queues are cut from
+    const { wh } = c.get('deps');
+    void warmDashboard(wh, lang).then(() => warmDayCases(c, () => workDate(wh, utcToday())));
     const token = newToken();
     setLoginCookie(c, token);
     return c.html(render(c, lang, t(lang, 'sign_in'), loginBody(lang, token, safeNext(c.req.query('next')))));

@@ -14,6 +14,7 @@ import type { AppEnv } from '../context.ts';
 import { scopedFilters } from '../middleware.ts';
 import { latestScores, type ServedScore } from '../score-index.ts';
 import { caseListCache, sized } from '../routes/cases.ts';
+import { dayCases, scopeCases } from './day-cases.ts';
 import { loanActions, type StoredAction } from '../routes/collection-actions.ts';
 import { userErrorsAsBadRequest } from '../routes/request-checks.ts';
 
@@ -29,7 +30,8 @@ export async function workDate(wh: Warehouse, today: string): Promise<string> {
 /**
  * The signed-in key's case list for a date, from the same builder and the same per-warehouse cache
  * as `GET /v1/cases` (a recorded action drops the cache, routes/collection-actions.ts): a collector's
- * region and team pinned by scopedFilters exactly as the API pins them.
+ * region and team pinned by scopedFilters exactly as the API pins them. Cut from the day's
+ * whole-book list (day-cases.ts) when it fits in memory.
  */
 export async function queueOf(
   c: Context<AppEnv>,
@@ -38,6 +40,9 @@ export async function queueOf(
 ): Promise<Case[]> {
   const { wh, snapshotSettings } = c.get('deps');
   const { region, team } = scopedFilters(c.get('key'), {});
+  const book = await dayCases(c, asOf);
+  if (book) return scopeCases(book, { region, team, product: f.product, stage: f.stage });
+  // a book too big to keep whole: this scope's list, built and cached for it
   const champion = await latestChampionEvent(wh, targetName(defaultTarget));
   const pinned = champion ? { name: champion.model_name, version: champion.version } : null;
   const filters = { region, team, product: f.product, stage: f.stage };

@@ -7,7 +7,21 @@ import { createApiKey, revokeApiKey } from '../../../../api/auth/keys.ts';
 import { createUser, disableUser } from '../../../../api/auth/users.ts';
 import { knownScopes } from '../../../../api/auth/scopes.ts';
 import { SessionStore } from '../../../../api/auth/sessions.ts';
-import { championHistory, registerModel, type ModelVersion } from '../../../../models/registry/registry.ts';
+import { scopeCases } from '../../../../api/console/day-cases.ts';
+import { dashboardKeyFigures } from '../../../../api/console/key-figures.ts';
+import { buildCaseList, type Case } from '../../../../pipelines/cases/case-list.ts';
+import { defaultStrategyTable } from '../../../../pipelines/cases/strategy.ts';
+import { reportPeriod } from '../../../../reports/pack.ts';
+import { buildSummary } from '../../../../reports/summary/index.ts';
+import type { ReportSegment } from '../../../../reports/template.ts';
+import { defaultTarget, targetName } from '../../../../warehouse/feature-catalogue.ts';
+import { knownFilterValues } from '../../../../warehouse/metrics/known-values.ts';
+import {
+  championHistory,
+  latestChampionEvent,
+  registerModel,
+  type ModelVersion,
+} from '../../../../models/registry/registry.ts';
 import { roles, type Role } from '../../../../api/auth/permissions.ts';
 import { Rng } from '../../../../lib/random.ts';
 import { warehouseWithBook } from '../../../helpers/book.ts';
@@ -795,6 +809,65 @@ describe('console sessions, CSRF and recorded collection actions', () => {
     expect(disabled.map((x) => [x.target, JSON.parse(x.details) as unknown])).toEqual([
       ['user:sun', expect.objectContaining({ reason: 'left the team', ended_sessions: 1, source: 'console' })],
     ]);
+  });
+
+  it("a collector's queue is cut from the day's whole-book list: the same cases and ranks as a build for the scope", async () => {
+    const event = await latestChampionEvent(wh, targetName(defaultTarget));
+    const pinned = event ? { name: event.model_name, version: event.version } : null;
+    // the builder orders a case's last contacts by date only (arrayReverseSort on the date), so two
+    // contacts of one day come in the engine's order, which two builds need not share: compared in a fixed order
+    const sameDayContactsInOrder = (cases: Case[]) =>
+      cases.map((c) => ({
+        ...c,
+        last_contacts: [...c.last_contacts].sort(
+          (a, b) =>
+            b.date.localeCompare(a.date) || a.channel.localeCompare(b.channel) || a.outcome.localeCompare(b.outcome),
+        ),
+      }));
+    const build = (filters: Parameters<typeof scopeCases>[1]) =>
+      buildCaseList(wh, { asOf, settings: defaultSettings, strategy: defaultStrategyTable, champion: pinned, filters });
+    const book = await build({});
+    const scopes = await knownScopes(wh);
+    const product = book.find((c) => c.region === 'south')!.product;
+    const team = book.find((c) => c.region === 'east' && c.team !== '')?.team ?? scopes.teams[0]!;
+    for (const f of [
+      { region: ['east'] },
+      { region: ['south'], product: [product] },
+      { region: ['east'], team: [team] },
+      { stage: ['early' as const] },
+      { region: ['east'], stage: ['mid' as const, 'late' as const] },
+    ]) {
+      const cut = scopeCases(book, f);
+      expect(cut.length, JSON.stringify(f)).toBeGreaterThan(0);
+      expect(sameDayContactsInOrder(cut), JSON.stringify(f)).toEqual(sameDayContactsInOrder(await build(f)));
+    }
+    // the page shows the east cut in its order
+    const b = browser();
+    await b.signIn(keys.collector);
+    const page = await (await b.request(`/console/queue?as_of=${asOf}`)).text();
+    const shown = [...page.matchAll(/<tr data-loan="([^"]+)"/gu)].map((m) => m[1]);
+    expect(shown).toEqual(
+      scopeCases(book, { region: ['east'] })
+        .slice(0, 500)
+        .map((c) => c.loan_id),
+    );
+  });
+
+  it("the dashboard's key figures are the management summary's key figures, from fewer metric runs", async () => {
+    const product = (await knownFilterValues(wh)).product.find(Boolean)!;
+    const views: [string, ReportSegment, 'zh-CN' | 'en'][] = [
+      ['2024-06', {}, 'en'],
+      ['2024-03', { product: [product] }, 'zh-CN'],
+      ['2023-12', { region: ['east'] }, 'zh-CN'],
+    ];
+    for (const [period, segment, lang] of views) {
+      const rp = await reportPeriod(wh, period, segment);
+      const full = await buildSummary(wh, { pack: 'management', period: rp, lang });
+      const light = await dashboardKeyFigures(wh, rp, lang);
+      expect(light.figures.length).toBeGreaterThanOrEqual(10);
+      expect(light.figures, `${period} ${JSON.stringify(segment)} ${lang}`).toEqual(full.figures.filter((f) => f.key));
+      expect(light.segment).toEqual(full.segment);
+    }
   });
 
   it('ended and expired sessions are pruned, at most once an hour per process; a live one stays until it expires', async () => {
