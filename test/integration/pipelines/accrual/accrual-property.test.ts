@@ -5,8 +5,8 @@ import { ingest } from '../../../../pipelines/ingest/ingest.ts';
 import { buildMonthEndSnapshots } from '../../../../pipelines/snapshot/build-snapshots.ts';
 import { defaultSnapshotSettings } from '../../../../pipelines/snapshot/snapshot-settings.ts';
 import { fillAccrual } from '../../../../pipelines/accrual/fill-accrual.ts';
-import { amountToCureAsOf } from '../../../../pipelines/accrual/amount-to-cure.ts';
-import { sql } from '../../../../warehouse/sql.ts';
+import { amountToCureAsOf, amountToCureFromHistory } from '../../../../pipelines/accrual/amount-to-cure.ts';
+import { param, sql, trusted } from '../../../../warehouse/sql.ts';
 import { warehouseWithFiles } from '../../../helpers/book.ts';
 import { runDpd } from '../../../../bin/commands/dpd.ts';
 import { loadConfig } from '../../../../warehouse/config.ts';
@@ -133,6 +133,16 @@ describe.each(books)('SQL accrual equals the day-by-day reference (seed $seed)',
     });
   });
   afterAll(() => disposeIfOpened(wh));
+
+  it('at a month-end the amount to cure is read from the snapshot and equals the fold from history', async () => {
+    for (const asOf of ['2023-09-30', '2024-02-29', '2024-06-30']) {
+      const active = sql`SELECT loan_id FROM ${trusted(`${wh.database}.loan_month`)}
+        WHERE month_end = ${param(asOf, 'Date')} AND status = 'active' AND source = 'schedule'`;
+      const fromSnapshot = await amountToCureAsOf(wh, { asOf, settings, loans: active });
+      expect(fromSnapshot.length).toBeGreaterThan(20);
+      expect(fromSnapshot).toEqual(await amountToCureFromHistory(wh, { asOf, settings, loans: active }));
+    }
+  });
 
   it.each(ruleSets)('agrees on every column of every loan-month: $name', async ({ name, rules }) => {
     // the default rules come from the snapshot's one pass; the others are rebuilt in three hash passes
