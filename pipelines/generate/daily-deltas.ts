@@ -1,4 +1,4 @@
-import { createReadStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, createReadStream, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { csvRecords, type CsvRecord } from '../../lib/csv-records.ts';
 import { Rng } from '../../lib/random.ts';
@@ -39,11 +39,60 @@ const dated = {
   loan_events: 'event_date',
 } as const;
 
-async function readCsv(path: string): Promise<{ header: string[]; rows: CsvRecord[] }> {
-  const rows: CsvRecord[] = [];
-  for await (const r of csvRecords(createReadStream(path, 'utf8'))) rows.push(r);
-  const [head, ...rest] = rows;
-  return { header: head?.fields ?? [], rows: rest.filter((r) => r.raw.trim() !== '') };
+/** A generated file's header and its rows, one at a time (a 1M-loan book's payments do not fit in memory as records). */
+async function* csvRows(path: string): AsyncGenerator<{ header: string[]; row: CsvRecord }> {
+  let header: string[] | null = null;
+  for await (const r of csvRecords(createReadStream(path, 'utf8'))) {
+    if (header === null) header = r.fields;
+    else if (r.raw.trim() !== '') yield { header, row: r };
+  }
+}
+
+/** The header of a generated file (its first line). */
+async function csvHeader(path: string): Promise<string[]> {
+  for await (const r of csvRecords(createReadStream(path, 'utf8'))) return r.fields;
+  return [];
+}
+
+/**
+ * The output files, appended in chunks of about 1 MB: holding every line until the end (as this
+ * did) ran a 1M-loan book out of heap.
+ */
+class DeltaFiles {
+  private files = new Map<string, { entity: string; chunks: string[]; size: number; rows: number }>();
+  constructor(private headers: Map<string, string>) {}
+
+  put(folder: string, file: string, raw: string) {
+    const path = join(folder, file);
+    let f = this.files.get(path);
+    if (!f) {
+      f = { entity: file.replace(/(-late|-corrections)?\.csv$/, ''), chunks: [], size: 0, rows: 0 };
+      this.files.set(path, f);
+      appendFileSync(path, `${this.headers.get(f.entity) ?? ''}\n`);
+    }
+    f.chunks.push(raw, '\n');
+    f.size += raw.length + 1;
+    f.rows++;
+    if (f.size > 1 << 20) this.flush(path);
+  }
+
+  private flush(path: string) {
+    const f = this.files.get(path)!;
+    appendFileSync(path, f.chunks.join(''));
+    f.chunks = [];
+    f.size = 0;
+  }
+
+  /** Writes what is left; the rows per file of a folder. */
+  close(): (folder: string) => Record<string, number> {
+    for (const path of this.files.keys()) this.flush(path);
+    return (folder) =>
+      Object.fromEntries(
+        [...this.files]
+          .filter(([p]) => p.startsWith(`${folder}/`))
+          .map(([p, f]) => [p.slice(folder.length + 1), f.rows]),
+      );
+  }
 }
 
 /** A CSV field, quoted when it must be (RFC 4180). */
@@ -83,24 +132,20 @@ export async function generateDailyDeltas(o: DailyDeltasOptions): Promise<DailyD
   const days = Array.from({ length: o.days }, (_, k) => addDays(o.from, k + 1));
   // the generator fills the last month whole: what is dated after the last day is not known yet
   const folderOf = (date: string) => (date <= o.from ? base : date <= last ? dayDir(date) : null);
-  /** folder → file name → lines */
-  const out = new Map<string, Map<string, string[]>>();
   const headers = new Map<string, string>();
+  for (const entity of ['loans', 'customers', 'schedule', 'payments', 'collection_actions', 'loan_events'])
+    headers.set(entity, (await csvHeader(join(book, `${entity}.csv`))).join(','));
+  mkdirSync(base, { recursive: true });
+  for (const d of days) mkdirSync(dayDir(d), { recursive: true });
+  const files = new DeltaFiles(headers);
   const put = (folder: string | null, file: string, raw: string) => {
-    if (folder === null) return;
-    const files = out.get(folder) ?? new Map<string, string[]>();
-    out.set(folder, files);
-    const lines = files.get(file) ?? [];
-    files.set(file, lines);
-    lines.push(raw);
+    if (folder !== null) files.put(folder, file, raw);
   };
 
-  const loans = await readCsv(join(book, 'loans.csv'));
-  headers.set('loans', loans.header.join(','));
   const origination = new Map<string, string>();
   const firstLoanOf = new Map<string, string>();
-  const [lid, lcust, lorig] = ['loan_id', 'customer_id', 'origination_date'].map((c) => column(loans.header, c));
-  for (const r of loans.rows) {
+  for await (const { header, row: r } of csvRows(join(book, 'loans.csv'))) {
+    const [lid, lcust, lorig] = ['loan_id', 'customer_id', 'origination_date'].map((c) => column(header, c));
     const d = r.fields[lorig!]!;
     origination.set(r.fields[lid!]!, d);
     const c = r.fields[lcust!]!;
@@ -108,22 +153,16 @@ export async function generateDailyDeltas(o: DailyDeltasOptions): Promise<DailyD
     if (seen === undefined || d < seen) firstLoanOf.set(c, d);
     put(folderOf(d), 'loans.csv', r.raw);
   }
-  const customers = await readCsv(join(book, 'customers.csv'));
-  headers.set('customers', customers.header.join(','));
-  const cid = column(customers.header, 'customer_id');
-  for (const r of customers.rows) put(folderOf(firstLoanOf.get(r.fields[cid]!) ?? o.from), 'customers.csv', r.raw);
-  const schedule = await readCsv(join(book, 'schedule.csv'));
-  headers.set('schedule', schedule.header.join(','));
-  const sid = column(schedule.header, 'loan_id');
-  for (const r of schedule.rows) put(folderOf(origination.get(r.fields[sid]!) ?? o.from), 'schedule.csv', r.raw);
+  for await (const { header, row: r } of csvRows(join(book, 'customers.csv')))
+    put(folderOf(firstLoanOf.get(r.fields[column(header, 'customer_id')]!) ?? o.from), 'customers.csv', r.raw);
+  for await (const { header, row: r } of csvRows(join(book, 'schedule.csv')))
+    put(folderOf(origination.get(r.fields[column(header, 'loan_id')]!) ?? o.from), 'schedule.csv', r.raw);
 
   let late = 0;
   let corrected = 0;
   for (const entity of ['payments', 'collection_actions', 'loan_events'] as const) {
-    const f = await readCsv(join(book, `${entity}.csv`));
-    headers.set(entity, f.header.join(','));
-    const di = column(f.header, dated[entity]);
-    for (const r of f.rows) {
+    for await (const { header, row: r } of csvRows(join(book, `${entity}.csv`))) {
+      const di = column(header, dated[entity]);
       const d = r.fields[di]!;
       if (entity === 'payments' && d > o.from && addDays(d, 2) <= last && rng.next() < (o.lateShare ?? 0.02)) {
         put(dayDir(addDays(d, 2)), 'payments-late.csv', r.raw);
@@ -134,27 +173,18 @@ export async function generateDailyDeltas(o: DailyDeltasOptions): Promise<DailyD
       if (entity === 'collection_actions' && d > o.from && d < last && rng.next() < (o.correctionShare ?? 0.02)) {
         // the agent corrects the outcome the next day: a new action id, the same contact, contacted without a promise
         const c = [...r.fields];
-        c[column(f.header, 'action_id')] = `${c[column(f.header, 'action_id')]!}-C1`;
-        c[column(f.header, 'outcome')] = 'contacted';
-        c[column(f.header, 'promised_amount')] = '';
-        c[column(f.header, 'promised_date')] = '';
+        c[column(header, 'action_id')] = `${c[column(header, 'action_id')]!}-C1`;
+        c[column(header, 'outcome')] = 'contacted';
+        c[column(header, 'promised_amount')] = '';
+        c[column(header, 'promised_date')] = '';
         put(dayDir(addDays(d, 1)), 'collection_actions-corrections.csv', c.map(csvField).join(','));
         corrected++;
       }
     }
   }
 
-  mkdirSync(base, { recursive: true });
-  for (const d of days) mkdirSync(dayDir(d), { recursive: true });
-  for (const [folder, files] of out) {
-    for (const [file, lines] of files) {
-      const entity = file.replace(/(-late|-corrections)?\.csv$/, '');
-      writeFileSync(join(folder, file), `${headers.get(entity) ?? ''}\n${lines.join('\n')}\n`);
-    }
-  }
+  const rowsOf = files.close();
   rmSync(book, { recursive: true, force: true });
-  const rowsOf = (folder: string) =>
-    Object.fromEntries([...(out.get(folder) ?? new Map<string, string[]>())].map(([f, l]) => [f, l.length]));
   return {
     base,
     days: days.map((date) => ({ date, dir: dayDir(date), rows: rowsOf(dayDir(date)) })),
