@@ -10,22 +10,15 @@
  */
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { delinquencySettings, loadConfig } from '../warehouse/config.ts';
-import { defaultSnapshotSettings } from '../pipelines/snapshot/snapshot-settings.ts';
+import { loadConfig } from '../warehouse/config.ts';
 import { openWarehouse, queryRows } from '../warehouse/connection.ts';
 import { migrate } from '../warehouse/migrations/index.ts';
-import { generateBook } from '../pipelines/generate/generate-book.ts';
 import { openLoop } from './lib/open-loop.ts';
-import { ingest } from '../pipelines/ingest/ingest.ts';
-import { buildMonthEndSnapshots } from '../pipelines/snapshot/build-snapshots.ts';
-import { defaultTarget } from '../warehouse/feature-catalogue.ts';
-import { promote } from '../models/registry/registry.ts';
-import { scoreMonthInDb } from '../models/score.ts';
-import { trainBookModels } from '../models/workflows.ts';
+import { ensureApiBook } from './lib/api-book.ts';
 import { createApiKey } from '../api/auth/keys.ts';
 
 const { values } = parseArgs({
@@ -54,35 +47,7 @@ const asOf = '2024-06-30';
 const config = loadConfig({ ...process.env, LOANWATCH_DATA_DIR: join(work, 'db') });
 const wh = openWarehouse(config, { database: 'bench_api' });
 await migrate(wh);
-const scored = Number((await queryRows<{ n: string }>(wh, 'SELECT count() AS n FROM bench_api.scores'))[0]!.n);
-if (scored === 0) {
-  const book = join(work, 'book');
-  if (!existsSync(join(book, 'manifest.json'))) {
-    mkdirSync(book, { recursive: true });
-    await generateBook({ loans, months: 36, asOf, seed: 20240630, badRows: 0, outDir: book, format: 'csv' });
-  }
-  await ingest(wh, [book], { piiSecret: 'bench' });
-  await buildMonthEndSnapshots(wh, { asOf, settings: defaultSnapshotSettings(delinquencySettings(config)) });
-  const [m] = await trainBookModels(wh, {
-    kinds: ['scorecard'],
-    seed: 1,
-    target: defaultTarget,
-    ootMonths: 6,
-    loanShare: 1,
-    rebuildFeatures: true,
-    actor: 'bench',
-    outDir: join(work, 'models'),
-    log,
-  });
-  await promote(wh, {
-    name: m!.model.model_name,
-    version: m!.model.version,
-    actor: 'bench',
-    reason: 'bench champion',
-    gate: { aucMargin: 0, maxPsi: 1 },
-  });
-  await scoreMonthInDb(wh, m!.model, asOf);
-}
+await ensureApiBook(wh, { config, work, loans, asOf, log });
 const ids = (await queryRows<{ loan_id: string }>(wh, 'SELECT DISTINCT loan_id FROM bench_api.scores LIMIT 5000')).map(
   (r) => r.loan_id,
 );

@@ -17,22 +17,18 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
+import { ensureApiBook } from './lib/api-book.ts';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { delinquencySettings, loadConfig } from '../warehouse/config.ts';
 import { defaultSnapshotSettings } from '../pipelines/snapshot/snapshot-settings.ts';
-import { openWarehouse, queryRows, type Warehouse } from '../warehouse/connection.ts';
+import { openWarehouse, type Warehouse } from '../warehouse/connection.ts';
 import { migrate } from '../warehouse/migrations/index.ts';
-import { generateBook } from '../pipelines/generate/generate-book.ts';
-import { ingest } from '../pipelines/ingest/ingest.ts';
-import { buildMonthEndSnapshots } from '../pipelines/snapshot/build-snapshots.ts';
 import { defaultTarget } from '../warehouse/feature-catalogue.ts';
-import { latestChampionEvent, promote } from '../models/registry/registry.ts';
-import { scoreMonthInDb } from '../models/score.ts';
-import { trainBookModels } from '../models/workflows.ts';
+import { latestChampionEvent } from '../models/registry/registry.ts';
 import { targetName } from '../warehouse/feature-catalogue.ts';
 import { createApiKey } from '../api/auth/keys.ts';
 import { createUser } from '../api/auth/users.ts';
@@ -60,37 +56,8 @@ const log = (s: string) => {
 };
 const config = loadConfig({ ...process.env, LOANWATCH_DATA_DIR: join(work, 'db'), CLICKHOUSE_DATABASE: database });
 
-/** bench/api's book: generated, ingested, snapshotted, a scorecard champion trained, promoted and scored at the month-end */
-async function ensureBook(wh: Warehouse) {
-  const scored = Number((await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${database}.scores`))[0]!.n);
-  if (scored > 0) return;
-  const book = join(work, 'book');
-  if (!existsSync(join(book, 'manifest.json'))) {
-    mkdirSync(book, { recursive: true });
-    await generateBook({ loans, months: 36, asOf, seed: 20240630, badRows: 0, outDir: book, format: 'csv' });
-  }
-  await ingest(wh, [book], { piiSecret: 'bench' });
-  await buildMonthEndSnapshots(wh, { asOf, settings: defaultSnapshotSettings(delinquencySettings(config)) });
-  const [m] = await trainBookModels(wh, {
-    kinds: ['scorecard'],
-    seed: 1,
-    target: defaultTarget,
-    ootMonths: 6,
-    loanShare: 1,
-    rebuildFeatures: true,
-    actor: 'bench',
-    outDir: join(work, 'models'),
-    log,
-  });
-  await promote(wh, {
-    name: m!.model.model_name,
-    version: m!.model.version,
-    actor: 'bench',
-    reason: 'bench champion',
-    gate: { aucMargin: 0, maxPsi: 1 },
-  });
-  await scoreMonthInDb(wh, m!.model, asOf);
-}
+/** bench/api's book (bench/lib/api-book.ts) */
+const ensureBook = (wh: Warehouse) => ensureApiBook(wh, { config, work, loans, asOf, log });
 
 interface Principals {
   admin: string;

@@ -13,5 +13,6 @@ npx tsx bench/models.ts "$@"                # models vs XGBoost / sklearn (pytho
 npx tsx bench/cases.ts                      # case list on the 1M book (needs bench/models' features)
 npx tsx bench/reports.ts                    # both monthly packs on the 1M book (uses the champion of bench/cases)
 npx tsx bench/api.ts                        # autocannon against loanwatch serve on a demo-size book
+npx tsx bench/console.ts                    # the console's pages, server time, on bench/api's book (five fresh processes)
 npx tsx bench/checks/roll-rate-real.ts      # real data: roll-rate matrix vs pandas within 0.1 pp
 npx tsx bench/incremental.ts "$@"         # one day of files refreshed vs a full rebuild (its own warehouse under bench/work/incremental)

@@ -1,0 +1,60 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../../warehouse/config.ts';
+import { delinquencySettings } from '../../warehouse/config.ts';
+import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
+import { defaultTarget } from '../../warehouse/feature-catalogue.ts';
+import { generateBook } from '../../pipelines/generate/generate-book.ts';
+import { ingest } from '../../pipelines/ingest/ingest.ts';
+import { buildMonthEndSnapshots } from '../../pipelines/snapshot/build-snapshots.ts';
+import { defaultSnapshotSettings } from '../../pipelines/snapshot/snapshot-settings.ts';
+import { promote } from '../../models/registry/registry.ts';
+import { scoreMonthInDb } from '../../models/score.ts';
+import { trainBookModels } from '../../models/workflows.ts';
+
+/**
+ * The demo-size book bench/api and bench/console serve (built once under `work`, reused while its
+ * scores exist): generated, ingested, snapshotted, a scorecard champion trained, promoted and scored
+ * at the month-end.
+ */
+export async function ensureApiBook(
+  wh: Warehouse,
+  o: { config: Config; work: string; loans: number; asOf: string; log: (line: string) => void },
+): Promise<void> {
+  const [n] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${wh.database}.scores`);
+  if (Number(n!.n) > 0) return;
+  const book = join(o.work, 'book');
+  if (!existsSync(join(book, 'manifest.json'))) {
+    mkdirSync(book, { recursive: true });
+    await generateBook({
+      loans: o.loans,
+      months: 36,
+      asOf: o.asOf,
+      seed: 20240630,
+      badRows: 0,
+      outDir: book,
+      format: 'csv',
+    });
+  }
+  await ingest(wh, [book], { piiSecret: 'bench' });
+  await buildMonthEndSnapshots(wh, { asOf: o.asOf, settings: defaultSnapshotSettings(delinquencySettings(o.config)) });
+  const [m] = await trainBookModels(wh, {
+    kinds: ['scorecard'],
+    seed: 1,
+    target: defaultTarget,
+    ootMonths: 6,
+    loanShare: 1,
+    rebuildFeatures: true,
+    actor: 'bench',
+    outDir: join(o.work, 'models'),
+    log: o.log,
+  });
+  await promote(wh, {
+    name: m!.model.model_name,
+    version: m!.model.version,
+    actor: 'bench',
+    reason: 'bench champion',
+    gate: { aucMargin: 0, maxPsi: 1 },
+  });
+  await scoreMonthInDb(wh, m!.model, o.asOf);
+}
