@@ -95,6 +95,11 @@ const results = {
   full_snapshot_s: fullS,
   refresh_share: Number((refreshS / fullS).toFixed(3)),
   identical: JSON.stringify(refreshed) === JSON.stringify(full) && full.loanKeyOneToOne === 1,
+  // per table, so a difference says where it is
+  tables_differing: Object.keys(full.tables).filter(
+    (t) => JSON.stringify(refreshed.tables[t]) !== JSON.stringify(full.tables[t]),
+  ),
+  loan_key_one_to_one: { refreshed: refreshed.loanKeyOneToOne, full: full.loanKeyOneToOne },
   target: 'refresh_s <= 0.1 * full_snapshot_s (one day of files into the 1M-loan warehouse)',
   target_met: refreshS <= 0.1 * fullS,
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memory_gb: Math.round(totalmem() / 2 ** 30) },
