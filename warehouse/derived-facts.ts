@@ -59,7 +59,10 @@ const collectionFactsSelect = (wh: Pick<Warehouse, 'database'>, loans?: LoanSubs
              WHERE lwq_p.paid_date >= lwq_q.action_date AND lwq_p.paid_date <= addDays(ifNull(lwq_q.promised_date, lwq_q.action_date), 3)
              GROUP BY lwq_q.action_id) AS lwq_k ON lwq_k.action_id = lwq_a.action_id
   -- several actions on one day: the payment goes to one of them (the largest id), as the ASOF join needs one row per key
-  LEFT JOIN (SELECT lwq_t.action_id AS action_id, groupArray(lwq_p.paid_date) AS dates, groupArray(lwq_p.amount) AS amounts
+  -- the arrays in date order: groupArray alone keeps the engine's read order, which differs between a
+  -- whole-book build and a refresh of some loans (the 1M refresh was not identical to the rebuild)
+  LEFT JOIN (SELECT lwq_t.action_id AS action_id, arraySort(groupArray((lwq_p.paid_date, lwq_p.amount))) AS lwq_pays,
+               arrayMap(lwq_x -> lwq_x.1, lwq_pays) AS dates, arrayMap(lwq_x -> lwq_x.2, lwq_pays) AS amounts
              FROM (SELECT loan_id, paid_date, amount FROM ${payments} WHERE loan_id IN (SELECT loan_id FROM ${actions})) AS lwq_p
              ASOF INNER JOIN (SELECT max(action_id) AS action_id, loan_id, action_date FROM ${actions} GROUP BY loan_id, action_date) AS lwq_t
                ON lwq_t.loan_id = lwq_p.loan_id AND lwq_p.paid_date >= lwq_t.action_date
