@@ -16,7 +16,7 @@ export interface FillAccrualOptions {
   loans?: Sql | undefined;
   /**
    * a whole rebuild runs in this many hash passes over the loans (the snapshot's, default 1): the
-   * fold holds every event of the loans in a pass, so one pass over a 1M book peaked at 8.6 GB
+   * accrual holds every event of the loans in a pass (one pass over the 1M book: 5.3 GB)
    */
   passes?: number | undefined;
 }

@@ -25,7 +25,7 @@ import { referenceInput } from '../../../helpers/reference-input.ts';
 import { disposeIfOpened, testWarehouse, tmpDir } from '../../../helpers/warehouse.ts';
 
 /*
- * The SQL accrual (a fold over each loan's events) against the plain day-by-day TypeScript walk
+ * The SQL accrual (closed forms over each loan's events, a fold where charges are paid first) against the plain day-by-day TypeScript walk
  * (test/reference/accrual-reference.ts), every loan-month of small generated books, under the
  * default rules and two others that move every switch: charges first, late fees with a cap,
  * waivers on restructure, actual/365, compound interest off, another non-accrual threshold.
@@ -55,6 +55,16 @@ const ruleSets: { name: string; rules: AccrualRules }[] = [
         allocation_order: ['scheduled', 'fee', 'compound_interest', 'penalty_interest'],
       },
       products: { credit_card: { compound_interest: true, penalty_markup: 1 } },
+    }),
+  },
+  {
+    // scheduled-first loans take the closed forms and charges-first ones the fold, in one statement
+    name: 'mixed: cards pay charges first, the rest the schedule',
+    rules: parseAccrualRules({
+      default: { late_fee: 15, late_fee_cap: 45, waive_on_restructure: true },
+      products: {
+        credit_card: { allocation_order: ['penalty_interest', 'fee', 'compound_interest', 'scheduled'] },
+      },
     }),
   },
 ];
