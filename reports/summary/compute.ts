@@ -1,10 +1,6 @@
 import type { Warehouse } from '../../warehouse/connection.ts';
-import type { MetricName } from '../../warehouse/metrics/index.ts';
-import type { MetricRequestInput } from '../../warehouse/metrics/request.ts';
-import { runMetric } from '../../warehouse/metrics/run.ts';
 import { addMonthEnds } from '../../lib/dates.ts';
-import { segmentFilters } from '../data/fetch.ts';
-import type { Pack, ReportPeriod, Row } from '../template.ts';
+import type { Pack, ReportPeriod } from '../template.ts';
 import { breakdownDims, breakdownOf, type BreakdownData } from './breakdown.ts';
 import {
   figureDefs,
@@ -14,6 +10,9 @@ import {
   warningFigure,
   type FigureDef,
 } from './figures.ts';
+import { num, putOverdueFigures, putWriteOffs, summarySeries } from './summary-series.ts';
+
+export { cents } from './summary-series.ts';
 
 /**
  * The numbers of a pack's summary, before any language: every figure at the four month-ends it is
@@ -61,43 +60,12 @@ export function comparisonMonths(monthEnd: string): Record<Comparison, string> {
   };
 }
 
-/** money summed in floating point, back to cents */
-export const cents = (x: number) => Math.round(x * 100) / 100;
-
-const num = (v: unknown): number | null => (v === null || v === undefined || v === '' ? null : Number(v));
-
-type Series = Map<string, number | null>;
-
 export async function computeSummary(wh: Warehouse, pack: Pack, p: ReportPeriod): Promise<SummaryData> {
   const months = comparisonMonths(p.monthEnd);
-  const uniqueMonths = [...new Set(Object.values(months))].sort();
-  const first = uniqueMonths[0]!;
-  const whole = new Map<string, boolean>();
-
-  /** a metric for the pack's segment (the filters it takes); remembers whether it took them all */
-  const run = async (metric: MetricName, request: MetricRequestInput, ids: string[]): Promise<Row[]> => {
-    const { filters, whole: applied } = segmentFilters({ metric, request }, p.segment);
-    for (const id of ids) whole.set(id, !applied);
-    return (await runMetric(wh, metric, { ...request, ...filters })).rows;
-  };
-  const series = new Map<string, Series>();
-  const put = (id: string, month: string, v: number | null) => {
-    if (!series.has(id)) series.set(id, new Map());
-    series.get(id)!.set(month, v);
-  };
+  const series = summarySeries(wh, p, Object.values(months));
+  const { run, put, first, months: uniqueMonths } = series;
   const period = { from: first, to: p.monthEnd, as_of: p.monthEnd };
-
-  const overdueIds = {
-    outstanding: 'outstanding',
-    npl_balance: 'npl',
-    m1plus_ratio: 'overdue_ratio',
-    par30: 'par30',
-    par90: 'par90',
-    npl_ratio: 'npl_ratio',
-    deviation: 'deviation',
-  } as const;
-  for (const r of await run('overdue', { ...period, group_by: ['month_end'] }, Object.keys(overdueIds)))
-    for (const [id, col] of Object.entries(overdueIds)) put(id, String(r.month_end), num(r[col]));
+  await putOverdueFigures(series, p);
 
   const classIds = [...fiveClassIds.flatMap((c) => [`balance_${c}`, `share_${c}`]), 'special_mention_share'];
   const byClass = await run('overdue', { ...period, group_by: ['month_end', 'five_class'] }, classIds);
@@ -136,17 +104,7 @@ export async function computeSummary(wh: Warehouse, pack: Pack, p: ReportPeriod)
       const [r] = await run('lgd', { as_of: m }, ['recovery_rate']);
       if (r) put('recovery_rate', m, num(r.recovery_rate));
     }
-    const flows = await run(
-      'roll_rate',
-      // every move from the month-end before the first compared month to this month-end, by the month-end it starts at
-      { from: addMonthEnds(first, -1), to: p.monthEnd, as_of: p.monthEnd, group_by: ['from_month'] },
-      ['write_offs'],
-    );
-    for (const m of uniqueMonths) {
-      const rows = flows.filter((r) => r.from_month === addMonthEnds(m, -1));
-      if (rows.length === 0) continue;
-      put('write_offs', m, cents(rows.filter((r) => r.to_bucket === 'WO').reduce((s, r) => s + Number(r.flow), 0)));
-    }
+    await putWriteOffs(series, p);
     const fired = await run('warnings_summary', { ...period, group_by: ['month_end', 'rule_id'] }, ['warnings_total']);
     for (const m of uniqueMonths) {
       const rows = fired.filter((r) => r.month_end === m);
@@ -164,7 +122,7 @@ export async function computeSummary(wh: Warehouse, pack: Pack, p: ReportPeriod)
     for (const top of now) {
       const rule = String(top.rule_id);
       warningRules.push(rule);
-      whole.set(`warnings_${rule}`, whole.get('warnings_total') ?? false);
+      series.setWholeBank(`warnings_${rule}`, series.wholeBank('warnings_total'));
       for (const m of uniqueMonths) {
         const rows = fired.filter((r) => r.month_end === m);
         if (rows.length > 0)
@@ -180,8 +138,8 @@ export async function computeSummary(wh: Warehouse, pack: Pack, p: ReportPeriod)
   const defs = [...figureDefs.filter((f) => f.packs.includes(pack)), ...warningRules.map(warningFigure)];
   const figures = defs.map((def) => ({
     def,
-    values: Object.fromEntries(comparisons.map((c) => [c, series.get(def.id)?.get(months[c]) ?? null])) as Values,
-    wholeBank: whole.get(def.id) ?? false,
+    values: Object.fromEntries(comparisons.map((c) => [c, series.get(def.id, months[c])])) as Values,
+    wholeBank: series.wholeBank(def.id),
   }));
 
   const breakdowns: BreakdownData[] = [];

@@ -1,0 +1,84 @@
+import type { Warehouse } from '../../warehouse/connection.ts';
+import type { MetricName } from '../../warehouse/metrics/index.ts';
+import type { MetricRequestInput } from '../../warehouse/metrics/request.ts';
+import { runMetric } from '../../warehouse/metrics/run.ts';
+import { addMonthEnds } from '../../lib/dates.ts';
+import { segmentFilters } from '../data/fetch.ts';
+import type { ReportPeriod, Row } from '../template.ts';
+
+/** money summed in floating point, back to cents */
+export const cents = (x: number) => Math.round(x * 100) / 100;
+
+export const num = (v: unknown): number | null => (v === null || v === undefined || v === '' ? null : Number(v));
+
+/** key figures read from `overdue` by month_end, and the column each is */
+export const overdueFigureColumns = {
+  outstanding: 'outstanding',
+  npl_balance: 'npl',
+  m1plus_ratio: 'overdue_ratio',
+  par30: 'par30',
+  par90: 'par90',
+  npl_ratio: 'npl_ratio',
+  deviation: 'deviation',
+} as const;
+
+/**
+ * Where a summary collects its figures: each figure's value by month-end, and whether the metric
+ * behind it was bank-wide (could not take the pack's segment). The pack's summary and the console's
+ * key figures both fill one, so a figure is read the same way in both.
+ */
+export interface SummarySeries {
+  /** the compared month-ends, ascending, and the first of them */
+  months: string[];
+  first: string;
+  /** a metric for the period's segment (the filters it takes); remembers whether it took them all */
+  run: (metric: MetricName, request: MetricRequestInput, ids: string[]) => Promise<Row[]>;
+  put: (id: string, month: string, v: number | null) => void;
+  get: (id: string, month: string) => number | null;
+  wholeBank: (id: string) => boolean;
+  setWholeBank: (id: string, whole: boolean) => void;
+}
+
+export function summarySeries(wh: Warehouse, p: ReportPeriod, months: string[]): SummarySeries {
+  const sorted = [...new Set(months)].sort();
+  const whole = new Map<string, boolean>();
+  const series = new Map<string, Map<string, number | null>>();
+  return {
+    months: sorted,
+    first: sorted[0] ?? p.monthEnd,
+    run: async (metric, request, ids) => {
+      const { filters, whole: applied } = segmentFilters({ metric, request }, p.segment);
+      for (const id of ids) whole.set(id, !applied);
+      return (await runMetric(wh, metric, { ...request, ...filters })).rows;
+    },
+    put: (id, month, v) => {
+      if (!series.has(id)) series.set(id, new Map());
+      series.get(id)!.set(month, v);
+    },
+    get: (id, month) => series.get(id)?.get(month) ?? null,
+    wholeBank: (id) => whole.get(id) ?? false,
+    setWholeBank: (id, w) => void whole.set(id, w),
+  };
+}
+
+/** The key figures `overdue` gives by month-end (outstanding, NPL, M1+, PAR30/90, deviation). */
+export async function putOverdueFigures(s: SummarySeries, p: ReportPeriod): Promise<void> {
+  const period = { from: s.first, to: p.monthEnd, as_of: p.monthEnd, group_by: ['month_end'] };
+  for (const r of await s.run('overdue', period, Object.keys(overdueFigureColumns)))
+    for (const [id, col] of Object.entries(overdueFigureColumns)) s.put(id, String(r.month_end), num(r[col]));
+}
+
+/** Write-offs of each compared month: the balance flowing into WO from the month-end before it (`roll_rate`). */
+export async function putWriteOffs(s: SummarySeries, p: ReportPeriod): Promise<void> {
+  const flows = await s.run(
+    'roll_rate',
+    // every move from the month-end before the first compared month to this month-end, by the month-end it starts at
+    { from: addMonthEnds(s.first, -1), to: p.monthEnd, as_of: p.monthEnd, group_by: ['from_month'] },
+    ['write_offs'],
+  );
+  for (const m of s.months) {
+    const rows = flows.filter((r) => r.from_month === addMonthEnds(m, -1));
+    if (rows.length === 0) continue;
+    s.put('write_offs', m, cents(rows.filter((r) => r.to_bucket === 'WO').reduce((t, r) => t + Number(r.flow), 0)));
+  }
+}
