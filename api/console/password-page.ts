@@ -8,6 +8,27 @@ export interface PasswordPageState {
   changed?: number;
 }
 
+/** One password input with its label; a new password states the length the server enforces. */
+function passwordField(
+  lang: Lang,
+  name: 'current' | 'next' | 'again',
+  label: 'current_password' | 'new_password' | 'new_password_again',
+  autocomplete: 'current-password' | 'new-password',
+): Html {
+  const fresh = autocomplete === 'new-password';
+  return html`<label for="${name}">${t(lang, label)}</label>
+    <p>
+      <input
+        id="${name}"
+        name="${name}"
+        type="password"
+        autocomplete="${autocomplete}"
+        ${fresh ? html`minlength="10" maxlength="256"` : html`autofocus`}
+        required
+      />
+    </p>`;
+}
+
 /**
  * Change password (a user signed in by name and password): the current one and the new one twice.
  * Autocomplete hints let a password manager fill the current one and offer a new one; nothing
@@ -24,34 +45,9 @@ export function passwordBody(lang: Lang, csrf: string, s: PasswordPageState): Ht
     <section class="login" aria-labelledby="password-title">
       <form method="post" action="/console/password">
         <input type="hidden" name="_csrf" value="${csrf}" />
-        <label for="current">${t(lang, 'current_password')}</label>
-        <p>
-          <input id="current" name="current" type="password" autocomplete="current-password" required autofocus />
-        </p>
-        <label for="next">${t(lang, 'new_password')}</label>
-        <p>
-          <input
-            id="next"
-            name="next"
-            type="password"
-            autocomplete="new-password"
-            minlength="10"
-            maxlength="256"
-            required
-          />
-        </p>
-        <label for="again">${t(lang, 'new_password_again')}</label>
-        <p>
-          <input
-            id="again"
-            name="again"
-            type="password"
-            autocomplete="new-password"
-            minlength="10"
-            maxlength="256"
-            required
-          />
-        </p>
+        ${passwordField(lang, 'current', 'current_password', 'current-password')}
+        ${passwordField(lang, 'next', 'new_password', 'new-password')}
+        ${passwordField(lang, 'again', 'new_password_again', 'new-password')}
         <p class="note">${t(lang, 'password_rule')}</p>
         <button type="submit">${t(lang, 'change_password')}</button>
       </form>
