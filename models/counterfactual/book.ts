@@ -17,7 +17,11 @@ export async function loanCounterfactuals(
 ): Promise<Map<string, Counterfactual | null>> {
   const out = new Map<string, Counterfactual | null>();
   const byMonth = new Map<string, string[]>();
-  for (const s of scored) byMonth.set(s.month_end, [...(byMonth.get(s.month_end) ?? []), s.loan_id]);
+  for (const s of scored) {
+    const ids = byMonth.get(s.month_end);
+    if (ids) ids.push(s.loan_id);
+    else byMonth.set(s.month_end, [s.loan_id]);
+  }
   for (const [monthEnd, ids] of byMonth) {
     const ds = await loadFeatureRows(wh, { mode: 'month', monthEnd, ids });
     const found = counterfactuals(art, ds, {

@@ -52,12 +52,15 @@ function variants(ds: Dataset, i: number, changes: Map<string, number>[]): Datas
   const n = changes.length;
   const columns = ds.columns.map((c): Column => {
     if (c.kind === 'categorical') return { ...c, codes: new Int32Array(n).fill(c.codes[i]!) };
-    const values = new Float64Array(n).fill(c.values[i]!);
-    changes.forEach((ch, k) => {
-      const v = ch.get(c.name);
-      if (v !== undefined) values[k] = v;
-    });
-    return { ...c, values };
+    return { ...c, values: new Float64Array(n).fill(c.values[i]!) };
+  });
+  // a change set moves a few features: write those, not a lookup per column and variant
+  const numericAt = new Map(columns.map((c, j) => [c.name, c.kind === 'numeric' ? j : -1]));
+  changes.forEach((ch, k) => {
+    for (const [name, v] of ch) {
+      const col = columns[numericAt.get(name) ?? -1];
+      if (col?.kind === 'numeric') col.values[k] = v;
+    }
   });
   return {
     n,
@@ -86,6 +89,9 @@ function candidates(limit: number, step: number, withZero: boolean): number[] {
 
 /** The features of the row after the actions are applied in order, each to the row the previous left. */
 function applyAll(row: RowValues, actions: Action[], amounts: number[]): Map<string, number> {
+  const active = amounts.flatMap((x, j) => (x > 0 ? [j] : []));
+  // one action (the search's usual case): its own change, without copying the row
+  if (active.length === 1) return actions[active[0]!]!.apply(row, amounts[active[0]!]!);
   let cur = row;
   const changed = new Map<string, number>();
   actions.forEach((a, j) => {

@@ -29,26 +29,39 @@ export async function loadFeatureRows(wh: Warehouse, f: FeatureRowFilter): Promi
   const query = withSettings(`SELECT loan_id, toString(month_end), label, label_observed, ${cols.join(', ')} FROM ${tableRef(wh, 'ew_features')}
     WHERE ${where} AND cityHash64(loan_id) % 1000000 < {share:UInt32}
       AND ({all_ids:UInt8} = 1 OR loan_id IN {ids:Array(String)}) ORDER BY month_end, loan_id`, {});
-  const rs = await wh.client.query({
-    query, format: 'TabSeparated',
-    query_params: { from: f.from ?? '1970-01-01', to: f.to ?? '2149-06-06', me: f.monthEnd ?? '1970-01-01', share, all_ids: f.ids ? 0 : 1, ids: f.ids ?? [] },
-  });
   const builders = featureCatalogue.map((c) => new ColumnBuilder(c.name, c.kind));
   const ids: string[] = [];
   const period: string[] = [];
   const labels: number[] = [];
   const observed: number[] = [];
-  for await (const rows of rs.stream()) {
-    for (const row of rows as { text: string }[]) {
-      const cells = row.text.split('\t');
-      ids.push(cells[0]!);
-      period.push(cells[1]!);
-      labels.push(cells[2] === '1' ? 1 : 0);
-      observed.push(cells[3] === '1' ? 1 : 0);
-      for (let k = 0; k < builders.length; k++) builders[k]!.push(unescapeTsv(cells[k + 4]!));
+  // a long id list goes in sorted chunks: one bound array of 100,000 ids took 6 minutes where five of
+  // 20,000 take a second (within a chunk, and so overall for one month-end, rows stay in loan order)
+  const chunks = f.ids ? chunked([...f.ids].sort(), idsPerStatement) : [[]];
+  for (const chunk of chunks) {
+    const rs = await wh.client.query({
+      query, format: 'TabSeparated',
+      query_params: { from: f.from ?? '1970-01-01', to: f.to ?? '2149-06-06', me: f.monthEnd ?? '1970-01-01', share, all_ids: f.ids ? 0 : 1, ids: chunk },
+    });
+    for await (const rows of rs.stream()) {
+      for (const row of rows as { text: string }[]) {
+        const cells = row.text.split('\t');
+        ids.push(cells[0]!);
+        period.push(cells[1]!);
+        labels.push(cells[2] === '1' ? 1 : 0);
+        observed.push(cells[3] === '1' ? 1 : 0);
+        for (let k = 0; k < builders.length; k++) builders[k]!.push(unescapeTsv(cells[k + 4]!));
+      }
     }
   }
   return { n: ids.length, columns: builders.map((b) => b.build()), label: Uint8Array.from(labels), period, ids, observed: Uint8Array.from(observed) };
+}
+
+const idsPerStatement = 20_000;
+
+function chunked<T>(xs: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
+  return out.length ? out : [[]];
 }
 
 /** TabSeparated escapes backslash, tab and newline inside strings; \N (NULL) stays as is for the builder. */
