@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { csvCell } from '../../warehouse/csv-cell.ts';
+import { readAuditLog } from '../audit-read.ts';
 
 const blank = (s: string | undefined) => (s === undefined || s.trim() === '' ? undefined : s.trim());
 const day = z
@@ -57,43 +58,23 @@ export interface AuditEntry {
 }
 
 /**
- * A refusal: a refused request (401/403), or a promotion the gate (or the registry) refused — its
- * details' outcome is not `promoted`. Everything else was done (a recorded action's `outcome` is the
- * collection outcome, not this one).
- */
-const outcomeSql = `if(action IN ('auth.unauthorized', 'auth.forbidden') OR (action = 'model.promote' AND JSONExtractString(details, 'outcome') != 'promoted'), 'refused', 'ok')`;
-
-/**
- * Entries of the audit log matching the filters, newest first, from `after` (the cursor: time and
- * request id of the last entry shown, as GET /v1/audit pages), at most `limit`.
+ * Entries of the audit log matching the page's filters, newest first, from `after` (the cursor: time
+ * and request id of the last entry shown, as GET /v1/audit pages), at most `limit`.
  */
 export async function auditEntries(wh: Warehouse, q: AuditQuery, limit: number): Promise<AuditEntry[]> {
   const [afterAt, afterId] = q.after ? q.after.split('|') : [];
-  const nextDay = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-  // the time is selected as `ts`: an alias named `at` would shadow the column in WHERE
-  const rows = await queryRows<Omit<AuditEntry, 'at'> & { ts: string }>(
+  return readAuditLog(
     wh,
-    `SELECT toString(at) AS ts, request_id, client_request_id, key_id, toString(role) AS role, toString(action) AS action, target,
-      ${outcomeSql} AS outcome, details
-    FROM ${tableRef(wh, 'audit_log')}
-    WHERE at >= {from:DateTime64(3)} AND at < {to_excl:DateTime64(3)}
-      AND ({action:String} = '' OR action = {action:String})
-      AND ({actor:String} = '' OR position(key_id, {actor:String}) > 0)
-      AND ({outcome:String} = '' OR ${outcomeSql} = {outcome:String})
-      AND (at, request_id) < ({after_at:DateTime64(3)}, {after_id:String})
-    ORDER BY at DESC, request_id DESC LIMIT {limit:UInt32}`,
     {
-      from: `${q.from ?? '1970-01-01'} 00:00:00`,
-      to_excl: q.to ? `${nextDay(q.to)} 00:00:00` : '2299-12-31 00:00:00',
-      action: q.action ?? '',
-      actor: q.actor ?? '',
-      outcome: q.outcome ?? '',
-      after_at: afterAt ?? '2299-12-31 00:00:00',
-      after_id: afterId ?? '',
-      limit,
+      from: q.from,
+      to: q.to,
+      actions: q.action ? [q.action] : [],
+      actor: q.actor,
+      outcome: q.outcome,
+      after: afterAt && afterId ? { at: afterAt, request_id: afterId } : undefined,
     },
+    limit,
   );
-  return rows.map(({ ts, ...r }) => ({ at: ts, ...r }));
 }
 
 /** The actions the log holds (the filter's choices). */

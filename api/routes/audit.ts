@@ -1,6 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { queryRows } from '../../warehouse/connection.ts';
-import { tableRef } from '../../warehouse/ddl.ts';
+import { readAuditLog } from '../audit-read.ts';
 import type { AppEnv } from '../context.ts';
 import { requirePermission } from '../middleware.ts';
 import { decodeCursor, pageOfFetched, pageQuery } from '../pagination.ts';
@@ -63,38 +62,13 @@ export const auditRoutes = new OpenAPIHono<AppEnv>().openapi(
     const q = c.req.valid('query');
     const after = decodeCursor(q.cursor, cursorKey);
     const { wh } = c.get('deps');
-    // the time is selected as `ts`: an alias named `at` would shadow the column in WHERE
-    const rows = await queryRows<{
-      ts: string;
-      request_id: string;
-      client_request_id: string;
-      key_id: string;
-      role: string;
-      action: string;
-      target: string;
-      details: string;
-    }>(
+    const rows = await readAuditLog(
       wh,
-      `
-    SELECT toString(at) AS ts, request_id, client_request_id, key_id, toString(role) AS role, toString(action) AS action, target, details FROM ${tableRef(wh, 'audit_log')}
-    WHERE at >= {from:DateTime64(3)} AND at < {to_excl:DateTime64(3)} AND (empty({action:Array(String)}) OR has({action:Array(String)}, action))
-      AND (at, request_id) < ({after_at:DateTime64(3)}, {after_id:String})
-    ORDER BY at DESC, request_id DESC LIMIT {limit:UInt32}`,
-      // open ends as the type's own bounds: ClickHouse folds constant conversions even inside an OR, so '' cannot stand for "none"
-      {
-        from: `${q.from ?? '1970-01-01'} 00:00:00`,
-        to_excl: q.to
-          ? `${new Date(Date.parse(`${q.to}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)} 00:00:00`
-          : '2299-12-31 00:00:00',
-        action: q.action ?? [],
-        after_at: after?.at ?? '2299-12-31 00:00:00',
-        after_id: after?.request_id ?? '',
-        limit: q.limit + 1,
-      },
+      { from: q.from, to: q.to, actions: q.action, after: after ?? undefined },
+      q.limit + 1,
     );
-    const { items, next_cursor } = pageOfFetched(rows, q.limit, (r) => ({ at: r.ts, request_id: r.request_id }));
-    const entries = items.map(({ ts, details, ...r }) => ({
-      at: ts,
+    const { items, next_cursor } = pageOfFetched(rows, q.limit, (r) => ({ at: r.at, request_id: r.request_id }));
+    const entries = items.map(({ details, outcome: _outcome, ...r }) => ({
       ...r,
       details: JSON.parse(details) as Record<string, unknown>,
     }));

@@ -1,0 +1,65 @@
+import { queryRows, type Warehouse } from '../warehouse/connection.ts';
+import { tableRef } from '../warehouse/ddl.ts';
+
+/**
+ * A refusal: a refused request (401/403), or a promotion the gate (or the registry) refused — its
+ * details' outcome is not `promoted`. Everything else was done (a recorded action's `outcome` is the
+ * collection outcome, not this one).
+ */
+const outcomeSql = `if(action IN ('auth.unauthorized', 'auth.forbidden') OR (action = 'model.promote' AND JSONExtractString(details, 'outcome') != 'promoted'), 'refused', 'ok')`;
+
+export interface AuditFilter {
+  /** first and last day (UTC), inclusive */
+  from?: string | undefined;
+  to?: string | undefined;
+  /** any of these actions (empty or absent: every action) */
+  actions?: readonly string[] | undefined;
+  /** a part of the key id (or `user:<name>`) */
+  actor?: string | undefined;
+  outcome?: 'ok' | 'refused' | undefined;
+  /** the page cursor: entries strictly older than this time and request id */
+  after?: { at: string; request_id: string } | undefined;
+}
+
+export interface AuditLogRow {
+  at: string;
+  request_id: string;
+  client_request_id: string;
+  key_id: string;
+  role: string;
+  action: string;
+  target: string;
+  outcome: 'ok' | 'refused';
+  details: string;
+}
+
+const nextDay = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+/** Entries of the audit log matching the filter, newest first, at most `limit` (GET /v1/audit and the console's audit page). */
+export async function readAuditLog(wh: Warehouse, f: AuditFilter, limit: number): Promise<AuditLogRow[]> {
+  // the time is selected as `ts`: an alias named `at` would shadow the column in WHERE
+  const rows = await queryRows<Omit<AuditLogRow, 'at'> & { ts: string }>(
+    wh,
+    `SELECT toString(at) AS ts, request_id, client_request_id, key_id, toString(role) AS role, toString(action) AS action, target,
+      ${outcomeSql} AS outcome, details
+    FROM ${tableRef(wh, 'audit_log')}
+    WHERE at >= {from:DateTime64(3)} AND at < {to_excl:DateTime64(3)}
+      AND (empty({actions:Array(String)}) OR has({actions:Array(String)}, action))
+      AND ({actor:String} = '' OR position(key_id, {actor:String}) > 0)
+      AND ({outcome:String} = '' OR ${outcomeSql} = {outcome:String})
+      AND (at, request_id) < ({after_at:DateTime64(3)}, {after_id:String})
+    ORDER BY at DESC, request_id DESC LIMIT {limit:UInt32}`,
+    // open ends as the type's own bounds: ClickHouse folds constant conversions even inside an OR, so '' cannot stand for "none"
+    {
+      from: `${f.from ?? '1970-01-01'} 00:00:00`,
+      to_excl: f.to ? `${nextDay(f.to)} 00:00:00` : '2299-12-31 00:00:00',
+      actions: f.actions ?? [],
+      actor: f.actor ?? '',
+      outcome: f.outcome ?? '',
+      after_at: f.after?.at ?? '2299-12-31 00:00:00',
+      after_id: f.after?.request_id ?? '',
+      limit,
+    },
+  );
+  return rows.map(({ ts, ...r }) => ({ at: ts, ...r }));
+}
