@@ -212,6 +212,22 @@ export class SessionStore {
 }
 
 /** Sessions in console_sessions: a `start` row with the key record, then `seen` and `end` rows. */
+/** Rows of `seen` or `end` events: only a `start` row carries who the session acts as. */
+async function insertSessionEvents(
+  wh: Warehouse,
+  hashes: string[],
+  event: 'seen' | 'end',
+  at: number,
+  reason: string,
+): Promise<void> {
+  const blank = { principal: '', key_id: '', role: '', region: '', team: '', label: '' };
+  await wh.client.insert({
+    table: tableRef(wh, 'console_sessions'),
+    format: 'JSONEachRow',
+    values: hashes.map((session_hash) => ({ session_hash, event, at, ...blank, end_reason: reason })),
+  });
+}
+
 export const warehouseSessions: SessionBackend = {
   async start(wh, hash, s) {
     await wh.client.insert({
@@ -234,24 +250,7 @@ export const warehouseSessions: SessionBackend = {
     });
   },
   async event(wh, hash, event, at, reason = '') {
-    await wh.client.insert({
-      table: tableRef(wh, 'console_sessions'),
-      format: 'JSONEachRow',
-      values: [
-        {
-          session_hash: hash,
-          event,
-          at,
-          principal: '',
-          key_id: '',
-          role: '',
-          region: '',
-          team: '',
-          label: '',
-          end_reason: reason,
-        },
-      ],
-    });
+    await insertSessionEvents(wh, [hash], event, at, reason);
   },
   async read(wh, hash) {
     const [r] = await queryRows<{
@@ -298,22 +297,13 @@ export const warehouseSessions: SessionBackend = {
       { k: keyId, x: exceptHash },
     );
     if (open.length === 0) return 0;
-    await wh.client.insert({
-      table: tableRef(wh, 'console_sessions'),
-      format: 'JSONEachRow',
-      values: open.map((r) => ({
-        session_hash: r.session_hash,
-        event: 'end',
-        at,
-        principal: '',
-        key_id: '',
-        role: '',
-        region: '',
-        team: '',
-        label: '',
-        end_reason: reason,
-      })),
-    });
+    await insertSessionEvents(
+      wh,
+      open.map((r) => r.session_hash),
+      'end',
+      at,
+      reason,
+    );
     return open.length;
   },
   async prune(wh, o) {
