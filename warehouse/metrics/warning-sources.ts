@@ -120,22 +120,36 @@ const subjectRows = (c: SourceContext) => sql`
  * subject after aggregation (a row per subject per loan-month would multiply the rows by the
  * subjects); plus one row per detected event (warned and rolled, per loan, subject, horizon, level
  * and event month-end) with its lead time: days from the first warning (or grade month-end) of the
- * event's loan-months in the period to the day DPD first exceeded the level.
+ * event's loan-months in the period to the day DPD first exceeded the level. Both from one read of
+ * the rows: a CTE read twice is computed twice, and computing them is most of this metric's time.
  */
 const warningOutcomes = (c: SourceContext) => sql`
-  SELECT month_end, lwq_t.1 AS subject_kind, lwq_t.2 AS subject, horizon, level, product, region, branch, channel, team, agent,
-    n, n_warned, n_rolled, n_detected, toUInt64(0) AS n_events, CAST(NULL AS Nullable(Int64)) AS lead_days
-  FROM (SELECT month_end, subject_kind AS lwq_sk, subject AS lwq_sj, horizon, level, product, region, branch, channel, team, agent,
-          countIf(NOT warned) AS n, countIf(NOT warned AND rolled) AS n_rolled, countIf(warned) AS n_warned, countIf(warned AND rolled) AS n_detected
-        FROM lwq_subject_rows
-        GROUP BY month_end, lwq_sk, lwq_sj, horizon, level, product, region, branch, channel, team, agent)
-  ARRAY JOIN if(lwq_sk = '', ${subjects(c)}, [(lwq_sk, lwq_sj)]) AS lwq_t
-  UNION ALL
-  SELECT argMin(month_end, month_end), subject_kind, subject, horizon, level, any(product), any(region), any(branch), any(channel),
-    argMin(team, month_end), argMin(agent, month_end),
-    toUInt64(0), toUInt64(0), toUInt64(0), toUInt64(0), toUInt64(1), toNullable(dateDiff('day', min(warned_on), any(event_day)))
-  FROM lwq_subject_rows WHERE warned AND rolled
-  GROUP BY loan_id, subject_kind, subject, horizon, level, event_me`;
+  SELECT if(lwq_tag = 0, k_month_end, m_month_end) AS month_end, lwq_t.1 AS subject_kind, lwq_t.2 AS subject, horizon, level,
+    if(lwq_tag = 0, k_product, m_product) AS product, if(lwq_tag = 0, k_region, m_region) AS region,
+    if(lwq_tag = 0, k_branch, m_branch) AS branch, if(lwq_tag = 0, k_channel, m_channel) AS channel,
+    if(lwq_tag = 0, k_team, m_team) AS team, if(lwq_tag = 0, k_agent, m_agent) AS agent,
+    if(lwq_tag = 0, n0, 0) AS n, if(lwq_tag = 0, n_warned0, 0) AS n_warned, if(lwq_tag = 0, n_rolled0, 0) AS n_rolled,
+    if(lwq_tag = 0, n_detected0, 0) AS n_detected, toUInt64(lwq_tag) AS n_events,
+    if(lwq_tag = 1, toNullable(dateDiff('day', m_warned_on, m_event_day)), NULL) AS lead_days
+  FROM (
+    SELECT lwq_tag, lwq_sk, lwq_sj, horizon, level, k_month_end, k_product, k_region, k_branch, k_channel, k_team, k_agent,
+      countIf(NOT warned) AS n0, countIf(NOT warned AND rolled) AS n_rolled0, countIf(warned) AS n_warned0,
+      countIf(warned AND rolled) AS n_detected0,
+      argMin(month_end, month_end) AS m_month_end, any(product) AS m_product, any(region) AS m_region, any(branch) AS m_branch,
+      any(channel) AS m_channel, argMin(team, month_end) AS m_team, argMin(agent, month_end) AS m_agent,
+      min(warned_on) AS m_warned_on, any(event_day) AS m_event_day
+    FROM (
+      -- each row once for the counts (tag 0, by the dimensions) and, when warned and rolled, once more
+      -- for its detected event (tag 1, by loan and event month-end): one read of the rows for both
+      SELECT *, arrayJoin(if(warned AND rolled, [0, 1], [0])) AS lwq_tag, subject_kind AS lwq_sk, subject AS lwq_sj,
+        if(lwq_tag = 0, month_end, toDate(0)) AS k_month_end, if(lwq_tag = 0, product, '') AS k_product,
+        if(lwq_tag = 0, region, '') AS k_region, if(lwq_tag = 0, branch, '') AS k_branch, if(lwq_tag = 0, channel, '') AS k_channel,
+        if(lwq_tag = 0, team, '') AS k_team, if(lwq_tag = 0, agent, '') AS k_agent,
+        if(lwq_tag = 1, loan_id, '') AS k_loan, if(lwq_tag = 1, event_me, toDate(0)) AS k_event_me
+      FROM lwq_subject_rows)
+    GROUP BY lwq_tag, lwq_sk, lwq_sj, horizon, level, k_month_end, k_product, k_region, k_branch, k_channel, k_team, k_agent,
+      k_loan, k_event_me)
+  ARRAY JOIN if(lwq_tag = 0 AND lwq_sk = '', ${subjects(c)}, [(lwq_sk, lwq_sj)]) AS lwq_t`;
 
 /**
  * The threshold grid: for every stored threshold rule (consecutive overdue, overdue amount, score
