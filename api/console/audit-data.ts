@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { csvCell } from '../../warehouse/csv-cell.ts';
-import { readAuditLog } from '../audit-read.ts';
+import { readAuditLog, type AuditLogRow } from '../audit-read.ts';
 
 const blank = (s: string | undefined) => (s === undefined || s.trim() === '' ? undefined : s.trim());
 const day = z
@@ -45,17 +45,8 @@ export const auditQuery = z
   });
 export type AuditQuery = z.output<typeof auditQuery>;
 
-export interface AuditEntry {
-  at: string;
-  request_id: string;
-  client_request_id: string;
-  key_id: string;
-  role: string;
-  action: string;
-  target: string;
-  outcome: (typeof auditOutcomes)[number];
-  details: string;
-}
+/** One entry of the log as the page shows it (time, request, actor, action, target, outcome, details). */
+export type AuditEntry = AuditLogRow;
 
 /**
  * Entries of the audit log matching the page's filters, newest first, from `after` (the cursor: time
