@@ -27,7 +27,7 @@ import { openBuiltBenchWarehouse, waitForMerges } from './lib/bench-warehouse.ts
 import { median } from './lib/median.ts';
 import { benchPublicTable, reference } from './models/public-table.ts';
 import { writeFinishedLoans } from './models/finished-loans.ts';
-import { championPick, target, type DefaultModel } from './models/champion-pick.ts';
+import { championPick, modelsByKind, target, type DefaultModel } from './models/champion-pick.ts';
 
 const { values } = parseArgs({
   options: {
@@ -269,20 +269,7 @@ async function syntheticBook() {
         .filter((d) => d.action !== 'keep')
         .map((d) => ({ column: d.column, action: d.action, rule: d.rule, reason: d.reason })),
     },
-    models: Object.fromEntries(
-      models.map((m) => [
-        m.kind,
-        {
-          version: m.name,
-          auc: round(m.auc),
-          ks: round(m.ks),
-          score_psi: round(m.scorePsi),
-          ece_before_calibration: round(m.eceBefore),
-          ece: round(m.ece),
-          train_s: round(m.trainSeconds, 1),
-        },
-      ]),
-    ),
+    models: modelsByKind(models, 1),
     best_default_model: best.kind,
     best_default_auc: round(best.auc),
     scorecard_auc: round(byKind.scorecard!.auc),

@@ -13,6 +13,25 @@ export interface DefaultModel {
   trainSeconds: number;
 }
 
+/** The default set as the result files write it: each model's figures by its kind, train time to `trainDigits`. */
+export function modelsByKind(models: DefaultModel[], trainDigits: number) {
+  const round = (x: number, d = 4) => Number(x.toFixed(d));
+  return Object.fromEntries(
+    models.map((m) => [
+      m.kind,
+      {
+        version: m.name,
+        auc: round(m.auc),
+        ks: round(m.ks),
+        score_psi: round(m.scorePsi),
+        ece_before_calibration: round(m.eceBefore),
+        ece: round(m.ece),
+        train_s: round(m.trainSeconds, trainDigits),
+      },
+    ]),
+  );
+}
+
 /**
  * The model `promote` would make the champion of a fresh target: the gate admits a version whose
  * score PSI train → test is below its limit (0.1 by default) and a later one only when it beats

@@ -10,7 +10,7 @@ import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { GateDecision, GateReport } from '../../models/data/quality-gate.ts';
 import type { ModelMetrics } from '../../models/model-types.ts';
-import { championPick, type DefaultModel } from './champion-pick.ts';
+import { championPick, modelsByKind, type DefaultModel } from './champion-pick.ts';
 
 export interface PublicTable {
   key: string;
@@ -156,20 +156,7 @@ export function benchPublicTable(t: PublicTable, work: string, log: (s: string) 
     rows: py.train_rows + py.test_rows,
     split: `${split}: ${py.train_rows} training rows (of which ${cards[0]!.metrics.probability_calibration?.rows ?? 0} held back for early stopping and calibration), ${py.test_rows} test rows — the same rows for XGBoost and sklearn (from split.csv)`,
     gate: gateSummary(gate),
-    models: Object.fromEntries(
-      models.map((m) => [
-        m.kind,
-        {
-          version: m.name,
-          auc: round(m.auc),
-          ks: round(m.ks),
-          score_psi: round(m.scorePsi),
-          ece_before_calibration: round(m.eceBefore),
-          ece: round(m.ece),
-          train_s: round(m.trainSeconds, 2),
-        },
-      ]),
-    ),
+    models: modelsByKind(models, 2),
     best_default_model: best.kind,
     best_default_auc: round(best.auc),
     scorecard_auc: round(models.find((m) => m.kind === 'scorecard')!.auc),
