@@ -26,12 +26,12 @@ import { queryRows } from '../warehouse/connection.ts';
 import { addMonthEnds } from '../lib/dates.ts';
 import { bucketOrder } from '../warehouse/metrics/run.ts';
 import { defaultTarget, targetName } from '../warehouse/feature-catalogue.ts';
-import { currentChampion, promote } from '../models/registry/registry.ts';
+import { currentChampion } from '../models/registry/registry.ts';
 import { scoreMonthInDb } from '../models/score.ts';
-import { trainBookModels } from '../models/workflows.ts';
 import { buildCaseList } from '../pipelines/cases/case-list.ts';
 import { defaultStrategyTable } from '../pipelines/cases/strategy.ts';
 import { defaultSnapshotSettings } from '../pipelines/snapshot/snapshot-settings.ts';
+import { trainBenchChampion } from './lib/bench-champion.ts';
 import { openBuiltBenchWarehouse } from './lib/bench-warehouse.ts';
 import { median } from './lib/median.ts';
 
@@ -56,23 +56,12 @@ if (!champion) {
   );
   const share = Math.min(1, 1_250_000 / Number(n!.n));
   log(`no champion: training a scorecard on a ${(share * 100).toFixed(0)}% loan share`);
-  const [m] = await trainBookModels(wh, {
-    kinds: ['scorecard'],
-    seed: 1,
-    target: defaultTarget,
-    ootMonths: 6,
+  await trainBenchChampion(wh, {
     loanShare: share,
     rebuildFeatures: false,
-    actor: 'bench',
     outDir: join(work, 'cases-cards'),
-    log,
-  });
-  await promote(wh, {
-    name: m!.model.model_name,
-    version: m!.model.version,
-    actor: 'bench',
     reason: 'bench/cases champion',
-    gate: { aucMargin: 0, maxPsi: 1 },
+    log,
   });
   champion = await currentChampion(wh, targetName(defaultTarget));
 }

@@ -3,14 +3,12 @@ import { join } from 'node:path';
 import type { Config } from '../../warehouse/config.ts';
 import { delinquencySettings } from '../../warehouse/config.ts';
 import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
-import { defaultTarget } from '../../warehouse/feature-catalogue.ts';
 import { generateBook } from '../../pipelines/generate/generate-book.ts';
 import { ingest } from '../../pipelines/ingest/ingest.ts';
 import { buildMonthEndSnapshots } from '../../pipelines/snapshot/build-snapshots.ts';
 import { defaultSnapshotSettings } from '../../pipelines/snapshot/snapshot-settings.ts';
-import { promote } from '../../models/registry/registry.ts';
 import { scoreMonthInDb } from '../../models/score.ts';
-import { trainBookModels } from '../../models/workflows.ts';
+import { trainBenchChampion } from './bench-champion.ts';
 
 /**
  * The demo-size book bench/api and bench/console serve (built once under `work`, reused while its
@@ -38,23 +36,12 @@ export async function ensureApiBook(
   }
   await ingest(wh, [book], { piiSecret: 'bench' });
   await buildMonthEndSnapshots(wh, { asOf: o.asOf, settings: defaultSnapshotSettings(delinquencySettings(o.config)) });
-  const [m] = await trainBookModels(wh, {
-    kinds: ['scorecard'],
-    seed: 1,
-    target: defaultTarget,
-    ootMonths: 6,
+  const champion = await trainBenchChampion(wh, {
     loanShare: 1,
     rebuildFeatures: true,
-    actor: 'bench',
     outDir: join(o.work, 'models'),
+    reason: 'bench champion',
     log: o.log,
   });
-  await promote(wh, {
-    name: m!.model.model_name,
-    version: m!.model.version,
-    actor: 'bench',
-    reason: 'bench champion',
-    gate: { aucMargin: 0, maxPsi: 1 },
-  });
-  await scoreMonthInDb(wh, m!.model, o.asOf);
+  await scoreMonthInDb(wh, champion, o.asOf);
 }
