@@ -4,6 +4,7 @@ import { verifyApiKey, type ApiKey } from './auth/keys.ts';
 import { allows, type Permission } from './auth/permissions.ts';
 import type { ApiCaches, ApiDeps, AppEnv } from './context.ts';
 import { ApiError, AuthError } from './errors.ts';
+import { withRequestMemo } from '../warehouse/request-memo.ts';
 
 /** The client's X-Request-Id as kept beside ours: printable id characters only, at most 128. */
 export const sanitiseClientRequestId = (given: string | undefined) =>
@@ -51,7 +52,7 @@ export const requestContext =
     c.set('deps', deps);
     c.set('caches', caches);
     const t0 = performance.now();
-    await next();
+    await withRequestMemo(next);
     c.header('X-Request-Id', id);
     deps.log({
       at: new Date().toISOString(),

@@ -1,6 +1,7 @@
 import { UserError } from '../lib/user-error.ts';
 import { queryRows, type Warehouse } from './connection.ts';
 import { tableRef } from './ddl.ts';
+import { requestMemo } from './request-memo.ts';
 
 /**
  * The last day the loaded data speaks for: the latest payment, action, event, origination or tape
@@ -26,12 +27,15 @@ export class NoSnapshotError extends UserError {}
  * The latest month-end of the snapshot (loan_month), or null before the first snapshot: the one
  * place "the latest month-end" is asked (metrics, cases, reports, features, bureau, score).
  */
-export async function lastSnapshotMonthEnd(wh: Warehouse): Promise<string | null> {
-  const [r] = await queryRows<{ me: string }>(
-    wh,
-    `SELECT toString(max(month_end)) AS me FROM ${tableRef(wh, 'loan_month')}`,
-  );
-  return !r || r.me === '1970-01-01' ? null : r.me;
+export function lastSnapshotMonthEnd(wh: Warehouse): Promise<string | null> {
+  // once per HTTP request (request-memo.ts): a dashboard view runs a dozen metrics, each checked against it
+  return requestMemo(wh, 'last-snapshot-month-end', async () => {
+    const [r] = await queryRows<{ me: string }>(
+      wh,
+      `SELECT toString(max(month_end)) AS me FROM ${tableRef(wh, 'loan_month')}`,
+    );
+    return !r || r.me === '1970-01-01' ? null : r.me;
+  });
 }
 
 /** lastSnapshotMonthEnd for steps that need a snapshot: before the first one, says what to run. */

@@ -211,7 +211,6 @@ export class SessionStore {
   }
 }
 
-/** Sessions in console_sessions: a `start` row with the key record, then `seen` and `end` rows. */
 /** Rows of `seen` or `end` events: only a `start` row carries who the session acts as. */
 async function insertSessionEvents(
   wh: Warehouse,
@@ -228,6 +227,10 @@ async function insertSessionEvents(
   });
 }
 
+/** session hashes per DELETE (a bound array of this size stays a cheap statement) */
+const pruneChunk = 10_000;
+
+/** Sessions in console_sessions: a `start` row with the key record, then `seen` and `end` rows. */
 export const warehouseSessions: SessionBackend = {
   async start(wh, hash, s) {
     await wh.client.insert({
@@ -307,14 +310,20 @@ export const warehouseSessions: SessionBackend = {
     return open.length;
   },
   async prune(wh, o) {
-    await deleteRows(
+    // the sessions to go are found first: a DELETE is a mutation that holds the embedded engine for
+    // ~0.1 s even when it matches nothing, and most hourly prunes find nothing to delete
+    const table = tableRef(wh, 'console_sessions');
+    const gone = await queryRows<{ session_hash: string }>(
       wh,
-      'console_sessions',
-      `session_hash IN (SELECT session_hash FROM ${tableRef(wh, 'console_sessions')} GROUP BY session_hash
+      `SELECT session_hash FROM ${table} GROUP BY session_hash
         HAVING countIf(event = 'end') > 0 OR countIf(event = 'start') = 0
-          OR max(at) < fromUnixTimestamp64Milli({idle:Int64}) OR minIf(at, event = 'start') < fromUnixTimestamp64Milli({old:Int64}))`,
+          OR max(at) < fromUnixTimestamp64Milli({idle:Int64}) OR minIf(at, event = 'start') < fromUnixTimestamp64Milli({old:Int64})`,
       { idle: o.idleBefore, old: o.startedBefore },
     );
+    for (let i = 0; i < gone.length; i += pruneChunk)
+      await deleteRows(wh, 'console_sessions', 'session_hash IN {h:Array(String)}', {
+        h: gone.slice(i, i + pruneChunk).map((r) => r.session_hash),
+      });
   },
 };
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { queryRows } from '../../../../warehouse/connection.ts';
 import { createApp } from '../../../../api/app.ts';
 import { parseString } from '@fast-csv/parse';
@@ -895,7 +895,11 @@ describe('console sessions, CSRF and recorded collection actions', () => {
     expect((await live.request('/console/dashboard')).status).toBe(200);
     // once an hour: a prune 59 minutes later does nothing (even if it would find the live one idle by then)
     expect(await store.pruneIfDue(wh, now + 59 * 60_000)).toBe(false);
+    // a prune that finds nothing to delete issues no DELETE (a mutation holds the embedded engine ~0.1 s)
+    const commands = vi.spyOn(wh.client, 'command');
     expect(await store.pruneIfDue(wh, now + 61 * 60_000)).toBe(true);
+    expect(commands.mock.calls.filter(([a]) => /\bDELETE\b/u.test(a.query))).toEqual([]);
+    commands.mockRestore();
     expect(await rowsOf(liveId)).toBeGreaterThan(0);
     // nine hours on, the live one has been idle past the limit: gone
     expect(await store.pruneIfDue(wh, now + 9 * 3600_000)).toBe(true);
