@@ -8,5 +8,9 @@ process.stdout.on('error', (e) => {
   else throw e;
 });
 register();
+// tsx turns on source maps; node then reads the (multi-megabyte) map of every bundled dependency a
+// command loads — 4–5 s of a report's start. Stack traces are for LOANWATCH_DEBUG=1 only (a user
+// never sees one), so only then are they mapped back to the TypeScript lines.
+if (!process.env.LOANWATCH_DEBUG) process.setSourceMapsEnabled(false);
 const { main } = await import('./main.ts');
 process.exitCode = await main(process.argv.slice(2));

@@ -35,6 +35,7 @@ export interface CjkFace {
 // Characters every Chinese pack prints (逾期 overdue, 贷 loan, 管 management): a face without them draws boxes.
 const probe = Array.from('逾期贷管', (c) => c.codePointAt(0)!);
 const faces = new Map<string, CjkFace>();
+const faceIndexes = new Map<string, number | null>();
 
 /** Opens a font file and returns its face with CJK glyphs (for a collection, the first such face); a one-line error otherwise. */
 export function cjkFace(file: string, label = file): CjkFace {
@@ -61,6 +62,7 @@ export function cjkFace(file: string, label = file): CjkFace {
     throw new ReportFontError(`${label}: the CJK face has no PostScript or family name`);
   const found = { postscriptName: face.postscriptName, family: face.familyName, inCollection };
   faces.set(file, found);
+  faceIndexes.set(file, inCollection ? candidates.indexOf(face) : null);
   return found;
 }
 
@@ -76,6 +78,12 @@ export function cjkFontFile(configured = ''): string {
   const file = systemCjkFonts.find((f) => existsSync(f)) ?? packagedCjkFont();
   cjkFace(file, `${file} (no LOANWATCH_CJK_FONT set; run \`npm ci\` to install it)`);
   return file;
+}
+
+/** Which face of a collection is the CJK one (null for a single-face file). */
+export function cjkFaceIndex(file: string): number | null {
+  cjkFace(file);
+  return faceIndexes.get(file) ?? null;
 }
 
 /** The family name of the CJK face inside a font file (what an SVG's font-family list must name). */

@@ -1,24 +1,17 @@
-import { GlobalFonts } from 'canvas';
 import type { TopLevelSpec } from 'vega-lite';
 import { chartFont } from '../theme.ts';
-import { fontFamilyOf } from './fonts.ts';
-
-const registered = new Set<string>();
+import { registerCjkFace } from './canvas-font.ts';
 
 /**
  * Vega-Lite → Vega → SVG, headless. With `canvas` (@napi-rs/canvas) installed vega measures text
  * with the real font, so Chinese labels get their true width instead of a Latin estimate. The font
- * file's own family goes first in the chart's font list: vega measures with that name, resvg draws
+ * file's own family goes first in the chart's font list: vega measures with that name, the PNG is drawn
  * with it, and a browser without it falls back to the usual list.
  */
 export async function renderSvg(spec: TopLevelSpec, fontFile?: string): Promise<string> {
   let withFont = spec;
   if (fontFile) {
-    const family = fontFamilyOf(fontFile);
-    if (!registered.has(fontFile)) {
-      GlobalFonts.registerFromPath(fontFile, family);
-      registered.add(fontFile);
-    }
+    const family = registerCjkFace(fontFile);
     withFont = { ...spec, config: { ...spec.config, font: `'${family}', ${chartFont}` } };
   }
   // loaded here, not at import: vega is over half a second of every CLI command's start otherwise
