@@ -26,6 +26,9 @@ import { cjkFontFile } from '../reports/render/fonts.ts';
 import { writeDemoProvisions } from '../bin/commands/demo-provisions.ts';
 import { openBuiltBenchWarehouse } from './lib/bench-warehouse.ts';
 
+// as bin/loanwatch.mjs does: the packs are timed as `loanwatch report` runs them, without reading
+// the source maps of vega and the rest, which tsx would otherwise have node load on first import
+process.setSourceMapsEnabled(false);
 const { values } = parseArgs({ options: { work: { type: 'string' } } });
 const work = resolve(values.work ?? 'bench/work');
 const log = (s: string) => {

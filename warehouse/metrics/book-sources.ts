@@ -33,8 +33,8 @@ const pd12ByStage = (c: SourceContext) => sql`
         WHERE status = 'active' AND default_flag = 0 AND ifrs9_stage < 3 AND principal_balance > 0
           AND month_end > toLastDayOfMonth(addMonths({as_of:Date}, -24)) AND month_end <= toLastDayOfMonth(addMonths({as_of:Date}, -12))
           AND ${c.where({ period: null })}) AS lwq_a
-  LEFT JOIN (SELECT loan_id, minIf(month_end, default_flag = 1) AS first_default FROM ${c.db}.loan_month
-             WHERE default_flag = 1 GROUP BY loan_id) AS lwq_b ON lwq_b.loan_id = lwq_a.loan_id
+  -- each loan's first month-end in default, as the snapshot keeps it (loan_defaults: min month_end with default_flag = 1)
+  LEFT JOIN (SELECT loan_id, default_me AS first_default FROM ${c.db}.loan_defaults) AS lwq_b ON lwq_b.loan_id = lwq_a.loan_id
   GROUP BY stage`;
 
 /** the book's LGD over every closed workout up to {as_of} (pooled: a segment's few workouts are noise), 45% without any */
@@ -50,14 +50,45 @@ export const bookSources = {
     SELECT lwq_m.loan_id AS loan_id, lwq_m.ifrs9_stage AS stage, lwq_m.product AS product, lwq_m.region AS region, lwq_m.branch AS branch,
       lwq_m.channel AS channel, lwq_m.principal_balance AS balance,
       lwq_m.principal_balance * greatest(lwq_l.term_months - lwq_m.mob, 0) AS balance_months,
-      ifNull(lwq_p.pd, 0) AS pd12, (SELECT ifNull(any(pd), 0) FROM (${pd12ByStage(c)}) WHERE stage = 1) AS pd12_stage1,
+      -- the stages' PDs read once, as one scalar (a subquery named twice is computed twice)
+      ifNull(arrayFirst(lwq_x -> lwq_x.1 = lwq_m.ifrs9_stage, lwq_pds).2, 0) AS pd12,
+      ifNull(arrayFirst(lwq_x -> lwq_x.1 = 1, lwq_pds).2, 0) AS pd12_stage1,
       lwq_g.lgd AS lgd, lwq_g.closed_workouts AS closed_workouts
     FROM ${c.db}.loan_month AS lwq_m
     INNER JOIN ${c.db}.loans AS lwq_l ON lwq_l.loan_id = lwq_m.loan_id
-    LEFT JOIN (${pd12ByStage(c)}) AS lwq_p ON lwq_p.stage = lwq_m.ifrs9_stage
+    CROSS JOIN (SELECT groupArray((toUInt8(stage), toNullable(pd))) AS lwq_pds FROM (${pd12ByStage(c)})) AS lwq_p
     CROSS JOIN (${pooledLgd(c)}) AS lwq_g
     WHERE lwq_m.month_end = {as_of:Date} AND lwq_m.status = 'active'
       AND ${c.where({ period: null, product: 'lwq_m.product', region: 'lwq_m.region', branch: 'lwq_m.branch', channel: 'lwq_m.channel', cohort: 'lwq_m.cohort_month' })}`,
+
+  /**
+   * Per loan active at the month-end before {as_of} (M − 1) or at {as_of} (M): its IFRS 9 stage and
+   * EAD (principal balance) at each, 0 and 0 where it was not active, and how it moved: `continuing`
+   * (active at both), `new` (active at M only), `written_off` (active at M − 1, in WO at M: a
+   * roll_rate move to WO) or `repaid` (active at M − 1, not at M otherwise). One read of the two
+   * month-ends, grouped by loan: the ECL walk sums these instead of taking every loan to Node.
+   */
+  ecl_stage_moves: (c: SourceContext) => sql`
+    SELECT loan_id, lwq_product AS product, lwq_region AS region, lwq_branch AS branch, lwq_channel AS channel,
+      lwq_cohort AS cohort, if(lwq_a0, lwq_s0, 0) AS from_stage, if(lwq_a1, lwq_s1, 0) AS to_stage,
+      multiIf(lwq_a0 AND lwq_a1, 'continuing', lwq_a1, 'new', lwq_wo, 'written_off', 'repaid') AS move,
+      lwq_e0 AS ead_from, lwq_e1 AS ead_to
+    FROM (
+      -- the attributes under other names: an alias named like a column would replace it in the WHERE
+      SELECT loan_id, any(product) AS lwq_product, any(region) AS lwq_region, any(branch) AS lwq_branch,
+        any(channel) AS lwq_channel, any(cohort_month) AS lwq_cohort,
+        countIf(month_end < {as_of:Date} AND status = 'active') > 0 AS lwq_a0,
+        countIf(month_end = {as_of:Date} AND status = 'active') > 0 AS lwq_a1,
+        anyIf(ifrs9_stage, month_end < {as_of:Date} AND status = 'active') AS lwq_s0,
+        anyIf(ifrs9_stage, month_end = {as_of:Date} AND status = 'active') AS lwq_s1,
+        sumIf(principal_balance, month_end < {as_of:Date} AND status = 'active') AS lwq_e0,
+        sumIf(principal_balance, month_end = {as_of:Date} AND status = 'active') AS lwq_e1,
+        countIf(month_end = {as_of:Date} AND bucket = 'WO' AND prev_bucket NOT IN ('', 'PO', 'WO')) > 0 AS lwq_wo
+      FROM ${c.db}.loan_month
+      WHERE month_end IN ({as_of:Date}, toLastDayOfMonth(addMonths({as_of:Date}, -1)))
+        AND ${c.where({ period: null })}
+      GROUP BY loan_id)
+    WHERE lwq_a0 OR lwq_a1`,
 
   /** month-ends with a loaded provision (the latest load of each): the provision, NPL and outstanding balance then */
   provision_months: (c: SourceContext) => sql`

@@ -90,6 +90,7 @@ export type SourceName =
   | 'workouts'
   | 'collection_actions'
   | 'ecl_exposures'
+  | 'ecl_stage_moves'
   | 'provision_months'
   | 'champion_scores'
   | 'champion_monitoring'

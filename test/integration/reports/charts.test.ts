@@ -18,6 +18,11 @@ import { disposeIfOpened } from '../../helpers/warehouse.ts';
  * classes, and each series' colour the same in both languages.
  */
 const cents = (x: unknown) => Math.round(Number(x) * 100);
+const sumByStage = (loans: Map<string, { stage: number; ead: number }>) => {
+  const out = new Map<number, number>();
+  for (const l of loans.values()) out.set(l.stage, (out.get(l.stage) ?? 0) + l.ead);
+  return out;
+};
 const svgText = (svg: string) =>
   [...svg.matchAll(/<(?:text|tspan)[^>]*>([^<]*)(?=<)/gu)].map((m) => m[1]!.replace(/&amp;/gu, '&')).join('\n');
 
@@ -101,6 +106,75 @@ describe('report charts on the generated book', () => {
       for (const r of walk.rows.filter((x) => x.step !== 'opening' && x.step !== 'closing'))
         expect(cents(r.after) - cents(r.before)).toBe(cents(r.amount));
     }
+  });
+
+  it('the ECL walk equals the loan-by-loan split of the change (ecl by loan at both month-ends, the month’s moves to WO), for the book and a segment', async () => {
+    const product = String(
+      (await runMetric(wh, 'overdue', { as_of: periods['2024-06']!.monthEnd, group_by: ['product'] })).rows[0]!.product,
+    );
+    for (const p of Object.values(periods))
+      for (const segment of [{}, { product: [product] }]) {
+        const prev = addMonthEnds(p.monthEnd, -1);
+        const params = async (at: string) => {
+          const r = await runMetric(wh, 'ecl', { ...segment, as_of: at });
+          return { pd: new Map(r.rows.map((x) => [Number(x.stage), Number(x.pd)])), lgd: Number(r.rows[0]?.lgd ?? 0) };
+        };
+        const loans = async (at: string) =>
+          new Map(
+            (await runMetric(wh, 'ecl', { ...segment, as_of: at, group_by: ['stage', 'loan_id'] })).rows.map((x) => [
+              String(x.loan_id),
+              { stage: Number(x.stage), ead: Number(x.ead) },
+            ]),
+          );
+        const [p0, p1, l0, l1] = [
+          await params(prev),
+          await params(p.monthEnd),
+          await loans(prev),
+          await loans(p.monthEnd),
+        ];
+        const wo = new Set(
+          (
+            await runMetric(wh, 'roll_rate', {
+              ...segment,
+              as_of: p.monthEnd,
+              from: p.monthEnd,
+              to: p.monthEnd,
+              group_by: ['loan_id', 'to_bucket'],
+            })
+          ).rows
+            .filter((x) => x.to_bucket === 'WO')
+            .map((x) => String(x.loan_id)),
+        );
+        const pd0 = (s: number) => p0.pd.get(s) ?? p1.pd.get(s) ?? 0;
+        const pd1 = (s: number) => p1.pd.get(s) ?? 0;
+        const want = { new_loans: 0, repaid: 0, written_off: 0, stage_moves: 0, pd_change: 0 };
+        for (const [id, a] of l0) {
+          const b = l1.get(id);
+          if (!b) {
+            want[wo.has(id) ? 'written_off' : 'repaid'] -= a.ead * pd0(a.stage) * p0.lgd;
+            continue;
+          }
+          want.repaid += (b.ead - a.ead) * pd0(a.stage) * p0.lgd;
+          want.stage_moves += b.ead * (pd0(b.stage) - pd0(a.stage)) * p0.lgd;
+          want.pd_change += b.ead * (pd1(b.stage) - pd0(b.stage)) * p0.lgd;
+        }
+        for (const [id, b] of l1) if (!l0.has(id)) want.new_loans += b.ead * pd1(b.stage) * p1.lgd;
+        const walk = await runMetric(wh, 'ecl_walk', { ...segment, as_of: p.monthEnd });
+        const got = new Map(walk.rows.map((r) => [String(r.step), cents(r.amount)]));
+        expect(wo.size + [...l0.keys()].filter((id) => !l1.has(id)).length, 'the book has exits').toBeGreaterThan(0);
+        for (const [k, v] of Object.entries(want))
+          expect(Math.abs(got.get(k)! - cents(v)), `${p.monthEnd} ${JSON.stringify(segment)} ${k}`).toBeLessThanOrEqual(
+            1,
+          );
+        // the transfers' EAD at each end is the ecl metric's by stage
+        const moves = await runMetric(wh, 'ecl_stage_moves', {
+          ...segment,
+          as_of: p.monthEnd,
+          group_by: ['from_stage'],
+        });
+        for (const [stage, ead] of sumByStage(l0))
+          expect(cents(moves.rows.find((r) => Number(r.from_stage) === stage)?.ead_from)).toBe(cents(ead));
+      }
   });
 
   it('the five-category migration matrix: each row sums to its start class total (balance and count)', async () => {

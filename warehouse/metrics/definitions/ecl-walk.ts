@@ -58,24 +58,11 @@ export const eclWalk = {
         ecl: r.rows.reduce((s, x) => s + Number(x.ecl), 0),
       };
     };
-    const loansAt = async (at: string) => {
-      const r = await run('ecl', { ...filters, as_of: at, group_by: ['stage', 'loan_id'] });
-      return new Map(r.rows.map((x) => [String(x.loan_id), { stage: Number(x.stage), ead: Number(x.ead) }]));
-    };
-    const [p0, p1, l0, l1] = [
+    const [p0, p1, moves] = [
       await stageParams(prevMonth),
       await stageParams(asOf),
-      await loansAt(prevMonth),
-      await loansAt(asOf),
+      await run('ecl_stage_moves', { ...filters, as_of: asOf, group_by: ['from_stage', 'to_stage', 'move'] }),
     ];
-    const moves = await run('roll_rate', {
-      ...filters,
-      as_of: asOf,
-      from: asOf,
-      to: asOf,
-      group_by: ['loan_id', 'to_bucket'],
-    });
-    const writtenOff = new Set(moves.rows.filter((x) => x.to_bucket === 'WO').map((x) => String(x.loan_id)));
     const pd0 = (stage: number) => p0.pd.get(stage) ?? p1.pd.get(stage) ?? 0;
     const pd1 = (stage: number) => p1.pd.get(stage) ?? 0;
     const step: Record<EclWalkStep, number> = {
@@ -88,19 +75,24 @@ export const eclWalk = {
       lgd_change: 0,
       closing: p1.ecl,
     };
-    for (const [id, a] of l0) {
-      const b = l1.get(id);
-      const before = a.ead * pd0(a.stage) * p0.lgd;
-      if (!b) {
-        step[writtenOff.has(id) ? 'written_off' : 'repaid'] -= before;
+    // every step is linear in the loans' EAD, so the loans of one (stage at M − 1, stage at M, move)
+    // group enter it through their summed EAD at each end
+    for (const m of moves.rows) {
+      const [s0, s1, a, b] = [Number(m.from_stage), Number(m.to_stage), Number(m.ead_from), Number(m.ead_to)];
+      if (m.move === 'new') {
+        step.new_loans += b * pd1(s1) * p1.lgd;
         continue;
       }
-      step.repaid += (b.ead - a.ead) * pd0(a.stage) * p0.lgd;
-      step.stage_moves += b.ead * (pd0(b.stage) - pd0(a.stage)) * p0.lgd;
-      step.pd_change += b.ead * (pd1(b.stage) - pd0(b.stage)) * p0.lgd;
-      step.lgd_change += b.ead * pd1(b.stage) * (p1.lgd - p0.lgd);
+      const before = a * pd0(s0) * p0.lgd;
+      if (m.move !== 'continuing') {
+        step[m.move === 'written_off' ? 'written_off' : 'repaid'] -= before;
+        continue;
+      }
+      step.repaid += (b - a) * pd0(s0) * p0.lgd;
+      step.stage_moves += b * (pd0(s1) - pd0(s0)) * p0.lgd;
+      step.pd_change += b * (pd1(s1) - pd0(s1)) * p0.lgd;
+      step.lgd_change += b * pd1(s1) * (p1.lgd - p0.lgd);
     }
-    for (const [id, b] of l1) if (!l0.has(id)) step.new_loans += b.ead * pd1(b.stage) * p1.lgd;
     // cents: each step rounded, the rounding difference to the last step, so the walk adds up exactly
     const c = Object.fromEntries(eclWalkSteps.map((k) => [k, cents(step[k])])) as Record<EclWalkStep, number>;
     const middle = eclWalkSteps.slice(1, -1);

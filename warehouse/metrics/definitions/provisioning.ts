@@ -65,6 +65,40 @@ export const ecl = {
   shape: { kind: 'aggregate' },
 } as const satisfies MetricDefinition;
 
+/**
+ * IFRS 9 stage transfers (阶段迁移) from the previous month-end to the as-of month-end: the loans and
+ * their EAD at both ends by the stage they were in (0: not on the book then) and how they moved —
+ * the reconciliation of exposure by stage that IFRS 7 disclosures show, and what the ECL walk
+ * (ecl_walk) splits the change in ECL from. EAD at each end is the `ecl` metric's.
+ */
+export const eclStageMoves = {
+  name: 'ecl_stage_moves',
+  title: 'IFRS 9 stage transfers since the previous month-end',
+  description:
+    "Loans active at the previous month-end or at the as-of month-end, by IFRS 9 stage at each end (0: not active then) and move (continuing, new, repaid, written_off): loans, EAD at the previous month-end (ead_from) and at the as-of month-end (ead_to), both the ecl metric's EAD.",
+  source: 'ecl_stage_moves',
+  dimensions: {
+    from_stage: 'from_stage',
+    to_stage: 'to_stage',
+    move: 'move',
+    product: 'product',
+    region: 'region',
+    branch: 'branch',
+    channel: 'channel',
+  },
+  defaultDimensions: ['from_stage', 'to_stage', 'move'],
+  weight: { balance: 'ead_to', count: 'toUInt64(1)' },
+  measures: {
+    loans: both('toUInt64(1)'),
+    ead_from: both('ead_from'),
+    ead_to: both('ead_to'),
+  },
+  ratios: {},
+  filters: ['product', 'region', 'branch', 'channel', 'cohort'],
+  bases: ['balance'],
+  shape: { kind: 'aggregate' },
+} as const satisfies MetricDefinition;
+
 /** 拨备覆盖率 = provisions ÷ NPL balance, 贷款拨备率 = provisions ÷ outstanding loans (month-ends with a loaded provision). */
 export const provisionCoverage = {
   name: 'provision_coverage',
