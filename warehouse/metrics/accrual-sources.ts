@@ -16,5 +16,7 @@ export const accrualSources = {
                 FROM ${c.db}.loan_month WHERE source = 'schedule' AND month_end <= {as_of:Date}
                   AND ${c.where({ period: 'month_end', product: 'product', region: 'region', branch: 'branch', channel: 'channel', cohort: 'cohort_month' })}) AS lwq_m
       ON lwq_m.loan_id = lwq_a.loan_id AND lwq_m.month_end = lwq_a.month_end
-    WHERE lwq_a.month_end <= {as_of:Date}`,
+    -- the period on both sides: the accrual table holds every loan-month, the join would otherwise build on all of them
+    WHERE lwq_a.month_end <= {as_of:Date}
+      AND ${c.where({ period: 'lwq_a.month_end', product: null, region: null, branch: null, channel: null, cohort: null })}`,
 };

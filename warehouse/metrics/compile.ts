@@ -111,12 +111,17 @@ export function compileMetric(
     });
     return parts.length > 0 ? joinSql(parts, ' AND ') : trusted('1');
   };
-  const base = { db: trusted(ctx.database), where, cohortGrain: req.cohort_grain };
+  const base = {
+    db: trusted(ctx.database),
+    where,
+    cohortGrain: req.cohort_grain,
+    grouped: (d: string) => dims.includes(d),
+  };
   const contextOf = (over: Partial<typeof base>): SourceContext => {
     const c: SourceContext = {
       ...base,
       ...over,
-      source: (name, more) => sources[name](contextOf({ ...over, ...more })),
+      source: (name, more) => sources[name](contextOf({ ...over, grouped: () => true, ...more })),
     };
     return c;
   };

@@ -22,6 +22,13 @@ export interface SourceContext {
   db: Sql;
   where: (columns?: Partial<Record<FilterKey, string | null>>) => Sql;
   cohortGrain: 'month' | 'quarter';
+  /**
+   * Whether the request groups by this dimension of the metric. A source may put a constant where a
+   * column no one groups by would be, so it need not compute it nor keep its rows apart (the warning
+   * outcomes' collector and segment keys). A source read through `source()` is told every dimension
+   * is grouped: its columns are another metric's.
+   */
+  grouped: (dimension: string) => boolean;
   /** another source of the catalogue, under this context with `override` (e.g. a book-wide `where`) */
   source: (name: SourceName, override?: Partial<Omit<SourceContext, 'source'>>) => Sql;
 }

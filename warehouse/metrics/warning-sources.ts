@@ -39,15 +39,24 @@ const champion = (c: SourceContext) => sql`
 const ahead = trusted(String(Math.max(...warningHorizons)));
 const pairs = warningHorizons.flatMap((h) => warningLevels.map((x) => `(${h}, ${x})`)).join(', ');
 
+/** the loan's collector at m: the team and agent of its latest action on or before m (lwq_c, actionsOf) */
+const collectorAt = trusted(`
+      ifNull(nullIf(arrayLast(lwq_a -> lwq_a.1 <= lwq_w.month_end, lwq_c.acts).3, ''), concat('unassigned:', lwq_w.region)) AS team,
+      ifNull(nullIf(arrayLast(lwq_a -> lwq_a.1 <= lwq_w.month_end, lwq_c.acts).4, ''), concat('unassigned:', lwq_w.region)) AS agent`);
+const actionsOf = (c: SourceContext) => sql`
+    LEFT JOIN (SELECT loan_id, arraySort(groupArray((action_date, action_id, team, agent_id))) AS acts
+               FROM ${c.db}.collection_actions WHERE action_date <= {p_to:Date} GROUP BY loan_id) AS lwq_c ON lwq_c.loan_id = lwq_w.loan_id`;
+
 /**
  * One row per loan-month of the period (the warning months) × (horizon, level) that is eligible:
  * the loan's segment, DPD, overdue amount and consecutive-overdue streak at m, whether it rolled,
  * and for a roll the event: the first month-end after m with DPD > X and the day DPD first exceeded
  * X then (that month-end − its DPD + X + 1, never before the day after the month-end preceding it).
  * The loan's collector at m: the team and agent of its latest collection action on or before m,
- * `unassigned:<region>` when it has none.
+ * `unassigned:<region>` when it has none — read only when `collector` (a request grouping by team or
+ * agent); '' otherwise.
  */
-const judged = (c: SourceContext) => sql`
+const judged = (c: SourceContext, o: { collector: boolean }) => sql`
   SELECT lwq_j.*, arrayJoin([${trusted(pairs)}]) AS lwq_hx, toUInt8(lwq_hx.1) AS horizon, toUInt16(lwq_hx.2) AS level,
     arraySort(arrayFilter(lwq_t -> lwq_t.1 <= lwq_j.mi + horizon AND lwq_t.2 > level, lwq_j.nexts)) AS lwq_hits,
     toUInt8(length(lwq_hits) > 0) AS rolled,
@@ -57,9 +66,7 @@ const judged = (c: SourceContext) => sql`
   FROM (
     SELECT lwq_w.loan_id AS loan_id, lwq_w.month_end AS month_end, lwq_w.mi AS mi, lwq_w.product AS product, lwq_w.region AS region,
       lwq_w.branch AS branch, lwq_w.channel AS channel, lwq_w.status AS status, lwq_w.dpd AS dpd, lwq_w.overdue AS overdue,
-      lwq_w.streak AS streak, lwq_w.nexts AS nexts,
-      ifNull(nullIf(arrayLast(lwq_a -> lwq_a.1 <= lwq_w.month_end, lwq_c.acts).3, ''), concat('unassigned:', lwq_w.region)) AS team,
-      ifNull(nullIf(arrayLast(lwq_a -> lwq_a.1 <= lwq_w.month_end, lwq_c.acts).4, ''), concat('unassigned:', lwq_w.region)) AS agent
+      lwq_w.streak AS streak, lwq_w.nexts AS nexts, ${o.collector ? collectorAt : trusted("'' AS team, '' AS agent")}
     FROM (
       SELECT loan_id, month_end, product, region, branch, channel, status, dpd, overdue_principal + overdue_interest AS overdue,
         toInt64(toRelativeMonthNum(month_end)) AS mi,
@@ -70,8 +77,7 @@ const judged = (c: SourceContext) => sql`
       WHERE month_end <= least({as_of:Date}, toLastDayOfMonth(addMonths({p_to:Date}, ${ahead}))) AND ${c.where({ period: null })}
       WINDOW lwq_all AS (PARTITION BY loan_id ORDER BY mi RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),
         lwq_next AS (PARTITION BY loan_id ORDER BY mi RANGE BETWEEN 1 FOLLOWING AND ${ahead} FOLLOWING)) AS lwq_w
-    LEFT JOIN (SELECT loan_id, arraySort(groupArray((action_date, action_id, team, agent_id))) AS acts
-               FROM ${c.db}.collection_actions WHERE action_date <= {p_to:Date} GROUP BY loan_id) AS lwq_c ON lwq_c.loan_id = lwq_w.loan_id
+    ${o.collector ? actionsOf(c) : trusted('')}
     WHERE ${c.where({ period: 'lwq_w.month_end', product: null, region: null, branch: null, channel: null, cohort: null })}
   ) AS lwq_j
   WHERE lwq_j.status = 'active' AND lwq_j.dpd <= level AND toLastDayOfMonth(addMonths(lwq_j.month_end, horizon)) <= {as_of:Date}`;
@@ -109,10 +115,26 @@ const subjectRows = (c: SourceContext) => sql`
       arrayJoin(arrayConcat([('', '', lwq_b.month_end)], arrayMap(lwq_x -> ('rule', lwq_x.1, lwq_x.2), lwq_k.lwq_ws),
         if(has(${param(championGrades, 'Array(String)')}, lwq_gr.grade), [('grade', toString(lwq_gr.grade), lwq_b.month_end)], []))) AS lwq_s,
       lwq_s.1 AS subject_kind, lwq_s.2 AS subject, lwq_s.3 AS warned_on, toUInt8(subject_kind != '') AS warned
-    FROM (${judged(c)}) AS lwq_b
+    FROM (${judged(c, { collector: c.grouped('team') || c.grouped('agent') })}) AS lwq_b
     LEFT JOIN (SELECT loan_id, month_end, groupArray((rule_id, warned_on)) AS lwq_ws FROM (${storedWarnings(c)}) GROUP BY loan_id, month_end) AS lwq_k
       ON lwq_k.loan_id = lwq_b.loan_id AND lwq_k.month_end = lwq_b.month_end
     LEFT JOIN (${championScores(c)}) AS lwq_gr ON lwq_gr.loan_id = lwq_b.loan_id AND lwq_gr.month_end = lwq_b.month_end)`;
+
+/**
+ * The count rows' keys: each dimension a request may group by, for the count rows (tag 0), and a
+ * constant for a dimension the request does not group by — its rows need not be kept apart (grouping
+ * 21M rows by month, segment, team and agent was half of this metric's time on the 1M book).
+ */
+const countKeyDims = ['month_end', 'product', 'region', 'branch', 'channel', 'team', 'agent'] as const;
+const countKeys = (c: SourceContext) =>
+  trusted(
+    countKeyDims
+      .map((d) => {
+        const blank = d === 'month_end' ? 'toDate(0)' : "''";
+        return `${c.grouped(d) ? `if(lwq_tag = 0, ${d}, ${blank})` : blank} AS k_${d}`;
+      })
+      .join(', '),
+  );
 
 /**
  * Per subject (rules and grades) and the dimensions a request may group by: eligible loan-months
@@ -142,14 +164,31 @@ const warningOutcomes = (c: SourceContext) => sql`
       -- each row once for the counts (tag 0, by the dimensions) and, when warned and rolled, once more
       -- for its detected event (tag 1, by loan and event month-end): one read of the rows for both
       SELECT *, arrayJoin(if(warned AND rolled, [0, 1], [0])) AS lwq_tag, subject_kind AS lwq_sk, subject AS lwq_sj,
-        if(lwq_tag = 0, month_end, toDate(0)) AS k_month_end, if(lwq_tag = 0, product, '') AS k_product,
-        if(lwq_tag = 0, region, '') AS k_region, if(lwq_tag = 0, branch, '') AS k_branch, if(lwq_tag = 0, channel, '') AS k_channel,
-        if(lwq_tag = 0, team, '') AS k_team, if(lwq_tag = 0, agent, '') AS k_agent,
+        ${countKeys(c)},
         if(lwq_tag = 1, loan_id, '') AS k_loan, if(lwq_tag = 1, event_me, toDate(0)) AS k_event_me
       FROM lwq_subject_rows)
     GROUP BY lwq_tag, lwq_sk, lwq_sj, horizon, level, k_month_end, k_product, k_region, k_branch, k_channel, k_team, k_agent,
       k_loan, k_event_me)
   ARRAY JOIN if(lwq_tag = 0 AND lwq_sk = '', ${subjects(c)}, [(lwq_sk, lwq_sj)]) AS lwq_t`;
+
+/** each stored threshold rule's candidates: its latest stored threshold and the grid around it */
+const ruleCandidates = (c: SourceContext) => sql`
+    -- the current threshold itself always (a grid point rounded from it may differ in the last digits)
+    SELECT rule_id, kind, current, arrayJoin(arrayDistinct(arrayConcat([current], multiIf(
+        kind = 'consecutive_overdue', arrayFilter(lwq_v -> lwq_v >= 1, arrayMap(lwq_d -> current + lwq_d, ${param(thresholdGrid.monthOffsets, 'Array(Float64)')})),
+        kind = 'overdue_amount', arrayMap(lwq_f -> round(current * lwq_f, 2), ${param(thresholdGrid.amountFactors, 'Array(Float64)')}),
+        arrayFilter(lwq_v -> lwq_v > 0 AND lwq_v < 1, arrayMap(lwq_f -> round(current * lwq_f, 4), ${param(thresholdGrid.scoreFactors, 'Array(Float64)')})))))) AS lwq_cand
+    FROM (SELECT rule_id, argMax(kind, as_of) AS kind, argMax(threshold, as_of) AS current FROM ${c.db}.warnings
+          WHERE loan_id != '' AND as_of <= {as_of:Date} GROUP BY rule_id)
+    WHERE kind IN ('consecutive_overdue', 'overdue_amount', 'score_above', 'score_jump')`;
+
+/** the lowest candidate of each rule kind (+∞ without a rule of that kind): below it a value warns at no candidate */
+const lowestCandidates = (c: SourceContext) => sql`
+  SELECT ifNull(minIf(toNullable(lwq_cand), kind = 'consecutive_overdue'), inf) AS streak,
+    ifNull(minIf(toNullable(lwq_cand), kind = 'overdue_amount'), inf) AS amount,
+    ifNull(minIf(toNullable(lwq_cand), kind = 'score_above'), inf) AS score,
+    ifNull(minIf(toNullable(lwq_cand), kind = 'score_jump'), inf) AS jump
+  FROM (${ruleCandidates(c)})`;
 
 /**
  * The threshold grid: for every stored threshold rule (consecutive overdue, overdue amount, score
@@ -157,7 +196,9 @@ const warningOutcomes = (c: SourceContext) => sql`
  * eligible loan-month of the period from the snapshot and the champion's scores (the rules' own
  * tests, at month-ends: streak ≥ months; overdue principal + interest > limit; probability >
  * threshold; probability − the previous month-end's > delta). Only rows that are warned or rolled
- * are kept (the others count in no measure).
+ * are kept (the others count in no measure), and a loan-month that neither rolled nor reaches the
+ * lowest candidate of any kind is dropped before it meets the candidates (most loan-months are
+ * current: they would be copied once per rule and candidate only to be dropped).
  */
 const thresholdRows = (c: SourceContext) => sql`
   SELECT lwq_b.month_end AS month_end, lwq_b.horizon AS horizon, lwq_b.level AS level, lwq_b.product AS product, lwq_b.region AS region,
@@ -166,23 +207,24 @@ const thresholdRows = (c: SourceContext) => sql`
     toUInt8(multiIf(
       kind = 'consecutive_overdue', lwq_b.streak >= threshold,
       kind = 'overdue_amount', toFloat64(lwq_b.overdue) > threshold,
-      kind = 'score_above', lwq_p.has_now AND lwq_p.p_now > threshold,
-      lwq_p.has_now AND lwq_p.has_prev AND lwq_p.p_now - lwq_p.p_prev > threshold)) AS is_warned
-  FROM (${judged(c)}) AS lwq_b
-  LEFT JOIN (SELECT loan_id, month_end, anyIf(probability, lwq_o = 0) AS p_now, anyIf(probability, lwq_o = 1) AS p_prev,
-               countIf(lwq_o = 0) > 0 AS has_now, countIf(lwq_o = 1) > 0 AS has_prev
-             FROM (SELECT loan_id, probability, lwq_o, if(lwq_o = 0, lwq_at, toLastDayOfMonth(addMonths(lwq_at, 1))) AS month_end
-                   FROM (SELECT loan_id, month_end AS lwq_at, probability FROM (${championScores(c)})) ARRAY JOIN [0, 1] AS lwq_o)
-             GROUP BY loan_id, month_end) AS lwq_p ON lwq_p.loan_id = lwq_b.loan_id AND lwq_p.month_end = lwq_b.month_end
-  CROSS JOIN (
-    -- the current threshold itself always (a grid point rounded from it may differ in the last digits)
-    SELECT rule_id, kind, current, arrayJoin(arrayDistinct(arrayConcat([current], multiIf(
-        kind = 'consecutive_overdue', arrayFilter(lwq_v -> lwq_v >= 1, arrayMap(lwq_d -> current + lwq_d, ${param(thresholdGrid.monthOffsets, 'Array(Float64)')})),
-        kind = 'overdue_amount', arrayMap(lwq_f -> round(current * lwq_f, 2), ${param(thresholdGrid.amountFactors, 'Array(Float64)')}),
-        arrayFilter(lwq_v -> lwq_v > 0 AND lwq_v < 1, arrayMap(lwq_f -> round(current * lwq_f, 4), ${param(thresholdGrid.scoreFactors, 'Array(Float64)')})))))) AS lwq_cand
-    FROM (SELECT rule_id, argMax(kind, as_of) AS kind, argMax(threshold, as_of) AS current FROM ${c.db}.warnings
-          WHERE loan_id != '' AND as_of <= {as_of:Date} GROUP BY rule_id)
-    WHERE kind IN ('consecutive_overdue', 'overdue_amount', 'score_above', 'score_jump')) AS lwq_r
+      kind = 'score_above', lwq_b.has_now AND lwq_b.p_now > threshold,
+      lwq_b.has_now AND lwq_b.has_prev AND lwq_b.p_now - lwq_b.p_prev > threshold)) AS is_warned
+  FROM (
+    -- named one by one: a star over a join names the columns both sides have (loan_id, month_end) after their table
+    SELECT lwq_e.month_end AS month_end, lwq_e.horizon AS horizon, lwq_e.level AS level, lwq_e.product AS product,
+      lwq_e.region AS region, lwq_e.branch AS branch, lwq_e.channel AS channel, lwq_e.rolled AS rolled, lwq_e.streak AS streak,
+      lwq_e.overdue AS overdue, lwq_p.p_now AS p_now, lwq_p.p_prev AS p_prev, lwq_p.has_now AS has_now, lwq_p.has_prev AS has_prev
+    FROM (${judged(c, { collector: false })}) AS lwq_e
+    LEFT JOIN (SELECT loan_id, month_end, anyIf(probability, lwq_o = 0) AS p_now, anyIf(probability, lwq_o = 1) AS p_prev,
+                 countIf(lwq_o = 0) > 0 AS has_now, countIf(lwq_o = 1) > 0 AS has_prev
+               FROM (SELECT loan_id, probability, lwq_o, if(lwq_o = 0, lwq_at, toLastDayOfMonth(addMonths(lwq_at, 1))) AS month_end
+                     FROM (SELECT loan_id, month_end AS lwq_at, probability FROM (${championScores(c)})) ARRAY JOIN [0, 1] AS lwq_o)
+               GROUP BY loan_id, month_end) AS lwq_p ON lwq_p.loan_id = lwq_e.loan_id AND lwq_p.month_end = lwq_e.month_end
+    CROSS JOIN (${lowestCandidates(c)}) AS lwq_lo
+    WHERE lwq_e.rolled OR lwq_e.streak >= lwq_lo.streak OR toFloat64(lwq_e.overdue) > lwq_lo.amount
+      OR (lwq_p.has_now AND lwq_p.p_now > lwq_lo.score)
+      OR (lwq_p.has_now AND lwq_p.has_prev AND lwq_p.p_now - lwq_p.p_prev > lwq_lo.jump)) AS lwq_b
+  CROSS JOIN (${ruleCandidates(c)}) AS lwq_r
   WHERE is_warned OR is_rolled`;
 
 export const warningSources = {

@@ -8,6 +8,7 @@ import { chartSubtitle } from '../../../reports/spec.ts';
 import type { ReportPeriod } from '../../../reports/template.ts';
 import { addMonthEnds } from '../../../lib/dates.ts';
 import { runMetric } from '../../../warehouse/metrics/run.ts';
+import { queryRows } from '../../../warehouse/connection.ts';
 import { warehouseForReports } from '../../helpers/report-book.ts';
 import { disposeIfOpened } from '../../helpers/warehouse.ts';
 
@@ -175,6 +176,36 @@ describe('report charts on the generated book', () => {
         for (const [stage, ead] of sumByStage(l0))
           expect(cents(moves.rows.find((r) => Number(r.from_stage) === stage)?.ead_from)).toBe(cents(ead));
       }
+  });
+
+  it('interest arrears of a period (and a segment) are the accrual rows of those month-ends, summed', async () => {
+    const p = periods['2024-03']!;
+    const product = String(
+      (await runMetric(wh, 'overdue', { as_of: p.monthEnd, group_by: ['product'] })).rows[0]!.product,
+    );
+    for (const segment of [{}, { product: [product] }]) {
+      const got = await runMetric(wh, 'interest_arrears', {
+        ...segment,
+        from: p.from,
+        to: p.monthEnd,
+        as_of: p.monthEnd,
+      });
+      const want = await queryRows<{ month_end: string; on_bs: string; off_bs: string }>(
+        wh,
+        `SELECT toString(a.month_end) AS month_end, toString(sum(a.interest_arrears_on_bs)) AS on_bs,
+           toString(sum(a.interest_arrears_off_bs)) AS off_bs
+         FROM ${wh.database}.loan_month_accrual AS a
+         INNER JOIN ${wh.database}.loan_month AS m ON m.loan_id = a.loan_id AND m.month_end = a.month_end
+         WHERE a.month_end BETWEEN {from:Date} AND {to:Date} AND m.source = 'schedule'
+           AND ({product:Array(String)} = [] OR m.product IN {product:Array(String)})
+         GROUP BY a.month_end ORDER BY a.month_end`,
+        { from: p.from, to: p.monthEnd, product: 'product' in segment ? segment.product : [] },
+      );
+      expect(want).toHaveLength(12);
+      expect(got.rows.map((r) => [r.month_end, cents(r.on_balance_sheet), cents(r.off_balance_sheet)])).toEqual(
+        want.map((r) => [r.month_end, cents(r.on_bs), cents(r.off_bs)]),
+      );
+    }
   });
 
   it('the five-category migration matrix: each row sums to its start class total (balance and count)', async () => {

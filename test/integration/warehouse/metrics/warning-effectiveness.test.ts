@@ -396,6 +396,29 @@ describe('warning effectiveness on hand-built loans', () => {
     expect([...teams].some((t) => t.startsWith('north-early'))).toBe(true);
   });
 
+  it('grouped by any one dimension, the outcomes add up to the ungrouped ones (a dimension not grouped by is not kept apart)', async () => {
+    const keys = ['subject_kind', 'subject', 'horizon', 'level'] as const;
+    const measures = ['loan_months', 'rolled', 'warned', 'detected', 'events'] as const;
+    const totals = (rows: Record<string, unknown>[]) => {
+      const out = new Map<string, number[]>();
+      for (const r of rows) {
+        const k = keys.map((x) => String(r[x])).join('|');
+        const acc = out.get(k) ?? measures.map(() => 0);
+        measures.forEach((m, i) => (acc[i]! += Number(r[m])));
+        out.set(k, acc);
+      }
+      return out;
+    };
+    const whole = totals((await runMetric(wh, 'warning_outcomes', { as_of: asOf, from, to })).rows);
+    expect([...whole.values()].some((v) => v[3]! > 0)).toBe(true);
+    for (const dim of ['month_end', 'product', 'region', 'branch', 'channel', 'team', 'agent'] as const) {
+      const by = await runMetric(wh, 'warning_outcomes', { as_of: asOf, from, to, group_by: [...keys, dim] });
+      // the hand-built loans share one channel; every other dimension splits them
+      if (dim !== 'channel') expect(new Set(by.rows.map((r) => r[dim])).size, dim).toBeGreaterThan(1);
+      expect(totals(by.rows), dim).toEqual(whole);
+    }
+  });
+
   it('the threshold grid equals the rules re-evaluated from the rows; at the current threshold it equals the stored month-end warnings', async () => {
     const grid = (await runMetric(wh, 'warning_thresholds', { as_of: asOf, from, to })).rows;
     const judged = judge(f, from, to);
