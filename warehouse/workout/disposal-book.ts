@@ -18,17 +18,48 @@ const num = (v: unknown) => (v === null || v === undefined || v === '' ? 0 : Num
 const str = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
 
 /**
+ * The book's recovery curves without the product: the products' curves added up by cohort and month
+ * since default. Their measures (EAD, cash recovered, defaulted loans, cumulated along the months)
+ * are sums, so this is the pooled run of `recovery` — in cents, exactly — without reading the
+ * defaults and their cash a second time.
+ */
+export function pooledCurves(byProduct: readonly MetricRow[]): MetricRow[] {
+  const cents = (v: unknown) => Math.round(num(v) * 100);
+  const pooled = new Map<
+    string,
+    { default_cohort: string; months_since_default: number; ead: number; recovered: number; defaulted_loans: number }
+  >();
+  for (const r of byProduct) {
+    const key = `${str(r.default_cohort)}|${num(r.months_since_default)}`;
+    const p = pooled.get(key) ?? {
+      default_cohort: str(r.default_cohort),
+      months_since_default: num(r.months_since_default),
+      ead: 0,
+      recovered: 0,
+      defaulted_loans: 0,
+    };
+    p.ead += cents(r.ead);
+    p.recovered += cents(r.recovered);
+    p.defaulted_loans += num(r.defaulted_loans);
+    pooled.set(key, p);
+  }
+  return [...pooled.values()].map((p) => ({ ...p, ead: p.ead / 100, recovered: p.recovered / 100 }));
+}
+
+/**
  * The book's evidence, from catalogue metrics over the whole book (a segment's own few sales would
  * be noise): recovery curves pooled and by product, restructure outcomes by months after, and
  * every realised collateral and debt sale.
  */
 export async function bookEvidence(run: RunMetric): Promise<BookEvidence> {
-  const [pooled, byProduct, restructures, sales] = await Promise.all([
-    run('recovery', { group_by: ['default_cohort', 'months_since_default'], basis: 'balance' }),
-    run('recovery', { group_by: ['default_cohort', 'months_since_default', 'product'], basis: 'balance' }),
-    run('restructure_outcomes', { group_by: ['months_after'] }),
-    run('disposal_sales', { group_by: ['event_id', 'kind', 'product'] }),
-  ]);
+  // one after the other: the embedded engine runs one statement at a time, and side by side they
+  // only contend for its threads and memory
+  const byProduct = await run('recovery', {
+    group_by: ['default_cohort', 'months_since_default', 'product'],
+    basis: 'balance',
+  });
+  const restructures = await run('restructure_outcomes', { group_by: ['months_after'] });
+  const sales = await run('disposal_sales', { group_by: ['event_id', 'kind', 'product'] });
   const curveRow = (r: MetricRow, product?: string) => ({
     default_cohort: str(r.default_cohort),
     months_since_default: num(r.months_since_default),
@@ -38,7 +69,10 @@ export async function bookEvidence(run: RunMetric): Promise<BookEvidence> {
     defaulted_loans: num(r.defaulted_loans),
   });
   return {
-    recovery: [...pooled.rows.map((r) => curveRow(r)), ...byProduct.rows.map((r) => curveRow(r, str(r.product)))],
+    recovery: [
+      ...pooledCurves(byProduct.rows).map((r) => curveRow(r)),
+      ...byProduct.rows.map((r) => curveRow(r, str(r.product))),
+    ],
     restructures: restructures.rows.map((r) => ({
       months_after: num(r.months_after),
       events: num(r.events),
@@ -64,10 +98,11 @@ export const pastStage = (loan: DisposalLoan, t: DisposalTerms) =>
 
 /** The loans past the stage at the as-of month-end (filtered as asked), each with its options valued. */
 export async function valueBook(run: RunMetric, terms: DisposalTerms, filters: LoanFilters): Promise<LoanDisposal[]> {
-  const [evidence, candidates] = await Promise.all([
-    bookEvidence(run),
-    run('disposal_candidates', { ...filters, group_by: ['loan_id', 'product', 'region', 'status'] }),
-  ]);
+  const evidence = await bookEvidence(run);
+  const candidates = await run('disposal_candidates', {
+    ...filters,
+    group_by: ['loan_id', 'product', 'region', 'status'],
+  });
   const estimate = estimator(evidence, terms);
   return candidates.rows
     .map((r): DisposalLoan => ({

@@ -9,6 +9,7 @@ import type { ReportPeriod } from '../../../reports/template.ts';
 import { addMonthEnds } from '../../../lib/dates.ts';
 import { runMetric } from '../../../warehouse/metrics/run.ts';
 import { queryRows } from '../../../warehouse/connection.ts';
+import { pooledCurves } from '../../../warehouse/workout/disposal-book.ts';
 import { warehouseForReports } from '../../helpers/report-book.ts';
 import { disposeIfOpened } from '../../helpers/warehouse.ts';
 
@@ -206,6 +207,23 @@ describe('report charts on the generated book', () => {
         want.map((r) => [r.month_end, cents(r.on_bs), cents(r.off_bs)]),
       );
     }
+  });
+
+  it("the disposal evidence's pooled recovery curves are the recovery metric's pooled run, to the cent", async () => {
+    const req = { as_of: periods['2024-06']!.monthEnd, basis: 'balance' as const };
+    const byProduct = await runMetric(wh, 'recovery', {
+      ...req,
+      group_by: ['default_cohort', 'months_since_default', 'product'],
+    });
+    const pooled = await runMetric(wh, 'recovery', { ...req, group_by: ['default_cohort', 'months_since_default'] });
+    expect(new Set(byProduct.rows.map((r) => r.product)).size).toBeGreaterThan(1);
+    const key = (r: Record<string, unknown>) => `${String(r.default_cohort)}|${String(r.months_since_default)}`;
+    const got = new Map(
+      pooledCurves(byProduct.rows).map((r) => [key(r), [cents(r.ead), cents(r.recovered), Number(r.defaulted_loans)]]),
+    );
+    expect(got.size).toBe(pooled.rows.length);
+    for (const r of pooled.rows)
+      expect(got.get(key(r)), key(r)).toEqual([cents(r.ead), cents(r.recovered), Number(r.defaulted_loans)]);
   });
 
   it('the five-category migration matrix: each row sums to its start class total (balance and count)', async () => {
