@@ -1,6 +1,7 @@
 import { exec, type Warehouse } from './connection.ts';
 import { tableRef } from './ddl.ts';
-import { sqlStringLiteral } from './sql.ts';
+import { render, sqlStringLiteral, trusted } from './sql.ts';
+import { promiseRowsSql, specGraceDays } from './metrics/promise-sources.ts';
 import { noNextMonthEnd, systemTables } from './tables.ts';
 
 /**
@@ -46,7 +47,8 @@ const collectionFactsSelect = (wh: Pick<Warehouse, 'database'>, loans?: LoanSubs
     lwq_l.product AS product, lwq_l.region AS region, lwq_l.branch AS branch, lwq_l.channel AS loan_channel,
     toStartOfMonth(lwq_l.origination_date) AS cohort_month,
     lwq_h.bs[indexOf(lwq_h.ms, toLastDayOfMonth(lwq_a.action_date))] AS bucket_then,
-    lwq_h.bs[indexOf(lwq_h.ms, toLastDayOfMonth(addMonths(lwq_a.action_date, 1)))] AS bucket_next
+    lwq_h.bs[indexOf(lwq_h.ms, toLastDayOfMonth(addMonths(lwq_a.action_date, 1)))] AS bucket_next,
+    lwq_s.status AS promise_status
   FROM ${actions} AS lwq_a
   INNER JOIN ${tableRef(wh, 'loans')} AS lwq_l ON lwq_l.loan_id = lwq_a.loan_id
   -- one join to each worked loan's month-end buckets as arrays (joining loan_month twice would hash 12M rows twice)
@@ -67,7 +69,29 @@ const collectionFactsSelect = (wh: Pick<Warehouse, 'database'>, loans?: LoanSubs
              ASOF INNER JOIN (SELECT max(action_id) AS action_id, loan_id, action_date FROM ${actions} GROUP BY loan_id, action_date) AS lwq_t
                ON lwq_t.loan_id = lwq_p.loan_id AND lwq_p.paid_date >= lwq_t.action_date
              WHERE dateDiff('day', lwq_t.action_date, lwq_p.paid_date) <= 30
-             GROUP BY lwq_t.action_id) AS lwq_c ON lwq_c.action_id = lwq_a.action_id`;
+             GROUP BY lwq_t.action_id) AS lwq_c ON lwq_c.action_id = lwq_a.action_id
+  LEFT JOIN (SELECT action_id, status FROM (${promiseStatuses(wh, loans)})) AS lwq_s ON lwq_s.action_id = lwq_a.action_id`;
+};
+
+/**
+ * Each promise's state once its deadline has passed (kept, partial, broken: the promise lifecycle of
+ * promise-sources.ts judged after every payment loaded). It does not depend on the as-of date a
+ * metric asks for, as long as the deadline is on or before it: the payments that decide it are those
+ * up to the deadline, and only promises with an earlier deadline come before it in the allocation.
+ * So the collections metric reads it here instead of running the lifecycle over every promise and
+ * payment of the book at each call; a promise whose deadline is still to come is `open` there anyway.
+ */
+const promiseStatuses = (wh: Pick<Warehouse, 'database'>, loans?: LoanSubset) => {
+  const { query, query_params } = render(
+    promiseRowsSql(
+      trusted(wh.database),
+      trusted("toDate('2149-06-06')"),
+      trusted(String(specGraceDays)),
+      trusted(loans ? `loan_id IN (${loans})` : '1'),
+    ),
+  );
+  if (Object.keys(query_params).length > 0) throw new Error('the promise lifecycle took a bound parameter');
+  return query;
 };
 
 const selects: Record<DerivedTable, (wh: Pick<Warehouse, 'database'>, loans?: LoanSubset) => string> = {

@@ -193,6 +193,9 @@ export const loanMonthNextRow = [['next_month_end', 'Date']] as const;
  */
 export const loanMonthKey = [['loan_key', 'UInt32']] as const;
 
+/** collection_facts columns added by migration 26: each promise's state once its deadline has passed (derived-facts.ts) */
+export const collectionFactsPromiseColumns = [['promise_status', 'LowCardinality(String)']] as const;
+
 /**
  * Columns added to snapshot_runs by migration 23 (incremental refresh, issue 24): whether the run
  * rebuilt everything or refreshed the touched loans, the fingerprint of the settings, snapshot SQL and
@@ -242,6 +245,7 @@ export const systemTables = {
       ['cohort_month', 'Date'],
       ['bucket_then', 'LowCardinality(String)'],
       ['bucket_next', 'LowCardinality(String)'],
+      ...collectionFactsPromiseColumns,
     ],
     orderBy: '(action_date, action_id)',
     shardBy: 'cityHash64(loan_id)',

@@ -3,7 +3,7 @@ import type { FilterKey, SourceName } from './definition.ts';
 import { sql, trusted, type Sql } from '../sql.ts';
 import { bookSources } from './book-sources.ts';
 import { accrualSources } from './accrual-sources.ts';
-import { promiseRowsSql, promiseSources, specGraceDays } from './promise-sources.ts';
+import { promiseSources } from './promise-sources.ts';
 import { incentiveSources } from './incentive-sources.ts';
 import { warningSources } from './warning-sources.ts';
 import { workoutSources } from './workout-sources.ts';
@@ -189,9 +189,9 @@ export const sources: Record<SourceName, (c: SourceContext) => Sql> = {
       outcome IN ('contacted', 'promise_to_pay', 'refused', 'paid') AS contacted,
       outcome = 'promise_to_pay' AS promised,
       promised AND promise_due <= {as_of:Date} AS promise_matured,
-      -- kept as the promise lifecycle says (promise-sources.ts): the same payment is not counted for two overlapping promises
-      promise_matured AND action_id IN (SELECT action_id FROM (${promiseRowsSql(c.db, trusted('{as_of:Date}'), trusted(String(specGraceDays)))})
-        WHERE status = 'kept') AS promise_kept,
+      -- kept as the promise lifecycle says (promise-sources.ts: the same payment is not counted for two overlapping
+      -- promises); a matured promise's state is the same at any as-of date after its deadline, so the snapshot keeps it
+      promise_matured AND promise_status = 'kept' AS promise_kept,
       arraySum(arrayFilter((lwq_v, lwq_d) -> lwq_d <= {as_of:Date}, pay_amounts, pay_dates)) AS collected,
       -- a cure is seen at the next month-end: a report as of an earlier date does not know it yet
       bucket_next IN ('C', 'PO') AND toLastDayOfMonth(addMonths(action_date, 1)) <= {as_of:Date} AS cured

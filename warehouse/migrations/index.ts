@@ -9,6 +9,7 @@ import {
   archiveTables,
   auditClientRequestIdColumns,
   collectionActionOriginColumns,
+  collectionFactsPromiseColumns,
   collectionTables,
   consoleTables,
   incentiveTables,
@@ -205,6 +206,15 @@ export const migrations: Migration[] = [
     version: 24,
     name: 'console users (name, scrypt password hash, role and scope) and console sessions shared by API processes',
     statements: (wh) => Object.values(consoleTables).flatMap((t) => createTableStatements(wh, t)),
+  },
+  {
+    // 25 was never used (docs/console.md: a TTL on console_sessions was considered and left)
+    version: 26,
+    name: 'collection_facts.promise_status (each promise once its deadline has passed), filled from the existing snapshot',
+    statements: (wh) => [
+      ...addColumns(wh, 'collection_facts', collectionFactsPromiseColumns),
+      ...fillDerivedStatements(wh, 'collection_facts'),
+    ],
   },
 ];
 
