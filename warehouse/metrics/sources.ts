@@ -39,11 +39,14 @@ const cohortOf = (grain: 'month' | 'quarter', col: string) =>
 const cohortSpan = (grain: 'month' | 'quarter') => trusted(grain === 'quarter' ? '2' : '0');
 const thresholds = [0, 30, 60, 90] as const;
 const classRank = (col: string) => trusted(`indexOf(${fiveClassesSql}, ${col})`);
-/** cash after default per defaulted loan and month since the default month (payments read only for defaulted loans: their primary key) */
+/**
+ * cash after default per defaulted loan and month since the default month. Every payment up to
+ * {as_of} meets the defaults' hash table: narrowing the payments first by `loan_id IN (defaulted)`
+ * took longer than the join itself (1M book: 0.6 s against 0.35 s).
+ */
 const cashAfterDefault = (c: SourceContext) => sql`
   SELECT lwq_f.loan_id AS loan_id, toUInt16(dateDiff('month', toStartOfMonth(lwq_x.default_me), toStartOfMonth(lwq_f.cash_date))) AS k, sum(lwq_f.cash) AS cash
-  FROM (SELECT loan_id, paid_date AS cash_date, amount AS cash FROM ${c.db}.payments
-          WHERE loan_id IN (SELECT loan_id FROM ${c.db}.loan_defaults WHERE default_me <= {as_of:Date})
+  FROM (SELECT loan_id, paid_date AS cash_date, amount AS cash FROM ${c.db}.payments WHERE paid_date <= {as_of:Date}
         UNION ALL SELECT loan_id, event_date, amount FROM ${c.db}.loan_events WHERE type IN ('recovery', 'collateral_sale', 'debt_sale', 'settlement')) AS lwq_f
   INNER JOIN (${defaults(c)}) AS lwq_x ON lwq_x.loan_id = lwq_f.loan_id
   WHERE lwq_f.cash_date > lwq_x.default_me AND lwq_f.cash_date <= {as_of:Date}
