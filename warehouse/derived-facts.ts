@@ -3,6 +3,7 @@ import { tableRef } from './ddl.ts';
 import { render, sqlStringLiteral, trusted } from './sql.ts';
 import { promiseRowsSql, specGraceDays } from './metrics/promise-sources.ts';
 import { noNextMonthEnd, systemTables } from './tables.ts';
+import { warningFactsSelect } from './warning-facts.ts';
 
 /**
  * Per-loan and per-action facts that metrics would otherwise re-derive from 12M loan-months and
@@ -10,7 +11,7 @@ import { noNextMonthEnd, systemTables } from './tables.ts';
  * it is rebuilt with every snapshot (and filled by a migration for a warehouse that predates it);
  * anything that depends on the request's as-of date stays in the metric source.
  */
-export type DerivedTable = 'loan_defaults' | 'collection_facts';
+export type DerivedTable = 'loan_defaults' | 'collection_facts' | 'warning_facts';
 
 /**
  * A subquery of loan ids (SQL text without parameters, e.g. `SELECT loan_id FROM db.t`): the facts
@@ -97,6 +98,7 @@ const promiseStatuses = (wh: Pick<Warehouse, 'database'>, loans?: LoanSubset) =>
 const selects: Record<DerivedTable, (wh: Pick<Warehouse, 'database'>, loans?: LoanSubset) => string> = {
   loan_defaults: loanDefaultsSelect,
   collection_facts: collectionFactsSelect,
+  warning_facts: warningFactsSelect,
 };
 
 export const derivedTables = Object.keys(selects) as DerivedTable[];

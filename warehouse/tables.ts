@@ -250,6 +250,25 @@ export const systemTables = {
     orderBy: '(action_date, action_id)',
     shardBy: 'cityHash64(loan_id)',
   },
+  /** per judgeable loan-month, what warning effectiveness reads of its history (warehouse/warning-facts.ts; migration 27) */
+  warning_facts: {
+    name: 'warning_facts',
+    columns: [
+      ['loan_id', 'String'],
+      ['month_end', 'Date'],
+      ['product', 'LowCardinality(String)'],
+      ['region', 'LowCardinality(String)'],
+      ['branch', 'LowCardinality(String)'],
+      ['channel', 'LowCardinality(String)'],
+      ['cohort_month', 'Date'],
+      ['dpd', 'UInt32'],
+      ['overdue', money],
+      ['streak', 'UInt32'],
+      ['nexts', 'Array(Tuple(Int64, UInt32, Date))'],
+    ],
+    orderBy: '(month_end, loan_id)',
+    shardBy: 'cityHash64(loan_id)',
+  },
   snapshot_runs: {
     name: 'snapshot_runs',
     columns: [

@@ -35,8 +35,6 @@ const champion = (c: SourceContext) => sql`
   SELECT argMax((model_name, version), (decided_at, model_name, version)) FROM ${c.db}.champion_history
   WHERE target = ${param(targetName(defaultTarget), 'String')}`;
 
-/** the longest horizon: how far ahead of a warning month the snapshot is read (a window frame takes no bound parameter) */
-const ahead = trusted(String(Math.max(...warningHorizons)));
 const pairs = warningHorizons.flatMap((h) => warningLevels.map((x) => `(${h}, ${x})`)).join(', ');
 
 /** the loan's collector at m: the team and agent of its latest action on or before m (lwq_c, actionsOf) */
@@ -64,23 +62,17 @@ const judged = (c: SourceContext, o: { collector: boolean }) => sql`
     if(rolled, greatest(addDays(toLastDayOfMonth(addMonths(event_me, -1)), 1),
       subtractDays(event_me, toInt64(lwq_hits[1].2) - level - 1)), toDate('1970-01-01')) AS event_day
   FROM (
-    SELECT lwq_w.loan_id AS loan_id, lwq_w.month_end AS month_end, lwq_w.mi AS mi, lwq_w.product AS product, lwq_w.region AS region,
-      lwq_w.branch AS branch, lwq_w.channel AS channel, lwq_w.status AS status, lwq_w.dpd AS dpd, lwq_w.overdue AS overdue,
-      lwq_w.streak AS streak, lwq_w.nexts AS nexts, ${o.collector ? collectorAt : trusted("'' AS team, '' AS agent")}
-    FROM (
-      SELECT loan_id, month_end, product, region, branch, channel, status, dpd, overdue_principal + overdue_interest AS overdue,
-        toInt64(toRelativeMonthNum(month_end)) AS mi,
-        -- the warning rule's streak: month-ends back to the last one at DPD 0 (or the loan's first), for an active loan overdue at m
-        if(status = 'active' AND dpd > 0, toUInt32(mi - ifNull(max(if(dpd = 0, toNullable(mi), NULL)) OVER lwq_all, min(mi) OVER lwq_all - 1)), 0) AS streak,
-        groupArray((mi, dpd, month_end)) OVER lwq_next AS nexts
-      FROM ${c.db}.loan_month
-      WHERE month_end <= least({as_of:Date}, toLastDayOfMonth(addMonths({p_to:Date}, ${ahead}))) AND ${c.where({ period: null })}
-      WINDOW lwq_all AS (PARTITION BY loan_id ORDER BY mi RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),
-        lwq_next AS (PARTITION BY loan_id ORDER BY mi RANGE BETWEEN 1 FOLLOWING AND ${ahead} FOLLOWING)) AS lwq_w
+    SELECT lwq_w.loan_id AS loan_id, lwq_w.month_end AS month_end, toInt64(toRelativeMonthNum(lwq_w.month_end)) AS mi,
+      lwq_w.product AS product, lwq_w.region AS region, lwq_w.branch AS branch, lwq_w.channel AS channel, lwq_w.dpd AS dpd,
+      lwq_w.overdue AS overdue, lwq_w.streak AS streak, lwq_w.nexts AS nexts,
+      ${o.collector ? collectorAt : trusted("'' AS team, '' AS agent")}
+    -- the snapshot's per loan-month facts (warehouse/warning-facts.ts): active loan-months with DPD ≤ the highest level,
+    -- their overdue streak and next month-ends
+    FROM ${c.db}.warning_facts AS lwq_w
     ${o.collector ? actionsOf(c) : trusted('')}
-    WHERE ${c.where({ period: 'lwq_w.month_end', product: null, region: null, branch: null, channel: null, cohort: null })}
+    WHERE ${c.where({ period: 'lwq_w.month_end', product: 'lwq_w.product', region: 'lwq_w.region', branch: 'lwq_w.branch', channel: 'lwq_w.channel', cohort: 'lwq_w.cohort_month' })}
   ) AS lwq_j
-  WHERE lwq_j.status = 'active' AND lwq_j.dpd <= level AND toLastDayOfMonth(addMonths(lwq_j.month_end, horizon)) <= {as_of:Date}`;
+  WHERE lwq_j.dpd <= level AND toLastDayOfMonth(addMonths(lwq_j.month_end, horizon)) <= {as_of:Date}`;
 
 /** the champion's grade and probability per loan and month-end (the period's months and the one before, for jumps) */
 const championScores = (c: SourceContext) => sql`

@@ -216,6 +216,14 @@ export const migrations: Migration[] = [
       ...fillDerivedStatements(wh, 'collection_facts'),
     ],
   },
+  {
+    version: 27,
+    name: "warning_facts (each judgeable loan-month's overdue streak and next month-ends), filled from the existing snapshot",
+    statements: (wh) => [
+      ...createTableStatements(wh, systemTables.warning_facts),
+      ...fillDerivedStatements(wh, 'warning_facts'),
+    ],
+  },
 ];
 
 /** Applies every migration not yet recorded; safe to run any number of times. */
