@@ -266,7 +266,7 @@ export const systemTables = {
       ['streak', 'UInt32'],
       ['nexts', 'Array(Tuple(Int64, UInt32, Date))'],
     ],
-    orderBy: '(month_end, loan_id)',
+    orderBy: '(loan_id, month_end)',
     shardBy: 'cityHash64(loan_id)',
   },
   snapshot_runs: {
