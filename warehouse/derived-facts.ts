@@ -21,12 +21,34 @@ export type LoanSubset = string;
 
 /**
  * Each defaulted loan's first month-end in default (DPD > 90 or charged off: `default_flag` is
- * cumulative) and its EAD then, with the loan's attributes (recovery, LGD).
+ * cumulative) and its EAD then, with the loan's attributes (recovery, LGD); and the cash received
+ * after the default month-end — payments and recovery, collateral sale, debt sale and settlement
+ * events — by month since the default month (`cash_k`, `cash`: every month with cash, in order).
+ * A metric as of a month-end reads the months up to it: the cash of a month is whole by its end.
  */
-const loanDefaultsSelect = (wh: Pick<Warehouse, 'database'>, loans?: LoanSubset) => `
-  SELECT loan_id, min(month_end) AS default_me, argMin(principal_balance, month_end) AS ead, any(product) AS product, any(region) AS region,
-    any(branch) AS branch, any(channel) AS channel, any(cohort_month) AS cohort_month
-  FROM ${tableRef(wh, 'loan_month')} WHERE default_flag = 1${loans ? ` AND loan_id IN (${loans})` : ''} GROUP BY loan_id`;
+const defaultCashEvents = "('recovery', 'collateral_sale', 'debt_sale', 'settlement')";
+const loanDefaultsSelect = (wh: Pick<Warehouse, 'database'>, loans?: LoanSubset) => {
+  const ofLoans = loans ? ` AND loan_id IN (${loans})` : '';
+  const firstDefaults = `SELECT loan_id, min(month_end) AS default_me, argMin(principal_balance, month_end) AS ead, any(product) AS product,
+      any(region) AS region, any(branch) AS branch, any(channel) AS channel, any(cohort_month) AS cohort_month
+    FROM ${tableRef(wh, 'loan_month')} WHERE default_flag = 1${ofLoans} GROUP BY loan_id`;
+  return `
+  SELECT lwq_d.loan_id AS loan_id, lwq_d.default_me AS default_me, lwq_d.ead AS ead, lwq_d.product AS product, lwq_d.region AS region,
+    lwq_d.branch AS branch, lwq_d.channel AS channel, lwq_d.cohort_month AS cohort_month,
+    arrayMap(lwq_t -> lwq_t.1, lwq_c.ks) AS cash_k, arrayMap(lwq_t -> lwq_t.2, lwq_c.ks) AS cash
+  FROM (${firstDefaults}) AS lwq_d
+  LEFT JOIN (
+    SELECT loan_id, arraySort(groupArray((k, cash))) AS ks FROM (
+      SELECT lwq_f.loan_id AS loan_id, toUInt16(dateDiff('month', toStartOfMonth(lwq_x.default_me), toStartOfMonth(lwq_f.cash_date))) AS k,
+        sum(lwq_f.cash) AS cash
+      FROM (SELECT loan_id, paid_date AS cash_date, amount AS cash FROM ${tableRef(wh, 'payments')} WHERE 1${ofLoans}
+            UNION ALL SELECT loan_id, event_date, amount FROM ${tableRef(wh, 'loan_events')}
+            WHERE type IN ${defaultCashEvents}${ofLoans}) AS lwq_f
+      INNER JOIN (SELECT loan_id, default_me FROM (${firstDefaults})) AS lwq_x ON lwq_x.loan_id = lwq_f.loan_id
+      WHERE lwq_f.cash_date > lwq_x.default_me
+      GROUP BY loan_id, k)
+    GROUP BY loan_id) AS lwq_c ON lwq_c.loan_id = lwq_d.loan_id`;
+};
 
 /**
  * One row per collection action (collection KPIs): the loan's bucket at the action's month-end and

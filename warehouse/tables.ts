@@ -193,6 +193,11 @@ export const loanMonthNextRow = [['next_month_end', 'Date']] as const;
  */
 export const loanMonthKey = [['loan_key', 'UInt32']] as const;
 
+/** loan_defaults columns added by migration 28: cash after default by month since the default month (derived-facts.ts) */
+export const loanDefaultCashColumns = [
+  ['cash_k', 'Array(UInt16)'],
+  ['cash', `Array(${money})`],
+] as const;
 /** collection_facts columns added by migration 26: each promise's state once its deadline has passed (derived-facts.ts) */
 export const collectionFactsPromiseColumns = [['promise_status', 'LowCardinality(String)']] as const;
 
@@ -219,6 +224,7 @@ export const systemTables = {
       ['branch', 'LowCardinality(String)'],
       ['channel', 'LowCardinality(String)'],
       ['cohort_month', 'Date'],
+      ...loanDefaultCashColumns,
     ],
     orderBy: 'loan_id',
     shardBy: 'cityHash64(loan_id)',

@@ -40,21 +40,17 @@ const cohortSpan = (grain: 'month' | 'quarter') => trusted(grain === 'quarter' ?
 const thresholds = [0, 30, 60, 90] as const;
 const classRank = (col: string) => trusted(`indexOf(${fiveClassesSql}, ${col})`);
 /**
- * cash after default per defaulted loan and month since the default month. Every payment up to
- * {as_of} meets the defaults' hash table: narrowing the payments first by `loan_id IN (defaulted)`
- * took longer than the join itself (1M book: 0.6 s against 0.35 s).
+ * cash after default per defaulted loan and month since the default month, up to {as_of}: the
+ * snapshot's per-loan cash by month (loan_defaults.cash_k / cash) up to the as-of month
  */
 const cashAfterDefault = (c: SourceContext) => sql`
-  SELECT lwq_f.loan_id AS loan_id, toUInt16(dateDiff('month', toStartOfMonth(lwq_x.default_me), toStartOfMonth(lwq_f.cash_date))) AS k, sum(lwq_f.cash) AS cash
-  FROM (SELECT loan_id, paid_date AS cash_date, amount AS cash FROM ${c.db}.payments WHERE paid_date <= {as_of:Date}
-        UNION ALL SELECT loan_id, event_date, amount FROM ${c.db}.loan_events WHERE type IN ('recovery', 'collateral_sale', 'debt_sale', 'settlement')) AS lwq_f
-  INNER JOIN (${defaults(c)}) AS lwq_x ON lwq_x.loan_id = lwq_f.loan_id
-  WHERE lwq_f.cash_date > lwq_x.default_me AND lwq_f.cash_date <= {as_of:Date}
-  GROUP BY loan_id, k`;
+  SELECT loan_id, k, lwq_amount AS cash FROM (${defaults(c)})
+  ARRAY JOIN cash_k AS k, cash AS lwq_amount
+  WHERE k <= dateDiff('month', toStartOfMonth(default_me), toStartOfMonth({as_of:Date}))`;
 
 /** the first month-end with DPD > 90 or charged off, and the balance then (EAD): per-loan facts kept by the snapshot (loan_defaults) */
 const defaults = (c: SourceContext) => sql`
-  SELECT loan_id, default_me, ead, product, region, branch, channel, cohort_month
+  SELECT loan_id, default_me, ead, product, region, branch, channel, cohort_month, cash_k, cash
   FROM ${c.db}.loan_defaults AS lwq_lm WHERE lwq_lm.default_me <= {as_of:Date}
     AND ${c.where({ period: null, product: 'lwq_lm.product', region: 'lwq_lm.region', branch: 'lwq_lm.branch', channel: 'lwq_lm.channel', cohort: 'lwq_lm.cohort_month' })}`;
 
@@ -147,17 +143,31 @@ export const sources: Record<SourceName, (c: SourceContext) => Sql> = {
    * cash received in month k after the default month (payments, recovery, collateral_sale,
    * debt_sale, settlement), and on the k = 0 row whether all cash so far exceeds EAD.
    */
-  recovery_flows: (c) => sql`
-    SELECT default_cohort, k, product, region, if(k = 0, ead, 0) AS ead, cash,
-      if(k = 0 AND sum(cash) OVER (PARTITION BY loan_id) > ead, 1, 0) AS over_100pct
-    FROM (
-      SELECT lwq_d.loan_id AS loan_id, lwq_d.default_cohort AS default_cohort, lwq_d.k AS k, lwq_d.product AS product, lwq_d.region AS region,
-        lwq_d.ead AS ead, ifNull(lwq_c.cash, toDecimal64(0, 2)) AS cash
-      FROM (SELECT *, ${cohortOf(c.cohortGrain, 'default_me')} AS default_cohort,
-              -- a quarterly cohort stops at the month its last default month has reached (as vintage cohorts do)
-              toUInt16(arrayJoin(range(toUInt32(greatest(0, dateDiff('month', addMonths(default_cohort, ${cohortSpan(c.cohortGrain)}), toStartOfMonth({as_of:Date})))) + 1))) AS k
-            FROM (${defaults(c)}) WHERE ${c.where({ period: 'default_me', product: null, region: null, branch: null, channel: null, cohort: null })}) AS lwq_d
-      LEFT JOIN (${cashAfterDefault(c)}) AS lwq_c ON lwq_c.loan_id = lwq_d.loan_id AND lwq_c.k = lwq_d.k)`,
+  recovery_flows: (c) => {
+    // the defaulted loans of the request with their cohort, how many months it has reached, and their cash by month
+    const loans = sql`
+      SELECT product, region, ead, cash_k AS lwq_ks, cash AS lwq_cs, ${cohortOf(c.cohortGrain, 'default_me')} AS default_cohort,
+        -- a quarterly cohort stops at the month its last default month has reached (as vintage cohorts do)
+        toUInt32(greatest(0, dateDiff('month', addMonths(default_cohort, ${cohortSpan(c.cohortGrain)}), toStartOfMonth({as_of:Date})))) AS reach
+      FROM (${defaults(c)}) WHERE ${c.where({ period: 'default_me', product: null, region: null, branch: null, channel: null, cohort: null })}`;
+    // three kinds of rows, summed by the metric: each loan at k = 0 (its EAD, the loan itself, and
+    // whether its cash within the cohort's months exceeds the EAD); each month of cash up to the
+    // cohort's reach; and a zero row for every month a cohort's product and region have reached, so
+    // a month without cash still has its row. The same sums as one row per loan and month, with a
+    // fifth of the rows (1M book: 0.5M rows instead of 1.4M).
+    return sql`
+    SELECT default_cohort, toUInt16(0) AS k, product, region, ead, toDecimal64(0, 2) AS cash, toUInt8(1) AS defaulted,
+      toUInt8(arraySum(arrayFilter((lwq_a, lwq_j) -> lwq_j <= reach, lwq_cs, lwq_ks)) > ead) AS over_100pct
+    FROM (${loans})
+    UNION ALL
+    SELECT default_cohort, lwq_k AS k, product, region, toDecimal64(0, 2) AS ead, toDecimal64(lwq_amount, 2) AS cash,
+      toUInt8(0) AS defaulted, toUInt8(0) AS over_100pct
+    FROM (${loans}) ARRAY JOIN lwq_ks AS lwq_k, lwq_cs AS lwq_amount WHERE lwq_k <= reach
+    UNION ALL
+    SELECT default_cohort, toUInt16(arrayJoin(range(reach + 1))) AS k, product, region, toDecimal64(0, 2) AS ead,
+      toDecimal64(0, 2) AS cash, toUInt8(0) AS defaulted, toUInt8(0) AS over_100pct
+    FROM (SELECT DISTINCT default_cohort, product, region, reach FROM (${loans}))`;
+  },
 
   /**
    * One row per defaulted loan: EAD, cash after default up to {as_of}, and whether the workout is

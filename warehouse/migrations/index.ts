@@ -10,6 +10,7 @@ import {
   auditClientRequestIdColumns,
   collectionActionOriginColumns,
   collectionFactsPromiseColumns,
+  loanDefaultCashColumns,
   collectionTables,
   consoleTables,
   incentiveTables,
@@ -222,6 +223,14 @@ export const migrations: Migration[] = [
     statements: (wh) => [
       ...createTableStatements(wh, systemTables.warning_facts),
       ...fillDerivedStatements(wh, 'warning_facts'),
+    ],
+  },
+  {
+    version: 28,
+    name: 'loan_defaults.cash_k and cash (cash after default by month since the default), filled from the existing snapshot',
+    statements: (wh) => [
+      ...addColumns(wh, 'loan_defaults', loanDefaultCashColumns),
+      ...fillDerivedStatements(wh, 'loan_defaults'),
     ],
   },
 ];

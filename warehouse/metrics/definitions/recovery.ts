@@ -20,7 +20,7 @@ export const recovery = {
   measures: {
     ead: {},
     recovered: both('ifNull(cash, toDecimal64(0, 2))'),
-    defaulted_loans: both('toUInt64(k = 0)'),
+    defaulted_loans: both('toUInt64(defaulted)'),
     loans_over_100pct: both('toUInt64(over_100pct)'),
   },
   ratios: {
