@@ -34,23 +34,21 @@ const loanWhere = (c: SourceContext, alias: string) =>
  * EAD less the cash received after default. Months since default from loan_defaults (0 before).
  */
 const disposalCandidates = (c: SourceContext) => {
-  const defaulted = sql`SELECT loan_id FROM ${c.db}.loan_defaults WHERE default_me <= {as_of:Date}`;
   return sql`
   SELECT lwq_m.loan_id AS loan_id, lwq_m.product AS product, lwq_m.region AS region, lwq_m.branch AS branch, lwq_m.channel AS channel,
     lwq_m.cohort_month AS cohort, toString(lwq_m.status) AS status,
     toUInt32(lwq_m.dpd + if(lwq_m.status = 'active', 0, dateDiff('day', lwq_m.month_end, {as_of:Date}))) AS dpd_now,
     if(lwq_m.status = 'active', lwq_m.principal_balance,
-       greatest(toDecimal64(0, 2), toDecimal64(lwq_d.ead, 2) - toDecimal64(ifNull(lwq_c.cash, 0), 2))) AS balance,
+       greatest(toDecimal64(0, 2), toDecimal64(lwq_d.ead, 2) - toDecimal64(arraySum(arrayFilter((lwq_a, lwq_k) ->
+         lwq_k <= dateDiff('month', toStartOfMonth(lwq_d.default_me), toStartOfMonth({as_of:Date})), lwq_d.cash, lwq_d.cash_k)), 2))) AS balance,
     toUInt32(if(lwq_d.default_me > toDate('1970-01-01') AND lwq_d.default_me <= {as_of:Date}, dateDiff('month', lwq_d.default_me, {as_of:Date}), 0)) AS months_since_default,
     toDecimal64(ifNull(lwq_l.collateral_value, 0), 2) AS collateral_value
   FROM (SELECT loan_id, month_end, product, region, branch, channel, cohort_month, status, dpd, principal_balance FROM ${c.db}.loan_month
         WHERE ((month_end = {as_of:Date} AND status = 'active' AND dpd > 0) OR (status = 'charged_off' AND month_end <= {as_of:Date}))
           AND ${c.where({ period: null, cohort: 'cohort_month' })}) AS lwq_m
   INNER JOIN ${c.db}.loans AS lwq_l ON lwq_l.loan_id = lwq_m.loan_id
+  -- with its cash after default by month (the snapshot's loan_defaults), read up to the as-of month
   LEFT JOIN ${c.db}.loan_defaults AS lwq_d ON lwq_d.loan_id = lwq_m.loan_id
-  LEFT JOIN (SELECT lwq_f.loan_id AS loan_id, sum(lwq_f.cash) AS cash FROM (${cashOf(c, defaulted)}) AS lwq_f
-             INNER JOIN ${c.db}.loan_defaults AS lwq_x ON lwq_x.loan_id = lwq_f.loan_id
-             WHERE lwq_f.cash_date > lwq_x.default_me GROUP BY loan_id) AS lwq_c ON lwq_c.loan_id = lwq_m.loan_id
   WHERE lwq_m.loan_id NOT IN (SELECT loan_id FROM ${c.db}.loan_events WHERE type IN ${trusted(closingTypes)} AND event_date <= {as_of:Date})`;
 };
 
@@ -103,27 +101,30 @@ export const restructureHorizonMonths = 36;
  */
 const restructureOutcomes = (c: SourceContext) => {
   const restructured = sql`SELECT loan_id FROM ${c.db}.loan_events WHERE type = 'restructure' AND event_date <= {as_of:Date}`;
+  // each restructured loan's month-ends and cash by month read once, as arrays, and looked up per
+  // (restructure, k): three joins of loan_month per (restructure, k) took most of this source's time
   return sql`
-  SELECT lwq_r.event_id AS event_id, lwq_r.product AS product, lwq_r.region AS region, lwq_r.branch AS branch, lwq_r.channel AS channel,
-    lwq_r.cohort AS cohort, lwq_r.k AS k, lwq_r.balance AS balance, toDecimal64(ifNull(lwq_c.cash, 0), 2) AS cash,
-    (lwq_m.bucket IN ('C', 'PO') OR (lwq_p.paid_off_me > toDate('1970-01-01') AND lwq_p.paid_off_me <= toLastDayOfMonth(addMonths(lwq_r.event_date, lwq_r.k)))) AS cured
+  SELECT event_id, product, region, branch, channel, cohort, k, balance,
+    toDecimal64(lwq_h.cash_amounts[indexOf(lwq_h.cash_months, toStartOfMonth(addMonths(event_date, k)))], 2) AS cash,
+    (lwq_h.buckets[indexOf(lwq_h.month_ends, toLastDayOfMonth(addMonths(event_date, k)))] IN ('C', 'PO')
+      OR (lwq_h.paid_off_me > toDate('1970-01-01') AND lwq_h.paid_off_me <= toLastDayOfMonth(addMonths(event_date, k)))) AS cured
   FROM (
     SELECT lwq_e.event_id AS event_id, lwq_e.loan_id AS loan_id, lwq_e.event_date AS event_date, lwq_l.product AS product, lwq_l.region AS region,
       lwq_l.branch AS branch, lwq_l.channel AS channel, toStartOfMonth(lwq_l.origination_date) AS cohort,
-      toDecimal64(ifNull(lwq_b.principal_balance, 0), 2) AS balance,
+      toDecimal64(lwq_m.balances[indexOf(lwq_m.month_ends, toLastDayOfMonth(addMonths(lwq_e.event_date, -1)))], 2) AS balance,
+      lwq_m.month_ends AS month_ends, lwq_m.buckets AS buckets, lwq_m.paid_off_me AS paid_off_me,
+      lwq_k.months AS cash_months, lwq_k.amounts AS cash_amounts,
       toUInt16(arrayJoin(range(1, toUInt32(least(${param(restructureHorizonMonths, 'UInt32')},
         greatest(0, dateDiff('month', toStartOfMonth(lwq_e.event_date), toStartOfMonth(addDays({as_of:Date}, 1))) - 1))) + 1))) AS k
     FROM (SELECT event_id, loan_id, event_date FROM ${c.db}.loan_events WHERE type = 'restructure' AND event_date <= {as_of:Date}) AS lwq_e
     INNER JOIN ${c.db}.loans AS lwq_l ON lwq_l.loan_id = lwq_e.loan_id
-    LEFT JOIN (SELECT loan_id, month_end, principal_balance FROM ${c.db}.loan_month WHERE loan_id IN (${restructured})) AS lwq_b
-      ON lwq_b.loan_id = lwq_e.loan_id AND lwq_b.month_end = toLastDayOfMonth(addMonths(lwq_e.event_date, -1))
-    WHERE ${loanWhere(c, 'lwq_l')}) AS lwq_r
-  LEFT JOIN (SELECT loan_id, toStartOfMonth(cash_date) AS month, sum(cash) AS cash FROM (${cashOf(c, restructured)}) GROUP BY loan_id, month) AS lwq_c
-    ON lwq_c.loan_id = lwq_r.loan_id AND lwq_c.month = toStartOfMonth(addMonths(lwq_r.event_date, lwq_r.k))
-  LEFT JOIN (SELECT loan_id, month_end, bucket FROM ${c.db}.loan_month WHERE loan_id IN (${restructured})) AS lwq_m
-    ON lwq_m.loan_id = lwq_r.loan_id AND lwq_m.month_end = toLastDayOfMonth(addMonths(lwq_r.event_date, lwq_r.k))
-  LEFT JOIN (SELECT loan_id, minIf(month_end, status = 'paid_off') AS paid_off_me FROM ${c.db}.loan_month
-             WHERE loan_id IN (${restructured}) AND status = 'paid_off' GROUP BY loan_id) AS lwq_p ON lwq_p.loan_id = lwq_r.loan_id`;
+    LEFT JOIN (SELECT loan_id, groupArray(month_end) AS month_ends, groupArray(principal_balance) AS balances, groupArray(bucket) AS buckets,
+                 minIf(month_end, status = 'paid_off') AS paid_off_me
+               FROM ${c.db}.loan_month WHERE loan_id IN (${restructured}) GROUP BY loan_id) AS lwq_m ON lwq_m.loan_id = lwq_e.loan_id
+    LEFT JOIN (SELECT loan_id, groupArray(month) AS months, groupArray(cash) AS amounts
+               FROM (SELECT loan_id, toStartOfMonth(cash_date) AS month, sum(cash) AS cash FROM (${cashOf(c, restructured)}) GROUP BY loan_id, month)
+               GROUP BY loan_id) AS lwq_k ON lwq_k.loan_id = lwq_e.loan_id
+    WHERE ${loanWhere(c, 'lwq_l')}) AS lwq_h`;
 };
 
 /** A balance as its comparison band: 0 below the first edge, … */

@@ -226,6 +226,62 @@ describe('report charts on the generated book', () => {
       expect(got.get(key(r)), key(r)).toEqual([cents(r.ead), cents(r.recovered), Number(r.defaulted_loans)]);
   });
 
+  it('restructure outcomes equal a reading of the raw rows per restructure and month after it', async () => {
+    const db = wh.database;
+    const asOf = periods['2024-06']!.monthEnd;
+    const read = <T>(q: string) => queryRows<T>(wh, q, { as_of: asOf });
+    const events = await read<{ loan_id: string; on: string }>(
+      `SELECT loan_id, toString(event_date) AS on FROM ${db}.loan_events WHERE type = 'restructure' AND event_date <= {as_of:Date}`,
+    );
+    const months = await read<{ loan_id: string; me: string; balance: string; bucket: string; status: string }>(
+      `SELECT loan_id, toString(month_end) AS me, toString(principal_balance) AS balance, toString(bucket) AS bucket, toString(status) AS status FROM ${db}.loan_month`,
+    );
+    const cash = await read<{ loan_id: string; d: string; amount: string }>(
+      `SELECT loan_id, toString(paid_date) AS d, toString(amount) AS amount FROM ${db}.payments WHERE paid_date <= {as_of:Date}
+       UNION ALL SELECT loan_id, toString(event_date), toString(amount) FROM ${db}.loan_events
+       WHERE type IN ('recovery', 'collateral_sale', 'debt_sale', 'settlement') AND event_date <= {as_of:Date}`,
+    );
+    expect(events.length).toBeGreaterThan(0);
+    const monthEnd = (d: string, add: number) => {
+      const x = new Date(Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1 + add + 1, 0));
+      return x.toISOString().slice(0, 10);
+    };
+    const byK = new Map<number, { events: number; balance: number; cash: number; cured: number }>();
+    for (const e of events) {
+      const reach = Math.min(
+        36,
+        (Number(asOf.slice(0, 4)) - Number(e.on.slice(0, 4))) * 12 +
+          (Number(asOf.slice(5, 7)) - Number(e.on.slice(5, 7))) -
+          (asOf.slice(8) === monthEnd(asOf, 0).slice(8) ? 0 : 1),
+      );
+      const rows = months.filter((m) => m.loan_id === e.loan_id);
+      const before = rows.find((m) => m.me === monthEnd(e.on, -1));
+      for (let k = 1; k <= reach; k++) {
+        const me = monthEnd(e.on, k);
+        const acc = byK.get(k) ?? { events: 0, balance: 0, cash: 0, cured: 0 };
+        acc.events += 1;
+        acc.balance += before ? cents(before.balance) : 0;
+        acc.cash += cash
+          .filter((x) => x.loan_id === e.loan_id && x.d.slice(0, 7) === me.slice(0, 7))
+          .reduce((t, x) => t + cents(x.amount), 0);
+        const at = rows.find((m) => m.me === me);
+        const paidOff = rows.some((m) => m.status === 'paid_off' && m.me <= me);
+        if ((at && ['C', 'PO'].includes(at.bucket)) || paidOff) acc.cured += 1;
+        byK.set(k, acc);
+      }
+    }
+    const got = await runMetric(wh, 'restructure_outcomes', { as_of: asOf, group_by: ['months_after'] });
+    expect(
+      got.rows.map((r) => [
+        Number(r.months_after),
+        Number(r.events),
+        cents(String(r.balance)),
+        cents(String(r.cash)),
+        Number(r.cured),
+      ]),
+    ).toEqual([...byK].sort(([a], [b]) => a - b).map(([k, v]) => [k, v.events, v.balance, v.cash, v.cured]));
+  });
+
   it('the five-category migration matrix: each row sums to its start class total (balance and count)', async () => {
     for (const p of Object.values(periods))
       for (const basis of ['balance', 'count'] as const) {
