@@ -103,7 +103,8 @@ export type SourceName =
   | 'disposal_sales'
   | 'restructure_outcomes'
   | 'agency_placements'
-  | 'accrual_months';
+  | 'accrual_months'
+  | 'accrual_arrears';
 
 export interface CompiledMetric {
   query: string;
