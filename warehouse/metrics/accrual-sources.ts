@@ -1,8 +1,9 @@
-import { render, sql } from '../sql.ts';
+import { sql } from '../sql.ts';
 import type { SourceContext } from './sources.ts';
 
 /** what the accrual rows take from the snapshot row: the loan's segment and the month-end's bucket */
 const snapshotDimensions = ['product', 'region', 'branch', 'channel', 'cohort', 'bucket'] as const;
+const segmentFilters = ['product', 'region', 'branch', 'channel', 'cohort'] as const;
 
 /**
  * The accrual's relation (issue 23): loan_month_accrual (what each schedule loan owes beyond its
@@ -32,8 +33,7 @@ export const accrualSources = {
    * was 3 of the regulatory pack's 11 s.
    */
   accrual_arrears: (c: SourceContext) => {
-    const segmented =
-      snapshotDimensions.some((d) => c.grouped(d)) || render(c.where({ period: null })).query.trim() !== '1';
+    const segmented = snapshotDimensions.some((d) => c.grouped(d)) || segmentFilters.some((k) => c.filtered(k));
     if (segmented) return accrualMonths(c);
     return sql`
     SELECT *, '' AS product, '' AS region, '' AS branch, '' AS channel, toDate(0) AS cohort, '' AS bucket

@@ -116,12 +116,13 @@ export function compileMetric(
     where,
     cohortGrain: req.cohort_grain,
     grouped: (d: string) => dims.includes(d),
+    filtered: (k: FilterKey) => conditions[k] !== null,
   };
   const contextOf = (over: Partial<typeof base>): SourceContext => {
     const c: SourceContext = {
       ...base,
       ...over,
-      source: (name, more) => sources[name](contextOf({ ...over, grouped: () => true, ...more })),
+      source: (name, more) => sources[name](contextOf({ ...over, grouped: () => true, filtered: () => true, ...more })),
     };
     return c;
   };

@@ -29,6 +29,8 @@ export interface SourceContext {
    * is grouped: its columns are another metric's.
    */
   grouped: (dimension: string) => boolean;
+  /** Whether the request filters by this key (a source read through `source()` is told it does). */
+  filtered: (key: FilterKey) => boolean;
   /** another source of the catalogue, under this context with `override` (e.g. a book-wide `where`) */
   source: (name: SourceName, override?: Partial<Omit<SourceContext, 'source'>>) => Sql;
 }
