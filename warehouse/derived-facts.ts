@@ -26,7 +26,8 @@ export type LoanSubset = string;
  * events — by month since the default month (`cash_k`, `cash`: every month with cash, in order).
  * A metric as of a month-end reads the months up to it: the cash of a month is whole by its end.
  */
-const defaultCashEvents = "('recovery', 'collateral_sale', 'debt_sale', 'settlement')";
+/** the loan events that bring cash after default (besides payments): recovery, LGD, workouts read them */
+export const cashAfterDefaultEvents = "('recovery', 'collateral_sale', 'debt_sale', 'settlement')";
 const loanDefaultsSelect = (wh: Pick<Warehouse, 'database'>, loans?: LoanSubset) => {
   const ofLoans = loans ? ` AND loan_id IN (${loans})` : '';
   const firstDefaults = `SELECT loan_id, min(month_end) AS default_me, argMin(principal_balance, month_end) AS ead, any(product) AS product,
@@ -43,7 +44,7 @@ const loanDefaultsSelect = (wh: Pick<Warehouse, 'database'>, loans?: LoanSubset)
         sum(lwq_f.cash) AS cash
       FROM (SELECT loan_id, paid_date AS cash_date, amount AS cash FROM ${tableRef(wh, 'payments')} WHERE 1${ofLoans}
             UNION ALL SELECT loan_id, event_date, amount FROM ${tableRef(wh, 'loan_events')}
-            WHERE type IN ${defaultCashEvents}${ofLoans}) AS lwq_f
+            WHERE type IN ${cashAfterDefaultEvents}${ofLoans}) AS lwq_f
       INNER JOIN (SELECT loan_id, default_me FROM (${firstDefaults})) AS lwq_x ON lwq_x.loan_id = lwq_f.loan_id
       WHERE lwq_f.cash_date > lwq_x.default_me
       GROUP BY loan_id, k)

@@ -1,6 +1,7 @@
 import { param, sql, trusted, type Sql } from '../sql.ts';
 import { comparisonBalanceEdges, defaultAgencyTerms } from '../workout/agency-terms.ts';
 import type { SourceContext } from './sources.ts';
+import { cashAfterDefaultEvents } from '../derived-facts.ts';
 
 /**
  * Sources of the workout metrics (issue 22, items 4 and 5): agency placements with what happened
@@ -8,14 +9,13 @@ import type { SourceContext } from './sources.ts';
  * and the book's realised sales and restructures their options are estimated from.
  */
 
-const cashTypes = "('recovery', 'collateral_sale', 'debt_sale', 'settlement')";
 const closingTypes = "('settlement', 'debt_sale', 'collateral_sale')";
 
 /** Every cash receipt of a loan up to {as_of}: payments, and the cash events after default. */
 const cashOf = (c: SourceContext, loans: Sql) => sql`
   SELECT loan_id, paid_date AS cash_date, amount AS cash FROM ${c.db}.payments WHERE paid_date <= {as_of:Date} AND loan_id IN (${loans})
   UNION ALL
-  SELECT loan_id, event_date, amount FROM ${c.db}.loan_events WHERE type IN ${trusted(cashTypes)} AND event_date <= {as_of:Date} AND loan_id IN (${loans})`;
+  SELECT loan_id, event_date, amount FROM ${c.db}.loan_events WHERE type IN ${trusted(cashAfterDefaultEvents)} AND event_date <= {as_of:Date} AND loan_id IN (${loans})`;
 
 const loanWhere = (c: SourceContext, alias: string) =>
   c.where({
