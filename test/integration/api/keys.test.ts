@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exec, queryRows } from '../../../warehouse/connection.ts';
+import type { AuditLogRow } from '../../../api/audit-read.ts';
 import { migrate } from '../../../warehouse/migrations/index.ts';
 import { createApp } from '../../../api/app.ts';
 import {
@@ -29,15 +30,8 @@ const makeApp = (wh: Wh, o: { anon?: number; keyCacheMs?: number } = {}) =>
     snapshotSettings: defaultSettings,
   });
 const from = (address: string) => ({ incoming: { socket: { remoteAddress: address } } });
-interface Audit {
-  request_id: string;
-  client_request_id: string;
-  key_id: string;
-  role: string;
-  action: string;
-  target: string;
-  details: string;
-}
+/** the audit log's row (api/audit-read.ts) as this test reads it */
+type Audit = Omit<AuditLogRow, 'at' | 'outcome'>;
 
 describe('API keys: scoped collectors, list, revoke, audit of refusals, per-address limit', () => {
   let wh: Wh;
