@@ -92,7 +92,7 @@ export async function compileNamedMetric(
 async function runEntry(wh: Warehouse, entry: MetricEntry, request: MetricRequest, asOf: string) {
   if ('kind' in entry) {
     const derived = await entry.derive(
-      (name, input) => runMetric(wh, name, { ...input, as_of: input.as_of ?? asOf }),
+      (name, input) => runParsed(wh, name, parseInnerRequest({ ...input, as_of: input.as_of ?? asOf })),
       request,
       asOf,
     );
@@ -117,8 +117,22 @@ export async function runMetric<N extends MetricName>(
 ): Promise<MetricResult<MetricRowOf<N>>>;
 export async function runMetric(wh: Warehouse, name: string, raw: unknown): Promise<MetricResult>;
 export async function runMetric(wh: Warehouse, name: string, raw: unknown): Promise<MetricResult> {
+  return runParsed(wh, name, parseMetricRequest(raw));
+}
+
+/**
+ * A derived metric's own reads: their dimensions come from its definition (the compiler checks each
+ * against the metric's catalogue), not from a caller, so the public cap on group_by — six, to bound
+ * a caller's request — does not apply (warning_effectiveness by two dimensions reads nine); every
+ * other field is validated as any request's.
+ */
+function parseInnerRequest(input: MetricRequestInput): MetricRequest {
+  const { group_by: groupBy, ...rest } = input;
+  return { ...parseMetricRequest(rest), ...(groupBy ? { group_by: [...groupBy] } : {}) };
+}
+
+async function runParsed(wh: Warehouse, name: string, request: MetricRequest): Promise<MetricResult> {
   const entry = entryOf(name);
-  const request = parseMetricRequest(raw);
   const asOf = await resolveAsOf(wh, request);
   const { columns, rows, basis } = await runEntry(wh, entry, request, asOf);
   return { metric: name, title: entry.title, as_of: asOf, basis, request, columns, rows };

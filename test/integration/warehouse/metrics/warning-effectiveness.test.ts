@@ -396,6 +396,25 @@ describe('warning effectiveness on hand-built loans', () => {
     expect([...teams].some((t) => t.startsWith('north-early'))).toBe(true);
   });
 
+  it('groups by two dimensions like the computation grouped by both (past the public six-dimension cap of its inner read)', async () => {
+    const rows = await effectiveness({ group_by: ['product', 'team'] });
+    const ref = reference(f, judge(f, from, to), (j) => `${j.row.product}/${j.team}`);
+    expect(rows).toHaveLength(ref.size);
+    for (const r of rows) {
+      const k = `${String(r.subject_kind)}|${String(r.subject)}|${String(r.horizon)}|${String(r.level)}|${String(r.product)}/${String(r.team)}`;
+      const e = ref.get(k);
+      expect(e, k).toBeDefined();
+      expect([r.loan_months, r.rolled, r.warned, r.detected, r.median_lead_days], k).toEqual([
+        e!.loan_months,
+        e!.rolled,
+        e!.warned,
+        e!.detected,
+        median(e!.leads),
+      ]);
+    }
+    expect(new Set(rows.map((r) => r.product)).size).toBeGreaterThan(1);
+  });
+
   it('grouped by any one dimension, the outcomes add up to the ungrouped ones (a dimension not grouped by is not kept apart)', async () => {
     const keys = ['subject_kind', 'subject', 'horizon', 'level'] as const;
     const measures = ['loan_months', 'rolled', 'warned', 'detected', 'events'] as const;
