@@ -35,8 +35,6 @@ const champion = (c: SourceContext) => sql`
   SELECT argMax((model_name, version), (decided_at, model_name, version)) FROM ${c.db}.champion_history
   WHERE target = ${param(targetName(defaultTarget), 'String')}`;
 
-const pairs = warningHorizons.flatMap((h) => warningLevels.map((x) => `(${h}, ${x})`)).join(', ');
-
 /** the loan's collector at m: the team and agent of its latest action on or before m (lwq_c, actionsOf) */
 const collectorAt = trusted(`
       ifNull(nullIf(arrayLast(lwq_a -> lwq_a.1 <= lwq_w.month_end, lwq_c.acts).3, ''), concat('unassigned:', lwq_w.region)) AS team,
@@ -46,33 +44,54 @@ const actionsOf = (c: SourceContext) => sql`
                FROM ${c.db}.collection_actions WHERE action_date <= {p_to:Date} GROUP BY loan_id) AS lwq_c ON lwq_c.loan_id = lwq_w.loan_id`;
 
 /**
- * One row per loan-month of the period (the warning months) × (horizon, level) that is eligible:
- * the loan's segment, DPD, overdue amount and consecutive-overdue streak at m, whether it rolled,
- * and for a roll the event: the first month-end after m with DPD > X and the day DPD first exceeded
+ * One row per loan-month of the period (the warning months) that is eligible for some (horizon,
+ * level): the loan's segment, DPD, overdue amount and consecutive-overdue streak at m, and its
+ * eligible pairs, each as (horizon, level, rolled, event month-end, event day): rolled when DPD > X
+ * at some month-end in m+1 … m+h, the event the first such month-end and the day DPD first exceeded
  * X then (that month-end − its DPD + X + 1, never before the day after the month-end preceding it).
  * The loan's collector at m: the team and agent of its latest collection action on or before m,
  * `unassigned:<region>` when it has none — read only when `collector` (a request grouping by team or
- * agent); '' otherwise.
+ * agent); '' otherwise. The pairs stay an array: most loan-months count the same in every pair, and
+ * copying each four times before counting was most of these metrics' time.
  */
-const judged = (c: SourceContext, o: { collector: boolean }) => sql`
-  SELECT lwq_j.*, arrayJoin([${trusted(pairs)}]) AS lwq_hx, toUInt8(lwq_hx.1) AS horizon, toUInt16(lwq_hx.2) AS level,
-    arraySort(arrayFilter(lwq_t -> lwq_t.1 <= lwq_j.mi + horizon AND lwq_t.2 > level, lwq_j.nexts)) AS lwq_hits,
-    toUInt8(length(lwq_hits) > 0) AS rolled,
-    if(rolled, lwq_hits[1].3, toDate('1970-01-01')) AS event_me,
-    if(rolled, greatest(addDays(toLastDayOfMonth(addMonths(event_me, -1)), 1),
-      subtractDays(event_me, toInt64(lwq_hits[1].2) - level - 1)), toDate('1970-01-01')) AS event_day
-  FROM (
-    SELECT lwq_w.loan_id AS loan_id, lwq_w.month_end AS month_end, toInt64(toRelativeMonthNum(lwq_w.month_end)) AS mi,
-      lwq_w.product AS product, lwq_w.region AS region, lwq_w.branch AS branch, lwq_w.channel AS channel, lwq_w.dpd AS dpd,
-      lwq_w.overdue AS overdue, lwq_w.streak AS streak, lwq_w.nexts AS nexts,
-      ${o.collector ? collectorAt : trusted("'' AS team, '' AS agent")}
-    -- the snapshot's per loan-month facts (warehouse/warning-facts.ts): active loan-months with DPD ≤ the highest level,
-    -- their overdue streak and next month-ends
-    FROM ${c.db}.warning_facts AS lwq_w
-    ${o.collector ? actionsOf(c) : trusted('')}
-    WHERE ${c.where({ period: 'lwq_w.month_end', product: 'lwq_w.product', region: 'lwq_w.region', branch: 'lwq_w.branch', channel: 'lwq_w.channel', cohort: 'lwq_w.cohort_month' })}
-  ) AS lwq_j
-  WHERE lwq_j.dpd <= level AND toLastDayOfMonth(addMonths(lwq_j.month_end, horizon)) <= {as_of:Date}`;
+const judgedMonths = (c: SourceContext, o: { collector: boolean }) => sql`
+  SELECT * EXCEPT (nexts, ${trusted(warningLevels.map((x) => `lwq_f${x}`).join(', '))}), ${pairsOf} AS pairs FROM (
+    SELECT lwq_j.*, ${firstHits} FROM (
+      SELECT lwq_w.loan_id AS loan_id, lwq_w.month_end AS month_end, toInt64(toRelativeMonthNum(lwq_w.month_end)) AS mi,
+        lwq_w.product AS product, lwq_w.region AS region, lwq_w.branch AS branch, lwq_w.channel AS channel, lwq_w.dpd AS dpd,
+        lwq_w.overdue AS overdue, lwq_w.streak AS streak, lwq_w.nexts AS nexts,
+        ${o.collector ? collectorAt : trusted("'' AS team, '' AS agent")}
+      -- the snapshot's per loan-month facts (warehouse/warning-facts.ts): active loan-months with DPD ≤ the highest level,
+      -- their overdue streak and next month-ends
+      FROM ${c.db}.warning_facts AS lwq_w
+      ${o.collector ? actionsOf(c) : trusted('')}
+      WHERE ${c.where({ period: 'lwq_w.month_end', product: 'lwq_w.product', region: 'lwq_w.region', branch: 'lwq_w.branch', channel: 'lwq_w.channel', cohort: 'lwq_w.cohort_month' })}
+    ) AS lwq_j)
+  WHERE notEmpty(pairs)`;
+
+/**
+ * Per level X, the first next month-end (month number, DPD, month-end) with DPD > X: the event of
+ * every horizon that reaches it (most loan-months have none, so each level filters once and the
+ * horizons read its first element).
+ */
+const firstHits = trusted(
+  warningLevels.map((x) => `arraySort(arrayFilter(lwq_t -> lwq_t.2 > ${x}, lwq_j.nexts)) AS lwq_f${x}`).join(', '),
+);
+
+/** the eligible pairs as (horizon, level, rolled, event month-end, event day); see judgedMonths */
+const pairsOf = trusted(
+  `arrayFilter(lwq_p -> lwq_p.1 > 0, [${warningHorizons
+    .flatMap((h) =>
+      warningLevels.map((x) => {
+        const hit = `notEmpty(lwq_f${x}) AND lwq_f${x}[1].1 <= mi + ${h}`;
+        const me = `lwq_f${x}[1].3`;
+        return `(toUInt8(if(dpd <= ${x} AND toLastDayOfMonth(addMonths(month_end, ${h})) <= {as_of:Date}, ${h}, 0)), toUInt16(${x}),
+        toUInt8(${hit}), if(${hit}, ${me}, toDate('1970-01-01')),
+        if(${hit}, greatest(addDays(toLastDayOfMonth(addMonths(${me}, -1)), 1), subtractDays(${me}, toInt64(lwq_f${x}[1].2) - ${x + 1})), toDate('1970-01-01')))`;
+      }),
+    )
+    .join(', ')}])`,
+);
 
 /** the champion's grade and probability per loan and month-end (the period's months and the one before, for jumps) */
 const championScores = (c: SourceContext) => sql`
@@ -83,7 +102,10 @@ const championScores = (c: SourceContext) => sql`
 /** stored loan warnings per rule, loan and warning month: the first date it fired that month */
 const storedWarnings = (c: SourceContext) => sql`
   SELECT rule_id, loan_id, toLastDayOfMonth(as_of) AS month_end, min(as_of) AS warned_on FROM ${c.db}.warnings
-  WHERE loan_id != '' AND kind != 'model_drift' AND as_of <= {as_of:Date} GROUP BY rule_id, loan_id, month_end`;
+  WHERE loan_id != '' AND kind != 'model_drift' AND as_of <= {as_of:Date}
+    -- only the period's months can meet a judged loan-month ({p_start} is the month-end before the first)
+    AND as_of > {p_start:Date} AND as_of <= {p_to:Date}
+  GROUP BY rule_id, loan_id, month_end`;
 
 /**
  * The subjects judged: every loan rule with a stored warning up to {as_of} (whether or not it fired
@@ -95,22 +117,24 @@ const subjects = (c: SourceContext) => sql`
     arrayMap(lwq_g -> ('grade', lwq_g), ${param(championGrades, 'Array(String)')}))`;
 
 /**
- * One row per eligible loan-month (subject '': every loan-month counts once) and one more per
- * subject that warned it: each stored rule warning of that loan and month (its first date in the
- * month), and the champion grade it was scored in at m (warned on m).
+ * One row per eligible loan-month: its pairs (judgedMonths) and the subjects that warned it, each
+ * as (kind, subject, warned on): each stored rule warning of that loan and month (its first date in
+ * the month), and the champion grade it was scored in at m (warned on m).
  */
-const subjectRows = (c: SourceContext) => sql`
-  lwq_subject_rows AS (
-    SELECT lwq_b.loan_id AS loan_id, lwq_b.month_end AS month_end, lwq_b.horizon AS horizon, lwq_b.level AS level,
-      lwq_b.product AS product, lwq_b.region AS region, lwq_b.branch AS branch, lwq_b.channel AS channel, lwq_b.team AS team,
-      lwq_b.agent AS agent, lwq_b.rolled AS rolled, lwq_b.event_me AS event_me, lwq_b.event_day AS event_day,
-      arrayJoin(arrayConcat([('', '', lwq_b.month_end)], arrayMap(lwq_x -> ('rule', lwq_x.1, lwq_x.2), lwq_k.lwq_ws),
-        if(has(${param(championGrades, 'Array(String)')}, lwq_gr.grade), [('grade', toString(lwq_gr.grade), lwq_b.month_end)], []))) AS lwq_s,
-      lwq_s.1 AS subject_kind, lwq_s.2 AS subject, lwq_s.3 AS warned_on, toUInt8(subject_kind != '') AS warned
-    FROM (${judged(c, { collector: c.grouped('team') || c.grouped('agent') })}) AS lwq_b
-    LEFT JOIN (SELECT loan_id, month_end, groupArray((rule_id, warned_on)) AS lwq_ws FROM (${storedWarnings(c)}) GROUP BY loan_id, month_end) AS lwq_k
-      ON lwq_k.loan_id = lwq_b.loan_id AND lwq_k.month_end = lwq_b.month_end
-    LEFT JOIN (${championScores(c)}) AS lwq_gr ON lwq_gr.loan_id = lwq_b.loan_id AND lwq_gr.month_end = lwq_b.month_end)`;
+const judgedSubjects = (c: SourceContext) => sql`
+  lwq_months AS (
+    SELECT lwq_b.loan_id AS loan_id, lwq_b.month_end AS month_end, lwq_b.product AS product, lwq_b.region AS region,
+      lwq_b.branch AS branch, lwq_b.channel AS channel, lwq_b.team AS team, lwq_b.agent AS agent, lwq_b.pairs AS pairs,
+      lwq_k.lwq_ws AS subjects
+    FROM (${judgedMonths(c, { collector: c.grouped('team') || c.grouped('agent') })}) AS lwq_b
+    -- one join for both kinds of subject: each join of the 5.5M loan-months costs more than building its small side
+    LEFT JOIN (
+      SELECT loan_id, month_end, groupArray((lwq_kind, lwq_subject, warned_on)) AS lwq_ws FROM (
+        SELECT loan_id, month_end, 'rule' AS lwq_kind, rule_id AS lwq_subject, warned_on FROM (${storedWarnings(c)})
+        UNION ALL
+        SELECT loan_id, month_end, 'grade' AS lwq_kind, toString(grade) AS lwq_subject, month_end AS warned_on
+        FROM (${championScores(c)}) WHERE has(${param(championGrades, 'Array(String)')}, toString(grade)))
+      GROUP BY loan_id, month_end) AS lwq_k ON lwq_k.loan_id = lwq_b.loan_id AND lwq_k.month_end = lwq_b.month_end)`;
 
 /**
  * The count rows' keys: each dimension a request may group by, for the count rows (tag 0), and a
@@ -127,11 +151,33 @@ const countKeys = (c: SourceContext) =>
       })
       .join(', '),
   );
+const countKeyList = trusted(countKeyDims.map((d) => `k_${d}`).join(', '));
+
+/**
+ * The loan-months folded before they meet their pairs and subjects: each once for the counts (tag 0),
+ * counted together with every loan-month of the same keys, eligible pairs with their roll flags and
+ * subjects (a few thousand groups of 5.5M loan-months on the 1M book), and once more on its own
+ * (tag 1, by loan and month-end) when a subject warned it and it rolled in some pair — a detected
+ * event needs its loan, dates and segment. A pair's or subject's dates in a tag-0 group are any one
+ * loan-month's: counts do not read them.
+ */
+const foldedMonths = (c: SourceContext) => sql`
+  SELECT lwq_tag, ${countKeyList}, lwq_pk, lwq_sk0, count() AS lwq_n, any(loan_id) AS loan_id, any(month_end) AS month_end,
+    any(product) AS product, any(region) AS region, any(branch) AS branch, any(channel) AS channel, any(team) AS team,
+    any(agent) AS agent, any(pairs) AS lwq_pairs, any(subjects) AS lwq_subjects
+  FROM (
+    SELECT *, arrayJoin(if(notEmpty(subjects) AND arrayExists(lwq_p -> lwq_p.3 = 1, pairs), [0, 1], [0])) AS lwq_tag,
+      ${countKeys(c)},
+      if(lwq_tag = 0, arrayMap(lwq_p -> (lwq_p.1, lwq_p.2, lwq_p.3), pairs), []) AS lwq_pk,
+      if(lwq_tag = 0, arraySort(arrayMap(lwq_s -> (lwq_s.1, lwq_s.2), subjects)), []) AS lwq_sk0,
+      if(lwq_tag = 1, loan_id, '') AS lwq_kl, if(lwq_tag = 1, month_end, toDate(0)) AS lwq_km
+    FROM lwq_months)
+  GROUP BY lwq_tag, ${countKeyList}, lwq_pk, lwq_sk0, lwq_kl, lwq_km`;
 
 /**
  * Per subject (rules and grades) and the dimensions a request may group by: eligible loan-months
- * (n), rolled, warned, detected — the loan-months counted once and their counts given to every
- * subject after aggregation (a row per subject per loan-month would multiply the rows by the
+ * (n), rolled, warned, detected — the loan-months counted once (subject '') and their counts given to
+ * every subject after aggregation (a row per subject per loan-month would multiply the rows by the
  * subjects); plus one row per detected event (warned and rolled, per loan, subject, horizon, level
  * and event month-end) with its lead time: days from the first warning (or grade month-end) of the
  * event's loan-months in the period to the day DPD first exceeded the level. Both from one read of
@@ -146,82 +192,110 @@ const warningOutcomes = (c: SourceContext) => sql`
     if(lwq_tag = 0, n_detected0, 0) AS n_detected, toUInt64(lwq_tag) AS n_events,
     if(lwq_tag = 1, toNullable(dateDiff('day', m_warned_on, m_event_day)), NULL) AS lead_days
   FROM (
-    SELECT lwq_tag, lwq_sk, lwq_sj, horizon, level, k_month_end, k_product, k_region, k_branch, k_channel, k_team, k_agent,
-      countIf(NOT warned) AS n0, countIf(NOT warned AND rolled) AS n_rolled0, countIf(warned) AS n_warned0,
-      countIf(warned AND rolled) AS n_detected0,
-      argMin(month_end, month_end) AS m_month_end, any(product) AS m_product, any(region) AS m_region, any(branch) AS m_branch,
+    SELECT lwq_tag, lwq_sk, lwq_sj, horizon, level, ${countKeyList},
+      sumIf(lwq_n, NOT warned) AS n0, sumIf(lwq_n, NOT warned AND rolled) AS n_rolled0, sumIf(lwq_n, warned) AS n_warned0,
+      sumIf(lwq_n, warned AND rolled) AS n_detected0,
+      min(month_end) AS m_month_end, any(product) AS m_product, any(region) AS m_region, any(branch) AS m_branch,
       any(channel) AS m_channel, argMin(team, month_end) AS m_team, argMin(agent, month_end) AS m_agent,
       min(warned_on) AS m_warned_on, any(event_day) AS m_event_day
     FROM (
-      -- each row once for the counts (tag 0, by the dimensions) and, when warned and rolled, once more
-      -- for its detected event (tag 1, by loan and event month-end): one read of the rows for both
-      SELECT *, arrayJoin(if(warned AND rolled, [0, 1], [0])) AS lwq_tag, subject_kind AS lwq_sk, subject AS lwq_sj,
-        ${countKeys(c)},
+      -- each folded row per eligible pair and subject: a count group per pair with subject '' and each of
+      -- its subjects; a detected loan-month per rolled pair and each subject that warned it
+      SELECT lwq_g.*, lwq_p.1 AS horizon, lwq_p.2 AS level, lwq_p.3 AS rolled, lwq_p.4 AS event_me, lwq_p.5 AS event_day,
+        lwq_s.1 AS lwq_sk, lwq_s.2 AS lwq_sj, lwq_s.3 AS warned_on, toUInt8(lwq_sk != '') AS warned,
         if(lwq_tag = 1, loan_id, '') AS k_loan, if(lwq_tag = 1, event_me, toDate(0)) AS k_event_me
-      FROM lwq_subject_rows)
-    GROUP BY lwq_tag, lwq_sk, lwq_sj, horizon, level, k_month_end, k_product, k_region, k_branch, k_channel, k_team, k_agent,
-      k_loan, k_event_me)
+      FROM (${foldedMonths(c)}) AS lwq_g
+      ARRAY JOIN if(lwq_tag = 0, lwq_pairs, arrayFilter(lwq_x -> lwq_x.3 = 1, lwq_pairs)) AS lwq_p
+      ARRAY JOIN if(lwq_tag = 0, arrayConcat([('', '', toDate(0))], lwq_subjects), lwq_subjects) AS lwq_s)
+    GROUP BY lwq_tag, lwq_sk, lwq_sj, horizon, level, ${countKeyList}, k_loan, k_event_me)
   ARRAY JOIN if(lwq_tag = 0 AND lwq_sk = '', ${subjects(c)}, [(lwq_sk, lwq_sj)]) AS lwq_t`;
 
-/** each stored threshold rule's candidates: its latest stored threshold and the grid around it */
-const ruleCandidates = (c: SourceContext) => sql`
+/**
+ * Each stored threshold rule's candidates, ascending: its latest stored threshold and the grid
+ * around it. Every rule's test is monotone in its threshold (a value warns at every candidate below
+ * it), so a loan-month warns at a prefix of them.
+ */
+const ruleGrids = (c: SourceContext) => sql`
     -- the current threshold itself always (a grid point rounded from it may differ in the last digits)
-    SELECT rule_id, kind, current, arrayJoin(arrayDistinct(arrayConcat([current], multiIf(
+    SELECT rule_id, kind, current, arraySort(arrayDistinct(arrayConcat([current], multiIf(
         kind = 'consecutive_overdue', arrayFilter(lwq_v -> lwq_v >= 1, arrayMap(lwq_d -> current + lwq_d, ${param(thresholdGrid.monthOffsets, 'Array(Float64)')})),
         kind = 'overdue_amount', arrayMap(lwq_f -> round(current * lwq_f, 2), ${param(thresholdGrid.amountFactors, 'Array(Float64)')}),
-        arrayFilter(lwq_v -> lwq_v > 0 AND lwq_v < 1, arrayMap(lwq_f -> round(current * lwq_f, 4), ${param(thresholdGrid.scoreFactors, 'Array(Float64)')})))))) AS lwq_cand
+        arrayFilter(lwq_v -> lwq_v > 0 AND lwq_v < 1, arrayMap(lwq_f -> round(current * lwq_f, 4), ${param(thresholdGrid.scoreFactors, 'Array(Float64)')})))))) AS cands
     FROM (SELECT rule_id, argMax(kind, as_of) AS kind, argMax(threshold, as_of) AS current FROM ${c.db}.warnings
           WHERE loan_id != '' AND as_of <= {as_of:Date} GROUP BY rule_id)
     WHERE kind IN ('consecutive_overdue', 'overdue_amount', 'score_above', 'score_jump')`;
 
 /** the lowest candidate of each rule kind (+∞ without a rule of that kind): below it a value warns at no candidate */
 const lowestCandidates = (c: SourceContext) => sql`
-  SELECT ifNull(minIf(toNullable(lwq_cand), kind = 'consecutive_overdue'), inf) AS streak,
-    ifNull(minIf(toNullable(lwq_cand), kind = 'overdue_amount'), inf) AS amount,
-    ifNull(minIf(toNullable(lwq_cand), kind = 'score_above'), inf) AS score,
-    ifNull(minIf(toNullable(lwq_cand), kind = 'score_jump'), inf) AS jump
-  FROM (${ruleCandidates(c)})`;
+  SELECT ifNull(minIf(toNullable(cands[1]), kind = 'consecutive_overdue'), inf) AS streak,
+    ifNull(minIf(toNullable(cands[1]), kind = 'overdue_amount'), inf) AS amount,
+    ifNull(minIf(toNullable(cands[1]), kind = 'score_above'), inf) AS score,
+    ifNull(minIf(toNullable(cands[1]), kind = 'score_jump'), inf) AS jump
+  FROM (${ruleGrids(c)})`;
+
+/** the grid's keys: a dimension the request does not group by is a constant (its rows need not be kept apart) */
+const gridKeyDims = ['month_end', 'product', 'region', 'branch', 'channel'] as const;
+const gridKeys = (c: SourceContext) =>
+  trusted(
+    gridKeyDims
+      .map((d) => `${c.grouped(d) ? `lwq_b.${d}` : d === 'month_end' ? 'toDate(0)' : "''"} AS ${d}`)
+      .join(', '),
+  );
 
 /**
  * The threshold grid: for every stored threshold rule (consecutive overdue, overdue amount, score
  * above, score jump) its latest stored threshold and candidates around it, re-evaluated at each
  * eligible loan-month of the period from the snapshot and the champion's scores (the rules' own
  * tests, at month-ends: streak ≥ months; overdue principal + interest > limit; probability >
- * threshold; probability − the previous month-end's > delta). Only rows that are warned or rolled
- * are kept (the others count in no measure), and a loan-month that neither rolled nor reaches the
- * lowest candidate of any kind is dropped before it meets the candidates (most loan-months are
- * current: they would be copied once per rule and candidate only to be dropped).
+ * threshold; probability − the previous month-end's > delta), as counts (n) of loan-months per
+ * rule, candidate, pair and grouped dimension that are warned or rolled (the others count in no
+ * measure). A loan-month that neither rolled nor reaches the lowest candidate of any kind is dropped
+ * before it meets the rules (most loan-months are current); each one left meets each rule once, as
+ * the number of its candidates it warns at, and is counted with the others of the same; the counts
+ * then meet the candidates (a copy per loan-month and candidate was most of this metric's time).
  */
 const thresholdRows = (c: SourceContext) => sql`
-  SELECT lwq_b.month_end AS month_end, lwq_b.horizon AS horizon, lwq_b.level AS level, lwq_b.product AS product, lwq_b.region AS region,
-    lwq_b.branch AS branch, lwq_b.channel AS channel, lwq_r.rule_id AS rule_id, lwq_r.kind AS kind, lwq_r.current AS current_threshold,
-    lwq_cand AS threshold, lwq_b.rolled AS is_rolled,
-    toUInt8(multiIf(
-      kind = 'consecutive_overdue', lwq_b.streak >= threshold,
-      kind = 'overdue_amount', toFloat64(lwq_b.overdue) > threshold,
-      kind = 'score_above', lwq_b.has_now AND lwq_b.p_now > threshold,
-      lwq_b.has_now AND lwq_b.has_prev AND lwq_b.p_now - lwq_b.p_prev > threshold)) AS is_warned
+  SELECT month_end, horizon, level, product, region, branch, channel, rule_id, kind, current_threshold,
+    lwq_cand AS threshold, is_rolled, toUInt8(lwq_i <= lwq_passed) AS is_warned, n
   FROM (
-    -- named one by one: a star over a join names the columns both sides have (loan_id, month_end) after their table
-    SELECT lwq_e.month_end AS month_end, lwq_e.horizon AS horizon, lwq_e.level AS level, lwq_e.product AS product,
-      lwq_e.region AS region, lwq_e.branch AS branch, lwq_e.channel AS channel, lwq_e.rolled AS rolled, lwq_e.streak AS streak,
-      lwq_e.overdue AS overdue, lwq_p.p_now AS p_now, lwq_p.p_prev AS p_prev, lwq_p.has_now AS has_now, lwq_p.has_prev AS has_prev
-    FROM (${judged(c, { collector: false })}) AS lwq_e
-    LEFT JOIN (SELECT loan_id, month_end, anyIf(probability, lwq_o = 0) AS p_now, anyIf(probability, lwq_o = 1) AS p_prev,
-                 countIf(lwq_o = 0) > 0 AS has_now, countIf(lwq_o = 1) > 0 AS has_prev
-               FROM (SELECT loan_id, probability, lwq_o, if(lwq_o = 0, lwq_at, toLastDayOfMonth(addMonths(lwq_at, 1))) AS month_end
-                     FROM (SELECT loan_id, month_end AS lwq_at, probability FROM (${championScores(c)})) ARRAY JOIN [0, 1] AS lwq_o)
-               GROUP BY loan_id, month_end) AS lwq_p ON lwq_p.loan_id = lwq_e.loan_id AND lwq_p.month_end = lwq_e.month_end
-    CROSS JOIN (${lowestCandidates(c)}) AS lwq_lo
-    WHERE lwq_e.rolled OR lwq_e.streak >= lwq_lo.streak OR toFloat64(lwq_e.overdue) > lwq_lo.amount
-      OR (lwq_p.has_now AND lwq_p.p_now > lwq_lo.score)
-      OR (lwq_p.has_now AND lwq_p.has_prev AND lwq_p.p_now - lwq_p.p_prev > lwq_lo.jump)) AS lwq_b
-  CROSS JOIN (${ruleCandidates(c)}) AS lwq_r
+    SELECT ${gridKeys(c)}, lwq_b.horizon AS horizon, lwq_b.level AS level, lwq_r.rule_id AS rule_id, lwq_r.kind AS kind,
+      lwq_r.current AS current_threshold, any(lwq_r.cands) AS lwq_cands, lwq_b.rolled AS is_rolled,
+      arrayCount(lwq_t -> multiIf(
+        lwq_r.kind = 'consecutive_overdue', lwq_b.streak >= lwq_t,
+        lwq_r.kind = 'overdue_amount', toFloat64(lwq_b.overdue) > lwq_t,
+        lwq_r.kind = 'score_above', lwq_b.has_now AND lwq_b.p_now > lwq_t,
+        lwq_b.has_now AND lwq_b.has_prev AND lwq_b.p_now - lwq_b.p_prev > lwq_t), lwq_r.cands) AS lwq_passed,
+      count() AS n
+    FROM (
+      -- the loan-months that roll in some pair or reach the lowest candidate of some kind, then one row per
+      -- eligible pair that rolled or, for a loan-month reaching a candidate, every eligible pair
+      SELECT lwq_e.month_end AS month_end, lwq_q.1 AS horizon, lwq_q.2 AS level, lwq_e.product AS product, lwq_e.region AS region,
+        lwq_e.branch AS branch, lwq_e.channel AS channel, lwq_q.3 AS rolled, lwq_e.streak AS streak, lwq_e.overdue AS overdue,
+        lwq_e.p_now AS p_now, lwq_e.p_prev AS p_prev, lwq_e.has_now AS has_now, lwq_e.has_prev AS has_prev
+      FROM (
+        -- named one by one: a star over a join names the columns both sides have (loan_id, month_end) after their table
+        SELECT lwq_m.month_end AS month_end, lwq_m.product AS product, lwq_m.region AS region, lwq_m.branch AS branch,
+          lwq_m.channel AS channel, lwq_m.pairs AS pairs, lwq_m.streak AS streak, lwq_m.overdue AS overdue, lwq_p.p_now AS p_now,
+          lwq_p.p_prev AS p_prev, lwq_p.has_now AS has_now, lwq_p.has_prev AS has_prev,
+          lwq_m.streak >= lwq_lo.streak OR toFloat64(lwq_m.overdue) > lwq_lo.amount OR (lwq_p.has_now AND lwq_p.p_now > lwq_lo.score)
+            OR (lwq_p.has_now AND lwq_p.has_prev AND lwq_p.p_now - lwq_p.p_prev > lwq_lo.jump) AS reaches
+        FROM (${judgedMonths(c, { collector: false })}) AS lwq_m
+        LEFT JOIN (SELECT loan_id, month_end, anyIf(probability, lwq_o = 0) AS p_now, anyIf(probability, lwq_o = 1) AS p_prev,
+                     countIf(lwq_o = 0) > 0 AS has_now, countIf(lwq_o = 1) > 0 AS has_prev
+                   FROM (SELECT loan_id, probability, lwq_o, if(lwq_o = 0, lwq_at, toLastDayOfMonth(addMonths(lwq_at, 1))) AS month_end
+                         FROM (SELECT loan_id, month_end AS lwq_at, probability FROM (${championScores(c)})) ARRAY JOIN [0, 1] AS lwq_o)
+                   GROUP BY loan_id, month_end) AS lwq_p ON lwq_p.loan_id = lwq_m.loan_id AND lwq_p.month_end = lwq_m.month_end
+        CROSS JOIN (${lowestCandidates(c)}) AS lwq_lo
+        WHERE reaches OR arrayExists(lwq_x -> lwq_x.3 = 1, lwq_m.pairs)) AS lwq_e
+      ARRAY JOIN if(lwq_e.reaches, lwq_e.pairs, arrayFilter(lwq_x -> lwq_x.3 = 1, lwq_e.pairs)) AS lwq_q) AS lwq_b
+    CROSS JOIN (${ruleGrids(c)}) AS lwq_r
+    GROUP BY ${trusted(gridKeyDims.join(', '))}, horizon, level, rule_id, kind, current_threshold, is_rolled, lwq_passed)
+  ARRAY JOIN lwq_cands AS lwq_cand, arrayEnumerate(lwq_cands) AS lwq_i
   WHERE is_warned OR is_rolled`;
 
 export const warningSources = {
   /** eligible loan-months × warning subjects with outcomes, and detected events with lead times (see warningOutcomes) */
-  warning_outcomes: (c: SourceContext): Sql => sql`WITH ${subjectRows(c)} SELECT * FROM (${warningOutcomes(c)})`,
+  warning_outcomes: (c: SourceContext): Sql => sql`WITH ${judgedSubjects(c)} SELECT * FROM (${warningOutcomes(c)})`,
   /** the threshold grid of the stored threshold rules, per eligible loan-month that is warned at a candidate or rolled */
   warning_thresholds: (c: SourceContext): Sql => thresholdRows(c),
 };

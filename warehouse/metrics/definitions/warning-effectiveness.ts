@@ -87,7 +87,7 @@ export const warningThresholds = {
   },
   defaultDimensions: ['rule_id', 'kind', 'current_threshold', 'threshold', 'horizon', 'level'],
   requiredDimensions: ['rule_id', 'threshold', 'horizon', 'level'],
-  weight: { balance: 'toUInt64(1)', count: 'toUInt64(1)' },
+  weight: { balance: 'n', count: 'n' },
   measures: {
     warned: { when: 'is_warned' },
     detected: { when: 'is_warned AND is_rolled' },

@@ -505,6 +505,27 @@ describe('warning effectiveness on hand-built loans', () => {
         }
   });
 
+  it('the threshold grid grouped by any one dimension adds up to the ungrouped grid', async () => {
+    const keys = ['rule_id', 'threshold', 'horizon', 'level'] as const;
+    const totals = (rows: Record<string, unknown>[]) => {
+      const out = new Map<string, number[]>();
+      for (const r of rows) {
+        const k = keys.map((x) => String(r[x])).join('|');
+        const acc = out.get(k) ?? [0, 0, 0];
+        (['warned', 'detected', 'rolled'] as const).forEach((m, i) => (acc[i]! += Number(r[m])));
+        out.set(k, acc);
+      }
+      return out;
+    };
+    const whole = totals((await runMetric(wh, 'warning_thresholds', { as_of: asOf, from, to })).rows);
+    expect([...whole.values()].some((v) => v[1]! > 0)).toBe(true);
+    for (const dim of ['month_end', 'product', 'region', 'branch', 'channel'] as const) {
+      const by = await runMetric(wh, 'warning_thresholds', { as_of: asOf, from, to, group_by: [...keys, dim] });
+      if (dim !== 'channel') expect(new Set(by.rows.map((r) => r[dim])).size, dim).toBeGreaterThan(1);
+      expect(totals(by.rows), dim).toEqual(whole);
+    }
+  });
+
   it('suggestions are the dominance rule applied to the grid', async () => {
     const grid = (await runMetric(wh, 'warning_thresholds', { as_of: asOf, from, to })).rows;
     const sugg = (await runMetric(wh, 'warning_threshold_suggestions', { as_of: asOf, from, to })).rows;
