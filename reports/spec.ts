@@ -42,7 +42,17 @@ export const foldMeasures = (map: Record<string, Text>, lang: Lang) => [
 ];
 
 export const pctAxis = { format: '.1%' } as const;
-export const moneyAxis = (lang: Lang) => ({ labelExpr: moneyLabelExpr(lang) });
+/**
+ * A money axis: amounts in 万/亿 (or k/M/B). Labels such as "2,400.0亿" are wide, so an axis across
+ * the chart (`across`: its length in px) asks for a tick per 80 px — vega's default of one per 40 px
+ * and d3's "nice" steps gave 18 labels on 380 px, printed over each other — and any axis hides a
+ * label that would still overlap its neighbour.
+ */
+export const moneyAxis = (lang: Lang, across?: number) => ({
+  labelExpr: moneyLabelExpr(lang),
+  labelOverlap: true,
+  ...(across === undefined ? {} : { tickCount: Math.max(2, Math.floor(across / 80)) }),
+});
 /** Month-ends as ordered categories labelled YYYY-MM: strings sort by date, and no time zone can shift a month. */
 export const monthField = (field: string, title: string) =>
   ({ field, type: 'ordinal', title, axis: { labelExpr: 'substring(datum.value, 0, 7)', labelAngle: -45 } }) as const;

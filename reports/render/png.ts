@@ -13,7 +13,7 @@ import { registerCjkFace } from './canvas-font.ts';
 export function svgToPng(svg: string, fontFile: string, scale = 2): Buffer {
   const family = registerCjkFace(fontFile);
   const image = new Image();
-  image.src = Buffer.from(withOnlyFamily(svg, family));
+  image.src = Buffer.from(withoutHiddenText(withOnlyFamily(svg, family)));
   const width = Math.ceil(image.width * scale);
   const height = Math.ceil(image.height * scale);
   const canvas = createCanvas(width, height);
@@ -22,6 +22,15 @@ export function svgToPng(svg: string, fontFile: string, scale = 2): Buffer {
   ctx.fillRect(0, 0, width, height);
   ctx.drawImage(image, 0, 0, width, height);
   return canvas.toBuffer('image/png');
+}
+
+/**
+ * The SVG without the text vega hid: an axis hides a label that would overlap its neighbour with
+ * opacity="0", which Skia's SVG module does not apply to text — the PNG printed every label over the
+ * next (a money axis showed 18 labels on 380 px).
+ */
+export function withoutHiddenText(svg: string): string {
+  return svg.replace(/<text\b[^>]*\sopacity="0"[^>]*>[^<]*<\/text>/gu, '');
 }
 
 /** Every font-family attribute and style property of an SVG naming just the family. */

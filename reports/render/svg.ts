@@ -1,14 +1,16 @@
 import type { TopLevelSpec } from 'vega-lite';
+import type { View } from 'vega';
 import { chartFont } from '../theme.ts';
 import { registerCjkFace } from './canvas-font.ts';
 
 /**
- * Vega-Lite → Vega → SVG, headless. With `canvas` (@napi-rs/canvas) installed vega measures text
- * with the real font, so Chinese labels get their true width instead of a Latin estimate. The font
- * file's own family goes first in the chart's font list: vega measures with that name, the PNG is drawn
- * with it, and a browser without it falls back to the usual list.
+ * Vega-Lite → a headless Vega view, laid out. With `canvas` (@napi-rs/canvas) installed vega
+ * measures text with the real font, so Chinese labels get their true width instead of a Latin
+ * estimate. The font file's own family goes first in the chart's font list: vega measures with that
+ * name, the PNG is drawn with it, and a browser without it falls back to the usual list. The caller
+ * finalizes the view.
  */
-export async function renderSvg(spec: TopLevelSpec, fontFile?: string): Promise<string> {
+export async function chartView(spec: TopLevelSpec, fontFile?: string): Promise<View> {
   let withFont = spec;
   if (fontFile) {
     const family = registerCjkFace(fontFile);
@@ -17,6 +19,12 @@ export async function renderSvg(spec: TopLevelSpec, fontFile?: string): Promise<
   // loaded here, not at import: vega is over half a second of every CLI command's start otherwise
   const [vega, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new vega.View(vega.parse(compile(withFont).spec), { renderer: 'none' });
+  return view.runAsync();
+}
+
+/** Vega-Lite → SVG, headless (chartView). */
+export async function renderSvg(spec: TopLevelSpec, fontFile?: string): Promise<string> {
+  const view = await chartView(spec, fontFile);
   try {
     return await view.toSVG();
   } finally {

@@ -59,7 +59,7 @@ export const disposalOptionsChart = defineChart({
         field: 'balance',
         type: 'quantitative',
         title: labels.balance[lang],
-        axis: moneyAxis(lang),
+        axis: moneyAxis(lang, 380),
         // room for the label of the largest option
         scale: { rangeMax: 380 },
       },

@@ -41,7 +41,7 @@ export const fiveCategoryDistribution = defineChart({
         field: 'outstanding',
         type: 'quantitative',
         title: labels.balance[lang],
-        axis: moneyAxis(lang),
+        axis: moneyAxis(lang, 430),
         // room for the labels of the largest class
         scale: { rangeMax: 430 },
       },

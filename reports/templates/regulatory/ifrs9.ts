@@ -77,7 +77,7 @@ export const ecl = defineChart({
         mark: 'bar',
         encoding: {
           // bars on the left 200 px, the figures beside them: all of EAD, PD, LGD and coverage in print
-          x: { field: 'ecl', type: 'quantitative', title: 'ECL', axis: moneyAxis(lang), scale: { rangeMax: 200 } },
+          x: { field: 'ecl', type: 'quantitative', title: 'ECL', axis: moneyAxis(lang, 200), scale: { rangeMax: 200 } },
           color: { ...codeColour('stage', ['1', '2', '3'], stageLabels, lang, labels.stage[lang]), legend: null },
           tooltip: [
             { field: 'stage_label', type: 'nominal' },

@@ -10,6 +10,7 @@ import { addMonthEnds } from '../../../lib/dates.ts';
 import { runMetric } from '../../../warehouse/metrics/run.ts';
 import { queryRows } from '../../../warehouse/connection.ts';
 import { pooledCurves } from '../../../warehouse/workout/disposal-book.ts';
+import { overlappingAxisLabels } from '../../helpers/axis-labels.ts';
 import { warehouseForReports } from '../../helpers/report-book.ts';
 import { disposeIfOpened } from '../../helpers/warehouse.ts';
 
@@ -83,6 +84,18 @@ describe('report charts on the generated book', () => {
       expect(colours[0], t.id).toBe(colours[1]);
     }
   });
+
+  it.each(['2024-06', '2024-03'])(
+    'no chart (%s) prints axis labels over each other, in either language',
+    async (period) => {
+      const p = periods[period]!;
+      for (const t of templates)
+        for (const lang of languages) {
+          const c = await buildChart(wh, t, p, lang, font);
+          expect(await overlappingAxisLabels(c.spec, font), `${t.id} ${lang}`).toEqual([]);
+        }
+    },
+  );
 
   it('the ECL walk adds up to the change in ECL to the cent, from the ecl metric at both month-ends', async () => {
     for (const p of Object.values(periods)) {
