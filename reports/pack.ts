@@ -4,6 +4,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { Warehouse } from '../warehouse/connection.ts';
 import { csvTable } from '../warehouse/csv-cell.ts';
 import { requireSnapshotMonthEnd } from '../warehouse/data-horizon.ts';
+import { withRequestMemo } from '../warehouse/request-memo.ts';
 import { monthEndOf } from '../lib/dates.ts';
 import { metricWindow } from '../warehouse/metrics/window.ts';
 import { packTemplates } from './catalogue.ts';
@@ -159,14 +160,17 @@ export async function buildReportPack(
 ) {
   const p = await reportPeriod(wh, o.period, o.segment);
   mkdirSync(o.outDir, { recursive: true });
-  const assembled = await assemblePack(wh, {
-    pack: o.pack,
-    period: p,
-    lang: o.lang,
-    fontFile: o.fontFile,
-    thresholdsFile: o.thresholdsFile,
-    log: o.log,
-  });
+  // one scope for the pack's reads: a query its summary and charts both run is run once (request-memo.ts)
+  const assembled = await withRequestMemo(() =>
+    assemblePack(wh, {
+      pack: o.pack,
+      period: p,
+      lang: o.lang,
+      fontFile: o.fontFile,
+      thresholdsFile: o.thresholdsFile,
+      log: o.log,
+    }),
+  );
   const files: string[] = [];
   const { summary } = assembled;
   writeFileSync(join(o.outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);

@@ -1,6 +1,7 @@
 import { bucketLabels, defaultBucketBounds } from '../classification.ts';
 import { queryRows, type Warehouse } from '../connection.ts';
 import { lastSnapshotMonthEnd } from '../data-horizon.ts';
+import { requestMemo } from '../request-memo.ts';
 import { monthEndOf } from '../../lib/dates.ts';
 import { compileMetric, MetricRequestError } from './compile.ts';
 import {
@@ -99,11 +100,36 @@ async function runEntry(wh: Warehouse, entry: MetricEntry, request: MetricReques
     return { ...derived, basis: 'balance' as const };
   }
   const compiled = compileAt(wh, entry, request, asOf);
-  const rows = await queryRows<MetricRow>(wh, compiled.query, compiled.query_params, {
-    output_format_json_quote_decimals: 1,
-    join_use_nulls: 0,
-  });
-  return { columns: compiled.columns, rows, basis: compiled.basis };
+  return { columns: compiled.columns, rows: await metricRows(wh, compiled), basis: compiled.basis };
+}
+
+/** results of at most this many rows are kept for the request: a larger one is rarely asked twice, and copying it costs */
+const keptRows = 10_000;
+
+/**
+ * A compiled metric's rows. Within a request scope (an HTTP request, a report pack: request-memo.ts)
+ * the same query with the same parameters is run once — a pack's ECL by stage is asked by its
+ * chart, its walk and its summary — and each caller gets its own copy of the rows.
+ */
+async function metricRows(wh: Warehouse, compiled: CompiledMetric): Promise<MetricRow[]> {
+  const read = () =>
+    queryRows<MetricRow>(wh, compiled.query, compiled.query_params, {
+      output_format_json_quote_decimals: 1,
+      join_use_nulls: 0,
+    });
+  let large: MetricRow[] | undefined;
+  const kept = await requestMemo(
+    wh,
+    `metric-rows\u0000${compiled.query}\u0000${JSON.stringify(compiled.query_params)}`,
+    async () => {
+      const rows = await read();
+      if (rows.length <= keptRows) return rows;
+      large = rows;
+      return null;
+    },
+  );
+  if (kept) return structuredClone(kept);
+  return large ?? read();
 }
 
 /**

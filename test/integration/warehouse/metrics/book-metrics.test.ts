@@ -3,6 +3,7 @@ import { addMonthEnds } from '../../../../lib/dates.ts';
 import { queryRows } from '../../../../warehouse/connection.ts';
 import { MetricRequestError } from '../../../../warehouse/metrics/compile.ts';
 import { runMetric } from '../../../../warehouse/metrics/run.ts';
+import { withRequestMemo } from '../../../../warehouse/request-memo.ts';
 import { warehouseForReports } from '../../../helpers/report-book.ts';
 import { disposeIfOpened } from '../../../helpers/warehouse.ts';
 
@@ -168,5 +169,25 @@ describe('catalogue metrics over provisions, scores, warnings, ECL and the forec
       expect(Number(row.charged_off)).toBeGreaterThanOrEqual(0);
     }
     await expect(runMetric(wh, 'overdue', { months: 3 })).rejects.toThrow(/months applies to the forecast only/);
+  });
+
+  // last: it loads a provision
+  it('within a request scope a repeated metric query runs once, and each caller gets its own rows', async () => {
+    const request = { as_of: asOf, from: asOf, to: asOf };
+    const before = (await runMetric(wh, 'provision_coverage', request)).rows;
+    expect(before).toHaveLength(1);
+    await withRequestMemo(async () => {
+      const first = await runMetric(wh, 'provision_coverage', request);
+      first.rows[0]!.provision = 'changed by a caller';
+      await wh.client.insert({
+        table: `${wh.database}.provisions`,
+        format: 'JSONEachRow',
+        values: [{ month_end: asOf, provision: '123.45', file: 'memo-test', loaded_at: '2099-01-01 00:00:00' }],
+      });
+      // the same query again: the scope's first result, not the caller's change nor the new load
+      expect((await runMetric(wh, 'provision_coverage', request)).rows).toEqual(before);
+    });
+    // outside the scope every call reads
+    expect(Number((await runMetric(wh, 'provision_coverage', request)).rows[0]!.provision)).toBe(123.45);
   });
 });
