@@ -270,7 +270,8 @@ export const systemTables = {
       ['dpd', 'UInt32'],
       ['overdue', money],
       ['streak', 'UInt32'],
-      ['nexts', 'Array(Tuple(Int64, UInt32, Date))'],
+      // (horizon, level, rolled, event month-end, event day) per pair it can be judged on (migration 29)
+      ['pairs', 'Array(Tuple(UInt8, UInt16, UInt8, Date, Date))'],
     ],
     orderBy: '(loan_id, month_end)',
     shardBy: 'cityHash64(loan_id)',

@@ -46,52 +46,27 @@ const actionsOf = (c: SourceContext) => sql`
 /**
  * One row per loan-month of the period (the warning months) that is eligible for some (horizon,
  * level): the loan's segment, DPD, overdue amount and consecutive-overdue streak at m, and its
- * eligible pairs, each as (horizon, level, rolled, event month-end, event day): rolled when DPD > X
- * at some month-end in m+1 … m+h, the event the first such month-end and the day DPD first exceeded
- * X then (that month-end − its DPD + X + 1, never before the day after the month-end preceding it).
- * The loan's collector at m: the team and agent of its latest collection action on or before m,
- * `unassigned:<region>` when it has none — read only when `collector` (a request grouping by team or
- * agent); '' otherwise. The pairs stay an array: most loan-months count the same in every pair, and
- * copying each four times before counting was most of these metrics' time.
+ * eligible pairs, each as (horizon, level, rolled, event month-end, event day) — the snapshot's
+ * pairs (warehouse/warning-facts.ts) whose horizon ends on or before {as_of}. The loan's collector
+ * at m: the team and agent of its latest collection action on or before m, `unassigned:<region>`
+ * when it has none — read only when `collector` (a request grouping by team or agent); ''
+ * otherwise. The pairs stay an array: most loan-months count the same in every pair, and copying
+ * each four times before counting was most of these metrics' time.
  */
 const judgedMonths = (c: SourceContext, o: { collector: boolean }) => sql`
-  SELECT * EXCEPT (nexts, ${trusted(warningLevels.map((x) => `lwq_f${x}`).join(', '))}), ${pairsOf} AS pairs FROM (
-    SELECT lwq_j.*, ${firstHits} FROM (
-      SELECT lwq_w.loan_id AS loan_id, lwq_w.month_end AS month_end, toInt64(toRelativeMonthNum(lwq_w.month_end)) AS mi,
-        lwq_w.product AS product, lwq_w.region AS region, lwq_w.branch AS branch, lwq_w.channel AS channel, lwq_w.dpd AS dpd,
-        lwq_w.overdue AS overdue, lwq_w.streak AS streak, lwq_w.nexts AS nexts,
-        ${o.collector ? collectorAt : trusted("'' AS team, '' AS agent")}
-      -- the snapshot's per loan-month facts (warehouse/warning-facts.ts): active loan-months with DPD ≤ the highest level,
-      -- their overdue streak and next month-ends
-      FROM ${c.db}.warning_facts AS lwq_w
-      ${o.collector ? actionsOf(c) : trusted('')}
-      WHERE ${c.where({ period: 'lwq_w.month_end', product: 'lwq_w.product', region: 'lwq_w.region', branch: 'lwq_w.branch', channel: 'lwq_w.channel', cohort: 'lwq_w.cohort_month' })}
-    ) AS lwq_j)
+  SELECT * FROM (
+    SELECT lwq_w.loan_id AS loan_id, lwq_w.month_end AS month_end, lwq_w.product AS product, lwq_w.region AS region,
+      lwq_w.branch AS branch, lwq_w.channel AS channel, lwq_w.dpd AS dpd, lwq_w.overdue AS overdue, lwq_w.streak AS streak,
+      -- every horizon has ended by {as_of} for all but the last few month-ends
+      if(lwq_w.month_end <= toLastDayOfMonth(addMonths({as_of:Date}, -${trusted(String(Math.max(...warningHorizons)))})), lwq_w.pairs,
+        arrayFilter(lwq_p -> toLastDayOfMonth(addMonths(lwq_w.month_end, lwq_p.1)) <= {as_of:Date}, lwq_w.pairs)) AS pairs,
+      ${o.collector ? collectorAt : trusted("'' AS team, '' AS agent")}
+    -- the snapshot's per loan-month facts (warehouse/warning-facts.ts): active loan-months with DPD ≤ the highest level,
+    -- their overdue streak and the pairs they can be judged on
+    FROM ${c.db}.warning_facts AS lwq_w
+    ${o.collector ? actionsOf(c) : trusted('')}
+    WHERE ${c.where({ period: 'lwq_w.month_end', product: 'lwq_w.product', region: 'lwq_w.region', branch: 'lwq_w.branch', channel: 'lwq_w.channel', cohort: 'lwq_w.cohort_month' })})
   WHERE notEmpty(pairs)`;
-
-/**
- * Per level X, the first next month-end (month number, DPD, month-end) with DPD > X: the event of
- * every horizon that reaches it (most loan-months have none, so each level filters once and the
- * horizons read its first element).
- */
-const firstHits = trusted(
-  warningLevels.map((x) => `arraySort(arrayFilter(lwq_t -> lwq_t.2 > ${x}, lwq_j.nexts)) AS lwq_f${x}`).join(', '),
-);
-
-/** the eligible pairs as (horizon, level, rolled, event month-end, event day); see judgedMonths */
-const pairsOf = trusted(
-  `arrayFilter(lwq_p -> lwq_p.1 > 0, [${warningHorizons
-    .flatMap((h) =>
-      warningLevels.map((x) => {
-        const hit = `notEmpty(lwq_f${x}) AND lwq_f${x}[1].1 <= mi + ${h}`;
-        const me = `lwq_f${x}[1].3`;
-        return `(toUInt8(if(dpd <= ${x} AND toLastDayOfMonth(addMonths(month_end, ${h})) <= {as_of:Date}, ${h}, 0)), toUInt16(${x}),
-        toUInt8(${hit}), if(${hit}, ${me}, toDate('1970-01-01')),
-        if(${hit}, greatest(addDays(toLastDayOfMonth(addMonths(${me}, -1)), 1), subtractDays(${me}, toInt64(lwq_f${x}[1].2) - ${x + 1})), toDate('1970-01-01')))`;
-      }),
-    )
-    .join(', ')}])`,
-);
 
 /** the champion's grade and probability per loan and month-end (the period's months and the one before, for jumps) */
 const championScores = (c: SourceContext) => sql`
@@ -233,6 +208,18 @@ const lowestCandidates = (c: SourceContext) => sql`
     ifNull(minIf(toNullable(cands[1]), kind = 'score_jump'), inf) AS jump
   FROM (${ruleGrids(c)})`;
 
+/** the lowest candidate of a kind, as a scalar (the engine computes an identical scalar subquery once) */
+const lowest = (c: SourceContext, kind: 'streak' | 'amount' | 'score' | 'jump') =>
+  sql`(SELECT ${trusted(kind)} FROM (${lowestCandidates(c)}))`;
+
+/** the champion's probability per loan at each month-end of the period (p_now) and at the one before (p_prev) */
+const scoresNowAndBefore = (c: SourceContext) => sql`
+  SELECT loan_id, month_end, anyIf(probability, lwq_o = 0) AS p_now, anyIf(probability, lwq_o = 1) AS p_prev,
+    countIf(lwq_o = 0) > 0 AS has_now, countIf(lwq_o = 1) > 0 AS has_prev
+  FROM (SELECT loan_id, probability, lwq_o, if(lwq_o = 0, lwq_at, toLastDayOfMonth(addMonths(lwq_at, 1))) AS month_end
+        FROM (SELECT loan_id, month_end AS lwq_at, probability FROM (${championScores(c)})) ARRAY JOIN [0, 1] AS lwq_o)
+  GROUP BY loan_id, month_end`;
+
 /** the grid's keys: a dimension the request does not group by is a constant (its rows need not be kept apart) */
 const gridKeyDims = ['month_end', 'product', 'region', 'branch', 'channel'] as const;
 const gridKeys = (c: SourceContext) =>
@@ -277,15 +264,15 @@ const thresholdRows = (c: SourceContext) => sql`
         SELECT lwq_m.month_end AS month_end, lwq_m.product AS product, lwq_m.region AS region, lwq_m.branch AS branch,
           lwq_m.channel AS channel, lwq_m.pairs AS pairs, lwq_m.streak AS streak, lwq_m.overdue AS overdue, lwq_p.p_now AS p_now,
           lwq_p.p_prev AS p_prev, lwq_p.has_now AS has_now, lwq_p.has_prev AS has_prev,
-          lwq_m.streak >= lwq_lo.streak OR toFloat64(lwq_m.overdue) > lwq_lo.amount OR (lwq_p.has_now AND lwq_p.p_now > lwq_lo.score)
-            OR (lwq_p.has_now AND lwq_p.has_prev AND lwq_p.p_now - lwq_p.p_prev > lwq_lo.jump) AS reaches
-        FROM (${judgedMonths(c, { collector: false })}) AS lwq_m
-        LEFT JOIN (SELECT loan_id, month_end, anyIf(probability, lwq_o = 0) AS p_now, anyIf(probability, lwq_o = 1) AS p_prev,
-                     countIf(lwq_o = 0) > 0 AS has_now, countIf(lwq_o = 1) > 0 AS has_prev
-                   FROM (SELECT loan_id, probability, lwq_o, if(lwq_o = 0, lwq_at, toLastDayOfMonth(addMonths(lwq_at, 1))) AS month_end
-                         FROM (SELECT loan_id, month_end AS lwq_at, probability FROM (${championScores(c)})) ARRAY JOIN [0, 1] AS lwq_o)
-                   GROUP BY loan_id, month_end) AS lwq_p ON lwq_p.loan_id = lwq_m.loan_id AND lwq_p.month_end = lwq_m.month_end
-        CROSS JOIN (${lowestCandidates(c)}) AS lwq_lo
+          lwq_m.streak >= ${lowest(c, 'streak')} OR toFloat64(lwq_m.overdue) > ${lowest(c, 'amount')}
+            OR (lwq_p.has_now AND lwq_p.p_now > ${lowest(c, 'score')})
+            OR (lwq_p.has_now AND lwq_p.has_prev AND lwq_p.p_now - lwq_p.p_prev > ${lowest(c, 'jump')}) AS reaches
+        -- only the loan-months that may count meet the scores: a join of every judged loan-month cost more than the rest
+        FROM (SELECT * FROM (${judgedMonths(c, { collector: false })})
+              WHERE arrayExists(lwq_x -> lwq_x.3 = 1, pairs) OR streak >= ${lowest(c, 'streak')} OR toFloat64(overdue) > ${lowest(c, 'amount')}
+                OR (loan_id, month_end) IN (SELECT loan_id, month_end FROM (${scoresNowAndBefore(c)})
+                  WHERE has_now AND (p_now > ${lowest(c, 'score')} OR (has_prev AND p_now - p_prev > ${lowest(c, 'jump')})))) AS lwq_m
+        LEFT JOIN (${scoresNowAndBefore(c)}) AS lwq_p ON lwq_p.loan_id = lwq_m.loan_id AND lwq_p.month_end = lwq_m.month_end
         WHERE reaches OR arrayExists(lwq_x -> lwq_x.3 = 1, lwq_m.pairs)) AS lwq_e
       ARRAY JOIN if(lwq_e.reaches, lwq_e.pairs, arrayFilter(lwq_x -> lwq_x.3 = 1, lwq_e.pairs)) AS lwq_q) AS lwq_b
     CROSS JOIN (${ruleGrids(c)}) AS lwq_r

@@ -233,6 +233,15 @@ export const migrations: Migration[] = [
       ...fillDerivedStatements(wh, 'loan_defaults'),
     ],
   },
+  {
+    version: 29,
+    name: 'warning_facts.pairs (each loan-month judged on every horizon and level) instead of its next month-ends, filled from the existing snapshot',
+    statements: (wh) => [
+      ...addColumns(wh, 'warning_facts', [['pairs', 'Array(Tuple(UInt8, UInt16, UInt8, Date, Date))']]),
+      ...alterTable(wh, 'warning_facts').map((alter) => `${alter} DROP COLUMN IF EXISTS nexts`),
+      ...fillDerivedStatements(wh, 'warning_facts'),
+    ],
+  },
 ];
 
 /** Applies every migration not yet recorded; safe to run any number of times. */

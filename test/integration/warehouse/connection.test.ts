@@ -56,6 +56,26 @@ describe('warehouse connection and migrations', () => {
     await exec(wh, `TRUNCATE TABLE ${payments}`);
   });
 
+  it('migration 29 replaces warning_facts.nexts with the judged pairs', async () => {
+    const facts = `${wh.database}.warning_facts`;
+    const columns = async () =>
+      (
+        await queryRows<{ name: string; type: string }>(
+          wh,
+          `SELECT name, type FROM system.columns WHERE database = {db:String} AND table = 'warning_facts' AND name IN ('nexts', 'pairs')`,
+          { db: wh.database },
+        )
+      ).map((c) => `${c.name} ${c.type}`);
+    const pairs = 'pairs Array(Tuple(UInt8, UInt16, UInt8, Date, Date))';
+    expect(await columns()).toEqual([pairs]);
+    // the table as migration 27 created it
+    await exec(wh, `ALTER TABLE ${facts} DROP COLUMN pairs`);
+    await exec(wh, `ALTER TABLE ${facts} ADD COLUMN nexts Array(Tuple(Int64, UInt32, Date))`);
+    await exec(wh, `DELETE FROM ${wh.database}.schema_migrations WHERE version = 29`);
+    expect(await migrate(wh)).toEqual([29]);
+    expect(await columns()).toEqual([pairs]);
+  });
+
   it('query settings apply to one query only (chDB would otherwise keep them for the session)', async () => {
     const get = async () =>
       (await queryRows<{ v: string }>(wh, "SELECT toString(getSetting('input_format_csv_skip_first_lines')) AS v"))[0]!
