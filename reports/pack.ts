@@ -51,6 +51,8 @@ export interface BuiltChart {
   columns: MetricColumn[];
   /** false: a bank-wide figure in a segment pack (the segment could not be applied) */
   segmentApplied: boolean;
+  /** the chart as a PNG, when the pack asked for one (drawn while the next chart's data is read) */
+  png?: Buffer;
 }
 
 export async function buildChart(
@@ -60,7 +62,18 @@ export async function buildChart(
   lang: Lang,
   fontFile: string,
 ): Promise<BuiltChart> {
-  const { rows, chartRows, columns, segmentApplied } = await fetchChartData(wh, t.data(p), p.segment);
+  return drawChart(t, await fetchChartData(wh, t.data(p), p.segment), p, lang, fontFile);
+}
+
+type ChartData = Awaited<ReturnType<typeof fetchChartData>>;
+
+async function drawChart(
+  t: ChartTemplate,
+  { rows, chartRows, columns, segmentApplied }: ChartData,
+  p: ReportPeriod,
+  lang: Lang,
+  fontFile: string,
+): Promise<BuiltChart> {
   // no rows: the chart says "no data" under its own title, period and note
   const spec = chartSpec(t, chartRows, lang, p);
   return { template: t, rows, spec, svg: await renderSvg(spec, fontFile), columns, segmentApplied };
@@ -111,6 +124,8 @@ export async function assemblePack(
     fontFile: string;
     /** limits for the key figures (default: reports/summary/default-thresholds.json) */
     thresholdsFile?: string;
+    /** draw each chart's PNG too */
+    png?: boolean;
     log?: (s: string) => void;
   },
 ): Promise<AssembledPack> {
@@ -118,8 +133,22 @@ export async function assemblePack(
   const summary = await buildSummary(wh, o);
   o.log?.(`summary: ${summary.figures.length} figures, ${summary.commentary.length} sentences`);
   const charts: BuiltChart[] = [];
-  for (const t of packTemplates(o.pack)) {
-    const c = await buildChart(wh, t, o.period, o.lang, o.fontFile);
+  const templates = packTemplates(o.pack);
+  // a chart's data is read while the one before it is drawn: the engine runs a query on its own
+  // threads (the client's calls are asynchronous), the drawing is Node's
+  const fetchOf = (t: ChartTemplate | undefined) => {
+    if (!t) return undefined;
+    const data = fetchChartData(wh, t.data(o.period), o.period.segment);
+    // awaited in its turn; until then a failure must not count as unhandled
+    data.catch(() => undefined);
+    return data;
+  };
+  let next = fetchOf(templates[0]);
+  for (const [i, t] of templates.entries()) {
+    const data = await next!;
+    next = fetchOf(templates[i + 1]);
+    const c = await drawChart(t, data, o.period, o.lang, o.fontFile);
+    if (o.png) c.png = svgToPng(c.svg, o.fontFile);
     charts.push(c);
     o.log?.(`${t.id}: ${c.rows.length} rows`);
   }
@@ -168,6 +197,7 @@ export async function buildReportPack(
       lang: o.lang,
       fontFile: o.fontFile,
       thresholdsFile: o.thresholdsFile,
+      png: o.formats.includes('png'),
       log: o.log,
     }),
   );
@@ -186,7 +216,7 @@ export async function buildReportPack(
     writeFileSync(join(o.outDir, `${id}.csv`), rowsCsv(c.rows));
     files.push(`${id}.vl.json`, `${id}.csv`);
     if (o.formats.includes('svg')) writeFileSync(join(o.outDir, `${id}.svg`), c.svg);
-    if (o.formats.includes('png')) writeFileSync(join(o.outDir, `${id}.png`), svgToPng(c.svg, o.fontFile));
+    if (c.png) writeFileSync(join(o.outDir, `${id}.png`), c.png);
     files.push(...(['svg', 'png'] as const).filter((f) => o.formats.includes(f)).map((f) => `${id}.${f}`));
   }
   for (const format of ['html', 'pdf'] as const) {
