@@ -112,42 +112,32 @@ const judgedSubjects = (c: SourceContext) => sql`
       GROUP BY loan_id, month_end) AS lwq_k ON lwq_k.loan_id = lwq_b.loan_id AND lwq_k.month_end = lwq_b.month_end)`;
 
 /**
- * The count rows' keys: each dimension a request may group by, for the count rows (tag 0), and a
- * constant for a dimension the request does not group by — its rows need not be kept apart (grouping
- * 21M rows by month, segment, team and agent was half of this metric's time on the 1M book).
+ * The count rows' keys: each dimension a request may group by, and a constant for a dimension the
+ * request does not group by — its rows need not be kept apart (grouping 21M rows by month, segment,
+ * team and agent was half of this metric's time on the 1M book).
  */
 const countKeyDims = ['month_end', 'product', 'region', 'branch', 'channel', 'team', 'agent'] as const;
-const countKeys = (c: SourceContext) =>
-  trusted(
-    countKeyDims
-      .map((d) => {
-        const blank = d === 'month_end' ? 'toDate(0)' : "''";
-        return `${c.grouped(d) ? `if(lwq_tag = 0, ${d}, ${blank})` : blank} AS k_${d}`;
-      })
-      .join(', '),
-  );
+const blankOf = (d: (typeof countKeyDims)[number]) => (d === 'month_end' ? 'toDate(0)' : "''");
 const countKeyList = trusted(countKeyDims.map((d) => `k_${d}`).join(', '));
 
 /**
- * The loan-months folded before they meet their pairs and subjects: each once for the counts (tag 0),
- * counted together with every loan-month of the same keys, eligible pairs with their roll flags and
- * subjects (a few thousand groups of 5.5M loan-months on the 1M book), and once more on its own
- * (tag 1, by loan and month-end) when a subject warned it and it rolled in some pair — a detected
- * event needs its loan, dates and segment. A pair's or subject's dates in a tag-0 group are any one
- * loan-month's: counts do not read them.
+ * The loan-months folded before they meet their pairs and subjects: counted together with every
+ * loan-month of the same grouped dimensions, eligible pairs and subjects (a loan-month that neither
+ * rolled nor was warned by a rule has no dates of its own there: 5.5M loan-months of the 1M book
+ * make a handful of groups) — except a detected loan-month (a subject warned it and it rolled in
+ * some pair), kept on its own: its event needs its loan, dates and segment.
  */
 const foldedMonths = (c: SourceContext) => sql`
-  SELECT lwq_tag, ${countKeyList}, lwq_pk, lwq_sk0, count() AS lwq_n, any(loan_id) AS loan_id, any(month_end) AS month_end,
-    any(product) AS product, any(region) AS region, any(branch) AS branch, any(channel) AS channel, any(team) AS team,
-    any(agent) AS agent, any(pairs) AS lwq_pairs, any(subjects) AS lwq_subjects
+  SELECT ${trusted(countKeyDims.map((d) => `g_${d}`).join(', '))}, lwq_kl, lwq_km, count() AS lwq_n,
+    any(loan_id) AS loan_id, any(month_end) AS month_end, any(product) AS product, any(region) AS region,
+    any(branch) AS branch, any(channel) AS channel, any(team) AS team, any(agent) AS agent, any(pairs) AS lwq_pairs,
+    any(subjects) AS lwq_subjects
   FROM (
-    SELECT *, arrayJoin(if(notEmpty(subjects) AND arrayExists(lwq_p -> lwq_p.3 = 1, pairs), [0, 1], [0])) AS lwq_tag,
-      ${countKeys(c)},
-      if(lwq_tag = 0, arrayMap(lwq_p -> (lwq_p.1, lwq_p.2, lwq_p.3), pairs), []) AS lwq_pk,
-      if(lwq_tag = 0, arraySort(arrayMap(lwq_s -> (lwq_s.1, lwq_s.2), subjects)), []) AS lwq_sk0,
-      if(lwq_tag = 1, loan_id, '') AS lwq_kl, if(lwq_tag = 1, month_end, toDate(0)) AS lwq_km
+    SELECT *, ${trusted(countKeyDims.map((d) => `${c.grouped(d) ? d : blankOf(d)} AS g_${d}`).join(', '))},
+      notEmpty(subjects) AND arrayExists(lwq_p -> lwq_p.3 = 1, pairs) AS lwq_detected,
+      if(lwq_detected, loan_id, '') AS lwq_kl, if(lwq_detected, month_end, toDate(0)) AS lwq_km
     FROM lwq_months)
-  GROUP BY lwq_tag, ${countKeyList}, lwq_pk, lwq_sk0, lwq_kl, lwq_km`;
+  GROUP BY ${trusted(countKeyDims.map((d) => `g_${d}`).join(', '))}, pairs, subjects, lwq_kl, lwq_km`;
 
 /**
  * Per subject (rules and grades) and the dimensions a request may group by: eligible loan-months
@@ -178,8 +168,10 @@ const warningOutcomes = (c: SourceContext) => sql`
       -- its subjects; a detected loan-month per rolled pair and each subject that warned it
       SELECT lwq_g.*, lwq_p.1 AS horizon, lwq_p.2 AS level, lwq_p.3 AS rolled, lwq_p.4 AS event_me, lwq_p.5 AS event_day,
         lwq_s.1 AS lwq_sk, lwq_s.2 AS lwq_sj, lwq_s.3 AS warned_on, toUInt8(lwq_sk != '') AS warned,
+        ${trusted(countKeyDims.map((d) => `if(lwq_tag = 0, g_${d}, ${blankOf(d)}) AS k_${d}`).join(', '))},
         if(lwq_tag = 1, loan_id, '') AS k_loan, if(lwq_tag = 1, event_me, toDate(0)) AS k_event_me
-      FROM (${foldedMonths(c)}) AS lwq_g
+      -- each folded row once for its counts (tag 0) and, a detected loan-month, once more for its events (tag 1)
+      FROM (SELECT *, arrayJoin(if(lwq_kl != '', [0, 1], [0])) AS lwq_tag FROM (${foldedMonths(c)})) AS lwq_g
       ARRAY JOIN if(lwq_tag = 0, lwq_pairs, arrayFilter(lwq_x -> lwq_x.3 = 1, lwq_pairs)) AS lwq_p
       ARRAY JOIN if(lwq_tag = 0, arrayConcat([('', '', toDate(0))], lwq_subjects), lwq_subjects) AS lwq_s)
     GROUP BY lwq_tag, lwq_sk, lwq_sj, horizon, level, ${countKeyList}, k_loan, k_event_me)
