@@ -129,9 +129,10 @@ export async function assemblePack(
     log?: (s: string) => void;
   },
 ): Promise<AssembledPack> {
-  // the summary first: a bad thresholds file stops the pack before any chart is drawn
-  const summary = await buildSummary(wh, o);
-  o.log?.(`summary: ${summary.figures.length} figures, ${summary.commentary.length} sentences`);
+  // a bad thresholds file throws here, before any chart; then the summary's queries run beside the
+  // charts' — the engine takes them in turn, and Node draws a chart meanwhile
+  const pendingSummary = buildSummary(wh, o);
+  pendingSummary.catch(() => undefined);
   const charts: BuiltChart[] = [];
   const templates = packTemplates(o.pack);
   // a chart's data is read while the one before it is drawn: the engine runs a query on its own
@@ -152,6 +153,8 @@ export async function assemblePack(
     charts.push(c);
     o.log?.(`${t.id}: ${c.rows.length} rows`);
   }
+  const summary = await pendingSummary;
+  o.log?.(`summary: ${summary.figures.length} figures, ${summary.commentary.length} sentences`);
   return { pack: o.pack, period: o.period, lang: o.lang, meta: packMeta(o.pack, o.period, o.lang), charts, summary };
 }
 

@@ -8,14 +8,17 @@ import { defaultThresholdsFile, loadThresholds } from './thresholds.ts';
 export type { Summary } from './summary.ts';
 export { summaryCsv, breakdownCsv } from './summary.ts';
 
-/** A pack's key figures, commentary and breakdowns for its period, segment and language. */
-export async function buildSummary(
+/**
+ * A pack's key figures, commentary and breakdowns for its period, segment and language. The
+ * thresholds file is read before it returns: a bad file throws here, before any query (and before
+ * a pack starts its charts beside the summary).
+ */
+export function buildSummary(
   wh: Warehouse,
   o: { pack: Pack; period: ReportPeriod; lang: Lang; thresholdsFile?: string },
 ): Promise<Summary> {
-  const file = o.thresholdsFile ?? defaultThresholdsFile;
-  // read first: a bad file stops the pack before any query
-  const thresholds = loadThresholds(file);
-  const data = await computeSummary(wh, o.pack, o.period);
-  return summaryIn(data, o.lang, thresholds, o.thresholdsFile ?? 'reports/summary/default-thresholds.json');
+  const thresholds = loadThresholds(o.thresholdsFile ?? defaultThresholdsFile);
+  return computeSummary(wh, o.pack, o.period).then((data) =>
+    summaryIn(data, o.lang, thresholds, o.thresholdsFile ?? 'reports/summary/default-thresholds.json'),
+  );
 }
