@@ -30,11 +30,12 @@ const firstHits = warningLevels
 const pairOf = (h: number, x: number) => {
   const hit = `notEmpty(lwq_f${x}) AND lwq_f${x}[1].1 <= mi + ${h}`;
   const me = `lwq_f${x}[1].3`;
-  return `if(dpd <= ${x}, [(toUInt8(${h}), toUInt16(${x}), toUInt8(${hit}), if(${hit}, ${me}, toDate('1970-01-01')),
-      if(${hit}, greatest(addDays(toLastDayOfMonth(addMonths(${me}, -1)), 1), subtractDays(${me}, toInt64(lwq_f${x}[1].2) - ${x + 1})), toDate('1970-01-01')))], [])`;
+  // horizon 0: not judged on this pair (DPD above its level), dropped below
+  return `(toUInt8(if(dpd <= ${x}, ${h}, 0)), toUInt16(${x}), toUInt8(${hit}), if(${hit}, ${me}, toDate('1970-01-01')),
+      if(${hit}, greatest(addDays(toLastDayOfMonth(addMonths(${me}, -1)), 1), subtractDays(${me}, toInt64(lwq_f${x}[1].2) - ${x + 1})), toDate('1970-01-01')))`;
 };
 /** the pairs a loan-month can be judged on, in a fixed order (horizon, then level) */
-const pairsOf = `arrayConcat(${warningHorizons.flatMap((h) => warningLevels.map((x) => pairOf(h, x))).join(', ')})`;
+const pairsOf = `arrayFilter(lwq_p -> lwq_p.1 > 0, [${warningHorizons.flatMap((h) => warningLevels.map((x) => pairOf(h, x))).join(', ')}])`;
 
 export const warningFactsSelect = (wh: Pick<Warehouse, 'database'>, loans?: string) => `
   SELECT loan_id, month_end, product, region, branch, channel, cohort_month, dpd, overdue, streak, ${pairsOf} AS pairs
