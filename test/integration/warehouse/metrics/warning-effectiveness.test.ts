@@ -362,6 +362,29 @@ describe('warning effectiveness on hand-built loans', () => {
     expect(detecting.size).toBeGreaterThan(6);
   });
 
+  it('a period reaching the as-of month-end judges each loan-month only on the horizons that have ended by then', async () => {
+    const lateFrom = addMonthEnds(asOf, -5);
+    const rows = await effectiveness({ from: lateFrom, to: asOf });
+    const judged = judge(f, lateFrom, asOf);
+    // the last month-ends are judged on one horizon, or none: the comparison covers the partial case
+    expect(judged.some((j) => j.row.month_end > addMonthEnds(asOf, -3) && j.h === 1)).toBe(true);
+    expect(judged.some((j) => j.row.month_end > addMonthEnds(asOf, -3) && j.h === 3)).toBe(false);
+    const ref = reference(f, judged);
+    expect(rows).toHaveLength(ref.size);
+    for (const r of rows) {
+      const key = `${String(r.subject_kind)}|${String(r.subject)}|${String(r.horizon)}|${String(r.level)}|`;
+      const e = ref.get(key);
+      expect(e, key).toBeDefined();
+      expect([r.loan_months, r.rolled, r.warned, r.detected, r.median_lead_days], key).toEqual([
+        e!.loan_months,
+        e!.rolled,
+        e!.warned,
+        e!.detected,
+        median(e!.leads),
+      ]);
+    }
+  });
+
   it('lead time runs from the warning date to the day DPD first exceeded the level (loan S: 2023-09-30 → 10-16)', async () => {
     const rows = await effectiveness({ from: '2023-09-30', to: '2023-09-30', region: ['north', 'south'] });
     const s = judge(f, '2023-09-30', '2023-09-30').find((j) => j.row.loan_id === 'S' && j.x === 30 && j.h === 1)!;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createCanvas, Image } from 'canvas';
 import { svgToPng, withoutHiddenText } from '../../../../reports/render/png.ts';
 import { packagedCjkFont } from '../../../../reports/render/fonts.ts';
+import { renderSvg } from '../../../../reports/render/svg.ts';
 
 const svgOf = (texts: string) => `<svg xmlns="http://www.w3.org/2000/svg" width="120" height="30">${texts}</svg>`;
 const label = (x: number, text: string, opacity: string) =>
@@ -36,5 +37,23 @@ describe('svgToPng', () => {
     expect(ink(shown)).toBeGreaterThan(0);
     expect(ink(svgToPng(svgOf(label(40, '4.0亿', '1') + label(5, '2.0亿', '0')), font, 1))).toBe(ink(shown));
     expect(ink(svgToPng(svgOf(label(5, '2.0亿', '0')), font, 1))).toBe(0);
+  });
+
+  it("removes every label vega hid in a real chart's SVG, and only those", async () => {
+    // a crowded money axis: vega hides every other label (opacity 0)
+    const svg = await renderSvg({
+      width: 160,
+      data: { values: Array.from({ length: 20 }, (_, i) => ({ x: i * 1e8, y: i })) },
+      mark: 'point',
+      encoding: {
+        x: { field: 'x', type: 'quantitative', axis: { labelOverlap: true, tickCount: 20 } },
+        y: { field: 'y', type: 'quantitative' },
+      },
+    });
+    const texts = (s: string) => [...s.matchAll(/<text\b[^>]*>[^<]*<\/text>/gu)].map((m) => m[0]);
+    const hidden = texts(svg).filter((t) => /\sopacity="0"/u.test(t));
+    expect(hidden.length).toBeGreaterThan(0);
+    const kept = texts(withoutHiddenText(svg));
+    expect(kept).toEqual(texts(svg).filter((t) => !hidden.includes(t)));
   });
 });
