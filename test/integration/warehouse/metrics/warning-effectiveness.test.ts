@@ -227,6 +227,27 @@ function reference(f: Facts, judged: Judged[], by: (j: Judged) => string = () =>
   return out;
 }
 
+/** every row's counts and median lead days equal the reference's for its subject, pair and group (`groupOf`) */
+function expectAsReference(
+  rows: Record<string, unknown>[],
+  ref: ReturnType<typeof reference>,
+  groupOf: (r: Record<string, unknown>) => string,
+) {
+  expect(rows).toHaveLength(ref.size);
+  for (const r of rows) {
+    const key = `${String(r.subject_kind)}|${String(r.subject)}|${String(r.horizon)}|${String(r.level)}|${groupOf(r)}`;
+    const e = ref.get(key);
+    expect(e, key).toBeDefined();
+    expect([r.loan_months, r.rolled, r.warned, r.detected, r.median_lead_days], key).toEqual([
+      e!.loan_months,
+      e!.rolled,
+      e!.warned,
+      e!.detected,
+      median(e!.leads),
+    ]);
+  }
+}
+
 describe('warning effectiveness on hand-built loans', () => {
   let wh: Awaited<ReturnType<typeof warehouseWithFiles>>;
   let f: Facts;
@@ -369,20 +390,7 @@ describe('warning effectiveness on hand-built loans', () => {
     // the last month-ends are judged on one horizon, or none: the comparison covers the partial case
     expect(judged.some((j) => j.row.month_end > addMonthEnds(asOf, -3) && j.h === 1)).toBe(true);
     expect(judged.some((j) => j.row.month_end > addMonthEnds(asOf, -3) && j.h === 3)).toBe(false);
-    const ref = reference(f, judged);
-    expect(rows).toHaveLength(ref.size);
-    for (const r of rows) {
-      const key = `${String(r.subject_kind)}|${String(r.subject)}|${String(r.horizon)}|${String(r.level)}|`;
-      const e = ref.get(key);
-      expect(e, key).toBeDefined();
-      expect([r.loan_months, r.rolled, r.warned, r.detected, r.median_lead_days], key).toEqual([
-        e!.loan_months,
-        e!.rolled,
-        e!.warned,
-        e!.detected,
-        median(e!.leads),
-      ]);
-    }
+    expectAsReference(rows, reference(f, judged), () => '');
   });
 
   it('lead time runs from the warning date to the day DPD first exceeded the level (loan S: 2023-09-30 → 10-16)', async () => {
@@ -421,20 +429,11 @@ describe('warning effectiveness on hand-built loans', () => {
 
   it('groups by two dimensions like the computation grouped by both (past the public six-dimension cap of its inner read)', async () => {
     const rows = await effectiveness({ group_by: ['product', 'team'] });
-    const ref = reference(f, judge(f, from, to), (j) => `${j.row.product}/${j.team}`);
-    expect(rows).toHaveLength(ref.size);
-    for (const r of rows) {
-      const k = `${String(r.subject_kind)}|${String(r.subject)}|${String(r.horizon)}|${String(r.level)}|${String(r.product)}/${String(r.team)}`;
-      const e = ref.get(k);
-      expect(e, k).toBeDefined();
-      expect([r.loan_months, r.rolled, r.warned, r.detected, r.median_lead_days], k).toEqual([
-        e!.loan_months,
-        e!.rolled,
-        e!.warned,
-        e!.detected,
-        median(e!.leads),
-      ]);
-    }
+    expectAsReference(
+      rows,
+      reference(f, judge(f, from, to), (j) => `${j.row.product}/${j.team}`),
+      (r) => `${String(r.product)}/${String(r.team)}`,
+    );
     expect(new Set(rows.map((r) => r.product)).size).toBeGreaterThan(1);
   });
 
