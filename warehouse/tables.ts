@@ -198,6 +198,8 @@ export const loanDefaultCashColumns = [
   ['cash_k', 'Array(UInt16)'],
   ['cash', `Array(${money})`],
 ] as const;
+/** warning_facts columns added by migration 29: per pair it can be judged on, (horizon, level, rolled, event month-end, event day) (warning-facts.ts) */
+export const warningFactsPairsColumns = [['pairs', 'Array(Tuple(UInt8, UInt16, UInt8, Date, Date))']] as const;
 /** collection_facts columns added by migration 26: each promise's state once its deadline has passed (derived-facts.ts) */
 export const collectionFactsPromiseColumns = [['promise_status', 'LowCardinality(String)']] as const;
 
@@ -270,8 +272,7 @@ export const systemTables = {
       ['dpd', 'UInt32'],
       ['overdue', money],
       ['streak', 'UInt32'],
-      // (horizon, level, rolled, event month-end, event day) per pair it can be judged on (migration 29)
-      ['pairs', 'Array(Tuple(UInt8, UInt16, UInt8, Date, Date))'],
+      ...warningFactsPairsColumns,
     ],
     orderBy: '(loan_id, month_end)',
     shardBy: 'cityHash64(loan_id)',

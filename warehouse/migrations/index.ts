@@ -11,6 +11,7 @@ import {
   collectionActionOriginColumns,
   collectionFactsPromiseColumns,
   loanDefaultCashColumns,
+  warningFactsPairsColumns,
   collectionTables,
   consoleTables,
   incentiveTables,
@@ -237,7 +238,7 @@ export const migrations: Migration[] = [
     version: 29,
     name: 'warning_facts.pairs (each loan-month judged on every horizon and level) instead of its next month-ends, filled from the existing snapshot',
     statements: (wh) => [
-      ...addColumns(wh, 'warning_facts', [['pairs', 'Array(Tuple(UInt8, UInt16, UInt8, Date, Date))']]),
+      ...addColumns(wh, 'warning_facts', warningFactsPairsColumns),
       ...alterTable(wh, 'warning_facts').map((alter) => `${alter} DROP COLUMN IF EXISTS nexts`),
       ...fillDerivedStatements(wh, 'warning_facts'),
     ],
