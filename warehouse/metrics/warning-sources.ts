@@ -119,6 +119,8 @@ const judgedSubjects = (c: SourceContext) => sql`
 const countKeyDims = ['month_end', 'product', 'region', 'branch', 'channel', 'team', 'agent'] as const;
 const blankOf = (d: (typeof countKeyDims)[number]) => (d === 'month_end' ? 'toDate(0)' : "''");
 const countKeyList = trusted(countKeyDims.map((d) => `k_${d}`).join(', '));
+/** the same dimensions as folded (foldedMonths), before the copy for events blanks them */
+const foldKeyList = trusted(countKeyDims.map((d) => `g_${d}`).join(', '));
 
 /**
  * The loan-months folded before they meet their pairs and subjects: counted together with every
@@ -128,7 +130,7 @@ const countKeyList = trusted(countKeyDims.map((d) => `k_${d}`).join(', '));
  * some pair), kept on its own: its event needs its loan, dates and segment.
  */
 const foldedMonths = (c: SourceContext) => sql`
-  SELECT ${trusted(countKeyDims.map((d) => `g_${d}`).join(', '))}, lwq_kl, lwq_km, count() AS lwq_n,
+  SELECT ${foldKeyList}, lwq_kl, lwq_km, count() AS lwq_n,
     any(loan_id) AS loan_id, any(month_end) AS month_end, any(product) AS product, any(region) AS region,
     any(branch) AS branch, any(channel) AS channel, any(team) AS team, any(agent) AS agent, any(pairs) AS lwq_pairs,
     any(subjects) AS lwq_subjects
@@ -137,7 +139,7 @@ const foldedMonths = (c: SourceContext) => sql`
       notEmpty(subjects) AND arrayExists(lwq_p -> lwq_p.3 = 1, pairs) AS lwq_detected,
       if(lwq_detected, loan_id, '') AS lwq_kl, if(lwq_detected, month_end, toDate(0)) AS lwq_km
     FROM lwq_months)
-  GROUP BY ${trusted(countKeyDims.map((d) => `g_${d}`).join(', '))}, pairs, subjects, lwq_kl, lwq_km`;
+  GROUP BY ${foldKeyList}, pairs, subjects, lwq_kl, lwq_km`;
 
 /**
  * Per subject (rules and grades) and the dimensions a request may group by: eligible loan-months
@@ -215,11 +217,7 @@ const scoresNowAndBefore = (c: SourceContext) => sql`
 /** the grid's keys: a dimension the request does not group by is a constant (its rows need not be kept apart) */
 const gridKeyDims = ['month_end', 'product', 'region', 'branch', 'channel'] as const;
 const gridKeys = (c: SourceContext) =>
-  trusted(
-    gridKeyDims
-      .map((d) => `${c.grouped(d) ? `lwq_b.${d}` : d === 'month_end' ? 'toDate(0)' : "''"} AS ${d}`)
-      .join(', '),
-  );
+  trusted(gridKeyDims.map((d) => `${c.grouped(d) ? `lwq_b.${d}` : blankOf(d)} AS ${d}`).join(', '));
 
 /**
  * The threshold grid: for every stored threshold rule (consecutive overdue, overdue amount, score
