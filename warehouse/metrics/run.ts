@@ -108,8 +108,8 @@ const keptRows = 10_000;
 
 /**
  * A compiled metric's rows. Within a request scope (an HTTP request, a report pack: request-memo.ts)
- * the same query with the same parameters is run once — a pack's ECL by stage is asked by its
- * chart, its walk and its summary — and each caller gets its own copy of the rows.
+ * the same query with the same parameters is run once — a pack's ECL by stage at the month-end is
+ * asked by its chart and its walk — and each caller gets its own copy of the rows.
  */
 async function metricRows(wh: Warehouse, compiled: CompiledMetric): Promise<MetricRow[]> {
   const read = () =>
