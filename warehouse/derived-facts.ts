@@ -4,6 +4,7 @@ import { render, sqlStringLiteral, trusted } from './sql.ts';
 import { promiseRowsSql, specGraceDays } from './metrics/promise-sources.ts';
 import { noNextMonthEnd, systemTables } from './tables.ts';
 import { warningFactsSelect } from './warning-facts.ts';
+import { cashAfterDefaultEvents, restructureFactsSelect, saleFactsSelect } from './workout-facts.ts';
 
 /**
  * Per-loan and per-action facts that metrics would otherwise re-derive from 12M loan-months and
@@ -11,7 +12,7 @@ import { warningFactsSelect } from './warning-facts.ts';
  * it is rebuilt with every snapshot (and filled by a migration for a warehouse that predates it);
  * anything that depends on the request's as-of date stays in the metric source.
  */
-export type DerivedTable = 'loan_defaults' | 'collection_facts' | 'warning_facts';
+export type DerivedTable = 'loan_defaults' | 'collection_facts' | 'warning_facts' | 'restructure_facts' | 'sale_facts';
 
 /**
  * A subquery of loan ids (SQL text without parameters, e.g. `SELECT loan_id FROM db.t`): the facts
@@ -26,8 +27,6 @@ export type LoanSubset = string;
  * events — by month since the default month (`cash_k`, `cash`: every month with cash, in order).
  * A metric as of a month-end reads the months up to it: the cash of a month is whole by its end.
  */
-/** the loan events that bring cash after default (besides payments): recovery, LGD, workouts read them */
-export const cashAfterDefaultEvents = "('recovery', 'collateral_sale', 'debt_sale', 'settlement')";
 const loanDefaultsSelect = (wh: Pick<Warehouse, 'database'>, loans?: LoanSubset) => {
   const ofLoans = loans ? ` AND loan_id IN (${loans})` : '';
   const firstDefaults = `SELECT loan_id, min(month_end) AS default_me, argMin(principal_balance, month_end) AS ead, any(product) AS product,
@@ -118,10 +117,13 @@ const promiseStatuses = (wh: Pick<Warehouse, 'database'>, loans?: LoanSubset) =>
   return query;
 };
 
+/** in the order they are derived: sale_facts reads loan_defaults */
 const selects: Record<DerivedTable, (wh: Pick<Warehouse, 'database'>, loans?: LoanSubset) => string> = {
   loan_defaults: loanDefaultsSelect,
   collection_facts: collectionFactsSelect,
   warning_facts: warningFactsSelect,
+  restructure_facts: restructureFactsSelect,
+  sale_facts: saleFactsSelect,
 };
 
 export const derivedTables = Object.keys(selects) as DerivedTable[];

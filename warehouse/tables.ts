@@ -214,6 +214,15 @@ export const snapshotRunRefreshColumns = [
   ['loans_refreshed', 'UInt64 DEFAULT 0'],
 ] as const;
 
+/** the loan's attributes a workout fact is filtered and grouped by */
+const workoutFactLoanColumns = [
+  ['product', 'LowCardinality(String)'],
+  ['region', 'LowCardinality(String)'],
+  ['branch', 'LowCardinality(String)'],
+  ['channel', 'LowCardinality(String)'],
+  ['cohort_month', 'Date'],
+] as const;
+
 export const systemTables = {
   loan_defaults: {
     name: 'loan_defaults',
@@ -275,6 +284,41 @@ export const systemTables = {
       ...warningFactsPairsColumns,
     ],
     orderBy: '(loan_id, month_end)',
+    shardBy: 'cityHash64(loan_id)',
+  },
+  /** per restructure, what restructure outcomes read of its loan's history (warehouse/workout-facts.ts; migration 30) */
+  restructure_facts: {
+    name: 'restructure_facts',
+    columns: [
+      ['event_id', 'String'],
+      ['loan_id', 'String'],
+      ['event_date', 'Date'],
+      ...workoutFactLoanColumns,
+      ['balance_before', money],
+      ['paid_off_me', 'Date'],
+      ['current_mes', 'Array(Date)'],
+      ['cash_months', 'Array(Date)'],
+      ['cash_amounts', `Array(${money})`],
+    ],
+    orderBy: '(loan_id, event_id)',
+    shardBy: 'cityHash64(loan_id)',
+  },
+  /** per collateral or debt sale, what the disposal options read of it (warehouse/workout-facts.ts; migration 30) */
+  sale_facts: {
+    name: 'sale_facts',
+    columns: [
+      ['event_id', 'String'],
+      ['loan_id', 'String'],
+      ['kind', 'LowCardinality(String)'],
+      ['event_date', 'Date'],
+      ...workoutFactLoanColumns,
+      ['proceeds', money],
+      ['collateral_value', money],
+      ['balance_at_sale', money],
+      ['dpd_at_sale', 'UInt32'],
+      ['months_after_default', 'UInt32'],
+    ],
+    orderBy: '(loan_id, event_id)',
     shardBy: 'cityHash64(loan_id)',
   },
   snapshot_runs: {

@@ -1,7 +1,7 @@
 import { param, sql, trusted, type Sql } from '../sql.ts';
 import { comparisonBalanceEdges, defaultAgencyTerms } from '../workout/agency-terms.ts';
 import type { SourceContext } from './sources.ts';
-import { cashAfterDefaultEvents } from '../derived-facts.ts';
+import { cashAfterDefaultEvents } from '../workout-facts.ts';
 
 /**
  * Sources of the workout metrics (issue 22, items 4 and 5): agency placements with what happened
@@ -16,16 +16,6 @@ const cashOf = (c: SourceContext, loans: Sql) => sql`
   SELECT loan_id, paid_date AS cash_date, amount AS cash FROM ${c.db}.payments WHERE paid_date <= {as_of:Date} AND loan_id IN (${loans})
   UNION ALL
   SELECT loan_id, event_date, amount FROM ${c.db}.loan_events WHERE type IN ${trusted(cashAfterDefaultEvents)} AND event_date <= {as_of:Date} AND loan_id IN (${loans})`;
-
-const loanWhere = (c: SourceContext, alias: string) =>
-  c.where({
-    period: null,
-    product: `${alias}.product`,
-    region: `${alias}.region`,
-    branch: `${alias}.branch`,
-    channel: `${alias}.channel`,
-    cohort: `toStartOfMonth(${alias}.origination_date)`,
-  });
 
 /**
  * Loans that may get disposal options at the month-end {as_of}: active loans with DPD > 0 there,
@@ -46,49 +36,27 @@ const disposalCandidates = (c: SourceContext) => {
   FROM (SELECT loan_id, month_end, product, region, branch, channel, cohort_month, status, dpd, principal_balance FROM ${c.db}.loan_month
         WHERE ((month_end = {as_of:Date} AND status = 'active' AND dpd > 0) OR (status = 'charged_off' AND month_end <= {as_of:Date}))
           AND ${c.where({ period: null, cohort: 'cohort_month' })}) AS lwq_m
-  INNER JOIN ${c.db}.loans AS lwq_l ON lwq_l.loan_id = lwq_m.loan_id
+  -- collateral values of the loans that have one: every loan of loan_month is in loans, and a hash of the collateralised third
+  -- of them is built faster than one of the whole book
+  LEFT JOIN (SELECT loan_id, collateral_value FROM ${c.db}.loans WHERE collateral_value > 0) AS lwq_l ON lwq_l.loan_id = lwq_m.loan_id
   -- with its cash after default by month (the snapshot's loan_defaults), read up to the as-of month
   LEFT JOIN ${c.db}.loan_defaults AS lwq_d ON lwq_d.loan_id = lwq_m.loan_id
   WHERE lwq_m.loan_id NOT IN (SELECT loan_id FROM ${c.db}.loan_events WHERE type IN ${trusted(closingTypes)} AND event_date <= {as_of:Date})`;
 };
 
+/** A workout fact table's events up to {as_of}, of the loans the request asks for. */
+const factsUpTo = (c: SourceContext, table: 'restructure_facts' | 'sale_facts') => sql`
+  SELECT * FROM ${c.db}.${trusted(table)} WHERE event_date <= {as_of:Date} AND ${c.where({ period: null, cohort: 'cohort_month' })}`;
+
 /**
- * Realised collateral and debt sales up to {as_of}, one row per event: proceeds, the loan's
- * collateral value, what was owed then (EAD less the cash between default and the sale; the
- * principal balance at the last month-end before a sale of a loan not in default), DPD at the
- * sale (the last month-end's DPD before it plus the days since) and whole months from the default
- * month-end to the sale.
+ * Realised collateral and debt sales up to {as_of}, one row per event (sale_facts, kept by the
+ * snapshot: warehouse/workout-facts.ts): proceeds, the loan's collateral value, what was owed then,
+ * DPD at the sale and whole months from the default month-end to the sale.
  */
-const disposalSales = (c: SourceContext) => {
-  const sold = sql`SELECT loan_id FROM ${c.db}.loan_events WHERE type IN ('collateral_sale', 'debt_sale') AND event_date <= {as_of:Date}`;
-  return sql`
-  SELECT lwq_s.event_id AS event_id, lwq_s.kind AS kind, lwq_l.product AS product, lwq_l.region AS region, lwq_l.branch AS branch,
-    lwq_l.channel AS channel, toStartOfMonth(lwq_l.origination_date) AS cohort, lwq_s.proceeds AS proceeds,
-    toDecimal64(ifNull(lwq_l.collateral_value, 0), 2) AS collateral_value,
-    if(lwq_d.default_me > toDate('1970-01-01') AND lwq_d.default_me < lwq_s.event_date,
-       greatest(toDecimal64(0, 2), toDecimal64(lwq_d.ead, 2) - toDecimal64(lwq_s.cash_before, 2)), toDecimal64(lwq_s.last_balance, 2)) AS balance_at_sale,
-    toUInt32(lwq_s.last_dpd + if(lwq_s.last_me > toDate('1970-01-01'), dateDiff('day', lwq_s.last_me, lwq_s.event_date), 0)) AS dpd_at_sale,
-    toUInt32(if(lwq_d.default_me > toDate('1970-01-01') AND lwq_d.default_me < lwq_s.event_date, dateDiff('month', lwq_d.default_me, lwq_s.event_date), 0)) AS months_after_default
-  FROM (
-    SELECT lwq_e.event_id AS event_id, any(lwq_e.loan_id) AS loan_id, toString(any(lwq_e.type)) AS kind, any(lwq_e.event_date) AS event_date,
-      any(lwq_e.amount) AS proceeds,
-      argMaxIf(lwq_m.dpd, lwq_m.month_end, lwq_m.month_end <= lwq_e.event_date) AS last_dpd,
-      argMaxIf(lwq_m.principal_balance, lwq_m.month_end, lwq_m.month_end <= lwq_e.event_date) AS last_balance,
-      maxIf(lwq_m.month_end, lwq_m.month_end <= lwq_e.event_date) AS last_me,
-      any(lwq_b.cash_before) AS cash_before
-    FROM (SELECT event_id, loan_id, type, event_date, amount FROM ${c.db}.loan_events
-          WHERE type IN ('collateral_sale', 'debt_sale') AND event_date <= {as_of:Date}) AS lwq_e
-    LEFT JOIN (SELECT loan_id, month_end, dpd, principal_balance FROM ${c.db}.loan_month WHERE loan_id IN (${sold})) AS lwq_m ON lwq_m.loan_id = lwq_e.loan_id
-    LEFT JOIN (SELECT lwq_p.event_id AS event_id, sumIf(lwq_f.cash, lwq_f.cash_date > lwq_x.default_me AND lwq_f.cash_date < lwq_p.event_date) AS cash_before
-               FROM (SELECT event_id, loan_id, event_date FROM ${c.db}.loan_events WHERE type IN ('collateral_sale', 'debt_sale') AND event_date <= {as_of:Date}) AS lwq_p
-               INNER JOIN (${cashOf(c, sold)}) AS lwq_f ON lwq_f.loan_id = lwq_p.loan_id
-               INNER JOIN ${c.db}.loan_defaults AS lwq_x ON lwq_x.loan_id = lwq_p.loan_id
-               GROUP BY lwq_p.event_id) AS lwq_b ON lwq_b.event_id = lwq_e.event_id
-    GROUP BY lwq_e.event_id) AS lwq_s
-  INNER JOIN ${c.db}.loans AS lwq_l ON lwq_l.loan_id = lwq_s.loan_id
-  LEFT JOIN ${c.db}.loan_defaults AS lwq_d ON lwq_d.loan_id = lwq_s.loan_id
-  WHERE ${loanWhere(c, 'lwq_l')}`;
-};
+const disposalSales = (c: SourceContext) => sql`
+  SELECT event_id, kind, product, region, branch, channel, cohort_month AS cohort, proceeds, collateral_value, balance_at_sale,
+    dpd_at_sale, months_after_default
+  FROM (${factsUpTo(c, 'sale_facts')})`;
 
 /** months after a restructure the book follows (the longest plan a terms file may ask for) */
 export const restructureHorizonMonths = 36;
@@ -97,35 +65,20 @@ export const restructureHorizonMonths = 36;
  * Restructures up to {as_of} × months after the restructure month k = 1 … (only months whose
  * month-end is on or before {as_of}, at most 36): the principal balance at the month-end before
  * the restructure, the cash received in month k, and whether the loan was current (C) or paid off
- * at month-end k.
+ * at month-end k. Each restructure's history comes from restructure_facts (kept by the snapshot:
+ * warehouse/workout-facts.ts), read once and looked up per k.
  */
-const restructureOutcomes = (c: SourceContext) => {
-  const restructured = sql`SELECT loan_id FROM ${c.db}.loan_events WHERE type = 'restructure' AND event_date <= {as_of:Date}`;
-  // each restructured loan's month-ends and cash by month read once, as arrays, and looked up per
-  // (restructure, k): three joins of loan_month per (restructure, k) took most of this source's time
-  return sql`
+const restructureOutcomes = (c: SourceContext) => sql`
   SELECT event_id, product, region, branch, channel, cohort, k, balance,
-    toDecimal64(lwq_h.cash_amounts[indexOf(lwq_h.cash_months, toStartOfMonth(addMonths(event_date, k)))], 2) AS cash,
-    (lwq_h.buckets[indexOf(lwq_h.month_ends, toLastDayOfMonth(addMonths(event_date, k)))] IN ('C', 'PO')
-      OR (lwq_h.paid_off_me > toDate('1970-01-01') AND lwq_h.paid_off_me <= toLastDayOfMonth(addMonths(event_date, k)))) AS cured
+    toDecimal64(cash_amounts[indexOf(cash_months, toStartOfMonth(addMonths(event_date, k)))], 2) AS cash,
+    (has(current_mes, toLastDayOfMonth(addMonths(event_date, k)))
+      OR (paid_off_me > toDate('1970-01-01') AND paid_off_me <= toLastDayOfMonth(addMonths(event_date, k)))) AS cured
   FROM (
-    SELECT lwq_e.event_id AS event_id, lwq_e.loan_id AS loan_id, lwq_e.event_date AS event_date, lwq_l.product AS product, lwq_l.region AS region,
-      lwq_l.branch AS branch, lwq_l.channel AS channel, toStartOfMonth(lwq_l.origination_date) AS cohort,
-      toDecimal64(lwq_m.balances[indexOf(lwq_m.month_ends, toLastDayOfMonth(addMonths(lwq_e.event_date, -1)))], 2) AS balance,
-      lwq_m.month_ends AS month_ends, lwq_m.buckets AS buckets, lwq_m.paid_off_me AS paid_off_me,
-      lwq_k.months AS cash_months, lwq_k.amounts AS cash_amounts,
+    SELECT event_id, event_date, product, region, branch, channel, cohort_month AS cohort, balance_before AS balance,
+      paid_off_me, current_mes, cash_months, cash_amounts,
       toUInt16(arrayJoin(range(1, toUInt32(least(${param(restructureHorizonMonths, 'UInt32')},
-        greatest(0, dateDiff('month', toStartOfMonth(lwq_e.event_date), toStartOfMonth(addDays({as_of:Date}, 1))) - 1))) + 1))) AS k
-    FROM (SELECT event_id, loan_id, event_date FROM ${c.db}.loan_events WHERE type = 'restructure' AND event_date <= {as_of:Date}) AS lwq_e
-    INNER JOIN ${c.db}.loans AS lwq_l ON lwq_l.loan_id = lwq_e.loan_id
-    LEFT JOIN (SELECT loan_id, groupArray(month_end) AS month_ends, groupArray(principal_balance) AS balances, groupArray(bucket) AS buckets,
-                 minIf(month_end, status = 'paid_off') AS paid_off_me
-               FROM ${c.db}.loan_month WHERE loan_id IN (${restructured}) GROUP BY loan_id) AS lwq_m ON lwq_m.loan_id = lwq_e.loan_id
-    LEFT JOIN (SELECT loan_id, groupArray(month) AS months, groupArray(cash) AS amounts
-               FROM (SELECT loan_id, toStartOfMonth(cash_date) AS month, sum(cash) AS cash FROM (${cashOf(c, restructured)}) GROUP BY loan_id, month)
-               GROUP BY loan_id) AS lwq_k ON lwq_k.loan_id = lwq_e.loan_id
-    WHERE ${loanWhere(c, 'lwq_l')}) AS lwq_h`;
-};
+        greatest(0, dateDiff('month', toStartOfMonth(event_date), toStartOfMonth(addDays({as_of:Date}, 1))) - 1))) + 1))) AS k
+    FROM (${factsUpTo(c, 'restructure_facts')}))`;
 
 /** A balance as its comparison band: 0 below the first edge, … */
 const balanceBand = (col: string) =>

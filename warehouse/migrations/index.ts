@@ -243,6 +243,16 @@ export const migrations: Migration[] = [
       ...fillDerivedStatements(wh, 'warning_facts'),
     ],
   },
+  {
+    version: 30,
+    name: 'restructure_facts and sale_facts (what the disposal evidence reads of each restructure and sale), filled from the existing snapshot',
+    statements: (wh) => [
+      ...createTableStatements(wh, systemTables.restructure_facts),
+      ...fillDerivedStatements(wh, 'restructure_facts'),
+      ...createTableStatements(wh, systemTables.sale_facts),
+      ...fillDerivedStatements(wh, 'sale_facts'),
+    ],
+  },
 ];
 
 /** Applies every migration not yet recorded; safe to run any number of times. */

@@ -96,8 +96,16 @@ export async function bookEvidence(run: RunMetric): Promise<BookEvidence> {
 export const pastStage = (loan: DisposalLoan, t: DisposalTerms) =>
   loan.status === 'charged_off' ? t.stage.include_charged_off : loan.dpd > t.stage.min_dpd;
 
-/** The loans past the stage at the as-of month-end (filtered as asked), each with its options valued. */
-export async function valueBook(run: RunMetric, terms: DisposalTerms, filters: LoanFilters): Promise<LoanDisposal[]> {
+/**
+ * The loans past the stage at the as-of month-end (filtered as asked), each with its options valued
+ * (and each option's basis in words, unless `explain` is false: valueLoan).
+ */
+export async function valueBook(
+  run: RunMetric,
+  terms: DisposalTerms,
+  filters: LoanFilters,
+  { explain = true }: { explain?: boolean } = {},
+): Promise<LoanDisposal[]> {
   const evidence = await bookEvidence(run);
   const candidates = await run('disposal_candidates', {
     ...filters,
@@ -116,5 +124,5 @@ export async function valueBook(run: RunMetric, terms: DisposalTerms, filters: L
       collateral_value: num(r.collateral_value) > 0 ? num(r.collateral_value) : null,
     }))
     .filter((l) => l.balance > 0 && pastStage(l, terms))
-    .map((l) => valueLoan(l, estimate(l), terms));
+    .map((l) => valueLoan(l, estimate(l), terms, explain));
 }

@@ -72,6 +72,15 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 /** Discount factor for cash `months` from now at an annual rate: (1 + r)^(−months/12). */
 export const discount = (annualRate: number, months: number) => (1 + annualRate) ** (-months / 12);
 
+/** (1 + r)^(−j/12) for whole months j, kept per rate: a book's valuation asks for the same few dozen factors 50,000 times over */
+const monthlyFactors = new Map<number, number[]>();
+const monthlyDiscount = (annualRate: number, months: number) => {
+  let factors = monthlyFactors.get(annualRate);
+  if (!factors) monthlyFactors.set(annualRate, (factors = []));
+  for (let j = factors.length; j <= months; j++) factors.push(discount(annualRate, j));
+  return factors[months]!;
+};
+
 /** The curve's value at k: flat after its last point (no cash past what the book has seen). */
 const at = (curve: readonly number[], k: number) => (curve.length === 0 ? 0 : curve[Math.min(k, curve.length - 1)]!);
 
@@ -81,7 +90,7 @@ const at = (curve: readonly number[], k: number) => (curve.length === 0 ? 0 : cu
  * months from now, less the collection cost share. The curve is a share of EAD and is applied to
  * the balance now.
  */
-export function collectionValue(loan: DisposalLoan, e: Estimates, t: DisposalTerms): OptionValue {
+export function collectionValue(loan: DisposalLoan, e: Estimates, t: DisposalTerms, explain = true): OptionValue {
   const m = loan.months_since_default;
   let value = 0;
   let cash = 0;
@@ -90,29 +99,33 @@ export function collectionValue(loan: DisposalLoan, e: Estimates, t: DisposalTer
     const c = loan.balance * Math.max(0, at(e.curve, k) - at(e.curve, k - 1));
     cash += c;
     weightedMonths += c * (k - m);
-    value += c * (1 - t.collection.cost_rate) * discount(t.discount_rate, k - m);
+    value += c * (1 - t.collection.cost_rate) * monthlyDiscount(t.discount_rate, k - m);
   }
   return {
     option: 'collection',
     available: true,
     value: cents(value),
     months: cash > 0 ? weightedMonths / cash : 0,
-    basis: `recovery curve ${pct(at(e.curve, m))} → ${pct(at(e.curve, t.collection.horizon_months))} of EAD by month ${t.collection.horizon_months} (${e.curveFrom.basis}); cost ${pct(t.collection.cost_rate)} of cash`,
+    basis: !explain
+      ? ''
+      : `recovery curve ${pct(at(e.curve, m))} → ${pct(at(e.curve, t.collection.horizon_months))} of EAD by month ${t.collection.horizon_months} (${e.curveFrom.basis}); cost ${pct(t.collection.cost_rate)} of cash`,
   };
 }
 
 /** A negotiated plan: the repaid share of the balance, paid evenly over the plan's months, less the set-up cost. */
-export function restructureValue(loan: DisposalLoan, e: Estimates, t: DisposalTerms): OptionValue {
+export function restructureValue(loan: DisposalLoan, e: Estimates, t: DisposalTerms, explain = true): OptionValue {
   const p = t.restructure.plan_months;
   const monthly = (loan.balance * e.repaidShare) / p;
   let value = 0;
-  for (let j = 1; j <= p; j++) value += monthly * discount(t.discount_rate, j);
+  for (let j = 1; j <= p; j++) value += monthly * monthlyDiscount(t.discount_rate, j);
   return {
     option: 'restructure',
     available: true,
     value: cents(value - t.restructure.cost),
     months: (p + 1) / 2,
-    basis: `repays ${pct(e.repaidShare)} of the balance over ${p} months (${e.repaidFrom.basis}); cost ${t.restructure.cost}`,
+    basis: !explain
+      ? ''
+      : `repays ${pct(e.repaidShare)} of the balance over ${p} months (${e.repaidFrom.basis}); cost ${t.restructure.cost}`,
   };
 }
 
@@ -121,7 +134,7 @@ export function restructureValue(loan: DisposalLoan, e: Estimates, t: DisposalTe
  * balance; received at the book's months from default to a sale less the months already gone (at
  * least the terms' minimum). Not available without collateral.
  */
-export function collateralValue(loan: DisposalLoan, e: Estimates, t: DisposalTerms): OptionValue {
+export function collateralValue(loan: DisposalLoan, e: Estimates, t: DisposalTerms, explain = true): OptionValue {
   const cv = loan.collateral_value ?? 0;
   if (cv <= 0) return { option: 'collateral_sale', available: false, value: 0, months: 0, basis: 'no collateral' };
   const net = Math.min(loan.balance, cv * (1 - e.haircut) * (1 - t.collateral.cost_rate));
@@ -131,18 +144,20 @@ export function collateralValue(loan: DisposalLoan, e: Estimates, t: DisposalTer
     available: true,
     value: cents(net * discount(t.discount_rate, months)),
     months,
-    basis: `collateral ${cv.toFixed(2)} less haircut ${pct(e.haircut)} (${e.haircutFrom.basis}) and costs ${pct(t.collateral.cost_rate)}, at most the balance; sale ${e.monthsToSale.toFixed(1)} months after default (${e.monthsToSaleFrom.basis})`,
+    basis: !explain
+      ? ''
+      : `collateral ${cv.toFixed(2)} less haircut ${pct(e.haircut)} (${e.haircutFrom.basis}) and costs ${pct(t.collateral.cost_rate)}, at most the balance; sale ${e.monthsToSale.toFixed(1)} months after default (${e.monthsToSaleFrom.basis})`,
   };
 }
 
-export function debtSaleValue(loan: DisposalLoan, e: Estimates, t: DisposalTerms): OptionValue {
+export function debtSaleValue(loan: DisposalLoan, e: Estimates, t: DisposalTerms, explain = true): OptionValue {
   const months = t.debt_sale.months_to_close;
   return {
     option: 'debt_sale',
     available: true,
     value: cents(loan.balance * e.debtPrice * discount(t.discount_rate, months)),
     months,
-    basis: `price ${pct(e.debtPrice)} of the balance (${e.debtPriceFrom.basis})`,
+    basis: !explain ? '' : `price ${pct(e.debtPrice)} of the balance (${e.debtPriceFrom.basis})`,
   };
 }
 
@@ -158,14 +173,16 @@ export const writeOffValue = (): OptionValue => ({
 /**
  * Every option's value and the recommended one: the highest expected net recovery among the
  * available options (ties go to the earlier option of `disposalOptions`: the less drastic step),
- * with its margin over the next best.
+ * with its margin over the next best. Without `explain`, each option's basis is left empty: a
+ * table of the recommendations reads only the values, and the words of 55,000 loans' bases cost
+ * more than their arithmetic (0.16 of 0.28 s on the 1M book).
  */
-export function valueLoan(loan: DisposalLoan, e: Estimates, t: DisposalTerms): LoanDisposal {
+export function valueLoan(loan: DisposalLoan, e: Estimates, t: DisposalTerms, explain = true): LoanDisposal {
   const options = [
-    collectionValue(loan, e, t),
-    restructureValue(loan, e, t),
-    collateralValue(loan, e, t),
-    debtSaleValue(loan, e, t),
+    collectionValue(loan, e, t, explain),
+    restructureValue(loan, e, t, explain),
+    collateralValue(loan, e, t, explain),
+    debtSaleValue(loan, e, t, explain),
     writeOffValue(),
   ];
   const ranked = options

@@ -295,6 +295,75 @@ describe('report charts on the generated book', () => {
     ).toEqual([...byK].sort(([a], [b]) => a - b).map(([k, v]) => [k, v.events, v.balance, v.cash, v.cured]));
   });
 
+  it('realised sales equal a reading of the raw rows per sale, for two as-of dates', async () => {
+    const db = wh.database;
+    const read = <T>(q: string) => queryRows<T>(wh, q);
+    const sales = await read<{ event_id: string; loan_id: string; kind: string; on: string; amount: string }>(
+      `SELECT event_id, loan_id, toString(type) AS kind, toString(event_date) AS on, toString(amount) AS amount
+       FROM ${db}.loan_events WHERE type IN ('collateral_sale', 'debt_sale')`,
+    );
+    const months = await read<{ loan_id: string; me: string; dpd: number; balance: string; default_flag: number }>(
+      `SELECT loan_id, toString(month_end) AS me, dpd, toString(principal_balance) AS balance, default_flag FROM ${db}.loan_month
+       WHERE loan_id IN (SELECT loan_id FROM ${db}.loan_events WHERE type IN ('collateral_sale', 'debt_sale')) ORDER BY loan_id, month_end`,
+    );
+    const cash = await read<{ loan_id: string; d: string; amount: string }>(
+      `SELECT loan_id, toString(paid_date) AS d, toString(amount) AS amount FROM ${db}.payments
+       UNION ALL SELECT loan_id, toString(event_date), toString(amount) FROM ${db}.loan_events
+       WHERE type IN ('recovery', 'collateral_sale', 'debt_sale', 'settlement')`,
+    );
+    const collateral = new Map(
+      (
+        await read<{ loan_id: string; v: string }>(
+          `SELECT loan_id, toString(ifNull(collateral_value, 0)) AS v FROM ${db}.loans`,
+        )
+      ).map((l) => [l.loan_id, cents(l.v)]),
+    );
+    expect(sales.filter((s) => s.kind === 'collateral_sale').length).toBeGreaterThan(0);
+    expect(sales.filter((s) => s.kind === 'debt_sale').length).toBeGreaterThan(0);
+    const days = (a: string, b: string) => (Date.parse(b) - Date.parse(a)) / 86_400_000;
+    const monthsBetween = (a: string, b: string) =>
+      (Number(b.slice(0, 4)) - Number(a.slice(0, 4))) * 12 + Number(b.slice(5, 7)) - Number(a.slice(5, 7));
+    const want = (asOf: string) =>
+      sales
+        .filter((s) => s.on <= asOf)
+        .map((s) => {
+          const rows = months.filter((m) => m.loan_id === s.loan_id);
+          const last = rows.filter((m) => m.me <= s.on).at(-1);
+          const firstDefault = rows.find((m) => m.default_flag === 1);
+          const defaulted = firstDefault !== undefined && firstDefault.me < s.on;
+          const cashBetween = cash
+            .filter((c) => c.loan_id === s.loan_id && firstDefault && c.d > firstDefault.me && c.d < s.on)
+            .reduce((t, c) => t + cents(c.amount), 0);
+          return [
+            s.event_id,
+            s.kind,
+            cents(s.amount),
+            collateral.get(s.loan_id) ?? 0,
+            defaulted ? Math.max(0, cents(firstDefault.balance) - cashBetween) : last ? cents(last.balance) : 0,
+            last ? last.dpd + days(last.me, s.on) : 0,
+            defaulted ? monthsBetween(firstDefault.me, s.on) : 0,
+          ];
+        })
+        .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    for (const asOf of [periods['2024-06']!.monthEnd, periods['2024-03']!.monthEnd]) {
+      const got = await runMetric(wh, 'disposal_sales', { as_of: asOf, group_by: ['event_id', 'kind'] });
+      expect(
+        got.rows
+          .map((r) => [
+            String(r.event_id),
+            String(r.kind),
+            cents(r.proceeds),
+            cents(r.collateral_value),
+            cents(r.balance_at_sale),
+            Number(r.dpd_at_sale),
+            Number(r.months_after_default),
+          ])
+          .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+        asOf,
+      ).toEqual(want(asOf));
+    }
+  });
+
   it('the five-category migration matrix: each row sums to its start class total (balance and count)', async () => {
     for (const p of Object.values(periods))
       for (const basis of ['balance', 'count'] as const) {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exec, queryRows, withSettings } from '../../../warehouse/connection.ts';
 import { migrate, migrations } from '../../../warehouse/migrations/index.ts';
-import { dataColumns, rawTables, rowHashExpr } from '../../../warehouse/tables.ts';
+import { dataColumns, rawTables, rowHashExpr, systemTables } from '../../../warehouse/tables.ts';
 import { disposeIfOpened, testWarehouse } from '../../helpers/warehouse.ts';
 
 describe('warehouse connection and migrations', () => {
@@ -74,6 +74,25 @@ describe('warehouse connection and migrations', () => {
     await exec(wh, `DELETE FROM ${wh.database}.schema_migrations WHERE version = 29`);
     expect(await migrate(wh)).toEqual([29]);
     expect(await columns()).toEqual([pairs]);
+  });
+
+  it('migration 30 creates restructure_facts and sale_facts as declared', async () => {
+    const columns = async (table: 'restructure_facts' | 'sale_facts') =>
+      (
+        await queryRows<{ name: string; type: string }>(
+          wh,
+          `SELECT name, type FROM system.columns WHERE database = {db:String} AND table = {t:String} ORDER BY position`,
+          { db: wh.database, t: table },
+        )
+      ).map((c) => [c.name, c.type]);
+    for (const t of ['restructure_facts', 'sale_facts'] as const) {
+      await exec(wh, `DROP TABLE ${wh.database}.${t}`);
+      expect(await columns(t)).toEqual([]);
+    }
+    await exec(wh, `DELETE FROM ${wh.database}.schema_migrations WHERE version = 30`);
+    expect(await migrate(wh)).toEqual([30]);
+    for (const t of ['restructure_facts', 'sale_facts'] as const)
+      expect(await columns(t)).toEqual(systemTables[t].columns.map(([n, type]) => [n, type]));
   });
 
   it('query settings apply to one query only (chDB would otherwise keep them for the session)', async () => {

@@ -111,14 +111,13 @@ export const disposal_options = {
       throw new MetricRequestError(
         `disposal_options cannot be grouped by ${bad.join(', ')}; allowed: ${groupable.join(', ')}`,
       );
-    const loans = await valueBook(run, defaultDisposalTerms, {
-      product,
-      region,
-      branch,
-      channel,
-      cohort_from,
-      cohort_to,
-    });
+    const loans = await valueBook(
+      run,
+      defaultDisposalTerms,
+      { product, region, branch, channel, cohort_from, cohort_to },
+      // the table reads each loan's values, not the words of their bases
+      { explain: false },
+    );
     const groups = new Map<
       string,
       { key: Record<string, string>; loans: number; balance: number; value: number; margin: number }

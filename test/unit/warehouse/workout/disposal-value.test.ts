@@ -110,6 +110,20 @@ describe('the recommendation', () => {
     expect(costly.recommended).toBe('collection');
     expect(costly.next_best).not.toBe('collateral_sale');
   });
+
+  it('without the words: the same values, months and recommendation, each basis empty', () => {
+    for (const l of [loan(), loan({ collateral_value: 8000, months_since_default: 3 }), loan({ balance: 150 })])
+      for (const e of [est(), est({ curve: [0, 0.5], debtPrice: 0.4 }), est({ repaidShare: 0.95, haircut: 0 })]) {
+        const told = valueLoan(l, e, t);
+        const bare = valueLoan(l, e, t, false);
+        const strip = (r: typeof told) => ({ ...r, options: r.options.map(({ basis: _, ...o }) => o) });
+        expect(strip(bare)).toEqual(strip(told));
+        expect(told.options.filter((o) => o.basis === '')).toEqual([]);
+        expect(bare.options.filter((o) => o.available && o.option !== 'write_off').map((o) => o.basis)).toEqual(
+          bare.options.filter((o) => o.available && o.option !== 'write_off').map(() => ''),
+        );
+      }
+  });
 });
 
 describe('estimates: the book when it has enough observations, else the terms', () => {
