@@ -26,6 +26,10 @@ export type LoanSubset = string;
  * after the default month-end — payments and recovery, collateral sale, debt sale and settlement
  * events — by month since the default month (`cash_k`, `cash`: every month with cash, in order).
  * A metric as of a month-end reads the months up to it: the cash of a month is whole by its end.
+ * And the loan-months a 12-month PD counts it in as defaulting (`pre_default`: month-end, IFRS 9
+ * stage, principal balance of each month-end m within the 12 months before the default month-end
+ * at which the loan was active, not in default, in stage 1 or 2, with a balance), so the ECL's PD
+ * reads the defaulted loans' few rows instead of joining every loan-month of its window to them.
  */
 const loanDefaultsSelect = (wh: Pick<Warehouse, 'database'>, loans?: LoanSubset) => {
   const ofLoans = loans ? ` AND loan_id IN (${loans})` : '';
@@ -35,7 +39,7 @@ const loanDefaultsSelect = (wh: Pick<Warehouse, 'database'>, loans?: LoanSubset)
   return `
   SELECT lwq_d.loan_id AS loan_id, lwq_d.default_me AS default_me, lwq_d.ead AS ead, lwq_d.product AS product, lwq_d.region AS region,
     lwq_d.branch AS branch, lwq_d.channel AS channel, lwq_d.cohort_month AS cohort_month,
-    arrayMap(lwq_t -> lwq_t.1, lwq_c.ks) AS cash_k, arrayMap(lwq_t -> lwq_t.2, lwq_c.ks) AS cash
+    arrayMap(lwq_t -> lwq_t.1, lwq_c.ks) AS cash_k, arrayMap(lwq_t -> lwq_t.2, lwq_c.ks) AS cash, lwq_q.pre_default AS pre_default
   FROM (${firstDefaults}) AS lwq_d
   LEFT JOIN (
     SELECT loan_id, arraySort(groupArray((k, cash))) AS ks FROM (
@@ -47,7 +51,15 @@ const loanDefaultsSelect = (wh: Pick<Warehouse, 'database'>, loans?: LoanSubset)
       INNER JOIN (SELECT loan_id, default_me FROM (${firstDefaults})) AS lwq_x ON lwq_x.loan_id = lwq_f.loan_id
       WHERE lwq_f.cash_date > lwq_x.default_me
       GROUP BY loan_id, k)
-    GROUP BY loan_id) AS lwq_c ON lwq_c.loan_id = lwq_d.loan_id`;
+    GROUP BY loan_id) AS lwq_c ON lwq_c.loan_id = lwq_d.loan_id
+  LEFT JOIN (
+    SELECT lwq_r.loan_id AS loan_id, arraySort(groupArray((lwq_r.month_end, lwq_r.ifrs9_stage, lwq_r.principal_balance))) AS pre_default
+    FROM (SELECT loan_id, month_end, ifrs9_stage, principal_balance FROM ${tableRef(wh, 'loan_month')}
+          WHERE status = 'active' AND default_flag = 0 AND ifrs9_stage < 3 AND principal_balance > 0
+            AND loan_id IN (SELECT loan_id FROM ${tableRef(wh, 'loan_month')} WHERE default_flag = 1${ofLoans})) AS lwq_r
+    INNER JOIN (SELECT loan_id, default_me FROM (${firstDefaults})) AS lwq_x ON lwq_x.loan_id = lwq_r.loan_id
+    WHERE lwq_x.default_me > lwq_r.month_end AND lwq_x.default_me <= toLastDayOfMonth(addMonths(lwq_r.month_end, 12))
+    GROUP BY loan_id) AS lwq_q ON lwq_q.loan_id = lwq_d.loan_id`;
 };
 
 /**

@@ -25,17 +25,20 @@ const npl = "five_class IN ('substandard', 'doubtful', 'loss')";
  */
 // money is summed as Decimal and converted after: a Float64 sum's last digits depend on the order the
 // engine's threads add in, and an archived pack must be rebuilt bit for bit
+const windowMonthEnds = (col: string) =>
+  trusted(`${col} > toLastDayOfMonth(addMonths({as_of:Date}, -24)) AND ${col} <= toLastDayOfMonth(addMonths({as_of:Date}, -12))`);
 const pd12ByStage = (c: SourceContext) => sql`
-  SELECT lwq_a.ifrs9_stage AS stage,
-    toFloat64(sumIf(lwq_a.principal_balance, lwq_b.first_default > lwq_a.month_end
-      AND lwq_b.first_default <= toLastDayOfMonth(addMonths(lwq_a.month_end, 12)))) / toFloat64(sum(lwq_a.principal_balance)) AS pd
-  FROM (SELECT loan_id, month_end, ifrs9_stage, principal_balance FROM ${c.db}.loan_month
-        WHERE status = 'active' AND default_flag = 0 AND ifrs9_stage < 3 AND principal_balance > 0
-          AND month_end > toLastDayOfMonth(addMonths({as_of:Date}, -24)) AND month_end <= toLastDayOfMonth(addMonths({as_of:Date}, -12))
-          AND ${c.where({ period: null })}) AS lwq_a
-  -- each loan's first month-end in default, as the snapshot keeps it (loan_defaults: min month_end with default_flag = 1)
-  LEFT JOIN (SELECT loan_id, default_me AS first_default FROM ${c.db}.loan_defaults) AS lwq_b ON lwq_b.loan_id = lwq_a.loan_id
-  GROUP BY stage`;
+  SELECT lwq_a.stage AS stage, toFloat64(ifNull(lwq_b.defaulted, toDecimal128(0, 2))) / toFloat64(lwq_a.balance) AS pd
+  FROM (SELECT ifrs9_stage AS stage, toDecimal128(sum(principal_balance), 2) AS balance FROM ${c.db}.loan_month
+        WHERE status = 'active' AND default_flag = 0 AND ifrs9_stage < 3 AND principal_balance > 0 AND ${windowMonthEnds('month_end')}
+          AND ${c.where({ period: null })}
+        GROUP BY stage) AS lwq_a
+  -- of those, the loan-months whose loan defaulted within 12 months: kept per defaulted loan by the snapshot
+  -- (loan_defaults.pre_default: month-end, stage, balance), so only the defaulted loans' rows are read
+  LEFT JOIN (SELECT lwq_p.2 AS stage, toDecimal128(sum(lwq_p.3), 2) AS defaulted
+             FROM ${c.db}.loan_defaults ARRAY JOIN pre_default AS lwq_p
+             WHERE ${windowMonthEnds('lwq_p.1')} AND ${c.where({ period: null })}
+             GROUP BY stage) AS lwq_b ON lwq_b.stage = lwq_a.stage`;
 
 /** the book's LGD over every closed workout up to {as_of} (pooled: a segment's few workouts are noise), 45% without any */
 const pooledLgd = (c: SourceContext) => sql`

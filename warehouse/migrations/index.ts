@@ -11,6 +11,7 @@ import {
   collectionActionOriginColumns,
   collectionFactsPromiseColumns,
   loanDefaultCashColumns,
+  loanDefaultPreDefaultColumns,
   warningFactsPairsColumns,
   collectionTables,
   consoleTables,
@@ -251,6 +252,14 @@ export const migrations: Migration[] = [
       ...fillDerivedStatements(wh, 'restructure_facts'),
       ...createTableStatements(wh, systemTables.sale_facts),
       ...fillDerivedStatements(wh, 'sale_facts'),
+    ],
+  },
+  {
+    version: 31,
+    name: 'loan_defaults.pre_default (the loan-months a 12-month PD counts each defaulted loan in), filled from the existing snapshot',
+    statements: (wh) => [
+      ...addColumns(wh, 'loan_defaults', loanDefaultPreDefaultColumns),
+      ...fillDerivedStatements(wh, 'loan_defaults'),
     ],
   },
 ];

@@ -95,6 +95,20 @@ describe('warehouse connection and migrations', () => {
       expect(await columns(t)).toEqual(systemTables[t].columns.map(([n, type]) => [n, type]));
   });
 
+  it('migration 31 adds loan_defaults.pre_default', async () => {
+    const column = async () =>
+      queryRows<{ type: string }>(
+        wh,
+        `SELECT type FROM system.columns WHERE database = {db:String} AND table = 'loan_defaults' AND name = 'pre_default'`,
+        { db: wh.database },
+      );
+    await exec(wh, `ALTER TABLE ${wh.database}.loan_defaults DROP COLUMN pre_default`);
+    expect(await column()).toEqual([]);
+    await exec(wh, `DELETE FROM ${wh.database}.schema_migrations WHERE version = 31`);
+    expect(await migrate(wh)).toEqual([31]);
+    expect(await column()).toEqual([{ type: 'Array(Tuple(Date, UInt8, Decimal(18, 2)))' }]);
+  });
+
   it('query settings apply to one query only (chDB would otherwise keep them for the session)', async () => {
     const get = async () =>
       (await queryRows<{ v: string }>(wh, "SELECT toString(getSetting('input_format_csv_skip_first_lines')) AS v"))[0]!

@@ -27,6 +27,7 @@ describe('catalogue metrics over provisions, scores, warnings, ECL and the forec
     stage: number;
     default_flag: number;
     mob: number;
+    product: string;
   }[];
   beforeAll(async () => {
     wh = await warehouseForReports('book_metrics');
@@ -40,10 +41,11 @@ describe('catalogue metrics over provisions, scores, warnings, ECL and the forec
         stage: number;
         default_flag: number;
         mob: number;
+        product: string;
       }>(
         wh,
         `SELECT loan_id, toString(month_end) AS month_end, status, five_class, toString(principal_balance) AS balance,
-           ifrs9_stage AS stage, default_flag, mob FROM ${wh.database}.loan_month`,
+           ifrs9_stage AS stage, default_flag, mob, product FROM ${wh.database}.loan_month`,
       )
     ).map((r) => ({ ...r, balance: Number(r.balance) }));
   });
@@ -79,54 +81,67 @@ describe('catalogue metrics over provisions, scores, warnings, ECL and the forec
     await expect(runMetric(wh, 'provision_coverage', { basis: 'count' })).rejects.toThrow(MetricRequestError);
   });
 
-  it('ecl: EAD by stage, stage 3 PD = 1, 12-month PDs counted from the loans that defaulted, ECL = EAD × PD × LGD', async () => {
-    const [ecl, lgd] = [await runMetric(wh, 'ecl', { as_of: asOf }), await runMetric(wh, 'lgd', { as_of: asOf })];
-    const lgdUsed = Math.min(1, Math.max(0, lgd.rows[0]!.lgd!));
-    const firstDefault = new Map<string, string>();
-    for (const b of book)
-      if (b.default_flag === 1 && (!firstDefault.has(b.loan_id) || b.month_end < firstDefault.get(b.loan_id)!))
-        firstDefault.set(b.loan_id, b.month_end);
-    const pd12 = (stage: number) => {
-      const lo = addMonthEnds(asOf, -24);
-      const hi = addMonthEnds(asOf, -12);
-      const rows = book.filter(
-        (b) =>
-          b.stage === stage &&
-          b.status === 'active' &&
-          b.default_flag === 0 &&
-          b.balance > 0 &&
-          b.month_end > lo &&
-          b.month_end <= hi,
-      );
-      const defaulted = rows.filter((b) => {
-        const d = firstDefault.get(b.loan_id);
-        return d !== undefined && d > b.month_end && d <= addMonthEnds(b.month_end, 12);
-      });
-      const sum = (xs: typeof rows) => xs.reduce((s, b) => s + b.balance, 0);
-      return rows.length ? sum(defaulted) / sum(rows) : 0;
-    };
-    const now = book.filter((b) => b.month_end === asOf && b.status === 'active');
-    expect(ecl.rows.map((r) => r.stage)).toEqual([...new Set(now.map((b) => b.stage))].sort());
-    for (const row of ecl.rows) {
-      const stage = Number(row.stage);
-      const loans = now.filter((b) => b.stage === stage);
-      expect(Number(row.loans)).toBe(loans.length);
-      close(
-        Number(row.ead),
-        loans.reduce((s, b) => s + b.balance, 0),
-        `EAD stage ${stage}`,
-      );
-      close(Number(row.lgd), lgdUsed, 'LGD');
-      if (stage === 3) expect(row.pd).toBe(1);
-      if (stage === 1) close(Number(row.pd), pd12(1), 'PD stage 1');
-      if (stage === 2) {
-        const years = Number(row.years);
-        close(Number(row.pd), 1 - (1 - pd12(2)) * (1 - pd12(1)) ** (years - 1), 'PD stage 2');
+  it.each([
+    ['the book', undefined],
+    ['one product', 'mortgage'],
+  ])(
+    'ecl of %s: EAD by stage, stage 3 PD = 1, 12-month PDs counted from the loans that defaulted, ECL = EAD × PD × LGD',
+    async (_, product) => {
+      const segment = product === undefined ? {} : { product: [product] };
+      const [ecl, lgd] = [
+        await runMetric(wh, 'ecl', { as_of: asOf, ...segment }),
+        await runMetric(wh, 'lgd', { as_of: asOf }),
+      ];
+      // the LGD is the book's (pooled); EAD and the PDs are the segment's
+      const inSegment = book.filter((b) => product === undefined || b.product === product);
+      expect(inSegment.length).toBeGreaterThan(0);
+      const lgdUsed = Math.min(1, Math.max(0, lgd.rows[0]!.lgd!));
+      const firstDefault = new Map<string, string>();
+      for (const b of book)
+        if (b.default_flag === 1 && (!firstDefault.has(b.loan_id) || b.month_end < firstDefault.get(b.loan_id)!))
+          firstDefault.set(b.loan_id, b.month_end);
+      const pd12 = (stage: number) => {
+        const lo = addMonthEnds(asOf, -24);
+        const hi = addMonthEnds(asOf, -12);
+        const rows = inSegment.filter(
+          (b) =>
+            b.stage === stage &&
+            b.status === 'active' &&
+            b.default_flag === 0 &&
+            b.balance > 0 &&
+            b.month_end > lo &&
+            b.month_end <= hi,
+        );
+        const defaulted = rows.filter((b) => {
+          const d = firstDefault.get(b.loan_id);
+          return d !== undefined && d > b.month_end && d <= addMonthEnds(b.month_end, 12);
+        });
+        const sum = (xs: typeof rows) => xs.reduce((s, b) => s + b.balance, 0);
+        return rows.length ? sum(defaulted) / sum(rows) : 0;
+      };
+      const now = inSegment.filter((b) => b.month_end === asOf && b.status === 'active');
+      expect(ecl.rows.map((r) => r.stage)).toEqual([...new Set(now.map((b) => b.stage))].sort());
+      for (const row of ecl.rows) {
+        const stage = Number(row.stage);
+        const loans = now.filter((b) => b.stage === stage);
+        expect(Number(row.loans)).toBe(loans.length);
+        close(
+          Number(row.ead),
+          loans.reduce((s, b) => s + b.balance, 0),
+          `EAD stage ${stage}`,
+        );
+        close(Number(row.lgd), lgdUsed, 'LGD');
+        if (stage === 3) expect(row.pd).toBe(1);
+        if (stage === 1) close(Number(row.pd), pd12(1), 'PD stage 1');
+        if (stage === 2) {
+          const years = Number(row.years);
+          close(Number(row.pd), 1 - (1 - pd12(2)) * (1 - pd12(1)) ** (years - 1), 'PD stage 2');
+        }
+        close(Number(row.ecl), Number(row.ead) * Number(row.pd) * Number(row.lgd), `ECL stage ${stage}`);
+        close(Number(row.coverage), Number(row.pd) * Number(row.lgd), `coverage stage ${stage}`);
       }
-      close(Number(row.ecl), Number(row.ead) * Number(row.pd) * Number(row.lgd), `ECL stage ${stage}`);
-      close(Number(row.coverage), Number(row.pd) * Number(row.lgd), `coverage stage ${stage}`);
-    }
-  });
+    },
+  );
 
   it('score_distribution counts the champion’s scores by grade; warnings_summary the warnings table', async () => {
     const [champion] = await queryRows<{ model_name: string; version: number }>(
