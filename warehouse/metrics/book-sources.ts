@@ -26,7 +26,9 @@ const npl = "five_class IN ('substandard', 'doubtful', 'loss')";
 // money is summed as Decimal and converted after: a Float64 sum's last digits depend on the order the
 // engine's threads add in, and an archived pack must be rebuilt bit for bit
 const windowMonthEnds = (col: string) =>
-  trusted(`${col} > toLastDayOfMonth(addMonths({as_of:Date}, -24)) AND ${col} <= toLastDayOfMonth(addMonths({as_of:Date}, -12))`);
+  trusted(
+    `${col} > toLastDayOfMonth(addMonths({as_of:Date}, -24)) AND ${col} <= toLastDayOfMonth(addMonths({as_of:Date}, -12))`,
+  );
 const pd12ByStage = (c: SourceContext) => sql`
   SELECT lwq_a.stage AS stage, toFloat64(ifNull(lwq_b.defaulted, toDecimal128(0, 2))) / toFloat64(lwq_a.balance) AS pd
   FROM (SELECT ifrs9_stage AS stage, toDecimal128(sum(principal_balance), 2) AS balance FROM ${c.db}.loan_month
