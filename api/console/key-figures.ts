@@ -25,7 +25,7 @@ export async function dashboardKeyFigures(wh: Warehouse, p: ReportPeriod, lang: 
   const series = summarySeries(wh, p, Object.values(months));
   const { run, put, first, months: uniqueMonths } = series;
   const period = { from: first, to: p.monthEnd, as_of: p.monthEnd };
-  await putOverdueFigures(series, p);
+  await putOverdueFigures(series);
 
   const byClass = await run('overdue', { ...period, group_by: ['month_end', 'five_class'] }, ['special_mention_share']);
   for (const m of uniqueMonths) {

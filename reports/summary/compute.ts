@@ -22,7 +22,7 @@ export { cents } from './summary-series.ts';
  * | figure | metric and column |
  * |---|---|
  * | outstanding, npl_balance, m1plus_ratio, par30, par90, npl_ratio, deviation | `overdue` by month_end: outstanding, npl, overdue_ratio, par30, par90, npl_ratio, deviation |
- * | balance_<class>, share_<class>, special_mention_share | `overdue` by month_end × five_class: outstanding, over the month's total |
+ * | balance_<class>, share_<class>, special_mention_share | `five_category` by month_end × five_class: outstanding, over the month's total |
  * | new_business | `new_business` by month_end |
  * | provision, provision_coverage, provision_ratio | `provision_coverage` by month_end (bank-wide) |
  * | migration_<class> | `migration` over the month (from the previous month-end to the month-end), as of the month-end |
@@ -65,10 +65,11 @@ export async function computeSummary(wh: Warehouse, pack: Pack, p: ReportPeriod)
   const series = summarySeries(wh, p, Object.values(months));
   const { run, put, first, months: uniqueMonths } = series;
   const period = { from: first, to: p.monthEnd, as_of: p.monthEnd };
-  await putOverdueFigures(series, p);
+  await putOverdueFigures(series);
 
   const classIds = [...fiveClassIds.flatMap((c) => [`balance_${c}`, `share_${c}`]), 'special_mention_share'];
-  const byClass = await run('overdue', { ...period, group_by: ['month_end', 'five_class'] }, classIds);
+  // the five-category chart's request
+  const byClass = await series.runOverMonths('five_category', { group_by: ['month_end', 'five_class'] }, classIds);
   for (const m of uniqueMonths) {
     const rows = byClass.filter((r) => r.month_end === m);
     if (rows.length === 0) continue;
@@ -82,11 +83,11 @@ export async function computeSummary(wh: Warehouse, pack: Pack, p: ReportPeriod)
   }
 
   if (pack === 'management')
-    for (const r of await run('new_business', { ...period, group_by: ['month_end'] }, ['new_business']))
+    for (const r of await series.runOverMonths('new_business', {}, ['new_business']))
       put('new_business', String(r.month_end), num(r.new_business));
 
   const provisionIds = ['provision', 'provision_coverage', 'provision_ratio'];
-  for (const r of await run('provision_coverage', period, provisionIds))
+  for (const r of await series.runOverMonths('provision_coverage', {}, provisionIds))
     for (const id of provisionIds) put(id, String(r.month_end), num(r[id]));
 
   const migrationIds = migrationClasses.map((c) => `migration_${c}`);

@@ -33,6 +33,12 @@ export interface SummarySeries {
   first: string;
   /** a metric for the period's segment (the filters it takes); remembers whether it took them all */
   run: (metric: MetricName, request: MetricRequestInput, ids: string[]) => Promise<Row[]>;
+  /**
+   * A metric by month-end from the first compared month-end to this one: the charts' 12-month window
+   * read as the charts read it (`request` plus the period's from, to and as-of: in a pack, one query
+   * serves both, request-memo.ts) and the month-ends before it (the same month last year) on their own.
+   */
+  runOverMonths: (metric: MetricName, request: MetricRequestInput, ids: string[]) => Promise<Row[]>;
   put: (id: string, month: string, v: number | null) => void;
   get: (id: string, month: string) => number | null;
   wholeBank: (id: string) => boolean;
@@ -43,13 +49,21 @@ export function summarySeries(wh: Warehouse, p: ReportPeriod, months: string[]):
   const sorted = [...new Set(months)].sort();
   const whole = new Map<string, boolean>();
   const series = new Map<string, Map<string, number | null>>();
+  const first = sorted[0] ?? p.monthEnd;
+  const run: SummarySeries['run'] = async (metric, request, ids) => {
+    const { filters, whole: applied } = segmentFilters({ metric, request }, p.segment);
+    for (const id of ids) whole.set(id, !applied);
+    return (await runMetric(wh, metric, { ...request, ...filters })).rows;
+  };
   return {
     months: sorted,
-    first: sorted[0] ?? p.monthEnd,
-    run: async (metric, request, ids) => {
-      const { filters, whole: applied } = segmentFilters({ metric, request }, p.segment);
-      for (const id of ids) whole.set(id, !applied);
-      return (await runMetric(wh, metric, { ...request, ...filters })).rows;
+    first,
+    run,
+    runOverMonths: async (metric, request, ids) => {
+      const window = await run(metric, { ...request, from: p.from, to: p.monthEnd, as_of: p.monthEnd }, ids);
+      if (first >= p.from) return window;
+      const before = { ...request, from: first, to: addMonthEnds(p.from, -1), as_of: p.monthEnd };
+      return [...(await run(metric, before, ids)), ...window];
     },
     put: (id, month, v) => {
       if (!series.has(id)) series.set(id, new Map());
@@ -62,9 +76,9 @@ export function summarySeries(wh: Warehouse, p: ReportPeriod, months: string[]):
 }
 
 /** The key figures `overdue` gives by month-end (outstanding, NPL, M1+, PAR30/90, deviation). */
-export async function putOverdueFigures(s: SummarySeries, p: ReportPeriod): Promise<void> {
-  const period = { from: s.first, to: p.monthEnd, as_of: p.monthEnd, group_by: ['month_end'] };
-  for (const r of await s.run('overdue', period, Object.keys(overdueFigureColumns)))
+export async function putOverdueFigures(s: SummarySeries): Promise<void> {
+  // by month-end, the metric's default: the request the portfolio and NPL charts make
+  for (const r of await s.runOverMonths('overdue', {}, Object.keys(overdueFigureColumns)))
     for (const [id, col] of Object.entries(overdueFigureColumns)) s.put(id, String(r.month_end), num(r[col]));
 }
 
