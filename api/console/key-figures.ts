@@ -43,7 +43,7 @@ export async function dashboardKeyFigures(wh: Warehouse, p: ReportPeriod, lang: 
   for (const r of await run('provision_coverage', period, provisionIds))
     for (const id of provisionIds) put(id, String(r.month_end), num(r[id]));
 
-  await putWriteOffs(series, p);
+  await putWriteOffs(series);
 
   const data: SummaryData = {
     pack: 'management',

@@ -27,7 +27,7 @@ export { cents } from './summary-series.ts';
  * | provision, provision_coverage, provision_ratio | `provision_coverage` by month_end (bank-wide) |
  * | migration_<class> | `migration` over the month (from the previous month-end to the month-end), as of the month-end |
  * | recovery_rate | `lgd` as of the month-end: recovery rate of closed workouts |
- * | write_offs | `roll_rate` from the previous month-end: balance flowing into WO |
+ * | write_offs | `roll_forward` by month_end: balance written off in the month, from every bucket |
  * | warnings_total, warnings_<rule> | `warnings_summary` by month_end × rule_id (top rules of the month) |
  */
 export const comparisons = ['value', 'previous_month', 'year_start', 'same_month_last_year'] as const;
@@ -105,7 +105,7 @@ export async function computeSummary(wh: Warehouse, pack: Pack, p: ReportPeriod)
       const [r] = await run('lgd', { as_of: m }, ['recovery_rate']);
       if (r) put('recovery_rate', m, num(r.recovery_rate));
     }
-    await putWriteOffs(series, p);
+    await putWriteOffs(series);
     const fired = await run('warnings_summary', { ...period, group_by: ['month_end', 'rule_id'] }, ['warnings_total']);
     for (const m of uniqueMonths) {
       const rows = fired.filter((r) => r.month_end === m);

@@ -82,17 +82,15 @@ export async function putOverdueFigures(s: SummarySeries): Promise<void> {
     for (const [id, col] of Object.entries(overdueFigureColumns)) s.put(id, String(r.month_end), num(r[col]));
 }
 
-/** Write-offs of each compared month: the balance flowing into WO from the month-end before it (`roll_rate`). */
-export async function putWriteOffs(s: SummarySeries, p: ReportPeriod): Promise<void> {
-  const flows = await s.run(
-    'roll_rate',
-    // every move from the month-end before the first compared month to this month-end, by the month-end it starts at
-    { from: addMonthEnds(s.first, -1), to: p.monthEnd, as_of: p.monthEnd, group_by: ['from_month'] },
-    ['write_offs'],
-  );
+/**
+ * Write-offs of each compared month: the balance written off in the month, whatever bucket it came
+ * from (`roll_forward` by month-end and from-bucket: the write-offs chart's request).
+ */
+export async function putWriteOffs(s: SummarySeries): Promise<void> {
+  const flows = await s.runOverMonths('roll_forward', { group_by: ['month_end', 'from_bucket'] }, ['write_offs']);
   for (const m of s.months) {
-    const rows = flows.filter((r) => r.from_month === addMonthEnds(m, -1));
+    const rows = flows.filter((r) => r.month_end === m);
     if (rows.length === 0) continue;
-    s.put('write_offs', m, cents(rows.filter((r) => r.to_bucket === 'WO').reduce((t, r) => t + Number(r.flow), 0)));
+    s.put('write_offs', m, cents(rows.reduce((t, r) => t + Number(r.written_off), 0)));
   }
 }
