@@ -149,7 +149,7 @@ export async function assemblePack(
     const data = await next!;
     next = fetchOf(templates[i + 1]);
     const c = await drawChart(t, data, o.period, o.lang, o.fontFile);
-    if (o.png) c.png = svgToPng(c.svg, o.fontFile);
+    if (o.png) c.png = await svgToPng(c.svg, o.fontFile);
     charts.push(c);
     o.log?.(`${t.id}: ${c.rows.length} rows`);
   }

@@ -30,13 +30,13 @@ const font = () => cjkFontFile(Deno.env.toObject().LOANWATCH_CJK_FONT ?? '');
 /** A Vega-Lite spec (schema and theme added) shown as a PNG. */
 export async function showChart(spec: Record<string, unknown>) {
   const full = { $schema: vegaLiteSchema, config: chartConfig, width: 560, height: 240, ...spec } as TopLevelSpec;
-  const png = svgToPng(await renderSvg(full, font()), font());
+  const png = await svgToPng(await renderSvg(full, font()), font());
   await Deno.jupyter.display({ 'image/png': png.toString('base64') }, { raw: true });
 }
 
 /** An SVG already rendered (a report chart) shown as a PNG. */
 export async function showSvg(svg: string) {
-  await Deno.jupyter.display({ 'image/png': svgToPng(svg, font()).toString('base64') }, { raw: true });
+  await Deno.jupyter.display({ 'image/png': (await svgToPng(svg, font())).toString('base64') }, { raw: true });
 }
 
 /** A cell as text: null and undefined empty, objects and arrays as JSON (String() would give '[object Object]'). */

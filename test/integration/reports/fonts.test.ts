@@ -34,7 +34,7 @@ const glyphPng = (font: string, ch: string) =>
 
 /** Draws 逾 and 期 to PNG and a one-chart PDF with the font; checks both show real, different glyphs and the PDF embeds the face. */
 async function rendersChinese(font: string, postscriptName: string) {
-  const [a, b] = [await pngPixels(glyphPng(font, '逾')), await pngPixels(glyphPng(font, '期'))];
+  const [a, b] = [await pngPixels(await glyphPng(font, '逾')), await pngPixels(await glyphPng(font, '期'))];
   expect(a.inkShare).toBeGreaterThan(0.03);
   expect(b.inkShare).toBeGreaterThan(0.03);
   expect(Buffer.from(a.data).equals(Buffer.from(b.data))).toBe(false);

@@ -80,7 +80,7 @@ describe('report packs', () => {
         font,
         1,
       );
-    const [a, b] = [await pngPixels(glyph('逾')), await pngPixels(glyph('期'))];
+    const [a, b] = [await pngPixels(await glyph('逾')), await pngPixels(await glyph('期'))];
     expect(a.inkShare).toBeGreaterThan(0.03);
     expect(b.inkShare).toBeGreaterThan(0.03);
     expect(Buffer.from(a.data).equals(Buffer.from(b.data))).toBe(false);

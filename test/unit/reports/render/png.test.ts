@@ -31,12 +31,12 @@ describe('svgToPng', () => {
     expect(withoutHiddenText(svgOf(label(5, 'a &amp; b', '0')))).toBe(svgOf(''));
   });
 
-  it('draws no ink for a hidden label: the PNG equals the one without it', () => {
+  it('draws no ink for a hidden label: the PNG equals the one without it', async () => {
     const font = packagedCjkFont();
-    const shown = svgToPng(svgOf(label(40, '4.0亿', '1')), font, 1);
+    const shown = await svgToPng(svgOf(label(40, '4.0亿', '1')), font, 1);
     expect(ink(shown)).toBeGreaterThan(0);
-    expect(ink(svgToPng(svgOf(label(40, '4.0亿', '1') + label(5, '2.0亿', '0')), font, 1))).toBe(ink(shown));
-    expect(ink(svgToPng(svgOf(label(5, '2.0亿', '0')), font, 1))).toBe(0);
+    expect(ink(await svgToPng(svgOf(label(40, '4.0亿', '1') + label(5, '2.0亿', '0')), font, 1))).toBe(ink(shown));
+    expect(ink(await svgToPng(svgOf(label(5, '2.0亿', '0')), font, 1))).toBe(0);
   });
 
   it("removes every label vega hid in a real chart's SVG, and only those", async () => {
