@@ -52,13 +52,14 @@ const loanDefaultsSelect = (wh: Pick<Warehouse, 'database'>, loans?: LoanSubset)
       WHERE lwq_f.cash_date > lwq_x.default_me
       GROUP BY loan_id, k)
     GROUP BY loan_id) AS lwq_c ON lwq_c.loan_id = lwq_d.loan_id
+  -- each defaulted loan's rows in one pass, grouped: the loan-months that may count, kept where the default follows within 12 months
   LEFT JOIN (
-    SELECT lwq_r.loan_id AS loan_id, arraySort(groupArray((lwq_r.month_end, lwq_r.ifrs9_stage, lwq_r.principal_balance))) AS pre_default
-    FROM (SELECT loan_id, month_end, ifrs9_stage, principal_balance FROM ${tableRef(wh, 'loan_month')}
-          WHERE status = 'active' AND default_flag = 0 AND ifrs9_stage < 3 AND principal_balance > 0
-            AND loan_id IN (SELECT loan_id FROM ${tableRef(wh, 'loan_month')} WHERE default_flag = 1${ofLoans})) AS lwq_r
-    INNER JOIN (SELECT loan_id, default_me FROM (${firstDefaults})) AS lwq_x ON lwq_x.loan_id = lwq_r.loan_id
-    WHERE lwq_x.default_me > lwq_r.month_end AND lwq_x.default_me <= toLastDayOfMonth(addMonths(lwq_r.month_end, 12))
+    SELECT loan_id, minIf(month_end, default_flag = 1) AS lwq_first,
+      arrayFilter(lwq_r -> lwq_first > lwq_r.1 AND lwq_first <= toLastDayOfMonth(addMonths(lwq_r.1, 12)),
+        arraySort(groupArrayIf((month_end, ifrs9_stage, principal_balance),
+          status = 'active' AND default_flag = 0 AND ifrs9_stage < 3 AND principal_balance > 0))) AS pre_default
+    FROM ${tableRef(wh, 'loan_month')}
+    WHERE loan_id IN (SELECT loan_id FROM ${tableRef(wh, 'loan_month')} WHERE default_flag = 1${ofLoans})
     GROUP BY loan_id) AS lwq_q ON lwq_q.loan_id = lwq_d.loan_id`;
 };
 
