@@ -30,6 +30,8 @@ export type LoanSubset = string;
  * stage, principal balance of each month-end m within the 12 months before the default month-end
  * at which the loan was active, not in default, in stage 1 or 2, with a balance), so the ECL's PD
  * reads the defaulted loans' few rows instead of joining every loan-month of its window to them.
+ * And the first month-end it is paid off after its default (`paid_off_me`, 1970-01-01 before): a
+ * workout closes then, which the LGD would otherwise look for in every loan-month of the book.
  */
 const loanDefaultsSelect = (wh: Pick<Warehouse, 'database'>, loans?: LoanSubset) => {
   const ofLoans = loans ? ` AND loan_id IN (${loans})` : '';
@@ -39,7 +41,8 @@ const loanDefaultsSelect = (wh: Pick<Warehouse, 'database'>, loans?: LoanSubset)
   return `
   SELECT lwq_d.loan_id AS loan_id, lwq_d.default_me AS default_me, lwq_d.ead AS ead, lwq_d.product AS product, lwq_d.region AS region,
     lwq_d.branch AS branch, lwq_d.channel AS channel, lwq_d.cohort_month AS cohort_month,
-    arrayMap(lwq_t -> lwq_t.1, lwq_c.ks) AS cash_k, arrayMap(lwq_t -> lwq_t.2, lwq_c.ks) AS cash, lwq_q.pre_default AS pre_default
+    arrayMap(lwq_t -> lwq_t.1, lwq_c.ks) AS cash_k, arrayMap(lwq_t -> lwq_t.2, lwq_c.ks) AS cash, lwq_q.pre_default AS pre_default,
+    lwq_q.paid_off_me AS paid_off_me
   FROM (${firstDefaults}) AS lwq_d
   LEFT JOIN (
     SELECT loan_id, arraySort(groupArray((k, cash))) AS ks FROM (
@@ -57,7 +60,8 @@ const loanDefaultsSelect = (wh: Pick<Warehouse, 'database'>, loans?: LoanSubset)
     SELECT loan_id, minIf(month_end, default_flag = 1) AS lwq_first,
       arrayFilter(lwq_r -> lwq_first > lwq_r.1 AND lwq_first <= toLastDayOfMonth(addMonths(lwq_r.1, 12)),
         arraySort(groupArrayIf((month_end, ifrs9_stage, principal_balance),
-          status = 'active' AND default_flag = 0 AND ifrs9_stage < 3 AND principal_balance > 0))) AS pre_default
+          status = 'active' AND default_flag = 0 AND ifrs9_stage < 3 AND principal_balance > 0))) AS pre_default,
+      minIf(month_end, status = 'paid_off' AND default_flag = 1) AS paid_off_me
     FROM ${tableRef(wh, 'loan_month')}
     WHERE loan_id IN (SELECT loan_id FROM ${tableRef(wh, 'loan_month')} WHERE default_flag = 1${ofLoans})
     GROUP BY loan_id) AS lwq_q ON lwq_q.loan_id = lwq_d.loan_id`;

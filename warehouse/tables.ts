@@ -200,6 +200,8 @@ export const loanDefaultCashColumns = [
 ] as const;
 /** loan_defaults column added by migration 31: the loan-months a 12-month PD counts the loan in as defaulting (derived-facts.ts) */
 export const loanDefaultPreDefaultColumns = [['pre_default', `Array(Tuple(Date, UInt8, ${money}))`]] as const;
+/** loan_defaults column added by migration 32: the first month-end the defaulted loan is paid off (1970-01-01: not yet; derived-facts.ts) */
+export const loanDefaultPaidOffColumns = [['paid_off_me', 'Date']] as const;
 /** warning_facts columns added by migration 29: per pair it can be judged on, (horizon, level, rolled, event month-end, event day) (warning-facts.ts) */
 export const warningFactsPairsColumns = [['pairs', 'Array(Tuple(UInt8, UInt16, UInt8, Date, Date))']] as const;
 /** collection_facts columns added by migration 26: each promise's state once its deadline has passed (derived-facts.ts) */
@@ -239,6 +241,7 @@ export const systemTables = {
       ['cohort_month', 'Date'],
       ...loanDefaultCashColumns,
       ...loanDefaultPreDefaultColumns,
+      ...loanDefaultPaidOffColumns,
     ],
     orderBy: 'loan_id',
     shardBy: 'cityHash64(loan_id)',

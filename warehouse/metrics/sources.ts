@@ -52,7 +52,7 @@ const cashAfterDefault = (c: SourceContext) => sql`
 
 /** the first month-end with DPD > 90 or charged off, and the balance then (EAD): per-loan facts kept by the snapshot (loan_defaults) */
 const defaults = (c: SourceContext) => sql`
-  SELECT loan_id, default_me, ead, product, region, branch, channel, cohort_month, cash_k, cash
+  SELECT loan_id, default_me, ead, product, region, branch, channel, cohort_month, cash_k, cash, paid_off_me
   FROM ${c.db}.loan_defaults AS lwq_lm WHERE lwq_lm.default_me <= {as_of:Date}
     AND ${c.where({ period: null, product: 'lwq_lm.product', region: 'lwq_lm.region', branch: 'lwq_lm.branch', channel: 'lwq_lm.channel', cohort: 'lwq_lm.cohort_month' })}`;
 
@@ -177,13 +177,12 @@ export const sources: Record<SourceName, (c: SourceContext) => Sql> = {
    */
   workouts: (c) => sql`
     SELECT lwq_d.loan_id AS loan_id, toStartOfMonth(lwq_d.default_me) AS default_cohort, lwq_d.product AS product, lwq_d.region AS region,
-      lwq_d.ead AS ead, lwq_t.total AS cash, (lwq_z.closed_by_event OR lwq_p.paid_off) AS closed
+      lwq_d.ead AS ead, lwq_t.total AS cash,
+      (lwq_z.closed_by_event OR (lwq_d.paid_off_me > toDate('1970-01-01') AND lwq_d.paid_off_me <= {as_of:Date})) AS closed
     FROM (${defaults(c)}) AS lwq_d
     LEFT JOIN (SELECT loan_id, sum(cash) AS total FROM (${cashAfterDefault(c)}) GROUP BY loan_id) AS lwq_t ON lwq_t.loan_id = lwq_d.loan_id
     LEFT JOIN (SELECT loan_id, 1 AS closed_by_event FROM ${c.db}.loan_events WHERE type IN ('settlement', 'debt_sale', 'collateral_sale') AND event_date <= {as_of:Date} GROUP BY loan_id) AS lwq_z
       ON lwq_z.loan_id = lwq_d.loan_id
-    LEFT JOIN (SELECT loan_id, 1 AS paid_off FROM ${c.db}.loan_month WHERE status = 'paid_off' AND default_flag = 1 AND month_end <= {as_of:Date} GROUP BY loan_id) AS lwq_p
-      ON lwq_p.loan_id = lwq_d.loan_id
     WHERE ${c.where({ period: 'lwq_d.default_me', product: 'lwq_d.product', region: 'lwq_d.region', branch: 'lwq_d.branch', channel: 'lwq_d.channel', cohort: 'lwq_d.cohort_month' })}`,
 
   /**

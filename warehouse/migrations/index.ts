@@ -12,6 +12,7 @@ import {
   collectionFactsPromiseColumns,
   loanDefaultCashColumns,
   loanDefaultPreDefaultColumns,
+  loanDefaultPaidOffColumns,
   warningFactsPairsColumns,
   collectionTables,
   consoleTables,
@@ -259,6 +260,14 @@ export const migrations: Migration[] = [
     name: 'loan_defaults.pre_default (the loan-months a 12-month PD counts each defaulted loan in), filled from the existing snapshot',
     statements: (wh) => [
       ...addColumns(wh, 'loan_defaults', loanDefaultPreDefaultColumns),
+      ...fillDerivedStatements(wh, 'loan_defaults'),
+    ],
+  },
+  {
+    version: 32,
+    name: 'loan_defaults.paid_off_me (the first month-end each defaulted loan is paid off), filled from the existing snapshot',
+    statements: (wh) => [
+      ...addColumns(wh, 'loan_defaults', loanDefaultPaidOffColumns),
       ...fillDerivedStatements(wh, 'loan_defaults'),
     ],
   },

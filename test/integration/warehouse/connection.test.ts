@@ -95,18 +95,21 @@ describe('warehouse connection and migrations', () => {
       expect(await columns(t)).toEqual(systemTables[t].columns.map(([n, type]) => [n, type]));
   });
 
-  it('migration 31 adds loan_defaults.pre_default', async () => {
+  it.each([
+    [31, 'pre_default', 'Array(Tuple(Date, UInt8, Decimal(18, 2)))'],
+    [32, 'paid_off_me', 'Date'],
+  ])('migration %i adds loan_defaults.%s', async (version, name, type) => {
     const column = async () =>
       queryRows<{ type: string }>(
         wh,
-        `SELECT type FROM system.columns WHERE database = {db:String} AND table = 'loan_defaults' AND name = 'pre_default'`,
-        { db: wh.database },
+        `SELECT type FROM system.columns WHERE database = {db:String} AND table = 'loan_defaults' AND name = {name:String}`,
+        { db: wh.database, name },
       );
-    await exec(wh, `ALTER TABLE ${wh.database}.loan_defaults DROP COLUMN pre_default`);
+    await exec(wh, `ALTER TABLE ${wh.database}.loan_defaults DROP COLUMN ${name}`);
     expect(await column()).toEqual([]);
-    await exec(wh, `DELETE FROM ${wh.database}.schema_migrations WHERE version = 31`);
-    expect(await migrate(wh)).toEqual([31]);
-    expect(await column()).toEqual([{ type: 'Array(Tuple(Date, UInt8, Decimal(18, 2)))' }]);
+    await exec(wh, `DELETE FROM ${wh.database}.schema_migrations WHERE version = {v:UInt32}`, { v: version });
+    expect(await migrate(wh)).toEqual([version]);
+    expect(await column()).toEqual([{ type }]);
   });
 
   it('query settings apply to one query only (chDB would otherwise keep them for the session)', async () => {
