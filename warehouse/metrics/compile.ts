@@ -1,5 +1,6 @@
 import { monthEndOf } from '../../lib/dates.ts';
 import {
+  allFilterKeys,
   filterKeys,
   type Basis,
   type CompiledMetric,
@@ -16,13 +17,15 @@ export class MetricRequestError extends UserError {
   readonly code = 'METRIC_BAD_REQUEST';
 }
 
-const defaultColumns: Record<FilterKey, string> = {
+/** where a filter applies when a source does not name its column (null: only where it does) */
+const defaultColumns: Record<FilterKey, string | null> = {
   product: 'product',
   region: 'region',
   branch: 'branch',
   channel: 'channel',
   cohort: 'cohort_month',
   period: 'month_end',
+  dpd: null,
 };
 
 /**
@@ -45,18 +48,30 @@ const requestFilterKeys: Record<FilterKey, (keyof MetricRequest)[]> = {
   channel: ['channel'],
   cohort: ['cohort_from', 'cohort_to'],
   period: ['from', 'to'],
+  dpd: ['dpd_over'],
 };
 
-/** A filter or basis the metric cannot apply is refused by name: silently dropped, it would mislabel the answer. */
-function assertApplies(def: MetricDefinition, req: MetricRequest): void {
-  const allowed = def.filters ?? filterKeys;
-  const refused = filterKeys
+/**
+ * A filter the metric (declared or derived) cannot apply is refused by name: silently dropped, it
+ * would mislabel the answer.
+ */
+export function assertFiltersApply(
+  metric: { name: string; filters?: readonly FilterKey[] },
+  req: Partial<MetricRequest>,
+): void {
+  const allowed = metric.filters ?? filterKeys;
+  const refused = allFilterKeys
     .filter((k) => !allowed.includes(k))
     .flatMap((k) => requestFilterKeys[k].filter((field) => req[field] !== undefined));
   if (refused.length > 0)
     throw new MetricRequestError(
-      `${def.name} cannot be filtered by ${refused.join(', ')}; it takes ${allowed.flatMap((k) => requestFilterKeys[k]).join(', ') || 'no filters'}`,
+      `${metric.name} cannot be filtered by ${refused.join(', ')}; it takes ${allowed.flatMap((k) => requestFilterKeys[k]).join(', ') || 'no filters'}`,
     );
+}
+
+/** …and so is a basis it is not on. */
+function assertApplies(def: MetricDefinition, req: MetricRequest): void {
+  assertFiltersApply(def, req);
   if (def.bases && req.basis && !def.bases.includes(req.basis))
     throw new MetricRequestError(`${def.name} is on the ${def.bases.join(' or ')} basis only, not ${req.basis}`);
   if (req.months !== undefined) throw new MetricRequestError(`months applies to the forecast only, not ${def.name}`);
@@ -92,6 +107,7 @@ export function compileMetric(
     cohortTo: req.cohort_to ? param(`${req.cohort_to}-01`, 'Date') : undefined,
     from: req.from ? param(monthEndOf(req.from), 'Date') : undefined,
     to: req.to ? param(monthEndOf(req.to), 'Date') : undefined,
+    dpdOver: req.dpd_over === undefined ? undefined : param(req.dpd_over, 'UInt32'),
   };
   const range = (col: Sql, lo: Param | undefined, hi: Param | undefined) =>
     joinSql([...(lo ? [sql`${col} >= ${lo}`] : []), ...(hi ? [sql`${col} <= ${hi}`] : [])], ' AND ');
@@ -102,6 +118,7 @@ export function compileMetric(
     channel: bound.channel ? (c) => sql`${c} IN ${bound.channel!}` : null,
     cohort: bound.cohortFrom || bound.cohortTo ? (c) => range(c, bound.cohortFrom, bound.cohortTo) : null,
     period: bound.from || bound.to ? (c) => range(c, bound.from, bound.to) : null,
+    dpd: bound.dpdOver ? (c) => sql`${c} > ${bound.dpdOver!}` : null,
   };
   const where = (columns: Partial<Record<FilterKey, string | null>> = {}): Sql => {
     const parts = (Object.keys(conditions) as FilterKey[]).flatMap((k) => {

@@ -76,9 +76,12 @@ export interface MetricDefinition {
   shape: Shape;
 }
 
+/** the filters a metric takes unless its definition lists its own */
 export const filterKeys: readonly FilterKey[] = ['product', 'region', 'branch', 'channel', 'cohort', 'period'];
+/** every filter: `dpd` only where a definition lists it (its source names the column) */
+export const allFilterKeys: readonly FilterKey[] = [...filterKeys, 'dpd'];
 
-export type FilterKey = 'product' | 'region' | 'branch' | 'channel' | 'cohort' | 'period';
+export type FilterKey = 'product' | 'region' | 'branch' | 'channel' | 'cohort' | 'period' | 'dpd';
 
 export type SourceName =
   | 'loan_months'

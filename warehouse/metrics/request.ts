@@ -61,6 +61,11 @@ export const metricRequestFields = {
     help: "the data's month-end the metric is computed at (default: the latest snapshot month-end)",
     placeholder: 'YYYY-MM-DD',
   },
+  dpd_over: {
+    schema: z.number().int().min(0).max(100_000),
+    help: 'disposal candidates only: loans more than N days past due at the as-of month-end (charged-off loans with an open workout are kept)',
+    placeholder: 'N',
+  },
   months: {
     schema: z.number().int().min(1).max(120),
     help: 'forecast only: months ahead (default 12)',

@@ -3,7 +3,7 @@ import { queryRows, type Warehouse } from '../connection.ts';
 import { lastSnapshotMonthEnd } from '../data-horizon.ts';
 import { requestMemo } from '../request-memo.ts';
 import { monthEndOf } from '../../lib/dates.ts';
-import { compileMetric, MetricRequestError } from './compile.ts';
+import { assertFiltersApply, compileMetric, MetricRequestError } from './compile.ts';
 import {
   filterKeys,
   type Basis,
@@ -92,6 +92,8 @@ export async function compileNamedMetric(
 
 async function runEntry(wh: Warehouse, entry: MetricEntry, request: MetricRequest, asOf: string) {
   if ('kind' in entry) {
+    // a derived metric reads the filters it takes from the request; any other would be dropped unseen
+    assertFiltersApply(entry, request);
     const derived = await entry.derive(
       (name, input) => runParsed(wh, name, parseInnerRequest({ ...input, as_of: input.as_of ?? asOf })),
       request,

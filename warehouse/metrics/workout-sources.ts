@@ -35,7 +35,8 @@ const disposalCandidates = (c: SourceContext) => {
     toDecimal64(ifNull(lwq_l.collateral_value, 0), 2) AS collateral_value
   FROM (SELECT loan_id, month_end, product, region, branch, channel, cohort_month, status, dpd, principal_balance FROM ${c.db}.loan_month
         WHERE ((month_end = {as_of:Date} AND status = 'active' AND dpd > 0) OR (status = 'charged_off' AND month_end <= {as_of:Date}))
-          AND ${c.where({ period: null, cohort: 'cohort_month' })}) AS lwq_m
+          -- dpd_over: of the active loans; a charged-off loan's workout is open whatever its days past due
+          AND ${c.where({ period: null, cohort: 'cohort_month', dpd: "if(status = 'active', dpd, 4294967295)" })}) AS lwq_m
   -- collateral values of the loans that have one: every loan of loan_month is in loans, and a hash of the collateralised third
   -- of them is built faster than one of the whole book
   LEFT JOIN (SELECT loan_id, collateral_value FROM ${c.db}.loans WHERE collateral_value > 0) AS lwq_l ON lwq_l.loan_id = lwq_m.loan_id

@@ -109,6 +109,8 @@ export async function valueBook(
   const evidence = await bookEvidence(run);
   const candidates = await run('disposal_candidates', {
     ...filters,
+    // the active loans past the stage only (55,000 of 95,000 on the 1M book): the rest would be sent to Node to be dropped
+    dpd_over: terms.stage.min_dpd,
     group_by: ['loan_id', 'product', 'region', 'status'],
   });
   const estimate = estimator(evidence, terms);

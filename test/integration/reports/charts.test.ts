@@ -364,6 +364,37 @@ describe('report charts on the generated book', () => {
     }
   });
 
+  it('disposal candidates over N days past due are the candidates of active loans over N and every charged-off one', async () => {
+    const asOf = periods['2024-06']!.monthEnd;
+    const read = async (request: Record<string, unknown>) =>
+      (
+        await runMetric(wh, 'disposal_candidates', {
+          as_of: asOf,
+          group_by: ['loan_id', 'status'],
+          ...request,
+        })
+      ).rows
+        .map((r) => [String(r.loan_id), String(r.status), Number(r.dpd), cents(r.balance)] as const)
+        .sort((a, b) => a[0].localeCompare(b[0]));
+    const all = await read({});
+    expect(all.filter((r) => r[1] === 'charged_off').length).toBeGreaterThan(0);
+    for (const n of [0, 30, 90, 180]) {
+      const over = await read({ dpd_over: n });
+      expect(over, `dpd_over ${n}`).toEqual(all.filter((r) => r[1] === 'charged_off' || r[2] > n));
+    }
+    expect((await read({ dpd_over: 90 })).length).toBeLessThan(all.length);
+    // a metric that cannot apply it refuses it by name, declared or derived alike
+    await expect(runMetric(wh, 'overdue', { as_of: asOf, dpd_over: 90 })).rejects.toThrow(
+      /overdue cannot be filtered by dpd_over/,
+    );
+    await expect(runMetric(wh, 'disposal_options', { as_of: asOf, dpd_over: 90 })).rejects.toThrow(
+      /disposal_options cannot be filtered by dpd_over/,
+    );
+    await expect(runMetric(wh, 'ecl_walk', { as_of: asOf, cohort_from: '2022-01' })).rejects.toThrow(
+      /ecl_walk cannot be filtered by cohort_from/,
+    );
+  });
+
   it('the five-category migration matrix: each row sums to its start class total (balance and count)', async () => {
     for (const p of Object.values(periods))
       for (const basis of ['balance', 'count'] as const) {

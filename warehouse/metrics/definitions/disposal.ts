@@ -16,7 +16,7 @@ export const disposal_candidates = {
   name: 'disposal_candidates',
   title: 'Late and defaulted loans with an open workout',
   description:
-    'Active loans with DPD > 0 and charged-off loans with no settlement, debt sale or collateral sale yet, at the as-of month-end: balance owed (charged off: EAD less cash since default), DPD (charged off: at charge-off plus the days since), months since default, collateral value.',
+    'Active loans with DPD > 0 (or > dpd_over) and charged-off loans with no settlement, debt sale or collateral sale yet, at the as-of month-end: balance owed (charged off: EAD less cash since default), DPD (charged off: at charge-off plus the days since), months since default, collateral value.',
   source: 'disposal_candidates',
   dimensions: { loan_id: 'loan_id', status: 'status', ...loanDims },
   defaultDimensions: ['status'],
@@ -29,7 +29,8 @@ export const disposal_candidates = {
     months_since_default: { ...both('months_since_default'), aggregate: 'max', kind: 'number' },
   },
   ratios: {},
-  filters: ['product', 'region', 'branch', 'channel', 'cohort'],
+  // dpd: the options' stage (more than 90 days past due by default) selected in the engine, not in Node
+  filters: ['product', 'region', 'branch', 'channel', 'cohort', 'dpd'],
   shape: { kind: 'aggregate' },
 } as const satisfies MetricDefinition;
 
