@@ -67,6 +67,21 @@ function rowHashAliasStatements(wh: Warehouse, def: (typeof rawTables)[keyof typ
  * Ordered, append-only list of migrations. Every statement is IF NOT EXISTS,
  * so a migration interrupted half-way is simply run again.
  */
+/**
+ * loan_defaults filled from the existing snapshot. The fill writes every column the table declares
+ * now, so each migration that fills it first adds all the columns added to it since it was created
+ * (IF NOT EXISTS: a later migration's own add is then a no-op): a warehouse several versions behind
+ * would otherwise stop at the first fill, naming a column a later migration adds.
+ */
+const refillLoanDefaults = (wh: Warehouse) => [
+  ...addColumns(wh, 'loan_defaults', [
+    ...loanDefaultCashColumns,
+    ...loanDefaultPreDefaultColumns,
+    ...loanDefaultPaidOffColumns,
+  ]),
+  ...fillDerivedStatements(wh, 'loan_defaults'),
+];
+
 export const migrations: Migration[] = [
   {
     version: 1,
@@ -231,10 +246,7 @@ export const migrations: Migration[] = [
   {
     version: 28,
     name: 'loan_defaults.cash_k and cash (cash after default by month since the default), filled from the existing snapshot',
-    statements: (wh) => [
-      ...addColumns(wh, 'loan_defaults', loanDefaultCashColumns),
-      ...fillDerivedStatements(wh, 'loan_defaults'),
-    ],
+    statements: (wh) => [...refillLoanDefaults(wh)],
   },
   {
     version: 29,
@@ -258,18 +270,12 @@ export const migrations: Migration[] = [
   {
     version: 31,
     name: 'loan_defaults.pre_default (the loan-months a 12-month PD counts each defaulted loan in), filled from the existing snapshot',
-    statements: (wh) => [
-      ...addColumns(wh, 'loan_defaults', loanDefaultPreDefaultColumns),
-      ...fillDerivedStatements(wh, 'loan_defaults'),
-    ],
+    statements: (wh) => [...refillLoanDefaults(wh)],
   },
   {
     version: 32,
     name: 'loan_defaults.paid_off_me (the first month-end each defaulted loan is paid off), filled from the existing snapshot',
-    statements: (wh) => [
-      ...addColumns(wh, 'loan_defaults', loanDefaultPaidOffColumns),
-      ...fillDerivedStatements(wh, 'loan_defaults'),
-    ],
+    statements: (wh) => [...refillLoanDefaults(wh)],
   },
 ];
 

@@ -96,21 +96,30 @@ describe('warehouse connection and migrations', () => {
   });
 
   it.each([
-    [31, 'pre_default', 'Array(Tuple(Date, UInt8, Decimal(18, 2)))'],
-    [32, 'paid_off_me', 'Date'],
-  ])('migration %i adds loan_defaults.%s', async (version, name, type) => {
-    const column = async () =>
-      queryRows<{ type: string }>(
-        wh,
-        `SELECT type FROM system.columns WHERE database = {db:String} AND table = 'loan_defaults' AND name = {name:String}`,
-        { db: wh.database, name },
-      );
-    await exec(wh, `ALTER TABLE ${wh.database}.loan_defaults DROP COLUMN ${name}`);
-    expect(await column()).toEqual([]);
-    await exec(wh, `DELETE FROM ${wh.database}.schema_migrations WHERE version = {v:UInt32}`, { v: version });
-    expect(await migrate(wh)).toEqual([version]);
-    expect(await column()).toEqual([{ type }]);
-  });
+    ['28', ['cash_k', 'cash', 'pre_default', 'paid_off_me'], [28, 31, 32]],
+    ['31', ['pre_default', 'paid_off_me'], [31, 32]],
+    ['32', ['paid_off_me'], [32]],
+  ])(
+    'a warehouse from before migration %s gets every loan_defaults column, each migration that fills it running',
+    async (_, dropped, versions) => {
+      const columns = async () =>
+        (
+          await queryRows<{ name: string; type: string }>(
+            wh,
+            `SELECT name, type FROM system.columns WHERE database = {db:String} AND table = 'loan_defaults' ORDER BY position`,
+            { db: wh.database },
+          )
+        ).map((c) => [c.name, c.type]);
+      const declared = systemTables.loan_defaults.columns.map(([n, type]) => [n, type]);
+      expect(await columns()).toEqual(declared);
+      for (const name of dropped) await exec(wh, `ALTER TABLE ${wh.database}.loan_defaults DROP COLUMN ${name}`);
+      await exec(wh, `DELETE FROM ${wh.database}.schema_migrations WHERE version IN {v:Array(UInt32)}`, {
+        v: versions,
+      });
+      expect(await migrate(wh)).toEqual(versions);
+      expect(await columns()).toEqual(declared);
+    },
+  );
 
   it('query settings apply to one query only (chDB would otherwise keep them for the session)', async () => {
     const get = async () =>
