@@ -4,7 +4,7 @@ import { render, sqlStringLiteral, trusted } from './sql.ts';
 import { promiseRowsSql, specGraceDays } from './metrics/promise-sources.ts';
 import { noNextMonthEnd, systemTables } from './tables.ts';
 import { warningFactsSelect } from './warning-facts.ts';
-import { cashAfterDefaultEvents, restructureFactsSelect, saleFactsSelect } from './workout-facts.ts';
+import { cashReceipts, restructureFactsSelect, saleFactsSelect } from './workout-facts.ts';
 
 /**
  * Per-loan and per-action facts that metrics would otherwise re-derive from 12M loan-months and
@@ -48,9 +48,7 @@ const loanDefaultsSelect = (wh: Pick<Warehouse, 'database'>, loans?: LoanSubset)
     SELECT loan_id, arraySort(groupArray((k, cash))) AS ks FROM (
       SELECT lwq_f.loan_id AS loan_id, toUInt16(dateDiff('month', toStartOfMonth(lwq_x.default_me), toStartOfMonth(lwq_f.cash_date))) AS k,
         sum(lwq_f.cash) AS cash
-      FROM (SELECT loan_id, paid_date AS cash_date, amount AS cash FROM ${tableRef(wh, 'payments')} WHERE 1${ofLoans}
-            UNION ALL SELECT loan_id, event_date, amount FROM ${tableRef(wh, 'loan_events')}
-            WHERE type IN ${cashAfterDefaultEvents}${ofLoans}) AS lwq_f
+      FROM (${cashReceipts(wh, loans)}) AS lwq_f
       INNER JOIN (SELECT loan_id, default_me FROM (${firstDefaults})) AS lwq_x ON lwq_x.loan_id = lwq_f.loan_id
       WHERE lwq_f.cash_date > lwq_x.default_me
       GROUP BY loan_id, k)

@@ -13,11 +13,14 @@ import { tableRef } from './ddl.ts';
 /** the loan events that bring cash after default (besides payments): recovery, LGD, workouts read them */
 export const cashAfterDefaultEvents = "('recovery', 'collateral_sale', 'debt_sale', 'settlement')";
 
-/** A loan's cash receipts (payments, and cash events) of the loans in `loans`: loan_id, cash_date, cash. */
-const cashOf = (wh: Pick<Warehouse, 'database'>, loans: string) => `
-  SELECT loan_id, paid_date AS cash_date, amount AS cash FROM ${tableRef(wh, 'payments')} WHERE loan_id IN (${loans})
+/** Every cash receipt (payments, and cash events) of the loans in `loans` (all loans without it): loan_id, cash_date, cash. */
+export const cashReceipts = (wh: Pick<Warehouse, 'database'>, loans?: string) => {
+  const ofLoans = loans ? ` AND loan_id IN (${loans})` : '';
+  return `
+  SELECT loan_id, paid_date AS cash_date, amount AS cash FROM ${tableRef(wh, 'payments')} WHERE 1${ofLoans}
   UNION ALL
-  SELECT loan_id, event_date, amount FROM ${tableRef(wh, 'loan_events')} WHERE type IN ${cashAfterDefaultEvents} AND loan_id IN (${loans})`;
+  SELECT loan_id, event_date, amount FROM ${tableRef(wh, 'loan_events')} WHERE type IN ${cashAfterDefaultEvents}${ofLoans}`;
+};
 
 const eventsOf = (wh: Pick<Warehouse, 'database'>, types: string, loans?: string) =>
   `SELECT event_id, loan_id, type, event_date, amount FROM ${tableRef(wh, 'loan_events')}
@@ -45,7 +48,7 @@ export const restructureFactsSelect = (wh: Pick<Warehouse, 'database'>, loans?: 
              FROM ${tableRef(wh, 'loan_month')} WHERE loan_id IN (${restructured}) GROUP BY loan_id) AS lwq_m ON lwq_m.loan_id = lwq_e.loan_id
   LEFT JOIN (SELECT loan_id, arraySort(groupArray((month, cash))) AS lwq_mc, arrayMap(lwq_x -> lwq_x.1, lwq_mc) AS months,
                arrayMap(lwq_x -> lwq_x.2, lwq_mc) AS amounts
-             FROM (SELECT loan_id, toStartOfMonth(cash_date) AS month, sum(cash) AS cash FROM (${cashOf(wh, restructured)}) GROUP BY loan_id, month)
+             FROM (SELECT loan_id, toStartOfMonth(cash_date) AS month, sum(cash) AS cash FROM (${cashReceipts(wh, restructured)}) GROUP BY loan_id, month)
              GROUP BY loan_id) AS lwq_k ON lwq_k.loan_id = lwq_e.loan_id`;
 };
 
@@ -78,7 +81,7 @@ export const saleFactsSelect = (wh: Pick<Warehouse, 'database'>, loans?: string)
     LEFT JOIN (SELECT loan_id, month_end, dpd, principal_balance FROM ${tableRef(wh, 'loan_month')} WHERE loan_id IN (${sold})) AS lwq_m ON lwq_m.loan_id = lwq_e.loan_id
     LEFT JOIN (SELECT lwq_p.event_id AS event_id, sumIf(lwq_f.cash, lwq_f.cash_date > lwq_x.default_me AND lwq_f.cash_date < lwq_p.event_date) AS cash_before
                FROM (${sales}) AS lwq_p
-               INNER JOIN (${cashOf(wh, sold)}) AS lwq_f ON lwq_f.loan_id = lwq_p.loan_id
+               INNER JOIN (${cashReceipts(wh, sold)}) AS lwq_f ON lwq_f.loan_id = lwq_p.loan_id
                INNER JOIN ${defaults} AS lwq_x ON lwq_x.loan_id = lwq_p.loan_id
                GROUP BY lwq_p.event_id) AS lwq_b ON lwq_b.event_id = lwq_e.event_id
     GROUP BY lwq_e.event_id) AS lwq_s
