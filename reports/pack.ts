@@ -11,7 +11,7 @@ import { packTemplates } from './catalogue.ts';
 import { fetchChartData } from './data/fetch.ts';
 import { packTitles, type Lang } from './i18n.ts';
 import { packHtml, type PackMeta, type RenderedChart } from './render/html.ts';
-import { packPdf } from './render/pdf.ts';
+import { openPackPdf, packPdf } from './render/pdf.ts';
 import { svgToPng } from './render/png.ts';
 import { renderSvg } from './render/svg.ts';
 import { chartSpec } from './spec.ts';
@@ -112,6 +112,8 @@ export interface AssembledPack {
   charts: BuiltChart[];
   /** the key figures, commentary and breakdowns: the pack's first pages */
   summary: Summary;
+  /** the PDF, when asked for: drawn page by page as the charts were */
+  pdf?: Buffer;
 }
 
 /** The one assembly of a pack, shared by `loanwatch report` (files) and the API (documents). */
@@ -126,6 +128,8 @@ export async function assemblePack(
     thresholdsFile?: string;
     /** draw each chart's PNG too */
     png?: boolean;
+    /** draw the PDF too, each chart's page as the chart is drawn */
+    pdf?: boolean;
     log?: (s: string) => void;
   },
 ): Promise<AssembledPack> {
@@ -144,6 +148,20 @@ export async function assemblePack(
     data.catch(() => undefined);
     return data;
   };
+  const meta = packMeta(o.pack, o.period, o.lang);
+  // the PDF's front pages need the summary; until it is in, the charts drawn wait for their pages
+  const pdf = o.pdf ? await openPackPdf(meta, o.fontFile) : undefined;
+  let summaryIn: Summary | undefined;
+  pendingSummary.then((s) => (summaryIn = s)).catch(() => undefined);
+  let fronted = false;
+  let paged = 0;
+  const pageCharts = (summary: Summary | undefined) => {
+    if (!pdf || !summary) return;
+    if (!fronted) pdf.front(summary);
+    fronted = true;
+    for (const c of rendered(charts.slice(paged), o.lang)) pdf.chart(c);
+    paged = charts.length;
+  };
   let next = fetchOf(templates[0]);
   for (const [i, t] of templates.entries()) {
     const data = await next!;
@@ -151,11 +169,21 @@ export async function assemblePack(
     const c = await drawChart(t, data, o.period, o.lang, o.fontFile);
     if (o.png) c.png = await svgToPng(c.svg, o.fontFile);
     charts.push(c);
+    pageCharts(summaryIn);
     o.log?.(`${t.id}: ${c.rows.length} rows`);
   }
   const summary = await pendingSummary;
+  pageCharts(summary);
   o.log?.(`summary: ${summary.figures.length} figures, ${summary.commentary.length} sentences`);
-  return { pack: o.pack, period: o.period, lang: o.lang, meta: packMeta(o.pack, o.period, o.lang), charts, summary };
+  return {
+    pack: o.pack,
+    period: o.period,
+    lang: o.lang,
+    meta,
+    charts,
+    summary,
+    ...(pdf ? { pdf: await pdf.end() } : {}),
+  };
 }
 
 /** The pack as one document: self-contained HTML or a PDF. */
@@ -164,9 +192,8 @@ export async function packDocument(
   format: 'html' | 'pdf',
   fontFile: string,
 ): Promise<string | Buffer> {
-  return format === 'html'
-    ? packHtml(a.meta, rendered(a.charts, a.lang), a.summary)
-    : packPdf(a.meta, rendered(a.charts, a.lang), fontFile, a.summary);
+  if (format === 'html') return packHtml(a.meta, rendered(a.charts, a.lang), a.summary);
+  return a.pdf ?? packPdf(a.meta, rendered(a.charts, a.lang), fontFile, a.summary);
 }
 
 export const rowsCsv = (rows: Row[]) => `${csvTable([...new Set(rows.flatMap((r) => Object.keys(r)))], rows)}\n`;
@@ -201,6 +228,7 @@ export async function buildReportPack(
       fontFile: o.fontFile,
       thresholdsFile: o.thresholdsFile,
       png: o.formats.includes('png'),
+      pdf: o.formats.includes('pdf'),
       log: o.log,
     }),
   );

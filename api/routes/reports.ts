@@ -58,7 +58,7 @@ async function renderReport(
     );
   if (isPack)
     return packDocument(
-      await assemblePack(wh, { pack: name as Pack, period: p, lang, fontFile }),
+      await assemblePack(wh, { pack: name as Pack, period: p, lang, fontFile, pdf: format === 'pdf' }),
       format as 'html' | 'pdf',
       fontFile,
     );

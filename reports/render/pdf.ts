@@ -29,6 +29,26 @@ export async function packPdf(
   fontFile: string,
   summary?: Summary,
 ): Promise<Buffer> {
+  const pdf = await openPackPdf(meta, fontFile);
+  pdf.front(summary ?? charts.map((c) => c.title));
+  for (const c of charts) pdf.chart(c);
+  return pdf.end();
+}
+
+/**
+ * A pack's PDF drawn as its parts arrive (pack.ts draws a chart's page while the engine reads the
+ * next chart's data, so little is left to do once the last one is read): `front` once — the cover
+ * and summary pages, or without a summary a contents list — then `chart` for each chart in order,
+ * then `end` numbers the pages and gives the bytes. The same calls in the same order give the
+ * same bytes as `packPdf`.
+ */
+export interface PackPdfWriter {
+  front(summaryOrContents: Summary | string[]): void;
+  chart(c: RenderedChart): void;
+  end(): Promise<Buffer>;
+}
+
+export async function openPackPdf(meta: PackMeta, fontFile: string): Promise<PackPdfWriter> {
   // loaded on use: pdfkit is a quarter second of every CLI command's start otherwise
   const [{ default: PDFDocument }, { default: drawSvg }] = await Promise.all([
     import('pdfkit'),
@@ -61,22 +81,42 @@ export async function packPdf(
   doc.registerFont('cjk', fontFile, face.inCollection ? face.postscriptName : undefined);
   doc.font('cjk');
   const width = doc.page.width - 2 * margin;
+  let state: 'new' | 'charts' | 'ended' = 'new';
+  // where the next chart goes: a new page first
+  let y = Infinity;
+  return {
+    front(summaryOrContents) {
+      if (state !== 'new') throw new Error('packPdf: front() comes first, once');
+      state = 'charts';
+      doc.fontSize(22).fillColor(ink).text(meta.title, { width }).moveDown(0.2);
+      doc.fontSize(10).fillColor(grey).text(meta.subtitle, { width }).moveDown(0.6);
+      if (Array.isArray(summaryOrContents)) {
+        doc.fillColor(ink).fontSize(11);
+        summaryOrContents.forEach((title, i) => doc.text(`${i + 1}. ${title}`));
+        return;
+      }
+      cover(doc, summaryOrContents, width);
+      doc.addPage();
+      figuresTable(doc, summaryOrContents, width);
+      doc.addPage();
+      breakdowns(doc, summaryOrContents, width);
+    },
+    chart(c) {
+      if (state !== 'charts') throw new Error('packPdf: chart() between front() and end()');
+      y = chartPage(doc, c, width, y, drawSvg);
+    },
+    end() {
+      if (state !== 'charts') throw new Error('packPdf: end() after front(), once');
+      state = 'ended';
+      numberPages(doc, meta.lang, width);
+      doc.end();
+      return done;
+    },
+  };
+}
 
-  doc.fontSize(22).fillColor(ink).text(meta.title, { width }).moveDown(0.2);
-  doc.fontSize(10).fillColor(grey).text(meta.subtitle, { width }).moveDown(0.6);
-  if (summary) {
-    cover(doc, summary, width);
-    doc.addPage();
-    figuresTable(doc, summary, width);
-    doc.addPage();
-    breakdowns(doc, summary, width);
-  } else {
-    doc.fillColor(ink).fontSize(11);
-    charts.forEach((c, i) => doc.text(`${i + 1}. ${c.title}`));
-  }
-  chartPages(doc, charts, width, drawSvg);
-
-  // page numbers last, when the total is known; the bottom margin is lifted so the footer does not add a page
+/** page numbers last, when the total is known; the bottom margin is lifted so the footer does not add a page */
+function numberPages(doc: Doc, lang: string, width: number) {
   const range = doc.bufferedPageRange();
   for (let i = range.start; i < range.start + range.count; i++) {
     doc.switchToPage(i);
@@ -86,15 +126,13 @@ export async function packPdf(
       .font('cjk')
       .fontSize(8)
       .fillColor(grey)
-      .text(pageLabel(meta.lang, i + 1, range.count), margin, doc.page.height - 28, {
+      .text(pageLabel(lang, i + 1, range.count), margin, doc.page.height - 28, {
         width,
         align: 'center',
         lineBreak: false,
       });
     doc.page.margins.bottom = bottom;
   }
-  doc.end();
-  return done;
 }
 
 const bottomOf = (doc: Doc) => doc.page.height - margin - 10;
@@ -360,33 +398,34 @@ const svgSize = (svg: string) => {
   return m ? { w: Number(m[1]), h: Number(m[2]) } : { w: 700, h: 350 };
 };
 
-/** two charts a page at the full text width when both fit; a chart too tall for half a page gets one to itself */
-function chartPages(doc: Doc, charts: RenderedChart[], width: number, drawSvg: typeof SVGtoPDF) {
+/**
+ * One chart at `y`, or on a new page when it does not fit there: two charts a page at the full text
+ * width when both fit, a chart too tall for half a page gets one to itself. Returns where the next goes.
+ */
+function chartPage(doc: Doc, c: RenderedChart, width: number, at: number, drawSvg: typeof SVGtoPDF): number {
   const noteH = 30;
-  let y = Infinity;
-  for (const c of charts) {
-    const { w, h } = svgSize(c.svg);
-    const scale = Math.min(1, width / w);
-    const height = Math.min(h * scale, bottomOf(doc) - margin - noteH);
-    if (y + height + noteH > bottomOf(doc)) {
-      doc.addPage();
-      y = margin;
-    }
-    drawSvg(doc, c.svg, margin, y, {
-      width,
-      height,
-      preserveAspectRatio: 'xMinYMin meet',
-      fontCallback: () => 'cjk',
-    });
-    // the chart draws its note inside the image: only what it does not carry (a bank-wide remark) goes under it
-    const note = noteBesides(c.svg, c.note);
-    if (note)
-      doc
-        .font('cjk')
-        .fontSize(8.5)
-        .fillColor(grey)
-        .text(note, margin, y + height + 4, { width });
-    else doc.y = y + height;
-    y = Math.max(doc.y, y + height + 4) + 18;
+  let y = at;
+  const { w, h } = svgSize(c.svg);
+  const scale = Math.min(1, width / w);
+  const height = Math.min(h * scale, bottomOf(doc) - margin - noteH);
+  if (y + height + noteH > bottomOf(doc)) {
+    doc.addPage();
+    y = margin;
   }
+  drawSvg(doc, c.svg, margin, y, {
+    width,
+    height,
+    preserveAspectRatio: 'xMinYMin meet',
+    fontCallback: () => 'cjk',
+  });
+  // the chart draws its note inside the image: only what it does not carry (a bank-wide remark) goes under it
+  const note = noteBesides(c.svg, c.note);
+  if (note)
+    doc
+      .font('cjk')
+      .fontSize(8.5)
+      .fillColor(grey)
+      .text(note, margin, y + height + 4, { width });
+  else doc.y = y + height;
+  return Math.max(doc.y, y + height + 4) + 18;
 }

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { runMetric } from '../../../warehouse/metrics/run.ts';
 import { packTemplates } from '../../../reports/catalogue.ts';
-import { buildReportPack } from '../../../reports/pack.ts';
+import { assemblePack, buildReportPack, rendered, reportPeriod } from '../../../reports/pack.ts';
+import { packPdf } from '../../../reports/render/pdf.ts';
+import { withRequestMemo } from '../../../warehouse/request-memo.ts';
 import { cjkFace, cjkFontFile } from '../../../reports/render/fonts.ts';
 import { svgToPng } from '../../../reports/render/png.ts';
 import { summaryCsvColumns, type Summary } from '../../../reports/summary/summary.ts';
@@ -142,6 +144,17 @@ describe('report packs', () => {
         expect(await pdfPageText(pdf, page)).toContain(
           lang === 'zh-CN' ? `第 ${page} 页 / 共 ${n} 页` : `Page ${page} of ${n}`,
         );
+    }
+  });
+
+  it('the PDF drawn page by page as the charts arrive is the PDF drawn at once, byte for byte', async () => {
+    const period = await reportPeriod(wh, '2024-06');
+    for (const pack of ['management', 'regulatory'] as const) {
+      const a = await withRequestMemo(() =>
+        assemblePack(wh, { pack, period, lang: 'zh-CN', fontFile: font, pdf: true }),
+      );
+      const atOnce = await packPdf(a.meta, rendered(a.charts, a.lang), font, a.summary);
+      expect(a.pdf!.equals(atOnce), pack).toBe(true);
     }
   });
 
