@@ -6,7 +6,7 @@ import { accrualSources } from './accrual-sources.ts';
 import { promiseSources } from './promise-sources.ts';
 import { incentiveSources } from './incentive-sources.ts';
 import { warningSources } from './warning-sources.ts';
-import { workoutSources } from './workout-sources.ts';
+import { cashSoFar, workoutSources } from './workout-sources.ts';
 
 /**
  * The relations metrics read, from a fixed catalogue. Filters reach a source only as
@@ -41,15 +41,6 @@ const cohortOf = (grain: 'month' | 'quarter', col: string) =>
 const cohortSpan = (grain: 'month' | 'quarter') => trusted(grain === 'quarter' ? '2' : '0');
 const thresholds = [0, 30, 60, 90] as const;
 const classRank = (col: string) => trusted(`indexOf(${fiveClassesSql}, ${col})`);
-/**
- * cash after default per defaulted loan and month since the default month, up to {as_of}: the
- * snapshot's per-loan cash by month (loan_defaults.cash_k / cash) up to the as-of month
- */
-const cashAfterDefault = (c: SourceContext) => sql`
-  SELECT loan_id, k, lwq_amount AS cash FROM (${defaults(c)})
-  ARRAY JOIN cash_k AS k, cash AS lwq_amount
-  WHERE k <= dateDiff('month', toStartOfMonth(default_me), toStartOfMonth({as_of:Date}))`;
-
 /** the first month-end with DPD > 90 or charged off, and the balance then (EAD): per-loan facts kept by the snapshot (loan_defaults) */
 const defaults = (c: SourceContext) => sql`
   SELECT loan_id, default_me, ead, product, region, branch, channel, cohort_month, cash_k, cash, paid_off_me
@@ -177,10 +168,9 @@ export const sources: Record<SourceName, (c: SourceContext) => Sql> = {
    */
   workouts: (c) => sql`
     SELECT lwq_d.loan_id AS loan_id, toStartOfMonth(lwq_d.default_me) AS default_cohort, lwq_d.product AS product, lwq_d.region AS region,
-      lwq_d.ead AS ead, lwq_t.total AS cash,
+      lwq_d.ead AS ead, ${cashSoFar('lwq_d')} AS cash,
       (lwq_z.closed_by_event OR (lwq_d.paid_off_me > toDate('1970-01-01') AND lwq_d.paid_off_me <= {as_of:Date})) AS closed
     FROM (${defaults(c)}) AS lwq_d
-    LEFT JOIN (SELECT loan_id, sum(cash) AS total FROM (${cashAfterDefault(c)}) GROUP BY loan_id) AS lwq_t ON lwq_t.loan_id = lwq_d.loan_id
     LEFT JOIN (SELECT loan_id, 1 AS closed_by_event FROM ${c.db}.loan_events WHERE type IN ('settlement', 'debt_sale', 'collateral_sale') AND event_date <= {as_of:Date} GROUP BY loan_id) AS lwq_z
       ON lwq_z.loan_id = lwq_d.loan_id
     WHERE ${c.where({ period: 'lwq_d.default_me', product: 'lwq_d.product', region: 'lwq_d.region', branch: 'lwq_d.branch', channel: 'lwq_d.channel', cohort: 'lwq_d.cohort_month' })}`,
