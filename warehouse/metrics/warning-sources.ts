@@ -53,20 +53,29 @@ const actionsOf = (c: SourceContext) => sql`
  * otherwise. The pairs stay an array: most loan-months count the same in every pair, and copying
  * each four times before counting was most of these metrics' time.
  */
-const judgedMonths = (c: SourceContext, o: { collector: boolean }) => sql`
+const judgedMonths = (c: SourceContext, o: { collector: boolean }) => {
+  const facts = (pairs: Sql, months: Sql) => sql`
+      SELECT lwq_w.loan_id AS loan_id, lwq_w.month_end AS month_end, lwq_w.product AS product, lwq_w.region AS region,
+        lwq_w.branch AS branch, lwq_w.channel AS channel, lwq_w.dpd AS dpd, lwq_w.overdue AS overdue, lwq_w.streak AS streak,
+        ${pairs} AS pairs
+      FROM ${c.db}.warning_facts AS lwq_w
+      WHERE ${months} AND ${c.where({ period: 'lwq_w.month_end', product: 'lwq_w.product', region: 'lwq_w.region', branch: 'lwq_w.branch', channel: 'lwq_w.channel', cohort: 'lwq_w.cohort_month' })}`;
+  const lastEnded = trusted(`toLastDayOfMonth(addMonths({as_of:Date}, -${String(Math.max(...warningHorizons))}))`);
+  return sql`
   SELECT * FROM (
     SELECT lwq_w.loan_id AS loan_id, lwq_w.month_end AS month_end, lwq_w.product AS product, lwq_w.region AS region,
       lwq_w.branch AS branch, lwq_w.channel AS channel, lwq_w.dpd AS dpd, lwq_w.overdue AS overdue, lwq_w.streak AS streak,
-      -- every horizon has ended by {as_of} for all but the last few month-ends
-      if(lwq_w.month_end <= toLastDayOfMonth(addMonths({as_of:Date}, -${trusted(String(Math.max(...warningHorizons)))})), lwq_w.pairs,
-        arrayFilter(lwq_p -> toLastDayOfMonth(addMonths(lwq_w.month_end, lwq_p.1)) <= {as_of:Date}, lwq_w.pairs)) AS pairs,
-      ${o.collector ? collectorAt : trusted("'' AS team, '' AS agent")}
+      lwq_w.pairs AS pairs, ${o.collector ? collectorAt : trusted("'' AS team, '' AS agent")}
     -- the snapshot's per loan-month facts (warehouse/warning-facts.ts): active loan-months with DPD ≤ the highest level,
-    -- their overdue streak and the pairs they can be judged on
-    FROM ${c.db}.warning_facts AS lwq_w
-    ${o.collector ? actionsOf(c) : trusted('')}
-    WHERE ${c.where({ period: 'lwq_w.month_end', product: 'lwq_w.product', region: 'lwq_w.region', branch: 'lwq_w.branch', channel: 'lwq_w.channel', cohort: 'lwq_w.cohort_month' })})
+    -- their overdue streak and the pairs they can be judged on. Every horizon has ended by {as_of} for all but the
+    -- last few month-ends: their pairs are read as stored, only the others' filtered (one if() over both cost as much
+    -- as reading the pairs)
+    FROM (${facts(trusted('lwq_w.pairs'), sql`lwq_w.month_end <= ${lastEnded}`)}
+      UNION ALL
+      ${facts(trusted('arrayFilter(lwq_p -> toLastDayOfMonth(addMonths(lwq_w.month_end, lwq_p.1)) <= {as_of:Date}, lwq_w.pairs)'), sql`lwq_w.month_end > ${lastEnded}`)}) AS lwq_w
+    ${o.collector ? actionsOf(c) : trusted('')})
   WHERE notEmpty(pairs)`;
+};
 
 /** the champion's grade and probability per loan and month-end (the period's months and the one before, for jumps) */
 const championScores = (c: SourceContext) => sql`
