@@ -149,7 +149,9 @@ export async function assemblePack(
     return data;
   };
   const meta = packMeta(o.pack, o.period, o.lang);
+  let next = fetchOf(templates[0]);
   // the PDF's front pages need the summary; until it is in, the charts drawn wait for their pages
+  // (opened while the engine reads the first chart: loading pdfkit and the font takes a while)
   const pdf = o.pdf ? await openPackPdf(meta, o.fontFile) : undefined;
   let summaryIn: Summary | undefined;
   pendingSummary.then((s) => (summaryIn = s)).catch(() => undefined);
@@ -162,7 +164,6 @@ export async function assemblePack(
     for (const c of rendered(charts.slice(paged), o.lang)) pdf.chart(c);
     paged = charts.length;
   };
-  let next = fetchOf(templates[0]);
   for (const [i, t] of templates.entries()) {
     const data = await next!;
     next = fetchOf(templates[i + 1]);
