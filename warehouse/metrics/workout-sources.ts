@@ -79,16 +79,19 @@ export const restructureHorizonMonths = 36;
  * warehouse/workout-facts.ts), read once and looked up per k.
  */
 const restructureOutcomes = (c: SourceContext) => sql`
-  SELECT event_id, product, region, branch, channel, cohort, k, balance,
-    toDecimal64(cash_amounts[indexOf(cash_months, toStartOfMonth(addMonths(event_date, k)))], 2) AS cash,
-    (has(current_mes, toLastDayOfMonth(addMonths(event_date, k)))
-      OR (paid_off_me > toDate('1970-01-01') AND paid_off_me <= toLastDayOfMonth(addMonths(event_date, k)))) AS cured
+  SELECT event_id, product, region, branch, channel, cohort, lwq_o.1 AS k, balance, lwq_o.2 AS cash, lwq_o.3 AS cured
   FROM (
-    SELECT event_id, event_date, product, region, branch, channel, cohort_month AS cohort, balance_before AS balance,
-      paid_off_me, current_mes, cash_months, cash_amounts,
-      toUInt16(arrayJoin(range(1, toUInt32(least(${param(restructureHorizonMonths, 'UInt32')},
-        greatest(0, dateDiff('month', toStartOfMonth(event_date), toStartOfMonth(addDays({as_of:Date}, 1))) - 1))) + 1))) AS k
-    FROM (${factsUpTo(c, 'restructure_facts')}))`;
+    -- each month's outcome computed in the event's row, then the row unrolled: unrolling first copied the
+    -- event's history arrays once per month
+    SELECT event_id, product, region, branch, channel, cohort_month AS cohort, balance_before AS balance,
+      arrayMap(lwq_k -> (lwq_k,
+          toDecimal64(cash_amounts[indexOf(cash_months, toStartOfMonth(addMonths(event_date, lwq_k)))], 2),
+          has(current_mes, toLastDayOfMonth(addMonths(event_date, lwq_k)))
+            OR (paid_off_me > toDate('1970-01-01') AND paid_off_me <= toLastDayOfMonth(addMonths(event_date, lwq_k)))),
+        arrayMap(lwq_i -> toUInt16(lwq_i), range(1, toUInt32(least(${param(restructureHorizonMonths, 'UInt32')},
+          greatest(0, dateDiff('month', toStartOfMonth(event_date), toStartOfMonth(addDays({as_of:Date}, 1))) - 1))) + 1))) AS lwq_outcomes
+    FROM (${factsUpTo(c, 'restructure_facts')}))
+  ARRAY JOIN lwq_outcomes AS lwq_o`;
 
 /** A balance as its comparison band: 0 below the first edge, … */
 const balanceBand = (col: string) =>
