@@ -139,17 +139,21 @@ export async function assemblePack(
   pendingSummary.catch(() => undefined);
   const charts: BuiltChart[] = [];
   const templates = packTemplates(o.pack);
-  // a chart's data is read while the one before it is drawn: the engine runs a query on its own
-  // threads (the client's calls are asynchronous), the drawing is Node's
-  const fetchOf = (t: ChartTemplate | undefined) => {
-    if (!t) return undefined;
-    const data = fetchChartData(wh, t.data(o.period), o.period.segment);
-    // awaited in its turn; until then a failure must not count as unhandled
-    data.catch(() => undefined);
-    return data;
+  // a chart's data is read while the ones before it are drawn: the engine runs a query on its own
+  // threads (the client's calls are asynchronous), the drawing is Node's. Two charts ahead: a derived
+  // chart's data ends in Node (the disposal options value 55,000 loans), and the engine would wait
+  // for the next chart's read meanwhile
+  const fetches: ReturnType<typeof fetchChartData>[] = [];
+  const fetchUpTo = (n: number) => {
+    for (let i = fetches.length; i < Math.min(n, templates.length); i++) {
+      const data = fetchChartData(wh, templates[i]!.data(o.period), o.period.segment);
+      // awaited in its turn; until then a failure must not count as unhandled
+      data.catch(() => undefined);
+      fetches.push(data);
+    }
   };
   const meta = packMeta(o.pack, o.period, o.lang);
-  let next = fetchOf(templates[0]);
+  fetchUpTo(2);
   // the PDF's front pages need the summary; until it is in, the charts drawn wait for their pages
   // (opened while the engine reads the first chart: loading pdfkit and the font takes a while)
   const pdf = o.pdf ? await openPackPdf(meta, o.fontFile) : undefined;
@@ -165,8 +169,8 @@ export async function assemblePack(
     paged = charts.length;
   };
   for (const [i, t] of templates.entries()) {
-    const data = await next!;
-    next = fetchOf(templates[i + 1]);
+    const data = await fetches[i]!;
+    fetchUpTo(i + 3);
     const c = await drawChart(t, data, o.period, o.lang, o.fontFile);
     if (o.png) c.png = await svgToPng(c.svg, o.fontFile);
     charts.push(c);
