@@ -111,6 +111,35 @@ describe('the recommendation', () => {
     expect(costly.next_best).not.toBe('collateral_sale');
   });
 
+  it("ranks as the definition sorts: highest value first, equal values in the options' order (random loans)", () => {
+    // seeded: ties are common here (zero curves, prices and shares, costs that cancel)
+    let seed = 7;
+    const rand = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
+    const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)]!;
+    for (let i = 0; i < 2000; i++) {
+      const l = loan({
+        balance: pick([0, 150, 10_000, Math.round(rand() * 1e6) / 100]),
+        months_since_default: pick([0, 1, 3, 4, 9]),
+        collateral_value: pick([null, 0, 5000, Math.round(rand() * 2e6) / 100]),
+      });
+      const e = est({
+        curve: pick([[0], [0, 0.1, 0.2, 0.3, 0.35], [0, rand(), 1]]),
+        repaidShare: pick([0, 0.6, rand()]),
+        haircut: pick([0, 0.3, 1]),
+        debtPrice: pick([0, 0.12, rand()]),
+      });
+      const terms = pick([t, parseDisposalTerms({ restructure: { cost: 0 } })]);
+      const r = valueLoan(l, e, terms, false);
+      const order = ['collection', 'restructure', 'collateral_sale', 'debt_sale', 'write_off'];
+      const sorted = r.options
+        .filter((o) => o.available)
+        .sort((a, b) => b.value - a.value || order.indexOf(a.option) - order.indexOf(b.option));
+      expect(r.recommended).toBe(sorted[0]!.option);
+      expect(r.next_best).toBe(sorted[1]?.option ?? null);
+      expect(r.margin).toBe(sorted[1] ? cents(sorted[0]!.value - sorted[1].value) : 0);
+    }
+  });
+
   it('without the words: the same values, months and recommendation, each basis empty', () => {
     for (const l of [loan(), loan({ collateral_value: 8000, months_since_default: 3 }), loan({ balance: 150 })])
       for (const e of [est(), est({ curve: [0, 0.5], debtPrice: 0.4 }), est({ repaidShare: 0.95, haircut: 0 })]) {
