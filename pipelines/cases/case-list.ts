@@ -198,6 +198,10 @@ export async function buildCaseList(
   for (let index = 0; index < parts; index++) {
     const p = { count: parts, index };
     const is = (column: string) => inLoanPart(column, p);
+    // promises of the part whose deadline (promised date + 3 days) fell after the scored month-end and before the date
+    const deadline = trusted('(ifNull(promised_date, action_date) + 3)');
+    const promisesDue = sql`outcome = 'promise_to_pay' AND action_date <= ${asOf} AND ${deadline} > ${scoreMe} AND ${deadline} < ${asOf}
+                         AND ${is('loan_id')}`;
     const dq =
       o.delinquencyFrom === 'history'
         ? { sql: delinquencyAsOfSql(wh, o.asOf, o.settings, p) }
@@ -221,12 +225,12 @@ export async function buildCaseList(
     LEFT JOIN (SELECT loan_id, countIf(paid < amount) AS broken FROM (
                  SELECT pr.loan_id AS loan_id, pr.action_id AS action_id, any(pr.amount) AS amount,
                    sumIf(toFloat64(p.amount), p.paid_date >= pr.action_date AND p.paid_date <= pr.deadline) AS paid
-                 FROM (SELECT loan_id, action_id, action_date, ifNull(promised_date, action_date) + 3 AS deadline,
-                         toFloat64(ifNull(promised_amount, 0)) AS amount
-                       FROM ${trusted(tableRef(wh, 'collection_actions'))}
-                       WHERE outcome = 'promise_to_pay' AND action_date <= ${asOf} AND deadline > ${scoreMe} AND deadline < ${asOf}
-                         AND ${is('loan_id')}) AS pr
-                 LEFT JOIN (SELECT loan_id, paid_date, amount FROM ${trusted(tableRef(wh, 'payments'))} WHERE ${is('loan_id')}) AS p
+                 FROM (SELECT loan_id, action_id, action_date, ${deadline} AS deadline, toFloat64(ifNull(promised_amount, 0)) AS amount
+                       FROM ${trusted(tableRef(wh, 'collection_actions'))} WHERE ${promisesDue}) AS pr
+                 -- the payments of those loans only, before the date (a deadline is): the part's every payment was a third of the statement
+                 LEFT JOIN (SELECT loan_id, paid_date, amount FROM ${trusted(tableRef(wh, 'payments'))}
+                            WHERE ${is('loan_id')} AND paid_date < ${asOf}
+                              AND loan_id IN (SELECT loan_id FROM ${trusted(tableRef(wh, 'collection_actions'))} WHERE ${promisesDue})) AS p
                    ON p.loan_id = pr.loan_id
                  GROUP BY pr.loan_id, pr.action_id)
                GROUP BY loan_id) AS bp ON bp.loan_id = d.loan_id
