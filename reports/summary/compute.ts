@@ -65,47 +65,49 @@ export async function computeSummary(wh: Warehouse, pack: Pack, p: ReportPeriod)
   const series = summarySeries(wh, p, Object.values(months));
   const { run, put, first, months: uniqueMonths } = series;
   const period = { from: first, to: p.monthEnd, as_of: p.monthEnd };
-  await putOverdueFigures(series);
 
-  const classIds = [...fiveClassIds.flatMap((c) => [`balance_${c}`, `share_${c}`]), 'special_mention_share'];
-  // the five-category chart's request
-  const byClass = await series.runOverMonths('five_category', { group_by: ['month_end', 'five_class'] }, classIds);
-  for (const m of uniqueMonths) {
-    const rows = byClass.filter((r) => r.month_end === m);
-    if (rows.length === 0) continue;
-    const total = rows.reduce((s, r) => s + Number(r.outstanding), 0);
-    for (const c of fiveClassIds) {
-      const bal = Number(rows.find((r) => r.five_class === c)?.outstanding ?? 0);
-      put(`balance_${c}`, m, bal);
-      put(`share_${c}`, m, total > 0 ? bal / total : null);
-      if (c === 'special_mention') put('special_mention_share', m, total > 0 ? bal / total : null);
+  const fiveClasses = async () => {
+    const classIds = [...fiveClassIds.flatMap((c) => [`balance_${c}`, `share_${c}`]), 'special_mention_share'];
+    // the five-category chart's request
+    const byClass = await series.runOverMonths('five_category', { group_by: ['month_end', 'five_class'] }, classIds);
+    for (const m of uniqueMonths) {
+      const rows = byClass.filter((r) => r.month_end === m);
+      if (rows.length === 0) continue;
+      const total = rows.reduce((s, r) => s + Number(r.outstanding), 0);
+      for (const c of fiveClassIds) {
+        const bal = Number(rows.find((r) => r.five_class === c)?.outstanding ?? 0);
+        put(`balance_${c}`, m, bal);
+        put(`share_${c}`, m, total > 0 ? bal / total : null);
+        if (c === 'special_mention') put('special_mention_share', m, total > 0 ? bal / total : null);
+      }
     }
-  }
-
-  if (pack === 'management')
+  };
+  const newBusiness = async () => {
     for (const r of await series.runOverMonths('new_business', {}, ['new_business']))
       put('new_business', String(r.month_end), num(r.new_business));
-
-  const provisionIds = ['provision', 'provision_coverage', 'provision_ratio'];
-  for (const r of await series.runOverMonths('provision_coverage', {}, provisionIds))
-    for (const id of provisionIds) put(id, String(r.month_end), num(r[id]));
-
-  const migrationIds = migrationClasses.map((c) => `migration_${c}`);
-  for (const m of uniqueMonths) {
-    // the month's migration: from the month-end before `from` (the previous one) to `to` (warehouse/metrics/window.ts)
-    const rows = await run('migration', { from: m, to: m, as_of: m }, migrationIds);
-    if (rows.length === 0) continue;
+  };
+  const provisions = async () => {
+    const provisionIds = ['provision', 'provision_coverage', 'provision_ratio'];
+    for (const r of await series.runOverMonths('provision_coverage', {}, provisionIds))
+      for (const id of provisionIds) put(id, String(r.month_end), num(r[id]));
+  };
+  // the month's migration: from the month-end before `from` (the previous one) to `to` (warehouse/metrics/window.ts)
+  const migrationOf = async (m: string) => {
+    const rows = await run(
+      'migration',
+      { from: m, to: m, as_of: m },
+      migrationClasses.map((c) => `migration_${c}`),
+    );
+    if (rows.length === 0) return;
     for (const c of migrationClasses)
       put(`migration_${c}`, m, num(rows.find((r) => r.from_class === c)?.migration_rate ?? null));
-  }
-
+  };
+  const recoveryOf = async (m: string) => {
+    const [r] = await run('lgd', { as_of: m }, ['recovery_rate']);
+    if (r) put('recovery_rate', m, num(r.recovery_rate));
+  };
   const warningRules: string[] = [];
-  if (pack === 'management') {
-    for (const m of uniqueMonths) {
-      const [r] = await run('lgd', { as_of: m }, ['recovery_rate']);
-      if (r) put('recovery_rate', m, num(r.recovery_rate));
-    }
-    await putWriteOffs(series);
+  const warnings = async () => {
     const fired = await run('warnings_summary', { ...period, group_by: ['month_end', 'rule_id'] }, ['warnings_total']);
     for (const m of uniqueMonths) {
       const rows = fired.filter((r) => r.month_end === m);
@@ -134,7 +136,31 @@ export async function computeSummary(wh: Warehouse, pack: Pack, p: ReportPeriod)
           );
       }
     }
-  }
+  };
+  const breakdownOfDim = async (dim: (typeof breakdownDims)[number]) =>
+    breakdownOf(
+      dim,
+      await run(
+        'overdue',
+        { from: months.previous_month, to: p.monthEnd, as_of: p.monthEnd, group_by: ['month_end', dim] },
+        [],
+      ),
+      months.value,
+      months.previous_month,
+    );
+
+  // every read asked at once: in a pack the charts' reads queue beside them, and a summary read one
+  // by one came last, its PDF pages (which open the document) with it
+  const [breakdowns] = await Promise.all([
+    Promise.all(breakdownDims.map(breakdownOfDim)),
+    putOverdueFigures(series),
+    fiveClasses(),
+    provisions(),
+    ...uniqueMonths.map(migrationOf),
+    ...(pack === 'management'
+      ? [newBusiness(), ...uniqueMonths.map(recoveryOf), putWriteOffs(series), warnings()]
+      : []),
+  ]);
 
   const defs = [...figureDefs.filter((f) => f.packs.includes(pack)), ...warningRules.map(warningFigure)];
   const figures = defs.map((def) => ({
@@ -143,14 +169,5 @@ export async function computeSummary(wh: Warehouse, pack: Pack, p: ReportPeriod)
     wholeBank: series.wholeBank(def.id),
   }));
 
-  const breakdowns: BreakdownData[] = [];
-  for (const dim of breakdownDims) {
-    const rows = await run(
-      'overdue',
-      { from: months.previous_month, to: p.monthEnd, as_of: p.monthEnd, group_by: ['month_end', dim] },
-      [],
-    );
-    breakdowns.push(breakdownOf(dim, rows, months.value, months.previous_month));
-  }
   return { pack, period: p, months, figures, breakdowns };
 }
