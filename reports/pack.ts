@@ -140,9 +140,11 @@ export async function assemblePack(
   const charts: BuiltChart[] = [];
   const templates = packTemplates(o.pack);
   // a chart's data is read while the ones before it are drawn: the engine runs a query on its own
-  // threads (the client's calls are asynchronous), the drawing is Node's. Two charts ahead: a derived
-  // chart's data ends in Node (the disposal options value 55,000 loans), and the engine would wait
-  // for the next chart's read meanwhile
+  // threads (the client's calls are asynchronous), the drawing is Node's. Four charts ahead: Node
+  // is busy for a while at times — a derived chart's data ends there (the disposal options value
+  // 55,000 loans), and the summary's arrival draws the PDF's front pages and every chart page so
+  // far — and the engine would wait for the next read meanwhile
+  const aheadCharts = 4;
   const fetches: ReturnType<typeof fetchChartData>[] = [];
   const fetchUpTo = (n: number) => {
     for (let i = fetches.length; i < Math.min(n, templates.length); i++) {
@@ -153,7 +155,7 @@ export async function assemblePack(
     }
   };
   const meta = packMeta(o.pack, o.period, o.lang);
-  fetchUpTo(2);
+  fetchUpTo(aheadCharts);
   // the PDF's front pages need the summary; until it is in, the charts drawn wait for their pages
   // (opened while the engine reads the first chart: loading pdfkit and the font takes a while)
   const pdf = o.pdf ? await openPackPdf(meta, o.fontFile) : undefined;
@@ -170,7 +172,7 @@ export async function assemblePack(
   };
   for (const [i, t] of templates.entries()) {
     const data = await fetches[i]!;
-    fetchUpTo(i + 3);
+    fetchUpTo(i + 1 + aheadCharts);
     const c = await drawChart(t, data, o.period, o.lang, o.fontFile);
     if (o.png) c.png = await svgToPng(c.svg, o.fontFile);
     charts.push(c);
