@@ -73,7 +73,9 @@ const judgedMonths = (c: SourceContext, o: { collector: boolean }) => {
     FROM (${facts(trusted('lwq_w.pairs'), sql`lwq_w.month_end <= ${lastEnded}`)}
       UNION ALL
       ${facts(trusted('arrayFilter(lwq_p -> toLastDayOfMonth(addMonths(lwq_w.month_end, lwq_p.1)) <= {as_of:Date}, lwq_w.pairs)'), sql`lwq_w.month_end > ${lastEnded}`)}) AS lwq_w
-    ${o.collector ? actionsOf(c) : trusted('')})
+    ${o.collector ? actionsOf(c) : trusted('')}
+    -- the collector's actions (a small side) hashed, whatever join the query around it merges
+    ${o.collector ? trusted("SETTINGS join_algorithm = 'hash'") : trusted('')})
   WHERE notEmpty(pairs)`;
 };
 
