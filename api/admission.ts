@@ -53,7 +53,8 @@ export async function heavy<T>(work: () => Promise<T>): Promise<T> {
     throw new ApiError('unavailable', `the server is busy (${e.message})`, { retry_after_s: e.retryAfterS });
   }
   try {
-    return await laneStorage.run('heavy', work);
+    // its own owner: the gate serves the heavy requests' statements in turn (api/query-gate.ts)
+    return await laneStorage.run({ lane: 'heavy', owner: {} }, work);
   } finally {
     release();
   }

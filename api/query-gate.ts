@@ -16,8 +16,10 @@ import type { Warehouse } from '../warehouse/connection.ts';
  *   `heavyRequests` at once and `heavyQueue` waiting; one more is refused (503 with Retry-After)
  *   rather than queued without bound.
  *
- * Heavy work runs its statements one after another, so cheap statements slip in between them.
- * Cheap statements can hold heavy ones back for as long as they keep coming: they are short.
+ * Cheap statements slip in between heavy ones, and can hold them back for as long as they keep
+ * coming: they are short. Heavy statements wait per heavy request and are taken from the requests
+ * in turn, one each: a request that sends many at once (a report pack reads ahead) delays another
+ * admitted request by one statement, not by its whole burst.
  */
 export type Lane = 'cheap' | 'heavy';
 
@@ -45,18 +47,30 @@ export class GateFullError extends Error {
   }
 }
 
+/** statements sent outside any heavy request share one owner (and one turn) */
+const anyOwner = {};
+
 export class QueryGate {
   private running: Record<Lane, number> = { cheap: 0, heavy: 0 };
-  private waiting: Record<Lane, (() => void)[]> = { cheap: [], heavy: [] };
+  private waitingCheap: (() => void)[] = [];
+  /** heavy statements waiting, per heavy request (its owner), and the owners in the order they are served */
+  private waitingHeavy = new Map<object, (() => void)[]>();
+  private heavyTurns: object[] = [];
   private admitted = 0;
   private queue: (() => void)[] = [];
   constructor(readonly options: QueryGateOptions) {}
 
-  /** Runs one statement when the engine has room for its lane (cheap first); the slot is freed however it ends. */
-  async run<T>(lane: Lane, statement: () => Promise<T>): Promise<T> {
-    if (this.hasRoom(lane) && this.waiting[lane].length === 0) this.running[lane]++;
+  /**
+   * Runs one statement when the engine has room for its lane (cheap first; heavy ones of different
+   * owners in turn); the slot is freed however it ends.
+   */
+  async run<T>(lane: Lane, statement: () => Promise<T>, owner: object = anyOwner): Promise<T> {
+    if (this.hasRoom(lane) && this.waitingCount(lane) === 0) this.running[lane]++;
     // the slot is taken for it by pump() before it is woken
-    else await new Promise<void>((resolve) => this.waiting[lane].push(resolve));
+    else
+      await new Promise<void>((resolve) => {
+        this.wait(lane, owner, resolve);
+      });
     try {
       return await statement();
     } finally {
@@ -65,24 +79,50 @@ export class QueryGate {
     }
   }
 
+  private wait(lane: Lane, owner: object, wake: () => void) {
+    if (lane === 'cheap') return void this.waitingCheap.push(wake);
+    const mine = this.waitingHeavy.get(owner);
+    if (mine) return void mine.push(wake);
+    this.waitingHeavy.set(owner, [wake]);
+    this.heavyTurns.push(owner);
+  }
+
+  private waitingCount(lane: Lane): number {
+    if (lane === 'cheap') return this.waitingCheap.length;
+    let n = 0;
+    for (const w of this.waitingHeavy.values()) n += w.length;
+    return n;
+  }
+
+  /** the next owner's first waiting heavy statement; the owner goes to the back of the turns while it has more */
+  private nextHeavy(): (() => void) | undefined {
+    const owner = this.heavyTurns.shift();
+    if (owner === undefined) return undefined;
+    const mine = this.waitingHeavy.get(owner)!;
+    const wake = mine.shift();
+    if (mine.length > 0) this.heavyTurns.push(owner);
+    else this.waitingHeavy.delete(owner);
+    return wake;
+  }
+
   private hasRoom(lane: Lane): boolean {
     if (this.running.cheap + this.running.heavy >= this.options.engineSlots) return false;
     return (
-      lane === 'cheap' || (this.running.heavy < this.options.heavyStatementSlots && this.waiting.cheap.length === 0)
+      lane === 'cheap' || (this.running.heavy < this.options.heavyStatementSlots && this.waitingCheap.length === 0)
     );
   }
 
   private pump() {
     for (;;) {
       const lane: Lane | null =
-        this.waiting.cheap.length > 0 && this.hasRoom('cheap')
+        this.waitingCheap.length > 0 && this.hasRoom('cheap')
           ? 'cheap'
-          : this.waiting.heavy.length > 0 && this.hasRoom('heavy')
+          : this.heavyTurns.length > 0 && this.hasRoom('heavy')
             ? 'heavy'
             : null;
       if (!lane) return;
       this.running[lane]++;
-      this.waiting[lane].shift()?.();
+      (lane === 'cheap' ? this.waitingCheap.shift() : this.nextHeavy())?.();
     }
   }
 
@@ -114,7 +154,7 @@ export class QueryGate {
   stats() {
     return {
       statements: { ...this.running },
-      waiting_statements: { cheap: this.waiting.cheap.length, heavy: this.waiting.heavy.length },
+      waiting_statements: { cheap: this.waitingCheap.length, heavy: this.waitingCount('heavy') },
       heavy_running: this.admitted,
       heavy_queued: this.queue.length,
     };
@@ -133,9 +173,13 @@ export function queryGateOptions(config: Config, embedded: boolean): QueryGateOp
   };
 }
 
-/** The lane of the work running now: heavy inside heavy() (api/admission.ts), else cheap. */
-export const laneStorage = new AsyncLocalStorage<Lane>();
-export const currentLane = (): Lane => laneStorage.getStore() ?? 'cheap';
+/**
+ * The work running now: its lane — heavy inside heavy() (api/admission.ts), else cheap — and, heavy,
+ * the request it belongs to (its statements wait in that request's turn).
+ */
+export const laneStorage = new AsyncLocalStorage<{ lane: Lane; owner: object }>();
+export const currentLane = (): Lane => laneStorage.getStore()?.lane ?? 'cheap';
+const currentOwner = (): object => laneStorage.getStore()?.owner ?? anyOwner;
 
 const gatedMethods = new Set<PropertyKey>(['query', 'command', 'exec', 'insert']);
 
@@ -151,7 +195,7 @@ export function gatedWarehouse<W extends Warehouse>(wh: W, gate: QueryGate): W {
       const value: unknown = Reflect.get(target, prop, target);
       if (!gatedMethods.has(prop) || typeof value !== 'function') return value;
       const method = value as (params: unknown) => Promise<unknown>;
-      return (params: unknown) => gate.run(currentLane(), () => method.call(target, params));
+      return (params: unknown) => gate.run(currentLane(), () => method.call(target, params), currentOwner());
     },
   });
   return { ...wh, client };

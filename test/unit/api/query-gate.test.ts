@@ -37,6 +37,32 @@ describe('QueryGate: statements', () => {
     expect(order).toEqual(['heavy-0', 'cheap', 'heavy-1', 'heavy-2', 'heavy-3']);
   });
 
+  it('heavy statements of different requests take turns, one each: a burst delays another request by one', async () => {
+    const gate = new QueryGate(options);
+    const order: string[] = [];
+    const a = {},
+      b = {};
+    const first = held();
+    const running = gate.run(
+      'heavy',
+      async () => {
+        order.push('a0');
+        await first.done;
+      },
+      a,
+    );
+    const push = (name: string, owner: object) => gate.run('heavy', () => Promise.resolve(order.push(name)), owner);
+    // request a reads ahead: four statements at once; request b sends two after them, then a cheap lookup comes
+    const queued = [push('a1', a), push('a2', a), push('a3', a), push('a4', a), push('b1', b), push('b2', b)];
+    const cheap = gate.run('cheap', () => Promise.resolve(order.push('cheap')));
+    await settle();
+    expect(gate.stats().waiting_statements).toEqual({ cheap: 1, heavy: 6 });
+    first.finish();
+    await Promise.all([running, cheap, ...queued]);
+    expect(order).toEqual(['a0', 'cheap', 'a1', 'b1', 'a2', 'b2', 'a3', 'a4']);
+    expect(gate.stats().waiting_statements).toEqual({ cheap: 0, heavy: 0 });
+  });
+
   it('on a pool, heavy statements leave the reserved slots to cheap ones', async () => {
     const gate = new QueryGate({ ...options, engineSlots: 4, heavyStatementSlots: 2 });
     const hold = held();

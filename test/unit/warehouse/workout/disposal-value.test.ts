@@ -6,6 +6,7 @@ import {
   collectionValue,
   debtSaleValue,
   discount,
+  disposalOptions,
   restructureValue,
   valueLoan,
   writeOffValue,
@@ -130,7 +131,9 @@ describe('the recommendation', () => {
       });
       const terms = pick([t, parseDisposalTerms({ restructure: { cost: 0 } })]);
       const r = valueLoan(l, e, terms, false);
-      const order = ['collection', 'restructure', 'collateral_sale', 'debt_sale', 'write_off'];
+      const order: readonly string[] = disposalOptions;
+      // ties go to the earlier option: valueLoan lists them in this order
+      expect(r.options.map((o) => o.option)).toEqual(order);
       const sorted = r.options
         .filter((o) => o.available)
         .sort((a, b) => b.value - a.value || order.indexOf(a.option) - order.indexOf(b.option));
