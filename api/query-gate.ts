@@ -65,7 +65,7 @@ export class QueryGate {
    * owners in turn); the slot is freed however it ends.
    */
   async run<T>(lane: Lane, statement: () => Promise<T>, owner: object = anyOwner): Promise<T> {
-    if (this.hasRoom(lane) && this.waitingCount(lane) === 0) this.running[lane]++;
+    if (this.hasRoom(lane) && !this.hasWaiting(lane)) this.running[lane]++;
     // the slot is taken for it by pump() before it is woken
     else
       await new Promise<void>((resolve) => {
@@ -87,11 +87,9 @@ export class QueryGate {
     this.heavyTurns.push(owner);
   }
 
-  private waitingCount(lane: Lane): number {
-    if (lane === 'cheap') return this.waitingCheap.length;
-    let n = 0;
-    for (const w of this.waitingHeavy.values()) n += w.length;
-    return n;
+  /** an owner is in the turns exactly while it has a statement waiting */
+  private hasWaiting(lane: Lane): boolean {
+    return lane === 'cheap' ? this.waitingCheap.length > 0 : this.heavyTurns.length > 0;
   }
 
   /** the next owner's first waiting heavy statement; the owner goes to the back of the turns while it has more */
@@ -115,9 +113,9 @@ export class QueryGate {
   private pump() {
     for (;;) {
       const lane: Lane | null =
-        this.waitingCheap.length > 0 && this.hasRoom('cheap')
+        this.hasWaiting('cheap') && this.hasRoom('cheap')
           ? 'cheap'
-          : this.heavyTurns.length > 0 && this.hasRoom('heavy')
+          : this.hasWaiting('heavy') && this.hasRoom('heavy')
             ? 'heavy'
             : null;
       if (!lane) return;
@@ -154,7 +152,10 @@ export class QueryGate {
   stats() {
     return {
       statements: { ...this.running },
-      waiting_statements: { cheap: this.waitingCheap.length, heavy: this.waitingCount('heavy') },
+      waiting_statements: {
+        cheap: this.waitingCheap.length,
+        heavy: [...this.waitingHeavy.values()].reduce((n, w) => n + w.length, 0),
+      },
       heavy_running: this.admitted,
       heavy_queued: this.queue.length,
     };
