@@ -194,12 +194,13 @@ export async function buildCaseList(
   const scoreMe = param(scoredAt || '1970-01-01', 'Date');
   // the book in parts by loan id: each part is one statement, and the API's cheap lookups run between them (api/query-gate.ts)
   const parts = o.parts ?? (await partsFor(wh));
+  // a promise's deadline: the promised date + 3 days
+  const deadline = trusted('(ifNull(promised_date, action_date) + 3)');
   const rows: CaseRow[] = [];
   for (let index = 0; index < parts; index++) {
     const p = { count: parts, index };
     const is = (column: string) => inLoanPart(column, p);
-    // promises of the part whose deadline (promised date + 3 days) fell after the scored month-end and before the date
-    const deadline = trusted('(ifNull(promised_date, action_date) + 3)');
+    // promises of the part whose deadline fell after the scored month-end and before the date
     const promisesDue = sql`outcome = 'promise_to_pay' AND action_date <= ${asOf} AND ${deadline} > ${scoreMe} AND ${deadline} < ${asOf}
                          AND ${is('loan_id')}`;
     const dq =
