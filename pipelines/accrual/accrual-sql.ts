@@ -1,4 +1,5 @@
 import { tableRef } from '../../warehouse/ddl.ts';
+import { noNextMonthEnd } from '../../warehouse/tables.ts';
 import { param, sql, trusted, type Param, type Sql } from '../../warehouse/sql.ts';
 import { effectiveSchedule } from '../snapshot/schedule-path-sql.ts';
 import type { SnapshotSettings } from '../snapshot/snapshot-settings.ts';
@@ -17,6 +18,12 @@ interface Db {
  * itself (non-accrual depends on the earlier month-ends: it holds until DPD returns to 0).
  */
 export type AccrualDates = { kind: 'loan_month' } | { kind: 'as_of'; date: Param };
+
+/** One hash bucket of the loans (cityHash64(loan_id) % count = index): a pass of a whole rebuild. */
+export interface AccrualBucket {
+  count: number;
+  index: number;
+}
 
 /** The rules as bound per-product lookups: transform(product, names, values, default). */
 function ruleLookup(rules: AccrualRules) {
@@ -66,18 +73,36 @@ function accrualOutsSql(rules: AccrualRules): string {
  */
 export function accrualSql(
   db: Db,
-  o: { dates: AccrualDates; settings: SnapshotSettings; rules: AccrualRules; loans?: Sql | undefined },
+  o: {
+    dates: AccrualDates;
+    settings: SnapshotSettings;
+    rules: AccrualRules;
+    loans?: Sql | undefined;
+    bucket?: AccrualBucket | undefined;
+  },
 ): Sql {
   const t = (name: string) => trusted(tableRef(db, name));
   const r = ruleLookup(o.rules);
   const grace = param(o.settings.graceDays, 'Int64');
   const graceEnd = param(o.settings.dpdConvention === 'grace_end' ? 1 : 0, 'UInt8');
-  const inLoans = (col: string) => (o.loans ? sql`${trusted(col)} IN (${o.loans})` : trusted('1'));
+  // a pass's bucket is a hash of the id on every table read: an IN set of its loans took longer than the inputs' joins
+  const bucket = o.bucket;
+  const inBucket = (col: string) =>
+    bucket
+      ? sql`cityHash64(${trusted(col)}) % ${param(bucket.count, 'UInt32')} = ${param(bucket.index, 'UInt32')}`
+      : trusted('1');
+  const inLoans = (col: string) =>
+    o.loans ? sql`${inBucket(col)} AND ${trusted(col)} IN (${o.loans})` : inBucket(col);
   const schedule = effectiveSchedule(db, { loans: 'lwq_l', as: 'lwq_sf', filter: inLoans('loan_id') });
+  // a schedule loan's rows are every month-end from its cohort month to its last row (the one without a
+  // next month-end), so they come from that row alone: grouping every loan-month by loan took longer
   const dates =
     o.dates.kind === 'loan_month'
-      ? sql`INNER JOIN (SELECT loan_id, arraySort(groupArray(toInt64(toUInt16(month_end)))) AS E FROM ${t('loan_month')}
-            WHERE source = 'schedule' AND ${inLoans('loan_id')} GROUP BY loan_id) AS lwq_e ON lwq_e.loan_id = lwq_l.loan_id`
+      ? sql`INNER JOIN (SELECT loan_id,
+              arrayMap(lwa_k -> toInt64(toUInt16(toLastDayOfMonth(addMonths(cohort_month, lwa_k)))), range(toUInt32(mob) + 1)) AS E
+            FROM ${t('loan_month')}
+            WHERE next_month_end = ${param(noNextMonthEnd, 'Date')} AND source = 'schedule' AND ${inLoans('loan_id')}) AS lwq_e
+          ON lwq_e.loan_id = lwq_l.loan_id`
       : sql`CROSS JOIN (SELECT 1) AS lwq_e`;
   const evalDays =
     o.dates.kind === 'loan_month'

@@ -5,7 +5,7 @@ import { param, render, sql, trusted, type Sql } from '../../warehouse/sql.ts';
 import { accrualTables } from '../../warehouse/tables.ts';
 import type { SnapshotSettings } from '../snapshot/snapshot-settings.ts';
 import { configuredAccrualRules, type AccrualRules } from './accrual-rules.ts';
-import { accrualSql } from './accrual-sql.ts';
+import { accrualSql, type AccrualBucket } from './accrual-sql.ts';
 
 export interface FillAccrualOptions {
   /** the snapshot's settings (grace and DPD convention decide when an installment starts accruing) */
@@ -31,14 +31,14 @@ const columns = accrualTables.loan_month_accrual.columns.map(([n]) => n);
 export async function fillAccrual(wh: Warehouse, o: FillAccrualOptions): Promise<void> {
   const rules = o.rules ?? configuredAccrualRules();
   const label = param(rules.label, 'String');
-  const select = (loans: Sql | undefined) => sql`
+  const select = (loans: Sql | undefined, bucket?: AccrualBucket) => sql`
     SELECT ${trusted(
       columns
         .filter((c) => c !== 'rules')
         .map((c) => (c === 'month_end' ? 'date AS month_end' : c))
         .join(', '),
     )}, ${label} AS rules
-    FROM (${accrualSql(wh, { dates: { kind: 'loan_month' }, settings: o.settings, rules, loans })})`;
+    FROM (${accrualSql(wh, { dates: { kind: 'loan_month' }, settings: o.settings, rules, loans, bucket })})`;
   const live = tableRef(wh, 'loan_month_accrual');
   if (o.loans) {
     const { query, query_params } = render(o.loans);
@@ -51,11 +51,8 @@ export async function fillAccrual(wh: Warehouse, o: FillAccrualOptions): Promise
   await exec(wh, `CREATE TABLE ${next} AS ${live}`);
   const passes = Math.max(1, o.passes ?? 1);
   for (let b = 0; b < passes; b++) {
-    const inPass =
-      passes === 1
-        ? undefined
-        : sql`SELECT loan_id FROM ${trusted(tableRef(wh, 'loans'))} WHERE cityHash64(loan_id) % ${param(passes, 'UInt32')} = ${param(b, 'UInt32')}`;
-    await execSql(wh, sql`INSERT INTO ${trusted(next)} (${trusted(columns.join(', '))}) ${select(inPass)}`, {
+    const bucket = passes === 1 ? undefined : { count: passes, index: b };
+    await execSql(wh, sql`INSERT INTO ${trusted(next)} (${trusted(columns.join(', '))}) ${select(undefined, bucket)}`, {
       max_insert_threads: 2,
     });
   }
