@@ -14,22 +14,42 @@ export interface ServedScore {
   region: string;
 }
 
+/** Month-ends whose scores-as-of are held besides the latest: the months a collector's tools look back on. */
+const heldMonths = 4;
+
+interface IndexState {
+  version: string;
+  champion: { model_name: string; version: number };
+  /** the champion's scored month-ends, ascending */
+  months: string[];
+  /** each loan's latest score (the latest month-end's index) */
+  byLoan: Map<string, ServedScore>;
+  /** each loan's latest score on or before a scored month-end, for lookups with an earlier as-of date (least recently used first) */
+  asOf: Map<string, Map<string, ServedScore>>;
+}
+
 /**
- * The champion's latest scores held in memory for low-latency lookups (the "current score" of a
- * loan). It re-checks at most every `refreshMs` whether the champion or its latest scored month
- * changed and reloads only then, answering from the loaded index meanwhile; lookups with an explicit as-of date go to the warehouse instead.
+ * The champion's scores held in memory for low-latency lookups: each loan's latest score (its
+ * "current score") and, for lookups with an as-of date before the latest scored month-end, each
+ * loan's latest score on or before that date for the last few such month-ends asked for. It
+ * re-checks at most every `refreshMs` whether the champion or its scores changed and reloads only
+ * then, answering from the loaded index meanwhile. A lookup the index cannot answer yet (no champion
+ * checked, or an as-of month being loaded beside it) gets null: the caller asks the warehouse, whose
+ * statements wait behind any heavy one on the embedded engine — the lookup the index answers does not.
  */
 export class ScoreIndex {
-  private state: { version: string; byLoan: Map<string, ServedScore> } | null = null;
+  private state: IndexState | null = null;
   private checkedAt = 0;
   private pending: Promise<void> | null = null;
+  private loading = new Map<string, Promise<void>>();
   constructor(
     private wh: Warehouse,
     private target: string,
     private refreshMs = 30_000,
   ) {}
 
-  async lookup(ids: string[]): Promise<ServedScore[] | null> {
+  /** Scores of `ids` (those that have one) as of `asOf` (default: now), or null when the warehouse must answer. */
+  async lookup(ids: string[], asOf?: string): Promise<ServedScore[] | null> {
     if (Date.now() - this.checkedAt > this.refreshMs) {
       const refreshing = (this.pending ??= this.refresh().finally(() => {
         this.pending = null;
@@ -39,11 +59,39 @@ export class ScoreIndex {
       if (this.state) refreshing.catch(() => undefined);
       else await refreshing;
     }
-    if (!this.state) return null;
+    const state = this.state;
+    if (!state) return null;
+    const byLoan = asOf === undefined ? state.byLoan : this.asOfIndex(state, asOf);
+    if (!byLoan) return null;
     return ids.flatMap((id) => {
-      const s = this.state!.byLoan.get(id);
+      const s = byLoan.get(id);
       return s ? [s] : [];
     });
+  }
+
+  /** each loan's latest score on or before `asOf`: the latest scored month-end on or before it decides */
+  private asOfIndex(state: IndexState, asOf: string): Map<string, ServedScore> | null {
+    const month = state.months.filter((m) => m <= asOf).at(-1);
+    if (month === undefined) return new Map();
+    if (month === state.months.at(-1)) return state.byLoan;
+    const held = state.asOf.get(month);
+    if (held) {
+      state.asOf.delete(month);
+      state.asOf.set(month, held);
+      return held;
+    }
+    if (!this.loading.has(month)) {
+      const load = latestScores(this.wh, state.champion, { asOf: month })
+        .then((rows) => {
+          if (this.state !== state) return;
+          state.asOf.set(month, new Map(rows.map((r) => [r.loan_id, r])));
+          for (const old of state.asOf.keys()) if (state.asOf.size > heldMonths) state.asOf.delete(old);
+        })
+        .catch(() => undefined)
+        .finally(() => this.loading.delete(month));
+      this.loading.set(month, load);
+    }
+    return null;
   }
 
   private async refresh() {
@@ -53,16 +101,23 @@ export class ScoreIndex {
       this.state = null;
       return;
     }
-    const [m] = await queryRows<{ me: string; n: string }>(
+    const [m] = await queryRows<{ months: string[]; n: string }>(
       this.wh,
-      `SELECT toString(max(month_end)) AS me, count() AS n FROM ${tableRef(this.wh, 'scores')}
+      `SELECT arraySort(groupUniqArray(toString(month_end))) AS months, count() AS n FROM ${tableRef(this.wh, 'scores')}
       WHERE model_name = {n:String} AND model_version = {v:UInt32}`,
       { n: champion.model_name, v: champion.version },
     );
-    const version = `${champion.model_name}@${champion.version}@${m?.me}@${m?.n}`;
+    const months = m?.months ?? [];
+    const version = `${champion.model_name}@${champion.version}@${months.at(-1)}@${months.length}@${m?.n}`;
     if (this.state?.version === version) return;
     const rows = await latestScores(this.wh, champion, {});
-    this.state = { version, byLoan: new Map(rows.map((r) => [r.loan_id, r])) };
+    this.state = {
+      version,
+      champion: { model_name: champion.model_name, version: champion.version },
+      months,
+      byLoan: new Map(rows.map((r) => [r.loan_id, r])),
+      asOf: new Map(),
+    };
   }
 }
 

@@ -158,10 +158,8 @@ async function championScores(c: Context<AppEnv>, ids: string[], asOf: string | 
         grade: r.grade,
         reasons: r.reasons,
       }));
-  if (!asOf) {
-    const served = await c.get('caches').scores.lookup(ids);
-    if (served) return visible(served);
-  }
+  const served = await c.get('caches').scores.lookup(ids, asOf);
+  if (served) return visible(served);
   const target = targetName(defaultTarget);
   const champion = await latestChampionEvent(wh, target);
   if (!champion) throw new ApiError('not_found', `no champion model for ${target} yet: train and promote one`);
