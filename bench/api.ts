@@ -2,7 +2,7 @@
  * bench/api: autocannon against `loanwatch serve` (the same app on @hono/node-server, in this
  * process) on a demo-size book (default 20,000 loans × 36 months, built once under bench/work/api):
  * `loanwatch serve` runs in its own process; 200 connections for 30 s on the score lookup (random scored loans) and on one metric endpoint.
- * Then the score lookup with `as_of` (a warehouse query, not the in-memory index) at 500 req/s open
+ * Then the score lookup with `as_of` (answered from the score index once its month is loaded) at 500 req/s open
  * loop while `--pullers` (default 8) collectors pull case lists for ever-new dates in the
  * background (each a build: heavy work behind the query gate, api/query-gate.ts), with how many
  * lists were built and how many pulls were refused (503, Retry-After honoured).
