@@ -1,13 +1,21 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Warehouse } from '../../warehouse/connection.ts';
+import { subset } from '../data/dataset.ts';
 import { loadFeatureRows } from '../data/load-features.ts';
 import type { ModelArtifact } from '../model-types.ts';
 import { defaultBookActions, type ActionSpec } from './actions.ts';
 import { counterfactuals, type Counterfactual } from './counterfactual.ts';
 
+/** Loans searched between two turns of the event loop (a few milliseconds of work). */
+const loansPerTurn = 32;
+
 /**
  * Counterfactuals of scored loans: each loan's features at the month-end of its score are read
  * from ew_features and searched with the model that scored it (the book's actions by default).
- * A loan without a feature row at that month-end gets none.
+ * A loan without a feature row at that month-end gets none. The search (hundreds of re-scorings a
+ * loan) runs a few loans at a time, letting the event loop turn between them: in the API a case
+ * list's search would otherwise hold every other request for as long as it runs (seconds on a
+ * large list), score lookups from memory included.
  */
 export async function loanCounterfactuals(
   wh: Warehouse,
@@ -24,12 +32,19 @@ export async function loanCounterfactuals(
   }
   for (const [monthEnd, ids] of byMonth) {
     const ds = await loadFeatureRows(wh, { mode: 'month', monthEnd, ids });
-    const found = counterfactuals(art, ds, {
-      actions: o.actions ?? defaultBookActions,
-      targetGrade: o.targetGrade,
-      subject: 'loan',
-    });
-    ds.ids.forEach((id, i) => out.set(id, found[i] ?? null));
+    for (let start = 0; start < ds.n; start += loansPerTurn) {
+      const part = subset(
+        ds,
+        Int32Array.from({ length: Math.min(loansPerTurn, ds.n - start) }, (_, k) => start + k),
+      );
+      const found = counterfactuals(art, part, {
+        actions: o.actions ?? defaultBookActions,
+        targetGrade: o.targetGrade,
+        subject: 'loan',
+      });
+      part.ids.forEach((id, i) => out.set(id, found[i] ?? null));
+      await nextTurn();
+    }
   }
   return out;
 }

@@ -34,6 +34,7 @@ import { runScore } from '../../../bin/commands/score.ts';
 import { buildCaseList } from '../../../pipelines/cases/case-list.ts';
 import { subset, type Dataset } from '../../../models/data/dataset.ts';
 import { counterfactuals } from '../../../models/counterfactual/counterfactual.ts';
+import { loanCounterfactuals } from '../../../models/counterfactual/book.ts';
 import { actionOf, defaultBookActions } from '../../../models/counterfactual/actions.ts';
 import { gradeLabels } from '../../../models/scorecard/scorecard.ts';
 import { defaultStrategyTable } from '../../../pipelines/cases/strategy.ts';
@@ -259,6 +260,13 @@ describe('early-warning models on a generated book', () => {
       const pick = Int32Array.from(all.ids.keys()).filter((i) => graded.grade[i] !== 'A' && i % 3 === 0);
       const ds = subset(all, pick);
       const found = counterfactuals(m.artifact, ds, { actions: defaultBookActions, subject: 'loan' });
+      // the book's path (a few loans per turn of the event loop) finds the same for every loan
+      const byTurns = await loanCounterfactuals(
+        wh,
+        m.artifact,
+        ds.ids.map((loan_id) => ({ loan_id, month_end: monthEnd })),
+      );
+      expect(ds.ids.map((id) => byTurns.get(id) ?? null)).toEqual(found);
       let reached = 0;
       found.forEach((cf, i) => {
         expect(cf).not.toBeNull();
