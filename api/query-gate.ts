@@ -34,12 +34,6 @@ export interface QueryGateOptions {
   heavyQueue: number;
   /** what a refused client is told to wait, in seconds */
   retryAfterS: number;
-  /**
-   * Embedded engine: the threads a heavy statement may use (max_threads), so that the process's
-   * event loop keeps a core while a build runs; cheap statements use the engine's default. 0 or
-   * absent: every statement the engine's default.
-   */
-  heavyMaxThreads?: number;
 }
 
 /** Heavy work refused: the queue is full. */
@@ -177,7 +171,6 @@ export function queryGateOptions(config: Config, embedded: boolean): QueryGateOp
     heavyRequests: config.LOANWATCH_API_HEAVY_REQUESTS,
     heavyQueue: config.LOANWATCH_API_HEAVY_QUEUE,
     retryAfterS: config.LOANWATCH_API_RETRY_AFTER_S,
-    heavyMaxThreads: embedded ? config.LOANWATCH_API_HEAVY_MAX_THREADS : 0,
   };
 }
 
@@ -192,18 +185,6 @@ const currentOwner = (): object => laneStorage.getStore()?.owner ?? anyOwner;
 const gatedMethods = new Set<PropertyKey>(['query', 'command', 'exec', 'insert']);
 
 /**
- * A statement's parameters with the threads its lane may use (QueryGateOptions.heavyMaxThreads). The
- * embedded client sends settings as session-wide SETs before the statement, so every statement
- * sets its own: a cheap one after a heavy one must not keep the heavy one's limit.
- */
-function withLaneThreads(params: unknown, lane: Lane, o: QueryGateOptions): unknown {
-  const n = o.heavyMaxThreads ?? 0;
-  if (n <= 0 || typeof params !== 'object' || params === null) return params;
-  const p = params as { clickhouse_settings?: Record<string, unknown> };
-  return { ...p, clickhouse_settings: { ...p.clickhouse_settings, max_threads: lane === 'heavy' ? n : 0 } };
-}
-
-/**
  * The warehouse with every statement of its client passed through the gate, in the lane of the
  * work that sends it. Everything else of the client (close, ping) is the client's own.
  */
@@ -215,10 +196,7 @@ export function gatedWarehouse<W extends Warehouse>(wh: W, gate: QueryGate): W {
       const value: unknown = Reflect.get(target, prop, target);
       if (!gatedMethods.has(prop) || typeof value !== 'function') return value;
       const method = value as (params: unknown) => Promise<unknown>;
-      return (params: unknown) => {
-        const lane = currentLane();
-        return gate.run(lane, () => method.call(target, withLaneThreads(params, lane, gate.options)), currentOwner());
-      };
+      return (params: unknown) => gate.run(currentLane(), () => method.call(target, params), currentOwner());
     },
   });
   return { ...wh, client };

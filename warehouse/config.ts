@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { UserError } from '../lib/user-error.ts';
 
@@ -60,12 +59,6 @@ export const configSchema = z.object({
   LOANWATCH_API_HEAVY_REQUESTS: intFromEnv(2, 1, 1_000),
   /** Heavy API requests waiting for those; one more is answered 503 with Retry-After instead of queueing. */
   LOANWATCH_API_HEAVY_QUEUE: intFromEnv(16, 0, 100_000),
-  /**
-   * Embedded engine: threads a heavy API statement (a case-list build, a metric, a report) may use;
-   * the rest of the cores stay with the server's event loop, which answers lookups meanwhile.
-   * Default: the cores less one (at least 1); 0: the engine's default for every statement.
-   */
-  LOANWATCH_API_HEAVY_MAX_THREADS: intFromEnv(Math.max(1, availableParallelism() - 1), 0, 1_024),
   /** Seconds a client refused for load is told to wait (Retry-After). */
   LOANWATCH_API_RETRY_AFTER_S: intFromEnv(5, 1, 3_600),
   /** Font file (.ttf/.ttc/.otf) for report PNG and PDF; empty: the first installed of WenQuanYi Zen Hei, Noto Sans CJK. */

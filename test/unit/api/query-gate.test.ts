@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GateFullError, gatedWarehouse, laneStorage, QueryGate } from '../../../api/query-gate.ts';
-import type { Warehouse } from '../../../warehouse/connection.ts';
+import { GateFullError, QueryGate } from '../../../api/query-gate.ts';
 import { Rng } from '../../../lib/random.ts';
 
 /** A statement the test finishes by hand: the gate's order is observed, never timed. */
@@ -148,49 +147,5 @@ describe('QueryGate: heavy requests', () => {
     (await waiting[1]!)();
     expect(admitted).toEqual([1, 2]);
     expect(gate.stats()).toMatchObject({ heavy_running: 0, heavy_queued: 0 });
-  });
-});
-
-describe('gatedWarehouse: the threads of each lane', () => {
-  /** a warehouse whose client records the parameters of every statement */
-  const recording = () => {
-    const sent: unknown[] = [];
-    const record = (p: unknown) => {
-      sent.push(p);
-      return Promise.resolve({});
-    };
-    const wh = {
-      client: { query: record, command: record, exec: record, insert: record },
-      database: 'db',
-      cluster: undefined,
-      embedded: true,
-      close: () => Promise.resolve(),
-    } as unknown as Warehouse;
-    return { wh, sent };
-  };
-
-  it('a heavy statement runs with the heavy thread limit and every other one resets it, in every method', async () => {
-    const { wh, sent } = recording();
-    const gated = gatedWarehouse(wh, new QueryGate({ ...options, heavyMaxThreads: 1 }));
-    for (const method of ['query', 'command', 'exec', 'insert'] as const) {
-      sent.length = 0;
-      const call = (p: object) => (gated.client[method] as (p: object) => Promise<unknown>)(p);
-      await laneStorage.run({ lane: 'heavy', owner: {} }, () => call({ query: 'SELECT 1' }));
-      await call({ query: 'SELECT 2', clickhouse_settings: { output_format_json_quote_64bit_integers: 0 } });
-      expect(sent, method).toEqual([
-        { query: 'SELECT 1', clickhouse_settings: { max_threads: 1 } },
-        { query: 'SELECT 2', clickhouse_settings: { output_format_json_quote_64bit_integers: 0, max_threads: 0 } },
-      ]);
-    }
-  });
-
-  it('without a heavy thread limit (a server, or 0) the parameters are sent as given', async () => {
-    for (const heavyMaxThreads of [undefined, 0]) {
-      const { wh, sent } = recording();
-      const gated = gatedWarehouse(wh, new QueryGate({ ...options, heavyMaxThreads }));
-      const params = { query: 'SELECT 1' };
-      await laneStorage.run({ lane: 'heavy', owner: {} }, () => gated.client.query(params));
-      expect(sent).toEqual([params]);
-    }
   });
 });
