@@ -1,6 +1,7 @@
 import { tableRef } from '../../warehouse/ddl.ts';
 import { noNextMonthEnd } from '../../warehouse/tables.ts';
 import { param, sql, trusted, type Param, type Sql } from '../../warehouse/sql.ts';
+import { inLoanPart, type LoanPart } from '../snapshot/loan-part.ts';
 import { effectiveSchedule } from '../snapshot/schedule-path-sql.ts';
 import type { SnapshotSettings } from '../snapshot/snapshot-settings.ts';
 import { allocationItems, type AccrualRule, type AccrualRules } from './accrual-rules.ts';
@@ -18,12 +19,6 @@ interface Db {
  * itself (non-accrual depends on the earlier month-ends: it holds until DPD returns to 0).
  */
 export type AccrualDates = { kind: 'loan_month' } | { kind: 'as_of'; date: Param };
-
-/** One hash bucket of the loans (cityHash64(loan_id) % count = index): a pass of a whole rebuild. */
-export interface AccrualBucket {
-  count: number;
-  index: number;
-}
 
 /** The rules as bound per-product lookups: transform(product, names, values, default). */
 function ruleLookup(rules: AccrualRules) {
@@ -78,21 +73,17 @@ export function accrualSql(
     settings: SnapshotSettings;
     rules: AccrualRules;
     loans?: Sql | undefined;
-    bucket?: AccrualBucket | undefined;
+    /** a pass of a whole rebuild: only the loans of this part */
+    part?: LoanPart | undefined;
   },
 ): Sql {
   const t = (name: string) => trusted(tableRef(db, name));
   const r = ruleLookup(o.rules);
   const grace = param(o.settings.graceDays, 'Int64');
   const graceEnd = param(o.settings.dpdConvention === 'grace_end' ? 1 : 0, 'UInt8');
-  // a pass's bucket is a hash of the id on every table read: an IN set of its loans took longer than the inputs' joins
-  const bucket = o.bucket;
-  const inBucket = (col: string) =>
-    bucket
-      ? sql`cityHash64(${trusted(col)}) % ${param(bucket.count, 'UInt32')} = ${param(bucket.index, 'UInt32')}`
-      : trusted('1');
-  const inLoans = (col: string) =>
-    o.loans ? sql`${inBucket(col)} AND ${trusted(col)} IN (${o.loans})` : inBucket(col);
+  // a pass's part is a hash of the id on every table read: an IN set of its loans took longer than the inputs' joins
+  const inPart = (col: string) => (o.part ? inLoanPart(col, o.part) : trusted('1'));
+  const inLoans = (col: string) => (o.loans ? sql`${inPart(col)} AND ${trusted(col)} IN (${o.loans})` : inPart(col));
   const schedule = effectiveSchedule(db, { loans: 'lwq_l', as: 'lwq_sf', filter: inLoans('loan_id') });
   // a schedule loan's rows are every month-end from its cohort month to its last row (the one without a
   // next month-end), so they come from that row alone: grouping every loan-month by loan took longer

@@ -5,7 +5,8 @@ import { param, render, sql, trusted, type Sql } from '../../warehouse/sql.ts';
 import { accrualTables } from '../../warehouse/tables.ts';
 import type { SnapshotSettings } from '../snapshot/snapshot-settings.ts';
 import { configuredAccrualRules, type AccrualRules } from './accrual-rules.ts';
-import { accrualSql, type AccrualBucket } from './accrual-sql.ts';
+import { accrualSql } from './accrual-sql.ts';
+import type { LoanPart } from '../snapshot/loan-part.ts';
 
 export interface FillAccrualOptions {
   /** the snapshot's settings (grace and DPD convention decide when an installment starts accruing) */
@@ -31,19 +32,19 @@ const columns = accrualTables.loan_month_accrual.columns.map(([n]) => n);
 export async function fillAccrual(wh: Warehouse, o: FillAccrualOptions): Promise<void> {
   const rules = o.rules ?? configuredAccrualRules();
   const label = param(rules.label, 'String');
-  const select = (loans: Sql | undefined, bucket?: AccrualBucket) => sql`
+  const select = (only: { loans?: Sql; part?: LoanPart }) => sql`
     SELECT ${trusted(
       columns
         .filter((c) => c !== 'rules')
         .map((c) => (c === 'month_end' ? 'date AS month_end' : c))
         .join(', '),
     )}, ${label} AS rules
-    FROM (${accrualSql(wh, { dates: { kind: 'loan_month' }, settings: o.settings, rules, loans, bucket })})`;
+    FROM (${accrualSql(wh, { dates: { kind: 'loan_month' }, settings: o.settings, rules, ...only })})`;
   const live = tableRef(wh, 'loan_month_accrual');
   if (o.loans) {
     const { query, query_params } = render(o.loans);
     await deleteRows(wh, 'loan_month_accrual', `loan_id IN (${query})`, query_params);
-    await execSql(wh, sql`INSERT INTO ${trusted(live)} (${trusted(columns.join(', '))}) ${select(o.loans)}`);
+    await execSql(wh, sql`INSERT INTO ${trusted(live)} (${trusted(columns.join(', '))}) ${select({ loans: o.loans })}`);
     return;
   }
   const next = tableRef(wh, 'loan_month_accrual_next');
@@ -51,8 +52,8 @@ export async function fillAccrual(wh: Warehouse, o: FillAccrualOptions): Promise
   await exec(wh, `CREATE TABLE ${next} AS ${live}`);
   const passes = Math.max(1, o.passes ?? 1);
   for (let b = 0; b < passes; b++) {
-    const bucket = passes === 1 ? undefined : { count: passes, index: b };
-    await execSql(wh, sql`INSERT INTO ${trusted(next)} (${trusted(columns.join(', '))}) ${select(undefined, bucket)}`, {
+    const part = passes === 1 ? {} : { part: { count: passes, index: b } };
+    await execSql(wh, sql`INSERT INTO ${trusted(next)} (${trusted(columns.join(', '))}) ${select(part)}`, {
       max_insert_threads: 2,
     });
   }

@@ -2,6 +2,7 @@ import { querySql, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { param, render, sql, trusted, type Param, type Sql } from '../../warehouse/sql.ts';
 import { bucketSql } from './classify-sql.ts';
+import { inLoanPart, wholeBook, type LoanPart } from './loan-part.ts';
 import { effectiveSchedule, scheduleLoanMonthsSql } from './schedule-path-sql.ts';
 import { lastMonthEnd } from './build-snapshots.ts';
 import { settingsLabel, snapshotParams, snapshotPass, type SnapshotSettings } from './snapshot-settings.ts';
@@ -17,20 +18,6 @@ export interface DelinquencyAsOf {
   overdue_principal: string;
   overdue_interest: string;
 }
-
-/**
- * One part of the loans, by hash of the id (cityHash64(loan_id) % count = index): a heavy reader
- * splits its work into parts so other statements run between them (api/query-gate.ts).
- */
-export interface LoanPart {
-  count: number;
-  index: number;
-}
-const wholeBook: LoanPart = { count: 1, index: 0 };
-
-/** The part as a condition on a loan id column. */
-export const inLoanPart = (column: string, part: LoanPart = wholeBook): Sql =>
-  sql`cityHash64(${trusted(column)}) % ${param(part.count, 'UInt32')} = ${param(part.index, 'UInt32')}`;
 
 /**
  * DPD and bucket of every loan on any date (SPEC §4: case lists are pulled

@@ -1,0 +1,16 @@
+import { param, sql, trusted, type Sql } from '../../warehouse/sql.ts';
+
+/**
+ * One part of the loans, by hash of the id (cityHash64(loan_id) % count = index): a heavy reader
+ * splits its work into parts so other statements run between them (api/query-gate.ts), and a
+ * whole rebuild into passes of bounded memory.
+ */
+export interface LoanPart {
+  count: number;
+  index: number;
+}
+export const wholeBook: LoanPart = { count: 1, index: 0 };
+
+/** The part as a condition on a loan id column. */
+export const inLoanPart = (column: string, part: LoanPart = wholeBook): Sql =>
+  sql`cityHash64(${trusted(column)}) % ${param(part.count, 'UInt32')} = ${param(part.index, 'UInt32')}`;
