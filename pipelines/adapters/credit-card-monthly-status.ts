@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { TableSink } from '../files/table-sink.ts';
+import type { TableSinks } from '../files/table-sink.ts';
 import { AdapterReceipt, monthShift, readCsvObjects } from './source-csv.ts';
 
 /**
@@ -22,7 +22,12 @@ export const cardStatusDpd: Record<string, number> = {
   '5': 165,
 };
 
-export async function adaptCreditCardMonthlyStatus(inputDir: string, outDir: string, o: { asOfMonth: string }) {
+export async function adaptCreditCardMonthlyStatus(
+  inputDir: string,
+  outDir: string,
+  o: { asOfMonth: string },
+  sinks: TableSinks,
+) {
   const receipt = new AdapterReceipt('credit_card_monthly_status');
   const records = join(inputDir, 'credit_record.csv');
   const span = new Map<string, [number, number]>();
@@ -31,7 +36,7 @@ export async function adaptCreditCardMonthlyStatus(inputDir: string, outDir: str
     const s = span.get(row.ID!);
     span.set(row.ID!, s ? [Math.min(s[0], mb), Math.max(s[1], mb)] : [mb, mb]);
   }
-  const perf = new TableSink(
+  const perf = sinks.open(
     join(outDir, 'performance.csv'),
     ['loan_id', 'as_of_month', 'dpd', 'principal_balance', 'overdue_amount'],
     'csv',
@@ -50,7 +55,7 @@ export async function adaptCreditCardMonthlyStatus(inputDir: string, outDir: str
     await perf.flushIfFull();
   }
   await perf.close();
-  const loans = new TableSink(
+  const loans = sinks.open(
     join(outDir, 'loans.csv'),
     [
       'loan_id',
@@ -80,7 +85,7 @@ export async function adaptCreditCardMonthlyStatus(inputDir: string, outDir: str
     receipt.countWritten('loans');
   }
   await loans.close();
-  const customers = new TableSink(
+  const customers = sinks.open(
     join(outDir, 'customers.csv'),
     ['customer_id', 'birth_year', 'gender', 'income_band'],
     'csv',

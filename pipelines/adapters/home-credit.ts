@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { TableSink } from '../files/table-sink.ts';
+import type { TableSinks } from '../files/table-sink.ts';
 import { AdapterReceipt, dayShift, readCsvObjects, round2 } from './source-csv.ts';
 
 /**
@@ -17,10 +17,10 @@ const products: Record<string, string> = {
   'Revolving loans': 'revolving',
 };
 
-export async function adaptHomeCredit(inputDir: string, outDir: string, o: { asOf: string }) {
+export async function adaptHomeCredit(inputDir: string, outDir: string, o: { asOf: string }, sinks: TableSinks) {
   const receipt = new AdapterReceipt('home_credit_subset');
   const applicants = new Set<string>();
-  const customers = new TableSink(
+  const customers = sinks.open(
     join(outDir, 'customers.csv'),
     ['customer_id', 'birth_year', 'gender', 'income_band'],
     'csv',
@@ -39,7 +39,7 @@ export async function adaptHomeCredit(inputDir: string, outDir: string, o: { asO
     receipt.countWritten('customers');
   }
   await customers.close();
-  const loans = new TableSink(
+  const loans = sinks.open(
     join(outDir, 'loans.csv'),
     [
       'loan_id',
@@ -80,12 +80,12 @@ export async function adaptHomeCredit(inputDir: string, outDir: string, o: { asO
     receipt.countWritten('loans');
   }
   await loans.close();
-  const schedule = new TableSink(
+  const schedule = sinks.open(
     join(outDir, 'schedule.csv'),
     ['loan_id', 'installment_no', 'due_date', 'principal_due', 'interest_due'],
     'csv',
   );
-  const payments = new TableSink(join(outDir, 'payments.csv'), ['payment_id', 'loan_id', 'paid_date', 'amount'], 'csv');
+  const payments = sinks.open(join(outDir, 'payments.csv'), ['payment_id', 'loan_id', 'paid_date', 'amount'], 'csv');
   for await (const { line, row } of readCsvObjects(join(inputDir, 'installments_payments.csv'))) {
     receipt.countRead('installments_payments.csv');
     const loan = `HC${row.SK_ID_PREV}`;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { adaptCreditCardMonthlyStatus } from './credit-card-monthly-status.ts';
 import { adaptHomeCredit } from './home-credit.ts';
 import { adaptTaiwanCreditDefault } from './taiwan-credit-default.ts';
+import { TableSinks } from '../files/table-sink.ts';
 import type { AdapterReceipt } from './source-csv.ts';
 
 export interface AdapterOptions {
@@ -13,21 +14,29 @@ export interface AdapterOptions {
 }
 
 export const adapters = {
-  credit_card_monthly_status: (i: string, out: string, o: AdapterOptions) =>
-    adaptCreditCardMonthlyStatus(i, out, { asOfMonth: o.asOfMonth ?? '2024-06' }),
-  home_credit_subset: (i: string, out: string, o: AdapterOptions) =>
-    adaptHomeCredit(i, out, { asOf: o.asOf ?? '2024-06-30' }),
-  taiwan_credit_default: (i: string, out: string, o: AdapterOptions) =>
-    adaptTaiwanCreditDefault(i, out, { lastMonth: o.asOfMonth ?? '2005-09' }),
-} as const satisfies Record<string, (i: string, out: string, o: AdapterOptions) => Promise<AdapterReceipt>>;
+  credit_card_monthly_status: (i: string, out: string, o: AdapterOptions, sinks: TableSinks) =>
+    adaptCreditCardMonthlyStatus(i, out, { asOfMonth: o.asOfMonth ?? '2024-06' }, sinks),
+  home_credit_subset: (i: string, out: string, o: AdapterOptions, sinks: TableSinks) =>
+    adaptHomeCredit(i, out, { asOf: o.asOf ?? '2024-06-30' }, sinks),
+  taiwan_credit_default: (i: string, out: string, o: AdapterOptions, sinks: TableSinks) =>
+    adaptTaiwanCreditDefault(i, out, { lastMonth: o.asOfMonth ?? '2005-09' }, sinks),
+} as const satisfies Record<
+  string,
+  (i: string, out: string, o: AdapterOptions, sinks: TableSinks) => Promise<AdapterReceipt>
+>;
 
 export type AdapterName = keyof typeof adapters;
 export const adapterNames = Object.keys(adapters) as AdapterName[];
 
-/** Converts a public dataset into SPEC §3 files in outDir (then ingest outDir) and writes adapter_receipt.json. */
+/**
+ * Converts a public dataset into SPEC §3 files in outDir (then ingest outDir) and writes
+ * adapter_receipt.json. When the conversion fails, every file it opened is closed before the
+ * error is thrown, so the caller may remove outDir at once.
+ */
 export async function runAdapter(name: AdapterName, inputDir: string, outDir: string, o: AdapterOptions = {}) {
   mkdirSync(outDir, { recursive: true });
-  const receipt = await adapters[name](inputDir, outDir, o);
+  const sinks = new TableSinks();
+  const receipt = await sinks.run(() => adapters[name](inputDir, outDir, o, sinks));
   writeFileSync(join(outDir, 'adapter_receipt.json'), JSON.stringify(receipt, null, 2));
   return receipt;
 }

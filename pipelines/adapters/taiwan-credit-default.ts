@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { TableSink } from '../files/table-sink.ts';
+import type { TableSinks } from '../files/table-sink.ts';
 import { AdapterReceipt, monthShift, readCsvObjects } from './source-csv.ts';
 
 /**
@@ -19,11 +19,16 @@ const months = [
   ['PAY_0', 'BILL_AMT1'],
 ] as const;
 
-export async function adaptTaiwanCreditDefault(inputDir: string, outDir: string, o: { lastMonth: string }) {
+export async function adaptTaiwanCreditDefault(
+  inputDir: string,
+  outDir: string,
+  o: { lastMonth: string },
+  sinks: TableSinks,
+) {
   const receipt = new AdapterReceipt('taiwan_credit_default');
   const first = monthShift(o.lastMonth, -5);
-  const customers = new TableSink(join(outDir, 'customers.csv'), ['customer_id', 'birth_year', 'gender'], 'csv');
-  const loans = new TableSink(
+  const customers = sinks.open(join(outDir, 'customers.csv'), ['customer_id', 'birth_year', 'gender'], 'csv');
+  const loans = sinks.open(
     join(outDir, 'loans.csv'),
     [
       'loan_id',
@@ -38,7 +43,7 @@ export async function adaptTaiwanCreditDefault(inputDir: string, outDir: string,
     ],
     'csv',
   );
-  const perf = new TableSink(
+  const perf = sinks.open(
     join(outDir, 'performance.csv'),
     ['loan_id', 'as_of_month', 'dpd', 'principal_balance'],
     'csv',

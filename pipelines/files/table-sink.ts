@@ -1,5 +1,6 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import { csvCell, type Cell } from '../../warehouse/csv-cell.ts';
 
 export type { Cell };
@@ -13,6 +14,9 @@ export class TableSink {
   /** 1-based line number of the last line written (the CSV header is line 1) */
   line = 0;
   rows = 0;
+  /** a write error (disk full, folder removed) kept for the next flush or close to throw */
+  private failure: Error | null = null;
+  private closing: Promise<void> | null = null;
 
   constructor(
     readonly path: string,
@@ -20,6 +24,11 @@ export class TableSink {
     readonly format: FileFormat,
   ) {
     this.stream = createWriteStream(path);
+    // the file is opened asynchronously: without a listener, a failed open or write would be an
+    // uncaught 'error' event instead of an error of the run that owns the sink
+    this.stream.on('error', (e) => {
+      this.failure ??= e;
+    });
     if (format === 'csv') this.raw(columns.join(','));
   }
 
@@ -47,6 +56,7 @@ export class TableSink {
   }
 
   async flush(): Promise<void> {
+    if (this.failure) throw this.failure;
     if (this.buf.length === 0) return;
     const ok = this.stream.write(this.buf.join(''));
     this.buf = [];
@@ -54,10 +64,47 @@ export class TableSink {
     if (!ok) await once(this.stream, 'drain');
   }
 
-  async close(): Promise<void> {
-    await this.flush();
-    this.stream.end();
-    await once(this.stream, 'finish');
+  /** Writes what is buffered and closes the file; a second call waits for the first. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.flush();
+      this.stream.end();
+      await finished(this.stream);
+    })();
+    return this.closing;
+  }
+
+  /** Stops writing and waits until the file is closed, so its folder can be removed safely. */
+  async abort(): Promise<void> {
+    this.stream.destroy();
+    await finished(this.stream).catch(() => undefined);
+  }
+}
+
+/**
+ * The sinks of one conversion: opened through `open`, and all aborted — awaited, not left to
+ * open or write in the background — when the conversion fails, so that a caller removing the
+ * output folder afterwards removes everything and leaves no stream to fail later.
+ */
+export class TableSinks {
+  private readonly opened: TableSink[] = [];
+
+  open(path: string, columns: readonly string[], format: FileFormat): TableSink {
+    const sink = new TableSink(path, columns, format);
+    this.opened.push(sink);
+    return sink;
+  }
+
+  /** Runs a conversion; closes every sink when it succeeds and aborts every sink when it fails. */
+  async run<T>(convert: () => Promise<T>): Promise<T> {
+    try {
+      const result = await convert();
+      await Promise.all(this.opened.map((s) => s.close()));
+      return result;
+    } catch (e) {
+      await Promise.all(this.opened.map((s) => s.abort()));
+      throw e;
+    }
   }
 }
 
