@@ -11,7 +11,7 @@ import {
   originationSeason,
   delinquencySeason,
 } from './book-params.ts';
-import { injectBadRow, type BadRowRecord, type Corruption } from './bad-rows.ts';
+import { injectBadRow, type Corruption } from './bad-rows.ts';
 import { dateInMonth, monthIndex } from './dates.ts';
 import { Rng } from '../../lib/random.ts';
 import { cents, TableSink, type Cell, type FileFormat } from '../files/table-sink.ts';
@@ -182,11 +182,13 @@ export async function generateBook(o: GenerateOptions) {
   ) as Record<keyof typeof entityColumns, TableSink>;
   const rng = new Rng(o.seed);
   const badRng = new Rng(o.seed ^ 0x5bad5eed);
-  const bad: BadRowRecord[] = [];
+  // the manifest of bad rows is streamed like the entity files: at 10M loans it holds millions of lines
+  const badRows = new TableSink(join(o.outDir, 'bad_rows.jsonl'), [], 'jsonl');
+  let badCount = 0;
   const emit = (entity: Exclude<keyof typeof entityColumns, 'truth'>, cells: Cell[]) => {
     sinks[entity].write(cells);
     if (o.badRows > 0 && badRng.chance(o.badRows))
-      bad.push(injectBadRow(badRng, sinks[entity], entity, cells, corruptions[entity]!, bad.length));
+      badRows.raw(JSON.stringify(injectBadRow(badRng, sinks[entity], entity, cells, corruptions[entity]!, badCount++)));
   };
   const productList = Object.entries(products);
   const recentBusiness: { id: string; region: string }[] = [];
@@ -322,12 +324,12 @@ export async function generateBook(o: GenerateOptions) {
       });
       h.truth.forEach((x) => sinks.truth.write([loanId, x.monthEnd, x.prob.toFixed(6), x.observableProb.toFixed(6)]));
       if (loanSeq % 2000 === 0) {
-        for (const s of Object.values(sinks)) await s.flushIfFull();
+        for (const s of [...Object.values(sinks), badRows]) await s.flushIfFull();
         o.onProgress?.(loanSeq, o.loans);
       }
     }
   }
-  for (const s of Object.values(sinks)) await s.close();
+  for (const s of [...Object.values(sinks), badRows]) await s.close();
   o.onProgress?.(loanSeq, o.loans);
   const manifest = {
     generator: 'loanwatch generate',
@@ -339,12 +341,8 @@ export async function generateBook(o: GenerateOptions) {
     format: o.format,
     macroShock: { from: dateInMonth(shockStart, 1), months: 6 },
     rows: Object.fromEntries(Object.entries(sinks).map(([e, s]) => [e, s.rows])),
-    badRows: bad.length,
+    badRows: badCount,
   };
   writeFileSync(join(o.outDir, 'manifest.json'), JSON.stringify(manifest, null, 2));
-  writeFileSync(
-    join(o.outDir, 'bad_rows.jsonl'),
-    bad.map((b) => JSON.stringify(b)).join('\n') + (bad.length ? '\n' : ''),
-  );
   return manifest;
 }
