@@ -50,13 +50,20 @@ function ruleLookup(rules: AccrualRules) {
  * paid, penalty waived, compound waived, fees waived, unapplied) — cents, cumulative from origination.
  * Closed forms where the loan's order pays the schedule first; the fold over every event otherwise.
  */
-function accrualOutsSql(rules: AccrualRules): string {
+function accrualOutsSql(rules: AccrualRules): { layers: string[]; outs: string } {
   const orders = [rules.default, ...Object.values(rules.products)].map((r) => r.allocation_order[0] === 'scheduled');
   const closed = closedOutsSql();
-  if (orders.every(Boolean)) return `${closed.columns},\n    ${closed.outs} AS OUTS`;
-  if (!orders.some(Boolean)) return `${foldOutsSql()} AS OUTS`;
-  return `${closed.columns},\n    if(ORDER[1] = 0, ${closed.outs}, ${foldOutsSql()}) AS OUTS`;
+  if (orders.every(Boolean)) return closed;
+  if (!orders.some(Boolean)) return { layers: [], outs: foldOutsSql() };
+  return { layers: closed.layers, outs: `if(ORDER[1] = 0, ${closed.outs}, ${foldOutsSql()})` };
 }
+
+/** `from` under one SELECT per layer, each adding its columns to all before (accrualOutsSql). */
+const underLayers = (from: Sql, layers: readonly (string | Sql)[]): Sql =>
+  layers.reduce<Sql>(
+    (inner, layer) => sql`SELECT *, ${typeof layer === 'string' ? trusted(layer) : layer} FROM (${inner})`,
+    from,
+  );
 
 /**
  * What each schedule loan owes beyond its schedule at each evaluation date, per docs/accrual.md:
@@ -103,39 +110,9 @@ export function accrualSql(
               range(toUInt32(greatest(0, dateDiff('month', toStartOfMonth(lwq_l.origination_date), toStartOfMonth(${o.dates.date})) + 1))))),
             [toInt64(toUInt16(${o.dates.date}))])`;
   const whereDate = o.dates.kind === 'as_of' ? sql`AND lwq_l.origination_date <= ${o.dates.date}` : trusted('');
-  const outsSql = accrualOutsSql(o.rules);
+  const outs = accrualOutsSql(o.rules);
   const cents = (x: string) => `CAST(${x} AS Decimal(18, 2)) / 100`;
-  return sql`
-SELECT loan_id, toDate(v.1) AS date, v.2 AS status, toUInt32(v.3) AS dpd, v.4 AS accrual_status,
-  ${trusted(accrualMoneyColumns.map((name, i) => `${cents(`v.${i + 5}`)} AS ${name}`).join(',\n  '))}
-FROM (
-  SELECT loan_id,
-    arrayMap(lwa_o -> (lwa_o.1,
-        multiIf(lwa_o.1 >= co_day, 'charged_off', lwa_o.2 = 0, 'paid_off', 'active'),
-        if(lwa_o.2 > 0 AND lwa_o.3 + ${grace} < lwa_o.1, lwa_o.1 - lwa_o.3 - if(${graceEnd} = 1, ${grace}, 0), 0),
-        lwa_o.4, lwa_o.5), OUTS) AS EV,
-    arrayMap(lwa_v -> lwa_v.3, EV) AS DPD,
-    -- non-accrual from the threshold until DPD is back to 0: the last date at the threshold is later than the last at 0
-    arrayFill(lwa_i -> lwa_i > 0, arrayMap((lwa_d, lwa_i) -> if(lwa_d >= non_accrual_dpd, lwa_i, 0), DPD, arrayEnumerate(DPD))) AS LAST_HIT,
-    arrayFill(lwa_i -> lwa_i > 0, arrayMap((lwa_d, lwa_i) -> if(lwa_d = 0, lwa_i, 0), DPD, arrayEnumerate(DPD))) AS LAST_ZERO,
-    arrayMap((lwa_h, lwa_z) -> lwa_h > lwa_z, LAST_HIT, LAST_ZERO) AS NA,
-    arrayMap(lwa_o -> lwa_o.6 + lwa_o.7, OUTS) AS CHARGES,
-    arrayMap(lwa_o -> lwa_o.9 + lwa_o.10 + lwa_o.11, OUTS) AS PAID_CHARGES,
-    arrayMap((lwa_e, lwa_o, lwa_na, lwa_c, lwa_pc, lwa_c0, lwa_pc0) -> (
-        lwa_e.1, lwa_e.2, lwa_e.3,
-        multiIf(lwa_e.2 = 'charged_off', 'charged_off', lwa_e.2 = 'paid_off', 'paid_off', lwa_na, 'non_accrual', 'accruing'),
-        lwa_o.6, lwa_o.7, lwa_o.8, lwa_o.9, lwa_o.10, lwa_o.11, lwa_o.12, lwa_o.13, lwa_o.14, lwa_o.15,
-        lwa_e.4, lwa_e.5,
-        if(lwa_na OR lwa_e.2 = 'charged_off', 0., lwa_e.5 + (lwa_o.6 - lwa_o.9 - lwa_o.12) + (lwa_o.7 - lwa_o.10 - lwa_o.13)),
-        if(lwa_na OR lwa_e.2 = 'charged_off', lwa_e.5 + (lwa_o.6 - lwa_o.9 - lwa_o.12) + (lwa_o.7 - lwa_o.10 - lwa_o.13), 0.),
-        lwa_e.4 + lwa_e.5 + (lwa_o.6 - lwa_o.9 - lwa_o.12) + (lwa_o.7 - lwa_o.10 - lwa_o.13) + (lwa_o.8 - lwa_o.11 - lwa_o.14),
-        lwa_c - lwa_c0, lwa_pc - lwa_pc0),
-      EV, OUTS, NA, CHARGES, PAID_CHARGES,
-      arrayResize(arrayPushFront(CHARGES, toFloat64(0)), length(CHARGES)),
-      arrayResize(arrayPushFront(PAID_CHARGES, toFloat64(0)), length(PAID_CHARGES))) AS ROWS
-  FROM (
-    SELECT loan_id, co_day, non_accrual_dpd, ${trusted(outsSql)}
-    FROM (
+  const inputs = sql`
       SELECT *,
         arrayMap(lwa_v -> toFloat64(lwa_v), s_pr) AS f_pr, arrayMap(lwa_v -> toFloat64(lwa_v), s_int) AS f_int,
         arrayCumSum(arrayMap((lwa_a, lwa_b) -> lwa_a + lwa_b, f_pr, f_int)) AS C,
@@ -176,9 +153,41 @@ FROM (
                      groupArrayIf(event_date, type = 'waiver') AS wd, groupArrayIf(toInt64(amount * 100), type = 'waiver') AS wa
                    FROM ${t('loan_events')} WHERE ${inLoans('loan_id')} GROUP BY loan_id) AS lwq_ev ON lwq_ev.loan_id = lwq_l.loan_id
         WHERE ${inLoans('lwq_l.loan_id')} AND lwq_l.loan_id NOT IN (SELECT loan_id FROM ${t('performance')}) ${whereDate}
-      )
-    )
-  )
+      )`;
+  return sql`
+SELECT loan_id, toDate(v.1) AS date, v.2 AS status, toUInt32(v.3) AS dpd, v.4 AS accrual_status,
+  ${trusted(accrualMoneyColumns.map((name, i) => `${cents(`v.${i + 5}`)} AS ${name}`).join(',\n  '))}
+FROM (
+  SELECT loan_id,
+    arrayMap((lwa_e, lwa_o, lwa_na, lwa_c, lwa_pc, lwa_c0, lwa_pc0) -> (
+        lwa_e.1, lwa_e.2, lwa_e.3,
+        multiIf(lwa_e.2 = 'charged_off', 'charged_off', lwa_e.2 = 'paid_off', 'paid_off', lwa_na, 'non_accrual', 'accruing'),
+        lwa_o.6, lwa_o.7, lwa_o.8, lwa_o.9, lwa_o.10, lwa_o.11, lwa_o.12, lwa_o.13, lwa_o.14, lwa_o.15,
+        lwa_e.4, lwa_e.5,
+        if(lwa_na OR lwa_e.2 = 'charged_off', 0., lwa_e.5 + (lwa_o.6 - lwa_o.9 - lwa_o.12) + (lwa_o.7 - lwa_o.10 - lwa_o.13)),
+        if(lwa_na OR lwa_e.2 = 'charged_off', lwa_e.5 + (lwa_o.6 - lwa_o.9 - lwa_o.12) + (lwa_o.7 - lwa_o.10 - lwa_o.13), 0.),
+        lwa_e.4 + lwa_e.5 + (lwa_o.6 - lwa_o.9 - lwa_o.12) + (lwa_o.7 - lwa_o.10 - lwa_o.13) + (lwa_o.8 - lwa_o.11 - lwa_o.14),
+        lwa_c - lwa_c0, lwa_pc - lwa_pc0),
+      EV, OUTS, NA, CHARGES, PAID_CHARGES,
+      arrayResize(arrayPushFront(CHARGES, toFloat64(0)), length(CHARGES)),
+      arrayResize(arrayPushFront(PAID_CHARGES, toFloat64(0)), length(PAID_CHARGES))) AS ROWS
+  FROM (${underLayers(
+    sql`SELECT loan_id, co_day, non_accrual_dpd, ${trusted(outs.outs)} AS OUTS
+    FROM (${underLayers(inputs, outs.layers)})`,
+    [
+      sql`arrayMap(lwa_o -> (lwa_o.1,
+        multiIf(lwa_o.1 >= co_day, 'charged_off', lwa_o.2 = 0, 'paid_off', 'active'),
+        if(lwa_o.2 > 0 AND lwa_o.3 + ${grace} < lwa_o.1, lwa_o.1 - lwa_o.3 - if(${graceEnd} = 1, ${grace}, 0), 0),
+        lwa_o.4, lwa_o.5), OUTS) AS EV,
+      arrayMap(lwa_o -> lwa_o.6 + lwa_o.7, OUTS) AS CHARGES,
+      arrayMap(lwa_o -> lwa_o.9 + lwa_o.10 + lwa_o.11, OUTS) AS PAID_CHARGES`,
+      `arrayMap(lwa_v -> lwa_v.3, EV) AS DPD`,
+      // non-accrual from the threshold until DPD is back to 0: the last date at the threshold is later than the last at 0
+      `arrayFill(lwa_i -> lwa_i > 0, arrayMap((lwa_d, lwa_i) -> if(lwa_d >= non_accrual_dpd, lwa_i, 0), DPD, arrayEnumerate(DPD))) AS LAST_HIT,
+      arrayFill(lwa_i -> lwa_i > 0, arrayMap((lwa_d, lwa_i) -> if(lwa_d = 0, lwa_i, 0), DPD, arrayEnumerate(DPD))) AS LAST_ZERO`,
+      `arrayMap((lwa_h, lwa_z) -> lwa_h > lwa_z, LAST_HIT, LAST_ZERO) AS NA`,
+    ],
+  )})
 )
 ARRAY JOIN ROWS AS v`;
 }
