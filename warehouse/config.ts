@@ -33,6 +33,12 @@ export const configSchema = z.object({
   LOANWATCH_PII_SECRET: z.string().min(8).default('loanwatch-dev-pii-secret'),
   /** Loans per snapshot pass; more passes bound memory on large books. */
   LOANWATCH_SNAPSHOT_LOANS_PER_PASS: intFromEnv(500_000, 1_000, 100_000_000),
+  /**
+   * Memory one engine statement may use (MB); GROUP BY and ORDER BY spill to disk past half of it
+   * (engineMemorySettings). A statement that would need more fails with the engine's memory error
+   * instead of the operating system killing the process.
+   */
+  LOANWATCH_ENGINE_MEMORY_MB: intFromEnv(6_144, 256, 1_048_576),
   /** Port of `loanwatch serve`. */
   LOANWATCH_PORT: intFromEnv(8080, 1, 65_535),
   /** Requests per minute per API key before 429. */

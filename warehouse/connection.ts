@@ -16,6 +16,21 @@ export interface Warehouse {
   close(): Promise<void>;
 }
 
+/**
+ * The engine's memory bounds, from LOANWATCH_ENGINE_MEMORY_MB, on every statement of a connection:
+ * a statement's limit, and the size past which GROUP BY and ORDER BY spill to disk (half of the
+ * limit, so a spilling statement still has room for the rest of its work). A statement may set a
+ * lower spill size of its own (ingest does).
+ */
+export function engineMemorySettings(config: Pick<Config, 'LOANWATCH_ENGINE_MEMORY_MB'>) {
+  const limit = config.LOANWATCH_ENGINE_MEMORY_MB * 2 ** 20;
+  return {
+    max_memory_usage: String(limit),
+    max_bytes_before_external_group_by: String(limit / 2),
+    max_bytes_before_external_sort: String(limit / 2),
+  };
+}
+
 export function openWarehouse(config: Config, overrides: { database?: string; dataDir?: string } = {}): Warehouse {
   const database = overrides.database ?? config.CLICKHOUSE_DATABASE;
   if (config.CLICKHOUSE_URL) {
@@ -26,7 +41,7 @@ export function openWarehouse(config: Config, overrides: { database?: string; da
       request_timeout: 3_600_000,
       // the pool: this many queries run at once on the server (the API's gate sizes its lanes from it)
       max_open_connections: config.CLICKHOUSE_MAX_OPEN_CONNECTIONS,
-      clickhouse_settings: { date_time_input_format: 'best_effort' },
+      clickhouse_settings: { date_time_input_format: 'best_effort', ...engineMemorySettings(config) },
     });
     return { client, database, cluster: config.LOANWATCH_CLUSTER, embedded: false, close: () => client.close() };
   }
@@ -34,7 +49,11 @@ export function openWarehouse(config: Config, overrides: { database?: string; da
   mkdirSync(path, { recursive: true });
   assertChdbPathFree(path);
   // chDB opens one data directory per process; a second path throws until this client closes.
-  const client = createClient({ connection: createChdbConnection({ path }) } as Parameters<typeof createClient>[0]);
+  // chDB's connection sends these as SET statements before each query: the whole session's bounds
+  const client = createClient({
+    connection: createChdbConnection({ path }),
+    clickhouse_settings: engineMemorySettings(config),
+  } as Parameters<typeof createClient>[0]);
   return { client, database, cluster: undefined, embedded: true, close: () => client.close() };
 }
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exec, queryRows, withSettings } from '../../../warehouse/connection.ts';
+import { loadConfig } from '../../../warehouse/config.ts';
+import { engineMemorySettings, exec, queryRows, withSettings } from '../../../warehouse/connection.ts';
 import { migrate, migrations } from '../../../warehouse/migrations/index.ts';
 import { dataColumns, rawTables, rowHashExpr, systemTables } from '../../../warehouse/tables.ts';
 import { disposeIfOpened, testWarehouse } from '../../helpers/warehouse.ts';
@@ -10,6 +11,16 @@ describe('warehouse connection and migrations', () => {
     wh = await testWarehouse('conn');
   });
   afterAll(() => disposeIfOpened(wh));
+
+  it('every statement runs under the engine memory bounds of the configuration', async () => {
+    const [s] = await queryRows<Record<string, string>>(
+      wh,
+      `SELECT toString(getSetting('max_memory_usage')) AS max_memory_usage,
+        toString(getSetting('max_bytes_before_external_group_by')) AS max_bytes_before_external_group_by,
+        toString(getSetting('max_bytes_before_external_sort')) AS max_bytes_before_external_sort`,
+    );
+    expect(s).toEqual(engineMemorySettings(loadConfig({})));
+  });
 
   it('migrations are recorded once and safe to re-run', async () => {
     expect(await migrate(wh)).toEqual([]);
