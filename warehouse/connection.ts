@@ -19,8 +19,7 @@ export interface Warehouse {
 /**
  * The engine's memory bounds, from LOANWATCH_ENGINE_MEMORY_MB, on every statement of a connection:
  * a statement's limit, and the size past which GROUP BY and ORDER BY spill to disk (half of the
- * limit, so a spilling statement still has room for the rest of its work). A statement may set a
- * lower spill size of its own (ingest does).
+ * limit, so a spilling statement still has room for the rest of its work).
  */
 export function engineMemorySettings(config: Pick<Config, 'LOANWATCH_ENGINE_MEMORY_MB'>) {
   const limit = config.LOANWATCH_ENGINE_MEMORY_MB * 2 ** 20;

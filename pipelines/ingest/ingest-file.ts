@@ -166,7 +166,6 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
       );
     }
     o.onStep?.('staged');
-    const big = { max_bytes_before_external_group_by: 2_000_000_000 };
     // keys seen more than once among valid rows, found by grouping the staged 64-bit hashes (far
     // cheaper than grouping the strings); exact keys are compared only where hashes repeat
     await createAs(
@@ -174,7 +173,6 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
       repeatedHashes,
       `SELECT key_hash FROM ${stg} WHERE reason = '' GROUP BY key_hash HAVING count() > 1`,
       {},
-      big,
     );
     const tk = targetKeyExpr(spec);
     const [existing] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${target}`);
@@ -200,7 +198,6 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
       `SELECT key, min(line) AS first_line, argMin(row_hash, line) AS first_hash FROM ${rows}
       WHERE reason = '' AND key_hash IN ${repeatedHashes} GROUP BY key HAVING count() > 1`,
       {},
-      big,
     );
     o.onStep?.('duplicates');
     const existingKeys = firstLoad
@@ -221,7 +218,8 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
         LEFT JOIN (SELECT key AS dkey, first_line, first_hash FROM ${dups}) AS lwq_d ON lwq_d.dkey = lwq_s.key)
       WHERE status != 'new'`,
       {},
-      { ...big, join_algorithm: 'grace_hash,hash' },
+      // grace_hash lets the join spill to disk as GROUP BY does past the configured bound (engineMemorySettings)
+      { join_algorithm: 'grace_hash,hash' },
     );
     o.onStep?.('checked');
     const [c] = await queryRows<{ present: string; quarantined: string }>(
