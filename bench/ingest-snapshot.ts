@@ -11,7 +11,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { delinquencySettings, loadConfig } from '../warehouse/config.ts';
 import { exec, openWarehouse, queryRows } from '../warehouse/connection.ts';
 import { migrate } from '../warehouse/migrations/index.ts';
-import { GENERATOR_VERSION, generateBook } from '../pipelines/generate/generate-book.ts';
+import { generateBook } from '../pipelines/generate/generate-book.ts';
 import { ingest } from '../pipelines/ingest/ingest.ts';
 import { splitHeader } from '../lib/csv-records.ts';
 import { readFirstLine } from '../pipelines/ingest/discover.ts';
@@ -27,6 +27,7 @@ import { buildMonthEndSnapshots } from '../pipelines/snapshot/build-snapshots.ts
 import { defaultSnapshotSettings } from '../pipelines/snapshot/snapshot-settings.ts';
 import { rawTables } from '../warehouse/tables.ts';
 import { duckdbSnapshot, exportSnapshotPeerInputs } from './duckdb/snapshot.ts';
+import { benchBook, benchBookDir, reusableBenchBook } from './lib/bench-book.ts';
 import { waitForMerges } from './lib/bench-warehouse.ts';
 import { median } from './lib/median.ts';
 import { exportSnapshotReferenceInputs } from './lib/snapshot-inputs.ts';
@@ -45,25 +46,15 @@ const months = Number(values.months ?? 36);
 // 2-core machine vary by ±1.5 s
 const runs = Math.max(1, Number(values.runs ?? 3));
 const work = resolve(values.work ?? 'bench/work');
-const asOf = '2024-06-30';
-const seed = 20240630;
+const { asOf, seed } = benchBook;
 const secs = (t0: number) => Number(((performance.now() - t0) / 1000).toFixed(2));
 const step = (s: string) => {
   console.error(`[bench ingest-snapshot] ${s}`);
 };
 
-const book = join(work, `book-${loans}x${months}`);
+const book = benchBookDir(work, loans, months);
 let generateS: number | null = null;
-const manifestPath = join(book, 'manifest.json');
-// the fields of generateBook's manifest.json that decide whether the cached book can be reused
-type CachedManifest = Pick<Awaited<ReturnType<typeof generateBook>>, 'loans' | 'months' | 'seed' | 'generatorVersion'>;
-const cached = existsSync(manifestPath) ? (JSON.parse(readFileSync(manifestPath, 'utf8')) as CachedManifest) : null;
-if (
-  cached?.loans !== loans ||
-  cached.months !== months ||
-  cached.seed !== seed ||
-  cached.generatorVersion !== GENERATOR_VERSION
-) {
+if (!reusableBenchBook(book, loans, months)) {
   step(`generating ${loans} loans × ${months} months into ${book}`);
   rmSync(book, { recursive: true, force: true });
   const t0 = performance.now();
@@ -72,7 +63,7 @@ if (
     months,
     asOf,
     seed,
-    badRows: 0.01,
+    badRows: benchBook.badRows,
     outDir: book,
     format: 'csv',
     onProgress: (d, n) => {

@@ -11,11 +11,11 @@
  * Writes bench/results/scale.json.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { GENERATOR_VERSION } from '../pipelines/generate/generate-book.ts';
+import { benchBook, benchBookDir, reusableBenchBook } from './lib/bench-book.ts';
 
 const { values } = parseArgs({
   options: { loans: { type: 'string' }, months: { type: 'string' }, work: { type: 'string' } },
@@ -23,11 +23,9 @@ const { values } = parseArgs({
 const loans = Number(values.loans ?? 10_000_000);
 const months = Number(values.months ?? 36);
 const work = resolve(values.work ?? 'bench/work');
-const asOf = '2024-06-30';
-// bench/ingest-snapshot's seed and bad-row share: the 10M book is the 1M book's kind, ten times over
-const seed = 20240630;
-const badRows = 0.01;
-const book = join(work, `book-${loans}x${months}`);
+// bench/ingest-snapshot's book: the 10M book is the 1M book's kind, ten times over
+const { asOf, seed, badRows } = benchBook;
+const book = benchBookDir(work, loans, months);
 const dataDir = join(work, `scale-db-${loans}`);
 const log = (s: string) => {
   console.error(`[bench scale] ${s}`);
@@ -63,21 +61,8 @@ const gb = (path: string) =>
   Number((Number(execFileSync('du', ['-sb', path], { encoding: 'utf8' }).split('\t')[0]) / 2 ** 30).toFixed(2));
 
 const steps: StepResult[] = [];
-interface Manifest {
-  loans: number;
-  months: number;
-  seed: number;
-  generatorVersion: number;
-}
-const manifestPath = join(book, 'manifest.json');
-const cached = existsSync(manifestPath) ? (JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest) : null;
 let generateS: number | null = null;
-if (
-  cached?.loans !== loans ||
-  cached.months !== months ||
-  cached.seed !== seed ||
-  cached.generatorVersion !== GENERATOR_VERSION
-) {
+if (!reusableBenchBook(book, loans, months)) {
   rmSync(book, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   const g = run([

@@ -73,6 +73,5 @@ export async function adaptTaiwanCreditDefault(
     receipt.countWritten('performance', 6);
     await perf.flushIfFull();
   }
-  await Promise.all([customers.close(), loans.close(), perf.close()]);
   return receipt;
 }
