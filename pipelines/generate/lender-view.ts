@@ -47,19 +47,25 @@ export class LenderView {
     seen: keyof Outcomes,
     actions: readonly { channel: string; outcome: string }[],
   ) {
-    const next = this.risks.flatMap((risk, k) => {
+    // loops, not flatMap/map/reduce: this runs for every loan-month of a book; same products and
+    // sums, in the same order
+    const next: number[] = [];
+    let total = 0;
+    for (let k = 0; k < this.risks.length; k++) {
+      const risk = this.risks[k]!;
       const enter = distressEntry(risk, ctx);
       const p0 = this.belief[2 * k]!;
       const p1 = this.belief[2 * k + 1]!;
-      return [p0 * (1 - enter) + p1 * distressExit, p0 * enter + p1 * (1 - distressExit)].map((prior, z) => {
+      for (let z = 0; z < 2; z++) {
+        const prior = z === 0 ? p0 * (1 - enter) + p1 * distressExit : p0 * enter + p1 * (1 - distressExit);
         let l = prior * monthOutcomes(risk, z, aBefore, ctx)[seen];
         for (const act of actions) l *= actionLikelihood(z, act.channel, act.outcome);
-        return l;
-      });
-    });
-    const total = next.reduce((s, x) => s + x, 0);
+        next.push(l);
+      }
+    }
+    for (const x of next) total += x;
     // an outcome impossible under every state cannot happen in the simulator; keep the prior belief if rounding says so
-    if (total > 0) this.belief = next.map((x) => x / total);
+    if (total > 0) for (let i = 0; i < next.length; i++) this.belief[i] = next[i]! / total;
   }
 
   /** P(regime is distressed | what was seen). */

@@ -1,3 +1,5 @@
+import { addMonthsClamped } from '../../lib/dates.ts';
+
 /**
  * The repayment-schedule convention used when a loan arrives without a
  * schedule (SPEC §3). All amounts are integer cents; rounding is half-up via
@@ -33,17 +35,10 @@ export interface ScheduleTerms {
   method: RepaymentMethod;
 }
 
-const roundHalfUp = (x: number) => Math.floor(x + 0.5);
+// the due dates' month arithmetic lives with the other calendar helpers; re-exported for its callers
+export { addMonthsClamped };
 
-export function addMonthsClamped(isoDate: string, months: number): string {
-  const y = Number(isoDate.slice(0, 4));
-  const m = Number(isoDate.slice(5, 7)) - 1 + months;
-  const d = Number(isoDate.slice(8, 10));
-  const year = y + Math.floor(m / 12);
-  const month = ((m % 12) + 12) % 12;
-  const last = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
-  return new Date(Date.UTC(year, month, Math.min(d, last))).toISOString().slice(0, 10);
-}
+const roundHalfUp = (x: number) => Math.floor(x + 0.5);
 
 export function buildSchedule(t: ScheduleTerms): Installment[] {
   const P = t.principalCents;
