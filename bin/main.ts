@@ -12,7 +12,7 @@ import { reportError } from './cli/report-error.ts';
  */
 export async function main(argv: string[], out: Output = processOutput): Promise<number> {
   try {
-    const selected = parseCommandLine(argv, commands, out);
+    const selected = await parseCommandLine(argv, commands, out);
     if (typeof selected === 'number') return selected;
     const config = loadConfig();
     const { module, values } = selected;

@@ -59,6 +59,12 @@ export type CommandModule<F extends Specs = Specs, A extends readonly ArgSpec[] 
 > &
   Runner<FlagValues<F> & ArgValues<A>>;
 
+/** A command in the table: its name (`keys create`), and its module, imported only when the line names it. */
+export interface CommandEntry {
+  name: string;
+  load(): Promise<CommandModule>;
+}
+
 /** Keeps the literal flag names, so the handler's values are typed by the specs. */
 export const defineCommand = <const F extends Specs, const A extends readonly ArgSpec[] = []>(m: CommandModule<F, A>) =>
   m;

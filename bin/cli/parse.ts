@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import type { z } from 'zod';
-import type { ArgSpec, CommandModule, FlagSpec } from './command.ts';
+import type { ArgSpec, CommandEntry, CommandModule, FlagSpec } from './command.ts';
 import { textOf, type Output } from './output.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -98,9 +98,9 @@ function validate(spec: FlagSpec | ArgSpec, label: string, raw: unknown, command
   );
 }
 
-/** The first words of argv that name a command (`keys revoke`), for the help pointer of an error. */
-function commandWords(argv: readonly string[], modules: readonly CommandModule[]) {
-  const names = new Set(modules.flatMap((m) => m.name.split(' ').map((_, i, w) => w.slice(0, i + 1).join(' '))));
+/** The first words of argv that name a command or a group (`keys revoke`, `keys`). */
+function commandWords(argv: readonly string[], entries: readonly CommandEntry[]) {
+  const names = new Set(entries.flatMap((e) => e.name.split(' ').map((_, i, w) => w.slice(0, i + 1).join(' '))));
   let words = '';
   for (const a of argv) {
     const next = words ? `${words} ${a}` : a;
@@ -122,20 +122,24 @@ function commanderMessage(e: CommanderError): string {
 
 /**
  * Parses argv against the command table: the chosen command with validated values, or an exit code
- * when help was shown. A command line that does not fit throws a UsageError.
+ * when help was shown. A command line that does not fit throws a UsageError. Only the named
+ * command's module is loaded; a line naming none (the overall help, a group's help, an unknown
+ * command and its suggestion) loads them all.
  */
-export function parseCommandLine(
+export async function parseCommandLine(
   argv: readonly string[],
-  modules: readonly CommandModule[],
+  entries: readonly CommandEntry[],
   out: Output,
-): Selected | number {
+): Promise<Selected | number> {
+  // `help keys create` as `keys create --help` (commander's help command looks one level deep)
+  const line = argv[0] === 'help' && argv.length > 1 ? [...argv.slice(1), '--help'] : [...argv];
+  const words = commandWords(line, entries);
+  const named = entries.find((e) => e.name === words);
+  const modules = named ? [await named.load()] : await Promise.all(entries.map((e) => e.load()));
   let chosen: { module: CommandModule; command: Command } | undefined;
   const program = buildProgram(modules, out, (s) => {
     chosen = s;
   });
-  // `help keys create` as `keys create --help` (commander's help command looks one level deep)
-  const line = argv[0] === 'help' && argv.length > 1 ? [...argv.slice(1), '--help'] : [...argv];
-  const words = commandWords(line, modules);
   try {
     program.parse(line, { from: 'user' });
   } catch (e) {

@@ -30,6 +30,11 @@ describe('loanwatch command line', () => {
   const run = (...argv: string[]) => main(argv, out);
   const names = commands.map((c) => c.name);
 
+  it('each entry of the command table loads the module of its name', async () => {
+    for (const c of commands) expect((await c.load()).name).toBe(c.name);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
   it('--help, help and help <command> exit 0 and list every command', async () => {
     for (const argv of [['--help'], ['help'], ['-h']]) {
       text = '';
@@ -41,7 +46,7 @@ describe('loanwatch command line', () => {
   });
 
   it.each(names)('%s --help shows its own flags, their defaults and an example', async (name) => {
-    const m = commands.find((c) => c.name === name)!;
+    const m = await commands.find((c) => c.name === name)!.load();
     for (const argv of [
       [...name.split(' '), '--help'],
       ['help', ...name.split(' ')],
