@@ -12,7 +12,7 @@
 import { execFileSync } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
@@ -66,6 +66,7 @@ if (!reusableBenchBook(book, loans, months)) {
     badRows: benchBook.badRows,
     outDir: book,
     format: 'csv',
+    workers: availableParallelism(),
     onProgress: (d, n) => {
       if (d % 100_000 === 0) step(`generated ${d}/${n}`);
     },

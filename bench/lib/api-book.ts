@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../../warehouse/config.ts';
 import { delinquencySettings } from '../../warehouse/config.ts';
@@ -32,6 +33,7 @@ export async function ensureApiBook(
       badRows: 0,
       outDir: book,
       format: 'csv',
+      workers: availableParallelism(),
     });
   }
   await ingest(wh, [book], { piiSecret: 'bench' });

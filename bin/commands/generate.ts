@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { count, isoDate, outputFormat } from '../flags.ts';
 import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
@@ -23,6 +24,11 @@ const generateFlags = {
     'SHARE',
   ),
   format: flag(outputFormat(['csv', 'jsonl'], 'csv'), 'file format', 'csv|jsonl'),
+  workers: flag(
+    count(1, 64).default(availableParallelism()),
+    'processes writing loans at once, 10,000 loans each at a time (the book is the same for any number)',
+    'N',
+  ),
   'daily-from': flag(
     isoDate.optional(),
     'daily files instead: OUT/base with everything known by this day, then OUT/day-YYYY-MM-DD per day (the book runs to this day + --days; --as-of is not used)',
@@ -71,6 +77,7 @@ export async function generateCommand(out: Output, flags: GenerateFlags) {
     badRows: flags['bad-rows'],
     outDir: flags.out,
     format: flags.format,
+    workers: flags.workers,
     onProgress: (d) => {
       bar.update(d);
     },

@@ -1,4 +1,4 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { csvCell, type Cell } from '../../warehouse/csv-cell.ts';
@@ -22,6 +22,8 @@ export class TableSink {
     readonly path: string,
     readonly columns: readonly string[],
     readonly format: FileFormat,
+    /** false: no CSV header line (a part of a file, appended to the file's own sink later) */
+    header = true,
   ) {
     this.stream = createWriteStream(path);
     // the file is opened asynchronously: without a listener, a failed open or write would be an
@@ -29,7 +31,7 @@ export class TableSink {
     this.stream.on('error', (e) => {
       this.failure ??= e;
     });
-    if (format === 'csv') this.raw(columns.join(','));
+    if (format === 'csv' && header) this.raw(columns.join(','));
   }
 
   /** Writes a row; returns its line number. */
@@ -49,6 +51,20 @@ export class TableSink {
     this.bufLen += text.length + 1;
     this.line += 1 + (text.match(/\n/g)?.length ?? 0);
     return this.line;
+  }
+
+  /**
+   * Appends a finished part file (written by another sink with no header) as it is, counting its
+   * lines and rows as this sink's own.
+   */
+  async appendPart(path: string, part: { line: number; rows: number }): Promise<void> {
+    await this.flush();
+    for await (const chunk of createReadStream(path)) {
+      if (this.failure) throw this.failure;
+      if (!this.stream.write(chunk)) await once(this.stream, 'drain');
+    }
+    this.line += part.line;
+    this.rows += part.rows;
   }
 
   async flushIfFull(): Promise<void> {

@@ -43,17 +43,18 @@ export function injectBadRow(
   entity: string,
   good: readonly Cell[],
   c: Corruption,
-  seq: number,
+  /** unique in the book: what makes the bad row's own keys fresh; n varies its installment number */
+  id: { key: string; n: number },
 ): BadRowRecord {
   const kinds = c.kinds
     .filter((k) => k !== 'malformed_json' || sink.format === 'jsonl')
     .filter((k) => k !== 'wrong_columns' || sink.format === 'csv');
   const kind = rng.pick(kinds);
   const row = [...good];
-  const fresh = `BAD${String(seq).padStart(7, '0')}`;
+  const fresh = `BAD${id.key}`;
   // a fresh key so the bad row collides with nothing (installment numbers stay numeric, above any real term)
   if (kind !== 'duplicate_conflict')
-    row[c.keyCol] = typeof good[c.keyCol] === 'number' ? 1000 + (seq % 200) : `${String(good[c.keyCol])}-${fresh}`;
+    row[c.keyCol] = typeof good[c.keyCol] === 'number' ? 1000 + (id.n % 200) : `${String(good[c.keyCol])}-${fresh}`;
   let line: number;
   switch (kind) {
     case 'missing_key':

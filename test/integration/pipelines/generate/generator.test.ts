@@ -73,6 +73,27 @@ describe('loan-book generator', () => {
     expect(digest(other)['payments.csv']).not.toBe(digest(book)['payments.csv']);
   });
 
+  it.each(['csv', 'jsonl'] as const)(
+    'writes the same book (%s, with bad rows) whatever the number of worker processes',
+    async (format) => {
+      const books = [];
+      for (const workers of [1, 3]) {
+        const dir = join(tmpDir(`gen-workers-${format}-${String(workers)}`), 'book');
+        const o = { loans: 1200, months: 24, asOf: '2024-06-30', seed: 9, badRows: 0.05, outDir: dir, format };
+        const manifest = await generateBook({ ...o, workers, chunkLoans: 250 });
+        expect(readdirSync(dir)).not.toContain('.parts');
+        // the bad-row manifest names each book's own files
+        const files = digest(dir);
+        files['bad_rows.jsonl'] = createHash('sha256')
+          .update(readFileSync(join(dir, 'bad_rows.jsonl'), 'utf8').replaceAll(dir, 'BOOK'))
+          .digest('hex');
+        books.push({ files, manifest });
+      }
+      expect(books[1]).toEqual(books[0]);
+      expect(books[0]!.manifest.badRows).toBeGreaterThan(0);
+    },
+  );
+
   it('writes a truth row exactly for every active loan-month with DPD ≤ 30', async () => {
     const [r] = await queryRows<{ only_truth: string; only_snapshot: string; both: string }>(
       wh,

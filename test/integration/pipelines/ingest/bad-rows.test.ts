@@ -27,7 +27,11 @@ describe.each(['csv', 'jsonl'] as const)('every injected bad row is quarantined 
   beforeAll(async () => {
     wh = await testWarehouse(`bad_${format}`);
     const dir = join(tmpDir(`bad${format}`), 'book');
-    await generateBook({ loans: 1500, months: 24, asOf: '2024-06-30', seed: 5, badRows: 0.03, outDir: dir, format });
+    // written by three workers in 400-loan chunks: the bad rows' files and lines must survive the appends
+    await generateBook({
+      ...{ loans: 1500, months: 24, asOf: '2024-06-30', seed: 5, badRows: 0.03, outDir: dir, format },
+      ...{ workers: 3, chunkLoans: 400 },
+    });
     bad = readFileSync(join(dir, 'bad_rows.jsonl'), 'utf8')
       .trim()
       .split('\n')
