@@ -12,7 +12,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem, tmpdir } from 'node:os';
+import { availableParallelism, cpus, totalmem, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchBook, benchBookDir, reusableBenchBook } from './lib/bench-book.ts';
@@ -93,6 +93,8 @@ const results = {
   loans,
   months,
   generate_s: generateS,
+  // the generator writes with every core (loanwatch generate's --workers default)
+  generate_workers: generateS === null ? null : availableParallelism(),
   ingest_s: ingestStep.s,
   snapshot_s: snapshotStep.s,
   metrics_s: Object.fromEntries(Object.entries(metrics).map(([n, m]) => [n, m.s])),

@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { createReadStream, mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { bookEntities, type BookEntity, type BookSinks } from './book-files.ts';
@@ -35,7 +35,7 @@ const workerModule = fileURLToPath(new URL('./generate-worker.ts', import.meta.u
 async function appendChunk(sinks: BookSinks, c: ChunkDone) {
   const offset = Object.fromEntries(bookEntities.map((e) => [e, sinks.entity[e].line])) as Record<BookEntity, number>;
   for (const e of bookEntities)
-    await sinks.entity[e].appendPart(join(c.dir, sinks.entity[e].path.split('/').pop()!), c.parts[e]);
+    await sinks.entity[e].appendPart(join(c.dir, basename(sinks.entity[e].path)), c.parts[e]);
   if (c.badRows > 0) {
     const lines = createInterface({ input: createReadStream(join(c.dir, 'bad_rows.jsonl')), crlfDelay: Infinity });
     for await (const line of lines) {

@@ -95,7 +95,8 @@ function monthEnds(orig: string, last: string): string[] {
     }
   }
 }
-const addMonths = (iso: string, k: number) => {
+/** Due-date month arithmetic, the Date-object way (also the oracle of lib/dates' addMonthsClamped). */
+export const addMonths = (iso: string, k: number) => {
   const y = Number(iso.slice(0, 4));
   const m = Number(iso.slice(5, 7)) - 1 + k;
   const d = Number(iso.slice(8, 10));

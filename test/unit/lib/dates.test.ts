@@ -2,20 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { addMonthsClamped, daysInMonth, epochDay, isoDateOf, isoOfEpochDay } from '../../../lib/dates.ts';
 import { addDays, dateInMonth, daysBetween, monthEnd } from '../../../pipelines/generate/dates.ts';
 import { Rng } from '../../../lib/random.ts';
+import { addMonths } from '../../reference/snapshot-reference.ts';
 
 /** The Date-object forms these replace: the reference they must equal. */
 const viaDate = {
   iso: (ms: number) => new Date(ms).toISOString().slice(0, 10),
   epochDay: (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 86_400_000,
-  addMonthsClamped(iso: string, months: number) {
-    const y = Number(iso.slice(0, 4));
-    const m = Number(iso.slice(5, 7)) - 1 + months;
-    const d = Number(iso.slice(8, 10));
-    const year = y + Math.floor(m / 12);
-    const month = ((m % 12) + 12) % 12;
-    const last = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
-    return new Date(Date.UTC(year, month, Math.min(d, last))).toISOString().slice(0, 10);
-  },
+  addMonthsClamped: addMonths,
 };
 // Date.UTC maps years 0–99 to 1900–1999, so the reference is built with setUTCFullYear
 const utc = (y: number, m0: number, d: number) => new Date(0).setUTCFullYear(y, m0, d);
