@@ -22,6 +22,16 @@ export function asUserError(e: unknown): UserError | undefined {
       hint: 'stop it, or choose another with --port or LOANWATCH_PORT',
     });
   }
+  // the engine's MEMORY_LIMIT_EXCEEDED (code 241): a bound the operator sets, not a fault
+  if (sys.code === '241' || /memory limit (\(.*\) )?exceeded/iu.test(e.message)) {
+    return new UserError(
+      `a statement needed more memory than the engine may use (${e.message.split('\n')[0]!.trim()})`,
+      {
+        hint: 'raise LOANWATCH_ENGINE_MEMORY_MB (the bound per statement), or for snapshots lower LOANWATCH_SNAPSHOT_LOANS_PER_PASS',
+        exitCode: 1,
+      },
+    );
+  }
   if (sys.code && Object.hasOwn(systemReasons, sys.code) && sys.path) {
     return new UserError(`${sys.path}: ${systemReasons[sys.code]}`);
   }

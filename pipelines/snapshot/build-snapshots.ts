@@ -2,7 +2,7 @@ import { exec, execSql, queryRows, type Warehouse } from '../../warehouse/connec
 import { tableRef } from '../../warehouse/ddl.ts';
 import { param } from '../../warehouse/sql.ts';
 import { settingsLabel, snapshotParams, snapshotPass, type SnapshotSettings } from './snapshot-settings.ts';
-import { createContagionSql, insertLoanMonthsSql } from './loan-month-sql.ts';
+import { createContagionSql, insertContagionSql, insertLoanMonthsSql } from './loan-month-sql.ts';
 import { fillAccrual } from '../accrual/fill-accrual.ts';
 import { createLoanKeysStatements, loanKeysTable, rebuildDerivedFacts } from '../../warehouse/derived-facts.ts';
 
@@ -58,7 +58,11 @@ export async function buildMonthEndSnapshots(
   const startedAt = o.startedAt ?? Date.now();
   const t0 = performance.now();
   await exec(wh, `DROP TABLE IF EXISTS ${contagion}`);
-  await execSql(wh, createContagionSql(wh, contagion, lastMeParam, settings));
+  // in as many passes as the main one (by borrower, not loan): at 10M loans one pass over every
+  // non-retail loan went past the engine's memory bound
+  await execSql(wh, createContagionSql(wh, contagion, lastMeParam, settings, undefined, { count: nb, index: 0 }));
+  for (let b = 1; b < nb; b++)
+    await execSql(wh, insertContagionSql(wh, contagion, lastMeParam, settings, { count: nb, index: b }));
   log(`snapshot contagion pre-pass in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   await exec(wh, `DROP TABLE IF EXISTS ${next}`);
   await exec(wh, `CREATE TABLE ${next} AS ${live}`);

@@ -7,6 +7,7 @@ import { classNameOf } from './classify-sql.ts';
 import { scheduleLoanMonthsSql } from './schedule-path-sql.ts';
 import { snapshotPass, type SnapshotParams, type SnapshotPass } from './snapshot-settings.ts';
 import { tapeLoanMonthsSql } from './tape-path-sql.ts';
+import { inLoanPart, wholeBook, type LoanPart } from './loan-part.ts';
 
 /**
  * The statements a snapshot writes loan_month with, shared by the full rebuild (every loan, in hash
@@ -31,14 +32,46 @@ export const createContagionSql = (
   lastMe: Param,
   settings: SnapshotParams,
   loans?: Sql,
-) => {
-  const prePass = snapshotPass(settings, { buckets: 1, bucket: 0, nonRetailOnly: true, ...(loans ? { loans } : {}) });
-  return sql`CREATE TABLE ${trusted(contagion)} ENGINE = Memory AS
+  customers: LoanPart = wholeBook,
+) => sql`CREATE TABLE ${trusted(contagion)} ENGINE = Memory AS ${contagionSql(wh, lastMe, settings, loans, customers)}`;
+
+/** One more part of the borrowers into the contagion table (a full rebuild's later pre-passes). */
+export const insertContagionSql = (
+  wh: Pick<Warehouse, 'database'>,
+  contagion: string,
+  lastMe: Param,
+  settings: SnapshotParams,
+  customers: LoanPart,
+) => sql`INSERT INTO ${trusted(contagion)} ${contagionSql(wh, lastMe, settings, undefined, customers)}`;
+
+/**
+ * A part of the borrowers (by hash of customer_id) reads the loans that ever named one of them and
+ * keeps the borrower-months of its own borrowers: every loan of a kept borrower is in, so each
+ * borrower's shares are whole, while one statement's loan-months stay a part of the book's.
+ */
+function contagionSql(
+  wh: Pick<Warehouse, 'database'>,
+  lastMe: Param,
+  settings: SnapshotParams,
+  loans: Sql | undefined,
+  customers: LoanPart,
+) {
+  const whole = customers.count === 1;
+  const partLoans = whole
+    ? loans
+    : sql`SELECT loan_id FROM ${trusted(tableRef(wh, 'loans'))} WHERE ${inLoanPart('customer_id', customers)}`;
+  const prePass = snapshotPass(settings, {
+    buckets: 1,
+    bucket: 0,
+    nonRetailOnly: true,
+    ...(partLoans ? { loans: partLoans } : {}),
+  });
+  return sql`
     SELECT customer_id, month_end FROM (${loanMonthsSql(wh, lastMe, prePass)})
-    WHERE non_retail = 1 AND status = 'active'
+    WHERE non_retail = 1 AND status = 'active'${whole ? sql`` : sql` AND ${inLoanPart('customer_id', customers)}`}
     GROUP BY customer_id, month_end
     HAVING sumIf(principal_balance, class_ord >= 3) > ${settings.contagionShare} * sum(principal_balance)`;
-};
+}
 
 /**
  * Writes the pass's final loan-month rows into `into`: contagion (from `contagion`) and manual

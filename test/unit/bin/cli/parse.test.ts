@@ -127,5 +127,16 @@ describe('loanwatch command line', () => {
       ),
     ).toBe(2);
     expect(err[0]).toBe('loanwatch: x.csv: no such file or directory');
+    // the engine's memory bound: the setting to change, not "a fault in loanwatch"
+    err = [];
+    const memory =
+      'Query memory limit exceeded: would use 6.00 GiB (attempt to allocate chunk of 13.04 MiB), maximum: 6.00 GiB.';
+    expect(reportError(Object.assign(new Error(memory), { code: '241' }))).toBe(1);
+    expect(
+      reportError(new Error(`Code: 241. DB::Exception: Memory limit (for query) exceeded: would use 6.00 GiB`)),
+    ).toBe(1);
+    expect(err[0]).toBe(`loanwatch: a statement needed more memory than the engine may use (${memory})`);
+    expect(err[1]).toMatch(/^raise LOANWATCH_ENGINE_MEMORY_MB/u);
+    expect(err.join('\n')).not.toMatch(/internal error|\n\s+at /u);
   });
 });
