@@ -24,6 +24,7 @@ import { ingest } from '../pipelines/ingest/ingest.ts';
 import { splitHeader } from '../lib/csv-records.ts';
 import { readFirstLine } from '../pipelines/ingest/discover.ts';
 import { buildMonthEndSnapshots } from '../pipelines/snapshot/build-snapshots.ts';
+import { passesFor } from '../pipelines/snapshot/loan-part.ts';
 import { defaultSnapshotSettings } from '../pipelines/snapshot/snapshot-settings.ts';
 import { rawTables } from '../warehouse/tables.ts';
 import { duckdbSnapshot, exportSnapshotPeerInputs } from './duckdb/snapshot.ts';
@@ -97,7 +98,8 @@ const tSnap = performance.now();
 const snap = await buildMonthEndSnapshots(wh, {
   asOf,
   settings,
-  buckets: Math.max(1, Math.ceil(loans / config.LOANWATCH_SNAPSHOT_LOANS_PER_PASS)),
+  buckets: passesFor(loans, config.LOANWATCH_SNAPSHOT_LOANS_PER_PASS),
+  loansPerPass: config.LOANWATCH_SNAPSHOT_LOANS_PER_PASS,
   log: step,
 });
 const snapshotS = secs(tSnap);

@@ -1,8 +1,9 @@
 import { exec, execSql, queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
-import { param } from '../../warehouse/sql.ts';
+import { param, sql, trusted } from '../../warehouse/sql.ts';
 import { settingsLabel, snapshotParams, snapshotPass, type SnapshotSettings } from './snapshot-settings.ts';
-import { createContagionSql, insertContagionSql, insertLoanMonthsSql } from './loan-month-sql.ts';
+import { createContagionSql, insertContagionSql, insertLoanMonthsSql, nonRetailLoansSql } from './loan-month-sql.ts';
+import { inLoanPart, passesFor } from './loan-part.ts';
 import { fillAccrual } from '../accrual/fill-accrual.ts';
 import { createLoanKeysStatements, loanKeysTable, rebuildDerivedFacts } from '../../warehouse/derived-facts.ts';
 
@@ -12,6 +13,8 @@ export interface SnapshotOptions {
   settings: SnapshotSettings;
   /** loans are processed in this many hash buckets to bound memory */
   buckets?: number;
+  /** the contagion pre-pass reads the non-retail loans in passes of at most this many (default: `buckets` passes) */
+  loansPerPass?: number;
   log?: (line: string) => void;
   /** when the run began reading its inputs (epoch ms; default now), recorded in snapshot_runs */
   startedAt?: number;
@@ -52,18 +55,30 @@ export async function buildMonthEndSnapshots(
   const settings = snapshotParams(o.settings);
   const lastMeParam = param(lastMe, 'Date');
   const contagion = tableRef(wh, 'loan_month_contagion');
+  const nonRetail = tableRef(wh, 'loan_month_non_retail');
   const next = tableRef(wh, 'loan_month_next');
   const live = tableRef(wh, 'loan_month');
   const nb = Math.max(1, o.buckets ?? 1);
   const startedAt = o.startedAt ?? Date.now();
   const t0 = performance.now();
   await exec(wh, `DROP TABLE IF EXISTS ${contagion}`);
-  // in as many passes as the main one (by borrower, not loan): at 10M loans one pass over every
-  // non-retail loan went past the engine's memory bound
-  await execSql(wh, createContagionSql(wh, contagion, lastMeParam, settings, undefined, { count: nb, index: 0 }));
-  for (let b = 1; b < nb; b++)
-    await execSql(wh, insertContagionSql(wh, contagion, lastMeParam, settings, { count: nb, index: b }));
-  log(`snapshot contagion pre-pass in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  await exec(wh, `DROP TABLE IF EXISTS ${nonRetail}`);
+  await execSql(wh, sql`CREATE TABLE ${trusted(nonRetail)} ENGINE = Memory AS ${nonRetailLoansSql(wh, settings)}`);
+  const [nr] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${nonRetail}`);
+  // by borrower, in passes of bounded size (10M loans in one statement went past the engine's memory
+  // bound); each pass reads only non-retail loans, so the pre-pass is a share of a main pass's work
+  const prePasses = o.loansPerPass ? passesFor(Number(nr?.n ?? 0), o.loansPerPass) : nb;
+  for (let b = 0; b < prePasses; b++) {
+    const customers = { count: prePasses, index: b };
+    const loans = sql`SELECT loan_id FROM ${trusted(nonRetail)} WHERE ${inLoanPart('customer_id', customers)}`;
+    await execSql(
+      wh,
+      (b === 0 ? createContagionSql : insertContagionSql)(wh, contagion, lastMeParam, settings, loans, customers),
+    );
+  }
+  log(
+    `snapshot contagion pre-pass (${Number(nr?.n ?? 0).toLocaleString('en-US')} non-retail loans, ${prePasses} passes) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
   await exec(wh, `DROP TABLE IF EXISTS ${next}`);
   await exec(wh, `CREATE TABLE ${next} AS ${live}`);
   for (const s of createLoanKeysStatements(wh)) await exec(wh, s);
@@ -78,6 +93,7 @@ export async function buildMonthEndSnapshots(
   await exec(wh, `EXCHANGE TABLES ${next} AND ${live}`);
   await exec(wh, `DROP TABLE IF EXISTS ${next}`);
   await exec(wh, `DROP TABLE IF EXISTS ${contagion}`);
+  await exec(wh, `DROP TABLE IF EXISTS ${nonRetail}`);
   await exec(wh, `DROP TABLE IF EXISTS ${loanKeysTable(wh)}`);
   const loanMonthS = (performance.now() - t0) / 1000;
   const t2 = performance.now();

@@ -22,16 +22,28 @@ export const loanMonthsSql = (wh: Pick<Warehouse, 'database'>, lastMe: Param, pa
   SELECT *, 'performance' AS source FROM (${tapeLoanMonthsSql(wh, lastMe, pass)})`;
 
 /**
+ * The non-retail loans (loan_id, customer_id): those of a non-retail borrower and those of a
+ * non-retail product — the only loans the contagion rule reads.
+ */
+export const nonRetailLoansSql = (wh: Pick<Warehouse, 'database'>, settings: SnapshotParams) => sql`
+  SELECT lwq_l.loan_id AS loan_id, lwq_l.customer_id AS customer_id FROM ${trusted(tableRef(wh, 'loans'))} AS lwq_l
+  LEFT JOIN (SELECT customer_id, any(borrower_type) AS borrower_type FROM ${trusted(tableRef(wh, 'customers'))} GROUP BY customer_id) AS lwq_c
+    ON lwq_c.customer_id = lwq_l.customer_id
+  WHERE lwq_c.borrower_type = 'non_retail' OR has(${settings.nonRetailProducts}, lwq_l.product)`;
+
+/**
  * The contagious borrower-months (2023 rules, art. 13: a non-retail borrower whose non-performing
- * share of exposure exceeds the threshold has all its active loans at least 次级), from the non-retail
- * loans only — of `loans` when given, which must then hold every non-retail loan of their borrowers.
+ * share of exposure exceeds the threshold has all its active loans at least 次级), from the
+ * non-retail loans in `loans`, which must hold every non-retail loan of the borrowers kept.
+ * A part of the borrowers (by hash of customer_id) keeps only its own borrower-months, so a full
+ * rebuild can read the non-retail loans in passes of bounded size while each share stays whole.
  */
 export const createContagionSql = (
   wh: Pick<Warehouse, 'database'>,
   contagion: string,
   lastMe: Param,
   settings: SnapshotParams,
-  loans?: Sql,
+  loans: Sql,
   customers: LoanPart = wholeBook,
 ) => sql`CREATE TABLE ${trusted(contagion)} ENGINE = Memory AS ${contagionSql(wh, lastMe, settings, loans, customers)}`;
 
@@ -41,34 +53,22 @@ export const insertContagionSql = (
   contagion: string,
   lastMe: Param,
   settings: SnapshotParams,
+  loans: Sql,
   customers: LoanPart,
-) => sql`INSERT INTO ${trusted(contagion)} ${contagionSql(wh, lastMe, settings, undefined, customers)}`;
+) => sql`INSERT INTO ${trusted(contagion)} ${contagionSql(wh, lastMe, settings, loans, customers)}`;
 
-/**
- * A part of the borrowers (by hash of customer_id) reads the loans that ever named one of them and
- * keeps the borrower-months of its own borrowers: every loan of a kept borrower is in, so each
- * borrower's shares are whole, while one statement's loan-months stay a part of the book's.
- */
 function contagionSql(
   wh: Pick<Warehouse, 'database'>,
   lastMe: Param,
   settings: SnapshotParams,
-  loans: Sql | undefined,
+  loans: Sql,
   customers: LoanPart,
 ) {
-  const whole = customers.count === 1;
-  const partLoans = whole
-    ? loans
-    : sql`SELECT loan_id FROM ${trusted(tableRef(wh, 'loans'))} WHERE ${inLoanPart('customer_id', customers)}`;
-  const prePass = snapshotPass(settings, {
-    buckets: 1,
-    bucket: 0,
-    nonRetailOnly: true,
-    ...(partLoans ? { loans: partLoans } : {}),
-  });
+  const prePass = snapshotPass(settings, { buckets: 1, bucket: 0, nonRetailOnly: true, loans });
+  const own = customers.count === 1 ? sql`` : sql` AND ${inLoanPart('customer_id', customers)}`;
   return sql`
     SELECT customer_id, month_end FROM (${loanMonthsSql(wh, lastMe, prePass)})
-    WHERE non_retail = 1 AND status = 'active'${whole ? sql`` : sql` AND ${inLoanPart('customer_id', customers)}`}
+    WHERE non_retail = 1 AND status = 'active'${own}
     GROUP BY customer_id, month_end
     HAVING sumIf(principal_balance, class_ord >= 3) > ${settings.contagionShare} * sum(principal_balance)`;
 }

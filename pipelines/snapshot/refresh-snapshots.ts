@@ -5,6 +5,7 @@ import { param } from '../../warehouse/sql.ts';
 import { buildMonthEndSnapshots, type SnapshotOptions } from './build-snapshots.ts';
 import { loanRefreshers, type LoanRefresher } from './loan-refreshers.ts';
 import { createContagionSql, insertLoanMonthsSql } from './loan-month-sql.ts';
+import { passesFor } from './loan-part.ts';
 import { replaceLoanRows } from './replace-loan-rows.ts';
 import { findUnseen, lastCompletedRun, recordSeen, snapshotFingerprint } from './run-ledger.ts';
 import { settingsLabel, snapshotParams, snapshotPass } from './snapshot-settings.ts';
@@ -29,8 +30,6 @@ export interface RefreshResult {
   lastMonthEnd: string;
   loansRefreshed: number;
 }
-
-const passesFor = (loans: number, perPass?: number) => (perPass ? Math.max(1, Math.ceil(loans / perPass)) : 1);
 
 /**
  * `loanwatch snapshot`: a full rebuild the first time and whenever the fingerprint (settings,

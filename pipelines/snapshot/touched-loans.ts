@@ -4,6 +4,7 @@ import { param, sql, trusted, type Sql } from '../../warehouse/sql.ts';
 import { lastMonthEnd } from './build-snapshots.ts';
 import type { LastRun } from './run-ledger.ts';
 import type { SnapshotParams } from './snapshot-settings.ts';
+import { nonRetailLoansSql } from './loan-month-sql.ts';
 
 /** How many rows one ingest run has in one raw table. */
 export interface RowCount {
@@ -105,9 +106,6 @@ export function createTouchedSql(
     SELECT DISTINCT loan_id FROM (
       SELECT loan_id FROM lwq_base
       UNION ALL
-      SELECT lwq_l.loan_id AS loan_id FROM ${t('loans')} AS lwq_l
-      LEFT JOIN (SELECT customer_id, any(borrower_type) AS borrower_type FROM ${t('customers')} GROUP BY customer_id) AS lwq_c
-        ON lwq_c.customer_id = lwq_l.customer_id
-      WHERE (lwq_c.borrower_type = 'non_retail' OR has(${o.settings.nonRetailProducts}, lwq_l.product))
-        AND lwq_l.customer_id IN (SELECT customer_id FROM ${t('loans')} WHERE loan_id IN (SELECT loan_id FROM lwq_base)))`;
+      SELECT loan_id FROM (${nonRetailLoansSql(wh, o.settings)})
+      WHERE customer_id IN (SELECT customer_id FROM ${t('loans')} WHERE loan_id IN (SELECT loan_id FROM lwq_base)))`;
 }

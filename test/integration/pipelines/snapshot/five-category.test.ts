@@ -13,7 +13,12 @@ const schedule = (id: string, each: number) =>
 const onTime = (id: string, each: number, n: number) =>
   Array.from({ length: n }, (_, i) => `${id}-P${i + 1},${id},2024-0${i + 1}-15,${each}.00`);
 
-describe('five-category floors, credit-card table, contagion and overrides', () => {
+// in one pass, and in passes: the contagion pre-pass then splits the non-retail loans by borrower
+// into passes of one loan each, while borrower B's two loans must still be read together
+describe.each([
+  { passes: 'one pass', build: {} },
+  { passes: 'passes', build: { buckets: 3, loansPerPass: 1 } },
+])('five-category floors, credit-card table, contagion and overrides ($passes)', ({ passes, build }) => {
   let wh: Awaited<ReturnType<typeof testWarehouse>>;
   const cls = async (id: string, me: string) =>
     (
@@ -25,8 +30,8 @@ describe('five-category floors, credit-card table, contagion and overrides', () 
     )[0];
 
   beforeAll(async () => {
-    wh = await testWarehouse('fivecat');
-    const dir = join(tmpDir('fivecat'), 'in');
+    wh = await testWarehouse(`fivecat_${passes.replace(' ', '_')}`);
+    const dir = join(tmpDir(`fivecat_${passes.replace(' ', '_')}`), 'in');
     mkdirSync(dir);
     writeFileSync(join(dir, 'customers.csv'), 'customer_id,borrower_type\nR,retail\nB,non_retail\n');
     writeFileSync(
@@ -60,7 +65,7 @@ describe('five-category floors, credit-card table, contagion and overrides', () 
       wh,
       `INSERT INTO ${wh.database}.classification_overrides VALUES ('R2', '2024-03-01', 'doubtful', 'fraud suspected, case 17', 'risk officer', '2024-03-02 10:00:00')`,
     );
-    await buildMonthEndSnapshots(wh, { asOf: '2024-07-31', settings: defaultSettings });
+    await buildMonthEndSnapshots(wh, { asOf: '2024-07-31', settings: defaultSettings, ...build });
   });
   afterAll(() => disposeIfOpened(wh));
 

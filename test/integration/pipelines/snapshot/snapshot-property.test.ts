@@ -71,7 +71,8 @@ describe.each(cases)('SQL snapshot equals the TypeScript reference (seed $seed)'
         { l: r.loan_id, d: r.d, c: ['doubtful', 'normal', 'loss'][i], at: '2024-01-01 00:00:00' },
       );
     }
-    await buildMonthEndSnapshots(wh, { asOf: '2024-06-30', settings, buckets: 2 });
+    // two main passes; the contagion pre-pass in passes of at most 20 non-retail loans (another count)
+    await buildMonthEndSnapshots(wh, { asOf: '2024-06-30', settings, buckets: 2, loansPerPass: 20 });
     const rows = await queryRows<RefRow>(
       wh,
       `SELECT loan_id, toString(month_end) AS month_end, ${fields.map((f) => (f === 'next_month_end' ? 'toString(next_month_end) AS next_month_end' : f)).join(', ')} FROM ${wh.database}.loan_month WHERE source = 'schedule'`,
