@@ -24,7 +24,7 @@ import { ingest } from '../pipelines/ingest/ingest.ts';
 import { splitHeader } from '../lib/csv-records.ts';
 import { readFirstLine } from '../pipelines/ingest/discover.ts';
 import { buildMonthEndSnapshots } from '../pipelines/snapshot/build-snapshots.ts';
-import { passesFor } from '../pipelines/snapshot/loan-part.ts';
+import { passesFor } from '../warehouse/loan-part.ts';
 import { defaultSnapshotSettings } from '../pipelines/snapshot/snapshot-settings.ts';
 import { rawTables } from '../warehouse/tables.ts';
 import { duckdbSnapshot, exportSnapshotPeerInputs } from './duckdb/snapshot.ts';

@@ -2,6 +2,7 @@ import { exec, execSql, queryRows, type Warehouse } from '../../warehouse/connec
 import { tableRef } from '../../warehouse/ddl.ts';
 import { lastSnapshotMonthEnd } from '../../warehouse/data-horizon.ts';
 import { param, sql, trusted, type Param, type Sql } from '../../warehouse/sql.ts';
+import { inLoanPart, type LoanPart } from '../../warehouse/loan-part.ts';
 import { modelTables } from '../../warehouse/tables.ts';
 import { targetName, type TargetSpec } from '../../warehouse/feature-catalogue.ts';
 
@@ -23,16 +24,12 @@ const months = (n: number) => trusted(`RANGE BETWEEN ${n - 1} PRECEDING AND CURR
  * (ClickHouse does not accept bound parameters in a window frame). `dataEnd` is the last snapshot
  * month-end (a Date param); `bucket` the hash bucket of loans this pass reads.
  */
-export function featureSelectSql(
-  wh: Warehouse,
-  target: TargetSpec,
-  o: { dataEnd: Param; bucket: { count: Param; index: Param } },
-): Sql {
+export function featureSelectSql(wh: Warehouse, target: TargetSpec, o: { dataEnd: Param; bucket: LoanPart }): Sql {
   const t = (n: string) => trusted(tableRef(wh, n));
   const h = target.horizonMonths;
   if (!Number.isInteger(h) || h < 1 || h > 24) throw new Error(`horizon must be an integer 1…24, got ${h}`);
   const threshold = param(target.dpdThreshold, 'UInt32');
-  const inBucket = (loanId: string) => sql`cityHash64(${trusted(loanId)}) % ${o.bucket.count} = ${o.bucket.index}`;
+  const inBucket = (loanId: string) => inLoanPart(loanId, o.bucket);
   // the horizon is inlined: a window frame takes no bound parameter (validated just above)
   const horizon = trusted(String(h));
   return sql`
@@ -128,7 +125,7 @@ export async function buildFeatures(wh: Warehouse, o: FeatureBuildOptions): Prom
     const t0 = performance.now();
     const features = featureSelectSql(wh, o.target, {
       dataEnd: dataEndParam,
-      bucket: { count: param(nb, 'UInt32'), index: param(b, 'UInt32') },
+      bucket: { count: nb, index: b },
     });
     await execSql(
       wh,

@@ -1,7 +1,7 @@
 import { tableRef } from '../../warehouse/ddl.ts';
 import { noNextMonthEnd } from '../../warehouse/tables.ts';
 import { param, sql, trusted, type Param, type Sql } from '../../warehouse/sql.ts';
-import { inLoanPart, type LoanPart } from '../snapshot/loan-part.ts';
+import { inLoanPart, type LoanPart } from '../../warehouse/loan-part.ts';
 import { effectiveSchedule } from '../snapshot/schedule-path-sql.ts';
 import type { SnapshotSettings } from '../snapshot/snapshot-settings.ts';
 import { allocationItems, type AccrualRule, type AccrualRules } from './accrual-rules.ts';

@@ -6,7 +6,7 @@ import { accrualTables } from '../../warehouse/tables.ts';
 import type { SnapshotSettings } from '../snapshot/snapshot-settings.ts';
 import { configuredAccrualRules, type AccrualRules } from './accrual-rules.ts';
 import { accrualSql } from './accrual-sql.ts';
-import type { LoanPart } from '../snapshot/loan-part.ts';
+import type { LoanPart } from '../../warehouse/loan-part.ts';
 
 export interface FillAccrualOptions {
   /** the snapshot's settings (grace and DPD convention decide when an installment starts accruing) */

@@ -8,7 +8,7 @@ import { tableRef } from '../../warehouse/ddl.ts';
 import { param, sql, trusted, type Sql } from '../../warehouse/sql.ts';
 import { runMetric, bucketOrder } from '../../warehouse/metrics/run.ts';
 import { activeDelinquencyQuery, delinquencyAsOfSql } from '../snapshot/delinquency-as-of.ts';
-import { inLoanPart } from '../snapshot/loan-part.ts';
+import { inLoanPart } from '../../warehouse/loan-part.ts';
 import { scoreUpdate } from './score-update.ts';
 import { decideContact, loadLoanContacts, type ContactDecision } from './contact-filter.ts';
 import { defaultContactRules, type ContactRules } from '../collections/contact-rules-config.ts';

@@ -3,7 +3,7 @@ import { tableRef } from '../../warehouse/ddl.ts';
 import { param, sql, trusted } from '../../warehouse/sql.ts';
 import { settingsLabel, snapshotParams, snapshotPass, type SnapshotSettings } from './snapshot-settings.ts';
 import { createContagionSql, insertContagionSql, insertLoanMonthsSql, nonRetailLoansSql } from './loan-month-sql.ts';
-import { inLoanPart, passesFor } from './loan-part.ts';
+import { inLoanPart, passesFor } from '../../warehouse/loan-part.ts';
 import { fillAccrual } from '../accrual/fill-accrual.ts';
 import { createLoanKeysStatements, loanKeysTable, rebuildDerivedFacts } from '../../warehouse/derived-facts.ts';
 

@@ -2,7 +2,7 @@ import { querySql, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { param, render, sql, trusted, type Param, type Sql } from '../../warehouse/sql.ts';
 import { bucketSql } from './classify-sql.ts';
-import { inLoanPart, wholeBook, type LoanPart } from './loan-part.ts';
+import { inLoanPart, wholeBook, type LoanPart } from '../../warehouse/loan-part.ts';
 import { effectiveSchedule, scheduleLoanMonthsSql } from './schedule-path-sql.ts';
 import { lastMonthEnd } from './build-snapshots.ts';
 import { settingsLabel, snapshotParams, snapshotPass, type SnapshotSettings } from './snapshot-settings.ts';

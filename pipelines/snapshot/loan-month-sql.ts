@@ -7,7 +7,7 @@ import { classNameOf } from './classify-sql.ts';
 import { scheduleLoanMonthsSql } from './schedule-path-sql.ts';
 import { snapshotPass, type SnapshotParams, type SnapshotPass } from './snapshot-settings.ts';
 import { tapeLoanMonthsSql } from './tape-path-sql.ts';
-import { inLoanPart, wholeBook, type LoanPart } from './loan-part.ts';
+import { inLoanPart, wholeBook, type LoanPart } from '../../warehouse/loan-part.ts';
 
 /**
  * The statements a snapshot writes loan_month with, shared by the full rebuild (every loan, in hash

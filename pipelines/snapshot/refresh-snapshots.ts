@@ -5,7 +5,7 @@ import { param } from '../../warehouse/sql.ts';
 import { buildMonthEndSnapshots, type SnapshotOptions } from './build-snapshots.ts';
 import { loanRefreshers, type LoanRefresher } from './loan-refreshers.ts';
 import { createContagionSql, insertLoanMonthsSql } from './loan-month-sql.ts';
-import { passesFor } from './loan-part.ts';
+import { passesFor } from '../../warehouse/loan-part.ts';
 import { replaceLoanRows } from './replace-loan-rows.ts';
 import { findUnseen, lastCompletedRun, recordSeen, snapshotFingerprint } from './run-ledger.ts';
 import { settingsLabel, snapshotParams, snapshotPass } from './snapshot-settings.ts';

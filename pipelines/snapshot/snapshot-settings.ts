@@ -1,6 +1,7 @@
 import { defaultBucketBounds } from '../../warehouse/classification.ts';
 import type { DelinquencySettings } from '../../warehouse/config.ts';
 import { param, sql, trusted, type Param, type Sql } from '../../warehouse/sql.ts';
+import { inLoanPart, type LoanPart } from '../../warehouse/loan-part.ts';
 
 /** Everything a snapshot depends on besides the data; named in every output that uses it. */
 export interface SnapshotSettings extends DelinquencySettings {
@@ -63,8 +64,8 @@ export function snapshotParams(s: SnapshotSettings): SnapshotParams {
 /** What one pass of the loan-month queries reads: the settings, a hash bucket of the loans, and whether only non-retail loans. */
 export interface SnapshotPass {
   settings: SnapshotParams;
-  /** the loans with cityHash64(loan_id) % count = index */
-  bucket: { count: Param; index: Param };
+  /** the loans of this part (by hash of loan_id) */
+  bucket: LoanPart;
   /** 1: non-retail loans only (the contagion pre-pass) */
   nonRetailOnly: Param;
   /** a subquery of loan ids: only these loans (an incremental refresh); absent, every loan */
@@ -76,13 +77,13 @@ export const snapshotPass = (
   o: { buckets: number; bucket: number; nonRetailOnly: boolean; loans?: Sql },
 ): SnapshotPass => ({
   settings,
-  bucket: { count: param(o.buckets, 'UInt32'), index: param(o.bucket, 'UInt32') },
+  bucket: { count: o.buckets, index: o.bucket },
   nonRetailOnly: param(o.nonRetailOnly ? 1 : 0, 'UInt8'),
   ...(o.loans ? { loans: o.loans } : {}),
 });
 
 /** The pass's hash bucket (and loan subset, if any), as a condition on a loan id column. */
 export const inPassBucket = (loanIdColumn: string, pass: SnapshotPass) => {
-  const bucket = sql`cityHash64(${trusted(loanIdColumn)}) % ${pass.bucket.count} = ${pass.bucket.index}`;
+  const bucket = inLoanPart(loanIdColumn, pass.bucket);
   return pass.loans ? sql`${bucket} AND ${trusted(loanIdColumn)} IN (${pass.loans})` : bucket;
 };

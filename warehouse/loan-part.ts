@@ -1,4 +1,4 @@
-import { param, sql, trusted, type Sql } from '../../warehouse/sql.ts';
+import { param, sql, trusted, type Sql } from './sql.ts';
 
 /**
  * One part of the loans, by hash of the id (cityHash64(loan_id) % count = index): a heavy reader
