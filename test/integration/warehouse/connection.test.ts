@@ -12,12 +12,13 @@ describe('warehouse connection and migrations', () => {
   });
   afterAll(() => disposeIfOpened(wh));
 
-  it('every statement runs under the engine memory bounds of the configuration', async () => {
+  it('every statement runs under the engine memory bounds of the configuration (files read with pread, not mapped)', async () => {
     const [s] = await queryRows<Record<string, string>>(
       wh,
       `SELECT toString(getSetting('max_memory_usage')) AS max_memory_usage,
         toString(getSetting('max_bytes_before_external_group_by')) AS max_bytes_before_external_group_by,
-        toString(getSetting('max_bytes_before_external_sort')) AS max_bytes_before_external_sort`,
+        toString(getSetting('max_bytes_before_external_sort')) AS max_bytes_before_external_sort,
+        toString(getSetting('storage_file_read_method')) AS storage_file_read_method`,
     );
     expect(s).toEqual(engineMemorySettings(loadConfig({})));
   });

@@ -22,11 +22,12 @@ describe('loadConfig', () => {
 });
 
 describe('engineMemorySettings', () => {
-  it('bounds a statement at LOANWATCH_ENGINE_MEMORY_MB and spills GROUP BY and ORDER BY at half of it', () => {
+  it('bounds a statement at LOANWATCH_ENGINE_MEMORY_MB, spills GROUP BY and ORDER BY at half of it, reads files with pread', () => {
     expect(engineMemorySettings(loadConfig({}))).toEqual({
       max_memory_usage: String(6144 * 2 ** 20),
       max_bytes_before_external_group_by: String(3072 * 2 ** 20),
       max_bytes_before_external_sort: String(3072 * 2 ** 20),
+      storage_file_read_method: 'pread',
     });
     expect(engineMemorySettings(loadConfig({ LOANWATCH_ENGINE_MEMORY_MB: '1000' })).max_memory_usage).toBe(
       String(1000 * 2 ** 20),
