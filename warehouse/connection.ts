@@ -30,7 +30,7 @@ export function engineMemorySettings(config: Pick<Config, 'LOANWATCH_ENGINE_MEMO
     max_memory_usage: String(limit),
     max_bytes_before_external_group_by: String(limit / 2),
     max_bytes_before_external_sort: String(limit / 2),
-    storage_file_read_method: 'pread',
+    storage_file_read_method: 'pread' as const,
   };
 }
 

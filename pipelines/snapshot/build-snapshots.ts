@@ -97,7 +97,7 @@ export async function buildMonthEndSnapshots(
   await exec(wh, `DROP TABLE IF EXISTS ${loanKeysTable(wh)}`);
   const loanMonthS = (performance.now() - t0) / 1000;
   const t2 = performance.now();
-  await rebuildDerivedFacts(wh);
+  await rebuildDerivedFacts(wh, nb);
   const derivedFactsS = (performance.now() - t2) / 1000;
   const t3 = performance.now();
   // issue 23: what is owed beyond the schedule, per loan-month, in the snapshot's passes (bounded memory)

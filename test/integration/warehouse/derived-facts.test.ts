@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exec, queryRows } from '../../../warehouse/connection.ts';
 import { tableRef } from '../../../warehouse/ddl.ts';
-import { derivedTables, insertStatement } from '../../../warehouse/derived-facts.ts';
+import { derivedTables, insertStatement, rebuildDerivedFacts } from '../../../warehouse/derived-facts.ts';
 import { warehouseWithBook } from '../../helpers/book.ts';
 import { disposeIfOpened } from '../../helpers/warehouse.ts';
 
@@ -39,5 +39,16 @@ describe('derived facts of a subset of loans', () => {
       expect(Number(got?.rows)).toBeGreaterThan(0);
       expect(got, `${table}, loans of remainder ${remainder}`).toEqual(await sums(live, `loan_id IN (${subset})`));
     }
+  });
+
+  it('a rebuild in passes (by hash of loan) writes the same tables as one pass', async () => {
+    const all = async () =>
+      Promise.all(derivedTables.map(async (t) => [t, await sums(tableRef(wh, t), '1')] as const));
+    const whole = await all();
+    await rebuildDerivedFacts(wh, 3);
+    expect(await all()).toEqual(whole);
+    await rebuildDerivedFacts(wh);
+    expect(await all()).toEqual(whole);
+    await expect(rebuildDerivedFacts(wh, 0)).rejects.toThrow(/passes/);
   });
 });
