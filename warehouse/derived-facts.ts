@@ -179,7 +179,9 @@ export async function rebuildDerivedFacts(wh: Warehouse, passes = 1) {
   // parts of the loans by hash, as the snapshot is: at 10M loans a whole-book statement went past
   // the engine's memory bound
   const parts = Array.from({ length: passes }, (_, i) =>
-    passes === 1 ? undefined : `SELECT loan_id FROM ${tableRef(wh, 'loans')} WHERE cityHash64(loan_id) % ${passes} = ${i}`,
+    passes === 1
+      ? undefined
+      : `SELECT loan_id FROM ${tableRef(wh, 'loans')} WHERE cityHash64(loan_id) % ${passes} = ${i}`,
   );
   for (const table of derivedTables) {
     const statements = swapInStatements(tableRef(wh, table), (next) =>

@@ -42,8 +42,7 @@ describe('derived facts of a subset of loans', () => {
   });
 
   it('a rebuild in passes (by hash of loan) writes the same tables as one pass', async () => {
-    const all = async () =>
-      Promise.all(derivedTables.map(async (t) => [t, await sums(tableRef(wh, t), '1')] as const));
+    const all = async () => Promise.all(derivedTables.map(async (t) => [t, await sums(tableRef(wh, t), '1')] as const));
     const whole = await all();
     await rebuildDerivedFacts(wh, 3);
     expect(await all()).toEqual(whole);
