@@ -5,7 +5,12 @@ import { settingsLabel, snapshotParams, snapshotPass, type SnapshotSettings } fr
 import { createContagionSql, insertContagionSql, insertLoanMonthsSql, nonRetailLoansSql } from './loan-month-sql.ts';
 import { inLoanPart, passesFor } from '../../warehouse/loan-part.ts';
 import { fillAccrual } from '../accrual/fill-accrual.ts';
-import { createLoanKeysStatements, loanKeysTable, rebuildDerivedFacts } from '../../warehouse/derived-facts.ts';
+import {
+  createLoanKeysStatements,
+  derivedFactsPasses,
+  loanKeysTable,
+  rebuildDerivedFacts,
+} from '../../warehouse/derived-facts.ts';
 
 export interface SnapshotOptions {
   /** the data's as-of date; snapshots cover every month-end on or before it */
@@ -97,7 +102,7 @@ export async function buildMonthEndSnapshots(
   await exec(wh, `DROP TABLE IF EXISTS ${loanKeysTable(wh)}`);
   const loanMonthS = (performance.now() - t0) / 1000;
   const t2 = performance.now();
-  await rebuildDerivedFacts(wh, nb);
+  await rebuildDerivedFacts(wh, derivedFactsPasses(nb));
   const derivedFactsS = (performance.now() - t2) / 1000;
   const t3 = performance.now();
   // issue 23: what is owed beyond the schedule, per loan-month, in the snapshot's passes (bounded memory)
