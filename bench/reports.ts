@@ -4,7 +4,8 @@
  * has by then (champion scores of the month-end and the one before, warnings with the champion's
  * monitoring, a provisions ledger) are prepared first and not timed.
  * Each pack now opens with its key-figures summary, commentary and breakdowns (reports/summary/).
- * Writes bench/results/reports.json with management_pack_s, regulatory_pack_s and summary_rows
+ * Writes bench/results/reports.json with management_pack_s and regulatory_pack_s (medians of `--runs`, default 3,
+ * the two packs in turn; every run and the worst beside them) and summary_rows
  * (key figures plus breakdown rows of both packs).
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,11 +26,12 @@ import { buildReportPack } from '../reports/pack.ts';
 import { cjkFontFile } from '../reports/render/fonts.ts';
 import { writeDemoProvisions } from '../bin/commands/demo-provisions.ts';
 import { openBuiltBenchWarehouse, waitForMerges } from './lib/bench-warehouse.ts';
+import { median } from './lib/median.ts';
 
 // as bin/loanwatch.mjs does: the packs are timed as `loanwatch report` runs them, without reading
 // the source maps of vega and the rest, which tsx would otherwise have node load on first import
 process.setSourceMapsEnabled(false);
-const { values } = parseArgs({ options: { work: { type: 'string' } } });
+const { values } = parseArgs({ options: { work: { type: 'string' }, runs: { type: 'string' } } });
 const work = resolve(values.work ?? 'bench/work');
 const log = (s: string) => {
   console.error(`[bench/reports] ${s}`);
@@ -62,36 +64,44 @@ log(`inputs merged in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
 const fontFile = cjkFontFile(config.LOANWATCH_CJK_FONT);
 const period = monthEnd.slice(0, 7);
-const timings: Record<string, number> = {};
+const packs = ['management', 'regulatory'] as const;
+const runs = Math.max(1, Number(values.runs ?? 3));
+const timings: Record<string, number[]> = { management: [], regulatory: [] };
 const charts: Record<string, { id: string; rows: number }[]> = {};
 let summaryRows = 0;
-const partsS: Record<string, Record<string, number>> = {};
-for (const pack of ['management', 'regulatory'] as const) {
-  const outDir = join(work, 'reports', pack);
-  rmSync(outDir, { recursive: true, force: true });
-  t0 = performance.now();
-  // where the time goes: the summary, each chart's data and drawing, then the files (PNG, PDF, …)
-  const parts: Record<string, number> = {};
-  let lap = t0;
-  const m = await buildReportPack(wh, {
-    log: (line) => {
-      const now = performance.now();
-      parts[line.split(':')[0]!] = Number(((now - lap) / 1000).toFixed(2));
-      lap = now;
-    },
-    pack,
-    period,
-    lang: 'zh-CN',
-    formats: ['html', 'pdf', 'png', 'svg'],
-    outDir,
-    fontFile,
-  });
-  timings[pack] = (performance.now() - t0) / 1000;
-  parts.files = Number(((performance.now() - lap) / 1000).toFixed(2));
-  partsS[pack] = parts;
-  charts[pack] = m.charts.map((c) => ({ id: c.id, rows: c.rows }));
-  summaryRows += m.summary.figures + m.summary.breakdown_rows;
-  log(`${pack}: ${m.charts.length} charts, ${m.files.length} files in ${timings[pack].toFixed(1)} s`);
+const partsS: Record<string, Record<string, number>[]> = { management: [], regulatory: [] };
+// each pack `runs` times, the two in turn (neither timed straight after itself), every run reported
+for (let run = 1; run <= runs; run++) {
+  for (const pack of packs) {
+    const outDir = join(work, 'reports', pack);
+    rmSync(outDir, { recursive: true, force: true });
+    t0 = performance.now();
+    // where the time goes: the summary, each chart's data and drawing, then the files (PNG, PDF, …)
+    const parts: Record<string, number> = {};
+    let lap = t0;
+    const m = await buildReportPack(wh, {
+      log: (line) => {
+        const now = performance.now();
+        parts[line.split(':')[0]!] = Number(((now - lap) / 1000).toFixed(2));
+        lap = now;
+      },
+      pack,
+      period,
+      lang: 'zh-CN',
+      formats: ['html', 'pdf', 'png', 'svg'],
+      outDir,
+      fontFile,
+    });
+    const seconds = (performance.now() - t0) / 1000;
+    timings[pack]!.push(seconds);
+    parts.files = Number(((performance.now() - lap) / 1000).toFixed(2));
+    partsS[pack]!.push(parts);
+    charts[pack] = m.charts.map((c) => ({ id: c.id, rows: c.rows }));
+    if (run === 1) summaryRows += m.summary.figures + m.summary.breakdown_rows;
+    log(
+      `${pack}, run ${run} of ${runs}: ${m.charts.length} charts, ${m.files.length} files in ${seconds.toFixed(1)} s`,
+    );
+  }
 }
 await wh.close();
 const round = (x: number) => Number(x.toFixed(2));
@@ -103,12 +113,25 @@ const result = {
     node: process.version,
   },
   book: { period, champion: `${champion.model_name}@${champion.version}` },
-  management_pack_s: round(timings.management!),
-  regulatory_pack_s: round(timings.regulatory!),
+  runs,
+  management_pack_s: round(median(timings.management!)),
+  management_pack_worst_s: round(Math.max(...timings.management!)),
+  management_pack_runs_s: timings.management!.map(round),
+  regulatory_pack_s: round(median(timings.regulatory!)),
+  regulatory_pack_worst_s: round(Math.max(...timings.regulatory!)),
+  regulatory_pack_runs_s: timings.regulatory!.map(round),
   summary_rows: summaryRows,
   parts_s: partsS,
   charts,
-  targets: { management_pack_s_max: 10, regulatory_pack_s_max: 5 },
+  // met in every run, not only at the median
+  targets: {
+    management_pack_s_max: 10,
+    regulatory_pack_s_max: 5,
+    met: {
+      management_every_run: timings.management!.every((t) => t <= 10),
+      regulatory_every_run: timings.regulatory!.every((t) => t <= 5),
+    },
+  },
 };
 mkdirSync('bench/results', { recursive: true });
 writeFileSync('bench/results/reports.json', `${JSON.stringify(result, null, 2)}\n`);

@@ -4,6 +4,13 @@ import { chartFont } from '../theme.ts';
 import { registerCjkFace } from './canvas-font.ts';
 
 /**
+ * vega and vega-lite, loaded on first use, not at import: they are over half a second of every CLI
+ * command's start otherwise. A pack calls this first, so the loading runs while the engine reads
+ * the first chart's data instead of after it.
+ */
+export const chartModules = () => Promise.all([import('vega'), import('vega-lite')]);
+
+/**
  * Vega-Lite → a headless Vega view, laid out. With `canvas` (@napi-rs/canvas) installed vega
  * measures text with the real font, so Chinese labels get their true width instead of a Latin
  * estimate. The font file's own family goes first in the chart's font list: vega measures with that
@@ -16,8 +23,7 @@ export async function chartView(spec: TopLevelSpec, fontFile?: string): Promise<
     const family = registerCjkFace(fontFile);
     withFont = { ...spec, config: { ...spec.config, font: `'${family}', ${chartFont}` } };
   }
-  // loaded here, not at import: vega is over half a second of every CLI command's start otherwise
-  const [vega, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
+  const [vega, { compile }] = await chartModules();
   const view = new vega.View(vega.parse(compile(withFont).spec), { renderer: 'none' });
   return view.runAsync();
 }
