@@ -65,6 +65,11 @@ export const configSchema = z.object({
   LOANWATCH_API_HEAVY_REQUESTS: intFromEnv(2, 1, 1_000),
   /** Heavy API requests waiting for those; one more is answered 503 with Retry-After instead of queueing. */
   LOANWATCH_API_HEAVY_QUEUE: intFromEnv(16, 0, 100_000),
+  /**
+   * Embedded engine only (Linux): `nice` value given to every thread of `loanwatch serve` but the
+   * event loop's, so a heavy build on the engine's threads does not hold cheap requests; 0: none.
+   */
+  LOANWATCH_API_ENGINE_NICE: intFromEnv(10, 0, 19),
   /** Seconds a client refused for load is told to wait (Retry-After). */
   LOANWATCH_API_RETRY_AFTER_S: intFromEnv(5, 1, 3_600),
   /** Font file (.ttf/.ttc/.otf) for report PNG and PDF; empty: the first installed of WenQuanYi Zen Hei, Noto Sans CJK. */

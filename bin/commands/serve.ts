@@ -14,6 +14,12 @@ export const serveCommand = defineCommand({
     // the API (Hono, zod-openapi, every route) is loaded by this command only, not by every command's start
     const { startServer, serveUntilSignal } = await import('../../api/server.ts');
     const { server, port } = await startServer(wh, config, f.port ?? config.LOANWATCH_PORT);
+    // the engine runs in this process: its threads yield the CPU to the event loop (beside 8
+    // case-list builds, lookups' p99 190 → 40 ms on 2 cores: BENCHMARKS.md, bench/api)
+    if (wh.embedded && config.LOANWATCH_API_ENGINE_NICE > 0) {
+      const { lowerHelperThreads } = await import('../../api/event-loop-priority.ts');
+      lowerHelperThreads({ nice: config.LOANWATCH_API_ENGINE_NICE });
+    }
     log(
       `loanwatch API on http://localhost:${port} — docs http://localhost:${port}/docs, OpenAPI http://localhost:${port}/openapi.json`,
     );
