@@ -5,13 +5,12 @@ import { getPriority, setPriority } from 'node:os';
  * On Linux, every thread of this process but the main one (the event loop) gets a lower CPU
  * priority (`nice`): the embedded engine's query threads, libuv's pool and V8's helpers. With the
  * engine in the API's own process, a heavy build (a case list) keeps both cores busy, and a cheap
- * request then waits for the operating system to give the event loop a core back. Threads the
- * engine starts later are lowered at the next pass. Elsewhere (no /proc) nothing is done.
- * Returns a stop function.
+ * request then waits for the operating system to give the event loop a core back. Threads started
+ * later (or under a reused id) are lowered at the next pass; a thread already lower is left as it
+ * is. Elsewhere (no /proc) nothing is done. Returns a stop function.
  */
 export function lowerHelperThreads(o: { nice?: number; everyMs?: number } = {}): () => void {
   const nice = o.nice ?? 10;
-  const lowered = new Set<number>();
   const pass = () => {
     let tids: string[];
     try {
@@ -21,13 +20,12 @@ export function lowerHelperThreads(o: { nice?: number; everyMs?: number } = {}):
     }
     for (const t of tids) {
       const tid = Number(t);
-      if (tid === process.pid || lowered.has(tid)) continue;
+      if (tid === process.pid) continue;
       try {
-        // Linux: a thread id here sets that thread's nice value only; a thread already lower stays so
-        setPriority(tid, Math.max(nice, getPriority(tid)));
-        lowered.add(tid);
+        // Linux: a thread id here reads and sets that thread's nice value only
+        if (getPriority(tid) < nice) setPriority(tid, nice);
       } catch {
-        // the thread ended meanwhile
+        // the thread ended between the listing and the call (ESRCH); the next pass sees the rest
       }
     }
     return true;

@@ -65,7 +65,7 @@ log(`inputs merged in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 const fontFile = cjkFontFile(config.LOANWATCH_CJK_FONT);
 const period = monthEnd.slice(0, 7);
 const packs = ['management', 'regulatory'] as const;
-const runs = Math.max(1, Number(values.runs ?? 3));
+const runs = Math.max(1, Math.trunc(Number(values.runs ?? 3)) || 3);
 const timings: Record<string, number[]> = { management: [], regulatory: [] };
 const charts: Record<string, { id: string; rows: number }[]> = {};
 let summaryRows = 0;

@@ -162,7 +162,7 @@ export async function assemblePack(
   fetchUpTo(aheadCharts);
   // the drawing's modules and font are loaded while the engine reads the first charts (in a fresh
   // process that took 1 s after the first chart's data had come)
-  const drawing = chartModules().then(() => registerCjkFace(o.fontFile));
+  const drawing = chartModules().then(() => (o.fontFile ? registerCjkFace(o.fontFile) : undefined));
   drawing.catch(() => undefined);
   // the PDF's front pages need the summary; until it is in, the charts drawn wait for their pages
   // (opened while the engine reads the first chart: loading pdfkit and the font takes a while)

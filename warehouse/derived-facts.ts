@@ -173,12 +173,14 @@ const swapInStatements = (live: string, insertInto: (next: string) => string | s
 };
 
 /**
- * How many hash passes the derived facts take for a snapshot of `snapshotPasses` passes: a quarter
- * as many. They hold far less per loan than a snapshot pass (the 1M book in one statement each:
- * 2.6 GB peak RSS, where the 10M book went past the 6 GB bound), and each extra pass re-reads every
- * input (the 1M book in two passes: 33 s against 22.5 s in one).
+ * How many hash passes the derived facts take for a snapshot of `snapshotPasses` passes: half as
+ * many, so twice a snapshot pass's loans each (1M at the default 500,000). They hold less per loan
+ * than a snapshot pass — the 1M book in one statement each peaks at 2.6 GB RSS, where the 10M book
+ * went past the 6 GB bound — and each extra pass re-reads every input (the 1M book in two passes:
+ * 33 s against 22.5 s in one). Tied to the snapshot's passes, so a smaller
+ * LOANWATCH_SNAPSHOT_LOANS_PER_PASS shrinks these too.
  */
-export const derivedFactsPasses = (snapshotPasses: number) => Math.max(1, Math.ceil(snapshotPasses / 4));
+export const derivedFactsPasses = (snapshotPasses: number) => Math.max(1, Math.ceil(snapshotPasses / 2));
 
 /** Each table is swapped in whole, like the snapshot it derives from. */
 export async function rebuildDerivedFacts(wh: Warehouse, passes = 1) {
