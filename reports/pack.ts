@@ -147,7 +147,8 @@ export async function assemblePack(
   // far — and the engine would wait for the next read meanwhile; and a derived chart's reads run
   // one after another, so they start early (on the 1M book four ahead gave the regulatory pack
   // 4.84 / 3.95 / 3.45 and 5.12 / 4.15 / 3.63 s in two processes, eight 4.45 / 3.74 / 3.27 and
-  // 4.29 / 4.28 / 3.71 s; all twenty 4.93 / 4.28 / 4.05 s: the first chart's data then comes last)
+  // 4.29 / 4.28 / 3.71 s; all twenty 4.93 / 4.28 / 4.05 s: the first chart's data then comes last).
+  // A pack that fails leaves the reads already asked to finish on the engine: up to eight.
   const aheadCharts = 8;
   const fetches: ReturnType<typeof fetchChartData>[] = [];
   const fetchUpTo = (n: number) => {
