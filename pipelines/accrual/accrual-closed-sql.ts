@@ -45,7 +45,7 @@ const chargeStateType = 'Array(Tuple(UInt64, Float64, Float64, Float64, Float64,
 
 /**
  * The columns that compute the closed forms, in layers (to put over the accrual's inputs: REPORTED,
- * the schedule's arrays C, CPR, CI, f_pr, f_int, s_due, and the loan's rules), and the name of the
+ * the schedule's arrays C, CPR, CI, f_pr, f_int, s_due, sched_keep, and the loan's rules), and the name of the
  * one holding each evaluation date's state as the accrual's common tuple (accrualOutType).
  * Each layer is its own SELECT over the one before and reads only columns of earlier layers: the
  * engine expands an alias used in the SELECT that defines it into its whole expression, so with
@@ -78,12 +78,15 @@ export function closedOutsSql(): { layers: string[]; outs: string } {
     arrayPopBack(arrayPushFront(arrayCumSum(arrayMap(lwa_x -> if(lwa_x.2 = 0, lwa_x.5, 0.), REPORTED)), 0.)) AS CL_CPRK,
     arrayPopBack(arrayPushFront(arrayCumSum(arrayMap(lwa_x -> if(lwa_x.2 = 0, lwa_x.6, 0.), REPORTED)), 0.)) AS CL_CIK,
     -- the oldest installment not fully paid at each P: installments keyed by the amount from which
-    -- they are the oldest unpaid (the first from any amount; n + 1: all paid), sorted with the P's
+    -- they are the oldest unpaid (the first from any amount; n + 1: all paid), sorted with the P's.
+    -- Only the first sched_keep installments (inputs): any later one is due after every reported
+    -- date, so as the oldest it gives DPD 0 and nothing overdue, as the first of them does
     arraySort(lwa_m -> (lwa_m.1, lwa_m.2, lwa_m.3), arrayConcat(
       arrayMap((lwa_c, lwa_pr, lwa_in, lwa_fi, lwa_fp, lwa_d, lwa_i) ->
           (if(lwa_i = 1, -1e300, lwa_c), toUInt8(0), toUInt64(lwa_i), lwa_c, lwa_pr, lwa_in, lwa_fi, lwa_fp, toInt64(toUInt16(lwa_d))),
-        arrayPopBack(arrayPushFront(C, 0.)), arrayPopBack(arrayPushFront(CPR, 0.)), arrayPopBack(arrayPushFront(CI, 0.)),
-        f_int, f_pr, s_due, arrayEnumerate(s_due)),
+        arraySlice(arrayPushFront(C, 0.), 1, sched_keep), arraySlice(arrayPushFront(CPR, 0.), 1, sched_keep),
+        arraySlice(arrayPushFront(CI, 0.), 1, sched_keep), arraySlice(f_int, 1, sched_keep), arraySlice(f_pr, 1, sched_keep),
+        arraySlice(s_due, 1, sched_keep), range(1, sched_keep + 1)),
       [(if(n = 0, -1e300, C[n]), toUInt8(0), toUInt64(n + 1), C[n], CPR[n], CI[n], 0., 0., toInt64(0))],
       arrayMap((lwa_p, lwa_j) -> (lwa_p, toUInt8(1), toUInt64(lwa_j), 0., 0., 0., 0., 0., toInt64(0)), CL_P, arrayEnumerate(CL_P))
     )) AS CL_MERGED`,

@@ -111,24 +111,29 @@ export function accrualSql(
             [toInt64(toUInt16(${o.dates.date}))])`;
   const whereDate = o.dates.kind === 'as_of' ? sql`AND lwq_l.origination_date <= ${o.dates.date}` : trusted('');
   const outs = accrualOutsSql(o.rules);
-  const cents = (x: string) => `CAST(${x} AS Decimal(18, 2)) / 100`;
+  // whole cents into Decimal(18, 2) by its representation (an Int64 of hundredths): no decimal division per value
+  const cents = (x: string) => `reinterpret(toInt64(round(${x})), 'Decimal(18, 2)')`;
   const inputs = sql`
       SELECT *,
         arrayMap(lwa_v -> toFloat64(lwa_v), s_pr) AS f_pr, arrayMap(lwa_v -> toFloat64(lwa_v), s_int) AS f_int,
         arrayCumSum(arrayMap((lwa_a, lwa_b) -> lwa_a + lwa_b, f_pr, f_int)) AS C,
         arrayCumSum(f_pr) AS CPR, arrayCumSum(f_int) AS CI, length(s_due) AS n, C[n] AS sched_total,
         -- events in date order; on one day: grace ends, payments, restructures, waivers, then the evaluation
-        arraySort(lwa_x -> (lwa_x.1, lwa_x.2, lwa_x.3, lwa_x.4), arrayConcat(
-          arrayFilter(lwa_x -> lwa_x.1 < co_day, arrayMap((lwa_d, lwa_i, lwa_p, lwa_n, lwa_c) -> (toInt64(toUInt16(lwa_d)) + ${grace} + 1, toUInt8(0), toFloat64(lwa_i), toFloat64(0), lwa_p, lwa_n, lwa_c),
-            s_due, arrayEnumerate(s_due), f_pr, f_int, C)),
-          arrayFilter(lwa_x -> lwa_x.1 < co_day, arrayMap((lwa_d, lwa_a, lwa_b) -> (toInt64(toUInt16(lwa_d)), toUInt8(1), toFloat64(lwa_a), toFloat64(lwa_b), 0., 0., 0.), pd, pa, pb)),
-          arrayMap((lwa_d, lwa_a) -> (toInt64(toUInt16(lwa_d)), toUInt8(2), toFloat64(lwa_a), toFloat64(0), 0., 0., 0.), rd, ra),
-          arrayFilter(lwa_x -> lwa_x.1 < co_day, arrayMap((lwa_d, lwa_a) -> (toInt64(toUInt16(lwa_d)), toUInt8(3), toFloat64(lwa_a), toFloat64(0), 0., 0., 0.), wd, wa)),
-          arrayMap(lwa_d -> (lwa_d, toUInt8(4), toFloat64(0), toFloat64(0), 0., 0., 0.), EVAL_DAYS))) AS EVENTS,
-        -- nothing after the last evaluation date is reported; the pieces end at each evaluation (kind 4)
+        -- nothing after the last evaluation date is reported, nor a charge or payment from the charge-off
+        -- on: they are dropped before the sort (a loan's later schedule was most of what it sorted)
+        arrayMax(EVAL_DAYS) AS last_eval_day, least(co_day, last_eval_day + 1) AS event_end,
+        -- the installments the closed forms look up: through the last whose grace ends by then, and one more
+        least(n, arrayLastIndex(lwa_d -> toInt64(toUInt16(lwa_d)) + ${grace} + 1 <= last_eval_day, s_due) + 1) AS sched_keep,
+        -- events in date order; on one day: grace ends, payments, restructures, waivers, then the evaluation
         -- (a lambda reads no other array of the loan: ClickHouse would copy it once per element)
-        arrayMax(EVAL_DAYS) AS last_eval_day,
-        arrayFilter(lwa_x -> lwa_x.1 <= last_eval_day, EVENTS) AS REPORTED,
+        arraySort(lwa_x -> (lwa_x.1, lwa_x.2, lwa_x.3, lwa_x.4), arrayConcat(
+          arrayFilter(lwa_x -> lwa_x.1 < event_end, arrayMap((lwa_d, lwa_i, lwa_p, lwa_n, lwa_c) -> (toInt64(toUInt16(lwa_d)) + ${grace} + 1, toUInt8(0), toFloat64(lwa_i), toFloat64(0), lwa_p, lwa_n, lwa_c),
+            s_due, arrayEnumerate(s_due), f_pr, f_int, C)),
+          arrayFilter(lwa_x -> lwa_x.1 < event_end, arrayMap((lwa_d, lwa_a, lwa_b) -> (toInt64(toUInt16(lwa_d)), toUInt8(1), toFloat64(lwa_a), toFloat64(lwa_b), 0., 0., 0.), pd, pa, pb)),
+          arrayFilter(lwa_x -> lwa_x.1 <= last_eval_day, arrayMap((lwa_d, lwa_a) -> (toInt64(toUInt16(lwa_d)), toUInt8(2), toFloat64(lwa_a), toFloat64(0), 0., 0., 0.), rd, ra)),
+          arrayFilter(lwa_x -> lwa_x.1 < event_end, arrayMap((lwa_d, lwa_a) -> (toInt64(toUInt16(lwa_d)), toUInt8(3), toFloat64(lwa_a), toFloat64(0), 0., 0., 0.), wd, wa)),
+          arrayMap(lwa_d -> (lwa_d, toUInt8(4), toFloat64(0), toFloat64(0), 0., 0., 0.), EVAL_DAYS))) AS REPORTED,
+        -- the pieces end at each evaluation (kind 4)
         arraySplit((lwa_x, lwa_cut) -> lwa_cut, REPORTED,
           arrayPushFront(arrayPopBack(arrayMap(lwa_x -> lwa_x.2 = 4, REPORTED)), 0)) AS PIECES
       FROM (

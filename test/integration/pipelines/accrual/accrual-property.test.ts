@@ -215,11 +215,16 @@ describe('SQL accrual on the hand-built loans', () => {
       'loan_id,customer_id,product,origination_date,principal,annual_rate,term_months',
       ...['M', 'P', 'W', 'CO'].map((id) => `${id},c,consumer,2023-12-31,1000.00,0.12,1`),
       'N,c,consumer,2023-12-31,600.00,0.12,6',
+      // pays eight installments ahead in January: at every month-end it is paid past the last installment due
+      'A,c,consumer,2023-12-31,1200.00,0.12,12',
     ],
     'schedule.csv': [
       'loan_id,installment_no,due_date,principal_due,interest_due',
       ...['M', 'P', 'W', 'CO'].map((id) => `${id},1,2024-01-31,1000.00,20.00`),
       ...monthly.map((d, i) => `N,${i + 1},${d},100.00,10.00`),
+      ...[...monthly, '2024-07-31', '2024-08-31', '2024-09-30', '2024-10-31', '2024-11-30', '2024-12-31'].map(
+        (d, i) => `A,${i + 1},${d},100.00,10.00`,
+      ),
     ],
     'payments.csv': [
       'payment_id,loan_id,paid_date,amount,principal_paid,interest_paid,penalty_paid',
@@ -227,6 +232,7 @@ describe('SQL accrual on the hand-built loans', () => {
       'N1,N,2024-05-10,330.00,,,',
       'N2,N,2024-06-05,220.00,,,',
       'CO1,CO,2024-03-10,500.00,,,',
+      'A1,A,2024-01-20,880.00,,,',
     ],
     'loan_events.csv': [
       'event_id,loan_id,event_date,type,amount,note',
@@ -253,6 +259,19 @@ describe('SQL accrual on the hand-built loans', () => {
     ).toMatchObject({
       penalty_interest: 22.05,
     });
+  });
+
+  it('a loan paid ahead is current until the first installment it did not cover, at month-ends and on any date', async () => {
+    const rows = await queryRows<{ dpd: number; status: string; amount_to_cure: number }>(
+      wh,
+      `SELECT dpd, status, amount_to_cure FROM ${wh.database}.loan_month_accrual WHERE loan_id = 'A' ORDER BY month_end`,
+    );
+    expect(rows).toHaveLength(7);
+    expect(rows.every((r) => r.dpd === 0 && r.status === 'active' && r.amount_to_cure === 0)).toBe(true);
+    const on = async (asOf: string) => (await amountToCureAsOf(wh, { asOf, settings, loans: sql`SELECT 'A'` }))[0];
+    expect(await on('2024-09-15')).toMatchObject({ dpd: 0, status: 'active', overdue_principal: 0 });
+    // installments 9 (due 30 Sep) and 10 (due 31 Oct) unpaid on 15 Nov
+    expect(await on('2024-11-15')).toMatchObject({ dpd: 46, overdue_principal: 200, overdue_interest: 20 });
   });
 
   it('non-accrual at 90 DPD holds until cured, on any date as at month-ends', async () => {
