@@ -159,23 +159,35 @@ export function accrualSql(
                    FROM ${t('loan_events')} WHERE ${inLoans('loan_id')} GROUP BY loan_id) AS lwq_ev ON lwq_ev.loan_id = lwq_l.loan_id
         WHERE ${inLoans('lwq_l.loan_id')} AND lwq_l.loan_id NOT IN (SELECT loan_id FROM ${t('performance')}) ${whereDate}
       )`;
+  // each evaluation date's row: its state (lwr_e), charges (lwr_o), non-accrual flag (lwr_na), and the
+  // charges accrued and paid to date at it and at the date before (lwr_c, lwr_pc; lwr_c0, lwr_pc0)
+  // overdue scheduled interest and the penalty and compound interest outstanding: on or off balance sheet
+  const arrears = 'lwr_e.5 + (lwr_o.6 - lwr_o.9 - lwr_o.12) + (lwr_o.7 - lwr_o.10 - lwr_o.13)';
+  const offBalance = "lwr_na OR lwr_e.2 = 'charged_off'";
+  const money: Record<(typeof accrualMoneyColumns)[number], string> = {
+    penalty_interest: 'lwr_o.6',
+    compound_interest: 'lwr_o.7',
+    fees: 'lwr_o.8',
+    penalty_paid: 'lwr_o.9',
+    compound_paid: 'lwr_o.10',
+    fees_paid: 'lwr_o.11',
+    penalty_waived: 'lwr_o.12',
+    compound_waived: 'lwr_o.13',
+    fees_waived: 'lwr_o.14',
+    unapplied: 'lwr_o.15',
+    overdue_principal: 'lwr_e.4',
+    overdue_interest: 'lwr_e.5',
+    interest_arrears_on_bs: `if(${offBalance}, 0., ${arrears})`,
+    interest_arrears_off_bs: `if(${offBalance}, ${arrears}, 0.)`,
+    amount_to_cure: `lwr_e.4 + ${arrears} + (lwr_o.8 - lwr_o.11 - lwr_o.14)`,
+    charges_accrued_in_month: 'lwr_c - lwr_c0',
+    charges_paid_in_month: 'lwr_pc - lwr_pc0',
+  };
+  // the per-date arrays are joined out side by side: no array of whole-row tuples is built first
   return sql`
-SELECT loan_id, toDate(v.1) AS date, v.2 AS status, toUInt32(v.3) AS dpd, v.4 AS accrual_status,
-  ${trusted(accrualMoneyColumns.map((name, i) => `${cents(`v.${i + 5}`)} AS ${name}`).join(',\n  '))}
-FROM (
-  SELECT loan_id,
-    arrayMap((lwa_e, lwa_o, lwa_na, lwa_c, lwa_pc, lwa_c0, lwa_pc0) -> (
-        lwa_e.1, lwa_e.2, lwa_e.3,
-        multiIf(lwa_e.2 = 'charged_off', 'charged_off', lwa_e.2 = 'paid_off', 'paid_off', lwa_na, 'non_accrual', 'accruing'),
-        lwa_o.6, lwa_o.7, lwa_o.8, lwa_o.9, lwa_o.10, lwa_o.11, lwa_o.12, lwa_o.13, lwa_o.14, lwa_o.15,
-        lwa_e.4, lwa_e.5,
-        if(lwa_na OR lwa_e.2 = 'charged_off', 0., lwa_e.5 + (lwa_o.6 - lwa_o.9 - lwa_o.12) + (lwa_o.7 - lwa_o.10 - lwa_o.13)),
-        if(lwa_na OR lwa_e.2 = 'charged_off', lwa_e.5 + (lwa_o.6 - lwa_o.9 - lwa_o.12) + (lwa_o.7 - lwa_o.10 - lwa_o.13), 0.),
-        lwa_e.4 + lwa_e.5 + (lwa_o.6 - lwa_o.9 - lwa_o.12) + (lwa_o.7 - lwa_o.10 - lwa_o.13) + (lwa_o.8 - lwa_o.11 - lwa_o.14),
-        lwa_c - lwa_c0, lwa_pc - lwa_pc0),
-      EV, OUTS, NA, CHARGES, PAID_CHARGES,
-      arrayResize(arrayPushFront(CHARGES, toFloat64(0)), length(CHARGES)),
-      arrayResize(arrayPushFront(PAID_CHARGES, toFloat64(0)), length(PAID_CHARGES))) AS ROWS
+SELECT loan_id, toDate(lwr_e.1) AS date, lwr_e.2 AS status, toUInt32(lwr_e.3) AS dpd,
+  multiIf(lwr_e.2 = 'charged_off', 'charged_off', lwr_e.2 = 'paid_off', 'paid_off', lwr_na, 'non_accrual', 'accruing') AS accrual_status,
+  ${trusted(accrualMoneyColumns.map((name) => `${cents(money[name])} AS ${name}`).join(',\n  '))}
   FROM (${underLayers(
     sql`SELECT loan_id, co_day, non_accrual_dpd, ${trusted(outs.outs)} AS OUTS
     FROM (${underLayers(inputs, outs.layers)})`,
@@ -193,6 +205,7 @@ FROM (
       `arrayMap((lwa_h, lwa_z) -> lwa_h > lwa_z, LAST_HIT, LAST_ZERO) AS NA`,
     ],
   )})
-)
-ARRAY JOIN ROWS AS v`;
+ARRAY JOIN EV AS lwr_e, OUTS AS lwr_o, NA AS lwr_na, CHARGES AS lwr_c, PAID_CHARGES AS lwr_pc,
+  arrayResize(arrayPushFront(CHARGES, toFloat64(0)), length(CHARGES)) AS lwr_c0,
+  arrayResize(arrayPushFront(PAID_CHARGES, toFloat64(0)), length(PAID_CHARGES)) AS lwr_pc0`;
 }
