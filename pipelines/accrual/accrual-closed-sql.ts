@@ -41,6 +41,8 @@ function chargeStepSql(): string {
       arrayPushBack(lwa_s.8, (lwa_x.1, ${next.join(', ')})))`;
 }
 
+/** an installment or a P in the lookup of the oldest unpaid installment: (key, 0 installment / 1 P, position, C, CPR, CI, interest, principal, due day) */
+const mergedType = 'Array(Tuple(Float64, UInt8, UInt64, Float64, Float64, Float64, Float64, Float64, Int64))';
 const chargeStateType = 'Array(Tuple(UInt64, Float64, Float64, Float64, Float64, Float64, Float64, Float64))';
 
 /**
@@ -78,22 +80,33 @@ export function closedOutsSql(): { layers: string[]; outs: string } {
     arrayPopBack(arrayPushFront(arrayCumSum(arrayMap(lwa_x -> if(lwa_x.2 = 0, lwa_x.5, 0.), REPORTED)), 0.)) AS CL_CPRK,
     arrayPopBack(arrayPushFront(arrayCumSum(arrayMap(lwa_x -> if(lwa_x.2 = 0, lwa_x.6, 0.), REPORTED)), 0.)) AS CL_CIK,
     -- the oldest installment not fully paid at each P: installments keyed by the amount from which
-    -- they are the oldest unpaid (the first from any amount; n + 1: all paid), sorted with the P's.
+    -- they are the oldest unpaid (the first from any amount; n + 1: all paid), in order.
     -- Only the first sched_keep installments (inputs): any later one is due after every reported
     -- date, so as the oldest it gives DPD 0 and nothing overdue, as the first of them does
-    arraySort(lwa_m -> (lwa_m.1, lwa_m.2, lwa_m.3), arrayConcat(
+    arrayConcat(
       arrayMap((lwa_c, lwa_pr, lwa_in, lwa_fi, lwa_fp, lwa_d, lwa_i) ->
           (if(lwa_i = 1, -1e300, lwa_c), toUInt8(0), toUInt64(lwa_i), lwa_c, lwa_pr, lwa_in, lwa_fi, lwa_fp, toInt64(toUInt16(lwa_d))),
         arraySlice(arrayPushFront(C, 0.), 1, sched_keep), arraySlice(arrayPushFront(CPR, 0.), 1, sched_keep),
         arraySlice(arrayPushFront(CI, 0.), 1, sched_keep), arraySlice(f_int, 1, sched_keep), arraySlice(f_pr, 1, sched_keep),
         arraySlice(s_due, 1, sched_keep), range(1, sched_keep + 1)),
-      [(if(n = 0, -1e300, C[n]), toUInt8(0), toUInt64(n + 1), C[n], CPR[n], CI[n], 0., 0., toInt64(0))],
-      arrayMap((lwa_p, lwa_j) -> (lwa_p, toUInt8(1), toUInt64(lwa_j), 0., 0., 0., 0., 0., toInt64(0)), CL_P, arrayEnumerate(CL_P))
-    )) AS CL_MERGED`,
+      [(if(n = 0, -1e300, C[n]), toUInt8(0), toUInt64(n + 1), C[n], CPR[n], CI[n], 0., 0., toInt64(0))]) AS CL_INST,
+    -- P never falls unless a payment's penalty part exceeds its cash (nothing validates that away)
+    arrayAll(lwa_d -> lwa_d >= 0, arrayDifference(CL_P)) AS CL_P_RISES`,
     `
-    arraySort((lwa_f, lwa_m) -> lwa_m.3,
-      arrayFilter((lwa_f, lwa_m) -> lwa_m.2 = 1, arrayFill(lwa_m -> lwa_m.2 = 0, CL_MERGED), CL_MERGED),
-      arrayFilter(lwa_m -> lwa_m.2 = 1, CL_MERGED)) AS CL_OLDEST`,
+    -- where P can fall: the installments sorted with the P's whole, each P taking the last installment
+    -- before it (evaluated only for those loans: the engine runs only the branch of if() a row takes)
+    if(CL_P_RISES, CAST([] AS ${mergedType}), arraySort(lwa_m -> (lwa_m.1, lwa_m.2, lwa_m.3), arrayConcat(CL_INST,
+      arrayMap((lwa_p, lwa_j) -> (lwa_p, toUInt8(1), toUInt64(lwa_j), 0., 0., 0., 0., 0., toInt64(0)), CL_P, arrayEnumerate(CL_P))))) AS CL_MERGED`,
+    `
+    -- where P never falls, the P's in event order are also in amount order: sorting the keys alone
+    -- with them tells how many P's each installment is the oldest unpaid for, in turn
+    if(CL_P_RISES,
+      arrayFlatten(arrayMap((lwa_v, lwa_c) -> arrayWithConstant(lwa_c, lwa_v), CL_INST,
+        arrayMap(lwa_s -> length(lwa_s) - 1, arraySplit(lwa_x -> lwa_x.2 = 0,
+          arraySort(arrayConcat(arrayMap(lwa_m -> (lwa_m.1, toUInt8(0)), CL_INST), arrayMap(lwa_p -> (lwa_p, toUInt8(1)), CL_P))))))),
+      arraySort((lwa_f, lwa_m) -> lwa_m.3,
+        arrayFilter((lwa_f, lwa_m) -> lwa_m.2 = 1, arrayFill(lwa_m -> lwa_m.2 = 0, CL_MERGED), CL_MERGED),
+        arrayFilter(lwa_m -> lwa_m.2 = 1, CL_MERGED))) AS CL_OLDEST`,
     `
     -- before each event: (oldest unpaid installment or 0, its due day, overdue principal, overdue interest)
     arrayMap((lwa_f, lwa_p, lwa_k, lwa_cp, lwa_ci) -> (
