@@ -41,7 +41,10 @@ function chargeStepSql(): string {
       arrayPushBack(lwa_s.8, (lwa_x.1, ${next.join(', ')})))`;
 }
 
-/** an installment or a P in the lookup of the oldest unpaid installment: (key, 0 installment / 1 P, position, C, CPR, CI, interest, principal, due day) */
+/**
+ * An installment or a P in the lookup of the oldest unpaid installment: (key, 0 installment / 1 P,
+ * position, C, CPR, CI, interest, principal, due day).
+ */
 const mergedType = 'Array(Tuple(Float64, UInt8, UInt64, Float64, Float64, Float64, Float64, Float64, Int64))';
 const chargeStateType = 'Array(Tuple(UInt64, Float64, Float64, Float64, Float64, Float64, Float64, Float64))';
 

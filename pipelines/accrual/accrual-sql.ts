@@ -118,7 +118,6 @@ export function accrualSql(
         arrayMap(lwa_v -> toFloat64(lwa_v), s_pr) AS f_pr, arrayMap(lwa_v -> toFloat64(lwa_v), s_int) AS f_int,
         arrayCumSum(arrayMap((lwa_a, lwa_b) -> lwa_a + lwa_b, f_pr, f_int)) AS C,
         arrayCumSum(f_pr) AS CPR, arrayCumSum(f_int) AS CI, length(s_due) AS n, C[n] AS sched_total,
-        -- events in date order; on one day: grace ends, payments, restructures, waivers, then the evaluation
         -- nothing after the last evaluation date is reported, nor a charge or payment from the charge-off
         -- on: they are dropped before the sort (a loan's later schedule was most of what it sorted)
         arrayMax(EVAL_DAYS) AS last_eval_day, least(co_day, last_eval_day + 1) AS event_end,
@@ -159,8 +158,6 @@ export function accrualSql(
                    FROM ${t('loan_events')} WHERE ${inLoans('loan_id')} GROUP BY loan_id) AS lwq_ev ON lwq_ev.loan_id = lwq_l.loan_id
         WHERE ${inLoans('lwq_l.loan_id')} AND lwq_l.loan_id NOT IN (SELECT loan_id FROM ${t('performance')}) ${whereDate}
       )`;
-  // each evaluation date's row: its state (lwr_e), charges (lwr_o), non-accrual flag (lwr_na), and the
-  // charges accrued and paid to date at it and at the date before (lwr_c, lwr_pc; lwr_c0, lwr_pc0)
   // overdue scheduled interest and the penalty and compound interest outstanding: on or off balance sheet
   const arrears = 'lwr_e.5 + (lwr_o.6 - lwr_o.9 - lwr_o.12) + (lwr_o.7 - lwr_o.10 - lwr_o.13)';
   const offBalance = "lwr_na OR lwr_e.2 = 'charged_off'";
@@ -183,7 +180,9 @@ export function accrualSql(
     charges_accrued_in_month: 'lwr_c - lwr_c0',
     charges_paid_in_month: 'lwr_pc - lwr_pc0',
   };
-  // the per-date arrays are joined out side by side: no array of whole-row tuples is built first
+  // each evaluation date's row: its state (lwr_e), charges (lwr_o), non-accrual flag (lwr_na), and the
+  // charges accrued and paid to date at it and at the date before (lwr_c, lwr_pc; lwr_c0, lwr_pc0),
+  // the per-date arrays joined out side by side: no array of whole-row tuples is built first
   return sql`
 SELECT loan_id, toDate(lwr_e.1) AS date, lwr_e.2 AS status, toUInt32(lwr_e.3) AS dpd,
   multiIf(lwr_e.2 = 'charged_off', 'charged_off', lwr_e.2 = 'paid_off', 'paid_off', lwr_na, 'non_accrual', 'accruing') AS accrual_status,
