@@ -8,6 +8,7 @@ if ! /usr/bin/python3 -c 'import pandas, xgboost, sklearn' 2>/dev/null; then
 fi
 export TZ=UTC
 npx tsx bench/ingest-snapshot.ts "$@"      # builds bench/work/db, which the next one reads; DuckDB snapshot peer and copy floor in the same run
+npx tsx bench/accrual.ts                    # the accrual alone on that warehouse, every run, and a hash of the rows it writes
 npx tsx bench/metrics.ts "$@"               # with the same six metrics in DuckDB, compared cell by cell (bench/duckdb)
 npx tsx bench/models.ts "$@"                # models vs XGBoost / sklearn (python3-xgboost, python3-sklearn)
 npx tsx bench/cases.ts                      # case list on the 1M book (needs bench/models' features)
