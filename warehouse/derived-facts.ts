@@ -125,7 +125,7 @@ const promiseStatuses = (wh: Pick<Warehouse, 'database'>, loans?: LoanSubset) =>
       trusted(wh.database),
       trusted("toDate('2149-06-06')"),
       trusted(String(specGraceDays)),
-      trusted(loans ? `loan_id IN (${loans})` : '1'),
+      loans ? trusted(`loan_id IN (${loans})`) : undefined,
     ),
   );
   if (Object.keys(query_params).length > 0) throw new Error('the promise lifecycle took a bound parameter');

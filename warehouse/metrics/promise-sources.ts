@@ -30,7 +30,13 @@ const cents = (x: string) => `toInt64(${x} * 100)`;
  * parameter), grace a UInt16 one; `loans` a condition on loan_id limiting the loans read (every
  * promise of a loan read is judged, so a loan's allocation stays whole)
  */
-export function promiseRowsSql(db: Sql, asOf: Sql, grace: Sql, loans: Sql = trusted('1')): Sql {
+export function promiseRowsSql(db: Sql, asOf: Sql, grace: Sql, loans?: Sql): Sql {
+  // the payments read: of the given loans, else of every loan with a promise. Not both: with a few
+  // thousand loans given, testing each of the book's payments against every promise loan as well
+  // was half the statement (a case list's broken promises, 1.1 s → 0.6 s on the 1M book)
+  const paymentsOf =
+    loans ?? sql`loan_id IN (SELECT loan_id FROM ${db}.collection_actions WHERE outcome = 'promise_to_pay')`;
+  const promisesOf = loans ?? trusted('1');
   // the allocation of one payment p = (date, cents) over the promises, given what each still lacks (rem):
   // e = what an eligible promise lacks (0 when p is outside its window); a promise takes min(e, what is left
   // of p after the promises before it in deadline order took theirs) — a prefix sum, so no loop per promise
@@ -56,13 +62,12 @@ export function promiseRowsSql(db: Sql, asOf: Sql, grace: Sql, loans: Sql = trus
     FROM (SELECT loan_id, arraySort(lwq_v -> (lwq_v.3, lwq_v.2, lwq_v.1), groupArray(
               (action_id, action_date, addDays(ifNull(promised_date, action_date), ${grace}), ${trusted(cents('ifNull(promised_amount, 0)'))},
                isNotNull(promised_amount), ifNull(promised_date, action_date), agent_id, toString(team), toString(channel)))) AS ps
-          FROM ${db}.collection_actions WHERE outcome = 'promise_to_pay' AND action_date <= ${asOf} AND ${loans}
+          FROM ${db}.collection_actions WHERE outcome = 'promise_to_pay' AND action_date <= ${asOf} AND ${promisesOf}
           GROUP BY loan_id) AS lwq_q
     LEFT JOIN (SELECT loan_id, arraySort(lwq_z -> (lwq_z.1, lwq_z.3), groupArray((paid_date, ${trusted(cents('amount'))}, payment_id))) AS pays3,
                  arrayMap(lwq_z -> (lwq_z.1, lwq_z.2), pays3) AS pays
                FROM ${db}.payments
-               WHERE paid_date <= ${asOf} AND ${loans}
-                 AND loan_id IN (SELECT loan_id FROM ${db}.collection_actions WHERE outcome = 'promise_to_pay')
+               WHERE paid_date <= ${asOf} AND ${paymentsOf}
                GROUP BY loan_id) AS lwq_y ON lwq_y.loan_id = lwq_q.loan_id
   ) AS lwq_l
   ARRAY JOIN lwq_l.ps AS lwq_x, arrayEnumerate(lwq_l.ps) AS lwq_i`;
