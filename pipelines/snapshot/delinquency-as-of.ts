@@ -32,19 +32,19 @@ export function delinquencyAsOfSql(
   part: LoanPart = wholeBook,
 ): Sql {
   const date = param(asOf, 'Date');
-  const pass = snapshotPass(snapshotParams(settings), {
-    buckets: part.count,
-    bucket: part.index,
-    nonRetailOnly: false,
-  });
+  // the pass reads the part as given (a hash bucket or a range of ids)
+  const pass = {
+    ...snapshotPass(snapshotParams(settings), { buckets: part.count, bucket: part.index, nonRetailOnly: false }),
+    bucket: part,
+  };
   return sql`
     SELECT loan_id, toString(${date}) AS as_of, 'schedule' AS source, dpd, bucket, status,
       toString(principal_balance) AS principal_balance, toString(overdue_principal) AS overdue_principal, toString(overdue_interest) AS overdue_interest
     FROM (${scheduleLoanMonthsSql(wh, { kind: 'as_of', date }, pass)})
     UNION ALL
     SELECT loan_id, toString(${date}), 'performance', dpd, bucket, status, toString(principal_balance), toString(overdue_principal), toString(overdue_interest)
-    FROM (SELECT * FROM ${trusted(tableRef(wh, 'loan_month'))} WHERE source = 'performance' AND month_end <= ${date}
-            AND ${inLoanPart('loan_id', part)}
+    FROM (SELECT * FROM ${trusted(tableRef(wh, 'loan_month'))} PREWHERE source = 'performance' AND month_end <= ${date}
+            WHERE ${inLoanPart('loan_id', part)}
           ORDER BY month_end DESC LIMIT 1 BY loan_id)`;
 }
 
@@ -140,8 +140,8 @@ function activeTapeLoansSql(wh: Warehouse, date: Param, part: LoanPart): Sql {
   return sql`
     SELECT loan_id, toString(${date}) AS as_of, 'performance' AS source, dpd, toString(bucket) AS bucket, toString(status) AS status,
       toString(principal_balance) AS principal_balance, toString(overdue_principal) AS overdue_principal, toString(overdue_interest) AS overdue_interest
-    FROM (SELECT * FROM ${trusted(tableRef(wh, 'loan_month'))} WHERE source = 'performance' AND month_end <= ${date}
-            AND ${inLoanPart('loan_id', part)}
+    FROM (SELECT * FROM ${trusted(tableRef(wh, 'loan_month'))} PREWHERE source = 'performance' AND month_end <= ${date}
+            WHERE ${inLoanPart('loan_id', part)}
           ORDER BY month_end DESC LIMIT 1 BY loan_id)
     WHERE status = 'active'`;
 }
