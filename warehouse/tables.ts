@@ -607,6 +607,31 @@ export const consoleTables = {
   },
 } as const satisfies Record<string, TableDef>;
 
+/**
+ * The counterfactual sentence of each scored loan-month (migration 33), kept once computed: it
+ * depends only on the model version, the features of the scored month-end and the searched
+ * actions (`spec`, a hash of them), so a case list pulled every day of a month searches each
+ * loan once, not on every pull. `scored_at` ties a row to the score it explains: re-scoring the
+ * month deletes the rows (models/score.ts) and a row of an earlier score is never read.
+ */
+export const counterfactualTables = {
+  loan_counterfactuals: {
+    name: 'loan_counterfactuals',
+    columns: [
+      ['model_name', 'String'],
+      ['model_version', 'UInt32'],
+      ['month_end', 'Date'],
+      ['loan_id', 'String'],
+      ['spec', 'LowCardinality(String)'],
+      ['scored_at', 'DateTime'],
+      ['text_en', 'String'],
+      ['text_zh', 'String'],
+    ],
+    orderBy: '(model_name, model_version, month_end, loan_id)',
+    shardBy: 'cityHash64(loan_id)',
+  },
+} as const satisfies Record<string, TableDef>;
+
 /** Collection tables (migration 7): fired warnings and the case assignments of strategy experiments. */
 export const collectionTables = {
   warnings: {

@@ -1,5 +1,6 @@
 import { querySql, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
+import { inLoanPart, type LoanPart } from '../../warehouse/loan-part.ts';
 import { param, sql, trusted, type Sql } from '../../warehouse/sql.ts';
 import type { SnapshotSettings } from '../snapshot/snapshot-settings.ts';
 import { configuredAccrualRules, type AccrualRules } from './accrual-rules.ts';
@@ -44,6 +45,22 @@ async function snapshotHoldsDate(wh: Warehouse, asOf: string, label: string): Pr
       WHERE month_end = ${param(asOf, 'Date')}`,
   );
   return r?.labels === '1' && r.label === label;
+}
+
+/**
+ * When the snapshot holds the date (snapshotHoldsDate), its rows of that date as a fragment per part
+ * of the book — loan_id, amount_to_cure, overdue_principal, overdue_interest — for a reader to join
+ * (the case list at a month-end); null when it does not, and the fold from history is needed.
+ */
+export async function heldAccrualSql(
+  wh: Warehouse,
+  o: { asOf: string; rules?: AccrualRules | undefined },
+): Promise<((part: LoanPart) => Sql) | null> {
+  const rules = o.rules ?? configuredAccrualRules();
+  if (!(await snapshotHoldsDate(wh, o.asOf, rules.label))) return null;
+  return (part) =>
+    sql`SELECT loan_id, amount_to_cure, overdue_principal, overdue_interest FROM ${trusted(tableRef(wh, 'loan_month_accrual'))}
+      WHERE month_end = ${param(o.asOf, 'Date')} AND ${inLoanPart('loan_id', part)}`;
 }
 
 /** The rows of accrualAsOfSql, by loan_id; money as numbers (from the snapshot's rows when it holds the date). */

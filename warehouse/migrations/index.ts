@@ -16,6 +16,7 @@ import {
   warningFactsPairsColumns,
   collectionTables,
   consoleTables,
+  counterfactualTables,
   incentiveTables,
   loanMonthDerived,
   loanMonthKey,
@@ -276,6 +277,11 @@ export const migrations: Migration[] = [
     version: 32,
     name: 'loan_defaults.paid_off_me (the first month-end each defaulted loan is paid off), filled from the existing snapshot',
     statements: (wh) => [...refillLoanDefaults(wh)],
+  },
+  {
+    version: 33,
+    name: "loan_counterfactuals: each scored loan-month's counterfactual sentence, kept once a case list has searched it",
+    statements: (wh) => createTableStatements(wh, counterfactualTables.loan_counterfactuals),
   },
 ];
 

@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseString } from '@fast-csv/parse';
 import { buildCaseList, casesCsv, type Case } from '../../../../pipelines/cases/case-list.ts';
-import { amountToCureAsOf } from '../../../../pipelines/accrual/amount-to-cure.ts';
+import { amountToCureAsOf, amountToCureFromHistory } from '../../../../pipelines/accrual/amount-to-cure.ts';
+import { counterfactualSpec } from '../../../../models/counterfactual/kept.ts';
+import type { ModelVersion } from '../../../../models/registry/registry.ts';
+import { scoreMonthInDb } from '../../../../models/score.ts';
+import { param, sql } from '../../../../warehouse/sql.ts';
 import {
   defaultEscalation,
   defaultStrategyTable,
@@ -10,7 +14,7 @@ import {
 } from '../../../../pipelines/cases/strategy.ts';
 import { assignExperiment, parseExperiment, storeAssignments } from '../../../../pipelines/cases/experiment.ts';
 import { experimentResults } from '../../../../pipelines/cases/experiment-results.ts';
-import { queryRows } from '../../../../warehouse/connection.ts';
+import { exec, queryRows } from '../../../../warehouse/connection.ts';
 import { activeDelinquencyQuery, delinquencyAsOf } from '../../../../pipelines/snapshot/delinquency-as-of.ts';
 import { warehouseWithBook } from '../../../helpers/book.ts';
 import { defaultSettings } from '../../../helpers/settings.ts';
@@ -31,16 +35,18 @@ const parseCsv = (text: string) =>
 describe('case list', () => {
   let wh: Awaited<ReturnType<typeof warehouseWithBook>>;
   let cases: Case[] = [];
+  let champion: ModelVersion;
   const asOf = '2024-06-15';
+  const options = () => ({
+    asOf,
+    settings: defaultSettings,
+    strategy: defaultStrategyTable,
+    champion: { name: champion.model_name, version: champion.version },
+  });
   beforeAll(async () => {
     wh = await warehouseWithBook('cases', { loans: 2000, months: 24, seed: 12 });
-    const m = await withScoredChampion(wh, { scoreMonthEnds: ['2024-05-31'] });
-    cases = await buildCaseList(wh, {
-      asOf,
-      settings: defaultSettings,
-      strategy: defaultStrategyTable,
-      champion: { name: m.model_name, version: m.version },
-    });
+    champion = await withScoredChampion(wh, { scoreMonthEnds: ['2024-05-31'] });
+    cases = await buildCaseList(wh, options());
   });
   afterAll(() => disposeIfOpened(wh));
 
@@ -298,6 +304,85 @@ describe('case list', () => {
         settings: defaultSettings,
       }),
     ).rejects.toThrow(/no cases were assigned/);
+  });
+
+  it('a list built in ranges of loan ids (one statement each) is the list built whole, on a month-end and after it', async () => {
+    for (const o of [options(), { ...options(), asOf: '2024-05-31' }]) {
+      const whole = await buildCaseList(wh, { ...o, parts: 1 });
+      expect(whole.length).toBeGreaterThan(50);
+      for (const parts of [3, 7]) expect(await buildCaseList(wh, { ...o, parts })).toEqual(whole);
+    }
+  });
+
+  it("a month-end list takes what each case owes from the snapshot's accrual rows: what folding each loan's history gives", async () => {
+    const me = '2024-05-31';
+    const list = await buildCaseList(wh, { ...options(), asOf: me });
+    const ids = param(
+      list.map((c) => c.loan_id),
+      'Array(String)',
+    );
+    const folded = new Map(
+      (
+        await amountToCureFromHistory(wh, { asOf: me, settings: defaultSettings, loans: sql`SELECT arrayJoin(${ids})` })
+      ).map((r) => [r.loan_id, r]),
+    );
+    expect(list.filter((c) => (c.charges_owed ?? 0) > 0).length).toBeGreaterThan(10);
+    for (const c of list) {
+      const f = folded.get(c.loan_id)!;
+      expect(c.amount_to_cure).toBe(f.amount_to_cure);
+      expect(c.charges_owed).toBeCloseTo(f.amount_to_cure - f.overdue_principal - f.overdue_interest, 2);
+    }
+  });
+
+  it('a counterfactual searched once is kept for its score: the next list reads it, not one of another score, and a re-score forgets it', async () => {
+    const table = `${wh.database}.loan_counterfactuals`;
+    const keptRows = () =>
+      queryRows<{ loan_id: string; text_en: string; scored_at: number }>(
+        wh,
+        `SELECT loan_id, text_en, toUInt32(scored_at) AS scored_at FROM ${table} WHERE month_end = '2024-05-31'`,
+      );
+    const scored = cases.filter((c) => c.probability_source !== 'roll_rate_matrix');
+    expect(scored.filter((c) => c.counterfactual).length).toBeGreaterThan(10);
+    const kept = new Map((await keptRows()).map((r) => [r.loan_id, r]));
+    for (const c of scored) expect(kept.get(c.loan_id)?.text_en).toBe(c.counterfactual);
+    expect(await buildCaseList(wh, options())).toEqual(cases);
+
+    // what the list shows is the kept row of its score; a row of an earlier score is searched again
+    const [x, y] = scored.filter((c) => c.counterfactual);
+    const scoredAt = kept.get(x!.loan_id)!.scored_at;
+    await exec(wh, `TRUNCATE TABLE ${table}`);
+    const row = { model_name: champion.model_name, model_version: champion.version, month_end: '2024-05-31' };
+    await wh.client.insert({
+      table,
+      format: 'JSONEachRow',
+      values: [
+        {
+          ...row,
+          loan_id: x!.loan_id,
+          spec: counterfactualSpec(),
+          scored_at: scoredAt,
+          text_en: 'kept',
+          text_zh: '留',
+        },
+        {
+          ...row,
+          loan_id: y!.loan_id,
+          spec: counterfactualSpec(),
+          scored_at: scoredAt - 60,
+          text_en: 'old',
+          text_zh: '旧',
+        },
+      ],
+    });
+    const read = await buildCaseList(wh, options());
+    expect(read.find((c) => c.loan_id === x!.loan_id)).toMatchObject({
+      counterfactual: 'kept',
+      counterfactual_zh: '留',
+    });
+    expect(read.filter((c) => c.loan_id !== x!.loan_id)).toEqual(cases.filter((c) => c.loan_id !== x!.loan_id));
+
+    await scoreMonthInDb(wh, champion, '2024-05-31');
+    expect(await keptRows()).toEqual([]);
   });
 
   it('a month-end reads the fresh snapshot, with the same answer as evaluating the history; other dates and stale snapshots evaluate', async () => {
