@@ -1,5 +1,5 @@
 import type { NetworkArtifact } from './nn/network.ts';
-import { scoreGbm, type GbmArtifact } from './gbm/gbm.ts';
+import { gbmProbability, scoreGbm, type GbmArtifact } from './gbm/gbm.ts';
 import type { ScorecardArtifact, Scores } from './scorecard/scorecard.ts';
 import { scoreScorecard } from './scorecard/scorecard.ts';
 import { scoreNetwork } from './nn/network.ts';
@@ -33,6 +33,10 @@ export const scoreModel = (art: ModelArtifact, ds: Dataset): Scores =>
     : art.kind === 'network'
       ? scoreNetwork(art, ds)
       : scoreGbm(art, ds);
+
+/** A model's probabilities without its points, grades and reasons (what fitting, calibration and evaluation read). */
+export const probabilityOf = (art: ModelArtifact, ds: Dataset): Float64Array =>
+  art.kind === 'gbm' ? gbmProbability(art, ds) : scoreModel(art, ds).probability;
 
 /** Feature columns a model reads. */
 export const modelFeatures = (art: ModelArtifact): string[] => [

@@ -1,7 +1,7 @@
 import { DatasetError, fingerprint, type Dataset } from './data/dataset.ts';
 import { auc, baselineEdges, calibrationTable, countByEdges, gainsTable, psi, quality } from './evaluate/metrics.ts';
 import type { ModelArtifact, ModelKind, ModelMetrics } from './model-types.ts';
-import { scoreModel } from './model-types.ts';
+import { probabilityOf } from './model-types.ts';
 import { defaultNetworkOptions, trainNetwork, type NetworkOptions } from './nn/network.ts';
 import { defaultGbmOptions, trainGbm, type GbmOptions } from './gbm/gbm.ts';
 import { defaultScorecardOptions, trainScorecard, type ScorecardOptions } from './scorecard/scorecard.ts';
@@ -120,8 +120,8 @@ export async function trainModels(
         `${kind}: calibrated (Platt, a ${report.a.toFixed(3)}, b ${report.b.toFixed(3)}) on ${report.rows} held-back rows; test ECE ${report.test.ece_before.toFixed(4)} → ${report.test.ece_after.toFixed(4)}`,
       );
     const seconds = (performance.now() - t0) / 1000;
-    const pTrain = scoreModel(artifact, train).probability;
-    const pTest = scoreModel(artifact, test).probability;
+    const pTrain = probabilityOf(artifact, train);
+    const pTest = probabilityOf(artifact, test);
     if (![...pTrain, ...pTest].every(Number.isFinite))
       throw new Error(`${kind} produced a non-finite probability: training diverged`);
     const edges = baselineEdges(pTrain);

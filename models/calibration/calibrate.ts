@@ -1,7 +1,7 @@
 import { subset, indicesWhere, type Dataset } from '../data/dataset.ts';
 import type { HeldBack } from '../data/split.ts';
 import { baselineEdges, calibrationTable, countByEdges, ece, type CalibrationRow } from '../evaluate/metrics.ts';
-import { scoreModel, type ModelArtifact } from '../model-types.ts';
+import { probabilityOf, type ModelArtifact } from '../model-types.ts';
 import { rescaleScorecard } from '../scorecard/scorecard.ts';
 import { fitPlatt, logOdds, type PlattFit } from './platt.ts';
 
@@ -57,7 +57,7 @@ export function foldPlatt(art: ModelArtifact, a: number, b: number): ModelArtifa
 
 /** The artifact with its PSI baseline (training score-band edges and counts) taken from its own probabilities. */
 export function withBaseline(art: ModelArtifact, train: Dataset): ModelArtifact {
-  const p = scoreModel(art, train).probability;
+  const p = probabilityOf(art, train);
   const scoreEdges = baselineEdges(p);
   return { ...art, baseline: { scoreEdges, scoreCounts: countByEdges(p, scoreEdges) } };
 }
@@ -86,12 +86,12 @@ export function calibrateModel(
   parts: { train: Dataset; heldBack: Dataset; heldBackDescription: string; test: Dataset },
 ): { artifact: ModelArtifact; report: ProbabilityCalibration } {
   const { heldBack, test } = parts;
-  const pHeld = scoreModel(raw, heldBack).probability;
+  const pHeld = probabilityOf(raw, heldBack);
   const fit: PlattFit | null = method === 'platt' ? fitPlatt(Float64Array.from(pHeld, logOdds), heldBack.label) : null;
   const artifact = withBaseline(fit ? foldPlatt(raw, fit.a, fit.b) : raw, parts.train);
-  const pHeldAfter = fit ? scoreModel(artifact, heldBack).probability : pHeld;
-  const pTestBefore = scoreModel(raw, test).probability;
-  const pTestAfter = fit ? scoreModel(artifact, test).probability : pTestBefore;
+  const pHeldAfter = fit ? probabilityOf(artifact, heldBack) : pHeld;
+  const pTestBefore = probabilityOf(raw, test);
+  const pTestAfter = fit ? probabilityOf(artifact, test) : pTestBefore;
   let bads = 0;
   for (const y of heldBack.label) bads += y;
   return {

@@ -3,7 +3,7 @@ import { tableRef } from '../../warehouse/ddl.ts';
 import { deleteRows } from '../../warehouse/delete-rows.ts';
 import { indicesWhere, subset } from '../data/dataset.ts';
 import { loadFeatureRows } from '../data/load-features.ts';
-import { scoreModel } from '../model-types.ts';
+import { probabilityOf } from '../model-types.ts';
 import type { ModelVersion } from '../registry/registry.ts';
 import { binCounts } from '../scorecard/woe-matrix.ts';
 import { asVariableBins } from '../scorecard/scorecard.ts';
@@ -58,7 +58,7 @@ export async function monitorModel(
   for (const { m: monthEnd } of months) {
     const ds = await loadFeatureRows(wh, { mode: 'eligible', monthEnd });
     if (ds.n === 0) continue;
-    const p = scoreModel(a, ds).probability;
+    const p = probabilityOf(a, ds);
     const scorePsi = psi(a.baseline.scoreCounts, countByEdges(p, a.baseline.scoreEdges));
     const csi = Object.fromEntries(
       vars.map((v) => [

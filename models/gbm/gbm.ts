@@ -9,7 +9,8 @@ import { defaultGradeEdges, gradeOf, pointsOf, type Scores } from '../scorecard/
  * the "more models are welcome if they win" of SPEC §6. Numeric features are cut at up to 63
  * quantile edges with missing values routed by each split's learned default direction;
  * categories are ordered by training bad rate and split as ranges of that order (an unseen
- * category takes the riskiest end). Rows are sampled (seeded) for large data; rounds stop early
+ * category takes the riskiest end). Rows are sampled (seeded) for large data; each tree is grown on
+ * a seeded share of the fitted rows and of the features (stochastic boosting); rounds stop early
  * when the validation log-loss has not improved for `patience` rounds.
  */
 export interface GbmFeature {
@@ -46,6 +47,10 @@ export interface GbmOptions {
   patience: number;
   maxRows: number;
   seed: number;
+  /** share of the fitted rows each tree is grown on (stochastic boosting; 1: all) */
+  subsample?: number;
+  /** share of the features each tree may split on (1: all) */
+  colsample?: number;
 }
 export const defaultGbmOptions: GbmOptions = {
   rounds: 400,
@@ -55,8 +60,10 @@ export const defaultGbmOptions: GbmOptions = {
   minChildHess: 1,
   maxBins: 64,
   patience: 40,
-  maxRows: 200_000,
+  maxRows: 1_000_000,
   seed: 1,
+  subsample: 0.8,
+  colsample: 0.8,
 };
 
 const MISSING = 255;
@@ -125,76 +132,124 @@ export function encode(art: Pick<GbmArtifact, 'features'>, ds: Dataset): Uint8Ar
   });
 }
 
-function growTree(codes: Uint8Array[], rows: Int32Array, g: Float64Array, h: Float64Array, o: GbmOptions): GbmTree {
+/**
+ * One tree, grown depth-first over `rows` (partitioned in place, one array for the whole tree).
+ * Each node's gradient histograms come from its parent's: the smaller child's are summed over its
+ * rows and the larger's are the parent's less those (LightGBM's subtraction), so a level costs a
+ * pass over the smaller halves only.
+ */
+export function growTree(
+  codes: Uint8Array[],
+  rows: Int32Array,
+  g: Float64Array,
+  h: Float64Array,
+  o: GbmOptions,
+  allowed: Uint8Array,
+): GbmTree {
   const t: GbmTree = { feature: [], bin: [], missingLeft: [], left: [], right: [], value: [] };
-  const leaf = (idx: Int32Array) => {
-    let sg = 0,
-      sh = 0;
-    for (const i of idx) {
-      sg += g[i]!;
-      sh += h[i]!;
+  const nf = codes.length;
+  const B = 256;
+  const order = Int32Array.from(rows);
+  // two histogram buffers per depth: a node's children are built into its depth + 1 pair
+  // with row counts, so a bin emptied by the subtraction is empty, not a rounding residue
+  const histogram = () => ({ g: new Float64Array(nf * B), h: new Float64Array(nf * B), n: new Int32Array(nf * B) });
+  type Histogram = ReturnType<typeof histogram>;
+  const buffers = Array.from({ length: o.maxDepth + 2 }, () => [histogram(), histogram()] as const);
+  const build = (lo: number, hi: number, into: Histogram) => {
+    into.g.fill(0);
+    into.h.fill(0);
+    into.n.fill(0);
+    for (let f = 0; f < nf; f++) {
+      if (!allowed[f]) continue;
+      const c = codes[f]!;
+      const base = f * B;
+      for (let k = lo; k < hi; k++) {
+        const i = order[k]!;
+        const b = base + c[i]!;
+        into.g[b]! += g[i]!;
+        into.h[b]! += h[i]!;
+        into.n[b]!++;
+      }
     }
-    return -sg / (sh + o.lambda);
   };
-  const grow = (idx: Int32Array, depth: number): number => {
+  const grow = (lo: number, hi: number, depth: number, hist: Histogram): number => {
+    const { g: HG, h: HH, n: HN } = hist;
     const node = t.value.length;
+    let G = 0,
+      H = 0;
+    for (let k = lo; k < hi; k++) {
+      const i = order[k]!;
+      G += g[i]!;
+      H += h[i]!;
+    }
     t.feature.push(-1);
     t.bin.push(0);
     t.missingLeft.push(false);
     t.left.push(-1);
     t.right.push(-1);
-    t.value.push(leaf(idx));
-    if (depth >= o.maxDepth || idx.length < 2) return node;
-    let G = 0,
-      H = 0;
-    for (const i of idx) {
-      G += g[i]!;
-      H += h[i]!;
-    }
+    t.value.push(-G / (H + o.lambda));
+    if (depth >= o.maxDepth || hi - lo < 2) return node;
     const parent = (G * G) / (H + o.lambda);
     let best = { gain: 1e-9, f: -1, bin: 0, missingLeft: false };
-    const hg = new Float64Array(256);
-    const hh = new Float64Array(256);
-    codes.forEach((c, f) => {
-      hg.fill(0);
-      hh.fill(0);
-      for (const i of idx) {
-        const b = c[i]!;
-        hg[b]! += g[i]!;
-        hh[b]! += h[i]!;
-      }
-      const mg = hg[MISSING]!,
-        mh = hh[MISSING]!;
+    for (let f = 0; f < nf; f++) {
+      if (!allowed[f]) continue;
+      const base = f * B;
+      const hasMissing = HN[base + MISSING]! > 0;
+      const mg = hasMissing ? HG[base + MISSING]! : 0,
+        mh = hasMissing ? HH[base + MISSING]! : 0;
       let lg = 0,
         lh = 0;
       for (let b = 0; b < MISSING - 1; b++) {
-        lg += hg[b]!;
-        lh += hh[b]!;
-        if (hh[b] === 0 && hg[b] === 0) continue;
-        for (const ml of [false, true]) {
-          const LG = lg + (ml ? mg : 0),
-            LH = lh + (ml ? mh : 0);
+        if (HN[base + b] === 0) continue;
+        lg += HG[base + b]!;
+        lh += HH[base + b]!;
+        for (let m = 0; m < 2; m++) {
+          const LG = lg + (m ? mg : 0),
+            LH = lh + (m ? mh : 0);
           const RG = G - LG,
             RH = H - LH;
           if (LH < o.minChildHess || RH < o.minChildHess) continue;
           const gain = (LG * LG) / (LH + o.lambda) + (RG * RG) / (RH + o.lambda) - parent;
-          if (gain > best.gain) best = { gain, f, bin: b, missingLeft: ml };
+          if (gain > best.gain) best = { gain, f, bin: b, missingLeft: m === 1 };
         }
       }
-    });
+    }
     if (best.f < 0) return node;
     const c = codes[best.f]!;
-    const goesLeft = (i: number) => (c[i] === MISSING ? best.missingLeft : c[i]! <= best.bin);
-    const L = idx.filter(goesLeft);
-    const R = idx.filter((i) => !goesLeft(i));
+    // partition [lo, hi) into the rows going left, then right
+    let a = lo,
+      z = hi - 1;
+    while (a <= z) {
+      const code = c[order[a]!]!;
+      if (code === MISSING ? best.missingLeft : code <= best.bin) a++;
+      else {
+        const tmp = order[a]!;
+        order[a] = order[z]!;
+        order[z] = tmp;
+        z--;
+      }
+    }
+    const mid = a;
+    const [small, large] = buffers[depth + 1]!;
+    const leftSmaller = mid - lo <= hi - mid;
+    // the smaller child's histograms summed, the larger's by subtraction from the parent's
+    if (leftSmaller) build(lo, mid, small);
+    else build(mid, hi, small);
+    for (let k = 0; k < nf * B; k++) {
+      large.g[k] = HG[k]! - small.g[k]!;
+      large.h[k] = HH[k]! - small.h[k]!;
+      large.n[k] = HN[k]! - small.n[k]!;
+    }
     t.feature[node] = best.f;
     t.bin[node] = best.bin;
     t.missingLeft[node] = best.missingLeft;
-    t.left[node] = grow(L, depth + 1);
-    t.right[node] = grow(R, depth + 1);
+    t.left[node] = grow(lo, mid, depth + 1, leftSmaller ? small : large);
+    t.right[node] = grow(mid, hi, depth + 1, leftSmaller ? large : small);
     return node;
   };
-  grow(rows, 0);
+  const [root] = buffers[0]!;
+  build(0, order.length, root);
+  grow(0, order.length, 0, root);
   return t;
 }
 
@@ -239,7 +294,12 @@ export function trainGbm(
       g[i] = p - ds.label[i]!;
       h[i] = Math.max(p * (1 - p), 1e-12);
     }
-    const t = growTree(codes, fitIdx, g, h, o);
+    const sub = o.subsample ?? 1;
+    const col = o.colsample ?? 1;
+    const rows = sub < 1 ? fitIdx.filter(() => rng.next() < sub) : fitIdx;
+    const allowed = Uint8Array.from(codes, () => (col < 1 ? (rng.next() < col ? 1 : 0) : 1));
+    if (!allowed.some((a) => a === 1)) allowed[Math.floor(rng.next() * allowed.length)] = 1;
+    const t = growTree(codes, rows, g, h, o, allowed);
     t.value = t.value.map((v) => v * o.learningRate);
     trees.push(t);
     for (const idx of [fitIdx, valIdx]) for (const i of idx) z[i]! += treeValue(t, codes, i);
@@ -262,7 +322,7 @@ export function trainGbm(
     training: { rounds: trees.length, bestRound: best.round + 1, validationLoss: best.loss, seed: o.seed },
     baseline: { scoreEdges: [], scoreCounts: [] },
   };
-  const p = scoreGbm(art, ds).probability;
+  const p = gbmProbability(art, ds);
   const scoreEdges = baselineEdges(p);
   art.baseline = { scoreEdges, scoreCounts: countByEdges(p, scoreEdges) };
   return art;
@@ -300,6 +360,22 @@ export function leafContributions(t: GbmTree): Map<number, Float64Array> {
     for (const child of [t.left[n]!, t.right[n]!]) walk(child, [...path, [f, t.value[child]! - t.value[n]!]]);
   };
   walk(0, []);
+  return out;
+}
+
+/**
+ * The probabilities alone, summed as scoreGbm sums them (base, then the trees in order): what
+ * fitting, calibration and evaluation read — scoreGbm's reason codes per row cost several times
+ * the sum on a million rows.
+ */
+export function gbmProbability(art: Pick<GbmArtifact, 'features' | 'trees' | 'base'>, ds: Dataset): Float64Array {
+  const codes = encode(art, ds);
+  const out = new Float64Array(ds.n);
+  for (let i = 0; i < ds.n; i++) {
+    let z = art.base;
+    for (const t of art.trees) z += t.value[treeLeaf(t, codes, i)]!;
+    out[i] = 1 / (1 + Math.exp(-z));
+  }
   return out;
 }
 
