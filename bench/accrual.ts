@@ -5,8 +5,6 @@
  * compared for speed and for equal output by running this on each (alternated, in one window).
  * Writes bench/results/accrual.json. Usage: tsx bench/accrual.ts [--runs R] [--work DIR]
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { delinquencySettings } from '../warehouse/config.ts';
@@ -17,6 +15,7 @@ import { accrualMoneyColumns } from '../pipelines/accrual/accrual-row.ts';
 import { defaultSnapshotSettings } from '../pipelines/snapshot/snapshot-settings.ts';
 import { openBuiltBenchWarehouse, waitForMerges } from './lib/bench-warehouse.ts';
 import { median } from './lib/median.ts';
+import { benchMachine, writeBenchResult } from './lib/results.ts';
 
 const { values } = parseArgs({ options: { work: { type: 'string' }, runs: { type: 'string' } } });
 const work = resolve(values.work ?? 'bench/work');
@@ -54,14 +53,8 @@ const result = {
   runs_s: secs,
   accrual_s: median(secs),
   accrual_worst_s: Math.max(...secs),
-  machine: {
-    cpus: cpus().length,
-    cpu: cpus()[0]?.model,
-    mem_gb: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
-  },
+  machine: benchMachine(),
 };
-mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/accrual.json', `${JSON.stringify(result, null, 2)}\n`);
+writeBenchResult('accrual', result);
 console.log(JSON.stringify(result, null, 2));
 process.exit(0);

@@ -10,8 +10,6 @@
  */
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../warehouse/config.ts';
@@ -20,6 +18,7 @@ import { migrate } from '../warehouse/migrations/index.ts';
 import { openLoop } from './lib/open-loop.ts';
 import { ensureApiBook } from './lib/api-book.ts';
 import { createApiKey } from '../api/auth/keys.ts';
+import { benchMachine, writeBenchResult } from './lib/results.ts';
 
 const { values } = parseArgs({
   options: {
@@ -199,12 +198,7 @@ const scoreAsOfUnderPullers = await withPullers(pullers, async () => {
 log(`pullers: ${JSON.stringify(scoreAsOfUnderPullers.pullers)}`);
 server.kill('SIGTERM');
 const result = {
-  machine: {
-    cpus: cpus().length,
-    cpu: cpus()[0]?.model,
-    mem_gb: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
-  },
+  machine: benchMachine(),
   book: { loans, months: 36, scored_loans: ids.length },
   connections,
   seconds,
@@ -226,7 +220,6 @@ const result = {
     autocannon_rate_limited_p99_le_20ms: score.p99_ms <= 20,
   },
 };
-mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/api.json', `${JSON.stringify(result, null, 2)}\n`);
+writeBenchResult('api', result);
 console.log(JSON.stringify(result, null, 2));
 process.exit(0);

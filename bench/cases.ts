@@ -20,8 +20,6 @@
  *    loans not on the list included (…_book), alongside.
  * Writes bench/results/cases.json.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { delinquencySettings } from '../warehouse/config.ts';
@@ -37,6 +35,7 @@ import { defaultSnapshotSettings } from '../pipelines/snapshot/snapshot-settings
 import { trainBenchChampion } from './lib/bench-champion.ts';
 import { openBuiltBenchWarehouse } from './lib/bench-warehouse.ts';
 import { median } from './lib/median.ts';
+import { benchMachine, writeBenchResult } from './lib/results.ts';
 
 const { values } = parseArgs({ options: { work: { type: 'string' } } });
 const work = resolve(values.work ?? 'bench/work');
@@ -136,12 +135,7 @@ const topRolls = top.filter((c) => rolled.has(c.loan_id));
 // balance rolling forward: the balance at the as-of month-end (the same basis as the roll-rate matrix)
 const sum = (xs: { loan_id: string }[]) => xs.reduce((s, x) => s + (rollBalance.get(x.loan_id) ?? 0), 0);
 const result = {
-  machine: {
-    cpus: cpus().length,
-    cpu: cpus()[0]?.model,
-    mem_gb: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
-  },
+  machine: benchMachine(),
   book: {
     loans_active_at_as_of: scored,
     as_of: asOf,
@@ -183,7 +177,6 @@ const result = {
     },
   },
 };
-mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/cases.json', `${JSON.stringify(result, null, 2)}\n`);
+writeBenchResult('cases', result);
 log(JSON.stringify(result));
 await wh.close();

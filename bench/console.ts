@@ -18,7 +18,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { loadavg } from 'node:os';
 import { ensureApiBook } from './lib/api-book.ts';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +33,7 @@ import { targetName } from '../warehouse/feature-catalogue.ts';
 import { createApiKey } from '../api/auth/keys.ts';
 import { createUser } from '../api/auth/users.ts';
 import { median } from './lib/median.ts';
+import { benchMachine } from './lib/results.ts';
 
 const { values } = parseArgs({
   options: {
@@ -228,10 +229,7 @@ const pages = Object.fromEntries(
 );
 const result = {
   machine: {
-    cpus: cpus().length,
-    cpu: cpus()[0]?.model,
-    mem_gb: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
+    ...benchMachine(),
     // 1, 5 and 15-minute load averages around each run: the figures mean something only on an idle machine
     load_average: perRun.map((r) => ({ before: r.load_before, after: r.load_after })),
   },

@@ -11,8 +11,7 @@
  * --from defaults to the 20th of the book's last month: an ordinary day, no month-end closes.
  * Writes bench/results/incremental.json. Its warehouse and files go to <--work>/incremental.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { delinquencySettings, loadConfig } from '../warehouse/config.ts';
@@ -23,6 +22,7 @@ import { ingest } from '../pipelines/ingest/ingest.ts';
 import { refreshSnapshots } from '../pipelines/snapshot/refresh-snapshots.ts';
 import { snapshotChecksums } from '../pipelines/snapshot/snapshot-checksums.ts';
 import { defaultSnapshotSettings } from '../pipelines/snapshot/snapshot-settings.ts';
+import { benchMachine, writeBenchResult } from './lib/results.ts';
 
 const { values } = parseArgs({
   options: {
@@ -102,9 +102,8 @@ const results = {
   loan_key_one_to_one: { refreshed: refreshed.loanKeyOneToOne, full: full.loanKeyOneToOne },
   target: 'refresh_s <= 0.1 * full_snapshot_s (one day of files into the 1M-loan warehouse)',
   target_met: refreshS <= 0.1 * fullS,
-  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memory_gb: Math.round(totalmem() / 2 ** 30) },
+  machine: benchMachine(),
   at: new Date().toISOString(),
 };
-mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/incremental.json', JSON.stringify(results, null, 2) + '\n');
+writeBenchResult('incremental', results);
 console.log(JSON.stringify(results, null, 2));

@@ -11,8 +11,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, totalmem } from 'node:os';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
@@ -32,6 +32,7 @@ import { benchBook, benchBookDir, reusableBenchBook } from './lib/bench-book.ts'
 import { waitForMerges } from './lib/bench-warehouse.ts';
 import { median } from './lib/median.ts';
 import { exportSnapshotReferenceInputs } from './lib/snapshot-inputs.ts';
+import { benchMachine, writeBenchResult } from './lib/results.ts';
 
 const { values } = parseArgs({
   options: {
@@ -284,14 +285,8 @@ const results = {
   ],
   ingest_peak_rss_mb: ingestRssMb,
   peak_rss_mb: rssMb,
-  machine: {
-    cpus: cpus().length,
-    cpu: cpus()[0]?.model,
-    memory_gb: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
-  },
+  machine: benchMachine(),
   snapshot_rows: snap.rows,
 };
-mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/ingest-snapshot.json', JSON.stringify(results, null, 2) + '\n');
+writeBenchResult('ingest-snapshot', results);
 console.log(JSON.stringify(results, null, 2));

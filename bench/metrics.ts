@@ -8,8 +8,7 @@
  * Writes bench/results/metrics.json.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { queryRows } from '../warehouse/connection.ts';
@@ -20,6 +19,7 @@ import { compareCells, duckdbMetricNames, duckdbMetricSql, loadMetricInputs } fr
 import { openBuiltBenchWarehouse, waitForMerges } from './lib/bench-warehouse.ts';
 import { exportMetricInputs } from './lib/metric-inputs.ts';
 import { median } from './lib/median.ts';
+import { benchMachine, writeBenchResult } from './lib/results.ts';
 
 const { values } = parseArgs({
   options: { work: { type: 'string' }, loans: { type: 'string' }, months: { type: 'string' } },
@@ -139,12 +139,7 @@ const results: Record<string, unknown> = {
   runs,
   pandas_runs: pandasRuns,
   duckdb_load_s: duckLoadS,
-  machine: {
-    cpus: cpus().length,
-    cpu: cpus()[0]?.model,
-    memory_gb: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
-  },
+  machine: benchMachine(),
 };
 /** each target of issue 24 with the figures it is judged on; met is computed from them, never set by hand */
 const targets: { target: string; value: number; limit: number; met: boolean }[] = [];
@@ -177,6 +172,5 @@ for (const name of Object.keys(requests)) {
   };
 }
 results.targets = targets;
-mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/metrics.json', JSON.stringify(results, null, 2) + '\n');
+writeBenchResult('metrics', results);
 console.log(JSON.stringify(results, null, 2));

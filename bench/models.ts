@@ -12,8 +12,8 @@
  *  - scoring every active loan at the last month-end in ClickHouse (exported SQL) and in Node.
  * Writes bench/results/models.json; every target's `met` is computed from the figures beside it.
  */
-import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { exec, queryRows } from '../warehouse/connection.ts';
@@ -28,6 +28,7 @@ import { median } from './lib/median.ts';
 import { benchPublicTable, reference } from './models/public-table.ts';
 import { writeFinishedLoans } from './models/finished-loans.ts';
 import { championPick, modelsByKind, target, type DefaultModel } from './models/champion-pick.ts';
+import { benchMachine, writeBenchResult } from './lib/results.ts';
 
 const { values } = parseArgs({
   options: {
@@ -342,10 +343,7 @@ const result = {
   benchmark: 'models',
   date: startedAt,
   machine: {
-    cpus: cpus().length,
-    cpu: cpus()[0]?.model,
-    mem_gb: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
+    ...benchMachine(),
     load_avg_at_start: loadAtStart,
     load_avg_at_end: load(),
   },
@@ -376,6 +374,5 @@ const result = {
   },
   synthetic,
 };
-mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/models.json', `${JSON.stringify(result, null, 2)}\n`);
+writeBenchResult('models', result);
 console.log(JSON.stringify(result, null, 2));

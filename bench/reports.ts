@@ -8,8 +8,7 @@
  * the two packs in turn; every run and the worst beside them) and summary_rows
  * (key figures plus breakdown rows of both packs).
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { delinquencySettings } from '../warehouse/config.ts';
@@ -27,6 +26,7 @@ import { cjkFontFile } from '../reports/render/fonts.ts';
 import { writeDemoProvisions } from '../bin/commands/demo-provisions.ts';
 import { openBuiltBenchWarehouse, waitForMerges } from './lib/bench-warehouse.ts';
 import { median } from './lib/median.ts';
+import { benchMachine, writeBenchResult } from './lib/results.ts';
 
 // as bin/loanwatch.mjs does: the packs are timed as `loanwatch report` runs them, without reading
 // the source maps of vega and the rest, which tsx would otherwise have node load on first import
@@ -106,12 +106,7 @@ for (let run = 1; run <= runs; run++) {
 await wh.close();
 const round = (x: number) => Number(x.toFixed(2));
 const result = {
-  machine: {
-    cpus: cpus().length,
-    cpu: cpus()[0]?.model,
-    mem_gb: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
-  },
+  machine: benchMachine(),
   book: { period, champion: `${champion.model_name}@${champion.version}` },
   runs,
   management_pack_s: round(median(timings.management!)),
@@ -133,8 +128,7 @@ const result = {
     },
   },
 };
-mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/reports.json', `${JSON.stringify(result, null, 2)}\n`);
+writeBenchResult('reports', result);
 log(
   JSON.stringify({
     management_pack_s: result.management_pack_s,

@@ -11,11 +11,12 @@
  * Writes bench/results/scale.json.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, totalmem, tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchBook, benchBookDir, reusableBenchBook } from './lib/bench-book.ts';
+import { benchMachine, writeBenchResult } from './lib/results.ts';
 
 const { values } = parseArgs({
   options: { loans: { type: 'string' }, months: { type: 'string' }, work: { type: 'string' } },
@@ -106,13 +107,7 @@ const results = {
     { target: 'loans ≥ 10,000,000', value: loans, limit: 10_000_000, met: loans >= 10_000_000 },
     { target: 'peak_rss_mb ≤ 8192 (every command)', value: peakRssMb, limit: 8192, met: peakRssMb <= 8192 },
   ],
-  machine: {
-    cpus: cpus().length,
-    cpu: cpus()[0]?.model,
-    memory_gb: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
-  },
+  machine: benchMachine(),
 };
-mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/scale.json', JSON.stringify(results, null, 2) + '\n');
+writeBenchResult('scale', results);
 console.log(JSON.stringify(results, null, 2));

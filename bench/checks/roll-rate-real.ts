@@ -15,6 +15,7 @@ import { buildMonthEndSnapshots } from '../../pipelines/snapshot/build-snapshots
 import { defaultSnapshotSettings } from '../../pipelines/snapshot/snapshot-settings.ts';
 import { runMetric } from '../../warehouse/metrics/run.ts';
 import { metricCsv } from '../../warehouse/metrics/csv.ts';
+import { writeBenchResult } from '../lib/results.ts';
 
 const data = resolve(process.env.LOANWATCH_SHARED_DATA ?? '../shared/data', 'credit_card_monthly_status');
 if (!existsSync(join(data, 'credit_record.csv')))
@@ -61,7 +62,6 @@ const result = {
   ...check,
   pass: check.max_abs_diff_pp_count <= 0.1 && check.max_abs_diff_pp_balance <= 0.1,
 };
-mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/roll-rate-real.json', JSON.stringify(result, null, 2) + '\n');
+writeBenchResult('roll-rate-real', result);
 console.log(JSON.stringify(result, null, 2));
 if (!result.pass) process.exitCode = 1;
