@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { delinquencySettings, loadConfig } from '../../warehouse/config.ts';
-import { openWarehouse } from '../../warehouse/connection.ts';
+import { openWarehouse, queryRows } from '../../warehouse/connection.ts';
 import { migrate } from '../../warehouse/migrations/index.ts';
 import { runAdapter } from '../../pipelines/adapters/index.ts';
 import { ingest } from '../../pipelines/ingest/ingest.ts';
@@ -32,8 +32,14 @@ await buildMonthEndSnapshots(wh, {
   asOf: '2024-06-30',
   settings: defaultSnapshotSettings(delinquencySettings(config)),
 });
+// the whole history, as the pandas reference reads it: a metric's default period is the last 12
+// months (warehouse/metrics/window.ts), and with it this check compared 12 months against 60
+const [first] = await queryRows<{ m: string }>(wh, `SELECT toString(min(month_end)) AS m FROM real.loan_month`);
 for (const basis of ['count', 'balance'] as const)
-  writeFileSync(join(work, `ours-${basis}.csv`), metricCsv(await runMetric(wh, 'roll_rate', { basis })) + '\n');
+  writeFileSync(
+    join(work, `ours-${basis}.csv`),
+    metricCsv(await runMetric(wh, 'roll_rate', { basis, from: first!.m })) + '\n',
+  );
 await wh.close();
 /** bench/pandas/roll_rate_real.py's one line of JSON */
 interface PandasRollRateCheck {
