@@ -2,7 +2,6 @@ import { queryRows, type Warehouse } from '../warehouse/connection.ts';
 import { tableRef } from '../warehouse/ddl.ts';
 import { deleteRows } from '../warehouse/delete-rows.ts';
 import { loadFeatureRows } from './data/load-features.ts';
-import { forgetCounterfactuals } from './counterfactual/kept.ts';
 import { modelToSql, scoringQuery } from './export/sql.ts';
 import { scoreModel } from './model-types.ts';
 import type { ModelVersion } from './registry/registry.ts';
@@ -66,12 +65,15 @@ async function countScores(wh: Warehouse, m: ModelVersion, monthEnd: string): Pr
   return Number(r?.n ?? 0);
 }
 
-/** Removes a version's scores of one month-end before re-scoring, and the counterfactual sentences kept for them. */
+/**
+ * Removes a version's scores of one month-end before re-scoring, and the counterfactual sentences
+ * kept for them (models/counterfactual/kept.ts): one condition, both tables.
+ */
 async function deleteScores(wh: Warehouse, name: string, version: number, monthEnd: string) {
-  await deleteRows(wh, 'scores', 'model_name = {n:String} AND model_version = {v:UInt32} AND month_end = {m:Date}', {
-    n: name,
-    v: version,
-    m: monthEnd,
-  });
-  await forgetCounterfactuals(wh, name, version, monthEnd);
+  for (const table of ['scores', 'loan_counterfactuals'])
+    await deleteRows(wh, table, 'model_name = {n:String} AND model_version = {v:UInt32} AND month_end = {m:Date}', {
+      n: name,
+      v: version,
+      m: monthEnd,
+    });
 }

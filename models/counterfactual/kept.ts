@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
-import { deleteRows } from '../../warehouse/delete-rows.ts';
 import { inLoanPart, type LoanPart } from '../../warehouse/loan-part.ts';
 import { param, sql, trusted, type Param, type Sql } from '../../warehouse/sql.ts';
 import { defaultBookActions, type ActionSpec } from './actions.ts';
@@ -62,16 +61,3 @@ export async function keepCounterfactuals(
       })),
     });
 }
-
-/** Drops a model version's kept sentences of a month-end: its scores are being replaced. */
-export const forgetCounterfactuals = (wh: Warehouse, name: string, version: number, monthEnd: string) =>
-  deleteRows(
-    wh,
-    'loan_counterfactuals',
-    'model_name = {n:String} AND model_version = {v:UInt32} AND month_end = {m:Date}',
-    {
-      n: name,
-      v: version,
-      m: monthEnd,
-    },
-  );
