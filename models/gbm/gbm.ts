@@ -150,10 +150,10 @@ export function growTree(
   const nf = codes.length;
   const B = 256;
   const order = Int32Array.from(rows);
-  // two histogram buffers per depth: a node's children are built into its depth + 1 pair
   // with row counts, so a bin emptied by the subtraction is empty, not a rounding residue
   const histogram = () => ({ g: new Float64Array(nf * B), h: new Float64Array(nf * B), n: new Int32Array(nf * B) });
   type Histogram = ReturnType<typeof histogram>;
+  // two histogram buffers per depth: a node's children are built into its depth + 1 pair
   const buffers = Array.from({ length: o.maxDepth + 2 }, () => [histogram(), histogram()] as const);
   const build = (lo: number, hi: number, into: Histogram) => {
     into.g.fill(0);
