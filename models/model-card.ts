@@ -193,6 +193,7 @@ export function modelCardMarkdown(m: ModelVersion): string {
         (s) => `| ${s.feature} | ${f4(s.iv)} | ${f4(s.psi)} | ${s.kept ? 'yes' : 'no'} | ${s.reason} |`,
       ),
       '',
+      ...correlationSection(a),
       ...binningSection(a),
       '## Points table',
       '',
@@ -224,6 +225,20 @@ export function modelCardMarkdown(m: ModelVersion): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** The correlation limits tried on the held-back part, when the scorecard chose one. */
+function correlationSection(a: ScorecardArtifact): string[] {
+  const c = a.correlationChoice;
+  if (!c) return [];
+  return [
+    `Correlation limit ${c.chosen}, chosen on the held-back part: ${c.rule}.`,
+    '',
+    '| limit | held-back AUC | variables |',
+    '|---|---|---|',
+    ...c.tried.map((t) => `| ${t.limit} | ${f4(t.held_back_auc)} | ${t.variables.join(', ')} |`),
+    '',
+  ];
+}
+
 export function modelCardJson(m: ModelVersion) {
   const { artifact, ...rest } = m;
   return {
@@ -231,6 +246,9 @@ export function modelCardJson(m: ModelVersion) {
     kind: artifact.kind,
     woe_convention: 'ln(%bad / %good)',
     ...(artifact.kind === 'scorecard' && artifact.binningTables ? { binning: artifact.binningTables } : {}),
+    ...(artifact.kind === 'scorecard' && artifact.correlationChoice
+      ? { correlation_choice: artifact.correlationChoice }
+      : {}),
     variables:
       artifact.kind === 'scorecard'
         ? artifact.selection

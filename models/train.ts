@@ -90,11 +90,17 @@ export async function trainModels(
     );
     const raw: ModelArtifact =
       kind === 'scorecard'
-        ? await trainScorecard(fitting, features, {
-            ...defaultScorecardOptions,
-            ...r.scorecard,
-            binning: withSpecials(r.scorecard?.binning ?? defaultScorecardOptions.binning, r.specialByFeature),
-          })
+        ? await trainScorecard(
+            fitting,
+            features,
+            {
+              ...defaultScorecardOptions,
+              ...r.scorecard,
+              binning: withSpecials(r.scorecard?.binning ?? defaultScorecardOptions.binning, r.specialByFeature),
+            },
+            // the held-back rows judge the correlation limit only when no fit has seen them
+            method === 'none' ? undefined : heldBack,
+          )
         : kind === 'network'
           ? await trainNetwork(
               train,

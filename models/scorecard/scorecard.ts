@@ -1,5 +1,5 @@
 import { column, type Dataset } from '../data/dataset.ts';
-import { baselineEdges, countByEdges } from '../evaluate/metrics.ts';
+import { auc, baselineEdges, countByEdges } from '../evaluate/metrics.ts';
 import {
   binIndexCategory,
   binIndexNumeric,
@@ -10,7 +10,14 @@ import {
 } from './binning.ts';
 import { binningTable, type BinningTable } from './binning-table.ts';
 import { fitLogistic } from './logistic.ts';
-import { defaultSelection, selectVariables, type SelectionOptions, type SelectionRow } from './selection.ts';
+import {
+  defaultSelection,
+  pruneCorrelated,
+  screenVariables,
+  woeCorrelations,
+  type SelectionOptions,
+  type SelectionRow,
+} from './selection.ts';
 import { binCounts, woeMatrix } from './woe-matrix.ts';
 
 export interface Scaling {
@@ -53,7 +60,18 @@ export interface ScorecardArtifact {
   binningTables?: BinningTable[];
   /** training score-band edges and counts: the PSI baseline */
   baseline: { scoreEdges: number[]; scoreCounts: number[] };
+  /** the correlation limits tried on the held-back part and the one kept; versions before 2026-12-03 have none */
+  correlationChoice?: CorrelationChoice;
 }
+
+export interface CorrelationChoice {
+  rule: string;
+  tried: { limit: number; variables: string[]; held_back_auc: number }[];
+  chosen: number;
+}
+
+/** A more permissive correlation limit is kept only when its held-back AUC gains more than this. */
+export const correlationTolerance = 0.0005;
 
 export interface ScorecardOptions {
   binning: BinningOptions;
@@ -76,30 +94,35 @@ export const offsetOf = (s: Scaling) => s.basePoints - factorOf(s) * Math.log(s.
 export const pointsOf = (p: number, s: Scaling = defaultScaling) => offsetOf(s) + factorOf(s) * Math.log((1 - p) / p);
 
 /**
- * Trains a scorecard: binning and selection, then logistic regression on WoE (tfjs); a variable
- * whose coefficient comes out ≤ 0 (WoE already points towards risk, so a negative weight is a
- * collinearity artefact) is dropped and the model refitted. Points per bin follow the scaling:
+ * Trains a scorecard: binning and screening, then per correlation limit the variables kept and a
+ * logistic regression on their WoE (tfjs); a variable whose coefficient comes out ≤ 0 (WoE already
+ * points towards risk, so a negative weight is a collinearity artefact) is dropped and the model
+ * refitted. With a held-back part (rows not fitted on), the strictest limit whose held-back AUC is
+ * within `correlationTolerance` of the best is kept: fewer, less correlated variables unless more
+ * of them rank rows no fit has seen better. Points per bin follow the scaling:
  * score = offset + factor·ln(good:bad odds), split evenly over the variables' bins.
  */
 export async function trainScorecard(
   ds: Dataset,
   features: string[],
   o: ScorecardOptions = defaultScorecardOptions,
+  heldBack?: Dataset,
 ): Promise<ScorecardArtifact> {
-  const { kept, report, binned } = selectVariables(ds, features, o.binning, o.selection);
-  let vars = kept;
-  let fit;
-  for (;;) {
-    const { x } = woeMatrix(ds, vars);
-    fit = await fitLogistic(x, ds.n, vars.length, ds.label, { l2: o.l2 });
-    const bad = fit.coef.map((c, j) => [c, j] as const).filter(([c]) => c <= 0);
-    if (bad.length === 0 || vars.length === 0) break;
-    const [c, j] = bad.reduce((a, b) => (b[0] < a[0] ? b : a));
-    const row = report.find((r) => r.feature === vars[j]!.feature)!;
-    row.kept = false;
-    row.reason = `coefficient ${c.toFixed(4)} ≤ 0 on WoE (sign reversal from collinearity)`;
-    vars = vars.filter((_, m) => m !== j);
+  const screened = screenVariables(ds, features, o.binning, o.selection);
+  const rho = woeCorrelations(ds, screened.candidates);
+  const judged = heldBack !== undefined && hasBothOutcomes(heldBack);
+  const limits = judged ? o.selection.maxCorrelation : o.selection.maxCorrelation.slice(0, 1);
+  const fits: (Awaited<ReturnType<typeof fitSigned>> & { limit: number; heldBackAuc: number })[] = [];
+  for (const limit of limits) {
+    const pruned = pruneCorrelated(screened, rho, limit, o.selection.maxVariables);
+    const same = fits.find((f) => sameFeatures(f.start, pruned.kept));
+    const fitted = same ? { ...same, report: relabel(same.report, pruned.report) } : await fitSigned(ds, pruned, o.l2);
+    const heldBackAuc = judged ? auc(logits(heldBack, fitted.vars, fitted.fit), heldBack.label) : Number.NaN;
+    fits.push({ ...fitted, limit, heldBackAuc });
   }
+  const best = Math.max(...fits.map((f) => f.heldBackAuc));
+  const chosen = judged ? fits.find((f) => f.heldBackAuc >= best - correlationTolerance)! : fits[0]!;
+  const { vars, fit, report } = chosen;
   const variables: ScorecardVariable[] = vars.map((v, j) => ({
     feature: v.feature,
     kind: v.kind,
@@ -117,13 +140,65 @@ export async function trainScorecard(
     variables: withPoints(variables, fit.intercept, o.scaling),
     selection: report,
     binning: o.binning,
-    binningTables: binned.map(binningTable),
+    binningTables: screened.binned.map(binningTable),
     baseline: { scoreEdges: [], scoreCounts: [] },
+    ...(judged
+      ? {
+          correlationChoice: {
+            rule: `the strictest limit whose held-back AUC is within ${correlationTolerance} of the best`,
+            tried: fits.map((f) => ({
+              limit: f.limit,
+              variables: f.vars.map((v) => v.feature),
+              held_back_auc: f.heldBackAuc,
+            })),
+            chosen: chosen.limit,
+          },
+        }
+      : {}),
   };
   const p = scoreScorecard(art, ds).probability;
   const scoreEdges = baselineEdges(p);
   art.baseline = { scoreEdges, scoreCounts: countByEdges(p, scoreEdges) };
   return art;
+}
+
+const hasBothOutcomes = (ds: Dataset) => ds.label.some((y) => y === 1) && ds.label.some((y) => y === 0);
+
+const sameFeatures = (a: VariableBins[], b: VariableBins[]) =>
+  a.length === b.length && a.every((v, j) => v.feature === b[j]!.feature);
+
+/** A fit reused for another limit that kept the same variables: its sign drops on that limit's report. */
+function relabel(fitted: SelectionRow[], pruned: SelectionRow[]): SelectionRow[] {
+  return pruned.map((r) => {
+    const f = fitted.find((x) => x.feature === r.feature)!;
+    return r.kept && !f.kept ? { ...f } : r;
+  });
+}
+
+/** The logistic fit on the kept variables' WoE, refitted without any variable whose coefficient is ≤ 0. */
+async function fitSigned(ds: Dataset, pruned: { kept: VariableBins[]; report: SelectionRow[] }, l2: number) {
+  const report = pruned.report;
+  let vars = pruned.kept;
+  for (;;) {
+    const { x } = woeMatrix(ds, vars);
+    const fit = await fitLogistic(x, ds.n, vars.length, ds.label, { l2 });
+    const bad = fit.coef.map((c, j) => [c, j] as const).filter(([c]) => c <= 0);
+    if (bad.length === 0 || vars.length === 0) return { start: pruned.kept, vars, fit, report };
+    const [c, j] = bad.reduce((a, b) => (b[0] < a[0] ? b : a));
+    const row = report.find((r) => r.feature === vars[j]!.feature)!;
+    row.kept = false;
+    row.reason = `coefficient ${c.toFixed(4)} ≤ 0 on WoE (sign reversal from collinearity)`;
+    vars = vars.filter((_, m) => m !== j);
+  }
+}
+
+/** β₀ + Σ βᵢ·WoE of each row (the ranking; the held-back AUC needs no probability). */
+function logits(ds: Dataset, vars: VariableBins[], fit: { coef: number[]; intercept: number }): Float64Array {
+  const { x } = woeMatrix(ds, vars);
+  const k = vars.length;
+  const z = new Float64Array(ds.n).fill(fit.intercept);
+  for (let i = 0; i < ds.n; i++) for (let j = 0; j < k; j++) z[i]! += fit.coef[j]! * x[i * k + j]!;
+  return z;
 }
 
 /**

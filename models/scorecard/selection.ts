@@ -5,11 +5,21 @@ import { binCounts, pearson, woeMatrix } from './woe-matrix.ts';
 
 export interface SelectionOptions {
   minIv: number;
-  maxCorrelation: number;
+  /**
+   * Limits on |ρ| between two kept variables' WoE, strictest first. With a held-back part the
+   * scorecard of each is fitted and the strictest within `correlationTolerance` of the best
+   * held-back AUC kept (scorecard.ts); without one, the first.
+   */
+  maxCorrelation: number[];
   maxPsi: number;
   maxVariables: number;
 }
-export const defaultSelection: SelectionOptions = { minIv: 0.02, maxCorrelation: 0.7, maxPsi: 0.25, maxVariables: 20 };
+export const defaultSelection: SelectionOptions = {
+  minIv: 0.02,
+  maxCorrelation: [0.7, 0.8, 0.9, 0.95],
+  maxPsi: 0.25,
+  maxVariables: 20,
+};
 
 export interface SelectionRow {
   feature: string;
@@ -19,19 +29,23 @@ export interface SelectionRow {
   reason: string;
 }
 
+/** The variables that pass the screens (IV, stability), strongest first, with the report of every feature. */
+export interface ScreenedVariables {
+  candidates: VariableBins[];
+  report: SelectionRow[];
+  binned: VariableBins[];
+}
+
 /**
- * Variable selection, in this order, each drop with its reason: IV below the minimum; unstable
- * (PSI of the variable's bins between the earlier and the later half of the training periods);
- * correlated (|Pearson ρ| of WoE values above the maximum with a stronger variable already kept);
- * beyond the maximum number of variables. Later, the fit may drop a variable whose coefficient
- * turns negative (a sign reversal from collinearity).
+ * Variable screening, each drop with its reason: IV below the minimum; unstable (PSI of the
+ * variable's bins between the earlier and the later half of the training periods).
  */
-export function selectVariables(
+export function screenVariables(
   ds: Dataset,
   features: string[],
   binning: BinningOptions,
   o: SelectionOptions,
-): { kept: VariableBins[]; report: SelectionRow[]; binned: VariableBins[] } {
+): ScreenedVariables {
   // the periods give every binning its stability figure (and the time-stable merges when asked)
   const binned = features
     .map((f) =>
@@ -85,30 +99,56 @@ export function selectVariables(
       report.push({ feature: vb.feature, iv: vb.iv, psi: p, kept: true, reason: '' });
     }
   }
+  return { candidates, report, binned };
+}
+
+/** |Pearson ρ| of every pair of candidates' WoE values (symmetric, row-major k×k). */
+export function woeCorrelations(ds: Dataset, candidates: VariableBins[]): Float64Array {
   const { x } = woeMatrix(ds, candidates);
+  const k = candidates.length;
+  const rho = new Float64Array(k * k);
+  for (let j = 0; j < k; j++)
+    for (let m = 0; m < j; m++) rho[j * k + m] = rho[m * k + j] = pearson(x, x, k, j, m, ds.n);
+  return rho;
+}
+
+/**
+ * The screened candidates under one correlation limit, in order of strength: a candidate is dropped
+ * when its |ρ| with a stronger variable already kept exceeds the limit, or when the maximum number
+ * of variables is kept. Returns the kept variables and a copy of the report with each drop's reason
+ * (the fit may later drop a variable whose coefficient turns negative: a sign reversal).
+ */
+export function pruneCorrelated(
+  screened: ScreenedVariables,
+  rho: Float64Array,
+  limit: number,
+  maxVariables: number,
+): { kept: VariableBins[]; report: SelectionRow[] } {
+  const { candidates } = screened;
+  const report = screened.report.map((r) => ({ ...r }));
   const k = candidates.length;
   const kept: number[] = [];
   for (let j = 0; j < k; j++) {
     const row = report.find((r) => r.feature === candidates[j]!.feature)!;
     let worst: { with: string; rho: number } | null = null;
     for (const m of kept) {
-      const rho = pearson(x, x, k, j, m, ds.n);
-      if (Math.abs(rho) > o.maxCorrelation && (!worst || Math.abs(rho) > Math.abs(worst.rho)))
-        worst = { with: candidates[m]!.feature, rho };
+      const r = rho[j * k + m]!;
+      if (Math.abs(r) > limit && (!worst || Math.abs(r) > Math.abs(worst.rho)))
+        worst = { with: candidates[m]!.feature, rho: r };
     }
     if (worst) {
       row.kept = false;
-      row.reason = `correlated with ${worst.with} (ρ = ${worst.rho.toFixed(3)} > ${o.maxCorrelation})`;
+      row.reason = `correlated with ${worst.with} (ρ = ${worst.rho.toFixed(3)} > ${limit})`;
       continue;
     }
-    if (kept.length >= o.maxVariables) {
+    if (kept.length >= maxVariables) {
       row.kept = false;
-      row.reason = `beyond the ${o.maxVariables} strongest variables`;
+      row.reason = `beyond the ${maxVariables} strongest variables`;
       continue;
     }
     kept.push(j);
   }
-  return { kept: kept.map((j) => candidates[j]!), report, binned };
+  return { kept: kept.map((j) => candidates[j]!), report };
 }
 
 /** Why a feature's IV fell, when its trend left a single range of several (the data holds no difference of that shape). */
