@@ -232,9 +232,12 @@ function correlationSection(a: ScorecardArtifact): string[] {
   return [
     `Correlation limit ${c.chosen}, chosen on the held-back part: ${c.rule}.`,
     '',
-    '| limit | held-back AUC | variables |',
-    '|---|---|---|',
-    ...c.tried.map((t) => `| ${t.limit} | ${f4(t.held_back_auc)} | ${t.variables.join(', ')} |`),
+    '| limit | held-back AUC | best − this (standard error) | variables |',
+    '|---|---|---|---|',
+    ...c.tried.map(
+      (t) =>
+        `| ${t.limit} | ${f4(t.held_back_auc)} | ${f4(t.gap_to_best)} (${f4(t.gap_se)}) | ${t.variables.join(', ')} |`,
+    ),
     '',
   ];
 }

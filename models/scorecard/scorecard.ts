@@ -1,4 +1,5 @@
 import { column, type Dataset } from '../data/dataset.ts';
+import { aucDifference } from '../evaluate/auc-difference.ts';
 import { auc, baselineEdges, countByEdges } from '../evaluate/metrics.ts';
 import {
   binIndexCategory,
@@ -66,12 +67,10 @@ export interface ScorecardArtifact {
 
 export interface CorrelationChoice {
   rule: string;
-  tried: { limit: number; variables: string[]; held_back_auc: number }[];
+  /** each limit's variables, held-back AUC, and the best's lead over it with that lead's standard error (DeLong, paired) */
+  tried: { limit: number; variables: string[]; held_back_auc: number; gap_to_best: number; gap_se: number }[];
   chosen: number;
 }
-
-/** A more permissive correlation limit is kept only when its held-back AUC gains more than this. */
-export const correlationTolerance = 0.0005;
 
 export interface ScorecardOptions {
   binning: BinningOptions;
@@ -98,7 +97,8 @@ export const pointsOf = (p: number, s: Scaling = defaultScaling) => offsetOf(s) 
  * logistic regression on their WoE (tfjs); a variable whose coefficient comes out ≤ 0 (WoE already
  * points towards risk, so a negative weight is a collinearity artefact) is dropped and the model
  * refitted. With a held-back part (rows not fitted on), the strictest limit whose held-back AUC is
- * within `correlationTolerance` of the best is kept: fewer, less correlated variables unless more
+ * within one standard error of the best is kept (the lead's paired DeLong error on those rows, the
+ * one-standard-error rule of model selection): fewer, less correlated variables unless more
  * of them rank rows no fit has seen better. Points per bin follow the scaling:
  * score = offset + factor·ln(good:bad odds), split evenly over the variables' bins.
  */
@@ -112,16 +112,20 @@ export async function trainScorecard(
   const rho = woeCorrelations(ds, screened.candidates);
   const judged = heldBack !== undefined && hasBothOutcomes(heldBack);
   const limits = judged ? o.selection.maxCorrelation : o.selection.maxCorrelation.slice(0, 1);
-  const fits: (Awaited<ReturnType<typeof fitSigned>> & { limit: number; heldBackAuc: number })[] = [];
+  const fits: (Awaited<ReturnType<typeof fitSigned>> & { limit: number; heldBackAuc: number; z: Float64Array })[] = [];
   for (const limit of limits) {
     const pruned = pruneCorrelated(screened, rho, limit, o.selection.maxVariables);
     const same = fits.find((f) => sameFeatures(f.start, pruned.kept));
     const fitted = same ? { ...same, report: relabel(same.report, pruned.report) } : await fitSigned(ds, pruned, o.l2);
-    const heldBackAuc = judged ? auc(logits(heldBack, fitted.vars, fitted.fit), heldBack.label) : Number.NaN;
-    fits.push({ ...fitted, limit, heldBackAuc });
+    const z = judged ? logits(heldBack, fitted.vars, fitted.fit) : new Float64Array();
+    const heldBackAuc = judged ? auc(z, heldBack.label) : Number.NaN;
+    fits.push({ ...fitted, limit, heldBackAuc, z });
   }
-  const best = Math.max(...fits.map((f) => f.heldBackAuc));
-  const chosen = judged ? fits.find((f) => f.heldBackAuc >= best - correlationTolerance)! : fits[0]!;
+  const best = fits.reduce((a, b) => (b.heldBackAuc > a.heldBackAuc ? b : a));
+  const gaps = fits.map((f) =>
+    judged ? aucDifference(best.z, f.z, heldBack.label) : { difference: Number.NaN, se: Number.NaN },
+  );
+  const chosen = judged ? fits.find((_, i) => gaps[i]!.difference <= gaps[i]!.se)! : fits[0]!;
   const { vars, fit, report } = chosen;
   const variables: ScorecardVariable[] = vars.map((v, j) => ({
     feature: v.feature,
@@ -145,11 +149,13 @@ export async function trainScorecard(
     ...(judged
       ? {
           correlationChoice: {
-            rule: `the strictest limit whose held-back AUC is within ${correlationTolerance} of the best`,
-            tried: fits.map((f) => ({
+            rule: 'the strictest limit whose held-back AUC is within one standard error (DeLong, paired) of the best',
+            tried: fits.map((f, i) => ({
               limit: f.limit,
               variables: f.vars.map((v) => v.feature),
               held_back_auc: f.heldBackAuc,
+              gap_to_best: gaps[i]!.difference,
+              gap_se: gaps[i]!.se,
             })),
             chosen: chosen.limit,
           },

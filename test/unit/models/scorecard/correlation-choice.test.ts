@@ -3,12 +3,7 @@ import { Rng } from '../../../../lib/random.ts';
 import { subset, type Dataset } from '../../../../models/data/dataset.ts';
 import { auc, calibrationTable, gainsTable, quality } from '../../../../models/evaluate/metrics.ts';
 import { modelCardMarkdown } from '../../../../models/model-card.ts';
-import {
-  correlationTolerance,
-  defaultScorecardOptions,
-  scoreScorecard,
-  trainScorecard,
-} from '../../../../models/scorecard/scorecard.ts';
+import { defaultScorecardOptions, scoreScorecard, trainScorecard } from '../../../../models/scorecard/scorecard.ts';
 import {
   defaultSelection,
   pruneCorrelated,
@@ -65,15 +60,19 @@ const split = (ds: Dataset) => {
 
 describe('the scorecard chooses its correlation limit on the held-back part', () => {
   for (const seed of [1, 2, 3]) {
-    it(`keeps the strictest limit within the tolerance of the best held-back AUC (seed ${seed})`, async () => {
+    it(`keeps the strictest limit within one standard error of the best held-back AUC (seed ${seed})`, async () => {
       for (const informative of [true, false]) {
         const { fit, held } = split(book(12_000, seed, informative));
         const art = await trainScorecard(fit, ['a', 'b', 'c'], defaultScorecardOptions, held);
         const choice = art.correlationChoice!;
         expect(choice.tried.map((t) => t.limit)).toEqual(defaultSelection.maxCorrelation);
         const best = Math.max(...choice.tried.map((t) => t.held_back_auc));
-        const chosen = choice.tried.find((t) => t.held_back_auc >= best - correlationTolerance)!;
+        for (const t of choice.tried) expect(t.gap_to_best).toBeCloseTo(best - t.held_back_auc, 12);
+        const chosen = choice.tried.find((t) => t.gap_to_best <= t.gap_se)!;
         expect(choice.chosen).toBe(chosen.limit);
+        // every stricter limit trails the best by more than its standard error
+        for (const t of choice.tried.filter((x) => x.limit < chosen.limit))
+          expect(t.gap_to_best).toBeGreaterThan(t.gap_se);
         // the kept scorecard is the chosen limit's: its variables, and its held-back AUC recomputed
         expect(art.variables.map((v) => v.feature)).toEqual(chosen.variables);
         expect(auc(scoreScorecard(art, held).probability, held.label)).toBeCloseTo(chosen.held_back_auc, 10);
