@@ -21,7 +21,7 @@ function result(n: number, seed: number): MetricResult {
       overdue_rate: rng.next(),
       loans: rng.int(0, 1e6),
     })),
-  } as MetricResult;
+  };
 }
 
 const text = async (s: ReadableStream<Uint8Array>) => new Response(s).text();

@@ -129,7 +129,7 @@ describe('the scorecard chooses its correlation limit on the held-back part', ()
 });
 
 describe('pruneCorrelated', () => {
-  it('drops a candidate above the limit with a stronger kept one, keeps one at it, and copies the report', async () => {
+  it('drops a candidate above the limit with a stronger kept one, keeps one at it, and copies the report', () => {
     const ds = book(6_000, 6, true);
     const screened = screenVariables(ds, ['a', 'b', 'c'], defaultScorecardOptions.binning, defaultSelection);
     const rho = woeCorrelations(ds, screened.candidates);
