@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../lib/random.ts';
 import type { Dataset } from '../../../models/data/dataset.ts';
-import { calibrationTable, gainsTable, quality } from '../../../models/evaluate/metrics.ts';
 import { modelCardJson, modelCardMarkdown } from '../../../models/model-card.ts';
-import type { ModelVersion } from '../../../models/registry/registry.ts';
 import { defaultBinning } from '../../../models/scorecard/binning.ts';
 import type { BinningTable } from '../../../models/scorecard/binning-table.ts';
-import { defaultScorecardOptions, scoreScorecard, trainScorecard } from '../../../models/scorecard/scorecard.ts';
+import { defaultScorecardOptions, trainScorecard } from '../../../models/scorecard/scorecard.ts';
+import { scorecardVersion } from '../../helpers/scorecard-version.ts';
 
 const periods = Array.from({ length: 8 }, (_, m) => `2023-${String(m + 1).padStart(2, '0')}-28`);
 
@@ -52,28 +51,7 @@ describe('model card: the binning tables and their stability figure', async () =
     ...defaultScorecardOptions,
     binning: { ...defaultBinning, trend: 'auto', timeStable: true, maxBins: 8, minBinShare: 0.03 },
   });
-  const p = scoreScorecard(art, ds).probability;
-  const version: ModelVersion = {
-    model_name: 'shaped_scorecard',
-    version: 1,
-    target: 'test',
-    kind: 'scorecard',
-    created_at: '2024-01-31 00:00:00',
-    created_by: 'test',
-    seed: 1,
-    fingerprint: 'f',
-    artifact: art,
-    metrics: {
-      train: quality(p, ds.label),
-      test: quality(p, ds.label),
-      split: 'test',
-      score_psi: 0,
-      calibration: calibrationTable(p, ds.label),
-      gains: gainsTable(p, ds.label),
-      train_seconds: 1,
-      train_end: periods.at(-1)!,
-    },
-  };
+  const version = scorecardVersion('shaped_scorecard', art, ds, periods.at(-1)!);
   const md = modelCardMarkdown(version);
   const json = modelCardJson(version) as { binning?: BinningTable[] };
   const table = (f: string) => json.binning!.find((t) => t.feature === f)!;

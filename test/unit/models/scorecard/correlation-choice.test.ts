@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../../lib/random.ts';
 import { subset, type Dataset } from '../../../../models/data/dataset.ts';
-import { auc, calibrationTable, gainsTable, quality } from '../../../../models/evaluate/metrics.ts';
+import { auc } from '../../../../models/evaluate/metrics.ts';
 import { modelCardMarkdown } from '../../../../models/model-card.ts';
 import { defaultScorecardOptions, scoreScorecard, trainScorecard } from '../../../../models/scorecard/scorecard.ts';
 import {
@@ -10,7 +10,7 @@ import {
   screenVariables,
   woeCorrelations,
 } from '../../../../models/scorecard/selection.ts';
-import type { ModelVersion } from '../../../../models/registry/registry.ts';
+import { scorecardVersion } from '../../../helpers/scorecard-version.ts';
 
 /**
  * `a` and `b = a + s·e`. Informative: s = 0.5 (WoE ρ about 0.9) and the risk rises with a and b
@@ -100,28 +100,7 @@ describe('the scorecard chooses its correlation limit on the held-back part', ()
   it('lists every limit tried in the model card', async () => {
     const { fit, held } = split(book(8_000, 5, true));
     const art = await trainScorecard(fit, ['a', 'b', 'c'], defaultScorecardOptions, held);
-    const p = scoreScorecard(art, fit).probability;
-    const md = modelCardMarkdown({
-      model_name: 'correlated_scorecard',
-      version: 1,
-      target: 'test',
-      kind: 'scorecard',
-      created_at: '2024-01-31 00:00:00',
-      created_by: 'test',
-      seed: 1,
-      fingerprint: 'f',
-      artifact: art,
-      metrics: {
-        train: quality(p, fit.label),
-        test: quality(p, fit.label),
-        split: 'test',
-        score_psi: 0,
-        calibration: calibrationTable(p, fit.label),
-        gains: gainsTable(p, fit.label),
-        train_seconds: 1,
-        train_end: '2023-12-31',
-      },
-    } satisfies ModelVersion);
+    const md = modelCardMarkdown(scorecardVersion('correlated_scorecard', art, fit, '2023-12-31'));
     expect(md).toContain(`Correlation limit ${art.correlationChoice!.chosen}, chosen on the held-back part`);
     for (const t of art.correlationChoice!.tried)
       expect(md).toContain(`| ${t.limit} | ${t.held_back_auc.toFixed(4)} |`);
