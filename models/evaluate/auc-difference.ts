@@ -5,19 +5,7 @@
  * The scorecard's correlation limit (models/scorecard) uses it to keep the simpler model unless the
  * other ranks held-back rows better by more than the noise of that many rows.
  */
-
-/** Midranks (1-based, ties averaged) of `p` over the rows `idx`. */
-function midranks(p: ArrayLike<number>, idx: Int32Array): Float64Array {
-  const order = Int32Array.from(idx.keys()).sort((a, b) => p[idx[a]!]! - p[idx[b]!]!);
-  const r = new Float64Array(idx.length);
-  for (let i = 0; i < order.length;) {
-    let j = i + 1;
-    while (j < order.length && p[idx[order[j]!]!] === p[idx[order[i]!]!]) j++;
-    for (let k = i; k < j; k++) r[order[k]!] = (i + 1 + j) / 2;
-    i = j;
-  }
-  return r;
-}
+import { midranks } from './metrics.ts';
 
 /** Each bad row's placement among the goods and each good row's among the bads, under one score. */
 function placements(p: ArrayLike<number>, bad: Int32Array, good: Int32Array) {

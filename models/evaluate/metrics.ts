@@ -17,22 +17,35 @@ type Numbers = ArrayLike<number> & Iterable<number>;
 /** Indices sorted by probability ascending (stable). */
 const order = (p: Numbers) => Int32Array.from({ length: p.length }, (_, i) => i).sort((a, b) => p[a]! - p[b]! || a - b);
 
-export function auc(p: Numbers, y: Numbers): number {
-  const idx = order(p);
-  let bads = 0;
-  let rankSum = 0;
+/**
+ * Midranks (1-based, ties share the average rank) of `p` over the rows `rows` (default: all), in
+ * the order of `rows`. A NaN sorts by its row's position, as in `order`.
+ */
+export function midranks(
+  p: ArrayLike<number>,
+  rows: Int32Array = Int32Array.from({ length: p.length }, (_, i) => i),
+): Float64Array {
+  const idx = Int32Array.from(rows.keys()).sort((a, b) => p[rows[a]!]! - p[rows[b]!]! || a - b);
+  const r = new Float64Array(rows.length);
   for (let i = 0; i < idx.length;) {
-    let j = i;
-    while (j < idx.length && (j === i || p[idx[j]!] === p[idx[i]!])) j++;
-    const avgRank = (i + 1 + j) / 2;
-    for (let k = i; k < j; k++)
-      if (y[idx[k]!]) {
-        bads++;
-        rankSum += avgRank;
-      }
+    let j = i + 1;
+    while (j < idx.length && p[rows[idx[j]!]!] === p[rows[idx[i]!]!]) j++;
+    for (let k = i; k < j; k++) r[idx[k]!] = (i + 1 + j) / 2;
     i = j;
   }
-  const goods = idx.length - bads;
+  return r;
+}
+
+export function auc(p: Numbers, y: Numbers): number {
+  const r = midranks(p);
+  let bads = 0;
+  let rankSum = 0;
+  for (let i = 0; i < r.length; i++)
+    if (y[i]) {
+      bads++;
+      rankSum += r[i]!;
+    }
+  const goods = r.length - bads;
   if (bads === 0 || goods === 0) return Number.NaN;
   return (rankSum - (bads * (bads + 1)) / 2) / (bads * goods);
 }

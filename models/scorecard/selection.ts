@@ -7,8 +7,8 @@ export interface SelectionOptions {
   minIv: number;
   /**
    * Limits on |ρ| between two kept variables' WoE, strictest first. With a held-back part the
-   * scorecard of each is fitted and the strictest within `correlationTolerance` of the best
-   * held-back AUC kept (scorecard.ts); without one, the first.
+   * scorecard of each is fitted and the strictest within one standard error of the best held-back
+   * AUC kept (scorecard.ts); without one, the first.
    */
   maxCorrelation: number[];
   maxPsi: number;
@@ -102,7 +102,7 @@ export function screenVariables(
   return { candidates, report, binned };
 }
 
-/** |Pearson ρ| of every pair of candidates' WoE values (symmetric, row-major k×k). */
+/** Pearson ρ of every pair of candidates' WoE values (symmetric, row-major k×k; the diagonal 0, never read). */
 export function woeCorrelations(ds: Dataset, candidates: VariableBins[]): Float64Array {
   const { x } = woeMatrix(ds, candidates);
   const k = candidates.length;
