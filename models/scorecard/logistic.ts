@@ -1,4 +1,11 @@
-import { initTf } from '../tf.ts';
+export interface LogisticOptions {
+  l2?: number;
+  maxIter?: number;
+  /** the fit ends when no coefficient moves by more */
+  tol?: number;
+  /** starting coefficients, intercept first (a refit of a nearby model): ignored unless k + 1 long */
+  start?: ArrayLike<number>;
+}
 
 export interface LogisticFit {
   intercept: number;
@@ -8,88 +15,140 @@ export interface LogisticFit {
 }
 
 /**
- * Logistic regression by Newton–Raphson: TensorFlow.js computes the gradient Xᵀ(p − y) and the
- * Hessian Xᵀ diag(p(1 − p)) X over all rows; the (k+1)² system is solved in float64 by Cholesky.
- * L2 (ridge, λ‖β‖², intercept unpenalised) is optional. Deterministic: no sampling, no seeds.
+ * Logistic regression by Newton–Raphson with backtracking, in float64. The gradient Xᵀ(p − y) and
+ * the Hessian Xᵀ diag(p(1 − p)) X are summed over all rows, the (k+1)² system solved by Cholesky.
+ * Float64, not TensorFlow.js's float32: near the optimum a float32 sum of 10⁵ rows cannot resolve
+ * the objective's change (its noise, ~1e-6 of it, is larger than the Newton decrement), so the fit
+ * used to run 10–16 iterations and judge step halvings by noise; in float64 Newton converges
+ * quadratically and stops on the decrement after a handful. L2 (ridge, λ‖β‖², intercept
+ * unpenalised) is optional. Deterministic: no sampling, no seeds.
  */
-export async function fitLogistic(
+export function fitLogistic(
   x: Float32Array,
   n: number,
   k: number,
   y: Uint8Array,
-  o: { l2?: number; maxIter?: number; tol?: number } = {},
+  o: LogisticOptions = {},
 ): Promise<LogisticFit> {
-  const tf = await initTf();
+  return Promise.resolve(fitLogisticSync(x, n, k, y, o));
+}
+
+function fitLogisticSync(x: Float32Array, n: number, k: number, y: Uint8Array, o: LogisticOptions): LogisticFit {
   const l2 = o.l2 ?? 0;
-  const withIntercept = new Float32Array(n * (k + 1));
-  for (let i = 0; i < n; i++) {
-    withIntercept[i * (k + 1)] = 1;
-    withIntercept.set(x.subarray(i * k, (i + 1) * k), i * (k + 1) + 1);
+  const m = k + 1;
+  let w = new Float64Array(m);
+  if (o.start?.length === m) w.set(o.start);
+  else {
+    let positives = 0;
+    for (let i = 0; i < n; i++) positives += y[i]!;
+    const mean = positives / Math.max(1, n);
+    w[0] = Math.log(Math.max(mean, 1e-6) / Math.max(1 - mean, 1e-6));
   }
-  const X = tf.tensor2d(withIntercept, [n, k + 1]);
-  const Y = tf.tensor2d(Float32Array.from(y), [n, 1]);
-  const mean = y.reduce((s, v) => s + v, 0) / Math.max(1, n);
-  let w = new Array<number>(k + 1).fill(0);
-  w[0] = Math.log(Math.max(mean, 1e-6) / Math.max(1 - mean, 1e-6));
+  let z = linear(x, n, k, w);
+  let current = objective(z, y, w, l2);
+  let hess: number[] | undefined;
   let iterations = 0;
   let converged = false;
-  // penalised negative log-likelihood, for step halving: a full Newton step can overshoot on WoE inputs with near-separated bins
-  const objective = async (v: number[]) => {
-    const t = tf.tidy(() => {
-      const z = X.matMul(tf.tensor2d(v, [k + 1, 1]));
-      // log(1 + e^z) − y·z, computed stably
-      return tf
-        .relu(z)
-        .add(tf.log1p(tf.exp(tf.neg(tf.abs(z)))))
-        .sub(Y.mul(z))
-        .sum();
-    });
-    const val = (await t.data())[0]!;
-    t.dispose();
-    return val + l2 * v.slice(1).reduce((s2, b) => s2 + b * b, 0);
-  };
-  let current = await objective(w);
-  try {
-    for (; iterations < (o.maxIter ?? 50) && !converged; iterations++) {
-      const [g, h] = tf.tidy(() => {
-        const p = tf.sigmoid(X.matMul(tf.tensor2d(w, [k + 1, 1])));
-        const grad = X.transpose().matMul(p.sub(Y));
-        const wts = p.mul(tf.scalar(1).sub(p));
-        const hess = X.mul(wts).transpose().matMul(X);
-        return [grad, hess];
-      });
-      const grad = Array.from(await g.data());
-      const hess = Array.from(await h.data());
-      g.dispose();
-      h.dispose();
-      for (let j = 1; j <= k; j++) {
-        grad[j]! += 2 * l2 * w[j]!;
-        hess[j * (k + 1) + j]! += 2 * l2;
-      }
-      const step = choleskySolve(hess, grad, k + 1);
-      let t = 1;
-      let next = w.map((v, j) => v - step[j]!);
-      let value = await objective(next);
-      // float32 sums carry ~1e-7 relative noise: a step that changes the objective by less is not a worse step
-      const noise = 1e-6 * Math.abs(current);
-      while (!(value <= current + noise) && t > 1e-6) {
-        t /= 2;
-        next = w.map((v, j) => v - t * step[j]!);
-        value = await objective(next);
-      }
-      const moved = Math.max(...step.map((d) => Math.abs(t * d)));
-      if (value <= current + noise) {
-        w = next;
-        current = value;
-      }
-      // converged when the step is tiny or float32 sums can no longer lower the objective
-      converged = moved < (o.tol ?? 1e-6) || t <= 1e-6;
+  for (; iterations < (o.maxIter ?? 50) && !converged; iterations++) {
+    // The Hessian (n·k² work, the bulk of a fit) is recomputed while the fit is far from its
+    // optimum; near it the last one is reused (the chord method: each step still descends, and
+    // the gradient, not the Hessian, decides where the fit ends).
+    const grad = gradient(x, n, k, y, z);
+    const far = hess === undefined;
+    if (far) hess = Array.from(hessian(x, n, k, z));
+    for (let j = 1; j < m; j++) grad[j]! += 2 * l2 * w[j]!;
+    const penalised = hess!.slice();
+    for (let j = 1; j < m; j++) penalised[j * m + j]! += 2 * l2;
+    const step = choleskySolve(penalised, Array.from(grad), m);
+    // the Newton decrement gᵀH⁻¹g: twice the objective's predicted fall along the full step
+    const decrement = step.reduce((s, d, j) => s + d * grad[j]!, 0);
+    if (!(decrement > 2e-12 * Math.max(1, current))) {
+      converged = true;
+      break;
     }
-  } finally {
-    X.dispose();
-    Y.dispose();
+    const dz = linear(x, n, k, Float64Array.from(step));
+    let t = 1;
+    let next = w.map((v, j) => v - step[j]!);
+    let nextZ = z.map((v, i) => v - dz[i]!);
+    let value = objective(nextZ, y, next, l2);
+    // Armijo: the step must lower the objective by a share of what the decrement predicts
+    while (!(value <= current - 1e-4 * t * decrement) && t > 1e-10) {
+      t /= 2;
+      next = w.map((v, j) => v - t * step[j]!);
+      nextZ = z.map((v, i) => v - t * dz[i]!);
+      value = objective(nextZ, y, next, l2);
+    }
+    if (!(value <= current)) {
+      // no descent left along this direction: with a fresh Hessian, the optimum as far as float64 resolves it
+      if (far) converged = true;
+      hess = undefined;
+      continue;
+    }
+    const moved = Math.max(...step.map((d) => Math.abs(t * d)));
+    w = next;
+    z = nextZ;
+    current = value;
+    converged = moved < (o.tol ?? 1e-9);
+    // a shortened step, or a fall still large against the objective, means the curvature has moved on
+    if (t < 1 || decrement > 1e-4 * Math.max(1, current)) hess = undefined;
   }
-  return { intercept: w[0]!, coef: w.slice(1), iterations, converged };
+  return { intercept: w[0]!, coef: Array.from(w.subarray(1)), iterations, converged };
+}
+
+/** β₀ + Σ βⱼ xᵢⱼ for every row. */
+function linear(x: Float32Array, n: number, k: number, w: Float64Array): Float64Array {
+  const z = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = w[0]!;
+    const row = i * k;
+    for (let j = 0; j < k; j++) s += w[j + 1]! * x[row + j]!;
+    z[i] = s;
+  }
+  return z;
+}
+
+/** Σ log(1 + eᶻ) − y·z (computed stably) plus the ridge penalty. */
+function objective(z: Float64Array, y: Uint8Array, w: Float64Array, l2: number): number {
+  let s = 0;
+  for (let i = 0; i < z.length; i++) {
+    const v = z[i]!;
+    s += Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v))) - y[i]! * v;
+  }
+  let penalty = 0;
+  for (let j = 1; j < w.length; j++) penalty += w[j]! * w[j]!;
+  return s + l2 * penalty;
+}
+
+/** The gradient Xᵀ(p − y) of the unpenalised objective at z (m = k + 1, the intercept first). */
+function gradient(x: Float32Array, n: number, k: number, y: Uint8Array, z: Float64Array): Float64Array {
+  const grad = new Float64Array(k + 1);
+  for (let i = 0; i < n; i++) {
+    const r = 1 / (1 + Math.exp(-z[i]!)) - y[i]!;
+    grad[0]! += r;
+    const row = i * k;
+    for (let j = 0; j < k; j++) grad[j + 1]! += r * x[row + j]!;
+  }
+  return grad;
+}
+
+/** The Hessian Xᵀ diag(p(1 − p)) X at z, full and symmetric (m×m, row-major). */
+function hessian(x: Float32Array, n: number, k: number, z: Float64Array): Float64Array {
+  const m = k + 1;
+  const hess = new Float64Array(m * m);
+  const row = new Float64Array(m);
+  row[0] = 1;
+  for (let i = 0; i < n; i++) {
+    const p = 1 / (1 + Math.exp(-z[i]!));
+    const h = p * (1 - p);
+    for (let j = 0; j < k; j++) row[j + 1] = x[i * k + j]!;
+    for (let a = 0; a < m; a++) {
+      const ha = h * row[a]!;
+      const base = a * m;
+      for (let b = 0; b <= a; b++) hess[base + b]! += ha * row[b]!;
+    }
+  }
+  for (let a = 0; a < m; a++) for (let b = 0; b < a; b++) hess[b * m + a] = hess[a * m + b]!;
+  return hess;
 }
 
 /** Solves A s = b for a symmetric positive-definite A (row-major m×m); a tiny ridge keeps a singular A solvable. */

@@ -10,7 +10,7 @@ import {
   type VariableBins,
 } from './binning.ts';
 import { binningTable, type BinningTable } from './binning-table.ts';
-import { fitLogistic } from './logistic.ts';
+import { fitLogistic, type LogisticFit } from './logistic.ts';
 import {
   defaultSelection,
   pruneCorrelated,
@@ -19,7 +19,7 @@ import {
   type SelectionOptions,
   type SelectionRow,
 } from './selection.ts';
-import { binCounts, woeMatrix } from './woe-matrix.ts';
+import { binCounts, woeMatrix, WoeColumns } from './woe-matrix.ts';
 
 export interface Scaling {
   basePoints: number;
@@ -94,7 +94,7 @@ export const pointsOf = (p: number, s: Scaling = defaultScaling) => offsetOf(s) 
 
 /**
  * Trains a scorecard: binning and screening, then per correlation limit the variables kept and a
- * logistic regression on their WoE (tfjs); a variable whose coefficient comes out ≤ 0 (WoE already
+ * logistic regression on their WoE (float64 Newton); a variable whose coefficient comes out ≤ 0 (WoE already
  * points towards risk, so a negative weight is a collinearity artefact) is dropped and the model
  * refitted. With a held-back part (rows not fitted on), the strictest limit whose held-back AUC is
  * within one standard error of the best is kept (the lead's paired DeLong error on those rows, the
@@ -109,15 +109,19 @@ export async function trainScorecard(
   heldBack?: Dataset,
 ): Promise<ScorecardArtifact> {
   const screened = screenVariables(ds, features, o.binning, o.selection);
-  const rho = woeCorrelations(ds, screened.candidates);
+  const columns = new WoeColumns(ds);
+  const heldBackColumns = heldBack && new WoeColumns(heldBack);
+  const rho = woeCorrelations(ds, screened.candidates, columns);
   const judged = heldBack !== undefined && hasBothOutcomes(heldBack);
   const limits = judged ? o.selection.maxCorrelation : o.selection.maxCorrelation.slice(0, 1);
   const fits: (Awaited<ReturnType<typeof fitSigned>> & { limit: number; heldBackAuc: number; z: Float64Array })[] = [];
   for (const limit of limits) {
     const pruned = pruneCorrelated(screened, rho, limit, o.selection.maxVariables);
     const same = fits.find((f) => sameFeatures(f.start, pruned.kept));
-    const fitted = same ? { ...same, report: relabel(same.report, pruned.report) } : await fitSigned(ds, pruned, o.l2);
-    const z = judged ? logits(heldBack, fitted.vars, fitted.fit) : new Float64Array();
+    const fitted = same
+      ? { ...same, report: relabel(same.report, pruned.report) }
+      : await fitSigned(columns, pruned, o.l2, fits.at(-1));
+    const z = judged ? logits(heldBackColumns!, fitted.vars, fitted.fit) : new Float64Array();
     const heldBackAuc = judged ? auc(z, heldBack.label) : Number.NaN;
     fits.push({ ...fitted, limit, heldBackAuc, z });
   }
@@ -182,12 +186,26 @@ function relabel(fitted: SelectionRow[], pruned: SelectionRow[]): SelectionRow[]
 }
 
 /** The logistic fit on the kept variables' WoE, refitted without any variable whose coefficient is ≤ 0. */
-async function fitSigned(ds: Dataset, pruned: { kept: VariableBins[]; report: SelectionRow[] }, l2: number) {
+async function fitSigned(
+  columns: WoeColumns,
+  pruned: { kept: VariableBins[]; report: SelectionRow[] },
+  l2: number,
+  prior?: { vars: VariableBins[]; fit: LogisticFit },
+) {
   const report = pruned.report;
   let vars = pruned.kept;
+  // a looser limit's fit starts from the stricter one's (its added variables at 0): the same objective, a few steps from the new optimum
+  let start = prior && [
+    prior.fit.intercept,
+    ...vars.map((v) => {
+      const j = prior.vars.findIndex((p) => p.feature === v.feature);
+      return j < 0 ? 0 : prior.fit.coef[j]!;
+    }),
+  ];
+  const ds = columns.ds;
   for (;;) {
-    const { x } = woeMatrix(ds, vars);
-    const fit = await fitLogistic(x, ds.n, vars.length, ds.label, { l2 });
+    const { x } = woeMatrix(ds, vars, columns);
+    const fit = await fitLogistic(x, ds.n, vars.length, ds.label, { l2, start });
     const bad = fit.coef.map((c, j) => [c, j] as const).filter(([c]) => c <= 0);
     if (bad.length === 0 || vars.length === 0) return { start: pruned.kept, vars, fit, report };
     const [c, j] = bad.reduce((a, b) => (b[0] < a[0] ? b : a));
@@ -195,12 +213,15 @@ async function fitSigned(ds: Dataset, pruned: { kept: VariableBins[]; report: Se
     row.kept = false;
     row.reason = `coefficient ${c.toFixed(4)} ≤ 0 on WoE (sign reversal from collinearity)`;
     vars = vars.filter((_, m) => m !== j);
+    // the refit starts where the last fit ended, less the dropped variable: a few steps from its optimum
+    start = [fit.intercept, ...fit.coef.filter((_, m) => m !== j)];
   }
 }
 
 /** β₀ + Σ βᵢ·WoE of each row (the ranking; the held-back AUC needs no probability). */
-function logits(ds: Dataset, vars: VariableBins[], fit: { coef: number[]; intercept: number }): Float64Array {
-  const { x } = woeMatrix(ds, vars);
+function logits(columns: WoeColumns, vars: VariableBins[], fit: { coef: number[]; intercept: number }): Float64Array {
+  const ds = columns.ds;
+  const { x } = woeMatrix(ds, vars, columns);
   const k = vars.length;
   const z = new Float64Array(ds.n).fill(fit.intercept);
   for (let i = 0; i < ds.n; i++) for (let j = 0; j < k; j++) z[i]! += fit.coef[j]! * x[i * k + j]!;

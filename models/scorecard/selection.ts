@@ -1,7 +1,7 @@
 import { indicesWhere, subset, type Dataset } from '../data/dataset.ts';
 import { psi } from '../evaluate/metrics.ts';
 import { binColumn, type BinningOptions, type VariableBins } from './binning.ts';
-import { binCounts, pearson, woeMatrix } from './woe-matrix.ts';
+import { binCounts, pearson, woeMatrix, WoeColumns } from './woe-matrix.ts';
 
 export interface SelectionOptions {
   minIv: number;
@@ -103,8 +103,8 @@ export function screenVariables(
 }
 
 /** Pearson ρ of every pair of candidates' WoE values (symmetric, row-major k×k; the diagonal 0, never read). */
-export function woeCorrelations(ds: Dataset, candidates: VariableBins[]): Float64Array {
-  const { x } = woeMatrix(ds, candidates);
+export function woeCorrelations(ds: Dataset, candidates: VariableBins[], columns = new WoeColumns(ds)): Float64Array {
+  const { x } = woeMatrix(ds, candidates, columns);
   const k = candidates.length;
   const rho = new Float64Array(k * k);
   for (let j = 0; j < k; j++)

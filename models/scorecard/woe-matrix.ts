@@ -1,17 +1,36 @@
 import { column, type Dataset } from '../data/dataset.ts';
 import { assignBins, type VariableBins } from './binning.ts';
 
-/** Row-major n×k matrix of WoE values (float32, the input of tfjs) and the bin index of each cell. */
-export function woeMatrix(ds: Dataset, vars: VariableBins[]): { x: Float32Array; binIdx: Uint8Array[] } {
+/**
+ * Each variable's WoE column of one dataset (float32), computed once: training assembles many
+ * matrices (one per correlation limit and sign refit) from the same few columns.
+ */
+export class WoeColumns {
+  readonly #columns = new Map<VariableBins, Float32Array>();
+  constructor(readonly ds: Dataset) {}
+
+  of(v: VariableBins): Float32Array {
+    let col = this.#columns.get(v);
+    if (!col) {
+      const idx = assignBins(v, column(this.ds, v.feature));
+      const woe = v.bins.map((b) => b.woe);
+      col = new Float32Array(this.ds.n);
+      for (let i = 0; i < col.length; i++) col[i] = woe[idx[i]!]!;
+      this.#columns.set(v, col);
+    }
+    return col;
+  }
+}
+
+/** Row-major n×k matrix of WoE values (float32), from a dataset's cached columns when given. */
+export function woeMatrix(ds: Dataset, vars: VariableBins[], columns = new WoeColumns(ds)): { x: Float32Array } {
   const k = vars.length;
   const x = new Float32Array(ds.n * k);
-  const binIdx = vars.map((v) => assignBins(v, column(ds, v.feature)));
   vars.forEach((v, j) => {
-    const idx = binIdx[j]!;
-    const woe = v.bins.map((b) => b.woe);
-    for (let i = 0; i < ds.n; i++) x[i * k + j] = woe[idx[i]!]!;
+    const col = columns.of(v);
+    for (let i = 0; i < ds.n; i++) x[i * k + j] = col[i]!;
   });
-  return { x, binIdx };
+  return { x };
 }
 
 /** Bin shares of a column under fixed bins (for PSI / CSI against the training baseline). */
