@@ -13,6 +13,12 @@ import type { ModelVersion } from './registry/registry.ts';
  */
 /** Room for an exported model's SQL text (gbm trees with their constants run to a few MB). */
 export const modelQueryBytes = 64 * 1024 * 1024;
+/** The engine's limits for an exported model's query: its text and its syntax tree, before and after expansion. */
+export const modelQuerySettings = {
+  max_query_size: String(modelQueryBytes),
+  max_ast_elements: String(20_000_000),
+  max_expanded_ast_elements: String(20_000_000),
+};
 
 export async function scoreMonthInDb(wh: Warehouse, m: ModelVersion, monthEnd: string): Promise<number> {
   const exported = modelToSql(m.artifact);
@@ -23,8 +29,10 @@ export async function scoreMonthInDb(wh: Warehouse, m: ModelVersion, monthEnd: s
     FROM (${scoringQuery(exported, `SELECT * FROM ${tableRef(wh, 'ew_features')} WHERE month_end = {lwq_me:Date}`)})`,
     query_params: { ...exported.params, lwq_name: m.model_name, lwq_version: m.version, lwq_me: monthEnd },
     // a model of a few hundred trees with its reason-code constants is a query of a few MB (the
-    // default limit is 256 KiB); as a request setting, since the parser reads it before a SETTINGS clause
-    clickhouse_settings: { max_query_size: String(modelQueryBytes) },
+    // default limit is 256 KiB) and several hundred thousand syntax-tree nodes (the default limit is
+    // 50,000: 400 trees of depth 4 passed it); as request settings, since the parser reads them
+    // before a SETTINGS clause
+    clickhouse_settings: modelQuerySettings,
   });
   return countScores(wh, m, monthEnd);
 }

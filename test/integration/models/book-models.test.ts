@@ -28,6 +28,7 @@ import {
   type ModelVersion,
 } from '../../../models/registry/registry.ts';
 import { scoreMonthInDb, scoreMonthInNode } from '../../../models/score.ts';
+import { defaultGbmOptions, type GbmArtifact } from '../../../models/gbm/gbm.ts';
 import { monitorModel } from '../../../models/evaluate/monitor.ts';
 import { trainBookModels } from '../../../models/workflows.ts';
 import { runScore } from '../../../bin/commands/score.ts';
@@ -230,6 +231,26 @@ describe('early-warning models on a generated book', () => {
       expect(Number(again!.n)).toBe(1);
       expect(again!.d).toBeLessThan(1e-12);
     }
+  });
+
+  it('boosted trees of the default size (400 trees of depth 4) score in the database as in Node', async () => {
+    // the test's model has 40 rounds; `npm start` promoted one of 400, whose query passed the engine's 50,000-node syntax-tree limit
+    const m = models.find((x) => x.artifact.kind === 'gbm')!;
+    const art = m.artifact as GbmArtifact;
+    const full = defaultGbmOptions.rounds;
+    const trees = Array.from({ length: full }, (_, i) => art.trees[i % art.trees.length]!);
+    const big: ModelVersion = { ...m, version: 99, artifact: { ...art, trees, learningRate: art.learningRate / 10 } };
+    const ds = await loadFeatureRows(wh, { mode: 'month', monthEnd });
+    expect(await scoreMonthInDb(wh, big, monthEnd)).toBe(ds.n);
+    const sql = await queryRows<{ loan_id: string; probability: number }>(
+      wh,
+      `SELECT loan_id, probability FROM ${wh.database}.scores WHERE model_name = {n:String} AND model_version = 99 AND month_end = {m:Date}`,
+      { n: m.model_name, m: monthEnd },
+    );
+    const ts = scoreModel(big.artifact, ds);
+    const byId = new Map(ds.ids.map((id, i) => [id, ts.probability[i]!]));
+    expect(sql).toHaveLength(ds.n);
+    for (const r of sql) expect(Math.abs(r.probability - byId.get(r.loan_id)!)).toBeLessThan(1e-9);
   });
 
   it("the case list's expected loss uses the calibrated PD of the model's stored score", async () => {
