@@ -130,7 +130,7 @@ async function scoreTable(wh: Warehouse, f: ScoreInput & { table: string }, out:
  * Features are rebuilt when the snapshots moved on since they were built (a new month-end, or a
  * rebuilt loan_month with a different row count), so a score never reads stale features.
  */
-async function ensureFreshFeatures(wh: Warehouse, target: string) {
+export async function ensureFreshFeatures(wh: Warehouse, target: string) {
   const [r] = await queryRows<{ f: string; s: string; fn: string; sn: string }>(
     wh,
     `SELECT

@@ -27,7 +27,7 @@ import {
   RegistryError,
   type ModelVersion,
 } from '../../../models/registry/registry.ts';
-import { scoreMonthInDb, scoreMonthInNode } from '../../../models/score.ts';
+import { scoreMonthInDb, scoreMonthInNode, scoreMonthsInDb } from '../../../models/score.ts';
 import { defaultGbmOptions, type GbmArtifact } from '../../../models/gbm/gbm.ts';
 import { monitorModel } from '../../../models/evaluate/monitor.ts';
 import { trainBookModels } from '../../../models/workflows.ts';
@@ -251,6 +251,24 @@ describe('early-warning models on a generated book', () => {
     const byId = new Map(ds.ids.map((id, i) => [id, ts.probability[i]!]));
     expect(sql).toHaveLength(ds.n);
     for (const r of sql) expect(Math.abs(r.probability - byId.get(r.loan_id)!)).toBeLessThan(1e-9);
+  });
+
+  it('several month-ends in one statement score as each month-end alone (the demo scores its history so)', async () => {
+    const m = models[0]!;
+    const months = ['2024-04-30', '2024-05-31', monthEnd];
+    const read = () =>
+      queryRows<{ k: string }>(
+        wh,
+        `SELECT concat(toString(month_end), loan_id, toString(probability), grade, arrayStringConcat(reasons, '|')) AS k
+         FROM ${wh.database}.scores WHERE model_name = {n:String} AND model_version = {v:UInt32} AND has({ms:Array(Date)}, month_end) ORDER BY k`,
+        { n: m.model_name, v: m.version, ms: months },
+      );
+    for (const me of months) await scoreMonthInDb(wh, m, me);
+    const alone = await read();
+    const counts = await scoreMonthsInDb(wh, m, months);
+    expect(await read()).toEqual(alone);
+    for (const me of months)
+      expect(counts.get(me)).toBe((await loadFeatureRows(wh, { mode: 'month', monthEnd: me })).n);
   });
 
   it("the case list's expected loss uses the calibrated PD of the model's stored score", async () => {
