@@ -27,6 +27,8 @@ export interface MonitorRow {
 export interface MonitorOptions {
   maxPsi: number;
   aucDrop: number;
+  /** the last month-end to monitor (a date's warnings judge the months up to it; default: all) */
+  until?: string;
 }
 export const defaultMonitor: MonitorOptions = { maxPsi: 0.25, aucDrop: 0.05 };
 
@@ -44,8 +46,8 @@ export async function monitorModel(
   const months = await queryRows<{ m: string }>(
     wh,
     `SELECT DISTINCT toString(month_end) AS m FROM ${tableRef(wh, 'ew_features')}
-    WHERE month_end > {after:Date} ORDER BY m`,
-    { after: m.metrics.train_end ?? '1970-01-01' },
+    WHERE month_end > {after:Date} AND month_end <= {until:Date} ORDER BY m`,
+    { after: m.metrics.train_end ?? '1970-01-01', until: o.until ?? '2149-06-06' },
   );
   const a = m.artifact;
   const vars: VariableBins[] =

@@ -29,7 +29,7 @@ import {
 } from '../../../models/registry/registry.ts';
 import { scoreMonthInDb, scoreMonthInNode, scoreMonthsInDb } from '../../../models/score.ts';
 import { defaultGbmOptions, type GbmArtifact } from '../../../models/gbm/gbm.ts';
-import { monitorModel } from '../../../models/evaluate/monitor.ts';
+import { defaultMonitor, monitorModel } from '../../../models/evaluate/monitor.ts';
 import { trainBookModels } from '../../../models/workflows.ts';
 import { runScore } from '../../../bin/commands/score.ts';
 import { buildCaseList } from '../../../pipelines/cases/case-list.ts';
@@ -430,6 +430,11 @@ describe('early-warning models on a generated book', () => {
       const a = models[0]!.artifact;
       expect(Object.keys(r.csi).length).toBe(a.kind === 'scorecard' ? a.variables.length : 0);
     }
+    // a date's monitoring (the model_drift warning) reads the months up to it only, with the same figures
+    const until = rows[4]!.month_end;
+    expect(await monitorModel(wh, models[0]!, { ...defaultMonitor, until })).toEqual(
+      rows.filter((r) => r.month_end <= until),
+    );
   });
 
   // last: it rebuilds the snapshots
