@@ -1,4 +1,19 @@
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+/**
+ * Vitest orders a clean checkout's files by size, largest first. The files that run a whole
+ * pipeline in a child process (the demo, the README tour, the notebooks) are short and among the
+ * slowest: started last, one of them ran alone for a minute at the end of the suite. They start
+ * first; the rest keep vitest's order.
+ */
+class PipelinesFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const isPipeline = (f: TestSpecification) => /[\\/]test[\\/](notebooks|integration[\\/]bin)[\\/]/u.test(f.moduleId);
+    return [...sorted.filter(isPipeline), ...sorted.filter((f) => !isPipeline(f))];
+  }
+}
 
 // chDB allows one open data directory per process, so every test file runs in its own forked
 // process (pool: 'forks') with its own temp path. Two files at a time: vitest's default on a
@@ -14,5 +29,6 @@ export default defineConfig({
     testTimeout: 300_000,
     hookTimeout: 600_000,
     env: { TZ: 'UTC' },
+    sequence: { sequencer: PipelinesFirst },
   },
 });
