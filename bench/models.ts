@@ -234,7 +234,7 @@ async function syntheticBook() {
   // the features table was written minutes ago: its background merges would take the two cores from the timed scoring
   await waitForMerges(wh);
   const scoring: Record<string, { indb_s: number; node_s: number; loans: number; load_avg: number[] }> = {};
-  for (const { model: mv } of registered.filter((x) => x.model.artifact.kind !== 'gbm')) {
+  for (const { model: mv } of registered) {
     // median of 3 alternating runs: each run first deletes the month's scores, whose cost varies with
     // the scores table's parts and merges on this shared 2-core machine
     const runs: { indb: number; node: number }[] = [];
