@@ -46,13 +46,7 @@ export async function scoreMonthsInDb(
     // before a SETTINGS clause
     clickhouse_settings: modelQuerySettings,
   });
-  const counts = await queryRows<{ m: string; n: string }>(
-    wh,
-    `SELECT toString(month_end) AS m, count() AS n FROM ${tableRef(wh, 'scores')}
-    WHERE model_name = {n:String} AND model_version = {v:UInt32} AND has({months:Array(Date)}, month_end) GROUP BY month_end`,
-    { n: m.model_name, v: m.version, months: monthEnds },
-  );
-  return new Map(counts.map((r) => [r.m, Number(r.n)]));
+  return countScores(wh, m, monthEnds);
 }
 
 export async function scoreMonthInNode(wh: Warehouse, m: ModelVersion, monthEnd: string): Promise<number> {
@@ -78,17 +72,18 @@ export async function scoreMonthInNode(wh: Warehouse, m: ModelVersion, monthEnd:
     }
     await wh.client.insert({ table: tableRef(wh, 'scores'), format: 'JSONEachRow', values });
   }
-  return countScores(wh, m, monthEnd);
+  return (await countScores(wh, m, [monthEnd])).get(monthEnd) ?? 0;
 }
 
-async function countScores(wh: Warehouse, m: ModelVersion, monthEnd: string): Promise<number> {
-  const [r] = await queryRows<{ n: string }>(
+/** A version's scores per month-end (a month-end with none is absent). */
+async function countScores(wh: Warehouse, m: ModelVersion, monthEnds: string[]): Promise<Map<string, number>> {
+  const counts = await queryRows<{ m: string; n: string }>(
     wh,
-    `SELECT count() AS n FROM ${tableRef(wh, 'scores')}
-    WHERE model_name = {n:String} AND model_version = {v:UInt32} AND month_end = {m:Date}`,
-    { n: m.model_name, v: m.version, m: monthEnd },
+    `SELECT toString(month_end) AS m, count() AS n FROM ${tableRef(wh, 'scores')}
+    WHERE model_name = {n:String} AND model_version = {v:UInt32} AND has({months:Array(Date)}, month_end) GROUP BY month_end`,
+    { n: m.model_name, v: m.version, months: monthEnds },
   );
-  return Number(r?.n ?? 0);
+  return new Map(counts.map((r) => [r.m, Number(r.n)]));
 }
 
 /**

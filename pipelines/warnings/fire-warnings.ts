@@ -89,11 +89,13 @@ async function fireModelDrift(
   champion: ModelVersion | null,
 ) {
   if (!champion) return { fired: 0, skipped: 'no champion model to monitor' };
-  const monitored =
-    // only the months up to the date: the demo fires 15 past dates, each of which scored every later month too
-    (
-      await monitorModel(wh, champion, { ...defaultMonitor, maxPsi: rule.max_psi, aucDrop: rule.auc_drop, until: asOf })
-    ).filter((m) => m.month_end <= asOf);
+  // only the months up to the date: the demo fires 15 past dates, each of which scored every later month too
+  const monitored = await monitorModel(wh, champion, {
+    ...defaultMonitor,
+    maxPsi: rule.max_psi,
+    aucDrop: rule.auc_drop,
+    until: asOf,
+  });
   await storeMonitoring(wh, champion, monitored);
   const months = monitored.filter((m) => m.warnings.length > 0);
   if (months.length === 0) return { fired: 0, skipped: null };
