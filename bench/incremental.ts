@@ -73,12 +73,12 @@ t0 = performance.now();
 const r = await refreshSnapshots(wh, { asOf: day.date, settings, loansPerPass: perPass, log });
 const refreshS = secs(t0);
 log(`refresh (${r.mode}, ${r.loansRefreshed} loans) in ${refreshS} s`);
-const refreshed = await snapshotChecksums(wh, settings);
+const refreshed = await snapshotChecksums(wh);
 t0 = performance.now();
 await refreshSnapshots(wh, { asOf: day.date, settings, full: true, loansPerPass: perPass });
 const fullS = secs(t0);
 log(`full rebuild of the same data in ${fullS} s`);
-const full = await snapshotChecksums(wh, settings);
+const full = await snapshotChecksums(wh);
 await wh.close();
 
 const results = {

@@ -1,7 +1,6 @@
 import { exec, execSql, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
-import { deleteRows } from '../../warehouse/delete-rows.ts';
-import { param, render, sql, trusted, type Sql } from '../../warehouse/sql.ts';
+import { param, sql, trusted } from '../../warehouse/sql.ts';
 import { accrualTables } from '../../warehouse/tables.ts';
 import type { SnapshotSettings } from '../snapshot/snapshot-settings.ts';
 import { configuredAccrualRules, type AccrualRules } from './accrual-rules.ts';
@@ -13,8 +12,6 @@ export interface FillAccrualOptions {
   settings: SnapshotSettings;
   /** default: configuredAccrualRules() (LOANWATCH_ACCRUAL_RULES or pipelines/accrual/default-accrual.json) */
   rules?: AccrualRules | undefined;
-  /** a subquery of loan_ids: only their rows are deleted and rebuilt; absent, the whole table is rebuilt */
-  loans?: Sql | undefined;
   /**
    * a whole rebuild runs in this many hash passes over the loans (the snapshot's, default 1): the
    * accrual holds every event of the loans in a pass (one pass over the 1M book: 5.3 GB)
@@ -25,14 +22,14 @@ export interface FillAccrualOptions {
 const columns = accrualTables.loan_month_accrual.columns.map(([n]) => n);
 
 /**
- * Rebuilds loan_month_accrual from loan_month and the raw tables (run at the end of the snapshot).
- * Whole: into a new table swapped in atomically (EXCHANGE), as the snapshot does. With `loans`
- * (the incremental refresh): those loans' rows are deleted and inserted again.
+ * Rebuilds loan_month_accrual from loan_month and the raw tables (run at the end of the snapshot),
+ * into a new table swapped in atomically (EXCHANGE), as the snapshot does. An incremental refresh
+ * runs it in its scope of the touched loans (refresh-scope.ts).
  */
 export async function fillAccrual(wh: Warehouse, o: FillAccrualOptions): Promise<void> {
   const rules = o.rules ?? configuredAccrualRules();
   const label = param(rules.label, 'String');
-  const select = (only: { loans?: Sql; part?: LoanPart }) => sql`
+  const select = (only: { part?: LoanPart }) => sql`
     SELECT ${trusted(
       columns
         .filter((c) => c !== 'rules')
@@ -41,12 +38,6 @@ export async function fillAccrual(wh: Warehouse, o: FillAccrualOptions): Promise
     )}, ${label} AS rules
     FROM (${accrualSql(wh, { dates: { kind: 'loan_month' }, settings: o.settings, rules, ...only })})`;
   const live = tableRef(wh, 'loan_month_accrual');
-  if (o.loans) {
-    const { query, query_params } = render(o.loans);
-    await deleteRows(wh, 'loan_month_accrual', `loan_id IN (${query})`, query_params);
-    await execSql(wh, sql`INSERT INTO ${trusted(live)} (${trusted(columns.join(', '))}) ${select({ loans: o.loans })}`);
-    return;
-  }
   const next = tableRef(wh, 'loan_month_accrual_next');
   await exec(wh, `DROP TABLE IF EXISTS ${next}`);
   await exec(wh, `CREATE TABLE ${next} AS ${live}`);

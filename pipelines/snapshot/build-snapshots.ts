@@ -2,7 +2,7 @@ import { exec, execSql, queryRows, type Warehouse } from '../../warehouse/connec
 import { tableRef } from '../../warehouse/ddl.ts';
 import { param, sql, trusted } from '../../warehouse/sql.ts';
 import { settingsLabel, snapshotParams, snapshotPass, type SnapshotSettings } from './snapshot-settings.ts';
-import { createContagionSql, insertContagionSql, insertLoanMonthsSql, nonRetailLoansSql } from './loan-month-sql.ts';
+import { createContagionTable, insertContagionSql, insertLoanMonthsSql, nonRetailLoansSql } from './loan-month-sql.ts';
 import { inLoanPart, passesFor } from '../../warehouse/loan-part.ts';
 import { fillAccrual } from '../accrual/fill-accrual.ts';
 import {
@@ -25,6 +25,11 @@ export interface SnapshotOptions {
   startedAt?: number;
   /** the settings/SQL/schema fingerprint an incremental refresh compares (refresh-snapshots.ts) */
   fingerprint?: string;
+}
+
+export interface SnapshotTablesOptions extends Omit<SnapshotOptions, 'startedAt' | 'fingerprint'> {
+  /** fills the loan-keys Join table (default: the loans numbered 1..n by id, as a full rebuild does) */
+  createLoanKeys?: () => Promise<void>;
 }
 
 /** Where a full build's time goes (the benchmark reports the accrual's share, issue 23). */
@@ -55,6 +60,35 @@ export async function buildMonthEndSnapshots(
   wh: Warehouse,
   o: SnapshotOptions,
 ): Promise<{ rows: number; lastMonthEnd: string; phaseSeconds: SnapshotPhaseSeconds }> {
+  const startedAt = o.startedAt ?? Date.now();
+  const { lastMonthEnd: lastMe, phaseSeconds } = await buildSnapshotTables(wh, o);
+  const [r] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${tableRef(wh, 'loan_month')}`);
+  // when the inputs were read: a later ingest makes this snapshot stale for readers that check (delinquency on a date)
+  await wh.client.insert({
+    table: tableRef(wh, 'snapshot_runs'),
+    format: 'JSONEachRow',
+    values: [
+      {
+        started_at: startedAt,
+        last_month_end: lastMe,
+        settings: settingsLabel(o.settings),
+        rows: Number(r!.n),
+        kind: 'full',
+        fingerprint: o.fingerprint ?? '',
+      },
+    ],
+  });
+  return { rows: Number(r!.n), lastMonthEnd: lastMe, phaseSeconds };
+}
+
+/**
+ * Every table a snapshot writes per loan (perLoanTables), rebuilt whole from the database's raw
+ * tables: a full rebuild's work, also what a refresh runs in its scope of the touched loans.
+ */
+export async function buildSnapshotTables(
+  wh: Warehouse,
+  o: SnapshotTablesOptions,
+): Promise<{ lastMonthEnd: string; phaseSeconds: SnapshotPhaseSeconds }> {
   const log = o.log ?? (() => undefined);
   const lastMe = lastMonthEnd(o.asOf);
   const settings = snapshotParams(o.settings);
@@ -64,7 +98,6 @@ export async function buildMonthEndSnapshots(
   const next = tableRef(wh, 'loan_month_next');
   const live = tableRef(wh, 'loan_month');
   const nb = Math.max(1, o.buckets ?? 1);
-  const startedAt = o.startedAt ?? Date.now();
   const t0 = performance.now();
   await exec(wh, `DROP TABLE IF EXISTS ${contagion}`);
   await exec(wh, `DROP TABLE IF EXISTS ${nonRetail}`);
@@ -73,20 +106,19 @@ export async function buildMonthEndSnapshots(
   // by borrower, in passes of bounded size (10M loans in one statement went past the engine's memory
   // bound); each pass reads only non-retail loans, so the pre-pass is a share of a main pass's work
   const prePasses = o.loansPerPass ? passesFor(Number(nr?.n ?? 0), o.loansPerPass) : nb;
+  await exec(wh, createContagionTable(contagion));
   for (let b = 0; b < prePasses; b++) {
     const customers = { count: prePasses, index: b };
     const loans = sql`SELECT loan_id FROM ${trusted(nonRetail)} WHERE ${inLoanPart('customer_id', customers)}`;
-    await execSql(
-      wh,
-      (b === 0 ? createContagionSql : insertContagionSql)(wh, contagion, lastMeParam, settings, loans, customers),
-    );
+    await execSql(wh, insertContagionSql(wh, contagion, lastMeParam, settings, loans, customers));
   }
   log(
     `snapshot contagion pre-pass (${Number(nr?.n ?? 0).toLocaleString('en-US')} non-retail loans, ${prePasses} passes) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );
   await exec(wh, `DROP TABLE IF EXISTS ${next}`);
   await exec(wh, `CREATE TABLE ${next} AS ${live}`);
-  for (const s of createLoanKeysStatements(wh)) await exec(wh, s);
+  if (o.createLoanKeys) await o.createLoanKeys();
+  else for (const s of createLoanKeysStatements(wh)) await exec(wh, s);
   for (let b = 0; b < nb; b++) {
     const t1 = performance.now();
     const pass = snapshotPass(settings, { buckets: nb, bucket: b, nonRetailOnly: false });
@@ -109,24 +141,7 @@ export async function buildMonthEndSnapshots(
   await fillAccrual(wh, { settings: o.settings, passes: nb });
   const accrualS = (performance.now() - t3) / 1000;
   log(`snapshot derived facts in ${derivedFactsS.toFixed(1)} s, accrual in ${accrualS.toFixed(1)} s`);
-  const [r] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${live}`);
-  // when the inputs were read: a later ingest makes this snapshot stale for readers that check (delinquency on a date)
-  await wh.client.insert({
-    table: tableRef(wh, 'snapshot_runs'),
-    format: 'JSONEachRow',
-    values: [
-      {
-        started_at: startedAt,
-        last_month_end: lastMe,
-        settings: settingsLabel(o.settings),
-        rows: Number(r!.n),
-        kind: 'full',
-        fingerprint: o.fingerprint ?? '',
-      },
-    ],
-  });
   return {
-    rows: Number(r!.n),
     lastMonthEnd: lastMe,
     phaseSeconds: { loanMonth: loanMonthS, derivedFacts: derivedFactsS, accrual: accrualS },
   };

@@ -32,29 +32,28 @@ export const nonRetailLoansSql = (wh: Pick<Warehouse, 'database'>, settings: Sna
   WHERE lwq_c.borrower_type = 'non_retail' OR has(${settings.nonRetailProducts}, lwq_l.product)`;
 
 /**
- * The contagious borrower-months (2023 rules, art. 13: a non-retail borrower whose non-performing
- * share of exposure exceeds the threshold has all its active loans at least 次级), from the
- * non-retail loans in `loans`, which must hold every non-retail loan of the borrowers kept.
- * A part of the borrowers (by hash of customer_id) keeps only its own borrower-months, so a full
- * rebuild can read the non-retail loans in passes of bounded size while each share stays whole.
+ * The table of contagious borrower-months, empty. Declared rather than created from the query
+ * (CREATE … AS SELECT): that analyses the query twice, once for the columns, and the analysis of
+ * the loan-month query is most of a small refresh's pre-pass (about 0.7 s of 1.7 s).
  */
-export const createContagionSql = (
-  wh: Pick<Warehouse, 'database'>,
-  contagion: string,
-  lastMe: Param,
-  settings: SnapshotParams,
-  loans: Sql,
-  customers: LoanPart = wholeBook,
-) => sql`CREATE TABLE ${trusted(contagion)} ENGINE = Memory AS ${contagionSql(wh, lastMe, settings, loans, customers)}`;
+export const createContagionTable = (contagion: string) =>
+  `CREATE TABLE ${contagion} (customer_id String, month_end Date) ENGINE = Memory`;
 
-/** One more part of the borrowers into the contagion table (a full rebuild's later pre-passes). */
+/**
+ * Into the contagion table: the contagious borrower-months (2023 rules, art. 13: a non-retail
+ * borrower whose non-performing share of exposure exceeds the threshold has all its active loans at
+ * least 次级), from the non-retail loans in `loans`, which must hold every non-retail loan of the
+ * borrowers kept. A part of the borrowers (by hash of customer_id) keeps only its own
+ * borrower-months, so a full rebuild can read the non-retail loans in passes of bounded size while
+ * each share stays whole.
+ */
 export const insertContagionSql = (
   wh: Pick<Warehouse, 'database'>,
   contagion: string,
   lastMe: Param,
   settings: SnapshotParams,
   loans: Sql,
-  customers: LoanPart,
+  customers: LoanPart = wholeBook,
 ) => sql`INSERT INTO ${trusted(contagion)} ${contagionSql(wh, lastMe, settings, loans, customers)}`;
 
 function contagionSql(

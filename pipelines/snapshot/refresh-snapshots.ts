@@ -1,14 +1,12 @@
 import { exec, execSql, queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { loanKeysTable } from '../../warehouse/derived-facts.ts';
-import { param } from '../../warehouse/sql.ts';
-import { buildMonthEndSnapshots, type SnapshotOptions } from './build-snapshots.ts';
-import { loanRefreshers, type LoanRefresher } from './loan-refreshers.ts';
-import { createContagionSql, insertLoanMonthsSql } from './loan-month-sql.ts';
+import { buildMonthEndSnapshots, buildSnapshotTables, type SnapshotOptions } from './build-snapshots.ts';
+import { createRefreshScope, dropRefreshScope, perLoanTables } from './refresh-scope.ts';
 import { passesFor } from '../../warehouse/loan-part.ts';
-import { replaceLoanRows } from './replace-loan-rows.ts';
+import { beginLoanRowsReplacement, type FinishReplacement } from './replace-loan-rows.ts';
 import { findUnseen, lastCompletedRun, recordSeen, snapshotFingerprint } from './run-ledger.ts';
-import { settingsLabel, snapshotParams, snapshotPass } from './snapshot-settings.ts';
+import { settingsLabel, snapshotParams } from './snapshot-settings.ts';
 import { createTouchedSql, planRefresh, touchedLoans, touchedTable } from './touched-loans.ts';
 
 export interface RefreshOptions extends Omit<SnapshotOptions, 'buckets' | 'startedAt' | 'fingerprint'> {
@@ -16,8 +14,6 @@ export interface RefreshOptions extends Omit<SnapshotOptions, 'buckets' | 'start
   full?: boolean;
   /** loans per pass (hash buckets bound memory), of the book for a full run, of the touched loans for a refresh */
   loansPerPass?: number;
-  /** the per-loan tables to refresh after loan_month (default: loanRefreshers) */
-  refreshers?: { table: string; refresh: LoanRefresher }[];
   /** called after each step of a refresh (tests stop a run there, as a kill would) */
   onStep?: (step: string) => void;
 }
@@ -63,10 +59,7 @@ export async function refreshSnapshots(wh: Warehouse, o: RefreshOptions): Promis
   const t0 = performance.now();
   const settings = snapshotParams(o.settings);
   const touched = touchedTable(wh);
-  const contagion = tableRef(wh, 'loan_month_contagion');
-  const lastMe = param(plan.monthEnd, 'Date');
-  const scratch = [touched, contagion, loanKeysTable(wh)];
-  for (const t of scratch) await exec(wh, `DROP TABLE IF EXISTS ${t}`);
+  await exec(wh, `DROP TABLE IF EXISTS ${touched}`);
   await execSql(wh, createTouchedSql(wh, { ingestIds: unseen.ingestIds, loans: unseen.loans, plan, settings }));
   const [c] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${touched}`);
   const count = Number(c?.n ?? 0);
@@ -74,31 +67,33 @@ export async function refreshSnapshots(wh: Warehouse, o: RefreshOptions): Promis
   log(
     `snapshot: refresh of ${count.toLocaleString('en-US')} touched loans (${unseen.ingestIds.length} ingest runs, ${unseen.loans.length} loans with overrides or recorded actions${plan.monthClosed ? `, month-end ${plan.monthEnd} closed` : ''}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );
-  const loans = touchedLoans(wh);
   if (count > 0) {
     const t1 = performance.now();
-    await execSql(wh, createContagionSql(wh, contagion, lastMe, settings, loans));
-    await createRefreshLoanKeys(wh, touched);
-    log(`snapshot: contagion pre-pass and loan keys in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
-    const nb = passesFor(count, o.loansPerPass);
-    await replaceLoanRows(wh, 'loan_month', loans, async (into) => {
-      for (let b = 0; b < nb; b++) {
-        const pass = snapshotPass(settings, { buckets: nb, bucket: b, nonRetailOnly: false, loans });
-        await execSql(wh, insertLoanMonthsSql(wh, { into, contagion, lastMe, settings, pass }), {
-          max_insert_threads: 2,
-        });
-      }
+    // the touched loans' old rows are deleted from copies of the live tables in the background meanwhile
+    const finishers: FinishReplacement[] = [];
+    for (const table of perLoanTables) finishers.push(await beginLoanRowsReplacement(wh, table, touchedLoans(wh)));
+    const scope = await createRefreshScope(wh, touched);
+    log(`snapshot: the touched loans' inputs copied in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
+    // the full rebuild's statements over the touched loans alone: the same rows by construction
+    await buildSnapshotTables(scope, {
+      asOf: o.asOf,
+      settings: o.settings,
+      buckets: passesFor(count, o.loansPerPass),
+      ...(o.loansPerPass ? { loansPerPass: o.loansPerPass } : {}),
+      log: (line) => {
+        log(`${line} (touched loans)`);
+      },
+      createLoanKeys: () => createRefreshLoanKeys(wh, touched, scope),
     });
-    step('loan_month');
-    log(`snapshot: loan_month in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
-    for (const r of o.refreshers ?? loanRefreshers(o.settings)) {
-      const t2 = performance.now();
-      await r.refresh(wh, loans);
-      step(r.table);
-      log(`snapshot: ${r.table} in ${((performance.now() - t2) / 1000).toFixed(1)} s`);
+    const t2 = performance.now();
+    for (const [i, table] of perLoanTables.entries()) {
+      await finishers[i]!((into) => exec(wh, `INSERT INTO ${into} SELECT * FROM ${tableRef(scope, table)}`));
+      step(table);
     }
+    log(`snapshot: the touched loans' rows replaced in ${((performance.now() - t2) / 1000).toFixed(1)} s`);
+    await dropRefreshScope(wh);
   }
-  for (const t of scratch) await exec(wh, `DROP TABLE IF EXISTS ${t}`);
+  await exec(wh, `DROP TABLE IF EXISTS ${touched}`);
   const [r] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${tableRef(wh, 'loan_month')}`);
   const rows = Number(r?.n ?? 0);
   await wh.client.insert({
@@ -129,16 +124,17 @@ export async function refreshSnapshots(wh: Warehouse, o: RefreshOptions): Promis
 }
 
 /**
- * loan_key for the touched loans: a loan keeps the key it has in loan_month, a loan new to it gets
- * the next free ones (by loan id). A full rebuild numbers 1..n by loan id; keys only join a loan's
- * rows with each other, so any one-to-one numbering serves (reports/archive/fingerprint.ts treats
- * them as such).
+ * loan_key for the touched loans, into the scope's keys table: a loan keeps the key it has in
+ * loan_month, a loan new to it gets the next free ones (by loan id). A full rebuild numbers 1..n by
+ * loan id; keys only join a loan's rows with each other, so any one-to-one numbering serves
+ * (reports/archive/fingerprint.ts treats them as such).
  */
-async function createRefreshLoanKeys(wh: Warehouse, touched: string) {
+async function createRefreshLoanKeys(wh: Warehouse, touched: string, scope: Warehouse) {
   const live = tableRef(wh, 'loan_month');
+  await exec(wh, `DROP TABLE IF EXISTS ${loanKeysTable(scope)}`);
   await exec(
     wh,
-    `CREATE TABLE ${loanKeysTable(wh)} ENGINE = Join(ANY, LEFT, loan_id) AS
+    `CREATE TABLE ${loanKeysTable(scope)} ENGINE = Join(ANY, LEFT, loan_id) AS
      SELECT lwq_t.loan_id AS loan_id,
        toUInt32(if(lwq_k.loan_key > 0, lwq_k.loan_key,
          (SELECT max(loan_key) FROM ${live}) + row_number() OVER (PARTITION BY lwq_k.loan_key > 0 ORDER BY lwq_t.loan_id))) AS loan_key

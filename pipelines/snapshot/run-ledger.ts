@@ -6,7 +6,7 @@ import { insertStatement, derivedTables } from '../../warehouse/derived-facts.ts
 import { migrations } from '../../warehouse/migrations/index.ts';
 import { param, render } from '../../warehouse/sql.ts';
 import { rawEntities } from '../../warehouse/tables.ts';
-import { createContagionSql, insertLoanMonthsSql, nonRetailLoansSql } from './loan-month-sql.ts';
+import { insertContagionSql, insertLoanMonthsSql, nonRetailLoansSql } from './loan-month-sql.ts';
 import { snapshotParams, snapshotPass, type SnapshotSettings } from './snapshot-settings.ts';
 import { unseenRowCounts, type RowCount } from './touched-loans.ts';
 
@@ -115,7 +115,7 @@ export function snapshotFingerprint(wh: Pick<Warehouse, 'database'>, settings: S
     JSON.stringify(settings),
     // the accrual (a refreshed per-loan table) follows its own rules file
     JSON.stringify(configuredAccrualRules()),
-    JSON.stringify(render(createContagionSql(wh, 'c', lastMe, p, nonRetailLoansSql(wh, p)))),
+    JSON.stringify(render(insertContagionSql(wh, 'c', lastMe, p, nonRetailLoansSql(wh, p)))),
     JSON.stringify(render(insertLoanMonthsSql(wh, { into: 'n', contagion: 'c', lastMe, settings: p, pass }))),
     ...derivedTables.map((t) => insertStatement(wh, t, 'n')),
     String(Math.max(...migrations.map((m) => m.version))),

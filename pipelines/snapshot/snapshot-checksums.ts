@@ -1,8 +1,7 @@
 import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { systemTables } from '../../warehouse/tables.ts';
-import { loanRefreshers } from './loan-refreshers.ts';
-import type { SnapshotSettings } from './snapshot-settings.ts';
+import { perLoanTables } from './refresh-scope.ts';
 
 export interface SnapshotChecksums {
   /** rows and an order-independent content checksum of loan_month and every per-loan table a refresh maintains */
@@ -17,9 +16,9 @@ export interface SnapshotChecksums {
  * loan the next free one, a full rebuild numbers by loan id; keys only join a loan's rows with each
  * other, so the numbering is checked to be one to one instead.
  */
-export async function snapshotChecksums(wh: Warehouse, settings: SnapshotSettings): Promise<SnapshotChecksums> {
+export async function snapshotChecksums(wh: Warehouse): Promise<SnapshotChecksums> {
   const tables: SnapshotChecksums['tables'] = {};
-  for (const t of ['loan_month', ...loanRefreshers(settings).map((r) => r.table)]) {
+  for (const t of perLoanTables) {
     const cols =
       t === 'loan_month' ? systemTables.loan_month.columns.map(([n]) => n).filter((n) => n !== 'loan_key') : ['*'];
     const [r] = await queryRows<{ rows: string; sum: string }>(

@@ -5,6 +5,7 @@ import { generateDailyDeltas, type DailyDeltasManifest } from '../../../../pipel
 import { ingest } from '../../../../pipelines/ingest/ingest.ts';
 import { snapshotChecksums, type SnapshotChecksums } from '../../../../pipelines/snapshot/snapshot-checksums.ts';
 import { refreshSnapshots, type RefreshResult } from '../../../../pipelines/snapshot/refresh-snapshots.ts';
+import { refreshScope } from '../../../../pipelines/snapshot/refresh-scope.ts';
 import { exec, queryRows, type Warehouse } from '../../../../warehouse/connection.ts';
 import { defaultSettings } from '../../../helpers/settings.ts';
 import { disposeIfOpened, testWarehouse, tmpDir } from '../../../helpers/warehouse.ts';
@@ -47,6 +48,7 @@ describe('incremental refresh over daily files across a month-end (seed 11): the
   const x2Rule: string[] = [];
   let incremental: SnapshotChecksums;
   let full: SnapshotChecksums;
+  let scopesLeft: { name: string }[] = [];
   const x2At = async () => {
     const [r] = await queryRows<{ rule: string }>(
       wh,
@@ -124,9 +126,12 @@ describe('incremental refresh over daily files across a month-end (seed 11): the
     );
     await killedRefresh(wh, d4!.date, 'loan_month');
     results.push(await refresh(wh, d4!.date));
-    incremental = await snapshotChecksums(wh, defaultSettings);
+    scopesLeft = await queryRows<{ name: string }>(wh, `SELECT name FROM system.databases WHERE name = {n:String}`, {
+      n: refreshScope(wh).database,
+    });
+    incremental = await snapshotChecksums(wh);
     results.push(await refreshSnapshots(wh, { asOf: d4!.date, settings: defaultSettings, full: true }));
-    full = await snapshotChecksums(wh, defaultSettings);
+    full = await snapshotChecksums(wh);
   }, 900_000);
   afterAll(() => disposeIfOpened(wh));
 
@@ -134,6 +139,10 @@ describe('incremental refresh over daily files across a month-end (seed 11): the
     expect(incremental).toEqual(full);
     expect(full.loanKeyOneToOne).toBe(1);
     expect(Number(full.tables.loan_month?.rows)).toBeGreaterThan(1500);
+  });
+
+  it('computed in a scope of the touched loans and dropped it, also the one a killed run left', () => {
+    expect(scopesLeft).toEqual([]);
   });
 
   it('ran full first, then refreshes: of a few loans on ordinary days, of every active loan when June closed', () => {
