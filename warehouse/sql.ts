@@ -70,6 +70,19 @@ const allocatedPrefix = 'lwp_';
  * texts share one set of parameters. `named` are parameters the text names itself (`{as_of:Date}` in
  * a source), passed through unchanged.
  */
+/**
+ * `from` under one SELECT per layer, each adding its columns (`expr AS name, …`) to all before it.
+ * For a chain of aliases over per-loan arrays: within one SELECT the engine's analyzer expands an
+ * alias used beside its definition into its whole expression, so chains of them multiply into a
+ * query tree of megabytes, analysed on every statement whatever the number of rows; across layers
+ * a column is a reference.
+ */
+export const underLayers = (from: Sql, layers: readonly (string | Sql)[]): Sql =>
+  layers.reduce<Sql>(
+    (inner, layer) => sql`SELECT *, ${typeof layer === 'string' ? trusted(layer) : layer} FROM (${inner})`,
+    from,
+  );
+
 export class ParamAllocator {
   private readonly names = new Map<Param, string>();
   private readonly values: Record<string, unknown>;

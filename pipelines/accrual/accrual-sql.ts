@@ -1,6 +1,6 @@
 import { tableRef } from '../../warehouse/ddl.ts';
 import { noNextMonthEnd } from '../../warehouse/tables.ts';
-import { param, sql, trusted, type Param, type Sql } from '../../warehouse/sql.ts';
+import { param, sql, trusted, underLayers, type Param, type Sql } from '../../warehouse/sql.ts';
 import { inLoanPart, type LoanPart } from '../../warehouse/loan-part.ts';
 import { effectiveSchedule } from '../snapshot/schedule-path-sql.ts';
 import type { SnapshotSettings } from '../snapshot/snapshot-settings.ts';
@@ -57,13 +57,6 @@ function accrualOutsSql(rules: AccrualRules): { layers: string[]; outs: string }
   if (!orders.some(Boolean)) return { layers: [], outs: foldOutsSql() };
   return { layers: closed.layers, outs: `if(ORDER[1] = 0, ${closed.outs}, ${foldOutsSql()})` };
 }
-
-/** `from` under one SELECT per layer, each adding its columns to all before (accrualOutsSql). */
-const underLayers = (from: Sql, layers: readonly (string | Sql)[]): Sql =>
-  layers.reduce<Sql>(
-    (inner, layer) => sql`SELECT *, ${typeof layer === 'string' ? trusted(layer) : layer} FROM (${inner})`,
-    from,
-  );
 
 /**
  * What each schedule loan owes beyond its schedule at each evaluation date, per docs/accrual.md:

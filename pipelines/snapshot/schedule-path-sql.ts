@@ -1,6 +1,6 @@
 import { tableRef } from '../../warehouse/ddl.ts';
 import { scheduleArraysSql } from '../../warehouse/schedule/build-schedule.ts';
-import { render, sql, trusted, type Param, type Sql } from '../../warehouse/sql.ts';
+import { render, sql, trusted, underLayers, type Param, type Sql } from '../../warehouse/sql.ts';
 import { noNextMonthEnd } from '../../warehouse/tables.ts';
 import { bucketSql, classifyColumns, everBitsSql } from './classify-sql.ts';
 import { inPassBucket, type SnapshotPass } from './snapshot-settings.ts';
@@ -85,67 +85,8 @@ SELECT loan_id, customer_id, product, region, branch, channel, cohort_month, ori
   -- rows are every month-end up to the terminal one (or the last evaluation date)
   if(v.1 = last_row_me, toDate('${trusted(noNextMonthEnd)}'), toLastDayOfMonth(addMonths(v.1, 1))) AS next_month_end,
   ${classifyColumns({ dpd: 'dpd', status: 'status', isCard: 'is_card', restructureObs: 'restructure_obs' }, p)}
-FROM (
-  SELECT loan_id, customer_id, product, region, branch, channel, cohort_month, original_principal, non_retail, is_card,
-    -- credits and evaluation dates merged in date order (a payment on the date counts)
-    -- sorts use one integer key (value·2 + tag) passed as a second array: comparing tuples is far slower
-    arraySort((x, k) -> k, arrayConcat(
-        arrayMap((d, a, c, p) -> (d, toUInt8(0), a, c, p, toInt64(0)), pd, pa, pc, pp),
-        arrayMap((d, a) -> (d, toUInt8(0), a, toInt64(0), toInt64(0), a), rd, ra),
-        arrayMap(e -> (e, toUInt8(1), toInt64(0), toInt64(0), toInt64(0), toInt64(0)), E)),
-      arrayConcat(arrayMap(d -> toUInt32(d) * 2, pd), arrayMap(d -> toUInt32(d) * 2, rd), arrayMap(e -> toUInt32(e) * 2 + 1, E))) AS ev0,
-    -- cash on or after the charge-off date is recovery, not a payment that moves DPD
-    arrayFilter(x -> x.2 = 1 OR x.1 < co OR x.6 != 0, ev0) AS ev,
-    arrayMap(x -> x.2 = 1, ev) AS is_eval,
-    arrayFilter((v, f) -> f, arrayCumSum(arrayMap(x -> x.3, ev)), is_eval) AS P,
-    arrayFilter((v, f) -> f, arrayCumSum(arrayMap(x -> x.4, ev)), is_eval) AS CASH,
-    arrayFilter((v, f) -> f, arrayCumSum(arrayMap(x -> x.5, ev)), is_eval) AS PR,
-    arrayFilter((v, f) -> f, arrayCumSum(arrayMap(x -> x.6, ev)), is_eval) AS R,
-    arraySum(ra) AS r_total,
-    arrayCumSum(arrayMap((a, b) -> a + b, s_pr, s_int)) AS C,
-    arrayCumSum(s_pr) AS CPR,
-    arrayCumSum(s_int) AS CI,
-    length(s_due) AS n,
-    CPR[n] AS principal_total,
-    CI[n] AS interest_total,
-    -- oldest installment not fully paid at each evaluation date: the first C_i > P; arrayReverseFill
-    -- hands each P the tuple of the next installment (no lambda captures a long array: those are O(n·T))
-    arraySort((x, k) -> k, arrayConcat(
-        arrayMap((c, d, cprev, prprev, iprev, i, p) -> (c, toUInt8(0), d, cprev, prprev, iprev, i, p), C, s_due,
-          arrayPushFront(arrayPopBack(C), toInt64(0)), arrayPushFront(arrayPopBack(CPR), toInt64(0)), arrayPushFront(arrayPopBack(CI), toInt64(0)), s_int, s_pr),
-        arrayMap(p -> (p, toUInt8(1), toDate(0), toInt64(0), toInt64(0), toInt64(0), toInt64(0), toInt64(0)), P)),
-      arrayConcat(arrayMap(c -> c * 2, C), arrayMap(p -> p * 2 + 1, P))) AS m1,
-    arrayFilter((f, x) -> x.2 = 1, arrayReverseFill(x -> x.2 = 0, m1), m1) AS OLDEST,
-    -- last installment past due (due + grace < d): arrayFill hands each date the previous due installment
-    arraySort((x, k) -> k, arrayConcat(
-        arrayMap((d, cpr, ci) -> (d + ${p.grace}, toUInt8(1), cpr, ci), s_due, CPR, CI),
-        arrayMap(e -> (e, toUInt8(0), toInt64(0), toInt64(0)), E)),
-      arrayConcat(arrayMap(d -> (toUInt32(d) + ${p.grace}) * 2 + 1, s_due), arrayMap(e -> toUInt32(e) * 2, E))) AS m2,
-    arrayFilter((f, x) -> x.2 = 0, arrayFill(x -> x.2 = 1, m2), m2) AS PASTDUE,
-    arrayMap((e, p, o) -> if(o.2 = 0 AND o.3 + ${p.grace} < e, toInt64(dateDiff('day', o.3, e)) - if(${p.graceEnd} = 1, ${p.grace}, 0), 0), E, P, OLDEST) AS DPD,
-    arrayMap((p, o) -> if(o.2 = 1, principal_total, o.5 + least(greatest(p - o.4 - o.7, 0), o.8)), P, OLDEST) AS PPAID,
-    arrayMap((p, o) -> if(o.2 = 1, interest_total, o.6 + least(greatest(p - o.4, 0), o.7)), P, OLDEST) AS IPAID,
-    arrayMap((pd_, pp_) -> if(pd_.2 = 1, greatest(pd_.3 - pp_, 0), 0), PASTDUE, PPAID) AS ODP,
-    arrayMap((pd_, ip_) -> if(pd_.2 = 1, greatest(pd_.4 - ip_, 0), 0), PASTDUE, IPAID) AS ODI,
-    arrayMap((pp_, pr_, r) -> greatest(principal_total - if(explicit_split, pr_, pp_) - (r_total - r), 0), PPAID, PR, R) AS BAL,
-    arrayMap((e, o) -> multiIf(e >= co, 'charged_off', o.2 = 1, 'paid_off', 'active'), E, OLDEST) AS ST,
-    arrayFirstIndex(s -> s != 'active', ST) AS terminal_at,
-    arrayMap(e -> arrayExists(d -> d <= e AND e < addMonths(d, ${p.obsMonths}), rd), E) AS RO,
-    arrayCumSum(arrayMap((d, s) -> toUInt32(d > 90 OR s = 'charged_off'), DPD, ST)) AS DEF,
-    -- previous month-end's cash, length-preserving (pushFront/popBack would turn [] into [0])
-    arrayMap((c, prev) -> c - prev, CASH, arrayResize(arrayPushFront(CASH, toInt64(0)), length(CASH))) AS PAID_IN_MONTH,
-    -- the previous month-end's values (length-preserving shift) and DPD-ever bits, for one-scan metrics
-    arrayResize(arrayPushFront(DPD, toInt64(-1)), length(E)) AS PREV_DPD,
-    arrayResize(arrayPushFront(ST, ''), length(E)) AS PREV_ST,
-    arrayResize(arrayPushFront(BAL, toInt64(0)), length(E)) AS PREV_BAL,
-    arrayMap((a, b, c, d) -> ${everBitsSql('a', 'b', 'c', 'd')},
-      arrayCumSum(arrayMap(d -> toUInt32(d > 0), DPD)), arrayCumSum(arrayMap(d -> toUInt32(d > 30), DPD)),
-      arrayCumSum(arrayMap(d -> toUInt32(d > 60), DPD)), arrayCumSum(arrayMap(d -> toUInt32(d > 90), DPD))) AS EVER,
-    arrayResize(arrayPushFront(EVER, toUInt8(0)), length(E)) AS PREV_EVER,
-    if(terminal_at = 0, length(E), terminal_at) AS row_count,
-    E[row_count] AS last_row_me,
-    arraySlice(arrayZip(E, DPD, ST, RO, BAL, ODP, ODI, PAID_IN_MONTH, DEF, PREV_DPD, PREV_ST, PREV_BAL, EVER, PREV_EVER), 1, row_count) AS rows_
-  FROM (
+FROM (${underLayers(
+    sql`
     SELECT lwq_l.loan_id AS loan_id, lwq_l.customer_id AS customer_id, lwq_l.product AS product, lwq_l.region AS region, lwq_l.branch AS branch,
       lwq_l.channel AS channel, toStartOfMonth(lwq_l.origination_date) AS cohort_month, lwq_l.principal AS original_principal,
       toUInt8(lwq_c.borrower_type = 'non_retail' OR has(${p.nonRetailProducts}, lwq_l.product)) AS non_retail,
@@ -167,8 +108,67 @@ FROM (
                FROM ${t('loan_events')} WHERE ${inPassBucket('loan_id', pass)} GROUP BY loan_id) AS lwq_ev ON lwq_ev.loan_id = lwq_l.loan_id
     WHERE ${inPassBucket('lwq_l.loan_id', pass)} AND lwq_l.loan_id NOT IN (SELECT loan_id FROM ${t('performance')})
       AND (${pass.nonRetailOnly} = 0 OR non_retail = 1)
-      AND notEmpty(E)
-  )
-)
+      AND notEmpty(E)`,
+    [
+      `-- credits and evaluation dates merged in date order (a payment on the date counts)
+    -- sorts use one integer key (value·2 + tag) passed as a second array: comparing tuples is far slower
+    arraySort((x, k) -> k, arrayConcat(
+        arrayMap((d, a, c, p) -> (d, toUInt8(0), a, c, p, toInt64(0)), pd, pa, pc, pp),
+        arrayMap((d, a) -> (d, toUInt8(0), a, toInt64(0), toInt64(0), a), rd, ra),
+        arrayMap(e -> (e, toUInt8(1), toInt64(0), toInt64(0), toInt64(0), toInt64(0)), E)),
+      arrayConcat(arrayMap(d -> toUInt32(d) * 2, pd), arrayMap(d -> toUInt32(d) * 2, rd), arrayMap(e -> toUInt32(e) * 2 + 1, E))) AS ev0,
+    arraySum(ra) AS r_total,
+    arrayCumSum(arrayMap((a, b) -> a + b, s_pr, s_int)) AS C,
+    arrayCumSum(s_pr) AS CPR,
+    arrayCumSum(s_int) AS CI,
+    length(s_due) AS n`,
+      `-- cash on or after the charge-off date is recovery, not a payment that moves DPD
+    arrayFilter(x -> x.2 = 1 OR x.1 < co OR x.6 != 0, ev0) AS ev,
+    CPR[n] AS principal_total,
+    CI[n] AS interest_total`,
+      `arrayMap(x -> x.2 = 1, ev) AS is_eval`,
+      `arrayFilter((v, f) -> f, arrayCumSum(arrayMap(x -> x.3, ev)), is_eval) AS P,
+    arrayFilter((v, f) -> f, arrayCumSum(arrayMap(x -> x.4, ev)), is_eval) AS CASH,
+    arrayFilter((v, f) -> f, arrayCumSum(arrayMap(x -> x.5, ev)), is_eval) AS PR,
+    arrayFilter((v, f) -> f, arrayCumSum(arrayMap(x -> x.6, ev)), is_eval) AS R`,
+      sql`-- oldest installment not fully paid at each evaluation date: the first C_i > P; arrayReverseFill
+    -- hands each P the tuple of the next installment (no lambda captures a long array: those are O(n·T))
+    arraySort((x, k) -> k, arrayConcat(
+        arrayMap((c, d, cprev, prprev, iprev, i, p) -> (c, toUInt8(0), d, cprev, prprev, iprev, i, p), C, s_due,
+          arrayPushFront(arrayPopBack(C), toInt64(0)), arrayPushFront(arrayPopBack(CPR), toInt64(0)), arrayPushFront(arrayPopBack(CI), toInt64(0)), s_int, s_pr),
+        arrayMap(p -> (p, toUInt8(1), toDate(0), toInt64(0), toInt64(0), toInt64(0), toInt64(0), toInt64(0)), P)),
+      arrayConcat(arrayMap(c -> c * 2, C), arrayMap(p -> p * 2 + 1, P))) AS m1,
+    -- last installment past due (due + grace < d): arrayFill hands each date the previous due installment
+    arraySort((x, k) -> k, arrayConcat(
+        arrayMap((d, cpr, ci) -> (d + ${p.grace}, toUInt8(1), cpr, ci), s_due, CPR, CI),
+        arrayMap(e -> (e, toUInt8(0), toInt64(0), toInt64(0)), E)),
+      arrayConcat(arrayMap(d -> (toUInt32(d) + ${p.grace}) * 2 + 1, s_due), arrayMap(e -> toUInt32(e) * 2, E))) AS m2`,
+      `arrayFilter((f, x) -> x.2 = 1, arrayReverseFill(x -> x.2 = 0, m1), m1) AS OLDEST,
+    arrayFilter((f, x) -> x.2 = 0, arrayFill(x -> x.2 = 1, m2), m2) AS PASTDUE`,
+      sql`arrayMap((e, p, o) -> if(o.2 = 0 AND o.3 + ${p.grace} < e, toInt64(dateDiff('day', o.3, e)) - if(${p.graceEnd} = 1, ${p.grace}, 0), 0), E, P, OLDEST) AS DPD,
+    arrayMap((p, o) -> if(o.2 = 1, principal_total, o.5 + least(greatest(p - o.4 - o.7, 0), o.8)), P, OLDEST) AS PPAID,
+    arrayMap((p, o) -> if(o.2 = 1, interest_total, o.6 + least(greatest(p - o.4, 0), o.7)), P, OLDEST) AS IPAID,
+    arrayMap((e, o) -> multiIf(e >= co, 'charged_off', o.2 = 1, 'paid_off', 'active'), E, OLDEST) AS ST,
+    arrayMap(e -> arrayExists(d -> d <= e AND e < addMonths(d, ${p.obsMonths}), rd), E) AS RO,
+    -- previous month-end's cash, length-preserving (pushFront/popBack would turn [] into [0])
+    arrayMap((c, prev) -> c - prev, CASH, arrayResize(arrayPushFront(CASH, toInt64(0)), length(CASH))) AS PAID_IN_MONTH`,
+      sql`arrayMap((pd_, pp_) -> if(pd_.2 = 1, greatest(pd_.3 - pp_, 0), 0), PASTDUE, PPAID) AS ODP,
+    arrayMap((pd_, ip_) -> if(pd_.2 = 1, greatest(pd_.4 - ip_, 0), 0), PASTDUE, IPAID) AS ODI,
+    arrayMap((pp_, pr_, r) -> greatest(principal_total - if(explicit_split, pr_, pp_) - (r_total - r), 0), PPAID, PR, R) AS BAL,
+    arrayFirstIndex(s -> s != 'active', ST) AS terminal_at,
+    arrayCumSum(arrayMap((d, s) -> toUInt32(d > 90 OR s = 'charged_off'), DPD, ST)) AS DEF,
+    -- the previous month-end's values (length-preserving shift) and DPD-ever bits, for one-scan metrics
+    arrayResize(arrayPushFront(DPD, toInt64(-1)), length(E)) AS PREV_DPD,
+    arrayResize(arrayPushFront(ST, ''), length(E)) AS PREV_ST,
+    arrayMap((a, b, c, d) -> ${everBitsSql('a', 'b', 'c', 'd')},
+      arrayCumSum(arrayMap(d -> toUInt32(d > 0), DPD)), arrayCumSum(arrayMap(d -> toUInt32(d > 30), DPD)),
+      arrayCumSum(arrayMap(d -> toUInt32(d > 60), DPD)), arrayCumSum(arrayMap(d -> toUInt32(d > 90), DPD))) AS EVER`,
+      `arrayResize(arrayPushFront(BAL, toInt64(0)), length(E)) AS PREV_BAL,
+    arrayResize(arrayPushFront(EVER, toUInt8(0)), length(E)) AS PREV_EVER,
+    if(terminal_at = 0, length(E), terminal_at) AS row_count`,
+      `E[row_count] AS last_row_me,
+    arraySlice(arrayZip(E, DPD, ST, RO, BAL, ODP, ODI, PAID_IN_MONTH, DEF, PREV_DPD, PREV_ST, PREV_BAL, EVER, PREV_EVER), 1, row_count) AS rows_`,
+    ],
+  )})
 ARRAY JOIN rows_ AS v`;
 }
