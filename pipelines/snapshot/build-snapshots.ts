@@ -47,15 +47,7 @@ export function lastMonthEnd(asOf: string): string {
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 0)).toISOString().slice(0, 10);
 }
 
-/**
- * Rebuilds loan_month (one row per loan per month-end, SPEC §4) inside ClickHouse.
- * A pre-pass over non-retail loans only finds the contagious borrower-months
- * (2023 rules, art. 13: a non-retail borrower whose non-performing share of exposure
- * exceeds the threshold has all its active loans at least 次级); the main pass then
- * writes every final row once, with contagion and manual overrides joined in, into a
- * new table that replaces the live one atomically (EXCHANGE), so readers never see a
- * half-built snapshot.
- */
+/** A full rebuild (buildSnapshotTables), recorded in snapshot_runs with when it began reading. */
 export async function buildMonthEndSnapshots(
   wh: Warehouse,
   o: SnapshotOptions,
@@ -84,6 +76,12 @@ export async function buildMonthEndSnapshots(
 /**
  * Every table a snapshot writes per loan (perLoanTables), rebuilt whole from the database's raw
  * tables: a full rebuild's work, also what a refresh runs in its scope of the touched loans.
+ * loan_month (one row per loan per month-end, SPEC §4): a pre-pass over non-retail loans only finds
+ * the contagious borrower-months (2023 rules, art. 13: a non-retail borrower whose non-performing
+ * share of exposure exceeds the threshold has all its active loans at least 次级); the main pass
+ * then writes every final row once, with contagion and manual overrides joined in, into a new table
+ * that replaces the live one atomically (EXCHANGE), so readers never see a half-built snapshot. The
+ * derived facts and the accrual follow, each swapped in whole the same way.
  */
 export async function buildSnapshotTables(
   wh: Warehouse,
