@@ -73,7 +73,9 @@ export async function refreshSnapshots(wh: Warehouse, o: RefreshOptions): Promis
     const finishers: FinishReplacement[] = [];
     for (const table of perLoanTables) finishers.push(await beginLoanRowsReplacement(wh, table, touchedLoans(wh)));
     const scope = await createRefreshScope(wh, touched);
-    log(`snapshot: the touched loans' inputs copied in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
+    log(
+      `snapshot: copies of the live tables begun, the touched loans' inputs copied in ${((performance.now() - t1) / 1000).toFixed(1)} s`,
+    );
     // the full rebuild's statements over the touched loans alone: the same rows by construction
     await buildSnapshotTables(scope, {
       asOf: o.asOf,
