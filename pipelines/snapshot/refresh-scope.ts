@@ -10,7 +10,8 @@ export const perLoanTables = ['loan_month', ...derivedTables, 'loan_month_accrua
 
 /**
  * The raw tables the snapshot's statements read, and how a table's rows belong to a loan. A
- * customer's row goes with the loans of that customer (the borrower type and region of the loan).
+ * customer's row goes with the loans of that customer (the borrower type and region of the loan),
+ * so `customers` is copied after `loans`, from the scope's loans.
  */
 const inputTables: Record<string, 'loan_id' | 'customer_id'> = {
   loans: 'loan_id',

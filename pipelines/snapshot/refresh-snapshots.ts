@@ -133,7 +133,6 @@ export async function refreshSnapshots(wh: Warehouse, o: RefreshOptions): Promis
  */
 async function createRefreshLoanKeys(wh: Warehouse, touched: string, scope: Warehouse) {
   const live = tableRef(wh, 'loan_month');
-  await exec(wh, `DROP TABLE IF EXISTS ${loanKeysTable(scope)}`);
   await exec(
     wh,
     `CREATE TABLE ${loanKeysTable(scope)} ENGINE = Join(ANY, LEFT, loan_id) AS
