@@ -1,6 +1,6 @@
 import { exec, execSql, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
-import { param, sql, trusted } from '../../warehouse/sql.ts';
+import { param, sql, trusted, type Sql } from '../../warehouse/sql.ts';
 import { accrualTables } from '../../warehouse/tables.ts';
 import type { SnapshotSettings } from '../snapshot/snapshot-settings.ts';
 import { configuredAccrualRules, type AccrualRules } from './accrual-rules.ts';
@@ -17,6 +17,8 @@ export interface FillAccrualOptions {
    * accrual holds every event of the loans in a pass (one pass over the 1M book: 5.3 GB)
    */
   passes?: number | undefined;
+  /** a subquery of loan ids: only these loans' rows are recomputed, the table's other rows kept */
+  loans?: Sql | undefined;
 }
 
 const columns = accrualTables.loan_month_accrual.columns.map(([n]) => n);
@@ -36,7 +38,7 @@ export async function fillAccrual(wh: Warehouse, o: FillAccrualOptions): Promise
         .map((c) => (c === 'month_end' ? 'date AS month_end' : c))
         .join(', '),
     )}, ${label} AS rules
-    FROM (${accrualSql(wh, { dates: { kind: 'loan_month' }, settings: o.settings, rules, ...only })})`;
+    FROM (${accrualSql(wh, { dates: { kind: 'loan_month' }, settings: o.settings, rules, loans: o.loans, ...only })})`;
   const live = tableRef(wh, 'loan_month_accrual');
   const next = tableRef(wh, 'loan_month_accrual_next');
   await exec(wh, `DROP TABLE IF EXISTS ${next}`);
@@ -48,6 +50,11 @@ export async function fillAccrual(wh: Warehouse, o: FillAccrualOptions): Promise
       max_insert_threads: 2,
     });
   }
+  if (o.loans)
+    await execSql(
+      wh,
+      sql`INSERT INTO ${trusted(next)} SELECT * FROM ${trusted(live)} WHERE loan_id NOT IN (${o.loans})`,
+    );
   await exec(wh, `EXCHANGE TABLES ${next} AND ${live}`);
   await exec(wh, `DROP TABLE IF EXISTS ${next}`);
 }

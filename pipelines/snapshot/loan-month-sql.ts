@@ -23,13 +23,18 @@ export const loanMonthsSql = (wh: Pick<Warehouse, 'database'>, lastMe: Param, pa
 
 /**
  * The non-retail loans (loan_id, customer_id): those of a non-retail borrower and those of a
- * non-retail product — the only loans the contagion rule reads.
+ * non-retail product — the only loans the contagion rule reads. `customers` (a subquery of customer
+ * ids) narrows to those borrowers' loans.
  */
-export const nonRetailLoansSql = (wh: Pick<Warehouse, 'database'>, settings: SnapshotParams) => sql`
-  SELECT lwq_l.loan_id AS loan_id, lwq_l.customer_id AS customer_id FROM ${trusted(tableRef(wh, 'loans'))} AS lwq_l
-  LEFT JOIN (SELECT customer_id, any(borrower_type) AS borrower_type FROM ${trusted(tableRef(wh, 'customers'))} GROUP BY customer_id) AS lwq_c
+export const nonRetailLoansSql = (wh: Pick<Warehouse, 'database'>, settings: SnapshotParams, customers?: Sql) => {
+  const ofCustomers = customers ? sql` WHERE customer_id IN (${customers})` : sql``;
+  const loans = trusted(tableRef(wh, 'loans'));
+  return sql`
+  SELECT lwq_l.loan_id AS loan_id, lwq_l.customer_id AS customer_id FROM ${customers ? sql`(SELECT * FROM ${loans}${ofCustomers})` : loans} AS lwq_l
+  LEFT JOIN (SELECT customer_id, any(borrower_type) AS borrower_type FROM ${trusted(tableRef(wh, 'customers'))}${ofCustomers} GROUP BY customer_id) AS lwq_c
     ON lwq_c.customer_id = lwq_l.customer_id
   WHERE lwq_c.borrower_type = 'non_retail' OR has(${settings.nonRetailProducts}, lwq_l.product)`;
+};
 
 /**
  * The table of contagious borrower-months, empty. Declared rather than created from the query

@@ -1,6 +1,7 @@
-import { exec, type Warehouse } from '../../warehouse/connection.ts';
+import { exec, execSql, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { derivedTables } from '../../warehouse/derived-facts.ts';
+import { sql, trusted, type Sql } from '../../warehouse/sql.ts';
 
 /**
  * What a snapshot writes per loan, in the order it derives them (sale_facts reads loan_defaults,
@@ -34,8 +35,12 @@ const inputTables: Record<string, 'loan_id' | 'customer_id'> = {
  */
 export const refreshScope = (wh: Warehouse): Warehouse => ({ ...wh, database: `${wh.database}_refresh` });
 
-/** Creates the scope (refreshScope) for the loans of `touched` (a table with a loan_id column). */
-export async function createRefreshScope(wh: Warehouse, touched: string): Promise<Warehouse> {
+/**
+ * Creates the scope (refreshScope) for the loans of `touched` (a table with a loan_id column). The
+ * loan-months of the loans in `kept` (a subquery of loan ids) are copied too: the refresh keeps them,
+ * and the derived facts it rebuilds for those loans read them.
+ */
+export async function createRefreshScope(wh: Warehouse, touched: string, kept?: Sql): Promise<Warehouse> {
   const scope = refreshScope(wh);
   await dropRefreshScope(wh);
   await exec(wh, `CREATE DATABASE ${scope.database}`);
@@ -49,6 +54,11 @@ export async function createRefreshScope(wh: Warehouse, touched: string): Promis
         : `customer_id IN (SELECT customer_id FROM ${tableRef(scope, 'loans')})`;
     await exec(wh, `INSERT INTO ${tableRef(scope, table)} SELECT * FROM ${tableRef(wh, table)} WHERE ${rows}`);
   }
+  if (kept)
+    await execSql(
+      wh,
+      sql`INSERT INTO ${trusted(tableRef(scope, 'loan_month'))} SELECT * FROM ${trusted(tableRef(wh, 'loan_month'))} WHERE loan_id IN (${kept})`,
+    );
   return scope;
 }
 

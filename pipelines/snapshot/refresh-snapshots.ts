@@ -7,7 +7,8 @@ import { passesFor } from '../../warehouse/loan-part.ts';
 import { beginLoanRowsReplacement, type FinishReplacement } from './replace-loan-rows.ts';
 import { findUnseen, lastCompletedRun, recordSeen, snapshotFingerprint } from './run-ledger.ts';
 import { settingsLabel, snapshotParams } from './snapshot-settings.ts';
-import { createTouchedSql, planRefresh, touchedLoans, touchedTable } from './touched-loans.ts';
+import { createTouchedStatements, planRefresh, recomputedLoans, touchedLoans, touchedTable } from './touched-loans.ts';
+import { sql, trusted } from '../../warehouse/sql.ts';
 
 export interface RefreshOptions extends Omit<SnapshotOptions, 'buckets' | 'startedAt' | 'fingerprint'> {
   /** rebuild everything even when a refresh would do */
@@ -25,6 +26,8 @@ export interface RefreshResult {
   rows: number;
   lastMonthEnd: string;
   loansRefreshed: number;
+  /** of those, the loans whose loan-months and accrual were recomputed (all of them in a full rebuild) */
+  loansRecomputed: number;
 }
 
 /**
@@ -53,26 +56,45 @@ export async function refreshSnapshots(wh: Warehouse, o: RefreshOptions): Promis
       fingerprint,
     });
     await recordSeen(wh, startedAt, unseen);
-    return { mode: 'full', reason: plan.reason, rows: r.rows, lastMonthEnd: r.lastMonthEnd, loansRefreshed: loans };
+    return {
+      mode: 'full',
+      reason: plan.reason,
+      rows: r.rows,
+      lastMonthEnd: r.lastMonthEnd,
+      loansRefreshed: loans,
+      loansRecomputed: loans,
+    };
   }
 
   const t0 = performance.now();
   const settings = snapshotParams(o.settings);
   const touched = touchedTable(wh);
   await exec(wh, `DROP TABLE IF EXISTS ${touched}`);
-  await execSql(wh, createTouchedSql(wh, { ingestIds: unseen.ingestIds, loans: unseen.loans, plan, settings }));
-  const [c] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${touched}`);
+  const statements = createTouchedStatements(wh, {
+    ingestIds: unseen.ingestIds,
+    loans: unseen.loans,
+    recomputeLoans: unseen.overrideLoans,
+    plan,
+    settings,
+  });
+  for (const s of statements) await execSql(wh, s);
+  const [c] = await queryRows<{ n: string; recomputed: string }>(
+    wh,
+    `SELECT count() AS n, countIf(recompute = 1) AS recomputed FROM ${touched}`,
+  );
   const count = Number(c?.n ?? 0);
+  const recomputed = Number(c?.recomputed ?? 0);
   step('touched');
   log(
-    `snapshot: refresh of ${count.toLocaleString('en-US')} touched loans (${unseen.ingestIds.length} ingest runs, ${unseen.loans.length} loans with overrides or recorded actions${plan.monthClosed ? `, month-end ${plan.monthEnd} closed` : ''}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    `snapshot: refresh of ${count.toLocaleString('en-US')} touched loans, ${recomputed.toLocaleString('en-US')} with their loan-months recomputed (${unseen.ingestIds.length} ingest runs, ${unseen.loans.length} loans with overrides or recorded actions${plan.monthClosed ? `, month-end ${plan.monthEnd} closed` : ''}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );
   if (count > 0) {
     const t1 = performance.now();
-    // the touched loans' old rows are deleted from copies of the live tables in the background meanwhile
+    // the old rows are deleted from copies of the live tables in the background meanwhile
     const finishers: FinishReplacement[] = [];
-    for (const table of perLoanTables) finishers.push(await beginLoanRowsReplacement(wh, table, touchedLoans(wh)));
-    const scope = await createRefreshScope(wh, touched);
+    for (const table of perLoanTables)
+      finishers.push(await beginLoanRowsReplacement(wh, table, replacedLoans(wh, table)));
+    const scope = await createRefreshScope(wh, touched, keptLoans(wh));
     log(
       `snapshot: copies of the live tables begun, the touched loans' inputs copied in ${((performance.now() - t1) / 1000).toFixed(1)} s`,
     );
@@ -86,10 +108,16 @@ export async function refreshSnapshots(wh: Warehouse, o: RefreshOptions): Promis
         log(`${line} (touched loans)`);
       },
       createLoanKeys: () => createRefreshLoanKeys(wh, touched, scope),
+      loans: recomputedLoans(wh),
     });
     const t2 = performance.now();
     for (const [i, table] of perLoanTables.entries()) {
-      await finishers[i]!((into) => exec(wh, `INSERT INTO ${into} SELECT * FROM ${tableRef(scope, table)}`));
+      await finishers[i]!((into) =>
+        execSql(
+          wh,
+          sql`INSERT INTO ${trusted(into)} SELECT * FROM ${trusted(tableRef(scope, table))} WHERE loan_id IN (${replacedLoans(wh, table)})`,
+        ),
+      );
       step(table);
     }
     log(`snapshot: the touched loans' rows replaced in ${((performance.now() - t2) / 1000).toFixed(1)} s`);
@@ -122,8 +150,15 @@ export async function refreshSnapshots(wh: Warehouse, o: RefreshOptions): Promis
     rows,
     lastMonthEnd: plan.monthEnd,
     loansRefreshed: count,
+    loansRecomputed: recomputed,
   };
 }
+
+/** The loans whose rows a refresh replaces in a table: every touched loan's derived facts, the recomputed loans' loan-months and accrual. */
+const replacedLoans = (wh: Warehouse, table: (typeof perLoanTables)[number]) =>
+  table === 'loan_month' || table === 'loan_month_accrual' ? recomputedLoans(wh) : touchedLoans(wh);
+/** The touched loans whose loan-months a refresh keeps. */
+const keptLoans = (wh: Warehouse) => trusted(`SELECT loan_id FROM ${touchedTable(wh)} WHERE recompute = 0`);
 
 /**
  * loan_key for the touched loans, into the scope's keys table: a loan keeps the key it has in

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { accrualSql } from '../accrual/accrual-sql.ts';
 import { configuredAccrualRules } from '../accrual/accrual-rules.ts';
 import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
@@ -51,6 +52,8 @@ export interface Unseen {
   ingestIds: string[];
   /** loans of unseen overrides and recorded actions */
   loans: string[];
+  /** loans of unseen overrides (their loan-months change) */
+  overrideLoans: string[];
 }
 
 /** Seen keys count only when their run completed (its snapshot_runs row exists). */
@@ -85,6 +88,7 @@ export async function findUnseen(wh: Warehouse): Promise<Unseen> {
     keys: [...t.unseen.map((key): SeenKey => ({ kind: 'rows', key, loan_id: '' })), ...others],
     ingestIds: t.ingestIds,
     loans: [...new Set(others.map((o) => o.loan_id))],
+    overrideLoans: [...new Set(others.filter((o) => o.kind === 'override').map((o) => o.loan_id))],
   };
 }
 
@@ -113,8 +117,11 @@ export function snapshotFingerprint(wh: Pick<Warehouse, 'database'>, settings: S
   const pass = snapshotPass(p, { buckets: 1, bucket: 0, nonRetailOnly: false });
   const parts = [
     JSON.stringify(settings),
-    // the accrual (a refreshed per-loan table) follows its own rules file
+    // the accrual (a refreshed per-loan table): its rules file and its SQL
     JSON.stringify(configuredAccrualRules()),
+    JSON.stringify(
+      render(accrualSql(wh, { dates: { kind: 'loan_month' }, settings, rules: configuredAccrualRules() })),
+    ),
     JSON.stringify(render(insertContagionSql(wh, 'c', lastMe, p, nonRetailLoansSql(wh, p)))),
     JSON.stringify(render(insertLoanMonthsSql(wh, { into: 'n', contagion: 'c', lastMe, settings: p, pass }))),
     ...derivedTables.map((t) => insertStatement(wh, t, 'n')),

@@ -65,47 +65,84 @@ export function planRefresh(o: {
   };
 }
 
-/** The touched loans of a refresh (a scratch table, one row per loan id). */
+/** The touched loans of a refresh (a scratch table: loan_id, and `recompute` 1 or 0; one row per loan). */
 export const touchedTable = (wh: Pick<Warehouse, 'database'>) => tableRef(wh, 'loan_month_touched');
 /** The touched loans as a subquery (no parameters: derived-facts' string statements take it too). */
 export const touchedLoans = (wh: Pick<Warehouse, 'database'>): Sql =>
   trusted(`SELECT loan_id FROM ${touchedTable(wh)}`);
+/** The touched loans whose loan-months (and accrual) are recomputed, as a subquery. */
+export const recomputedLoans = (wh: Pick<Warehouse, 'database'>): Sql =>
+  trusted(`SELECT loan_id FROM ${touchedTable(wh)} WHERE recompute = 1`);
 
 /**
- * Fills the touched-loans table:
- * - loans with rows of the given ingest runs in any raw table (customers: that customer's loans);
- * - the loans of unseen overrides and recorded actions (`loans`);
- * - when a month closed: every loan active at the previous month-end (it gains rows) and every
- *   loan originated after it up to the new one;
- * - then every non-retail loan of a borrower with a loan above (contagion couples them: the
+ * The statements that fill the touched-loans table. A loan is touched by:
+ * - rows of the given ingest runs in any raw table (customers: that customer's loans);
+ * - unseen overrides (`recomputeLoans`) and outcomes recorded in the console (`loans`);
+ * - a month closing: every loan active at the previous month-end (it gains rows) and every loan
+ *   originated after it up to the new one;
+ * - being a non-retail loan of a borrower with a loan recomputed (contagion couples them: the
  *   pre-pass needs all of a borrower's non-retail loans to find its contagious months).
+ *
+ * Every touched loan has its derived facts rebuilt (they read payments and actions of any date:
+ * cash after default, promises kept). Its loan-months and accrual are recomputed (`recompute` 1)
+ * unless all it gained is of a kind and date that cannot change them (docs/incremental.md): a
+ * collection action, a payment dated after the month-end (unless it changes whether the loan's
+ * payments split principal explicitly, which is read over all of them), an event dated after it
+ * other than a restructure (whose credit the balance reads at every month-end). On an ordinary day
+ * that is most touched loans: the day's payments and actions are dated after the last month-end.
  */
-export function createTouchedSql(
+export function createTouchedStatements(
   wh: Pick<Warehouse, 'database'>,
   o: {
     ingestIds: string[];
+    /** loans touched with an outcome recorded in the console */
     loans: string[];
+    /** loans touched with a classification override */
+    recomputeLoans: string[];
     plan: Extract<RefreshPlan, { mode: 'refresh' }>;
     settings: SnapshotParams;
   },
-): Sql {
+): Sql[] {
   const t = (name: string) => trusted(tableRef(wh, name));
+  const touched = trusted(touchedTable(wh));
+  const base = trusted(`${touchedTable(wh)}_base`);
   const ids = param(o.ingestIds, 'Array(String)');
+  const unseen = sql`has(${ids}, ingest_id)`;
   const prev = param(o.plan.previousMonthEnd, 'Date');
   const now = param(o.plan.monthEnd, 'Date');
-  const byIngest = (['loans', 'schedule', 'payments', 'performance', 'collection_actions', 'loan_events'] as const).map(
-    (e) => sql`SELECT loan_id FROM ${t(e)} WHERE has(${ids}, ingest_id)`,
+  const anyRow = (['loans', 'schedule', 'performance'] as const).map(
+    (e) => sql`SELECT loan_id, toUInt8(1) AS recompute FROM ${t(e)} WHERE ${unseen}`,
   );
-  const base = sql`${byIngest.reduce((a, b) => sql`${a} UNION ALL ${b}`)}
-    UNION ALL SELECT loan_id FROM ${t('loans')} WHERE customer_id IN (SELECT customer_id FROM ${t('customers')} WHERE has(${ids}, ingest_id))
-    UNION ALL SELECT arrayJoin(${param(o.loans, 'Array(String)')}) AS loan_id
-    UNION ALL SELECT loan_id FROM ${t('loan_month')} WHERE ${param(o.plan.monthClosed ? 1 : 0, 'UInt8')} = 1 AND month_end = ${prev} AND status = 'active'
-    UNION ALL SELECT loan_id FROM ${t('loans')} WHERE origination_date > ${prev} AND origination_date <= ${now}`;
-  return sql`CREATE TABLE ${trusted(touchedTable(wh))} ENGINE = Memory AS
-    WITH lwq_base AS (${base})
-    SELECT DISTINCT loan_id FROM (
-      SELECT loan_id FROM lwq_base
-      UNION ALL
-      SELECT loan_id FROM (${nonRetailLoansSql(wh, o.settings)})
-      WHERE customer_id IN (SELECT customer_id FROM ${t('loans')} WHERE loan_id IN (SELECT loan_id FROM lwq_base)))`;
+  const withNewPayments = sql`SELECT loan_id FROM ${t('payments')} WHERE ${unseen}`;
+  const parts = [
+    ...anyRow,
+    sql`SELECT loan_id, toUInt8(1) FROM ${t('loans')} WHERE customer_id IN (SELECT customer_id FROM ${t('customers')} WHERE ${unseen})`,
+    sql`SELECT loan_id, toUInt8(paid_date <= ${now}) FROM ${t('payments')} WHERE ${unseen}`,
+    // explicit_split (schedule-path-sql.ts) is 1 when every payment of the loan gives principal_paid:
+    // unchanged when all are without it, or all with it and one of them was read before
+    sql`SELECT loan_id, toUInt8(countIf(isNull(principal_paid)) > 0 OR countIf(NOT ${unseen}) = 0) FROM ${t('payments')}
+      WHERE loan_id IN (${withNewPayments}) AND loan_id IN (SELECT loan_id FROM ${t('payments')} WHERE isNotNull(principal_paid))
+      GROUP BY loan_id`,
+    sql`SELECT loan_id, toUInt8(event_date <= ${now} OR type = 'restructure') FROM ${t('loan_events')} WHERE ${unseen}`,
+    sql`SELECT loan_id, toUInt8(0) FROM ${t('collection_actions')} WHERE ${unseen}`,
+    sql`SELECT arrayJoin(${param(o.loans, 'Array(String)')}) AS loan_id, toUInt8(0)`,
+    sql`SELECT arrayJoin(${param(o.recomputeLoans, 'Array(String)')}) AS loan_id, toUInt8(1)`,
+    ...(o.plan.monthClosed
+      ? [sql`SELECT loan_id, toUInt8(1) FROM ${t('loan_month')} WHERE month_end = ${prev} AND status = 'active'`]
+      : []),
+    sql`SELECT loan_id, toUInt8(1) FROM ${t('loans')} WHERE origination_date > ${prev} AND origination_date <= ${now}`,
+  ];
+  const recomputedCustomers = sql`SELECT customer_id FROM ${t('loans')} WHERE loan_id IN (SELECT loan_id FROM ${base} WHERE recompute = 1)`;
+  return [
+    sql`DROP TABLE IF EXISTS ${base}`,
+    sql`CREATE TABLE ${base} ENGINE = Memory AS
+      SELECT loan_id, max(recompute) AS recompute FROM (${parts.reduce((a, b) => sql`${a} UNION ALL ${b}`)}) GROUP BY loan_id`,
+    sql`CREATE TABLE ${touched} ENGINE = Memory AS
+      SELECT loan_id, max(recompute) AS recompute FROM (
+        SELECT loan_id, recompute FROM ${base}
+        UNION ALL
+        SELECT loan_id, toUInt8(1) FROM (${nonRetailLoansSql(wh, o.settings, recomputedCustomers)}))
+      GROUP BY loan_id`,
+    sql`DROP TABLE IF EXISTS ${base}`,
+  ];
 }

@@ -15,7 +15,8 @@ import { disposeIfOpened, testWarehouse, tmpDir } from '../../../helpers/warehou
  * refresh, end identical to a full rebuild of the same data: loan_month (loan_key aside: any
  * one-to-one numbering serves, checked as such) and every per-loan table the refresh maintains.
  * Besides the generated days (new loans, payments, actions, events, late payments, corrected
- * actions): a month-end crossing, a charge-off and a restructure booked late, a classification
+ * actions): rows dated after the month-end that change earlier loan-months (a payment without a
+ * principal split on a loan that split it, a restructure) and one that does not (a charge-off), a month-end crossing, a charge-off and a restructure booked late, a classification
  * override, an outcome recorded in the console, rows of a killed ingest (no receipt), a non-retail
  * borrower whose other loan changes class through contagion, two days' files in one refresh, and a
  * refresh killed half way and run again.
@@ -48,7 +49,17 @@ describe('incremental refresh over daily files across a month-end (seed 11): the
   const x2Rule: string[] = [];
   let incremental: SnapshotChecksums;
   let full: SnapshotChecksums;
+  let day1Incremental: SnapshotChecksums;
+  let day1Full: SnapshotChecksums;
   let scopesLeft: { name: string }[] = [];
+  const y1May: string[] = [];
+  const y1MayBalance = async () => {
+    const [r] = await queryRows<{ b: string }>(
+      wh,
+      `SELECT toString(principal_balance) AS b FROM ${wh.database}.loan_month WHERE loan_id = 'Y1' AND month_end = '2024-05-31'`,
+    );
+    return r?.b ?? '';
+  };
   const x2At = async () => {
     const [r] = await queryRows<{ rule: string }>(
       wh,
@@ -70,21 +81,49 @@ describe('incremental refresh over daily files across a month-end (seed 11): the
       correctionShare: 0.6,
     });
     // a non-retail borrower: X1 unpaid (DPD 106 at May's end: 次级), X2 a bullet loan with nothing due yet
-    write(m.base, 'customers-x.csv', ['customer_id,borrower_type,region', 'CX,non_retail,east']);
+    write(m.base, 'customers-x.csv', ['customer_id,borrower_type,region', 'CX,non_retail,east', 'CY,retail,east']);
     write(m.base, 'loans-x.csv', [
       'loan_id,customer_id,product,origination_date,principal,annual_rate,term_months,repayment_method',
       'X1,CX,small_business,2024-01-15,12000.00,0.12,12,annuity',
       'X2,CX,small_business,2024-01-15,5000.00,0.12,24,bullet',
+      // retail loans whose day-1 rows are dated after May's end but still change their May rows (Y1, Y2) or not (Y3)
+      'Y1,CY,consumer,2024-01-15,12000.00,0.12,12,annuity',
+      'Y2,CY,consumer,2024-01-15,6000.00,0.12,12,annuity',
+      'Y3,CY,consumer,2024-01-15,6000.00,0.12,12,annuity',
+    ]);
+    // Y1 splits principal explicitly (far below the waterfall's share): its balance follows the split
+    write(m.base, 'payments-y.csv', [
+      'payment_id,loan_id,paid_date,amount,principal_paid,interest_paid',
+      'PY1a,Y1,2024-02-15,1066.19,100.00,966.19',
+      'PY1b,Y1,2024-03-15,1066.19,100.00,966.19',
     ]);
     await ingest(wh, [m.base], { piiSecret: 's' });
     results.push(await refresh(wh, m.days[0]!.date.replace('29', '28')));
     x2Rule.push(await x2At());
     const [d1, d2, d3, d4] = m.days;
     // day 1 (06-29): X1's May payment arrives late — X1 is current at May's end, so X2 (no file row) loses contagion
-    write(d1!.dir, 'payments-x.csv', ['payment_id,loan_id,paid_date,amount', 'PX1,X1,2024-05-20,5000.00']);
+    // and, dated after May's end: a payment without a principal split for Y1 (the split is read over
+    // all its payments: every balance changes), a restructure of Y2 (its credit is read at every
+    // month-end), a charge-off of Y3 (its May row stays)
+    write(d1!.dir, 'payments-x.csv', [
+      'payment_id,loan_id,paid_date,amount',
+      'PX1,X1,2024-05-20,5000.00',
+      'PY1c,Y1,2024-06-29,500.00',
+    ]);
+    write(d1!.dir, 'loan_events-y.csv', [
+      'event_id,loan_id,event_date,type,amount,note',
+      'EY2,Y2,2024-06-29,restructure,300.00,',
+      'EY3,Y3,2024-06-29,charge_off,0.00,',
+    ]);
     await ingest(wh, [d1!.dir], { piiSecret: 's' });
+    y1May.push(await y1MayBalance());
     results.push(await refresh(wh, d1!.date));
     x2Rule.push(await x2At());
+    y1May.push(await y1MayBalance());
+    // the ordinary day checked on its own (a month closing below recomputes every active loan)
+    day1Incremental = await snapshotChecksums(wh);
+    await refreshSnapshots(wh, { asOf: d1!.date, settings: defaultSettings, full: true });
+    day1Full = await snapshotChecksums(wh);
     // day 2 (06-30, a month-end): an override and an outcome recorded in the console
     await ingest(wh, [d2!.dir], { piiSecret: 's' });
     const [a, b, c, d] = await queryRows<{ loan_id: string }>(
@@ -135,7 +174,8 @@ describe('incremental refresh over daily files across a month-end (seed 11): the
   }, 900_000);
   afterAll(() => disposeIfOpened(wh));
 
-  it('equals the full rebuild of the same data, table by table', () => {
+  it('equals the full rebuild of the same data, table by table, after an ordinary day and at the end', () => {
+    expect(day1Incremental).toEqual(day1Full);
     expect(incremental).toEqual(full);
     expect(full.loanKeyOneToOne).toBe(1);
     expect(Number(full.tables.loan_month?.rows)).toBeGreaterThan(1500);
@@ -153,6 +193,16 @@ describe('incremental refresh over daily files across a month-end (seed 11): the
     expect(monthEnd!.reason).toContain('month-end 2024-06-30 closed');
     expect(monthEnd!.loansRefreshed).toBeGreaterThan(day1!.loansRefreshed);
     expect(monthEnd!.lastMonthEnd).toBe('2024-06-30');
+  });
+
+  it('recomputed the loan-months only of loans whose new rows can change them, on ordinary days a few', () => {
+    const [, day1, monthEnd] = results;
+    // the day's payments and actions are dated after May's end: those loans keep their loan-months
+    expect(day1!.loansRecomputed).toBeGreaterThan(0);
+    expect(day1!.loansRecomputed).toBeLessThan(day1!.loansRefreshed / 2);
+    expect(monthEnd!.loansRecomputed).toBeGreaterThan(day1!.loansRecomputed);
+    // a payment without a split after May's end still moved Y1's May balance (the loan was recomputed)
+    expect(y1May[0]).not.toEqual(y1May[1]);
   });
 
   it('refreshed the borrower’s other loan: contagion at May’s end went with the late payment', () => {
