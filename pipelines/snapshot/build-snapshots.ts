@@ -1,6 +1,7 @@
 import { exec, execSql, queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
-import { param, sql, trusted, type Sql } from '../../warehouse/sql.ts';
+import { param, render, sql, trusted, type Sql } from '../../warehouse/sql.ts';
+import { deleteRows } from '../../warehouse/delete-rows.ts';
 import { settingsLabel, snapshotParams, snapshotPass, type SnapshotSettings } from './snapshot-settings.ts';
 import { createContagionTable, insertContagionSql, insertLoanMonthsSql, nonRetailLoansSql } from './loan-month-sql.ts';
 import { inLoanPart, passesFor } from '../../warehouse/loan-part.ts';
@@ -33,7 +34,8 @@ export interface SnapshotTablesOptions extends Omit<SnapshotOptions, 'startedAt'
   /**
    * a subquery of loan ids: only their loan-months and accrual are computed, the other loans' rows
    * of loan_month and loan_month_accrual kept (they must not depend on these loans' rows: contagion
-   * couples a borrower's non-retail loans, so those go together); the derived facts are of every loan
+   * couples a borrower's non-retail loans, so those go together); the derived facts are of every
+   * loan. For a refresh's scope: loan_month is written in place, not swapped in whole
    */
   loans?: Sql;
 }
@@ -123,8 +125,14 @@ export async function buildSnapshotTables(
   log(
     `snapshot contagion pre-pass (${Number(nr?.n ?? 0).toLocaleString('en-US')} non-retail loans, ${prePasses} passes) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );
+  // with `loans` (a refresh's scope, which nobody reads) their rows are replaced in place, beside the
+  // kept ones: no copy of those into a new table to swap in
+  const into = o.loans ? live : next;
   await exec(wh, `DROP TABLE IF EXISTS ${next}`);
-  await exec(wh, `CREATE TABLE ${next} AS ${live}`);
+  if (o.loans) {
+    const { query, query_params } = render(sql`loan_id IN (${o.loans})`);
+    await deleteRows(wh, 'loan_month', query, query_params);
+  } else await exec(wh, `CREATE TABLE ${next} AS ${live}`);
   if (o.createLoanKeys) await o.createLoanKeys();
   else for (const s of createLoanKeysStatements(wh)) await exec(wh, s);
   for (let b = 0; b < nb; b++) {
@@ -135,18 +143,15 @@ export async function buildSnapshotTables(
       nonRetailOnly: false,
       ...(o.loans ? { loans: o.loans } : {}),
     });
-    await execSql(wh, insertLoanMonthsSql(wh, { into: next, contagion, lastMe: lastMeParam, settings, pass }), {
+    await execSql(wh, insertLoanMonthsSql(wh, { into, contagion, lastMe: lastMeParam, settings, pass }), {
       max_insert_threads: 2,
     });
     log(`snapshot pass ${b + 1}/${nb} in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
   }
-  if (o.loans)
-    await execSql(
-      wh,
-      sql`INSERT INTO ${trusted(next)} SELECT * FROM ${trusted(live)} WHERE loan_id NOT IN (${o.loans})`,
-    );
-  await exec(wh, `EXCHANGE TABLES ${next} AND ${live}`);
-  await exec(wh, `DROP TABLE IF EXISTS ${next}`);
+  if (!o.loans) {
+    await exec(wh, `EXCHANGE TABLES ${next} AND ${live}`);
+    await exec(wh, `DROP TABLE IF EXISTS ${next}`);
+  }
   await exec(wh, `DROP TABLE IF EXISTS ${contagion}`);
   await exec(wh, `DROP TABLE IF EXISTS ${nonRetail}`);
   await exec(wh, `DROP TABLE IF EXISTS ${loanKeysTable(wh)}`);

@@ -10,6 +10,18 @@ import { sql, trusted, type Sql } from '../../warehouse/sql.ts';
 export const perLoanTables = ['loan_month', ...derivedTables, 'loan_month_accrual'] as const;
 
 /**
+ * The per-loan tables a loan's rows of which change only with its loan-months: loan_month, what is
+ * derived from it alone (warning_facts), and the accrual (which reads no row dated after the loan's
+ * last month-end). A refresh replaces them for the loans it recomputes (touched-loans.ts); the other
+ * derived facts read payments and actions of any date, so they are replaced for every touched loan.
+ */
+export const loanMonthTables: ReadonlySet<(typeof perLoanTables)[number]> = new Set([
+  'loan_month',
+  'warning_facts',
+  'loan_month_accrual',
+]);
+
+/**
  * The raw tables the snapshot's statements read, and how a table's rows belong to a loan. A
  * customer's row goes with the loans of that customer (the borrower type and region of the loan),
  * so `customers` is copied after `loans`, from the scope's loans.

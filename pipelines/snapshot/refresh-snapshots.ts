@@ -2,7 +2,7 @@ import { exec, execSql, queryRows, type Warehouse } from '../../warehouse/connec
 import { tableRef } from '../../warehouse/ddl.ts';
 import { loanKeysTable } from '../../warehouse/derived-facts.ts';
 import { buildMonthEndSnapshots, buildSnapshotTables, type SnapshotOptions } from './build-snapshots.ts';
-import { createRefreshScope, dropRefreshScope, perLoanTables } from './refresh-scope.ts';
+import { createRefreshScope, dropRefreshScope, loanMonthTables, perLoanTables } from './refresh-scope.ts';
 import { passesFor } from '../../warehouse/loan-part.ts';
 import { beginLoanRowsReplacement, type FinishReplacement } from './replace-loan-rows.ts';
 import { findUnseen, lastCompletedRun, recordSeen, snapshotFingerprint } from './run-ledger.ts';
@@ -154,9 +154,9 @@ export async function refreshSnapshots(wh: Warehouse, o: RefreshOptions): Promis
   };
 }
 
-/** The loans whose rows a refresh replaces in a table: every touched loan's derived facts, the recomputed loans' loan-months and accrual. */
+/** The loans whose rows a refresh replaces in a table: the recomputed loans' in loanMonthTables, every touched loan's in the others. */
 const replacedLoans = (wh: Warehouse, table: (typeof perLoanTables)[number]) =>
-  table === 'loan_month' || table === 'loan_month_accrual' ? recomputedLoans(wh) : touchedLoans(wh);
+  loanMonthTables.has(table) ? recomputedLoans(wh) : touchedLoans(wh);
 /** The touched loans whose loan-months a refresh keeps. */
 const keptLoans = (wh: Warehouse) => trusted(`SELECT loan_id FROM ${touchedTable(wh)} WHERE recompute = 0`);
 
