@@ -182,8 +182,15 @@ const swapInStatements = (live: string, insertInto: (next: string) => string | s
  */
 export const derivedFactsPasses = (snapshotPasses: number) => Math.max(1, Math.ceil(snapshotPasses / 2));
 
-/** Each table is swapped in whole, like the snapshot it derives from. */
-export async function rebuildDerivedFacts(wh: Warehouse, passes = 1) {
+/**
+ * Each table is swapped in whole, like the snapshot it derives from. A table in `only` is rebuilt
+ * with the facts of those loans alone (a subquery of loan ids, without parameters).
+ */
+export async function rebuildDerivedFacts(
+  wh: Warehouse,
+  passes = 1,
+  only: Partial<Record<DerivedTable, LoanSubset>> = {},
+) {
   if (!Number.isInteger(passes) || passes < 1) throw new Error(`passes must be a whole number ≥ 1, got ${passes}`);
   // every table is per loan (test/integration/warehouse/derived-facts.test.ts), so it is built in
   // parts of the loans by hash, as the snapshot is: at 10M loans a whole-book statement went past
@@ -194,8 +201,11 @@ export async function rebuildDerivedFacts(wh: Warehouse, passes = 1) {
       : `SELECT loan_id FROM ${tableRef(wh, 'loans')} WHERE cityHash64(loan_id) % ${passes} = ${i}`,
   );
   for (const table of derivedTables) {
+    const of = only[table];
+    const loansOf = (part: string | undefined) =>
+      of === undefined ? part : part === undefined ? of : `${part} AND loan_id IN (${of})`;
     const statements = swapInStatements(tableRef(wh, table), (next) =>
-      parts.map((loans) => insertStatement(wh, table, next, loans)),
+      parts.map((part) => insertStatement(wh, table, next, loansOf(part))),
     );
     for (const s of statements) await exec(wh, s);
   }

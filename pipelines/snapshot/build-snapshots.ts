@@ -6,9 +6,12 @@ import { settingsLabel, snapshotParams, snapshotPass, type SnapshotSettings } fr
 import { createContagionTable, insertContagionSql, insertLoanMonthsSql, nonRetailLoansSql } from './loan-month-sql.ts';
 import { inLoanPart, passesFor } from '../../warehouse/loan-part.ts';
 import { fillAccrual } from '../accrual/fill-accrual.ts';
+import { loanMonthTables } from './refresh-scope.ts';
 import {
   createLoanKeysStatements,
   derivedFactsPasses,
+  derivedTables,
+  type DerivedTable,
   loanKeysTable,
   rebuildDerivedFacts,
 } from '../../warehouse/derived-facts.ts';
@@ -35,7 +38,8 @@ export interface SnapshotTablesOptions extends Omit<SnapshotOptions, 'startedAt'
    * a subquery of loan ids: only their loan-months and accrual are computed, the other loans' rows
    * of loan_month and loan_month_accrual kept (they must not depend on these loans' rows: contagion
    * couples a borrower's non-retail loans, so those go together); the derived facts are of every
-   * loan. For a refresh's scope: loan_month is written in place, not swapped in whole
+   * loan but for warning_facts, which derive from loan-months alone (loanMonthTables): of these loans
+   * only. For a refresh's scope: loan_month is written in place, not swapped in whole
    */
   loans?: Sql;
 }
@@ -45,6 +49,13 @@ export interface SnapshotPhaseSeconds {
   loanMonth: number;
   derivedFacts: number;
   accrual: number;
+}
+
+/** With `loans`: the derived facts of loan-months alone (loanMonthTables) are of those loans only. */
+function derivedOfLoanMonths(loans: Sql): Partial<Record<DerivedTable, string>> {
+  const { query, query_params } = render(loans);
+  if (Object.keys(query_params).length > 0) throw new Error('the derived facts take a subquery without parameters');
+  return Object.fromEntries(derivedTables.filter((t) => loanMonthTables.has(t)).map((t) => [t, query]));
 }
 
 /** The last month-end on or before a date. */
@@ -157,7 +168,7 @@ export async function buildSnapshotTables(
   await exec(wh, `DROP TABLE IF EXISTS ${loanKeysTable(wh)}`);
   const loanMonthS = (performance.now() - t0) / 1000;
   const t2 = performance.now();
-  await rebuildDerivedFacts(wh, derivedFactsPasses(nb));
+  await rebuildDerivedFacts(wh, derivedFactsPasses(nb), o.loans ? derivedOfLoanMonths(o.loans) : {});
   const derivedFactsS = (performance.now() - t2) / 1000;
   const t3 = performance.now();
   // issue 23: what is owed beyond the schedule, per loan-month, in the snapshot's passes (bounded memory)

@@ -50,4 +50,16 @@ describe('derived facts of a subset of loans', () => {
     expect(await all()).toEqual(whole);
     await expect(rebuildDerivedFacts(wh, 0)).rejects.toThrow(/passes/);
   });
+
+  it('a table rebuilt for some loans only (`only`), in one pass or three, holds the whole build’s rows of those loans', async () => {
+    const subset = `SELECT loan_id FROM ${tableRef(wh, 'loans')} WHERE cityHash64(loan_id) % 3 = 1`;
+    const all = async (where: (t: string) => string) =>
+      Promise.all(derivedTables.map(async (t) => [t, await sums(tableRef(wh, t), where(t))] as const));
+    const expected = await all((t) => (t === 'warning_facts' ? `loan_id IN (${subset})` : '1'));
+    for (const passes of [1, 3]) {
+      await rebuildDerivedFacts(wh, passes, { warning_facts: subset });
+      expect(await all(() => '1'), `${passes} passes`).toEqual(expected);
+    }
+    await rebuildDerivedFacts(wh);
+  });
 });
