@@ -22,7 +22,7 @@ export const snapshotCommand = defineCommand({
   name: 'snapshot',
   summary: 'month-end snapshots (DPD, bucket, balances, five-category class, IFRS 9 stage)',
   description:
-    "Brings loan_month (every month-end from each loan's origination up to the date) and the facts derived from it up to date: after a day's files only the loans touched since the last run are recomputed (their rows, their borrowers' other non-retail loans, every active loan when a month has closed); the result is the full rebuild's. The first run, --full, and any change of settings, snapshot SQL or schema rebuild everything. Grace days and the DPD convention come from the environment (README, Configuration; docs/operations.md, daily run).",
+    "Brings loan_month (every month-end from each loan's origination up to the date) and the facts derived from it up to date: after a day's files only the loans touched since the last run are refreshed (their rows, their borrowers' other non-retail loans, every active loan when a month has closed): their derived facts rebuilt, their month-end rows recomputed unless all they gained cannot change them (an action; a payment or an event other than a restructure, dated after the last month-end); the result is the full rebuild's. The first run, --full, and any change of settings, snapshot SQL or schema rebuild everything. Grace days and the DPD convention come from the environment (README, Configuration; docs/operations.md, daily run).",
   flags: snapshotFlags,
   examples: ['loanwatch snapshot --as-of 2024-06-30', 'loanwatch snapshot --as-of 2024-07-01 --full'],
   warehouse: true,
