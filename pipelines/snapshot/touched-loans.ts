@@ -85,11 +85,13 @@ export const recomputedLoans = (wh: Pick<Warehouse, 'database'>): Sql =>
  *
  * Every touched loan has its derived facts rebuilt (they read payments and actions of any date:
  * cash after default, promises kept). Its loan-months and accrual are recomputed (`recompute` 1)
- * unless all it gained is of a kind and date that cannot change them (docs/incremental.md): a
- * collection action, a payment dated after the month-end (unless it changes whether the loan's
- * payments split principal explicitly, which is read over all of them), an event dated after it
- * other than a restructure (whose credit the balance reads at every month-end). On an ordinary day
- * that is most touched loans: the day's payments and actions are dated after the last month-end.
+ * unless all it gained is of a kind and date that cannot change them: a collection action, a
+ * payment dated after the month-end (unless it changes whether the loan's payments split principal
+ * explicitly, which is read over all of them), an event dated after it other than a restructure
+ * (whose credit the balance reads at every month-end). On an ordinary day that is most touched
+ * loans: the day's payments and actions are dated after the last month-end. The rule leans on the
+ * month-end rows reading nothing dated after their month-end but for those two exceptions
+ * (docs/operations.md, "What it recomputes"); incremental-refresh-property.test.ts checks it.
  */
 export function createTouchedStatements(
   wh: Pick<Warehouse, 'database'>,
