@@ -107,11 +107,17 @@ function encodeFeature(
   return { f, codes };
 }
 
+/** How many edges are at or below x (the edges ascend): a binary search, once per row and feature. */
 function numericCode(f: GbmFeature, x: number): number {
   if (Number.isNaN(x)) return MISSING;
-  let k = 0;
-  while (k < f.edges.length && x >= f.edges[k]!) k++;
-  return k;
+  let lo = 0;
+  let hi = f.edges.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (x >= f.edges[mid]!) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 /** An unseen category sits beyond the riskiest known one. */
 const categoryCode = (f: GbmFeature, v: string) => {
@@ -133,10 +139,26 @@ export function encode(art: Pick<GbmArtifact, 'features'>, ds: Dataset): Uint8Ar
 }
 
 /**
+ * The codes row by row (row i's codes at i × features … i × features + features − 1): a histogram
+ * pass then reads each row's codes, gradient and hessian once, where reading feature by feature
+ * fetched the gradient and hessian of a scattered row once per feature.
+ */
+export function rowMajorCodes(codes: Uint8Array[]): Uint8Array {
+  const nf = codes.length;
+  const n = codes[0]?.length ?? 0;
+  const out = new Uint8Array(n * nf);
+  for (let f = 0; f < nf; f++) {
+    const c = codes[f]!;
+    for (let i = 0; i < n; i++) out[i * nf + f] = c[i]!;
+  }
+  return out;
+}
+
+/**
  * One tree, grown depth-first over `rows` (partitioned in place, one array for the whole tree).
  * Each node's gradient histograms come from its parent's: the smaller child's are summed over its
  * rows and the larger's are the parent's less those (LightGBM's subtraction), so a level costs a
- * pass over the smaller halves only.
+ * pass over the smaller halves only. `byRow` is rowMajorCodes(codes) (made here when not given).
  */
 export function growTree(
   codes: Uint8Array[],
@@ -145,30 +167,34 @@ export function growTree(
   h: Float64Array,
   o: GbmOptions,
   allowed: Uint8Array,
+  byRow: Uint8Array = rowMajorCodes(codes),
 ): GbmTree {
   const t: GbmTree = { feature: [], bin: [], missingLeft: [], left: [], right: [], value: [] };
   const nf = codes.length;
   const B = 256;
+  const features = Int32Array.from({ length: nf }, (_, f) => f).filter((f) => allowed[f] === 1);
   const order = Int32Array.from(rows);
   // with row counts, so a bin emptied by the subtraction is empty, not a rounding residue
   const histogram = () => ({ g: new Float64Array(nf * B), h: new Float64Array(nf * B), n: new Int32Array(nf * B) });
   type Histogram = ReturnType<typeof histogram>;
   // two histogram buffers per depth: a node's children are built into its depth + 1 pair
   const buffers = Array.from({ length: o.maxDepth + 2 }, () => [histogram(), histogram()] as const);
+  // each bin sums its rows in the order of `order`, as summing feature by feature did: the same floats
   const build = (lo: number, hi: number, into: Histogram) => {
-    into.g.fill(0);
-    into.h.fill(0);
-    into.n.fill(0);
-    for (let f = 0; f < nf; f++) {
-      if (!allowed[f]) continue;
-      const c = codes[f]!;
-      const base = f * B;
-      for (let k = lo; k < hi; k++) {
-        const i = order[k]!;
-        const b = base + c[i]!;
-        into.g[b]! += g[i]!;
-        into.h[b]! += h[i]!;
-        into.n[b]!++;
+    const { g: HG, h: HH, n: HN } = into;
+    HG.fill(0);
+    HH.fill(0);
+    HN.fill(0);
+    for (let k = lo; k < hi; k++) {
+      const i = order[k]!;
+      const gi = g[i]!;
+      const hi_ = h[i]!;
+      const row = i * nf;
+      for (const f of features) {
+        const b = f * B + byRow[row + f]!;
+        HG[b]! += gi;
+        HH[b]! += hi_;
+        HN[b]!++;
       }
     }
   };
@@ -255,6 +281,16 @@ export function growTree(
 
 export const treeValue = (t: GbmTree, codes: Uint8Array[], i: number): number => t.value[treeLeaf(t, codes, i)]!;
 
+/**
+ * The rows of `from` each kept with probability `share` (one draw per row, in order), into `into`:
+ * `filter` with a callback took a quarter of a round's time.
+ */
+function sampleRows(from: Int32Array, share: number, rng: Rng, into: Int32Array): Int32Array {
+  let m = 0;
+  for (const i of from) if (rng.next() < share) into[m++] = i;
+  return into.subarray(0, m);
+}
+
 export function trainGbm(
   ds: Dataset,
   features: string[],
@@ -273,6 +309,9 @@ export function trainGbm(
   const fitLabel = Uint8Array.from(ds.label).map((y, i) => (isVal[i] ? 0 : y));
   const enc = features.map((f) => encodeFeature(ds, f, o.maxBins, fitLabel));
   const codes = enc.map((e) => e.codes);
+  const byRow = rowMajorCodes(codes);
+  const sampled = new Int32Array(fitIdx.length);
+  const nf = codes.length;
   const mean = fitIdx.reduce((s, i) => s + ds.label[i]!, 0) / Math.max(1, fitIdx.length);
   const base = Math.log(Math.max(mean, 1e-6) / Math.max(1 - mean, 1e-6));
   const z = new Float64Array(ds.n).fill(base);
@@ -296,13 +335,13 @@ export function trainGbm(
     }
     const sub = o.subsample ?? 1;
     const col = o.colsample ?? 1;
-    const rows = sub < 1 ? fitIdx.filter(() => rng.next() < sub) : fitIdx;
+    const rows = sub < 1 ? sampleRows(fitIdx, sub, rng, sampled) : fitIdx;
     const allowed = Uint8Array.from(codes, () => (col < 1 ? (rng.next() < col ? 1 : 0) : 1));
     if (!allowed.some((a) => a === 1)) allowed[Math.floor(rng.next() * allowed.length)] = 1;
-    const t = growTree(codes, rows, g, h, o, allowed);
+    const t = growTree(codes, rows, g, h, o, allowed, byRow);
     t.value = t.value.map((v) => v * o.learningRate);
     trees.push(t);
-    for (const idx of [fitIdx, valIdx]) for (const i of idx) z[i]! += treeValue(t, codes, i);
+    for (const idx of [fitIdx, valIdx]) for (const i of idx) z[i]! += t.value[rowLeaf(t, byRow, nf, i)]!;
     const loss = valLoss();
     if (loss < best.loss - 1e-7) best = { loss, round: r };
     if ((r + 1) % 25 === 0) {
@@ -326,6 +365,17 @@ export function trainGbm(
   const scoreEdges = baselineEdges(p);
   art.baseline = { scoreEdges, scoreCounts: countByEdges(p, scoreEdges) };
   return art;
+}
+
+/** treeLeaf over rowMajorCodes (`nf` features a row). */
+function rowLeaf(t: GbmTree, byRow: Uint8Array, nf: number, i: number): number {
+  let n = 0;
+  const row = i * nf;
+  while (t.feature[n]! >= 0) {
+    const c = byRow[row + t.feature[n]!]!;
+    n = (c === MISSING ? t.missingLeft[n] : c <= t.bin[n]!) ? t.left[n]! : t.right[n]!;
+  }
+  return n;
 }
 
 /** The leaf a row falls in. */
