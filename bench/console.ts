@@ -15,7 +15,6 @@
  *
  *   npx tsx bench/console.ts [--runs 5] [--work bench/work] [--pause-ms 3000] [--out bench/results/console.json]
  */
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -33,6 +32,7 @@ import { targetName } from '../warehouse/feature-catalogue.ts';
 import { createApiKey } from '../api/auth/keys.ts';
 import { createUser } from '../api/auth/users.ts';
 import { median } from './lib/median.ts';
+import { runSelf } from './lib/run-self.ts';
 import { benchMachine } from './lib/results.ts';
 
 const { values } = parseArgs({
@@ -198,22 +198,11 @@ await wh.close();
 const perRun: { ms: Record<string, number>; load_before: number[]; load_after: number[] }[] = [];
 for (let i = 0; i < runs; i++) {
   const before = loadavg().map((x) => Math.round(x * 100) / 100);
-  const r = spawnSync(
-    process.execPath,
-    [
-      ...process.execArgv,
-      fileURLToPath(import.meta.url),
-      '--work',
-      resolve(work, '..'),
-      '--pause-ms',
-      String(pauseMs),
-      '--one-run',
-      JSON.stringify(principals),
-    ],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 * 1024 * 1024 },
-  );
-  if (r.status !== 0) throw new Error(`run ${i + 1} failed (exit ${r.status})`);
-  const ms = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, number>;
+  const ms = runSelf(
+    fileURLToPath(import.meta.url),
+    ['--work', resolve(work, '..'), '--pause-ms', String(pauseMs), '--one-run', JSON.stringify(principals)],
+    `run ${i + 1}`,
+  ) as Record<string, number>;
   const after = loadavg().map((x) => Math.round(x * 100) / 100);
   perRun.push({ ms, load_before: before, load_after: after });
   log(`run ${i + 1}/${runs}: ${JSON.stringify(ms)} (load ${before.join(' ')} → ${after.join(' ')})`);

@@ -14,7 +14,7 @@
  * --from defaults to the 20th of the book's last month: an ordinary day, no month-end closes.
  * Writes bench/results/incremental.json. Its warehouse and files go to <--work>/incremental.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +28,7 @@ import { refreshSnapshots, type RefreshResult } from '../pipelines/snapshot/refr
 import { snapshotChecksums } from '../pipelines/snapshot/snapshot-checksums.ts';
 import { defaultSnapshotSettings } from '../pipelines/snapshot/snapshot-settings.ts';
 import { benchMachine, writeBenchResult } from './lib/results.ts';
+import { runSelf } from './lib/run-self.ts';
 
 const { values } = parseArgs({
   options: {
@@ -76,20 +77,11 @@ if (values['one-snapshot']) {
  * the warehouse; 7.4, 8.3, 9.6 s in this benchmark's run of 23:38, each after a full rebuild).
  */
 function snapshotInOwnProcess(asOf: string, full: boolean): { seconds: number } & RefreshResult {
-  const r = spawnSync(
-    process.execPath,
-    [
-      ...process.execArgv,
-      fileURLToPath(import.meta.url),
-      '--work',
-      resolve(work, '..'),
-      '--one-snapshot',
-      JSON.stringify({ asOf, full }),
-    ],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: process.env },
-  );
-  if (r.status !== 0) throw new Error(`snapshot --as-of ${asOf}${full ? ' --full' : ''} failed (exit ${r.status})`);
-  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { seconds: number } & RefreshResult;
+  return runSelf(
+    fileURLToPath(import.meta.url),
+    ['--work', resolve(work, '..'), '--one-snapshot', JSON.stringify({ asOf, full })],
+    `snapshot --as-of ${asOf}${full ? ' --full' : ''}`,
+  ) as { seconds: number } & RefreshResult;
 }
 
 rmSync(work, { recursive: true, force: true });
