@@ -279,8 +279,6 @@ export function growTree(
   return t;
 }
 
-export const treeValue = (t: GbmTree, codes: Uint8Array[], i: number): number => t.value[treeLeaf(t, codes, i)]!;
-
 /**
  * The rows of `from` each kept with probability `share` (one draw per row, in order), into `into`:
  * `filter` with a callback took a quarter of a round's time.
@@ -341,7 +339,7 @@ export function trainGbm(
     const t = growTree(codes, rows, g, h, o, allowed, byRow);
     t.value = t.value.map((v) => v * o.learningRate);
     trees.push(t);
-    for (const idx of [fitIdx, valIdx]) for (const i of idx) z[i]! += t.value[rowLeaf(t, byRow, nf, i)]!;
+    for (const idx of [fitIdx, valIdx]) for (const i of idx) z[i]! += t.value[treeLeaf(t, byRow, nf, i)]!;
     const loss = valLoss();
     if (loss < best.loss - 1e-7) best = { loss, round: r };
     if ((r + 1) % 25 === 0) {
@@ -367,22 +365,12 @@ export function trainGbm(
   return art;
 }
 
-/** treeLeaf over rowMajorCodes (`nf` features a row). */
-function rowLeaf(t: GbmTree, byRow: Uint8Array, nf: number, i: number): number {
+/** The leaf row i falls in, its codes read from rowMajorCodes (`nf` features a row). */
+export function treeLeaf(t: GbmTree, byRow: Uint8Array, nf: number, i: number): number {
   let n = 0;
   const row = i * nf;
   while (t.feature[n]! >= 0) {
     const c = byRow[row + t.feature[n]!]!;
-    n = (c === MISSING ? t.missingLeft[n] : c <= t.bin[n]!) ? t.left[n]! : t.right[n]!;
-  }
-  return n;
-}
-
-/** The leaf a row falls in. */
-export function treeLeaf(t: GbmTree, codes: Uint8Array[], i: number): number {
-  let n = 0;
-  while (t.feature[n]! >= 0) {
-    const c = codes[t.feature[n]!]![i]!;
     n = (c === MISSING ? t.missingLeft[n] : c <= t.bin[n]!) ? t.left[n]! : t.right[n]!;
   }
   return n;
@@ -419,11 +407,12 @@ export function leafContributions(t: GbmTree): Map<number, Float64Array> {
  * the sum on a million rows.
  */
 export function gbmProbability(art: Pick<GbmArtifact, 'features' | 'trees' | 'base'>, ds: Dataset): Float64Array {
-  const codes = encode(art, ds);
+  const byRow = rowMajorCodes(encode(art, ds));
+  const nf = art.features.length;
   const out = new Float64Array(ds.n);
   for (let i = 0; i < ds.n; i++) {
     let z = art.base;
-    for (const t of art.trees) z += t.value[treeLeaf(t, codes, i)]!;
+    for (const t of art.trees) z += t.value[treeLeaf(t, byRow, nf, i)]!;
     out[i] = 1 / (1 + Math.exp(-z));
   }
   return out;
@@ -434,7 +423,8 @@ const gbmReasonCount = 3;
 
 /** Float64 sum of the trees in order (the reference for the SQL export), and each row's reason codes. */
 export function scoreGbm(art: GbmArtifact, ds: Dataset): Scores {
-  const codes = encode(art, ds);
+  const byRow = rowMajorCodes(encode(art, ds));
+  const nf = art.features.length;
   // per tree and leaf, only the features on the leaf's path (adding the zeros would not change a sum)
   const onPath = art.trees.map((t) => {
     const byFeature = [...leafContributions(t)];
@@ -447,7 +437,7 @@ export function scoreGbm(art: GbmArtifact, ds: Dataset): Scores {
     let z = art.base;
     byFeature.fill(0);
     art.trees.forEach((t, k) => {
-      const leaf = treeLeaf(t, codes, i);
+      const leaf = treeLeaf(t, byRow, nf, i);
       z += t.value[leaf]!;
       for (const [f, c] of onPath[k]![leaf]!) byFeature[f]! += c;
     });

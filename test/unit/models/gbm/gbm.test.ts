@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encode, leafContributions, scoreGbm, trainGbm, treeLeaf } from '../../../../models/gbm/gbm.ts';
+import { encode, leafContributions, rowMajorCodes, scoreGbm, trainGbm, treeLeaf } from '../../../../models/gbm/gbm.ts';
 import { Rng } from '../../../../lib/random.ts';
 
 /** Three features: `strong` drives the risk, `weak` a little, `noise` not at all. */
@@ -40,13 +40,13 @@ describe('reason codes of boosted trees', () => {
   const art = trainGbm(ds, ['strong', 'weak', 'noise'], options);
 
   it('attribute each row’s log-odds exactly: base + roots + contributions = the model’s log-odds', () => {
-    const codes = encode(art, ds);
+    const byRow = rowMajorCodes(encode(art, ds));
     const contributions = art.trees.map(leafContributions);
     const { probability } = scoreGbm(art, ds);
     for (let i = 0; i < ds.n; i += 37) {
       let total = art.base;
       art.trees.forEach((t, k) => {
-        const leaf = treeLeaf(t, codes, i);
+        const leaf = treeLeaf(t, byRow, art.features.length, i);
         total += t.value[0]!;
         for (const c of contributions[k]!.values()) total += c[leaf]!;
       });
