@@ -7,7 +7,14 @@ import { passesFor } from '../../warehouse/loan-part.ts';
 import { beginLoanRowsReplacement, type FinishReplacement } from './replace-loan-rows.ts';
 import { findUnseen, lastCompletedRun, recordSeen, snapshotFingerprint } from './run-ledger.ts';
 import { settingsLabel, snapshotParams } from './snapshot-settings.ts';
-import { createTouchedStatements, planRefresh, recomputedLoans, touchedLoans, touchedTable } from './touched-loans.ts';
+import {
+  createTouchedStatements,
+  keptLoans,
+  planRefresh,
+  recomputedLoans,
+  touchedLoans,
+  touchedTable,
+} from './touched-loans.ts';
 import { sql, trusted } from '../../warehouse/sql.ts';
 
 export interface RefreshOptions extends Omit<SnapshotOptions, 'buckets' | 'startedAt' | 'fingerprint'> {
@@ -157,8 +164,6 @@ export async function refreshSnapshots(wh: Warehouse, o: RefreshOptions): Promis
 /** The loans whose rows a refresh replaces in a table: the recomputed loans' in loanMonthTables, every touched loan's in the others. */
 const replacedLoans = (wh: Warehouse, table: (typeof perLoanTables)[number]) =>
   loanMonthTables.has(table) ? recomputedLoans(wh) : touchedLoans(wh);
-/** The touched loans whose loan-months a refresh keeps. */
-const keptLoans = (wh: Warehouse) => trusted(`SELECT loan_id FROM ${touchedTable(wh)} WHERE recompute = 0`);
 
 /**
  * loan_key for the touched loans, into the scope's keys table: a loan keeps the key it has in

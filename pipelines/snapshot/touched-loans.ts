@@ -73,6 +73,9 @@ export const touchedLoans = (wh: Pick<Warehouse, 'database'>): Sql =>
 /** The touched loans whose loan-months (and accrual) are recomputed, as a subquery. */
 export const recomputedLoans = (wh: Pick<Warehouse, 'database'>): Sql =>
   trusted(`SELECT loan_id FROM ${touchedTable(wh)} WHERE recompute = 1`);
+/** The touched loans whose loan-months a refresh keeps (their derived facts alone rebuilt), as a subquery. */
+export const keptLoans = (wh: Pick<Warehouse, 'database'>): Sql =>
+  trusted(`SELECT loan_id FROM ${touchedTable(wh)} WHERE recompute = 0`);
 
 /**
  * The statements that fill the touched-loans table. A loan is touched by:
