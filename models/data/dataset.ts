@@ -58,6 +58,17 @@ export const indicesWhere = (n: number, f: (i: number) => boolean): Int32Array =
 };
 
 /**
+ * A numeric column's present values, ascending. A loop, not the typed array's `filter`: with a
+ * callback per value that took 0.34 s of a million-row column, nearly three times the sort.
+ */
+export function sortedPresent(values: Float64Array): Float64Array {
+  const out = new Float64Array(values.length);
+  let m = 0;
+  for (const v of values) if (!Number.isNaN(v)) out[m++] = v;
+  return out.subarray(0, m).sort();
+}
+
+/**
  * Cells read as missing in every column (the data-quality gate, docs/models.md): the empty cell, the
  * usual spellings of "not available" and ClickHouse's \\N. `--missing-markers` replaces the list
  * (the empty cell and \\N stay missing).

@@ -2,7 +2,7 @@ import { Rng } from '../../lib/random.ts';
 import { UserError } from '../../lib/user-error.ts';
 import { auc } from '../evaluate/metrics.ts';
 import { assignBins, binColumn, type BinningOptions } from '../scorecard/binning.ts';
-import { defaultMissingMarkers, subset, type Column, type Dataset } from './dataset.ts';
+import { defaultMissingMarkers, sortedPresent, subset, type Column, type Dataset } from './dataset.ts';
 
 /**
  * The data-quality gate run before any training (a CSV table or the warehouse's features): one
@@ -183,7 +183,7 @@ const quantile = (sorted: Float64Array, q: number) => {
  * unique, or close to the next), and neither is the top of a short scale (1…4, or 0/5).
  */
 export function sentinelValues(values: Float64Array, minCount: number): number[] {
-  const xs = values.filter((v) => !Number.isNaN(v)).sort();
+  const xs = sortedPresent(values);
   if (xs.length < 20) return [];
   const q1 = quantile(xs, 0.25);
   const q3 = quantile(xs, 0.75);

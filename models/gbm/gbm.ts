@@ -1,7 +1,15 @@
 import { Rng } from '../../lib/random.ts';
-import { column, type Dataset } from '../data/dataset.ts';
+import { column, indicesWhere, sortedPresent, type Dataset } from '../data/dataset.ts';
 import { heldBackPart, type HeldBack } from '../data/split.ts';
 import { auc, baselineEdges, countByEdges } from '../evaluate/metrics.ts';
+import {
+  HISTOGRAM_BINS,
+  sharedFloat64,
+  sharedInt32,
+  sharedUint8,
+  trainingThreads,
+  type TrainingThreads,
+} from './training-worker.ts';
 import { defaultGradeEdges, gradeOf, pointsOf, type Scores } from '../scorecard/scorecard.ts';
 
 /**
@@ -77,7 +85,7 @@ function encodeFeature(
   const col = column(ds, name);
   const codes = new Uint8Array(ds.n);
   if (col.kind === 'numeric') {
-    const xs = Float64Array.from(col.values.filter((v) => !Number.isNaN(v))).sort();
+    const xs = sortedPresent(col.values);
     const edges: number[] = [];
     for (let k = 1; k < maxBins; k++) {
       const e = xs[Math.floor((k * xs.length) / maxBins)];
@@ -143,10 +151,12 @@ export function encode(art: Pick<GbmArtifact, 'features'>, ds: Dataset): Uint8Ar
  * pass then reads each row's codes, gradient and hessian once, where reading feature by feature
  * fetched the gradient and hessian of a scattered row once per feature.
  */
-export function rowMajorCodes(codes: Uint8Array[]): Uint8Array {
+export function rowMajorCodes(
+  codes: Uint8Array[],
+  out: Uint8Array = new Uint8Array(codes.length * (codes[0]?.length ?? 0)),
+): Uint8Array {
   const nf = codes.length;
   const n = codes[0]?.length ?? 0;
-  const out = new Uint8Array(n * nf);
   for (let f = 0; f < nf; f++) {
     const c = codes[f]!;
     for (let i = 0; i < n; i++) out[i * nf + f] = c[i]!;
@@ -168,45 +178,38 @@ export function growTree(
   o: GbmOptions,
   allowed: Uint8Array,
   byRow: Uint8Array = rowMajorCodes(codes),
+  threads?: TrainingThreads,
+  /** each leaf and its rows: order[lo, hi) of `threads.arrays.order` once the tree is grown */
+  onLeaf?: (node: number, lo: number, hi: number) => void,
 ): GbmTree {
   const t: GbmTree = { feature: [], bin: [], missingLeft: [], left: [], right: [], value: [] };
   const nf = codes.length;
-  const B = 256;
+  const B = HISTOGRAM_BINS;
   const features = Int32Array.from({ length: nf }, (_, f) => f).filter((f) => allowed[f] === 1);
-  const order = Int32Array.from(rows);
-  // with row counts, so a bin emptied by the subtraction is empty, not a rounding residue
-  const histogram = () => ({ g: new Float64Array(nf * B), h: new Float64Array(nf * B), n: new Int32Array(nf * B) });
-  type Histogram = ReturnType<typeof histogram>;
+  const sums =
+    threads ??
+    trainingThreads(
+      { order: new Int32Array(rows.length), fitted: rows, label: new Uint8Array(0), z: g, g, h, byRow, nf },
+      1,
+    );
+  const order = sums.arrays.order.subarray(0, rows.length);
+  order.set(rows);
+  const spare = new Int32Array(order.length);
+  const histogram = () => new Float64Array(nf * B * 3);
+  type Histogram = Float64Array;
   // two histogram buffers per depth: a node's children are built into its depth + 1 pair
   const buffers = Array.from({ length: o.maxDepth + 2 }, () => [histogram(), histogram()] as const);
-  // each bin sums its rows in the order of `order`, as summing feature by feature did: the same floats
   const build = (lo: number, hi: number, into: Histogram) => {
-    const { g: HG, h: HH, n: HN } = into;
-    HG.fill(0);
-    HH.fill(0);
-    HN.fill(0);
-    for (let k = lo; k < hi; k++) {
-      const i = order[k]!;
-      const gi = g[i]!;
-      const hi_ = h[i]!;
-      const row = i * nf;
-      for (const f of features) {
-        const b = f * B + byRow[row + f]!;
-        HG[b]! += gi;
-        HH[b]! += hi_;
-        HN[b]!++;
-      }
-    }
+    sums.histogram(lo, hi, features, into);
   };
   const grow = (lo: number, hi: number, depth: number, hist: Histogram): number => {
-    const { g: HG, h: HH, n: HN } = hist;
     const node = t.value.length;
+    // the node's sums from its histograms: every row is in one bin of each feature
     let G = 0,
       H = 0;
-    for (let k = lo; k < hi; k++) {
-      const i = order[k]!;
-      G += g[i]!;
-      H += h[i]!;
+    for (let b = features[0]! * B * 3, end = b + B * 3; b < end; b += 3) {
+      G += hist[b]!;
+      H += hist[b + 1]!;
     }
     t.feature.push(-1);
     t.bin.push(0);
@@ -214,21 +217,26 @@ export function growTree(
     t.left.push(-1);
     t.right.push(-1);
     t.value.push(-G / (H + o.lambda));
-    if (depth >= o.maxDepth || hi - lo < 2) return node;
+    if (depth >= o.maxDepth || hi - lo < 2) {
+      onLeaf?.(node, lo, hi);
+      return node;
+    }
     const parent = (G * G) / (H + o.lambda);
     let best = { gain: 1e-9, f: -1, bin: 0, missingLeft: false };
     for (let f = 0; f < nf; f++) {
       if (!allowed[f]) continue;
       const base = f * B;
-      const hasMissing = HN[base + MISSING]! > 0;
-      const mg = hasMissing ? HG[base + MISSING]! : 0,
-        mh = hasMissing ? HH[base + MISSING]! : 0;
+      const m3 = (base + MISSING) * 3;
+      const hasMissing = hist[m3 + 2]! > 0;
+      const mg = hasMissing ? hist[m3]! : 0,
+        mh = hasMissing ? hist[m3 + 1]! : 0;
       let lg = 0,
         lh = 0;
       for (let b = 0; b < MISSING - 1; b++) {
-        if (HN[base + b] === 0) continue;
-        lg += HG[base + b]!;
-        lh += HH[base + b]!;
+        const b3 = (base + b) * 3;
+        if (hist[b3 + 2] === 0) continue;
+        lg += hist[b3]!;
+        lh += hist[b3 + 1]!;
         for (let m = 0; m < 2; m++) {
           const LG = lg + (m ? mg : 0),
             LH = lh + (m ? mh : 0);
@@ -240,32 +248,30 @@ export function growTree(
         }
       }
     }
-    if (best.f < 0) return node;
-    const c = codes[best.f]!;
-    // partition [lo, hi) into the rows going left, then right
-    let a = lo,
-      z = hi - 1;
-    while (a <= z) {
-      const code = c[order[a]!]!;
-      if (code === MISSING ? best.missingLeft : code <= best.bin) a++;
-      else {
-        const tmp = order[a]!;
-        order[a] = order[z]!;
-        order[z] = tmp;
-        z--;
-      }
+    if (best.f < 0) {
+      onLeaf?.(node, lo, hi);
+      return node;
     }
+    // a stable partition of [lo, hi): the rows going left, then those going right, each in ascending
+    // order, so that a child's histogram pass reads the codes and gradients front to back
+    const c = codes[best.f]!;
+    const { bin, missingLeft } = best;
+    let a = lo,
+      z = 0;
+    for (let k = lo; k < hi; k++) {
+      const i = order[k]!;
+      const code = c[i]!;
+      if (code === MISSING ? missingLeft : code <= bin) order[a++] = i;
+      else spare[z++] = i;
+    }
+    order.set(spare.subarray(0, z), a);
     const mid = a;
     const [small, large] = buffers[depth + 1]!;
     const leftSmaller = mid - lo <= hi - mid;
     // the smaller child's histograms summed, the larger's by subtraction from the parent's
     if (leftSmaller) build(lo, mid, small);
     else build(mid, hi, small);
-    for (let k = 0; k < nf * B; k++) {
-      large.g[k] = HG[k]! - small.g[k]!;
-      large.h[k] = HH[k]! - small.h[k]!;
-      large.n[k] = HN[k]! - small.n[k]!;
-    }
+    for (let k = 0; k < nf * B * 3; k++) large[k] = hist[k]! - small[k]!;
     t.feature[node] = best.f;
     t.bin[node] = best.bin;
     t.missingLeft[node] = best.missingLeft;
@@ -280,13 +286,23 @@ export function growTree(
 }
 
 /**
- * The rows of `from` each kept with probability `share` (one draw per row, in order), into `into`:
- * `filter` with a callback took a quarter of a round's time.
+ * The rows of `from` each kept with probability `share` (one draw per row, in order), into `into`,
+ * and the others into `rest`: `filter` with a callback took a quarter of a round's time.
  */
-function sampleRows(from: Int32Array, share: number, rng: Rng, into: Int32Array): Int32Array {
-  let m = 0;
-  for (const i of from) if (rng.next() < share) into[m++] = i;
-  return into.subarray(0, m);
+function sampleRows(
+  from: Int32Array,
+  share: number,
+  rng: Rng,
+  into: Int32Array,
+  rest: Int32Array,
+): [Int32Array, Int32Array] {
+  let m = 0,
+    r = 0;
+  for (const i of from) {
+    if (rng.next() < share) into[m++] = i;
+    else rest[r++] = i;
+  }
+  return [into.subarray(0, m), rest.subarray(0, r)];
 }
 
 export function trainGbm(
@@ -302,19 +318,26 @@ export function trainGbm(
   const isVal = heldBack.flags;
   const use = new Uint8Array(ds.n);
   for (let i = 0; i < ds.n; i++) use[i] = rng.next() < keep ? 1 : 0;
-  const fitIdx = Int32Array.from({ length: ds.n }, (_, i) => i).filter((i) => use[i] && !isVal[i]);
-  const valIdx = Int32Array.from({ length: ds.n }, (_, i) => i).filter((i) => use[i] && isVal[i]);
+  const fitIdx = indicesWhere(ds.n, (i) => use[i] === 1 && !isVal[i]);
+  const valIdx = indicesWhere(ds.n, (i) => use[i] === 1 && isVal[i] === 1);
   const fitLabel = Uint8Array.from(ds.label).map((y, i) => (isVal[i] ? 0 : y));
   const enc = features.map((f) => encodeFeature(ds, f, o.maxBins, fitLabel));
   const codes = enc.map((e) => e.codes);
-  const byRow = rowMajorCodes(codes);
+  // shared with the histogram worker: the codes, the gradients and the tree's row order
+  const byRow = rowMajorCodes(codes, sharedUint8(ds.n * codes.length));
   const sampled = new Int32Array(fitIdx.length);
+  const unsampled = new Int32Array(fitIdx.length);
   const nf = codes.length;
   const mean = fitIdx.reduce((s, i) => s + ds.label[i]!, 0) / Math.max(1, fitIdx.length);
   const base = Math.log(Math.max(mean, 1e-6) / Math.max(1 - mean, 1e-6));
-  const z = new Float64Array(ds.n).fill(base);
-  const g = new Float64Array(ds.n);
-  const h = new Float64Array(ds.n);
+  const z = sharedFloat64(ds.n).fill(base);
+  const g = sharedFloat64(ds.n);
+  const h = sharedFloat64(ds.n);
+  const fitted = sharedInt32(fitIdx.length);
+  fitted.set(fitIdx);
+  const label = sharedUint8(ds.n);
+  label.set(ds.label);
+  const sums = trainingThreads({ order: sharedInt32(fitIdx.length), fitted, label, z, g, h, byRow, nf });
   const trees: GbmTree[] = [];
   let best = { loss: Infinity, round: 0 };
   const valLoss = () => {
@@ -325,29 +348,36 @@ export function trainGbm(
     }
     return s / Math.max(1, valIdx.length);
   };
-  for (let r = 0; r < o.rounds && r - best.round <= o.patience; r++) {
-    for (const i of fitIdx) {
-      const p = 1 / (1 + Math.exp(-z[i]!));
-      g[i] = p - ds.label[i]!;
-      h[i] = Math.max(p * (1 - p), 1e-12);
+  try {
+    for (let r = 0; r < o.rounds && r - best.round <= o.patience; r++) {
+      sums.gradients();
+      const sub = o.subsample ?? 1;
+      const col = o.colsample ?? 1;
+      const [rows, rest] = sub < 1 ? sampleRows(fitIdx, sub, rng, sampled, unsampled) : [fitIdx, fitIdx.subarray(0, 0)];
+      const allowed = Uint8Array.from(codes, () => (col < 1 ? (rng.next() < col ? 1 : 0) : 1));
+      if (!allowed.some((a) => a === 1)) allowed[Math.floor(rng.next() * allowed.length)] = 1;
+      const leaves: number[] = [];
+      const t = growTree(codes, rows, g, h, o, allowed, byRow, sums, (node, lo, hi) => leaves.push(node, lo, hi));
+      t.value = t.value.map((v) => v * o.learningRate);
+      trees.push(t);
+      // the tree's rows sit grouped by leaf in the row order it leaves behind; the others are walked down
+      const order = sums.arrays.order;
+      for (let l = 0; l < leaves.length; l += 3) {
+        const v = t.value[leaves[l]!]!;
+        for (let k = leaves[l + 1]!, end = leaves[l + 2]!; k < end; k++) z[order[k]!]! += v;
+      }
+      for (const idx of [rest, valIdx]) for (const i of idx) z[i]! += t.value[treeLeaf(t, byRow, nf, i)]!;
+      const loss = valLoss();
+      if (loss < best.loss - 1e-7) best = { loss, round: r };
+      if ((r + 1) % 25 === 0) {
+        // the AUC of the margins equals that of the probabilities (σ is monotonic)
+        const zVal = Float64Array.from(valIdx, (i) => z[i]!);
+        const yVal = Uint8Array.from(valIdx, (i) => ds.label[i]!);
+        log(`gbm round ${r + 1}: validation loss ${loss.toFixed(5)}, AUC ${auc(zVal, yVal).toFixed(4)}`);
+      }
     }
-    const sub = o.subsample ?? 1;
-    const col = o.colsample ?? 1;
-    const rows = sub < 1 ? sampleRows(fitIdx, sub, rng, sampled) : fitIdx;
-    const allowed = Uint8Array.from(codes, () => (col < 1 ? (rng.next() < col ? 1 : 0) : 1));
-    if (!allowed.some((a) => a === 1)) allowed[Math.floor(rng.next() * allowed.length)] = 1;
-    const t = growTree(codes, rows, g, h, o, allowed, byRow);
-    t.value = t.value.map((v) => v * o.learningRate);
-    trees.push(t);
-    for (const idx of [fitIdx, valIdx]) for (const i of idx) z[i]! += t.value[treeLeaf(t, byRow, nf, i)]!;
-    const loss = valLoss();
-    if (loss < best.loss - 1e-7) best = { loss, round: r };
-    if ((r + 1) % 25 === 0) {
-      // the AUC of the margins equals that of the probabilities (σ is monotonic)
-      const zVal = Float64Array.from(valIdx, (i) => z[i]!);
-      const yVal = Uint8Array.from(valIdx, (i) => ds.label[i]!);
-      log(`gbm round ${r + 1}: validation loss ${loss.toFixed(5)}, AUC ${auc(zVal, yVal).toFixed(4)}`);
-    }
+  } finally {
+    sums.close();
   }
   const art: GbmArtifact = {
     kind: 'gbm',

@@ -1,0 +1,209 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * The two sums a boosting round spends its time in — the gradients of every fitted row and a
+ * node's gradient histograms — each done in two fixed halves: the second half on a worker thread
+ * when the machine has a second core, on the calling thread otherwise. A histogram is the first
+ * half's sums plus the second's, in that order, whichever thread summed them, so a model trained
+ * on one core equals the model trained on two (the gradients are per row and do not depend on the
+ * split at all).
+ *
+ * A histogram of `nf` features × 256 bins holds a bin's gradient, hessian and row count side by
+ * side (one cache line per update, not three); the count so that a bin emptied by the subtraction
+ * is empty, not a rounding residue.
+ */
+export const HISTOGRAM_BINS = 256;
+
+/** below this many rows a node is summed in one piece: waking the worker would cost more than it saves */
+const SPLIT_ROWS = 16_384;
+/** a worker that has not answered in this long is given up on, and its half summed here */
+const WORKER_WAIT_MS = 60_000;
+
+/** The histogram sum. Self-contained (no outer names): the worker runs this function's own source. */
+export function sumHistogram(
+  order: Int32Array,
+  lo: number,
+  hi: number,
+  g: Float64Array,
+  h: Float64Array,
+  byRow: Uint8Array,
+  nf: number,
+  features: Int32Array,
+  into: Float64Array,
+): void {
+  into.fill(0);
+  const nFeatures = features.length;
+  for (let k = lo; k < hi; k++) {
+    const i = order[k]!;
+    const gi = g[i]!;
+    const hi_ = h[i]!;
+    const row = i * nf;
+    for (let j = 0; j < nFeatures; j++) {
+      const f = features[j]!;
+      const b = (f * 256 + byRow[row + f]!) * 3;
+      into[b]! += gi;
+      into[b + 1]! += hi_;
+      into[b + 2]!++;
+    }
+  }
+}
+
+/** Logistic-loss gradient and hessian of rows[lo, hi). Self-contained, as sumHistogram. */
+export function sumGradients(
+  rows: Int32Array,
+  lo: number,
+  hi: number,
+  z: Float64Array,
+  label: Uint8Array,
+  g: Float64Array,
+  h: Float64Array,
+): void {
+  for (let k = lo; k < hi; k++) {
+    const i = rows[k]!;
+    const p = 1 / (1 + Math.exp(-z[i]!));
+    g[i] = p - label[i]!;
+    h[i] = Math.max(p * (1 - p), 1e-12);
+  }
+}
+
+/** What a training shares with its worker, each array in shared memory (see the `shared…` helpers). */
+export interface TrainingArrays {
+  /** the rows of the tree being grown, in the order its nodes partition them */
+  order: Int32Array;
+  /** the fitted rows, whose gradients are computed each round */
+  fitted: Int32Array;
+  label: Uint8Array;
+  z: Float64Array;
+  g: Float64Array;
+  h: Float64Array;
+  byRow: Uint8Array;
+  nf: number;
+}
+
+export interface TrainingThreads {
+  arrays: TrainingArrays;
+  /** the histograms of order[lo, hi) over `features` into `into` (length nf × 256 × 3) */
+  histogram(lo: number, hi: number, features: Int32Array, into: Float64Array): void;
+  /** g and h of every fitted row from the margins z */
+  gradients(): void;
+  close(): void;
+}
+
+export const sharedFloat64 = (n: number) => new Float64Array(new SharedArrayBuffer(n * 8));
+export const sharedInt32 = (n: number) => new Int32Array(new SharedArrayBuffer(n * 4));
+export const sharedUint8 = (n: number) => new Uint8Array(new SharedArrayBuffer(n));
+
+// control words: 0 job number (bumped by the caller), 1 jobs done (set by the worker), 2 lo, 3 hi,
+// 4 feature count, 5 job kind (0 histogram, 1 gradients, 2 stop)
+const workerSource = (histogram: string, gradients: string) => `
+const { workerData } = require('node:worker_threads');
+const sumHistogram = ${histogram};
+const sumGradients = ${gradients};
+const { control, features, out, order, fitted, label, z, g, h, byRow, nf } = workerData;
+let seen = 0;
+for (;;) {
+  Atomics.wait(control, 0, seen);
+  seen = Atomics.load(control, 0);
+  const kind = control[5];
+  if (kind === 2) break;
+  if (kind === 0) sumHistogram(order, control[2], control[3], g, h, byRow, nf, features.subarray(0, control[4]), out);
+  else sumGradients(fitted, control[2], control[3], z, label, g, h);
+  Atomics.store(control, 1, seen);
+  Atomics.notify(control, 1);
+}
+`;
+
+interface Helper {
+  worker: Worker;
+  control: Int32Array;
+  features: Int32Array;
+  out: Float64Array;
+  job: number;
+}
+
+/**
+ * The threads of one training. `threads` 2 starts one worker (the default when the machine has a
+ * second core), 1 does both halves here.
+ */
+export function trainingThreads(
+  arrays: TrainingArrays,
+  threads = Math.min(2, availableParallelism()),
+): TrainingThreads {
+  const { order, fitted, label, z, g, h, byRow, nf } = arrays;
+  const size = nf * HISTOGRAM_BINS * 3;
+  const secondHalf = new Float64Array(size);
+  let helper: Helper | null = null;
+  if (threads > 1) {
+    const control = sharedInt32(6);
+    const features = sharedInt32(nf);
+    const out = sharedFloat64(size);
+    const worker = new Worker(workerSource(sumHistogram.toString(), sumGradients.toString()), {
+      eval: true,
+      workerData: { control, features, out, ...arrays },
+    });
+    // a training never waits for its worker to exit; a worker that fails is replaced by this thread
+    worker.unref();
+    worker.on('error', () => {
+      helper = null;
+    });
+    helper = { worker, control, features, out, job: 0 };
+  }
+  /** hands [lo, hi) to the worker; the returned function waits for it (false: do the half here) */
+  const start = (kind: 0 | 1, lo: number, hi: number, features?: Int32Array): (() => boolean) => {
+    const w = helper;
+    if (!w) return () => false;
+    if (features) {
+      w.features.set(features);
+      w.control[4] = features.length;
+    }
+    w.control[2] = lo;
+    w.control[3] = hi;
+    w.control[5] = kind;
+    const job = ++w.job;
+    Atomics.store(w.control, 0, job);
+    Atomics.notify(w.control, 0);
+    return () => {
+      const deadline = Date.now() + WORKER_WAIT_MS;
+      while (Atomics.load(w.control, 1) !== job) {
+        if (Date.now() > deadline) {
+          helper = null;
+          void w.worker.terminate();
+          return false;
+        }
+        Atomics.wait(w.control, 1, job - 1, 1_000);
+      }
+      return true;
+    };
+  };
+  return {
+    arrays,
+    histogram(lo, hi, features, into) {
+      if (hi - lo < SPLIT_ROWS) {
+        sumHistogram(order, lo, hi, g, h, byRow, nf, features, into);
+        return;
+      }
+      const mid = lo + ((hi - lo) >> 1);
+      const done = start(0, mid, hi, features);
+      sumHistogram(order, lo, mid, g, h, byRow, nf, features, into);
+      let second = helper?.out ?? secondHalf;
+      // a half the worker did not do is summed here: the same floats, only later
+      if (!done()) sumHistogram(order, mid, hi, g, h, byRow, nf, features, (second = secondHalf));
+      for (let k = 0; k < size; k++) into[k]! += second[k]!;
+    },
+    gradients() {
+      const mid = fitted.length >> 1;
+      const done = start(1, mid, fitted.length);
+      sumGradients(fitted, 0, mid, z, label, g, h);
+      if (!done()) sumGradients(fitted, mid, fitted.length, z, label, g, h);
+    },
+    close() {
+      const w = helper;
+      if (!w) return;
+      w.control[5] = 2;
+      Atomics.store(w.control, 0, ++w.job);
+      Atomics.notify(w.control, 0);
+      helper = null;
+    },
+  };
+}

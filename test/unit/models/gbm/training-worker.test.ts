@@ -1,0 +1,122 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { growTree, rowMajorCodes, type GbmOptions } from '../../../../models/gbm/gbm.ts';
+import {
+  HISTOGRAM_BINS,
+  sharedFloat64,
+  sharedInt32,
+  sharedUint8,
+  sumHistogram,
+  trainingThreads,
+  type TrainingThreads,
+} from '../../../../models/gbm/training-worker.ts';
+import { Rng } from '../../../../lib/random.ts';
+
+const MISSING = 255;
+const open: TrainingThreads[] = [];
+afterEach(() => {
+  for (const t of open.splice(0)) t.close();
+});
+
+/** A generated training's shared arrays: n rows, nf features, margins around the base rate. */
+function arrays(seed: number, n: number, nf: number) {
+  const rng = new Rng(seed);
+  const codes = Array.from({ length: nf }, () => {
+    const bins = rng.int(2, 64);
+    return Uint8Array.from({ length: n }, () => (rng.chance(0.08) ? MISSING : rng.int(0, bins - 1)));
+  });
+  const byRow = rowMajorCodes(codes, sharedUint8(n * nf));
+  const z = sharedFloat64(n).map(() => rng.normal() - 2);
+  const label = sharedUint8(n).map(() => (rng.chance(0.1) ? 1 : 0));
+  const fittedRows = Int32Array.from({ length: n }, (_, i) => i).filter(() => rng.chance(0.85));
+  const fitted = sharedInt32(fittedRows.length);
+  fitted.set(fittedRows);
+  const order = sharedInt32(fittedRows.length);
+  return { codes, rng, a: { order, fitted, label, z, g: sharedFloat64(n), h: sharedFloat64(n), byRow, nf } };
+}
+
+const threads = (a: ReturnType<typeof arrays>['a'], n: 1 | 2) => {
+  const t = trainingThreads(a, n);
+  open.push(t);
+  return t;
+};
+
+describe('the boosting round on two threads', () => {
+  it('sums the same gradients and the same histograms, float for float, on one thread and on two', () => {
+    for (const [seed, n] of [
+      [1, 20_000],
+      [2, 70_001],
+      [3, 41_234],
+    ] as const) {
+      const one = arrays(seed, n, 7);
+      const two = arrays(seed, n, 7);
+      threads(one.a, 1).gradients();
+      const t2 = threads(two.a, 2);
+      t2.gradients();
+      expect(Array.from(two.a.g)).toEqual(Array.from(one.a.g));
+      expect(Array.from(two.a.h)).toEqual(Array.from(one.a.h));
+      // a histogram over the fitted rows, a feature subset, a part above and one below the split size
+      for (const [lo, hi] of [
+        [0, one.a.fitted.length],
+        [5, 9_000],
+        [1_000, Math.min(one.a.fitted.length, 40_000)],
+      ] as const) {
+        one.a.order.set(one.a.fitted);
+        two.a.order.set(two.a.fitted);
+        const features = Int32Array.from([0, 2, 3, 6]);
+        const h1 = new Float64Array(7 * HISTOGRAM_BINS * 3);
+        const h2 = new Float64Array(7 * HISTOGRAM_BINS * 3);
+        threads(one.a, 1).histogram(lo, hi, features, h1);
+        t2.histogram(lo, hi, features, h2);
+        expect(Array.from(h2)).toEqual(Array.from(h1));
+        // and each bin holds what summing the rows one by one gives, to float rounding
+        const plain = new Float64Array(h1.length);
+        sumHistogram(one.a.order, lo, hi, one.a.g, one.a.h, one.a.byRow, 7, features, plain);
+        h1.forEach((v, k) => {
+          expect(v).toBeCloseTo(plain[k]!, 9);
+        });
+      }
+    }
+  });
+
+  it('grows the same tree on one thread and on two, and reports every leaf with its rows', () => {
+    const o: GbmOptions = {
+      rounds: 1,
+      maxDepth: 5,
+      learningRate: 0.1,
+      lambda: 1,
+      minChildHess: 1,
+      maxBins: 64,
+      patience: 1,
+      maxRows: 1e6,
+      seed: 1,
+    };
+    const one = arrays(9, 60_000, 6);
+    const two = arrays(9, 60_000, 6);
+    for (const s of [one, two]) {
+      const t = threads(s.a, 1);
+      t.gradients();
+    }
+    const allowed = Uint8Array.from([1, 1, 0, 1, 1, 1]);
+    const rows = one.a.fitted;
+    const leaves: [number, number, number][] = [];
+    const t1 = growTree(one.codes, rows, one.a.g, one.a.h, o, allowed, one.a.byRow, threads(one.a, 1));
+    const t2 = growTree(two.codes, rows, two.a.g, two.a.h, o, allowed, two.a.byRow, threads(two.a, 2), (n, lo, hi) =>
+      leaves.push([n, lo, hi]),
+    );
+    expect(t2).toEqual(t1);
+    expect(t1.feature.length).toBeGreaterThan(7);
+    // the leaves cover the rows once each, and every row in a leaf's range walks down to that leaf
+    expect(leaves.map(([n]) => n).sort((a, b) => a - b)).toEqual(t2.feature.flatMap((f, n) => (f < 0 ? [n] : [])));
+    expect(leaves.reduce((s, [, lo, hi]) => s + hi - lo, 0)).toBe(rows.length);
+    for (const [node, lo, hi] of leaves)
+      for (let k = lo; k < hi; k++) {
+        const i = two.a.order[k]!;
+        let n = 0;
+        while (t2.feature[n]! >= 0) {
+          const c = two.codes[t2.feature[n]!]![i]!;
+          n = (c === MISSING ? t2.missingLeft[n] : c <= t2.bin[n]!) ? t2.left[n]! : t2.right[n]!;
+        }
+        expect(n).toBe(node);
+      }
+  });
+});
