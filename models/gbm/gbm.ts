@@ -10,6 +10,7 @@ import {
   trainingThreads,
   type TrainingThreads,
 } from './training-worker.ts';
+import { treeProbabilities } from './tree-sums.ts';
 import { defaultGradeEdges, gradeOf, pointsOf, type Scores } from '../scorecard/scorecard.ts';
 
 /**
@@ -389,7 +390,8 @@ export function trainGbm(
     training: { rounds: trees.length, bestRound: best.round + 1, validationLoss: best.loss, seed: o.seed },
     baseline: { scoreEdges: [], scoreCounts: [] },
   };
-  const p = gbmProbability(art, ds);
+  // the training's own codes: encode(art, ds) gives the same
+  const p = treeProbabilities(art.trees, base, byRow, nf, ds.n);
   const scoreEdges = baselineEdges(p);
   art.baseline = { scoreEdges, scoreCounts: countByEdges(p, scoreEdges) };
   return art;
@@ -437,15 +439,7 @@ export function leafContributions(t: GbmTree): Map<number, Float64Array> {
  * the sum on a million rows.
  */
 export function gbmProbability(art: Pick<GbmArtifact, 'features' | 'trees' | 'base'>, ds: Dataset): Float64Array {
-  const byRow = rowMajorCodes(encode(art, ds));
-  const nf = art.features.length;
-  const out = new Float64Array(ds.n);
-  for (let i = 0; i < ds.n; i++) {
-    let z = art.base;
-    for (const t of art.trees) z += t.value[treeLeaf(t, byRow, nf, i)]!;
-    out[i] = 1 / (1 + Math.exp(-z));
-  }
-  return out;
+  return treeProbabilities(art.trees, art.base, rowMajorCodes(encode(art, ds)), art.features.length, ds.n);
 }
 
 /** Reasons of a tree model: the features whose splits pushed the log-odds up most (largest first, at most three). */
