@@ -6,7 +6,7 @@ import { param, sql, trusted, type Sql } from '../../warehouse/sql.ts';
 import { dataColumns, rawTables, rowHashExpr } from '../../warehouse/tables.ts';
 import { entitySpecs } from '../../pipelines/ingest/entity-specs.ts';
 import { stagedSelect } from '../../pipelines/ingest/validation-sql.ts';
-import { latestTeamSql } from '../../pipelines/cases/case-list.ts';
+import { latestTeamSql } from '../../pipelines/cases/case-actions.ts';
 import type { ApiKey } from '../auth/keys.ts';
 import { audit } from '../audit.ts';
 import type { AppEnv } from '../context.ts';

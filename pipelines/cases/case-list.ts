@@ -10,6 +10,7 @@ import { runMetric, bucketOrder } from '../../warehouse/metrics/run.ts';
 import { activeDelinquencyQuery, delinquencyAsOfSql } from '../snapshot/delinquency-as-of.ts';
 import { inLoanPart, rangeParts, type LoanPart } from '../../warehouse/loan-part.ts';
 import { scoreUpdate } from './score-update.ts';
+import { caseActions } from './case-actions.ts';
 import { decideContact, loadLoanContacts, type ContactDecision } from './contact-filter.ts';
 import { defaultContactRules, type ContactRules } from '../collections/contact-rules-config.ts';
 import { recentUnkeptPromises } from '../collections/promises.ts';
@@ -33,8 +34,6 @@ import {
   type StrategyTable,
 } from './strategy.ts';
 
-/** A loan's collection team: the team of its latest action (on or before the date the query bounds). Cases and warnings both use it. */
-export const latestTeamSql = 'argMax(team, (action_date, action_id))';
 
 export interface CaseFilters {
   region?: string[];
@@ -130,14 +129,11 @@ interface CaseRow {
   balance: number;
   region: string;
   product: string;
-  team: string;
   probability: number | null;
   grade: string | null;
   reasons: string[];
   bucket_then: string;
   broken: number;
-  contacts: [string, string, string][];
-  promises: [string, number][];
   /** amount to cure and charges owed from the snapshot's accrual rows of the date, when it holds the date (owed_held 1) */
   owed_held: number;
   cure: number;
@@ -247,10 +243,9 @@ export async function buildCaseList(
       wh,
       sql`
     SELECT d.loan_id AS loan_id, d.dpd AS dpd, d.bucket AS bucket, toFloat64(toDecimal128(d.principal_balance, 2)) AS balance,
-      l.region AS region, l.product AS product, ifNull(a.team, '') AS team,
+      l.region AS region, l.product AS product,
       if(s.loan_id = '', NULL, s.probability) AS probability, if(s.loan_id = '', NULL, s.grade) AS grade, s.reasons AS reasons,
       toString(ifNull(t.bucket, '')) AS bucket_then, toUInt32(ifNull(bp.broken, 0)) AS broken,
-      ifNull(a.contacts, []) AS contacts, ifNull(a.promises, []) AS promises,
       toUInt8(o.loan_id != '') AS owed_held, toFloat64(o.amount_to_cure) AS cure,
       toFloat64(o.amount_to_cure - o.overdue_principal - o.overdue_interest) AS charges,
       toUInt32(s.scored_at) AS scored_at, toUInt8(k.loan_id != '' AND k.scored_at = s.scored_at) AS cf_kept, k.text_en AS cf_en, k.text_zh AS cf_zh
@@ -276,28 +271,29 @@ export async function buildCaseList(
                    ON p.loan_id = pr.loan_id
                  GROUP BY pr.loan_id, pr.action_id)
                GROUP BY loan_id) AS bp ON bp.loan_id = d.loan_id
-    LEFT JOIN (SELECT loan_id, ${trusted(latestTeamSql)} AS team,
-                 -- sorted and filtered as dates, text made only of what is kept (a loan's whole history was converted before)
-                 arrayMap(x -> (toString(x.1), toString(x.3), toString(x.4)),
-                   arraySlice(arrayReverseSort(x -> (x.1, x.2), groupArray((action_date, action_id, channel, outcome))), 1, 3)) AS contacts,
-                 arrayMap(x -> (toString(x.1), x.2), arrayFilter(x -> x.1 >= ${asOf},
-                   groupArrayIf((ifNull(promised_date, action_date), toFloat64(ifNull(promised_amount, 0))), outcome = 'promise_to_pay'))) AS promises
-               FROM ${trusted(tableRef(wh, 'collection_actions'))} WHERE action_date <= ${asOf} AND ${is('loan_id')}
-               GROUP BY loan_id) AS a ON a.loan_id = d.loan_id
     WHERE d.status = 'active'
       -- a current loan is a case when its (updated) score is a watch grade: unchanged since the score, that is the scored grade
       AND (d.dpd > 0 OR (s.loan_id != '' AND (has(${param(defaultWatchGrades, 'Array(String)')}, s.grade) OR t.bucket != 'C' OR bp.broken > 0))
         OR (s.loan_id = '' AND ${param(currentUnscoredWatch ? 1 : 0, 'UInt8')} = 1))
       AND ${anyOf(o.filters?.region, 'l.region')}
-      AND ${anyOf(o.filters?.product, 'l.product')}
-      AND ${anyOf(o.filters?.team, "ifNull(a.team, '')")}`,
+      AND ${anyOf(o.filters?.product, 'l.product')}`,
       { join_use_nulls: 0 },
     );
     for (const r of found) rows.push(r);
   }
   const modelName = o.champion ? `${o.champion.name}@${o.champion.version}` : null;
+  // team, contacts and promises of the list's loans only (the team filter applies here)
+  const actions = await caseActions(
+    wh,
+    o.asOf,
+    rows.map((r) => r.loan_id),
+  );
+  const teams = o.filters?.team ?? [];
   const cases: Omit<Case, 'rank'>[] = [];
   for (const r of rows) {
+    const acted = actions.get(r.loan_id);
+    const team = acted?.team ?? '';
+    if (teams.length && !teams.includes(team)) continue;
     const dpd = r.dpd;
     const scored = r.probability !== null && dpd <= 30;
     const asScored = scored && scoredAt === o.asOf;
@@ -320,7 +316,7 @@ export async function buildCaseList(
       loan_id: r.loan_id,
       region: r.region,
       product: r.product,
-      team: r.team,
+      team,
       stage,
       dpd,
       bucket: r.bucket,
@@ -336,8 +332,8 @@ export async function buildCaseList(
       counterfactual_zh: '',
       amount_to_cure: null,
       charges_owed: null,
-      last_contacts: r.contacts.map(([date, channel, outcome]) => ({ date, channel, outcome })),
-      open_promises: r.promises.map(([date, amount]) => ({ date, amount })),
+      last_contacts: (acted?.contacts ?? []).map(([date, channel, outcome]) => ({ date, channel, outcome })),
+      open_promises: (acted?.promises ?? []).map(([date, amount]) => ({ date, amount })),
     });
   }
   const byLoan = new Map(rows.map((r) => [r.loan_id, r]));

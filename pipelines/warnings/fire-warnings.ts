@@ -7,7 +7,7 @@ import type { ModelVersion } from '../../models/registry/registry.ts';
 import { lastMonthEnd } from '../snapshot/build-snapshots.ts';
 import { addMonthEnds } from '../../lib/dates.ts';
 import { activeDelinquencyQuery } from '../snapshot/delinquency-as-of.ts';
-import { latestTeamSql } from '../cases/case-list.ts';
+import { latestTeamSql } from '../cases/case-actions.ts';
 import type { SnapshotSettings } from '../snapshot/snapshot-settings.ts';
 import { loanRuleQuery } from './rule-sql.ts';
 import type { LoanRule, WarningRule, WarningRules } from './rules.ts';

@@ -226,6 +226,51 @@ describe('case list', () => {
     ).toEqual([]);
   });
 
+  it("each case's team, last three contacts and open promises are its actions' on or before the date; a team filter keeps that team's cases, ranked as in the whole list", async () => {
+    const actions = await queryRows<{
+      loan_id: string;
+      action_id: string;
+      action_date: string;
+      channel: string;
+      outcome: string;
+      team: string;
+      promised_date: string | null;
+      promised_amount: number | null;
+    }>(
+      wh,
+      `SELECT loan_id, action_id, toString(action_date) AS action_date, toString(channel) AS channel,
+         toString(outcome) AS outcome, team, toString(promised_date) AS promised_date, toFloat64(promised_amount) AS promised_amount
+       FROM ${wh.database}.collection_actions WHERE action_date <= '${asOf}'`,
+    );
+    const byLoan = new Map<string, typeof actions>();
+    for (const a of actions) byLoan.set(a.loan_id, [...(byLoan.get(a.loan_id) ?? []), a]);
+    const latestFirst = (a: (typeof actions)[number], b: (typeof actions)[number]) =>
+      b.action_date.localeCompare(a.action_date) || b.action_id.localeCompare(a.action_id);
+    let withPromise = 0;
+    for (const c of cases) {
+      const own = [...(byLoan.get(c.loan_id) ?? [])].sort(latestFirst);
+      expect(c.team).toBe(own[0]?.team ?? '');
+      expect(c.last_contacts).toEqual(
+        own.slice(0, 3).map((a) => ({ date: a.action_date, channel: a.channel, outcome: a.outcome })),
+      );
+      const open = own
+        .filter((a) => a.outcome === 'promise_to_pay' && (a.promised_date ?? a.action_date) >= asOf)
+        .map((a) => ({ date: a.promised_date ?? a.action_date, amount: a.promised_amount ?? 0 }));
+      expect([...c.open_promises].sort((a, b) => a.date.localeCompare(b.date) || a.amount - b.amount)).toEqual(
+        open.sort((a, b) => a.date.localeCompare(b.date) || a.amount - b.amount),
+      );
+      if (open.length) withPromise++;
+    }
+    expect(withPromise).toBeGreaterThan(0);
+    const teams = [...new Set(cases.map((c) => c.team))];
+    expect(teams.length).toBeGreaterThan(1);
+    for (const team of teams.slice(0, 2)) {
+      const some = await buildCaseList(wh, { ...options(), filters: { team: [team] } });
+      const strip = (l: Case[]) => l.map(({ rank: _, ...c }) => c);
+      expect(strip(some)).toEqual(strip(cases.filter((c) => c.team === team)));
+    }
+  });
+
   it('measures an experiment afterwards: cure rate and amount collected per arm and segment, on the issued list', async () => {
     const e = parseExperiment({
       name: 'exp-1',
