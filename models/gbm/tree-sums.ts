@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import type { GbmTree } from './gbm.ts';
 
 /**
  * The trees' probabilities for many rows: every row's margin is the base plus each tree's leaf, in
@@ -20,22 +21,13 @@ export interface FlatTrees {
   value: Float64Array;
 }
 
-interface TreeNodes {
-  feature: number[];
-  bin: number[];
-  missingLeft: boolean[];
-  left: number[];
-  right: number[];
-  value: number[];
-}
-
 /** below this many row × tree steps a batch is summed here: starting a worker takes tens of milliseconds */
 const WORKER_STEPS = 20_000_000;
 const WORKER_WAIT_MS = 120_000;
 
 const shared = <T>(make: (b: SharedArrayBuffer) => T, bytes: number) => make(new SharedArrayBuffer(Math.max(1, bytes)));
 
-export function flattenTrees(trees: TreeNodes[], inShared = false): FlatTrees {
+export function flattenTrees(trees: GbmTree[], inShared = false): FlatTrees {
   const nodes = trees.reduce((s, t) => s + t.value.length, 0);
   const f = inShared
     ? {
@@ -116,7 +108,7 @@ Atomics.notify(done, 0);
 
 /** The probabilities of `n` rows whose codes are `byRow` (rowMajorCodes of the model's encoding). */
 export function treeProbabilities(
-  trees: TreeNodes[],
+  trees: GbmTree[],
   base: number,
   byRow: Uint8Array,
   nf: number,
