@@ -34,7 +34,6 @@ import {
   type StrategyTable,
 } from './strategy.ts';
 
-
 export interface CaseFilters {
   region?: string[];
   team?: string[];
