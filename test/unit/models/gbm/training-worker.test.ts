@@ -25,13 +25,20 @@ function arrays(seed: number, n: number, nf: number) {
     return Uint8Array.from({ length: n }, () => (rng.chance(0.08) ? MISSING : rng.int(0, bins - 1)));
   });
   const byRow = rowMajorCodes(codes, sharedUint8(n * nf));
-  const z = sharedFloat64(n).map(() => rng.normal() - 2);
-  const label = sharedUint8(n).map(() => (rng.chance(0.1) ? 1 : 0));
+  // set, not map: a typed array's map returns an unshared copy
+  const z = sharedFloat64(n);
+  z.set(Float64Array.from({ length: n }, () => rng.normal() - 2));
+  const label = sharedUint8(n);
+  label.set(Uint8Array.from({ length: n }, () => (rng.chance(0.1) ? 1 : 0)));
   const fittedRows = Int32Array.from({ length: n }, (_, i) => i).filter(() => rng.chance(0.85));
   const fitted = sharedInt32(fittedRows.length);
   fitted.set(fittedRows);
   const order = sharedInt32(fittedRows.length);
-  return { codes, rng, a: { order, fitted, label, z, g: sharedFloat64(n), h: sharedFloat64(n), byRow, nf } };
+  return {
+    codes,
+    rng,
+    a: { order, fitted, label, z, g: sharedFloat64(n), h: sharedFloat64(n), byRow, nf },
+  };
 }
 
 const threads = (a: ReturnType<typeof arrays>['a'], n: 1 | 2) => {
