@@ -190,6 +190,7 @@ export function growTree(
   const sums =
     threads ??
     trainingThreads(
+      // growing alone: the caller's gradients; `fitted`, `label` and `z` serve only gradients()
       { order: new Int32Array(rows.length), fitted: rows, label: new Uint8Array(0), z: g, g, h, byRow, nf },
       1,
     );
@@ -439,7 +440,10 @@ export function leafContributions(t: GbmTree): Map<number, Float64Array> {
  * the sum on a million rows.
  */
 export function gbmProbability(art: Pick<GbmArtifact, 'features' | 'trees' | 'base'>, ds: Dataset): Float64Array {
-  return treeProbabilities(art.trees, art.base, rowMajorCodes(encode(art, ds)), art.features.length, ds.n);
+  const nf = art.features.length;
+  // in shared memory: a large batch's second half is summed on a worker (tree-sums.ts)
+  const byRow = rowMajorCodes(encode(art, ds), sharedUint8(ds.n * nf));
+  return treeProbabilities(art.trees, art.base, byRow, nf, ds.n);
 }
 
 /** Reasons of a tree model: the features whose splits pushed the log-odds up most (largest first, at most three). */

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { GbmTree } from './gbm.ts';
+import { sharedFloat64, sharedInt32, sharedUint8 } from './training-worker.ts';
 
 /**
  * The trees' probabilities for many rows: every row's margin is the base plus each tree's leaf, in
@@ -25,29 +26,18 @@ export interface FlatTrees {
 const WORKER_STEPS = 20_000_000;
 const WORKER_WAIT_MS = 120_000;
 
-const shared = <T>(make: (b: SharedArrayBuffer) => T, bytes: number) => make(new SharedArrayBuffer(Math.max(1, bytes)));
-
-export function flattenTrees(trees: GbmTree[], inShared = false): FlatTrees {
+/** The trees as flat arrays in shared memory, so that a worker reads the same ones. */
+export function flattenTrees(trees: GbmTree[]): FlatTrees {
   const nodes = trees.reduce((s, t) => s + t.value.length, 0);
-  const f = inShared
-    ? {
-        roots: shared((b) => new Int32Array(b), trees.length * 4),
-        feature: shared((b) => new Int32Array(b), nodes * 4),
-        bin: shared((b) => new Int32Array(b), nodes * 4),
-        missingLeft: shared((b) => new Uint8Array(b), nodes),
-        left: shared((b) => new Int32Array(b), nodes * 4),
-        right: shared((b) => new Int32Array(b), nodes * 4),
-        value: shared((b) => new Float64Array(b), nodes * 8),
-      }
-    : {
-        roots: new Int32Array(trees.length),
-        feature: new Int32Array(nodes),
-        bin: new Int32Array(nodes),
-        missingLeft: new Uint8Array(nodes),
-        left: new Int32Array(nodes),
-        right: new Int32Array(nodes),
-        value: new Float64Array(nodes),
-      };
+  const f: FlatTrees = {
+    roots: sharedInt32(trees.length),
+    feature: sharedInt32(nodes),
+    bin: sharedInt32(nodes),
+    missingLeft: sharedUint8(nodes),
+    left: sharedInt32(nodes),
+    right: sharedInt32(nodes),
+    value: sharedFloat64(nodes),
+  };
   let at = 0;
   trees.forEach((t, k) => {
     f.roots[k] = at;
@@ -120,11 +110,15 @@ export function treeProbabilities(
     sumTrees(byRow, nf, 0, n, base, flattenTrees(trees), out);
     return out;
   }
-  const codes = shared((b) => new Uint8Array(b), byRow.length);
-  codes.set(byRow);
-  const flat = flattenTrees(trees, true);
-  const out = shared((b) => new Float64Array(b), n * 8);
-  const done = shared((b) => new Int32Array(b), 4);
+  // the worker reads the codes where they are when they are already shared (the training's, gbmProbability's)
+  let codes = byRow;
+  if (!(byRow.buffer instanceof SharedArrayBuffer)) {
+    codes = sharedUint8(byRow.length);
+    codes.set(byRow);
+  }
+  const flat = flattenTrees(trees);
+  const out = sharedFloat64(n);
+  const done = sharedInt32(1);
   const mid = n >> 1;
   const worker = new Worker(workerSource(sumTrees.toString()), {
     eval: true,
