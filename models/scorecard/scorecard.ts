@@ -19,7 +19,7 @@ import {
   type SelectionOptions,
   type SelectionRow,
 } from './selection.ts';
-import { binCounts, woeMatrix, WoeColumns } from './woe-matrix.ts';
+import { binCounts, woeMatrix, woePatterns, WoeColumns } from './woe-matrix.ts';
 
 export interface Scaling {
   basePoints: number;
@@ -204,8 +204,8 @@ async function fitSigned(
   ];
   const ds = columns.ds;
   for (;;) {
-    const { x } = woeMatrix(ds, vars, columns);
-    const fit = await fitLogistic(x, ds.n, vars.length, ds.label, { l2, start });
+    const { x, patterns, weight, bads } = woePatterns(ds, vars, columns);
+    const fit = await fitLogistic(x, patterns, vars.length, bads, { l2, start, weight });
     const bad = fit.coef.map((c, j) => [c, j] as const).filter(([c]) => c <= 0);
     if (bad.length === 0 || vars.length === 0) return { start: pruned.kept, vars, fit, report };
     const [c, j] = bad.reduce((a, b) => (b[0] < a[0] ? b : a));

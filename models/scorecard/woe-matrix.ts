@@ -7,12 +7,23 @@ import { assignBins, type VariableBins } from './binning.ts';
  */
 export class WoeColumns {
   readonly #columns = new Map<VariableBins, Float32Array>();
+  readonly #bins = new Map<VariableBins, Uint8Array>();
   constructor(readonly ds: Dataset) {}
+
+  /** each row's bin of the variable */
+  binsOf(v: VariableBins): Uint8Array {
+    let idx = this.#bins.get(v);
+    if (!idx) {
+      idx = assignBins(v, column(this.ds, v.feature));
+      this.#bins.set(v, idx);
+    }
+    return idx;
+  }
 
   of(v: VariableBins): Float32Array {
     let col = this.#columns.get(v);
     if (!col) {
-      const idx = assignBins(v, column(this.ds, v.feature));
+      const idx = this.binsOf(v);
       const woe = v.bins.map((b) => b.woe);
       col = new Float32Array(this.ds.n);
       for (let i = 0; i < col.length; i++) col[i] = woe[idx[i]!]!;
@@ -31,6 +42,72 @@ export function woeMatrix(ds: Dataset, vars: VariableBins[], columns = new WoeCo
     for (let i = 0; i < ds.n; i++) x[i * k + j] = col[i]!;
   });
   return { x };
+}
+
+/** The distinct WoE rows of some variables, each with how many rows it stands for and their bads. */
+export interface WoePatterns {
+  /** row-major patterns × k */
+  x: Float32Array;
+  patterns: number;
+  weight: Float64Array;
+  bads: Float64Array;
+}
+
+/**
+ * The rows' WoE matrix with identical rows counted once: a row is its variables' bins, and a book's
+ * rows share few combinations (on the 1M-row synthetic book 7k–130k of 800k for 6–20 variables), so
+ * a logistic fit on the patterns, weighted, minimises the same objective in a fraction of the work.
+ * Patterns are numbered by first appearance (deterministic).
+ */
+export function woePatterns(ds: Dataset, vars: VariableBins[], columns = new WoeColumns(ds)): WoePatterns {
+  const k = vars.length;
+  const group = new Int32Array(ds.n);
+  let patterns = ds.n > 0 ? 1 : 0;
+  for (const v of vars) patterns = refine(group, columns.binsOf(v), patterns, v.bins.length);
+  const x = new Float32Array(patterns * k);
+  vars.forEach((v, j) => {
+    const col = columns.of(v);
+    for (let i = 0; i < ds.n; i++) x[group[i]! * k + j] = col[i]!;
+  });
+  const weight = new Float64Array(patterns);
+  const bads = new Float64Array(patterns);
+  for (let i = 0; i < ds.n; i++) {
+    weight[group[i]!]!++;
+    bads[group[i]!]! += ds.label[i]!;
+  }
+  return { x, patterns, weight, bads };
+}
+
+/**
+ * Splits each row's group by its bin (in place): the new groups, numbered by first appearance. A
+ * lookup array while groups × bins stays small (64 MB), a map beyond.
+ */
+export function refine(
+  group: Int32Array,
+  bins: Uint8Array,
+  groups: number,
+  binCount: number,
+  arrayLimit = 1 << 24,
+): number {
+  let next = 0;
+  if (groups * binCount <= arrayLimit) {
+    const id = new Int32Array(groups * binCount).fill(-1);
+    for (let i = 0; i < group.length; i++) {
+      const key = group[i]! * binCount + bins[i]!;
+      let g = id[key]!;
+      if (g < 0) g = id[key] = next++;
+      group[i] = g;
+    }
+  } else {
+    const id = new Map<number, number>();
+    for (let i = 0; i < group.length; i++) {
+      const key = group[i]! * binCount + bins[i]!;
+      let g = id.get(key);
+      if (g === undefined) id.set(key, (g = next++));
+      group[i] = g;
+    }
+  }
+  return next;
 }
 
 /** Bin shares of a column under fixed bins (for PSI / CSI against the training baseline). */

@@ -70,6 +70,40 @@ describe('fitLogistic (float64 Newton)', () => {
     expect(ignored.intercept).toBeCloseTo(cold.intercept, 5);
   });
 
+  it.each([false, true])(
+    'weighted patterns (binned %s, ridge on and off) give the fit of the rows spelled out',
+    async (ridge) => {
+      const s = sample(6, 40_000, [-2.2, 0.7, -0.4, 0.9, 0.3], true);
+      const groups = new Map<string, { row: number; weight: number; bads: number }>();
+      for (let i = 0; i < s.n; i++) {
+        const key = Array.from(s.x.subarray(i * s.k, (i + 1) * s.k)).join();
+        const g = groups.get(key) ?? { row: i, weight: 0, bads: 0 };
+        g.weight++;
+        g.bads += s.y[i]!;
+        groups.set(key, g);
+      }
+      const list = [...groups.values()];
+      const x = new Float32Array(list.length * s.k);
+      list.forEach((g, p) => {
+        x.set(s.x.subarray(g.row * s.k, (g.row + 1) * s.k), p * s.k);
+      });
+      const l2 = ridge ? 300 : 0;
+      const rows = await fitLogistic(s.x, s.n, s.k, s.y, { l2 });
+      const patterns = await fitLogistic(
+        x,
+        list.length,
+        s.k,
+        list.map((g) => g.bads),
+        { l2, weight: list.map((g) => g.weight) },
+      );
+      expect(list.length).toBeLessThan(700);
+      expect(patterns.converged).toBe(true);
+      [patterns.intercept, ...patterns.coef].forEach((b, j) => {
+        expect(b).toBeCloseTo([rows.intercept, ...rows.coef][j]!, 9);
+      });
+    },
+  );
+
   it('separable rows end finite (step halving, the iteration cap), never NaN', async () => {
     const n = 400;
     const x = Float32Array.from({ length: n }, (_, i) => (i < n / 2 ? -1 : 1));
