@@ -1,8 +1,9 @@
 import type { NetworkArtifact } from './nn/network.ts';
 import { gbmProbability, scoreGbm, type GbmArtifact } from './gbm/gbm.ts';
 import type { ScorecardArtifact, Scores } from './scorecard/scorecard.ts';
-import { scoreScorecard } from './scorecard/scorecard.ts';
+import { scorecardProbability, scoreScorecard } from './scorecard/scorecard.ts';
 import { scoreNetwork } from './nn/network.ts';
+import { networkProbability } from './nn/forward-pass.ts';
 import type { Dataset } from './data/dataset.ts';
 import type { CalibrationRow, GainsRow, Quality } from './evaluate/metrics.ts';
 import type { ProbabilityCalibration } from './calibration/calibrate.ts';
@@ -36,7 +37,11 @@ export const scoreModel = (art: ModelArtifact, ds: Dataset): Scores =>
 
 /** A model's probabilities without its points, grades and reasons (what fitting, calibration and evaluation read). */
 export const probabilityOf = (art: ModelArtifact, ds: Dataset): Float64Array =>
-  art.kind === 'gbm' ? gbmProbability(art, ds) : scoreModel(art, ds).probability;
+  art.kind === 'gbm'
+    ? gbmProbability(art, ds)
+    : art.kind === 'network'
+      ? networkProbability(art, ds)
+      : scorecardProbability(art, ds);
 
 /** Feature columns a model reads. */
 export const modelFeatures = (art: ModelArtifact): string[] => [

@@ -55,13 +55,6 @@ export function foldPlatt(art: ModelArtifact, a: number, b: number): ModelArtifa
   };
 }
 
-/** The artifact with its PSI baseline (training score-band edges and counts) taken from its own probabilities. */
-export function withBaseline(art: ModelArtifact, train: Dataset): ModelArtifact {
-  const p = probabilityOf(art, train);
-  const scoreEdges = baselineEdges(p);
-  return { ...art, baseline: { scoreEdges, scoreCounts: countByEdges(p, scoreEdges) } };
-}
-
 /** The held-back rows of the training window as a data set. */
 export const heldBackRows = (train: Dataset, held: HeldBack) =>
   subset(
@@ -75,41 +68,69 @@ export const fittingRows = (train: Dataset, held: HeldBack) =>
     indicesWhere(train.n, (i) => held.flags[i] !== 1),
   );
 
+/** A calibrated model and the probabilities its calibration computed, which the report and the card reuse. */
+export interface Calibrated {
+  artifact: ModelArtifact;
+  method: CalibrationMethod;
+  fit: PlattFit | null;
+  /** the uncalibrated model's probabilities of the held-back rows */
+  heldBefore: Float64Array;
+  /** the calibrated model's probabilities of the training rows (its PSI baseline) */
+  train: Float64Array;
+}
+
 /**
- * Calibrates a trained model on the held-back part (Platt scaling, or none) and measures the
- * reliability curve and ECE on the test part before and after. The returned artifact carries the
- * calibration in its parameters and a PSI baseline of the calibrated probabilities.
+ * Calibrates a trained model on the held-back part (Platt scaling, or none). The returned artifact
+ * carries the calibration in its parameters and a PSI baseline of its probabilities on the training
+ * rows (the trainers leave the baseline empty: it is the calibrated model's).
  */
 export function calibrateModel(
   raw: ModelArtifact,
   method: CalibrationMethod,
-  parts: { train: Dataset; heldBack: Dataset; heldBackDescription: string; test: Dataset },
-): { artifact: ModelArtifact; report: ProbabilityCalibration } {
+  parts: { train: Dataset; heldBack: Dataset },
+): Calibrated {
+  const heldBefore = probabilityOf(raw, parts.heldBack);
+  const fit: PlattFit | null =
+    method === 'platt' ? fitPlatt(Float64Array.from(heldBefore, logOdds), parts.heldBack.label) : null;
+  const calibrated = fit ? foldPlatt(raw, fit.a, fit.b) : raw;
+  const train = probabilityOf(calibrated, parts.train);
+  const scoreEdges = baselineEdges(train);
+  const artifact = { ...calibrated, baseline: { scoreEdges, scoreCounts: countByEdges(train, scoreEdges) } };
+  return { artifact, method, fit, heldBefore, train };
+}
+
+/**
+ * What the calibration did: ECE on the held-back part and the reliability curve and ECE on the test
+ * part, before and after; with the calibrated model's probabilities of the test rows.
+ */
+export function calibrationReport(
+  raw: ModelArtifact,
+  c: Calibrated,
+  parts: { heldBack: Dataset; heldBackDescription: string; test: Dataset },
+): { report: ProbabilityCalibration; test: Float64Array } {
   const { heldBack, test } = parts;
-  const pHeld = probabilityOf(raw, heldBack);
-  const fit: PlattFit | null = method === 'platt' ? fitPlatt(Float64Array.from(pHeld, logOdds), heldBack.label) : null;
-  const artifact = withBaseline(fit ? foldPlatt(raw, fit.a, fit.b) : raw, parts.train);
-  const pHeldAfter = fit ? probabilityOf(artifact, heldBack) : pHeld;
-  const pTestBefore = probabilityOf(raw, test);
-  const pTestAfter = fit ? probabilityOf(artifact, test) : pTestBefore;
+  const { fit, heldBefore, artifact } = c;
+  const heldAfter = fit ? probabilityOf(artifact, heldBack) : heldBefore;
+  const testBefore = probabilityOf(raw, test);
+  const testAfter = fit ? probabilityOf(artifact, test) : testBefore;
   let bads = 0;
   for (const y of heldBack.label) bads += y;
   return {
-    artifact,
+    test: testAfter,
     report: {
-      method,
+      method: c.method,
       held_back: parts.heldBackDescription,
       rows: heldBack.n,
       bads,
       a: fit?.a ?? 1,
       b: fit?.b ?? 0,
       fitted: fit?.fitted ?? 'not calibrated',
-      held_back_ece: { before: ece(pHeld, heldBack.label), after: ece(pHeldAfter, heldBack.label) },
+      held_back_ece: { before: ece(heldBefore, heldBack.label), after: ece(heldAfter, heldBack.label) },
       test: {
-        ece_before: ece(pTestBefore, test.label),
-        ece_after: ece(pTestAfter, test.label),
-        reliability_before: calibrationTable(pTestBefore, test.label),
-        reliability_after: calibrationTable(pTestAfter, test.label),
+        ece_before: ece(testBefore, test.label),
+        ece_after: ece(testAfter, test.label),
+        reliability_before: calibrationTable(testBefore, test.label),
+        reliability_after: calibrationTable(testAfter, test.label),
       },
     },
   };

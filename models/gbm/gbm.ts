@@ -1,7 +1,7 @@
 import { Rng } from '../../lib/random.ts';
 import { column, indicesWhere, sortedPresent, type Dataset } from '../data/dataset.ts';
 import { heldBackPart, type HeldBack } from '../data/split.ts';
-import { auc, baselineEdges, countByEdges } from '../evaluate/metrics.ts';
+import { auc } from '../evaluate/metrics.ts';
 import {
   HISTOGRAM_BINS,
   sharedFloat64,
@@ -389,12 +389,9 @@ export function trainGbm(
     learningRate: o.learningRate,
     gradeEdges: defaultGradeEdges,
     training: { rounds: trees.length, bestRound: best.round + 1, validationLoss: best.loss, seed: o.seed },
+    // the calibrated model's, set by calibrateModel
     baseline: { scoreEdges: [], scoreCounts: [] },
   };
-  // the training's own codes: encode(art, ds) gives the same
-  const p = treeProbabilities(art.trees, base, byRow, nf, ds.n);
-  const scoreEdges = baselineEdges(p);
-  art.baseline = { scoreEdges, scoreCounts: countByEdges(p, scoreEdges) };
   return art;
 }
 

@@ -1,10 +1,11 @@
 import { Rng } from '../../lib/random.ts';
 import { column, indicesWhere, subset, type Dataset } from '../data/dataset.ts';
 import { heldBackPart, type HeldBack } from '../data/split.ts';
-import { auc, baselineEdges, countByEdges } from '../evaluate/metrics.ts';
-import { assignBins, binColumn, type BinningOptions, type VariableBins } from '../scorecard/binning.ts';
+import { auc } from '../evaluate/metrics.ts';
+import { binColumn, type BinningOptions, type VariableBins } from '../scorecard/binning.ts';
 import { defaultGradeEdges, gradeOf, pointsOf, type Scores } from '../scorecard/scorecard.ts';
 import { initTf, type Tf } from '../tf.ts';
+import { networkInputs, networkProbability, slog } from './forward-pass.ts';
 
 /** One input: the WoE of a variable's fine bins, or a standardised signed log of a numeric value (missing → 0). */
 export type NetworkInput =
@@ -85,8 +86,6 @@ export function batchFor(
   return { batchSize, learningRate: o.learningRate * Math.sqrt(batchSize / o.batchSize) };
 }
 
-const slog = (x: number) => Math.sign(x) * Math.log1p(Math.abs(x));
-
 /**
  * tfjs-layers' ModelLoggingVerbosity (0 silent, 1 a progress logger when one is registered): the
  * package exports it only as the type of ModelFitArgs.verbose, so a level is checked into it.
@@ -98,26 +97,6 @@ function verbosity(level: 0 | 1): Verbosity {
   return level;
 }
 const silent = verbosity(0);
-
-/** The input matrix (row-major, float32 for tfjs; float64 values are identical casts of the same formulas). */
-export function networkInputs(inputs: NetworkInput[], ds: Dataset): Float64Array {
-  const k = inputs.length;
-  const x = new Float64Array(ds.n * k);
-  inputs.forEach((inp, j) => {
-    const col = column(ds, inp.feature);
-    if (inp.type === 'woe') {
-      const idx = assignBins(inp.bins, col);
-      const woe = inp.bins.bins.map((b) => b.woe);
-      for (let i = 0; i < ds.n; i++) x[i * k + j] = woe[idx[i]!]!;
-    } else if (col.kind === 'numeric') {
-      for (let i = 0; i < ds.n; i++) {
-        const v = col.values[i]!;
-        x[i * k + j] = Number.isNaN(v) ? 0 : Math.min(5, Math.max(-5, (slog(v) - inp.mean) / inp.sd));
-      }
-    }
-  });
-  return x;
-}
 
 /**
  * A small dense network (tfjs) on WoE and standardised numeric inputs. Validation is the held-back
@@ -252,11 +231,9 @@ export async function trainNetwork(
         batchSize,
         learningRate,
       },
+      // the calibrated model's, set by calibrateModel
       baseline: { scoreEdges: [], scoreCounts: [] },
     };
-    const p = scoreNetwork(art, ds).probability;
-    const scoreEdges = baselineEdges(p);
-    art.baseline = { scoreEdges, scoreCounts: countByEdges(p, scoreEdges) };
     return art;
   } finally {
     tf.dispose([xFit, yFit, xVal, ...best.weights]);
@@ -264,25 +241,10 @@ export async function trainNetwork(
   }
 }
 
-/** Forward pass in float64 from the stored weights (the reference the SQL export must match). */
 export function scoreNetwork(art: NetworkArtifact, ds: Dataset): Scores {
   const k = art.inputs.length;
   const x = networkInputs(art.inputs, ds);
-  const probability = new Float64Array(ds.n);
-  for (let i = 0; i < ds.n; i++) {
-    let a: number[] = Array.from(x.subarray(i * k, (i + 1) * k));
-    for (const layer of art.layers) {
-      const out = layer.bias.slice();
-      for (let r = 0; r < a.length; r++) {
-        const v = a[r]!;
-        if (v === 0) continue;
-        const w = layer.weights[r]!;
-        for (let c = 0; c < out.length; c++) out[c]! += v * w[c]!;
-      }
-      a = layer.activation === 'relu' ? out.map((z) => (z > 0 ? z : 0)) : out.map((z) => 1 / (1 + Math.exp(-z)));
-    }
-    probability[i] = a[0]!;
-  }
+  const probability = networkProbability(art, ds);
   const grade = Array.from(probability, (p) => gradeOf(p, art.gradeEdges));
   // reason codes of a network: the WoE inputs that push hardest towards risk (WoE > 0, largest first)
   const reasons = Array.from({ length: ds.n }, (_, i) =>

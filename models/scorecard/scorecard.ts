@@ -1,6 +1,6 @@
 import { column, type Dataset } from '../data/dataset.ts';
 import { aucDifference } from '../evaluate/auc-difference.ts';
-import { auc, baselineEdges, countByEdges } from '../evaluate/metrics.ts';
+import { auc } from '../evaluate/metrics.ts';
 import {
   binIndexCategory,
   binIndexNumeric,
@@ -149,6 +149,7 @@ export async function trainScorecard(
     selection: report,
     binning: o.binning,
     binningTables: screened.binned.map(binningTable),
+    // the calibrated model's, set by calibrateModel
     baseline: { scoreEdges: [], scoreCounts: [] },
     ...(judged
       ? {
@@ -166,9 +167,6 @@ export async function trainScorecard(
         }
       : {}),
   };
-  const p = scoreScorecard(art, ds).probability;
-  const scoreEdges = baselineEdges(p);
-  art.baseline = { scoreEdges, scoreCounts: countByEdges(p, scoreEdges) };
   return art;
 }
 
@@ -271,31 +269,52 @@ export const asVariableBins = (v: ScorecardVariable): VariableBins => ({
 });
 
 /** Scores rows in float64: probability = σ(β₀ + Σ βᵢ·WoE), points summed per bin, top three reason codes by points lost. */
+/** Each variable's bin per row (a categorical column's levels mapped once). */
+function scorecardBins(art: ScorecardArtifact, ds: Dataset): Uint8Array[] {
+  return art.variables.map((v) => {
+    const col = column(ds, v.feature);
+    const vb = asVariableBins(v);
+    const bins = new Uint8Array(ds.n);
+    if (col.kind === 'numeric') for (let i = 0; i < ds.n; i++) bins[i] = binIndexNumeric(vb, col.values[i]!);
+    else {
+      const byLevel = col.levels.map((l) => binIndexCategory(vb, l));
+      const missing = binIndexCategory(vb, null);
+      for (let i = 0; i < ds.n; i++) bins[i] = col.codes[i]! < 0 ? missing : byLevel[col.codes[i]!]!;
+    }
+    return bins;
+  });
+}
+
+/** σ(β₀ + Σ βⱼ·WoE) of each row from its bins. */
+function probabilityOfBins(art: ScorecardArtifact, bins: Uint8Array[], n: number): Float64Array {
+  const logit = new Float64Array(n).fill(art.intercept);
+  art.variables.forEach((v, j) => {
+    const term = v.bins.map((b) => v.coef * b.woe);
+    const rows = bins[j]!;
+    for (let i = 0; i < n; i++) logit[i]! += term[rows[i]!]!;
+  });
+  return logit.map((z) => 1 / (1 + Math.exp(-z)));
+}
+
+/** A scorecard's probabilities alone (fitting, calibration and evaluation read no points, grades or reasons). */
+export const scorecardProbability = (art: ScorecardArtifact, ds: Dataset): Float64Array =>
+  probabilityOfBins(art, scorecardBins(art, ds), ds.n);
+
 export function scoreScorecard(art: ScorecardArtifact, ds: Dataset, reasonCount = 3): Scores {
   const n = ds.n;
-  const logit = new Float64Array(n).fill(art.intercept);
+  const bins = scorecardBins(art, ds);
   const points = new Float64Array(n);
   const lost = art.variables.map(() => new Float64Array(n));
   art.variables.forEach((v, j) => {
-    const col = column(ds, v.feature);
-    const vb = asVariableBins(v);
     const best = Math.max(...v.bins.map((b) => b.points));
-    const byLevel = col.kind === 'categorical' ? col.levels.map((l) => binIndexCategory(vb, l)) : [];
-    const missingCat = binIndexCategory(vb, null);
+    const rows = bins[j]!;
     for (let i = 0; i < n; i++) {
-      const k =
-        col.kind === 'numeric'
-          ? binIndexNumeric(vb, col.values[i]!)
-          : col.codes[i]! < 0
-            ? missingCat
-            : byLevel[col.codes[i]!]!;
-      const b = v.bins[k]!;
-      logit[i]! += v.coef * b.woe;
+      const b = v.bins[rows[i]!]!;
       points[i]! += b.points;
       lost[j]![i] = best - b.points;
     }
   });
-  const probability = logit.map((z) => 1 / (1 + Math.exp(-z)));
+  const probability = probabilityOfBins(art, bins, n);
   const reasons = Array.from({ length: n }, (_, i) =>
     art.variables
       .map((v, j) => [v.feature, lost[j]![i]!] as const)

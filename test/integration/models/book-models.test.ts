@@ -19,7 +19,7 @@ import { buildFeatures } from '../../../models/features/build-features.ts';
 import { defaultTarget, featureNames } from '../../../warehouse/feature-catalogue.ts';
 import { loadFeatureRows } from '../../../models/data/load-features.ts';
 import { scoreModel } from '../../../models/model-types.ts';
-import { networkInputs } from '../../../models/nn/network.ts';
+import { networkInputs } from '../../../models/nn/forward-pass.ts';
 import {
   championHistory,
   loadModel,

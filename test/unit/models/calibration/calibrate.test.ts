@@ -2,10 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../../lib/random.ts';
 import type { Dataset } from '../../../../models/data/dataset.ts';
 import { heldBackPart } from '../../../../models/data/split.ts';
-import { calibrateModel, foldPlatt, fittingRows, heldBackRows } from '../../../../models/calibration/calibrate.ts';
+import {
+  calibrateModel,
+  calibrationReport,
+  foldPlatt,
+  fittingRows,
+  heldBackRows,
+} from '../../../../models/calibration/calibrate.ts';
 import { applyPlatt } from '../../../../models/calibration/platt.ts';
 import { trainGbm } from '../../../../models/gbm/gbm.ts';
-import { scoreModel, type ModelArtifact } from '../../../../models/model-types.ts';
+import { probabilityOf, scoreModel, type ModelArtifact } from '../../../../models/model-types.ts';
 import type { NetworkArtifact } from '../../../../models/nn/network.ts';
 import { defaultScorecardOptions, pointsOf, trainScorecard } from '../../../../models/scorecard/scorecard.ts';
 import { defaultBinning } from '../../../../models/scorecard/binning.ts';
@@ -132,22 +138,17 @@ describe('Platt scaling folded into each kind of model', async () => {
     const test = pick((i) => months(i) > 10);
     const held = heldBackPart(train, 1);
     const art = await trainScorecard(fittingRows(train, held), ['x', 'w', 'c']);
-    const { report } = calibrateModel(art, 'platt', {
-      train,
-      heldBack: heldBackRows(train, held),
-      heldBackDescription: held.description,
-      test,
-    });
+    const parts = { train, heldBack: heldBackRows(train, held), heldBackDescription: held.description, test };
+    const platt = calibrateModel(art, 'platt', parts);
+    const { report } = calibrationReport(art, platt, parts);
     expect(report.test.ece_after).toBeLessThan(report.test.ece_before);
     expect(report.held_back_ece.after).toBeLessThan(report.held_back_ece.before);
-    const none = calibrateModel(art, 'none', {
-      train,
-      heldBack: heldBackRows(train, held),
-      heldBackDescription: held.description,
-      test,
-    });
+    // the baseline is the calibrated model's: its probabilities of the training rows
+    expect(platt.artifact.baseline.scoreCounts.reduce((a, b) => a + b, 0)).toBe(train.n);
+    expect(platt.train).toEqual(probabilityOf(platt.artifact, train));
+    const none = calibrateModel(art, 'none', parts);
+    expect(calibrationReport(art, none, parts).report).toMatchObject({ a: 1, b: 0, fitted: 'not calibrated' });
     expect(none.artifact).toMatchObject({ intercept: art.intercept });
-    expect(none.report).toMatchObject({ a: 1, b: 0, fitted: 'not calibrated' });
   });
 });
 
