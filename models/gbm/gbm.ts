@@ -204,27 +204,25 @@ export function growTree(
   const build = (lo: number, hi: number, into: Histogram) => {
     sums.histogram(lo, hi, features, into);
   };
-  const grow = (lo: number, hi: number, depth: number, hist: Histogram): number => {
+  /**
+   * A node of rows order[lo, hi) whose gradient and hessian sums are G and H (the root's from its
+   * histograms, a child's from its parent's split): a leaf, or split into two children. A node at
+   * the last depth needs no histograms (`hist` null): its value is all there is to know.
+   */
+  const grow = (lo: number, hi: number, depth: number, hist: Histogram | null, G: number, H: number): number => {
     const node = t.value.length;
-    // the node's sums from its histograms: every row is in one bin of each feature
-    let G = 0,
-      H = 0;
-    for (let b = features[0]! * B * 3, end = b + B * 3; b < end; b += 3) {
-      G += hist[b]!;
-      H += hist[b + 1]!;
-    }
     t.feature.push(-1);
     t.bin.push(0);
     t.missingLeft.push(false);
     t.left.push(-1);
     t.right.push(-1);
     t.value.push(-G / (H + o.lambda));
-    if (depth >= o.maxDepth || hi - lo < 2) {
+    if (depth >= o.maxDepth || hi - lo < 2 || !hist) {
       onLeaf?.(node, lo, hi);
       return node;
     }
     const parent = (G * G) / (H + o.lambda);
-    let best = { gain: 1e-9, f: -1, bin: 0, missingLeft: false };
+    let best = { gain: 1e-9, f: -1, bin: 0, missingLeft: false, leftG: 0, leftH: 0 };
     for (let f = 0; f < nf; f++) {
       if (!allowed[f]) continue;
       const base = f * B;
@@ -246,7 +244,7 @@ export function growTree(
             RH = H - LH;
           if (LH < o.minChildHess || RH < o.minChildHess) continue;
           const gain = (LG * LG) / (LH + o.lambda) + (RG * RG) / (RH + o.lambda) - parent;
-          if (gain > best.gain) best = { gain, f, bin: b, missingLeft: m === 1 };
+          if (gain > best.gain) best = { gain, f, bin: b, missingLeft: m === 1, leftG: LG, leftH: LH };
         }
       }
     }
@@ -268,22 +266,36 @@ export function growTree(
     }
     order.set(spare.subarray(0, z), a);
     const mid = a;
+    t.feature[node] = best.f;
+    t.bin[node] = best.bin;
+    t.missingLeft[node] = best.missingLeft;
+    const { leftG, leftH } = best;
+    if (depth + 1 >= o.maxDepth) {
+      // the children are leaves: the split's sums are their values
+      t.left[node] = grow(lo, mid, depth + 1, null, leftG, leftH);
+      t.right[node] = grow(mid, hi, depth + 1, null, G - leftG, H - leftH);
+      return node;
+    }
     const [small, large] = buffers[depth + 1]!;
     const leftSmaller = mid - lo <= hi - mid;
     // the smaller child's histograms summed, the larger's by subtraction from the parent's
     if (leftSmaller) build(lo, mid, small);
     else build(mid, hi, small);
     for (let k = 0; k < nf * B * 3; k++) large[k] = hist[k]! - small[k]!;
-    t.feature[node] = best.f;
-    t.bin[node] = best.bin;
-    t.missingLeft[node] = best.missingLeft;
-    t.left[node] = grow(lo, mid, depth + 1, leftSmaller ? small : large);
-    t.right[node] = grow(mid, hi, depth + 1, leftSmaller ? large : small);
+    t.left[node] = grow(lo, mid, depth + 1, leftSmaller ? small : large, leftG, leftH);
+    t.right[node] = grow(mid, hi, depth + 1, leftSmaller ? large : small, G - leftG, H - leftH);
     return node;
   };
   const [root] = buffers[0]!;
   build(0, order.length, root);
-  grow(0, order.length, 0, root);
+  // the root's sums from its histograms: every row is in one bin of each feature
+  let G = 0,
+    H = 0;
+  for (let b = features[0]! * B * 3, end = b + B * 3; b < end; b += 3) {
+    G += root[b]!;
+    H += root[b + 1]!;
+  }
+  grow(0, order.length, 0, root, G, H);
   return t;
 }
 
