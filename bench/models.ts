@@ -44,8 +44,10 @@ const work = resolve(values.work ?? 'bench/work');
 const out = join(work, 'models');
 mkdirSync(out, { recursive: true });
 const round = (x: number, d = 4) => Number(x.toFixed(d));
+const benchStart = performance.now();
+// seconds since the start on every line: where a run's time went can be read from its log
 const log = (s: string) => {
-  console.error(`[bench/models] ${s}`);
+  console.error(`[bench/models ${((performance.now() - benchStart) / 1000).toFixed(1)} s] ${s}`);
 };
 const load = () => loadavg().map((x) => round(x, 2));
 const startedAt = new Date().toISOString();
