@@ -45,4 +45,17 @@ describe('the trees summed for many rows', () => {
       expect(Array.from(treeProbabilities(forest, base, byRow, nf, n, 2))).toEqual(Array.from(reference));
     }
   });
+
+  it('sums trees that are single leaves (no split anywhere: depth 0)', () => {
+    const leaf = (v: number): GbmTree => ({
+      feature: [-1],
+      bin: [0],
+      missingLeft: [false],
+      left: [-1],
+      right: [-1],
+      value: [v],
+    });
+    const p = treeProbabilities([leaf(0.25), leaf(-0.5)], 0.1, new Uint8Array(3 * 2), 2, 3, 1);
+    expect(Array.from(p)).toEqual([1, 2, 3].map(() => 1 / (1 + Math.exp(-(0.1 + 0.25 - 0.5)))));
+  });
 });
