@@ -165,6 +165,33 @@ export function rowMajorCodes(
   return out;
 }
 
+/** A training's partition buffer and histogram buffers, kept from one tree to the next (each tree used to allocate ~5 MB). */
+const scratch = new WeakMap<
+  TrainingThreads,
+  { spare: Int32Array; buffers: (readonly [Float64Array, Float64Array])[] }
+>();
+
+/** two histogram buffers per depth (a node's children are built into its depth + 1 pair) and the partition's spare row buffer */
+function scratchOf(sums: TrainingThreads, histogramSize: number, maxDepth: number) {
+  const kept = scratch.get(sums);
+  if (
+    kept &&
+    kept.spare.length >= sums.arrays.order.length &&
+    kept.buffers.length >= maxDepth + 2 &&
+    kept.buffers[0]![0].length === histogramSize
+  )
+    return kept;
+  const made = {
+    spare: new Int32Array(sums.arrays.order.length),
+    buffers: Array.from(
+      { length: maxDepth + 2 },
+      () => [new Float64Array(histogramSize), new Float64Array(histogramSize)] as const,
+    ),
+  };
+  scratch.set(sums, made);
+  return made;
+}
+
 /**
  * One tree, grown depth-first over `rows` (partitioned in place, one array for the whole tree).
  * Each node's gradient histograms come from its parent's: the smaller child's are summed over its
@@ -196,11 +223,8 @@ export function growTree(
     );
   const order = sums.arrays.order.subarray(0, rows.length);
   order.set(rows);
-  const spare = new Int32Array(order.length);
-  const histogram = () => new Float64Array(nf * B * 3);
+  const { spare, buffers } = scratchOf(sums, nf * B * 3, o.maxDepth);
   type Histogram = Float64Array;
-  // two histogram buffers per depth: a node's children are built into its depth + 1 pair
-  const buffers = Array.from({ length: o.maxDepth + 2 }, () => [histogram(), histogram()] as const);
   const build = (lo: number, hi: number, into: Histogram) => {
     sums.histogram(lo, hi, features, into);
   };
