@@ -65,25 +65,16 @@ export function flattenTrees(trees: GbmTree[]): FlatTrees {
 }
 
 /**
- * z[i] += Σ the trees' leaf values, in the trees' order, for i = rows[k] (or k when `rows` is null),
- * k in [lo, hi); codes read row by row (`nf` a row, 255 missing). A step goes right when the code is
- * above the bin, unless it is missing and missing goes left — in integer arithmetic, so the next
- * node is computed, not branched to (a walk that branched took three times as long). Self-contained
+ * z[i] += Σ the trees' leaf values, in the trees' order, for rows [lo, hi); codes read row by row
+ * (`nf` a row, 255 missing). A step goes right when the code is above the bin, unless it is missing
+ * and missing goes left — in integer arithmetic, so the next node is computed, not branched to
+ * (1M rows × 50 trees: 1.14 s against 1.56 s for the walk that branched). Self-contained
  * (no outer names): the worker runs this function's own source.
  */
-export function addTrees(
-  t: FlatTrees,
-  byRow: Uint8Array,
-  nf: number,
-  rows: Int32Array | null,
-  lo: number,
-  hi: number,
-  z: Float64Array,
-): void {
+export function addTrees(t: FlatTrees, byRow: Uint8Array, nf: number, lo: number, hi: number, z: Float64Array): void {
   const { depth, feature, bin, missingLeft, value } = t;
   const inner = 2 ** depth - 1;
-  for (let k = lo; k < hi; k++) {
-    const i = rows === null ? k : rows[k]!;
+  for (let i = lo; i < hi; i++) {
     const row = i * nf;
     let sum = z[i]!;
     for (let tree = 0; tree < t.trees; tree++) {
@@ -111,7 +102,7 @@ export function sumTrees(
   out: Float64Array,
 ): void {
   out.fill(base, lo, hi);
-  addTrees(t, byRow, nf, null, lo, hi, out);
+  addTrees(t, byRow, nf, lo, hi, out);
   for (let i = lo; i < hi; i++) out[i] = 1 / (1 + Math.exp(-out[i]!));
 }
 
