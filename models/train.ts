@@ -1,8 +1,8 @@
-import { DatasetError, fingerprint, type Dataset } from './data/dataset.ts';
+import { DatasetError, fingerprint, indicesWhere, type Dataset } from './data/dataset.ts';
 import { auc, baselineEdges, calibrationTable, countByEdges, gainsTable, psi, quality } from './evaluate/metrics.ts';
 import type { ModelArtifact, ModelKind, ModelMetrics } from './model-types.ts';
 import { defaultNetworkOptions, trainNetwork, type NetworkOptions } from './nn/network.ts';
-import { defaultGbmOptions, trainGbm, type GbmOptions } from './gbm/gbm.ts';
+import { defaultGbmOptions, trainGbmWithMargins, type GbmOptions } from './gbm/gbm.ts';
 import { defaultScorecardOptions, trainScorecard, type ScorecardOptions } from './scorecard/scorecard.ts';
 import type { BinningOptions } from './scorecard/binning.ts';
 import type { GateOptions } from './data/quality-gate.ts';
@@ -13,6 +13,7 @@ import {
   fittingRows,
   heldBackRows,
   type CalibrationMethod,
+  type RawLogOdds,
 } from './calibration/calibrate.ts';
 
 /** Binning options with the gate's per-column special values added (none: unchanged). */
@@ -93,6 +94,8 @@ export async function trainModels(
         ? `scorecard: binning ${features.length} features, selecting, fitting`
         : `${kind}: binning and training`,
     );
+    // the trees' training hands over its rows' log-odds: their calibration scores nothing again
+    let rawLogOdds: RawLogOdds | undefined;
     const raw: ModelArtifact =
       kind === 'scorecard'
         ? await trainScorecard(
@@ -119,8 +122,19 @@ export async function trainModels(
               log,
               held,
             )
-          : trainGbm(train, features, { ...defaultGbmOptions, seed: r.seed, ...r.gbm }, log, held);
-    const calibrated = calibrateModel(raw, method, { train, heldBack });
+          : (() => {
+              const gbm = trainGbmWithMargins(
+                train,
+                features,
+                { ...defaultGbmOptions, seed: r.seed, ...r.gbm },
+                log,
+                held,
+              );
+              const heldIndex = indicesWhere(train.n, (i) => held.flags[i] === 1);
+              rawLogOdds = { train: gbm.margins, heldBack: Float64Array.from(heldIndex, (i) => gbm.margins[i]!) };
+              return gbm.artifact;
+            })();
+    const calibrated = calibrateModel(raw, method, { train, heldBack, rawLogOdds });
     // the model's time: its fit and calibration; scoring the test part is measuring it, not training it
     const seconds = (performance.now() - t0) / 1000;
     const { artifact } = calibrated;

@@ -79,21 +79,33 @@ export interface Calibrated {
   train: Float64Array;
 }
 
+/** The raw model's log-odds of the training rows and of the held-back rows, when its training computed them. */
+export interface RawLogOdds {
+  train: Float64Array;
+  heldBack: Float64Array;
+}
+
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+
 /**
  * Calibrates a trained model on the held-back part (Platt scaling, or none). The returned artifact
  * carries the calibration in its parameters and a PSI baseline of its probabilities on the training
- * rows (the trainers leave the baseline empty: it is the calibrated model's).
+ * rows (the trainers leave the baseline empty: it is the calibrated model's). Given the raw model's
+ * log-odds z (the trees' training has them), nothing is scored again: the held-back probabilities
+ * are σ(z), the same floats the scorer gives, and the calibrated ones σ(a·z + b), which the folded
+ * model's own sum equals up to rounding (its base and leaves are multiplied by a one by one).
  */
 export function calibrateModel(
   raw: ModelArtifact,
   method: CalibrationMethod,
-  parts: { train: Dataset; heldBack: Dataset },
+  parts: { train: Dataset; heldBack: Dataset; rawLogOdds?: RawLogOdds },
 ): Calibrated {
-  const heldBefore = probabilityOf(raw, parts.heldBack);
+  const z = parts.rawLogOdds;
+  const heldBefore = z ? z.heldBack.map(sigmoid) : probabilityOf(raw, parts.heldBack);
   const fit: PlattFit | null =
     method === 'platt' ? fitPlatt(Float64Array.from(heldBefore, logOdds), parts.heldBack.label) : null;
   const calibrated = fit ? foldPlatt(raw, fit.a, fit.b) : raw;
-  const train = probabilityOf(calibrated, parts.train);
+  const train = z ? z.train.map((v) => sigmoid(fit ? fit.a * v + fit.b : v)) : probabilityOf(calibrated, parts.train);
   const scoreEdges = baselineEdges(train);
   const artifact = { ...calibrated, baseline: { scoreEdges, scoreCounts: countByEdges(train, scoreEdges) } };
   return { artifact, method, fit, heldBefore, train };

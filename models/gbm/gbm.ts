@@ -351,6 +351,21 @@ export function trainGbm(
   /** the early-stopping part, never fitted on (default: the held-back part of models/data/split.ts) */
   heldBack: HeldBack = heldBackPart(ds, o.seed),
 ): GbmArtifact {
+  return trainGbmWithMargins(ds, features, o, log, heldBack).artifact;
+}
+
+/**
+ * The trained trees and every row's log-odds under them (base, then the kept trees in order: the
+ * floats `gbmProbability` sums before σ). The training has them already — its margins at the best
+ * round — so its calibration need not score a million rows twice more.
+ */
+export function trainGbmWithMargins(
+  ds: Dataset,
+  features: string[],
+  o: GbmOptions = defaultGbmOptions,
+  log: (line: string) => void = () => undefined,
+  heldBack: HeldBack = heldBackPart(ds, o.seed),
+): { artifact: GbmArtifact; margins: Float64Array } {
   const rng = new Rng(o.seed);
   const keep = Math.min(1, o.maxRows / Math.max(1, ds.n));
   const isVal = heldBack.flags;
@@ -378,6 +393,8 @@ export function trainGbm(
   const sums = trainingThreads({ order: sharedInt32(fitIdx.length), fitted, label, z, g, h, byRow, nf });
   const trees: GbmTree[] = [];
   let best = { loss: Infinity, round: 0 };
+  // the margins after the best round so far (the trees after it are dropped)
+  const zBest = new Float64Array(ds.n).fill(base);
   const valLoss = () => {
     let s = 0;
     for (const i of valIdx) {
@@ -406,7 +423,10 @@ export function trainGbm(
       }
       for (const idx of [rest, valIdx]) for (const i of idx) z[i]! += t.value[treeLeaf(t, byRow, nf, i)]!;
       const loss = valLoss();
-      if (loss < best.loss - 1e-7) best = { loss, round: r };
+      if (loss < best.loss - 1e-7) {
+        best = { loss, round: r };
+        zBest.set(z);
+      }
       if ((r + 1) % 25 === 0) {
         // the AUC of the margins equals that of the probabilities (σ is monotonic)
         const zVal = Float64Array.from(valIdx, (i) => z[i]!);
@@ -417,10 +437,18 @@ export function trainGbm(
   } finally {
     sums.close();
   }
+  const kept = trees.slice(0, best.round + 1);
+  // rows left out of a sampled training were never summed: walked down the kept trees, in their order
+  for (let i = 0; i < ds.n; i++)
+    if (use[i] === 0) {
+      let sum = base;
+      for (const t of kept) sum += t.value[treeLeaf(t, byRow, nf, i)]!;
+      zBest[i] = sum;
+    }
   const art: GbmArtifact = {
     kind: 'gbm',
     features: enc.map((e) => e.f),
-    trees: trees.slice(0, best.round + 1),
+    trees: kept,
     base,
     learningRate: o.learningRate,
     gradeEdges: defaultGradeEdges,
@@ -428,7 +456,7 @@ export function trainGbm(
     // the calibrated model's, set by calibrateModel
     baseline: { scoreEdges: [], scoreCounts: [] },
   };
-  return art;
+  return { artifact: art, margins: zBest };
 }
 
 /** The leaf row i falls in, its codes read from rowMajorCodes (`nf` features a row). */

@@ -10,7 +10,7 @@ import {
   heldBackRows,
 } from '../../../../models/calibration/calibrate.ts';
 import { applyPlatt } from '../../../../models/calibration/platt.ts';
-import { trainGbm } from '../../../../models/gbm/gbm.ts';
+import { trainGbm, trainGbmWithMargins } from '../../../../models/gbm/gbm.ts';
 import { probabilityOf, scoreModel, type ModelArtifact } from '../../../../models/model-types.ts';
 import type { NetworkArtifact } from '../../../../models/nn/network.ts';
 import { defaultScorecardOptions, pointsOf, trainScorecard } from '../../../../models/scorecard/scorecard.ts';
@@ -149,6 +149,41 @@ describe('Platt scaling folded into each kind of model', async () => {
     const none = calibrateModel(art, 'none', parts);
     expect(calibrationReport(art, none, parts).report).toMatchObject({ a: 1, b: 0, fitted: 'not calibrated' });
     expect(none.artifact).toMatchObject({ intercept: art.intercept });
+  });
+
+  it("the trees' own log-odds calibrate them as scoring them again would", () => {
+    const train = book(8_000, 5);
+    const held = heldBackPart(train, 1);
+    const heldBack = heldBackRows(train, held);
+    const { artifact: raw, margins } = trainGbmWithMargins(
+      train,
+      ['x', 'w', 'c'],
+      { ...trainGbmDefaults(), rounds: 40 },
+      undefined,
+      held,
+    );
+    const heldMargins = Float64Array.from(
+      [...held.flags.keys()].filter((i) => held.flags[i] === 1),
+      (i) => margins[i]!,
+    );
+    for (const method of ['platt', 'none'] as const) {
+      const scored = calibrateModel(raw, method, { train, heldBack });
+      const fromMargins = calibrateModel(raw, method, {
+        train,
+        heldBack,
+        rawLogOdds: { train: margins, heldBack: heldMargins },
+      });
+      // the held-back probabilities are the scorer's floats, so the fit is the same fit
+      expect(fromMargins.heldBefore).toEqual(scored.heldBefore);
+      expect(fromMargins.fit).toEqual(scored.fit);
+      expect(fromMargins.artifact).toEqual({ ...scored.artifact, baseline: fromMargins.artifact.baseline });
+      // the calibrated ones σ(a·z + b): the folded trees' sum up to rounding
+      let maxDiff = 0;
+      for (let i = 0; i < train.n; i++) maxDiff = Math.max(maxDiff, Math.abs(fromMargins.train[i]! - scored.train[i]!));
+      expect(maxDiff).toBeLessThan(1e-14);
+      expect(fromMargins.artifact.baseline.scoreCounts.reduce((a, b) => a + b, 0)).toBe(train.n);
+      expect(fromMargins.artifact.baseline.scoreEdges).toHaveLength(scored.artifact.baseline.scoreEdges.length);
+    }
   });
 });
 

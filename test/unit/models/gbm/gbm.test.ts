@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { encode, leafContributions, rowMajorCodes, scoreGbm, trainGbm, treeLeaf } from '../../../../models/gbm/gbm.ts';
+import {
+  encode,
+  gbmProbability,
+  leafContributions,
+  rowMajorCodes,
+  scoreGbm,
+  trainGbm,
+  trainGbmWithMargins,
+  treeLeaf,
+} from '../../../../models/gbm/gbm.ts';
 import { Rng } from '../../../../lib/random.ts';
 
 /** Three features: `strong` drives the risk, `weak` a little, `noise` not at all. */
@@ -63,4 +72,28 @@ describe('reason codes of boosted trees', () => {
     expect(low.some((i) => reasons[i]!.includes('strong'))).toBe(false);
     expect(reasons.every((r) => r.length <= 3 && new Set(r).size === r.length)).toBe(true);
   });
+});
+
+describe('the margins a training hands over', () => {
+  // rows held back (early stopping), rows sampled out (maxRows), and rounds after the best one dropped
+  for (const [maxRows, patience] of [
+    [100_000, 20],
+    [1_500, 5],
+    [900, 0],
+  ] as const)
+    it(`are the kept trees' log-odds of every row, the scorer's floats (maxRows ${maxRows}, patience ${patience})`, () => {
+      const ds = data(11, 3000);
+      const flags = Uint8Array.from({ length: ds.n }, (_, i) => (i % 5 === 0 ? 1 : 0));
+      const { artifact, margins } = trainGbmWithMargins(
+        ds,
+        ['strong', 'weak', 'noise'],
+        { ...options, rounds: 40, maxRows, patience, subsample: 0.7 },
+        undefined,
+        { flags, description: 'every fifth row' },
+      );
+      expect(artifact.trees.length).toBeLessThanOrEqual(artifact.training.rounds);
+      const probability = gbmProbability(artifact, ds);
+      expect(margins.length).toBe(ds.n);
+      for (let i = 0; i < ds.n; i++) expect(1 / (1 + Math.exp(-margins[i]!))).toBe(probability[i]);
+    });
 });
