@@ -47,6 +47,36 @@ const threads = (a: ReturnType<typeof arrays>['a'], n: 1 | 2) => {
   return t;
 };
 
+/** Each row's gradient and hessian added to its bin of each feature, row after row: the reference sum. */
+function rowByRow(a: ReturnType<typeof arrays>['a'], lo: number, hi: number, features: Int32Array): Float64Array {
+  const out = new Float64Array(a.nf * HISTOGRAM_BINS * 3);
+  for (let k = lo; k < hi; k++) {
+    const i = a.order[k]!;
+    for (const f of features) {
+      const b = (f * HISTOGRAM_BINS + a.byRow[i * a.nf + f]!) * 3;
+      out[b]! += a.g[i]!;
+      out[b + 1]! += a.h[i]!;
+      out[b + 2]!++;
+    }
+  }
+  return out;
+}
+
+describe('the histogram sum', () => {
+  it('gives the floats of adding the rows one by one, for every length and start (four rows at a time and the rest)', () => {
+    const { a } = arrays(4, 3_000, 5);
+    threads(a, 1).gradients();
+    a.order.set(a.fitted);
+    const into = new Float64Array(a.nf * HISTOGRAM_BINS * 3);
+    for (const features of [Int32Array.from([0, 1, 2, 3, 4]), Int32Array.from([3, 1])])
+      for (let lo = 0; lo < 6; lo++)
+        for (const len of [0, 1, 2, 3, 4, 5, 7, 8, 9, 13, 1_000, 2_001]) {
+          sumHistogram(a.order, lo, lo + len, a.g, a.h, a.byRow, a.nf, features, into);
+          expect(Array.from(into)).toEqual(Array.from(rowByRow(a, lo, lo + len, features)));
+        }
+  });
+});
+
 describe('the boosting round on two threads', () => {
   it('sums the same gradients and the same histograms, float for float, on one thread and on two', () => {
     for (const [seed, n] of [
