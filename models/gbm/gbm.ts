@@ -333,11 +333,14 @@ function sampleRows(
   rng: Rng,
   into: Int32Array,
   rest: Int32Array,
+  kept: Uint8Array,
 ): [Int32Array, Int32Array] {
+  rng.bernoulli(share, kept.subarray(0, from.length));
   let m = 0,
     r = 0;
-  for (const i of from) {
-    if (rng.next() < share) into[m++] = i;
+  for (let k = 0; k < from.length; k++) {
+    const i = from[k]!;
+    if (kept[k] === 1) into[m++] = i;
     else rest[r++] = i;
   }
   return [into.subarray(0, m), rest.subarray(0, r)];
@@ -380,6 +383,7 @@ export function trainGbmWithMargins(
   const byRow = rowMajorCodes(codes, sharedUint8(ds.n * codes.length));
   const sampled = new Int32Array(fitIdx.length);
   const unsampled = new Int32Array(fitIdx.length);
+  const sampledMask = new Uint8Array(fitIdx.length);
   const nf = codes.length;
   const mean = fitIdx.reduce((s, i) => s + ds.label[i]!, 0) / Math.max(1, fitIdx.length);
   const base = Math.log(Math.max(mean, 1e-6) / Math.max(1 - mean, 1e-6));
@@ -408,7 +412,8 @@ export function trainGbmWithMargins(
       sums.gradients();
       const sub = o.subsample ?? 1;
       const col = o.colsample ?? 1;
-      const [rows, rest] = sub < 1 ? sampleRows(fitIdx, sub, rng, sampled, unsampled) : [fitIdx, fitIdx.subarray(0, 0)];
+      const [rows, rest] =
+        sub < 1 ? sampleRows(fitIdx, sub, rng, sampled, unsampled, sampledMask) : [fitIdx, fitIdx.subarray(0, 0)];
       const allowed = Uint8Array.from(codes, () => (col < 1 ? (rng.next() < col ? 1 : 0) : 1));
       if (!allowed.some((a) => a === 1)) allowed[Math.floor(rng.next() * allowed.length)] = 1;
       const leaves: number[] = [];
