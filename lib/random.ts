@@ -17,7 +17,8 @@ export class Rng {
   bernoulli(p: number, out: Uint8Array): Uint8Array {
     // next() < p ⇔ u / 2³² < p ⇔ u < p · 2³² (both sides exact in floating point)
     const limit = p * 4294967296;
-    let s = this.s;
+    // read as uint32 (which it is): the loop's arithmetic then stays in 32-bit integers
+    let s = this.s >>> 0;
     for (let k = 0; k < out.length; k++) {
       let t = (s = (s + 0x6d2b79f5) >>> 0);
       t = Math.imul(t ^ (t >>> 15), t | 1);

@@ -165,24 +165,26 @@ export function rowMajorCodes(
   return out;
 }
 
-/** A training's partition buffer and histogram buffers, kept from one tree to the next (each tree used to allocate ~5 MB). */
+/** A training's partition buffers and histogram buffers, kept from one tree to the next (each tree used to allocate ~5 MB). */
 const scratch = new WeakMap<
   TrainingThreads,
-  { spare: Int32Array; buffers: (readonly [Float64Array, Float64Array])[] }
+  { spare: Int32Array; passengerSpare: Int32Array; buffers: (readonly [Float64Array, Float64Array])[] }
 >();
 
-/** two histogram buffers per depth (a node's children are built into its depth + 1 pair) and the partition's spare row buffer */
-function scratchOf(sums: TrainingThreads, histogramSize: number, maxDepth: number) {
+/** two histogram buffers per depth (a node's children are built into its depth + 1 pair) and the partitions' spare row buffers */
+function scratchOf(sums: TrainingThreads, histogramSize: number, maxDepth: number, passengers: number) {
   const kept = scratch.get(sums);
   if (
     kept &&
     kept.spare.length >= sums.arrays.order.length &&
+    kept.passengerSpare.length >= passengers &&
     kept.buffers.length >= maxDepth + 2 &&
     kept.buffers[0]![0].length === histogramSize
   )
     return kept;
   const made = {
     spare: new Int32Array(sums.arrays.order.length),
+    passengerSpare: new Int32Array(passengers),
     buffers: Array.from(
       { length: maxDepth + 2 },
       () => [new Float64Array(histogramSize), new Float64Array(histogramSize)] as const,
@@ -190,6 +192,49 @@ function scratchOf(sums: TrainingThreads, histogramSize: number, maxDepth: numbe
   };
   scratch.set(sums, made);
   return made;
+}
+
+/**
+ * Rows order[lo, hi) stably partitioned by a split of codes `c`: those going left (code ≤ bin, or
+ * missing when missing goes left), then those going right, each in their order, so that a child's
+ * histogram pass reads the codes and gradients front to back. Returns where the right ones start.
+ */
+function partitionRows(
+  order: Int32Array,
+  lo: number,
+  hi: number,
+  c: Uint8Array,
+  bin: number,
+  missingLeft: boolean,
+  spare: Int32Array,
+): number {
+  const ml = missingLeft ? 1 : 0;
+  let a = lo,
+    z = 0;
+  for (let k = lo; k < hi; k++) {
+    const i = order[k]!;
+    const code = c[i]!;
+    // written to both, kept in one: a random split mispredicts half its branches (40 % slower).
+    // Right: a code above the bin (missing, 255, is above any), unless missing and missing goes left.
+    const right = ((bin - code) >>> 31) ^ (((code + 1) >> 8) & ml);
+    order[a] = i;
+    spare[z] = i;
+    a += 1 - right;
+    z += right;
+  }
+  order.set(spare.subarray(0, z), a);
+  return a;
+}
+
+/** Rows a tree is not grown on but whose leaf the caller needs, and where each leaf's rows are reported. */
+export interface TreeLeaves {
+  /**
+   * partitioned in place alongside the grown rows (the unsampled and validation rows of a round):
+   * a leaf's share is found by the splits' own partition, in place of walking each row down the tree
+   */
+  passengers?: Int32Array;
+  /** each leaf with its rows, order[lo, hi) of `threads.arrays.order`, and its passengers */
+  onLeaf: (node: number, lo: number, hi: number, passengers: Int32Array) => void;
 }
 
 /**
@@ -207,8 +252,7 @@ export function growTree(
   allowed: Uint8Array,
   byRow: Uint8Array = rowMajorCodes(codes),
   threads?: TrainingThreads,
-  /** each leaf and its rows: order[lo, hi) of `threads.arrays.order` once the tree is grown */
-  onLeaf?: (node: number, lo: number, hi: number) => void,
+  leaves?: TreeLeaves,
 ): GbmTree {
   const t: GbmTree = { feature: [], bin: [], missingLeft: [], left: [], right: [], value: [] };
   const nf = codes.length;
@@ -223,17 +267,30 @@ export function growTree(
     );
   const order = sums.arrays.order.subarray(0, rows.length);
   order.set(rows);
-  const { spare, buffers } = scratchOf(sums, nf * B * 3, o.maxDepth);
+  const passengers = leaves?.passengers ?? new Int32Array(0);
+  const { spare, passengerSpare, buffers } = scratchOf(sums, nf * B * 3, o.maxDepth, passengers.length);
+  const onLeaf = (node: number, lo: number, hi: number, plo: number, phi: number) =>
+    leaves?.onLeaf(node, lo, hi, passengers.subarray(plo, phi));
   type Histogram = Float64Array;
   const build = (lo: number, hi: number, into: Histogram) => {
     sums.histogram(lo, hi, features, into);
   };
   /**
-   * A node of rows order[lo, hi) whose gradient and hessian sums are G and H (the root's from its
-   * histograms, a child's from its parent's split): a leaf, or split into two children. A node at
-   * the last depth needs no histograms (`hist` null): its value is all there is to know.
+   * A node of rows order[lo, hi) and passengers[plo, phi) whose gradient and hessian sums are G and H
+   * (the root's from its histograms, a child's from its parent's split): a leaf, or split into two
+   * children. A node at the last depth needs no histograms (`hist` null): its value is all there is
+   * to know.
    */
-  const grow = (lo: number, hi: number, depth: number, hist: Histogram | null, G: number, H: number): number => {
+  const grow = (
+    lo: number,
+    hi: number,
+    plo: number,
+    phi: number,
+    depth: number,
+    hist: Histogram | null,
+    G: number,
+    H: number,
+  ): number => {
     const node = t.value.length;
     t.feature.push(-1);
     t.bin.push(0);
@@ -242,7 +299,7 @@ export function growTree(
     t.right.push(-1);
     t.value.push(-G / (H + o.lambda));
     if (depth >= o.maxDepth || hi - lo < 2 || !hist) {
-      onLeaf?.(node, lo, hi);
+      onLeaf(node, lo, hi, plo, phi);
       return node;
     }
     const parent = (G * G) / (H + o.lambda);
@@ -273,31 +330,21 @@ export function growTree(
       }
     }
     if (best.f < 0) {
-      onLeaf?.(node, lo, hi);
+      onLeaf(node, lo, hi, plo, phi);
       return node;
     }
-    // a stable partition of [lo, hi): the rows going left, then those going right, each in ascending
-    // order, so that a child's histogram pass reads the codes and gradients front to back
     const c = codes[best.f]!;
     const { bin, missingLeft } = best;
-    let a = lo,
-      z = 0;
-    for (let k = lo; k < hi; k++) {
-      const i = order[k]!;
-      const code = c[i]!;
-      if (code === MISSING ? missingLeft : code <= bin) order[a++] = i;
-      else spare[z++] = i;
-    }
-    order.set(spare.subarray(0, z), a);
-    const mid = a;
+    const mid = partitionRows(order, lo, hi, c, bin, missingLeft, spare);
+    const pmid = partitionRows(passengers, plo, phi, c, bin, missingLeft, passengerSpare);
     t.feature[node] = best.f;
     t.bin[node] = best.bin;
     t.missingLeft[node] = best.missingLeft;
     const { leftG, leftH } = best;
     if (depth + 1 >= o.maxDepth) {
       // the children are leaves: the split's sums are their values
-      t.left[node] = grow(lo, mid, depth + 1, null, leftG, leftH);
-      t.right[node] = grow(mid, hi, depth + 1, null, G - leftG, H - leftH);
+      t.left[node] = grow(lo, mid, plo, pmid, depth + 1, null, leftG, leftH);
+      t.right[node] = grow(mid, hi, pmid, phi, depth + 1, null, G - leftG, H - leftH);
       return node;
     }
     const [small, large] = buffers[depth + 1]!;
@@ -306,8 +353,8 @@ export function growTree(
     if (leftSmaller) build(lo, mid, small);
     else build(mid, hi, small);
     for (let k = 0; k < nf * B * 3; k++) large[k] = hist[k]! - small[k]!;
-    t.left[node] = grow(lo, mid, depth + 1, leftSmaller ? small : large, leftG, leftH);
-    t.right[node] = grow(mid, hi, depth + 1, leftSmaller ? large : small, G - leftG, H - leftH);
+    t.left[node] = grow(lo, mid, plo, pmid, depth + 1, leftSmaller ? small : large, leftG, leftH);
+    t.right[node] = grow(mid, hi, pmid, phi, depth + 1, leftSmaller ? large : small, G - leftG, H - leftH);
     return node;
   };
   const [root] = buffers[0]!;
@@ -319,7 +366,7 @@ export function growTree(
     G += root[b]!;
     H += root[b + 1]!;
   }
-  grow(0, order.length, 0, root, G, H);
+  grow(0, order.length, 0, passengers.length, 0, root, G, H);
   return t;
 }
 
@@ -340,8 +387,12 @@ function sampleRows(
     r = 0;
   for (let k = 0; k < from.length; k++) {
     const i = from[k]!;
-    if (kept[k] === 1) into[m++] = i;
-    else rest[r++] = i;
+    const sampled = kept[k]!;
+    // written to both, kept in one (no branch to mispredict on a random draw)
+    into[m] = i;
+    rest[r] = i;
+    m += sampled;
+    r += 1 - sampled;
   }
   return [into.subarray(0, m), rest.subarray(0, r)];
 }
@@ -384,6 +435,7 @@ export function trainGbmWithMargins(
   const sampled = new Int32Array(fitIdx.length);
   const unsampled = new Int32Array(fitIdx.length);
   const sampledMask = new Uint8Array(fitIdx.length);
+  const passengers = new Int32Array(fitIdx.length + valIdx.length);
   const nf = codes.length;
   const mean = fitIdx.reduce((s, i) => s + ds.label[i]!, 0) / Math.max(1, fitIdx.length);
   const base = Math.log(Math.max(mean, 1e-6) / Math.max(1 - mean, 1e-6));
@@ -416,17 +468,23 @@ export function trainGbmWithMargins(
         sub < 1 ? sampleRows(fitIdx, sub, rng, sampled, unsampled, sampledMask) : [fitIdx, fitIdx.subarray(0, 0)];
       const allowed = Uint8Array.from(codes, () => (col < 1 ? (rng.next() < col ? 1 : 0) : 1));
       if (!allowed.some((a) => a === 1)) allowed[Math.floor(rng.next() * allowed.length)] = 1;
-      const leaves: number[] = [];
-      const t = growTree(codes, rows, g, h, o, allowed, byRow, sums, (node, lo, hi) => leaves.push(node, lo, hi));
+      // the unsampled and the validation rows ride along the tree's partitions to their leaves
+      passengers.set(rest);
+      passengers.set(valIdx, rest.length);
+      const leaves: [number, number, number, Int32Array][] = [];
+      const t = growTree(codes, rows, g, h, o, allowed, byRow, sums, {
+        passengers: passengers.subarray(0, rest.length + valIdx.length),
+        onLeaf: (node, lo, hi, riders) => leaves.push([node, lo, hi, riders]),
+      });
       t.value = t.value.map((v) => v * o.learningRate);
       trees.push(t);
-      // the tree's rows sit grouped by leaf in the row order it leaves behind; the others are walked down
+      // the tree's rows sit grouped by leaf in the row order it leaves behind
       const order = sums.arrays.order;
-      for (let l = 0; l < leaves.length; l += 3) {
-        const v = t.value[leaves[l]!]!;
-        for (let k = leaves[l + 1]!, end = leaves[l + 2]!; k < end; k++) z[order[k]!]! += v;
+      for (const [node, lo, hi, riders] of leaves) {
+        const v = t.value[node]!;
+        for (let k = lo; k < hi; k++) z[order[k]!]! += v;
+        for (const i of riders) z[i]! += v;
       }
-      for (const idx of [rest, valIdx]) for (const i of idx) z[i]! += t.value[treeLeaf(t, byRow, nf, i)]!;
       const loss = valLoss();
       if (loss < best.loss - 1e-7) {
         best = { loss, round: r };

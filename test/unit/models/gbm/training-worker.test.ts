@@ -136,10 +136,18 @@ describe('the boosting round on two threads', () => {
     const allowed = Uint8Array.from([1, 1, 0, 1, 1, 1]);
     const rows = one.a.fitted;
     const leaves: [number, number, number][] = [];
+    // rows the tree is not grown on (every row not fitted, and some fitted ones again) ride to their leaves
+    const fitted = new Set(rows);
+    const passengers = Int32Array.from({ length: 60_000 }, (_, i) => i).filter((i) => !fitted.has(i) || i % 7 === 0);
+    const riders: [number, Int32Array][] = [];
     const t1 = growTree(one.codes, rows, one.a.g, one.a.h, o, allowed, one.a.byRow, threads(one.a, 1));
-    const t2 = growTree(two.codes, rows, two.a.g, two.a.h, o, allowed, two.a.byRow, threads(two.a, 2), (n, lo, hi) =>
-      leaves.push([n, lo, hi]),
-    );
+    const t2 = growTree(two.codes, rows, two.a.g, two.a.h, o, allowed, two.a.byRow, threads(two.a, 2), {
+      passengers: passengers.slice(),
+      onLeaf: (n, lo, hi, ps) => {
+        leaves.push([n, lo, hi]);
+        riders.push([n, ps.slice()]);
+      },
+    });
     expect(t2).toEqual(t1);
     expect(t1.feature.length).toBeGreaterThan(7);
     // the leaves cover the rows once each, and every row in a leaf's range walks down to that leaf
@@ -148,6 +156,17 @@ describe('the boosting round on two threads', () => {
     for (const [node, lo, hi] of leaves)
       for (let k = lo; k < hi; k++) {
         const i = two.a.order[k]!;
+        let n = 0;
+        while (t2.feature[n]! >= 0) {
+          const c = two.codes[t2.feature[n]!]![i]!;
+          n = (c === MISSING ? t2.missingLeft[n] : c <= t2.bin[n]!) ? t2.left[n]! : t2.right[n]!;
+        }
+        expect(n).toBe(node);
+      }
+    // each passenger in exactly one leaf, the one it walks down to
+    expect(riders.flatMap(([, ps]) => Array.from(ps)).sort((a, b) => a - b)).toEqual(Array.from(passengers));
+    for (const [node, ps] of riders)
+      for (const i of ps) {
         let n = 0;
         while (t2.feature[n]! >= 0) {
           const c = two.codes[t2.feature[n]!]![i]!;
