@@ -1,3 +1,4 @@
+import { sortFloat64 } from '../../lib/sort-float64.ts';
 import { UserError } from '../../lib/user-error.ts';
 /**
  * A model data set held column-wise in typed arrays: numeric columns as Float64Array with NaN for
@@ -65,7 +66,7 @@ export function sortedPresent(values: Float64Array): Float64Array {
   const out = new Float64Array(values.length);
   let m = 0;
   for (const v of values) if (!Number.isNaN(v)) out[m++] = v;
-  return out.subarray(0, m).sort();
+  return sortFloat64(out.subarray(0, m));
 }
 
 /**
