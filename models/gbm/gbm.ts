@@ -165,26 +165,14 @@ export function rowMajorCodes(
   return out;
 }
 
-/** A training's partition buffers and histogram buffers, kept from one tree to the next (each tree used to allocate ~5 MB). */
-const scratch = new WeakMap<
-  TrainingThreads,
-  { spare: Int32Array; passengerSpare: Int32Array; buffers: (readonly [Float64Array, Float64Array])[] }
->();
+/** A training's histogram buffers, kept from one tree to the next (each tree used to allocate ~5 MB). */
+const scratch = new WeakMap<TrainingThreads, { buffers: (readonly [Float64Array, Float64Array])[] }>();
 
-/** two histogram buffers per depth (a node's children are built into its depth + 1 pair) and the partitions' spare row buffers */
-function scratchOf(sums: TrainingThreads, histogramSize: number, maxDepth: number, passengers: number) {
+/** two histogram buffers per depth (a node's children are built into its depth + 1 pair) */
+function scratchOf(sums: TrainingThreads, histogramSize: number, maxDepth: number) {
   const kept = scratch.get(sums);
-  if (
-    kept &&
-    kept.spare.length >= sums.arrays.order.length &&
-    kept.passengerSpare.length >= passengers &&
-    kept.buffers.length >= maxDepth + 2 &&
-    kept.buffers[0]![0].length === histogramSize
-  )
-    return kept;
+  if (kept && kept.buffers.length >= maxDepth + 2 && kept.buffers[0]![0].length === histogramSize) return kept;
   const made = {
-    spare: new Int32Array(sums.arrays.order.length),
-    passengerSpare: new Int32Array(passengers),
     buffers: Array.from(
       { length: maxDepth + 2 },
       () => [new Float64Array(histogramSize), new Float64Array(histogramSize)] as const,
@@ -192,38 +180,6 @@ function scratchOf(sums: TrainingThreads, histogramSize: number, maxDepth: numbe
   };
   scratch.set(sums, made);
   return made;
-}
-
-/**
- * Rows order[lo, hi) stably partitioned by a split of codes `c`: those going left (code ≤ bin, or
- * missing when missing goes left), then those going right, each in their order, so that a child's
- * histogram pass reads the codes and gradients front to back. Returns where the right ones start.
- */
-function partitionRows(
-  order: Int32Array,
-  lo: number,
-  hi: number,
-  c: Uint8Array,
-  bin: number,
-  missingLeft: boolean,
-  spare: Int32Array,
-): number {
-  const ml = missingLeft ? 1 : 0;
-  let a = lo,
-    z = 0;
-  for (let k = lo; k < hi; k++) {
-    const i = order[k]!;
-    const code = c[i]!;
-    // written to both, kept in one: a random split mispredicts half its branches (40 % slower).
-    // Right: a code above the bin (missing, 255, is above any), unless missing and missing goes left.
-    const right = ((bin - code) >>> 31) ^ (((code + 1) >> 8) & ml);
-    order[a] = i;
-    spare[z] = i;
-    a += 1 - right;
-    z += right;
-  }
-  order.set(spare.subarray(0, z), a);
-  return a;
 }
 
 /** Rows a tree is not grown on but whose leaf the caller needs, and where each leaf's rows are reported. */
@@ -268,7 +224,7 @@ export function growTree(
   const order = sums.arrays.order.subarray(0, rows.length);
   order.set(rows);
   const passengers = leaves?.passengers ?? new Int32Array(0);
-  const { spare, passengerSpare, buffers } = scratchOf(sums, nf * B * 3, o.maxDepth, passengers.length);
+  const { buffers } = scratchOf(sums, nf * B * 3, o.maxDepth);
   const onLeaf = (node: number, lo: number, hi: number, plo: number, phi: number) =>
     leaves?.onLeaf(node, lo, hi, passengers.subarray(plo, phi));
   type Histogram = Float64Array;
@@ -333,10 +289,8 @@ export function growTree(
       onLeaf(node, lo, hi, plo, phi);
       return node;
     }
-    const c = codes[best.f]!;
     const { bin, missingLeft } = best;
-    const mid = partitionRows(order, lo, hi, c, bin, missingLeft, spare);
-    const pmid = partitionRows(passengers, plo, phi, c, bin, missingLeft, passengerSpare);
+    const [mid, pmid] = sums.partition(lo, hi, passengers, plo, phi, best.f, codes[best.f]!, bin, missingLeft);
     t.feature[node] = best.f;
     t.bin[node] = best.bin;
     t.missingLeft[node] = best.missingLeft;
@@ -429,7 +383,12 @@ export function trainGbmWithMargins(
   const valIdx = indicesWhere(ds.n, (i) => use[i] === 1 && isVal[i] === 1);
   const fitLabel = Uint8Array.from(ds.label).map((y, i) => (isVal[i] ? 0 : y));
   const enc = features.map((f) => encodeFeature(ds, f, o.maxBins, fitLabel));
-  const codes = enc.map((e) => e.codes);
+  // in shared memory: the worker partitions part of each node's rows by them
+  const codes = enc.map((e) => {
+    const shared = sharedUint8(e.codes.length);
+    shared.set(e.codes);
+    return shared;
+  });
   // shared with the histogram worker: the codes, the gradients and the tree's row order
   const byRow = rowMajorCodes(codes, sharedUint8(ds.n * codes.length));
   const sampled = new Int32Array(fitIdx.length);
@@ -446,7 +405,17 @@ export function trainGbmWithMargins(
   fitted.set(fitIdx);
   const label = sharedUint8(ds.n);
   label.set(ds.label);
-  const sums = trainingThreads({ order: sharedInt32(fitIdx.length), fitted, label, z, g, h, byRow, nf });
+  const sums = trainingThreads({
+    order: sharedInt32(fitIdx.length),
+    fitted,
+    label,
+    z,
+    g,
+    h,
+    byRow,
+    nf,
+    columns: codes,
+  });
   const trees: GbmTree[] = [];
   let best = { loss: Infinity, round: 0 };
   // the margins after the best round so far (the trees after it are dropped)

@@ -34,10 +34,15 @@ function arrays(seed: number, n: number, nf: number) {
   const fitted = sharedInt32(fittedRows.length);
   fitted.set(fittedRows);
   const order = sharedInt32(fittedRows.length);
+  const columns = codes.map((c) => {
+    const shared = sharedUint8(c.length);
+    shared.set(c);
+    return shared;
+  });
   return {
     codes,
     rng,
-    a: { order, fitted, label, z, g: sharedFloat64(n), h: sharedFloat64(n), byRow, nf },
+    a: { order, fitted, label, z, g: sharedFloat64(n), h: sharedFloat64(n), byRow, nf, columns },
   };
 }
 
@@ -74,6 +79,48 @@ describe('the histogram sum', () => {
           sumHistogram(a.order, lo, lo + len, a.g, a.h, a.byRow, a.nf, features, into);
           expect(Array.from(into)).toEqual(Array.from(rowByRow(a, lo, lo + len, features)));
         }
+  });
+});
+
+describe('a split’s partition', () => {
+  it('puts the rows going left, then those going right, each in their order, on one thread and on two', () => {
+    const { a, codes, rng } = arrays(5, 90_000, 4);
+    const one = threads(a, 1);
+    const two = threads(a, 2);
+    for (let trial = 0; trial < 12; trial++) {
+      const f = rng.int(0, 3);
+      const bin = rng.int(0, 40);
+      const missingLeft = rng.chance(0.5);
+      const lo = rng.int(0, 5_000);
+      const hi = rng.int(lo, a.fitted.length);
+      const passengers = Int32Array.from({ length: rng.int(0, 40_000) }, () => rng.int(0, 89_999));
+      const plo = rng.int(0, Math.floor(passengers.length / 3));
+      const phi = rng.int(plo, passengers.length);
+      const goesLeft = (i: number) => {
+        const code = codes[f]![i]!;
+        return code === MISSING ? missingLeft : code <= bin;
+      };
+      const expectRows = Array.from(a.fitted.subarray(lo, hi));
+      const expectPassengers = Array.from(passengers.subarray(plo, phi));
+      for (const t of [one, two]) {
+        a.order.set(a.fitted);
+        const ps = passengers.slice();
+        const [mid, pmid] = t.partition(lo, hi, ps, plo, phi, f, codes[f]!, bin, missingLeft);
+        const inOrder = Array.from(a.order.subarray(lo, hi));
+        expect(inOrder).toEqual([...expectRows.filter(goesLeft), ...expectRows.filter((i) => !goesLeft(i))]);
+        expect(mid - lo).toBe(expectRows.filter(goesLeft).length);
+        expect(Array.from(ps.subarray(plo, phi))).toEqual([
+          ...expectPassengers.filter(goesLeft),
+          ...expectPassengers.filter((i) => !goesLeft(i)),
+        ]);
+        expect(pmid - plo).toBe(expectPassengers.filter(goesLeft).length);
+        // nothing outside the ranges moves
+        expect(Array.from(a.order.subarray(0, lo))).toEqual(Array.from(a.fitted.subarray(0, lo)));
+        expect(Array.from(a.order.subarray(hi))).toEqual(Array.from(a.fitted.subarray(hi)));
+        expect(Array.from(ps.subarray(0, plo))).toEqual(Array.from(passengers.subarray(0, plo)));
+        expect(Array.from(ps.subarray(phi))).toEqual(Array.from(passengers.subarray(phi)));
+      }
+    }
   });
 });
 
