@@ -405,6 +405,8 @@ export function trainGbmWithMargins(
   fitted.set(fitIdx);
   const label = sharedUint8(ds.n);
   label.set(ds.label);
+  const validation = sharedInt32(valIdx.length);
+  validation.set(valIdx);
   const sums = trainingThreads({
     order: sharedInt32(fitIdx.length),
     fitted,
@@ -415,28 +417,27 @@ export function trainGbmWithMargins(
     byRow,
     nf,
     columns: codes,
+    validation,
   });
   const trees: GbmTree[] = [];
   let best = { loss: Infinity, round: 0 };
   // the margins after the best round so far (the trees after it are dropped)
   const zBest = new Float64Array(ds.n).fill(base);
-  const valLoss = () => {
-    let s = 0;
-    for (const i of valIdx) {
-      const p = 1 / (1 + Math.exp(-z[i]!));
-      s -= ds.label[i] ? Math.log(Math.max(p, 1e-12)) : Math.log(Math.max(1 - p, 1e-12));
-    }
-    return s / Math.max(1, valIdx.length);
+  const sub = o.subsample ?? 1;
+  const col = o.colsample ?? 1;
+  /** a round's rows and features: one draw per fitted row, then one per feature */
+  const draw = () => {
+    const [rows, rest] =
+      sub < 1 ? sampleRows(fitIdx, sub, rng, sampled, unsampled, sampledMask) : [fitIdx, fitIdx.subarray(0, 0)];
+    const allowed = Uint8Array.from(codes, () => (col < 1 ? (rng.next() < col ? 1 : 0) : 1));
+    if (!allowed.some((a) => a === 1)) allowed[Math.floor(rng.next() * allowed.length)] = 1;
+    return { rows, rest, allowed };
   };
   try {
+    let next = draw();
     for (let r = 0; r < o.rounds && r - best.round <= o.patience; r++) {
       sums.gradients();
-      const sub = o.subsample ?? 1;
-      const col = o.colsample ?? 1;
-      const [rows, rest] =
-        sub < 1 ? sampleRows(fitIdx, sub, rng, sampled, unsampled, sampledMask) : [fitIdx, fitIdx.subarray(0, 0)];
-      const allowed = Uint8Array.from(codes, () => (col < 1 ? (rng.next() < col ? 1 : 0) : 1));
-      if (!allowed.some((a) => a === 1)) allowed[Math.floor(rng.next() * allowed.length)] = 1;
+      const { rows, rest, allowed } = next;
       // the unsampled and the validation rows ride along the tree's partitions to their leaves
       passengers.set(rest);
       passengers.set(valIdx, rest.length);
@@ -454,7 +455,11 @@ export function trainGbmWithMargins(
         for (let k = lo; k < hi; k++) z[order[k]!]! += v;
         for (const i of riders) z[i]! += v;
       }
-      const loss = valLoss();
+      // the next round's rows drawn while the worker sums the loss (the draws in the same order;
+      // the tree has copied this round's rows and passengers)
+      const lossSum = sums.validationLoss();
+      next = draw();
+      const loss = lossSum();
       if (loss < best.loss - 1e-7) {
         best = { loss, round: r };
         zBest.set(z);

@@ -177,6 +177,17 @@ export function splitRows(
   return a - leftAt;
 }
 
+/** The summed log-loss of rows[lo, hi) at margins z, in their order. Self-contained, as sumHistogram. */
+export function sumLogLoss(rows: Int32Array, lo: number, hi: number, z: Float64Array, label: Uint8Array): number {
+  let s = 0;
+  for (let k = lo; k < hi; k++) {
+    const i = rows[k]!;
+    const p = 1 / (1 + Math.exp(-z[i]!));
+    s -= label[i] ? Math.log(Math.max(p, 1e-12)) : Math.log(Math.max(1 - p, 1e-12));
+  }
+  return s;
+}
+
 /** What a training shares with its worker, each array in shared memory (see the `shared…` helpers). */
 export interface TrainingArrays {
   /** the rows of the tree being grown, in the order its nodes partition them */
@@ -191,6 +202,8 @@ export interface TrainingArrays {
   nf: number;
   /** the codes feature by feature: given, the worker partitions part of each node's rows */
   columns?: Uint8Array[];
+  /** the early-stopping rows, whose log-loss the worker sums */
+  validation?: Int32Array;
 }
 
 export interface TrainingThreads {
@@ -199,6 +212,11 @@ export interface TrainingThreads {
   histogram(lo: number, hi: number, features: Int32Array, into: Float64Array): void;
   /** g and h of every fitted row from the margins z */
   gradients(): void;
+  /**
+   * starts summing the validation rows' mean log-loss at the margins z (on the worker, so this
+   * thread can go on with other work); the returned function waits for it
+   */
+  validationLoss(): () => number;
   /**
    * order[lo, hi) and passengers[plo, phi) each stably partitioned by a split of codes `c` (feature
    * `feature`): the rows going left, then those going right, each in their order. Returns where the
@@ -225,13 +243,14 @@ export const sharedUint8 = (n: number) => new Uint8Array(new SharedArrayBuffer(n
 
 // control words: 0 job number (bumped by the caller), 1 jobs done (set by the worker), 2 lo, 3 hi,
 // 4 feature count (or the split's feature), 5 job kind (0 histogram, 1 gradients, 2 stop,
-// 3 partition), 6 the split's bin, 7 missing goes left, 8 rows gone left
-const workerSource = (histogram: string, gradients: string, split: string) => `
+// 3 partition, 4 validation loss), 6 the split's bin, 7 missing goes left, 8 rows gone left
+const workerSource = (histogram: string, gradients: string, split: string, loss: string) => `
 const { workerData } = require('node:worker_threads');
 const sumHistogram = ${histogram};
 const sumGradients = ${gradients};
 const splitRows = ${split};
-const { control, features, out, order, fitted, label, z, g, h, byRow, nf, columns, spareLeft, spareRight } = workerData;
+const sumLogLoss = ${loss};
+const { control, features, out, order, fitted, label, z, g, h, byRow, nf, columns, validation, spareLeft, spareRight } = workerData;
 let seen = 0;
 for (;;) {
   Atomics.wait(control, 0, seen);
@@ -239,6 +258,7 @@ for (;;) {
   const kind = control[5];
   if (kind === 2) break;
   if (kind === 0) sumHistogram(order, control[2], control[3], g, h, byRow, nf, features.subarray(0, control[4]), out);
+  else if (kind === 4) out[0] = sumLogLoss(validation, control[2], control[3], z, label);
   else if (kind === 3)
     control[8] = splitRows(order, control[2], control[3], columns[control[4]], control[6], control[7], spareLeft, control[2], spareRight, control[2]);
   else sumGradients(fitted, control[2], control[3], z, label, g, h);
@@ -277,10 +297,13 @@ export function trainingThreads(
     const control = sharedInt32(9);
     const features = sharedInt32(nf);
     const out = sharedFloat64(size);
-    const worker = new Worker(workerSource(sumHistogram.toString(), sumGradients.toString(), splitRows.toString()), {
-      eval: true,
-      workerData: { control, features, out, spareLeft, spareRight, ...arrays },
-    });
+    const worker = new Worker(
+      workerSource(sumHistogram.toString(), sumGradients.toString(), splitRows.toString(), sumLogLoss.toString()),
+      {
+        eval: true,
+        workerData: { control, features, out, spareLeft, spareRight, ...arrays },
+      },
+    );
     // a training never waits for its worker to exit; a worker that fails is replaced by this thread
     worker.unref();
     worker.on('error', () => {
@@ -289,7 +312,7 @@ export function trainingThreads(
     helper = { worker, control, features, out, job: 0 };
   }
   /** hands [lo, hi) to the worker; the returned function waits for it (false: do the half here) */
-  const start = (kind: 0 | 1 | 3, lo: number, hi: number, features?: Int32Array): (() => boolean) => {
+  const start = (kind: 0 | 1 | 3 | 4, lo: number, hi: number, features?: Int32Array): (() => boolean) => {
     const w = helper;
     if (!w) return () => false;
     if (features) {
@@ -360,6 +383,14 @@ export function trainingThreads(
       order.set(spareRight.subarray(lo, lo + right), lo + left + workerLeft);
       order.set(spareRight.subarray(cut, cut + (hi - cut - workerLeft)), lo + left + workerLeft + right);
       return [lo + left + workerLeft, plo + passengersLeft];
+    },
+    validationLoss() {
+      const rows = arrays.validation ?? new Int32Array(0);
+      const mean = (sum: number) => sum / Math.max(1, rows.length);
+      const w = helper;
+      const done = start(4, 0, rows.length);
+      // one sum in the rows' order, whichever thread adds it up: the same float
+      return () => mean(done() ? w!.out[0]! : sumLogLoss(rows, 0, rows.length, z, label));
     },
     gradients() {
       const mid = fitted.length >> 1;

@@ -82,6 +82,24 @@ describe('the histogram sum', () => {
   });
 });
 
+describe('the validation loss', () => {
+  it('is the mean log-loss of the validation rows in their order, the same float on one thread and on two', () => {
+    for (const n of [0, 1, 5_000]) {
+      const { a, rng } = arrays(6, 8_000, 3);
+      const validation = sharedInt32(n);
+      validation.set(Int32Array.from({ length: n }, () => rng.int(0, 7_999)).sort());
+      const withRows = { ...a, validation };
+      let expected = 0;
+      for (const i of validation) {
+        const p = 1 / (1 + Math.exp(-a.z[i]!));
+        expected -= a.label[i] ? Math.log(Math.max(p, 1e-12)) : Math.log(Math.max(1 - p, 1e-12));
+      }
+      expected /= Math.max(1, n);
+      for (const count of [1, 2] as const) expect(threads(withRows, count).validationLoss()()).toBe(expected);
+    }
+  });
+});
+
 describe('a split’s partition', () => {
   it('puts the rows going left, then those going right, each in their order, on one thread and on two', () => {
     const { a, codes, rng } = arrays(5, 90_000, 4);
