@@ -84,7 +84,8 @@ function encodeFeature(
   label?: Uint8Array,
 ): { f: GbmFeature; codes: Uint8Array } {
   const col = column(ds, name);
-  const codes = new Uint8Array(ds.n);
+  // in shared memory: the training's worker partitions part of each node's rows by them
+  const codes = sharedUint8(ds.n);
   if (col.kind === 'numeric') {
     const xs = sortedPresent(col.values);
     const edges: number[] = [];
@@ -383,12 +384,7 @@ export function trainGbmWithMargins(
   const valIdx = indicesWhere(ds.n, (i) => use[i] === 1 && isVal[i] === 1);
   const fitLabel = Uint8Array.from(ds.label).map((y, i) => (isVal[i] ? 0 : y));
   const enc = features.map((f) => encodeFeature(ds, f, o.maxBins, fitLabel));
-  // in shared memory: the worker partitions part of each node's rows by them
-  const codes = enc.map((e) => {
-    const shared = sharedUint8(e.codes.length);
-    shared.set(e.codes);
-    return shared;
-  });
+  const codes = enc.map((e) => e.codes);
   // shared with the histogram worker: the codes, the gradients and the tree's row order
   const byRow = rowMajorCodes(codes, sharedUint8(ds.n * codes.length));
   const sampled = new Int32Array(fitIdx.length);
