@@ -5,10 +5,10 @@ import { sharedFloat64, sharedInt32, sharedUint8 } from './training-worker.ts';
 
 /**
  * The trees' probabilities for many rows: every row's margin is the base plus each tree's leaf, in
- * the trees' order, then σ. A training reads them three times over a million rows and hundreds of
- * trees (the baseline, the calibration's held-back rows, the test part), so a large batch is cut
- * in two halves and the second is summed on a worker thread: per row, so the halves give exactly
- * the floats one pass gives.
+ * the trees' order, then σ. The card's test part (before and after calibration) and any large batch
+ * scored in Node read them over hundreds of thousands of rows and hundreds of trees, so a large
+ * batch is cut in two halves and the second is summed on a worker thread: per row, so the halves
+ * give exactly the floats one pass gives.
  */
 export interface FlatTrees {
   /**
