@@ -243,7 +243,8 @@ export const sharedUint8 = (n: number) => new Uint8Array(new SharedArrayBuffer(n
 
 // control words: 0 job number (bumped by the caller), 1 jobs done (set by the worker), 2 lo, 3 hi,
 // 4 feature count (or the split's feature), 5 job kind (0 histogram, 1 gradients, 2 stop,
-// 3 partition, 4 validation loss), 6 the split's bin, 7 missing goes left, 8 rows gone left
+// 3 partition, 4 validation loss), 6 the split's bin, 7 missing goes left, 8 rows gone left,
+// 9 the job failed (1: this thread does it; every job's part can be done again from its inputs)
 const workerSource = (histogram: string, gradients: string, split: string, loss: string) => `
 const { workerData } = require('node:worker_threads');
 const sumHistogram = ${histogram};
@@ -257,11 +258,16 @@ for (;;) {
   seen = Atomics.load(control, 0);
   const kind = control[5];
   if (kind === 2) break;
-  if (kind === 0) sumHistogram(order, control[2], control[3], g, h, byRow, nf, features.subarray(0, control[4]), out);
-  else if (kind === 4) out[0] = sumLogLoss(validation, control[2], control[3], z, label);
-  else if (kind === 3)
-    control[8] = splitRows(order, control[2], control[3], columns[control[4]], control[6], control[7], spareLeft, control[2], spareRight, control[2]);
-  else sumGradients(fitted, control[2], control[3], z, label, g, h);
+  control[9] = 0;
+  try {
+    if (kind === 0) sumHistogram(order, control[2], control[3], g, h, byRow, nf, features.subarray(0, control[4]), out);
+    else if (kind === 4) out[0] = sumLogLoss(validation, control[2], control[3], z, label);
+    else if (kind === 3)
+      control[8] = splitRows(order, control[2], control[3], columns[control[4]], control[6], control[7], spareLeft, control[2], spareRight, control[2]);
+    else sumGradients(fitted, control[2], control[3], z, label, g, h);
+  } catch {
+    control[9] = 1;
+  }
   Atomics.store(control, 1, seen);
   Atomics.notify(control, 1);
 }
@@ -294,7 +300,7 @@ export function trainingThreads(
   let passengerSpare = new Int32Array(0);
   let helper: Helper | null = null;
   if (threads > 1) {
-    const control = sharedInt32(9);
+    const control = sharedInt32(10);
     const features = sharedInt32(nf);
     const out = sharedFloat64(size);
     const worker = new Worker(
@@ -335,7 +341,11 @@ export function trainingThreads(
         }
         Atomics.wait(w.control, 1, job - 1, 1_000);
       }
-      return true;
+      if (w.control[9] === 0) return true;
+      // a job that threw would throw again: the rest of the training runs on this thread
+      helper = null;
+      void w.worker.terminate();
+      return false;
     };
   };
   return {

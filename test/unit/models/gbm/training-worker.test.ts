@@ -142,6 +142,33 @@ describe('a split’s partition', () => {
   });
 });
 
+describe('a worker whose job fails', () => {
+  it('leaves its part to this thread, which gives the same results, and is not asked again', () => {
+    const { a, codes } = arrays(8, 60_000, 3);
+    // the worker splits by its own copy of the codes: without one, its partition throws
+    const broken = threads(
+      { ...a, columns: [null as unknown as (typeof a.columns)[number], ...a.columns.slice(1)] },
+      2,
+    );
+    const one = threads({ ...a }, 1);
+    const features = Int32Array.from([0, 1, 2]);
+    for (const t of [broken, broken, one]) {
+      a.order.set(a.fitted);
+      const passengers = Int32Array.from({ length: 100 }, (_, k) => k * 7);
+      const [mid] = t.partition(0, a.fitted.length, passengers, 0, 100, 0, codes[0]!, 20, true);
+      const left = Array.from(a.fitted).filter((i) => codes[0]![i]! <= 20 || codes[0]![i] === MISSING);
+      expect(mid).toBe(left.length);
+      expect(Array.from(a.order.subarray(0, mid))).toEqual(left);
+      // later jobs are this thread's: the same histograms as one thread's
+      const h2 = new Float64Array(3 * HISTOGRAM_BINS * 3);
+      const h1 = new Float64Array(3 * HISTOGRAM_BINS * 3);
+      t.histogram(0, a.fitted.length, features, h2);
+      one.histogram(0, a.fitted.length, features, h1);
+      expect(Array.from(h2)).toEqual(Array.from(h1));
+    }
+  });
+});
+
 describe('the boosting round on two threads', () => {
   it('sums the same gradients and the same histograms, float for float, on one thread and on two', () => {
     for (const [seed, n] of [
