@@ -6,12 +6,13 @@ import type { NetworkArtifact, NetworkInput } from './network.ts';
 export const slog = (x: number) => Math.sign(x) * Math.log1p(Math.abs(x));
 
 /** Where an input's values come from: a WoE per bin and each row's bin, or a numeric column to standardise. */
-type InputSource =
+export type InputSource =
   | { type: 'woe'; woe: Float64Array; bins: Uint8Array }
   | { type: 'slog'; values: Float64Array; mean: number; sd: number }
   | { type: 'zero' };
 
-function inputSources(inputs: NetworkInput[], ds: Dataset): InputSource[] {
+/** Where each input's values come from (a WoE input's bins assigned here): what one scoring pass reads. */
+export function inputSources(inputs: NetworkInput[], ds: Dataset): InputSource[] {
   return inputs.map((inp) => {
     const col = column(ds, inp.feature);
     if (inp.type === 'woe')
@@ -35,9 +36,13 @@ function fillInputs(sources: InputSource[], start: number, rows: number, out: Fl
 }
 
 /** The input matrix (row-major, float32 for tfjs; float64 values are identical casts of the same formulas). */
-export function networkInputs(inputs: NetworkInput[], ds: Dataset): Float64Array {
+export function networkInputs(
+  inputs: NetworkInput[],
+  ds: Dataset,
+  sources: InputSource[] = inputSources(inputs, ds),
+): Float64Array {
   const x = new Float64Array(ds.n * inputs.length);
-  fillInputs(inputSources(inputs, ds), 0, ds.n, x);
+  fillInputs(sources, 0, ds.n, x);
   return x;
 }
 
@@ -59,9 +64,12 @@ const blockRows = 1024;
  * of rows' inputs at a time, flat weights and two reused buffers, each unit's sum in the order of
  * the weights' rows.
  */
-export function networkProbability(art: NetworkArtifact, ds: Dataset): Float64Array {
+export function networkProbability(
+  art: NetworkArtifact,
+  ds: Dataset,
+  sources: InputSource[] = inputSources(art.inputs, ds),
+): Float64Array {
   const k = art.inputs.length;
-  const sources = inputSources(art.inputs, ds);
   // weights transposed (a unit's incoming weights side by side): each unit's sum stays in a register
   const layers = art.layers.map((l) => {
     const units = l.bias.length;

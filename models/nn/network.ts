@@ -5,7 +5,7 @@ import { auc } from '../evaluate/metrics.ts';
 import { binColumn, type BinningOptions, type VariableBins } from '../scorecard/binning.ts';
 import { defaultGradeEdges, gradeOf, pointsOf, type Scores } from '../scorecard/scorecard.ts';
 import { initTf, type Tf } from '../tf.ts';
-import { networkInputs, networkProbability, slog } from './forward-pass.ts';
+import { inputSources, networkInputs, networkProbability, slog } from './forward-pass.ts';
 
 /** One input: the WoE of a variable's fine bins, or a standardised signed log of a numeric value (missing → 0). */
 export type NetworkInput =
@@ -243,8 +243,10 @@ export async function trainNetwork(
 
 export function scoreNetwork(art: NetworkArtifact, ds: Dataset): Scores {
   const k = art.inputs.length;
-  const x = networkInputs(art.inputs, ds);
-  const probability = networkProbability(art, ds);
+  // one assignment of each WoE input's bins, read by the reasons and the forward pass
+  const sources = inputSources(art.inputs, ds);
+  const x = networkInputs(art.inputs, ds, sources);
+  const probability = networkProbability(art, ds, sources);
   const grade = Array.from(probability, (p) => gradeOf(p, art.gradeEdges));
   // reason codes of a network: the WoE inputs that push hardest towards risk (WoE > 0, largest first)
   const reasons = Array.from({ length: ds.n }, (_, i) =>
