@@ -1,3 +1,4 @@
+import { sigmoid } from '../../lib/random.ts';
 import { subset, indicesWhere, type Dataset } from '../data/dataset.ts';
 import type { HeldBack } from '../data/split.ts';
 import { baselineEdges, calibrationTable, countByEdges, ece, type CalibrationRow } from '../evaluate/metrics.ts';
@@ -84,8 +85,6 @@ export interface RawLogOdds {
   train: Float64Array;
   heldBack: Float64Array;
 }
-
-const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
 /**
  * Calibrates a trained model on the held-back part (Platt scaling, or none). The returned artifact
