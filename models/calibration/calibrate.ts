@@ -112,7 +112,11 @@ export function calibrateModel(
 
 /**
  * What the calibration did: ECE on the held-back part and the reliability curve and ECE on the test
- * part, before and after; with the calibrated model's probabilities of the test rows.
+ * part, before and after; with the calibrated model's probabilities of the test rows. The test part
+ * is scored once, by the calibrated model (the floats every scorer gives, which the card reports);
+ * the "before" figures are the fitted map σ(a·z + b) undone on them, and the held-back "after" the map
+ * applied — the raw model's probabilities up to rounding, where a second and third scoring pass cost
+ * the trees seconds on the book (diagnostics, printed to four places).
  */
 export function calibrationReport(
   raw: ModelArtifact,
@@ -121,9 +125,9 @@ export function calibrationReport(
 ): { report: ProbabilityCalibration; test: Float64Array } {
   const { heldBack, test } = parts;
   const { fit, heldBefore, artifact } = c;
-  const heldAfter = fit ? probabilityOf(artifact, heldBack) : heldBefore;
-  const testBefore = probabilityOf(raw, test);
-  const testAfter = fit ? probabilityOf(artifact, test) : testBefore;
+  const heldAfter = fit ? heldBefore.map((p) => sigmoid(fit.a * logOdds(p) + fit.b)) : heldBefore;
+  const testAfter = probabilityOf(fit ? artifact : raw, test);
+  const testBefore = fit ? testAfter.map((p) => sigmoid((logOdds(p) - fit.b) / fit.a)) : testAfter;
   let bads = 0;
   for (const y of heldBack.label) bads += y;
   return {

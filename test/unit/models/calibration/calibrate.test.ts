@@ -15,6 +15,7 @@ import { probabilityOf, scoreModel, type ModelArtifact } from '../../../../model
 import type { NetworkArtifact } from '../../../../models/nn/network.ts';
 import { defaultScorecardOptions, pointsOf, trainScorecard } from '../../../../models/scorecard/scorecard.ts';
 import { defaultBinning } from '../../../../models/scorecard/binning.ts';
+import { calibrationTable, ece } from '../../../../models/evaluate/metrics.ts';
 
 /** Two numeric features and a category; risk rises with x, falls with w; 12 monthly periods with a rising base rate. */
 function book(n: number, seed: number): Dataset {
@@ -149,6 +150,33 @@ describe('Platt scaling folded into each kind of model', async () => {
     const none = calibrateModel(art, 'none', parts);
     expect(calibrationReport(art, none, parts).report).toMatchObject({ a: 1, b: 0, fitted: 'not calibrated' });
     expect(none.artifact).toMatchObject({ intercept: art.intercept });
+  });
+
+  it('the report scores the test part once: its before and held-back after figures are the fitted map, as scoring again gives them', async () => {
+    const train = book(9_000, 11);
+    const test = book(4_000, 12);
+    const held = heldBackPart(train, 1);
+    const heldBack = heldBackRows(train, held);
+    const parts = { train, heldBack, heldBackDescription: held.description, test };
+    const raws: ModelArtifact[] = [
+      await trainScorecard(fittingRows(train, held), ['x', 'w', 'c']),
+      trainGbm(train, ['x', 'w', 'c'], { ...trainGbmDefaults(), rounds: 25 }, undefined, held),
+    ];
+    for (const raw of raws) {
+      const platt = calibrateModel(raw, 'platt', parts);
+      const { report, test: pTest } = calibrationReport(raw, platt, parts);
+      // the test probabilities are the calibrated model's own floats
+      expect(pTest).toEqual(probabilityOf(platt.artifact, test));
+      const testBefore = probabilityOf(raw, test);
+      const heldAfter = probabilityOf(platt.artifact, heldBack);
+      expect(report.test.ece_before).toBeCloseTo(ece(testBefore, test.label), 10);
+      expect(report.held_back_ece.after).toBeCloseTo(ece(heldAfter, heldBack.label), 10);
+      const rows = calibrationTable(testBefore, test.label);
+      report.test.reliability_before.forEach((r, i) => {
+        expect(r.n).toBe(rows[i]!.n);
+        expect(r.mean_predicted).toBeCloseTo(rows[i]!.mean_predicted, 10);
+      });
+    }
   });
 
   it("the trees' own log-odds calibrate them as scoring them again would", () => {
