@@ -1,3 +1,5 @@
+import { argsortFloat64 } from '../../lib/sort-float64.ts';
+
 /**
  * Early-warning quality (SPEC §5): AUC (ties share rank), KS, Gini, Brier, calibration and
  * gains tables, and PSI. Probabilities are of the bad outcome; label 1 = bad.
@@ -14,8 +16,8 @@ export interface Quality {
 /** Numbers read by index and iterated: an array or a typed array. */
 type Numbers = ArrayLike<number> & Iterable<number>;
 
-/** Indices sorted by probability ascending (stable). */
-const order = (p: Numbers) => Int32Array.from({ length: p.length }, (_, i) => i).sort((a, b) => p[a]! - p[b]! || a - b);
+/** Indices sorted by probability ascending (stable: ties by index). */
+const order = (p: Numbers) => argsortFloat64(p);
 
 /**
  * Midranks (1-based, ties share the average rank) of `p` over the rows `rows` (default: all), in
@@ -25,7 +27,7 @@ export function midranks(
   p: ArrayLike<number>,
   rows: Int32Array = Int32Array.from({ length: p.length }, (_, i) => i),
 ): Float64Array {
-  const idx = Int32Array.from(rows.keys()).sort((a, b) => p[rows[a]!]! - p[rows[b]!]! || a - b);
+  const idx = argsortFloat64(Float64Array.from(rows, (i) => p[i]!));
   const r = new Float64Array(rows.length);
   for (let i = 0; i < idx.length;) {
     let j = i + 1;

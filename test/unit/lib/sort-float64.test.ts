@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../lib/random.ts';
-import { sortFloat64 } from '../../../lib/sort-float64.ts';
+import { argsortFloat64, sortFloat64 } from '../../../lib/sort-float64.ts';
 
 const same = (a: Float64Array, b: Float64Array) => {
   expect(a.length).toBe(b.length);
@@ -38,5 +38,35 @@ describe('sortFloat64', () => {
     same(view, before.subarray(1_000, 11_000).slice().sort());
     same(whole.subarray(0, 1_000), before.subarray(0, 1_000));
     same(whole.subarray(11_000), before.subarray(11_000));
+  });
+});
+
+describe('argsortFloat64', () => {
+  const rng = new Rng(12);
+  const byComparator = (v: Float64Array) =>
+    Int32Array.from({ length: v.length }, (_, i) => i).sort((a, b) => v[a]! - v[b]! || a - b);
+  const kinds: [string, () => number][] = [
+    ['probabilities', () => 1 / (1 + Math.exp(-rng.normal() * 3))],
+    ['few distinct values (ties)', () => rng.pick([0.1, 0.25, 0.5, 0.75])],
+    ['signed zeros and infinities', () => rng.pick([0, -0, Infinity, -Infinity, 1, -1])],
+    ['subnormals and huge numbers', () => rng.pick([5e-324, -5e-324, 1e-310, -1e308, 1.7e308])],
+    ['wide magnitudes', () => (rng.chance(0.5) ? -1 : 1) * Math.exp(rng.uniform(-700, 700))],
+  ];
+  for (const [kind, draw] of kinds)
+    it(`orders the positions of ${kind} as the comparator sort does (ties by position), at every size`, () => {
+      for (const n of [0, 1, 2, 4_095, 4_096, 4_097, 30_001]) {
+        const values = Float64Array.from({ length: n }, draw);
+        const copy = values.slice();
+        expect(Array.from(argsortFloat64(values))).toEqual(Array.from(byComparator(values)));
+        // the values are read, not sorted
+        expect(Array.from(values)).toEqual(Array.from(copy));
+      }
+    });
+
+  it('reads any array of numbers, and keeps the comparator order when a NaN is present', () => {
+    const plain = Array.from({ length: 5_000 }, () => rng.int(0, 9) / 10);
+    expect(Array.from(argsortFloat64(plain))).toEqual(Array.from(byComparator(Float64Array.from(plain))));
+    const withNaN = Float64Array.from({ length: 5_000 }, () => (rng.chance(0.01) ? Number.NaN : rng.normal()));
+    expect(Array.from(argsortFloat64(withNaN))).toEqual(Array.from(byComparator(withNaN)));
   });
 });
