@@ -7,11 +7,31 @@ import { UserError } from '../../lib/user-error.ts';
  * warehouse feature table or from a CSV feature table.
  */
 export type Column =
-  | { name: string; kind: 'numeric'; values: Float64Array; markers?: MarkerCounts }
-  | { name: string; kind: 'categorical'; codes: Int32Array; levels: string[]; markers?: MarkerCounts };
+  | { name: string; kind: 'numeric'; values: Float64Array; markers?: MarkerCells }
+  | { name: string; kind: 'categorical'; codes: Int32Array; levels: string[]; markers?: MarkerCells };
 
-/** How many cells of a column were read as missing, by marker (the empty cell included), when any were. */
-export type MarkerCounts = Record<string, number>;
+/**
+ * Which cells of a column were read as missing and by which marker (the empty cell included), when
+ * any were: per row 0 (not a marker) or k, the marker `names[k - 1]`. Kept per row, so a part of the
+ * rows (the training part the gate judges) counts its own markers.
+ */
+export interface MarkerCells {
+  names: string[];
+  rows: Uint16Array;
+}
+
+/** How many cells of a column were read as missing, by marker, in first-seen order (none: {}). */
+export function markerCounts(c: Column): Record<string, number> {
+  const m = c.markers;
+  if (!m) return {};
+  const counts = new Float64Array(m.names.length + 1);
+  for (const k of m.rows) counts[k]!++;
+  const out: Record<string, number> = {};
+  m.names.forEach((name, i) => {
+    if (counts[i + 1]) out[name] = counts[i + 1]!;
+  });
+  return out;
+}
 
 export interface Dataset {
   n: number;
@@ -36,16 +56,18 @@ export function column(ds: Dataset, name: string): Column {
 /** Rows in `keep` (ascending indices) as a new data set sharing level lists. */
 export function subset(ds: Dataset, keep: ArrayLike<number>): Dataset {
   const n = keep.length;
-  const pick = <T extends Float64Array | Int32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+  const pick = <T extends Float64Array | Int32Array | Uint8Array | Uint16Array>(a: T, make: (n: number) => T): T => {
     const out = make(n);
     for (let i = 0; i < n; i++) out[i] = a[keep[i]!]!;
     return out;
   };
+  const markers = (c: Column) =>
+    c.markers ? { markers: { names: c.markers.names, rows: pick(c.markers.rows, (k) => new Uint16Array(k)) } } : {};
   return {
     n,
     columns: ds.columns.map((c) => c.kind === 'numeric'
-      ? { ...c, values: pick(c.values, (k) => new Float64Array(k)) }
-      : { ...c, codes: pick(c.codes, (k) => new Int32Array(k)) }),
+      ? { ...c, values: pick(c.values, (k) => new Float64Array(k)), ...markers(c) }
+      : { ...c, codes: pick(c.codes, (k) => new Int32Array(k)), ...markers(c) }),
     label: pick(ds.label, (k) => new Uint8Array(k)),
     period: Array.from({ length: n }, (_, i) => ds.period[keep[i]!]!),
     ids: Array.from({ length: n }, (_, i) => ds.ids[keep[i]!]!),
@@ -93,7 +115,9 @@ export class ColumnBuilder {
   private values = new Float64Array(1024);
   private codes = new Int32Array(1024);
   private index = new Map<string, number>();
-  private markers = new Map<string, number>();
+  /** marker → its code (1-based), and each row's code once a marker was seen (0: not a marker) */
+  private markerCode = new Map<string, number>();
+  private markerRows: Uint16Array | null = null;
   private n = 0;
   constructor(
     readonly name: string,
@@ -102,7 +126,14 @@ export class ColumnBuilder {
   ) {}
   private isMissing(v: string): boolean {
     if (!this.missing.has(v)) return false;
-    this.markers.set(v, (this.markers.get(v) ?? 0) + 1);
+    let k = this.markerCode.get(v);
+    if (k === undefined) this.markerCode.set(v, (k = this.markerCode.size + 1));
+    if (!this.markerRows || this.markerRows.length <= this.n) {
+      const rows = new Uint16Array(Math.max(1024, 2 * this.n + 1));
+      if (this.markerRows) rows.set(this.markerRows);
+      this.markerRows = rows;
+    }
+    this.markerRows[this.n] = k;
     return true;
   }
   push(v: string) {
@@ -143,7 +174,10 @@ export class ColumnBuilder {
       this.cells = [];
       for (const v of cells) this.push(v);
     }
-    const markers = this.markers.size ? { markers: Object.fromEntries(this.markers) } : {};
+    const rows = this.markerRows;
+    const markers = rows
+      ? { markers: { names: [...this.markerCode.keys()], rows: rows.length >= this.n ? rows.slice(0, this.n) : grown(rows, this.n) } }
+      : {};
     return this.kind === 'numeric'
       ? { name: this.name, kind: 'numeric', values: this.values.slice(0, this.n), ...markers }
       : {
@@ -154,6 +188,13 @@ export class ColumnBuilder {
           ...markers,
         };
   }
+}
+
+/** `rows` zero-filled to `n` (a marker seen early, none in the rows after it). */
+function grown(rows: Uint16Array, n: number): Uint16Array {
+  const out = new Uint16Array(n);
+  out.set(rows);
+  return out;
 }
 
 function grow<T extends Float64Array | Int32Array>(a: T, bigger: T): T {

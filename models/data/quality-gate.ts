@@ -2,7 +2,7 @@ import { Rng } from '../../lib/random.ts';
 import { UserError } from '../../lib/user-error.ts';
 import { auc } from '../evaluate/metrics.ts';
 import { assignBins, binColumn, type BinningOptions } from '../scorecard/binning.ts';
-import { defaultMissingMarkers, sortedPresent, subset, type Column, type Dataset } from './dataset.ts';
+import { defaultMissingMarkers, markerCounts, sortedPresent, subset, type Column, type Dataset } from './dataset.ts';
 
 /**
  * The data-quality gate run before any training (a CSV table or the warehouse's features): one
@@ -300,7 +300,7 @@ function structural(col: Column, n: number, o: GateOptions): GateDecision {
         `identifier-like ${dense ? 'integer sequence' : 'integer with an identifier name'}: ${pct(unique)} of non-missing values unique (values not listed)`,
       );
   }
-  const markers = Object.entries(col.markers ?? {}).filter(([m]) => m !== '');
+  const markers = Object.entries(markerCounts(col)).filter(([m]) => m !== '');
   const markerNote = markers.length
     ? `numeric apart from missing markers ${markers.map(([m, k]) => `"${m}" ×${k}`).join(', ')} (read as missing)`
     : '';

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng, sigmoid } from '../../../../lib/random.ts';
 import { UserError } from '../../../../lib/user-error.ts';
-import type { Column, Dataset } from '../../../../models/data/dataset.ts';
+import { markerCounts, type Column, type Dataset } from '../../../../models/data/dataset.ts';
+import { randomSplit } from '../../../../models/data/split.ts';
 import { loadFeatureTable } from '../../../../models/data/load-table.ts';
 import {
   applyGate,
@@ -202,11 +203,27 @@ describe('missing markers', () => {
     const ds = await loadFeatureTable(path, { target: 'y' });
     const income = ds.columns.find((c) => c.name === 'income')!;
     expect(income.kind).toBe('numeric');
-    expect(income.markers?.['N/A']).toBeGreaterThan(0);
+    expect(markerCounts(income)['N/A']).toBeGreaterThan(0);
     const d = decisionOf(qualityGate(ds), 'income');
     expect(d).toMatchObject({ action: 'numeric', rule: 'missing-markers' });
     expect(d.reason).toMatch(/"N\/A" ×\d+/u);
     expect(d.reason).toMatch(/"\?" ×\d+/u);
+  });
+
+  it("the gate counts the markers of the rows it judges (the training part's), not the whole table's", async () => {
+    const ds = await loadFeatureTable(path, { target: 'y' });
+    const income = ds.columns.find((c) => c.name === 'income')!;
+    const whole = markerCounts(income);
+    for (const seed of [1, 2, 3]) {
+      const { train, test } = randomSplit(ds, 0.7, seed);
+      const [inTrain, inTest] = [train, test].map((part) => markerCounts(part.columns.find((c) => c.name === 'income')!));
+      // each marker's cells are split between the parts, and each part's count is its own rows'
+      for (const [m, k] of Object.entries(whole)) expect((inTrain![m] ?? 0) + (inTest![m] ?? 0)).toBe(k);
+      const trainValues = (train.columns.find((c) => c.name === 'income') as { values: Float64Array }).values;
+      expect(Object.values(inTrain!).reduce((a, b) => a + b, 0)).toBe(trainValues.filter(Number.isNaN).length);
+      const reason = decisionOf(qualityGate(train), 'income').reason;
+      for (const [m, k] of Object.entries(inTrain!)) if (m !== '') expect(reason).toContain(`"${m}" ×${k}`);
+    }
   });
 
   it('reads only the configured markers (the empty cell always), and points at a marker the list lacks', async () => {
