@@ -1,6 +1,5 @@
 import { Rng } from '../../lib/random.ts';
 import { UserError } from '../../lib/user-error.ts';
-import { auc } from '../evaluate/metrics.ts';
 import { assignBins, binColumn, type BinningOptions } from '../scorecard/binning.ts';
 import { defaultMissingMarkers, markerCounts, sortedPresent, subset, type Column, type Dataset } from './dataset.ts';
 
@@ -140,7 +139,7 @@ interface Counts {
   top: number;
 }
 
-function counts(col: Column): Counts {
+function counts(col: Column, sorted: Float64Array | null): Counts {
   if (col.kind === 'categorical') {
     const per = new Int32Array(col.levels.length);
     let present = 0;
@@ -157,16 +156,18 @@ function counts(col: Column): Counts {
     }
     return { present, distinct, top };
   }
-  const per = new Map<number, number>();
-  let present = 0;
-  for (const v of col.values)
-    if (!Number.isNaN(v)) {
-      per.set(v, (per.get(v) ?? 0) + 1);
-      present++;
-    }
+  // runs of equal values in the sorted present values (a Map of a million values took ~90 ms a column)
+  const xs = sorted ?? sortedPresent(col.values);
+  let distinct = 0;
   let top = 0;
-  for (const k of per.values()) if (k > top) top = k;
-  return { present, distinct: per.size, top };
+  for (let i = 0; i < xs.length; ) {
+    let j = i + 1;
+    while (j < xs.length && xs[j] === xs[i]) j++;
+    distinct++;
+    top = Math.max(top, j - i);
+    i = j;
+  }
+  return { present: xs.length, distinct, top };
 }
 
 const quantile = (sorted: Float64Array, q: number) => {
@@ -182,32 +183,36 @@ const quantile = (sorted: Float64Array, q: number) => {
  * 96 and 98 above counts of 0…17 are codes; the far end of a long tail is not (its largest values are
  * unique, or close to the next), and neither is the top of a short scale (1…4, or 0/5).
  */
-export function sentinelValues(values: Float64Array, minCount: number): number[] {
-  const xs = sortedPresent(values);
+export function sentinelValues(values: Float64Array, minCount: number, sorted = sortedPresent(values)): number[] {
+  const xs = sorted;
   if (xs.length < 20) return [];
   const q1 = quantile(xs, 0.25);
   const q3 = quantile(xs, 0.75);
-  const distinct: { v: number; n: number }[] = [];
-  for (let i = 0; i < xs.length; ) {
-    let j = i;
-    while (j < xs.length && xs[j] === xs[i]) j++;
-    distinct.push({ v: xs[i]!, n: j - i });
-    i = j;
-  }
-  const tail = (ds: typeof distinct, near: number, far: number): number[] => {
-    // the run of repeated integers at this end, outside the quartiles; the codes are the run down to its last wide gap
-    let codes = 0;
-    for (let j = 0; j + 1 < ds.length; j++) {
-      const d = ds[j]!;
-      if (!Number.isInteger(d.v) || d.n < minCount || Math.abs(d.v - far) < Math.abs(near - far)) break;
-      const next = ds[j + 1]!.v;
-      const gap = Math.abs(d.v - next);
-      const body = Math.max(Math.abs(next - far), 1);
-      if (gap > body && ds.length - (j + 1) >= 5) codes = j + 1;
-    }
-    return ds.slice(0, codes).map((d) => d.v);
+  let distinct = 0;
+  for (let i = 0; i < xs.length; i++) if (i === 0 || xs[i] !== xs[i - 1]) distinct++;
+  // the distinct values from one end inwards, with their counts: walked only as far as a tail needs
+  const run = (from: number, step: 1 | -1) => {
+    let j = from;
+    while (j + step >= 0 && j + step < xs.length && xs[j + step] === xs[from]) j += step;
+    return { v: xs[from]!, n: Math.abs(j - from) + 1, next: j + step };
   };
-  return [...tail([...distinct].reverse(), q3, q1), ...tail(distinct, q1, q3)].sort((a, b) => a - b);
+  const tail = (start: number, step: 1 | -1, near: number, far: number): number[] => {
+    // the run of repeated integers at this end, outside the quartiles; the codes are the run down to its last wide gap
+    const seen: number[] = [];
+    let codes = 0;
+    let d = run(start, step);
+    for (let j = 0; j + 1 < distinct; j++) {
+      if (!Number.isInteger(d.v) || d.n < minCount || Math.abs(d.v - far) < Math.abs(near - far)) break;
+      const after = run(d.next, step);
+      const gap = Math.abs(d.v - after.v);
+      const body = Math.max(Math.abs(after.v - far), 1);
+      seen.push(d.v);
+      if (gap > body && distinct - (j + 1) >= 5) codes = j + 1;
+      d = after;
+    }
+    return seen.slice(0, codes);
+  };
+  return [...tail(xs.length - 1, -1, q3, q1), ...tail(0, 1, q1, q3)].sort((a, b) => a - b);
 }
 
 /** Most cells parse as numbers apart from a few other tokens: how many, and how many distinct tokens. */
@@ -234,7 +239,9 @@ function structural(col: Column, n: number, o: GateOptions): GateDecision {
     rule,
     reason,
   });
-  const c = counts(col);
+  // a numeric column's present values sorted once: its counts and its sentinel codes read them
+  const sorted = col.kind === 'numeric' ? sortedPresent(col.values) : null;
+  const c = counts(col, sorted);
   const missing = n - c.present;
   if (c.distinct === 0) return d('drop', 'constant', 'constant: every value is missing');
   if (c.distinct === 1 && missing === 0) return d('drop', 'constant', 'constant: one value in every row');
@@ -304,7 +311,7 @@ function structural(col: Column, n: number, o: GateOptions): GateDecision {
   const markerNote = markers.length
     ? `numeric apart from missing markers ${markers.map(([m, k]) => `"${m}" ×${k}`).join(', ')} (read as missing)`
     : '';
-  const codes = sentinelValues(col.values, o.sentinelMinCount);
+  const codes = sentinelValues(col.values, o.sentinelMinCount, sorted ?? undefined);
   if (codes.length) {
     const times = codes.map((v) => {
       let k = 0;
@@ -337,9 +344,45 @@ function singleFeatureAuc(col: Column, label: Uint8Array, specials: number[]): n
   };
   const vb = binColumn(col, label, o);
   const bins = assignBins(vb, col);
-  const woe = Float64Array.from(bins, (k) => vb.bins[k]!.woe);
-  const a = auc(woe, label);
+  const a = binnedAuc(
+    bins,
+    vb.bins.map((b) => b.woe),
+    label,
+  );
   return Number.isNaN(a) ? 0.5 : Math.max(a, 1 - a);
+}
+
+/**
+ * The AUC of a score that takes one value per bin (each row scores its bin's value): from the bads
+ * and goods per distinct value, pairs of a bad above a good plus half the tied pairs, with no sort
+ * of the rows (the same figure as `auc` of the rows' scores, up to rounding). NaN with one outcome.
+ */
+export function binnedAuc(bins: Uint8Array, values: readonly number[], label: Uint8Array): number {
+  const bad = new Float64Array(values.length);
+  const good = new Float64Array(values.length);
+  for (let i = 0; i < bins.length; i++) {
+    if (label[i]) bad[bins[i]!]!++;
+    else good[bins[i]!]!++;
+  }
+  // bins of equal value tie: grouped in ascending order of value
+  const order = [...values.keys()].sort((x, y) => values[x]! - values[y]!);
+  let goodsBelow = 0;
+  let pairs = 0;
+  let bads = 0;
+  for (let i = 0; i < order.length; ) {
+    let j = i;
+    let b = 0;
+    let g = 0;
+    for (; j < order.length && values[order[j]!] === values[order[i]!]; j++) {
+      b += bad[order[j]!]!;
+      g += good[order[j]!]!;
+    }
+    pairs += b * (goodsBelow + g / 2);
+    goodsBelow += g;
+    bads += b;
+    i = j;
+  }
+  return bads === 0 || goodsBelow === 0 ? Number.NaN : pairs / (bads * goodsBelow);
 }
 
 /**

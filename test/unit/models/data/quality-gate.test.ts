@@ -6,9 +6,11 @@ import { Rng, sigmoid } from '../../../../lib/random.ts';
 import { UserError } from '../../../../lib/user-error.ts';
 import { markerCounts, type Column, type Dataset } from '../../../../models/data/dataset.ts';
 import { randomSplit } from '../../../../models/data/split.ts';
+import { auc } from '../../../../models/evaluate/metrics.ts';
 import { loadFeatureTable } from '../../../../models/data/load-table.ts';
 import {
   applyGate,
+  binnedAuc,
   gateLines,
   gateSpecials,
   qualityGate,
@@ -132,6 +134,66 @@ describe('data-quality gate', () => {
     expect(sentinelValues(low, 3)).toEqual([-999]);
     const never = Float64Array.from({ length: 500 }, () => (rng.chance(0.35) ? 999 : rng.int(0, 120)));
     expect(sentinelValues(never, 3)).toEqual([999]);
+  });
+
+  it('finds the same codes as listing every distinct value would, on columns of many shapes', () => {
+    // the rule spelled out over the list of every distinct value and its count (the former form)
+    const listed = (values: Float64Array, minCount: number): number[] => {
+      const xs = Float64Array.from(values.filter((v) => !Number.isNaN(v))).sort();
+      if (xs.length < 20) return [];
+      const q = (p: number) => {
+        const at = (xs.length - 1) * p;
+        const lo = Math.floor(at);
+        return xs[lo]! + (xs[Math.min(lo + 1, xs.length - 1)]! - xs[lo]!) * (at - lo);
+      };
+      const runs: { v: number; n: number }[] = [];
+      for (const v of xs) {
+        const r = runs.at(-1);
+        if (r?.v === v) r.n++;
+        else runs.push({ v, n: 1 });
+      }
+      const tail = (ds: typeof runs, near: number, far: number) => {
+        let codes = 0;
+        for (let j = 0; j + 1 < ds.length; j++) {
+          const d = ds[j]!;
+          if (!Number.isInteger(d.v) || d.n < minCount || Math.abs(d.v - far) < Math.abs(near - far)) break;
+          const next = ds[j + 1]!.v;
+          if (Math.abs(d.v - next) > Math.max(Math.abs(next - far), 1) && ds.length - (j + 1) >= 5) codes = j + 1;
+        }
+        return ds.slice(0, codes).map((d) => d.v);
+      };
+      return [...tail([...runs].reverse(), q(0.75), q(0.25)), ...tail(runs, q(0.25), q(0.75))].sort((a, b) => a - b);
+    };
+    const rng = new Rng(21);
+    const shapes: (() => number)[] = [
+      () => (rng.chance(0.04) ? rng.pick([96, 98]) : rng.int(0, 17)),
+      () => (rng.chance(0.03) ? -999 : rng.chance(0.03) ? 9999 : rng.int(0, 60)),
+      () => (rng.chance(0.1) ? Number.NaN : rng.normal() * 100),
+      () => rng.int(0, 6),
+      () => (rng.chance(0.2) ? 365243 : -rng.int(0, 20_000)),
+      () => rng.pick([0, 1, 2, 3, 4, 5, 6, 50, 51, 52, 99, 99]),
+    ];
+    for (const draw of shapes)
+      for (const n of [10, 25, 400, 20_000]) {
+        const values = Float64Array.from({ length: n }, draw);
+        for (const minCount of [1, 3, 30]) expect(sentinelValues(values, minCount)).toEqual(listed(values, minCount));
+      }
+  });
+
+  it("a binned score's AUC from its bins' counts equals the AUC of the rows' scores (ties, one outcome)", () => {
+    const rng = new Rng(22);
+    for (const k of [1, 2, 5, 12]) {
+      // some bins share a value: they tie
+      const values = Array.from({ length: k }, () => rng.pick([-1.5, -0.2, 0, 0.4, 2]));
+      for (const n of [30, 2_000]) {
+        const bins = Uint8Array.from({ length: n }, () => rng.int(0, k - 1));
+        const label = Uint8Array.from(bins, (b) => (rng.chance(0.2 + 0.05 * b) ? 1 : 0));
+        const scores = Float64Array.from(bins, (b) => values[b]!);
+        expect(binnedAuc(bins, values, label)).toBeCloseTo(auc(scores, label), 12);
+      }
+    }
+    const one = Uint8Array.from({ length: 50 }, () => 1);
+    expect(binnedAuc(new Uint8Array(50), [0.3], one)).toBeNaN();
   });
 
   it('drops constant and near-constant columns', () => {
