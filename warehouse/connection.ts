@@ -13,6 +13,8 @@ export interface Warehouse {
   cluster: string | undefined;
   /** true for in-process chDB: local files can be read with file() by the engine itself. */
   embedded: boolean;
+  /** embedded: where a large result is written for Node to read back (tsv-lines.ts); default the OS's temporary folder */
+  resultDir?: string;
   close(): Promise<void>;
 }
 
@@ -57,7 +59,14 @@ export function openWarehouse(config: Config, overrides: { database?: string; da
     connection: createChdbConnection({ path }),
     clickhouse_settings: engineMemorySettings(config),
   } as Parameters<typeof createClient>[0]);
-  return { client, database, cluster: undefined, embedded: true, close: () => client.close() };
+  return {
+    client,
+    database,
+    cluster: undefined,
+    embedded: true,
+    resultDir: resolve(overrides.dataDir ?? config.LOANWATCH_DATA_DIR, 'tmp'),
+    close: () => client.close(),
+  };
 }
 
 /**

@@ -119,11 +119,15 @@ export class ColumnBuilder {
   private markerCode = new Map<string, number>();
   private markerRows: Uint16Array | null = null;
   private n = 0;
+  /** a marker that reads as a number (say -1 or 999): then every number is looked up in the markers first */
+  private readonly numberMarkers: boolean;
   constructor(
     readonly name: string,
     private kind?: 'numeric' | 'categorical',
     private readonly missing: ReadonlySet<string> = defaultMarkerSet,
-  ) {}
+  ) {
+    this.numberMarkers = [...missing].some((m) => m !== '' && Number.isFinite(Number(m)));
+  }
   private isMissing(v: string): boolean {
     if (!this.missing.has(v)) return false;
     let k = this.markerCode.get(v);
@@ -146,6 +150,14 @@ export class ColumnBuilder {
     if (this.n === this.codes.length && this.kind === 'categorical')
       this.codes = grow(this.codes, new Int32Array(this.n * 2));
     if (this.kind === 'numeric') {
+      // the common cell first: a number that no marker spells ('' is always a marker, and Number('') is 0)
+      if (v !== '' && !this.numberMarkers) {
+        const x = Number(v);
+        if (Number.isFinite(x)) {
+          this.values[this.n++] = x;
+          return;
+        }
+      }
       if (this.isMissing(v)) {
         this.values[this.n++] = Number.NaN;
         return;

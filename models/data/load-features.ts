@@ -1,6 +1,7 @@
 import { tableRef } from '../../warehouse/ddl.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
 import { withSettings } from '../../warehouse/connection.ts';
+import { forEachTsvLine } from '../../warehouse/tsv-lines.ts';
 import { featureCatalogue } from '../../warehouse/feature-catalogue.ts';
 import { ColumnBuilder, type Dataset } from './dataset.ts';
 
@@ -30,28 +31,34 @@ export async function loadFeatureRows(wh: Warehouse, f: FeatureRowFilter): Promi
     WHERE ${where} AND cityHash64(loan_id) % 1000000 < {share:UInt32}
       AND ({all_ids:UInt8} = 1 OR loan_id IN {ids:Array(String)}) ORDER BY month_end, loan_id`, {});
   const builders = featureCatalogue.map((c) => new ColumnBuilder(c.name, c.kind));
+  const text = featureCatalogue.map((c) => c.kind === 'categorical');
   const ids: string[] = [];
   const period: string[] = [];
   const labels: number[] = [];
   const observed: number[] = [];
+  // a month-end per row: one string per distinct month-end, not one per row
+  const months = new Map<string, string>();
+  const intern = (m: string) => {
+    const seen = months.get(m);
+    if (seen !== undefined) return seen;
+    months.set(m, m);
+    return m;
+  };
   // a long id list goes in sorted chunks: one bound array of 100,000 ids took 6 minutes where five of
   // 20,000 take a second (within a chunk, and so overall for one month-end, rows stay in loan order)
   const chunks = f.ids ? chunked([...f.ids].sort(), idsPerStatement) : [[]];
   for (const chunk of chunks) {
-    const rs = await wh.client.query({
-      query, format: 'TabSeparated',
-      query_params: { from: f.from ?? '1970-01-01', to: f.to ?? '2149-06-06', me: f.monthEnd ?? '1970-01-01', share, all_ids: f.ids ? 0 : 1, ids: chunk },
+    const params = { from: f.from ?? '1970-01-01', to: f.to ?? '2149-06-06', me: f.monthEnd ?? '1970-01-01', share, all_ids: f.ids ? 0 : 1, ids: chunk };
+    // a month's or the training window's rows are hundreds of megabytes; a few loans' are not worth a file
+    await forEachTsvLine(wh, query, params, { large: !f.ids }, (line) => {
+      const cells = line.split('\t');
+      ids.push(cells[0]!);
+      period.push(intern(cells[1]!));
+      labels.push(cells[2] === '1' ? 1 : 0);
+      observed.push(cells[3] === '1' ? 1 : 0);
+      // only text escapes: a number or \N is pushed as it is
+      for (let k = 0; k < builders.length; k++) builders[k]!.push(text[k] ? unescapeTsv(cells[k + 4]!) : cells[k + 4]!);
     });
-    for await (const rows of rs.stream()) {
-      for (const row of rows as { text: string }[]) {
-        const cells = row.text.split('\t');
-        ids.push(cells[0]!);
-        period.push(cells[1]!);
-        labels.push(cells[2] === '1' ? 1 : 0);
-        observed.push(cells[3] === '1' ? 1 : 0);
-        for (let k = 0; k < builders.length; k++) builders[k]!.push(unescapeTsv(cells[k + 4]!));
-      }
-    }
   }
   return { n: ids.length, columns: builders.map((b) => b.build()), label: Uint8Array.from(labels), period, ids, observed: Uint8Array.from(observed) };
 }
