@@ -8,20 +8,47 @@
 export function sortFloat64(values: Float64Array): Float64Array {
   const n = values.length;
   if (n < RADIX_FROM || !littleEndian) return values.sort();
-  // each number's two 32-bit words (little-endian: the low word first)
-  let src: Uint32Array = new Uint32Array(values.buffer, values.byteOffset, 2 * n);
-  let dst: Uint32Array = new Uint32Array(2 * n);
-  // a key that orders as unsigned integers the way the numbers order: negatives' bits flipped,
-  // positives' sign bit set
+  // each number's two 32-bit words (little-endian: the low word first), keyed in place
+  const words = new Uint32Array(values.buffer, values.byteOffset, 2 * n);
+  for (let k = 0; k < 2 * n; k += 2) keyWords(words, k, words[k]!, words[k + 1]!);
+  const sorted = radixPasses(words, n, 2);
   for (let k = 0; k < 2 * n; k += 2) {
-    const high = src[k + 1]!;
-    if (high >>> 31) {
-      src[k] = ~src[k]! >>> 0;
-      src[k + 1] = ~high >>> 0;
-    } else src[k + 1] = (high | 0x80000000) >>> 0;
+    const high = sorted[k + 1]!;
+    if (high >>> 31) sorted[k + 1] = (high & 0x7fffffff) >>> 0;
+    else {
+      sorted[k] = ~sorted[k]! >>> 0;
+      sorted[k + 1] = ~high >>> 0;
+    }
   }
+  // after an odd number of passes the numbers are in the other buffer
+  if (sorted.buffer !== values.buffer) values.set(new Float64Array(sorted.buffer, 0, n));
+  return values;
+}
+
+/**
+ * Writes at `k` a number's key: its two words ordered as an unsigned integer the way the numbers
+ * order — negatives' bits flipped, positives' sign bit set.
+ */
+function keyWords(out: Uint32Array, k: number, low: number, high: number): void {
+  if (high >>> 31) {
+    out[k] = ~low >>> 0;
+    out[k + 1] = ~high >>> 0;
+  } else {
+    out[k] = low;
+    out[k + 1] = (high | 0x80000000) >>> 0;
+  }
+}
+
+/**
+ * LSD radix passes, 11 bits a pass, over `n` records of `stride` words (the key's low word, its
+ * high word, then what travels with it), a pass skipped when every record has the same digit there;
+ * stable. Returns the buffer that holds the records sorted: `records` or one of its size.
+ */
+function radixPasses(records: Uint32Array, n: number, stride: 2 | 3): Uint32Array {
+  let src: Uint32Array = records;
+  let dst: Uint32Array = new Uint32Array(stride * n);
   const counts = new Uint32Array(PASSES * BUCKETS);
-  for (let k = 0; k < 2 * n; k += 2) {
+  for (let k = 0; k < stride * n; k += stride) {
     const low = src[k]!;
     const high = src[k + 1]!;
     counts[low & MASK]!++;
@@ -42,25 +69,17 @@ export function sortFloat64(values: Float64Array): Float64Array {
       at[d] = sum;
       sum += c[d]!;
     }
-    for (let k = 0; k < 2 * n; k += 2) {
-      const d = (src[k + word]! >>> shift) & MASK;
-      const to = 2 * at[d]!++;
+    // the record copied word by word, not in an inner loop (a quarter slower on the numbers alone)
+    const third = stride === 3;
+    for (let k = 0; k < stride * n; k += stride) {
+      const to = stride * at[(src[k + word]! >>> shift) & MASK]!++;
       dst[to] = src[k]!;
       dst[to + 1] = src[k + 1]!;
+      if (third) dst[to + 2] = src[k + 2]!;
     }
     [src, dst] = [dst, src];
   }
-  for (let k = 0; k < 2 * n; k += 2) {
-    const high = src[k + 1]!;
-    if (high >>> 31) src[k + 1] = (high & 0x7fffffff) >>> 0;
-    else {
-      src[k] = ~src[k]! >>> 0;
-      src[k + 1] = ~high >>> 0;
-    }
-  }
-  // after an odd number of passes the numbers are in the other buffer
-  if (src.buffer !== values.buffer) values.set(new Float64Array(src.buffer, 0, n));
-  return values;
+  return src;
 }
 
 /** below this many numbers the built-in sort is as quick (and there is nothing to allocate) */
@@ -91,51 +110,13 @@ export function argsortFloat64(values: ArrayLike<number>): Int32Array {
     keys[i] = v === 0 ? 0 : v;
   }
   const words = new Uint32Array(keys.buffer);
-  // (low word, high word, position) triples, keyed as sortFloat64 keys them
-  let src = new Uint32Array(3 * n);
-  let dst = new Uint32Array(3 * n);
+  // (key, position) records
+  const records = new Uint32Array(3 * n);
   for (let i = 0; i < n; i++) {
-    let low = words[2 * i]!;
-    let high = words[2 * i + 1]!;
-    if (high >>> 31) {
-      low = ~low >>> 0;
-      high = ~high >>> 0;
-    } else high = (high | 0x80000000) >>> 0;
-    src[3 * i] = low;
-    src[3 * i + 1] = high;
-    src[3 * i + 2] = i;
+    keyWords(records, 3 * i, words[2 * i]!, words[2 * i + 1]!);
+    records[3 * i + 2] = i;
   }
-  const counts = new Uint32Array(PASSES * BUCKETS);
-  for (let k = 0; k < 3 * n; k += 3) {
-    const low = src[k]!;
-    const high = src[k + 1]!;
-    counts[low & MASK]!++;
-    counts[BUCKETS + ((low >>> 11) & MASK)]!++;
-    counts[2 * BUCKETS + (low >>> 22)]!++;
-    counts[3 * BUCKETS + (high & MASK)]!++;
-    counts[4 * BUCKETS + ((high >>> 11) & MASK)]!++;
-    counts[5 * BUCKETS + (high >>> 22)]!++;
-  }
-  const at = new Uint32Array(BUCKETS);
-  for (let pass = 0; pass < PASSES; pass++) {
-    const word = pass < 3 ? 0 : 1;
-    const shift = (pass % 3) * 11;
-    const c = counts.subarray(pass * BUCKETS, (pass + 1) * BUCKETS);
-    if (c.includes(n)) continue;
-    let sum = 0;
-    for (let d = 0; d < BUCKETS; d++) {
-      at[d] = sum;
-      sum += c[d]!;
-    }
-    for (let k = 0; k < 3 * n; k += 3) {
-      const d = (src[k + word]! >>> shift) & MASK;
-      const to = 3 * at[d]!++;
-      dst[to] = src[k]!;
-      dst[to + 1] = src[k + 1]!;
-      dst[to + 2] = src[k + 2]!;
-    }
-    [src, dst] = [dst, src];
-  }
+  const src = radixPasses(records, n, 3);
   for (let i = 0; i < n; i++) positions[i] = src[3 * i + 2]!;
   return positions;
 }
