@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Config } from './config.ts';
 import { assertChdbPathFree } from './chdb-lock.ts';
+import { clearLeftResults } from './tsv-lines.ts';
 import { render, sqlStringLiteral, type Sql } from './sql.ts';
 
 /** Everything a pipeline needs to reach the warehouse; only this folder knows which engine it is. */
@@ -59,14 +60,9 @@ export function openWarehouse(config: Config, overrides: { database?: string; da
     connection: createChdbConnection({ path }),
     clickhouse_settings: engineMemorySettings(config),
   } as Parameters<typeof createClient>[0]);
-  return {
-    client,
-    database,
-    cluster: undefined,
-    embedded: true,
-    resultDir: resolve(overrides.dataDir ?? config.LOANWATCH_DATA_DIR, 'tmp'),
-    close: () => client.close(),
-  };
+  const resultDir = resolve(overrides.dataDir ?? config.LOANWATCH_DATA_DIR, 'tmp');
+  clearLeftResults(resultDir);
+  return { client, database, cluster: undefined, embedded: true, resultDir, close: () => client.close() };
 }
 
 /**

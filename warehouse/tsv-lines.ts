@@ -1,4 +1,4 @@
-import { createReadStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Warehouse } from './connection.ts';
@@ -27,7 +27,7 @@ export async function forEachTsvLine(
   }
   const base = wh.resultDir ?? tmpdir();
   mkdirSync(base, { recursive: true });
-  const dir = mkdtempSync(join(base, 'lw-result-'));
+  const dir = mkdtempSync(join(base, resultPrefix));
   const file = join(dir, 'rows.tsv');
   try {
     await wh.client.command({
@@ -39,6 +39,19 @@ export async function forEachTsvLine(
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+const resultPrefix = 'lw-result-';
+
+/**
+ * Removes what a process killed in the middle of a read left in `dir` (a result file can be hundreds
+ * of megabytes). Called when the embedded warehouse opens: its data directory is locked to one
+ * process, so no read of another is in flight there.
+ */
+export function clearLeftResults(dir: string): void {
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir))
+    if (name.startsWith(resultPrefix)) rmSync(join(dir, name), { recursive: true, force: true });
 }
 
 /** The lines of a file (none when an empty result left no file), split across chunk boundaries. */
