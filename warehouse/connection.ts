@@ -51,7 +51,8 @@ export function openWarehouse(config: Config, overrides: { database?: string; da
     });
     return { client, database, cluster: config.LOANWATCH_CLUSTER, embedded: false, close: () => client.close() };
   }
-  const path = resolve(overrides.dataDir ?? config.LOANWATCH_DATA_DIR, 'chdb');
+  const dataDir = resolve(overrides.dataDir ?? config.LOANWATCH_DATA_DIR);
+  const path = resolve(dataDir, 'chdb');
   mkdirSync(path, { recursive: true });
   assertChdbPathFree(path);
   // chDB opens one data directory per process; a second path throws until this client closes.
@@ -60,7 +61,7 @@ export function openWarehouse(config: Config, overrides: { database?: string; da
     connection: createChdbConnection({ path }),
     clickhouse_settings: engineMemorySettings(config),
   } as Parameters<typeof createClient>[0]);
-  const resultDir = resolve(overrides.dataDir ?? config.LOANWATCH_DATA_DIR, 'tmp');
+  const resultDir = resolve(dataDir, 'tmp');
   clearLeftResults(resultDir);
   return { client, database, cluster: undefined, embedded: true, resultDir, close: () => client.close() };
 }

@@ -4,7 +4,7 @@ import type { HeldBack } from '../data/split.ts';
 import { baselineEdges, calibrationTable, countByEdges, ece, type CalibrationRow } from '../evaluate/metrics.ts';
 import { probabilityOf, type ModelArtifact } from '../model-types.ts';
 import { rescaleScorecard } from '../scorecard/scorecard.ts';
-import { fitPlatt, logOdds, type PlattFit } from './platt.ts';
+import { applyPlatt, fitPlatt, logOdds, type PlattFit } from './platt.ts';
 
 export type CalibrationMethod = 'platt' | 'none';
 
@@ -125,7 +125,7 @@ export function calibrationReport(
 ): { report: ProbabilityCalibration; test: Float64Array } {
   const { heldBack, test } = parts;
   const { fit, heldBefore, artifact } = c;
-  const heldAfter = fit ? heldBefore.map((p) => sigmoid(fit.a * logOdds(p) + fit.b)) : heldBefore;
+  const heldAfter = fit ? heldBefore.map((p) => applyPlatt(fit, p)) : heldBefore;
   const testAfter = probabilityOf(fit ? artifact : raw, test);
   const testBefore = fit ? testAfter.map((p) => sigmoid((logOdds(p) - fit.b) / fit.a)) : testAfter;
   let bads = 0;
