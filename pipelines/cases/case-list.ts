@@ -4,16 +4,17 @@ import { monthsPastData } from '../../warehouse/metrics/request-bounds.ts';
 import { requireSnapshotMonthEnd } from '../../warehouse/data-horizon.ts';
 import { addMonthEnds } from '../../lib/dates.ts';
 import { UserError } from '../../lib/user-error.ts';
+import { handledLater } from '../../lib/handled-later.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { param, sql, trusted, type Sql } from '../../warehouse/sql.ts';
 import { runMetric, bucketOrder } from '../../warehouse/metrics/run.ts';
-import { activeDelinquencyQuery, delinquencyAsOfSql } from '../snapshot/delinquency-as-of.ts';
+import { activeDelinquencySource, delinquencyAsOfSql } from '../snapshot/delinquency-as-of.ts';
 import { inLoanPart, rangeParts, type LoanPart } from '../../warehouse/loan-part.ts';
 import { scoreUpdate } from './score-update.ts';
 import { caseActions } from './case-actions.ts';
 import { decideContact, loadLoanContacts, type ContactDecision } from './contact-filter.ts';
 import { defaultContactRules, type ContactRules } from '../collections/contact-rules-config.ts';
-import { recentUnkeptPromises } from '../collections/promises.ts';
+import { recentUnkeptPromises, type UnkeptPromise } from '../collections/promises.ts';
 import { lastMonthEnd } from '../snapshot/build-snapshots.ts';
 import { amountToCureAsOf, heldAccrualSql } from '../accrual/amount-to-cure.ts';
 import { forLoanSet } from '../../warehouse/loan-set.ts';
@@ -182,7 +183,7 @@ async function latestScoredMonthEnd(wh: Warehouse, champion: { name: string; ver
 /**
  * The case list for a date (SPEC §7): active loans with DPD on that date, ranked by expected loss
  * = probability of rolling forward × balance. DPD comes from the last month-end's state plus what
- * happened since (activeDelinquencyQuery; `delinquencyFrom: 'history'` forces the replay of every
+ * happened since (activeDelinquencySource; `delinquencyFrom: 'history'` forces the replay of every
  * loan's history, for tests and benchmarks). The probability is the champion's latest score on or
  * before the date for loans it scored there that are at DPD ≤ 30 now — as scored on the list's own
  * month-end, else updated for the bucket now and broken promises since (scoreUpdate) — otherwise
@@ -207,8 +208,19 @@ export async function buildCaseList(
 ): Promise<Case[]> {
   const me = lastMonthEnd(o.asOf);
   await assertCaseDate(wh, o.asOf, me);
-  const roll = await rollForward(wh, me);
-  const scoredAt = o.champion ? await latestScoredMonthEnd(wh, o.champion, o.asOf) : '';
+  // the statements below are sent together: the engine runs them in turn off the main thread while
+  // Node reads each answer as it comes (chdb runs one bound statement at a time; a server, side by side)
+  const [roll, scoredAt, held, parts, delinquency] = await Promise.all([
+    rollForward(wh, me),
+    o.champion ? latestScoredMonthEnd(wh, o.champion, o.asOf) : '',
+    // at a month-end the snapshot built, what each case owes is its accrual row: joined, not folded again
+    heldAccrualSql(wh, { asOf: o.asOf }),
+    // the book in parts by loan id: each part is one statement, and the API's cheap lookups run between them (api/query-gate.ts)
+    caseListParts(wh, o.parts),
+    o.delinquencyFrom === 'history'
+      ? (p: LoanPart) => ({ sql: delinquencyAsOfSql(wh, o.asOf, o.settings, p) })
+      : activeDelinquencySource(wh, o.asOf, o.settings),
+  ]);
   const model = scoredAt && o.champion ? await loadModel(wh, o.champion.name, o.champion.version) : null;
   const edges = model?.artifact.gradeEdges ?? defaultGradeEdges;
   // current loans are cases only when watch-graded: filter them in the engine, not after shipping every active loan to Node
@@ -217,28 +229,20 @@ export async function buildCaseList(
   const scoreMe = param(scoredAt || '1970-01-01', 'Date');
   const champion = { name: o.champion?.name ?? '', version: o.champion?.version ?? 0 };
   const kept = { model: champion, monthEnd: scoredAt, spec: counterfactualSpec() };
-  // at a month-end the snapshot built, what each case owes is its accrual row: joined, not folded again
-  const held = await heldAccrualSql(wh, { asOf: o.asOf });
   const owedJoin = (p: LoanPart) =>
     held
       ? sql`LEFT JOIN (${held(p)}) AS o ON o.loan_id = d.loan_id`
       : trusted(`LEFT JOIN (SELECT '' AS loan_id, toDecimal64(0, 2) AS amount_to_cure,
       toDecimal64(0, 2) AS overdue_principal, toDecimal64(0, 2) AS overdue_interest) AS o ON o.loan_id = d.loan_id`);
-  // the book in parts by loan id: each part is one statement, and the API's cheap lookups run between them (api/query-gate.ts)
-  const parts = await caseListParts(wh, o.parts);
   // a promise's deadline: the promised date + 3 days
   const deadline = trusted('(ifNull(promised_date, action_date) + 3)');
-  const rows: CaseRow[] = [];
-  for (const p of parts) {
+  const partRows = parts.map((p) => {
     const is = (column: string) => inLoanPart(column, p);
     // promises of the part whose deadline fell after the scored month-end and before the date
     const promisesDue = sql`outcome = 'promise_to_pay' AND action_date <= ${asOf} AND ${deadline} > ${scoreMe} AND ${deadline} < ${asOf}
                          AND ${is('loan_id')}`;
-    const dq =
-      o.delinquencyFrom === 'history'
-        ? { sql: delinquencyAsOfSql(wh, o.asOf, o.settings, p) }
-        : await activeDelinquencyQuery(wh, o.asOf, o.settings, p);
-    const found = await querySql<CaseRow>(
+    const dq = delinquency(p);
+    return querySql<CaseRow>(
       wh,
       sql`
     SELECT d.loan_id AS loan_id, d.dpd AS dpd, d.bucket AS bucket, toFloat64(toDecimal128(d.principal_balance, 2)) AS balance,
@@ -278,21 +282,34 @@ export async function buildCaseList(
       AND ${anyOf(o.filters?.product, 'l.product')}`,
       { join_use_nulls: 0 },
     );
-    for (const r of found) rows.push(r);
-  }
-  const modelName = o.champion ? `${o.champion.name}@${o.champion.version}` : null;
-  // team, contacts and promises of the list's loans only (the team filter applies here)
-  const actions = await caseActions(
-    wh,
-    o.asOf,
-    rows.map((r) => r.loan_id),
+  });
+  // sent behind the parts, needing none of their rows: broken promises in the escalation's look-back
+  // and what the contact rules need (every loan's, looked up per case); Node builds the cases meanwhile
+  const escalation = o.strategy.escalation ?? defaultEscalation;
+  const contactRules = o.contactRules ?? defaultContactRules;
+  const unkeptRead = handledLater(
+    escalation.steps > 0
+      ? recentUnkeptPromises(wh, {
+          asOf: o.asOf,
+          lookbackDays: escalation.lookback_days,
+          graceDays: escalation.grace_days,
+          states: escalation.on,
+        })
+      : Promise.resolve(new Map<string, UnkeptPromise>()),
   );
-  const teams = o.filters?.team ?? [];
-  const cases: Omit<Case, 'rank'>[] = [];
+  const contactsRead = handledLater(loadLoanContacts(wh, contactRules, null, o.asOf));
+  const rows = (await Promise.all(partRows)).flat();
+  // team, last contacts and open promises of the list's loans only (the team filter applies to them)
+  const actionsRead = handledLater(
+    caseActions(
+      wh,
+      o.asOf,
+      rows.map((r) => r.loan_id),
+    ),
+  );
+  const modelName = o.champion ? `${o.champion.name}@${o.champion.version}` : null;
+  const built: Case[] = [];
   for (const r of rows) {
-    const acted = actions.get(r.loan_id);
-    const team = acted?.team ?? '';
-    if (teams.length && !teams.includes(team)) continue;
     const dpd = r.dpd;
     const scored = r.probability !== null && dpd <= 30;
     const asScored = scored && scoredAt === o.asOf;
@@ -311,11 +328,13 @@ export async function buildCaseList(
     const stage = stageOf(dpd, grade);
     if (!stage || (o.filters?.stage && !o.filters.stage.includes(stage))) continue;
     const balance = r.balance;
-    cases.push({
+    built.push({
+      // numbered once ranked, team and collection history set once read: the keys keep this order
+      rank: 0,
       loan_id: r.loan_id,
       region: r.region,
       product: r.product,
-      team,
+      team: '',
       stage,
       dpd,
       bucket: r.bucket,
@@ -331,15 +350,61 @@ export async function buildCaseList(
       counterfactual_zh: '',
       amount_to_cure: null,
       charges_owed: null,
-      last_contacts: (acted?.contacts ?? []).map(([date, channel, outcome]) => ({ date, channel, outcome })),
-      open_promises: (acted?.promises ?? []).map(([date, amount]) => ({ date, amount })),
+      last_contacts: [],
+      open_promises: [],
     });
+  }
+  // a broken promise in the look-back moves the action up the contact-intensity ladder (the table's escalation)
+  const unkept = await unkeptRead;
+  if (escalation.steps > 0) {
+    for (const c of built) {
+      const p = unkept.get(c.loan_id);
+      const up = p ? escalateAction(escalation, c.action as Action) : c.action;
+      c.escalated_from = up === c.action ? '' : c.action;
+      if (p && up !== c.action) {
+        c.reasons = [...c.reasons, `${p.status} promise (${p.action_id}, deadline ${p.deadline}): ${c.action} → ${up}`];
+        c.action = up;
+      }
+    }
+  }
+  // the recommended action through the contact rules on the date: blocked by a rule, when allowed again, what instead
+  const contacts = await contactsRead;
+  // a loan with nothing recorded in the window, no contact event and not on the configured list is
+  // decided by the rules alone: once per stage and action, not once per loan
+  const doNotContact = new Set(contactRules.do_not_contact.list.map((l) => l.loan_id));
+  const quiet = new Map<string, ContactDecision>();
+  for (const c of built) {
+    const loan = contacts.get(c.loan_id);
+    if (!loan && !doNotContact.has(c.loan_id)) {
+      const key = `${c.stage}\u0000${c.action}`;
+      let decided = quiet.get(key);
+      if (!decided) {
+        const none = { loan_id: c.loan_id, actions: [], events: [] };
+        decided = decideContact(contactRules, o.strategy, none, c.stage, c.action as Action, o.asOf);
+        quiet.set(key, decided);
+      }
+      Object.assign(c, decided);
+    } else {
+      const own = loan ?? { loan_id: c.loan_id, actions: [], events: [] };
+      Object.assign(c, decideContact(contactRules, o.strategy, own, c.stage, c.action as Action, o.asOf));
+    }
+  }
+  const actions = await actionsRead;
+  const teams = o.filters?.team ?? [];
+  const cases: Case[] = [];
+  for (const c of built) {
+    const acted = actions.get(c.loan_id);
+    c.team = acted?.team ?? '';
+    if (teams.length && !teams.includes(c.team)) continue;
+    c.last_contacts = (acted?.contacts ?? []).map(([date, channel, outcome]) => ({ date, channel, outcome }));
+    c.open_promises = (acted?.promises ?? []).map(([date, amount]) => ({ date, amount }));
+    cases.push(c);
   }
   const byLoan = new Map(rows.map((r) => [r.loan_id, r]));
   if (model) {
     // the sentence for each case the champion scored, from its features at the scored month-end: kept
     // from an earlier list of the same score, else searched now and kept
-    const missing: Omit<Case, 'rank'>[] = [];
+    const missing: Case[] = [];
     for (const c of cases) {
       if (c.probability_source === 'roll_rate_matrix') continue;
       const r = byLoan.get(c.loan_id);
@@ -385,50 +450,9 @@ export async function buildCaseList(
       if (a) Object.assign(c, a);
     }
   }
-  // a broken promise in the look-back moves the action up the contact-intensity ladder (the table's escalation)
-  const escalation = o.strategy.escalation ?? defaultEscalation;
-  if (escalation.steps > 0) {
-    const unkept = await recentUnkeptPromises(wh, {
-      asOf: o.asOf,
-      lookbackDays: escalation.lookback_days,
-      graceDays: escalation.grace_days,
-      states: escalation.on,
-    });
-    for (const c of cases) {
-      const p = unkept.get(c.loan_id);
-      const up = p ? escalateAction(escalation, c.action as Action) : c.action;
-      c.escalated_from = up === c.action ? '' : c.action;
-      if (p && up !== c.action) {
-        c.reasons = [...c.reasons, `${p.status} promise (${p.action_id}, deadline ${p.deadline}): ${c.action} → ${up}`];
-        c.action = up;
-      }
-    }
-  }
-  // the recommended action through the contact rules on the date: blocked by a rule, when allowed again, what instead
-  const contactRules = o.contactRules ?? defaultContactRules;
-  const contacts = await loadLoanContacts(wh, contactRules, new Set(cases.map((c) => c.loan_id)), o.asOf);
-  // a loan with nothing recorded in the window, no contact event and not on the configured list is
-  // decided by the rules alone: once per stage and action, not once per loan
-  const listed = new Set(contactRules.do_not_contact.list.map((l) => l.loan_id));
-  const quiet = new Map<string, ContactDecision>();
-  for (const c of cases) {
-    const loan = contacts.get(c.loan_id);
-    if (!loan && !listed.has(c.loan_id)) {
-      const key = `${c.stage}\u0000${c.action}`;
-      let decided = quiet.get(key);
-      if (!decided) {
-        const none = { loan_id: c.loan_id, actions: [], events: [] };
-        decided = decideContact(contactRules, o.strategy, none, c.stage, c.action as Action, o.asOf);
-        quiet.set(key, decided);
-      }
-      Object.assign(c, decided);
-    } else {
-      const own = loan ?? { loan_id: c.loan_id, actions: [], events: [] };
-      Object.assign(c, decideContact(contactRules, o.strategy, own, c.stage, c.action as Action, o.asOf));
-    }
-  }
   cases.sort((a, b) => b.expected_loss - a.expected_loss || (a.loan_id < b.loan_id ? -1 : 1));
-  return cases.map((c, i) => ({ rank: i + 1, ...c }));
+  cases.forEach((c, i) => (c.rank = i + 1));
+  return cases;
 }
 
 /** Amount to cure and charges owed on the date (accrual rules) for the given loans, by loan id. */

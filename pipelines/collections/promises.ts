@@ -103,6 +103,13 @@ const csvColumns = [
 /** Promises as CSV pieces (one value per cell), the same for the CLI and the API. */
 export const promisesCsvChunks = (rows: readonly PromiseRow[]) => csvChunks(csvColumns, rows.values());
 
+/** A loan's latest promise in a state the case list escalates on, whose deadline fell in the look-back. */
+export interface UnkeptPromise {
+  action_id: string;
+  deadline: string;
+  status: PromiseStatus;
+}
+
 /**
  * Loans with a promise judged broken (or another listed state) whose deadline fell in the
  * `lookbackDays` before the date: the case list escalates them (strategy.ts escalation). The
@@ -111,7 +118,7 @@ export const promisesCsvChunks = (rows: readonly PromiseRow[]) => csvChunks(csvC
 export async function recentUnkeptPromises(
   wh: Warehouse,
   o: { asOf: string; lookbackDays: number; graceDays: number; states: readonly PromiseStatus[] },
-): Promise<Map<string, { action_id: string; deadline: string; status: PromiseStatus }>> {
+): Promise<Map<string, UnkeptPromise>> {
   const asOf = sql`${param(o.asOf, 'Date')}`;
   const grace = sql`${param(o.graceDays, 'UInt16')}`;
   const since = param(addDaysIso(o.asOf, -o.lookbackDays), 'Date');

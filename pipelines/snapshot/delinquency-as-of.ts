@@ -185,26 +185,38 @@ export async function snapshotCovers(wh: Warehouse, monthEnd: string, settings: 
  * snapshot is fresh (snapshotCovers), a month-end's answer is its snapshot rows (the same SQL made
  * them, evaluated at that month-end) and any other date starts from the last month-end's state
  * (delinquencyFromStateSql); a stale snapshot, or a date past it, is evaluated from the history as
- * delinquencyAsOfSql does.
+ * delinquencyAsOfSql does. The source is decided once (one statement); the query per part of the
+ * book follows from it.
  */
+export async function activeDelinquencySource(
+  wh: Warehouse,
+  asOf: string,
+  settings: SnapshotSettings,
+): Promise<(part?: LoanPart) => DelinquencyQuery> {
+  const me = lastMonthEnd(asOf);
+  if (!(await snapshotCovers(wh, me, settings)))
+    return (part = wholeBook) => delinquencyQuery(delinquencyAsOfSql(wh, asOf, settings, part), 'history');
+  if (me !== asOf)
+    return (part = wholeBook) => delinquencyQuery(delinquencyFromStateSql(wh, asOf, settings, part), 'state');
+  const date = param(asOf, 'Date');
+  return (part = wholeBook) =>
+    delinquencyQuery(
+      sql`SELECT loan_id, toString(month_end) AS as_of, toString(source) AS source, dpd, toString(bucket) AS bucket, toString(status) AS status,
+        toString(principal_balance) AS principal_balance, toString(overdue_principal) AS overdue_principal, toString(overdue_interest) AS overdue_interest
+      FROM ${trusted(tableRef(wh, 'loan_month'))} WHERE month_end = ${date} AND status = 'active' AND source = 'schedule'
+        AND ${inLoanPart('loan_id', part)}
+      UNION ALL
+      ${activeTapeLoansSql(wh, date, part)}`,
+      'snapshot',
+    );
+}
+
+/** activeDelinquencySource's query for one part of the book (default: the whole book). */
 export async function activeDelinquencyQuery(
   wh: Warehouse,
   asOf: string,
   settings: SnapshotSettings,
   part: LoanPart = wholeBook,
 ): Promise<DelinquencyQuery> {
-  const me = lastMonthEnd(asOf);
-  if (!(await snapshotCovers(wh, me, settings)))
-    return delinquencyQuery(delinquencyAsOfSql(wh, asOf, settings, part), 'history');
-  if (me !== asOf) return delinquencyQuery(delinquencyFromStateSql(wh, asOf, settings, part), 'state');
-  const date = param(asOf, 'Date');
-  return delinquencyQuery(
-    sql`SELECT loan_id, toString(month_end) AS as_of, toString(source) AS source, dpd, toString(bucket) AS bucket, toString(status) AS status,
-        toString(principal_balance) AS principal_balance, toString(overdue_principal) AS overdue_principal, toString(overdue_interest) AS overdue_interest
-      FROM ${trusted(tableRef(wh, 'loan_month'))} WHERE month_end = ${date} AND status = 'active' AND source = 'schedule'
-        AND ${inLoanPart('loan_id', part)}
-      UNION ALL
-      ${activeTapeLoansSql(wh, date, part)}`,
-    'snapshot',
-  );
+  return (await activeDelinquencySource(wh, asOf, settings))(part);
 }
