@@ -87,7 +87,12 @@ export function delinquencyFromStateSql(
         AND ${inLoanPart('loan_id', part)}
       UNION ALL SELECT loan_id FROM ${t('loans')} WHERE origination_date > ${me} AND origination_date <= ${date}
         AND ${inLoanPart('loan_id', part)} AND loan_id NOT IN (SELECT loan_id FROM ${t('performance')}))`;
-  const schedule = effectiveSchedule(wh, { loans: 'lwq_l', as: 'lwq_sf', filter: sql`loan_id IN ${candidates}` });
+  const schedule = effectiveSchedule(wh, {
+    loans: 'lwq_l',
+    as: 'lwq_sf',
+    filter: sql`loan_id IN ${candidates}`,
+    upTo: 's_up_to',
+  });
   const cents = (x: string) => trusted(`toString(CAST(${x} AS Decimal(18, 2)) / 100)`);
   return sql`
     SELECT loan_id, toString(${date}) AS as_of, 'schedule' AS source, dpd, ${bucketSql('dpd', 'status', p.bucketBounds)} AS bucket, status,
@@ -95,7 +100,8 @@ export function delinquencyFromStateSql(
     FROM (
       SELECT loan_id,
         arrayCumSum(arrayMap((a, b) -> a + b, s_pr, s_int)) AS C, arrayCumSum(s_pr) AS CPR, arrayCumSum(s_int) AS CI,
-        length(s_due) AS n, CPR[n] AS principal_total, CI[n] AS interest_total,
+        -- a prefix's principal is not all of it; its interest total is read only when P covers it all (then it is whole)
+        length(s_due) AS n, if(s_prefix, principal_cents, CPR[n]) AS principal_total, CI[n] AS interest_total,
         applied + r_to_date AS P,
         -- the oldest installment not fully paid (0: none, paid off) and the installments past due (due + grace < date)
         arrayFirstIndex(c -> c > P, C) AS io,
@@ -110,7 +116,14 @@ export function delinquencyFromStateSql(
         if(k > 0, greatest(CI[k] - ipaid, 0), 0) AS odi,
         greatest(principal_total - if(explicit_split = 1, principal_paid, ppaid) - (r_total - r_to_date), 0) AS bal
       FROM (
-        SELECT lwq_l.loan_id AS loan_id, ${schedule.columns}, lwq_pay.applied AS applied, lwq_pay.principal AS principal_paid,
+        SELECT lwq_l.loan_id AS loan_id, toInt64(lwq_l.principal * 100) AS principal_cents,
+          -- the installments the date can reach, not a long loan's every month: the ones due by it (at most the months
+          -- since origination + 1) and the ones P reaches (every installment but the last is at least the floor, so P
+          -- covers fewer than P / floor + 1 of them): io and k fall in the prefix, which equals the whole schedule's start
+          ${trusted(schedule.installmentFloor)} AS lwq_floor,
+          least(toInt64(lwq_l.term_months), if(lwq_floor > 0, greatest(dateDiff('month', lwq_l.origination_date, ${date}) + 2,
+            intDiv(greatest(lwq_pay.applied + lwq_ev.r_to_date, 0), lwq_floor) + 2), toInt64(lwq_l.term_months))) AS s_up_to,
+          ${schedule.columns}, lwq_pay.applied AS applied, lwq_pay.principal AS principal_paid,
           lwq_pay.explicit_split AS explicit_split, lwq_ev.has_co AS has_co, lwq_ev.co_raw AS co_raw, lwq_ev.r_total AS r_total, lwq_ev.r_to_date AS r_to_date
         FROM ${t('loans')} AS lwq_l
         ${schedule.join}

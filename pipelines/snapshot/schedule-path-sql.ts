@@ -16,7 +16,10 @@ interface Db {
  * and `columns` reads, so the two cannot disagree. `filter` narrows the schedule rows read (a hash
  * bucket of loan_id).
  */
-export function effectiveSchedule(db: Db, o: { loans: string; as: string; filter?: Sql }): { join: Sql; columns: Sql } {
+export function effectiveSchedule(
+  db: Db,
+  o: { loans: string; as: string; filter?: Sql; upTo?: string },
+): { join: Sql; columns: Sql; installmentFloor: string } {
   const [l, sf] = [o.loans, o.as];
   const gen = scheduleArraysSql({
     orig: `${l}.origination_date`,
@@ -24,14 +27,18 @@ export function effectiveSchedule(db: Db, o: { loans: string; as: string; filter
     rate: `${l}.annual_rate`,
     term: `${l}.term_months`,
     method: `${l}.repayment_method`,
+    upTo: o.upTo,
   });
+  // with upTo (the name of a column of the same query): a generated schedule's first upTo
+  // installments (s_prefix 1 when there are more); a file's schedule is read whole
+  const prefix = o.upTo === undefined ? '' : `, NOT has_file_schedule AND ${gen.isPrefix} AS s_prefix`;
   const columns = trusted(`length(${sf}.s) > 0 AS has_file_schedule,
       if(has_file_schedule, arrayMap(x -> x.2, ${sf}.s), ${gen.due}) AS s_due,
       if(has_file_schedule, arrayMap(x -> x.4, ${sf}.s), ${gen.interest}) AS s_int,
-      if(has_file_schedule, arrayMap(x -> x.3, ${sf}.s), ${gen.principalFrom('s_int')}) AS s_pr`);
+      if(has_file_schedule, arrayMap(x -> x.3, ${sf}.s), ${gen.principalFrom('s_int')}) AS s_pr${prefix}`);
   const join = sql`LEFT JOIN (SELECT loan_id, arraySort(groupArray((installment_no, due_date, toInt64(principal_due * 100), toInt64(interest_due * 100)))) AS s
                FROM ${trusted(tableRef(db, 'schedule'))} WHERE ${o.filter ?? trusted('1')} GROUP BY loan_id) AS ${trusted(sf)} ON ${trusted(`${sf}.loan_id = ${l}.loan_id`)}`;
-  return { join, columns };
+  return { join, columns, installmentFloor: gen.installmentFloor };
 }
 
 /** bench/ingest-snapshot.ts's form of effectiveSchedule's columns, as text: its loans are aliased lwq_l. */

@@ -84,6 +84,11 @@ export function buildSchedule(t: ScheduleTerms): Installment[] {
 /**
  * ClickHouse expressions for the same schedule, as parallel arrays, given
  * column expressions for the terms. Used inside the snapshot query.
+ *
+ * With `upTo` (an expression), only the first upTo installments (all of them when there are no
+ * more): the same values as the whole schedule's first ones (the last installment's remainder is in
+ * them only when they reach it), for a reader that needs the installments up to a date and not a
+ * 30-year mortgage's every month.
  */
 export function scheduleArraysSql(c: {
   orig: string;
@@ -91,11 +96,15 @@ export function scheduleArraysSql(c: {
   rate: string;
   term: string;
   method: string;
+  upTo?: string;
 }) {
   const r = `(toFloat64(${c.rate}) / 12)`;
   const P = `toFloat64(${c.principalCents})`;
   const n = `toUInt32(${c.term})`;
-  const idx = `range(1, ${n} + 1)`;
+  // the installments generated: all n, or the first upTo of them
+  const len = c.upTo === undefined ? n : `least(${n}, toUInt32(${c.upTo}))`;
+  const whole = c.upTo === undefined ? 'true' : `(${len} = ${n})`;
+  const idx = `range(1, ${len} + 1)`;
   const A = `floor(${P} * ${r} / (1 - pow(1 + ${r}, -toFloat64(${n}))) + 0.5)`;
   const base = `intDiv(${c.principalCents}, ${n})`;
   const annuityInterest = `arrayMap(i -> toInt64(floor((${P} * pow(1 + ${r}, i - 1) - (${A} * (pow(1 + ${r}, i - 1) - 1)) / ${r}) * ${r} + 0.5)), ${idx})`;
@@ -108,12 +117,21 @@ export function scheduleArraysSql(c: {
       ${isEp}, ${epInterest}, ${annuityInterest})`;
   // principal needs the interest array for annuities; the last element takes the remainder.
   // Built as (first n−1) + [remainder] so no lambda aggregates an array per element (O(n²)).
+  // A prefix shorter than the schedule has no last installment: every element is the regular one.
   const withRemainder = (firstArr: string) =>
     `arrayPushBack(${firstArr}, toInt64(${c.principalCents}) - arraySum(${firstArr}))`;
+  const regularOrLast = (allButLast: string, prefix: string) =>
+    c.upTo === undefined ? withRemainder(allButLast) : `if(${whole}, ${withRemainder(allButLast)}, ${prefix})`;
   const principalFrom = (interestArr: string) => `multiIf(${c.method} = 'bullet', [toInt64(${c.principalCents})],
-      ${c.method} = 'interest_only', ${withRemainder(`arrayWithConstant(${n} - 1, toInt64(0))`)},
-      ${isEp}, ${withRemainder(`arrayWithConstant(${n} - 1, toInt64(${base}))`)},
-      ${isAnnuity}, ${withRemainder(`arrayMap(x -> toInt64(${A}) - x, arrayPopBack(${interestArr}))`)},
+      ${c.method} = 'interest_only', ${regularOrLast(`arrayWithConstant(${n} - 1, toInt64(0))`, `arrayWithConstant(${len}, toInt64(0))`)},
+      ${isEp}, ${regularOrLast(`arrayWithConstant(${n} - 1, toInt64(${base}))`, `arrayWithConstant(${len}, toInt64(${base}))`)},
+      ${isAnnuity}, ${regularOrLast(`arrayMap(x -> toInt64(${A}) - x, arrayPopBack(${interestArr}))`, `arrayMap(x -> toInt64(${A}) - x, ${interestArr})`)},
       [toInt64(0)])`;
-  return { due, interest, principalFrom };
+  // what every installment but the last is at least (the amount due up to installment i is at least
+  // i times it): an annuity's payment, an interest-only loan's interest, an equal-principal loan's
+  // principal part; 0 where there is no such floor (a bullet, a zero payment)
+  const installmentFloor = `toInt64(multiIf(${isAnnuity}, ${A}, ${isEp}, ${base}, ${c.method} = 'interest_only', floor(${P} * ${r} + 0.5), 0))`;
+  // the arrays are a prefix of a longer schedule (not all of it)
+  const isPrefix = `(${c.method} != 'bullet' AND NOT ${whole})`;
+  return { due, interest, principalFrom, installmentFloor, isPrefix };
 }

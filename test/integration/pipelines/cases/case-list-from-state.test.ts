@@ -10,6 +10,7 @@ import {
 import type { SnapshotSettings } from '../../../../pipelines/snapshot/snapshot-settings.ts';
 import { queryRows } from '../../../../warehouse/connection.ts';
 import { monthEndOf } from '../../../../lib/dates.ts';
+import { buildSchedule } from '../../../../warehouse/schedule/build-schedule.ts';
 import { warehouseWithBook, warehouseWithFiles } from '../../../helpers/book.ts';
 import { defaultSettings } from '../../../helpers/settings.ts';
 import { disposeIfOpened } from '../../../helpers/warehouse.ts';
@@ -99,13 +100,47 @@ const three = (id: string) => [
 const addDays = (d: string, n: number): string =>
   new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 const handIds = ['A', 'B', 'C', 'D', 'E', 'G', 'I', 'J', 'K', 'P'];
+// a 30-year annuity's monthly payment (cents), for a payment of exactly three of them
+const mortgagePayment = (() => {
+  const [first] = buildSchedule({
+    originationDate: '2023-12-15',
+    principalCents: 10_000_000,
+    annualRate: 0.06,
+    termMonths: 360,
+    method: 'annuity',
+  });
+  return first!.principalCents + first!.interestCents;
+})();
+/**
+ * Long generated schedules, evaluated on a prefix of their installments (delinquencyFromStateSql):
+ * payments far ahead of the schedule, one of exactly three installments, each repayment method, a
+ * zero rate, no payment at all.
+ */
+const longLoans = [
+  'M1,cust,mortgage,2023-12-15,100000.00,0.06,360,annuity',
+  'M2,cust,mortgage,2023-12-15,100000.00,0.06,360,annuity',
+  'M3,cust,mortgage,2023-12-15,48000.00,0.05,240,equal_principal',
+  'M4,cust,consumer,2023-12-15,10000.00,0.12,120,interest_only',
+  'M5,cust,consumer,2023-12-15,5000.00,0.10,24,bullet',
+  'M6,cust,mortgage,2023-12-15,36000.00,0,360,annuity',
+  'M7,cust,mortgage,2023-12-15,100000.00,0.06,360,annuity',
+];
+const longLoanPayments = [
+  `M1a,M1,2024-01-15,${(mortgagePayment / 100).toFixed(2)},,,`,
+  'M1b,M1,2024-02-10,25000.00,,,',
+  `M2a,M2,2024-01-15,${((3 * mortgagePayment) / 100).toFixed(2)},,,`,
+  'M3a,M3,2024-01-20,10000.00,,,',
+  'M4a,M4,2024-01-15,1500.00,,,',
+  'M6a,M6,2024-01-15,100.00,,,',
+];
 const handFiles = {
   'loans.csv': [
-    'loan_id,customer_id,product,origination_date,principal,annual_rate,term_months',
-    ...handIds.map((id) => `${id},cust,consumer,2023-12-15,270.00,0.444444,3`),
-    'H,cust,consumer,2023-12-15,270.00,0.444444,3',
-    'T,cust,consumer,2023-11-20,1000.00,0.12,12',
-    'N,cust,consumer,2024-02-10,1200.00,0.12,12',
+    'loan_id,customer_id,product,origination_date,principal,annual_rate,term_months,repayment_method',
+    ...handIds.map((id) => `${id},cust,consumer,2023-12-15,270.00,0.444444,3,`),
+    'H,cust,consumer,2023-12-15,270.00,0.444444,3,',
+    'T,cust,consumer,2023-11-20,1000.00,0.12,12,',
+    'N,cust,consumer,2024-02-10,1200.00,0.12,12,',
+    ...longLoans,
   ],
   'schedule.csv': [
     'loan_id,installment_no,due_date,principal_due,interest_due',
@@ -136,6 +171,7 @@ const handFiles = {
     'P2,P,2024-02-14,96.00,,,',
     'P3,P,2024-03-16,100.00,,,',
     'N1,N,2024-03-10,50.00,,,',
+    ...longLoanPayments,
   ],
   'loan_events.csv': [
     'event_id,loan_id,event_date,type,amount,note',
@@ -166,6 +202,7 @@ describe('case list from state, hand-built loans', () => {
       return [...days.map((d) => `${m}-${d}`), addDays(last, -1), last];
     });
     let compared = 0;
+    const long: DelinquencyAsOf[] = [];
     for (const d of dates) {
       const q = await activeDelinquencyQuery(wh, d, defaultSettings);
       expect(q.source).toBe(monthEndOf(d) === d ? 'snapshot' : 'state');
@@ -177,7 +214,12 @@ describe('case list from state, hand-built loans', () => {
       const fromHistory = (await delinquencyAsOf(wh, d, defaultSettings)).filter((x) => x.status === 'active');
       expect(fromState.map(key), d).toEqual(fromHistory.map(key));
       compared += fromHistory.length;
+      long.push(...fromHistory.filter((x) => x.loan_id.startsWith('M')));
     }
     expect(compared).toBeGreaterThan(200);
+    // the long loans are among them, current and behind
+    expect(new Set(long.map((x) => x.loan_id))).toEqual(new Set(['M1', 'M2', 'M3', 'M4', 'M5', 'M6', 'M7']));
+    expect(long.filter((x) => x.loan_id === 'M7' && x.dpd > 60).length).toBeGreaterThan(0);
+    expect(long.filter((x) => x.loan_id === 'M1' && x.dpd === 0).length).toBeGreaterThan(20);
   });
 });
