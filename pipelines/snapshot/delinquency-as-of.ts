@@ -122,7 +122,7 @@ export function delinquencyFromStateSql(
           -- covers fewer than P / floor + 1 of them): io and k fall in the prefix, which equals the whole schedule's start
           ${trusted(schedule.installmentFloor)} AS lwq_floor,
           least(toInt64(lwq_l.term_months), if(lwq_floor > 0, greatest(dateDiff('month', lwq_l.origination_date, ${date}) + 2,
-            intDiv(greatest(lwq_pay.applied + lwq_ev.r_to_date, 0), lwq_floor) + 2), toInt64(lwq_l.term_months))) AS s_up_to,
+            intDiv(greatest(ifNull(lwq_pay.applied, 0) + ifNull(lwq_ev.r_to_date, 0), 0), lwq_floor) + 2), toInt64(lwq_l.term_months))) AS s_up_to,
           ${schedule.columns}, lwq_pay.applied AS applied, lwq_pay.principal AS principal_paid,
           lwq_pay.explicit_split AS explicit_split, lwq_ev.has_co AS has_co, lwq_ev.co_raw AS co_raw, lwq_ev.r_total AS r_total, lwq_ev.r_to_date AS r_to_date
         FROM ${t('loans')} AS lwq_l

@@ -67,15 +67,27 @@ export type EvalDates = { kind: 'month_ends'; through: Param } | { kind: 'as_of'
  * Both i* and k come from sorting the loan's thresholds together with its
  * evaluation points, so the cost is O((n + T) log) per loan, not O(n·T).
  */
-export function scheduleLoanMonthsSql(db: Db, dates: EvalDates, pass: SnapshotPass): Sql {
+export function scheduleLoanMonthsSql(
+  db: Db,
+  dates: EvalDates,
+  pass: SnapshotPass,
+  /** wholeSchedules: every installment of every schedule (the reference the prefix is tested against) */
+  o: { wholeSchedules?: boolean } = {},
+): Sql {
   const t = (name: string) => trusted(tableRef(db, name));
   const p = pass.settings;
   const evalDates =
     dates.kind === 'month_ends'
       ? sql`arrayMap(k -> toLastDayOfMonth(addMonths(toStartOfMonth(lwq_l.origination_date), k)), range(toUInt32(greatest(0, dateDiff('month', toStartOfMonth(lwq_l.origination_date), toStartOfMonth(${dates.through})) + 1))))`
       : sql`if(lwq_l.origination_date <= ${dates.date}, [${dates.date}], [])`;
+  const lastDate = dates.kind === 'month_ends' ? dates.through : dates.date;
   // the loans are lwq_l below: the schedule's join and columns are told so
-  const schedule = effectiveSchedule(db, { loans: 'lwq_l', as: 'lwq_sf', filter: inPassBucket('loan_id', pass) });
+  const schedule = effectiveSchedule(db, {
+    loans: 'lwq_l',
+    as: 'lwq_sf',
+    filter: inPassBucket('loan_id', pass),
+    upTo: o.wholeSchedules ? undefined : 's_up_to',
+  });
   return sql`
 SELECT loan_id, customer_id, product, region, branch, channel, cohort_month, original_principal, non_retail, is_card,
   v.1 AS month_end, toUInt16(dateDiff('month', cohort_month, toStartOfMonth(v.1))) AS mob,
@@ -99,6 +111,13 @@ FROM (${underLayers(
       toUInt8(lwq_c.borrower_type = 'non_retail' OR has(${p.nonRetailProducts}, lwq_l.product)) AS non_retail,
       toUInt8(has(${p.cardProducts}, lwq_l.product)) AS is_card,
       ${evalDates} AS E,
+      -- the installments the evaluation dates can reach, not a long loan's every month: the ones due by the last
+      -- date (at most the months from origination to it + 1) and the ones the money applied can cover — every
+      -- installment but the last is at least the floor, and no date's P exceeds the positive credits' sum
+      toInt64(lwq_l.principal * 100) AS principal_cents,
+      ${trusted(schedule.installmentFloor)} AS lwq_floor,
+      least(toInt64(lwq_l.term_months), if(lwq_floor > 0, greatest(dateDiff('month', lwq_l.origination_date, ${lastDate}) + 2,
+        intDiv(ifNull(lwq_pay.credit_bound, 0) + ifNull(lwq_ev.credit_bound, 0), lwq_floor) + 2), toInt64(lwq_l.term_months))) AS s_up_to,
       ${schedule.columns},
       lwq_pay.pd AS pd, lwq_pay.pa AS pa, lwq_pay.pc AS pc, lwq_pay.pp AS pp, lwq_pay.explicit_split AS explicit_split,
       if(lwq_ev.has_co, lwq_ev.co_raw, toDate('2149-06-06')) AS co, lwq_ev.rd AS rd, lwq_ev.ra AS ra
@@ -107,11 +126,13 @@ FROM (${underLayers(
     ${schedule.join}
     LEFT JOIN (SELECT loan_id, groupArray(paid_date) AS pd, groupArray(toInt64((amount - ifNull(penalty_paid, 0)) * 100)) AS pa,
                  groupArray(toInt64(amount * 100)) AS pc, groupArray(toInt64(ifNull(principal_paid, 0) * 100)) AS pp,
-                 toUInt8(countIf(isNull(principal_paid)) = 0) AS explicit_split
+                 toUInt8(countIf(isNull(principal_paid)) = 0) AS explicit_split,
+                 sum(greatest(toInt64((amount - ifNull(penalty_paid, 0)) * 100), 0)) AS credit_bound
                FROM ${t('payments')} WHERE ${inPassBucket('loan_id', pass)} GROUP BY loan_id) AS lwq_pay ON lwq_pay.loan_id = lwq_l.loan_id
     LEFT JOIN (SELECT loan_id, countIf(type = 'charge_off') > 0 AS has_co, minIf(event_date, type = 'charge_off') AS co_raw,
                  arraySort(groupArrayIf(event_date, type = 'restructure')) AS rd,
-                 arrayMap(x -> x.2, arraySort(groupArrayIf((event_date, toInt64(amount * 100)), type = 'restructure'))) AS ra
+                 arrayMap(x -> x.2, arraySort(groupArrayIf((event_date, toInt64(amount * 100)), type = 'restructure'))) AS ra,
+                 sumIf(greatest(toInt64(amount * 100), 0), type = 'restructure') AS credit_bound
                FROM ${t('loan_events')} WHERE ${inPassBucket('loan_id', pass)} GROUP BY loan_id) AS lwq_ev ON lwq_ev.loan_id = lwq_l.loan_id
     WHERE ${inPassBucket('lwq_l.loan_id', pass)} AND lwq_l.loan_id NOT IN (SELECT loan_id FROM ${t('performance')})
       AND (${pass.nonRetailOnly} = 0 OR non_retail = 1)
@@ -131,7 +152,8 @@ FROM (${underLayers(
     length(s_due) AS n`,
       `-- cash on or after the charge-off date is recovery, not a payment that moves DPD
     arrayFilter(x -> x.2 = 1 OR x.1 < co OR x.6 != 0, ev0) AS ev,
-    CPR[n] AS principal_total,
+    -- a prefix's principal is not all of it; the interest total is read only when P covers every installment (then whole)
+    ${o.wholeSchedules ? 'CPR[n]' : 'if(s_prefix, principal_cents, CPR[n])'} AS principal_total,
     CI[n] AS interest_total`,
       `arrayMap(x -> x.2 = 1, ev) AS is_eval`,
       `arrayFilter((v, f) -> f, arrayCumSum(arrayMap(x -> x.3, ev)), is_eval) AS P,
