@@ -50,7 +50,7 @@ const chargeStateType = 'Array(Tuple(UInt64, Float64, Float64, Float64, Float64,
 
 /**
  * The columns that compute the closed forms, in layers (to put over the accrual's inputs: REPORTED,
- * the schedule's arrays C, CPR, CI, f_pr, f_int, s_due, sched_keep, and the loan's rules), and the name of the
+ * the schedule's arrays C, CPR, CI, f_pr, f_int, s_due, sched_keep, its totals, and the loan's rules), and the name of the
  * one holding each evaluation date's state as the accrual's common tuple (accrualOutType).
  * Each layer is its own SELECT over the one before and reads only columns of earlier layers: the
  * engine expands an alias used in the SELECT that defines it into its whole expression, so with
@@ -92,7 +92,7 @@ export function closedOutsSql(): { layers: string[]; outs: string } {
         arraySlice(arrayPushFront(C, 0.), 1, sched_keep), arraySlice(arrayPushFront(CPR, 0.), 1, sched_keep),
         arraySlice(arrayPushFront(CI, 0.), 1, sched_keep), arraySlice(f_int, 1, sched_keep), arraySlice(f_pr, 1, sched_keep),
         arraySlice(s_due, 1, sched_keep), range(1, sched_keep + 1)),
-      [(if(n = 0, -1e300, C[n]), toUInt8(0), toUInt64(n + 1), C[n], CPR[n], CI[n], 0., 0., toInt64(0))]) AS CL_INST,
+      [(if(n = 0, -1e300, sched_total), toUInt8(0), toUInt64(n + 1), sched_total, pr_total, int_total, 0., 0., toInt64(0))]) AS CL_INST,
     -- P never falls unless a payment's penalty part exceeds its cash (nothing validates that away)
     arrayAll(lwa_d -> lwa_d >= 0, arrayDifference(CL_P)) AS CL_P_RISES`,
     `

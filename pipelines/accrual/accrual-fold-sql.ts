@@ -36,12 +36,13 @@ const X = { day: 'lwa_x.1', kind: 'lwa_x.2', a: 'lwa_x.3', b: 'lwa_x.4', item: '
 
 /**
  * The schedule's waterfall at an amount applied `p` (SPEC §4: oldest first, interest then principal):
- * principal and interest unpaid on the first `k` installments. C/CPR/CI are cumulative arrays.
+ * principal and interest unpaid on the first `k` installments. C/CPR/CI are cumulative arrays;
+ * pr_total/int_total the whole schedule's (the arrays may be its first installments only).
  */
 export const waterfall = (p: string, k: string, io: string) => {
   const cprev = `if(${io} > 1, C[${io} - 1], 0.)`;
-  const ppaid = `if(${io} = 0, CPR[n], if(${io} > 1, CPR[${io} - 1], 0.) + least(greatest(${p} - ${cprev} - f_int[${io}], 0.), f_pr[${io}]))`;
-  const ipaid = `if(${io} = 0, CI[n], if(${io} > 1, CI[${io} - 1], 0.) + least(greatest(${p} - ${cprev}, 0.), f_int[${io}]))`;
+  const ppaid = `if(${io} = 0, pr_total, if(${io} > 1, CPR[${io} - 1], 0.) + least(greatest(${p} - ${cprev} - f_int[${io}], 0.), f_pr[${io}]))`;
+  const ipaid = `if(${io} = 0, int_total, if(${io} > 1, CI[${io} - 1], 0.) + least(greatest(${p} - ${cprev}, 0.), f_int[${io}]))`;
   return {
     io,
     op: `if(${k} > 0, greatest(CPR[${k}] - (${ppaid}), 0.), 0.)`,

@@ -75,6 +75,8 @@ export function accrualSql(
     loans?: Sql | undefined;
     /** a pass of a whole rebuild: only the loans of this part */
     part?: LoanPart | undefined;
+    /** every installment of every schedule (the reference the prefix is tested against) */
+    wholeSchedules?: boolean;
   },
 ): Sql {
   const t = (name: string) => trusted(tableRef(db, name));
@@ -84,7 +86,19 @@ export function accrualSql(
   // a pass's part is a hash of the id on every table read: an IN set of its loans took longer than the inputs' joins
   const inPart = (col: string) => (o.part ? inLoanPart(col, o.part) : trusted('1'));
   const inLoans = (col: string) => (o.loans ? sql`${inPart(col)} AND ${trusted(col)} IN (${o.loans})` : inPart(col));
-  const schedule = effectiveSchedule(db, { loans: 'lwq_l', as: 'lwq_sf', filter: inLoans('loan_id') });
+  const schedule = effectiveSchedule(db, {
+    loans: 'lwq_l',
+    as: 'lwq_sf',
+    filter: inLoans('loan_id'),
+    upTo: o.wholeSchedules ? undefined : 's_up_to',
+    interestTotal: true,
+  });
+  // a prefix's totals are the whole schedule's (the principal from the terms, the interest summed);
+  // they are read only where P covers every installment, which a prefix never lets it (its bound)
+  const totals = o.wholeSchedules
+    ? 'CPR[n] AS pr_total, CI[n] AS int_total, C[n] AS sched_total'
+    : `if(s_prefix, toFloat64(principal_cents), CPR[n]) AS pr_total, if(s_prefix, toFloat64(s_interest_total), CI[n]) AS int_total,
+        if(s_prefix, pr_total + int_total, C[n]) AS sched_total`;
   // a schedule loan's rows are every month-end from its cohort month to its last row (the one without a
   // next month-end), so they come from that row alone: grouping every loan-month by loan took longer
   const dates =
@@ -110,7 +124,7 @@ export function accrualSql(
       SELECT *,
         arrayMap(lwa_v -> toFloat64(lwa_v), s_pr) AS f_pr, arrayMap(lwa_v -> toFloat64(lwa_v), s_int) AS f_int,
         arrayCumSum(arrayMap((lwa_a, lwa_b) -> lwa_a + lwa_b, f_pr, f_int)) AS C,
-        arrayCumSum(f_pr) AS CPR, arrayCumSum(f_int) AS CI, length(s_due) AS n, C[n] AS sched_total,
+        arrayCumSum(f_pr) AS CPR, arrayCumSum(f_int) AS CI, length(s_due) AS n, ${trusted(totals)},
         -- nothing after the last evaluation date is reported, nor a charge or payment from the charge-off
         -- on: they are dropped before the sort (a loan's later schedule was most of what it sorted)
         arrayMax(EVAL_DAYS) AS last_eval_day, least(co_day, last_eval_day + 1) AS event_end,
@@ -129,8 +143,17 @@ export function accrualSql(
         arraySplit((lwa_x, lwa_cut) -> lwa_cut, REPORTED,
           arrayPushFront(arrayPopBack(arrayMap(lwa_x -> lwa_x.2 = 4, REPORTED)), 0)) AS PIECES
       FROM (
-        SELECT lwq_l.loan_id AS loan_id, lwq_l.origination_date AS origination_date, ${schedule.columns},
+        SELECT lwq_l.loan_id AS loan_id, lwq_l.origination_date AS origination_date, toInt64(lwq_l.principal * 100) AS principal_cents,
           ${evalDays} AS EVAL_DAYS,
+          -- the installments the evaluation dates can reach, not a long loan's every month: those due by the last
+          -- date, and those the credits can cover (every installment but the last is at least the floor; P never
+          -- exceeds the payments', restructures' and waivers' sum)
+          ${trusted(schedule.installmentFloor)} AS lwq_floor,
+          least(toInt64(lwq_l.term_months), if(lwq_floor > 0,
+            greatest(dateDiff('month', lwq_l.origination_date, addDays(toDate('1970-01-01'), arrayMax(EVAL_DAYS))) + 2,
+              intDiv(ifNull(lwq_pay.credit_bound, 0) + ifNull(lwq_ev.credit_bound, 0), lwq_floor) + 2),
+            toInt64(lwq_l.term_months))) AS s_up_to,
+          ${schedule.columns},
           toFloat64(lwq_l.annual_rate) * (1 + ${r.markup}) / ${r.basis} AS daily_rate,
           ${r.compound} AS compound, ${r.lateFee} AS late_fee, ${r.feeCap} AS fee_cap,
           ${r.nonAccrualDpd} AS non_accrual_dpd, ${r.waiveOnRestructure} AS waive_on_restructure,
@@ -143,11 +166,13 @@ export function accrualSql(
         ${schedule.join}
         ${dates}
         LEFT JOIN (SELECT loan_id, groupArray(paid_date) AS pd, groupArray(toInt64(amount * 100)) AS pa,
-                     groupArray(if(isNull(penalty_paid), toInt64(-1), toInt64(assumeNotNull(penalty_paid) * 100))) AS pb
+                     groupArray(if(isNull(penalty_paid), toInt64(-1), toInt64(assumeNotNull(penalty_paid) * 100))) AS pb,
+                     sum(greatest(toInt64(amount * 100), 0)) AS credit_bound
                    FROM ${t('payments')} WHERE ${inLoans('loan_id')} GROUP BY loan_id) AS lwq_pay ON lwq_pay.loan_id = lwq_l.loan_id
         LEFT JOIN (SELECT loan_id, countIf(type = 'charge_off') > 0 AS has_co, minIf(event_date, type = 'charge_off') AS co_raw,
                      groupArrayIf(event_date, type = 'restructure') AS rd, groupArrayIf(toInt64(amount * 100), type = 'restructure') AS ra,
-                     groupArrayIf(event_date, type = 'waiver') AS wd, groupArrayIf(toInt64(amount * 100), type = 'waiver') AS wa
+                     groupArrayIf(event_date, type = 'waiver') AS wd, groupArrayIf(toInt64(amount * 100), type = 'waiver') AS wa,
+                     sumIf(greatest(toInt64(amount * 100), 0), type IN ('restructure', 'waiver')) AS credit_bound
                    FROM ${t('loan_events')} WHERE ${inLoans('loan_id')} GROUP BY loan_id) AS lwq_ev ON lwq_ev.loan_id = lwq_l.loan_id
         WHERE ${inLoans('lwq_l.loan_id')} AND lwq_l.loan_id NOT IN (SELECT loan_id FROM ${t('performance')}) ${whereDate}
       )`;

@@ -18,7 +18,7 @@ interface Db {
  */
 export function effectiveSchedule(
   db: Db,
-  o: { loans: string; as: string; filter?: Sql; upTo?: string },
+  o: { loans: string; as: string; filter?: Sql; upTo?: string; interestTotal?: boolean },
 ): { join: Sql; columns: Sql; installmentFloor: string } {
   const [l, sf] = [o.loans, o.as];
   const gen = scheduleArraysSql({
@@ -30,8 +30,12 @@ export function effectiveSchedule(
     upTo: o.upTo,
   });
   // with upTo (the name of a column of the same query): a generated schedule's first upTo
-  // installments (s_prefix 1 when there are more); a file's schedule is read whole
-  const prefix = o.upTo === undefined ? '' : `, NOT has_file_schedule AND ${gen.isPrefix} AS s_prefix`;
+  // installments (s_prefix 1 when there are more; with interestTotal, the whole schedule's interest
+  // as s_interest_total); a file's schedule is read whole
+  const prefix =
+    o.upTo === undefined
+      ? ''
+      : `, NOT has_file_schedule AND ${gen.isPrefix} AS s_prefix${o.interestTotal ? `, if(s_prefix, ${gen.interestTotal}, 0) AS s_interest_total` : ''}`;
   const columns = trusted(`length(${sf}.s) > 0 AS has_file_schedule,
       if(has_file_schedule, arrayMap(x -> x.2, ${sf}.s), ${gen.due}) AS s_due,
       if(has_file_schedule, arrayMap(x -> x.4, ${sf}.s), ${gen.interest}) AS s_int,

@@ -107,14 +107,17 @@ export function scheduleArraysSql(c: {
   const idx = `range(1, ${len} + 1)`;
   const A = `floor(${P} * ${r} / (1 - pow(1 + ${r}, -toFloat64(${n}))) + 0.5)`;
   const base = `intDiv(${c.principalCents}, ${n})`;
-  const annuityInterest = `arrayMap(i -> toInt64(floor((${P} * pow(1 + ${r}, i - 1) - (${A} * (pow(1 + ${r}, i - 1) - 1)) / ${r}) * ${r} + 0.5)), ${idx})`;
-  const epInterest = `arrayMap(i -> toInt64(floor(toFloat64(${c.principalCents} - ${base} * (i - 1)) * ${r} + 0.5)), ${idx})`;
+  const annuityInterest = (over: string) =>
+    `arrayMap(i -> toInt64(floor((${P} * pow(1 + ${r}, i - 1) - (${A} * (pow(1 + ${r}, i - 1) - 1)) / ${r}) * ${r} + 0.5)), ${over})`;
+  const epInterest = (over: string) =>
+    `arrayMap(i -> toInt64(floor(toFloat64(${c.principalCents} - ${base} * (i - 1)) * ${r} + 0.5)), ${over})`;
   const isAnnuity = `(${c.method} = 'annuity' AND ${r} != 0)`;
   const isEp = `(${c.method} = 'equal_principal' OR (${c.method} = 'annuity' AND ${r} = 0))`;
   const due = `if(${c.method} = 'bullet', [addMonths(${c.orig}, ${n})], arrayMap(i -> addMonths(${c.orig}, i), ${idx}))`;
-  const interest = `multiIf(${c.method} = 'bullet', [toInt64(floor(${P} * ${r} * ${n} + 0.5))],
-      ${c.method} = 'interest_only', arrayMap(i -> toInt64(floor(${P} * ${r} + 0.5)), ${idx}),
-      ${isEp}, ${epInterest}, ${annuityInterest})`;
+  const interestOver = (over: string) => `multiIf(${c.method} = 'bullet', [toInt64(floor(${P} * ${r} * ${n} + 0.5))],
+      ${c.method} = 'interest_only', arrayMap(i -> toInt64(floor(${P} * ${r} + 0.5)), ${over}),
+      ${isEp}, ${epInterest(over)}, ${annuityInterest(over)})`;
+  const interest = interestOver(idx);
   // principal needs the interest array for annuities; the last element takes the remainder.
   // Built as (first n−1) + [remainder] so no lambda aggregates an array per element (O(n²)).
   // A prefix shorter than the schedule has no last installment: every element is the regular one.
@@ -133,5 +136,7 @@ export function scheduleArraysSql(c: {
   const installmentFloor = `toInt64(multiIf(${isAnnuity}, ${A}, ${isEp}, ${base}, ${c.method} = 'interest_only', floor(${P} * ${r} + 0.5), 0))`;
   // the arrays are a prefix of a longer schedule (not all of it)
   const isPrefix = `(${c.method} != 'bullet' AND NOT ${whole})`;
-  return { due, interest, principalFrom, installmentFloor, isPrefix };
+  // the whole schedule's interest, for a reader of a prefix that needs the total (every installment's)
+  const interestTotal = `arraySum(${interestOver(`range(1, ${n} + 1)`)})`;
+  return { due, interest, principalFrom, installmentFloor, isPrefix, interestTotal };
 }

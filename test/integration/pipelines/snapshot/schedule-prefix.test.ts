@@ -6,6 +6,8 @@ import { snapshotParams, snapshotPass } from '../../../../pipelines/snapshot/sna
 import { queryRows } from '../../../../warehouse/connection.ts';
 import { buildSchedule, repaymentMethods } from '../../../../warehouse/schedule/build-schedule.ts';
 import { param, render, sql, type Sql } from '../../../../warehouse/sql.ts';
+import { accrualSql } from '../../../../pipelines/accrual/accrual-sql.ts';
+import { parseAccrualRules } from '../../../../pipelines/accrual/accrual-rules.ts';
 import { warehouseWithFiles } from '../../../helpers/book.ts';
 import { defaultSettings } from '../../../helpers/settings.ts';
 import { disposeIfOpened } from '../../../helpers/warehouse.ts';
@@ -13,7 +15,8 @@ import { disposeIfOpened } from '../../../helpers/warehouse.ts';
 /**
  * Property: evaluating a generated schedule on its first installments only (those the dates and the
  * money applied can reach, schedule-path-sql.ts) gives the rows of evaluating every installment —
- * every column of every loan-month, and on single dates — for long loans of each repayment method
+ * every column of every loan-month, and on single dates, and the accrual's rows under a
+ * scheduled-first and a charges-first order — for long loans of each repayment method
  * with payments on time, late, missed, partial and far ahead, penalties paid, restructure credits
  * and charge-offs.
  */
@@ -86,3 +89,34 @@ it('a date’s rows from the first installments equal those from every installme
     expect(await rowsOf(dates, false), d).toEqual(await rowsOf(dates, true));
   }
 });
+
+const accrualRows = async (
+  dates: Parameters<typeof accrualSql>[1]['dates'],
+  order: 'scheduled' | 'charges',
+  whole: boolean,
+) => {
+  const rules = parseAccrualRules({
+    default: {
+      late_fee: 20,
+      late_fee_cap: 100,
+      allocation_order:
+        order === 'scheduled'
+          ? ['scheduled', 'penalty_interest', 'compound_interest', 'fee']
+          : ['fee', 'penalty_interest', 'compound_interest', 'scheduled'],
+    },
+  });
+  const q = sql`SELECT * FROM (${accrualSql(wh, { dates, settings: defaultSettings, rules, wholeSchedules: whole })}) ORDER BY loan_id, date`;
+  const { query, query_params } = render(q);
+  return (await queryRows<Record<string, unknown>>(wh, query, query_params)).map((r) => JSON.stringify(r));
+};
+
+it.each(['scheduled', 'charges'] as const)(
+  'the accrual from the first installments equals the one from every installment (%s first)',
+  async (order) => {
+    const monthEnds = await accrualRows({ kind: 'loan_month' }, order, false);
+    expect(monthEnds).toEqual(await accrualRows({ kind: 'loan_month' }, order, true));
+    expect(monthEnds.length).toBeGreaterThan(2_000);
+    const date = { kind: 'as_of' as const, date: param('2024-03-29', 'Date') };
+    expect(await accrualRows(date, order, false)).toEqual(await accrualRows(date, order, true));
+  },
+);
