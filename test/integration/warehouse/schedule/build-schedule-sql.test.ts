@@ -15,6 +15,26 @@ beforeAll(async () => {
 });
 afterAll(() => disposeIfOpened(wh));
 
+/** The columns `select` over one row per terms: o, p, r, n, m as scheduleArraysSql names them, and u (upTo, 0 when absent). */
+function termRows<T>(select: string, terms: (ScheduleTerms & { upTo?: number })[]) {
+  return queryRows<T>(
+    wh,
+    `SELECT ${select}
+     FROM (SELECT i, toDate(o) AS o, toInt64(p) AS p, toDecimal64(r, 6) AS r, toUInt16(n) AS n, m, u
+           FROM (SELECT arrayJoin(arrayZip(range(length({o:Array(String)})), {o:Array(String)}, {p:Array(Int64)}, {r:Array(String)}, {n:Array(UInt16)}, {m:Array(String)}, {u:Array(UInt32)})) AS z,
+                        z.1 AS i, z.2 AS o, z.3 AS p, z.4 AS r, z.5 AS n, z.6 AS m, z.7 AS u))
+     ORDER BY i`,
+    {
+      o: terms.map((t) => t.originationDate),
+      p: terms.map((t) => t.principalCents),
+      r: terms.map((t) => t.annualRate.toFixed(6)),
+      n: terms.map((t) => t.termMonths),
+      m: terms.map((t) => t.method),
+      u: terms.map((t) => t.upTo ?? 0),
+    },
+  );
+}
+
 it('generates the same schedule in ClickHouse as in TypeScript, to the cent', async () => {
   const rng = new Rng(42);
   const terms: ScheduleTerms[] = Array.from({ length: 3000 }, () => ({
@@ -28,20 +48,9 @@ it('generates the same schedule in ClickHouse as in TypeScript, to the cent', as
     method: rng.pick(repaymentMethods),
   }));
   const g = scheduleArraysSql({ orig: 'o', principalCents: 'p', rate: 'r', term: 'n', method: 'm' });
-  const rows = await queryRows<{ i: number; due: string[]; pr: string[]; it: string[] }>(
-    wh,
-    `SELECT i, ${g.due} AS due, ${g.interest} AS it, ${g.principalFrom('it')} AS pr
-     FROM (SELECT i, toDate(o) AS o, toInt64(p) AS p, toDecimal64(r, 6) AS r, toUInt16(n) AS n, m
-           FROM (SELECT arrayJoin(arrayZip(range(length({o:Array(String)})), {o:Array(String)}, {p:Array(Int64)}, {r:Array(String)}, {n:Array(UInt16)}, {m:Array(String)})) AS z,
-                        z.1 AS i, z.2 AS o, z.3 AS p, z.4 AS r, z.5 AS n, z.6 AS m))
-     ORDER BY i`,
-    {
-      o: terms.map((t) => t.originationDate),
-      p: terms.map((t) => t.principalCents),
-      r: terms.map((t) => t.annualRate.toFixed(6)),
-      n: terms.map((t) => t.termMonths),
-      m: terms.map((t) => t.method),
-    },
+  const rows = await termRows<{ i: number; due: string[]; pr: string[]; it: string[] }>(
+    `i, ${g.due} AS due, ${g.interest} AS it, ${g.principalFrom('it')} AS pr`,
+    terms,
   );
   expect(rows).toHaveLength(terms.length);
   const diffs: string[] = [];
@@ -72,21 +81,9 @@ it('a prefix (upTo) is the whole schedule’s first installments, and every inst
     };
   });
   const g = scheduleArraysSql({ orig: 'o', principalCents: 'p', rate: 'r', term: 'n', method: 'm', upTo: 'u' });
-  const rows = await queryRows<{ due: string[]; pr: string[]; it: string[]; prefix: number; floor: string }>(
-    wh,
-    `SELECT ${g.due} AS due, ${g.interest} AS it, ${g.principalFrom('it')} AS pr, toUInt8(${g.isPrefix}) AS prefix, ${g.installmentFloor} AS floor
-     FROM (SELECT i, toDate(o) AS o, toInt64(p) AS p, toDecimal64(r, 6) AS r, toUInt16(n) AS n, m, u
-           FROM (SELECT arrayJoin(arrayZip(range(length({o:Array(String)})), {o:Array(String)}, {p:Array(Int64)}, {r:Array(String)}, {n:Array(UInt16)}, {m:Array(String)}, {u:Array(UInt32)})) AS z,
-                        z.1 AS i, z.2 AS o, z.3 AS p, z.4 AS r, z.5 AS n, z.6 AS m, z.7 AS u))
-     ORDER BY i`,
-    {
-      o: terms.map((t) => t.originationDate),
-      p: terms.map((t) => t.principalCents),
-      r: terms.map((t) => t.annualRate.toFixed(6)),
-      n: terms.map((t) => t.termMonths),
-      m: terms.map((t) => t.method),
-      u: terms.map((t) => t.upTo),
-    },
+  const rows = await termRows<{ due: string[]; pr: string[]; it: string[]; prefix: number; floor: string }>(
+    `${g.due} AS due, ${g.interest} AS it, ${g.principalFrom('it')} AS pr, toUInt8(${g.isPrefix}) AS prefix, ${g.installmentFloor} AS floor`,
+    terms,
   );
   const diffs: string[] = [];
   rows.forEach((row, k) => {
