@@ -8,7 +8,7 @@ import { handledLater } from '../../lib/handled-later.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { param, sql, trusted, type Sql } from '../../warehouse/sql.ts';
 import { runMetric, bucketOrder } from '../../warehouse/metrics/run.ts';
-import { activeDelinquencySource, delinquencyAsOfSql } from '../snapshot/delinquency-as-of.ts';
+import { activeDelinquencySource, delinquencyAsOfSql, snapshotCovers } from '../snapshot/delinquency-as-of.ts';
 import { inLoanPart, rangeParts, type LoanPart } from '../../warehouse/loan-part.ts';
 import { scoreUpdate } from './score-update.ts';
 import { caseActions } from './case-actions.ts';
@@ -210,7 +210,7 @@ export async function buildCaseList(
   await assertCaseDate(wh, o.asOf, me);
   // the statements below are sent together: the engine runs them in turn off the main thread while
   // Node reads each answer as it comes (chdb runs one bound statement at a time; a server, side by side)
-  const [roll, scoredAt, held, parts, delinquency] = await Promise.all([
+  const [roll, scoredAt, held, parts, delinquency, factsFresh] = await Promise.all([
     rollForward(wh, me),
     o.champion ? latestScoredMonthEnd(wh, o.champion, o.asOf) : '',
     // at a month-end the snapshot built, what each case owes is its accrual row: joined, not folded again
@@ -220,6 +220,8 @@ export async function buildCaseList(
     o.delinquencyFrom === 'history'
       ? (p: LoanPart) => ({ sql: delinquencyAsOfSql(wh, o.asOf, o.settings, p) })
       : activeDelinquencySource(wh, o.asOf, o.settings),
+    // the snapshot's facts hold every payment and action loaded (the promises' states among them)
+    snapshotCovers(wh, me, o.settings),
   ]);
   const model = scoredAt && o.champion ? await loadModel(wh, o.champion.name, o.champion.version) : null;
   const edges = model?.artifact.gradeEdges ?? defaultGradeEdges;
@@ -294,6 +296,7 @@ export async function buildCaseList(
           lookbackDays: escalation.lookback_days,
           graceDays: escalation.grace_days,
           states: escalation.on,
+          factsFresh,
         })
       : Promise.resolve(new Map<string, UnkeptPromise>()),
   );

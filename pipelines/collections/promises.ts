@@ -117,21 +117,45 @@ export interface UnkeptPromise {
  */
 export async function recentUnkeptPromises(
   wh: Warehouse,
-  o: { asOf: string; lookbackDays: number; graceDays: number; states: readonly PromiseStatus[] },
+  o: {
+    asOf: string;
+    lookbackDays: number;
+    graceDays: number;
+    states: readonly PromiseStatus[];
+    /** collection_facts was built after every payment and action loaded (a fresh snapshot): its states may be read */
+    factsFresh?: boolean;
+  },
 ): Promise<Map<string, UnkeptPromise>> {
   const asOf = sql`${param(o.asOf, 'Date')}`;
   const grace = sql`${param(o.graceDays, 'UInt16')}`;
   const since = param(addDaysIso(o.asOf, -o.lookbackDays), 'Date');
+  const states = param(o.states, 'Array(String)');
+  const pick = sql`SELECT loan_id, argMax(lwq_u.action_id, (lwq_u.deadline, lwq_u.action_id)) AS action_id,
+        toString(max(lwq_u.deadline)) AS deadline, argMax(lwq_u.status, (lwq_u.deadline, lwq_u.action_id)) AS status`;
+  // A promise's state is final once its deadline has passed (collection_facts' promise_status, judged with
+  // SPEC's 3 days): for these deadlines, all on or before the date, the facts give the lifecycle's answer
+  // without running it over the loans' payments. Not for another grace, nor when `open` counts (a deadline
+  // after the date), nor after a load the snapshot has not seen.
+  if (o.factsFresh && o.graceDays === specGraceDays && !o.states.includes('open')) {
+    const rows = await querySql<{ loan_id: string } & UnkeptPromise>(
+      wh,
+      sql`${pick} FROM (SELECT loan_id, action_id, promise_due AS deadline, toString(promise_status) AS status
+          FROM ${trusted(tableRef(wh, 'collection_facts'))}
+          WHERE outcome = 'promise_to_pay' AND action_date <= ${asOf} AND promise_due > ${since} AND promise_due <= ${asOf}
+            AND has(${states}, toString(promise_status))) AS lwq_u
+        GROUP BY loan_id`,
+    );
+    return new Map(rows.map(({ loan_id, ...r }) => [loan_id, r]));
+  }
   // only loans with a deadline in the look-back are judged (each with all its promises): not the whole book's promises
   const loans = sql`loan_id IN (SELECT loan_id FROM ${trusted(tableRef(wh, 'collection_actions'))}
     WHERE outcome = 'promise_to_pay' AND addDays(ifNull(promised_date, action_date), ${grace}) > ${since}
       AND addDays(ifNull(promised_date, action_date), ${grace}) <= ${asOf})`;
-  const rows = await querySql<{ loan_id: string; action_id: string; deadline: string; status: PromiseStatus }>(
+  const rows = await querySql<{ loan_id: string } & UnkeptPromise>(
     wh,
-    sql`SELECT loan_id, argMax(lwq_u.action_id, (lwq_u.deadline, lwq_u.action_id)) AS action_id,
-        toString(max(lwq_u.deadline)) AS deadline, argMax(lwq_u.status, (lwq_u.deadline, lwq_u.action_id)) AS status
+    sql`${pick}
       FROM (SELECT loan_id, action_id, deadline, status FROM (${promiseRowsSql(trusted(wh.database), asOf, grace, loans)})
-            WHERE has(${param(o.states, 'Array(String)')}, status) AND deadline > ${since}) AS lwq_u
+            WHERE has(${states}, status) AND deadline > ${since}) AS lwq_u
       GROUP BY loan_id`,
   );
   return new Map(rows.map(({ loan_id, ...r }) => [loan_id, r]));

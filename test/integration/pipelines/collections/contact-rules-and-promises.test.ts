@@ -2,7 +2,7 @@
 import { createApp } from '../../../../api/app.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contactCompliance, contactRuleBreaches } from '../../../../pipelines/collections/contact-compliance.ts';
-import { listPromises } from '../../../../pipelines/collections/promises.ts';
+import { listPromises, recentUnkeptPromises } from '../../../../pipelines/collections/promises.ts';
 import { runMetric } from '../../../../warehouse/metrics/run.ts';
 import { buildCaseList, casesCsv } from '../../../../pipelines/cases/case-list.ts';
 import { defaultStrategyTable } from '../../../../pipelines/cases/strategy.ts';
@@ -159,6 +159,32 @@ describe('contact rules and promises on hand-built loans', () => {
     expect(
       (await listPromises(wh, { asOf: '2024-05-20', region: ['south'], status: ['open'] })).map((r) => r.action_id),
     ).toEqual(['f1', 'e1']);
+  });
+
+  it('recent unkept promises from the snapshot’s facts equal the lifecycle run over the payments', async () => {
+    let found = 0;
+    for (const asOf of ['2024-04-24', '2024-04-26', '2024-05-01', '2024-05-04', '2024-05-20', '2024-05-31']) {
+      for (const states of [['broken'], ['broken', 'partial'], ['partial', 'kept']] as const) {
+        for (const lookbackDays of [7, 30]) {
+          const o = { asOf, lookbackDays, graceDays: 3, states };
+          const fromFacts = await recentUnkeptPromises(wh, { ...o, factsFresh: true });
+          expect([...fromFacts], `${asOf} ${states.join()} ${lookbackDays}`).toEqual([
+            ...(await recentUnkeptPromises(wh, o)),
+          ]);
+          found += fromFacts.size;
+        }
+      }
+    }
+    // the overlapping promises of B (one kept, one partial) and the one-cent shortfall of D are among them
+    expect(found).toBeGreaterThan(20);
+    const may = await recentUnkeptPromises(wh, {
+      asOf: '2024-05-20',
+      lookbackDays: 30,
+      graceDays: 3,
+      states: ['partial'],
+      factsFresh: true,
+    });
+    expect(Object.fromEntries([...may].map(([id, p]) => [id, p.status]))).toEqual({ B: 'partial', D: 'partial' });
   });
 
   it('the promises metric: states, kept rate by count and amount, days late; the collections metric agrees', async () => {
