@@ -90,14 +90,20 @@ export function accrualSql(
     loans: 'lwq_l',
     as: 'lwq_sf',
     filter: inLoans('loan_id'),
-    upTo: o.wholeSchedules ? undefined : 's_up_to',
+    // P never exceeds the positive payments', restructures' and waivers' sum
+    reach: o.wholeSchedules
+      ? undefined
+      : {
+          through: trusted("addDays(toDate('1970-01-01'), arrayMax(EVAL_DAYS))"),
+          credits: trusted('ifNull(lwq_pay.credit_bound, 0) + ifNull(lwq_ev.credit_bound, 0)'),
+        },
     interestTotal: true,
   });
   // a prefix's totals are the whole schedule's (the principal from the terms, the interest summed);
   // they are read only where P covers every installment, which a prefix never lets it (its bound)
   const totals = o.wholeSchedules
     ? 'CPR[n] AS pr_total, CI[n] AS int_total, C[n] AS sched_total'
-    : `if(s_prefix, toFloat64(principal_cents), CPR[n]) AS pr_total, if(s_prefix, toFloat64(s_interest_total), CI[n]) AS int_total,
+    : `if(s_prefix, toFloat64(s_principal_cents), CPR[n]) AS pr_total, if(s_prefix, toFloat64(s_interest_total), CI[n]) AS int_total,
         if(s_prefix, pr_total + int_total, C[n]) AS sched_total`;
   // a schedule loan's rows are every month-end from its cohort month to its last row (the one without a
   // next month-end), so they come from that row alone: grouping every loan-month by loan took longer
@@ -143,16 +149,8 @@ export function accrualSql(
         arraySplit((lwa_x, lwa_cut) -> lwa_cut, REPORTED,
           arrayPushFront(arrayPopBack(arrayMap(lwa_x -> lwa_x.2 = 4, REPORTED)), 0)) AS PIECES
       FROM (
-        SELECT lwq_l.loan_id AS loan_id, lwq_l.origination_date AS origination_date, toInt64(lwq_l.principal * 100) AS principal_cents,
+        SELECT lwq_l.loan_id AS loan_id, lwq_l.origination_date AS origination_date,
           ${evalDays} AS EVAL_DAYS,
-          -- the installments the evaluation dates can reach, not a long loan's every month: those due by the last
-          -- date, and those the credits can cover (every installment but the last is at least the floor; P never
-          -- exceeds the payments', restructures' and waivers' sum)
-          ${trusted(schedule.installmentFloor)} AS lwq_floor,
-          least(toInt64(lwq_l.term_months), if(lwq_floor > 0,
-            greatest(dateDiff('month', lwq_l.origination_date, addDays(toDate('1970-01-01'), arrayMax(EVAL_DAYS))) + 2,
-              intDiv(ifNull(lwq_pay.credit_bound, 0) + ifNull(lwq_ev.credit_bound, 0), lwq_floor) + 2),
-            toInt64(lwq_l.term_months))) AS s_up_to,
           ${schedule.columns},
           toFloat64(lwq_l.annual_rate) * (1 + ${r.markup}) / ${r.basis} AS daily_rate,
           ${r.compound} AS compound, ${r.lateFee} AS late_fee, ${r.feeCap} AS fee_cap,

@@ -210,6 +210,8 @@ export async function buildCaseList(
   await assertCaseDate(wh, o.asOf, me);
   // the statements below are sent together: the engine runs them in turn off the main thread while
   // Node reads each answer as it comes (chdb runs one bound statement at a time; a server, side by side)
+  // whether the snapshot holds every file loaded: where the state at the date comes from, and whether its facts hold the promises' states
+  const covers = snapshotCovers(wh, me, o.settings);
   const [roll, scoredAt, held, parts, delinquency, factsFresh] = await Promise.all([
     rollForward(wh, me),
     o.champion ? latestScoredMonthEnd(wh, o.champion, o.asOf) : '',
@@ -219,9 +221,8 @@ export async function buildCaseList(
     caseListParts(wh, o.parts),
     o.delinquencyFrom === 'history'
       ? (p: LoanPart) => ({ sql: delinquencyAsOfSql(wh, o.asOf, o.settings, p) })
-      : activeDelinquencySource(wh, o.asOf, o.settings),
-    // the snapshot's facts hold every payment and action loaded (the promises' states among them)
-    snapshotCovers(wh, me, o.settings),
+      : covers.then((c) => activeDelinquencySource(wh, o.asOf, o.settings, c)),
+    covers,
   ]);
   const model = scoredAt && o.champion ? await loadModel(wh, o.champion.name, o.champion.version) : null;
   const edges = model?.artifact.gradeEdges ?? defaultGradeEdges;
@@ -300,7 +301,7 @@ export async function buildCaseList(
         })
       : Promise.resolve(new Map<string, UnkeptPromise>()),
   );
-  const contactsRead = handledLater(loadLoanContacts(wh, contactRules, null, o.asOf));
+  const contactsRead = handledLater(loadLoanContacts(wh, contactRules, o.asOf));
   const rows = (await Promise.all(partRows)).flat();
   // team, last contacts and open promises of the list's loans only (the team filter applies to them)
   const actionsRead = handledLater(

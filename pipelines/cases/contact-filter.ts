@@ -76,18 +76,16 @@ const lookback = (rules: ContactRules) =>
   );
 
 /**
- * The recorded contacts and contact events of the listed loans (null: every loan) up to the date: actions of the
- * lookback window, every do-not-contact / consent event (they hold until lifted), complaints of
- * the cooling-off window. One scan of each table, filtered to the loans in Node.
+ * Every loan's recorded contacts and contact events up to the date (a case list looks up its cases'):
+ * actions of the lookback window, every do-not-contact / consent event (they hold until lifted),
+ * complaints of the cooling-off window. One scan of each table.
  */
 export async function loadLoanContacts(
   wh: Warehouse,
   rules: ContactRules,
-  loanIds: ReadonlySet<string> | null,
   date: string,
 ): Promise<Map<string, LoanContacts>> {
   const out = new Map<string, { actions: ContactRecord[]; events: ContactEvent[] }>();
-  if (loanIds?.size === 0) return new Map();
   const asOf = param(date, 'Date');
   const actions = await querySql<ContactRecord & { loan_id: string }>(
     wh,
@@ -107,9 +105,8 @@ export async function loadLoanContacts(
     if (!l) out.set(id, (l = { actions: [], events: [] }));
     return l;
   };
-  const wanted = (id: string) => loanIds === null || loanIds.has(id);
-  for (const a of actions) if (wanted(a.loan_id)) of(a.loan_id).actions.push(a);
-  for (const e of events) if (wanted(e.loan_id)) of(e.loan_id).events.push(e);
+  for (const a of actions) of(a.loan_id).actions.push(a);
+  for (const e of events) of(e.loan_id).events.push(e);
   return new Map(
     [...out].map(([loan_id, l]) => [loan_id, { loan_id, actions: l.actions.sort(contactOrder), events: l.events }]),
   );

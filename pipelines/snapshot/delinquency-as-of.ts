@@ -91,7 +91,7 @@ export function delinquencyFromStateSql(
     loans: 'lwq_l',
     as: 'lwq_sf',
     filter: sql`loan_id IN ${candidates}`,
-    upTo: 's_up_to',
+    reach: { through: date, credits: trusted('ifNull(lwq_pay.applied, 0) + ifNull(lwq_ev.r_to_date, 0)') },
   });
   const cents = (x: string) => trusted(`toString(CAST(${x} AS Decimal(18, 2)) / 100)`);
   return sql`
@@ -101,7 +101,7 @@ export function delinquencyFromStateSql(
       SELECT loan_id,
         arrayCumSum(arrayMap((a, b) -> a + b, s_pr, s_int)) AS C, arrayCumSum(s_pr) AS CPR, arrayCumSum(s_int) AS CI,
         -- a prefix's principal is not all of it; its interest total is read only when P covers it all (then it is whole)
-        length(s_due) AS n, if(s_prefix, principal_cents, CPR[n]) AS principal_total, CI[n] AS interest_total,
+        length(s_due) AS n, if(s_prefix, s_principal_cents, CPR[n]) AS principal_total, CI[n] AS interest_total,
         applied + r_to_date AS P,
         -- the oldest installment not fully paid (0: none, paid off) and the installments past due (due + grace < date)
         arrayFirstIndex(c -> c > P, C) AS io,
@@ -116,13 +116,7 @@ export function delinquencyFromStateSql(
         if(k > 0, greatest(CI[k] - ipaid, 0), 0) AS odi,
         greatest(principal_total - if(explicit_split = 1, principal_paid, ppaid) - (r_total - r_to_date), 0) AS bal
       FROM (
-        SELECT lwq_l.loan_id AS loan_id, toInt64(lwq_l.principal * 100) AS principal_cents,
-          -- the installments the date can reach, not a long loan's every month: the ones due by it (at most the months
-          -- since origination + 1) and the ones P reaches (every installment but the last is at least the floor, so P
-          -- covers fewer than P / floor + 1 of them): io and k fall in the prefix, which equals the whole schedule's start
-          ${trusted(schedule.installmentFloor)} AS lwq_floor,
-          least(toInt64(lwq_l.term_months), if(lwq_floor > 0, greatest(dateDiff('month', lwq_l.origination_date, ${date}) + 2,
-            intDiv(greatest(ifNull(lwq_pay.applied, 0) + ifNull(lwq_ev.r_to_date, 0), 0), lwq_floor) + 2), toInt64(lwq_l.term_months))) AS s_up_to,
+        SELECT lwq_l.loan_id AS loan_id,
           ${schedule.columns}, lwq_pay.applied AS applied, lwq_pay.principal AS principal_paid,
           lwq_pay.explicit_split AS explicit_split, lwq_ev.has_co AS has_co, lwq_ev.co_raw AS co_raw, lwq_ev.r_total AS r_total, lwq_ev.r_to_date AS r_to_date
         FROM ${t('loans')} AS lwq_l
@@ -205,9 +199,11 @@ export async function activeDelinquencySource(
   wh: Warehouse,
   asOf: string,
   settings: SnapshotSettings,
+  /** snapshotCovers' answer for the date's month-end, when the caller has it */
+  covers?: boolean,
 ): Promise<(part?: LoanPart) => DelinquencyQuery> {
   const me = lastMonthEnd(asOf);
-  if (!(await snapshotCovers(wh, me, settings)))
+  if (!(covers ?? (await snapshotCovers(wh, me, settings))))
     return (part = wholeBook) => delinquencyQuery(delinquencyAsOfSql(wh, asOf, settings, part), 'history');
   if (me !== asOf)
     return (part = wholeBook) => delinquencyQuery(delinquencyFromStateSql(wh, asOf, settings, part), 'state');

@@ -10,16 +10,33 @@ interface Db {
 }
 
 /**
+ * How far a reader's evaluation can reach into a loan's schedule: its last date, and an amount no
+ * date's amount applied to the schedule exceeds (cents; columns of the query the schedule goes into).
+ */
+export interface ScheduleReach {
+  through: Sql | Param;
+  credits: Sql;
+}
+
+/**
  * The schedule a loan is evaluated on, as arrays s_due / s_int / s_pr (cents): the file's schedule
  * when it has one, else the one generated from the loan's terms. `loans` is the alias of the loans
  * table in the query both pieces go into; `as` names the file schedule's join, which `join` defines
  * and `columns` reads, so the two cannot disagree. `filter` narrows the schedule rows read (a hash
  * bucket of loan_id).
+ *
+ * With `reach`, a generated schedule only as far as it can reach, not a long loan's every month: the
+ * installments due by `through` (at most the months from origination to it + 1) and those `credits`
+ * can cover — every installment but the last is at least a floor (build-schedule.ts), so an amount P
+ * covers fewer than P / floor + 1 of them. The oldest unpaid installment and every past-due one then
+ * fall in the arrays, which equal the whole schedule's start; `s_prefix` says they stop short of its
+ * end, `s_principal_cents` is its whole principal (and with `interestTotal`, `s_interest_total` its
+ * whole interest). A file's schedule is read whole.
  */
 export function effectiveSchedule(
   db: Db,
-  o: { loans: string; as: string; filter?: Sql; upTo?: string; interestTotal?: boolean },
-): { join: Sql; columns: Sql; installmentFloor: string } {
+  o: { loans: string; as: string; filter?: Sql; reach?: ScheduleReach | undefined; interestTotal?: boolean },
+): { join: Sql; columns: Sql } {
   const [l, sf] = [o.loans, o.as];
   const gen = scheduleArraysSql({
     orig: `${l}.origination_date`,
@@ -27,22 +44,22 @@ export function effectiveSchedule(
     rate: `${l}.annual_rate`,
     term: `${l}.term_months`,
     method: `${l}.repayment_method`,
-    upTo: o.upTo,
+    upTo: o.reach ? 's_up_to' : undefined,
   });
-  // with upTo (the name of a column of the same query): a generated schedule's first upTo
-  // installments (s_prefix 1 when there are more; with interestTotal, the whole schedule's interest
-  // as s_interest_total); a file's schedule is read whole
-  const prefix =
-    o.upTo === undefined
-      ? ''
-      : `, NOT has_file_schedule AND ${gen.isPrefix} AS s_prefix${o.interestTotal ? `, if(s_prefix, ${gen.interestTotal}, 0) AS s_interest_total` : ''}`;
-  const columns = trusted(`length(${sf}.s) > 0 AS has_file_schedule,
+  const arrays = trusted(`length(${sf}.s) > 0 AS has_file_schedule,
       if(has_file_schedule, arrayMap(x -> x.2, ${sf}.s), ${gen.due}) AS s_due,
       if(has_file_schedule, arrayMap(x -> x.4, ${sf}.s), ${gen.interest}) AS s_int,
-      if(has_file_schedule, arrayMap(x -> x.3, ${sf}.s), ${gen.principalFrom('s_int')}) AS s_pr${prefix}`);
+      if(has_file_schedule, arrayMap(x -> x.3, ${sf}.s), ${gen.principalFrom('s_int')}) AS s_pr`);
   const join = sql`LEFT JOIN (SELECT loan_id, arraySort(groupArray((installment_no, due_date, toInt64(principal_due * 100), toInt64(interest_due * 100)))) AS s
                FROM ${trusted(tableRef(db, 'schedule'))} WHERE ${o.filter ?? trusted('1')} GROUP BY loan_id) AS ${trusted(sf)} ON ${trusted(`${sf}.loan_id = ${l}.loan_id`)}`;
-  return { join, columns, installmentFloor: gen.installmentFloor };
+  if (!o.reach) return { join, columns: arrays };
+  const term = trusted(`toInt64(${l}.term_months)`);
+  const totals = o.interestTotal ? `, if(s_prefix, ${gen.interestTotal}, 0) AS s_interest_total` : '';
+  const columns = sql`toInt64(${trusted(l)}.principal * 100) AS s_principal_cents, ${trusted(gen.installmentFloor)} AS s_floor,
+      least(${term}, if(s_floor > 0, greatest(dateDiff('month', ${trusted(l)}.origination_date, ${o.reach.through}) + 2,
+        intDiv(greatest(${o.reach.credits}, 0), s_floor) + 2), ${term})) AS s_up_to,
+      ${arrays}, ${trusted(`NOT has_file_schedule AND ${gen.isPrefix} AS s_prefix${totals}`)}`;
+  return { join, columns };
 }
 
 /** bench/ingest-snapshot.ts's form of effectiveSchedule's columns, as text: its loans are aliased lwq_l. */
@@ -90,7 +107,10 @@ export function scheduleLoanMonthsSql(
     loans: 'lwq_l',
     as: 'lwq_sf',
     filter: inPassBucket('loan_id', pass),
-    upTo: o.wholeSchedules ? undefined : 's_up_to',
+    // no date's P exceeds the positive payments' and restructure credits' sum
+    reach: o.wholeSchedules
+      ? undefined
+      : { through: lastDate, credits: trusted('ifNull(lwq_pay.credit_bound, 0) + ifNull(lwq_ev.credit_bound, 0)') },
   });
   return sql`
 SELECT loan_id, customer_id, product, region, branch, channel, cohort_month, original_principal, non_retail, is_card,
@@ -115,13 +135,6 @@ FROM (${underLayers(
       toUInt8(lwq_c.borrower_type = 'non_retail' OR has(${p.nonRetailProducts}, lwq_l.product)) AS non_retail,
       toUInt8(has(${p.cardProducts}, lwq_l.product)) AS is_card,
       ${evalDates} AS E,
-      -- the installments the evaluation dates can reach, not a long loan's every month: the ones due by the last
-      -- date (at most the months from origination to it + 1) and the ones the money applied can cover — every
-      -- installment but the last is at least the floor, and no date's P exceeds the positive credits' sum
-      toInt64(lwq_l.principal * 100) AS principal_cents,
-      ${trusted(schedule.installmentFloor)} AS lwq_floor,
-      least(toInt64(lwq_l.term_months), if(lwq_floor > 0, greatest(dateDiff('month', lwq_l.origination_date, ${lastDate}) + 2,
-        intDiv(ifNull(lwq_pay.credit_bound, 0) + ifNull(lwq_ev.credit_bound, 0), lwq_floor) + 2), toInt64(lwq_l.term_months))) AS s_up_to,
       ${schedule.columns},
       lwq_pay.pd AS pd, lwq_pay.pa AS pa, lwq_pay.pc AS pc, lwq_pay.pp AS pp, lwq_pay.explicit_split AS explicit_split,
       if(lwq_ev.has_co, lwq_ev.co_raw, toDate('2149-06-06')) AS co, lwq_ev.rd AS rd, lwq_ev.ra AS ra
@@ -157,7 +170,7 @@ FROM (${underLayers(
       `-- cash on or after the charge-off date is recovery, not a payment that moves DPD
     arrayFilter(x -> x.2 = 1 OR x.1 < co OR x.6 != 0, ev0) AS ev,
     -- a prefix's principal is not all of it; the interest total is read only when P covers every installment (then whole)
-    ${o.wholeSchedules ? 'CPR[n]' : 'if(s_prefix, principal_cents, CPR[n])'} AS principal_total,
+    ${o.wholeSchedules ? 'CPR[n]' : 'if(s_prefix, s_principal_cents, CPR[n])'} AS principal_total,
     CI[n] AS interest_total`,
       `arrayMap(x -> x.2 = 1, ev) AS is_eval`,
       `arrayFilter((v, f) -> f, arrayCumSum(arrayMap(x -> x.3, ev)), is_eval) AS P,
