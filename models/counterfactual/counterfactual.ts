@@ -1,6 +1,6 @@
 import type { Column, Dataset } from '../data/dataset.ts';
-import { modelFeatures, scoreModel, type ModelArtifact } from '../model-types.ts';
-import { gradeLabels } from '../scorecard/scorecard.ts';
+import { modelFeatures, probabilityOf, scoreModel, type ModelArtifact } from '../model-types.ts';
+import { gradeLabels, gradeOf } from '../scorecard/scorecard.ts';
 import { actionOf, type Action, type ActionSpec, type RowValues } from './actions.ts';
 
 /** One action of a counterfactual: its amount and the features it moves (from → to). */
@@ -47,13 +47,20 @@ function rowValues(ds: Dataset, i: number): RowValues {
   );
 }
 
-/** Row i of ds repeated once per change set, each with its numeric features replaced. */
-function variants(ds: Dataset, i: number, changes: Map<string, number>[]): Dataset {
+/**
+ * Row i of ds repeated once per change set, each with its numeric features replaced: the columns the
+ * model reads only (`read`; the search builds thousands of these a loan, and a scorecard reads a third
+ * of the book's columns).
+ */
+function variants(ds: Dataset, i: number, changes: Map<string, number>[], read: ReadonlySet<string>): Dataset {
   const n = changes.length;
-  const columns = ds.columns.map((c): Column => {
-    if (c.kind === 'categorical') return { ...c, codes: new Int32Array(n).fill(c.codes[i]!) };
-    return { ...c, values: new Float64Array(n).fill(c.values[i]!) };
-  });
+  const columns = ds.columns
+    .filter((c) => read.has(c.name))
+    .map((c): Column =>
+      c.kind === 'categorical'
+        ? { name: c.name, kind: 'categorical', levels: c.levels, codes: new Int32Array(n).fill(c.codes[i]!) }
+        : { name: c.name, kind: 'numeric', values: new Float64Array(n).fill(c.values[i]!) },
+    );
   // a change set moves a few features: write those, not a lookup per column and variant
   const numericAt = new Map(columns.map((c, j) => [c.name, c.kind === 'numeric' ? j : -1]));
   changes.forEach((ch, k) => {
@@ -92,18 +99,16 @@ function applyAll(row: RowValues, actions: Action[], amounts: number[]): Map<str
   const active = amounts.flatMap((x, j) => (x > 0 ? [j] : []));
   // one action (the search's usual case): its own change, without copying the row
   if (active.length === 1) return actions[active[0]!]!.apply(row, amounts[active[0]!]!);
-  let cur = row;
+  // the row as the actions before left it: their changes over it (an action reads a few features)
   const changed = new Map<string, number>();
-  actions.forEach((a, j) => {
-    if (!(amounts[j]! > 0)) return;
-    const moved = a.apply(cur, amounts[j]!);
-    cur = new Map(cur);
-    for (const [f, v] of moved) {
-      cur.set(f, v);
-      changed.set(f, v);
-    }
-  });
+  const cur = movedRow(row, changed);
+  for (const j of active) for (const [f, v] of actions[j]!.apply(cur, amounts[j]!)) changed.set(f, v);
   return changed;
+}
+
+/** The row with `moved` over it, read through (no copy of the row). */
+function movedRow(row: RowValues, moved: ReadonlyMap<string, number>): RowValues {
+  return { get: (f) => (moved.has(f) ? moved.get(f)! : row.get(f)) };
 }
 
 /**
@@ -119,6 +124,16 @@ export function counterfactuals(art: ModelArtifact, ds: Dataset, o: Counterfactu
   const actions = o.actions.map(actionOf);
   const base = scoreModel(art, ds);
   const rank = (g: string) => gradeLabels.indexOf(g);
+  // the search reads only each candidate's grade: its probability graded as every scorer grades it,
+  // without points and reason codes (most of a scoring's work, and the same floats: model-types.ts)
+  const grades = (candidates: Dataset) => Array.from(probabilityOf(art, candidates), (p) => gradeOf(p, art.gradeEdges));
+  // gradeOf's rank without its label: the edges the probability reaches (an array filter per candidate was a tenth of the search)
+  const edges = art.gradeEdges;
+  const gradeRank = (p: number) => {
+    let k = 0;
+    for (const e of edges) if (p >= e) k++;
+    return Math.min(gradeLabels.length - 1, k);
+  };
   return Array.from({ length: ds.n }, (_, i) => {
     const from = base.grade[i]!;
     const target = o.targetGrade ?? gradeLabels[rank(from) - 1];
@@ -129,26 +144,26 @@ export function counterfactuals(art: ModelArtifact, ds: Dataset, o: Counterfactu
       const moved = a.apply(row, a.spec.step);
       return [...moved.keys()].some((f) => read.has(f)) ? a.limit(row) : 0;
     });
-    const reaches = (g: string) => rank(g) <= rank(target);
+    const targetRank = rank(target);
+    const reaches = (g: string) => rank(g) <= targetRank;
     /** the least amount of action j (the others fixed) that reaches the target, or null */
     const least = (j: number, fixed: number[], withZero: boolean): number | null => {
       const step = actions[j]!.spec.step;
       const grid = candidates(limits[j]!, step, withZero);
+      // the others at zero (the search's usual case): the action's own change, nothing combined
+      const alone = fixed.every((f, m) => m === j || !(f > 0));
+      const changed = (x: number) =>
+        alone
+          ? x > 0
+            ? actions[j]!.apply(row, x)
+            : new Map<string, number>()
+          : applyAll(
+              row,
+              actions,
+              fixed.map((f, m) => (m === j ? x : f)),
+            );
       const at = (amounts: number[]) =>
-        scoreModel(
-          art,
-          variants(
-            ds,
-            i,
-            amounts.map((x) =>
-              applyAll(
-                row,
-                actions,
-                fixed.map((f, m) => (m === j ? x : f)),
-              ),
-            ),
-          ),
-        ).grade.findIndex(reaches);
+        probabilityOf(art, variants(ds, i, amounts.map(changed), read)).findIndex((p) => gradeRank(p) <= targetRank);
       const f = at(grid);
       if (f < 0) return null;
       if (f === 0 || grid[f]! - grid[f - 1]! <= step + 1e-9) return grid[f]!;
@@ -177,19 +192,20 @@ export function counterfactuals(art: ModelArtifact, ds: Dataset, o: Counterfactu
     }
     if (!amounts) {
       const all = [...limits];
-      const atLimits = scoreModel(art, variants(ds, i, [applyAll(row, actions, all)])).grade[0]!;
+      const atLimits = grades(variants(ds, i, [applyAll(row, actions, all)], read))[0]!;
       if (reaches(atLimits)) {
         for (let j = 0; j < actions.length; j++) if (all[j]! > 0) all[j] = least(j, all, true) ?? all[j]!;
         amounts = all;
       }
     }
     const chosen: number[] = amounts ?? actions.map(() => 0);
-    const after = scoreModel(art, variants(ds, i, [applyAll(row, actions, chosen)]));
+    const after = scoreModel(art, variants(ds, i, [applyAll(row, actions, chosen)], read));
     const grade = after.grade[0]!;
     const reached = amounts !== null && reaches(grade);
     const changes: CounterfactualChange[] = [];
     const words: { en: string; zh: string }[] = [];
-    let cur = row;
+    const movedSoFar = new Map<string, number>();
+    const cur = movedRow(row, movedSoFar);
     actions.forEach((a, j) => {
       const x = chosen[j]!;
       if (!(x > 0) || !reached) return;
@@ -200,7 +216,7 @@ export function counterfactuals(art: ModelArtifact, ds: Dataset, o: Counterfactu
           const was = cur.get(f);
           features[f] = { from: typeof was === 'number' && Number.isFinite(was) ? was : null, to: v };
         }
-      cur = new Map([...cur, ...moved]);
+      for (const [f, v] of moved) movedSoFar.set(f, v);
       changes.push({ action: a.spec.type === 'feature' ? a.spec.feature : a.spec.type, amount: x, features });
       words.push(a.words(x));
     });
