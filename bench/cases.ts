@@ -10,9 +10,11 @@
  *    active at the month-end, DPD in closed form), every run and the worst reported beside the
  *    median; one more mid-month build replays every loan's history (the former way) for the
  *    comparison, checked equal on loans, DPD, balances and stages;
- *  - the month-end is scored just before, which forgets its kept counterfactual sentences: the first
- *    month-end build searches one for every scored case (cases_first_s), the later builds read them
- *    kept, as a list pulled again that month does; a target is met only when every run meets it;
+ *  - the month-end is scored just before, as `loanwatch score` scores it: the model's scores, then
+ *    the counterfactual sentences of the loans the score puts on the list, searched and kept
+ *    (counterfactual_search_s; a list searches only the cases it finds none kept for); every build
+ *    then reads them kept — cases_first_s is the first build after the score; a target is met only
+ *    when every run meets it;
  *  - top_decile_capture: of the balance of listed cases whose bucket is worse at the next month-end
  *    (charge-off counts as worse), the share ranked in the top 10% of the list. The list is ranked
  *    by expected loss in money, and roll rates are by balance by default (SPEC §5), so capture is
@@ -30,6 +32,7 @@ import { defaultTarget, targetName } from '../warehouse/feature-catalogue.ts';
 import { currentChampion } from '../models/registry/registry.ts';
 import { scoreMonthInDb } from '../models/score.ts';
 import { buildCaseList } from '../pipelines/cases/case-list.ts';
+import { keepMonthEndCounterfactuals } from '../pipelines/cases/month-end-counterfactuals.ts';
 import { defaultStrategyTable } from '../pipelines/cases/strategy.ts';
 import { defaultSnapshotSettings } from '../pipelines/snapshot/snapshot-settings.ts';
 import { trainBenchChampion } from './lib/bench-champion.ts';
@@ -69,6 +72,10 @@ if (!champion) {
 }
 const scored = await scoreMonthInDb(wh, champion!, asOf);
 log(`champion ${champion!.model_name}@${champion!.version} scored ${scored} loans at ${asOf}`);
+const tSearch = performance.now();
+const { searched } = await keepMonthEndCounterfactuals(wh, champion!, asOf);
+const searchS = (performance.now() - tSearch) / 1000;
+log(`counterfactuals of ${searched} likely cases searched and kept in ${searchS.toFixed(2)} s`);
 
 const runs: number[] = [];
 let cases: Awaited<ReturnType<typeof buildCaseList>> = [];
@@ -147,6 +154,8 @@ const result = {
   cases_runs_s: runs.map((r) => round(r, 2)),
   cases_worst_s: round(Math.max(...runs), 2),
   cases_first_s: round(runs[0]!, 2),
+  counterfactuals_searched_with_score: searched,
+  counterfactual_search_s: round(searchS, 2),
   probability_source: bySource(cases),
   mid_month: {
     as_of: midMonth,

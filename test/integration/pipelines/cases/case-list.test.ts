@@ -3,6 +3,7 @@ import { parseString } from '@fast-csv/parse';
 import { buildCaseList, casesCsv, type Case } from '../../../../pipelines/cases/case-list.ts';
 import { amountToCureAsOf, amountToCureFromHistory } from '../../../../pipelines/accrual/amount-to-cure.ts';
 import { counterfactualSpec } from '../../../../models/counterfactual/kept.ts';
+import { keepMonthEndCounterfactuals } from '../../../../pipelines/cases/month-end-counterfactuals.ts';
 import type { ModelVersion } from '../../../../models/registry/registry.ts';
 import { scoreMonthInDb } from '../../../../models/score.ts';
 import { param, sql } from '../../../../warehouse/sql.ts';
@@ -428,6 +429,33 @@ describe('case list', () => {
 
     await scoreMonthInDb(wh, champion, '2024-05-31');
     expect(await keptRows()).toEqual([]);
+  });
+
+  it("a month-end's likely cases are searched when it is scored: its list then searches none, with the same sentences", async () => {
+    const me = '2024-05-31';
+    const table = `${wh.database}.loan_counterfactuals`;
+    const keptRows = () =>
+      queryRows<{ loan_id: string; text_en: string; scored_at: number }>(
+        wh,
+        `SELECT loan_id, text_en, toUInt32(scored_at) AS scored_at FROM ${table} WHERE month_end = {me:Date} ORDER BY loan_id`,
+        { me },
+      );
+    await exec(wh, `TRUNCATE TABLE ${table}`);
+    const searchedByList = await buildCaseList(wh, { ...options(), asOf: me });
+    await exec(wh, `TRUNCATE TABLE ${table}`);
+
+    const { searched } = await keepMonthEndCounterfactuals(wh, champion, me);
+    const kept = await keptRows();
+    expect(searched).toBe(kept.length);
+    const withModel = searchedByList.filter((c) => c.probability_source !== 'roll_rate_matrix');
+    expect(withModel.filter((c) => c.counterfactual).length).toBeGreaterThan(10);
+    // every case the model ranks is kept already (nothing left for the list to search), and nothing else
+    expect(kept.map((k) => k.loan_id)).toEqual(withModel.map((c) => c.loan_id).sort());
+    const list = await buildCaseList(wh, { ...options(), asOf: me });
+    expect(await keptRows()).toEqual(kept);
+    expect(list).toEqual(searchedByList);
+    // searched once per score
+    expect(await keepMonthEndCounterfactuals(wh, champion, me)).toEqual({ searched: 0 });
   });
 
   it('a month-end reads the fresh snapshot, with the same answer as evaluating the history; other dates and stale snapshots evaluate', async () => {
