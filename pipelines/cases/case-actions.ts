@@ -29,17 +29,26 @@ export async function caseActions(
   const out = new Map<string, CaseActions>();
   const date = param(asOf, 'Date');
   await forLoanSet(wh, loanIds, async (loans) => {
+    const ca = trusted(tableRef(wh, 'collection_actions'));
     const rows = await querySql<CaseActions & { loan_id: string }>(
       wh,
-      sql`SELECT loan_id, ${trusted(latestTeamSql)} AS team,
-           -- sorted and filtered as dates, text made only of what is kept
-           arrayMap(x -> (toString(x.1), toString(x.3), toString(x.4)),
-             arraySlice(arrayReverseSort(x -> (x.1, x.2), groupArray((action_date, action_id, channel, outcome))), 1, 3)) AS contacts,
-           arrayMap(x -> (toString(x.1), x.2), arrayFilter(x -> x.1 >= ${date},
-             groupArrayIf((ifNull(promised_date, action_date), toFloat64(ifNull(promised_amount, 0))), outcome = 'promise_to_pay'))) AS promises
-         FROM ${trusted(tableRef(wh, 'collection_actions'))}
-         WHERE action_date <= ${date} AND loan_id IN (${loans})
-         GROUP BY loan_id`,
+      sql`SELECT loan_id, lwq_c.team AS team, lwq_c.contacts AS contacts, ifNull(lwq_p.promises, []) AS promises
+         -- each loan's last three actions, read in the table's order backwards and cut per loan, not gathered whole
+         FROM (SELECT loan_id, argMax(team, (action_date, action_id)) AS team,
+                 arrayMap(x -> (toString(x.1), toString(x.3), toString(x.4)),
+                   arrayReverseSort(x -> (x.1, x.2), groupArray((action_date, action_id, channel, outcome)))) AS contacts
+               FROM (SELECT loan_id, action_date, action_id, channel, outcome, team FROM ${ca}
+                     WHERE action_date <= ${date} AND loan_id IN (${loans})
+                     ORDER BY loan_id DESC, action_date DESC, action_id DESC LIMIT 3 BY loan_id)
+               GROUP BY loan_id) AS lwq_c
+         -- promises not yet due, in the order they were made
+         LEFT JOIN (SELECT loan_id, arrayMap(x -> (toString(x.3), x.4), arraySort(x -> (x.1, x.2),
+                      groupArray((action_date, action_id, ifNull(promised_date, action_date), toFloat64(ifNull(promised_amount, 0)))))) AS promises
+                    FROM ${ca}
+                    WHERE action_date <= ${date} AND outcome = 'promise_to_pay' AND ifNull(promised_date, action_date) >= ${date}
+                      AND loan_id IN (${loans})
+                    GROUP BY loan_id) AS lwq_p ON lwq_p.loan_id = lwq_c.loan_id`,
+      { join_use_nulls: 1 },
     );
     for (const { loan_id, ...r } of rows) out.set(loan_id, r);
   });
