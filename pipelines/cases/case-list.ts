@@ -237,6 +237,8 @@ export async function buildCaseList(
       ? sql`LEFT JOIN (${held(p)}) AS o ON o.loan_id = d.loan_id`
       : trusted(`LEFT JOIN (SELECT '' AS loan_id, toDecimal64(0, 2) AS amount_to_cure,
       toDecimal64(0, 2) AS overdue_principal, toDecimal64(0, 2) AS overdue_interest) AS o ON o.loan_id = d.loan_id`);
+  // on the scored month-end itself the model saw the loan's bucket now, and no promise fell due in between
+  const thenJoins = scoredAt !== o.asOf;
   // a promise's deadline: the promised date + 3 days
   const deadline = trusted('(ifNull(promised_date, action_date) + 3)');
   const partRows = parts.map((p) => {
@@ -251,7 +253,7 @@ export async function buildCaseList(
     SELECT d.loan_id AS loan_id, d.dpd AS dpd, d.bucket AS bucket, toFloat64(toDecimal128(d.principal_balance, 2)) AS balance,
       l.region AS region, l.product AS product,
       if(s.loan_id = '', NULL, s.probability) AS probability, if(s.loan_id = '', NULL, s.grade) AS grade, s.reasons AS reasons,
-      toString(ifNull(t.bucket, '')) AS bucket_then, toUInt32(ifNull(bp.broken, 0)) AS broken,
+      ${thenJoins ? trusted("toString(ifNull(t.bucket, '')) AS bucket_then, toUInt32(ifNull(bp.broken, 0)) AS broken") : trusted('d.bucket AS bucket_then, toUInt32(0) AS broken')},
       toUInt8(o.loan_id != '') AS owed_held, toFloat64(o.amount_to_cure) AS cure,
       toFloat64(o.amount_to_cure - o.overdue_principal - o.overdue_interest) AS charges,
       toUInt32(s.scored_at) AS scored_at, toUInt8(k.loan_id != '' AND k.scored_at = s.scored_at) AS cf_kept, k.text_en AS cf_en, k.text_zh AS cf_zh
@@ -262,6 +264,9 @@ export async function buildCaseList(
                  AND month_end = ${scoreMe} AND ${is('loan_id')}) AS s ON s.loan_id = d.loan_id
     LEFT JOIN (${keptCounterfactualsSql(wh, { ...kept, monthEnd: scoreMe }, p)}) AS k ON k.loan_id = d.loan_id
     ${owedJoin(p)}
+    ${
+      thenJoins
+        ? sql`
     -- the bucket the model saw: the loan's row at the scored month-end
     LEFT JOIN (SELECT loan_id, bucket FROM ${trusted(tableRef(wh, 'loan_month'))} WHERE month_end = ${scoreMe} AND ${is('loan_id')}) AS t ON t.loan_id = d.loan_id
     -- promises whose deadline (promised date + 3 days) fell after the scored month-end and before the date, not paid in full from the promise on
@@ -276,10 +281,12 @@ export async function buildCaseList(
                               AND loan_id IN (SELECT loan_id FROM ${trusted(tableRef(wh, 'collection_actions'))} WHERE ${promisesDue})) AS p
                    ON p.loan_id = pr.loan_id
                  GROUP BY pr.loan_id, pr.action_id)
-               GROUP BY loan_id) AS bp ON bp.loan_id = d.loan_id
+               GROUP BY loan_id) AS bp ON bp.loan_id = d.loan_id`
+        : trusted('')
+    }
     WHERE d.status = 'active'
       -- a current loan is a case when its (updated) score is a watch grade: unchanged since the score, that is the scored grade
-      AND (d.dpd > 0 OR (s.loan_id != '' AND (has(${param(defaultWatchGrades, 'Array(String)')}, s.grade) OR t.bucket != 'C' OR bp.broken > 0))
+      AND (d.dpd > 0 OR (s.loan_id != '' AND (has(${param(defaultWatchGrades, 'Array(String)')}, s.grade) OR ${thenJoins ? trusted("t.bucket != 'C' OR bp.broken > 0") : trusted("d.bucket != 'C'")}))
         OR (s.loan_id = '' AND ${param(currentUnscoredWatch ? 1 : 0, 'UInt8')} = 1))
       AND ${anyOf(o.filters?.region, 'l.region')}
       AND ${anyOf(o.filters?.product, 'l.product')}`,
