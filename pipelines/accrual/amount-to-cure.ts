@@ -86,3 +86,25 @@ export async function amountToCureFromHistory(wh: Warehouse, o: AccrualAsOfOptio
     sql`SELECT loan_id, toString(lwq_a.date) AS date, ${rest} FROM (${accrualAsOfSql(wh, o)}) AS lwq_a ORDER BY loan_id`,
   );
 }
+
+/** What a case list shows of a loan's accrual row: the amount to cure and its overdue part (the rest are charges). */
+export type OwedToCure = Pick<AccrualRow, 'loan_id' | 'amount_to_cure' | 'overdue_principal' | 'overdue_interest'>;
+
+/**
+ * amountToCureAsOf's amounts to cure alone, by loan_id: the three columns a case list shows of each
+ * case, not the accrual's twenty (on a mid-month list of 100,000 cases their transfer and parsing was
+ * a fifth of the statement's time).
+ */
+export async function owedToCureAsOf(wh: Warehouse, o: AccrualAsOfOptions): Promise<OwedToCure[]> {
+  const owed = trusted('loan_id, amount_to_cure, overdue_principal, overdue_interest');
+  const rules = o.rules ?? configuredAccrualRules();
+  if (await snapshotHoldsDate(wh, o.asOf, rules.label)) {
+    const inLoans = o.loans ? sql`AND loan_id IN (${o.loans})` : trusted('');
+    return querySql<OwedToCure>(
+      wh,
+      sql`SELECT ${owed} FROM ${trusted(tableRef(wh, 'loan_month_accrual'))}
+        WHERE month_end = ${param(o.asOf, 'Date')} ${inLoans} ORDER BY loan_id`,
+    );
+  }
+  return querySql<OwedToCure>(wh, sql`SELECT ${owed} FROM (${accrualAsOfSql(wh, { ...o, rules })}) ORDER BY loan_id`);
+}

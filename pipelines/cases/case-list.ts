@@ -16,7 +16,7 @@ import { decideContact, loadLoanContacts, type ContactDecision } from './contact
 import { defaultContactRules, type ContactRules } from '../collections/contact-rules-config.ts';
 import { recentUnkeptPromises, type UnkeptPromise } from '../collections/promises.ts';
 import { lastMonthEnd } from '../snapshot/build-snapshots.ts';
-import { amountToCureAsOf, heldAccrualSql } from '../accrual/amount-to-cure.ts';
+import { heldAccrualSql, owedToCureAsOf } from '../accrual/amount-to-cure.ts';
 import { forLoanSet } from '../../warehouse/loan-set.ts';
 import type { SnapshotSettings } from '../snapshot/snapshot-settings.ts';
 import { defaultGradeEdges, gradeOf } from '../../models/scorecard/scorecard.ts';
@@ -470,7 +470,7 @@ export async function buildCaseList(
 async function owedOnDate(wh: Warehouse, asOf: string, settings: SnapshotSettings, loanIds: readonly string[]) {
   const out = new Map<string, { amount_to_cure: number; charges_owed: number }>();
   await forLoanSet(wh, loanIds, async (loans) => {
-    for (const r of await amountToCureAsOf(wh, { asOf, settings, loans })) {
+    for (const r of await owedToCureAsOf(wh, { asOf, settings, loans })) {
       // amount to cure = overdue principal and interest + the charges outstanding
       const cure = r.amount_to_cure;
       const charges = cure - r.overdue_principal - r.overdue_interest;
