@@ -400,6 +400,23 @@ export async function buildCaseList(
       Object.assign(c, decideContact(contactRules, o.strategy, own, c.stage, c.action as Action, o.asOf));
     }
   }
+  // what needs no action of the loans is done while the engine reads them: the kept sentences, what the
+  // snapshot holds owed, the ranking (the team filter below keeps the order)
+  const byLoan = new Map(rows.map((r) => [r.loan_id, r]));
+  const missing = new Set<Case>();
+  for (const c of built) {
+    const r = byLoan.get(c.loan_id);
+    if (held && r?.owed_held)
+      Object.assign(c, { amount_to_cure: r.cure, charges_owed: Math.round(r.charges * 100) / 100 });
+    if (!model || c.probability_source === 'roll_rate_matrix') continue;
+    // the sentence for each case the champion scored, from its features at the scored month-end: kept
+    // (searched with the score, or by an earlier list of it), else searched below and kept
+    if (r?.cf_kept) {
+      c.counterfactual = r.cf_en;
+      c.counterfactual_zh = r.cf_zh;
+    } else missing.add(c);
+  }
+  built.sort((a, b) => b.expected_loss - a.expected_loss || (a.loan_id < b.loan_id ? -1 : 1));
   const actions = await actionsRead;
   const teams = o.filters?.team ?? [];
   const cases: Case[] = [];
@@ -411,45 +428,27 @@ export async function buildCaseList(
     c.open_promises = (acted?.promises ?? []).map(([date, amount]) => ({ date, amount }));
     cases.push(c);
   }
-  const byLoan = new Map(rows.map((r) => [r.loan_id, r]));
-  if (model) {
-    // the sentence for each case the champion scored, from its features at the scored month-end: kept
-    // from an earlier list of the same score, else searched now and kept
-    const missing: Case[] = [];
-    for (const c of cases) {
-      if (c.probability_source === 'roll_rate_matrix') continue;
-      const r = byLoan.get(c.loan_id);
-      if (r?.cf_kept) {
-        c.counterfactual = r.cf_en;
-        c.counterfactual_zh = r.cf_zh;
-      } else missing.push(c);
+  const unsearched = cases.filter((c) => missing.has(c));
+  if (model && unsearched.length) {
+    const found = await loanCounterfactuals(
+      wh,
+      model.artifact,
+      unsearched.map((c) => ({ loan_id: c.loan_id, month_end: scoredAt })),
+    );
+    for (const c of unsearched) {
+      const cf = found.get(c.loan_id);
+      c.counterfactual = cf?.text.en ?? '';
+      c.counterfactual_zh = cf?.text.zh ?? '';
     }
-    if (missing.length) {
-      const found = await loanCounterfactuals(
-        wh,
-        model.artifact,
-        missing.map((c) => ({ loan_id: c.loan_id, month_end: scoredAt })),
-      );
-      for (const c of missing) {
-        const cf = found.get(c.loan_id);
-        c.counterfactual = cf?.text.en ?? '';
-        c.counterfactual_zh = cf?.text.zh ?? '';
-      }
-      const searched = missing.map((c) => ({
-        loan_id: c.loan_id,
-        scored_at: byLoan.get(c.loan_id)?.scored_at ?? 0,
-        text_en: c.counterfactual ?? '',
-        text_zh: c.counterfactual_zh ?? '',
-      }));
-      await keepCounterfactuals(wh, kept, searched);
-    }
+    const searched = unsearched.map((c) => ({
+      loan_id: c.loan_id,
+      scored_at: byLoan.get(c.loan_id)?.scored_at ?? 0,
+      text_en: c.counterfactual ?? '',
+      text_zh: c.counterfactual_zh ?? '',
+    }));
+    await keepCounterfactuals(wh, kept, searched);
   }
-  if (held) {
-    for (const c of cases) {
-      const r = byLoan.get(c.loan_id);
-      if (r?.owed_held) Object.assign(c, { amount_to_cure: r.cure, charges_owed: Math.round(r.charges * 100) / 100 });
-    }
-  } else {
+  if (!held) {
     const owed = await owedOnDate(
       wh,
       o.asOf,
@@ -461,7 +460,6 @@ export async function buildCaseList(
       if (a) Object.assign(c, a);
     }
   }
-  cases.sort((a, b) => b.expected_loss - a.expected_loss || (a.loan_id < b.loan_id ? -1 : 1));
   cases.forEach((c, i) => (c.rank = i + 1));
   return cases;
 }
