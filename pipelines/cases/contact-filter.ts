@@ -87,19 +87,22 @@ export async function loadLoanContacts(
 ): Promise<Map<string, LoanContacts>> {
   const out = new Map<string, { actions: ContactRecord[]; events: ContactEvent[] }>();
   const asOf = param(date, 'Date');
-  const actions = await querySql<ContactRecord & { loan_id: string }>(
-    wh,
-    sql`SELECT action_id, loan_id, toString(action_date) AS date, action_time AS time, toString(channel) AS channel, toString(outcome) AS outcome
+  // both sent at once: the engine reads the events while Node parses the actions
+  const [actions, events] = await Promise.all([
+    querySql<ContactRecord & { loan_id: string }>(
+      wh,
+      sql`SELECT action_id, loan_id, toString(action_date) AS date, action_time AS time, toString(channel) AS channel, toString(outcome) AS outcome
       FROM ${trusted(tableRef(wh, 'collection_actions'))}
       WHERE action_date >= ${param(addDays(date, -lookback(rules)), 'Date')} AND action_date <= ${asOf}`,
-  );
-  const events = await querySql<ContactEvent & { loan_id: string }>(
-    wh,
-    sql`SELECT event_id, loan_id, toString(event_date) AS date, toString(type) AS type, note
+    ),
+    querySql<ContactEvent & { loan_id: string }>(
+      wh,
+      sql`SELECT event_id, loan_id, toString(event_date) AS date, toString(type) AS type, note
       FROM ${trusted(tableRef(wh, 'loan_events'))}
       WHERE event_date <= ${asOf} AND (type IN ('do_not_contact', 'contact_allowed', 'consent_withdrawn')
         OR (type = 'complaint' AND event_date >= ${param(addDays(date, -rules.cooling_off.complaint.days), 'Date')}))`,
-  );
+    ),
+  ]);
   const of = (id: string) => {
     let l = out.get(id);
     if (!l) out.set(id, (l = { actions: [], events: [] }));

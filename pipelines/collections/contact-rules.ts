@@ -54,9 +54,20 @@ export interface Breach {
 
 const minutes = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
 const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
-const dayNo = (d: string) => Date.parse(`${d}T00:00:00Z`) / 86_400_000;
-export const addDays = (d: string, n: number) => new Date((dayNo(d) + n) * 86_400_000).toISOString().slice(0, 10);
-const weekdayOf = (d: string) => weekdays[(new Date(`${d}T00:00:00Z`).getUTCDay() + 6) % 7]!;
+// a case list decides tens of thousands of loans over a few hundred dates: each date parsed and
+// written once (date parsing was a sixth of the decisions' time)
+const dayNumbers = new Map<string, number>();
+const dayTexts = new Map<number, string>();
+const remembered = <K, V>(m: Map<K, V>, k: K, v: V) => {
+  if (m.size > 100_000) m.clear();
+  m.set(k, v);
+  return v;
+};
+const dayNo = (d: string) => dayNumbers.get(d) ?? remembered(dayNumbers, d, Date.parse(`${d}T00:00:00Z`) / 86_400_000);
+const dateOfDay = (n: number) =>
+  dayTexts.get(n) ?? remembered(dayTexts, n, new Date(n * 86_400_000).toISOString().slice(0, 10));
+export const addDays = (d: string, n: number) => dateOfDay(dayNo(d) + n);
+const weekdayOf = (d: string) => weekdays[(new Date(dayNo(d) * 86_400_000).getUTCDay() + 6) % 7]!;
 /** minutes since the epoch of a date and time */
 const at = (d: string, t: string) => dayNo(d) * 1440 + minutes(t);
 
