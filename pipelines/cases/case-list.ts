@@ -428,6 +428,18 @@ export async function buildCaseList(
     c.open_promises = (acted?.promises ?? []).map(([date, amount]) => ({ date, amount }));
     cases.push(c);
   }
+  // off a month-end, what each case owes is folded in the engine while Node searches the sentences
+  // none was kept for (both take seconds on a large list; the search yields to the event loop)
+  const owedRead = held
+    ? null
+    : handledLater(
+        owedOnDate(
+          wh,
+          o.asOf,
+          o.settings,
+          cases.map((c) => c.loan_id),
+        ),
+      );
   const unsearched = cases.filter((c) => missing.has(c));
   if (model && unsearched.length) {
     const found = await loanCounterfactuals(
@@ -448,13 +460,8 @@ export async function buildCaseList(
     }));
     await keepCounterfactuals(wh, kept, searched);
   }
-  if (!held) {
-    const owed = await owedOnDate(
-      wh,
-      o.asOf,
-      o.settings,
-      cases.map((c) => c.loan_id),
-    );
+  if (owedRead) {
+    const owed = await owedRead;
     for (const c of cases) {
       const a = owed.get(c.loan_id);
       if (a) Object.assign(c, a);
