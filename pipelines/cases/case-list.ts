@@ -365,6 +365,19 @@ export async function buildCaseList(
       open_promises: [],
     });
   }
+  // off a month-end, what each case owes is folded in the engine (seconds on a large list): sent now, behind
+  // the reads already sent, while Node decides contacts and searches the sentences none was kept for —
+  // but for a team's list only once the team filter has kept its cases (a few of the book's)
+  const owedFor = (loans: readonly Case[]) =>
+    handledLater(
+      owedOnDate(
+        wh,
+        o.asOf,
+        o.settings,
+        loans.map((c) => c.loan_id),
+      ),
+    );
+  const owedEarly = held || o.filters?.team?.length ? null : owedFor(built);
   // a broken promise in the look-back moves the action up the contact-intensity ladder (the table's escalation)
   const unkept = await unkeptRead;
   if (escalation.steps > 0) {
@@ -428,18 +441,7 @@ export async function buildCaseList(
     c.open_promises = (acted?.promises ?? []).map(([date, amount]) => ({ date, amount }));
     cases.push(c);
   }
-  // off a month-end, what each case owes is folded in the engine while Node searches the sentences
-  // none was kept for (both take seconds on a large list; the search yields to the event loop)
-  const owedRead = held
-    ? null
-    : handledLater(
-        owedOnDate(
-          wh,
-          o.asOf,
-          o.settings,
-          cases.map((c) => c.loan_id),
-        ),
-      );
+  const owedRead = held ? null : (owedEarly ?? owedFor(cases));
   const unsearched = cases.filter((c) => missing.has(c));
   if (model && unsearched.length) {
     const found = await loanCounterfactuals(
