@@ -540,6 +540,27 @@ export function gbmProbability(art: Pick<GbmArtifact, 'features' | 'trees' | 'ba
   return treeProbabilities(art.trees, art.base, byRow, nf, ds.n);
 }
 
+type LeafPaths = (readonly (readonly [number, number])[])[][];
+/** Per tree and leaf, only the features on the leaf's path (adding the zeros would not change a sum). */
+const leafPaths = (trees: readonly GbmTree[]): LeafPaths =>
+  trees.map((t) => {
+    const byFeature = [...leafContributions(t)];
+    return t.value.map((_, n) => byFeature.filter(([, c]) => c[n] !== 0).map(([f, c]) => [f, c[n]!] as const));
+  });
+/**
+ * leafPaths once per set of trees (kept by the array and its length, as flatTreesOf keeps the flat
+ * trees): scoring small batches one after another (the counterfactual search) spent half its time
+ * walking every tree again.
+ */
+const keptLeafPaths = new WeakMap<GbmTree[], { n: number; paths: LeafPaths }>();
+function leafPathsOf(trees: GbmTree[]): LeafPaths {
+  const kept = keptLeafPaths.get(trees);
+  if (kept?.n === trees.length) return kept.paths;
+  const paths = leafPaths(trees);
+  keptLeafPaths.set(trees, { n: trees.length, paths });
+  return paths;
+}
+
 /** Reasons of a tree model: the features whose splits pushed the log-odds up most (largest first, at most three). */
 const gbmReasonCount = 3;
 
@@ -547,11 +568,7 @@ const gbmReasonCount = 3;
 export function scoreGbm(art: GbmArtifact, ds: Dataset): Scores {
   const byRow = rowMajorCodes(encode(art, ds));
   const nf = art.features.length;
-  // per tree and leaf, only the features on the leaf's path (adding the zeros would not change a sum)
-  const onPath = art.trees.map((t) => {
-    const byFeature = [...leafContributions(t)];
-    return t.value.map((_, n) => byFeature.filter(([, c]) => c[n] !== 0).map(([f, c]) => [f, c[n]!] as const));
-  });
+  const onPath = leafPathsOf(art.trees);
   const probability = new Float64Array(ds.n);
   const reasons: string[][] = [];
   const byFeature = new Float64Array(art.features.length);

@@ -33,6 +33,20 @@ const WORKER_WAIT_MS = 120_000;
 const depthOf = (t: GbmTree, n = 0): number =>
   t.feature[n]! < 0 ? 0 : 1 + Math.max(depthOf(t, t.left[n]), depthOf(t, t.right[n]));
 
+/**
+ * flattenTrees once per set of trees: a model scoring many small batches (the counterfactual search:
+ * a few hundred rows at a time) would otherwise flatten every tree for each. Kept by the array and its
+ * length (a training's array grows; a tree is never changed once made).
+ */
+const flattened = new WeakMap<GbmTree[], { n: number; flat: FlatTrees }>();
+function flatTreesOf(trees: GbmTree[]): FlatTrees {
+  const kept = flattened.get(trees);
+  if (kept?.n === trees.length) return kept.flat;
+  const flat = flattenTrees(trees);
+  flattened.set(trees, { n: trees.length, flat });
+  return flat;
+}
+
 /** The trees as complete binary trees in flat arrays in shared memory, so that a worker reads the same ones. */
 export function flattenTrees(trees: GbmTree[]): FlatTrees {
   const depth = trees.reduce((d, t) => Math.max(d, depthOf(t)), 0);
@@ -128,7 +142,7 @@ export function treeProbabilities(
 ): Float64Array {
   if (threads < 2 || n * trees.length < WORKER_STEPS) {
     const out = new Float64Array(n);
-    sumTrees(byRow, nf, 0, n, base, flattenTrees(trees), out);
+    sumTrees(byRow, nf, 0, n, base, flatTreesOf(trees), out);
     return out;
   }
   // the worker reads the codes where they are when they are already shared (the training's, gbmProbability's)
@@ -137,7 +151,7 @@ export function treeProbabilities(
     codes = sharedUint8(byRow.length);
     codes.set(byRow);
   }
-  const flat = flattenTrees(trees);
+  const flat = flatTreesOf(trees);
   const out = sharedFloat64(n);
   const done = sharedInt32(1);
   const mid = n >> 1;

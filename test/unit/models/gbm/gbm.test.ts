@@ -74,6 +74,18 @@ describe('reason codes of boosted trees', () => {
   });
 });
 
+describe('a forest scored again', () => {
+  const ds = data(9);
+  const art = trainGbm(ds, ['strong', 'weak', 'noise'], options);
+  it('after trees were added to its array, scores as the same trees scored afresh (reasons and probabilities)', () => {
+    const growing = { ...art, trees: art.trees.slice(0, 3) };
+    expect(scoreGbm(growing, ds)).toEqual(scoreGbm({ ...art, trees: art.trees.slice(0, 3) }, ds));
+    growing.trees.push(...art.trees.slice(3));
+    expect(scoreGbm(growing, ds)).toEqual(scoreGbm({ ...art, trees: [...art.trees] }, ds));
+    expect(Array.from(gbmProbability(growing, ds))).toEqual(Array.from(scoreGbm(art, ds).probability));
+  });
+});
+
 describe('the margins a training hands over', () => {
   // rows held back (early stopping), rows sampled out (maxRows), and rounds after the best one dropped
   for (const [maxRows, patience] of [

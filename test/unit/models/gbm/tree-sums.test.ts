@@ -46,6 +46,25 @@ describe('the trees summed for many rows', () => {
     }
   });
 
+  it('sums a forest that grew since it was last summed (a training adds trees to the same array) with every tree', () => {
+    const rng = new Rng(8);
+    const nf = 5;
+    const n = 300;
+    const byRow = Uint8Array.from({ length: n * nf }, () => (rng.chance(0.1) ? 255 : rng.int(0, 63)));
+    const forest: GbmTree[] = [];
+    for (let round = 0; round < 6; round++) {
+      forest.push(randomTree(rng, nf, rng.int(1, 4 + (round % 2))));
+      const reference = Float64Array.from({ length: n }, (_, i) => {
+        let z = 0.3;
+        for (const t of forest) z += t.value[treeLeaf(t, byRow, nf, i)]!;
+        return 1 / (1 + Math.exp(-z));
+      });
+      // twice each time: the second reads the trees kept flat by the first
+      for (let k = 0; k < 2; k++)
+        expect(Array.from(treeProbabilities(forest, 0.3, byRow, nf, n, 1))).toEqual(Array.from(reference));
+    }
+  });
+
   it('sums trees that are single leaves (no split anywhere: depth 0)', () => {
     const leaf = (v: number): GbmTree => ({
       feature: [-1],
