@@ -220,7 +220,22 @@ SELECT loan_id, toDate(lwr_e.1) AS date, lwr_e.2 AS status, toUInt32(lwr_e.3) AS
       `arrayMap((lwa_h, lwa_z) -> lwa_h > lwa_z, LAST_HIT, LAST_ZERO) AS NA`,
     ],
   )})
-ARRAY JOIN EV AS lwr_e, OUTS AS lwr_o, NA AS lwr_na, CHARGES AS lwr_c, PAID_CHARGES AS lwr_pc,
-  arrayResize(arrayPushFront(CHARGES, toFloat64(0)), length(CHARGES)) AS lwr_c0,
-  arrayResize(arrayPushFront(PAID_CHARGES, toFloat64(0)), length(PAID_CHARGES)) AS lwr_pc0`;
+${o.dates.kind === 'as_of' ? lastDateOnly : everyDate}`;
 }
+
+/** Every evaluation date's row (the month-ends of a snapshot). */
+const everyDate =
+  trusted(`ARRAY JOIN EV AS lwr_e, OUTS AS lwr_o, NA AS lwr_na, CHARGES AS lwr_c, PAID_CHARGES AS lwr_pc,
+  arrayResize(arrayPushFront(CHARGES, toFloat64(0)), length(CHARGES)) AS lwr_c0,
+  arrayResize(arrayPushFront(PAID_CHARGES, toFloat64(0)), length(PAID_CHARGES)) AS lwr_pc0`);
+
+/**
+ * A single date's row: the last evaluation date's (the month-ends before it are evaluated only for
+ * non-accrual), taken out of the arrays instead of every date's row joined out and all but one
+ * dropped — a mid-month case list's loans have up to 36 month-ends each.
+ */
+const lastDateOnly =
+  trusted(`ARRAY JOIN [EV[-1]] AS lwr_e, [OUTS[-1]] AS lwr_o, [NA[-1]] AS lwr_na, [CHARGES[-1]] AS lwr_c,
+    [PAID_CHARGES[-1]] AS lwr_pc, [if(length(CHARGES) > 1, CHARGES[-2], toFloat64(0))] AS lwr_c0,
+    [if(length(PAID_CHARGES) > 1, PAID_CHARGES[-2], toFloat64(0))] AS lwr_pc0
+  WHERE length(EV) > 0`);

@@ -57,7 +57,8 @@ export function effectiveSchedule(
   const totals = o.interestTotal ? `, if(s_prefix, ${gen.interestTotal}, 0) AS s_interest_total` : '';
   const columns = sql`toInt64(${trusted(l)}.principal * 100) AS s_principal_cents, ${trusted(gen.installmentFloor)} AS s_floor,
       least(${term}, if(s_floor > 0, greatest(dateDiff('month', ${trusted(l)}.origination_date, ${o.reach.through}) + 2,
-        intDiv(greatest(${o.reach.credits}, 0), s_floor) + 2), ${term})) AS s_up_to,
+        -- never a division by zero, whether or not the engine evaluates this branch for a zero floor
+        intDiv(greatest(${o.reach.credits}, 0), greatest(s_floor, 1)) + 2), ${term})) AS s_up_to,
       ${arrays}, ${trusted(`NOT has_file_schedule AND ${gen.isPrefix} AS s_prefix${totals}`)}`;
   return { join, columns };
 }
