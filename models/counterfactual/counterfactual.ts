@@ -1,6 +1,6 @@
 import type { Column, Dataset } from '../data/dataset.ts';
 import { modelFeatures, probabilityOf, scoreModel, type ModelArtifact } from '../model-types.ts';
-import { gradeLabels, gradeOf } from '../scorecard/scorecard.ts';
+import { gradeLabels, scorecardRowVariants } from '../scorecard/scorecard.ts';
 import { actionOf, type Action, type ActionSpec, type RowValues } from './actions.ts';
 
 /** One action of a counterfactual: its amount and the features it moves (from → to). */
@@ -126,7 +126,6 @@ export function counterfactuals(art: ModelArtifact, ds: Dataset, o: Counterfactu
   const rank = (g: string) => gradeLabels.indexOf(g);
   // the search reads only each candidate's grade: its probability graded as every scorer grades it,
   // without points and reason codes (most of a scoring's work, and the same floats: model-types.ts)
-  const grades = (candidates: Dataset) => Array.from(probabilityOf(art, candidates), (p) => gradeOf(p, art.gradeEdges));
   // gradeOf's rank without its label: the edges the probability reaches (an array filter per candidate was a tenth of the search)
   const edges = art.gradeEdges;
   const gradeRank = (p: number) => {
@@ -139,6 +138,10 @@ export function counterfactuals(art: ModelArtifact, ds: Dataset, o: Counterfactu
     const target = o.targetGrade ?? gradeLabels[rank(from) - 1];
     if (target === undefined || rank(target) >= rank(from)) return null;
     const row = rowValues(ds, i);
+    // the probability of the row under each change set: a scorecard re-bins only the changed features
+    const rowVariants = art.kind === 'scorecard' ? scorecardRowVariants(art, ds, i) : null;
+    const probabilities = (changes: Map<string, number>[]) =>
+      rowVariants ? rowVariants(changes) : probabilityOf(art, variants(ds, i, changes, read));
     // an action that moves nothing the model reads cannot help
     const limits = actions.map((a) => {
       const moved = a.apply(row, a.spec.step);
@@ -163,7 +166,7 @@ export function counterfactuals(art: ModelArtifact, ds: Dataset, o: Counterfactu
               fixed.map((f, m) => (m === j ? x : f)),
             );
       const at = (amounts: number[]) =>
-        probabilityOf(art, variants(ds, i, amounts.map(changed), read)).findIndex((p) => gradeRank(p) <= targetRank);
+        probabilities(amounts.map(changed)).findIndex((p) => gradeRank(p) <= targetRank);
       const f = at(grid);
       if (f < 0) return null;
       if (f === 0 || grid[f]! - grid[f - 1]! <= step + 1e-9) return grid[f]!;
@@ -192,7 +195,7 @@ export function counterfactuals(art: ModelArtifact, ds: Dataset, o: Counterfactu
     }
     if (!amounts) {
       const all = [...limits];
-      const atLimits = grades(variants(ds, i, [applyAll(row, actions, all)], read))[0]!;
+      const atLimits = gradeLabels[gradeRank(probabilities([applyAll(row, actions, all)])[0]!)]!;
       if (reaches(atLimits)) {
         for (let j = 0; j < actions.length; j++) if (all[j]! > 0) all[j] = least(j, all, true) ?? all[j]!;
         amounts = all;
