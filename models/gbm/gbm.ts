@@ -1,4 +1,5 @@
 import { Rng } from '../../lib/random.ts';
+import { keptPerArray } from '../../lib/kept-per-array.ts';
 import { column, indicesWhere, sortedPresent, type Dataset } from '../data/dataset.ts';
 import { heldBackPart, type HeldBack } from '../data/split.ts';
 import { auc } from '../evaluate/metrics.ts';
@@ -547,19 +548,9 @@ const leafPaths = (trees: readonly GbmTree[]): LeafPaths =>
     const byFeature = [...leafContributions(t)];
     return t.value.map((_, n) => byFeature.filter(([, c]) => c[n] !== 0).map(([f, c]) => [f, c[n]!] as const));
   });
-/**
- * leafPaths once per set of trees (kept by the array and its length, as flatTreesOf keeps the flat
- * trees): scoring small batches one after another (the counterfactual search) spent half its time
- * walking every tree again.
- */
-const keptLeafPaths = new WeakMap<GbmTree[], { n: number; paths: LeafPaths }>();
-function leafPathsOf(trees: GbmTree[]): LeafPaths {
-  const kept = keptLeafPaths.get(trees);
-  if (kept?.n === trees.length) return kept.paths;
-  const paths = leafPaths(trees);
-  keptLeafPaths.set(trees, { n: trees.length, paths });
-  return paths;
-}
+// once per forest: scoring small batches one after another (the counterfactual search) spent half its
+// time walking every tree again
+const leafPathsOf = keptPerArray(leafPaths);
 
 /** Reasons of a tree model: the features whose splits pushed the log-odds up most (largest first, at most three). */
 const gbmReasonCount = 3;

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { GbmTree } from './gbm.ts';
+import { keptPerArray } from '../../lib/kept-per-array.ts';
 import { sharedFloat64, sharedInt32, sharedUint8 } from './training-worker.ts';
 
 /**
@@ -33,19 +34,9 @@ const WORKER_WAIT_MS = 120_000;
 const depthOf = (t: GbmTree, n = 0): number =>
   t.feature[n]! < 0 ? 0 : 1 + Math.max(depthOf(t, t.left[n]), depthOf(t, t.right[n]));
 
-/**
- * flattenTrees once per set of trees: a model scoring many small batches (the counterfactual search:
- * a few hundred rows at a time) would otherwise flatten every tree for each. Kept by the array and its
- * length (a training's array grows; a tree is never changed once made).
- */
-const flattened = new WeakMap<GbmTree[], { n: number; flat: FlatTrees }>();
-function flatTreesOf(trees: GbmTree[]): FlatTrees {
-  const kept = flattened.get(trees);
-  if (kept?.n === trees.length) return kept.flat;
-  const flat = flattenTrees(trees);
-  flattened.set(trees, { n: trees.length, flat });
-  return flat;
-}
+// once per forest: a model scoring many small batches (the counterfactual search: a few hundred rows
+// at a time) would otherwise flatten every tree for each
+const flatTreesOf = keptPerArray(flattenTrees);
 
 /** The trees as complete binary trees in flat arrays in shared memory, so that a worker reads the same ones. */
 export function flattenTrees(trees: GbmTree[]): FlatTrees {
