@@ -105,10 +105,13 @@ export function scheduleArraysSql(c: {
   const len = c.upTo === undefined ? n : `least(${n}, toUInt32(${c.upTo}))`;
   const whole = c.upTo === undefined ? 'true' : `(${len} = ${n})`;
   const idx = `range(1, ${len} + 1)`;
-  const A = `floor(${P} * ${r} / (1 - pow(1 + ${r}, -toFloat64(${n}))) + 0.5)`;
-  const base = `intDiv(${c.principalCents}, ${n})`;
+  // the annuity payment; 0 where there is none (a zero rate): the engine may compute it for every row
+  // before choosing the loan's method, and a 0/0 would stop the statement where it is made an integer
+  const A = `if(${r} != 0 AND ${n} > 0, floor(${P} * ${r} / (1 - pow(1 + ${r}, -toFloat64(${n}))) + 0.5), 0.)`;
+  const base = `intDiv(${c.principalCents}, greatest(${n}, 1))`;
+  // divided by the rate only where there is one (the same floats there): see A
   const annuityInterest = (over: string) =>
-    `arrayMap(i -> toInt64(floor((${P} * pow(1 + ${r}, i - 1) - (${A} * (pow(1 + ${r}, i - 1) - 1)) / ${r}) * ${r} + 0.5)), ${over})`;
+    `arrayMap(i -> toInt64(floor((${P} * pow(1 + ${r}, i - 1) - (${A} * (pow(1 + ${r}, i - 1) - 1)) / if(${r} != 0, ${r}, 1.)) * ${r} + 0.5)), ${over})`;
   const epInterest = (over: string) =>
     `arrayMap(i -> toInt64(floor(toFloat64(${c.principalCents} - ${base} * (i - 1)) * ${r} + 0.5)), ${over})`;
   const isAnnuity = `(${c.method} = 'annuity' AND ${r} != 0)`;
