@@ -10,7 +10,7 @@ import { tableRef } from '../../warehouse/ddl.ts';
 import { lastMonthEnd } from '../../pipelines/snapshot/build-snapshots.ts';
 import { defaultTarget, targetName } from '../../warehouse/feature-catalogue.ts';
 import { buildFeatures } from '../../models/features/build-features.ts';
-import { currentChampion, loadModel, RegistryError } from '../../models/registry/registry.ts';
+import { currentChampion, latestChampionEvent, loadModel, RegistryError } from '../../models/registry/registry.ts';
 import { scoreMonthInDb, scoreMonthInNode } from '../../models/score.ts';
 import { keepMonthEndCounterfactuals } from '../../pipelines/cases/month-end-counterfactuals.ts';
 import { scoreTableFile, tableModelTarget } from '../../models/score-table.ts';
@@ -172,12 +172,16 @@ export async function runScore(wh: Warehouse, f: ScoreInput, out: Output = proce
   log(
     `scored ${n} loans at ${me} with ${m.model_name} v${m.version} ${f['in-db'] ? 'in the database' : 'in Node'} in ${((performance.now() - t0) / 1000).toFixed(2)} s; grades ${grades.map((g) => `${g.grade}:${g.n}`).join(' ')}`,
   );
-  // the month-end's case list shows each case's counterfactual: searched now, not by its first reader
+  const summary = { n, monthEnd: me, model: m.model_name, version: m.version };
+  // the month-end's case list (the default target's champion) shows each case's counterfactual: searched
+  // now, not by its first reader; a challenger's score is not on the list
+  const listed = await latestChampionEvent(wh, targetName(defaultTarget));
+  if (listed?.model_name !== m.model_name || listed.version !== m.version) return summary;
   const t1 = performance.now();
   const { searched } = await keepMonthEndCounterfactuals(wh, m, me);
   if (searched > 0)
     log(
       `counterfactuals of the ${searched} loans the score puts on the ${me} case list searched and kept in ${((performance.now() - t1) / 1000).toFixed(2)} s`,
     );
-  return { n, monthEnd: me, model: m.model_name, version: m.version };
+  return summary;
 }

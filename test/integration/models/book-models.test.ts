@@ -22,6 +22,7 @@ import { scoreModel } from '../../../models/model-types.ts';
 import { networkInputs } from '../../../models/nn/forward-pass.ts';
 import {
   championHistory,
+  latestChampionEvent,
   loadModel,
   promote,
   RegistryError,
@@ -452,5 +453,28 @@ describe('early-warning models on a generated book', () => {
     );
     expect(f!.me).toBe('2024-05-31');
     expect(r.n).toBeGreaterThan(0);
+
+    // the case list's champion's score keeps its likely cases' counterfactuals; a challenger's keeps none
+    const kept = async (name: string) =>
+      Number(
+        (
+          await queryRows<{ n: string }>(
+            wh,
+            `SELECT count() AS n FROM ${wh.database}.loan_counterfactuals WHERE model_name = {m:String} AND month_end = '2024-05-31'`,
+            { m: name },
+          )
+        )[0]!.n,
+      );
+    const listed = (await latestChampionEvent(wh, 'dpd30_3m'))!;
+    const challenger = models.find((m) => m.model_name !== listed.model_name)!;
+    await runScore(wh, {
+      model: `${challenger.model_name}@1`,
+      'as-of': '2024-05-31',
+      'in-db': true,
+      target: 'dpd30_3m',
+    });
+    expect(await kept(challenger.model_name)).toBe(0);
+    await runScore(wh, { model: undefined, 'as-of': '2024-05-31', 'in-db': true, target: 'dpd30_3m' });
+    expect(await kept(listed.model_name)).toBeGreaterThan(0);
   });
 });
