@@ -45,6 +45,8 @@ export type ScoreFlags = FlagValues<typeof scoreFlags>;
 export const scoreCommand = defineCommand({
   name: 'score',
   summary: 'score every active loan at a month-end into the scores table',
+  description:
+    "Scores every active loan at a month-end into the scores table (or, with --table, a file's rows). Scoring the case list's model (the default target's champion) also searches and keeps the counterfactual sentence of each loan the score puts on that month-end's list, so the lists pulled afterwards read them.",
   flags: scoreFlags,
   examples: [
     'loanwatch score --as-of 2024-06-30 --in-db',

@@ -124,9 +124,9 @@ export function counterfactuals(art: ModelArtifact, ds: Dataset, o: Counterfactu
   const actions = o.actions.map(actionOf);
   const base = scoreModel(art, ds);
   const rank = (g: string) => gradeLabels.indexOf(g);
-  // the search reads only each candidate's grade: its probability graded as every scorer grades it,
-  // without points and reason codes (most of a scoring's work, and the same floats: model-types.ts)
-  // gradeOf's rank without its label: the edges the probability reaches (an array filter per candidate was a tenth of the search)
+  // the search reads only each candidate's grade: its probability (the floats every scorer grades, without
+  // points and reason codes: most of a scoring's work) ranked as gradeOf ranks it, by the edges it reaches,
+  // without an array per candidate (that filter was a tenth of the search)
   const edges = art.gradeEdges;
   const gradeRank = (p: number) => {
     let k = 0;
