@@ -32,9 +32,10 @@ export async function caseActions(
     const ca = trusted(tableRef(wh, 'collection_actions'));
     const rows = await querySql<CaseActions & { loan_id: string }>(
       wh,
-      sql`SELECT loan_id, lwq_c.team AS team, lwq_c.contacts AS contacts, ifNull(lwq_p.promises, []) AS promises
+      sql`SELECT loan_id, lwq_c.team AS team, lwq_c.contacts AS contacts, lwq_p.promises AS promises
          -- each loan's last three actions, read in the table's order backwards and cut per loan, not gathered whole
-         FROM (SELECT loan_id, argMax(team, (action_date, action_id)) AS team,
+         -- (the latest, whose team is the loan's, is among them); a loan without an open promise joins an empty array
+         FROM (SELECT loan_id, ${trusted(latestTeamSql)} AS team,
                  arrayMap(x -> (toString(x.1), toString(x.3), toString(x.4)),
                    arrayReverseSort(x -> (x.1, x.2), groupArray((action_date, action_id, channel, outcome)))) AS contacts
                FROM (SELECT loan_id, action_date, action_id, channel, outcome, team FROM ${ca}
@@ -48,7 +49,7 @@ export async function caseActions(
                     WHERE action_date <= ${date} AND outcome = 'promise_to_pay' AND ifNull(promised_date, action_date) >= ${date}
                       AND loan_id IN (${loans})
                     GROUP BY loan_id) AS lwq_p ON lwq_p.loan_id = lwq_c.loan_id`,
-      { join_use_nulls: 1 },
+      { join_use_nulls: 0 },
     );
     for (const { loan_id, ...r } of rows) out.set(loan_id, r);
   });
