@@ -59,52 +59,47 @@ export async function heldAccrualSql(
   const rules = o.rules ?? configuredAccrualRules();
   if (!(await snapshotHoldsDate(wh, o.asOf, rules.label))) return null;
   return (part) =>
-    sql`SELECT loan_id, amount_to_cure, overdue_principal, overdue_interest FROM ${trusted(tableRef(wh, 'loan_month_accrual'))}
+    sql`SELECT ${owedColumns} FROM ${trusted(tableRef(wh, 'loan_month_accrual'))}
       WHERE month_end = ${param(o.asOf, 'Date')} AND ${inLoanPart('loan_id', part)}`;
-}
-
-/** The rows of accrualAsOfSql, by loan_id; money as numbers (from the snapshot's rows when it holds the date). */
-export async function amountToCureAsOf(wh: Warehouse, o: AccrualAsOfOptions): Promise<AccrualRow[]> {
-  const rest = trusted(['status', 'dpd', 'accrual_status', ...accrualMoneyColumns].join(', '));
-  const rules = o.rules ?? configuredAccrualRules();
-  if (await snapshotHoldsDate(wh, o.asOf, rules.label)) {
-    const inLoans = o.loans ? sql`AND loan_id IN (${o.loans})` : trusted('');
-    return querySql<AccrualRow>(
-      wh,
-      sql`SELECT loan_id, toString(month_end) AS date, ${rest} FROM ${trusted(tableRef(wh, 'loan_month_accrual'))}
-        WHERE month_end = ${param(o.asOf, 'Date')} ${inLoans} ORDER BY loan_id`,
-    );
-  }
-  return amountToCureFromHistory(wh, { ...o, rules });
-}
-
-/** accrualAsOfSql's rows, always folded from each loan's history (what the snapshot's rows must equal at a month-end). */
-export async function amountToCureFromHistory(wh: Warehouse, o: AccrualAsOfOptions): Promise<AccrualRow[]> {
-  const rest = trusted(['status', 'dpd', 'accrual_status', ...accrualMoneyColumns].join(', '));
-  return querySql<AccrualRow>(
-    wh,
-    sql`SELECT loan_id, toString(lwq_a.date) AS date, ${rest} FROM (${accrualAsOfSql(wh, o)}) AS lwq_a ORDER BY loan_id`,
-  );
 }
 
 /** What a case list shows of a loan's accrual row: the amount to cure and its overdue part (the rest are charges). */
 export type OwedToCure = Pick<AccrualRow, 'loan_id' | 'amount_to_cure' | 'overdue_principal' | 'overdue_interest'>;
+const owedColumns = trusted('loan_id, amount_to_cure, overdue_principal, overdue_interest');
+
+/** Every column of AccrualRow, the date read from `date` (the snapshot's month_end or the fold's date). */
+const accrualRowColumns = (date: string) =>
+  sql`loan_id, toString(${trusted(date)}) AS date, ${trusted(['status', 'dpd', 'accrual_status', ...accrualMoneyColumns].join(', '))}`;
+
+/** Columns of each loan's accrual row on a date, by loan_id: the snapshot's rows when it holds the date, else folded from history. */
+async function accrualAsOf<T>(wh: Warehouse, o: AccrualAsOfOptions, columns: (date: string) => Sql): Promise<T[]> {
+  const rules = o.rules ?? configuredAccrualRules();
+  if (await snapshotHoldsDate(wh, o.asOf, rules.label)) {
+    const inLoans = o.loans ? sql`AND loan_id IN (${o.loans})` : trusted('');
+    return querySql<T>(
+      wh,
+      sql`SELECT ${columns('month_end')} FROM ${trusted(tableRef(wh, 'loan_month_accrual'))}
+        WHERE month_end = ${param(o.asOf, 'Date')} ${inLoans} ORDER BY loan_id`,
+    );
+  }
+  return foldedAsOf<T>(wh, { ...o, rules }, columns);
+}
+
+const foldedAsOf = <T>(wh: Warehouse, o: AccrualAsOfOptions, columns: (date: string) => Sql) =>
+  querySql<T>(wh, sql`SELECT ${columns('lwq_a.date')} FROM (${accrualAsOfSql(wh, o)}) AS lwq_a ORDER BY loan_id`);
+
+/** The rows of accrualAsOfSql, by loan_id; money as numbers (from the snapshot's rows when it holds the date). */
+export const amountToCureAsOf = (wh: Warehouse, o: AccrualAsOfOptions): Promise<AccrualRow[]> =>
+  accrualAsOf<AccrualRow>(wh, o, accrualRowColumns);
+
+/** accrualAsOfSql's rows, always folded from each loan's history (what the snapshot's rows must equal at a month-end). */
+export const amountToCureFromHistory = (wh: Warehouse, o: AccrualAsOfOptions): Promise<AccrualRow[]> =>
+  foldedAsOf<AccrualRow>(wh, o, accrualRowColumns);
 
 /**
  * amountToCureAsOf's amounts to cure alone, by loan_id: the three columns a case list shows of each
  * case, not the accrual's twenty (on a mid-month list of 100,000 cases their transfer and parsing was
  * a fifth of the statement's time).
  */
-export async function owedToCureAsOf(wh: Warehouse, o: AccrualAsOfOptions): Promise<OwedToCure[]> {
-  const owed = trusted('loan_id, amount_to_cure, overdue_principal, overdue_interest');
-  const rules = o.rules ?? configuredAccrualRules();
-  if (await snapshotHoldsDate(wh, o.asOf, rules.label)) {
-    const inLoans = o.loans ? sql`AND loan_id IN (${o.loans})` : trusted('');
-    return querySql<OwedToCure>(
-      wh,
-      sql`SELECT ${owed} FROM ${trusted(tableRef(wh, 'loan_month_accrual'))}
-        WHERE month_end = ${param(o.asOf, 'Date')} ${inLoans} ORDER BY loan_id`,
-    );
-  }
-  return querySql<OwedToCure>(wh, sql`SELECT ${owed} FROM (${accrualAsOfSql(wh, { ...o, rules })}) ORDER BY loan_id`);
-}
+export const owedToCureAsOf = (wh: Warehouse, o: AccrualAsOfOptions): Promise<OwedToCure[]> =>
+  accrualAsOf<OwedToCure>(wh, o, () => owedColumns);
