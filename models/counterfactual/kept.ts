@@ -3,7 +3,9 @@ import type { Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { inLoanPart, type LoanPart } from '../../warehouse/loan-part.ts';
 import { param, sql, trusted, type Param, type Sql } from '../../warehouse/sql.ts';
+import type { ModelArtifact } from '../model-types.ts';
 import { defaultBookActions, type ActionSpec } from './actions.ts';
+import { loanCounterfactuals } from './book.ts';
 
 /**
  * Counterfactual sentences kept per scored loan-month (warehouse/tables.ts loan_counterfactuals):
@@ -42,7 +44,7 @@ export function keptCounterfactualsSql(
 }
 
 /** Keeps searched sentences ('' for a loan the search found none for, so it is not searched again). */
-export async function keepCounterfactuals(
+async function keepCounterfactuals(
   wh: Warehouse,
   k: KeptKey,
   rows: readonly { loan_id: string; scored_at: number; text_en: string; text_zh: string }[],
@@ -60,4 +62,33 @@ export async function keepCounterfactuals(
         ...r,
       })),
     });
+}
+
+/**
+ * Searches the loans' sentences at the key's month-end with the model that scored them and keeps
+ * them (scored_at: the score each explains); the sentences by loan_id, '' where none was found.
+ */
+export async function searchAndKeepCounterfactuals(
+  wh: Warehouse,
+  art: ModelArtifact,
+  k: KeptKey,
+  loans: readonly { loan_id: string; scored_at: number }[],
+): Promise<Map<string, { en: string; zh: string }>> {
+  const found = await loanCounterfactuals(
+    wh,
+    art,
+    loans.map((l) => ({ loan_id: l.loan_id, month_end: k.monthEnd })),
+  );
+  const sentences = new Map(
+    loans.map((l) => [l.loan_id, { en: found.get(l.loan_id)?.text.en ?? '', zh: found.get(l.loan_id)?.text.zh ?? '' }]),
+  );
+  await keepCounterfactuals(
+    wh,
+    k,
+    loans.map((l) => {
+      const t = sentences.get(l.loan_id)!;
+      return { loan_id: l.loan_id, scored_at: l.scored_at, text_en: t.en, text_zh: t.zh };
+    }),
+  );
+  return sentences;
 }

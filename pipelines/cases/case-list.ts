@@ -21,8 +21,11 @@ import { forLoanSet } from '../../warehouse/loan-set.ts';
 import type { SnapshotSettings } from '../snapshot/snapshot-settings.ts';
 import { defaultGradeEdges, gradeOf } from '../../models/scorecard/scorecard.ts';
 import { loadModel } from '../../models/registry/registry.ts';
-import { loanCounterfactuals } from '../../models/counterfactual/book.ts';
-import { counterfactualSpec, keepCounterfactuals, keptCounterfactualsSql } from '../../models/counterfactual/kept.ts';
+import {
+  counterfactualSpec,
+  keptCounterfactualsSql,
+  searchAndKeepCounterfactuals,
+} from '../../models/counterfactual/kept.ts';
 import {
   defaultWatchGrades,
   recommendAction,
@@ -444,23 +447,16 @@ export async function buildCaseList(
   const owedRead = held ? null : (owedEarly ?? owedFor(cases));
   const unsearched = cases.filter((c) => missing.has(c));
   if (model && unsearched.length) {
-    const found = await loanCounterfactuals(
+    const found = await searchAndKeepCounterfactuals(
       wh,
       model.artifact,
-      unsearched.map((c) => ({ loan_id: c.loan_id, month_end: scoredAt })),
+      kept,
+      unsearched.map((c) => ({ loan_id: c.loan_id, scored_at: byLoan.get(c.loan_id)?.scored_at ?? 0 })),
     );
     for (const c of unsearched) {
-      const cf = found.get(c.loan_id);
-      c.counterfactual = cf?.text.en ?? '';
-      c.counterfactual_zh = cf?.text.zh ?? '';
+      c.counterfactual = found.get(c.loan_id)?.en ?? '';
+      c.counterfactual_zh = found.get(c.loan_id)?.zh ?? '';
     }
-    const searched = unsearched.map((c) => ({
-      loan_id: c.loan_id,
-      scored_at: byLoan.get(c.loan_id)?.scored_at ?? 0,
-      text_en: c.counterfactual ?? '',
-      text_zh: c.counterfactual_zh ?? '',
-    }));
-    await keepCounterfactuals(wh, kept, searched);
   }
   if (owedRead) {
     const owed = await owedRead;

@@ -3,8 +3,7 @@ import { tableRef } from '../../warehouse/ddl.ts';
 import { param, sql, trusted } from '../../warehouse/sql.ts';
 import { defaultWatchGrades } from './strategy.ts';
 import type { ModelVersion } from '../../models/registry/registry.ts';
-import { loanCounterfactuals } from '../../models/counterfactual/book.ts';
-import { counterfactualSpec, keepCounterfactuals } from '../../models/counterfactual/kept.ts';
+import { counterfactualSpec, searchAndKeepCounterfactuals } from '../../models/counterfactual/kept.ts';
 
 /**
  * Searches and keeps the counterfactual sentences of a month-end's likely cases right after the
@@ -39,18 +38,11 @@ export async function keepMonthEndCounterfactuals(
       ORDER BY loan_id`,
   );
   if (likely.length === 0) return { searched: 0 };
-  const found = await loanCounterfactuals(
+  await searchAndKeepCounterfactuals(
     wh,
     m.artifact,
-    likely.map((l) => ({ loan_id: l.loan_id, month_end: monthEnd })),
-  );
-  await keepCounterfactuals(
-    wh,
     { model: { name: m.model_name, version: m.version }, monthEnd, spec },
-    likely.map((l) => {
-      const cf = found.get(l.loan_id);
-      return { loan_id: l.loan_id, scored_at: l.scored_at, text_en: cf?.text.en ?? '', text_zh: cf?.text.zh ?? '' };
-    }),
+    likely,
   );
   return { searched: likely.length };
 }
