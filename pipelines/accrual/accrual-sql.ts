@@ -122,7 +122,7 @@ export function accrualSql(
             arrayMap(lwa_k -> toInt64(toUInt16(toLastDayOfMonth(addMonths(toStartOfMonth(lwq_l.origination_date), lwa_k)))),
               range(toUInt32(greatest(0, dateDiff('month', toStartOfMonth(lwq_l.origination_date), toStartOfMonth(${o.dates.date})) + 1))))),
             [toInt64(toUInt16(${o.dates.date}))])`;
-  const whereDate = o.dates.kind === 'as_of' ? sql`AND lwq_l.origination_date <= ${o.dates.date}` : trusted('');
+  const whereDate = o.dates.kind === 'as_of' ? sql`AND origination_date <= ${o.dates.date}` : trusted('');
   const outs = accrualOutsSql(o.rules);
   // whole cents into Decimal(18, 2) by its representation (an Int64 of hundredths): no decimal division per value
   const cents = (x: string) => `reinterpret(toInt64(round(${x})), 'Decimal(18, 2)')`;
@@ -160,7 +160,9 @@ export function accrualSql(
           lwq_pay.pd AS pd, lwq_pay.pa AS pa, lwq_pay.pb AS pb,
           if(lwq_ev.has_co, toInt64(toUInt16(lwq_ev.co_raw)), toInt64(99999)) AS co_day,
           lwq_ev.rd AS rd, lwq_ev.ra AS ra, lwq_ev.wd AS wd, lwq_ev.wa AS wa
-        FROM ${t('loans')} AS lwq_l
+        -- the loans kept before the joins: a filter on the joined rows probed every loan of the book against them
+        FROM (SELECT * FROM ${t('loans')}
+              WHERE ${inLoans('loan_id')} AND loan_id NOT IN (SELECT loan_id FROM ${t('performance')}) ${whereDate}) AS lwq_l
         ${schedule.join}
         ${dates}
         LEFT JOIN (SELECT loan_id, groupArray(paid_date) AS pd, groupArray(toInt64(amount * 100)) AS pa,
@@ -172,7 +174,6 @@ export function accrualSql(
                      groupArrayIf(event_date, type = 'waiver') AS wd, groupArrayIf(toInt64(amount * 100), type = 'waiver') AS wa,
                      sumIf(greatest(toInt64(amount * 100), 0), type IN ('restructure', 'waiver')) AS credit_bound
                    FROM ${t('loan_events')} WHERE ${inLoans('loan_id')} GROUP BY loan_id) AS lwq_ev ON lwq_ev.loan_id = lwq_l.loan_id
-        WHERE ${inLoans('lwq_l.loan_id')} AND lwq_l.loan_id NOT IN (SELECT loan_id FROM ${t('performance')}) ${whereDate}
       )`;
   // overdue scheduled interest and the penalty and compound interest outstanding: on or off balance sheet
   const arrears = 'lwr_e.5 + (lwr_o.6 - lwr_o.9 - lwr_o.12) + (lwr_o.7 - lwr_o.10 - lwr_o.13)';

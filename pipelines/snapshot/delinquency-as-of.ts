@@ -119,7 +119,8 @@ export function delinquencyFromStateSql(
         SELECT lwq_l.loan_id AS loan_id,
           ${schedule.columns}, lwq_pay.applied AS applied, lwq_pay.principal AS principal_paid,
           lwq_pay.explicit_split AS explicit_split, lwq_ev.has_co AS has_co, lwq_ev.co_raw AS co_raw, lwq_ev.r_total AS r_total, lwq_ev.r_to_date AS r_to_date
-        FROM ${t('loans')} AS lwq_l
+        -- the candidates before the joins: a filter on the joined rows probed every loan of the book against them
+        FROM (SELECT * FROM ${t('loans')} WHERE loan_id IN ${candidates} AND origination_date <= ${date}) AS lwq_l
         ${schedule.join}
         -- per payment as the snapshot converts it (cents, truncated), summed; explicit_split over all the loan's payments, as there
         LEFT JOIN (SELECT loan_id, sumIf(toInt64((amount - ifNull(penalty_paid, 0)) * 100), paid_date <= ${date}) AS applied,
@@ -130,7 +131,6 @@ export function delinquencyFromStateSql(
                      sumIf(toInt64(amount * 100), type = 'restructure') AS r_total,
                      sumIf(toInt64(amount * 100), type = 'restructure' AND event_date <= ${date}) AS r_to_date
                    FROM ${t('loan_events')} WHERE loan_id IN ${candidates} GROUP BY loan_id) AS lwq_ev ON lwq_ev.loan_id = lwq_l.loan_id
-        WHERE lwq_l.loan_id IN ${candidates} AND lwq_l.origination_date <= ${date}
       )
       -- a loan without payments or events joins as zeros and explicit_split 0, as in the snapshot (join_use_nulls = 0)
     )
