@@ -5,7 +5,8 @@ import { accrualTables } from '../../warehouse/tables.ts';
 import type { SnapshotSettings } from '../snapshot/snapshot-settings.ts';
 import { configuredAccrualRules, type AccrualRules } from './accrual-rules.ts';
 import { accrualSql } from './accrual-sql.ts';
-import type { LoanPart } from '../../warehouse/loan-part.ts';
+import { wholeBook, type LoanPart } from '../../warehouse/loan-part.ts';
+import { loanRangeParts } from '../../warehouse/loan-ranges.ts';
 
 export interface FillAccrualOptions {
   /** the snapshot's settings (grace and DPD convention decide when an installment starts accruing) */
@@ -13,8 +14,8 @@ export interface FillAccrualOptions {
   /** default: configuredAccrualRules() (LOANWATCH_ACCRUAL_RULES or pipelines/accrual/default-accrual.json) */
   rules?: AccrualRules | undefined;
   /**
-   * a whole rebuild runs in this many hash passes over the loans (the snapshot's, default 1): the
-   * accrual holds every event of the loans in a pass (one pass over the 1M book: 5.3 GB)
+   * a whole rebuild runs in this many passes over ranges of loan ids (the snapshot's count, default
+   * 1): the accrual holds every event of the loans in a pass (one pass over the 1M book: 5.3 GB)
    */
   passes?: number | undefined;
   /** a subquery of loan ids: only these loans' rows are recomputed, the table's other rows kept */
@@ -44,8 +45,11 @@ export async function fillAccrual(wh: Warehouse, o: FillAccrualOptions): Promise
   await exec(wh, `DROP TABLE IF EXISTS ${next}`);
   await exec(wh, `CREATE TABLE ${next} AS ${live}`);
   const passes = Math.max(1, o.passes ?? 1);
-  for (let b = 0; b < passes; b++) {
-    const part = passes === 1 ? {} : { part: { count: passes, index: b } };
+  // ranges of loan ids with about equal payments each: a pass reads only its own granules of the
+  // inputs (hash passes each read all of them) and holds about a pass's share of the events
+  const parts = passes === 1 ? [wholeBook] : await loanRangeParts(wh, passes, 'payments');
+  for (const p of parts) {
+    const part = parts.length === 1 ? {} : { part: p };
     await execSql(wh, sql`INSERT INTO ${trusted(next)} (${trusted(columns.join(', '))}) ${select(part)}`, {
       max_insert_threads: 2,
     });

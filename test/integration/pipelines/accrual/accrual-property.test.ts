@@ -155,7 +155,7 @@ describe.each(books)('SQL accrual equals the day-by-day reference (seed $seed)',
   });
 
   it.each(ruleSets)('agrees on every column of every loan-month: $name', async ({ name, rules }) => {
-    // the default rules come from the snapshot's one pass; the others are rebuilt in three hash passes
+    // the default rules come from the snapshot's one pass; the others are rebuilt in three passes (ranges of loan ids)
     // (bounded memory): both must equal the reference, so a pass split gives what one pass gives
     if (name !== 'default') await fillAccrual(wh, { settings, rules, passes: 3 });
     const rows = await queryRows<AccrualRow & { month_end: string }>(
