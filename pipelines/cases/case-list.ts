@@ -9,7 +9,8 @@ import { tableRef } from '../../warehouse/ddl.ts';
 import { param, sql, trusted, type Sql } from '../../warehouse/sql.ts';
 import { runMetric, bucketOrder } from '../../warehouse/metrics/run.ts';
 import { activeDelinquencySource, delinquencyAsOfSql, snapshotCovers } from '../snapshot/delinquency-as-of.ts';
-import { inLoanPart, rangeParts, type LoanPart } from '../../warehouse/loan-part.ts';
+import { inLoanPart, type LoanPart } from '../../warehouse/loan-part.ts';
+import { loanRangeParts } from '../../warehouse/loan-ranges.ts';
 import { scoreUpdate } from './score-update.ts';
 import { caseActions } from './case-actions.ts';
 import { decideContact, loadLoanContacts, type ContactDecision } from './contact-filter.ts';
@@ -157,19 +158,9 @@ export const caseListLoansPerPart = 250_000;
  * its own granules only.
  */
 async function caseListParts(wh: Warehouse, count?: number): Promise<LoanPart[]> {
-  const loans = trusted(tableRef(wh, 'loans'));
-  const [r] = await querySql<{ n: string }>(wh, sql`SELECT count() AS n FROM ${loans}`);
-  const n = Number(r?.n ?? 0);
-  const parts = count ?? Math.max(1, Math.ceil(n / caseListLoansPerPart));
-  const boundaries: string[] = [];
-  for (let k = 1; k < parts && n > 0; k++) {
-    const [b] = await querySql<{ loan_id: string }>(
-      wh,
-      sql`SELECT loan_id FROM ${loans} ORDER BY loan_id LIMIT 1 OFFSET ${param(Math.floor((k * n) / parts), 'UInt64')}`,
-    );
-    if (b) boundaries.push(b.loan_id);
-  }
-  return rangeParts(boundaries);
+  if (count !== undefined) return loanRangeParts(wh, count);
+  const [r] = await querySql<{ n: string }>(wh, sql`SELECT count() AS n FROM ${trusted(tableRef(wh, 'loans'))}`);
+  return loanRangeParts(wh, Math.max(1, Math.ceil(Number(r?.n ?? 0) / caseListLoansPerPart)));
 }
 
 /** The champion's latest scored month-end on or before the date ('' when it scored none). */
