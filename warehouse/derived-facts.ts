@@ -1,5 +1,6 @@
 import { exec, type Warehouse } from './connection.ts';
 import { tableRef } from './ddl.ts';
+import { loanRangeParts } from './loan-ranges.ts';
 import { render, sqlStringLiteral, trusted } from './sql.ts';
 import { promiseRowsSql, specGraceDays } from './metrics/promise-sources.ts';
 import { noNextMonthEnd, systemTables } from './tables.ts';
@@ -193,13 +194,28 @@ export async function rebuildDerivedFacts(
 ) {
   if (!Number.isInteger(passes) || passes < 1) throw new Error(`passes must be a whole number ≥ 1, got ${passes}`);
   // every table is per loan (test/integration/warehouse/derived-facts.test.ts), so it is built in
-  // parts of the loans by hash, as the snapshot is: at 10M loans a whole-book statement went past
-  // the engine's memory bound
-  const parts = Array.from({ length: passes }, (_, i) =>
-    passes === 1
-      ? undefined
-      : `SELECT loan_id FROM ${tableRef(wh, 'loans')} WHERE cityHash64(loan_id) % ${passes} = ${i}`,
-  );
+  // parts of the loans — at 10M loans a whole-book statement went past the engine's memory bound —
+  // as ranges of ids, each reading only its own granules of the inputs (parts by hash each read all
+  // of them). The cuts are ids from the data: they reach the statements from a table, not as text.
+  const cuts = passes === 1 ? [] : await loanRangeParts(wh, passes, 'payments');
+  const bounds = tableRef(wh, 'derived_fact_pass_bounds');
+  await exec(wh, `DROP TABLE IF EXISTS ${bounds}`);
+  if (cuts.length > 1) {
+    await exec(wh, `CREATE TABLE ${bounds} (pass UInt32, from_id String) ENGINE = Memory`);
+    await wh.client.insert({
+      table: bounds,
+      values: cuts.map((c, pass) => ({ pass, from_id: c.range?.from ?? '' })),
+      format: 'JSONEachRow',
+    });
+  }
+  const from = (pass: number) => `(SELECT from_id FROM ${bounds} WHERE pass = ${pass})`;
+  const parts =
+    cuts.length > 1
+      ? cuts.map(
+          (_, i) =>
+            `SELECT loan_id FROM ${tableRef(wh, 'loans')} WHERE loan_id >= ${from(i)}${i + 1 < cuts.length ? ` AND loan_id < ${from(i + 1)}` : ''}`,
+        )
+      : [undefined];
   for (const table of derivedTables) {
     const of = only[table];
     const loansOf = (part: string | undefined) =>
@@ -209,6 +225,7 @@ export async function rebuildDerivedFacts(
     );
     for (const s of statements) await exec(wh, s);
   }
+  await exec(wh, `DROP TABLE IF EXISTS ${bounds}`);
 }
 
 /** The loans numbered for `loan_key` (a Join table, read with joinGet while loan_month is written). */
