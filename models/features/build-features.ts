@@ -2,13 +2,14 @@ import { exec, execSql, queryRows, type Warehouse } from '../../warehouse/connec
 import { tableRef } from '../../warehouse/ddl.ts';
 import { lastSnapshotMonthEnd } from '../../warehouse/data-horizon.ts';
 import { param, sql, trusted, type Param, type Sql } from '../../warehouse/sql.ts';
-import { inLoanPart, type LoanPart } from '../../warehouse/loan-part.ts';
+import { inLoanPart, wholeBook, type LoanPart } from '../../warehouse/loan-part.ts';
+import { loanRangeParts } from '../../warehouse/loan-ranges.ts';
 import { modelTables } from '../../warehouse/tables.ts';
 import { targetName, type TargetSpec } from '../../warehouse/feature-catalogue.ts';
 
 export interface FeatureBuildOptions {
   target: TargetSpec;
-  /** loans are processed in this many hash buckets to bound the window sort's memory */
+  /** loans are processed in this many passes (ranges of loan ids) to bound the window sort's memory */
   buckets?: number;
   log?: (line: string) => void;
 }
@@ -22,7 +23,7 @@ const months = (n: number) => trusted(`RANGE BETWEEN ${n - 1} PRECEDING AND CURR
  * the month their outcome became known (promised date + 3 days), which is ≤ t when counted.
  * Only the label reads the FOLLOWING frame. Frame offsets are integers validated by the caller
  * (ClickHouse does not accept bound parameters in a window frame). `dataEnd` is the last snapshot
- * month-end (a Date param); `bucket` the hash bucket of loans this pass reads.
+ * month-end (a Date param); `bucket` the part of the loans this pass reads (a range of ids, or a hash bucket).
  */
 export function featureSelectSql(wh: Warehouse, target: TargetSpec, o: { dataEnd: Param; bucket: LoanPart }): Sql {
   const t = (n: string) => trusted(tableRef(wh, n));
@@ -121,18 +122,17 @@ export async function buildFeatures(wh: Warehouse, o: FeatureBuildOptions): Prom
   const nb = Math.max(1, o.buckets ?? 1);
   const dataEndParam = param(dataEnd, 'Date');
   const target = param(targetName(o.target), 'String');
-  for (let b = 0; b < nb; b++) {
+  // ranges of loan ids (about equal payments each): a pass reads only its own granules of the inputs
+  const parts = nb === 1 ? [wholeBook] : await loanRangeParts(wh, nb, 'payments');
+  for (const [b, bucket] of parts.entries()) {
     const t0 = performance.now();
-    const features = featureSelectSql(wh, o.target, {
-      dataEnd: dataEndParam,
-      bucket: { count: nb, index: b },
-    });
+    const features = featureSelectSql(wh, o.target, { dataEnd: dataEndParam, bucket });
     await execSql(
       wh,
       sql`INSERT INTO ${trusted(next)} (${trusted(columns.join(', '))})
       SELECT ${trusted(columns.filter((c) => c !== 'target').join(', '))}, ${target} AS target FROM (${features})`,
     );
-    log(`features pass ${b + 1}/${nb} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    log(`features pass ${b + 1}/${parts.length} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
   await exec(wh, `EXCHANGE TABLES ${next} AND ${live}`);
   await exec(wh, `DROP TABLE IF EXISTS ${next}`);

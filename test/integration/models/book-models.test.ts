@@ -130,6 +130,23 @@ describe('early-warning models on a generated book', () => {
   });
   afterAll(() => disposeIfOpened(wh));
 
+  it('features built in passes (ranges of loan ids) are the features built in one', async () => {
+    const table = async () =>
+      (
+        await queryRows<{ n: string; h: string }>(
+          wh,
+          `SELECT toString(count()) AS n, toString(sum(cityHash64(*))) AS h FROM ${wh.database}.ew_features`,
+        )
+      )[0];
+    await buildFeatures(wh, { target: defaultTarget });
+    const whole = await table();
+    expect(Number(whole?.n)).toBeGreaterThan(0);
+    for (const buckets of [3, 5]) {
+      await buildFeatures(wh, { target: defaultTarget, buckets });
+      expect(await table(), `${buckets} passes`).toEqual(whole);
+    }
+  });
+
   it('features at t do not change when any data after t changes (no leakage)', async () => {
     const other: Warehouse = { ...wh, database: `${wh.database}_cut` };
     await migrate(other);
