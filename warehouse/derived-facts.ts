@@ -184,6 +184,38 @@ const swapInStatements = (live: string, insertInto: (next: string) => string | s
 export const derivedFactsPasses = (snapshotPasses: number) => Math.max(1, Math.ceil(snapshotPasses / 2));
 
 /**
+ * The loans of each pass, as subqueries without parameters ([undefined]: one pass over the book).
+ * Every table is per loan (test/integration/warehouse/derived-facts.test.ts), so it is built in parts
+ * of the loans — at 10M loans a whole-book statement went past the engine's memory bound — as ranges
+ * of ids, each reading only its own granules of the inputs (parts by hash each read all of them).
+ * The cuts are ids from the data: they reach the statements from the table `bounds`, not as text; a
+ * Memory table lives on one node, so a cluster keeps the parts by hash (they need no table).
+ */
+async function passSubsets(wh: Warehouse, passes: number, bounds: string): Promise<(LoanSubset | undefined)[]> {
+  const loans = tableRef(wh, 'loans');
+  await exec(wh, `DROP TABLE IF EXISTS ${bounds}`);
+  if (passes === 1) return [undefined];
+  if (wh.cluster)
+    return Array.from(
+      { length: passes },
+      (_, i) => `SELECT loan_id FROM ${loans} WHERE cityHash64(loan_id) % ${passes} = ${i}`,
+    );
+  const cuts = await loanRangeParts(wh, passes, 'payments');
+  if (cuts.length === 1) return [undefined];
+  await exec(wh, `CREATE TABLE ${bounds} (pass UInt32, from_id String) ENGINE = Memory`);
+  await wh.client.insert({
+    table: bounds,
+    values: cuts.map((c, pass) => ({ pass, from_id: c.range?.from ?? '' })),
+    format: 'JSONEachRow',
+  });
+  const from = (pass: number) => `(SELECT from_id FROM ${bounds} WHERE pass = ${pass})`;
+  return cuts.map(
+    (_, i) =>
+      `SELECT loan_id FROM ${loans} WHERE loan_id >= ${from(i)}${i + 1 < cuts.length ? ` AND loan_id < ${from(i + 1)}` : ''}`,
+  );
+}
+
+/**
  * Each table is swapped in whole, like the snapshot it derives from. A table in `only` is rebuilt
  * with the facts of those loans alone (a subquery of loan ids, without parameters).
  */
@@ -193,29 +225,8 @@ export async function rebuildDerivedFacts(
   only: Partial<Record<DerivedTable, LoanSubset>> = {},
 ) {
   if (!Number.isInteger(passes) || passes < 1) throw new Error(`passes must be a whole number ≥ 1, got ${passes}`);
-  // every table is per loan (test/integration/warehouse/derived-facts.test.ts), so it is built in
-  // parts of the loans — at 10M loans a whole-book statement went past the engine's memory bound —
-  // as ranges of ids, each reading only its own granules of the inputs (parts by hash each read all
-  // of them). The cuts are ids from the data: they reach the statements from a table, not as text.
-  const cuts = passes === 1 ? [] : await loanRangeParts(wh, passes, 'payments');
   const bounds = tableRef(wh, 'derived_fact_pass_bounds');
-  await exec(wh, `DROP TABLE IF EXISTS ${bounds}`);
-  if (cuts.length > 1) {
-    await exec(wh, `CREATE TABLE ${bounds} (pass UInt32, from_id String) ENGINE = Memory`);
-    await wh.client.insert({
-      table: bounds,
-      values: cuts.map((c, pass) => ({ pass, from_id: c.range?.from ?? '' })),
-      format: 'JSONEachRow',
-    });
-  }
-  const from = (pass: number) => `(SELECT from_id FROM ${bounds} WHERE pass = ${pass})`;
-  const parts =
-    cuts.length > 1
-      ? cuts.map(
-          (_, i) =>
-            `SELECT loan_id FROM ${tableRef(wh, 'loans')} WHERE loan_id >= ${from(i)}${i + 1 < cuts.length ? ` AND loan_id < ${from(i + 1)}` : ''}`,
-        )
-      : [undefined];
+  const parts = await passSubsets(wh, passes, bounds);
   for (const table of derivedTables) {
     const of = only[table];
     const loansOf = (part: string | undefined) =>
