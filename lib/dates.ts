@@ -63,6 +63,9 @@ export function isoOfEpochDay(n: number): string {
   return isoDateOf(yoe + era * 400 + (m0 < 2 ? 1 : 0), m0, d);
 }
 
+/** The YYYY-MM-DD date `days` days after `iso` (before it when negative). */
+export const addDays = (iso: string, days: number) => isoOfEpochDay(epochDay(iso) + days);
+
 /** The date `months` months after `iso`, its day clamped to the month's last (ClickHouse addMonths). */
 export function addMonthsClamped(iso: string, months: number): string {
   const m = Number(iso.slice(5, 7)) - 1 + months;

@@ -1,9 +1,9 @@
+import { addDays } from '../../lib/dates.ts';
 import { querySql, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { param, sql, trusted } from '../../warehouse/sql.ts';
 import type { Channel, ContactRules } from '../collections/contact-rules-config.ts';
 import {
-  addDays,
   contactOrder,
   nextAllowed,
   type ContactEvent,

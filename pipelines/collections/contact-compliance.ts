@@ -1,10 +1,10 @@
+import { addDays } from '../../lib/dates.ts';
 import { querySql, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { param, sql, trusted, type Sql } from '../../warehouse/sql.ts';
 import { defaultContactRules, type ContactRules } from './contact-rules-config.ts';
 import {
   actionBreaches,
-  addDays,
   contactOrder,
   type ContactEvent,
   type ContactRecord,

@@ -1,5 +1,6 @@
 import type { Channel, ContactRules } from './contact-rules-config.ts';
 import { weekdays } from './contact-rules-config.ts';
+import { addDays, epochDay } from '../../lib/dates.ts';
 
 /**
  * The contact-rule engine (issue 22, item 1): pure functions over one loan's recorded contacts and
@@ -54,22 +55,10 @@ export interface Breach {
 
 const minutes = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
 const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
-// a case list decides tens of thousands of loans over a few hundred dates: each date parsed and
-// written once (date parsing was a sixth of the decisions' time)
-const dayNumbers = new Map<string, number>();
-const dayTexts = new Map<number, string>();
-const remembered = <K, V>(m: Map<K, V>, k: K, v: V) => {
-  if (m.size > 100_000) m.clear();
-  m.set(k, v);
-  return v;
-};
-const dayNo = (d: string) => dayNumbers.get(d) ?? remembered(dayNumbers, d, Date.parse(`${d}T00:00:00Z`) / 86_400_000);
-const dateOfDay = (n: number) =>
-  dayTexts.get(n) ?? remembered(dayTexts, n, new Date(n * 86_400_000).toISOString().slice(0, 10));
-export const addDays = (d: string, n: number) => dateOfDay(dayNo(d) + n);
-const weekdayOf = (d: string) => weekdays[(new Date(dayNo(d) * 86_400_000).getUTCDay() + 6) % 7]!;
+// 1970-01-01 was a Thursday: day numbers from Monday
+const weekdayOf = (d: string) => weekdays[(((epochDay(d) + 3) % 7) + 7) % 7]!;
 /** minutes since the epoch of a date and time */
-const at = (d: string, t: string) => dayNo(d) * 1440 + minutes(t);
+const at = (d: string, t: string) => epochDay(d) * 1440 + minutes(t);
 
 /** recorded order: date, then time (an unknown time first: it cannot be shown to be later), then id */
 export const contactOrder = (a: ContactRecord, b: ContactRecord) =>
@@ -268,7 +257,7 @@ export function nextAllowed(
       } else {
         start = Math.max(start, minutes(w.from));
         if (gap !== null && gap > 0 && prev) {
-          const earliest = at(prev.date, prev.time) + gap - dayNo(d) * 1440;
+          const earliest = at(prev.date, prev.time) + gap - epochDay(d) * 1440;
           if (earliest > start) start = earliest;
         }
         if (start < minutes(w.to)) {

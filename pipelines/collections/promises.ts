@@ -3,6 +3,7 @@ import { tableRef } from '../../warehouse/ddl.ts';
 import { csvChunks } from '../../warehouse/metrics/csv.ts';
 import { promiseFactsSql, promiseRowsSql, specGraceDays } from '../../warehouse/metrics/promise-sources.ts';
 import { param, sql, trusted, type Sql } from '../../warehouse/sql.ts';
+import { addDays } from '../../lib/dates.ts';
 
 /**
  * Promises to pay as a list (issue 22, item 2): each promise with its state on the as-of date
@@ -128,7 +129,7 @@ export async function recentUnkeptPromises(
 ): Promise<Map<string, UnkeptPromise>> {
   const asOf = sql`${param(o.asOf, 'Date')}`;
   const grace = sql`${param(o.graceDays, 'UInt16')}`;
-  const since = param(addDaysIso(o.asOf, -o.lookbackDays), 'Date');
+  const since = param(addDays(o.asOf, -o.lookbackDays), 'Date');
   const states = param(o.states, 'Array(String)');
   const pick = sql`SELECT loan_id, argMax(lwq_u.action_id, (lwq_u.deadline, lwq_u.action_id)) AS action_id,
         toString(max(lwq_u.deadline)) AS deadline, argMax(lwq_u.status, (lwq_u.deadline, lwq_u.action_id)) AS status`;
@@ -160,6 +161,3 @@ export async function recentUnkeptPromises(
   );
   return new Map(rows.map(({ loan_id, ...r }) => [loan_id, r]));
 }
-
-const addDaysIso = (d: string, n: number) =>
-  new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);

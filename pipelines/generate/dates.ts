@@ -1,4 +1,4 @@
-import { daysInMonth, epochDay, isoDateOf, isoOfEpochDay } from '../../lib/dates.ts';
+import { daysInMonth, epochDay, isoDateOf } from '../../lib/dates.ts';
 
 /** Calendar helpers on ISO dates (UTC); months are indexed as year * 12 + month0. */
 export const monthIndex = (iso: string) => Number(iso.slice(0, 4)) * 12 + Number(iso.slice(5, 7)) - 1;
@@ -15,6 +15,6 @@ export function dateInMonth(idx: number, day: number): string {
   return isoDateOf(y, m, Math.min(day, daysInMonth(y, m)));
 }
 
-export const addDays = (iso: string, days: number) => isoOfEpochDay(epochDay(iso) + days);
+export { addDays } from '../../lib/dates.ts';
 export const daysBetween = (from: string, to: string) => epochDay(to) - epochDay(from);
 export const dayOfMonth = (iso: string) => Number(iso.slice(8, 10));
