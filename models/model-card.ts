@@ -3,7 +3,7 @@ import { psiStatus } from './evaluate/metrics.ts';
 import type { ModelMetrics } from './model-types.ts';
 import type { GateReport } from './data/quality-gate.ts';
 import type { ProbabilityCalibration } from './calibration/calibrate.ts';
-import type { ScorecardArtifact } from './scorecard/scorecard.ts';
+import { binTerm, type ScorecardArtifact } from './scorecard/scorecard.ts';
 import { ruleLabel, type BinningTable } from './scorecard/binning-table.ts';
 import { effectiveTrend, defaultTimeStableMinEvents } from './scorecard/binning.ts';
 
@@ -194,17 +194,18 @@ export function modelCardMarkdown(m: ModelVersion): string {
       ),
       '',
       ...correlationSection(a),
+      ...refinementSection(a),
       ...binningSection(a),
       '## Points table',
       '',
-      '| variable | coefficient | bin | count | bad rate | WoE | points |',
-      '|---|---|---|---|---|---|---|',
+      '| variable | coefficient | bin | count | bad rate | WoE | log-odds term | points |',
+      '|---|---|---|---|---|---|---|---|',
     );
     for (const v of a.variables)
       for (const b of v.bins) {
         const label = ruleLabel(b.rule);
         lines.push(
-          `| ${v.feature} | ${v.coef.toFixed(4)} | ${label} | ${b.count} | ${b.count ? f4(b.bad / b.count) : '–'} | ${b.woe.toFixed(4)} | ${b.points.toFixed(1)} |`,
+          `| ${v.feature} | ${v.coef.toFixed(4)} | ${label} | ${b.count} | ${b.count ? f4(b.bad / b.count) : '–'} | ${b.woe.toFixed(4)} | ${binTerm(v, b).toFixed(4)} | ${b.points.toFixed(1)} |`,
         );
       }
   } else if (a.kind === 'gbm') {
@@ -226,6 +227,27 @@ export function modelCardMarkdown(m: ModelVersion): string {
 }
 
 /** The correlation limits tried on the held-back part, when the scorecard chose one. */
+/** The joint refinement's λ tried on the held-back part and the one kept (refine.ts). */
+function refinementSection(a: ScorecardArtifact): string[] {
+  const r = a.refinement;
+  if (!r) return [];
+  const kept =
+    r.chosen === null
+      ? 'the classic fit kept (no refinement ranked the held-back rows better by more than its standard error)'
+      : `λ = ${r.chosen} kept${r.added.length ? `; added: ${r.added.join(', ')}` : ''}`;
+  return [
+    `Joint refinement of the points: ${kept}. Rule: ${r.rule}. A refined bin's log-odds term is its own (the points table); the coefficient is the classic fit's, 0 for an added variable.`,
+    '',
+    '| λ | variables | merges | held-back AUC | best − this (standard error) |',
+    '|---|---|---|---|---|',
+    ...r.tried.map(
+      (t) =>
+        `| ${t.lambda ?? 'classic'} | ${t.variables} | ${t.merges} | ${f4(t.held_back_auc)} | ${f4(t.gap_to_best)} (${f4(t.gap_se)}) |`,
+    ),
+    '',
+  ];
+}
+
 function correlationSection(a: ScorecardArtifact): string[] {
   const c = a.correlationChoice;
   if (!c) return [];

@@ -11,6 +11,7 @@ import { trainBookModels, trainTableModels } from '../../models/workflows.ts';
 import { defaultBinning, defaultTimeStableMinEvents } from '../../models/scorecard/binning.ts';
 import { trends } from '../../models/scorecard/trend.ts';
 import { defaultSelection } from '../../models/scorecard/selection.ts';
+import { defaultRefine } from '../../models/scorecard/refine.ts';
 import { log } from '../progress.ts';
 import { defaultGate } from '../../models/data/quality-gate.ts';
 import { defaultMissingMarkers } from '../../models/data/dataset.ts';
@@ -83,6 +84,11 @@ const trainFlags = {
     'N',
   ),
   l2: flag(number('a number ≥ 0').min(0).default(0), 'scorecard: L2 penalty', 'X'),
+  refine: flag(
+    bool.default(true),
+    "scorecard: refine the bins' points jointly, kept only when the held-back part ranks better (false: the classic WoE × coefficient fit)",
+    'true|false',
+  ),
   special: flag(
     list
       .pipe(
@@ -189,6 +195,7 @@ export async function runTrain(wh: Warehouse, config: Config, out: Output, f: Tr
         specialFeatures: f['special-for'],
       },
       l2: f.l2,
+      refine: f.refine ? defaultRefine : { lambdas: [] },
       selection: { ...defaultSelection, minIv: f['min-iv'] },
     },
     gate: {

@@ -3,7 +3,7 @@ import { leafContributions, type GbmArtifact, type GbmTree } from '../gbm/gbm.ts
 import type { ScorecardArtifact } from '../scorecard/scorecard.ts';
 import type { BinRule } from '../scorecard/binning.ts';
 import { isCatalogueFeature } from '../../warehouse/feature-catalogue.ts';
-import { defaultScaling, factorOf, gradeLabels, offsetOf } from '../scorecard/scorecard.ts';
+import { binTerm, defaultScaling, factorOf, gradeLabels, offsetOf } from '../scorecard/scorecard.ts';
 import { UserError } from '../../lib/user-error.ts';
 import { joinSql, param, ParamAllocator, sql, trusted, type Sql } from '../../warehouse/sql.ts';
 
@@ -105,9 +105,7 @@ const reasonsExpr = (pairs: Sql[]) =>
     : trusted("CAST([], 'Array(String)')");
 
 export function scorecardStages(art: ScorecardArtifact): ModelStages {
-  const terms = art.variables.map(
-    (v) => sql`${trusted(num(v.coef))} * ${binExpr(v.feature, v.kind, v.bins, v.fallback, (k) => v.bins[k]!.woe)}`,
-  );
+  const terms = art.variables.map((v) => binExpr(v.feature, v.kind, v.bins, v.fallback, (k) => binTerm(v, v.bins[k]!)));
   const logit = joinSql([trusted(num(art.intercept)), ...terms], ' + ');
   const points = art.variables.length
     ? joinSql(

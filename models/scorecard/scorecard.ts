@@ -2,6 +2,7 @@ import { column, subset, type Dataset } from '../data/dataset.ts';
 import { aucDifference } from '../evaluate/auc-difference.ts';
 import { auc } from '../evaluate/metrics.ts';
 import {
+  binColumn,
   binIndexCategory,
   binIndexNumeric,
   defaultBinning,
@@ -20,6 +21,7 @@ import {
   type SelectionRow,
 } from './selection.ts';
 import { binCounts, woeMatrix, woePatterns, WoeColumns } from './woe-matrix.ts';
+import { defaultRefine, refineScorecard, type RefinementReport, type RefineOptions } from './refine.ts';
 
 export interface Scaling {
   basePoints: number;
@@ -37,11 +39,14 @@ export interface ScorecardBin {
   count: number;
   bad: number;
   woe: number;
+  /** the bin's log-odds term, fitted jointly (refine.ts); absent: the variable's coefficient × WoE */
+  term?: number;
   points: number;
 }
 export interface ScorecardVariable {
   feature: string;
   kind: 'numeric' | 'categorical';
+  /** the coefficient on WoE of the classic fit (a variable the refinement added: 0; its bins' terms are its own) */
   coef: number;
   iv: number;
   fallback: number;
@@ -63,6 +68,8 @@ export interface ScorecardArtifact {
   baseline: { scoreEdges: number[]; scoreCounts: number[] };
   /** the correlation limits tried on the held-back part and the one kept; versions before 2026-12-03 have none */
   correlationChoice?: CorrelationChoice;
+  /** the joint refinement of the bins' terms tried on the held-back part; versions before 2026-12-05 have none */
+  refinement?: RefinementReport;
 }
 
 export interface CorrelationChoice {
@@ -76,6 +83,8 @@ export interface ScorecardOptions {
   binning: BinningOptions;
   selection: SelectionOptions;
   l2: number;
+  /** the joint refinement of the bins' terms (refine.ts); with a held-back part only */
+  refine: RefineOptions;
   scaling: Scaling;
   gradeEdges: number[];
 }
@@ -83,6 +92,7 @@ export const defaultScorecardOptions: ScorecardOptions = {
   binning: defaultBinning,
   selection: defaultSelection,
   l2: 0,
+  refine: defaultRefine,
   scaling: defaultScaling,
   gradeEdges: defaultGradeEdges,
 };
@@ -99,7 +109,9 @@ export const pointsOf = (p: number, s: Scaling = defaultScaling) => offsetOf(s) 
  * refitted. With a held-back part (rows not fitted on), the strictest limit whose held-back AUC is
  * within one standard error of the best is kept (the lead's paired DeLong error on those rows, the
  * one-standard-error rule of model selection): fewer, less correlated variables unless more
- * of them rank rows no fit has seen better. Points per bin follow the scaling:
+ * of them rank rows no fit has seen better. With a held-back part the bins' terms are then refined
+ * jointly (refine.ts), kept only when that ranks the held-back rows better by more than its
+ * standard error. Points per bin follow the scaling:
  * score = offset + factor·ln(good:bad odds), split evenly over the variables' bins.
  */
 export async function trainScorecard(
@@ -130,22 +142,46 @@ export async function trainScorecard(
     judged ? aucDifference(best.z, f.z, heldBack.label) : { difference: Number.NaN, se: Number.NaN },
   );
   const chosen = judged ? fits.find((_, i) => gaps[i]!.difference <= gaps[i]!.se)! : fits[0]!;
-  const { vars, fit, report } = chosen;
-  const variables: ScorecardVariable[] = vars.map((v, j) => ({
-    feature: v.feature,
-    kind: v.kind,
-    coef: fit.coef[j]!,
-    iv: v.iv,
-    fallback: v.fallback,
-    bins: v.bins.map((b) => ({ ...b, points: 0 })),
-  }));
+  const stable = new Set(
+    screened.report.filter((r) => r.psi === null || r.psi <= o.selection.maxPsi).map((r) => r.feature),
+  );
+  const refined = judged
+    ? refineScorecard(
+        columns,
+        heldBackColumns!,
+        { vars: chosen.vars, coef: chosen.fit.coef, intercept: chosen.fit.intercept, heldBackLogOdds: chosen.z },
+        refinementPool(ds, screened.binned, chosen.vars, stable, o),
+        { maxVariables: o.selection.maxVariables, maxCorrelation: Math.max(...o.selection.maxCorrelation) },
+        o.refine,
+      )
+    : null;
+  const report = refined ? refinedSelection(chosen.report, refined) : chosen.report;
+  const kept = refined && refined.report.chosen !== null ? refined : null;
+  const intercept = kept ? kept.intercept : chosen.fit.intercept;
+  const variables: ScorecardVariable[] = kept
+    ? kept.vars.map((v, j) => ({
+        feature: v.feature,
+        kind: v.kind,
+        coef: kept.coef[j]!,
+        iv: v.iv,
+        fallback: v.fallback,
+        bins: v.bins.map((b, k) => ({ ...b, term: kept.terms[j]![k]!, points: 0 })),
+      }))
+    : chosen.vars.map((v, j) => ({
+        feature: v.feature,
+        kind: v.kind,
+        coef: chosen.fit.coef[j]!,
+        iv: v.iv,
+        fallback: v.fallback,
+        bins: v.bins.map((b) => ({ ...b, points: 0 })),
+      }));
   const art: ScorecardArtifact = {
     kind: 'scorecard',
     woeConvention: 'ln(%bad / %good)',
-    intercept: fit.intercept,
+    intercept,
     scaling: o.scaling,
     gradeEdges: o.gradeEdges,
-    variables: withPoints(variables, fit.intercept, o.scaling),
+    variables: withPoints(variables, intercept, o.scaling),
     selection: report,
     binning: o.binning,
     binningTables: screened.binned.map(binningTable),
@@ -166,9 +202,50 @@ export async function trainScorecard(
           },
         }
       : {}),
+    ...(refined ? { refinement: refined.report } : {}),
   };
   return art;
 }
+
+/**
+ * The variables the refinement may add: stable and not in the classic fit. One whose binning left a
+ * single range (no effect of its own that the trend and the significance test kept) is cut again
+ * without them, up to the maximum bins: it may still matter given the others, and the joint fit's
+ * merges and direction then shape its ranges.
+ */
+function refinementPool(
+  ds: Dataset,
+  binned: VariableBins[],
+  inClassic: VariableBins[],
+  stable: Set<string>,
+  o: ScorecardOptions,
+): VariableBins[] {
+  if (o.refine.lambdas.length === 0) return [];
+  const recut: BinningOptions = { ...o.binning, trend: 'none', chiThreshold: 0, timeStable: false };
+  return binned
+    .filter((v) => stable.has(v.feature) && !inClassic.some((u) => u.feature === v.feature))
+    .map((v) =>
+      v.bins.filter((b) => b.rule.type === 'range' || b.rule.type === 'categories').length > 1
+        ? v
+        : binColumn(column(ds, v.feature), ds.label, recut),
+    );
+}
+
+/** The selection report after the refinement: the variables it added kept, those it merged flat left out. */
+function refinedSelection(rows: SelectionRow[], r: NonNullable<ReturnType<typeof refineScorecard>>): SelectionRow[] {
+  if (r.report.chosen === null) return rows;
+  return rows.map((row) =>
+    r.report.added.includes(row.feature)
+      ? { ...row, kept: true, reason: `added by the joint refinement (${row.reason})` }
+      : r.flattened.includes(row.feature)
+        ? { ...row, kept: false, reason: 'its terms merged into one bin in the joint refinement (no difference left)' }
+        : row,
+  );
+}
+
+/** A bin's log-odds term: its own when the bins were refined, else the variable's coefficient × WoE. */
+export const binTerm = (v: Pick<ScorecardVariable, 'coef'>, b: Pick<ScorecardBin, 'woe' | 'term'>): number =>
+  b.term ?? v.coef * b.woe;
 
 const hasBothOutcomes = (ds: Dataset) => ds.label.some((y) => y === 1) && ds.label.some((y) => y === 0);
 
@@ -233,7 +310,7 @@ function logits(columns: WoeColumns, vars: VariableBins[], fit: { coef: number[]
 function withPoints(vars: ScorecardVariable[], intercept: number, s: Scaling): ScorecardVariable[] {
   const factor = factorOf(s);
   const share = (offsetOf(s) - factor * intercept) / Math.max(1, vars.length);
-  return vars.map((v) => ({ ...v, bins: v.bins.map((b) => ({ ...b, points: share - factor * v.coef * b.woe })) }));
+  return vars.map((v) => ({ ...v, bins: v.bins.map((b) => ({ ...b, points: share - factor * binTerm(v, b) })) }));
 }
 
 /**
@@ -243,7 +320,11 @@ function withPoints(vars: ScorecardVariable[], intercept: number, s: Scaling): S
  */
 export function rescaleScorecard(art: ScorecardArtifact, a: number, b: number): ScorecardArtifact {
   const intercept = a * art.intercept + b;
-  const variables = art.variables.map((v) => ({ ...v, coef: a * v.coef }));
+  const variables = art.variables.map((v) => ({
+    ...v,
+    coef: a * v.coef,
+    bins: v.bins.map((b) => (b.term === undefined ? b : { ...b, term: a * b.term })),
+  }));
   return { ...art, intercept, variables: withPoints(variables, intercept, art.scaling) };
 }
 
@@ -289,7 +370,7 @@ function scorecardBins(art: ScorecardArtifact, ds: Dataset): Uint8Array[] {
 function probabilityOfBins(art: ScorecardArtifact, bins: Uint8Array[], n: number): Float64Array {
   const logit = new Float64Array(n).fill(art.intercept);
   art.variables.forEach((v, j) => {
-    const term = v.bins.map((b) => v.coef * b.woe);
+    const term = v.bins.map((b) => binTerm(v, b));
     const rows = bins[j]!;
     for (let i = 0; i < n; i++) logit[i]! += term[rows[i]!]!;
   });
@@ -309,7 +390,7 @@ export function scorecardRowVariants(
 ): (changes: readonly ReadonlyMap<string, number>[]) => Float64Array {
   const row = subset(ds, [i]);
   const bins = scorecardBins(art, row);
-  const terms = art.variables.map((v, j) => v.coef * v.bins[bins[j]![0]!]!.woe);
+  const terms = art.variables.map((v, j) => binTerm(v, v.bins[bins[j]![0]!]!));
   const byFeature = new Map<string, number[]>();
   art.variables.forEach((v, j) => byFeature.set(v.feature, [...(byFeature.get(v.feature) ?? []), j]));
   const numeric = new Set(art.variables.filter((v) => column(ds, v.feature).kind === 'numeric').map((v) => v.feature));
@@ -323,7 +404,7 @@ export function scorecardRowVariants(
         if (!numeric.has(feature)) continue;
         for (const j of byFeature.get(feature) ?? []) {
           const v = art.variables[j]!;
-          term[j] = v.coef * v.bins[binIndexNumeric(variableBins[j]!, x)]!.woe;
+          term[j] = binTerm(v, v.bins[binIndexNumeric(variableBins[j]!, x)]!);
         }
       }
       let z = art.intercept;

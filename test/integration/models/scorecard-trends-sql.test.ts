@@ -1,12 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../../lib/random.ts';
-import type { Dataset } from '../../../models/data/dataset.ts';
+import { subset, type Dataset } from '../../../models/data/dataset.ts';
+import { conditionalBook } from '../../helpers/conditional-book.ts';
 import { scoringSql, scorecardStages } from '../../../models/export/sql.ts';
 import { defaultBinning } from '../../../models/scorecard/binning.ts';
 import { follows } from '../../../models/scorecard/trend.ts';
-import { defaultScorecardOptions, scoreScorecard, trainScorecard } from '../../../models/scorecard/scorecard.ts';
+import {
+  defaultScorecardOptions,
+  scoreScorecard,
+  trainScorecard,
+  type ScorecardArtifact,
+} from '../../../models/scorecard/scorecard.ts';
 import { querySql } from '../../../warehouse/connection.ts';
-import { param, sql } from '../../../warehouse/sql.ts';
+import { joinSql, param, sql, trusted } from '../../../warehouse/sql.ts';
 import { disposeIfOpened, testWarehouse } from '../../helpers/warehouse.ts';
 
 /**
@@ -91,34 +97,64 @@ describe('a scorecard with non-monotonic, time-stable bins scores the same in Cl
       .map((b) => b.bad / b.count);
     expect(follows(ltvRates, 'ascending') || follows(ltvRates, 'descending')).toBe(false);
 
-    // the rows as a source of ew_features-typed columns (NaN → NULL, as the table holds missing)
-    const num = (name: string) => {
-      const c = ds.columns.find((x) => x.name === name)!;
-      return c.kind === 'numeric' ? Array.from(c.values, (x) => (Number.isNaN(x) ? null : x)) : [];
-    };
-    const product = ds.columns.find((x) => x.name === 'product')!;
-    const products = product.kind === 'categorical' ? Array.from(product.codes, (k) => product.levels[k]!) : [];
-    const source = sql`SELECT i AS row,
-      ${param(num('ltv'), 'Array(Nullable(Float64))')}[i] AS ltv,
-      ${param(num('mob'), 'Array(Nullable(Float64))')}[i] AS mob,
-      ${param(num('age'), 'Array(Nullable(Float64))')}[i] AS age,
-      ${param(products, 'Array(String)')}[i] AS product
-      FROM (SELECT arrayJoin(range(1, ${param(ds.n + 1, 'UInt32')})) AS i)`;
-    const rows = await querySql<{ row: number; probability: number; points: number; grade: string; reasons: string[] }>(
-      wh,
-      sql`SELECT row, probability, points, grade, reasons FROM (${scoringSql(scorecardStages(art), source)}) ORDER BY row`,
+    await expectSqlEqualsTypeScript(ds, art);
+  });
+
+  it("a refined scorecard (its bins' own log-odds terms, a variable it added) scores the same in ClickHouse", async () => {
+    // under catalogue names, which the exported SQL reads from ew_features
+    const names: Record<string, string> = { balance: 'ltv', credit_limit: 'log_principal', noise: 'annual_rate' };
+    const book = conditionalBook(12_000, 4);
+    const ds = { ...book, columns: book.columns.map((c) => ({ ...c, name: names[c.name] ?? c.name })) };
+    const idx = Array.from({ length: ds.n }, (_, i) => i);
+    const fit = subset(
+      ds,
+      idx.filter((i) => i % 5 !== 0),
     );
-    const ts = scoreScorecard(art, ds);
-    expect(rows).toHaveLength(ds.n);
-    let maxP = 0;
-    let maxPoints = 0;
-    for (const r of rows) {
-      const i = r.row - 1;
-      maxP = Math.max(maxP, Math.abs(r.probability - ts.probability[i]!));
-      maxPoints = Math.max(maxPoints, Math.abs(r.points - ts.points[i]!));
-      expect([r.grade, r.reasons]).toEqual([ts.grade[i], ts.reasons[i]]);
-    }
-    expect(maxP).toBeLessThan(1e-9);
-    expect(maxPoints).toBeLessThan(1e-9);
+    const held = subset(
+      ds,
+      idx.filter((i) => i % 5 === 0),
+    );
+    const art = await trainScorecard(
+      fit,
+      ['ltv', 'log_principal', 'annual_rate', 'channel'],
+      defaultScorecardOptions,
+      held,
+    );
+    expect(art.refinement!.chosen).not.toBeNull();
+    expect(art.refinement!.added).toContain('log_principal');
+    await expectSqlEqualsTypeScript(ds, art);
   });
 });
+
+/** The rows as a source of ew_features-typed columns (NaN → NULL, as the table holds missing), scored by the exported SQL and in TypeScript. */
+async function expectSqlEqualsTypeScript(ds: Dataset, art: ScorecardArtifact) {
+  const columns = ds.columns.map((c) =>
+    c.kind === 'numeric'
+      ? sql`${param(
+          Array.from(c.values, (x) => (Number.isNaN(x) ? null : x)),
+          'Array(Nullable(Float64))',
+        )}[i] AS ${trusted(c.name)}`
+      : sql`${param(
+          Array.from(c.codes, (k) => c.levels[k]!),
+          'Array(String)',
+        )}[i] AS ${trusted(c.name)}`,
+  );
+  const source = sql`SELECT i AS row, ${joinSql(columns, ', ')}
+    FROM (SELECT arrayJoin(range(1, ${param(ds.n + 1, 'UInt32')})) AS i)`;
+  const rows = await querySql<{ row: number; probability: number; points: number; grade: string; reasons: string[] }>(
+    wh,
+    sql`SELECT row, probability, points, grade, reasons FROM (${scoringSql(scorecardStages(art), source)}) ORDER BY row`,
+  );
+  const ts = scoreScorecard(art, ds);
+  expect(rows).toHaveLength(ds.n);
+  let maxP = 0;
+  let maxPoints = 0;
+  for (const r of rows) {
+    const i = r.row - 1;
+    maxP = Math.max(maxP, Math.abs(r.probability - ts.probability[i]!));
+    maxPoints = Math.max(maxPoints, Math.abs(r.points - ts.points[i]!));
+    expect([r.grade, r.reasons]).toEqual([ts.grade[i], ts.reasons[i]]);
+  }
+  expect(maxP).toBeLessThan(1e-9);
+  expect(maxPoints).toBeLessThan(1e-9);
+}

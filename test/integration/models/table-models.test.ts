@@ -160,7 +160,7 @@ describe('train --table on public credit data', () => {
       expect(card).toMatch(/seeded random 70\/30 \(seed 7\)/);
     }
     expect(readFileSync(join(rows[0]!.card, 'model-card.md'), 'utf8')).toMatch(
-      /## Points table[\s\S]*status_of_existing_checking_account/,
+      /Joint refinement of the points[\s\S]*## Points table[\s\S]*status_of_existing_checking_account/,
     );
   });
 
@@ -190,6 +190,32 @@ describe('train --table on public credit data', () => {
     expect(readFileSync(join(rows[0]!.card, 'model-card.md'), 'utf8')).toMatch(/\| special 4 \|/);
   });
 
+  it('--refine false trains the classic scorecard: no joint refinement tried, every term its coefficient × WoE', async () => {
+    expect(
+      await run(
+        'train',
+        '--table',
+        sharedData('german_credit', 'germancredit.csv'),
+        '--target',
+        'creditability',
+        '--bad-value',
+        'bad',
+        '--model',
+        'scorecard',
+        '--refine',
+        'false',
+        '--name',
+        'german_classic',
+        '--format',
+        'json',
+      ),
+    ).toBe(0);
+    const rows = JSON.parse(out.join('\n')) as { card: string }[];
+    const card = readFileSync(join(rows[0]!.card, 'model-card.md'), 'utf8');
+    expect(card).not.toMatch(/Joint refinement/);
+    expect(card).toMatch(/## Points table/);
+  });
+
   it('Taiwan: the default models reach the published AUC range', async () => {
     // the dataset's codebook: repayment status -2 no consumption, -1 paid duly (codes, not degrees of delay)
     const pay = ['PAY_0', 'PAY_2', 'PAY_3', 'PAY_4', 'PAY_5', 'PAY_6'].join(',');
@@ -217,6 +243,7 @@ describe('train --table on public credit data', () => {
     try {
       const models = await listModels(wh);
       expect(models.map((m) => `${m.model_name}@${m.version}`).sort()).toEqual([
+        'german_classic_scorecard@1',
         'german_special_scorecard@1',
         'germancredit_gbm@1',
         'germancredit_network@1',
@@ -241,6 +268,8 @@ describe('train --table on public credit data', () => {
     expect(await run('train', '--table', bad)).toBe(2);
     expect(err.join('\n')).toMatch(/--table needs --target/);
     expect(await run('train', '--model', 'forest')).toBe(2);
+    expect(await run('train', '--table', bad, '--target', 'y', '--refine', 'maybe')).toBe(2);
+    expect(err.join('\n')).toMatch(/--refine "maybe": expected true or false/);
     expect(await run('train', '--table', bad, '--target', 'y', '--special', 'minus-one')).toBe(2);
     expect(err.join('\n')).toMatch(/special values are numbers/);
     expect(await run('train', '--table', bad, '--target', 'y', '--special-for', 'a')).toBe(2);

@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { subset, type Dataset } from '../../../../models/data/dataset.ts';
+import { auc } from '../../../../models/evaluate/metrics.ts';
+import { modelCardMarkdown } from '../../../../models/model-card.ts';
+import { binIndexCategory, binIndexNumeric } from '../../../../models/scorecard/binning.ts';
+import {
+  asVariableBins,
+  binTerm,
+  defaultScorecardOptions,
+  pointsOf,
+  rescaleScorecard,
+  scoreScorecard,
+  scorecardProbability,
+  trainScorecard,
+  type ScorecardArtifact,
+} from '../../../../models/scorecard/scorecard.ts';
+import { conditionalBook } from '../../../helpers/conditional-book.ts';
+import { scorecardVersion } from '../../../helpers/scorecard-version.ts';
+
+const parts = (ds: Dataset) => {
+  const idx = Array.from({ length: ds.n }, (_, i) => i);
+  return {
+    fit: subset(
+      ds,
+      idx.filter((i) => i % 5 !== 0),
+    ),
+    held: subset(
+      ds,
+      idx.filter((i) => i % 5 === 0),
+    ),
+  };
+};
+const features = ['balance', 'credit_limit', 'noise', 'channel'];
+const classicOnly = { ...defaultScorecardOptions, refine: { lambdas: [] } };
+
+/** Each numeric variable's range terms never fall (or never rise) from one range to the next. */
+function monotonic(art: ScorecardArtifact): boolean {
+  return art.variables.every((v) => {
+    const t = v.bins.filter((b) => b.rule.type === 'range').map((b) => binTerm(v, b));
+    const steps = t.slice(1).map((x, k) => x - t[k]!);
+    return steps.every((d) => d >= -1e-12) || steps.every((d) => d <= 1e-12);
+  });
+}
+
+describe('the joint refinement of a scorecard’s points', () => {
+  for (const seed of [1, 2, 3]) {
+    it(`adds a variable that matters only given another, ranks unseen rows better, and keeps every variable monotonic (seed ${seed})`, async () => {
+      const { fit, held } = parts(conditionalBook(15_000, seed));
+      const test = conditionalBook(10_000, seed + 100);
+      const classic = await trainScorecard(fit, features, classicOnly, held);
+      const refined = await trainScorecard(fit, features, defaultScorecardOptions, held);
+      // credit_limit alone is screened out (IV ≈ 0); the refinement adds it, falling with the risk
+      expect(classic.variables.map((v) => v.feature)).not.toContain('credit_limit');
+      const r = refined.refinement!;
+      expect(r.chosen).not.toBeNull();
+      expect(r.added).toContain('credit_limit');
+      const limit = refined.variables.find((v) => v.feature === 'credit_limit')!;
+      const terms = limit.bins.filter((b) => b.rule.type === 'range').map((b) => binTerm(limit, b));
+      expect(terms[0]!).toBeGreaterThan(terms.at(-1)!);
+      expect(limit.coef).toBe(0);
+      expect(monotonic(refined)).toBe(true);
+      expect(auc(scorecardProbability(refined, test), test.label)).toBeGreaterThan(
+        auc(scorecardProbability(classic, test), test.label) + 0.02,
+      );
+      // the choice: the first of classic, then λ strong to weak, within one standard error of the best
+      const best = Math.max(...r.tried.map((t) => t.held_back_auc));
+      for (const t of r.tried) expect(t.gap_to_best).toBeCloseTo(best - t.held_back_auc, 12);
+      const first = r.tried.find((t) => t.gap_to_best <= t.gap_se)!;
+      expect(first.lambda).toBe(r.chosen);
+      expect(r.tried[0]!.lambda).toBeNull();
+      expect(auc(scorecardProbability(refined, held), held.label)).toBeCloseTo(first.held_back_auc, 10);
+      // the selection report says why credit_limit is in
+      expect(refined.selection.find((s) => s.feature === 'credit_limit')).toMatchObject({ kept: true });
+    });
+  }
+
+  it('scores by the refined terms: probability σ(β₀ + Σ terms), points adding up to the probability’s, Platt folded into the terms', async () => {
+    const { fit, held } = parts(conditionalBook(12_000, 7));
+    const art = await trainScorecard(fit, features, defaultScorecardOptions, held);
+    expect(art.refinement!.chosen).not.toBeNull();
+    const s = scoreScorecard(art, held);
+    const p = scorecardProbability(art, held);
+    for (let i = 0; i < held.n; i += 97) {
+      let z = art.intercept;
+      for (const v of art.variables) {
+        const col = held.columns.find((c) => c.name === v.feature)!;
+        const k =
+          col.kind === 'numeric'
+            ? binIndexNumeric(asVariableBins(v), col.values[i]!)
+            : binIndexCategory(asVariableBins(v), col.codes[i]! < 0 ? null : col.levels[col.codes[i]!]!);
+        expect(v.bins[k]!.term).toBeDefined();
+        z += v.bins[k]!.term!;
+      }
+      expect(p[i]!).toBeCloseTo(1 / (1 + Math.exp(-z)), 12);
+      expect(s.points[i]!).toBeCloseTo(pointsOf(p[i]!, art.scaling), 8);
+    }
+    const a = 0.8;
+    const b = -0.3;
+    const folded = rescaleScorecard(art, a, b);
+    const q = scorecardProbability(folded, held);
+    for (let i = 0; i < held.n; i += 53) {
+      const logit = Math.log(p[i]! / (1 - p[i]!));
+      expect(q[i]!).toBeCloseTo(1 / (1 + Math.exp(-(a * logit + b))), 10);
+    }
+  });
+
+  it('gives an empty bin (a missing value never seen) the riskiest term and sends unseen values there', async () => {
+    const ds = conditionalBook(12_000, 9);
+    const balance = ds.columns.find((c) => c.name === 'balance')!;
+    if (balance.kind === 'numeric')
+      for (let i = 0; i < ds.n; i++) if (Number.isNaN(balance.values[i]!)) balance.values[i] = 0;
+    const { fit, held } = parts(ds);
+    const art = await trainScorecard(fit, features, defaultScorecardOptions, held);
+    expect(art.refinement!.chosen).not.toBeNull();
+    for (const v of art.variables) {
+      const seen = v.bins.filter((b) => b.count > 0).map((b) => binTerm(v, b));
+      const top = Math.max(...seen);
+      for (const bin of v.bins) if (bin.count === 0) expect(binTerm(v, bin)).toBe(top);
+      expect(binTerm(v, v.bins[v.fallback]!)).toBe(top);
+    }
+  });
+
+  it('keeps the classic fit when no refinement ranks the held-back rows better by more than its error', async () => {
+    // the risk is additive in one variable's WoE: the classic fit has nothing to learn jointly
+    const { fit, held } = parts(conditionalBook(6_000, 11));
+    const onlyNoise = await trainScorecard(fit, ['noise', 'channel'], defaultScorecardOptions, held);
+    const r = onlyNoise.refinement!;
+    const first = r.tried.find((t) => t.gap_to_best <= t.gap_se)!;
+    expect(r.chosen).toBe(first.lambda);
+    if (r.chosen === null) {
+      expect(onlyNoise.variables.every((v) => v.bins.every((b) => b.term === undefined))).toBe(true);
+      expect(r.added).toEqual([]);
+    }
+  });
+
+  it('is not tried without a held-back part, and the card lists every λ tried', async () => {
+    const { fit, held } = parts(conditionalBook(8_000, 12));
+    expect((await trainScorecard(fit, features)).refinement).toBeUndefined();
+    const art = await trainScorecard(fit, features, defaultScorecardOptions, held);
+    const card = modelCardMarkdown(scorecardVersion('refined', art, held, '2024-06-28'));
+    expect(card).toContain('Joint refinement of the points');
+    expect(card).toContain('| classic |');
+    for (const t of art.refinement!.tried.slice(1)) expect(card).toContain(`| ${t.lambda} |`);
+    expect(card).toContain('log-odds term');
+  });
+});
