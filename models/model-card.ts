@@ -274,6 +274,7 @@ export function modelCardJson(m: ModelVersion) {
     ...(artifact.kind === 'scorecard' && artifact.correlationChoice
       ? { correlation_choice: artifact.correlationChoice }
       : {}),
+    ...(artifact.kind === 'scorecard' && artifact.refinement ? { refinement: artifact.refinement } : {}),
     variables:
       artifact.kind === 'scorecard'
         ? artifact.selection

@@ -10,6 +10,7 @@ import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { GateDecision, GateReport } from '../../models/data/quality-gate.ts';
 import type { ModelMetrics } from '../../models/model-types.ts';
+import type { RefinementReport } from '../../models/scorecard/refine.ts';
 import { championPick, modelsByKind, type DefaultModel } from './champion-pick.ts';
 
 export interface PublicTable {
@@ -62,6 +63,7 @@ interface TrainedRow {
 interface Card {
   kind: DefaultModel['kind'];
   metrics: ModelMetrics & { data_quality: GateReport };
+  refinement?: RefinementReport;
 }
 
 const round = (x: number, d = 4) => Number(x.toFixed(d));
@@ -96,6 +98,14 @@ function gateSummary(report: GateReport) {
       .map((d) => ({ column: d.column, action: d.action, rule: d.rule, reason: d.reason })),
   };
 }
+
+/** The scorecard's joint refinement as the card records it: the λ kept (null: the classic fit) and the held-back AUC of each tried. */
+export const refinementSummary = (r: RefinementReport | undefined) =>
+  r && {
+    chosen_lambda: r.chosen,
+    added: r.added,
+    held_back_auc: Object.fromEntries(r.tried.map((t) => [t.lambda ?? 'classic', round(t.held_back_auc)])),
+  };
 
 export function benchPublicTable(t: PublicTable, work: string, log: (s: string) => void) {
   const dir = join(work, t.key);
@@ -160,6 +170,7 @@ export function benchPublicTable(t: PublicTable, work: string, log: (s: string) 
     best_default_model: best.kind,
     best_default_auc: round(best.auc),
     scorecard_auc: round(models.find((m) => m.kind === 'scorecard')!.auc),
+    scorecard_refinement: refinementSummary(cards.find((c) => c.kind === 'scorecard')?.refinement),
     xgboost_auc: round(py.xgboost_auc),
     ece: round(best.ece),
     xgboost: {
