@@ -219,6 +219,16 @@ export const text = {
   count: { 'zh-CN': '笔数', en: 'Count' },
   share: { 'zh-CN': '占比', en: 'Share' },
   event_rate: { 'zh-CN': '坏账率', en: 'Event rate' },
+  points_table: { 'zh-CN': '评分表', en: 'Points table' },
+  log_odds_term: { 'zh-CN': '对数几率项', en: 'Log-odds term' },
+  refinement_classic: {
+    'zh-CN': '联合细化未胜过经典拟合（留出样本上未超过一个标准误），保留 WoE × 系数的经典评分卡。',
+    en: 'The joint refinement did not rank the held-back rows better than the classic fit by more than its standard error: the classic WoE × coefficient scorecard is kept.',
+  },
+  refinement_kept: {
+    'zh-CN': '各分箱分数经联合细化（λ = {lambda}），新增变量：{added}。',
+    en: "The bins' points were refined jointly (λ = {lambda}); variables added: {added}.",
+  },
   reason_needed: { 'zh-CN': '请填写至少 3 个字符的原因', en: 'Give a reason of at least 3 characters' },
   audit: { 'zh-CN': '审计日志', en: 'Audit log' },
   actor: { 'zh-CN': '操作人（密钥/用户）', en: 'Actor (key or user)' },

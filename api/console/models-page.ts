@@ -3,6 +3,7 @@ import { psiStatus } from '../../models/evaluate/metrics.ts';
 import type { BinningTable } from '../../models/scorecard/binning-table.ts';
 import { t, type Lang } from './i18n.ts';
 import { jsonData, type Html } from './layout.ts';
+import { pointsTables } from './points-table.ts';
 import type { ModelsOverview, VersionView } from './models-data.ts';
 
 /** The PSI/CSI thresholds drawn on the monitoring chart: below 0.1 stable, up to 0.25 watch, above act (models/evaluate/metrics.ts psiStatus). */
@@ -489,5 +490,5 @@ ${o.form.reason}</textarea>
           </section>`
         : ''
     }
-    ${binningTables(v.card.binning ?? [], kept, lang)}`;
+    ${binningTables(v.card.binning ?? [], kept, lang)} ${a.kind === 'scorecard' ? pointsTables(a, lang) : ''}`;
 }

@@ -317,6 +317,14 @@ describe('console sessions, CSRF and recorded collection actions', () => {
       expect(page).toContain(`id="${id}"`);
     expect(page).toContain(champion.metrics.test.auc.toFixed(4));
     expect(page).toMatch(/<details class="binning"/u);
+    // a scorecard's points as it scores: every kept variable's bins with WoE, term and points
+    const art = champion.artifact;
+    expect(art.kind).toBe('scorecard');
+    if (art.kind === 'scorecard') {
+      expect(art.variables.length).toBeGreaterThan(0);
+      for (const v of art.variables) expect(page).toContain(`<details class="points" data-feature="${v.feature}">`);
+      expect(page).toContain('id="points"');
+    }
     expect((await b.request(`/console/models/${champion.model_name}/999`)).status).toBe(404);
     expect((await b.request('/console/models/no%20such/1')).status).toBe(404);
   });

@@ -1,0 +1,53 @@
+import { html } from 'hono/html';
+import { ruleLabel } from '../../models/scorecard/binning-table.ts';
+import { binTerm, type ScorecardArtifact } from '../../models/scorecard/scorecard.ts';
+import { t, type Lang } from './i18n.ts';
+import type { Html } from './layout.ts';
+
+/**
+ * A scorecard's points as it scores: per kept variable its bins with WoE, log-odds term and points
+ * (the binning tables above are the univariate binning; a refined scorecard's bins and terms are its
+ * own), and what the joint refinement kept.
+ */
+export function pointsTables(a: ScorecardArtifact, lang: Lang): Html | string {
+  if (a.variables.length === 0) return '';
+  const r = a.refinement;
+  const refinement = !r
+    ? ''
+    : r.chosen === null
+      ? t(lang, 'refinement_classic')
+      : t(lang, 'refinement_kept', { lambda: r.chosen, added: r.added.length ? r.added.join(', ') : '–' });
+  return html`<section aria-labelledby="points">
+    <h2 id="points">${t(lang, 'points_table')}</h2>
+    ${refinement ? html`<p class="note" id="refinement">${refinement}</p>` : ''}
+    ${a.variables.map(
+      (v) =>
+        html`<details class="points" data-feature="${v.feature}">
+          <summary>${v.feature} · ${v.bins.length} ${t(lang, 'bins')}</summary>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">${t(lang, 'bin')}</th>
+                <th scope="col">${t(lang, 'count')}</th>
+                <th scope="col">WoE</th>
+                <th scope="col">${t(lang, 'log_odds_term')}</th>
+                <th scope="col">${t(lang, 'points')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${v.bins.map(
+                (b) =>
+                  html`<tr>
+                    <th scope="row">${ruleLabel(b.rule)}</th>
+                    <td class="num">${b.count}</td>
+                    <td class="num">${b.woe.toFixed(4)}</td>
+                    <td class="num">${binTerm(v, b).toFixed(4)}</td>
+                    <td class="num">${b.points.toFixed(1)}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>
+        </details>`,
+    )}
+  </section>`;
+}
