@@ -231,6 +231,7 @@ export function modelCardMarkdown(m: ModelVersion): string {
 function refinementSection(a: ScorecardArtifact): string[] {
   const r = a.refinement;
   if (!r) return [];
+  if (r.not_tried) return [`Joint refinement of the points: not tried — ${r.not_tried}; the classic fit is kept.`, ''];
   const kept =
     r.chosen === null
       ? 'the classic fit kept (no refinement ranked the held-back rows better by more than its standard error)'

@@ -225,6 +225,10 @@ export const text = {
     'zh-CN': '联合细化未胜过经典拟合（留出样本上未超过一个标准误），保留 WoE × 系数的经典评分卡。',
     en: 'The joint refinement did not rank the held-back rows better than the classic fit by more than its standard error: the classic WoE × coefficient scorecard is kept.',
   },
+  refinement_not_tried: {
+    'zh-CN': '未做联合细化（{why}），保留经典评分卡。',
+    en: 'No joint refinement was fitted ({why}): the classic scorecard is kept.',
+  },
   refinement_kept: {
     'zh-CN': '各分箱分数经联合细化（λ = {lambda}），新增变量：{added}。',
     en: "The bins' points were refined jointly (λ = {lambda}); variables added: {added}.",

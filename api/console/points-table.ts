@@ -14,9 +14,11 @@ export function pointsTables(a: ScorecardArtifact, lang: Lang): Html | string {
   const r = a.refinement;
   const refinement = !r
     ? ''
-    : r.chosen === null
-      ? t(lang, 'refinement_classic')
-      : t(lang, 'refinement_kept', { lambda: r.chosen, added: r.added.length ? r.added.join(', ') : '–' });
+    : r.not_tried
+      ? t(lang, 'refinement_not_tried', { why: r.not_tried })
+      : r.chosen === null
+        ? t(lang, 'refinement_classic')
+        : t(lang, 'refinement_kept', { lambda: r.chosen, added: r.added.length ? r.added.join(', ') : '–' });
   return html`<section aria-labelledby="points">
     <h2 id="points">${t(lang, 'points_table')}</h2>
     ${refinement ? html`<p class="note" id="refinement">${refinement}</p>` : ''}

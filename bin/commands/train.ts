@@ -195,7 +195,7 @@ export async function runTrain(wh: Warehouse, config: Config, out: Output, f: Tr
         specialFeatures: f['special-for'],
       },
       l2: f.l2,
-      refine: f.refine ? defaultRefine : { lambdas: [] },
+      refine: f.refine ? defaultRefine : { ...defaultRefine, lambdas: [] },
       selection: { ...defaultSelection, minIv: f['min-iv'] },
     },
     gate: {

@@ -22,8 +22,10 @@ import { pearson, refine as splitGroups, type WoeColumns } from './woe-matrix.ts
 export interface RefineOptions {
   /** shrinkage strengths tried, strongest first; [] leaves the classic fit as it is */
   lambdas: number[];
+  /** bads the held-back part needs for the refinement to be judged at all: an AUC lead on fewer is noise */
+  minHeldBackBads: number;
 }
-export const defaultRefine: RefineOptions = { lambdas: [1000, 300, 100, 30, 10] };
+export const defaultRefine: RefineOptions = { lambdas: [1000, 300, 100, 30, 10], minHeldBackBads: 30 };
 
 export interface RefinementReport {
   rule: string;
@@ -38,6 +40,8 @@ export interface RefinementReport {
   /** null: the classic fit was kept */
   chosen: number | null;
   added: string[];
+  /** why no refinement was fitted (too few held-back bads, a shaped trend) */
+  not_tried?: string;
 }
 
 export interface Classic {
@@ -109,7 +113,21 @@ export function refineScorecard(
   o: RefineOptions,
 ): Refined | null {
   const { maxVariables, maxCorrelation } = limits;
-  if (o.lambdas.length === 0 || classic.vars.some((v) => directionOf(v) === null && nonEmptyBins(v) > 1)) return null;
+  if (o.lambdas.length === 0) return null;
+  let heldBackBads = 0;
+  for (const y of heldBack.ds.label) heldBackBads += y;
+  const shaped = classic.vars.find((v) => directionOf(v) === null && nonEmptyBins(v) > 1);
+  const notTried =
+    heldBackBads < o.minHeldBackBads
+      ? `the held-back part has ${heldBackBads} bads, fewer than ${o.minHeldBackBads}: an AUC lead on so few is noise`
+      : shaped
+        ? `${shaped.feature}'s bins follow a ${shaped.trend?.chosen ?? ''} shape, which the merges keep only for rising or falling terms`
+        : null;
+  if (notTried)
+    return {
+      ...classicAsRefined(classic),
+      report: { rule: refinementRule, tried: [], chosen: null, added: [], not_tried: notTried },
+    };
   const ds = fitting.ds;
   const classicP = probabilities(fitting, classic);
   const ranked = pool

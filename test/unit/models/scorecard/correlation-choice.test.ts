@@ -10,6 +10,7 @@ import {
   screenVariables,
   woeCorrelations,
 } from '../../../../models/scorecard/selection.ts';
+import { defaultRefine } from '../../../../models/scorecard/refine.ts';
 import { scorecardVersion } from '../../../helpers/scorecard-version.ts';
 
 /**
@@ -67,7 +68,7 @@ describe('the scorecard chooses its correlation limit on the held-back part', ()
         const art = await trainScorecard(
           fit,
           ['a', 'b', 'c'],
-          { ...defaultScorecardOptions, refine: { lambdas: [] } },
+          { ...defaultScorecardOptions, refine: { ...defaultRefine, lambdas: [] } },
           held,
         );
         const choice = art.correlationChoice!;

@@ -14,6 +14,7 @@ import {
   trainScorecard,
   type ScorecardArtifact,
 } from '../../../../models/scorecard/scorecard.ts';
+import { defaultRefine } from '../../../../models/scorecard/refine.ts';
 import { conditionalBook } from '../../../helpers/conditional-book.ts';
 import { scorecardVersion } from '../../../helpers/scorecard-version.ts';
 
@@ -31,7 +32,7 @@ const parts = (ds: Dataset) => {
   };
 };
 const features = ['balance', 'credit_limit', 'noise', 'channel'];
-const classicOnly = { ...defaultScorecardOptions, refine: { lambdas: [] } };
+const classicOnly = { ...defaultScorecardOptions, refine: { ...defaultRefine, lambdas: [] } };
 
 /** Each numeric variable's range terms never fall (or never rise) from one range to the next. */
 function monotonic(art: ScorecardArtifact): boolean {
@@ -131,6 +132,30 @@ describe('the joint refinement of a scorecard’s points', () => {
       expect(onlyNoise.variables.every((v) => v.bins.every((b) => b.term === undefined))).toBe(true);
       expect(r.added).toEqual([]);
     }
+  });
+
+  it('is not fitted on a held-back part with few bads, nor over a shaped trend, and says why', async () => {
+    const { fit, held } = parts(conditionalBook(12_000, 13));
+    const few = subset(
+      held,
+      Array.from({ length: held.n }, (_, i) => i).filter((i) => held.label[i] === 0 || i % 40 === 0),
+    );
+    const bads = few.label.reduce((a, y) => a + y, 0);
+    expect(bads).toBeLessThan(defaultRefine.minHeldBackBads);
+    const art = await trainScorecard(fit, features, defaultScorecardOptions, few);
+    expect(art.refinement).toMatchObject({ chosen: null, tried: [], added: [] });
+    expect(art.refinement!.not_tried).toContain(`${bads} bads, fewer than ${defaultRefine.minHeldBackBads}`);
+    expect(art.variables.every((v) => v.bins.every((b) => b.term === undefined))).toBe(true);
+    const peaked = await trainScorecard(
+      fit,
+      features,
+      { ...defaultScorecardOptions, binning: { ...defaultScorecardOptions.binning, trend: 'peak' } },
+      held,
+    );
+    expect(peaked.refinement!.not_tried).toMatch(/peak shape/);
+    expect(modelCardMarkdown(scorecardVersion('peaked', peaked, held, '2024-06-28'))).toMatch(
+      /Joint refinement of the points: not tried — .*peak shape/,
+    );
   });
 
   it('is not tried without a held-back part, and the card lists every λ tried', async () => {
