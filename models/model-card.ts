@@ -226,7 +226,6 @@ export function modelCardMarkdown(m: ModelVersion): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The correlation limits tried on the held-back part, when the scorecard chose one. */
 /** The joint refinement's λ tried on the held-back part and the one kept (refine.ts). */
 function refinementSection(a: ScorecardArtifact): string[] {
   const r = a.refinement;
@@ -249,6 +248,7 @@ function refinementSection(a: ScorecardArtifact): string[] {
   ];
 }
 
+/** The correlation limits tried on the held-back part, when the scorecard chose one. */
 function correlationSection(a: ScorecardArtifact): string[] {
   const c = a.correlationChoice;
   if (!c) return [];

@@ -33,7 +33,7 @@ export interface ProbabilityCalibration {
 /**
  * Platt scaling folded into the model's last log-odds, so every scorer — TypeScript, table
  * scoring, the exported SQL — computes the calibrated probability with no extra stage: the
- * scorecard's coefficients and intercept (its points recomputed), the network's output unit, the
+ * scorecard's coefficients, refined bin terms and intercept (its points recomputed), the network's output unit, the
  * trees' base and leaf values.
  */
 export function foldPlatt(art: ModelArtifact, a: number, b: number): ModelArtifact {

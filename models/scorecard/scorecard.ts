@@ -14,6 +14,8 @@ import { binningTable, type BinningTable } from './binning-table.ts';
 import { fitLogistic, type LogisticFit } from './logistic.ts';
 import {
   defaultSelection,
+  halfPsi,
+  periodHalves,
   pruneCorrelated,
   screenVariables,
   woeCorrelations,
@@ -211,9 +213,10 @@ export async function trainScorecard(
  * The variables the refinement may add: stable and not in the classic fit. One whose binning left a
  * single range (no effect of its own that the trend and the significance test kept) is cut again
  * without them, up to the maximum bins: it may still matter given the others, and the joint fit's
- * merges and direction then shape its ranges.
+ * merges and direction then shape its ranges. Its new ranges pass the stability screen too (PSI
+ * between the training window's halves), which its single range could not fail.
  */
-function refinementPool(
+export function refinementPool(
   ds: Dataset,
   binned: VariableBins[],
   inClassic: VariableBins[],
@@ -221,14 +224,16 @@ function refinementPool(
   o: ScorecardOptions,
 ): VariableBins[] {
   if (o.refine.lambdas.length === 0) return [];
-  const recut: BinningOptions = { ...o.binning, trend: 'none', chiThreshold: 0, timeStable: false };
+  const recut: BinningOptions = { ...o.binning, trend: 'none', chiThreshold: 0 };
+  const halves = periodHalves(ds);
   return binned
     .filter((v) => stable.has(v.feature) && !inClassic.some((u) => u.feature === v.feature))
     .map((v) =>
       v.bins.filter((b) => b.rule.type === 'range' || b.rule.type === 'categories').length > 1
         ? v
-        : binColumn(column(ds, v.feature), ds.label, recut),
-    );
+        : binColumn(column(ds, v.feature), ds.label, recut, ds.period),
+    )
+    .filter((v) => (halfPsi(v, halves) ?? 0) <= o.selection.maxPsi);
 }
 
 /** The selection report after the refinement: the variables it added kept, those it merged flat left out. */
@@ -315,7 +320,8 @@ function withPoints(vars: ScorecardVariable[], intercept: number, s: Scaling): S
 
 /**
  * The scorecard with its log-odds mapped to a·z + b (Platt scaling, models/calibration): the
- * coefficients times a, the intercept a·β₀ + b, the points recomputed from them. With a > 0 the
+ * coefficients and a refined scorecard's bin terms times a, the intercept a·β₀ + b, the points
+ * recomputed from them. With a > 0 the
  * ranking, the signs and the order of points lost (the reason codes) stay as they were.
  */
 export function rescaleScorecard(art: ScorecardArtifact, a: number, b: number): ScorecardArtifact {
@@ -349,7 +355,6 @@ export const asVariableBins = (v: ScorecardVariable): VariableBins => ({
   totalGood: 0,
 });
 
-/** Scores rows in float64: probability = σ(β₀ + Σ βᵢ·WoE), points summed per bin, top three reason codes by points lost. */
 /** Each variable's bin per row (a categorical column's levels mapped once). */
 function scorecardBins(art: ScorecardArtifact, ds: Dataset): Uint8Array[] {
   return art.variables.map((v) => {
@@ -366,7 +371,7 @@ function scorecardBins(art: ScorecardArtifact, ds: Dataset): Uint8Array[] {
   });
 }
 
-/** σ(β₀ + Σ βⱼ·WoE) of each row from its bins. */
+/** σ(β₀ + Σ each variable's bin term) of each row from its bins (binTerm: a refined term, or βⱼ·WoE). */
 function probabilityOfBins(art: ScorecardArtifact, bins: Uint8Array[], n: number): Float64Array {
   const logit = new Float64Array(n).fill(art.intercept);
   art.variables.forEach((v, j) => {
@@ -419,6 +424,7 @@ export function scorecardRowVariants(
 export const scorecardProbability = (art: ScorecardArtifact, ds: Dataset): Float64Array =>
   probabilityOfBins(art, scorecardBins(art, ds), ds.n);
 
+/** Scores rows in float64: probability = σ(β₀ + Σ bin terms), points summed per bin, top three reason codes by points lost. */
 export function scoreScorecard(art: ScorecardArtifact, ds: Dataset, reasonCount = 3): Scores {
   const n = ds.n;
   const bins = scorecardBins(art, ds);

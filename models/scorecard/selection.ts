@@ -57,27 +57,11 @@ export function screenVariables(
       ),
     )
     .sort((a, b) => b.iv - a.iv);
-  const periods = [...new Set(ds.period)].sort();
-  const halves =
-    periods.length >= 2
-      ? (() => {
-          const mid = periods[Math.floor(periods.length / 2)]!;
-          return [
-            subset(
-              ds,
-              indicesWhere(ds.n, (i) => ds.period[i]! < mid),
-            ),
-            subset(
-              ds,
-              indicesWhere(ds.n, (i) => ds.period[i]! >= mid),
-            ),
-          ] as const;
-        })()
-      : null;
+  const halves = periodHalves(ds);
   const report: SelectionRow[] = [];
   const candidates: VariableBins[] = [];
   for (const vb of binned) {
-    const p = halves ? psi(binCounts(vb, halves[0]), binCounts(vb, halves[1])) : null;
+    const p = halfPsi(vb, halves);
     if (vb.iv < o.minIv)
       report.push({
         feature: vb.feature,
@@ -101,6 +85,27 @@ export function screenVariables(
   }
   return { candidates, report, binned };
 }
+
+/** The training rows before and from the middle period (null with fewer than two periods): the halves stability is judged between. */
+export function periodHalves(ds: Dataset): readonly [Dataset, Dataset] | null {
+  const periods = [...new Set(ds.period)].sort();
+  if (periods.length < 2) return null;
+  const mid = periods[Math.floor(periods.length / 2)]!;
+  return [
+    subset(
+      ds,
+      indicesWhere(ds.n, (i) => ds.period[i]! < mid),
+    ),
+    subset(
+      ds,
+      indicesWhere(ds.n, (i) => ds.period[i]! >= mid),
+    ),
+  ] as const;
+}
+
+/** PSI of a variable's bins between the earlier and the later half (null without halves). */
+export const halfPsi = (vb: VariableBins, halves: readonly [Dataset, Dataset] | null): number | null =>
+  halves ? psi(binCounts(vb, halves[0]), binCounts(vb, halves[1])) : null;
 
 /** Pearson ρ of every pair of candidates' WoE values (symmetric, row-major k×k; the diagonal 0, never read). */
 export function woeCorrelations(ds: Dataset, candidates: VariableBins[], columns = new WoeColumns(ds)): Float64Array {

@@ -8,6 +8,7 @@ import {
   binTerm,
   defaultScorecardOptions,
   pointsOf,
+  refinementPool,
   rescaleScorecard,
   scoreScorecard,
   scorecardProbability,
@@ -15,6 +16,7 @@ import {
   type ScorecardArtifact,
 } from '../../../../models/scorecard/scorecard.ts';
 import { defaultRefine } from '../../../../models/scorecard/refine.ts';
+import { screenVariables } from '../../../../models/scorecard/selection.ts';
 import { conditionalBook } from '../../../helpers/conditional-book.ts';
 import { scorecardVersion } from '../../../helpers/scorecard-version.ts';
 
@@ -75,6 +77,24 @@ describe('the joint refinement of a scorecard’s points', () => {
     });
   }
 
+  it('does not offer a variable whose ranges, cut again for it, drift between the halves of the training window', () => {
+    const ds = conditionalBook(15_000, 14);
+    // no effect on the risk, so its own binning keeps one range (PSI 0); from the fourth month on it moves up
+    const noise = ds.columns.find((c) => c.name === 'noise')!;
+    if (noise.kind !== 'numeric') throw new Error('noise is numeric');
+    const drift = noise.values.map((x, i) => (ds.period[i]! >= '2024-04' ? x + 3 : x));
+    const book = { ...ds, columns: [...ds.columns, { name: 'drift', kind: 'numeric' as const, values: drift }] };
+    const names = [...features, 'drift'];
+    const screened = screenVariables(book, names, defaultScorecardOptions.binning, defaultScorecardOptions.selection);
+    const own = screened.binned.find((v) => v.feature === 'drift')!;
+    expect(own.bins.filter((b) => b.rule.type === 'range')).toHaveLength(1);
+    expect(screened.report.find((r) => r.feature === 'drift')!.psi).toBeLessThan(0.01);
+    const pool = refinementPool(book, screened.binned, [], new Set(names), defaultScorecardOptions);
+    expect(pool.map((v) => v.feature)).not.toContain('drift');
+    // a variable cut again that holds steady is offered
+    expect(pool.map((v) => v.feature)).toContain('noise');
+  });
+
   it('scores by the refined terms: probability σ(β₀ + Σ terms), points adding up to the probability’s, Platt folded into the terms', async () => {
     const { fit, held } = parts(conditionalBook(12_000, 7));
     const art = await trainScorecard(fit, features, defaultScorecardOptions, held);
@@ -122,16 +142,22 @@ describe('the joint refinement of a scorecard’s points', () => {
   });
 
   it('keeps the classic fit when no refinement ranks the held-back rows better by more than its error', async () => {
-    // the risk is additive in one variable's WoE: the classic fit has nothing to learn jointly
-    const { fit, held } = parts(conditionalBook(6_000, 11));
-    const onlyNoise = await trainScorecard(fit, ['noise', 'channel'], defaultScorecardOptions, held);
-    const r = onlyNoise.refinement!;
-    const first = r.tried.find((t) => t.gap_to_best <= t.gap_se)!;
-    expect(r.chosen).toBe(first.lambda);
-    if (r.chosen === null) {
-      expect(onlyNoise.variables.every((v) => v.bins.every((b) => b.term === undefined))).toBe(true);
-      expect(r.added).toEqual([]);
-    }
+    // a λ so strong that the terms stay at the classic fit's: the same ranking, within any error
+    const { fit, held } = parts(conditionalBook(8_000, 11));
+    const art = await trainScorecard(
+      fit,
+      ['balance', 'channel'],
+      { ...defaultScorecardOptions, refine: { ...defaultRefine, lambdas: [1e12] } },
+      held,
+    );
+    const r = art.refinement!;
+    expect(r.tried.map((t) => t.lambda)).toEqual([null, 1e12]);
+    expect(r.tried[0]!.gap_to_best).toBeLessThanOrEqual(r.tried[0]!.gap_se);
+    expect(r.chosen).toBeNull();
+    expect(r.added).toEqual([]);
+    expect(art.variables.every((v) => v.bins.every((b) => b.term === undefined))).toBe(true);
+    const classic = await trainScorecard(fit, ['balance', 'channel'], classicOnly, held);
+    expect(scorecardProbability(art, held)).toEqual(scorecardProbability(classic, held));
   });
 
   it('is not fitted on a held-back part with few bads, nor over a shaped trend, and says why', async () => {
