@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../../lib/random.ts';
-import { subset, type Dataset } from '../../../models/data/dataset.ts';
+import type { Dataset } from '../../../models/data/dataset.ts';
 import { conditionalBook } from '../../helpers/conditional-book.ts';
+import { heldBackSplit } from '../../helpers/held-back-split.ts';
 import { scoringSql, scorecardStages } from '../../../models/export/sql.ts';
 import { defaultBinning } from '../../../models/scorecard/binning.ts';
 import { follows } from '../../../models/scorecard/trend.ts';
@@ -105,15 +106,7 @@ describe('a scorecard with non-monotonic, time-stable bins scores the same in Cl
     const names: Record<string, string> = { balance: 'ltv', credit_limit: 'log_principal', noise: 'annual_rate' };
     const book = conditionalBook(12_000, 4);
     const ds = { ...book, columns: book.columns.map((c) => ({ ...c, name: names[c.name] ?? c.name })) };
-    const idx = Array.from({ length: ds.n }, (_, i) => i);
-    const fit = subset(
-      ds,
-      idx.filter((i) => i % 5 !== 0),
-    );
-    const held = subset(
-      ds,
-      idx.filter((i) => i % 5 === 0),
-    );
+    const { fit, held } = heldBackSplit(ds);
     const art = await trainScorecard(
       fit,
       ['ltv', 'log_principal', 'annual_rate', 'channel'],

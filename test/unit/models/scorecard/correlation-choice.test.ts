@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../../lib/random.ts';
-import { subset, type Dataset } from '../../../../models/data/dataset.ts';
+import type { Dataset } from '../../../../models/data/dataset.ts';
 import { auc } from '../../../../models/evaluate/metrics.ts';
 import { modelCardMarkdown } from '../../../../models/model-card.ts';
 import { defaultScorecardOptions, scoreScorecard, trainScorecard } from '../../../../models/scorecard/scorecard.ts';
@@ -11,6 +11,7 @@ import {
   woeCorrelations,
 } from '../../../../models/scorecard/selection.ts';
 import { defaultRefine } from '../../../../models/scorecard/refine.ts';
+import { heldBackSplit } from '../../../helpers/held-back-split.ts';
 import { scorecardVersion } from '../../../helpers/scorecard-version.ts';
 
 /**
@@ -45,19 +46,7 @@ function book(n: number, seed: number, bInformative: boolean): Dataset {
   };
 }
 
-const split = (ds: Dataset) => {
-  const idx = Array.from({ length: ds.n }, (_, i) => i);
-  return {
-    fit: subset(
-      ds,
-      idx.filter((i) => i % 5 !== 0),
-    ),
-    held: subset(
-      ds,
-      idx.filter((i) => i % 5 === 0),
-    ),
-  };
-};
+const split = heldBackSplit;
 
 describe('the scorecard chooses its correlation limit on the held-back part', () => {
   for (const seed of [1, 2, 3]) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { subset, type Dataset } from '../../../../models/data/dataset.ts';
+import { subset } from '../../../../models/data/dataset.ts';
 import { auc } from '../../../../models/evaluate/metrics.ts';
 import { modelCardMarkdown } from '../../../../models/model-card.ts';
 import { binIndexCategory, binIndexNumeric } from '../../../../models/scorecard/binning.ts';
@@ -18,21 +18,10 @@ import {
 import { defaultRefine } from '../../../../models/scorecard/refine.ts';
 import { screenVariables } from '../../../../models/scorecard/selection.ts';
 import { conditionalBook } from '../../../helpers/conditional-book.ts';
+import { heldBackSplit } from '../../../helpers/held-back-split.ts';
 import { scorecardVersion } from '../../../helpers/scorecard-version.ts';
 
-const parts = (ds: Dataset) => {
-  const idx = Array.from({ length: ds.n }, (_, i) => i);
-  return {
-    fit: subset(
-      ds,
-      idx.filter((i) => i % 5 !== 0),
-    ),
-    held: subset(
-      ds,
-      idx.filter((i) => i % 5 === 0),
-    ),
-  };
-};
+const parts = heldBackSplit;
 const features = ['balance', 'credit_limit', 'noise', 'channel'];
 const classicOnly = { ...defaultScorecardOptions, refine: { ...defaultRefine, lambdas: [] } };
 
