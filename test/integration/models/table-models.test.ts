@@ -130,27 +130,22 @@ function gatedTable(n: number, seed: number) {
 }
 
 /** Generic table training (`loanwatch train --table`) on the real public datasets, through the CLI. */
+/** `train` on German credit's table, bad = "bad" (the flags every German run here shares) */
+const trainGerman = [
+  'train',
+  '--table',
+  sharedData('german_credit', 'germancredit.csv'),
+  '--target',
+  'creditability',
+  '--bad-value',
+  'bad',
+];
+
 describe('train --table on public credit data', () => {
   const { dir, out, err, run } = cliHarness('table-models');
 
   it('German credit: the default set (scorecard, network, boosted trees) with model cards; AUC in the published range', async () => {
-    expect(
-      await run(
-        'train',
-        '--table',
-        sharedData('german_credit', 'germancredit.csv'),
-        '--target',
-        'creditability',
-        '--bad-value',
-        'bad',
-        '--seed',
-        '7',
-        '--by',
-        'ann',
-        '--format',
-        'json',
-      ),
-    ).toBe(0);
+    expect(await run(...trainGerman, '--seed', '7', '--by', 'ann', '--format', 'json')).toBe(0);
     const rows = JSON.parse(out.join('\n')) as { model: string; test_auc: string; card: string }[];
     expect(rows.map((r) => r.model)).toEqual(['germancredit_scorecard', 'germancredit_network', 'germancredit_gbm']);
     for (const r of rows) {
@@ -167,13 +162,7 @@ describe('train --table on public credit data', () => {
   it('special values get bins of their own, listed in the points table', async () => {
     expect(
       await run(
-        'train',
-        '--table',
-        sharedData('german_credit', 'germancredit.csv'),
-        '--target',
-        'creditability',
-        '--bad-value',
-        'bad',
+        ...trainGerman,
         '--model',
         'scorecard',
         '--special',
@@ -193,13 +182,7 @@ describe('train --table on public credit data', () => {
   it('--refine false trains the classic scorecard: no joint refinement tried, every term its coefficient × WoE', async () => {
     expect(
       await run(
-        'train',
-        '--table',
-        sharedData('german_credit', 'germancredit.csv'),
-        '--target',
-        'creditability',
-        '--bad-value',
-        'bad',
+        ...trainGerman,
         '--model',
         'scorecard',
         '--refine',
