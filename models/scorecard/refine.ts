@@ -1,5 +1,6 @@
 import { aucDifference } from '../evaluate/auc-difference.ts';
 import { auc } from '../evaluate/metrics.ts';
+import { column, type Column } from '../data/dataset.ts';
 import type { VariableBins } from './binning.ts';
 import { directionOf, fittedDirection, mergeRanges, mergedTerms, worstBreak } from './monotone-terms.ts';
 import { fitBinTerms, type BinPatterns, type BinTerms } from './bin-logistic.ts';
@@ -145,6 +146,7 @@ export function refineScorecard(
   const coef = [...classic.coef, ...addable.map(() => 0)];
   const trainBins = vars.map((v) => fitting.binsOf(v));
   const heldBins = vars.map((v) => heldBack.binsOf(v));
+  const heldUnseen = vars.map((v) => unseenLevels(v, column(heldBack.ds, v.feature)));
   const group = new Int32Array(ds.n);
   let patterns = ds.n > 0 ? 1 : 0;
   vars.forEach((v, j) => (patterns = splitGroups(group, trainBins[j]!, patterns, v.bins.length)));
@@ -205,7 +207,7 @@ export function refineScorecard(
   ];
   for (const lambda of o.lambdas) {
     const fit = fitAt(lambda);
-    tried.push({ lambda, fit, z: heldBackLogOdds(heldBins, fit, heldBack.ds.n) });
+    tried.push({ lambda, fit, z: heldBackLogOdds(heldBins, heldUnseen, fit, heldBack.ds.n) });
   }
   const aucs = tried.map((t) => auc(t.z, heldBack.ds.label));
   const best = tried[aucs.indexOf(Math.max(...aucs))]!;
@@ -278,12 +280,27 @@ function probabilities(columns: WoeColumns, c: Classic): Float64Array {
   return z.map((x) => 1 / (1 + Math.exp(-x)));
 }
 
-function heldBackLogOdds(bins: Uint8Array[], fit: Fitted, n: number): Float64Array {
+/**
+ * The held-back rows' log-odds under a fit. A category the fitting rows never had scores in the
+ * riskiest bin: under the fit, the bin of the largest term (the saved scorecard's fallback), not the
+ * classic fit's riskiest WoE its held-back bin index points at.
+ */
+function heldBackLogOdds(bins: Uint8Array[], unseen: (Uint8Array | null)[], fit: Fitted, n: number): Float64Array {
   const z = new Float64Array(n).fill(fit.terms.intercept);
   bins.forEach((rows, j) => {
     const map = fit.maps[j]!;
     const t = fit.terms.terms[j]!;
-    for (let i = 0; i < n; i++) z[i]! += t[map[rows[i]!]!]!;
+    const top = Math.max(...t);
+    const other = unseen[j];
+    for (let i = 0; i < n; i++) z[i]! += other?.[i] ? top : t[map[rows[i]!]!]!;
   });
   return z;
+}
+
+/** 1 for each row whose category no bin of the variable names (scored in the fallback bin); null for a numeric variable. */
+function unseenLevels(v: VariableBins, col: Column): Uint8Array | null {
+  if (col.kind !== 'categorical') return null;
+  const named = new Set(v.bins.flatMap((b) => (b.rule.type === 'categories' ? b.rule.values : [])));
+  const unseenLevel = col.levels.map((l) => !named.has(l));
+  return Uint8Array.from(col.codes, (c) => (c >= 0 && unseenLevel[c] ? 1 : 0));
 }

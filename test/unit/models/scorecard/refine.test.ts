@@ -84,6 +84,30 @@ describe('the joint refinement of a scorecard’s points', () => {
     expect(pool.map((v) => v.feature)).toContain('noise');
   });
 
+  it('judges λ with a category the fitting rows never had in the bin the saved scorecard scores it in', async () => {
+    for (const seed of [15, 16, 17]) {
+      const ds = conditionalBook(15_000, seed);
+      const channel = ds.columns.find((c) => c.name === 'channel')!;
+      const balance = ds.columns.find((c) => c.name === 'balance')!;
+      if (channel.kind !== 'categorical' || balance.kind !== 'numeric') throw new Error('channel, balance');
+      // agents bring the high balances: the riskiest channel alone (the classic fit's fallback), not given
+      // the balance (the refined terms' riskiest is another channel)
+      for (let i = 0; i < ds.n; i++) if (balance.values[i]! > 0.8 && i % 4 !== 0) channel.codes[i] = 2;
+      // a fourth channel only among the held-back rows (every fifth): unseen when fitting
+      channel.levels.push('broker');
+      for (let i = 0; i < ds.n; i += 10) channel.codes[i] = 3;
+      const { fit, held } = parts(ds);
+      const art = await trainScorecard(fit, features, defaultScorecardOptions, held);
+      const r = art.refinement!;
+      expect(r.chosen).not.toBeNull();
+      const v = art.variables.find((x) => x.feature === 'channel')!;
+      const byWoe = v.bins.reduce((a, b, k) => (b.count > 0 && b.woe > v.bins[a]!.woe ? k : a), 0);
+      expect(v.fallback).not.toBe(byWoe);
+      const kept = r.tried.find((t) => t.lambda === r.chosen)!;
+      expect(auc(scorecardProbability(art, held), held.label)).toBeCloseTo(kept.held_back_auc, 10);
+    }
+  });
+
   it('scores by the refined terms: probability σ(β₀ + Σ terms), points adding up to the probability’s, Platt folded into the terms', async () => {
     const { fit, held } = parts(conditionalBook(12_000, 7));
     const art = await trainScorecard(fit, features, defaultScorecardOptions, held);
