@@ -4,7 +4,7 @@ import { column, type Column } from '../data/dataset.ts';
 import type { VariableBins } from './binning.ts';
 import { directionOf, fittedDirection, mergeRanges, mergedTerms, worstBreak } from './monotone-terms.ts';
 import { fitBinTerms, type BinPatterns, type BinTerms } from './bin-logistic.ts';
-import { pearson, refine as splitGroups, type WoeColumns } from './woe-matrix.ts';
+import { groupByBins, pearson, type WoeColumns } from './woe-matrix.ts';
 
 /**
  * The joint refinement of a scorecard's points (docs/models.md). The classic scorecard scales each
@@ -49,7 +49,8 @@ export interface Classic {
   vars: VariableBins[];
   coef: number[];
   intercept: number;
-  /** the classic fit's log-odds of each held-back row */
+  /** the classic fit's log-odds of each fitting row and of each held-back row */
+  fittingLogOdds: Float64Array;
   heldBackLogOdds: Float64Array;
 }
 
@@ -130,7 +131,7 @@ export function refineScorecard(
       report: { rule: refinementRule, tried: [], chosen: null, added: [], not_tried: notTried },
     };
   const ds = fitting.ds;
-  const classicP = probabilities(fitting, classic);
+  const classicP = classic.fittingLogOdds.map((z) => 1 / (1 + Math.exp(-z)));
   const ranked = pool
     .filter((v) => directionOf(v) !== null && nonEmptyBins(v) > 1)
     .map((v) => ({ v, s: scoreStatistic(fitting.binsOf(v), v.bins.length, classicP, ds.label) }))
@@ -147,19 +148,14 @@ export function refineScorecard(
   const trainBins = vars.map((v) => fitting.binsOf(v));
   const heldBins = vars.map((v) => heldBack.binsOf(v));
   const heldUnseen = vars.map((v) => unseenLevels(v, column(heldBack.ds, v.feature)));
-  const group = new Int32Array(ds.n);
-  let patterns = ds.n > 0 ? 1 : 0;
-  vars.forEach((v, j) => (patterns = splitGroups(group, trainBins[j]!, patterns, v.bins.length)));
+  const { group, patterns, weight, bads } = groupByBins(
+    ds.label,
+    trainBins,
+    vars.map((v) => v.bins.length),
+  );
   const F = vars.length;
   const origin = new Uint8Array(patterns * F);
-  const weight = new Float64Array(patterns);
-  const bads = new Float64Array(patterns);
-  for (let i = 0; i < ds.n; i++) {
-    const g = group[i]!;
-    weight[g]!++;
-    bads[g]! += ds.label[i]!;
-    for (let j = 0; j < F; j++) origin[g * F + j] = trainBins[j]![i]!;
-  }
+  for (let i = 0; i < ds.n; i++) for (let j = 0; j < F; j++) origin[group[i]! * F + j] = trainBins[j]![i]!;
   // each λ's first fit starts where the last λ's ended, each refit after merges where its fit ended
   let previous: BinTerms | undefined;
   const fitAt = (lambda: number): Fitted => {
@@ -269,15 +265,6 @@ function classicAsRefined(c: Classic): Omit<Refined, 'report'> {
     intercept: c.intercept,
     flattened: [],
   };
-}
-
-function probabilities(columns: WoeColumns, c: Classic): Float64Array {
-  const z = new Float64Array(columns.ds.n).fill(c.intercept);
-  c.vars.forEach((v, j) => {
-    const col = columns.of(v);
-    for (let i = 0; i < z.length; i++) z[i]! += c.coef[j]! * col[i]!;
-  });
-  return z.map((x) => 1 / (1 + Math.exp(-x)));
 }
 
 /**

@@ -151,7 +151,13 @@ export async function trainScorecard(
     ? refineScorecard(
         columns,
         heldBackColumns!,
-        { vars: chosen.vars, coef: chosen.fit.coef, intercept: chosen.fit.intercept, heldBackLogOdds: chosen.z },
+        {
+          vars: chosen.vars,
+          coef: chosen.fit.coef,
+          intercept: chosen.fit.intercept,
+          fittingLogOdds: logits(columns, chosen.vars, chosen.fit),
+          heldBackLogOdds: chosen.z,
+        },
         refinementPool(ds, screened.binned, chosen.vars, stable, o),
         { maxVariables: o.selection.maxVariables, maxCorrelation: Math.max(...o.selection.maxCorrelation) },
         o.refine,

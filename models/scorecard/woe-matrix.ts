@@ -61,21 +61,38 @@ export interface WoePatterns {
  */
 export function woePatterns(ds: Dataset, vars: VariableBins[], columns = new WoeColumns(ds)): WoePatterns {
   const k = vars.length;
-  const group = new Int32Array(ds.n);
-  let patterns = ds.n > 0 ? 1 : 0;
-  for (const v of vars) patterns = refine(group, columns.binsOf(v), patterns, v.bins.length);
+  const { group, patterns, weight, bads } = groupByBins(
+    ds.label,
+    vars.map((v) => columns.binsOf(v)),
+    vars.map((v) => v.bins.length),
+  );
   const x = new Float32Array(patterns * k);
   vars.forEach((v, j) => {
     const col = columns.of(v);
     for (let i = 0; i < ds.n; i++) x[group[i]! * k + j] = col[i]!;
   });
+  return { x, patterns, weight, bads };
+}
+
+/**
+ * Rows grouped by their bin of every variable: each row's group (numbered by first appearance),
+ * and per group the rows it stands for and their bads.
+ */
+export function groupByBins(
+  label: Uint8Array,
+  bins: Uint8Array[],
+  sizes: number[],
+): { group: Int32Array; patterns: number; weight: Float64Array; bads: Float64Array } {
+  const group = new Int32Array(label.length);
+  let patterns = label.length > 0 ? 1 : 0;
+  bins.forEach((b, j) => (patterns = refine(group, b, patterns, sizes[j]!)));
   const weight = new Float64Array(patterns);
   const bads = new Float64Array(patterns);
-  for (let i = 0; i < ds.n; i++) {
+  for (let i = 0; i < label.length; i++) {
     weight[group[i]!]!++;
-    bads[group[i]!]! += ds.label[i]!;
+    bads[group[i]!]! += label[i]!;
   }
-  return { x, patterns, weight, bads };
+  return { group, patterns, weight, bads };
 }
 
 /**
