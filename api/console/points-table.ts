@@ -1,15 +1,11 @@
 import { html } from 'hono/html';
 import { ruleLabel } from '../../models/scorecard/binning-table.ts';
-import type { BinRule } from '../../models/scorecard/binning.ts';
 import { binTerm, type ScorecardArtifact } from '../../models/scorecard/scorecard.ts';
 import { t, type Lang } from './i18n.ts';
 import type { Html } from './layout.ts';
 
-/** A bin's label with range bounds to six significant digits (the exact bounds in the cell's title and the model card). */
-function shortLabel(r: BinRule): string {
-  const n = (x: number | null, inf: string) => (x === null ? inf : String(Number(x.toPrecision(6))));
-  return r.type === 'range' ? `[${n(r.lo, '−∞')}, ${n(r.hi, '+∞')})` : ruleLabel(r);
-}
+/** Range bounds to six significant digits (the exact bounds in the cell's title and the model card). */
+const sixDigits = (x: number) => String(Number(x.toPrecision(6)));
 
 /**
  * A scorecard's points as it scores: per kept variable its bins with WoE, log-odds term and points
@@ -47,7 +43,7 @@ export function pointsTables(a: ScorecardArtifact, lang: Lang): Html | string {
               ${v.bins.map(
                 (b) =>
                   html`<tr>
-                    <th scope="row" title="${ruleLabel(b.rule)}">${shortLabel(b.rule)}</th>
+                    <th scope="row" title="${ruleLabel(b.rule)}">${ruleLabel(b.rule, sixDigits)}</th>
                     <td class="num">${b.count}</td>
                     <td class="num">${b.woe.toFixed(4)}</td>
                     <td class="num">${binTerm(v, b).toFixed(4)}</td>

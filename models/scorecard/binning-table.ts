@@ -29,9 +29,9 @@ export interface BinningTable {
 }
 
 /** How a bin reads: [lo, hi) ranges, `missing`, `special V`, or its categories. */
-export function ruleLabel(r: BinRule): string {
+export function ruleLabel(r: BinRule, bound: (x: number) => string = String): string {
   return r.type === 'range'
-    ? `[${r.lo ?? '−∞'}, ${r.hi ?? '+∞'})`
+    ? `[${r.lo === null ? '−∞' : bound(r.lo)}, ${r.hi === null ? '+∞' : bound(r.hi)})`
     : r.type === 'missing'
       ? 'missing'
       : r.type === 'special'
