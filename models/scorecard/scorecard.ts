@@ -164,25 +164,18 @@ export async function trainScorecard(
       )
     : null;
   const report = refined ? refinedSelection(chosen.report, refined) : chosen.report;
+  // a refined fit's bins carry their own terms; the classic fit's are its coefficients × WoE
   const kept = refined && refined.report.chosen !== null ? refined : null;
-  const intercept = kept ? kept.intercept : chosen.fit.intercept;
-  const variables: ScorecardVariable[] = kept
-    ? kept.vars.map((v, j) => ({
-        feature: v.feature,
-        kind: v.kind,
-        coef: kept.coef[j]!,
-        iv: v.iv,
-        fallback: v.fallback,
-        bins: v.bins.map((b, k) => ({ ...b, term: kept.terms[j]![k]!, points: 0 })),
-      }))
-    : chosen.vars.map((v, j) => ({
-        feature: v.feature,
-        kind: v.kind,
-        coef: chosen.fit.coef[j]!,
-        iv: v.iv,
-        fallback: v.fallback,
-        bins: v.bins.map((b) => ({ ...b, points: 0 })),
-      }));
+  const fitted = kept ?? { vars: chosen.vars, coef: chosen.fit.coef, intercept: chosen.fit.intercept, terms: null };
+  const { intercept } = fitted;
+  const variables: ScorecardVariable[] = fitted.vars.map((v, j) => ({
+    feature: v.feature,
+    kind: v.kind,
+    coef: fitted.coef[j]!,
+    iv: v.iv,
+    fallback: v.fallback,
+    bins: v.bins.map((b, k) => ({ ...b, ...(fitted.terms ? { term: fitted.terms[j]![k]! } : {}), points: 0 })),
+  }));
   const art: ScorecardArtifact = {
     kind: 'scorecard',
     woeConvention: 'ln(%bad / %good)',
