@@ -251,6 +251,7 @@ const results = {
     loan_month: Number(snap.phaseSeconds.loanMonth.toFixed(2)),
     derived_facts: Number(snap.phaseSeconds.derivedFacts.toFixed(2)),
     accrual: Number(snap.phaseSeconds.accrual.toFixed(2)),
+    month_end_state: Number(snap.phaseSeconds.monthEndState.toFixed(2)),
   },
   snapshot_without_accrual_s: snapshotWithoutAccrualS,
   snapshot_accrual_overhead: accrualOverhead,

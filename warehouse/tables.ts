@@ -807,6 +807,47 @@ export const accrualTables = {
 } as const satisfies Record<string, TableDef>;
 
 /**
+ * Each schedule loan's state at the snapshot's last month-end (migration 34), for a case list on any
+ * later day of the next month (pipelines/snapshot/month-end-state.ts): the amount applied to the
+ * schedule and the principal paid through the month-end, the window of installments a date of the
+ * next month can reach (from the oldest unpaid one; cents), and the payments and restructure
+ * credits dated after the month-end. Active loans at the month-end and loans originated after it;
+ * a date reads this table alone, no history and no schedule generated again.
+ */
+export const monthEndStateTables = {
+  month_end_state: {
+    name: 'month_end_state',
+    columns: [
+      ['month_end', 'Date'],
+      ['loan_id', 'String'],
+      ['origination_date', 'Date'],
+      ['first_installment', 'UInt32'],
+      ['last_is_final', 'UInt8'],
+      ['due', 'Array(Date)'],
+      ['principal', 'Array(Int64)'],
+      ['interest', 'Array(Int64)'],
+      ['due_before', 'Int64'],
+      ['principal_before', 'Int64'],
+      ['interest_before', 'Int64'],
+      ['principal_total', 'Int64'],
+      ['applied', 'Int64'],
+      ['principal_paid', 'Int64'],
+      ['explicit_split', 'UInt8'],
+      ['restructured', 'Int64'],
+      ['restructure_total', 'Int64'],
+      ['charge_off', 'Date'],
+      ['pay_dates', 'Array(Date)'],
+      ['pay_applied', 'Array(Int64)'],
+      ['pay_principal', 'Array(Int64)'],
+      ['restructure_dates', 'Array(Date)'],
+      ['restructure_amounts', 'Array(Int64)'],
+    ],
+    orderBy: '(month_end, loan_id)',
+    shardBy: 'cityHash64(loan_id)',
+  },
+} as const satisfies Record<string, TableDef>;
+
+/**
  * The collector incentive scheme's monthly awards (migration 21, issue 22 item 3): one row per agent
  * and month as issued by `loanwatch incentives`, and its evidence lines (commission per payment,
  * cure bonus per cure, multiplier, cap, deduction per breach, floor; unattributed cash with agent '')

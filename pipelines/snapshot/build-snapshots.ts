@@ -6,6 +6,7 @@ import { settingsLabel, snapshotParams, snapshotPass, type SnapshotSettings } fr
 import { createContagionTable, insertContagionSql, insertLoanMonthsSql, nonRetailLoansSql } from './loan-month-sql.ts';
 import { inLoanPart, passesFor } from '../../warehouse/loan-part.ts';
 import { fillAccrual } from '../accrual/fill-accrual.ts';
+import { fillMonthEndState } from './month-end-state.ts';
 import { loanMonthTables } from './refresh-scope.ts';
 import {
   createLoanKeysStatements,
@@ -49,6 +50,7 @@ export interface SnapshotPhaseSeconds {
   loanMonth: number;
   derivedFacts: number;
   accrual: number;
+  monthEndState: number;
 }
 
 /** With `loans`: the derived facts of loan-months alone (loanMonthTables) are of those loans only. */
@@ -179,9 +181,20 @@ export async function buildSnapshotTables(
   // issue 23: what is owed beyond the schedule, per loan-month, in the snapshot's passes (bounded memory)
   await fillAccrual(wh, { settings: o.settings, passes: nb, loans: o.loans });
   const accrualS = (performance.now() - t3) / 1000;
-  log(`snapshot derived facts in ${derivedFactsS.toFixed(1)} s, accrual in ${accrualS.toFixed(1)} s`);
+  const t4 = performance.now();
+  // each loan's state at the last month-end: a case list on a later day reads it instead of the history
+  await fillMonthEndState(wh, { monthEnd: lastMe, passes: nb });
+  const monthEndStateS = (performance.now() - t4) / 1000;
+  log(
+    `snapshot derived facts in ${derivedFactsS.toFixed(1)} s, accrual in ${accrualS.toFixed(1)} s, month-end state in ${monthEndStateS.toFixed(1)} s`,
+  );
   return {
     lastMonthEnd: lastMe,
-    phaseSeconds: { loanMonth: loanMonthS, derivedFacts: derivedFactsS, accrual: accrualS },
+    phaseSeconds: {
+      loanMonth: loanMonthS,
+      derivedFacts: derivedFactsS,
+      accrual: accrualS,
+      monthEndState: monthEndStateS,
+    },
   };
 }

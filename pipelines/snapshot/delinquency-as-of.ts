@@ -6,6 +6,7 @@ import { inLoanPart, wholeBook, type LoanPart } from '../../warehouse/loan-part.
 import { effectiveSchedule, scheduleLoanMonthsSql } from './schedule-path-sql.ts';
 import { lastMonthEnd } from './build-snapshots.ts';
 import { settingsLabel, snapshotParams, snapshotPass, type SnapshotSettings } from './snapshot-settings.ts';
+import { delinquencyFromMonthEndStateSql, monthEndStateHolds } from './month-end-state.ts';
 
 export interface DelinquencyAsOf {
   loan_id: string;
@@ -160,7 +161,8 @@ function activeTapeLoansSql(wh: Warehouse, date: Param, part: LoanPart): Sql {
  */
 export interface DelinquencyQuery {
   sql: Sql;
-  source: 'snapshot' | 'state' | 'history';
+  /** month_end_state: the kept state of the month-end (month-end-state.ts); state: that state evaluated again from loan_month */
+  source: 'snapshot' | 'month_end_state' | 'state' | 'history';
   query: string;
   query_params: Record<string, unknown>;
 }
@@ -205,6 +207,18 @@ export async function activeDelinquencySource(
   const me = lastMonthEnd(asOf);
   if (!(covers ?? (await snapshotCovers(wh, me, settings))))
     return (part = wholeBook) => delinquencyQuery(delinquencyAsOfSql(wh, asOf, settings, part), 'history');
+  if (me !== asOf && (await monthEndStateHolds(wh, me))) {
+    const p = snapshotParams(settings);
+    const bucket = (dpd: string, status: string) => bucketSql(dpd, status, p.bucketBounds);
+    const date = param(asOf, 'Date');
+    return (part = wholeBook) =>
+      delinquencyQuery(
+        sql`${delinquencyFromMonthEndStateSql(wh, { asOf, monthEnd: me, grace: p.grace, graceEnd: p.graceEnd, bucket, part })}
+        UNION ALL
+        ${activeTapeLoansSql(wh, date, part)}`,
+        'month_end_state',
+      );
+  }
   if (me !== asOf)
     return (part = wholeBook) => delinquencyQuery(delinquencyFromStateSql(wh, asOf, settings, part), 'state');
   const date = param(asOf, 'Date');

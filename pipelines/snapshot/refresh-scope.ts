@@ -5,9 +5,10 @@ import { sql, trusted, type Sql } from '../../warehouse/sql.ts';
 
 /**
  * What a snapshot writes per loan, in the order it derives them (sale_facts reads loan_defaults,
- * the accrual reads loan_month): a refresh replaces the touched loans' rows of each.
+ * the accrual and the month-end state read loan_month): a refresh replaces the touched loans' rows
+ * of each.
  */
-export const perLoanTables = ['loan_month', ...derivedTables, 'loan_month_accrual'] as const;
+export const perLoanTables = ['loan_month', ...derivedTables, 'loan_month_accrual', 'month_end_state'] as const;
 
 /**
  * The per-loan tables a loan's rows of which change only with its loan-months: loan_month, what is

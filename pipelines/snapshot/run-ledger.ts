@@ -8,6 +8,7 @@ import { migrations } from '../../warehouse/migrations/index.ts';
 import { param, render } from '../../warehouse/sql.ts';
 import { rawEntities } from '../../warehouse/tables.ts';
 import { insertContagionSql, insertLoanMonthsSql, nonRetailLoansSql } from './loan-month-sql.ts';
+import { monthEndStateSql } from './month-end-state.ts';
 import { snapshotParams, snapshotPass, type SnapshotSettings } from './snapshot-settings.ts';
 import { unseenRowCounts, type RowCount } from './touched-loans.ts';
 
@@ -125,6 +126,7 @@ export function snapshotFingerprint(wh: Pick<Warehouse, 'database'>, settings: S
     JSON.stringify(render(insertContagionSql(wh, 'c', lastMe, p, nonRetailLoansSql(wh, p)))),
     JSON.stringify(render(insertLoanMonthsSql(wh, { into: 'n', contagion: 'c', lastMe, settings: p, pass }))),
     ...derivedTables.map((t) => insertStatement(wh, t, 'n')),
+    JSON.stringify(render(monthEndStateSql(wh, '2000-01-31'))),
     String(Math.max(...migrations.map((m) => m.version))),
   ];
   return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 32);

@@ -133,7 +133,11 @@ export function createTouchedStatements(
     sql`SELECT arrayJoin(${param(o.loans, 'Array(String)')}) AS loan_id, toUInt8(0)`,
     sql`SELECT arrayJoin(${param(o.recomputeLoans, 'Array(String)')}) AS loan_id, toUInt8(1)`,
     ...(o.plan.monthClosed
-      ? [sql`SELECT loan_id, toUInt8(1) FROM ${t('loan_month')} WHERE month_end = ${prev} AND status = 'active'`]
+      ? [
+          sql`SELECT loan_id, toUInt8(1) FROM ${t('loan_month')} WHERE month_end = ${prev} AND status = 'active'`,
+          // their month-end state moves to the new month-end (month-end-state.ts), as every active loan's does
+          sql`SELECT loan_id, toUInt8(0) FROM ${t('loans')} WHERE origination_date > ${now}`,
+        ]
       : []),
     sql`SELECT loan_id, toUInt8(1) FROM ${t('loans')} WHERE origination_date > ${prev} AND origination_date <= ${now}`,
   ];

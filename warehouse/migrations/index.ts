@@ -24,6 +24,7 @@ import {
   refreshTables,
   reportTables,
   modelTables,
+  monthEndStateTables,
   rawTables,
   snapshotRunRefreshColumns,
   systemTables,
@@ -282,6 +283,11 @@ export const migrations: Migration[] = [
     version: 33,
     name: "loan_counterfactuals: each scored loan-month's counterfactual sentence, kept once a case list has searched it",
     statements: (wh) => createTableStatements(wh, counterfactualTables.loan_counterfactuals),
+  },
+  {
+    version: 34,
+    name: "month_end_state: each schedule loan's state at the last month-end, for case lists on the days after it (issue 24)",
+    statements: (wh) => createTableStatements(wh, monthEndStateTables.month_end_state),
   },
 ];
 

@@ -1,0 +1,175 @@
+import { exec, execSql, querySql, type Warehouse } from '../../warehouse/connection.ts';
+import { tableRef } from '../../warehouse/ddl.ts';
+import { inLoanPart, wholeBook, type LoanPart } from '../../warehouse/loan-part.ts';
+import { loanRangeParts } from '../../warehouse/loan-ranges.ts';
+import { param, sql, trusted, underLayers, type Param, type Sql } from '../../warehouse/sql.ts';
+import { monthEndStateTables } from '../../warehouse/tables.ts';
+import { addMonthEnds } from '../../lib/dates.ts';
+import { effectiveSchedule } from './schedule-path-sql.ts';
+
+/**
+ * Each schedule loan's state at a month-end, kept so that a date of the next month reads one row
+ * per loan instead of generating its schedule and summing its payments again (issue 24: a daily
+ * case list from the month-end state). What a date d of that month needs, by SPEC §4's rules in
+ * closed form (delinquencyFromStateSql):
+ * - the amount applied P(d): the amount applied through the month-end (payments less penalty, and
+ *   restructure credits) plus the payments and credits dated after it up to d — kept as arrays, so
+ *   P(d) is a sum over them;
+ * - the oldest installment not fully paid at P(d), its due date and the cumulative amounts before
+ *   it: P(d) lies between the amount applied at the month-end (the window starts at the oldest
+ *   installment unpaid then) and that plus every positive credit after it, and d is before the
+ *   next month-end, so the window ends at the first installment due after the next month-end that
+ *   is also beyond that largest P. Before the window, only cumulative sums are kept;
+ * - the installments past due at d: those of the window with due + grace < d, and every one
+ *   before the window once the window's first is (then nothing before it is unpaid, so the
+ *   overdue amounts need only the window's cumulative sums).
+ * Where P can fall after the month-end (a negative payment or credit) or the schedule is a file's
+ * (its due dates are not generated in order), the window is the whole schedule read.
+ *
+ * Valid while the snapshot that wrote it is fresh (snapshotCovers): it holds every payment known
+ * when it was written.
+ */
+
+const columns = monthEndStateTables.month_end_state.columns.map(([n]) => n);
+
+/** The state rows of a month-end for the loans of `part` (active at the month-end, or originated after it). */
+export function monthEndStateSql(wh: Pick<Warehouse, 'database'>, monthEnd: string, part: LoanPart = wholeBook): Sql {
+  const t = (name: string) => trusted(tableRef(wh, name));
+  const me = param(monthEnd, 'Date');
+  const nextMe = param(addMonthEnds(monthEnd, 1), 'Date');
+  const candidates = sql`(SELECT loan_id FROM ${t('loan_month')} WHERE month_end = ${me} AND status = 'active' AND source = 'schedule'
+        AND ${inLoanPart('loan_id', part)}
+      UNION ALL SELECT loan_id FROM ${t('loans')} WHERE origination_date > ${me} AND ${inLoanPart('loan_id', part)}
+        AND loan_id NOT IN (SELECT loan_id FROM ${t('performance')}))`;
+  const schedule = effectiveSchedule(wh, {
+    loans: 'lwq_l',
+    as: 'lwq_sf',
+    filter: sql`loan_id IN ${candidates}`,
+    reach: { through: nextMe, credits: trusted('ifNull(lwq_pay.credit_bound, 0) + ifNull(lwq_ev.credit_bound, 0)') },
+  });
+  const inputs = sql`
+    SELECT lwq_l.loan_id AS loan_id, lwq_l.origination_date AS origination_date, ${schedule.columns},
+      lwq_pay.applied AS applied, lwq_pay.principal_paid_me AS principal_paid, lwq_pay.explicit_split AS explicit_split,
+      lwq_pay.pay_dates AS pay_dates, lwq_pay.pay_applied AS pay_applied, lwq_pay.pay_principal AS pay_principal,
+      lwq_ev.restructured AS restructured, lwq_ev.restructure_total AS restructure_total,
+      if(lwq_ev.has_co, lwq_ev.co_raw, toDate('2149-06-06')) AS charge_off,
+      lwq_ev.restructure_dates AS restructure_dates, lwq_ev.restructure_amounts AS restructure_amounts
+    FROM (SELECT * FROM ${t('loans')} WHERE loan_id IN ${candidates}) AS lwq_l
+    ${schedule.join}
+    -- per payment as the snapshot converts it (cents, truncated); explicit_split over all the loan's payments, as there
+    LEFT JOIN (SELECT loan_id, sumIf(toInt64((amount - ifNull(penalty_paid, 0)) * 100), paid_date <= ${me}) AS applied,
+                 sumIf(toInt64(ifNull(principal_paid, 0) * 100), paid_date <= ${me}) AS principal_paid_me,
+                 toUInt8(countIf(isNull(principal_paid)) = 0) AS explicit_split,
+                 sum(greatest(toInt64((amount - ifNull(penalty_paid, 0)) * 100), 0)) AS credit_bound,
+                 arraySort(groupArrayIf((paid_date, toInt64((amount - ifNull(penalty_paid, 0)) * 100), toInt64(ifNull(principal_paid, 0) * 100)),
+                   paid_date > ${me})) AS after,
+                 arrayMap(x -> x.1, after) AS pay_dates, arrayMap(x -> x.2, after) AS pay_applied, arrayMap(x -> x.3, after) AS pay_principal
+               FROM ${t('payments')} WHERE loan_id IN ${candidates} GROUP BY loan_id) AS lwq_pay ON lwq_pay.loan_id = lwq_l.loan_id
+    LEFT JOIN (SELECT loan_id, countIf(type = 'charge_off') > 0 AS has_co, minIf(event_date, type = 'charge_off') AS co_raw,
+                 sumIf(toInt64(amount * 100), type = 'restructure') AS restructure_total,
+                 sumIf(toInt64(amount * 100), type = 'restructure' AND event_date <= ${me}) AS restructured,
+                 sumIf(greatest(toInt64(amount * 100), 0), type = 'restructure') AS credit_bound,
+                 arraySort(groupArrayIf((event_date, toInt64(amount * 100)), type = 'restructure' AND event_date > ${me})) AS r_after,
+                 arrayMap(x -> x.1, r_after) AS restructure_dates, arrayMap(x -> x.2, r_after) AS restructure_amounts
+               FROM ${t('loan_events')} WHERE loan_id IN ${candidates} GROUP BY loan_id) AS lwq_ev ON lwq_ev.loan_id = lwq_l.loan_id`;
+  // a loan without payments or events joins as zeros and empty arrays (join_use_nulls = 0), as in the snapshot
+  const window = underLayers(inputs, [
+    `arrayCumSum(arrayMap((x, y) -> x + y, s_pr, s_int)) AS C, arrayCumSum(s_pr) AS CPR, arrayCumSum(s_int) AS CI,
+      length(s_due) AS n, if(s_prefix, s_principal_cents, CPR[n]) AS principal_total, applied + restructured AS p_me,
+      arrayExists(x -> x < 0, pay_applied) OR arrayExists(x -> x < 0, restructure_amounts) AS can_fall`,
+    `p_me + arraySum(x -> greatest(x, 0), pay_applied) + arraySum(x -> greatest(x, 0), restructure_amounts) AS p_max`,
+    // (a first index of 0: no such installment, so every one up to the last read)
+    sql`if(can_fall OR has_file_schedule, 1, greatest(arrayFirstIndex(c -> c > p_me, C), 1)) AS a,
+      arrayFirstIndex(d -> d > ${nextMe}, s_due) AS due_after, arrayFirstIndex(c -> c > p_max, C) AS beyond_p,
+      if(has_file_schedule OR due_after = 0 OR beyond_p = 0, n, greatest(a, due_after, beyond_p)) AS b`,
+  ]);
+  return sql`
+    SELECT ${me} AS month_end, loan_id, origination_date, toUInt32(a) AS first_installment, toUInt8(b = n AND NOT s_prefix) AS last_is_final,
+      arraySlice(s_due, a, b - a + 1) AS due, arraySlice(s_pr, a, b - a + 1) AS principal, arraySlice(s_int, a, b - a + 1) AS interest,
+      if(a > 1, C[a - 1], 0) AS due_before, if(a > 1, CPR[a - 1], 0) AS principal_before, if(a > 1, CI[a - 1], 0) AS interest_before,
+      principal_total, applied, principal_paid, explicit_split, restructured, restructure_total, charge_off,
+      pay_dates, pay_applied, pay_principal, restructure_dates, restructure_amounts
+    FROM (${window})`;
+}
+
+/**
+ * Rewrites month_end_state for the month-end (run at the end of the snapshot), into a new table
+ * swapped in atomically, in passes over ranges of loan ids like the accrual's.
+ */
+export async function fillMonthEndState(
+  wh: Warehouse,
+  o: { monthEnd: string; passes?: number | undefined },
+): Promise<void> {
+  const live = tableRef(wh, 'month_end_state');
+  const next = tableRef(wh, 'month_end_state_next');
+  await exec(wh, `DROP TABLE IF EXISTS ${next}`);
+  await exec(wh, `CREATE TABLE ${next} AS ${live}`);
+  const passes = Math.max(1, o.passes ?? 1);
+  const parts = passes === 1 ? [wholeBook] : await loanRangeParts(wh, passes);
+  for (const p of parts)
+    await execSql(
+      wh,
+      sql`INSERT INTO ${trusted(next)} (${trusted(columns.join(', '))}) ${monthEndStateSql(wh, o.monthEnd, p)}`,
+      { max_insert_threads: 2 },
+    );
+  await exec(wh, `EXCHANGE TABLES ${next} AND ${live}`);
+  await exec(wh, `DROP TABLE IF EXISTS ${next}`);
+}
+
+/** Whether month_end_state holds the month-end (the snapshot that wrote it ran through it). */
+export async function monthEndStateHolds(wh: Warehouse, monthEnd: string): Promise<boolean> {
+  const [r] = await querySql<{ n: string }>(
+    wh,
+    sql`SELECT count() AS n FROM (SELECT 1 FROM ${trusted(tableRef(wh, 'month_end_state'))}
+      WHERE month_end = ${param(monthEnd, 'Date')} LIMIT 1)`,
+  );
+  return Number(r?.n ?? 0) > 0;
+}
+
+/**
+ * Active schedule loans' delinquency on a date after `monthEnd` and before the next month-end,
+ * from month_end_state alone: the columns of delinquencyFromStateSql's schedule loans, by the same
+ * closed form on the window (the cumulative sums before it added back).
+ */
+export function delinquencyFromMonthEndStateSql(
+  wh: Pick<Warehouse, 'database'>,
+  o: {
+    asOf: string;
+    monthEnd: string;
+    grace: Param;
+    graceEnd: Param;
+    bucket: (dpd: string, status: string) => Sql;
+    part: LoanPart;
+  },
+): Sql {
+  const date = param(o.asOf, 'Date');
+  const cents = (x: string) => trusted(`toString(CAST(${x} AS Decimal(18, 2)) / 100)`);
+  const toDate = (values: string, dates: string) =>
+    sql`arraySum(arrayFilter((v, t) -> t <= ${date}, ${trusted(values)}, ${trusted(dates)}))`;
+  const state = sql`
+    SELECT loan_id, due, principal, interest, principal_total, explicit_split, charge_off, due_before, principal_before, interest_before,
+      applied + restructured + ${toDate('pay_applied', 'pay_dates')} + ${toDate('restructure_amounts', 'restructure_dates')} AS P,
+      principal_paid + ${toDate('pay_principal', 'pay_dates')} AS principal_paid_to_date,
+      restructure_total - restructured - ${toDate('restructure_amounts', 'restructure_dates')} AS restructured_later
+    FROM ${trusted(tableRef(wh, 'month_end_state'))}
+    WHERE month_end = ${param(o.monthEnd, 'Date')} AND origination_date <= ${date} AND ${inLoanPart('loan_id', o.part)}`;
+  const evaluated = underLayers(state, [
+    `arrayMap(c -> c + due_before, arrayCumSum(arrayMap((x, y) -> x + y, principal, interest))) AS C,
+      arrayMap(c -> c + principal_before, arrayCumSum(principal)) AS CPR, arrayMap(c -> c + interest_before, arrayCumSum(interest)) AS CI`,
+    sql`arrayFirstIndex(c -> c > P, C) AS io, arrayCount(x -> x + ${o.grace} < ${date}, due) AS k`,
+    sql`if(io > 1, C[io - 1], due_before) AS c_prev,
+      multiIf(${date} >= charge_off, 'charged_off', io = 0, 'paid_off', 'active') AS status,
+      toUInt32(greatest(if(io > 0 AND due[io] + ${o.grace} < ${date},
+        toInt64(dateDiff('day', due[io], ${date})) - if(${o.graceEnd} = 1, ${o.grace}, 0), 0), 0)) AS dpd`,
+    `if(io = 0, principal_total, if(io > 1, CPR[io - 1], principal_before) + least(greatest(P - c_prev - interest[io], 0), principal[io])) AS ppaid,
+      if(io = 0, 0, if(io > 1, CI[io - 1], interest_before) + least(greatest(P - c_prev, 0), interest[io])) AS ipaid`,
+    // installments before the window are past due only when its first is, and then all paid: k counts the window's
+    `if(k > 0, greatest(CPR[k] - ppaid, 0), 0) AS odp, if(k > 0, greatest(CI[k] - ipaid, 0), 0) AS odi,
+      greatest(principal_total - if(explicit_split = 1, principal_paid_to_date, ppaid) - restructured_later, 0) AS bal`,
+  ]);
+  return sql`
+    SELECT loan_id, toString(${date}) AS as_of, 'schedule' AS source, dpd, ${o.bucket('dpd', 'status')} AS bucket, status,
+      ${cents('bal')} AS principal_balance, ${cents('odp')} AS overdue_principal, ${cents('odi')} AS overdue_interest
+    FROM (${evaluated})
+    WHERE status = 'active'`;
+}
