@@ -812,7 +812,9 @@ export const accrualTables = {
  * schedule and the principal paid through the month-end, the window of installments a date of the
  * next month can reach (from the oldest unpaid one; cents), and the payments and restructure
  * credits dated after the month-end. Active loans at the month-end and loans originated after it;
- * a date reads this table alone, no history and no schedule generated again.
+ * a date reads this table alone, no history and no schedule generated again. Written by the
+ * snapshot for its last month-end, and for an earlier one by the first case list of a day in its
+ * month (month_end_state_runs says under which snapshot run).
  */
 export const monthEndStateTables = {
   month_end_state: {
@@ -844,6 +846,21 @@ export const monthEndStateTables = {
     ],
     orderBy: '(month_end, loan_id)',
     shardBy: 'cityHash64(loan_id)',
+  },
+  /**
+   * Which snapshot run each month-end's state was written under: the snapshot's own last month-end,
+   * or an earlier one kept by the first list of a day in its month. A state is read only under the
+   * latest run (a refresh replaces the touched loans' rows of the last month-end alone).
+   */
+  month_end_state_runs: {
+    name: 'month_end_state_runs',
+    columns: [
+      ['month_end', 'Date'],
+      ['run_started_at', 'DateTime64(3)'],
+      ['written_at', 'DateTime64(3)'],
+    ],
+    orderBy: '(month_end, run_started_at)',
+    shardBy: 'cityHash64(month_end)',
   },
 } as const satisfies Record<string, TableDef>;
 

@@ -6,7 +6,7 @@ import { settingsLabel, snapshotParams, snapshotPass, type SnapshotSettings } fr
 import { createContagionTable, insertContagionSql, insertLoanMonthsSql, nonRetailLoansSql } from './loan-month-sql.ts';
 import { inLoanPart, passesFor } from '../../warehouse/loan-part.ts';
 import { fillAccrual } from '../accrual/fill-accrual.ts';
-import { fillMonthEndState } from './month-end-state.ts';
+import { fillMonthEndState, recordMonthEndState } from './month-end-state.ts';
 import { loanMonthTables } from './refresh-scope.ts';
 import {
   createLoanKeysStatements,
@@ -91,6 +91,7 @@ export async function buildMonthEndSnapshots(
       },
     ],
   });
+  await recordMonthEndState(wh, lastMe, startedAt);
   return { rows: Number(r!.n), lastMonthEnd: lastMe, phaseSeconds };
 }
 

@@ -6,7 +6,7 @@ import { inLoanPart, wholeBook, type LoanPart } from '../../warehouse/loan-part.
 import { effectiveSchedule, scheduleLoanMonthsSql } from './schedule-path-sql.ts';
 import { lastMonthEnd } from './build-snapshots.ts';
 import { settingsLabel, snapshotParams, snapshotPass, type SnapshotSettings } from './snapshot-settings.ts';
-import { delinquencyFromMonthEndStateSql, monthEndStateHolds } from './month-end-state.ts';
+import { delinquencyFromMonthEndStateSql, keepMonthEndState, monthEndStateHolds } from './month-end-state.ts';
 
 export interface DelinquencyAsOf {
   loan_id: string;
@@ -207,7 +207,7 @@ export async function activeDelinquencySource(
   const me = lastMonthEnd(asOf);
   if (!(covers ?? (await snapshotCovers(wh, me, settings))))
     return (part = wholeBook) => delinquencyQuery(delinquencyAsOfSql(wh, asOf, settings, part), 'history');
-  if (me !== asOf && (await monthEndStateHolds(wh, me))) {
+  if (me !== asOf && (await monthEndStateAvailable(wh, me))) {
     const p = snapshotParams(settings);
     const bucket = (dpd: string, status: string) => bucketSql(dpd, status, p.bucketBounds);
     const date = param(asOf, 'Date');
@@ -232,6 +232,21 @@ export async function activeDelinquencySource(
       ${activeTapeLoansSql(wh, date, part)}`,
       'snapshot',
     );
+}
+
+/**
+ * Whether the month-end's kept state can be read: held under the latest snapshot run, or kept now
+ * (an earlier month's, on the first list of a day in it). A warehouse that refuses the write (a
+ * read-only user on a server) evaluates the state again from loan_month instead.
+ */
+async function monthEndStateAvailable(wh: Warehouse, monthEnd: string): Promise<boolean> {
+  if (await monthEndStateHolds(wh, monthEnd)) return true;
+  try {
+    await keepMonthEndState(wh, monthEnd);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** activeDelinquencySource's query for one part of the book (default: the whole book). */

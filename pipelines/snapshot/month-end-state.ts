@@ -116,14 +116,63 @@ export async function fillMonthEndState(
   await exec(wh, `DROP TABLE IF EXISTS ${next}`);
 }
 
-/** Whether month_end_state holds the month-end (the snapshot that wrote it ran through it). */
+/** Records that month_end_state holds the month-end under the snapshot run begun at `runStartedAt` (epoch ms). */
+export async function recordMonthEndState(wh: Warehouse, monthEnd: string, runStartedAt: number): Promise<void> {
+  await wh.client.insert({
+    table: tableRef(wh, 'month_end_state_runs'),
+    format: 'JSONEachRow',
+    values: [{ month_end: monthEnd, run_started_at: runStartedAt, written_at: Date.now() }],
+  });
+}
+
+/** Whether month_end_state holds the month-end under the latest snapshot run. */
 export async function monthEndStateHolds(wh: Warehouse, monthEnd: string): Promise<boolean> {
   const [r] = await querySql<{ n: string }>(
     wh,
-    sql`SELECT count() AS n FROM (SELECT 1 FROM ${trusted(tableRef(wh, 'month_end_state'))}
-      WHERE month_end = ${param(monthEnd, 'Date')} LIMIT 1)`,
+    sql`SELECT count() AS n FROM ${trusted(tableRef(wh, 'month_end_state_runs'))}
+      WHERE month_end = ${param(monthEnd, 'Date')}
+        AND run_started_at = (SELECT max(started_at) FROM ${trusted(tableRef(wh, 'snapshot_runs'))})`,
   );
   return Number(r?.n ?? 0) > 0;
+}
+
+/** Loans per statement of a month-end state kept on demand (the case list's parts). */
+const keptStateLoansPerPart = 250_000;
+const keeping = new Map<string, Promise<void>>();
+
+/**
+ * Keeps the state of a month-end the latest snapshot run did not write (an earlier month's, for a
+ * list of a day in it): its rows replaced, then recorded under that run — once per process at a
+ * time (a second caller waits for the first). The caller has checked the snapshot is fresh.
+ */
+export function keepMonthEndState(wh: Warehouse, monthEnd: string): Promise<void> {
+  const key = `${wh.database}\u0000${monthEnd}`;
+  const running = keeping.get(key);
+  if (running) return running;
+  const done = (async () => {
+    const runs = trusted(tableRef(wh, 'snapshot_runs'));
+    const [run] = await querySql<{ at: string }>(
+      wh,
+      sql`SELECT toString(toUnixTimestamp64Milli(max(started_at))) AS at FROM ${runs}`,
+    );
+    const live = trusted(tableRef(wh, 'month_end_state'));
+    await execSql(wh, sql`DELETE FROM ${live} WHERE month_end = ${param(monthEnd, 'Date')}`, {
+      lightweight_deletes_sync: 2,
+    });
+    const [n] = await querySql<{ n: string }>(wh, sql`SELECT count() AS n FROM ${trusted(tableRef(wh, 'loans'))}`);
+    const parts = await loanRangeParts(wh, Math.max(1, Math.ceil(Number(n?.n ?? 0) / keptStateLoansPerPart)));
+    for (const p of parts)
+      await execSql(
+        wh,
+        sql`INSERT INTO ${live} (${trusted(columns.join(', '))}) ${monthEndStateSql(wh, monthEnd, p)}`,
+        {
+          max_insert_threads: 2,
+        },
+      );
+    await recordMonthEndState(wh, monthEnd, Number(run?.at ?? 0));
+  })().finally(() => keeping.delete(key));
+  keeping.set(key, done);
+  return done;
 }
 
 /**

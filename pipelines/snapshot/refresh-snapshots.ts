@@ -2,6 +2,7 @@ import { exec, execSql, queryRows, type Warehouse } from '../../warehouse/connec
 import { tableRef } from '../../warehouse/ddl.ts';
 import { loanKeysTable } from '../../warehouse/derived-facts.ts';
 import { buildMonthEndSnapshots, buildSnapshotTables, type SnapshotOptions } from './build-snapshots.ts';
+import { recordMonthEndState } from './month-end-state.ts';
 import { createRefreshScope, dropRefreshScope, loanMonthTables, perLoanTables } from './refresh-scope.ts';
 import { passesFor } from '../../warehouse/loan-part.ts';
 import { beginLoanRowsReplacement, type FinishReplacement } from './replace-loan-rows.ts';
@@ -148,6 +149,7 @@ export async function refreshSnapshots(wh: Warehouse, o: RefreshOptions): Promis
       },
     ],
   });
+  await recordMonthEndState(wh, plan.monthEnd, startedAt);
   step('recorded');
   await recordSeen(wh, startedAt, unseen);
   log(`snapshot: refreshed in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

@@ -286,8 +286,8 @@ export const migrations: Migration[] = [
   },
   {
     version: 34,
-    name: "month_end_state: each schedule loan's state at the last month-end, for case lists on the days after it (issue 24)",
-    statements: (wh) => createTableStatements(wh, monthEndStateTables.month_end_state),
+    name: "month_end_state: each schedule loan's state at a month-end, for case lists on the days after it, and the run it was written under (issue 24)",
+    statements: (wh) => Object.values(monthEndStateTables).flatMap((t) => createTableStatements(wh, t)),
   },
 ];
 

@@ -470,7 +470,7 @@ describe('case list', () => {
     const fromHistory = (await delinquencyAsOf(wh, me, defaultSettings)).filter((d) => d.status === 'active');
     expect(fromSnapshot.length).toBeGreaterThan(100);
     expect(fromSnapshot.map((r) => ({ ...r, dpd: Number(r.dpd) }))).toEqual(fromHistory);
-    expect((await activeDelinquencyQuery(wh, '2024-05-30', defaultSettings)).source).toBe('state');
+    expect((await activeDelinquencyQuery(wh, '2024-05-30', defaultSettings)).source).toBe('month_end_state');
     expect((await activeDelinquencyQuery(wh, me, { ...defaultSettings, bucketBounds: [15, 30, 60, 90] })).source).toBe(
       'history',
     );
