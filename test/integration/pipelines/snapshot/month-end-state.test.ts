@@ -99,13 +99,10 @@ describe('month-end state, hand-built loans', () => {
   });
   afterAll(() => disposeIfOpened(wh));
 
-  it.each(['2023-12-31', '2024-01-31'])(
-    'every day after %s: kept state = history',
-    async (monthEnd) => {
-      const { compared } = await compareMonth(wh, monthEnd, defaultSettings);
-      expect(compared).toBeGreaterThan(100);
-    },
-  );
+  it.each(['2023-12-31', '2024-01-31'])('every day after %s: kept state = history', async (monthEnd) => {
+    const { compared } = await compareMonth(wh, monthEnd, defaultSettings);
+    expect(compared).toBeGreaterThan(100);
+  });
 });
 
 describe('month-end state kept on demand', () => {
