@@ -24,7 +24,7 @@ const charges = [1, 2, 3] as const;
  * dropped), 2 waive everything owed; the state `lwa_s` = (penalty paid, compound paid, fees paid,
  * penalty waived, compound waived, fees waived, unapplied, the state after each step).
  */
-function chargeStepSql(): string {
+export function chargeStepSql(): string {
   const owed = (i: number) => `greatest(lwa_x.${i + 1} - lwa_s.${i} - lwa_s.${i + 3}, 0.)`;
   // an item takes what the amount leaves after the items before it in the order (CHARGE_POS_i)
   const ahead = (i: number) =>
@@ -46,7 +46,7 @@ function chargeStepSql(): string {
  * position, C, CPR, CI, interest, principal, due day).
  */
 const mergedType = 'Array(Tuple(Float64, UInt8, UInt64, Float64, Float64, Float64, Float64, Float64, Int64))';
-const chargeStateType = 'Array(Tuple(UInt64, Float64, Float64, Float64, Float64, Float64, Float64, Float64))';
+export const chargeStateType = 'Array(Tuple(UInt64, Float64, Float64, Float64, Float64, Float64, Float64, Float64))';
 
 /**
  * The columns that compute the closed forms, in layers (to put over the accrual's inputs: REPORTED,

@@ -21,7 +21,7 @@ interface Db {
 export type AccrualDates = { kind: 'loan_month' } | { kind: 'as_of'; date: Param };
 
 /** The rules as bound per-product lookups: transform(product, names, values, default). */
-function ruleLookup(rules: AccrualRules) {
+export function ruleLookup(rules: AccrualRules) {
   const names = Object.keys(rules.products).sort();
   const pick = (f: (r: AccrualRule) => number, type: string) => {
     const values = param(

@@ -6,6 +6,9 @@ import type { SnapshotSettings } from '../snapshot/snapshot-settings.ts';
 import { configuredAccrualRules, type AccrualRules } from './accrual-rules.ts';
 import { accrualMoneyColumns, type AccrualRow } from './accrual-row.ts';
 import { accrualSql } from './accrual-sql.ts';
+import { owedFromMonthEndStateSql } from './accrual-from-state-sql.ts';
+import { lastMonthEnd } from '../snapshot/build-snapshots.ts';
+import { monthEndStateHolds } from '../snapshot/month-end-state.ts';
 
 export interface AccrualAsOfOptions {
   /** the day: charges accrue through it, payments on it count */
@@ -99,7 +102,41 @@ export const amountToCureFromHistory = (wh: Warehouse, o: AccrualAsOfOptions): P
 /**
  * amountToCureAsOf's amounts to cure alone, by loan_id: the three columns a case list shows of each
  * case, not the accrual's twenty (on a mid-month list of 100,000 cases their transfer and parsing was
- * a fifth of the statement's time).
+ * a fifth of the statement's time). Off a month-end, carried forward from the last month-end's
+ * accrual rows over the loans' kept state when both are held and the rules pay the schedule first
+ * (owedFromMonthEndStateSql; 2.8 s of folding for a list's 100,000 cases on the 1M book before), the
+ * other loans folded from their history.
  */
-export const owedToCureAsOf = (wh: Warehouse, o: AccrualAsOfOptions): Promise<OwedToCure[]> =>
-  accrualAsOf<OwedToCure>(wh, o, () => owedColumns);
+export async function owedToCureAsOf(wh: Warehouse, o: AccrualAsOfOptions & { loans: Sql }): Promise<OwedToCure[]> {
+  const rules = o.rules ?? configuredAccrualRules();
+  const me = lastMonthEnd(o.asOf);
+  const carried =
+    me !== o.asOf &&
+    scheduledFirst(rules) &&
+    (await monthEndStateHolds(wh, me)) &&
+    (await snapshotHoldsDate(wh, me, rules.label));
+  if (!carried) return accrualAsOf<OwedToCure>(wh, { ...o, rules }, () => owedColumns);
+  const fromState = owedFromMonthEndStateSql(wh, {
+    asOf: o.asOf,
+    monthEnd: me,
+    settings: o.settings,
+    rules,
+    loans: o.loans,
+  });
+  // the loans the state does not carry (a penalty part above its cash, a performance tape) from their history
+  const others = sql`SELECT loan_id FROM (${o.loans}) WHERE loan_id NOT IN (
+      SELECT loan_id FROM ${trusted(tableRef(wh, 'month_end_state'))}
+      WHERE month_end = ${param(me, 'Date')} AND penalty_above_cash = 0 AND loan_id IN (${o.loans}))`;
+  return querySql<OwedToCure>(
+    wh,
+    sql`SELECT * FROM (
+      ${fromState}
+      UNION ALL
+      SELECT ${owedColumns} FROM (${accrualAsOfSql(wh, { ...o, rules, loans: others })})
+    ) ORDER BY loan_id`,
+  );
+}
+
+/** Whether every product's rules pay the schedule before any charge (the closed forms' order). */
+const scheduledFirst = (rules: AccrualRules) =>
+  [rules.default, ...Object.values(rules.products)].every((r) => r.allocation_order[0] === 'scheduled');

@@ -48,9 +48,12 @@ export function monthEndStateSql(wh: Pick<Warehouse, 'database'>, monthEnd: stri
     reach: { through: nextMe, credits: trusted('ifNull(lwq_pay.credit_bound, 0) + ifNull(lwq_ev.credit_bound, 0)') },
   });
   const inputs = sql`
-    SELECT lwq_l.loan_id AS loan_id, lwq_l.origination_date AS origination_date, ${schedule.columns},
+    SELECT lwq_l.loan_id AS loan_id, lwq_l.origination_date AS origination_date, lwq_l.product AS product,
+      toFloat64(lwq_l.annual_rate) AS annual_rate, ${schedule.columns},
       lwq_pay.applied AS applied, lwq_pay.principal_paid_me AS principal_paid, lwq_pay.explicit_split AS explicit_split,
       lwq_pay.pay_dates AS pay_dates, lwq_pay.pay_applied AS pay_applied, lwq_pay.pay_principal AS pay_principal,
+      lwq_pay.pay_amount AS pay_amount, lwq_pay.pay_penalty AS pay_penalty, lwq_pay.penalty_above_cash AS penalty_above_cash,
+      lwq_ev.waiver_dates AS waiver_dates, lwq_ev.waiver_amounts AS waiver_amounts,
       lwq_ev.restructured AS restructured, lwq_ev.restructure_total AS restructure_total,
       if(lwq_ev.has_co, lwq_ev.co_raw, toDate('2149-06-06')) AS charge_off,
       lwq_ev.restructure_dates AS restructure_dates, lwq_ev.restructure_amounts AS restructure_amounts
@@ -61,16 +64,23 @@ export function monthEndStateSql(wh: Pick<Warehouse, 'database'>, monthEnd: stri
                  sumIf(toInt64(ifNull(principal_paid, 0) * 100), paid_date <= ${me}) AS principal_paid_me,
                  toUInt8(countIf(isNull(principal_paid)) = 0) AS explicit_split,
                  sum(greatest(toInt64((amount - ifNull(penalty_paid, 0)) * 100), 0)) AS credit_bound,
-                 arraySort(groupArrayIf((paid_date, toInt64((amount - ifNull(penalty_paid, 0)) * 100), toInt64(ifNull(principal_paid, 0) * 100)),
+                 -- the accrual's form of each payment too: its cash, and its penalty part (-1: none given)
+                 arraySort(groupArrayIf((paid_date, toInt64((amount - ifNull(penalty_paid, 0)) * 100), toInt64(ifNull(principal_paid, 0) * 100),
+                     toInt64(amount * 100), if(isNull(penalty_paid), toInt64(-1), toInt64(assumeNotNull(penalty_paid) * 100))),
                    paid_date > ${me})) AS after,
-                 arrayMap(x -> x.1, after) AS pay_dates, arrayMap(x -> x.2, after) AS pay_applied, arrayMap(x -> x.3, after) AS pay_principal
+                 arrayMap(x -> x.1, after) AS pay_dates, arrayMap(x -> x.2, after) AS pay_applied, arrayMap(x -> x.3, after) AS pay_principal,
+                 arrayMap(x -> x.4, after) AS pay_amount, arrayMap(x -> x.5, after) AS pay_penalty,
+                 -- a penalty part above the payment's cash lowers the amount applied (the accrual's closed form then differs)
+                 toUInt8(countIf(ifNull(penalty_paid, 0) > amount) > 0) AS penalty_above_cash
                FROM ${t('payments')} WHERE loan_id IN ${candidates} GROUP BY loan_id) AS lwq_pay ON lwq_pay.loan_id = lwq_l.loan_id
     LEFT JOIN (SELECT loan_id, countIf(type = 'charge_off') > 0 AS has_co, minIf(event_date, type = 'charge_off') AS co_raw,
                  sumIf(toInt64(amount * 100), type = 'restructure') AS restructure_total,
                  sumIf(toInt64(amount * 100), type = 'restructure' AND event_date <= ${me}) AS restructured,
                  sumIf(greatest(toInt64(amount * 100), 0), type = 'restructure') AS credit_bound,
                  arraySort(groupArrayIf((event_date, toInt64(amount * 100)), type = 'restructure' AND event_date > ${me})) AS r_after,
-                 arrayMap(x -> x.1, r_after) AS restructure_dates, arrayMap(x -> x.2, r_after) AS restructure_amounts
+                 arrayMap(x -> x.1, r_after) AS restructure_dates, arrayMap(x -> x.2, r_after) AS restructure_amounts,
+                 arraySort(groupArrayIf((event_date, toInt64(amount * 100)), type = 'waiver' AND event_date > ${me})) AS w_after,
+                 arrayMap(x -> x.1, w_after) AS waiver_dates, arrayMap(x -> x.2, w_after) AS waiver_amounts
                FROM ${t('loan_events')} WHERE loan_id IN ${candidates} GROUP BY loan_id) AS lwq_ev ON lwq_ev.loan_id = lwq_l.loan_id`;
   // a loan without payments or events joins as zeros and empty arrays (join_use_nulls = 0), as in the snapshot
   const window = underLayers(inputs, [
@@ -84,11 +94,12 @@ export function monthEndStateSql(wh: Pick<Warehouse, 'database'>, monthEnd: stri
       if(has_file_schedule OR due_after = 0 OR beyond_p = 0, n, greatest(a, due_after, beyond_p)) AS b`,
   ]);
   return sql`
-    SELECT ${me} AS month_end, loan_id, origination_date, toUInt32(a) AS first_installment, toUInt8(b = n AND NOT s_prefix) AS last_is_final,
+    SELECT ${me} AS month_end, loan_id, origination_date, product, annual_rate, toUInt32(a) AS first_installment, toUInt8(b = n AND NOT s_prefix) AS last_is_final,
       arraySlice(s_due, a, b - a + 1) AS due, arraySlice(s_pr, a, b - a + 1) AS principal, arraySlice(s_int, a, b - a + 1) AS interest,
       if(a > 1, C[a - 1], 0) AS due_before, if(a > 1, CPR[a - 1], 0) AS principal_before, if(a > 1, CI[a - 1], 0) AS interest_before,
       principal_total, applied, principal_paid, explicit_split, restructured, restructure_total, charge_off,
-      pay_dates, pay_applied, pay_principal, restructure_dates, restructure_amounts
+      pay_dates, pay_applied, pay_principal, pay_amount, pay_penalty, restructure_dates, restructure_amounts,
+      waiver_dates, waiver_amounts, penalty_above_cash
     FROM (${window})`;
 }
 
