@@ -11,10 +11,11 @@ import {
   defaultAccrualRulesPath,
   loadAccrualRules,
   parseAccrualRules,
+  type AccrualRules,
 } from '../../../../pipelines/accrual/accrual-rules.ts';
 import { activeDelinquencyQuery } from '../../../../pipelines/snapshot/delinquency-as-of.ts';
 import { monthEndStateHolds } from '../../../../pipelines/snapshot/month-end-state.ts';
-import { exec, queryRows, querySql } from '../../../../warehouse/connection.ts';
+import { exec, queryRows, querySql, type Warehouse } from '../../../../warehouse/connection.ts';
 import { sql } from '../../../../warehouse/sql.ts';
 import { addDays, addMonthEnds } from '../../../../lib/dates.ts';
 import { disposeIfOpened, testWarehouse, tmpDir } from '../../../helpers/warehouse.ts';
@@ -51,6 +52,19 @@ const owedKey = (r: {
   overdue_principal: unknown;
   overdue_interest: unknown;
 }) => [r.loan_id, Number(r.amount_to_cure), Number(r.overdue_principal), Number(r.overdue_interest)].join('|');
+
+/** The active loans' amounts owed on the date, carried from the month-end's state and folded from history. */
+async function owedBothWays(wh: Warehouse, o: { asOf: string; monthEnd: string; rules: AccrualRules }) {
+  const q = await activeDelinquencyQuery(wh, o.asOf, settings);
+  expect(q.source).toBe('month_end_state');
+  const active = sql`SELECT loan_id FROM (${q.sql})`;
+  const history = (await amountToCureFromHistory(wh, { ...o, settings, loans: active })).map(owedKey);
+  const carried = await querySql<Parameters<typeof owedKey>[0]>(
+    wh,
+    sql`SELECT * FROM (${owedFromMonthEndStateSql(wh, { ...o, settings, loans: active })}) ORDER BY loan_id`,
+  );
+  return { active, history, carried };
+}
 
 describe('amount to cure carried from the month-end state', () => {
   let wh: Awaited<ReturnType<typeof testWarehouse>>;
@@ -92,34 +106,26 @@ describe('amount to cure carried from the month-end state', () => {
     await fillAccrual(wh, { settings, rules });
     let compared = 0;
     let charged = 0;
-    for (const monthEnd of ['2024-04-30']) {
-      const next = addMonthEnds(monthEnd, 1);
-      for (let asOf = addDays(monthEnd, 1), day = 0; asOf < next; asOf = addDays(asOf, 4), day++) {
-        const q = await activeDelinquencyQuery(wh, asOf, settings);
-        expect(q.source).toBe('month_end_state');
-        const active = sql`SELECT loan_id FROM (${q.sql})`;
-        const history = (await amountToCureFromHistory(wh, { asOf, settings, rules, loans: active })).map(owedKey);
-        const carried = await querySql<Parameters<typeof owedKey>[0]>(
-          wh,
-          sql`SELECT * FROM (${owedFromMonthEndStateSql(wh, { asOf, monthEnd, settings, rules, loans: active })}) ORDER BY loan_id`,
+    const monthEnd = '2024-04-30';
+    const next = addMonthEnds(monthEnd, 1);
+    for (let asOf = addDays(monthEnd, 1), day = 0; asOf < next; asOf = addDays(asOf, 4), day++) {
+      const { active, history, carried } = await owedBothWays(wh, { asOf, monthEnd, rules });
+      // every active loan but the one left to the fold
+      expect(carried.map((r) => r.loan_id)).not.toContain(oddLoan);
+      const historyOf = new Set(carried.map((r) => r.loan_id));
+      expect(carried.map(owedKey), asOf).toEqual(history.filter((k) => historyOf.has(k.split('|')[0]!)));
+      expect(carried.length).toBeGreaterThanOrEqual(history.length - 1);
+      // the whole answer, the odd loan folded (on some days: the suite's time)
+      if (day % 2 === 0)
+        expect((await owedToCureAsOf(wh, { asOf, settings, rules, loans: active })).map(owedKey), asOf).toEqual(
+          history,
         );
-        // every active loan but the one left to the fold
-        expect(carried.map((r) => r.loan_id)).not.toContain(oddLoan);
-        const historyOf = new Set(carried.map((r) => r.loan_id));
-        expect(carried.map(owedKey), asOf).toEqual(history.filter((k) => historyOf.has(k.split('|')[0]!)));
-        expect(carried.length).toBeGreaterThanOrEqual(history.length - 1);
-        // the whole answer, the odd loan folded (on some days: the suite's time)
-        if (day % 2 === 0)
-          expect((await owedToCureAsOf(wh, { asOf, settings, rules, loans: active })).map(owedKey), asOf).toEqual(
-            history,
-          );
-        compared += carried.length;
-        charged += carried.filter(
-          (r) => Number(r.amount_to_cure) > Number(r.overdue_principal) + Number(r.overdue_interest),
-        ).length;
-      }
-      expect(await monthEndStateHolds(wh, monthEnd)).toBe(true);
+      compared += carried.length;
+      charged += carried.filter(
+        (r) => Number(r.amount_to_cure) > Number(r.overdue_principal) + Number(r.overdue_interest),
+      ).length;
     }
+    expect(await monthEndStateHolds(wh, monthEnd)).toBe(true);
     // the property has teeth: many loans a day, charges beyond the overdue amounts among them
     expect(compared).toBeGreaterThan(400);
     expect(charged).toBeGreaterThan(20);
@@ -195,14 +201,7 @@ describe('amount to cure carried from the month-end state, hand-built loans', ()
       await fillAccrual(wh, { settings, rules });
       const seen = new Set<string>();
       for (let asOf = first; asOf < '2024-03-31'; asOf = addDays(asOf, 2)) {
-        const q = await activeDelinquencyQuery(wh, asOf, settings);
-        expect(q.source).toBe('month_end_state');
-        const active = sql`SELECT loan_id FROM (${q.sql})`;
-        const history = (await amountToCureFromHistory(wh, { asOf, settings, rules, loans: active })).map(owedKey);
-        const carried = await querySql<Parameters<typeof owedKey>[0]>(
-          wh,
-          sql`SELECT * FROM (${owedFromMonthEndStateSql(wh, { asOf, monthEnd: '2024-02-29', settings, rules, loans: active })}) ORDER BY loan_id`,
-        );
+        const { history, carried } = await owedBothWays(wh, { asOf, monthEnd: '2024-02-29', rules });
         expect(carried.map(owedKey), asOf).toEqual(history);
         for (const r of carried)
           if (Number(r.amount_to_cure) > Number(r.overdue_principal) + Number(r.overdue_interest)) seen.add(r.loan_id);
