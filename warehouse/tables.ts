@@ -821,6 +821,8 @@ export const monthEndStateTables = {
     name: 'month_end_state',
     columns: [
       ['month_end', 'Date'],
+      // '' for the snapshot's own month-end; an earlier month's kept state, one id per keeping
+      ['fill_id', 'String'],
       ['loan_id', 'String'],
       ['origination_date', 'Date'],
       ['product', 'LowCardinality(String)'],
@@ -851,19 +853,23 @@ export const monthEndStateTables = {
       ['waiver_amounts', 'Array(Int64)'],
       ['penalty_above_cash', 'UInt8'],
     ],
-    orderBy: '(month_end, loan_id)',
+    orderBy: '(month_end, fill_id, loan_id)',
     shardBy: 'cityHash64(loan_id)',
   },
   /**
-   * Which snapshot run each month-end's state was written under: the snapshot's own last month-end,
-   * or an earlier one kept by the first list of a day in its month. A state is read only under the
-   * latest run (a refresh replaces the touched loans' rows of the last month-end alone).
+   * Which snapshot run each month-end's state was written under, by which keeping (`fill_id`), and
+   * its rows: the snapshot's own last month-end, or an earlier one kept by the first list of a day in
+   * its month. A state is read only under the latest run and with its rows all there (a refresh
+   * replaces the touched loans' rows of every month-end the table holds; an earlier month's are kept
+   * again after it); two processes keeping the same month at once each write and read their own rows.
    */
   month_end_state_runs: {
     name: 'month_end_state_runs',
     columns: [
       ['month_end', 'Date'],
       ['run_started_at', 'DateTime64(3)'],
+      ['fill_id', 'String'],
+      ['rows', 'UInt64'],
       ['written_at', 'DateTime64(3)'],
     ],
     orderBy: '(month_end, run_started_at)',

@@ -26,7 +26,15 @@ import { ruleLookup } from './accrual-sql.ts';
  */
 export function owedFromMonthEndStateSql(
   wh: Pick<Warehouse, 'database'>,
-  o: { asOf: string; monthEnd: string; settings: SnapshotSettings; rules: AccrualRules; loans: Sql },
+  o: {
+    asOf: string;
+    monthEnd: string;
+    /** the keeping of the state to read (heldMonthEndState) */
+    fillId: string;
+    settings: SnapshotSettings;
+    rules: AccrualRules;
+    loans: Sql;
+  },
 ): Sql {
   const t = (name: string) => trusted(tableRef(wh, name));
   const me = param(o.monthEnd, 'Date');
@@ -44,7 +52,7 @@ export function owedFromMonthEndStateSql(
       arrayFilter(lwa_i -> lwa_i != 0, arrayMap(lwa_i -> toUInt8(intDiv(${r.orderCode}, toInt64(pow(10, 3 - lwa_i))) % 10), range(4))) AS CHARGE_ORDER,
       ${trusted(['penalty_interest', 'compound_interest', 'fees', 'penalty_paid', 'compound_paid', 'fees_paid', 'penalty_waived', 'compound_waived', 'fees_waived', 'unapplied'].map((c) => `${cents(c)} AS a_${c}`).join(', '))}
     FROM (SELECT * FROM ${t('month_end_state')}
-          WHERE month_end = ${me} AND origination_date <= ${date} AND penalty_above_cash = 0 AND loan_id IN (${o.loans})) AS lwq_l
+          WHERE month_end = ${me} AND fill_id = ${param(o.fillId, 'String')} AND origination_date <= ${date} AND penalty_above_cash = 0 AND loan_id IN (${o.loans})) AS lwq_l
     -- a loan originated after the month-end has no row there: it starts from nothing (join_use_nulls = 0)
     LEFT JOIN (SELECT * FROM ${t('loan_month_accrual')} WHERE month_end = ${me} AND loan_id IN (${o.loans})) AS lwq_a
       ON lwq_a.loan_id = lwq_l.loan_id`;

@@ -8,7 +8,7 @@ import { accrualMoneyColumns, type AccrualRow } from './accrual-row.ts';
 import { accrualSql } from './accrual-sql.ts';
 import { owedFromMonthEndStateSql } from './accrual-from-state-sql.ts';
 import { lastMonthEnd } from '../snapshot/build-snapshots.ts';
-import { monthEndStateHolds } from '../snapshot/month-end-state.ts';
+import { heldMonthEndState } from '../snapshot/month-end-state.ts';
 
 export interface AccrualAsOfOptions {
   /** the day: charges accrue through it, payments on it count */
@@ -110,15 +110,15 @@ export const amountToCureFromHistory = (wh: Warehouse, o: AccrualAsOfOptions): P
 export async function owedToCureAsOf(wh: Warehouse, o: AccrualAsOfOptions & { loans: Sql }): Promise<OwedToCure[]> {
   const rules = o.rules ?? configuredAccrualRules();
   const me = lastMonthEnd(o.asOf);
-  const carried =
-    me !== o.asOf &&
-    scheduledFirst(rules) &&
-    (await monthEndStateHolds(wh, me)) &&
-    (await snapshotHoldsDate(wh, me, rules.label));
-  if (!carried) return accrualAsOf<OwedToCure>(wh, { ...o, rules }, () => owedColumns);
+  const fillId =
+    me !== o.asOf && scheduledFirst(rules) && (await snapshotHoldsDate(wh, me, rules.label))
+      ? await heldMonthEndState(wh, me)
+      : null;
+  if (fillId === null) return accrualAsOf<OwedToCure>(wh, { ...o, rules }, () => owedColumns);
   const fromState = owedFromMonthEndStateSql(wh, {
     asOf: o.asOf,
     monthEnd: me,
+    fillId,
     settings: o.settings,
     rules,
     loans: o.loans,
@@ -126,7 +126,7 @@ export async function owedToCureAsOf(wh: Warehouse, o: AccrualAsOfOptions & { lo
   // the loans the state does not carry (a penalty part above its cash, a performance tape) from their history
   const others = sql`SELECT loan_id FROM (${o.loans}) WHERE loan_id NOT IN (
       SELECT loan_id FROM ${trusted(tableRef(wh, 'month_end_state'))}
-      WHERE month_end = ${param(me, 'Date')} AND penalty_above_cash = 0 AND loan_id IN (${o.loans}))`;
+      WHERE month_end = ${param(me, 'Date')} AND fill_id = ${param(fillId, 'String')} AND penalty_above_cash = 0 AND loan_id IN (${o.loans}))`;
   // the fold's statement costs over a second to analyse whatever its loans: only when some are left to it
   const [left] = await querySql<{ n: string }>(wh, sql`SELECT count() AS n FROM (${others})`);
   const folded =

@@ -6,7 +6,7 @@ import { inLoanPart, wholeBook, type LoanPart } from '../../warehouse/loan-part.
 import { effectiveSchedule, scheduleLoanMonthsSql } from './schedule-path-sql.ts';
 import { lastMonthEnd } from './build-snapshots.ts';
 import { settingsLabel, snapshotParams, snapshotPass, type SnapshotSettings } from './snapshot-settings.ts';
-import { delinquencyFromMonthEndStateSql, keepMonthEndState, monthEndStateHolds } from './month-end-state.ts';
+import { delinquencyFromMonthEndStateSql, heldMonthEndState, keepMonthEndState } from './month-end-state.ts';
 
 export interface DelinquencyAsOf {
   loan_id: string;
@@ -207,13 +207,14 @@ export async function activeDelinquencySource(
   const me = lastMonthEnd(asOf);
   if (!(covers ?? (await snapshotCovers(wh, me, settings))))
     return (part = wholeBook) => delinquencyQuery(delinquencyAsOfSql(wh, asOf, settings, part), 'history');
-  if (me !== asOf && (await monthEndStateAvailable(wh, me))) {
+  const fillId = me !== asOf ? await monthEndStateAvailable(wh, me) : null;
+  if (fillId !== null) {
     const p = snapshotParams(settings);
     const bucket = (dpd: string, status: string) => bucketSql(dpd, status, p.bucketBounds);
     const date = param(asOf, 'Date');
     return (part = wholeBook) =>
       delinquencyQuery(
-        sql`${delinquencyFromMonthEndStateSql(wh, { asOf, monthEnd: me, grace: p.grace, graceEnd: p.graceEnd, bucket, part })}
+        sql`${delinquencyFromMonthEndStateSql(wh, { asOf, monthEnd: me, fillId, grace: p.grace, graceEnd: p.graceEnd, bucket, part })}
         UNION ALL
         ${activeTapeLoansSql(wh, date, part)}`,
         'month_end_state',
@@ -235,17 +236,18 @@ export async function activeDelinquencySource(
 }
 
 /**
- * Whether the month-end's kept state can be read: held under the latest snapshot run, or kept now
- * (an earlier month's, on the first list of a day in it). A warehouse that refuses the write (a
- * read-only user on a server) evaluates the state again from loan_month instead.
+ * The month-end's kept state to read (its keeping's id; heldMonthEndState): held under the latest
+ * snapshot run, or kept now (an earlier month's, on the first list of a day in it). Null when a
+ * warehouse refuses the write (a read-only user on a server): the state is then evaluated again from
+ * loan_month instead.
  */
-async function monthEndStateAvailable(wh: Warehouse, monthEnd: string): Promise<boolean> {
-  if (await monthEndStateHolds(wh, monthEnd)) return true;
+async function monthEndStateAvailable(wh: Warehouse, monthEnd: string): Promise<string | null> {
+  const held = await heldMonthEndState(wh, monthEnd);
+  if (held !== null) return held;
   try {
-    await keepMonthEndState(wh, monthEnd);
-    return true;
+    return await keepMonthEndState(wh, monthEnd);
   } catch {
-    return false;
+    return null;
   }
 }
 

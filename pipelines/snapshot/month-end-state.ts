@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { exec, execSql, querySql, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { inLoanPart, wholeBook, type LoanPart } from '../../warehouse/loan-part.ts';
@@ -33,7 +34,12 @@ import { effectiveSchedule } from './schedule-path-sql.ts';
 const columns = monthEndStateTables.month_end_state.columns.map(([n]) => n);
 
 /** The state rows of a month-end for the loans of `part` (active at the month-end, or originated after it). */
-export function monthEndStateSql(wh: Pick<Warehouse, 'database'>, monthEnd: string, part: LoanPart = wholeBook): Sql {
+export function monthEndStateSql(
+  wh: Pick<Warehouse, 'database'>,
+  monthEnd: string,
+  part: LoanPart = wholeBook,
+  fillId = '',
+): Sql {
   const t = (name: string) => trusted(tableRef(wh, name));
   const me = param(monthEnd, 'Date');
   const nextMe = param(addMonthEnds(monthEnd, 1), 'Date');
@@ -94,7 +100,7 @@ export function monthEndStateSql(wh: Pick<Warehouse, 'database'>, monthEnd: stri
       if(has_file_schedule OR due_after = 0 OR beyond_p = 0, n, greatest(a, due_after, beyond_p)) AS b`,
   ]);
   return sql`
-    SELECT ${me} AS month_end, loan_id, origination_date, product, annual_rate, toUInt32(a) AS first_installment, toUInt8(b = n AND NOT s_prefix) AS last_is_final,
+    SELECT ${me} AS month_end, ${param(fillId, 'String')} AS fill_id, loan_id, origination_date, product, annual_rate, toUInt32(a) AS first_installment, toUInt8(b = n AND NOT s_prefix) AS last_is_final,
       arraySlice(s_due, a, b - a + 1) AS due, arraySlice(s_pr, a, b - a + 1) AS principal, arraySlice(s_int, a, b - a + 1) AS interest,
       if(a > 1, C[a - 1], 0) AS due_before, if(a > 1, CPR[a - 1], 0) AS principal_before, if(a > 1, CI[a - 1], 0) AS interest_before,
       principal_total, applied, principal_paid, explicit_split, restructured, restructure_total, charge_off,
@@ -127,60 +133,91 @@ export async function fillMonthEndState(
   await exec(wh, `DROP TABLE IF EXISTS ${next}`);
 }
 
-/** Records that month_end_state holds the month-end under the snapshot run begun at `runStartedAt` (epoch ms). */
-export async function recordMonthEndState(wh: Warehouse, monthEnd: string, runStartedAt: number): Promise<void> {
-  await wh.client.insert({
-    table: tableRef(wh, 'month_end_state_runs'),
-    format: 'JSONEachRow',
-    values: [{ month_end: monthEnd, run_started_at: runStartedAt, written_at: Date.now() }],
-  });
+/**
+ * Records that month_end_state holds the month-end, by the keeping `fillId`, and how many rows,
+ * under the snapshot run begun at `runStartedAt` (epoch ms).
+ */
+export async function recordMonthEndState(
+  wh: Warehouse,
+  monthEnd: string,
+  runStartedAt: number,
+  fillId = '',
+): Promise<void> {
+  const me = param(monthEnd, 'Date');
+  const fill = param(fillId, 'String');
+  await execSql(
+    wh,
+    sql`INSERT INTO ${trusted(tableRef(wh, 'month_end_state_runs'))} (month_end, run_started_at, fill_id, rows, written_at)
+      SELECT ${me}, fromUnixTimestamp64Milli(${param(runStartedAt, 'Int64')}), ${fill}, count(), now64(3)
+      FROM ${trusted(tableRef(wh, 'month_end_state'))} WHERE month_end = ${me} AND fill_id = ${fill}`,
+  );
 }
 
-/** Whether month_end_state holds the month-end under the latest snapshot run. */
-export async function monthEndStateHolds(wh: Warehouse, monthEnd: string): Promise<boolean> {
-  const [r] = await querySql<{ n: string }>(
+/** The runs' table's rows of the month-end under the latest snapshot run. */
+const latestRunRecords = (wh: Pick<Warehouse, 'database'>, monthEnd: Param) =>
+  sql`SELECT fill_id, rows, written_at FROM ${trusted(tableRef(wh, 'month_end_state_runs'))}
+    WHERE month_end = ${monthEnd} AND run_started_at = (SELECT max(started_at) FROM ${trusted(tableRef(wh, 'snapshot_runs'))})`;
+
+/**
+ * The keeping of the month-end's state to read (its fill_id), or null when none is held: written
+ * under the latest snapshot run with every row still there (a refresh replacing the touched loans'
+ * rows could have left an earlier month's partial until its run is recorded); the latest such.
+ */
+export async function heldMonthEndState(wh: Warehouse, monthEnd: string): Promise<string | null> {
+  const me = param(monthEnd, 'Date');
+  const [r] = await querySql<{ fill_id: string }>(
     wh,
-    sql`SELECT count() AS n FROM ${trusted(tableRef(wh, 'month_end_state_runs'))}
-      WHERE month_end = ${param(monthEnd, 'Date')}
-        AND run_started_at = (SELECT max(started_at) FROM ${trusted(tableRef(wh, 'snapshot_runs'))})`,
+    sql`SELECT lwq_r.fill_id AS fill_id FROM (${latestRunRecords(wh, me)}) AS lwq_r
+      INNER JOIN (SELECT fill_id, count() AS n FROM ${trusted(tableRef(wh, 'month_end_state'))} WHERE month_end = ${me} GROUP BY fill_id) AS lwq_n
+        ON lwq_n.fill_id = lwq_r.fill_id
+      WHERE lwq_n.n = lwq_r.rows
+      ORDER BY lwq_r.written_at DESC LIMIT 1`,
   );
-  return Number(r?.n ?? 0) > 0;
+  return r ? r.fill_id : null;
 }
+
+/** Whether month_end_state holds the month-end under the latest snapshot run (heldMonthEndState). */
+export const monthEndStateHolds = async (wh: Warehouse, monthEnd: string) =>
+  (await heldMonthEndState(wh, monthEnd)) !== null;
 
 /** Loans per statement of a month-end state kept on demand (the case list's parts). */
 const keptStateLoansPerPart = 250_000;
-const keeping = new Map<string, Promise<void>>();
+const keeping = new Map<string, Promise<string>>();
 
 /**
  * Keeps the state of a month-end the latest snapshot run did not write (an earlier month's, for a
- * list of a day in it): its rows replaced, then recorded under that run — once per process at a
- * time (a second caller waits for the first). The caller has checked the snapshot is fresh.
+ * list of a day in it) under a keeping id of its own, recorded under that run once every row is in,
+ * and drops the keepings of earlier runs; once per process at a time (a second caller waits for the
+ * first). Returns the keeping's id. The caller has checked the snapshot is fresh.
  */
-export function keepMonthEndState(wh: Warehouse, monthEnd: string): Promise<void> {
+export function keepMonthEndState(wh: Warehouse, monthEnd: string): Promise<string> {
   const key = `${wh.database}\u0000${monthEnd}`;
   const running = keeping.get(key);
   if (running) return running;
   const done = (async () => {
+    const me = param(monthEnd, 'Date');
+    const fillId = randomUUID();
     const runs = trusted(tableRef(wh, 'snapshot_runs'));
     const [run] = await querySql<{ at: string }>(
       wh,
       sql`SELECT toString(toUnixTimestamp64Milli(max(started_at))) AS at FROM ${runs}`,
     );
     const live = trusted(tableRef(wh, 'month_end_state'));
-    await execSql(wh, sql`DELETE FROM ${live} WHERE month_end = ${param(monthEnd, 'Date')}`, {
-      lightweight_deletes_sync: 2,
-    });
     const [n] = await querySql<{ n: string }>(wh, sql`SELECT count() AS n FROM ${trusted(tableRef(wh, 'loans'))}`);
     const parts = await loanRangeParts(wh, Math.max(1, Math.ceil(Number(n?.n ?? 0) / keptStateLoansPerPart)));
     for (const p of parts)
       await execSql(
         wh,
-        sql`INSERT INTO ${live} (${trusted(columns.join(', '))}) ${monthEndStateSql(wh, monthEnd, p)}`,
-        {
-          max_insert_threads: 2,
-        },
+        sql`INSERT INTO ${live} (${trusted(columns.join(', '))}) ${monthEndStateSql(wh, monthEnd, p, fillId)}`,
+        { max_insert_threads: 2 },
       );
-    await recordMonthEndState(wh, monthEnd, Number(run?.at ?? 0));
+    await recordMonthEndState(wh, monthEnd, Number(run?.at ?? 0), fillId);
+    // a keeping of this run may be read by another process meanwhile: only earlier runs' go
+    await execSql(
+      wh,
+      sql`DELETE FROM ${live} WHERE month_end = ${me} AND fill_id NOT IN (SELECT fill_id FROM (${latestRunRecords(wh, me)}))`,
+    );
+    return fillId;
   })().finally(() => keeping.delete(key));
   keeping.set(key, done);
   return done;
@@ -196,6 +233,8 @@ export function delinquencyFromMonthEndStateSql(
   o: {
     asOf: string;
     monthEnd: string;
+    /** the keeping to read (heldMonthEndState) */
+    fillId: string;
     grace: Param;
     graceEnd: Param;
     bucket: (dpd: string, status: string) => Sql;
@@ -212,7 +251,8 @@ export function delinquencyFromMonthEndStateSql(
       principal_paid + ${toDate('pay_principal', 'pay_dates')} AS principal_paid_to_date,
       restructure_total - restructured - ${toDate('restructure_amounts', 'restructure_dates')} AS restructured_later
     FROM ${trusted(tableRef(wh, 'month_end_state'))}
-    WHERE month_end = ${param(o.monthEnd, 'Date')} AND origination_date <= ${date} AND ${inLoanPart('loan_id', o.part)}`;
+    WHERE month_end = ${param(o.monthEnd, 'Date')} AND fill_id = ${param(o.fillId, 'String')} AND origination_date <= ${date}
+      AND ${inLoanPart('loan_id', o.part)}`;
   const evaluated = underLayers(state, [
     `arrayMap(c -> c + due_before, arrayCumSum(arrayMap((x, y) -> x + y, principal, interest))) AS C,
       arrayMap(c -> c + principal_before, arrayCumSum(principal)) AS CPR, arrayMap(c -> c + interest_before, arrayCumSum(interest)) AS CI`,

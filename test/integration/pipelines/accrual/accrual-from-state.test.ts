@@ -14,7 +14,7 @@ import {
   type AccrualRules,
 } from '../../../../pipelines/accrual/accrual-rules.ts';
 import { activeDelinquencyQuery } from '../../../../pipelines/snapshot/delinquency-as-of.ts';
-import { monthEndStateHolds } from '../../../../pipelines/snapshot/month-end-state.ts';
+import { heldMonthEndState, monthEndStateHolds } from '../../../../pipelines/snapshot/month-end-state.ts';
 import { exec, queryRows, querySql, type Warehouse } from '../../../../warehouse/connection.ts';
 import { sql } from '../../../../warehouse/sql.ts';
 import { addDays, addMonthEnds } from '../../../../lib/dates.ts';
@@ -59,9 +59,10 @@ async function owedBothWays(wh: Warehouse, o: { asOf: string; monthEnd: string; 
   expect(q.source).toBe('month_end_state');
   const active = sql`SELECT loan_id FROM (${q.sql})`;
   const history = (await amountToCureFromHistory(wh, { ...o, settings, loans: active })).map(owedKey);
+  const fillId = (await heldMonthEndState(wh, o.monthEnd))!;
   const carried = await querySql<Parameters<typeof owedKey>[0]>(
     wh,
-    sql`SELECT * FROM (${owedFromMonthEndStateSql(wh, { ...o, settings, loans: active })}) ORDER BY loan_id`,
+    sql`SELECT * FROM (${owedFromMonthEndStateSql(wh, { ...o, fillId, settings, loans: active })}) ORDER BY loan_id`,
   );
   return { active, history, carried };
 }
