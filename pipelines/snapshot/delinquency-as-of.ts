@@ -6,7 +6,8 @@ import { inLoanPart, wholeBook, type LoanPart } from '../../warehouse/loan-part.
 import { effectiveSchedule, scheduleLoanMonthsSql } from './schedule-path-sql.ts';
 import { lastMonthEnd } from './build-snapshots.ts';
 import { settingsLabel, snapshotParams, snapshotPass, type SnapshotSettings } from './snapshot-settings.ts';
-import { delinquencyFromMonthEndStateSql, heldMonthEndState, keepMonthEndState } from './month-end-state.ts';
+import { heldMonthEndState, keepMonthEndState } from './month-end-state.ts';
+import { delinquencyFromMonthEndStateSql } from './delinquency-from-month-end-state.ts';
 
 export interface DelinquencyAsOf {
   loan_id: string;
