@@ -208,30 +208,34 @@ export async function activeDelinquencySource(
   const me = lastMonthEnd(asOf);
   if (!(covers ?? (await snapshotCovers(wh, me, settings))))
     return (part = wholeBook) => delinquencyQuery(delinquencyAsOfSql(wh, asOf, settings, part), 'history');
+  const date = param(asOf, 'Date');
+  // a book without a servicer tape has no tape loans to read back from loan_month (a scan of every month-end's rows per part)
+  const [tapes] = await querySql<{ n: string }>(
+    wh,
+    sql`SELECT count() AS n FROM (SELECT 1 FROM ${trusted(tableRef(wh, 'performance'))} LIMIT 1)`,
+  );
+  const tapeLoans = (part: LoanPart) =>
+    Number(tapes?.n ?? 1) > 0 ? sql`UNION ALL ${activeTapeLoansSql(wh, date, part)}` : trusted('');
   const fillId = me !== asOf ? await monthEndStateAvailable(wh, me) : null;
   if (fillId !== null) {
     const p = snapshotParams(settings);
     const bucket = (dpd: string, status: string) => bucketSql(dpd, status, p.bucketBounds);
-    const date = param(asOf, 'Date');
     return (part = wholeBook) =>
       delinquencyQuery(
         sql`${delinquencyFromMonthEndStateSql(wh, { asOf, monthEnd: me, fillId, grace: p.grace, graceEnd: p.graceEnd, bucket, part })}
-        UNION ALL
-        ${activeTapeLoansSql(wh, date, part)}`,
+        ${tapeLoans(part)}`,
         'month_end_state',
       );
   }
   if (me !== asOf)
     return (part = wholeBook) => delinquencyQuery(delinquencyFromStateSql(wh, asOf, settings, part), 'state');
-  const date = param(asOf, 'Date');
   return (part = wholeBook) =>
     delinquencyQuery(
       sql`SELECT loan_id, toString(month_end) AS as_of, toString(source) AS source, dpd, toString(bucket) AS bucket, toString(status) AS status,
         toString(principal_balance) AS principal_balance, toString(overdue_principal) AS overdue_principal, toString(overdue_interest) AS overdue_interest
       FROM ${trusted(tableRef(wh, 'loan_month'))} WHERE month_end = ${date} AND status = 'active' AND source = 'schedule'
         AND ${inLoanPart('loan_id', part)}
-      UNION ALL
-      ${activeTapeLoansSql(wh, date, part)}`,
+      ${tapeLoans(part)}`,
       'snapshot',
     );
 }
