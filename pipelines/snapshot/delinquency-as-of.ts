@@ -7,7 +7,7 @@ import { effectiveSchedule, scheduleLoanMonthsSql } from './schedule-path-sql.ts
 import { lastMonthEnd } from './build-snapshots.ts';
 import { settingsLabel, snapshotParams, snapshotPass, type SnapshotSettings } from './snapshot-settings.ts';
 import { heldMonthEndState, keepMonthEndState } from './month-end-state.ts';
-import { delinquencyFromMonthEndStateSql } from './delinquency-from-month-end-state.ts';
+import { delinquencyFromMonthEndStateSql, delinquencyOnWindowSql } from './delinquency-from-month-end-state.ts';
 
 export interface DelinquencyAsOf {
   loan_id: string;
@@ -95,48 +95,34 @@ export function delinquencyFromStateSql(
     filter: sql`loan_id IN ${candidates}`,
     reach: { through: date, credits: trusted('ifNull(lwq_pay.applied, 0) + ifNull(lwq_ev.r_to_date, 0)') },
   });
-  const cents = (x: string) => trusted(`toString(CAST(${x} AS Decimal(18, 2)) / 100)`);
-  return sql`
-    SELECT loan_id, toString(${date}) AS as_of, 'schedule' AS source, dpd, ${bucketSql('dpd', 'status', p.bucketBounds)} AS bucket, status,
-      ${cents('bal')} AS principal_balance, ${cents('odp')} AS overdue_principal, ${cents('odi')} AS overdue_interest
+  // the whole schedule read (a prefix: reach) as the window, nothing before it
+  const state = sql`
+    SELECT loan_id, s_due AS due, s_pr AS principal, s_int AS interest,
+      toInt64(0) AS due_before, toInt64(0) AS principal_before, toInt64(0) AS interest_before,
+      if(s_prefix, s_principal_cents, arraySum(s_pr)) AS principal_total, explicit_split,
+      if(has_co, co_raw, toDate('2149-06-06')) AS charge_off, applied + r_to_date AS P,
+      principal_paid AS principal_paid_to_date, r_total - r_to_date AS restructured_later
     FROM (
-      SELECT loan_id,
-        arrayCumSum(arrayMap((a, b) -> a + b, s_pr, s_int)) AS C, arrayCumSum(s_pr) AS CPR, arrayCumSum(s_int) AS CI,
-        -- a prefix's principal is not all of it; its interest total is read only when P covers it all (then it is whole)
-        length(s_due) AS n, if(s_prefix, s_principal_cents, CPR[n]) AS principal_total, CI[n] AS interest_total,
-        applied + r_to_date AS P,
-        -- the oldest installment not fully paid (0: none, paid off) and the installments past due (due + grace < date)
-        arrayFirstIndex(c -> c > P, C) AS io,
-        arrayCount(x -> x + ${p.grace} < ${date}, s_due) AS k,
-        if(io > 1, C[io - 1], 0) AS c_prev,
-        multiIf(has_co AND ${date} >= co_raw, 'charged_off', io = 0, 'paid_off', 'active') AS status,
-        toUInt32(greatest(if(io > 0 AND s_due[io] + ${p.grace} < ${date},
-          toInt64(dateDiff('day', s_due[io], ${date})) - if(${p.graceEnd} = 1, ${p.grace}, 0), 0), 0)) AS dpd,
-        if(io = 0, principal_total, if(io > 1, CPR[io - 1], 0) + least(greatest(P - c_prev - s_int[io], 0), s_pr[io])) AS ppaid,
-        if(io = 0, interest_total, if(io > 1, CI[io - 1], 0) + least(greatest(P - c_prev, 0), s_int[io])) AS ipaid,
-        if(k > 0, greatest(CPR[k] - ppaid, 0), 0) AS odp,
-        if(k > 0, greatest(CI[k] - ipaid, 0), 0) AS odi,
-        greatest(principal_total - if(explicit_split = 1, principal_paid, ppaid) - (r_total - r_to_date), 0) AS bal
-      FROM (
-        SELECT lwq_l.loan_id AS loan_id,
-          ${schedule.columns}, lwq_pay.applied AS applied, lwq_pay.principal AS principal_paid,
-          lwq_pay.explicit_split AS explicit_split, lwq_ev.has_co AS has_co, lwq_ev.co_raw AS co_raw, lwq_ev.r_total AS r_total, lwq_ev.r_to_date AS r_to_date
-        -- the candidates before the joins: a filter on the joined rows probed every loan of the book against them
-        FROM (SELECT * FROM ${t('loans')} WHERE loan_id IN ${candidates} AND origination_date <= ${date}) AS lwq_l
-        ${schedule.join}
-        -- per payment as the snapshot converts it (cents, truncated), summed; explicit_split over all the loan's payments, as there
-        LEFT JOIN (SELECT loan_id, sumIf(toInt64((amount - ifNull(penalty_paid, 0)) * 100), paid_date <= ${date}) AS applied,
-                     sumIf(toInt64(ifNull(principal_paid, 0) * 100), paid_date <= ${date}) AS principal,
-                     toUInt8(countIf(isNull(principal_paid)) = 0) AS explicit_split
-                   FROM ${t('payments')} WHERE loan_id IN ${candidates} GROUP BY loan_id) AS lwq_pay ON lwq_pay.loan_id = lwq_l.loan_id
-        LEFT JOIN (SELECT loan_id, countIf(type = 'charge_off') > 0 AS has_co, minIf(event_date, type = 'charge_off') AS co_raw,
-                     sumIf(toInt64(amount * 100), type = 'restructure') AS r_total,
-                     sumIf(toInt64(amount * 100), type = 'restructure' AND event_date <= ${date}) AS r_to_date
-                   FROM ${t('loan_events')} WHERE loan_id IN ${candidates} GROUP BY loan_id) AS lwq_ev ON lwq_ev.loan_id = lwq_l.loan_id
-      )
+      SELECT lwq_l.loan_id AS loan_id,
+        ${schedule.columns}, lwq_pay.applied AS applied, lwq_pay.principal AS principal_paid,
+        lwq_pay.explicit_split AS explicit_split, lwq_ev.has_co AS has_co, lwq_ev.co_raw AS co_raw, lwq_ev.r_total AS r_total, lwq_ev.r_to_date AS r_to_date
+      -- the candidates before the joins: a filter on the joined rows probed every loan of the book against them
+      FROM (SELECT * FROM ${t('loans')} WHERE loan_id IN ${candidates} AND origination_date <= ${date}) AS lwq_l
+      ${schedule.join}
+      -- per payment as the snapshot converts it (cents, truncated), summed; explicit_split over all the loan's payments, as there
+      LEFT JOIN (SELECT loan_id, sumIf(toInt64((amount - ifNull(penalty_paid, 0)) * 100), paid_date <= ${date}) AS applied,
+                   sumIf(toInt64(ifNull(principal_paid, 0) * 100), paid_date <= ${date}) AS principal,
+                   toUInt8(countIf(isNull(principal_paid)) = 0) AS explicit_split
+                 FROM ${t('payments')} WHERE loan_id IN ${candidates} GROUP BY loan_id) AS lwq_pay ON lwq_pay.loan_id = lwq_l.loan_id
+      LEFT JOIN (SELECT loan_id, countIf(type = 'charge_off') > 0 AS has_co, minIf(event_date, type = 'charge_off') AS co_raw,
+                   sumIf(toInt64(amount * 100), type = 'restructure') AS r_total,
+                   sumIf(toInt64(amount * 100), type = 'restructure' AND event_date <= ${date}) AS r_to_date
+                 FROM ${t('loan_events')} WHERE loan_id IN ${candidates} GROUP BY loan_id) AS lwq_ev ON lwq_ev.loan_id = lwq_l.loan_id
       -- a loan without payments or events joins as zeros and explicit_split 0, as in the snapshot (join_use_nulls = 0)
-    )
-    WHERE status = 'active'
+    )`;
+  const bucket = (dpd: string, status: string) => bucketSql(dpd, status, p.bucketBounds);
+  return sql`
+    ${delinquencyOnWindowSql(state, { date, grace: p.grace, graceEnd: p.graceEnd, bucket })}
     UNION ALL
     ${activeTapeLoansSql(wh, date, part)}`;
 }

@@ -5,8 +5,8 @@ import { param, sql, trusted, underLayers, type Param, type Sql } from '../../wa
 
 /**
  * Active schedule loans' delinquency on a date after `monthEnd` and before the next month-end,
- * from month_end_state alone: the columns of delinquencyFromStateSql's schedule loans, by the same
- * closed form on the window (the cumulative sums before it added back).
+ * from month_end_state alone, on its window (delinquencyOnWindowSql; the cumulative sums before it
+ * added back).
  */
 export function delinquencyFromMonthEndStateSql(
   wh: Pick<Warehouse, 'database'>,
@@ -22,7 +22,6 @@ export function delinquencyFromMonthEndStateSql(
   },
 ): Sql {
   const date = param(o.asOf, 'Date');
-  const cents = (x: string) => trusted(`toString(CAST(${x} AS Decimal(18, 2)) / 100)`);
   const toDate = (values: string, dates: string) =>
     sql`arraySum(arrayFilter((v, t) -> t <= ${date}, ${trusted(values)}, ${trusted(dates)}))`;
   const state = sql`
@@ -33,6 +32,25 @@ export function delinquencyFromMonthEndStateSql(
     FROM ${trusted(tableRef(wh, 'month_end_state'))}
     WHERE month_end = ${param(o.monthEnd, 'Date')} AND fill_id = ${param(o.fillId, 'String')} AND origination_date <= ${date}
       AND ${inLoanPart('loan_id', o.part)}`;
+  return delinquencyOnWindowSql(state, { date, grace: o.grace, graceEnd: o.graceEnd, bucket: o.bucket });
+}
+
+/**
+ * SPEC §4's rules in closed form on a window of each loan's schedule, for a date: `state` gives per
+ * loan its window (due, principal, interest: cents), the cumulative sums before it (due_before,
+ * principal_before, interest_before; 0 for a window from the first installment), the amount applied
+ * P, principal_total, explicit_split with principal_paid_to_date, restructured_later (restructure
+ * credits after the date) and charge_off (2149-06-06: none). The oldest installment not fully paid is
+ * the window's first whose cumulative amount due exceeds P, DPD counts from its due date once grace
+ * has lapsed, the waterfall (interest then principal) gives the principal paid and hence the balance
+ * and overdue amounts. Active loans only, with DelinquencyAsOf's columns.
+ */
+export function delinquencyOnWindowSql(
+  state: Sql,
+  o: { date: Param; grace: Param; graceEnd: Param; bucket: (dpd: string, status: string) => Sql },
+): Sql {
+  const { date } = o;
+  const cents = (x: string) => trusted(`toString(CAST(${x} AS Decimal(18, 2)) / 100)`);
   const evaluated = underLayers(state, [
     `arrayMap(c -> c + due_before, arrayCumSum(arrayMap((x, y) -> x + y, principal, interest))) AS C,
       arrayMap(c -> c + principal_before, arrayCumSum(principal)) AS CPR, arrayMap(c -> c + interest_before, arrayCumSum(interest)) AS CI`,
