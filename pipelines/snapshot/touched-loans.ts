@@ -112,7 +112,8 @@ export function createTouchedStatements(
   const touched = trusted(touchedTable(wh));
   const base = trusted(`${touchedTable(wh)}_base`);
   const ids = param(o.ingestIds, 'Array(String)');
-  const unseen = sql`has(${ids}, ingest_id)`;
+  // IN, not has(): the engine evaluates has() of a constant array row by row (10.7M payments: 350 ms, IN 15 ms)
+  const unseen = sql`(ingest_id IN ${ids})`;
   const prev = param(o.plan.previousMonthEnd, 'Date');
   const now = param(o.plan.monthEnd, 'Date');
   const anyRow = (['loans', 'schedule', 'performance'] as const).map(
