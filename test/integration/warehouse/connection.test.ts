@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../warehouse/config.ts';
-import { engineMemorySettings, exec, queryRows, withSettings } from '../../../warehouse/connection.ts';
+import { engineMemorySettings, enginePlanningSettings, exec, queryRows, withSettings } from '../../../warehouse/connection.ts';
 import { migrate, migrations } from '../../../warehouse/migrations/index.ts';
 import { dataColumns, rawTables, rowHashExpr, systemTables } from '../../../warehouse/tables.ts';
 import { disposeIfOpened, testWarehouse } from '../../helpers/warehouse.ts';
@@ -21,6 +21,14 @@ describe('warehouse connection and migrations', () => {
         toString(getSetting('storage_file_read_method')) AS storage_file_read_method`,
     );
     expect(s).toEqual(engineMemorySettings(loadConfig({})));
+  });
+
+  it('every statement runs under the planning settings (no and-compare-chain rewrite)', async () => {
+    const [s] = await queryRows<Record<string, number>>(
+      wh,
+      `SELECT toUInt8(getSetting('optimize_and_compare_chain')) AS optimize_and_compare_chain`,
+    );
+    expect(s).toEqual({ optimize_and_compare_chain: Number(enginePlanningSettings.optimize_and_compare_chain) });
   });
 
   it('migrations are recorded once and safe to re-run', async () => {
