@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../warehouse/config.ts';
-import { engineMemorySettings, enginePlanningSettings, exec, queryRows, withSettings } from '../../../warehouse/connection.ts';
+import {
+  engineMemorySettings,
+  enginePlanningSettings,
+  exec,
+  queryRows,
+  withSettings,
+} from '../../../warehouse/connection.ts';
 import { migrate, migrations } from '../../../warehouse/migrations/index.ts';
 import { dataColumns, rawTables, rowHashExpr, systemTables } from '../../../warehouse/tables.ts';
 import { disposeIfOpened, testWarehouse } from '../../helpers/warehouse.ts';
