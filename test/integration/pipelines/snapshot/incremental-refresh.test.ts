@@ -18,7 +18,8 @@ import { disposeIfOpened, testWarehouse, tmpDir } from '../../../helpers/warehou
  * actions): rows dated after the month-end that change earlier loan-months (a payment without a
  * principal split on a loan that split it, a restructure) and one that does not (a charge-off), a month-end crossing, a charge-off and a restructure booked late, a classification
  * override, an outcome recorded in the console, rows of a killed ingest (no receipt), a non-retail
- * borrower whose other loan changes class through contagion, two days' files in one refresh, and a
+ * borrower whose other loan changes class through contagion, a sold loan paid after the month-end
+ * (its loan-months kept, its sale facts derived again from them), two days' files in one refresh, and a
  * refresh killed half way and run again.
  */
 
@@ -90,6 +91,13 @@ describe('incremental refresh over daily files across a month-end (seed 11): the
       'Y1,CY,consumer,2024-01-15,12000.00,0.12,12,annuity',
       'Y2,CY,consumer,2024-01-15,6000.00,0.12,12,annuity',
       'Y3,CY,consumer,2024-01-15,6000.00,0.12,12,annuity',
+      // never paid, its collateral sold in April: a payment after May's end keeps its loan-months, but its
+      // sale facts are derived again from them (DPD and balance before the sale)
+      'Z1,CY,consumer,2024-01-15,6000.00,0.12,12,annuity',
+    ]);
+    write(m.base, 'loan_events-z.csv', [
+      'event_id,loan_id,event_date,type,amount,note',
+      'EZ1,Z1,2024-04-20,collateral_sale,2500.00,',
     ]);
     // Y1 splits principal explicitly (far below the waterfall's share): its balance follows the split
     write(m.base, 'payments-y.csv', [
@@ -109,6 +117,7 @@ describe('incremental refresh over daily files across a month-end (seed 11): the
       'payment_id,loan_id,paid_date,amount',
       'PX1,X1,2024-05-20,5000.00',
       'PY1c,Y1,2024-06-29,500.00',
+      'PZ1,Z1,2024-06-29,200.00',
     ]);
     write(d1!.dir, 'loan_events-y.csv', [
       'event_id,loan_id,event_date,type,amount,note',
