@@ -133,3 +133,13 @@ export function render(
  * literal reads back as exactly `text`.
  */
 export const sqlStringLiteral = (text: string): string => `'${text.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
+
+/**
+ * A filter on a column of code's choosing: true when the list is empty, else the column's value is
+ * one of the list's. IN, not has(): the engine evaluates has() of a constant array row by row (on
+ * the 1M book 3× slower over the promises' facts, 23× over the payments' ingest ids).
+ */
+export function anyOf(values: readonly string[] | undefined, column: string): Sql {
+  const list = param(values ?? [], 'Array(String)');
+  return sql`(empty(${list}) OR ${trusted(column)} IN ${list})`;
+}

@@ -6,7 +6,7 @@ import { addMonthEnds } from '../../lib/dates.ts';
 import { UserError } from '../../lib/user-error.ts';
 import { handledLater } from '../../lib/handled-later.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
-import { param, sql, trusted, type Sql } from '../../warehouse/sql.ts';
+import { anyOf, param, sql, trusted } from '../../warehouse/sql.ts';
 import { runMetric, bucketOrder } from '../../warehouse/metrics/run.ts';
 import { activeDelinquencySource, delinquencyAsOfSql, snapshotCovers } from '../snapshot/delinquency-as-of.ts';
 import { inLoanPart, type LoanPart } from '../../warehouse/loan-part.ts';
@@ -102,12 +102,6 @@ async function rollForward(wh: Warehouse, monthEnd: string): Promise<Map<string,
     if (worse) out.set(from, (out.get(from) ?? 0) + Number(row.flow_share));
   }
   return out;
-}
-
-/** A filter on a column: true when the list is empty, else the column's value is one of the list's. */
-function anyOf(values: readonly string[] | undefined, column: string): Sql {
-  const list = param(values ?? [], 'Array(String)');
-  return sql`(empty(${list}) OR has(${list}, ${trusted(column)}))`;
 }
 
 /** A case-list date the list cannot be built for (before the first month-end, or far past the data): exit 2 / HTTP 400. */
@@ -280,7 +274,7 @@ export async function buildCaseList(
     }
     WHERE d.status = 'active'
       -- a current loan is a case when its (updated) score is a watch grade: unchanged since the score, that is the scored grade
-      AND (d.dpd > 0 OR (s.loan_id != '' AND (has(${param(defaultWatchGrades, 'Array(String)')}, s.grade) OR ${thenJoins ? trusted("t.bucket != 'C' OR bp.broken > 0") : trusted("d.bucket != 'C'")}))
+      AND (d.dpd > 0 OR (s.loan_id != '' AND (s.grade IN ${param(defaultWatchGrades, 'Array(String)')} OR ${thenJoins ? trusted("t.bucket != 'C' OR bp.broken > 0") : trusted("d.bucket != 'C'")}))
         OR (s.loan_id = '' AND ${param(currentUnscoredWatch ? 1 : 0, 'UInt8')} = 1))
       AND ${anyOf(o.filters?.region, 'l.region')}
       AND ${anyOf(o.filters?.product, 'l.product')}`,

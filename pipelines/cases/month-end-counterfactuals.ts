@@ -31,7 +31,7 @@ export async function keepMonthEndCounterfactuals(
             WHERE model_name = ${name} AND model_version = ${version} AND month_end = ${me}) AS s
       INNER JOIN (SELECT loan_id, dpd FROM ${t('loan_month')} WHERE month_end = ${me} AND status = 'active' AND dpd <= 30) AS d
         ON d.loan_id = s.loan_id
-      WHERE (d.dpd > 0 OR has(${param(defaultWatchGrades, 'Array(String)')}, s.grade))
+      WHERE (d.dpd > 0 OR s.grade IN ${param(defaultWatchGrades, 'Array(String)')})
         AND (s.loan_id, toUInt32(s.scored_at)) NOT IN (
           SELECT loan_id, toUInt32(scored_at) FROM ${t('loan_counterfactuals')}
           WHERE model_name = ${name} AND model_version = ${version} AND month_end = ${me} AND spec = ${param(spec, 'String')})

@@ -1,7 +1,7 @@
 import { addDays } from '../../lib/dates.ts';
 import { querySql, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
-import { param, sql, trusted, type Sql } from '../../warehouse/sql.ts';
+import { anyOf, param, sql, trusted } from '../../warehouse/sql.ts';
 import { defaultContactRules, type ContactRules } from './contact-rules-config.ts';
 import {
   actionBreaches,
@@ -37,11 +37,6 @@ interface JudgedAction extends ContactRecord {
   team: string;
   judged: number;
 }
-
-const anyOf = (values: readonly string[] | undefined, column: string): Sql => {
-  const list = param(values ?? [], 'Array(String)');
-  return sql`(empty(${list}) OR has(${list}, ${trusted(column)}))`;
-};
 
 /** days of history before `from` that can decide a breach in the window: the week of the weekly cap, a cooling-off after a refusal, the gap */
 const lookbackDays = (rules: ContactRules) =>

@@ -2,7 +2,7 @@ import { querySql, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { csvChunks } from '../../warehouse/metrics/csv.ts';
 import { promiseFactsSql, promiseRowsSql, specGraceDays } from '../../warehouse/metrics/promise-sources.ts';
-import { param, sql, trusted, type Sql } from '../../warehouse/sql.ts';
+import { anyOf, param, sql, trusted } from '../../warehouse/sql.ts';
 import { addDays } from '../../lib/dates.ts';
 
 /**
@@ -47,11 +47,6 @@ export interface PromiseQuery {
   team?: readonly string[];
   agent?: readonly string[];
 }
-
-const anyOf = (values: readonly string[] | undefined, column: string): Sql => {
-  const list = param(values ?? [], 'Array(String)');
-  return sql`(empty(${list}) OR has(${list}, ${trusted(column)}))`;
-};
 
 /** The promises made up to the date (scope and filters applied), the ones falling due first first. */
 export async function listPromises(wh: Warehouse, q: PromiseQuery): Promise<PromiseRow[]> {
@@ -143,7 +138,7 @@ export async function recentUnkeptPromises(
       sql`${pick} FROM (SELECT loan_id, action_id, promise_due AS deadline, toString(promise_status) AS status
           FROM ${trusted(tableRef(wh, 'collection_facts'))}
           WHERE outcome = 'promise_to_pay' AND action_date <= ${asOf} AND promise_due > ${since} AND promise_due <= ${asOf}
-            AND has(${states}, toString(promise_status))) AS lwq_u
+            AND toString(promise_status) IN ${states}) AS lwq_u
         GROUP BY loan_id`,
     );
     return new Map(rows.map(({ loan_id, ...r }) => [loan_id, r]));
@@ -156,7 +151,7 @@ export async function recentUnkeptPromises(
     wh,
     sql`${pick}
       FROM (SELECT loan_id, action_id, deadline, status FROM (${promiseRowsSql(trusted(wh.database), asOf, grace, loans)})
-            WHERE has(${states}, status) AND deadline > ${since}) AS lwq_u
+            WHERE status IN ${states} AND deadline > ${since}) AS lwq_u
       GROUP BY loan_id`,
   );
   return new Map(rows.map(({ loan_id, ...r }) => [loan_id, r]));

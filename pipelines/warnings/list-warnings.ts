@@ -1,7 +1,7 @@
 import { querySql, type Warehouse } from '../../warehouse/connection.ts';
 import { csvTable } from '../../warehouse/csv-cell.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
-import { param, sql, trusted } from '../../warehouse/sql.ts';
+import { anyOf, param, sql, trusted } from '../../warehouse/sql.ts';
 
 export interface StoredWarning {
   as_of: string;
@@ -43,10 +43,6 @@ export async function listWarnings(
 ): Promise<StoredWarning[]> {
   const f = o.filters ?? {};
   // the date is selected as `day`: an alias named as_of would shadow the column in WHERE (ClickHouse resolves aliases first)
-  const inList = (values: string[] | undefined, column: string) => {
-    const list = param(values ?? [], 'Array(String)');
-    return sql`(empty(${list}) OR has(${list}, ${trusted(column)}))`;
-  };
   const loan = param(f.loanId ?? '', 'String');
   const rows = await querySql<Omit<StoredWarning, 'evidence' | 'as_of'> & { day: string; evidence: string }>(
     wh,
@@ -54,11 +50,11 @@ export async function listWarnings(
     SELECT toString(as_of) AS day, rule_id, kind, severity, loan_id, model, value, threshold, evidence, region, product, branch, team, toString(fired_at) AS fired_at
     FROM ${trusted(tableRef(wh, 'warnings'))}
     WHERE as_of = ${param(o.asOf, 'Date')}
-      AND ${inList(f.rule, 'rule_id')}
-      AND ${inList(f.kind, 'kind')}
-      AND ${inList(f.severity, 'severity')}
-      AND ${inList(f.region, 'region')}
-      AND ${inList(f.team, 'team')}
+      AND ${anyOf(f.rule, 'rule_id')}
+      AND ${anyOf(f.kind, 'kind')}
+      AND ${anyOf(f.severity, 'severity')}
+      AND ${anyOf(f.region, 'region')}
+      AND ${anyOf(f.team, 'team')}
       AND (${loan} = '' OR loan_id = ${loan})
       AND (rule_id, loan_id, model) > (${param(o.after?.rule_id ?? '', 'String')}, ${param(o.after?.loan_id ?? '', 'String')}, ${param(o.after?.model ?? '', 'String')})
     ORDER BY rule_id, loan_id, model

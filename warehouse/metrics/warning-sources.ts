@@ -119,7 +119,7 @@ const judgedSubjects = (c: SourceContext) => sql`
         SELECT loan_id, month_end, 'rule' AS lwq_kind, rule_id AS lwq_subject, warned_on FROM (${storedWarnings(c)})
         UNION ALL
         SELECT loan_id, month_end, 'grade' AS lwq_kind, toString(grade) AS lwq_subject, month_end AS warned_on
-        FROM (${championScores(c)}) WHERE has(${param(championGrades, 'Array(String)')}, toString(grade)))
+        FROM (${championScores(c)}) WHERE toString(grade) IN ${param(championGrades, 'Array(String)')})
       GROUP BY loan_id, month_end) AS lwq_k ON lwq_k.loan_id = lwq_b.loan_id AND lwq_k.month_end = lwq_b.month_end
     -- merged, not hashed: with a year of scores the subjects are as many as the judged months (a quarter less time)
     SETTINGS join_algorithm = 'full_sorting_merge')`;

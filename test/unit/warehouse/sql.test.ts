@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { joinSql, param, ParamAllocator, render, sql, sqlStringLiteral, trusted } from '../../../warehouse/sql.ts';
+import {
+  anyOf,
+  joinSql,
+  param,
+  ParamAllocator,
+  render,
+  sql,
+  sqlStringLiteral,
+  trusted,
+} from '../../../warehouse/sql.ts';
 
 describe('SQL fragments', () => {
   it('carry their own values; one allocator names them when the statement is rendered', () => {
@@ -53,5 +62,13 @@ describe('SQL fragments', () => {
     expect(sqlStringLiteral("it's")).toBe("'it''s'");
     expect(sqlStringLiteral('a\\b')).toBe("'a\\\\b'");
     expect(sqlStringLiteral("\\'; DROP TABLE x; --")).toBe("'\\\\''; DROP TABLE x; --'");
+  });
+
+  it('anyOf: the column IN the bound list, or true for an empty list (no filter)', () => {
+    expect(render(anyOf(['east', 'west'], 'l.region'))).toEqual({
+      query: '(empty({lwp_0:Array(String)}) OR l.region IN {lwp_0:Array(String)})',
+      query_params: { lwp_0: ['east', 'west'] },
+    });
+    expect(render(anyOf(undefined, 'team')).query_params).toEqual({ lwp_0: [] });
   });
 });
