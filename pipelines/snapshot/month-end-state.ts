@@ -176,10 +176,6 @@ export async function heldMonthEndState(wh: Warehouse, monthEnd: string): Promis
   return r ? r.fill_id : null;
 }
 
-/** Whether month_end_state holds the month-end under the latest snapshot run (heldMonthEndState). */
-export const monthEndStateHolds = async (wh: Warehouse, monthEnd: string) =>
-  (await heldMonthEndState(wh, monthEnd)) !== null;
-
 /** Loans per statement of a month-end state kept on demand (the case list's parts). */
 const keptStateLoansPerPart = 250_000;
 const keeping = new Map<string, Promise<string>>();

@@ -14,7 +14,7 @@ import {
   type AccrualRules,
 } from '../../../../pipelines/accrual/accrual-rules.ts';
 import { activeDelinquencyQuery } from '../../../../pipelines/snapshot/delinquency-as-of.ts';
-import { heldMonthEndState, monthEndStateHolds } from '../../../../pipelines/snapshot/month-end-state.ts';
+import { heldMonthEndState } from '../../../../pipelines/snapshot/month-end-state.ts';
 import { exec, queryRows, querySql, type Warehouse } from '../../../../warehouse/connection.ts';
 import { sql } from '../../../../warehouse/sql.ts';
 import { addDays, addMonthEnds } from '../../../../lib/dates.ts';
@@ -126,7 +126,7 @@ describe('amount to cure carried from the month-end state', () => {
         (r) => Number(r.amount_to_cure) > Number(r.overdue_principal) + Number(r.overdue_interest),
       ).length;
     }
-    expect(await monthEndStateHolds(wh, monthEnd)).toBe(true);
+    expect(await heldMonthEndState(wh, monthEnd)).not.toBeNull();
     // the property has teeth: many loans a day, charges beyond the overdue amounts among them
     expect(compared).toBeGreaterThan(400);
     expect(charged).toBeGreaterThan(20);

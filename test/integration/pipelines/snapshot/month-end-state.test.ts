@@ -9,7 +9,7 @@ import {
 import type { SnapshotSettings } from '../../../../pipelines/snapshot/snapshot-settings.ts';
 import { exec, queryRows, querySql, type Warehouse } from '../../../../warehouse/connection.ts';
 import { sql } from '../../../../warehouse/sql.ts';
-import { heldMonthEndState, monthEndStateHolds } from '../../../../pipelines/snapshot/month-end-state.ts';
+import { heldMonthEndState } from '../../../../pipelines/snapshot/month-end-state.ts';
 import { addDays, addMonthEnds } from '../../../../lib/dates.ts';
 import { warehouseWithBook, warehouseWithFiles } from '../../../helpers/book.ts';
 import { stateHandFiles } from '../../../helpers/state-hand-book.ts';
@@ -122,11 +122,11 @@ describe('month-end state kept on demand', () => {
 
   it('an earlier month is kept by its first list, read by the next, and dropped from use by the next snapshot run', async () => {
     // the snapshot keeps its last month-end
-    expect(await monthEndStateHolds(wh, '2024-06-30')).toBe(true);
-    expect(await monthEndStateHolds(wh, '2024-03-31')).toBe(false);
+    expect(await heldMonthEndState(wh, '2024-06-30')).not.toBeNull();
+    expect(await heldMonthEndState(wh, '2024-03-31')).toBeNull();
     const first = await activeDelinquencyQuery(wh, '2024-04-10', defaultSettings);
     expect(first.source).toBe('month_end_state');
-    expect(await monthEndStateHolds(wh, '2024-03-31')).toBe(true);
+    expect(await heldMonthEndState(wh, '2024-03-31')).not.toBeNull();
     const rows = await kept('2024-03-31');
     expect(rows).toBeGreaterThan(100);
     // another day of the month reads it, nothing written again
@@ -134,7 +134,7 @@ describe('month-end state kept on demand', () => {
     expect(await kept('2024-03-31')).toBe(rows);
     // two lists at once keep it once
     await buildMonthEndSnapshots(wh, { asOf: '2024-06-30', settings: defaultSettings });
-    expect(await monthEndStateHolds(wh, '2024-03-31')).toBe(false);
+    expect(await heldMonthEndState(wh, '2024-03-31')).toBeNull();
     await Promise.all([
       activeDelinquencyQuery(wh, '2024-04-11', defaultSettings),
       activeDelinquencyQuery(wh, '2024-04-12', defaultSettings),
@@ -148,7 +148,7 @@ describe('month-end state kept on demand', () => {
       `DELETE FROM ${wh.database}.month_end_state WHERE month_end = '2024-03-31' AND cityHash64(loan_id) % 5 = 0`,
     );
     expect(await kept('2024-03-31', 'all')).toBeLessThan(rows);
-    expect(await monthEndStateHolds(wh, '2024-03-31')).toBe(false);
+    expect(await heldMonthEndState(wh, '2024-03-31')).toBeNull();
     await activeDelinquencyQuery(wh, '2024-04-13', defaultSettings);
     expect(await kept('2024-03-31')).toBe(rows);
     // the partial keeping stays beside it until a later run's keeping drops it (another process may read one of this run)
