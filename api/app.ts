@@ -1,11 +1,11 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { swaggerUI } from '@hono/swagger-ui';
-import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { createRequire } from 'node:module';
 import { dirname, relative } from 'node:path';
 import type { ApiCaches, ApiDeps, AppEnv } from './context.ts';
+import { requestBodyLimit } from './body-limit.ts';
 import { admission, HeavyLoadCache, withQueryGate } from './admission.ts';
 import { ScoreIndex } from './score-index.ts';
 import { defaultTarget, targetName } from '../warehouse/feature-catalogue.ts';
@@ -72,11 +72,8 @@ export function createApp(given: ApiDeps) {
   app.use('*', admission);
   app.use(
     '*',
-    bodyLimit({
-      maxSize: deps.maxBodyBytes,
-      onError: () => {
-        throw new ApiError('payload_too_large', `request body over ${deps.maxBodyBytes} bytes`);
-      },
+    requestBodyLimit(deps.maxBodyBytes, () => {
+      throw new ApiError('payload_too_large', `request body over ${deps.maxBodyBytes} bytes`);
     }),
   );
   app.use('/health', anonymousLimit);
