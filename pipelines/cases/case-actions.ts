@@ -7,10 +7,10 @@ import { param, sql, trusted } from '../../warehouse/sql.ts';
 export interface CaseActions {
   /** the team of the loan's latest action ('' without one) */
   team: string;
-  /** the last three actions, latest first: date, channel, outcome */
-  contacts: [string, string, string][];
-  /** promises not yet due on the date (promised date ≥ the date): date, amount */
-  promises: [string, number][];
+  /** the last three actions, latest first */
+  contacts: { date: string; channel: string; outcome: string }[];
+  /** promises not yet due on the date (promised date ≥ the date) */
+  promises: { date: string; amount: number }[];
 }
 
 /** A loan's collection team: the team of its latest action (on or before the date the query bounds). Cases and warnings both use it. */
@@ -36,22 +36,23 @@ export async function caseActions(
          -- each loan's last three actions, read in the table's order backwards and cut per loan, not gathered whole
          -- (the latest, whose team is the loan's, is among them); a loan without an open promise joins an empty array
          FROM (SELECT loan_id, ${trusted(latestTeamSql)} AS team,
-                 arrayMap(x -> (toString(x.1), toString(x.3), toString(x.4)),
+                 arrayMap(x -> CAST((toString(x.1), toString(x.3), toString(x.4)), 'Tuple(date String, channel String, outcome String)'),
                    arrayReverseSort(x -> (x.1, x.2), groupArray((action_date, action_id, channel, outcome)))) AS contacts
                FROM (SELECT loan_id, action_date, action_id, channel, outcome, team FROM ${ca}
                      WHERE action_date <= ${date} AND loan_id IN (${loans})
                      ORDER BY loan_id DESC, action_date DESC, action_id DESC LIMIT 3 BY loan_id)
                GROUP BY loan_id) AS lwq_c
          -- promises not yet due, in the order they were made
-         LEFT JOIN (SELECT loan_id, arrayMap(x -> (toString(x.3), x.4), arraySort(x -> (x.1, x.2),
+         LEFT JOIN (SELECT loan_id, arrayMap(x -> CAST((toString(x.3), x.4), 'Tuple(date String, amount Float64)'), arraySort(x -> (x.1, x.2),
                       groupArray((action_date, action_id, ifNull(promised_date, action_date), toFloat64(ifNull(promised_amount, 0)))))) AS promises
                     FROM ${ca}
                     WHERE action_date <= ${date} AND outcome = 'promise_to_pay' AND ifNull(promised_date, action_date) >= ${date}
                       AND loan_id IN (${loans})
                     GROUP BY loan_id) AS lwq_p ON lwq_p.loan_id = lwq_c.loan_id`,
-      { join_use_nulls: 0 },
+      // named tuples arrive as the objects the list shows, so Node builds none of its own for them
+      { join_use_nulls: 0, output_format_json_named_tuples_as_objects: 1 },
     );
-    for (const { loan_id, ...r } of rows) out.set(loan_id, r);
+    for (const row of rows) out.set(row.loan_id, row);
   });
   return out;
 }

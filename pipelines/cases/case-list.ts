@@ -425,8 +425,8 @@ export async function buildCaseList(
     const acted = actions.get(c.loan_id);
     c.team = acted?.team ?? '';
     if (teams.length && !teams.includes(c.team)) continue;
-    c.last_contacts = (acted?.contacts ?? []).map(([date, channel, outcome]) => ({ date, channel, outcome }));
-    c.open_promises = (acted?.promises ?? []).map(([date, amount]) => ({ date, amount }));
+    c.last_contacts = acted?.contacts ?? [];
+    c.open_promises = acted?.promises ?? [];
     cases.push(c);
   }
   const owedRead = held ? null : (owedEarly ?? owedFor(cases));
