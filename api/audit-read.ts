@@ -1,5 +1,6 @@
-import { queryRows, type Warehouse } from '../warehouse/connection.ts';
+import { querySql, type Warehouse } from '../warehouse/connection.ts';
 import { tableRef } from '../warehouse/ddl.ts';
+import { anyOf, param, sql, trusted } from '../warehouse/sql.ts';
 
 /**
  * A refusal: a refused request (401/403), or a promotion the gate (or the registry) refused — its
@@ -38,28 +39,24 @@ const nextDay = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_00
 /** Entries of the audit log matching the filter, newest first, at most `limit` (GET /v1/audit and the console's audit page). */
 export async function readAuditLog(wh: Warehouse, f: AuditFilter, limit: number): Promise<AuditLogRow[]> {
   // the time is selected as `ts`: an alias named `at` would shadow the column in WHERE
-  const rows = await queryRows<Omit<AuditLogRow, 'at'> & { ts: string }>(
+  // open ends as the type's own bounds: ClickHouse folds constant conversions even inside an OR, so '' cannot stand for "none"
+  const from = param(`${f.from ?? '1970-01-01'} 00:00:00`, 'DateTime64(3)');
+  const toExcl = param(f.to ? `${nextDay(f.to)} 00:00:00` : '2299-12-31 00:00:00', 'DateTime64(3)');
+  const actor = param(f.actor ?? '', 'String');
+  const outcome = param(f.outcome ?? '', 'String');
+  const afterAt = param(f.after?.at ?? '2299-12-31 00:00:00', 'DateTime64(3)');
+  const afterId = param(f.after?.request_id ?? '', 'String');
+  const rows = await querySql<Omit<AuditLogRow, 'at'> & { ts: string }>(
     wh,
-    `SELECT toString(at) AS ts, request_id, client_request_id, key_id, toString(role) AS role, toString(action) AS action, target,
-      ${outcomeSql} AS outcome, details
-    FROM ${tableRef(wh, 'audit_log')}
-    WHERE at >= {from:DateTime64(3)} AND at < {to_excl:DateTime64(3)}
-      AND (empty({actions:Array(String)}) OR has({actions:Array(String)}, action))
-      AND ({actor:String} = '' OR position(key_id, {actor:String}) > 0)
-      AND ({outcome:String} = '' OR ${outcomeSql} = {outcome:String})
-      AND (at, request_id) < ({after_at:DateTime64(3)}, {after_id:String})
-    ORDER BY at DESC, request_id DESC LIMIT {limit:UInt32}`,
-    // open ends as the type's own bounds: ClickHouse folds constant conversions even inside an OR, so '' cannot stand for "none"
-    {
-      from: `${f.from ?? '1970-01-01'} 00:00:00`,
-      to_excl: f.to ? `${nextDay(f.to)} 00:00:00` : '2299-12-31 00:00:00',
-      actions: f.actions ?? [],
-      actor: f.actor ?? '',
-      outcome: f.outcome ?? '',
-      after_at: f.after?.at ?? '2299-12-31 00:00:00',
-      after_id: f.after?.request_id ?? '',
-      limit,
-    },
+    sql`SELECT toString(at) AS ts, request_id, client_request_id, key_id, toString(role) AS role, toString(action) AS action, target,
+      ${trusted(outcomeSql)} AS outcome, details
+    FROM ${trusted(tableRef(wh, 'audit_log'))}
+    WHERE at >= ${from} AND at < ${toExcl}
+      AND ${anyOf(f.actions, 'action')}
+      AND (${actor} = '' OR position(key_id, ${actor}) > 0)
+      AND (${outcome} = '' OR ${trusted(outcomeSql)} = ${outcome})
+      AND (at, request_id) < (${afterAt}, ${afterId})
+    ORDER BY at DESC, request_id DESC LIMIT ${param(limit, 'UInt32')}`,
   );
   return rows.map(({ ts, ...r }) => ({ at: ts, ...r }));
 }
