@@ -42,12 +42,13 @@ export function accrualAsOfSql(wh: Warehouse, o: AccrualAsOfOptions): Sql {
  * for a month-end list on the 1M book, against seconds).
  */
 async function snapshotHoldsDate(wh: Warehouse, asOf: string, label: string): Promise<boolean> {
-  const [r] = await querySql<{ labels: string; label: string }>(
+  // one label when the least equals the greatest: a third of uniqExact's time over a month-end's rows
+  const [r] = await querySql<{ n: string; least: string; greatest: string }>(
     wh,
-    sql`SELECT toString(uniqExact(rules)) AS labels, any(rules) AS label FROM ${trusted(tableRef(wh, 'loan_month_accrual'))}
-      WHERE month_end = ${param(asOf, 'Date')}`,
+    sql`SELECT toString(count()) AS n, toString(min(rules)) AS least, toString(max(rules)) AS greatest
+      FROM ${trusted(tableRef(wh, 'loan_month_accrual'))} WHERE month_end = ${param(asOf, 'Date')}`,
   );
-  return r?.labels === '1' && r.label === label;
+  return Number(r?.n ?? 0) > 0 && r?.least === label && r.greatest === label;
 }
 
 /**
@@ -100,6 +101,25 @@ export const amountToCureFromHistory = (wh: Warehouse, o: AccrualAsOfOptions): P
   foldedAsOf<AccrualRow>(wh, o, accrualRowColumns);
 
 /**
+ * Where owedToCureAsOf carries a day after a month-end from: the month-end's kept state (its
+ * keeping's id) when the snapshot's accrual rows of that month-end are the rules' and the rules pay
+ * the schedule first; null when the day is folded from history (or read from the snapshot's rows of
+ * the day itself). It depends on the date alone, so a caller can ask it before it knows the loans
+ * (the case list asks beside its first statements, not after them).
+ */
+export async function owedToCureSource(
+  wh: Warehouse,
+  o: { asOf: string; rules?: AccrualRules | undefined },
+): Promise<string | null> {
+  const rules = o.rules ?? configuredAccrualRules();
+  const me = lastMonthEnd(o.asOf);
+  if (me === o.asOf || !scheduledFirst(rules)) return null;
+  // both reads sent at once: the second does not wait for Node to take the first's answer
+  const [holds, fillId] = await Promise.all([snapshotHoldsDate(wh, me, rules.label), heldMonthEndState(wh, me)]);
+  return holds ? fillId : null;
+}
+
+/**
  * amountToCureAsOf's amounts to cure alone, by loan_id: the three columns a case list shows of each
  * case, not the accrual's twenty (on a mid-month list of 100,000 cases their transfer and parsing was
  * a fifth of the statement's time). Off a month-end, carried forward from the last month-end's
@@ -107,13 +127,17 @@ export const amountToCureFromHistory = (wh: Warehouse, o: AccrualAsOfOptions): P
  * (owedFromMonthEndStateSql; 0.5-0.6 s for a list's 79,000 delinquent cases on the 1M book, where
  * folding their histories took 2.8 s), the other loans folded from their history.
  */
-export async function owedToCureAsOf(wh: Warehouse, o: AccrualAsOfOptions & { loans: Sql }): Promise<OwedToCure[]> {
+export async function owedToCureAsOf(
+  wh: Warehouse,
+  o: AccrualAsOfOptions & {
+    loans: Sql;
+    /** owedToCureSource's answer for the date and rules, when the caller asked it already */
+    source?: Promise<string | null> | undefined;
+  },
+): Promise<OwedToCure[]> {
   const rules = o.rules ?? configuredAccrualRules();
   const me = lastMonthEnd(o.asOf);
-  const fillId =
-    me !== o.asOf && scheduledFirst(rules) && (await snapshotHoldsDate(wh, me, rules.label))
-      ? await heldMonthEndState(wh, me)
-      : null;
+  const fillId = await (o.source ?? owedToCureSource(wh, { asOf: o.asOf, rules }));
   if (fillId === null) return accrualAsOf<OwedToCure>(wh, { ...o, rules }, () => owedColumns);
   const fromState = owedFromMonthEndStateSql(wh, {
     asOf: o.asOf,
@@ -127,13 +151,20 @@ export async function owedToCureAsOf(wh: Warehouse, o: AccrualAsOfOptions & { lo
   const others = sql`SELECT loan_id FROM (${o.loans}) WHERE loan_id NOT IN (
       SELECT loan_id FROM ${trusted(tableRef(wh, 'month_end_state'))}
       WHERE month_end = ${param(me, 'Date')} AND fill_id = ${param(fillId, 'String')} AND penalty_above_cash = 0 AND loan_id IN (${o.loans}))`;
-  // the fold's statement costs over a second to analyse whatever its loans: only when some are left to it
-  const [left] = await querySql<{ n: string }>(wh, sql`SELECT count() AS n FROM (${others})`);
-  const folded =
-    Number(left?.n ?? 0) > 0
-      ? sql`UNION ALL SELECT ${owedColumns} FROM (${accrualAsOfSql(wh, { ...o, rules, loans: others })})`
-      : trusted('');
-  return querySql<OwedToCure>(wh, sql`SELECT * FROM (${fromState} ${folded}) ORDER BY loan_id`);
+  // sent together, not one after the other: the carried rows do not wait for the count of the others.
+  // The fold costs over a second to analyse whatever its loans, so it runs only when some are left to it
+  // (the count first: the last answer to arrive is the one Node waits for)
+  const [[left], carried] = await Promise.all([
+    querySql<{ n: string }>(wh, sql`SELECT count() AS n FROM (${others})`),
+    querySql<OwedToCure>(wh, sql`SELECT ${owedColumns} FROM (${fromState}) ORDER BY loan_id`),
+  ]);
+  if (Number(left?.n ?? 0) === 0) return carried;
+  const folded = await querySql<OwedToCure>(
+    wh,
+    sql`SELECT ${owedColumns} FROM (${accrualAsOfSql(wh, { ...o, rules, loans: others })}) ORDER BY loan_id`,
+  );
+  // in the engine's order of loan_id (bytes), as one ORDER BY over both would give
+  return [...carried, ...folded].sort((a, b) => Buffer.compare(Buffer.from(a.loan_id), Buffer.from(b.loan_id)));
 }
 
 /** Whether every product's rules pay the schedule before any charge (the closed forms' order). */

@@ -17,7 +17,7 @@ import { decideContact, loadLoanContacts, type ContactDecision } from './contact
 import { defaultContactRules, type ContactRules } from '../collections/contact-rules-config.ts';
 import { recentUnkeptPromises, type UnkeptPromise } from '../collections/promises.ts';
 import { lastMonthEnd } from '../snapshot/build-snapshots.ts';
-import { heldAccrualSql, owedToCureAsOf } from '../accrual/amount-to-cure.ts';
+import { heldAccrualSql, owedToCureAsOf, owedToCureSource } from '../accrual/amount-to-cure.ts';
 import { forLoanSet } from '../../warehouse/loan-set.ts';
 import type { SnapshotSettings } from '../snapshot/snapshot-settings.ts';
 import { defaultGradeEdges, gradeOf } from '../../models/scorecard/scorecard.ts';
@@ -281,6 +281,9 @@ export async function buildCaseList(
       { join_use_nulls: 0 },
     );
   });
+  // off a held month-end, where what the cases owe is carried from: asked now, behind the parts, not
+  // after the cases are known (each of its two reads waited for Node to finish parsing a large answer)
+  const owedSource = held ? null : handledLater(owedToCureSource(wh, { asOf: o.asOf }));
   // sent behind the parts, needing none of their rows: broken promises in the escalation's look-back
   // and what the contact rules need (every loan's, looked up per case); Node builds the cases meanwhile
   const escalation = o.strategy.escalation ?? defaultEscalation;
@@ -360,8 +363,7 @@ export async function buildCaseList(
     handledLater(
       owedOnDate(
         wh,
-        o.asOf,
-        o.settings,
+        { asOf: o.asOf, settings: o.settings, source: owedSource ?? undefined },
         loans.map((c) => c.loan_id),
       ),
     );
@@ -455,10 +457,14 @@ export async function buildCaseList(
 }
 
 /** Amount to cure and charges owed on the date (accrual rules) for the given loans, by loan id. */
-async function owedOnDate(wh: Warehouse, asOf: string, settings: SnapshotSettings, loanIds: readonly string[]) {
+async function owedOnDate(
+  wh: Warehouse,
+  o: { asOf: string; settings: SnapshotSettings; source: Promise<string | null> | undefined },
+  loanIds: readonly string[],
+) {
   const out = new Map<string, { amount_to_cure: number; charges_owed: number }>();
   await forLoanSet(wh, loanIds, async (loans) => {
-    for (const r of await owedToCureAsOf(wh, { asOf, settings, loans })) {
+    for (const r of await owedToCureAsOf(wh, { ...o, loans })) {
       // amount to cure = overdue principal and interest + the charges outstanding
       const cure = r.amount_to_cure;
       const charges = cure - r.overdue_principal - r.overdue_interest;

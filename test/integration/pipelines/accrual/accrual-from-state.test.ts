@@ -5,7 +5,12 @@ import { ingest } from '../../../../pipelines/ingest/ingest.ts';
 import { buildMonthEndSnapshots } from '../../../../pipelines/snapshot/build-snapshots.ts';
 import { defaultSnapshotSettings } from '../../../../pipelines/snapshot/snapshot-settings.ts';
 import { fillAccrual } from '../../../../pipelines/accrual/fill-accrual.ts';
-import { amountToCureFromHistory, owedToCureAsOf } from '../../../../pipelines/accrual/amount-to-cure.ts';
+import {
+  amountToCureFromHistory,
+  heldAccrualSql,
+  owedToCureAsOf,
+  owedToCureSource,
+} from '../../../../pipelines/accrual/amount-to-cure.ts';
 import { owedFromMonthEndStateSql } from '../../../../pipelines/accrual/accrual-from-state-sql.ts';
 import {
   defaultAccrualRulesPath,
@@ -149,6 +154,36 @@ describe('amount to cure carried from the month-end state', () => {
     expect((await owedToCureAsOf(wh, { asOf, settings, rules, loans: active })).map(owedKey)).toEqual(
       (await amountToCureFromHistory(wh, { asOf, settings, rules, loans: active })).map(owedKey),
     );
+  });
+
+  it("a month-end is held only when every accrual row of it carries the rules' label; the source of a later day follows", async () => {
+    const rules = ruleSets[0]!.rules;
+    const other = ruleSets[1]!.rules;
+    await fillAccrual(wh, { settings, rules });
+    const me = '2024-04-30';
+    // the month-end's state kept (a day after it is read from it)
+    await activeDelinquencyQuery(wh, '2024-05-10', settings);
+    const fillId = await heldMonthEndState(wh, me);
+    expect(fillId).not.toBeNull();
+    expect(await heldAccrualSql(wh, { asOf: me, rules })).not.toBeNull();
+    expect(await heldAccrualSql(wh, { asOf: me, rules: other })).toBeNull();
+    // a day the snapshot did not evaluate holds no rows
+    expect(await heldAccrualSql(wh, { asOf: '2024-04-15', rules })).toBeNull();
+    // a later day carries from the month-end's kept state; on the month-end itself, and under other rules, nothing is carried
+    expect(await owedToCureSource(wh, { asOf: '2024-05-10', rules })).toBe(fillId);
+    expect(await owedToCureSource(wh, { asOf: '2024-05-10', rules: other })).toBeNull();
+    expect(await owedToCureSource(wh, { asOf: me, rules })).toBeNull();
+    // one row of the month-end under another label: the month-end is no longer held (the least and greatest label differ)
+    await exec(
+      wh,
+      `INSERT INTO ${wh.database}.loan_month_accrual SELECT * REPLACE ('another label' AS rules)
+       FROM ${wh.database}.loan_month_accrual WHERE month_end = '${me}' LIMIT 1`,
+    );
+    expect(await heldAccrualSql(wh, { asOf: me, rules })).toBeNull();
+    expect(await owedToCureSource(wh, { asOf: '2024-05-10', rules })).toBeNull();
+    // filled again, every row under the rules' label: held again
+    await fillAccrual(wh, { settings, rules });
+    expect(await heldAccrualSql(wh, { asOf: me, rules })).not.toBeNull();
   });
 });
 
