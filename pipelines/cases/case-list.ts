@@ -311,6 +311,8 @@ export async function buildCaseList(
   );
   const modelName = o.champion ? `${o.champion.name}@${o.champion.version}` : null;
   const built: Case[] = [];
+  // each case's row, at the case's index in built (until the ranking reorders built): no lookup by loan id
+  const builtRows: CaseRow[] = [];
   for (const r of rows) {
     const dpd = r.dpd;
     const scored = r.probability !== null && dpd <= 30;
@@ -354,7 +356,13 @@ export async function buildCaseList(
       charges_owed: null,
       last_contacts: [],
       open_promises: [],
+      // set below, every key from the start: added later, each case would grow a property store of its own
+      escalated_from: undefined,
+      action_blocked_by: '',
+      next_allowed_at: '',
+      allowed_action: '',
     });
+    builtRows.push(r);
   }
   // off a month-end, what each case owes is folded in the engine (seconds on a large list): sent now, behind
   // the reads already sent, while Node decides contacts and searches the sentences none was kept for —
@@ -397,28 +405,30 @@ export async function buildCaseList(
         decided = decideContact(contactRules, o.strategy, none, c.stage, c.action as Action, o.asOf);
         quiet.set(key, decided);
       }
-      Object.assign(c, decided);
+      setContactDecision(c, decided);
     } else {
       const own = loan ?? { loan_id: c.loan_id, actions: [], events: [] };
-      Object.assign(c, decideContact(contactRules, o.strategy, own, c.stage, c.action as Action, o.asOf));
+      setContactDecision(c, decideContact(contactRules, o.strategy, own, c.stage, c.action as Action, o.asOf));
     }
   }
   // what needs no action of the loans is done while the engine reads them: the kept sentences, what the
   // snapshot holds owed, the ranking (the team filter below keeps the order)
-  const byLoan = new Map(rows.map((r) => [r.loan_id, r]));
-  const missing = new Set<Case>();
-  for (const c of built) {
-    const r = byLoan.get(c.loan_id);
-    if (held && r?.owed_held)
-      Object.assign(c, { amount_to_cure: r.cure, charges_owed: Math.round(r.charges * 100) / 100 });
-    if (!model || c.probability_source === 'roll_rate_matrix') continue;
+  // the cases left to search, with when their score was made
+  const missing = new Map<Case, number>();
+  built.forEach((c, i) => {
+    const r = builtRows[i]!;
+    if (held && r.owed_held) {
+      c.amount_to_cure = r.cure;
+      c.charges_owed = Math.round(r.charges * 100) / 100;
+    }
+    if (!model || c.probability_source === 'roll_rate_matrix') return;
     // the sentence for each case the champion scored, from its features at the scored month-end: kept
     // (searched with the score, or by an earlier list of it), else searched below and kept
-    if (r?.cf_kept) {
+    if (r.cf_kept) {
       c.counterfactual = r.cf_en;
       c.counterfactual_zh = r.cf_zh;
-    } else missing.add(c);
-  }
+    } else missing.set(c, r.scored_at);
+  });
   built.sort((a, b) => b.expected_loss - a.expected_loss || (a.loan_id < b.loan_id ? -1 : 1));
   const actions = await actionsRead;
   const teams = o.filters?.team ?? [];
@@ -438,7 +448,7 @@ export async function buildCaseList(
       wh,
       model.artifact,
       kept,
-      unsearched.map((c) => ({ loan_id: c.loan_id, scored_at: byLoan.get(c.loan_id)?.scored_at ?? 0 })),
+      unsearched.map((c) => ({ loan_id: c.loan_id, scored_at: missing.get(c) ?? 0 })),
     );
     for (const c of unsearched) {
       c.counterfactual = found.get(c.loan_id)?.en ?? '';
@@ -449,11 +459,20 @@ export async function buildCaseList(
     const owed = await owedRead;
     for (const c of cases) {
       const a = owed.get(c.loan_id);
-      if (a) Object.assign(c, a);
+      if (a) {
+        c.amount_to_cure = a.amount_to_cure;
+        c.charges_owed = a.charges_owed;
+      }
     }
   }
   cases.forEach((c, i) => (c.rank = i + 1));
   return cases;
+}
+
+function setContactDecision(c: Case, d: ContactDecision) {
+  c.action_blocked_by = d.action_blocked_by;
+  c.next_allowed_at = d.next_allowed_at;
+  c.allowed_action = d.allowed_action;
 }
 
 /** Amount to cure and charges owed on the date (accrual rules) for the given loans, by loan id. */
