@@ -36,6 +36,32 @@ describe('forLoanSet', () => {
     expect(await leftTables()).toEqual([]);
   });
 
+  it('reads back every id as given, whatever its characters (escapes, tabs, line ends, NUL, quotes, non-ASCII, empty)', async () => {
+    const awkward = [
+      'a\\b',
+      'tab\there',
+      'line\nend',
+      'cr\rlf',
+      'nul\0x',
+      '\\t',
+      'quote\'"',
+      '贷款-7',
+      '',
+      ' lead',
+      '\\',
+    ];
+    // seeded: every awkward id at every position of a longer set
+    let seed = 7;
+    const next = () => (seed = (seed * 48271) % 2147483647);
+    const ids = Array.from({ length: 300 }, (_, i) => `L${i}`);
+    for (const a of awkward) ids.splice(next() % (ids.length + 1), 0, a);
+    let back: string[] = [];
+    await forLoanSet(wh, ids, async (loans) => {
+      back = (await querySql<{ loan_id: string }>(wh, sql`SELECT loan_id FROM (${loans})`)).map((r) => r.loan_id);
+    });
+    expect(back.sort()).toEqual([...ids].sort());
+  });
+
   it('drops its table when the work fails, and does nothing for no ids', async () => {
     await expect(
       forLoanSet(wh, ['A'], () => {
