@@ -15,10 +15,12 @@ export async function loanRangeParts(
   wh: Warehouse,
   count: number,
   rowsOf: 'loans' | 'payments' = 'loans',
+  /** the table's row count, when the caller has just read it */
+  rows?: number,
 ): Promise<LoanPart[]> {
   const table = trusted(tableRef(wh, rowsOf));
-  const [r] = await querySql<{ n: string }>(wh, sql`SELECT count() AS n FROM ${table}`);
-  const n = Number(r?.n ?? 0);
+  const n = rows ?? Number((await querySql<{ n: string }>(wh, sql`SELECT count() AS n FROM ${table}`))[0]?.n ?? 0);
+  if (n === 0) return rangeParts([]);
   const at = async (offset: number) => {
     const [b] = await querySql<{ loan_id: string }>(
       wh,
@@ -26,11 +28,15 @@ export async function loanRangeParts(
     );
     return b?.loan_id;
   };
+  // every cut asked at once: the engine runs them back to back, not each after Node took the last
+  const [first, ...cuts] = await Promise.all(
+    Array.from({ length: Math.max(1, count) }, (_, k) => at(Math.floor((k * n) / count))),
+  );
   const boundaries: string[] = [];
   // a cut at the first id would leave the part below it empty
-  let previous = n > 0 ? await at(0) : undefined;
-  for (let k = 1; k < count && previous !== undefined; k++) {
-    const id = await at(Math.floor((k * n) / count));
+  let previous = first;
+  for (const id of cuts) {
+    if (previous === undefined) break;
     // ids come in the engine's order: one loan's rows at two offsets (a loan with many payments, more
     // parts than loans) make one cut, not an empty part
     if (id !== undefined && id !== previous) boundaries.push((previous = id));

@@ -175,7 +175,8 @@ export const caseListLoansPerPart = 250_000;
 async function caseListParts(wh: Warehouse, count?: number): Promise<LoanPart[]> {
   if (count !== undefined) return loanRangeParts(wh, count);
   const [r] = await querySql<{ n: string }>(wh, sql`SELECT count() AS n FROM ${trusted(tableRef(wh, 'loans'))}`);
-  return loanRangeParts(wh, Math.max(1, Math.ceil(Number(r?.n ?? 0) / caseListLoansPerPart)));
+  const loans = Number(r?.n ?? 0);
+  return loanRangeParts(wh, Math.max(1, Math.ceil(loans / caseListLoansPerPart)), 'loans', loans);
 }
 
 /** The champion's latest scored month-end on or before the date ('' when it scored none). */
