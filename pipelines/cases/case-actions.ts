@@ -1,7 +1,9 @@
 import { querySql, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { forLoanSet } from '../../warehouse/loan-set.ts';
-import { param, sql, trusted } from '../../warehouse/sql.ts';
+import { param, sql, trusted, type Param, type Sql } from '../../warehouse/sql.ts';
+import { inLoanPart, wholeBook, type LoanPart } from '../../warehouse/loan-part.ts';
+import { handledLater } from '../../lib/handled-later.ts';
 
 /** A case's collection history as the list shows it. */
 export interface CaseActions {
@@ -25,12 +27,27 @@ export async function caseActions(
   wh: Warehouse,
   asOf: string,
   loanIds: readonly string[],
+  /**
+   * ranges of loan ids read by one statement each, sent together (default: one): Node parses an
+   * answer while the engine computes the next, so only the last one's parsing is left after the engine
+   */
+  parts: readonly LoanPart[] = [wholeBook],
 ): Promise<Map<string, CaseActions>> {
   const out = new Map<string, CaseActions>();
   const date = param(asOf, 'Date');
-  await forLoanSet(wh, loanIds, async (loans) => {
-    const ca = trusted(tableRef(wh, 'collection_actions'));
-    const rows = await querySql<CaseActions & { loan_id: string }>(
+  await forLoanSet(wh, loanIds, async (set) => {
+    const answers = parts.map((part) => actionsOf(wh, date, set, part));
+    for (const answer of answers) for (const row of await answer) out.set(row.loan_id, row);
+  });
+  return out;
+}
+
+function actionsOf(wh: Warehouse, date: Param, loans: Sql, part: LoanPart) {
+  const ca = trusted(tableRef(wh, 'collection_actions'));
+  // the range on the table itself: ordered by loan id, each statement reads its own granules
+  const inPart = inLoanPart('loan_id', part);
+  return handledLater(
+    querySql<CaseActions & { loan_id: string }>(
       wh,
       sql`SELECT loan_id, lwq_c.team AS team, lwq_c.contacts AS contacts, lwq_p.promises AS promises
          -- each loan's last three actions, read in the table's order backwards and cut per loan, not gathered whole
@@ -39,20 +56,18 @@ export async function caseActions(
                  arrayMap(x -> CAST((toString(x.1), toString(x.3), toString(x.4)), 'Tuple(date String, channel String, outcome String)'),
                    arrayReverseSort(x -> (x.1, x.2), groupArray((action_date, action_id, channel, outcome)))) AS contacts
                FROM (SELECT loan_id, action_date, action_id, channel, outcome, team FROM ${ca}
-                     WHERE action_date <= ${date} AND loan_id IN (${loans})
+                     WHERE ${inPart} AND action_date <= ${date} AND loan_id IN (${loans})
                      ORDER BY loan_id DESC, action_date DESC, action_id DESC LIMIT 3 BY loan_id)
                GROUP BY loan_id) AS lwq_c
          -- promises not yet due, in the order they were made
          LEFT JOIN (SELECT loan_id, arrayMap(x -> CAST((toString(x.3), x.4), 'Tuple(date String, amount Float64)'), arraySort(x -> (x.1, x.2),
                       groupArray((action_date, action_id, ifNull(promised_date, action_date), toFloat64(ifNull(promised_amount, 0)))))) AS promises
                     FROM ${ca}
-                    WHERE action_date <= ${date} AND outcome = 'promise_to_pay' AND ifNull(promised_date, action_date) >= ${date}
+                    WHERE ${inPart} AND action_date <= ${date} AND outcome = 'promise_to_pay' AND ifNull(promised_date, action_date) >= ${date}
                       AND loan_id IN (${loans})
                     GROUP BY loan_id) AS lwq_p ON lwq_p.loan_id = lwq_c.loan_id`,
       // named tuples arrive as the objects the list shows, so Node builds none of its own for them
       { join_use_nulls: 0, output_format_json_named_tuples_as_objects: 1 },
-    );
-    for (const row of rows) out.set(row.loan_id, row);
-  });
-  return out;
+    ),
+  );
 }
