@@ -93,7 +93,7 @@ export const probabilitySources = ['model', 'model_updated', 'roll_rate_matrix']
 export type ProbabilitySource = (typeof probabilitySources)[number];
 
 /** P(bucket i at a month-end is worse at the next) by balance over the 12 months to `monthEnd` — the fallback roll probability. */
-async function rollForward(wh: Warehouse, monthEnd: string): Promise<Map<string, number>> {
+async function rollForward(wh: Warehouse, monthEnd: string): Promise<ReadonlyMap<string, number>> {
   // read from loan_month alone, which only a snapshot run (whole or refresh) writes: kept per run, so
   // every list of the month-end (each filter, team or date of the month) reads them once, not again
   // per build (a tenth of a second of the engine before a list's first statement on the 1M book)
@@ -112,7 +112,8 @@ async function rollForward(wh: Warehouse, monthEnd: string): Promise<Map<string,
   read.catch(() => rollRatesByRun.delete(key));
   return read;
 }
-const rollRatesByRun = new Map<string, Promise<Map<string, number>>>();
+// shared by every list that reads them: read-only
+const rollRatesByRun = new Map<string, Promise<ReadonlyMap<string, number>>>();
 
 async function rollRatesOf(wh: Warehouse, monthEnd: string): Promise<Map<string, number>> {
   const r = await runMetric(wh, 'roll_rate', { to: monthEnd });
