@@ -63,6 +63,32 @@ describe('loanwatch CLI', () => {
     );
     expect(await run('snapshot', '--as-of', '2024-06-30')).toBe(0);
     expect(JSON.parse(out.join('\n'))).toMatchObject({ lastMonthEnd: '2024-06-30' });
+    // a typo in the year is refused before anything is rebuilt: before the book, after its data, or back in time
+    const refused: [string, RegExp][] = [
+      [
+        '1990-01-31',
+        /^loanwatch: --as-of 1990-01-31 is before the first month-end of the data \(\d{4}-\d{2}-\d{2}, the first loan's month\): there is nothing to snapshot$/u,
+      ],
+      [
+        '2025-06-30',
+        /^loanwatch: --as-of 2025-06-30 builds month-end 2025-06-30, after the month the data ends in \(its last day 2024-06-30\): installments due since would count as unpaid$/u,
+      ],
+      ['9999-12-31', /after the month the data ends in/u],
+      [
+        '2024-03-31',
+        /^loanwatch: --as-of 2024-03-31 is before the last snapshot's month-end 2024-06-30: rebuilding to it drops the later month-ends$/u,
+      ],
+    ];
+    for (const [asOf, message] of refused) {
+      expect(await run('snapshot', '--as-of', asOf)).toBe(2);
+      expect(err[0]).toMatch(message);
+    }
+    // the snapshot is still there, whole
+    expect(await run('metrics', 'overdue', '--from', '2024-06-30', '--to', '2024-06-30', '--format', 'json')).toBe(0);
+    expect(out.join('\n')).toMatch(/2024-06-30/u);
+    // a day's files in the month the data ends in are the daily run's case: allowed
+    expect(await run('snapshot', '--as-of', '2024-07-01')).toBe(0);
+    expect(JSON.parse(out.join('\n'))).toMatchObject({ lastMonthEnd: '2024-06-30' });
     expect(await run('demo', '--loans', '100', '--serve', 'false')).toBe(2);
     expect(err[0]).toMatch(
       /already holds [\d,]+ loans the demo did not write; the demo will not mix its book into it$/u,

@@ -1,0 +1,48 @@
+import { monthEndOf } from '../../lib/dates.ts';
+import { UserError } from '../../lib/user-error.ts';
+import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
+import { dataLastDate } from '../../warehouse/data-horizon.ts';
+import { tableRef } from '../../warehouse/ddl.ts';
+import { lastCompletedRun } from './run-ledger.ts';
+import { lastMonthEnd } from './build-snapshots.ts';
+
+/** A snapshot date that would build nothing true, or undo a later snapshot unasked: exit 2, nothing rebuilt. */
+export class SnapshotDateError extends UserError {}
+
+/**
+ * Refuses, before anything is rebuilt, the snapshot dates a typo gives: a month-end before the
+ * first loan (a rebuild with nothing in it: the month-end rows would be gone), a month-end after
+ * the month the loaded data ends in (every installment due since would count as unpaid, as `dpd`
+ * refuses), and — without `full` — a month-end before the last run's (the later month-ends would be
+ * dropped). The month the data ends in is built as its files stand (a day's files before the
+ * month-end are the daily run's case).
+ */
+export async function assertSnapshotDate(wh: Warehouse, asOf: string, o: { full: boolean }): Promise<void> {
+  const me = lastMonthEnd(asOf);
+  const last = await dataLastDate(wh);
+  if (!last) throw new SnapshotDateError('no loans loaded yet: run `loanwatch ingest` first');
+  if (me > monthEndOf(last))
+    throw new SnapshotDateError(
+      `--as-of ${asOf} builds month-end ${me}, after the month the data ends in (its last day ${last}): installments due since would count as unpaid`,
+      { hint: `use --as-of ${monthEndOf(last)} or earlier, or load the newer files first` },
+    );
+  const [first] = await queryRows<{ d: string }>(
+    wh,
+    // an empty table's min() is 1970-01-01: the other table's first month then decides
+    `SELECT toString(least(
+      (SELECT if(count() = 0, toDate('2149-06-06'), min(origination_date)) FROM ${tableRef(wh, 'loans')}),
+      (SELECT if(count() = 0, toDate('2149-06-06'), min(as_of_month)) FROM ${tableRef(wh, 'performance')}))) AS d`,
+  );
+  const firstMonthEnd = first ? monthEndOf(first.d) : me;
+  if (me < firstMonthEnd)
+    throw new SnapshotDateError(
+      `--as-of ${asOf} is before the first month-end of the data (${firstMonthEnd}, the first loan's month): there is nothing to snapshot`,
+      { hint: `use --as-of ${monthEndOf(last)} (the data's last month-end) or a month-end from ${firstMonthEnd}` },
+    );
+  const run = await lastCompletedRun(wh);
+  if (run && me < run.lastMonthEnd && !o.full)
+    throw new SnapshotDateError(
+      `--as-of ${asOf} is before the last snapshot's month-end ${run.lastMonthEnd}: rebuilding to it drops the later month-ends`,
+      { hint: 'pass --full to rebuild to that date anyway' },
+    );
+}
