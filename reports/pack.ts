@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFileAtomic } from '../lib/atomic-file.ts';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import type { Warehouse } from '../warehouse/connection.ts';
@@ -251,26 +252,26 @@ export async function buildReportPack(
   );
   const files: string[] = [];
   const { summary } = assembled;
-  writeFileSync(join(o.outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-  writeFileSync(join(o.outDir, 'summary.csv'), summaryCsv(summary));
+  writeFileAtomic(join(o.outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  writeFileAtomic(join(o.outDir, 'summary.csv'), summaryCsv(summary));
   files.push('summary.json', 'summary.csv');
   for (const b of summary.breakdowns) {
-    writeFileSync(join(o.outDir, `breakdown-${b.dim}.csv`), breakdownCsv(b));
+    writeFileAtomic(join(o.outDir, `breakdown-${b.dim}.csv`), breakdownCsv(b));
     files.push(`breakdown-${b.dim}.csv`);
   }
   for (const c of assembled.charts) {
     const id = c.template.id;
-    writeFileSync(join(o.outDir, `${id}.vl.json`), `${JSON.stringify(c.spec, null, 2)}\n`);
-    writeFileSync(join(o.outDir, `${id}.csv`), rowsCsv(c.rows));
+    writeFileAtomic(join(o.outDir, `${id}.vl.json`), `${JSON.stringify(c.spec, null, 2)}\n`);
+    writeFileAtomic(join(o.outDir, `${id}.csv`), rowsCsv(c.rows));
     files.push(`${id}.vl.json`, `${id}.csv`);
-    if (o.formats.includes('svg')) writeFileSync(join(o.outDir, `${id}.svg`), c.svg);
-    if (c.png) writeFileSync(join(o.outDir, `${id}.png`), c.png);
+    if (o.formats.includes('svg')) writeFileAtomic(join(o.outDir, `${id}.svg`), c.svg);
+    if (c.png) writeFileAtomic(join(o.outDir, `${id}.png`), c.png);
     files.push(...(['svg', 'png'] as const).filter((f) => o.formats.includes(f)).map((f) => `${id}.${f}`));
   }
   for (const format of ['html', 'pdf'] as const) {
     if (!o.formats.includes(format)) continue;
     const name = `report.${format}`;
-    writeFileSync(join(o.outDir, name), await packDocument(assembled, format, o.fontFile));
+    writeFileAtomic(join(o.outDir, name), await packDocument(assembled, format, o.fontFile));
     files.push(name);
   }
   const manifest = {
@@ -293,6 +294,6 @@ export async function buildReportPack(
     })),
     files,
   };
-  writeFileSync(join(o.outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeFileAtomic(join(o.outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
 }

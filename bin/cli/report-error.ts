@@ -7,7 +7,22 @@ const systemReasons: Record<string, string> = {
   EISDIR: 'is a directory, not a file',
   ENOTDIR: 'a part of the path is not a directory',
   EMFILE: 'too many open files',
+  EEXIST: 'already exists (a file where a folder is needed?)',
+  ENAMETOOLONG: 'the name is too long',
+  ELOOP: 'too many symbolic links',
 };
+
+/** The machine's, not the input's: exit 1, but no fault of loanwatch either. */
+const environmentReasons: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'the disk quota is used up',
+  EROFS: 'the file system is read-only',
+  EIO: 'the device reported an input/output error',
+};
+const environmentMessages: [RegExp, string][] = [
+  [/read-only file system/iu, 'the file system is read-only'],
+  [/no space left on device/iu, 'no space left on the device'],
+];
 
 /**
  * Errors a user can act on, though thrown below the CLI as plain system or engine errors: a file
@@ -35,19 +50,45 @@ export function asUserError(e: unknown): UserError | undefined {
   if (sys.code && Object.hasOwn(systemReasons, sys.code) && sys.path) {
     return new UserError(`${sys.path}: ${systemReasons[sys.code]}`);
   }
+  if (sys.code && Object.hasOwn(environmentReasons, sys.code)) {
+    return new UserError(`${sys.path ? `${sys.path}: ` : ''}${environmentReasons[sys.code]}`, {
+      hint: 'nothing was written in its place; free space or choose another place (--out, LOANWATCH_DATA_DIR)',
+      exitCode: 1,
+    });
+  }
+  // the engine's own report of the same (its data directory on a full or read-only disk)
+  const environment = environmentMessages.find(([pattern]) => pattern.test(e.message));
+  if (environment)
+    return new UserError(`the warehouse's files: ${environment[1]} (${e.message.split('\n')[0]!.trim()})`, {
+      hint: 'free space, or set LOANWATCH_DATA_DIR to a writable place',
+      exitCode: 1,
+    });
   return undefined;
+}
+
+/**
+ * A message as one printable line: control characters (a terminal's escape sequences among them,
+ * from a crafted file's header or bytes) shown as \xNN, and at most 400 characters.
+ */
+export function printable(message: string): string {
+  let line = '';
+  for (const c of message) {
+    const code = c.charCodeAt(0);
+    line += code < 0x20 || (code >= 0x7f && code <= 0x9f) ? `\\x${code.toString(16).padStart(2, '0')}` : c;
+  }
+  return line.length > 400 ? `${line.slice(0, 400)}… (${line.length - 400} more characters)` : line;
 }
 
 /** Prints an error as a person should see it and returns the exit code: 2 for the user's, 1 for ours. */
 export function reportError(e: unknown): number {
   const user = asUserError(e);
   if (user) {
-    console.error(`loanwatch: ${user.message}`);
-    if (user.hint) console.error(user.hint);
+    console.error(`loanwatch: ${printable(user.message)}`);
+    if (user.hint) console.error(printable(user.hint));
     return user.exitCode;
   }
-  const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
-  console.error(`loanwatch: internal error: ${message}`);
+  const message = e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e);
+  console.error(`loanwatch: internal error: ${printable(message)}`);
   if (process.env.LOANWATCH_DEBUG) console.error(e instanceof Error ? e.stack : e);
   else
     console.error(

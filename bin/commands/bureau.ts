@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../lib/atomic-file.ts';
 import { z } from 'zod';
 import { isoMonth } from '../flags.ts';
 import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
@@ -55,7 +55,7 @@ export async function runBureau(wh: Warehouse, config: Config, out: Output, f: B
     submissionColumns,
     rows,
   );
-  writeFileSync(f.out, csv);
+  writeFileAtomic(f.out, csv);
   log(`bureau ${f.month}: ${rows.length} accounts → ${f.out}`);
   return rows;
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { createHash } from 'node:crypto';
 import { defaultThresholdsFile, loadThresholds } from '../../reports/summary/thresholds.ts';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../lib/atomic-file.ts';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { count, enumList, isoMonth } from '../flags.ts';
@@ -214,7 +215,7 @@ function stampManifest(dir: string, o: { generated_at: string; archive_id: strin
   const path = join(dir, 'manifest.json');
   const manifest = JSON.parse(readFileSync(path, 'utf8')) as { files: string[] } & Record<string, unknown>;
   const files = [...new Set([...manifest.files, ...o.extraFiles])];
-  writeFileSync(
+  writeFileAtomic(
     path,
     `${JSON.stringify({ ...manifest, files, generated_at: o.generated_at, archive_id: o.archive_id }, null, 2)}\n`,
   );

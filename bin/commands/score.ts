@@ -1,4 +1,4 @@
-import { createWriteStream } from 'node:fs';
+import { atomicWriteStream } from '../../lib/atomic-file.ts';
 import { once } from 'node:events';
 import { z } from 'zod';
 import { inputPath, isoDate } from '../flags.ts';
@@ -71,9 +71,10 @@ export const scoreCommand = defineCommand({
 /** The flags a caller from code gives: --table and --out may be left out. */
 export type ScoreInput = Omit<ScoreFlags, 'table' | 'out'> & Partial<Pick<ScoreFlags, 'table' | 'out'>>;
 
-/** A file as the command's output (the scores CSV with --out). */
+/** A file as the command's output (the scores CSV with --out), in place only once complete. */
 function fileOutput(path: string) {
-  const stream = createWriteStream(path, { encoding: 'utf8' });
+  const file = atomicWriteStream(path);
+  const { stream } = file;
   const output: Output = {
     line: (text) => {
       stream.write(`${text}\n`);
@@ -82,11 +83,14 @@ function fileOutput(path: string) {
       if (!stream.write(chunk)) await once(stream, 'drain');
     },
   };
-  const close = async () => {
-    stream.end();
-    await once(stream, 'finish');
+  return {
+    output,
+    close: () => file.commit(),
+    abort: () => {
+      file.abort();
+    },
+    opened: file.opened,
   };
-  return { output, close, opened: once(stream, 'open') };
 }
 
 /** `score --table`: a table model scores each row of a CSV; the scores go to --out or stdout as CSV. */
@@ -120,8 +124,13 @@ async function scoreTable(wh: Warehouse, f: ScoreInput & { table: string }, out:
     } catch (e) {
       throw new UserError(`--out ${f.out}: ${(e as Error).message}`, { cause: e });
     }
-    await writeCsv(file.output, cols, rows);
-    await file.close();
+    try {
+      await writeCsv(file.output, cols, rows);
+      await file.close();
+    } catch (e) {
+      file.abort();
+      throw e;
+    }
   } else await writeCsv(out, cols, rows);
   log(
     `scored ${scores.length} rows of ${f.table} with ${m.model_name}@${m.version} in ${((performance.now() - t0) / 1000).toFixed(2)} s${f.out ? ` into ${f.out}` : ''}`,

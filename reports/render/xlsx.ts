@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { csvRecords } from '../../lib/csv-records.ts';
 import type { MetricColumn } from '../../warehouse/metrics/definition.ts';
 import { labels, type Lang } from '../i18n.ts';
+import { writeFileAtomic } from '../../lib/atomic-file.ts';
 
 /** What the workbook reads of a pack's manifest.json. */
 interface PackManifest {
@@ -221,6 +222,7 @@ export async function writePackWorkbook(dir: string): Promise<string> {
   }
 
   const out = join(dir, 'report.xlsx');
-  await wb.xlsx.writeFile(out);
+  // in place only once complete (lib/atomic-file.ts)
+  writeFileAtomic(out, new Uint8Array(await wb.xlsx.writeBuffer()));
   return out;
 }
