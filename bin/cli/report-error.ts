@@ -68,7 +68,7 @@ export function asUserError(e: unknown): UserError | undefined {
 
 /**
  * A message as one printable line: control characters (a terminal's escape sequences among them,
- * from a crafted file's header or bytes) shown as \xNN, and at most 400 characters.
+ * from a crafted file's header or bytes) shown as \xNN, and at most 2,000 characters (a binary file's bytes).
  */
 export function printable(message: string): string {
   let line = '';
@@ -76,7 +76,7 @@ export function printable(message: string): string {
     const code = c.charCodeAt(0);
     line += code < 0x20 || (code >= 0x7f && code <= 0x9f) ? `\\x${code.toString(16).padStart(2, '0')}` : c;
   }
-  return line.length > 400 ? `${line.slice(0, 400)}… (${line.length - 400} more characters)` : line;
+  return line.length > 2000 ? `${line.slice(0, 2000)}… (${line.length - 2000} more characters)` : line;
 }
 
 /** Prints an error as a person should see it and returns the exit code: 2 for the user's, 1 for ours. */
