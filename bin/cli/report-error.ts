@@ -67,14 +67,17 @@ export function asUserError(e: unknown): UserError | undefined {
 }
 
 /**
- * A message as one printable line: control characters (a terminal's escape sequences among them,
- * from a crafted file's header or bytes) shown as \xNN, and at most 2,000 characters (a binary file's bytes).
+ * A message as printable text: control characters other than the line break (a terminal's escape
+ * sequences among them, from a crafted file's header or bytes) shown as \xNN, and at most 2,000
+ * characters (a binary file's bytes).
  */
 export function printable(message: string): string {
   let line = '';
   for (const c of message) {
     const code = c.charCodeAt(0);
-    line += code < 0x20 || (code >= 0x7f && code <= 0x9f) ? `\\x${code.toString(16).padStart(2, '0')}` : c;
+    // a line break stays: a message listing several files puts each on its own line
+    line +=
+      (code < 0x20 && c !== '\n') || (code >= 0x7f && code <= 0x9f) ? `\\x${code.toString(16).padStart(2, '0')}` : c;
   }
   return line.length > 2000 ? `${line.slice(0, 2000)}… (${line.length - 2000} more characters)` : line;
 }

@@ -41,7 +41,7 @@ describe('reportError', () => {
 
   it('control characters of a message are shown escaped, and a long message is cut', () => {
     expect(printable('header \u001b]0;PWNED\u0007\u001b[31m red')).toBe('header \\x1b]0;PWNED\\x07\\x1b[31m red');
-    expect(printable('a\nb\tc\u009b')).toBe('a\\x0ab\\x09c\\x9b');
+    expect(printable('a\nb\tc\r\u009b')).toBe('a\nb\\x09c\\x0d\\x9b');
     const long = printable('x'.repeat(2600));
     expect(long.startsWith('x'.repeat(2000))).toBe(true);
     expect(long).toMatch(/… \(600 more characters\)$/u);
