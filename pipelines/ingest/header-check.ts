@@ -3,7 +3,7 @@ import iconv from 'iconv-lite';
 import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { splitHeader } from '../../lib/csv-records.ts';
 import { IngestInputError, readFirstLine, type InputFile } from './discover.ts';
-import { canonicalField, entitySpecs } from './entity-specs.ts';
+import { canonicalField, entitySpecs, type EntitySpec } from './entity-specs.ts';
 
 /**
  * What is wrong with a file as a whole, or null: an empty CSV, or a header (a Parquet file's
@@ -28,8 +28,23 @@ export async function fileProblem(wh: Warehouse, file: InputFile): Promise<strin
   } else {
     return null;
   }
-  if (found.some((h) => required.includes(canonicalField(spec, h) ?? ''))) return null;
-  return `${file.path}: the header names none of the required columns of ${file.entity} (expected ${required.join(', ')}; found ${found.length ? found.join(', ') : 'no column names'})`;
+  if (!found.some((h) => required.includes(canonicalField(spec, h) ?? '')))
+    return `${file.path}: the header names none of the required columns of ${file.entity} (expected ${required.join(', ')}; found ${found.length ? found.join(', ') : 'no column names'})`;
+  return duplicateField(spec, found, file.path);
+}
+
+/** A field the header names twice (itself or through an alias): which column holds it would be a guess. */
+function duplicateField(spec: EntitySpec, header: string[], path: string) {
+  const seen = new Map<string, string>();
+  for (const h of header) {
+    const field = canonicalField(spec, h);
+    if (field === null) continue;
+    const first = seen.get(field);
+    if (first !== undefined)
+      return `${path}: the header names ${field} twice (${first === h ? `"${h}"` : `"${first}" and "${h}"`}): which column holds it is ambiguous`;
+    seen.set(field, h);
+  }
+  return null;
 }
 
 /**

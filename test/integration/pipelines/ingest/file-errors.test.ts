@@ -40,6 +40,24 @@ describe('file-level errors', () => {
     expect(await count(wh, 'ingest_receipts')).toBe(0);
   });
 
+  it('a header naming a field twice (itself, or its alias beside it) is refused: which column holds it would be a guess', async () => {
+    for (const [header, named] of [
+      ['payment_id,loan_id,paid_date,amount,amount', '"amount"'],
+      ['payment_id,loan_id,paid_date,amount,还款金额', '"amount" and "还款金额"'],
+      ['payment_id,loan_id,LOAN_ID,paid_date,amount', '"loan_id" and "LOAN_ID"'],
+    ]) {
+      const dir = tmpDir('dupcol');
+      writeFileSync(join(dir, 'loans.csv'), loansCsv());
+      writeFileSync(join(dir, 'payments.csv'), `${header}\nP1,L1,2024-01-15,10.00,99.00\n`);
+      const msg = await refusal([dir]);
+      expect(msg).toContain(join(dir, 'payments.csv'));
+      expect(msg).toMatch(
+        new RegExp(`the header names \\w+ twice \\(${named}\\): which column holds it is ambiguous`, 'u'),
+      );
+      expect(await count(wh, 'loans')).toBe(0);
+    }
+  });
+
   it('every bad file is named at once; an empty CSV is one', async () => {
     const dir = tmpDir('several');
     writeFileSync(join(dir, 'loans.csv'), 'id,name\n1,x\n');
