@@ -139,6 +139,15 @@ async function assertCaseDate(wh: Warehouse, asOf: string, me: string) {
     throw new CaseRequestError(
       `as_of ${asOf}: too far past the data, which ends ${last}; dates may reach ${monthsPastData} months past it (${limit})`,
     );
+  // before the snapshot's first month-end no loan has a month-end row: a list of nothing, not an answer
+  const [first] = await querySql<{ me: string }>(
+    wh,
+    sql`SELECT toString(min(month_end)) AS me FROM ${trusted(tableRef(wh, 'loan_month'))}`,
+  );
+  if (first && me < first.me)
+    throw new CaseRequestError(
+      `as_of ${asOf}: before the data's first month-end ${first.me}; a case list needs a month-end before its date to start from`,
+    );
 }
 
 /** One case as the build's statement returns it. */

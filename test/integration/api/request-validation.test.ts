@@ -148,6 +148,11 @@ describe('API request validation', () => {
     await expect(runMetric(wh, 'vintage', { as_of: '2149-06-01' })).rejects.toThrow(/too far past the data/);
     await expect400('/v1/cases?as_of=2149-06-01', /as_of 2149-06-01: too far past the data/);
     await expect400('/v1/cases?as_of=1970-01-01', /no month-end before it/);
+    // a date before the data's first month-end: nothing to start from, not an empty list
+    await expect400(
+      '/v1/cases?as_of=1990-01-15',
+      /as_of 1990-01-15: before the data's first month-end \d{4}-\d{2}-\d{2}/,
+    );
     await expect(
       buildCaseList(wh, {
         asOf: '2149-06-01',
