@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import type { Warehouse } from '../warehouse/connection.ts';
 import { csvTable } from '../warehouse/csv-cell.ts';
-import { requireSnapshotMonthEnd } from '../warehouse/data-horizon.ts';
+import { firstSnapshotMonthEnd, requireSnapshotMonthEnd } from '../warehouse/data-horizon.ts';
 import { withRequestMemo } from '../warehouse/request-memo.ts';
 import { monthEndOf } from '../lib/dates.ts';
 import { metricWindow } from '../warehouse/metrics/window.ts';
@@ -39,6 +39,12 @@ export async function reportPeriod(wh: Warehouse, period: string, segment: Repor
   const { from } = metricWindow(monthEnd);
   const last = await requireSnapshotMonthEnd(wh);
   if (monthEnd > last) throw new ReportRequestError(`period ${period} is after the latest snapshot month-end ${last}`);
+  // before the data an empty pack would be archived as that month's report
+  const first = await firstSnapshotMonthEnd(wh);
+  if (first && monthEnd < first)
+    throw new ReportRequestError(
+      `period ${period} is before the first snapshot month-end ${first}: there is no data to report`,
+    );
   // the segment's values checked like any metric filter: an unknown region is refused, not an empty pack
   await assertKnownFilterValues(wh, segment);
   return { period, monthEnd, from, segment };

@@ -44,3 +44,12 @@ export async function requireSnapshotMonthEnd(wh: Warehouse): Promise<string> {
   if (!last) throw new NoSnapshotError('no snapshot yet: run `loanwatch snapshot --as-of …` first');
   return last;
 }
+
+/** The first month-end of the snapshot (loan_month), or null before the first snapshot. */
+export async function firstSnapshotMonthEnd(wh: Warehouse): Promise<string | null> {
+  const [r] = await queryRows<{ me: string; n: string }>(
+    wh,
+    `SELECT toString(min(month_end)) AS me, toString(count()) AS n FROM (SELECT month_end FROM ${tableRef(wh, 'loan_month')} ORDER BY month_end LIMIT 1)`,
+  );
+  return r && r.n !== '0' ? r.me : null;
+}

@@ -1,4 +1,4 @@
-import { requireSnapshotMonthEnd } from '../../warehouse/data-horizon.ts';
+import { firstSnapshotMonthEnd, requireSnapshotMonthEnd } from '../../warehouse/data-horizon.ts';
 import { UserError } from '../../lib/user-error.ts';
 import type { DelinquencySettings } from '../../warehouse/config.ts';
 import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
@@ -49,6 +49,13 @@ export async function bureauSubmission(
   if (me > latest) {
     throw new UserError(`--month ${month} is after the latest snapshot month-end ${latest}`, {
       hint: `use --month ${latest.slice(0, 7)} or earlier, or build the snapshot further first`,
+    });
+  }
+  const first = await firstSnapshotMonthEnd(wh);
+  if (first && me < first) {
+    // an empty submission would read as "no accounts", which the bureau would take as every account closed
+    throw new UserError(`--month ${month} is before the first snapshot month-end ${first}: no account was open`, {
+      hint: `use --month ${first.slice(0, 7)} or later`,
     });
   }
   const rows = await queryRows<CheckedRow>(wh, `${checkedSubmissionSql(wh)}\nORDER BY account`, {

@@ -1,7 +1,7 @@
 import { querySql, type Warehouse } from '../../warehouse/connection.ts';
 import { csvChunks } from '../../warehouse/metrics/csv.ts';
 import { monthsPastData } from '../../warehouse/metrics/request-bounds.ts';
-import { requireSnapshotMonthEnd } from '../../warehouse/data-horizon.ts';
+import { firstSnapshotMonthEnd, requireSnapshotMonthEnd } from '../../warehouse/data-horizon.ts';
 import { addMonthEnds } from '../../lib/dates.ts';
 import { UserError } from '../../lib/user-error.ts';
 import { handledLater } from '../../lib/handled-later.ts';
@@ -140,13 +140,10 @@ async function assertCaseDate(wh: Warehouse, asOf: string, me: string) {
       `as_of ${asOf}: too far past the data, which ends ${last}; dates may reach ${monthsPastData} months past it (${limit})`,
     );
   // before the snapshot's first month-end no loan has a month-end row: a list of nothing, not an answer
-  const [first] = await querySql<{ me: string }>(
-    wh,
-    sql`SELECT toString(min(month_end)) AS me FROM ${trusted(tableRef(wh, 'loan_month'))}`,
-  );
-  if (first && me < first.me)
+  const first = await firstSnapshotMonthEnd(wh);
+  if (first && me < first)
     throw new CaseRequestError(
-      `as_of ${asOf}: before the data's first month-end ${first.me}; a case list needs a month-end before its date to start from`,
+      `as_of ${asOf}: before the data's first month-end ${first}; a case list needs a month-end before its date to start from`,
     );
 }
 

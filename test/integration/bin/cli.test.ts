@@ -256,6 +256,10 @@ describe('loanwatch CLI', () => {
       [['--period', '2024-13'], /--period "2024-13": expected a month YYYY-MM/],
       [['--period', '2024-06', '--pack', 'weekly'], /--pack/],
       [['--period', '2030-01'], /after the latest snapshot month-end 2024-06-30/],
+      [
+        ['--period', '1990-01'],
+        /period 1990-01 is before the first snapshot month-end \d{4}-\d{2}-\d{2}: there is no data to report/,
+      ],
       [['--period', '2024-06', '--format', 'docx'], /--format/],
       [['--period', '2024-06', '--lang', 'fr'], /--lang/],
     ] as const) {

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -212,9 +212,14 @@ describe('loanwatch bureau on hand-built loans', () => {
     ]);
   });
 
-  it('refuses a month after the latest snapshot month-end', async () => {
+  it('refuses a month after the latest snapshot month-end, and one before the first (an empty file would read as every account closed)', async () => {
     expect(await run('bureau', '--month', '2024-10')).toBe(2);
     expect(err[0]).toMatch(/2024-10 is after the latest snapshot month-end 2024-09-30/u);
+    expect(await run('bureau', '--month', '1990-01', '--out', join(dir, 'early.csv'))).toBe(2);
+    expect(err[0]).toMatch(
+      /--month 1990-01 is before the first snapshot month-end \d{4}-\d{2}-\d{2}: no account was open$/u,
+    );
+    expect(existsSync(join(dir, 'early.csv'))).toBe(false);
   });
 
   it.each([
