@@ -40,19 +40,26 @@ export function formatOfFile(name: string): InputFormat | null {
   return null;
 }
 
-/** UTF-8 unless the first 64 KiB are not valid UTF-8, then GBK (GB18030-compatible). */
+/**
+ * UTF-8 unless the first 64 KiB read as another encoding, then GBK (GB18030-compatible): text in
+ * GBK read as UTF-8 is mostly invalid sequences, while a UTF-8 file with a stray byte of another
+ * encoding has more valid multi-byte characters than invalid bytes. Read as GBK, such a file's
+ * Chinese would be stored garbled without a word; read as UTF-8, the row with the stray byte is
+ * quarantined (not valid UTF-8) and the others load as written.
+ */
 export function sniffEncoding(path: string): 'utf8' | 'gbk' {
   const fd = openSync(path, 'r');
   const buf = Buffer.alloc(65536);
   const n = readSync(fd, buf, 0, buf.length, 0);
   closeSync(fd);
   const head = buf.subarray(0, n === buf.length ? n - 4 : n);
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(head);
-    return 'utf8';
-  } catch {
-    return 'gbk';
+  let invalid = 0;
+  let wide = 0;
+  for (const c of new TextDecoder('utf-8').decode(head)) {
+    if (c === '\uFFFD') invalid++;
+    else if (c.charCodeAt(0) > 0x7f) wide++;
   }
+  return invalid === 0 || wide > invalid ? 'utf8' : 'gbk';
 }
 
 export interface Discovery {

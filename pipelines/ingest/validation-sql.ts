@@ -51,8 +51,12 @@ function fieldChecks(f: FieldSpec): Check[] {
   });
   const checks: Check[] = [];
   if (f.required) checks.push({ bad: `(NOT ${p})`, message: sqlStringLiteral(`${f.name}: missing`) });
+  // bytes of another encoding (a file whose encoding changes after the start it was recognised by)
+  // would be stored as they are, not valid text: the row is quarantined instead
+  const utf8 = bad(`NOT isValidUTF8(${v})`, 'not valid UTF-8 text (bytes of another encoding)');
   switch (f.kind) {
     case 'id':
+      checks.push(utf8);
       checks.push(
         bad(
           `length(${v}) > 128 OR ${v} != translate(${v}, ${CONTROL_BYTES}, ${sqlStringLiteral('_'.repeat(32))})`,
@@ -61,6 +65,7 @@ function fieldChecks(f: FieldSpec): Check[] {
       );
       break;
     case 'text':
+      checks.push(utf8);
       checks.push(bad(`length(${v}) > 1000`, 'longer than 1000 characters'));
       break;
     case 'date':

@@ -110,6 +110,54 @@ describe('input formats, encodings and malformed files', () => {
     ]);
   });
 
+  it('bytes of another encoding inside a UTF-8 file: that row quarantined, the others loaded as written (not the whole file read as GBK)', async () => {
+    await reset();
+    const header = 'loan_id,customer_id,product,origination_date,principal,annual_rate,term_months,region';
+    const row = (id: string, region: string) => `${id},C1,consumer,2024-01-05,1000.00,0.1200,12,${region}`;
+    // a stray Latin-1 byte near the start, valid Chinese after it
+    const early = tmpDir('enc_early');
+    writeFileSync(
+      join(early, 'loans.csv'),
+      Buffer.concat([
+        Buffer.from(`${header}\n${row('E1', 'caf')}`),
+        Buffer.from([0xe9]),
+        Buffer.from(`\n${row('E2', '华东')}\n${row('E3', '手机银行')}\n`),
+      ]),
+    );
+    // GBK bytes after the first 64 KiB of an ASCII (UTF-8) file
+    const late = tmpDir('enc_late');
+    const ascii = Array.from({ length: 1800 }, (_, i) => row(`L${String(i).padStart(4, '0')}`, 'east')).join('\n');
+    writeFileSync(
+      join(late, 'loans.csv'),
+      Buffer.concat([
+        Buffer.from(`${header}\n${ascii}\n${row('LX', '')}`),
+        iconv.encode('手机银行', 'gbk'),
+        Buffer.from('\n'),
+      ]),
+    );
+    const r = await ingest(wh, [early, late], { piiSecret: 's' });
+    expect(r.receipts.map((x) => [x.rows_read, x.rows_inserted, x.rows_quarantined])).toEqual([
+      [3, 2, 1],
+      [1801, 1800, 1],
+    ]);
+    const rows = await queryRows<{ loan_id: string; region: string }>(
+      wh,
+      `SELECT loan_id, region FROM ${wh.database}.loans WHERE loan_id IN ('E1', 'E2', 'E3', 'LX') ORDER BY loan_id`,
+    );
+    expect(rows).toEqual([
+      { loan_id: 'E2', region: '华东' },
+      { loan_id: 'E3', region: '手机银行' },
+    ]);
+    const q = await queryRows<{ reason: string }>(
+      wh,
+      `SELECT reason FROM ${wh.database}.quarantine ORDER BY file, line`,
+    );
+    expect(q.map((x) => x.reason)).toEqual([
+      'region: not valid UTF-8 text (bytes of another encoding)',
+      'region: not valid UTF-8 text (bytes of another encoding)',
+    ]);
+  });
+
   it('malformed files: header only, missing required column, unknown columns, blank lines, broken quotes', async () => {
     await reset();
     const dir = tmpDir('malformed');
