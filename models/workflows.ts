@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { queryRows, type Warehouse } from '../warehouse/connection.ts';
 import { tableRef } from '../warehouse/ddl.ts';
@@ -23,6 +23,7 @@ import {
 } from './data/quality-gate.ts';
 import { DatasetError, defaultMissingMarkers, type Dataset } from './data/dataset.ts';
 import type { GatedMetrics } from './model-card.ts';
+import { makeDirectory } from '../lib/make-directory.ts';
 
 /**
  * The data-quality gate on the training part (docs/models.md): its lines printed, a leaky column
@@ -106,7 +107,7 @@ async function registerAll(
     });
     const model = await loadModel(wh, name, version);
     const cardDir = join(outDir, name, `v${version}`);
-    mkdirSync(cardDir, { recursive: true });
+    makeDirectory(cardDir);
     writeFileSync(join(cardDir, 'artifact.json'), JSON.stringify(model.artifact));
     writeFileSync(join(cardDir, 'model-card.md'), modelCardMarkdown(model));
     writeFileSync(join(cardDir, 'model-card.json'), JSON.stringify(modelCardJson(model), null, 2));

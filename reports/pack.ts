@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { writeFileAtomic } from '../lib/atomic-file.ts';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
@@ -23,6 +22,7 @@ import { assertKnownFilterValues } from '../warehouse/metrics/known-values.ts';
 import type { MetricColumn } from '../warehouse/metrics/definition.ts';
 import { UserError } from '../lib/user-error.ts';
 import { breakdownCsv, buildSummary, summaryCsv, type Summary } from './summary/index.ts';
+import { makeDirectory } from '../lib/make-directory.ts';
 
 export const reportFormats = ['html', 'pdf', 'png', 'svg'] as const;
 export type ReportFormat = (typeof reportFormats)[number];
@@ -242,7 +242,7 @@ export async function buildReportPack(
   },
 ) {
   const p = await reportPeriod(wh, o.period, o.segment);
-  mkdirSync(o.outDir, { recursive: true });
+  makeDirectory(o.outDir);
   // one scope for the pack's reads: a query its summary and charts both run is run once (request-memo.ts)
   const assembled = await withRequestMemo(() =>
     assemblePack(wh, {

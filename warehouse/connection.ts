@@ -1,11 +1,11 @@
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Config } from './config.ts';
 import { assertChdbPathFree } from './chdb-lock.ts';
 import { clearLeftResults } from './tsv-lines.ts';
 import { render, sqlStringLiteral, type Sql } from './sql.ts';
+import { makeDirectory } from '../lib/make-directory.ts';
 
 /** Everything a pipeline needs to reach the warehouse; only this folder knows which engine it is. */
 export interface Warehouse {
@@ -68,7 +68,7 @@ export function openWarehouse(config: Config, overrides: { database?: string; da
   }
   const dataDir = resolve(overrides.dataDir ?? config.LOANWATCH_DATA_DIR);
   const path = resolve(dataDir, 'chdb');
-  mkdirSync(path, { recursive: true });
+  makeDirectory(path);
   assertChdbPathFree(path);
   // chDB opens one data directory per process; a second path throws until this client closes.
   // chDB's connection sends these as SET statements before each query: the whole session's bounds

@@ -1,10 +1,11 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { adaptCreditCardMonthlyStatus } from './credit-card-monthly-status.ts';
 import { adaptHomeCredit } from './home-credit.ts';
 import { adaptTaiwanCreditDefault } from './taiwan-credit-default.ts';
 import { TableSinks } from '../files/table-sink.ts';
 import type { AdapterReceipt } from './source-csv.ts';
+import { makeDirectory } from '../../lib/make-directory.ts';
 
 export interface AdapterOptions {
   /** month that MONTHS_BALANCE 0 / the last tape month maps to (YYYY-MM) */
@@ -34,7 +35,7 @@ export const adapterNames = Object.keys(adapters) as AdapterName[];
  * error is thrown, so the caller may remove outDir at once.
  */
 export async function runAdapter(name: AdapterName, inputDir: string, outDir: string, o: AdapterOptions = {}) {
-  mkdirSync(outDir, { recursive: true });
+  makeDirectory(outDir);
   const sinks = new TableSinks();
   const receipt = await sinks.run(() => adapters[name](inputDir, outDir, o, sinks));
   writeFileSync(join(outDir, 'adapter_receipt.json'), JSON.stringify(receipt, null, 2));

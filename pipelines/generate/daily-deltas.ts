@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { csvRecords, type CsvRecord } from '../../lib/csv-records.ts';
 import { Rng } from '../../lib/random.ts';
 import { generateBook } from './generate-book.ts';
+import { makeDirectory } from '../../lib/make-directory.ts';
 
 export interface DailyDeltasOptions {
   loans: number;
@@ -135,7 +136,7 @@ export async function generateDailyDeltas(o: DailyDeltasOptions): Promise<DailyD
   const headers = new Map<string, string>();
   for (const entity of ['loans', 'customers', 'schedule', 'payments', 'collection_actions', 'loan_events'])
     headers.set(entity, (await csvHeader(join(book, `${entity}.csv`))).join(','));
-  mkdirSync(base, { recursive: true });
+  makeDirectory(base);
   for (const d of days) mkdirSync(dayDir(d), { recursive: true });
   const files = new DeltaFiles(headers);
   const put = (folder: string | null, file: string, raw: string) => {

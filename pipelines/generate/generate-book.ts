@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dateInMonth } from './dates.ts';
 import type { FileFormat } from '../files/table-sink.ts';
@@ -6,6 +6,7 @@ import { allSinks, bookEntities, openBookSinks, type BookSinks } from './book-fi
 import { bookFrame, LoanDraws, type BookFrame } from './loan-draws.ts';
 import { writeLoan } from './write-loan.ts';
 import { writeWithWorkers } from './generate-workers.ts';
+import { makeDirectory } from '../../lib/make-directory.ts';
 
 export { entityColumns } from './book-files.ts';
 
@@ -35,7 +36,7 @@ const defaultChunkLoans = 10_000;
 
 /** Generates a synthetic loan book in the SPEC §3 formats plus truth.csv and manifest.json. Streams to disk. */
 export async function generateBook(o: GenerateOptions) {
-  mkdirSync(o.outDir, { recursive: true });
+  makeDirectory(o.outDir);
   const frame = bookFrame(o);
   const sinks = openBookSinks(o.outDir, o.format);
   const chunkLoans = o.chunkLoans ?? defaultChunkLoans;
