@@ -220,7 +220,11 @@ export async function packDocument(
   return a.pdf ?? packPdf(a.meta, rendered(a.charts, a.lang), fontFile, a.summary);
 }
 
-export const rowsCsv = (rows: Row[]) => `${csvTable([...new Set(rows.flatMap((r) => Object.keys(r)))], rows)}\n`;
+export const rowsCsv = (rows: Row[], noRowsColumns: readonly string[] = []) => {
+  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  // a chart with no rows still writes its header: its metric's columns
+  return `${csvTable(columns.length ? columns : [...noRowsColumns], rows)}\n`;
+};
 
 /**
  * A pack for a month in a language: every chart's data (CSV), Vega-Lite spec (JSON) and, by
@@ -268,7 +272,13 @@ export async function buildReportPack(
   for (const c of assembled.charts) {
     const id = c.template.id;
     writeFileAtomic(join(o.outDir, `${id}.vl.json`), `${JSON.stringify(c.spec, null, 2)}\n`);
-    writeFileAtomic(join(o.outDir, `${id}.csv`), rowsCsv(c.rows));
+    writeFileAtomic(
+      join(o.outDir, `${id}.csv`),
+      rowsCsv(
+        c.rows,
+        c.columns.map((x) => x.name),
+      ),
+    );
     files.push(`${id}.vl.json`, `${id}.csv`);
     if (o.formats.includes('svg')) writeFileAtomic(join(o.outDir, `${id}.svg`), c.svg);
     if (c.png) writeFileAtomic(join(o.outDir, `${id}.png`), c.png);

@@ -252,6 +252,11 @@ describe('loanwatch CLI', () => {
     };
     expect(manifest.files).toContain('report.html');
     expect(manifest.charts.find((c) => c.id === 'provision-coverage')!.rows).toBe(2);
+    // every chart's CSV has its header (an empty chart's: its metric's columns, test/unit/reports/rows-csv.test.ts)
+    for (const c of manifest.charts) {
+      const [header] = readFileSync(join(out, `${c.id}.csv`), 'utf8').split('\n');
+      expect(header, c.id).toMatch(/^[a-z_0-9]+(,[a-z_0-9]+)*$/u);
+    }
     for (const [args, message] of [
       [['--period', '2024-13'], /--period "2024-13": expected a month YYYY-MM/],
       [['--period', '2024-06', '--pack', 'weekly'], /--pack/],
