@@ -39,12 +39,6 @@ export async function reportPeriod(wh: Warehouse, period: string, segment: Repor
   const { from } = metricWindow(monthEnd);
   const last = await requireSnapshotMonthEnd(wh);
   if (monthEnd > last) throw new ReportRequestError(`period ${period} is after the latest snapshot month-end ${last}`);
-  // before the data an empty pack would be archived as that month's report
-  const first = await firstSnapshotMonthEnd(wh);
-  if (first && monthEnd < first)
-    throw new ReportRequestError(
-      `period ${period} is before the first snapshot month-end ${first}: there is no data to report`,
-    );
   // the segment's values checked like any metric filter: an unknown region is refused, not an empty pack
   await assertKnownFilterValues(wh, segment);
   return { period, monthEnd, from, segment };
@@ -246,6 +240,13 @@ export async function buildReportPack(
   },
 ) {
   const p = await reportPeriod(wh, o.period, o.segment);
+  // a single chart of a period before the data says "no data"; a whole pack of nothing would be
+  // archived as that month's report
+  const first = await firstSnapshotMonthEnd(wh);
+  if (first && p.monthEnd < first)
+    throw new ReportRequestError(
+      `period ${o.period} is before the first snapshot month-end ${first}: there is no data to report`,
+    );
   makeDirectory(o.outDir);
   // one scope for the pack's reads: a query its summary and charts both run is run once (request-memo.ts)
   const assembled = await withRequestMemo(() =>
