@@ -9,7 +9,7 @@ import { tableRef } from '../../warehouse/ddl.ts';
 import { anyOf, param, sql, trusted } from '../../warehouse/sql.ts';
 import { runMetric, bucketOrder } from '../../warehouse/metrics/run.ts';
 import { activeDelinquencySource, delinquencyAsOfSql, snapshotCovers } from '../snapshot/delinquency-as-of.ts';
-import { inLoanPart, wholeBook, type LoanPart } from '../../warehouse/loan-part.ts';
+import { inLoanPart, rangeParts, type LoanPart } from '../../warehouse/loan-part.ts';
 import { loanRangeParts } from '../../warehouse/loan-ranges.ts';
 import { scoreUpdate } from './score-update.ts';
 import { caseActions } from './case-actions.ts';
@@ -502,12 +502,7 @@ export async function buildCaseList(
 /** The book's range parts cut in two at the middle part's first id (one part: the whole book). */
 function halves(parts: readonly LoanPart[]): LoanPart[] {
   const middle = parts[Math.floor(parts.length / 2)]?.range?.from;
-  return middle
-    ? [
-        { count: 2, index: 0, range: { from: null, to: middle } },
-        { count: 2, index: 1, range: { from: middle, to: null } },
-      ]
-    : [wholeBook];
+  return rangeParts(middle ? [middle] : []);
 }
 
 function setContactDecision(c: Case, d: ContactDecision) {
