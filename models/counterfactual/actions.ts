@@ -45,7 +45,13 @@ export interface Action {
   spec: ActionSpec;
   /** the largest amount this row can take (0: the action does not apply) */
   limit(row: RowValues): number;
-  /** the numeric features the amount changes, with their new values */
+  /**
+   * Every feature apply may change, for any row and amount. Each is monotonic in the amount: for a
+   * row, once apply sets it at an amount it sets it at every larger one, and its value only rises or
+   * only falls as the amount grows — so a search bounds what an action can do from its two ends.
+   */
+  moves: readonly string[];
+  /** the numeric features the amount changes, with their new values (each one of `moves`) */
   apply(row: RowValues, amount: number): Map<string, number>;
   /** the change in words, for the sentence */
   words(amount: number): { en: string; zh: string };
@@ -79,6 +85,7 @@ function amounts(row: RowValues) {
 function payOverdue(spec: ActionSpec): Action {
   return {
     spec,
+    moves: ['overdue_ratio', 'paid_ratio_3m', 'paid_share_3m'],
     limit: (row) => {
       const a = amounts(row);
       return ok(a.principal) && ok(a.overdue) && a.overdue > 0.005 ? Math.round(a.overdue * 100) / 100 : 0;
@@ -99,6 +106,7 @@ function payOverdue(spec: ActionSpec): Action {
 function prepayPrincipal(spec: ActionSpec): Action {
   return {
     spec,
+    moves: ['balance_paid_down', 'ltv', 'balance_change_3m', 'paid_ratio_3m', 'paid_share_3m'],
     limit: (row) => {
       const a = amounts(row);
       return ok(a.principal) && ok(a.balance) && a.balance > 0.005 ? Math.round(a.balance * 100) / 100 : 0;
@@ -127,6 +135,7 @@ function moveFeature(spec: Extract<ActionSpec, { type: 'feature' }>): Action {
   const bound = spec.bound ?? (spec.direction === 'decrease' ? 0 : Number.NaN);
   return {
     spec,
+    moves: [spec.feature],
     limit: (row) => {
       const v = num(row, spec.feature);
       if (!ok(v)) return 0;

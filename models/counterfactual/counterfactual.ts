@@ -1,6 +1,7 @@
 import type { Column, Dataset } from '../data/dataset.ts';
 import { modelFeatures, probabilityOf, scoreModel, type ModelArtifact } from '../model-types.ts';
-import { gradeLabels, scorecardRowVariants } from '../scorecard/scorecard.ts';
+import { gradeLabels } from '../scorecard/scorecard.ts';
+import { scorecardRowSearch, type FeatureReach } from '../scorecard/row-search.ts';
 import { actionOf, type Action, type ActionSpec, type RowValues } from './actions.ts';
 
 /** One action of a counterfactual: its amount and the features it moves (from → to). */
@@ -33,6 +34,8 @@ export interface CounterfactualOptions {
   targetGrade?: string;
   /** what the sentence calls the scored thing */
   subject: 'loan' | 'row';
+  /** false: every amount of every action scored, nothing skipped by a bound (the reference the tests compare with) */
+  prune?: boolean;
 }
 
 const subjectWords = { loan: { en: 'this loan', zh: '该笔贷款' }, row: { en: 'this row', zh: '该行' } };
@@ -94,6 +97,30 @@ function candidates(limit: number, step: number, withZero: boolean): number[] {
   return out;
 }
 
+/**
+ * Where one action alone moves each of its features over the amounts a search tries (its step, or
+ * the limit when smaller, up to the limit): between the values at the two ends, as an action's
+ * features are monotonic in its amount (actions.ts); 'any' where that cannot be read from the ends.
+ */
+function reachAlone(a: Action, row: RowValues, limit: number): Map<string, FeatureReach> {
+  const first = a.apply(row, Math.min(a.spec.step, limit));
+  const last = a.apply(row, limit);
+  const reach = new Map<string, FeatureReach>();
+  for (const f of a.moves) {
+    const v0 = first.get(f);
+    const v1 = last.get(f);
+    // not moved at the limit: not moved at any amount
+    if (v0 === undefined && v1 === undefined) continue;
+    if (v0 === undefined || v1 === undefined || !Number.isFinite(v0) || !Number.isFinite(v1)) reach.set(f, 'any');
+    else {
+      // a margin for rounding between the ends (a ratio of two rounded sums)
+      const pad = 1e-9 * Math.max(Math.abs(v0), Math.abs(v1)) + 1e-12;
+      reach.set(f, [Math.min(v0, v1) - pad, Math.max(v0, v1) + pad]);
+    }
+  }
+  return reach;
+}
+
 /** The features of the row after the actions are applied in order, each to the row the previous left. */
 function applyAll(row: RowValues, actions: Action[], amounts: number[]): Map<string, number> {
   const active = amounts.flatMap((x, j) => (x > 0 ? [j] : []));
@@ -133,16 +160,24 @@ export function counterfactuals(art: ModelArtifact, ds: Dataset, o: Counterfactu
     for (const e of edges) if (p >= e) k++;
     return Math.min(gradeLabels.length - 1, k);
   };
+  const scorecardRows = art.kind === 'scorecard' ? scorecardRowSearch(art, ds) : null;
+  const prune = o.prune ?? true;
   return Array.from({ length: ds.n }, (_, i) => {
     const from = base.grade[i]!;
     const target = o.targetGrade ?? gradeLabels[rank(from) - 1];
     if (target === undefined || rank(target) >= rank(from)) return null;
     const row = rowValues(ds, i);
     // the probability of the row under each change set: a scorecard re-bins only the changed features
-    const rowVariants = art.kind === 'scorecard' ? scorecardRowVariants(art, ds, i) : null;
+    const rowSearch = scorecardRows?.(i);
     const probabilities = (changes: Map<string, number>[]) =>
-      rowVariants ? rowVariants(changes) : probabilityOf(art, variants(ds, i, changes, read));
-    // an action that moves nothing the model reads cannot help
+      rowSearch ? rowSearch.variants(changes) : probabilityOf(art, variants(ds, i, changes, read));
+    // whether the actions could reach the target at all (a scorecard's floor, with a margin for the
+    // rounding of exp; other models: always tried) — the rows no action helps are otherwise scored at
+    // every amount of every action
+    const mayReach = (reach: () => ReadonlyMap<string, FeatureReach>) =>
+      !prune || !rowSearch || gradeRank(rowSearch.floor(reach()) * (1 - 1e-9)) <= targetRank;
+    // where actions combined may move their features: anywhere
+    const anywhere = (js: number[]) => new Map(js.flatMap((j) => actions[j]!.moves.map((f) => [f, 'any'] as const)));
     const limits = actions.map((a) => {
       const moved = a.apply(row, a.spec.step);
       return [...moved.keys()].some((f) => read.has(f)) ? a.limit(row) : 0;
@@ -150,9 +185,16 @@ export function counterfactuals(art: ModelArtifact, ds: Dataset, o: Counterfactu
     const targetRank = rank(target);
     const reaches = (g: string) => rank(g) <= targetRank;
     /** the least amount of action j (the others fixed) that reaches the target, or null */
-    const least = (j: number, fixed: number[], withZero: boolean): number | null => {
+    const least = (j: number, fixed: number[], withZero: boolean, cap = Infinity): number | null => {
       const step = actions[j]!.spec.step;
-      const grid = candidates(limits[j]!, step, withZero);
+      const others = fixed.flatMap((f, m) => (m !== j && f > 0 ? [m] : []));
+      if (!mayReach(() => (others.length ? anywhere([j, ...others]) : reachAlone(actions[j]!, row, limits[j]!))))
+        return null;
+      const all = candidates(limits[j]!, step, withZero);
+      // only amounts of fewer steps than `cap` can be chosen: the grid up to the first of `cap` steps or
+      // more (the steps below it are searched from the point before it, as on the whole grid)
+      const over = prune ? all.findIndex((x) => x / step >= cap) : -1;
+      const grid = over < 0 ? all : all.slice(0, over + 1);
       // the others at zero (the search's usual case): the action's own change, nothing combined
       const alone = fixed.every((f, m) => m === j || !(f > 0));
       const changed = (x: number) =>
@@ -165,8 +207,15 @@ export function counterfactuals(art: ModelArtifact, ds: Dataset, o: Counterfactu
               actions,
               fixed.map((f, m) => (m === j ? x : f)),
             );
-      const at = (amounts: number[]) =>
-        probabilities(amounts.map(changed)).findIndex((p) => gradeRank(p) <= targetRank);
+      // the first amount that reaches the target, scored in growing batches: most loans reach it within
+      // a few steps, and the amounts after the first that reaches need no scoring
+      const at = (amounts: number[]) => {
+        for (let a = 0, size = prune ? 8 : amounts.length; a < amounts.length; a += size, size *= 4) {
+          const k = probabilities(amounts.slice(a, a + size).map(changed)).findIndex((p) => gradeRank(p) <= targetRank);
+          if (k >= 0) return a + k;
+        }
+        return -1;
+      };
       const f = at(grid);
       if (f < 0) return null;
       if (f === 0 || grid[f]! - grid[f - 1]! <= step + 1e-9) return grid[f]!;
@@ -187,13 +236,14 @@ export function counterfactuals(art: ModelArtifact, ds: Dataset, o: Counterfactu
         j,
         actions.map(() => 0),
         false,
+        best,
       );
       if (x !== null && x / a.spec.step < best) {
         best = x / a.spec.step;
         amounts = actions.map((_, m) => (m === j ? x : 0));
       }
     }
-    if (!amounts) {
+    if (!amounts && mayReach(() => anywhere(actions.map((_, j) => j)))) {
       const all = [...limits];
       const atLimits = gradeLabels[gradeRank(probabilities([applyAll(row, actions, all)])[0]!)]!;
       if (reaches(atLimits)) {

@@ -1,4 +1,4 @@
-import { column, subset, type Dataset } from '../data/dataset.ts';
+import { column, type Dataset } from '../data/dataset.ts';
 import { aucDifference } from '../evaluate/auc-difference.ts';
 import { auc } from '../evaluate/metrics.ts';
 import {
@@ -355,7 +355,7 @@ export const asVariableBins = (v: ScorecardVariable): VariableBins => ({
 });
 
 /** Each variable's bin per row (a categorical column's levels mapped once). */
-function scorecardBins(art: ScorecardArtifact, ds: Dataset): Uint8Array[] {
+export function scorecardBins(art: ScorecardArtifact, ds: Dataset): Uint8Array[] {
   return art.variables.map((v) => {
     const col = column(ds, v.feature);
     const vb = asVariableBins(v);
@@ -379,44 +379,6 @@ function probabilityOfBins(art: ScorecardArtifact, bins: Uint8Array[], n: number
     for (let i = 0; i < n; i++) logit[i]! += term[rows[i]!]!;
   });
   return logit.map((z) => 1 / (1 + Math.exp(-z)));
-}
-
-/**
- * Row i of ds with some numeric features replaced, once per change set: each variant's probability,
- * the floats scorecardProbability gives the changed row (the same terms summed in the same order),
- * with only the changed features binned again — the counterfactual search scores hundreds of
- * variants of one row, which otherwise bins every variable of every variant.
- */
-export function scorecardRowVariants(
-  art: ScorecardArtifact,
-  ds: Dataset,
-  i: number,
-): (changes: readonly ReadonlyMap<string, number>[]) => Float64Array {
-  const row = subset(ds, [i]);
-  const bins = scorecardBins(art, row);
-  const terms = art.variables.map((v, j) => binTerm(v, v.bins[bins[j]![0]!]!));
-  const byFeature = new Map<string, number[]>();
-  art.variables.forEach((v, j) => byFeature.set(v.feature, [...(byFeature.get(v.feature) ?? []), j]));
-  const numeric = new Set(art.variables.filter((v) => column(ds, v.feature).kind === 'numeric').map((v) => v.feature));
-  const variableBins = art.variables.map(asVariableBins);
-  return (changes) => {
-    const out = new Float64Array(changes.length);
-    const term = Float64Array.from(terms);
-    changes.forEach((ch, k) => {
-      term.set(terms);
-      for (const [feature, x] of ch) {
-        if (!numeric.has(feature)) continue;
-        for (const j of byFeature.get(feature) ?? []) {
-          const v = art.variables[j]!;
-          term[j] = binTerm(v, v.bins[binIndexNumeric(variableBins[j]!, x)]!);
-        }
-      }
-      let z = art.intercept;
-      for (const t of term) z += t;
-      out[k] = 1 / (1 + Math.exp(-z));
-    });
-    return out;
-  };
 }
 
 /** A scorecard's probabilities alone (fitting, calibration and evaluation read no points, grades or reasons). */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../../lib/random.ts';
 import type { Column, Dataset } from '../../../../models/data/dataset.ts';
-import { scorecardProbability, scorecardRowVariants, trainScorecard } from '../../../../models/scorecard/scorecard.ts';
+import { scorecardProbability, trainScorecard } from '../../../../models/scorecard/scorecard.ts';
+import { scorecardRowSearch } from '../../../../models/scorecard/row-search.ts';
 
 /** Two risk drivers (one with missing values), a category, and a column the scorecard will not keep. */
 function table(n: number, seed: number): Dataset {
@@ -60,7 +61,7 @@ describe('a scorecard row scored under change sets', () => {
         return ch;
       });
       const expected = scorecardProbability(art, changedRows(ds, i, changes));
-      expect(Array.from(scorecardRowVariants(art, ds, i)(changes))).toEqual(Array.from(expected));
+      expect(Array.from(scorecardRowSearch(art, ds)(i).variants(changes))).toEqual(Array.from(expected));
       for (const p of expected) seen.add(p);
     }
     expect(seen.size).toBeGreaterThan(100);
