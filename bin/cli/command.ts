@@ -44,8 +44,11 @@ interface CommandParts<F extends Specs, A extends readonly ArgSpec[]> {
   flags: F;
   /** at least one working command line, shown in help */
   examples: string[];
-  /** a check across flags; returns the one-line error, or undefined when the flags go together */
-  check?: (values: FlagValues<F> & ArgValues<A>) => string | undefined;
+  /**
+   * a check across flags; returns the one-line error, or undefined when the flags go together.
+   * `given`: the flags written on the command line (a flag left at its default is not given)
+   */
+  check?: (values: FlagValues<F> & ArgValues<A>, given: ReadonlySet<keyof F & string>) => string | undefined;
 }
 
 /** `warehouse: false` runs without opening the warehouse (generate); otherwise it is open and migrated. */

@@ -121,6 +121,27 @@ function commanderMessage(e: CommanderError): string {
 }
 
 /**
+ * The first of the command's flags written twice on the line (commander keeps the last value, so
+ * `--as-of 2024-06-30 … --as-of 2024-05-31` would run silently for the second): a flag's value is
+ * the word after it, or after `=`, whatever it looks like, as commander reads it; `--` ends the flags.
+ */
+function repeatedFlag(line: readonly string[], m: CommandModule): string | undefined {
+  const seen = new Set<string>();
+  for (let i = 0; i < line.length; i++) {
+    const word = line[i]!;
+    if (word === '--') return undefined;
+    if (!word.startsWith('--')) continue;
+    const name = word.slice(2).split('=')[0]!;
+    const spec = Object.hasOwn(m.flags, name) ? m.flags[name] : undefined;
+    if (!spec) continue;
+    if (seen.has(name)) return name;
+    seen.add(name);
+    if (spec.value && !word.includes('=')) i++;
+  }
+  return undefined;
+}
+
+/**
  * Parses argv against the command table: the chosen command with validated values, or an exit code
  * when help was shown. A command line that does not fit throws a UsageError. Only the named
  * command's module is loaded; a line naming none (the overall help, a group's help, an unknown
@@ -145,12 +166,16 @@ export async function parseCommandLine(
   } catch (e) {
     if (!(e instanceof CommanderError)) throw e;
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
-    if (e.code === 'commander.help') return argv.length === 0 ? 2 : 0;
+    // help asked for (`help`) exits 0; help shown because the line names no command (`loanwatch`,
+    // `loanwatch keys`) is a usage error
+    if (e.code === 'commander.help') return argv[0] === 'help' ? 0 : 2;
     throw new UsageError(commanderMessage(e), words);
   }
   if (!chosen) return 2;
   const { module: m, command } = chosen;
   const opts = command.opts<Record<string, unknown>>();
+  const twice = repeatedFlag(line, m);
+  if (twice) throw new UsageError(`--${twice} is given twice: give it once`, m.name);
   const values: Record<string, unknown> = {};
   // arguments first: `promote m` lacks its version before it lacks --reason
   (m.args ?? []).forEach((a, i) => {
@@ -160,7 +185,14 @@ export async function parseCommandLine(
     const option = command.options.find((o) => o.long === `--${name}`)!;
     values[name] = validate(spec, `--${name}`, opts[option.attributeName()], m.name);
   }
-  const problem = m.check?.(values);
+  // commander sets no defaults: a flag with a value in opts was written on the line
+  const given = new Set(
+    Object.keys(m.flags).filter((name) => {
+      const option = command.options.find((o) => o.long === `--${name}`)!;
+      return opts[option.attributeName()] !== undefined;
+    }),
+  );
+  const problem = m.check?.(values, given);
   if (problem) throw new UsageError(problem, m.name);
   return { module: m, values };
 }

@@ -34,7 +34,7 @@ const generateFlags = {
     'daily files instead: OUT/base with everything known by this day, then OUT/day-YYYY-MM-DD per day (the book runs to this day + --days; --as-of is not used)',
     'YYYY-MM-DD',
   ),
-  days: flag(count(1, 366).default(5), 'days of daily files after --daily-from', 'N'),
+  days: flag(count(1, 366).default(5), 'with --daily-from: days of daily files after it', 'N'),
 };
 export type GenerateFlags = FlagValues<typeof generateFlags>;
 
@@ -48,6 +48,19 @@ export const generate = defineCommand({
     'loanwatch generate --out ./book --loans 5000 --bad-rows 0.01',
     'loanwatch generate --out ./daily --loans 5000 --daily-from 2024-06-27 --days 5',
   ],
+  // a flag the chosen kind of book does not read is refused, not ignored
+  check: (f, given) =>
+    f['daily-from'] === undefined
+      ? given.has('days')
+        ? '--days goes with --daily-from'
+        : undefined
+      : given.has('as-of')
+        ? '--daily-from sets the days (the book runs to it + --days): leave out --as-of'
+        : f.format !== 'csv'
+          ? '--daily-from writes CSV files: leave out --format'
+          : f['bad-rows'] > 0
+            ? '--daily-from writes clean daily files: leave out --bad-rows'
+            : undefined,
   warehouse: false,
   run: ({ out }, f) => generateCommand(out, f),
 });

@@ -45,6 +45,40 @@ describe('loanwatch command line', () => {
     expect(await run()).toBe(2);
   });
 
+  it('a group named without one of its commands (`keys`) shows its help and exits 2, as no command at all does', async () => {
+    const groups = [...new Set(names.filter((n) => n.includes(' ')).map((n) => n.split(' ')[0]!))];
+    expect(groups.length).toBeGreaterThan(0);
+    for (const g of groups) {
+      err = [];
+      expect(await run(g), g).toBe(2);
+      for (const sub of names.filter((n) => n.startsWith(`${g} `))) expect(err.join('\n')).toContain(sub.split(' ')[1]);
+      expect(await run('help', g), `help ${g}`).toBe(0);
+    }
+  });
+
+  it.each(names)('%s refuses any of its flags given twice, in either spelling, naming the flag', async (name) => {
+    const m = await commands.find((c) => c.name === name)!.load();
+    for (const [flag, spec] of Object.entries(m.flags)) {
+      const once = spec.value ? [`--${flag}`, 'x'] : [`--${flag}`];
+      const again = spec.value ? [`--${flag}=y`] : [`--${flag}`];
+      for (const argv of [
+        [...name.split(' '), ...once, ...once],
+        [...name.split(' '), ...again, ...once],
+      ]) {
+        err = [];
+        expect(await run(...argv), argv.join(' ')).toBe(2);
+        expect(err[0], argv.join(' ')).toBe(`loanwatch: --${flag} is given twice: give it once`);
+      }
+    }
+    // a value that looks like a flag is the flag's value, not the flag again (`--reason --reason` is one reason)
+    const valued = Object.entries(m.flags).find(([, spec]) => spec.value);
+    if (valued) {
+      err = [];
+      await run(...name.split(' '), `--${valued[0]}`, `--${valued[0]}`);
+      expect(err[0] ?? '').not.toContain('given twice');
+    }
+  });
+
   it.each(names)('%s --help shows its own flags, their defaults and an example', async (name) => {
     const m = await commands.find((c) => c.name === name)!.load();
     for (const argv of [
@@ -94,6 +128,15 @@ describe('loanwatch command line', () => {
       ],
       [['metrics', 'overdue', '--months', '3'], '--months applies to the forecast only'],
       [['ingest'], 'name at least one file or directory to ingest'],
+      [['generate', '--days', '3'], '--days goes with --daily-from'],
+      [
+        ['generate', '--daily-from', '2024-06-01', '--as-of', '2024-06-30'],
+        '--daily-from sets the days (the book runs to it + --days): leave out --as-of',
+      ],
+      [
+        ['generate', '--daily-from', '2024-06-01', '--format', 'jsonl'],
+        '--daily-from writes CSV files: leave out --format',
+      ],
       [['promote', 'm'], 'give the version to promote: loanwatch promote NAME VERSION --reason …'],
       [
         ['keys', 'create', '--role', 'boss'],
