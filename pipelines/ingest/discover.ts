@@ -111,8 +111,21 @@ export function discoverInputs(paths: string[], forcedEntity?: RawEntity): Disco
   });
   if (refused.length)
     throw new IngestInputError(
-      refused.length === 1 ? `cannot ingest ${refused[0]}` : `cannot ingest these files:\n  ${refused.join('\n  ')}`,
+      refused.length === 1
+        ? `cannot ingest ${refused[0]}`
+        : `cannot ingest ${refused.length} files: ${refused.join('; ')}`,
     );
+  // a folder without one input (empty, mistyped, the day's files not arrived) loads nothing: said, not a success
+  if (files.length === 0) {
+    const first = skipped[0];
+    throw new IngestInputError(
+      `nothing to ingest in ${paths.join(', ')}: ${
+        first
+          ? `${skipped.length} file${skipped.length === 1 ? '' : 's'} skipped (${basename(first.path)}: ${first.why})`
+          : 'no files'
+      }`,
+    );
+  }
   files.sort((a, b) => ingestOrder.indexOf(a.entity) - ingestOrder.indexOf(b.entity) || a.path.localeCompare(b.path));
   return { files, skipped };
 }

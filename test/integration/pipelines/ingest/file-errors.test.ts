@@ -40,6 +40,18 @@ describe('file-level errors', () => {
     expect(await count(wh, 'ingest_receipts')).toBe(0);
   });
 
+  it('a folder holding no input (empty, or only files that name no entity) is refused: nothing loaded is not a success', async () => {
+    const empty = tmpDir('empty');
+    expect(await refusal([empty])).toBe(`nothing to ingest in ${empty}: no files`);
+    const other = tmpDir('other');
+    writeFileSync(join(other, 'readme.txt'), 'notes');
+    writeFileSync(join(other, 'book.xlsx'), 'x');
+    const msg = await refusal([other]);
+    expect(msg).toMatch(new RegExp(`^nothing to ingest in ${other}: 2 files skipped \\(book\\.xlsx: not a `, 'u'));
+    expect(msg).not.toContain('\n');
+    expect(await count(wh, 'ingest_receipts')).toBe(0);
+  });
+
   it('a header naming a field twice (itself, or its alias beside it) is refused: which column holds it would be a guess', async () => {
     for (const [header, named] of [
       ['payment_id,loan_id,paid_date,amount,amount', '"amount"'],
@@ -96,10 +108,12 @@ describe('file-level errors', () => {
     expect(await refusal([join(dir, 'notes.csv')])).toMatch(/notes\.csv: the file name names no entity/);
     expect(await refusal([join(dir, 'loans.xlsx')])).toMatch(/loans\.xlsx: not a \.csv/);
     const both = await refusal([join(dir, 'notes.csv'), join(dir, 'loans.xlsx')]);
-    expect(both).toMatch(/notes\.csv.*\n.*loans\.xlsx/);
+    expect(both).toMatch(/^cannot ingest 2 files: .*notes\.csv: .*; .*loans\.xlsx: /u);
+    expect(both).not.toContain('\n');
     const logged: string[] = [];
+    writeFileSync(join(dir, 'loans-2024.csv'), loansCsv());
     const r = await ingest(wh, [dir], { piiSecret: 's', log: (l) => logged.push(l) });
-    expect(r.receipts).toEqual([]);
+    expect(r.receipts.map((x) => x.file)).toEqual([join(dir, 'loans-2024.csv')]);
     expect(r.skipped.map((s) => s.path).sort()).toEqual([join(dir, 'loans.xlsx'), join(dir, 'notes.csv')]);
     expect(logged.filter((l) => l.startsWith('skip '))).toHaveLength(2);
     // --entity names the entity of a file whose name does not

@@ -309,8 +309,11 @@ describe('input formats, encodings and malformed files', () => {
     await expect(ingest(wh, ['/no/such/dir'], { piiSecret: 's' })).rejects.toThrow(IngestInputError);
     const dir = tmpDir('skip');
     writeFileSync(join(dir, 'notes.csv'), 'a,b\n1,2\n');
+    // alone in its folder it is all there is: nothing to ingest, refused
+    await expect(ingest(wh, [dir], { piiSecret: 's' })).rejects.toThrow(/^nothing to ingest in .*names no entity/u);
+    writeFileSync(join(dir, 'customers.csv'), 'customer_id,birth_year\nC9,1980\n');
     const r = await ingest(wh, [dir], { piiSecret: 's' });
-    expect(r.receipts).toEqual([]);
+    expect(r.receipts.map((x) => x.entity)).toEqual(['customers']);
     expect(r.skipped[0]!.why).toMatch(/names no entity/);
   });
 });
