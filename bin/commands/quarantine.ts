@@ -4,7 +4,12 @@ import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
 import { printTable, writeCsv, writeJson, type Output } from '../cli/output.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
 import { rawEntities } from '../../warehouse/tables.ts';
-import { iterateQuarantine, listQuarantine, type QuarantineRow } from '../../pipelines/ingest/quarantine-list.ts';
+import {
+  assertKnownSources,
+  iterateQuarantine,
+  listQuarantine,
+  type QuarantineRow,
+} from '../../pipelines/ingest/quarantine-list.ts';
 
 const quarantineFlags = {
   file: flag(
@@ -51,6 +56,7 @@ async function* upTo<T>(rows: AsyncIterable<T>, max: number): AsyncGenerator<T> 
 
 export async function runQuarantine(wh: Warehouse, out: Output, f: QuarantineFlags) {
   const filter = { file: f.file, entity: f.entity, reasonLike: f['reason-like'], ingestId: f.ingest };
+  await assertKnownSources(wh, filter);
   if (f.format !== 'table') {
     const rows = upTo(iterateQuarantine(wh, filter), f.limit ?? Number.MAX_SAFE_INTEGER);
     if (f.format === 'csv') await writeCsv<QuarantineRow>(out, columns, rows);

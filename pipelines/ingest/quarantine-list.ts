@@ -74,6 +74,27 @@ function where(f: QuarantineFilter): { sql: string; params: Record<string, unkno
   return { sql: conds.length ? conds.join(' AND ') : '1', params };
 }
 
+/**
+ * Refuses a filter on a file or an ingest run no ingest recorded: an empty answer would read as "no
+ * bad rows" where the path or the id is mistyped (a file that loaded cleanly has a receipt, and so
+ * an empty answer).
+ */
+export async function assertKnownSources(wh: Warehouse, f: Pick<QuarantineFilter, 'file' | 'ingestId'>) {
+  const receipts = tableRef(wh, 'ingest_receipts');
+  if (f.file !== undefined) {
+    const w = where({ file: f.file });
+    const [r] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${receipts} WHERE ${w.sql}`, w.params);
+    if (Number(r!.n) === 0)
+      throw new UserError(`no ingest of ${f.file} is recorded: give the path as given to ingest, or a bare file name`);
+  }
+  if (f.ingestId !== undefined) {
+    const w = where({ ingestId: f.ingestId });
+    const [r] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${receipts} WHERE ${w.sql}`, w.params);
+    if (Number(r!.n) === 0)
+      throw new UserError(`no ingest run ${f.ingestId} is recorded (its id is in the ingest's receipt)`);
+  }
+}
+
 function count(name: string, v: number | undefined): number | undefined {
   if (v === undefined) return undefined;
   if (!Number.isSafeInteger(v) || v < 0) throw new UserError(`${name} must be a whole number ≥ 0, not ${v}`);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ingest } from '../../../../pipelines/ingest/ingest.ts';
-import { iterateQuarantine, listQuarantine } from '../../../../pipelines/ingest/quarantine-list.ts';
+import { assertKnownSources, iterateQuarantine, listQuarantine } from '../../../../pipelines/ingest/quarantine-list.ts';
 import { UserError } from '../../../../lib/user-error.ts';
 import { loansCsv, writeBadFile, type ExpectedBad } from '../../../helpers/bad-row-file.ts';
 import { disposeIfOpened, testWarehouse, tmpDir } from '../../../helpers/warehouse.ts';
@@ -98,6 +98,17 @@ describe('listing quarantined rows', () => {
     await expect(listQuarantine(wh, { entity: 'constructor' })).rejects.toThrow(UserError);
     await expect(listQuarantine(wh, { limit: -1 })).rejects.toThrow(UserError);
     await expect(listQuarantine(wh, { offset: 1.5 })).rejects.toThrow(UserError);
+  });
+
+  it('a file or ingest run no ingest recorded is refused, not answered with no rows; one that loaded cleanly is known', async () => {
+    for (const file of [join(dir, 'payments_a.csv'), 'payments_b.csv', join(dir, 'loans.csv')])
+      await expect(assertKnownSources(wh, { file })).resolves.toBeUndefined();
+    await expect(assertKnownSources(wh, { ingestId: second })).resolves.toBeUndefined();
+    for (const file of [join(dir, 'payments_c.csv'), 'payments.csv', "x' OR 1=1 --"])
+      await expect(assertKnownSources(wh, { file })).rejects.toThrow(
+        new UserError(`no ingest of ${file} is recorded: give the path as given to ingest, or a bare file name`),
+      );
+    await expect(assertKnownSources(wh, { ingestId: `${first}x` })).rejects.toThrow(UserError);
   });
 
   it('iterates every matching row in batches, in the same order as the list', async () => {
