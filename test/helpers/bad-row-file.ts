@@ -189,7 +189,16 @@ export async function writeBadJsonl(
   const thresholds = [...(o.badAfterBytes ?? [])].sort((a, b) => a - b);
   let buf: string[] = [];
   let bytes = 0;
-  const kinds = ['bad_number', 'negative', 'missing_key', 'unknown_loan', 'malformed', 'not_object', 'blank'] as const;
+  const kinds = [
+    'bad_number',
+    'negative',
+    'missing_key',
+    'unknown_loan',
+    'malformed',
+    'not_object',
+    'blank',
+    'key_twice',
+  ] as const;
   for (let i = 1; i <= o.records; i++) {
     const last = i === o.records;
     const row = {
@@ -238,6 +247,11 @@ export async function writeBadJsonl(
       case 'blank':
         text = '';
         reason = /^blank line$/;
+        break;
+      case 'key_twice':
+        // valid JSON to a lenient reader (one keeps the first loan_id, another the last)
+        text = JSON.stringify(row).replace('"paid_date"', `"loan_id":"L${(i + 1) % badFileLoans}","paid_date"`);
+        reason = /^JSON line names "loan_id" twice$/;
         break;
     }
     if (kind) expected.push({ kind: kind as BadKind, line: i, raw: text, reason });
