@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { queryRows, type Warehouse } from '../warehouse/connection.ts';
 import { tableRef } from '../warehouse/ddl.ts';
@@ -24,6 +23,7 @@ import {
 import { DatasetError, defaultMissingMarkers, type Dataset } from './data/dataset.ts';
 import type { GatedMetrics } from './model-card.ts';
 import { makeDirectory } from '../lib/make-directory.ts';
+import { writeFileAtomic } from '../lib/atomic-file.ts';
 
 /**
  * The data-quality gate on the training part (docs/models.md): its lines printed, a leaky column
@@ -108,10 +108,11 @@ async function registerAll(
     const model = await loadModel(wh, name, version);
     const cardDir = join(outDir, name, `v${version}`);
     makeDirectory(cardDir);
-    writeFileSync(join(cardDir, 'artifact.json'), JSON.stringify(model.artifact));
-    writeFileSync(join(cardDir, 'model-card.md'), modelCardMarkdown(model));
-    writeFileSync(join(cardDir, 'model-card.json'), JSON.stringify(modelCardJson(model), null, 2));
-    for (const [file, content] of Object.entries(files)) writeFileSync(join(cardDir, file), content);
+    // each file whole or not at all (a full disk mid-write leaves no truncated card)
+    writeFileAtomic(join(cardDir, 'artifact.json'), JSON.stringify(model.artifact));
+    writeFileAtomic(join(cardDir, 'model-card.md'), modelCardMarkdown(model));
+    writeFileAtomic(join(cardDir, 'model-card.json'), JSON.stringify(modelCardJson(model), null, 2));
+    for (const [file, content] of Object.entries(files)) writeFileAtomic(join(cardDir, file), content);
     out.push({ model, cardDir });
   }
   return out;

@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs';
 import type { Warehouse } from '../../warehouse/connection.ts';
 import { addMonthEnds } from '../../lib/dates.ts';
 import { runMetric } from '../../warehouse/metrics/run.ts';
+import { writeFileAtomic } from '../../lib/atomic-file.ts';
 
 /**
  * The demo's stand-in for a finance ledger: a provision per month-end of the last 12 equal to
@@ -20,6 +20,6 @@ export async function writeDemoProvisions(wh: Warehouse, path: string, lastMonth
     const ecl = await runMetric(wh, 'ecl', { as_of: String(monthEnd) });
     lines.push(`${String(monthEnd)},${ecl.rows.reduce((sum, stage) => sum + Number(stage.ecl), 0).toFixed(2)}`);
   }
-  writeFileSync(path, `${lines.join('\n')}\n`);
+  writeFileAtomic(path, `${lines.join('\n')}\n`);
   return book.rows.length;
 }

@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { adaptCreditCardMonthlyStatus } from './credit-card-monthly-status.ts';
 import { adaptHomeCredit } from './home-credit.ts';
@@ -6,6 +5,7 @@ import { adaptTaiwanCreditDefault } from './taiwan-credit-default.ts';
 import { TableSinks } from '../files/table-sink.ts';
 import type { AdapterReceipt } from './source-csv.ts';
 import { makeDirectory } from '../../lib/make-directory.ts';
+import { writeFileAtomic } from '../../lib/atomic-file.ts';
 
 export interface AdapterOptions {
   /** month that MONTHS_BALANCE 0 / the last tape month maps to (YYYY-MM) */
@@ -38,6 +38,6 @@ export async function runAdapter(name: AdapterName, inputDir: string, outDir: st
   makeDirectory(outDir);
   const sinks = new TableSinks();
   const receipt = await sinks.run(() => adapters[name](inputDir, outDir, o, sinks));
-  writeFileSync(join(outDir, 'adapter_receipt.json'), JSON.stringify(receipt, null, 2));
+  writeFileAtomic(join(outDir, 'adapter_receipt.json'), JSON.stringify(receipt, null, 2));
   return receipt;
 }

@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dateInMonth } from './dates.ts';
 import type { FileFormat } from '../files/table-sink.ts';
@@ -7,6 +6,7 @@ import { bookFrame, LoanDraws, type BookFrame } from './loan-draws.ts';
 import { writeLoan } from './write-loan.ts';
 import { writeWithWorkers } from './generate-workers.ts';
 import { makeDirectory } from '../../lib/make-directory.ts';
+import { writeFileAtomic } from '../../lib/atomic-file.ts';
 
 export { entityColumns } from './book-files.ts';
 
@@ -66,7 +66,7 @@ export async function generateBook(o: GenerateOptions) {
     rows: Object.fromEntries(bookEntities.map((e) => [e, sinks.entity[e].rows])),
     badRows: badCount,
   };
-  writeFileSync(join(o.outDir, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  writeFileAtomic(join(o.outDir, 'manifest.json'), JSON.stringify(manifest, null, 2));
   return manifest;
 }
 
