@@ -98,31 +98,46 @@ function candidates(limit: number, step: number, withZero: boolean): number[] {
 }
 
 /**
- * Where one action alone moves each of its features over the amounts a search tries (its step, or
- * the limit when smaller, up to the limit): between the values at the two ends, as an action's
- * features are monotonic in its amount (actions.ts); 'any' where that cannot be read from the ends.
+ * Where the features move over the amounts a search tries of one action (its step, or the limit
+ * when smaller, up to the limit; and 0 when `zero` is given): between the values at the ends, as
+ * every declared action moves its features monotonically in its amount, alone or applied after
+ * others (actions.ts); 'any' where the ends cannot tell. `zero` is the change at amount 0 (the other
+ * actions' only) over the row.
  */
-function reachAlone(a: Action, row: RowValues, limit: number): Map<string, FeatureReach> {
-  const first = a.apply(row, Math.min(a.spec.step, limit));
-  const last = a.apply(row, limit);
+function reachOver(
+  first: ReadonlyMap<string, number>,
+  last: ReadonlyMap<string, number>,
+  moves: readonly string[],
+  zero?: { changed: ReadonlyMap<string, number>; row: RowValues },
+): Map<string, FeatureReach> {
   const reach = new Map<string, FeatureReach>();
-  for (const f of a.moves) {
+  for (const f of moves) {
     const v0 = first.get(f);
     const v1 = last.get(f);
-    // not moved at the limit: not moved at any amount
-    if (v0 === undefined && v1 === undefined) continue;
-    if (v0 === undefined || v1 === undefined || !Number.isFinite(v0) || !Number.isFinite(v1)) reach.set(f, 'any');
+    // not moved at the limit: not moved at any amount (nor at 0, unless what moved it there left it since)
+    if (v0 === undefined && v1 === undefined) {
+      if (zero?.changed.has(f)) reach.set(f, 'any');
+      continue;
+    }
+    const z = zero ? (zero.changed.get(f) ?? zero.row.get(f)) : v0;
+    if (v0 === undefined || v1 === undefined || typeof z !== 'number') {
+      reach.set(f, 'any');
+      continue;
+    }
+    const lo = Math.min(v0, v1, z);
+    const hi = Math.max(v0, v1, z);
+    if (!Number.isFinite(lo) || !Number.isFinite(hi) || Number.isNaN(z)) reach.set(f, 'any');
     else {
       // a margin for rounding between the ends (a ratio of two rounded sums)
-      const pad = 1e-9 * Math.max(Math.abs(v0), Math.abs(v1)) + 1e-12;
-      reach.set(f, [Math.min(v0, v1) - pad, Math.max(v0, v1) + pad]);
+      const pad = 1e-9 * Math.max(Math.abs(lo), Math.abs(hi)) + 1e-12;
+      reach.set(f, [lo - pad, hi + pad]);
     }
   }
   return reach;
 }
 
 /** The features of the row after the actions are applied in order, each to the row the previous left. */
-function applyAll(row: RowValues, actions: Action[], amounts: number[]): Map<string, number> {
+export function applyAll(row: RowValues, actions: Action[], amounts: number[]): Map<string, number> {
   const active = amounts.flatMap((x, j) => (x > 0 ? [j] : []));
   // one action (the search's usual case): its own change, without copying the row
   if (active.length === 1) return actions[active[0]!]!.apply(row, amounts[active[0]!]!);
@@ -188,8 +203,6 @@ export function counterfactuals(art: ModelArtifact, ds: Dataset, o: Counterfactu
     const least = (j: number, fixed: number[], withZero: boolean, cap = Infinity): number | null => {
       const step = actions[j]!.spec.step;
       const others = fixed.flatMap((f, m) => (m !== j && f > 0 ? [m] : []));
-      if (!mayReach(() => (others.length ? anywhere([j, ...others]) : reachAlone(actions[j]!, row, limits[j]!))))
-        return null;
       const all = candidates(limits[j]!, step, withZero);
       // only amounts of fewer steps than `cap` can be chosen: the grid up to the first of `cap` steps or
       // more (the steps below it are searched from the point before it, as on the whole grid)
@@ -207,11 +220,37 @@ export function counterfactuals(art: ModelArtifact, ds: Dataset, o: Counterfactu
               actions,
               fixed.map((f, m) => (m === j ? x : f)),
             );
-      // the first amount that reaches the target, scored in growing batches: most loans reach it within
-      // a few steps, and the amounts after the first that reaches need no scoring
+      const moves = [j, ...others].flatMap((m) => actions[m]!.moves);
+      // where the features go over amounts from..to (ascending; 0 only as the first): their ends bound them
+      const reachBetween = (from: number, to: number, next: number) =>
+        reachOver(
+          changed(from > 0 ? from : next),
+          changed(to),
+          moves,
+          from > 0 ? undefined : { changed: changed(0), row },
+        );
+      const whole = () => reachBetween(grid[0] ?? 0, limits[j]!, grid[1] ?? limits[j]!);
+      if (!mayReach(whole)) return null;
+      const firstReaching = (amounts: number[]) =>
+        probabilities(amounts.map(changed)).findIndex((p) => gradeRank(p) <= targetRank);
+      // the first amount that reaches the target. With a floor (a scorecard): halves of the amounts
+      // whose features' reach cannot lift the row to the target are not scored, the lower half searched
+      // first, down to eight amounts scored at once. Without one: scored in growing batches — most rows
+      // reach it within a few steps, and the amounts after the first that reaches need no scoring
+      const within = (amounts: number[], lo: number, hi: number): number => {
+        if (hi - lo <= 8) {
+          const k = firstReaching(amounts.slice(lo, hi));
+          return k < 0 ? -1 : lo + k;
+        }
+        if (!mayReach(() => reachBetween(amounts[lo]!, amounts[hi - 1]!, amounts[lo + 1]!))) return -1;
+        const mid = (lo + hi) >> 1;
+        const left = within(amounts, lo, mid);
+        return left >= 0 ? left : within(amounts, mid, hi);
+      };
       const at = (amounts: number[]) => {
+        if (prune && rowSearch) return within(amounts, 0, amounts.length);
         for (let a = 0, size = prune ? 8 : amounts.length; a < amounts.length; a += size, size *= 4) {
-          const k = probabilities(amounts.slice(a, a + size).map(changed)).findIndex((p) => gradeRank(p) <= targetRank);
+          const k = firstReaching(amounts.slice(a, a + size));
           if (k >= 0) return a + k;
         }
         return -1;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../../lib/random.ts';
 import type { Dataset } from '../../../../models/data/dataset.ts';
 import { actionOf, defaultBookActions, type ActionSpec } from '../../../../models/counterfactual/actions.ts';
-import { counterfactuals } from '../../../../models/counterfactual/counterfactual.ts';
+import { applyAll, counterfactuals } from '../../../../models/counterfactual/counterfactual.ts';
 import { trainScorecard } from '../../../../models/scorecard/scorecard.ts';
 import { scorecardRowSearch, type FeatureReach } from '../../../../models/scorecard/row-search.ts';
 
@@ -89,6 +89,56 @@ describe('an action moves its features monotonically in the amount (what the sea
       expect(checked).toBeGreaterThan(500);
     }
     expect(bad).toEqual([]);
+  });
+});
+
+describe('actions applied one after another stay monotonic in the amount of any one of them', () => {
+  it('every feature the actions move, as one amount grows and the others stay fixed', () => {
+    const ds = book(1500, 17);
+    const rng = new Rng(19);
+    const specs: ActionSpec[] = [
+      ...defaultBookActions,
+      { type: 'feature', feature: 'x', direction: 'decrease', step: 0.1 },
+      { type: 'feature', feature: 'x', direction: 'increase', step: 0.5, bound: 40 },
+    ];
+    const bad: string[] = [];
+    let checked = 0;
+    for (let t = 0; t < 600; t++) {
+      const i = rng.int(0, ds.n - 1);
+      const row = rowOf(ds, i);
+      // two or three actions in a random order, one of them varied
+      const picked = [...specs].sort(() => rng.next() - 0.5).slice(0, rng.int(2, 3));
+      const actions = picked.map(actionOf);
+      const limits = actions.map((a) => a.limit(row));
+      const j = rng.int(0, actions.length - 1);
+      if (!(limits[j]! > 0)) continue;
+      const fixed = limits.map((l) => (rng.chance(0.5) ? l : l * rng.next()));
+      const xs = Array.from({ length: 25 }, () => rng.next() * limits[j]!)
+        .concat([limits[j]!])
+        .filter((x) => x > 0)
+        .sort((p, q) => p - q);
+      const moved = xs.map((x) =>
+        applyAll(
+          row,
+          actions,
+          fixed.map((f, m) => (m === j ? x : f)),
+        ),
+      );
+      for (const f of new Set(actions.flatMap((a) => a.moves))) {
+        const seq = moved.map((m) => m.get(f));
+        const first = seq.findIndex((v) => v !== undefined);
+        if (first < 0) continue;
+        const vs = seq.slice(first);
+        if (vs.some((v) => v === undefined)) bad.push(`${f}: set, then not`);
+        const tol = (p: number, q: number) => 1e-12 * Math.max(1, Math.abs(p), Math.abs(q));
+        const up = vs.every((v, k) => k === 0 || v! >= vs[k - 1]! - tol(v!, vs[k - 1]!));
+        const down = vs.every((v, k) => k === 0 || v! <= vs[k - 1]! + tol(v!, vs[k - 1]!));
+        if (!up && !down) bad.push(`${f} of row ${i} rises and falls (${picked.map((p) => p.type).join(', ')})`);
+        checked++;
+      }
+    }
+    expect(bad).toEqual([]);
+    expect(checked).toBeGreaterThan(1000);
   });
 });
 
@@ -193,5 +243,45 @@ describe('the counterfactual search', () => {
     // alone, paying the arrears would have been proposed at ¥44,500
     const [paying] = counterfactuals(art, one, { ...o, actions: [defaultBookActions[0]!] });
     expect(paying?.changes.map((c) => [c.action, c.amount])).toEqual([['pay_overdue', 44_500]]);
+  });
+
+  it('scores the amounts at the start of a range it bounds: a band only the first of them reaches is found', async () => {
+    // x = 10 lowered in steps of 0.1; only x in [4.85, 4.95) scores better — lowering it by 5.1, the
+    // first amount of the upper half of its 100 amounts
+    const trained = await trainScorecard(book(300, 5), bookFeatures);
+    const bin = (lo: number | null, hi: number | null, term: number) => ({
+      rule: { type: 'range' as const, lo, hi },
+      ...{ count: 1, bad: 0, woe: 0, term, points: 0 },
+    });
+    const art = {
+      ...trained,
+      intercept: 0,
+      gradeEdges: [0.01, 0.03, 0.1, 0.25],
+      variables: [
+        {
+          ...{ feature: 'x', kind: 'numeric' as const, coef: 1, iv: 0, fallback: 0 },
+          bins: [bin(null, 4.85, 0), bin(4.85, 4.95, -3), bin(4.95, null, 0)],
+        },
+      ],
+    };
+    const one: Dataset = {
+      n: 1,
+      columns: bookFeatures.map((name) => ({
+        name,
+        kind: 'numeric' as const,
+        values: Float64Array.of(name === 'x' ? 10 : 0.1),
+      })),
+      label: new Uint8Array(1),
+      period: [''],
+      ids: ['1'],
+    };
+    const o = {
+      actions: [{ type: 'feature' as const, feature: 'x', direction: 'decrease' as const, step: 0.1, bound: 0 }],
+      subject: 'row' as const,
+    };
+    const [found] = counterfactuals(art, one, o);
+    expect(found?.reached).toBe(true);
+    expect(found?.changes[0]?.amount).toBeCloseTo(5.1, 9);
+    expect(counterfactuals(art, one, { ...o, prune: false })).toEqual([found]);
   });
 });
