@@ -33,6 +33,12 @@ export interface FieldSpec {
   default?: string;
   /** target column name when it differs (PII is stored under a derived name) */
   target?: string;
+  /**
+   * a date or month of something that happened (a payment, an action, an origination): not after
+   * tomorrow (the engine's today + 1 day, for a clock a timezone ahead). A typo such as 2149 would
+   * otherwise move the day the data ends, and every installment due before it would count as unpaid
+   */
+  happened?: boolean;
 }
 
 export interface EntitySpec {
@@ -121,7 +127,7 @@ export const entitySpecs: Record<RawEntity, EntitySpec> = {
       { name: 'loan_id', kind: 'id', required: true },
       { name: 'customer_id', kind: 'id', required: true },
       { name: 'product', kind: 'text', required: true },
-      { name: 'origination_date', kind: 'date', required: true },
+      { name: 'origination_date', kind: 'date', required: true, happened: true },
       { name: 'principal', kind: 'money', required: true, positive: true },
       { name: 'annual_rate', kind: 'rate', required: true },
       { name: 'term_months', kind: 'int', required: true, min: 1, max: 600 },
@@ -197,7 +203,7 @@ export const entitySpecs: Record<RawEntity, EntitySpec> = {
     fields: [
       { name: 'payment_id', kind: 'id', required: true },
       loanRef,
-      { name: 'paid_date', kind: 'date', required: true },
+      { name: 'paid_date', kind: 'date', required: true, happened: true },
       { name: 'amount', kind: 'money', required: true, positive: true },
       { name: 'principal_paid', kind: 'money' },
       { name: 'interest_paid', kind: 'money' },
@@ -225,7 +231,7 @@ export const entitySpecs: Record<RawEntity, EntitySpec> = {
     referencesLoan: true,
     fields: [
       loanRef,
-      { name: 'as_of_month', kind: 'month', required: true },
+      { name: 'as_of_month', kind: 'month', required: true, happened: true },
       { name: 'dpd', kind: 'int', required: true, min: 0, max: 100_000 },
       { name: 'principal_balance', kind: 'money', required: true },
       { name: 'overdue_amount', kind: 'money' },
@@ -248,7 +254,7 @@ export const entitySpecs: Record<RawEntity, EntitySpec> = {
     fields: [
       { name: 'action_id', kind: 'id', required: true },
       loanRef,
-      { name: 'action_date', kind: 'date', required: true },
+      { name: 'action_date', kind: 'date', required: true, happened: true },
       {
         name: 'channel',
         kind: 'enum',
@@ -299,7 +305,7 @@ export const entitySpecs: Record<RawEntity, EntitySpec> = {
     fields: [
       { name: 'event_id', kind: 'id', required: true },
       loanRef,
-      { name: 'event_date', kind: 'date', required: true },
+      { name: 'event_date', kind: 'date', required: true, happened: true },
       {
         name: 'type',
         kind: 'enum',

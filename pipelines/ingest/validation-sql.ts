@@ -20,6 +20,9 @@ const sqlArray = (xs: readonly string[]) => `[${xs.map(sqlStringLiteral).join(',
  */
 const CONTROL_BYTES = `'${Array.from({ length: 32 }, (_, i) => `\\x${i.toString(16).padStart(2, '0')}`).join('')}'`;
 
+/** the latest day a thing that happened may carry: the engine's today, and a day for a clock ahead of its timezone */
+const tomorrow = '(today() + 1)';
+
 const MONEY_RE = '^-?[0-9]{1,15}(\\.[0-9]+)?$';
 /** the common case of a money field: at most 15 digits, at most 2 decimals (trailing zeros aside) */
 const MONEY_OK = '^[0-9]{1,15}(\\.[0-9]{1,2}0*)?$';
@@ -77,6 +80,13 @@ function fieldChecks(f: FieldSpec): Check[] {
           'not a valid date (YYYY-MM-DD, 1970-01-01 to 2149-06-06)',
         ),
       );
+      if (f.happened)
+        checks.push(
+          bad(
+            `toString(toDateOrNull(${v})) = ${v} AND toDateOrNull(${v}) > ${tomorrow}`,
+            'after today (a date that has not happened yet)',
+          ),
+        );
       break;
     case 'time':
       checks.push(
@@ -90,6 +100,13 @@ function fieldChecks(f: FieldSpec): Check[] {
           'not a valid month (YYYY-MM)',
         ),
       );
+      if (f.happened)
+        checks.push(
+          bad(
+            `match(${v}, '^[0-9]{4}-(0[1-9]|1[0-2])$') AND toDateOrNull(concat(${v}, '-01')) > ${tomorrow}`,
+            'after this month (a month yet to come)',
+          ),
+        );
       break;
     case 'money': {
       // one regex decides the common case; the specific reasons are worked out only for failing rows
@@ -149,7 +166,8 @@ function fieldFlag(f: FieldSpec, checks: Check[], typed: string): string {
   if (f.kind === 'date') {
     // a present value turns into a date (or NULL, or the zero date when the column has no NULL);
     // the text must be exactly that date written back: as the round trip of fieldChecks
-    return `if(${p}, length(${v}) != 10 OR ifNull(toString(${typed}), '') != ${v}, ${required})`;
+    const future = f.happened ? ` OR ${typed} > ${tomorrow}` : '';
+    return `if(${p}, length(${v}) != 10 OR ifNull(toString(${typed}), '') != ${v}${future}, ${required})`;
   }
   if (f.kind !== 'money') return checks.length ? checks.map((c) => c.bad).join(' OR ') : '0';
   // a money field's checks all need the common-case pattern to fail, so that pattern alone decides;

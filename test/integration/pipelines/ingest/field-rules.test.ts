@@ -6,6 +6,8 @@ import { migrate } from '../../../../warehouse/migrations/index.ts';
 import { queryRows } from '../../../../warehouse/connection.ts';
 import { disposeIfOpened, testWarehouse, tmpDir } from '../../../helpers/warehouse.ts';
 
+/** today + offset days, UTC (the engine's clock under TZ=UTC) */
+const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 const rate = 'must be a fraction in [0, 1) with at most 6 decimals (0.0435 = 4.35%)';
 const id = 'identifier longer than 128 characters or with control characters';
 
@@ -44,6 +46,10 @@ const payments: [string, string][] = [
   ['Q8,R1,1970-01-01,0.000,,', 'amount: must be greater than zero'],
   ['Q9,R1,2149-06-07,00.10,,', 'paid_date: not a valid date (YYYY-MM-DD, 1970-01-01 to 2149-06-06)'],
   ['Q10,R1,1970-01-01,00.10,,', ''],
+  // a payment dated tomorrow is a clock ahead of UTC; the day after, a date that has not come
+  [`Q11,R1,${day(1)},10,,`, ''],
+  [`Q12,R1,${day(2)},10,,`, 'paid_date: after today (a date that has not happened yet)'],
+  ['Q13,R1,2149-06-06,10,,', 'paid_date: after today (a date that has not happened yet)'],
 ];
 const badDate = 'not a valid date (YYYY-MM-DD, 1970-01-01 to 2149-06-06)';
 /** dates of a Nullable column (promised_date) and of a required one (action_date) */
@@ -56,6 +62,9 @@ const actions: [string, string][] = [
   ['A5,R1,2024-3-01,phone,contacted,,', `action_date: ${badDate}`],
   ['A6,R1,,phone,contacted,,', 'action_date: missing'],
   ['A7,R1,2024-03-01,phone,contacted,,', ''],
+  // promised for later is what a promise is; an action recorded for later is a typo
+  [`A9,R1,${day(0)},phone,promise_to_pay,100.00,2099-01-01`, ''],
+  ['A10,R1,2099-03-01,phone,contacted,,', 'action_date: after today (a date that has not happened yet)'],
 ];
 
 describe('every field rule of the contract, through both loaders', () => {
@@ -107,8 +116,8 @@ describe('every field rule of the contract, through both loaders', () => {
     }
     expect(r.receipts.map((x) => [x.entity, x.rows_inserted])).toEqual([
       ['loans', 2],
-      ['payments', 2],
-      ['collection_actions', 2],
+      ['payments', 3],
+      ['collection_actions', 3],
     ]);
   });
 });

@@ -10,6 +10,8 @@ import { disposeIfOpened, testWarehouse } from '../../../helpers/warehouse.ts';
  * flagged rows; the two are separate SQL. Property: on every combination of awkward values, a row
  * is flagged exactly when some rule gives a message.
  */
+// today, tomorrow and the day after (UTC, the engine's clock under TZ=UTC): a date that happened may be the first two
+const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 const pools: Record<FieldKind, string[]> = {
   id: ['A1', 'x\u0007y', 'nul\u0000', 'A'.repeat(128), 'A'.repeat(129), '\\N', '贷款1', ' A2 '],
   text: ['note', 'a'.repeat(1000), 'a'.repeat(1001), '\\N'],
@@ -28,8 +30,20 @@ const pools: Record<FieldKind, string[]> = {
     '2024-01-01T00',
     '20240101',
     '2024-04-31',
+    day(1),
+    day(2),
   ],
-  month: ['2024-01', '2024-13', '2024-1', 'abcdefg', '1969-12', '2024-00'],
+  month: [
+    '2024-01',
+    '2024-13',
+    '2024-1',
+    'abcdefg',
+    '1969-12',
+    '2024-00',
+    day(0).slice(0, 7),
+    day(40).slice(0, 7),
+    '2099-01',
+  ],
   money: [
     '0',
     '0.00',
