@@ -5,15 +5,17 @@ import { requestMemo } from './request-memo.ts';
 
 /**
  * The last day the loaded data speaks for: the latest payment, action, event, origination or tape
- * month. A date after it would count every installment falling due since as unpaid, because the
- * payments that settle them are not loaded yet. Null when nothing is loaded.
+ * month of the loaded files. A date after it would count every installment falling due since as
+ * unpaid, because the payments that settle them are not loaded yet. An outcome a user recorded
+ * (console or API: `source` not `file`) does not move it — one collector's action, or a mistyped
+ * date of it, would move every user's day. Null when nothing is loaded.
  */
 export async function dataLastDate(wh: Warehouse): Promise<string | null> {
   const [r] = await queryRows<{ d: string }>(
     wh,
     `SELECT toString(greatest(
       (SELECT max(paid_date) FROM ${tableRef(wh, 'payments')}),
-      (SELECT max(action_date) FROM ${tableRef(wh, 'collection_actions')}),
+      (SELECT max(action_date) FROM ${tableRef(wh, 'collection_actions')} WHERE source = 'file'),
       (SELECT max(event_date) FROM ${tableRef(wh, 'loan_events')}),
       (SELECT max(origination_date) FROM ${tableRef(wh, 'loans')}),
       (SELECT toLastDayOfMonth(max(as_of_month)) FROM ${tableRef(wh, 'performance')}))) AS d`,
