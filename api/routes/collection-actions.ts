@@ -37,7 +37,11 @@ export const actionInput = z
   .object({
     action_id: z.string().max(200).openapi({ description: "the client's id of the action: sending it again is safe" }),
     loan_id: z.string().max(200),
-    action_date: z.string().max(40).optional().openapi({ description: 'YYYY-MM-DD; default: today (UTC)' }),
+    action_date: z
+      .string()
+      .max(40)
+      .optional()
+      .openapi({ description: 'YYYY-MM-DD, not after tomorrow (UTC); default: today (UTC)' }),
     channel: z
       .string()
       .max(40)
@@ -54,12 +58,15 @@ export const actionInput = z
     action_time: z.string().max(40).optional().openapi({
       description: "local time of day HH:MM of the contact (the contact rules' hours); absent: not checked",
     }),
-    team: z
+    team: z.string().max(200).optional().openapi({
+      description:
+        "default: the key's team, else the loan's current team; a collector may give only that (or the loan's current team)",
+    }),
+    agent_id: z
       .string()
       .max(200)
       .optional()
-      .openapi({ description: "default: the key's team, else the loan's current team" }),
-    agent_id: z.string().max(200).optional().openapi({ description: 'default: the key id' }),
+      .openapi({ description: "default: the key's agent id, else the key id; a collector may give only that" }),
     note: z.string().max(1000, 'note: longer than 1000 characters').optional(),
   })
   .strict()
@@ -164,26 +171,30 @@ export async function recordCollectionAction(
   const key = c.get('key');
   const loan = await visibleLoan(wh, key, input.loan_id);
   if (!loan) throw new ApiError('not_found', 'no such loan (or outside your region)');
-  const values: Record<string, string | undefined> = {
-    action_id: input.action_id,
-    loan_id: input.loan_id,
-    action_date: input.action_date ?? o.today,
-    channel: input.channel,
-    outcome: input.outcome,
-    agent_id: input.agent_id ?? key.key_id,
-    team: input.team ?? (key.team || loan.team),
-    promised_amount: input.promised_amount === undefined ? undefined : String(input.promised_amount),
-    promised_date: input.promised_date,
-    action_time: input.action_time,
-  };
+  const own = { agent: key.agent_id || key.key_id, team: key.team || loan.team };
+  if (key.role === 'collector') collectorMayRecord(input, own, loan.team);
   return serialised(`${wh.database}\u001f${input.action_id}`, async () => {
+    const [existing] = await selectActions(wh, sql`action_id = ${param(input.action_id, 'String')}`);
+    // what the request leaves out is filled as it was when the action was recorded, not again: a
+    // retry after midnight (another default date) or after the loan changed team is the same action
+    const values: Record<string, string | undefined> = {
+      action_id: input.action_id,
+      loan_id: input.loan_id,
+      action_date: input.action_date ?? existing?.action_date ?? o.today,
+      channel: input.channel,
+      outcome: input.outcome,
+      agent_id: input.agent_id ?? existing?.agent_id ?? own.agent,
+      team: input.team ?? existing?.team ?? own.team,
+      promised_amount: input.promised_amount === undefined ? undefined : String(input.promised_amount),
+      promised_date: input.promised_date,
+      action_time: input.action_time,
+    };
     const [row] = await querySql<{ reason: string; content_hash: string }>(
       wh,
       sql`SELECT reason, toString(content_hash) AS content_hash FROM (${stagedRow(wh, values)})`,
     );
     if (!row) throw new Error('the staged row of a recorded action is missing');
     if (row.reason !== '') throw new ActionRefused(reasonsOf(row.reason));
-    const [existing] = await selectActions(wh, sql`action_id = ${param(input.action_id, 'String')}`);
     if (existing) {
       if (existing.content_hash !== row.content_hash || existing.loan_id !== input.loan_id)
         throw new ApiError(
@@ -215,6 +226,25 @@ export async function recordCollectionAction(
     });
     return { created: true, action: publicAction(stored) };
   });
+}
+
+/**
+ * A collector records its own work: under its agent id, and in its own team (the key's, else the
+ * loan's current one) — naming another agent would credit or blame them (incentives, contact
+ * compliance), and another team would move the loan out of its team's queue (its team is the team
+ * of its latest action). Reassigning a loan is an admin's.
+ */
+function collectorMayRecord(input: ActionInput, own: { agent: string; team: string }, loanTeam: string) {
+  if (input.agent_id !== undefined && input.agent_id !== own.agent)
+    throw new ApiError('forbidden', `a collector records under its own agent id (${own.agent}): leave out agent_id`, {
+      fields: [{ field: 'agent_id', message: `not this key's agent id ${own.agent}` }],
+    });
+  if (input.team !== undefined && input.team !== own.team && input.team !== loanTeam)
+    throw new ApiError(
+      'forbidden',
+      `a collector records in its own team (${own.team || 'the loan’s'}): leave out team; reassigning a loan is for an admin`,
+      { fields: [{ field: 'team', message: 'not this key’s team nor the loan’s' }] },
+    );
 }
 
 /** A loan's actions, newest first; null when the key may not see the loan. */

@@ -28,6 +28,7 @@ import { warehouseWithBook } from '../../../helpers/book.ts';
 import { defaultSettings } from '../../../helpers/settings.ts';
 import { withScoredChampion } from '../../../helpers/scored-champion.ts';
 import { count, disposeIfOpened } from '../../../helpers/warehouse.ts';
+import { dataLastDate } from '../../../../warehouse/data-horizon.ts';
 
 /**
  * The console's session and CSRF rules and the collection-action contract, through app.request():
@@ -289,6 +290,62 @@ describe('console sessions, CSRF and recorded collection actions', () => {
     expect(
       await count(wh, 'audit_log', "action = 'collection_actions.record' AND details LIKE '%api-promise-1%'"),
     ).toBe(1);
+  });
+
+  it('POST /v1/collection-actions: a collector records its own work on dates that happened; a retry is the same action whatever the defaults became', async () => {
+    const post = (key: string, body: unknown) =>
+      app.request('/v1/collection-actions', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const base = { loan_id: loan.east, action_date: asOf, channel: 'phone', outcome: 'contacted' };
+    const before = await count(wh, 'collection_actions');
+    const horizon = await dataLastDate(wh);
+    const dayAfter = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+    // a date that has not come (a typo such as 2149) would move the day the data ends for every user
+    for (const [i, date] of [dayAfter(2), '2099-01-31', '2149-06-06'].entries()) {
+      const r = await post(keys.collector, { ...base, action_id: `future-${i}`, action_date: date });
+      expect(r.status, date).toBe(400);
+      expect(((await r.json()) as { error: { message: string } }).error.message).toBe(
+        'action_date: after today (a date that has not happened yet)',
+      );
+    }
+    // another agent, another team: 403, audited, nothing written (an admin may reassign)
+    for (const [i, patch] of [
+      { agent_id: 'someone-else' },
+      { team: 'south-early' },
+      { team: '=HYPERLINK("x")' },
+    ].entries()) {
+      const r = await post(keys.collector, { ...base, action_id: `other-${i}`, ...patch });
+      expect(r.status, JSON.stringify(patch)).toBe(403);
+      const field = Object.keys(patch)[0];
+      expect(
+        ((await r.json()) as { error: { details: { fields: { field: string }[] } } }).error.details.fields[0]!.field,
+      ).toBe(field);
+    }
+    expect(await count(wh, 'collection_actions')).toBe(before);
+    // the loan's team is the team of its latest action (by date, then id)
+    const byAdmin = await post(keys.admin, { ...base, action_id: 'zz-admin-move', team: 'east-reassigned' });
+    expect(byAdmin.status).toBe(201);
+    // a collector's action in the loan's (new) team, then retried byte for byte after the loan moved on
+    // and the day changed: the defaults are the recorded ones, so 200 with the stored action, not a 409
+    const mine = { ...base, action_id: 'retry-1' };
+    delete (mine as Partial<typeof mine>).action_date;
+    const first = await post(keys.collector, mine);
+    expect(first.status).toBe(201);
+    const stored = ((await first.json()) as { action: { team: string; agent_id: string } }).action;
+    expect(stored.team).toBe('east-reassigned');
+    const today = dayAfter(0);
+    const moved = { ...base, action_id: 'zz-admin-move-2', action_date: today, team: 'east-again' };
+    expect((await post(keys.admin, moved)).status).toBe(201);
+    const retry = await post(keys.collector, mine);
+    expect(retry.status).toBe(200);
+    expect(((await retry.json()) as { action: unknown }).action).toEqual(stored);
+    // giving a default explicitly that differs is other content
+    expect((await post(keys.collector, { ...mine, team: 'east-again' })).status).toBe(409);
+    // outcomes users recorded today do not move the day the loaded files end (every user's work date)
+    expect(await dataLastDate(wh)).toBe(horizon);
   });
 
   it('the modeler and auditor pages: each role reaches them or gets 403; an unknown version is a 404', async () => {
