@@ -171,7 +171,8 @@ export async function recordCollectionAction(
   const key = c.get('key');
   const loan = await visibleLoan(wh, key, input.loan_id);
   if (!loan) throw new ApiError('not_found', 'no such loan (or outside your region)');
-  const own = { agent: key.agent_id || key.key_id, team: key.team || loan.team };
+  // a key without an agent id or a team has '' for it
+  const own = { agent: key.agent_id ? key.agent_id : key.key_id, team: key.team ? key.team : loan.team };
   if (key.role === 'collector') collectorMayRecord(input, own, loan.team);
   return serialised(`${wh.database}\u001f${input.action_id}`, async () => {
     const [existing] = await selectActions(wh, sql`action_id = ${param(input.action_id, 'String')}`);
