@@ -171,8 +171,7 @@ export async function recordCollectionAction(
   const key = c.get('key');
   const loan = await visibleLoan(wh, key, input.loan_id);
   if (!loan) throw new ApiError('not_found', 'no such loan (or outside your region)');
-  // a key without an agent id or a team has '' for it
-  const own = { agent: key.agent_id ? key.agent_id : key.key_id, team: key.team ? key.team : loan.team };
+  const own = { agent: nonEmpty(key.agent_id, key.key_id), team: nonEmpty(key.team, loan.team) };
   if (key.role === 'collector') collectorMayRecord(input, own, loan.team);
   return serialised(`${wh.database}\u001f${input.action_id}`, async () => {
     const [existing] = await selectActions(wh, sql`action_id = ${param(input.action_id, 'String')}`);
@@ -247,6 +246,9 @@ function collectorMayRecord(input: ActionInput, own: { agent: string; team: stri
       { fields: [{ field: 'team', message: 'not this key’s team nor the loan’s' }] },
     );
 }
+
+/** a key without an agent id or a team has '' (or nothing) for it */
+const nonEmpty = (v: string | undefined, fallback: string) => (v === undefined || v === '' ? fallback : v);
 
 /** A loan's actions, newest first; null when the key may not see the loan. */
 export async function loanActions(c: Context<AppEnv>, loanId: string): Promise<StoredAction[] | null> {
