@@ -23,6 +23,26 @@ export async function dataLastDate(wh: Warehouse): Promise<string | null> {
   return !r || r.d === '1970-01-01' ? null : r.d;
 }
 
+/** A date past what the loaded data speaks for. */
+export class PastTheDataError extends UserError {}
+
+/**
+ * Refuses a state on a date after the month the loaded data ends in (dataLastDate's month, the
+ * snapshot's own limit): every installment due since would count as unpaid — a list of loans that
+ * are not late (a year on, every active loan). Within that month a day's files may still be
+ * coming, and a small book's last payment can be days before its files' date. `label` names the
+ * date in the message.
+ */
+export async function assertWithinData(wh: Warehouse, date: string, label: string): Promise<void> {
+  const last = await dataLastDate(wh);
+  if (!last) throw new PastTheDataError('no loans loaded yet: run `loanwatch ingest` first');
+  const monthEnd = new Date(Date.UTC(Number(last.slice(0, 4)), Number(last.slice(5, 7)), 0)).toISOString().slice(0, 10);
+  if (date > monthEnd)
+    throw new PastTheDataError(
+      `${label} ${date} is after the month the data ends in (its last day ${last}): installments due since would count as unpaid (load the newer files first)`,
+    );
+}
+
 export class NoSnapshotError extends UserError {}
 
 /**

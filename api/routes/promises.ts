@@ -3,7 +3,7 @@ import { listPromises, promisesCsvChunks, promiseStatuses } from '../../pipeline
 import type { AppEnv } from '../context.ts';
 import { requirePermission, scopedFilters } from '../middleware.ts';
 import { csvList, errorResponses, isoDay } from '../schemas.ts';
-import { checkKnownFilters } from './request-checks.ts';
+import { checkKnownFilters, userErrorsAsBadRequest } from './request-checks.ts';
 import { streamOf } from './metric-body.ts';
 
 const name = z
@@ -79,14 +79,16 @@ export const promiseRoutes = new OpenAPIHono<AppEnv>().openapi(
       region: region === q.region ? q.region : undefined,
       team: team === q.team ? q.team : undefined,
     });
-    const promises = await listPromises(wh, {
-      asOf: q.as_of,
-      graceDays: q.grace_days,
-      status: q.status,
-      due: q.due,
-      region,
-      team,
-    });
+    const promises = await userErrorsAsBadRequest(() =>
+      listPromises(wh, {
+        asOf: q.as_of,
+        graceDays: q.grace_days,
+        status: q.status,
+        due: q.due,
+        region,
+        team,
+      }),
+    );
     if ((c.req.header('accept') ?? '').includes('text/csv'))
       return c.body(streamOf(promisesCsvChunks(promises)), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
     return c.json({ promises }, 200);

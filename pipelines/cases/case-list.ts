@@ -1,7 +1,7 @@
 import { querySql, type Warehouse } from '../../warehouse/connection.ts';
 import { csvChunks } from '../../warehouse/metrics/csv.ts';
 import { monthsPastData } from '../../warehouse/metrics/request-bounds.ts';
-import { firstSnapshotMonthEnd, requireSnapshotMonthEnd } from '../../warehouse/data-horizon.ts';
+import { assertWithinData, firstSnapshotMonthEnd, requireSnapshotMonthEnd } from '../../warehouse/data-horizon.ts';
 import { addMonthEnds } from '../../lib/dates.ts';
 import { UserError } from '../../lib/user-error.ts';
 import { handledLater } from '../../lib/handled-later.ts';
@@ -139,6 +139,7 @@ async function assertCaseDate(wh: Warehouse, asOf: string, me: string) {
     throw new CaseRequestError(
       `as_of ${asOf}: too far past the data, which ends ${last}; dates may reach ${monthsPastData} months past it (${limit})`,
     );
+  await assertWithinData(wh, asOf, 'as_of');
   // before the snapshot's first month-end no loan has a month-end row: a list of nothing, not an answer
   const first = await firstSnapshotMonthEnd(wh);
   if (first && me < first)

@@ -4,6 +4,7 @@ import { csvChunks } from '../../warehouse/metrics/csv.ts';
 import { promiseFactsSql, promiseRowsSql, specGraceDays } from '../../warehouse/metrics/promise-sources.ts';
 import { anyOf, param, sql, trusted } from '../../warehouse/sql.ts';
 import { addDays } from '../../lib/dates.ts';
+import { assertWithinData } from '../../warehouse/data-horizon.ts';
 
 /**
  * Promises to pay as a list (issue 22, item 2): each promise with its state on the as-of date
@@ -50,6 +51,8 @@ export interface PromiseQuery {
 
 /** The promises made up to the date (scope and filters applied), the ones falling due first first. */
 export async function listPromises(wh: Warehouse, q: PromiseQuery): Promise<PromiseRow[]> {
+  // later, every open promise would be judged broken by payments not loaded yet
+  await assertWithinData(wh, q.asOf, 'as_of');
   const asOf = sql`${param(q.asOf, 'Date')}`;
   const where = sql`${anyOf(q.region, 'lwq_n.region')} AND ${anyOf(q.team, 'lwq_o.team')} AND ${anyOf(q.agent, 'lwq_o.agent')}
     AND ${anyOf(q.status, 'lwq_o.status')}

@@ -4,6 +4,7 @@ import { param, sql, trusted } from '../../../warehouse/sql.ts';
 import { activeDelinquencyQuery } from '../../snapshot/delinquency-as-of.ts';
 import type { SnapshotSettings } from '../../snapshot/snapshot-settings.ts';
 import { placementHistory, type LoanEvent, type LoanPlacementState } from './rules.ts';
+import { assertWithinData } from '../../../warehouse/data-horizon.ts';
 
 const eventTypes = ['agency_placement', 'agency_recall', 'do_not_contact', 'contact_allowed'];
 
@@ -18,6 +19,7 @@ export async function placementStates(
   asOf: string,
   settings: SnapshotSettings,
 ): Promise<LoanPlacementState[]> {
+  await assertWithinData(wh, asOf, 'as_of');
   const date = param(asOf, 'Date');
   const events = trusted(tableRef(wh, 'loan_events'));
   const loans = trusted(tableRef(wh, 'loans'));

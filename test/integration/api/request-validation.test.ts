@@ -10,6 +10,7 @@ import { runMetric } from '../../../warehouse/metrics/run.ts';
 import { warehouseWithBook } from '../../helpers/book.ts';
 import { defaultSettings } from '../../helpers/settings.ts';
 import { disposeIfOpened } from '../../helpers/warehouse.ts';
+import { PastTheDataError } from '../../../warehouse/data-horizon.ts';
 
 const inherited = [
   'constructor',
@@ -161,6 +162,33 @@ describe('API request validation', () => {
         champion: null,
       }),
     ).rejects.toThrow(CaseRequestError);
+  });
+
+  it('states on a date after the month the data ends in are refused: every installment due since would count as unpaid', async () => {
+    // the book's files end on 2024-06-30: July is past them (a case list of loans that are not late)
+    const past =
+      /as_of 2024-07-\d\d is after the month the data ends in \(its last day 2024-06-30\): installments due since would count as unpaid/u;
+    for (const path of [
+      '/v1/cases?as_of=2024-07-01',
+      '/v1/cases?as_of=2024-07-31',
+      '/v1/placements?as_of=2024-07-10',
+      '/v1/promises?as_of=2024-07-10',
+    ])
+      await expect400(path, past);
+    for (const path of [
+      '/v1/cases?as_of=2024-06-30',
+      '/v1/placements?as_of=2024-06-28',
+      '/v1/promises?as_of=2024-06-30',
+    ])
+      expect((await get(path)).status, path).toBe(200);
+    await expect(
+      buildCaseList(wh, {
+        asOf: '2024-07-02',
+        settings: defaultSettings,
+        strategy: defaultStrategyTable,
+        champion: null,
+      }),
+    ).rejects.toThrow(PastTheDataError);
   });
 
   it('equivalent metric requests share one cache entry and one answer', async () => {
