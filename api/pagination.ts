@@ -1,12 +1,13 @@
 import { z } from '@hono/zod-openapi';
 import { ApiError } from './errors.ts';
+import { queryInt } from './schemas.ts';
 
 /**
  * Cursor pagination: the cursor is the opaque (base64url JSON) sort key of the last row returned;
  * the next page starts strictly after it, so rows inserted meanwhile never shift a page.
  */
 export const pageQuery = {
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  limit: queryInt(1, 1000).transform((n) => n ?? 100),
   cursor: z
     .string()
     .max(500)

@@ -26,7 +26,12 @@ export const errorResponses = (...codes: (400 | 401 | 403 | 404 | 409 | 413 | 42
   );
 
 /** a comma-separated list in a query string */
-export const csvList = (item: z.ZodString) =>
+/**
+ * A comma-separated filter (`region=east,north`): each item checked by `item`. Empty (`region=`, or
+ * only commas) is no filter, as the parameter left out is — on every route alike (an HTML form
+ * sends its empty fields).
+ */
+export const csvList = <T extends z.ZodType<string, string>>(item: T) =>
   z
     .string()
     .max(2000)
@@ -36,6 +41,27 @@ export const csvList = (item: z.ZodString) =>
         .map((x) => x.trim())
         .filter(Boolean),
     )
-    .pipe(z.array(item).max(50));
+    .pipe(z.array(item).max(50))
+    .transform((xs) => (xs.length ? xs : undefined));
+/**
+ * A whole number in a query string, written as one (`12`, not `1e1`, `0x0c` or ` 12`), within
+ * [min, max]; empty is the parameter left out (its default). z.coerce read '' as 0 — `grace_days=`
+ * judged promises with no grace — and `1e2` as 100.
+ */
+export const queryInt = (min: number, max: number) =>
+  z
+    .string()
+    .max(20)
+    .optional()
+    .transform((s) => (s === '' ? undefined : s))
+    .pipe(
+      z
+        .string()
+        .regex(/^-?[0-9]{1,15}$/u, 'expected a whole number')
+        .transform(Number)
+        .pipe(z.number().min(min, `expected at least ${min}`).max(max, `expected at most ${max}`))
+        .optional(),
+    );
+
 /** A real calendar date YYYY-MM-DD inside ClickHouse's Date range (1970-01-01 … 2149-06-06). */
 export { engineDate as isoDay } from '../lib/date-schemas.ts';

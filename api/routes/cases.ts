@@ -98,9 +98,7 @@ export const caseRoutes = new OpenAPIHono<AppEnv>().openapi(
           region: csvList(name).optional(),
           team: csvList(name).optional(),
           product: csvList(name).optional(),
-          stage: csvList(z.string())
-            .pipe(z.array(z.enum(stages)))
-            .optional(),
+          stage: csvList(z.enum(stages)).optional(),
           ...pageQuery,
         })
         .strict(),

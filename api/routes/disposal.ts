@@ -72,9 +72,7 @@ export const disposalRoutes = new OpenAPIHono<AppEnv>().openapi(
           as_of: isoDay,
           region: csvList(name).optional(),
           product: csvList(name).optional(),
-          recommended: csvList(z.string())
-            .pipe(z.array(z.enum(disposalOptions)))
-            .optional(),
+          recommended: csvList(z.enum(disposalOptions)).optional(),
           ...pageQuery,
         })
         .strict(),

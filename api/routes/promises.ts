@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { listPromises, promisesCsvChunks, promiseStatuses } from '../../pipelines/collections/promises.ts';
 import type { AppEnv } from '../context.ts';
 import { requirePermission, scopedFilters } from '../middleware.ts';
-import { csvList, errorResponses, isoDay } from '../schemas.ts';
+import { csvList, errorResponses, isoDay, queryInt } from '../schemas.ts';
 import { checkKnownFilters, userErrorsAsBadRequest } from './request-checks.ts';
 import { streamOf } from './metric-body.ts';
 
@@ -48,13 +48,11 @@ export const promiseRoutes = new OpenAPIHono<AppEnv>().openapi(
       query: z
         .object({
           as_of: isoDay,
-          status: csvList(z.string())
-            .pipe(z.array(z.enum(promiseStatuses)))
-            .optional(),
+          status: csvList(z.enum(promiseStatuses)).optional(),
           due: z.enum(['today']).optional().openapi({ description: 'today: promises whose promised date is as_of' }),
           region: csvList(name).optional(),
           team: csvList(name).optional(),
-          grace_days: z.coerce.number().int().min(0).max(60).optional().openapi({ description: 'default 3 (SPEC §5)' }),
+          grace_days: queryInt(0, 60).openapi({ description: 'default 3 (SPEC §5)' }),
         })
         .strict(),
     },

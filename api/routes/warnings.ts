@@ -44,12 +44,8 @@ export const warningRoutes = new OpenAPIHono<AppEnv>().openapi(
         .object({
           as_of: isoDay,
           rule: csvList(name).optional(),
-          kind: csvList(z.string())
-            .pipe(z.array(z.enum(kinds)))
-            .optional(),
-          severity: csvList(z.string())
-            .pipe(z.array(z.enum(['info', 'warning', 'critical'])))
-            .optional(),
+          kind: csvList(z.enum(kinds)).optional(),
+          severity: csvList(z.enum(['info', 'warning', 'critical'])).optional(),
           region: csvList(name).optional(),
           team: csvList(name).optional(),
           loan_id: name.optional(),

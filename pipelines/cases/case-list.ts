@@ -361,7 +361,7 @@ export async function buildCaseList(
     const probability = update ? update.probability : scored ? Number(r.probability) : (roll.get(r.bucket) ?? 0);
     const grade = (asScored && r.grade ? r.grade : gradeOf(probability, scored ? edges : defaultGradeEdges)) as Grade;
     const stage = stageOf(dpd, grade);
-    if (!stage || (o.filters?.stage && !o.filters.stage.includes(stage))) continue;
+    if (!stage || (o.filters?.stage?.length && !o.filters.stage.includes(stage))) continue;
     const balance = r.balance;
     built.push({
       // numbered once ranked, team and collection history set once read: the keys keep this order

@@ -56,6 +56,47 @@ describe('API request validation', () => {
     expect((JSON.parse(body) as { error: { message: string } }).error.message).toMatch(message);
   }
 
+  it('an empty optional query parameter on any route answers as leaving it out, or is a 400 — never another answer', async () => {
+    const doc = (await (await get('/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { parameters?: { name: string; in: string; required?: boolean }[] }>>;
+    };
+    const [loan] = (
+      (await (await get('/v1/cases?as_of=2024-06-28&limit=1')).json()) as { cases: { loan_id: string }[] }
+    ).cases;
+    const values: Record<string, string> = {
+      as_of: '2024-06-28',
+      month: '2024-06',
+      period: '2024-06',
+      loan_id: loan!.loan_id,
+    };
+    const tried: string[] = [];
+    const differs: string[] = [];
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      const params = ops.get?.parameters ?? [];
+      if (path.includes('{') || params.some((p) => p.in === 'query' && p.required && !(p.name in values))) continue;
+      const base = params.filter((p) => p.in === 'query' && p.required).map((p) => `${p.name}=${values[p.name]}`);
+      const url = (extra: string[]) => `${path}?${[...base, ...extra].join('&')}`;
+      const without = await get(url([]));
+      if (without.status !== 200) continue;
+      const plain = await without.text();
+      for (const p of params.filter((q) => q.in === 'query' && !q.required && q.name !== 'cursor')) {
+        const r = await get(url([`${p.name}=`]));
+        tried.push(`${path} ${p.name}`);
+        if (r.status === 400) continue;
+        const body = await r.text();
+        if (r.status !== 200 || body !== plain) differs.push(`${path}?${p.name}= → ${r.status} ${body.slice(0, 120)}`);
+      }
+    }
+    expect(differs).toEqual([]);
+    // the list filters of the case, warning, promise, placement and disposal routes among them
+    for (const t of ['/v1/cases stage', '/v1/cases region', '/v1/placements region', '/v1/promises status'])
+      expect(tried).toContain(t);
+    // a number is written as one: not an exponent, not hexadecimal, not padded
+    for (const q of ['limit=1e2', 'limit=0x10', 'limit=%2012', 'limit=1.5'])
+      await expect400(`/v1/cases?as_of=2024-06-28&${q}`, /expected a whole number/u);
+    await expect400('/v1/promises?as_of=2024-06-28&grace_days=1e1', /expected a whole number/u);
+  });
+
   it('a group_by naming an inherited object property is a 400 on every metric route (was a 500 for constructor)', async () => {
     for (const path of metricPaths) {
       for (const name of inherited)
