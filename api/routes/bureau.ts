@@ -7,6 +7,7 @@ import type { AppEnv } from '../context.ts';
 import { requirePermission } from '../middleware.ts';
 import { errorResponses } from '../schemas.ts';
 import { userErrorsAsBadRequest } from './request-checks.ts';
+import { wantsCsv } from '../wants-csv.ts';
 
 const accountSchema = z
   .object(
@@ -52,7 +53,7 @@ export const bureauRoutes = new OpenAPIHono<AppEnv>().openapi(
     const accounts = await userErrorsAsBadRequest(() =>
       bureauSubmission(wh, month, defaultCodeTable, snapshotSettings),
     );
-    if ((c.req.header('accept') ?? '').includes('text/csv'))
+    if (wantsCsv(c))
       return c.body(`${csvTable<SubmissionRow>(submissionColumns, accounts)}\n`, 200, {
         'Content-Type': 'text/csv; charset=utf-8',
       });

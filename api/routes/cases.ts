@@ -13,6 +13,7 @@ import { decodeCursor, page, pageQuery } from '../pagination.ts';
 import { csvList, errorResponses, isoDay } from '../schemas.ts';
 import { checkKnownFilters, userErrorsAsBadRequest } from './request-checks.ts';
 import { streamOf } from './metric-body.ts';
+import { wantsCsv } from '../wants-csv.ts';
 
 const name = z
   .string()
@@ -166,8 +167,7 @@ export const caseRoutes = new OpenAPIHono<AppEnv>().openapi(
       returned: items.length,
       total: all.length,
     });
-    if ((c.req.header('accept') ?? '').includes('text/csv'))
-      return c.body(streamOf(casesCsvChunks(items)), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
+    if (wantsCsv(c)) return c.body(streamOf(casesCsvChunks(items)), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
     return c.json({ cases: items, next_cursor }, 200);
   },
 );

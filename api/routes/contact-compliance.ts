@@ -8,6 +8,7 @@ import { requirePermission } from '../middleware.ts';
 import { csvList, errorResponses, isoDay } from '../schemas.ts';
 import { csvChunks } from '../../warehouse/metrics/csv.ts';
 import { streamOf } from './metric-body.ts';
+import { wantsCsv } from '../wants-csv.ts';
 
 const name = z
   .string()
@@ -82,7 +83,7 @@ export const contactComplianceRoutes = new OpenAPIHono<AppEnv>().openapi(
     const own = key.agent_id === undefined || key.agent_id === '' ? key.key_id : key.agent_id;
     const scope = key.role === 'collector' ? { region: [key.region], agent: [own] } : { team: q.team, agent: q.agent };
     const r = await contactCompliance(c.get('deps').wh, { from: q.from, to: q.to, scope, rules: defaultContactRules });
-    if ((c.req.header('accept') ?? '').includes('text/csv'))
+    if (wantsCsv(c))
       return c.body(streamOf(csvChunks(breachColumns, r.breaches.values())), 200, {
         'Content-Type': 'text/csv; charset=utf-8',
       });

@@ -13,6 +13,7 @@ import type { AppEnv } from '../context.ts';
 import { ApiError, AuthError } from '../errors.ts';
 import { requirePermission } from '../middleware.ts';
 import { errorResponses } from '../schemas.ts';
+import { wantsCsv } from '../wants-csv.ts';
 
 const agentId = z
   .string()
@@ -135,7 +136,7 @@ export const incentiveRoutes = new OpenAPIHono<AppEnv>().openapi(
       });
     }
     const r = await read(pinned ?? (q.agent ? [q.agent] : undefined));
-    if ((c.req.header('accept') ?? '').includes('text/csv')) {
+    if (wantsCsv(c)) {
       const csv = evidence
         ? csvTable<StoredEvidence>(evidenceCsvColumns, r.evidence ?? [])
         : csvTable<IssuedAgentAward>(agentAwardCsvColumns, r.agents);

@@ -15,6 +15,7 @@ import { requirePermission } from '../middleware.ts';
 import { errorResponses } from '../schemas.ts';
 import { defaultBasisOf, metricEntry, metricNames, metrics, type MetricName } from '../../warehouse/metrics/index.ts';
 import { metricTextFields } from '../../warehouse/metrics/request.ts';
+import { wantsCsv } from '../wants-csv.ts';
 
 /**
  * One route per catalogue metric, its path the metric's name in kebab case (`/v1/metrics/roll-rate`);
@@ -104,7 +105,7 @@ for (const [path, spec] of Object.entries(routes)) {
         if (e instanceof MetricRequestError) throw new ApiError('bad_request', e.message, undefined, { cause: e });
         throw e;
       }
-      const csv = (c.req.header('accept') ?? '').includes('text/csv');
+      const csv = wantsCsv(c);
       // one ETag per representation of the same result
       const etag = `"${prepared.etag}${csv ? '-csv' : ''}"`;
       c.header('ETag', etag);

@@ -5,6 +5,7 @@ import { requirePermission, scopedFilters } from '../middleware.ts';
 import { csvList, errorResponses, isoDay, queryInt } from '../schemas.ts';
 import { checkKnownFilters, userErrorsAsBadRequest } from './request-checks.ts';
 import { streamOf } from './metric-body.ts';
+import { wantsCsv } from '../wants-csv.ts';
 
 const name = z
   .string()
@@ -87,7 +88,7 @@ export const promiseRoutes = new OpenAPIHono<AppEnv>().openapi(
         team,
       }),
     );
-    if ((c.req.header('accept') ?? '').includes('text/csv'))
+    if (wantsCsv(c))
       return c.body(streamOf(promisesCsvChunks(promises)), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
     return c.json({ promises }, 200);
   },

@@ -6,6 +6,7 @@ import { requirePermission, scopedFilters } from '../middleware.ts';
 import { decodeCursor, pageOfFetched, pageQuery } from '../pagination.ts';
 import { csvList, errorResponses, isoDay } from '../schemas.ts';
 import { checkKnownFilters } from './request-checks.ts';
+import { wantsCsv } from '../wants-csv.ts';
 
 const name = z
   .string()
@@ -84,8 +85,7 @@ export const warningRoutes = new OpenAPIHono<AppEnv>().openapi(
       filters: { rule: q.rule, kind: q.kind, severity: q.severity, region, team, loanId: q.loan_id },
     });
     const { items, next_cursor } = pageOfFetched(rows, q.limit, warningKey);
-    if ((c.req.header('accept') ?? '').includes('text/csv'))
-      return c.body(warningsCsv(items), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
+    if (wantsCsv(c)) return c.body(warningsCsv(items), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
     return c.json({ warnings: items, next_cursor }, 200);
   },
 );

@@ -97,6 +97,35 @@ describe('API request validation', () => {
     await expect400('/v1/promises?as_of=2024-06-28&grace_days=1e1', /expected a whole number/u);
   });
 
+  it('CSV or JSON as the Accept header weighs them: q-values count, a q=0 is a refusal, anything else is JSON', async () => {
+    const paths = ['/v1/metrics/overdue', '/v1/cases?as_of=2024-06-28&limit=3', '/v1/promises?as_of=2024-06-28'];
+    const csv = [
+      'text/csv',
+      'text/csv;q=0.9, application/json;q=0.5',
+      'TEXT/CSV',
+      'text/*',
+      'application/json;q=0.1, text/csv',
+    ];
+    const json = [
+      'application/json',
+      'text/csv;q=0',
+      'application/json;q=1, text/csv;q=0.1',
+      'application/xml',
+      '*/*',
+      'text/csv;q=0, */*',
+      '',
+    ];
+    for (const path of paths)
+      for (const [accept, type] of [
+        ...csv.map((a) => [a, 'text/csv'] as const),
+        ...json.map((a) => [a, 'application/json'] as const),
+      ]) {
+        const r = await get(path, accept ? { accept } : {});
+        expect(r.status, `${path} ${accept}`).toBe(200);
+        expect(r.headers.get('content-type'), `${path} Accept: ${accept}`).toMatch(new RegExp(`^${type}`, 'u'));
+      }
+  });
+
   it('a group_by naming an inherited object property is a 400 on every metric route (was a 500 for constructor)', async () => {
     for (const path of metricPaths) {
       for (const name of inherited)
