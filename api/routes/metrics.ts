@@ -111,11 +111,23 @@ for (const [path, spec] of Object.entries(routes)) {
       c.header('ETag', etag);
       c.header('Cache-Control', 'private, max-age=60');
       c.header('Vary', 'Accept, Authorization, X-API-Key');
-      if (c.req.header('if-none-match') === etag) return c.body(null, 304);
+      if (noneMatchHits(c.req.header('if-none-match'), etag)) return c.body(null, 304);
       // streamed a thousand rows at a time: a large result is never also held as one string per request
       return csv
         ? c.body(streamOf(metricCsvChunks(prepared.result)), 200, { 'Content-Type': 'text/csv; charset=utf-8' })
         : c.body(streamOf(metricJsonChunks(prepared.result)), 200, { 'Content-Type': 'application/json' });
     },
   );
+}
+
+/**
+ * Whether If-None-Match names the representation (RFC 9110 §13.1.2): `*`, or any tag of its
+ * comma-separated list equal to ours by the weak comparison (a `W/` prefix on either side ignored) —
+ * what a cache or a proxy that weakened the tag sends back.
+ */
+export function noneMatchHits(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  const opaque = (t: string) => t.trim().replace(/^W\//u, '');
+  if (header.trim() === '*') return true;
+  return header.split(',').some((t) => opaque(t) === opaque(etag));
 }

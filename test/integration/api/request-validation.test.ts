@@ -300,5 +300,11 @@ describe('API request validation', () => {
     const first = await get(q);
     expect((await get(q, { 'if-none-match': first.headers.get('etag')! })).status).toBe(304);
     expect((await get(q, { accept: 'text/csv', 'if-none-match': first.headers.get('etag')! })).status).toBe(200);
+    // the forms caches send back: weakened, in a list, any
+    const tag = first.headers.get('etag')!;
+    for (const h of [`W/${tag}`, `"other", ${tag}`, ` W/"x" ,W/${tag} `, '*'])
+      expect((await get(q, { 'if-none-match': h })).status, h).toBe(304);
+    for (const h of ['"other"', tag.slice(0, -2) + '"', '', 'W/"x", "y"'])
+      expect((await get(q, { 'if-none-match': h })).status, h).toBe(200);
   });
 });
