@@ -34,6 +34,7 @@ import { incentiveRoutes } from './routes/incentives.ts';
 import { SessionStore } from './auth/sessions.ts';
 import { consoleRoutes } from './console/index.ts';
 import { sessionOrKey } from './console/session-auth.ts';
+import { fieldProblems } from './validation-fields.ts';
 
 /** The Swagger UI assets from node_modules: the docs page needs no network. */
 const swaggerDir = relative(
@@ -52,7 +53,7 @@ export function createApp(given: ApiDeps) {
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (!result.success) {
-        const fields = result.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message }));
+        const fields = fieldProblems(result.error.issues, result.target);
         throw new ApiError(
           'bad_request',
           `invalid request: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`,

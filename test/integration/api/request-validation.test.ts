@@ -97,6 +97,38 @@ describe('API request validation', () => {
     await expect400('/v1/promises?as_of=2024-06-28&grace_days=1e1', /expected a whole number/u);
   });
 
+  it('a refused request names the fields as the client wrote them: an unknown parameter by name, a body of two shapes by the one it is closest to', async () => {
+    const fieldsOf = async (r: Response) => {
+      expect(r.status).toBe(400);
+      return ((await r.json()) as { error: { details: { fields: { field: string; message: string }[] } } }).error
+        .details.fields;
+    };
+    expect(await fieldsOf(await get('/v1/cases?as_of=2024-06-28&foo=bar&Limit=3'))).toEqual([
+      { field: 'foo', message: 'not a parameter of this route' },
+      { field: 'Limit', message: 'not a parameter of this route' },
+    ]);
+    const post = (body: unknown) =>
+      app.request('/v1/scores', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const ids = ['L000000001'];
+    for (const [body, field] of [
+      [{ loan_ids: ids, as_of: '2024-13-01' }, 'as_of'],
+      [{ loan_ids: ids, target_grade: 'Z' }, 'target_grade'],
+      [{ loan_ids: Array.from({ length: 1001 }, (_, i) => `L${i}`) }, 'loan_ids'],
+      [{ loan_ids: ids, colour: 'red' }, 'colour'],
+    ] as const) {
+      const fields = await fieldsOf(await post(body));
+      expect(
+        fields.map((f) => f.field),
+        JSON.stringify(body).slice(0, 80),
+      ).toEqual([field]);
+    }
+    expect((await fieldsOf(await post(null)))[0]!.field).toBe('(body)');
+  });
+
   it('CSV or JSON as the Accept header weighs them: q-values count, a q=0 is a refusal, anything else is JSON', async () => {
     const paths = ['/v1/metrics/overdue', '/v1/cases?as_of=2024-06-28&limit=3', '/v1/promises?as_of=2024-06-28'];
     const csv = [
