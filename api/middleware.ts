@@ -180,6 +180,17 @@ export function requirePermission(c: Context<AppEnv>, p: Permission) {
 }
 
 /**
+ * A route's permission as middleware, run before its request is validated: a role that may not
+ * use the route gets the 403 (audited) whatever it sends, not a 400 that tells it the route's rules.
+ */
+export const permitted =
+  (p: Permission): MiddlewareHandler<AppEnv> =>
+  async (c, next) => {
+    requirePermission(c, p);
+    await next();
+  };
+
+/**
  * A collector's key pins its own region (and team, when it has one), whatever the query asks;
  * other roles filter as asked. A region-less collector key is refused by authenticate; were one to
  * get here, its empty region matches no loan rather than every loan.

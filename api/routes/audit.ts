@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { readAuditLog } from '../audit-read.ts';
 import type { AppEnv } from '../context.ts';
-import { requirePermission } from '../middleware.ts';
+import { permitted } from '../middleware.ts';
 import { decodeCursor, pageOfFetched, pageQuery } from '../pagination.ts';
 import { csvList, errorResponses, isoDay } from '../schemas.ts';
 
@@ -31,6 +31,7 @@ const cursorKey = z.object({ at: auditTime, request_id: z.string().max(200) });
 /** The audit log (case-list pulls, promotions granted or refused), newest first, for auditors and admins. */
 export const auditRoutes = new OpenAPIHono<AppEnv>().openapi(
   createRoute({
+    middleware: [permitted('audit:read')] as const,
     method: 'get',
     path: '/v1/audit',
     summary:
@@ -58,7 +59,6 @@ export const auditRoutes = new OpenAPIHono<AppEnv>().openapi(
     },
   }),
   async (c) => {
-    requirePermission(c, 'audit:read');
     const q = c.req.valid('query');
     const after = decodeCursor(q.cursor, cursorKey);
     const { wh } = c.get('deps');

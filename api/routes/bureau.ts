@@ -4,7 +4,7 @@ import { csvTable } from '../../warehouse/csv-cell.ts';
 import { defaultCodeTable } from '../../pipelines/bureau/codes.ts';
 import { bureauSubmission, submissionColumns, type SubmissionRow } from '../../pipelines/bureau/submission.ts';
 import type { AppEnv } from '../context.ts';
-import { requirePermission } from '../middleware.ts';
+import { permitted } from '../middleware.ts';
 import { errorResponses } from '../schemas.ts';
 import { userErrorsAsBadRequest } from './request-checks.ts';
 import { wantsCsv } from '../wants-csv.ts';
@@ -28,6 +28,7 @@ const accountSchema = z
  */
 export const bureauRoutes = new OpenAPIHono<AppEnv>().openapi(
   createRoute({
+    middleware: [permitted('bureau:read')] as const,
     method: 'get',
     path: '/v1/bureau',
     summary:
@@ -47,7 +48,6 @@ export const bureauRoutes = new OpenAPIHono<AppEnv>().openapi(
     },
   }),
   async (c) => {
-    requirePermission(c, 'bureau:read');
     const { month } = c.req.valid('query');
     const { wh, snapshotSettings } = c.get('deps');
     const accounts = await userErrorsAsBadRequest(() =>

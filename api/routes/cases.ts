@@ -8,7 +8,7 @@ import { latestChampionEvent } from '../../models/registry/registry.ts';
 import { audit } from '../audit.ts';
 import { HeavyLoadCache } from '../admission.ts';
 import type { AppEnv } from '../context.ts';
-import { requirePermission, scopedFilters } from '../middleware.ts';
+import { permitted, scopedFilters } from '../middleware.ts';
 import { decodeCursor, page, pageQuery } from '../pagination.ts';
 import { csvList, errorResponses, isoDay } from '../schemas.ts';
 import { checkKnownFilters, userErrorsAsBadRequest } from './request-checks.ts';
@@ -88,6 +88,7 @@ const sortedSet = <T extends string>(xs: T[] | undefined) => (xs ? [...new Set(x
 
 export const caseRoutes = new OpenAPIHono<AppEnv>().openapi(
   createRoute({
+    middleware: [permitted('cases:read')] as const,
     method: 'get',
     path: '/v1/cases',
     summary:
@@ -116,7 +117,6 @@ export const caseRoutes = new OpenAPIHono<AppEnv>().openapi(
     },
   }),
   async (c) => {
-    requirePermission(c, 'cases:read');
     const q = c.req.valid('query');
     const key = c.get('key');
     const { region, team } = scopedFilters(key, q);

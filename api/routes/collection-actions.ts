@@ -11,7 +11,7 @@ import type { ApiKey } from '../auth/keys.ts';
 import { audit } from '../audit.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';
-import { requirePermission } from '../middleware.ts';
+import { permitted } from '../middleware.ts';
 import { errorResponses } from '../schemas.ts';
 import { invalidateCaseLists } from './cases.ts';
 
@@ -269,6 +269,7 @@ const loanIdQuery = z
 export const collectionActionRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
+      middleware: [permitted('actions:record')] as const,
       method: 'post',
       path: '/v1/collection-actions',
       summary:
@@ -287,7 +288,6 @@ export const collectionActionRoutes = new OpenAPIHono<AppEnv>()
       },
     }),
     async (c) => {
-      requirePermission(c, 'actions:record');
       const r = await recordCollectionAction(c, c.req.valid('json'), { source: 'api', today: utcToday() });
       return r.created
         ? c.json({ action: r.action, created: true as const }, 201)
@@ -296,6 +296,7 @@ export const collectionActionRoutes = new OpenAPIHono<AppEnv>()
   )
   .openapi(
     createRoute({
+      middleware: [permitted('actions:read')] as const,
       method: 'get',
       path: '/v1/collection-actions',
       summary: "A loan's collection actions, newest first, ingested and recorded (collectors: loans of their region)",
@@ -309,7 +310,6 @@ export const collectionActionRoutes = new OpenAPIHono<AppEnv>()
       },
     }),
     async (c) => {
-      requirePermission(c, 'actions:read');
       const actions = await loanActions(c, c.req.valid('query').loan_id);
       if (!actions) throw new ApiError('not_found', 'no such loan (or outside your region)');
       return c.json({ actions }, 200);

@@ -4,7 +4,7 @@ import { ruleIds } from '../../pipelines/collections/contact-rules.ts';
 import { defaultContactRules } from '../../pipelines/collections/contact-rules-config.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';
-import { requirePermission } from '../middleware.ts';
+import { permitted } from '../middleware.ts';
 import { csvList, errorResponses, isoDay } from '../schemas.ts';
 import { csvChunks } from '../../warehouse/metrics/csv.ts';
 import { streamOf } from './metric-body.ts';
@@ -47,6 +47,7 @@ const breachColumns = ['action_id', 'loan_id', 'agent_id', 'team', 'channel', 'a
 /** GET /v1/contact-compliance: recorded actions that broke a contact rule (admin, auditor; a collector his own). */
 export const contactComplianceRoutes = new OpenAPIHono<AppEnv>().openapi(
   createRoute({
+    middleware: [permitted('compliance:read')] as const,
     method: 'get',
     path: '/v1/contact-compliance',
     summary:
@@ -75,7 +76,6 @@ export const contactComplianceRoutes = new OpenAPIHono<AppEnv>().openapi(
     },
   }),
   async (c) => {
-    requirePermission(c, 'compliance:read');
     const q = c.req.valid('query');
     if (q.from > q.to) throw new ApiError('bad_request', `from (${q.from}) is after to (${q.to})`);
     const key = c.get('key');

@@ -5,7 +5,7 @@ import { disposalOptions } from '../../warehouse/workout/disposal-value.ts';
 import { disposalList, disposalRow, type DisposalRow } from '../../pipelines/collections/disposal/disposal-list.ts';
 import { HeavyLoadCache } from '../admission.ts';
 import type { AppEnv } from '../context.ts';
-import { requirePermission, scopedFilters } from '../middleware.ts';
+import { permitted, scopedFilters } from '../middleware.ts';
 import { decodeCursor, page, pageQuery } from '../pagination.ts';
 import { csvList, errorResponses, isoDay } from '../schemas.ts';
 import { checkKnownFilters, userErrorsAsBadRequest } from './request-checks.ts';
@@ -62,6 +62,7 @@ const sortedSet = (xs: string[] | undefined) => (xs ? [...new Set(xs)].sort() : 
  */
 export const disposalRoutes = new OpenAPIHono<AppEnv>().openapi(
   createRoute({
+    middleware: [permitted('disposal:read')] as const,
     method: 'get',
     path: '/v1/disposal',
     summary:
@@ -94,7 +95,6 @@ export const disposalRoutes = new OpenAPIHono<AppEnv>().openapi(
     },
   }),
   async (c) => {
-    requirePermission(c, 'disposal:read');
     const q = c.req.valid('query');
     const { region } = scopedFilters(c.get('key'), q);
     const { wh } = c.get('deps');

@@ -11,7 +11,7 @@ import { isoMonth } from '../../lib/date-schemas.ts';
 import { csvTable } from '../../warehouse/csv-cell.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError, AuthError } from '../errors.ts';
-import { requirePermission } from '../middleware.ts';
+import { permitted } from '../middleware.ts';
 import { errorResponses } from '../schemas.ts';
 import { wantsCsv } from '../wants-csv.ts';
 
@@ -82,6 +82,7 @@ const incentivesSchema = z
 
 export const incentiveRoutes = new OpenAPIHono<AppEnv>().openapi(
   createRoute({
+    middleware: [permitted('incentives:read')] as const,
     method: 'get',
     path: '/v1/incentives',
     summary:
@@ -113,7 +114,6 @@ export const incentiveRoutes = new OpenAPIHono<AppEnv>().openapi(
     },
   }),
   async (c) => {
-    requirePermission(c, 'incentives:read');
     const q = c.req.valid('query');
     const key = c.get('key');
     // a collector key names the agent it is (keys create --agent); without one it has no award to see

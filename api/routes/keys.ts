@@ -12,7 +12,7 @@ import { roles } from '../auth/permissions.ts';
 import { audit } from '../audit.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';
-import { requirePermission } from '../middleware.ts';
+import { permitted } from '../middleware.ts';
 import { errorResponses } from '../schemas.ts';
 
 const keyRecord = z
@@ -65,6 +65,7 @@ function asApiError(e: unknown): never {
 export const keyRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
+      middleware: [permitted('keys:manage')] as const,
       method: 'get',
       path: '/v1/keys',
       summary: 'Every API key: id, role, scope, label, when created and revoked (never the key or its hash)',
@@ -82,7 +83,6 @@ export const keyRoutes = new OpenAPIHono<AppEnv>()
       },
     }),
     async (c) => {
-      requirePermission(c, 'keys:manage');
       const keys = await listApiKeys(c.get('deps').wh, {
         includeRevoked: c.req.valid('query').include_revoked === 'true',
       });
@@ -92,6 +92,7 @@ export const keyRoutes = new OpenAPIHono<AppEnv>()
   )
   .openapi(
     createRoute({
+      middleware: [permitted('keys:manage')] as const,
       method: 'post',
       path: '/v1/keys',
       summary: 'Create a key (shown once); a collector key needs a region known to the warehouse, its team is optional',
@@ -135,7 +136,6 @@ export const keyRoutes = new OpenAPIHono<AppEnv>()
       },
     }),
     async (c) => {
-      requirePermission(c, 'keys:manage');
       const body = c.req.valid('json');
       const made = await createApiKey(c.get('deps').wh, body).catch(asApiError);
       await audit(c, 'keys.create', made.key_id, {
@@ -153,6 +153,7 @@ export const keyRoutes = new OpenAPIHono<AppEnv>()
   )
   .openapi(
     createRoute({
+      middleware: [permitted('keys:manage')] as const,
       method: 'post',
       path: '/v1/keys/{id}/revoke',
       summary: 'Revoke a key: its next request gets 401 (revoking a revoked key changes nothing)',
@@ -179,7 +180,6 @@ export const keyRoutes = new OpenAPIHono<AppEnv>()
       },
     }),
     async (c) => {
-      requirePermission(c, 'keys:manage');
       const { id } = c.req.valid('param');
       const reason = (c.req.valid('json') as { reason?: string } | undefined)?.reason;
       const revoked = await revokeApiKey(c.get('deps').wh, id, { by: actor(c), reason }).catch(asApiError);

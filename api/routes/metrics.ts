@@ -11,7 +11,7 @@ import { checkKnownFilters } from './request-checks.ts';
 import { metricJsonChunks, prepareMetric, streamOf, type PreparedMetric } from './metric-body.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';
-import { requirePermission } from '../middleware.ts';
+import { permitted } from '../middleware.ts';
 import { errorResponses } from '../schemas.ts';
 import { defaultBasisOf, metricEntry, metricNames, metrics, type MetricName } from '../../warehouse/metrics/index.ts';
 import { metricTextFields } from '../../warehouse/metrics/request.ts';
@@ -58,6 +58,7 @@ export const metricRoutes = new OpenAPIHono<AppEnv>();
 for (const [path, spec] of Object.entries(routes)) {
   metricRoutes.openapi(
     createRoute({
+      middleware: [permitted('metrics:read')] as const,
       method: 'get',
       path: `/v1/metrics/${path}`,
       summary: `${spec.summary}; JSON, or CSV with Accept: text/csv`,
@@ -73,7 +74,6 @@ for (const [path, spec] of Object.entries(routes)) {
       },
     }),
     async (c) => {
-      requirePermission(c, 'metrics:read');
       const { view, ...q } = c.req.valid('query');
       if (view && path !== 'classification')
         throw new ApiError('bad_request', 'view applies to /v1/metrics/classification only');

@@ -3,7 +3,7 @@ import { listModels, promote, RegistryError } from '../../models/registry/regist
 import { audit } from '../audit.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';
-import { requirePermission } from '../middleware.ts';
+import { permitted } from '../middleware.ts';
 import { errorResponses } from '../schemas.ts';
 import { decodeCursor, page, pageQuery } from '../pagination.ts';
 
@@ -39,6 +39,7 @@ const name = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and -
 export const modelRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
+      middleware: [permitted('models:read')] as const,
       method: 'get',
       path: '/v1/models',
       summary: 'Registered model versions by name and version, with the champion flag (cursor-paginated)',
@@ -56,7 +57,6 @@ export const modelRoutes = new OpenAPIHono<AppEnv>()
       },
     }),
     async (c) => {
-      requirePermission(c, 'models:read');
       const { limit, cursor } = c.req.valid('query');
       const after = decodeCursor(cursor, z.tuple([z.string(), z.number().int()]));
       const all = await listModels(c.get('deps').wh);
@@ -73,6 +73,7 @@ export const modelRoutes = new OpenAPIHono<AppEnv>()
   )
   .openapi(
     createRoute({
+      middleware: [permitted('models:promote')] as const,
       method: 'post',
       path: '/v1/models/{name}/{version}/promote',
       summary: 'Make a version the champion of its target (gate: AUC margin and PSI)',
@@ -89,7 +90,6 @@ export const modelRoutes = new OpenAPIHono<AppEnv>()
       },
     }),
     async (c) => {
-      requirePermission(c, 'models:promote');
       const { name: n, version } = c.req.valid('param');
       const { reason } = c.req.valid('json');
       const key = c.get('key');

@@ -4,7 +4,7 @@ import { placementStates } from '../../pipelines/collections/agency/placement-st
 import { proposePlacements } from '../../pipelines/collections/agency/rules.ts';
 import { heavy } from '../admission.ts';
 import type { AppEnv } from '../context.ts';
-import { requirePermission, scopedFilters } from '../middleware.ts';
+import { permitted, scopedFilters } from '../middleware.ts';
 import { csvList, errorResponses, isoDay } from '../schemas.ts';
 import { checkKnownFilters, userErrorsAsBadRequest } from './request-checks.ts';
 
@@ -53,6 +53,7 @@ const historySchema = z
  */
 export const placementRoutes = new OpenAPIHono<AppEnv>().openapi(
   createRoute({
+    middleware: [permitted('placements:read')] as const,
     method: 'get',
     path: '/v1/placements',
     summary:
@@ -79,7 +80,6 @@ export const placementRoutes = new OpenAPIHono<AppEnv>().openapi(
     },
   }),
   async (c) => {
-    requirePermission(c, 'placements:read');
     const q = c.req.valid('query');
     const { region } = scopedFilters(c.get('key'), q);
     const { wh, snapshotSettings } = c.get('deps');

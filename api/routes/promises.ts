@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { listPromises, promisesCsvChunks, promiseStatuses } from '../../pipelines/collections/promises.ts';
 import type { AppEnv } from '../context.ts';
-import { requirePermission, scopedFilters } from '../middleware.ts';
+import { permitted, scopedFilters } from '../middleware.ts';
 import { csvList, errorResponses, isoDay, queryInt } from '../schemas.ts';
 import { checkKnownFilters, userErrorsAsBadRequest } from './request-checks.ts';
 import { streamOf } from './metric-body.ts';
@@ -41,6 +41,7 @@ const promiseSchema = z
 /** GET /v1/promises: each promise's state on a date (collectors: their region and team), for the follow-up of the day. */
 export const promiseRoutes = new OpenAPIHono<AppEnv>().openapi(
   createRoute({
+    middleware: [permitted('promises:read')] as const,
     method: 'get',
     path: '/v1/promises',
     summary:
@@ -69,7 +70,6 @@ export const promiseRoutes = new OpenAPIHono<AppEnv>().openapi(
     },
   }),
   async (c) => {
-    requirePermission(c, 'promises:read');
     const q = c.req.valid('query');
     // a collector is pinned to its key's region and team, as for case lists
     const { region, team } = scopedFilters(c.get('key'), q);

@@ -24,7 +24,7 @@ import { archiveIdPattern } from '../../reports/archive/pack-id.ts';
 import { archivedFile, ArchiveIntegrityError, listArchive } from '../../reports/archive/store.ts';
 import { ApiError } from '../errors.ts';
 import type { AppEnv } from '../context.ts';
-import { requirePermission } from '../middleware.ts';
+import { permitted } from '../middleware.ts';
 import { errorResponses } from '../schemas.ts';
 
 const names = [...packs, ...templates.map((t) => t.id)] as [string, ...string[]];
@@ -126,6 +126,7 @@ const contentTypeOf = (name: string) =>
 export const reportRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
+      middleware: [permitted('reports:archive')] as const,
       method: 'get',
       path: '/v1/reports/archive',
       summary: 'The archived packs (newest period first): period, segment, language, inputs and file hashes',
@@ -150,13 +151,13 @@ export const reportRoutes = new OpenAPIHono<AppEnv>()
       },
     }),
     async (c) => {
-      requirePermission(c, 'reports:archive');
       const archive = await listArchive(c.get('deps').wh, c.req.valid('query'));
       return c.json({ archive }, 200);
     },
   )
   .openapi(
     createRoute({
+      middleware: [permitted('reports:archive')] as const,
       method: 'get',
       path: '/v1/reports/archive/{id}/{file}',
       summary:
@@ -179,7 +180,6 @@ export const reportRoutes = new OpenAPIHono<AppEnv>()
       },
     }),
     async (c) => {
-      requirePermission(c, 'reports:archive');
       const { id, file } = c.req.valid('param');
       let found: Awaited<ReturnType<typeof archivedFile>>;
       try {
@@ -202,6 +202,7 @@ export const reportRoutes = new OpenAPIHono<AppEnv>()
   )
   .openapi(
     createRoute({
+      middleware: [permitted('reports:read')] as const,
       method: 'get',
       path: '/v1/reports/{template}',
       summary:
@@ -235,7 +236,6 @@ export const reportRoutes = new OpenAPIHono<AppEnv>()
       },
     }),
     async (c) => {
-      requirePermission(c, 'reports:read');
       const { template } = c.req.valid('param');
       const q = c.req.valid('query');
       const { wh, cjkFont } = c.get('deps');

@@ -9,7 +9,7 @@ import type { Counterfactual } from '../../models/counterfactual/counterfactual.
 import { userErrorsAsBadRequest } from './request-checks.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';
-import { requirePermission } from '../middleware.ts';
+import { permitted } from '../middleware.ts';
 import { latestScores, type ServedScore } from '../score-index.ts';
 import { errorResponses, isoDay } from '../schemas.ts';
 
@@ -170,6 +170,7 @@ async function championScores(c: Context<AppEnv>, ids: string[], asOf: string | 
 export const scoreRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
+      middleware: [permitted('scores:read')] as const,
       method: 'get',
       path: '/v1/loans/{id}/score',
       summary: "A loan's latest early-warning score from the champion model",
@@ -185,7 +186,6 @@ export const scoreRoutes = new OpenAPIHono<AppEnv>()
       },
     }),
     async (c) => {
-      requirePermission(c, 'scores:read');
       const q = c.req.valid('query');
       const [s] = await championScores(c, [c.req.valid('param').id], q.as_of);
       if (!s)
@@ -200,6 +200,7 @@ export const scoreRoutes = new OpenAPIHono<AppEnv>()
   )
   .openapi(
     createRoute({
+      middleware: [permitted('scores:batch')] as const,
       method: 'post',
       path: '/v1/scores',
       summary: `Scores of up to 1,000 loans from the champion model, or of up to ${maxTableRows.toLocaleString('en-US')} raw rows with a table model`,
@@ -226,7 +227,6 @@ export const scoreRoutes = new OpenAPIHono<AppEnv>()
       },
     }),
     async (c) => {
-      requirePermission(c, 'scores:batch');
       const body = c.req.valid('json');
       if ('rows' in body)
         return c.json(

@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { listWarnings, warningKey, warningsCsv } from '../../pipelines/warnings/list-warnings.ts';
 import { warningRuleSchema } from '../../pipelines/warnings/rules.ts';
 import type { AppEnv } from '../context.ts';
-import { requirePermission, scopedFilters } from '../middleware.ts';
+import { permitted, scopedFilters } from '../middleware.ts';
 import { decodeCursor, pageOfFetched, pageQuery } from '../pagination.ts';
 import { csvList, errorResponses, isoDay } from '../schemas.ts';
 import { checkKnownFilters } from './request-checks.ts';
@@ -36,6 +36,7 @@ const cursorKey = z.object({ rule_id: z.string(), loan_id: z.string(), model: z.
 
 export const warningRoutes = new OpenAPIHono<AppEnv>().openapi(
   createRoute({
+    middleware: [permitted('warnings:read')] as const,
     method: 'get',
     path: '/v1/warnings',
     summary:
@@ -68,7 +69,6 @@ export const warningRoutes = new OpenAPIHono<AppEnv>().openapi(
     },
   }),
   async (c) => {
-    requirePermission(c, 'warnings:read');
     const q = c.req.valid('query');
     // a collector is pinned to its region and team, and so sees no model-level warnings
     const { region, team } = scopedFilters(c.get('key'), q);

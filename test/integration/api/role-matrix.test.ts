@@ -310,6 +310,24 @@ describe('role × route × scope matrix; collectors never see another region', (
     expect(n).toBe(documented.length * cells.length);
   });
 
+  it('a role without the permission gets the 403 (audited) whatever it sends: the route checks the role before the request', async () => {
+    const table = routes();
+    const refused: string[] = [];
+    let denied = 0;
+    for (const [op, route] of Object.entries(table)) {
+      const method = op.split(' ')[0]!;
+      for (const role of roles.filter((r) => !route.allowed.includes(r) && route.path !== '/health')) {
+        // an unknown parameter, and a body of the wrong shape: each a 400 for a role that may call the route
+        const path = `${route.path}${route.path.includes('?') ? '&' : '?'}zz_not_a_parameter=1`;
+        const r = await call(path, keys[role], { method, body: route.body === undefined ? undefined : { zz: 1 } });
+        denied++;
+        if (r.status !== 403) refused.push(`${op} as ${role}: ${r.status} ${(await r.text()).slice(0, 120)}`);
+      }
+    }
+    expect(refused).toEqual([]);
+    expect(denied).toBeGreaterThan(40);
+  });
+
   it("a collector of east never sees another region's cases, warnings or scores, by list filters or by id", async () => {
     interface Cases {
       cases: { region: string; team: string; loan_id: string }[];
