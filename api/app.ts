@@ -123,8 +123,23 @@ export function createApp(given: ApiDeps) {
     '/docs',
     swaggerUI({ url: '/openapi.json', baseUrl: '/assets', title: 'loanwatch', persistAuthorization: true }),
   );
-  app.notFound((c) =>
-    c.json<ErrorBody>(
+  app.notFound((c) => {
+    // a path that is served, asked with another method: 405 with the methods it takes (RFC 9110)
+    const allow = methodsOf(app.routes, c.req.path);
+    if (allow.length) {
+      c.header('Allow', allow.join(', '));
+      return c.json<ErrorBody>(
+        {
+          error: {
+            code: 'method_not_allowed',
+            message: `${c.req.method} is not a method of ${c.req.path}: ${allow.join(', ')}`,
+            request_id: c.get('requestId'),
+          },
+        },
+        405,
+      );
+    }
+    return c.json<ErrorBody>(
       {
         error: {
           code: 'not_found',
@@ -133,8 +148,8 @@ export function createApp(given: ApiDeps) {
         },
       },
       404,
-    ),
-  );
+    );
+  });
   app.onError(async (err, c) => {
     const requestId = c.get('requestId');
     // hono's own 4xx (e.g. a body that is not JSON) keep their status with our error shape
@@ -195,4 +210,25 @@ export function createApp(given: ApiDeps) {
     return c.json<ErrorBody>({ error: { code: 'internal', message: 'internal error', request_id: requestId } }, 500);
   });
   return app;
+}
+
+/**
+ * The methods the app's routes answer on a path (their `:param` segments match any one segment;
+ * middleware, registered for every method, does not count). HEAD goes with GET.
+ */
+export function methodsOf(routes: readonly { method: string; path: string }[], path: string): string[] {
+  const methods = new Set<string>();
+  for (const r of routes) {
+    if (r.method === 'ALL' || r.path.includes('*')) continue;
+    const pattern = new RegExp(
+      `^${r.path
+        .split('/')
+        .map((s) => (s.startsWith(':') ? '[^/]+' : s.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&')))
+        .join('/')}/?$`,
+      'u',
+    );
+    if (pattern.test(path)) methods.add(r.method);
+  }
+  if (methods.has('GET')) methods.add('HEAD');
+  return [...methods].sort();
 }

@@ -129,6 +129,21 @@ describe('API request validation', () => {
     expect((await fieldsOf(await post(null)))[0]!.field).toBe('(body)');
   });
 
+  it('a served path asked with another method is a 405 naming the methods it takes; an unknown path a 404', async () => {
+    for (const [method, path, allow] of [
+      ['DELETE', '/v1/models', 'GET, HEAD'],
+      ['PUT', '/v1/cases', 'GET, HEAD'],
+      ['GET', '/v1/models/m/1/promote', 'POST'],
+      ['DELETE', '/v1/collection-actions', 'GET, HEAD, POST'],
+    ] as const) {
+      const r = await app.request(path, { method, headers: { authorization: `Bearer ${key}` } });
+      expect(r.status, `${method} ${path}`).toBe(405);
+      expect(r.headers.get('allow')).toBe(allow);
+      expect(((await r.json()) as { error: { code: string } }).error.code).toBe('method_not_allowed');
+    }
+    expect((await app.request('/v1/no-such-route', { headers: { authorization: `Bearer ${key}` } })).status).toBe(404);
+  });
+
   it('CSV or JSON as the Accept header weighs them: q-values count, a q=0 is a refusal, anything else is JSON', async () => {
     const paths = ['/v1/metrics/overdue', '/v1/cases?as_of=2024-06-28&limit=3', '/v1/promises?as_of=2024-06-28'];
     const csv = [
