@@ -83,15 +83,17 @@ export const anonymousLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
 };
 
 /** The presented key: `Authorization: Bearer …` (scheme in any case) or `X-API-Key`; undefined when none. */
-function presentedKey(c: Context<AppEnv>): { key?: string; badScheme?: string } {
+function presentedKey(c: Context<AppEnv>): { key?: string; badScheme?: string; twoKeys?: boolean } {
   const auth = c.req.header('authorization')?.trim();
+  const apiKey = c.req.header('x-api-key')?.trim();
+  // two different keys: which one acts would be a guess (a proxy adding its own, a client its)
+  if (auth && apiKey && auth.replace(/^bearer\s+/iu, '') !== apiKey) return { twoKeys: true };
   if (auth) {
     const [scheme = '', ...rest] = auth.split(/\s+/);
     if (scheme.toLowerCase() !== 'bearer') return { badScheme: scheme.slice(0, 20) };
     // "Bearer" alone is a missing key; anything else after it is the key, checked (and refused when malformed) as such
     return rest.length ? { key: rest.join(' ') } : {};
   }
-  const apiKey = c.req.header('x-api-key')?.trim();
   return apiKey ? { key: apiKey } : {};
 }
 
@@ -107,7 +109,11 @@ const refused = 'unknown or revoked API key';
 export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const { keys, addresses } = c.get('caches');
   const address = c.get('clientAddress');
-  const { key, badScheme } = presentedKey(c);
+  const { key, badScheme, twoKeys } = presentedKey(c);
+  if (twoKeys)
+    throw new AuthError('unauthorized', 'two different API keys (Authorization and X-API-Key): send one', {
+      reason: 'two_keys',
+    });
   const wh = c.get('deps').wh;
   let found: ApiKey | undefined = key ? keys.get(key) : undefined;
   // re-verified before it expires, beside this request (see KeyCache)

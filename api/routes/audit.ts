@@ -44,7 +44,12 @@ export const auditRoutes = new OpenAPIHono<AppEnv>().openapi(
           action: csvList(z.string().regex(/^[a-z_.]{1,40}$/u, 'an action such as cases.pull')).optional(),
           ...pageQuery,
         })
-        .strict(),
+        .strict()
+        // as the metric routes refuse it: an empty log would read as "nothing happened"
+        .refine((q) => !q.from || !q.to || q.from <= q.to, {
+          error: 'from is after to',
+          path: ['from'],
+        }),
     },
     responses: {
       200: {

@@ -47,14 +47,14 @@ export async function bureauSubmission(
   const me = monthEndOfMonth(month);
   const latest = await requireSnapshotMonthEnd(wh);
   if (me > latest) {
-    throw new UserError(`--month ${month} is after the latest snapshot month-end ${latest}`, {
+    throw new UserError(`month ${month} is after the latest snapshot month-end ${latest}`, {
       hint: `use --month ${latest.slice(0, 7)} or earlier, or build the snapshot further first`,
     });
   }
   const first = await firstSnapshotMonthEnd(wh);
   if (first && me < first) {
     // an empty submission would read as "no accounts", which the bureau would take as every account closed
-    throw new UserError(`--month ${month} is before the first snapshot month-end ${first}: no account was open`, {
+    throw new UserError(`month ${month} is before the first snapshot month-end ${first}: no account was open`, {
       hint: `use --month ${first.slice(0, 7)} or later`,
     });
   }

@@ -144,6 +144,19 @@ describe('API request validation', () => {
     expect((await app.request('/v1/no-such-route', { headers: { authorization: `Bearer ${key}` } })).status).toBe(404);
   });
 
+  it('an audit window that ends before it starts, and two different keys in one request, are refused', async () => {
+    await expect400('/v1/audit?from=2030-01-01&to=2020-01-01', /from: from is after to/u);
+    expect((await get('/v1/audit?from=2020-01-01&to=2030-01-01')).status).toBe(200);
+    const other = (await createApiKey(wh, { role: 'auditor' })).key;
+    const two = await get('/v1/audit', { 'x-api-key': other });
+    expect(two.status).toBe(401);
+    expect(((await two.json()) as { error: { message: string } }).error.message).toBe(
+      'two different API keys (Authorization and X-API-Key): send one',
+    );
+    // the same key twice is one key
+    expect((await get('/v1/audit', { 'x-api-key': key })).status).toBe(200);
+  });
+
   it('CSV or JSON as the Accept header weighs them: q-values count, a q=0 is a refusal, anything else is JSON', async () => {
     const paths = ['/v1/metrics/overdue', '/v1/cases?as_of=2024-06-28&limit=3', '/v1/promises?as_of=2024-06-28'];
     const csv = [

@@ -217,7 +217,7 @@ describe('loanwatch bureau on hand-built loans', () => {
     expect(err[0]).toMatch(/2024-10 is after the latest snapshot month-end 2024-09-30/u);
     expect(await run('bureau', '--month', '1990-01', '--out', join(dir, 'early.csv'))).toBe(2);
     expect(err[0]).toMatch(
-      /--month 1990-01 is before the first snapshot month-end \d{4}-\d{2}-\d{2}: no account was open$/u,
+      /month 1990-01 is before the first snapshot month-end \d{4}-\d{2}-\d{2}: no account was open$/u,
     );
     expect(existsSync(join(dir, 'early.csv'))).toBe(false);
   });
