@@ -133,15 +133,22 @@ export class CaseRequestError extends UserError {}
 async function assertCaseDate(wh: Warehouse, asOf: string, me: string) {
   if (me < '1970-01-31')
     throw new CaseRequestError(`as_of ${asOf}: there is no month-end before it to take roll rates from`);
-  const last = await requireSnapshotMonthEnd(wh);
+  // asked at once (each is a round trip before the list's statements), judged in this order
+  const [last, pastTheData, first] = await Promise.all([
+    requireSnapshotMonthEnd(wh),
+    assertWithinData(wh, asOf, 'as_of').then(
+      () => null,
+      (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
+    ),
+    firstSnapshotMonthEnd(wh),
+  ]);
   const limit = addMonthEnds(last, monthsPastData);
   if (asOf > limit)
     throw new CaseRequestError(
       `as_of ${asOf}: too far past the data, which ends ${last}; dates may reach ${monthsPastData} months past it (${limit})`,
     );
-  await assertWithinData(wh, asOf, 'as_of');
+  if (pastTheData) throw pastTheData;
   // before the snapshot's first month-end no loan has a month-end row: a list of nothing, not an answer
-  const first = await firstSnapshotMonthEnd(wh);
   if (first && me < first)
     throw new CaseRequestError(
       `as_of ${asOf}: before the data's first month-end ${first}; a case list needs a month-end before its date to start from`,
@@ -225,23 +232,28 @@ export async function buildCaseList(
   },
 ): Promise<Case[]> {
   const me = lastMonthEnd(o.asOf);
-  await assertCaseDate(wh, o.asOf, me);
-  // the statements below are sent together: the engine runs them in turn off the main thread while
-  // Node reads each answer as it comes (chdb runs one bound statement at a time; a server, side by side)
+  // the date's checks and the statements below are sent together: the engine runs them in turn off the
+  // main thread while Node reads each answer as it comes (chdb runs one bound statement at a time; a
+  // server, side by side); a refused date is answered first, whatever the others did with it
+  const dateChecked = handledLater(assertCaseDate(wh, o.asOf, me));
   // whether the snapshot holds every file loaded: where the state at the date comes from, and whether its facts hold the promises' states
-  const covers = snapshotCovers(wh, me, o.settings);
-  const [roll, scoredAt, held, parts, delinquency, factsFresh] = await Promise.all([
-    rollForward(wh, me),
-    o.champion ? latestScoredMonthEnd(wh, o.champion, o.asOf) : '',
-    // at a month-end the snapshot built, what each case owes is its accrual row: joined, not folded again
-    heldAccrualSql(wh, { asOf: o.asOf }),
-    // the book in parts by loan id: each part is one statement, and the API's cheap lookups run between them (api/query-gate.ts)
-    caseListParts(wh, o.parts),
-    o.delinquencyFrom === 'history'
-      ? (p: LoanPart) => ({ sql: delinquencyAsOfSql(wh, o.asOf, o.settings, p) })
-      : covers.then((c) => activeDelinquencySource(wh, o.asOf, o.settings, c)),
-    covers,
-  ]);
+  const covers = handledLater(snapshotCovers(wh, me, o.settings));
+  const prelude = handledLater(
+    Promise.all([
+      rollForward(wh, me),
+      o.champion ? latestScoredMonthEnd(wh, o.champion, o.asOf) : '',
+      // at a month-end the snapshot built, what each case owes is its accrual row: joined, not folded again
+      heldAccrualSql(wh, { asOf: o.asOf }),
+      // the book in parts by loan id: each part is one statement, and the API's cheap lookups run between them (api/query-gate.ts)
+      caseListParts(wh, o.parts),
+      o.delinquencyFrom === 'history'
+        ? (p: LoanPart) => ({ sql: delinquencyAsOfSql(wh, o.asOf, o.settings, p) })
+        : covers.then((c) => activeDelinquencySource(wh, o.asOf, o.settings, c)),
+      covers,
+    ]),
+  );
+  await dateChecked;
+  const [roll, scoredAt, held, parts, delinquency, factsFresh] = await prelude;
   const model = scoredAt && o.champion ? await loadModel(wh, o.champion.name, o.champion.version) : null;
   const edges = model?.artifact.gradeEdges ?? defaultGradeEdges;
   // current loans are cases only when watch-graded: filter them in the engine, not after shipping every active loan to Node
