@@ -208,13 +208,15 @@ describe('console sessions, CSRF and recorded collection actions', () => {
     expect((await b.request('/v1/cases?as_of=2024-06-30')).status).toBe(401);
   });
 
+  const postAction = (key: string, body: unknown) =>
+    app.request('/v1/collection-actions', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
   it('POST /v1/collection-actions: contract reasons per field, nothing half-written, idempotent by id, audited, in the next case list', async () => {
-    const post = (key: string, body: unknown) =>
-      app.request('/v1/collection-actions', {
-        method: 'POST',
-        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
+    const post = postAction;
     const rng = new Rng(5);
     const rnd = () => rng.next();
     const good = { loan_id: loan.east, action_date: asOf, channel: 'phone', outcome: 'promise_to_pay' };
@@ -293,12 +295,7 @@ describe('console sessions, CSRF and recorded collection actions', () => {
   });
 
   it('POST /v1/collection-actions: a collector records its own work on dates that happened; a retry is the same action whatever the defaults became', async () => {
-    const post = (key: string, body: unknown) =>
-      app.request('/v1/collection-actions', {
-        method: 'POST',
-        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
+    const post = postAction;
     const base = { loan_id: loan.east, action_date: asOf, channel: 'phone', outcome: 'contacted' };
     const before = await count(wh, 'collection_actions');
     const horizon = await dataLastDate(wh);
