@@ -135,11 +135,45 @@ describe('input formats, encodings and malformed files', () => {
         Buffer.from('\n'),
       ]),
     );
-    const r = await ingest(wh, [early, late], { piiSecret: 's' });
-    expect(r.receipts.map((x) => [x.rows_read, x.rows_inserted, x.rows_quarantined])).toEqual([
+    // a byte-order mark says UTF-8, whatever a stray GBK row says
+    const bom = tmpDir('enc_bom');
+    writeFileSync(
+      join(bom, 'loans.csv'),
+      Buffer.concat([
+        Buffer.from([0xef, 0xbb, 0xbf]),
+        Buffer.from(`${header}\n${row('B1', 'east')}\n${row('BX', '')}`),
+        iconv.encode('柜台', 'gbk'),
+        Buffer.from('\n'),
+      ]),
+    );
+    // a GBK row early, UTF-8 Chinese only after the first 64 KiB: the whole file decides
+    const mixed = tmpDir('enc_mixed');
+    const plain = Array.from({ length: 1200 }, (_, i) => row(`M${String(i).padStart(4, '0')}`, 'east')).join('\n');
+    const chinese = Array.from({ length: 400 }, (_, i) => row(`N${String(i).padStart(4, '0')}`, '柜台')).join('\n');
+    writeFileSync(
+      join(mixed, 'loans.csv'),
+      Buffer.concat([
+        Buffer.from(`${header}\n${row('MX', '')}`),
+        iconv.encode('网银', 'gbk'),
+        Buffer.from(`\n${plain}\n${chinese}\n`),
+      ]),
+    );
+    const r = await ingest(wh, [early, late, bom, mixed], { piiSecret: 's' });
+    const counts = (dir: string) => {
+      const x = r.receipts.find((y) => y.file === join(dir, 'loans.csv'))!;
+      return [x.rows_read, x.rows_inserted, x.rows_quarantined];
+    };
+    expect([early, late, bom, mixed].map(counts)).toEqual([
       [3, 2, 1],
       [1801, 1800, 1],
+      [2, 1, 1],
+      [1601, 1600, 1],
     ]);
+    const [n] = await queryRows<{ n: string }>(
+      wh,
+      `SELECT count() AS n FROM ${wh.database}.loans WHERE region = '柜台' AND startsWith(loan_id, 'N')`,
+    );
+    expect(Number(n!.n)).toBe(400);
     const rows = await queryRows<{ loan_id: string; region: string }>(
       wh,
       `SELECT loan_id, region FROM ${wh.database}.loans WHERE loan_id IN ('E1', 'E2', 'E3', 'LX') ORDER BY loan_id`,
@@ -152,10 +186,9 @@ describe('input formats, encodings and malformed files', () => {
       wh,
       `SELECT reason FROM ${wh.database}.quarantine ORDER BY file, line`,
     );
-    expect(q.map((x) => x.reason)).toEqual([
-      'region: not valid UTF-8 text (bytes of another encoding)',
-      'region: not valid UTF-8 text (bytes of another encoding)',
-    ]);
+    expect(q.map((x) => x.reason)).toEqual(
+      Array.from({ length: 4 }, () => 'region: not valid UTF-8 text (bytes of another encoding)'),
+    );
   });
 
   it('malformed files: header only, missing required column, unknown columns, blank lines, broken quotes', async () => {
