@@ -1,4 +1,4 @@
-import { appendFileSync, createReadStream, mkdirSync, rmSync } from 'node:fs';
+import { appendFileSync, createReadStream, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { csvRecords, type CsvRecord } from '../../lib/csv-records.ts';
 import { Rng } from '../../lib/random.ts';
@@ -136,6 +136,12 @@ export async function generateDailyDeltas(o: DailyDeltasOptions): Promise<DailyD
   const headers = new Map<string, string>();
   for (const entity of ['loans', 'customers', 'schedule', 'payments', 'collection_actions', 'loan_events'])
     headers.set(entity, (await csvHeader(join(book, `${entity}.csv`))).join(','));
+  // the folders of an earlier run go first: its files were appended to, and its other days left beside
+  // these (two books in one folder) — only what this generator writes here, base and day-*
+  makeDirectory(o.outDir);
+  for (const e of readdirSync(o.outDir, { withFileTypes: true }))
+    if (e.isDirectory() && (e.name === 'base' || /^day-\d{4}-\d{2}-\d{2}$/u.test(e.name)))
+      rmSync(join(o.outDir, e.name), { recursive: true, force: true });
   makeDirectory(base);
   for (const d of days) mkdirSync(dayDir(d), { recursive: true });
   const files = new DeltaFiles(headers);

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { dateInMonth } from './dates.ts';
 import type { FileFormat } from '../files/table-sink.ts';
-import { allSinks, bookEntities, openBookSinks, type BookSinks } from './book-files.ts';
+import { allSinks, bookEntities, entityFile, openBookSinks, type BookSinks } from './book-files.ts';
 import { bookFrame, LoanDraws, type BookFrame } from './loan-draws.ts';
 import { writeLoan } from './write-loan.ts';
 import { writeWithWorkers } from './generate-workers.ts';
@@ -37,6 +38,9 @@ const defaultChunkLoans = 10_000;
 /** Generates a synthetic loan book in the SPEC §3 formats plus truth.csv and manifest.json. Streams to disk. */
 export async function generateBook(o: GenerateOptions) {
   makeDirectory(o.outDir);
+  // a book written here before in the other format would sit beside this one, and ingest would load both
+  const other = o.format === 'csv' ? 'jsonl' : 'csv';
+  for (const e of bookEntities) if (e !== 'truth') rmSync(join(o.outDir, entityFile(e, other)), { force: true });
   const frame = bookFrame(o);
   const sinks = openBookSinks(o.outDir, o.format);
   const chunkLoans = o.chunkLoans ?? defaultChunkLoans;

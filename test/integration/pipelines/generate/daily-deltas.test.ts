@@ -106,3 +106,29 @@ describe('daily delta files (seed 5, 2024-06-27 + 6 days across a month-end)', (
     });
   });
 });
+
+describe('generating again into the same folder', () => {
+  const files = (dir: string) =>
+    readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((f) => !f.startsWith('.book') && f.includes('.'))
+      .sort()
+      .map((f) => [f, readFileSync(join(dir, f), 'utf8')] as const);
+
+  it('daily files replace the earlier run whole: nothing appended, no day of the earlier run left', async () => {
+    const again = tmpDir('daily-again');
+    const o = { loans: 60, months: 6, from: '2024-06-27', outDir: again };
+    await generateDailyDeltas({ ...o, seed: 7, days: 3 });
+    await generateDailyDeltas({ ...o, seed: 5, days: 2 });
+    const fresh = tmpDir('daily-fresh');
+    await generateDailyDeltas({ ...o, seed: 5, days: 2, outDir: fresh });
+    expect(files(again)).toEqual(files(fresh));
+  });
+
+  it('a book in another format written there before is removed, not left for ingest to load beside it', async () => {
+    const dir = tmpDir('book-formats');
+    const o = { loans: 40, months: 6, asOf: '2024-06-30', seed: 3, badRows: 0, outDir: dir };
+    await generateBook({ ...o, format: 'jsonl' });
+    await generateBook({ ...o, format: 'csv' });
+    expect(readdirSync(dir).filter((f) => f.endsWith('.jsonl') && f !== 'bad_rows.jsonl')).toEqual([]);
+  });
+});
