@@ -45,7 +45,8 @@ type Row = Omit<QuarantineRow, 'line'> & { line: string | number };
 const typed = (r: Row): QuarantineRow => ({ ...r, line: Number(r.line) });
 
 /** The WHERE clause of a filter: values only as bound parameters. */
-function where(f: QuarantineFilter): { sql: string; params: Record<string, unknown> } {
+function where(wh: Warehouse, f: QuarantineFilter): { sql: string; params: Record<string, unknown> } {
+  const receiptsTable = tableRef(wh, 'ingest_receipts');
   const conds: string[] = [];
   const params: Record<string, unknown> = {};
   if (f.file !== undefined) {
@@ -69,7 +70,11 @@ function where(f: QuarantineFilter): { sql: string; params: Record<string, unkno
   }
   if (f.ingestId !== undefined) {
     params.ingest_id = f.ingestId;
-    conds.push('ingest_id = {ingest_id:String}');
+    // the rows the run's receipts count: a file ingested again keeps its rows under the first run's id
+    // (a row is quarantined once per file content and line), so they are found by the run's files too
+    conds.push(
+      `(ingest_id = {ingest_id:String} OR (entity, file_sha256) IN (SELECT entity, file_sha256 FROM ${receiptsTable} WHERE ingest_id = {ingest_id:String}))`,
+    );
   }
   return { sql: conds.length ? conds.join(' AND ') : '1', params };
 }
@@ -82,13 +87,13 @@ function where(f: QuarantineFilter): { sql: string; params: Record<string, unkno
 export async function assertKnownSources(wh: Warehouse, f: Pick<QuarantineFilter, 'file' | 'ingestId'>) {
   const receipts = tableRef(wh, 'ingest_receipts');
   if (f.file !== undefined) {
-    const w = where({ file: f.file });
+    const w = where(wh, { file: f.file });
     const [r] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${receipts} WHERE ${w.sql}`, w.params);
     if (Number(r!.n) === 0)
       throw new UserError(`no ingest of ${f.file} is recorded: give the path as given to ingest, or a bare file name`);
   }
   if (f.ingestId !== undefined) {
-    const w = where({ ingestId: f.ingestId });
+    const w = where(wh, { ingestId: f.ingestId });
     const [r] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${receipts} WHERE ${w.sql}`, w.params);
     if (Number(r!.n) === 0)
       throw new UserError(`no ingest run ${f.ingestId} is recorded (its id is in the ingest's receipt)`);
@@ -108,7 +113,7 @@ export async function listQuarantine(
 ): Promise<{ rows: QuarantineRow[]; total: number }> {
   const limit = count('limit', q.limit);
   const offset = count('offset', q.offset) ?? 0;
-  const w = where(q);
+  const w = where(wh, q);
   const quarantine = tableRef(wh, 'quarantine');
   const [t] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${quarantine} WHERE ${w.sql}`, w.params);
   const page =
@@ -136,7 +141,7 @@ export async function* iterateQuarantine(
 ): AsyncGenerator<QuarantineRow> {
   const batch = count('batch size', batchSize);
   if (!batch) throw new UserError('batch size must be at least 1');
-  const w = where(f);
+  const w = where(wh, f);
   const quarantine = tableRef(wh, 'quarantine');
   let after: QuarantineRow | null = null;
   for (;;) {

@@ -120,4 +120,21 @@ describe('listing quarantined rows', () => {
     for await (const r of iterateQuarantine(wh, { file: 'payments_b.csv' }, 5)) onlyB.push(r);
     expect(onlyB).toEqual(rows.filter((r) => r.file.endsWith('payments_b.csv')));
   });
+
+  // last: it ingests a file again
+  it("a run that ingests a file again lists the rows its receipt counts (they keep the first run's id)", async () => {
+    const again = await ingest(wh, [join(dir, 'payments_b.csv')], { piiSecret: 's' });
+    const receipt = again.receipts[0]!;
+    expect(receipt.rows_quarantined).toBeGreaterThan(0);
+    const listed = await listQuarantine(wh, { ingestId: again.ingestId });
+    expect(listed.total).toBe(receipt.rows_quarantined);
+    expect(listed.rows.every((r) => r.file === join(dir, 'payments_b.csv'))).toBe(true);
+    // the first runs' lists are as before
+    expect((await listQuarantine(wh, { ingestId: second })).total).toBe(receipt.rows_quarantined);
+    expect(
+      (await listQuarantine(wh, { ingestId: first, entity: 'payments' })).rows.every((r) =>
+        r.file.endsWith('payments_a.csv'),
+      ),
+    ).toBe(true);
+  });
 });
