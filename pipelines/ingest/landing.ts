@@ -73,9 +73,31 @@ function mapHeader(file: InputFile, header: string[]) {
     const idx = mapped.indexOf(f.name);
     return `${idx >= 0 ? `c${idx}` : nullStr} AS ${f.name}__in`;
   });
-  const rawCols = header.map((_, i) => (piiFields.has(mapped[i] ?? '') ? `if(c${i} IS NULL, NULL, '***')` : `c${i}`));
-  return { fieldCols, rawCols, unknown, hasPii: mapped.some((m) => piiFields.has(m ?? '')) };
+  const hasPii = mapped.some((m) => piiFields.has(m ?? ''));
+  const masked = (i: number) => `if(c${i} IS NULL, NULL, '***')`;
+  const rawCols = header.map((_, i) => (piiFields.has(mapped[i] ?? '') ? masked(i) : `c${i}`));
+  // a record with fewer or more fields than the header has its values under other columns: in a file
+  // with personal data every value of it is masked (an id number left out of its place was shown)
+  const shapelessCols = hasPii ? header.map((_, i) => masked(i)) : rawCols;
+  return { fieldCols, rawCols, shapelessCols, unknown, hasPii };
 }
+
+/**
+ * A PII key of a JSON line (the field's name or an alias, in any case) with its value — a string
+ * with escaped quotes in it, or a bare number, true/false or null — for the quarantine's raw row:
+ * a pattern of string values only left numbers and escaped strings in clear.
+ */
+const piiJsonPattern = (() => {
+  const names = [...piiFields].flatMap((f) => [
+    f,
+    ...Object.values(entitySpecs).flatMap((spec) =>
+      Object.entries(spec.aliases)
+        .filter(([, v]) => v === f)
+        .map(([k]) => k),
+    ),
+  ]);
+  return `(?i)"(${[...new Set(names)].join('|')})"\\s*:\\s*(?:"(?:[^"\\\\]|\\\\.)*"|[^,}\\s]+)`;
+})();
 
 const jsonField = (key: string) =>
   `multiIf(JSONType(json_text, ${sqlStringLiteral(key)}) = 'String', JSONExtractString(json_text, ${sqlStringLiteral(key)}), JSONType(json_text, ${sqlStringLiteral(key)}) IN ('Int64', 'UInt64', 'Double', 'Bool'), JSONExtractRaw(json_text, ${sqlStringLiteral(key)}), ${nullStr})`;
@@ -91,7 +113,7 @@ function jsonSelect(file: InputFile, lineExpr: string, from: string): string {
     ];
     return `coalesce(${keys.map(jsonField).join(', ')}) AS ${f.name}__in`;
   });
-  const masked = `replaceRegexpAll(json_text, '"(id_number|phone|身份证号|证件号码|手机号|电话)"\\\\s*:\\\\s*"[^"]*"', '"\\\\1":"***"')`;
+  const masked = `replaceRegexpAll(json_text, ${sqlStringLiteral(piiJsonPattern)}, '"\\\\1":"***"')`;
   return `SELECT ${lineExpr} AS line, ${masked} AS raw, ${fieldCols.join(', ')},
     multiIf(trim(json_text) = '', 'blank line', NOT isValidJSON(json_text) OR JSONType(json_text) != 'Object', 'malformed JSON line',
       -- a key written twice: which value is meant is a guess (a reader keeps the first, another the last)
@@ -109,14 +131,20 @@ interface RecordShape {
 
 function csvSelect(
   fieldCols: string[],
-  rawCols: string[],
+  cols: { raw: string[]; shapeless: string[] },
   lineExpr: string,
   shape: RecordShape,
   from: string,
   where = '1',
 ) {
   // a missing field reads \N in the raw row, whichever loader read it; a blank line's raw row is empty
-  return `SELECT ${lineExpr} AS line, if(${shape.blank}, '', replaceAll(formatRowNoNewline('CSV', ${rawCols.join(', ')}), ${sqlStringLiteral(noNull)}, '\\\\N')) AS raw, ${fieldCols.join(', ')},
+  const row = (c: string[]) =>
+    `replaceAll(formatRowNoNewline('CSV', ${c.join(', ')}), ${sqlStringLiteral(noNull)}, '\\\\N')`;
+  const raw =
+    cols.shapeless === cols.raw
+      ? row(cols.raw)
+      : `if(${shape.short} OR ${shape.extra}, ${row(cols.shapeless)}, ${row(cols.raw)})`;
+  return `SELECT ${lineExpr} AS line, if(${shape.blank}, '', ${raw}) AS raw, ${fieldCols.join(', ')},
     multiIf(${shape.blank}, 'blank line', ${shape.short}, 'row has fewer fields than the header', ${shape.extra}, 'row has more fields than the header', '') AS structural
     FROM ${from} WHERE ${where}`;
 }
@@ -128,7 +156,7 @@ export async function engineLanding(wh: Warehouse, file: InputFile): Promise<Lan
   const base = { params: { path: file.path }, dispose: () => Promise.resolve() };
   if (file.format === 'csv') {
     const header = splitHeader(readFirstLine(file.path, 'utf8', (b) => b.toString()));
-    const { fieldCols, rawCols, unknown, hasPii } = mapHeader(file, header);
+    const { fieldCols, rawCols, shapelessCols, unknown, hasPii } = mapHeader(file, header);
     const structure = [...header.map((_, i) => `c${i} Nullable(String)`), '__extra Nullable(String)'].join(', ');
     const from = `file({path:String}, 'CSV', ${sqlStringLiteral(structure)})`;
     const physicalLines = `SELECT ${rowLine(1)} AS line, ${withoutCr('text')} AS raw FROM file({path:String}, 'LineAsString', 'text String')`;
@@ -142,7 +170,7 @@ export async function engineLanding(wh: Warehouse, file: InputFile): Promise<Lan
       firstLine: 2,
       subquery: csvSelect(
         fieldCols,
-        rawCols,
+        { raw: rawCols, shapeless: shapelessCols },
         rowLine(1),
         {
           blank: header.map((_, i) => `c${i} IS NULL`).join(' AND '),
@@ -283,7 +311,7 @@ export async function streamLanding(
     ...(keepRaw ? { rawText: `SELECT line, raw FROM ${table}` } : {}),
     subquery: csvSelect(
       mapped.fieldCols,
-      mapped.rawCols,
+      { raw: mapped.rawCols, shapeless: mapped.shapelessCols },
       'line',
       { blank: 'n_fields = 0', short: `n_fields < ${header.length}`, extra: `n_fields > ${header.length}` },
       table,
