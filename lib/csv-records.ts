@@ -1,16 +1,20 @@
 /**
  * RFC 4180 record splitter for the streaming path. Yields one record per CSV
- * row with its first physical line number and raw text; a field with an
- * unterminated quote runs to the end of the file (one broken record, which
- * the validator quarantines — nothing is dropped).
+ * row with its first physical line number and raw text. A record that breaks
+ * the quoting is yielded with `malformed` saying how (the validator quarantines
+ * it): a quote inside a quoted field that is not doubled (`"ap"p"`), or a quote
+ * never closed — then only the line it opened on is that record, and the lines
+ * after it are read again as records of their own (they were one field running
+ * to the end of the file, every later row swallowed).
  */
 export interface CsvRecord {
   line: number;
   fields: string[];
   raw: string;
+  malformed?: string;
 }
 
-export async function* csvRecords(chunks: AsyncIterable<string>): AsyncGenerator<CsvRecord> {
+export async function* csvRecords(chunks: AsyncIterable<string> | Iterable<string>): AsyncGenerator<CsvRecord> {
   let fields: string[] = [];
   let field = '';
   let raw = '';
@@ -19,13 +23,15 @@ export async function* csvRecords(chunks: AsyncIterable<string>): AsyncGenerator
   let line = 1;
   let startLine = 1;
   let pendingCR = false;
+  let malformed = '';
   const endRecord = (): CsvRecord => {
     fields.push(field);
-    const rec = { line: startLine, fields, raw };
+    const rec: CsvRecord = malformed ? { line: startLine, fields, raw, malformed } : { line: startLine, fields, raw };
     fields = [];
     field = '';
     raw = '';
     afterQuote = false;
+    malformed = '';
     return rec;
   };
   for await (const chunk of chunks) {
@@ -85,10 +91,24 @@ export async function* csvRecords(chunks: AsyncIterable<string>): AsyncGenerator
         yield rec;
         continue;
       }
+      // a character right after a closing quote: the quote inside the field was not doubled
+      if (afterQuote) malformed = 'a quote inside a quoted field is not doubled ("" stands for one)';
       afterQuote = false;
       field += ch;
       raw += ch;
     }
+  }
+  if (inQuotes) {
+    const cut = raw.indexOf('\n');
+    if (cut >= 0) {
+      const first = raw.slice(0, cut).replace(/\r$/u, '');
+      // its fields as the commas of the line cut them: the quote's field is the one the reason is about
+      const cells = first.split(',');
+      yield { line: startLine, fields: cells, raw: first, malformed: 'a quote opened on this line is never closed' };
+      for await (const rec of csvRecords([raw.slice(cut + 1)])) yield { ...rec, line: rec.line + startLine };
+      return;
+    }
+    malformed = 'a quote opened on this line is never closed';
   }
   if (raw !== '' || fields.length > 0 || field !== '') yield endRecord();
 }

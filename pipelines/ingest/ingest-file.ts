@@ -231,7 +231,14 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
 
   try {
     o.onStep?.('reading');
-    let s = await stageAndCheck(o.loader);
+    // a record the engine's CSV parser cannot read (a quote not doubled inside a quoted field) stopped
+    // the whole file with the parser's error: the stream loader reads it and quarantines that record
+    let s = await stageAndCheck(o.loader).catch(async (e: unknown) => {
+      if (o.loader !== 'engine' || file.format !== 'csv' || !/Cannot parse input|CANNOT_PARSE/u.test(String(e)))
+        throw e;
+      o.onStep?.('a record the engine cannot parse: staging again with the stream loader');
+      return stageAndCheck('stream');
+    });
     let linesFilled = false;
     if (s.quarantined > 0 && s.landing.physicalLines) {
       if (await oneRecordPerLine(wh, s.landing, status, lines, s.read)) {

@@ -127,6 +127,8 @@ interface RecordShape {
   blank: string;
   short: string;
   extra: string;
+  /** the reason a record breaks the quoting ('' when it does not), when the loader can tell */
+  malformed?: string;
 }
 
 function csvSelect(
@@ -145,7 +147,7 @@ function csvSelect(
       ? row(cols.raw)
       : `if(${shape.short} OR ${shape.extra}, ${row(cols.shapeless)}, ${row(cols.raw)})`;
   return `SELECT ${lineExpr} AS line, if(${shape.blank}, '', ${raw}) AS raw, ${fieldCols.join(', ')},
-    multiIf(${shape.blank}, 'blank line', ${shape.short}, 'row has fewer fields than the header', ${shape.extra}, 'row has more fields than the header', '') AS structural
+    multiIf(${shape.blank}, 'blank line', ${shape.malformed ? `${shape.malformed} != '', ${shape.malformed}, ` : ''}${shape.short}, 'row has fewer fields than the header', ${shape.extra}, 'row has more fields than the header', '') AS structural
     FROM ${from} WHERE ${where}`;
 }
 
@@ -288,11 +290,15 @@ export async function streamLanding(
       const cols = header.map((_, i) => `c${i} Nullable(String)`).join(', ');
       await exec(
         wh,
-        `CREATE TABLE ${table} (line UInt64, n_fields UInt32, ${keepRaw ? 'raw String, ' : ''}${cols}) ENGINE = MergeTree ORDER BY line`,
+        `CREATE TABLE ${table} (line UInt64, n_fields UInt32, malformed String, ${keepRaw ? 'raw String, ' : ''}${cols}) ENGINE = MergeTree ORDER BY line`,
       );
       continue;
     }
-    const row: Record<string, unknown> = { line: rec.line, n_fields: rec.raw === '' ? 0 : rec.fields.length };
+    const row: Record<string, unknown> = {
+      line: rec.line,
+      n_fields: rec.raw === '' ? 0 : rec.fields.length,
+      malformed: rec.malformed ?? '',
+    };
     if (keepRaw) row.raw = rec.raw;
     if (rec.raw !== '')
       header.forEach((_, i) => {
@@ -313,7 +319,12 @@ export async function streamLanding(
       mapped.fieldCols,
       { raw: mapped.rawCols, shapeless: mapped.shapelessCols },
       'line',
-      { blank: 'n_fields = 0', short: `n_fields < ${header.length}`, extra: `n_fields > ${header.length}` },
+      {
+        blank: 'n_fields = 0',
+        short: `n_fields < ${header.length}`,
+        extra: `n_fields > ${header.length}`,
+        malformed: 'malformed',
+      },
       table,
     ),
   };

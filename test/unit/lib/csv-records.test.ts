@@ -30,10 +30,30 @@ describe('csvRecords', () => {
     const whole = await all([text]);
     for (let cut = 1; cut < text.length; cut++) expect(await all([text.slice(0, cut), text.slice(cut)])).toEqual(whole);
   });
-  it('keeps a blank line and an unterminated quote as records (to be quarantined, not dropped)', async () => {
-    const recs = await all(['a,b\n\n1,"open\n2,3\n']);
+  it('keeps a blank line and an unterminated quote as records (to be quarantined, not dropped); the lines after a quote never closed are records of their own', async () => {
+    const recs = await all(['a,b\n\n1,"open\n2,3\n', '4,x y\n5,6']);
     expect(recs[1]).toMatchObject({ line: 2, fields: [''], raw: '' });
-    expect(recs[2]).toMatchObject({ line: 3, fields: ['1', 'open\n2,3\n'] });
+    expect(recs[2]).toEqual({
+      line: 3,
+      fields: ['1', '"open'],
+      raw: '1,"open',
+      malformed: 'a quote opened on this line is never closed',
+    });
+    expect(recs.slice(3)).toEqual([
+      { line: 4, fields: ['2', '3'], raw: '2,3' },
+      { line: 5, fields: ['4', 'x y'], raw: '4,x y' },
+      { line: 6, fields: ['5', '6'], raw: '5,6' },
+    ]);
+  });
+  it('marks a quote inside a quoted field that is not doubled, at any chunk boundary', async () => {
+    const text = 'a,b\n1,"ap"p"\n2,"ok"\n';
+    for (let cut = 0; cut <= text.length; cut++) {
+      const recs = await all([text.slice(0, cut), text.slice(cut)]);
+      expect(
+        recs.map((r) => r.malformed ?? ''),
+        String(cut),
+      ).toEqual(['', 'a quote inside a quoted field is not doubled ("" stands for one)', '']);
+    }
   });
   it('reads a header with a BOM and quotes', () => {
     expect(splitHeader('\uFEFFloan_id,"贷款 金额", x ')).toEqual(['loan_id', '贷款 金额', 'x']);

@@ -92,6 +92,46 @@ describe('input formats, encodings and malformed files', () => {
     expect(q!.raw).not.toContain('13812345678');
   });
 
+  it('a record breaking the quoting is quarantined alone, through either loader: an undoubled quote, a quote never closed', async () => {
+    const header = 'loan_id,customer_id,product,origination_date,principal,annual_rate,term_months,branch';
+    const row = (id: string, branch: string) => `${id},C1,consumer,2024-01-05,1000.00,0.12,12,${branch}`;
+    const lines = [
+      header,
+      row('Q1', 'ok'),
+      row('Q2', '"ap"p"'),
+      row('Q3', '"a, ""quoted"" b"'),
+      row('Q6', '"two\nlines"'),
+      // no quote after it in the file: the rest of the file would be this one field
+      row('Q4', '"never closed'),
+      row('Q5', 'ok'),
+      row('Q7', 'ok'),
+    ];
+    for (const loader of ['engine', 'stream'] as const) {
+      await reset();
+      const dir = tmpDir(`quotes-${loader}`);
+      writeFileSync(join(dir, 'loans.csv'), `${lines.join('\n')}\n`);
+      const r = await ingest(wh, [dir], { piiSecret: 's', loader });
+      expect(
+        r.receipts.map((x) => [x.rows_read, x.rows_inserted, x.rows_quarantined]),
+        loader,
+      ).toEqual([[7, 5, 2]]);
+      const q = await queryRows<{ line: string; reason: string }>(
+        wh,
+        `SELECT toString(line) AS line, reason FROM ${wh.database}.quarantine ORDER BY line`,
+      );
+      expect(q, loader).toEqual([
+        { line: '3', reason: 'a quote inside a quoted field is not doubled ("" stands for one)' },
+        { line: '7', reason: 'a quote opened on this line is never closed' },
+      ]);
+      const loaded = await queryRows<{ loan_id: string; branch: string }>(
+        wh,
+        `SELECT loan_id, branch FROM ${wh.database}.loans ORDER BY loan_id`,
+      );
+      expect(loaded.map((x) => x.loan_id)).toEqual(['Q1', 'Q3', 'Q5', 'Q6', 'Q7']);
+      expect(loaded.find((x) => x.loan_id === 'Q3')?.branch).toBe('a, "quoted" b');
+    }
+  });
+
   it('no personal data in the quarantine, whatever the shape of the bad record, through either loader', async () => {
     // id numbers and phones a writer put out of place (a field left out, one too many), or wrote as a
     // number, with an escaped quote, under a key in capitals or its Chinese name
