@@ -4,7 +4,7 @@ import { csvRecords } from '../../../lib/csv-records.ts';
 
 async function parse(text: string) {
   const rows: string[][] = [];
-  for await (const r of csvRecords([text] as unknown as AsyncIterable<string>)) rows.push(r.fields);
+  for await (const r of csvRecords([text])) rows.push(r.fields);
   return rows;
 }
 
