@@ -115,7 +115,8 @@ function jsonSelect(file: InputFile, lineExpr: string, from: string): string {
   });
   const masked = `replaceRegexpAll(json_text, ${sqlStringLiteral(piiJsonPattern)}, '"\\\\1":"***"')`;
   return `SELECT ${lineExpr} AS line, ${masked} AS raw, ${fieldCols.join(', ')},
-    multiIf(trim(json_text) = '', 'blank line', NOT isValidJSON(json_text) OR JSONType(json_text) != 'Object', 'malformed JSON line',
+    multiIf(trim(json_text) = '', 'blank line', NOT isValidUTF8(json_text), 'not valid UTF-8 text (bytes of another encoding)',
+      NOT isValidJSON(json_text) OR JSONType(json_text) != 'Object', 'malformed JSON line',
       -- a key written twice: which value is meant is a guess (a reader keeps the first, another the last)
       length(JSONExtractKeys(json_text)) != length(arrayDistinct(JSONExtractKeys(json_text))),
       concat('JSON line names "', arrayFirst(lwk -> countEqual(JSONExtractKeys(json_text), lwk) > 1, JSONExtractKeys(json_text)), '" twice'),

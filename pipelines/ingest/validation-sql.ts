@@ -311,10 +311,15 @@ export function stagedSelect(spec: EntitySpec, structural: string, loans?: strin
   // (a NULL flag counts as false, as it would in the OR; one NULL would otherwise make the sum NULL)
   const anyBad = `${flags.map((x) => `ifNull(${x}, 0)`).join(' + ')} > 0`;
   const fieldDetails = `arrayStringConcat(arrayFilter(x -> x != '', [${structural}, ${checks.map((c) => `if(${c.bad}, ${c.message}, '')`).join(',\n      ')}]), '; ')`;
-  // a record of another shape than the header in a file with personal data: its values sit under other
-  // columns (an id number under an enum, whose message quotes the value), so only its shape is said
+  // a record broken as a whole (a JSON line that is none, a quote never closed) has no fields to
+  // judge: its reason alone, not every field "missing". A record of another shape than the header
+  // keeps its fields' messages — but not in a file with personal data, where its values sit under
+  // other columns (an id number under an enum, whose message quotes the value)
   const hasPii = spec.fields.some((f) => f.kind === 'pii_hash' || f.kind === 'pii_mask');
-  const details = hasPii ? `if(${structural} != '', ${structural}, ${fieldDetails})` : fieldDetails;
+  const shapeOnly = hasPii
+    ? `${structural} != ''`
+    : `${structural} != '' AND NOT startsWith(${structural}, 'row has ')`;
+  const details = `if(${shapeOnly}, ${structural}, ${fieldDetails})`;
   const select = [
     'line',
     ...lets,

@@ -132,6 +132,37 @@ describe('input formats, encodings and malformed files', () => {
     }
   });
 
+  it('a JSON line broken as a whole gets its reason alone: not JSON, not an object, bytes of another encoding', async () => {
+    const good =
+      '{"loan_id":"J1","customer_id":"C1","product":"consumer","origination_date":"2024-01-05","principal":"100.00","annual_rate":"0.1","term_months":6}';
+    for (const loader of ['engine', 'stream'] as const) {
+      await reset();
+      const dir = tmpDir(`jsonl-whole-${loader}`);
+      writeFileSync(
+        join(dir, 'loans.jsonl'),
+        Buffer.concat([
+          Buffer.from(`${good}\n{"loan_id": "J2", \n["J3", 1]\n{"loan_id":"J4","branch":"`),
+          iconv.encode('柜台', 'gbk'),
+          Buffer.from('"}\n'),
+        ]),
+      );
+      await ingest(wh, [dir], { piiSecret: 's', loader });
+      const q = await queryRows<{ line: string; reason: string }>(
+        wh,
+        `SELECT toString(line) AS line, reason FROM ${wh.database}.quarantine ORDER BY line`,
+      );
+      expect(q.slice(0, 2), loader).toEqual([
+        { line: '2', reason: 'malformed JSON line' },
+        { line: '3', reason: 'malformed JSON line' },
+      ]);
+      // the engine reads the bytes as they are; the stream loader decodes them in Node first (a byte
+      // of another encoding becomes U+FFFD there), so only the engine can say why
+      if (loader === 'engine')
+        expect(q[2]).toEqual({ line: '4', reason: 'not valid UTF-8 text (bytes of another encoding)' });
+      else expect(q[2]?.line).toBe('4');
+    }
+  });
+
   it('no personal data in the quarantine, whatever the shape of the bad record, through either loader', async () => {
     // id numbers and phones a writer put out of place (a field left out, one too many), or wrote as a
     // number, with an escaped quote, under a key in capitals or its Chinese name
