@@ -1,3 +1,4 @@
+import { monthEndOf } from '../lib/dates.ts';
 import { UserError } from '../lib/user-error.ts';
 import { queryRows, type Warehouse } from './connection.ts';
 import { tableRef } from './ddl.ts';
@@ -36,8 +37,7 @@ export class PastTheDataError extends UserError {}
 export async function assertWithinData(wh: Warehouse, date: string, label: string): Promise<void> {
   const last = await dataLastDate(wh);
   if (!last) throw new PastTheDataError('no loans loaded yet: run `loanwatch ingest` first');
-  const monthEnd = new Date(Date.UTC(Number(last.slice(0, 4)), Number(last.slice(5, 7)), 0)).toISOString().slice(0, 10);
-  if (date > monthEnd)
+  if (date > monthEndOf(last))
     throw new PastTheDataError(
       `${label} ${date} is after the month the data ends in (its last day ${last}): installments due since would count as unpaid (load the newer files first)`,
     );

@@ -344,6 +344,14 @@ export const entitySpecs: Record<RawEntity, EntitySpec> = {
 };
 
 /** Dependency order: referenced entities are ingested first. */
+/** Personal data: hashed or masked on the way in, and never shown in clear in the quarantine. */
+export const isPiiKind = (kind: FieldKind) => kind === 'pii_hash' || kind === 'pii_mask';
+
+/** The names of every personal-data field of any entity (the quarantine masks them). */
+export const piiFieldNames: ReadonlySet<string> = new Set(
+  Object.values(entitySpecs).flatMap((spec) => spec.fields.filter((f) => isPiiKind(f.kind)).map((f) => f.name)),
+);
+
 export const ingestOrder: RawEntity[] = [
   'customers',
   'loans',

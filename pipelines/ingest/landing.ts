@@ -5,7 +5,7 @@ import { tableRef } from '../../warehouse/ddl.ts';
 import { sqlStringLiteral } from '../../warehouse/sql.ts';
 import { csvRecords, splitHeader } from '../../lib/csv-records.ts';
 import { readFirstLine, IngestInputError, type InputFile } from './discover.ts';
-import { canonicalField, entitySpecs } from './entity-specs.ts';
+import { canonicalField, entitySpecs, piiFieldNames as piiFields } from './entity-specs.ts';
 
 /**
  * A landed file, seen as a subquery with columns `line`, `raw`, `structural`
@@ -42,7 +42,6 @@ export interface Landing {
   dispose(): Promise<void>;
 }
 
-const piiFields = new Set(['id_number', 'phone']);
 /** text no field is ever: the engine's CSV null representation, so only a missing field is NULL */
 const noNull = '\u0001\u0002loanwatch: no null\u0002\u0001';
 const csvSettings = {

@@ -1,6 +1,6 @@
 import { sqlStringLiteral } from '../../warehouse/sql.ts';
 import { dataColumns, rawTables, rowHashExpr } from '../../warehouse/tables.ts';
-import type { EntitySpec, FieldSpec } from './entity-specs.ts';
+import { isPiiKind, type EntitySpec, type FieldSpec } from './entity-specs.ts';
 
 /**
  * Compiles an EntitySpec into the SELECT that turns landed rows (every field a
@@ -210,7 +210,7 @@ function typedValue(f: FieldSpec, targetType: string): string {
   }
   const withDefault =
     f.default !== undefined ? `if(${p}, ${expr}, ${sqlStringLiteral(f.default)})` : `if(${p}, ${expr}, NULL)`;
-  const safe = f.kind === 'pii_hash' || f.kind === 'pii_mask' ? expr : withDefault;
+  const safe = isPiiKind(f.kind) ? expr : withDefault;
   if (nullable) return `CAST(${safe} AS Nullable(${inner}))`;
   const zero =
     inner === 'Date'
@@ -315,7 +315,7 @@ export function stagedSelect(spec: EntitySpec, structural: string, loans?: strin
   // judge: its reason alone, not every field "missing". A record of another shape than the header
   // keeps its fields' messages — but not in a file with personal data, where its values sit under
   // other columns (an id number under an enum, whose message quotes the value)
-  const hasPii = spec.fields.some((f) => f.kind === 'pii_hash' || f.kind === 'pii_mask');
+  const hasPii = spec.fields.some((f) => isPiiKind(f.kind));
   const shapeOnly = hasPii
     ? `${structural} != ''`
     : `${structural} != '' AND NOT startsWith(${structural}, 'row has ')`;
