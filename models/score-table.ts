@@ -3,6 +3,7 @@ import { csvRecords } from '../lib/csv-records.ts';
 import { assertInputFile } from '../lib/input-file.ts';
 import { UserError } from '../lib/user-error.ts';
 import { ColumnBuilder, type Dataset } from './data/dataset.ts';
+import { tableHeader } from './data/table-header.ts';
 import { modelFeatures, scoreModel, type ModelArtifact } from './model-types.ts';
 import type { ModelVersion } from './registry/registry.ts';
 import type { ActionSpec } from './counterfactual/actions.ts';
@@ -118,7 +119,7 @@ const missingColumns = (m: ModelVersion, where: string, missing: string[]) =>
  */
 export function scoreTableCells(m: ModelVersion, header: string[], rows: string[][], source = 'table'): TableScore[] {
   tableModelTarget(m);
-  const at = new Map(header.map((h, i) => [h.replace(/^\uFEFF/u, '').trim(), i]));
+  const at = new Map(tableHeader(header, source).map((h, i) => [h, i]));
   const features = [...featureKinds(m.artifact).keys()];
   const missing = features.filter((f) => !at.has(f));
   if (missing.length) throw missingColumns(m, source, missing);
@@ -170,7 +171,8 @@ export async function scoreTableFile(m: ModelVersion, path: string): Promise<Tab
   for await (const rec of csvRecords(createReadStream(path, { encoding: 'utf8' }))) {
     if (rec.fields.length === 1 && rec.fields[0] === '') continue;
     if (!header) {
-      header = rec.fields;
+      // a repeated name is refused before any row is read
+      header = tableHeader(rec.fields, path);
       continue;
     }
     if (rec.fields.length !== header.length)

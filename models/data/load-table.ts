@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { csvRecords } from '../../lib/csv-records.ts';
 import { ColumnBuilder, DatasetError, missingMarkerSet, type Dataset } from './dataset.ts';
 import { assertInputFile } from '../../lib/input-file.ts';
+import { tableHeader } from './table-header.ts';
 
 export interface TableLoadOptions {
   target: string;
@@ -33,7 +34,7 @@ export async function loadFeatureTable(path: string, o: TableLoadOptions): Promi
   for await (const rec of csvRecords(createReadStream(path, { encoding: 'utf8' }))) {
     if (rec.fields.length === 1 && rec.fields[0] === '' ) continue;
     if (!header) {
-      header = rec.fields.map((f) => f.replace(/^\uFEFF/, '').trim());
+      header = tableHeader(rec.fields, path);
       targetIdx = header.indexOf(o.target);
       if (targetIdx < 0) throw new DatasetError(`${path}: no target column "${o.target}" (columns: ${header.join(', ')})`);
       for (const d of skip) if (!header.includes(d)) throw new DatasetError(`${path}: no column "${d}" to drop`);
