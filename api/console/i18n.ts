@@ -136,7 +136,7 @@ export const text = {
   save: { 'zh-CN': '保存', en: 'Save' },
   recorded: { 'zh-CN': '已登记', en: 'Recorded' },
   refused: { 'zh-CN': '未保存：', en: 'Not saved: ' },
-  not_found: { 'zh-CN': '未找到（或不在您的区域）', en: 'Not found (or outside your region)' },
+  not_found: { 'zh-CN': '未找到（或不在您的区域或团队）', en: 'Not found (or outside your region or team)' },
   forbidden: { 'zh-CN': '无权访问', en: 'Not allowed' },
   error: { 'zh-CN': '出错了', en: 'Something went wrong' },
   back: { 'zh-CN': '返回', en: 'Back' },

@@ -8,6 +8,7 @@ import { entitySpecs } from '../../pipelines/ingest/entity-specs.ts';
 import { stagedSelect } from '../../pipelines/ingest/validation-sql.ts';
 import { latestTeamSql } from '../../pipelines/cases/case-actions.ts';
 import type { ApiKey } from '../auth/keys.ts';
+import { mayOpenLoan } from '../auth/loan-scope.ts';
 import { audit } from '../audit.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';
@@ -99,17 +100,22 @@ export class ActionRefused extends ApiError {
   }
 }
 
-/** The loan's region and current team, or null when there is no such loan or the key may not see it (a 404 either way). */
+/**
+ * The loan's region, current team and origination date, or null when there is no such loan or the
+ * key may not see it (a 404 either way). A collector sees his region's loans, and a collector of a
+ * team only the loans whose current team (the team of their latest action) is his: the loans of his
+ * queue. Another team's loan opened by its id would otherwise take his recording, and with it his
+ * team — the loan would move out of its own team's queue into his.
+ */
 async function visibleLoan(wh: Warehouse, key: ApiKey, loanId: string) {
-  const [l] = await querySql<{ region: string; team: string }>(
+  const [l] = await querySql<{ region: string; team: string; origination_date: string }>(
     wh,
-    sql`SELECT l.region AS region,
+    sql`SELECT l.region AS region, toString(l.origination_date) AS origination_date,
       ifNull((SELECT ${trusted(latestTeamSql)} FROM ${trusted(tableRef(wh, 'collection_actions'))} WHERE loan_id = ${param(loanId, 'String')}), '') AS team
     FROM ${trusted(tableRef(wh, 'loans'))} AS l WHERE l.loan_id = ${param(loanId, 'String')} LIMIT 1`,
   );
   if (!l) return null;
-  if (key.role === 'collector' && l.region !== key.region) return null;
-  return l;
+  return mayOpenLoan(key, l) ? l : null;
 }
 
 /** The row as the ingest lands a file's row: every field a Nullable(String) `<field>__in` (blank = absent). */
@@ -170,8 +176,10 @@ export async function recordCollectionAction(
   const { wh } = c.get('deps');
   const key = c.get('key');
   const loan = await visibleLoan(wh, key, input.loan_id);
-  if (!loan) throw new ApiError('not_found', 'no such loan (or outside your region)');
-  const own = { agent: nonEmpty(key.agent_id, key.key_id), team: nonEmpty(key.team, loan.team) };
+  if (!loan) throw new ApiError('not_found', 'no such loan (or outside your region or team)');
+  // the loan stays in its team unless someone names another team (an admin: collectorMayRecord);
+  // only a loan no team holds yet goes to the recording key's team
+  const own = { agent: nonEmpty(key.agent_id, key.key_id), team: nonEmpty(loan.team, key.team) };
   if (key.role === 'collector') collectorMayRecord(input, own, loan.team);
   return serialised(`${wh.database}\u001f${input.action_id}`, async () => {
     const [existing] = await selectActions(wh, sql`action_id = ${param(input.action_id, 'String')}`);
@@ -223,6 +231,9 @@ export async function recordCollectionAction(
       outcome: stored.outcome,
       promised_amount: stored.promised_amount,
       promised_date: stored.promised_date,
+      // what the action did to the loan's queue: its team before and the team recorded
+      team: stored.team,
+      team_before: loan.team,
     });
     return { created: true, action: publicAction(stored) };
   });
@@ -311,7 +322,7 @@ export const collectionActionRoutes = new OpenAPIHono<AppEnv>()
     }),
     async (c) => {
       const actions = await loanActions(c, c.req.valid('query').loan_id);
-      if (!actions) throw new ApiError('not_found', 'no such loan (or outside your region)');
+      if (!actions) throw new ApiError('not_found', 'no such loan (or outside your region or team)');
       return c.json({ actions }, 200);
     },
   );

@@ -1,0 +1,189 @@
+// the app first: its routes' schemas need @hono/zod-openapi loaded before lib/date-schemas builds its own
+import { createApp } from '../../../../api/app.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey } from '../../../../api/auth/keys.ts';
+import { queryRows } from '../../../../warehouse/connection.ts';
+import { warehouseWithFiles } from '../../../helpers/book.ts';
+import { defaultSettings } from '../../../helpers/settings.ts';
+import { disposeIfOpened } from '../../../helpers/warehouse.ts';
+
+/*
+ * The collector's console and API on hand-built loans, as of 2024-06-30. Six instalments of
+ * 100.00 + 10.00 due on the 15th from 2024-01-15, three paid: every loan is 76 days past due.
+ *   E1 east, team east-early;  E2 east, team east-late;  E3 east, team east-early, refused on
+ *   2024-06-29 (cooling-off: no personal contact for 2 days);  E4 east, no team yet (never worked);
+ *   N1 north, team north-late. Each worked loan has an open promise (2024-07-05).
+ */
+const asOf = '2024-06-30';
+const loans = ['E1', 'E2', 'E3', 'E4', 'N1'] as const;
+const regionOf: Record<string, string> = { E1: 'east', E2: 'east', E3: 'east', E4: 'east', N1: 'north' };
+const teamOf: Record<string, string> = {
+  E1: 'east-early',
+  E2: 'east-late',
+  E3: 'east-early',
+  E4: '',
+  N1: 'north-late',
+};
+const due = ['2024-01-15', '2024-02-15', '2024-03-15', '2024-04-15', '2024-05-15', '2024-06-15'];
+const files = {
+  'loans.csv': [
+    'loan_id,customer_id,product,origination_date,principal,annual_rate,term_months,region,branch',
+    ...loans.map((id) => `${id},c${id},consumer,2023-12-15,600.00,0.2,6,${regionOf[id]},b1`),
+  ],
+  'schedule.csv': [
+    'loan_id,installment_no,due_date,principal_due,interest_due',
+    ...loans.flatMap((id) => due.map((d, i) => `${id},${i + 1},${d},100.00,10.00`)),
+  ],
+  'payments.csv': [
+    'payment_id,loan_id,paid_date,amount',
+    ...loans.flatMap((id) => due.slice(0, 3).map((d, i) => `${id}${i},${id},${d},110.00`)),
+  ],
+  'collection_actions.csv': [
+    'action_id,loan_id,action_date,channel,outcome,agent_id,team,promised_amount,promised_date,action_time',
+    ...loans
+      .filter((id) => teamOf[id])
+      .map((id) => `p-${id},${id},2024-06-20,phone,promise_to_pay,a-${id},${teamOf[id]},110.00,2024-07-05,10:00`),
+    'r-E3,E3,2024-06-29,phone,refused,a-E3,east-early,,,10:00',
+  ],
+};
+
+interface Scope {
+  role: 'admin' | 'collector';
+  region?: string;
+  team?: string;
+}
+const scopes: Record<string, Scope> = {
+  admin: { role: 'admin' },
+  east: { role: 'collector', region: 'east' },
+  eastEarly: { role: 'collector', region: 'east', team: 'east-early' },
+  eastLate: { role: 'collector', region: 'east', team: 'east-late' },
+  north: { role: 'collector', region: 'north' },
+  northLate: { role: 'collector', region: 'north', team: 'north-late' },
+};
+/** the rule, written out: a collector sees his region's loans, and with a team only his team's */
+const sees = (s: Scope, loan: string) =>
+  s.role === 'admin' || (regionOf[loan] === s.region && (!s.team || teamOf[loan] === s.team));
+
+describe("a collector's console and recorded actions", () => {
+  let wh: Awaited<ReturnType<typeof warehouseWithFiles>>;
+  let app: ReturnType<typeof createApp>;
+  const keys: Record<string, string> = {};
+  const faults: string[] = [];
+
+  beforeAll(async () => {
+    wh = await warehouseWithFiles('console_collector', files, asOf);
+    for (const [name, s] of Object.entries(scopes)) keys[name] = (await createApiKey(wh, { ...s, label: name })).key;
+    app = createApp({
+      wh,
+      log: (e) => {
+        if (e.level === 'error') faults.push(JSON.stringify(e));
+      },
+      rateLimitPerMinute: 1_000_000,
+      anonRateLimitPerMinute: 1_000_000,
+      maxBodyBytes: 64 * 1024,
+      snapshotSettings: defaultSettings,
+    });
+  }, 120_000);
+  afterAll(() => disposeIfOpened(wh));
+
+  /** a cookie jar of one browser, signed in with a key */
+  const browser = () => {
+    const jar = new Map<string, string>();
+    const request = async (
+      path: string,
+      o: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {},
+    ) => {
+      const r = await app.request(`http://localhost${path}`, {
+        method: o.method ?? 'GET',
+        headers: {
+          cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '),
+          ...(o.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+          ...o.headers,
+        },
+        body: o.form ? new URLSearchParams(o.form).toString() : undefined,
+      });
+      for (const c of r.headers.getSetCookie()) {
+        const [pair = ''] = c.split(';');
+        const [k = '', v = ''] = pair.split('=');
+        if (/max-age=0/iu.test(c) || v === '') jar.delete(k);
+        else jar.set(k, v);
+      }
+      return r;
+    };
+    const signIn = async (key: string) => {
+      const form = await (await request('/console/login')).text();
+      const token = /name="_csrf" value="([^"]+)"/u.exec(form)![1]!;
+      return request('/console/login', { method: 'POST', form: { _csrf: token, key, next: '' } });
+    };
+    const csrf = async (path: string) =>
+      /name="_csrf" value="([^"]+)"/u.exec(await (await request(path)).text())?.[1] ?? '';
+    return { jar, request, signIn, csrf };
+  };
+  const api = (key: string, path: string, body?: unknown) =>
+    app.request(path, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  const currentTeams = async () =>
+    Object.fromEntries(
+      (
+        await queryRows<{ loan_id: string; team: string }>(
+          wh,
+          `SELECT loan_id, argMax(team, (action_date, action_id)) AS team FROM ${wh.database}.collection_actions GROUP BY loan_id`,
+        )
+      ).map((r) => [r.loan_id, r.team]),
+    );
+
+  it('every route a collector reaches keeps to his region and team: each scope × loan × route, by page and by API; recording moves no loan', async () => {
+    let n = 0;
+    for (const [name, s] of Object.entries(scopes)) {
+      const b = browser();
+      expect((await b.signIn(keys[name]!)).status, name).toBe(303);
+      const token = await b.csrf(`/console/queue?as_of=${asOf}`);
+      const visible = loans.filter((l) => sees(s, l));
+      // lists: the API's case list, promises and the console's queue hold exactly the visible loans
+      const cases = (await (await api(keys[name]!, `/v1/cases?as_of=${asOf}&limit=1000`)).json()) as {
+        cases: { loan_id: string }[];
+      };
+      expect(cases.cases.map((c) => c.loan_id).sort(), `${name} /v1/cases ${faults.join('\n')}`).toEqual(visible);
+      const promises = (await (await api(keys[name]!, `/v1/promises?as_of=${asOf}`)).json()) as {
+        promises: { loan_id: string }[];
+      };
+      expect([...new Set(promises.promises.map((p) => p.loan_id))].sort(), `${name} /v1/promises`).toEqual(
+        visible.filter((l) => teamOf[l]),
+      );
+      const queue = await (await b.request(`/console/queue?as_of=${asOf}`)).text();
+      expect([...queue.matchAll(/data-loan="([^"]+)"/gu)].map((m) => m[1]).sort(), `${name} queue`).toEqual(visible);
+      // one loan at a time: its page, its actions, recording on it (page form and API)
+      for (const loan of loans) {
+        const ok = sees(s, loan);
+        const what = `${name} ${loan}`;
+        expect((await b.request(`/console/loans/${loan}?as_of=${asOf}`)).status, `${what} page`).toBe(ok ? 200 : 404);
+        expect((await api(keys[name]!, `/v1/collection-actions?loan_id=${loan}`)).status, `${what} actions`).toBe(
+          ok ? 200 : 404,
+        );
+        const action = { loan_id: loan, action_date: '2024-06-25', channel: 'letter', outcome: 'no_contact' };
+        const posted = await api(keys[name]!, '/v1/collection-actions', { ...action, action_id: `scope-api-${n++}` });
+        expect(posted.status, `${what} POST api`).toBe(ok ? 201 : 404);
+        const formPost = await b.request(`/console/loans/${loan}/actions?as_of=${asOf}`, {
+          method: 'POST',
+          form: { _csrf: token, ...action, action_id: `scope-page-${n++}`, action_time: '10:00', note: '' },
+        });
+        expect(formPost.status, `${what} POST page`).toBe(ok ? 303 : 404);
+      }
+    }
+    // nobody named a team: every loan is still in the team it was in (a loan without one stays without)
+    const teams = await currentTeams();
+    expect(Object.fromEntries(loans.map((l) => [l, teams[l] ?? '']))).toEqual(teamOf);
+    // the audit row says which team the action went to
+    const [row] = await queryRows<{ details: string }>(
+      wh,
+      `SELECT details FROM ${wh.database}.audit_log WHERE action = 'collection_actions.record' AND target = 'E1' LIMIT 1`,
+    );
+    expect(JSON.parse(row!.details)).toMatchObject({ team: 'east-early', team_before: 'east-early' });
+  });
+});
