@@ -186,21 +186,44 @@ export function codeColour(
 }
 
 /**
- * A dashed horizontal rule at `y` with its label at the right end: a regulatory limit or a band
- * edge. `keepInView` widens the shared y scale to hold 0 … that value, so the rule shows even when
- * every data point is far from it.
+ * A y scale that holds `low` … `high` as well as the data: a limit's rule stays in view when every
+ * month is far from it, and a month far beyond it stays on the axis. It goes on the data's own y
+ * encoding: Vega-Lite takes an explicit domain on one layer over the others' data, so a domain on
+ * the rule's layer alone cut the axis at the limit (a coverage of 531 % ran off an axis ending at
+ * 180 %).
  */
-export const ruleAt = (y: number, label: string, keepInView?: number) => [
+export const keepInView = (high: number, low = 0) => ({ scale: { domain: { unionWith: [low, high] } } }) as const;
+
+/**
+ * A line with a point per value whose y scale also holds `low` … `high` (`keepInView`): two layers,
+ * the domain on the line's alone — a line mark's own `point` would repeat it on a second layer, and
+ * Vega-Lite warns about two explicit domains even when they are the same.
+ */
+export function lineInView(
+  o: { colour: string; pointColour?: string; encoding: { y: Record<string, unknown> } & Record<string, unknown> },
+  high: number,
+  low = 0,
+) {
+  return [
+    {
+      mark: { type: 'line', color: o.colour },
+      encoding: { ...o.encoding, y: { ...o.encoding.y, ...keepInView(high, low) } },
+    },
+    { mark: { type: 'point', filled: true, opacity: 1, color: o.pointColour ?? o.colour }, encoding: o.encoding },
+  ];
+}
+
+/**
+ * A dashed horizontal rule at `y` with its label at the right end: a regulatory limit or a band
+ * edge. To keep it in view whatever the data, give the data's y encoding `keepInView`.
+ */
+export const ruleAt = (y: number, label: string) => [
   {
     // one datum: drawn once, not once per row of the chart's data
     data: { values: [{}] },
     mark: { type: 'rule', color: ruleColour, strokeDash: [6, 4], strokeWidth: 1.5 },
     // across the whole width: the x value replaces the month field the chart's layers share
-    encoding: {
-      x: { value: 0 },
-      x2: { value: 'width' },
-      y: { datum: y, ...(keepInView === undefined ? {} : { scale: { domain: { unionWith: [0, keepInView] } } }) },
-    },
+    encoding: { x: { value: 0 }, x2: { value: 'width' }, y: { datum: y } },
   },
   {
     data: { values: [{}] },

@@ -1,6 +1,6 @@
 import { defineChart } from '../../template.ts';
 import { labels, ruleLabels, severityLabels } from '../../i18n.ts';
-import { codeColour, labelExpr, monthField, ruleAt, shown, units } from '../../spec.ts';
+import { codeColour, labelExpr, lineInView, monthField, ruleAt, shown, units } from '../../spec.ts';
 import { seriesColours } from '../../theme.ts';
 
 const severities = ['info', 'warning', 'critical'];
@@ -51,41 +51,41 @@ export const modelMonitoring = defineChart({
     layer: [
       {
         layer: [
-          {
-            mark: { type: 'line', point: { color: '#e4572e' }, color: '#e4572e' },
-            encoding: {
-              y: {
-                field: 'score_psi',
-                type: 'quantitative',
-                title: 'PSI',
-                axis: { titleColor: '#e4572e' },
+          // the 0.25 band edge always in view, so a PSI of 0.02 does not fill the axis; a PSI above
+          // it stays on the axis
+          ...lineInView(
+            {
+              colour: '#e4572e',
+              encoding: {
+                y: { field: 'score_psi', type: 'quantitative', title: 'PSI', axis: { titleColor: '#e4572e' } },
+                tooltip: [
+                  { field: 'month_end', type: 'nominal' },
+                  { field: 'score_psi', type: 'quantitative', format: '.4f' },
+                ],
               },
-              tooltip: [
-                { field: 'month_end', type: 'nominal' },
-                { field: 'score_psi', type: 'quantitative', format: '.4f' },
-              ],
             },
-          },
+            0.3,
+          ),
           ...ruleAt(0.1, lang === 'zh-CN' ? 'PSI 0.1 关注' : 'PSI 0.1 watch'),
-          // the 0.25 band edge always in view, so a PSI of 0.02 does not fill the axis
-          ...ruleAt(0.25, lang === 'zh-CN' ? 'PSI 0.25 需重训' : 'PSI 0.25 act', 0.3),
+          ...ruleAt(0.25, lang === 'zh-CN' ? 'PSI 0.25 需重训' : 'PSI 0.25 act'),
         ],
       },
       {
-        mark: { type: 'line', point: { color: '#1f5fa8' }, color: '#1f5fa8' },
-        encoding: {
-          y: {
-            field: 'auc',
-            type: 'quantitative',
-            title: 'AUC',
-            scale: { domain: [0.5, 1] },
-            axis: { titleColor: '#1f5fa8' },
+        // 0.5 (no better than chance) to 1 at least; a model worse than chance still shows
+        layer: lineInView(
+          {
+            colour: '#1f5fa8',
+            encoding: {
+              y: { field: 'auc', type: 'quantitative', title: 'AUC', axis: { titleColor: '#1f5fa8' } },
+              tooltip: [
+                { field: 'month_end', type: 'nominal' },
+                { field: 'auc', type: 'quantitative', format: '.4f' },
+              ],
+            },
           },
-          tooltip: [
-            { field: 'month_end', type: 'nominal' },
-            { field: 'auc', type: 'quantitative', format: '.4f' },
-          ],
-        },
+          1,
+          0.5,
+        ),
       },
     ],
     resolve: { scale: { y: 'independent' } },

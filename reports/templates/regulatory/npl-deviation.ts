@@ -1,6 +1,6 @@
 import { defineChart } from '../../template.ts';
 import { labels } from '../../i18n.ts';
-import { monthField, pctAxis, ruleAt, shown, units } from '../../spec.ts';
+import { lineInView, monthField, pctAxis, ruleAt, shown, units } from '../../spec.ts';
 import { seriesColours } from '../../theme.ts';
 
 export default defineChart({
@@ -35,22 +35,26 @@ export default defineChart({
       },
       {
         layer: [
-          {
-            mark: { type: 'line', point: { color: seriesColours.C }, color: seriesColours.C },
-            encoding: {
-              y: {
-                field: 'deviation',
-                type: 'quantitative',
-                title: { 'zh-CN': '偏离度', en: 'Deviation' }[lang],
-                axis: { ...pctAxis, titleColor: seriesColours.C },
+          // the 100 % limit in view, and any month above it too
+          ...lineInView(
+            {
+              colour: seriesColours.C ?? '',
+              encoding: {
+                y: {
+                  field: 'deviation',
+                  type: 'quantitative',
+                  title: { 'zh-CN': '偏离度', en: 'Deviation' }[lang],
+                  axis: { ...pctAxis, titleColor: seriesColours.C },
+                },
+                tooltip: [
+                  { field: 'month_end', type: 'nominal' },
+                  { field: 'deviation', type: 'quantitative', format: '.1%' },
+                ],
               },
-              tooltip: [
-                { field: 'month_end', type: 'nominal' },
-                { field: 'deviation', type: 'quantitative', format: '.1%' },
-              ],
             },
-          },
-          ...ruleAt(1, lang === 'zh-CN' ? '偏离度上限 100%' : 'deviation limit 100%', 1.1),
+            1.1,
+          ),
+          ...ruleAt(1, lang === 'zh-CN' ? '偏离度上限 100%' : 'deviation limit 100%'),
         ],
       },
     ],

@@ -1,6 +1,6 @@
 import { defineChart } from '../../template.ts';
 import { labels, type Lang } from '../../i18n.ts';
-import { monthField, pctAxis, ruleAt, shown, units } from '../../spec.ts';
+import { lineInView, monthField, pctAxis, ruleAt, shown, units } from '../../spec.ts';
 import { seriesColours } from '../../theme.ts';
 
 /** 2012 rules on loan-loss provisions (商业银行贷款损失准备管理办法): the regulatory floors drawn on the charts */
@@ -9,24 +9,23 @@ export const provisionRatioFloor = 0.025;
 
 const line = (field: string, title: string, colour: string, floor: number, floorLabel: string) => ({
   layer: [
-    {
-      mark: { type: 'line', point: true, color: colour },
-      encoding: {
-        y: {
-          field,
-          type: 'quantitative',
-          title,
-          axis: pctAxis,
+    // the floor always in view, even when every month is far above or below it; a month far above
+    // it stays on the axis
+    ...lineInView(
+      {
+        colour,
+        encoding: {
+          y: { field, type: 'quantitative', title, axis: pctAxis },
+          tooltip: [
+            { field: 'month_end', type: 'nominal' },
+            { field, type: 'quantitative', format: '.2%' },
+            { field: 'provision', type: 'quantitative', format: ',.2f' },
+          ],
         },
-        tooltip: [
-          { field: 'month_end', type: 'nominal' },
-          { field, type: 'quantitative', format: '.2%' },
-          { field: 'provision', type: 'quantitative', format: ',.2f' },
-        ],
       },
-    },
-    // the floor always in view, even when every month is far above or below it
-    ...ruleAt(floor, floorLabel, floor * 1.2),
+      floor * 1.2,
+    ),
+    ...ruleAt(floor, floorLabel),
   ],
 });
 const source = {

@@ -267,8 +267,11 @@ const promised: Record<string, Promised> = {
   },
   'ew-monitoring': {
     units: [
+      // each line's points a layer of their own (spec.ts lineInView)
       { mark: 'line', x: monthX, y: ['score_psi', 'quantitative'] },
+      { mark: 'point', x: monthX, y: ['score_psi', 'quantitative'] },
       { mark: 'line', x: monthX, y: ['auc', 'quantitative'] },
+      { mark: 'point', x: monthX, y: ['auc', 'quantitative'] },
     ],
     // a month without a realised AUC yet (null) breaks the AUC line and has no point; PSI 0.1 and 0.25 drawn
     drawn: (rs) => ({ line: 2 * rs.length, lines: 2, symbol: valid(rs, 'score_psi', 'auc'), rule: 2, text: 2 }),
@@ -404,6 +407,7 @@ const promised: Record<string, Promised> = {
     units: [
       { mark: 'bar', x: monthX, y: ['npl_ratio', 'quantitative', '%'] },
       { mark: 'line', x: monthX, y: ['deviation', 'quantitative', '%'] },
+      { mark: 'point', x: monthX, y: ['deviation', 'quantitative', '%'] },
     ],
     drawn: (rs) => ({
       rect: valid(rs, 'npl_ratio'),
@@ -416,12 +420,18 @@ const promised: Record<string, Promised> = {
     texts: (rs, lang) => [...months(rs), byLang(lang, ['偏离度上限 100%'], ['deviation limit 100%'])[0]!],
   },
   'provision-coverage': {
-    units: [{ mark: 'line', x: monthX, y: ['provision_coverage', 'quantitative', '%'] }],
+    units: [
+      { mark: 'line', x: monthX, y: ['provision_coverage', 'quantitative', '%'] },
+      { mark: 'point', x: monthX, y: ['provision_coverage', 'quantitative', '%'] },
+    ],
     drawn: (rs) => ({ line: rs.length, lines: 1, symbol: valid(rs, 'provision_coverage'), rule: 1, text: 1 }),
     texts: (rs, lang) => [...months(rs), byLang(lang, ['监管下限 150%'], ['floor 150%'])[0]!],
   },
   'provision-ratio': {
-    units: [{ mark: 'line', x: monthX, y: ['provision_ratio', 'quantitative', '%'] }],
+    units: [
+      { mark: 'line', x: monthX, y: ['provision_ratio', 'quantitative', '%'] },
+      { mark: 'point', x: monthX, y: ['provision_ratio', 'quantitative', '%'] },
+    ],
     drawn: (rs) => ({ line: rs.length, lines: 1, symbol: valid(rs, 'provision_ratio'), rule: 1, text: 1 }),
     texts: (rs, lang) => [...months(rs), byLang(lang, ['监管下限 2.5%'], ['floor 2.5%'])[0]!],
   },
