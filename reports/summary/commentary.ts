@@ -3,7 +3,8 @@ import type { Summary, SummaryBreakdown, SummaryFigure } from './summary.ts';
 /**
  * 3–6 sentences from the summary's own figures, deterministic: the headline (balance, NPL ratio),
  * the largest movers among the ratios, the limits breached or close, where the NPL-ratio change
- * comes from (the product and the region contributing most, by the breakdowns' decomposition), and
+ * comes from (the product and the region contributing most in the direction of the change, and the
+ * one that offset it most, by the breakdowns' decomposition), and
  * the warnings (management) or migration (regulatory). Every number is quoted from `display`, so it
  * is in summary.json exactly as written here.
  */
@@ -107,13 +108,28 @@ export function commentary(s: Summary): string[] {
 
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
+/** a contribution that the pack writes as something other than 0.00 pp */
+const shows = (x: number) => Math.abs(x) >= 0.00005;
+
+/**
+ * Where the NPL-ratio change comes from along one breakdown. The rows are ranked by the size of
+ * their contribution, but the segment named is the largest one in the direction of the change: a
+ * segment that pushed the other way (a rise inside a fall) does not explain the change, however
+ * large; it is named as what offset it most.
+ */
 function decomposition(b: SummaryBreakdown, zh: boolean): string | null {
-  const top = b.rows[0];
   const change = b.total.npl_ratio.change;
-  if (!top || change === null || Math.abs(b.total.contribution) < 0.00005 || b.rows.length < 2) return null;
+  if (change === null || !shows(b.total.contribution) || b.rows.length < 2) return null;
+  const direction = Math.sign(b.total.contribution);
+  const along = b.rows.filter((r) => Math.sign(r.contribution) === direction);
+  const against = b.rows.filter((r) => Math.sign(r.contribution) === -direction && shows(r.contribution));
+  // the rows are ranked by size already: the first of each side is its largest
+  const top = along[0];
+  if (!top) return null;
+  const offset = against[0];
   const dim = zh ? { product: '产品', region: '区域', branch: '分行' }[b.dim] : b.dim;
   const d = top.display;
   return zh
-    ? `不良率较上月变动 ${b.total.display.contribution}，按${dim}分解，${top.segment_label}贡献最大：${d.contribution}（结构效应 ${d.mix_effect}，比率效应 ${d.rate_effect}；其不良率 ${d.npl_ratio}，较上月 ${d.npl_ratio_change}）。`
-    : `Of the ${b.total.display.contribution} change in the NPL ratio, by ${dim} ${top.segment_label} contributes most: ${d.contribution} (mix ${d.mix_effect}, rate ${d.rate_effect}; its NPL ratio ${d.npl_ratio}, ${d.npl_ratio_change} on the month).`;
+    ? `不良率较上月变动 ${b.total.display.contribution}，按${dim}分解，${top.segment_label}贡献最大：${d.contribution}（结构效应 ${d.mix_effect}，比率效应 ${d.rate_effect}；其不良率 ${d.npl_ratio}，较上月 ${d.npl_ratio_change}）${offset ? `；${offset.segment_label}反向抵消最多（${offset.display.contribution}）` : ''}。`
+    : `Of the ${b.total.display.contribution} change in the NPL ratio, by ${dim} ${top.segment_label} contributes most: ${d.contribution} (mix ${d.mix_effect}, rate ${d.rate_effect}; its NPL ratio ${d.npl_ratio}, ${d.npl_ratio_change} on the month)${offset ? `, offset most by ${offset.segment_label} (${offset.display.contribution})` : ''}.`;
 }

@@ -91,6 +91,54 @@ describe('the commentary', () => {
         );
       });
 
+  it('names the largest contributor in the direction of the change, and the segment that offset it most', () => {
+    // equal balances; consumer's NPL ratio rose (+0.07 pp of the book's), small business (-0.058 pp)
+    // and mortgage (-0.049 pp) fell: the book's ratio fell 0.04 pp, so consumer, the largest in size,
+    // is not where the fall came from
+    const rates: [string, string, number, number][] = [
+      ['consumer', 'east', 0.01, 0.0121],
+      ['small_business', 'north', 0.02, 0.01826],
+      ['mortgage', 'south', 0.015, 0.01353],
+    ];
+    const rows = rates.flatMap(([product, region, before, after]) =>
+      (
+        [
+          ['2024-05-31', before],
+          ['2024-06-30', after],
+        ] as const
+      ).map(([month_end, r]) => ({
+        month_end,
+        product,
+        region,
+        branch: `${region}-01`,
+        outstanding: '100000000',
+        m1plus: String(2 * r * 100_000_000),
+        npl: String(r * 100_000_000),
+      })),
+    );
+    for (const lang of languages) {
+      const d = data('regulatory');
+      d.breakdowns = (['product', 'region', 'branch'] as const).map((dim) =>
+        breakdownOf(dim, rows, '2024-06-30', '2024-05-31'),
+      );
+      const s = summaryIn(d, lang, thresholds, 'default');
+      const text = s.commentary.join(' ');
+      expect(numbersNotInSummary(JSON.parse(JSON.stringify(s)) as typeof s)).toEqual([]);
+      if (lang === 'en') {
+        expect(text).toMatch(
+          /Of the -0\.04 pp change in the NPL ratio, by product Small business contributes most: -0\.06 pp/u,
+        );
+        expect(text).toMatch(/by product .*offset most by Consumer loan \(\+0\.07 pp\)/u);
+        expect(text).toMatch(/by region North contributes most: -0\.06 pp.*offset most by East \(\+0\.07 pp\)/u);
+        expect(text).not.toMatch(/Consumer loan contributes most/u);
+      } else {
+        expect(text).toMatch(/不良率较上月变动 -0\.04个百分点，按产品分解，小微企业贷款贡献最大：-0\.06个百分点/u);
+        expect(text).toMatch(/消费贷款反向抵消最多（\+0\.07个百分点）/u);
+        expect(text).toMatch(/按区域分解，华北贡献最大：-0\.06个百分点.*华东反向抵消最多（\+0\.07个百分点）/u);
+      }
+    }
+  });
+
   it('a number the summary does not hold is caught', () => {
     const s = summaryIn(data('management'), 'en', thresholds, 'default');
     expect(numbersNotInSummary({ ...s, commentary: [...s.commentary, 'NPL ratio 9.87%.'] })).toEqual([
