@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { tableText } from './data/table-text.ts';
 import { csvRecords } from '../lib/csv-records.ts';
 import { assertInputFile } from '../lib/input-file.ts';
 import { UserError } from '../lib/user-error.ts';
@@ -168,7 +168,7 @@ export async function scoreTableFile(m: ModelVersion, path: string): Promise<Tab
   assertInputFile(path, 'table');
   let header: string[] | null = null;
   const rows: string[][] = [];
-  for await (const rec of csvRecords(createReadStream(path, { encoding: 'utf8' }))) {
+  for await (const rec of csvRecords(await tableText(path, 'table'))) {
     if (rec.fields.length === 1 && rec.fields[0] === '') continue;
     if (!header) {
       // a repeated name is refused before any row is read

@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { tableText } from './table-text.ts';
 import { csvRecords } from '../../lib/csv-records.ts';
 import { ColumnBuilder, DatasetError, missingMarkerSet, type Dataset } from './dataset.ts';
 import { assertInputFile } from '../../lib/input-file.ts';
@@ -31,7 +31,7 @@ export async function loadFeatureTable(path: string, o: TableLoadOptions): Promi
   const skip = new Set(o.drop ?? []);
   let keepIdx: number[] = [];
   const missing = missingMarkerSet(o.missingMarkers);
-  for await (const rec of csvRecords(createReadStream(path, { encoding: 'utf8' }))) {
+  for await (const rec of csvRecords(await tableText(path, 'feature table'))) {
     if (rec.fields.length === 1 && rec.fields[0] === '' ) continue;
     if (!header) {
       header = tableHeader(rec.fields, path);

@@ -3,6 +3,10 @@ import { basename, join, resolve } from 'node:path';
 import type { RawEntity } from '../../warehouse/tables.ts';
 import { ingestOrder } from './entity-specs.ts';
 import { UserError } from '../../lib/user-error.ts';
+import { sniffEncoding } from '../../lib/sniff-encoding.ts';
+
+// models/data/table-text.ts reads tables with the same rule: it lives in lib/ for both
+export { sniffEncoding };
 
 export type InputFormat = 'csv' | 'jsonl' | 'parquet';
 export interface InputFile {
@@ -38,56 +42,6 @@ export function formatOfFile(name: string): InputFormat | null {
   if (n.endsWith('.jsonl') || n.endsWith('.ndjson')) return 'jsonl';
   if (n.endsWith('.parquet')) return 'parquet';
   return null;
-}
-
-/** Invalid and valid multi-byte characters of bytes read as UTF-8 (a streaming decoder keeps characters split across reads). */
-function utf8Evidence(chunks: Iterable<Buffer>): { invalid: number; wide: number } {
-  const dec = new TextDecoder('utf-8');
-  let invalid = 0;
-  let wide = 0;
-  const count = (text: string) => {
-    for (const c of text) {
-      if (c === '\uFFFD') invalid++;
-      else if (c.charCodeAt(0) > 0x7f) wide++;
-    }
-  };
-  for (const chunk of chunks) count(dec.decode(chunk, { stream: true }));
-  count(dec.decode());
-  return { invalid, wide };
-}
-
-/** The file in 1 MiB reads. */
-function* fileChunks(path: string): Generator<Buffer> {
-  const fd = openSync(path, 'r');
-  try {
-    const buf = Buffer.alloc(1 << 20);
-    for (let n = readSync(fd, buf, 0, buf.length, null); n > 0; n = readSync(fd, buf, 0, buf.length, null))
-      yield buf.subarray(0, n);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/**
- * UTF-8 unless the file reads as another encoding, then GBK (GB18030-compatible): text in GBK read
- * as UTF-8 is mostly invalid sequences, while a UTF-8 file with a stray byte of another encoding has
- * more valid multi-byte characters than invalid bytes. Read as GBK, such a file's Chinese would be
- * stored garbled without a word; read as UTF-8, the row with the stray byte is quarantined (not valid
- * UTF-8) and the others load as written. A byte-order mark says UTF-8. The first 64 KiB decide a
- * UTF-8 file; one that looks like GBK there is read whole before it is taken for GBK (a stray GBK
- * row early, UTF-8 Chinese after it, was read as GBK and the Chinese garbled).
- */
-export function sniffEncoding(path: string): 'utf8' | 'gbk' {
-  const fd = openSync(path, 'r');
-  const buf = Buffer.alloc(65536);
-  const n = readSync(fd, buf, 0, buf.length, 0);
-  closeSync(fd);
-  if (n >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return 'utf8';
-  const head = utf8Evidence([buf.subarray(0, n === buf.length ? n - 4 : n)]);
-  if (head.invalid === 0 || head.wide > head.invalid) return 'utf8';
-  if (n < buf.length) return 'gbk';
-  const whole = utf8Evidence(fileChunks(path));
-  return whole.wide > whole.invalid ? 'utf8' : 'gbk';
 }
 
 export interface Discovery {
