@@ -9,6 +9,7 @@ import { stagedSelect } from '../../pipelines/ingest/validation-sql.ts';
 import { latestTeamSql } from '../../pipelines/cases/case-actions.ts';
 import type { ApiKey } from '../auth/keys.ts';
 import { mayOpenLoan } from '../auth/loan-scope.ts';
+import { configuredPromiseWindowDays, promiseTermProblems, type TypedAction } from './promise-terms.ts';
 import { audit } from '../audit.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';
@@ -54,8 +55,14 @@ export const actionInput = z
     promised_amount: z
       .union([z.string().max(40), z.number()])
       .optional()
-      .openapi({ description: 'a decimal amount, at most 2 decimal places' }),
-    promised_date: z.string().max(40).optional(),
+      .openapi({
+        description:
+          'a decimal amount above 0, at most 2 decimal places; required for promise_to_pay, refused for other outcomes',
+      }),
+    promised_date: z.string().max(40).optional().openapi({
+      description:
+        'YYYY-MM-DD from the action date to 60 days after it (LOANWATCH_PROMISE_MAX_DAYS); required for promise_to_pay, refused for other outcomes',
+    }),
     action_time: z.string().max(40).optional().openapi({
       description: "local time of day HH:MM of the contact (the contact rules' hours); absent: not checked",
     }),
@@ -171,7 +178,7 @@ async function serialised<T>(id: string, work: () => Promise<T>): Promise<T> {
 export async function recordCollectionAction(
   c: Context<AppEnv>,
   input: ActionInput,
-  o: { source: ActionSource; today: string },
+  o: { source: ActionSource; today: string; promiseWindowDays?: number },
 ): Promise<{ created: boolean; action: StoredAction }> {
   const { wh } = c.get('deps');
   const key = c.get('key');
@@ -197,12 +204,20 @@ export async function recordCollectionAction(
       promised_date: input.promised_date,
       action_time: input.action_time,
     };
-    const [row] = await querySql<{ reason: string; content_hash: string }>(
+    const [row] = await querySql<TypedAction & { reason: string; content_hash: string }>(
       wh,
-      sql`SELECT reason, toString(content_hash) AS content_hash FROM (${stagedRow(wh, values)})`,
+      sql`SELECT reason, toString(content_hash) AS content_hash, toString(outcome) AS outcome, toString(action_date) AS action_date,
+        toFloat64(promised_amount) AS promised_amount, if(isNull(promised_date), NULL, toString(promised_date)) AS promised_date
+      FROM (${stagedRow(wh, values)})`,
     );
     if (!row) throw new Error('the staged row of a recorded action is missing');
     if (row.reason !== '') throw new ActionRefused(reasonsOf(row.reason));
+    // the typed values (an alias such as 承诺还款 is promise_to_pay by now) against the promise's terms
+    const broken = promiseTermProblems(row, {
+      origination: loan.origination_date,
+      windowDays: o.promiseWindowDays ?? configuredPromiseWindowDays(),
+    });
+    if (broken.length) throw new ActionRefused(broken);
     if (existing) {
       if (existing.content_hash !== row.content_hash || existing.loan_id !== input.loan_id)
         throw new ApiError(

@@ -5,7 +5,7 @@ import { createApiKey } from '../../../../api/auth/keys.ts';
 import { queryRows } from '../../../../warehouse/connection.ts';
 import { warehouseWithFiles } from '../../../helpers/book.ts';
 import { defaultSettings } from '../../../helpers/settings.ts';
-import { disposeIfOpened } from '../../../helpers/warehouse.ts';
+import { count, disposeIfOpened } from '../../../helpers/warehouse.ts';
 
 /*
  * The collector's console and API on hand-built loans, as of 2024-06-30. Six instalments of
@@ -185,5 +185,115 @@ describe("a collector's console and recorded actions", () => {
       `SELECT details FROM ${wh.database}.audit_log WHERE action = 'collection_actions.record' AND target = 'E1' LIMIT 1`,
     );
     expect(JSON.parse(row!.details)).toMatchObject({ team: 'east-early', team_before: 'east-early' });
+  });
+
+  it('a promise to pay names an amount above 0 and a date from the contact date to 60 days on; other outcomes carry neither; no contact before origination', async () => {
+    const key = keys.eastEarly!;
+    const base = {
+      loan_id: 'E1',
+      action_date: asOf,
+      channel: 'phone',
+      outcome: 'promise_to_pay',
+      action_time: '10:00',
+    };
+    const promise = { ...base, promised_amount: '1500.00', promised_date: '2024-07-15' };
+    const refusals: [Record<string, unknown>, string, RegExp][] = [
+      [
+        { ...base },
+        'promised_amount',
+        /promised_amount: missing: a promise to pay names an amount; promised_date: missing/u,
+      ],
+      [{ ...base, promised_date: '2024-07-15' }, 'promised_amount', /promised_amount: missing/u],
+      [{ ...promise, promised_amount: '0' }, 'promised_amount', /promised_amount: must be more than 0/u],
+      [{ ...promise, promised_amount: 0 }, 'promised_amount', /promised_amount: must be more than 0/u],
+      [{ ...base, promised_amount: '10' }, 'promised_date', /promised_date: missing/u],
+      [
+        { ...promise, promised_date: '2024-06-29' },
+        'promised_date',
+        /promised_date: before the contact date 2024-06-30/u,
+      ],
+      [
+        { ...promise, promised_date: '2024-08-30' },
+        'promised_date',
+        /more than 60 days after the contact date \(at the latest 2024-08-29\)/u,
+      ],
+      [{ ...promise, promised_date: '2099-12-31' }, 'promised_date', /more than 60 days/u],
+      [{ ...promise, outcome: 'no_contact' }, 'promised_amount', /promised_amount: only a promise to pay/u],
+      [
+        { ...base, outcome: 'contacted', promised_date: '2024-07-01' },
+        'promised_date',
+        /promised_date: only a promise to pay/u,
+      ],
+      [{ ...base, outcome: 'refused', promised_amount: '5' }, 'promised_amount', /only a promise to pay/u],
+      [
+        { ...base, outcome: 'contacted', action_date: '2019-01-01' },
+        'action_date',
+        /action_date: before the loan's origination date 2023-12-15/u,
+      ],
+      [
+        { ...promise, action_date: '2023-12-14', promised_date: '2023-12-20' },
+        'action_date',
+        /origination date 2023-12-15/u,
+      ],
+    ];
+    const before = await count(wh, 'collection_actions');
+    for (const [i, [body, field, message]] of refusals.entries()) {
+      const r = await api(key, '/v1/collection-actions', { ...body, action_id: `terms-${i}` });
+      const e = ((await r.json()) as { error: { message: string; details: { fields: { field: string }[] } } }).error;
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      expect(e.message, JSON.stringify(body)).toMatch(message);
+      expect(e.details.fields[0]!.field, JSON.stringify(body)).toBe(field);
+    }
+    expect(await count(wh, 'collection_actions')).toBe(before);
+    // the edges: due on the contact date, on its 60th day after; a contact on the origination date; an alias outcome
+    for (const [i, body] of [
+      { ...promise, promised_date: asOf },
+      { ...promise, promised_date: '2024-08-29', promised_amount: 0.01 },
+      { ...base, outcome: 'contacted', action_date: '2023-12-15' },
+      { ...promise, outcome: '承诺还款' },
+    ].entries())
+      expect(
+        (await api(key, '/v1/collection-actions', { ...body, action_id: `terms-ok-${i}` })).status,
+        JSON.stringify(body),
+      ).toBe(201);
+    // the window is a setting
+    process.env.LOANWATCH_PROMISE_MAX_DAYS = '30';
+    try {
+      const r = await api(key, '/v1/collection-actions', {
+        ...promise,
+        promised_date: '2024-07-31',
+        action_id: 'terms-30',
+      });
+      expect(((await r.json()) as { error: { message: string } }).error.message).toMatch(
+        /more than 30 days .*2024-07-30/u,
+      );
+    } finally {
+      delete process.env.LOANWATCH_PROMISE_MAX_DAYS;
+    }
+  });
+
+  it('the console form shows a refused promise with its field and keeps what was typed', async () => {
+    const b = browser();
+    await b.signIn(keys.eastEarly!);
+    const page = `/console/loans/E1?as_of=${asOf}`;
+    const token = await b.csrf(page);
+    const form = {
+      _csrf: token,
+      action_id: 'form-terms-1',
+      action_date: asOf,
+      action_time: '10:00',
+      channel: 'phone',
+      outcome: 'promise_to_pay',
+      promised_amount: '',
+      promised_date: '2024-07-01',
+      note: '客户说下周还',
+    };
+    const r = await b.request(`/console/loans/E1/actions?as_of=${asOf}`, { method: 'POST', form });
+    expect(r.status).toBe(400);
+    const text = await r.text();
+    expect(text).toMatch(/id="form-error"[^>]*>[^<]*promised_amount: missing/u);
+    expect(text).toContain('value="2024-07-01"');
+    expect(text).toContain('客户说下周还');
+    expect(text).toContain('value="form-terms-1"');
   });
 });
