@@ -68,14 +68,31 @@ export function commentary(s: Summary): string[] {
     zh
       ? `${f.label} ${f.display.value}，已过预警线 ${f.display.amber}（限额 ${f.display.limit}）`
       : `${f.label} at ${f.display.value} is past its amber line of ${f.display.amber} (limit ${f.display.limit})`;
+  // a limited figure with no value this month (the first month of data, provisions not loaded) has
+  // no status: it is named, and never counted as within its limit
+  const unvalued = s.figures.filter((f) => f.limit !== null && f.value === null).map((f) => f.label);
+  const noValue = zh ? `本月无数值：${unvalued.join('、')}` : `no value this month for: ${unvalued.join(', ')}`;
   if (red.length > 0 || amber.length > 0) {
     const parts: string[] = [];
     if (red.length > 0)
       parts.push(zh ? `超出限额：${list(red.map(breach))}` : `Limits breached: ${list(red.map(breach))}`);
     if (amber.length > 0) parts.push(zh ? `黄色预警：${list(amber.map(watch))}` : `Amber: ${list(amber.map(watch))}`);
+    if (unvalued.length > 0) parts.push(zh ? noValue : cap(noValue));
     out.push(zh ? `${parts.join('。')}。` : `${parts.join('. ')}.`);
-  } else if (limited.length > 0)
+  } else if (limited.length > 0 && unvalued.length > 0)
+    out.push(
+      zh
+        ? `有数值的设限指标均在限额内；${noValue}。`
+        : `The figures with a limit and a value this month are within it; ${noValue}.`,
+    );
+  else if (limited.length > 0)
     out.push(zh ? '所有设有限额的指标均在限额内。' : 'Every figure with a limit is within it.');
+  else if (unvalued.length > 0)
+    out.push(
+      zh
+        ? `设有限额的指标本月均无数值：${unvalued.join('、')}。`
+        : `No figure with a limit has a value this month: ${unvalued.join(', ')}.`,
+    );
   else out.push(zh ? '本期无可与限额比较的指标。' : 'No figure this month has a value to compare with a limit.');
 
   // 4–5. where the NPL-ratio change comes from

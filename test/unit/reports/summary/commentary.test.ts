@@ -3,7 +3,7 @@ import { breakdownOf } from '../../../../reports/summary/breakdown.ts';
 import { comparisonMonths, type SummaryData } from '../../../../reports/summary/compute.ts';
 import { figureDefs, warningFigure } from '../../../../reports/summary/figures.ts';
 import { summaryIn } from '../../../../reports/summary/summary.ts';
-import { defaultThresholdsFile, loadThresholds } from '../../../../reports/summary/thresholds.ts';
+import { defaultThresholdsFile, loadThresholds, parseThresholds } from '../../../../reports/summary/thresholds.ts';
 import { languages } from '../../../../reports/i18n.ts';
 import { packs, type Pack } from '../../../../reports/template.ts';
 import { numbersNotInSummary, numberTokens } from '../../../helpers/summary-numbers.ts';
@@ -136,6 +136,55 @@ describe('the commentary', () => {
         expect(text).toMatch(/消费贷款反向抵消最多（\+0\.07个百分点）/u);
         expect(text).toMatch(/按区域分解，华北贡献最大：-0\.06个百分点.*华东反向抵消最多（\+0\.07个百分点）/u);
       }
+    }
+  });
+
+  it('a limited figure without a value this month is named, never counted as within its limit', () => {
+    // the first month of data: no NPL balance (no deviation), no provisions, no migration yet
+    const noValue = new Set(['deviation', 'provision_coverage', 'provision_ratio', 'migration_normal']);
+    const limits = parseThresholds(
+      JSON.stringify({
+        limits: {
+          npl_ratio: { max: '5%' },
+          deviation: { max: '100%', source: 'regulatory' },
+          provision_coverage: { min: '150%', source: 'regulatory' },
+          provision_ratio: { min: '2.5%', source: 'regulatory' },
+          migration_normal: { max: '50%' },
+        },
+      }),
+      'test.json',
+    );
+    const withGaps = (d: SummaryData): SummaryData => ({
+      ...d,
+      figures: d.figures.map((f) => (noValue.has(f.def.id) ? { ...f, values: { ...f.values, value: null } } : f)),
+    });
+    for (const lang of languages) {
+      const s = summaryIn(withGaps(data('regulatory')), lang, limits, 'test.json');
+      const text = s.commentary.join(' ');
+      const label = (id: string) => s.figures.find((f) => f.id === id)!.label;
+      if (lang === 'en') {
+        expect(text).not.toMatch(/Every figure with a limit is within it/u);
+        expect(text).toMatch(
+          /The figures with a limit and a value this month are within it; no value this month for: /u,
+        );
+      } else {
+        expect(text).not.toMatch(/所有设有限额的指标均在限额内/u);
+        expect(text).toMatch(/有数值的设限指标均在限额内；本月无数值：/u);
+      }
+      for (const id of noValue) expect(text).toContain(label(id));
+      expect(numbersNotInSummary(JSON.parse(JSON.stringify(s)) as typeof s)).toEqual([]);
+
+      // and when no limited figure has a value at all, none is said to be within
+      const none = summaryIn(
+        withGaps(data('regulatory')),
+        lang,
+        { limits: Object.fromEntries(Object.entries(limits.limits).filter(([id]) => noValue.has(id))) },
+        'test.json',
+      ).commentary.join(' ');
+      expect(none).toMatch(
+        lang === 'en' ? /No figure with a limit has a value this month: / : /设有限额的指标本月均无数值：/u,
+      );
+      for (const id of noValue) expect(none).toContain(label(id));
     }
   });
 
