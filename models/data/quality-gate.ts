@@ -7,7 +7,8 @@ import { defaultMissingMarkers, markerCounts, sortedPresent, subset, type Column
  * The data-quality gate run before any training (a CSV table or the warehouse's features): one
  * decision per column, taken on the training part only, with its reason. Identifiers, free text,
  * personal names, constant and near-constant columns and categoricals with too many levels are
- * dropped; sentinel codes (values far outside the body of the distribution that repeat, such as
+ * dropped, and so are contact data (e-mail addresses, phone numbers) and integer codes of one
+ * fixed width of nine or more digits that are near-unique (accounts, cards, phones); sentinel codes (values far outside the body of the distribution that repeat, such as
  * 96/98 in a count) become special values; a column that alone separates the outcome, or that has a
  * known post-outcome name, is refused unless allowed (or dropped with `dropLeaky`). No reason ever
  * quotes a value of an identifier-like, free-text or name column: the report goes into model cards.
@@ -77,6 +78,7 @@ export type GateRule =
   | 'near-constant'
   | 'identifier'
   | 'personal-names'
+  | 'contact-data'
   | 'free-text'
   | 'high-cardinality'
   | 'leaky';
@@ -130,6 +132,26 @@ const idTokens = new Set(['id', 'ids', 'uuid', 'guid', 'key', 'no', 'nr', 'num',
 const looksLikeIdName = (name: string) => nameTokens(name).some((t) => idTokens.has(t));
 
 const personName = /^\p{Lu}[\p{L}'’.-]*(?:\s+\p{Lu}[\p{L}'’.-]*){1,3}$/u;
+
+/**
+ * Contact data (personal: a model card must not carry it, and an address or a number says nothing
+ * about risk that a model should learn): e-mail addresses, and phone numbers written as text
+ * (`+86 138-1234-5678`, `(555) 123-4567`: 7 to 15 digits with separators) or as an integer of a
+ * mobile's shape (11 digits from 13… to 19…, China's). A number of 7 to 15 digits in a column
+ * named for a phone (`phone`, `mobile`, `tel`, `cell`, `fax`) is one too.
+ */
+const email = /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/u;
+const phoneText = /^\+?[\d\s().-]+$/u;
+const phoneDigits = (v: string) => v.replace(/\D/gu, '').length;
+const looksLikePhoneText = (v: string) => {
+  const t = v.trim();
+  const digits = phoneDigits(t);
+  return phoneText.test(t) && /[\s().+-]/u.test(t) && digits >= 7 && digits <= 15;
+};
+const phoneTokens = new Set(['phone', 'mobile', 'tel', 'telephone', 'cell', 'cellphone', 'fax', 'msisdn']);
+const looksLikePhoneName = (name: string) => nameTokens(name).some((t) => phoneTokens.has(t));
+const digitWidth = (v: number) => String(Math.abs(v)).length;
+const chineseMobile = (v: number) => Number.isInteger(v) && v >= 13_000_000_000 && v < 20_000_000_000;
 
 interface Counts {
   /** non-missing cells */
@@ -263,6 +285,15 @@ function structural(col: Column, n: number, o: GateOptions): GateDecision {
     const spaced = levels.filter((l) => /\S\s+\S/u.test(l)).length / levels.length;
     const names = levels.filter((l) => personName.test(l.trim())).length / levels.length;
     const spread = `${c.distinct} distinct values in ${c.present} non-missing rows`;
+    // contact data before anything else: whatever its count of levels, no level may reach a card
+    const mails = levels.filter((l) => email.test(l.trim())).length / levels.length;
+    const phones = levels.filter(looksLikePhoneText).length / levels.length;
+    if (mails >= 0.8 || phones >= 0.8)
+      return d(
+        'drop',
+        'contact-data',
+        `personal contact data: ${pct(Math.max(mails, phones))} of its distinct values look like ${mails >= phones ? 'e-mail addresses' : 'phone numbers'} (${spread}; values not listed)`,
+      );
     // numbers apart from a token or two the marker list lacks ("unknown", "n/a"): a numeric column
     // read as text, which would be near-unique or have too many levels; dropped, with the fix
     const almost = numericApartFrom(col, c.present);
@@ -291,6 +322,15 @@ function structural(col: Column, n: number, o: GateOptions): GateDecision {
     return d('keep', 'ok', '');
   }
   const integers = col.values.every((v) => Number.isNaN(v) || Number.isInteger(v));
+  const contact = integers ? phoneNumbers(col, c.present) : null;
+  if (contact) return d('drop', 'contact-data', `personal contact data: ${contact} (values not listed)`);
+  const width = integers && sorted ? fixedWidth(sorted) : 0;
+  if (width >= 9 && unique >= 0.9)
+    return d(
+      'drop',
+      'identifier',
+      `identifier-like code: every value an integer of ${width} digits, ${pct(unique)} of non-missing values unique (an account, card or phone number; values not listed)`,
+    );
   if (integers && nearUnique) {
     let lo = Infinity;
     let hi = -Infinity;
@@ -329,6 +369,37 @@ function structural(col: Column, n: number, o: GateOptions): GateDecision {
   }
   if (markerNote) return d('numeric', 'missing-markers', markerNote);
   return d('keep', 'ok', '');
+}
+
+/**
+ * Why an integer column holds phone numbers, or null: most present values are 11-digit mobiles
+ * (13… to 19…), or the name says phone and most values have 7 to 15 digits.
+ */
+function phoneNumbers(col: Column & { kind: 'numeric' }, present: number): string | null {
+  if (present < 20) return null;
+  let mobiles = 0;
+  let phoneWide = 0;
+  for (const v of col.values) {
+    if (Number.isNaN(v)) continue;
+    if (chineseMobile(v)) mobiles++;
+    const w = digitWidth(v);
+    if (w >= 7 && w <= 15) phoneWide++;
+  }
+  if (mobiles >= 0.8 * present) return `${pct(mobiles / present)} of its values are 11-digit mobile numbers`;
+  if (looksLikePhoneName(col.name) && phoneWide >= 0.8 * present)
+    return `a phone column by its name, ${pct(phoneWide / present)} of its values numbers of 7 to 15 digits`;
+  return null;
+}
+
+/** The digit count every present value shares (sorted ascending, integers), or 0 when they differ. */
+function fixedWidth(sorted: Float64Array): number {
+  if (sorted.length === 0) return 0;
+  const lo = sorted[0]!;
+  const hi = sorted[sorted.length - 1]!;
+  // widths grow with |v|: the extremes and zero crossing decide; a negative code is not a width
+  if (lo < 0) return 0;
+  const w = digitWidth(lo);
+  return digitWidth(hi) === w ? w : 0;
 }
 
 /** The column's AUC alone: its WoE on fine, non-monotonic bins (missing apart) against the label. */

@@ -295,3 +295,66 @@ describe('missing markers', () => {
     expect(d.reason).toMatch(/numeric apart from "\?" in \d+ rows: add it to --missing-markers/u);
   });
 });
+
+describe('data-quality gate: personal data', () => {
+  const m = 1000;
+  const rng = new Rng(17);
+  const label = Uint8Array.from({ length: m }, () => (rng.chance(0.3) ? 1 : 0));
+  const num = (name: string, f: (i: number) => number): Column => ({
+    name,
+    kind: 'numeric',
+    values: Float64Array.from({ length: m }, (_, i) => f(i)),
+  });
+  const cat = (name: string, f: (i: number) => string): Column => {
+    const cells = Array.from({ length: m }, (_, i) => f(i));
+    const levels = [...new Set(cells)];
+    return { name, kind: 'categorical', levels, codes: Int32Array.from(cells, (v) => levels.indexOf(v)) };
+  };
+  const mobiles = Array.from({ length: m }, () => 13_000_000_000 + rng.int(0, 6_999_999_999));
+  const mails = Array.from({ length: 30 }, (_, k) => `${rng.pick(first).toLowerCase()}.${k}@example.com`);
+  const cards = Array.from({ length: m }, () => 100_000_000_000 + rng.int(0, 899_999_999_999));
+  const columns: Column[] = [
+    // an 11-digit unique integer with a plain name (the review's `mobile` reached IV 0.90)
+    num('contact', (i) => mobiles[i]!),
+    // thirty addresses, each on many rows: few levels, so no identifier rule sees them
+    cat('email', () => rng.pick(mails)),
+    cat('tel', () => `+86 ${rng.int(130, 199)}-${rng.int(1000, 9999)}-${rng.int(1000, 9999)}`),
+    num('landline', () => rng.int(2_000_000, 89_999_999)),
+    // a card number: twelve digits, near-unique, neither a sequence nor an identifier name
+    num('card', (i) => cards[i]!),
+    // amounts: near-unique, widths from 3 to 5 digits (German credit's credit_amount: 921 of 1,000 unique)
+    num('credit_amount', () => Math.round(Math.exp(7.5 + 0.8 * rng.normal()))),
+    // nine-digit amounts spread over more than one width are amounts, not codes
+    num('exposure', () => rng.int(50_000_000, 2_000_000_000)),
+  ];
+  const ds: Dataset = { n: m, columns, label, period: new Array<string>(m).fill(''), ids: [] };
+  const report = qualityGate(ds);
+
+  it('drops e-mail addresses and phone numbers as contact data, whatever their count of levels', () => {
+    for (const c of ['contact', 'email', 'tel'])
+      expect(decisionOf(report, c), c).toMatchObject({ action: 'drop', rule: 'contact-data' });
+    expect(decisionOf(report, 'contact').reason).toMatch(/11-digit mobile numbers/u);
+    expect(decisionOf(report, 'email').reason).toMatch(/e-mail addresses/u);
+    expect(decisionOf(report, 'tel').reason).toMatch(/phone numbers/u);
+  });
+
+  it('drops a phone column by its name and number widths; a near-unique code of one wide width as an identifier', () => {
+    const named = qualityGate({ ...ds, columns: [{ ...columns[3]!, name: 'home_phone' }] });
+    expect(decisionOf(named, 'home_phone')).toMatchObject({ action: 'drop', rule: 'contact-data' });
+    expect(decisionOf(report, 'landline').rule).not.toBe('contact-data');
+    expect(decisionOf(report, 'card')).toMatchObject({ action: 'drop', rule: 'identifier' });
+    expect(decisionOf(report, 'card').reason).toMatch(/integer of 12 digits/u);
+  });
+
+  it('keeps amounts, near-unique as they are', () => {
+    expect(decisionOf(report, 'credit_amount')).toMatchObject({ action: 'keep', rule: 'ok' });
+    expect(decisionOf(report, 'exposure')).toMatchObject({ action: 'keep', rule: 'ok' });
+  });
+
+  it('never writes one of their values', () => {
+    const text = [...gateLines(report), JSON.stringify(report)].join('\n');
+    for (const v of [...mobiles, ...cards]) expect(text).not.toContain(String(v));
+    for (const v of mails) expect(text).not.toContain(v);
+    expect(text).not.toMatch(/\+86/u);
+  });
+});
