@@ -98,6 +98,11 @@ export const text = {
   rank: { 'zh-CN': '排名', en: 'Rank' },
   search_loan: { 'zh-CN': '贷款编号', en: 'Loan id' },
   cases_of: { 'zh-CN': '共 {n} 笔案件', en: '{n} cases' },
+  blocked_by: { 'zh-CN': '受联系规则限制', en: 'Blocked by contact rule' },
+  allowed_again: { 'zh-CN': '最早可于', en: 'Allowed again' },
+  when_lifted: { 'zh-CN': '限制解除后', en: 'when the restriction is lifted' },
+  today_instead: { 'zh-CN': '今日可做', en: 'Today instead' },
+  no_contact_today: { 'zh-CN': '今日不可联系', en: 'no contact allowed today' },
   scope: { 'zh-CN': '范围', en: 'Scope' },
   none: { 'zh-CN': '无', en: 'none' },
   loan_facts: { 'zh-CN': '贷款信息', en: 'Loan' },
@@ -322,6 +327,17 @@ export const outcomeLabels: Record<string, Text> = {
   refused: { 'zh-CN': '拒绝还款', en: 'Refused' },
   paid: { 'zh-CN': '已还款', en: 'Paid' },
   wrong_party: { 'zh-CN': '非本人', en: 'Wrong party' },
+};
+/** the contact rules a recommended action can be blocked by (pipelines/collections/contact-rules.ts ruleIds) */
+export const contactRuleLabels: Record<string, Text> = {
+  do_not_contact: { 'zh-CN': '禁止联系', en: 'do not contact' },
+  consent: { 'zh-CN': '已撤回联系同意', en: 'consent withdrawn' },
+  cooling_off_complaint: { 'zh-CN': '投诉冷静期', en: 'cooling-off after a complaint' },
+  cooling_off_refused: { 'zh-CN': '拒绝还款冷静期', en: 'cooling-off after a refusal' },
+  daily_cap: { 'zh-CN': '当日联系次数上限', en: 'daily contact cap' },
+  weekly_cap: { 'zh-CN': '每周联系次数上限', en: 'weekly contact cap' },
+  hours: { 'zh-CN': '允许联系时段', en: 'contact hours' },
+  min_gap: { 'zh-CN': '两次联系最短间隔', en: 'minimum gap between contacts' },
 };
 export const caseStageLabels: Record<string, Text> = {
   watch: { 'zh-CN': '关注', en: 'watch' },

@@ -4,6 +4,7 @@ import { bucketLabels, channelLabels, fiveClassLabels, formatMoney, formatPct, t
 import { segmentName } from '../../reports/summary/segments.ts';
 import { actionLabels, amount, caseStageLabels, label, outcomeLabels, t, type Lang } from './i18n.ts';
 import { jsonData, type Html } from './layout.ts';
+import { contactBlock } from './contact-block.ts';
 import type { LoanView } from './workbench-data.ts';
 
 /** What the outcome form shows again after a refusal (the values typed) or fresh (a new action id). */
@@ -100,7 +101,7 @@ export function loanBody(
                 <dt>${t(lang, 'expected_loss')}</dt>
                 <dd>${money(lang, c.expected_loss)}</dd>
                 <dt>${t(lang, 'action')}</dt>
-                <dd>${label(actionLabels, c.action, lang)}</dd>
+                <dd id="case-action">${label(actionLabels, c.action, lang)} ${contactBlock(c, lang)}</dd>
                 <dt>${t(lang, 'open_promises')}</dt>
                 <dd>
                   ${c.open_promises.length ? c.open_promises.map((p) => `${amount(p.amount)} @ ${p.date}`).join('; ') : '—'}

@@ -6,6 +6,7 @@ import { formatMoney, teamLabel } from '../../reports/i18n.ts';
 import { segmentName } from '../../reports/summary/segments.ts';
 import { actionLabels, amount, caseStageLabels, label, outcomeLabels, t, type Lang } from './i18n.ts';
 import type { Html } from './layout.ts';
+import { contactBlock } from './contact-block.ts';
 
 const sortKeys = ['rank', 'dpd', 'balance', 'expected_loss', 'probability', 'promised'] as const;
 type SortKey = (typeof sortKeys)[number];
@@ -138,7 +139,7 @@ export function queueBody(
                 ${c.amount_to_cure === null ? '—' : formatMoney(lang, c.amount_to_cure)}
               </td>
               <td>${c.grade}</td>
-              <td>${label(actionLabels, c.action, lang)}</td>
+              <td class="action">${label(actionLabels, c.action, lang)} ${contactBlock(c, lang)}</td>
               <td class="promises">
                 ${
                   c.open_promises.length

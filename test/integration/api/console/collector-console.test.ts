@@ -296,4 +296,33 @@ describe("a collector's console and recorded actions", () => {
     expect(text).toContain('客户说下周还');
     expect(text).toContain('value="form-terms-1"');
   });
+
+  it("the queue and the loan page show a contact rule's block, when allowed again and what instead, as /v1/cases gives them, in both languages", async () => {
+    const cases = (
+      (await (await api(keys.admin!, `/v1/cases?as_of=${asOf}&limit=1000`)).json()) as {
+        cases: { loan_id: string; action_blocked_by: string; next_allowed_at: string; allowed_action: string }[];
+      }
+    ).cases;
+    const e3 = cases.find((c) => c.loan_id === 'E3')!;
+    // refused on 06-29: no personal contact on the two days after
+    expect(e3.action_blocked_by).toBe('cooling_off_refused');
+    expect(e3.next_allowed_at).toMatch(/^2024-07-02/u);
+    const b = browser();
+    await b.signIn(keys.eastEarly!);
+    const words = {
+      en: ['Blocked by contact rule', 'cooling-off after a refusal', 'Allowed again', 'Today instead'],
+      'zh-CN': ['受联系规则限制', '拒绝还款冷静期', '最早可于', '今日可做'],
+    };
+    for (const [lang, want] of Object.entries(words)) {
+      const queue = await (await b.request(`/console/queue?as_of=${asOf}&lang=${lang}`)).text();
+      const row = (id: string) => new RegExp(`<tr data-loan="${id}">[\\s\\S]*?</tr>`, 'u').exec(queue)![0];
+      for (const w of [...want, e3.next_allowed_at]) expect(row('E3'), `${lang} ${w}`).toContain(w);
+      // every row shows a block exactly when the API's case has one
+      for (const c of cases.filter((x) => sees(scopes.eastEarly!, x.loan_id)))
+        expect(row(c.loan_id).includes(want[0]!), c.loan_id).toBe(c.action_blocked_by !== '');
+      const page = await (await b.request(`/console/loans/E3?as_of=${asOf}&lang=${lang}`)).text();
+      const action = /<dd id="case-action">[\s\S]*?<\/dd>/u.exec(page)![0];
+      for (const w of [...want, e3.next_allowed_at]) expect(action, `${lang} loan page ${w}`).toContain(w);
+    }
+  });
 });
