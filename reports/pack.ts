@@ -5,6 +5,7 @@ import type { Warehouse } from '../warehouse/connection.ts';
 import { csvTable } from '../warehouse/csv-cell.ts';
 import { firstSnapshotMonthEnd, requireSnapshotMonthEnd } from '../warehouse/data-horizon.ts';
 import { withRequestMemo } from '../warehouse/request-memo.ts';
+import { runMetric } from '../warehouse/metrics/run.ts';
 import { monthEndOf } from '../lib/dates.ts';
 import { metricWindow } from '../warehouse/metrics/window.ts';
 import { packTemplates } from './catalogue.ts';
@@ -42,6 +43,23 @@ export async function reportPeriod(wh: Warehouse, period: string, segment: Repor
   // the segment's values checked like any metric filter: an unknown region is refused, not an empty pack
   await assertKnownFilterValues(wh, segment);
   return { period, monthEnd, from, segment };
+}
+
+/**
+ * Refuses a segment without a loan at the month-end. Each value is known (reportPeriod), but
+ * together they can select nothing — a branch of another region — and the pack would be built and
+ * archived as that segment's month, every figure "—".
+ */
+export async function assertSegmentHasLoans(wh: Warehouse, p: ReportPeriod): Promise<void> {
+  const given = (['product', 'region', 'branch'] as const).filter((k) => p.segment[k]?.length);
+  if (given.length === 0) return;
+  const filters = Object.fromEntries(given.map((k) => [k, p.segment[k]]));
+  // the book's balance at the month-end, the overdue figures' own metric: no row, no loan
+  const { rows } = await runMetric(wh, 'overdue', { from: p.monthEnd, to: p.monthEnd, as_of: p.monthEnd, ...filters });
+  if (rows.length === 0)
+    throw new ReportRequestError(
+      `no loans in this segment (${given.map((k) => `${k} ${p.segment[k]!.join(',')}`).join(', ')}) at ${p.monthEnd}: nothing to report, no pack written or archived`,
+    );
 }
 
 export interface BuiltChart {
@@ -247,6 +265,7 @@ export async function buildReportPack(
     throw new ReportRequestError(
       `period ${o.period} is before the first snapshot month-end ${first}: there is no data to report`,
     );
+  await assertSegmentHasLoans(wh, p);
   makeDirectory(o.outDir);
   // one scope for the pack's reads: a query its summary and charts both run is run once (request-memo.ts)
   const assembled = await withRequestMemo(() =>

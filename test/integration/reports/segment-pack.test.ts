@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { reportCommand, runReport } from '../../../bin/commands/report.ts';
 import { valuesFor } from '../../../bin/cli/command.ts';
@@ -8,6 +8,7 @@ import { reportError } from '../../../bin/cli/report-error.ts';
 import { createApp } from '../../../api/app.ts';
 import { createApiKey } from '../../../api/auth/keys.ts';
 import { packTemplates } from '../../../reports/catalogue.ts';
+import { listArchive } from '../../../reports/archive/store.ts';
 import { buildReportPack, reportPeriod, rowsCsv } from '../../../reports/pack.ts';
 import { cjkFontFile } from '../../../reports/render/fonts.ts';
 import type { Pack, ReportSegment } from '../../../reports/template.ts';
@@ -151,6 +152,48 @@ describe('segment packs (report --product/--region/--branch): the metrics filter
     // the same chart through the API is the pack's CSV
     const ok = await get(`overdue-trend?period=2024-06&format=csv&region=${region}`);
     expect(await ok.text()).toBe(readFileSync(join(dir, 'management', 'overdue-trend.csv'), 'utf8'));
+  });
+
+  it('a segment without loans (a branch of another region) is refused: one line, exit 2, nothing written or archived', async () => {
+    const config = loadConfig({ LOANWATCH_DATA_DIR: join(dir, 'data') });
+    const silent: Output = { line: () => undefined, write: () => Promise.resolve() };
+    const known = await knownFilterValues(wh);
+    const region = known.region[0]!;
+    // branches are named after their region (north-01): one of another region selects no loan
+    const branch = known.branch.find((b) => !b.startsWith(`${region}-`))!;
+    const out = join(dir, 'empty-segment');
+    const before = (await listArchive(wh)).length;
+    const error = await runReport(
+      wh,
+      config,
+      silent,
+      valuesFor(reportCommand, {
+        period: '2024-06',
+        pack: ['management'],
+        lang: ['en'],
+        region: [region],
+        branch: [branch],
+        out,
+      }),
+    ).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    const printed: string[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => {
+      printed.push(a.join(' '));
+    });
+    try {
+      expect(reportError(error)).toBe(2);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(printed).toHaveLength(1);
+    expect(printed[0]).toBe(
+      `loanwatch: no loans in this segment (region ${region}, branch ${branch}) at 2024-06-30: nothing to report, no pack written or archived`,
+    );
+    expect(existsSync(out)).toBe(false);
+    expect((await listArchive(wh)).length).toBe(before);
   });
 
   it("a segment pack's default folder is its own: it never overwrites the whole book's", async () => {
