@@ -1,4 +1,5 @@
-import { basename, join } from 'node:path';
+import { statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { queryRows, type Warehouse } from '../warehouse/connection.ts';
 import { tableRef } from '../warehouse/ddl.ts';
 import { loadFeatureRows } from './data/load-features.ts';
@@ -24,6 +25,8 @@ import { DatasetError, defaultMissingMarkers, type Dataset } from './data/datase
 import type { GatedMetrics } from './model-card.ts';
 import { makeDirectory } from '../lib/make-directory.ts';
 import { writeFileAtomic } from '../lib/atomic-file.ts';
+import { realPathOf, sameFile } from '../lib/output-path.ts';
+import { UserError } from '../lib/user-error.ts';
 
 /**
  * The data-quality gate on the training part (docs/models.md): its lines printed, a leaky column
@@ -167,6 +170,35 @@ export interface TableTrainOptions extends TrainRequest, TableLoadOptions {
   log?: (line: string) => void;
 }
 
+/** The files written into each version's folder (registerAll): an input among them would be replaced. */
+const versionFiles = ['artifact.json', 'model-card.md', 'model-card.json', splitFileName];
+
+/**
+ * Refuses a models folder that would overwrite the table being read: `--out` naming the table itself
+ * (or any file: it is a folder), or the table sitting where a version's files go
+ * (`<out>/<name>/v<N>/split.csv`).
+ */
+function refuseOutputOverInput(table: string, outDir: string, names: readonly string[]) {
+  const realOut = realPathOf(outDir);
+  if (realOut !== null && !statSync(realOut).isDirectory())
+    throw new UserError(
+      sameFile(outDir, table)
+        ? `--out ${outDir} is the feature table being read: --out names the folder the models' files go to`
+        : `--out ${outDir} is a file: --out names the folder the models' files go to`,
+    );
+  const real = realPathOf(table);
+  if (realOut === null || real === null) return;
+  const versionDir = dirname(real);
+  if (
+    versionFiles.includes(basename(real)) &&
+    /^v\d+$/u.test(basename(versionDir)) &&
+    names.some((name) => dirname(versionDir) === join(realOut, name))
+  )
+    throw new UserError(
+      `the feature table ${table} is where a model version's ${basename(real)} is written under --out ${outDir}: move the table, or give another --out`,
+    );
+}
+
 /** Application-style models on any feature table (CSV): seeded random split, train, register. */
 export async function trainTableModels(wh: Warehouse, o: TableTrainOptions): Promise<Registered[]> {
   const log =
@@ -176,6 +208,12 @@ export async function trainTableModels(wh: Warehouse, o: TableTrainOptions): Pro
     });
   // a missing file or a directory is one line before any progress is printed
   assertInputFile(o.path, 'feature table');
+  const prefix = (o.name ?? basename(o.path).replace(/\.[^.]+$/, '')).toLowerCase().replace(/[^a-z0-9_]+/g, '_');
+  refuseOutputOverInput(
+    o.path,
+    o.outDir,
+    o.kinds.map((k) => `${prefix}_${k}`),
+  );
   log(`loading ${o.path}`);
   const ds = await loadFeatureTable(o.path, o);
   const numeric = ds.columns.filter((c) => c.kind === 'numeric').length;
@@ -183,7 +221,6 @@ export async function trainTableModels(wh: Warehouse, o: TableTrainOptions): Pro
   const split = randomSplit(ds, 1 - o.testShare, o.seed);
   const { trainIdx } = split;
   log(`split (seed ${o.seed}): ${split.train.n} rows to train, ${split.test.n} to test`);
-  const prefix = (o.name ?? basename(o.path).replace(/\.[^.]+$/, '')).toLowerCase().replace(/[^a-z0-9_]+/g, '_');
   // a leaky column is refused by the gate, a one-class or empty part inside trainModels: both before
   // anything is trained or registered
   const { train, test, report, request, features } = gate(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cliHarness } from '../../helpers/cli.ts';
 import { sharedData } from '../../helpers/shared-data.ts';
@@ -64,10 +64,46 @@ describe('score --table', () => {
     const partial = join(dir, 'partial.csv');
     writeFileSync(partial, 'duration_in_month,creditability\n6,good\n');
     cases.push([['score', '--table', partial, '--model', 'germancredit_scorecard@1'], /partial\.csv: no column "/u]);
+    // an --out that is the input (as itself or through a link) is refused before a row is read, the file untouched
+    const inplace = join(dir, 'inplace.csv');
+    writeFileSync(inplace, 'duration_in_month,creditability\n6,good\n');
+    symlinkSync(inplace, join(dir, 'inplace-link.csv'));
+    cases.push(
+      [
+        ['score', '--table', inplace, '--model', 'germancredit_scorecard@1', '--out', inplace],
+        /--out .*inplace\.csv is the input table .*inplace\.csv: writing there would replace what is read/u,
+      ],
+      [
+        ['score', '--table', inplace, '--model', 'germancredit_scorecard@1', '--out', join(dir, 'inplace-link.csv')],
+        /inplace-link\.csv is the input table/u,
+      ],
+      [
+        ['train', '--table', inplace, '--target', 'creditability', '--out', inplace],
+        /--out .*inplace\.csv is the feature table being read: --out names the folder/u,
+      ],
+    );
+    const versionDir = join(dir, 'models', 'split_scorecard', 'v1');
+    mkdirSync(versionDir, { recursive: true });
+    writeFileSync(join(versionDir, 'split.csv'), 'duration_in_month,creditability\n6,good\n');
+    cases.push([
+      [
+        'train',
+        '--table',
+        join(versionDir, 'split.csv'),
+        '--target',
+        'creditability',
+        '--name',
+        'split',
+        '--out',
+        join(dir, 'models'),
+      ],
+      /is where a model version's split\.csv is written under --out/u,
+    ]);
     for (const [args, message] of cases) {
       expect(await run(...args)).toBe(2);
       expect(err.join('\n')).toMatch(message);
       expect(err.join('\n')).not.toMatch(/\n\s+at /u);
     }
+    expect(readFileSync(inplace, 'utf8')).toBe('duration_in_month,creditability\n6,good\n');
   });
 });
