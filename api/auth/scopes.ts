@@ -1,4 +1,6 @@
-import type { Warehouse } from '../../warehouse/connection.ts';
+import { querySql, type Warehouse } from '../../warehouse/connection.ts';
+import { tableRef } from '../../warehouse/ddl.ts';
+import { param, sql, trusted } from '../../warehouse/sql.ts';
 import { knownFilterValues } from '../../warehouse/metrics/known-values.ts';
 
 /**
@@ -16,4 +18,27 @@ export async function knownScopes(wh: Warehouse): Promise<{ regions: string[]; t
 export function listForMessage(values: string[], max = 12): string {
   if (values.length === 0) return '(none)';
   return values.length <= max ? values.join(', ') : `${values.slice(0, max).join(', ')}, … (${values.length} in all)`;
+}
+
+/**
+ * The teams that work a region: the teams of the actions on its loans. A collector scoped to a team
+ * of another region (east with north-late) had an empty queue — his team's loans are not in his
+ * region — yet, with the region alone deciding what he may open, could record on any loan of it.
+ */
+export async function teamsOfRegion(wh: Warehouse, region: string): Promise<string[]> {
+  const rows = await querySql<{ team: string }>(
+    wh,
+    sql`SELECT DISTINCT toString(a.team) AS team FROM ${trusted(tableRef(wh, 'collection_actions'))} AS a
+      WHERE a.team != '' AND a.loan_id IN (SELECT loan_id FROM ${trusted(tableRef(wh, 'loans'))} WHERE region = ${param(region, 'String')})
+      ORDER BY team`,
+  );
+  return rows.map((r) => r.team);
+}
+
+/** Why a team cannot scope a collector of the region, or '' when it can. */
+export async function teamRegionProblem(wh: Warehouse, region: string, team: string): Promise<string> {
+  const teams = await teamsOfRegion(wh, region);
+  return teams.includes(team)
+    ? ''
+    : `team "${team}" does not work in region "${region}": the teams of ${region} are ${listForMessage(teams)}`;
 }

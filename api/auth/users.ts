@@ -5,7 +5,7 @@ import { UserError } from '../../lib/user-error.ts';
 import type { ApiKey } from './keys.ts';
 import { hashPassword, passwordMatches, passwordProblem, type ScryptCost } from './passwords.ts';
 import { roles, type Role } from './permissions.ts';
-import { knownScopes, listForMessage } from './scopes.ts';
+import { knownScopes, listForMessage, teamRegionProblem } from './scopes.ts';
 
 /**
  * Console users: a name and a password instead of an API key, with exactly the fields a key has
@@ -123,6 +123,8 @@ export async function createUser(wh: Warehouse, u: NewUser, cost?: ScryptCost): 
       throw new ConsoleUserError(`unknown region "${region}": known regions are ${listForMessage(known.regions)}`);
     if (team && !known.teams.includes(team))
       throw new ConsoleUserError(`unknown team "${team}": known teams are ${listForMessage(known.teams)}`);
+    const elsewhere = team ? await teamRegionProblem(wh, region, team) : '';
+    if (elsewhere) throw new ConsoleUserError(elsewhere);
   }
   const problem = passwordProblem(u.password);
   if (problem) throw new ConsoleUserError(problem);

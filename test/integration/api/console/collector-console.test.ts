@@ -325,4 +325,25 @@ describe("a collector's console and recorded actions", () => {
       for (const w of [...want, e3.next_allowed_at]) expect(action, `${lang} loan page ${w}`).toContain(w);
     }
   });
+
+  it("a collector's team must work in his region: the users page and keys refuse another region's team", async () => {
+    const b = browser();
+    await b.signIn(keys.admin!);
+    const token = await b.csrf('/console/users');
+    const before = await count(wh, 'console_users');
+    const create = (form: Record<string, string>) =>
+      b.request('/console/users', { method: 'POST', form: { _csrf: token, role: 'collector', ...form } });
+    const r = await create({ name: 'wang', region: 'east', team: 'north-late' });
+    expect(r.status).toBe(400);
+    const text = await r.text();
+    expect(text).toMatch(
+      /team &quot;north-late&quot; does not work in region &quot;east&quot;: the teams of east are east-early, east-late/u,
+    );
+    expect(text).not.toContain('id="first-password"');
+    expect(await count(wh, 'console_users')).toBe(before);
+    await expect(createApiKey(wh, { role: 'collector', region: 'north', team: 'east-early' })).rejects.toThrow(
+      /does not work in region "north"/u,
+    );
+    expect((await create({ name: 'wang', region: 'east', team: 'east-late' })).status).toBe(200);
+  });
 });
