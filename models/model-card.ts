@@ -155,6 +155,7 @@ export function modelCardMarkdown(m: ModelVersion): string {
       : []),
     `- WoE convention: WoE = ln(%bad / %good) (positive = riskier); probabilities are of the bad outcome`,
     '',
+    ...(q.warnings?.length ? ['## Warnings', '', ...q.warnings.map((w) => `- ${w}`), ''] : []),
     ...dataQualitySection((q as GatedMetrics).data_quality),
     '## Quality',
     '',

@@ -26,6 +26,8 @@ export interface ModelMetrics {
   train_end: string | null;
   /** how the probabilities were calibrated and the reliability curve before and after (versions before issue 21 have none) */
   probability_calibration?: ProbabilityCalibration;
+  /** what a modeler must know before using the model (a test AUC at or below chance, …), printed at training */
+  warnings?: string[];
 }
 
 export const scoreModel = (art: ModelArtifact, ds: Dataset): Scores =>

@@ -67,6 +67,21 @@ export function checkTrainingInput(train: Dataset, test: Dataset, features: stri
   }
 }
 
+/**
+ * The test AUC at or below which a model ranks no better than chance: warned of at training (printed
+ * and in the card) and refused as a champion by the promote gate (registry.ts `minAuc`).
+ */
+export const chanceAuc = 0.5;
+
+/** A model that ranks its test rows no better than chance is registered, but never silently. */
+export function weakModelWarnings(kind: string, testAuc: number): string[] {
+  return testAuc <= chanceAuc
+    ? [
+        `${kind}: test AUC ${testAuc.toFixed(4)} ≤ ${chanceAuc}: it ranks the test rows no better than chance (worse than random below it); do not use it — the promote gate refuses it`,
+      ]
+    : [];
+}
+
 /** Trains each requested model on `train` and measures it on `test` (an out-of-time or seeded random hold-out). */
 export async function trainModels(
   train: Dataset,
@@ -151,7 +166,10 @@ export async function trainModels(
     if (!pTrain.every(Number.isFinite) || !pTest.every(Number.isFinite))
       throw new Error(`${kind} produced a non-finite probability: training diverged`);
     const edges = baselineEdges(pTrain);
-    log(`${kind}: trained in ${seconds.toFixed(1)} s; test AUC ${auc(pTest, test.label).toFixed(4)}`);
+    const testAuc = auc(pTest, test.label);
+    log(`${kind}: trained in ${seconds.toFixed(1)} s; test AUC ${testAuc.toFixed(4)}`);
+    const warnings = weakModelWarnings(kind, testAuc);
+    for (const w of warnings) log(`warning: ${w}`);
     out.push({
       kind,
       artifact,
@@ -167,6 +185,7 @@ export async function trainModels(
         train_seconds: seconds,
         train_end: trainEnd,
         probability_calibration: report,
+        ...(warnings.length ? { warnings } : {}),
       },
     });
   }

@@ -18,6 +18,11 @@ const promoteFlags = {
     'AUC the challenger must add over the champion',
     'X',
   ),
+  'min-auc': flag(
+    z.coerce.number({ error: 'expected a number' }).min(0).max(1).default(defaultGate.minAuc),
+    'out-of-time AUC a version must exceed to be champion (0.5: chance)',
+    'X',
+  ),
   'max-psi': flag(
     z.coerce.number({ error: 'expected a number' }).gt(0).default(defaultGate.maxPsi),
     'largest score PSI allowed',
@@ -42,7 +47,7 @@ export type PromoteFlags = FlagValues<typeof promoteFlags> & { name: string; ver
 
 export const promoteCommand = defineCommand({
   name: 'promote',
-  summary: 'make a model version the champion, through the gate (AUC margin, stability)',
+  summary: 'make a model version the champion, through the gate (AUC above chance and the margin, stability)',
   args: promoteArgs,
   flags: promoteFlags,
   examples: ['loanwatch promote dpd30_3m_gbm 1 --reason "first champion"'],
@@ -56,7 +61,7 @@ export async function runPromote(wh: Warehouse, out: Output, f: PromoteFlags) {
     version: f.version,
     actor: f.by,
     reason: f.reason,
-    gate: { aucMargin: f.margin, maxPsi: f['max-psi'] },
+    gate: { aucMargin: f.margin, maxPsi: f['max-psi'], minAuc: f['min-auc'] },
   });
   out.line(
     `${e.model_name} v${e.version} is now the champion for ${e.target} (AUC ${e.challenger_auc.toFixed(4)}${e.champion_auc === null ? '' : ` vs ${e.champion_auc.toFixed(4)}`}, PSI ${e.score_psi.toFixed(4)}), by ${e.actor}: ${e.reason}`,

@@ -35,8 +35,13 @@ export class RegistryError extends UserError {
 export interface GateOptions {
   aucMargin: number;
   maxPsi: number;
+  /**
+   * a version whose out-of-time AUC is at or below this floor is never champion, first or not: at
+   * 0.5 it ranks no better than chance (a first champion had no AUC to beat, so one at 0.4639 passed)
+   */
+  minAuc: number;
 }
-export const defaultGate: GateOptions = { aucMargin: 0.005, maxPsi: 0.1 };
+export const defaultGate: GateOptions = { aucMargin: 0.005, maxPsi: 0.1, minAuc: 0.5 };
 
 export async function registerModel(wh: Warehouse, m: Omit<ModelVersion, 'version' | 'created_at'>): Promise<number> {
   const [r] = await queryRows<{ v: string }>(
@@ -141,15 +146,15 @@ export async function currentChampion(wh: Warehouse, target: string): Promise<Mo
 }
 
 /**
- * Makes a version the champion of its target if it passes the gate: its score PSI between
- * training and the out-of-time sample is below the maximum, and its out-of-time AUC beats the
- * current champion's by the margin. A refusal throws with both numbers and changes nothing.
+ * Makes a version the champion of its target if it passes the gate: its out-of-time AUC is above
+ * the floor (`minAuc`, 0.5: chance), its score PSI between training and the out-of-time sample is
+ * below the maximum, and its out-of-time AUC beats the current champion's by the margin. A refusal throws with both numbers and changes nothing.
  */
 export async function promote(
   wh: Warehouse,
-  p: { name: string; version: number; actor: string; reason: string; gate?: GateOptions },
+  p: { name: string; version: number; actor: string; reason: string; gate?: Partial<GateOptions> },
 ): Promise<ChampionEvent> {
-  const gate = p.gate ?? defaultGate;
+  const gate = { ...defaultGate, ...p.gate };
   const challenger = await loadModel(wh, p.name, p.version);
   const champion = await currentChampion(wh, challenger.target);
   const auc = challenger.metrics.test.auc;
@@ -157,6 +162,10 @@ export async function promote(
   const problems: string[] = [];
   if (champion?.model_name === challenger.model_name && champion.version === challenger.version)
     problems.push('already the champion');
+  if (!(auc > gate.minAuc))
+    problems.push(
+      `out-of-time AUC ${auc.toFixed(4)} is not above the AUC floor ${gate.minAuc} (at 0.5 a model ranks no better than chance; promote --min-auc sets the floor)`,
+    );
   if (!(psi < gate.maxPsi)) problems.push(`score PSI ${psi.toFixed(4)} is not below ${gate.maxPsi}`);
   if (champion && !(auc >= champion.metrics.test.auc + gate.aucMargin)) {
     problems.push(
