@@ -4,6 +4,7 @@ import type { Session, SessionStore } from '../auth/sessions.ts';
 import { tokensMatch } from '../auth/sessions.ts';
 import type { AppEnv } from '../context.ts';
 import { AuthError } from '../errors.ts';
+import { auditDenial } from '../audit.ts';
 import { authenticate } from '../middleware.ts';
 
 export const sessionCookie = 'lw_session';
@@ -55,6 +56,13 @@ export function checkCsrf(form: Record<string, string>, expected: string | undef
     });
 }
 
+/** the page a console form is posted from: a loan's page for its outcome form, a version's card for its promote form, the users page for a disable */
+export const formPage = (path: string) =>
+  path
+    .replace(/\/(actions|promote)$/u, '')
+    .replace(/^\/console\/users\/[^/]+\/disable$/u, '/console/users')
+    .replace(/^\/console\/logout$/u, '/console');
+
 /**
  * The console's pages need a session: without one a page asks for sign-in (a POST is refused, 401);
  * with one, the session's key is the request's key — so requirePermission, scopedFilters and the
@@ -66,11 +74,14 @@ export const requireSession =
   async (c, next) => {
     const s = await store.get(c.get('deps').wh, getCookie(c, sessionCookie));
     if (!s) {
-      if (c.req.method === 'GET') {
-        const u = new URL(c.req.url);
+      const u = new URL(c.req.url);
+      if (c.req.method === 'GET')
         return c.redirect(`/console/login?next=${encodeURIComponent(`${u.pathname}${u.search}`)}`, 303);
-      }
-      throw new AuthError('unauthorized', 'sign in first (no or expired session)', { reason: 'no_session' });
+      // a form sent after the session ended (8 h idle, a sign-out elsewhere): back to sign-in, then to
+      // the page the form is on — not a bare 401 without a way on. Still a refusal, audited as one;
+      // nothing of the form is kept (its note could hold personal data: not in a URL)
+      await auditDenial(c, 401, { reason: 'no_session' });
+      return c.redirect(`/console/login?next=${encodeURIComponent(`${formPage(u.pathname)}${u.search}`)}`, 303);
     }
     c.set('key', s.key);
     c.set('session', s);

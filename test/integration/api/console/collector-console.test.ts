@@ -346,4 +346,29 @@ describe("a collector's console and recorded actions", () => {
     );
     expect((await create({ name: 'wang', region: 'east', team: 'east-late' })).status).toBe(200);
   });
+
+  it('a form sent after the session ended goes to sign-in and from there back to the loan page; nothing is written', async () => {
+    const b = browser();
+    await b.signIn(keys.eastEarly!);
+    const token = await b.csrf(`/console/loans/E1?as_of=${asOf}`);
+    expect((await b.request('/console/logout', { method: 'POST', form: { _csrf: token } })).status).toBe(303);
+    const before = await count(wh, 'collection_actions');
+    const r = await b.request(`/console/loans/E1/actions?as_of=${asOf}`, {
+      method: 'POST',
+      form: { _csrf: token, action_id: 'late-1', action_date: asOf, channel: 'phone', outcome: 'contacted', note: 'x' },
+    });
+    expect(r.status).toBe(303);
+    const next = `/console/loans/E1?as_of=${asOf}`;
+    expect(r.headers.get('location')).toBe(`/console/login?next=${encodeURIComponent(next)}`);
+    expect(await count(wh, 'collection_actions')).toBe(before);
+    // the sign-in page carries it, and signing in lands on the loan page
+    const login = await (await b.request(r.headers.get('location')!)).text();
+    expect(login).toContain(`name="next" value="${next.replace('&', '&amp;')}"`);
+    const csrf = /name="_csrf" value="([^"]+)"/u.exec(login)![1]!;
+    const signed = await b.request('/console/login', {
+      method: 'POST',
+      form: { _csrf: csrf, key: keys.eastEarly!, next },
+    });
+    expect(signed.headers.get('location')).toBe(next);
+  });
 });
