@@ -502,7 +502,9 @@ export function consoleRoutes(store: SessionStore) {
 
   accountPages(app, { store, session, render });
 
-  app.notFound((c) => {
+  // a mounted sub-app's notFound is not asked (the parent's answers, in JSON): a page no route
+  // serves is this console page instead, in the reader's language
+  const notFoundPage = (c: Context<ConsoleEnv>) => {
     const lang = langOf(c);
     return c.html(
       render(
@@ -510,11 +512,14 @@ export function consoleRoutes(store: SessionStore) {
         lang,
         t(lang, 'not_found'),
         html`<h1>404</h1>
-          <p>${t(lang, 'not_found')}</p>`,
+          <p>${t(lang, 'not_found')}</p>
+          <p><a href="/console">${t(lang, 'back')}</a></p>`,
       ),
       404,
     );
-  });
+  };
+  app.get('*', notFoundPage);
+  app.notFound(notFoundPage);
 
   /**
    * Errors as pages: a refusal (401/403) is audited as on the API; a page asked for without a

@@ -371,4 +371,22 @@ describe("a collector's console and recorded actions", () => {
     });
     expect(signed.headers.get('location')).toBe(next);
   });
+
+  it("an unknown console address is the console's 404 page in the reader's language, signed in or not", async () => {
+    const b = browser();
+    for (const signedIn of [false, true]) {
+      if (signedIn) await b.signIn(keys.eastEarly!);
+      for (const [lang, words] of [
+        ['en', 'Not found'],
+        ['zh-CN', '未找到'],
+      ] as const) {
+        const r = await b.request(`/console/nope?lang=${lang}`);
+        expect(r.status).toBe(404);
+        expect(r.headers.get('content-type')).toMatch(/text\/html/u);
+        const text = await r.text();
+        expect(text).toContain(words);
+        expect(text).toContain('<html');
+      }
+    }
+  });
 });
