@@ -51,7 +51,9 @@ function calibrationSection(c: ProbabilityCalibration | undefined): string[] {
   const method =
     c.method === 'none'
       ? 'Not calibrated (`--calibration none`): the probabilities are the model’s own. Reliability curve of the test part:'
-      : `Platt scaling: calibrated probability = σ(a·z + b) of the model’s log-odds z, a = ${c.a.toFixed(6)}, b = ${c.b.toFixed(6)} (${c.fitted}), fitted on ${c.held_back} — ${c.rows} rows (${c.bads} bad) no model was fitted on; the test part is never used. It is folded into the model’s parameters${c.a > 0 ? ', so ranking, AUC, KS and reason codes are unchanged' : ''}; the quality, gains and calibration tables above, the points, the grades, the exported SQL and every score are calibrated. Platt rather than isotonic: strictly monotonic (no ties, so AUC and the champion gate are untouched), two parameters that stay stable on a few hundred held-back bads, and one expression in every scorer.`;
+      : c.skipped
+        ? `Not calibrated although Platt scaling was asked for: ${c.skipped} (${c.held_back}, ${c.rows} rows, ${c.bads} bad). Reliability curve of the test part:`
+        : `Platt scaling: calibrated probability = σ(a·z + b) of the model’s log-odds z, a = ${c.a.toFixed(6)}, b = ${c.b.toFixed(6)} (${c.fitted}), fitted on ${c.held_back} — ${c.rows} rows (${c.bads} bad) no model was fitted on; the test part is never used. It is folded into the model’s parameters${c.a > 0 ? ', so ranking, AUC, KS and reason codes are unchanged' : ''}; the quality, gains and calibration tables above, the points, the grades, the exported SQL and every score are calibrated. Platt rather than isotonic: strictly monotonic (no ties, so AUC and the champion gate are untouched), two parameters that stay stable on a few hundred held-back bads, and one expression in every scorer.`;
   return [
     '## Probability calibration',
     '',

@@ -158,7 +158,8 @@ export async function trainModels(
       heldBackDescription: held.description,
       test,
     });
-    if (method !== 'none')
+    if (report.skipped) log(`${kind}: not calibrated: ${report.skipped}`);
+    else if (method !== 'none')
       log(
         `${kind}: calibrated (Platt, a ${report.a.toFixed(3)}, b ${report.b.toFixed(3)}) on ${report.rows} held-back rows; test ECE ${report.test.ece_before.toFixed(4)} → ${report.test.ece_after.toFixed(4)}`,
       );

@@ -19,6 +19,8 @@ export interface ProbabilityCalibration {
   a: number;
   b: number;
   fitted: PlattFit['fitted'] | 'not calibrated';
+  /** why Platt scaling was asked for but not applied (too few events on the held-back part, a collapsed slope) */
+  skipped?: string;
   /** ECE on the held-back part, before and after (after is in-sample there) */
   held_back_ece: { before: number; after: number };
   /** on the test part: ECE and the reliability curve (ten equal-count bins) before and after */
@@ -56,6 +58,34 @@ export function foldPlatt(art: ModelArtifact, a: number, b: number): ModelArtifa
   };
 }
 
+/**
+ * What a Platt fit needs to be trusted. Its two parameters come from the held-back part alone: with 10
+ * bads of 156 rows the slope came out 0.058 and every PD was flattened into 0.037–0.103, a model that
+ * ranked (AUC unchanged) but whose probabilities said nothing. Below 30 bads or 30 goods (the same
+ * minimum the scorecard's refinement asks of that part) the model keeps its own probabilities; so it
+ * does when the fitted slope is below 0.2 (the log-odds squeezed to a fifth of their spread or less:
+ * the held-back rows barely rank as the model does) or not positive.
+ */
+export const plattMinimum = { events: 30, nonEvents: 30, slope: 0.2 };
+
+/** Why the held-back part cannot carry a Platt fit, or null. */
+export function tooFewForPlatt(label: Uint8Array): string | null {
+  let bads = 0;
+  for (const y of label) bads += y ? 1 : 0;
+  const goods = label.length - bads;
+  if (bads >= plattMinimum.events && goods >= plattMinimum.nonEvents) return null;
+  return `the held-back part has ${bads} bad and ${goods} good rows, fewer than the ${plattMinimum.events} of each a Platt fit needs: the model's own probabilities are kept`;
+}
+
+/** Why a fitted Platt map is not applied, or null. */
+export function collapsedPlatt(fit: PlattFit): string | null {
+  if (fit.fitted === 'intercept only')
+    return `the fitted slope was not positive (the held-back rows do not rank as the model does): the model's own probabilities are kept`;
+  if (fit.a < plattMinimum.slope)
+    return `the fitted slope a = ${fit.a.toFixed(3)} is below ${plattMinimum.slope} (it would flatten every probability towards the mean): the model's own probabilities are kept`;
+  return null;
+}
+
 /** The held-back rows of the training window as a data set. */
 export const heldBackRows = (train: Dataset, held: HeldBack) =>
   subset(
@@ -78,6 +108,8 @@ export interface Calibrated {
   heldBefore: Float64Array;
   /** the calibrated model's probabilities of the training rows (its PSI baseline) */
   train: Float64Array;
+  /** why Platt scaling was asked for and not applied */
+  skipped?: string;
 }
 
 /** The raw model's log-odds of the training rows and of the held-back rows, when its training computed them. */
@@ -101,13 +133,16 @@ export function calibrateModel(
 ): Calibrated {
   const z = parts.rawLogOdds;
   const heldBefore = z ? z.heldBack.map(sigmoid) : probabilityOf(raw, parts.heldBack);
-  const fit: PlattFit | null =
-    method === 'platt' ? fitPlatt(Float64Array.from(heldBefore, logOdds), parts.heldBack.label) : null;
+  const few = method === 'platt' ? tooFewForPlatt(parts.heldBack.label) : null;
+  const fitted: PlattFit | null =
+    method === 'platt' && !few ? fitPlatt(Float64Array.from(heldBefore, logOdds), parts.heldBack.label) : null;
+  const skipped = few ?? (fitted ? collapsedPlatt(fitted) : null);
+  const fit = skipped ? null : fitted;
   const calibrated = fit ? foldPlatt(raw, fit.a, fit.b) : raw;
   const train = z ? z.train.map((v) => sigmoid(fit ? fit.a * v + fit.b : v)) : probabilityOf(calibrated, parts.train);
   const scoreEdges = baselineEdges(train);
   const artifact = { ...calibrated, baseline: { scoreEdges, scoreCounts: countByEdges(train, scoreEdges) } };
-  return { artifact, method, fit, heldBefore, train };
+  return { artifact, method, fit, heldBefore, train, ...(skipped ? { skipped } : {}) };
 }
 
 /**
@@ -140,6 +175,7 @@ export function calibrationReport(
       a: fit?.a ?? 1,
       b: fit?.b ?? 0,
       fitted: fit?.fitted ?? 'not calibrated',
+      ...(c.skipped ? { skipped: c.skipped } : {}),
       held_back_ece: { before: ece(heldBefore, heldBack.label), after: ece(heldAfter, heldBack.label) },
       test: {
         ece_before: ece(testBefore, test.label),

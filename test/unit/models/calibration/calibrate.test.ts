@@ -228,3 +228,45 @@ function trainGbmDefaults() {
     seed: 1,
   };
 }
+
+describe('Platt scaling refused on a part that cannot carry it', () => {
+  const ds = book(6_000, 11);
+  const raw = network;
+  /** A held-back part of `n` rows with `bads` bads, the label drawn `informed` by the model's own ranking or at random. */
+  const heldBack = (n: number, bads: number, informed: boolean): Dataset => {
+    const rows = book(n, 12);
+    const p = probabilityOf(raw, rows);
+    const rng = new Rng(13);
+    const order = [...p.keys()].sort((i, j) => (informed ? p[j]! - p[i]! : rng.next() - 0.5));
+    const label = new Uint8Array(n);
+    for (const i of order.slice(0, bads)) label[i] = 1;
+    return { ...rows, label };
+  };
+  const rawTrain = probabilityOf(raw, ds);
+
+  it('too few bads (10 of 156): the model keeps its own probabilities, and says why', () => {
+    const c = calibrateModel(raw, 'platt', { train: ds, heldBack: heldBack(156, 10, true) });
+    expect(c.fit).toBeNull();
+    expect(c.skipped).toMatch(/10 bad and 146 good rows, fewer than the 30 of each a Platt fit needs/u);
+    expect(Array.from(probabilityOf(c.artifact, ds))).toEqual(Array.from(rawTrain));
+    const { report } = calibrationReport(raw, c, {
+      heldBack: heldBack(156, 10, true),
+      heldBackDescription: 'h',
+      test: ds,
+    });
+    expect(report).toMatchObject({ a: 1, b: 0, fitted: 'not calibrated', skipped: c.skipped });
+  });
+
+  it('a slope that collapses (labels the model does not rank): not applied, with the slope named', () => {
+    const c = calibrateModel(raw, 'platt', { train: ds, heldBack: heldBack(2_000, 300, false) });
+    expect(c.fit).toBeNull();
+    expect(c.skipped).toMatch(/the fitted slope (a = -?0\.\d{3} is below 0\.2|was not positive)/u);
+    expect(Array.from(probabilityOf(c.artifact, ds))).toEqual(Array.from(rawTrain));
+  });
+
+  it('enough events of both kinds and a ranking part: calibrated', () => {
+    const c = calibrateModel(raw, 'platt', { train: ds, heldBack: heldBack(2_000, 300, true) });
+    expect(c.fit?.a).toBeGreaterThan(0.2);
+    expect(c.skipped).toBeUndefined();
+  });
+});
