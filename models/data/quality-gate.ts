@@ -298,7 +298,9 @@ function structural(col: Column, n: number, o: GateOptions): GateDecision {
     // read as text, which would be near-unique or have too many levels; dropped, with the fix
     const almost = numericApartFrom(col, c.present);
     if (almost) {
-      const fix = `numeric apart from ${almost.tokens.map((t) => `"${t}"`).join(', ')} in ${almost.cells} rows: add ${almost.tokens.length > 1 ? 'them' : 'it'} to --missing-markers to read it as a number`;
+      // the flag replaces the list: the command shown keeps the markers in use, quoted for a shell
+      const markers = [...new Set([...o.missingMarkers.filter((m) => m !== '' && m !== '\\N'), ...almost.tokens])];
+      const fix = `numeric apart from ${almost.tokens.map((t) => `"${t}"`).join(', ')} in ${almost.cells} rows: add ${almost.tokens.length > 1 ? 'them' : 'it'} to --missing-markers to read it as a number (--missing-markers '${markers.join(',').replace(/'/gu, "'\\''")}')`;
       return c.distinct > o.maxCategories || nearUnique
         ? d('drop', 'missing-markers', `${fix} (read as text it has ${c.distinct} levels)`)
         : d('keep', 'missing-markers', `${fix} (kept as a categorical of ${c.distinct} levels)`);
@@ -514,14 +516,18 @@ export function qualityGate(train: Dataset, options: Partial<GateOptions> = {}):
 
 export class LeakyColumnError extends UserError {}
 
-/** One line refusing to train when a column leaks the outcome, naming it and the flag that would keep it. */
+/**
+ * One line refusing to train when a column leaks the outcome, naming it and the flags that would
+ * drop or keep it, each as the CLI takes it: one comma-separated list (`--allow-leaky a,b`; the flag
+ * given twice is refused).
+ */
 export function refuseLeaky(report: GateReport): void {
   const leaky = report.decisions.filter((d) => d.action === 'refuse');
   if (leaky.length === 0) return;
   const first = leaky[0]!;
   const more = leaky.length > 1 ? ` (and ${leaky.slice(1).map((d) => d.column).join(', ')})` : '';
   throw new LeakyColumnError(
-    `column ${first.column}${more} ${first.reason}: refusing to train; leave it out with --drop ${leaky.map((d) => d.column).join(',')} (or --drop-leaky), or keep it with ${leaky.map((d) => `--allow-leaky ${d.column}`).join(' ')}`,
+    `column ${first.column}${more} ${first.reason}: refusing to train; leave it out with --drop ${leaky.map((d) => d.column).join(',')} (or --drop-leaky), or keep ${leaky.length > 1 ? 'them' : 'it'} with --allow-leaky ${leaky.map((d) => d.column).join(',')}`,
   );
 }
 
@@ -541,9 +547,12 @@ export function applyGate<T extends Dataset>(ds: T, report: GateReport): T {
 /** Printed lines: a summary, then one line per dropped or changed column. */
 export function gateLines(report: GateReport): string[] {
   const changed = report.decisions.filter((d) => d.action !== 'keep' || d.reason !== '');
-  const dropped = report.decisions.filter((d) => !isKept(d)).length;
+  const dropped = report.decisions.filter((d) => d.action === 'drop').length;
+  // a leaky column stops the training: it is refused, not dropped
+  const refused = report.decisions.filter((d) => d.action === 'refuse').length;
+  const kept = report.decisions.length - dropped - refused;
   return [
-    `data-quality gate on ${report.rows} training rows: ${report.decisions.length} columns, ${report.decisions.length - dropped} kept, ${dropped} dropped${changed.length > dropped ? `, ${changed.length - dropped} changed` : ''}`,
+    `data-quality gate on ${report.rows} training rows: ${report.decisions.length} columns, ${kept} kept, ${dropped} dropped${refused ? `, ${refused} refused` : ''}${changed.length > dropped + refused ? `, ${changed.length - dropped - refused} changed` : ''}`,
     ...changed.map((d) => `  ${d.column}: ${d.action} (${d.rule}) — ${d.reason}`),
   ];
 }

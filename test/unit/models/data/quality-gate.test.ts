@@ -221,7 +221,9 @@ describe('data-quality gate', () => {
     }).toThrow(UserError);
     expect(() => {
       refuseLeaky(report);
-    }).toThrow(/^column post_event \(and recoveries\) leaks the outcome .*--allow-leaky post_event --allow-leaky recoveries$/u);
+    }).toThrow(
+      /^column post_event \(and recoveries\) leaks the outcome .*: refusing to train; leave it out with --drop post_event,recoveries \(or --drop-leaky\), or keep them with --allow-leaky post_event,recoveries$/u,
+    );
   });
 
   it('keeps a leaky column allowed on purpose, or drops it with dropLeaky', () => {
@@ -247,6 +249,12 @@ describe('data-quality gate', () => {
     expect(lines[0]).toMatch(/^data-quality gate on 1000 training rows: 14 columns, 5 kept, 9 dropped, 1 changed$/u);
     expect(lines.filter((l) => l.startsWith('  '))).toHaveLength(10);
     expect(lines.some((l) => l.startsWith('  late_count: special (sentinel)'))).toBe(true);
+  });
+
+  it('counts refused (leaky) columns as refused in the summary, not as dropped', () => {
+    expect(gateLines(qualityGate(ds))[0]).toBe(
+      'data-quality gate on 1000 training rows: 14 columns, 5 kept, 7 dropped, 2 refused, 1 changed',
+    );
   });
 });
 
@@ -293,6 +301,8 @@ describe('missing markers', () => {
     expect(ds.columns.find((c) => c.name === 'income')!.kind).toBe('categorical');
     const d = decisionOf(qualityGate(ds), 'income');
     expect(d.reason).toMatch(/numeric apart from "\?" in \d+ rows: add it to --missing-markers/u);
+    // the command shown keeps the markers in use (the flag replaces the list), quoted for a shell
+    expect(d.reason).toMatch(/\(--missing-markers 'NA,N\/A,NULL,null,-,[^']*\?[^']*'\)/u);
   });
 });
 
