@@ -349,7 +349,9 @@ export function consoleRoutes(store: SessionStore) {
       promised_amount: '',
       promised_date: '',
       note: '',
-      ...(recorded && status === 200 ? { recorded: recorded.slice(0, 64) } : {}),
+      // a banner only for an action of this loan that is stored, saying what was saved: the id alone
+      // echoed any text of a crafted link as a green "Recorded" confirmation
+      ...(recorded && status === 200 ? { recorded: v.actions.find((a) => a.action_id === recorded) } : {}),
       ...form,
     };
     const canRecord = allows(c.get('key').role, 'actions:record');

@@ -6,6 +6,7 @@ import { actionLabels, amount, caseStageLabels, label, outcomeLabels, t, type La
 import { jsonData, type Html } from './layout.ts';
 import { contactBlock } from './contact-block.ts';
 import type { LoanView } from './workbench-data.ts';
+import type { StoredAction } from '../routes/collection-actions.ts';
 
 /** What the outcome form shows again after a refusal (the values typed) or fresh (a new action id). */
 export interface OutcomeForm {
@@ -19,7 +20,8 @@ export interface OutcomeForm {
   promised_date: string;
   note: string;
   error?: string;
-  recorded?: string;
+  /** the action just recorded (the redirect's ?recorded=, found among the loan's stored actions) */
+  recorded?: StoredAction;
 }
 
 const money = (lang: Lang, x: number) => formatMoney(lang, x);
@@ -68,7 +70,20 @@ export function loanBody(
   return html`
     <p><a href="/console/queue?as_of=${o.asOf}">← ${t(lang, 'queue')}</a></p>
     <h1>${t(lang, 'loan')} ${l.loan_id}</h1>
-    ${f.recorded ? html`<p class="ok" role="status">${t(lang, 'recorded')}: ${f.recorded}</p>` : ''}
+    ${
+      f.recorded
+        ? html`<p class="ok" role="status">
+            ${t(lang, 'recorded')}:
+            ${f.recorded.action_date}${f.recorded.action_time ? ` ${f.recorded.action_time}` : ''} ·
+            ${label(channelLabels, f.recorded.channel, lang)} ·
+            ${label(outcomeLabels, f.recorded.outcome, lang)}${
+              f.recorded.promised_amount === null
+                ? ''
+                : ` · ${amount(f.recorded.promised_amount)} @ ${f.recorded.promised_date ?? ''}`
+            }
+          </p>`
+        : ''
+    }
     <div class="cols">
       <section aria-labelledby="facts">
         <h2 id="facts">${t(lang, 'loan_facts')}</h2>

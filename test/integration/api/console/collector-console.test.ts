@@ -389,4 +389,33 @@ describe("a collector's console and recorded actions", () => {
       }
     }
   });
+
+  it('the "recorded" banner shows only for an action of the loan that is stored, and says what was saved', async () => {
+    const b = browser();
+    await b.signIn(keys.eastEarly!);
+    const page = `/console/loans/E1?as_of=${asOf}&lang=en`;
+    const token = await b.csrf(page);
+    const form = {
+      _csrf: token,
+      action_id: 'banner-1',
+      action_date: asOf,
+      action_time: '11:00',
+      channel: 'phone',
+      outcome: 'promise_to_pay',
+      promised_amount: '1500.00',
+      promised_date: '2024-07-10',
+      note: '',
+    };
+    const r = await b.request(`/console/loans/E1/actions?as_of=${asOf}`, { method: 'POST', form });
+    expect(r.status).toBe(303);
+    const shown = await (await b.request(`${r.headers.get('location')!}&lang=en`)).text();
+    expect(/<p class="ok"[^>]*>([\s\S]*?)<\/p>/u.exec(shown)?.[1]?.replace(/\s+/gu, ' ').trim()).toBe(
+      'Recorded: 2024-06-30 11:00 · Phone · Promise to pay · 1,500.00 @ 2024-07-10',
+    );
+    // any other text, or another loan's action: no banner
+    for (const crafted of ['Payment of 1,000,000 received', 'p-N1', 'p-E3'])
+      expect(await (await b.request(`${page}&recorded=${encodeURIComponent(crafted)}`)).text()).not.toContain(
+        'class="ok"',
+      );
+  });
 });
