@@ -155,6 +155,11 @@ export function modelCardMarkdown(m: ModelVersion): string {
           `- train/test membership: \`${q.split_file}\` next to this card (row number among the data rows, part: train, held_back — training rows no model was fitted on, the early-stopping and calibration part — or test)`,
         ]
       : []),
+    ...(q.target_missing_rows
+      ? [
+          `- ${q.target_missing_rows} rows of the table were left out because their target was missing (empty or a missing marker): not in the training or test part, nor in the membership file`,
+        ]
+      : []),
     `- WoE convention: WoE = ln(%bad / %good) (positive = riskier); probabilities are of the bad outcome`,
     '',
     ...(q.warnings?.length ? ['## Warnings', '', ...q.warnings.map((w) => `- ${w}`), ''] : []),

@@ -26,6 +26,8 @@ export interface ModelMetrics {
   train_end: string | null;
   /** how the probabilities were calibrated and the reliability curve before and after (versions before issue 21 have none) */
   probability_calibration?: ProbabilityCalibration;
+  /** table rows left out because their target was missing (empty or a missing marker) */
+  target_missing_rows?: number;
   /** what a modeler must know before using the model (a test AUC at or below chance, …), printed at training */
   warnings?: string[];
 }

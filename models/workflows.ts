@@ -218,6 +218,11 @@ export async function trainTableModels(wh: Warehouse, o: TableTrainOptions): Pro
   const ds = await loadFeatureTable(o.path, o);
   const numeric = ds.columns.filter((c) => c.kind === 'numeric').length;
   log(`loaded ${ds.n} rows: ${numeric} numeric and ${ds.columns.length - numeric} categorical features`);
+  const { targetMissing } = ds;
+  if (targetMissing.rows)
+    log(
+      `left out ${targetMissing.rows} rows whose target ${o.target} is missing (empty or a missing marker; line ${targetMissing.lines.join(', ')}${targetMissing.rows > targetMissing.lines.length ? ', …' : ''}): an outcome not known is not trained on`,
+    );
   const split = randomSplit(ds, 1 - o.testShare, o.seed);
   const { trainIdx } = split;
   log(`split (seed ${o.seed}): ${split.train.n} rows to train, ${split.test.n} to test`);
@@ -240,7 +245,10 @@ export async function trainTableModels(wh: Warehouse, o: TableTrainOptions): Pro
     ),
     report,
   );
-  for (const t of trained) t.metrics.split_file = splitFileName;
+  for (const t of trained) {
+    t.metrics.split_file = splitFileName;
+    if (targetMissing.rows) t.metrics.target_missing_rows = targetMissing.rows;
+  }
   const registered = await registerAll(
     wh,
     trained,

@@ -1,0 +1,46 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadFeatureTable } from '../../../../models/data/load-table.ts';
+
+describe('target values of a table', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'load-table-'));
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const file = (name: string, rows: string[]) => {
+    const path = join(dir, name);
+    writeFileSync(path, `amount,status\n${rows.join('\n')}\n`);
+    return path;
+  };
+
+  it('leaves out rows whose target is missing (empty or a marker), counted with their lines; ids stay file positions', async () => {
+    const path = file('gaps.csv', ['10,good', '20,bad', '30,', '40,NA', '50,good', '60,bad', '70,N/A']);
+    const ds = await loadFeatureTable(path, { target: 'status', badValue: 'bad' });
+    expect(ds.n).toBe(4);
+    expect(Array.from(ds.label)).toEqual([0, 1, 0, 1]);
+    expect(ds.ids).toEqual(['1', '2', '5', '6']);
+    expect(ds.targetMissing).toEqual({ rows: 3, lines: [4, 5, 8] });
+    const amount = ds.columns[0]!;
+    expect(amount.kind === 'numeric' && Array.from(amount.values)).toEqual([10, 20, 50, 60]);
+  });
+
+  it('refuses a third value with its first lines, an empty value shown as "" (not a gap)', async () => {
+    const path = file('third.csv', ['10,good', '20,bad', '30,maybe', '40,good', '50,maybe', '60,bad']);
+    await expect(loadFeatureTable(path, { target: 'status', badValue: 'bad' })).rejects.toThrow(
+      /target "status" must have two values including "bad", found 3: "good" \(line 2, 5\), "bad" \(line 3, 7\), "maybe" \(line 4, 6\); unexpected: "maybe" \(line 4, 6\)/u,
+    );
+    const noBad = file('nobad.csv', ['10,good', '20,fine']);
+    await expect(loadFeatureTable(noBad, { target: 'status', badValue: 'bad' })).rejects.toThrow(
+      /including "bad" \(not found\), found 2/u,
+    );
+  });
+
+  it('says so when every target is missing', async () => {
+    const path = file('none.csv', ['10,', '20,NA']);
+    await expect(loadFeatureTable(path, { target: 'status', badValue: 'bad' })).rejects.toThrow(
+      /every one of the 2 data rows has a missing target "status"/u,
+    );
+  });
+});
