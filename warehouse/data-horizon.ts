@@ -68,10 +68,13 @@ export async function requireSnapshotMonthEnd(wh: Warehouse): Promise<string> {
 }
 
 /** The first month-end of the snapshot (loan_month), or null before the first snapshot. */
-export async function firstSnapshotMonthEnd(wh: Warehouse): Promise<string | null> {
-  const [r] = await queryRows<{ me: string; n: string }>(
-    wh,
-    `SELECT toString(min(month_end)) AS me, toString(count()) AS n FROM (SELECT month_end FROM ${tableRef(wh, 'loan_month')} ORDER BY month_end LIMIT 1)`,
-  );
-  return r && r.n !== '0' ? r.me : null;
+export function firstSnapshotMonthEnd(wh: Warehouse): Promise<string | null> {
+  // once per HTTP request, as the last one: a dashboard's metrics each check their period against it
+  return requestMemo(wh, 'first-snapshot-month-end', async () => {
+    const [r] = await queryRows<{ me: string; n: string }>(
+      wh,
+      `SELECT toString(min(month_end)) AS me, toString(count()) AS n FROM (SELECT month_end FROM ${tableRef(wh, 'loan_month')} ORDER BY month_end LIMIT 1)`,
+    );
+    return r && r.n !== '0' ? r.me : null;
+  });
 }

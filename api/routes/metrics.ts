@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { MetricRequestError } from '../../warehouse/metrics/compile.ts';
-import { parseMetricRequest, runMetric } from '../../warehouse/metrics/run.ts';
+import { assertRequestReachesData, parseMetricRequest, runMetric } from '../../warehouse/metrics/run.ts';
 import { metricCsvChunks } from '../../warehouse/metrics/csv.ts';
 import {
   assertWithinData,
@@ -88,6 +88,7 @@ for (const [path, spec] of Object.entries(routes)) {
         // refused before any metric query: dates far past the data, then values the data does not hold
         const last = await recentSnapshotMonthEnd(wh);
         assertWithinData(parsed, last);
+        await assertRequestReachesData(wh, parsed);
         await checkKnownFilters(wh, {
           product: parsed.product,
           region: parsed.region,

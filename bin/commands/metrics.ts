@@ -3,7 +3,7 @@ import { outputFormat } from '../flags.ts';
 import { defineCommand, flag, type FlagSpec, type FlagValues } from '../cli/command.ts';
 import { printTable, writeCsv, type ColumnFormat, type Output } from '../cli/output.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
-import { runMetric, type MetricResult } from '../../warehouse/metrics/run.ts';
+import { assertRequestReachesData, runMetric, type MetricResult } from '../../warehouse/metrics/run.ts';
 import { metricNames } from '../../warehouse/metrics/index.ts';
 import { assertKnownFilterValues } from '../../warehouse/metrics/known-values.ts';
 import {
@@ -88,6 +88,7 @@ export async function runMetrics(wh: Warehouse, out: Output, f: MetricsFlags) {
     const value: unknown = f[k.replaceAll('_', '-') as keyof RequestFlags];
     if (value !== undefined) request[k] = value;
   }
+  await assertRequestReachesData(wh, request);
   const r = await runMetric(wh, f.name, request);
   if (f.format === 'json') out.line(JSON.stringify(r, null, 2));
   else if (f.format === 'csv')

@@ -71,6 +71,12 @@ export interface MetricDefinition {
    * `all` keeps every period instead (cohort curves and workouts accumulate their whole history).
    */
   defaultPeriod?: 'window' | 'all';
+  /**
+   * `month_end`: a stock — balances or counts as they stand at each month-end, never added up over
+   * month-ends. Not grouped by month_end, a request covers one month-end (the as-of one by default);
+   * a longer period is refused rather than summed (twelve month-ends of balances read as one).
+   */
+  stockAt?: 'month_end';
   /** the bases a request may use (default: both) */
   bases?: readonly Basis[];
   shape: Shape;

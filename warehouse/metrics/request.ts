@@ -48,12 +48,12 @@ export const metricRequestFields = {
   cohort_to: { schema: isoMonth, help: 'last cohort (origination month)', placeholder: 'YYYY-MM' },
   from: {
     schema: engineDate,
-    help: 'first month-end of the period (default: 11 month-ends before --to: the 12 months ending there)',
+    help: 'first month-end of the period (any day stands for its month: 2024-06-15 is 2024-06-30; default: 11 month-ends before --to: the 12 months ending there)',
     placeholder: 'YYYY-MM-DD',
   },
   to: {
     schema: engineDate,
-    help: 'last month-end of the period (default: the as-of month-end)',
+    help: 'last month-end of the period, its whole month included (any day stands for its month-end; default: the as-of month-end)',
     placeholder: 'YYYY-MM-DD',
   },
   as_of: {

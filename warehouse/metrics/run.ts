@@ -1,6 +1,6 @@
 import { bucketLabels, defaultBucketBounds } from '../classification.ts';
 import { queryRows, type Warehouse } from '../connection.ts';
-import { lastSnapshotMonthEnd } from '../data-horizon.ts';
+import { firstSnapshotMonthEnd, lastSnapshotMonthEnd } from '../data-horizon.ts';
 import { requestMemo } from '../request-memo.ts';
 import { monthEndOf } from '../../lib/dates.ts';
 import { assertFiltersApply, compileMetric, MetricRequestError } from './compile.ts';
@@ -57,6 +57,32 @@ async function resolveAsOf(wh: Warehouse, request: MetricRequest): Promise<strin
 }
 
 /**
+ * For a person's request (the metrics command and route), refused rather than answered empty: a
+ * `to` after the as_of given, and an as_of or period that ends before the snapshot's first
+ * month-end. Dates left out are never refused (a dashboard's "this year" may reach past the data). A pack's chart for such a
+ * month draws its own "no data for this period" instead, so runMetric does not refuse it.
+ */
+export async function assertRequestReachesData(wh: Warehouse, raw: unknown): Promise<void> {
+  const request = parseMetricRequest(raw);
+  // the figures are computed at as_of: a period after it would be answered empty
+  if (request.to && request.as_of && monthEndOf(request.to) > monthEndOf(request.as_of))
+    throw new MetricRequestError(
+      `to ${request.to} is after as_of ${request.as_of}: the figures at ${monthEndOf(request.as_of)} have no later month-end`,
+    );
+  const asked = [
+    ['as_of', request.as_of],
+    ['to', request.to],
+  ].filter((x): x is [string, string] => x[1] !== undefined);
+  if (asked.length === 0) return;
+  const first = await firstSnapshotMonthEnd(wh);
+  const early = asked.find(([, d]) => first !== null && monthEndOf(d) < first);
+  if (early)
+    throw new MetricRequestError(
+      `${early[0]} ${early[1]} is before the data's first month-end ${first}: there is nothing to measure`,
+    );
+}
+
+/**
  * A request's period, defaults filled from the one window definition (window.ts): a metric that
  * takes a period and has no `from`/`to` covers the 12 months ending at the as-of month-end, unless
  * its definition keeps all history by default (`defaultPeriod: 'all'`: recovery cohorts, workouts).
@@ -64,8 +90,23 @@ async function resolveAsOf(wh: Warehouse, request: MetricRequest): Promise<strin
 export function withDefaultPeriod(def: MetricDefinition, request: MetricRequest, asOf: string): MetricRequest {
   const takesPeriod = (def.filters ?? filterKeys).includes('period') && def.defaultPeriod !== 'all';
   if (!takesPeriod) return request;
+  if (def.stockAt && !groupedBy(def, request, def.stockAt)) {
+    const to = request.to ? monthEndOf(request.to) : asOf;
+    const from = request.from ? monthEndOf(request.from) : to;
+    if (from !== to)
+      throw new MetricRequestError(
+        `${def.name} is a balance at each month-end: from ${from} to ${to} it would add up the month-ends' balances; group by ${def.stockAt} to see each, or ask one month-end (from = to)`,
+      );
+    return { ...request, from: to, to };
+  }
   const w = metricWindow(request.to ? monthEndOf(request.to) : asOf, request.from && monthEndOf(request.from));
   return { ...request, from: w.from, to: w.to };
+}
+
+/** Whether the request's groups (its own or the definition's default, and the required ones) include `dimension`. */
+function groupedBy(def: MetricDefinition, request: MetricRequest, dimension: string): boolean {
+  const groups = [...(def.requiredDimensions ?? []), ...(request.group_by ?? def.defaultDimensions)];
+  return groups.includes(dimension);
 }
 
 function compileAt(wh: Warehouse, def: MetricDefinition, request: MetricRequest, asOf: string): CompiledMetric {

@@ -8,6 +8,7 @@ export const scoreDistribution = {
   description:
     "The current champion model's stored scores at each month-end, by grade: loans, principal balance and the mean predicted probability.",
   source: 'champion_scores',
+  stockAt: 'month_end',
   dimensions: { grade: 'grade', month_end: 'month_end', product: 'product', region: 'region', branch: 'branch' },
   defaultDimensions: ['month_end', 'grade'],
   weight: { balance: 'principal_balance', count: 'toUInt64(1)' },

@@ -12,6 +12,7 @@ export const overdue = {
   description:
     'At each month-end, over active loans: share with DPD > 0 / 30 / 60 / 90 (PAR30 = M2+, PAR90 = M4+ by the classic definition; m3plus_ratio = 逾期60天以上, m4plus_ratio = 逾期90天以上), NPL (次级+可疑+损失) and 关注类 shares, and 偏离度 = DPD > 90 balance / NPL balance.',
   source: 'loan_months',
+  stockAt: 'month_end',
   dimensions: {
     month_end: 'month_end',
     ...loanDims,
@@ -82,6 +83,7 @@ export const fiveCategory = {
   description:
     'Outstanding balance (or active loans) by five-category class at each month-end, and the share of the month-end total.',
   source: 'loan_months',
+  stockAt: 'month_end',
   dimensions: { month_end: 'month_end', five_class: 'five_class', ...loanDims },
   defaultDimensions: ['month_end', 'five_class'],
   requiredDimensions: ['five_class'],
@@ -97,6 +99,7 @@ export const ifrs9Mix = {
   title: 'IFRS 9 stage mix',
   description: 'Outstanding balance (or active loans) by IFRS 9 stage at each month-end, and the share of the total.',
   source: 'loan_months',
+  stockAt: 'month_end',
   dimensions: { month_end: 'month_end', stage: 'ifrs9_stage', ...loanDims },
   defaultDimensions: ['month_end', 'stage'],
   requiredDimensions: ['stage'],

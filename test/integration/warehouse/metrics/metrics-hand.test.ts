@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ingest } from '../../../../pipelines/ingest/ingest.ts';
 import { buildMonthEndSnapshots } from '../../../../pipelines/snapshot/build-snapshots.ts';
-import { runMetric } from '../../../../warehouse/metrics/run.ts';
+import { assertRequestReachesData, runMetric } from '../../../../warehouse/metrics/run.ts';
 import { defaultSettings } from '../../../helpers/settings.ts';
 import { disposeIfOpened, testWarehouse, tmpDir } from '../../../helpers/warehouse.ts';
 
@@ -51,6 +51,40 @@ describe('metrics on a hand-computed book', () => {
     expect(r.columns.find((c) => c.name === 'par30')?.denominator).toBe(
       'outstanding balance of active loans at the month-end',
     );
+  });
+
+  it("a balance grouped by product is the month-end's, never four month-ends added up", async () => {
+    // the whole book is 900 at 2024-03-31 (X 300 + Y 600), not 1200 + 1100 + 1000 + 900
+    const r = await runMetric(wh, 'overdue', { group_by: ['product'] });
+    expect(r.rows).toHaveLength(1);
+    expect(Number(r.rows[0]!.outstanding)).toBe(900);
+    expect(
+      Number((await runMetric(wh, 'overdue', { group_by: ['product'], to: '2024-01-31' })).rows[0]!.outstanding),
+    ).toBe(1100);
+    await expect(
+      runMetric(wh, 'overdue', { group_by: ['product'], from: '2024-01-31', to: '2024-03-31' }),
+    ).rejects.toThrow(/is a balance at each month-end.*group by month_end/u);
+    await expect(runMetric(wh, 'five_category', { group_by: ['five_class'], from: '2023-12-31' })).rejects.toThrow(
+      /is a balance at each month-end/u,
+    );
+  });
+
+  it("a person's period no figure can be in is refused, not answered empty; a chart's is answered empty", async () => {
+    await expect(
+      assertRequestReachesData(wh, { from: '2024-03-31', to: '2024-03-31', as_of: '2024-01-31' }),
+    ).rejects.toThrow('to 2024-03-31 is after as_of 2024-01-31');
+    await expect(assertRequestReachesData(wh, { as_of: '2023-06-30' })).rejects.toThrow(
+      "as_of 2023-06-30 is before the data's first month-end 2023-12-31",
+    );
+    await expect(assertRequestReachesData(wh, { from: '2023-01-31', to: '2023-06-30' })).rejects.toThrow(
+      "to 2023-06-30 is before the data's first month-end 2023-12-31",
+    );
+    // dates left out are the data's own, and a period reaching past the data is answered (a year's dashboard)
+    await assertRequestReachesData(wh, { group_by: ['product'] });
+    await assertRequestReachesData(wh, { from: '2024-01-31', to: '2024-12-31' });
+    expect((await runMetric(wh, 'overdue', { from: '2024-01-31', to: '2024-12-31' })).rows.length).toBe(3);
+    // a pack's chart of a month before the data draws its own "no data"
+    expect((await runMetric(wh, 'overdue', { as_of: '2023-06-30' })).rows).toEqual([]);
   });
 
   it('roll rates: December C splits half to M1; January C stays, M1 rolls to M2', async () => {
