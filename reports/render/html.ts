@@ -1,6 +1,7 @@
 import { chartFont } from '../theme.ts';
 import type { Summary, SummaryFigure } from '../summary/summary.ts';
 import { summaryText } from '../summary/summary.ts';
+import { scopedLabel } from '../summary/scoped-label.ts';
 import type { Lang } from '../i18n.ts';
 
 export interface RenderedChart {
@@ -45,7 +46,7 @@ function tiles(s: Summary): string {
     .filter((f) => f.key)
     .map(
       (f) => `<div class="tile status-${f.status || 'none'}" data-figure="${esc(f.id)}" data-status="${f.status}">
-<div class="tile-label">${esc(f.label)}</div>
+<div class="tile-label">${esc(scopedLabel(f, lang))}</div>
 <div class="tile-value">${esc(f.display.value)}</div>
 <div class="tile-change">${esc(t('on_month', lang))} ${esc(f.display.change_on_month)}${f.display.relative_change_on_month ? ` (${esc(f.display.relative_change_on_month)})` : ''}</div>
 ${f.threshold ? `<div class="tile-limit">${esc(t('threshold', lang))} ${esc(f.threshold)} ${statusBadge(f, lang)}</div>` : ''}
@@ -67,7 +68,7 @@ function figuresTable(s: Summary): string {
       rows.push(`<tr class="section"><th colspan="7">${esc(s.sections[section] ?? section)}</th></tr>`);
     }
     rows.push(`<tr data-figure="${esc(f.id)}" data-status="${f.status}">
-<th scope="row">${esc(f.label)}${f.whole_bank ? ` <small>(${esc(t('whole_bank', lang))})</small>` : ''}</th>
+<th scope="row">${esc(scopedLabel(f, lang))}</th>
 <td class="num value">${esc(f.display.value)}</td>
 ${cell(f.display.previous_month, f.display.change_on_month)}
 ${cell(f.display.year_start, f.display.change_on_year_start)}

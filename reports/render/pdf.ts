@@ -2,6 +2,7 @@ import type SVGtoPDF from 'svg-to-pdfkit';
 import type { Lang } from '../i18n.ts';
 import type { Summary, SummaryFigure } from '../summary/summary.ts';
 import { summaryText } from '../summary/summary.ts';
+import { scopedLabel } from '../summary/scoped-label.ts';
 import { cjkFace } from './fonts.ts';
 import { noteBesides, statusColours, type PackMeta, type RenderedChart } from './html.ts';
 
@@ -193,10 +194,11 @@ function tile(doc: Doc, f: SummaryFigure, lang: Lang, x: number, y: number, w: n
   doc.save().rect(x, y, 5, h).fill(colour).restore();
   const ix = x + 11,
     iw = w - 16;
+  const label = tileLabel(doc, f, lang, iw);
   doc
-    .fontSize(7.5)
+    .fontSize(label.size)
     .fillColor(grey)
-    .text(f.label, ix, y + 5, { width: iw, height: 10, lineBreak: false, ellipsis: true });
+    .text(label.text, ix, y + 5, { width: iw, height: 10, lineBreak: false, ellipsis: true });
   doc
     .fontSize(15)
     .fillColor(ink)
@@ -218,6 +220,20 @@ function tile(doc: Doc, f: SummaryFigure, lang: Lang, x: number, y: number, w: n
         ellipsis: true,
       });
   }
+}
+
+/**
+ * A tile's label on its one line: smaller type when it is long, and a label still too long is cut
+ * before its "whole bank" mark, never the mark itself (the ellipsis cut "Provision coverage
+ * (拨备覆盖率) (whole…", so a segment pack's tile read as the segment's own coverage).
+ */
+function tileLabel(doc: Doc, f: SummaryFigure, lang: Lang, width: number): { text: string; size: number } {
+  const full = scopedLabel(f, lang);
+  for (const size of [7.5, 6.5]) if (doc.fontSize(size).widthOfString(full) <= width) return { text: full, size };
+  const mark = full.slice(f.label.length);
+  const chars = Array.from(new Intl.Segmenter(lang).segment(f.label), (g) => g.segment);
+  while (chars.length > 1 && doc.widthOfString(`${chars.join('').trimEnd()}…${mark}`) > width) chars.pop();
+  return { text: `${chars.join('').trimEnd()}…${mark}`, size: 6.5 };
 }
 
 interface Col {
@@ -337,7 +353,7 @@ function figuresTable(doc: Doc, s: Summary, width: number) {
     rows.push({
       colour: f.status ? statusColours[f.status] : undefined,
       cells: [
-        [f.whole_bank ? `${f.label}（${t('whole_bank', lang)}）` : f.label],
+        [scopedLabel(f, lang)],
         [f.display.value],
         pair(f.display.previous_month, f.display.change_on_month),
         pair(f.display.year_start, f.display.change_on_year_start),

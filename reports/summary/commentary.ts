@@ -1,3 +1,4 @@
+import { scopedLabel } from './scoped-label.ts';
 import type { Summary, SummaryBreakdown, SummaryFigure } from './summary.ts';
 
 /**
@@ -13,6 +14,8 @@ export function commentary(s: Summary): string[] {
   const fig = (id: string) => s.figures.find((f) => f.id === id);
   const out: string[] = [];
   const list = (xs: string[]) => (zh ? xs.join('；') : xs.join('; '));
+  // a bank-wide figure in a segment pack says so wherever it is named
+  const name = (f: SummaryFigure) => scopedLabel(f, s.lang);
 
   // 1. headline
   const bal = fig('outstanding'),
@@ -42,8 +45,8 @@ export function commentary(s: Summary): string[] {
   if (movers.length > 0)
     out.push(
       zh
-        ? `本月变动最大的比率：${movers.map((f) => `${f.label} ${f.display.value}（较上月 ${f.display.change_on_month}）`).join('，')}。`
-        : `The largest moves among the ratios: ${movers.map((f) => `${f.label} at ${f.display.value} (${f.display.change_on_month} on the month)`).join(', ')}.`,
+        ? `本月变动最大的比率：${movers.map((f) => `${name(f)} ${f.display.value}（较上月 ${f.display.change_on_month}）`).join('，')}。`
+        : `The largest moves among the ratios: ${movers.map((f) => `${name(f)} at ${f.display.value} (${f.display.change_on_month} on the month)`).join(', ')}.`,
     );
   else
     out.push(
@@ -61,16 +64,16 @@ export function commentary(s: Summary): string[] {
   const breach = (f: SummaryFigure) => {
     const floor = f.limit?.min !== undefined;
     return zh
-      ? `${f.label} ${f.display.value}，${floor ? '低于' : '高于'}${who(f)}${floor ? '下限' : '上限'} ${f.display.limit}`
-      : `${f.label} at ${f.display.value} is ${floor ? 'below the' : 'above the'} ${who(f)} ${floor ? 'minimum' : 'maximum'} of ${f.display.limit}`;
+      ? `${name(f)} ${f.display.value}，${floor ? '低于' : '高于'}${who(f)}${floor ? '下限' : '上限'} ${f.display.limit}`
+      : `${name(f)} at ${f.display.value} is ${floor ? 'below the' : 'above the'} ${who(f)} ${floor ? 'minimum' : 'maximum'} of ${f.display.limit}`;
   };
   const watch = (f: SummaryFigure) =>
     zh
-      ? `${f.label} ${f.display.value}，已过预警线 ${f.display.amber}（限额 ${f.display.limit}）`
-      : `${f.label} at ${f.display.value} is past its amber line of ${f.display.amber} (limit ${f.display.limit})`;
+      ? `${name(f)} ${f.display.value}，已过预警线 ${f.display.amber}（限额 ${f.display.limit}）`
+      : `${name(f)} at ${f.display.value} is past its amber line of ${f.display.amber} (limit ${f.display.limit})`;
   // a limited figure with no value this month (the first month of data, provisions not loaded) has
   // no status: it is named, and never counted as within its limit
-  const unvalued = s.figures.filter((f) => f.limit !== null && f.value === null).map((f) => f.label);
+  const unvalued = s.figures.filter((f) => f.limit !== null && f.value === null).map(name);
   const noValue = zh ? `本月无数值：${unvalued.join('、')}` : `no value this month for: ${unvalued.join(', ')}`;
   if (red.length > 0 || amber.length > 0) {
     const parts: string[] = [];

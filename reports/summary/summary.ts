@@ -111,7 +111,6 @@ export const summaryText = {
   mix_effect: { 'zh-CN': '结构效应', en: 'mix' },
   rate_effect: { 'zh-CN': '比率效应', en: 'rate' },
   share_of_npl_change: { 'zh-CN': '占不良变动', en: 'Share of ΔNPL' },
-  whole_bank: { 'zh-CN': '全行口径', en: 'whole bank' },
   breakdown: {
     'zh-CN': '分部明细（按对本月不良率变动的贡献排序）',
     en: "Breakdowns (ranked by contribution to the month's NPL-ratio change)",

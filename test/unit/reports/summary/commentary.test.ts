@@ -1,74 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { breakdownOf } from '../../../../reports/summary/breakdown.ts';
-import { comparisonMonths, type SummaryData } from '../../../../reports/summary/compute.ts';
-import { figureDefs, warningFigure } from '../../../../reports/summary/figures.ts';
+import type { SummaryData } from '../../../../reports/summary/compute.ts';
 import { summaryIn } from '../../../../reports/summary/summary.ts';
 import { defaultThresholdsFile, loadThresholds, parseThresholds } from '../../../../reports/summary/thresholds.ts';
 import { languages } from '../../../../reports/i18n.ts';
-import { packs, type Pack } from '../../../../reports/template.ts';
+import { packs } from '../../../../reports/template.ts';
+import { summaryData as data } from './summary-data.ts';
 import { numbersNotInSummary, numberTokens } from '../../../helpers/summary-numbers.ts';
-
-/** made-up figures with every kind of movement: the commentary is a function of them alone */
-function data(pack: Pack): SummaryData {
-  const months = comparisonMonths('2024-06-30');
-  const base: Record<string, number> = {
-    outstanding: 4_915_337_669.61,
-    new_business: 258_621_600,
-    npl_balance: 49_628_249.45,
-    npl_ratio: 0.0101,
-    m1plus_ratio: 0.0283,
-    par30: 0.0163,
-    par90: 0.0079,
-    deviation: 0.786,
-    provision: 55_001_598.84,
-    provision_coverage: 1.108,
-    provision_ratio: 0.0112,
-    special_mention_share: 0.0269,
-    write_offs: 5_550_166.22,
-    warnings_total: 2270,
-    warnings_high_score: 1052,
-  };
-  const defs = [
-    ...figureDefs.filter((f) => f.packs.includes(pack)),
-    ...(pack === 'management' ? [warningFigure('high_score')] : []),
-  ];
-  const figures = defs.map((def, i) => {
-    const v = base[def.id] ?? 0.01 * (i + 1);
-    return {
-      def,
-      values: {
-        value: v,
-        previous_month: v * (1 - 0.03 * ((i % 5) - 2)),
-        year_start: v * 0.9,
-        same_month_last_year: null,
-      },
-      wholeBank: def.section === 'provisions',
-    };
-  });
-  const rows = [
-    ['2024-05-31', 'mortgage', 3_039_471_926.05, 44_994_173.77, 10_825_403.56],
-    ['2024-05-31', 'consumer', 138_871_243.65, 20_262_083.36, 5_651_875.51],
-    ['2024-06-30', 'mortgage', 3_143_237_749.79, 45_904_041.61, 9_187_177.54],
-    ['2024-06-30', 'consumer', 140_560_346.09, 20_296_457.1, 5_343_674.59],
-  ].map(([month_end, seg, outstanding, m1plus, npl]) => ({
-    month_end: month_end as string,
-    product: seg as string,
-    region: seg === 'mortgage' ? 'east' : 'north',
-    branch: `${seg === 'mortgage' ? 'east' : 'north'}-01`,
-    outstanding: String(outstanding),
-    m1plus: String(m1plus),
-    npl: String(npl),
-  }));
-  return {
-    pack,
-    period: { period: '2024-06', monthEnd: '2024-06-30', from: '2023-07-31', segment: {} },
-    months,
-    figures,
-    breakdowns: (['product', 'region', 'branch'] as const).map((d) =>
-      breakdownOf(d, rows, months.value, months.previous_month),
-    ),
-  };
-}
 
 describe('the commentary', () => {
   const thresholds = loadThresholds(defaultThresholdsFile);
@@ -186,6 +124,19 @@ describe('the commentary', () => {
       );
       for (const id of noValue) expect(none).toContain(label(id));
     }
+  });
+
+  it('a bank-wide figure in a segment pack is named as such (ASCII brackets in English)', () => {
+    // the fixture's provisions are bank-wide and below their regulatory floors
+    const en = summaryIn(data('regulatory'), 'en', thresholds, 'default').commentary.join(' ');
+    expect(en).toContain('Provision coverage (拨备覆盖率) (whole bank) at 110.80% is below the regulatory minimum');
+    expect(en).toContain('Provision ratio (贷款拨备率) (whole bank) at 1.12%');
+    expect(en).not.toMatch(/[（）]/u);
+    const zh = summaryIn(data('regulatory'), 'zh-CN', thresholds, 'default').commentary.join(' ');
+    expect(zh).toContain('拨备覆盖率（全行口径） 110.80%，低于监管下限');
+    expect(zh).toContain('贷款拨备率（全行口径） 1.12%');
+    // a figure the segment cuts carries no such label
+    expect(zh).not.toMatch(/不良贷款率（全行口径）/u);
   });
 
   it('a number the summary does not hold is caught', () => {
