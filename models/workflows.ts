@@ -10,7 +10,7 @@ import { splitCsv, splitFileName } from './data/split-file.ts';
 import { buildFeatures } from './features/build-features.ts';
 import { targetName, type TargetSpec } from '../warehouse/feature-catalogue.ts';
 import { modelCardJson, modelCardMarkdown } from './model-card.ts';
-import { loadModel, registerModel, type ModelVersion } from './registry/registry.ts';
+import { loadModel, registerModel, RegistryError, type ModelVersion } from './registry/registry.ts';
 import { checkTrainingInput, trainModels, type TrainRequest } from './train.ts';
 import {
   applyGate,
@@ -170,6 +170,41 @@ export interface TableTrainOptions extends TrainRequest, TableLoadOptions {
   log?: (line: string) => void;
 }
 
+/**
+ * Refuses to register a table's models under a name whose versions were trained on another table: a
+ * name comes from the file name, and German credit copied to `x/application.csv` registered as
+ * `application_scorecard@2`, a new version of the Home Credit model. Another table is another
+ * target (`table:<name>:<column>`), or a column the earlier version's gate judged that this table
+ * lacks (a column added to a table, or one left out with --drop, is still the same table).
+ */
+async function refuseNameOfAnotherTable(
+  wh: Warehouse,
+  names: readonly string[],
+  target: string,
+  header: readonly string[],
+  given: boolean,
+) {
+  for (const name of names) {
+    let earlier: ModelVersion;
+    try {
+      earlier = await loadModel(wh, name);
+    } catch (e) {
+      if (e instanceof RegistryError && e.code === 'not_found') continue;
+      throw e;
+    }
+    const judged = (earlier.metrics as GatedMetrics).data_quality?.decisions.map((d) => d.column) ?? [];
+    const lacking = judged.filter((c) => !header.includes(c));
+    if (earlier.target === target && lacking.length === 0) continue;
+    const why =
+      earlier.target !== target
+        ? `target ${earlier.target}, this table's is ${target}`
+        : `columns ${lacking.slice(0, 5).join(', ')}${lacking.length > 5 ? ', …' : ''} that this table lacks`;
+    throw new UserError(
+      `${name} already has versions trained on another table (${name}@${earlier.version}: ${why}): these models would register as its next version; give --name with another name to register them apart${given ? '' : ' (the name comes from the file name)'}`,
+    );
+  }
+}
+
 /** The files written into each version's folder (registerAll): an input among them would be replaced. */
 const versionFiles = ['artifact.json', 'model-card.md', 'model-card.json', splitFileName];
 
@@ -223,6 +258,14 @@ export async function trainTableModels(wh: Warehouse, o: TableTrainOptions): Pro
     log(
       `left out ${targetMissing.rows} rows whose target ${o.target} is missing (empty or a missing marker; line ${targetMissing.lines.join(', ')}${targetMissing.rows > targetMissing.lines.length ? ', …' : ''}): an outcome not known is not trained on`,
     );
+  // before any training: the name must not be another table's
+  await refuseNameOfAnotherTable(
+    wh,
+    o.kinds.map((k) => `${prefix}_${k}`),
+    `table:${prefix}:${o.target}`,
+    ds.header,
+    o.name !== undefined,
+  );
   const split = randomSplit(ds, 1 - o.testShare, o.seed);
   const { trainIdx } = split;
   log(`split (seed ${o.seed}): ${split.train.n} rows to train, ${split.test.n} to test`);

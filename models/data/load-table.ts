@@ -20,6 +20,8 @@ export interface TableLoadOptions {
 export interface LoadedTable extends Dataset {
   /** rows whose target cell is a missing marker (empty, NA, …): not trained on, counted and located */
   targetMissing: { rows: number; lines: number[] };
+  /** the header's column names, as read (the target and dropped columns included) */
+  header: string[];
 }
 
 /** A value as a message shows it: quoted, so an empty cell is `""`, not a gap between commas. */
@@ -112,5 +114,6 @@ export async function loadFeatureTable(path: string, o: TableLoadOptions): Promi
     period: labels.map(() => ''),
     ids,
     targetMissing,
+    header,
   };
 }
