@@ -46,8 +46,7 @@ const checks: Record<string, (r: MetricResult) => number> = {
   overdue: (r) => r.rows.reduce((s, x) => s + Number(x.outstanding), 0),
   vintage: (r) => r.rows.reduce((s, x) => s + Number(x.ever30_rate), 0),
   roll_rate: (r) => r.rows.reduce((s, x) => s + Number(x.flow_share), 0),
-  recovery: (r) =>
-    r.rows.filter((x) => Number(x.months_since_default) === 0).reduce((s, x) => s + Number(x.loans_over_100pct), 0),
+  recovery: (r) => r.rows.reduce((s, x) => s + Number(x.loans_over_100pct), 0),
   migration: (r) => r.rows.reduce((s, x) => s + Number(x.migration_rate ?? 0), 0),
   collections: (r) => r.rows.reduce((s, x) => s + Number(x.collected), 0),
 };

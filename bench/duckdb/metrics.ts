@@ -119,12 +119,17 @@ export function duckdbMetricSql(asOf: string, pFrom: string): Record<DuckdbMetri
       ), flows AS (
         SELECT c.loan, c.month - d.dmonth AS k, sum(c.amount) AS cash FROM cash AS c JOIN d ON d.loan = c.loan
         WHERE c.date > d.dme AND c.date <= ${asOfD} GROUP BY c.loan, k
-      ), totals AS (SELECT loan, sum(cash) AS total FROM flows GROUP BY loan),
+      ), crossed AS (
+        -- the month each loan's cash first exceeds its EAD: the loans above 100% by month k, cumulated as the cash is
+        SELECT loan, min(k) AS k FROM (
+          SELECT f.loan, f.k, sum(f.cash) OVER (PARTITION BY f.loan ORDER BY f.k) AS cum, d.ead FROM flows AS f JOIN d ON d.loan = f.loan
+        ) WHERE cum > ead GROUP BY loan
+      ),
       grid AS (SELECT loan, dmonth, ead, unnest(generate_series(0, greatest(0, ${asOfMonth} - dmonth))) AS k FROM d),
       rows_ AS (
         SELECT grid.dmonth AS cohort, grid.k, CASE WHEN grid.k = 0 THEN grid.ead ELSE 0 END AS ead, coalesce(f.cash, 0) AS cash,
-          CASE WHEN grid.k = 0 AND coalesce(t.total, 0) > grid.ead THEN 1 ELSE 0 END AS over_100pct
-        FROM grid LEFT JOIN flows AS f ON f.loan = grid.loan AND f.k = grid.k LEFT JOIN totals AS t ON t.loan = grid.loan
+          CASE WHEN x.k IS NOT NULL THEN 1 ELSE 0 END AS over_100pct
+        FROM grid LEFT JOIN flows AS f ON f.loan = grid.loan AND f.k = grid.k LEFT JOIN crossed AS x ON x.loan = grid.loan AND x.k = grid.k
       ), g AS (
         SELECT cohort, k, sum(ead) AS ead, sum(cash) AS recovered, sum(CASE WHEN k = 0 THEN 1 ELSE 0 END) AS defaulted_loans,
           sum(over_100pct) AS loans_over_100pct FROM rows_ GROUP BY cohort, k

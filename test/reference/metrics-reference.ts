@@ -196,15 +196,16 @@ export function recoveryRef(rows: LM[], cash: Cash[], asOf: string) {
   const out = new Map<string, { ead: number; recovered: number; loans: number; over: number }>();
   for (const [id, d] of defs) {
     const flows = (cashBy.get(id) ?? []).filter((x) => x.date > d.me);
-    const total = flows.reduce((s, x) => s + c(x.amount), 0);
     const cohort = monthStart(monthIdx(d.me));
     for (let k = 0; k <= monthIdx(asOf) - monthIdx(d.me); k++) {
       const key = `${cohort}|${k}`;
       const o = out.get(key) ?? { ead: 0, recovered: 0, loans: 0, over: 0 };
       o.ead += d.ead;
       o.loans += 1;
-      o.recovered += flows.filter((x) => monthIdx(x.date) - monthIdx(d.me) <= k).reduce((s, x) => s + c(x.amount), 0);
-      if (total > d.ead) o.over += 1;
+      const byK = flows.filter((x) => monthIdx(x.date) - monthIdx(d.me) <= k).reduce((s, x) => s + c(x.amount), 0);
+      o.recovered += byK;
+      // the loans whose cash had exceeded the EAD by month k (cash after default is never negative here)
+      if (byK > d.ead) o.over += 1;
       out.set(key, o);
     }
   }

@@ -139,23 +139,27 @@ export const sources: Record<SourceName, (c: SourceContext) => Sql> = {
   recovery_flows: (c) => {
     // the defaulted loans of the request with their cohort, how many months it has reached, and their cash by month
     const loans = sql`
-      SELECT product, region, ead, cash_k AS lwq_ks, cash AS lwq_cs, ${cohortOf(c.cohortGrain, 'default_me')} AS default_cohort,
+      SELECT product, region, ead, ${cohortOf(c.cohortGrain, 'default_me')} AS default_cohort,
+        -- the cash by month in month order, and the first month its running total exceeds the EAD (0: never)
+        arraySort(arrayZip(cash_k, cash)) AS lwq_kc,
+        arrayFirstIndex(lwq_t -> lwq_t > ead, arrayCumSum(arrayMap(lwq_x -> lwq_x.2, lwq_kc))) AS lwq_over_at,
         -- a quarterly cohort stops at the month its last default month has reached (as vintage cohorts do)
         toUInt32(greatest(0, dateDiff('month', addMonths(default_cohort, ${cohortSpan(c.cohortGrain)}), toStartOfMonth({as_of:Date})))) AS reach
       FROM (${defaults(c)}) WHERE ${c.where({ period: 'default_me', product: null, region: null, branch: null, channel: null, cohort: null })}`;
-    // three kinds of rows, summed by the metric: each loan at k = 0 (its EAD, the loan itself, and
-    // whether its cash within the cohort's months exceeds the EAD); each month of cash up to the
-    // cohort's reach; and a zero row for every month a cohort's product and region have reached, so
-    // a month without cash still has its row. The same sums as one row per loan and month, with a
-    // fifth of the rows (1M book: 0.5M rows instead of 1.4M).
+    // three kinds of rows, summed by the metric: each loan at k = 0 (its EAD and the loan itself);
+    // each month of cash up to the cohort's reach, flagged in the month the loan's cash first exceeds
+    // its EAD (summed along k, the loans above 100% by month k, as `recovered` is the cash by then);
+    // and a zero row for every month a cohort's product and region have reached, so a month without
+    // cash still has its row. The same sums as one row per loan and month, with a fifth of the rows
+    // (1M book: 0.5M rows instead of 1.4M).
     return sql`
     SELECT default_cohort, toUInt16(0) AS k, product, region, ead, toDecimal64(0, 2) AS cash, toUInt8(1) AS defaulted,
-      toUInt8(arraySum(arrayFilter((lwq_a, lwq_j) -> lwq_j <= reach, lwq_cs, lwq_ks)) > ead) AS over_100pct
+      toUInt8(0) AS over_100pct
     FROM (${loans})
     UNION ALL
-    SELECT default_cohort, lwq_k AS k, product, region, toDecimal64(0, 2) AS ead, toDecimal64(lwq_amount, 2) AS cash,
-      toUInt8(0) AS defaulted, toUInt8(0) AS over_100pct
-    FROM (${loans}) ARRAY JOIN lwq_ks AS lwq_k, lwq_cs AS lwq_amount WHERE lwq_k <= reach
+    SELECT default_cohort, lwq_x.1 AS k, product, region, toDecimal64(0, 2) AS ead, toDecimal64(lwq_x.2, 2) AS cash,
+      toUInt8(0) AS defaulted, toUInt8(lwq_n = lwq_over_at) AS over_100pct
+    FROM (${loans}) ARRAY JOIN lwq_kc AS lwq_x, arrayEnumerate(lwq_kc) AS lwq_n WHERE lwq_x.1 <= reach
     UNION ALL
     SELECT default_cohort, toUInt16(arrayJoin(range(reach + 1))) AS k, product, region, toDecimal64(0, 2) AS ead,
       toDecimal64(0, 2) AS cash, toUInt8(0) AS defaulted, toUInt8(0) AS over_100pct
