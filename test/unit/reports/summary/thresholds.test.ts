@@ -66,6 +66,23 @@ describe('the thresholds file', () => {
     expect(t.limits.npl_ratio).toMatchObject({ source: 'bank' });
   });
 
+  it('a file of its own keeps the regulatory limits it does not name; its own limit for one replaces it', () => {
+    // docs/reports.md: the regulatory floors always apply unless the file states that figure's limit
+    const own = parseThresholds('{"limits":{"npl_ratio":{"max":"2%"}}}', 'own.json');
+    expect(own.limits.npl_ratio).toMatchObject({ max: 0.02, source: 'bank' });
+    expect(own.limits.provision_coverage).toMatchObject({ min: 1.5, source: 'regulatory' });
+    expect(own.limits.provision_ratio).toMatchObject({ min: 0.025, source: 'regulatory' });
+    expect(own.limits.deviation).toMatchObject({ max: 1, source: 'regulatory' });
+    // the shipped example bank limits are not carried over: they are the bank's to set
+    expect(own.limits.par30).toBeUndefined();
+    const stricter = parseThresholds(
+      '{"limits":{"provision_coverage":{"min":"160%","source":"bank"}}}',
+      'stricter.json',
+    );
+    expect(stricter.limits.provision_coverage).toMatchObject({ min: 1.6, source: 'bank' });
+    expect(stricter.limits.provision_ratio).toMatchObject({ min: 0.025, source: 'regulatory' });
+  });
+
   it('percent strings and fractions are the same limit', () => {
     const a = parseThresholds('{"limits":{"npl_ratio":{"max":"2%","amber":"1.5%"}}}', 'a.json');
     const b = parseThresholds('{"limits":{"npl_ratio":{"max":0.02,"amber":0.015}}}', 'b.json');
@@ -88,6 +105,15 @@ describe('the thresholds file', () => {
       ['{"limits":{"npl_ratio":{"max":0.02,"colour":"red"}}}', /limits\.npl_ratio: /u],
       ['{"limit":{}}', /bad\.json: /u],
       ['{not json', /bad\.json: not JSON/u],
+      // limits outside what the figure can be: a negative ratio, a share above 100 %, 150 for "150%"
+      ['{"limits":{"npl_ratio":{"max":-0.5}}}', /limits\.npl_ratio\.max: -0\.5 is -50%; .*between 0% and 100%/u],
+      ['{"limits":{"npl_ratio":{"max":"150%"}}}', /limits\.npl_ratio\.max: 1\.5 is 150%; .*between 0% and 100%/u],
+      ['{"limits":{"npl_ratio":{"max":0.02,"amber":-0.01}}}', /limits\.npl_ratio\.amber: .*between 0% and 100%/u],
+      [
+        '{"limits":{"provision_coverage":{"min":150}}}',
+        /limits\.provision_coverage\.min: 150 is 15000%; .*between 0% and 1000%.*"150%"/u,
+      ],
+      ['{"limits":{"write_offs":{"max":-1}}}', /limits\.write_offs\.max: -1: .*not below 0/u],
     ];
     for (const [text, message] of cases) {
       const f = file('bad.json', text);
