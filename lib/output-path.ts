@@ -1,4 +1,5 @@
 import { realpathSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { UserError } from './user-error.ts';
 
 /** Whether two paths name one existing file (a link, a symbolic link or `./x` as `x` included). */
@@ -28,4 +29,31 @@ export function refuseOverwritingInput(out: string, inputs: readonly { path: str
       throw new UserError(
         `${flag} ${out} is the ${input.what} ${input.path}: writing there would replace what is read; give another file`,
       );
+}
+
+/**
+ * Refuses an output file that cannot be written, naming the path the user gave: an existing folder,
+ * or a folder that does not exist. The atomic write's temporary name (`.x.csv.19119.20c3d622.tmp:
+ * is a directory`, a raw ENOENT) said neither which flag nor what to do.
+ */
+export function assertOutputFile(path: string, flag = '--out'): void {
+  const st = statOrNothing(path);
+  if (st?.isDirectory())
+    throw new UserError(
+      `${flag} ${path} is a folder: give a file name (for example ${flag} ${path.replace(/\/+$/u, '')}/scores.csv)`,
+    );
+  const parent = dirname(resolve(path));
+  const p = statOrNothing(parent);
+  if (!p)
+    throw new UserError(`${flag} ${path}: no folder ${parent}: create it first, or give a path in an existing folder`);
+  if (!p.isDirectory()) throw new UserError(`${flag} ${path}: ${parent} is a file, not a folder`);
+}
+
+/** stat, or undefined when there is nothing to stat (missing, or under a file: ENOTDIR). */
+function statOrNothing(path: string) {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
 }

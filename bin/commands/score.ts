@@ -15,7 +15,7 @@ import { scoreMonthInDb, scoreMonthInNode } from '../../models/score.ts';
 import { keepMonthEndCounterfactuals } from '../../pipelines/cases/month-end-counterfactuals.ts';
 import { scoreTableFile, tableModelTarget } from '../../models/score-table.ts';
 import { UserError } from '../../lib/user-error.ts';
-import { refuseOverwritingInput } from '../../lib/output-path.ts';
+import { assertOutputFile, refuseOverwritingInput } from '../../lib/output-path.ts';
 import { log } from '../progress.ts';
 
 const scoreFlags = {
@@ -97,7 +97,10 @@ function fileOutput(path: string) {
 /** `score --table`: a table model scores each row of a CSV; the scores go to --out or stdout as CSV. */
 async function scoreTable(wh: Warehouse, f: ScoreInput & { table: string }, out: Output) {
   // before the model is loaded or a row read: the scores must not replace the rows they score
-  if (f.out) refuseOverwritingInput(f.out, [{ path: f.table, what: 'input table' }]);
+  if (f.out) {
+    assertOutputFile(f.out);
+    refuseOverwritingInput(f.out, [{ path: f.table, what: 'input table' }]);
+  }
   const ref = parseModelRef(f.model!);
   const m = await loadModel(wh, ref.name, ref.version);
   tableModelTarget(m);

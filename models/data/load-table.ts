@@ -56,7 +56,21 @@ export async function loadFeatureTable(path: string, o: TableLoadOptions): Promi
       header = tableHeader(rec.fields, path);
       targetIdx = header.indexOf(o.target);
       if (targetIdx < 0) throw new DatasetError(`${path}: no target column "${o.target}" (columns: ${header.join(', ')})`);
-      for (const d of skip) if (!header.includes(d)) throw new DatasetError(`${path}: no column "${d}" to drop`);
+      // every column a flag names must be one of the table's, and none may be the target
+      for (const [flag, names] of [
+        ['--drop', o.drop ?? []],
+        ['--categorical', o.categorical ?? []],
+      ] as const) {
+        const unknown = names.filter((c) => !header!.includes(c));
+        if (unknown.length)
+          throw new DatasetError(
+            `${path}: ${flag} ${unknown.join(',')}: no such column (columns: ${header.join(', ')})`,
+          );
+        if (names.includes(o.target))
+          throw new DatasetError(
+            `${path}: ${flag} names the target ${o.target}: the target is never a feature; leave it out of ${flag}`,
+          );
+      }
       keepIdx = header.map((_, i) => i).filter((i) => i !== targetIdx && !skip.has(header![i]!));
       builders = keepIdx.map(
         (i) =>

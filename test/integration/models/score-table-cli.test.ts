@@ -82,6 +82,17 @@ describe('score --table', () => {
         /--out .*inplace\.csv is the feature table being read: --out names the folder/u,
       ],
     );
+    // an --out the scores cannot be written to names the path given, not the temporary file
+    cases.push(
+      [
+        ['score', '--table', inplace, '--model', 'germancredit_scorecard@1', '--out', dir],
+        /^loanwatch: --out .* is a folder: give a file name/mu,
+      ],
+      [
+        ['score', '--table', inplace, '--model', 'germancredit_scorecard@1', '--out', join(dir, 'nodir', 'x.csv')],
+        /^loanwatch: --out .*nodir\/x\.csv: no folder .*nodir: create it first/mu,
+      ],
+    );
     const versionDir = join(dir, 'models', 'split_scorecard', 'v1');
     mkdirSync(versionDir, { recursive: true });
     writeFileSync(join(versionDir, 'split.csv'), 'duration_in_month,creditability\n6,good\n');

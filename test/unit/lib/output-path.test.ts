@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { linkSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { refuseOverwritingInput, sameFile } from '../../../lib/output-path.ts';
+import { assertOutputFile, refuseOverwritingInput, sameFile } from '../../../lib/output-path.ts';
 
 describe('an output that is an input', () => {
   const dir = mkdtempSync(join(tmpdir(), 'output-path-'));
@@ -29,6 +29,21 @@ describe('an output that is an input', () => {
     }).toThrow(/--out .*link\.csv is the input table .*rows\.csv: writing there would replace what is read/u);
     expect(() => {
       refuseOverwritingInput(join(dir, 'scores.csv'), [{ path: input, what: 'input table' }]);
+    }).not.toThrow();
+  });
+
+  it('an output file in no folder, or a folder, is refused naming the path given', () => {
+    expect(() => {
+      assertOutputFile(join(dir, 'sub'));
+    }).toThrow(/^--out .*sub is a folder: give a file name \(for example --out .*sub\/scores\.csv\)$/u);
+    expect(() => {
+      assertOutputFile(join(dir, 'nodir', 'x.csv'));
+    }).toThrow(/^--out .*nodir\/x\.csv: no folder .*nodir: create it first/u);
+    expect(() => {
+      assertOutputFile(join(dir, 'rows.csv', 'x.csv'));
+    }).toThrow(/rows\.csv is a file, not a folder/u);
+    expect(() => {
+      assertOutputFile(join(dir, 'scores.csv'));
     }).not.toThrow();
   });
 });

@@ -43,4 +43,16 @@ describe('target values of a table', () => {
       /every one of the 2 data rows has a missing target "status"/u,
     );
   });
+
+  it('refuses a column option naming no column, or the target', async () => {
+    const path = file('opts.csv', ['10,good', '20,bad']);
+    const load = (o: { drop?: string[]; categorical?: string[] }) =>
+      loadFeatureTable(path, { target: 'status', badValue: 'bad', ...o });
+    await expect(load({ categorical: ['nosuch'] })).rejects.toThrow(
+      /opts\.csv: --categorical nosuch: no such column \(columns: amount, status\)/u,
+    );
+    await expect(load({ drop: ['nosuch', 'other'] })).rejects.toThrow(/--drop nosuch,other: no such column/u);
+    await expect(load({ drop: ['status'] })).rejects.toThrow(/--drop names the target status: the target is never a feature/u);
+    await expect(load({ categorical: ['status'] })).rejects.toThrow(/--categorical names the target status/u);
+  });
 });
