@@ -8,7 +8,8 @@ import { dataLastDate } from '../../warehouse/data-horizon.ts';
 import { delinquencyAsOf, type DelinquencyAsOf } from '../../pipelines/snapshot/delinquency-as-of.ts';
 import { defaultSnapshotSettings } from '../../pipelines/snapshot/snapshot-settings.ts';
 import { UserError } from '../../lib/user-error.ts';
-import { configuredAccrualRules, loadAccrualRules } from '../../pipelines/accrual/accrual-rules.ts';
+import { accrualRulesSource, configuredAccrualRules, loadAccrualRules } from '../../pipelines/accrual/accrual-rules.ts';
+import { assertRuleProductsLoaded } from '../../pipelines/accrual/rule-products.ts';
 import { amountToCureAsOf } from '../../pipelines/accrual/amount-to-cure.ts';
 import type { AccrualRow } from '../../pipelines/accrual/accrual-row.ts';
 import { param, sql } from '../../warehouse/sql.ts';
@@ -85,6 +86,7 @@ export async function runDpd(wh: Warehouse, config: Config, out: Output, f: DpdF
   const dpd = (await delinquencyAsOf(wh, f['as-of'], settings)).filter((r) => !f.loan || r.loan_id === f.loan);
   if (f.loan && dpd.length === 0) throw new UserError(`no loan ${JSON.stringify(f.loan)} on ${f['as-of']}`);
   const rules = f['accrual-rules'] ? loadAccrualRules(f['accrual-rules']) : configuredAccrualRules();
+  await assertRuleProductsLoaded(wh, rules, f['accrual-rules'] ?? accrualRulesSource());
   const accrual = await amountToCureAsOf(wh, {
     asOf: f['as-of'],
     settings,

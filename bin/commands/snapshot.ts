@@ -9,6 +9,8 @@ import { refreshSnapshots } from '../../pipelines/snapshot/refresh-snapshots.ts'
 import { defaultSnapshotSettings, settingsLabel } from '../../pipelines/snapshot/snapshot-settings.ts';
 import { log } from '../progress.ts';
 import { assertSnapshotDate } from '../../pipelines/snapshot/snapshot-date.ts';
+import { accrualRulesSource, configuredAccrualRules } from '../../pipelines/accrual/accrual-rules.ts';
+import { assertRuleProductsLoaded } from '../../pipelines/accrual/rule-products.ts';
 
 const snapshotFlags = {
   'as-of': flag(
@@ -42,6 +44,7 @@ export async function runSnapshot(
 ) {
   const settings = defaultSnapshotSettings(delinquencySettings(config));
   await assertSnapshotDate(wh, f['as-of'], { full: f.full ?? false });
+  await assertRuleProductsLoaded(wh, configuredAccrualRules(), accrualRulesSource());
   const t0 = performance.now();
   const r = await refreshSnapshots(wh, {
     asOf: f['as-of'],

@@ -166,6 +166,12 @@ let configured: AccrualRules | undefined;
  * parsed once. Read here rather than in warehouse/config.ts because the snapshot calls the accrual
  * with no configuration in hand (its one hook line), and a bad file must fail the run by name.
  */
+/** Where configuredAccrualRules reads from, for messages: the LOANWATCH_ACCRUAL_RULES file or the default. */
+export const accrualRulesSource = (env: NodeJS.ProcessEnv = process.env): string =>
+  env.LOANWATCH_ACCRUAL_RULES
+    ? `LOANWATCH_ACCRUAL_RULES (${env.LOANWATCH_ACCRUAL_RULES})`
+    : 'the default accrual rules';
+
 export function configuredAccrualRules(env: NodeJS.ProcessEnv = process.env): AccrualRules {
   configured ??= loadAccrualRules(env.LOANWATCH_ACCRUAL_RULES ?? defaultAccrualRulesPath);
   return configured;

@@ -104,6 +104,15 @@ describe('loanwatch CLI', () => {
     const rows = JSON.parse(out.join('\n')) as { as_of: string }[];
     expect(rows.length).toBeGreaterThan(0);
     expect(rows[0]).toMatchObject({ as_of: '2024-06-15' });
+    // an accrual rules file whose product key names no loaded product (a typo) is refused, naming the near one
+    const typo = join(dir, 'typo-rules.json');
+    writeFileSync(typo, JSON.stringify({ products: { creditcard: { late_fee: 999 } } }));
+    expect(await run('dpd', '--as-of', '2024-06-15', '--accrual-rules', typo)).toBe(2);
+    expect(err[0]).toMatch(
+      /typo-rules\.json: a product entry names no loaded loan's product: unknown product "creditcard" \(did you mean "credit_card"\?\)/u,
+    );
+    writeFileSync(typo, JSON.stringify({ products: { credit_card: { late_fee: 50 } } }));
+    expect(await run('dpd', '--as-of', '2024-06-15', '--accrual-rules', typo, '--format', 'json')).toBe(0);
 
     expect(await run('metrics', 'overdue', '--format', 'csv', '--from', '2024-01-31')).toBe(0);
     const lines = out.join('\n').trim().split('\n');
