@@ -124,12 +124,13 @@ const footnoteSize = 10;
 /**
  * A template's full Vega-Lite spec for rows, a language and the report period. The chart carries,
  * inside the SVG/PNG, its title, a subtitle with the period it shows, the as-of date and the unit,
- * and the note as a footnote: a standalone PNG explains itself. A chart without rows says so.
+ * and the note as a footnote: a standalone PNG explains itself. A chart without rows (or whose
+ * rows have nothing to show, `hasData`) says so.
  */
 export function chartSpec(t: ChartTemplate, rows: Row[], lang: Lang, p: ReportPeriod): TopLevelSpec {
   const w = t.size?.width ?? width;
   const body =
-    rows.length > 0
+    rows.length > 0 && (t.hasData?.(rows) ?? true)
       ? { width: w, height: t.size?.height ?? height, ...t.body(rows, lang) }
       : {
           width: w,

@@ -48,6 +48,12 @@ export interface ChartTemplate {
   shows(p: ReportPeriod, lang: Lang): string;
   data(p: ReportPeriod): DataRequest;
   body(rows: Row[], lang: Lang): Record<string, unknown>;
+  /**
+   * Whether the rows have anything to show, when having rows is not enough: a metric that answers
+   * a row per subject with zero counts (no warning fired, no model to grade) has nothing to draw.
+   * Without it, any row is data. Either way the chart's CSV holds the rows as they are.
+   */
+  hasData?(rows: Row[]): boolean;
   size?: { width?: number; height?: number };
 }
 

@@ -47,6 +47,9 @@ export default defineChart({
   },
   data: (p) => ({ metric: 'warning_effectiveness', request: { as_of: p.monthEnd, ...warningMonths(p) } }),
   size: { width: 620 },
+  // no loan-month warned by any rule or grade (no warnings fired, no champion to grade): a table
+  // of 0.0% would read as rules that failed, not as nothing to evaluate
+  hasData: (rows) => rows.some((r) => r.level === 30 && Number(r.warned) > 0),
   body: (rows, lang) => {
     const shown = rows.filter((r) => r.level === 30);
     // row order: rules as the metric lists them, then grades A–E; labels computed here, in the language
