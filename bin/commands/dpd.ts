@@ -86,7 +86,9 @@ export async function runDpd(wh: Warehouse, config: Config, out: Output, f: DpdF
   const dpd = (await delinquencyAsOf(wh, f['as-of'], settings)).filter((r) => !f.loan || r.loan_id === f.loan);
   if (f.loan && dpd.length === 0) throw new UserError(`no loan ${JSON.stringify(f.loan)} on ${f['as-of']}`);
   const rules = f['accrual-rules'] ? loadAccrualRules(f['accrual-rules']) : configuredAccrualRules();
-  await assertRuleProductsLoaded(wh, rules, f['accrual-rules'] ?? accrualRulesSource());
+  // a lender's own rules file only: the default's card entry is for books that have cards
+  if (f['accrual-rules'] || process.env.LOANWATCH_ACCRUAL_RULES)
+    await assertRuleProductsLoaded(wh, rules, f['accrual-rules'] ?? accrualRulesSource());
   const accrual = await amountToCureAsOf(wh, {
     asOf: f['as-of'],
     settings,
