@@ -36,11 +36,11 @@ export function refuseOverwritingInput(out: string, inputs: readonly { path: str
  * or a folder that does not exist. The atomic write's temporary name (`.x.csv.19119.20c3d622.tmp:
  * is a directory`, a raw ENOENT) said neither which flag nor what to do.
  */
-export function assertOutputFile(path: string, flag = '--out'): void {
+export function assertOutputFile(path: string, flag = '--out', example = 'scores.csv'): void {
   const st = statOrNothing(path);
   if (st?.isDirectory())
     throw new UserError(
-      `${flag} ${path} is a folder: give a file name (for example ${flag} ${path.replace(/\/+$/u, '')}/scores.csv)`,
+      `${flag} ${path} is a folder: give a file name (for example ${flag} ${path.replace(/\/+$/u, '')}/${example})`,
     );
   const parent = dirname(resolve(path));
   const p = statOrNothing(parent);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { isoMonth } from '../flags.ts';
 import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
 import { writeCsv, type Output } from '../cli/output.ts';
+import { assertOutputFile } from '../../lib/output-path.ts';
 import { delinquencySettings, type Config } from '../../warehouse/config.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
 import { loadCodeTable } from '../../pipelines/bureau/codes.ts';
@@ -11,7 +12,7 @@ import { log } from '../progress.ts';
 
 const bureauFlags = {
   month: flag(isoMonth, 'the month whose month-end is reported', 'YYYY-MM'),
-  out: flag(z.string().min(1).optional(), 'write the CSV to this file (default: stdout)', 'FILE'),
+  out: flag(z.string().min(1).optional(), 'write the CSV to this file (default, or -: stdout)', 'FILE'),
   codes: flag(
     z.string().min(1).optional(),
     "the code table as JSON (default: the personal credit report's N 1-7 C G B * #)",
@@ -36,8 +37,10 @@ export const bureauCommand = defineCommand({
 
 export async function runBureau(wh: Warehouse, config: Config, out: Output, f: BureauFlags) {
   const table = loadCodeTable(f.codes);
+  // refused before the submission is built, naming the path given (not the atomic write's temporary name)
+  if (f.out !== undefined && f.out !== '-') assertOutputFile(f.out, '--out', `bureau-${f.month}.csv`);
   const rows = await bureauSubmission(wh, f.month, table, delinquencySettings(config));
-  if (f.out === undefined) {
+  if (f.out === undefined || f.out === '-') {
     await writeCsv<SubmissionRow>(out, submissionColumns, rows);
     return rows;
   }

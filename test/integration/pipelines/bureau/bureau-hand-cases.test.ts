@@ -212,6 +212,18 @@ describe('loanwatch bureau on hand-built loans', () => {
     ]);
   });
 
+  it('--out - is stdout; an --out folder or a file in a missing folder is one line naming the path given', async () => {
+    const rows = await submission('2024-06', '--out', '-');
+    expect([...rows.keys()]).toEqual(['LONG', 'TAPE', 'WO', 'WO2']);
+    expect(existsSync(join(process.cwd(), '-'))).toBe(false);
+    expect(await run('bureau', '--month', '2024-06', '--out', dir)).toBe(2);
+    expect(err[0]).toBe(`loanwatch: --out ${dir} is a folder: give a file name (for example --out ${dir}/bureau-2024-06.csv)`);
+    const missing = join(dir, 'no-such-folder', 'x.csv');
+    expect(await run('bureau', '--month', '2024-06', '--out', missing)).toBe(2);
+    expect(err[0]).toMatch(/^loanwatch: --out .*no-such-folder\/x\.csv: no folder .*no-such-folder: create it first/u);
+    expect(err.join('\n')).not.toMatch(/\.tmp/u);
+  });
+
   it('refuses a month after the latest snapshot month-end, and one before the first (an empty file would read as every account closed)', async () => {
     expect(await run('bureau', '--month', '2024-10')).toBe(2);
     expect(err[0]).toMatch(/2024-10 is after the latest snapshot month-end 2024-09-30/u);
