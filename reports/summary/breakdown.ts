@@ -30,10 +30,13 @@ export interface BreakdownRow {
   m1plus_ratio: Pair;
   npl_balance: Pair;
   npl_ratio: Pair;
-  /** percentage points of the book's NPL-ratio change (fractions: 0.0001 = 0.01 pp) */
-  mix_effect: number;
-  rate_effect: number;
-  contribution: number;
+  /**
+   * percentage points of the book's NPL-ratio change (fractions: 0.0001 = 0.01 pp); null when the
+   * data has no previous month-end (its first month): there is no change to split
+   */
+  mix_effect: number | null;
+  rate_effect: number | null;
+  contribution: number | null;
   /** ΔNPL balance of the segment over the book's (null when the book's did not change) */
   share_of_npl_change: number | null;
   rank: number;
@@ -77,6 +80,8 @@ export function breakdownOf(dim: BreakdownDim, rows: Row[], monthEnd: string, pr
     [...m.values()].reduce((s, a) => ({ bal: s.bal + a.bal, m1: s.m1 + a.m1, npl: s.npl + a.npl }), zero);
   const T = sum(cur),
     T0 = sum(prev);
+  // the data's first month-end: no previous month, so no change (a total of +22.5M against nothing)
+  const hasPrevious = prev.size > 0;
   const segments = [...new Set([...cur.keys(), ...prev.keys()])].sort();
   const dNplTotal = T.npl - T0.npl;
   const out = segments.map((segment) => {
@@ -96,27 +101,31 @@ export function breakdownOf(dim: BreakdownDim, rows: Row[], monthEnd: string, pr
       m1plus_ratio: pair(ratio(a.m1, a.bal), ratio(b.m1, b.bal)),
       npl_balance: moneyPair(cur.has(segment) ? a.npl : null, prev.has(segment) ? b.npl : null),
       npl_ratio: pair(r1x, r0x),
-      mix_effect: mix,
-      rate_effect: rate,
-      contribution: mix + rate,
-      share_of_npl_change: dNplTotal !== 0 ? (a.npl - b.npl) / dNplTotal : null,
+      mix_effect: hasPrevious ? mix : null,
+      rate_effect: hasPrevious ? rate : null,
+      contribution: hasPrevious ? mix + rate : null,
+      share_of_npl_change: hasPrevious && dNplTotal !== 0 ? (a.npl - b.npl) / dNplTotal : null,
       rank: 0,
     };
   });
-  out.sort((x, y) => Math.abs(y.contribution) - Math.abs(x.contribution) || x.segment.localeCompare(y.segment));
+  out.sort(
+    (x, y) => Math.abs(y.contribution ?? 0) - Math.abs(x.contribution ?? 0) || x.segment.localeCompare(y.segment),
+  );
+  const total = (k: 'mix_effect' | 'rate_effect' | 'contribution') =>
+    hasPrevious ? out.reduce((s, r) => s + (r[k] ?? 0), 0) : null;
   out.forEach((r, i) => (r.rank = i + 1));
   const nplRatio = pair(ratio(T.npl, T.bal), ratio(T0.npl, T0.bal));
   return {
     dim,
     rows: out,
     total: {
-      balance: moneyPair(T.bal, T0.bal),
+      balance: moneyPair(T.bal, hasPrevious ? T0.bal : null),
       m1plus_ratio: pair(ratio(T.m1, T.bal), ratio(T0.m1, T0.bal)),
-      npl_balance: moneyPair(T.npl, T0.npl),
+      npl_balance: moneyPair(T.npl, hasPrevious ? T0.npl : null),
       npl_ratio: nplRatio,
-      mix_effect: out.reduce((s, r) => s + r.mix_effect, 0),
-      rate_effect: out.reduce((s, r) => s + r.rate_effect, 0),
-      contribution: out.reduce((s, r) => s + r.contribution, 0),
+      mix_effect: total('mix_effect'),
+      rate_effect: total('rate_effect'),
+      contribution: total('contribution'),
     },
   };
 }

@@ -129,7 +129,7 @@ export function commentary(s: Summary): string[] {
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** a contribution that the pack writes as something other than 0.00 pp */
-const shows = (x: number) => Math.abs(x) >= 0.00005;
+const shows = (x: number | null) => x !== null && Math.abs(x) >= 0.00005;
 
 /**
  * Where the NPL-ratio change comes from along one breakdown. The rows are ranked by the size of
@@ -140,9 +140,9 @@ const shows = (x: number) => Math.abs(x) >= 0.00005;
 function decomposition(b: SummaryBreakdown, zh: boolean): string | null {
   const change = b.total.npl_ratio.change;
   if (change === null || !shows(b.total.contribution) || b.rows.length < 2) return null;
-  const direction = Math.sign(b.total.contribution);
-  const along = b.rows.filter((r) => Math.sign(r.contribution) === direction);
-  const against = b.rows.filter((r) => Math.sign(r.contribution) === -direction && shows(r.contribution));
+  const direction = Math.sign(b.total.contribution ?? 0);
+  const along = b.rows.filter((r) => Math.sign(r.contribution ?? 0) === direction);
+  const against = b.rows.filter((r) => Math.sign(r.contribution ?? 0) === -direction && shows(r.contribution));
   // the rows are ranked by size already: the first of each side is its largest
   const top = along[0];
   if (!top) return null;

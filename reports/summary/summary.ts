@@ -55,9 +55,9 @@ export interface BreakdownDisplayRow {
   m1plus_ratio: Pair;
   npl_balance: Pair;
   npl_ratio: Pair;
-  mix_effect: number;
-  rate_effect: number;
-  contribution: number;
+  mix_effect: number | null;
+  rate_effect: number | null;
+  contribution: number | null;
   share_of_npl_change: number | null;
   display: Record<string, string>;
 }

@@ -127,7 +127,7 @@ describe('the key figures are the metrics layer’s', () => {
       expect(b.total.balance.value, b.dim).toBeCloseTo(fig('management-en', 'outstanding').value!, 2);
       expect(b.total.npl_ratio.value, b.dim).toBeCloseTo(fig('management-en', 'npl_ratio').value!, 12);
       expect(
-        b.rows.reduce((a, r) => a + r.contribution, 0),
+        b.rows.reduce((a, r) => a + r.contribution!, 0),
         b.dim,
       ).toBeCloseTo(fig('management-en', 'npl_ratio').change_on_month!, 12);
     }

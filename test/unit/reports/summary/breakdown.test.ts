@@ -26,8 +26,8 @@ describe('breakdownOf: the NPL-ratio change split by segment', () => {
     const r0 = 35 / 1600,
       r1 = 53 / 1800;
     expect(b.total.npl_ratio.change).toBeCloseTo(r1 - r0, 15);
-    expect(b.rows.reduce((s, r) => s + r.contribution, 0)).toBeCloseTo(r1 - r0, 15);
-    for (const r of b.rows) expect(r.mix_effect + r.rate_effect).toBeCloseTo(r.contribution, 15);
+    expect(b.rows.reduce((s, r) => s + r.contribution!, 0)).toBeCloseTo(r1 - r0, 15);
+    for (const r of b.rows) expect(r.mix_effect! + r.rate_effect!).toBeCloseTo(r.contribution!, 15);
     // segment b: weights 500/1600 → 400/1800, rates 0.04 → 0.1
     const sb = b.rows.find((r) => r.segment === 'b')!;
     const w0 = 500 / 1600,
@@ -45,9 +45,21 @@ describe('breakdownOf: the NPL-ratio change split by segment', () => {
   });
 
   it('ranked by the size of the contribution; shares of the NPL-balance change add to 1', () => {
-    const sizes = b.rows.map((r) => Math.abs(r.contribution));
+    const sizes = b.rows.map((r) => Math.abs(r.contribution!));
     expect(sizes).toEqual([...sizes].sort((x, y) => y - x));
     expect(b.rows.map((r) => r.rank)).toEqual([1, 2, 3, 4]);
     expect(b.rows.reduce((s, r) => s + r.share_of_npl_change!, 0)).toBeCloseTo(1, 12);
+  });
+
+  it('the data’s first month: no previous month, so no change and nothing to split ("—", not +22.5M)', () => {
+    const first = breakdownOf('product', [row(cur, 'a', 1200, 60, 12), row(cur, 'b', 400, 60, 40)], cur, prev);
+    expect(first.total.balance).toEqual({ value: 1600, previous_month: null, change: null });
+    expect(first.total.npl_balance).toEqual({ value: 52, previous_month: null, change: null });
+    expect(first.total.npl_ratio.change).toBeNull();
+    expect([first.total.mix_effect, first.total.rate_effect, first.total.contribution]).toEqual([null, null, null]);
+    for (const r of first.rows) {
+      expect([r.mix_effect, r.rate_effect, r.contribution, r.share_of_npl_change]).toEqual([null, null, null, null]);
+      expect(r.balance.change).toBeNull();
+    }
   });
 });
