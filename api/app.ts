@@ -26,7 +26,7 @@ import { placementRoutes } from './routes/placements.ts';
 import { bureauRoutes } from './routes/bureau.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { auditRoutes } from './routes/audit.ts';
-import { scoreRoutes } from './routes/scores.ts';
+import { maxTableRows, scoreRoutes, tableScoresBodyBytes } from './routes/scores.ts';
 import { collectionActionRoutes } from './routes/collection-actions.ts';
 import { promiseRoutes } from './routes/promises.ts';
 import { contactComplianceRoutes } from './routes/contact-compliance.ts';
@@ -71,11 +71,21 @@ export function createApp(given: ApiDeps) {
   };
   app.use('*', requestContext(deps, caches));
   app.use('*', admission);
-  app.use(
-    '*',
-    requestBodyLimit(deps.maxBodyBytes, () => {
+  // raw rows for a table model take more than any other body: 10,000 rows of a wide table are ~5 MB
+  const scoresBodyBytes = Math.max(deps.maxBodyBytes, tableScoresBodyBytes);
+  const bodyLimits = {
+    scores: requestBodyLimit(scoresBodyBytes, () => {
+      throw new ApiError(
+        'payload_too_large',
+        `request body over ${scoresBodyBytes} bytes (POST /v1/scores: up to ${maxTableRows.toLocaleString('en-US')} rows in ${scoresBodyBytes} bytes; send more rows in several requests)`,
+      );
+    }),
+    other: requestBodyLimit(deps.maxBodyBytes, () => {
       throw new ApiError('payload_too_large', `request body over ${deps.maxBodyBytes} bytes`);
     }),
+  };
+  app.use('*', (c, next) =>
+    (c.req.method === 'POST' && c.req.path === '/v1/scores' ? bodyLimits.scores : bodyLimits.other)(c, next),
   );
   app.use('/health', anonymousLimit);
   // console sessions (api/console): in the warehouse, shared by processes, rechecked as often as keys; a report GET may use one instead of a key header

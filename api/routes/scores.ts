@@ -59,6 +59,8 @@ const loanId = z
 /** The champion's stored scores (loanwatch score) for some loans at the latest scored month-end ≤ as_of. */
 /** Most raw rows one request may score with a table model. */
 export const maxTableRows = 10_000;
+/** the body POST /v1/scores accepts (or the server's limit when larger): room for maxTableRows rows of a wide table */
+export const tableScoresBodyBytes = 16 * 1024 * 1024;
 
 const modelRefText = z
   .string()

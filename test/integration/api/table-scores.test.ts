@@ -152,6 +152,19 @@ describe('POST /v1/scores with raw rows', () => {
     expect((await post({ model: "x'; DROP", rows: [first] })).status).toBe(400);
     const many = await post({ model: name, rows: Array.from({ length: 10_001 }, () => ({ a: 1 })) });
     expect([400, 413]).toContain(many.status);
+    // the documented 10,000 rows fit: a body of several megabytes (the server's general limit is 1 MB)
+    const wide = { ...first, padding_column_not_read: 'x'.repeat(300) };
+    const full = await post({ model: name, rows: Array.from({ length: 10_000 }, () => wide) });
+    expect(full.status).toBe(200);
+    expect(((await full.json()) as { scores: unknown[] }).scores).toHaveLength(10_000);
+    const over = await post({
+      model: name,
+      rows: [{ ...first, padding_column_not_read: 'x'.repeat(17 * 1024 * 1024) }],
+    });
+    expect(over.status).toBe(413);
+    expect(((await over.json()) as { error: { message: string } }).error.message).toMatch(
+      /up to 10,000 rows in 16777216 bytes/u,
+    );
     // the loan-id body is unchanged: no champion here, so 404 (not a 400 from the new body)
     expect((await post({ loan_ids: ['L1'] })).status).toBe(404);
   });
