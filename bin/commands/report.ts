@@ -82,6 +82,13 @@ const reportFlags = {
 };
 export type ReportFlags = FlagValues<typeof reportFlags>;
 
+/** the flags each mode uses besides its own: listing the archive, printing the schedule */
+const modeFlags: Record<'archive' | 'schedule', string[]> = {
+  archive: ['period', 'pack', 'lang', 'format'],
+  schedule: ['pack', 'lang', 'format', 'product', 'region', 'branch', 'days-after', 'at'],
+};
+const scheduleOnly = ['days-after', 'at', 'archive', 'schedule'];
+
 export const reportCommand = defineCommand({
   name: 'report',
   summary:
@@ -95,8 +102,17 @@ export const reportCommand = defineCommand({
     'loanwatch report --archive --period 2024-06 --format csv',
     'loanwatch report --schedule monthly --days-after 5 --at 06:30',
   ],
-  check: (f) => {
+  check: (f, given) => {
     if (f.archive && f.schedule) return 'give --archive or --schedule, not both';
+    // a flag the mode does not use is refused, not ignored (SPEC §10): `--archive --region east`
+    // listed every segment's packs, `--schedule monthly --period 2024-06` scheduled `previous`
+    const mode = f.archive ? 'archive' : f.schedule ? 'schedule' : undefined;
+    const taken = mode ? modeFlags[mode] : Object.keys(reportFlags).filter((k) => !scheduleOnly.includes(k));
+    const extra = [...given].filter((k) => k !== mode && !taken.includes(k));
+    if (extra.length > 0)
+      return mode
+        ? `${extra.map((k) => `--${k}`).join(', ')}: not taken with --${mode} (it takes ${taken.map((k) => `--${k}`).join(', ')})`
+        : `${extra.map((k) => `--${k}`).join(', ')}: only with --schedule`;
     const listing = f.format?.filter((x) => (listFormats as readonly string[]).includes(x)) ?? [];
     if (f.archive && f.format && (f.format.length !== 1 || listing.length !== 1))
       return '--format with --archive: one of table, csv, json';
