@@ -142,6 +142,27 @@ function repeatedFlag(line: readonly string[], m: CommandModule): string | undef
 }
 
 /**
+ * A flag that takes a value followed by another of the command's flags (`generate --out --loans 10`):
+ * commander reads the second as the first's value, and `generate --out --out` wrote a book into a
+ * folder named `--out`. A value that really starts with `--` can be written `--out=--x`.
+ */
+function flagTakenAsValue(line: readonly string[], m: CommandModule): { flag: string; next: string } | undefined {
+  for (let i = 0; i < line.length - 1; i++) {
+    const word = line[i]!;
+    if (word === '--') return undefined;
+    if (!word.startsWith('--') || word.includes('=')) continue;
+    const name = word.slice(2);
+    const spec = Object.hasOwn(m.flags, name) ? m.flags[name] : undefined;
+    if (!spec?.value) continue;
+    const next = line[i + 1]!;
+    const nextName = next.startsWith('--') ? next.slice(2).split('=')[0]! : '';
+    if (nextName === 'help' || Object.hasOwn(m.flags, nextName)) return { flag: word, next };
+    i++;
+  }
+  return undefined;
+}
+
+/**
  * Parses argv against the command table: the chosen command with validated values, or an exit code
  * when help was shown. A command line that does not fit throws a UsageError. Only the named
  * command's module is loaded; a line naming none (the overall help, a group's help, an unknown
@@ -161,6 +182,13 @@ export async function parseCommandLine(
   const program = buildProgram(modules, out, (s) => {
     chosen = s;
   });
+  // before commander, whose own message for `--out --loans 10` is about the arguments left over
+  const asValue = named ? flagTakenAsValue(line, modules[0]!) : undefined;
+  if (asValue)
+    throw new UsageError(
+      `${asValue.flag} needs a value, but the next word is the flag ${asValue.next} (a value starting with -- is written ${asValue.flag}=VALUE)`,
+      words,
+    );
   try {
     program.parse(line, { from: 'user' });
   } catch (e) {

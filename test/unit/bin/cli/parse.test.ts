@@ -130,6 +130,14 @@ describe('loanwatch command line', () => {
       [['ingest'], 'name at least one file or directory to ingest'],
       [['generate', '--days', '3'], '--days goes with --daily-from'],
       [
+        ['generate', '--out', '--out'],
+        '--out needs a value, but the next word is the flag --out (a value starting with -- is written --out=VALUE)',
+      ],
+      [
+        ['generate', '--out', '--loans', '10'],
+        '--out needs a value, but the next word is the flag --loans (a value starting with -- is written --out=VALUE)',
+      ],
+      [
         ['generate', '--daily-from', '2024-06-01', '--as-of', '2024-06-30'],
         '--daily-from sets the days (the book runs to it + --days): leave out --as-of',
       ],
