@@ -11,6 +11,8 @@ import type { AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { permitted } from '../middleware.ts';
 import { latestScores, type ServedScore } from '../score-index.ts';
+import { mayOpenLoan } from '../auth/loan-scope.ts';
+import { currentTeams } from '../auth/loan-teams.ts';
 import { errorResponses, isoDay } from '../schemas.ts';
 
 /** What SPEC §6 says a score is, whatever was scored. */
@@ -146,10 +148,22 @@ async function withCounterfactuals<
 async function championScores(c: Context<AppEnv>, ids: string[], asOf: string | undefined) {
   const { wh } = c.get('deps');
   const key = c.get('key');
-  // the region only decides visibility: it is not part of the answer
-  const visible = (rows: ServedScore[]) =>
-    rows
-      .filter((r) => key.role !== 'collector' || !key.region || r.region === key.region)
+  // a collector sees the loans of his queue (region, and team when his key names one: mayOpenLoan);
+  // region and team only decide visibility, they are not part of the answer
+  const visible = async (rows: ServedScore[]) => {
+    const teams =
+      key.role === 'collector' && key.team
+        ? await currentTeams(
+            wh,
+            rows.map((r) => r.loan_id),
+          )
+        : null;
+    return rows
+      .filter((r) =>
+        teams
+          ? mayOpenLoan(key, { region: r.region, team: teams.get(r.loan_id) ?? '' })
+          : key.role !== 'collector' || !key.region || r.region === key.region,
+      )
       .map((r) => ({
         loan_id: r.loan_id,
         month_end: r.month_end,
@@ -160,6 +174,7 @@ async function championScores(c: Context<AppEnv>, ids: string[], asOf: string | 
         grade: r.grade,
         reasons: r.reasons,
       }));
+  };
   const served = await c.get('caches').scores.lookup(ids, asOf);
   if (served) return visible(served);
   const target = targetName(defaultTarget);
@@ -193,7 +208,7 @@ export const scoreRoutes = new OpenAPIHono<AppEnv>()
       if (!s)
         throw new ApiError(
           'not_found',
-          'no score for this loan (unknown loan, not scored yet, or outside your region)',
+          'no score for this loan (unknown loan, not scored yet, or outside your region or team)',
         );
       if (!wantsCounterfactual(q.counterfactual, q.target_grade)) return c.json({ ...s, counterfactual: null }, 200);
       const [withCf] = await withCounterfactuals(c, [s], q.target_grade);

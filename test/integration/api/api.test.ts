@@ -122,9 +122,30 @@ describe('HTTP API', () => {
     }
   });
 
-  it('collectors see only their own region', async () => {
+  it("collectors see only their own region, and with a team only their team's loans", async () => {
     expect((await call(`/v1/loans/${loanInRegion.id}/score`, { key: keys.collector })).status).toBe(200);
     expect((await call(`/v1/loans/${loanInRegion.id}/score`, { key: keys.collector_north })).status).toBe(404);
+    // a scored loan of the region in a team, and another team of the region: the loan's own team sees its score
+    const teams = `SELECT loan_id, argMax(team, (action_date, action_id)) AS team FROM ${wh.database}.collection_actions GROUP BY loan_id`;
+    const [t] = await queryRows<{ loan_id: string; team: string }>(
+      wh,
+      `SELECT cur.loan_id AS loan_id, cur.team AS team FROM (${teams}) AS cur
+       INNER JOIN ${wh.database}.loans AS l ON l.loan_id = cur.loan_id
+       INNER JOIN (SELECT DISTINCT loan_id FROM ${wh.database}.scores) AS s ON s.loan_id = cur.loan_id
+       WHERE l.region = {r:String} AND cur.team != '' ORDER BY cur.loan_id LIMIT 1`,
+      { r: loanInRegion.region },
+    );
+    const [o] = await queryRows<{ team: string }>(
+      wh,
+      `SELECT DISTINCT cur.team AS team FROM (${teams}) AS cur INNER JOIN ${wh.database}.loans AS l ON l.loan_id = cur.loan_id
+       WHERE l.region = {r:String} AND cur.team NOT IN ('', {t:String}) ORDER BY team LIMIT 1`,
+      { r: loanInRegion.region, t: t!.team },
+    );
+    const key = async (team: string) =>
+      (await createApiKey(wh, { role: 'collector', region: loanInRegion.region, team, label: team })).key;
+    const path = `/v1/loans/${t!.loan_id}/score`;
+    expect((await call(path, { key: await key(t!.team) })).status).toBe(200);
+    expect((await call(path, { key: await key(o!.team) })).status).toBe(404);
   });
 
   it('a score lookup computes the counterfactual only when asked for (counterfactual=true or a target grade)', async () => {
