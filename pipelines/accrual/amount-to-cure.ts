@@ -75,18 +75,40 @@ const owedColumns = trusted('loan_id, amount_to_cure, overdue_principal, overdue
 const accrualRowColumns = (date: string) =>
   sql`loan_id, toString(${trusted(date)}) AS date, ${trusted(['status', 'dpd', 'accrual_status', ...accrualMoneyColumns].join(', '))}`;
 
-/** Columns of each loan's accrual row on a date, by loan_id: the snapshot's rows when it holds the date, else folded from history. */
-async function accrualAsOf<T>(wh: Warehouse, o: AccrualAsOfOptions, columns: (date: string) => Sql): Promise<T[]> {
+/**
+ * Columns of each loan's accrual row on a date, by loan_id: the snapshot's rows when it holds the
+ * date, else folded from history. The snapshot has rows for the loans open at the month-end or
+ * closing in its month; a loan closed before (charged off in May, read at June's end) is folded, as
+ * it is on any other day — its charges stand as they were left, or as later cash paid them — where
+ * it had no row at all on a month-end and its row on the days around it.
+ */
+async function accrualAsOf<T extends { loan_id: string }>(
+  wh: Warehouse,
+  o: AccrualAsOfOptions,
+  columns: (date: string) => Sql,
+): Promise<T[]> {
   const rules = o.rules ?? configuredAccrualRules();
-  if (await snapshotHoldsDate(wh, o.asOf, rules.label)) {
-    const inLoans = o.loans ? sql`AND loan_id IN (${o.loans})` : trusted('');
-    return querySql<T>(
+  if (!(await snapshotHoldsDate(wh, o.asOf, rules.label))) return foldedAsOf<T>(wh, { ...o, rules }, columns);
+  const date = param(o.asOf, 'Date');
+  const inLoans = o.loans ? sql`AND loan_id IN (${o.loans})` : trusted('');
+  const heldLoans = sql`SELECT loan_id FROM ${trusted(tableRef(wh, 'loan_month_accrual'))} WHERE month_end = ${date} ${inLoans}`;
+  // the loans the fold would give a row that the month-end does not hold (a tape loan has none either way)
+  const closedBefore = sql`SELECT loan_id FROM ${trusted(tableRef(wh, 'loans'))}
+    WHERE origination_date <= ${date} ${inLoans} AND loan_id NOT IN (${heldLoans})
+      AND loan_id NOT IN (SELECT loan_id FROM ${trusted(tableRef(wh, 'performance'))})`;
+  // the count first: the fold costs over a second to analyse whatever its loans
+  const [[left], held] = await Promise.all([
+    querySql<{ n: string }>(wh, sql`SELECT count() AS n FROM (${closedBefore})`),
+    querySql<T>(
       wh,
       sql`SELECT ${columns('month_end')} FROM ${trusted(tableRef(wh, 'loan_month_accrual'))}
-        WHERE month_end = ${param(o.asOf, 'Date')} ${inLoans} ORDER BY loan_id`,
-    );
-  }
-  return foldedAsOf<T>(wh, { ...o, rules }, columns);
+        WHERE month_end = ${date} ${inLoans} ORDER BY loan_id`,
+    ),
+  ]);
+  if (Number(left?.n ?? 0) === 0) return held;
+  const folded = await foldedAsOf<T>(wh, { ...o, rules, loans: closedBefore }, columns);
+  // in the engine's order of loan_id (bytes), as one ORDER BY over both would give
+  return [...held, ...folded].sort((a, b) => Buffer.compare(Buffer.from(a.loan_id), Buffer.from(b.loan_id)));
 }
 
 const foldedAsOf = <T>(wh: Warehouse, o: AccrualAsOfOptions, columns: (date: string) => Sql) =>
