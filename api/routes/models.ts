@@ -76,7 +76,8 @@ export const modelRoutes = new OpenAPIHono<AppEnv>()
       middleware: [permitted('models:promote')] as const,
       method: 'post',
       path: '/v1/models/{name}/{version}/promote',
-      summary: 'Make a version the champion of its target (gate: AUC above the 0.5 floor, AUC margin over the champion, PSI)',
+      summary:
+        'Make a version the champion of its target (gate: AUC above the 0.5 floor, AUC margin over the champion, PSI)',
       request: {
         params: z.object({ name, version: z.coerce.number().int().min(1).max(1e9) }),
         body: {

@@ -217,7 +217,9 @@ describe('loanwatch bureau on hand-built loans', () => {
     expect([...rows.keys()]).toEqual(['LONG', 'TAPE', 'WO', 'WO2']);
     expect(existsSync(join(process.cwd(), '-'))).toBe(false);
     expect(await run('bureau', '--month', '2024-06', '--out', dir)).toBe(2);
-    expect(err[0]).toBe(`loanwatch: --out ${dir} is a folder: give a file name (for example --out ${dir}/bureau-2024-06.csv)`);
+    expect(err[0]).toBe(
+      `loanwatch: --out ${dir} is a folder: give a file name (for example --out ${dir}/bureau-2024-06.csv)`,
+    );
     const missing = join(dir, 'no-such-folder', 'x.csv');
     expect(await run('bureau', '--month', '2024-06', '--out', missing)).toBe(2);
     expect(err[0]).toMatch(/^loanwatch: --out .*no-such-folder\/x\.csv: no folder .*no-such-folder: create it first/u);
