@@ -24,6 +24,7 @@ import type { MetricColumn } from '../warehouse/metrics/definition.ts';
 import { UserError } from '../lib/user-error.ts';
 import { breakdownCsv, buildSummary, summaryCsv, type Summary } from './summary/index.ts';
 import { makeDirectory } from '../lib/make-directory.ts';
+import { clearPreviousPack } from './pack-folder.ts';
 
 export const reportFormats = ['html', 'pdf', 'png', 'svg'] as const;
 export type ReportFormat = (typeof reportFormats)[number];
@@ -280,6 +281,9 @@ export async function buildReportPack(
       log: o.log,
     }),
   );
+  // the folder holds this pack alone: what an earlier pack wrote there goes (only the files its
+  // manifest lists), once this one is built — a pack that fails leaves the folder as it was
+  clearPreviousPack(o.outDir);
   const files: string[] = [];
   const { summary } = assembled;
   writeFileAtomic(join(o.outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
