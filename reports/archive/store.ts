@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import { querySql, type Warehouse } from '../../warehouse/connection.ts';
@@ -37,7 +37,11 @@ interface ArchiveRow extends Omit<ArchiveEntry, 'segment' | 'inputs' | 'files'> 
 
 const table = (wh: Warehouse) => trusted(tableRef(wh, 'report_archive'));
 
-/** the first row of each id: two runs racing on the same inputs may both insert, and are one entry */
+/**
+ * One row per id: the first built (two runs racing on the same inputs may both insert, and are one
+ * entry), and of its rows the one with the most files — a re-run in other formats adds their files
+ * to the entry as a row with the same generated-at and every file (addFiles).
+ */
 async function archiveRows(wh: Warehouse, where: Sql[]): Promise<ArchiveRow[]> {
   return querySql<ArchiveRow>(
     wh,
@@ -46,7 +50,7 @@ async function archiveRows(wh: Warehouse, where: Sql[]): Promise<ArchiveRow[]> {
         formatDateTime(generated_at, '%Y-%m-%dT%H:%i:%S.%fZ', 'UTC') AS generated_at, snapshot_run, champion,
         inputs, inputs_sha256, files, file_sha256, file_bytes, dir
       FROM ${table(wh)} WHERE ${where.length ? joinSql(where, ' AND ') : trusted('1')}
-      ORDER BY generated_at, id LIMIT 1 BY id)
+      ORDER BY generated_at, length(files) DESC, id LIMIT 1 BY id)
     ORDER BY period DESC, pack, lang, generated_at DESC, id`,
   );
 }
@@ -112,8 +116,11 @@ export async function archivedFile(
 
 export type ArchiveOutcome =
   | { status: 'added'; entry: ArchiveEntry; dir: string }
-  /** `changed`: data files this build wrote differently from the archived ones (the same inputs should repeat them) */
-  | { status: 'existing'; entry: ArchiveEntry; dir: string; changed: string[] };
+  /**
+   * `changed`: data files this build wrote differently from the archived ones (the same inputs
+   * should repeat them); `added`: files of formats the entry did not have yet, now in it
+   */
+  | { status: 'existing'; entry: ArchiveEntry; dir: string; changed: string[]; added: string[] };
 
 /**
  * Stores a built pack: its files copied to `<root>/<id>/` with their SHA-256, and one row. The id
@@ -146,7 +153,10 @@ export async function archivePack(
       .filter((f) => isDataFile(f.name) && o.files.includes(f.name))
       .filter((f) => fileHash(join(o.from, f.name), f.name).sha256 !== f.sha256)
       .map((f) => f.name);
-    return { status: 'existing', entry, dir, changed };
+    const added = o.files.filter((name) => !entry.files.some((f) => f.name === name));
+    if (added.length === 0) return { status: 'existing', entry, dir, changed, added };
+    const extended = await addFiles(wh, { entry, dir, from: o.from, files: added, at: o.generatedAt });
+    return { status: 'existing', entry: extended, dir, changed, added };
   }
   const dir = resolve(o.root, id);
   // a run stopped before its row was written left files without a row: they are replaced
@@ -170,6 +180,11 @@ export async function archivePack(
     inputs_sha256: o.inputs.sha256,
     files,
   };
+  await insertRow(wh, entry, dir);
+  return { status: 'added', entry, dir };
+}
+
+async function insertRow(wh: Warehouse, entry: ArchiveEntry, dir: string): Promise<void> {
   await wh.client.insert({
     table: tableRef(wh, 'report_archive'),
     format: 'JSONEachRow',
@@ -177,14 +192,49 @@ export async function archivePack(
       {
         ...entry,
         generated_at: entry.generated_at.replace('T', ' ').replace('Z', ''),
-        segment: JSON.stringify(segment),
+        segment: JSON.stringify(entry.segment),
         inputs: JSON.stringify(entry.inputs),
-        files: files.map((f) => f.name),
-        file_sha256: files.map((f) => f.sha256),
-        file_bytes: files.map((f) => f.bytes),
+        files: entry.files.map((f) => f.name),
+        file_sha256: entry.files.map((f) => f.sha256),
+        file_bytes: entry.files.map((f) => f.bytes),
         dir,
       },
     ],
   });
-  return { status: 'added', entry, dir };
+}
+
+/**
+ * A re-run on the same inputs in formats the entry lacks (`--format pdf,xlsx`, then `html`): the
+ * same pack issued in another form, so its files join the entry — an archive of what was issued,
+ * not of the first run alone. Files already archived are never replaced. The archived manifest
+ * lists the new files and, under `added`, when each later run added which; the entry keeps its
+ * generated-at, and its new row (the same id, every file) is the one read from now on.
+ */
+async function addFiles(
+  wh: Warehouse,
+  o: { entry: ArchiveEntry; dir: string; from: string; files: string[]; at: Date },
+): Promise<ArchiveEntry> {
+  mkdirSync(o.dir, { recursive: true });
+  for (const name of o.files) copyFileSync(join(o.from, name), join(o.dir, name));
+  const manifestPath = join(o.dir, 'manifest.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
+    files?: string[];
+    added?: { at: string; files: string[] }[];
+  } & Record<string, unknown>;
+  writeFileSync(
+    manifestPath,
+    `${JSON.stringify(
+      {
+        ...manifest,
+        files: [...new Set([...(manifest.files ?? []), ...o.files])],
+        added: [...(manifest.added ?? []), { at: o.at.toISOString(), files: o.files }],
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  const names = [...o.entry.files.map((f) => f.name), ...o.files];
+  const entry = { ...o.entry, files: names.map((name) => fileHash(join(o.dir, name), name)) };
+  await insertRow(wh, entry, o.dir);
+  return entry;
 }
