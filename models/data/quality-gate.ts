@@ -2,13 +2,15 @@ import { Rng } from '../../lib/random.ts';
 import { UserError } from '../../lib/user-error.ts';
 import { assignBins, binColumn, type BinningOptions } from '../scorecard/binning.ts';
 import { defaultMissingMarkers, markerCounts, sortedPresent, subset, type Column, type Dataset } from './dataset.ts';
+import { dateColumn } from './date-like.ts';
 
 /**
  * The data-quality gate run before any training (a CSV table or the warehouse's features): one
  * decision per column, taken on the training part only, with its reason. Identifiers, free text,
  * personal names, constant and near-constant columns and categoricals with too many levels are
  * dropped, and so are contact data (e-mail addresses, phone numbers) and integer codes of one
- * fixed width of nine or more digits that are near-unique (accounts, cards, phones); sentinel codes (values far outside the body of the distribution that repeat, such as
+ * fixed width of nine or more digits that are near-unique (accounts, cards, phones), and dates
+ * (a column mostly written as days or months: a new month scores as a category never seen); sentinel codes (values far outside the body of the distribution that repeat, such as
  * 96/98 in a count) become special values; a column that alone separates the outcome, or that has a
  * known post-outcome name, is refused unless allowed (or dropped with `dropLeaky`). No reason ever
  * quotes a value of an identifier-like, free-text or name column: the report goes into model cards.
@@ -79,6 +81,7 @@ export type GateRule =
   | 'identifier'
   | 'personal-names'
   | 'contact-data'
+  | 'date'
   | 'free-text'
   | 'high-cardinality'
   | 'leaky';
@@ -274,6 +277,15 @@ function structural(col: Column, n: number, o: GateOptions): GateDecision {
       'near-constant',
       `near-constant: ${c.top >= missing ? 'one value' : 'missing'} in ${pct(dominant)} of rows (≥ ${pct(o.nearConstantShare)})`,
     );
+  // a date before the text and number rules: a day looks like a phone number (2023-01-15) or an
+  // identifier, a month like a category, and what a date says is only as an age or a duration
+  const dates = datesIn(col, sorted);
+  if (dates)
+    return d(
+      'drop',
+      'date',
+      `a date: dates are not features (derive an age or a duration, e.g. months since …); ${pct(dates.share)} of the non-missing values read as ${dates.form} (values not listed)`,
+    );
   const unique = c.distinct / c.present;
   const nearUnique = c.present >= 20 && unique >= o.uniqueShare;
   if (col.kind === 'categorical') {
@@ -371,6 +383,30 @@ function structural(col: Column, n: number, o: GateOptions): GateDecision {
   }
   if (markerNote) return d('numeric', 'missing-markers', markerNote);
   return d('keep', 'ok', '');
+}
+
+/**
+ * A column mostly written as dates or months (date-like.ts): the share of its non-missing cells that
+ * are and their commonest form, or null. A numeric column only in compact digits (20230115, 202301):
+ * integers of one width, 8 or 6, so amounts, whose widths vary, are never taken for dates.
+ */
+function datesIn(col: Column, sorted: Float64Array | null): { share: number; form: string } | null {
+  if (col.kind === 'categorical') {
+    const per = new Int32Array(col.levels.length);
+    for (const k of col.codes) if (k >= 0) per[k]!++;
+    return dateColumn(col.levels.flatMap((l, k) => (per[k]! > 0 ? [[l, per[k]!] as const] : [])));
+  }
+  if (!sorted?.length || !sorted.every(Number.isInteger)) return null;
+  const width = fixedWidth(sorted);
+  if (width !== 6 && width !== 8) return null;
+  const runs: [string, number][] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i + 1;
+    while (j < sorted.length && sorted[j] === sorted[i]) j++;
+    runs.push([String(sorted[i]), j - i]);
+    i = j;
+  }
+  return dateColumn(runs);
 }
 
 /**

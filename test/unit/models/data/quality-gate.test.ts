@@ -8,6 +8,10 @@ import { markerCounts, type Column, type Dataset } from '../../../../models/data
 import { randomSplit } from '../../../../models/data/split.ts';
 import { auc } from '../../../../models/evaluate/metrics.ts';
 import { loadFeatureTable } from '../../../../models/data/load-table.ts';
+import { modelCardMarkdown } from '../../../../models/model-card.ts';
+import type { ModelVersion } from '../../../../models/registry/registry.ts';
+import { trainScorecard } from '../../../../models/scorecard/scorecard.ts';
+import { scorecardVersion } from '../../../helpers/scorecard-version.ts';
 import {
   applyGate,
   binnedAuc,
@@ -366,5 +370,72 @@ describe('data-quality gate: personal data', () => {
     for (const v of [...mobiles, ...cards]) expect(text).not.toContain(String(v));
     for (const v of mails) expect(text).not.toContain(v);
     expect(text).not.toMatch(/\+86/u);
+  });
+});
+
+describe('data-quality gate: dates', () => {
+  const m = 1000;
+  const rng = new Rng(23);
+  const pad = (k: number) => String(k).padStart(2, '0');
+  // a year of applications; the month carries risk, so only the date rule can drop it
+  const day = Array.from({ length: m }, () => new Date(Date.UTC(2023, 0, 1 + rng.int(0, 364))));
+  const label = Uint8Array.from(day, (d) => (rng.chance(0.15 + 0.03 * d.getUTCMonth()) ? 1 : 0));
+  const iso = (d: Date) => `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+  const cat = (name: string, f: (i: number) => string): Column => {
+    const cells = Array.from({ length: m }, (_, i) => f(i));
+    const levels = [...new Set(cells)];
+    return { name, kind: 'categorical', levels, codes: Int32Array.from(cells, (v) => levels.indexOf(v)) };
+  };
+  const num = (name: string, f: (i: number) => number): Column => ({
+    name,
+    kind: 'numeric',
+    values: Float64Array.from({ length: m }, (_, i) => f(i)),
+  });
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const columns: Column[] = [
+    cat('app_month', (i) => iso(day[i]!).slice(0, 7)),
+    cat('app_date', (i) => iso(day[i]!)),
+    cat('opened', () => `${rng.pick(months)}-${rng.int(1990, 2015)}`),
+    cat('booked', (i) => `${pad(day[i]!.getUTCDate())}/${pad(day[i]!.getUTCMonth() + 1)}/2023`),
+    // a few cells the marker list lacks do not hide a date
+    cat('paid_on', (i) => (i % 20 === 0 ? 'unknown' : iso(day[i]!))),
+    num('app_day', (i) => Number(iso(day[i]!).replaceAll('-', ''))),
+    // not dates: range labels, terms, a six-digit amount
+    cat('band', () => rng.pick(['0-30', '31-60', '61-90', '90+'])),
+    cat('term', () => rng.pick(['36 months', '60 months'])),
+    num('income', () => rng.int(100_000, 999_999)),
+  ];
+  const ds: Dataset = { n: m, columns, label, period: new Array<string>(m).fill(''), ids: [] };
+  const report = qualityGate(ds);
+  const because = 'a date: dates are not features (derive an age or a duration, e.g. months since …)';
+
+  it('drops a month, a day, a month by name and either day order as a date, whatever their levels', () => {
+    for (const c of ['app_month', 'app_date', 'opened', 'booked', 'paid_on', 'app_day']) {
+      expect(decisionOf(report, c), c).toMatchObject({ action: 'drop', rule: 'date' });
+      expect(decisionOf(report, c).reason.startsWith(because), c).toBe(true);
+    }
+    expect(decisionOf(report, 'app_month').reason).toMatch(/100\.0 % of the non-missing values read as YYYY-MM \(values not listed\)$/u);
+    expect(decisionOf(report, 'paid_on').reason).toMatch(/95\.0 % of the non-missing values read as YYYY-MM-DD/u);
+    expect(decisionOf(report, 'app_day').reason).toMatch(/read as YYYYMMDD/u);
+  });
+
+  it('keeps range labels, terms and amounts', () => {
+    for (const c of ['band', 'term', 'income']) expect(decisionOf(report, c), c).toMatchObject({ action: 'keep', rule: 'ok' });
+  });
+
+  it('prints the reason and writes it in the card, no value quoted', async () => {
+    const lines = gateLines(report);
+    expect(lines).toContain(`  app_month: drop (date) — ${decisionOf(report, 'app_month').reason}`);
+    const art = await trainScorecard(applyGate(ds, report), ['band', 'term', 'income']);
+    const version = scorecardVersion('dates', art, ds, '');
+    const metrics = { ...version.metrics, data_quality: report } as ModelVersion['metrics'];
+    const card = modelCardMarkdown({ ...version, metrics });
+    expect(card).toContain(`| app_month | drop | date | ${decisionOf(report, 'app_month').reason} |`);
+    expect(card).toMatch(/dates \(days or months\) dropped/u);
+    const text = [...lines, card, JSON.stringify(report)].join('\n');
+    for (const d of day) {
+      expect(text).not.toContain(iso(d));
+      expect(text).not.toContain(iso(d).slice(0, 7));
+    }
   });
 });
