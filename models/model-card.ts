@@ -25,7 +25,7 @@ function dataQualitySection(g: GateReport | undefined): string[] {
   return [
     '## Data quality gate',
     '',
-    `Decided on the ${g.rows} training rows (docs/models.md): identifiers (≥ ${pct(s.uniqueShare)} unique text, integer sequences), personal names and free text dropped; dates (days or months) dropped; categoricals with more than ${s.maxCategories} levels dropped; constant and near-constant (one value in ≥ ${pct(s.nearConstantShare)} of rows) dropped; sentinel codes binned as special values; a column alone with AUC > ${s.leakAuc} or a known post-outcome name leaks the outcome${s.allowLeaky.length ? ` (kept on purpose: ${s.allowLeaky.join(', ')})` : ''}${s.dropLeaky ? ' (dropped: --drop-leaky)' : ''}. Missing markers: ${s.missingMarkers.map((m) => (m === '' ? '(empty)' : `\`${m}\``)).join(', ')}.`,
+    `Decided on the ${g.rows} training rows (docs/models.md): identifiers (≥ ${pct(s.uniqueShare)} unique text, integer sequences), personal names and free text dropped; dates (days or months) dropped; numbers written as \`1,169\` or \`12%\` read as numbers (a percentage in percentage points); categoricals with more than ${s.maxCategories} levels dropped; constant and near-constant (one value in ≥ ${pct(s.nearConstantShare)} of rows) dropped; sentinel codes binned as special values; a column alone with AUC > ${s.leakAuc} or a known post-outcome name leaks the outcome${s.allowLeaky.length ? ` (kept on purpose: ${s.allowLeaky.join(', ')})` : ''}${s.dropLeaky ? ' (dropped: --drop-leaky)' : ''}. Missing markers: ${s.missingMarkers.map((m) => (m === '' ? '(empty)' : `\`${m}\``)).join(', ')}.`,
     '',
     ...(changed.length
       ? [

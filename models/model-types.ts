@@ -7,8 +7,15 @@ import { networkProbability } from './nn/forward-pass.ts';
 import type { Dataset } from './data/dataset.ts';
 import type { CalibrationRow, GainsRow, Quality } from './evaluate/metrics.ts';
 import type { ProbabilityCalibration } from './calibration/calibrate.ts';
+import type { NumberFormat } from './data/number-format.ts';
 
-export type ModelArtifact = ScorecardArtifact | NetworkArtifact | GbmArtifact;
+/** How a table model's columns were read, so that scoring reads raw cells as training did. */
+export interface TableReading {
+  /** features whose cells were written as `1,169` or `12%` (data/number-format.ts); the others are plain */
+  numberFormats?: Record<string, NumberFormat>;
+}
+
+export type ModelArtifact = (ScorecardArtifact | NetworkArtifact | GbmArtifact) & TableReading;
 export type ModelKind = ModelArtifact['kind'];
 
 export interface ModelMetrics {

@@ -60,11 +60,12 @@ export function featureKinds(art: ModelArtifact): Map<string, 'numeric' | 'categ
 
 /**
  * Builds the model's data set from cells read by (row, feature): each column parsed with its training
- * kind, so a value that is not a number in a numeric column is refused with the column and row named.
+ * kind and in the form its numbers were written in (`1,169`, `12%`: the artifact's numberFormats),
+ * so a value that is not a number in a numeric column is refused with the column and row named.
  */
 function datasetOf(art: ModelArtifact, n: number, cell: (i: number, feature: string) => string): Dataset {
   const columns = [...featureKinds(art)].map(([name, kind]) => {
-    const b = new ColumnBuilder(name, kind);
+    const b = new ColumnBuilder(name, kind, undefined, art.numberFormats?.[name]);
     for (let i = 0; i < n; i++) b.push(cell(i, name));
     return b.build();
   });

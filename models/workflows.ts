@@ -27,6 +27,7 @@ import { makeDirectory } from '../lib/make-directory.ts';
 import { writeFileAtomic } from '../lib/atomic-file.ts';
 import { realPathOf, sameFile } from '../lib/output-path.ts';
 import { UserError } from '../lib/user-error.ts';
+import { modelFeatures } from './model-types.ts';
 
 /**
  * The data-quality gate on the training part (docs/models.md): its lines printed, a leaky column
@@ -80,6 +81,22 @@ const withGate = (trained: Awaited<ReturnType<typeof trainModels>>, report: Gate
   for (const t of trained) (t.metrics as GatedMetrics).data_quality = report;
   return trained;
 };
+
+/**
+ * Each artifact records the forms its features' cells were written in (`1,169`, `12%`:
+ * data/number-format.ts), so scoring a table or JSON rows reads them as training did.
+ */
+function withNumberFormats(trained: Awaited<ReturnType<typeof trainModels>>, train: Dataset) {
+  const formats = new Map(train.columns.flatMap((c) => (c.kind === 'numeric' && c.format ? [[c.name, c.format]] : [])));
+  for (const t of trained) {
+    const read = modelFeatures(t.artifact).flatMap((f) => {
+      const format = formats.get(f);
+      return format ? [[f, format] as const] : [];
+    });
+    if (read.length) t.artifact.numberFormats = Object.fromEntries(read);
+  }
+  return trained;
+}
 
 export interface Registered {
   model: ModelVersion;
@@ -278,15 +295,18 @@ export async function trainTableModels(wh: Warehouse, o: TableTrainOptions): Pro
     o.missingMarkers ?? defaultMissingMarkers,
     log,
   );
-  const trained = withGate(
-    await trainModels(
-      train,
-      test,
-      features,
-      `seeded random ${Math.round((1 - o.testShare) * 100)}/${Math.round(o.testShare * 100)} (seed ${o.seed})`,
-      request,
+  const trained = withNumberFormats(
+    withGate(
+      await trainModels(
+        train,
+        test,
+        features,
+        `seeded random ${Math.round((1 - o.testShare) * 100)}/${Math.round(o.testShare * 100)} (seed ${o.seed})`,
+        request,
+      ),
+      report,
     ),
-    report,
+    train,
   );
   for (const t of trained) {
     t.metrics.split_file = splitFileName;

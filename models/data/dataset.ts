@@ -1,5 +1,6 @@
 import { sortFloat64 } from '../../lib/sort-float64.ts';
 import { UserError } from '../../lib/user-error.ts';
+import { columnNumberFormat, readNumber, type NumberFormat } from './number-format.ts';
 /**
  * A model data set held column-wise in typed arrays: numeric columns as Float64Array with NaN for
  * missing, categorical columns as codes into a level list with -1 for missing. Every model stage
@@ -7,7 +8,14 @@ import { UserError } from '../../lib/user-error.ts';
  * warehouse feature table or from a CSV feature table.
  */
 export type Column =
-  | { name: string; kind: 'numeric'; values: Float64Array; markers?: MarkerCells }
+  | {
+      name: string;
+      kind: 'numeric';
+      values: Float64Array;
+      markers?: MarkerCells;
+      /** cells written as `1,169` or `12%` (number-format.ts): how they were read, recorded in the artifact */
+      format?: NumberFormat;
+    }
   | { name: string; kind: 'categorical'; codes: Int32Array; levels: string[]; markers?: MarkerCells };
 
 /**
@@ -108,7 +116,9 @@ const defaultMarkerSet = missingMarkerSet();
  * Builds a column from string cells: a missing marker (`defaultMissingMarkers` unless given) is
  * missing, counted by marker. With a known kind the cells are parsed as they arrive (a million-row
  * feature table never exists as strings); without one the cells are kept and the kind inferred at
- * the end (all numbers apart from missing markers → numeric).
+ * the end (all numbers apart from missing markers → numeric; numbers written with thousands
+ * separators or a `%` count, in one form per column: number-format.ts). A numeric column given a
+ * `format` reads its cells in that form (scoring, as the model was trained).
  */
 export class ColumnBuilder {
   private cells: string[] = [];
@@ -125,6 +135,7 @@ export class ColumnBuilder {
     readonly name: string,
     private kind?: 'numeric' | 'categorical',
     private readonly missing: ReadonlySet<string> = defaultMarkerSet,
+    private format?: NumberFormat,
   ) {
     this.numberMarkers = [...missing].some((m) => m !== '' && Number.isFinite(Number(m)));
   }
@@ -162,7 +173,7 @@ export class ColumnBuilder {
         this.values[this.n++] = Number.NaN;
         return;
       }
-      const x = Number(v);
+      const x = readNumber(v, this.format);
       if (!Number.isFinite(x))
         throw new DatasetError(`column ${this.name}, row ${this.n + 1}: "${v.slice(0, 40)}" is not a number`);
       this.values[this.n++] = x;
@@ -181,7 +192,11 @@ export class ColumnBuilder {
   }
   build(): Column {
     if (!this.kind) {
-      this.kind = this.cells.every((v) => this.missing.has(v) || Number.isFinite(Number(v))) ? 'numeric' : 'categorical';
+      if (this.cells.every((v) => this.missing.has(v) || Number.isFinite(Number(v)))) this.kind = 'numeric';
+      else {
+        this.format = columnNumberFormat(this.cells, (v) => this.missing.has(v)) ?? undefined;
+        this.kind = this.format ? 'numeric' : 'categorical';
+      }
       const cells = this.cells;
       this.cells = [];
       for (const v of cells) this.push(v);
@@ -191,7 +206,13 @@ export class ColumnBuilder {
       ? { markers: { names: [...this.markerCode.keys()], rows: rows.length >= this.n ? rows.slice(0, this.n) : grown(rows, this.n) } }
       : {};
     return this.kind === 'numeric'
-      ? { name: this.name, kind: 'numeric', values: this.values.slice(0, this.n), ...markers }
+      ? {
+          name: this.name,
+          kind: 'numeric',
+          values: this.values.slice(0, this.n),
+          ...markers,
+          ...(this.format ? { format: this.format } : {}),
+        }
       : {
           name: this.name,
           kind: 'categorical',

@@ -3,6 +3,7 @@ import { UserError } from '../../lib/user-error.ts';
 import { assignBins, binColumn, type BinningOptions } from '../scorecard/binning.ts';
 import { defaultMissingMarkers, markerCounts, sortedPresent, subset, type Column, type Dataset } from './dataset.ts';
 import { dateColumn } from './date-like.ts';
+import { formatNote, writtenForm } from './number-format.ts';
 
 /**
  * The data-quality gate run before any training (a CSV table or the warehouse's features): one
@@ -75,6 +76,7 @@ export const defaultGate: GateOptions = {
 export type GateRule =
   | 'ok'
   | 'missing-markers'
+  | 'number-format'
   | 'sentinel'
   | 'constant'
   | 'near-constant'
@@ -86,7 +88,7 @@ export type GateRule =
   | 'high-cardinality'
   | 'leaky';
 
-/** keep: as loaded; numeric: numeric apart from missing markers; special: sentinel codes binned apart; refuse: leaky. */
+/** keep: as loaded; numeric: numeric apart from missing markers, or written as `1,169` / `12%`; special: sentinel codes binned apart; refuse: leaky. */
 export type GateAction = 'keep' | 'numeric' | 'special' | 'drop' | 'keep-leaky' | 'refuse';
 
 export interface GateDecision {
@@ -240,14 +242,14 @@ export function sentinelValues(values: Float64Array, minCount: number, sorted = 
   return [...tail(xs.length - 1, -1, q3, q1), ...tail(0, 1, q1, q3)].sort((a, b) => a - b);
 }
 
-/** Most cells parse as numbers apart from a few other tokens: how many, and how many distinct tokens. */
+/** Most cells parse as numbers (`1,169` and `12%` among them) apart from a few other tokens: how many, and how many distinct tokens. */
 function numericApartFrom(col: Column & { kind: 'categorical' }, present: number): { cells: number; tokens: string[] } | null {
   const per = new Int32Array(col.levels.length);
   for (const c of col.codes) if (c >= 0) per[c]!++;
   const tokens: string[] = [];
   let cells = 0;
   col.levels.forEach((l, k) => {
-    if (per[k]! > 0 && !Number.isFinite(Number(l))) {
+    if (per[k]! > 0 && !Number.isFinite(Number(l)) && !writtenForm(l)) {
       tokens.push(l);
       cells += per[k]!;
     }
@@ -365,6 +367,8 @@ function structural(col: Column, n: number, o: GateOptions): GateDecision {
   const markerNote = markers.length
     ? `numeric apart from missing markers ${markers.map(([m, k]) => `"${m}" ×${k}`).join(', ')} (read as missing)`
     : '';
+  // how the cells were written when not as plain numbers (number-format.ts), before the markers
+  const notes = [col.format ? formatNote[col.format] : '', markerNote].filter(Boolean).join('; ');
   const codes = sentinelValues(col.values, o.sentinelMinCount, sorted ?? undefined);
   if (codes.length) {
     const times = codes.map((v) => {
@@ -376,12 +380,12 @@ function structural(col: Column, n: number, o: GateOptions): GateDecision {
       ...d(
         'special',
         'sentinel',
-        `${markerNote ? `${markerNote}; ` : ''}sentinel codes ${times.join(', ')} far outside the body of the values: binned as special values`,
+        `${notes ? `${notes}; ` : ''}sentinel codes ${times.join(', ')} far outside the body of the values: binned as special values`,
       ),
       specialValues: codes,
     };
   }
-  if (markerNote) return d('numeric', 'missing-markers', markerNote);
+  if (notes) return d('numeric', col.format ? 'number-format' : 'missing-markers', notes);
   return d('keep', 'ok', '');
 }
 

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadFeatureTable } from '../../../../models/data/load-table.ts';
+import { qualityGate } from '../../../../models/data/quality-gate.ts';
 
 describe('target values of a table', () => {
   const dir = mkdtempSync(join(tmpdir(), 'load-table-'));
@@ -54,5 +55,35 @@ describe('target values of a table', () => {
     await expect(load({ drop: ['nosuch', 'other'] })).rejects.toThrow(/--drop nosuch,other: no such column/u);
     await expect(load({ drop: ['status'] })).rejects.toThrow(/--drop names the target status: the target is never a feature/u);
     await expect(load({ categorical: ['status'] })).rejects.toThrow(/--categorical names the target status/u);
+  });
+});
+
+describe('numbers written for people', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'load-table-formats-'));
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads "1,169" and "12%" columns as numbers, and says how in the gate; a decimal-comma column stays text', async () => {
+    const path = join(dir, 'formats.csv');
+    const rows = Array.from(
+      { length: 40 },
+      (_, i) => `"${(1000 + 37 * i).toLocaleString('en-US')}",${i % 9}%,"${i % 4},${i % 7}",${i % 3 ? 'good' : 'bad'}`,
+    );
+    writeFileSync(path, `amount,rate,ratio,status\n"812",NA,"1,5",good\n${rows.join('\n')}\n`);
+    const ds = await loadFeatureTable(path, { target: 'status', badValue: 'bad' });
+    const [amount, rate, ratio] = ds.columns;
+    expect(amount).toMatchObject({ kind: 'numeric', format: 'thousands' });
+    expect(amount!.kind === 'numeric' && Array.from(amount!.values.slice(0, 3))).toEqual([812, 1000, 1037]);
+    expect(rate).toMatchObject({ kind: 'numeric', format: 'percent' });
+    expect(rate!.kind === 'numeric' && Array.from(rate!.values.slice(0, 3))).toEqual([NaN, 0, 1]);
+    expect(ratio).toMatchObject({ kind: 'categorical' });
+    // a made-up outcome: the leakage check is not what this tests
+    const report = qualityGate(ds, { leakAuc: 1 });
+    const of = (c: string) => report.decisions.find((d) => d.column === c)!;
+    expect(of('amount')).toMatchObject({ action: 'numeric', rule: 'number-format' });
+    expect(of('amount').reason).toBe('numbers written with thousands separators (1,234.5), read as numbers');
+    expect(of('rate')).toMatchObject({ action: 'numeric', rule: 'number-format' });
+    expect(of('rate').reason).toMatch(/^numbers written as percentages \(12%\), read as written in percentage points \(12% → 12\); numeric apart from missing markers "NA" ×1/u);
   });
 });
