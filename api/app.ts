@@ -1,3 +1,4 @@
+import type { MiddlewareHandler } from 'hono';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { swaggerUI } from '@hono/swagger-ui';
 import { HTTPException } from 'hono/http-exception';
@@ -84,9 +85,9 @@ export function createApp(given: ApiDeps) {
       throw new ApiError('payload_too_large', `request body over ${deps.maxBodyBytes} bytes`);
     }),
   };
-  app.use('*', (c, next) =>
-    (c.req.method === 'POST' && c.req.path === '/v1/scores' ? bodyLimits.scores : bodyLimits.other)(c, next),
-  );
+  const bodyLimit: MiddlewareHandler = (c, next) =>
+    (c.req.method === 'POST' && c.req.path === '/v1/scores' ? bodyLimits.scores : bodyLimits.other)(c, next);
+  app.use('*', bodyLimit);
   app.use('/health', anonymousLimit);
   // console sessions (api/console): in the warehouse, shared by processes, rechecked as often as keys; a report GET may use one instead of a key header
   const sessions = new SessionStore({ recheckMs: deps.keyCacheMs ?? 5_000 });
