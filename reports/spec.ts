@@ -58,28 +58,53 @@ export const monthField = (field: string, title: string) =>
   ({ field, type: 'ordinal', title, axis: { labelExpr: 'substring(datum.value, 0, 7)', labelAngle: -45 } }) as const;
 
 const ym = (d: string) => d.slice(0, 7);
-/** What a chart shows, by kind of figure over the report's 12 months (warehouse/metrics/window.ts). */
+const monthIndex = (d: string) => Number(d.slice(0, 4)) * 12 + Number(d.slice(5, 7));
+
+/**
+ * The month-ends of the report's 12 months the data covers: all 12, or in a book's first year
+ * from its first month-end (`dataFrom`) — a subtitle must not claim months before the data.
+ * `moves`: the monthly moves, which need the month-end before too, so start a month later.
+ */
+export function covered(p: ReportPeriod, kind: 'stock' | 'moves' = 'stock'): { start: string; months: number } {
+  const first = p.dataFrom && p.dataFrom > p.from ? p.dataFrom : p.from;
+  const start = kind === 'moves' && p.dataFrom && p.dataFrom >= p.from ? addMonthEnds(p.dataFrom, 1) : first;
+  return { start, months: Math.max(0, monthIndex(p.monthEnd) - monthIndex(start) + 1) };
+}
+
+/** "the 3 monthly moves ending 2021-08 to 2021-10" / "the monthly move ending 2021-08" / none yet */
+function movesText(p: ReportPeriod, lang: Lang, summed: boolean): string {
+  const { start, months } = covered(p, 'moves');
+  if (months === 0)
+    return lang === 'zh-CN'
+      ? `尚无月度迁移（数据始于 ${ym(p.dataFrom ?? p.from)}）`
+      : `no monthly move yet (the data starts in ${ym(p.dataFrom ?? p.from)})`;
+  if (lang === 'zh-CN')
+    return `截至 ${months === 1 ? ym(start) : `${ym(start)} 至 ${ym(p.monthEnd)} 各`}月末的 ${months} 次月度迁移${summed ? '合计' : ''}`;
+  return months === 1
+    ? `the monthly move ending ${ym(start)}`
+    : `the ${months} monthly moves ending ${ym(start)} to ${ym(p.monthEnd)}${summed ? ', summed' : ''}`;
+}
+
+/** What a chart shows, by kind of figure over the report's 12 months (warehouse/metrics/window.ts), as far as the data goes. */
 export const shown = {
-  /** stock figures at the 12 month-ends */
-  monthEnds: (p: ReportPeriod, lang: Lang) =>
-    lang === 'zh-CN'
-      ? `${ym(p.from)} 至 ${ym(p.monthEnd)} 共 12 个月末`
-      : `12 month-ends ${ym(p.from)} to ${ym(p.monthEnd)}`,
+  /** stock figures at the 12 month-ends (fewer in the data's first year) */
+  monthEnds: (p: ReportPeriod, lang: Lang) => {
+    const { start, months } = covered(p);
+    if (months === 1) return shown.monthEnd(p, lang);
+    return lang === 'zh-CN'
+      ? `${ym(start)} 至 ${ym(p.monthEnd)} 共 ${months} 个月末`
+      : `${months} month-ends ${ym(start)} to ${ym(p.monthEnd)}`;
+  },
   /** monthly moves, by the month they end in */
-  moves: (p: ReportPeriod, lang: Lang) =>
-    lang === 'zh-CN'
-      ? `截至 ${ym(p.from)} 至 ${ym(p.monthEnd)} 各月末的 12 次月度迁移`
-      : `the 12 monthly moves ending ${ym(p.from)} to ${ym(p.monthEnd)}`,
+  moves: (p: ReportPeriod, lang: Lang) => movesText(p, lang, false),
   /** the moves of the 12 months summed */
-  movesSummed: (p: ReportPeriod, lang: Lang) =>
-    lang === 'zh-CN'
-      ? `截至 ${ym(p.from)} 至 ${ym(p.monthEnd)} 各月末的 12 次月度迁移合计`
-      : `the 12 monthly moves ending ${ym(p.from)} to ${ym(p.monthEnd)}, summed`,
-  /** from the opening month-end of the 12 months to the closing one */
-  opening: (p: ReportPeriod, lang: Lang) =>
-    lang === 'zh-CN'
-      ? `期初 ${addMonthEnds(p.from, -1)} 至期末 ${p.monthEnd}`
-      : `from ${addMonthEnds(p.from, -1)} to ${p.monthEnd}`,
+  movesSummed: (p: ReportPeriod, lang: Lang) => movesText(p, lang, true),
+  /** from the opening month-end of the 12 months to the closing one (no earlier than the data's first) */
+  opening: (p: ReportPeriod, lang: Lang) => {
+    const opening = addMonthEnds(p.from, -1);
+    const open = p.dataFrom && p.dataFrom > opening ? p.dataFrom : opening;
+    return lang === 'zh-CN' ? `期初 ${open} 至期末 ${p.monthEnd}` : `from ${open} to ${p.monthEnd}`;
+  },
   /** one month-end */
   monthEnd: (p: ReportPeriod, lang: Lang) =>
     lang === 'zh-CN' ? `${ym(p.monthEnd)} 月末` : `month-end ${ym(p.monthEnd)}`,

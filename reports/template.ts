@@ -22,6 +22,11 @@ export interface ReportPeriod {
   monthEnd: string;
   from: string;
   segment: ReportSegment;
+  /**
+   * The data's first month-end (the snapshot's), when the book starts inside the 12 months: what
+   * the charts and the pack say they cover. The requests keep `from` (no row before the data).
+   */
+  dataFrom?: string;
 }
 
 /** Where a chart's rows come from: a metric of the catalogue with a request (the report's period filled in). */

@@ -1,6 +1,6 @@
-import { defineChart } from '../../template.ts';
+import { defineChart, type ReportPeriod } from '../../template.ts';
 import { channelLabels, labels, teamLabel } from '../../i18n.ts';
-import { codeColour, labelExpr, moneyAxis, pctAxis, units } from '../../spec.ts';
+import { codeColour, covered, labelExpr, moneyAxis, pctAxis, units } from '../../spec.ts';
 
 const rates = {
   contact_rate: { 'zh-CN': '接通率', en: 'Contact rate' },
@@ -9,10 +9,14 @@ const rates = {
   cure_rate: { 'zh-CN': '回正率', en: 'Cure rate' },
 };
 const period = (p: { from: string; monthEnd: string }) => ({ from: p.from, to: p.monthEnd, as_of: p.monthEnd });
-const actionsShown = (p: { from: string; monthEnd: string }, lang: 'zh-CN' | 'en') =>
-  lang === 'zh-CN'
-    ? `${p.from.slice(0, 7)} 至 ${p.monthEnd.slice(0, 7)} 共 12 个月的催收动作`
-    : `collection actions in the 12 months ${p.from.slice(0, 7)} to ${p.monthEnd.slice(0, 7)}`;
+/** the months of actions as far as the data goes (fewer than 12 in its first year) */
+const actionsShown = (p: ReportPeriod, lang: 'zh-CN' | 'en') => {
+  const { start, months } = covered(p);
+  if (months === 1) return lang === 'zh-CN' ? `${p.period} 月的催收动作` : `collection actions in ${p.period}`;
+  return lang === 'zh-CN'
+    ? `${start.slice(0, 7)} 至 ${p.monthEnd.slice(0, 7)} 共 ${months} 个月的催收动作`
+    : `collection actions in the ${months} months ${start.slice(0, 7)} to ${p.monthEnd.slice(0, 7)}`;
+};
 
 export const collectionsByChannel = defineChart({
   id: 'collections-channel',

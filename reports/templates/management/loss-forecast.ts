@@ -1,6 +1,6 @@
 import { defineChart } from '../../template.ts';
 import { labels } from '../../i18n.ts';
-import { moneyAxis, units } from '../../spec.ts';
+import { moneyAxis, shown, units } from '../../spec.ts';
 import { seriesColours } from '../../theme.ts';
 
 export default defineChart({
@@ -13,10 +13,11 @@ export default defineChart({
     en: 'Bucket balances at the report month-end projected with the balance roll-rate matrix of the 12 monthly moves ending in the period (the same as loanwatch metrics forecast by default); no new business, no recoveries.',
   },
   unit: units.money,
+  // the matrix's moves as far as the data has them (none in its first month)
   shows: (p, lang) =>
     lang === 'zh-CN'
-      ? `自 ${p.monthEnd} 起未来 12 个月，矩阵取截至 ${p.from.slice(0, 7)} 至 ${p.monthEnd.slice(0, 7)} 的 12 次迁移`
-      : `12 months after ${p.monthEnd}; matrix of the 12 moves ending ${p.from.slice(0, 7)} to ${p.monthEnd.slice(0, 7)}`,
+      ? `自 ${p.monthEnd} 起未来 12 个月，矩阵取${shown.moves(p, lang)}`
+      : `12 months after ${p.monthEnd}; matrix of ${shown.moves(p, lang)}`,
   data: (p) => ({ metric: 'forecast', request: { as_of: p.monthEnd, from: p.from, to: p.monthEnd } }),
   body: (_rows, lang) => ({
     mark: { type: 'bar', color: seriesColours.doubtful },

@@ -1,4 +1,4 @@
-import { defineChart } from '../../template.ts';
+import { defineChart, type ReportPeriod } from '../../template.ts';
 import { ruleLabels, type Lang, type Text } from '../../i18n.ts';
 import { labelExpr } from '../../spec.ts';
 import { addMonthEnds } from '../../../lib/dates.ts';
@@ -30,6 +30,24 @@ const warningMonths = (p: { monthEnd: string }) => {
   return { from: addMonthEnds(to, -11), to };
 };
 
+/** the warning months as far as the data goes: none, or fewer than 12, in the book's first months */
+function warningMonthsShown(p: ReportPeriod, lang: Lang): string {
+  const w = warningMonths(p);
+  const from = p.dataFrom && p.dataFrom > w.from ? p.dataFrom : w.from;
+  const n =
+    (Number(w.to.slice(0, 4)) - Number(from.slice(0, 4))) * 12 +
+    Number(w.to.slice(5, 7)) -
+    Number(from.slice(5, 7)) +
+    1;
+  if (n <= 0)
+    return lang === 'zh-CN'
+      ? `尚无预警月（数据始于 ${from.slice(0, 7)}，预警月须早于报告月 3 个月）`
+      : `no warning month yet (the data starts in ${from.slice(0, 7)}; a warning month is 3 months before the report's)`;
+  return lang === 'zh-CN'
+    ? `${from.slice(0, 7)} 至 ${w.to.slice(0, 7)} 共 ${n} 个预警月`
+    : `the ${n} warning month${n === 1 ? '' : 's'} ${from.slice(0, 7)} to ${w.to.slice(0, 7)}`;
+}
+
 export default defineChart({
   id: 'warning-effectiveness',
   pack: 'management',
@@ -39,12 +57,7 @@ export default defineChart({
     en: `Loan-months active with DPD ≤ 30 at the warning month-end. Detection = loan-months warned that month and over 30 DPD within 1 or 3 months ÷ loan-months over 30 DPD within them; precision = the same ÷ warned loan-months; lead days: median from the first warning before the event to the first day over 30 DPD (3 months); a grade row counts a loan-month graded so by the champion as warned. † pale: fewer than ${String(smallVolume)} warned or rolled loan-months, rates indicative only.`,
   },
   unit: { 'zh-CN': '比率：%；提前期：天；预警量：贷款月', en: 'rates in %; lead in days; volumes in loan-months' },
-  shows: (p, lang) => {
-    const w = warningMonths(p);
-    return lang === 'zh-CN'
-      ? `${w.from.slice(0, 7)} 至 ${w.to.slice(0, 7)} 共 12 个预警月`
-      : `the 12 warning months ${w.from.slice(0, 7)} to ${w.to.slice(0, 7)}`;
-  },
+  shows: (p, lang) => warningMonthsShown(p, lang),
   data: (p) => ({ metric: 'warning_effectiveness', request: { as_of: p.monthEnd, ...warningMonths(p) } }),
   size: { width: 620 },
   // no loan-month warned by any rule or grade (no warnings fired, no champion to grade): a table
@@ -191,12 +204,7 @@ export const warningThresholdSuggestions = defineChart({
     en: 'Each threshold rule re-evaluated at month-ends (the same warning months; over 30 DPD within 3 months): its current threshold, and the grid point (around it, or of another threshold rule) that finds at least as many with at most as many warnings, better in one; "—": not dominated. Within one rule a higher threshold only drops warnings, so it dominates only when it loses no detection.',
   },
   unit: { 'zh-CN': '发现率：%；预警量：贷款月', en: 'detection in %; volumes in loan-months' },
-  shows: (p, lang) => {
-    const w = warningMonths(p);
-    return lang === 'zh-CN'
-      ? `${w.from.slice(0, 7)} 至 ${w.to.slice(0, 7)} 共 12 个预警月`
-      : `the 12 warning months ${w.from.slice(0, 7)} to ${w.to.slice(0, 7)}`;
-  },
+  shows: (p, lang) => warningMonthsShown(p, lang),
   data: (p) => ({ metric: 'warning_threshold_suggestions', request: { as_of: p.monthEnd, ...warningMonths(p) } }),
   size: { width: 620 },
   body: (rows, lang) => {

@@ -86,7 +86,15 @@ export const fiveCategoryTrend = defineChart({
     request: { from: p.from, to: p.monthEnd, as_of: p.monthEnd, group_by: ['month_end', 'five_class'] },
   }),
   body: (_rows, lang) => ({
-    transform: [{ filter: "datum.five_class !== 'normal'" }, classLabel(lang)],
+    transform: [
+      // every class at every month-end: the metric has no row for a class without a loan, and the
+      // line skipped that month (the data's first month, all normal, drew an empty frame); a
+      // class without a row holds no balance, a share of 0
+      { pivot: 'five_class', value: 'outstanding_share', groupby: ['month_end'] },
+      { fold: nonNormal, as: ['five_class', 'outstanding_share'] },
+      { calculate: 'isValid(datum.outstanding_share) ? datum.outstanding_share : 0', as: 'outstanding_share' },
+      classLabel(lang),
+    ],
     mark: { type: 'line', point: true },
     encoding: {
       x: monthField('month_end', labels.month_end[lang]),
@@ -95,7 +103,6 @@ export const fiveCategoryTrend = defineChart({
       tooltip: [
         { field: 'month_end', type: 'nominal' },
         { field: 'class_label', type: 'nominal' },
-        { field: 'outstanding', type: 'quantitative', format: ',.2f' },
         { field: 'outstanding_share', type: 'quantitative', format: '.2%' },
       ],
     },

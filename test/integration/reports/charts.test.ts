@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { templates } from '../../../reports/catalogue.ts';
 import { fetchChartData } from '../../../reports/data/fetch.ts';
 import { languages } from '../../../reports/i18n.ts';
-import { buildChart, reportPeriod } from '../../../reports/pack.ts';
+import { buildChart, packMeta, reportPeriod } from '../../../reports/pack.ts';
 import { cjkFontFile } from '../../../reports/render/fonts.ts';
 import { chartSubtitle } from '../../../reports/spec.ts';
 import type { ReportPeriod } from '../../../reports/template.ts';
@@ -52,6 +52,23 @@ describe('report charts on the generated book', () => {
     expect(pack.rows).toEqual(cli.rows);
     const forecastPack = await runMetric(wh, 'forecast', { from: p.from, to: p.monthEnd, as_of: p.monthEnd });
     expect(forecastPack.rows).toEqual((await runMetric(wh, 'forecast', { as_of: p.monthEnd })).rows);
+  });
+
+  it('the data’s first month (2021-07): the period knows where the data starts, the texts say 1 month, the five-category trend draws its month', async () => {
+    expect(periods['2024-06']!.dataFrom).toBeUndefined();
+    const p = await reportPeriod(wh, '2021-07');
+    expect(p).toMatchObject({ from: '2020-08-31', dataFrom: '2021-07-31' });
+    expect(packMeta('regulatory', p, 'en').subtitle).toContain('1 month from 2021-07-31, where the data starts');
+    for (const t of templates) expect(t.shows(p, 'en'), t.id).not.toContain('2020-');
+    const c = await buildChart(
+      wh,
+      templates.find((x) => x.id === 'five-category-trend')!,
+      p,
+      'en',
+      font,
+    );
+    expect(svgText(c.svg)).toContain('2021-07');
+    expect(c.svg.match(/aria-roledescription="point"/gu)).toHaveLength(4);
   });
 
   it.each(['2024-06', '2024-03'])('flow rates (%s) are all within 0 … 100 %', async (period) => {

@@ -358,25 +358,17 @@ const promised: Record<string, Promised> = {
     absent: (rs) => distinct(rs, 'five_class'),
   },
   'five-category-trend': {
-    // the classes other than normal, each a line on their own scale
+    // the four classes other than normal at every month-end, a class without a row at 0
     units: [
       { mark: 'line', x: monthX, y: ['outstanding_share', 'quantitative', '%'], color: ['five_class', 'nominal'] },
     ],
     drawn: (rs) => {
-      const shown = rs.filter((r) => r.five_class !== 'normal');
-      return {
-        line: shown.length,
-        lines: distinct(shown, 'five_class').length,
-        symbol: valid(shown, 'outstanding_share'),
-      };
+      const n = distinct(rs, 'month_end').length;
+      return { line: 4 * n, lines: 4, symbol: 4 * n };
     },
     texts: (rs, lang) => [
       ...months(rs),
-      ...classLabels(
-        rs.filter((r) => r.five_class !== 'normal'),
-        'five_class',
-        lang,
-      ),
+      ...['special_mention', 'substandard', 'doubtful', 'loss'].map((c) => fiveClassLabels[c]![lang]),
     ],
     absent: (rs) => distinct(rs, 'five_class'),
   },
@@ -576,7 +568,8 @@ type Transform =
   | { calculate: string; as: string }
   | { filter: string }
   | { fold: string[]; as: [string, string] }
-  | { joinaggregate: { field: string; as: string }[]; groupby: string[] };
+  | { joinaggregate: { field: string; as: string }[]; groupby: string[] }
+  | { pivot: string; value: string; groupby: string[] };
 interface ViewSpec {
   title?: string;
   mark?: string | { type: string };
@@ -698,10 +691,15 @@ describe('report templates', () => {
           for (const u of units) {
             const derived = new Set<string>();
             const known = (f: string) => derived.has(f) || inEveryRow(f);
+            // a pivot's columns are its field's values: a code with no row has no column (read with isValid)
+            let pivoted = false;
             for (const tr of u.transform) {
               if ('fold' in tr) {
-                for (const f of tr.fold) expect(inEveryRow(f), `fold reads ${f}`).toBe(true);
+                for (const f of tr.fold) expect(pivoted || inEveryRow(f), `fold reads ${f}`).toBe(true);
                 tr.as.forEach((f) => derived.add(f));
+              } else if ('pivot' in tr) {
+                for (const f of [tr.pivot, tr.value, ...tr.groupby]) expect(known(f), `pivot reads ${f}`).toBe(true);
+                pivoted = true;
               } else if ('joinaggregate' in tr) {
                 for (const a of tr.joinaggregate) {
                   expect(known(a.field), `joinaggregate reads ${a.field}`).toBe(true);
