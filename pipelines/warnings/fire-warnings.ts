@@ -1,3 +1,4 @@
+import { assertWithinData } from '../../warehouse/data-horizon.ts';
 import { execSql, querySql, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { deleteRows } from '../../warehouse/delete-rows.ts';
@@ -29,6 +30,9 @@ export async function fireWarnings(
   wh: Warehouse,
   o: { asOf: string; rules: WarningRules; settings: SnapshotSettings; champion: ModelVersion | null },
 ): Promise<RuleOutcome[]> {
+  // as a case list for the date would be: after the data every installment due since reads as unpaid
+  // (a year on, 1,024 'overdue' warnings stored on a book whose data ended then)
+  await assertWithinData(wh, o.asOf, 'as_of');
   const monthEnd = lastMonthEnd(o.asOf);
   const ctx = {
     asOf: o.asOf,
