@@ -465,6 +465,9 @@ export async function buildCaseList(
       c.charges_owed = Math.round(r.charges * 100) / 100;
     }
     if (!model || c.probability_source === 'roll_rate_matrix') return;
+    // the sentence starts from the grade the loan was scored at: a case whose grade has moved since
+    // (updated for its bucket now) would read "from grade B" beside its grade E — it gets none
+    if (r.grade !== c.grade) return;
     // the sentence for each case the champion scored, from its features at the scored month-end: kept
     // (searched with the score, or by an earlier list of it), else searched below and kept
     if (r.cf_kept) {

@@ -390,7 +390,11 @@ describe('case list', () => {
     const scored = cases.filter((c) => c.probability_source !== 'roll_rate_matrix');
     expect(scored.filter((c) => c.counterfactual).length).toBeGreaterThan(10);
     const kept = new Map((await keptRows()).map((r) => [r.loan_id, r]));
-    for (const c of scored) expect(kept.get(c.loan_id)?.text_en).toBe(c.counterfactual);
+    for (const c of scored) if (c.counterfactual) expect(kept.get(c.loan_id)?.text_en).toBe(c.counterfactual);
+    // a sentence starts from the case's own grade: a case whose grade moved since its score has none
+    for (const c of scored.filter((x) => x.counterfactual))
+      expect(c.counterfactual, c.loan_id).toMatch(new RegExp(`from grade ${c.grade} `, 'u'));
+    expect(scored.some((c) => !c.counterfactual && c.probability_source === 'model_updated')).toBe(true);
     expect(await buildCaseList(wh, options())).toEqual(cases);
 
     // what the list shows is the kept row of its score; a row of an earlier score is searched again
