@@ -7,12 +7,15 @@ import { csvRecords } from '../../lib/csv-records.ts';
 import type { MetricColumn } from '../../warehouse/metrics/definition.ts';
 import { labels, type Lang } from '../i18n.ts';
 import { writeFileAtomic } from '../../lib/atomic-file.ts';
+import { chartSheetName } from './sheet-names.ts';
 
 /** What the workbook reads of a pack's manifest.json. */
 interface PackManifest {
   lang: Lang;
   period: { monthEnd: string };
   charts: { id: string; title: string; columns: MetricColumn[] }[];
+  /** the breakdowns' dimensions in the pack's order (product, region, branch), as the PDF has them */
+  summary?: { breakdowns?: string[] };
 }
 
 /** How a column's cells are written: as text, a date, or a number in an Excel format. */
@@ -152,8 +155,8 @@ const breakdownTitle = (dim: string, lang: Lang) => {
 
 /**
  * `report.xlsx` from a written pack folder: one sheet per table — the key figures (summary.csv,
- * when the pack has it), each chart's data in the manifest's order under the chart's title, and
- * each breakdown-*.csv — with number formats by column kind, the header row frozen and filtered,
+ * when the pack has it), each chart's data in the manifest's order under the chart's short sheet
+ * name (sheet-names.ts), and each breakdown-*.csv in the pack's order — with number formats by column kind, the header row frozen and filtered,
  * and columns sized to their contents. The cells are the CSVs' values (numbers as numbers,
  * percentages as their fractions in a % format), so the workbook and the CSVs never disagree.
  * The workbook's dates are the pack's month-end: a rebuild writes the same workbook.
@@ -198,12 +201,25 @@ export async function writePackWorkbook(dir: string): Promise<string> {
         rows.map((r) => r[i] ?? ''),
       ),
     );
-    addTable(wb, sheetName(chart.title, taken), header, rows, (i) => kinds[i] ?? { type: 'text' });
+    addTable(
+      wb,
+      sheetName(chartSheetName(chart.id, chart.title, manifest.lang), taken),
+      header,
+      rows,
+      (i) => kinds[i] ?? { type: 'text' },
+    );
   }
 
+  // in the pack's order (the PDF's: product, region, branch), any other after them by name
+  const order = manifest.summary?.breakdowns ?? [];
+  const rank = (file: string) => {
+    const i = order.indexOf(file.replace(/^breakdown-|\.csv$/gu, ''));
+    return i < 0 ? order.length : i;
+  };
   for (const file of readdirSync(dir)
     .filter((f) => /^breakdown-.+\.csv$/u.test(f))
-    .sort()) {
+    .sort()
+    .sort((a, b) => rank(a) - rank(b))) {
     const { header, rows } = await readCsv(join(dir, file));
     const kinds = header.map((h, i) =>
       inferredColumnKind(

@@ -8,7 +8,9 @@ import { packTemplates } from '../../../reports/catalogue.ts';
 import { buildReportPack } from '../../../reports/pack.ts';
 import { cjkFontFile } from '../../../reports/render/fonts.ts';
 import { sheetName, writePackWorkbook } from '../../../reports/render/xlsx.ts';
+import { chartSheetNames } from '../../../reports/render/sheet-names.ts';
 import type { MetricColumn } from '../../../warehouse/metrics/definition.ts';
+import type { Lang } from '../../../reports/i18n.ts';
 import { warehouseForReports } from '../../helpers/report-book.ts';
 import { disposeIfOpened, tmpDir } from '../../helpers/warehouse.ts';
 
@@ -78,7 +80,9 @@ describe('the pack workbook (report.xlsx)', () => {
 
   const manifestOf = (dir: string) =>
     JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as {
+      lang: Lang;
       charts: { id: string; title: string; columns: MetricColumn[] }[];
+      summary: { breakdowns: string[] };
     };
 
   /** every cell equals its CSV value: numbers as numbers, dates as dates, blanks blank, the rest as text */
@@ -107,9 +111,14 @@ describe('the pack workbook (report.xlsx)', () => {
     ] as const) {
       const m = manifestOf(dir);
       const sheets = books[name]!.worksheets;
-      const breakdowns = readdirSync(dir)
-        .filter((f) => /^breakdown-.+\.csv$/u.test(f))
-        .sort();
+      // the breakdowns in the PDF's order: product, region, branch (they came branch, product, region)
+      const breakdowns = m.summary.breakdowns.map((d) => `breakdown-${d}.csv`);
+      expect(m.summary.breakdowns).toEqual(['product', 'region', 'branch']);
+      expect(
+        readdirSync(dir)
+          .filter((f) => /^breakdown-.+\.csv$/u.test(f))
+          .sort(),
+      ).toEqual([...breakdowns].sort());
       const tables = [
         ...(existsSync(join(dir, 'summary.csv')) ? ['summary.csv'] : []),
         ...m.charts.map((c) => `${c.id}.csv`),
@@ -118,11 +127,11 @@ describe('the pack workbook (report.xlsx)', () => {
       expect(sheets, name).toHaveLength(tables.length);
       if (tables[0] === 'summary.csv') expect(sheets[0]!.name).toBe(summaryTitle);
       const offset = tables[0] === 'summary.csv' ? 1 : 0;
+      // each chart under its own short name, never its title cut at 31 characters
       m.charts.forEach((c, i) => {
-        expect(sheets[offset + i]!.name, c.id).toBe(
-          sheetName(c.title, new Set(sheets.slice(0, offset + i).map((s) => s.name.toLowerCase()))),
-        );
+        expect(sheets[offset + i]!.name, c.id).toBe(chartSheetNames[c.id]![m.lang]);
       });
+      expect(sheets.at(-3)!.name).toBe(name === 'zh' ? '按产品' : 'By product');
       for (const [i, file] of tables.entries())
         expectSheetEqualsCsv(sheets[i]!, await readCsv(join(dir, file)), `${name} ${file}`);
     }
