@@ -1,6 +1,7 @@
 import { html, raw } from 'hono/html';
 import { t, type Lang } from './i18n.ts';
 import type { Html } from './layout.ts';
+import { tableScroll } from './table-scroll.ts';
 import { auditOutcomes, type AuditEntry, type AuditQuery } from './audit-data.ts';
 
 export const auditPageSize = 50;
@@ -71,33 +72,36 @@ export function auditBody(
     ${
       o.entries.length === 0
         ? html`<p class="note">${t(lang, 'no_entries')}</p>`
-        : html`<table id="audit-table">
-            <thead>
-              <tr>
-                <th scope="col">${t(lang, 'at')}</th>
-                <th scope="col">${t(lang, 'actor')}</th>
-                <th scope="col">${t(lang, 'role')}</th>
-                <th scope="col">${t(lang, 'audit_action')}</th>
-                <th scope="col">${t(lang, 'audit_target')}</th>
-                <th scope="col">${t(lang, 'result')}</th>
-                <th scope="col">${t(lang, 'details')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${o.entries.map(
-                (e) =>
-                  html`<tr data-request="${e.request_id}" data-action="${e.action}" class="outcome-${e.outcome}">
-                    <th scope="row" title="${t(lang, 'request')} ${e.request_id}">${e.at}</th>
-                    <td>${e.key_id}</td>
-                    <td>${e.role}</td>
-                    <td>${e.action}</td>
-                    <td class="target">${e.target}</td>
-                    <td>${t(lang, e.outcome === 'ok' ? 'result_ok' : 'result_refused')}</td>
-                    <td class="details">${detailsText(e.details)}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>`
+        : html`${tableScroll(
+            t(lang, 'audit'),
+            html`<table id="audit-table">
+              <thead>
+                <tr>
+                  <th scope="col">${t(lang, 'at')}</th>
+                  <th scope="col">${t(lang, 'actor')}</th>
+                  <th scope="col">${t(lang, 'role')}</th>
+                  <th scope="col">${t(lang, 'audit_action')}</th>
+                  <th scope="col">${t(lang, 'audit_target')}</th>
+                  <th scope="col">${t(lang, 'result')}</th>
+                  <th scope="col">${t(lang, 'details')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${o.entries.map(
+                  (e) =>
+                    html`<tr data-request="${e.request_id}" data-action="${e.action}" class="outcome-${e.outcome}">
+                      <th scope="row" title="${t(lang, 'request')} ${e.request_id}">${e.at}</th>
+                      <td>${e.key_id}</td>
+                      <td>${e.role}</td>
+                      <td>${e.action}</td>
+                      <td class="target free-text">${e.target}</td>
+                      <td>${t(lang, e.outcome === 'ok' ? 'result_ok' : 'result_refused')}</td>
+                      <td class="details free-text">${detailsText(e.details)}</td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>`,
+          )}`
     }
     <nav class="pager" aria-label="pages">
       ${q.after ? html`<a href="${auditHref('/console/audit', q)}">${t(lang, 'first_page')}</a>` : ''}

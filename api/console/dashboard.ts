@@ -17,6 +17,7 @@ import { checkKnownFilters, userErrorsAsBadRequest } from '../routes/request-che
 import { label, t, type Lang } from './i18n.ts';
 import { dashboardKeyFigures } from './key-figures.ts';
 import { jsonData, type Html } from './layout.ts';
+import { tableScroll } from './table-scroll.ts';
 
 const drillDims = ['product', 'region', 'branch'] as const;
 type DrillDim = (typeof drillDims)[number];
@@ -382,31 +383,36 @@ export function dashboardBody(d: Dashboard, lang: Lang): Html {
     <section aria-labelledby="kf">
       <h2 id="kf">${t(lang, 'key_figures')} <small>${d.monthEnd}</small></h2>
       ${d.q.channel ? html`<p class="note">${t(lang, 'channel_not_in_figures')}</p>` : ''}
-      <table class="figures" id="key-figures">
-        <thead>
-          <tr>
-            <th scope="col">${t(lang, 'figure')}</th>
-            <th scope="col">${t(lang, 'value')}</th>
-            <th scope="col">${t(lang, 'on_month')}</th>
-            <th scope="col">${t(lang, 'on_year_start')}</th>
-            <th scope="col">${t(lang, 'limit')}</th>
-            <th scope="col">${t(lang, 'status')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${figures.map(
-            (f) =>
-              html`<tr data-figure="${f.id}" data-value="${f.value ?? ''}">
-                <th scope="row">${f.label}${f.whole_bank ? html` <small>(${t(lang, 'whole_bank')})</small>` : ''}</th>
-                <td class="num">${f.display.value}</td>
-                <td class="num">${f.display.change_on_month}</td>
-                <td class="num">${f.display.change_on_year_start}</td>
-                <td class="num">${f.display.limit}</td>
-                <td>${f.status ? html`<span class="status ${f.status}">${statusText(f.status, lang)}</span>` : ''}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
+      ${tableScroll(
+        t(lang, 'key_figures'),
+        html`<table class="figures" id="key-figures">
+          <thead>
+            <tr>
+              <th scope="col">${t(lang, 'figure')}</th>
+              <th scope="col">${t(lang, 'value')}</th>
+              <th scope="col">${t(lang, 'on_month')}</th>
+              <th scope="col">${t(lang, 'on_year_start')}</th>
+              <th scope="col">${t(lang, 'limit')}</th>
+              <th scope="col">${t(lang, 'status')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${figures.map(
+              (f) =>
+                html`<tr data-figure="${f.id}" data-value="${f.value ?? ''}">
+                  <th scope="row">${f.label}${f.whole_bank ? html` <small>(${t(lang, 'whole_bank')})</small>` : ''}</th>
+                  <td class="num">${f.display.value}</td>
+                  <td class="num">${f.display.change_on_month}</td>
+                  <td class="num">${f.display.change_on_year_start}</td>
+                  <td class="num">${f.display.limit}</td>
+                  <td>
+                    ${f.status ? html`<span class="status ${f.status}">${statusText(f.status, lang)}</span>` : ''}
+                  </td>
+                </tr>`,
+            )}
+          </tbody>
+        </table>`,
+      )}
     </section>
     <section class="charts" aria-label="${t(lang, 'trend')}">
       <figure class="chart" data-spec="spec-ratios" aria-label="${specs.ratios.title}"></figure>
@@ -420,29 +426,32 @@ export function dashboardBody(d: Dashboard, lang: Lang): Html {
             <p class="note">${t(lang, 'drill_hint')}</p>
             <figure class="chart" data-spec="spec-drill" aria-label="${specs.drill?.title ?? ''}"></figure>
             ${jsonData('spec-drill', specs.drill)}
-            <table id="drill-table">
-              <thead>
-                <tr>
-                  <th scope="col">${dimLabel(d.dim, lang)}</th>
-                  <th scope="col">${t(lang, 'balance')}</th>
-                  <th scope="col">${t(lang, 'm1plus_ratio')}</th>
-                  <th scope="col">${t(lang, 'npl_balance')}</th>
-                  <th scope="col">${t(lang, 'npl_ratio')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${d.drill.map(
-                  (r) =>
-                    html`<tr data-href="${r.href}" data-segment="${r.code}">
-                      <th scope="row"><a href="${r.href}">${r.label}</a></th>
-                      <td class="num">${formatMoney(lang, r.outstanding)}</td>
-                      <td class="num">${pctOrNone(r.m1plus_ratio)}</td>
-                      <td class="num">${formatMoney(lang, r.npl)}</td>
-                      <td class="num">${pctOrNone(r.npl_ratio)}</td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>
+            ${tableScroll(
+              t(lang, 'breakdown_by', { dim: dimLabel(d.dim, lang) }),
+              html`<table id="drill-table">
+                <thead>
+                  <tr>
+                    <th scope="col">${dimLabel(d.dim, lang)}</th>
+                    <th scope="col">${t(lang, 'balance')}</th>
+                    <th scope="col">${t(lang, 'm1plus_ratio')}</th>
+                    <th scope="col">${t(lang, 'npl_balance')}</th>
+                    <th scope="col">${t(lang, 'npl_ratio')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${d.drill.map(
+                    (r) =>
+                      html`<tr data-href="${r.href}" data-segment="${r.code}">
+                        <th scope="row"><a href="${r.href}">${r.label}</a></th>
+                        <td class="num">${formatMoney(lang, r.outstanding)}</td>
+                        <td class="num">${pctOrNone(r.m1plus_ratio)}</td>
+                        <td class="num">${formatMoney(lang, r.npl)}</td>
+                        <td class="num">${pctOrNone(r.npl_ratio)}</td>
+                      </tr>`,
+                  )}
+                </tbody>
+              </table>`,
+            )}
           </section>`
         : html`<section aria-labelledby="loans">
             <h2 id="loans">${t(lang, 'loans_behind')}</h2>
@@ -450,29 +459,32 @@ export function dashboardBody(d: Dashboard, lang: Lang): Html {
               ${t(lang, 'shown_of', { n: d.loans?.rows.length ?? 0, total: d.loans?.total ?? 0 })} · ${t(lang, 'ead')}
               ${formatMoney(lang, d.loans?.ead ?? 0)}
             </p>
-            <table id="loan-table">
-              <thead>
-                <tr>
-                  <th scope="col">${t(lang, 'loan')}</th>
-                  <th scope="col">${t(lang, 'ifrs9_stage')}</th>
-                  <th scope="col">${t(lang, 'ead')}</th>
-                  <th scope="col">${t(lang, 'ecl')}</th>
-                  <th scope="col">${t(lang, 'customer_phone')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${(d.loans?.rows ?? []).map(
-                  (r) =>
-                    html`<tr>
-                      <th scope="row">${r.loan_id}</th>
-                      <td>${label(stageLabels, String(r.stage), lang)}</td>
-                      <td class="num">${formatMoney(lang, r.ead)}</td>
-                      <td class="num">${formatMoney(lang, r.ecl)}</td>
-                      <td>${r.phone}</td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>
+            ${tableScroll(
+              t(lang, 'loans_behind'),
+              html`<table id="loan-table">
+                <thead>
+                  <tr>
+                    <th scope="col">${t(lang, 'loan')}</th>
+                    <th scope="col">${t(lang, 'ifrs9_stage')}</th>
+                    <th scope="col">${t(lang, 'ead')}</th>
+                    <th scope="col">${t(lang, 'ecl')}</th>
+                    <th scope="col">${t(lang, 'customer_phone')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${(d.loans?.rows ?? []).map(
+                    (r) =>
+                      html`<tr>
+                        <th scope="row">${r.loan_id}</th>
+                        <td>${label(stageLabels, String(r.stage), lang)}</td>
+                        <td class="num">${formatMoney(lang, r.ead)}</td>
+                        <td class="num">${formatMoney(lang, r.ecl)}</td>
+                        <td>${r.phone}</td>
+                      </tr>`,
+                  )}
+                </tbody>
+              </table>`,
+            )}
           </section>`
     }
     <section aria-labelledby="packs">

@@ -4,6 +4,7 @@ import { bucketLabels, channelLabels, fiveClassLabels, formatMoney, formatPct, t
 import { segmentName } from '../../reports/summary/segments.ts';
 import { actionLabels, amount, caseStageLabels, label, outcomeLabels, t, type Lang } from './i18n.ts';
 import { jsonData, type Html } from './layout.ts';
+import { tableScroll } from './table-scroll.ts';
 import { contactBlock } from './contact-block.ts';
 import type { LoanView } from './workbench-data.ts';
 import type { StoredAction } from '../routes/collection-actions.ts';
@@ -154,27 +155,30 @@ export function loanBody(
         <h3>${t(lang, 'warnings')}</h3>
         ${
           v.warnings.length
-            ? html`<table>
-                <thead>
-                  <tr>
-                    <th scope="col">${t(lang, 'date')}</th>
-                    <th scope="col">${t(lang, 'rule')}</th>
-                    <th scope="col">${t(lang, 'severity')}</th>
-                    <th scope="col">${t(lang, 'evidence')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${v.warnings.map(
-                    (w) =>
-                      html`<tr>
-                        <td>${w.as_of}</td>
-                        <td>${w.rule_id}</td>
-                        <td>${w.severity}</td>
-                        <td><small>${w.evidence}</small></td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>`
+            ? tableScroll(
+                t(lang, 'warnings'),
+                html`<table>
+                  <thead>
+                    <tr>
+                      <th scope="col">${t(lang, 'date')}</th>
+                      <th scope="col">${t(lang, 'rule')}</th>
+                      <th scope="col">${t(lang, 'severity')}</th>
+                      <th scope="col">${t(lang, 'evidence')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    ${v.warnings.map(
+                      (w) =>
+                        html`<tr>
+                          <td>${w.as_of}</td>
+                          <td>${w.rule_id}</td>
+                          <td>${w.severity}</td>
+                          <td class="free-text"><small>${w.evidence}</small></td>
+                        </tr>`,
+                    )}
+                  </tbody>
+                </table>`,
+              )
             : html`<p>${t(lang, 'none')}</p>`
         }
       </section>
@@ -228,82 +232,91 @@ export function loanBody(
     }
     <section aria-labelledby="contacts">
       <h2 id="contacts">${t(lang, 'contacts')}</h2>
-      <table id="actions">
-        <thead>
-          <tr>
-            <th scope="col">${t(lang, 'date')}</th>
-            <th scope="col">${t(lang, 'channel')}</th>
-            <th scope="col">${t(lang, 'outcome')}</th>
-            <th scope="col">${t(lang, 'promised_amount')}</th>
-            <th scope="col">${t(lang, 'promised_date')}</th>
-            <th scope="col">${t(lang, 'source')}</th>
-            <th scope="col">${t(lang, 'note')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${v.actions.map(
-            (a) =>
-              html`<tr data-action="${a.action_id}">
-                <td>${a.action_date}${a.action_time ? ` ${a.action_time}` : ''}</td>
-                <td>${label(channelLabels, a.channel, lang)}</td>
-                <td>${label(outcomeLabels, a.outcome, lang)}</td>
-                <td class="num">${a.promised_amount === null ? '—' : amount(a.promised_amount)}</td>
-                <td>${a.promised_date ?? '—'}</td>
-                <td>
-                  ${a.source}${a.recorded_by ? ` · ${a.recorded_by}` : ''}${a.team ? ` · ${teamLabel(a.team, lang)}` : ''}
-                </td>
-                <td>${a.note}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
+      ${tableScroll(
+        t(lang, 'contacts'),
+        html`<table id="actions">
+          <thead>
+            <tr>
+              <th scope="col">${t(lang, 'date')}</th>
+              <th scope="col">${t(lang, 'channel')}</th>
+              <th scope="col">${t(lang, 'outcome')}</th>
+              <th scope="col">${t(lang, 'promised_amount')}</th>
+              <th scope="col">${t(lang, 'promised_date')}</th>
+              <th scope="col">${t(lang, 'source')}</th>
+              <th scope="col">${t(lang, 'note')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${v.actions.map(
+              (a) =>
+                html`<tr data-action="${a.action_id}">
+                  <td>${a.action_date}${a.action_time ? ` ${a.action_time}` : ''}</td>
+                  <td>${label(channelLabels, a.channel, lang)}</td>
+                  <td>${label(outcomeLabels, a.outcome, lang)}</td>
+                  <td class="num">${a.promised_amount === null ? '—' : amount(a.promised_amount)}</td>
+                  <td>${a.promised_date ?? '—'}</td>
+                  <td>
+                    ${a.source}${a.recorded_by ? ` · ${a.recorded_by}` : ''}${a.team ? ` · ${teamLabel(a.team, lang)}` : ''}
+                  </td>
+                  <td class="free-text">${a.note}</td>
+                </tr>`,
+            )}
+          </tbody>
+        </table>`,
+      )}
     </section>
     <div class="cols">
       <section aria-labelledby="schedule">
         <h2 id="schedule">${t(lang, 'schedule')}</h2>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">${t(lang, 'installment')}</th>
-              <th scope="col">${t(lang, 'due_date')}</th>
-              <th scope="col">${t(lang, 'principal_due')}</th>
-              <th scope="col">${t(lang, 'interest_due')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${v.schedule.map(
-              (r) =>
-                html`<tr>
-                  <td class="num">${r.installment_no}</td>
-                  <td>${r.due_date}</td>
-                  <td class="num">${amount(r.principal_due)}</td>
-                  <td class="num">${amount(r.interest_due)}</td>
-                </tr>`,
-            )}
-          </tbody>
-        </table>
+        ${tableScroll(
+          t(lang, 'schedule'),
+          html`<table>
+            <thead>
+              <tr>
+                <th scope="col">${t(lang, 'installment')}</th>
+                <th scope="col">${t(lang, 'due_date')}</th>
+                <th scope="col">${t(lang, 'principal_due')}</th>
+                <th scope="col">${t(lang, 'interest_due')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${v.schedule.map(
+                (r) =>
+                  html`<tr>
+                    <td class="num">${r.installment_no}</td>
+                    <td>${r.due_date}</td>
+                    <td class="num">${amount(r.principal_due)}</td>
+                    <td class="num">${amount(r.interest_due)}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>`,
+        )}
       </section>
       <section aria-labelledby="payments">
         <h2 id="payments">${t(lang, 'payments')}</h2>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">${t(lang, 'paid_date')}</th>
-              <th scope="col">${t(lang, 'amount')}</th>
-              <th scope="col">${t(lang, 'channel')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${v.payments.map(
-              (r) =>
-                html`<tr>
-                  <td>${r.paid_date}</td>
-                  <td class="num">${amount(r.amount)}</td>
-                  <td>${r.channel}</td>
-                </tr>`,
-            )}
-          </tbody>
-        </table>
+        ${tableScroll(
+          t(lang, 'payments'),
+          html`<table>
+            <thead>
+              <tr>
+                <th scope="col">${t(lang, 'paid_date')}</th>
+                <th scope="col">${t(lang, 'amount')}</th>
+                <th scope="col">${t(lang, 'channel')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${v.payments.map(
+                (r) =>
+                  html`<tr>
+                    <td>${r.paid_date}</td>
+                    <td class="num">${amount(r.amount)}</td>
+                    <td>${r.channel}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>`,
+        )}
       </section>
     </div>
     <p class="note">

@@ -3,6 +3,7 @@ import { psiStatus } from '../../models/evaluate/metrics.ts';
 import type { BinningTable } from '../../models/scorecard/binning-table.ts';
 import { t, type Lang } from './i18n.ts';
 import { jsonData, type Html } from './layout.ts';
+import { tableScroll } from './table-scroll.ts';
 import { pointsTables } from './points-table.ts';
 import type { ModelsOverview, VersionView } from './models-data.ts';
 
@@ -110,33 +111,36 @@ export function modelsBody(o: ModelsOverview, lang: Lang, promoted?: string): Ht
     ${promoted ? html`<p class="ok" role="status">${t(lang, 'promoted')}: ${promoted}</p>` : ''}
     <section aria-labelledby="versions">
       <h2 id="versions">${t(lang, 'versions')}</h2>
-      <table id="model-table">
-        <thead>
-          <tr>
-            <th scope="col">${t(lang, 'model')}</th>
-            <th scope="col">${t(lang, 'version')}</th>
-            <th scope="col">${t(lang, 'target')}</th>
-            <th scope="col">${t(lang, 'kind')}</th>
-            <th scope="col">${t(lang, 'created')}</th>
-            <th scope="col">${t(lang, 'test_auc')}</th>
-            <th scope="col">${t(lang, 'champion')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${o.models.map(
-            (m) =>
-              html`<tr data-href="${versionHref(m.model_name, m.version)}" data-model="${m.model_name}@${m.version}">
-                <th scope="row"><a href="${versionHref(m.model_name, m.version)}">${m.model_name}</a></th>
-                <td class="num">${m.version}</td>
-                <td>${m.target}</td>
-                <td>${m.kind}</td>
-                <td>${m.created_at} · ${m.created_by}</td>
-                <td class="num">${f4(m.oot_auc)}</td>
-                <td>${m.champion ? html`<strong class="badge">${t(lang, 'champion')}</strong>` : ''}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
+      ${tableScroll(
+        t(lang, 'versions'),
+        html`<table id="model-table">
+          <thead>
+            <tr>
+              <th scope="col">${t(lang, 'model')}</th>
+              <th scope="col">${t(lang, 'version')}</th>
+              <th scope="col">${t(lang, 'target')}</th>
+              <th scope="col">${t(lang, 'kind')}</th>
+              <th scope="col">${t(lang, 'created')}</th>
+              <th scope="col">${t(lang, 'test_auc')}</th>
+              <th scope="col">${t(lang, 'champion')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${o.models.map(
+              (m) =>
+                html`<tr data-href="${versionHref(m.model_name, m.version)}" data-model="${m.model_name}@${m.version}">
+                  <th scope="row"><a href="${versionHref(m.model_name, m.version)}">${m.model_name}</a></th>
+                  <td class="num">${m.version}</td>
+                  <td>${m.target}</td>
+                  <td>${m.kind}</td>
+                  <td>${m.created_at} · ${m.created_by}</td>
+                  <td class="num">${f4(m.oot_auc)}</td>
+                  <td>${m.champion ? html`<strong class="badge">${t(lang, 'champion')}</strong>` : ''}</td>
+                </tr>`,
+            )}
+          </tbody>
+        </table>`,
+      )}
       ${o.models.length === 0 ? html`<p class="note">${t(lang, 'no_models')}</p>` : ''}
     </section>
     <section aria-labelledby="monitoring">
@@ -161,31 +165,34 @@ export function modelsBody(o: ModelsOverview, lang: Lang, promoted?: string): Ht
                 }
               </div>
               ${jsonData('spec-stability', specs.stability)} ${specs.auc ? jsonData('spec-auc', specs.auc) : ''}
-              <table id="monitoring-table">
-                <thead>
-                  <tr>
-                    <th scope="col">${t(lang, 'month_end')}</th>
-                    <th scope="col">${t(lang, 'score_psi')}</th>
-                    <th scope="col">${t(lang, 'status')}</th>
-                    <th scope="col">${t(lang, 'max_csi')}</th>
-                    <th scope="col">${t(lang, 'realised_auc')}</th>
-                    <th scope="col">${t(lang, 'loans_scored')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${o.monitoring.map((m) => {
-                    const worst = o.csi.filter((c) => c.month_end === m.month_end).sort((a, b) => b.csi - a.csi)[0];
-                    return html`<tr>
-                      <th scope="row">${m.month_end}</th>
-                      <td class="num">${f4(m.score_psi)}</td>
-                      <td>${m.score_psi === null ? '—' : statusLabel(m.score_psi, lang)}</td>
-                      <td>${worst ? `${worst.variable} ${f4(worst.csi)}` : '—'}</td>
-                      <td class="num">${f4(m.auc)}</td>
-                      <td class="num">${m.loans ?? '—'}</td>
-                    </tr>`;
-                  })}
-                </tbody>
-              </table>`
+              ${tableScroll(
+                t(lang, 'monitoring'),
+                html`<table id="monitoring-table">
+                  <thead>
+                    <tr>
+                      <th scope="col">${t(lang, 'month_end')}</th>
+                      <th scope="col">${t(lang, 'score_psi')}</th>
+                      <th scope="col">${t(lang, 'status')}</th>
+                      <th scope="col">${t(lang, 'max_csi')}</th>
+                      <th scope="col">${t(lang, 'realised_auc')}</th>
+                      <th scope="col">${t(lang, 'loans_scored')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    ${o.monitoring.map((m) => {
+                      const worst = o.csi.filter((c) => c.month_end === m.month_end).sort((a, b) => b.csi - a.csi)[0];
+                      return html`<tr>
+                        <th scope="row">${m.month_end}</th>
+                        <td class="num">${f4(m.score_psi)}</td>
+                        <td>${m.score_psi === null ? '—' : statusLabel(m.score_psi, lang)}</td>
+                        <td>${worst ? `${worst.variable} ${f4(worst.csi)}` : '—'}</td>
+                        <td class="num">${f4(m.auc)}</td>
+                        <td class="num">${m.loans ?? '—'}</td>
+                      </tr>`;
+                    })}
+                  </tbody>
+                </table>`,
+              )}`
       }
     </section>
     <section aria-labelledby="history">
@@ -196,35 +203,38 @@ export function modelsBody(o: ModelsOverview, lang: Lang, promoted?: string): Ht
 
 function historyTable(history: ModelsOverview['history'], lang: Lang): Html {
   if (history.length === 0) return html`<p class="note">${t(lang, 'no_history')}</p>`;
-  return html`<table id="history-table">
-    <thead>
-      <tr>
-        <th scope="col">${t(lang, 'decided_at')}</th>
-        <th scope="col">${t(lang, 'target')}</th>
-        <th scope="col">${t(lang, 'model')}</th>
-        <th scope="col">${t(lang, 'promoted_by')}</th>
-        <th scope="col">${t(lang, 'reason')}</th>
-        <th scope="col">${t(lang, 'test_auc')}</th>
-        <th scope="col">${t(lang, 'previous_auc')}</th>
-        <th scope="col">${t(lang, 'score_psi')}</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${history.map(
-        (h) =>
-          html`<tr data-model="${h.model_name}@${h.version}">
-            <th scope="row">${h.decided_at}</th>
-            <td>${h.target}</td>
-            <td><a href="${versionHref(h.model_name, h.version)}">${h.model_name} v${h.version}</a></td>
-            <td>${h.actor}</td>
-            <td class="reason">${h.reason}</td>
-            <td class="num">${f4(h.challenger_auc)}</td>
-            <td class="num">${f4(h.champion_auc)}</td>
-            <td class="num">${f4(h.score_psi)}</td>
-          </tr>`,
-      )}
-    </tbody>
-  </table>`;
+  return tableScroll(
+    t(lang, 'champion_history'),
+    html`<table id="history-table">
+      <thead>
+        <tr>
+          <th scope="col">${t(lang, 'decided_at')}</th>
+          <th scope="col">${t(lang, 'target')}</th>
+          <th scope="col">${t(lang, 'model')}</th>
+          <th scope="col">${t(lang, 'promoted_by')}</th>
+          <th scope="col">${t(lang, 'reason')}</th>
+          <th scope="col">${t(lang, 'test_auc')}</th>
+          <th scope="col">${t(lang, 'previous_auc')}</th>
+          <th scope="col">${t(lang, 'score_psi')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${history.map(
+          (h) =>
+            html`<tr data-model="${h.model_name}@${h.version}">
+              <th scope="row">${h.decided_at}</th>
+              <td>${h.target}</td>
+              <td><a href="${versionHref(h.model_name, h.version)}">${h.model_name} v${h.version}</a></td>
+              <td>${h.actor}</td>
+              <td class="reason free-text">${h.reason}</td>
+              <td class="num">${f4(h.challenger_auc)}</td>
+              <td class="num">${f4(h.champion_auc)}</td>
+              <td class="num">${f4(h.score_psi)}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>`,
+  );
 }
 
 /** Mean predicted against observed bad rate per band, with the diagonal. */
@@ -279,33 +289,36 @@ function binningTables(tables: BinningTable[], kept: Set<string>, lang: Lang): H
           <summary>
             ${b.feature} · IV ${f4(b.iv)}${b.trend ? ` · ${b.trend.chosen}` : ''} · ${b.rows.length} ${t(lang, 'bins')}
           </summary>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">${t(lang, 'bin')}</th>
-                <th scope="col">${t(lang, 'count')}</th>
-                <th scope="col">${t(lang, 'share')}</th>
-                <th scope="col">${t(lang, 'bads')}</th>
-                <th scope="col">${t(lang, 'event_rate')}</th>
-                <th scope="col">WoE</th>
-                <th scope="col">IV</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${b.rows.map(
-                (r) =>
-                  html`<tr>
-                    <th scope="row">${r.bin}</th>
-                    <td class="num">${r.count}</td>
-                    <td class="num">${pct(r.share)}</td>
-                    <td class="num">${r.bads}</td>
-                    <td class="num">${pct(r.event_rate)}</td>
-                    <td class="num">${r.woe.toFixed(4)}</td>
-                    <td class="num">${f4(r.iv)}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>
+          ${tableScroll(
+            `${t(lang, 'binning')} ${b.feature}`,
+            html`<table>
+              <thead>
+                <tr>
+                  <th scope="col">${t(lang, 'bin')}</th>
+                  <th scope="col">${t(lang, 'count')}</th>
+                  <th scope="col">${t(lang, 'share')}</th>
+                  <th scope="col">${t(lang, 'bads')}</th>
+                  <th scope="col">${t(lang, 'event_rate')}</th>
+                  <th scope="col">WoE</th>
+                  <th scope="col">IV</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${b.rows.map(
+                  (r) =>
+                    html`<tr>
+                      <th scope="row">${r.bin}</th>
+                      <td class="num">${r.count}</td>
+                      <td class="num">${pct(r.share)}</td>
+                      <td class="num">${r.bads}</td>
+                      <td class="num">${pct(r.event_rate)}</td>
+                      <td class="num">${r.woe.toFixed(4)}</td>
+                      <td class="num">${f4(r.iv)}</td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>`,
+          )}
         </details>`,
     )}
   </section>`;
@@ -339,38 +352,41 @@ export function versionBody(
     </p>
     <section aria-labelledby="quality">
       <h2 id="quality">${t(lang, 'quality')}</h2>
-      <table id="quality-table">
-        <thead>
-          <tr>
-            <th scope="col">${t(lang, 'sample')}</th>
-            <th scope="col">n</th>
-            <th scope="col">${t(lang, 'bads')}</th>
-            <th scope="col">AUC</th>
-            <th scope="col">KS</th>
-            <th scope="col">Gini</th>
-            <th scope="col">Brier</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${(
-            [
-              ['train_sample', q.train],
-              ['test_sample', q.test],
-            ] as const
-          ).map(
-            ([k, s]) =>
-              html`<tr data-sample="${k}">
-                <th scope="row">${t(lang, k)}</th>
-                <td class="num">${s.n}</td>
-                <td class="num">${s.bads}</td>
-                <td class="num" data-auc="${s.auc}">${f4(s.auc)}</td>
-                <td class="num">${f4(s.ks)}</td>
-                <td class="num">${f4(s.gini)}</td>
-                <td class="num">${f4(s.brier)}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
+      ${tableScroll(
+        t(lang, 'quality'),
+        html`<table id="quality-table">
+          <thead>
+            <tr>
+              <th scope="col">${t(lang, 'sample')}</th>
+              <th scope="col">n</th>
+              <th scope="col">${t(lang, 'bads')}</th>
+              <th scope="col">AUC</th>
+              <th scope="col">KS</th>
+              <th scope="col">Gini</th>
+              <th scope="col">Brier</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${(
+              [
+                ['train_sample', q.train],
+                ['test_sample', q.test],
+              ] as const
+            ).map(
+              ([k, s]) =>
+                html`<tr data-sample="${k}">
+                  <th scope="row">${t(lang, k)}</th>
+                  <td class="num">${s.n}</td>
+                  <td class="num">${s.bads}</td>
+                  <td class="num" data-auc="${s.auc}">${f4(s.auc)}</td>
+                  <td class="num">${f4(s.ks)}</td>
+                  <td class="num">${f4(s.gini)}</td>
+                  <td class="num">${f4(s.brier)}</td>
+                </tr>`,
+            )}
+          </tbody>
+        </table>`,
+      )}
       <p class="note">${t(lang, 'score_psi')}: ${f4(q.score_psi)} (${statusLabel(q.score_psi, lang)})</p>
     </section>
     <section aria-labelledby="promote">
@@ -406,87 +422,96 @@ ${o.form.reason}</textarea>
     </section>
     <section aria-labelledby="gains">
       <h2 id="gains">${t(lang, 'gains')} (${t(lang, 'test_sample')})</h2>
-      <table id="gains-table">
-        <thead>
-          <tr>
-            <th scope="col">${t(lang, 'band')}</th>
-            <th scope="col">n</th>
-            <th scope="col">${t(lang, 'bad_rate')}</th>
-            <th scope="col">${t(lang, 'cum_bad_rate')}</th>
-            <th scope="col">${t(lang, 'bad_capture')}</th>
-            <th scope="col">${t(lang, 'lift')}</th>
-            <th scope="col">${t(lang, 'approval_rate')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${q.gains.map(
-            (g) =>
-              html`<tr>
-                <th scope="row">${g.band}</th>
-                <td class="num">${g.n}</td>
-                <td class="num">${pct(g.bad_rate)}</td>
-                <td class="num">${pct(g.cumulative_bad_rate)}</td>
-                <td class="num">${pct(g.cumulative_bad_capture)}</td>
-                <td class="num">${g.lift.toFixed(2)}</td>
-                <td class="num">${pct(g.approval_rate)}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
+      ${tableScroll(
+        t(lang, 'gains'),
+        html`<table id="gains-table">
+          <thead>
+            <tr>
+              <th scope="col">${t(lang, 'band')}</th>
+              <th scope="col">n</th>
+              <th scope="col">${t(lang, 'bad_rate')}</th>
+              <th scope="col">${t(lang, 'cum_bad_rate')}</th>
+              <th scope="col">${t(lang, 'bad_capture')}</th>
+              <th scope="col">${t(lang, 'lift')}</th>
+              <th scope="col">${t(lang, 'approval_rate')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${q.gains.map(
+              (g) =>
+                html`<tr>
+                  <th scope="row">${g.band}</th>
+                  <td class="num">${g.n}</td>
+                  <td class="num">${pct(g.bad_rate)}</td>
+                  <td class="num">${pct(g.cumulative_bad_rate)}</td>
+                  <td class="num">${pct(g.cumulative_bad_capture)}</td>
+                  <td class="num">${g.lift.toFixed(2)}</td>
+                  <td class="num">${pct(g.approval_rate)}</td>
+                </tr>`,
+            )}
+          </tbody>
+        </table>`,
+      )}
     </section>
     <section aria-labelledby="calibration">
       <h2 id="calibration">${t(lang, 'calibration')}</h2>
       <figure class="chart" data-spec="spec-calibration" aria-label="${spec.title}"></figure>
       ${jsonData('spec-calibration', spec)}
-      <table id="calibration-table">
-        <thead>
-          <tr>
-            <th scope="col">${t(lang, 'band')}</th>
-            <th scope="col">n</th>
-            <th scope="col">${t(lang, 'mean_predicted')}</th>
-            <th scope="col">${t(lang, 'observed')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${q.calibration.map(
-            (c) =>
-              html`<tr>
-                <th scope="row">${c.band}</th>
-                <td class="num">${c.n}</td>
-                <td class="num">${pct(c.mean_predicted)}</td>
-                <td class="num">${pct(c.observed_rate)}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
+      ${tableScroll(
+        t(lang, 'calibration'),
+        html`<table id="calibration-table">
+          <thead>
+            <tr>
+              <th scope="col">${t(lang, 'band')}</th>
+              <th scope="col">n</th>
+              <th scope="col">${t(lang, 'mean_predicted')}</th>
+              <th scope="col">${t(lang, 'observed')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${q.calibration.map(
+              (c) =>
+                html`<tr>
+                  <th scope="row">${c.band}</th>
+                  <td class="num">${c.n}</td>
+                  <td class="num">${pct(c.mean_predicted)}</td>
+                  <td class="num">${pct(c.observed_rate)}</td>
+                </tr>`,
+            )}
+          </tbody>
+        </table>`,
+      )}
     </section>
     ${
       selection.length
         ? html`<section aria-labelledby="selection">
             <h2 id="selection">${t(lang, 'selection')}</h2>
-            <table id="selection-table">
-              <thead>
-                <tr>
-                  <th scope="col">${t(lang, 'variable')}</th>
-                  <th scope="col">IV</th>
-                  <th scope="col">PSI</th>
-                  <th scope="col">${t(lang, 'kept')}</th>
-                  <th scope="col">${t(lang, 'reason')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${selection.map(
-                  (s) =>
-                    html`<tr>
-                      <th scope="row">${s.feature}</th>
-                      <td class="num">${f4(s.iv)}</td>
-                      <td class="num">${f4(s.psi)}</td>
-                      <td>${s.kept ? raw('✓') : ''}</td>
-                      <td>${s.reason}</td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>
+            ${tableScroll(
+              t(lang, 'selection'),
+              html`<table id="selection-table">
+                <thead>
+                  <tr>
+                    <th scope="col">${t(lang, 'variable')}</th>
+                    <th scope="col">IV</th>
+                    <th scope="col">PSI</th>
+                    <th scope="col">${t(lang, 'kept')}</th>
+                    <th scope="col">${t(lang, 'reason')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${selection.map(
+                    (s) =>
+                      html`<tr>
+                        <th scope="row">${s.feature}</th>
+                        <td class="num">${f4(s.iv)}</td>
+                        <td class="num">${f4(s.psi)}</td>
+                        <td>${s.kept ? raw('✓') : ''}</td>
+                        <td>${s.reason}</td>
+                      </tr>`,
+                  )}
+                </tbody>
+              </table>`,
+            )}
           </section>`
         : ''
     }

@@ -3,6 +3,7 @@ import { ruleLabel } from '../../models/scorecard/binning-table.ts';
 import { binTerm, type ScorecardArtifact } from '../../models/scorecard/scorecard.ts';
 import { t, type Lang } from './i18n.ts';
 import type { Html } from './layout.ts';
+import { tableScroll } from './table-scroll.ts';
 
 /** Range bounds to six significant digits (the exact bounds in the cell's title and the model card). */
 const sixDigits = (x: number) => String(Number(x.toPrecision(6)));
@@ -29,29 +30,32 @@ export function pointsTables(a: ScorecardArtifact, lang: Lang): Html | string {
       (v) =>
         html`<details class="points" data-feature="${v.feature}">
           <summary>${v.feature} · ${v.bins.length} ${t(lang, 'bins')}</summary>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">${t(lang, 'bin')}</th>
-                <th scope="col">${t(lang, 'count')}</th>
-                <th scope="col">WoE</th>
-                <th scope="col">${t(lang, 'log_odds_term')}</th>
-                <th scope="col">${t(lang, 'points')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${v.bins.map(
-                (b) =>
-                  html`<tr>
-                    <th scope="row" title="${ruleLabel(b.rule)}">${ruleLabel(b.rule, sixDigits)}</th>
-                    <td class="num">${b.count}</td>
-                    <td class="num">${b.woe.toFixed(4)}</td>
-                    <td class="num">${binTerm(v, b).toFixed(4)}</td>
-                    <td class="num">${b.points.toFixed(1)}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>
+          ${tableScroll(
+            `${t(lang, 'points_table')} ${v.feature}`,
+            html`<table>
+              <thead>
+                <tr>
+                  <th scope="col">${t(lang, 'bin')}</th>
+                  <th scope="col">${t(lang, 'count')}</th>
+                  <th scope="col">WoE</th>
+                  <th scope="col">${t(lang, 'log_odds_term')}</th>
+                  <th scope="col">${t(lang, 'points')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${v.bins.map(
+                  (b) =>
+                    html`<tr>
+                      <th scope="row" title="${ruleLabel(b.rule)}">${ruleLabel(b.rule, sixDigits)}</th>
+                      <td class="num">${b.count}</td>
+                      <td class="num">${b.woe.toFixed(4)}</td>
+                      <td class="num">${binTerm(v, b).toFixed(4)}</td>
+                      <td class="num">${b.points.toFixed(1)}</td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>`,
+          )}
         </details>`,
     )}
   </section>`;

@@ -6,6 +6,7 @@ import { formatMoney, teamLabel } from '../../reports/i18n.ts';
 import { segmentName } from '../../reports/summary/segments.ts';
 import { actionLabels, amount, caseStageLabels, label, outcomeLabels, t, type Lang } from './i18n.ts';
 import type { Html } from './layout.ts';
+import { tableScroll } from './table-scroll.ts';
 import { contactBlock } from './contact-block.ts';
 
 const sortKeys = ['rank', 'dpd', 'balance', 'expected_loss', 'probability', 'promised'] as const;
@@ -64,7 +65,9 @@ export function queueBody(
     const active = o.q.sort === k;
     const next = active ? (dir === 'asc' ? 'desc' : 'asc') : defaultDir(k);
     return html`<th scope="col" ${active ? raw(`aria-sort="${dir === 'asc' ? 'ascending' : 'descending'}"`) : ''}>
-      <a href="${queueHref(o.q, { sort: k, dir: next })}">${title}${active ? (dir === 'asc' ? ' ▲' : ' ▼') : ''}</a>
+      <a href="${queueHref(o.q, { sort: k, dir: next })}"
+        >${title}${active ? (dir === 'asc' ? '\u00a0▲' : '\u00a0▼') : ''}</a
+      >
     </th>`;
   };
   const loanHref = (id: string) => `/console/loans/${encodeURIComponent(id)}?as_of=${o.asOf}`;
@@ -102,61 +105,64 @@ export function queueBody(
       <button type="submit">${t(lang, 'apply')}</button>
       <a href="/console/queue">${t(lang, 'reset')}</a>
     </form>
-    <table id="queue">
-      <thead>
-        <tr>
-          ${sortable('rank', t(lang, 'rank'))}
-          <th scope="col">${t(lang, 'loan')}</th>
-          <th scope="col">${t(lang, 'stage')}</th>
-          ${sortable('dpd', t(lang, 'dpd'))} ${sortable('balance', t(lang, 'balance'))}
-          ${sortable('expected_loss', t(lang, 'expected_loss'))}
-          <th scope="col">${t(lang, 'amount_to_cure')}</th>
-          <th scope="col">${t(lang, 'grade')}</th>
-          <th scope="col">${t(lang, 'action')}</th>
-          ${sortable('promised', t(lang, 'open_promises'))}
-          <th scope="col">${t(lang, 'last_contact')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${o.cases.map(
-          (c) =>
-            html`<tr data-loan="${c.loan_id}">
-              <td class="num">${c.rank}</td>
-              <th scope="row">
-                <a href="${loanHref(c.loan_id)}">${c.loan_id}</a>
-                <small
-                  >${segmentName('product', c.product, lang)}${c.team ? ` · ${teamLabel(c.team, lang)}` : ''}</small
+    ${tableScroll(
+      t(lang, 'queue'),
+      html`<table id="queue">
+        <thead>
+          <tr>
+            ${sortable('rank', t(lang, 'rank'))}
+            <th scope="col">${t(lang, 'loan')}</th>
+            <th scope="col">${t(lang, 'stage')}</th>
+            ${sortable('dpd', t(lang, 'dpd'))} ${sortable('balance', t(lang, 'balance'))}
+            ${sortable('expected_loss', t(lang, 'expected_loss'))}
+            <th scope="col">${t(lang, 'amount_to_cure')}</th>
+            <th scope="col">${t(lang, 'grade')}</th>
+            <th scope="col">${t(lang, 'action')}</th>
+            ${sortable('promised', t(lang, 'open_promises'))}
+            <th scope="col">${t(lang, 'last_contact')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${o.cases.map(
+            (c) =>
+              html`<tr data-loan="${c.loan_id}">
+                <td class="num">${c.rank}</td>
+                <th scope="row">
+                  <a href="${loanHref(c.loan_id)}">${c.loan_id}</a>
+                  <small
+                    >${segmentName('product', c.product, lang)}${c.team ? ` · ${teamLabel(c.team, lang)}` : ''}</small
+                  >
+                </th>
+                <td>${label(caseStageLabels, c.stage, lang)}</td>
+                <td class="num">${c.dpd}</td>
+                <td class="num">${formatMoney(lang, c.balance)}</td>
+                <td class="num">${formatMoney(lang, c.expected_loss)}</td>
+                <td
+                  class="num"
+                  title="${c.charges_owed === null ? '' : `${t(lang, 'charges_owed')} ${formatMoney(lang, c.charges_owed)}`}"
                 >
-              </th>
-              <td>${label(caseStageLabels, c.stage, lang)}</td>
-              <td class="num">${c.dpd}</td>
-              <td class="num">${formatMoney(lang, c.balance)}</td>
-              <td class="num">${formatMoney(lang, c.expected_loss)}</td>
-              <td
-                class="num"
-                title="${c.charges_owed === null ? '' : `${t(lang, 'charges_owed')} ${formatMoney(lang, c.charges_owed)}`}"
-              >
-                ${c.amount_to_cure === null ? '—' : formatMoney(lang, c.amount_to_cure)}
-              </td>
-              <td>${c.grade}</td>
-              <td class="action">${label(actionLabels, c.action, lang)} ${contactBlock(c, lang)}</td>
-              <td class="promises">
-                ${
-                  c.open_promises.length
-                    ? c.open_promises.map((p) => html`<span class="promise">${amount(p.amount)} @ ${p.date}</span> `)
-                    : '—'
-                }
-              </td>
-              <td>
-                ${
-                  c.last_contacts[0]
-                    ? `${c.last_contacts[0].date} ${label(outcomeLabels, c.last_contacts[0].outcome, lang)}`
-                    : '—'
-                }
-              </td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
+                  ${c.amount_to_cure === null ? '—' : formatMoney(lang, c.amount_to_cure)}
+                </td>
+                <td>${c.grade}</td>
+                <td class="action">${label(actionLabels, c.action, lang)} ${contactBlock(c, lang)}</td>
+                <td class="promises">
+                  ${
+                    c.open_promises.length
+                      ? c.open_promises.map((p) => html`<span class="promise">${amount(p.amount)} @ ${p.date}</span> `)
+                      : '—'
+                  }
+                </td>
+                <td>
+                  ${
+                    c.last_contacts[0]
+                      ? `${c.last_contacts[0].date} ${label(outcomeLabels, c.last_contacts[0].outcome, lang)}`
+                      : '—'
+                  }
+                </td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>`,
+    )}
   `;
 }

@@ -5,6 +5,7 @@ import type { ConsoleUser } from '../auth/users.ts';
 import { roles } from '../auth/permissions.ts';
 import { t, type Lang } from './i18n.ts';
 import type { Html } from './layout.ts';
+import { tableScroll } from './table-scroll.ts';
 
 /** The create form's values, shown again after a refusal. */
 export interface NewUserForm {
@@ -93,49 +94,52 @@ export function usersBody(p: UsersPage, lang: Lang): Html {
     </section>
     <section aria-labelledby="user-list">
       <h2 id="user-list">${t(lang, 'all_users', { n: p.users.length })}</h2>
-      <table id="users">
-        <thead>
-          <tr>
-            <th scope="col">${t(lang, 'user_name')}</th>
-            <th scope="col">${t(lang, 'role')}</th>
-            <th scope="col">${t(lang, 'region')}</th>
-            <th scope="col">${t(lang, 'team')}</th>
-            <th scope="col">${t(lang, 'created')}</th>
-            <th scope="col">${t(lang, 'disabled')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${p.users.map(
-            (u) =>
-              html`<tr data-user="${u.name}" class="${u.disabled_at ? 'user-disabled' : 'user-enabled'}">
-                <td>${u.name}</td>
-                <td>${u.role}</td>
-                <td>${u.region ? segmentName('region', u.region, lang) : '—'}</td>
-                <td>${u.team ? teamLabel(u.team, lang) : '—'}</td>
-                <td>${u.created_at.slice(0, 16).replace('T', ' ')} · ${u.created_by}</td>
-                <td>
-                  ${
-                    u.disabled_at
-                      ? `${u.disabled_at.slice(0, 16).replace('T', ' ')} · ${u.disabled_by ?? ''}${u.disable_reason ? `: ${u.disable_reason}` : ''}`
-                      : html`<form
-                          method="post"
-                          action="/console/users/${encodeURIComponent(u.name)}/disable"
-                          class="inline"
-                        >
-                          <input type="hidden" name="_csrf" value="${p.csrf}" />
-                          <input
-                            name="reason"
-                            maxlength="500"
-                            placeholder="${t(lang, 'reason')}"
-                            aria-label="${t(lang, 'reason')} (${u.name})"
-                          />
-                          <button type="submit">${t(lang, 'disable')}</button>
-                        </form>`
-                  }
-                </td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
+      ${tableScroll(
+        t(lang, 'all_users', { n: p.users.length }),
+        html`<table id="users">
+          <thead>
+            <tr>
+              <th scope="col">${t(lang, 'user_name')}</th>
+              <th scope="col">${t(lang, 'role')}</th>
+              <th scope="col">${t(lang, 'region')}</th>
+              <th scope="col">${t(lang, 'team')}</th>
+              <th scope="col">${t(lang, 'created')}</th>
+              <th scope="col">${t(lang, 'disabled')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${p.users.map(
+              (u) =>
+                html`<tr data-user="${u.name}" class="${u.disabled_at ? 'user-disabled' : 'user-enabled'}">
+                  <td>${u.name}</td>
+                  <td>${u.role}</td>
+                  <td>${u.region ? segmentName('region', u.region, lang) : '—'}</td>
+                  <td>${u.team ? teamLabel(u.team, lang) : '—'}</td>
+                  <td>${u.created_at.slice(0, 16).replace('T', ' ')} · ${u.created_by}</td>
+                  <td>
+                    ${
+                      u.disabled_at
+                        ? `${u.disabled_at.slice(0, 16).replace('T', ' ')} · ${u.disabled_by ?? ''}${u.disable_reason ? `: ${u.disable_reason}` : ''}`
+                        : html`<form
+                            method="post"
+                            action="/console/users/${encodeURIComponent(u.name)}/disable"
+                            class="inline"
+                          >
+                            <input type="hidden" name="_csrf" value="${p.csrf}" />
+                            <input
+                              name="reason"
+                              maxlength="500"
+                              placeholder="${t(lang, 'reason')}"
+                              aria-label="${t(lang, 'reason')} (${u.name})"
+                            />
+                            <button type="submit">${t(lang, 'disable')}</button>
+                          </form>`
+                    }
+                  </td>
+                </tr>`,
+            )}
+          </tbody>
+        </table>`,
+      )}
     </section>`;
 }

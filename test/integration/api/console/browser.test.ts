@@ -444,6 +444,87 @@ describe('the console in a browser', () => {
     await actx.close();
   });
 
+  it('at a phone width (390 px) no page scrolls sideways: wide tables scroll in their own box, cards and long values wrap (both languages)', async () => {
+    // a contact whose note is one long word and a long sentence: the widest a loan page's contacts get
+    const [first] = await queryRows<{ loan_id: string }>(
+      wh,
+      `SELECT loan_id FROM ${wh.database}.loans WHERE region = 'east' ORDER BY loan_id LIMIT 1`,
+    );
+    const loanId = first!.loan_id;
+    const recorded = await fetch(`${base}/v1/collection-actions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${keys.collector}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        action_id: 'narrow-screen-note',
+        loan_id: loanId,
+        action_date: asOf,
+        channel: 'phone',
+        outcome: 'contacted',
+        note: `${'x'.repeat(90)} — 客户表示会在发工资后一次性结清全部逾期欠款与罚息，请在七月十日前再次电话跟进确认`,
+      }),
+    });
+    expect(recorded.status).toBe(201);
+    const pages: [Role, string][] = [
+      ['collector', `/console/queue?as_of=${asOf}`],
+      ['collector', `/console/loans/${loanId}?as_of=${asOf}`],
+      ['admin', '/console/users'],
+      ['admin', '/console/dashboard'],
+      ['admin', '/console/models'],
+      ['admin', '/console/audit'],
+    ];
+    for (const locale of ['zh-CN', 'en'] as const) {
+      const signedIn = {} as Partial<Record<Role, Page>>;
+      const ctxs: BrowserContext[] = [];
+      for (const [role, path] of pages) {
+        if (!signedIn[role]) {
+          const ctx = await browser.newContext({ locale, viewport: { width: 390, height: 844 } });
+          ctxs.push(ctx);
+          signedIn[role] = await ctx.newPage();
+          await signIn(signedIn[role], keys[role]);
+        }
+        const page = signedIn[role];
+        await page.goto(`${base}${path}`);
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        expect(width, `${locale} ${path}`).toBeLessThanOrEqual(390 + 1);
+        // each table sits in a box of its own, so a wide one scrolls there
+        expect(await page.locator('main table:not(.table-scroll table)').count(), `${locale} ${path}`).toBe(0);
+      }
+      // the contacts table's last column (the note) is reached by scrolling its box, not the page
+      const loan = signedIn.collector!;
+      const box = loan.locator('.table-scroll:has(#actions)');
+      const scroll = await box.evaluate((e) => ({ scroll: e.scrollWidth, client: e.clientWidth }));
+      expect(scroll.scroll).toBeGreaterThan(scroll.client);
+      await box.evaluate((e) => {
+        e.scrollTo({ left: e.scrollWidth });
+      });
+      const note = await loan
+        .locator('#actions tr[data-action="narrow-screen-note"] td:last-child')
+        .evaluate((e) => e.getBoundingClientRect());
+      expect(note.right).toBeLessThanOrEqual(390);
+      for (const ctx of ctxs) await ctx.close();
+    }
+  });
+
+  it("a Chinese column header is not broken inside its word when the queue's columns are squeezed", async () => {
+    // 1100 px: tables no longer scroll on their own, the queue's eleven columns share about 1060 px
+    const ctx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1100, height: 800 } });
+    const page = await ctx.newPage();
+    await signIn(page, keys.collector);
+    await page.goto(`${base}/console/queue?as_of=${asOf}`);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1100 + 1);
+    const lines = await page.$$eval('#queue thead th', (ths) =>
+      ths.map((th) => {
+        const r = document.createRange();
+        r.selectNodeContents(th);
+        const tops = new Set([...r.getClientRects()].filter((x) => x.width > 0).map((x) => Math.round(x.top)));
+        return [th.textContent.trim(), tops.size] as const;
+      }),
+    );
+    expect(lines.length).toBe(11);
+    for (const [text, n] of lines) expect(n, text).toBe(1);
+    await ctx.close();
+  });
+
   it('no request left localhost', () => {
     expect(outside).toEqual([]);
   });
