@@ -79,7 +79,9 @@ const formats: Record<MetricResult['columns'][number]['kind'], ColumnFormat> = {
   count: 'int',
   ratio: 'pct',
 };
-const formatOf = (c: MetricResult['columns'][number]): ColumnFormat => (c.denominator ? 'pct' : formats[c.kind]);
+// a share of a total says its denominator; a number's label only says what it is (days late is no percentage)
+const formatOf = (c: MetricResult['columns'][number]): ColumnFormat =>
+  c.denominator && c.kind !== 'number' && c.kind !== 'text' ? 'pct' : formats[c.kind];
 
 export async function runMetrics(wh: Warehouse, out: Output, f: MetricsFlags) {
   await assertKnownFilterValues(wh, { product: f.product, region: f.region, branch: f.branch, channel: f.channel });

@@ -145,6 +145,15 @@ describe('loanwatch CLI', () => {
     expect(await run('metrics', 'overdue', '--from', '2024-04-30', '--to', '2024-06-30', '--format', 'table')).toBe(0);
     expect(out.join('\n')).toMatch(/│ 2024-06-30 +│ +[\d,]+\.\d+ │ .*\d+\.\d\d% │/u);
     expect(out.join('\n')).not.toMatch(/\(index\)/u);
+    // a number a label describes (days late) is no percentage; a ratio is
+    expect(await run('metrics', 'promises', '--group-by', 'channel', '--format', 'table')).toBe(0);
+    const header = out.find((l) => l.includes('avg_days_late'))!;
+    const col = header.split('│').findIndex((h) => h.includes('avg_days_late'));
+    const cells = out
+      .filter((l) => /^│ (sms|phone|visit|letter|legal|agency) /u.test(l))
+      .map((l) => l.split('│')[col]!.trim());
+    expect(cells.length).toBeGreaterThan(0);
+    for (const cell of cells) expect(cell).not.toMatch(/%/u);
     expect(await run('metrics', 'forecast', '--months', '3', '--format', 'json')).toBe(0);
     const forecast = JSON.parse(out.join('\n')) as { rows: { month_ahead: number; charged_off: number }[] };
     expect(forecast.rows.map((r) => r.month_ahead)).toEqual([1, 2, 3]);
