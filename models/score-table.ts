@@ -8,6 +8,7 @@ import { modelFeatures, scoreModel, type ModelArtifact } from './model-types.ts'
 import type { ModelVersion } from './registry/registry.ts';
 import type { ActionSpec } from './counterfactual/actions.ts';
 import { counterfactuals, type Counterfactual } from './counterfactual/counterfactual.ts';
+import { unseenCategories } from './unseen-categories.ts';
 
 /** One scored row of a table: its 1-based position in the input, then what SPEC §6 says a score is. */
 export interface TableScore {
@@ -20,6 +21,13 @@ export interface TableScore {
   reasons: string[];
   /** the smallest change of the actionable features that reaches the target grade (when actions were given) */
   counterfactual?: Counterfactual | null;
+}
+
+/** A table's rows scored, with what the scores cannot show: categories the model never saw. */
+export interface TableScoring {
+  scores: TableScore[];
+  /** per categorical column, rows whose category the model never saw (scored in its riskiest bin); columns without any left out */
+  unseenCategories: Record<string, number>;
 }
 
 /** Actionable features of a table model's rows (docs/models.md): each a numeric column the model reads. */
@@ -78,10 +86,10 @@ function datasetOf(art: ModelArtifact, n: number, cell: (i: number, feature: str
   };
 }
 
-function scoresOf(m: ModelVersion, ds: Dataset, cf?: TableCounterfactualRequest): TableScore[] {
+function scoresOf(m: ModelVersion, ds: Dataset, cf?: TableCounterfactualRequest): TableScoring {
   const s = scoreModel(m.artifact, ds);
   const found = cf ? tableCounterfactuals(m, ds, cf) : null;
-  return Array.from({ length: ds.n }, (_, i) => ({
+  const scores = Array.from({ length: ds.n }, (_, i) => ({
     row: i + 1,
     model_name: m.model_name,
     model_version: m.version,
@@ -91,6 +99,7 @@ function scoresOf(m: ModelVersion, ds: Dataset, cf?: TableCounterfactualRequest)
     reasons: s.reasons[i]!,
     ...(found ? { counterfactual: found[i] ?? null } : {}),
   }));
+  return { scores, unseenCategories: unseenCategories(m.artifact, ds) };
 }
 
 /** Counterfactuals of table rows; an action on a column the model does not read as a number is refused, naming it. */
@@ -118,7 +127,7 @@ const missingColumns = (m: ModelVersion, where: string, missing: string[]) =>
  * Scores rows given as a header and string cells (as read from a CSV) with a table model. Columns the
  * model does not read (the target among them) are ignored; a missing one is refused, naming it.
  */
-export function scoreTableCells(m: ModelVersion, header: string[], rows: string[][], source = 'table'): TableScore[] {
+export function scoreTableCells(m: ModelVersion, header: string[], rows: string[][], source = 'table'): TableScoring {
   tableModelTarget(m);
   const at = new Map(tableHeader(header, source).map((h, i) => [h, i]));
   const features = [...featureKinds(m.artifact).keys()];
@@ -149,7 +158,7 @@ export function scoreTableRecords(
   m: ModelVersion,
   records: readonly Record<string, RowValue>[],
   counterfactual?: TableCounterfactualRequest,
-): TableScore[] {
+): TableScoring {
   tableModelTarget(m);
   const features = [...featureKinds(m.artifact).keys()];
   records.forEach((r, i) => {
@@ -164,7 +173,7 @@ export function scoreTableRecords(
  * Scores a CSV file (header row, as `train --table` reads it) with a table model. A row with the
  * wrong number of cells stops the load with its line number, as in training.
  */
-export async function scoreTableFile(m: ModelVersion, path: string): Promise<TableScore[]> {
+export async function scoreTableFile(m: ModelVersion, path: string): Promise<TableScoring> {
   tableModelTarget(m);
   assertInputFile(path, 'table');
   let header: string[] | null = null;

@@ -104,6 +104,12 @@ const rowsBody = z
     description: `raw feature rows (column → value, null for missing) scored with a model trained by train --table; up to ${maxTableRows} rows`,
   });
 const tableScore = z.object({ row: z.number().int(), ...scoreFields, counterfactual }).openapi('TableScore');
+/** Rows scored in a riskiest bin because their category is new to the model (models/unseen-categories.ts). */
+const unseenCategoriesField = z.record(z.string(), z.number().int().min(1)).openapi({
+  description:
+    'per categorical column the model reads, the number of rows whose category the model never saw in training (each scored in the riskiest bin); columns without any are left out, so {} when every category was seen',
+  example: { purpose: 37 },
+});
 
 /** Raw rows scored with a table model: an unknown model is a 404, a book model or a bad row a 400. */
 async function tableScores(
@@ -115,12 +121,15 @@ async function tableScores(
   const [name, version] = ref.split('@') as [string, string | undefined];
   try {
     const m = await loadModel(c.get('deps').wh, name, version === undefined ? undefined : Number(version));
-    const scores = await userErrorsAsBadRequest(() =>
+    const { scores, unseenCategories } = await userErrorsAsBadRequest(() =>
       Promise.resolve(
         scoreTableRecords(m, rows, cf.actions ? { actions: cf.actions, targetGrade: cf.targetGrade } : undefined),
       ),
     );
-    return scores.map((s) => ({ ...s, counterfactual: s.counterfactual ?? null }));
+    return {
+      scores: scores.map((s) => ({ ...s, counterfactual: s.counterfactual ?? null })),
+      unseen_categories: unseenCategories,
+    };
   } catch (e) {
     if (e instanceof RegistryError && e.code === 'not_found') throw new ApiError('not_found', e.message);
     throw e;
@@ -230,12 +239,12 @@ export const scoreRoutes = new OpenAPIHono<AppEnv>()
       responses: {
         200: {
           description:
-            "loan ids: the champion's stored scores (loans without a score are listed as missing); rows: one score per row, in order",
+            "loan ids: the champion's stored scores (loans without a score are listed as missing); rows: one score per row, in order, and the count of rows per column whose category the model never saw (unseen_categories)",
           content: {
             'application/json': {
               schema: z.union([
                 z.object({ scores: z.array(score), missing: z.array(z.string()) }),
-                z.object({ scores: z.array(tableScore) }),
+                z.object({ scores: z.array(tableScore), unseen_categories: unseenCategoriesField }),
               ]),
             },
           },
@@ -247,12 +256,10 @@ export const scoreRoutes = new OpenAPIHono<AppEnv>()
       const body = c.req.valid('json');
       if ('rows' in body)
         return c.json(
-          {
-            scores: await tableScores(c, body.model, body.rows, {
-              actions: body.actions,
-              targetGrade: body.target_grade,
-            }),
-          },
+          await tableScores(c, body.model, body.rows, {
+            actions: body.actions,
+            targetGrade: body.target_grade,
+          }),
           200,
         );
       const ids = [...new Set(body.loan_ids)];

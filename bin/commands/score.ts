@@ -14,6 +14,7 @@ import { currentChampion, latestChampionEvent, loadModel, RegistryError } from '
 import { scoreMonthInDb, scoreMonthInNode } from '../../models/score.ts';
 import { keepMonthEndCounterfactuals } from '../../pipelines/cases/month-end-counterfactuals.ts';
 import { scoreTableFile, tableModelTarget } from '../../models/score-table.ts';
+import { unseenCategoryLines } from '../../models/unseen-categories.ts';
 import { UserError } from '../../lib/user-error.ts';
 import { assertOutputFile, refuseOverwritingInput } from '../../lib/output-path.ts';
 import { log } from '../progress.ts';
@@ -105,7 +106,7 @@ async function scoreTable(wh: Warehouse, f: ScoreInput & { table: string }, out:
   const m = await loadModel(wh, ref.name, ref.version);
   tableModelTarget(m);
   const t0 = performance.now();
-  const scores = await scoreTableFile(m, f.table);
+  const { scores, unseenCategories } = await scoreTableFile(m, f.table);
   const rows = scores.map(({ reasons, ...s }) => ({
     ...s,
     reason_1: reasons[0] ?? '',
@@ -141,6 +142,8 @@ async function scoreTable(wh: Warehouse, f: ScoreInput & { table: string }, out:
   log(
     `scored ${scores.length} rows of ${f.table} with ${m.model_name}@${m.version} in ${((performance.now() - t0) / 1000).toFixed(2)} s${f.out ? ` into ${f.out}` : ''}`,
   );
+  // a whole batch of new categories (a new month, a relabelled product) must not pass unseen
+  for (const line of unseenCategoryLines(unseenCategories)) log(line);
   return { n: scores.length, monthEnd: null, model: m.model_name, version: m.version };
 }
 

@@ -71,7 +71,7 @@ describe('POST /v1/scores with raw rows', () => {
     const r = await post({ model: `${model.model_name}@${model.version}`, rows });
     expect(r.status).toBe(200);
     const { scores } = (await r.json()) as { scores: TableScore[] };
-    const fromFile = (await scoreTableFile(model, german)).slice(0, rows.length);
+    const fromFile = (await scoreTableFile(model, german)).scores.slice(0, rows.length);
     expect(scores).toHaveLength(rows.length);
     expect(scores.map((s) => s.probability)).toEqual(fromFile.map((s) => s.probability));
     expect(scores[0]).toEqual({ ...fromFile[0], counterfactual: null });
@@ -100,7 +100,9 @@ describe('POST /v1/scores with raw rows', () => {
       reached++;
       const changed = { ...rows[i]! };
       for (const ch of cf!.changes) for (const [f, v] of Object.entries(ch.features)) changed[f] = v.to;
-      const [again] = scoreTableRecords(model, [changed]);
+      const {
+        scores: [again],
+      } = scoreTableRecords(model, [changed]);
       expect(again!.grade).toBe(cf!.grade);
       expect(gradeLabels.indexOf(again!.grade)).toBeLessThanOrEqual(gradeLabels.indexOf(cf!.target_grade));
       expect(cf!.text.en).toMatch(
@@ -120,6 +122,29 @@ describe('POST /v1/scores with raw rows', () => {
     });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(await bad.json())).toMatch(/action on \\"purpose\\"/u);
+  });
+
+  it('returns the rows per column whose category the model never saw ({} when none), declared in the OpenAPI document', async () => {
+    if (model.artifact.kind !== 'scorecard') throw new Error('expected a scorecard');
+    const [first, second] = model.artifact.variables.filter((v) => v.kind === 'categorical').map((v) => v.feature);
+    const changed = rows.map((r, i) => ({
+      ...r,
+      ...(i < 37 ? { [first!]: 'a category never seen' } : i < 40 ? { [first!]: null } : {}),
+      ...(i === 50 ? { [second!]: 'also new' } : {}),
+    }));
+    const r = await post({ model: `${model.model_name}@${model.version}`, rows: changed });
+    expect(r.status).toBe(200);
+    const body = (await r.json()) as { scores: TableScore[]; unseen_categories: Record<string, number> };
+    expect(body.unseen_categories).toEqual({ [first!]: 37, [second!]: 1 });
+    expect(body.scores).toHaveLength(rows.length);
+    const plain = (await (await post({ model: model.model_name, rows })).json()) as { unseen_categories: unknown };
+    expect(plain.unseen_categories).toEqual({});
+    const doc = (await (await app.request('/openapi.json')).json()) as {
+      paths: Record<string, { post: { responses: Record<string, unknown> } }>;
+    };
+    expect(JSON.stringify(doc.paths['/v1/scores']!.post.responses['200'])).toMatch(
+      /"unseen_categories":\{"type":"object","additionalProperties":\{"type":"integer"/u,
+    );
   });
 
   it('permission as batch scoring: admin and modeler only', async () => {

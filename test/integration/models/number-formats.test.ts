@@ -88,8 +88,8 @@ describe('a table whose numbers are written with thousands separators and percen
 
   it("scoring the written file gives the plain table's scores, and so do JSON rows in either form", async () => {
     for (const [k, { model }] of written.entries()) {
-      const fromWritten = await scoreTableFile(model, formatted);
-      const fromPlain = await scoreTableFile(plain[k]!.model, german);
+      const { scores: fromWritten } = await scoreTableFile(model, formatted);
+      const { scores: fromPlain } = await scoreTableFile(plain[k]!.model, german);
       expect(fromWritten.map((s) => [s.probability, s.points, s.grade, s.reasons])).toEqual(
         fromPlain.map((s) => [s.probability, s.points, s.grade, s.reasons]),
       );
@@ -108,13 +108,13 @@ describe('a table whose numbers are written with thousands separators and percen
         scoreTableRecords(
           model,
           some.map((r) => record(r, true)),
-        ).map((s) => s.probability),
+        ).scores.map((s) => s.probability),
       ).toEqual(expected);
       expect(
         scoreTableRecords(
           model,
           some.map((r) => record(r, false)),
-        ).map((s) => s.probability),
+        ).scores.map((s) => s.probability),
       ).toEqual(expected);
     }
   });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { csvRecords } from '../../../lib/csv-records.ts';
+import type { ScorecardArtifact } from '../../../models/scorecard/scorecard.ts';
 import { cliHarness } from '../../helpers/cli.ts';
 import { sharedData } from '../../helpers/shared-data.ts';
 
@@ -8,6 +10,8 @@ import { sharedData } from '../../helpers/shared-data.ts';
 describe('score --table', () => {
   const { dir, out, err, run, stdout } = cliHarness('score-table-cli');
   const german = sharedData('german_credit', 'germancredit.csv');
+  /** the trained scorecard's version folder (the first test) */
+  let cardDir = '';
 
   it('train --table prints its stages; score --table writes one CSV row per input row', async () => {
     expect(
@@ -30,6 +34,7 @@ describe('score --table', () => {
     expect(err.some((l) => l.startsWith('registered germancredit_scorecard@1 '))).toBe(true);
     const [card] = JSON.parse(out.join('\n')) as { card: string }[];
     expect(readFileSync(join(card!.card, 'split.csv'), 'utf8').split('\n')[0]).toBe('row,part');
+    cardDir = card!.card;
 
     expect(await run('score', '--table', german, '--model', 'germancredit_scorecard@1')).toBe(0);
     const lines = stdout().trimEnd().split('\n');
@@ -44,6 +49,34 @@ describe('score --table', () => {
     expect(readFileSync(file, 'utf8').trimEnd().split('\n')).toEqual(lines);
     expect(err.at(-1)).toMatch(/into .*scores\.csv$/u);
   }, 120_000);
+
+  it('prints one warning line per column with categories the model never saw, with the count of rows', async () => {
+    const art = JSON.parse(readFileSync(join(cardDir, 'artifact.json'), 'utf8')) as ScorecardArtifact;
+    const [first, second] = art.variables.filter((v) => v.kind === 'categorical').map((v) => v.feature);
+    const lines = readFileSync(german, 'utf8').trimEnd().split('\n');
+    const header = lines[0]!.split(',');
+    const [a, b] = [header.indexOf(first!), header.indexOf(second!)];
+    const rows: string[][] = [];
+    for await (const r of csvRecords(createReadStream(german, { encoding: 'utf8' })))
+      if (r.fields.length > 1) rows.push(r.fields);
+    const changed = rows.map((r, i) =>
+      i === 0 ? r : r.map((v, j) => (j === a && i <= 37 ? 'a new category' : j === b && i === 38 ? 'another' : v)),
+    );
+    const file = join(dir, 'unseen.csv');
+    writeFileSync(
+      file,
+      `${changed.map((r) => r.map((v) => (/[",]/u.test(v) ? `"${v.replaceAll('"', '""')}"` : v)).join(',')).join('\n')}\n`,
+    );
+    expect(await run('score', '--table', file, '--model', 'germancredit_scorecard@1')).toBe(0);
+    expect(err.filter((l) => l.startsWith('warning: '))).toEqual([
+      `warning: ${first}: 37 rows with a category the model never saw → the riskiest bin`,
+      `warning: ${second}: 1 row with a category the model never saw → the riskiest bin`,
+    ]);
+    expect(stdout().trimEnd().split('\n')).toHaveLength(lines.length);
+    // the table it was trained on: no warning
+    expect(await run('score', '--table', german, '--model', 'germancredit_scorecard@1')).toBe(0);
+    expect(err.filter((l) => l.startsWith('warning: '))).toEqual([]);
+  });
 
   it('refusals are one line with exit 2', async () => {
     const cases: [string[], RegExp][] = [

@@ -9,6 +9,7 @@ import { readSplitFile } from '../../../models/data/split-file.ts';
 import { scoreModel } from '../../../models/model-types.ts';
 import { listModels, type ModelVersion } from '../../../models/registry/registry.ts';
 import { scoreTableFile, scoreTableRecords, tableModelTarget, type RowValue } from '../../../models/score-table.ts';
+import { knownCategories } from '../../../models/unseen-categories.ts';
 import { trainTableModels, type Registered } from '../../../models/workflows.ts';
 import { UserError } from '../../../lib/user-error.ts';
 import { csvRecords } from '../../../lib/csv-records.ts';
@@ -82,7 +83,8 @@ describe('score any table with a table model', () => {
   it('scoring the file gives the in-training probabilities and the card test AUC to 1e-9', async () => {
     const ds = await loadFeatureTable(german, load);
     for (const { model, cardDir } of trained) {
-      const scores = await scoreTableFile(model, german);
+      const { scores, unseenCategories } = await scoreTableFile(model, german);
+      expect(unseenCategories).toEqual({});
       expect(scores).toHaveLength(1000);
       const { test } = readSplitFile(join(cardDir, 'split.csv'));
       const pTest = Float64Array.from(test, (i) => scores[i]!.probability);
@@ -104,13 +106,13 @@ describe('score any table with a table model', () => {
       expect(scores[0]!.grade).toMatch(/^[A-E]$/u);
     }
     expect(trained[0]!.model.artifact.kind).toBe('scorecard');
-    expect((await scoreTableFile(trained[0]!.model, german)).some((s) => s.reasons.length === 3)).toBe(true);
+    expect((await scoreTableFile(trained[0]!.model, german)).scores.some((s) => s.reasons.length === 3)).toBe(true);
   });
 
   it('JSON rows (numbers as numbers, extra keys, no target) score the same as the file', async () => {
     const { header, rows } = await readCsv(german);
     const model = trained[0]!.model;
-    const fromFile = await scoreTableFile(model, german);
+    const { scores: fromFile } = await scoreTableFile(model, german);
     const records = rows.slice(0, 50).map((r) => {
       const o: Record<string, RowValue> = { extra_column: 'ignored' };
       header.forEach((h, j) => {
@@ -118,7 +120,7 @@ describe('score any table with a table model', () => {
       });
       return o;
     });
-    const fromJson = scoreTableRecords(model, records);
+    const { scores: fromJson } = scoreTableRecords(model, records);
     expect(fromJson.map((s) => s.probability)).toEqual(fromFile.slice(0, 50).map((s) => s.probability));
   });
 
@@ -149,13 +151,42 @@ describe('score any table with a table model', () => {
       new RegExp(`no-column\\.csv: no column "${catVar.feature}"`, 'u'),
     );
 
-    const [unseen] = scoreTableRecords(model, [{ ...row, [catVar.feature]: 'never seen in training' }]);
-    const [known] = scoreTableRecords(model, [row]);
+    const {
+      scores: [unseen],
+    } = scoreTableRecords(model, [{ ...row, [catVar.feature]: 'never seen in training' }]);
+    const {
+      scores: [known],
+    } = scoreTableRecords(model, [row]);
     const riskiest = catVar.bins.reduce((a, b) => (b.woe > a.woe ? b : a));
     const knownBin = catVar.bins.find(
       (b) => b.rule.type === 'categories' && b.rule.values.includes(cells[catVar.feature]!),
     )!;
     expect(unseen!.points - known!.points).toBeCloseTo(riskiest.points - knownBin.points, 9);
+  });
+
+  it('counts the rows of each column whose category the model never saw (every kind), none for missing cells', async () => {
+    const { header, rows } = await readCsv(german);
+    const records = rows
+      .slice(0, 60)
+      .map((r) => Object.fromEntries(header.map((h, j) => [h, r[j]!])) as Record<string, RowValue>);
+    for (const { model } of trained) {
+      const known = knownCategories(model.artifact);
+      const [first, second] = [...known.keys()];
+      expect(first, model.model_name).toBeDefined();
+      // 37 rows with a new category in one column, one in another (when the model reads two), three left empty
+      const changed = records.map((r, i) => ({
+        ...r,
+        ...(i < 37 ? { [first!]: 'a category never seen' } : i < 40 ? { [first!]: null } : {}),
+        ...(second !== undefined && i === 59 ? { [second]: 'also new' } : {}),
+      }));
+      const { unseenCategories } = scoreTableRecords(model, changed);
+      expect(unseenCategories, model.model_name).toEqual(
+        second === undefined ? { [first!]: 37 } : { [first!]: 37, [second]: 1 },
+      );
+      expect(scoreTableRecords(model, records).unseenCategories).toEqual({});
+    }
+    // a file the same: the categories of the table the model was trained on are all known
+    expect((await scoreTableFile(trained[2]!.model, german)).unseenCategories).toEqual({});
   });
 
   it('a book model is refused for rows, with one line', () => {
