@@ -1,3 +1,4 @@
+import { UserError } from '../../lib/user-error.ts';
 import { z } from 'zod';
 import { isoMonth, outputFormat } from '../flags.ts';
 import { readConfigFile } from '../config-file.ts';
@@ -114,6 +115,12 @@ export async function runIncentives(wh: Warehouse, config: Config, out: Output, 
       settings: delinquencySettings(config),
       breaches: contactRuleBreachSource(wh, loadContactRules(f['contact-rules'])),
     });
+    // a month without collection work (before the book's actions, or a scheme that awards no one) has
+    // nothing to issue: said once, not "0 agents — stored" and then "no incentive awards issued"
+    if (issued.agents.length === 0)
+      throw new UserError(
+        `incentives ${f.month}: no agent acted or was credited a payment in ${f.month}: nothing to award, nothing issued`,
+      );
     console.error(
       `incentives ${f.month}: ${issued.agents.length} agents, ${issued.evidence.length} evidence lines, ${issued.unattributed.length} payments unattributed — stored`,
     );

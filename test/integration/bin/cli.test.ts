@@ -161,6 +161,14 @@ describe('loanwatch CLI', () => {
   });
 
   it('warnings, a strategy experiment and its results through the CLI; bad configuration files exit 2 naming the file', async () => {
+    // a month without collection work: one line saying there is nothing to award, not '0 agents — stored'
+    expect(await run('incentives', '--month', '2022-06')).toBe(2);
+    expect(err.join('\n')).not.toMatch(/stored/u);
+    expect(err[0]).toBe(
+      'loanwatch: incentives 2022-06: no agent acted or was credited a payment in 2022-06: nothing to award, nothing issued',
+    );
+    expect(await run('incentives', '--month', '2024-06')).toBe(0);
+    expect(err[0]).toMatch(/^incentives 2024-06: \d+ agents, .* — stored$/u);
     expect(await run('warnings', '--as-of', '2024-06-30', '--format', 'json', '--limit', '100000')).toBe(0);
     const ws = JSON.parse(out.join('\n')) as { rule_id: string }[];
     expect(err.join('\n')).toMatch(/overdue_3_months\s+consecutive_overdue\s+critical\s+\d+ fired/);
