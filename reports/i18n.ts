@@ -88,8 +88,13 @@ const regionNames: Record<string, string> = {
 };
 const teamStages: Record<string, string> = { early: '早期', mid: '中期', late: '后期' };
 
-/** A collection team code `<region>-<stage>` in the language (`east-early` → 华东早期组); other codes as they are. */
+/** Teams that are not `<region>-<stage>`: the outside collection agency. */
+const otherTeams: Record<string, Text> = { agency: { 'zh-CN': '委外机构', en: 'agency' } };
+
+/** A collection team code `<region>-<stage>` in the language (`east-early` → 华东早期组, `agency` → 委外机构); other codes as they are. */
 export function teamLabel(code: string, lang: Lang): string {
+  const other = otherTeams[code];
+  if (other) return other[lang];
   if (lang === 'en') return code;
   const [region = '', stage = ''] = code.split('-');
   const r = regionNames[region];

@@ -5,7 +5,8 @@ import type { Limit } from './thresholds.ts';
 /**
  * How the summary writes its numbers, the one place: the tables, the tiles and the commentary all
  * use these, so every number a sentence quotes is, character for character, one in summary.json.
- * Money: 万/亿 (zh-CN) or K/M/B (en); ratios: percent with 2 decimals; a ratio's change: percentage
+ * Money: 万/亿 (zh-CN) or K/M/B (en); ratios: percent with 2 decimals (<0.01% for a value too small
+ * for them, never 0.00% unless it is 0); a ratio's change: percentage
  * points; counts: whole numbers with thousands separators. Changes carry a sign (+ / -).
  */
 export const none = '—';
@@ -16,6 +17,8 @@ export function formatValue(unit: Unit, lang: Lang, x: number | null): string {
     case 'money':
       return formatMoney(lang, x);
     case 'pct':
+      // a share too small for two decimals is not nothing: a doubtful balance of 19.1K read 0.00%
+      if (x !== 0 && Math.abs(x) < 0.00005) return `${x < 0 ? '>-' : '<'}0.01%`;
       return formatPct(x, 2);
     case 'count':
       return Math.round(x).toLocaleString('en');

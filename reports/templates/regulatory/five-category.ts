@@ -2,6 +2,7 @@ import { defineChart } from '../../template.ts';
 import { fiveClassLabels, labels, moneyLabelExpr, type Lang } from '../../i18n.ts';
 import { codeColour, labelExpr, moneyAxis, monthField, pctAxis, shown, units } from '../../spec.ts';
 import { fiveClasses } from '../../../warehouse/classification.ts';
+import { productLabels } from '../../summary/segments.ts';
 
 const classLabel = (lang: Lang) => ({ calculate: labelExpr('five_class', fiveClassLabels, lang), as: 'class_label' });
 /** a Vega expression formatting a field as money in the language (the axis format, on another field) */
@@ -28,7 +29,11 @@ export const fiveCategoryDistribution = defineChart({
   body: (_rows, lang) => ({
     transform: [
       classLabel(lang),
-      { calculate: `${moneyText('outstanding', lang)} + ' · ' + format(datum.outstanding_share, '.2%')`, as: 'label' },
+      {
+        // a share too small for two decimals reads <0.01%, not 0.00% beside a balance (a doubtful 19.1K)
+        calculate: `${moneyText('outstanding', lang)} + ' · ' + (datum.outstanding_share > 0 && datum.outstanding_share < 0.00005 ? '<0.01%' : format(datum.outstanding_share, '.2%'))`,
+        as: 'label',
+      },
     ],
     encoding: {
       y: {
@@ -76,8 +81,8 @@ export const fiveCategoryTrend = defineChart({
   title: { 'zh-CN': '关注类及不良各类占比趋势', en: 'Special mention and NPL classes: share over time' },
   note: {
     'zh-CN':
-      '各月末关注、次级、可疑、损失类余额占在贷余额的比例（各自一条线，刻度只含这些类；正常类占比 = 1 − 其余之和）。',
-    en: 'Share of outstanding balance in special mention, substandard, doubtful and loss at each month-end (one line each, on their own scale; normal = 1 − the rest).',
+      '各月末关注、次级、可疑、损失类余额占在贷余额的比例（各一条线，共用一个纵轴：可疑、损失类通常远小于其他类，贴近 0 线，其数值见五级分类表与本图 CSV；正常类占比 = 1 − 其余之和）。',
+    en: 'Share of outstanding balance in special mention, substandard, doubtful and loss at each month-end (one line each, on one shared axis: doubtful and loss are usually far smaller and lie near the 0 line; their values are in the five-category table and this chart’s CSV; normal = 1 − the rest).',
   },
   unit: units.pct,
   shows: shown.monthEnds,
@@ -135,7 +140,16 @@ export const watchByProduct = defineChart({
   body: (_rows, lang) => ({
     transform: [{ fold: Object.keys(productRatios), as: ['measure', 'value'] }],
     encoding: {
-      x: { field: 'product', type: 'nominal', title: labels.product[lang], axis: { labelAngle: 0 } },
+      // the products by name, as the breakdowns and segment packs write them (the axis showed the codes)
+      x: {
+        field: 'product',
+        type: 'nominal',
+        title: labels.product[lang],
+        axis: {
+          labelAngle: 0,
+          labelExpr: labelExpr('value', productLabels, lang).replaceAll('datum["value"]', 'datum.value'),
+        },
+      },
       xOffset: { field: 'measure', sort: Object.keys(productRatios) },
       y: { field: 'value', type: 'quantitative', title: labels.share[lang], axis: pctAxis },
     },

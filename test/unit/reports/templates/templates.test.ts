@@ -18,6 +18,7 @@ import {
   type Lang,
 } from '../../../../reports/i18n.ts';
 import { renderSvg } from '../../../../reports/render/svg.ts';
+import { productLabels } from '../../../../reports/summary/segments.ts';
 import { chartSpec, chartSubtitle, chartView, wrapText } from '../../../../reports/spec.ts';
 import type { ReportPeriod, Row } from '../../../../reports/template.ts';
 import { minCureBalance } from '../../../../reports/templates/management/cure-rates.ts';
@@ -352,7 +353,9 @@ const promised: Record<string, Promised> = {
     texts: (rs, lang) => [
       ...classLabels(rs, 'five_class', lang),
       ...rs.map(
-        (r) => `${formatMoneyAxis(lang, Number(r.outstanding))} · ${(100 * Number(r.outstanding_share)).toFixed(2)}%`,
+        // a share too small for two decimals is <0.01%, not 0.00% beside its balance
+        (r) =>
+          `${formatMoneyAxis(lang, Number(r.outstanding))} · ${Number(r.outstanding_share) > 0 && Number(r.outstanding_share) < 0.00005 ? '<0.01' : (100 * Number(r.outstanding_share)).toFixed(2)}%`,
       ),
     ],
     absent: (rs) => distinct(rs, 'five_class'),
@@ -387,13 +390,15 @@ const promised: Record<string, Promised> = {
       text: valid(rs, 'special_mention_ratio', 'm3plus_ratio', 'm4plus_ratio'),
     }),
     texts: (rs, lang) => [
-      ...distinct(rs, 'product'),
+      // the products by name, never their codes
+      ...distinct(rs, 'product').map((c) => productLabels[c]![lang]),
       ...byLang(
         lang,
         ['关注类占比', '逾期 60 天以上', '逾期 90 天以上'],
         ['Special mention', 'Overdue > 60 days', 'Overdue > 90 days'],
       ),
     ],
+    absent: (rs) => distinct(rs, 'product'),
   },
   'npl-deviation': {
     units: [
