@@ -523,9 +523,11 @@ export function qualityGate(train: Dataset, options: Partial<GateOptions> = {}):
   const enough = bads >= 10 && sample.n - bads >= 10;
   const decisions = train.columns.map((col, j): GateDecision => {
     const s = structural(col, train.n, o);
-    if (!isKept(s)) return s;
-    const a = singleFeatureAuc(sample.columns[j]!, sample.label, s.specialValues ?? []);
     const named = post.some((re) => re.test(col.name));
+    // a known post-outcome name is refused even when written as dates (last_pymnt_d): the table
+    // holds the outcome, which a modeler must hear of rather than see one more date dropped
+    if (!isKept(s) && !(named && s.rule === 'date')) return s;
+    const a = singleFeatureAuc(sample.columns[j]!, sample.label, s.specialValues ?? []);
     if (!named && !(enough && a > o.leakAuc)) return { ...s, auc: a };
     const why = `${named ? 'a known post-outcome name' : 'alone'}${named ? `; alone it reaches AUC ${a.toFixed(4)}` : ` it reaches AUC ${a.toFixed(4)} > ${o.leakAuc}`} on the training part`;
     if (o.allowLeaky.includes(col.name))

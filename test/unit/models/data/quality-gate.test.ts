@@ -419,6 +419,15 @@ describe('data-quality gate: dates', () => {
     expect(decisionOf(report, 'app_day').reason).toMatch(/read as YYYYMMDD/u);
   });
 
+  it('a known post-outcome name written as dates is refused as leaky, not dropped as one more date', () => {
+    const paid: Column = { ...cat('last_pymnt_d', (i) => iso(day[i]!).slice(0, 7)) };
+    const withPaid: Dataset = { ...ds, columns: [...columns, paid] };
+    const gate = qualityGate(withPaid);
+    expect(decisionOf(gate, 'last_pymnt_d')).toMatchObject({ action: 'refuse', rule: 'leaky' });
+    expect(decisionOf(gate, 'last_pymnt_d').reason).toMatch(/a known post-outcome name/u);
+    expect(decisionOf(qualityGate(withPaid, { dropLeaky: true }), 'last_pymnt_d')).toMatchObject({ action: 'drop', rule: 'leaky' });
+  });
+
   it('keeps range labels, terms and amounts', () => {
     for (const c of ['band', 'term', 'income']) expect(decisionOf(report, c), c).toMatchObject({ action: 'keep', rule: 'ok' });
   });
