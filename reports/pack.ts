@@ -239,7 +239,7 @@ export async function packDocument(
   format: 'html' | 'pdf',
   fontFile: string,
 ): Promise<string | Buffer> {
-  if (format === 'html') return packHtml(a.meta, rendered(a.charts, a.lang), a.summary);
+  if (format === 'html') return packHtml(a.meta, rendered(a.charts, a.lang), a.summary, fontFile || undefined);
   return a.pdf ?? packPdf(a.meta, rendered(a.charts, a.lang), fontFile, a.summary);
 }
 

@@ -1,4 +1,6 @@
 import { chartFont } from '../theme.ts';
+import { fontFamilyOf } from './fonts.ts';
+import { htmlFontFace } from './html-font.ts';
 import type { Summary, SummaryFigure } from '../summary/summary.ts';
 import { summaryText } from '../summary/summary.ts';
 import { scopedLabel } from '../summary/scoped-label.ts';
@@ -137,8 +139,19 @@ ${breakdownTables(s)}
 </section>`;
 }
 
-/** One self-contained page: the summary, then every chart as inline SVG, no script and no network needed to read it. */
-export function packHtml(meta: PackMeta, charts: RenderedChart[], summary?: Summary): string {
+/**
+ * One self-contained page: the summary, then every chart as inline SVG, no script and no network
+ * needed to read it. With the chart font, the page carries it too, cut to the characters it uses
+ * (html-font.ts), under the face's own family name — the name the charts' SVG text asks for first —
+ * so a machine without a CJK font still draws the Chinese characters.
+ */
+export function packHtml(meta: PackMeta, charts: RenderedChart[], summary?: Summary, fontFile?: string): string {
+  const page = pageHtml(meta, charts, summary, fontFile ? `'${fontFamilyOf(fontFile).replace(/'/gu, '')}', ` : '');
+  if (!fontFile) return page.replace('/*@font-face*/\n', '');
+  return page.replace('/*@font-face*/', htmlFontFace(fontFile, page));
+}
+
+function pageHtml(meta: PackMeta, charts: RenderedChart[], summary: Summary | undefined, ownFont: string): string {
   return `<!doctype html>
 <html lang="${esc(meta.lang)}">
 <head>
@@ -146,7 +159,8 @@ export function packHtml(meta: PackMeta, charts: RenderedChart[], summary?: Summ
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(meta.title)}</title>
 <style>
-  body { font-family: ${chartFont}; margin: 2rem auto; max-width: 880px; color: #222; padding: 0 1rem; }
+/*@font-face*/
+  body { font-family: ${ownFont}${chartFont}; margin: 2rem auto; max-width: 880px; color: #222; padding: 0 1rem; }
   header { border-bottom: 2px solid #1f5fa8; margin-bottom: 1.5rem; }
   h1 { font-size: 1.6rem; margin: 0 0 .3rem; }
   h2 { font-size: 1.2rem; margin: 1.6rem 0 .6rem; color: #1f5fa8; }
