@@ -144,6 +144,8 @@ export const text = {
   not_found: { 'zh-CN': '未找到（或不在您的区域或团队）', en: 'Not found (or outside your region or team)' },
   forbidden: { 'zh-CN': '无权访问', en: 'Not allowed' },
   error: { 'zh-CN': '出错了', en: 'Something went wrong' },
+  bad_request: { 'zh-CN': '请求有误', en: 'Not a valid request' },
+  technical_detail: { 'zh-CN': '技术细节', en: 'Technical detail' },
   back: { 'zh-CN': '返回', en: 'Back' },
   no_pages: {
     'zh-CN': '您的角色在控制台中没有页面，请使用 API：',

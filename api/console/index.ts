@@ -19,6 +19,8 @@ import { requirePermission } from '../middleware.ts';
 import { actionInput, recordCollectionAction, utcToday } from '../routes/collection-actions.ts';
 import { cachedDashboardData, dashboardBody, dashboardQuery, warmDashboard } from './dashboard.ts';
 import { langOf, t, type Lang } from './i18n.ts';
+import { badQueryLead, describeError, problemLine, queryRefused, zodProblems } from './error-text.ts';
+import { technicalDetail } from './technical-detail.ts';
 import { loanBody, type OutcomeForm } from './loan-page.ts';
 import { auditActions, auditCsvChunks, auditEntries, auditQuery } from './audit-data.ts';
 import { auditBody, auditPageSize } from './audit-page.ts';
@@ -284,8 +286,7 @@ export function consoleRoutes(store: SessionStore) {
     requirePermission(c, 'dashboard:read');
     const lang = langOf(c);
     const q = dashboardQuery.safeParse(c.req.query());
-    if (!q.success)
-      throw new ApiError('bad_request', q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    if (!q.success) throw queryRefused(q.error.issues);
     const d = await cachedDashboardData(c.get('deps').wh, q.data, lang);
     return c.html(render(c, lang, t(lang, 'dashboard'), dashboardBody(d, lang), { active: 'dashboard', charts: true }));
   });
@@ -294,8 +295,7 @@ export function consoleRoutes(store: SessionStore) {
     requirePermission(c, 'cases:read');
     const lang = langOf(c);
     const parsed = queueQuery.safeParse(c.req.query());
-    if (!parsed.success)
-      throw new ApiError('bad_request', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    if (!parsed.success) throw queryRefused(parsed.error.issues);
     const q = parsed.data;
     const { wh } = c.get('deps');
     const asOf = q.as_of ?? (await workDate(wh, utcToday()));
@@ -404,13 +404,27 @@ export function consoleRoutes(store: SessionStore) {
       ...(typed.action_time?.trim() ? { action_time: typed.action_time.trim() } : {}),
       ...(typed.note ? { note: typed.note } : {}),
     });
-    if (!input.success)
-      return loanPage(c, { ...typed, error: input.error.issues.map((i) => i.message).join('; ') }, 400);
+    // the refusal in the page's words, the API's own (English) text folded beneath it
+    const lang = langOf(c);
+    if (!input.success) {
+      const fields = zodProblems(input.error.issues);
+      return loanPage(
+        c,
+        {
+          ...typed,
+          error: fields.map((p) => problemLine(p, lang)).join('; '),
+          technical: fields.map((p) => `${p.field}: ${p.message}`).join('; '),
+        },
+        400,
+      );
+    }
     try {
       await recordCollectionAction(c, input.data, { source: 'console', today: asOf });
     } catch (e) {
-      if (e instanceof ApiError && (e.status === 400 || e.status === 409))
-        return loanPage(c, { ...typed, error: e.message }, e.status);
+      if (e instanceof ApiError && (e.status === 400 || e.status === 409)) {
+        const d = describeError(e, lang);
+        return loanPage(c, { ...typed, error: d.lines.join('; '), technical: d.technical }, e.status);
+      }
       throw e;
     }
     return c.redirect(
@@ -466,8 +480,7 @@ export function consoleRoutes(store: SessionStore) {
 
   const auditFilters = (c: Context<ConsoleEnv>) => {
     const q = auditQuery.safeParse(c.req.query());
-    if (!q.success)
-      throw new ApiError('bad_request', q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    if (!q.success) throw queryRefused(q.error.issues);
     return q.data;
   };
 
@@ -545,14 +558,27 @@ export function consoleRoutes(store: SessionStore) {
           });
         });
       const title =
-        err.status === 403 ? t(lang, 'forbidden') : err.status === 404 ? t(lang, 'not_found') : t(lang, 'error');
+        err.status === 403
+          ? t(lang, 'forbidden')
+          : err.status === 404
+            ? t(lang, 'not_found')
+            : err.status === 400
+              ? t(lang, 'bad_request')
+              : t(lang, 'error');
+      // the page's words; the API's own text (English, codes) only folded, for a support desk
+      // no key when the request never got past sign-in
+      const d = describeError(err, lang, { role: (c.get('key') as ApiKey | undefined)?.role });
+      const ofQuery = err.code === 'bad_request' && (err.details as { fields?: unknown } | undefined)?.fields;
       return c.html(
         render(
           c,
           lang,
           title,
           html`<h1>${err.status} · ${title}</h1>
-            <p role="alert">${err.message}</p>
+            <div role="alert" id="error-text">
+              ${ofQuery ? html`<p>${badQueryLead(lang)}</p>` : ''} ${d.lines.map((l) => html`<p>${l}</p>`)}
+            </div>
+            ${technicalDetail(lang, d.technical)}
             <p><a href="/console">${t(lang, 'back')}</a></p>`,
         ),
         err.status as 400,
@@ -571,7 +597,7 @@ export function consoleRoutes(store: SessionStore) {
         lang,
         t(lang, 'error'),
         html`<h1>500 · ${t(lang, 'error')}</h1>
-          <p>request ${requestId}</p>`,
+          <p>${t(lang, 'request')} ${requestId}</p>`,
       ),
       500,
     );

@@ -5,6 +5,7 @@ import { segmentName } from '../../reports/summary/segments.ts';
 import { actionLabels, amount, caseStageLabels, label, outcomeLabels, t, type Lang } from './i18n.ts';
 import { jsonData, type Html } from './layout.ts';
 import { tableScroll } from './table-scroll.ts';
+import { technicalDetail } from './technical-detail.ts';
 import { contactBlock } from './contact-block.ts';
 import type { LoanView } from './workbench-data.ts';
 import type { StoredAction } from '../routes/collection-actions.ts';
@@ -20,7 +21,10 @@ export interface OutcomeForm {
   promised_amount: string;
   promised_date: string;
   note: string;
+  /** the refusal in the page's language */
   error?: string;
+  /** the API's own text of the refusal, shown folded beneath it */
+  technical?: string;
   /** the action just recorded (the redirect's ?recorded=, found among the loan's stored actions) */
   recorded?: StoredAction;
 }
@@ -189,7 +193,12 @@ export function loanBody(
       o.canRecord
         ? html`<section aria-labelledby="record">
             <h2 id="record">${t(lang, 'record_outcome')}</h2>
-            ${f.error ? html`<p class="error" role="alert" id="form-error">${t(lang, 'refused')}${f.error}</p>` : ''}
+            ${
+              f.error
+                ? html`<p class="error" role="alert" id="form-error">${t(lang, 'refused')}${f.error}</p>
+                    ${technicalDetail(lang, f.technical)}`
+                : ''
+            }
             <form
               method="post"
               action="/console/loans/${encodeURIComponent(l.loan_id)}/actions?as_of=${o.asOf}"

@@ -263,7 +263,7 @@ describe('the console in a browser', () => {
       page.click('form.record button'),
     ]);
     expect(refused[0].status()).toBe(400);
-    expect(await page.textContent('#form-error')).toContain('promised_amount: more than 2 decimal places');
+    expect(await page.textContent('#form-error')).toContain('承诺金额：最多两位小数');
     expect(await count(wh, 'collection_actions')).toBe(before);
     // the typed values are kept: correct the amount and save
     expect(await page.inputValue('input[name=promised_date]')).toBe('2024-07-10');

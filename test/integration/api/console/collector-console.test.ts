@@ -291,10 +291,95 @@ describe("a collector's console and recorded actions", () => {
     const r = await b.request(`/console/loans/E1/actions?as_of=${asOf}`, { method: 'POST', form });
     expect(r.status).toBe(400);
     const text = await r.text();
-    expect(text).toMatch(/id="form-error"[^>]*>[^<]*promised_amount: missing/u);
+    expect(text).toMatch(/id="form-error"[^>]*>[^<]*Promised amount: a promise to pay needs it/u);
     expect(text).toContain('value="2024-07-01"');
     expect(text).toContain('客户说下周还');
     expect(text).toContain('value="form-terms-1"');
+  });
+
+  it("refusals speak the page's language: a forbidden page, a bad filter, a refused form (the API's text only folded beneath)", async () => {
+    const b = browser();
+    await b.signIn(keys.eastEarly!);
+    /** the page's own words: the alert, without the folded technical detail */
+    const alertOf = (body: string) =>
+      (
+        /id="error-text"[^>]*>([\s\S]*?)<\/div>/u.exec(body)?.[1] ??
+        /id="form-error"[^>]*>([\s\S]*?)<\/p>/u.exec(body)?.[1] ??
+        ''
+      )
+        .replace(/<[^>]+>|\s+/gu, ' ')
+        .trim();
+    const cases: [string, number, Record<'zh-CN' | 'en', string>][] = [
+      [
+        '/console/dashboard',
+        403,
+        {
+          'zh-CN': '您的角色（催收员）无权查看或执行此操作。',
+          en: 'Your role (collector) may not see this page or do this.',
+        },
+      ],
+      [
+        `/console/queue?as_of=${asOf}&stage=bogus`,
+        400,
+        { 'zh-CN': '阶段：不是可选的值', en: 'Stage: not one of the choices' },
+      ],
+      [`/console/queue?sort=bogus`, 400, { 'zh-CN': '排序：不是可选的值', en: 'Sort: not one of the choices' }],
+      [
+        `/console/queue?as_of=2024-6-30`,
+        400,
+        { 'zh-CN': '日期：不是有效日期（YYYY-MM-DD）', en: 'Date: not a valid date (YYYY-MM-DD)' },
+      ],
+      ['/console/loans/E1%20x', 400, { 'zh-CN': '贷款编号只能包含', en: 'A loan id holds letters' }],
+    ];
+    for (const lang of ['zh-CN', 'en'] as const)
+      for (const [path, status, words] of cases) {
+        const r = await b.request(`${path}${path.includes('?') ? '&' : '?'}lang=${lang}`);
+        expect(r.status, path).toBe(status);
+        const body = await r.text();
+        const alert = alertOf(body);
+        expect(alert, `${lang} ${path}`).toContain(words[lang]);
+        // no code, role id or zod text in the words a person reads
+        expect(alert, `${lang} ${path}`).not.toMatch(/Invalid|expected one of|may not dashboard|as_of|YYYY-MM-DD"/u);
+        if (lang === 'zh-CN') expect(alert, path).not.toMatch(/\b(role|collector|stage|sort|option)\b/u);
+      }
+    // the permission check's own text stays on the page, folded, for a support desk
+    const forbidden = await (await b.request('/console/dashboard?lang=zh-CN')).text();
+    expect(forbidden).toMatch(/<details class="technical">[\s\S]*role collector may not dashboard read/u);
+
+    // the outcome form: the contract's reason in the page's words, its own text folded beneath
+    const page = `/console/loans/E1?as_of=${asOf}`;
+    const token = await b.csrf(page);
+    const post = (lang: string, amount: string) =>
+      b.request(`/console/loans/E1/actions?as_of=${asOf}&lang=${lang}`, {
+        method: 'POST',
+        form: {
+          _csrf: token,
+          action_id: 'form-words-1',
+          action_date: asOf,
+          action_time: '10:00',
+          channel: 'phone',
+          outcome: 'promise_to_pay',
+          promised_amount: amount,
+          promised_date: '2024-07-01',
+        },
+      });
+    const refusals: [string, Record<'zh-CN' | 'en', string>][] = [
+      ['-5', { 'zh-CN': '未保存：承诺金额：不能为负数', en: 'Not saved: Promised amount: cannot be negative' }],
+      [
+        '12.345',
+        { 'zh-CN': '未保存：承诺金额：最多两位小数', en: 'Not saved: Promised amount: at most 2 decimal places' },
+      ],
+      ['abc', { 'zh-CN': '未保存：承诺金额：不是有效的金额', en: 'Not saved: Promised amount: not an amount' }],
+    ];
+    for (const lang of ['zh-CN', 'en'] as const)
+      for (const [amount, words] of refusals) {
+        const r = await post(lang, amount);
+        expect(r.status, amount).toBe(400);
+        const body = await r.text();
+        expect(alertOf(body), `${lang} ${amount}`).toContain(words[lang]);
+        expect(alertOf(body), `${lang} ${amount}`).not.toContain('promised_amount');
+        expect(body).toMatch(/<details class="technical">[\s\S]*promised_amount: /u);
+      }
   });
 
   it("the queue and the loan page show a contact rule's block, when allowed again and what instead, as /v1/cases gives them, in both languages", async () => {

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError, AuthError } from '../../../../api/errors.ts';
+import { describeError, problemLine, queryRefused } from '../../../../api/console/error-text.ts';
+import { queueQuery } from '../../../../api/console/queue.ts';
+import { promiseTermProblems } from '../../../../api/routes/promise-terms.ts';
+
+describe("a refusal in the console's words", () => {
+  it('maps the ingest contract and the promise terms to lines in both languages, with their values', () => {
+    const cases: [string, string, string, string][] = [
+      ['promised_amount', 'negative amount', '承诺金额：不能为负数', 'Promised amount: cannot be negative'],
+      [
+        'promised_amount',
+        'more than 2 decimal places',
+        '承诺金额：最多两位小数',
+        'Promised amount: at most 2 decimal places',
+      ],
+      ['channel', 'fax is not one of sms, phone', '渠道：不是可选的值', 'Channel: not one of the choices'],
+      [
+        'action_time',
+        'not a time of day (HH:MM, 00:00 to 23:59)',
+        '时间：不是有效时间（HH:MM）',
+        'Time: not a valid time (HH:MM)',
+      ],
+      [
+        'action_date',
+        'after today (a date that has not happened yet)',
+        '日期：不能是尚未到来的日期',
+        'Date: cannot be a date still to come',
+      ],
+    ];
+    for (const [field, message, zh, en] of cases) {
+      expect(problemLine({ field, message }, 'zh-CN')).toBe(zh);
+      expect(problemLine({ field, message }, 'en')).toBe(en);
+    }
+    // the promise terms' own messages, as the record route reports them
+    const terms = promiseTermProblems(
+      { outcome: 'promise_to_pay', action_date: '2024-06-30', promised_amount: null, promised_date: '2024-12-31' },
+      { origination: '2024-07-01', windowDays: 60 },
+    );
+    expect(terms.map((p) => problemLine(p, 'zh-CN'))).toEqual([
+      '日期：早于放款日 2024-07-01',
+      '承诺金额：承诺还款必须填写',
+      '承诺日期：超过联系日期后 60 天（最晚 2024-08-29）',
+    ]);
+    expect(terms.map((p) => problemLine(p, 'en'))).toEqual([
+      "Date: before the loan's origination date 2024-07-01",
+      'Promised amount: a promise to pay needs it',
+      'Promised date: more than 60 days after the contact date (at the latest 2024-08-29)',
+    ]);
+    // a reason no pattern knows: the field and a plain "not valid", never the English text
+    expect(problemLine({ field: 'note', message: 'some new rule' }, 'zh-CN')).toBe('备注：无效的值');
+  });
+
+  it("says a filter's problem, not zod's, and keeps zod's text as the technical detail", () => {
+    const q = queueQuery.safeParse({ stage: 'bogus', as_of: '2024-6-1', sort: 'x' });
+    expect(q.success).toBe(false);
+    const err = queryRefused(q.error!.issues);
+    expect(err.status).toBe(400);
+    const zh = describeError(err, 'zh-CN');
+    expect(zh.lines.sort()).toEqual(
+      ['排序：不是可选的值', '日期：不是有效日期（YYYY-MM-DD）', '阶段：不是可选的值'].sort(),
+    );
+    expect(zh.technical).toContain('stage: Invalid option');
+    expect(describeError(err, 'en').lines.sort()).toEqual(
+      ['Date: not a valid date (YYYY-MM-DD)', 'Sort: not one of the choices', 'Stage: not one of the choices'].sort(),
+    );
+  });
+
+  it('names the role of a permission refusal in the language; a conflict and a rate limit are sentences', () => {
+    const denied = new AuthError('forbidden', 'role collector may not dashboard read', { reason: 'x' });
+    expect(describeError(denied, 'zh-CN', { role: 'collector' }).lines).toEqual([
+      '您的角色（催收员）无权查看或执行此操作。',
+    ]);
+    expect(describeError(denied, 'en', { role: 'collector' })).toEqual({
+      lines: ['Your role (collector) may not see this page or do this.'],
+      technical: 'role collector may not dashboard read',
+    });
+    expect(describeError(new ApiError('conflict', 'action a is already recorded'), 'zh-CN').lines[0]).toMatch(
+      /^该记录已以不同内容保存过/u,
+    );
+    expect(
+      describeError(new ApiError('rate_limited', 'too many failed sign-ins from your address: retry in 42 s'), 'zh-CN')
+        .lines,
+    ).toEqual(['登录失败次数过多，请 42 秒后再试。']);
+  });
+});
