@@ -27,6 +27,9 @@ const caseSchema = z
     region: z.string(),
     product: z.string(),
     team: z.string(),
+    placed_with: z
+      .string()
+      .openapi({ description: "the agency the loan is placed with on the date ('' when worked in house)" }),
     stage: z.string(),
     dpd: z.number(),
     bucket: z.string(),

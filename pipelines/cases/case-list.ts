@@ -13,6 +13,7 @@ import { inLoanPart, rangeParts, type LoanPart } from '../../warehouse/loan-part
 import { loanRangeParts } from '../../warehouse/loan-ranges.ts';
 import { scoreUpdate } from './score-update.ts';
 import { caseActions } from './case-actions.ts';
+import { openPlacements } from './case-placements.ts';
 import { decideContact, loadLoanContacts, type ContactDecision } from './contact-filter.ts';
 import { defaultContactRules, type ContactRules } from '../collections/contact-rules-config.ts';
 import { recentUnkeptPromises, type UnkeptPromise } from '../collections/promises.ts';
@@ -52,6 +53,8 @@ export interface Case {
   region: string;
   product: string;
   team: string;
+  /** the agency the loan is placed with on the date ('' when worked in house): the agency works it */
+  placed_with: string;
   stage: Stage;
   dpd: number;
   bucket: string;
@@ -352,6 +355,13 @@ export async function buildCaseList(
       halves(parts),
     ),
   );
+  const placementsRead = handledLater(
+    openPlacements(
+      wh,
+      o.asOf,
+      rows.map((r) => r.loan_id),
+    ),
+  );
   const modelName = o.champion ? `${o.champion.name}@${o.champion.version}` : null;
   const built: Case[] = [];
   // each case's row, at the case's index in built (until the ranking reorders built): no lookup by loan id
@@ -382,6 +392,7 @@ export async function buildCaseList(
       region: r.region,
       product: r.product,
       team: '',
+      placed_with: '',
       stage,
       dpd,
       bucket: r.bucket,
@@ -477,12 +488,14 @@ export async function buildCaseList(
   });
   built.sort((a, b) => b.expected_loss - a.expected_loss || (a.loan_id < b.loan_id ? -1 : 1));
   const actions = await actionsRead;
+  const placed = await placementsRead;
   const teams = o.filters?.team ?? [];
   const cases: Case[] = [];
   for (const c of built) {
     const acted = actions.get(c.loan_id);
     c.team = acted?.team ?? '';
     if (teams.length && !teams.includes(c.team)) continue;
+    c.placed_with = placed.get(c.loan_id) ?? '';
     c.last_contacts = acted?.contacts ?? [];
     c.open_promises = acted?.promises ?? [];
     cases.push(c);
@@ -556,6 +569,7 @@ const csvColumns = [
   'region',
   'product',
   'team',
+  'placed_with',
   'stage',
   'dpd',
   'bucket',
@@ -597,6 +611,7 @@ export function flatCase(c: Case & { arm?: string; agent_id?: string }): CsvCase
     region: c.region,
     product: c.product,
     team: c.team,
+    placed_with: c.placed_with,
     stage: c.stage,
     dpd: c.dpd,
     bucket: c.bucket,

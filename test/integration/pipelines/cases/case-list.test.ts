@@ -51,6 +51,29 @@ describe('case list', () => {
   });
   afterAll(() => disposeIfOpened(wh));
 
+  it('says which cases are placed with an agency on the date (their latest placement event of that agency not recalled)', async () => {
+    const events = await queryRows<{ loan_id: string; note: string; type: string }>(
+      wh,
+      `SELECT loan_id, note, toString(type) AS type FROM ${wh.database}.loan_events
+       WHERE type IN ('agency_placement', 'agency_recall') AND event_date <= {d:Date} ORDER BY loan_id, event_date, event_id`,
+      { d: asOf },
+    );
+    const open = new Map<string, Set<string>>();
+    for (const e of events) {
+      const agencies = open.get(e.loan_id) ?? new Set<string>();
+      if (e.type === 'agency_placement') agencies.add(e.note);
+      else agencies.delete(e.note);
+      open.set(e.loan_id, agencies);
+    }
+    const placed = cases.filter((c) => c.placed_with !== '');
+    expect(placed.length).toBeGreaterThan(0);
+    for (const c of cases) {
+      const agencies = open.get(c.loan_id) ?? new Set<string>();
+      if (c.placed_with) expect(agencies.has(c.placed_with), c.loan_id).toBe(true);
+      else expect(agencies.size, c.loan_id).toBe(0);
+    }
+  });
+
   it('holds every delinquent active loan on the date, ranked by expected loss', async () => {
     const dq = (await delinquencyAsOf(wh, asOf, defaultSettings)).filter((d) => d.status === 'active' && d.dpd > 0);
     const delinquent = cases.filter((c) => c.stage !== 'watch');

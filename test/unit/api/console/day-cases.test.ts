@@ -16,6 +16,7 @@ function book(rng: Rng, n: number): Case[] {
     region: rng.pick(regions),
     product: rng.pick(products),
     team: rng.pick(teams),
+    placed_with: '',
     stage: rng.pick(stages),
     dpd: rng.int(0, 120),
     bucket: 'M1',

@@ -11,6 +11,7 @@ function cases(rng: Rng, n: number): Case[] {
     region: 'east',
     product: 'consumer',
     team: '',
+    placed_with: '',
     stage: 'early',
     dpd: rng.int(0, 5) * 10,
     bucket: 'M1',

@@ -25,6 +25,7 @@ function randomCase(rng: Rng, i: number): Case & { arm?: string; agent_id?: stri
     region: pick(['east', 'west, north']),
     product: 'consumer',
     team: pick(['', 't1']),
+    placed_with: pick(['', 'AG01']),
     stage: pick(['watch', 'early', 'mid', 'late'] as const),
     dpd: rng.int(0, 400),
     bucket: 'M1',

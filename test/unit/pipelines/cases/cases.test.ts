@@ -148,6 +148,7 @@ describe('strategy experiment file', () => {
       region: 'r',
       product: 'p',
       team: 't',
+      placed_with: '',
       bucket: 'M1',
       balance: 1,
       probability: 0.1,
