@@ -204,7 +204,9 @@ export async function runReport(wh: Warehouse, config: Config, out: Output, f: R
       });
       if (a.status === 'added') log(`archive ${a.entry.id}: added (${a.entry.files.length} files → ${a.dir})`);
       else if (a.changed.length === 0)
-        log(`archive ${a.entry.id}: already archived on ${a.entry.generated_at} from the same inputs; kept`);
+        log(
+          `archive ${a.entry.id}: already archived on ${a.entry.generated_at} from the same inputs; kept${a.added.length ? `, with this build's ${a.added.join(', ')} added` : ''}`,
+        );
       else
         log(
           `archive ${a.entry.id}: already archived from the same inputs, but this build's ${a.changed.join(', ')} differ from the archived files; the archived ones are kept`,
