@@ -76,6 +76,11 @@ const problems = {
     'zh-CN': '不是有效的金额（例如 1500 或 1,500.00）',
     en: 'not an amount (such as 1500 or 1,500.00)',
   },
+  too_large: { 'zh-CN': '金额过大（整数部分最多 15 位）', en: 'too large (at most 15 digits before the point)' },
+  ambiguous_amount: {
+    'zh-CN': '千分位写法有误（应为 1,500 或 1,500.00）',
+    en: 'thousands separators in the wrong place (write 1,500 or 1,500.00)',
+  },
   decimals: { 'zh-CN': '最多两位小数', en: 'at most 2 decimal places' },
   negative: { 'zh-CN': '不能为负数', en: 'cannot be negative' },
   positive: { 'zh-CN': '必须大于 0', en: 'must be more than 0' },
@@ -106,6 +111,9 @@ const reasonPatterns: [RegExp, ProblemId, (m: RegExpMatchArray) => Vars][] = [
   [/^missing: a promise to pay names/u, 'promise_needs_it', () => ({})],
   [/^missing$/u, 'missing', () => ({})],
   [/^only a promise to pay/u, 'only_promise', () => ({})],
+  // the console form's own (form-amount.ts)
+  [/^too large/u, 'too_large', () => ({})],
+  [/^thousands separators/u, 'ambiguous_amount', () => ({})],
   [/^not a decimal number/u, 'not_amount', () => ({})],
   [/^more than 2 decimal places/u, 'decimals', () => ({})],
   [/^negative amount/u, 'negative', () => ({})],

@@ -21,6 +21,7 @@ import { cachedDashboardData, dashboardBody, dashboardQuery, warmDashboard } fro
 import { langOf, t, type Lang } from './i18n.ts';
 import { badQueryLead, describeError, problemLine, queryRefused, zodProblems } from './error-text.ts';
 import { technicalDetail } from './technical-detail.ts';
+import { normaliseAmount } from './form-amount.ts';
 import { loanBody, type OutcomeForm } from './loan-page.ts';
 import { auditActions, auditCsvChunks, auditEntries, auditQuery } from './audit-data.ts';
 import { auditBody, auditPageSize } from './audit-page.ts';
@@ -392,6 +393,13 @@ export function consoleRoutes(store: SessionStore) {
       promised_date: f.promised_date ?? '',
       note: f.note ?? '',
     };
+    // the amount as the page shows amounts (1,500.00) is the contract's 1500.00; an ambiguous one refused here
+    const lang = langOf(c);
+    const amount = typed.promised_amount?.trim() ? normaliseAmount(typed.promised_amount) : undefined;
+    if (amount && 'problem' in amount) {
+      const p = { field: 'promised_amount', message: amount.problem };
+      return loanPage(c, { ...typed, error: problemLine(p, lang), technical: `${p.field}: ${p.message}` }, 400);
+    }
     const input = actionInput.safeParse({
       action_id: typed.action_id,
       loan_id: id,
@@ -399,13 +407,12 @@ export function consoleRoutes(store: SessionStore) {
       channel: typed.channel,
       outcome: typed.outcome,
       // a blank field is an absent value, as in a file
-      ...(typed.promised_amount?.trim() ? { promised_amount: typed.promised_amount.trim() } : {}),
+      ...(amount ? { promised_amount: amount.value } : {}),
       ...(typed.promised_date ? { promised_date: typed.promised_date } : {}),
       ...(typed.action_time?.trim() ? { action_time: typed.action_time.trim() } : {}),
       ...(typed.note ? { note: typed.note } : {}),
     });
     // the refusal in the page's words, the API's own (English) text folded beneath it
-    const lang = langOf(c);
     if (!input.success) {
       const fields = zodProblems(input.error.issues);
       return loanPage(

@@ -382,6 +382,48 @@ describe("a collector's console and recorded actions", () => {
       }
   });
 
+  it('the outcome form takes an amount as the page shows it (1,500.00); an ambiguous comma or an oversized amount is refused saying so', async () => {
+    const b = browser();
+    await b.signIn(keys.eastEarly!);
+    const token = await b.csrf(`/console/loans/E1?as_of=${asOf}`);
+    const post = (id: string, amount: string, lang = 'en') =>
+      b.request(`/console/loans/E1/actions?as_of=${asOf}&lang=${lang}`, {
+        method: 'POST',
+        form: {
+          _csrf: token,
+          action_id: id,
+          action_date: asOf,
+          action_time: '10:00',
+          channel: 'phone',
+          outcome: 'promise_to_pay',
+          promised_amount: amount,
+          promised_date: '2024-07-10',
+        },
+      });
+    const before = await count(wh, 'collection_actions');
+    const refusals: [string, Record<'zh-CN' | 'en', string>][] = [
+      ['1,50', { 'zh-CN': '承诺金额：千分位写法有误', en: 'Promised amount: thousands separators in the wrong place' }],
+      ['1234567890123456', { 'zh-CN': '承诺金额：金额过大', en: 'Promised amount: too large' }],
+    ];
+    for (const lang of ['zh-CN', 'en'] as const)
+      for (const [amount, words] of refusals) {
+        const r = await post('form-amount-bad', amount, lang);
+        expect(r.status, amount).toBe(400);
+        const body = await r.text();
+        expect(body, amount).toMatch(new RegExp(`id="form-error"[^>]*>[^<]*${words[lang]}`, 'u'));
+        expect(body, amount).not.toContain('not a decimal number');
+        // what was typed stays in the field
+        expect(body, amount).toContain(`value="${amount}"`);
+      }
+    expect(await count(wh, 'collection_actions')).toBe(before);
+    expect((await post('form-amount-1', '1,500.00')).status).toBe(303);
+    const [stored] = await queryRows<{ amount: number }>(
+      wh,
+      `SELECT toFloat64(promised_amount) AS amount FROM ${wh.database}.collection_actions WHERE action_id = 'form-amount-1'`,
+    );
+    expect(stored?.amount).toBe(1500);
+  });
+
   it("the queue and the loan page show a contact rule's block, when allowed again and what instead, as /v1/cases gives them, in both languages", async () => {
     const cases = (
       (await (await api(keys.admin!, `/v1/cases?as_of=${asOf}&limit=1000`)).json()) as {
