@@ -72,7 +72,7 @@ async function renderReport(
   const meta = { ...packMeta(one.template.pack, p, lang), title: `${one.template.title[lang]} · ${p.period}` };
   switch (format) {
     case 'html':
-      return packHtml(meta, rendered([one], lang));
+      return packHtml(meta, rendered([one], lang), undefined, fontFile || undefined);
     case 'pdf':
       return packPdf(meta, rendered([one], lang), fontFile);
     case 'png':

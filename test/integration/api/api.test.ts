@@ -308,6 +308,9 @@ describe('HTTP API', () => {
 
   it('reports: a chart in every format, a pack as html or pdf; bad names, formats and periods are 400s', async () => {
     const get = (q: string) => call(`/v1/reports/${q}`, { key: keys.executive });
+    // one chart as HTML carries its font as a pack page does (a machine without CJK fonts drew boxes)
+    const chartHtml = await (await get('roll-rate-heatmap?period=2024-06&format=html')).text();
+    expect(chartHtml).toMatch(/@font-face\s*\{[^}]*src:\s*url\(["']?data:font\/woff;base64,/u);
     const png = await get('overdue-trend?period=2024-06&lang=en&format=png');
     expect(png.status).toBe(200);
     expect(png.headers.get('content-type')).toBe('image/png');
