@@ -265,7 +265,12 @@ export function loanBody(
                   <td class="num">${a.promised_amount === null ? '—' : amount(a.promised_amount)}</td>
                   <td>${a.promised_date ?? '—'}</td>
                   <td>
-                    ${a.source}${a.recorded_by ? ` · ${a.recorded_by}` : ''}${a.team ? ` · ${teamLabel(a.team, lang)}` : ''}
+                    ${a.source}${
+                      a.recorded_by
+                        ? html` ·
+                            <span title="${a.recorded_by}">${v.recorders.get(a.recorded_by) ?? a.recorded_by}</span>`
+                        : ''
+                    }${a.team ? ` · ${teamLabel(a.team, lang)}` : ''}
                   </td>
                   <td class="free-text">${a.note}</td>
                 </tr>`,

@@ -15,6 +15,7 @@ import { scopedFilters } from '../middleware.ts';
 import { latestScores, type ServedScore } from '../score-index.ts';
 import { caseListCache, sized } from '../routes/cases.ts';
 import { dayCases, scopeCases } from './day-cases.ts';
+import { keyLabels } from './key-labels.ts';
 import { loanActions, type StoredAction } from '../routes/collection-actions.ts';
 import { userErrorsAsBadRequest } from '../routes/request-checks.ts';
 
@@ -80,6 +81,8 @@ export interface LoanView {
   payments: { paid_date: string; amount: number; channel: string }[];
   months: { month_end: string; dpd: number; bucket: string; balance: number; five_class: string }[];
   actions: StoredAction[];
+  /** key id → label of the keys that recorded the actions (the contacts' "Source") */
+  recorders: Map<string, string>;
   score: (ServedScore & { counterfactual: Counterfactual | null }) | null;
   warnings: { as_of: string; rule_id: string; severity: string; value: number; threshold: number; evidence: string }[];
   case: Case | null;
@@ -149,12 +152,17 @@ export async function loanView(c: Context<AppEnv>, loanId: string, asOf: string)
     }
   }
   const queue = await queueOf(c, asOf, {});
+  const recorders = await keyLabels(
+    wh,
+    actions.map((a) => a.recorded_by),
+  );
   return {
     loan,
     schedule: scheduleRows,
     payments,
     months,
     actions,
+    recorders,
     score,
     warnings,
     case: queue.find((x) => x.loan_id === loanId) ?? null,

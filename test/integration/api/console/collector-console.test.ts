@@ -424,6 +424,40 @@ describe("a collector's console and recorded actions", () => {
     expect(stored?.amount).toBe(1500);
   });
 
+  it("the contacts' Source names the key that recorded an action by its label (the id in its title)", async () => {
+    const b = browser();
+    await b.signIn(keys.eastEarly!);
+    const page = `/console/loans/E1?as_of=${asOf}`;
+    const r = await b.request(`/console/loans/E1/actions?as_of=${asOf}`, {
+      method: 'POST',
+      form: {
+        _csrf: await b.csrf(page),
+        action_id: 'source-label-1',
+        action_date: asOf,
+        action_time: '11:00',
+        channel: 'phone',
+        outcome: 'contacted',
+      },
+    });
+    expect(r.status).toBe(303);
+    const [stored] = await queryRows<{ recorded_by: string }>(
+      wh,
+      `SELECT recorded_by FROM ${wh.database}.collection_actions WHERE action_id = 'source-label-1'`,
+    );
+    const keyId = stored!.recorded_by;
+    expect(keyId).toMatch(/^[0-9a-f]{12}$/u);
+    const body = await (await b.request(page)).text();
+    const row = /<tr data-action="source-label-1">([\s\S]*?)<\/tr>/u.exec(body)?.[1] ?? '';
+    const shown = row.replace(/<[^>]+>/gu, '').replace(/\s+/gu, ' ');
+    // the label the key was made with (scopes' name), not its id; the id stays in the title
+    expect(shown).toContain('console · eastEarly');
+    expect(shown).not.toContain(keyId);
+    expect(row).toContain(`title="${keyId}"`);
+    // a file's row has no recorder: its source, then its team
+    const fileRow = /<tr data-action="p-E1">([\s\S]*?)<\/tr>/u.exec(body)?.[1] ?? '';
+    expect(fileRow.replace(/<[^>]+>/gu, '').replace(/\s+/gu, ' ')).toMatch(/ file · /u);
+  });
+
   it("the queue and the loan page show a contact rule's block, when allowed again and what instead, as /v1/cases gives them, in both languages", async () => {
     const cases = (
       (await (await api(keys.admin!, `/v1/cases?as_of=${asOf}&limit=1000`)).json()) as {
