@@ -505,6 +505,49 @@ describe('the console in a browser', () => {
     }
   });
 
+  it('several open promises of a loan are set one a line in its queue cell, not run together', async () => {
+    const cases = (await (
+      await fetch(`${base}/v1/cases?as_of=${asOf}`, { headers: { authorization: `Bearer ${keys.collector}` } })
+    ).json()) as { cases: { loan_id: string }[] };
+    const loanId = cases.cases.at(-1)!.loan_id;
+    for (const [id, amount, date] of [
+      ['two-promises-1', '100.00', '2024-07-05'],
+      ['two-promises-2', '2500.00', '2024-07-20'],
+    ] as const) {
+      const r = await fetch(`${base}/v1/collection-actions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${keys.collector}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          action_id: id,
+          loan_id: loanId,
+          action_date: asOf,
+          channel: 'phone',
+          outcome: 'promise_to_pay',
+          promised_amount: amount,
+          promised_date: date,
+        }),
+      });
+      expect(r.status).toBe(201);
+    }
+    for (const width of [1366, 390]) {
+      const ctx = await browser.newContext({ locale: 'en', viewport: { width, height: 800 } });
+      const page = await ctx.newPage();
+      await signIn(page, keys.collector);
+      await page.goto(`${base}/console/queue?as_of=${asOf}&loan=${loanId}`);
+      const cell = page.locator(`#queue tr[data-loan="${loanId}"] td.promises`);
+      const tops = await cell
+        .locator('.promise')
+        .evaluateAll((spans) => spans.map((e) => Math.round(e.getBoundingClientRect().top)));
+      expect(tops.length, String(width)).toBeGreaterThanOrEqual(2);
+      expect(new Set(tops).size, String(width)).toBe(tops.length);
+      // copied as text they stay apart too
+      expect(await cell.textContent()).toMatch(
+        /100\.00 @ 2024-07-05\s+2,500\.00 @ 2024-07-20|2,500\.00 @ 2024-07-20\s+100\.00 @ 2024-07-05/u,
+      );
+      await ctx.close();
+    }
+  });
+
   it("a Chinese column header is not broken inside its word when the queue's columns are squeezed", async () => {
     // 1100 px: tables no longer scroll on their own, the queue's eleven columns share about 1060 px
     const ctx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1100, height: 800 } });
