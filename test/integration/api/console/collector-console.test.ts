@@ -6,6 +6,7 @@ import { queryRows } from '../../../../warehouse/connection.ts';
 import { warehouseWithFiles } from '../../../helpers/book.ts';
 import { defaultSettings } from '../../../helpers/settings.ts';
 import { count, disposeIfOpened } from '../../../helpers/warehouse.ts';
+import { consoleBrowser } from '../../../helpers/console-browser.ts';
 
 /*
  * The collector's console and API on hand-built loans, as of 2024-06-30. Six instalments of
@@ -87,38 +88,7 @@ describe("a collector's console and recorded actions", () => {
   afterAll(() => disposeIfOpened(wh));
 
   /** a cookie jar of one browser, signed in with a key */
-  const browser = () => {
-    const jar = new Map<string, string>();
-    const request = async (
-      path: string,
-      o: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {},
-    ) => {
-      const r = await app.request(`http://localhost${path}`, {
-        method: o.method ?? 'GET',
-        headers: {
-          cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '),
-          ...(o.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-          ...o.headers,
-        },
-        body: o.form ? new URLSearchParams(o.form).toString() : undefined,
-      });
-      for (const c of r.headers.getSetCookie()) {
-        const [pair = ''] = c.split(';');
-        const [k = '', v = ''] = pair.split('=');
-        if (/max-age=0/iu.test(c) || v === '') jar.delete(k);
-        else jar.set(k, v);
-      }
-      return r;
-    };
-    const signIn = async (key: string) => {
-      const form = await (await request('/console/login')).text();
-      const token = /name="_csrf" value="([^"]+)"/u.exec(form)![1]!;
-      return request('/console/login', { method: 'POST', form: { _csrf: token, key, next: '' } });
-    };
-    const csrf = async (path: string) =>
-      /name="_csrf" value="([^"]+)"/u.exec(await (await request(path)).text())?.[1] ?? '';
-    return { jar, request, signIn, csrf };
-  };
+  const browser = () => consoleBrowser(() => app);
   const api = (key: string, path: string, body?: unknown) =>
     app.request(path, {
       method: body === undefined ? 'GET' : 'POST',

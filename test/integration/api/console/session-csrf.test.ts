@@ -29,6 +29,7 @@ import { defaultSettings } from '../../../helpers/settings.ts';
 import { withScoredChampion } from '../../../helpers/scored-champion.ts';
 import { count, disposeIfOpened } from '../../../helpers/warehouse.ts';
 import { dataLastDate } from '../../../../warehouse/data-horizon.ts';
+import { consoleBrowser } from '../../../helpers/console-browser.ts';
 
 /**
  * The console's session and CSRF rules and the collection-action contract, through app.request():
@@ -83,43 +84,8 @@ describe('console sessions, CSRF and recorded collection actions', () => {
   afterAll(() => disposeIfOpened(wh));
 
   /** a cookie jar of one browser */
-  const browser = (base = 'http://localhost', on: () => ReturnType<typeof createApp> = () => app) => {
-    const jar = new Map<string, string>();
-    const request = async (
-      path: string,
-      o: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {},
-    ) => {
-      const r = await on().request(`${base}${path}`, {
-        method: o.method ?? 'GET',
-        headers: {
-          cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '),
-          ...(o.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-          ...o.headers,
-        },
-        body: o.form ? new URLSearchParams(o.form).toString() : undefined,
-      });
-      for (const c of r.headers.getSetCookie()) {
-        const [pair = ''] = c.split(';');
-        const [k = '', v = ''] = pair.split('=');
-        if (/max-age=0/iu.test(c) || v === '') jar.delete(k);
-        else jar.set(k, v);
-      }
-      return r;
-    };
-    const signIn = async (key: string) => {
-      const form = await (await request('/console/login')).text();
-      const token = /name="_csrf" value="([^"]+)"/u.exec(form)![1]!;
-      return request('/console/login', { method: 'POST', form: { _csrf: token, key, next: '' } });
-    };
-    const signInUser = async (name: string, password: string) => {
-      const form = await (await request('/console/login')).text();
-      const token = /name="_csrf" value="([^"]+)"/u.exec(form)![1]!;
-      return request('/console/login', { method: 'POST', form: { _csrf: token, name, password, next: '' } });
-    };
-    const csrf = async (path: string) =>
-      /name="_csrf" value="([^"]+)"/u.exec(await (await request(path)).text())?.[1] ?? '';
-    return { jar, request, signIn, signInUser, csrf };
-  };
+  const browser = (base = 'http://localhost', on: () => ReturnType<typeof createApp> = () => app) =>
+    consoleBrowser(on, base);
 
   it('sign-in: a session cookie (HttpOnly, SameSite=Strict, Secure over https) only for a good key and the form token', async () => {
     const b = browser();
