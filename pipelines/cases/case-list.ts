@@ -345,6 +345,7 @@ export async function buildCaseList(
       : Promise.resolve(new Map<string, UnkeptPromise>()),
   );
   const contactsRead = handledLater(loadLoanContacts(wh, contactRules, o.asOf));
+  const placementsRead = handledLater(openPlacements(wh, o.asOf));
   const rows = (await Promise.all(partRows)).flat();
   // team, last contacts and open promises of the list's loans only (the team filter applies to them)
   const actionsRead = handledLater(
@@ -353,13 +354,6 @@ export async function buildCaseList(
       o.asOf,
       rows.map((r) => r.loan_id),
       halves(parts),
-    ),
-  );
-  const placementsRead = handledLater(
-    openPlacements(
-      wh,
-      o.asOf,
-      rows.map((r) => r.loan_id),
     ),
   );
   const modelName = o.champion ? `${o.champion.name}@${o.champion.version}` : null;
