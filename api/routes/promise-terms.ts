@@ -1,3 +1,5 @@
+import { addDays } from '../../lib/dates.ts';
+
 /**
  * What a recorded promise to pay must say, beyond the file contract's per-field rules (which a
  * file's historical rows keep to: loaded history is not refused for a promise made years ago). A
@@ -33,9 +35,6 @@ export interface TypedAction {
   promised_amount: number | null;
   promised_date: string | null;
 }
-
-const addDays = (day: string, n: number) =>
-  new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 /** Each broken term as `{ field, message }` (none: the action may be recorded). */
 export function promiseTermProblems(
