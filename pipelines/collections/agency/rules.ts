@@ -60,14 +60,17 @@ export interface LoanEvent {
   amount: number;
 }
 
+const byteOrder = (a: string, b: string) => (a === b ? 0 : a < b ? -1 : 1);
+
 /**
  * A loan's placements and do-not-contact hold from its events up to the date, in date order
- * (event id breaks ties): an agency_recall ends the open placement of the agency it names; a
+ * (event id breaks ties, in byte order as the engine sorts: case-placements.ts decides the open
+ * placement there by this rule): an agency_recall ends the open placement of the agency it names; a
  * do_not_contact sets the hold, contact_allowed lifts it.
  */
 export function placementHistory(events: readonly LoanEvent[]): { placements: PlacementRecord[]; hold: string | null } {
   const sorted = [...events].sort((a, b) =>
-    a.event_date === b.event_date ? a.event_id.localeCompare(b.event_id) : a.event_date < b.event_date ? -1 : 1,
+    a.event_date === b.event_date ? byteOrder(a.event_id, b.event_id) : a.event_date < b.event_date ? -1 : 1,
   );
   const placements: PlacementRecord[] = [];
   let hold: string | null = null;
