@@ -4,7 +4,7 @@ import { readConfigFile } from '../config-file.ts';
 import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
 import { printTable, writeCsv, type Output } from '../cli/output.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
-import { assertKnownFilterValues } from '../../warehouse/metrics/known-values.ts';
+import { assertKnownAgents, assertKnownFilterValues } from '../../warehouse/metrics/known-values.ts';
 import { contactCompliance, type ContactRuleBreach } from '../../pipelines/collections/contact-compliance.ts';
 import { defaultContactRules, parseContactRules } from '../../pipelines/collections/contact-rules-config.ts';
 
@@ -41,6 +41,7 @@ const breachColumns = ['action_date', 'action_id', 'loan_id', 'team', 'agent_id'
 
 export async function runContactCompliance(wh: Warehouse, out: Output, f: ComplianceFlags) {
   await assertKnownFilterValues(wh, { team: f.team });
+  await assertKnownAgents(wh, f.agent);
   const rules = f.rules
     ? readConfigFile(f.rules, 'contact rules', (raw) => parseContactRules(raw, ''))
     : defaultContactRules;

@@ -6,6 +6,7 @@ import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
 import { printTable, writeCsv, type Output, type TableColumn } from '../cli/output.ts';
 import { delinquencySettings, type Config } from '../../warehouse/config.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
+import { assertKnownAgents } from '../../warehouse/metrics/known-values.ts';
 import { issueIncentives } from '../../pipelines/collections/incentives/issue.ts';
 import {
   agentAwardCsvColumns,
@@ -105,6 +106,7 @@ const evidenceColumns: TableColumn<StoredEvidence>[] = [
 const money = (x: number) => x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 export async function runIncentives(wh: Warehouse, config: Config, out: Output, f: IncentivesFlags) {
+  if (f.agent) await assertKnownAgents(wh, [f.agent]);
   if (!f.list) {
     const scheme = f.scheme
       ? readConfigFile(f.scheme, 'incentive scheme', parseIncentiveScheme)

@@ -5,7 +5,7 @@ import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
 import { printTable, writeCsv, writeJson, type Output } from '../cli/output.ts';
 import { delinquencySettings, type Config } from '../../warehouse/config.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
-import { assertKnownFilterValues } from '../../warehouse/metrics/known-values.ts';
+import { assertKnownFilterValues, assertKnownLoans } from '../../warehouse/metrics/known-values.ts';
 import { defaultAgencyTerms, parseAgencyTerms } from '../../warehouse/workout/agency-terms.ts';
 import { defaultSnapshotSettings } from '../../pipelines/snapshot/snapshot-settings.ts';
 import { placementStates } from '../../pipelines/collections/agency/placement-state.ts';
@@ -79,6 +79,7 @@ const daysBetween = (a: string, b: string) => Math.round((Date.parse(b) - Date.p
 
 export async function runPlacements(wh: Warehouse, config: Config, out: Output, f: PlacementsFlags) {
   await assertKnownFilterValues(wh, { region: f.region });
+  await assertKnownLoans(wh, f.loan);
   const terms = f.rules ? readConfigFile(f.rules, 'placement rules', parseAgencyTerms) : defaultAgencyTerms;
   const asOf = f['as-of'];
   const states = (await placementStates(wh, asOf, defaultSnapshotSettings(delinquencySettings(config)))).filter(

@@ -3,7 +3,7 @@ import { count, enumList, isoDate, list, outputFormat } from '../flags.ts';
 import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
 import { printTable, writeJson, type Output } from '../cli/output.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
-import { assertKnownFilterValues } from '../../warehouse/metrics/known-values.ts';
+import { assertKnownAgents, assertKnownFilterValues } from '../../warehouse/metrics/known-values.ts';
 import { specGraceDays } from '../../warehouse/metrics/promise-sources.ts';
 import {
   listPromises,
@@ -48,6 +48,7 @@ export const promisesCommand = defineCommand({
 
 export async function runPromises(wh: Warehouse, out: Output, f: PromisesFlags) {
   await assertKnownFilterValues(wh, { region: f.region, team: f.team });
+  await assertKnownAgents(wh, f.agent);
   const rows = await listPromises(wh, {
     asOf: f['as-of'],
     graceDays: f['grace-days'],

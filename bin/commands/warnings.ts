@@ -1,15 +1,20 @@
 import { z } from 'zod';
-import { count, isoDate, list, outputFormat } from '../flags.ts';
+import { count, enumList, isoDate, list, outputFormat } from '../flags.ts';
 import { readConfigFile } from '../config-file.ts';
 import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
 import { printTable, writeCsv, writeJson, type Output } from '../cli/output.ts';
 import { delinquencySettings, type Config } from '../../warehouse/config.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
-import { assertKnownFilterValues } from '../../warehouse/metrics/known-values.ts';
+import { assertKnownFilterValues, assertKnownNames } from '../../warehouse/metrics/known-values.ts';
 import { defaultSnapshotSettings } from '../../pipelines/snapshot/snapshot-settings.ts';
 import { fireWarnings } from '../../pipelines/warnings/fire-warnings.ts';
-import { iterateWarnings, warningCsvColumns, type StoredWarning } from '../../pipelines/warnings/list-warnings.ts';
-import { defaultWarningRules, parseWarningRules } from '../../pipelines/warnings/rules.ts';
+import {
+  iterateWarnings,
+  storedRuleIds,
+  warningCsvColumns,
+  type StoredWarning,
+} from '../../pipelines/warnings/list-warnings.ts';
+import { defaultWarningRules, parseWarningRules, warningKinds } from '../../pipelines/warnings/rules.ts';
 import { defaultTarget, targetName } from '../../warehouse/feature-catalogue.ts';
 import { currentChampion } from '../../models/registry/registry.ts';
 
@@ -19,7 +24,7 @@ const warningsFlags = {
   rules: flag(z.string().optional(), 'warning rules (JSON; default: docs/collections.md)', 'FILE'),
   list: flag(z.boolean().default(false), 'only list what is stored for the day, fire nothing'),
   rule: flag(list.optional(), 'only these rule ids', 'a,b'),
-  kind: flag(list.optional(), 'only these rule kinds', 'a,b'),
+  kind: flag(enumList(warningKinds).optional(), 'only these rule kinds', warningKinds.join(',')),
   severity: flag(
     list.pipe(z.array(z.enum(severities, { error: `expected ${severities.join(', ')}` }))).optional(),
     'only these severities',
@@ -52,8 +57,15 @@ const severityRank = (s: string) => {
 
 export async function runWarnings(wh: Warehouse, config: Config, out: Output, f: WarningsFlags) {
   await assertKnownFilterValues(wh, { region: f.region, team: f.team });
+  const rules = f.rules ? readConfigFile(f.rules, 'warning rules', parseWarningRules) : defaultWarningRules;
+  // a rule is known when the rules in use name it or it fired on some day (an older rules file's)
+  if (f.rule)
+    assertKnownNames(
+      'rule',
+      f.rule,
+      [...new Set([...rules.rules.map((r) => r.id), ...(await storedRuleIds(wh))])].sort(),
+    );
   if (!f.list) {
-    const rules = f.rules ? readConfigFile(f.rules, 'warning rules', parseWarningRules) : defaultWarningRules;
     const champion = await currentChampion(wh, targetName(defaultTarget));
     const outcome = await fireWarnings(wh, {
       asOf: f['as-of'],

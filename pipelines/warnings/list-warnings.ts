@@ -93,6 +93,15 @@ export const warningCsvColumns = [
 
 export const warningsCsv = (ws: StoredWarning[]) => csvTable(warningCsvColumns, ws);
 
+/** The rule ids that have fired on any day (sorted): a filter naming another matches nothing, ever. */
+export async function storedRuleIds(wh: Warehouse): Promise<string[]> {
+  const [r] = await querySql<{ ids: string[] }>(
+    wh,
+    sql`SELECT arraySort(groupUniqArray(rule_id)) AS ids FROM ${trusted(tableRef(wh, 'warnings'))}`,
+  );
+  return r?.ids ?? [];
+}
+
 /** Every stored warning of a date that passes the filters (at most `max`), a page at a time: a whole day's never sits in memory. */
 export async function* iterateWarnings(
   wh: Warehouse,

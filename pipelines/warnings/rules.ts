@@ -38,6 +38,8 @@ export const warningRuleSchema = z.discriminatedUnion('kind', [
 ]);
 export type WarningRule = z.infer<typeof warningRuleSchema>;
 export type WarningKind = WarningRule['kind'];
+/** every rule kind, in the schema's order (a filter by kind names one of these) */
+export const warningKinds = warningRuleSchema.options.map((o) => o.shape.kind.value) as [WarningKind, ...WarningKind[]];
 export type LoanRule = Exclude<WarningRule, { kind: 'model_drift' }>;
 
 export const warningRulesSchema = z

@@ -1,5 +1,6 @@
-import { queryRows, type Warehouse } from '../connection.ts';
+import { queryRows, querySql, type Warehouse } from '../connection.ts';
 import { tableRef } from '../ddl.ts';
+import { param, sql, trusted } from '../sql.ts';
 import { UserError } from '../../lib/user-error.ts';
 
 /** The filters a user names by value (CLI flags, API query parameters): each may be one value or a list. */
@@ -20,7 +21,7 @@ export class UnknownFilterValueError extends UserError {
 }
 
 const shownKnown = 30;
-function describe(u: { field: FilterField; values: string[]; known: string[] }): string {
+function describe(u: { field: string; values: string[]; known: string[] }): string {
   const values = u.values.map((v) => JSON.stringify(v)).join(', ');
   const near = u.values.length === 1 ? nearest(u.values[0]!, u.known) : undefined;
   const known =
@@ -127,4 +128,66 @@ export async function assertKnownFilterValues(wh: Warehouse, filters: FilterValu
   let unknown = unknownIn(filters, await knownValues(wh, false));
   if (unknown.length > 0) unknown = unknownIn(filters, await knownValues(wh, true));
   if (unknown.length > 0) throw new UnknownFilterValueError(unknown);
+}
+
+/**
+ * A name that picks rows (an agent, a loan, a warning rule) that does not exist at all. Filtered on
+ * as is, it gave "(no rows)" and exit 0, which reads the same as a real name with nothing in the
+ * period: a typo passed for an answer. A UserError (exit 2, a 400 from the API).
+ */
+export class UnknownNameError extends UserError {}
+
+/**
+ * Throws an UnknownNameError naming the `values` not among `known`, with the nearest known name
+ * and the known ones, e.g. `unknown rule "broken_promis" (did you mean "broken_promise"?) — known: …`.
+ */
+export function assertKnownNames(what: string, values: readonly string[] | undefined, known: readonly string[]): void {
+  const set = new Set(known);
+  const unknown = [...new Set(values ?? [])].filter((v) => !set.has(v));
+  if (unknown.length > 0) throw new UnknownNameError(describe({ field: what, values: unknown, known: [...known] }));
+}
+
+/**
+ * Refuses agents who never recorded a collection action: no promise, breach or award can name them.
+ * Agents are a few hundred per book: their list is read whole and the message can suggest one.
+ */
+export async function assertKnownAgents(wh: Warehouse, agents: readonly string[] | undefined): Promise<void> {
+  if (!agents || agents.length === 0) return;
+  const [r] = await queryRows<{ agents: string[] }>(
+    wh,
+    `SELECT arraySort(groupUniqArray(agent_id)) AS agents FROM ${tableRef(wh, 'collection_actions')} WHERE agent_id != ''`,
+  );
+  assertKnownNames('agent', agents, r?.agents ?? []);
+}
+
+/**
+ * Refuses loan ids the loans table does not hold. Loans are too many to list: the message names
+ * the unknown ids, and for a single one the nearest id (edit distance ≤ 2, case-insensitive; one
+ * scan of the ids, only on this error path).
+ */
+export async function assertKnownLoans(wh: Warehouse, loans: readonly string[] | undefined): Promise<void> {
+  if (!loans || loans.length === 0) return;
+  const wanted = [...new Set(loans)];
+  const loansTable = trusted(tableRef(wh, 'loans'));
+  const found = await querySql<{ loan_id: string }>(
+    wh,
+    sql`SELECT loan_id FROM ${loansTable} WHERE loan_id IN ${param(wanted, 'Array(String)')}`,
+  );
+  const have = new Set(found.map((r) => r.loan_id));
+  const unknown = wanted.filter((id) => !have.has(id));
+  if (unknown.length === 0) return;
+  let near: string | undefined;
+  if (unknown.length === 1) {
+    const v = param(unknown[0]!.toLowerCase(), 'String');
+    const [r] = await querySql<{ loan_id: string }>(
+      wh,
+      sql`SELECT loan_id FROM ${loansTable}
+          WHERE abs(toInt64(length(loan_id)) - toInt64(length(${v}))) <= 2 AND editDistance(lower(loan_id), ${v}) <= 2
+          ORDER BY editDistance(lower(loan_id), ${v}), loan_id LIMIT 1`,
+    );
+    near = r?.loan_id;
+  }
+  throw new UnknownNameError(
+    `unknown loan ${unknown.map((v) => JSON.stringify(v)).join(', ')}${near ? ` (did you mean "${near}"?)` : ''} — not in the loans loaded`,
+  );
 }

@@ -101,9 +101,30 @@ describe('loanwatch CLI', () => {
     expect(await run('dpd', '--as-of', '2024-06-15', '--format', 'table')).toBe(0);
     expect(out.join('\n')).toMatch(/^showing 50 of \d+; use --format csv \(or json\) for all$/mu);
     expect(await run('dpd', '--as-of', '2024-06-15', '--format', 'json')).toBe(0);
-    const rows = JSON.parse(out.join('\n')) as { as_of: string }[];
+    const rows = JSON.parse(out.join('\n')) as { as_of: string; loan_id: string }[];
     expect(rows.length).toBeGreaterThan(0);
     expect(rows[0]).toMatchObject({ as_of: '2024-06-15' });
+    // a loan or agent that picks rows but names nothing loaded is refused by name (it printed
+    // "(no rows)" with exit 0, as a real one with nothing in the period does)
+    const loan = rows[0]!.loan_id;
+    expect(await run('placements', '--as-of', '2024-06-28', '--history', '--loan', loan.toLowerCase())).toBe(2);
+    expect(err[0]).toBe(
+      `loanwatch: unknown loan "${loan.toLowerCase()}" (did you mean "${loan}"?) — not in the loans loaded`,
+    );
+    expect(await run('placements', '--as-of', '2024-06-28', '--history', '--loan', 'NOPE')).toBe(2);
+    expect(err[0]).toBe('loanwatch: unknown loan "NOPE" — not in the loans loaded');
+    expect(await run('placements', '--as-of', '2024-06-28', '--history', '--loan', loan, '--format', 'json')).toBe(0);
+    expect(await run('promises', '--as-of', '2024-06-28', '--format', 'json')).toBe(0);
+    const agent = (JSON.parse(out.join('\n')) as { agent_id: string }[]).find((p) => p.agent_id)!.agent_id;
+    expect(await run('promises', '--as-of', '2024-06-28', '--agent', agent, '--format', 'json')).toBe(0);
+    for (const argv of [
+      ['promises', '--as-of', '2024-06-28', '--agent', 'nobody'],
+      ['contact-compliance', '--from', '2024-06-01', '--to', '2024-06-30', '--agent', `${agent},nobody`],
+      ['incentives', '--month', '2024-06', '--list', '--agent', 'nobody'],
+    ]) {
+      expect(await run(...argv), argv.join(' ')).toBe(2);
+      expect(err[0]).toMatch(/^loanwatch: unknown agent "nobody" — known: [^\n]*\S$/u);
+    }
     // an accrual rules file whose product key names no loaded product (a typo) is refused, naming the near one
     const typo = join(dir, 'typo-rules.json');
     writeFileSync(typo, JSON.stringify({ products: { creditcard: { late_fee: 999 } } }));
@@ -175,6 +196,18 @@ describe('loanwatch CLI', () => {
     expect(err.join('\n')).toMatch(/high_score .*skipped: no champion/);
     expect(await run('warnings', '--as-of', '2024-06-30', '--list', '--format', 'json', '--limit', '100000')).toBe(0);
     expect(JSON.parse(out.join('\n'))).toEqual(ws);
+    // a rule id no rules file names and that never fired is refused by name, with the nearest one;
+    // a known rule with nothing stored for the day is no rows, exit 0
+    expect(await run('warnings', '--as-of', '2024-06-30', '--list', '--rule', 'nosuch')).toBe(2);
+    expect(err[0]).toBe(
+      'loanwatch: unknown rule "nosuch" — known: broken_promise, high_score, model_drift, overdue_3_months, overdue_amount_50k, score_jump',
+    );
+    expect(await run('warnings', '--as-of', '2024-06-30', '--list', '--rule', 'broken_promis')).toBe(2);
+    expect(err[0]).toMatch(/^loanwatch: unknown rule "broken_promis" \(did you mean "broken_promise"\?\) — known: /u);
+    expect(await run('warnings', '--as-of', '2024-06-30', '--list', '--rule', 'high_score')).toBe(0);
+    expect(out).toEqual(['(no rows)']);
+    expect(await run('warnings', '--as-of', '2024-06-30', '--list', '--kind', 'teleport')).toBe(2);
+    expect(err[0]).toMatch(/--kind "teleport": "teleport" is not one of consecutive_overdue, /u);
     const exp = join(dir, 'exp.json');
     writeFileSync(
       exp,
