@@ -67,8 +67,10 @@ const loanDefaultsSelect = (wh: Pick<Warehouse, 'database'>, loans?: LoanSubset)
 };
 
 /**
- * One row per collection action (collection KPIs): the loan's bucket at the action's month-end and
- * the next one (stage, cure), the cash paid between the action and its promise date + 3 days
+ * One row per collection action (collection KPIs): the loan's bucket at the last month-end before the
+ * action's month (`bucket_then`: its state when the action was taken, as far as month-end state tells
+ * — the stage) and at the action's month-end (`bucket_next`: a cure when past due then and current
+ * or paid off now), the cash paid between the action and its promise date + 3 days
  * (promise kept), and the payments attributed to it — those within 30 days that no later action
  * precedes — as (date, amount) arrays, because what counts as collected depends on the as-of date.
  */
@@ -85,8 +87,9 @@ const collectionFactsSelect = (wh: Pick<Warehouse, 'database'>, loans?: LoanSubs
     lwq_c.dates AS pay_dates, lwq_c.amounts AS pay_amounts,
     lwq_l.product AS product, lwq_l.region AS region, lwq_l.branch AS branch, lwq_l.channel AS loan_channel,
     toStartOfMonth(lwq_l.origination_date) AS cohort_month,
-    lwq_h.bs[indexOf(lwq_h.ms, toLastDayOfMonth(lwq_a.action_date))] AS bucket_then,
-    lwq_h.bs[indexOf(lwq_h.ms, toLastDayOfMonth(addMonths(lwq_a.action_date, 1)))] AS bucket_next,
+    -- the month-end before the action's month ('' when the loan has no row then: originated in the action's month)
+    lwq_h.bs[indexOf(lwq_h.ms, subtractDays(toStartOfMonth(lwq_a.action_date), 1))] AS bucket_then,
+    lwq_h.bs[indexOf(lwq_h.ms, toLastDayOfMonth(lwq_a.action_date))] AS bucket_next,
     lwq_s.status AS promise_status
   FROM ${actions} AS lwq_a
   INNER JOIN ${tableRef(wh, 'loans')} AS lwq_l ON lwq_l.loan_id = lwq_a.loan_id

@@ -161,7 +161,8 @@ export function duckdbMetricSql(asOf: string, pFrom: string): Record<DuckdbMetri
       SELECT from_class, start_total, reduced, migrated, ${ratio('migrated', 'start_total - reduced')} AS migration_rate FROM g ORDER BY from_class`,
 
     // collection_facts' definitions: payments credited to the latest action on or before them within 30 days (of several
-    // that day, the greatest id), cure at the next month-end; actions whose month-end is in the period. A promise is kept as
+    // that day, the greatest id); past due = a delinquency bucket (not C, PO or none) at the month-end before the action's
+    // month, cure = past due then and C or PO at the action's month-end; actions whose month-end is in the period. A promise is kept as
     // the promise lifecycle judges it (warehouse/metrics/promise-sources.ts): at promised date + 3 days, each payment
     // (one sum per day: same-day payments meet the same promises) goes to the loan's promises whose window holds it,
     // earliest deadline first (then the earlier made, then the id), each taking what it still lacks — a fold over the
@@ -210,16 +211,18 @@ export function duckdbMetricSql(asOf: string, pFrom: string): Record<DuckdbMetri
         SELECT a.channel, a.outcome IN ('contacted', 'promise_to_pay', 'refused', 'paid') AS contacted, a.outcome = 'promise_to_pay' AS promised,
           a.outcome = 'promise_to_pay' AND coalesce(a.promised_date, a.date) + 3 <= ${asOfD} AS matured,
           k.action_id IS NOT NULL AS kept, coalesce(c.collected, 0) AS collected,
-          coalesce(n.bucket, '') IN ('C', 'PO') AND a.month + 1 <= ${asOfMonth} AS cured
+          coalesce(b.bucket, '') NOT IN ('', 'C', 'PO') AS past_due,
+          past_due AND coalesce(n.bucket, '') IN ('C', 'PO') AND a.month <= ${asOfMonth} AS cured
         FROM a LEFT JOIN kept AS k ON k.action_id = a.action_id LEFT JOIN credited AS c ON c.action_id = a.action_id
-        LEFT JOIN worked AS n ON n.loan = a.loan AND n.month = a.month + 1
+        LEFT JOIN worked AS b ON b.loan = a.loan AND b.month = a.month - 1
+        LEFT JOIN worked AS n ON n.loan = a.loan AND n.month = a.month
         WHERE a.month BETWEEN ${monthIndex(w12.from)} AND ${monthIndex(w12.to)}
       )
       SELECT channel, count(*) AS actions, ${countWhen('contacted')} AS contacts, ${countWhen('promised')} AS promises,
         ${countWhen('matured')} AS matured_promises, ${countWhen('matured AND kept')} AS kept_promises,
-        sum(collected) AS collected, ${countWhen('cured')} AS cures,
+        sum(collected) AS collected, ${countWhen('past_due')} AS past_due_actions, ${countWhen('cured')} AS cures,
         ${ratio('contacts', 'actions')} AS contact_rate, ${ratio('promises', 'contacts')} AS promise_to_pay_rate,
-        ${ratio('kept_promises', 'matured_promises')} AS promise_kept_rate, ${ratio('cures', 'actions')} AS cure_rate
+        ${ratio('kept_promises', 'matured_promises')} AS promise_kept_rate, ${ratio('cures', 'past_due_actions')} AS cure_rate
       FROM f GROUP BY channel ORDER BY channel`,
   };
 }

@@ -102,7 +102,9 @@ def migration():
 def collections():
     a = acts.copy()
     worked = lm.loc[lm["loan"].isin(a["loan"].unique()), ["loan", "month", "bucket"]]
-    a = a.merge(worked.assign(month=worked["month"] - 1).rename(columns={"bucket": "next_bucket"}), on=["loan", "month"], how="left")
+    # the bucket at the month-end before the action's month (the stage) and at the action's month-end (the cure)
+    a = a.merge(worked.assign(month=worked["month"] + 1).rename(columns={"bucket": "prev_bucket"}), on=["loan", "month"], how="left")
+    a = a.merge(worked.rename(columns={"bucket": "end_bucket"}), on=["loan", "month"], how="left")
     a["contacted"] = a["outcome"].isin(["contacted", "promise_to_pay", "refused", "paid"])
     a["promised"] = a["outcome"] == "promise_to_pay"
     a["until"] = a["promised_date"].fillna(a["date"]) + 3
@@ -118,11 +120,13 @@ def collections():
     att = pd.merge_asof(pp, last.sort_values("date"), on="date", by="loan", direction="backward")
     att = att[att["date"] - att["adate"] <= 30]
     a["collected"] = a["action_id"].map(att.groupby("action_id")["amount"].sum()).fillna(0)
-    # a cure is seen at the next month-end, which must be on or before the as-of month-end
-    a["cured"] = a["next_bucket"].isin(["C", "PO"]) & (a["month"] + 1 <= as_of_month)
+    # a cure: past due at the month-end before the action, current or paid off at the action's month-end (on or before the as-of)
+    a["past_due"] = a["prev_bucket"].notna() & ~a["prev_bucket"].isin(["C", "PO"])
+    a["cured"] = a["past_due"] & a["end_bucket"].isin(["C", "PO"]) & (a["month"] <= as_of_month)
     a = a[a["month"].between(w_from_month, w_to_month)]
     g = a.groupby("channel", observed=True).agg(actions=("action_id", "size"), contacts=("contacted", "sum"), promises=("promised", "sum"),
-                                                matured=("matured", "sum"), kept=("kept", "sum"), collected=("collected", "sum"), cures=("cured", "sum"))
+                                                matured=("matured", "sum"), kept=("kept", "sum"), collected=("collected", "sum"),
+                                                past_due=("past_due", "sum"), cures=("cured", "sum"))
     return float(g["collected"].sum())
 
 

@@ -244,8 +244,34 @@ export function lgdRef(
   return { ead, recovered, closed, open };
 }
 
-/** `allActions`: every action up to the date, for the promises' payment attribution (promises before the window take their share) */
-export function collectionsRef(rows: LM[], actions: Action[], payments: Cash[], asOf: string, allActions = actions) {
+/**
+ * Stage of an action: the loan's bucket at the last month-end before the action's month (C/PO current,
+ * M1 early, M2–M3 mid, later late, no row then unknown).
+ */
+const actionStage = (bucket: string | undefined) =>
+  bucket === undefined
+    ? 'unknown'
+    : bucket === 'C' || bucket === 'PO'
+      ? 'current'
+      : bucket === 'M1'
+        ? 'early'
+        : bucket === 'M2' || bucket === 'M3'
+          ? 'mid'
+          : 'late';
+
+/**
+ * `allActions`: every action up to the date, for the promises' payment attribution (promises before
+ * the window take their share); `by`: the dimension the rows are keyed by. A cure: the loan was past
+ * due at the month-end before the action's month and is current or paid off at the action's month-end.
+ */
+export function collectionsRef(
+  rows: LM[],
+  actions: Action[],
+  payments: Cash[],
+  asOf: string,
+  allActions = actions,
+  by: 'channel' | 'stage' = 'channel',
+) {
   const promiseStates = promiseStatesRef(allActions, payments, asOf);
   const bucketAt = new Map(rows.map((r) => [`${r.loan_id}|${r.month_end}`, r.bucket]));
   const actsBy = group(actions, (a) => a.loan_id);
@@ -268,18 +294,22 @@ export function collectionsRef(rows: LM[], actions: Action[], payments: Cash[], 
       matured: number;
       kept: number;
       collected: number;
+      past_due: number;
       cures: number;
     }
   >();
   for (const a of actions) {
     if (a.action_date > asOf) continue;
-    const o = out.get(a.channel) ?? {
+    const stage = actionStage(bucketAt.get(`${a.loan_id}|${monthEnd(monthIdx(a.action_date) - 1)}`));
+    const key = by === 'channel' ? a.channel : stage;
+    const o = out.get(key) ?? {
       actions: 0,
       contacts: 0,
       promises: 0,
       matured: 0,
       kept: 0,
       collected: 0,
+      past_due: 0,
       cures: 0,
     };
     o.actions++;
@@ -293,10 +323,12 @@ export function collectionsRef(rows: LM[], actions: Action[], payments: Cash[], 
       }
     }
     o.collected += collected.get(a.action_id) ?? 0;
-    const nextMe = monthEnd(monthIdx(a.action_date) + 1);
-    const next = bucketAt.get(`${a.loan_id}|${nextMe}`);
-    if ((next === 'C' || next === 'PO') && nextMe <= asOf) o.cures++;
-    out.set(a.channel, o);
+    const pastDue = stage === 'early' || stage === 'mid' || stage === 'late';
+    if (pastDue) o.past_due++;
+    const curedAt = monthEnd(monthIdx(a.action_date));
+    const atEnd = bucketAt.get(`${a.loan_id}|${curedAt}`);
+    if (pastDue && (atEnd === 'C' || atEnd === 'PO') && curedAt <= asOf) o.cures++;
+    out.set(key, o);
   }
   return out;
 }

@@ -73,6 +73,18 @@ export function promiseRowsSql(db: Sql, asOf: Sql, grace: Sql, loans?: Sql): Sql
   ARRAY JOIN lwq_l.ps AS lwq_x, arrayEnumerate(lwq_l.ps) AS lwq_i`;
 }
 
+/**
+ * A collection action's stage from collection_facts' `bucket_then`, the loan's bucket at the last
+ * month-end before the action's month (its state when the action was taken, as far as month-end
+ * state tells): C or PO current, M1 early, M2–M3 mid, M4 and later (WO too) late; `unknown` when the
+ * loan has no row then (originated in the action's month). Past due = early, mid or late. The
+ * collections and the promises metrics both read it, so an action has one stage in both.
+ */
+export const actionStageSql = (bucketThen: string) =>
+  `multiIf(${bucketThen} IN ('C', 'PO'), 'current', ${bucketThen} = 'M1', 'early', ${bucketThen} IN ('M2', 'M3'), 'mid', ${bucketThen} = '', 'unknown', 'late')`;
+/** whether the loan was past due at the action (stage early, mid or late): its bucket then is a delinquency bucket */
+export const pastDueThenSql = (bucketThen: string) => `${bucketThen} NOT IN ('', 'C', 'PO')`;
+
 /** SPEC §5's grace: the catalogue's promise metrics and the collections metric's kept rate judge at promised date + 3 days */
 export const specGraceDays = 3;
 
@@ -80,9 +92,10 @@ const money = (centsCol: string) => `toDecimal64(${centsCol}, 2) / 100`;
 
 /**
  * Promises up to {as_of} with their state, amounts (promised, paid against), days late and the
- * attributes the KPIs group by: the action's agent, team and channel, the loan's stage at the
- * action's month-end (as the collections metric: collection_facts' bucket then; `unknown` for an
- * action the snapshot has not seen yet), product, region and branch.
+ * attributes the KPIs group by: the action's agent, team and channel, the loan's stage when the
+ * promise was made (as the collections metric: actionStageSql of collection_facts' bucket at the
+ * month-end before the action's month; `unknown` for a loan without a row then or an action the
+ * snapshot has not seen yet), product, region and branch.
  */
 export function promiseFactsSql(db: Sql, asOf: Sql, grace: Sql, where: Sql = trusted('1')): Sql {
   return sql`
@@ -94,8 +107,7 @@ export function promiseFactsSql(db: Sql, asOf: Sql, grace: Sql, where: Sql = tru
     lwq_o.days_late AS days_late, if(lwq_o.status = 'kept', lwq_o.complete_date, NULL) AS kept_on,
     lwq_n.product AS product, lwq_n.region AS region, lwq_n.branch AS branch, lwq_n.channel AS loan_channel,
     toStartOfMonth(lwq_n.origination_date) AS cohort_month,
-    multiIf(lwq_f.bucket_then IN ('C', 'PO'), 'current', lwq_f.bucket_then = 'M1', 'early', lwq_f.bucket_then IN ('M2', 'M3'), 'mid',
-      lwq_f.bucket_then = '', 'unknown', 'late') AS stage
+    ${trusted(actionStageSql('lwq_f.bucket_then'))} AS stage
   FROM (${promiseRowsSql(db, asOf, grace)}) AS lwq_o
   INNER JOIN ${db}.loans AS lwq_n ON lwq_n.loan_id = lwq_o.loan_id
   LEFT JOIN (SELECT action_id, bucket_then FROM ${db}.collection_facts WHERE outcome = 'promise_to_pay') AS lwq_f ON lwq_f.action_id = lwq_o.action_id

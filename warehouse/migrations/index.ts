@@ -289,6 +289,11 @@ export const migrations: Migration[] = [
     name: "month_end_state: each schedule loan's state at a month-end, for case lists on the days after it, and the run it was written under (issue 24)",
     statements: (wh) => Object.values(monthEndStateTables).flatMap((t) => createTableStatements(wh, t)),
   },
+  {
+    version: 35,
+    name: "collection_facts: an action's stage from the loan's bucket at the month-end before the action's month, its cure at the action's month-end, refilled from the existing snapshot",
+    statements: (wh) => fillDerivedStatements(wh, 'collection_facts'),
+  },
 ];
 
 /** Applies every migration not yet recorded; safe to run any number of times. */

@@ -4,7 +4,10 @@ const actions = (sql = 'toUInt64(1)') => ({ weight: { balance: sql, count: sql }
 
 /**
  * Collection performance (SPEC §5) by action channel, team, agent and the loan's stage. Definitions
- * of stage, kept promise, collected cash and cure are those of the collection_actions source.
+ * of stage, kept promise, collected cash and cure are those of the collection_actions source: the
+ * stage is the loan's bucket at the last month-end before the action's month, and a cure is an
+ * action on a loan past due then that is current or paid off at the action's month-end. The cure
+ * rate is over the actions on past-due loans only: for actions on current loans it is undefined.
  * The `channel` filter applies to the loan's origination channel; the `channel` dimension is the
  * collection channel (sms, phone, visit, letter, legal, agency).
  */
@@ -31,6 +34,7 @@ export const collections = {
     matured_promises: { when: 'promise_matured' },
     kept_promises: { when: 'promise_kept' },
     collected: actions('ifNull(collected, toDecimal64(0, 2))'),
+    past_due_actions: { when: 'past_due' },
     cures: { when: 'cured' },
   },
   ratios: {
@@ -47,8 +51,9 @@ export const collections = {
     },
     cure_rate: {
       numerator: 'cures',
-      denominator: 'actions',
-      denominatorLabel: 'actions (cured: current or paid off at the next month-end)',
+      denominator: 'past_due_actions',
+      denominatorLabel:
+        "actions on loans past due at the last month-end before the action (cured: current or paid off at the action's month-end)",
     },
   },
   shape: { kind: 'aggregate' },

@@ -226,10 +226,14 @@ describe('every metric equals an independent TypeScript computation over the sam
     ]).toEqual([l.ead, l.recovered, l.closed, l.open]);
   });
 
-  it.each([asOf, '2024-03-31'])(
-    'collection KPIs by channel as of %s (promises, cash and cures not yet seen then are not counted)',
-    async (date) => {
-      const sql = await runMetric(wh, 'collections', { as_of: date });
+  it.each([
+    [asOf, 'channel'],
+    ['2024-03-31', 'channel'],
+    [asOf, 'stage'],
+  ] as const)(
+    'collection KPIs as of %s by %s (promises and cash not yet seen then are not counted; cures only from past due)',
+    async (date, by) => {
+      const sql = await runMetric(wh, 'collections', { as_of: date, group_by: [by] });
       // actions of the 12 months ending at the as-of month-end
       const from = windowOf(date).from.slice(0, 7);
       const ref = collectionsRef(
@@ -238,10 +242,11 @@ describe('every metric equals an independent TypeScript computation over the sam
         payments,
         date,
         actions,
+        by,
       );
       expect(sql.rows.length).toBe(ref.size);
       for (const r of sql.rows) {
-        const e = ref.get(String(r.channel))!;
+        const e = ref.get(String(r[by]))!;
         expect([
           Number(r.actions),
           Number(r.contacts),
@@ -249,8 +254,18 @@ describe('every metric equals an independent TypeScript computation over the sam
           Number(r.matured_promises),
           Number(r.kept_promises),
           cents(r.collected),
+          Number(r.past_due_actions),
           Number(r.cures),
-        ]).toEqual([e.actions, e.contacts, e.promises, e.matured, e.kept, e.collected, e.cures]);
+        ]).toEqual([e.actions, e.contacts, e.promises, e.matured, e.kept, e.collected, e.past_due, e.cures]);
+        // the cure rate is over the actions on past-due loans: undefined where there are none (current loans)
+        if (e.past_due === 0) expect(r.cure_rate).toBeNull();
+        else expect(Number(r.cure_rate)).toBeCloseTo(e.cures / e.past_due, 12);
+      }
+      if (by === 'stage') {
+        // the generated book works current loans too: their actions are there, and never cures
+        const current = sql.rows.find((r) => r.stage === 'current');
+        expect(Number(current?.actions ?? 0)).toBeGreaterThan(0);
+        expect([Number(current!.past_due_actions), Number(current!.cures), current!.cure_rate]).toEqual([0, 0, null]);
       }
     },
   );
