@@ -64,7 +64,16 @@ export const strategyTableSchema = z
   });
 export type StrategyTable = z.infer<typeof strategyTableSchema>;
 
-/** SPEC §7's example: early + low risk → SMS, early + high risk → the account manager calls; mid → the collection team (a visit for the riskiest); late → visit, legal action, restructuring offer or debt sale by grade. */
+/**
+ * SPEC §7's example: early + low risk → SMS, early + high risk → the account manager calls; mid →
+ * the collection team (a visit for the riskiest); late → restructuring offer, visit or legal action
+ * by grade. No cell sells the debt: a stage × grade cell cannot see what decides a sale — the
+ * loan's balance, months since default, collateral and the book's sale prices against its recovery
+ * curve — which the disposal analysis weighs loan by loan (`loanwatch disposal`, docs/collections.md)
+ * and which recommends a sale for few loans if any; a blanket sale of every late × E case
+ * contradicted it. The riskiest late loans are worked by legal action (the disposal analysis's
+ * "collection as usual"); `debt_sale` stays an action a table may give.
+ */
 export const defaultStrategyTable: StrategyTable = {
   rules: [
     { stage: 'watch', grades: ['A', 'B', 'C'], action: 'sms_reminder' },
@@ -75,8 +84,7 @@ export const defaultStrategyTable: StrategyTable = {
     { stage: 'mid', grades: ['E'], action: 'visit' },
     { stage: 'late', grades: ['A', 'B'], action: 'restructuring_offer' },
     { stage: 'late', grades: ['C'], action: 'visit' },
-    { stage: 'late', grades: ['D'], action: 'legal_action' },
-    { stage: 'late', grades: ['E'], action: 'debt_sale' },
+    { stage: 'late', grades: ['D', 'E'], action: 'legal_action' },
   ],
 };
 

@@ -27,8 +27,23 @@ describe('strategy table', () => {
       watch: ['sms_reminder', 'sms_reminder', 'sms_reminder', 'call_account_manager', 'call_account_manager'],
       early: ['sms_reminder', 'sms_reminder', 'sms_reminder', 'call_account_manager', 'call_account_manager'],
       mid: ['call_collection_team', 'call_collection_team', 'call_collection_team', 'call_collection_team', 'visit'],
-      late: ['restructuring_offer', 'restructuring_offer', 'visit', 'legal_action', 'debt_sale'],
+      late: ['restructuring_offer', 'restructuring_offer', 'visit', 'legal_action', 'legal_action'],
     });
+  });
+  it('sells no debt by default: a sale is the disposal analysis’s call, loan by loan; a table may still give one', () => {
+    // late × E was a debt sale for every case, while the disposal analysis (which weighs the loan's
+    // balance, months since default, collateral and the book's prices) recommends a sale for few loans if any
+    const cells = stages.flatMap((s) => grades.map((g) => recommendAction(defaultStrategyTable, s, g)));
+    expect(cells).not.toContain('debt_sale');
+    expect(recommendAction(defaultStrategyTable, 'late', 'E')).toBe('legal_action');
+    const selling = parseStrategyTable({
+      rules: [
+        ...defaultStrategyTable.rules.filter((r) => r.stage !== 'late'),
+        { stage: 'late', grades: ['A', 'B', 'C', 'D'], action: 'legal_action' },
+        { stage: 'late', grades: ['E'], action: 'debt_sale' },
+      ],
+    });
+    expect(recommendAction(selling, 'late', 'E')).toBe('debt_sale');
   });
   it('never answers more risk with a milder action: not a riskier grade in a stage, not a later stage for a grade', () => {
     // the actions from mildest to hardest (a restructuring offer is the mild end of the late stage)

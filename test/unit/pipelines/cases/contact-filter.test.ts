@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decideContact, stageActions } from '../../../../pipelines/cases/contact-filter.ts';
-import { defaultStrategyTable } from '../../../../pipelines/cases/strategy.ts';
+import { defaultStrategyTable, parseStrategyTable } from '../../../../pipelines/cases/strategy.ts';
 import { defaultContactRules as rules } from '../../../../pipelines/collections/contact-rules-config.ts';
 import type { ContactEvent, ContactRecord, LoanContacts } from '../../../../pipelines/collections/contact-rules.ts';
 
@@ -22,12 +22,7 @@ const ev = (id: string, date: string, type: string, note = ''): ContactEvent => 
 describe('the recommended action through the contact rules', () => {
   it('the next-best candidates are the stage’s actions in the strategy table’s order', () => {
     expect(stageActions(defaultStrategyTable, 'mid')).toEqual(['call_collection_team', 'visit']);
-    expect(stageActions(defaultStrategyTable, 'late')).toEqual([
-      'restructuring_offer',
-      'visit',
-      'legal_action',
-      'debt_sale',
-    ]);
+    expect(stageActions(defaultStrategyTable, 'late')).toEqual(['restructuring_offer', 'visit', 'legal_action']);
   });
   it('allowed: not blocked, the first allowed moment of the day, the action itself', () => {
     expect(decideContact(rules, defaultStrategyTable, loan(), 'mid', 'call_collection_team', '2024-06-03')).toEqual({
@@ -71,12 +66,26 @@ describe('the recommended action through the contact rules', () => {
   });
   it('do-not-contact blocks every channel; a debt sale contacts nobody and is never blocked', () => {
     const l = loan([], [ev('e1', '2024-06-01', 'do_not_contact', 'deceased')]);
+    // the default table sells no debt (a sale is the disposal analysis's call): nothing is allowed that day
     expect(decideContact(rules, defaultStrategyTable, l, 'late', 'legal_action', '2024-06-03')).toEqual({
+      action_blocked_by: 'do_not_contact',
+      next_allowed_at: '',
+      allowed_action: '',
+    });
+    // a table that gives late × E a debt sale offers it in the call's place
+    const selling = parseStrategyTable({
+      rules: [
+        ...defaultStrategyTable.rules.filter((r) => !(r.stage === 'late' && r.grades.includes('E'))),
+        { stage: 'late', grades: ['D'], action: 'legal_action' },
+        { stage: 'late', grades: ['E'], action: 'debt_sale' },
+      ],
+    });
+    expect(decideContact(rules, selling, l, 'late', 'legal_action', '2024-06-03')).toEqual({
       action_blocked_by: 'do_not_contact',
       next_allowed_at: '',
       allowed_action: 'debt_sale',
     });
-    expect(decideContact(rules, defaultStrategyTable, l, 'late', 'debt_sale', '2024-06-03')).toEqual({
+    expect(decideContact(rules, selling, l, 'late', 'debt_sale', '2024-06-03')).toEqual({
       action_blocked_by: '',
       next_allowed_at: '',
       allowed_action: 'debt_sale',
