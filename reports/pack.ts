@@ -246,7 +246,7 @@ export async function packDocument(
 export const rowsCsv = (rows: Row[], noRowsColumns: readonly string[] = []) => {
   const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
   // a chart with no rows still writes its header: its metric's columns
-  return `${csvTable(columns.length ? columns : [...noRowsColumns], rows)}\n`;
+  return csvTable(columns.length ? columns : [...noRowsColumns], rows);
 };
 
 /**

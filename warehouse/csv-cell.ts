@@ -17,11 +17,13 @@ export function csvCell(v: Cell): string {
 }
 
 /**
- * Rows as a CSV table in the given column order (header first, no trailing newline). A nested
- * value (a list of reason codes, contacts, evidence) is one JSON cell; a missing one is empty.
+ * Rows as a CSV table in the given column order (header first). Every line ends with a newline,
+ * the last one too: `wc -l` counts the rows, `cat a.csv b.csv` does not glue two rows together,
+ * and readers that expect a terminated last record take it. A nested value (a list of reason
+ * codes, contacts, evidence) is one JSON cell; a missing one is empty.
  */
 export function csvTable<R extends object>(cols: readonly (keyof R & string)[], rows: readonly R[]): string {
   const cell = (v: unknown) =>
     csvCell(v === undefined || v === null ? null : typeof v === 'object' ? JSON.stringify(v) : (v as string | number));
-  return [cols.join(','), ...rows.map((r) => cols.map((k) => cell(r[k])).join(','))].join('\n');
+  return [cols.join(','), ...rows.map((r) => cols.map((k) => cell(r[k])).join(','))].map((l) => `${l}\n`).join('');
 }

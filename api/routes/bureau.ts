@@ -54,7 +54,7 @@ export const bureauRoutes = new OpenAPIHono<AppEnv>().openapi(
       bureauSubmission(wh, month, defaultCodeTable, snapshotSettings),
     );
     if (wantsCsv(c))
-      return c.body(`${csvTable<SubmissionRow>(submissionColumns, accounts)}\n`, 200, {
+      return c.body(csvTable<SubmissionRow>(submissionColumns, accounts), 200, {
         'Content-Type': 'text/csv; charset=utf-8',
       });
     return c.json({ month, accounts }, 200);

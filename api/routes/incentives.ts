@@ -140,7 +140,7 @@ export const incentiveRoutes = new OpenAPIHono<AppEnv>().openapi(
       const csv = evidence
         ? csvTable<StoredEvidence>(evidenceCsvColumns, r.evidence ?? [])
         : csvTable<IssuedAgentAward>(agentAwardCsvColumns, r.agents);
-      return c.body(`${csv}\n`, 200, { 'Content-Type': 'text/csv; charset=utf-8' });
+      return c.body(csv, 200, { 'Content-Type': 'text/csv; charset=utf-8' });
     }
     return c.json(r, 200);
   },

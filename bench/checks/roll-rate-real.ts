@@ -38,7 +38,7 @@ const [first] = await queryRows<{ m: string }>(wh, `SELECT toString(min(month_en
 for (const basis of ['count', 'balance'] as const)
   writeFileSync(
     join(work, `ours-${basis}.csv`),
-    metricCsv(await runMetric(wh, 'roll_rate', { basis, from: first!.m })) + '\n',
+    metricCsv(await runMetric(wh, 'roll_rate', { basis, from: first!.m })),
   );
 await wh.close();
 /** bench/pandas/roll_rate_real.py's one line of JSON */

@@ -290,7 +290,7 @@ export const summaryCsvColumns = [
 ] as const;
 
 /** summary.csv: one line per figure, the numbers as summary.json has them (ratios as fractions, money in yuan) */
-export const summaryCsv = (s: Summary) => `${csvTable(summaryCsvColumns, s.figures)}\n`;
+export const summaryCsv = (s: Summary) => csvTable(summaryCsvColumns, s.figures);
 
 export const breakdownCsvColumns = [
   'rank',
@@ -337,5 +337,4 @@ const flat = (r: BreakdownDisplayRow) => ({
 });
 
 /** breakdown-<dim>.csv: the segments ranked, then the total (no rank) */
-export const breakdownCsv = (b: SummaryBreakdown) =>
-  `${csvTable(breakdownCsvColumns, [...b.rows, b.total].map(flat))}\n`;
+export const breakdownCsv = (b: SummaryBreakdown) => csvTable(breakdownCsvColumns, [...b.rows, b.total].map(flat));

@@ -2,9 +2,9 @@ import { csvCell } from '../csv-cell.ts';
 import type { MetricResult } from './run.ts';
 
 /**
- * Rows as CSV text in pieces (header first, then a piece per `rowsPerChunk` rows, no trailing
- * newline; RFC 4180 cells, nested values as JSON): an export is written or sent as it is
- * produced, never held as one string. Joined, it is csvTable's text.
+ * Rows as CSV text in pieces (header first, then a piece per `rowsPerChunk` rows, every line
+ * ended by a newline as csvTable ends them; RFC 4180 cells, nested values as JSON): an export is
+ * written or sent as it is produced, never held as one string. Joined, it is csvTable's text.
  */
 export function* csvChunks<R extends object>(
   cols: readonly (keyof R & string)[],
@@ -13,10 +13,10 @@ export function* csvChunks<R extends object>(
 ): Generator<string> {
   const cell = (v: unknown) =>
     csvCell(v === undefined || v === null ? null : typeof v === 'object' ? JSON.stringify(v) : (v as string | number));
-  yield cols.join(',');
+  yield `${cols.join(',')}\n`;
   let piece: string[] = [];
   for (const r of rows) {
-    piece.push(`\n${cols.map((k) => cell(r[k])).join(',')}`);
+    piece.push(`${cols.map((k) => cell(r[k])).join(',')}\n`);
     if (piece.length >= rowsPerChunk) {
       yield piece.join('');
       piece = [];

@@ -356,7 +356,9 @@ describe('API request validation', () => {
       text += new TextDecoder().decode(x.value);
     }
     expect(pieces).toBeGreaterThan(1);
-    expect(text.split('\n').length - 1).toBe(json.rows.length);
+    // a header and a line per row, each ended by a newline
+    expect(text.split('\n').length - 2).toBe(json.rows.length);
+    expect(text.endsWith('\n')).toBe(true);
     const first = await get(q);
     expect((await get(q, { 'if-none-match': first.headers.get('etag')! })).status).toBe(304);
     expect((await get(q, { accept: 'text/csv', 'if-none-match': first.headers.get('etag')! })).status).toBe(200);

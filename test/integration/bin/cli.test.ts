@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { cliHarness } from '../../helpers/cli.ts';
 
 describe('loanwatch CLI', () => {
-  const { dir, out, err, run } = cliHarness('cli');
+  const { dir, out, err, run, stdout } = cliHarness('cli');
 
   it('rejects unknown commands, unknown flags and bad flag values with exit code 2 and a clear message', async () => {
     expect(await run('frobnicate')).toBe(2);
@@ -282,6 +282,36 @@ describe('loanwatch CLI', () => {
     writeFileSync(agents, JSON.stringify([{ agent_id: 'a1', cap: -1 }]));
     expect(await run('cases', '--as-of', '2024-06-15', '--agents', agents)).toBe(2);
     expect(err.join('\n')).toMatch(/agents .*0\.cap/);
+
+    // every CSV the CLI writes ends its last line: `wc -l` counts the rows, `cat a.csv b.csv` keeps them apart
+    for (const argv of [
+      ['metrics', 'overdue', '--format', 'csv'],
+      ['cases', '--as-of', '2024-06-15', '--format', 'csv'],
+      ['promises', '--as-of', '2024-06-28', '--format', 'csv'],
+      [
+        'promises',
+        '--as-of',
+        '2024-06-28',
+        '--status',
+        'open',
+        '--due',
+        'today',
+        '--region',
+        'east',
+        '--format',
+        'csv',
+      ],
+      ['warnings', '--as-of', '2024-06-30', '--list', '--format', 'csv'],
+      ['dpd', '--as-of', '2024-06-15', '--format', 'csv'],
+      ['quarantine', '--format', 'csv'],
+      ['contact-compliance', '--from', '2024-06-01', '--to', '2024-06-30', '--format', 'csv'],
+      ['incentives', '--month', '2024-06', '--list', '--format', 'csv'],
+      ['placements', '--as-of', '2024-06-28', '--format', 'csv'],
+      ['bureau', '--month', '2024-06'],
+    ]) {
+      expect(await run(...argv), argv.join(' ')).toBe(0);
+      expect(stdout(), argv.join(' ')).toMatch(/[^\n]\n$/u);
+    }
   });
 
   it('report: a pack folder; bad periods, packs and provisions files exit 2 with the reason, loading nothing', async () => {

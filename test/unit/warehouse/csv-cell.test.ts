@@ -27,4 +27,21 @@ describe('CSV cells', () => {
       expect(r).toEqual([String(i), /^[=+\-@\t\r]/.test(v) && v !== '-' ? `'${v}` : v === '-' ? "'-" : v]);
     });
   });
+
+  it('end every line with a newline, the last one too (wc -l counts the rows; two files concatenate)', async () => {
+    const rows = [
+      { id: 1, v: 'a' },
+      { id: 2, v: 'b' },
+    ];
+    expect(csvTable(['id', 'v'], rows)).toBe('id,v\n1,a\n2,b\n');
+    expect(csvTable(['id', 'v'], [])).toBe('id,v\n');
+    const one = csvTable(['id', 'v'], rows);
+    expect(await parse(one + one.slice('id,v\n'.length))).toEqual([
+      ['id', 'v'],
+      ['1', 'a'],
+      ['2', 'b'],
+      ['1', 'a'],
+      ['2', 'b'],
+    ]);
+  });
 });

@@ -299,7 +299,8 @@ describe('contact rules and promises on hand-built loans', () => {
     expect((await get('/v1/promises?as_of=2024-05-20', auditor)).status).toBe(403);
     expect((await get('/v1/promises?as_of=2024-05-20&status=late', admin)).status).toBe(400);
     const csv = await (await get('/v1/promises?as_of=2024-05-20&status=kept', admin, 'text/csv')).text();
-    expect(csv.split('\n')).toEqual([
+    expect(csv.endsWith(',3\n')).toBe(true);
+    expect(csv.slice(0, -1).split('\n')).toEqual([
       'action_id,loan_id,region,product,team,agent_id,channel,stage,action_date,promised_date,deadline,promised_amount,paid_amount,status,kept_on,days_late',
       expect.stringMatching(
         /^b1,B,north,consumer,north-1,n1,phone,\w+,2024-04-20,2024-04-25,2024-04-28,100,100,kept,2024-04-26,1$/,

@@ -14,4 +14,9 @@ describe('CSV in pieces', () => {
     expect(pieces.join('')).toBe(csvTable(['a', 'b', 'c'], rows));
     expect([...csvChunks(['a'], [])].join('')).toBe(csvTable(['a'], []));
   });
+
+  it('ends every line with a newline, the last one too', () => {
+    expect([...csvChunks(['a', 'b'], [{ a: 1, b: 'x' }], 1)]).toEqual(['a,b\n', '1,x\n']);
+    expect([...csvChunks(['a'], [])]).toEqual(['a\n']);
+  });
 });
