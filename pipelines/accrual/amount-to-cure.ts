@@ -1,4 +1,5 @@
 import { querySql, type Warehouse } from '../../warehouse/connection.ts';
+import { querySqlCompact } from '../../warehouse/compact-rows.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { inLoanPart, type LoanPart } from '../../warehouse/loan-part.ts';
 import { param, sql, trusted, type Sql } from '../../warehouse/sql.ts';
@@ -178,10 +179,10 @@ export async function owedToCureAsOf(
   // (the count first: the last answer to arrive is the one Node waits for)
   const [[left], carried] = await Promise.all([
     querySql<{ n: string }>(wh, sql`SELECT count() AS n FROM (${others})`),
-    querySql<OwedToCure>(wh, sql`SELECT ${owedColumns} FROM (${fromState}) ORDER BY loan_id`),
+    querySqlCompact<OwedToCure>(wh, sql`SELECT ${owedColumns} FROM (${fromState}) ORDER BY loan_id`),
   ]);
   if (Number(left?.n ?? 0) === 0) return carried;
-  const folded = await querySql<OwedToCure>(
+  const folded = await querySqlCompact<OwedToCure>(
     wh,
     sql`SELECT ${owedColumns} FROM (${accrualAsOfSql(wh, { ...o, rules, loans: others })}) ORDER BY loan_id`,
   );

@@ -1,4 +1,5 @@
-import { querySql, type Warehouse } from '../../warehouse/connection.ts';
+import type { Warehouse } from '../../warehouse/connection.ts';
+import { querySqlCompact } from '../../warehouse/compact-rows.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { forLoanSet } from '../../warehouse/loan-set.ts';
 import { param, sql, trusted, type Param, type Sql } from '../../warehouse/sql.ts';
@@ -47,7 +48,7 @@ function actionsOf(wh: Warehouse, date: Param, loans: Sql, part: LoanPart) {
   // the range on the table itself: ordered by loan id, each statement reads its own granules
   const inPart = inLoanPart('loan_id', part);
   return handledLater(
-    querySql<CaseActions & { loan_id: string }>(
+    querySqlCompact<CaseActions & { loan_id: string }>(
       wh,
       sql`SELECT loan_id, lwq_c.team AS team, lwq_c.contacts AS contacts, lwq_p.promises AS promises
          -- each loan's last three actions, read in the table's order backwards and cut per loan, not gathered whole

@@ -1,4 +1,5 @@
 import { querySql, type Warehouse } from '../../warehouse/connection.ts';
+import { querySqlCompact } from '../../warehouse/compact-rows.ts';
 import { csvChunks } from '../../warehouse/metrics/csv.ts';
 import { monthsPastData } from '../../warehouse/metrics/request-bounds.ts';
 import { assertWithinData, firstSnapshotMonthEnd, requireSnapshotMonthEnd } from '../../warehouse/data-horizon.ts';
@@ -280,7 +281,7 @@ export async function buildCaseList(
     const promisesDue = sql`outcome = 'promise_to_pay' AND action_date <= ${asOf} AND ${deadline} > ${scoreMe} AND ${deadline} < ${asOf}
                          AND ${is('loan_id')}`;
     const dq = delinquency(p);
-    return querySql<CaseRow>(
+    return querySqlCompact<CaseRow>(
       wh,
       sql`
     SELECT d.loan_id AS loan_id, d.dpd AS dpd, d.bucket AS bucket, toFloat64(toDecimal128(d.principal_balance, 2)) AS balance,

@@ -1,4 +1,5 @@
 import { addDays } from '../../lib/dates.ts';
+import { querySqlCompact } from '../../warehouse/compact-rows.ts';
 import { querySql, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { param, sql, trusted } from '../../warehouse/sql.ts';
@@ -89,7 +90,7 @@ export async function loadLoanContacts(
   const asOf = param(date, 'Date');
   // both sent at once: the engine reads the events while Node parses the actions
   const [actions, events] = await Promise.all([
-    querySql<ContactRecord & { loan_id: string }>(
+    querySqlCompact<ContactRecord & { loan_id: string }>(
       wh,
       sql`SELECT action_id, loan_id, toString(action_date) AS date, action_time AS time, toString(channel) AS channel, toString(outcome) AS outcome
       FROM ${trusted(tableRef(wh, 'collection_actions'))}

@@ -5,8 +5,11 @@ import {
   enginePlanningSettings,
   exec,
   queryRows,
+  querySql,
   withSettings,
 } from '../../../warehouse/connection.ts';
+import { querySqlCompact } from '../../../warehouse/compact-rows.ts';
+import { param, sql } from '../../../warehouse/sql.ts';
 import { migrate, migrations } from '../../../warehouse/migrations/index.ts';
 import { dataColumns, rawTables, rowHashExpr, systemTables } from '../../../warehouse/tables.ts';
 import { disposeIfOpened, testWarehouse } from '../../helpers/warehouse.ts';
@@ -161,6 +164,16 @@ describe('warehouse connection and migrations', () => {
     );
     expect(inQuery!.v).toBe('3');
     expect(await get()).toBe('0');
+  });
+
+  it('a compact read gives the rows querySql gives, value for value, with its settings', async () => {
+    const statement = sql`SELECT number AS n, toString(number) AS s, concat('a', char(10), 'b') AS nl, toUInt64(number) * 1000000000000 AS big,
+        if(number = 1, NULL, number / 3) AS maybe, toDecimal64(number + 0.1, 2) AS money, [CAST((toString(number), 'x'), 'Tuple(d String, c String)')] AS tuples,
+        '中文' AS zh
+      FROM numbers(3) WHERE number < ${param(3, 'UInt8')} ORDER BY n`;
+    const settings = { output_format_json_named_tuples_as_objects: 1 };
+    expect(await querySqlCompact(wh, statement, settings)).toEqual(await querySql(wh, statement, settings));
+    expect(await querySqlCompact(wh, sql`SELECT 1 AS a WHERE 0`)).toEqual([]);
   });
 
   it('renders settings safely and rejects odd names', () => {
