@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { outputFormat } from '../flags.ts';
 import { defineCommand, flag, type FlagSpec, type FlagValues } from '../cli/command.ts';
-import { printTable, writeCsv, type ColumnFormat, type Output } from '../cli/output.ts';
+import { printTable, type ColumnFormat, type Output } from '../cli/output.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
 import { assertRequestReachesData, runMetric, type MetricResult } from '../../warehouse/metrics/run.ts';
 import { metricNames } from '../../warehouse/metrics/index.ts';
 import { assertKnownFilterValues } from '../../warehouse/metrics/known-values.ts';
+import { valueTypeOf, type MetricValueType } from '../../warehouse/metrics/column-values.ts';
+import { metricCsvChunks } from '../../warehouse/metrics/csv.ts';
 import {
   metricRequestFieldNames,
   metricRequestFields,
@@ -70,18 +72,15 @@ export const metricsCommand = defineCommand({
   run: ({ wh, out }, f) => runMetrics(wh, out, f),
 });
 
-/** Ratios and shares as percentages, money measures with cents, counts as whole numbers (the column says which). */
-const formats: Record<MetricResult['columns'][number]['kind'], ColumnFormat> = {
-  dimension: 'text',
+/** Ratios and shares as percentages, money with cents, counts as whole numbers (the column's type says which). */
+const formats: Record<MetricValueType, ColumnFormat> = {
   text: 'text',
   number: 'num',
-  measure: 'money',
+  money: 'money',
   count: 'int',
   ratio: 'pct',
 };
-// a share of a total says its denominator; a number's label only says what it is (days late is no percentage)
-const formatOf = (c: MetricResult['columns'][number]): ColumnFormat =>
-  c.denominator && c.kind !== 'number' && c.kind !== 'text' ? 'pct' : formats[c.kind];
+const formatOf = (c: MetricResult['columns'][number]): ColumnFormat => formats[valueTypeOf(c)];
 
 export async function runMetrics(wh: Warehouse, out: Output, f: MetricsFlags) {
   await assertKnownFilterValues(wh, { product: f.product, region: f.region, branch: f.branch, channel: f.channel });
@@ -93,12 +92,7 @@ export async function runMetrics(wh: Warehouse, out: Output, f: MetricsFlags) {
   await assertRequestReachesData(wh, request);
   const r = await runMetric(wh, f.name, request);
   if (f.format === 'json') out.line(JSON.stringify(r, null, 2));
-  else if (f.format === 'csv')
-    await writeCsv(
-      out,
-      r.columns.map((c) => c.name),
-      r.rows,
-    );
+  else if (f.format === 'csv') for (const chunk of metricCsvChunks(r)) await out.write(chunk);
   else {
     out.line(`${r.title} — as of ${r.as_of}, ${r.basis} basis`);
     for (const c of r.columns.filter((x) => x.denominator)) out.line(`  ${c.name}: ÷ ${c.denominator}`);

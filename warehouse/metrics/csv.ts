@@ -1,4 +1,6 @@
 import { csvCell } from '../csv-cell.ts';
+import type { MetricRow } from './definition.ts';
+import { csvValue, valueTypeOf } from './column-values.ts';
 import type { MetricResult } from './run.ts';
 
 /**
@@ -25,12 +27,28 @@ export function* csvChunks<R extends object>(
   if (piece.length > 0) yield piece.join('');
 }
 
-/** A metric result as CSV pieces, the same for the CLI and the API. */
-export const metricCsvChunks = (r: MetricResult) =>
-  csvChunks(
-    r.columns.map((c) => c.name),
-    r.rows,
+/**
+ * A metric result as CSV pieces, the same for the CLI and the API: each value formatted by its
+ * column's type (column-values.ts: money "1234.50", not the engine's "1234.5"; an ECL to the cent,
+ * not a float's nine decimals; ratios to 6 decimals).
+ */
+export function metricCsvChunks(r: MetricResult): Generator<string> {
+  const columns = r.columns.map((c) => ({ name: c.name, format: csvValue[valueTypeOf(c)] }));
+  function* formatted(): Generator<MetricRow> {
+    for (const row of r.rows) {
+      const out: MetricRow = {};
+      for (const c of columns) {
+        const v = row[c.name];
+        out[c.name] = v === null || v === undefined ? null : c.format(v);
+      }
+      yield out;
+    }
+  }
+  return csvChunks(
+    columns.map((c) => c.name),
+    formatted(),
   );
+}
 
 /** A metric result as one CSV string (small results; exports use metricCsvChunks). */
 export function metricCsv(r: MetricResult): string {

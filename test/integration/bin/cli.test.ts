@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { cliHarness } from '../../helpers/cli.ts';
+import { csvRecords } from '../../../lib/csv-records.ts';
 
 describe('loanwatch CLI', () => {
   const { dir, out, err, run, stdout } = cliHarness('cli');
@@ -146,6 +147,28 @@ describe('loanwatch CLI', () => {
       '2024-05-31',
       '2024-06-30',
     ]);
+    // in CSV money has exactly two decimals (the engine wrote 1234.5, an ECL a float's nine) and
+    // ratios six, without thousands separators; ratios and shares by their denominator
+    for (const name of ['overdue', 'ecl', 'roll_rate']) {
+      expect(await run('metrics', name, '--format', 'json')).toBe(0);
+      const { columns } = JSON.parse(out.join('\n')) as {
+        columns: { name: string; kind: string; denominator?: string }[];
+      };
+      expect(await run('metrics', name, '--format', 'csv')).toBe(0);
+      const records: string[][] = [];
+      for await (const r of csvRecords([stdout()])) records.push(r.fields);
+      const [head, ...body] = records;
+      expect(head).toEqual(columns.map((c) => c.name));
+      expect(body.length, name).toBeGreaterThan(0);
+      columns.forEach((c, i) => {
+        const cells = body.map((r) => r[i]!);
+        if (c.kind === 'measure' && !c.denominator)
+          for (const v of cells) expect(v, `${name}.${c.name}`).toMatch(/^-?\d+\.\d\d$/u);
+        if (c.kind === 'ratio' || (c.kind === 'measure' && c.denominator))
+          for (const v of cells) expect(v, `${name}.${c.name}`).toMatch(/^(-?\d+\.\d{6})?$/u);
+      });
+      if (name === 'ecl') expect(columns.find((c) => c.name === 'ecl')?.kind).toBe('measure');
+    }
     expect(await run('metrics', 'roll_rate', '--format', 'json', '--basis', 'count')).toBe(0);
     const rollRate = JSON.parse(out.join('\n')) as { columns: { name: string; denominator?: string }[] };
     expect(rollRate.columns.find((c) => c.name === 'flow_share')!.denominator).toBe('loans in from_bucket at t');
