@@ -1,6 +1,7 @@
 import { querySql, type Warehouse } from '../warehouse/connection.ts';
 import { tableRef } from '../warehouse/ddl.ts';
 import { anyOf, param, sql, trusted } from '../warehouse/sql.ts';
+import { addDays } from '../lib/dates.ts';
 
 /**
  * A refusal: a refused request (401/403), or a promotion the gate (or the registry) refused — its
@@ -34,14 +35,12 @@ export interface AuditLogRow {
   details: string;
 }
 
-const nextDay = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-
 /** Entries of the audit log matching the filter, newest first, at most `limit` (GET /v1/audit and the console's audit page). */
 export async function readAuditLog(wh: Warehouse, f: AuditFilter, limit: number): Promise<AuditLogRow[]> {
   // the time is selected as `ts`: an alias named `at` would shadow the column in WHERE
   // open ends as the type's own bounds: ClickHouse folds constant conversions even inside an OR, so '' cannot stand for "none"
   const from = param(`${f.from ?? '1970-01-01'} 00:00:00`, 'DateTime64(3)');
-  const toExcl = param(f.to ? `${nextDay(f.to)} 00:00:00` : '2299-12-31 00:00:00', 'DateTime64(3)');
+  const toExcl = param(f.to ? `${addDays(f.to, 1)} 00:00:00` : '2299-12-31 00:00:00', 'DateTime64(3)');
   const actor = param(f.actor ?? '', 'String');
   const outcome = param(f.outcome ?? '', 'String');
   const afterAt = param(f.after?.at ?? '2299-12-31 00:00:00', 'DateTime64(3)');

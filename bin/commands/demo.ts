@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { count, isoDate } from '../flags.ts';
 import { defineCommand, flag, valuesFor, type FlagValues } from '../cli/command.ts';
 import { printTable, type Output } from '../cli/output.ts';
-import { addMonthEnds } from '../../lib/dates.ts';
+import { addDays, addMonthEnds } from '../../lib/dates.ts';
 import { delinquencySettings, type Config } from '../../warehouse/config.ts';
 import { defaultSnapshotSettings } from '../../pipelines/snapshot/snapshot-settings.ts';
 import { defaultWarningRules } from '../../pipelines/warnings/rules.ts';
@@ -188,7 +188,7 @@ async function serveDemo(
   const { startServer, serveUntilSignal } = await import('../../api/server.ts');
   const { server, port } = await startServer(wh, config, o.port);
   const base = `http://localhost:${port}`;
-  const casesDay = new Date(Date.parse(`${o.asOf}T00:00:00Z`) - 2 * 86_400_000).toISOString().slice(0, 10);
+  const casesDay = addDays(o.asOf, -2);
   out.line(`
 loanwatch is serving the demo book on ${base} (Ctrl-C stops it). Send a key as 'Authorization: Bearer <key>'.
 KEY admin ${keys.admin}

@@ -4,7 +4,8 @@ import { count, isoDate, outputFormat } from '../flags.ts';
 import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
 import type { Output } from '../cli/output.ts';
 import { generateBook } from '../../pipelines/generate/generate-book.ts';
-import { addDays, generateDailyDeltas } from '../../pipelines/generate/daily-deltas.ts';
+import { addDays } from '../../lib/dates.ts';
+import { generateDailyDeltas } from '../../pipelines/generate/daily-deltas.ts';
 import { progress } from '../progress.ts';
 import { UserError } from '../../lib/user-error.ts';
 

@@ -9,7 +9,8 @@ import { assertKnownFilterValues, assertKnownLoans } from '../../warehouse/metri
 import { defaultAgencyTerms, parseAgencyTerms } from '../../warehouse/workout/agency-terms.ts';
 import { defaultSnapshotSettings } from '../../pipelines/snapshot/snapshot-settings.ts';
 import { placementStates } from '../../pipelines/collections/agency/placement-state.ts';
-import { addDays, proposePlacements, type Proposal } from '../../pipelines/collections/agency/rules.ts';
+import { addDays } from '../../lib/dates.ts';
+import { proposePlacements, type Proposal } from '../../pipelines/collections/agency/rules.ts';
 
 const placementsFlags = {
   'as-of': flag(isoDate, 'the day', 'YYYY-MM-DD'),

@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { csvRecords } from '../../lib/csv-records.ts';
+import { addDays } from '../../lib/dates.ts';
 
 /** Rows of a source CSV as objects keyed by its header, with line numbers. */
 export async function* readCsvObjects(path: string): AsyncGenerator<{ line: number; row: Record<string, string> }> {
@@ -54,5 +55,12 @@ export function monthShift(month: string, k: number): string {
   return `${y + Math.floor(m / 12)}-${String((((m % 12) + 12) % 12) + 1).padStart(2, '0')}`;
 }
 
-export const dayShift = (iso: string, days: number) =>
-  new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+/**
+ * `iso` moved by a dataset's day offset (Home Credit's DAYS_* columns, negative into the past).
+ * The offset comes from a file: one that is no number is refused as the Date arithmetic this
+ * replaced refused it, and a fraction of a day lands on the day it falls in (floor), as it did.
+ */
+export function dayShift(iso: string, days: number): string {
+  if (!Number.isFinite(days)) throw new RangeError('Invalid time value');
+  return addDays(iso, Math.floor(days));
+}

@@ -1,6 +1,7 @@
 import { appendFileSync, createReadStream, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { csvRecords, type CsvRecord } from '../../lib/csv-records.ts';
+import { addDays } from '../../lib/dates.ts';
 import { Rng } from '../../lib/random.ts';
 import { generateBook } from './generate-book.ts';
 import { makeDirectory } from '../../lib/make-directory.ts';
@@ -27,10 +28,6 @@ export interface DailyDeltasManifest {
   late_payments: number;
   corrected_actions: number;
 }
-
-/** A day after `date`. */
-export const addDays = (date: string, k: number) =>
-  new Date(Date.parse(`${date}T00:00:00Z`) + k * 86_400_000).toISOString().slice(0, 10);
 
 /** The file of each entity the generator writes, and the column that dates a row (customers: by their loans). */
 const dated = {

@@ -1,14 +1,11 @@
 import type { AgencyTerms } from '../../../warehouse/workout/agency-terms.ts';
+import { addDays } from '../../../lib/dates.ts';
 
 /**
  * Placement and recall proposals for a date (docs/collections.md, "Agency placement and recall"):
  * pure rules over each loan's state on the date and its placement history, so every criterion is
  * tested at its boundary without a warehouse.
  */
-
-/** The date `days` after an ISO date (UTC calendar arithmetic). */
-export const addDays = (date: string, days: number) =>
-  new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 /** One placement of a loan: the agency_placement event and the agency_recall that ended it (null: still placed). */
 export interface PlacementRecord {

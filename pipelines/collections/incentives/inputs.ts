@@ -1,3 +1,4 @@
+import { addDays } from '../../../lib/dates.ts';
 import { querySql, type Warehouse } from '../../../warehouse/connection.ts';
 import { tableRef } from '../../../warehouse/ddl.ts';
 import { param, sql, trusted, type Param } from '../../../warehouse/sql.ts';
@@ -15,8 +16,6 @@ export function monthBounds(month: string): { start: string; end: string } {
   const end = new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
   return { start: `${month}-01`, end };
 }
-
-const shiftDays = (d: string, k: number) => new Date(Date.parse(d) + k * 864e5).toISOString().slice(0, 10);
 
 interface Bounds {
   start: Param;
@@ -155,7 +154,7 @@ export async function loadIncentiveInputs(
 ): Promise<IncentiveInputs> {
   const { start, end } = monthBounds(o.month);
   const b = { start: param(start, 'Date'), end: param(end, 'Date') };
-  const from = param(shiftDays(start, -o.scheme.attribution_days), 'Date');
+  const from = param(addDays(start, -o.scheme.attribution_days), 'Date');
   const [cash, contacts, cures, promises] = [
     await loadCash(wh, b, o.settings),
     await loadContacts(wh, from, b),

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addMonthsClamped, daysInMonth, epochDay, isoDateOf, isoOfEpochDay } from '../../../lib/dates.ts';
 import { addDays, dateInMonth, daysBetween, monthEnd } from '../../../pipelines/generate/dates.ts';
@@ -71,5 +73,21 @@ describe('calendar arithmetic without Date objects', () => {
         viaDate.iso(utc(y, m, Math.min(day, new Date(utc(y, m + 1, 0)).getUTCDate()))),
       );
     }
+  });
+
+  it('is the one day arithmetic: no source module keeps its own Date-based copy of addDays', () => {
+    // the copies (`new Date(Date.parse(d) + k * 86_400_000).toISOString().slice(0, 10)`) drifted
+    // from lib/dates one by one; the property tests above hold only for the one in lib/dates
+    const root = new URL('../../..', import.meta.url).pathname;
+    const copy = /Date\.parse\([^)]*\)\s*[+-][^;\n]*(86_?400_?000|864e5)[^;\n]*\)\.toISOString\(\)\.slice\(0, 10\)/u;
+    const sources = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+      );
+    const copies = ['api', 'bin', 'lib', 'models', 'pipelines', 'reports', 'warehouse']
+      .flatMap((d) => sources(join(root, d)))
+      .filter((f) => copy.test(readFileSync(f, 'utf8')))
+      .map((f) => f.slice(root.length));
+    expect(copies).toEqual([]);
   });
 });

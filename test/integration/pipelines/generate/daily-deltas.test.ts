@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { addDays, generateDailyDeltas, type DailyDeltasManifest } from '../../../../pipelines/generate/daily-deltas.ts';
+import { addDays } from '../../../../lib/dates.ts';
+import { generateDailyDeltas, type DailyDeltasManifest } from '../../../../pipelines/generate/daily-deltas.ts';
 import { generateBook } from '../../../../pipelines/generate/generate-book.ts';
 import { tmpDir } from '../../../helpers/warehouse.ts';
 
