@@ -657,5 +657,5 @@ export function casesCsvChunks(cases: readonly (Case & { arm?: string; agent_id?
   );
 }
 
-/** Cases as one CSV string (no trailing newline). */
+/** Cases as one CSV string (every line ended, the last one too: csvChunks). */
 export const casesCsv = (cases: (Case & { arm?: string; agent_id?: string })[]) => [...casesCsvChunks(cases)].join('');
