@@ -14,12 +14,14 @@ import { inLoanPart, rangeParts, type LoanPart } from '../../warehouse/loan-part
 import { loanRangeParts } from '../../warehouse/loan-ranges.ts';
 import { scoreUpdate } from './score-update.ts';
 import { caseActions } from './case-actions.ts';
+import { brokenSinceSql } from './broken-since.ts';
 import { openPlacements } from './case-placements.ts';
 import { decideContact, loadLoanContacts, type ContactDecision } from './contact-filter.ts';
 import { defaultContactRules, type ContactRules } from '../collections/contact-rules-config.ts';
 import { recentUnkeptPromises, type UnkeptPromise } from '../collections/promises.ts';
 import { lastMonthEnd } from '../snapshot/build-snapshots.ts';
 import { heldAccrualSql, owedToCureAsOf, owedToCureSource } from '../accrual/amount-to-cure.ts';
+import { accrualRulesOf } from '../accrual/accrual-rules.ts';
 import { forLoanSet } from '../../warehouse/loan-set.ts';
 import type { SnapshotSettings } from '../snapshot/snapshot-settings.ts';
 import { defaultGradeEdges, gradeOf } from '../../models/scorecard/scorecard.ts';
@@ -247,7 +249,7 @@ export async function buildCaseList(
       rollForward(wh, me),
       o.champion ? latestScoredMonthEnd(wh, o.champion, o.asOf) : '',
       // at a month-end the snapshot built, what each case owes is its accrual row: joined, not folded again
-      heldAccrualSql(wh, { asOf: o.asOf }),
+      heldAccrualSql(wh, { asOf: o.asOf, rules: accrualRulesOf(o.settings) }),
       // the book in parts by loan id: each part is one statement, and the API's cheap lookups run between them (api/query-gate.ts)
       caseListParts(wh, o.parts),
       o.delinquencyFrom === 'history'
@@ -273,13 +275,8 @@ export async function buildCaseList(
       toDecimal64(0, 2) AS overdue_principal, toDecimal64(0, 2) AS overdue_interest) AS o ON o.loan_id = d.loan_id`);
   // on the scored month-end itself the model saw the loan's bucket now, and no promise fell due in between
   const thenJoins = scoredAt !== o.asOf;
-  // a promise's deadline: the promised date + 3 days
-  const deadline = trusted('(ifNull(promised_date, action_date) + 3)');
   const partRows = parts.map((p) => {
     const is = (column: string) => inLoanPart(column, p);
-    // promises of the part whose deadline fell after the scored month-end and before the date
-    const promisesDue = sql`outcome = 'promise_to_pay' AND action_date <= ${asOf} AND ${deadline} > ${scoreMe} AND ${deadline} < ${asOf}
-                         AND ${is('loan_id')}`;
     const dq = delinquency(p);
     return querySqlCompact<CaseRow>(
       wh,
@@ -304,18 +301,7 @@ export async function buildCaseList(
     -- the bucket the model saw: the loan's row at the scored month-end
     LEFT JOIN (SELECT loan_id, bucket FROM ${trusted(tableRef(wh, 'loan_month'))} WHERE month_end = ${scoreMe} AND ${is('loan_id')}) AS t ON t.loan_id = d.loan_id
     -- promises whose deadline (promised date + 3 days) fell after the scored month-end and before the date, not paid in full from the promise on
-    LEFT JOIN (SELECT loan_id, countIf(paid < amount) AS broken FROM (
-                 SELECT pr.loan_id AS loan_id, pr.action_id AS action_id, any(pr.amount) AS amount,
-                   sumIf(toFloat64(p.amount), p.paid_date >= pr.action_date AND p.paid_date <= pr.deadline) AS paid
-                 FROM (SELECT loan_id, action_id, action_date, ${deadline} AS deadline, toFloat64(ifNull(promised_amount, 0)) AS amount
-                       FROM ${trusted(tableRef(wh, 'collection_actions'))} WHERE ${promisesDue}) AS pr
-                 -- the payments of those loans only, before the date (a deadline is): the part's every payment was a third of the statement
-                 LEFT JOIN (SELECT loan_id, paid_date, amount FROM ${trusted(tableRef(wh, 'payments'))}
-                            WHERE ${is('loan_id')} AND paid_date < ${asOf}
-                              AND loan_id IN (SELECT loan_id FROM ${trusted(tableRef(wh, 'collection_actions'))} WHERE ${promisesDue})) AS p
-                   ON p.loan_id = pr.loan_id
-                 GROUP BY pr.loan_id, pr.action_id)
-               GROUP BY loan_id) AS bp ON bp.loan_id = d.loan_id`
+    LEFT JOIN (${brokenSinceSql(wh, { asOf, scoreMe, factsFresh, part: p })}) AS bp ON bp.loan_id = d.loan_id`
         : trusted('')
     }
     WHERE d.status = 'active'
@@ -329,7 +315,9 @@ export async function buildCaseList(
   });
   // off a held month-end, where what the cases owe is carried from: asked now, behind the parts, not
   // after the cases are known (each of its two reads waited for Node to finish parsing a large answer)
-  const owedSource = held ? null : handledLater(owedToCureSource(wh, { asOf: o.asOf }));
+  const owedSource = held
+    ? null
+    : handledLater(owedToCureSource(wh, { asOf: o.asOf, rules: accrualRulesOf(o.settings) }));
   // sent behind the parts, needing none of their rows: broken promises in the escalation's look-back
   // and what the contact rules need (every loan's, looked up per case); Node builds the cases meanwhile
   const escalation = o.strategy.escalation ?? defaultEscalation;
