@@ -25,6 +25,8 @@ export interface ApiDeps {
   snapshotSettings: SnapshotSettings;
   /** font file for report PNG/PDF (LOANWATCH_CJK_FONT); unset: the first installed CJK font */
   cjkFont?: string;
+  /** the latest promised date a recorded promise may name, in days after the contact (LOANWATCH_PROMISE_MAX_DAYS); default 60 */
+  promiseWindowDays?: number;
   /** the gate in front of the warehouse (api/query-gate.ts); unset: one with the defaults (api/admission.ts) */
   queryGate?: QueryGate;
   /** the case-list builder; tests inject a slow one to hold heavy requests deterministically */

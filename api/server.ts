@@ -88,6 +88,7 @@ export async function startServer(
     maxBodyBytes: config.LOANWATCH_API_MAX_BODY_BYTES,
     snapshotSettings: defaultSnapshotSettings(delinquencySettings(config)),
     cjkFont: config.LOANWATCH_CJK_FONT,
+    promiseWindowDays: config.LOANWATCH_PROMISE_MAX_DAYS,
     queryGate: new QueryGate(queryGateOptions(config, wh.embedded)),
   });
   const limits = serverLimits(config);

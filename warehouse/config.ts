@@ -1,8 +1,35 @@
 import { z } from 'zod';
 import { UserError } from '../lib/user-error.ts';
+import { loadAccrualRules, type AccrualRules } from './accrual-rules.ts';
+
+/** LOANWATCH_PROMISE_MAX_DAYS unset (and an API app given no window: tests) */
+export const defaultPromiseMaxDays = 60;
 
 const identifier = z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case ClickHouse identifier');
 const intFromEnv = (def: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(def);
+/** an empty or blank value is the variable left unset (`LOANWATCH_X= loanwatch …` keeps the default) */
+const unsetWhenBlank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+/**
+ * A rules file named by LOANWATCH_ACCRUAL_RULES, read and checked when the configuration is: a
+ * missing file, bad JSON or a bad field stops the command (or the server) at start-up with the
+ * reader's one line, not the first snapshot or request that accrues.
+ */
+const accrualRulesFile = z.preprocess(
+  unsetWhenBlank,
+  z
+    .string()
+    .optional()
+    .transform((path, ctx): { path: string; rules: AccrualRules } | undefined => {
+      if (path === undefined) return undefined;
+      try {
+        return { path, rules: loadAccrualRules(path) };
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: e instanceof UserError ? e.message : `${path}: ${String(e)}` });
+        return z.NEVER;
+      }
+    }),
+);
 
 /**
  * Every environment variable loanwatch reads, with its default. Parsed once at
@@ -74,6 +101,13 @@ export const configSchema = z.object({
   LOANWATCH_API_RETRY_AFTER_S: intFromEnv(5, 1, 3_600),
   /** Font file (.ttf/.ttc/.otf) for report PNG and PDF; empty: the first installed of WenQuanYi Zen Hei, Noto Sans CJK. */
   LOANWATCH_CJK_FONT: z.string().default(''),
+  /**
+   * The latest promised date a recorded promise to pay may name, in days after the contact (the API
+   * and the console; api/routes/promise-terms.ts says why 60). 0: the same day only.
+   */
+  LOANWATCH_PROMISE_MAX_DAYS: z.preprocess(unsetWhenBlank, intFromEnv(defaultPromiseMaxDays, 0, 366)),
+  /** Accrual rules file (docs/accrual.md), read here; unset: pipelines/accrual/default-accrual.json. */
+  LOANWATCH_ACCRUAL_RULES: accrualRulesFile,
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -85,8 +119,9 @@ export class ConfigError extends UserError {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`, { cause: parsed.error });
+    // one line however many variables are bad: the CLI prints a user error as one line
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration: ${issues.join('; ')}`, { cause: parsed.error });
   }
   return parsed.data;
 }
@@ -97,6 +132,12 @@ export interface DelinquencySettings {
   dpdConvention: 'due_date' | 'grace_end';
   restructureObservationMonths: number;
   contagionShare: number;
+  /**
+   * The accrual rules of LOANWATCH_ACCRUAL_RULES, carried with the settings to every accrual (the
+   * snapshot's, `dpd`'s, the case list's: pipelines/accrual/accrual-rules.ts accrualRulesOf);
+   * absent: the default file's.
+   */
+  accrualRules?: AccrualRules | undefined;
 }
 
 export function delinquencySettings(config: Config): DelinquencySettings {
@@ -105,5 +146,6 @@ export function delinquencySettings(config: Config): DelinquencySettings {
     dpdConvention: config.LOANWATCH_DPD_CONVENTION,
     restructureObservationMonths: config.LOANWATCH_RESTRUCTURE_OBSERVATION_MONTHS,
     contagionShare: config.LOANWATCH_CONTAGION_SHARE,
+    ...(config.LOANWATCH_ACCRUAL_RULES ? { accrualRules: config.LOANWATCH_ACCRUAL_RULES.rules } : {}),
   };
 }

@@ -9,7 +9,8 @@ import { stagedSelect } from '../../pipelines/ingest/validation-sql.ts';
 import { latestTeamSql } from '../../pipelines/cases/case-actions.ts';
 import type { ApiKey } from '../auth/keys.ts';
 import { mayOpenLoan } from '../auth/loan-scope.ts';
-import { configuredPromiseWindowDays, promiseTermProblems, type TypedAction } from './promise-terms.ts';
+import { promiseTermProblems, type TypedAction } from './promise-terms.ts';
+import { defaultPromiseMaxDays } from '../../warehouse/config.ts';
 import { audit } from '../audit.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';
@@ -178,9 +179,9 @@ async function serialised<T>(id: string, work: () => Promise<T>): Promise<T> {
 export async function recordCollectionAction(
   c: Context<AppEnv>,
   input: ActionInput,
-  o: { source: ActionSource; today: string; promiseWindowDays?: number },
+  o: { source: ActionSource; today: string },
 ): Promise<{ created: boolean; action: StoredAction }> {
-  const { wh } = c.get('deps');
+  const { wh, promiseWindowDays } = c.get('deps');
   const key = c.get('key');
   const loan = await visibleLoan(wh, key, input.loan_id);
   if (!loan) throw new ApiError('not_found', 'no such loan (or outside your region or team)');
@@ -215,7 +216,7 @@ export async function recordCollectionAction(
     // the typed values (an alias such as 承诺还款 is promise_to_pay by now) against the promise's terms
     const broken = promiseTermProblems(row, {
       origination: loan.origination_date,
-      windowDays: o.promiseWindowDays ?? configuredPromiseWindowDays(),
+      windowDays: promiseWindowDays ?? defaultPromiseMaxDays,
     });
     if (broken.length) throw new ActionRefused(broken);
     if (existing) {

@@ -8,25 +8,13 @@ import { addDays } from '../../lib/dates.ts';
  * - a promise to pay names an amount above zero and a date: without them it showed as an open promise
  *   of "0.00 @ <the contact date>", judged broken at once (promise KPIs, the collector's incentives);
  * - the promised date is on or after the contact date (a date before it is broken the moment it is
- *   recorded) and within the window (default 60 days: two monthly pay cycles, the longest a bank
+ *   recorded) and within the window (LOANWATCH_PROMISE_MAX_DAYS, read with the configuration at
+ *   start-up: warehouse/config.ts; default 60 days: two monthly pay cycles, the longest a bank
  *   usually accepts as a promise before it is a restructuring; a date such as 2099-12-31 kept a loan
  *   "promised" for good, which holds back escalation);
  * - other outcomes carry no promise fields: an amount on a "no contact" would read as a promise;
  * - the contact date is not before the loan's origination (nobody was chased for a loan not yet lent).
  */
-
-/** LOANWATCH_PROMISE_MAX_DAYS: the latest promised date a recording accepts, in days after the contact */
-export const defaultPromiseWindowDays = 60;
-
-export function configuredPromiseWindowDays(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.LOANWATCH_PROMISE_MAX_DAYS;
-  if (raw === undefined || raw.trim() === '') return defaultPromiseWindowDays;
-  const n = Number(raw);
-  // a bad setting must not open the window: it is refused where the server reads it (here, on use)
-  if (!Number.isInteger(n) || n < 0 || n > 366)
-    throw new Error(`LOANWATCH_PROMISE_MAX_DAYS: a whole number of days 0–366, not "${raw}"`);
-  return n;
-}
 
 export interface TypedAction {
   outcome: string;

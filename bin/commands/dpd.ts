@@ -8,7 +8,7 @@ import { dataLastDate } from '../../warehouse/data-horizon.ts';
 import { delinquencyAsOf, type DelinquencyAsOf } from '../../pipelines/snapshot/delinquency-as-of.ts';
 import { defaultSnapshotSettings } from '../../pipelines/snapshot/snapshot-settings.ts';
 import { UserError } from '../../lib/user-error.ts';
-import { accrualRulesSource, configuredAccrualRules, loadAccrualRules } from '../../pipelines/accrual/accrual-rules.ts';
+import { accrualRulesOf, loadAccrualRules } from '../../pipelines/accrual/accrual-rules.ts';
 import { assertRuleProductsLoaded } from '../../pipelines/accrual/rule-products.ts';
 import { amountToCureAsOf } from '../../pipelines/accrual/amount-to-cure.ts';
 import type { AccrualRow } from '../../pipelines/accrual/accrual-row.ts';
@@ -85,10 +85,11 @@ export async function runDpd(wh: Warehouse, config: Config, out: Output, f: DpdF
   const settings = defaultSnapshotSettings(delinquencySettings(config));
   const dpd = (await delinquencyAsOf(wh, f['as-of'], settings)).filter((r) => !f.loan || r.loan_id === f.loan);
   if (f.loan && dpd.length === 0) throw new UserError(`no loan ${JSON.stringify(f.loan)} on ${f['as-of']}`);
-  const rules = f['accrual-rules'] ? loadAccrualRules(f['accrual-rules']) : configuredAccrualRules();
+  const rules = f['accrual-rules'] ? loadAccrualRules(f['accrual-rules']) : accrualRulesOf(settings);
   // a lender's own rules file only: the default's card entry is for books that have cards
-  if (f['accrual-rules'] || process.env.LOANWATCH_ACCRUAL_RULES)
-    await assertRuleProductsLoaded(wh, rules, f['accrual-rules'] ?? accrualRulesSource());
+  const own = config.LOANWATCH_ACCRUAL_RULES;
+  const source = f['accrual-rules'] ?? (own ? `LOANWATCH_ACCRUAL_RULES (${own.path})` : undefined);
+  if (source) await assertRuleProductsLoaded(wh, rules, source);
   const accrual = await amountToCureAsOf(wh, {
     asOf: f['as-of'],
     settings,

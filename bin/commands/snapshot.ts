@@ -9,7 +9,6 @@ import { refreshSnapshots } from '../../pipelines/snapshot/refresh-snapshots.ts'
 import { defaultSnapshotSettings, settingsLabel } from '../../pipelines/snapshot/snapshot-settings.ts';
 import { log } from '../progress.ts';
 import { assertSnapshotDate } from '../../pipelines/snapshot/snapshot-date.ts';
-import { accrualRulesSource, configuredAccrualRules } from '../../pipelines/accrual/accrual-rules.ts';
 import { assertRuleProductsLoaded } from '../../pipelines/accrual/rule-products.ts';
 
 const snapshotFlags = {
@@ -45,8 +44,8 @@ export async function runSnapshot(
   const settings = defaultSnapshotSettings(delinquencySettings(config));
   await assertSnapshotDate(wh, f['as-of'], { full: f.full ?? false });
   // a lender's own rules file only: the default's card entry is for books that have cards
-  if (process.env.LOANWATCH_ACCRUAL_RULES)
-    await assertRuleProductsLoaded(wh, configuredAccrualRules(), accrualRulesSource());
+  const own = config.LOANWATCH_ACCRUAL_RULES;
+  if (own) await assertRuleProductsLoaded(wh, own.rules, `LOANWATCH_ACCRUAL_RULES (${own.path})`);
   const t0 = performance.now();
   const r = await refreshSnapshots(wh, {
     asOf: f['as-of'],

@@ -4,7 +4,7 @@ import { tableRef } from '../../warehouse/ddl.ts';
 import { inLoanPart, type LoanPart } from '../../warehouse/loan-part.ts';
 import { param, sql, trusted, type Sql } from '../../warehouse/sql.ts';
 import type { SnapshotSettings } from '../snapshot/snapshot-settings.ts';
-import { configuredAccrualRules, type AccrualRules } from './accrual-rules.ts';
+import { accrualRulesOf, type AccrualRules } from './accrual-rules.ts';
 import { accrualMoneyColumns, type AccrualRow } from './accrual-row.ts';
 import { accrualSql } from './accrual-sql.ts';
 import { owedFromMonthEndStateSql } from './accrual-from-state-sql.ts';
@@ -16,7 +16,7 @@ export interface AccrualAsOfOptions {
   asOf: string;
   /** the snapshot's settings (grace and DPD convention) */
   settings: SnapshotSettings;
-  /** default: configuredAccrualRules() */
+  /** default: the settings' (accrualRulesOf) */
   rules?: AccrualRules | undefined;
   /** a subquery of loan_ids (e.g. a case list's); absent: every schedule loan originated by the date */
   loans?: Sql | undefined;
@@ -30,7 +30,7 @@ export interface AccrualAsOfOptions {
  */
 export function accrualAsOfSql(wh: Warehouse, o: AccrualAsOfOptions): Sql {
   const date = param(o.asOf, 'Date');
-  const rules = o.rules ?? configuredAccrualRules();
+  const rules = o.rules ?? accrualRulesOf(o.settings);
   return sql`SELECT * FROM (${accrualSql(wh, { dates: { kind: 'as_of', date }, settings: o.settings, rules, loans: o.loans })})
     WHERE date = ${date}`;
 }
@@ -59,10 +59,9 @@ async function snapshotHoldsDate(wh: Warehouse, asOf: string, label: string): Pr
  */
 export async function heldAccrualSql(
   wh: Warehouse,
-  o: { asOf: string; rules?: AccrualRules | undefined },
+  o: { asOf: string; rules: AccrualRules },
 ): Promise<((part: LoanPart) => Sql) | null> {
-  const rules = o.rules ?? configuredAccrualRules();
-  if (!(await snapshotHoldsDate(wh, o.asOf, rules.label))) return null;
+  if (!(await snapshotHoldsDate(wh, o.asOf, o.rules.label))) return null;
   return (part) =>
     sql`SELECT ${owedColumns} FROM ${trusted(tableRef(wh, 'loan_month_accrual'))}
       WHERE month_end = ${param(o.asOf, 'Date')} AND ${inLoanPart('loan_id', part)}`;
@@ -88,7 +87,7 @@ async function accrualAsOf<T extends { loan_id: string }>(
   o: AccrualAsOfOptions,
   columns: (date: string) => Sql,
 ): Promise<T[]> {
-  const rules = o.rules ?? configuredAccrualRules();
+  const rules = o.rules ?? accrualRulesOf(o.settings);
   if (!(await snapshotHoldsDate(wh, o.asOf, rules.label))) return foldedAsOf<T>(wh, { ...o, rules }, columns);
   const date = param(o.asOf, 'Date');
   const inLoans = o.loans ? sql`AND loan_id IN (${o.loans})` : trusted('');
@@ -132,9 +131,9 @@ export const amountToCureFromHistory = (wh: Warehouse, o: AccrualAsOfOptions): P
  */
 export async function owedToCureSource(
   wh: Warehouse,
-  o: { asOf: string; rules?: AccrualRules | undefined },
+  o: { asOf: string; rules: AccrualRules },
 ): Promise<string | null> {
-  const rules = o.rules ?? configuredAccrualRules();
+  const { rules } = o;
   const me = lastMonthEnd(o.asOf);
   if (me === o.asOf || !scheduledFirst(rules)) return null;
   // both reads sent at once: the second does not wait for Node to take the first's answer
@@ -158,7 +157,7 @@ export async function owedToCureAsOf(
     source?: Promise<string | null> | undefined;
   },
 ): Promise<OwedToCure[]> {
-  const rules = o.rules ?? configuredAccrualRules();
+  const rules = o.rules ?? accrualRulesOf(o.settings);
   const me = lastMonthEnd(o.asOf);
   const fillId = await (o.source ?? owedToCureSource(wh, { asOf: o.asOf, rules }));
   if (fillId === null) return accrualAsOf<OwedToCure>(wh, { ...o, rules }, () => owedColumns);

@@ -3,7 +3,7 @@ import { tableRef } from '../../warehouse/ddl.ts';
 import { param, sql, trusted, type Sql } from '../../warehouse/sql.ts';
 import { accrualTables } from '../../warehouse/tables.ts';
 import type { SnapshotSettings } from '../snapshot/snapshot-settings.ts';
-import { configuredAccrualRules, type AccrualRules } from './accrual-rules.ts';
+import { accrualRulesOf, type AccrualRules } from './accrual-rules.ts';
 import { accrualSql } from './accrual-sql.ts';
 import { wholeBook, type LoanPart } from '../../warehouse/loan-part.ts';
 import { loanRangeParts } from '../../warehouse/loan-ranges.ts';
@@ -11,7 +11,7 @@ import { loanRangeParts } from '../../warehouse/loan-ranges.ts';
 export interface FillAccrualOptions {
   /** the snapshot's settings (grace and DPD convention decide when an installment starts accruing) */
   settings: SnapshotSettings;
-  /** default: configuredAccrualRules() (LOANWATCH_ACCRUAL_RULES or pipelines/accrual/default-accrual.json) */
+  /** default: the settings' (accrualRulesOf: LOANWATCH_ACCRUAL_RULES or pipelines/accrual/default-accrual.json) */
   rules?: AccrualRules | undefined;
   /**
    * a whole rebuild runs in this many passes over ranges of loan ids (the snapshot's count, default
@@ -30,7 +30,7 @@ const columns = accrualTables.loan_month_accrual.columns.map(([n]) => n);
  * runs it in its scope of the touched loans (refresh-scope.ts).
  */
 export async function fillAccrual(wh: Warehouse, o: FillAccrualOptions): Promise<void> {
-  const rules = o.rules ?? configuredAccrualRules();
+  const rules = o.rules ?? accrualRulesOf(o.settings);
   const label = param(rules.label, 'String');
   const select = (only: { part?: LoanPart }) => sql`
     SELECT ${trusted(

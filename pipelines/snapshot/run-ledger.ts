@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { accrualSql } from '../accrual/accrual-sql.ts';
-import { configuredAccrualRules } from '../accrual/accrual-rules.ts';
+import { accrualRulesOf } from '../accrual/accrual-rules.ts';
 import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { insertStatement, derivedTables } from '../../warehouse/derived-facts.ts';
@@ -116,13 +116,15 @@ export function snapshotFingerprint(wh: Pick<Warehouse, 'database'>, settings: S
   const p = snapshotParams(settings);
   const lastMe = param('2000-01-31', 'Date');
   const pass = snapshotPass(p, { buckets: 1, bucket: 0, nonRetailOnly: false });
+  // the rules are a part of their own below, as they were when the environment was read here: the
+  // settings' JSON without them keeps a snapshot's fingerprint what it was
+  const { accrualRules: _rules, ...named } = settings;
+  const rules = accrualRulesOf(settings);
   const parts = [
-    JSON.stringify(settings),
+    JSON.stringify(named),
     // the accrual (a refreshed per-loan table): its rules file and its SQL
-    JSON.stringify(configuredAccrualRules()),
-    JSON.stringify(
-      render(accrualSql(wh, { dates: { kind: 'loan_month' }, settings, rules: configuredAccrualRules() })),
-    ),
+    JSON.stringify(rules),
+    JSON.stringify(render(accrualSql(wh, { dates: { kind: 'loan_month' }, settings, rules }))),
     JSON.stringify(render(insertContagionSql(wh, 'c', lastMe, p, nonRetailLoansSql(wh, p)))),
     JSON.stringify(render(insertLoanMonthsSql(wh, { into: 'n', contagion: 'c', lastMe, settings: p, pass }))),
     ...derivedTables.map((t) => insertStatement(wh, t, 'n')),

@@ -36,6 +36,20 @@ describe('loanwatch CLI', () => {
     } finally {
       delete process.env.LOANWATCH_GRACE_DAYS;
     }
+    // read at start-up, not where they are used (a request recording a promise, a snapshot's accrual)
+    for (const [name, value] of [
+      ['LOANWATCH_PROMISE_MAX_DAYS', 'two months'],
+      ['LOANWATCH_ACCRUAL_RULES', join(dir, 'no-such-rules.json')],
+    ] as const) {
+      process.env[name] = value;
+      try {
+        expect(await run('metrics', 'overdue'), name).toBe(2);
+        expect(err[0]).toMatch(new RegExp(`^loanwatch: invalid configuration: ${name}: `, 'u'));
+        expect(err.join('\n')).not.toMatch(/\n {2}/u);
+      } finally {
+        Reflect.deleteProperty(process.env, name);
+      }
+    }
   });
 
   it('generate → ingest → snapshot → dpd', async () => {

@@ -226,20 +226,24 @@ describe("a collector's console and recorded actions", () => {
         (await api(key, '/v1/collection-actions', { ...body, action_id: `terms-ok-${i}` })).status,
         JSON.stringify(body),
       ).toBe(201);
-    // the window is a setting
-    process.env.LOANWATCH_PROMISE_MAX_DAYS = '30';
-    try {
-      const r = await api(key, '/v1/collection-actions', {
-        ...promise,
-        promised_date: '2024-07-31',
-        action_id: 'terms-30',
-      });
-      expect(((await r.json()) as { error: { message: string } }).error.message).toMatch(
-        /more than 30 days .*2024-07-30/u,
-      );
-    } finally {
-      delete process.env.LOANWATCH_PROMISE_MAX_DAYS;
-    }
+    // the window is a setting (LOANWATCH_PROMISE_MAX_DAYS, read with the configuration: the server passes it)
+    const app30 = createApp({
+      wh,
+      log: () => undefined,
+      rateLimitPerMinute: 1_000_000,
+      maxBodyBytes: 64 * 1024,
+      snapshotSettings: defaultSettings,
+      promiseWindowDays: 30,
+    });
+    const r = await app30.request('/v1/collection-actions', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ ...promise, promised_date: '2024-07-31', action_id: 'terms-30' }),
+    });
+    expect(r.status).toBe(400);
+    expect(((await r.json()) as { error: { message: string } }).error.message).toMatch(
+      /more than 30 days .*2024-07-30/u,
+    );
   });
 
   it('the console form shows a refused promise with its field and keeps what was typed', async () => {
