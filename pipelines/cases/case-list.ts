@@ -29,6 +29,7 @@ import { loadModel } from '../../models/registry/registry.ts';
 import {
   counterfactualSpec,
   keptCounterfactualsSql,
+  keptSentenceTexts,
   searchAndKeepCounterfactuals,
 } from '../../models/counterfactual/kept.ts';
 import {
@@ -181,8 +182,8 @@ interface CaseRow {
   /** the score's time (unix seconds) and its kept counterfactual sentence, when one is kept for that score */
   scored_at: number;
   cf_kept: number;
-  cf_en: string;
-  cf_zh: string;
+  /** the kept sentence pair's id in the month-end's sentences (keptSentenceTexts) */
+  cf_id: string;
 }
 
 /** Loans per part of a case-list build: a part's statement stays short enough for lookups to pass between parts. */
@@ -275,6 +276,10 @@ export async function buildCaseList(
       toDecimal64(0, 2) AS overdue_principal, toDecimal64(0, 2) AS overdue_interest) AS o ON o.loan_id = d.loan_id`);
   // on the scored month-end itself the model saw the loan's bucket now, and no promise fell due in between
   const thenJoins = scoredAt !== o.asOf;
+  // the month-end's kept sentences, by the id each case's row names (a few thousand pairs): read ahead of the parts
+  const sentencesRead = handledLater(
+    model ? keptSentenceTexts(wh, { ...kept, monthEnd: scoreMe }) : Promise.resolve(new Map<string, never>()),
+  );
   const partRows = parts.map((p) => {
     const is = (column: string) => inLoanPart(column, p);
     const dq = delinquency(p);
@@ -287,7 +292,7 @@ export async function buildCaseList(
       ${thenJoins ? trusted("toString(ifNull(t.bucket, '')) AS bucket_then, toUInt32(ifNull(bp.broken, 0)) AS broken") : trusted('d.bucket AS bucket_then, toUInt32(0) AS broken')},
       toUInt8(o.loan_id != '') AS owed_held, toFloat64(o.amount_to_cure) AS cure,
       toFloat64(o.amount_to_cure - o.overdue_principal - o.overdue_interest) AS charges,
-      toUInt32(s.scored_at) AS scored_at, toUInt8(k.loan_id != '' AND k.scored_at = s.scored_at) AS cf_kept, k.text_en AS cf_en, k.text_zh AS cf_zh
+      toUInt32(s.scored_at) AS scored_at, toUInt8(k.loan_id != '' AND k.scored_at = s.scored_at) AS cf_kept, k.text_id AS cf_id
     FROM (${dq.sql}) AS d
     INNER JOIN (SELECT loan_id, region, product FROM ${trusted(tableRef(wh, 'loans'))} WHERE ${is('loan_id')}) AS l ON l.loan_id = d.loan_id
     LEFT JOIN (SELECT loan_id, probability, grade, reasons, scored_at FROM ${trusted(tableRef(wh, 'scores'))}
@@ -452,6 +457,7 @@ export async function buildCaseList(
   // snapshot holds owed, the ranking (the team filter below keeps the order)
   // the cases left to search, with when their score was made
   const missing = new Map<Case, number>();
+  const sentences = await sentencesRead;
   built.forEach((c, i) => {
     const r = builtRows[i]!;
     if (held && r.owed_held) {
@@ -464,9 +470,11 @@ export async function buildCaseList(
     if (r.grade !== c.grade) return;
     // the sentence for each case the champion scored, from its features at the scored month-end: kept
     // (searched with the score, or by an earlier list of it), else searched below and kept
-    if (r.cf_kept) {
-      c.counterfactual = r.cf_en;
-      c.counterfactual_zh = r.cf_zh;
+    // (a pair kept by another list after the sentences were read is searched again, as if not kept)
+    const text = r.cf_kept ? sentences.get(r.cf_id) : undefined;
+    if (text) {
+      c.counterfactual = text.en;
+      c.counterfactual_zh = text.zh;
     } else missing.set(c, r.scored_at);
   });
   built.sort((a, b) => b.expected_loss - a.expected_loss || (a.loan_id < b.loan_id ? -1 : 1));
