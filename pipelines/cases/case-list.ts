@@ -10,10 +10,10 @@ import { tableRef } from '../../warehouse/ddl.ts';
 import { anyOf, param, sql, trusted } from '../../warehouse/sql.ts';
 import { runMetric, bucketOrder } from '../../warehouse/metrics/run.ts';
 import { activeDelinquencySource, delinquencyAsOfSql, snapshotCovers } from '../snapshot/delinquency-as-of.ts';
-import { inLoanPart, rangeParts, type LoanPart } from '../../warehouse/loan-part.ts';
+import { inLoanPart, type LoanPart } from '../../warehouse/loan-part.ts';
 import { loanRangeParts } from '../../warehouse/loan-ranges.ts';
 import { scoreUpdate } from './score-update.ts';
-import { caseActions } from './case-actions.ts';
+import { caseActions, type CaseActions } from './case-actions.ts';
 import { brokenSinceSql } from './broken-since.ts';
 import { openPlacements } from './case-placements.ts';
 import { decideContact, loadLoanContacts, type ContactDecision } from './contact-filter.ts';
@@ -340,16 +340,22 @@ export async function buildCaseList(
   );
   const contactsRead = handledLater(loadLoanContacts(wh, contactRules, o.asOf));
   const placementsRead = handledLater(openPlacements(wh, o.asOf));
-  const rows = (await Promise.all(partRows)).flat();
-  // team, last contacts and open promises of the list's loans only (the team filter applies to them)
-  const actionsRead = handledLater(
-    caseActions(
-      wh,
-      o.asOf,
-      rows.map((r) => r.loan_id),
-      halves(parts),
+  // team, last contacts and open promises of the list's loans only (the team filter applies to them),
+  // asked for each part's cases as soon as its rows arrive: the engine reads one part's actions while
+  // Node parses the next part's rows, instead of all of them after the last part
+  const actionsReads = partRows.map((read, i) =>
+    handledLater(
+      read.then((partCases) =>
+        caseActions(
+          wh,
+          o.asOf,
+          partCases.map((r) => r.loan_id),
+          [parts[i]!],
+        ),
+      ),
     ),
   );
+  const rows = (await Promise.all(partRows)).flat();
   const modelName = o.champion ? `${o.champion.name}@${o.champion.version}` : null;
   const built: Case[] = [];
   // each case's row, at the case's index in built (until the ranking reorders built): no lookup by loan id
@@ -478,7 +484,8 @@ export async function buildCaseList(
     } else missing.set(c, r.scored_at);
   });
   built.sort((a, b) => b.expected_loss - a.expected_loss || (a.loan_id < b.loan_id ? -1 : 1));
-  const actions = await actionsRead;
+  const actions = new Map<string, CaseActions>();
+  for (const read of actionsReads) for (const [loan, acted] of await read) actions.set(loan, acted);
   const placed = await placementsRead;
   const teams = o.filters?.team ?? [];
   const cases: Case[] = [];
@@ -517,12 +524,6 @@ export async function buildCaseList(
   }
   cases.forEach((c, i) => (c.rank = i + 1));
   return cases;
-}
-
-/** The book's range parts cut in two at the middle part's first id (one part: the whole book). */
-function halves(parts: readonly LoanPart[]): LoanPart[] {
-  const middle = parts[Math.floor(parts.length / 2)]?.range?.from;
-  return rangeParts(middle ? [middle] : []);
 }
 
 function setContactDecision(c: Case, d: ContactDecision) {
