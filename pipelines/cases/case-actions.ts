@@ -10,14 +10,18 @@ import { handledLater } from '../../lib/handled-later.ts';
 export interface CaseActions {
   /** the team of the loan's latest action ('' without one) */
   team: string;
-  /** the last three actions, latest first */
+  /** the last three actions, latest first: by date, time of day, then id (contactOrder, reversed) */
   contacts: { date: string; channel: string; outcome: string }[];
   /** promises not yet due on the date (promised date ≥ the date) */
   promises: { date: string; amount: number }[];
 }
 
-/** A loan's collection team: the team of its latest action (on or before the date the query bounds). Cases and warnings both use it. */
-export const latestTeamSql = 'argMax(team, (action_date, action_id))';
+/**
+ * A loan's collection team: the team of its latest action (on or before the date the query bounds), in
+ * the recorded order of contactOrder (pipelines/collections/contact-rules.ts): date, time of day (an
+ * unrecorded time, '', first), then id. Cases, warnings and the API's team scope all use it.
+ */
+export const latestTeamSql = 'argMax(team, (action_date, action_time, action_id))';
 
 /**
  * Team, last contacts and open promises of the given loans from their actions on or before the date.
@@ -54,11 +58,13 @@ function actionsOf(wh: Warehouse, date: Param, loans: Sql, part: LoanPart) {
          -- each loan's last three actions, read in the table's order backwards and cut per loan, not gathered whole
          -- (the latest, whose team is the loan's, is among them); a loan without an open promise joins an empty array
          FROM (SELECT loan_id, ${trusted(latestTeamSql)} AS team,
-                 arrayMap(x -> CAST((toString(x.1), toString(x.3), toString(x.4)), 'Tuple(date String, channel String, outcome String)'),
-                   arrayReverseSort(x -> (x.1, x.2), groupArray((action_date, action_id, channel, outcome)))) AS contacts
-               FROM (SELECT loan_id, action_date, action_id, channel, outcome, team FROM ${ca}
+                 arrayMap(x -> CAST((toString(x.1), toString(x.4), toString(x.5)), 'Tuple(date String, channel String, outcome String)'),
+                   arrayReverseSort(x -> (x.1, x.2, x.3), groupArray((action_date, action_time, action_id, channel, outcome)))) AS contacts
+               -- latest first in contactOrder's order (date, time of day with '' the earliest, id): the cut, the
+               -- contacts' order and the team all by it
+               FROM (SELECT loan_id, action_date, action_time, action_id, channel, outcome, team FROM ${ca}
                      WHERE ${inPart} AND action_date <= ${date} AND loan_id IN (${loans})
-                     ORDER BY loan_id DESC, action_date DESC, action_id DESC LIMIT 3 BY loan_id)
+                     ORDER BY loan_id DESC, action_date DESC, action_time DESC, action_id DESC LIMIT 3 BY loan_id)
                GROUP BY loan_id) AS lwq_c
          -- promises not yet due, in the order they were made
          LEFT JOIN (SELECT loan_id, arrayMap(x -> CAST((toString(x.3), x.4), 'Tuple(date String, amount Float64)'), arraySort(x -> (x.1, x.2),

@@ -17,6 +17,7 @@ import { assignExperiment, parseExperiment, storeAssignments } from '../../../..
 import { experimentResults } from '../../../../pipelines/cases/experiment-results.ts';
 import { exec, queryRows } from '../../../../warehouse/connection.ts';
 import { activeDelinquencyQuery, delinquencyAsOf } from '../../../../pipelines/snapshot/delinquency-as-of.ts';
+import { contactOrder } from '../../../../pipelines/collections/contact-rules.ts';
 import { warehouseWithBook } from '../../../helpers/book.ts';
 import { defaultSettings } from '../../../helpers/settings.ts';
 import { withScoredChampion } from '../../../helpers/scored-champion.ts';
@@ -255,6 +256,7 @@ describe('case list', () => {
       loan_id: string;
       action_id: string;
       action_date: string;
+      action_time: string;
       channel: string;
       outcome: string;
       team: string;
@@ -262,14 +264,18 @@ describe('case list', () => {
       promised_amount: number | null;
     }>(
       wh,
-      `SELECT loan_id, action_id, toString(action_date) AS action_date, toString(channel) AS channel,
+      `SELECT loan_id, action_id, toString(action_date) AS action_date, action_time, toString(channel) AS channel,
          toString(outcome) AS outcome, team, toString(promised_date) AS promised_date, toFloat64(promised_amount) AS promised_amount
        FROM ${wh.database}.collection_actions WHERE action_date <= '${asOf}'`,
     );
     const byLoan = new Map<string, typeof actions>();
     for (const a of actions) byLoan.set(a.loan_id, [...(byLoan.get(a.loan_id) ?? []), a]);
+    // the recorded order of the contact rules (date, time of day with an unrecorded one first, id), latest first
     const latestFirst = (a: (typeof actions)[number], b: (typeof actions)[number]) =>
-      b.action_date.localeCompare(a.action_date) || b.action_id.localeCompare(a.action_id);
+      contactOrder(
+        { action_id: b.action_id, date: b.action_date, time: b.action_time, channel: '', outcome: '' },
+        { action_id: a.action_id, date: a.action_date, time: a.action_time, channel: '', outcome: '' },
+      );
     let withPromise = 0;
     for (const c of cases) {
       const own = [...(byLoan.get(c.loan_id) ?? [])].sort(latestFirst);
