@@ -57,13 +57,27 @@ export async function passwordMatches(password: string, stored: string | undefin
   return usable && got.length === want.length && timingSafeEqual(got, want);
 }
 
+/** The rule of the password policy a new password breaks. */
+export type PasswordRule = 'too_short' | 'too_long' | 'spaces';
+export const passwordRuleText: Record<PasswordRule, string> = {
+  too_short: 'a password has at least 10 characters',
+  too_long: 'a password has at most 256 characters',
+  spaces: 'a password does not start or end with a space',
+};
+
 /** What a new password must be: long enough to resist guessing, short enough not to be a denial of service. */
-export function passwordProblem(password: string): string | undefined {
+export function passwordRuleBroken(password: string): PasswordRule | undefined {
   const n = Array.from(password).length;
-  if (n < 10) return 'a password has at least 10 characters';
-  if (n > 256) return 'a password has at most 256 characters';
-  if (password.trim() !== password) return 'a password does not start or end with a space';
+  if (n < 10) return 'too_short';
+  if (n > 256) return 'too_long';
+  if (password.trim() !== password) return 'spaces';
   return undefined;
+}
+
+/** The broken rule in words (English: the CLI's), or undefined for a password the policy allows. */
+export function passwordProblem(password: string): string | undefined {
+  const broken = passwordRuleBroken(password);
+  return broken && passwordRuleText[broken];
 }
 
 /**

@@ -35,10 +35,12 @@ export async function teamsOfRegion(wh: Warehouse, region: string): Promise<stri
   return rows.map((r) => r.team);
 }
 
+/** Why a team that is not among the region's teams cannot scope a collector of the region. */
+export const teamRegionMessage = (region: string, team: string, teams: string[]) =>
+  `team "${team}" does not work in region "${region}": the teams of ${region} are ${listForMessage(teams)}`;
+
 /** Why a team cannot scope a collector of the region, or '' when it can. */
 export async function teamRegionProblem(wh: Warehouse, region: string, team: string): Promise<string> {
   const teams = await teamsOfRegion(wh, region);
-  return teams.includes(team)
-    ? ''
-    : `team "${team}" does not work in region "${region}": the teams of ${region} are ${listForMessage(teams)}`;
+  return teams.includes(team) ? '' : teamRegionMessage(region, team, teams);
 }

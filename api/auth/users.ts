@@ -3,9 +3,9 @@ import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { UserError } from '../../lib/user-error.ts';
 import type { ApiKey } from './keys.ts';
-import { hashPassword, passwordMatches, passwordProblem, type ScryptCost } from './passwords.ts';
+import { hashPassword, passwordMatches, passwordRuleBroken, passwordRuleText, type ScryptCost } from './passwords.ts';
 import { roles, type Role } from './permissions.ts';
-import { knownScopes, listForMessage, teamRegionProblem } from './scopes.ts';
+import { knownScopes, listForMessage, teamRegionMessage, teamsOfRegion } from './scopes.ts';
 
 /**
  * Console users: a name and a password instead of an API key, with exactly the fields a key has
@@ -27,8 +27,38 @@ export interface ConsoleUser {
   disable_reason: string | null;
 }
 
+/**
+ * What a user request broke, with the values its words need: the console says it in the page's
+ * language from these (api/console/account-text.ts); the CLI prints the English message.
+ */
+export type UserProblem =
+  | { id: 'bad_user_name'; name: string }
+  | { id: 'unknown_role'; role: string }
+  | { id: 'scope_not_collector'; role: string }
+  | { id: 'collector_needs_region'; regions: string[] }
+  | { id: 'unknown_region'; region: string; regions: string[] }
+  | { id: 'unknown_team'; team: string; teams: string[] }
+  | { id: 'team_not_in_region'; team: string; region: string; teams: string[] }
+  | { id: 'password_too_short' | 'password_too_long' | 'password_spaces' | 'password_unchanged' }
+  | { id: 'user_exists'; name: string }
+  | { id: 'no_such_user'; name: string }
+  | { id: 'reason_too_long' };
+
 /** A user request the user can fix (a taken name, a collector without a region, …): exit 2 / HTTP 400. */
-export class ConsoleUserError extends UserError {}
+export class ConsoleUserError extends UserError {
+  constructor(
+    message: string,
+    readonly problem: UserProblem,
+  ) {
+    super(message);
+  }
+}
+
+/** The password policy's refusal of a new password, if any. */
+function checkNewPassword(password: string): void {
+  const broken = passwordRuleBroken(password);
+  if (broken) throw new ConsoleUserError(passwordRuleText[broken], { id: `password_${broken}` });
+}
 
 export const userNamePattern = /^[a-z0-9][a-z0-9._-]{1,39}$/u;
 export const userKeyId = (name: string) => `user:${name}`;
@@ -101,35 +131,58 @@ const publicUser = ({ password_hash: _, ...u }: ConsoleUser & { password_hash: s
  * stored only as its scrypt hash.
  */
 export async function createUser(wh: Warehouse, u: NewUser, cost?: ScryptCost): Promise<ConsoleUser> {
+  const shownName = u.name.slice(0, 40);
   if (!userNamePattern.test(u.name))
     throw new ConsoleUserError(
-      `a user name is 2–40 lower-case letters, digits, ".", "_" or "-", starting with a letter or digit (got "${u.name.slice(0, 40)}")`,
+      `a user name is 2–40 lower-case letters, digits, ".", "_" or "-", starting with a letter or digit (got "${shownName}")`,
+      { id: 'bad_user_name', name: shownName },
     );
   if (!(roles as readonly string[]).includes(u.role))
-    throw new ConsoleUserError(`unknown role "${u.role}": one of ${roles.join(', ')}`);
+    throw new ConsoleUserError(`unknown role "${u.role}": one of ${roles.join(', ')}`, {
+      id: 'unknown_role',
+      role: u.role,
+    });
   const region = nonBlank(u.region);
   const team = nonBlank(u.team);
   if (u.role !== 'collector' && (region || team))
     throw new ConsoleUserError(
       `only collectors are scoped: drop the region/team for a ${u.role} (it sees every region)`,
+      { id: 'scope_not_collector', role: u.role },
     );
   if (u.role === 'collector') {
     const known = await knownScopes(wh);
     if (!region)
       throw new ConsoleUserError(
         `a collector needs a region (--region), one of: ${listForMessage(known.regions)}; a team (--team) is optional`,
+        { id: 'collector_needs_region', regions: known.regions },
       );
     if (!known.regions.includes(region))
-      throw new ConsoleUserError(`unknown region "${region}": known regions are ${listForMessage(known.regions)}`);
+      throw new ConsoleUserError(`unknown region "${region}": known regions are ${listForMessage(known.regions)}`, {
+        id: 'unknown_region',
+        region,
+        regions: known.regions,
+      });
     if (team && !known.teams.includes(team))
-      throw new ConsoleUserError(`unknown team "${team}": known teams are ${listForMessage(known.teams)}`);
-    const elsewhere = team ? await teamRegionProblem(wh, region, team) : '';
-    if (elsewhere) throw new ConsoleUserError(elsewhere);
+      throw new ConsoleUserError(`unknown team "${team}": known teams are ${listForMessage(known.teams)}`, {
+        id: 'unknown_team',
+        team,
+        teams: known.teams,
+      });
+    const teams = team ? await teamsOfRegion(wh, region) : [];
+    if (team && !teams.includes(team))
+      throw new ConsoleUserError(teamRegionMessage(region, team, teams), {
+        id: 'team_not_in_region',
+        team,
+        region,
+        teams,
+      });
   }
-  const problem = passwordProblem(u.password);
-  if (problem) throw new ConsoleUserError(problem);
+  checkNewPassword(u.password);
   if ((await userRows(wh, u.name)).length > 0)
-    throw new ConsoleUserError(`a user named "${u.name}" exists (names are never reused; see users list --all)`);
+    throw new ConsoleUserError(`a user named "${u.name}" exists (names are never reused; see users list --all)`, {
+      id: 'user_exists',
+      name: u.name,
+    });
   const now = Date.now();
   const row = {
     user_id: randomBytes(6).toString('hex'),
@@ -165,9 +218,14 @@ export async function disableUser(
   name: string,
   o: { by: string; reason?: string },
 ): Promise<ConsoleUser & { already_disabled: boolean }> {
-  if ((o.reason ?? '').length > 500) throw new ConsoleUserError('a reason is at most 500 characters');
+  if ((o.reason ?? '').length > 500)
+    throw new ConsoleUserError('a reason is at most 500 characters', { id: 'reason_too_long' });
   const current = fold(await userRows(wh, name));
-  if (!current) throw new ConsoleUserError(`no user named "${name.slice(0, 40)}" (see users list)`);
+  if (!current)
+    throw new ConsoleUserError(`no user named "${name.slice(0, 40)}" (see users list)`, {
+      id: 'no_such_user',
+      name: name.slice(0, 40),
+    });
   if (current.disabled_at !== null) return { ...publicUser(current), already_disabled: true };
   const now = Date.now();
   await wh.client.insert({
@@ -249,9 +307,9 @@ export async function changePassword(
   o: { current: string; next: string; by: string },
   cost?: ScryptCost,
 ): Promise<PasswordChange> {
-  const problem = passwordProblem(o.next);
-  if (problem) throw new ConsoleUserError(problem);
-  if (o.next === o.current) throw new ConsoleUserError('the new password is the current one: choose another');
+  checkNewPassword(o.next);
+  if (o.next === o.current)
+    throw new ConsoleUserError('the new password is the current one: choose another', { id: 'password_unchanged' });
   const v = await verifyUser(wh, name, o.current);
   if (!v.ok) return { ok: false, reason: v.reason };
   const rows = await userRows(wh, name);

@@ -5,8 +5,8 @@ import { knownScopes } from '../auth/scopes.ts';
 import { changePassword, ConsoleUserError, createUser, disableUser, listUsers, userKeyId } from '../auth/users.ts';
 import { roles, type Role } from '../auth/permissions.ts';
 import { audit, auditDenial } from '../audit.ts';
-import { ApiError } from '../errors.ts';
 import { requirePermission } from '../middleware.ts';
+import { describeUserProblem } from './error-text.ts';
 import { langOf, t, type Lang } from './i18n.ts';
 import type { Render } from './index.ts';
 import { noPasswordBody, passwordBody, type PasswordPageState } from './password-page.ts';
@@ -26,7 +26,12 @@ export function accountPages(
 ) {
   const { store, session, render } = o;
 
-  const passwordPage = (c: Context<ConsoleEnv>, lang: Lang, s: PasswordPageState, status: 200 | 400 | 401 = 200) =>
+  const passwordPage = (
+    c: Context<ConsoleEnv>,
+    lang: Lang,
+    s: PasswordPageState,
+    status: 200 | 400 | 401 | 429 = 200,
+  ) =>
     c.html(
       render(c, lang, t(lang, 'change_password'), passwordBody(lang, sessionOf(c).csrf, s), { active: 'password' }),
       status,
@@ -56,7 +61,7 @@ export function accountPages(
     const wait = addresses.blockedFor(address);
     if (wait > 0) {
       c.header('Retry-After', String(wait));
-      throw new ApiError('rate_limited', `too many wrong passwords from your address: retry in ${wait} s`);
+      return passwordPage(c, lang, { error: t(lang, 'password_attempts', { seconds: wait }) }, 429);
     }
     const f = c.get('form') ?? {};
     const current = f.current ?? '';
@@ -68,7 +73,8 @@ export function accountPages(
       if (e instanceof ConsoleUserError) return e;
       throw e;
     });
-    if (r instanceof ConsoleUserError) return passwordPage(c, lang, { error: r.message }, 400);
+    if (r instanceof ConsoleUserError)
+      return passwordPage(c, lang, { error: describeUserProblem(r.problem, lang) }, 400);
     if (!r.ok) {
       addresses.charge(address);
       await auditDenial(c, 401, { reason: `console_password_change_${r.reason}`, key_id: s.key.key_id });
@@ -99,6 +105,7 @@ export function accountPages(
 
   app.post('/users', session, async (c) => {
     requirePermission(c, 'keys:manage');
+    const lang = langOf(c);
     const f = c.get('form') ?? {};
     const form: NewUserForm = {
       name: (f.name ?? '').trim().slice(0, 80),
@@ -131,7 +138,7 @@ export function accountPages(
           c,
           {
             form: { ...form, role: (roles as readonly string[]).includes(form.role) ? form.role : '' },
-            error: e.message,
+            error: describeUserProblem(e.problem, lang),
           },
           400,
         );
@@ -158,7 +165,7 @@ export function accountPages(
         already_disabled: u.already_disabled,
       });
     } catch (e) {
-      if (e instanceof ConsoleUserError) return usersPage(c, { error: e.message }, 400);
+      if (e instanceof ConsoleUserError) return usersPage(c, { error: describeUserProblem(e.problem, lang) }, 400);
       throw e;
     }
     return c.redirect(`/console/users?disabled=${encodeURIComponent(name)}`, 303);

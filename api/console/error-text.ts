@@ -1,6 +1,9 @@
 import type { z } from 'zod';
-import { ApiError } from '../errors.ts';
-import type { Text } from '../../reports/i18n.ts';
+import { ApiError, AuthError } from '../errors.ts';
+import { teamLabel, type Text } from '../../reports/i18n.ts';
+import { segmentName } from '../../reports/summary/segments.ts';
+import { roles } from '../auth/permissions.ts';
+import type { UserProblem } from '../auth/users.ts';
 import { t, type Lang } from './i18n.ts';
 
 /**
@@ -55,7 +58,7 @@ const fieldLabels: Record<string, Text> = {
   after: { 'zh-CN': '翻页位置', en: 'Page' },
 };
 
-const roleLabels: Record<string, Text> = {
+export const roleLabels: Record<string, Text> = {
   admin: { 'zh-CN': '管理员', en: 'admin' },
   executive: { 'zh-CN': '管理层', en: 'executive' },
   collector: { 'zh-CN': '催收员', en: 'collector' },
@@ -205,6 +208,10 @@ const pageTexts = {
     en: 'This record was already saved with other content. Reload the page and record it again (with a new record id).',
   },
   too_large: { 'zh-CN': '提交的内容过大。', en: 'What was sent is too large.' },
+  csrf: {
+    'zh-CN': '表单已过期或不是从本页提交的，请刷新页面后重试。',
+    en: 'The form has expired or was not sent from this page: reload the page and try again.',
+  },
 } as const satisfies Record<string, Text>;
 
 /** An error of a page (the console's onError) or of a form, in the page's language. */
@@ -214,6 +221,8 @@ export function describeError(err: ApiError, lang: Lang, o: { role?: string } = 
   const technical = err.message;
   switch (err.code) {
     case 'forbidden':
+      // a form without its page's token: not the role's doing (the role may well use the form)
+      if (err instanceof AuthError && err.facts.reason === 'csrf_token') return { lines: [text('csrf')], technical };
       if (fields) return { lines: fields.map((f) => problemLine(f, lang)), technical };
       return {
         lines: [o.role ? text('forbidden_role', { role: roleLabels[o.role]?.[lang] ?? o.role }) : text('forbidden')],
@@ -238,3 +247,45 @@ export function describeError(err: ApiError, lang: Lang, o: { role?: string } = 
 
 /** the lead-in of a page refused for its query (before the field lines) */
 export const badQueryLead = (lang: Lang) => pageTexts.bad_query[lang];
+
+/** at most 12 values, each by its label, joined as the language joins a list ("华东、华南" / "East, South") */
+function listIn(values: readonly string[], lang: Lang, label: (v: string) => string): string {
+  const max = 12;
+  const shown = values
+    .slice(0, max)
+    .map(label)
+    .join(lang === 'zh-CN' ? '、' : ', ');
+  if (values.length === 0) return t(lang, 'none');
+  return values.length > max ? `${shown}${t(lang, 'more_in_all', { n: values.length })}` : shown;
+}
+
+/**
+ * A refused user or password request (api/auth/users.ts) in the page's language, from the console's
+ * text table: roles, regions and teams by their labels, what the person typed as typed. The CLI
+ * keeps the English message the error carries.
+ */
+export function describeUserProblem(p: UserProblem, lang: Lang): string {
+  const role = (r: string) => roleLabels[r]?.[lang] ?? r;
+  const region = (r: string) => segmentName('region', r, lang);
+  const team = (x: string) => teamLabel(x, lang);
+  switch (p.id) {
+    case 'bad_user_name':
+    case 'user_exists':
+    case 'no_such_user':
+      return t(lang, p.id, { name: p.name });
+    case 'unknown_role':
+      return t(lang, p.id, { role: p.role, roles: listIn(roles, lang, role) });
+    case 'scope_not_collector':
+      return t(lang, p.id, { role: role(p.role) });
+    case 'collector_needs_region':
+      return t(lang, p.id, { regions: listIn(p.regions, lang, region) });
+    case 'unknown_region':
+      return t(lang, p.id, { region: p.region, regions: listIn(p.regions, lang, region) });
+    case 'unknown_team':
+      return t(lang, p.id, { team: p.team, teams: listIn(p.teams, lang, team) });
+    case 'team_not_in_region':
+      return t(lang, p.id, { team: team(p.team), region: region(p.region), teams: listIn(p.teams, lang, team) });
+    default:
+      return t(lang, p.id);
+  }
+}

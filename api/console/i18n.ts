@@ -305,6 +305,50 @@ export const text = {
     en: 'You cannot disable yourself (ask another admin)',
   },
   all_users: { 'zh-CN': '共 {n} 个用户', en: '{n} users' },
+  // a refused user or password request (api/auth/users.ts UserProblem), said in the page's language
+  bad_user_name: {
+    'zh-CN': '用户名须为 2–40 个小写字母、数字、“.”、“_”或“-”，并以字母或数字开头（输入的是“{name}”）',
+    en: 'a user name is 2–40 lower-case letters, digits, ".", "_" or "-", starting with a letter or digit (got "{name}")',
+  },
+  unknown_role: { 'zh-CN': '未知角色“{role}”，可选角色：{roles}', en: 'unknown role "{role}": one of {roles}' },
+  scope_not_collector: {
+    'zh-CN': '只有催收员选择区域和团队：{role}可查看所有区域，请将区域和团队留空',
+    en: 'only collectors are scoped: leave the region and team blank for the {role} role (it sees every region)',
+  },
+  collector_needs_region: {
+    'zh-CN': '催收员必须选择区域（{regions}），团队可不选',
+    en: 'a collector needs a region, one of: {regions}; a team is optional',
+  },
+  unknown_region: {
+    'zh-CN': '未知区域“{region}”，已有区域：{regions}',
+    en: 'unknown region "{region}": known regions are {regions}',
+  },
+  unknown_team: {
+    'zh-CN': '未知团队“{team}”，已有团队：{teams}',
+    en: 'unknown team "{team}": known teams are {teams}',
+  },
+  team_not_in_region: {
+    'zh-CN': '团队“{team}”不负责区域“{region}”；该区域的团队有：{teams}',
+    en: 'team "{team}" does not work in region "{region}": the teams of {region} are {teams}',
+  },
+  password_too_short: { 'zh-CN': '密码至少 10 个字符', en: 'a password has at least 10 characters' },
+  password_too_long: { 'zh-CN': '密码最多 256 个字符', en: 'a password has at most 256 characters' },
+  password_spaces: { 'zh-CN': '密码首尾不能是空格', en: 'a password does not start or end with a space' },
+  password_unchanged: {
+    'zh-CN': '新密码与当前密码相同，请另选一个',
+    en: 'the new password is the current one: choose another',
+  },
+  user_exists: {
+    'zh-CN': '已有名为“{name}”的用户（用户名不会重复使用，已停用的用户也一样）',
+    en: 'a user named "{name}" exists (names are never reused, not even a disabled user\'s)',
+  },
+  no_such_user: { 'zh-CN': '没有名为“{name}”的用户', en: 'no user named "{name}"' },
+  reason_too_long: { 'zh-CN': '原因最多 500 个字符', en: 'a reason is at most 500 characters' },
+  password_attempts: {
+    'zh-CN': '当前密码输错次数过多，请 {seconds} 秒后再试',
+    en: 'Too many wrong passwords from your address: try again in {seconds} s',
+  },
+  more_in_all: { 'zh-CN': '……（共 {n} 个）', en: ', … ({n} in all)' },
 } as const satisfies Record<string, Text>;
 export type TextId = keyof typeof text;
 

@@ -6,7 +6,8 @@ import { outputFormat } from '../flags.ts';
 import { defineCommand, flag } from '../cli/command.ts';
 import { printTable } from '../cli/output.ts';
 import { actor } from './model-ref.ts';
-import { ConsoleUserError, createUser, disableUser, listUsers } from '../../api/auth/users.ts';
+import { createUser, disableUser, listUsers } from '../../api/auth/users.ts';
+import { UserError } from '../../lib/user-error.ts';
 import { roles } from '../../api/auth/permissions.ts';
 
 /** A file's or stdin's text as a password: one trailing line break dropped (what `echo` and editors add). */
@@ -48,14 +49,12 @@ async function newPassword(file: string | undefined): Promise<string> {
     try {
       return oneLine(await readFile(file, 'utf8'));
     } catch (e) {
-      throw new ConsoleUserError(
-        `cannot read --password-file ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
-      );
+      throw new UserError(`cannot read --password-file ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
     }
   }
   if (!process.stdin.isTTY) return oneLine(await readAll(process.stdin));
   const first = await ask('password: ');
-  if ((await ask('again: ')) !== first) throw new ConsoleUserError('the two passwords differ: nothing created');
+  if ((await ask('again: ')) !== first) throw new UserError('the two passwords differ: nothing created');
   return first;
 }
 

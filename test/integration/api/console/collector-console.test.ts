@@ -472,7 +472,7 @@ describe("a collector's console and recorded actions", () => {
     expect(r.status).toBe(400);
     const text = await r.text();
     expect(text).toMatch(
-      /team &quot;north-late&quot; does not work in region &quot;east&quot;: the teams of east are east-early, east-late/u,
+      /team &quot;north-late&quot; does not work in region &quot;East&quot;: the teams of East are east-early, east-late/u,
     );
     expect(text).not.toContain('id="first-password"');
     expect(await count(wh, 'console_users')).toBe(before);
