@@ -5,6 +5,7 @@ import { forLoanSet } from '../../warehouse/loan-set.ts';
 import { param, sql, trusted, type Param, type Sql } from '../../warehouse/sql.ts';
 import { inLoanPart, wholeBook, type LoanPart } from '../../warehouse/loan-part.ts';
 import { handledLater } from '../../lib/handled-later.ts';
+import { specGraceDays } from '../../warehouse/metrics/promise-sources.ts';
 
 /** A case's collection history as the list shows it. */
 export interface CaseActions {
@@ -14,6 +15,12 @@ export interface CaseActions {
   contacts: { date: string; channel: string; outcome: string }[];
   /** promises not yet due on the date (promised date ≥ the date) */
   promises: { date: string; amount: number }[];
+  /**
+   * the loan's latest promise (by action date, then action id) when it is still open on the date —
+   * its deadline, promised date + the grace days, on or after the date —, else nothing: when it was
+   * made (action date) and its id. At most one; a broken promise made before it does not escalate.
+   */
+  latest_open_promise: { made: string; action_id: string }[];
 }
 
 /**
@@ -37,26 +44,30 @@ export async function caseActions(
    * answer while the engine computes the next, so only the last one's parsing is left after the engine
    */
   parts: readonly LoanPart[] = [wholeBook],
+  /** days after its promised date a promise is still open (latest_open_promise): the escalation's grace */
+  graceDays: number = specGraceDays,
 ): Promise<Map<string, CaseActions>> {
   const out = new Map<string, CaseActions>();
   const date = param(asOf, 'Date');
+  const grace = param(graceDays, 'UInt16');
   await forLoanSet(wh, loanIds, async (set) => {
-    const answers = parts.map((part) => actionsOf(wh, date, set, part));
+    const answers = parts.map((part) => actionsOf(wh, date, grace, set, part));
     for (const answer of answers) for (const row of await answer) out.set(row.loan_id, row);
   });
   return out;
 }
 
-function actionsOf(wh: Warehouse, date: Param, loans: Sql, part: LoanPart) {
+function actionsOf(wh: Warehouse, date: Param, grace: Param, loans: Sql, part: LoanPart) {
   const ca = trusted(tableRef(wh, 'collection_actions'));
   // the range on the table itself: ordered by loan id, each statement reads its own granules
   const inPart = inLoanPart('loan_id', part);
   return handledLater(
     querySqlCompact<CaseActions & { loan_id: string }>(
       wh,
-      sql`SELECT loan_id, lwq_c.team AS team, lwq_c.contacts AS contacts, lwq_p.promises AS promises
+      sql`SELECT loan_id, lwq_c.team AS team, lwq_c.contacts AS contacts, lwq_p.promises AS promises,
+           lwq_p.latest_open_promise AS latest_open_promise
          -- each loan's last three actions, read in the table's order backwards and cut per loan, not gathered whole
-         -- (the latest, whose team is the loan's, is among them); a loan without an open promise joins an empty array
+         -- (the latest, whose team is the loan's, is among them); a loan without a promise joins empty arrays
          FROM (SELECT loan_id, ${trusted(latestTeamSql)} AS team,
                  arrayMap(x -> CAST((toString(x.1), toString(x.4), toString(x.5)), 'Tuple(date String, channel String, outcome String)'),
                    arrayReverseSort(x -> (x.1, x.2, x.3), groupArray((action_date, action_time, action_id, channel, outcome)))) AS contacts
@@ -66,12 +77,17 @@ function actionsOf(wh: Warehouse, date: Param, loans: Sql, part: LoanPart) {
                      WHERE ${inPart} AND action_date <= ${date} AND loan_id IN (${loans})
                      ORDER BY loan_id DESC, action_date DESC, action_time DESC, action_id DESC LIMIT 3 BY loan_id)
                GROUP BY loan_id) AS lwq_c
-         -- promises not yet due, in the order they were made
+         -- promises not yet due, in the order they were made; the latest promise when its deadline has not passed
+         -- (an empty array otherwise: the answer grows only for the loans that have one). The loans' promises are
+         -- in the granules their actions are in: reading them all, not the open ones only, reads no more
          LEFT JOIN (SELECT loan_id, arrayMap(x -> CAST((toString(x.3), x.4), 'Tuple(date String, amount Float64)'), arraySort(x -> (x.1, x.2),
-                      groupArray((action_date, action_id, ifNull(promised_date, action_date), toFloat64(ifNull(promised_amount, 0)))))) AS promises
+                      groupArrayIf((action_date, action_id, ifNull(promised_date, action_date), toFloat64(ifNull(promised_amount, 0))),
+                        ifNull(promised_date, action_date) >= ${date}))) AS promises,
+                      arrayMap(x -> CAST((toString(x.1), x.2), 'Tuple(made String, action_id String)'),
+                        arrayFilter(x -> x.3 >= ${date}, [argMax((action_date, action_id, addDays(ifNull(promised_date, action_date), ${grace})),
+                          (action_date, action_id))])) AS latest_open_promise
                     FROM ${ca}
-                    WHERE ${inPart} AND action_date <= ${date} AND outcome = 'promise_to_pay' AND ifNull(promised_date, action_date) >= ${date}
-                      AND loan_id IN (${loans})
+                    WHERE ${inPart} AND action_date <= ${date} AND outcome = 'promise_to_pay' AND loan_id IN (${loans})
                     GROUP BY loan_id) AS lwq_p ON lwq_p.loan_id = lwq_c.loan_id`,
       // named tuples arrive as the objects the list shows, so Node builds none of its own for them
       { join_use_nulls: 0, output_format_json_named_tuples_as_objects: 1 },

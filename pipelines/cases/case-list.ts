@@ -75,7 +75,10 @@ export interface Case {
   grade: Grade;
   reasons: string[];
   action: string;
-  /** the strategy table's action before a broken promise escalated it ('' when it did not) */
+  /**
+   * the strategy table's action before a broken promise escalated it ('' when it did not — also when the
+   * loan's latest promise was made after the broken one and is still open on the date: not escalated)
+   */
   escalated_from?: string;
   /** the action through the contact rules on the date (contact-filter.ts): the blocking rule, the next allowed moment, what to do instead */
   action_blocked_by?: ContactDecision['action_blocked_by'];
@@ -351,6 +354,7 @@ export async function buildCaseList(
           o.asOf,
           partCases.map((r) => r.loan_id),
           [parts[i]!],
+          escalation.grace_days,
         ),
       ),
     ),
@@ -424,17 +428,16 @@ export async function buildCaseList(
       ),
     );
   const owedEarly = held || o.filters?.team?.length ? null : owedFor(built);
-  // a broken promise in the look-back moves the action up the contact-intensity ladder (the table's escalation)
+  // a broken promise in the look-back moves the action up the contact-intensity ladder (the table's escalation),
+  // unless the loan's latest promise was made after it and is still open on the date: the case's actions say
+  // so, read behind the parts — the cases it would move wait for them, their contact decision with them
   const unkept = await unkeptRead;
+  const escalating = new Map<Case, UnkeptPromise>();
   if (escalation.steps > 0) {
     for (const c of built) {
       const p = unkept.get(c.loan_id);
-      const up = p ? escalateAction(escalation, c.action as Action) : c.action;
-      c.escalated_from = up === c.action ? '' : c.action;
-      if (p && up !== c.action) {
-        c.reasons = [...c.reasons, `${p.status} promise (${p.action_id}, deadline ${p.deadline}): ${c.action} → ${up}`];
-        c.action = up;
-      }
+      c.escalated_from = '';
+      if (p && escalateAction(escalation, c.action as Action) !== c.action) escalating.set(c, p);
     }
   }
   // the recommended action through the contact rules on the date: blocked by a rule, when allowed again, what instead
@@ -443,7 +446,7 @@ export async function buildCaseList(
   // decided by the rules alone: once per stage and action, not once per loan
   const doNotContact = new Set(contactRules.do_not_contact.list.map((l) => l.loan_id));
   const quiet = new Map<string, ContactDecision>();
-  for (const c of built) {
+  const decideFor = (c: Case) => {
     const loan = contacts.get(c.loan_id);
     if (!loan && !doNotContact.has(c.loan_id)) {
       const key = `${c.stage}\u0000${c.action}`;
@@ -458,7 +461,8 @@ export async function buildCaseList(
       const own = loan ?? { loan_id: c.loan_id, actions: [], events: [] };
       setContactDecision(c, decideContact(contactRules, o.strategy, own, c.stage, c.action as Action, o.asOf));
     }
-  }
+  };
+  for (const c of built) if (!escalating.has(c)) decideFor(c);
   // what needs no action of the loans is done while the engine reads them: the kept sentences, what the
   // snapshot holds owed, the ranking (the team filter below keeps the order)
   // the cases left to search, with when their score was made
@@ -486,6 +490,17 @@ export async function buildCaseList(
   built.sort((a, b) => b.expected_loss - a.expected_loss || (a.loan_id < b.loan_id ? -1 : 1));
   const actions = new Map<string, CaseActions>();
   for (const read of actionsReads) for (const [loan, acted] of await read) actions.set(loan, acted);
+  for (const [c, p] of escalating) {
+    // a promise made after the broken one and not yet past its deadline: the collector has a fresh
+    // promise to follow up, the action stays the table's (no reason line)
+    if (!newerOpenPromise(p, actions.get(c.loan_id)?.latest_open_promise[0])) {
+      const up = escalateAction(escalation, c.action as Action);
+      c.reasons = [...c.reasons, `${p.status} promise (${p.action_id}, deadline ${p.deadline}): ${c.action} → ${up}`];
+      c.escalated_from = c.action;
+      c.action = up;
+    }
+    decideFor(c);
+  }
   const placed = await placementsRead;
   const teams = o.filters?.team ?? [];
   const cases: Case[] = [];
@@ -524,6 +539,21 @@ export async function buildCaseList(
   }
   cases.forEach((c, i) => (c.rank = i + 1));
   return cases;
+}
+
+/**
+ * The loan's latest promise, open on the date (CaseActions.latest_open_promise), was made after the
+ * unkept one: later by action date, then action id.
+ */
+export function newerOpenPromise(
+  unkept: Pick<UnkeptPromise, 'action_date' | 'action_id'>,
+  latestOpen: { made: string; action_id: string } | undefined,
+): boolean {
+  if (!latestOpen) return false;
+  return (
+    latestOpen.made > unkept.action_date ||
+    (latestOpen.made === unkept.action_date && latestOpen.action_id > unkept.action_id)
+  );
 }
 
 function setContactDecision(c: Case, d: ContactDecision) {

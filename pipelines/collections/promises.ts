@@ -105,6 +105,8 @@ export const promisesCsvChunks = (rows: readonly PromiseRow[]) => csvChunks(csvC
 /** A loan's latest promise in a state the case list escalates on, whose deadline fell in the look-back. */
 export interface UnkeptPromise {
   action_id: string;
+  /** the day the promise was made */
+  action_date: string;
   deadline: string;
   status: PromiseStatus;
 }
@@ -130,6 +132,7 @@ export async function recentUnkeptPromises(
   const since = param(addDays(o.asOf, -o.lookbackDays), 'Date');
   const states = param(o.states, 'Array(String)');
   const pick = sql`SELECT loan_id, argMax(lwq_u.action_id, (lwq_u.deadline, lwq_u.action_id)) AS action_id,
+        toString(argMax(lwq_u.action_date, (lwq_u.deadline, lwq_u.action_id))) AS action_date,
         toString(max(lwq_u.deadline)) AS deadline, argMax(lwq_u.status, (lwq_u.deadline, lwq_u.action_id)) AS status`;
   // A promise's state is final once its deadline has passed (collection_facts' promise_status, judged with
   // SPEC's 3 days): for these deadlines, all on or before the date, the facts give the lifecycle's answer
@@ -138,7 +141,7 @@ export async function recentUnkeptPromises(
   if (o.factsFresh && o.graceDays === specGraceDays && !o.states.includes('open')) {
     const rows = await querySql<{ loan_id: string } & UnkeptPromise>(
       wh,
-      sql`${pick} FROM (SELECT loan_id, action_id, promise_due AS deadline, toString(promise_status) AS status
+      sql`${pick} FROM (SELECT loan_id, action_id, action_date, promise_due AS deadline, toString(promise_status) AS status
           FROM ${trusted(tableRef(wh, 'collection_facts'))}
           WHERE outcome = 'promise_to_pay' AND action_date <= ${asOf} AND promise_due > ${since} AND promise_due <= ${asOf}
             AND toString(promise_status) IN ${states}) AS lwq_u
@@ -153,7 +156,7 @@ export async function recentUnkeptPromises(
   const rows = await querySql<{ loan_id: string } & UnkeptPromise>(
     wh,
     sql`${pick}
-      FROM (SELECT loan_id, action_id, deadline, status FROM (${promiseRowsSql(trusted(wh.database), asOf, grace, loans)})
+      FROM (SELECT loan_id, action_id, action_date, deadline, status FROM (${promiseRowsSql(trusted(wh.database), asOf, grace, loans)})
             WHERE status IN ${states} AND deadline > ${since}) AS lwq_u
       GROUP BY loan_id`,
   );

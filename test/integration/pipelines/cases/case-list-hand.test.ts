@@ -10,8 +10,14 @@ import { disposeIfOpened } from '../../../helpers/warehouse.ts';
  * from 2024-01-15, the first three paid, so every loan is 35 days past due (mid stage) on the date.
  * T: four actions on 05-17 whose ids run against their times (t1 16:00 north-2, t2 09:00, t3 without
  *    a time, t4 12:00), after one on 05-10.
+ * Promises (grace 3 days; the escalation looks back 30 days, to 04-20), nothing paid after 03-15:
+ *   Y y1: 110.00 by 04-20 (made 04-10) → broken, deadline 04-23: escalated;
+ *   X the same x1, then x2 made 05-15 for 05-25 → open: a newer open promise, not escalated;
+ *   Z the same z1, then z2 made 05-12 for 05-18: its date has passed but not its deadline (05-21) → open,
+ *     not escalated (and not among the open promises, whose promised date is before the date);
+ *   W w0 made 04-05 for 06-10 → open, but made before the broken w1 (made 04-10 for 04-20): escalated.
  */
-const ids = ['T'];
+const ids = ['T', 'W', 'X', 'Y', 'Z'];
 const due = ['2024-01-15', '2024-02-15', '2024-03-15', '2024-04-15', '2024-05-15', '2024-06-15'];
 const files = {
   'loans.csv': [
@@ -33,6 +39,13 @@ const files = {
     't2,T,2024-05-17,sms,no_contact,n1,north-1,,,09:00',
     't3,T,2024-05-17,letter,no_contact,n1,north-1,,,',
     't4,T,2024-05-17,phone,refused,n1,north-1,,,12:00',
+    'y1,Y,2024-04-10,phone,promise_to_pay,n1,north-1,110.00,2024-04-20,10:00',
+    'x1,X,2024-04-10,phone,promise_to_pay,n1,north-1,110.00,2024-04-20,10:00',
+    'x2,X,2024-05-15,phone,promise_to_pay,n1,north-1,110.00,2024-05-25,10:00',
+    'z1,Z,2024-04-10,phone,promise_to_pay,n1,north-1,110.00,2024-04-20,10:00',
+    'z2,Z,2024-05-12,phone,promise_to_pay,n1,north-1,110.00,2024-05-18,10:00',
+    'w0,W,2024-04-05,phone,promise_to_pay,n1,north-1,110.00,2024-06-10,10:00',
+    'w1,W,2024-04-10,phone,promise_to_pay,n1,north-1,110.00,2024-04-20,10:00',
   ],
 };
 
@@ -68,5 +81,27 @@ describe('case list on hand-built loans', () => {
       { date: '2024-05-17', channel: 'sms', outcome: 'no_contact' },
     ]);
     expect(t.team).toBe('north-2');
+  });
+
+  it('a broken promise escalates the case, unless the loan has made a newer promise that is still open on the date', () => {
+    const y = cases.get('Y')!;
+    expect(y).toMatchObject({ action: 'visit', escalated_from: 'call_collection_team' });
+    expect(y.reasons.at(-1)).toBe('broken promise (y1, deadline 2024-04-23): call_collection_team → visit');
+    // the same loan with a fresh promise (x2, due 05-25) made after the broken one: the table's action, no reason line
+    const x = cases.get('X')!;
+    expect(x).toMatchObject({ action: 'call_collection_team', escalated_from: '' });
+    expect(x.reasons.some((r) => r.includes('promise'))).toBe(false);
+    expect(x.open_promises).toEqual([{ date: '2024-05-25', amount: 110 }]);
+    // open until its deadline (promised date + 3 days), not only until its promised date
+    const z = cases.get('Z')!;
+    expect(z).toMatchObject({ action: 'call_collection_team', escalated_from: '', open_promises: [] });
+    // an open promise made before the broken one does not hold it back
+    const w = cases.get('W')!;
+    expect(w).toMatchObject({ action: 'visit', escalated_from: 'call_collection_team' });
+    expect(w.reasons.at(-1)).toBe('broken promise (w1, deadline 2024-04-23): call_collection_team → visit');
+    expect(w.open_promises).toEqual([{ date: '2024-06-10', amount: 110 }]);
+    // the cases the escalation waited on pass their action through the contact rules too
+    expect(y).toMatchObject({ action_blocked_by: '', next_allowed_at: '2024-05-20 09:00' });
+    expect(x).toMatchObject({ action_blocked_by: '', next_allowed_at: '2024-05-20 08:00' });
   });
 });
