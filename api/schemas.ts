@@ -25,6 +25,21 @@ export const errorResponses = (...codes: (400 | 401 | 403 | 404 | 409 | 413 | 42
     ]),
   );
 
+/**
+ * The error responses of a route with name filters (an agent, a loan, a warning rule, a region…):
+ * its 400 says that a name that does not exist is refused, naming it and the nearest known one.
+ */
+export const errorResponsesNaming = (names: string, ...codes: Parameters<typeof errorResponses>) => {
+  const responses = errorResponses(400, ...codes);
+  return {
+    ...responses,
+    400: {
+      ...responses[400]!,
+      description: `bad parameters, or a ${names} that does not exist: the message names it and the nearest known name (e.g. unknown rule "broken_promis" (did you mean "broken_promise"?) — known: …). A name that exists with nothing in the period is an empty 200.`,
+    },
+  };
+};
+
 /** a comma-separated list in a query string */
 /**
  * A comma-separated filter (`region=east,north`): each item checked by `item`. Empty (`region=`, or

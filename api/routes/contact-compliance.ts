@@ -5,8 +5,10 @@ import { defaultContactRules } from '../../pipelines/collections/contact-rules-c
 import type { AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { permitted } from '../middleware.ts';
-import { csvList, errorResponses, isoDay } from '../schemas.ts';
+import { csvList, errorResponsesNaming, isoDay } from '../schemas.ts';
 import { csvChunks } from '../../warehouse/metrics/csv.ts';
+import { assertKnownAgents } from '../../warehouse/metrics/known-values.ts';
+import { checkKnownFilters, checkKnownNames } from './request-checks.ts';
 import { streamOf } from './metric-body.ts';
 import { wantsCsv } from '../wants-csv.ts';
 
@@ -57,8 +59,8 @@ export const contactComplianceRoutes = new OpenAPIHono<AppEnv>().openapi(
         .object({
           from: isoDay,
           to: isoDay,
-          team: csvList(name).optional(),
-          agent: csvList(name).optional(),
+          team: csvList(name).optional().openapi({ description: 'teams that recorded a collection action, else 400' }),
+          agent: csvList(name).optional().openapi({ description: 'agents who recorded a collection action, else 400' }),
         })
         .strict(),
     },
@@ -72,7 +74,7 @@ export const contactComplianceRoutes = new OpenAPIHono<AppEnv>().openapi(
           'text/csv': { schema: z.string() },
         },
       },
-      ...errorResponses(400, 401, 403, 429),
+      ...errorResponsesNaming('team or agent', 401, 403, 429),
     },
   }),
   async (c) => {
@@ -81,8 +83,15 @@ export const contactComplianceRoutes = new OpenAPIHono<AppEnv>().openapi(
     const key = c.get('key');
     // a collector's own actions: those recorded under his agent id (the key's, else the key id the API records by default), in his region
     const own = key.agent_id === undefined || key.agent_id === '' ? key.key_id : key.agent_id;
-    const scope = key.role === 'collector' ? { region: [key.region], agent: [own] } : { team: q.team, agent: q.agent };
-    const r = await contactCompliance(c.get('deps').wh, { from: q.from, to: q.to, scope, rules: defaultContactRules });
+    const { wh } = c.get('deps');
+    const pinned = key.role === 'collector';
+    const scope = pinned ? { region: [key.region], agent: [own] } : { team: q.team, agent: q.agent };
+    // a team or an agent asked for by name (not a collector's pinned own) must exist, as for the CLI
+    if (!pinned) {
+      await checkKnownFilters(wh, { team: q.team });
+      await checkKnownNames('agent', () => assertKnownAgents(wh, q.agent));
+    }
+    const r = await contactCompliance(wh, { from: q.from, to: q.to, scope, rules: defaultContactRules });
     if (wantsCsv(c))
       return c.body(streamOf(csvChunks(breachColumns, r.breaches.values())), 200, {
         'Content-Type': 'text/csv; charset=utf-8',

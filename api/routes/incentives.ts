@@ -9,10 +9,12 @@ import {
 import type { StoredEvidence } from '../../pipelines/collections/incentives/store.ts';
 import { isoMonth } from '../../lib/date-schemas.ts';
 import { csvTable } from '../../warehouse/csv-cell.ts';
+import { assertKnownAgents } from '../../warehouse/metrics/known-values.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError, AuthError } from '../errors.ts';
 import { permitted } from '../middleware.ts';
-import { errorResponses } from '../schemas.ts';
+import { errorResponsesNaming } from '../schemas.ts';
+import { checkKnownNames } from './request-checks.ts';
 import { wantsCsv } from '../wants-csv.ts';
 
 const agentId = z
@@ -91,9 +93,10 @@ export const incentiveRoutes = new OpenAPIHono<AppEnv>().openapi(
       query: z
         .object({
           month: isoMonth,
-          agent: agentId
-            .optional()
-            .openapi({ description: "only this agent (a collector is pinned to his key's agent)" }),
+          agent: agentId.optional().openapi({
+            description:
+              "only this agent: one who recorded a collection action, else 400 (a collector is pinned to his key's agent)",
+          }),
           evidence: z
             .enum(['true', 'false'])
             .default('false')
@@ -110,7 +113,7 @@ export const incentiveRoutes = new OpenAPIHono<AppEnv>().openapi(
           'text/csv': { schema: z.string() },
         },
       },
-      ...errorResponses(400, 401, 403, 404, 429),
+      ...errorResponsesNaming('agent', 401, 403, 404, 429),
     },
   }),
   async (c) => {
@@ -119,6 +122,9 @@ export const incentiveRoutes = new OpenAPIHono<AppEnv>().openapi(
     // a collector key names the agent it is (keys create --agent); without one it has no award to see
     const pinned = key.role === 'collector' ? [key.agent_id ?? ''] : undefined;
     const evidence = q.evidence === 'true';
+    // an agent asked for by name (not a collector's own) must exist, as for the CLI
+    const asked = q.agent;
+    if (!pinned && asked) await checkKnownNames('agent', () => assertKnownAgents(c.get('deps').wh, [asked]));
     const read = async (agents: string[] | undefined, withEvidence = evidence) => {
       try {
         return await readIssuedIncentives(c.get('deps').wh, { month: q.month, agents, evidence: withEvidence });

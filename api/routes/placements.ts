@@ -1,12 +1,13 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { defaultAgencyTerms } from '../../warehouse/workout/agency-terms.ts';
+import { assertKnownLoans } from '../../warehouse/metrics/known-values.ts';
 import { placementStates } from '../../pipelines/collections/agency/placement-state.ts';
 import { proposePlacements } from '../../pipelines/collections/agency/rules.ts';
 import { heavy } from '../admission.ts';
 import type { AppEnv } from '../context.ts';
 import { permitted, scopedFilters } from '../middleware.ts';
-import { csvList, errorResponses, isoDay } from '../schemas.ts';
-import { checkKnownFilters, userErrorsAsBadRequest } from './request-checks.ts';
+import { csvList, errorResponsesNaming, isoDay } from '../schemas.ts';
+import { checkKnownFilters, checkKnownNames, userErrorsAsBadRequest } from './request-checks.ts';
 
 const name = z
   .string()
@@ -63,7 +64,9 @@ export const placementRoutes = new OpenAPIHono<AppEnv>().openapi(
         .object({
           as_of: isoDay,
           region: csvList(name).optional(),
-          loan_id: csvList(name).optional(),
+          loan_id: csvList(name)
+            .optional()
+            .openapi({ description: "loans of the book (a collector's: of his region), else 400" }),
         })
         .strict(),
     },
@@ -76,14 +79,19 @@ export const placementRoutes = new OpenAPIHono<AppEnv>().openapi(
           },
         },
       },
-      ...errorResponses(400, 401, 403, 429),
+      ...errorResponsesNaming('loan or region', 401, 403, 429),
     },
   }),
   async (c) => {
     const q = c.req.valid('query');
-    const { region } = scopedFilters(c.get('key'), q);
+    const key = c.get('key');
+    const { region } = scopedFilters(key, q);
     const { wh, snapshotSettings } = c.get('deps');
     await checkKnownFilters(wh, { region: region === q.region ? q.region : undefined });
+    // a loan id that names no loan is refused as the CLI refuses it; a collector knows his region's loans only
+    await checkKnownNames('loan_id', () =>
+      assertKnownLoans(wh, q.loan_id, { region: key.role === 'collector' ? key.region : undefined }),
+    );
     // rotation balances the agencies over the whole book: proposals are made book-wide, then scoped
     const states = await heavy(() => userErrorsAsBadRequest(() => placementStates(wh, q.as_of, snapshotSettings)));
     const proposals = proposePlacements(states, q.as_of, defaultAgencyTerms);

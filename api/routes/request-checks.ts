@@ -2,6 +2,7 @@ import type { Warehouse } from '../../warehouse/connection.ts';
 import {
   assertKnownFilterValues,
   UnknownFilterValueError,
+  UnknownNameError,
   type FilterValues,
 } from '../../warehouse/metrics/known-values.ts';
 import { UserError } from '../../lib/user-error.ts';
@@ -19,6 +20,26 @@ export async function checkKnownFilters(wh: Warehouse, filters: FilterValues): P
       {
         fields: e.unknown.map((u) => ({ field: u.field, message: `unknown: ${u.values.join(', ')}`, known: u.known })),
       },
+      { cause: e },
+    );
+  }
+}
+
+/**
+ * A name filter checked as the CLI checks it (warehouse/metrics/known-values.ts: an agent, a loan,
+ * a warning rule): one that names nothing at all is a 400 with the CLI's message (the value and the
+ * nearest known name), not an empty 200 that reads like a real name with nothing in the period.
+ * `parameter` is the query parameter the details name.
+ */
+export async function checkKnownNames(parameter: string, check: () => Promise<void>): Promise<void> {
+  try {
+    await check();
+  } catch (e) {
+    if (!(e instanceof UnknownNameError)) throw e;
+    throw new ApiError(
+      'bad_request',
+      e.message,
+      { fields: [{ field: parameter, message: `unknown ${e.what}: ${e.values.join(', ')}` }] },
       { cause: e },
     );
   }

@@ -1,11 +1,12 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { listWarnings, warningKey, warningsCsv } from '../../pipelines/warnings/list-warnings.ts';
-import { warningRuleSchema } from '../../pipelines/warnings/rules.ts';
+import { assertKnownRules, listWarnings, warningKey, warningsCsv } from '../../pipelines/warnings/list-warnings.ts';
+import { defaultWarningRules, warningRuleSchema } from '../../pipelines/warnings/rules.ts';
+import { assertKnownLoans } from '../../warehouse/metrics/known-values.ts';
 import type { AppEnv } from '../context.ts';
 import { permitted, scopedFilters } from '../middleware.ts';
 import { decodeCursor, pageOfFetched, pageQuery } from '../pagination.ts';
-import { csvList, errorResponses, isoDay } from '../schemas.ts';
-import { checkKnownFilters } from './request-checks.ts';
+import { csvList, errorResponsesNaming, isoDay } from '../schemas.ts';
+import { checkKnownFilters, checkKnownNames } from './request-checks.ts';
 import { wantsCsv } from '../wants-csv.ts';
 
 const name = z
@@ -45,12 +46,16 @@ export const warningRoutes = new OpenAPIHono<AppEnv>().openapi(
       query: z
         .object({
           as_of: isoDay,
-          rule: csvList(name).optional(),
+          rule: csvList(name)
+            .optional()
+            .openapi({ description: 'rule ids: of the default rules, or any rule that ever fired (else 400)' }),
           kind: csvList(z.enum(kinds)).optional(),
           severity: csvList(z.enum(['info', 'warning', 'critical'])).optional(),
           region: csvList(name).optional(),
           team: csvList(name).optional(),
-          loan_id: name.optional(),
+          loan_id: name
+            .optional()
+            .openapi({ description: "a loan of the book (a collector's: of his region), else 400" }),
           ...pageQuery,
         })
         .strict(),
@@ -65,20 +70,29 @@ export const warningRoutes = new OpenAPIHono<AppEnv>().openapi(
           'text/csv': { schema: z.string() },
         },
       },
-      ...errorResponses(400, 401, 403, 429),
+      ...errorResponsesNaming('rule, loan, region or team', 401, 403, 429),
     },
   }),
   async (c) => {
     const q = c.req.valid('query');
     // a collector is pinned to its region and team, and so sees no model-level warnings
-    const { region, team } = scopedFilters(c.get('key'), q);
+    const key = c.get('key');
+    const { region, team } = scopedFilters(key, q);
     const after = decodeCursor(q.cursor, cursorKey);
+    const { wh } = c.get('deps');
     // the filters applied as typed (a collector's pinned region and team replace what it asked)
-    await checkKnownFilters(c.get('deps').wh, {
+    await checkKnownFilters(wh, {
       region: region === q.region ? q.region : undefined,
       team: team === q.team ? q.team : undefined,
     });
-    const rows = await listWarnings(c.get('deps').wh, {
+    // a rule or a loan that names nothing is refused as the CLI refuses it; a collector knows his region's loans only
+    await checkKnownNames('rule', () => assertKnownRules(wh, q.rule, defaultWarningRules));
+    await checkKnownNames('loan_id', () =>
+      assertKnownLoans(wh, q.loan_id === undefined ? undefined : [q.loan_id], {
+        region: key.role === 'collector' ? key.region : undefined,
+      }),
+    );
+    const rows = await listWarnings(wh, {
       asOf: q.as_of,
       limit: q.limit + 1,
       after,

@@ -5,12 +5,12 @@ import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
 import { printTable, writeCsv, writeJson, type Output } from '../cli/output.ts';
 import { delinquencySettings, type Config } from '../../warehouse/config.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
-import { assertKnownFilterValues, assertKnownNames } from '../../warehouse/metrics/known-values.ts';
+import { assertKnownFilterValues } from '../../warehouse/metrics/known-values.ts';
 import { defaultSnapshotSettings } from '../../pipelines/snapshot/snapshot-settings.ts';
 import { fireWarnings } from '../../pipelines/warnings/fire-warnings.ts';
 import {
+  assertKnownRules,
   iterateWarnings,
-  storedRuleIds,
   warningCsvColumns,
   type StoredWarning,
 } from '../../pipelines/warnings/list-warnings.ts';
@@ -59,12 +59,7 @@ export async function runWarnings(wh: Warehouse, config: Config, out: Output, f:
   await assertKnownFilterValues(wh, { region: f.region, team: f.team });
   const rules = f.rules ? readConfigFile(f.rules, 'warning rules', parseWarningRules) : defaultWarningRules;
   // a rule is known when the rules in use name it or it fired on some day (an older rules file's)
-  if (f.rule)
-    assertKnownNames(
-      'rule',
-      f.rule,
-      [...new Set([...rules.rules.map((r) => r.id), ...(await storedRuleIds(wh))])].sort(),
-    );
+  await assertKnownRules(wh, f.rule, rules);
   if (!f.list) {
     const champion = await currentChampion(wh, targetName(defaultTarget));
     const outcome = await fireWarnings(wh, {

@@ -2,6 +2,8 @@ import { querySql, type Warehouse } from '../../warehouse/connection.ts';
 import { csvTable } from '../../warehouse/csv-cell.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { anyOf, param, sql, trusted } from '../../warehouse/sql.ts';
+import { assertKnownNames } from '../../warehouse/metrics/known-values.ts';
+import type { WarningRules } from './rules.ts';
 
 export interface StoredWarning {
   as_of: string;
@@ -100,6 +102,25 @@ export async function storedRuleIds(wh: Warehouse): Promise<string[]> {
     sql`SELECT arraySort(groupUniqArray(rule_id)) AS ids FROM ${trusted(tableRef(wh, 'warnings'))}`,
   );
   return r?.ids ?? [];
+}
+
+/**
+ * Refuses rule ids (an UnknownNameError naming the nearest known one) that neither the rules in use
+ * name nor ever fired (an older rules file's): a filter by such a rule matches nothing, ever, and
+ * its empty answer would read as a quiet day. A known rule with nothing on the date passes. The
+ * CLI (`warnings --rule`) and the API (`GET /v1/warnings?rule=`) both check with it.
+ */
+export async function assertKnownRules(
+  wh: Warehouse,
+  ruleIds: readonly string[] | undefined,
+  inUse: WarningRules,
+): Promise<void> {
+  if (!ruleIds || ruleIds.length === 0) return;
+  assertKnownNames(
+    'rule',
+    ruleIds,
+    [...new Set([...inUse.rules.map((r) => r.id), ...(await storedRuleIds(wh))])].sort(),
+  );
 }
 
 /** Every stored warning of a date that passes the filters (at most `max`), a page at a time: a whole day's never sits in memory. */

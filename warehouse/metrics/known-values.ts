@@ -135,7 +135,16 @@ export async function assertKnownFilterValues(wh: Warehouse, filters: FilterValu
  * as is, it gave "(no rows)" and exit 0, which reads the same as a real name with nothing in the
  * period: a typo passed for an answer. A UserError (exit 2, a 400 from the API).
  */
-export class UnknownNameError extends UserError {}
+export class UnknownNameError extends UserError {
+  constructor(
+    message: string,
+    /** what the values name (rule, agent, loan) and the values that name nothing */
+    readonly what: string,
+    readonly values: string[],
+  ) {
+    super(message);
+  }
+}
 
 /**
  * Throws an UnknownNameError naming the `values` not among `known`, with the nearest known name
@@ -144,7 +153,8 @@ export class UnknownNameError extends UserError {}
 export function assertKnownNames(what: string, values: readonly string[] | undefined, known: readonly string[]): void {
   const set = new Set(known);
   const unknown = [...new Set(values ?? [])].filter((v) => !set.has(v));
-  if (unknown.length > 0) throw new UnknownNameError(describe({ field: what, values: unknown, known: [...known] }));
+  if (unknown.length > 0)
+    throw new UnknownNameError(describe({ field: what, values: unknown, known: [...known] }), what, unknown);
 }
 
 /**
@@ -163,15 +173,22 @@ export async function assertKnownAgents(wh: Warehouse, agents: readonly string[]
 /**
  * Refuses loan ids the loans table does not hold. Loans are too many to list: the message names
  * the unknown ids, and for a single one the nearest id (edit distance ≤ 2, case-insensitive; one
- * scan of the ids, only on this error path).
+ * scan of the ids, only on this error path). With a region (a collector's: the API), only that
+ * region's loans are known — another region's id is as unknown to him as one that does not exist,
+ * and the nearest id is never another region's.
  */
-export async function assertKnownLoans(wh: Warehouse, loans: readonly string[] | undefined): Promise<void> {
+export async function assertKnownLoans(
+  wh: Warehouse,
+  loans: readonly string[] | undefined,
+  scope: { region?: string } = {},
+): Promise<void> {
   if (!loans || loans.length === 0) return;
   const wanted = [...new Set(loans)];
   const loansTable = trusted(tableRef(wh, 'loans'));
+  const inScope = scope.region === undefined ? sql`1` : sql`region = ${param(scope.region, 'String')}`;
   const found = await querySql<{ loan_id: string }>(
     wh,
-    sql`SELECT loan_id FROM ${loansTable} WHERE loan_id IN ${param(wanted, 'Array(String)')}`,
+    sql`SELECT loan_id FROM ${loansTable} WHERE loan_id IN ${param(wanted, 'Array(String)')} AND ${inScope}`,
   );
   const have = new Set(found.map((r) => r.loan_id));
   const unknown = wanted.filter((id) => !have.has(id));
@@ -182,12 +199,15 @@ export async function assertKnownLoans(wh: Warehouse, loans: readonly string[] |
     const [r] = await querySql<{ loan_id: string }>(
       wh,
       sql`SELECT loan_id FROM ${loansTable}
-          WHERE abs(toInt64(length(loan_id)) - toInt64(length(${v}))) <= 2 AND editDistance(lower(loan_id), ${v}) <= 2
+          WHERE ${inScope} AND abs(toInt64(length(loan_id)) - toInt64(length(${v}))) <= 2 AND editDistance(lower(loan_id), ${v}) <= 2
           ORDER BY editDistance(lower(loan_id), ${v}), loan_id LIMIT 1`,
     );
     near = r?.loan_id;
   }
+  const where = scope.region === undefined ? 'in the loans loaded' : `among the loans of region "${scope.region}"`;
   throw new UnknownNameError(
-    `unknown loan ${unknown.map((v) => JSON.stringify(v)).join(', ')}${near ? ` (did you mean "${near}"?)` : ''} — not in the loans loaded`,
+    `unknown loan ${unknown.map((v) => JSON.stringify(v)).join(', ')}${near ? ` (did you mean "${near}"?)` : ''} — not ${where}`,
+    'loan',
+    unknown,
   );
 }

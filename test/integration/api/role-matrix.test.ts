@@ -379,9 +379,12 @@ describe('role × route × scope matrix; collectors never see another region', (
       (await json<Warnings>(await call(`/v1/warnings?as_of=${asOf}&loan_id=${loan.south}`, keys.admin))).warnings
         .length,
     ).toBeGreaterThan(0);
-    expect(
-      (await json<Warnings>(await call(`/v1/warnings?as_of=${asOf}&loan_id=${loan.south}`, keys.collector))).warnings,
-    ).toEqual([]);
+    // to the east collector the south loan is as unknown as one that does not exist (400, not an empty list)
+    const southToEast = await call(`/v1/warnings?as_of=${asOf}&loan_id=${loan.south}`, keys.collector);
+    expect(southToEast.status).toBe(400);
+    expect(((await southToEast.json()) as { error: { message: string } }).error.message).toMatch(
+      /^unknown loan "[^"]+"( \(did you mean "[^"]+"\?\))? — not among the loans of region "east"$/u,
+    );
     expect(
       (await json<Warnings>(await call(`/v1/warnings?as_of=${asOf}&loan_id=${loan.east}`, keys.collector))).warnings
         .length,
