@@ -9,6 +9,9 @@ import type { Config } from '../../warehouse/config.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
 import { rawEntities } from '../../warehouse/tables.ts';
 import { log } from '../progress.ts';
+import { basename } from 'node:path';
+import type { Receipt } from '../../pipelines/ingest/ingest-file.ts';
+import { UserError } from '../../lib/user-error.ts';
 
 const ingestFlags = {
   adapter: flag(z.enum(adapterNames).optional(), 'read a public dataset through its adapter', adapterNames.join('|')),
@@ -18,6 +21,22 @@ const ingestFlags = {
     z.enum(rawEntities).optional(),
     "the entity of every file (otherwise from each file's name)",
     rawEntities.join('|'),
+  ),
+  'max-quarantined': flag(
+    z
+      .string()
+      .trim()
+      .min(1, 'expected a share such as 0.01')
+      .transform(Number)
+      .pipe(
+        z
+          .number({ error: 'expected a share such as 0.01' })
+          .min(0, 'expected a share from 0 to 1')
+          .max(1, 'expected a share from 0 to 1'),
+      )
+      .optional(),
+    'exit 3 when a file quarantines more than this share of its rows (after loading it and printing the receipts)',
+    'SHARE',
   ),
   loader: flag(
     outputFormat(['auto', 'engine', 'stream'], 'auto'),
@@ -68,5 +87,29 @@ export async function runIngest(wh: Warehouse, config: Config, out: Output, f: I
       ).result
     : await ingest(wh, f.paths, options);
   out.line(JSON.stringify({ ingest_id: result.ingestId, receipts: result.receipts, skipped: result.skipped }, null, 2));
+  const limit = f['max-quarantined'];
+  if (limit !== undefined) assertQuarantinedWithin(result.receipts, limit);
   return result;
+}
+
+/** A partial load made visible to a scheduler: the files that quarantined more than `limit` of their rows, exit 3. */
+export class QuarantineLimitError extends UserError {
+  constructor(message: string) {
+    super(message, {
+      exitCode: 3,
+      hint: 'the rows are loaded and quarantined as the receipts say: `loanwatch quarantine --ingest <ingest_id>` lists the quarantined ones',
+    });
+  }
+}
+
+export function assertQuarantinedWithin(
+  receipts: readonly Pick<Receipt, 'file' | 'rows_read' | 'rows_quarantined'>[],
+  limit: number,
+): void {
+  const pct = (x: number) => `${(x * 100).toFixed(x < 0.001 && x > 0 ? 3 : 1)}%`;
+  const over = receipts.filter((r) => r.rows_read > 0 && r.rows_quarantined / r.rows_read > limit);
+  if (over.length === 0) return;
+  throw new QuarantineLimitError(
+    `${over.map((r) => `${basename(r.file)}: ${r.rows_quarantined} of ${r.rows_read} rows quarantined (${pct(r.rows_quarantined / r.rows_read)})`).join('; ')}, above --max-quarantined ${pct(limit)}`,
+  );
 }
