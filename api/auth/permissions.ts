@@ -31,9 +31,9 @@ export const permissions = {
   'incentives:read': ['admin', 'collector'],
   // the console's modeler pages (versions, cards, monitoring, promote form); the auditor's page is audit:read
   'models:workbench': ['admin', 'modeler'],
-  // disposal options of late loans (GET /v1/disposal); a collector sees his own region's loans
+  // disposal options of late loans (GET /v1/disposal); a collector sees his region's loans (his team's, when his key names one)
   'disposal:read': ['admin', 'executive', 'auditor', 'collector'],
-  // agency placement and recall proposals and placement history (GET /v1/placements); a collector sees his own region's loans
+  // agency placement and recall proposals and placement history (GET /v1/placements); a collector sees his region's loans (his team's, when his key names one)
   'placements:read': ['admin', 'collector', 'auditor'],
   // the month's credit-bureau submission (GET /v1/bureau): every account with its customer hash, so not for collectors
   'bureau:read': ['admin', 'auditor'],

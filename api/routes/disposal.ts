@@ -4,6 +4,7 @@ import { defaultDisposalTerms } from '../../warehouse/workout/disposal-terms.ts'
 import { disposalOptions } from '../../warehouse/workout/disposal-value.ts';
 import { disposalList, disposalRow, type DisposalRow } from '../../pipelines/collections/disposal/disposal-list.ts';
 import { HeavyLoadCache } from '../admission.ts';
+import { ofTeams } from '../auth/loan-teams.ts';
 import type { AppEnv } from '../context.ts';
 import { permitted, scopedFilters } from '../middleware.ts';
 import { decodeCursor, page, pageQuery } from '../pagination.ts';
@@ -56,8 +57,10 @@ const sortedSet = (xs: string[] | undefined) => (xs ? [...new Set(xs)].sort() : 
 
 /**
  * Disposal options of late and defaulted loans (issue 22 item 5) with the default terms
- * (docs/collections.md). Collectors may read them for their own region only (pinned from the key,
- * as for cases): a late-stage team proposes restructures and sales for its loans; other roles see
+ * (docs/collections.md). Scoped as the case list is (scopedFilters): a collector reads his region's
+ * loans, and when his key names a team only the loans whose team on the date (the team of their
+ * latest action on or before as_of) is his — a late-stage team proposes restructures and sales for
+ * its own loans; a collector without a team (the region's head) reads the region; other roles see
  * every region unless they filter.
  */
 export const disposalRoutes = new OpenAPIHono<AppEnv>().openapi(
@@ -72,6 +75,9 @@ export const disposalRoutes = new OpenAPIHono<AppEnv>().openapi(
         .object({
           as_of: isoDay,
           region: csvList(name).optional(),
+          team: csvList(name)
+            .optional()
+            .openapi({ description: "the loans' team on as_of (a collector with a team is pinned to his)" }),
           product: csvList(name).optional(),
           recommended: csvList(z.enum(disposalOptions)).optional(),
           ...pageQuery,
@@ -96,16 +102,21 @@ export const disposalRoutes = new OpenAPIHono<AppEnv>().openapi(
   }),
   async (c) => {
     const q = c.req.valid('query');
-    const { region } = scopedFilters(c.get('key'), q);
+    const { region, team } = scopedFilters(c.get('key'), q);
     const { wh } = c.get('deps');
-    await checkKnownFilters(wh, { region: region === q.region ? q.region : undefined, product: q.product });
+    await checkKnownFilters(wh, {
+      region: region === q.region ? q.region : undefined,
+      team: team === q.team ? q.team : undefined,
+      product: q.product,
+    });
     const after = decodeCursor(q.cursor, z.number().int().min(0));
     const filters = { region: sortedSet(region), product: sortedSet(q.product) };
-    const list = await listCache(wh).get(JSON.stringify([q.as_of, filters]), async () => {
+    const teams = sortedSet(team);
+    const list = await listCache(wh).get(JSON.stringify([q.as_of, filters, teams]), async () => {
       const { monthEnd, loans } = await userErrorsAsBadRequest(() =>
         disposalList(wh, q.as_of, defaultDisposalTerms, filters),
       );
-      return { month_end: monthEnd, rows: loans.map(disposalRow) };
+      return { month_end: monthEnd, rows: await ofTeams(wh, loans.map(disposalRow), teams, q.as_of) };
     });
     const wanted = q.recommended ? new Set(q.recommended) : null;
     const ranked = list.rows.map((r, i) => ({ r, i })).filter(({ r }) => !wanted || wanted.has(r.recommended));

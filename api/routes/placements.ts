@@ -3,6 +3,7 @@ import { defaultAgencyTerms } from '../../warehouse/workout/agency-terms.ts';
 import { assertKnownLoans } from '../../warehouse/metrics/known-values.ts';
 import { placementStates } from '../../pipelines/collections/agency/placement-state.ts';
 import { proposePlacements } from '../../pipelines/collections/agency/rules.ts';
+import { ofTeams } from '../auth/loan-teams.ts';
 import { heavy } from '../admission.ts';
 import type { AppEnv } from '../context.ts';
 import { permitted, scopedFilters } from '../middleware.ts';
@@ -48,9 +49,11 @@ const historySchema = z
 
 /**
  * Agency placements (issue 22 item 4) under the default rules (docs/collections.md): the recalls and
- * new placements proposed for a day, and each loan's placement history. A collector sees his own
- * region's loans (pinned from the key, as for cases); agency performance is the
- * agency_performance metric's route.
+ * new placements proposed for a day, and each loan's placement history. Scoped as the case list is
+ * (scopedFilters): a collector sees his region's loans, and when his key names a team only the loans
+ * whose team on the date (the team of their latest action on or before it) is his; a collector
+ * without a team (the region's head) sees the region, other roles the book unless they filter.
+ * Agency performance is the agency_performance metric's route.
  */
 export const placementRoutes = new OpenAPIHono<AppEnv>().openapi(
   createRoute({
@@ -64,6 +67,9 @@ export const placementRoutes = new OpenAPIHono<AppEnv>().openapi(
         .object({
           as_of: isoDay,
           region: csvList(name).optional(),
+          team: csvList(name)
+            .optional()
+            .openapi({ description: "the loans' team on the date (a collector with a team is pinned to his)" }),
           loan_id: csvList(name)
             .optional()
             .openapi({ description: "loans of the book (a collector's: of his region), else 400" }),
@@ -79,15 +85,18 @@ export const placementRoutes = new OpenAPIHono<AppEnv>().openapi(
           },
         },
       },
-      ...errorResponsesNaming('loan or region', 401, 403, 429),
+      ...errorResponsesNaming('loan, region or team', 401, 403, 429),
     },
   }),
   async (c) => {
     const q = c.req.valid('query');
     const key = c.get('key');
-    const { region } = scopedFilters(key, q);
+    const { region, team } = scopedFilters(key, q);
     const { wh, snapshotSettings } = c.get('deps');
-    await checkKnownFilters(wh, { region: region === q.region ? q.region : undefined });
+    await checkKnownFilters(wh, {
+      region: region === q.region ? q.region : undefined,
+      team: team === q.team ? q.team : undefined,
+    });
     // a loan id that names no loan is refused as the CLI refuses it; a collector knows his region's loans only
     await checkKnownNames('loan_id', () =>
       assertKnownLoans(wh, q.loan_id, { region: key.role === 'collector' ? key.region : undefined }),
@@ -97,23 +106,31 @@ export const placementRoutes = new OpenAPIHono<AppEnv>().openapi(
     const proposals = proposePlacements(states, q.as_of, defaultAgencyTerms);
     const inScope = (r: { region: string; loan_id: string }) =>
       (!region || region.includes(r.region)) && (!q.loan_id || q.loan_id.includes(r.loan_id));
+    // the team last, on the rows left (a region's proposals and placed loans: few)
+    const [scopedProposals, placed] = await Promise.all([
+      ofTeams(wh, proposals.filter(inScope), team, q.as_of),
+      ofTeams(
+        wh,
+        states.filter((s) => s.placements.length > 0 && inScope(s)),
+        team,
+        q.as_of,
+      ),
+    ]);
     return c.json(
       {
-        proposals: proposals.filter(inScope),
-        history: states
-          .filter((s) => s.placements.length > 0 && inScope(s))
-          .map((s) => ({
-            loan_id: s.loan_id,
-            region: s.region,
-            status_now: s.status,
-            dpd_now: s.status === 'active' ? s.dpd : null,
-            placements: s.placements.map(({ agency, placed_date, placed_amount, recalled_date }) => ({
-              agency,
-              placed_date,
-              placed_amount,
-              recalled_date,
-            })),
+        proposals: scopedProposals,
+        history: placed.map((s) => ({
+          loan_id: s.loan_id,
+          region: s.region,
+          status_now: s.status,
+          dpd_now: s.status === 'active' ? s.dpd : null,
+          placements: s.placements.map(({ agency, placed_date, placed_amount, recalled_date }) => ({
+            agency,
+            placed_date,
+            placed_amount,
+            recalled_date,
           })),
+        })),
       },
       200,
     );
