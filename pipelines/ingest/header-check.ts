@@ -7,10 +7,10 @@ import { canonicalField, entitySpecs, type EntitySpec } from './entity-specs.ts'
 
 /**
  * What is wrong with a file as a whole, or null: an empty CSV, or a header (a Parquet file's
- * columns) naming none of its entity's required columns — the wrong file, or another delimiter.
- * Every row of such a file would be quarantined as missing its fields; it is refused instead.
- * A header naming some required columns is loaded: rows lacking the others are quarantined with
- * their reason. JSONL has no header: its rows are checked one by one.
+ * columns) lacking any of its entity's required columns — the wrong file or entity, another
+ * delimiter, a column renamed. Every row of such a file would be quarantined as missing the field;
+ * it is refused instead, naming the missing columns. JSONL has no header: its rows are checked one
+ * by one.
  */
 export async function fileProblem(wh: Warehouse, file: InputFile): Promise<string | null> {
   const spec = entitySpecs[file.entity];
@@ -28,8 +28,14 @@ export async function fileProblem(wh: Warehouse, file: InputFile): Promise<strin
   } else {
     return null;
   }
-  if (!found.some((h) => required.includes(canonicalField(spec, h) ?? '')))
-    return `${file.path}: the header names none of the required columns of ${file.entity} (expected ${required.join(', ')}; found ${found.length ? found.join(', ') : 'no column names'})`;
+  const named = new Set(found.map((h) => canonicalField(spec, h)));
+  const missing = required.filter((r) => !named.has(r));
+  const expectedFound = `(expected ${required.join(', ')}; found ${found.length ? found.join(', ') : 'no column names'})`;
+  if (missing.length === required.length)
+    return `${file.path}: the header names none of the required columns of ${file.entity} ${expectedFound}`;
+  // every row would be quarantined as missing the column: the wrong file, or a column renamed
+  if (missing.length > 0)
+    return `${file.path}: the header lacks the required column${missing.length === 1 ? '' : 's'} ${missing.join(', ')} of ${file.entity} ${expectedFound}`;
   return duplicateField(spec, found, file.path);
 }
 

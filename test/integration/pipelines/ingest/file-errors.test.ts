@@ -94,11 +94,48 @@ describe('file-level errors', () => {
     );
   });
 
-  it('a header with some required columns loads: rows lacking the others are quarantined', async () => {
+  it('a header lacking any required column (renamed, or the wrong entity) is refused by either loader, naming the columns; nothing is loaded or quarantined', async () => {
     const dir = tmpDir('somereq');
-    writeFileSync(join(dir, 'loans.csv'), 'loan_id,customer_id\nX1,C1\n');
-    const r = await ingest(wh, [dir], { piiSecret: 's' });
-    expect(r.receipts[0]).toMatchObject({ rows_read: 1, rows_quarantined: 1 });
+    const loans = join(dir, 'loans.csv');
+    writeFileSync(loans, loansCsv());
+    const renamed = join(dir, 'payments-amt.csv');
+    writeFileSync(renamed, 'payment_id,loan_id,paid_date,amt\nP1,L1,2024-01-15,10.00\nP2,L1,2024-01-15,11.00\n');
+    const partial = join(dir, 'loans-partial.csv');
+    writeFileSync(partial, 'loan_id,customer_id\nX1,C1\n');
+    for (const loader of ['engine', 'stream'] as const) {
+      const cases: [string[], RegExp][] = [
+        [
+          [renamed],
+          /payments-amt\.csv: the header lacks the required column amount of payments \(expected payment_id, loan_id, paid_date, amount; found payment_id, loan_id, paid_date, amt\)$/u,
+        ],
+        [
+          [partial],
+          /loans-partial\.csv: the header lacks the required columns product, origination_date, principal, annual_rate, term_months of loans /u,
+        ],
+      ];
+      for (const [paths, re] of cases) {
+        const e = await ingest(wh, paths, { piiSecret: 's', loader }).then(
+          () => null,
+          (x: unknown) => x,
+        );
+        expect(e).toBeInstanceOf(IngestInputError);
+        expect((e as UserError).exitCode).toBe(2);
+        expect((e as Error).message).toMatch(re);
+        expect((e as Error).message).not.toContain('\n');
+      }
+      // the wrong entity: loans.csv given as payments
+      const e = await ingest(wh, [loans], { piiSecret: 's', loader, entity: 'payments' }).then(
+        () => null,
+        (x: unknown) => x,
+      );
+      expect((e as Error).message).toMatch(
+        /loans\.csv: the header lacks the required columns payment_id, paid_date, amount of payments/u,
+      );
+    }
+    expect(await count(wh, 'loans')).toBe(0);
+    expect(await count(wh, 'payments')).toBe(0);
+    expect(await count(wh, 'quarantine')).toBe(0);
+    expect(await count(wh, 'ingest_receipts')).toBe(0);
   });
 
   it('a file named on the command line that would be skipped is an error; found in a directory it is skipped', async () => {

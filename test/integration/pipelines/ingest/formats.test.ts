@@ -294,14 +294,14 @@ describe('input formats, encodings and malformed files', () => {
     );
   });
 
-  it('malformed files: header only, missing required column, unknown columns, blank lines, broken quotes', async () => {
+  it('malformed files: header only, missing required value, unknown columns, blank lines, broken quotes', async () => {
     await reset();
     const dir = tmpDir('malformed');
     writeFileSync(
       join(dir, 'loans.csv'),
       'loan_id,customer_id,product,origination_date,principal,annual_rate,term_months,favourite_colour\nM1,C1,consumer,2024-01-05,100.00,0.1,6,blue\n\nM2,C1,consumer,2024-01-05,"100.00,0.1,6\n',
     );
-    writeFileSync(join(dir, 'payments.csv'), 'payment_id,loan_id,amount\nP1,M1,10.00\n');
+    writeFileSync(join(dir, 'payments.csv'), 'payment_id,loan_id,paid_date,amount\nP1,M1,,10.00\n');
     writeFileSync(join(dir, 'loan_events.csv'), 'event_id,loan_id,event_date,type,amount,note\n');
     const r = await ingest(wh, [dir], { piiSecret: 's' });
     const loans = r.receipts.find((x) => x.entity === 'loans')!;
