@@ -29,13 +29,44 @@ function* fileChunks(path: string): Generator<Buffer> {
 }
 
 /**
- * UTF-8 unless the file reads as another encoding, then GBK (GB18030-compatible): text in GBK read
- * as UTF-8 is mostly invalid sequences, while a UTF-8 file with a stray byte of another encoding has
+ * Byte pairs of GB2312's Chinese (both bytes 0xA1–0xFE: the characters of everyday simplified
+ * Chinese) against every other byte above ASCII, read as GBK. A single-byte Western encoding's
+ * accented letter is mostly followed by an ASCII letter or a comma — a pair GBK allows (0x40–0x7E
+ * trails are its extension's rare characters) but never Chinese prose: Latin-1 "Müller" read as GBK
+ * is "M黮ler", valid and garbled.
+ */
+function gbkEvidence(chunks: Iterable<Buffer>): { chinese: number; other: number } {
+  let chinese = 0;
+  let other = 0;
+  // a lead byte at the end of a chunk waits for the next one's first byte
+  let lead = -1;
+  for (const chunk of chunks)
+    for (const b of chunk) {
+      if (lead >= 0) {
+        if (lead >= 0xa1 && b >= 0xa1 && b <= 0xfe) chinese++;
+        else other++;
+        lead = -1;
+      } else if (b >= 0x81 && b <= 0xfe) lead = b;
+      else if (b >= 0x80) other++;
+    }
+  if (lead >= 0) other++;
+  return { chinese, other };
+}
+
+/** Mostly GB2312 pairs: Chinese text in GBK (a few rarer characters or stray bytes allowed). */
+const readsAsGbk = (e: { chinese: number; other: number }) => e.chinese > 0 && e.chinese >= 4 * e.other;
+
+/**
+ * UTF-8 unless the file reads as GBK Chinese, then GBK (GB18030-compatible): text in GBK read as
+ * UTF-8 is mostly invalid sequences, while a UTF-8 file with a stray byte of another encoding has
  * more valid multi-byte characters than invalid bytes. Read as GBK, such a file's Chinese would be
  * stored garbled without a word; read as UTF-8, the row with the stray byte is quarantined (not valid
- * UTF-8) and the others load as written. A byte-order mark says UTF-8. The first 64 KiB decide a
- * UTF-8 file; one that looks like GBK there is read whole before it is taken for GBK (a stray GBK
- * row early, UTF-8 Chinese after it, was read as GBK and the Chinese garbled).
+ * UTF-8) and the others load as written. A file of another encoding altogether (Latin-1 or
+ * Windows-1252: "Müller", "café") is not Chinese in GBK either (gbkEvidence): it is read as UTF-8, so
+ * its rows with such bytes are quarantined instead of stored as "M黮ler" and "caf�". A byte-order mark
+ * says UTF-8. The first 64 KiB decide a UTF-8 file; one that looks like GBK there is read whole before
+ * it is taken for GBK (a stray GBK row early, UTF-8 Chinese after it, was read as GBK and the Chinese
+ * garbled).
  */
 export function sniffEncoding(path: string): 'utf8' | 'gbk' {
   const fd = openSync(path, 'r');
@@ -45,7 +76,8 @@ export function sniffEncoding(path: string): 'utf8' | 'gbk' {
   if (n >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return 'utf8';
   const head = utf8Evidence([buf.subarray(0, n === buf.length ? n - 4 : n)]);
   if (head.invalid === 0 || head.wide > head.invalid) return 'utf8';
-  if (n < buf.length) return 'gbk';
+  if (n < buf.length) return readsAsGbk(gbkEvidence([buf.subarray(0, n)])) ? 'gbk' : 'utf8';
   const whole = utf8Evidence(fileChunks(path));
-  return whole.wide > whole.invalid ? 'utf8' : 'gbk';
+  if (whole.wide > whole.invalid) return 'utf8';
+  return readsAsGbk(gbkEvidence(fileChunks(path))) ? 'gbk' : 'utf8';
 }
