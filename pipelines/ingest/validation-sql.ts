@@ -271,15 +271,24 @@ export function stagedSelect(spec: EntitySpec, structural: string, loans?: strin
   // from the file (a NULL column) counts as zero; it would otherwise make the sum NULL and the check pass
   const part = (f: string) => `ifNull(toDecimal64OrZero(${f}__v, 2), 0)`;
   const entityChecks: Check[] =
-    spec.entity !== 'payments'
-      ? []
-      : [
+    spec.entity === 'payments'
+      ? [
           {
             bad: `((principal_paid__present OR interest_paid__present OR penalty_paid__present) AND toDecimal64OrZero(amount__v, 2) > 0
       AND ${part('principal_paid')} + ${part('interest_paid')} + ${part('penalty_paid')} > toDecimal64OrZero(amount__v, 2))`,
             message: `'principal_paid + interest_paid + penalty_paid exceed amount'`,
           },
-        ];
+        ]
+      : spec.entity === 'collection_actions'
+        ? [
+            // a promise falls due on or after the day it is made: one due before would be broken the
+            // day it was recorded (both dates valid; an invalid one has its own message)
+            {
+              bad: `(promised_date__present AND action_date__present AND toDateOrNull(promised_date__v) < toDateOrNull(action_date__v))`,
+              message: `concat('promised_date: ', promised_date__v, ' is before the action_date ', action_date__v, ' (a promise falls due on or after the day it is made)')`,
+            },
+          ]
+        : [];
   const checks = [...perField.flatMap((x) => x.checks), ...entityChecks];
   const typeOf = new Map<string, string>(table.columns.map(([n, t]) => [n, t]));
   const targetColumns: string[] = [];

@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ingest, type IngestOptions } from '../../../../pipelines/ingest/ingest.ts';
+import { queryRows } from '../../../../warehouse/connection.ts';
+import { disposeIfOpened, testWarehouse, tmpDir } from '../../../helpers/warehouse.ts';
+
+/**
+ * Rules that look past the row's own fields: a promise due before it was made, a date before the
+ * loan's origination, a date past the data horizon, a schedule that does not repay the principal.
+ * Each bad row is tried first, in the middle and last in its file; the receipt always balances.
+ */
+type Wh = Awaited<ReturnType<typeof testWarehouse>>;
+
+let n = 0;
+async function load(wh: Wh, files: Record<string, string>, o: Partial<IngestOptions> = {}) {
+  const dir = join(tmpDir('xrow'), `run${++n}`);
+  mkdirSync(dir, { recursive: true });
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  const r = await ingest(wh, [dir], { piiSecret: 's', ...o });
+  for (const x of r.receipts) expect(x.rows_read).toBe(x.rows_accepted + x.rows_quarantined);
+  const q = await queryRows<{ line: string; reason: string }>(
+    wh,
+    `SELECT toString(line) AS line, reason FROM ${wh.database}.quarantine WHERE ingest_id = {id:String} ORDER BY line`,
+    { id: r.ingestId },
+  );
+  return { receipts: r.receipts, quarantined: new Map(q.map((x) => [Number(x.line), x.reason])) };
+}
+
+const csv = (header: string, rows: string[]) => `${header}\n${rows.join('\n')}\n`;
+/** `rows` with `bad` put at position `at` (0 first, 1 middle, 2 last); returns the text and the bad row's line */
+function placed(header: string, good: string[], bad: string, at: 0 | 1 | 2) {
+  const i = at === 0 ? 0 : at === 1 ? Math.floor(good.length / 2) : good.length;
+  const rows = [...good.slice(0, i), bad, ...good.slice(i)];
+  return { text: csv(header, rows), line: i + 2 };
+}
+
+const LOANS = 'loan_id,customer_id,product,origination_date,principal,annual_rate,term_months';
+const PAYMENTS = 'payment_id,loan_id,paid_date,amount';
+const ACTIONS = 'action_id,loan_id,action_date,channel,outcome,promised_amount,promised_date';
+
+/** a small book ending 2024-07-02: L1 originated 2022-08-27 (900,000), L2..L4 in 2024 */
+const book = {
+  'customers.csv': csv('customer_id', ['C1', 'C2']),
+  'loans.csv': csv(LOANS, [
+    'L1,C1,mortgage,2022-08-27,900000.00,0.05,24',
+    'L2,C2,consumer,2024-01-10,1200.00,0.1,12',
+    'L3,C2,consumer,2024-03-05,600.00,0.1,6',
+    'L4,C2,consumer,2024-05-20,300.00,0.1,3',
+  ]),
+  'payments.csv': csv(PAYMENTS, ['P1,L1,2024-06-27,100.00', 'P2,L2,2024-06-30,50.00', 'P3,L3,2024-07-02,40.00']),
+};
+
+describe.each([0, 1, 2] as const)('row rules across fields and rows, bad row at position %i', (at) => {
+  let wh: Wh;
+  beforeAll(async () => {
+    wh = await testWarehouse(`xrow_${at}`);
+    const r = await load(wh, book);
+    expect(r.quarantined.size).toBe(0);
+  });
+  afterAll(() => disposeIfOpened(wh));
+
+  it('a promise due before the action that made it is quarantined', async () => {
+    const good = [
+      'A1,L1,2024-06-01,phone,promise_to_pay,100.00,2024-06-05',
+      'A2,L2,2024-06-02,phone,promise_to_pay,100.00,2024-06-02',
+      'A3,L3,2024-06-03,sms,no_contact,,',
+      'A4,L4,2024-06-04,phone,contacted,,',
+    ];
+    const f = placed(ACTIONS, good, 'AX,L2,2024-06-10,phone,promise_to_pay,50.00,2024-06-01', at);
+    const r = await load(wh, { 'collection_actions.csv': f.text });
+    expect([...r.quarantined.keys()]).toEqual([f.line]);
+    expect(r.quarantined.get(f.line)).toMatch(/promised_date: 2024-06-01 is before the action_date 2024-06-10/);
+    expect(r.receipts[0]).toMatchObject({ rows_read: 5, rows_accepted: 4, rows_quarantined: 1 });
+  });
+});
