@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { exec, queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import type { InputFile } from './discover.ts';
+import { crossRowRules } from './cross-row-rules.ts';
 import { entitySpecs } from './entity-specs.ts';
+import { engineCsvHazard } from './engine-csv-hazard.ts';
 import { engineLanding, streamLanding, type Landing } from './landing.ts';
 import { createAs, oneRecordPerLine, quarantineRows } from './quarantine-rows.ts';
 import { stagedQuery, stagedSelect, targetKeyExpr } from './validation-sql.ts';
@@ -108,9 +110,10 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
   const lines = tableRef(wh, `stg_lines_${tag}`);
   const repeatedHashes = tableRef(wh, `stg_rep_${tag}`);
   const candidates = tableRef(wh, `stg_cand_${tag}`);
+  const rules = tableRef(wh, `stg_rules_${tag}`);
   const target = tableRef(wh, spec.entity);
   const loans = tableRef(wh, 'loans');
-  const scratch = [stg, repeatedHashes, candidates, dups, status, lines];
+  const scratch = [stg, rules, repeatedHashes, candidates, dups, status, lines];
   const dropScratch = async () => {
     for (const t of scratch) await exec(wh, `DROP TABLE IF EXISTS ${t}`);
   };
@@ -166,12 +169,16 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
       );
     }
     o.onStep?.('staged');
+    // rules over other rows and tables (crossRowRules): the rows they break are quarantined as key
+    // conflicts are, after the stage; they win no duplicate and are not inserted
+    const ruled = await crossRowRules(wh, { spec, stg, rules, loans });
+    const notRuled = ruled > 0 ? ` AND line NOT IN (SELECT line FROM ${rules})` : '';
     // keys seen more than once among valid rows, found by grouping the staged 64-bit hashes (far
     // cheaper than grouping the strings); exact keys are compared only where hashes repeat
     await createAs(
       wh,
       repeatedHashes,
-      `SELECT key_hash FROM ${stg} WHERE reason = '' GROUP BY key_hash HAVING count() > 1`,
+      `SELECT key_hash FROM ${stg} WHERE reason = ''${notRuled} GROUP BY key_hash HAVING count() > 1`,
       {},
     );
     const tk = targetKeyExpr(spec);
@@ -185,7 +192,7 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
       await createAs(
         wh,
         candidates,
-        `SELECT line, reason, bad_raw, key, key_hash, row_hash FROM ${stg} WHERE reason != '' OR key_hash IN ${repeatedHashes}`,
+        `SELECT line, reason, bad_raw, key, key_hash, row_hash FROM ${stg} WHERE reason != '' OR key_hash IN ${repeatedHashes}${ruled > 0 ? ` OR line IN (SELECT line FROM ${rules})` : ''}`,
         {},
         {},
         'MergeTree ORDER BY tuple()',
@@ -196,7 +203,7 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
       wh,
       dups,
       `SELECT key, min(line) AS first_line, argMin(row_hash, line) AS first_hash FROM ${rows}
-      WHERE reason = '' AND key_hash IN ${repeatedHashes} GROUP BY key HAVING count() > 1`,
+      WHERE reason = ''${notRuled} AND key_hash IN ${repeatedHashes} GROUP BY key HAVING count() > 1`,
       {},
     );
     o.onStep?.('duplicates');
@@ -209,13 +216,15 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
       `SELECT line, final_reason, status, from_stage, raw FROM (
         SELECT lwq_s.line AS line, lwq_s.reason != '' AS from_stage, lwq_s.bad_raw AS raw,
           multiIf(from_stage, lwq_s.reason,
+            lwq_r.rreason != '', lwq_r.rreason,
             lwq_e.ekey != '' AND lwq_e.existing_hash != lwq_s.row_hash, 'key already loaded with different content',
             lwq_d.dkey != '' AND lwq_d.first_line != lwq_s.line AND lwq_d.first_hash != lwq_s.row_hash, concat('duplicate key with different content (first seen on line ', toString(lwq_d.first_line), ')'),
             '') AS final_reason,
           multiIf(final_reason != '', 'quarantined', lwq_e.ekey != '' OR (lwq_d.dkey != '' AND lwq_d.first_line != lwq_s.line), 'present', 'new') AS status
         FROM (SELECT line, reason, bad_raw, key, row_hash FROM ${rows}) AS lwq_s
         LEFT JOIN ${existingKeys} AS lwq_e ON lwq_e.ekey = lwq_s.key
-        LEFT JOIN (SELECT key AS dkey, first_line, first_hash FROM ${dups}) AS lwq_d ON lwq_d.dkey = lwq_s.key)
+        LEFT JOIN (SELECT key AS dkey, first_line, first_hash FROM ${dups}) AS lwq_d ON lwq_d.dkey = lwq_s.key
+        LEFT JOIN (SELECT line AS rline, any(reason) AS rreason FROM ${rules} GROUP BY line) AS lwq_r ON lwq_r.rline = lwq_s.line)
       WHERE status != 'new'`,
       {},
       // grace_hash lets the join spill to disk as GROUP BY does past the configured bound (engineMemorySettings)
@@ -233,7 +242,12 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
     o.onStep?.('reading');
     // a record the engine's CSV parser cannot read (a quote not doubled inside a quoted field) stopped
     // the whole file with the parser's error: the stream loader reads it and quarantines that record
-    let s = await stageAndCheck(o.loader).catch(async (e: unknown) => {
+    // what the engine's CSV parser would read otherwise than the stream loader without an error (a
+    // quote never closed swallows the rest of the file; bare-CR line ends make one record of it): the
+    // file is read by the stream loader
+    const hazard = o.loader === 'engine' && file.format === 'csv' ? await engineCsvHazard(file.path) : null;
+    if (hazard) o.onStep?.(`${hazard}: reading with the stream loader`);
+    let s = await stageAndCheck(hazard ? 'stream' : o.loader).catch(async (e: unknown) => {
       if (o.loader !== 'engine' || file.format !== 'csv' || !/Cannot parse input|CANNOT_PARSE/u.test(String(e)))
         throw e;
       o.onStep?.('a record the engine cannot parse: staging again with the stream loader');

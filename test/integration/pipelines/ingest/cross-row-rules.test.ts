@@ -37,6 +37,7 @@ function placed(header: string, good: string[], bad: string, at: 0 | 1 | 2) {
 
 const LOANS = 'loan_id,customer_id,product,origination_date,principal,annual_rate,term_months';
 const PAYMENTS = 'payment_id,loan_id,paid_date,amount';
+const EVENTS = 'event_id,loan_id,event_date,type,amount';
 const ACTIONS = 'action_id,loan_id,action_date,channel,outcome,promised_amount,promised_date';
 
 /** a small book ending 2024-07-02: L1 originated 2022-08-27 (900,000), L2..L4 in 2024 */
@@ -72,5 +73,53 @@ describe.each([0, 1, 2] as const)('row rules across fields and rows, bad row at 
     expect([...r.quarantined.keys()]).toEqual([f.line]);
     expect(r.quarantined.get(f.line)).toMatch(/promised_date: 2024-06-01 is before the action_date 2024-06-10/);
     expect(r.receipts[0]).toMatchObject({ rows_read: 5, rows_accepted: 4, rows_quarantined: 1 });
+  });
+
+  it("a payment, an event or an action dated before the loan's origination is quarantined", async () => {
+    const pay = placed(
+      PAYMENTS,
+      ['P11,L1,2024-05-27,100.00', 'P12,L2,2024-06-10,50.00', 'P13,L3,2024-06-11,40.00', 'P14,L4,2024-06-12,10.00'],
+      'P1X,L1,2020-01-15,14.00',
+      at,
+    );
+    const ev = placed(
+      EVENTS,
+      ['E1,L4,2024-06-01,legal_filed,0', 'E2,L3,2024-06-02,complaint,0', 'E3,L2,2024-06-03,recovery,10.00'],
+      'EX,L1,2022-08-26,recovery,500.00',
+      at,
+    );
+    const act = placed(
+      ACTIONS,
+      ['B1,L1,2024-06-01,sms,no_contact,,', 'B2,L2,2024-06-02,sms,no_contact,,', 'B3,L3,2024-06-03,sms,no_contact,,'],
+      'BX,L4,2024-05-19,phone,contacted,,',
+      at,
+    );
+    // a loan of the same load: its origination is known to the payments after it
+    const r = await load(wh, {
+      'loans.csv': csv(LOANS, ['L5,C1,consumer,2024-06-15,500.00,0.1,6']),
+      'payments.csv': pay.text.replace('\n', '\nP15,L5,2024-06-14,20.00\n'),
+      'loan_events.csv': ev.text,
+      'collection_actions.csv': act.text,
+    });
+    const by = new Map(r.receipts.map((x) => [x.entity, x]));
+    expect(by.get('payments')).toMatchObject({ rows_read: 6, rows_quarantined: 2 });
+    expect(by.get('loan_events')).toMatchObject({ rows_read: 4, rows_quarantined: 1 });
+    expect(by.get('collection_actions')).toMatchObject({ rows_read: 4, rows_quarantined: 1 });
+    const q = await queryRows<{ entity: string; l: string; reason: string }>(
+      wh,
+      `SELECT entity, toString(line) AS l, reason FROM ${wh.database}.quarantine WHERE ingest_id = {id:String}`,
+      { id: r.receipts[0]!.ingest_id },
+    );
+    const reasons = q.map((x) => `${x.entity}:${x.l}:${x.reason}`);
+    expect(reasons).toContain(
+      `payments:${pay.line + 1}:paid_date: 2020-01-15 is before the loan's origination 2022-08-27`,
+    );
+    expect(reasons).toContain("payments:2:paid_date: 2024-06-14 is before the loan's origination 2024-06-15");
+    expect(reasons).toContain(
+      `loan_events:${ev.line}:event_date: 2022-08-26 is before the loan's origination 2022-08-27`,
+    );
+    expect(reasons).toContain(
+      `collection_actions:${act.line}:action_date: 2024-05-19 is before the loan's origination 2024-05-20`,
+    );
   });
 });
