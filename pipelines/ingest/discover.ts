@@ -119,5 +119,6 @@ export function readFirstLine(path: string, encoding: 'utf8' | 'gbk', decode: (b
   const n = readSync(fd, buf, 0, buf.length, 0);
   closeSync(fd);
   const text = encoding === 'utf8' ? buf.subarray(0, n).toString('utf8') : decode(buf.subarray(0, n));
-  return text.split(/\r?\n/)[0] ?? '';
+  // a line ends at LF, CRLF or a bare CR (old Mac line ends), as in the stream loader's csvRecords
+  return text.split(/\r\n|\r|\n/u)[0] ?? '';
 }
