@@ -79,6 +79,9 @@ const nowIso = () => new Date().toISOString().replace('T', ' ').replace('Z', '')
 interface Staged {
   landing: Landing;
   staged: ReturnType<typeof stagedSelect>;
+  /** records staged, blank lines included (the engine numbers them) */
+  records: number;
+  /** records read: blank lines are no records (skipped, not counted, not quarantined) */
   read: number;
   present: number;
   quarantined: number;
@@ -220,7 +223,7 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
             lwq_e.ekey != '' AND lwq_e.existing_hash != lwq_s.row_hash, 'key already loaded with different content',
             lwq_d.dkey != '' AND lwq_d.first_line != lwq_s.line AND lwq_d.first_hash != lwq_s.row_hash, concat('duplicate key with different content (first seen on line ', toString(lwq_d.first_line), ')'),
             '') AS final_reason,
-          multiIf(final_reason != '', 'quarantined', lwq_e.ekey != '' OR (lwq_d.dkey != '' AND lwq_d.first_line != lwq_s.line), 'present', 'new') AS status
+          multiIf(lwq_s.reason = 'blank line', 'skipped', final_reason != '', 'quarantined', lwq_e.ekey != '' OR (lwq_d.dkey != '' AND lwq_d.first_line != lwq_s.line), 'present', 'new') AS status
         FROM (SELECT line, reason, bad_raw, key, row_hash FROM ${rows}) AS lwq_s
         LEFT JOIN ${existingKeys} AS lwq_e ON lwq_e.ekey = lwq_s.key
         LEFT JOIN (SELECT key AS dkey, first_line, first_hash FROM ${dups}) AS lwq_d ON lwq_d.dkey = lwq_s.key
@@ -231,11 +234,20 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
       { join_algorithm: 'grace_hash,hash' },
     );
     o.onStep?.('checked');
-    const [c] = await queryRows<{ present: string; quarantined: string }>(
+    // a blank line (CSV or JSONL) is no record: staged (the engine numbers it), then skipped: not
+    // read, not quarantined, not inserted (the status table holds it, so the insert leaves it out)
+    const [c] = await queryRows<{ present: string; quarantined: string; skipped: string }>(
       wh,
-      `SELECT countIf(status = 'present') AS present, countIf(status = 'quarantined') AS quarantined FROM ${status}`,
+      `SELECT countIf(status = 'present') AS present, countIf(status = 'quarantined') AS quarantined, countIf(status = 'skipped') AS skipped FROM ${status}`,
     );
-    return { landing: land, staged, read, present: Number(c!.present), quarantined: Number(c!.quarantined) };
+    return {
+      landing: land,
+      staged,
+      records: read,
+      read: read - Number(c!.skipped),
+      present: Number(c!.present),
+      quarantined: Number(c!.quarantined),
+    };
   }
 
   try {
@@ -255,7 +267,7 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
     });
     let linesFilled = false;
     if (s.quarantined > 0 && s.landing.physicalLines) {
-      if (await oneRecordPerLine(wh, s.landing, status, lines, s.read)) {
+      if (await oneRecordPerLine(wh, s.landing, status, lines, s.records)) {
         linesFilled = s.landing.rawText !== undefined;
       } else {
         o.onStep?.('a record spans lines: staging again with the stream loader');

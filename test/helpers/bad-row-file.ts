@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs';
 /**
  * Seeded payments CSV files with bad rows of every kind at chosen and random places, and what the
  * quarantine must hold for each: its first physical line, its text as written (no line ending) and
- * its reason. Lines are counted here, independently of both loaders.
+ * its reason; blank lines (no records: skipped, not quarantined) are counted apart. Lines are counted here, independently of both loaders.
  */
 
 /** mulberry32: small, seeded, good enough to place rows */
@@ -71,11 +71,12 @@ export function loansCsv(): string {
 
 export async function writeBadFile(
   o: BadFileOptions,
-): Promise<{ expected: ExpectedBad[]; bytes: number; lines: number }> {
+): Promise<{ expected: ExpectedBad[]; bytes: number; lines: number; blanks: number }> {
   const rnd = seeded(o.seed);
   const kinds = o.kinds ?? badKinds;
   const out = createWriteStream(o.path);
   const expected: ExpectedBad[] = [];
+  let blanks = 0;
   let buf: string[] = [];
   let bytes = 0;
   let line = 2; // line 1 is the header
@@ -101,7 +102,8 @@ export async function writeBadFile(
     }
     let kind: BadKind | null = bad ? pick(kinds) : null;
     // a blank last line without a line ending is no line at all; a duplicate needs an earlier row
-    if (kind === 'blank' && last && !o.finalNewline) kind = 'bad_number';
+    // (nor is the first record blank: it is the bad row the quarantine's first line is checked on)
+    if (kind === 'blank' && ((last && !o.finalNewline) || i === 1)) kind = 'bad_number';
     if (kind === 'duplicate' && validIds.length === 0) kind = 'bad_number';
     let text: string;
     let reason = /./;
@@ -160,7 +162,9 @@ export async function writeBadFile(
         reason = /^amount: not a decimal number$/;
         break;
     }
-    if (kind) expected.push({ kind, line, raw: text, reason });
+    // a blank line is no record: skipped by ingest, neither read nor quarantined
+    if (kind === 'blank') blanks++;
+    else if (kind) expected.push({ kind, line, raw: text, reason });
     else if (!text.includes('"')) validIds.push([id, line]);
     emit(text, last);
     line += text.split(o.eol).length;
@@ -176,16 +180,17 @@ export async function writeBadFile(
       else res();
     });
   });
-  return { expected, bytes, lines: line - 1 };
+  return { expected, bytes, lines: line - 1, blanks };
 }
 
 /** A payments JSONL file with bad lines of every JSON kind; the expected quarantine as for CSV. */
 export async function writeBadJsonl(
   o: Omit<BadFileOptions, 'multiline' | 'kinds'>,
-): Promise<{ expected: ExpectedBad[]; bytes: number }> {
+): Promise<{ expected: ExpectedBad[]; bytes: number; blanks: number }> {
   const rnd = seeded(o.seed);
   const out = createWriteStream(o.path);
   const expected: ExpectedBad[] = [];
+  let blanks = 0;
   const thresholds = [...(o.badAfterBytes ?? [])].sort((a, b) => a - b);
   let buf: string[] = [];
   let bytes = 0;
@@ -213,7 +218,7 @@ export async function writeBadJsonl(
       bad = true;
     }
     let kind: (typeof kinds)[number] | null = bad ? kinds[Math.floor(rnd() * kinds.length)]! : null;
-    if (kind === 'blank' && last && !o.finalNewline) kind = 'malformed';
+    if (kind === 'blank' && ((last && !o.finalNewline) || i === 1)) kind = 'malformed';
     let text: string;
     let reason = /./;
     switch (kind) {
@@ -254,7 +259,8 @@ export async function writeBadJsonl(
         reason = /^JSON line names "loan_id" twice$/;
         break;
     }
-    if (kind) expected.push({ kind: kind as BadKind, line: i, raw: text, reason });
+    if (kind === 'blank') blanks++;
+    else if (kind) expected.push({ kind: kind as BadKind, line: i, raw: text, reason });
     const chunk = last && !o.finalNewline ? text : text + o.eol;
     buf.push(chunk);
     bytes += Buffer.byteLength(chunk);
@@ -270,5 +276,5 @@ export async function writeBadJsonl(
       else res();
     });
   });
-  return { expected, bytes };
+  return { expected, bytes, blanks };
 }

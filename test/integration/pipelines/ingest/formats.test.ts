@@ -305,10 +305,11 @@ describe('input formats, encodings and malformed files', () => {
     writeFileSync(join(dir, 'loan_events.csv'), 'event_id,loan_id,event_date,type,amount,note\n');
     const r = await ingest(wh, [dir], { piiSecret: 's' });
     const loans = r.receipts.find((x) => x.entity === 'loans')!;
+    // the blank line is no record: skipped, not read
     expect(loans).toMatchObject({
-      rows_read: 3,
+      rows_read: 2,
       rows_inserted: 1,
-      rows_quarantined: 2,
+      rows_quarantined: 1,
       unknown_columns: ['favourite_colour'],
     });
     expect(r.receipts.find((x) => x.entity === 'payments')).toMatchObject({ rows_read: 1, rows_quarantined: 1 });
@@ -320,13 +321,13 @@ describe('input formats, encodings and malformed files', () => {
       )
     ).map((x) => `${x.line} ${x.reason}`);
     expect(reasons).toEqual([
-      '3 blank line',
-      '4 row has fewer fields than the header; principal: not a decimal number; annual_rate: missing; term_months: missing',
+      // the quote opened on the last line is never closed (the engine hands the file to the stream loader)
+      '4 a quote opened on this line is never closed',
       '2 paid_date: missing',
     ]);
   });
 
-  it('the engine and the Node stream read odd CSV rows alike: \\N as a value, empty, short, long and blank rows', async () => {
+  it('the engine and the Node stream read odd CSV rows alike: \\N as a value, empty, short, long rows; a blank line skipped', async () => {
     const dir = tmpDir('odd-rows');
     writeFileSync(
       join(dir, 'customers.csv'),
@@ -390,7 +391,6 @@ describe('input formats, encodings and malformed files', () => {
       'customers 3: birth_year: not a whole number in 1900..2030',
       'customers 4: row has fewer fields than the header',
       'customers 5: row has more fields than the header',
-      'customers 6: blank line',
       'customers 7: customer_id: missing',
       'customers 8: birth_year: not a whole number in 1900..2030',
       'loans 3: origination_date: not a valid date (YYYY-MM-DD, 1970-01-01 to 2149-06-06)',
@@ -406,7 +406,6 @@ describe('input formats, encodings and malformed files', () => {
     const raw = results[0]!.quarantine.filter((q) => q.entity === 'customers').map((q) => q.raw);
     expect(raw.join('\n')).not.toMatch(/110101|13812/);
     expect(raw[1]).toBe('"***","***","***",\\N,\\N,\\N,\\N,\\N');
-    expect(raw[3]).toBe('');
   });
 
   it("a quoted field spanning lines: line numbers are physical lines (the record's first), and the raw row is the record as written", async () => {

@@ -130,7 +130,14 @@ const jsonlCases: FileCase[] = [
 describe.each(['engine', 'stream'] as const)('quarantine lines through the %s loader', (loader) => {
   let wh: Awaited<ReturnType<typeof testWarehouse>>;
   let result: IngestResult;
-  const files: { name: string; path: string; expected: ExpectedBad[]; records: number; bytes: number }[] = [];
+  const files: {
+    name: string;
+    path: string;
+    expected: ExpectedBad[];
+    records: number;
+    bytes: number;
+    blanks: number;
+  }[] = [];
   const mine = cases.filter((c) => loader === 'engine' || !c.engineOnly);
   let dir: string;
   beforeAll(async () => {
@@ -140,14 +147,14 @@ describe.each(['engine', 'stream'] as const)('quarantine lines through the %s lo
     for (const c of mine) {
       const path = join(dir, `payments_${c.name}.csv`);
       const records = loader === 'stream' ? (c.streamRecords ?? c.records) : c.records;
-      const { expected, bytes } = await writeBadFile({ ...c, records, path, idPrefix: `${c.name}-` });
-      files.push({ name: c.name, path, expected, records, bytes });
+      const { expected, bytes, blanks } = await writeBadFile({ ...c, records, path, idPrefix: `${c.name}-` });
+      files.push({ name: c.name, path, expected, records, bytes, blanks });
     }
     for (const j of jsonlCases) {
       const path = join(dir, `payments_${j.name}.jsonl`);
       const records = loader === 'stream' ? (j.streamRecords ?? j.records) : j.records;
-      const { expected, bytes } = await writeBadJsonl({ ...j, records, path, idPrefix: `${j.name}-` });
-      files.push({ name: j.name, path, expected, records, bytes });
+      const { expected, bytes, blanks } = await writeBadJsonl({ ...j, records, path, idPrefix: `${j.name}-` });
+      files.push({ name: j.name, path, expected, records, bytes, blanks });
     }
     if (loader === 'engine') expect(files.find((f) => f.name === 'big_lf')!.bytes).toBeGreaterThan(68 * MB);
     result = await ingest(wh, [dir], { piiSecret: 's', loader });
@@ -163,7 +170,8 @@ describe.each(['engine', 'stream'] as const)('quarantine lines through the %s lo
     async (name) => {
       const f = files.find((x) => x.name === name)!;
       const receipt = result.receipts.find((r) => r.file === f.path)!;
-      expect(receipt.rows_read).toBe(f.records);
+      // a blank line is no record: skipped, neither read nor quarantined
+      expect(receipt.rows_read).toBe(f.records - f.blanks);
       const q = await queryRows<{ line: string; raw: string; reason: string }>(
         wh,
         `SELECT toString(line) AS line, raw, reason FROM ${wh.database}.quarantine WHERE file = {file:String} ORDER BY line`,
@@ -187,7 +195,9 @@ describe.each(['engine', 'stream'] as const)('quarantine lines through the %s lo
   );
 
   it('placed bad rows of every kind', () => {
-    const kinds = new Set(files.filter((f) => f.path.endsWith('.csv')).flatMap((f) => f.expected.map((e) => e.kind)));
+    const csv = files.filter((f) => f.path.endsWith('.csv'));
+    const kinds = new Set(csv.flatMap((f) => f.expected.map((e) => e.kind)));
+    if (csv.some((f) => f.blanks > 0)) kinds.add('blank');
     expect([...kinds].sort()).toEqual([...badKinds].sort());
   });
 });

@@ -24,7 +24,7 @@ describe('record boundaries: the engine and the stream loader read the same reco
   afterAll(() => disposeIfOpened(wh));
 
   const row = (i: number, channel = 'app', amount = `${(i % 900) + 1}.00`) =>
-    `P${i},L${i % badFileLoans},2024-01-15,${amount},${channel}`;
+    `P${i},L${i % badFileLoans},2023-01-15,${amount},${channel}`;
   const sizes = [1, 3, 2500];
   const places = (records: number) => [...new Set([1, Math.ceil(records / 2), records])];
 
@@ -74,6 +74,31 @@ describe('record boundaries: the engine and the stream loader read the same reco
           expect(r.quarantine[0]).toMatch(new RegExp(`^${at + 1} a quote opened on this line is never closed`, 'u'));
           expect(r.quarantine[0]).toContain(`| ${row(at, '"app')}`);
         }
+  });
+
+  it('a blank line is no record, anywhere: skipped by both loaders, neither read nor quarantined; later lines keep their numbers', async () => {
+    for (const records of sizes)
+      for (const at of places(records))
+        for (const eol of ['\n', '\r\n'])
+          for (const blanks of [1, 2]) {
+            // blank lines before record `at` (or after the last record, a trailing blank line), then a
+            // bad amount on the last record to see its line number
+            const lines = Array.from({ length: records }, (_, k) =>
+              k + 1 === records ? row(k + 1, 'app', 'abc') : row(k + 1),
+            );
+            const cut = at === records ? records : at - 1;
+            const written = [...lines.slice(0, cut), ...Array<string>(blanks).fill(''), ...lines.slice(cut)];
+            const r = await both(`${paymentsHeader}${eol}${written.join(eol)}${eol}`);
+            expect({ records, at, read: r.read, quarantined: r.quarantined, loaded: r.loaded }).toEqual({
+              records,
+              at,
+              read: records,
+              quarantined: 1,
+              loaded: records - 1,
+            });
+            const lastLine = written.lastIndexOf(lines[records - 1]!) + 2;
+            expect(r.quarantine).toEqual([`${lastLine} amount: not a decimal number | ${row(records, 'app', 'abc')}`]);
+          }
   });
 
   it('old-Mac line ends (a bare CR): every line is a record, a bad one quarantined under its line', async () => {
