@@ -52,6 +52,8 @@ export function simulateCollections(
     if (!rng.chance(contactChance(s.z)))
       return { date, channel, outcome: 'no_contact', agentId, team, promisedCents: null, promisedDate: null };
     if (canPromise(channel) && rng.chance(promiseChance(s.z))) {
+      // (never due before the day it is made: the ingest quarantines such a promise)
+      const promised = addDays(s.nextDue, rng.int(1, 7) - 4);
       // a promise to bring the account up to date by the next due date: kept when that month's payment clears the arrears
       return {
         date,
@@ -60,7 +62,7 @@ export function simulateCollections(
         agentId,
         team,
         promisedCents: s.owedCents,
-        promisedDate: addDays(s.nextDue, rng.int(1, 7) - 4),
+        promisedDate: promised < date ? date : promised,
       };
     }
     return {
