@@ -50,6 +50,12 @@ export const configSchema = z.object({
   LOANWATCH_CLUSTER: identifier.optional(),
   /** An installment paid within this many days of its due date is not counted overdue. */
   LOANWATCH_GRACE_DAYS: intFromEnv(0, 0, 90),
+  /**
+   * Ingest: a payment, action, event, origination or tape month more than this many days after the
+   * data horizon (the loaded data's last day, carried on by a file's own dates without a longer gap)
+   * is quarantined: one mistyped future date would otherwise move the day the data ends.
+   */
+  LOANWATCH_INGEST_MAX_DAYS_AHEAD: intFromEnv(31, 0, 3660),
   /** `due_date`: DPD counts from the due date once grace has lapsed; `grace_end`: from the end of grace. */
   LOANWATCH_DPD_CONVENTION: z.enum(['due_date', 'grace_end']).default('due_date'),
   /** Restructured loans stay at least 关注 for this many months (2023 rules, art. 20: at least one year). */

@@ -9,7 +9,8 @@ import { requestMemo } from './request-memo.ts';
  * month of the loaded files. A date after it would count every installment falling due since as
  * unpaid, because the payments that settle them are not loaded yet. An outcome a user recorded
  * (console or API: `source` not `file`) does not move it — one collector's action, or a mistyped
- * date of it, would move every user's day. Null when nothing is loaded.
+ * date of it, would move every user's day. Null when nothing is loaded (no tape either: the last day
+ * of the month of an empty table's zero date is no date of the data).
  */
 export async function dataLastDate(wh: Warehouse): Promise<string | null> {
   const [r] = await queryRows<{ d: string }>(
@@ -19,7 +20,7 @@ export async function dataLastDate(wh: Warehouse): Promise<string | null> {
       (SELECT max(action_date) FROM ${tableRef(wh, 'collection_actions')} WHERE source = 'file'),
       (SELECT max(event_date) FROM ${tableRef(wh, 'loan_events')}),
       (SELECT max(origination_date) FROM ${tableRef(wh, 'loans')}),
-      (SELECT toLastDayOfMonth(max(as_of_month)) FROM ${tableRef(wh, 'performance')}))) AS d`,
+      (SELECT if(count() = 0, toDate(0), toLastDayOfMonth(max(as_of_month))) FROM ${tableRef(wh, 'performance')}))) AS d`,
   );
   return !r || r.d === '1970-01-01' ? null : r.d;
 }

@@ -77,7 +77,13 @@ export const ingestCommand = defineCommand({
 });
 
 export async function runIngest(wh: Warehouse, config: Config, out: Output, f: IngestFlags) {
-  const options = { piiSecret: config.LOANWATCH_PII_SECRET, loader: f.loader, entity: f.entity, log };
+  const options = {
+    piiSecret: config.LOANWATCH_PII_SECRET,
+    loader: f.loader,
+    entity: f.entity,
+    maxDaysAhead: config.LOANWATCH_INGEST_MAX_DAYS_AHEAD,
+    log,
+  };
   const result = f.adapter
     ? (
         await ingestThroughAdapter(wh, f.adapter, f.paths[0]!, {

@@ -3,7 +3,7 @@ import type { EntitySpec } from './entity-specs.ts';
 
 /**
  * Rules a row's own fields cannot decide, judged on the staged rows the field rules accepted:
- * a date before the loan's origination. Fills `rules` (line, reason) with the rows that break one
+ * a date before the loan's origination; a date past the data horizon (dataHorizonLimit). Fills `rules` (line, reason) with the rows that break one
  * (a row its first rule only); ingestFile quarantines them like key conflicts: they win no
  * duplicate and are not inserted. Returns how many rows it found.
  */
@@ -14,6 +14,59 @@ export interface CrossRowInput {
   /** scratch table to fill: line UInt64, reason String */
   rules: string;
   loans: string;
+  /** dataHorizonLimit's tolerance */
+  maxDaysAhead: number;
+  /**
+   * the data's last day when the run started (dataLastDate), null on an empty warehouse: the files of
+   * one run are judged against the data before it, not against each other (a book's loans end
+   * before its payments do)
+   */
+  lastBefore: string | null;
+}
+
+/** the date of a row that moves the data horizon (dataLastDate): as there, a tape month stands for its last day */
+const horizonDate: Partial<Record<EntitySpec['entity'], { col: string; expr: string }>> = {
+  loans: { col: 'origination_date', expr: 'origination_date' },
+  payments: { col: 'paid_date', expr: 'paid_date' },
+  collection_actions: { col: 'action_date', expr: 'action_date' },
+  loan_events: { col: 'event_date', expr: 'event_date' },
+  performance: { col: 'as_of_month', expr: 'toLastDayOfMonth(as_of_month)' },
+};
+
+const dayNumber = (d: string) => Date.parse(`${d}T00:00:00Z`) / 86_400_000;
+
+/**
+ * The latest date a file's rows may carry. From the loaded data's last day (`last`; on an empty
+ * warehouse, the file's 99th-percentile date, so that a few stray dates cannot be the start), the
+ * file's dates carry the horizon on as long as each is at most `maxDays` after the one before: a
+ * day's or a month's files go through, a date after a longer gap (a mistyped year, a tape of a
+ * month to come) and every date after it are past the horizon. `dates` ascend, with their row counts.
+ */
+export function dataHorizonLimit(
+  dates: { d: string; n: number }[],
+  last: string | null,
+  maxDays: number,
+): string | null {
+  if (dates.length === 0) return last;
+  let anchor = last;
+  if (anchor === null) {
+    const total = dates.reduce((s, x) => s + x.n, 0);
+    let seen = 0;
+    for (const x of dates) {
+      seen += x.n;
+      if (seen >= total * 0.99) {
+        anchor = x.d;
+        break;
+      }
+    }
+  }
+  let limit = anchor!;
+  for (const { d } of dates) {
+    if (d <= limit) continue;
+    if (dayNumber(d) - dayNumber(limit) > maxDays) break;
+    limit = d;
+  }
+  return limit;
 }
 
 /** the column of an event on a loan: it cannot precede the loan's origination */
@@ -38,6 +91,31 @@ export async function crossRowRules(wh: Warehouse, x: CrossRowInput): Promise<nu
         WHERE loan_id IN (SELECT loan_id FROM ${x.stg} WHERE reason = '')) AS lwr_o ON lwr_o.loan_id = lwr_s.loan_id
       WHERE lwr_s.d < lwr_o.origination_date`,
     );
+  }
+  const hz = horizonDate[x.spec.entity];
+  if (hz) {
+    const notRuled = `line NOT IN (SELECT line FROM ${x.rules})`;
+    const dates = await queryRows<{ d: string; n: string }>(
+      wh,
+      `SELECT toString(d) AS d, count() AS n FROM (SELECT ${hz.expr} AS d FROM ${x.stg} WHERE reason = '' AND ${notRuled}) GROUP BY d ORDER BY d`,
+    );
+    const last = x.lastBefore;
+    const limit = dataHorizonLimit(
+      dates.map((r) => ({ d: r.d, n: Number(r.n) })),
+      last,
+      x.maxDaysAhead,
+    );
+    if (limit !== null && dates.length > 0 && dates[dates.length - 1]!.d > limit) {
+      const why = `${x.maxDaysAhead} days after the data horizon ${limit} (${
+        last === null ? 'this file' : `the loaded data's last day ${last}`
+      }${last === null || limit > last ? ', carried on by the dates of this file without a longer gap' : ''}): a date the data has not reached`;
+      await exec(
+        wh,
+        `INSERT INTO ${x.rules} SELECT line, concat({col:String}, ': ', ${x.spec.entity === 'performance' ? 'substring(toString(as_of_month), 1, 7)' : `toString(${hz.col})`}, ' is more than ', {why:String})
+        FROM ${x.stg} WHERE reason = '' AND ${notRuled} AND ${hz.expr} > {limit:Date}`,
+        { col: hz.col, why, limit },
+      );
+    }
   }
   const [c] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${x.rules}`);
   return Number(c!.n);

@@ -32,6 +32,10 @@ export interface IngestFileOptions {
   loader: 'engine' | 'stream';
   /** the file's SHA-256, being computed in the background (startFileHasher); awaited before the quarantine */
   sha256: Promise<string>;
+  /** a date more than this many days past the data horizon is quarantined (crossRowRules) */
+  maxDaysAhead: number;
+  /** the data's last day when the run started (crossRowRules) */
+  lastBefore: string | null;
   onStep?: (step: string, rows?: number) => void;
 }
 
@@ -174,7 +178,14 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
     o.onStep?.('staged');
     // rules over other rows and tables (crossRowRules): the rows they break are quarantined as key
     // conflicts are, after the stage; they win no duplicate and are not inserted
-    const ruled = await crossRowRules(wh, { spec, stg, rules, loans });
+    const ruled = await crossRowRules(wh, {
+      spec,
+      stg,
+      rules,
+      loans,
+      maxDaysAhead: o.maxDaysAhead,
+      lastBefore: o.lastBefore,
+    });
     const notRuled = ruled > 0 ? ` AND line NOT IN (SELECT line FROM ${rules})` : '';
     // keys seen more than once among valid rows, found by grouping the staged 64-bit hashes (far
     // cheaper than grouping the strings); exact keys are compared only where hashes repeat

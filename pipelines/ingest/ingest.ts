@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Warehouse } from '../../warehouse/connection.ts';
 import type { RawEntity } from '../../warehouse/tables.ts';
+import { dataLastDate } from '../../warehouse/data-horizon.ts';
 import { discoverInputs } from './discover.ts';
 import { startFileHasher } from './file-hasher.ts';
 import { checkFiles } from './header-check.ts';
@@ -10,6 +11,8 @@ export interface IngestOptions {
   piiSecret: string;
   loader?: 'auto' | 'engine' | 'stream';
   entity?: RawEntity;
+  /** the data-horizon rule's tolerance in days (crossRowRules; default 31) */
+  maxDaysAhead?: number;
   log?: (line: string) => void;
 }
 
@@ -31,6 +34,8 @@ export async function ingest(wh: Warehouse, paths: string[], o: IngestOptions): 
   const ingestId = randomUUID();
   const receipts: Receipt[] = [];
   await dropLeftoverScratch(wh);
+  // the data horizon every file of the run is judged against (crossRowRules)
+  const lastBefore = await dataLastDate(wh);
   const hasher = startFileHasher();
   try {
     // start every hash now (a worker beside the loads); each is awaited where its file is ingested
@@ -53,6 +58,8 @@ export async function ingest(wh: Warehouse, paths: string[], o: IngestOptions): 
       ingestId,
       piiSecret: o.piiSecret,
       loader,
+      maxDaysAhead: o.maxDaysAhead ?? 31,
+      lastBefore,
       sha256: hasher.sha256(file.path),
       onStep: (step, rows) => {
         log(

@@ -27,6 +27,8 @@ async function load(wh: Wh, files: Record<string, string>, o: Partial<IngestOpti
   return { receipts: r.receipts, quarantined: new Map(q.map((x) => [Number(x.line), x.reason])) };
 }
 
+/** 2024-01-01 plus `i` days */
+const day = (i: number) => new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10);
 const csv = (header: string, rows: string[]) => `${header}\n${rows.join('\n')}\n`;
 /** `rows` with `bad` put at position `at` (0 first, 1 middle, 2 last); returns the text and the bad row's line */
 function placed(header: string, good: string[], bad: string, at: 0 | 1 | 2) {
@@ -121,5 +123,82 @@ describe.each([0, 1, 2] as const)('row rules across fields and rows, bad row at 
     expect(reasons).toContain(
       `collection_actions:${act.line}:action_date: 2024-05-19 is before the loan's origination 2024-05-20`,
     );
+  });
+
+  it('a date more than 31 days past the data horizon is quarantined; the next days load', async () => {
+    const pay = placed(
+      PAYMENTS,
+      ['P21,L1,2024-07-03,100.00', 'P22,L2,2024-07-03,50.00', 'P23,L3,2024-07-04,40.00'],
+      'F1,L4,2025-11-30,14.00',
+      at,
+    );
+    const loans = placed(
+      LOANS,
+      ['L6,C1,consumer,2024-07-03,500.00,0.1,6', 'L7,C2,consumer,2024-07-03,500.00,0.1,6'],
+      'L8,C2,consumer,2025-11-30,500.00,0.1,6',
+      at,
+    );
+    const r = await load(wh, { 'loans.csv': loans.text, 'payments.csv': pay.text });
+    const by = new Map(r.receipts.map((x) => [x.entity, x]));
+    expect(by.get('loans')).toMatchObject({ rows_read: 3, rows_accepted: 2, rows_quarantined: 1 });
+    expect(by.get('payments')).toMatchObject({ rows_read: 4, rows_accepted: 3, rows_quarantined: 1 });
+    const q = await queryRows<{ entity: string; l: string; reason: string }>(
+      wh,
+      `SELECT entity, toString(line) AS l, reason FROM ${wh.database}.quarantine WHERE ingest_id = {id:String}`,
+      { id: r.receipts[0]!.ingest_id },
+    );
+    const reasons = q.map((x) => `${x.entity}:${x.l}:${x.reason}`);
+    expect(reasons).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^loans:${loans.line}:origination_date: 2025-11-30 is more than 31 days after the data horizon 2024-07-03`,
+        ),
+      ),
+    );
+    expect(reasons).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^payments:${pay.line}:paid_date: 2025-11-30 is more than 31 days after the data horizon 2024-07-04 \\(the loaded data's last day 2024-07-02`,
+        ),
+      ),
+    );
+    const [h] = await queryRows<{ d: string }>(wh, `SELECT toString(max(paid_date)) AS d FROM ${wh.database}.payments`);
+    expect(h!.d).toBe('2024-07-04');
+  });
+});
+
+describe('the data horizon on an empty warehouse', () => {
+  let wh: Wh;
+  beforeAll(async () => {
+    wh = await testWarehouse('xrow_empty');
+  });
+  afterAll(() => disposeIfOpened(wh));
+
+  it("a first load is judged by its own dates: a stray date after a long gap is quarantined, the file's dates load", async () => {
+    const r = await load(
+      wh,
+      {
+        ...book,
+        // 150 loans over 2024 and one mistyped year among them
+        'loans.csv': csv(LOANS, [
+          ...Array.from({ length: 75 }, (_, i) => `M${i},C1,consumer,${day(i * 2)},500.00,0.1,6`),
+          'L9,C1,consumer,2025-11-30,500.00,0.1,6',
+          ...Array.from({ length: 75 }, (_, i) => `N${i},C2,consumer,${day(i * 2 + 1)},500.00,0.1,6`),
+        ]),
+        'payments.csv': csv(PAYMENTS, ['P9,M0,2024-09-15,10.00', 'P10,M1,2024-01-03,10.00']),
+      },
+      { maxDaysAhead: 60 },
+    );
+    const by = new Map(r.receipts.map((x) => [x.entity, x]));
+    expect(by.get('loans')).toMatchObject({ rows_read: 151, rows_accepted: 150, rows_quarantined: 1 });
+    expect(by.get('payments')).toMatchObject({ rows_read: 2, rows_accepted: 2, rows_quarantined: 0 });
+    expect([...r.quarantined.entries()]).toEqual([
+      [
+        77,
+        expect.stringMatching(
+          /^origination_date: 2025-11-30 is more than 60 days after the data horizon 2024-05-29 \(this file/,
+        ),
+      ],
+    ]);
   });
 });
