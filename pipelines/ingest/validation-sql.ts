@@ -2,6 +2,9 @@ import { sqlStringLiteral } from '../../warehouse/sql.ts';
 import { dataColumns, rawTables, rowHashExpr } from '../../warehouse/tables.ts';
 import { isPiiKind, type EntitySpec, type FieldSpec } from './entity-specs.ts';
 
+/** What a decoder puts for bytes it cannot read (U+FFFD) */
+export const REPLACEMENT_CHARACTER = '\uFFFD';
+
 /**
  * Compiles an EntitySpec into the SELECT that turns landed rows (every field a
  * Nullable(String) named `<field>__in`) into staged rows: typed values, the
@@ -55,8 +58,13 @@ function fieldChecks(f: FieldSpec): Check[] {
   const checks: Check[] = [];
   if (f.required) checks.push({ bad: `(NOT ${p})`, message: sqlStringLiteral(`${f.name}: missing`) });
   // bytes of another encoding (a file whose encoding changes after the start it was recognised by)
-  // would be stored as they are, not valid text: the row is quarantined instead
-  const utf8 = bad(`NOT isValidUTF8(${v})`, 'not valid UTF-8 text (bytes of another encoding)');
+  // would be stored as they are, not valid text: the row is quarantined instead. The stream loader
+  // decodes in Node, where such bytes become U+FFFD: a replacement character is the same damage
+  // (in either loader: text that holds one was damaged before it reached the file)
+  const utf8 = bad(
+    `NOT isValidUTF8(${v}) OR position(${v}, ${sqlStringLiteral(REPLACEMENT_CHARACTER)}) > 0`,
+    'not valid UTF-8 text (bytes of another encoding)',
+  );
   switch (f.kind) {
     case 'id':
       checks.push(utf8);
@@ -284,7 +292,10 @@ export function stagedSelect(spec: EntitySpec, structural: string, loans?: strin
             // a promise falls due on or after the day it is made: one due before would be broken the
             // day it was recorded (both dates valid; an invalid one has its own message)
             {
-              bad: `(promised_date__present AND action_date__present AND toDateOrNull(promised_date__v) < toDateOrNull(action_date__v))`,
+              // (valid: the text is the date it reads as — toDateOrNull clamps 1969-12-31 to a date, which the date check refuses)
+              bad: `(promised_date__present AND action_date__present
+      AND toString(toDateOrNull(promised_date__v)) = promised_date__v AND toString(toDateOrNull(action_date__v)) = action_date__v
+      AND toDateOrNull(promised_date__v) < toDateOrNull(action_date__v))`,
               message: `concat('promised_date: ', promised_date__v, ' is before the action_date ', action_date__v, ' (a promise falls due on or after the day it is made)')`,
             },
           ]
