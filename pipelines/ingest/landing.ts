@@ -6,6 +6,7 @@ import { sqlStringLiteral } from '../../warehouse/sql.ts';
 import { csvRecords, splitHeader } from '../../lib/csv-records.ts';
 import { readFirstLine, IngestInputError, type InputFile } from './discover.ts';
 import { canonicalField, entitySpecs, piiFieldNames as piiFields } from './entity-specs.ts';
+import { REPLACEMENT_CHARACTER } from './validation-sql.ts';
 
 /**
  * A landed file, seen as a subquery with columns `line`, `raw`, `structural`
@@ -114,7 +115,7 @@ function jsonSelect(file: InputFile, lineExpr: string, from: string): string {
   });
   const masked = `replaceRegexpAll(json_text, ${sqlStringLiteral(piiJsonPattern)}, '"\\\\1":"***"')`;
   return `SELECT ${lineExpr} AS line, ${masked} AS raw, ${fieldCols.join(', ')},
-    multiIf(trim(json_text) = '', 'blank line', NOT isValidUTF8(json_text), 'not valid UTF-8 text (bytes of another encoding)',
+    multiIf(trim(json_text) = '', 'blank line', NOT isValidUTF8(json_text) OR position(json_text, ${sqlStringLiteral(REPLACEMENT_CHARACTER)}) > 0, 'not valid UTF-8 text (bytes of another encoding)',
       NOT isValidJSON(json_text) OR JSONType(json_text) != 'Object', 'malformed JSON line',
       -- a key written twice: which value is meant is a guess (a reader keeps the first, another the last)
       length(JSONExtractKeys(json_text)) != length(arrayDistinct(JSONExtractKeys(json_text))),
