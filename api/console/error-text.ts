@@ -127,6 +127,8 @@ const reasonPatterns: [RegExp, ProblemId, (m: RegExpMatchArray) => Vars][] = [
   [/^(longer than \d+ characters|identifier longer)/u, 'too_long', () => ({})],
   [/ is not one of /u, 'not_choice', () => ({})],
   [/^before the contact date (\S+)/u, 'before_contact', (m) => ({ date: m[1]! })],
+  // the file contract's wording of the same rule (pipelines/ingest/validation-sql.ts), checked first
+  [/^\S+ is before the action_date (\S+)/u, 'before_contact', (m) => ({ date: m[1]! })],
   [
     /^more than (\d+) days after the contact date \(at the latest (\S+)\)/u,
     'after_window',

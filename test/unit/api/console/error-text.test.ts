@@ -27,6 +27,19 @@ describe("a refusal in the console's words", () => {
         '日期：不能是尚未到来的日期',
         'Date: cannot be a date still to come',
       ],
+      [
+        'promised_date',
+        'before the contact date 2024-06-30',
+        '承诺日期：早于联系日期 2024-06-30',
+        'Promised date: before the contact date 2024-06-30',
+      ],
+      // the file contract's wording of the same rule
+      [
+        'promised_date',
+        '2024-06-29 is before the action_date 2024-06-30 (a promise falls due on or after the day it is made)',
+        '承诺日期：早于联系日期 2024-06-30',
+        'Promised date: before the contact date 2024-06-30',
+      ],
     ];
     for (const [field, message, zh, en] of cases) {
       expect(problemLine({ field, message }, 'zh-CN')).toBe(zh);
