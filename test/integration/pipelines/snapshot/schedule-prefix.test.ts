@@ -56,9 +56,18 @@ function longBook(seed: number) {
       const date = rng.chance(0.3) ? addMonthsClamped(day, 0).replace(/-(\d\d)$/, '-28') : day;
       payments.push(`${id}-p${n++},${id},${date},${money(amount)},,,${penalty}`);
     }
-    if (rng.chance(0.15))
-      events.push(`${id}-r,${id},2023-0${rng.int(1, 9)}-15,restructure,${money(rng.int(0, 200_000))},`);
-    if (rng.chance(0.08)) events.push(`${id}-co,${id},2024-0${rng.int(1, 5)}-20,charge_off,0.00,`);
+    // events after the loan's origination only: one before it is quarantined (the ingest's cross-row rules)
+    const after = (line: string, date: string) => {
+      if (date > t.originationDate) events.push(line);
+    };
+    if (rng.chance(0.15)) {
+      const date = `2023-0${rng.int(1, 9)}-15`;
+      after(`${id}-r,${id},${date},restructure,${money(rng.int(0, 200_000))},`, date);
+    }
+    if (rng.chance(0.08)) {
+      const date = `2024-0${rng.int(1, 5)}-20`;
+      after(`${id}-co,${id},${date},charge_off,0.00,`, date);
+    }
   }
   return { 'loans.csv': loans, 'payments.csv': payments, 'loan_events.csv': events };
 }
