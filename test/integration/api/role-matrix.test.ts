@@ -1,3 +1,4 @@
+import { unthrottledApp } from '../../helpers/test-app.ts';
 import { metricNames } from '../../../warehouse/metrics/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
@@ -120,15 +121,7 @@ describe('role × route × scope matrix; collectors never see another region', (
         generatedAt: new Date(Date.UTC(2024, 6, 5)),
       })
     ).entry.id;
-    app = createApp({
-      wh,
-      // the tests read the responses, not the request log
-      log: () => undefined,
-      rateLimitPerMinute: 1_000_000,
-      anonRateLimitPerMinute: 1_000_000,
-      maxBodyBytes: 64 * 1024,
-      snapshotSettings: defaultSettings,
-    });
+    app = unthrottledApp(wh);
     // the action the matrix records again: team and agent given, so its content is the same whoever sends it
     const recorded = await call('/v1/collection-actions', keys.admin, { method: 'POST', body: matrixAction() });
     if (recorded.status !== 201) throw new Error(`matrix action not recorded: ${await recorded.text()}`);

@@ -1,6 +1,6 @@
+import { unthrottledApp } from '../../../helpers/test-app.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // first: api/routes/bureau.ts calls .openapi() on a schema of lib/date-schemas.ts, which zod only has once @hono/zod-openapi is loaded
-import { createApp } from '../../../../api/app.ts';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { mkdirSync } from 'node:fs';
@@ -14,7 +14,6 @@ import { roles, type Role } from '../../../../api/auth/permissions.ts';
 import { cjkFontFile } from '../../../../reports/render/fonts.ts';
 import { launchChromium } from '../../../helpers/browser.ts';
 import { warehouseWithBook } from '../../../helpers/book.ts';
-import { defaultSettings } from '../../../helpers/settings.ts';
 import { withScoredChampion } from '../../../helpers/scored-champion.ts';
 import { registerModel, type ModelVersion } from '../../../../models/registry/registry.ts';
 import { storeMonitoring } from '../../../../models/evaluate/monitor.ts';
@@ -68,14 +67,7 @@ describe('the console in a browser', () => {
       `SELECT loan_id FROM ${wh.database}.loans WHERE region = 'south' ORDER BY loan_id LIMIT 1`,
     );
     southLoan = s!.loan_id;
-    const app = createApp({
-      wh,
-      log: () => undefined,
-      rateLimitPerMinute: 1_000_000,
-      anonRateLimitPerMinute: 1_000_000,
-      maxBodyBytes: 64 * 1024,
-      snapshotSettings: defaultSettings,
-    });
+    const app = unthrottledApp(wh);
     server = createAdaptorServer({ fetch: app.fetch }) as Server;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -1,9 +1,9 @@
+import { unthrottledApp } from '../../../helpers/test-app.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../../api/app.ts';
 import { createApiKey } from '../../../../api/auth/keys.ts';
 import type { Role } from '../../../../api/auth/permissions.ts';
 import { warehouseWithFiles } from '../../../helpers/book.ts';
-import { defaultSettings } from '../../../helpers/settings.ts';
 import { disposeIfOpened } from '../../../helpers/warehouse.ts';
 
 /*
@@ -112,14 +112,7 @@ describe('placements and disposal scope every role as the case list does', () =>
   beforeAll(async () => {
     wh = await warehouseWithFiles('collector_scope', files, '2024-06-30');
     for (const [name, s] of Object.entries(scopes)) keys[name] = (await createApiKey(wh, { ...s, label: name })).key;
-    app = createApp({
-      wh,
-      log: () => undefined,
-      rateLimitPerMinute: 1_000_000,
-      anonRateLimitPerMinute: 1_000_000,
-      maxBodyBytes: 64 * 1024,
-      snapshotSettings: defaultSettings,
-    });
+    app = unthrottledApp(wh);
   });
   afterAll(() => disposeIfOpened(wh));
 

@@ -1,3 +1,4 @@
+import { unthrottledApp } from '../../../helpers/test-app.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../../api/app.ts';
 import { createApiKey } from '../../../../api/auth/keys.ts';
@@ -60,14 +61,7 @@ describe('unknown names in the API filters: 400 naming them; known names with no
 
   beforeAll(async () => {
     wh = await warehouseWithBook('unknown_names', { loans: 400, months: 24, seed: 13 });
-    app = createApp({
-      wh,
-      log: () => undefined,
-      rateLimitPerMinute: 1_000_000,
-      anonRateLimitPerMinute: 1_000_000,
-      maxBodyBytes: 64 * 1024,
-      snapshotSettings: defaultSettings,
-    });
+    app = unthrottledApp(wh);
     keys.admin = (await createApiKey(wh, { role: 'admin', label: 'admin' })).key;
     keys.collector = (await createApiKey(wh, { role: 'collector', region: 'east', label: 'east' })).key;
     // the default rules without a champion: the score rules are known and store nothing

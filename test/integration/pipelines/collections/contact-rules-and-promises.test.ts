@@ -1,5 +1,5 @@
 // the app first: its routes' schemas need @hono/zod-openapi loaded before lib/date-schemas builds its own (zod 4 extends instances as they are made)
-import { createApp } from '../../../../api/app.ts';
+import { unthrottledApp } from '../../../helpers/test-app.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contactCompliance, contactRuleBreaches } from '../../../../pipelines/collections/contact-compliance.ts';
 import { listPromises, recentUnkeptPromises } from '../../../../pipelines/collections/promises.ts';
@@ -265,14 +265,7 @@ describe('contact rules and promises on hand-built loans', () => {
   });
 
   it('GET /v1/promises and /v1/contact-compliance: a collector sees his region and team, his own breaches; admin and auditor all', async () => {
-    const app = createApp({
-      wh,
-      log: () => undefined,
-      rateLimitPerMinute: 1_000_000,
-      anonRateLimitPerMinute: 1_000_000,
-      maxBodyBytes: 64 * 1024,
-      snapshotSettings: defaultSettings,
-    });
+    const app = unthrottledApp(wh);
     const key = async (o: Parameters<typeof createApiKey>[1]) => (await createApiKey(wh, o)).key;
     const admin = await key({ role: 'admin' });
     const auditor = await key({ role: 'auditor' });
