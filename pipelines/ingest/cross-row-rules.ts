@@ -1,3 +1,4 @@
+import { epochDay } from '../../lib/dates.ts';
 import { exec, queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import type { EntitySpec } from './entity-specs.ts';
 
@@ -33,8 +34,6 @@ const horizonDate: Partial<Record<EntitySpec['entity'], { col: string; expr: str
   performance: { col: 'as_of_month', expr: 'toLastDayOfMonth(as_of_month)' },
 };
 
-const dayNumber = (d: string) => Date.parse(`${d}T00:00:00Z`) / 86_400_000;
-
 /**
  * The latest date a file's rows may carry. From the loaded data's last day (`last`; on an empty
  * warehouse, the file's 99th-percentile date, so that a few stray dates cannot be the start), the
@@ -63,7 +62,7 @@ export function dataHorizonLimit(
   let limit = anchor!;
   for (const { d } of dates) {
     if (d <= limit) continue;
-    if (dayNumber(d) - dayNumber(limit) > maxDays) break;
+    if (epochDay(d) - epochDay(limit) > maxDays) break;
     limit = d;
   }
   return limit;
