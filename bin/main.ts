@@ -8,7 +8,8 @@ import { reportError } from './cli/report-error.ts';
 
 /**
  * `loanwatch <command> …`: parse against the command table, open (and migrate) the warehouse when
- * the command needs it, run it. Returns the exit code: 0 done, 2 the user's to fix, 1 a fault.
+ * the command needs it, run it. Returns the exit code (lib/exit-codes.ts): 0 done, 2 the user's to
+ * fix, 1 a fault, 75 the warehouse held by another process, …
  */
 export async function main(argv: string[], out: Output = processOutput): Promise<number> {
   try {

@@ -1,8 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { exitCodes } from '../lib/exit-codes.ts';
 import { UserError } from '../lib/user-error.ts';
 
-export class WarehouseLockedError extends UserError {}
+/** Not bad input: the same command succeeds once the holder ends, so its own exit code (75, EX_TEMPFAIL). */
+export class WarehouseLockedError extends UserError {
+  constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super(message, { ...options, exitCode: exitCodes.locked });
+  }
+}
+
+/** What to do about a held warehouse, whoever holds it. */
+export const lockedHint =
+  'one process at a time can open an embedded warehouse: try again when that one ends, stop it (e.g. a running loanwatch serve), or set another LOANWATCH_DATA_DIR';
 
 function isAlive(pid: number): boolean {
   try {
@@ -35,8 +45,6 @@ export function assertChdbPathFree(path: string): void {
   }
   throw new WarehouseLockedError(
     `the warehouse at ${path} is open in process ${pid}${command ? ` (${command})` : ''}`,
-    {
-      hint: 'one process at a time can open an embedded warehouse: stop that one (e.g. a running loanwatch serve), or set another LOANWATCH_DATA_DIR',
-    },
+    { hint: lockedHint },
   );
 }

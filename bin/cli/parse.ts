@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import type { z } from 'zod';
 import type { ArgSpec, CommandEntry, CommandModule, FlagSpec } from './command.ts';
+import { exitCodeHelp } from '../../lib/exit-codes.ts';
 import { textOf, type Output } from './output.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -50,7 +51,11 @@ function buildProgram(
     .description('analytics and early warning for overdue-loan management (逾期管理 / 贷后管理)')
     .addHelpText(
       'after',
-      "\nRun 'loanwatch <command> --help' for a command's flags and an example. Environment: see the README (CLICKHOUSE_URL switches to a server).",
+      [
+        "\nRun 'loanwatch <command> --help' for a command's flags and an example. Environment: see the README (CLICKHOUSE_URL switches to a server).",
+        '\nExit codes (docs/data-contract.md):',
+        ...exitCodeHelp.map(([code, text]) => `  ${String(code).padEnd(4)}${text}`),
+      ].join('\n'),
     );
   for (const m of modules) {
     const words = m.name.split(' ');

@@ -1,4 +1,5 @@
 import { UserError } from '../../lib/user-error.ts';
+import { lockedHint, WarehouseLockedError } from '../../warehouse/chdb-lock.ts';
 
 const systemReasons: Record<string, string> = {
   ENOENT: 'no such file or directory',
@@ -37,6 +38,13 @@ export function asUserError(e: unknown): UserError | undefined {
       hint: 'stop it, or choose another with --port or LOANWATCH_PORT',
     });
   }
+  // the engine's own lock, where its status file names no live process (assertChdbPathFree) and
+  // another opened the directory all the same (both started at once): held, not bad input
+  const lock = /Cannot lock file (.*?)\. Another server instance in same directory is already running/u.exec(e.message);
+  if (lock)
+    return new WarehouseLockedError(`the warehouse (${lock[1]}) is open in another process (pid unknown)`, {
+      hint: lockedHint,
+    });
   // the engine's MEMORY_LIMIT_EXCEEDED (code 241): a bound the operator sets, not a fault
   if (sys.code === '241' || /memory limit (\(.*\) )?exceeded/iu.test(e.message)) {
     return new UserError(
@@ -82,7 +90,7 @@ export function printable(message: string): string {
   return line.length > 2000 ? `${line.slice(0, 2000)}… (${line.length - 2000} more characters)` : line;
 }
 
-/** Prints an error as a person should see it and returns the exit code: 2 for the user's, 1 for ours. */
+/** Prints an error as a person should see it and returns the exit code: the UserError's (2, 3, 75), 1 for ours. */
 export function reportError(e: unknown): number {
   const user = asUserError(e);
   if (user) {

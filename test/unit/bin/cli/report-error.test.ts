@@ -33,6 +33,17 @@ describe('reportError', () => {
     expect(engine.lines[0]).toMatch(/^loanwatch: the warehouse's files: the file system is read-only/u);
   });
 
+  it('the engine’s own lock (another process opened the directory first) is exit 75, not a fault', () => {
+    const { code, lines } = printed(
+      new Error(
+        'Code: 76. DB::Exception: Cannot lock file /d/chdb/status. Another server instance in same directory is already running.',
+      ),
+    );
+    expect(code).toBe(75);
+    expect(lines[0]).toBe('loanwatch: the warehouse (/d/chdb/status) is open in another process (pid unknown)');
+    expect(lines[1]).toMatch(/try again when that one ends/u);
+  });
+
   it('a file where a folder belongs is the user’s: exit 2', () => {
     const { code, lines } = printed(sysError('EEXIST', '/tmp/x/report'));
     expect(code).toBe(2);
