@@ -5,6 +5,7 @@ import type { InputFile } from './discover.ts';
 import { crossRowRules } from './cross-row-rules.ts';
 import { entitySpecs } from './entity-specs.ts';
 import { engineCsvHazard } from './engine-csv-hazard.ts';
+import { keyConflictsSelect } from './key-conflicts.ts';
 import { engineLanding, streamLanding, type Landing } from './landing.ts';
 import { createAs, oneRecordPerLine, quarantineRows } from './quarantine-rows.ts';
 import { stagedQuery, stagedSelect, targetKeyExpr } from './validation-sql.ts';
@@ -118,9 +119,10 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
   const repeatedHashes = tableRef(wh, `stg_rep_${tag}`);
   const candidates = tableRef(wh, `stg_cand_${tag}`);
   const rules = tableRef(wh, `stg_rules_${tag}`);
+  const conflicts = tableRef(wh, `stg_conf_${tag}`);
   const target = tableRef(wh, spec.entity);
   const loans = tableRef(wh, 'loans');
-  const scratch = [stg, rules, repeatedHashes, candidates, dups, status, lines];
+  const scratch = [stg, rules, repeatedHashes, candidates, dups, conflicts, status, lines];
   const dropScratch = async () => {
     for (const t of scratch) await exec(wh, `DROP TABLE IF EXISTS ${t}`);
   };
@@ -224,6 +226,15 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
     const existingKeys = firstLoad
       ? `(SELECT '' AS ekey, toUInt64(0) AS existing_hash LIMIT 0)`
       : `(SELECT ${tk} AS ekey, any(row_hash) AS existing_hash FROM ${target} WHERE ${tk} IN (SELECT key FROM ${stg} WHERE reason = '') GROUP BY ekey)`;
+    // the valid rows whose key is loaded with other content, with what differs (the reason names it)
+    await createAs(
+      wh,
+      conflicts,
+      firstLoad
+        ? `SELECT * FROM (${keyConflictsSelect(spec, { stg, where: "reason = ''", target })}) LIMIT 0`
+        : keyConflictsSelect(spec, { stg, where: `reason = ''${notRuled}`, target }),
+      {},
+    );
     await createAs(
       wh,
       status,
@@ -231,13 +242,14 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
         SELECT lwq_s.line AS line, lwq_s.reason != '' AS from_stage, lwq_s.bad_raw AS raw,
           multiIf(from_stage, lwq_s.reason,
             lwq_r.rreason != '', lwq_r.rreason,
-            lwq_e.ekey != '' AND lwq_e.existing_hash != lwq_s.row_hash, 'key already loaded with different content',
+            lwq_c.cline != 0, lwq_c.creason,
             lwq_d.dkey != '' AND lwq_d.first_line != lwq_s.line AND lwq_d.first_hash != lwq_s.row_hash, concat('duplicate key with different content (first seen on line ', toString(lwq_d.first_line), ')'),
             '') AS final_reason,
           multiIf(lwq_s.reason = 'blank line', 'skipped', final_reason != '', 'quarantined', lwq_e.ekey != '' OR (lwq_d.dkey != '' AND lwq_d.first_line != lwq_s.line), 'present', 'new') AS status
         FROM (SELECT line, reason, bad_raw, key, row_hash FROM ${rows}) AS lwq_s
         LEFT JOIN ${existingKeys} AS lwq_e ON lwq_e.ekey = lwq_s.key
         LEFT JOIN (SELECT key AS dkey, first_line, first_hash FROM ${dups}) AS lwq_d ON lwq_d.dkey = lwq_s.key
+        LEFT JOIN (SELECT line AS cline, reason AS creason FROM ${conflicts}) AS lwq_c ON lwq_c.cline = lwq_s.line
         LEFT JOIN (SELECT line AS rline, any(reason) AS rreason FROM ${rules} GROUP BY line) AS lwq_r ON lwq_r.rline = lwq_s.line)
       WHERE status != 'new'`,
       {},

@@ -105,7 +105,16 @@ describe('re-ingest, overlap and kill-and-rerun', () => {
       rows_quarantined: 1,
     });
     expect(await count(wh, 'payments')).toBe(before + 1);
-    expect(await count(wh, 'quarantine', "reason = 'key already loaded with different content'")).toBe(1);
+    const id = /^([^,]+),/.exec(changed)![1]!;
+    const amountOf = (line: string) => /,(\d+\.\d{2}),/.exec(line)![1]!;
+    const [was, now] = [amountOf(good[1]!), amountOf(changed)];
+    expect(
+      await count(
+        wh,
+        'quarantine',
+        `reason = 'payment_id ${id} already loaded with different content: amount ${was} → ${now}'`,
+      ),
+    ).toBe(1);
   });
 
   it.each([
