@@ -1,10 +1,12 @@
 import { epochDay } from '../../lib/dates.ts';
 import { exec, queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import type { EntitySpec } from './entity-specs.ts';
+import { scheduleRule } from './schedule-rule.ts';
 
 /**
  * Rules a row's own fields cannot decide, judged on the staged rows the field rules accepted:
- * a date before the loan's origination; a date past the data horizon (dataHorizonLimit). Fills `rules` (line, reason) with the rows that break one
+ * a date before the loan's origination; a date past the data horizon (dataHorizonLimit); a loan's
+ * schedule that is no schedule (scheduleRule). Fills `rules` (line, reason) with the rows that break one
  * (a row its first rule only); ingestFile quarantines them like key conflicts: they win no
  * duplicate and are not inserted. Returns how many rows it found.
  */
@@ -91,6 +93,7 @@ export async function crossRowRules(wh: Warehouse, x: CrossRowInput): Promise<nu
       WHERE lwr_s.d < lwr_o.origination_date`,
     );
   }
+  if (x.spec.entity === 'schedule') await scheduleRule(wh, x);
   const hz = horizonDate[x.spec.entity];
   if (hz) {
     const notRuled = `line NOT IN (SELECT line FROM ${x.rules})`;
