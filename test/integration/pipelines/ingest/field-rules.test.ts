@@ -9,18 +9,20 @@ import { disposeIfOpened, testWarehouse, tmpDir } from '../../../helpers/warehou
 /** today + offset days, UTC (the engine's clock under TZ=UTC) */
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 const rate = 'must be a fraction in [0, 1) with at most 6 decimals (0.0435 = 4.35%)';
-const id = 'identifier longer than 128 characters or with control characters';
 
 /** One line per field rule of the data contract, and the reason each must get. */
 const loans: [string, string][] = [
   ['R1,C1,consumer,2024-01-05,1000.00,0.12,12,annuity', ''],
-  ['R\x07X,C1,consumer,2024-01-05,1000.00,0.12,12,annuity', `loan_id: ${id}`],
-  ['R\x00Y,C1,consumer,2024-01-05,1000.00,0.12,12,annuity', `loan_id: ${id}`],
-  [`${'A'.repeat(129)},C1,consumer,2024-01-05,1000.00,0.12,12,annuity`, `loan_id: ${id}`],
+  ['R\x07X,C1,consumer,2024-01-05,1000.00,0.12,12,annuity', 'loan_id: control character U+0007'],
+  ['R\x00Y,C1,consumer,2024-01-05,1000.00,0.12,12,annuity', 'loan_id: control character U+0000'],
+  [
+    `${'A'.repeat(129)},C1,consumer,2024-01-05,1000.00,0.12,12,annuity`,
+    'loan_id: identifier longer than 128 characters',
+  ],
   [`${'A'.repeat(128)},C1,consumer,2024-01-05,1000.00,0.12,12,annuity`, ''],
   [
     'R2,C\x1f,consumer,2024-02-30,1000.00,0.12,12,annuity',
-    `customer_id: ${id}; origination_date: not a valid date (YYYY-MM-DD, 1970-01-01 to 2149-06-06)`,
+    `customer_id: control character U+001F; origination_date: not a valid date (YYYY-MM-DD, 1970-01-01 to 2149-06-06)`,
   ],
   ['R3,C1,consumer,2024-01-05,0,0.12,12,annuity', 'principal: must be greater than zero'],
   ['R4,C1,consumer,2024-01-05,1000.005,0.12,12,annuity', 'principal: more than 2 decimal places'],
@@ -38,7 +40,7 @@ const loans: [string, string][] = [
 const payments: [string, string][] = [
   ['Q1,R1,2024-02-05,100.00,60.00,40.00', ''],
   ['Q2,R1,2024-02-05,100.00,60.00,40.01', 'principal_paid + interest_paid + penalty_paid exceed amount'],
-  ['Q\x1f3,R1,2024-02-05,100.00,,', `payment_id: ${id}`],
+  ['Q\x1f3,R1,2024-02-05,100.00,,', 'payment_id: control character U+001F'],
   ['Q4,R1,2024-02-05,0.00,,', 'amount: must be greater than zero'],
   ['Q5,R9,2024-02-05,10,,', 'loan_id: no such loan (not loaded, or quarantined)'],
   ['Q6,R3,2024-02-05,10,,', 'loan_id: no such loan (not loaded, or quarantined)'],
