@@ -14,6 +14,7 @@ export const commands: readonly CommandEntry[] = [
   entry('demo', async () => (await import('./demo.ts')).demoCommand),
   entry('generate', async () => (await import('./generate.ts')).generate),
   entry('ingest', async () => (await import('./ingest.ts')).ingestCommand),
+  entry('ingest-runs', async () => (await import('./ingest-runs.ts')).ingestRunsCommand),
   entry('quarantine', async () => (await import('./quarantine.ts')).quarantineCommand),
   entry('snapshot', async () => (await import('./snapshot.ts')).snapshotCommand),
   entry('dpd', async () => (await import('./dpd.ts')).dpdCommand),

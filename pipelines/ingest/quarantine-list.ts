@@ -44,19 +44,28 @@ const order = 'file, line, file_sha256, ingest_id';
 type Row = Omit<QuarantineRow, 'line'> & { line: string | number };
 const typed = (r: Row): QuarantineRow => ({ ...r, line: Number(r.line) });
 
+/**
+ * Rows of a file (a `file` column) as a user names it: as given to ingest, its absolute path, or — a
+ * bare file name — every file of that name.
+ */
+export function fileCondition(file: string): { sql: string; params: Record<string, unknown> } {
+  return {
+    sql: file.includes('/')
+      ? `file IN ({file:String}, {file_abs:String})`
+      : `(file IN ({file:String}, {file_abs:String}) OR endsWith(file, concat('/', {file:String})))`,
+    params: { file, file_abs: resolve(file) },
+  };
+}
+
 /** The WHERE clause of a filter: values only as bound parameters. */
 function where(wh: Warehouse, f: QuarantineFilter): { sql: string; params: Record<string, unknown> } {
   const receiptsTable = tableRef(wh, 'ingest_receipts');
   const conds: string[] = [];
   const params: Record<string, unknown> = {};
   if (f.file !== undefined) {
-    params.file = f.file;
-    params.file_abs = resolve(f.file);
-    conds.push(
-      f.file.includes('/')
-        ? `file IN ({file:String}, {file_abs:String})`
-        : `(file IN ({file:String}, {file_abs:String}) OR endsWith(file, concat('/', {file:String})))`,
-    );
+    const c = fileCondition(f.file);
+    Object.assign(params, c.params);
+    conds.push(c.sql);
   }
   if (f.entity !== undefined) {
     if (!(rawEntities as readonly string[]).includes(f.entity))

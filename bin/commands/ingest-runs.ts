@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { count, outputFormat } from '../flags.ts';
+import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
+import { printTable, writeCsv, writeJson, type Output } from '../cli/output.ts';
+import type { Warehouse } from '../../warehouse/connection.ts';
+import { listIngestRuns, type IngestRunFile } from '../../pipelines/ingest/ingest-runs.ts';
+import { assertKnownSources } from '../../pipelines/ingest/quarantine-list.ts';
+
+const ingestRunsFlags = {
+  file: flag(
+    z.string().min(1).optional(),
+    'runs that loaded this file (as given to ingest, its absolute path, or a bare file name), and only that file of them',
+    'PATH',
+  ),
+  limit: flag(count(1, 1_000_000).optional(), 'the newest N runs (table default 20; csv/json: every run)', 'N'),
+  format: flag(
+    outputFormat(['table', 'csv', 'json'], 'table'),
+    'table, or a row per file as csv/json',
+    'table|csv|json',
+  ),
+};
+export type IngestRunsFlags = FlagValues<typeof ingestRunsFlags>;
+
+export const ingestRunsCommand = defineCommand({
+  name: 'ingest-runs',
+  summary: 'what each ingest run loaded, newest first: its files, their rows read, accepted and quarantined',
+  description:
+    "The receipts every ingest stores, one row per file, newest run first: the run's ingest_id and times, the file, the first 12 hex digits of its SHA-256, rows read = accepted (new + already present) + quarantined. A run stopped half-way (Ctrl-C, a kill) shows the files it finished; the exit code of a run is not stored. `loanwatch quarantine --ingest ID` lists a run's quarantined rows.",
+  flags: ingestRunsFlags,
+  examples: [
+    'loanwatch ingest-runs --limit 3',
+    'loanwatch ingest-runs --file payments.csv --format csv > payments-loads.csv',
+  ],
+  warehouse: true,
+  run: ({ wh, out }, f) => runIngestRuns(wh, out, f),
+});
+
+const columns = [
+  'ingest_id',
+  'run_started_at',
+  'run_finished_at',
+  'run_files',
+  'entity',
+  'file',
+  'sha256',
+  'format',
+  'rows_read',
+  'rows_accepted',
+  'rows_inserted',
+  'rows_already_present',
+  'rows_quarantined',
+  'started_at',
+  'finished_at',
+] as const satisfies readonly (keyof IngestRunFile)[];
+
+/** '2024-06-28 02:00:01.234' as a person reads it in a table: to the second */
+const toSecond = (t: string) => t.slice(0, 19);
+
+export async function runIngestRuns(wh: Warehouse, out: Output, f: IngestRunsFlags) {
+  await assertKnownSources(wh, { file: f.file });
+  const limit = f.limit ?? (f.format === 'table' ? 20 : undefined);
+  const rows = await listIngestRuns(wh, { file: f.file, limit });
+  if (f.format === 'csv') return writeCsv<IngestRunFile>(out, columns, rows);
+  if (f.format === 'json') return writeJson(out, rows);
+  if (rows.length === 0) {
+    out.line('(no ingest run is recorded)');
+    return;
+  }
+  // the run's own columns on its first file only: a run reads as one block
+  const indexed = rows.map((r, i) => ({ ...r, lead: i === 0 || rows[i - 1]!.ingest_id !== r.ingest_id }));
+  printTable(
+    out,
+    indexed,
+    [
+      { header: 'ingest_id', value: (r) => (r.lead ? r.ingest_id : '') },
+      { header: 'started (UTC)', value: (r) => (r.lead ? toSecond(r.run_started_at) : '') },
+      { header: 'finished (UTC)', value: (r) => (r.lead ? toSecond(r.run_finished_at) : '') },
+      { header: 'file', value: (r) => r.file },
+      { header: 'sha256', value: (r) => r.sha256 },
+      { header: 'read', value: (r) => r.rows_read, format: 'int' },
+      { header: 'accepted', value: (r) => r.rows_accepted, format: 'int' },
+      { header: 'quarantined', value: (r) => r.rows_quarantined, format: 'int' },
+    ],
+    { limit: indexed.length },
+  );
+  const runs = new Set(rows.map((r) => r.ingest_id)).size;
+  if (f.limit === undefined && runs === 20)
+    out.line('the newest 20 runs; --limit N for more, --format csv (or json) for all');
+}
