@@ -206,6 +206,8 @@ export const loanDefaultPaidOffColumns = [['paid_off_me', 'Date']] as const;
 export const warningFactsPairsColumns = [['pairs', 'Array(Tuple(UInt8, UInt16, UInt8, Date, Date))']] as const;
 /** collection_facts columns added by migration 26: each promise's state once its deadline has passed (derived-facts.ts) */
 export const collectionFactsPromiseColumns = [['promise_status', 'LowCardinality(String)']] as const;
+/** collection_facts column added by migration 37: the loan's DPD on the action's day (NULL: no state then; derived-facts.ts) */
+export const collectionFactsDpdColumns = [['dpd_then', 'Nullable(UInt32)']] as const;
 
 /**
  * Columns added to snapshot_runs by migration 23 (incremental refresh, issue 24): whether the run
@@ -226,6 +228,48 @@ const workoutFactLoanColumns = [
   ['channel', 'LowCardinality(String)'],
   ['cohort_month', 'Date'],
 ] as const;
+
+/**
+ * Receipts of corrections and retractions (migration 36): the run's mode (`load`, `correct`,
+ * `retract`), the rows that replaced a loaded row of their key and the loaded rows removed. Both
+ * are accepted rows: rows_read = rows_accepted + rows_quarantined still holds.
+ */
+export const ingestReceiptCorrectionColumns = [
+  ['mode', "LowCardinality(String) DEFAULT 'load'"],
+  ['rows_corrected', 'UInt64'],
+  ['rows_retracted', 'UInt64'],
+] as const;
+
+/**
+ * The audit of loaded rows replaced (`ingest --correct`) or removed (`ingest --retract`), migration
+ * 36: the row as loaded and as replaced (JSON of the data columns as text, PII as stored: hashed or
+ * masked), their hashes, the run that had loaded the old row, and the loans touched (the next
+ * snapshot refreshes them: run-ledger.ts). Written before the raw table changes, so it is also the
+ * journal a killed run is finished from.
+ */
+export const correctionTables = {
+  row_corrections: {
+    name: 'row_corrections',
+    columns: [
+      ['at', 'DateTime64(3)'],
+      ['ingest_id', 'String'],
+      ['entity', 'LowCardinality(String)'],
+      ['key', 'String'],
+      ['action', 'LowCardinality(String)'],
+      ['old_row', 'String'],
+      ['new_row', 'String'],
+      ['old_hash', 'UInt64'],
+      ['new_hash', 'UInt64'],
+      ['old_ingest_id', 'String'],
+      ['old_loan_id', 'String'],
+      ['new_loan_id', 'String'],
+      ['file', 'String'],
+      ['line', 'UInt64'],
+    ],
+    orderBy: '(entity, key, at)',
+    shardBy: 'cityHash64(key)',
+  },
+} as const satisfies Record<string, TableDef>;
 
 export const systemTables = {
   loan_defaults: {
@@ -269,6 +313,7 @@ export const systemTables = {
       ['bucket_then', 'LowCardinality(String)'],
       ['bucket_next', 'LowCardinality(String)'],
       ...collectionFactsPromiseColumns,
+      ...collectionFactsDpdColumns,
     ],
     orderBy: '(action_date, action_id)',
     shardBy: 'cityHash64(loan_id)',
@@ -379,6 +424,7 @@ export const systemTables = {
       ['rows_quarantined', 'UInt64'],
       ['started_at', 'DateTime64(3)'],
       ['finished_at', 'DateTime64(3)'],
+      ...ingestReceiptCorrectionColumns,
     ],
     orderBy: '(started_at, ingest_id, entity, file)',
     shardBy: 'cityHash64(ingest_id)',

@@ -38,6 +38,10 @@ const ingestFlags = {
     'exit 3 when a file quarantines more than this share of its rows (after loading it and printing the receipts)',
     'SHARE',
   ),
+  correct: flag(
+    z.boolean().default(false),
+    "a row whose key is loaded with other content replaces the loaded row (the old row kept in row_corrections; the receipt's rows_corrected) instead of being quarantined; a row whose key is not loaded is quarantined ('no such key to correct')",
+  ),
   loader: flag(
     outputFormat(['auto', 'engine', 'stream'], 'auto'),
     'engine: ClickHouse reads the file; stream: Node streams it in',
@@ -59,11 +63,12 @@ export const ingestCommand = defineCommand({
   name: 'ingest',
   summary: 'load CSV/JSONL/Parquet files: bad rows to quarantine, a receipt per file, idempotent',
   description:
-    'Loads loan-book files (SPEC §3; entity from the file name, e.g. payments.csv). Every row that breaks the contract goes to quarantine with its line and reason (see `loanwatch quarantine`); re-running the same files changes nothing.',
+    'Loads loan-book files (SPEC §3; entity from the file name, e.g. payments.csv). Every row that breaks the contract goes to quarantine with its line and reason (see `loanwatch quarantine`); re-running the same files changes nothing. A row under a loaded key with other content is quarantined, naming what differs; with --correct it replaces the loaded row (audited in row_corrections).',
   args: ingestArgs,
   flags: ingestFlags,
   examples: [
     'loanwatch ingest ./book',
+    'loanwatch ingest --correct ./corrections/payments-2024-06-28.csv',
     'loanwatch ingest --adapter credit_card_monthly_status ../shared/data/credit_card_monthly_status --as-of-month 2024-06',
   ],
   warehouse: true,
@@ -82,6 +87,7 @@ export async function runIngest(wh: Warehouse, config: Config, out: Output, f: I
     loader: f.loader,
     entity: f.entity,
     maxDaysAhead: config.LOANWATCH_INGEST_MAX_DAYS_AHEAD,
+    correct: f.correct,
     log,
   };
   const result = f.adapter

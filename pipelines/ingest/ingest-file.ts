@@ -5,7 +5,8 @@ import type { InputFile } from './discover.ts';
 import { crossRowRules } from './cross-row-rules.ts';
 import { entitySpecs } from './entity-specs.ts';
 import { engineCsvHazard } from './engine-csv-hazard.ts';
-import { keyConflictsSelect } from './key-conflicts.ts';
+import { applyCorrections, latestCorrections } from './apply-corrections.ts';
+import { keyConflictsSelect, keyLabelFromText } from './key-conflicts.ts';
 import { engineLanding, streamLanding, type Landing } from './landing.ts';
 import { createAs, oneRecordPerLine, quarantineRows } from './quarantine-rows.ts';
 import { stagedQuery, stagedSelect, targetKeyExpr } from './validation-sql.ts';
@@ -21,6 +22,12 @@ export interface Receipt {
   rows_inserted: number;
   rows_already_present: number;
   rows_quarantined: number;
+  /** `load`; `correct` (ingest --correct); `retract` (ingest --retract) */
+  mode: 'load' | 'correct' | 'retract';
+  /** rows that replaced the loaded row of their key (accepted rows: --correct) */
+  rows_corrected: number;
+  /** loaded rows removed (accepted rows: --retract) */
+  rows_retracted: number;
   started_at: string;
   finished_at: string;
   unknown_columns: string[];
@@ -37,6 +44,8 @@ export interface IngestFileOptions {
   maxDaysAhead: number;
   /** the data's last day when the run started (crossRowRules) */
   lastBefore: string | null;
+  /** a valid row whose key is loaded with other content replaces the loaded row (audited) instead of being quarantined */
+  correct?: boolean;
   onStep?: (step: string, rows?: number) => void;
 }
 
@@ -90,6 +99,7 @@ interface Staged {
   read: number;
   present: number;
   quarantined: number;
+  corrected: number;
 }
 
 /**
@@ -199,7 +209,9 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
     );
     const tk = targetKeyExpr(spec);
     const [existing] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${target}`);
-    const firstLoad = Number(existing!.n) === 0;
+    // a correction may finish one a killed run began (its row deleted, the new one not yet inserted):
+    // that is judged against the audit, which the first-load shortcut does not read
+    const firstLoad = Number(existing!.n) === 0 && !o.correct;
     // First load of an entity: nothing can already be present, so only the rows the stage found bad
     // or whose key hash repeats can be anything but new. They are copied out once (usually few), and
     // the exact keys are grouped among them: reading the key strings of the whole stage for that
@@ -235,6 +247,12 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
         : keyConflictsSelect(spec, { stg, where: `reason = ''${notRuled}`, target }),
       {},
     );
+    const correcting = o.correct ? '1' : '0';
+    // the first valid line of its key: the one that may replace the loaded row (later lines repeat it or conflict with it)
+    const firstOfKey = `(lwq_d.dkey = '' OR lwq_d.first_line = lwq_s.line)`;
+    // a correction a killed run began: the key's latest audit row replaced it by this content, and
+    // the old row is gone
+    const finishing = `(lwq_e.ekey = '' AND lwq_a.a_action = 'correct' AND lwq_a.a_new = lwq_s.row_hash)`;
     await createAs(
       wh,
       status,
@@ -242,26 +260,30 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
         SELECT lwq_s.line AS line, lwq_s.reason != '' AS from_stage, lwq_s.bad_raw AS raw,
           multiIf(from_stage, lwq_s.reason,
             lwq_r.rreason != '', lwq_r.rreason,
-            lwq_c.cline != 0, lwq_c.creason,
+            lwq_c.cline != 0 AND NOT ${correcting}, lwq_c.creason,
+            ${correcting} AND lwq_e.ekey = '' AND NOT ${finishing}, concat(${keyLabelFromText(spec, 'lwq_s.key')}, ': no such key to correct (not loaded; a new row is loaded without --correct)'),
             lwq_d.dkey != '' AND lwq_d.first_line != lwq_s.line AND lwq_d.first_hash != lwq_s.row_hash, concat('duplicate key with different content (first seen on line ', toString(lwq_d.first_line), ')'),
             '') AS final_reason,
-          multiIf(lwq_s.reason = 'blank line', 'skipped', final_reason != '', 'quarantined', lwq_e.ekey != '' OR (lwq_d.dkey != '' AND lwq_d.first_line != lwq_s.line), 'present', 'new') AS status
+          multiIf(lwq_s.reason = 'blank line', 'skipped', final_reason != '', 'quarantined',
+            ${correcting} AND ${firstOfKey} AND (lwq_c.cline != 0 OR ${finishing}), 'corrected',
+            lwq_e.ekey != '' OR (lwq_d.dkey != '' AND lwq_d.first_line != lwq_s.line), 'present', 'new') AS status
         FROM (SELECT line, reason, bad_raw, key, row_hash FROM ${rows}) AS lwq_s
         LEFT JOIN ${existingKeys} AS lwq_e ON lwq_e.ekey = lwq_s.key
         LEFT JOIN (SELECT key AS dkey, first_line, first_hash FROM ${dups}) AS lwq_d ON lwq_d.dkey = lwq_s.key
         LEFT JOIN (SELECT line AS cline, reason AS creason FROM ${conflicts}) AS lwq_c ON lwq_c.cline = lwq_s.line
+        LEFT JOIN ${o.correct ? latestCorrections(wh, `SELECT key FROM ${stg} WHERE reason = ''`) : `(SELECT '' AS akey, '' AS a_action, toUInt64(0) AS a_new LIMIT 0)`} AS lwq_a ON lwq_a.akey = lwq_s.key
         LEFT JOIN (SELECT line AS rline, any(reason) AS rreason FROM ${rules} GROUP BY line) AS lwq_r ON lwq_r.rline = lwq_s.line)
       WHERE status != 'new'`,
-      {},
+      { entity: spec.entity },
       // grace_hash lets the join spill to disk as GROUP BY does past the configured bound (engineMemorySettings)
       { join_algorithm: 'grace_hash,hash' },
     );
     o.onStep?.('checked');
     // a blank line (CSV or JSONL) is no record: staged (the engine numbers it), then skipped: not
     // read, not quarantined, not inserted (the status table holds it, so the insert leaves it out)
-    const [c] = await queryRows<{ present: string; quarantined: string; skipped: string }>(
+    const [c] = await queryRows<{ present: string; quarantined: string; skipped: string; corrected: string }>(
       wh,
-      `SELECT countIf(status = 'present') AS present, countIf(status = 'quarantined') AS quarantined, countIf(status = 'skipped') AS skipped FROM ${status}`,
+      `SELECT countIf(status = 'present') AS present, countIf(status = 'quarantined') AS quarantined, countIf(status = 'skipped') AS skipped, countIf(status = 'corrected') AS corrected FROM ${status}`,
     );
     return {
       landing: land,
@@ -270,6 +292,7 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
       read: read - Number(c!.skipped),
       present: Number(c!.present),
       quarantined: Number(c!.quarantined),
+      corrected: Number(c!.corrected),
     };
   }
 
@@ -297,16 +320,19 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
         s = await stageAndCheck('stream');
       }
     }
-    const { read, present, quarantined, staged } = s;
+    const { read, present, quarantined, corrected, staged } = s;
     const sha = await o.sha256;
     const meta = { ingest_id: o.ingestId, entity: spec.entity, file: file.path, sha };
     if (quarantined > 0)
       await quarantineRows(wh, { landing: s.landing, status, lines, linesFilled, quarantined, meta });
     o.onStep?.('quarantined');
+    // the replaced rows are audited, then deleted; their replacements go in with the new rows below
+    if (corrected > 0) await applyCorrections(wh, { spec, conflicts, status, meta, onStep: o.onStep });
     await exec(
       wh,
       `INSERT INTO ${target} (${staged.targetColumns.join(', ')}, ingest_id)
-      SELECT ${staged.targetColumns.join(', ')}, {ingest_id:String} FROM ${stg} WHERE line NOT IN (SELECT line FROM ${status})`,
+      SELECT ${staged.targetColumns.join(', ')}, {ingest_id:String} FROM ${stg}
+      WHERE line NOT IN (SELECT line FROM ${status} WHERE status != 'corrected')`,
       meta,
       parallelWrite,
     );
@@ -319,10 +345,13 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
       file_sha256: sha,
       format: file.format,
       rows_read: read,
-      rows_inserted: read - present - quarantined,
+      rows_inserted: read - present - quarantined - corrected,
       rows_already_present: present,
       rows_accepted: read - quarantined,
       rows_quarantined: quarantined,
+      mode: o.correct ? 'correct' : 'load',
+      rows_corrected: corrected,
+      rows_retracted: 0,
       started_at: started,
       finished_at: nowIso(),
     };

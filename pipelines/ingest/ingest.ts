@@ -13,6 +13,8 @@ export interface IngestOptions {
   entity?: RawEntity;
   /** the data-horizon rule's tolerance in days (crossRowRules; default 31) */
   maxDaysAhead?: number;
+  /** a row whose key is loaded with other content replaces the loaded row (audited) instead of being quarantined */
+  correct?: boolean;
   log?: (line: string) => void;
 }
 
@@ -60,6 +62,7 @@ export async function ingest(wh: Warehouse, paths: string[], o: IngestOptions): 
       loader,
       maxDaysAhead: o.maxDaysAhead ?? 31,
       lastBefore,
+      correct: o.correct ?? false,
       sha256: hasher.sha256(file.path),
       onStep: (step, rows) => {
         log(
@@ -69,7 +72,7 @@ export async function ingest(wh: Warehouse, paths: string[], o: IngestOptions): 
     });
     const secs = (performance.now() - t0) / 1000;
     log(
-      `receipt ${r.entity} ${r.file}: read ${r.rows_read} = accepted ${r.rows_accepted} (new ${r.rows_inserted}, already present ${r.rows_already_present}) + quarantined ${r.rows_quarantined}; ${Math.round(r.rows_read / Math.max(secs, 1e-3)).toLocaleString('en-US')} rows/s${r.unknown_columns.length ? `; ignored columns: ${r.unknown_columns.join(', ')}` : ''}`,
+      `receipt ${r.entity} ${r.file}: read ${r.rows_read} = accepted ${r.rows_accepted} (new ${r.rows_inserted}, already present ${r.rows_already_present}${o.correct ? `, corrected ${r.rows_corrected}` : ''}) + quarantined ${r.rows_quarantined}; ${Math.round(r.rows_read / Math.max(secs, 1e-3)).toLocaleString('en-US')} rows/s${r.unknown_columns.length ? `; ignored columns: ${r.unknown_columns.join(', ')}` : ''}`,
     );
     receipts.push(r);
   }

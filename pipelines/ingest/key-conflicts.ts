@@ -35,6 +35,17 @@ export function keyLabelExpr(spec: EntitySpec, prefix = ''): string {
   return `concat(${parts.join(", ', ', ")})`;
 }
 
+/** The same label from the key text (`key`: the key's parts as text, `\x1f`-separated, as the stage builds it). */
+export function keyLabelFromText(spec: EntitySpec, keyText: string): string {
+  const cols = columnsOf(spec);
+  const parts = spec.key.map((k, i) => {
+    const c = cols.find((x) => x.col === k)!;
+    const part = spec.key.length === 1 ? keyText : `splitByChar('\x1f', ${keyText})[${i + 1}]`;
+    return `'${c.name} ', ${c.kind === 'month' ? `substring(${part}, 1, 7)` : part}`;
+  });
+  return `concat(${parts.join(", ', ', ")})`;
+}
+
 /**
  * A row as a JSON object of its data columns as text (money with two decimals, PII as stored:
  * hashed or masked) — the audit's old and new rows.

@@ -16,6 +16,8 @@ import {
   warningFactsPairsColumns,
   collectionTables,
   consoleTables,
+  correctionTables,
+  ingestReceiptCorrectionColumns,
   counterfactualTables,
   incentiveTables,
   loanMonthDerived,
@@ -292,6 +294,19 @@ export const migrations: Migration[] = [
   {
     version: 35,
     name: "collection_facts: an action's stage from the loan's bucket at the month-end before the action's month, its cure at the action's month-end, refilled from the existing snapshot",
+    statements: (wh) => fillDerivedStatements(wh, 'collection_facts'),
+  },
+  {
+    version: 36,
+    name: 'row_corrections (the audit of loaded rows corrected or retracted); ingest_receipts: mode, rows_corrected, rows_retracted',
+    statements: (wh) => [
+      ...createTableStatements(wh, correctionTables.row_corrections),
+      ...addColumns(wh, 'ingest_receipts', ingestReceiptCorrectionColumns),
+    ],
+  },
+  {
+    version: 37,
+    name: "collection_facts: an action's stage from the loan's DPD on the action's day (dpd_then, bucket_then), its cure at the first month-end after that day, refilled from the existing snapshot with the settings it was built with",
     statements: (wh) => fillDerivedStatements(wh, 'collection_facts'),
   },
 ];
