@@ -1,3 +1,4 @@
+import { iso4217Codes } from '../../lib/iso-4217.ts';
 import type { RawEntity } from '../../warehouse/tables.ts';
 
 /**
@@ -27,6 +28,8 @@ export interface FieldSpec {
   min?: number;
   max?: number;
   values?: readonly string[];
+  /** enum: what the values are, said instead of listing them when they are many */
+  valuesAre?: string;
   /** value aliases (e.g. Chinese names of a repayment method) mapped before validation */
   valueAliases?: Record<string, string>;
   /** used when the column is absent or empty */
@@ -150,7 +153,13 @@ export const entitySpecs: Record<RawEntity, EntitySpec> = {
       { name: 'channel', kind: 'text' },
       { name: 'collateral_type', kind: 'text', default: 'none' },
       { name: 'collateral_value', kind: 'money' },
-      { name: 'currency', kind: 'text', default: 'CNY' },
+      {
+        name: 'currency',
+        kind: 'enum',
+        values: iso4217Codes,
+        valuesAre: 'an ISO 4217 currency code (three upper-case letters, e.g. CNY)',
+        default: 'CNY',
+      },
     ],
     aliases: {
       贷款编号: 'loan_id',

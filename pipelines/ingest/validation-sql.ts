@@ -173,7 +173,7 @@ function fieldChecks(f: FieldSpec): Check[] {
     case 'enum':
       checks.push({
         bad: `(${p} AND ${v} NOT IN ${sqlArray(f.values!).replace(/^\[/, '(').replace(/\]$/, ')')})`,
-        message: `concat(${sqlStringLiteral(`${f.name}: `)}, substring(${v}, 1, 40), ${sqlStringLiteral(` is not one of ${f.values!.join(', ')}`)})`,
+        message: `concat(${sqlStringLiteral(`${f.name}: `)}, substring(${v}, 1, 40), ${sqlStringLiteral(f.valuesAre ? ` is not ${f.valuesAre}` : ` is not one of ${f.values!.join(', ')}`)})`,
       });
       break;
     default:

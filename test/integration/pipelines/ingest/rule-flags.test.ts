@@ -14,7 +14,17 @@ import { disposeIfOpened, testWarehouse } from '../../../helpers/warehouse.ts';
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 const pools: Record<FieldKind, string[]> = {
   id: ['A1', 'x\u0007y', 'nul\u0000', 'A'.repeat(128), 'A'.repeat(129), '\\N', '贷款1', ' A2 '],
-  text: ['note', 'a'.repeat(1000), 'a'.repeat(1001), '\\N'],
+  text: [
+    'note',
+    'a'.repeat(1000),
+    'a'.repeat(1001),
+    '\\N',
+    'nul\u0000',
+    'tab\there',
+    'two\nlines',
+    'esc\u001b[0m',
+    'cr\r',
+  ],
   date: [
     '2024-02-29',
     '2023-02-29',
@@ -68,9 +78,9 @@ const pools: Record<FieldKind, string[]> = {
   ],
   int: ['0', '1', '-1', '12', '600', '601', '1.0', '1e2', '999999999999', '9999999999999', '1900', '2031'],
   rate: ['0', '0.0435', '1', '0.9999999', '0.999999', '-0.1', 'abc', '0.12', '1.5', '0.1000000'],
-  enum: ['FOO', ''],
-  pii_hash: ['110101199003071234', 'x'],
-  pii_mask: ['13800138000', '123'],
+  enum: ['FOO', '', 'cny', 'CN', 'R\u0000B'],
+  pii_hash: ['110101199003071234', 'x', '1101\u000001'],
+  pii_mask: ['13800138000', '123', '138\u00010000', '138\t0000'],
   time: ['00:00', '08:00', '23:59', '24:00', '7:59', '08:60', 'ab:cd', '0800', '08:00:00'],
 };
 
