@@ -6,6 +6,11 @@
  * never closed — then only the line it opened on is that record, and the lines
  * after it are read again as records of their own (they were one field running
  * to the end of the file, every later row swallowed).
+ *
+ * Spaces or tabs before an opening quote (`a, "b,c"`) and after a closing one (`"b,c" ,d`) are read
+ * as the engine's CSV reader reads them: around the quoted field, not part of it. RFC 4180 would take
+ * such a quote as data, and the comma inside would cut the field in two: the loaders read one file
+ * alike, and the value's commas are kept (its spaces at either end are trimmed by the stage anyway).
  */
 export interface CsvRecord {
   line: number;
@@ -20,6 +25,8 @@ export async function* csvRecords(chunks: AsyncIterable<string> | Iterable<strin
   let raw = '';
   let inQuotes = false;
   let afterQuote = false;
+  /** spaces and tabs after a closing quote: dropped at the field's end, kept if text follows (malformed) */
+  let afterQuoteSpace = '';
   let line = 1;
   let startLine = 1;
   let pendingCR = false;
@@ -31,6 +38,7 @@ export async function* csvRecords(chunks: AsyncIterable<string> | Iterable<strin
     field = '';
     raw = '';
     afterQuote = false;
+    afterQuoteSpace = '';
     malformed = '';
     return rec;
   };
@@ -65,14 +73,20 @@ export async function* csvRecords(chunks: AsyncIterable<string> | Iterable<strin
         raw += ch;
         continue;
       }
-      if (ch === '"' && afterQuote) {
+      if (ch === '"' && afterQuote && afterQuoteSpace === '') {
         inQuotes = true;
         field += '"';
         raw += ch;
         continue;
       } // "" split across chunks
-      if (ch === '"' && field === '') {
+      if (afterQuote && (ch === ' ' || ch === '\t')) {
+        afterQuoteSpace += ch;
+        raw += ch;
+        continue;
+      }
+      if (ch === '"' && !afterQuote && (field === '' || /^[ \t]+$/u.test(field))) {
         inQuotes = true;
+        field = '';
         raw += ch;
         continue;
       }
@@ -80,6 +94,7 @@ export async function* csvRecords(chunks: AsyncIterable<string> | Iterable<strin
         fields.push(field);
         field = '';
         afterQuote = false;
+        afterQuoteSpace = '';
         raw += ch;
         continue;
       }
@@ -94,7 +109,8 @@ export async function* csvRecords(chunks: AsyncIterable<string> | Iterable<strin
       // a character right after a closing quote: the quote inside the field was not doubled
       if (afterQuote) malformed = 'a quote inside a quoted field is not doubled ("" stands for one)';
       afterQuote = false;
-      field += ch;
+      field += afterQuoteSpace + ch;
+      afterQuoteSpace = '';
       raw += ch;
     }
   }

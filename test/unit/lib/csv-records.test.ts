@@ -55,6 +55,23 @@ describe('csvRecords', () => {
       ).toEqual(['', 'a quote inside a quoted field is not doubled ("" stands for one)', '']);
     }
   });
+  it('reads a quoted field after spaces or tabs, and spaces after its closing quote, as the engine does, at any chunk boundary', async () => {
+    const text = 'a,b,c\n1, "x,y",z\n2,\t"p ""q""" ,r\n3,"s" t,u\n4,  ,"v"\n';
+    const expected = [
+      { line: 1, fields: ['a', 'b', 'c'], raw: 'a,b,c' },
+      { line: 2, fields: ['1', 'x,y', 'z'], raw: '1, "x,y",z' },
+      { line: 3, fields: ['2', 'p "q"', 'r'], raw: '2,\t"p ""q""" ,r' },
+      {
+        line: 4,
+        fields: ['3', 's t', 'u'],
+        raw: '3,"s" t,u',
+        malformed: 'a quote inside a quoted field is not doubled ("" stands for one)',
+      },
+      { line: 5, fields: ['4', '  ', 'v'], raw: '4,  ,"v"' },
+    ];
+    for (let cut = 0; cut <= text.length; cut++)
+      expect(await all([text.slice(0, cut), text.slice(cut)]), String(cut)).toEqual(expected);
+  });
   it('reads a header with a BOM and quotes', () => {
     expect(splitHeader('\uFEFFloan_id,"贷款 金额", x ')).toEqual(['loan_id', '贷款 金额', 'x']);
   });
