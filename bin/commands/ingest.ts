@@ -5,6 +5,7 @@ import type { Output } from '../cli/output.ts';
 import { adapterNames } from '../../pipelines/adapters/index.ts';
 import { ingestThroughAdapter } from '../../pipelines/adapters/adapt-and-ingest.ts';
 import { ingest } from '../../pipelines/ingest/ingest.ts';
+import { retract } from '../../pipelines/ingest/retract.ts';
 import type { Config } from '../../warehouse/config.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
 import { rawEntities } from '../../warehouse/tables.ts';
@@ -42,6 +43,10 @@ const ingestFlags = {
     z.boolean().default(false),
     "a row whose key is loaded with other content replaces the loaded row (the old row kept in row_corrections; the receipt's rows_corrected) instead of being quarantined; a row whose key is not loaded is quarantined ('no such key to correct')",
   ),
+  retract: flag(
+    z.boolean().default(false),
+    "remove loaded rows by key: each file holds the entity's key column(s) (--entity, or the entity in its name; other columns ignored); the removed rows are kept in row_corrections, the receipt's rows_retracted; a key not loaded is quarantined ('no such key to retract'), the others are removed",
+  ),
   loader: flag(
     outputFormat(['auto', 'engine', 'stream'], 'auto'),
     'engine: ClickHouse reads the file; stream: Node streams it in',
@@ -69,15 +74,18 @@ export const ingestCommand = defineCommand({
   examples: [
     'loanwatch ingest ./book',
     'loanwatch ingest --correct ./corrections/payments-2024-06-28.csv',
+    'loanwatch ingest --retract --entity payments ./reversals/keys-2024-06-28.csv',
     'loanwatch ingest --adapter credit_card_monthly_status ../shared/data/credit_card_monthly_status --as-of-month 2024-06',
   ],
   warehouse: true,
   check: (f) =>
-    !f.adapter && (f['as-of'] || f['as-of-month'])
-      ? '--as-of and --as-of-month go with --adapter'
-      : f.adapter && f.paths.length !== 1
-        ? `--adapter reads one dataset folder, not ${f.paths.length}`
-        : undefined,
+    f.retract && (f.correct || f.adapter)
+      ? `--retract removes rows by key: it does not go with ${f.correct ? '--correct' : '--adapter'}`
+      : !f.adapter && (f['as-of'] || f['as-of-month'])
+        ? '--as-of and --as-of-month go with --adapter'
+        : f.adapter && f.paths.length !== 1
+          ? `--adapter reads one dataset folder, not ${f.paths.length}`
+          : undefined,
   run: ({ wh, config, out }, f) => runIngest(wh, config, out, f),
 });
 
@@ -90,14 +98,16 @@ export async function runIngest(wh: Warehouse, config: Config, out: Output, f: I
     correct: f.correct,
     log,
   };
-  const result = f.adapter
-    ? (
-        await ingestThroughAdapter(wh, f.adapter, f.paths[0]!, {
-          adapter: { asOf: f['as-of'], asOfMonth: f['as-of-month'] },
-          ingest: options,
-        })
-      ).result
-    : await ingest(wh, f.paths, options);
+  const result = f.retract
+    ? await retract(wh, f.paths, { entity: f.entity, log })
+    : f.adapter
+      ? (
+          await ingestThroughAdapter(wh, f.adapter, f.paths[0]!, {
+            adapter: { asOf: f['as-of'], asOfMonth: f['as-of-month'] },
+            ingest: options,
+          })
+        ).result
+      : await ingest(wh, f.paths, options);
   out.line(JSON.stringify({ ingest_id: result.ingestId, receipts: result.receipts, skipped: result.skipped }, null, 2));
   const limit = f['max-quarantined'];
   if (limit !== undefined) assertQuarantinedWithin(result.receipts, limit);
