@@ -6,6 +6,7 @@ import { recordMonthEndState } from './month-end-state.ts';
 import { createRefreshScope, dropRefreshScope, loanMonthTables, perLoanTables } from './refresh-scope.ts';
 import { passesFor } from '../../warehouse/loan-part.ts';
 import { beginLoanRowsReplacement, type FinishReplacement } from './replace-loan-rows.ts';
+import { findUnseenCorrections, recordCorrectionsSeen } from './corrected-loans.ts';
 import { findUnseen, lastCompletedRun, recordSeen, snapshotFingerprint } from './run-ledger.ts';
 import { settingsLabel, snapshotParams } from './snapshot-settings.ts';
 import {
@@ -53,6 +54,7 @@ export async function refreshSnapshots(wh: Warehouse, o: RefreshOptions): Promis
   const plan = planRefresh({ last: await lastCompletedRun(wh), fingerprint, asOf: o.asOf, full: o.full ?? false });
   // before any input is read: whatever this sees, the run reads
   const unseen = await findUnseen(wh);
+  const corrections = await findUnseenCorrections(wh);
   if (plan.mode === 'full') {
     log(`snapshot: full rebuild (${plan.reason})`);
     const [n] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${tableRef(wh, 'loans')}`);
@@ -64,6 +66,7 @@ export async function refreshSnapshots(wh: Warehouse, o: RefreshOptions): Promis
       fingerprint,
     });
     await recordSeen(wh, startedAt, unseen);
+    await recordCorrectionsSeen(wh, startedAt, corrections);
     return {
       mode: 'full',
       reason: plan.reason,
@@ -81,7 +84,8 @@ export async function refreshSnapshots(wh: Warehouse, o: RefreshOptions): Promis
   const statements = createTouchedStatements(wh, {
     ingestIds: unseen.ingestIds,
     loans: unseen.loans,
-    recomputeLoans: unseen.overrideLoans,
+    // a corrected or retracted row may have been read at any month-end: its loans are recomputed
+    recomputeLoans: [...unseen.overrideLoans, ...corrections.loans],
     plan,
     settings,
   });
@@ -94,7 +98,7 @@ export async function refreshSnapshots(wh: Warehouse, o: RefreshOptions): Promis
   const recomputed = Number(c?.recomputed ?? 0);
   step('touched');
   log(
-    `snapshot: refresh of ${count.toLocaleString('en-US')} touched loans, ${recomputed.toLocaleString('en-US')} with their loan-months recomputed (${unseen.ingestIds.length} ingest runs, ${unseen.loans.length} loans with overrides or recorded actions${plan.monthClosed ? `, month-end ${plan.monthEnd} closed` : ''}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    `snapshot: refresh of ${count.toLocaleString('en-US')} touched loans, ${recomputed.toLocaleString('en-US')} with their loan-months recomputed (${unseen.ingestIds.length} ingest runs, ${unseen.loans.length} loans with overrides or recorded actions, ${corrections.keys.length} rows corrected or retracted${plan.monthClosed ? `, month-end ${plan.monthEnd} closed` : ''}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );
   if (count > 0) {
     const t1 = performance.now();
@@ -152,6 +156,7 @@ export async function refreshSnapshots(wh: Warehouse, o: RefreshOptions): Promis
   await recordMonthEndState(wh, plan.monthEnd, startedAt);
   step('recorded');
   await recordSeen(wh, startedAt, unseen);
+  await recordCorrectionsSeen(wh, startedAt, corrections);
   log(`snapshot: refreshed in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   return {
     mode: 'refresh',

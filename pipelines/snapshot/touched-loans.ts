@@ -16,10 +16,11 @@ export interface RowCount {
 export const rowCountKey = (c: RowCount) => `${c.ingest_id}|${c.entity}|${c.rows}`;
 
 /**
- * The ingest runs whose rows a refresh must treat as new. Raw tables only grow (keys are idempotent:
- * nothing is updated or deleted), so an ingest run's rows in a table are the same rows as long as
- * their count is the same: a count a completed snapshot run saw at its start means rows that run
- * read. Any other count — a file loaded since, a file being loaded now, rows of a run killed half
+ * The ingest runs whose rows a refresh must treat as new. Raw tables only grow but for corrections
+ * and retractions (keys are idempotent; `ingest --correct` / `--retract` delete rows, audited in
+ * row_corrections, whose loans corrected-loans.ts touches), so an ingest run's rows in a table are the
+ * same rows as long as their count is the same: a count a completed snapshot run saw at its start
+ * means rows that run read. Any other count — a file loaded since, a file being loaded now, rows of a run killed half
  * way — makes the run's rows new. No clock and no receipt is needed: a snapshot concurrent with an
  * ingest records the count it saw, and the rows added after it change the count.
  */
