@@ -4,12 +4,8 @@ import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
 import { printTable, writeCsv, writeJson, type Output } from '../cli/output.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
 import { rawEntities } from '../../warehouse/tables.ts';
-import {
-  assertKnownSources,
-  iterateQuarantine,
-  listQuarantine,
-  type QuarantineRow,
-} from '../../pipelines/ingest/quarantine-list.ts';
+import { assertKnownSources, iterateQuarantine } from '../../pipelines/ingest/quarantine-list.ts';
+import { iterateWithStatus, type QuarantineStatusRow } from '../../pipelines/ingest/quarantine-status.ts';
 
 const quarantineFlags = {
   file: flag(
@@ -24,6 +20,11 @@ const quarantineFlags = {
   ),
   'reason-like': flag(z.string().min(1).max(200).optional(), 'reasons containing this text (case-insensitive)', 'TEXT'),
   ingest: flag(z.string().min(1).max(64).optional(), "rows of one ingest run (its receipt's ingest_id)", 'ID'),
+  status: flag(
+    outputFormat(['open', 'resolved', 'all'], 'open'),
+    'open: no later ingest loaded a row under its key; resolved: one did (a fixed file, ingest --correct); all',
+    'open|resolved|all',
+  ),
   limit: flag(count(1, 1_000_000_000).optional(), 'at most this many rows (table default 50; csv/json: all)', 'N'),
   format: flag(outputFormat(['table', 'csv', 'json'], 'table'), 'table, or every row as csv/json', 'table|csv|json'),
 };
@@ -33,17 +34,29 @@ export const quarantineCommand = defineCommand({
   name: 'quarantine',
   summary: 'the rows ingest rejected: file, line, reason and the raw row as written',
   description:
-    'Every row that broke the data contract (docs/data-contract.md), in file and line order, with the reason and the raw row (PII masked). No SQL needed.',
+    'Every row that broke the data contract (docs/data-contract.md), in file and line order, with the reason, the raw row (PII masked) and its status: open, or resolved once a later ingest run loaded a row of the same entity under the same key (resolved_by: that run). Open rows by default. No SQL needed.',
   flags: quarantineFlags,
   examples: [
     'loanwatch quarantine --entity payments --reason-like date',
     'loanwatch quarantine --file book/payments.csv --format csv > rejected.csv',
+    'loanwatch quarantine --status resolved --ingest 0b6f…',
   ],
   warehouse: true,
   run: ({ wh, out }, f) => runQuarantine(wh, out, f),
 });
 
-const columns = ['file', 'entity', 'line', 'reason', 'raw', 'ingest_id', 'file_sha256', 'quarantined_at'] as const;
+const columns = [
+  'file',
+  'entity',
+  'line',
+  'reason',
+  'raw',
+  'ingest_id',
+  'file_sha256',
+  'quarantined_at',
+  'status',
+  'resolved_by',
+] as const;
 
 async function* upTo<T>(rows: AsyncIterable<T>, max: number): AsyncGenerator<T> {
   if (max <= 0) return;
@@ -57,22 +70,33 @@ async function* upTo<T>(rows: AsyncIterable<T>, max: number): AsyncGenerator<T> 
 export async function runQuarantine(wh: Warehouse, out: Output, f: QuarantineFlags) {
   const filter = { file: f.file, entity: f.entity, reasonLike: f['reason-like'], ingestId: f.ingest };
   await assertKnownSources(wh, filter);
+  // the status is derived from the raw tables row by row (quarantine-status.ts), so every row the
+  // filter matches is read; the table shows the first ones and counts the rest
+  const rows = iterateWithStatus(wh, iterateQuarantine(wh, filter), f.status);
   if (f.format !== 'table') {
-    const rows = upTo(iterateQuarantine(wh, filter), f.limit ?? Number.MAX_SAFE_INTEGER);
-    if (f.format === 'csv') await writeCsv<QuarantineRow>(out, columns, rows);
-    else await writeJson(out, rows);
+    const some = upTo(rows, f.limit ?? Number.MAX_SAFE_INTEGER);
+    if (f.format === 'csv') await writeCsv<QuarantineStatusRow>(out, columns, some);
+    else await writeJson(out, some);
     return;
   }
-  const page = await listQuarantine(wh, { ...filter, limit: f.limit ?? 50 });
+  const limit = f.limit ?? 50;
+  const shown: QuarantineStatusRow[] = [];
+  let total = 0;
+  for await (const r of rows) {
+    if (shown.length < limit) shown.push(r);
+    total++;
+  }
   printTable(
     out,
-    page.rows,
+    shown,
     [
       { header: 'file', value: (r) => r.file },
       { header: 'line', value: (r) => r.line, format: 'int' },
       { header: 'reason', value: (r) => r.reason },
       { header: 'raw row', value: (r) => (r.raw.length > 100 ? `${r.raw.slice(0, 99)}…` : r.raw) },
+      { header: 'status', value: (r) => r.status },
+      ...(f.status === 'open' ? [] : [{ header: 'resolved by', value: (r: QuarantineStatusRow) => r.resolved_by }]),
     ],
-    { limit: page.rows.length, total: page.total },
+    { limit: shown.length, total },
   );
 }

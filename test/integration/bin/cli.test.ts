@@ -66,7 +66,7 @@ describe('loanwatch CLI', () => {
     const quarantined = ingestOut.receipts.reduce((a, r) => a + r.rows_quarantined, 0);
     expect(quarantined).toBeGreaterThan(0);
     expect(await run('quarantine', '--format', 'csv')).toBe(0);
-    expect(out[0]).toBe('file,entity,line,reason,raw,ingest_id,file_sha256,quarantined_at');
+    expect(out[0]).toBe('file,entity,line,reason,raw,ingest_id,file_sha256,quarantined_at,status,resolved_by');
     expect(out.filter((l) => l.startsWith('/') || l.startsWith('"/'))).toHaveLength(quarantined);
     expect(await run('quarantine', '--entity', 'payments', '--format', 'json')).toBe(0);
     const payments = JSON.parse(out.join('\n')) as { entity: string; line: number; reason: string }[];

@@ -1,0 +1,126 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cliHarness } from '../../helpers/cli.ts';
+import type { QuarantineStatusRow } from '../../../pipelines/ingest/quarantine-status.ts';
+
+const paymentsHeader = 'payment_id,loan_id,paid_date,amount';
+
+/**
+ * Day 1 quarantines rows (first, middle and last line of a CSV, a JSONL line, a composite key); day 2's
+ * fixed files load the same keys: those rows read as resolved by day 2's run, the rest stay open.
+ */
+describe('loanwatch quarantine --status: a row is resolved once a later ingest loads its key', () => {
+  const { dir, out, err, run, stdout } = cliHarness('quarantine_status');
+  const day = (name: string, files: Record<string, string>) => {
+    mkdirSync(join(dir, name), { recursive: true });
+    for (const [f, text] of Object.entries(files)) writeFileSync(join(dir, name, f), text);
+    return join(dir, name);
+  };
+  const ingest = async (...argv: string[]) => {
+    expect(await run('ingest', ...argv), err.join('\n')).toBe(0);
+    return (JSON.parse(stdout()) as { ingest_id: string }).ingest_id;
+  };
+  const listed = async (...argv: string[]) => {
+    expect(await run('quarantine', ...argv, '--format', 'json'), err.join('\n')).toBe(0);
+    return (JSON.parse(stdout()) as QuarantineStatusRow[]).map((r) => [r.entity, r.line, r.status, r.resolved_by]);
+  };
+
+  const d1 = day('d1', {
+    'customers.csv': 'customer_id\nC1\nC2\n',
+    'loans.csv':
+      'loan_id,customer_id,product,origination_date,principal,annual_rate,term_months\n' +
+      'L1,C1,cash,2024-01-10,1200.00,0.12,12\nL2,C2,cash,2024-01-15,2400.00,0.10,24\n',
+    // bad: line 2 (a date), line 4 (no payment_id: no key), line 6 (a negative amount)
+    'payments.csv': `${paymentsHeader}\nP1,L1,2024-02-31,100.00\nP2,L1,2024-03-10,100.00\n,L2,2024-02-15,5.00\nP4,L2,2024-03-15,110.75\nP5,L2,2024-04-15,-1\n`,
+    // a JSON line with a bad channel (line 2), one whose action_id is a number (line 3, bad outcome)
+    'collection_actions.jsonl':
+      '{"action_id":"A1","loan_id":"L1","action_date":"2024-03-01","channel":"sms","outcome":"contacted"}\n' +
+      '{"action_id":"A2","loan_id":"L1","action_date":"2024-03-02","channel":"pigeon","outcome":"contacted"}\n' +
+      '{"action_id":3,"loan_id":"L2","action_date":"2024-03-02","channel":"phone","outcome":"maybe"}\n',
+    // a composite key (loan_id + as_of_month): line 3's dpd is bad
+    'performance.csv': 'loan_id,as_of_month,dpd,principal_balance\nL1,2024-02,0,1100.00\nL2,2024-02,x,2300.00\n',
+  });
+
+  it('day 1: every quarantined row is open; the status and resolved_by columns are in every format', async () => {
+    await ingest(d1);
+    const open = await listed();
+    expect(open).toEqual([
+      ['collection_actions', 2, 'open', ''],
+      ['collection_actions', 3, 'open', ''],
+      ['payments', 2, 'open', ''],
+      ['payments', 4, 'open', ''],
+      ['payments', 6, 'open', ''],
+      ['performance', 3, 'open', ''],
+    ]);
+    expect(await listed('--status', 'resolved')).toEqual([]);
+    expect(await run('quarantine', '--format', 'csv')).toBe(0);
+    expect(out[0]).toBe('file,entity,line,reason,raw,ingest_id,file_sha256,quarantined_at,status,resolved_by');
+    expect(await run('quarantine')).toBe(0);
+    expect(out.join('\n')).toMatch(/│ status/u);
+  });
+
+  it('day 2: the fixed files resolve the rows whose keys they load, by that run; the rest stay open', async () => {
+    const d2 = day('d2', {
+      // P1 and P5 fixed; the keyless row cannot be matched; P6 is new and bad (first line fixed, last bad)
+      'payments.csv': `${paymentsHeader}\nP1,L1,2024-02-29,100.00\nP5,L2,2024-04-15,1.00\nP6,L1,2024-04-01,abc\n`,
+      'collection_actions.jsonl':
+        '{"action_id":"A2","loan_id":"L1","action_date":"2024-03-02","channel":"phone","outcome":"contacted"}\n' +
+        '{"action_id":"3","loan_id":"L2","action_date":"2024-03-02","channel":"phone","outcome":"refused"}\n',
+      'performance.csv': 'loan_id,as_of_month,dpd,principal_balance\nL2,2024-02,31,2300.00\n',
+    });
+    const fixed = await ingest(d2);
+    expect(await listed('--status', 'resolved')).toEqual([
+      ['collection_actions', 2, 'resolved', fixed],
+      ['collection_actions', 3, 'resolved', fixed],
+      ['payments', 2, 'resolved', fixed],
+      ['payments', 6, 'resolved', fixed],
+      ['performance', 3, 'resolved', fixed],
+    ]);
+    // open by default: the keyless row of day 1 and day 2's own bad row
+    const open = await listed();
+    expect(open).toEqual([
+      ['payments', 4, 'open', ''],
+      ['payments', 4, 'open', ''],
+    ]);
+    expect(await listed('--status', 'all')).toHaveLength(7);
+    // the filters still apply, before the status
+    expect(await listed('--status', 'resolved', '--entity', 'performance')).toEqual([
+      ['performance', 3, 'resolved', fixed],
+    ]);
+    expect(await listed('--status', 'all', '--file', join(d2, 'payments.csv'))).toEqual([['payments', 4, 'open', '']]);
+    expect(await run('quarantine', '--status', 'resolved')).toBe(0);
+    expect(out.join('\n')).toMatch(/│ resolved by/u);
+    expect(out.join('\n')).toContain(fixed);
+  });
+
+  it('a key conflict stays open when the same row is sent again, and is resolved by ingest --correct', async () => {
+    const d3 = day('d3', { 'payments.csv': `${paymentsHeader}\nP2,L1,2024-03-10,120.00\n` });
+    await ingest(d3);
+    const conflict = await listed('--file', join(d3, 'payments.csv'));
+    expect(conflict).toEqual([['payments', 2, 'open', '']]);
+    // the loaded row again (already present): the conflict is not settled by it
+    await ingest(day('d3-same', { 'payments.csv': `${paymentsHeader}\nP2,L1,2024-03-10,100.00\n` }));
+    expect(await listed('--file', join(d3, 'payments.csv'))).toEqual([['payments', 2, 'open', '']]);
+    const corrected = await ingest(
+      '--correct',
+      day('d3-fix', { 'payments.csv': `${paymentsHeader}\nP2,L1,2024-03-10,120.00\n` }),
+    );
+    expect(await listed('--file', join(d3, 'payments.csv'), '--status', 'all')).toEqual([
+      ['payments', 2, 'resolved', corrected],
+    ]);
+  });
+
+  it('a CSV whose file is gone leaves its rows open (its header, where the key is, is read from the file)', async () => {
+    const d4 = day('d4', { 'payments.csv': `${paymentsHeader}\nP7,L1,2024-13-01,100.00\n` });
+    await ingest(d4);
+    rmSync(join(d4, 'payments.csv'));
+    await ingest(day('d4-fix', { 'payments.csv': `${paymentsHeader}\nP7,L1,2024-05-01,100.00\n` }));
+    expect(await listed('--file', join(d4, 'payments.csv'), '--status', 'all')).toEqual([['payments', 2, 'open', '']]);
+  });
+
+  it('refuses a status that is none', async () => {
+    expect(await run('quarantine', '--status', 'closed')).toBe(2);
+    expect(err[0]).toMatch(/--status "closed": expected one of open, resolved, all/u);
+  });
+});
