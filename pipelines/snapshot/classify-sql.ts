@@ -1,15 +1,10 @@
 import { fiveClassesSql } from '../../warehouse/classification.ts';
-import { sql, trusted, type Param, type Sql } from '../../warehouse/sql.ts';
+import { sql, trusted, type Sql } from '../../warehouse/sql.ts';
 import type { SnapshotParams } from './snapshot-settings.ts';
+import { bucketSql } from '../../warehouse/bucket-sql.ts';
 
-/** The bucket of a DPD and status (C, M1…Mn, M{n+1}+, PO, WO); the bounds are a bound parameter. Inputs are column expressions. */
-export function bucketSql(dpd: string, status: string, bounds: Param): Sql {
-  const d = trusted(dpd);
-  const st = trusted(status);
-  return sql`multiIf(${st} = 'paid_off', 'PO', ${st} = 'charged_off', 'WO', ${d} = 0, 'C',
-      ${d} > arrayMax(${bounds}), concat('M', toString(length(${bounds}) + 1), '+'),
-      concat('M', toString(arrayFirstIndex(x -> ${d} <= x, ${bounds}))))`;
-}
+/** moved down to warehouse/ (the derived facts bucket an action day's DPD with it); re-exported for the snapshot's readers */
+export { bucketSql } from '../../warehouse/bucket-sql.ts';
 
 /** Bit mask of DPD ever above 0 / 30 / 60 / 90 (bits 0–3), from four "ever" counts or flags. */
 export const everBitsSql = (gt0: string, gt30: string, gt60: string, gt90: string) =>
