@@ -1,8 +1,9 @@
-import { exec, type Warehouse } from './connection.ts';
+import { exec, execSql, type Warehouse } from './connection.ts';
 import { tableRef } from './ddl.ts';
 import { loanRangeParts } from './loan-ranges.ts';
-import { render, sqlStringLiteral, trusted } from './sql.ts';
-import { promiseRowsSql, specGraceDays } from './metrics/promise-sources.ts';
+import { render, sql, sqlStringLiteral, trusted, type Sql } from './sql.ts';
+import { cureMonthEndSql, promiseRowsSql, specGraceDays } from './metrics/promise-sources.ts';
+import { actionDelinquencySql, storedSnapshotDpdSettings, type DpdSettingsSql } from './action-delinquency-sql.ts';
 import { noNextMonthEnd, systemTables } from './tables.ts';
 import { warningFactsSelect } from './warning-facts.ts';
 import { cashReceipts, restructureFactsSelect, saleFactsSelect } from './workout-facts.ts';
@@ -67,38 +68,43 @@ const loanDefaultsSelect = (wh: Pick<Warehouse, 'database'>, loans?: LoanSubset)
 };
 
 /**
- * One row per collection action (collection KPIs): the loan's bucket at the last month-end before the
- * action's month (`bucket_then`: its state when the action was taken, as far as month-end state tells
- * — the stage) and at the action's month-end (`bucket_next`: a cure when past due then and current
- * or paid off now), the cash paid between the action and its promise date + 3 days
- * (promise kept), and the payments attributed to it — those within 30 days that no later action
- * precedes — as (date, amount) arrays, because what counts as collected depends on the as-of date.
+ * One row per collection action (collection KPIs): the loan's DPD and bucket on the action's day
+ * (`dpd_then`, `bucket_then`: the stage, as a collections team reads it — actionDelinquencySql, the
+ * `dpd --as-of` reading of the loan that day; '' and NULL when the loan has no state then: a tape
+ * loan before its first month-end row) and at the first month-end after the action's day
+ * (`bucket_next`, cureMonthEndSql: a cure when past due on the day and current or paid off then),
+ * the cash paid between the action and its promise date + 3 days (promise kept), and the payments
+ * attributed to it — those within 30 days that no later action precedes — as (date, amount) arrays,
+ * because what counts as collected depends on the as-of date.
  */
-const collectionFactsSelect = (wh: Pick<Warehouse, 'database'>, loans?: LoanSubset) => {
+const collectionFactsSelect = (wh: Pick<Warehouse, 'database'>, settings: DpdSettingsSql, loans?: LoanSubset) => {
   // every read below is of the actions' loans, so a subset narrows the actions alone
   const actions = loans
     ? `(SELECT * FROM ${tableRef(wh, 'collection_actions')} WHERE loan_id IN (${loans}))`
     : tableRef(wh, 'collection_actions');
   const payments = tableRef(wh, 'payments');
-  return `
+  return sql`
   SELECT lwq_a.action_id AS action_id, lwq_a.loan_id AS loan_id, lwq_a.action_date AS action_date, lwq_a.channel AS channel, lwq_a.team AS team,
     lwq_a.agent_id AS agent, lwq_a.outcome AS outcome, lwq_a.promised_amount AS promised_amount,
     addDays(ifNull(lwq_a.promised_date, lwq_a.action_date), 3) AS promise_due, toDecimal64(ifNull(lwq_k.paid, 0), 2) AS promise_paid,
     lwq_c.dates AS pay_dates, lwq_c.amounts AS pay_amounts,
     lwq_l.product AS product, lwq_l.region AS region, lwq_l.branch AS branch, lwq_l.channel AS loan_channel,
     toStartOfMonth(lwq_l.origination_date) AS cohort_month,
-    -- the month-end before the action's month ('' when the loan has no row then: originated in the action's month)
-    lwq_h.bs[indexOf(lwq_h.ms, subtractDays(toStartOfMonth(lwq_a.action_date), 1))] AS bucket_then,
-    lwq_h.bs[indexOf(lwq_h.ms, toLastDayOfMonth(lwq_a.action_date))] AS bucket_next,
-    lwq_s.status AS promise_status
-  FROM ${actions} AS lwq_a
-  INNER JOIN ${tableRef(wh, 'loans')} AS lwq_l ON lwq_l.loan_id = lwq_a.loan_id
+    lwq_d.bucket AS bucket_then,
+    lwq_h.bs[indexOf(lwq_h.ms, ${trusted(cureMonthEndSql('lwq_a.action_date'))})] AS bucket_next,
+    lwq_s.status AS promise_status,
+    -- positions follow the catalogue's columns (dpd_then came last, migration 37)
+    if(lwq_d.bucket = '', NULL, lwq_d.dpd) AS dpd_then
+  FROM ${trusted(actions)} AS lwq_a
+  INNER JOIN ${trusted(tableRef(wh, 'loans'))} AS lwq_l ON lwq_l.loan_id = lwq_a.loan_id
+  -- the loan on the action's day (join_use_nulls = 0: '' and 0 without a state then)
+  LEFT JOIN (${actionDelinquencySql(wh, actions, settings)}) AS lwq_d ON lwq_d.loan_id = lwq_a.loan_id AND lwq_d.day = lwq_a.action_date
   -- one join to each worked loan's month-end buckets as arrays (joining loan_month twice would hash 12M rows twice)
-  LEFT JOIN (SELECT loan_id, groupArray(month_end) AS ms, groupArray(bucket) AS bs FROM ${tableRef(wh, 'loan_month')}
-             WHERE loan_id IN (SELECT loan_id FROM ${actions}) GROUP BY loan_id) AS lwq_h ON lwq_h.loan_id = lwq_a.loan_id
+  LEFT JOIN (SELECT loan_id, groupArray(month_end) AS ms, groupArray(bucket) AS bs FROM ${trusted(tableRef(wh, 'loan_month'))}
+             WHERE loan_id IN (SELECT loan_id FROM ${trusted(actions)}) GROUP BY loan_id) AS lwq_h ON lwq_h.loan_id = lwq_a.loan_id
   LEFT JOIN (SELECT lwq_q.action_id AS action_id, sum(lwq_p.amount) AS paid
-             FROM (SELECT action_id, loan_id, action_date, promised_date FROM ${actions} WHERE outcome = 'promise_to_pay') AS lwq_q
-             INNER JOIN (SELECT loan_id, paid_date, amount FROM ${payments} WHERE loan_id IN (SELECT loan_id FROM ${actions} WHERE outcome = 'promise_to_pay')) AS lwq_p
+             FROM (SELECT action_id, loan_id, action_date, promised_date FROM ${trusted(actions)} WHERE outcome = 'promise_to_pay') AS lwq_q
+             INNER JOIN (SELECT loan_id, paid_date, amount FROM ${trusted(payments)} WHERE loan_id IN (SELECT loan_id FROM ${trusted(actions)} WHERE outcome = 'promise_to_pay')) AS lwq_p
                ON lwq_p.loan_id = lwq_q.loan_id
              WHERE lwq_p.paid_date >= lwq_q.action_date AND lwq_p.paid_date <= addDays(ifNull(lwq_q.promised_date, lwq_q.action_date), 3)
              GROUP BY lwq_q.action_id) AS lwq_k ON lwq_k.action_id = lwq_a.action_id
@@ -107,12 +113,12 @@ const collectionFactsSelect = (wh: Pick<Warehouse, 'database'>, loans?: LoanSubs
   -- whole-book build and a refresh of some loans (the 1M refresh was not identical to the rebuild)
   LEFT JOIN (SELECT lwq_t.action_id AS action_id, arraySort(groupArray((lwq_p.paid_date, lwq_p.amount))) AS lwq_pays,
                arrayMap(lwq_x -> lwq_x.1, lwq_pays) AS dates, arrayMap(lwq_x -> lwq_x.2, lwq_pays) AS amounts
-             FROM (SELECT loan_id, paid_date, amount FROM ${payments} WHERE loan_id IN (SELECT loan_id FROM ${actions})) AS lwq_p
-             ASOF INNER JOIN (SELECT max(action_id) AS action_id, loan_id, action_date FROM ${actions} GROUP BY loan_id, action_date) AS lwq_t
+             FROM (SELECT loan_id, paid_date, amount FROM ${trusted(payments)} WHERE loan_id IN (SELECT loan_id FROM ${trusted(actions)})) AS lwq_p
+             ASOF INNER JOIN (SELECT max(action_id) AS action_id, loan_id, action_date FROM ${trusted(actions)} GROUP BY loan_id, action_date) AS lwq_t
                ON lwq_t.loan_id = lwq_p.loan_id AND lwq_p.paid_date >= lwq_t.action_date
              WHERE dateDiff('day', lwq_t.action_date, lwq_p.paid_date) <= 30
              GROUP BY lwq_t.action_id) AS lwq_c ON lwq_c.action_id = lwq_a.action_id
-  LEFT JOIN (SELECT action_id, status FROM (${promiseStatuses(wh, loans)})) AS lwq_s ON lwq_s.action_id = lwq_a.action_id`;
+  LEFT JOIN (SELECT action_id, status FROM (${trusted(promiseStatuses(wh, loans))})) AS lwq_s ON lwq_s.action_id = lwq_a.action_id`;
 };
 
 /**
@@ -136,36 +142,59 @@ const promiseStatuses = (wh: Pick<Warehouse, 'database'>, loans?: LoanSubset) =>
   return query;
 };
 
-/** in the order they are derived: sale_facts reads loan_defaults */
-const selects: Record<DerivedTable, (wh: Pick<Warehouse, 'database'>, loans?: LoanSubset) => string> = {
-  loan_defaults: loanDefaultsSelect,
+/** in the order they are derived: sale_facts reads loan_defaults; only collection_facts depends on the settings (DPD on action days) */
+const selects: Record<
+  DerivedTable,
+  (wh: Pick<Warehouse, 'database'>, settings: DpdSettingsSql, loans?: LoanSubset) => Sql
+> = {
+  loan_defaults: (wh, _s, loans) => trusted(loanDefaultsSelect(wh, loans)),
   collection_facts: collectionFactsSelect,
-  warning_facts: warningFactsSelect,
-  restructure_facts: restructureFactsSelect,
-  sale_facts: saleFactsSelect,
+  warning_facts: (wh, _s, loans) => trusted(warningFactsSelect(wh, loans)),
+  restructure_facts: (wh, _s, loans) => trusted(restructureFactsSelect(wh, loans)),
+  sale_facts: (wh, _s, loans) => trusted(saleFactsSelect(wh, loans)),
 };
 
 export const derivedTables = Object.keys(selects) as DerivedTable[];
 
-/** Fills `into` with the table's facts (of `loans` only, when given). */
+/** Fills `into` with the table's facts (of `loans` only, when given), with the snapshot's DPD settings. */
 export const insertStatement = (
   wh: Pick<Warehouse, 'database'>,
   table: DerivedTable,
   into: string,
+  settings: DpdSettingsSql,
   loans?: LoanSubset,
-) => `INSERT INTO ${into} (${systemTables[table].columns.map(([n]) => n).join(', ')}) ${selects[table](wh, loans)}`;
+): Sql =>
+  sql`INSERT INTO ${trusted(into)} (${trusted(systemTables[table].columns.map(([n]) => n).join(', '))}) ${selects[table](wh, settings, loans)}`;
 
-/** For a migration: fill the table from the snapshot the warehouse already has (emptied first, so an interrupted run is simply run again). */
-export const fillDerivedStatements = (wh: Warehouse, table: DerivedTable) => [
-  `TRUNCATE TABLE IF EXISTS ${tableRef(wh, table)}${wh.cluster ? `_local ON CLUSTER ${wh.cluster}` : ''}`,
-  insertStatement(wh, table, tableRef(wh, table)),
-];
+/**
+ * For a migration: fill the table from the snapshot the warehouse already has, with the settings it
+ * was built with (emptied first, so an interrupted run is simply run again). The fill writes every
+ * column the table declares now, so it first adds those a warehouse several versions behind lacks
+ * (IF NOT EXISTS: a later migration's own add is then a no-op).
+ */
+export const fillDerivedStatements = (wh: Warehouse, table: DerivedTable) => {
+  const { query, query_params } = render(
+    insertStatement(wh, table, tableRef(wh, table), storedSnapshotDpdSettings(wh)),
+  );
+  if (Object.keys(query_params).length > 0) throw new Error('a migration statement took a bound parameter');
+  const adds = systemTables[table].columns.map(([n, type]) => `ADD COLUMN IF NOT EXISTS ${n} ${type}`).join(', ');
+  return [
+    ...(wh.cluster ? [`${table}_local`, table] : [table]).map(
+      (t) => `ALTER TABLE ${tableRef(wh, t)}${wh.cluster ? ` ON CLUSTER ${wh.cluster}` : ''} ${adds}`,
+    ),
+    `TRUNCATE TABLE IF EXISTS ${tableRef(wh, table)}${wh.cluster ? `_local ON CLUSTER ${wh.cluster}` : ''}`,
+    query,
+  ];
+};
 
 /**
  * A table rebuilt beside itself and swapped in whole (EXCHANGE): readers never see it half built,
  * and a run stopped half way leaves the live table as it was (the next run drops the leftover).
  */
-const swapInStatements = (live: string, insertInto: (next: string) => string | string[]) => {
+const swapInStatements = <T extends string | Sql>(
+  live: string,
+  insertInto: (next: string) => string | T[],
+): (string | T)[] => {
   const next = `${live}_next`;
   return [
     `DROP TABLE IF EXISTS ${next}`,
@@ -224,6 +253,7 @@ async function passSubsets(wh: Warehouse, passes: number, bounds: string): Promi
  */
 export async function rebuildDerivedFacts(
   wh: Warehouse,
+  settings: DpdSettingsSql,
   passes = 1,
   only: Partial<Record<DerivedTable, LoanSubset>> = {},
 ) {
@@ -235,9 +265,9 @@ export async function rebuildDerivedFacts(
     const loansOf = (part: string | undefined) =>
       of === undefined ? part : part === undefined ? of : `${part} AND loan_id IN (${of})`;
     const statements = swapInStatements(tableRef(wh, table), (next) =>
-      parts.map((part) => insertStatement(wh, table, next, loansOf(part))),
+      parts.map((part) => insertStatement(wh, table, next, settings, loansOf(part))),
     );
-    for (const s of statements) await exec(wh, s);
+    for (const s of statements) await (typeof s === 'string' ? exec(wh, s) : execSql(wh, s));
   }
   await exec(wh, `DROP TABLE IF EXISTS ${bounds}`);
 }

@@ -41,18 +41,38 @@ export async function loadMetricInputs(duck: Duck, dir: string): Promise<void> {
   await duck.run(
     `CREATE OR REPLACE TABLE actions AS SELECT * FROM ${csv(f('actions.csv'), { action_id: 'VARCHAR', loan: 'UBIGINT', date: 'INTEGER', month: 'INTEGER', channel: 'VARCHAR', outcome: 'VARCHAR', promised_amount: 'DECIMAL(18,2)', promised_date: 'INTEGER' })}`,
   );
+  // the worked loans' schedule and credits, for the DPD on each action's day (bench/lib/metric-inputs.ts)
+  await duck.run(
+    `CREATE OR REPLACE TABLE action_loans AS SELECT * FROM ${csv(f('action_loans.csv'), { loan: 'UBIGINT', orig: 'INTEGER', tape: 'INTEGER' })}`,
+  );
+  await duck.run(
+    `CREATE OR REPLACE TABLE action_dues AS SELECT * FROM ${csv(f('action_dues.csv'), { loan: 'UBIGINT', due: 'INTEGER', no: 'INTEGER', cents: 'BIGINT' })}`,
+  );
+  await duck.run(
+    `CREATE OR REPLACE TABLE action_credits AS SELECT * FROM ${csv(f('action_credits.csv'), { loan: 'UBIGINT', date: 'INTEGER', cents: 'BIGINT' })}`,
+  );
+  await duck.run(
+    `CREATE OR REPLACE TABLE action_charge_offs AS SELECT * FROM ${csv(f('action_charge_offs.csv'), { loan: 'UBIGINT', co: 'INTEGER' })}`,
+  );
 }
 
 /**
  * Each metric's query under the bench's request (`requests` in bench/metrics.ts): balance basis, the
  * default dimensions, the 12 month-ends ending at the as-of month-end (migration: from `pFrom`).
  */
-export function duckdbMetricSql(asOf: string, pFrom: string): Record<DuckdbMetricName, string> {
+export function duckdbMetricSql(
+  asOf: string,
+  pFrom: string,
+  /** the snapshot's grace days (DPD on an action's day): past due once due + grace is before the day, whatever the counting convention */
+  graceDays = 0,
+): Record<DuckdbMetricName, string> {
   const w12 = metricWindow(asOf);
   const [from, to, asOfD, asOfMonth] = [days(w12.from), days(w12.to), days(asOf), monthIndex(asOf)];
   const mig = metricWindow(asOf, pFrom);
   const [pStart, pTo] = [days(mig.start), days(mig.to)];
   const date = (d: string) => `DATE '1970-01-01' + ${d}`;
+  // the month index of the first month-end after an action's day (its own month's, or the next for the last day of a month)
+  const cureMonth = `(year(${date('a.date + 1')}) * 12 + month(${date('a.date + 1')}) - 1)`;
   const classRank = (c: string) =>
     `coalesce(list_position(['normal', 'special_mention', 'substandard', 'doubtful', 'loss'], ${c}), 0)`;
   const overdueRatios = [
@@ -161,16 +181,34 @@ export function duckdbMetricSql(asOf: string, pFrom: string): Record<DuckdbMetri
       SELECT from_class, start_total, reduced, migrated, ${ratio('migrated', 'start_total - reduced')} AS migration_rate FROM g ORDER BY from_class`,
 
     // collection_facts' definitions: payments credited to the latest action on or before them within 30 days (of several
-    // that day, the greatest id); past due = a delinquency bucket (not C, PO or none) at the month-end before the action's
-    // month, cure = past due then and C or PO at the action's month-end; actions whose month-end is in the period. A promise is kept as
+    // that day, the greatest id); past due = the loan past due on the action's day (its DPD that day, SPEC §4: the oldest
+    // installment whose cumulative amount due exceeds the credits applied by the day, past due once its due date + grace is
+    // before the day; or charged off by then; a tape loan: a delinquency bucket at its latest month-end by then, none before
+    // its first), cure = past due then and C or PO at the first month-end after the day; actions whose month-end is in the
+    // period. A promise is kept as
     // the promise lifecycle judges it (warehouse/metrics/promise-sources.ts): at promised date + 3 days, each payment
     // (one sum per day: same-day payments meet the same promises) goes to the loan's promises whose window holds it,
     // earliest deadline first (then the earlier made, then the id), each taking what it still lacks — a fold over the
     // loan's payment days with list_reduce; a promise without an amount is kept by any payment in its window.
     collections: `
       WITH a AS (SELECT * FROM actions WHERE date <= ${asOfD}),
-      worked AS (SELECT lm.loan, lm.month, lm.bucket FROM lm WHERE lm.loan IN (SELECT loan FROM a)),
+      worked AS (SELECT lm.loan, lm.month, lm.me, lm.bucket FROM lm WHERE lm.loan IN (SELECT loan FROM a)),
       pay AS (SELECT loan, date, amount FROM cash WHERE kind = 'payment' AND loan IN (SELECT loan FROM a)),
+      days AS (SELECT DISTINCT a.loan, a.date AS day, l.tape, l.orig FROM a JOIN action_loans AS l ON l.loan = a.loan),
+      cum AS (SELECT loan, due, no, sum(cents) OVER (PARTITION BY loan ORDER BY no) AS cum FROM action_dues),
+      applied AS (
+        SELECT d.loan, d.day, coalesce(sum(c.cents), 0) AS p FROM days AS d LEFT JOIN action_credits AS c ON c.loan = d.loan AND c.date <= d.day
+        WHERE d.tape = 0 AND d.orig <= d.day GROUP BY d.loan, d.day
+      ), oldest AS (
+        SELECT ap.loan, ap.day, arg_min(s.due, s.no) AS due FROM applied AS ap JOIN cum AS s ON s.loan = ap.loan AND s.cum > ap.p
+        GROUP BY ap.loan, ap.day
+      ), on_day AS (
+        SELECT ap.loan, ap.day, (co.co IS NOT NULL AND ap.day >= co.co) OR (o.due IS NOT NULL AND o.due + ${graceDays} < ap.day) AS past_due
+        FROM applied AS ap LEFT JOIN oldest AS o ON o.loan = ap.loan AND o.day = ap.day LEFT JOIN action_charge_offs AS co ON co.loan = ap.loan
+        UNION ALL
+        SELECT d.loan, d.day, arg_max(w.bucket, w.me) NOT IN ('C', 'PO') FROM days AS d JOIN worked AS w ON w.loan = d.loan AND w.me <= d.day
+        WHERE d.tape = 1 GROUP BY d.loan, d.day
+      ),
       promises AS (
         SELECT action_id, loan, date AS made, coalesce(promised_date, date) + 3 AS deadline, promised_amount IS NOT NULL AS has_amount,
           CAST(coalesce(promised_amount, 0) * 100 AS BIGINT) AS cents
@@ -211,11 +249,11 @@ export function duckdbMetricSql(asOf: string, pFrom: string): Record<DuckdbMetri
         SELECT a.channel, a.outcome IN ('contacted', 'promise_to_pay', 'refused', 'paid') AS contacted, a.outcome = 'promise_to_pay' AS promised,
           a.outcome = 'promise_to_pay' AND coalesce(a.promised_date, a.date) + 3 <= ${asOfD} AS matured,
           k.action_id IS NOT NULL AS kept, coalesce(c.collected, 0) AS collected,
-          coalesce(b.bucket, '') NOT IN ('', 'C', 'PO') AS past_due,
-          past_due AND coalesce(n.bucket, '') IN ('C', 'PO') AND a.month <= ${asOfMonth} AS cured
+          coalesce(b.past_due, false) AS past_due,
+          past_due AND coalesce(n.bucket, '') IN ('C', 'PO') AND ${cureMonth} <= ${asOfMonth} AS cured
         FROM a LEFT JOIN kept AS k ON k.action_id = a.action_id LEFT JOIN credited AS c ON c.action_id = a.action_id
-        LEFT JOIN worked AS b ON b.loan = a.loan AND b.month = a.month - 1
-        LEFT JOIN worked AS n ON n.loan = a.loan AND n.month = a.month
+        LEFT JOIN on_day AS b ON b.loan = a.loan AND b.day = a.date
+        LEFT JOIN worked AS n ON n.loan = a.loan AND n.month = ${cureMonth}
         WHERE a.month BETWEEN ${monthIndex(w12.from)} AND ${monthIndex(w12.to)}
       )
       SELECT channel, count(*) AS actions, ${countWhen('contacted')} AS contacts, ${countWhen('promised')} AS promises,

@@ -176,7 +176,7 @@ export async function buildSnapshotTables(
   await exec(wh, `DROP TABLE IF EXISTS ${loanKeysTable(wh)}`);
   const loanMonthS = (performance.now() - t0) / 1000;
   const t2 = performance.now();
-  await rebuildDerivedFacts(wh, derivedFactsPasses(nb), o.loans ? derivedOfLoanMonths(o.loans) : {});
+  await rebuildDerivedFacts(wh, settings, derivedFactsPasses(nb), o.loans ? derivedOfLoanMonths(o.loans) : {});
   const derivedFactsS = (performance.now() - t2) / 1000;
   const t3 = performance.now();
   // issue 23: what is owed beyond the schedule, per loan-month, in the snapshot's passes (bounded memory)

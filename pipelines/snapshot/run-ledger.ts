@@ -127,7 +127,7 @@ export function snapshotFingerprint(wh: Pick<Warehouse, 'database'>, settings: S
     JSON.stringify(render(accrualSql(wh, { dates: { kind: 'loan_month' }, settings, rules }))),
     JSON.stringify(render(insertContagionSql(wh, 'c', lastMe, p, nonRetailLoansSql(wh, p)))),
     JSON.stringify(render(insertLoanMonthsSql(wh, { into: 'n', contagion: 'c', lastMe, settings: p, pass }))),
-    ...derivedTables.map((t) => insertStatement(wh, t, 'n')),
+    ...derivedTables.map((t) => JSON.stringify(render(insertStatement(wh, t, 'n', p)))),
     JSON.stringify(render(monthEndStateSql(wh, '2000-01-31'))),
     String(Math.max(...migrations.map((m) => m.version))),
   ];

@@ -45,6 +45,7 @@ const monthEnd = (idx: number) =>
   new Date(Date.UTC(Math.floor(idx / 12), (idx % 12) + 1, 0)).toISOString().slice(0, 10);
 const monthStart = (idx: number) => `${Math.floor(idx / 12)}-${String((idx % 12) + 1).padStart(2, '0')}-01`;
 const days = (d: string) => Date.parse(`${d}T00:00:00Z`) / 86_400_000;
+const isoDay = (n: number) => new Date(n * 86_400_000).toISOString().slice(0, 10);
 const group = <T>(xs: T[], key: (x: T) => string) => {
   const m = new Map<string, T[]>();
   for (const x of xs) (m.get(key(x)) ?? m.set(key(x), []).get(key(x))!).push(x);
@@ -245,8 +246,8 @@ export function lgdRef(
 }
 
 /**
- * Stage of an action: the loan's bucket at the last month-end before the action's month (C/PO current,
- * M1 early, M2–M3 mid, later late, no row then unknown).
+ * Stage of an action: the loan's bucket on the action's day (C/PO current, M1 early, M2–M3 mid, later
+ * late, no state that day unknown).
  */
 const actionStage = (bucket: string | undefined) =>
   bucket === undefined
@@ -260,15 +261,18 @@ const actionStage = (bucket: string | undefined) =>
           : 'late';
 
 /**
+ * `dayBucket`: each action's loan's bucket on the action's day (`loan|day`, from the reference's own
+ * DPD on any day: referenceDelinquencyOn, or a tape loan's latest month-end row by then);
  * `allActions`: every action up to the date, for the promises' payment attribution (promises before
  * the window take their share); `by`: the dimension the rows are keyed by. A cure: the loan was past
- * due at the month-end before the action's month and is current or paid off at the action's month-end.
+ * due on the action's day and is current or paid off at the first month-end after that day.
  */
 export function collectionsRef(
   rows: LM[],
   actions: Action[],
   payments: Cash[],
   asOf: string,
+  dayBucket: Map<string, string>,
   allActions = actions,
   by: 'channel' | 'stage' = 'channel',
 ) {
@@ -300,7 +304,7 @@ export function collectionsRef(
   >();
   for (const a of actions) {
     if (a.action_date > asOf) continue;
-    const stage = actionStage(bucketAt.get(`${a.loan_id}|${monthEnd(monthIdx(a.action_date) - 1)}`));
+    const stage = actionStage(dayBucket.get(`${a.loan_id}|${a.action_date}`));
     const key = by === 'channel' ? a.channel : stage;
     const o = out.get(key) ?? {
       actions: 0,
@@ -325,7 +329,8 @@ export function collectionsRef(
     o.collected += collected.get(a.action_id) ?? 0;
     const pastDue = stage === 'early' || stage === 'mid' || stage === 'late';
     if (pastDue) o.past_due++;
-    const curedAt = monthEnd(monthIdx(a.action_date));
+    // the first month-end after the action's day (the next month's for an action on a month-end)
+    const curedAt = monthEnd(monthIdx(isoDay(days(a.action_date) + 1)));
     const atEnd = bucketAt.get(`${a.loan_id}|${curedAt}`);
     if (pastDue && (atEnd === 'C' || atEnd === 'PO') && curedAt <= asOf) o.cures++;
     out.set(key, o);

@@ -166,6 +166,100 @@ export function loanStateAt(
   };
 }
 
+/** A loan's schedule (the file's, else built from its terms), charge-off date and credits, as SPEC §4 applies them. */
+function loanInputs(
+  l: RefLoan,
+  sched: Map<string, RefInstallment[]>,
+  pays: Map<string, RefPayment[]>,
+  evs: Map<string, RefEvent[]>,
+) {
+  const file = (sched.get(l.loan_id) ?? []).sort((a, b) => a.installment_no - b.installment_no);
+  const inst =
+    file.length > 0
+      ? file.map((i) => ({ due: i.due_date, pr: cents(i.principal_due), int: cents(i.interest_due) }))
+      : buildSchedule({
+          originationDate: l.origination_date,
+          principalCents: cents(l.principal),
+          annualRate: l.annual_rate,
+          termMonths: l.term_months,
+          method: l.repayment_method as RepaymentMethod,
+        }).map((i) => ({ due: i.dueDate, pr: i.principalCents, int: i.interestCents }));
+  const events = evs.get(l.loan_id) ?? [];
+  const co =
+    events
+      .filter((e) => e.type === 'charge_off')
+      .map((e) => e.event_date)
+      .sort()[0] ?? null;
+  const restructures = events.filter((e) => e.type === 'restructure');
+  const lp = pays.get(l.loan_id) ?? [];
+  const explicit = lp.length > 0 && lp.every((p) => p.principal_paid !== null);
+  const credits = [
+    ...lp
+      .filter((p) => co === null || p.paid_date < co)
+      .map((p) => ({
+        date: p.paid_date,
+        applied: cents(p.amount) - cents(p.penalty_paid ?? 0),
+        cash: cents(p.amount),
+        principal: p.principal_paid === null ? null : cents(p.principal_paid),
+        restructure: false,
+      })),
+    ...restructures.map((e) => ({
+      date: e.event_date,
+      applied: cents(e.amount),
+      cash: 0,
+      principal: null,
+      restructure: true,
+    })),
+  ];
+  return { inst, co, restructures, explicit, credits };
+}
+
+/** The bucket of a DPD and status (C, M1…Mn, M{n+1}+, PO, WO). */
+const bucketOf = (dpd: number, status: string, bounds: number[]) => {
+  const i = bounds.findIndex((b) => dpd <= b);
+  return status === 'paid_off'
+    ? 'PO'
+    : status === 'charged_off'
+      ? 'WO'
+      : dpd === 0
+        ? 'C'
+        : i < 0
+          ? `M${bounds.length + 1}+`
+          : `M${i + 1}`;
+};
+
+const byLoan = <T extends { loan_id: string }>(xs: T[]) => {
+  const m = new Map<string, T[]>();
+  for (const x of xs) (m.get(x.loan_id) ?? m.set(x.loan_id, []).get(x.loan_id)!).push(x);
+  return m;
+};
+
+/**
+ * Schedule loans' DPD and bucket on given days (any day, not only month-ends), keyed `loan|day`;
+ * a day before the loan's origination, or a loan not among `input.loans` (a tape loan), has none.
+ */
+export function referenceDelinquencyOn(
+  input: { loans: RefLoan[]; schedule: RefInstallment[]; payments: RefPayment[]; events: RefEvent[] },
+  s: RefSettings,
+  days: { loan_id: string; day: string }[],
+): Map<string, { dpd: number; bucket: string }> {
+  const loans = new Map(input.loans.map((l) => [l.loan_id, l]));
+  const [sched, pays, evs] = [byLoan(input.schedule), byLoan(input.payments), byLoan(input.events)];
+  const out = new Map<string, { dpd: number; bucket: string }>();
+  for (const [id, ds] of byLoan(days)) {
+    const l = loans.get(id);
+    if (!l) continue;
+    const { inst, co, explicit, credits } = loanInputs(l, sched, pays, evs);
+    for (const { day: d } of ds) {
+      if (d < l.origination_date) continue;
+      const st = loanStateAt(d, inst, credits, s, explicit);
+      const status = co !== null && d >= co ? 'charged_off' : st.allPaid ? 'paid_off' : 'active';
+      out.set(`${id}|${d}`, { dpd: st.dpd, bucket: bucketOf(st.dpd, status, s.bucketBounds) });
+    }
+  }
+  return out;
+}
+
 export function referenceSnapshot(
   input: {
     loans: RefLoan[];
@@ -189,44 +283,7 @@ export function referenceSnapshot(
   const ovs = by(input.overrides);
   const rows: (RefRow & { customer_id: string; nonRetail: boolean; ord: number })[] = [];
   for (const l of input.loans) {
-    const file = (sched.get(l.loan_id) ?? []).sort((a, b) => a.installment_no - b.installment_no);
-    const inst =
-      file.length > 0
-        ? file.map((i) => ({ due: i.due_date, pr: cents(i.principal_due), int: cents(i.interest_due) }))
-        : buildSchedule({
-            originationDate: l.origination_date,
-            principalCents: cents(l.principal),
-            annualRate: l.annual_rate,
-            termMonths: l.term_months,
-            method: l.repayment_method as RepaymentMethod,
-          }).map((i) => ({ due: i.dueDate, pr: i.principalCents, int: i.interestCents }));
-    const events = evs.get(l.loan_id) ?? [];
-    const co =
-      events
-        .filter((e) => e.type === 'charge_off')
-        .map((e) => e.event_date)
-        .sort()[0] ?? null;
-    const restructures = events.filter((e) => e.type === 'restructure');
-    const lp = pays.get(l.loan_id) ?? [];
-    const explicit = lp.length > 0 && lp.every((p) => p.principal_paid !== null);
-    const credits = [
-      ...lp
-        .filter((p) => co === null || p.paid_date < co)
-        .map((p) => ({
-          date: p.paid_date,
-          applied: cents(p.amount) - cents(p.penalty_paid ?? 0),
-          cash: cents(p.amount),
-          principal: p.principal_paid === null ? null : cents(p.principal_paid),
-          restructure: false,
-        })),
-      ...restructures.map((e) => ({
-        date: e.event_date,
-        applied: cents(e.amount),
-        cash: 0,
-        principal: null,
-        restructure: true,
-      })),
-    ];
+    const { inst, co, restructures, explicit, credits } = loanInputs(l, sched, pays, evs);
     const isCard = s.creditCardProducts.includes(l.product);
     const nonRetail = input.nonRetailCustomers.has(l.customer_id) || s.nonRetailProducts.includes(l.product);
     let prevCash = 0;

@@ -74,16 +74,22 @@ export function promiseRowsSql(db: Sql, asOf: Sql, grace: Sql, loans?: Sql): Sql
 }
 
 /**
- * A collection action's stage from collection_facts' `bucket_then`, the loan's bucket at the last
- * month-end before the action's month (its state when the action was taken, as far as month-end
- * state tells): C or PO current, M1 early, M2–M3 mid, M4 and later (WO too) late; `unknown` when the
- * loan has no row then (originated in the action's month). Past due = early, mid or late. The
+ * A collection action's stage from collection_facts' `bucket_then`, the loan's bucket on the action's
+ * day (its DPD that day, SPEC §4, with the configured grace: the stage as a collections team reads
+ * it): C or PO current, M1 early, M2–M3 mid, M4 and later (WO too) late; `unknown` when the loan has
+ * no state that day (a tape loan before its first month-end row). Past due = early, mid or late. The
  * collections and the promises metrics both read it, so an action has one stage in both.
  */
 export const actionStageSql = (bucketThen: string) =>
   `multiIf(${bucketThen} IN ('C', 'PO'), 'current', ${bucketThen} = 'M1', 'early', ${bucketThen} IN ('M2', 'M3'), 'mid', ${bucketThen} = '', 'unknown', 'late')`;
 /** whether the loan was past due at the action (stage early, mid or late): its bucket then is a delinquency bucket */
 export const pastDueThenSql = (bucketThen: string) => `${bucketThen} NOT IN ('', 'C', 'PO')`;
+/**
+ * The month-end a cure is judged at: the first after the action's day — the action's own month-end,
+ * or the next one for an action on the last day of its month (the stage is read that day, so a cure
+ * must be seen later). collection_facts' `bucket_next` is the loan's bucket then.
+ */
+export const cureMonthEndSql = (actionDate: string) => `toLastDayOfMonth(addDays(${actionDate}, 1))`;
 
 /** SPEC §5's grace: the catalogue's promise metrics and the collections metric's kept rate judge at promised date + 3 days */
 export const specGraceDays = 3;
@@ -93,9 +99,9 @@ const money = (centsCol: string) => `toDecimal64(${centsCol}, 2) / 100`;
 /**
  * Promises up to {as_of} with their state, amounts (promised, paid against), days late and the
  * attributes the KPIs group by: the action's agent, team and channel, the loan's stage when the
- * promise was made (as the collections metric: actionStageSql of collection_facts' bucket at the
- * month-end before the action's month; `unknown` for a loan without a row then or an action the
- * snapshot has not seen yet), product, region and branch.
+ * promise was made (as the collections metric: actionStageSql of collection_facts' bucket on the
+ * action's day; `unknown` for a loan without a state then or an action the snapshot has not seen
+ * yet), product, region and branch.
  */
 export function promiseFactsSql(db: Sql, asOf: Sql, grace: Sql, where: Sql = trusted('1')): Sql {
   return sql`

@@ -3,7 +3,7 @@ import type { FilterKey, SourceName } from './definition.ts';
 import { sql, trusted, type Sql } from '../sql.ts';
 import { bookSources } from './book-sources.ts';
 import { accrualSources } from './accrual-sources.ts';
-import { actionStageSql, pastDueThenSql, promiseSources } from './promise-sources.ts';
+import { actionStageSql, cureMonthEndSql, pastDueThenSql, promiseSources } from './promise-sources.ts';
 import { incentiveSources } from './incentive-sources.ts';
 import { warningSources } from './warning-sources.ts';
 import { cashSoFar, workoutSources } from './workout-sources.ts';
@@ -181,16 +181,16 @@ export const sources: Record<SourceName, (c: SourceContext) => Sql> = {
 
   /**
    * Collection actions up to {as_of} with: the stage of the loan when the action was taken (its
-   * bucket at the last month-end before the action's month: actionStageSql, shared with the promises
+   * bucket on the action's day, from its DPD that day: actionStageSql, shared with the promises
    * source), whether it was past due then (stage early, mid or late), contact and promise flags,
    * whether a matured promise (promised date + 3 days ≤ as-of) was kept (the promises source's
    * state: payments from the action date to promised date + 3 days, each counted for one promise
    * only when promises overlap, ≥ the promised amount; a promise without an amount needs a
    * payment), cash collected up to the as-of date (each
    * payment credited to the latest action on or before it, within 30 days; of several actions that
-   * day, the greatest id), and cure (past due at the action, and current or paid off at the
-   * action's month-end — the next month-end after the one the stage is read at — once that
-   * month-end is on or before the as-of date). An action on a loan not past due then is never a
+   * day, the greatest id), and cure (past due on the action's day, and current or paid off at the
+   * first month-end after that day — cureMonthEndSql: the action's month-end, or the next one for an
+   * action on a month's last day — once that month-end is on or before the as-of date). An action on a loan not past due then is never a
    * cure, nor in the cure rate's denominator. Read from the per-action facts the snapshot keeps
    * (collection_facts, warehouse/derived-facts.ts); what depends on the as-of date is decided here.
    */
@@ -205,8 +205,8 @@ export const sources: Record<SourceName, (c: SourceContext) => Sql> = {
       -- promises); a matured promise's state is the same at any as-of date after its deadline, so the snapshot keeps it
       promise_matured AND promise_status = 'kept' AS promise_kept,
       arraySum(arrayFilter((lwq_v, lwq_d) -> lwq_d <= {as_of:Date}, pay_amounts, pay_dates)) AS collected,
-      -- a cure starts from past due, and is seen at the action's month-end: a report as of an earlier date does not know it yet
-      past_due AND bucket_next IN ('C', 'PO') AND toLastDayOfMonth(action_date) <= {as_of:Date} AS cured
+      -- a cure starts from past due, and is seen at the first month-end after the action's day: a report as of an earlier date does not know it yet
+      past_due AND bucket_next IN ('C', 'PO') AND ${trusted(cureMonthEndSql('action_date'))} <= {as_of:Date} AS cured
     FROM ${c.db}.collection_facts
     WHERE action_date <= {as_of:Date}
       AND ${c.where({ period: 'toLastDayOfMonth(action_date)', product: 'product', region: 'region', branch: 'branch', channel: 'loan_channel', cohort: 'cohort_month' })}`,

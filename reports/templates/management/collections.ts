@@ -24,8 +24,8 @@ export const collectionsByChannel = defineChart({
   title: { 'zh-CN': '各渠道催收表现', en: 'Collection performance by channel' },
   note: {
     'zh-CN':
-      '接通率的分母：催收动作数；回正率：动作前一月末已逾期贷款的催收动作数（动作当月末正常或结清为回正）；承诺还款率：接通数；承诺兑现率：已到期承诺数。',
-    en: "Contact rate per action; cure rate per action on a loan past due at the month-end before it (cured: current or paid off at the action's month-end); promise-to-pay per contact; promise kept per matured promise.",
+      '接通率的分母：催收动作数；回正率：动作当日已逾期（按当日逾期天数）贷款的催收动作数（动作日后的第一个月末正常或结清为回正）；承诺还款率：接通数；承诺兑现率：已到期承诺数。',
+    en: 'Contact rate per action; cure rate per action on a loan past due on the action’s day (its DPD that day; cured: current or paid off at the first month-end after it); promise-to-pay per contact; promise kept per matured promise.',
   },
   unit: units.pct,
   shows: actionsShown,
@@ -55,8 +55,8 @@ export const collectionsByTeam = defineChart({
   pack: 'management',
   title: { 'zh-CN': '各团队回收金额与回正率', en: 'Amount collected and cure rate by team' },
   note: {
-    'zh-CN': '回收金额：催收动作后收到的还款；颜色为回正率（分母：动作前一月末已逾期贷款的催收动作数）。',
-    en: "Cash received after the team's actions; colour: cure rate (per action on a loan past due at the month-end before it).",
+    'zh-CN': '回收金额：催收动作后收到的还款；颜色为回正率（分母：动作当日已逾期贷款的催收动作数）。',
+    en: "Cash received after the team's actions; colour: cure rate (per action on a loan past due on the action's day).",
   },
   unit: units.moneyPct,
   shows: actionsShown,

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exec, queryRows } from '../../../warehouse/connection.ts';
+import { exec, execSql, queryRows } from '../../../warehouse/connection.ts';
 import { tableRef } from '../../../warehouse/ddl.ts';
 import { derivedTables, insertStatement, rebuildDerivedFacts } from '../../../warehouse/derived-facts.ts';
+import { snapshotParams } from '../../../pipelines/snapshot/snapshot-settings.ts';
 import { warehouseWithBook } from '../../helpers/book.ts';
+import { defaultSettings } from '../../helpers/settings.ts';
 import { disposeIfOpened } from '../../helpers/warehouse.ts';
 
 /**
@@ -10,6 +12,8 @@ import { disposeIfOpened } from '../../helpers/warehouse.ts';
  * writes) are exactly the whole-book build's rows of those loans. Checked on a generated book with
  * defaults, restructures, sales and worked loans, for two subsets that split the book.
  */
+const settings = snapshotParams(defaultSettings);
+
 describe('derived facts of a subset of loans', () => {
   let wh: Awaited<ReturnType<typeof warehouseWithBook>>;
   beforeAll(async () => {
@@ -34,7 +38,7 @@ describe('derived facts of a subset of loans', () => {
       const scratch = tableRef(wh, `${table}_subset`);
       await exec(wh, `DROP TABLE IF EXISTS ${scratch}`);
       await exec(wh, `CREATE TABLE ${scratch} AS ${live}`);
-      await exec(wh, insertStatement(wh, table, scratch, subset));
+      await execSql(wh, insertStatement(wh, table, scratch, settings, subset));
       const got = await sums(scratch, '1');
       expect(Number(got?.rows)).toBeGreaterThan(0);
       expect(got, `${table}, loans of remainder ${remainder}`).toEqual(await sums(live, `loan_id IN (${subset})`));
@@ -45,7 +49,7 @@ describe('derived facts of a subset of loans', () => {
     const all = async () => Promise.all(derivedTables.map(async (t) => [t, await sums(tableRef(wh, t), '1')] as const));
     const whole = await all();
     for (const passes of [3, 7]) {
-      await rebuildDerivedFacts(wh, passes);
+      await rebuildDerivedFacts(wh, settings, passes);
       expect(await all(), `${passes} passes`).toEqual(whole);
     }
     const [left] = await queryRows<{ n: string }>(
@@ -54,9 +58,9 @@ describe('derived facts of a subset of loans', () => {
       { db: wh.database },
     );
     expect(left?.n).toBe('0');
-    await rebuildDerivedFacts(wh);
+    await rebuildDerivedFacts(wh, settings);
     expect(await all()).toEqual(whole);
-    await expect(rebuildDerivedFacts(wh, 0)).rejects.toThrow(/passes/);
+    await expect(rebuildDerivedFacts(wh, settings, 0)).rejects.toThrow(/passes/);
   });
 
   it('a table rebuilt for some loans only (`only`), in one pass or three, holds the whole build’s rows of those loans', async () => {
@@ -65,9 +69,9 @@ describe('derived facts of a subset of loans', () => {
       Promise.all(derivedTables.map(async (t) => [t, await sums(tableRef(wh, t), where(t))] as const));
     const expected = await all((t) => (t === 'warning_facts' ? `loan_id IN (${subset})` : '1'));
     for (const passes of [1, 3]) {
-      await rebuildDerivedFacts(wh, passes, { warning_facts: subset });
+      await rebuildDerivedFacts(wh, settings, passes, { warning_facts: subset });
       expect(await all(() => '1'), `${passes} passes`).toEqual(expected);
     }
-    await rebuildDerivedFacts(wh);
+    await rebuildDerivedFacts(wh, settings);
   });
 });

@@ -5,8 +5,9 @@ const actions = (sql = 'toUInt64(1)') => ({ weight: { balance: sql, count: sql }
 /**
  * Collection performance (SPEC §5) by action channel, team, agent and the loan's stage. Definitions
  * of stage, kept promise, collected cash and cure are those of the collection_actions source: the
- * stage is the loan's bucket at the last month-end before the action's month, and a cure is an
- * action on a loan past due then that is current or paid off at the action's month-end. The cure
+ * stage is the loan's bucket on the action's day (from its DPD that day, SPEC §4 with the configured
+ * grace), and a cure is an action on a loan past due then that is current or paid off at the first
+ * month-end after the action's day. The cure
  * rate is over the actions on past-due loans only: for actions on current loans it is undefined.
  * The `channel` filter applies to the loan's origination channel; the `channel` dimension is the
  * collection channel (sms, phone, visit, letter, legal, agency).
@@ -53,7 +54,7 @@ export const collections = {
       numerator: 'cures',
       denominator: 'past_due_actions',
       denominatorLabel:
-        "actions on loans past due at the last month-end before the action (cured: current or paid off at the action's month-end)",
+        "actions on loans past due on the action's day (cured: current or paid off at the first month-end after it)",
     },
   },
   shape: { kind: 'aggregate' },

@@ -8,15 +8,16 @@ import { disposeIfOpened } from '../../../helpers/warehouse.ts';
 
 /*
  * The collections metric's stage and cure on hand-built loans: six instalments of 100.00 (no
- * interest) due on the 25th from 2024-01-25; DPD from the due date, no grace.
- *   K pays every instalment on its day: C at every month-end. Worked on 03-10 (sms): current
- *     before and after — not a cure (it was one when a cure was "current at the month-end after").
- *   P misses January and February: 35 DPD (M2, mid) at 02-29. Promises 200.00 by 03-20 on 03-05
- *     (phone), pays it on 03-20 and March's 100.00 on 03-25: current at 03-31 — a cure. Misses
+ * interest) due on the 25th from 2024-01-25; DPD from the due date, no grace. The stage is the
+ * loan's DPD on the action's day (more cases: test/integration/warehouse/action-delinquency-sql.test.ts).
+ *   K pays every instalment on its day: current on 03-10 (sms) and after — not a cure (it was one
+ *     when a cure was "current at the month-end after").
+ *   P misses January and February: 40 DPD (M2, mid) on 03-05, when it promises 200.00 by 03-20
+ *     (phone); pays it on 03-20 and March's 100.00 on 03-25: current at 03-31 — a cure. Misses
  *     April (M1 at 04-30), which the old rule read as no cure of a current loan.
- *   L pays January only: M1 (DPD 4, early) at 02-29, visited on 03-12 (refused), M2 at 03-31 — no cure.
- *   N is booked 2024-03-05 (first due 04-05) and called on 03-20: no month-end before the action's
- *     month, stage unknown, outside the cure rate.
+ *   L pays January only: 16 DPD (M1, early) when visited on 03-12 (refused), M2 at 03-31 — no cure.
+ *   N is booked 2024-03-05 (first due 04-05) and called on 03-20: nothing due yet, current (it was
+ *     `unknown` when the stage was read at the month-end before the action's month).
  */
 const due = (day: string) => ['01', '02', '03', '04', '05', '06'].map((m) => `2024-${m}-${day}`);
 const dueN = ['2024-04-05', '2024-05-05', '2024-06-05', '2024-07-05', '2024-08-05', '2024-09-05'];
@@ -50,7 +51,7 @@ const files = {
   ],
 };
 
-describe('collections: the stage is the loan’s state before the action, a cure starts from past due', () => {
+describe('collections: the stage is the loan’s state on the action’s day, a cure starts from past due', () => {
   let wh: Awaited<ReturnType<typeof warehouseWithFiles>>;
   beforeAll(async () => {
     wh = await warehouseWithFiles('collections_cure', files, '2024-04-30');
@@ -89,12 +90,11 @@ describe('collections: the stage is the loan’s state before the action, a cure
 
   it('an action on a current loan that stays current is not a cure; one on a 35-DPD loan current at the next month-end is', async () => {
     expect(await byStage('2024-04-30')).toEqual([
-      // K: current before the action, no cure rate (not 100 %)
-      ['current', 1, 0, 0, null],
+      // K and N: current on the action's day, no cure rate (not 100 %)
+      ['current', 2, 0, 0, null],
       ['early', 1, 1, 0, 0],
-      // P: M2 at 02-29, C at 03-31
+      // P: M2 on 03-05, C at 03-31
       ['mid', 1, 1, 1, 1],
-      ['unknown', 1, 0, 0, null],
     ]);
     // the cure is seen at the action's month-end: a report as of March has it already
     expect(await byStage('2024-03-31')).toEqual(await byStage('2024-04-30'));
@@ -120,6 +120,17 @@ describe('collections: the stage is the loan’s state before the action, a cure
     await exec(wh, `TRUNCATE TABLE ${wh.database}.collection_facts`);
     await exec(wh, `DELETE FROM ${wh.database}.schema_migrations WHERE version = 35`);
     expect(await migrate(wh)).toEqual([35]);
+    expect(await byStage('2024-04-30')).toEqual(before);
+  });
+
+  it('migration 37 adds the DPD on the action day to a warehouse without it and refills the facts as the snapshot writes them', async () => {
+    const sum = `SELECT count() AS n, toString(sum(cityHash64(action_id, bucket_then, bucket_next, dpd_then))) AS h FROM ${wh.database}.collection_facts`;
+    const [built] = await queryRows<{ n: string; h: string }>(wh, sum);
+    const before = await byStage('2024-04-30');
+    await exec(wh, `ALTER TABLE ${wh.database}.collection_facts DROP COLUMN dpd_then`);
+    await exec(wh, `DELETE FROM ${wh.database}.schema_migrations WHERE version = 37`);
+    expect(await migrate(wh)).toEqual([37]);
+    expect(await queryRows(wh, sum)).toEqual([built]);
     expect(await byStage('2024-04-30')).toEqual(before);
   });
 });

@@ -23,6 +23,8 @@ import {
   type Loan,
 } from '../../../reference/metrics-reference.ts';
 import { defaultSettings } from '../../../helpers/settings.ts';
+import { referenceDelinquencyOn } from '../../../reference/snapshot-reference.ts';
+import { referenceInput, refSettings } from '../../../helpers/reference-input.ts';
 import { disposeIfOpened, testWarehouse, tmpDir } from '../../../helpers/warehouse.ts';
 
 const cents = (x: unknown) => Math.round(Number(x) * 100);
@@ -45,6 +47,8 @@ describe('every metric equals an independent TypeScript computation over the sam
   let payments: Cash[];
   let events: { loan_id: string; event_date: string; type: string }[];
   let actions: Action[];
+  /** each action's loan's bucket on the action's day, from the reference's own DPD (tape loans: the latest month-end row by then) */
+  let dayBucket: Map<string, string>;
   beforeAll(async () => {
     wh = await testWarehouse('metrics_ref');
     const book = join(tmpDir('metrics'), 'book');
@@ -92,6 +96,17 @@ describe('every metric equals an independent TypeScript computation over the sam
       ),
       ['promised_amount'],
     );
+    const days = actions.map((a) => ({ loan_id: a.loan_id, day: a.action_date }));
+    const onDay = referenceDelinquencyOn(await referenceInput(wh, asOf), refSettings(defaultSettings), days);
+    dayBucket = new Map([...onDay].map(([k, v]) => [k, v.bucket]));
+    const tapeRows = await queryRows<{ loan_id: string; month_end: string; bucket: string }>(
+      wh,
+      `SELECT loan_id, toString(month_end) AS month_end, bucket FROM ${db}.loan_month WHERE source = 'performance' ORDER BY month_end`,
+    );
+    for (const d of days) {
+      const last = tapeRows.filter((r) => r.loan_id === d.loan_id && r.month_end <= d.day).pop();
+      if (last) dayBucket.set(`${d.loan_id}|${d.day}`, last.bucket);
+    }
   });
   afterAll(() => disposeIfOpened(wh));
 
@@ -241,6 +256,7 @@ describe('every metric equals an independent TypeScript computation over the sam
         actions.filter((a) => a.action_date.slice(0, 7) >= from),
         payments,
         date,
+        dayBucket,
         actions,
         by,
       );
