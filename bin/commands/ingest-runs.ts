@@ -25,7 +25,7 @@ export const ingestRunsCommand = defineCommand({
   name: 'ingest-runs',
   summary: 'what each ingest run loaded, newest first: its files, their rows read, accepted and quarantined',
   description:
-    "The receipts every ingest stores, one row per file, newest run first: the run's ingest_id and times, the file, the first 12 hex digits of its SHA-256, rows read = accepted (new + already present) + quarantined. A run stopped half-way (Ctrl-C, a kill) shows the files it finished; the exit code of a run is not stored. `loanwatch quarantine --ingest ID` lists a run's quarantined rows.",
+    "The receipts every ingest stores, one row per file, newest run first: the run's ingest_id and times, the file, the first 12 hex digits of its SHA-256, rows read = accepted (new + already present, + corrected or retracted by ingest --correct/--retract) + quarantined, and the run's mode (load, correct, retract). A run stopped half-way (Ctrl-C, a kill) shows the files it finished; the exit code of a run is not stored. `loanwatch quarantine --ingest ID` lists a run's quarantined rows.",
   flags: ingestRunsFlags,
   examples: [
     'loanwatch ingest-runs --limit 3',
@@ -44,11 +44,14 @@ const columns = [
   'file',
   'sha256',
   'format',
+  'mode',
   'rows_read',
   'rows_accepted',
   'rows_inserted',
   'rows_already_present',
   'rows_quarantined',
+  'rows_corrected',
+  'rows_retracted',
   'started_at',
   'finished_at',
 ] as const satisfies readonly (keyof IngestRunFile)[];
@@ -75,11 +78,18 @@ export async function runIngestRuns(wh: Warehouse, out: Output, f: IngestRunsFla
       { header: 'ingest_id', value: (r) => (r.lead ? r.ingest_id : '') },
       { header: 'started (UTC)', value: (r) => (r.lead ? toSecond(r.run_started_at) : '') },
       { header: 'finished (UTC)', value: (r) => (r.lead ? toSecond(r.run_finished_at) : '') },
+      { header: 'mode', value: (r) => (r.lead ? r.mode : '') },
       { header: 'file', value: (r) => r.file },
       { header: 'sha256', value: (r) => r.sha256 },
       { header: 'read', value: (r) => r.rows_read, format: 'int' },
       { header: 'accepted', value: (r) => r.rows_accepted, format: 'int' },
       { header: 'quarantined', value: (r) => r.rows_quarantined, format: 'int' },
+      // a correction's or retraction's rows; a plain load has none
+      {
+        header: 'corrected/retracted',
+        value: (r) => (r.mode === 'correct' ? r.rows_corrected : r.mode === 'retract' ? r.rows_retracted : ''),
+        format: 'int',
+      },
     ],
     { limit: indexed.length },
   );

@@ -16,11 +16,16 @@ export interface IngestRunFile {
   /** the first 12 hex digits of the file's SHA-256: enough to tell two versions of a file apart */
   sha256: string;
   format: string;
+  /** `load`, `correct` (ingest --correct) or `retract` (ingest --retract) */
+  mode: string;
   rows_read: number;
   rows_accepted: number;
   rows_inserted: number;
   rows_already_present: number;
   rows_quarantined: number;
+  /** rows that replaced a loaded row (--correct) and loaded rows removed (--retract): both accepted */
+  rows_corrected: number;
+  rows_retracted: number;
   started_at: string;
   finished_at: string;
 }
@@ -32,7 +37,15 @@ export interface IngestRunFilter {
   limit?: number;
 }
 
-const counts = ['rows_read', 'rows_accepted', 'rows_inserted', 'rows_already_present', 'rows_quarantined'] as const;
+const counts = [
+  'rows_read',
+  'rows_accepted',
+  'rows_inserted',
+  'rows_already_present',
+  'rows_quarantined',
+  'rows_corrected',
+  'rows_retracted',
+] as const;
 type Row = Omit<IngestRunFile, 'run_files' | (typeof counts)[number]> &
   Record<'run_files' | (typeof counts)[number], string>;
 
@@ -56,7 +69,7 @@ export async function listIngestRuns(wh: Warehouse, f: IngestRunFilter = {}): Pr
     wh,
     `SELECT r.ingest_id AS ingest_id, toString(u.run_started) AS run_started_at, toString(u.run_finished) AS run_finished_at,
       u.run_files AS run_files, r.entity AS entity, r.file AS file, substring(r.file_sha256, 1, 12) AS sha256,
-      r.format AS format, ${counts.map((c) => `r.${c} AS ${c}`).join(', ')},
+      r.format AS format, r.mode AS mode, ${counts.map((c) => `r.${c} AS ${c}`).join(', ')},
       toString(r.started_at) AS started_at, toString(r.finished_at) AS finished_at
     FROM ${receipts} AS r INNER JOIN (${runs}) AS u ON u.ingest_id = r.ingest_id
     WHERE r.ingest_id IN (${chosen})${file ? ` AND ${file.sql}` : ''}
@@ -71,5 +84,7 @@ export async function listIngestRuns(wh: Warehouse, f: IngestRunFilter = {}): Pr
     rows_inserted: Number(r.rows_inserted),
     rows_already_present: Number(r.rows_already_present),
     rows_quarantined: Number(r.rows_quarantined),
+    rows_corrected: Number(r.rows_corrected),
+    rows_retracted: Number(r.rows_retracted),
   }));
 }

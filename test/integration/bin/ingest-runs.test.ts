@@ -51,7 +51,8 @@ describe('loanwatch ingest-runs: what each load did, newest first', () => {
     ]);
     for (const r of all) {
       expect(r.rows_read).toBe(r.rows_accepted + r.rows_quarantined);
-      expect(r.rows_accepted).toBe(r.rows_inserted + r.rows_already_present);
+      expect(r.rows_accepted).toBe(r.rows_inserted + r.rows_already_present + r.rows_corrected + r.rows_retracted);
+      expect(r.mode).toBe('load');
       expect(sha(r.file).startsWith(r.sha256)).toBe(true);
       expect(r.sha256).toMatch(/^[0-9a-f]{12}$/u);
       expect(r.run_started_at <= r.started_at && r.finished_at <= r.run_finished_at).toBe(true);
@@ -82,9 +83,24 @@ describe('loanwatch ingest-runs: what each load did, newest first', () => {
 
     expect(await run('ingest-runs', '--format', 'csv')).toBe(0);
     expect(out[0]).toBe(
-      'ingest_id,run_started_at,run_finished_at,run_files,entity,file,sha256,format,rows_read,rows_accepted,rows_inserted,rows_already_present,rows_quarantined,started_at,finished_at',
+      'ingest_id,run_started_at,run_finished_at,run_files,entity,file,sha256,format,mode,rows_read,rows_accepted,rows_inserted,rows_already_present,rows_quarantined,rows_corrected,rows_retracted,started_at,finished_at',
     );
     expect(out).toHaveLength(5);
+  });
+
+  it('a correction run shows its mode and the rows it corrected', async () => {
+    const fix = day('fix', { 'payments.csv': 'payment_id,loan_id,paid_date,amount\nP1,L1,2024-02-10,120.00\n' });
+    expect(await run('ingest', '--correct', fix)).toBe(0);
+    const [newest] = await runs('--limit', '1');
+    expect(newest).toMatchObject({
+      mode: 'correct',
+      rows_read: 1,
+      rows_accepted: 1,
+      rows_corrected: 1,
+      rows_inserted: 0,
+    });
+    expect(await run('ingest-runs', '--limit', '1')).toBe(0);
+    expect(out.join('\n')).toMatch(/│ correct +│/u);
   });
 
   it.each([
