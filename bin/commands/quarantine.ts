@@ -72,9 +72,11 @@ export async function runQuarantine(wh: Warehouse, out: Output, f: QuarantineFla
   await assertKnownSources(wh, filter);
   // the status is derived from the raw tables row by row (quarantine-status.ts), so every row the
   // filter matches is read; the table shows the first ones and counts the rest
-  const rows = iterateWithStatus(wh, iterateQuarantine(wh, filter), f.status);
   if (f.format !== 'table') {
-    const some = upTo(rows, f.limit ?? Number.MAX_SAFE_INTEGER);
+    const some = upTo(
+      iterateWithStatus(wh, iterateQuarantine(wh, filter), f.status),
+      f.limit ?? Number.MAX_SAFE_INTEGER,
+    );
     if (f.format === 'csv') await writeCsv<QuarantineStatusRow>(out, columns, some);
     else await writeJson(out, some);
     return;
@@ -82,7 +84,13 @@ export async function runQuarantine(wh: Warehouse, out: Output, f: QuarantineFla
   const limit = f.limit ?? 50;
   const shown: QuarantineStatusRow[] = [];
   let total = 0;
-  for await (const r of rows) {
+  // the other status's rows are counted too: an empty list of open rows says whether any were resolved
+  let other = 0;
+  for await (const r of iterateWithStatus(wh, iterateQuarantine(wh, filter), 'all')) {
+    if (f.status !== 'all' && r.status !== f.status) {
+      other++;
+      continue;
+    }
     if (shown.length < limit) shown.push(r);
     total++;
   }
@@ -99,4 +107,8 @@ export async function runQuarantine(wh: Warehouse, out: Output, f: QuarantineFla
     ],
     { limit: shown.length, total },
   );
+  if (f.status !== 'all' && other > 0)
+    out.line(
+      `${other} ${f.status === 'open' ? 'resolved' : 'open'} row${other === 1 ? '' : 's'} not shown: --status all`,
+    );
 }

@@ -92,6 +92,10 @@ describe('loanwatch quarantine --status: a row is resolved once a later ingest l
     expect(await run('quarantine', '--status', 'resolved')).toBe(0);
     expect(out.join('\n')).toMatch(/│ resolved by/u);
     expect(out.join('\n')).toContain(fixed);
+    expect(out.at(-1)).toBe('2 open rows not shown: --status all');
+    // a file whose rows are all resolved: no open row, and the table says where they went
+    expect(await run('quarantine', '--entity', 'performance')).toBe(0);
+    expect(out).toEqual(['(no rows)', '1 resolved row not shown: --status all']);
   });
 
   it('a key conflict stays open when the same row is sent again, and is resolved by ingest --correct', async () => {
