@@ -68,7 +68,7 @@ export const ingestCommand = defineCommand({
   name: 'ingest',
   summary: 'load CSV/JSONL/Parquet files: bad rows to quarantine, a receipt per file, idempotent',
   description:
-    'Loads loan-book files (SPEC §3; entity from the file name, e.g. payments.csv). Every row that breaks the contract goes to quarantine with its line and reason (see `loanwatch quarantine`); re-running the same files changes nothing. A row under a loaded key with other content is quarantined, naming what differs; with --correct it replaces the loaded row (audited in row_corrections).',
+    'Loads loan-book files (SPEC §3; entity from the file name, e.g. payments.csv). Every row that breaks the contract goes to quarantine with its line and reason (see `loanwatch quarantine`); re-running the same files changes nothing. A schedule file is judged loan by loan: a loan whose schedule has a gap in its installment numbers, due dates out of order or repays less than its principal has all its rows of the file quarantined under one reason. A row under a loaded key with other content is quarantined, naming what differs; with --correct it replaces the loaded row (audited in row_corrections).',
   args: ingestArgs,
   flags: ingestFlags,
   examples: [
