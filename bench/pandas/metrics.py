@@ -120,7 +120,9 @@ def collections():
     att = pd.merge_asof(pp, last.sort_values("date"), on="date", by="loan", direction="backward")
     att = att[att["date"] - att["adate"] <= 30]
     a["collected"] = a["action_id"].map(att.groupby("action_id")["amount"].sum()).fillna(0)
-    # a cure: past due at the month-end before the action, current or paid off at the action's month-end (on or before the as-of)
+    # a cure: past due at the month-end before the action, current or paid off at the action's month-end (on or before the as-of).
+    # NOT loanwatch's definition since ade923c (the DPD on the action's day, cure at the first month-end after it; the DuckDB
+    # peer has it): only `collected` is compared, which does not depend on it — to be brought over with the action_*.csv inputs
     a["past_due"] = a["prev_bucket"].notna() & ~a["prev_bucket"].isin(["C", "PO"])
     a["cured"] = a["past_due"] & a["end_bucket"].isin(["C", "PO"]) & (a["month"] <= as_of_month)
     a = a[a["month"].between(w_from_month, w_to_month)]
