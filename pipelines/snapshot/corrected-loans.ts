@@ -1,5 +1,8 @@
 import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
+import { rawEntities } from '../../warehouse/tables.ts';
+import { entitySpecs } from '../ingest/entity-specs.ts';
+import { targetKeyExpr } from '../ingest/validation-sql.ts';
 
 /**
  * Corrections and retractions (row_corrections, `ingest --correct` / `--retract`) no completed
@@ -9,8 +12,22 @@ import { tableRef } from '../../warehouse/ddl.ts';
  * simply gone). The audit row names both loans, and it is written before the raw table changes.
  */
 export interface UnseenCorrections {
-  /** snapshot_seen keys (kind `correction`) of the audit rows not seen */
+  /**
+   * snapshot_seen keys (kind `correction`) of the audit rows not seen whose change is done (an
+   * audit row is written before its DELETE: one whose old row is still loaded is not recorded, so
+   * the refresh after the DELETE still touches its loans)
+   */
   keys: string[];
+  /**
+   * snapshot_seen keys (kind `rows_net`) not seen: each ingest run's rows in a raw table plus the rows
+   * corrections and retractions removed from it (`id|entity|count`)
+   */
+  netKeys: string[];
+  /**
+   * ingest runs whose net count a completed run has seen in every table: their raw count changed
+   * only by removals, whose loans `loans` holds — the refresh need not read every loan of the run
+   */
+  settledRuns: Set<string>;
   /** the loans they touch: old and new loan; a customer's loans; a loan's old and new customer's loans */
   loans: string[];
 }
@@ -20,9 +37,11 @@ const auditKey = `toString(cityHash64(entity, key, action, ingest_id, at, line))
 export async function findUnseenCorrections(wh: Warehouse): Promise<UnseenCorrections> {
   const audit = tableRef(wh, 'row_corrections');
   const loans = tableRef(wh, 'loans');
+  const seen = (kind: string) =>
+    `SELECT key FROM ${tableRef(wh, 'snapshot_seen')} WHERE kind = '${kind}'
+      AND run_started_at IN (SELECT started_at FROM ${tableRef(wh, 'snapshot_runs')})`;
   const unseen = `(SELECT ${auditKey} AS akey, entity, key, old_loan_id, new_loan_id, old_row, new_row FROM ${audit}
-    WHERE akey NOT IN (SELECT key FROM ${tableRef(wh, 'snapshot_seen')} WHERE kind = 'correction'
-      AND run_started_at IN (SELECT started_at FROM ${tableRef(wh, 'snapshot_runs')})))`;
+    WHERE akey NOT IN (${seen('correction')}))`;
   const rows = await queryRows<{ akey: string; loan_id: string }>(
     wh,
     `SELECT akey, loan_id FROM (
@@ -36,18 +55,67 @@ export async function findUnseenCorrections(wh: Warehouse): Promise<UnseenCorrec
         FROM ${unseen}) AS lwq_u
       INNER JOIN (SELECT loan_id, customer_id FROM ${loans}) AS lwq_l ON lwq_l.customer_id = lwq_u.customer_id)`,
   );
+  const keys = new Set(rows.map((r) => r.akey));
+  // changes not done yet: the old row (its content and its run) still loaded
+  const entities = await queryRows<{ e: string }>(
+    wh,
+    `SELECT DISTINCT entity AS e FROM ${audit} WHERE ${auditKey} NOT IN (${seen('correction')})`,
+  );
+  for (const e of rawEntities.filter((x) => entities.some((r) => r.e === x))) {
+    const tk = targetKeyExpr(entitySpecs[e]);
+    for (const r of await queryRows<{ akey: string }>(
+      wh,
+      `SELECT akey FROM (SELECT ${auditKey} AS akey, key, old_hash, old_ingest_id FROM ${audit}
+        WHERE entity = {e:String} AND akey NOT IN (${seen('correction')}))
+      WHERE (key, old_hash, old_ingest_id) IN (
+        SELECT ${tk}, row_hash, toString(ingest_id) FROM ${tableRef(wh, e)}
+        WHERE ${tk} IN (SELECT key FROM ${audit} WHERE entity = {e:String}))`,
+      { e },
+    ))
+      keys.delete(r.akey);
+  }
+  const net = await netCounts(wh);
+  const seenNet = new Set((await queryRows<{ key: string }>(wh, seen('rows_net'))).map((r) => r.key));
+  const netKeys = net.filter((k) => !seenNet.has(k.key));
+  const unsettled = new Set(netKeys.map((k) => k.id));
   return {
-    keys: [...new Set(rows.map((r) => r.akey))],
+    keys: [...keys],
+    netKeys: netKeys.map((k) => k.key),
+    settledRuns: new Set(net.map((k) => k.id).filter((id) => !unsettled.has(id))),
     loans: [...new Set(rows.map((r) => r.loan_id).filter((l) => l !== ''))],
   };
 }
 
+/**
+ * Each ingest run's rows per raw table plus the rows corrections and retractions removed from it:
+ * rows of a run are only added while it runs and removed after an audit row, so an unchanged net
+ * count means no row of the run changed but removed ones (as run-ledger.ts counts rows:
+ * collection actions recorded in the console or the API aside).
+ */
+async function netCounts(wh: Warehouse): Promise<{ id: string; key: string }[]> {
+  const out: { id: string; key: string }[] = [];
+  for (const e of rawEntities) {
+    const where = e === 'collection_actions' ? ` WHERE source = 'file'` : '';
+    for (const r of await queryRows<{ id: string; n: string }>(
+      wh,
+      `SELECT id, toString(sum(n)) AS n FROM (
+        SELECT toString(ingest_id) AS id, count() AS n FROM ${tableRef(wh, e)}${where} GROUP BY id
+        UNION ALL
+        SELECT old_ingest_id AS id, count() AS n FROM ${tableRef(wh, 'row_corrections')} WHERE entity = {e:String} GROUP BY id)
+      GROUP BY id`,
+      { e },
+    ))
+      out.push({ id: r.id, key: `${r.id}|${e}|${r.n}` });
+  }
+  return out;
+}
+
 /** Records what a completed run had seen (as recordSeen does for the other kinds). */
 export async function recordCorrectionsSeen(wh: Warehouse, startedAtMs: number, c: UnseenCorrections): Promise<void> {
-  if (c.keys.length === 0) return;
-  await wh.client.insert({
-    table: tableRef(wh, 'snapshot_seen'),
-    format: 'JSONEachRow',
-    values: c.keys.map((key) => ({ run_started_at: startedAtMs, kind: 'correction', key, loan_id: '' })),
-  });
+  const values = [
+    ...c.keys.map((key) => ({ run_started_at: startedAtMs, kind: 'correction', key, loan_id: '' })),
+    ...c.netKeys.map((key) => ({ run_started_at: startedAtMs, kind: 'rows_net', key, loan_id: '' })),
+  ];
+  if (values.length === 0) return;
+  await wh.client.insert({ table: tableRef(wh, 'snapshot_seen'), format: 'JSONEachRow', values });
 }

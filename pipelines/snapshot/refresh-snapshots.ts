@@ -82,7 +82,8 @@ export async function refreshSnapshots(wh: Warehouse, o: RefreshOptions): Promis
   const touched = touchedTable(wh);
   await exec(wh, `DROP TABLE IF EXISTS ${touched}`);
   const statements = createTouchedStatements(wh, {
-    ingestIds: unseen.ingestIds,
+    // a run whose rows changed only by corrections and retractions: the audit names their loans
+    ingestIds: unseen.ingestIds.filter((id) => !corrections.settledRuns.has(id)),
     loans: unseen.loans,
     // a corrected or retracted row may have been read at any month-end: its loans are recomputed
     recomputeLoans: [...unseen.overrideLoans, ...corrections.loans],
