@@ -39,7 +39,7 @@ export const quarantineCommand = defineCommand({
   examples: [
     'loanwatch quarantine --entity payments --reason-like date',
     'loanwatch quarantine --file book/payments.csv --format csv > rejected.csv',
-    'loanwatch quarantine --status resolved --ingest 0b6f…',
+    'loanwatch quarantine --status all --entity payments --format csv > payments-quarantine.csv',
   ],
   warehouse: true,
   run: ({ wh, out }, f) => runQuarantine(wh, out, f),

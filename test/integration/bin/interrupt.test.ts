@@ -107,6 +107,29 @@ describe('Ctrl-C during ingest: one line, exit 130, and the warehouse ends as on
     expect(await state(stopped)).toEqual(await state(clean));
   });
 
+  it.each([['after the loan-months, before the derived facts', /^snapshot pass 1\/1/u]])(
+    'a snapshot stopped %s, run again, ends as an uninterrupted one',
+    async (_, at) => {
+      const clean = join(dir, `snap-clean-${Math.random().toString(36).slice(2)}`);
+      const stopped = join(dir, `snap-stopped-${Math.random().toString(36).slice(2)}`);
+      const snapshot = ['snapshot', '--as-of', '2024-03-31'];
+      const dpd = ['dpd', '--as-of', '2024-03-10', '--format', 'csv'];
+      for (const data of [clean, stopped]) expect((await run(data, ['ingest', files])).code).toBe(0);
+      expect((await run(clean, snapshot)).code).toBe(0);
+
+      const r = await run(stopped, snapshot, at);
+      expect(r.code).toBe(130);
+      const said = r.err.filter((l) => l.startsWith('loanwatch:'));
+      expect(said).toHaveLength(1);
+      expect(said[0]).toMatch(/^loanwatch: interrupted — .*run the snapshot again/u);
+      expect((await run(stopped, snapshot)).code).toBe(0);
+      const [a, b] = [await run(stopped, dpd), await run(clean, dpd)];
+      expect(a.code).toBe(0);
+      expect(a.text).toBe(b.text);
+      expect(a.text.split('\n').length).toBeGreaterThan(2);
+    },
+  );
+
   it('a second Ctrl-C exits at once', async () => {
     const r = await run(join(dir, 'twice'), ['ingest', files], /^loans .*: staged/u, 2);
     expect(r.exits).toEqual([130]);
