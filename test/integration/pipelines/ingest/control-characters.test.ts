@@ -67,6 +67,28 @@ describe('control characters in a field, in either loader', () => {
     });
   });
 
+  it('a JSON line with an unescaped control byte in a string is quarantined alike by both loaders', async () => {
+    const reasons: string[] = [];
+    for (const loader of ['engine', 'stream'] as const) {
+      await exec(wh, `TRUNCATE TABLE ${wh.database}.quarantine`);
+      const dir = tmpDir(`ctl-raw-${loader}`);
+      const names = LOANS.split(',');
+      const line = (r: readonly string[]) => JSON.stringify(Object.fromEntries(names.map((n, i) => [n, r[i]])));
+      // JSON.stringify escapes the byte; put it back raw
+      const raw = line(loan('R1', 'C1', 'nor\u0001th')).replace('\\u0001', '\u0001');
+      writeFileSync(join(dir, 'loans.jsonl'), `${line(good[0]!)}\n${raw}\n${line(good[2]!)}\n`);
+      const { receipts } = await ingest(wh, [dir], { piiSecret: 's', loader });
+      expect(receipts[0]).toMatchObject({ rows_read: 3, rows_quarantined: 1 });
+      const [q] = await queryRows<{ line: string; reason: string }>(
+        wh,
+        `SELECT toString(line) AS line, reason FROM ${wh.database}.quarantine`,
+      );
+      expect(q!.line).toBe('2');
+      reasons.push(q!.reason);
+    }
+    expect(reasons[1]).toBe(reasons[0]);
+  });
+
   it.each(['engine', 'stream'] as const)(
     'a personal-data field: the reason names the character, never the value (%s loader)',
     async (loader) => {
