@@ -12,6 +12,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { queryRows } from '../warehouse/connection.ts';
+import { delinquencySettings } from '../warehouse/config.ts';
 import { runMetric, type MetricResult } from '../warehouse/metrics/run.ts';
 import { metricWindow } from '../warehouse/metrics/window.ts';
 import { openDuck, since } from './duckdb/duckdb.ts';
@@ -25,7 +26,7 @@ const { values } = parseArgs({
   options: { work: { type: 'string' }, loans: { type: 'string' }, months: { type: 'string' } },
 });
 const work = resolve(values.work ?? 'bench/work');
-const { wh } = await openBuiltBenchWarehouse(work, 'bench/metrics');
+const { wh, config } = await openBuiltBenchWarehouse(work, 'bench/metrics');
 // the snapshot was written by the previous process: time the metrics on merged parts, as a warehouse serves them
 await waitForMerges(wh);
 const runs = 5;
@@ -85,7 +86,8 @@ const duck = await openDuck();
 const tLoad = performance.now();
 await loadMetricInputs(duck, pd);
 const duckLoadS = since(tLoad);
-const duckSql = duckdbMetricSql(asOf, pFrom);
+// the grace days the bench's snapshot was built with (bench/ingest-snapshot: the configuration's): the DPD on action days
+const duckSql = duckdbMetricSql(asOf, pFrom, delinquencySettings(config).graceDays);
 const duckdb: Record<
   string,
   { median_s: number; worst_s: number; runs_s: number[]; cells: ReturnType<typeof compareCells> }
