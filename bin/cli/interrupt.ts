@@ -50,7 +50,8 @@ const statements = new Set<PropertyKey>(['query', 'command', 'exec', 'insert']);
  * closed under it aborts the engine), so a command with the warehouse open stops at its next
  * statement, which throws Interrupted, and main returns 130 once the warehouse is closed. A command
  * without it exits at once; so does a second Ctrl-C. While a server listens for SIGINT itself
- * (serve, the demo's last step), it is the server's: it finishes its requests and returns.
+ * (serve, the demo's last step), it is the server's: it finishes its requests and returns; a
+ * second Ctrl-C meanwhile exits at once.
  */
 export function trapInterrupt(exit: (code: number) => void): InterruptTrap {
   let interrupted = false;
@@ -58,9 +59,14 @@ export function trapInterrupt(exit: (code: number) => void): InterruptTrap {
   let warehouse = false;
   // listeners already there (a test runner's) are not a server's
   const before = process.listenerCount('SIGINT');
+  // a server took a Ctrl-C already: a second one, while it finishes its requests, exits at once
+  let served = false;
   const onSigint = () => {
-    if (process.listenerCount('SIGINT') > before + 1) return;
-    if (interrupted) {
+    if (process.listenerCount('SIGINT') > before + 1) {
+      served = true;
+      return;
+    }
+    if (interrupted || served) {
       exit(exitCodes.interrupted);
       return;
     }

@@ -28,7 +28,7 @@ interface Run {
   text: string;
 }
 
-describe('Ctrl-C during ingest: one line, exit 130, and the warehouse ends as one clean run once run again', () => {
+describe('Ctrl-C during ingest or snapshot: one line, exit 130, and the warehouse ends as one clean run once run again', () => {
   const dir = tmpDir('interrupt');
   const files = join(dir, 'book');
   book(files);

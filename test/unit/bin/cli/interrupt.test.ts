@@ -94,6 +94,10 @@ describe('Ctrl-C during a command', () => {
     expect(trap.interrupted).toBe(false);
     expect(err).toEqual([]);
     expect(exit).not.toHaveBeenCalled();
+    // the server is finishing its requests (its listener gone): a second Ctrl-C exits at once
+    process.emit('SIGINT');
+    expect(exit).toHaveBeenCalledExactlyOnceWith(130);
+    expect(err).toEqual([]);
   });
 
   it('after the command, Ctrl-C is no longer trapped', () => {
