@@ -103,6 +103,29 @@ describe('loanwatch ingest-runs: what each load did, newest first', () => {
     expect(out.join('\n')).toMatch(/│ correct +│/u);
   });
 
+  it('many runs: newest first whatever their number, --limit k the newest k, the table the newest 20', async () => {
+    const before = (await runs()).length;
+    const ids: string[] = [];
+    for (let i = 0; i < 21; i++) {
+      // one customer a day, the file's name its day: each run one receipt
+      const d = day(`many-${i}`, { [`customers-${i}.csv`]: `customer_id\nM${i}\n` });
+      expect(await run('ingest', d)).toBe(0);
+      ids.unshift(ingestId());
+    }
+    const all = await runs();
+    expect(all).toHaveLength(before + 21);
+    expect(all.slice(0, 21).map((r) => r.ingest_id)).toEqual(ids);
+    const started = all.map((r) => r.run_started_at);
+    expect([...started].sort().reverse()).toEqual(started);
+    for (const k of [1, 2, 7, 21])
+      expect((await runs('--limit', String(k))).map((r) => r.ingest_id)).toEqual(ids.slice(0, k));
+    expect(await run('ingest-runs')).toBe(0);
+    const table = out.join('\n');
+    for (const id of ids.slice(0, 20)) expect(table).toContain(id);
+    expect(table).not.toContain(ids[20]);
+    expect(out.at(-1)).toBe('the newest 20 runs; --limit N for more, --format csv (or json) for all');
+  });
+
   it.each([
     [['--file', 'nope.csv'], /no ingest of nope.csv is recorded/u],
     [['--limit', '0'], /--limit/u],
