@@ -6,6 +6,7 @@ import { crossRowRules } from './cross-row-rules.ts';
 import { entitySpecs } from './entity-specs.ts';
 import { engineCsvHazard } from './engine-csv-hazard.ts';
 import { applyCorrections, latestCorrections } from './apply-corrections.ts';
+import { correctionRulesSelect } from './correction-rules.ts';
 import { keyConflictsSelect, keyLabelFromText } from './key-conflicts.ts';
 import { engineLanding, streamLanding, type Landing } from './landing.ts';
 import { createAs, oneRecordPerLine, quarantineRows } from './quarantine-rows.ts';
@@ -260,6 +261,7 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
         SELECT lwq_s.line AS line, lwq_s.reason != '' AS from_stage, lwq_s.bad_raw AS raw,
           multiIf(from_stage, lwq_s.reason,
             lwq_r.rreason != '', lwq_r.rreason,
+            lwq_v.vreason != '', lwq_v.vreason,
             lwq_c.cline != 0 AND NOT ${correcting}, lwq_c.creason,
             ${correcting} AND lwq_e.ekey = '' AND NOT ${finishing}, concat(${keyLabelFromText(spec, 'lwq_s.key')}, ': no such key to correct (not loaded; a new row is loaded without --correct)'),
             lwq_d.dkey != '' AND lwq_d.first_line != lwq_s.line AND lwq_d.first_hash != lwq_s.row_hash, concat('duplicate key with different content (first seen on line ', toString(lwq_d.first_line), ')'),
@@ -272,7 +274,8 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
         LEFT JOIN (SELECT key AS dkey, first_line, first_hash FROM ${dups}) AS lwq_d ON lwq_d.dkey = lwq_s.key
         LEFT JOIN (SELECT line AS cline, reason AS creason FROM ${conflicts}) AS lwq_c ON lwq_c.cline = lwq_s.line
         LEFT JOIN ${o.correct ? latestCorrections(wh, `SELECT key FROM ${stg} WHERE reason = ''`) : `(SELECT '' AS akey, '' AS a_action, toUInt64(0) AS a_new LIMIT 0)`} AS lwq_a ON lwq_a.akey = lwq_s.key
-        LEFT JOIN (SELECT line AS rline, any(reason) AS rreason FROM ${rules} GROUP BY line) AS lwq_r ON lwq_r.rline = lwq_s.line)
+        LEFT JOIN (SELECT line AS rline, any(reason) AS rreason FROM ${rules} GROUP BY line) AS lwq_r ON lwq_r.rline = lwq_s.line
+        LEFT JOIN (${(o.correct ? correctionRulesSelect(wh, spec, { stg, conflicts }) : null) ?? "SELECT toUInt64(0) AS vline, '' AS vreason LIMIT 0"}) AS lwq_v ON lwq_v.vline = lwq_s.line)
       WHERE status != 'new'`,
       { entity: spec.entity },
       // grace_hash lets the join spill to disk as GROUP BY does past the configured bound (engineMemorySettings)

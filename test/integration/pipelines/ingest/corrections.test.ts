@@ -146,6 +146,51 @@ describe('ingest --correct: a row under a loaded key with other content replaces
 
   it.each([
     ['first', 0],
+    ['last', 1],
+  ])(
+    'a loan corrected (%s line): its principal and an earlier origination are taken; an origination after a loaded payment is quarantined',
+    async (_at, bad) => {
+      await loadBook(wh, 3);
+      const head = 'loan_id,customer_id,product,origination_date,principal,annual_rate,term_months';
+      const rows = ['L1,C1,consumer,2024-01-10,12500.00,0.12,12', 'L2,C2,consumer,2024-01-15,6000.00,0.10,12'];
+      // L1's payments are from 2024-02-11 on
+      rows[bad] =
+        bad === 0 ? 'L1,C1,consumer,2024-02-20,12000.00,0.12,12' : 'L2,C2,consumer,2024-02-20,6000.00,0.12,12';
+      const r = await ingest(wh, [csv('loans.csv', [head, ...rows])], { piiSecret: 's', correct: true });
+      const q = await quarantined(wh, r.ingestId);
+      if (bad === 0) {
+        expect(r.receipts[0]).toMatchObject({ rows_corrected: 1, rows_quarantined: 1 });
+        expect(q).toEqual([
+          {
+            line: '2',
+            reason:
+              'origination_date: 2024-02-20 is after a payment of this loan already loaded (2024-02-11): correct or retract the rows dated before it first',
+          },
+        ]);
+      } else {
+        // L2 has no payment: its later origination is taken
+        expect(r.receipts[0]).toMatchObject({ rows_corrected: 2, rows_quarantined: 0 });
+      }
+      const loans = await queryRows<{ id: string; o: string; p: string }>(
+        wh,
+        `SELECT loan_id AS id, toString(origination_date) AS o, toDecimalString(principal, 2) AS p FROM ${wh.database}.loans ORDER BY id`,
+      );
+      expect(loans).toEqual(
+        bad === 0
+          ? [
+              { id: 'L1', o: '2024-01-15', p: '12000.00' },
+              { id: 'L2', o: '2024-01-15', p: '6000.00' },
+            ]
+          : [
+              { id: 'L1', o: '2024-01-10', p: '12500.00' },
+              { id: 'L2', o: '2024-02-20', p: '6000.00' },
+            ],
+      );
+    },
+  );
+
+  it.each([
+    ['first', 0],
     ['middle', 2],
     ['last', 4],
   ])('a malformed correction file: a bad row on the %s line is quarantined, the others corrected', async (_at, bad) => {
