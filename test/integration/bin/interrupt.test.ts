@@ -73,10 +73,10 @@ describe('Ctrl-C during ingest or snapshot: one line, exit 130, and the warehous
     ] as const) {
       const r = await run(data, [...argv]);
       expect(r.code, `${name}: ${r.err.join('\n')}`).toBe(0);
-      // the quarantine without the run's id and time: a rerun keeps the first run's rows
+      // the quarantine without the run's id and the time it was written: a rerun keeps the first run's rows
       counts[name] = r.text
         .split('\n')
-        .map((l) => l.replace(/,[0-9a-f-]{36},/u, ',').replace(/,\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/u, ''))
+        .map((l) => l.replace(/,[0-9a-f-]{36},/u, ',').replace(/,\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?=,|$)/u, ''))
         .sort()
         .join('\n');
     }
