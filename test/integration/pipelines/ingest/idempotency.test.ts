@@ -8,12 +8,15 @@ import { tableChecksums } from '../../../helpers/checksums.ts';
 import { count, disposeIfOpened, testWarehouse, tmpDir } from '../../../helpers/warehouse.ts';
 
 const child = resolve('test/helpers/ingest-child.ts');
-const tsx = resolve('node_modules/.bin/tsx');
 
 /** Runs the ingest child; when killOn matches a log line, SIGKILLs it. Resolves with stdout. */
 function runChild(dataDir: string, book: string, killOn?: RegExp): Promise<{ out: string; killed: boolean }> {
   return new Promise((res, rej) => {
-    const p = spawn(tsx, [child, dataDir, book], { env: { ...process.env, TZ: 'UTC' } });
+    // node itself with tsx's loader: the tsx command runs the script in a child process of its own,
+    // which a SIGKILL of the command left running to the end (the kill tested nothing)
+    const p = spawn(process.execPath, ['--import', 'tsx', child, dataDir, book], {
+      env: { ...process.env, TZ: 'UTC' },
+    });
     let out = '';
     let killed = false;
     p.stdout.on('data', (b: Buffer) => {
