@@ -131,9 +131,22 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
   const candidates = tableRef(wh, `stg_cand_${tag}`);
   const rules = tableRef(wh, `stg_rules_${tag}`);
   const conflicts = tableRef(wh, `stg_conf_${tag}`);
+  const existingHashes = tableRef(wh, `stg_exist_${tag}`);
+  const conflictLines = tableRef(wh, `stg_cl_${tag}`);
   const target = tableRef(wh, spec.entity);
   const loans = tableRef(wh, 'loans');
-  const scratch = [stg, rules, repeatedHashes, candidates, dups, conflicts, status, lines];
+  const scratch = [
+    stg,
+    rules,
+    repeatedHashes,
+    candidates,
+    dups,
+    existingHashes,
+    conflictLines,
+    conflicts,
+    status,
+    lines,
+  ];
   const dropScratch = async () => {
     for (const t of scratch) await exec(wh, `DROP TABLE IF EXISTS ${t}`);
   };
@@ -221,7 +234,7 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
       await createAs(
         wh,
         candidates,
-        `SELECT line, reason, bad_raw, key, key_hash, row_hash FROM ${stg} WHERE reason != '' OR key_hash IN ${repeatedHashes}${ruled > 0 ? ` OR line IN (SELECT line FROM ${rules})` : ''}`,
+        `SELECT line, reason, bad_raw, bad_key, key, key_hash, row_hash FROM ${stg} WHERE reason != '' OR key_hash IN ${repeatedHashes}${ruled > 0 ? ` OR line IN (SELECT line FROM ${rules})` : ''}`,
         {},
         {},
         'MergeTree ORDER BY tuple()',
@@ -236,16 +249,31 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
       {},
     );
     o.onStep?.('duplicates');
+    if (!firstLoad) {
+      await createAs(
+        wh,
+        existingHashes,
+        `SELECT ${tk} AS ekey, any(row_hash) AS existing_hash FROM ${target} WHERE ${tk} IN (SELECT key FROM ${stg} WHERE reason = '') GROUP BY ekey`,
+      );
+      // the valid rows whose key is loaded with other content (usually few): what differs is read for
+      // them alone, not from the whole stage and every loaded row of its keys
+      await createAs(
+        wh,
+        conflictLines,
+        `SELECT lwq_s.line AS line FROM (SELECT line, key, row_hash FROM ${stg} WHERE reason = ''${notRuled}) AS lwq_s
+        INNER JOIN ${existingHashes} AS lwq_e ON lwq_e.ekey = lwq_s.key WHERE lwq_e.existing_hash != lwq_s.row_hash`,
+      );
+    }
     const existingKeys = firstLoad
       ? `(SELECT '' AS ekey, toUInt64(0) AS existing_hash LIMIT 0)`
-      : `(SELECT ${tk} AS ekey, any(row_hash) AS existing_hash FROM ${target} WHERE ${tk} IN (SELECT key FROM ${stg} WHERE reason = '') GROUP BY ekey)`;
+      : `(SELECT ekey, existing_hash FROM ${existingHashes})`;
     // the valid rows whose key is loaded with other content, with what differs (the reason names it)
     await createAs(
       wh,
       conflicts,
       firstLoad
         ? `SELECT * FROM (${keyConflictsSelect(spec, { stg, where: "reason = ''", target })}) LIMIT 0`
-        : keyConflictsSelect(spec, { stg, where: `reason = ''${notRuled}`, target }),
+        : keyConflictsSelect(spec, { stg, where: `line IN (SELECT line FROM ${conflictLines})`, target }),
       {},
     );
     const correcting = o.correct ? '1' : '0';
@@ -257,8 +285,9 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
     await createAs(
       wh,
       status,
-      `SELECT line, final_reason, status, from_stage, raw FROM (
+      `SELECT line, final_reason, status, from_stage, raw, row_key FROM (
         SELECT lwq_s.line AS line, lwq_s.reason != '' AS from_stage, lwq_s.bad_raw AS raw,
+          if(from_stage, lwq_s.bad_key, lwq_s.key) AS row_key,
           multiIf(from_stage, lwq_s.reason,
             lwq_r.rreason != '', lwq_r.rreason,
             lwq_v.vreason != '', lwq_v.vreason,
@@ -269,7 +298,7 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
           multiIf(lwq_s.reason = 'blank line', 'skipped', final_reason != '', 'quarantined',
             ${correcting} AND ${firstOfKey} AND (lwq_c.cline != 0 OR ${finishing}), 'corrected',
             lwq_e.ekey != '' OR (lwq_d.dkey != '' AND lwq_d.first_line != lwq_s.line), 'present', 'new') AS status
-        FROM (SELECT line, reason, bad_raw, key, row_hash FROM ${rows}) AS lwq_s
+        FROM (SELECT line, reason, bad_raw, bad_key, key, row_hash FROM ${rows}) AS lwq_s
         LEFT JOIN ${existingKeys} AS lwq_e ON lwq_e.ekey = lwq_s.key
         LEFT JOIN (SELECT key AS dkey, first_line, first_hash FROM ${dups}) AS lwq_d ON lwq_d.dkey = lwq_s.key
         LEFT JOIN (SELECT line AS cline, reason AS creason FROM ${conflicts}) AS lwq_c ON lwq_c.cline = lwq_s.line
@@ -281,6 +310,7 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
       // grace_hash lets the join spill to disk as GROUP BY does past the configured bound (engineMemorySettings)
       { join_algorithm: 'grace_hash,hash' },
     );
+    console.log('DBG', spec.entity, JSON.stringify(await queryRows(wh, `SELECT line, hex(row_key) AS h FROM ${status}`)), JSON.stringify(await queryRows(wh, `SELECT line, hex(key) AS h, hex(bad_key) AS b FROM ${rows}`)));
     o.onStep?.('checked');
     // a blank line (CSV or JSONL) is no record: staged (the engine numbers it), then skipped: not
     // read, not quarantined, not inserted (the status table holds it, so the insert leaves it out)
