@@ -310,7 +310,6 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
       // grace_hash lets the join spill to disk as GROUP BY does past the configured bound (engineMemorySettings)
       { join_algorithm: 'grace_hash,hash' },
     );
-    console.log('DBG', spec.entity, JSON.stringify(await queryRows(wh, `SELECT line, hex(row_key) AS h FROM ${status}`)), JSON.stringify(await queryRows(wh, `SELECT line, hex(key) AS h, hex(bad_key) AS b FROM ${rows}`)));
     o.onStep?.('checked');
     // a blank line (CSV or JSONL) is no record: staged (the engine numbers it), then skipped: not
     // read, not quarantined, not inserted (the status table holds it, so the insert leaves it out)
