@@ -230,6 +230,13 @@ const workoutFactLoanColumns = [
 ] as const;
 
 /**
+ * quarantine.row_key: the quarantined row's key as its raw table's key expression writes it
+ * (targetKeyExpr), '' when the row has no valid key; NULL for a row written before migration 38,
+ * whose key is not recorded (quarantine-status.ts reads it from the raw text instead).
+ */
+export const quarantineRowKeyColumns = [['row_key', 'Nullable(String)']] as const;
+
+/**
  * Receipts of corrections and retractions (migration 36): the run's mode (`load`, `correct`,
  * `retract`), the rows that replaced a loaded row of their key and the loaded rows removed. Both
  * are accepted rows: rows_read = rows_accepted + rows_quarantined still holds.
@@ -405,6 +412,7 @@ export const systemTables = {
       ['raw', 'String'],
       ['reason', 'String'],
       ['quarantined_at', 'DateTime'],
+      ...quarantineRowKeyColumns,
     ],
     orderBy: '(entity, file_sha256, line)',
     shardBy: 'cityHash64(file_sha256)',

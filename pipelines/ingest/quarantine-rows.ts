@@ -2,9 +2,9 @@ import { exec, queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import type { Landing } from './landing.ts';
 
-/** the quarantined rows of a file's status table (line, final_reason, from_stage, raw) */
+/** the quarantined rows of a file's status table (line, final_reason, from_stage, raw, row_key) */
 const quarantinedOf = (status: string) =>
-  `SELECT line, final_reason, from_stage, raw FROM ${status} WHERE status = 'quarantined'`;
+  `SELECT line, final_reason, from_stage, raw, row_key FROM ${status} WHERE status = 'quarantined'`;
 
 /**
  * Engine CSV: whether every record is one physical line, so that record numbers are line numbers.
@@ -69,7 +69,7 @@ export async function createAs(
 
 export interface QuarantineInput {
   landing: Landing;
-  /** the file's status table: line, final_reason, status, from_stage, raw (what the stage kept) */
+  /** the file's status table: line, final_reason, status, from_stage, raw (what the stage kept), row_key (the key, '' when none) */
   status: string;
   /** scratch table (line, raw) of the quarantined lines' text; already filled by oneRecordPerLine when `linesFilled` */
   lines: string;
@@ -118,9 +118,9 @@ export async function quarantineRows(wh: Warehouse, q: QuarantineInput): Promise
   const notYet = `line NOT IN (SELECT line FROM ${quarantine} WHERE entity = {entity:String} AND file_sha256 = {sha:String})`;
   await exec(
     wh,
-    `INSERT INTO ${quarantine} (ingest_id, entity, file, file_sha256, line, raw, reason, quarantined_at)
-    SELECT {ingest_id:String}, {entity:String}, {file:String}, {sha:String}, line, raw, final_reason, now() FROM (
-      SELECT lwq_q.line AS line, if(lwq_l.found, lwq_l.raw, lwq_q.raw) AS raw, lwq_q.final_reason AS final_reason
+    `INSERT INTO ${quarantine} (ingest_id, entity, file, file_sha256, line, raw, reason, quarantined_at, row_key)
+    SELECT {ingest_id:String}, {entity:String}, {file:String}, {sha:String}, line, raw, final_reason, now(), row_key FROM (
+      SELECT lwq_q.line AS line, if(lwq_l.found, lwq_l.raw, lwq_q.raw) AS raw, lwq_q.final_reason AS final_reason, lwq_q.row_key AS row_key
       FROM (${quarantined}) AS lwq_q LEFT JOIN (SELECT line, any(raw) AS raw, 1 AS found FROM ${q.lines} GROUP BY line) AS lwq_l ON lwq_l.line = lwq_q.line)
     WHERE ${notYet}`,
     q.meta,

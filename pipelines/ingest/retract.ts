@@ -230,8 +230,8 @@ async function retractFile(
     if (quarantined > 0)
       await exec(
         wh,
-        `INSERT INTO ${tableRef(wh, 'quarantine')} (ingest_id, entity, file, file_sha256, line, raw, reason, quarantined_at)
-        SELECT {ingest_id:String}, {entity:String}, {file:String}, {sha:String}, line, raw, final_reason, now()
+        `INSERT INTO ${tableRef(wh, 'quarantine')} (ingest_id, entity, file, file_sha256, line, raw, reason, quarantined_at, row_key)
+        SELECT {ingest_id:String}, {entity:String}, {file:String}, {sha:String}, line, raw, final_reason, now(), key
         FROM ${status} WHERE status = 'quarantined' AND line NOT IN (
           SELECT line FROM ${tableRef(wh, 'quarantine')} WHERE entity = {entity:String} AND file_sha256 = {sha:String})`,
         meta,

@@ -256,7 +256,7 @@ export interface StagedSelect {
   select: string;
   /** typed target columns in catalogue order, as they appear in the staged row */
   targetColumns: string[];
-  /** the columns the stage stores: line, reason, bad_raw and the target columns */
+  /** the columns the stage stores: line, reason, bad_raw, bad_key and the target columns */
   columns: string[];
   /**
    * key, key_hash and row_hash, as expressions over the stored columns: the stage declares them as
@@ -282,7 +282,25 @@ export const stagedQuery = (staged: StagedSelect, landed: string) =>
   `SELECT ${staged.columns.join(', ')} FROM (SELECT ${staged.select} FROM (${landed}))`;
 
 /**
- * Staged row = line, reason, bad_raw and every target column; key, key_hash and row_hash derived.
+ * The key a bad row is quarantined under (quarantine.row_key), over the stage's SELECT list: the
+ * raw table's key expression of the typed key columns when every key field is valid text for its
+ * kind, '' otherwise (a field missing or broken, a record broken as a whole). Whether a key month
+ * is still to come is not asked: it is the key such a row would be loaded under once its month came.
+ * Only the stage's bad rows need it (a row quarantined later has a valid key, the stage's `key`).
+ */
+function badKey(spec: EntitySpec, structural: string): string {
+  const valid = spec.key.map((k) => {
+    const f = spec.fields.find((x) => x.name === k);
+    if (!f) throw new Error(`key field ${k} of ${spec.entity} is not a field of its spec`);
+    const checks = fieldChecks({ ...f, happened: false });
+    const broken = checks.length ? checks.map((c) => `ifNull(${c.bad}, 0)`).join(' OR ') : '0';
+    return `(${f.name}__present AND NOT (${broken}))`;
+  });
+  return `if(${structural} = '' AND ${valid.join(' AND ')}, ${targetKeyExpr(spec)}, '')`;
+}
+
+/**
+ * Staged row = line, reason, bad_raw, bad_key and every target column; key, key_hash and row_hash derived.
  * `structural` is an SQL expression with a reason for rows broken as a whole
  * (short, extra fields, malformed JSON, blank), or ''. `loans` (the loans table) makes a row of an
  * entity that references a loan bad when the loan is not there. The landed raw text is staged only
@@ -372,6 +390,7 @@ export function stagedSelect(spec: EntitySpec, structural: string, loans?: strin
     `if(${anyBad}, if(${structural} = 'blank line', 'blank line', coalesce(nullIf(${details}, ''), 'breaks a field rule of the data contract')),
       ${spec.referencesLoan && loans ? `if(loan_id NOT IN (SELECT loan_id FROM ${loans}), 'loan_id: no such loan (not loaded, or quarantined)', '')` : "''"}) AS reason`,
     "if(reason != '', raw, '') AS bad_raw",
+    `if(reason != '', ${badKey(spec, structural)}, '') AS bad_key`,
   ].join(',\n  ');
   const key = keyParts.length === 1 ? keyParts[0]! : `concat(${keyParts.join(", '\\x1f', ")})`;
   const derived: StagedSelect['derived'] = [
@@ -382,7 +401,7 @@ export function stagedSelect(spec: EntitySpec, structural: string, loans?: strin
   return {
     select,
     targetColumns,
-    columns: ['line', 'reason', 'bad_raw', ...targetColumns],
+    columns: ['line', 'reason', 'bad_raw', 'bad_key', ...targetColumns],
     derived,
     rules: { anyBad, details },
   };

@@ -18,6 +18,7 @@ import {
   consoleTables,
   correctionTables,
   ingestReceiptCorrectionColumns,
+  quarantineRowKeyColumns,
   counterfactualTables,
   incentiveTables,
   loanMonthDerived,
@@ -308,6 +309,11 @@ export const migrations: Migration[] = [
     version: 37,
     name: "collection_facts: an action's stage from the loan's DPD on the action's day (dpd_then, bucket_then), its cure at the first month-end after that day, refilled from the existing snapshot with the settings it was built with",
     statements: (wh) => fillDerivedStatements(wh, 'collection_facts'),
+  },
+  {
+    version: 38,
+    name: "quarantine.row_key (each quarantined row's key as its raw table writes it, '' when none; NULL: written before, not recorded)",
+    statements: (wh) => addColumns(wh, 'quarantine', quarantineRowKeyColumns),
   },
 ];
 
