@@ -4,8 +4,14 @@ import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
 import { printTable, writeCsv, writeJson, type Output } from '../cli/output.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
 import { rawEntities } from '../../warehouse/tables.ts';
-import { assertKnownSources, iterateQuarantine } from '../../pipelines/ingest/quarantine-list.ts';
-import { iterateWithStatus, type QuarantineStatusRow } from '../../pipelines/ingest/quarantine-status.ts';
+import { assertKnownSources } from '../../pipelines/ingest/quarantine-list.ts';
+import {
+  hasUnrecordedKeys,
+  iterateRecordedStatus,
+  quarantineWithStatus,
+  recordedStatusCounts,
+  type QuarantineStatusRow,
+} from '../../pipelines/ingest/quarantine-status.ts';
 
 const quarantineFlags = {
   file: flag(
@@ -70,13 +76,12 @@ async function* upTo<T>(rows: AsyncIterable<T>, max: number): AsyncGenerator<T> 
 export async function runQuarantine(wh: Warehouse, out: Output, f: QuarantineFlags) {
   const filter = { file: f.file, entity: f.entity, reasonLike: f['reason-like'], ingestId: f.ingest };
   await assertKnownSources(wh, filter);
-  // the status is derived from the raw tables row by row (quarantine-status.ts), so every row the
-  // filter matches is read; the table shows the first ones and counts the rest
+  // the status is computed in the engine for rows whose key ingest recorded (quarantine-status.ts),
+  // filtered there, so a page reads no more than it shows; rows written before the key was recorded
+  // are derived from their raw text, all of them
   if (f.format !== 'table') {
-    const some = upTo(
-      iterateWithStatus(wh, iterateQuarantine(wh, filter), f.status),
-      f.limit ?? Number.MAX_SAFE_INTEGER,
-    );
+    const max = f.limit ?? Number.MAX_SAFE_INTEGER;
+    const some = upTo(quarantineWithStatus(wh, filter, f.status, Math.min(max, 50_000)), max);
     if (f.format === 'csv') await writeCsv<QuarantineStatusRow>(out, columns, some);
     else await writeJson(out, some);
     return;
@@ -86,13 +91,23 @@ export async function runQuarantine(wh: Warehouse, out: Output, f: QuarantineFla
   let total = 0;
   // the other status's rows are counted too: an empty list of open rows says whether any were resolved
   let other = 0;
-  for await (const r of iterateWithStatus(wh, iterateQuarantine(wh, filter), 'all')) {
-    if (f.status !== 'all' && r.status !== f.status) {
-      other++;
-      continue;
+  if (!(await hasUnrecordedKeys(wh, filter))) {
+    const counts = await recordedStatusCounts(wh, filter);
+    for await (const r of iterateRecordedStatus(wh, filter, f.status, limit)) {
+      shown.push(r);
+      if (shown.length >= limit) break;
     }
-    if (shown.length < limit) shown.push(r);
-    total++;
+    total = f.status === 'all' ? counts.open + counts.resolved : counts[f.status];
+    other = f.status === 'all' ? 0 : counts[f.status === 'open' ? 'resolved' : 'open'];
+  } else {
+    for await (const r of quarantineWithStatus(wh, filter, 'all')) {
+      if (f.status !== 'all' && r.status !== f.status) {
+        other++;
+        continue;
+      }
+      if (shown.length < limit) shown.push(r);
+      total++;
+    }
   }
   printTable(
     out,

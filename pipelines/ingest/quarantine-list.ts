@@ -14,6 +14,11 @@ export interface QuarantineFilter {
   reasonLike?: string;
   /** the ingest run (its receipt's ingest_id) */
   ingestId?: string;
+  /**
+   * rows whose key ingest recorded (quarantine.row_key, '' included), or — false — rows written
+   * before migration 38, whose key is not recorded (quarantine-status.ts reads theirs from the raw text)
+   */
+  keyRecorded?: boolean;
 }
 
 export interface QuarantinePage extends QuarantineFilter {
@@ -57,8 +62,8 @@ export function fileCondition(file: string): { sql: string; params: Record<strin
   };
 }
 
-/** The WHERE clause of a filter: values only as bound parameters. */
-function where(wh: Warehouse, f: QuarantineFilter): { sql: string; params: Record<string, unknown> } {
+/** The WHERE clause of a filter over the quarantine table: values only as bound parameters. */
+export function quarantineWhere(wh: Warehouse, f: QuarantineFilter): { sql: string; params: Record<string, unknown> } {
   const receiptsTable = tableRef(wh, 'ingest_receipts');
   const conds: string[] = [];
   const params: Record<string, unknown> = {};
@@ -85,6 +90,7 @@ function where(wh: Warehouse, f: QuarantineFilter): { sql: string; params: Recor
       `(ingest_id = {ingest_id:String} OR (entity, file_sha256) IN (SELECT entity, file_sha256 FROM ${receiptsTable} WHERE ingest_id = {ingest_id:String}))`,
     );
   }
+  if (f.keyRecorded !== undefined) conds.push(f.keyRecorded ? 'isNotNull(row_key)' : 'isNull(row_key)');
   return { sql: conds.length ? conds.join(' AND ') : '1', params };
 }
 
@@ -96,13 +102,13 @@ function where(wh: Warehouse, f: QuarantineFilter): { sql: string; params: Recor
 export async function assertKnownSources(wh: Warehouse, f: Pick<QuarantineFilter, 'file' | 'ingestId'>) {
   const receipts = tableRef(wh, 'ingest_receipts');
   if (f.file !== undefined) {
-    const w = where(wh, { file: f.file });
+    const w = quarantineWhere(wh, { file: f.file });
     const [r] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${receipts} WHERE ${w.sql}`, w.params);
     if (Number(r!.n) === 0)
       throw new UserError(`no ingest of ${f.file} is recorded: give the path as given to ingest, or a bare file name`);
   }
   if (f.ingestId !== undefined) {
-    const w = where(wh, { ingestId: f.ingestId });
+    const w = quarantineWhere(wh, { ingestId: f.ingestId });
     const [r] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${receipts} WHERE ${w.sql}`, w.params);
     if (Number(r!.n) === 0)
       throw new UserError(`no ingest run ${f.ingestId} is recorded (its id is in the ingest's receipt)`);
@@ -122,7 +128,7 @@ export async function listQuarantine(
 ): Promise<{ rows: QuarantineRow[]; total: number }> {
   const limit = count('limit', q.limit);
   const offset = count('offset', q.offset) ?? 0;
-  const w = where(wh, q);
+  const w = quarantineWhere(wh, q);
   const quarantine = tableRef(wh, 'quarantine');
   const [t] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM ${quarantine} WHERE ${w.sql}`, w.params);
   const page =
@@ -150,7 +156,7 @@ export async function* iterateQuarantine(
 ): AsyncGenerator<QuarantineRow> {
   const batch = count('batch size', batchSize);
   if (!batch) throw new UserError('batch size must be at least 1');
-  const w = where(wh, f);
+  const w = quarantineWhere(wh, f);
   const quarantine = tableRef(wh, 'quarantine');
   let after: QuarantineRow | null = null;
   for (;;) {

@@ -3,10 +3,11 @@ import { csvRecords, splitHeader } from '../../lib/csv-records.ts';
 import { sniffEncoding } from '../../lib/sniff-encoding.ts';
 import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
-import { rawTables, type RawEntity } from '../../warehouse/tables.ts';
+import { sqlStringLiteral } from '../../warehouse/sql.ts';
+import { rawEntities, rawTables, type RawEntity } from '../../warehouse/tables.ts';
 import { formatOfFile, readFirstLine } from './discover.ts';
 import { canonicalField, entitySpecs, type EntitySpec } from './entity-specs.ts';
-import type { QuarantineRow } from './quarantine-list.ts';
+import { iterateQuarantine, quarantineWhere, type QuarantineFilter, type QuarantineRow } from './quarantine-list.ts';
 import { targetKeyExpr } from './validation-sql.ts';
 
 export const quarantineStatuses = ['open', 'resolved'] as const;
@@ -54,7 +55,7 @@ function csvHeader(path: string): string[] | null {
 }
 
 /**
- * The key of a quarantined row, read from its raw text: a JSON line's or a Parquet row's key fields
+ * The key of a quarantined row written before ingest stored it (row_key NULL, migration 38), read from its raw text: a JSON line's or a Parquet row's key fields
  * (by name or alias), a CSV record's fields under its file's header. The header is not stored with
  * the row, so it is read from the file at its path (cached per call): a file removed since (an
  * adapter's temporary folder) leaves its CSV rows without a key. null: no key can be read (a
@@ -102,7 +103,7 @@ export async function quarantinedKey(
 }
 
 /**
- * Each row with its status, derived from the raw tables as they are (no state of its own): resolved
+ * Rows written before their key was stored (quarantinedKey), each with its status, derived from the raw tables as they are (no state of its own): resolved
  * when the entity's row under the same key was loaded by an ingest run that started after the run
  * that quarantined this row (a fixed file, `ingest --correct`); open otherwise — no key can be read,
  * no row has the key, or the loaded row is as old as the quarantine (a key conflict with it, or the
@@ -182,4 +183,177 @@ export async function* iterateWithStatus(
     if (batch.length >= batchSize) yield* flush();
   }
   if (batch.length > 0) yield* flush();
+}
+
+/** quarantine-list's order (file, line, then the file's version and run): a total order, for pages and the merge */
+const order = 'file, line, file_sha256, ingest_id';
+
+/**
+ * The raw tables' keys that recorded rows of the filter name, per entity with such rows, each with
+ * the run that loaded it. A key of one String column is looked up by the column itself (no key text
+ * built per loaded row); a composite key is narrowed first by its first column where that is a String.
+ */
+function loadedKeysSelect(wh: Warehouse, rowsSql: string, entities: readonly RawEntity[]): string {
+  if (entities.length === 0) return `SELECT '' AS kentity, '' AS kkey, '' AS kby, 1 AS kfound LIMIT 0`;
+  return entities
+    .map((e) => {
+      const spec = entitySpecs[e];
+      const table = rawTables[e];
+      const entity = sqlStringLiteral(e);
+      const rowKeys = `SELECT qkey FROM (${rowsSql}) WHERE entity = ${entity} AND qkey != ''`;
+      const [first] = spec.key;
+      const firstIsString = table.columns.some(([n, t]) => n === first && t === 'String');
+      const plain = spec.key.length === 1 && firstIsString;
+      const keyExpr = plain ? first! : targetKeyExpr(spec);
+      const cond = plain
+        ? `${first!} IN (${rowKeys})`
+        : firstIsString
+          ? `${first!} IN (SELECT splitByChar('\\x1f', qkey)[1] FROM (${rowKeys})) AND ${keyExpr} IN (${rowKeys})`
+          : `${keyExpr} IN (${rowKeys})`;
+      return `SELECT ${entity} AS kentity, ${keyExpr} AS kkey, toString(any(ingest_id)) AS kby, 1 AS kfound
+      FROM ${tableRef(wh, table.name)} WHERE ${cond} GROUP BY kkey`;
+    })
+    .join('\nUNION ALL\n');
+}
+
+/**
+ * The recorded rows of a filter (their key stored by ingest, migration 38) with their status, as
+ * one query: each row joined to the loaded row of its key and both runs' start times (the earliest
+ * receipt of each run). Resolved when that row's run started after the run that quarantined this one;
+ * open otherwise (no key, nothing loaded under it, a run without a receipt, a row as old as the
+ * quarantine). `status` filters in the query, so a page or a count reads no more rows than it needs.
+ */
+async function recordedStatusSelect(
+  wh: Warehouse,
+  filter: QuarantineFilter,
+  status: QuarantineStatus | 'all',
+): Promise<{ sql: string; params: Record<string, unknown> }> {
+  const w = quarantineWhere(wh, { ...filter, keyRecorded: true });
+  const quarantine = tableRef(wh, 'quarantine');
+  // (the key under another name: an alias of a column's own name would stand for it in the WHERE)
+  const rowsSql = `SELECT file, toString(entity) AS entity, line, reason, raw, ingest_id, file_sha256,
+    toString(quarantined_at) AS quarantined_at, ifNull(row_key, '') AS qkey FROM ${quarantine} WHERE ${w.sql}`;
+  // only the entities with keys to look up: every other raw table is left unread
+  const entities = (
+    await queryRows<{ entity: string }>(
+      wh,
+      `SELECT DISTINCT toString(entity) AS entity FROM ${quarantine} WHERE ${w.sql} AND row_key != ''`,
+      w.params,
+    )
+  )
+    .map((r) => r.entity)
+    .filter((e): e is RawEntity => (rawEntities as readonly string[]).includes(e));
+  const started = (p: string) =>
+    `SELECT ingest_id AS ${p}id, min(started_at) AS ${p}started, 1 AS ${p}found FROM ${tableRef(wh, 'ingest_receipts')} GROUP BY ingest_id`;
+  const statusCond = status === 'all' ? '1' : status === 'resolved' ? 'resolved' : 'NOT resolved';
+  return {
+    sql: `SELECT file, entity, line, reason, raw, ingest_id, file_sha256, quarantined_at, status, resolved_by FROM (
+      SELECT file, entity, line, reason, raw, ingest_id, file_sha256, quarantined_at,
+        ifNull(kfound, 0) = 1 AND ifNull(afound, 0) = 1 AND ifNull(bfound, 0) = 1 AND bstarted > astarted AS resolved,
+        if(resolved, 'resolved', 'open') AS status, if(resolved, kby, '') AS resolved_by
+      FROM (${rowsSql}) AS lwq_q
+      LEFT JOIN (${loadedKeysSelect(wh, rowsSql, entities)}) AS lwq_k ON lwq_k.kentity = lwq_q.entity AND lwq_k.kkey = lwq_q.qkey
+      LEFT JOIN (${started('a')}) AS lwq_a ON lwq_a.aid = lwq_q.ingest_id
+      LEFT JOIN (${started('b')}) AS lwq_b ON lwq_b.bid = lwq_k.kby
+      WHERE ${statusCond})`,
+    params: w.params,
+  };
+}
+
+type StatusRowText = Omit<QuarantineStatusRow, 'line'> & { line: string | number };
+const typedStatus = (r: StatusRowText): QuarantineStatusRow => ({ ...r, line: Number(r.line) });
+
+/** Whether rows of the filter were written before their key was recorded (read-time derivation needed). */
+export async function hasUnrecordedKeys(wh: Warehouse, filter: QuarantineFilter): Promise<boolean> {
+  const w = quarantineWhere(wh, { ...filter, keyRecorded: false });
+  const [r] = await queryRows<{ n: string }>(
+    wh,
+    `SELECT count() AS n FROM (SELECT 1 FROM ${tableRef(wh, 'quarantine')} WHERE ${w.sql} LIMIT 1)`,
+    w.params,
+  );
+  return Number(r!.n) > 0;
+}
+
+/** How many recorded rows of the filter are open and resolved (one query). */
+export async function recordedStatusCounts(
+  wh: Warehouse,
+  filter: QuarantineFilter,
+): Promise<Record<QuarantineStatus, number>> {
+  const s = await recordedStatusSelect(wh, filter, 'all');
+  const counts = { open: 0, resolved: 0 };
+  for (const r of await queryRows<{ status: QuarantineStatus; n: string }>(
+    wh,
+    `SELECT status, count() AS n FROM (${s.sql}) GROUP BY status`,
+    s.params,
+  ))
+    counts[r.status] = Number(r.n);
+  return counts;
+}
+
+/**
+ * The recorded rows of a filter with their status, keeping those of `status`, in file and line
+ * order, fetched in batches that continue after the last row of the one before (keyset paging).
+ */
+export async function* iterateRecordedStatus(
+  wh: Warehouse,
+  filter: QuarantineFilter,
+  status: QuarantineStatus | 'all',
+  batchSize = 50_000,
+): AsyncGenerator<QuarantineStatusRow> {
+  const s = await recordedStatusSelect(wh, filter, status);
+  let after: QuarantineStatusRow | null = null;
+  for (;;) {
+    const prev: QuarantineStatusRow | null = after;
+    const cont = prev
+      ? `WHERE (file, line, file_sha256, ingest_id) > ({a_file:String}, {a_line:UInt64}, {a_sha:String}, {a_ingest:String})`
+      : '';
+    const rows: QuarantineStatusRow[] = (
+      await queryRows<StatusRowText>(wh, `SELECT * FROM (${s.sql}) ${cont} ORDER BY ${order} LIMIT {batch:UInt64}`, {
+        ...s.params,
+        batch: batchSize,
+        ...(prev ? { a_file: prev.file, a_line: prev.line, a_sha: prev.file_sha256, a_ingest: prev.ingest_id } : {}),
+      })
+    ).map(typedStatus);
+    for (const r of rows) yield r;
+    if (rows.length < batchSize) return;
+    after = rows[rows.length - 1]!;
+  }
+}
+
+/** the engine's order of two rows (strings by their UTF-8 bytes, as the engine compares them) */
+function compareRows(a: QuarantineRow, b: QuarantineRow): number {
+  const bytes = (x: string, y: string) => Buffer.compare(Buffer.from(x), Buffer.from(y));
+  return (
+    bytes(a.file, b.file) || a.line - b.line || bytes(a.file_sha256, b.file_sha256) || bytes(a.ingest_id, b.ingest_id)
+  );
+}
+
+/**
+ * Every quarantined row of a filter with its status, keeping those of `status`, in file and line
+ * order: the recorded rows' status from the engine (iterateRecordedStatus), the rows written before
+ * their key was recorded derived from their raw text (iterateWithStatus), the two merged in order.
+ */
+export async function* quarantineWithStatus(
+  wh: Warehouse,
+  filter: QuarantineFilter,
+  status: QuarantineStatus | 'all',
+  batchSize = 50_000,
+): AsyncGenerator<QuarantineStatusRow> {
+  const recorded = iterateRecordedStatus(wh, filter, status, batchSize);
+  if (!(await hasUnrecordedKeys(wh, filter))) {
+    yield* recorded;
+    return;
+  }
+  const legacy = iterateWithStatus(wh, iterateQuarantine(wh, { ...filter, keyRecorded: false }), status);
+  let a = await recorded.next();
+  let b = await legacy.next();
+  while (!a.done || !b.done) {
+    if (b.done || (!a.done && compareRows(a.value, b.value) <= 0)) {
+      yield a.value!;
+      a = await recorded.next();
+    } else {
+      yield b.value;
+      b = await legacy.next();
+    }
+  }
 }

@@ -115,12 +115,26 @@ describe('loanwatch quarantine --status: a row is resolved once a later ingest l
     ]);
   });
 
-  it('a CSV whose file is gone leaves its rows open (its header, where the key is, is read from the file)', async () => {
+  it('a CSV whose file is gone: its rows are resolved by the key ingest stored with them', async () => {
     const d4 = day('d4', { 'payments.csv': `${paymentsHeader}\nP7,L1,2024-13-01,100.00\n` });
     await ingest(d4);
     rmSync(join(d4, 'payments.csv'));
-    await ingest(day('d4-fix', { 'payments.csv': `${paymentsHeader}\nP7,L1,2024-05-01,100.00\n` }));
     expect(await listed('--file', join(d4, 'payments.csv'), '--status', 'all')).toEqual([['payments', 2, 'open', '']]);
+    const fixed = await ingest(day('d4-fix', { 'payments.csv': `${paymentsHeader}\nP7,L1,2024-05-01,100.00\n` }));
+    expect(await listed('--file', join(d4, 'payments.csv'), '--status', 'all')).toEqual([
+      ['payments', 2, 'resolved', fixed],
+    ]);
+  });
+
+  it('a CSV replaced at its path by one of other columns: the stored key, not the new header, decides', async () => {
+    const d5 = day('d5', { 'payments.csv': `${paymentsHeader}\nP8,L1,2024-02-30,100.00\n` });
+    await ingest(d5);
+    // the same path now holds a file whose first column is the loan: read through it, the key would be L1
+    writeFileSync(join(d5, 'payments.csv'), `loan_id,payment_id,paid_date,amount\nL1,P8,2024-02-28,100.00\n`);
+    const fixed = await ingest(day('d5-fix', { 'payments.csv': `${paymentsHeader}\nP8,L1,2024-02-28,100.00\n` }));
+    expect(await listed('--file', join(d5, 'payments.csv'), '--status', 'resolved')).toEqual([
+      ['payments', 2, 'resolved', fixed],
+    ]);
   });
 
   it('refuses a status that is none', async () => {
