@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ingest } from '../../../../pipelines/ingest/ingest.ts';
+import { retract } from '../../../../pipelines/ingest/retract.ts';
 import { queryRows } from '../../../../warehouse/connection.ts';
 import { tableRef } from '../../../../warehouse/ddl.ts';
 import { disposeIfOpened, testWarehouse, tmpDir } from '../../../helpers/warehouse.ts';
@@ -107,6 +108,31 @@ describe.each(['engine', 'stream'] as const)('quarantine.row_key written by inge
       [2, 'L1\x1f3'],
       [3, ''],
       [4, 'L1\x1f4'],
+    ]);
+  });
+});
+
+describe('quarantine.row_key written by ingest --retract', () => {
+  let wh: Awaited<ReturnType<typeof testWarehouse>>;
+  afterAll(() => disposeIfOpened(wh));
+
+  it('a key not loaded: its key; a line without a valid key: none', async () => {
+    wh = await testWarehouse('qrowkey_retract');
+    const dir = tmpDir('qrowkey-retract');
+    writeFileSync(join(dir, 'customers.csv'), 'customer_id\nC1\n');
+    await ingest(wh, [join(dir, 'customers.csv')], { piiSecret: 's' });
+    const keys = join(dir, 'perf-retract.csv');
+    writeFileSync(keys, 'loan_id,as_of_month\nL9,2024-02\nL9,2024-13\n,2024-02\n');
+    await retract(wh, [keys], { entity: 'performance' });
+    const rows = await queryRows<{ line: string; row_key: string | null }>(
+      wh,
+      `SELECT line, row_key FROM ${tableRef(wh, 'quarantine')} WHERE file = {file:String} ORDER BY line`,
+      { file: keys },
+    );
+    expect(rows.map((r) => [Number(r.line), r.row_key])).toEqual([
+      [2, 'L9\x1f2024-02-01'],
+      [3, ''],
+      [4, ''],
     ]);
   });
 });
