@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ingest } from '../../../../pipelines/ingest/ingest.ts';
 import { exec, queryRows } from '../../../../warehouse/connection.ts';
+import { entityFileText } from '../../../helpers/entity-file-text.ts';
 import { disposeIfOpened, testWarehouse, tmpDir } from '../../../helpers/warehouse.ts';
 
 /**
@@ -21,13 +22,6 @@ const bad: [readonly string[], string][] = [
   [loan('B3', 'C\u0001', 'west'), 'customer_id: control character U+0001'],
   [loan('B\t4', 'C1', 'east'), 'loan_id: control character U+0009'],
 ];
-
-type Format = 'csv' | 'jsonl';
-const text = (format: Format, rows: (readonly string[])[]) => {
-  const names = LOANS.split(',');
-  if (format === 'csv') return `${LOANS}\n${rows.map((r) => r.join(',')).join('\n')}\n`;
-  return `${rows.map((r) => JSON.stringify(Object.fromEntries(names.map((n, i) => [n, r[i]])))).join('\n')}\n`;
-};
 
 describe('control characters in a field, in either loader', () => {
   let wh: Awaited<ReturnType<typeof testWarehouse>>;
@@ -49,7 +43,7 @@ describe('control characters in a field, in either loader', () => {
         const i = at === 0 ? 0 : at === 1 ? 1 : good.length;
         const rows = [...good.slice(0, i), row, ...good.slice(i)];
         const dir = tmpDir(`ctl-${loader}-${format}`);
-        writeFileSync(join(dir, `loans.${format}`), text(format, rows));
+        writeFileSync(join(dir, `loans.${format}`), entityFileText(format, LOANS.split(','), rows));
         const { receipts, ingestId } = await ingest(wh, [dir], { piiSecret: 's', loader });
         expect(receipts[0]).toMatchObject({ rows_read: 4, rows_accepted: 3, rows_quarantined: 1 });
         const q = await queryRows<{ line: string; reason: string }>(

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ingest } from '../../../../pipelines/ingest/ingest.ts';
 import { exec, queryRows } from '../../../../warehouse/connection.ts';
+import { entityFileText } from '../../../helpers/entity-file-text.ts';
 import { disposeIfOpened, testWarehouse, tmpDir } from '../../../helpers/warehouse.ts';
 
 /**
@@ -32,12 +33,6 @@ const bad: [string[], string][] = [
   [loan('B6', '人民币'), notIso('人民币')],
 ];
 
-type Format = 'csv' | 'jsonl';
-function text(format: Format, header: string[], rows: string[][]) {
-  if (format === 'csv') return `${header.join(',')}\n${rows.map((r) => r.join(',')).join('\n')}\n`;
-  return `${rows.map((r) => JSON.stringify(Object.fromEntries(header.map((h, i) => [h, r[i]])))).join('\n')}\n`;
-}
-
 describe('a loan currency: ISO 4217 or quarantined', () => {
   let wh: Awaited<ReturnType<typeof testWarehouse>>;
   beforeAll(async () => {
@@ -57,7 +52,7 @@ describe('a loan currency: ISO 4217 or quarantined', () => {
       const i = at === 0 ? 0 : at === 1 ? 2 : good.length;
       const rows = [...good.slice(0, i).map(([r]) => r), ...bad.map(([r]) => r), ...good.slice(i).map(([r]) => r)];
       const dir = tmpDir(`cur-${loader}-${format}`);
-      writeFileSync(join(dir, `loans.${format}`), text(format, [...LOANS, 'currency'], rows));
+      writeFileSync(join(dir, `loans.${format}`), entityFileText(format, [...LOANS, 'currency'], rows));
       const { receipts } = await ingest(wh, [dir], { piiSecret: 's', loader });
       expect(receipts[0]).toMatchObject({ rows_read: 11, rows_accepted: 5, rows_quarantined: 6 });
       const q = await queryRows<{ line: string; reason: string }>(
@@ -77,7 +72,7 @@ describe('a loan currency: ISO 4217 or quarantined', () => {
   it.each(['engine', 'stream'] as const)('a file without the column: CNY (%s loader)', async (loader) => {
     await exec(wh, `TRUNCATE TABLE ${wh.database}.loans`);
     const dir = tmpDir(`cur-none-${loader}`);
-    writeFileSync(join(dir, 'loans.csv'), text('csv', LOANS, [loan('N1', null), loan('N2', null)]));
+    writeFileSync(join(dir, 'loans.csv'), entityFileText('csv', LOANS, [loan('N1', null), loan('N2', null)]));
     const { receipts } = await ingest(wh, [dir], { piiSecret: 's', loader });
     expect(receipts[0]).toMatchObject({ rows_read: 2, rows_accepted: 2 });
     const loaded = await queryRows<{ currency: string }>(wh, `SELECT DISTINCT currency FROM ${wh.database}.loans`);

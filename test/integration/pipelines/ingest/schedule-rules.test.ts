@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ingest, type IngestOptions } from '../../../../pipelines/ingest/ingest.ts';
 import { queryRows } from '../../../../warehouse/connection.ts';
+import { entityFileText, type EntityFileFormat } from '../../../helpers/entity-file-text.ts';
 import { disposeIfOpened, testWarehouse, tmpDir } from '../../../helpers/warehouse.ts';
 
 /**
@@ -12,22 +13,17 @@ import { disposeIfOpened, testWarehouse, tmpDir } from '../../../helpers/warehou
  * under one reason, wherever they are in the file; in both loaders, CSV and JSONL; receipts balance.
  */
 type Wh = Awaited<ReturnType<typeof testWarehouse>>;
-type Format = 'csv' | 'jsonl';
+type Format = EntityFileFormat;
 
 const SCHEDULE = ['loan_id', 'installment_no', 'due_date', 'principal_due', 'interest_due'];
 const LOANS = 'loan_id,customer_id,product,origination_date,principal,annual_rate,term_months';
-
-function fileText(format: Format, header: string[], rows: string[][]): string {
-  if (format === 'csv') return `${header.join(',')}\n${rows.map((r) => r.join(',')).join('\n')}\n`;
-  return `${rows.map((r) => JSON.stringify(Object.fromEntries(header.map((h, i) => [h, r[i]])))).join('\n')}\n`;
-}
 
 /** `good` rows with `bad` (rows of one loan) put first (0), in the middle (1) or last (2); the bad rows' lines */
 function placed(format: Format, good: string[][], bad: string[][], at: 0 | 1 | 2) {
   const i = at === 0 ? 0 : at === 1 ? Math.floor(good.length / 2) : good.length;
   const rows = [...good.slice(0, i), ...bad, ...good.slice(i)];
   const first = i + (format === 'csv' ? 2 : 1);
-  return { text: fileText(format, SCHEDULE, rows), lines: bad.map((_, k) => first + k) };
+  return { text: entityFileText(format, SCHEDULE, rows), lines: bad.map((_, k) => first + k) };
 }
 
 /** a three-installment schedule repaying `principal` (cents split as evenly as they go), due monthly from 2024-02-10 */
@@ -142,7 +138,7 @@ describe.each([
     // three installments: 1.5 cents of tolerance
     const one = schedule('T1', 1199.99);
     const two = schedule('T2', 1199.98);
-    const r = await go(wh, { [`schedule.${ext}`]: fileText(format, SCHEDULE, [...one, ...two]) });
+    const r = await go(wh, { [`schedule.${ext}`]: entityFileText(format, SCHEDULE, [...one, ...two]) });
     expect(r.receipt).toMatchObject({ rows_read: 6, rows_accepted: 3, rows_quarantined: 3 });
     expect([...r.quarantined.values()][0]).toBe(
       "schedule of loan T2: principal_due sums to 1199.98, the loan's principal is 1200.00",
@@ -151,37 +147,37 @@ describe.each([
 
   it('a schedule repaying more than the principal (arrears a restructure capitalised) is accepted', async () => {
     await go(wh, { 'loans.csv': loans(['R1']) });
-    const r = await go(wh, { [`schedule.${ext}`]: fileText(format, SCHEDULE, schedule('R1', 1500)) });
+    const r = await go(wh, { [`schedule.${ext}`]: entityFileText(format, SCHEDULE, schedule('R1', 1500)) });
     expect(r.receipt).toMatchObject({ rows_read: 3, rows_accepted: 3, rows_quarantined: 0 });
   });
 
   it("the loaded schedule counts: the file's rows are judged with the loan's rows loaded before", async () => {
     await go(wh, { 'loans.csv': loans(['E1']) });
     const base = schedule('E1', 1200);
-    expect((await go(wh, { [`schedule.${ext}`]: fileText(format, SCHEDULE, base) })).receipt).toMatchObject({
+    expect((await go(wh, { [`schedule.${ext}`]: entityFileText(format, SCHEDULE, base) })).receipt).toMatchObject({
       rows_quarantined: 0,
     });
     // the same file again: already present, still a whole schedule
-    expect((await go(wh, { [`schedule.${ext}`]: fileText(format, SCHEDULE, base) })).receipt).toMatchObject({
+    expect((await go(wh, { [`schedule.${ext}`]: entityFileText(format, SCHEDULE, base) })).receipt).toMatchObject({
       rows_read: 3,
       rows_already_present: 3,
       rows_quarantined: 0,
     });
     // an installment 5 after the loaded 1..3: 4 is missing
     const five = [['E1', '5', '2024-06-10', '0.00', '1.00']];
-    const r = await go(wh, { [`schedule.${ext}`]: fileText(format, SCHEDULE, five) });
+    const r = await go(wh, { [`schedule.${ext}`]: entityFileText(format, SCHEDULE, five) });
     expect([...r.quarantined.values()]).toEqual([
       expect.stringMatching(/^schedule of loan E1: installment 4 is missing/),
     ]);
     // an installment 4 due before the loaded installment 3
     const four = [['E1', '4', '2024-04-01', '0.00', '1.00']];
-    const r2 = await go(wh, { [`schedule.${ext}`]: fileText(format, SCHEDULE, four) });
+    const r2 = await go(wh, { [`schedule.${ext}`]: entityFileText(format, SCHEDULE, four) });
     expect([...r2.quarantined.values()]).toEqual([
       'schedule of loan E1: due_date of installment 4 (2024-04-01) is not after that of installment 3 (2024-04-10)',
     ]);
     // installment 4 after it, repaying nothing more: accepted
     const ok = [['E1', '4', '2024-05-10', '0.00', '1.00']];
-    expect((await go(wh, { [`schedule.${ext}`]: fileText(format, SCHEDULE, ok) })).receipt).toMatchObject({
+    expect((await go(wh, { [`schedule.${ext}`]: entityFileText(format, SCHEDULE, ok) })).receipt).toMatchObject({
       rows_inserted: 1,
       rows_quarantined: 0,
     });
@@ -190,7 +186,7 @@ describe.each([
   it("a schedule loaded in the same run as its loans is judged against them; one of an unknown loan is 'no such loan'", async () => {
     const r = await go(wh, {
       'loans.csv': loans(['Y1', 'Y2']),
-      [`schedule.${ext}`]: fileText(format, SCHEDULE, [
+      [`schedule.${ext}`]: entityFileText(format, SCHEDULE, [
         ...schedule('Y1', 1200),
         ...schedule('Y2', 1000),
         ...schedule('NOPE', 1200),
