@@ -166,6 +166,20 @@ export function loanStateAt(
   };
 }
 
+/** A loan's installments in cents: its schedule file's rows in installment order, else built from its terms. */
+export function referenceInstallments(l: RefLoan, fileRows: readonly RefInstallment[]) {
+  const file = [...fileRows].sort((a, b) => a.installment_no - b.installment_no);
+  return file.length > 0
+    ? file.map((i) => ({ due: i.due_date, pr: cents(i.principal_due), int: cents(i.interest_due) }))
+    : buildSchedule({
+        originationDate: l.origination_date,
+        principalCents: cents(l.principal),
+        annualRate: l.annual_rate,
+        termMonths: l.term_months,
+        method: l.repayment_method as RepaymentMethod,
+      }).map((i) => ({ due: i.dueDate, pr: i.principalCents, int: i.interestCents }));
+}
+
 /** A loan's schedule (the file's, else built from its terms), charge-off date and credits, as SPEC §4 applies them. */
 function loanInputs(
   l: RefLoan,
@@ -173,17 +187,7 @@ function loanInputs(
   pays: Map<string, RefPayment[]>,
   evs: Map<string, RefEvent[]>,
 ) {
-  const file = (sched.get(l.loan_id) ?? []).sort((a, b) => a.installment_no - b.installment_no);
-  const inst =
-    file.length > 0
-      ? file.map((i) => ({ due: i.due_date, pr: cents(i.principal_due), int: cents(i.interest_due) }))
-      : buildSchedule({
-          originationDate: l.origination_date,
-          principalCents: cents(l.principal),
-          annualRate: l.annual_rate,
-          termMonths: l.term_months,
-          method: l.repayment_method as RepaymentMethod,
-        }).map((i) => ({ due: i.dueDate, pr: i.principalCents, int: i.interestCents }));
+  const inst = referenceInstallments(l, sched.get(l.loan_id) ?? []);
   const events = evs.get(l.loan_id) ?? [];
   const co =
     events

@@ -18,9 +18,9 @@ import {
   type AccrualRules,
 } from '../../../../pipelines/accrual/accrual-rules.ts';
 import { accrualMoneyColumns, type AccrualRow } from '../../../../pipelines/accrual/accrual-row.ts';
-import { buildSchedule, type RepaymentMethod } from '../../../../warehouse/schedule/build-schedule.ts';
 import { queryRows } from '../../../../warehouse/connection.ts';
 import { referenceAccrual, type RefAccrualLoan } from '../../../reference/accrual-reference.ts';
+import { referenceInstallments } from '../../../reference/snapshot-reference.ts';
 import { referenceInput } from '../../../helpers/reference-input.ts';
 import { disposeIfOpened, testWarehouse, tmpDir } from '../../../helpers/warehouse.ts';
 
@@ -103,19 +103,10 @@ describe.each(books)('SQL accrual equals the day-by-day reference (seed $seed)',
     const monthEnds = new Map<string, string[]>();
     for (const r of lm) (monthEnds.get(r.loan_id) ?? monthEnds.set(r.loan_id, []).get(r.loan_id)!).push(r.month_end);
     loans = input.loans.map((l) => {
-      const file = input.schedule
-        .filter((i) => i.loan_id === l.loan_id)
-        .sort((a, b) => a.installment_no - b.installment_no);
-      const inst =
-        file.length > 0
-          ? file.map((i) => ({ due: i.due_date, pr: cents(i.principal_due), int: cents(i.interest_due) }))
-          : buildSchedule({
-              originationDate: l.origination_date,
-              principalCents: cents(l.principal),
-              annualRate: l.annual_rate,
-              termMonths: l.term_months,
-              method: l.repayment_method as RepaymentMethod,
-            }).map((i) => ({ due: i.dueDate, pr: i.principalCents, int: i.interestCents }));
+      const inst = referenceInstallments(
+        l,
+        input.schedule.filter((i) => i.loan_id === l.loan_id),
+      );
       const events = input.events.filter((e) => e.loan_id === l.loan_id);
       const of = (type: string) =>
         events.filter((e) => e.type === type).map((e) => ({ date: e.event_date, amount: cents(e.amount) }));
