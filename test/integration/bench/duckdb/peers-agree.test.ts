@@ -69,7 +69,7 @@ describe('DuckDB metric peer', () => {
     const duck = await openDuck();
     try {
       await loadMetricInputs(duck, dir);
-      const sqls = duckdbMetricSql(asOf, pFrom);
+      const sqls = duckdbMetricSql(asOf, pFrom, settings.graceDays);
       for (const name of duckdbMetricNames) {
         const ours: MetricResult = await runMetric(wh!, name, requests[name]);
         const c = compareCells(ours, await duck.rows(sqls[name]));
