@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
 import { csvCell } from '../../warehouse/csv-cell.ts';
+import { visibleControls } from './visible-controls.ts';
 
 /** Where a command writes its result (stdout); logs and progress go to stderr. */
 export interface Output {
@@ -74,7 +75,8 @@ export function printTable<R>(
     chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
     colAligns: columns.map((c) => (numeric(c.format) ? 'right' : 'left')),
   });
-  for (const r of rows.slice(0, limit)) table.push(columns.map((c) => formatCell(c.value(r), c.format ?? 'text')));
+  for (const r of rows.slice(0, limit))
+    table.push(columns.map((c) => visibleControls(formatCell(c.value(r), c.format ?? 'text'))));
   out.line(table.toString());
   const shown = Math.min(limit, rows.length);
   if (total > shown) out.line(`showing ${shown} of ${total}; use --format csv (or json) for all`);

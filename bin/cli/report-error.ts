@@ -1,4 +1,5 @@
 import { UserError } from '../../lib/user-error.ts';
+import { visibleControls } from './visible-controls.ts';
 import { lockedHint, WarehouseLockedError } from '../../warehouse/chdb-lock.ts';
 
 const systemReasons: Record<string, string> = {
@@ -80,13 +81,8 @@ export function asUserError(e: unknown): UserError | undefined {
  * characters (a binary file's bytes).
  */
 export function printable(message: string): string {
-  let line = '';
-  for (const c of message) {
-    const code = c.charCodeAt(0);
-    // a line break stays: a message listing several files puts each on its own line
-    line +=
-      (code < 0x20 && c !== '\n') || (code >= 0x7f && code <= 0x9f) ? `\\x${code.toString(16).padStart(2, '0')}` : c;
-  }
+  // a line break stays: a message listing several files puts each on its own line
+  const line = visibleControls(message);
   return line.length > 2000 ? `${line.slice(0, 2000)}… (${line.length - 2000} more characters)` : line;
 }
 
