@@ -25,7 +25,7 @@ export const collectionsByChannel = defineChart({
   note: {
     'zh-CN':
       '接通率的分母：催收动作数；回正率：动作当日已逾期（按当日逾期天数）贷款的催收动作数（动作日后的第一个月末正常或结清为回正）；承诺还款率：接通数；承诺兑现率：已到期承诺数。',
-    en: 'Contact rate per action; cure rate per action on a loan past due on the action’s day (its DPD that day; cured: current or paid off at the first month-end after it); promise-to-pay per contact; promise kept per matured promise.',
+    en: "Contact rate per action; cure rate per action on a loan past due on the action's day (its DPD that day; cured: current or paid off at the first month-end after it); promise-to-pay per contact; promise kept per matured promise.",
   },
   unit: units.pct,
   shows: actionsShown,

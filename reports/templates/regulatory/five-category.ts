@@ -82,7 +82,7 @@ export const fiveCategoryTrend = defineChart({
   note: {
     'zh-CN':
       '各月末关注、次级、可疑、损失类余额占在贷余额的比例（各一条线，共用一个纵轴：可疑、损失类通常远小于其他类，贴近 0 线，其数值见五级分类表与本图 CSV；正常类占比 = 1 − 其余之和）。',
-    en: 'Share of outstanding balance in special mention, substandard, doubtful and loss at each month-end (one line each, on one shared axis: doubtful and loss are usually far smaller and lie near the 0 line; their values are in the five-category table and this chart’s CSV; normal = 1 − the rest).',
+    en: "Share of outstanding balance in special mention, substandard, doubtful and loss at each month-end (one line each, on one shared axis: doubtful and loss are usually far smaller and lie near the 0 line; their values are in the five-category table and this chart's CSV; normal = 1 − the rest).",
   },
   unit: units.pct,
   shows: shown.monthEnds,
