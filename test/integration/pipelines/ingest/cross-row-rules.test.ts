@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ingest, type IngestOptions } from '../../../../pipelines/ingest/ingest.ts';
+import type { IngestOptions } from '../../../../pipelines/ingest/ingest.ts';
 import { queryRows } from '../../../../warehouse/connection.ts';
-import { disposeIfOpened, testWarehouse, tmpDir } from '../../../helpers/warehouse.ts';
+import { ingestFiles } from '../../../helpers/ingest-files.ts';
+import { disposeIfOpened, testWarehouse } from '../../../helpers/warehouse.ts';
 
 /**
  * Rules that look past the row's own fields: a promise due before it was made, a date before the
@@ -12,20 +11,7 @@ import { disposeIfOpened, testWarehouse, tmpDir } from '../../../helpers/warehou
  */
 type Wh = Awaited<ReturnType<typeof testWarehouse>>;
 
-let n = 0;
-async function load(wh: Wh, files: Record<string, string>, o: Partial<IngestOptions> = {}) {
-  const dir = join(tmpDir('xrow'), `run${++n}`);
-  mkdirSync(dir, { recursive: true });
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  const r = await ingest(wh, [dir], { piiSecret: 's', ...o });
-  for (const x of r.receipts) expect(x.rows_read).toBe(x.rows_accepted + x.rows_quarantined);
-  const q = await queryRows<{ line: string; reason: string }>(
-    wh,
-    `SELECT toString(line) AS line, reason FROM ${wh.database}.quarantine WHERE ingest_id = {id:String} ORDER BY line`,
-    { id: r.ingestId },
-  );
-  return { receipts: r.receipts, quarantined: new Map(q.map((x) => [Number(x.line), x.reason])) };
-}
+const load = (wh: Wh, files: Record<string, string>, o: Partial<IngestOptions> = {}) => ingestFiles(wh, files, o);
 
 /** 2024-01-01 plus `i` days */
 const day = (i: number) => new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10);

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ingest, type IngestOptions } from '../../../../pipelines/ingest/ingest.ts';
+import type { IngestOptions } from '../../../../pipelines/ingest/ingest.ts';
 import { queryRows } from '../../../../warehouse/connection.ts';
+import { ingestFiles } from '../../../helpers/ingest-files.ts';
 import { entityFileText, type EntityFileFormat } from '../../../helpers/entity-file-text.ts';
-import { disposeIfOpened, testWarehouse, tmpDir } from '../../../helpers/warehouse.ts';
+import { disposeIfOpened, testWarehouse } from '../../../helpers/warehouse.ts';
 
 /**
  * A loan's schedule judged as a whole (crossRowRules): the schedule loaded for the loan with the file's
@@ -35,21 +34,9 @@ function schedule(loan: string, principal: number, n = 3): string[][] {
   });
 }
 
-let run = 0;
 async function load(wh: Wh, files: Record<string, string>, o: Partial<IngestOptions> = {}) {
-  const dir = join(tmpDir('sched'), `run${++run}`);
-  mkdirSync(dir, { recursive: true });
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  const r = await ingest(wh, [dir], { piiSecret: 's', ...o });
-  for (const x of r.receipts) expect(x.rows_read).toBe(x.rows_accepted + x.rows_quarantined);
-  const q = await queryRows<{ line: string; reason: string }>(
-    wh,
-    `SELECT toString(line) AS line, reason FROM ${wh.database}.quarantine WHERE ingest_id = {id:String} AND entity = 'schedule'`,
-    { id: r.ingestId },
-  );
-  const receipt = r.receipts.find((x) => x.entity === 'schedule');
-  const byLine = q.map((x) => [Number(x.line), x.reason] as const).sort((a, b) => a[0] - b[0]);
-  return { receipt, quarantined: new Map(byLine) };
+  const { receipts, quarantined } = await ingestFiles(wh, files, o, 'schedule');
+  return { receipt: receipts.find((x) => x.entity === 'schedule'), quarantined };
 }
 
 const loans = (ids: string[], principal = '1200.00') =>
