@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { TableSinks } from '../files/table-sink.ts';
+import { furtherPaymentReason, InstallmentCollector, scheduleAsideReasons } from './installment-schedules.ts';
 import { AdapterReceipt, dayShift, readCsvObjects, round2 } from './source-csv.ts';
 
 /**
@@ -7,9 +8,14 @@ import { AdapterReceipt, dayShift, readCsvObjects, round2 } from './source-csv.t
  * (approved previous applications of known applicants), schedule + payments
  * (installments_payments.csv). Day 0 of the DAYS_* columns is `asOf`. Amounts
  * are rounded to cents; installments carry no principal/interest split, so the
- * whole instalment is principal_due. Every installment row is written: those of
- * loans not written (refused, or an applicant missing from application.csv —
- * the subset's orphans) reference unknown loans and are quarantined by ingest.
+ * whole instalment is principal_due. Every installment row is written as a
+ * payment, and as a schedule row where the loan's installments make a schedule
+ * ingest accepts (installment-schedules.ts; the others are set aside with the
+ * reason, the loan evaluated on its generated schedule). Rows of loans not
+ * written (refused, or an applicant missing from application.csv — the
+ * subset's orphans) reference unknown loans and are quarantined by ingest.
+ * installments_payments.csv is read twice: once to judge each loan's
+ * installments, once to write.
  */
 const products: Record<string, string> = {
   'Cash loans': 'cash_loan',
@@ -55,6 +61,7 @@ export async function adaptHomeCredit(inputDir: string, outDir: string, o: { asO
     ],
     'csv',
   );
+  const principalCents = new Map<string, number>();
   for await (const { row } of readCsvObjects(join(inputDir, 'previous_application.csv'))) {
     receipt.countRead('previous_application.csv');
     if (row.NAME_CONTRACT_STATUS !== 'Approved') {
@@ -65,12 +72,14 @@ export async function adaptHomeCredit(inputDir: string, outDir: string, o: { asO
       receipt.aside('applicant not in application.csv');
       continue;
     }
+    const credit = round2(row.AMT_CREDIT!);
+    if (/^-?\d+\.\d\d$/u.test(credit)) principalCents.set(`HC${row.SK_ID_PREV}`, Math.round(Number(credit) * 100));
     loans.write([
       `HC${row.SK_ID_PREV}`,
       `HC${row.SK_ID_CURR}`,
       products[row.NAME_CONTRACT_TYPE!] ?? row.NAME_CONTRACT_TYPE!,
       dayShift(o.asOf, Number(row.DAYS_DECISION)),
-      round2(row.AMT_CREDIT!),
+      credit,
       '0',
       row.CNT_PAYMENT === '' ? '' : String(Math.round(Number(row.CNT_PAYMENT))),
       'annuity',
@@ -80,29 +89,51 @@ export async function adaptHomeCredit(inputDir: string, outDir: string, o: { asO
     receipt.countWritten('loans');
   }
   await loans.close();
+  const installments = join(inputDir, 'installments_payments.csv');
+  const collector = new InstallmentCollector();
+  for await (const { row } of readCsvObjects(installments)) {
+    const loan = `HC${row.SK_ID_PREV}`;
+    if (principalCents.has(loan))
+      collector.add(
+        loan,
+        row.NUM_INSTALMENT_NUMBER!,
+        Math.floor(Number(row.DAYS_INSTALMENT)),
+        round2(row.AMT_INSTALMENT!),
+      );
+  }
+  const verdicts = collector.verdicts(principalCents);
+  const writtenInstallments = new Map<string, Set<number>>();
   const schedule = sinks.open(
     join(outDir, 'schedule.csv'),
     ['loan_id', 'installment_no', 'due_date', 'principal_due', 'interest_due'],
     'csv',
   );
   const payments = sinks.open(join(outDir, 'payments.csv'), ['payment_id', 'loan_id', 'paid_date', 'amount'], 'csv');
-  for await (const { line, row } of readCsvObjects(join(inputDir, 'installments_payments.csv'))) {
+  for await (const { line, row } of readCsvObjects(installments)) {
     receipt.countRead('installments_payments.csv');
     const loan = `HC${row.SK_ID_PREV}`;
-    schedule.write([
-      loan,
-      row.NUM_INSTALMENT_NUMBER!,
-      dayShift(o.asOf, Number(row.DAYS_INSTALMENT)),
-      round2(row.AMT_INSTALMENT!),
-      '0.00',
-    ]);
+    const verdict = verdicts.get(loan);
+    let written = writtenInstallments.get(loan);
+    if (verdict === 'complete' && written === undefined) writtenInstallments.set(loan, (written = new Set()));
+    if (verdict !== undefined && verdict !== 'complete') receipt.aside(scheduleAsideReasons[verdict]);
+    else if (written?.has(Number(row.NUM_INSTALMENT_NUMBER))) receipt.aside(furtherPaymentReason);
+    else {
+      written?.add(Number(row.NUM_INSTALMENT_NUMBER));
+      schedule.write([
+        loan,
+        row.NUM_INSTALMENT_NUMBER!,
+        dayShift(o.asOf, Number(row.DAYS_INSTALMENT)),
+        round2(row.AMT_INSTALMENT!),
+        '0.00',
+      ]);
+      receipt.countWritten('schedule');
+    }
     payments.write([
       `${loan}-${row.NUM_INSTALMENT_NUMBER}-L${line}`,
       loan,
       row.DAYS_ENTRY_PAYMENT === '' ? '' : dayShift(o.asOf, Number(row.DAYS_ENTRY_PAYMENT)),
       round2(row.AMT_PAYMENT!),
     ]);
-    receipt.countWritten('schedule');
     receipt.countWritten('payments');
   }
   await schedule.close();

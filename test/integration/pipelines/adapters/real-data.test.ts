@@ -63,7 +63,7 @@ describe('real-data adapters load with the published row counts', () => {
     expect(Object.values(n!).map(Number)).toEqual([0, 0]);
   });
 
-  it('home_credit_subset: 7,347 installments as schedule + payments, orphans quarantined not dropped', async () => {
+  it('home_credit_subset: 7,347 installments as payments and whole schedules (the rest set aside), orphans quarantined not dropped', async () => {
     const db = inDb('hc');
     await migrate(db);
     const out = join(tmpDir('hc'), 'files');
@@ -72,14 +72,24 @@ describe('real-data adapters load with the published row counts', () => {
     });
     expect(receipt.read['installments_payments.csv']).toBe(7_347);
     expect(receipt.read['application.csv']).toBe(1_000);
+    // a row's schedule part is written, or set aside with the reason (the subset samples installments)
+    const asideSchedule = Object.entries(receipt.setAside)
+      .filter(([why]) => why.startsWith('schedule row not written'))
+      .reduce((a, [, n]) => a + n, 0);
+    expect(asideSchedule).toBeGreaterThan(0);
+    expect(receipt.written.schedule! + asideSchedule).toBe(7_347);
+    expect(receipt.written.payments).toBe(7_347);
     const r = await ingest(db, [out], { piiSecret: 's' });
     const by = Object.fromEntries(r.receipts.map((x) => [x.entity, x]));
+    expect(by.payments!.rows_read).toBe(7_347);
+    expect(by.schedule!.rows_read).toBe(receipt.written.schedule);
     for (const e of ['schedule', 'payments']) {
-      expect(by[e]!.rows_read).toBe(7_347);
       expect(by[e]!.rows_read).toBe(by[e]!.rows_accepted + by[e]!.rows_quarantined);
     }
     const orphans = await count(db, 'quarantine', "entity = 'schedule' AND reason LIKE 'loan_id: no such loan%'");
     expect(orphans).toBeGreaterThan(0);
+    // the schedules written are whole: none quarantined by the schedule rule or as a duplicate
+    expect(await count(db, 'quarantine', "entity = 'schedule' AND reason NOT LIKE 'loan_id: no such loan%'")).toBe(0);
     expect(await count(db, 'schedule')).toBeGreaterThan(0);
     await buildMonthEndSnapshots(db, { asOf: '2024-06-30', settings });
     expect(await count(db, 'loan_month', "source = 'schedule'")).toBeGreaterThan(0);
