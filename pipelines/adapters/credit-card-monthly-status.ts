@@ -9,7 +9,8 @@ import { AdapterReceipt, monthShift, readCsvObjects } from './source-csv.ts';
  * middle of its range so it lands in bucket M1..M6. C (paid that month) is DPD 0;
  * X (no loan that month) is DPD 0 with zero balance. The file has no balances: an
  * open month carries a nominal balance of 1.00, so balance-weighted metrics equal
- * count-weighted ones. An unknown STATUS is passed through and quarantined by ingest.
+ * count-weighted ones. An unknown STATUS is passed through and quarantined by ingest. An account
+ * without an application record is a customer of its id alone (no birth year, gender or income).
  */
 export const cardStatusDpd: Record<string, number> = {
   C: 0,
@@ -91,8 +92,10 @@ export async function adaptCreditCardMonthlyStatus(
     'csv',
   );
   const year = Number(o.asOfMonth.slice(0, 4));
+  const applicants = new Set<string>();
   for await (const { row } of readCsvObjects(join(inputDir, 'application_record.csv'))) {
     receipt.countRead('application_record.csv');
+    applicants.add(row.ID!);
     const income = Number(row.AMT_INCOME_TOTAL);
     customers.write([
       row.ID!,
@@ -100,6 +103,14 @@ export async function adaptCreditCardMonthlyStatus(
       row.CODE_GENDER!,
       income < 100_000 ? 'low' : income < 200_000 ? 'mid' : income < 400_000 ? 'high' : 'very_high',
     ]);
+    receipt.countWritten('customers');
+    await customers.flushIfFull();
+  }
+  // a loan names its customer (ingest quarantines one naming none): an account without an
+  // application record (about a fifth of the published file's) is a customer known by its id alone
+  for (const id of span.keys()) {
+    if (applicants.has(id)) continue;
+    customers.write([id, '', '', '']);
     receipt.countWritten('customers');
     await customers.flushIfFull();
   }

@@ -5,8 +5,8 @@ import { scheduleRule } from './schedule-rule.ts';
 
 /**
  * Rules a row's own fields cannot decide, judged on the staged rows the field rules accepted:
- * a date before the loan's origination; a date past the data horizon (dataHorizonLimit); a loan's
- * schedule that is no schedule (scheduleRule). Fills `rules` (line, reason) with the rows that break one
+ * a loan's customer not loaded (unknownCustomers); a date before the loan's origination; a date past
+ * the data horizon (dataHorizonLimit); a loan's schedule that is no schedule (scheduleRule). Fills `rules` (line, reason) with the rows that break one
  * (a row its first rule only); ingestFile quarantines them like key conflicts: they win no
  * duplicate and are not inserted. Returns how many rows it found.
  */
@@ -17,6 +17,9 @@ export interface CrossRowInput {
   /** scratch table to fill: line UInt64, reason String */
   rules: string;
   loans: string;
+  customers: string;
+  /** the run brings a customers file (loaded before the loans: ingestOrder) */
+  customersInRun: boolean;
   /** dataHorizonLimit's tolerance */
   maxDaysAhead: number;
   /**
@@ -77,9 +80,29 @@ const eventDate: Partial<Record<EntitySpec['entity'], string>> = {
   loan_events: 'event_date',
 };
 
+/**
+ * A loan names a customer loaded before it or in the same run (customers load first: ingestOrder),
+ * as a payment names a loan; one quarantined in the run's customers file is no customer either.
+ * A book that has never had customers — none loaded, no customers file in the run: a servicer's
+ * loans and tapes alone — has none to name, and its loans load (docs/data-contract.md): quarantining
+ * every loan of it would load nothing.
+ */
+async function unknownCustomers(wh: Warehouse, x: CrossRowInput): Promise<void> {
+  if (!x.customersInRun) {
+    const [c] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM (SELECT 1 FROM ${x.customers} LIMIT 1)`);
+    if (Number(c!.n) === 0) return;
+  }
+  await exec(
+    wh,
+    `INSERT INTO ${x.rules} SELECT line, concat('customer_id: no such customer ', customer_id, ' (not loaded, or quarantined)')
+    FROM ${x.stg} WHERE reason = '' AND customer_id NOT IN (SELECT customer_id FROM ${x.customers})`,
+  );
+}
+
 export async function crossRowRules(wh: Warehouse, x: CrossRowInput): Promise<number> {
   await exec(wh, `DROP TABLE IF EXISTS ${x.rules}`);
   await exec(wh, `CREATE TABLE ${x.rules} (line UInt64, reason String) ENGINE = Memory`);
+  if (x.spec.entity === 'loans') await unknownCustomers(wh, x);
   const col = eventDate[x.spec.entity];
   if (col) {
     // the loans of the same run are loaded before (ingestOrder), so "known" means in the loans table

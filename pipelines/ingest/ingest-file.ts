@@ -45,6 +45,8 @@ export interface IngestFileOptions {
   maxDaysAhead: number;
   /** the data's last day when the run started (crossRowRules) */
   lastBefore: string | null;
+  /** the run brings a customers file: its loans' customers are checked even when none of it loaded (crossRowRules) */
+  customersInRun?: boolean;
   /** a valid row whose key is loaded with other content replaces the loaded row (audited) instead of being quarantined */
   correct?: boolean;
   onStep?: (step: string, rows?: number) => void;
@@ -209,6 +211,8 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
       stg,
       rules,
       loans,
+      customers: tableRef(wh, 'customers'),
+      customersInRun: o.customersInRun ?? false,
       maxDaysAhead: o.maxDaysAhead,
       lastBefore: o.lastBefore,
     });

@@ -62,6 +62,7 @@ export async function ingest(wh: Warehouse, paths: string[], o: IngestOptions): 
       loader,
       maxDaysAhead: o.maxDaysAhead ?? 31,
       lastBefore,
+      customersInRun: files.some((f) => f.entity === 'customers'),
       correct: o.correct ?? false,
       sha256: hasher.sha256(file.path),
       onStep: (step, rows) => {
