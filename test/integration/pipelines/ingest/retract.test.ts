@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ingest } from '../../../../pipelines/ingest/ingest.ts';
@@ -51,10 +51,12 @@ const audit = (wh: Wh) =>
 
 describe('ingest --retract: loaded rows removed by key, audited; an unknown key reported, the others removed', () => {
   let wh: Wh;
-  beforeEach(async () => {
+  // one path and migration for the file; each case starts from the emptied, just-migrated database
+  beforeAll(async () => {
     wh = await testWarehouse('ret');
   });
-  afterEach(() => disposeIfOpened(wh));
+  beforeEach(() => wh.reset());
+  afterAll(() => disposeIfOpened(wh));
 
   it.each([
     [1, 0],
@@ -106,8 +108,7 @@ describe('ingest --retract: loaded rows removed by key, audited; an unknown key 
       ['', 'payment_id: missing'],
       ['"P1', 'quote'],
     ] as const) {
-      await wh.dispose();
-      wh = await testWarehouse('ret');
+      await wh.reset();
       await loadBook(wh, 6);
       const lines = ['P1', 'P2', 'P3', 'P4', 'P5'];
       lines[bad] = row;
