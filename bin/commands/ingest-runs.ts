@@ -25,7 +25,7 @@ export const ingestRunsCommand = defineCommand({
   name: 'ingest-runs',
   summary: 'what each ingest run loaded, newest first: its files, their rows read, accepted and quarantined',
   description:
-    "The receipts every ingest stores, one row per file, newest run first: the run's ingest_id and times, the file, the first 12 hex digits of its SHA-256, rows read = accepted (new + already present, + corrected or retracted by ingest --correct/--retract) + quarantined, and the run's mode (load, correct, retract). A run stopped half-way (Ctrl-C, a kill) shows the files it finished; the exit code of a run is not stored. `loanwatch quarantine --ingest ID` lists a run's quarantined rows.",
+    "The receipts every ingest stores, one row per file, newest run first: the run's ingest_id and times, the file, the first 12 hex digits of its SHA-256, rows read = accepted (new + already present, + corrected or retracted by ingest --correct/--retract) + quarantined, and the run's mode (load, correct, retract, rollback: `ingest --rollback ID` stores a receipt per table it removed rows from, its file `rollback of ID`, the rows removed as retracted). A run stopped half-way (Ctrl-C, a kill) shows the files it finished; the exit code of a run is not stored. `loanwatch quarantine --ingest ID` lists a run's quarantined rows.",
   flags: ingestRunsFlags,
   examples: [
     'loanwatch ingest-runs --limit 3',
@@ -87,7 +87,12 @@ export async function runIngestRuns(wh: Warehouse, out: Output, f: IngestRunsFla
       // a correction's or retraction's rows; a plain load has none
       {
         header: 'corrected/retracted',
-        value: (r) => (r.mode === 'correct' ? r.rows_corrected : r.mode === 'retract' ? r.rows_retracted : ''),
+        value: (r) =>
+          r.mode === 'correct'
+            ? r.rows_corrected
+            : r.mode === 'retract' || r.mode === 'rollback'
+              ? r.rows_retracted
+              : '',
         format: 'int',
       },
     ],

@@ -6,6 +6,7 @@ import { adapterNames } from '../../pipelines/adapters/index.ts';
 import { ingestThroughAdapter } from '../../pipelines/adapters/adapt-and-ingest.ts';
 import { ingest } from '../../pipelines/ingest/ingest.ts';
 import { retract } from '../../pipelines/ingest/retract.ts';
+import { rollback } from '../../pipelines/ingest/rollback.ts';
 import type { Config } from '../../warehouse/config.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
 import { rawEntities } from '../../warehouse/tables.ts';
@@ -47,6 +48,11 @@ const ingestFlags = {
     z.boolean().default(false),
     "remove loaded rows by key: each file holds the entity's key column(s) (--entity, or the entity in its name; other columns ignored); the removed rows are kept in row_corrections, the receipt's rows_retracted; a key not loaded is quarantined ('no such key to retract'), the others are removed",
   ),
+  rollback: flag(
+    z.string().trim().min(1, 'expected an ingest_id (loanwatch ingest-runs lists them)').optional(),
+    "remove every row the ingest run loaded, in every table (audited in row_corrections, the receipts' mode rollback); refused, nothing removed, when rows of other runs build on them (rows naming its loans or customers, a correction of one of its rows): roll those back or retract them first. A second rollback of the run changes nothing and says so",
+    'INGEST_ID',
+  ),
   loader: flag(
     outputFormat(['auto', 'engine', 'stream'], 'auto'),
     'engine: ClickHouse reads the file; stream: Node streams it in',
@@ -56,10 +62,10 @@ const ingestFlags = {
 const ingestArgs = [
   {
     name: 'paths',
-    schema: z.array(z.string()).min(1),
+    // none with --rollback (check)
+    schema: z.array(z.string()),
     help: 'files or directories',
     variadic: true,
-    missing: 'name at least one file or directory to ingest',
   },
 ] as const;
 export type IngestFlags = FlagValues<typeof ingestFlags> & { paths: string[] };
@@ -68,28 +74,62 @@ export const ingestCommand = defineCommand({
   name: 'ingest',
   summary: 'load CSV/JSONL/Parquet files: bad rows to quarantine, a receipt per file, idempotent',
   description:
-    'Loads loan-book files (SPEC §3; entity from the file name, e.g. payments.csv). Every row that breaks the contract goes to quarantine with its line and reason (see `loanwatch quarantine`); re-running the same files changes nothing. A schedule file is judged loan by loan: a loan whose schedule has a gap in its installment numbers, due dates out of order or repays less than its principal has all its rows of the file quarantined under one reason. A row under a loaded key with other content is quarantined, naming what differs; with --correct it replaces the loaded row (audited in row_corrections).',
+    "Loads loan-book files (SPEC §3; entity from the file name, e.g. payments.csv). Every row that breaks the contract goes to quarantine with its line and reason (see `loanwatch quarantine`); re-running the same files changes nothing. A schedule file is judged loan by loan: a loan whose schedule has a gap in its installment numbers, due dates out of order or repays less than its principal has all its rows of the file quarantined under one reason. A row under a loaded key with other content is quarantined, naming what differs; with --correct it replaces the loaded row (audited in row_corrections). --rollback ID removes every row an ingest run loaded (the wrong day's file), audited alike; the next snapshot refreshes their loans.",
   args: ingestArgs,
   flags: ingestFlags,
   examples: [
     'loanwatch ingest ./book',
     'loanwatch ingest --correct ./corrections/payments-2024-06-28.csv',
     'loanwatch ingest --retract --entity payments ./reversals/keys-2024-06-28.csv',
+    'loanwatch ingest --rollback 0b6f3c52-8d0e-4a47-9a43-2f1d7c9e5a10',
     'loanwatch ingest --adapter credit_card_monthly_status ../shared/data/credit_card_monthly_status --as-of-month 2024-06',
   ],
   warehouse: true,
   check: (f) =>
-    f.retract && (f.correct || f.adapter)
-      ? `--retract removes rows by key: it does not go with ${f.correct ? '--correct' : '--adapter'}`
-      : !f.adapter && (f['as-of'] || f['as-of-month'])
-        ? '--as-of and --as-of-month go with --adapter'
-        : f.adapter && f.paths.length !== 1
-          ? `--adapter reads one dataset folder, not ${f.paths.length}`
-          : undefined,
+    f.rollback !== undefined
+      ? rollbackCheck(f)
+      : f.paths.length === 0
+        ? 'name at least one file or directory to ingest'
+        : f.retract && (f.correct || f.adapter)
+          ? `--retract removes rows by key: it does not go with ${f.correct ? '--correct' : '--adapter'}`
+          : !f.adapter && (f['as-of'] || f['as-of-month'])
+            ? '--as-of and --as-of-month go with --adapter'
+            : f.adapter && f.paths.length !== 1
+              ? `--adapter reads one dataset folder, not ${f.paths.length}`
+              : undefined,
   run: ({ wh, config, out }, f) => runIngest(wh, config, out, f),
 });
 
+/** --rollback names a run: no files, and none of the flags that say how to read files */
+function rollbackCheck(f: IngestFlags): string | undefined {
+  if (f.paths.length > 0)
+    return `--rollback removes the rows of an ingest run: it takes no files (${f.paths.length} given)`;
+  const other = (
+    [
+      ['correct', f.correct],
+      ['retract', f.retract],
+      ['adapter', f.adapter !== undefined],
+      ['entity', f.entity !== undefined],
+      ['max-quarantined', f['max-quarantined'] !== undefined],
+      ['as-of', f['as-of'] !== undefined],
+      ['as-of-month', f['as-of-month'] !== undefined],
+    ] as const
+  ).find(([, given]) => given);
+  return other ? `--rollback does not go with --${other[0]}` : undefined;
+}
+
 export async function runIngest(wh: Warehouse, config: Config, out: Output, f: IngestFlags) {
+  if (f.rollback !== undefined) {
+    const r = await rollback(wh, f.rollback, { log });
+    out.line(
+      JSON.stringify(
+        { ingest_id: r.ingestId, rolled_back: r.rolledBack, changed: r.changed, receipts: r.receipts },
+        null,
+        2,
+      ),
+    );
+    return r;
+  }
   const options = {
     piiSecret: config.LOANWATCH_PII_SECRET,
     loader: f.loader,

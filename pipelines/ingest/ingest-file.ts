@@ -23,11 +23,11 @@ export interface Receipt {
   rows_inserted: number;
   rows_already_present: number;
   rows_quarantined: number;
-  /** `load`; `correct` (ingest --correct); `retract` (ingest --retract) */
-  mode: 'load' | 'correct' | 'retract';
+  /** `load`; `correct` (ingest --correct); `retract` (ingest --retract); `rollback` (ingest --rollback: rollback.ts) */
+  mode: 'load' | 'correct' | 'retract' | 'rollback';
   /** rows that replaced the loaded row of their key (accepted rows: --correct) */
   rows_corrected: number;
-  /** loaded rows removed (accepted rows: --retract) */
+  /** loaded rows removed (accepted rows: --retract, --rollback) */
   rows_retracted: number;
   started_at: string;
   finished_at: string;

@@ -75,4 +75,35 @@ describe('loanwatch ingest --correct / --retract', () => {
     expect(await run('ingest', ...flags, bad)).toBe(2);
     expect(err.join('\n')).toMatch(message);
   });
+
+  it('--rollback ID: the run removed, printed; again: changed false; an unknown id or a file with it: exit 2, one line', async () => {
+    const day = write(
+      'payments-day.csv',
+      'payment_id,loan_id,paid_date,amount\nPR1,L1,2024-03-01,7.00\nPR2,L1,2024-03-02,8.00\n',
+    );
+    expect(await run('ingest', day)).toBe(0);
+    const id = printed().ingest_id;
+    expect(await run('ingest', '--rollback', id)).toBe(0);
+    const r = JSON.parse(out.join('\n')) as { rolled_back: string; changed: boolean; receipts: Printed['receipts'] };
+    expect(r).toMatchObject({ rolled_back: id, changed: true });
+    expect(r.receipts).toMatchObject([{ mode: 'rollback', rows_retracted: 2 }]);
+    expect(err.join('\n')).toContain(`rolled back run ${id}: removed 2 rows (payments 2)`);
+    expect(await run('ingest', '--rollback', id)).toBe(0);
+    expect(JSON.parse(out.join('\n'))).toMatchObject({ changed: false });
+    expect(err.join('\n')).toMatch(/was rolled back already .*nothing changed/);
+    expect(await run('ingest-runs', '--format', 'json', '--limit', '1')).toBe(0);
+    expect(JSON.parse(out.join('\n'))).toMatchObject([
+      { mode: 'rollback', file: `rollback of ${id}`, rows_retracted: 2 },
+    ]);
+    for (const [args, message] of [
+      [['--rollback', 'nope'], 'no ingest run nope: `loanwatch ingest-runs` lists the runs and their ids'],
+      [['--rollback', id, day], '--rollback removes the rows of an ingest run: it takes no files (1 given)'],
+      [['--rollback', id, '--correct'], '--rollback does not go with --correct'],
+      [['--rollback', ' '], 'expected an ingest_id'],
+      [[], 'name at least one file or directory to ingest'],
+    ] as const) {
+      expect(await run('ingest', ...args)).toBe(2);
+      expect(err.filter((l) => l.includes(message))).toHaveLength(1);
+    }
+  });
 });

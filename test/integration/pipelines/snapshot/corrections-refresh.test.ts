@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import { generateBook } from '../../../../pipelines/generate/generate-book.ts';
 import { ingest } from '../../../../pipelines/ingest/ingest.ts';
 import { retract } from '../../../../pipelines/ingest/retract.ts';
+import { rollback } from '../../../../pipelines/ingest/rollback.ts';
 import { refreshSnapshots, type RefreshResult } from '../../../../pipelines/snapshot/refresh-snapshots.ts';
 import { snapshotChecksums, type SnapshotChecksums } from '../../../../pipelines/snapshot/snapshot-checksums.ts';
 import { queryRows } from '../../../../warehouse/connection.ts';
+import { dayFiles } from '../../../helpers/rollback-book.ts';
 import { defaultSettings } from '../../../helpers/settings.ts';
 import { disposeIfOpened, testWarehouse, tmpDir } from '../../../helpers/warehouse.ts';
 
@@ -103,6 +105,16 @@ describe('incremental snapshot after corrections and retractions equals the full
     incremental.push(await snapshotChecksums(wh));
     results.push(await refresh(true));
     full.push(await snapshotChecksums(wh));
+    // the wrong day's files (new customer, loans with schedules, tapes, actions, events; a payment on a's
+    // loan), a snapshot, the run rolled back
+    const day = await ingest(wh, [dayFiles(tmpDir('corr-snap-day'), 'W', 3, a.loan)], { piiSecret: 's' });
+    expect(day.receipts.every((r) => r.rows_quarantined === 0)).toBe(true);
+    results.push(await refresh());
+    expect((await rollback(wh, day.ingestId)).changed).toBe(true);
+    results.push(await refresh());
+    incremental.push(await snapshotChecksums(wh));
+    results.push(await refresh(true));
+    full.push(await snapshotChecksums(wh));
   });
   afterAll(() => disposeIfOpened(wh));
 
@@ -110,7 +122,10 @@ describe('incremental snapshot after corrections and retractions equals the full
     expect(results.map((r) => r.mode)).toEqual([
       ...['full', 'refresh', 'refresh', 'full', 'refresh', 'full'],
       ...['refresh', 'refresh', 'refresh', 'full'],
+      ...['refresh', 'refresh', 'full'],
     ]);
+    // the rolled-back run's loans, new and loaded
+    expect(results[11]!.loansRefreshed).toBeGreaterThanOrEqual(4);
     expect(results[1]!.loansRefreshed).toBe(0);
     // a row corrected and one retracted in the book's first run: their loans, not every loan of that run
     expect(results[2]!.loansRefreshed).toBeGreaterThanOrEqual(2);
@@ -123,6 +138,7 @@ describe('incremental snapshot after corrections and retractions equals the full
     ['a payment of the book corrected, another retracted', 0],
     ['a payment alone in its run moved to another loan, another retracted', 1],
     ['a retraction stopped after its audit, a snapshot, the retraction run again', 2],
+    ["the wrong day's files loaded, a snapshot, the run rolled back", 3],
   ])('%s: equals the full rebuild, table by table', (_what, i) => {
     expect(Number(full[i]!.tables.loan_month?.rows)).toBeGreaterThan(1000);
     expect(incremental[i]).toEqual(full[i]);

@@ -1,0 +1,179 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ingest } from '../../../../pipelines/ingest/ingest.ts';
+import { retract } from '../../../../pipelines/ingest/retract.ts';
+import { rollback, RollbackRefused } from '../../../../pipelines/ingest/rollback.ts';
+import { queryRows } from '../../../../warehouse/connection.ts';
+import { rawEntities } from '../../../../warehouse/tables.ts';
+import { tableChecksums } from '../../../helpers/checksums.ts';
+import { baseBook, dayFiles } from '../../../helpers/rollback-book.ts';
+import { disposeIfOpened, testWarehouse, tmpDir } from '../../../helpers/warehouse.ts';
+
+type Wh = Awaited<ReturnType<typeof testWarehouse>>;
+
+/** One warehouse for every case: each leaves it as it found it, or works on ids of its own. */
+describe('ingest --rollback: every row of a run removed, audited; refused when other runs build on it', () => {
+  let wh: Wh;
+  const dir = tmpDir('rollback');
+  const load = async (paths: string[], correct = false) => {
+    const r = await ingest(wh, paths, { piiSecret: 's', correct });
+    for (const x of r.receipts) expect(x.rows_read).toBe(x.rows_accepted + x.rows_quarantined);
+    return r;
+  };
+  const file = (name: string, lines: string[]) => {
+    const path = join(dir, name);
+    writeFileSync(path, `${lines.join('\n')}\n`);
+    return path;
+  };
+  const audited = async (run: string) => {
+    const rows = await queryRows<{ entity: string; n: string }>(
+      wh,
+      `SELECT entity, toString(count()) AS n FROM ${wh.database}.row_corrections
+      WHERE action = 'rollback' AND old_ingest_id = {run:String} GROUP BY entity`,
+      { run },
+    );
+    return Object.fromEntries(rows.map((r) => [r.entity, Number(r.n)]));
+  };
+  const refused = async (run: string) => {
+    const e = await rollback(wh, run).then(
+      () => null,
+      (x: unknown) => x,
+    );
+    expect(e).toBeInstanceOf(RollbackRefused);
+    const message = (e as Error).message;
+    expect(message).not.toContain('\n');
+    return message;
+  };
+
+  beforeAll(async () => {
+    wh = await testWarehouse('rollback');
+    await load([baseBook(dir)]);
+  });
+  afterAll(() => disposeIfOpened(wh));
+
+  it.each([1, 4, 15])(
+    "a day's files of %i loans: rolled back, every table as before; again: nothing changes, says so; loaded again: back",
+    async (n) => {
+      const before = await tableChecksums(wh);
+      const day = dayFiles(dir, `n${n}`, n);
+      const loaded = await load([day]);
+      const inserted = Object.fromEntries(loaded.receipts.map((r) => [r.entity, r.rows_inserted]));
+      expect(Object.keys(inserted).sort()).toEqual([...rawEntities].sort());
+      const lines: string[] = [];
+      const r = await rollback(wh, loaded.ingestId, { log: (l) => lines.push(l) });
+      expect(r).toMatchObject({ rolledBack: loaded.ingestId, changed: true });
+      expect(Object.fromEntries(r.receipts.map((x) => [x.entity, x.rows_retracted]))).toEqual(inserted);
+      for (const x of r.receipts)
+        expect(x).toMatchObject({ mode: 'rollback', rows_read: x.rows_retracted, rows_accepted: x.rows_retracted });
+      expect(lines.at(-1)).toMatch(new RegExp(`^rolled back run ${loaded.ingestId}: removed ${2 + 6 * n} rows`));
+      expect(await tableChecksums(wh)).toEqual(before);
+      expect(await audited(loaded.ingestId)).toEqual(inserted);
+      // listed by ingest-runs: the receipts
+      const stored = await queryRows<{ n: string }>(
+        wh,
+        `SELECT toString(count()) AS n FROM ${wh.database}.ingest_receipts WHERE mode = 'rollback' AND ingest_id = {id:String}`,
+        { id: r.ingestId },
+      );
+      expect(Number(stored[0]!.n)).toBe(rawEntities.length);
+
+      const again: string[] = [];
+      const second = await rollback(wh, loaded.ingestId, { log: (l) => again.push(l) });
+      expect(second).toMatchObject({ changed: false, ingestId: r.ingestId });
+      expect(second.receipts.map((x) => x.rows_retracted)).toEqual(r.receipts.map((x) => x.rows_retracted));
+      expect(again.join('\n')).toMatch(/was rolled back already .*: nothing changed/);
+      expect(await tableChecksums(wh)).toEqual(before);
+      expect(await audited(loaded.ingestId)).toEqual(inserted);
+
+      // the right file after the wrong one: the keys load again, as new rows (once: loads are the slow part)
+      if (n !== 4) return;
+      const reloaded = await load([day]);
+      expect(Object.fromEntries(reloaded.receipts.map((x) => [x.entity, x.rows_inserted]))).toEqual(inserted);
+      expect((await rollback(wh, reloaded.ingestId)).changed).toBe(true);
+      expect(await tableChecksums(wh)).toEqual(before);
+    },
+  );
+
+  it('refused, nothing removed, while rows of other runs name its loans or customers; in order, both go', async () => {
+    const day = await load([dayFiles(dir, 'dep', 2)]);
+    const payments = await load([
+      file('payments-later.csv', ['payment_id,loan_id,paid_date,amount', 'PX,Ldep-2,2024-03-05,5.00']),
+    ]);
+    const loans = await load([
+      file('loans-later.csv', [
+        'loan_id,customer_id,product,origination_date,principal,annual_rate,term_months',
+        'LX,Cdep,consumer,2024-02-25,100.00,0.12,12',
+      ]),
+    ]);
+    const before = await tableChecksums(wh);
+    const message = await refused(day.ingestId);
+    expect(message).toContain(`run ${day.ingestId} cannot be rolled back: rows of other runs build on it`);
+    expect(message).toContain(`1 loans row of run ${loans.ingestId} name its customers (customer Cdep)`);
+    expect(message).toContain(`1 payments row of run ${payments.ingestId} name its loans (loan Ldep-2)`);
+    expect(message).toMatch(/Roll those runs back, or retract those rows, first$/);
+    expect(await tableChecksums(wh)).toEqual(before);
+    expect(await audited(day.ingestId)).toEqual({});
+    await rollback(wh, payments.ingestId);
+    await rollback(wh, loans.ingestId);
+    expect((await rollback(wh, day.ingestId)).changed).toBe(true);
+    expect(await audited(day.ingestId)).toMatchObject({ loans: 2, payments: 3 });
+  });
+
+  it('refused while a later correction of one of its rows stands; once that row is retracted, it goes', async () => {
+    const day = await load([
+      file('payments-day-c.csv', [
+        'payment_id,loan_id,paid_date,amount',
+        'PC1,L1,2024-03-01,7.00',
+        'PC2,L2,2024-03-01,8.00',
+      ]),
+    ]);
+    const fix = await load(
+      [file('payments-fix-c.csv', ['payment_id,loan_id,paid_date,amount', 'PC2,L2,2024-03-01,9.00'])],
+      true,
+    );
+    expect(fix.receipts[0]).toMatchObject({ rows_corrected: 1 });
+    const message = await refused(day.ingestId);
+    expect(message).toContain(`run ${fix.ingestId} corrected 1 of its rows (payments PC2)`);
+    // the correction run itself is no load
+    expect(await refused(fix.ingestId)).toMatch(/is an ingest --correct run: --rollback undoes a load/);
+    const gone = await retract(wh, [file('payments-keys-c.csv', ['payment_id', 'PC2'])], {});
+    expect(gone.receipts[0]).toMatchObject({ rows_retracted: 1 });
+    expect(await refused(gone.ingestId)).toMatch(/is an ingest --retract run: it loaded no rows to roll back/);
+    const r = await rollback(wh, day.ingestId);
+    expect(r.receipts.map((x) => [x.entity, x.rows_retracted])).toEqual([['payments', 1]]);
+    expect(await refused(r.ingestId)).toMatch(/is a rollback \(rollback of /);
+  });
+
+  it.each(['no-such-run', '00000000-0000-0000-0000-000000000000', 'console', 'api', ''])(
+    'an id no run has (%j): refused in one line',
+    async (id) => {
+      expect(await refused(id)).toBe(`no ingest run ${id}: \`loanwatch ingest-runs\` lists the runs and their ids`);
+    },
+  );
+
+  it('a run killed before its receipts (rows under its id, none listed): rolled back by its id', async () => {
+    const before = await tableChecksums(wh);
+    class Stop extends Error {}
+    await expect(
+      ingest(wh, [dayFiles(dir, 'kill', 3)], {
+        piiSecret: 's',
+        log: (l) => {
+          if (l.includes('payments.csv: inserted')) throw new Stop(l);
+        },
+      }),
+    ).rejects.toBeInstanceOf(Stop);
+    const [orphan] = await queryRows<{ id: string }>(
+      wh,
+      `SELECT DISTINCT toString(ingest_id) AS id FROM ${wh.database}.payments
+      WHERE ingest_id NOT IN (SELECT ingest_id FROM ${wh.database}.ingest_receipts WHERE entity = 'payments')`,
+    );
+    const r = await rollback(wh, orphan!.id);
+    expect(Object.fromEntries(r.receipts.map((x) => [x.entity, x.rows_retracted]))).toEqual({
+      customers: 1,
+      loans: 3,
+      schedule: 3,
+      payments: 4,
+    });
+    expect(await tableChecksums(wh)).toEqual(before);
+  });
+});
