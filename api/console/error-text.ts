@@ -99,6 +99,10 @@ const problems = {
     en: 'more than {days} days after the contact date (at the latest {date})',
   },
   before_origination: { 'zh-CN': '早于放款日 {date}', en: "before the loan's origination date {date}" },
+  control_character: {
+    'zh-CN': '含有控制字符 U+{code}',
+    en: 'holds a control character U+{code}',
+  },
   from_after_to: { 'zh-CN': '晚于截止日期', en: 'after the To date' },
   not_own_agent: { 'zh-CN': '只能以本人名义登记', en: 'you record under your own agent id only' },
   not_own_team: {
@@ -134,7 +138,9 @@ const reasonPatterns: [RegExp, ProblemId, (m: RegExpMatchArray) => Vars][] = [
     'after_window',
     (m) => ({ days: m[1]!, date: m[2]! }),
   ],
-  [/^before the loan's origination date (\S+)/u, 'before_origination', (m) => ({ date: m[1]! })],
+  // the file contract's cross-row rule (pipelines/ingest/origination-rule.ts), which the record route applies
+  [/^\S+ is before the loan's origination (\S+)/u, 'before_origination', (m) => ({ date: m[1]! })],
+  [/^control character U\+([0-9A-F]{4})/u, 'control_character', (m) => ({ code: m[1]! })],
   [/^not this key's agent id/u, 'not_own_agent', () => ({})],
   [/^not this key.s team/u, 'not_own_team', () => ({})],
 ];

@@ -4,8 +4,9 @@ import { execSql, querySql, type Warehouse } from '../../warehouse/connection.ts
 import { tableRef } from '../../warehouse/ddl.ts';
 import { param, sql, trusted, type Sql } from '../../warehouse/sql.ts';
 import { dataColumns, rawTables, rowHashExpr } from '../../warehouse/tables.ts';
-import { entitySpecs } from '../../pipelines/ingest/entity-specs.ts';
-import { stagedSelect } from '../../pipelines/ingest/validation-sql.ts';
+import { entitySpecs, type FieldSpec } from '../../pipelines/ingest/entity-specs.ts';
+import { beforeOriginationSelect } from '../../pipelines/ingest/origination-rule.ts';
+import { fieldReasonColumns, stagedSelect } from '../../pipelines/ingest/validation-sql.ts';
 import { latestTeamSql } from '../../pipelines/cases/case-actions.ts';
 import type { ApiKey } from '../auth/keys.ts';
 import { mayOpenLoan } from '../auth/loan-scope.ts';
@@ -40,11 +41,9 @@ export const actionInput = z
   .object({
     action_id: z.string().max(200).openapi({ description: "the client's id of the action: sending it again is safe" }),
     loan_id: z.string().max(200),
-    action_date: z
-      .string()
-      .max(40)
-      .optional()
-      .openapi({ description: 'YYYY-MM-DD, not after tomorrow (UTC); default: today (UTC)' }),
+    action_date: z.string().max(40).optional().openapi({
+      description: "YYYY-MM-DD, not before the loan's origination nor after tomorrow (UTC); default: today (UTC)",
+    }),
     channel: z
       .string()
       .max(40)
@@ -76,7 +75,11 @@ export const actionInput = z
       .max(200)
       .optional()
       .openapi({ description: "default: the key's agent id, else the key id; a collector may give only that" }),
-    note: z.string().max(1000, 'note: longer than 1000 characters').optional(),
+    note: z
+      .string()
+      .max(1000, 'note: longer than 1000 characters')
+      .optional()
+      .openapi({ description: 'free text: no control character but tab, line feed and carriage return' }),
   })
   .strict()
   .openapi('CollectionActionRequest');
@@ -109,16 +112,16 @@ export class ActionRefused extends ApiError {
 }
 
 /**
- * The loan's region, current team and origination date, or null when there is no such loan or the
+ * The loan's region and current team, or null when there is no such loan or the
  * key may not see it (a 404 either way). A collector sees his region's loans, and a collector of a
  * team only the loans whose current team (the team of their latest action) is his: the loans of his
  * queue. Another team's loan opened by its id would otherwise take his recording, and with it his
  * team — the loan would move out of its own team's queue into his.
  */
 async function visibleLoan(wh: Warehouse, key: ApiKey, loanId: string) {
-  const [l] = await querySql<{ region: string; team: string; origination_date: string }>(
+  const [l] = await querySql<{ region: string; team: string }>(
     wh,
-    sql`SELECT l.region AS region, toString(l.origination_date) AS origination_date,
+    sql`SELECT l.region AS region,
       ifNull((SELECT ${trusted(latestTeamSql)} FROM ${trusted(tableRef(wh, 'collection_actions'))} WHERE loan_id = ${param(loanId, 'String')}), '') AS team
     FROM ${trusted(tableRef(wh, 'loans'))} AS l WHERE l.loan_id = ${param(loanId, 'String')} LIMIT 1`,
   );
@@ -130,6 +133,23 @@ async function visibleLoan(wh: Warehouse, key: ApiKey, loanId: string) {
 function landedRow(values: Record<string, string | undefined>): Sql {
   const cols = fields.map((f) => sql`${param(values[f] ?? null, 'Nullable(String)')} AS ${trusted(`${f}__in`)}`);
   return sql`SELECT toUInt64(1) AS line, '' AS raw, '' AS structural, ${cols.reduce((a, b) => sql`${a}, ${b}`)}`;
+}
+
+/**
+ * A note is text beside the file contract's fields (a file's row has none): held to a file's text
+ * rules all the same — at most 1000 characters, valid UTF-8, no control character but tab, line feed
+ * and carriage return (an escape sequence stored in it would reach whoever lists the loan's actions)
+ */
+const noteField: FieldSpec = { name: 'note', kind: 'text' };
+
+/** what the note breaks of noteField's rules, as the ingest words a field's reasons ('' when nothing) */
+async function noteReason(wh: Warehouse, note: string | undefined): Promise<string> {
+  if (note === undefined) return '';
+  const [r] = await querySql<{ note__reason: string }>(
+    wh,
+    sql`SELECT ${trusted(fieldReasonColumns(noteField))} FROM (SELECT ${param(note, 'Nullable(String)')} AS note__in)`,
+  );
+  return r?.note__reason ?? '';
 }
 
 /** the staged row of the landed one: reason ('' when the contract holds), the typed columns and their content hash */
@@ -212,12 +232,19 @@ export async function recordCollectionAction(
       FROM (${stagedRow(wh, values)})`,
     );
     if (!row) throw new Error('the staged row of a recorded action is missing');
-    if (row.reason !== '') throw new ActionRefused(reasonsOf(row.reason));
+    const note = await noteReason(wh, input.note);
+    const fieldReasons = [row.reason, note].filter((r) => r !== '').join('; ');
+    if (fieldReasons !== '') throw new ActionRefused(reasonsOf(fieldReasons));
+    // the ingest's cross-row rule, over the same staged row: a contact before the loan was lent
+    const early = await querySql<{ reason: string }>(
+      wh,
+      beforeOriginationSelect('action_date', sql`(${stagedRow(wh, values)})`, tableRef(wh, 'loans')),
+    );
     // the typed values (an alias such as 承诺还款 is promise_to_pay by now) against the promise's terms
-    const broken = promiseTermProblems(row, {
-      origination: loan.origination_date,
-      windowDays: promiseWindowDays ?? defaultPromiseMaxDays,
-    });
+    const broken = [
+      ...early.flatMap((r) => reasonsOf(r.reason)),
+      ...promiseTermProblems(row, { windowDays: promiseWindowDays ?? defaultPromiseMaxDays }),
+    ];
     if (broken.length) throw new ActionRefused(broken);
     if (existing) {
       if (existing.content_hash !== row.content_hash || existing.loan_id !== input.loan_id)

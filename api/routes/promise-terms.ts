@@ -12,8 +12,8 @@ import { addDays } from '../../lib/dates.ts';
  *   start-up: warehouse/config.ts; default 60 days: two monthly pay cycles, the longest a bank
  *   usually accepts as a promise before it is a restructuring; a date such as 2099-12-31 kept a loan
  *   "promised" for good, which holds back escalation);
- * - other outcomes carry no promise fields: an amount on a "no contact" would read as a promise;
- * - the contact date is not before the loan's origination (nobody was chased for a loan not yet lent).
+ * - other outcomes carry no promise fields: an amount on a "no contact" would read as a promise.
+ * (A contact before the loan's origination is refused by the ingest's own rule, beforeOriginationSelect.)
  */
 
 export interface TypedAction {
@@ -25,13 +25,8 @@ export interface TypedAction {
 }
 
 /** Each broken term as `{ field, message }` (none: the action may be recorded). */
-export function promiseTermProblems(
-  a: TypedAction,
-  o: { origination: string; windowDays: number },
-): { field: string; message: string }[] {
+export function promiseTermProblems(a: TypedAction, o: { windowDays: number }): { field: string; message: string }[] {
   const problems: { field: string; message: string }[] = [];
-  if (a.action_date < o.origination)
-    problems.push({ field: 'action_date', message: `before the loan's origination date ${o.origination}` });
   if (a.outcome !== 'promise_to_pay') {
     if (a.promised_amount !== null)
       problems.push({ field: 'promised_amount', message: 'only a promise to pay (promise_to_pay) names an amount' });

@@ -1,6 +1,8 @@
 import { epochDay } from '../../lib/dates.ts';
-import { exec, queryRows, type Warehouse } from '../../warehouse/connection.ts';
+import { exec, execSql, queryRows, type Warehouse } from '../../warehouse/connection.ts';
+import { sql, trusted } from '../../warehouse/sql.ts';
 import type { EntitySpec } from './entity-specs.ts';
+import { beforeOriginationSelect, eventDateColumn } from './origination-rule.ts';
 import { scheduleRule } from './schedule-rule.ts';
 
 /**
@@ -73,13 +75,6 @@ export function dataHorizonLimit(
   return limit;
 }
 
-/** the column of an event on a loan: it cannot precede the loan's origination */
-const eventDate: Partial<Record<EntitySpec['entity'], string>> = {
-  payments: 'paid_date',
-  collection_actions: 'action_date',
-  loan_events: 'event_date',
-};
-
 /**
  * A loan names a customer loaded before it or in the same run (customers load first: ingestOrder),
  * as a payment names a loan; one quarantined in the run's customers file is no customer either.
@@ -103,19 +98,10 @@ export async function crossRowRules(wh: Warehouse, x: CrossRowInput): Promise<nu
   await exec(wh, `DROP TABLE IF EXISTS ${x.rules}`);
   await exec(wh, `CREATE TABLE ${x.rules} (line UInt64, reason String) ENGINE = Memory`);
   if (x.spec.entity === 'loans') await unknownCustomers(wh, x);
-  const col = eventDate[x.spec.entity];
-  if (col) {
-    // the loans of the same run are loaded before (ingestOrder), so "known" means in the loans table
-    await exec(
-      wh,
-      `INSERT INTO ${x.rules} SELECT lwr_s.line,
-        concat('${col}: ', toString(lwr_s.d), ' is before the loan''s origination ', toString(lwr_o.origination_date))
-      FROM (SELECT line, loan_id, ${col} AS d FROM ${x.stg} WHERE reason = '') AS lwr_s
-      INNER JOIN (SELECT loan_id, origination_date FROM ${x.loans}
-        WHERE loan_id IN (SELECT loan_id FROM ${x.stg} WHERE reason = '')) AS lwr_o ON lwr_o.loan_id = lwr_s.loan_id
-      WHERE lwr_s.d < lwr_o.origination_date`,
-    );
-  }
+  const col = eventDateColumn[x.spec.entity];
+  // the loans of the same run are loaded before (ingestOrder), so "known" means in the loans table
+  if (col)
+    await execSql(wh, sql`INSERT INTO ${trusted(x.rules)} ${beforeOriginationSelect(col, trusted(x.stg), x.loans)}`);
   if (x.spec.entity === 'schedule') await scheduleRule(wh, x);
   const hz = horizonDate[x.spec.entity];
   if (hz) {

@@ -183,6 +183,20 @@ function fieldChecks(f: FieldSpec): Check[] {
 }
 
 /**
+ * A value kept beside an entity's fields (the API's note on a recorded action), held to the rules of
+ * a field of `f`'s kind: a SELECT list over `<name>__in` (the value as landed) giving `<name>__reason`,
+ * its broken rules as a file's row would list them ('' when none).
+ */
+export function fieldReasonColumns(f: FieldSpec): string {
+  const checks = fieldChecks(f);
+  return [
+    `${normalized(f)} AS ${f.name}__v`,
+    `(${f.name}__v IS NOT NULL AND ${f.name}__v != '') AS ${f.name}__present`,
+    `arrayStringConcat(arrayFilter(x -> x != '', [${checks.map((c) => `if(ifNull(${c.bad}, 0), ${c.message}, '')`).join(', ')}]), '; ') AS ${f.name}__reason`,
+  ].join(', ');
+}
+
+/**
  * One boolean per field that is true whenever any of its checks is: the stage evaluates these on
  * every row and the per-check messages only on the rows they flag. Where a check needs the parsed
  * value, the flag reads the row's typed column (`typed`, computed for the stage anyway) instead of

@@ -199,12 +199,13 @@ describe("a collector's console and recorded actions", () => {
       [
         { ...base, outcome: 'contacted', action_date: '2019-01-01' },
         'action_date',
-        /action_date: before the loan's origination date 2023-12-15/u,
+        // the file contract's rule (pipelines/ingest/origination-rule.ts), in its words
+        /action_date: 2019-01-01 is before the loan's origination 2023-12-15/u,
       ],
       [
         { ...promise, action_date: '2023-12-14', promised_date: '2023-12-20' },
         'action_date',
-        /origination date 2023-12-15/u,
+        /action_date: 2023-12-14 is before the loan's origination 2023-12-15/u,
       ],
     ];
     const before = await count(wh, 'collection_actions');

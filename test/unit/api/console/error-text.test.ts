@@ -40,6 +40,14 @@ describe("a refusal in the console's words", () => {
         '承诺日期：早于联系日期 2024-06-30',
         'Promised date: before the contact date 2024-06-30',
       ],
+      // the file contract's cross-row rule, which the record route applies (pipelines/ingest/origination-rule.ts)
+      [
+        'action_date',
+        "2024-06-30 is before the loan's origination 2024-07-01",
+        '日期：早于放款日 2024-07-01',
+        "Date: before the loan's origination date 2024-07-01",
+      ],
+      ['note', 'control character U+001B', '备注：含有控制字符 U+001B', 'Note: holds a control character U+001B'],
     ];
     for (const [field, message, zh, en] of cases) {
       expect(problemLine({ field, message }, 'zh-CN')).toBe(zh);
@@ -48,15 +56,13 @@ describe("a refusal in the console's words", () => {
     // the promise terms' own messages, as the record route reports them
     const terms = promiseTermProblems(
       { outcome: 'promise_to_pay', action_date: '2024-06-30', promised_amount: null, promised_date: '2024-12-31' },
-      { origination: '2024-07-01', windowDays: 60 },
+      { windowDays: 60 },
     );
     expect(terms.map((p) => problemLine(p, 'zh-CN'))).toEqual([
-      '日期：早于放款日 2024-07-01',
       '承诺金额：承诺还款必须填写',
       '承诺日期：超过联系日期后 60 天（最晚 2024-08-29）',
     ]);
     expect(terms.map((p) => problemLine(p, 'en'))).toEqual([
-      "Date: before the loan's origination date 2024-07-01",
       'Promised amount: a promise to pay needs it',
       'Promised date: more than 60 days after the contact date (at the latest 2024-08-29)',
     ]);
