@@ -6,7 +6,7 @@ import { crossRowRules } from './cross-row-rules.ts';
 import { entitySpecs } from './entity-specs.ts';
 import { engineCsvHazard } from './engine-csv-hazard.ts';
 import { applyCorrections, latestCorrections } from './apply-corrections.ts';
-import { correctionRulesSelect } from './correction-rules.ts';
+import { correctionRules } from './correction-rules.ts';
 import { keyConflictsSelect, keyLabelFromText } from './key-conflicts.ts';
 import { engineLanding, streamLanding, type Landing } from './landing.ts';
 import { createAs, oneRecordPerLine, quarantineRows } from './quarantine-rows.ts';
@@ -135,6 +135,8 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
   const conflicts = tableRef(wh, `stg_conf_${tag}`);
   const existingHashes = tableRef(wh, `stg_exist_${tag}`);
   const conflictLines = tableRef(wh, `stg_cl_${tag}`);
+  const corrRules = tableRef(wh, `stg_crule_${tag}`);
+  const corrScheduleRules = tableRef(wh, `stg_csched_${tag}`);
   const target = tableRef(wh, spec.entity);
   const loans = tableRef(wh, 'loans');
   const scratch = [
@@ -145,6 +147,8 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
     dups,
     existingHashes,
     conflictLines,
+    corrRules,
+    corrScheduleRules,
     conflicts,
     status,
     lines,
@@ -281,6 +285,10 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
       {},
     );
     const correcting = o.correct ? '1' : '0';
+    // what a correction must keep of the rows loaded under it (correctionRules)
+    const corrRuled =
+      o.correct &&
+      (await correctionRules(wh, spec, { stg, conflicts, rules: corrRules, scheduleRules: corrScheduleRules }));
     // the first valid line of its key: the one that may replace the loaded row (later lines repeat it or conflict with it)
     const firstOfKey = `(lwq_d.dkey = '' OR lwq_d.first_line = lwq_s.line)`;
     // a correction a killed run began: the key's latest audit row replaced it by this content, and
@@ -308,7 +316,7 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
         LEFT JOIN (SELECT line AS cline, reason AS creason FROM ${conflicts}) AS lwq_c ON lwq_c.cline = lwq_s.line
         LEFT JOIN ${o.correct ? latestCorrections(wh, `SELECT key FROM ${stg} WHERE reason = ''`) : `(SELECT '' AS akey, '' AS a_action, toUInt64(0) AS a_new LIMIT 0)`} AS lwq_a ON lwq_a.akey = lwq_s.key
         LEFT JOIN (SELECT line AS rline, any(reason) AS rreason FROM ${rules} GROUP BY line) AS lwq_r ON lwq_r.rline = lwq_s.line
-        LEFT JOIN (${(o.correct ? correctionRulesSelect(wh, spec, { stg, conflicts }) : null) ?? "SELECT toUInt64(0) AS vline, '' AS vreason LIMIT 0"}) AS lwq_v ON lwq_v.vline = lwq_s.line)
+        LEFT JOIN (${corrRuled ? `SELECT vline, any(vreason) AS vreason FROM ${corrRules} GROUP BY vline` : "SELECT toUInt64(0) AS vline, '' AS vreason LIMIT 0"}) AS lwq_v ON lwq_v.vline = lwq_s.line)
       WHERE status != 'new'`,
       { entity: spec.entity },
       // grace_hash lets the join spill to disk as GROUP BY does past the configured bound (engineMemorySettings)
