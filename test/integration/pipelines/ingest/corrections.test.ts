@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ingest } from '../../../../pipelines/ingest/ingest.ts';
@@ -59,10 +59,12 @@ const quarantined = (wh: Wh, id: string) =>
 
 describe('ingest --correct: a row under a loaded key with other content replaces the loaded row, audited', () => {
   let wh: Wh;
-  beforeEach(async () => {
+  // one path and migration for the file; each case starts from the emptied, just-migrated database
+  beforeAll(async () => {
     wh = await testWarehouse('corr');
   });
-  afterEach(() => disposeIfOpened(wh));
+  beforeEach(() => wh.reset());
+  afterAll(() => disposeIfOpened(wh));
 
   it.each([
     [1, 0],
