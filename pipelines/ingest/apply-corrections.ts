@@ -7,11 +7,12 @@ import { targetKeyExpr } from './validation-sql.ts';
 /**
  * The latest audit row of each key of the entity `{entity:String}` among `keys` (a subquery of key
  * texts), as a subquery: akey, a_action, a_new (the content it replaced the row with, 0 for a
- * retraction), a_old, a_old_ingest (the row it replaced or removed).
+ * retraction), a_old, a_old_ingest (the row it replaced or removed), a_file and a_at (the file it
+ * was audited from, and when).
  */
 export const latestCorrections = (wh: Pick<Warehouse, 'database'>, keys: string) =>
   `(SELECT key AS akey, argMax(action, at) AS a_action, argMax(new_hash, at) AS a_new, argMax(old_hash, at) AS a_old,
-      argMax(old_ingest_id, at) AS a_old_ingest
+      argMax(old_ingest_id, at) AS a_old_ingest, argMax(file, at) AS a_file, max(at) AS a_at
     FROM ${tableRef(wh, 'row_corrections')} WHERE entity = {entity:String} AND key IN (${keys}) GROUP BY key)`;
 
 export interface AuditInput {

@@ -134,7 +134,9 @@ const nowIso = () => new Date().toISOString().replace('T', ' ').replace('Z', '')
  *  - a key loaded is retracted (audit row, then a lightweight DELETE) unless rows of other tables
  *    still name it (a loan's payments, schedule … ; a customer's loans): quarantined, retract those first;
  *  - a key not loaded whose latest audit row retracted it is already retracted (already present: a
- *    retraction run again changes nothing and says so);
+ *    retraction run again changes nothing and says so) — unless that audit row is this file's and
+ *    newer than the file's last retraction receipt: a run killed after its DELETE, before its receipt,
+ *    which this run finishes and counts as retracted (audited once);
  *  - any other key is quarantined (`no such key to retract`), as is a line without a valid key; the
  *    other keys are retracted all the same.
  * Receipt: rows_read = rows_accepted (retracted + already present) + rows_quarantined.
@@ -199,14 +201,22 @@ async function retractFile(
     const heldBy =
       dependents.length > 0 ? `arrayStringConcat(arrayFilter(x -> x != '', [${dependents.join(', ')}]), ', ')` : "''";
     const label = keyLabelFromText(spec, 'lwq_k.key');
+    // a receipt's times are UTC wall times read in the engine's time zone (written from Node as text):
+    // read back as text and parsed as UTC they are instants again, comparable with the audit's
+    const lastReceipt = `(SELECT max(toDateTime64(toString(finished_at), 3, 'UTC')) FROM ${tableRef(wh, 'ingest_receipts')}
+      WHERE mode = 'retract' AND entity = {entity:String} AND file = {file:String})`;
     await createAs(
       wh,
       status,
-      `SELECT line, key, raw, final_reason, multiIf(final_reason != '', 'quarantined', later OR NOT loaded, 'present', 'retracted') AS status
+      `SELECT line, key, raw, final_reason,
+        multiIf(final_reason != '', 'quarantined', later, 'present', NOT loaded AND NOT finishing, 'present', 'retracted') AS status
       FROM (
         SELECT lwq_k.line AS line, lwq_k.key AS key, lwq_k.raw AS raw,
           lwq_k.key IN (SELECT ${tk} FROM ${target} WHERE ${tk} IN (SELECT key FROM ${keys})) AS loaded,
           lwq_k.line != lwq_f.first_line AS later,
+          -- a retraction of this file a killed run audited (and removed, or it would be loaded) after this
+          -- file's last receipt: no run counted it yet, so this one does, without a second audit row
+          (lwq_a.a_action = 'retract' AND lwq_a.a_file = {file:String} AND lwq_a.a_at > ${lastReceipt}) AS finishing,
           ${heldBy} AS held_by,
           multiIf(lwq_k.reason != '', lwq_k.reason,
             later, '',
@@ -216,7 +226,7 @@ async function retractFile(
         FROM ${keys} AS lwq_k
         LEFT JOIN (SELECT key AS fkey, min(line) AS first_line FROM ${keys} WHERE reason = '' GROUP BY key) AS lwq_f ON lwq_f.fkey = lwq_k.key
         LEFT JOIN ${latestCorrections(wh, `SELECT key FROM ${keys} WHERE reason = ''`)} AS lwq_a ON lwq_a.akey = lwq_k.key)`,
-      { entity: spec.entity },
+      { entity: spec.entity, file: file.path },
     );
     const [c] = await queryRows<{ present: string; quarantined: string; retracted: string }>(
       wh,

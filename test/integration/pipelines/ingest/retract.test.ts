@@ -188,9 +188,35 @@ describe('ingest --retract: loaded rows removed by key, audited; an unknown key 
           },
         }),
       ).rejects.toBeInstanceOf(Stop);
-      await retract(wh, [keys], {});
+      // the run's own count: a re-run finishes it and says what was retracted, wherever it stopped
+      const rerun = await retract(wh, [keys], {});
+      expect(rerun.receipts[0]).toMatchObject({ rows_read: 2, rows_retracted: 2, rows_already_present: 0 });
       expect(await ids(wh)).toEqual(['P2']);
+      expect((await audit(wh)).map((a) => a.key)).toEqual(['P1', 'P3']);
+      // counted once: run again, already retracted
+      const again = await retract(wh, [keys], {});
+      expect(again.receipts[0]).toMatchObject({ rows_retracted: 0, rows_already_present: 2 });
       expect((await audit(wh)).map((a) => a.key)).toEqual(['P1', 'P3']);
     },
   );
+
+  it('a retraction stopped after its DELETE: another file naming its keys finds them retracted; the same file run again counts them', async () => {
+    class Stop extends Error {}
+    await loadBook(wh, 4);
+    const keys = file('payments-k.csv', ['payment_id', 'P2', 'P4']);
+    await expect(
+      retract(wh, [keys], {
+        log: (l) => {
+          if (l.endsWith(': retracted')) throw new Stop(l);
+        },
+      }),
+    ).rejects.toBeInstanceOf(Stop);
+    const other = await retract(wh, [file('payments-other.csv', ['payment_id', 'P4', 'P1'])], {});
+    expect(other.receipts[0]).toMatchObject({ rows_retracted: 1, rows_already_present: 1 });
+    const rerun = await retract(wh, [keys], {});
+    expect(rerun.receipts[0]).toMatchObject({ rows_retracted: 2, rows_already_present: 0 });
+    expect((await retract(wh, [keys], {})).receipts[0]).toMatchObject({ rows_retracted: 0, rows_already_present: 2 });
+    expect(await ids(wh)).toEqual(['P3']);
+    expect((await audit(wh)).map((a) => a.key)).toEqual(['P2', 'P4', 'P1']);
+  });
 });
