@@ -80,7 +80,8 @@ export function dataHorizonLimit(
  * as a payment names a loan; one quarantined in the run's customers file is no customer either.
  * A book that has never had customers — none loaded, no customers file in the run: a servicer's
  * loans and tapes alone — has none to name, and its loans load (docs/data-contract.md): quarantining
- * every loan of it would load nothing.
+ * every loan of it would load nothing. A loan loaded so, sent again under the same customer once
+ * customers arrive, is not judged again: a re-sent file stays "already present", as it was.
  */
 async function unknownCustomers(wh: Warehouse, x: CrossRowInput): Promise<void> {
   if (!x.customersInRun) {
@@ -90,7 +91,8 @@ async function unknownCustomers(wh: Warehouse, x: CrossRowInput): Promise<void> 
   await exec(
     wh,
     `INSERT INTO ${x.rules} SELECT line, concat('customer_id: no such customer ', customer_id, ' (not loaded, or quarantined)')
-    FROM ${x.stg} WHERE reason = '' AND customer_id NOT IN (SELECT customer_id FROM ${x.customers})`,
+    FROM ${x.stg} WHERE reason = '' AND customer_id NOT IN (SELECT customer_id FROM ${x.customers})
+      AND (loan_id, customer_id) NOT IN (SELECT loan_id, customer_id FROM ${x.loans})`,
   );
 }
 

@@ -140,5 +140,17 @@ describe('a book without customers', () => {
       [3, unknown('Q1')],
       [4, unknown('Q5')],
     ]);
+    // the first file sent again: its loans were loaded before any customer, and stay already present
+    const again = await ingestFiles(wh, {
+      'loans.csv': entityFileText('csv', LOANS, [loanRow('B1', 'Q1'), loanRow('B2', 'Q2')]),
+    });
+    expect(again.receipts[0]).toMatchObject({ rows_read: 2, rows_already_present: 2, rows_quarantined: 0 });
+    // moved to another customer not loaded: judged as any loan
+    const moved = await ingestFiles(
+      wh,
+      { 'loans.csv': entityFileText('csv', LOANS, [loanRow('B1', 'Q6')]) },
+      { correct: true },
+    );
+    expect([...moved.quarantined.values()]).toEqual([unknown('Q6')]);
   });
 });
