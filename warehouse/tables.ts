@@ -232,9 +232,18 @@ const workoutFactLoanColumns = [
 /**
  * quarantine.row_key: the quarantined row's key as its raw table's key expression writes it
  * (targetKeyExpr), '' when the row has no valid key; NULL for a row written before migration 38,
- * whose key is not recorded (quarantine-status.ts reads it from the raw text instead).
+ * until its key is derived once from its raw text (pipelines/ingest/quarantine-backfill.ts), and
+ * for good when it cannot be (row_key_unknown).
  */
 export const quarantineRowKeyColumns = [['row_key', 'Nullable(String)']] as const;
+
+/**
+ * quarantine.row_key_unknown (migration 39): 1 for a row written before migration 38 whose key the
+ * one-off derivation (pipelines/ingest/quarantine-backfill.ts) could not read from its raw text (its
+ * CSV file gone or changed, a line of a retraction): its status is unknown, never resolved. 0 for
+ * every other row; a row with row_key NULL and 0 is still to be derived.
+ */
+export const quarantineRowKeyUnknownColumns = [['row_key_unknown', 'UInt8 DEFAULT 0']] as const;
 
 /**
  * Receipts of corrections and retractions (migration 36): the run's mode (`load`, `correct`,
@@ -413,6 +422,7 @@ export const systemTables = {
       ['reason', 'String'],
       ['quarantined_at', 'DateTime'],
       ...quarantineRowKeyColumns,
+      ...quarantineRowKeyUnknownColumns,
     ],
     orderBy: '(entity, file_sha256, line)',
     shardBy: 'cityHash64(file_sha256)',

@@ -19,6 +19,7 @@ import {
   correctionTables,
   ingestReceiptCorrectionColumns,
   quarantineRowKeyColumns,
+  quarantineRowKeyUnknownColumns,
   counterfactualTables,
   incentiveTables,
   loanMonthDerived,
@@ -314,6 +315,11 @@ export const migrations: Migration[] = [
     version: 38,
     name: "quarantine.row_key (each quarantined row's key as its raw table writes it, '' when none; NULL: written before, not recorded)",
     statements: (wh) => addColumns(wh, 'quarantine', quarantineRowKeyColumns),
+  },
+  {
+    version: 39,
+    name: 'quarantine.row_key_unknown (1: a row from before migration 38 whose key could not be derived from its raw text; the derivation runs once, at the first quarantine listing)',
+    statements: (wh) => addColumns(wh, 'quarantine', quarantineRowKeyUnknownColumns),
   },
 ];
 
