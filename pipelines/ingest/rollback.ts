@@ -215,8 +215,8 @@ async function refuseDependents(wh: Warehouse, runId: string): Promise<void> {
     if (f.what === 'correction') return `run ${f.by} corrected ${n} of its rows (${f.example}${n > 1 ? ' …' : ''})`;
     // loans name a customer of the run; the other tables' rows, a loan
     const whose = f.what === 'loans' ? 'customer' : 'loan';
-    const by = f.by.startsWith('recorded in the ') ? f.by : `run ${f.by}`;
-    return `${n} ${f.what.replace('_', ' ')} row${n > 1 ? 's' : ''} of ${by} name its ${whose}s (${whose} ${f.example}${n > 1 ? ' …' : ''})`;
+    const by = f.by.startsWith('recorded in the ') ? f.by : `of run ${f.by}`;
+    return `${f.what} ${by}: ${n} row${n > 1 ? 's' : ''} naming its ${whose}s (${whose} ${f.example}${n > 1 ? ' …' : ''})`;
   });
   const more = sorted.length > 3 ? `; and ${sorted.length - 3} more` : '';
   throw new RollbackRefused(

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ingest } from '../../../../pipelines/ingest/ingest.ts';
 import { retract } from '../../../../pipelines/ingest/retract.ts';
 import { rollback, RollbackRefused } from '../../../../pipelines/ingest/rollback.ts';
-import { queryRows } from '../../../../warehouse/connection.ts';
+import { exec, queryRows } from '../../../../warehouse/connection.ts';
 import { rawEntities } from '../../../../warehouse/tables.ts';
 import { tableChecksums } from '../../../helpers/checksums.ts';
 import { baseBook, dayFiles } from '../../../helpers/rollback-book.ts';
@@ -105,16 +105,24 @@ describe('ingest --rollback: every row of a run removed, audited; refused when o
         'LX,Cdep,consumer,2024-02-25,100.00,0.12,12',
       ]),
     ]);
+    // an outcome recorded in the console carries its source, no run's id
+    await exec(
+      wh,
+      `INSERT INTO ${wh.database}.collection_actions (action_id, loan_id, action_date, channel, outcome, ingest_id, source)
+      VALUES ('AC1', 'Ldep-1', '2024-03-06', 'phone', 'contacted', 'console', 'console')`,
+    );
     const before = await tableChecksums(wh);
     const message = await refused(day.ingestId);
     expect(message).toContain(`run ${day.ingestId} cannot be rolled back: rows of other runs build on it`);
-    expect(message).toContain(`1 loans row of run ${loans.ingestId} name its customers (customer Cdep)`);
-    expect(message).toContain(`1 payments row of run ${payments.ingestId} name its loans (loan Ldep-2)`);
+    expect(message).toContain(`collection_actions recorded in the console: 1 row naming its loans (loan Ldep-1)`);
+    expect(message).toContain(`loans of run ${loans.ingestId}: 1 row naming its customers (customer Cdep)`);
+    expect(message).toContain(`payments of run ${payments.ingestId}: 1 row naming its loans (loan Ldep-2)`);
     expect(message).toMatch(/Roll those runs back, or retract those rows, first$/);
     expect(await tableChecksums(wh)).toEqual(before);
     expect(await audited(day.ingestId)).toEqual({});
     await rollback(wh, payments.ingestId);
     await rollback(wh, loans.ingestId);
+    await retract(wh, [file('collection_actions-keys.csv', ['action_id', 'AC1'])], {});
     expect((await rollback(wh, day.ingestId)).changed).toBe(true);
     expect(await audited(day.ingestId)).toMatchObject({ loans: 2, payments: 3 });
   });
