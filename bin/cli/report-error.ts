@@ -76,6 +76,22 @@ export function asUserError(e: unknown): UserError | undefined {
 }
 
 /**
+ * A failed write of the command's result to standard output (redirected to a full disk, a
+ * read-only file, a closed terminal): the machine's, as a failed --out is, but the output already
+ * written cannot be taken back — so the message says it is incomplete.
+ */
+export function outputStreamError(e: NodeJS.ErrnoException): UserError {
+  const reason =
+    (e.code && Object.hasOwn(environmentReasons, e.code) ? environmentReasons[e.code] : undefined) ??
+    (e.code && Object.hasOwn(systemReasons, e.code) ? systemReasons[e.code] : undefined) ??
+    e.message.split('\n')[0]!.trim();
+  return new UserError(`could not write to standard output: ${reason}`, {
+    hint: 'what was written before is incomplete: free space or write elsewhere, and run the command again',
+    exitCode: 1,
+  });
+}
+
+/**
  * A message as printable text: control characters other than the line break (a terminal's escape
  * sequences among them, from a crafted file's header or bytes) shown as \xNN, and at most 2,000
  * characters (a binary file's bytes).
