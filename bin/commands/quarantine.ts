@@ -5,11 +5,11 @@ import { printTable, writeCsv, writeJson, type Output } from '../cli/output.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
 import { rawEntities } from '../../warehouse/tables.ts';
 import { assertKnownSources } from '../../pipelines/ingest/quarantine-list.ts';
+import { deriveMissingRowKeys } from '../../pipelines/ingest/quarantine-backfill.ts';
 import {
-  hasUnrecordedKeys,
-  iterateRecordedStatus,
+  quarantineStatusCounts,
+  quarantineStatuses,
   quarantineWithStatus,
-  recordedStatusCounts,
   type QuarantineStatusRow,
 } from '../../pipelines/ingest/quarantine-status.ts';
 
@@ -27,9 +27,9 @@ const quarantineFlags = {
   'reason-like': flag(z.string().min(1).max(200).optional(), 'reasons containing this text (case-insensitive)', 'TEXT'),
   ingest: flag(z.string().min(1).max(64).optional(), "rows of one ingest run (its receipt's ingest_id)", 'ID'),
   status: flag(
-    outputFormat(['open', 'resolved', 'all'], 'open'),
-    'open: no later ingest loaded a row under its key; resolved: one did (a fixed file, ingest --correct); all',
-    'open|resolved|all',
+    outputFormat([...quarantineStatuses, 'all'], 'open'),
+    'open: no later ingest loaded a row under its key; resolved: one did (a fixed file, ingest --correct); unknown: a row quarantined before keys were stored whose key could not be read (its CSV file gone or changed since); all',
+    'open|resolved|unknown|all',
   ),
   limit: flag(count(1, 1_000_000_000).optional(), 'at most this many rows (table default 50; csv/json: all)', 'N'),
   format: flag(outputFormat(['table', 'csv', 'json'], 'table'), 'table, or every row as csv/json', 'table|csv|json'),
@@ -76,9 +76,9 @@ async function* upTo<T>(rows: AsyncIterable<T>, max: number): AsyncGenerator<T> 
 export async function runQuarantine(wh: Warehouse, out: Output, f: QuarantineFlags) {
   const filter = { file: f.file, entity: f.entity, reasonLike: f['reason-like'], ingestId: f.ingest };
   await assertKnownSources(wh, filter);
-  // the status is computed in the engine for rows whose key ingest recorded (quarantine-status.ts),
-  // filtered there, so a page reads no more than it shows; rows written before the key was recorded
-  // are derived from their raw text, all of them
+  // rows quarantined before ingest stored their key get it once, here (quarantine-backfill.ts); the
+  // status is then computed and filtered in the engine, so a page reads no more than it shows
+  await deriveMissingRowKeys(wh);
   if (f.format !== 'table') {
     const max = f.limit ?? Number.MAX_SAFE_INTEGER;
     const some = upTo(quarantineWithStatus(wh, filter, f.status, Math.min(max, 50_000)), max);
@@ -88,27 +88,13 @@ export async function runQuarantine(wh: Warehouse, out: Output, f: QuarantineFla
   }
   const limit = f.limit ?? 50;
   const shown: QuarantineStatusRow[] = [];
-  let total = 0;
-  // the other status's rows are counted too: an empty list of open rows says whether any were resolved
-  let other = 0;
-  if (!(await hasUnrecordedKeys(wh, filter))) {
-    const counts = await recordedStatusCounts(wh, filter);
-    for await (const r of iterateRecordedStatus(wh, filter, f.status, limit)) {
-      shown.push(r);
-      if (shown.length >= limit) break;
-    }
-    total = f.status === 'all' ? counts.open + counts.resolved : counts[f.status];
-    other = f.status === 'all' ? 0 : counts[f.status === 'open' ? 'resolved' : 'open'];
-  } else {
-    for await (const r of quarantineWithStatus(wh, filter, 'all')) {
-      if (f.status !== 'all' && r.status !== f.status) {
-        other++;
-        continue;
-      }
-      if (shown.length < limit) shown.push(r);
-      total++;
-    }
+  // the other statuses' rows are counted too: an empty list of open rows says whether any were resolved
+  const counts = await quarantineStatusCounts(wh, filter);
+  for await (const r of quarantineWithStatus(wh, filter, f.status, limit)) {
+    shown.push(r);
+    if (shown.length >= limit) break;
   }
+  const total = f.status === 'all' ? counts.open + counts.resolved + counts.unknown : counts[f.status];
   printTable(
     out,
     shown,
@@ -122,8 +108,9 @@ export async function runQuarantine(wh: Warehouse, out: Output, f: QuarantineFla
     ],
     { limit: shown.length, total },
   );
-  if (f.status !== 'all' && other > 0)
-    out.line(
-      `${other} ${f.status === 'open' ? 'resolved' : 'open'} row${other === 1 ? '' : 's'} not shown: --status all`,
-    );
+  if (f.status === 'all') return;
+  for (const other of quarantineStatuses) {
+    const n = counts[other];
+    if (other !== f.status && n > 0) out.line(`${n} ${other} row${n === 1 ? '' : 's'} not shown: --status all`);
+  }
 }

@@ -14,11 +14,6 @@ export interface QuarantineFilter {
   reasonLike?: string;
   /** the ingest run (its receipt's ingest_id) */
   ingestId?: string;
-  /**
-   * rows whose key ingest recorded (quarantine.row_key, '' included), or — false — rows written
-   * before migration 38, whose key is not recorded (quarantine-status.ts reads theirs from the raw text)
-   */
-  keyRecorded?: boolean;
 }
 
 export interface QuarantinePage extends QuarantineFilter {
@@ -90,7 +85,6 @@ export function quarantineWhere(wh: Warehouse, f: QuarantineFilter): { sql: stri
       `(ingest_id = {ingest_id:String} OR (entity, file_sha256) IN (SELECT entity, file_sha256 FROM ${receiptsTable} WHERE ingest_id = {ingest_id:String}))`,
     );
   }
-  if (f.keyRecorded !== undefined) conds.push(f.keyRecorded ? 'isNotNull(row_key)' : 'isNull(row_key)');
   return { sql: conds.length ? conds.join(' AND ') : '1', params };
 }
 
