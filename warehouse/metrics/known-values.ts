@@ -23,11 +23,14 @@ export class UnknownFilterValueError extends UserError {
 const shownKnown = 30;
 function describe(u: { field: string; values: string[]; known: string[] }): string {
   const values = u.values.map((v) => JSON.stringify(v)).join(', ');
-  const near = u.values.length === 1 ? nearest(u.values[0]!, u.known) : undefined;
+  // a loan's empty value (a file's blank region) is no choice: a filter cannot name it (an empty
+  // flag or query value is no filter), so it is neither listed (", central, …") nor suggested
+  const choices = u.known.filter((k) => k !== '');
+  const near = u.values.length === 1 ? nearest(u.values[0]!, choices) : undefined;
   const known =
-    u.known.length === 0
+    choices.length === 0
       ? `no ${u.field} values in the warehouse yet`
-      : `known: ${u.known.slice(0, shownKnown).join(', ')}${u.known.length > shownKnown ? `, … (${u.known.length - shownKnown} more)` : ''}`;
+      : `known: ${choices.slice(0, shownKnown).join(', ')}${choices.length > shownKnown ? `, … (${choices.length - shownKnown} more)` : ''}`;
   return `unknown ${u.field} ${values}${near ? ` (did you mean "${near}"?)` : ''} — ${known}`;
 }
 

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { UnknownFilterValueError } from '../../../../warehouse/metrics/known-values.ts';
+
+const message = (values: string[], known: string[]) =>
+  new UnknownFilterValueError([{ field: 'region', values, known }]).message;
+
+describe('unknown filter value message', () => {
+  it('never lists or suggests an empty value, wherever it sorts among the known ones', () => {
+    for (const known of [
+      ['', 'central', 'east'],
+      ['central', '', 'east'],
+      ['central', 'east', ''],
+      ['', '', 'central', 'east'],
+    ])
+      expect(message(['nosuch'], known)).toBe('unknown region "nosuch" — known: central, east');
+    // "ab" is two edits from "" and from nothing else: no "did you mean """
+    expect(message(['ab'], ['', 'north'])).toBe('unknown region "ab" — known: north');
+    expect(message(['eats'], ['', 'central', 'east'])).toBe(
+      'unknown region "eats" (did you mean "east"?) — known: central, east',
+    );
+  });
+
+  it('a warehouse whose only value is empty says it holds none', () => {
+    expect(message(['east'], [''])).toBe('unknown region "east" — no region values in the warehouse yet');
+  });
+
+  it('counts the hidden values only among the listed ones', () => {
+    const known = ['', ...Array.from({ length: 32 }, (_, i) => `r${String(i).padStart(2, '0')}`)];
+    expect(message(['x'], known)).toMatch(/, r29, … \(2 more\)$/u);
+    expect(message(['x'], known)).not.toMatch(/known: ,/u);
+  });
+});
