@@ -88,11 +88,15 @@ async function unknownCustomers(wh: Warehouse, x: CrossRowInput): Promise<void> 
     const [c] = await queryRows<{ n: string }>(wh, `SELECT count() AS n FROM (SELECT 1 FROM ${x.customers} LIMIT 1)`);
     if (Number(c!.n) === 0) return;
   }
+  const unknown = `SELECT line, loan_id, customer_id FROM ${x.stg}
+    WHERE reason = '' AND customer_id NOT IN (SELECT customer_id FROM ${x.customers})`;
+  // the loaded loans are narrowed to those of the (usually few) rows naming no customer: a set of
+  // every loaded (loan, customer) pair would hold the whole book in memory on every loans file
   await exec(
     wh,
     `INSERT INTO ${x.rules} SELECT line, concat('customer_id: no such customer ', customer_id, ' (not loaded, or quarantined)')
-    FROM ${x.stg} WHERE reason = '' AND customer_id NOT IN (SELECT customer_id FROM ${x.customers})
-      AND (loan_id, customer_id) NOT IN (SELECT loan_id, customer_id FROM ${x.loans})`,
+    FROM (${unknown}) WHERE (loan_id, customer_id) NOT IN (SELECT loan_id, customer_id FROM ${x.loans}
+      WHERE loan_id IN (SELECT loan_id FROM (${unknown})))`,
   );
 }
 
