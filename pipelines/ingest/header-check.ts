@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import iconv from 'iconv-lite';
 import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { splitHeader } from '../../lib/csv-records.ts';
@@ -22,9 +22,9 @@ export async function fileProblem(wh: Warehouse, file: InputFile): Promise<strin
       (h) => h !== '',
     );
   } else if (file.format === 'parquet' && wh.embedded) {
-    found = (
-      await queryRows<{ name: string }>(wh, `DESCRIBE TABLE file({path:String}, 'Parquet')`, { path: file.path })
-    ).map((d) => d.name);
+    const columns = await parquetColumns(wh, file.path);
+    if (typeof columns === 'string') return columns;
+    found = columns;
   } else {
     return null;
   }
@@ -37,6 +37,30 @@ export async function fileProblem(wh: Warehouse, file: InputFile): Promise<strin
   if (missing.length > 0)
     return `${file.path}: the header lacks the required column${missing.length === 1 ? '' : 's'} ${missing.join(', ')} of ${file.entity} ${expectedFound}`;
   return duplicateField(spec, found, file.path);
+}
+
+/**
+ * A Parquet file's column names, or what is wrong with it: a file whose footer the engine cannot
+ * read (truncated, another format under a .parquet name, random bytes) is the input's fault, named
+ * with the engine's reason — not an internal error.
+ */
+async function parquetColumns(wh: Warehouse, path: string): Promise<string[] | string> {
+  try {
+    const described = await queryRows<{ name: string }>(wh, `DESCRIBE TABLE file({path:String}, 'Parquet')`, { path });
+    return described.map((d) => d.name);
+  } catch (e) {
+    if (!existsSync(path)) throw e;
+    return `${path}: not a readable Parquet file (${engineReason(e instanceof Error ? e.message : String(e))})`;
+  }
+}
+
+/** The engine's error as a reason in parentheses: its first line, without the code prefix or the stop. */
+export function engineReason(message: string): string {
+  return message
+    .split('\n')[0]!
+    .replace(/^Code: \d+\. DB::Exception: /u, '')
+    .trim()
+    .replace(/\.$/u, '');
 }
 
 /** A field the header names twice (itself or through an alias): which column holds it would be a guess. */

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { exec, queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
-import type { InputFile } from './discover.ts';
+import { IngestInputError, type InputFile } from './discover.ts';
+import { engineReason } from './header-check.ts';
 import { crossRowRules } from './cross-row-rules.ts';
 import { entitySpecs } from './entity-specs.ts';
 import { engineCsvHazard } from './engine-csv-hazard.ts';
@@ -340,6 +342,26 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
     };
   }
 
+  /**
+   * A file moved or deleted by another process while it was read (the engine says only "File …
+   * doesn't exist", the hasher ENOENT): the user's to fix, not a fault. Nothing of it is in the
+   * tables yet — its rows are inserted only after the reading and the hash.
+   */
+  const whileReading = <T>(p: Promise<T>): Promise<T> =>
+    p.catch((e: unknown) => {
+      if (!existsSync(file.path))
+        throw new IngestInputError(
+          `${file.path}: the file disappeared while it was read (moved or deleted by another process); none of its rows were loaded — run the ingest again once it is in place`,
+        );
+      // a footer the header check could read over data that is not there (a file cut at its start)
+      const message = e instanceof Error ? e.message : String(e);
+      if (file.format === 'parquet' && /parquet|arrow/iu.test(message))
+        throw new IngestInputError(
+          `${file.path}: not a readable Parquet file (${engineReason(message)}); none of its rows were loaded`,
+        );
+      throw e;
+    });
+
   try {
     o.onStep?.('reading');
     // a record the engine's CSV parser cannot read (a quote not doubled inside a quoted field) stopped
@@ -347,25 +369,28 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
     // what the engine's CSV parser would read otherwise than the stream loader without an error (a
     // quote never closed swallows the rest of the file; bare-CR line ends make one record of it): the
     // file is read by the stream loader
-    const hazard = o.loader === 'engine' && file.format === 'csv' ? await engineCsvHazard(file.path) : null;
+    const hazard =
+      o.loader === 'engine' && file.format === 'csv' ? await whileReading(engineCsvHazard(file.path)) : null;
     if (hazard) o.onStep?.(`${hazard}: reading with the stream loader`);
-    let s = await stageAndCheck(hazard ? 'stream' : o.loader).catch(async (e: unknown) => {
-      if (o.loader !== 'engine' || file.format !== 'csv' || !/Cannot parse input|CANNOT_PARSE/u.test(String(e)))
-        throw e;
-      o.onStep?.('a record the engine cannot parse: staging again with the stream loader');
-      return stageAndCheck('stream');
-    });
+    let s = await whileReading(
+      stageAndCheck(hazard ? 'stream' : o.loader).catch(async (e: unknown) => {
+        if (o.loader !== 'engine' || file.format !== 'csv' || !/Cannot parse input|CANNOT_PARSE/u.test(String(e)))
+          throw e;
+        o.onStep?.('a record the engine cannot parse: staging again with the stream loader');
+        return stageAndCheck('stream');
+      }),
+    );
     let linesFilled = false;
     if (s.quarantined > 0 && s.landing.physicalLines) {
       if (await oneRecordPerLine(wh, s.landing, status, lines, s.records)) {
         linesFilled = s.landing.rawText !== undefined;
       } else {
         o.onStep?.('a record spans lines: staging again with the stream loader');
-        s = await stageAndCheck('stream');
+        s = await whileReading(stageAndCheck('stream'));
       }
     }
     const { read, present, quarantined, corrected, staged } = s;
-    const sha = await o.sha256;
+    const sha = await whileReading(o.sha256);
     const meta = { ingest_id: o.ingestId, entity: spec.entity, file: file.path, sha };
     if (quarantined > 0)
       await quarantineRows(wh, { landing: s.landing, status, lines, linesFilled, quarantined, meta });

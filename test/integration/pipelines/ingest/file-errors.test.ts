@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IngestInputError } from '../../../../pipelines/ingest/discover.ts';
 import { ingest } from '../../../../pipelines/ingest/ingest.ts';
@@ -93,6 +93,75 @@ describe('file-level errors', () => {
       /loans\.parquet: the header names none of the required columns of loans .*found a, b/,
     );
   });
+
+  it('a file that is no readable Parquet (random bytes, a bare magic, a truncated footer, a CSV by another name) is refused as input, named with the reason; nothing loaded', async () => {
+    const dir = tmpDir('pq_bad');
+    const good = join(dir, 'good.parquet');
+    await exec(
+      wh,
+      `INSERT INTO FUNCTION file({p:String}, 'Parquet') SELECT toString(number) AS payment_id, 'L1' AS loan_id,
+        '2024-01-15' AS paid_date, '10.00' AS amount FROM numbers(500) SETTINGS engine_file_truncate_on_insert = 1`,
+      { p: good },
+    );
+    const whole = readFileSync(good);
+    let seed = 7;
+    const noise = Buffer.from(
+      Array.from({ length: 5000 }, () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % 256),
+    );
+    const bad: Record<string, Buffer> = {
+      'payments_noise.parquet': noise,
+      'payments_magic.parquet': Buffer.from('PAR1garbagePAR1'),
+      'payments_head.parquet': whole.subarray(0, Math.floor(whole.length / 2)),
+      'payments_csv.parquet': Buffer.from('payment_id,loan_id,paid_date,amount\nP1,L1,2024-01-15,10.00\n'),
+    };
+    for (const [name, bytes] of Object.entries(bad)) writeFileSync(join(dir, name), bytes);
+    writeFileSync(join(dir, 'loans.csv'), loansCsv());
+    const msg = await refusal([dir]);
+    for (const name of Object.keys(bad))
+      expect(msg).toMatch(new RegExp(`${name}: not a readable Parquet file \\(.+\\)`, 'u'));
+    expect(msg).not.toContain('good.parquet');
+    expect(await count(wh, 'loans')).toBe(0);
+    expect(await count(wh, 'ingest_receipts')).toBe(0);
+    // cut at its start: the footer reads (the header check passes), the data it points to is gone
+    const tail = join(tmpDir('pq_tail'), 'payments.parquet');
+    writeFileSync(tail, whole.subarray(Math.floor(whole.length / 2)));
+    const e = await ingest(wh, [tail], { piiSecret: 's' }).then(
+      () => null,
+      (x: unknown) => x,
+    );
+    expect(e).toBeInstanceOf(IngestInputError);
+    expect((e as Error).message).toMatch(
+      new RegExp(`^${tail}: not a readable Parquet file \\(.+\\); none of its rows were loaded$`, 'u'),
+    );
+    expect(await count(wh, 'payments')).toBe(0);
+  });
+
+  for (const loader of ['engine', 'stream'] as const) {
+    it(`a file deleted while the ${loader} loader reads it is the input's error, naming it; its rows not loaded, the run's files before it kept`, async () => {
+      await wh.reset();
+      const dir = tmpDir(`vanish_${loader}`);
+      writeFileSync(join(dir, 'loans.csv'), loansCsv());
+      const payments = join(dir, 'payments.csv');
+      writeFileSync(payments, 'payment_id,loan_id,paid_date,amount\nP1,L1,2024-01-15,10.00\n');
+      const e = await ingest(wh, [dir], {
+        piiSecret: 's',
+        loader,
+        log: (line) => {
+          if (line.startsWith(`payments ${payments}: reading`) && existsSync(payments)) rmSync(payments);
+        },
+      }).then(
+        () => null,
+        (x: unknown) => x,
+      );
+      expect(e).toBeInstanceOf(IngestInputError);
+      expect((e as Error).message).toBe(
+        `${payments}: the file disappeared while it was read (moved or deleted by another process); none of its rows were loaded — run the ingest again once it is in place`,
+      );
+      expect(await count(wh, 'payments')).toBe(0);
+      expect(await count(wh, 'loans')).toBeGreaterThan(0);
+      await wh.reset();
+    });
+  }
 
   it('a header lacking any required column (renamed, or the wrong entity) is refused by either loader, naming the columns; nothing is loaded or quarantined', async () => {
     const dir = tmpDir('somereq');
