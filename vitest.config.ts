@@ -29,6 +29,8 @@ export default defineConfig({
     testTimeout: 300_000,
     hookTimeout: 600_000,
     env: { TZ: 'UTC' },
+    // every migration once per run, on a database each test warehouse copies (test/helpers/warehouse-template.ts)
+    globalSetup: ['test/helpers/warehouse-template.ts'],
     sequence: { sequencer: PipelinesFirst },
   },
 });

@@ -1,16 +1,31 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inject } from 'vitest';
 import { loadConfig } from '../../warehouse/config.ts';
 import { exec, openWarehouse, queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { migrate } from '../../warehouse/migrations/index.ts';
+import { templateDatabase } from './warehouse-template.ts';
 
-/** A fresh chDB path and database for one test file (chDB allows one path per process; vitest forks per file). */
+/**
+ * A fresh chDB path and database for one test file (chDB allows one path per process; vitest forks per file):
+ * a copy of the run's migrated template (warehouse-template.ts), renamed, when the run made one.
+ */
 export async function testWarehouse(
   name: string,
 ): Promise<Warehouse & { dir: string; reset(): Promise<void>; dispose(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), `lw-${name}-`));
-  const wh = openWarehouse(loadConfig({}), { dataDir: dir, database: `t_${name.replace(/[^a-z0-9_]/g, '_')}` });
+  const database = `t_${name.replace(/[^a-z0-9_]/g, '_')}`;
+  const template = inject('warehouseTemplate');
+  if (template) {
+    // cp keeps the engine's relative links from data/ to store/; the status file names the process that built it
+    execFileSync('cp', ['-R', template, join(dir, 'chdb')]);
+    rmSync(join(dir, 'chdb', 'status'), { force: true });
+  }
+  const wh = openWarehouse(loadConfig({}), { dataDir: dir, database });
+  if (template) await exec(wh, `RENAME DATABASE ${templateDatabase} TO ${database}`);
+  // on a copy every migration is recorded already: this only checks so
   await migrate(wh);
   const tables = async () =>
     (
