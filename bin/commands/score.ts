@@ -16,11 +16,16 @@ import { keepMonthEndCounterfactuals } from '../../pipelines/cases/month-end-cou
 import { scoreTableFile, tableModelTarget } from '../../models/score-table.ts';
 import { unseenCategoryLines } from '../../models/unseen-categories.ts';
 import { UserError } from '../../lib/user-error.ts';
+import { firstSnapshotMonthEnd, lastSnapshotMonthEnd, NoSnapshotError } from '../../warehouse/data-horizon.ts';
 import { assertOutputFile, refuseOverwritingInput } from '../../lib/output-path.ts';
 import { log } from '../progress.ts';
 
 const scoreFlags = {
-  'as-of': flag(isoDate.optional(), 'book: scores the last month-end on or before this date', 'YYYY-MM-DD'),
+  'as-of': flag(
+    isoDate.optional(),
+    'book: scores the last month-end on or before this date (one the snapshot holds)',
+    'YYYY-MM-DD',
+  ),
   model: flag(
     modelRef.optional(),
     'a model version (default: the champion; with --table, a model trained with train --table)',
@@ -165,6 +170,27 @@ export async function ensureFreshFeatures(wh: Warehouse, target: string) {
   await buildFeatures(wh, { target: spec, log });
 }
 
+/**
+ * The month-end --as-of scores: the last one on or before it, which the snapshot must hold — a
+ * month it has not reached (or one before its first) has no loans to score, and "scored 0 loans"
+ * with exit 0 told a nightly job it had scored the month.
+ */
+async function snapshotMonthEndToScore(wh: Warehouse, asOf: string): Promise<string> {
+  const me = lastMonthEnd(asOf);
+  const [first, last] = await Promise.all([firstSnapshotMonthEnd(wh), lastSnapshotMonthEnd(wh)]);
+  if (first === null || last === null)
+    throw new NoSnapshotError('no snapshot yet: run `loanwatch snapshot --as-of …` first');
+  if (me > last)
+    throw new UserError(
+      `--as-of ${asOf}: its month-end ${me} is after the snapshot's last ${last}: load the newer files and run \`loanwatch snapshot\` first, or score --as-of ${last}`,
+    );
+  if (me < first)
+    throw new UserError(
+      `--as-of ${asOf}: its month-end ${me} is before the snapshot's first ${first}: there is no loan to score`,
+    );
+  return me;
+}
+
 export async function runScore(wh: Warehouse, f: ScoreInput, out: Output = processOutput) {
   if (f.table) return scoreTable(wh, { ...f, table: f.table }, out);
   if (!f['as-of']) throw new UserError('--as-of is required (YYYY-MM-DD), or give --table FILE.csv');
@@ -179,7 +205,7 @@ export async function runScore(wh: Warehouse, f: ScoreInput, out: Output = proce
     throw new UserError(
       `${m.model_name}@${m.version} was trained with train --table: it scores a table's rows (score --table FILE.csv --model ${m.model_name}@${m.version}), not the book`,
     );
-  const me = lastMonthEnd(f['as-of']);
+  const me = await snapshotMonthEndToScore(wh, f['as-of']);
   await ensureFreshFeatures(wh, m.target);
   const t0 = performance.now();
   const n = f['in-db'] ? await scoreMonthInDb(wh, m, me) : await scoreMonthInNode(wh, m, me);

@@ -33,6 +33,7 @@ import { defaultGbmOptions, type GbmArtifact } from '../../../models/gbm/gbm.ts'
 import { defaultMonitor, monitorModel } from '../../../models/evaluate/monitor.ts';
 import { trainBookModels } from '../../../models/workflows.ts';
 import { runScore } from '../../../bin/commands/score.ts';
+import { UserError } from '../../../lib/user-error.ts';
 import { buildCaseList } from '../../../pipelines/cases/case-list.ts';
 import { subset, type Dataset } from '../../../models/data/dataset.ts';
 import { counterfactuals } from '../../../models/counterfactual/counterfactual.ts';
@@ -493,5 +494,22 @@ describe('early-warning models on a generated book', () => {
     expect(await kept(challenger.model_name)).toBe(0);
     await runScore(wh, { model: undefined, 'as-of': '2024-05-31', 'in-db': true, target: 'dpd30_3m' });
     expect(await kept(listed.model_name)).toBeGreaterThan(0);
+
+    // --as-of scores the last month-end on or before it, which the snapshot must hold: a month it has not
+    // reached or one before its first is refused, not "scored 0 loans" with success
+    const at = (asOf: string) => runScore(wh, { model: undefined, 'as-of': asOf, 'in-db': false, target: 'dpd30_3m' });
+    expect((await at('2024-06-15')).monthEnd).toBe('2024-05-31');
+    for (const [asOf, why] of [
+      ['2024-06-30', /^--as-of 2024-06-30: its month-end 2024-06-30 is after the snapshot's last 2024-05-31: /u],
+      ['2030-01-31', /after the snapshot's last 2024-05-31/u],
+      ['2019-01-31', /^--as-of 2019-01-31: its month-end 2019-01-31 is before the snapshot's first \d{4}-\d\d-\d\d: /u],
+    ] as const) {
+      const e = await at(asOf).then(
+        () => null,
+        (x: unknown) => x,
+      );
+      expect(e).toBeInstanceOf(UserError);
+      expect((e as Error).message).toMatch(why);
+    }
   });
 });
