@@ -40,7 +40,7 @@ export const quarantineCommand = defineCommand({
   name: 'quarantine',
   summary: 'the rows ingest rejected: file, line, reason and the raw row as written',
   description:
-    'Every row that broke the data contract (docs/data-contract.md), in file and line order, with the reason, the raw row (PII masked) and its status: open, or resolved once a later ingest run loaded a row of the same entity under the same key (resolved_by: that run). Open rows by default. No SQL needed.',
+    'Every row that broke the data contract (docs/data-contract.md), in file and line order, with the reason, the raw row (PII masked) and its status: open, or resolved once a later ingest run loaded a row of the same entity under the same key (resolved_by: that run), or unknown for a row quarantined before keys were stored whose key could not be derived. Open rows by default. The first listing after the upgrade derives the keys of such rows once (docs/data-contract.md). No SQL needed.',
   flags: quarantineFlags,
   examples: [
     'loanwatch quarantine --entity payments --reason-like date',

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ingest } from '../../../../pipelines/ingest/ingest.ts';
+import { retract } from '../../../../pipelines/ingest/retract.ts';
 import { deriveMissingRowKeys } from '../../../../pipelines/ingest/quarantine-backfill.ts';
 import { exec, queryRows, type Warehouse } from '../../../../warehouse/connection.ts';
 import { tableRef } from '../../../../warehouse/ddl.ts';
@@ -259,5 +260,28 @@ describe('deriveMissingRowKeys: the keys ingest would have stored', () => {
     expect(new Set(expected.filter((r) => r.unknown === 1).map((r) => r.file)).size).toBe(3);
     // settled: not tried again
     expect(await deriveMissingRowKeys(wh)).toEqual({ derived: 0, unknown: 0 });
+  });
+});
+
+describe('deriveMissingRowKeys: a line of ingest --retract', () => {
+  let wh: Awaited<ReturnType<typeof testWarehouse>>;
+  afterAll(() => disposeIfOpened(wh));
+
+  it('is not derived (--retract reads keys by rules of its own): unknown, beside a load row derived', async () => {
+    wh = await testWarehouse('qbackfill_retract');
+    const dir = tmpDir('qbackfill-retract');
+    writeFileSync(join(dir, 'customers.csv'), 'customer_id\nC1\nC2\n\u0001\n');
+    await ingest(wh, [join(dir, 'customers.csv')], { piiSecret: 's' });
+    const keys = join(dir, 'customers-retract.csv');
+    writeFileSync(keys, 'customer_id\nC9\n');
+    await retract(wh, [keys], { entity: 'customers' });
+    const before = await stored(wh);
+    expect(before.map((r) => [r.file, r.row_key])).toEqual([
+      [join(dir, 'customers-retract.csv'), 'C9'],
+      [join(dir, 'customers.csv'), ''],
+    ]);
+    await forgetKeys(wh);
+    expect(await deriveMissingRowKeys(wh)).toEqual({ derived: 1, unknown: 1 });
+    expect(await stored(wh)).toEqual([{ ...before[0]!, row_key: null, unknown: 1 }, before[1]]);
   });
 });
