@@ -111,14 +111,19 @@ export async function loadFeatureTable(path: string, o: TableLoadOptions): Promi
     throw new DatasetError(
       `${path}: target "${o.target}" has values ${described(distinct.slice(0, 5))}: say which one is bad (--bad-value)`,
     );
-  if (distinct.length > 2 || !distinct.includes(bad)) {
+  // a --bad-value the target never holds is the flag's typo, not the rows': they are not "unexpected"
+  if (!distinct.includes(bad))
+    throw new DatasetError(
+      `${path}: --bad-value ${shown(bad)} is none of target "${o.target}"'s values: ${described(distinct.slice(0, 6))}${distinct.length > 6 ? `, … (${distinct.length} values)` : ''}; give the one that means bad`,
+    );
+  if (distinct.length > 2) {
     // the values besides the bad one and the commonest other are the ones out of place
     const others = distinct.filter((v) => v !== bad);
     const count = (v: string) => labels.reduce((k, x) => k + (x === v ? 1 : 0), 0);
-    const good = distinct.includes(bad) ? others.sort((a, b) => count(b) - count(a))[0] : undefined;
+    const good = others.sort((a, b) => count(b) - count(a))[0];
     const odd = distinct.filter((v) => v !== bad && v !== good);
     throw new DatasetError(
-      `${path}: target "${o.target}" must have two values including ${shown(bad)}${distinct.includes(bad) ? '' : ' (not found)'}, found ${distinct.length}: ${described(distinct.slice(0, 6))}${distinct.length > 6 ? ', …' : ''}; unexpected: ${described(odd.slice(0, 3))} — fix those rows, or leave the target empty (a missing target is left out)`,
+      `${path}: target "${o.target}" must have two values including ${shown(bad)}, found ${distinct.length}: ${described(distinct.slice(0, 6))}${distinct.length > 6 ? ', …' : ''}; unexpected: ${described(odd.slice(0, 3))} — fix those rows, or leave the target empty (a missing target is left out)`,
     );
   }
   return {

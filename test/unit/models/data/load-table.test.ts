@@ -32,10 +32,24 @@ describe('target values of a table', () => {
     await expect(loadFeatureTable(path, { target: 'status', badValue: 'bad' })).rejects.toThrow(
       /target "status" must have two values including "bad", found 3: "good" \(line 2, 5\), "bad" \(line 3, 7\), "maybe" \(line 4, 6\); unexpected: "maybe" \(line 4, 6\)/u,
     );
-    const noBad = file('nobad.csv', ['10,good', '20,fine']);
-    await expect(loadFeatureTable(noBad, { target: 'status', badValue: 'bad' })).rejects.toThrow(
-      /including "bad" \(not found\), found 2/u,
-    );
+  });
+
+  it('a --bad-value the target never holds is the flag\'s typo: named with the values there are, the rows not blamed', async () => {
+    for (const [rows, values] of [
+      [['10,good', '20,bad'], '"good" \\(line 2\\), "bad" \\(line 3\\)'],
+      [['10,bad', '20,good', '30,good'], '"bad" \\(line 2\\), "good" \\(line 3, 4\\)'],
+      [['10,good'], '"good" \\(line 2\\)'],
+      [['10,good', '20,bad', '30,maybe'], '"good" \\(line 2\\), "bad" \\(line 3\\), "maybe" \\(line 4\\)'],
+    ] as const) {
+      const path = file(`typo-${rows.length}-${rows[0]}.csv`, [...rows]);
+      const refused = loadFeatureTable(path, { target: 'status', badValue: 'zzz' });
+      await expect(refused).rejects.toThrow(
+        new RegExp(`: --bad-value "zzz" is none of target "status"'s values: ${values}; give the one that means bad$`, 'u'),
+      );
+      await expect(loadFeatureTable(path, { target: 'status', badValue: 'zzz' })).rejects.not.toThrow(
+        /unexpected|fix those rows/u,
+      );
+    }
   });
 
   it('says so when every target is missing', async () => {
