@@ -1,3 +1,4 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { count, isoDate, outputFormat } from '../flags.ts';
@@ -36,6 +37,10 @@ const generateFlags = {
     'YYYY-MM-DD',
   ),
   days: flag(count(1, 366).default(5), 'with --daily-from: days of daily files after it', 'N'),
+  force: flag(
+    z.boolean().default(false),
+    'write into a folder that already holds files (those of the same names are replaced)',
+  ),
 };
 export type GenerateFlags = FlagValues<typeof generateFlags>;
 
@@ -66,7 +71,25 @@ export const generate = defineCommand({
   run: ({ out }, f) => generateCommand(out, f),
 });
 
+/**
+ * A folder holding files is refused without --force: the book's files (payments.csv, loans.csv, …)
+ * would replace a lender's own of the same names, or a book already generated and ingested there,
+ * without a word.
+ */
+function assertEmptyOutFolder(dir: string, force: boolean) {
+  if (force || !existsSync(dir)) return;
+  if (!statSync(dir).isDirectory()) throw new UserError(`--out ${dir} is a file, not a folder`);
+  const entries = readdirSync(dir);
+  if (entries.length === 0) return;
+  const shown = entries.slice(0, 3).join(', ') + (entries.length > 3 ? ', …' : '');
+  throw new UserError(
+    `--out ${dir} already holds ${entries.length} ${entries.length === 1 ? 'entry' : 'entries'} (${shown}): generate would replace files of the same names`,
+    { hint: 'choose an empty or new folder, or add --force to write into it' },
+  );
+}
+
 export async function generateCommand(out: Output, flags: GenerateFlags) {
+  assertEmptyOutFolder(flags.out, flags.force);
   const from = flags['daily-from'];
   if (from !== undefined) {
     if (flags.format !== 'csv') throw new UserError('--daily-from writes CSV files: leave out --format');

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { cliHarness } from '../../helpers/cli.ts';
@@ -26,6 +26,28 @@ describe('loanwatch CLI', () => {
     expect(err.join('\n')).toMatch(/name at least one file or directory/);
     expect(await run('ingest', '/no/such/path')).toBe(2);
     expect(err.join('\n')).toMatch(/no such file or directory/);
+  });
+
+  it('generate refuses a folder that already holds files (nothing in it replaced) unless --force', async () => {
+    const folder = join(dir, 'lender-files');
+    mkdirSync(folder, { recursive: true });
+    for (const [n, name] of ['payments.csv', 'notes.txt', 'a.csv', 'b.csv'].entries()) {
+      writeFileSync(join(folder, name), 'important\n');
+      expect(await run('generate', '--out', folder, '--loans', '5', '--months', '6')).toBe(2);
+      expect(err.join('\n')).toContain(`--out ${folder} already holds ${n + 1} ${n === 0 ? 'entry' : 'entries'} (`);
+      expect(err.join('\n')).toMatch(/add --force/u);
+      expect(readFileSync(join(folder, 'payments.csv'), 'utf8')).toBe('important\n');
+    }
+    expect(await run('generate', '--out', folder, '--loans', '5', '--months', '6', '--daily-from', '2024-06-01')).toBe(
+      2,
+    );
+    expect(readdirSync(folder).sort()).toEqual(['a.csv', 'b.csv', 'notes.txt', 'payments.csv']);
+    writeFileSync(join(dir, 'a-file'), 'x');
+    expect(await run('generate', '--out', join(dir, 'a-file'), '--loans', '5')).toBe(2);
+    expect(err.join('\n')).toMatch(/is a file, not a folder/u);
+    expect(await run('generate', '--out', folder, '--loans', '5', '--months', '6', '--force')).toBe(0);
+    expect(readFileSync(join(folder, 'payments.csv'), 'utf8')).not.toBe('important\n');
+    expect(readFileSync(join(folder, 'notes.txt'), 'utf8')).toBe('important\n');
   });
 
   it('fails fast on a bad environment', async () => {
