@@ -1,3 +1,5 @@
+import { tableScoresBodyBytes } from './routes/scores.ts';
+
 /**
  * The finishing pass over the generated OpenAPI document, for what the route definitions cannot
  * say once for all routes (and what the generator gets wrong):
@@ -10,7 +12,8 @@
  * - security: both schemes (Bearer and X-API-Key) on every /v1 operation, none on /health, so the
  *   docs page's Authorize → Try it out sends the key;
  * - 415 on every operation that takes a body (the zod-openapi validator answers 415 to another
- *   content type); 401 and 429 on every /v1 operation;
+ *   content type), and 413 (api/app.ts's body limit, POST /v1/scores' own); 401 and 429 on every
+ *   /v1 operation;
  * - a tag per area and examples of the common parameters, so the docs page groups operations and
  *   "Try it out" starts from values that work on the demo book.
  */
@@ -169,7 +172,14 @@ export function finishDocument<D extends object>(document: D): D {
         op.responses['401'] ??= errorRef('no, malformed, unknown or revoked API key');
         op.responses['429'] ??= errorRef('rate limited (per key; unauthenticated requests per client address)');
       }
-      if (op.requestBody) op.responses['415'] ??= errorRef('the body is not application/json');
+      if (op.requestBody) {
+        op.responses['415'] ??= errorRef('the body is not application/json');
+        op.responses['413'] ??= errorRef(
+          path === '/v1/scores'
+            ? `request body over ${tableScoresBodyBytes} bytes (or LOANWATCH_API_MAX_BODY_BYTES when larger): raw rows for a table model need more room than other bodies`
+            : 'request body over LOANWATCH_API_MAX_BODY_BYTES (default 1048576)',
+        );
+      }
       // heavy work (a metric, a case list or a report not in the cache) is admitted, not queued without end
       if (heavyPrefixes.some((p) => path.startsWith(p)))
         op.responses['503'] ??= errorRef('too much heavy work queued: retry after the Retry-After seconds');

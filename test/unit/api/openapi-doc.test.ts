@@ -77,6 +77,7 @@ describe('the OpenAPI document as the docs page uses it', () => {
       if (path.startsWith('/v1/'))
         expect(Object.keys(op.responses), name).toEqual(expect.arrayContaining(['401', '429']));
       if (op.requestBody) expect(Object.keys(op.responses), name).toContain('415');
+      if (op.requestBody) expect(Object.keys(op.responses), name).toContain('413');
     }
     expect(doc.paths['/v1/cases']!.get!.parameters!.find((p) => p.name === 'as_of')!.example).toBe('2024-06-30');
   });
