@@ -7,6 +7,7 @@ import { rawEntities } from '../../warehouse/tables.ts';
 import { assertKnownSources } from '../../pipelines/ingest/quarantine-list.ts';
 import { deriveMissingRowKeys } from '../../pipelines/ingest/quarantine-backfill.ts';
 import {
+  quarantineBatch,
   quarantineStatusCounts,
   quarantineStatuses,
   quarantineWithStatus,
@@ -81,7 +82,7 @@ export async function runQuarantine(wh: Warehouse, out: Output, f: QuarantineFla
   await deriveMissingRowKeys(wh);
   if (f.format !== 'table') {
     const max = f.limit ?? Number.MAX_SAFE_INTEGER;
-    const some = upTo(quarantineWithStatus(wh, filter, f.status, Math.min(max, 50_000)), max);
+    const some = upTo(quarantineWithStatus(wh, filter, f.status, Math.min(max, quarantineBatch)), max);
     if (f.format === 'csv') await writeCsv<QuarantineStatusRow>(out, columns, some);
     else await writeJson(out, some);
     return;
