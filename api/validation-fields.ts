@@ -1,4 +1,5 @@
 import type { z } from '@hono/zod-openapi';
+import { issuesByField } from '../lib/zod-wording.ts';
 
 /** One field of a refused request and what is wrong with it (ErrorBody details.fields). */
 export interface FieldProblem {
@@ -24,6 +25,9 @@ const partNames: Record<string, string> = {
 export function fieldProblems(issues: readonly z.core.$ZodIssue[], target: string): FieldProblem[] {
   const whole = Object.hasOwn(partNames, target) ? partNames[target]! : `(${target})`;
   const at = (path: readonly PropertyKey[]) => (path.length ? path.map(String).join('.') : whole);
+  // one problem per field, in plain words (lib/zod-wording.ts, as the CLI's flags are told)
+  const own = issues.filter((i) => i.code !== 'unrecognized_keys' && i.code !== 'invalid_union');
+  const plain = new Map(issuesByField(own).map((f) => [f.issue, f.text]));
   return issues.flatMap((i): FieldProblem[] => {
     if (i.code === 'unrecognized_keys')
       return i.keys.map((k) => ({
@@ -37,6 +41,7 @@ export function fieldProblems(issues: readonly z.core.$ZodIssue[], target: strin
         target,
       );
     }
-    return [{ field: at(i.path), message: i.message }];
+    const text = plain.get(i);
+    return text === undefined ? [] : [{ field: at(i.path), message: text }];
   });
 }

@@ -4,6 +4,7 @@ import type { ArgSpec, CommandEntry, CommandModule, FlagSpec } from './command.t
 import { exitCodeHelp } from '../../lib/exit-codes.ts';
 import { textOf, type Output } from './output.ts';
 import { UsageError } from './usage-error.ts';
+import { issuesByField } from '../../lib/zod-wording.ts';
 
 export interface Selected {
   module: CommandModule;
@@ -85,9 +86,10 @@ function buildProgram(
 }
 
 const issueText = (e: z.ZodError) => {
-  const i = e.issues[0];
+  const [first] = issuesByField(e.issues);
+  const i = first?.issue;
   const at = i && i.path.length > 0 && typeof i.path[0] === 'number' ? ` (item ${i.path[0] + 1})` : '';
-  return `${i?.message ?? 'invalid value'}${at}`;
+  return `${first?.text ?? 'invalid value'}${at}`;
 };
 
 function validate(spec: FlagSpec | ArgSpec, label: string, raw: unknown, command: string): unknown {

@@ -1,6 +1,7 @@
 import { bucketLabels, defaultBucketBounds } from '../classification.ts';
 import { queryRows, type Warehouse } from '../connection.ts';
 import { firstSnapshotMonthEnd, lastSnapshotMonthEnd } from '../data-horizon.ts';
+import { issuesByField } from '../../lib/zod-wording.ts';
 import { requestMemo } from '../request-memo.ts';
 import { monthEndOf } from '../../lib/dates.ts';
 import { assertFiltersApply, compileMetric, MetricRequestError } from './compile.ts';
@@ -34,7 +35,9 @@ export function parseMetricRequest(raw: unknown): MetricRequest {
   const r = metricRequestSchema.safeParse(raw);
   if (!r.success)
     throw new MetricRequestError(
-      r.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; '),
+      issuesByField(r.error.issues)
+        .map((i) => `${i.path.map(String).join('.') || 'request'}: ${i.text}`)
+        .join('; '),
       { cause: r.error },
     );
   return r.data;

@@ -190,4 +190,21 @@ describe('loanwatch command line', () => {
     expect(err[1]).toMatch(/^raise LOANWATCH_ENGINE_MEMORY_MB/u);
     expect(err.join('\n')).not.toMatch(/internal error|\n\s+at /u);
   });
+
+  it('a bad flag value is told in plain words, once, never in zod\'s ("Too big: expected number to be <=120")', async () => {
+    for (const [argv, said] of [
+      [['metrics', 'forecast', '--months', '100000'], '--months "100000": at most 120'],
+      [['metrics', 'forecast', '--months', '121'], '--months "121": at most 120'],
+      [['metrics', 'forecast', '--months', '99999999999999999999'], '--months "99999999999999999999": at most 120'],
+      [['metrics', 'forecast', '--months', '0'], '--months "0": at least 1'],
+      [['metrics', 'forecast', '--months', '1.5'], '--months "1.5": a whole number'],
+      [['metrics', 'overdue', '--dpd-over', '100001'], '--dpd-over "100001": at most 100000'],
+      [['promises', '--as-of', '2024-06-01', '--due', 'tomorrow'], '--due "tomorrow": must be today'],
+    ] as const) {
+      err = [];
+      expect(await run(...argv), argv.join(' ')).toBe(2);
+      expect(err[0], argv.join(' ')).toBe(`loanwatch: ${said}`);
+      expect(err.join('\n')).not.toMatch(/Too (big|small)|Invalid (option|input)|expected (int|number) to be/u);
+    }
+  });
 });
