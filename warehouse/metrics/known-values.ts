@@ -15,8 +15,12 @@ export type FilterField = keyof FilterValues;
 
 /** A filter value the warehouse does not hold: a typo would otherwise be an empty (and wrong-looking) answer. */
 export class UnknownFilterValueError extends UserError {
-  constructor(readonly unknown: { field: FilterField; values: string[]; known: string[] }[]) {
-    super(unknown.map(describe).join('; '));
+  /** each field's unknown values and its choices (the API's details.fields[].known: no empty value, as the message) */
+  readonly unknown: { field: FilterField; values: string[]; known: string[] }[];
+  constructor(unknown: { field: FilterField; values: string[]; known: string[] }[]) {
+    const choices = unknown.map((u) => ({ ...u, known: u.known.filter((k) => k !== '') }));
+    super(choices.map(describe).join('; '));
+    this.unknown = choices;
   }
 }
 

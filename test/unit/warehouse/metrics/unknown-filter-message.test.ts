@@ -20,6 +20,15 @@ describe('unknown filter value message', () => {
     );
   });
 
+  it("the error's known values (the API's details.fields[].known) hold no empty value either", () => {
+    const e = new UnknownFilterValueError([
+      { field: 'region', values: ['x'], known: ['', 'central', 'east'] },
+      { field: 'product', values: ['y'], known: ['card', ''] },
+    ]);
+    expect(e.unknown.map((u) => u.known)).toEqual([['central', 'east'], ['card']]);
+    expect(e.message).toBe('unknown region "x" — known: central, east; unknown product "y" — known: card');
+  });
+
   it('a warehouse whose only value is empty says it holds none', () => {
     expect(message(['east'], [''])).toBe('unknown region "east" — no region values in the warehouse yet');
   });
