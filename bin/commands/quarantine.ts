@@ -79,7 +79,12 @@ export async function runQuarantine(wh: Warehouse, out: Output, f: QuarantineFla
   await assertKnownSources(wh, filter);
   // rows quarantined before ingest stored their key get it once, here (quarantine-backfill.ts); the
   // status is then computed and filtered in the engine, so a page reads no more than it shows
-  await deriveMissingRowKeys(wh);
+  const derived = await deriveMissingRowKeys(wh);
+  // (stderr: a one-off note, not part of the listing a script reads)
+  if (derived.derived + derived.unknown > 0)
+    console.error(
+      `quarantine: keys of ${derived.derived + derived.unknown} rows quarantined before keys were stored derived once (${derived.unknown} could not be: status unknown)`,
+    );
   if (f.format !== 'table') {
     const max = f.limit ?? Number.MAX_SAFE_INTEGER;
     const some = upTo(quarantineWithStatus(wh, filter, f.status, Math.min(max, quarantineBatch)), max);

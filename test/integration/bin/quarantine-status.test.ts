@@ -171,6 +171,10 @@ describe('loanwatch quarantine --status: a row is resolved once a later ingest l
     expect(await listed('--status', 'all', '--file', join(d6, 'payments.csv'))).toEqual([
       ['payments', 2, 'resolved', fixed],
     ]);
+    // said once, on stderr
+    expect(err).toEqual([
+      'quarantine: keys of 3 rows quarantined before keys were stored derived once (1 could not be: status unknown)',
+    ]);
     expect(await listed('--status', 'all', '--file', join(d6, 'collection_actions.jsonl'))).toEqual([
       ['collection_actions', 1, 'resolved', fixed],
     ]);
