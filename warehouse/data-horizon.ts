@@ -28,19 +28,66 @@ export async function dataLastDate(wh: Warehouse): Promise<string | null> {
 /** A date past what the loaded data speaks for. */
 export class PastTheDataError extends UserError {}
 
+/** A date before the loaded data's first day: an answer about it would be empty, not true. */
+export class BeforeTheDataError extends UserError {}
+
+/**
+ * The first day the loaded data speaks for: the first loan's origination or the first tape
+ * month's first day (as the snapshot's first month-end is judged). Null when nothing is loaded.
+ */
+export async function dataFirstDate(wh: Warehouse): Promise<string | null> {
+  const [r] = await queryRows<{ d: string }>(
+    wh,
+    // an empty table's min() is 1970-01-01: the other table's first day then decides
+    `SELECT toString(least(
+      (SELECT if(count() = 0, toDate('2149-06-06'), min(origination_date)) FROM ${tableRef(wh, 'loans')}),
+      (SELECT if(count() = 0, toDate('2149-06-06'), toStartOfMonth(min(as_of_month))) FROM ${tableRef(wh, 'performance')}))) AS d`,
+  );
+  return !r || r.d === '2149-06-06' ? null : r.d;
+}
+
+/**
+ * Refuses a date before the data's first day (dataFirstDate): every list on it is empty, and an
+ * empty list with exit 0 reads as an answer (a year typed 2019 for 2024). `label` is how the caller
+ * names the date (`--as-of` on the CLI, `as_of` in the API); `shown` the date as the user gave it
+ * when the check is made on another day of it (a month's last day for `--month 2019-01`).
+ */
+export async function assertNotBeforeData(
+  wh: Warehouse,
+  date: string,
+  label: string,
+  shown: string = date,
+): Promise<void> {
+  const first = await dataFirstDate(wh);
+  if (!first) throw new PastTheDataError('no loans loaded yet: run `loanwatch ingest` first');
+  if (date < first)
+    throw new BeforeTheDataError(`${label} ${shown} is before the data's first day ${first}: there is nothing on it`);
+}
+
 /**
  * Refuses a state on a date after the month the loaded data ends in (dataLastDate's month, the
  * snapshot's own limit): every installment due since would count as unpaid — a list of loans that
  * are not late (a year on, every active loan). Within that month a day's files may still be
- * coming, and a small book's last payment can be days before its files' date. `label` names the
- * date in the message.
+ * coming, and a small book's last payment can be days before its files' date. A date before the
+ * data's first day is refused too (assertNotBeforeData). `label` names the date in the message as
+ * the caller's user knows it (`--as-of`, `as_of`).
  */
 export async function assertWithinData(wh: Warehouse, date: string, label: string): Promise<void> {
+  await Promise.all([assertNotBeforeData(wh, date, label), assertNotAfterData(wh, date, label)]);
+}
+
+/** assertWithinData's bound after the data alone: for the start of a range, which may reach back before the data. */
+export async function assertNotAfterData(
+  wh: Warehouse,
+  date: string,
+  label: string,
+  shown: string = date,
+): Promise<void> {
   const last = await dataLastDate(wh);
   if (!last) throw new PastTheDataError('no loans loaded yet: run `loanwatch ingest` first');
   if (date > monthEndOf(last))
     throw new PastTheDataError(
-      `${label} ${date} is after the month the data ends in (its last day ${last}): installments due since would count as unpaid (load the newer files first)`,
+      `${label} ${shown} is after the month the data ends in (its last day ${last}): installments due since would count as unpaid (load the newer files first)`,
     );
 }
 

@@ -46,7 +46,7 @@ export const casesCommand = defineCommand({
   name: 'cases',
   summary: "the collection case list for a day, ranked by expected loss, with each case's action",
   description:
-    "Active delinquent (and watch) loans ranked by probability of rolling forward × balance, with the strategy table's action, last contacts and open promises.",
+    "Active delinquent (and watch) loans ranked by probability of rolling forward × balance, with the strategy table's action, last contacts and open promises. A day before the data's first day (its first loan) or after the month it ends in is refused (exit 2), not answered empty.",
   flags: casesFlags,
   examples: [
     'loanwatch cases --as-of 2024-06-28 --stage early,mid --region east',
@@ -75,6 +75,7 @@ export async function runCases(wh: Warehouse, config: Config, out: Output, f: Ca
     champion: champion ? { name: champion.model_name, version: champion.version } : null,
     filters: { region: f.region, team: f.team, product: f.product, stage: f.stage },
     contactRules,
+    label: '--as-of',
   });
   let cases: ListedCase[] = ranked;
   if (experiment) {

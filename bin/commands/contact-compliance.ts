@@ -4,6 +4,7 @@ import { readConfigFile } from '../config-file.ts';
 import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
 import { printTable, writeCsv, type Output } from '../cli/output.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
+import { assertNotAfterData, assertNotBeforeData } from '../../warehouse/data-horizon.ts';
 import { assertKnownAgents, assertKnownFilterValues } from '../../warehouse/metrics/known-values.ts';
 import { contactCompliance, type ContactRuleBreach } from '../../pipelines/collections/contact-compliance.ts';
 import { defaultContactRules, parseContactRules } from '../../pipelines/collections/contact-rules-config.ts';
@@ -26,7 +27,7 @@ export const contactComplianceCommand = defineCommand({
   name: 'contact-compliance',
   summary: 'recorded collection actions that broke a contact rule, by team and agent, with each breach',
   description:
-    'Each recorded action from --from to --to judged on what was recorded before it: hours per channel and weekday, caps per day and week, minimum gap, cooling-off after a refusal or a complaint, do-not-contact, consent. Actions without a time cannot be checked for the hours and gap: counted, not breaches.',
+    "Each recorded action from --from to --to judged on what was recorded before it: hours per channel and weekday, caps per day and week, minimum gap, cooling-off after a refusal or a complaint, do-not-contact, consent. Actions without a time cannot be checked for the hours and gap: counted, not breaches. A period ending before the data's first day, or starting after the month it ends in, is refused (exit 2), not answered with no actions; --from may reach back before the data.",
   flags: complianceFlags,
   examples: [
     'loanwatch contact-compliance --from 2024-06-01 --to 2024-06-30',
@@ -42,6 +43,9 @@ const breachColumns = ['action_date', 'action_id', 'loan_id', 'team', 'agent_id'
 export async function runContactCompliance(wh: Warehouse, out: Output, f: ComplianceFlags) {
   await assertKnownFilterValues(wh, { team: f.team });
   await assertKnownAgents(wh, f.agent);
+  // a period that ends before the data or starts after it holds no action: refused, not "0 actions"
+  // (--from alone may reach back before the data: "since the start")
+  await Promise.all([assertNotBeforeData(wh, f.to, '--to'), assertNotAfterData(wh, f.from, '--from')]);
   const rules = f.rules
     ? readConfigFile(f.rules, 'contact rules', (raw) => parseContactRules(raw, ''))
     : defaultContactRules;

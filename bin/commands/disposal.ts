@@ -4,6 +4,7 @@ import { readConfigFile } from '../config-file.ts';
 import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
 import { printTable, writeCsv, writeJson, type Output } from '../cli/output.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
+import { assertWithinData } from '../../warehouse/data-horizon.ts';
 import { assertKnownFilterValues } from '../../warehouse/metrics/known-values.ts';
 import { defaultDisposalTerms, parseDisposalTerms } from '../../warehouse/workout/disposal-terms.ts';
 import {
@@ -31,7 +32,7 @@ export const disposalCommand = defineCommand({
   summary:
     'disposal options of late and defaulted loans: the value and time of each, the recommended one and its margin',
   description:
-    "Every loan past the stage (default DPD > 90, or charged off with the workout open) valued five ways — collection as usual, restructuring, collateral sale, debt sale, write-off — from the book's recovery curves, restructure outcomes and realised sales (or the terms' fallbacks), discounted; the option with the highest expected net recovery and its margin over the next.",
+    "Every loan past the stage (default DPD > 90, or charged off with the workout open) valued five ways — collection as usual, restructuring, collateral sale, debt sale, write-off — from the book's recovery curves, restructure outcomes and realised sales (or the terms' fallbacks), discounted; the option with the highest expected net recovery and its margin over the next. A day before the data's first day (its first loan) or after the month it ends in is refused (exit 2), not answered empty.",
   flags: disposalFlags,
   examples: [
     'loanwatch disposal --as-of 2024-06-30',
@@ -46,6 +47,8 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 export async function runDisposal(wh: Warehouse, out: Output, f: DisposalFlags) {
   await assertKnownFilterValues(wh, { region: f.region, product: f.product });
   const terms = f.terms ? readConfigFile(f.terms, 'disposal terms', parseDisposalTerms) : defaultDisposalTerms;
+  // a day outside the data is valued at no month-end with loans in it: refused, not an empty list
+  await assertWithinData(wh, f['as-of'], '--as-of');
   const { monthEnd, loans } = await disposalList(wh, f['as-of'], terms, { region: f.region, product: f.product });
   const rows = loans.map(disposalRow);
   if (f.format === 'json') await writeJson(out, rows);

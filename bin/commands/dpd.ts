@@ -4,7 +4,7 @@ import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
 import { printTable, writeCsv, writeJson, type Output } from '../cli/output.ts';
 import { delinquencySettings, type Config } from '../../warehouse/config.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
-import { dataLastDate } from '../../warehouse/data-horizon.ts';
+import { assertNotBeforeData, dataLastDate } from '../../warehouse/data-horizon.ts';
 import { delinquencyAsOf, type DelinquencyAsOf } from '../../pipelines/snapshot/delinquency-as-of.ts';
 import { defaultSnapshotSettings } from '../../pipelines/snapshot/snapshot-settings.ts';
 import { UserError } from '../../lib/user-error.ts';
@@ -34,7 +34,7 @@ export const dpdCommand = defineCommand({
   name: 'dpd',
   summary: 'DPD and bucket of every loan on any date',
   description:
-    "Days past due, bucket, balance and overdue amounts of every loan on a date, from the payment history (tape loans: their latest month-end on or before it), with what is owed beyond the schedule (penalty and compound interest, fees, waivers, accrual status, amount to cure; docs/accrual.md; empty for tape loans). The date must not be after the data's last day.",
+    "Days past due, bucket, balance and overdue amounts of every loan on a date, from the payment history (tape loans: their latest month-end on or before it), with what is owed beyond the schedule (penalty and compound interest, fees, waivers, accrual status, amount to cure; docs/accrual.md; empty for tape loans). The date must not be before the data's first day (its first loan) or after its last day: refused (exit 2), not answered empty.",
   flags: dpdFlags,
   examples: ['loanwatch dpd --as-of 2024-06-15 --format csv > dpd-2024-06-15.csv'],
   warehouse: true,
@@ -82,6 +82,7 @@ export async function runDpd(wh: Warehouse, config: Config, out: Output, f: DpdF
       { hint: `use --as-of ${last} or earlier, or load the newer files first` },
     );
   }
+  await assertNotBeforeData(wh, f['as-of'], '--as-of');
   const settings = defaultSnapshotSettings(delinquencySettings(config));
   const dpd = (await delinquencyAsOf(wh, f['as-of'], settings)).filter((r) => !f.loan || r.loan_id === f.loan);
   if (f.loan && dpd.length === 0) throw new UserError(`no loan ${JSON.stringify(f.loan)} on ${f['as-of']}`);

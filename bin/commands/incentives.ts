@@ -6,6 +6,8 @@ import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
 import { printTable, writeCsv, type Output, type TableColumn } from '../cli/output.ts';
 import { delinquencySettings, type Config } from '../../warehouse/config.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
+import { assertNotAfterData, assertNotBeforeData } from '../../warehouse/data-horizon.ts';
+import { monthEndOf } from '../../lib/dates.ts';
 import { assertKnownAgents } from '../../warehouse/metrics/known-values.ts';
 import { issueIncentives } from '../../pipelines/collections/incentives/issue.ts';
 import {
@@ -43,7 +45,7 @@ export const incentivesCommand = defineCommand({
   name: 'incentives',
   summary: "collectors' monthly incentive awards (清收奖励) with their evidence: compute, store and show a month",
   description:
-    'Commission on amounts recovered by stage and bucket, a bonus per cured loan, a multiplier by kept-promise rate, a monthly cap and deductions per contact-rule breach, per agent and team; each payment credited to one contact (the last within N days before it). The month is stored (replacing an earlier issue) and shown from the store, as the API and the management pack show it. Scheme and attribution rule: docs/collections.md.',
+    "Commission on amounts recovered by stage and bucket, a bonus per cured loan, a multiplier by kept-promise rate, a monthly cap and deductions per contact-rule breach, per agent and team; each payment credited to one contact (the last within N days before it). The month is stored (replacing an earlier issue) and shown from the store, as the API and the management pack show it. Scheme and attribution rule: docs/collections.md. A month wholly before the data's first day or after the month it ends in is refused (exit 2).",
   flags: incentivesFlags,
   examples: [
     'loanwatch incentives --month 2024-06',
@@ -107,6 +109,11 @@ const money = (x: number) => x.toLocaleString('en-US', { minimumFractionDigits: 
 
 export async function runIncentives(wh: Warehouse, config: Config, out: Output, f: IncentivesFlags) {
   if (f.agent) await assertKnownAgents(wh, [f.agent]);
+  // a month wholly outside the data: the shared refusal, not "no agent acted" (which reads as a quiet month)
+  await Promise.all([
+    assertNotBeforeData(wh, monthEndOf(`${f.month}-01`), '--month', f.month),
+    assertNotAfterData(wh, `${f.month}-01`, '--month', f.month),
+  ]);
   if (!f.list) {
     const scheme = f.scheme
       ? readConfigFile(f.scheme, 'incentive scheme', parseIncentiveScheme)

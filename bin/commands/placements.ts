@@ -26,7 +26,7 @@ export const placementsCommand = defineCommand({
   name: 'placements',
   summary: 'agency placements and recalls to make on a day under the placement rules; or the placement history',
   description:
-    'Recalls (a do-not-contact hold, a cure — DPD 0 or paid off —, or the end of the placement period) and new placements (DPD and balance ranges, products, previous placements; agencies in rotation) for the day. Agency performance: loanwatch metrics agency_performance.',
+    "Recalls (a do-not-contact hold, a cure — DPD 0 or paid off —, or the end of the placement period) and new placements (DPD and balance ranges, products, previous placements; agencies in rotation) for the day. Agency performance: loanwatch metrics agency_performance. A day before the data's first day (its first loan) or after the month it ends in is refused (exit 2), not answered empty.",
   flags: placementsFlags,
   examples: [
     'loanwatch placements --as-of 2024-06-28',
@@ -83,9 +83,9 @@ export async function runPlacements(wh: Warehouse, config: Config, out: Output, 
   await assertKnownLoans(wh, f.loan);
   const terms = f.rules ? readConfigFile(f.rules, 'placement rules', parseAgencyTerms) : defaultAgencyTerms;
   const asOf = f['as-of'];
-  const states = (await placementStates(wh, asOf, defaultSnapshotSettings(delinquencySettings(config)))).filter(
-    (s) => !f.region || f.region.includes(s.region),
-  );
+  const states = (
+    await placementStates(wh, asOf, defaultSnapshotSettings(delinquencySettings(config)), '--as-of')
+  ).filter((s) => !f.region || f.region.includes(s.region));
   if (f.history) {
     const rows: HistoryRow[] = states
       .filter((s) => !f.loan || f.loan.includes(s.loan_id))

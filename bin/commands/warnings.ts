@@ -8,6 +8,7 @@ import type { Warehouse } from '../../warehouse/connection.ts';
 import { assertKnownFilterValues } from '../../warehouse/metrics/known-values.ts';
 import { defaultSnapshotSettings } from '../../pipelines/snapshot/snapshot-settings.ts';
 import { fireWarnings } from '../../pipelines/warnings/fire-warnings.ts';
+import { assertWithinData } from '../../warehouse/data-horizon.ts';
 import {
   assertKnownRules,
   iterateWarnings,
@@ -40,6 +41,8 @@ export type WarningsFlags = FlagValues<typeof warningsFlags>;
 export const warningsCommand = defineCommand({
   name: 'warnings',
   summary: 'fire the warning rules for a day and store them with their evidence; or list what is stored',
+  description:
+    "Fires the warning rules for --as-of and stores what fires with its evidence (a re-run replaces the day's), then lists the day's stored warnings; --list only lists. A day before the data's first day (its first loan) or after the month it ends in is refused (exit 2), not answered empty.",
   flags: warningsFlags,
   examples: [
     'loanwatch warnings --as-of 2024-06-30 --rules examples/warning-rules.json',
@@ -60,13 +63,16 @@ export async function runWarnings(wh: Warehouse, config: Config, out: Output, f:
   const rules = f.rules ? readConfigFile(f.rules, 'warning rules', parseWarningRules) : defaultWarningRules;
   // a rule is known when the rules in use name it or it fired on some day (an older rules file's)
   await assertKnownRules(wh, f.rule, rules);
-  if (!f.list) {
+  // --list reads the stored day: a day outside the data is refused as firing it is, not listed empty
+  if (f.list) await assertWithinData(wh, f['as-of'], '--as-of');
+  else {
     const champion = await currentChampion(wh, targetName(defaultTarget));
     const outcome = await fireWarnings(wh, {
       asOf: f['as-of'],
       rules,
       settings: defaultSnapshotSettings(delinquencySettings(config)),
       champion,
+      label: '--as-of',
     });
     console.error(
       `warnings ${f['as-of']}${champion ? ` (champion ${champion.model_name}@${champion.version})` : ' (no champion model)'}:`,

@@ -140,13 +140,13 @@ async function rollRatesOf(wh: Warehouse, monthEnd: string): Promise<Map<string,
 export class CaseRequestError extends UserError {}
 
 /** The roll-rate fallback needs a month-end before the date, and a date far past the data is only work without answers (the metrics' bound). */
-async function assertCaseDate(wh: Warehouse, asOf: string, me: string) {
+async function assertCaseDate(wh: Warehouse, asOf: string, me: string, label: string) {
   if (me < '1970-01-31')
-    throw new CaseRequestError(`as_of ${asOf}: there is no month-end before it to take roll rates from`);
+    throw new CaseRequestError(`${label} ${asOf}: there is no month-end before it to take roll rates from`);
   // asked at once (each is a round trip before the list's statements), judged in this order
   const [last, pastTheData, first] = await Promise.all([
     requireSnapshotMonthEnd(wh),
-    assertWithinData(wh, asOf, 'as_of').then(
+    assertWithinData(wh, asOf, label).then(
       () => null,
       (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
     ),
@@ -155,14 +155,15 @@ async function assertCaseDate(wh: Warehouse, asOf: string, me: string) {
   const limit = addMonthEnds(last, monthsPastData);
   if (asOf > limit)
     throw new CaseRequestError(
-      `as_of ${asOf}: too far past the data, which ends ${last}; dates may reach ${monthsPastData} months past it (${limit})`,
+      `${label} ${asOf}: too far past the data, which ends ${last}; dates may reach ${monthsPastData} months past it (${limit})`,
     );
-  if (pastTheData) throw pastTheData;
   // before the snapshot's first month-end no loan has a month-end row: a list of nothing, not an answer
+  // (judged before the data's first day, which it implies, for the reason a case list needs)
   if (first && me < first)
     throw new CaseRequestError(
-      `as_of ${asOf}: before the data's first month-end ${first}; a case list needs a month-end before its date to start from`,
+      `${label} ${asOf}: before the data's first month-end ${first}; a case list needs a month-end before its date to start from`,
     );
+  if (pastTheData) throw pastTheData;
 }
 
 /** One case as the build's statement returns it. */
@@ -239,13 +240,15 @@ export async function buildCaseList(
     parts?: number;
     /** the contact rules the recommended action passes through (default: the defaults) */
     contactRules?: ContactRules;
+    /** how the caller names the date in a refusal (`--as-of` on the CLI; default `as_of`, the API's field) */
+    label?: string;
   },
 ): Promise<Case[]> {
   const me = lastMonthEnd(o.asOf);
   // the date's checks and the statements below are sent together: the engine runs them in turn off the
   // main thread while Node reads each answer as it comes (chdb runs one bound statement at a time; a
   // server, side by side); a refused date is answered first, whatever the others did with it
-  const dateChecked = handledLater(assertCaseDate(wh, o.asOf, me));
+  const dateChecked = handledLater(assertCaseDate(wh, o.asOf, me, o.label ?? 'as_of'));
   // whether the snapshot holds every file loaded: where the state at the date comes from, and whether its facts hold the promises' states
   const covers = handledLater(snapshotCovers(wh, me, o.settings));
   const prelude = handledLater(

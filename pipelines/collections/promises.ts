@@ -47,12 +47,14 @@ export interface PromiseQuery {
   region?: readonly string[];
   team?: readonly string[];
   agent?: readonly string[];
+  /** how the caller names the date in a refusal (`--as-of` on the CLI; default `as_of`, the API's field) */
+  label?: string;
 }
 
 /** The promises made up to the date (scope and filters applied), the ones falling due first first. */
 export async function listPromises(wh: Warehouse, q: PromiseQuery): Promise<PromiseRow[]> {
   // later, every open promise would be judged broken by payments not loaded yet
-  await assertWithinData(wh, q.asOf, 'as_of');
+  await assertWithinData(wh, q.asOf, q.label ?? 'as_of');
   const asOf = sql`${param(q.asOf, 'Date')}`;
   const where = sql`${anyOf(q.region, 'lwq_n.region')} AND ${anyOf(q.team, 'lwq_o.team')} AND ${anyOf(q.agent, 'lwq_o.agent')}
     AND ${anyOf(q.status, 'lwq_o.status')}

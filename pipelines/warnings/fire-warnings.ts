@@ -28,11 +28,18 @@ export interface RuleOutcome {
  */
 export async function fireWarnings(
   wh: Warehouse,
-  o: { asOf: string; rules: WarningRules; settings: SnapshotSettings; champion: ModelVersion | null },
+  o: {
+    asOf: string;
+    rules: WarningRules;
+    settings: SnapshotSettings;
+    champion: ModelVersion | null;
+    /** how the caller names the date in a refusal (`--as-of` on the CLI; default `as_of`) */
+    label?: string;
+  },
 ): Promise<RuleOutcome[]> {
   // as a case list for the date would be: after the data every installment due since reads as unpaid
   // (a year on, 1,024 'overdue' warnings stored on a book whose data ended then)
-  await assertWithinData(wh, o.asOf, 'as_of');
+  await assertWithinData(wh, o.asOf, o.label ?? 'as_of');
   const monthEnd = lastMonthEnd(o.asOf);
   const ctx = {
     asOf: o.asOf,

@@ -18,8 +18,10 @@ export async function placementStates(
   wh: Warehouse,
   asOf: string,
   settings: SnapshotSettings,
+  /** how the caller names the date in a refusal (`--as-of` on the CLI, `as_of` in the API) */
+  label = 'as_of',
 ): Promise<LoanPlacementState[]> {
-  await assertWithinData(wh, asOf, 'as_of');
+  await assertWithinData(wh, asOf, label);
   const date = param(asOf, 'Date');
   const events = trusted(tableRef(wh, 'loan_events'));
   const loans = trusted(tableRef(wh, 'loans'));

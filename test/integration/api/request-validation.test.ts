@@ -294,6 +294,32 @@ describe('API request validation', () => {
     ).rejects.toThrow(CaseRequestError);
   });
 
+  it('states on a date before the data are refused with the shared message, naming the field as_of (the CLI names --as-of)', async () => {
+    // the book's 14 months start in 2023-05: a year typed 2019 is no empty list
+    for (const path of ['/v1/placements?as_of=2019-06-10', '/v1/promises?as_of=2019-06-10'])
+      await expect400(
+        path,
+        /^as_of 2019-06-10 is before the data's first day \d{4}-\d{2}-\d{2}: there is nothing on it$/u,
+      );
+    await expect400('/v1/cases?as_of=2019-06-10', /^as_of 2019-06-10: before the data's first month-end/u);
+  });
+
+  it('a field breaking a bound is told once, in plain words (not zod\'s "Too big: expected int to be <=9007199254740991")', async () => {
+    for (const [months, said] of [
+      ['999999999999999999999', /^months: at most 120$/u],
+      ['100000', /^months: at most 120$/u],
+      ['0', /^months: at least 1$/u],
+    ] as const) {
+      const r = await get(`/v1/metrics/forecast?months=${months}`);
+      const body = (await r.json()) as { error: { message: string } };
+      expect(r.status, months).toBe(400);
+      const parts = body.error.message.replace(/^invalid request: /u, '').split('; ');
+      expect(parts, body.error.message).toHaveLength(1);
+      expect(parts[0], body.error.message).toMatch(said);
+      expect(body.error.message).not.toMatch(/Too (big|small)|expected (int|number)/u);
+    }
+  });
+
   it('states on a date after the month the data ends in are refused: every installment due since would count as unpaid', async () => {
     // the book's files end on 2024-06-30: July is past them (a case list of loans that are not late)
     const past =
