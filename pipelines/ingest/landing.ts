@@ -114,9 +114,23 @@ function jsonSelect(file: InputFile, lineExpr: string, from: string): string {
     return `coalesce(${keys.map(jsonField).join(', ')}) AS ${f.name}__in`;
   });
   const masked = `replaceRegexpAll(json_text, ${sqlStringLiteral(piiJsonPattern)}, '"\\\\1":"***"')`;
+  // a field's key holding an object, an array or a boolean: no field takes one (a boolean id was
+  // loaded as the text 'true', an object amount reported as missing)
+  const keys = spec.fields.flatMap((f) => [
+    f.name,
+    ...Object.entries(spec.aliases)
+      .filter(([, v]) => v === f.name)
+      .map(([k]) => k),
+  ]);
+  const keyList = `[${keys.map(sqlStringLiteral).join(', ')}]`;
+  const wrongTyped = `arrayFirst(lwk -> JSONType(json_text, lwk) IN ('Object', 'Array', 'Bool'), ${keyList})`;
+  const typeName = `multiIf(JSONType(json_text, ${wrongTyped}) = 'Object', 'a JSON object', JSONType(json_text, ${wrongTyped}) = 'Array', 'a JSON array', concat('a JSON boolean (', JSONExtractRaw(json_text, ${wrongTyped}), ')'))`;
+  const lineType = `multiIf(JSONType(json_text) = 'Array', 'an array', JSONType(json_text) = 'String', 'a string', JSONType(json_text) = 'Null', 'null', JSONType(json_text) = 'Bool', 'a boolean', 'a number')`;
   return `SELECT ${lineExpr} AS line, ${masked} AS raw, ${fieldCols.join(', ')},
     multiIf(trim(json_text) = '', 'blank line', NOT isValidUTF8(json_text) OR position(json_text, ${sqlStringLiteral(REPLACEMENT_CHARACTER)}) > 0, 'not valid UTF-8 text (bytes of another encoding)',
-      NOT isValidJSON(json_text) OR JSONType(json_text) != 'Object', 'malformed JSON line',
+      NOT isValidJSON(json_text), 'malformed JSON line',
+      JSONType(json_text) != 'Object', concat('not a JSON object (the line is ', ${lineType}, ')'),
+      ${wrongTyped} != '', concat(${wrongTyped}, ': ', ${typeName}, ', not a value'),
       -- a key written twice: which value is meant is a guess (a reader keeps the first, another the last)
       length(JSONExtractKeys(json_text)) != length(arrayDistinct(JSONExtractKeys(json_text))),
       concat('JSON line names "', arrayFirst(lwk -> countEqual(JSONExtractKeys(json_text), lwk) > 1, JSONExtractKeys(json_text)), '" twice'),

@@ -203,6 +203,9 @@ export async function writeBadJsonl(
     'not_object',
     'blank',
     'key_twice',
+    'object_value',
+    'array_value',
+    'boolean_id',
   ] as const;
   for (let i = 1; i <= o.records; i++) {
     const last = i === o.records;
@@ -247,7 +250,20 @@ export async function writeBadJsonl(
         break;
       case 'not_object':
         text = `["${row.payment_id}", 1]`;
-        reason = /^malformed JSON line/;
+        reason = /^not a JSON object \(the line is an array\)$/;
+        break;
+      case 'object_value':
+        text = JSON.stringify({ ...row, amount: { value: row.amount } });
+        reason = /^amount: a JSON object, not a value$/;
+        break;
+      case 'array_value':
+        text = JSON.stringify({ ...row, loan_id: [row.loan_id] });
+        reason = /^loan_id: a JSON array, not a value$/;
+        break;
+      case 'boolean_id':
+        // a boolean was loaded as the id 'true'
+        text = JSON.stringify({ ...row, payment_id: true });
+        reason = /^payment_id: a JSON boolean \(true\), not a value$/;
         break;
       case 'blank':
         text = '';

@@ -153,7 +153,7 @@ describe('input formats, encodings and malformed files', () => {
       );
       expect(q.slice(0, 2), loader).toEqual([
         { line: '2', reason: 'malformed JSON line' },
-        { line: '3', reason: 'malformed JSON line' },
+        { line: '3', reason: 'not a JSON object (the line is an array)' },
       ]);
       // the engine reads the bytes as they are; the stream loader decodes them in Node first (a byte
       // of another encoding becomes U+FFFD there), so only the engine can say why
