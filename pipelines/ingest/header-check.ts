@@ -18,9 +18,11 @@ export async function fileProblem(wh: Warehouse, file: InputFile): Promise<strin
   let found: string[];
   if (file.format === 'csv') {
     if (statSync(file.path).size === 0) return `${file.path}: empty file (no header row)`;
-    found = splitHeader(readFirstLine(file.path, file.encoding, (b) => iconv.decode(b, 'gb18030'))).filter(
-      (h) => h !== '',
-    );
+    const header = readFirstLine(file.path, file.encoding, (b) => iconv.decode(b, 'gb18030'));
+    // a binary file's "header" is bytes: echoing them helps no one (and garbles the terminal)
+    if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffd]/u.test(header))
+      return `${file.path}: the first line is not text (a binary file, a compressed one, or an encoding other than UTF-8 and GBK): expected a CSV header naming ${required.join(', ')}`;
+    found = splitHeader(header).filter((h) => h !== '');
   } else if (file.format === 'parquet' && wh.embedded) {
     const columns = await parquetColumns(wh, file.path);
     if (typeof columns === 'string') return columns;

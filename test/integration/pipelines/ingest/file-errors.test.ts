@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { IngestInputError } from '../../../../pipelines/ingest/discover.ts';
 import { ingest } from '../../../../pipelines/ingest/ingest.ts';
 import { exec } from '../../../../warehouse/connection.ts';
@@ -134,6 +135,26 @@ describe('file-level errors', () => {
       new RegExp(`^${tail}: not a readable Parquet file \\(.+\\); none of its rows were loaded$`, 'u'),
     );
     expect(await count(wh, 'payments')).toBe(0);
+  });
+
+  it('a CSV whose first line is not text (binary bytes, gzip, UTF-16) is refused saying so, its bytes not echoed', async () => {
+    const dir = tmpDir('binary_header');
+    const csv = 'payment_id,loan_id,paid_date,amount\nP1,L1,2024-01-15,10.00\n';
+    let seed = 11;
+    const files: Record<string, Buffer> = {
+      'payments_noise.csv': Buffer.from(
+        Array.from({ length: 3000 }, () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % 256),
+      ),
+      'payments_gzip.csv': gzipSync(Buffer.from(csv)),
+      'payments_utf16.csv': Buffer.from(csv, 'utf16le'),
+    };
+    for (const [name, bytes] of Object.entries(files)) writeFileSync(join(dir, name), bytes);
+    const msg = await refusal([dir]);
+    for (const name of Object.keys(files))
+      expect(msg).toContain(
+        `${join(dir, name)}: the first line is not text (a binary file, a compressed one, or an encoding other than UTF-8 and GBK): expected a CSV header naming payment_id, loan_id, paid_date, amount`,
+      );
+    expect(msg).not.toMatch(/found|\ufffd/u);
   });
 
   for (const loader of ['engine', 'stream'] as const) {
