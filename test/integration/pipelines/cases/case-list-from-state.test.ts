@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCaseList, type Case } from '../../../../pipelines/cases/case-list.ts';
 import { defaultStrategyTable } from '../../../../pipelines/cases/strategy.ts';
-import { buildMonthEndSnapshots } from '../../../../pipelines/snapshot/build-snapshots.ts';
 import {
   activeDelinquencyQuery,
   delinquencyAsOf,
@@ -34,8 +33,7 @@ const caseKey = (c: Case) => [c.loan_id, c.dpd, c.bucket, c.balance, c.stage].jo
 describe.each(books)('case list from state, book seed $seed', ({ seed, settings }) => {
   let wh: Awaited<ReturnType<typeof warehouseWithBook>>;
   beforeAll(async () => {
-    wh = await warehouseWithBook(`state_${seed}`, { loans: 700, months: 24, seed });
-    if (settings !== defaultSettings) await buildMonthEndSnapshots(wh, { asOf: '2024-06-30', settings });
+    wh = await warehouseWithBook(`state_${seed}`, { loans: 700, months: 24, seed }, settings);
   });
   afterAll(() => disposeIfOpened(wh));
 
