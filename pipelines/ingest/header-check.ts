@@ -20,7 +20,7 @@ export async function fileProblem(wh: Warehouse, file: InputFile): Promise<strin
     if (statSync(file.path).size === 0) return `${file.path}: empty file (no header row)`;
     const header = readFirstLine(file.path, file.encoding, (b) => iconv.decode(b, 'gb18030'));
     // a binary file's "header" is bytes: echoing them helps no one (and garbles the terminal)
-    if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffd]/u.test(header))
+    if (notText(header))
       return `${file.path}: the first line is not text (a binary file, a compressed one, or an encoding other than UTF-8 and GBK): expected a CSV header naming ${required.join(', ')}`;
     found = splitHeader(header).filter((h) => h !== '');
   } else if (file.format === 'parquet' && wh.embedded) {
@@ -39,6 +39,15 @@ export async function fileProblem(wh: Warehouse, file: InputFile): Promise<strin
   if (missing.length > 0)
     return `${file.path}: the header lacks the required column${missing.length === 1 ? '' : 's'} ${missing.join(', ')} of ${file.entity} ${expectedFound}`;
   return duplicateField(spec, found, file.path);
+}
+
+/** A control character other than tab and line ends, or a byte no encoding tried could read. */
+function notText(line: string): boolean {
+  for (const ch of line) {
+    const c = ch.codePointAt(0)!;
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0xfffd) return true;
+  }
+  return false;
 }
 
 /**
