@@ -178,7 +178,7 @@ async function deriveBatch(
  */
 export async function deriveMissingRowKeys(
   wh: Warehouse,
-  o: { batchSize?: number; afterFile?: () => Promise<void> } = {},
+  o: { batchSize?: number; onStep?: (step: 'copied' | 'deleting') => Promise<void> } = {},
 ): Promise<{ derived: number; unknown: number }> {
   const quarantine = tableRef(wh, 'quarantine');
   const stale = `isNull(row_key) AND row_key_unknown = 0`;
@@ -241,8 +241,9 @@ export async function deriveMissingRowKeys(
       );
       derivedRows += Number(c!.derived);
       unknownRows += Number(c!.unknown);
-      await o.afterFile?.();
+      await o.onStep?.('copied');
     }
+    await o.onStep?.('deleting');
     await deleteRows(
       wh,
       'quarantine',

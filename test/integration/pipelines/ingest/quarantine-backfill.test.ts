@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ingest } from '../../../../pipelines/ingest/ingest.ts';
 import { retract } from '../../../../pipelines/ingest/retract.ts';
 import { deriveMissingRowKeys } from '../../../../pipelines/ingest/quarantine-backfill.ts';
@@ -220,7 +221,8 @@ describe('deriveMissingRowKeys: the keys ingest would have stored', () => {
       let n = 0;
       await expect(
         deriveMissingRowKeys(wh, {
-          afterFile: () => (++n === killAt ? Promise.reject(new Error('killed')) : Promise.resolve()),
+          onStep: (step) =>
+            step === 'copied' && ++n === killAt ? Promise.reject(new Error('killed')) : Promise.resolve(),
         }),
       ).rejects.toThrow('killed');
       // the rows of the files done are there twice (with and without their key) until the run ends
@@ -283,5 +285,79 @@ describe('deriveMissingRowKeys: a line of ingest --retract', () => {
     await forgetKeys(wh);
     expect(await deriveMissingRowKeys(wh)).toEqual({ derived: 1, unknown: 1 });
     expect(await stored(wh)).toEqual([{ ...before[0]!, row_key: null, unknown: 1 }, before[1]]);
+  });
+});
+
+/** Runs the derivation child; when killOn matches its output, SIGKILLs it. */
+function runChild(args: string[], killOn?: RegExp): Promise<{ out: string; killed: boolean }> {
+  return new Promise((res, rej) => {
+    // node itself with tsx's loader: a SIGKILL of the tsx command would leave the script running
+    const p = spawn(process.execPath, ['--import', 'tsx', resolve('test/helpers/backfill-child.ts'), ...args], {
+      env: { ...process.env, TZ: 'UTC' },
+    });
+    let out = '';
+    let killed = false;
+    p.stdout.on('data', (b: Buffer) => {
+      out += b.toString();
+      if (killOn && !killed && killOn.test(out)) {
+        killed = true;
+        p.kill('SIGKILL');
+      }
+    });
+    p.stderr.on('data', (b: Buffer) => {
+      out += b.toString();
+    });
+    p.on('error', rej);
+    p.on('close', () => {
+      res({ out, killed });
+    });
+  });
+}
+
+const rowsOf = (out: string, tag: 'ROWS' | 'KEYS') => JSON.parse(new RegExp(`${tag} (.*)`).exec(out)![1]!) as unknown[];
+
+/** A derivation killed with SIGKILL after a file's copy or before the deletion, run again: one run's rows. */
+describe('deriveMissingRowKeys killed (SIGKILL) and run again', () => {
+  it.each([
+    ['after the first file is copied', /STEP copied/u],
+    ['after the second file is copied', /STEP copied[^]*STEP copied/u],
+    ['before the originals are deleted', /STEP deleting/u],
+  ])('%s', async (_when, killOn) => {
+    const dir = tmpDir('qbackfill-kill');
+    const book = join(dir, 'book');
+    mkdirSync(book);
+    writeFileSync(join(book, 'customers.csv'), 'customer_id\nC1\n');
+    writeFileSync(
+      join(book, 'loans.csv'),
+      'loan_id,customer_id,product,origination_date,principal,annual_rate,term_months\nL0,C1,cash,2020-01-10,x,0.12,12\nL1,C1,cash,2020-01-10,1200.00,0.12,12\n,C1,cash,2020-01-10,1.00,0.12,12\n',
+    );
+    writeFileSync(
+      join(book, 'payments.csv'),
+      entityFileText(
+        'csv',
+        entities.payments.header,
+        [1, 2, 3, 4, 5].map((i) => (i % 2 ? entities.payments.badField(i, 'k') : entities.payments.badKey(i, 'k'))),
+      ),
+    );
+    writeFileSync(
+      join(book, 'collection_actions.jsonl'),
+      entityFileText(
+        'jsonl',
+        entities.collection_actions.header,
+        [1, 2, 3].map((i) => entities.collection_actions.badField(i, 'k')),
+      ),
+    );
+    const data = join(dir, 'data');
+    const setup = await runChild(['setup', data, book]);
+    const keys = rowsOf(setup.out, 'KEYS') as { row_key: string }[];
+    expect(keys.length).toBe(10);
+    const killed = await runChild(['derive', data], killOn);
+    expect(killed.killed, killed.out).toBe(true);
+    const again = await runChild(['derive', data]);
+    const rows = rowsOf(again.out, 'ROWS') as { row_key: string | null; row_key_unknown: number }[];
+    // the keys ingest stored, each row once, none unknown
+    expect(rows.map((r) => r.row_key)).toEqual(keys.map((k) => k.row_key));
+    expect(rows.every((r) => r.row_key_unknown === 0)).toBe(true);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
