@@ -15,11 +15,11 @@ export interface QuarantineStatusRow extends QuarantineRow {
    * a row from before migration 38 whose key could not be derived (quarantine-backfill.ts)
    */
   status: QuarantineStatus;
-  /** the run that loaded the key's row, when it resolved this one; '' when open */
+  /** the run that loaded the key's row, when it resolved this one; '' otherwise */
   resolved_by: string;
 }
 
-/** quarantine-list's order (file, line, then the file's version and run): a total order, for pages and the merge */
+/** quarantine-list's order (file, line, then the file's version and run): a total order, so that batches neither skip nor repeat rows */
 const order = 'file, line, file_sha256, ingest_id';
 
 /**
