@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
+import iconv from 'iconv-lite';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ingest } from '../../../../pipelines/ingest/ingest.ts';
@@ -359,5 +360,29 @@ describe('deriveMissingRowKeys killed (SIGKILL) and run again', () => {
     expect(rows.map((r) => r.row_key)).toEqual(keys.map((k) => k.row_key));
     expect(rows.every((r) => r.row_key_unknown === 0)).toBe(true);
     rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('deriveMissingRowKeys: a GB18030 CSV under Chinese headers', () => {
+  let wh: Awaited<ReturnType<typeof testWarehouse>>;
+  afterAll(() => disposeIfOpened(wh));
+
+  it('its header is read in its encoding, by alias: the keys ingest stored', async () => {
+    wh = await testWarehouse('qbackfill_gbk');
+    const dir = tmpDir('qbackfill-gbk');
+    writeFileSync(join(dir, 'customers.csv'), 'customer_id\nC1\n');
+    writeFileSync(
+      join(dir, '贷款.csv'),
+      iconv.encode(
+        '借据号,客户编号,产品,放款日期,本金,年利率,期限\n贷L1,C1,现金,2024-01-10,-1,0.12,12\nL2,C1,现金,2024-01-10,1200.00,0.12,12\n,C1,现金,2024-01-10,1.00,0.12,12\n贷L3,C1,现金,2024-01-10,x,0.12,12\n',
+        'gb18030',
+      ),
+    );
+    await ingest(wh, [dir], { piiSecret: 's' });
+    const before = await stored(wh);
+    expect(before.map((r) => r.row_key)).toEqual(['贷L1', '', '贷L3']);
+    await forgetKeys(wh);
+    expect(await deriveMissingRowKeys(wh)).toEqual({ derived: 3, unknown: 0 });
+    expect(await stored(wh)).toEqual(before);
   });
 });
