@@ -5,6 +5,7 @@ import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
 import { printTable, type Output } from '../cli/output.ts';
 import { delinquencySettings, type Config } from '../../warehouse/config.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
+import { assertNotAfterData, assertWithinData } from '../../warehouse/data-horizon.ts';
 import { defaultSnapshotSettings } from '../../pipelines/snapshot/snapshot-settings.ts';
 import { parseExperiment } from '../../pipelines/cases/experiment.ts';
 import {
@@ -26,6 +27,8 @@ export type ExperimentFlags = FlagValues<typeof experimentFlags>;
 export const experimentCommand = defineCommand({
   name: 'experiment',
   summary: 'cure rate and amount collected per arm and segment of a strategy experiment',
+  description:
+    "The cases an experiment's list assigned on --as-of (loanwatch cases --experiment) and their outcomes on --until, per arm and segment. A day before the data's first day or after the month it ends in is refused (exit 2).",
   flags: experimentFlags,
   examples: [
     'loanwatch experiment --experiment examples/experiment.json --as-of 2024-06-03 --until 2024-06-30 --segment stage',
@@ -37,6 +40,8 @@ export const experimentCommand = defineCommand({
 
 export async function runExperiment(wh: Warehouse, config: Config, out: Output, f: ExperimentFlags) {
   const e = readConfigFile(f.experiment, 'experiment', parseExperiment);
+  // a year typo is the shared refusal, not "no cases were assigned" (which reads as a list never issued)
+  await Promise.all([assertWithinData(wh, f['as-of'], '--as-of'), assertNotAfterData(wh, f.until, '--until')]);
   const rows = await experimentResults(wh, {
     experiment: e.name,
     control: e.arms[0]!.name,

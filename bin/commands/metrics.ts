@@ -89,7 +89,8 @@ export async function runMetrics(wh: Warehouse, out: Output, f: MetricsFlags) {
     const value: unknown = f[k.replaceAll('_', '-') as keyof RequestFlags];
     if (value !== undefined) request[k] = value;
   }
-  await assertRequestReachesData(wh, request);
+  // the dates refused by the flags' names, not the API's fields (`--as-of 2019-01-31`, not `as_of`)
+  await assertRequestReachesData(wh, request, (k) => `--${k.replaceAll('_', '-')}`);
   const r = await runMetric(wh, f.name, request);
   if (f.format === 'json') out.line(JSON.stringify(r, null, 2));
   else if (f.format === 'csv') for (const chunk of metricCsvChunks(r)) await out.write(chunk);

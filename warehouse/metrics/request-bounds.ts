@@ -15,7 +15,12 @@ export const monthsPastData = 12;
  * Refuses a request that reaches more than `monthsPastData` months past the data's last
  * month-end (before the first snapshot: past today's month), naming the parameter and the limit.
  */
-export function assertWithinData(req: MetricRequest, lastMonthEnd: string | null): void {
+export function assertWithinData(
+  req: MetricRequest,
+  lastMonthEnd: string | null,
+  /** a field as the caller's user names it (the CLI's `--as-of`; default the API's `as_of`) */
+  name: (field: string) => string = (f) => f,
+): void {
   const base = lastMonthEnd ?? monthEndOf(new Date().toISOString().slice(0, 10));
   const limit = addMonthEnds(base, monthsPastData);
   const dates: [string, string | undefined][] = [
@@ -29,7 +34,7 @@ export function assertWithinData(req: MetricRequest, lastMonthEnd: string | null
   const late = dates.filter(([, d]) => d !== undefined && monthEndOf(d.length === 7 ? `${d}-01` : d) > limit);
   if (late.length > 0) {
     throw new MetricRequestError(
-      `${late.map(([k, d]) => `${k} ${d}`).join(', ')}: too far past the data, which ends ${lastMonthEnd ?? '(no snapshot yet)'}; dates may reach ${monthsPastData} months past it (${limit})`,
+      `${late.map(([k, d]) => `${name(k)} ${d}`).join(', ')}: too far past the data, which ends ${lastMonthEnd ?? '(no snapshot yet)'}; dates may reach ${monthsPastData} months past it (${limit})`,
     );
   }
 }

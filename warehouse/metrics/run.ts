@@ -65,12 +65,19 @@ async function resolveAsOf(wh: Warehouse, request: MetricRequest): Promise<strin
  * month-end. Dates left out are never refused (a dashboard's "this year" may reach past the data). A pack's chart for such a
  * month draws its own "no data for this period" instead, so runMetric does not refuse it.
  */
-export async function assertRequestReachesData(wh: Warehouse, raw: unknown): Promise<void> {
+export async function assertRequestReachesData(
+  wh: Warehouse,
+  raw: unknown,
+  /** a field as the caller's user names it (the CLI's `--as-of`; default the API's `as_of`) */
+  name: (field: string) => string = (f) => f,
+): Promise<void> {
   const request = parseMetricRequest(raw);
+  // the reach past the data is checked again by runMetric; here first, in the caller's names
+  assertWithinData(request, await lastSnapshotMonthEnd(wh), name);
   // the figures are computed at as_of: a period after it would be answered empty
   if (request.to && request.as_of && monthEndOf(request.to) > monthEndOf(request.as_of))
     throw new MetricRequestError(
-      `to ${request.to} is after as_of ${request.as_of}: the figures at ${monthEndOf(request.as_of)} have no later month-end`,
+      `${name('to')} ${request.to} is after ${name('as_of')} ${request.as_of}: the figures at ${monthEndOf(request.as_of)} have no later month-end`,
     );
   const asked = [
     ['as_of', request.as_of],
@@ -81,7 +88,7 @@ export async function assertRequestReachesData(wh: Warehouse, raw: unknown): Pro
   const early = asked.find(([, d]) => first !== null && monthEndOf(d) < first);
   if (early)
     throw new MetricRequestError(
-      `${early[0]} ${early[1]} is before the data's first month-end ${first}: there is nothing to measure`,
+      `${name(early[0])} ${early[1]} is before the data's first month-end ${first}: there is nothing to measure`,
     );
 }
 

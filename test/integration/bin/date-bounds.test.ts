@@ -48,6 +48,37 @@ describe('date-taking commands refuse dates outside the data alike', () => {
     }
   });
 
+  it("metrics: before the first month-end and past its 12-month reach refused in the flags' names", async () => {
+    for (const flag of ['--as-of', '--to'])
+      for (const before of ['2019-01-31', '2023-05-31']) {
+        expect(await run('metrics', 'overdue', flag, before), `${flag} ${before}`).toBe(2);
+        expect(err[0]).toMatch(new RegExp(`^loanwatch: ${flag} ${before} is before the data's first month-end`, 'u'));
+      }
+    for (const [flag, after] of [
+      ['--as-of', '2025-08-31'],
+      ['--to', '2026-01-31'],
+      ['--cohort-from', '2027-01'],
+    ] as const) {
+      expect(await run('metrics', 'vintage', flag, after), `${flag} ${after}`).toBe(2);
+      expect(err[0]).toMatch(new RegExp(`^loanwatch: ${flag} ${after}: too far past the data`, 'u'));
+    }
+    expect(await run('metrics', 'overdue', '--to', '2024-06-30', '--as-of', '2024-03-31')).toBe(2);
+    expect(err[0]).toMatch(/^loanwatch: --to 2024-06-30 is after --as-of 2024-03-31:/u);
+    expect(err.join('\n')).not.toMatch(/as_of|cohort_from/u);
+    expect(await run('metrics', 'overdue', '--as-of', '2024-06-30')).toBe(0);
+  });
+
+  it('experiment: an issue day outside the data, or outcomes after it, refused by the same check', async () => {
+    const file = ['--experiment', 'examples/experiment.json'];
+    expect(await run('experiment', ...file, '--as-of', '2019-01-03', '--until', '2019-01-30')).toBe(2);
+    expect(err[0]).toMatch(/^loanwatch: --as-of 2019-01-03 is before the data's first day /u);
+    expect(await run('experiment', ...file, '--as-of', '2024-06-03', '--until', '2025-01-30')).toBe(2);
+    expect(err[0]).toMatch(/^loanwatch: --until 2025-01-30 is after the month the data ends in/u);
+    // inside: no list was issued that day, its own refusal
+    expect(await run('experiment', ...file, '--as-of', '2024-06-03', '--until', '2024-06-30')).toBe(2);
+    expect(err[0]).toMatch(/no cases were assigned/u);
+  });
+
   it('contact-compliance: a period ending before the data or starting after it is refused; one reaching back is not', async () => {
     expect(await run('contact-compliance', '--from', '2019-01-01', '--to', '2019-02-01')).toBe(2);
     expect(err[0]).toMatch(/^loanwatch: --to 2019-02-01 is before the data's first day \d{4}-\d{2}-\d{2}/u);
