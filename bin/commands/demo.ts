@@ -1,3 +1,4 @@
+import { sqlStringLiteral } from '../../warehouse/sql.ts';
 import { z } from 'zod';
 import { join, resolve } from 'node:path';
 import { count, isoDate } from '../flags.ts';
@@ -207,12 +208,17 @@ Report files (HTML, PDF, PNG, SVG, Vega-Lite JSON, CSV): ${o.reportsDir}`);
   await serveUntilSignal(server, { log });
 }
 
+/** a figure inside a quarantine reason: an id with digits (L000000009), a date, an amount, a line number */
+const figure = /\b[A-Za-z]*[0-9][0-9A-Za-z.,:/_-]*/u;
+
 async function summary(wh: Warehouse, out: Output, asOf: string, trained: Awaited<ReturnType<typeof trainBookModels>>) {
   const overdue = await runMetric(wh, 'overdue', { from: addMonthEnds(asOf, -5), to: asOf });
   const trend = overdue.rows.slice().reverse();
   const quarantine = await queryRows<{ entity: string; reason: string; rows: string }>(
     wh,
-    `SELECT entity, reason, count() AS rows FROM ${tableRef(wh, 'quarantine')} GROUP BY entity, reason ORDER BY rows DESC LIMIT 8`,
+    // by the rule, not the row: a reason's own figures (the unknown loan's id, a date, an amount) masked
+    `SELECT entity, replaceRegexpAll(reason, ${sqlStringLiteral(figure.source)}, '…') AS reason, count() AS rows
+    FROM ${tableRef(wh, 'quarantine')} GROUP BY entity, reason ORDER BY rows DESC, reason LIMIT 8`,
   );
   out.line(
     '\nOverdue ratio (M1+), PAR30, PAR90 and NPL ratio, share of outstanding balance (loanwatch metrics overdue), latest six month-ends:',
@@ -233,7 +239,7 @@ async function summary(wh: Warehouse, out: Output, asOf: string, trained: Awaite
     { header: 'score PSI', value: ({ model: m }) => m.metrics.score_psi.toFixed(4) },
     { header: 'model card', value: ({ cardDir }) => join(cardDir, 'model-card.md') },
   ]);
-  out.line('Quarantined rows by reason (top eight):');
+  out.line("Quarantined rows by reason (top eight; a reason's ids, dates and amounts shown as …):");
   printTable(out, quarantine, [
     { header: 'entity', value: (q) => q.entity },
     { header: 'reason', value: (q) => q.reason },

@@ -398,11 +398,11 @@ export function stagedSelect(spec: EntitySpec, structural: string, loans?: strin
     'line',
     ...lets,
     ...typed,
-    // an unknown loan is reported only for rows with no other problem
+    // an unknown loan is reported only for rows with no other problem, naming it (as an unknown customer is)
     // a flagged row always gets a reason: should a rule's flag and its message ever disagree, the row
     // is quarantined under a general one rather than loaded
     `if(${anyBad}, if(${structural} = 'blank line', 'blank line', coalesce(nullIf(${details}, ''), 'breaks a field rule of the data contract')),
-      ${spec.referencesLoan && loans ? `if(loan_id NOT IN (SELECT loan_id FROM ${loans}), 'loan_id: no such loan (not loaded, or quarantined)', '')` : "''"}) AS reason`,
+      ${spec.referencesLoan && loans ? `if(loan_id NOT IN (SELECT loan_id FROM ${loans}), concat('loan_id: no such loan ', loan_id, ' (not loaded, or quarantined)'), '')` : "''"}) AS reason`,
     "if(reason != '', raw, '') AS bad_raw",
     `if(reason != '', ${badKey(spec, structural)}, '') AS bad_key`,
   ].join(',\n  ');

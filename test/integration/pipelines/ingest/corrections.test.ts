@@ -140,7 +140,7 @@ describe('ingest --correct: a row under a loaded key with other content replaces
     expect(r.receipts[0]).toMatchObject({ rows_read: 2, rows_corrected: 1, rows_quarantined: 1 });
     expect(await amounts(wh)).toMatchObject({ P1: 'L2 100.00', P2: 'L1 100.00' });
     expect((await quarantined(wh, r.ingestId)).map((q) => q.reason)).toEqual([
-      'loan_id: no such loan (not loaded, or quarantined)',
+      'loan_id: no such loan L9 (not loaded, or quarantined)',
     ]);
     const loanOf = (row: string) => (JSON.parse(row) as { loan_id: string }).loan_id;
     expect((await audit(wh)).map((a) => [a.key, loanOf(a.old_row), loanOf(a.new_row)])).toEqual([['P1', 'L1', 'L2']]);
