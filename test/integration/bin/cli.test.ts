@@ -241,11 +241,15 @@ describe('loanwatch CLI', () => {
   });
 
   it('warnings, a strategy experiment and its results through the CLI; bad configuration files exit 2 naming the file', async () => {
-    // a month without collection work: one line saying there is nothing to award, not '0 agents — stored'
+    // a month before the data: the shared refusal of dates outside it (test/integration/bin/date-bounds.test.ts)
     expect(await run('incentives', '--month', '2022-06')).toBe(2);
+    expect(err[0]).toBe("loanwatch: --month 2022-06 is before the data's first day 2023-01-05: there is nothing on it");
+    // a month of the data without collection work (the first action is in March): one line saying there is
+    // nothing to award, not '0 agents — stored'
+    expect(await run('incentives', '--month', '2023-02')).toBe(2);
     expect(err.join('\n')).not.toMatch(/stored/u);
     expect(err[0]).toBe(
-      'loanwatch: incentives 2022-06: no agent acted or was credited a payment in 2022-06: nothing to award, nothing issued',
+      'loanwatch: incentives 2023-02: no agent acted or was credited a payment in 2023-02: nothing to award, nothing issued',
     );
     expect(await run('incentives', '--month', '2024-06')).toBe(0);
     expect(err[0]).toMatch(/^incentives 2024-06: \d+ agents, .* — stored$/u);
