@@ -4,22 +4,14 @@
  * (run-specific columns left out). A fourth argument, a pattern, makes it wait after the log line
  * that matches it (for the parent to kill it there).
  */
-import { loadConfig } from '../../warehouse/config.ts';
-import { openWarehouse, queryRows } from '../../warehouse/connection.ts';
-import { migrate } from '../../warehouse/migrations/index.ts';
+import { queryRows } from '../../warehouse/connection.ts';
 import { ingest } from '../../pipelines/ingest/ingest.ts';
 import { tableChecksums } from './checksums.ts';
+import { openChildWarehouse, pausingLog } from './child-warehouse.ts';
 
 const [dataDir, bookDir, correction, pauseOn] = process.argv.slice(2);
-const wh = openWarehouse(loadConfig({}), { dataDir: dataDir!, database: 'kill' });
-await migrate(wh);
-// the correction is a few statements of milliseconds: after the step the parent kills at, the child
-// waits (the parent's SIGKILL lands there) rather than racing on to the end
-const pause = pauseOn ? new RegExp(pauseOn, 'u') : null;
-const log = (l: string) => {
-  console.log(l);
-  if (pause?.test(l)) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10_000);
-};
+const wh = await openChildWarehouse(dataDir!);
+const log = pausingLog(pauseOn);
 // the book once (a run killed during the correction had loaded it: loading it again would put back
 // the rows the correction had deleted before it was killed, a different command from running it again)
 const [loaded] = await queryRows<{ n: string }>(

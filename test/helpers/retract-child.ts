@@ -4,23 +4,15 @@
  * (run-specific columns left out). A fourth argument, a pattern, makes it wait after the log line that
  * matches it (for the parent to kill it there).
  */
-import { loadConfig } from '../../warehouse/config.ts';
-import { openWarehouse, queryRows } from '../../warehouse/connection.ts';
-import { migrate } from '../../warehouse/migrations/index.ts';
+import { queryRows } from '../../warehouse/connection.ts';
 import { ingest } from '../../pipelines/ingest/ingest.ts';
 import { retract } from '../../pipelines/ingest/retract.ts';
 import { tableChecksums } from './checksums.ts';
+import { openChildWarehouse, pausingLog } from './child-warehouse.ts';
 
 const [dataDir, baseDir, keys, pauseOn] = process.argv.slice(2);
-const wh = openWarehouse(loadConfig({}), { dataDir: dataDir!, database: 'kill' });
-await migrate(wh);
-// each step is a statement of milliseconds: after the step the parent kills at, the child waits
-// (the parent's SIGKILL lands there) rather than racing on to the end
-const pause = pauseOn ? new RegExp(pauseOn, 'u') : null;
-const log = (l: string) => {
-  console.log(l);
-  if (pause?.test(l)) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10_000);
-};
+const wh = await openChildWarehouse(dataDir!);
+const log = pausingLog(pauseOn);
 const [loaded] = await queryRows<{ n: string }>(
   wh,
   `SELECT count() AS n FROM kill.ingest_receipts WHERE mode = 'load'`,

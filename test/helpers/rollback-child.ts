@@ -4,23 +4,15 @@
  * audit and the rollback's receipts (run-specific columns left out). A fourth argument, a pattern,
  * makes it wait after the log line that matches it (for the parent to kill it there).
  */
-import { loadConfig } from '../../warehouse/config.ts';
-import { openWarehouse, queryRows } from '../../warehouse/connection.ts';
-import { migrate } from '../../warehouse/migrations/index.ts';
+import { queryRows } from '../../warehouse/connection.ts';
 import { ingest } from '../../pipelines/ingest/ingest.ts';
 import { rollback } from '../../pipelines/ingest/rollback.ts';
 import { tableChecksums } from './checksums.ts';
+import { openChildWarehouse, pausingLog } from './child-warehouse.ts';
 
 const [dataDir, baseDir, dayDir, pauseOn] = process.argv.slice(2);
-const wh = openWarehouse(loadConfig({}), { dataDir: dataDir!, database: 'kill' });
-await migrate(wh);
-// each step is a statement of milliseconds: after the step the parent kills at, the child waits
-// (the parent's SIGKILL lands there) rather than racing on to the end
-const pause = pauseOn ? new RegExp(pauseOn, 'u') : null;
-const log = (l: string) => {
-  console.log(l);
-  if (pause?.test(l)) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10_000);
-};
+const wh = await openChildWarehouse(dataDir!);
+const log = pausingLog(pauseOn);
 const dayRun = () =>
   queryRows<{ id: string }>(
     wh,

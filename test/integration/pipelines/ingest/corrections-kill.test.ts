@@ -1,41 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { tmpDir } from '../../../helpers/warehouse.ts';
+import { checksumsOf, runKillableChild } from '../../../helpers/killable-child.ts';
 
-const child = resolve('test/helpers/correct-child.ts');
-
-/** Runs the correction child; when killOn matches its output, SIGKILLs it. */
-function runChild(dataDir: string, book: string, fix: string, killOn?: RegExp) {
-  return new Promise<{ out: string; killed: boolean }>((res, rej) => {
-    // node itself with tsx's loader, not the tsx command: that one runs the script in a child process
-    // of its own, which a SIGKILL of the command leaves running
-    const p = spawn(
-      process.execPath,
-      ['--import', 'tsx', child, dataDir, book, fix, ...(killOn ? [killOn.source] : [])],
-      {
-        env: { ...process.env, TZ: 'UTC' },
-      },
-    );
-    let out = '';
-    let killed = false;
-    const take = (b: Buffer) => {
-      out += b.toString();
-      if (killOn && !killed && killOn.test(out)) {
-        killed = true;
-        p.kill('SIGKILL');
-      }
-    };
-    p.stdout.on('data', take);
-    p.stderr.on('data', take);
-    p.on('error', rej);
-    p.on('close', () => {
-      res({ out, killed });
-    });
-  });
-}
-const checksumsOf = (out: string) => JSON.parse(/CHECKSUMS (.*)/.exec(out)![1]!) as unknown;
+/** Runs the child (test/helpers/correct-child.ts); when killOn matches its output, SIGKILLs it (it pauses there). */
+const runChild = (dataDir: string, book: string, fix: string, killOn?: RegExp) =>
+  runKillableChild('test/helpers/correct-child.ts', [dataDir, book, fix, ...(killOn ? [killOn.source] : [])], killOn);
 
 describe('ingest --correct killed (SIGKILL) at several points and run again equals one clean run', () => {
   const dir = tmpDir('corr-kill');

@@ -1,40 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { generateBook } from '../../../../pipelines/generate/generate-book.ts';
 import { ingest } from '../../../../pipelines/ingest/ingest.ts';
 import { tableChecksums } from '../../../helpers/checksums.ts';
 import { count, disposeIfOpened, testWarehouse, tmpDir } from '../../../helpers/warehouse.ts';
+import { runKillableChild } from '../../../helpers/killable-child.ts';
 
-const child = resolve('test/helpers/ingest-child.ts');
-
-/** Runs the ingest child; when killOn matches a log line, SIGKILLs it. Resolves with stdout. */
-function runChild(dataDir: string, book: string, killOn?: RegExp): Promise<{ out: string; killed: boolean }> {
-  return new Promise((res, rej) => {
-    // node itself with tsx's loader: the tsx command runs the script in a child process of its own,
-    // which a SIGKILL of the command left running to the end (the kill tested nothing)
-    const p = spawn(process.execPath, ['--import', 'tsx', child, dataDir, book], {
-      env: { ...process.env, TZ: 'UTC' },
-    });
-    let out = '';
-    let killed = false;
-    p.stdout.on('data', (b: Buffer) => {
-      out += b.toString();
-      if (killOn && !killed && killOn.test(out)) {
-        killed = true;
-        p.kill('SIGKILL');
-      }
-    });
-    p.stderr.on('data', (b: Buffer) => {
-      out += b.toString();
-    });
-    p.on('error', rej);
-    p.on('close', () => {
-      res({ out, killed });
-    });
-  });
-}
+/** Runs the ingest child; when killOn matches a log line, SIGKILLs it. */
+const runChild = (dataDir: string, book: string, killOn?: RegExp) =>
+  runKillableChild('test/helpers/ingest-child.ts', [dataDir, book], killOn);
 /** The child prints `tableChecksums` of its warehouse as JSON. */
 const checksumsOf = (out: string) =>
   JSON.parse(/CHECKSUMS (.*)/.exec(out)![1]!) as Awaited<ReturnType<typeof tableChecksums>>;

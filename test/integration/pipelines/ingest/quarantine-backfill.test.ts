@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import iconv from 'iconv-lite';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ingest } from '../../../../pipelines/ingest/ingest.ts';
 import { retract } from '../../../../pipelines/ingest/retract.ts';
 import { deriveMissingRowKeys } from '../../../../pipelines/ingest/quarantine-backfill.ts';
@@ -11,6 +10,7 @@ import { tableRef } from '../../../../warehouse/ddl.ts';
 import type { RawEntity } from '../../../../warehouse/tables.ts';
 import { entityFileText, type EntityFileFormat } from '../../../helpers/entity-file-text.ts';
 import { disposeIfOpened, testWarehouse, tmpDir } from '../../../helpers/warehouse.ts';
+import { runKillableChild } from '../../../helpers/killable-child.ts';
 
 /** Per entity: a header, a valid row i (its key unique to i), the row with a field other than the key broken, and with the key broken. */
 interface EntityRows {
@@ -290,30 +290,7 @@ describe('deriveMissingRowKeys: a line of ingest --retract', () => {
 });
 
 /** Runs the derivation child; when killOn matches its output, SIGKILLs it. */
-function runChild(args: string[], killOn?: RegExp): Promise<{ out: string; killed: boolean }> {
-  return new Promise((res, rej) => {
-    // node itself with tsx's loader: a SIGKILL of the tsx command would leave the script running
-    const p = spawn(process.execPath, ['--import', 'tsx', resolve('test/helpers/backfill-child.ts'), ...args], {
-      env: { ...process.env, TZ: 'UTC' },
-    });
-    let out = '';
-    let killed = false;
-    p.stdout.on('data', (b: Buffer) => {
-      out += b.toString();
-      if (killOn && !killed && killOn.test(out)) {
-        killed = true;
-        p.kill('SIGKILL');
-      }
-    });
-    p.stderr.on('data', (b: Buffer) => {
-      out += b.toString();
-    });
-    p.on('error', rej);
-    p.on('close', () => {
-      res({ out, killed });
-    });
-  });
-}
+const runChild = (args: string[], killOn?: RegExp) => runKillableChild('test/helpers/backfill-child.ts', args, killOn);
 
 const rowsOf = (out: string, tag: 'ROWS' | 'KEYS') => JSON.parse(new RegExp(`${tag} (.*)`).exec(out)![1]!) as unknown[];
 

@@ -1,38 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { baseBook, dayFiles } from '../../../helpers/rollback-book.ts';
 import { tmpDir } from '../../../helpers/warehouse.ts';
+import { checksumsOf, runKillableChild } from '../../../helpers/killable-child.ts';
 
-const child = resolve('test/helpers/rollback-child.ts');
-
-/** Runs the rollback child; when killOn matches its output, SIGKILLs it. */
-function runChild(dataDir: string, base: string, day: string, killOn?: RegExp) {
-  return new Promise<{ out: string; killed: boolean }>((res, rej) => {
-    // node itself with tsx's loader, not the tsx command (whose own child a SIGKILL leaves running)
-    const p = spawn(
-      process.execPath,
-      ['--import', 'tsx', child, dataDir, base, day, ...(killOn ? [killOn.source] : [])],
-      { env: { ...process.env, TZ: 'UTC' } },
-    );
-    let out = '';
-    let killed = false;
-    const take = (b: Buffer) => {
-      out += b.toString();
-      if (killOn && !killed && killOn.test(out)) {
-        killed = true;
-        p.kill('SIGKILL');
-      }
-    };
-    p.stdout.on('data', take);
-    p.stderr.on('data', take);
-    p.on('error', rej);
-    p.on('close', () => {
-      res({ out, killed });
-    });
-  });
-}
-const checksumsOf = (out: string) => JSON.parse(/CHECKSUMS (.*)/.exec(out)![1]!) as unknown;
+/** Runs the child (test/helpers/rollback-child.ts); when killOn matches its output, SIGKILLs it (it pauses there). */
+const runChild = (dataDir: string, base: string, day: string, killOn?: RegExp) =>
+  runKillableChild('test/helpers/rollback-child.ts', [dataDir, base, day, ...(killOn ? [killOn.source] : [])], killOn);
 
 describe('ingest --rollback killed (SIGKILL) and run again equals one clean rollback', () => {
   const dir = tmpDir('rollback-kill');
