@@ -296,7 +296,11 @@ describe('API request validation', () => {
 
   it('states on a date before the data are refused with the shared message, naming the field as_of (the CLI names --as-of)', async () => {
     // the book's 14 months start in 2023-05: a year typed 2019 is no empty list
-    for (const path of ['/v1/placements?as_of=2019-06-10', '/v1/promises?as_of=2019-06-10'])
+    for (const path of [
+      '/v1/placements?as_of=2019-06-10',
+      '/v1/promises?as_of=2019-06-10',
+      '/v1/disposal?as_of=2019-06-10',
+    ])
       await expect400(
         path,
         /^as_of 2019-06-10 is before the data's first day \d{4}-\d{2}-\d{2}: there is nothing on it$/u,
