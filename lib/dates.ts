@@ -73,3 +73,6 @@ export function addMonthsClamped(iso: string, months: number): string {
   const month0 = ((m % 12) + 12) % 12;
   return isoDateOf(y, month0, Math.min(Number(iso.slice(8, 10)), daysInMonth(y, month0)));
 }
+
+/** Now as the engine's DateTime64(3) text in UTC, 'YYYY-MM-DD hh:mm:ss.sss' (receipts' and audits' times). */
+export const nowDateTime64Text = (): string => new Date().toISOString().replace('T', ' ').replace('Z', '');

@@ -13,6 +13,7 @@ import { keyConflictsSelect, keyLabelFromText } from './key-conflicts.ts';
 import { engineLanding, streamLanding, type Landing } from './landing.ts';
 import { createAs, oneRecordPerLine, quarantineRows } from './quarantine-rows.ts';
 import { stagedQuery, stagedSelect, targetKeyExpr } from './validation-sql.ts';
+import { nowDateTime64Text } from '../../lib/dates.ts';
 
 export interface Receipt {
   ingest_id: string;
@@ -81,8 +82,6 @@ export async function dropLeftoverScratch(wh: Warehouse): Promise<void> {
   }
 }
 
-const nowIso = () => new Date().toISOString().replace('T', ' ').replace('Z', '');
-
 /**
  * Loads one file loss-free and idempotently:
  *  1. stage: every row with its line, typed values, key and content hash, the list of rules it
@@ -123,7 +122,7 @@ interface Staged {
  * one clean run.
  */
 export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOptions): Promise<Receipt> {
-  const started = nowIso();
+  const started = nowDateTime64Text();
   const spec = entitySpecs[file.entity];
   // scratch tables are named by the file's path: a re-run after a kill drops what the killed run left
   const tag = `${file.entity}_${createHash('sha256').update(file.path).digest('hex').slice(0, 16)}`;
@@ -422,7 +421,7 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
       rows_corrected: corrected,
       rows_retracted: 0,
       started_at: started,
-      finished_at: nowIso(),
+      finished_at: nowDateTime64Text(),
     };
     const receipt: Receipt = { ...stored, unknown_columns: s.landing.unknownColumns };
     await wh.client.insert({ table: tableRef(wh, 'ingest_receipts'), values: [stored], format: 'JSONEachRow' });

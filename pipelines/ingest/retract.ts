@@ -12,6 +12,7 @@ import type { IngestResult } from './ingest.ts';
 import { keyLabelFromText, rowJsonExpr } from './key-conflicts.ts';
 import { createAs } from './quarantine-rows.ts';
 import { targetKeyExpr } from './validation-sql.ts';
+import { nowDateTime64Text } from '../../lib/dates.ts';
 
 /** The raw tables whose rows name a loan (a loan with rows in any of them cannot be retracted alone). */
 const loanRowTables = ['schedule', 'payments', 'performance', 'collection_actions', 'loan_events'] as const;
@@ -126,8 +127,6 @@ async function readKeys(file: InputFile, spec: EntitySpec): Promise<KeyRow[]> {
   return rows;
 }
 
-const nowIso = () => new Date().toISOString().replace('T', ' ').replace('Z', '');
-
 /**
  * Removes loaded rows by key (`ingest --retract`), audited as corrections are (auditAndDelete):
  * every key is read first, then per file:
@@ -170,7 +169,7 @@ async function retractFile(
   ingestId: string,
   log: (line: string) => void,
 ): Promise<Receipt> {
-  const started = nowIso();
+  const started = nowDateTime64Text();
   const spec = entitySpecs[file.entity];
   const tag = `${file.entity}_${createHash('sha256').update(file.path).digest('hex').slice(0, 16)}`;
   const keys = tableRef(wh, `stg_ret_${tag}`);
@@ -285,7 +284,7 @@ async function retractFile(
       rows_corrected: 0,
       rows_retracted: retracted,
       started_at: started,
-      finished_at: nowIso(),
+      finished_at: nowDateTime64Text(),
     };
     await wh.client.insert({ table: tableRef(wh, 'ingest_receipts'), values: [stored], format: 'JSONEachRow' });
     log(

@@ -8,6 +8,7 @@ import { entitySpecs } from './entity-specs.ts';
 import type { Receipt } from './ingest-file.ts';
 import { rowJsonExpr } from './key-conflicts.ts';
 import { targetKeyExpr } from './validation-sql.ts';
+import { nowDateTime64Text } from '../../lib/dates.ts';
 
 /** The raw tables whose rows name a loan: rows of another run in them keep a loan of the run from going. */
 const loanRowTables = ['schedule', 'payments', 'performance', 'collection_actions', 'loan_events'] as const;
@@ -29,8 +30,6 @@ export class RollbackRefused extends UserError {}
 
 /** the `file` of a rollback's receipts: what ingest-runs shows in place of a file */
 export const rollbackLabel = (runId: string) => `rollback of ${runId}`;
-
-const nowIso = () => new Date().toISOString().replace('T', ' ').replace('Z', '');
 
 /**
  * Removes every row an ingest run loaded, in every raw table (`ingest --rollback ID`), audited in
@@ -104,7 +103,7 @@ export async function rollback(
   await refuseDependents(wh, runId);
 
   const rollbackId = randomUUID();
-  const started = nowIso();
+  const started = nowDateTime64Text();
   // dependents first: a killed rollback never leaves a loan's rows of the run without the loan
   for (const entity of [...rawEntities].reverse()) await removeRows(wh, entity, runId, rollbackId, log);
   const counts = await queryRows<{ entity: RawEntity; n: string }>(
@@ -112,7 +111,7 @@ export async function rollback(
     `SELECT entity, toString(count()) AS n FROM ${audit} WHERE action = 'rollback' AND old_ingest_id = {run:String} GROUP BY entity`,
     id,
   );
-  const finished = nowIso();
+  const finished = nowDateTime64Text();
   const written = rawEntities.flatMap((entity) => {
     const n = Number(counts.find((c) => c.entity === entity)?.n ?? 0);
     if (n === 0) return [];

@@ -5,6 +5,7 @@ import { deleteRows } from '../../../warehouse/delete-rows.ts';
 import { param, sql, trusted } from '../../../warehouse/sql.ts';
 import type { EvidenceRow, IncentiveResult } from './award.ts';
 import type { IncentiveScheme } from './scheme.ts';
+import { nowDateTime64Text } from '../../../lib/dates.ts';
 
 /** SHA-256 of the scheme as parsed (keys in schema order): which scheme an issued month used. */
 export const schemeSha256 = (s: IncentiveScheme) => createHash('sha256').update(JSON.stringify(s)).digest('hex');
@@ -20,7 +21,7 @@ export async function storeIncentives(wh: Warehouse, r: IncentiveResult, scheme:
   for (const table of ['incentive_awards', 'incentive_evidence'])
     await deleteRows(wh, table, 'month_end = {m:Date}', { m: r.month_end });
   const sha = schemeSha256(scheme);
-  const issuedAt = new Date().toISOString().replace('T', ' ').replace('Z', '');
+  const issuedAt = nowDateTime64Text();
   if (r.agents.length > 0)
     await wh.client.insert({
       table: tableRef(wh, 'incentive_awards'),
