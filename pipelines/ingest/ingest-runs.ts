@@ -49,6 +49,11 @@ const counts = [
 type Row = Omit<IngestRunFile, 'run_files' | (typeof counts)[number]> &
   Record<'run_files' | (typeof counts)[number], string>;
 
+/** A stored receipt's row counts as numbers (UInt64 columns arrive as text). */
+export function receiptCounts(row: Record<(typeof counts)[number], unknown>): Record<(typeof counts)[number], number> {
+  return Object.fromEntries(counts.map((c) => [c, Number(row[c])])) as Record<(typeof counts)[number], number>;
+}
+
 /**
  * The stored receipts, newest run first, each run's files in the order they were loaded. A run is
  * its receipts: the times are its files', and a run that stopped before its first file stored
@@ -79,12 +84,6 @@ export async function listIngestRuns(wh: Warehouse, f: IngestRunFilter = {}): Pr
   return rows.map((r) => ({
     ...r,
     run_files: Number(r.run_files),
-    rows_read: Number(r.rows_read),
-    rows_accepted: Number(r.rows_accepted),
-    rows_inserted: Number(r.rows_inserted),
-    rows_already_present: Number(r.rows_already_present),
-    rows_quarantined: Number(r.rows_quarantined),
-    rows_corrected: Number(r.rows_corrected),
-    rows_retracted: Number(r.rows_retracted),
+    ...receiptCounts(r),
   }));
 }

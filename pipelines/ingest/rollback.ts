@@ -5,6 +5,7 @@ import { tableRef } from '../../warehouse/ddl.ts';
 import { deleteRows } from '../../warehouse/delete-rows.ts';
 import { rawEntities, rawTables, type RawEntity } from '../../warehouse/tables.ts';
 import { entitySpecs } from './entity-specs.ts';
+import { receiptCounts } from './ingest-runs.ts';
 import type { Receipt } from './ingest-file.ts';
 import { rowJsonExpr } from './key-conflicts.ts';
 import { targetKeyExpr } from './validation-sql.ts';
@@ -64,9 +65,8 @@ export async function rollback(
     FROM ${receipts} WHERE mode = 'rollback' AND file = {label:String}`,
     id,
   );
-  // UInt64 counts arrive as text
   const done = stored
-    .map((r) => ({ ...(r as unknown as Receipt), ...numbers(r), unknown_columns: [] }))
+    .map((r) => ({ ...(r as unknown as Receipt), ...receiptCounts(r), unknown_columns: [] }))
     .sort((a, b) => rawEntities.indexOf(a.entity as RawEntity) - rawEntities.indexOf(b.entity as RawEntity));
   if (done.length > 0) {
     const removed = done.reduce((s, r) => s + r.rows_retracted, 0);
@@ -158,19 +158,6 @@ export async function rollback(
     rolledBack: runId,
     changed: true,
     receipts: values.map((r) => ({ ...r, unknown_columns: [] })),
-  };
-}
-
-function numbers(r: Record<keyof Receipt, unknown>) {
-  const n = (v: unknown) => Number(v);
-  return {
-    rows_read: n(r.rows_read),
-    rows_accepted: n(r.rows_accepted),
-    rows_inserted: n(r.rows_inserted),
-    rows_already_present: n(r.rows_already_present),
-    rows_quarantined: n(r.rows_quarantined),
-    rows_corrected: n(r.rows_corrected),
-    rows_retracted: n(r.rows_retracted),
   };
 }
 
