@@ -8,7 +8,8 @@ import { permitted } from '../middleware.ts';
 import { csvList, errorResponsesNaming, isoDay } from '../schemas.ts';
 import { csvChunks } from '../../warehouse/metrics/csv.ts';
 import { assertKnownAgents } from '../../warehouse/metrics/known-values.ts';
-import { checkKnownFilters, checkKnownNames } from './request-checks.ts';
+import { checkKnownFilters, checkKnownNames, userErrorsAsBadRequest } from './request-checks.ts';
+import { assertNotAfterData, assertNotBeforeData } from '../../warehouse/data-horizon.ts';
 import { streamOf } from './metric-body.ts';
 import { wantsCsv } from '../wants-csv.ts';
 
@@ -91,6 +92,11 @@ export const contactComplianceRoutes = new OpenAPIHono<AppEnv>().openapi(
       await checkKnownFilters(wh, { team: q.team });
       await checkKnownNames('agent', () => assertKnownAgents(wh, q.agent));
     }
+    // a period that ends before the data or starts after it holds no action: refused as the CLI refuses
+    // it, not "0 actions" (from alone may reach back before the data: "since the start")
+    await userErrorsAsBadRequest(() =>
+      Promise.all([assertNotBeforeData(wh, q.to, 'to'), assertNotAfterData(wh, q.from, 'from')]),
+    );
     const r = await contactCompliance(wh, { from: q.from, to: q.to, scope, rules: defaultContactRules });
     if (wantsCsv(c))
       return c.body(streamOf(csvChunks(breachColumns, r.breaches.values())), 200, {

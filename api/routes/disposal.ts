@@ -10,7 +10,7 @@ import { permitted, scopedFilters } from '../middleware.ts';
 import { decodeCursor, page, pageQuery } from '../pagination.ts';
 import { csvList, errorResponses, isoDay } from '../schemas.ts';
 import { checkKnownFilters, userErrorsAsBadRequest } from './request-checks.ts';
-import { assertNotBeforeData } from '../../warehouse/data-horizon.ts';
+import { assertWithinData } from '../../warehouse/data-horizon.ts';
 
 const name = z
   .string()
@@ -110,8 +110,8 @@ export const disposalRoutes = new OpenAPIHono<AppEnv>().openapi(
       team: team === q.team ? q.team : undefined,
       product: q.product,
     });
-    // a date before the data is refused (as the CLI's disposal), not answered with an empty list
-    await userErrorsAsBadRequest(() => assertNotBeforeData(wh, q.as_of, 'as_of'));
+    // a date outside the data is refused (as the CLI's disposal), not answered with an empty or stale list
+    await userErrorsAsBadRequest(() => assertWithinData(wh, q.as_of, 'as_of'));
     const after = decodeCursor(q.cursor, z.number().int().min(0));
     const filters = { region: sortedSet(region), product: sortedSet(q.product) };
     const teams = sortedSet(team);

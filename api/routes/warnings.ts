@@ -6,7 +6,8 @@ import type { AppEnv } from '../context.ts';
 import { permitted, scopedFilters } from '../middleware.ts';
 import { decodeCursor, pageOfFetched, pageQuery } from '../pagination.ts';
 import { csvList, errorResponsesNaming, isoDay } from '../schemas.ts';
-import { checkKnownFilters, checkKnownNames } from './request-checks.ts';
+import { checkKnownFilters, checkKnownNames, userErrorsAsBadRequest } from './request-checks.ts';
+import { assertWithinData } from '../../warehouse/data-horizon.ts';
 import { wantsCsv } from '../wants-csv.ts';
 
 const name = z
@@ -92,6 +93,8 @@ export const warningRoutes = new OpenAPIHono<AppEnv>().openapi(
         region: key.role === 'collector' ? key.region : undefined,
       }),
     );
+    // a stored day outside the data is refused as the CLI's --list refuses it, not listed empty
+    await userErrorsAsBadRequest(() => assertWithinData(wh, q.as_of, 'as_of'));
     const rows = await listWarnings(wh, {
       asOf: q.as_of,
       limit: q.limit + 1,

@@ -13,7 +13,8 @@ import { disposeIfOpened } from '../../helpers/warehouse.ts';
  *   D1 (east) never pays: active, DPD 532; D2 (west) never pays, collateral 800.00;
  *   D3 (east) charged off 2023-09-30, 100.00 recovered since: open workout, owes EAD − 100;
  *   D4 (east) charged off and settled: closed, no options; D5 (east) pays 11 of 12: DPD 198;
- *   C1 pays everything (paid off); C2 (24 installments) misses June only: DPD 15, below the stage.
+ *   C1 pays everything (paid off); C2 (24 installments) misses June only: DPD 15, below the stage;
+ *   N1, originated 2024-06-20, first due in July: the files reach June, so as_of 2024-06-30 is within them.
  */
 const due = (n: number) =>
   Array.from({ length: n }, (_, i) => new Date(Date.UTC(2023, i, 15)).toISOString().slice(0, 10));
@@ -32,10 +33,12 @@ const files = {
     ...book.map(
       (l) => `${l.id},c${l.id},consumer,2022-12-15,${100 * l.n}.00,0.2,${l.n},${l.region},b1,${l.collateral}`,
     ),
+    'N1,cN1,consumer,2024-06-20,100.00,0.2,1,west,b1,',
   ],
   'schedule.csv': [
     'loan_id,installment_no,due_date,principal_due,interest_due',
     ...book.flatMap((l) => due(l.n).map((d, i) => `${l.id},${i + 1},${d},100.00,10.00`)),
+    'N1,1,2024-07-20,100.00,1.67',
   ],
   'payments.csv': [
     'payment_id,loan_id,paid_date,amount',

@@ -300,12 +300,19 @@ describe('API request validation', () => {
       '/v1/placements?as_of=2019-06-10',
       '/v1/promises?as_of=2019-06-10',
       '/v1/disposal?as_of=2019-06-10',
+      '/v1/warnings?as_of=2019-06-10',
     ])
       await expect400(
         path,
         /^as_of 2019-06-10 is before the data's first day \d{4}-\d{2}-\d{2}: there is nothing on it$/u,
       );
     await expect400('/v1/cases?as_of=2019-06-10', /^as_of 2019-06-10: before the data's first month-end/u);
+    // a period ending before the data holds no action: not "0 actions"; one starting before it is "since the start"
+    await expect400(
+      '/v1/contact-compliance?from=2019-06-01&to=2019-06-30',
+      /^to 2019-06-30 is before the data's first day \d{4}-\d{2}-\d{2}: there is nothing on it$/u,
+    );
+    expect((await get('/v1/contact-compliance?from=2019-06-01&to=2024-06-30')).status).toBe(200);
   });
 
   it('a field breaking a bound is told once, in plain words (not zod\'s "Too big: expected int to be <=9007199254740991")', async () => {
@@ -333,12 +340,20 @@ describe('API request validation', () => {
       '/v1/cases?as_of=2024-07-31',
       '/v1/placements?as_of=2024-07-10',
       '/v1/promises?as_of=2024-07-10',
+      '/v1/disposal?as_of=2024-07-10',
+      '/v1/warnings?as_of=2024-07-10',
     ])
       await expect400(path, past);
+    await expect400(
+      '/v1/contact-compliance?from=2024-07-01&to=2024-07-31',
+      /^from 2024-07-01 is after the month the data ends in \(its last day 2024-06-30\)/u,
+    );
     for (const path of [
       '/v1/cases?as_of=2024-06-30',
       '/v1/placements?as_of=2024-06-28',
       '/v1/promises?as_of=2024-06-30',
+      '/v1/disposal?as_of=2024-06-30',
+      '/v1/warnings?as_of=2024-06-30',
     ])
       expect((await get(path)).status, path).toBe(200);
     await expect(
