@@ -447,6 +447,22 @@ export const systemTables = {
     orderBy: '(started_at, ingest_id, entity, file)',
     shardBy: 'cityHash64(ingest_id)',
   },
+  // a run's start and end, beside its receipts (one per finished file): a run that stopped between
+  // them is told from one that finished, and one that stopped before its first file is seen at all
+  ingest_run_log: {
+    name: 'ingest_run_log',
+    columns: [
+      ['ingest_id', 'String'],
+      ['event', 'LowCardinality(String)'],
+      ['mode', 'LowCardinality(String)'],
+      ['files', 'UInt32'],
+      ['outcome', 'LowCardinality(String)'],
+      ['detail', 'String'],
+      ['at', 'DateTime64(3)'],
+    ],
+    orderBy: '(ingest_id, event)',
+    shardBy: 'cityHash64(ingest_id)',
+  },
   classification_overrides: {
     name: 'classification_overrides',
     columns: [

@@ -25,7 +25,7 @@ export const ingestRunsCommand = defineCommand({
   name: 'ingest-runs',
   summary: 'what each ingest run loaded, newest first: its files, their rows read, accepted and quarantined',
   description:
-    "The receipts every ingest stores, one row per file, newest run first: the run's ingest_id and times, the file, the first 12 hex digits of its SHA-256, rows read = accepted (new + already present, + corrected or retracted by ingest --correct/--retract) + quarantined, and the run's mode (load, correct, retract, rollback: `ingest --rollback ID` stores a receipt per table it removed rows from, its file `rollback of ID`, the rows removed as retracted). A run stopped half-way (Ctrl-C, a kill) shows the files it finished; the exit code of a run is not stored. `loanwatch quarantine --ingest ID` lists a run's quarantined rows.",
+    "The receipts every ingest stores, one row per file, newest run first: the run's ingest_id and times, the file, the first 12 hex digits of its SHA-256, rows read = accepted (new + already present, + corrected or retracted by ingest --correct/--retract) + quarantined, and the run's mode (load, correct, retract, rollback: `ingest --rollback ID` stores a receipt per table it removed rows from, its file `rollback of ID`, the rows removed as retracted). Each run's status: complete; failed (the reason it stopped, as it was told, and how many of its files it finished); unfinished (started and never ended: killed, Ctrl-C, the machine down — on a ClickHouse server maybe still running; its finished files are listed, and ingesting the same files again loads the rest); not recorded (a run from before loanwatch kept run records). A run that finished no file is listed without one. `loanwatch quarantine --ingest ID` lists a run's quarantined rows.",
   flags: ingestRunsFlags,
   examples: [
     'loanwatch ingest-runs --limit 3',
@@ -37,9 +37,12 @@ export const ingestRunsCommand = defineCommand({
 
 const columns = [
   'ingest_id',
+  'run_status',
   'run_started_at',
   'run_finished_at',
+  'run_files_planned',
   'run_files',
+  'run_detail',
   'entity',
   'file',
   'sha256',
@@ -79,7 +82,8 @@ export async function runIngestRuns(wh: Warehouse, out: Output, f: IngestRunsFla
       { header: 'started (UTC)', value: (r) => (r.lead ? toSecond(r.run_started_at) : '') },
       { header: 'finished (UTC)', value: (r) => (r.lead ? toSecond(r.run_finished_at) : '') },
       { header: 'mode', value: (r) => (r.lead ? r.mode : '') },
-      { header: 'file', value: (r) => r.file },
+      { header: 'status', value: (r) => (r.lead ? r.run_status : '') },
+      { header: 'file', value: (r) => (r.file === '' ? '(no file finished)' : r.file) },
       { header: 'sha256', value: (r) => r.sha256 },
       { header: 'read', value: (r) => r.rows_read, format: 'int' },
       { header: 'accepted', value: (r) => r.rows_accepted, format: 'int' },
@@ -98,6 +102,14 @@ export async function runIngestRuns(wh: Warehouse, out: Output, f: IngestRunsFla
     ],
     { limit: indexed.length },
   );
+  for (const r of indexed.filter((x) => x.lead)) {
+    const files = r.run_files_planned ? ` (${r.run_files} of ${r.run_files_planned} files finished)` : '';
+    if (r.run_status === 'failed') out.line(`run ${r.ingest_id} failed${files}: ${r.run_detail}`);
+    if (r.run_status === 'unfinished')
+      out.line(
+        `run ${r.ingest_id} did not finish${files}: killed or stopped (on a ClickHouse server, maybe still running); its finished files are loaded, and the same files ingested again load the rest`,
+      );
+  }
   const runs = new Set(rows.map((r) => r.ingest_id)).size;
   if (f.limit === undefined && runs === 20)
     out.line('the newest 20 runs; --limit N for more, --format csv (or json) for all');

@@ -3,12 +3,28 @@ import { tableRef } from '../../warehouse/ddl.ts';
 import { UserError } from '../../lib/user-error.ts';
 import { fileCondition } from './quarantine-list.ts';
 
-/** One file of one ingest run, from its stored receipt (ingest-file.ts writes one per file it finished). */
+/**
+ * How a run ended, from its start and end records (run-ledger.ts): `complete`; `failed` (its detail
+ * says why); `unfinished` — started and never ended: killed, stopped by Ctrl-C or the machine going
+ * down (on a ClickHouse server, possibly still running); `not recorded` — a run from before the
+ * records (migration 40), known by its receipts alone.
+ */
+export type RunStatus = 'complete' | 'failed' | 'unfinished' | 'not recorded';
+
+/**
+ * One file of one ingest run, from its stored receipt (ingest-file.ts writes one per file it
+ * finished); a run that finished no file is one row with an empty entity and file and zero counts.
+ */
 export interface IngestRunFile {
   ingest_id: string;
-  /** the run's first file's start and last file's finish, 'YYYY-MM-DD hh:mm:ss.sss' (UTC) */
+  /** the run's start and end, 'YYYY-MM-DD hh:mm:ss.sss' (UTC); '' for the end of an unfinished run */
   run_started_at: string;
   run_finished_at: string;
+  run_status: RunStatus;
+  /** a failed run's reason, as the user was told it; else '' */
+  run_detail: string;
+  /** files the run was given (a rollback reads none: 0); null for a run from before the records */
+  run_files_planned: number | null;
   /** files the run finished (a run stopped half-way stored receipts for the files before) */
   run_files: number;
   entity: string;
@@ -16,7 +32,7 @@ export interface IngestRunFile {
   /** the first 12 hex digits of the file's SHA-256: enough to tell two versions of a file apart */
   sha256: string;
   format: string;
-  /** `load`, `correct` (ingest --correct) or `retract` (ingest --retract) */
+  /** `load`, `correct` (ingest --correct), `retract` (ingest --retract) or `rollback` */
   mode: string;
   rows_read: number;
   rows_accepted: number;
@@ -46,8 +62,26 @@ const counts = [
   'rows_corrected',
   'rows_retracted',
 ] as const;
-type Row = Omit<IngestRunFile, 'run_files' | (typeof counts)[number]> &
-  Record<'run_files' | (typeof counts)[number], string>;
+type ReceiptRow = Omit<
+  IngestRunFile,
+  | 'run_files'
+  | 'run_status'
+  | 'run_detail'
+  | 'run_files_planned'
+  | 'run_started_at'
+  | 'run_finished_at'
+  | (typeof counts)[number]
+> &
+  Record<(typeof counts)[number], string>;
+interface LogRow {
+  ingest_id: string;
+  mode: string;
+  started: string;
+  ended: string;
+  outcome: string;
+  detail: string;
+  planned: string;
+}
 
 /** A stored receipt's row counts as numbers (UInt64 columns arrive as text). */
 export function receiptCounts(row: Record<(typeof counts)[number], unknown>): Record<(typeof counts)[number], number> {
@@ -55,35 +89,104 @@ export function receiptCounts(row: Record<(typeof counts)[number], unknown>): Re
 }
 
 /**
- * The stored receipts, newest run first, each run's files in the order they were loaded. A run is
- * its receipts: the times are its files', and a run that stopped before its first file stored
- * nothing. With `file`, the runs that loaded such a file, and only those files of them.
+ * The runs, newest first, each run's files in the order they were loaded, with how the run ended
+ * (RunStatus). A run that finished no file (it failed, or was killed, at its first) is listed with
+ * no file. With `file`, the runs that loaded such a file, and only those files of them.
  */
 export async function listIngestRuns(wh: Warehouse, f: IngestRunFilter = {}): Promise<IngestRunFile[]> {
   if (f.limit !== undefined && (!Number.isSafeInteger(f.limit) || f.limit < 1))
     throw new UserError(`limit must be a whole number ≥ 1, not ${f.limit}`);
   const receipts = tableRef(wh, 'ingest_receipts');
+  const runLog = tableRef(wh, 'ingest_run_log');
   const file = f.file === undefined ? undefined : fileCondition(f.file);
-  const where = file ? `WHERE ${file.sql}` : '';
   const params = { ...file?.params, limit: f.limit };
-  const runs = `SELECT ingest_id, min(started_at) AS run_started, max(finished_at) AS run_finished, count() AS run_files
-    FROM ${receipts} GROUP BY ingest_id`;
-  const chosen = `SELECT ingest_id FROM ${receipts} ${where} GROUP BY ingest_id
-    ORDER BY min(started_at) DESC, ingest_id DESC${f.limit === undefined ? '' : ' LIMIT {limit:UInt64}'}`;
-  const rows = await queryRows<Row>(
+  // a run starts at its start record or, before the records, at its first receipt
+  const starts = file
+    ? `SELECT ingest_id, started_at AS t FROM ${receipts} WHERE ${file.sql}`
+    : `SELECT ingest_id, started_at AS t FROM ${receipts}
+       UNION ALL SELECT ingest_id, at AS t FROM ${runLog} WHERE event = 'start'`;
+  const chosen = await queryRows<{ ingest_id: string }>(
     wh,
-    `SELECT r.ingest_id AS ingest_id, toString(u.run_started) AS run_started_at, toString(u.run_finished) AS run_finished_at,
-      u.run_files AS run_files, r.entity AS entity, r.file AS file, substring(r.file_sha256, 1, 12) AS sha256,
-      r.format AS format, r.mode AS mode, ${counts.map((c) => `r.${c} AS ${c}`).join(', ')},
-      toString(r.started_at) AS started_at, toString(r.finished_at) AS finished_at
-    FROM ${receipts} AS r INNER JOIN (${runs}) AS u ON u.ingest_id = r.ingest_id
-    WHERE r.ingest_id IN (${chosen})${file ? ` AND ${file.sql}` : ''}
-    ORDER BY u.run_started DESC, r.ingest_id DESC, r.started_at, r.file`,
+    `SELECT ingest_id FROM (${starts}) GROUP BY ingest_id
+    ORDER BY min(t) DESC, ingest_id DESC${f.limit === undefined ? '' : ' LIMIT {limit:UInt64}'}`,
     params,
   );
-  return rows.map((r) => ({
-    ...r,
-    run_files: Number(r.run_files),
-    ...receiptCounts(r),
-  }));
+  if (chosen.length === 0) return [];
+  const ids = { ids: chosen.map((r) => r.ingest_id) };
+  const [files, logs] = await Promise.all([
+    queryRows<ReceiptRow>(
+      wh,
+      `SELECT ingest_id, entity, file, substring(file_sha256, 1, 12) AS sha256, format, mode,
+        ${counts.join(', ')}, toString(started_at) AS started_at, toString(finished_at) AS finished_at
+      FROM ${receipts} WHERE ingest_id IN {ids:Array(String)}${file ? ` AND ${file.sql}` : ''}
+      ORDER BY started_at, file`,
+      { ...params, ...ids },
+    ),
+    queryRows<LogRow>(
+      wh,
+      `SELECT ingest_id, anyIf(mode, event = 'start') AS mode,
+        toString(minIf(at, event = 'start')) AS started, toString(maxIf(at, event = 'end')) AS ended,
+        toString(countIf(event = 'end')) AS ends, anyIf(outcome, event = 'end') AS outcome,
+        anyIf(detail, event = 'end') AS detail, toString(anyIf(files, event = 'start')) AS planned
+      FROM ${runLog} WHERE ingest_id IN {ids:Array(String)} GROUP BY ingest_id HAVING countIf(event = 'start') > 0`,
+      ids,
+    ),
+  ]);
+  // every finished file counts toward its run, whichever files the filter shows
+  const finishedFiles = file ? await filesPerRun(wh, ids) : undefined;
+  const logOf = new Map(logs.map((l) => [l.ingest_id, l]));
+  const filesOf = new Map<string, ReceiptRow[]>();
+  for (const r of files) {
+    const list = filesOf.get(r.ingest_id);
+    if (list) list.push(r);
+    else filesOf.set(r.ingest_id, [r]);
+  }
+  return chosen.flatMap(({ ingest_id }) => {
+    const own = filesOf.get(ingest_id) ?? [];
+    const run = runColumns(logOf.get(ingest_id), own, finishedFiles?.get(ingest_id) ?? own.length);
+    if (own.length === 0) return [{ ingest_id, ...run, ...noFile, mode: logOf.get(ingest_id)?.mode ?? '' }];
+    return own.map((r) => ({ ...r, ...run, ...receiptCounts(r) }));
+  });
+}
+
+const noFile = {
+  ...{ entity: '', file: '', sha256: '', format: '', started_at: '', finished_at: '' },
+  ...{ rows_read: 0, rows_accepted: 0, rows_inserted: 0, rows_already_present: 0, rows_quarantined: 0 },
+  ...{ rows_corrected: 0, rows_retracted: 0 },
+};
+
+async function filesPerRun(wh: Warehouse, ids: { ids: string[] }): Promise<Map<string, number>> {
+  const rows = await queryRows<{ ingest_id: string; n: string }>(
+    wh,
+    `SELECT ingest_id, toString(count()) AS n FROM ${tableRef(wh, 'ingest_receipts')} WHERE ingest_id IN {ids:Array(String)} GROUP BY ingest_id`,
+    ids,
+  );
+  return new Map(rows.map((r) => [r.ingest_id, Number(r.n)]));
+}
+
+/** The run's own columns, from its records where it has them, else from its receipts. */
+function runColumns(
+  log: LogRow | undefined,
+  files: readonly ReceiptRow[],
+  finished: number,
+): Pick<
+  IngestRunFile,
+  'run_started_at' | 'run_finished_at' | 'run_status' | 'run_detail' | 'run_files_planned' | 'run_files'
+> {
+  const first = files.reduce((m, r) => (m === '' || r.started_at < m ? r.started_at : m), '');
+  const last = files.reduce((m, r) => (r.finished_at > m ? r.finished_at : m), '');
+  if (!log)
+    return {
+      ...{ run_started_at: first, run_finished_at: last, run_status: 'not recorded' },
+      ...{ run_detail: '', run_files_planned: null, run_files: finished },
+    };
+  const ended = log.outcome === 'complete' || log.outcome === 'failed';
+  return {
+    run_started_at: log.started,
+    run_finished_at: ended ? log.ended : '',
+    run_status: ended ? (log.outcome as 'complete' | 'failed') : 'unfinished',
+    run_detail: log.detail,
+    run_files_planned: Number(log.planned),
+    run_files: finished,
+  };
 }

@@ -6,6 +6,7 @@ import { discoverInputs } from './discover.ts';
 import { startFileHasher } from './file-hasher.ts';
 import { checkFiles } from './header-check.ts';
 import { dropLeftoverScratch, ingestFile, type Receipt } from './ingest-file.ts';
+import { inRunLedger } from './run-ledger.ts';
 
 export interface IngestOptions {
   piiSecret: string;
@@ -39,10 +40,13 @@ export async function ingest(wh: Warehouse, paths: string[], o: IngestOptions): 
   // the data horizon every file of the run is judged against (crossRowRules)
   const lastBefore = await dataLastDate(wh);
   const hasher = startFileHasher();
+  const run = { ingestId, mode: o.correct ? 'correct' : 'load', files: files.length };
   try {
     // start every hash now (a worker beside the loads); each is awaited where its file is ingested
     for (const file of files) void hasher.sha256(file.path);
-    for (const file of files) await ingestOne(file);
+    await inRunLedger(wh, run, async () => {
+      for (const file of files) await ingestOne(file);
+    });
   } finally {
     await hasher.close();
   }

@@ -13,6 +13,7 @@ import { keyLabelFromText, rowJsonExpr } from './key-conflicts.ts';
 import { createAs } from './quarantine-rows.ts';
 import { targetKeyExpr } from './validation-sql.ts';
 import { nowDateTime64Text } from '../../lib/dates.ts';
+import { inRunLedger } from './run-ledger.ts';
 
 /** The raw tables whose rows name a loan (a loan with rows in any of them cannot be retracted alone). */
 const loanRowTables = ['schedule', 'payments', 'performance', 'collection_actions', 'loan_events'] as const;
@@ -158,7 +159,10 @@ export async function retract(
   const ingestId = randomUUID();
   const receipts: Receipt[] = [];
   // dependents first: a loan's payments retracted in the same run as the loan go before it
-  for (const { file, rows } of [...keyed].reverse()) receipts.unshift(await retractFile(wh, file, rows, ingestId, log));
+  await inRunLedger(wh, { ingestId, mode: 'retract', files: files.length }, async () => {
+    for (const { file, rows } of [...keyed].reverse())
+      receipts.unshift(await retractFile(wh, file, rows, ingestId, log));
+  });
   return { ingestId, receipts, skipped };
 }
 

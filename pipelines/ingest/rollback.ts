@@ -10,6 +10,7 @@ import type { Receipt } from './ingest-file.ts';
 import { rowJsonExpr } from './key-conflicts.ts';
 import { targetKeyExpr } from './validation-sql.ts';
 import { nowDateTime64Text } from '../../lib/dates.ts';
+import { inRunLedger } from './run-ledger.ts';
 
 /** The raw tables whose rows name a loan: rows of another run in them keep a loan of the run from going. */
 const loanRowTables = ['schedule', 'payments', 'performance', 'collection_actions', 'loan_events'] as const;
@@ -103,6 +104,21 @@ export async function rollback(
   await refuseDependents(wh, runId);
 
   const rollbackId = randomUUID();
+  return inRunLedger(wh, { ingestId: rollbackId, mode: 'rollback', files: 0 }, () =>
+    removeRun(wh, runId, rollbackId, log),
+  );
+}
+
+/** The rollback's work once it is allowed: every table's rows of the run audited and removed, then the receipts. */
+async function removeRun(
+  wh: Warehouse,
+  runId: string,
+  rollbackId: string,
+  log: (line: string) => void,
+): Promise<RollbackResult> {
+  const receipts = tableRef(wh, 'ingest_receipts');
+  const audit = tableRef(wh, 'row_corrections');
+  const id = { run: runId, label: rollbackLabel(runId) };
   const started = nowDateTime64Text();
   // dependents first: a killed rollback never leaves a loan's rows of the run without the loan
   for (const entity of [...rawEntities].reverse()) await removeRows(wh, entity, runId, rollbackId, log);

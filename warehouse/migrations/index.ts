@@ -321,6 +321,11 @@ export const migrations: Migration[] = [
     name: 'quarantine.row_key_unknown (1: a row from before migration 38 whose key could not be derived from its raw text; the derivation runs once, at the first quarantine listing)',
     statements: (wh) => addColumns(wh, 'quarantine', quarantineRowKeyUnknownColumns),
   },
+  {
+    version: 40,
+    name: "ingest_run_log (each ingest run's start and end: complete, failed with its reason, or unfinished)",
+    statements: (wh) => createTableStatements(wh, systemTables.ingest_run_log),
+  },
 ];
 
 /** Applies every migration not yet recorded; safe to run any number of times. */

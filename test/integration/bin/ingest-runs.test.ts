@@ -3,6 +3,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliHarness } from '../../helpers/cli.ts';
+import { exec } from '../../../warehouse/connection.ts';
+import { disposeIfOpened, testWarehouse } from '../../helpers/warehouse.ts';
 import type { IngestRunFile } from '../../../pipelines/ingest/ingest-runs.ts';
 
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
@@ -64,6 +66,12 @@ describe('loanwatch ingest-runs: what each load did, newest first', () => {
       [3, 2, 1],
     ]);
     expect(all.map((r) => r.run_files)).toEqual([1, 3, 3, 3]);
+    expect(all.map((r) => [r.run_status, r.run_files_planned])).toEqual([
+      ['complete', 1],
+      ['complete', 3],
+      ['complete', 3],
+      ['complete', 3],
+    ]);
 
     // the newest run only; the runs that loaded a payments.csv, and only that file of them
     expect((await runs('--limit', '1')).map((r) => r.ingest_id)).toEqual([second]);
@@ -78,12 +86,13 @@ describe('loanwatch ingest-runs: what each load did, newest first', () => {
     const table = out.join('\n');
     expect(table.indexOf(second)).toBeLessThan(table.indexOf(first));
     expect(table.split(first).length - 1).toBe(1);
-    expect(table).toMatch(/read.*accepted.*quarantined/u);
+    expect(table).toMatch(/mode.*status.*file.*read.*accepted.*quarantined/u);
+    expect(table).toMatch(/│ load +│ complete +│/u);
     expect(table).toContain(all[0]!.sha256);
 
     expect(await run('ingest-runs', '--format', 'csv')).toBe(0);
     expect(out[0]).toBe(
-      'ingest_id,run_started_at,run_finished_at,run_files,entity,file,sha256,format,mode,rows_read,rows_accepted,rows_inserted,rows_already_present,rows_quarantined,rows_corrected,rows_retracted,started_at,finished_at',
+      'ingest_id,run_status,run_started_at,run_finished_at,run_files_planned,run_files,run_detail,entity,file,sha256,format,mode,rows_read,rows_accepted,rows_inserted,rows_already_present,rows_quarantined,rows_corrected,rows_retracted,started_at,finished_at',
     );
     expect(out).toHaveLength(5);
   });
@@ -124,6 +133,33 @@ describe('loanwatch ingest-runs: what each load did, newest first', () => {
     for (const id of ids.slice(0, 20)) expect(table).toContain(id);
     expect(table).not.toContain(ids[20]);
     expect(out.at(-1)).toBe('the newest 20 runs; --limit N for more, --format csv (or json) for all');
+  });
+
+  it('a failed run says so in the table, with the files it finished and the reason it stopped', async () => {
+    // a Parquet file cut at its start passes the check before the run and fails at its load
+    const scratch = await testWarehouse('ingest_runs_pq');
+    const whole = join(dir, 'whole.parquet');
+    try {
+      await exec(
+        scratch,
+        `INSERT INTO FUNCTION file({p:String}, 'Parquet') SELECT toString(number) AS payment_id, 'L1' AS loan_id,
+          '2024-03-15' AS paid_date, '10.00' AS amount FROM numbers(500) SETTINGS engine_file_truncate_on_insert = 1`,
+        { p: whole },
+      );
+    } finally {
+      await disposeIfOpened(scratch);
+    }
+    const bytes = readFileSync(whole);
+    const d = day('failing', { 'customers.csv': 'customer_id\nF1\n' });
+    writeFileSync(join(d, 'payments.parquet'), bytes.subarray(Math.floor(bytes.length / 2)));
+    expect(await run('ingest', d)).toBe(2);
+    const told = err.find((l) => l.startsWith('loanwatch: '))!.replace(/^loanwatch: /u, '');
+    const [newest] = await runs('--limit', '1');
+    expect(newest).toMatchObject({ run_status: 'failed', run_files_planned: 2, run_files: 1, entity: 'customers' });
+    expect(await run('ingest-runs', '--limit', '1')).toBe(0);
+    expect(out.join('\n')).toMatch(/│ load +│ failed +│/u);
+    expect(out.at(-1)).toBe(`run ${newest!.ingest_id} failed (1 of 2 files finished): ${told}`);
+    expect(told).toMatch(/payments\.parquet: not a readable Parquet file/u);
   });
 
   it.each([
