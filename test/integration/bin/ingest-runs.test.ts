@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliHarness } from '../../helpers/cli.ts';
-import { exec } from '../../../warehouse/connection.ts';
+import { cutAtItsStart, paymentsParquet } from '../../helpers/cut-parquet.ts';
 import { disposeIfOpened, testWarehouse } from '../../helpers/warehouse.ts';
 import type { IngestRunFile } from '../../../pipelines/ingest/ingest-runs.ts';
 
@@ -138,20 +138,9 @@ describe('loanwatch ingest-runs: what each load did, newest first', () => {
   it('a failed run says so in the table, with the files it finished and the reason it stopped', async () => {
     // a Parquet file cut at its start passes the check before the run and fails at its load
     const scratch = await testWarehouse('ingest_runs_pq');
-    const whole = join(dir, 'whole.parquet');
-    try {
-      await exec(
-        scratch,
-        `INSERT INTO FUNCTION file({p:String}, 'Parquet') SELECT toString(number) AS payment_id, 'L1' AS loan_id,
-          '2024-03-15' AS paid_date, '10.00' AS amount FROM numbers(500) SETTINGS engine_file_truncate_on_insert = 1`,
-        { p: whole },
-      );
-    } finally {
-      await disposeIfOpened(scratch);
-    }
-    const bytes = readFileSync(whole);
+    const bytes = await paymentsParquet(scratch, join(dir, 'whole.parquet')).finally(() => disposeIfOpened(scratch));
     const d = day('failing', { 'customers.csv': 'customer_id\nF1\n' });
-    writeFileSync(join(d, 'payments.parquet'), bytes.subarray(Math.floor(bytes.length / 2)));
+    writeFileSync(join(d, 'payments.parquet'), cutAtItsStart(bytes));
     expect(await run('ingest', d)).toBe(2);
     const told = err.find((l) => l.startsWith('loanwatch: '))!.replace(/^loanwatch: /u, '');
     const [newest] = await runs('--limit', '1');

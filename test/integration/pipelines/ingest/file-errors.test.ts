@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { IngestInputError } from '../../../../pipelines/ingest/discover.ts';
@@ -7,6 +7,7 @@ import { ingest } from '../../../../pipelines/ingest/ingest.ts';
 import { exec } from '../../../../warehouse/connection.ts';
 import { UserError } from '../../../../lib/user-error.ts';
 import { loansCsv } from '../../../helpers/bad-row-file.ts';
+import { cutAtItsStart, paymentsParquet } from '../../../helpers/cut-parquet.ts';
 import { count, disposeIfOpened, testWarehouse, tmpDir } from '../../../helpers/warehouse.ts';
 
 /** Errors of a file as a whole: refused before anything is loaded (exit 2 through UserError). */
@@ -97,14 +98,7 @@ describe('file-level errors', () => {
 
   it('a file that is no readable Parquet (random bytes, a bare magic, a truncated footer, a CSV by another name) is refused as input, named with the reason; nothing loaded', async () => {
     const dir = tmpDir('pq_bad');
-    const good = join(dir, 'good.parquet');
-    await exec(
-      wh,
-      `INSERT INTO FUNCTION file({p:String}, 'Parquet') SELECT toString(number) AS payment_id, 'L1' AS loan_id,
-        '2024-01-15' AS paid_date, '10.00' AS amount FROM numbers(500) SETTINGS engine_file_truncate_on_insert = 1`,
-      { p: good },
-    );
-    const whole = readFileSync(good);
+    const whole = await paymentsParquet(wh, join(dir, 'good.parquet'));
     let seed = 7;
     const noise = Buffer.from(
       Array.from({ length: 5000 }, () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % 256),
@@ -125,7 +119,7 @@ describe('file-level errors', () => {
     expect(await count(wh, 'ingest_receipts')).toBe(0);
     // cut at its start: the footer reads (the header check passes), the data it points to is gone
     const tail = join(tmpDir('pq_tail'), 'payments.parquet');
-    writeFileSync(tail, whole.subarray(Math.floor(whole.length / 2)));
+    writeFileSync(tail, cutAtItsStart(whole));
     const e = await ingest(wh, [tail], { piiSecret: 's' }).then(
       () => null,
       (x: unknown) => x,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ingest } from '../../../../pipelines/ingest/ingest.ts';
 import { listIngestRuns } from '../../../../pipelines/ingest/ingest-runs.ts';
@@ -8,6 +8,7 @@ import { rollback } from '../../../../pipelines/ingest/rollback.ts';
 import { trapInterrupt } from '../../../../bin/cli/interrupt.ts';
 import { exec } from '../../../../warehouse/connection.ts';
 import { tableRef } from '../../../../warehouse/ddl.ts';
+import { cutAtItsStart, paymentsParquet } from '../../../helpers/cut-parquet.ts';
 import { disposeIfOpened, testWarehouse, tmpDir } from '../../../helpers/warehouse.ts';
 
 const customers = 'customer_id\nC1\nC2\n';
@@ -50,18 +51,11 @@ describe('ingest runs record how they ended: complete, failed with the reason, o
 
   it('a run stopped by a file that fails at its load is failed, with the error the user saw and the files before it', async () => {
     // a Parquet file cut at its start: its footer reads (the check before the run passes), its data does not
-    const whole = join(tmpDir('pq_whole'), 'p.parquet');
-    await exec(
-      wh,
-      `INSERT INTO FUNCTION file({p:String}, 'Parquet') SELECT toString(number) AS payment_id, 'L1' AS loan_id,
-        '2024-03-15' AS paid_date, '10.00' AS amount FROM numbers(500) SETTINGS engine_file_truncate_on_insert = 1`,
-      { p: whole },
-    );
-    const bytes = readFileSync(whole);
+    const bytes = await paymentsParquet(wh, join(tmpDir('pq_whole'), 'p.parquet'));
     const dir = day('failed', {
       'customers.csv': 'customer_id\nC3\n',
       'loans.csv': loans.replace('L1,C1', 'L3,C3').replace(/\nL2.*\n$/u, '\n'),
-      'payments.parquet': bytes.subarray(Math.floor(bytes.length / 2)),
+      'payments.parquet': cutAtItsStart(bytes),
     });
     const e = await caught(ingest(wh, [dir], { piiSecret: 's' }));
     expect(e?.message).toMatch(/payments\.parquet: not a readable Parquet file/u);
