@@ -5,15 +5,13 @@
  * Both print the quarantine's rows (`ROWS …`) at the end.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadConfig } from '../../warehouse/config.ts';
-import { exec, openWarehouse, queryRows } from '../../warehouse/connection.ts';
-import { migrate } from '../../warehouse/migrations/index.ts';
+import { exec, queryRows } from '../../warehouse/connection.ts';
+import { openChildWarehouse } from './child-warehouse.ts';
 import { ingest } from '../../pipelines/ingest/ingest.ts';
 import { deriveMissingRowKeys } from '../../pipelines/ingest/quarantine-backfill.ts';
 
 const [mode, dataDir, bookDir] = process.argv.slice(2);
-const wh = openWarehouse(loadConfig({}), { dataDir: dataDir!, database: 'kill' });
-await migrate(wh);
+const wh = await openChildWarehouse(dataDir!);
 const quarantine = `${wh.database}.quarantine`;
 if (mode === 'setup') {
   await ingest(wh, [bookDir!], { piiSecret: 's' });

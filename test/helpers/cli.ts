@@ -1,9 +1,31 @@
-import { afterAll, beforeAll, vi } from 'vitest';
+import { afterAll, beforeAll, inject, vi } from 'vitest';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../bin/main.ts';
 import type { Output } from '../../bin/cli/output.ts';
+import { loadConfig } from '../../warehouse/config.ts';
+import { exec, openWarehouse } from '../../warehouse/connection.ts';
+import { copyChdbDir } from './chdb-copy.ts';
+import { templateDatabase } from './warehouse-template.ts';
 import { tmpDir } from './warehouse.ts';
+
+/**
+ * A new CLI data dir as a copy of the run's migrated template (warehouse-template.ts), its database
+ * renamed to the CLI's: the first command's migrate then only checks, as on a testWarehouse, where
+ * every migration would cost ~1.5 s (several times that beside another file). No-op without a template.
+ */
+export async function seedDataDir(dataDir: string): Promise<void> {
+  const template = inject('warehouseTemplate');
+  if (!template) return;
+  copyChdbDir(template, dataDir);
+  const config = loadConfig({ ...process.env, LOANWATCH_DATA_DIR: dataDir });
+  const wh = openWarehouse(config);
+  try {
+    await exec(wh, `RENAME DATABASE ${templateDatabase} TO ${config.CLICKHOUSE_DATABASE}`);
+  } finally {
+    await wh.close();
+  }
+}
 
 /**
  * Runs `loanwatch` in-process on a temp data dir: `out` holds the lines the command wrote as its
@@ -23,8 +45,9 @@ export function cliHarness(name: string) {
       return Promise.resolve();
     },
   };
-  beforeAll(() => {
+  beforeAll(async () => {
     process.env.LOANWATCH_DATA_DIR = join(dir, 'data');
+    await seedDataDir(join(dir, 'data'));
     vi.spyOn(console, 'error').mockImplementation((...a) => {
       err.push(a.join(' '));
     });

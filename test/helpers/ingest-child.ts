@@ -1,13 +1,10 @@
 /** Child process for the kill-and-rerun test: ingest a folder into a data dir, then print table checksums. */
-import { loadConfig } from '../../warehouse/config.ts';
-import { openWarehouse } from '../../warehouse/connection.ts';
-import { migrate } from '../../warehouse/migrations/index.ts';
+import { openChildWarehouse } from './child-warehouse.ts';
 import { ingest } from '../../pipelines/ingest/ingest.ts';
 import { tableChecksums } from './checksums.ts';
 
 const [dataDir, bookDir] = process.argv.slice(2);
-const wh = openWarehouse(loadConfig({}), { dataDir: dataDir!, database: 'kill' });
-await migrate(wh);
+const wh = await openChildWarehouse(dataDir!);
 await ingest(wh, [bookDir!], {
   piiSecret: 's',
   log: (l) => {

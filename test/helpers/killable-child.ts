@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { inject } from 'vitest';
+import { templateEnv } from './chdb-copy.ts';
 
 /**
  * Runs a test child script (test/helpers/*-child.ts) and SIGKILLs it once its output matches
@@ -13,8 +15,10 @@ export function runKillableChild(
   killOn?: RegExp,
 ): Promise<{ out: string; killed: boolean }> {
   return new Promise((res, rej) => {
+    const template = inject('warehouseTemplate');
     const p = spawn(process.execPath, ['--import', 'tsx', resolve(script), ...args], {
-      env: { ...process.env, TZ: 'UTC' },
+      // a new data dir starts as a copy of the run's migrated template (openChildWarehouse)
+      env: { ...process.env, TZ: 'UTC', ...(template ? { [templateEnv]: template } : {}) },
     });
     let out = '';
     let killed = false;

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import { inject } from 'vitest';
 import { loadConfig } from '../../warehouse/config.ts';
 import { exec, openWarehouse, queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { migrate } from '../../warehouse/migrations/index.ts';
+import { copyChdbDir } from './chdb-copy.ts';
 import { templateDatabase } from './warehouse-template.ts';
 
 /**
@@ -18,11 +18,7 @@ export async function testWarehouse(
   const dir = mkdtempSync(join(tmpdir(), `lw-${name}-`));
   const database = `t_${name.replace(/[^a-z0-9_]/g, '_')}`;
   const template = inject('warehouseTemplate');
-  if (template) {
-    // cp keeps the engine's relative links from data/ to store/; the status file names the process that built it
-    execFileSync('cp', ['-R', template, join(dir, 'chdb')]);
-    rmSync(join(dir, 'chdb', 'status'), { force: true });
-  }
+  if (template) copyChdbDir(template, dir);
   const wh = openWarehouse(loadConfig({}), { dataDir: dir, database });
   if (template) await exec(wh, `RENAME DATABASE ${templateDatabase} TO ${database}`);
   // on a copy every migration is recorded already: this only checks so

@@ -1,8 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../bin/main.ts';
 import type { Output } from '../../../bin/cli/output.ts';
+import { seedDataDir } from '../../helpers/cli.ts';
 import { tmpDir } from '../../helpers/warehouse.ts';
 
 /** A small book: 3 customers, 3 loans, payments with a bad row first, in the middle and last. */
@@ -39,6 +40,7 @@ describe('Ctrl-C during ingest or snapshot: one line, exit 130, and the warehous
   /** main() on a data directory; Ctrl-C (as the signal arrives) when a log line matches `at` */
   async function run(data: string, argv: string[], at?: RegExp, times = 1): Promise<Run & { exits: number[] }> {
     process.env.LOANWATCH_DATA_DIR = data;
+    if (!existsSync(data)) await seedDataDir(data);
     const err: string[] = [];
     const exits: number[] = [];
     let text = '';
