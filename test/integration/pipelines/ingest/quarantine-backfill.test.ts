@@ -11,6 +11,7 @@ import type { RawEntity } from '../../../../warehouse/tables.ts';
 import { entityFileText, type EntityFileFormat } from '../../../helpers/entity-file-text.ts';
 import { disposeIfOpened, testWarehouse, tmpDir } from '../../../helpers/warehouse.ts';
 import { runKillableChild } from '../../../helpers/killable-child.ts';
+import { copyChdbDir } from '../../../helpers/chdb-copy.ts';
 
 /** Per entity: a header, a valid row i (its key unique to i), the row with a field other than the key broken, and with the key broken. */
 interface EntityRows {
@@ -296,12 +297,11 @@ const rowsOf = (out: string, tag: 'ROWS' | 'KEYS') => JSON.parse(new RegExp(`${t
 
 /** A derivation killed with SIGKILL after a file's copy or before the deletion, run again: one run's rows. */
 describe('deriveMissingRowKeys killed (SIGKILL) and run again', () => {
-  it.each([
-    ['after the first file is copied', /STEP copied/u],
-    ['after the second file is copied', /STEP copied[^]*STEP copied/u],
-    ['before the originals are deleted', /STEP deleting/u],
-  ])('%s', async (_when, killOn) => {
-    const dir = tmpDir('qbackfill-kill');
+  // the book loaded and its keys blanked once, by a child of its own; each case derives on a copy of that data dir
+  const dir = tmpDir('qbackfill-kill');
+  const seeded = join(dir, 'seeded');
+  let keys: { row_key: string }[] = [];
+  beforeAll(async () => {
     const book = join(dir, 'book');
     mkdirSync(book);
     writeFileSync(join(book, 'customers.csv'), 'customer_id\nC1\n');
@@ -325,10 +325,24 @@ describe('deriveMissingRowKeys killed (SIGKILL) and run again', () => {
         [1, 2, 3].map((i) => entities.collection_actions.badField(i, 'k')),
       ),
     );
-    const data = join(dir, 'data');
-    const setup = await runChild(['setup', data, book]);
-    const keys = rowsOf(setup.out, 'KEYS') as { row_key: string }[];
+    const setup = await runChild(['setup', seeded, book]);
+    keys = rowsOf(setup.out, 'KEYS') as { row_key: string }[];
+  });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the book loaded: ten quarantined rows, their keys blanked', () => {
     expect(keys.length).toBe(10);
+  });
+
+  it.each([
+    ['after the first file is copied', /STEP copied/u],
+    ['after the second file is copied', /STEP copied[^]*STEP copied/u],
+    ['before the originals are deleted', /STEP deleting/u],
+  ])('%s', async (_when, killOn) => {
+    const data = tmpDir('qbackfill-kill-case');
+    copyChdbDir(join(seeded, 'chdb'), data);
     const killed = await runChild(['derive', data], killOn);
     expect(killed.killed, killed.out).toBe(true);
     const again = await runChild(['derive', data]);
@@ -336,7 +350,7 @@ describe('deriveMissingRowKeys killed (SIGKILL) and run again', () => {
     // the keys ingest stored, each row once, none unknown
     expect(rows.map((r) => r.row_key)).toEqual(keys.map((k) => k.row_key));
     expect(rows.every((r) => r.row_key_unknown === 0)).toBe(true);
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(data, { recursive: true, force: true });
   });
 });
 
