@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ingest, type IngestResult } from '../../../../pipelines/ingest/ingest.ts';
-import { exec, queryRows } from '../../../../warehouse/connection.ts';
-import { migrate } from '../../../../warehouse/migrations/index.ts';
+import { queryRows } from '../../../../warehouse/connection.ts';
 import {
   badKinds,
   loansCsv,
@@ -213,10 +212,8 @@ describe("the issue's repro: bad rows at line 100,000 and on the last line of a 
   it.each(['engine'] as const)(
     '%s loader: both rows under their own lines and text; receipt = quarantine',
     async (loader) => {
-      const db = `repro_${loader}`;
-      const w = Object.assign(Object.create(wh), { database: db }) as typeof wh;
-      await exec(wh, `CREATE DATABASE IF NOT EXISTS ${db}`);
-      await migrate(w);
+      // the file's warehouse as just migrated (where each case had a database of its own, migrated again)
+      await wh.reset();
       const dir = tmpDir(`repro-${loader}`);
       onTestFinished(() => {
         rmSync(dir, { recursive: true, force: true });
@@ -226,10 +223,10 @@ describe("the issue's repro: bad rows at line 100,000 and on the last line of a 
       for (let i = 2; i <= 180_000; i++)
         lines.push(`P${i},L${i % 50},2024-01-15,${i === 100_000 || i === 180_000 ? 'abc' : '10.00'}`);
       writeFileSync(join(dir, 'payments.csv'), `${lines.join('\n')}\n`);
-      const r = await ingest(w, [dir], { piiSecret: 's', loader });
+      const r = await ingest(wh, [dir], { piiSecret: 's', loader });
       const q = await queryRows<{ line: string; raw: string; reason: string }>(
-        w,
-        `SELECT toString(line) AS line, raw, reason FROM ${db}.quarantine ORDER BY line`,
+        wh,
+        `SELECT toString(line) AS line, raw, reason FROM ${wh.database}.quarantine ORDER BY line`,
       );
       expect(q).toEqual([
         { line: '100000', raw: 'P100000,L0,2024-01-15,abc', reason: 'amount: not a decimal number' },
