@@ -82,6 +82,8 @@ export function promiseRowsSql(db: Sql, asOf: Sql, grace: Sql, loans?: Sql): Sql
  */
 export const actionStageSql = (bucketThen: string) =>
   `multiIf(${bucketThen} IN ('C', 'PO'), 'current', ${bucketThen} = 'M1', 'early', ${bucketThen} IN ('M2', 'M3'), 'mid', ${bucketThen} = '', 'unknown', 'late')`;
+/** The stage of a promise the snapshot has not seen: recorded (console, API) since it; the next snapshot stages it. */
+export const stageSinceSnapshot = 'since_snapshot';
 /** whether the loan was past due at the action (stage early, mid or late): its bucket then is a delinquency bucket */
 export const pastDueThenSql = (bucketThen: string) => `${bucketThen} NOT IN ('', 'C', 'PO')`;
 /**
@@ -100,8 +102,8 @@ const money = (centsCol: string) => `toDecimal64(${centsCol}, 2) / 100`;
  * Promises up to {as_of} with their state, amounts (promised, paid against), days late and the
  * attributes the KPIs group by: the action's agent, team and channel, the loan's stage when the
  * promise was made (as the collections metric: actionStageSql of collection_facts' bucket on the
- * action's day; `unknown` for a loan without a state then or an action the snapshot has not seen
- * yet), product, region and branch.
+ * action's day; `unknown` for a loan without a state then; `since_snapshot` for a promise recorded
+ * after the last snapshot, which the next one stages), product, region and branch.
  */
 export function promiseFactsSql(db: Sql, asOf: Sql, grace: Sql, where: Sql = trusted('1')): Sql {
   return sql`
@@ -113,7 +115,8 @@ export function promiseFactsSql(db: Sql, asOf: Sql, grace: Sql, where: Sql = tru
     lwq_o.days_late AS days_late, if(lwq_o.status = 'kept', lwq_o.complete_date, NULL) AS kept_on,
     lwq_n.product AS product, lwq_n.region AS region, lwq_n.branch AS branch, lwq_n.channel AS loan_channel,
     toStartOfMonth(lwq_n.origination_date) AS cohort_month,
-    ${trusted(actionStageSql('lwq_f.bucket_then'))} AS stage
+    -- no facts row: a promise recorded (console, API) since the last snapshot, whose stage it has not judged yet
+    if(lwq_f.action_id = '', '${trusted(stageSinceSnapshot)}', ${trusted(actionStageSql('lwq_f.bucket_then'))}) AS stage
   FROM (${promiseRowsSql(db, asOf, grace)}) AS lwq_o
   INNER JOIN ${db}.loans AS lwq_n ON lwq_n.loan_id = lwq_o.loan_id
   LEFT JOIN (SELECT action_id, bucket_then FROM ${db}.collection_facts WHERE outcome = 'promise_to_pay') AS lwq_f ON lwq_f.action_id = lwq_o.action_id

@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { queryRows } from '../../../../warehouse/connection.ts';
-import { promiseRowsSql, specGraceDays } from '../../../../warehouse/metrics/promise-sources.ts';
+import { exec, queryRows } from '../../../../warehouse/connection.ts';
+import { promiseRowsSql, specGraceDays, stageSinceSnapshot } from '../../../../warehouse/metrics/promise-sources.ts';
+import { runMetric } from '../../../../warehouse/metrics/run.ts';
+import { listPromises } from '../../../../pipelines/collections/promises.ts';
+import { refreshSnapshots } from '../../../../pipelines/snapshot/refresh-snapshots.ts';
+import { defaultSettings } from '../../../helpers/settings.ts';
 import { param, render, sql, trusted, type Sql } from '../../../../warehouse/sql.ts';
 import { Rng } from '../../../../lib/random.ts';
 import { warehouseWithBook } from '../../../helpers/book.ts';
@@ -48,5 +52,31 @@ describe('promise lifecycle of some loans', () => {
         if (asOf === '2024-06-30') expect(alone.length).toBeGreaterThanOrEqual(size);
       }
     }
+  });
+
+  it('a promise recorded after the snapshot is staged since_snapshot (not unknown) until the next snapshot stages it', async () => {
+    const loan = promiseLoans[0]!;
+    // as the console records one: source and ingest_id `console`, after the snapshot was built
+    await exec(
+      wh,
+      `INSERT INTO ${wh.database}.collection_actions (action_id, loan_id, action_date, channel, outcome, agent_id, team,
+        promised_amount, promised_date, action_time, ingest_id, source, recorded_by)
+      VALUES ('REC-1', {loan:String}, '2024-06-20', 'phone', 'promise_to_pay', 'agent-1', 'team-1', 50, '2024-06-28', '', 'console', 'console', 'key-1')`,
+      { loan },
+    );
+    const stageOf = async () =>
+      (await listPromises(wh, { asOf: '2024-06-30' })).find((p) => p.action_id === 'REC-1')?.stage;
+    const byStage = async () =>
+      new Map(
+        (await runMetric(wh, 'promises', { as_of: '2024-06-30', group_by: ['stage'] })).rows.map((r) => [
+          String(r.stage),
+          Number(r.promises),
+        ]),
+      );
+    expect(await stageOf()).toBe(stageSinceSnapshot);
+    expect((await byStage()).get(stageSinceSnapshot)).toBe(1);
+    await refreshSnapshots(wh, { asOf: '2024-06-30', settings: defaultSettings });
+    expect(['current', 'early', 'mid', 'late']).toContain(await stageOf());
+    expect((await byStage()).has(stageSinceSnapshot)).toBe(false);
   });
 });
