@@ -3,6 +3,7 @@ import { packTemplates, templates } from '../../reports/catalogue.ts';
 import { languages, type Lang } from '../../reports/i18n.ts';
 import {
   assemblePack,
+  assertSegmentHasLoans,
   buildChart,
   packDocument,
   packMeta,
@@ -50,6 +51,8 @@ async function renderReport(
   format: Format,
 ): Promise<string | Buffer> {
   const p = await reportPeriod(wh, period, segment);
+  // as the CLI: a segment that selects no loan is refused, not rendered as pages of "—"
+  await assertSegmentHasLoans(wh, p);
   const isPack = (packs as readonly string[]).includes(name);
   if (isPack && !['html', 'pdf'].includes(format))
     throw new ApiError(

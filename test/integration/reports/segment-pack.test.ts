@@ -194,6 +194,27 @@ describe('segment packs (report --product/--region/--branch): the metrics filter
     );
     expect(existsSync(out)).toBe(false);
     expect((await listArchive(wh)).length).toBe(before);
+
+    // the API (and the console, which asks it) refuses it alike: a pack or one chart, not a page of "—"
+    const app = createApp({
+      wh,
+      log: () => undefined,
+      rateLimitPerMinute: 100_000,
+      maxBodyBytes: 64 * 1024,
+      snapshotSettings: defaultSettings,
+    });
+    const { key } = await createApiKey(wh, { role: 'executive', label: 'empty-segment' });
+    for (const q of [
+      `management?period=2024-06&format=pdf&lang=en&region=${region}&branch=${branch}`,
+      `regulatory?period=2024-06&format=html&lang=zh-CN&region=${region}&branch=${branch}`,
+      `overdue-trend?period=2024-06&format=csv&region=${region}&branch=${branch}`,
+    ]) {
+      const res = await app.request(`/v1/reports/${q}`, { headers: { authorization: `Bearer ${key}` } });
+      expect(res.status, q).toBe(400);
+      expect(((await res.json()) as { error: { message: string } }).error.message, q).toBe(
+        `no loans in this segment (region ${region}, branch ${branch}) at 2024-06-30: nothing to report, no pack written or archived`,
+      );
+    }
   });
 
   it("a segment pack's default folder is its own: it never overwrites the whole book's", async () => {
