@@ -148,6 +148,8 @@ function cover(doc: Doc, s: Summary, width: number) {
   ];
   let y = doc.y;
   const fw = width / 3;
+  // a long segment (several regions and branches) wraps: the rule goes below its last line, not through it
+  let factsH = 0;
   facts.forEach(([k, v], i) => {
     doc
       .fontSize(8)
@@ -157,8 +159,9 @@ function cover(doc: Doc, s: Summary, width: number) {
       .fontSize(12)
       .fillColor(ink)
       .text(v, margin + i * fw, y + 11, { width: fw - 8 });
+    factsH = Math.max(factsH, doc.y - y);
   });
-  y += 36;
+  y += Math.max(36, factsH + 6);
   doc
     .moveTo(margin, y)
     .lineTo(margin + width, y)
@@ -172,7 +175,7 @@ function cover(doc: Doc, s: Summary, width: number) {
   const cols = 3,
     gap = 8,
     tw = (width - gap * (cols - 1)) / cols,
-    th = 64;
+    th = 66;
   key.forEach((f, i) => {
     const x = margin + (i % cols) * (tw + gap),
       ty = y + Math.floor(i / cols) * (th + gap);
@@ -209,16 +212,14 @@ function tile(doc: Doc, f: SummaryFigure, lang: Lang, x: number, y: number, w: n
     .fillColor(grey)
     .text(`${t('on_month', lang)} ${f.display.change_on_month}${rel}`, ix, y + 36, { width: iw, lineBreak: false });
   if (f.threshold) {
+    // the limit on one line, its amber band on the next: on one line the English band was cut
     const status = f.status ? `${t(f.status, lang)} · ` : '';
+    const [limit, band] = limitCell(f.threshold);
     doc
       .fontSize(6.5)
       .fillColor(f.status ? colour : grey)
-      .text(`${status}${t('threshold', lang)} ${f.threshold}`, ix, y + 48, {
-        width: iw,
-        height: 9,
-        lineBreak: false,
-        ellipsis: true,
-      });
+      .text(`${status}${t('threshold', lang)} ${limit}`, ix, y + 47, { width: iw, lineBreak: false });
+    if (band) doc.text(band, ix, y + 55, { width: iw, lineBreak: false });
   }
 }
 
@@ -238,57 +239,68 @@ function tileLabel(doc: Doc, f: SummaryFigure, lang: Lang, width: number): { tex
 
 interface Col {
   title: string;
-  sub?: string;
+  /** lines under the title (a date, "· change") */
+  sub?: string[];
   w: number;
   align?: 'left' | 'right';
 }
 
-/** a table: header, rows of one or two lines per cell, a new page (and the header again) when full */
+const cellPad = 2;
+
+/**
+ * a table: header, rows whose cells wrap to as many lines as they need (the row grows; nothing is cut
+ * with an ellipsis), a new page (and the header again) when full. Each cell is a main line and an
+ * optional smaller one under it.
+ */
 function table(
   doc: Doc,
   cols: Col[],
   rows: { cells: [string, string?][]; section?: boolean; bold?: boolean; colour?: string }[],
 ) {
-  const rowH = 21;
+  const w = cols.reduce((a, c) => a + c.w, 0);
+  const opts = (c: Col) => ({ width: c.w - 2 * cellPad, align: c.align ?? 'left' });
   const header = () => {
     const y = doc.y;
     let x = margin;
+    let bottom = y;
     for (const c of cols) {
       doc
         .fontSize(7)
         .fillColor(ink)
-        .text(c.title, x + 2, y, { width: c.w - 4, align: c.align ?? 'left', lineBreak: false });
-      if (c.sub)
+        .text(c.title, x + cellPad, y, opts(c));
+      for (const line of c.sub ?? [])
         doc
           .fontSize(6.5)
           .fillColor(grey)
-          .text(c.sub, x + 2, y + 9, { width: c.w - 4, align: c.align ?? 'left', lineBreak: false });
+          .text(line, x + cellPad, doc.y, opts(c));
+      bottom = Math.max(bottom, doc.y);
       x += c.w;
     }
-    const w = cols.reduce((a, c) => a + c.w, 0);
     doc
-      .moveTo(margin, y + 19)
-      .lineTo(margin + w, y + 19)
+      .moveTo(margin, bottom + 2)
+      .lineTo(margin + w, bottom + 2)
       .lineWidth(1)
       .strokeColor(blue)
       .stroke();
-    doc.y = y + 22;
+    doc.y = bottom + 5;
   };
+  const cellHeight = ([main, sub]: [string, string?], c: Col) =>
+    doc.fontSize(7.5).heightOfString(main, opts(c)) + (sub ? doc.fontSize(6.5).heightOfString(sub, opts(c)) : 0);
   header();
   for (const r of rows) {
+    const rowH = r.section ? 16 : Math.max(21, 4 + Math.max(...r.cells.map((cell, i) => cellHeight(cell, cols[i]!))));
     if (doc.y + rowH > bottomOf(doc)) {
       doc.addPage();
       header();
     }
     const y = doc.y;
-    const w = cols.reduce((a, c) => a + c.w, 0);
     if (r.section) {
       doc.save().rect(margin, y, w, 14).fill('#f3f6fa').restore();
       doc
         .fontSize(8)
         .fillColor(blue)
         .text(r.cells[0]![0], margin + 2, y + 3, { width: w - 4, lineBreak: false });
-      doc.y = y + 16;
+      doc.y = y + rowH;
       continue;
     }
     let x = margin;
@@ -298,18 +310,12 @@ function table(
       doc
         .fontSize(7.5)
         .fillColor(colour)
-        .text(main, x + 2, y + 2, {
-          width: c.w - 4,
-          align: c.align ?? 'left',
-          height: sub ? 10 : 19,
-          ellipsis: true,
-          lineBreak: !sub,
-        });
+        .text(main, x + cellPad, y + 2, opts(c));
       if (sub)
         doc
           .fontSize(6.5)
           .fillColor(grey)
-          .text(sub, x + 2, y + 11, { width: c.w - 4, align: c.align ?? 'left', lineBreak: false });
+          .text(sub, x + cellPad, doc.y, opts(c));
       x += c.w;
     });
     doc
@@ -334,13 +340,14 @@ function figuresTable(doc: Doc, s: Summary, width: number) {
   doc.fontSize(14).fillColor(blue).text(t('summary', lang), margin, margin).moveDown(0.3);
   const chg = t('change', lang);
   const cols: Col[] = [
-    { title: t('figure', lang), w: 150 },
-    { title: t('value', lang), sub: s.months.value, w: 58, align: 'right' },
-    { title: t('previous_month', lang), sub: `${s.months.previous_month} · ${chg}`, w: 66, align: 'right' },
-    { title: t('year_start', lang), sub: `${s.months.year_start} · ${chg}`, w: 66, align: 'right' },
-    { title: t('same_month_last_year', lang), sub: `${s.months.same_month_last_year} · ${chg}`, w: 66, align: 'right' },
-    { title: t('threshold', lang), w: 75 },
-    { title: t('status', lang), w: width - 481 },
+    { title: t('figure', lang), w: 148 },
+    { title: t('value', lang), sub: [s.months.value], w: 54, align: 'right' },
+    // the month on one line, "· change" under it: "2024-05-31 · Change" did not fit the column in English
+    { title: t('previous_month', lang), sub: [s.months.previous_month, `· ${chg}`], w: 58, align: 'right' },
+    { title: t('year_start', lang), sub: [s.months.year_start, `· ${chg}`], w: 58, align: 'right' },
+    { title: t('same_month_last_year', lang), sub: [s.months.same_month_last_year, `· ${chg}`], w: 58, align: 'right' },
+    { title: t('threshold', lang), w: 92 },
+    { title: t('status', lang), w: width - 468 },
   ];
   const rows: Parameters<typeof table>[2] = [];
   let section = '';
@@ -383,7 +390,7 @@ function breakdowns(doc: Doc, s: Summary, width: number) {
       { title: t('npl_ratio', lang), w: 62, align: 'right' },
       {
         title: t('contribution', lang),
-        sub: `${t('mix_effect', lang)} · ${t('rate_effect', lang)}`,
+        sub: [`${t('mix_effect', lang)} · ${t('rate_effect', lang)}`],
         w: 132,
         align: 'right',
       },

@@ -72,3 +72,38 @@ export async function pdfPageCount(pdf: Buffer): Promise<number> {
     await doc.destroy();
   }
 }
+
+export interface PdfTextItem {
+  str: string;
+  x: number;
+  /** the baseline, from the page's top (points) */
+  y: number;
+  width: number;
+  /** the font size (points) */
+  size: number;
+}
+
+/** The text runs of one page (1-based) with where they sit: to check that a line is not drawn over another. */
+export async function pdfPageItems(pdf: Buffer, page: number): Promise<PdfTextItem[]> {
+  const doc = await open(pdf);
+  try {
+    const p = await doc.getPage(page);
+    const top = p.view[3]!;
+    const content = await p.getTextContent();
+    return content.items.flatMap((i) =>
+      'str' in i && i.str.trim()
+        ? [
+            {
+              str: i.str,
+              x: i.transform[4] as number,
+              y: top - (i.transform[5] as number),
+              width: i.width,
+              size: i.height,
+            },
+          ]
+        : [],
+    );
+  } finally {
+    await doc.destroy();
+  }
+}
