@@ -138,6 +138,13 @@ export const text = {
   severity: { 'zh-CN': '级别', en: 'Severity' },
   evidence: { 'zh-CN': '依据', en: 'Evidence' },
   record_outcome: { 'zh-CN': '登记催收结果', en: 'Record an outcome' },
+  contact_date: { 'zh-CN': '联系日期', en: 'Contact date' },
+  contact_time: { 'zh-CN': '联系时间', en: 'Contact time' },
+  contact_date_hint: {
+    'zh-CN':
+      '联系日期默认为今天（{today}），补登以前的联系时请修改；工作台的日期（{queue}）不会被用作联系日期。时间可留空：留空则不记录时间，也不按允许联系时段核对。',
+    en: "The contact date is today ({today}) unless you change it for an earlier contact; the queue's date ({queue}) is not used for it. The time may be left blank: then no time is recorded and the contact hours are not checked.",
+  },
   save: { 'zh-CN': '保存', en: 'Save' },
   recorded: { 'zh-CN': '已登记', en: 'Recorded' },
   refused: { 'zh-CN': '未保存：', en: 'Not saved: ' },

@@ -92,6 +92,14 @@ const auditExportCap = 200_000;
  * contact's local time, and the server runs where the bank's day is (TZ); the collector can change it.
  */
 const localTime = (d: Date) => `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+/**
+ * The day a contact is recorded on by default: the day it is recorded, in the same time zone as its
+ * time — not the queue's day. The queue's day is the data's last day (yesterday's files) or a past
+ * date looked at, and a call logged today under it moved the promise window, the contact rules and
+ * the KPIs a day or more back.
+ */
+const localDate = (d: Date) =>
+  `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 
 /** The page a role lands on after signing in. */
 const homeOf = (key: ApiKey) =>
@@ -341,10 +349,11 @@ export function consoleRoutes(store: SessionStore) {
     const v = await loanView(c, id, asOf);
     if (!v) throw new ApiError('not_found', t(lang, 'not_found'));
     const recorded = c.req.query('recorded');
+    const now = new Date();
     const full: OutcomeForm = {
       action_id: randomUUID(),
-      action_date: asOf,
-      action_time: localTime(new Date()),
+      action_date: localDate(now),
+      action_time: localTime(now),
       channel: 'phone',
       outcome: 'contacted',
       promised_amount: '',
@@ -361,7 +370,7 @@ export function consoleRoutes(store: SessionStore) {
         c,
         lang,
         `${t(lang, 'loan')} ${id}`,
-        loanBody(v, { asOf, lang, csrf: sessionOf(c).csrf, form: full, canRecord }),
+        loanBody(v, { asOf, lang, csrf: sessionOf(c).csrf, form: full, canRecord, today: localDate(now) }),
         {
           active: 'queue',
           charts: true,
@@ -426,7 +435,7 @@ export function consoleRoutes(store: SessionStore) {
       );
     }
     try {
-      await recordCollectionAction(c, input.data, { source: 'console', today: asOf });
+      await recordCollectionAction(c, input.data, { source: 'console', today: localDate(new Date()) });
     } catch (e) {
       if (e instanceof ApiError && (e.status === 400 || e.status === 409)) {
         const d = describeError(e, lang);

@@ -65,7 +65,7 @@ const options = (values: readonly string[], current: string, text: (v: string) =
 /** The loan page: facts, the case, score with reasons and counterfactual, warnings, DPD chart, contacts, schedule, payments, the outcome form. */
 export function loanBody(
   v: LoanView,
-  o: { asOf: string; lang: Lang; csrf: string; form: OutcomeForm; canRecord: boolean },
+  o: { asOf: string; lang: Lang; csrf: string; form: OutcomeForm; canRecord: boolean; today: string },
 ): Html {
   const { lang } = o;
   const l = v.loan;
@@ -206,11 +206,23 @@ export function loanBody(
             >
               <input type="hidden" name="_csrf" value="${o.csrf}" />
               <input type="hidden" name="action_id" value="${f.action_id}" />
+              <p class="note wide" id="contact-date-hint">
+                ${t(lang, 'contact_date_hint', { today: o.today, queue: o.asOf })}
+              </p>
               <label
-                >${t(lang, 'date')} <input type="date" name="action_date" value="${f.action_date}" required
+                >${t(lang, 'contact_date')}
+                <input
+                  type="date"
+                  name="action_date"
+                  value="${f.action_date}"
+                  min="${l.origination_date}"
+                  max="${o.today}"
+                  aria-describedby="contact-date-hint"
+                  required
               /></label>
               <label
-                >${t(lang, 'time')} <input type="time" name="action_time" value="${f.action_time}" required
+                >${t(lang, 'contact_time')}
+                <input type="time" name="action_time" value="${f.action_time}" aria-describedby="contact-date-hint"
               /></label>
               <label
                 >${t(lang, 'channel')}

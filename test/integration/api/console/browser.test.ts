@@ -263,6 +263,9 @@ describe('the console in a browser', () => {
     // the time of the contact: the current time by default; the browser's time field sends HH:MM
     expect(await page.inputValue('input[name=action_time]')).toMatch(/^([01]\d|2[0-3]):[0-5]\d$/u);
     await page.fill('input[name=action_time]', '14:05');
+    // the contact date: today by default (not the queue's date); this contact is one on the book's last day
+    expect(await page.inputValue('input[name=action_date]')).not.toBe(asOf);
+    await page.fill('input[name=action_date]', asOf);
     await page.fill('textarea[name=note]', '客户同意下周还款');
     await Promise.all([page.waitForURL(/recorded=/u), page.click('form.record button')]);
     expect(await page.textContent('.ok')).toBeTruthy();

@@ -1,0 +1,123 @@
+// the app first: its routes' schemas need @hono/zod-openapi loaded before lib/date-schemas builds its own
+import { createApp } from '../../../../api/app.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey } from '../../../../api/auth/keys.ts';
+import { queryRows } from '../../../../warehouse/connection.ts';
+import { warehouseWithFiles } from '../../../helpers/book.ts';
+import { defaultSettings } from '../../../helpers/settings.ts';
+import { disposeIfOpened } from '../../../helpers/warehouse.ts';
+import { consoleBrowser } from '../../../helpers/console-browser.ts';
+
+/*
+ * The console's pages on a small hand-built book, as of 2024-06-30: loans E1–E3 in region east,
+ * branch east-01, and N1 in region north, branch north-01. Six instalments of 100.00 + 10.00 due
+ * on the 15th from 2024-01-15, three paid: every loan is 76 days past due. The data ends 2024-06-30.
+ */
+const asOf = '2024-06-30';
+const loans = ['E1', 'E2', 'E3', 'N1'] as const;
+const regionOf = (id: string) => (id.startsWith('E') ? 'east' : 'north');
+const due = ['2024-01-15', '2024-02-15', '2024-03-15', '2024-04-15', '2024-05-15', '2024-06-15'];
+const files = {
+  'loans.csv': [
+    'loan_id,customer_id,product,origination_date,principal,annual_rate,term_months,region,branch',
+    ...loans.map((id) => `${id},c${id},consumer,2023-12-15,600.00,0.2,6,${regionOf(id)},${regionOf(id)}-01`),
+  ],
+  'schedule.csv': [
+    'loan_id,installment_no,due_date,principal_due,interest_due',
+    ...loans.flatMap((id) => due.map((d, i) => `${id},${i + 1},${d},100.00,10.00`)),
+  ],
+  'payments.csv': [
+    'payment_id,loan_id,paid_date,amount',
+    ...loans.flatMap((id) => due.slice(0, 3).map((d, i) => `${id}${i},${id},${d},110.00`)),
+    // the data's last day
+    `last,E1,${asOf},1.00`,
+  ],
+};
+
+/** the server's day in its own time zone (the process's TZ), written out */
+const localDate = (d: Date) =>
+  `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+
+describe("the console's pages", () => {
+  let wh: Awaited<ReturnType<typeof warehouseWithFiles>>;
+  let app: ReturnType<typeof createApp>;
+  const keys: Record<string, string> = {};
+
+  beforeAll(async () => {
+    wh = await warehouseWithFiles('console_pages', files, asOf);
+    keys.admin = (await createApiKey(wh, { role: 'admin', label: 'admin' })).key;
+    keys.east = (await createApiKey(wh, { role: 'collector', region: 'east', label: 'east' })).key;
+    app = createApp({
+      wh,
+      log: () => undefined,
+      rateLimitPerMinute: 1_000_000,
+      anonRateLimitPerMinute: 1_000_000,
+      maxBodyBytes: 64 * 1024,
+      snapshotSettings: defaultSettings,
+    });
+  }, 120_000);
+  afterAll(() => disposeIfOpened(wh));
+
+  const signedIn = async (key: string) => {
+    const b = consoleBrowser(() => app);
+    expect((await b.signIn(key)).status).toBe(303);
+    return b;
+  };
+  /** the tag of the page's input named `name` */
+  const attrs = (page: string, name: string) => {
+    const tag = [...page.matchAll(/<input\b[^>]*>/gu)].map((m) => m[0]).find((x) => x.includes(`name="${name}"`));
+    if (!tag) throw new Error(`no input ${name}`);
+    return tag.replace(/\s+/gu, ' ');
+  };
+
+  describe('the record form: the contact date is the day it is recorded, not the queue date', () => {
+    it("defaults to today (the server's time zone) whatever the page's as_of: before, on and after the data's last day, and none", async () => {
+      const b = await signedIn(keys.east!);
+      for (const q of ['?as_of=2024-06-15', `?as_of=${asOf}`, '?as_of=2024-01-31', '']) {
+        const before = localDate(new Date());
+        const page = await (await b.request(`/console/loans/E1${q}`)).text();
+        const after = localDate(new Date());
+        const date = attrs(page, 'action_date');
+        const value = /value="([^"]*)"/u.exec(date)?.[1];
+        expect([before, after], q).toContain(value);
+        // editable, visible, bounded by the loan's origination and today
+        expect(date).toMatch(/type="date"/u);
+        expect(date).toContain('min="2023-12-15"');
+        expect(date).toMatch(new RegExp(`max="(${before}|${after})"`, 'u'));
+        // a blank time is allowed (not recorded), as the docs say
+        expect(attrs(page, 'action_time')).not.toMatch(/\brequired\b/u);
+        expect(page).toContain('id="contact-date-hint"');
+      }
+    });
+
+    it('a contact recorded with the defaults is stored on the day of recording; a blank time is stored blank', async () => {
+      const b = await signedIn(keys.east!);
+      const page = '/console/loans/E2?as_of=2024-06-15';
+      const before = localDate(new Date());
+      const body = await (await b.request(page)).text();
+      const token = /name="_csrf" value="([^"]+)"/u.exec(body)?.[1] ?? '';
+      const date = /value="([^"]*)"/u.exec(attrs(body, 'action_date'))?.[1] ?? '';
+      const r = await b.request('/console/loans/E2/actions?as_of=2024-06-15', {
+        method: 'POST',
+        form: {
+          _csrf: token,
+          action_id: 'today-1',
+          action_date: date,
+          action_time: '',
+          channel: 'phone',
+          outcome: 'contacted',
+          promised_amount: '',
+          promised_date: '',
+          note: '',
+        },
+      });
+      expect(r.status, await r.clone().text()).toBe(303);
+      const [stored] = await queryRows<{ action_date: string; action_time: string }>(
+        wh,
+        `SELECT toString(action_date) AS action_date, action_time FROM ${wh.database}.collection_actions WHERE action_id = 'today-1'`,
+      );
+      expect([before, localDate(new Date())]).toContain(stored?.action_date);
+      expect(stored?.action_time).toBe('');
+    });
+  });
+});
