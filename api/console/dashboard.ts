@@ -239,15 +239,21 @@ export async function dashboardData(wh: Warehouse, q: DashboardQuery, lang: Lang
 const pctOrNone = (x: number | null) => (x === null ? '—' : formatPct(x, 2));
 const dimLabel = (d: DrillDim, lang: Lang) => t(lang, d);
 
-/** The Vega-Lite specs of the dashboard: data inline, tooltips on every mark, `href` on the drill bars. */
-function chartSpecs(d: Dashboard, lang: Lang) {
+/**
+ * The Vega-Lite specs of the dashboard: data inline, tooltips on every mark, `href` on the drill bars.
+ * Both trends put the month on an ordinal axis, one label a point: month-end dates on a temporal
+ * axis are ticked at each month's 1st, so the label "2024-06" stood beside May's month-end point.
+ */
+export function chartSpecs(d: Dashboard, lang: Lang) {
   const measures = [
     ['npl_ratio', t(lang, 'npl_ratio')],
     ['overdue_ratio', t(lang, 'm1plus_ratio')],
     ['par90', t(lang, 'par90')],
   ] as const;
   const long = d.trend.flatMap((r) =>
-    measures.map(([k, l]) => ({ month_end: r.month_end, measure: l, value: r[k] })).filter((x) => x.value !== null),
+    measures
+      .map(([k, l]) => ({ month_end: r.month_end, month: r.month_end.slice(0, 7), measure: l, value: r[k] }))
+      .filter((x) => x.value !== null),
   );
   const base = { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', width: 'container', height: 220 };
   const ratios = {
@@ -256,11 +262,11 @@ function chartSpecs(d: Dashboard, lang: Lang) {
     data: { values: long },
     mark: { type: 'line', point: true, tooltip: true },
     encoding: {
-      x: { field: 'month_end', type: 'temporal', title: t(lang, 'month_end'), axis: { format: '%Y-%m' } },
+      x: { field: 'month', type: 'ordinal', title: t(lang, 'month_end'), axis: { labelAngle: 0 } },
       y: { field: 'value', type: 'quantitative', title: null, axis: { format: '.1%' } },
       color: { field: 'measure', type: 'nominal', title: null, legend: { orient: 'bottom' } },
       tooltip: [
-        { field: 'month_end', type: 'temporal', title: t(lang, 'month_end'), format: '%Y-%m-%d' },
+        { field: 'month_end', type: 'nominal', title: t(lang, 'month_end') },
         { field: 'measure', type: 'nominal', title: t(lang, 'figure') },
         { field: 'value', type: 'quantitative', title: t(lang, 'value'), format: '.2%' },
       ],
