@@ -625,7 +625,10 @@ const csvColumns = [
 
 type CsvCase = Record<(typeof csvColumns)[number] | 'arm' | 'agent_id', string | number | null>;
 
-/** A case as one flat CSV row (see csvColumns). */
+/** money as the metrics CSV writes it: two decimals ("2057417.70", not a float's "2057417.7") */
+const money = (x: number | null) => (x === null ? null : x.toFixed(2));
+
+/** A case as one flat CSV row (see csvColumns): amounts to the cent, the probability to 6 decimals. */
 export function flatCase(c: Case & { arm?: string; agent_id?: string }): CsvCase {
   const last = c.last_contacts[0];
   // the promise falling due first is the one a collector follows up
@@ -640,13 +643,13 @@ export function flatCase(c: Case & { arm?: string; agent_id?: string }): CsvCase
     stage: c.stage,
     dpd: c.dpd,
     bucket: c.bucket,
-    balance: c.balance,
-    probability: c.probability,
+    balance: money(c.balance),
+    probability: c.probability.toFixed(6),
     probability_source: c.probability_source,
     model: c.model,
-    expected_loss: c.expected_loss,
-    amount_to_cure: c.amount_to_cure,
-    charges_owed: c.charges_owed,
+    expected_loss: money(c.expected_loss),
+    amount_to_cure: money(c.amount_to_cure),
+    charges_owed: money(c.charges_owed),
     grade: c.grade,
     reasons: c.reasons.join('; '),
     action: c.action,
@@ -661,7 +664,7 @@ export function flatCase(c: Case & { arm?: string; agent_id?: string }): CsvCase
     last_contact_outcome: last?.outcome ?? null,
     contacts_shown: c.last_contacts.length,
     open_promise_date: next?.date ?? null,
-    open_promise_amount: next?.amount ?? null,
+    open_promise_amount: money(next?.amount ?? null),
     open_promises: c.open_promises.length,
     arm: c.arm ?? null,
     agent_id: c.agent_id ?? null,

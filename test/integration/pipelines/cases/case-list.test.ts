@@ -217,7 +217,7 @@ describe('case list', () => {
       expect(r.last_contact_outcome).toBe(c.last_contacts[0]?.outcome ?? '');
       const next = [...c.open_promises].sort((a, b) => a.date.localeCompare(b.date))[0];
       expect(r.open_promise_date).toBe(next?.date ?? '');
-      expect(r.open_promise_amount).toBe(next === undefined ? '' : String(next.amount));
+      expect(r.open_promise_amount).toBe(next === undefined ? '' : next.amount.toFixed(2));
       expect(Number(r.open_promises)).toBe(c.open_promises.length);
       expect(Number(r.balance)).toBe(c.balance);
     }

@@ -68,6 +68,12 @@ describe('case-list CSV', () => {
           const want = flat[k as keyof typeof flat];
           expect(v).toBe(want === null ? '' : String(want));
         }
+        // amounts to the cent and the probability to 6 decimals, as the metrics CSV: no float tails
+        for (const k of ['balance', 'expected_loss', 'amount_to_cure', 'charges_owed', 'open_promise_amount'] as const)
+          if (r[k] !== '') expect(r[k], k).toMatch(/^-?\d+\.\d{2}$/u);
+        expect(r.probability).toMatch(/^[01]\.\d{6}$/u);
+        expect(Math.abs(Number(r.probability) - c.probability)).toBeLessThanOrEqual(5e-7);
+        expect(Number(r.balance)).toBe(c.balance);
         expect(r.reasons).toBe(c.reasons.join('; '));
         expect(r.last_contact_date).toBe(c.last_contacts[0]?.date ?? '');
         // the promise falling due first
