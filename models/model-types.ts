@@ -8,6 +8,7 @@ import type { Dataset } from './data/dataset.ts';
 import type { CalibrationRow, GainsRow, Quality } from './evaluate/metrics.ts';
 import type { ProbabilityCalibration } from './calibration/calibrate.ts';
 import type { NumberFormat } from './data/number-format.ts';
+import type { FeatureBaseline } from './evaluate/feature-baseline.ts';
 
 /** How a table model's columns were read, so that scoring reads raw cells as training did. */
 export interface TableReading {
@@ -15,7 +16,16 @@ export interface TableReading {
   numberFormats?: Record<string, NumberFormat>;
 }
 
-export type ModelArtifact = (ScorecardArtifact | NetworkArtifact | GbmArtifact) & TableReading;
+/**
+ * The training distribution of each feature the model has no bins of its own for (boosted trees:
+ * all), so that monitoring gives every feature a CSI; versions trained before it carry none
+ * (evaluate/monitor.ts derives them from the training window then).
+ */
+export interface FeatureBaselines {
+  featureBaselines?: FeatureBaseline[];
+}
+
+export type ModelArtifact = (ScorecardArtifact | NetworkArtifact | GbmArtifact) & TableReading & FeatureBaselines;
 export type ModelKind = ModelArtifact['kind'];
 
 export interface ModelMetrics {

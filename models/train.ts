@@ -7,6 +7,7 @@ import { defaultScorecardOptions, trainScorecard, type ScorecardOptions } from '
 import type { BinningOptions } from './scorecard/binning.ts';
 import type { GateOptions } from './data/quality-gate.ts';
 import { heldBackPart } from './data/split.ts';
+import { featureBaselines } from './evaluate/csi.ts';
 import {
   calibrateModel,
   calibrationReport,
@@ -19,6 +20,12 @@ import {
 /** Binning options with the gate's per-column special values added (none: unchanged). */
 const withSpecials = (b: BinningOptions, specials: Record<string, number[]> | undefined): BinningOptions =>
   specials && Object.keys(specials).length ? { ...b, specialByFeature: { ...b.specialByFeature, ...specials } } : b;
+
+/** The special values binning keeps apart for one feature (as binColumn reads the options). */
+const specialsOf = (b: BinningOptions, feature: string): number[] => [
+  ...(!b.specialFeatures || b.specialFeatures.includes(feature) ? b.specialValues : []),
+  ...(b.specialByFeature && Object.hasOwn(b.specialByFeature, feature) ? b.specialByFeature[feature]! : []),
+];
 
 export interface TrainRequest {
   kinds: ModelKind[];
@@ -101,6 +108,7 @@ export async function trainModels(
   const held = heldBackPart(train, r.seed);
   const heldBack = heldBackRows(train, held);
   const fitting = method === 'none' ? train : fittingRows(train, held);
+  const specialBinning = withSpecials(r.scorecard?.binning ?? defaultScorecardOptions.binning, r.specialByFeature);
   const out: TrainedModel[] = [];
   for (const kind of r.kinds) {
     const t0 = performance.now();
@@ -152,7 +160,11 @@ export async function trainModels(
     const calibrated = calibrateModel(raw, method, { train, heldBack, rawLogOdds });
     // the model's time: its fit and calibration; scoring the test part is measuring it, not training it
     const seconds = (performance.now() - t0) / 1000;
-    const { artifact } = calibrated;
+    // trees (and any network input without WoE bins) carry no bins of their own: CSI needs the training distribution
+    const baselines = featureBaselines(calibrated.artifact, train, (f) => specialsOf(specialBinning, f));
+    const artifact: ModelArtifact = baselines.length
+      ? { ...calibrated.artifact, featureBaselines: baselines }
+      : calibrated.artifact;
     const { report, test: pTest } = calibrationReport(raw, calibrated, {
       heldBack,
       heldBackDescription: held.description,

@@ -5,6 +5,9 @@ import { modelRef, parseModelRef } from './model-ref.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
 import { monitorModel, storeMonitoring } from '../../models/evaluate/monitor.ts';
 import { loadModel } from '../../models/registry/registry.ts';
+import { largestCsi } from '../../models/evaluate/csi.ts';
+
+const csiLabel = (c: ReturnType<typeof largestCsi>) => (c ? `${c.csi.toFixed(4)} ${c.variable}` : '');
 
 const evaluateFlags = { format: flag(outputFormat(['table', 'json'], 'table'), 'output', 'table|json') };
 const evaluateArgs = [
@@ -42,6 +45,7 @@ export async function runEvaluate(wh: Warehouse, out: Output, f: EvaluateFlags) 
           { header: 'loans', value: (r) => r.n, format: 'int' },
           { header: 'score PSI', value: (r) => r.score_psi.toFixed(4) },
           { header: 'status', value: (r) => r.psi_status },
+          { header: 'largest CSI', value: (r) => csiLabel(largestCsi(r.csi)) },
           { header: 'outcome known', value: (r) => r.observed },
           { header: 'AUC', value: (r) => r.auc?.toFixed(4) ?? '' },
           { header: 'KS', value: (r) => r.ks?.toFixed(4) ?? '' },

@@ -5,9 +5,8 @@ import { indicesWhere, subset } from '../data/dataset.ts';
 import { loadFeatureRows } from '../data/load-features.ts';
 import { probabilityOf } from '../model-types.ts';
 import type { ModelVersion } from '../registry/registry.ts';
-import { binCounts } from '../scorecard/woe-matrix.ts';
-import { asVariableBins } from '../scorecard/scorecard.ts';
-import type { VariableBins } from '../scorecard/binning.ts';
+import { csiOf, featureBaselines, unbinnedFeatures } from './csi.ts';
+import type { FeatureBaseline } from './feature-baseline.ts';
 import { countByEdges, ks, auc, psi, psiStatus } from './metrics.ts';
 
 export interface MonitorRow {
@@ -15,7 +14,10 @@ export interface MonitorRow {
   n: number;
   score_psi: number;
   psi_status: string;
-  /** CSI of each variable under the training bins */
+  /**
+   * CSI of each feature the model reads: under the model's own training bins (scorecard variables, a
+   * network's WoE inputs), else under the training deciles / categories of feature-baseline.ts (trees)
+   */
   csi: Record<string, number>;
   /** realised quality where the outcome window has closed (null before) */
   observed: number;
@@ -50,27 +52,14 @@ export async function monitorModel(
     { after: m.metrics.train_end ?? '1970-01-01', until: o.until ?? '2149-06-06' },
   );
   const a = m.artifact;
-  const vars: VariableBins[] =
-    a.kind === 'scorecard'
-      ? a.variables.map(asVariableBins)
-      : a.kind === 'network'
-        ? a.inputs.flatMap((i) => (i.type === 'woe' ? [i.bins] : []))
-        : [];
+  const baselines = months.length ? await baselinesOf(wh, m) : [];
   const out: MonitorRow[] = [];
   for (const { m: monthEnd } of months) {
     const ds = await loadFeatureRows(wh, { mode: 'eligible', monthEnd });
     if (ds.n === 0) continue;
     const p = probabilityOf(a, ds);
     const scorePsi = psi(a.baseline.scoreCounts, countByEdges(p, a.baseline.scoreEdges));
-    const csi = Object.fromEntries(
-      vars.map((v) => [
-        v.feature,
-        psi(
-          v.bins.map((b) => b.count),
-          binCounts(v, ds),
-        ),
-      ]),
-    );
+    const csi = csiOf(a, baselines, ds);
     const obs = indicesWhere(ds.n, (i) => ds.observed[i] === 1);
     const done = subset(ds, obs);
     const po = Float64Array.from(obs, (i) => p[i]!);
@@ -95,6 +84,32 @@ export async function monitorModel(
   }
   return out;
 }
+
+/**
+ * The feature baselines of a model's unbinned features: the artifact's, or for a version trained
+ * before artifacts carried them, the book's labelled rows of its training window (to train_end) as
+ * they are now, sampled by loan to about `baselineRows` rows (deciles need no more). Special values
+ * are not known for those versions: none are kept apart.
+ */
+async function baselinesOf(wh: Warehouse, m: ModelVersion): Promise<FeatureBaseline[]> {
+  const a = m.artifact;
+  if (a.featureBaselines || unbinnedFeatures(a).length === 0 || !m.metrics.train_end) return a.featureBaselines ?? [];
+  const [row] = await queryRows<{ n: string }>(
+    wh,
+    `SELECT count() AS n FROM ${tableRef(wh, 'ew_features')}
+    WHERE eligible = 1 AND label_observed = 1 AND month_end <= {to:Date}`,
+    { to: m.metrics.train_end },
+  );
+  const n = Number(row?.n ?? 0);
+  if (n === 0) return [];
+  const train = await loadFeatureRows(wh, {
+    mode: 'labelled',
+    to: m.metrics.train_end,
+    loanShare: Math.min(1, baselineRows / n),
+  });
+  return featureBaselines(a, train);
+}
+const baselineRows = 200_000;
 
 /** Keeps a model's monitoring rows (replacing earlier ones of the same months) for reports and the API. */
 export async function storeMonitoring(wh: Warehouse, m: ModelVersion, rows: MonitorRow[]) {

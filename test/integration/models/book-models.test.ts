@@ -14,11 +14,14 @@ import { csvRecords } from '../../../lib/csv-records.ts';
 import { ingest } from '../../../pipelines/ingest/ingest.ts';
 import { buildMonthEndSnapshots } from '../../../pipelines/snapshot/build-snapshots.ts';
 import { queryRows, type Warehouse } from '../../../warehouse/connection.ts';
+import { tableRef } from '../../../warehouse/ddl.ts';
 import { migrate } from '../../../warehouse/migrations/index.ts';
 import { buildFeatures } from '../../../models/features/build-features.ts';
 import { defaultTarget, featureNames } from '../../../warehouse/feature-catalogue.ts';
 import { loadFeatureRows } from '../../../models/data/load-features.ts';
-import { scoreModel } from '../../../models/model-types.ts';
+import { modelFeatures, scoreModel } from '../../../models/model-types.ts';
+import { largestCsi } from '../../../models/evaluate/csi.ts';
+import { runEvaluate } from '../../../bin/commands/evaluate.ts';
 import { networkInputs } from '../../../models/nn/forward-pass.ts';
 import {
   championHistory,
@@ -444,16 +447,51 @@ describe('early-warning models on a generated book', () => {
     // the six out-of-time month-ends (outcomes matured) and the three latest (outcome window still open)
     expect(rows.length).toBe(9);
     expect(rows.filter((r) => r.auc !== null).length).toBe(6);
-    for (const r of rows) {
-      expect(r.score_psi).toBeGreaterThanOrEqual(0);
-      const a = models[0]!.artifact;
-      expect(Object.keys(r.csi).length).toBe(a.kind === 'scorecard' ? a.variables.length : 0);
-    }
+    for (const r of rows) expect(r.score_psi).toBeGreaterThanOrEqual(0);
     // a date's monitoring (the model_drift warning) reads the months up to it only, with the same figures
     const until = rows[4]!.month_end;
     expect(await monitorModel(wh, models[0]!, { ...defaultMonitor, until })).toEqual(
       rows.filter((r) => r.month_end <= until),
     );
+  });
+
+  it('every model kind gets a CSI of each feature it reads for each month; the table shows the largest, the store keeps them', async () => {
+    expect(models.map((m) => m.kind)).toEqual(['scorecard', 'network', 'gbm']);
+    for (const m of models) {
+      const rows = await monitorModel(wh, m);
+      expect(rows.length).toBe(9);
+      for (const r of rows) {
+        expect(Object.keys(r.csi).sort()).toEqual(modelFeatures(m.artifact).sort());
+        for (const v of Object.values(r.csi)) expect(v).toBeGreaterThanOrEqual(0);
+      }
+    }
+    const gbm = models[2]!;
+    expect(gbm.artifact.featureBaselines?.map((b) => b.feature).sort()).toEqual(modelFeatures(gbm.artifact).sort());
+    // a version trained before artifacts carried baselines: its training window gives them, close to the stored ones
+    const { featureBaselines: _, ...older } = gbm.artifact;
+    const fromStore = await monitorModel(wh, gbm);
+    const fromWindow = await monitorModel(wh, { ...gbm, artifact: older });
+    for (const [k, r] of fromWindow.entries()) {
+      expect(Object.keys(r.csi).sort()).toEqual(Object.keys(fromStore[k]!.csi).sort());
+      for (const [f, v] of Object.entries(r.csi)) expect(Math.abs(v - fromStore[k]!.csi[f]!)).toBeLessThan(0.05);
+    }
+    const lines: string[] = [];
+    const out = { line: (l: string) => void lines.push(l), write: () => Promise.resolve() };
+    await runEvaluate(wh, out, { model: `${gbm.model_name}@${gbm.version}`, format: 'table' });
+    expect(lines.join('\n')).toMatch(/largest CSI/u);
+    const months = fromStore.map((r) => r.month_end);
+    for (const month of months) {
+      const top = largestCsi(fromStore.find((r) => r.month_end === month)!.csi)!;
+      expect(lines.find((l) => l.includes(month))).toContain(`${top.csi.toFixed(4)} ${top.variable}`);
+    }
+    const stored = await queryRows<{ csi: string }>(
+      wh,
+      `SELECT argMax(csi, computed_at) AS csi FROM ${tableRef(wh, 'model_monitoring')} WHERE model = {m:String} GROUP BY month_end`,
+      { m: `${gbm.model_name}@${gbm.version}` },
+    );
+    expect(stored.length).toBe(9);
+    for (const r of stored)
+      expect(Object.keys(JSON.parse(r.csi) as object).sort()).toEqual(modelFeatures(gbm.artifact).sort());
   });
 
   // last: it rebuilds the snapshots
