@@ -24,11 +24,14 @@ export async function warehouseWithBook(
   return Object.assign(wh, { book });
 }
 
-/** A fresh test warehouse with hand-written files ingested (none may be quarantined) and snapshotted up to `asOf`. */
+/**
+ * A fresh test warehouse with hand-written files ingested (none may be quarantined) and snapshotted up
+ * to `asOf` (false: not snapshotted, for a file whose every test builds its own).
+ */
 export async function warehouseWithFiles(
   name: string,
   files: Record<string, string[]>,
-  asOf: string,
+  asOf: string | false,
   settings = defaultSettings,
 ) {
   const wh = await testWarehouse(name);
@@ -39,6 +42,6 @@ export async function warehouseWithFiles(
   const quarantined = r.receipts.filter((x) => x.rows_quarantined > 0);
   if (quarantined.length)
     throw new Error(`hand-written rows were quarantined: ${quarantined.map((q) => q.file).join(', ')}`);
-  await buildMonthEndSnapshots(wh, { asOf, settings });
+  if (asOf) await buildMonthEndSnapshots(wh, { asOf, settings });
   return wh;
 }
