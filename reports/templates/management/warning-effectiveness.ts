@@ -178,11 +178,19 @@ export default defineChart({
   },
 });
 
+/**
+ * The table's columns. Detection is found ÷ rolled (loan-months over 30 DPD within 3 months), shown
+ * with that fraction, and the axis title says so; the warned volume has its own column — the cell
+ * once read "47.4% (2,667/4,488)", detection beside precision's fraction. One line each: a two-line
+ * cell overlapped itself in the PNG.
+ */
 const suggestionColumns: Record<string, Text> = {
   current_threshold: { 'zh-CN': '当前阈值', en: 'Current threshold' },
-  current_detection_rate: { 'zh-CN': '当前：发现率（发现/预警）', en: 'Current: detection (found/warned)' },
+  current_detection_rate: { 'zh-CN': '当前：发现率', en: 'Current: detection' },
+  current_warned: { 'zh-CN': '当前：预警量', en: 'Current: warned' },
   suggested_threshold: { 'zh-CN': '占优的阈值', en: 'Dominating threshold' },
-  suggested_detection_rate: { 'zh-CN': '建议：发现率（发现/预警）', en: 'Suggested: detection (found/warned)' },
+  suggested_detection_rate: { 'zh-CN': '占优：发现率', en: 'Dominating: detection' },
+  suggested_warned: { 'zh-CN': '占优：预警量', en: 'Dominating: warned' },
 };
 
 /** a threshold as its rule kind reads it: months, an amount, a probability */
@@ -200,13 +208,13 @@ export const warningThresholdSuggestions = defineChart({
   title: { 'zh-CN': '预警阈值检验：是否存在占优阈值', en: 'Warning thresholds: is a threshold dominated?' },
   note: {
     'zh-CN':
-      '各阈值类规则按月末重算（同一批预警月、3 个月内逾期超过 30 天）：当前阈值与在阈值网格（本规则附近及其他阈值类规则）中发现数不少于当前、预警量不多于当前且至少一项更优的阈值；“—”表示当前阈值未被占优。同一规则提高阈值只会减少预警，故只有在不漏掉任何已发现逾期时才占优。',
-    en: 'Each threshold rule re-evaluated at month-ends (the same warning months; over 30 DPD within 3 months): its current threshold, and the grid point (around it, or of another threshold rule) that finds at least as many with at most as many warnings, better in one; "—": not dominated. Within one rule a higher threshold only drops warnings, so it dominates only when it loses no detection.',
+      '各阈值类规则按月末重算（同一批预警月、3 个月内逾期超过 30 天）：当前阈值与在阈值网格（本规则附近及其他阈值类规则）中发现数不少于当前、预警量不多于当前且至少一项更优的阈值；“—”表示当前阈值未被占优。发现率 = 发现的贷款月 ÷ 3 个月内逾期超过 30 天的贷款月（括号内为该分子 / 分母），预警量单列。同一规则提高阈值只会减少预警，故只有在不漏掉任何已发现逾期时才占优。',
+    en: 'Each threshold rule re-evaluated at month-ends (the same warning months; over 30 DPD within 3 months): its current threshold, and the grid point (around it, or of another threshold rule) that finds at least as many with at most as many warnings, better in one; "—": not dominated. Detection = loan-months found ÷ loan-months over 30 DPD within 3 months (that fraction in brackets); the warned volume has its own column. Within one rule a higher threshold only drops warnings, so it dominates only when it loses no detection.',
   },
   unit: { 'zh-CN': '发现率：%；预警量：贷款月', en: 'detection in %; volumes in loan-months' },
   shows: (p, lang) => warningMonthsShown(p, lang),
   data: (p) => ({ metric: 'warning_threshold_suggestions', request: { as_of: p.monthEnd, ...warningMonths(p) } }),
-  size: { width: 620 },
+  size: { width: 700 },
   body: (rows, lang) => {
     const shown = rows.filter((r) => r.level === 30 && r.horizon === 3);
     const kinds = Object.fromEntries(
@@ -216,8 +224,9 @@ export const warningThresholdSuggestions = defineChart({
     const names = Object.fromEntries(
       rows.map((r) => [String(r.rule_id), { 'zh-CN': ruleText(String(r.rule_id)), en: ruleText(String(r.rule_id)) }]),
     );
+    // the rate and its own numerator / denominator: found / over 30 DPD
     const rate = (p: string) =>
-      `format(datum.${p}_detection_rate, '.1%') + ' (' + format(datum.${p}_detected, ',') + '/' + format(datum.${p}_warned, ',') + ')'`;
+      `format(datum.${p}_detection_rate, '.1%') + ' (' + format(datum.${p}_detected, ',') + '/' + format(datum.rolled, ',') + ')'`;
     return {
       height: Math.max(60, 30 * shown.length),
       transform: [
@@ -226,7 +235,7 @@ export const warningThresholdSuggestions = defineChart({
         { calculate: labelExpr('suggested_rule_id', kinds, lang), as: 'suggested_kind' },
         { fold: Object.keys(suggestionColumns), as: ['column', 'value'] },
         {
-          calculate: `datum.column === 'current_threshold' ? (${thresholdText('current_threshold', 'datum.kind', lang)}) : datum.column === 'current_detection_rate' ? ${rate('current')} : datum.suggested_threshold === null ? '—' : datum.column === 'suggested_threshold' ? (${labelExpr('suggested_rule_id', names, lang)}) + ' ' + (${thresholdText('suggested_threshold', 'datum.suggested_kind', lang)}) : ${rate('suggested')}`,
+          calculate: `datum.column === 'current_threshold' ? (${thresholdText('current_threshold', 'datum.kind', lang)}) : datum.column === 'current_detection_rate' ? ${rate('current')} : datum.column === 'current_warned' ? format(datum.current_warned, ',') : datum.suggested_threshold === null ? '—' : datum.column === 'suggested_threshold' ? (${labelExpr('suggested_rule_id', names, lang)}) + ' ' + (${thresholdText('suggested_threshold', 'datum.suggested_kind', lang)}) : datum.column === 'suggested_warned' ? format(datum.suggested_warned, ',') : ${rate('suggested')}`,
           as: 'text',
         },
         {
@@ -239,7 +248,10 @@ export const warningThresholdSuggestions = defineChart({
           field: 'column',
           type: 'ordinal',
           sort: Object.keys(suggestionColumns),
-          title: { 'zh-CN': '逾期超过 30 天、3 个月内', en: 'Over 30 DPD within 3 months' }[lang],
+          title: {
+            'zh-CN': '3 个月内逾期超过 30 天；发现率（发现 / 逾期超过 30 天）',
+            en: 'Over 30 DPD within 3 months; detection (found / over 30 DPD)',
+          }[lang],
           axis: {
             orient: 'top',
             labelAngle: 0,
@@ -271,7 +283,7 @@ export const warningThresholdSuggestions = defineChart({
           },
         },
         {
-          mark: { type: 'text', fontSize: 11, color: '#1b1b1b' },
+          mark: { type: 'text', fontSize: 10, color: '#1b1b1b' },
           encoding: { text: { field: 'text', type: 'nominal' } },
         },
       ],

@@ -317,16 +317,41 @@ const promised: Record<string, Promised> = {
       { mark: 'rect', x: ['column', 'ordinal'], y: ['rule_label', 'ordinal'] },
       { mark: 'text', x: ['column', 'ordinal'], y: ['rule_label', 'ordinal'], text: ['text', 'nominal'] },
     ],
-    // four cells per threshold rule at 3 months and DPD > 30
+    // six cells per threshold rule at 3 months and DPD > 30
     drawn: (rs) => {
-      const cells = 4 * rs.filter((r) => r.level === 30 && r.horizon === 3).length;
+      const cells = 6 * rs.filter((r) => r.level === 30 && r.horizon === 3).length;
       return { rect: cells, text: cells };
     },
-    texts: (rs, lang) =>
-      distinct(
-        rs.filter((r) => r.level === 30 && r.horizon === 3),
-        'rule_id',
-      ).map((r) => ruleLabels[r]?.[lang] ?? r),
+    // each detection rate over its own fraction, found / rolled (over 30 DPD); the warned volume on its own
+    texts: (rs, lang) => {
+      const shown = rs.filter((r) => r.level === 30 && r.horizon === 3);
+      const n = (v: unknown) => Number(v).toLocaleString('en-US');
+      return [
+        ...distinct(shown, 'rule_id').map((r) => ruleLabels[r]?.[lang] ?? r),
+        ...byLang(
+          lang,
+          ['当前：发现率', '当前：预警量', '3 个月内逾期超过 30 天；发现率（发现 / 逾期超过 30 天）'],
+          ['Current: detection', 'Current: warned', 'Over 30 DPD within 3 months; detection (found / over 30 DPD)'],
+        ),
+        ...shown.flatMap((r) => [
+          `${(100 * Number(r.current_detection_rate)).toFixed(1)}% (${n(r.current_detected)}/${n(r.rolled)})`,
+          n(r.current_warned),
+          ...(r.suggested_threshold === null
+            ? []
+            : [
+                `${(100 * Number(r.suggested_detection_rate)).toFixed(1)}% (${n(r.suggested_detected)}/${n(r.rolled)})`,
+                n(r.suggested_warned),
+              ]),
+        ]),
+      ];
+    },
+    // the precision's fraction (found / warned) is not shown as the detection's
+    absent: (rs) =>
+      rs
+        .filter((r) => r.level === 30 && r.horizon === 3)
+        .flatMap((r) => [
+          `${(100 * Number(r.current_detection_rate)).toFixed(1)}% (${Number(r.current_detected).toLocaleString('en-US')}/${Number(r.current_warned).toLocaleString('en-US')})`,
+        ]),
   },
   'loss-forecast': {
     units: [{ mark: 'bar', x: ['month_ahead', 'ordinal'], y: ['charged_off', 'quantitative', 'money'] }],
@@ -777,7 +802,13 @@ describe('report templates', () => {
           // a standalone SVG/PNG says which period it shows, as of when, in what unit, and carries its note
           expect(texts).toContain(chartSubtitle(t, period, lang));
           expect(texts.some((x) => x.includes(period.monthEnd))).toBe(true);
-          for (const line of wrapText(t.note[lang], 60)) expect(texts.join('')).toContain(line.slice(0, 10));
+          // the chart wraps its note at its own width: a line of this wrap may straddle one of its breaks
+          const notes = [texts.join(''), texts.join(' ')];
+          for (const line of wrapText(t.note[lang], 60))
+            expect(
+              notes.some((n) => n.includes(line.slice(0, 10))),
+              line,
+            ).toBe(true);
           const titles = units.flatMap((u) =>
             checkedChannels
               .filter((c) => c !== 'text')
