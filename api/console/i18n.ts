@@ -98,6 +98,16 @@ export const text = {
   rank: { 'zh-CN': '排名', en: 'Rank' },
   search_loan: { 'zh-CN': '贷款编号', en: 'Loan id' },
   cases_of: { 'zh-CN': '共 {n} 笔案件', en: '{n} cases' },
+  queue_before_data: {
+    'zh-CN': '{date} 没有案件：最早的工作台日期是数据的第一个月末 {first}。请选择 {first} 至 {last} 之间的日期。',
+    en: "There is no queue for {date}: the first queue is of the data's first month-end, {first}. Pick a day from {first} to {last}.",
+  },
+  queue_after_data: {
+    'zh-CN':
+      '{date} 还没有案件：已加载的数据截至 {last}，之后到期的还款尚未加载，会全部算作逾期。请选择 {first} 至 {last} 之间的日期。',
+    en: 'There is no queue for {date} yet: the loaded data ends on {last}, and the payments after it are not loaded (every instalment due since would count as unpaid). Pick a day from {first} to {last}.',
+  },
+  no_data_loaded: { 'zh-CN': '尚未加载任何贷款数据。', en: 'No loans are loaded yet.' },
   blocked_by: { 'zh-CN': '受联系规则限制', en: 'Blocked by contact rule' },
   allowed_again: { 'zh-CN': '最早可于', en: 'Allowed again' },
   when_lifted: { 'zh-CN': '限制解除后', en: 'when the restriction is lifted' },

@@ -30,7 +30,15 @@ import { modelsBody, versionBody, type PromoteForm } from './models-page.ts';
 import { page, type ActivePage, type Html } from './layout.ts';
 import { warmDayCases } from './day-cases.ts';
 import { accountPages } from './account-routes.ts';
-import { arrange, queueBody, queueQuery } from './queue.ts';
+import { arrange, outsideDataLine, queueBody, queueQuery } from './queue.ts';
+import {
+  BeforeTheDataError,
+  dataFirstDate,
+  dataLastDate,
+  firstSnapshotMonthEnd,
+  PastTheDataError,
+} from '../../warehouse/data-horizon.ts';
+import { CaseRequestError } from '../../pipelines/cases/case-list.ts';
 import {
   checkCsrf,
   clearSessionCookie,
@@ -307,31 +315,73 @@ export function consoleRoutes(store: SessionStore) {
     if (!parsed.success) throw queryRefused(parsed.error.issues);
     const q = parsed.data;
     const { wh } = c.get('deps');
-    const asOf = q.as_of ?? (await workDate(wh, utcToday()));
-    const cases = await queueOf(c, asOf, {
-      product: q.product ? [q.product] : undefined,
-      stage: q.stage ? [q.stage as Stage] : undefined,
-    });
     const key = c.get('key');
+    const asOf = q.as_of ?? (await workDate(wh, utcToday()));
+    // the queue's first day is the snapshot's first month-end: a case list starts from a month-end before its date
+    const [firstMonthEnd, firstDay, last, known] = await Promise.all([
+      firstSnapshotMonthEnd(wh),
+      dataFirstDate(wh),
+      dataLastDate(wh),
+      knownFilterValues(wh),
+    ]);
+    const days = { first: firstMonthEnd ?? firstDay, last };
+    const products = known.product.filter(Boolean);
+    const scope = key.role === 'collector' ? `${key.region}${key.team ? ` / ${key.team}` : ''}` : t(lang, 'all');
+    const choices =
+      key.role === 'collector'
+        ? undefined
+        : { regions: known.region.filter(Boolean), teams: known.team.filter(Boolean) };
+    const whole = key.role !== 'collector';
+    let cases;
+    try {
+      cases = await queueOf(c, asOf, {
+        product: q.product ? [q.product] : undefined,
+        stage: q.stage ? [q.stage as Stage] : undefined,
+        region: whole && q.region ? [q.region] : undefined,
+        team: whole && q.team ? [q.team] : undefined,
+      });
+    } catch (e) {
+      // a date the case list refuses (before the data, after the month it ends in) is said on the queue
+      // page itself, in its words, the filters kept: the error page said only "not a valid request",
+      // the reason folded in English, and its Back lost the filters
+      const cause = e instanceof ApiError ? e.cause : undefined;
+      if (!(
+        cause instanceof PastTheDataError ||
+        cause instanceof BeforeTheDataError ||
+        cause instanceof CaseRequestError
+      ))
+        throw e;
+      const outside = { line: outsideDataLine(asOf, days, lang), technical: cause.message };
+      return c.html(
+        render(
+          c,
+          lang,
+          t(lang, 'queue'),
+          queueBody({ cases: [], total: 0, asOf, q, products, scope, days, choices, outside }, lang),
+          { active: 'queue' },
+        ),
+        400,
+      );
+    }
     // a case-list pull, audited as the API's are
     await audit(c, 'cases.pull', asOf, {
       source: 'console',
-      region: key.role === 'collector' ? [key.region] : null,
-      team: key.role === 'collector' && key.team ? [key.team] : null,
+      region: key.role === 'collector' ? [key.region] : q.region ? [q.region] : null,
+      team: key.role === 'collector' ? (key.team ? [key.team] : null) : q.team ? [q.team] : null,
       product: q.product ?? null,
       stage: q.stage ?? null,
       returned: Math.min(cases.length, 500),
       total: cases.length,
     });
-    const shown = arrange(cases, q).slice(0, 500);
-    const scope = key.role === 'collector' ? `${key.region}${key.team ? ` / ${key.team}` : ''}` : t(lang, 'all');
-    const products = (await knownFilterValues(wh)).product.filter(Boolean);
+    // the count is of the cases the filters leave, the loan id text too (it said the whole queue's)
+    const matching = arrange(cases, q);
+    const shown = matching.slice(0, 500);
     return c.html(
       render(
         c,
         lang,
         t(lang, 'queue'),
-        queueBody({ cases: shown, total: cases.length, asOf, q, products, scope }, lang),
+        queueBody({ cases: shown, total: matching.length, asOf, q, products, scope, days, choices }, lang),
         {
           active: 'queue',
         },

@@ -8,6 +8,7 @@ import { actionLabels, amount, caseStageLabels, label, outcomeLabels, t, type La
 import type { Html } from './layout.ts';
 import { tableScroll } from './table-scroll.ts';
 import { contactBlock } from './contact-block.ts';
+import { technicalDetail } from './technical-detail.ts';
 
 const sortKeys = ['rank', 'dpd', 'balance', 'expected_loss', 'probability', 'promised'] as const;
 type SortKey = (typeof sortKeys)[number];
@@ -24,6 +25,9 @@ export const queueQuery = z.object({
     .optional()
     .transform(blankAsUndefined),
   product: z.string().max(64).optional().transform(blankAsUndefined),
+  // an admin's (or any whole-book role's) cut of the book; a collector's own region and team are pinned
+  region: z.string().max(64).optional().transform(blankAsUndefined),
+  team: z.string().max(64).optional().transform(blankAsUndefined),
   loan: z.string().max(64).optional().transform(blankAsUndefined),
   sort: z.enum(sortKeys).default('rank'),
   dir: z.enum(['asc', 'desc']).optional(),
@@ -48,16 +52,55 @@ export function arrange(cases: Case[], q: QueueQuery): Case[] {
 function queueHref(q: QueueQuery, over: Partial<QueueQuery>): string {
   const u = new URLSearchParams();
   const m = { ...q, ...over };
-  for (const k of ['as_of', 'stage', 'product', 'loan', 'sort', 'dir'] as const) {
+  for (const k of ['as_of', 'stage', 'product', 'region', 'team', 'loan', 'sort', 'dir'] as const) {
     const v = m[k];
     if (v) u.set(k, v);
   }
   return `/console/queue?${u.toString()}`;
 }
 
-/** The collector's queue: filters (stage, product, loan id), sortable columns (links: keyboard and no script). */
+/** The data's first and last day (null: nothing loaded), the bounds of a queue's date. */
+export interface DataDays {
+  first: string | null;
+  last: string | null;
+}
+
+/**
+ * Why a queue's date has no queue, in the page's words: before the data's first day, or after the
+ * month its last day is in (warehouse/data-horizon.ts, whose English message is the technical detail).
+ */
+export function outsideDataLine(asOf: string, days: DataDays, lang: Lang): string {
+  if (!days.first || !days.last) return t(lang, 'no_data_loaded');
+  return t(lang, asOf < days.first ? 'queue_before_data' : 'queue_after_data', {
+    date: asOf,
+    first: days.first,
+    last: days.last,
+  });
+}
+
+/** The whole-book roles' extra filters: the region and team values to choose from (none for a collector). */
+export interface ScopeChoices {
+  regions: string[];
+  teams: string[];
+}
+
+/**
+ * The collector's queue: filters (date, stage, product, loan id; region and team for the whole-book
+ * roles), sortable columns (links: keyboard and no script). `outside`: the date has no queue (before
+ * or after the data), said on the page itself with the filters kept.
+ */
 export function queueBody(
-  o: { cases: Case[]; total: number; asOf: string; q: QueueQuery; products: string[]; scope: string },
+  o: {
+    cases: Case[];
+    total: number;
+    asOf: string;
+    q: QueueQuery;
+    products: string[];
+    scope: string;
+    days: DataDays;
+    choices?: ScopeChoices;
+    outside?: { line: string; technical: string };
+  },
   lang: Lang,
 ): Html {
   const dir = o.q.dir ?? defaultDir(o.q.sort);
@@ -73,9 +116,26 @@ export function queueBody(
   const loanHref = (id: string) => `/console/loans/${encodeURIComponent(id)}?as_of=${o.asOf}`;
   return html`
     <h1>${t(lang, 'queue')} · ${o.asOf}</h1>
-    <p class="note">${t(lang, 'scope')}: ${o.scope} · ${t(lang, 'cases_of', { n: o.total })}</p>
+    <p class="note">
+      ${t(lang, 'scope')}:
+      ${o.scope}${o.outside ? '' : html` · <span id="case-count">${t(lang, 'cases_of', { n: o.total })}</span>`}
+    </p>
+    ${
+      o.outside
+        ? html`<div class="error" role="alert" id="queue-error"><p>${o.outside.line}</p></div>
+            ${technicalDetail(lang, o.outside.technical)}`
+        : ''
+    }
     <form method="get" action="/console/queue" class="filters" aria-label="filters">
-      <label>${t(lang, 'as_of')} <input type="date" name="as_of" value="${o.asOf}" /></label>
+      <label
+        >${t(lang, 'as_of')}
+        <input
+          type="date"
+          name="as_of"
+          value="${o.asOf}"
+          ${o.days.first ? raw(`min="${o.days.first}"`) : ''}
+          ${o.days.last ? raw(`max="${o.days.last}"`) : ''}
+      /></label>
       <label
         >${t(lang, 'stage')}
         <select name="stage">
@@ -100,6 +160,34 @@ export function queueBody(
           )}
         </select></label
       >
+      ${
+        o.choices
+          ? html`<label
+                >${t(lang, 'region')}
+                <select name="region">
+                  <option value="">${t(lang, 'all')}</option>
+                  ${o.choices.regions.map(
+                    (r) =>
+                      html`<option value="${r}" ${o.q.region === r ? raw('selected') : ''}>
+                        ${segmentName('region', r, lang)}
+                      </option>`,
+                  )}
+                </select></label
+              >
+              <label
+                >${t(lang, 'team')}
+                <select name="team">
+                  <option value="">${t(lang, 'all')}</option>
+                  ${o.choices.teams.map(
+                    (x) =>
+                      html`<option value="${x}" ${o.q.team === x ? raw('selected') : ''}>
+                        ${teamLabel(x, lang)}
+                      </option>`,
+                  )}
+                </select></label
+              >`
+          : ''
+      }
       <label>${t(lang, 'search_loan')} <input type="search" name="loan" value="${o.q.loan ?? ''}" /></label>
       <input type="hidden" name="sort" value="${o.q.sort}" />
       <button type="submit">${t(lang, 'apply')}</button>

@@ -37,10 +37,11 @@ export async function workDate(wh: Warehouse, today: string): Promise<string> {
 export async function queueOf(
   c: Context<AppEnv>,
   asOf: string,
-  f: { product?: string[]; stage?: Stage[] },
+  f: { product?: string[]; stage?: Stage[]; region?: string[]; team?: string[] },
 ): Promise<Case[]> {
   const { wh, snapshotSettings } = c.get('deps');
-  const { region, team } = scopedFilters(c.get('key'), {});
+  // a collector's region and team pinned; a whole-book role's as it chose them
+  const { region, team } = scopedFilters(c.get('key'), { region: f.region, team: f.team });
   const book = await dayCases(c, asOf);
   if (book) return scopeCases(book, { region, team, product: f.product, stage: f.stage });
   // a book too big to keep whole: this scope's list, built and cached for it

@@ -120,4 +120,94 @@ describe("the console's pages", () => {
       expect(stored?.action_time).toBe('');
     });
   });
+
+  describe('the queue', () => {
+    /** the loans of the queue's table, in order */
+    const rows = (page: string) => [...page.matchAll(/<tr data-loan="([^"]+)"/gu)].map((m) => m[1]);
+    const countOf = (page: string) => /id="case-count"[^>]*>([^<]*)</u.exec(page)?.[1]?.trim();
+    const alertOf = (page: string) =>
+      (/id="queue-error"[^>]*>([\s\S]*?)<\/div>/u.exec(page)?.[1] ?? '')
+        .replace(/<[^>]+>|\s+/gu, ' ')
+        .replaceAll('&#39;', "'")
+        .trim();
+
+    it("a date outside the data is refused on the queue page itself, in the page's language, the filters kept", async () => {
+      const b = await signedIn(keys.east!);
+      for (const [date, after] of [
+        ['2024-07-01', true],
+        ['2024-07-15', true],
+        ['2025-06-30', true],
+        ['2023-12-30', false],
+        ['2023-12-14', false],
+        ['2020-01-15', false],
+      ] as const) {
+        const path = `/console/queue?as_of=${date}&stage=late&product=consumer&loan=E&sort=dpd&dir=asc`;
+        const en = await b.request(`${path}&lang=en`);
+        expect(en.status, date).toBe(400);
+        const page = await en.text();
+        expect(alertOf(page), date).toBe(
+          after
+            ? `There is no queue for ${date} yet: the loaded data ends on ${asOf}, and the payments after it are not loaded (every instalment due since would count as unpaid). Pick a day from 2023-12-31 to ${asOf}.`
+            : `There is no queue for ${date}: the first queue is of the data's first month-end, 2023-12-31. Pick a day from 2023-12-31 to ${asOf}.`,
+        );
+        expect(page).not.toContain('Not a valid request');
+        // the filters as they were: the date, stage, product, loan text and sort
+        expect(attrs(page, 'as_of')).toContain(`value="${date}"`);
+        expect(page).toMatch(/<option value="late" selected>/u);
+        expect(page).toMatch(/<option value="consumer" selected>/u);
+        expect(attrs(page, 'loan')).toContain('value="E"');
+        expect(attrs(page, 'sort')).toContain('value="dpd"');
+        expect(rows(page)).toEqual([]);
+        // the English original only folded beneath
+        expect(page).toMatch(/<details class="technical">[\s\S]*as_of/u);
+        const zh = await (await b.request(`${path}&lang=zh-CN`)).text();
+        expect(alertOf(zh), date).toContain(after ? `已加载的数据截至 ${asOf}` : '数据的第一个月末 2023-12-31');
+      }
+    });
+
+    it("the date picker is bounded by the data's first month-end and last day; both bounds give a queue", async () => {
+      const b = await signedIn(keys.east!);
+      for (const date of ['2023-12-31', '2024-03-31', asOf, '']) {
+        const r = await b.request(`/console/queue?as_of=${date}&lang=en`);
+        expect(r.status, date).toBe(200);
+        const page = await r.text();
+        const input = attrs(page, 'as_of');
+        expect(input).toContain('min="2023-12-31"');
+        expect(input).toContain(`max="${asOf}"`);
+        expect(page).not.toContain('id="queue-error"');
+      }
+    });
+
+    it('the case count is of the cases shown: the loan id filter counts', async () => {
+      const b = await signedIn(keys.east!);
+      for (const [loan, expected] of [
+        ['', ['E1', 'E2', 'E3']],
+        ['e', ['E1', 'E2', 'E3']],
+        ['E2', ['E2']],
+        ['zz', []],
+      ] as const) {
+        const page = await (await b.request(`/console/queue?as_of=${asOf}&loan=${loan}&lang=en`)).text();
+        expect(rows(page).sort(), loan).toEqual([...expected]);
+        expect(countOf(page), loan).toBe(`${expected.length} cases`);
+      }
+    });
+
+    it("an admin cuts the queue by region (and team); a collector's region stays pinned whatever the query", async () => {
+      const admin = await signedIn(keys.admin!);
+      const all = await (await admin.request(`/console/queue?as_of=${asOf}`)).text();
+      expect(rows(all).sort()).toEqual(['E1', 'E2', 'E3', 'N1']);
+      expect(all).toMatch(/<select name="region">/u);
+      expect(all).toMatch(/<select name="team">/u);
+      const north = await (await admin.request(`/console/queue?as_of=${asOf}&region=north&lang=en`)).text();
+      expect(rows(north)).toEqual(['N1']);
+      expect(countOf(north)).toBe('1 cases');
+      expect(north).toMatch(/<option value="north" selected>/u);
+      // the sort links keep the region
+      expect(north).toMatch(/href="\/console\/queue\?[^"]*region=north[^"]*sort=dpd/u);
+      const collector = await signedIn(keys.east!);
+      const pinned = await (await collector.request(`/console/queue?as_of=${asOf}&region=north`)).text();
+      expect(rows(pinned).sort()).toEqual(['E1', 'E2', 'E3']);
+      expect(pinned).not.toMatch(/<select name="region">/u);
+    });
+  });
 });
