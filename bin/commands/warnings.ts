@@ -13,6 +13,7 @@ import {
   assertKnownRules,
   iterateWarnings,
   warningCsvColumns,
+  warningCsvRow,
   type StoredWarning,
 } from '../../pipelines/warnings/list-warnings.ts';
 import { defaultWarningRules, parseWarningRules, warningKinds } from '../../pipelines/warnings/rules.ts';
@@ -85,7 +86,7 @@ export async function runWarnings(wh: Warehouse, config: Config, out: Output, f:
   const filters = { rule: f.rule, kind: f.kind, severity: f.severity, region: f.region, team: f.team };
   const rows = iterateWarnings(wh, { asOf: f['as-of'], filters, max: f.limit });
   if (f.format === 'json') await writeJson(out, rows);
-  else if (f.format === 'csv') await writeCsv<StoredWarning>(out, warningCsvColumns, rows);
+  else if (f.format === 'csv') await writeCsv(out, warningCsvColumns, mapAsync(rows, warningCsvRow));
   else {
     const all: StoredWarning[] = [];
     for await (const w of rows) all.push(w);
@@ -106,4 +107,8 @@ export async function runWarnings(wh: Warehouse, config: Config, out: Output, f:
       { limit: f.limit ?? 50 },
     );
   }
+}
+
+async function* mapAsync<T, U>(rows: AsyncIterable<T>, f: (t: T) => U): AsyncGenerator<U> {
+  for await (const r of rows) yield f(r);
 }

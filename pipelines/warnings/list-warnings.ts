@@ -75,7 +75,24 @@ export const warningKey = (w: StoredWarning): WarningKey => ({
   model: w.model,
 });
 
-/** The columns of warnings as CSV (evidence as a JSON cell), the same for the CLI and the API. */
+/**
+ * A warning's evidence as one text cell a spreadsheet user reads: `key=value` pairs joined by `; `,
+ * a list's items by `, `, a nested object's keys as `key.sub` (`broken=1; action_id=L1-A20;
+ * promised_date=2024-06-18; paid=56.77`). The JSON output keeps the object.
+ */
+export function evidenceText(evidence: Record<string, unknown>): string {
+  const scalar = (v: unknown) => (typeof v === 'string' ? v : v === null || v === undefined ? '' : JSON.stringify(v));
+  const pairs: string[] = [];
+  const walk = (prefix: string, v: unknown) => {
+    if (Array.isArray(v)) pairs.push(`${prefix}=${v.map(scalar).join(', ')}`);
+    else if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v)) walk(`${prefix}.${k}`, x);
+    else pairs.push(`${prefix}=${scalar(v)}`);
+  };
+  for (const [k, v] of Object.entries(evidence)) walk(k, v);
+  return pairs.join('; ');
+}
+
+/** The columns of warnings as CSV (evidence as text: evidenceText), the same for the CLI and the API. */
 export const warningCsvColumns = [
   'as_of',
   'rule_id',
@@ -93,7 +110,10 @@ export const warningCsvColumns = [
   'fired_at',
 ] as const;
 
-export const warningsCsv = (ws: StoredWarning[]) => csvTable(warningCsvColumns, ws);
+/** A warning as a CSV row: every cell one value (evidenceText), no JSON. */
+export const warningCsvRow = (w: StoredWarning) => ({ ...w, evidence: evidenceText(w.evidence) });
+
+export const warningsCsv = (ws: StoredWarning[]) => csvTable(warningCsvColumns, ws.map(warningCsvRow));
 
 /** The rule ids that have fired on any day (sorted): a filter naming another matches nothing, ever. */
 export async function storedRuleIds(wh: Warehouse): Promise<string[]> {
