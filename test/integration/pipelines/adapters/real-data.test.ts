@@ -4,7 +4,6 @@ import { runAdapter } from '../../../../pipelines/adapters/index.ts';
 import { ingest } from '../../../../pipelines/ingest/ingest.ts';
 import { buildMonthEndSnapshots } from '../../../../pipelines/snapshot/build-snapshots.ts';
 import { queryRows } from '../../../../warehouse/connection.ts';
-import { migrate } from '../../../../warehouse/migrations/index.ts';
 import { sharedData } from '../../../helpers/shared-data.ts';
 import { count, disposeIfOpened, testWarehouse, tmpDir } from '../../../helpers/warehouse.ts';
 import { defaultSettings } from '../../../helpers/settings.ts';
@@ -13,15 +12,15 @@ const settings = defaultSettings;
 
 describe('real-data adapters load with the published row counts', () => {
   let wh: Awaited<ReturnType<typeof testWarehouse>>;
-  const inDb = (db: string) => Object.assign(Object.create(wh), { database: db }) as typeof wh;
   beforeAll(async () => {
     wh = await testWarehouse('adapters');
   });
   afterAll(() => disposeIfOpened(wh));
 
   it('credit_card_monthly_status: 1,048,575 account-months of 45,985 accounts as performance tapes', async () => {
-    const db = inDb('cc');
-    await migrate(db);
+    // each data set on the file's warehouse as just migrated (each had a database of its own, migrated again)
+    await wh.reset();
+    const db = wh;
     const out = join(tmpDir('cc'), 'files');
     const receipt = await runAdapter('credit_card_monthly_status', sharedData('credit_card_monthly_status'), out, {
       asOfMonth: '2024-06',
@@ -36,7 +35,7 @@ describe('real-data adapters load with the published row counts', () => {
     expect(snap.rows).toBeGreaterThan(1_000_000);
     const buckets = await queryRows<{ bucket: string }>(
       db,
-      `SELECT DISTINCT bucket FROM cc.loan_month ORDER BY bucket`,
+      `SELECT DISTINCT bucket FROM ${wh.database}.loan_month ORDER BY bucket`,
     );
     expect(buckets.map((b) => b.bucket)).toEqual(expect.arrayContaining(['C', 'M1', 'M2', 'M3', 'M4', 'M5', 'M6']));
     // derived columns on the tape path agree with the rows they derive from
@@ -49,8 +48,8 @@ describe('real-data adapters load with the published row counts', () => {
         countIf(bitAnd(cur.new_ever_bits, bitNot(cur.ever_bits)) != 0) AS new_not_in_ever,
         countIf(prv.loan_id != '' AND bitAnd(prv.ever_bits, bitNot(cur.ever_bits)) != 0) AS ever_switched_off,
         countIf(bitTest(cur.ever_bits, 1) AND cur.dpd > 30 AND NOT bitTest(cur.ever_bits, 0)) AS inconsistent_bits
-      FROM cc.loan_month AS cur
-      LEFT JOIN cc.loan_month AS prv ON prv.loan_id = cur.loan_id AND prv.month_end = toLastDayOfMonth(addMonths(cur.month_end, -1))`,
+      FROM ${wh.database}.loan_month AS cur
+      LEFT JOIN ${wh.database}.loan_month AS prv ON prv.loan_id = cur.loan_id AND prv.month_end = toLastDayOfMonth(addMonths(cur.month_end, -1))`,
     );
     expect(Object.values(c!).map(Number)).toEqual([0, 0, 0, 0, 0, 0]);
     const [n] = await queryRows<Record<string, string>>(
@@ -58,14 +57,15 @@ describe('real-data adapters load with the published row counts', () => {
       `SELECT countIf(next_month_end != lead) AS wrong_next,
         countIf(next_month_end = '2149-06-06') - uniqExact(loan_id) AS last_rows_minus_loans
       FROM (SELECT loan_id, next_month_end, leadInFrame(month_end, 1, toDate('2149-06-06'))
-              OVER (PARTITION BY loan_id ORDER BY month_end ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING) AS lead FROM cc.loan_month)`,
+              OVER (PARTITION BY loan_id ORDER BY month_end ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING) AS lead FROM ${wh.database}.loan_month)`,
     );
     expect(Object.values(n!).map(Number)).toEqual([0, 0]);
   });
 
   it('home_credit_subset: 7,347 installments as payments and whole schedules (the rest set aside), orphans quarantined not dropped', async () => {
-    const db = inDb('hc');
-    await migrate(db);
+    // each data set on the file's warehouse as just migrated (each had a database of its own, migrated again)
+    await wh.reset();
+    const db = wh;
     const out = join(tmpDir('hc'), 'files');
     const receipt = await runAdapter('home_credit_subset', sharedData('home_credit_subset'), out, {
       asOf: '2024-06-30',
@@ -96,8 +96,9 @@ describe('real-data adapters load with the published row counts', () => {
   });
 
   it('taiwan_credit_default: 30,000 clients × 6 monthly statuses as performance tapes', async () => {
-    const db = inDb('tw');
-    await migrate(db);
+    // each data set on the file's warehouse as just migrated (each had a database of its own, migrated again)
+    await wh.reset();
+    const db = wh;
     const out = join(tmpDir('tw'), 'files');
     await runAdapter('taiwan_credit_default', sharedData('taiwan_credit_default'), out, { asOfMonth: '2005-09' });
     const r = await ingest(db, [out], { piiSecret: 's' });
