@@ -211,7 +211,7 @@ export function modelCardMarkdown(m: ModelVersion): string {
     );
     for (const v of a.variables)
       for (const b of v.bins) {
-        const label = ruleLabel(b.rule);
+        const label = ruleLabel(b.rule).replace(/\|/gu, '\\|');
         lines.push(
           `| ${v.feature} | ${v.coef.toFixed(4)} | ${label} | ${b.count} | ${b.count ? f4(b.bad / b.count) : '–'} | ${b.woe.toFixed(4)} | ${binTerm(v, b).toFixed(4)} | ${b.points.toFixed(1)} |`,
         );

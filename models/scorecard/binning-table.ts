@@ -28,7 +28,11 @@ export interface BinningTable {
   time_stable_merges?: TimeStableMerge[];
 }
 
-/** How a bin reads: [lo, hi) ranges, `missing`, `special V`, or its categories. */
+/**
+ * How a bin reads: [lo, hi) ranges, `missing`, `special V`, or its categories, each in double quotes
+ * (a quote or backslash inside escaped as in JSON): categories hold commas themselves ("car or
+ * other, not in attribute …"), so joined bare a reader could not tell where one ends.
+ */
 export function ruleLabel(r: BinRule, bound: (x: number) => string = String): string {
   return r.type === 'range'
     ? `[${r.lo === null ? '−∞' : bound(r.lo)}, ${r.hi === null ? '+∞' : bound(r.hi)})`
@@ -36,8 +40,11 @@ export function ruleLabel(r: BinRule, bound: (x: number) => string = String): st
       ? 'missing'
       : r.type === 'special'
         ? `special ${r.value}`
-        : r.values.join(', ');
+        : categoriesLabel(r.values);
 }
+
+/** Categories as a bin label: each quoted, joined by ", " (parse back with JSON.parse(`[${label}]`)). */
+export const categoriesLabel = (values: readonly string[]): string => values.map((v) => JSON.stringify(v)).join(', ');
 
 /** The binning table of binned counts: the IV terms are the ones binning.ts sums (same terms, same order). */
 export function binningTable(vb: VariableBins): BinningTable {

@@ -1,5 +1,5 @@
 import type { Column } from '../data/dataset.ts';
-import { ivTerm, ruleLabel } from './binning-table.ts';
+import { categoriesLabel, ivTerm, ruleLabel } from './binning-table.ts';
 import { chi2, merge, mergeAt, rate, weakestPair, type Group } from './groups.ts';
 import { binStability, stabilise, type BinStability, type TimeStableMerge } from './time-stable.ts';
 import { applyTrend, enforceShape, type Shape, type Trend, type TrendReport } from './trend.ts';
@@ -211,7 +211,7 @@ function count(g: Group, y: number, t: Timing | null, i: number) {
 }
 
 const groupLabel = (g: Group) =>
-  g.cats.length ? [...g.cats].sort().join(', ') : ruleLabel({ type: 'range', lo: g.lo, hi: g.hi });
+  g.cats.length ? categoriesLabel([...g.cats].sort()) : ruleLabel({ type: 'range', lo: g.lo, hi: g.hi });
 
 /**
  * Coarse classing of fine groups: chi-merge or the tree, the minimum share, then (ordered groups:
