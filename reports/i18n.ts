@@ -67,13 +67,18 @@ export const severityLabels: Record<string, Text> = {
 };
 
 /** The default warning rules (pipelines/warnings/rules.ts); a bank's own rule ids show as they are. */
+/**
+ * The warning rules by name, in both languages: the charts, the warning tables and the summary's
+ * "Warnings: …" figures use these same words (the English charts showed the codes, `high_score`,
+ * beside a summary saying "High model score").
+ */
 export const ruleLabels: Record<string, Text> = {
-  overdue_3_months: { 'zh-CN': '连续 3 个月逾期', en: 'overdue_3_months' },
-  overdue_amount_50k: { 'zh-CN': '逾期金额超 5 万', en: 'overdue_amount_50k' },
-  high_score: { 'zh-CN': '高风险评分', en: 'high_score' },
-  score_jump: { 'zh-CN': '评分跳升', en: 'score_jump' },
-  broken_promise: { 'zh-CN': '承诺还款未兑现', en: 'broken_promise' },
-  model_drift: { 'zh-CN': '模型漂移', en: 'model_drift' },
+  overdue_3_months: { 'zh-CN': '连续逾期 3 个月', en: 'Overdue 3 months running' },
+  overdue_amount_50k: { 'zh-CN': '逾期金额超 5 万', en: 'Overdue amount over 50K' },
+  high_score: { 'zh-CN': '模型高风险评分', en: 'High model score' },
+  score_jump: { 'zh-CN': '评分较上月跳升', en: 'Score jump since last month' },
+  broken_promise: { 'zh-CN': '违背还款承诺', en: 'Broken promise to pay' },
+  model_drift: { 'zh-CN': '模型漂移', en: 'Model drift' },
 };
 
 const regionNames: Record<string, string> = {

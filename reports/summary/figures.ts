@@ -1,4 +1,4 @@
-import type { Lang, Text } from '../i18n.ts';
+import { ruleLabels, type Lang, type Text } from '../i18n.ts';
 import type { Pack } from '../template.ts';
 
 /**
@@ -201,15 +201,8 @@ export const figureDefs: FigureDef[] = [
   },
 ];
 
-/** Warning rules get one figure each (`warnings_<rule id>`), the top ones of the month: their labels. */
-export const ruleLabels: Record<string, Text> = {
-  overdue_3_months: { 'zh-CN': '连续逾期 3 个月', en: 'Overdue 3 months running' },
-  overdue_amount_50k: { 'zh-CN': '逾期金额超 5 万', en: 'Overdue amount over 50K' },
-  high_score: { 'zh-CN': '模型高风险评分', en: 'High model score' },
-  score_jump: { 'zh-CN': '评分较上月跳升', en: 'Score jump since last month' },
-  broken_promise: { 'zh-CN': '违背还款承诺', en: 'Broken promise to pay' },
-  model_drift: { 'zh-CN': '模型漂移', en: 'Model drift' },
-};
+/** Warning rules get one figure each (`warnings_<rule id>`), the top ones of the month: their labels are the charts'. */
+export { ruleLabels };
 export const topWarningRules = 3;
 
 export const warningFigure = (rule: string): FigureDef => ({

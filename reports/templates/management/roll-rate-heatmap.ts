@@ -48,7 +48,8 @@ export default defineChart({
               type: 'quantitative',
               title: labels.share[lang],
               scale: { scheme: 'blues', domain: [0, 1] },
-              legend: { format: '.0%' },
+              // quarters, not Vega's 20% steps: "80%" and the end label "100%" ran together
+              legend: { format: '.0%', values: [0, 0.25, 0.5, 0.75, 1] },
             },
             tooltip: [
               { field: 'from_bucket', type: 'nominal' },

@@ -131,7 +131,7 @@ export default defineChart({
           type: 'ordinal',
           sort: order,
           title: { 'zh-CN': '预警规则 / 模型评级', en: 'Warning rule / model grade' }[lang],
-          axis: { domain: false, ticks: false, grid: false, labelFontSize: 11, labelLimit: 160 },
+          axis: { domain: false, ticks: false, grid: false, labelFontSize: 11, labelLimit: 200 },
         },
       },
       layer: [
@@ -267,7 +267,7 @@ export const warningThresholdSuggestions = defineChart({
           field: 'rule_label',
           type: 'ordinal',
           title: { 'zh-CN': '阈值类规则', en: 'Threshold rule' }[lang],
-          axis: { domain: false, ticks: false, grid: false, labelFontSize: 11, labelLimit: 160 },
+          axis: { domain: false, ticks: false, grid: false, labelFontSize: 11, labelLimit: 200 },
         },
       },
       layer: [

@@ -102,7 +102,8 @@ export const classMigrationMatrix = defineChart({
             type: 'quantitative',
             title: labels.share[lang],
             scale: { scheme: 'oranges', domain: [0, 1] },
-            legend: { format: '.0%' },
+            // quarters, not Vega's 20% steps: "80%" and the end label "100%" ran together
+            legend: { format: '.0%', values: [0, 0.25, 0.5, 0.75, 1] },
           },
           tooltip: [
             { field: 'from_label', type: 'nominal' },

@@ -290,6 +290,8 @@ const promised: Record<string, Promised> = {
       ...distinct(rs, 'rule_id').map((r) => ruleLabels[r]?.[lang] ?? r),
       ...distinct(rs, 'severity').map((v) => severityLabels[v]![lang]),
     ],
+    // the rules by the summary's names in both languages, never by their codes
+    absent: (rs) => distinct(rs, 'rule_id'),
   },
   'warning-effectiveness': {
     units: [
@@ -311,6 +313,7 @@ const promised: Record<string, Promised> = {
           (r) =>
             `${r.subject_kind === 'grade' ? `${lang === 'zh-CN' ? '评级' : 'Grade'} ${String(r.subject)}` : (ruleLabels[String(r.subject)]?.[lang] ?? String(r.subject))}${r.volume_flag === 'small' ? ' †' : ''}`,
         ),
+    absent: (rs) => distinct(rs, 'subject').flatMap((r) => [r, `${r} †`]),
   },
   'warning-thresholds': {
     units: [
@@ -345,12 +348,14 @@ const promised: Record<string, Promised> = {
         ]),
       ];
     },
-    // the precision's fraction (found / warned) is not shown as the detection's
+    // the precision's fraction (found / warned) is not shown as the detection's; rules by name, not code
     absent: (rs) =>
       rs
         .filter((r) => r.level === 30 && r.horizon === 3)
         .flatMap((r) => [
           `${(100 * Number(r.current_detection_rate)).toFixed(1)}% (${Number(r.current_detected).toLocaleString('en-US')}/${Number(r.current_warned).toLocaleString('en-US')})`,
+          String(r.rule_id),
+          ...(r.suggested_rule_id === null ? [] : [`${String(r.suggested_rule_id)} ${String(r.suggested_threshold)}`]),
         ]),
   },
   'loss-forecast': {
@@ -671,6 +676,30 @@ function drawnMarks(root: SceneNode): Drawn {
   return n;
 }
 
+interface Bounded extends SceneNode {
+  text?: unknown;
+  bounds?: { x1: number; x2: number; y1: number; y2: number };
+}
+/** pairs of a legend's labels whose boxes overlap ("80%100%" at the end of a gradient) */
+function overlappingLegendLabels(root: Bounded): string[] {
+  const found: string[] = [];
+  const visit = (node: Bounded) => {
+    if (node.role === 'legend-label') {
+      const items = (node.items ?? []) as Bounded[];
+      items.forEach((a, i) =>
+        items.slice(i + 1).forEach((b) => {
+          const [p, q] = [a.bounds!, b.bounds!];
+          if (p.x1 < q.x2 - 0.5 && q.x1 < p.x2 - 0.5 && p.y1 < q.y2 - 0.5 && q.y1 < p.y2 - 0.5)
+            found.push(`${String(a.text)} / ${String(b.text)}`);
+        }),
+      );
+    }
+    for (const child of node.items ?? []) visit(child);
+  };
+  visit(root);
+  return found;
+}
+
 function compileQuietly(spec: TopLevelSpec) {
   const warnings: string[] = [];
   const logger = {
@@ -793,6 +822,7 @@ describe('report templates', () => {
               rule: 0,
               ...promise.drawn(rs),
             });
+            expect(overlappingLegendLabels(root)).toEqual([]);
           } finally {
             vg.finalize();
           }
