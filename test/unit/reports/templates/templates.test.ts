@@ -686,13 +686,13 @@ function overlappingLegendLabels(root: Bounded): string[] {
   const visit = (node: Bounded) => {
     if (node.role === 'legend-label') {
       const items = (node.items ?? []) as Bounded[];
-      items.forEach((a, i) =>
-        items.slice(i + 1).forEach((b) => {
+      items.forEach((a, i) => {
+        for (const b of items.slice(i + 1)) {
           const [p, q] = [a.bounds!, b.bounds!];
           if (p.x1 < q.x2 - 0.5 && q.x1 < p.x2 - 0.5 && p.y1 < q.y2 - 0.5 && q.y1 < p.y2 - 0.5)
             found.push(`${String(a.text)} / ${String(b.text)}`);
-        }),
-      );
+        }
+      });
     }
     for (const child of node.items ?? []) visit(child);
   };
