@@ -7,7 +7,7 @@ import { querySql } from '../../warehouse/connection.ts';
 import { requireSnapshotMonthEnd } from '../../warehouse/data-horizon.ts';
 import { knownFilterValues } from '../../warehouse/metrics/known-values.ts';
 import { runMetric } from '../../warehouse/metrics/run.ts';
-import { reportPeriod } from '../../reports/pack.ts';
+import { assertSegmentHasLoans, reportPeriod, ReportRequestError } from '../../reports/pack.ts';
 import type { Summary } from '../../reports/summary/index.ts';
 import { segmentName, segmentText } from '../../reports/summary/segments.ts';
 import { formatMoney, formatPct, moneyLabelExpr, stageLabels } from '../../reports/i18n.ts';
@@ -77,6 +77,11 @@ export interface Dashboard {
   loans: { rows: LoanRow[]; total: number; ead: number } | null;
   options: Record<'product' | 'region' | 'branch' | 'channel', string[]>;
   periods: string[];
+  /**
+   * No loan at the month-end: 'segment' when the segment itself has none (a branch of another
+   * region: the pack is refused too, reports/pack.ts), 'channel' when only the channel leaves none.
+   */
+  empty: 'segment' | 'channel' | null;
 }
 
 /**
@@ -165,6 +170,12 @@ export async function dashboardData(wh: Warehouse, q: DashboardQuery, lang: Lang
     npl_ratio: num(r.npl_ratio),
     par90: num(r.par90),
   }));
+  // the overdue metric has a row for a month-end with a loan in the filters, none without (as the pack's check)
+  const empty = trend.some((r) => r.month_end === rp.monthEnd)
+    ? null
+    : !q.channel || (await segmentIsEmpty(wh, rp))
+      ? 'segment'
+      : 'channel';
   const dim = drillDims.find((d) => !q[d]) ?? null;
   let drill: DrillRow[] = [];
   let loans: Dashboard['loans'] = null;
@@ -233,7 +244,19 @@ export async function dashboardData(wh: Warehouse, q: DashboardQuery, lang: Lang
       channel: known.channel.filter(Boolean),
     },
     periods,
+    empty,
   };
+}
+
+/** the pack's own test of a segment without a loan at the month-end (reports/pack.ts) */
+async function segmentIsEmpty(wh: Warehouse, rp: ReportPeriod): Promise<boolean> {
+  try {
+    await assertSegmentHasLoans(wh, rp);
+    return false;
+  } catch (e) {
+    if (e instanceof ReportRequestError) return true;
+    throw e;
+  }
 }
 
 const pctOrNone = (x: number | null) => (x === null ? '—' : formatPct(x, 2));
@@ -386,118 +409,135 @@ export function dashboardBody(d: Dashboard, lang: Lang): Html {
       <a href="/console/dashboard">${t(lang, 'reset')}</a>
     </form>
     <nav class="crumbs" aria-label="drill-down">${crumbs.map((c, i) => (i ? html` › ${c}` : c))}</nav>
-    <section aria-labelledby="kf">
-      <h2 id="kf">${t(lang, 'key_figures')} <small>${d.monthEnd}</small></h2>
-      ${d.q.channel ? html`<p class="note">${t(lang, 'channel_not_in_figures')}</p>` : ''}
-      ${tableScroll(
-        t(lang, 'key_figures'),
-        html`<table class="figures" id="key-figures">
-          <thead>
-            <tr>
-              <th scope="col">${t(lang, 'figure')}</th>
-              <th scope="col">${t(lang, 'value')}</th>
-              <th scope="col">${t(lang, 'on_month')}</th>
-              <th scope="col">${t(lang, 'on_year_start')}</th>
-              <th scope="col">${t(lang, 'limit')}</th>
-              <th scope="col">${t(lang, 'status')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${figures.map(
-              (f) =>
-                html`<tr data-figure="${f.id}" data-value="${f.value ?? ''}">
-                  <th scope="row">${f.label}${f.whole_bank ? html` <small>(${t(lang, 'whole_bank')})</small>` : ''}</th>
-                  <td class="num">${f.display.value}</td>
-                  <td class="num">${f.display.change_on_month}</td>
-                  <td class="num">${f.display.change_on_year_start}</td>
-                  <td class="num">${f.display.limit}</td>
-                  <td>
-                    ${f.status ? html`<span class="status ${f.status}">${statusText(f.status, lang)}</span>` : ''}
-                  </td>
-                </tr>`,
-            )}
-          </tbody>
-        </table>`,
-      )}
-    </section>
-    <section class="charts" aria-label="${t(lang, 'trend')}">
-      <figure class="chart" data-spec="spec-ratios" aria-label="${specs.ratios.title}"></figure>
-      <figure class="chart" data-spec="spec-balance" aria-label="${specs.balance.title}"></figure>
-      ${jsonData('spec-ratios', specs.ratios)} ${jsonData('spec-balance', specs.balance)}
-    </section>
     ${
-      d.dim
-        ? html`<section aria-labelledby="drill">
-            <h2 id="drill">${t(lang, 'breakdown_by', { dim: dimLabel(d.dim, lang) })}</h2>
-            <p class="note">${t(lang, 'drill_hint')}</p>
-            <figure class="chart" data-spec="spec-drill" aria-label="${specs.drill?.title ?? ''}"></figure>
-            ${jsonData('spec-drill', specs.drill)}
-            ${tableScroll(
-              t(lang, 'breakdown_by', { dim: dimLabel(d.dim, lang) }),
-              html`<table id="drill-table">
-                <thead>
-                  <tr>
-                    <th scope="col">${dimLabel(d.dim, lang)}</th>
-                    <th scope="col">${t(lang, 'balance')}</th>
-                    <th scope="col">${t(lang, 'm1plus_ratio')}</th>
-                    <th scope="col">${t(lang, 'npl_balance')}</th>
-                    <th scope="col">${t(lang, 'npl_ratio')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${d.drill.map(
-                    (r) =>
-                      html`<tr data-href="${r.href}" data-segment="${r.code}">
-                        <th scope="row"><a href="${r.href}">${r.label}</a></th>
-                        <td class="num">${formatMoney(lang, r.outstanding)}</td>
-                        <td class="num">${pctOrNone(r.m1plus_ratio)}</td>
-                        <td class="num">${formatMoney(lang, r.npl)}</td>
-                        <td class="num">${pctOrNone(r.npl_ratio)}</td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>`,
-            )}
-          </section>`
-        : html`<section aria-labelledby="loans">
-            <h2 id="loans">${t(lang, 'loans_behind')}</h2>
-            <p class="note">
-              ${t(lang, 'shown_of', { n: d.loans?.rows.length ?? 0, total: d.loans?.total ?? 0 })} · ${t(lang, 'ead')}
-              ${formatMoney(lang, d.loans?.ead ?? 0)}
-            </p>
-            ${tableScroll(
-              t(lang, 'loans_behind'),
-              html`<table id="loan-table">
-                <thead>
-                  <tr>
-                    <th scope="col">${t(lang, 'loan')}</th>
-                    <th scope="col">${t(lang, 'ifrs9_stage')}</th>
-                    <th scope="col">${t(lang, 'ead')}</th>
-                    <th scope="col">${t(lang, 'ecl')}</th>
-                    <th scope="col">${t(lang, 'customer_phone')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${(d.loans?.rows ?? []).map(
-                    (r) =>
-                      html`<tr>
-                        <th scope="row">${r.loan_id}</th>
-                        <td>${label(stageLabels, String(r.stage), lang)}</td>
-                        <td class="num">${formatMoney(lang, r.ead)}</td>
-                        <td class="num">${formatMoney(lang, r.ecl)}</td>
-                        <td>${r.phone}</td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>`,
-            )}
-          </section>`
+      d.empty
+        ? html`<p class="note" role="status" id="empty-segment">
+            ${t(lang, d.empty === 'segment' ? 'empty_segment' : 'empty_channel', {
+              segment: segmentText(d.summary.segment, lang),
+              date: d.monthEnd,
+              channel: d.q.channel ?? '',
+            })}
+          </p>`
+        : html` <section aria-labelledby="kf">
+              <h2 id="kf">${t(lang, 'key_figures')} <small>${d.monthEnd}</small></h2>
+              ${d.q.channel ? html`<p class="note">${t(lang, 'channel_not_in_figures')}</p>` : ''}
+              ${tableScroll(
+                t(lang, 'key_figures'),
+                html`<table class="figures" id="key-figures">
+                  <thead>
+                    <tr>
+                      <th scope="col">${t(lang, 'figure')}</th>
+                      <th scope="col">${t(lang, 'value')}</th>
+                      <th scope="col">${t(lang, 'on_month')}</th>
+                      <th scope="col">${t(lang, 'on_year_start')}</th>
+                      <th scope="col">${t(lang, 'limit')}</th>
+                      <th scope="col">${t(lang, 'status')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    ${figures.map(
+                      (f) =>
+                        html`<tr data-figure="${f.id}" data-value="${f.value ?? ''}">
+                          <th scope="row">
+                            ${f.label}${f.whole_bank ? html` <small>(${t(lang, 'whole_bank')})</small>` : ''}
+                          </th>
+                          <td class="num">${f.display.value}</td>
+                          <td class="num">${f.display.change_on_month}</td>
+                          <td class="num">${f.display.change_on_year_start}</td>
+                          <td class="num">${f.display.limit}</td>
+                          <td>
+                            ${f.status ? html`<span class="status ${f.status}">${statusText(f.status, lang)}</span>` : ''}
+                          </td>
+                        </tr>`,
+                    )}
+                  </tbody>
+                </table>`,
+              )}
+            </section>
+            <section class="charts" aria-label="${t(lang, 'trend')}">
+              <figure class="chart" data-spec="spec-ratios" aria-label="${specs.ratios.title}"></figure>
+              <figure class="chart" data-spec="spec-balance" aria-label="${specs.balance.title}"></figure>
+              ${jsonData('spec-ratios', specs.ratios)} ${jsonData('spec-balance', specs.balance)}
+            </section>
+            ${
+              d.dim
+                ? html`<section aria-labelledby="drill">
+                    <h2 id="drill">${t(lang, 'breakdown_by', { dim: dimLabel(d.dim, lang) })}</h2>
+                    <p class="note">${t(lang, 'drill_hint')}</p>
+                    <figure class="chart" data-spec="spec-drill" aria-label="${specs.drill?.title ?? ''}"></figure>
+                    ${jsonData('spec-drill', specs.drill)}
+                    ${tableScroll(
+                      t(lang, 'breakdown_by', { dim: dimLabel(d.dim, lang) }),
+                      html`<table id="drill-table">
+                        <thead>
+                          <tr>
+                            <th scope="col">${dimLabel(d.dim, lang)}</th>
+                            <th scope="col">${t(lang, 'balance')}</th>
+                            <th scope="col">${t(lang, 'm1plus_ratio')}</th>
+                            <th scope="col">${t(lang, 'npl_balance')}</th>
+                            <th scope="col">${t(lang, 'npl_ratio')}</th>
+                          </tr>
+                        </thead>
+                        <tbody>
+                          ${d.drill.map(
+                            (r) =>
+                              html`<tr data-href="${r.href}" data-segment="${r.code}">
+                                <th scope="row"><a href="${r.href}">${r.label}</a></th>
+                                <td class="num">${formatMoney(lang, r.outstanding)}</td>
+                                <td class="num">${pctOrNone(r.m1plus_ratio)}</td>
+                                <td class="num">${formatMoney(lang, r.npl)}</td>
+                                <td class="num">${pctOrNone(r.npl_ratio)}</td>
+                              </tr>`,
+                          )}
+                        </tbody>
+                      </table>`,
+                    )}
+                  </section>`
+                : html`<section aria-labelledby="loans">
+                    <h2 id="loans">${t(lang, 'loans_behind')}</h2>
+                    <p class="note">
+                      ${t(lang, 'shown_of', { n: d.loans?.rows.length ?? 0, total: d.loans?.total ?? 0 })} ·
+                      ${t(lang, 'ead')} ${formatMoney(lang, d.loans?.ead ?? 0)}
+                    </p>
+                    ${tableScroll(
+                      t(lang, 'loans_behind'),
+                      html`<table id="loan-table">
+                        <thead>
+                          <tr>
+                            <th scope="col">${t(lang, 'loan')}</th>
+                            <th scope="col">${t(lang, 'ifrs9_stage')}</th>
+                            <th scope="col">${t(lang, 'ead')}</th>
+                            <th scope="col">${t(lang, 'ecl')}</th>
+                            <th scope="col">${t(lang, 'customer_phone')}</th>
+                          </tr>
+                        </thead>
+                        <tbody>
+                          ${(d.loans?.rows ?? []).map(
+                            (r) =>
+                              html`<tr>
+                                <th scope="row">${r.loan_id}</th>
+                                <td>${label(stageLabels, String(r.stage), lang)}</td>
+                                <td class="num">${formatMoney(lang, r.ead)}</td>
+                                <td class="num">${formatMoney(lang, r.ecl)}</td>
+                                <td>${r.phone}</td>
+                              </tr>`,
+                          )}
+                        </tbody>
+                      </table>`,
+                    )}
+                  </section>`
+            }`
     }
     <section aria-labelledby="packs">
       <h2 id="packs">${t(lang, 'packs')}</h2>
       <ul>
-        <li><a href="${packQuery('management')}">${t(lang, 'management_pdf')}</a></li>
-        <li><a href="${packQuery('regulatory')}">${t(lang, 'regulatory_pdf')}</a></li>
+        ${
+          // a segment without a loan has no pack (the packs' routes and the CLI refuse it)
+          d.empty === 'segment'
+            ? ''
+            : html`<li><a href="${packQuery('management')}">${t(lang, 'management_pdf')}</a></li>
+                <li><a href="${packQuery('regulatory')}">${t(lang, 'regulatory_pdf')}</a></li>`
+        }
         <li><a href="/v1/reports/archive?period=${d.period}">${t(lang, 'archive')}</a></li>
       </ul>
     </section>

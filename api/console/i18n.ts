@@ -79,6 +79,14 @@ export const text = {
   ecl: { 'zh-CN': '预期信用损失', en: 'Expected credit loss' },
   shown_of: { 'zh-CN': '显示 {n} / {total} 笔', en: '{n} of {total} loans shown' },
   packs: { 'zh-CN': '报告包', en: 'Report packs' },
+  empty_segment: {
+    'zh-CN': '{segment} 在 {date} 没有贷款：没有可显示的指标，也没有该范围的报告包。请选择其他筛选条件。',
+    en: 'There are no loans in this segment ({segment}) at {date}: no figures to show and no pack for it. Choose other filters.',
+  },
+  empty_channel: {
+    'zh-CN': '{segment} 在 {date} 没有渠道为 {channel} 的贷款：没有可显示的指标。',
+    en: 'There are no loans of channel {channel} in this segment ({segment}) at {date}: no figures to show.',
+  },
   management_pdf: { 'zh-CN': '贷后管理月报（PDF）', en: 'Management pack (PDF)' },
   regulatory_pdf: { 'zh-CN': '监管分析包（PDF）', en: 'Regulatory pack (PDF)' },
   archive: { 'zh-CN': '已归档报告', en: 'Archived packs' },

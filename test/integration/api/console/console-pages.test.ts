@@ -12,6 +12,7 @@ import { consoleBrowser } from '../../../helpers/console-browser.ts';
  * The console's pages on a small hand-built book, as of 2024-06-30: loans E1–E3 in region east,
  * branch east-01, and N1 in region north, branch north-01. Six instalments of 100.00 + 10.00 due
  * on the 15th from 2024-01-15, three paid: every loan is 76 days past due. The data ends 2024-06-30.
+ * The east loans were sold online, N1 at a branch.
  */
 const asOf = '2024-06-30';
 const loans = ['E1', 'E2', 'E3', 'N1'] as const;
@@ -19,8 +20,11 @@ const regionOf = (id: string) => (id.startsWith('E') ? 'east' : 'north');
 const due = ['2024-01-15', '2024-02-15', '2024-03-15', '2024-04-15', '2024-05-15', '2024-06-15'];
 const files = {
   'loans.csv': [
-    'loan_id,customer_id,product,origination_date,principal,annual_rate,term_months,region,branch',
-    ...loans.map((id) => `${id},c${id},consumer,2023-12-15,600.00,0.2,6,${regionOf(id)},${regionOf(id)}-01`),
+    'loan_id,customer_id,product,origination_date,principal,annual_rate,term_months,region,branch,channel',
+    ...loans.map(
+      (id) =>
+        `${id},c${id},consumer,2023-12-15,600.00,0.2,6,${regionOf(id)},${regionOf(id)}-01,${id === 'N1' ? 'branch' : 'online'}`,
+    ),
   ],
   'schedule.csv': [
     'loan_id,installment_no,due_date,principal_due,interest_due',
@@ -208,6 +212,52 @@ describe("the console's pages", () => {
       const pinned = await (await collector.request(`/console/queue?as_of=${asOf}&region=north`)).text();
       expect(rows(pinned).sort()).toEqual(['E1', 'E2', 'E3']);
       expect(pinned).not.toMatch(/<select name="region">/u);
+    });
+  });
+
+  describe('the dashboard', () => {
+    const packLinks = (page: string) => [...page.matchAll(/href="(\/v1\/reports\/(?:management|regulatory)[^"]*)"/gu)];
+    const noteOf = (page: string) =>
+      (/id="empty-segment"[^>]*>([\s\S]*?)<\/p>/u.exec(page)?.[1] ?? '').replace(/\s+/gu, ' ').trim();
+
+    it("a channel that leaves a segment without a loan says so; the segment's packs stay", async () => {
+      const b = await signedIn(keys.admin!);
+      for (const query of ['region=north&channel=online', 'region=east&branch=east-01&channel=branch']) {
+        const page = await (await b.request(`/console/dashboard?${query}&lang=en`)).text();
+        expect(noteOf(page), query).toMatch(/^There are no loans of channel \w+ in this segment \(.+\) at 2024-06-30/u);
+        expect(packLinks(page).length, query).toBe(2);
+      }
+      const some = await (await b.request('/console/dashboard?region=north&channel=branch&lang=en')).text();
+      expect(some).not.toContain('id="empty-segment"');
+    });
+
+    it('a segment without a loan says so and offers no pack; a segment with loans shows its figures and packs', async () => {
+      const b = await signedIn(keys.admin!);
+      for (const [query, empty] of [
+        ['region=east&branch=north-01', true],
+        ['region=north&branch=east-01', true],
+        ['product=consumer&region=east&branch=north-01', true],
+        ['region=east&branch=east-01', false],
+        ['region=north', false],
+        ['', false],
+      ] as const) {
+        const r = await b.request(`/console/dashboard?${query}&lang=en`);
+        expect(r.status, query).toBe(200);
+        const page = await r.text();
+        if (empty) {
+          expect(noteOf(page), query).toMatch(
+            /^There are no loans in this segment \(.+\) at 2024-06-30: no figures to show and no pack for it\. Choose other filters\.$/u,
+          );
+          expect(packLinks(page), query).toEqual([]);
+          expect(page, query).not.toContain('id="key-figures"');
+          const zh = await (await b.request(`/console/dashboard?${query}&lang=zh-CN`)).text();
+          expect(noteOf(zh), query).toContain('在 2024-06-30 没有贷款');
+        } else {
+          expect(page, query).not.toContain('id="empty-segment"');
+          expect(packLinks(page).length, query).toBe(2);
+          expect(page, query).toContain('id="key-figures"');
+        }
+      }
     });
   });
 });
