@@ -42,7 +42,8 @@ export async function runEvaluate(wh: Warehouse, out: Output, f: EvaluateFlags) 
         rows,
         [
           { header: 'month-end', value: (r) => r.month_end },
-          { header: 'loans', value: (r) => r.n, format: 'int' },
+          // the model's population (active, dpd ≤ the target's threshold), not every loan `score` scores
+          { header: 'eligible loans', value: (r) => r.n, format: 'int' },
           { header: 'score PSI', value: (r) => r.score_psi.toFixed(4) },
           { header: 'status', value: (r) => r.psi_status },
           { header: 'largest CSI', value: (r) => csiLabel(largestCsi(r.csi)) },

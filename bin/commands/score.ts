@@ -216,7 +216,7 @@ export async function runScore(wh: Warehouse, f: ScoreInput, out: Output = proce
     { n: m.model_name, v: m.version, m: me },
   );
   log(
-    `scored ${n} loans at ${me} with ${m.model_name} v${m.version} ${f['in-db'] ? 'in the database' : 'in Node'} in ${((performance.now() - t0) / 1000).toFixed(2)} s; grades ${grades.map((g) => `${g.grade}:${g.n}`).join(' ')}`,
+    `scored ${n} active loans at ${me} with ${m.model_name} v${m.version} ${f['in-db'] ? 'in the database' : 'in Node'} in ${((performance.now() - t0) / 1000).toFixed(2)} s; grades ${grades.map((g) => `${g.grade}:${g.n}`).join(' ')}`,
   );
   const summary = { n, monthEnd: me, model: m.model_name, version: m.version };
   // the month-end's case list (the default target's champion) shows each case's counterfactual: searched

@@ -11,6 +11,11 @@ import { countByEdges, ks, auc, psi, psiStatus } from './metrics.ts';
 
 export interface MonitorRow {
   month_end: string;
+  /**
+   * the rows monitored: loans eligible for the target at the month-end (active, dpd ≤ the target's
+   * threshold: the model's population). `score` scores every active loan, so its count is larger by
+   * the active loans already past the threshold.
+   */
   n: number;
   score_psi: number;
   psi_status: string;

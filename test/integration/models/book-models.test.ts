@@ -494,6 +494,31 @@ describe('early-warning models on a generated book', () => {
       expect(Object.keys(JSON.parse(r.csi) as object).sort()).toEqual(modelFeatures(gbm.artifact).sort());
   });
 
+  it("monitoring counts the target's eligible loans (active, dpd ≤ 30), fewer than the active loans score scores, and says so", async () => {
+    const rows = await monitorModel(wh, models[0]!);
+    const counts = await queryRows<{ m: string; active: string; eligible: string }>(
+      wh,
+      `SELECT toString(month_end) AS m, count() AS active, countIf(eligible = 1) AS eligible
+      FROM ${tableRef(wh, 'ew_features')} WHERE has({ms:Array(Date)}, month_end) GROUP BY month_end`,
+      { ms: rows.map((r) => r.month_end) },
+    );
+    expect(counts.length).toBe(rows.length);
+    for (const r of rows) {
+      const c = counts.find((x) => x.m === r.month_end)!;
+      expect(r.n).toBe(Number(c.eligible));
+      // what score scores at that month-end: every active loan, the ones past 30 days too
+      expect((await loadFeatureRows(wh, { mode: 'month', monthEnd: r.month_end })).n).toBe(Number(c.active));
+    }
+    expect(counts.some((c) => Number(c.active) > Number(c.eligible))).toBe(true);
+    const lines: string[] = [];
+    await runEvaluate(
+      wh,
+      { line: (l: string) => void lines.push(l), write: () => Promise.resolve() },
+      { model: `${models[0]!.model_name}@${models[0]!.version}`, format: 'table' },
+    );
+    expect(lines.find((l) => l.includes('month-end'))).toMatch(/eligible loans/u);
+  });
+
   // last: it rebuilds the snapshots
   it('score rebuilds features that are older than the snapshots before scoring', async () => {
     await buildMonthEndSnapshots(wh, { asOf: '2024-05-31', settings: defaultSettings });
