@@ -30,7 +30,7 @@ export const modelMonitoring = {
   name: 'model_monitoring',
   title: 'Champion monitoring: score PSI and realised AUC',
   description:
-    'The latest stored monitoring of the current champion per month-end: score PSI against its training scores, AUC on outcomes observed since, loans scored.',
+    "The latest stored monitoring of the current champion per month-end: score PSI against its training scores, AUC on outcomes observed since, and the eligible loans monitored (`loans`: active with dpd ≤ the target's threshold, the model's population; `score` scores every active loan, so its count is larger).",
   source: 'champion_monitoring',
   dimensions: { month_end: 'month_end' },
   defaultDimensions: ['month_end'],
