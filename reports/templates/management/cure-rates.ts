@@ -23,22 +23,29 @@ export default defineChart({
     request: { from: p.from, to: p.monthEnd, as_of: p.monthEnd, group_by: ['month_end', 'from_bucket'] },
   }),
   body: (_rows, lang) => ({
-    transform: [{ filter: `datum.from_bucket !== 'C' && datum.from_total >= ${minCureBalance}` }],
+    // a month left out is a null on the bucket's line, which breaks there: filtered out, the line ran
+    // straight across it. A month with no row at all is imputed as a null for the same reason.
+    transform: [
+      { filter: "datum.from_bucket !== 'C'" },
+      { calculate: `datum.from_total >= ${minCureBalance} ? datum.cure_rate : null`, as: 'cure_rate_shown' },
+      { impute: 'cure_rate_shown', key: 'month_end', groupby: ['from_bucket'], value: null },
+    ],
     encoding: {
       x: monthField('month_end', labels.month_end[lang]),
-      y: { field: 'cure_rate', type: 'quantitative', title: labels.rate[lang], axis: pctAxis },
+      y: { field: 'cure_rate_shown', type: 'quantitative', title: labels.rate[lang], axis: pctAxis },
       color: codeColour('from_bucket', lateBuckets, bucketNames, lang, labels.from_bucket[lang]),
     },
     layer: [
-      { mark: { type: 'line', strokeWidth: 1.5 } },
+      { mark: { type: 'line', strokeWidth: 1.5, invalid: 'break-paths-show-domains' } },
       {
-        mark: { type: 'point', filled: true, opacity: 0.8 },
+        mark: { type: 'point', filled: true, opacity: 0.8, invalid: 'filter' },
         encoding: {
           size: {
             field: 'from_total',
             type: 'quantitative',
             title: { 'zh-CN': '上月末余额', en: 'Balance at the earlier month-end' }[lang],
-            legend: { labelExpr: moneyLabelExpr(lang) },
+            // the title whole: cut at Vega's default it read "Balance at the earlier month-…"
+            legend: { labelExpr: moneyLabelExpr(lang), titleLimit: 260 },
           },
           tooltip: [
             { field: 'month_end', type: 'nominal' },

@@ -189,13 +189,23 @@ const promised: Record<string, Promised> = {
   },
   'cure-rates': {
     units: [
-      { mark: 'line', x: monthX, y: ['cure_rate', 'quantitative', '%'], color: ['from_bucket', 'nominal'] },
-      { mark: 'point', x: monthX, y: ['cure_rate', 'quantitative', '%'], color: ['from_bucket', 'nominal'] },
+      { mark: 'line', x: monthX, y: ['cure_rate_shown', 'quantitative', '%'], color: ['from_bucket', 'nominal'] },
+      { mark: 'point', x: monthX, y: ['cure_rate_shown', 'quantitative', '%'], color: ['from_bucket', 'nominal'] },
     ],
-    // current loans (C) do not cure, and a bucket under the minimum balance is not drawn
+    // current loans (C) do not cure, and a bucket under the minimum balance is not drawn: no point, and
+    // its line breaks there (a line item at every month of the bucket, the ones left out undefined)
     drawn: (rs) => {
       const late = lateBuckets(rs);
-      return { line: late.length, lines: distinct(late, 'from_bucket').length, symbol: valid(late, 'cure_rate') };
+      const buckets = distinct(late, 'from_bucket');
+      const allMonths = distinct(
+        rs.filter((r) => r.from_bucket !== 'C'),
+        'month_end',
+      );
+      return {
+        line: buckets.length * allMonths.length,
+        lines: buckets.length,
+        symbol: valid(late, 'cure_rate'),
+      };
     },
     texts: (rs) => distinct(lateBuckets(rs), 'from_bucket'),
   },
@@ -759,6 +769,9 @@ describe('report templates', () => {
               } else if ('pivot' in tr) {
                 for (const f of [tr.pivot, tr.value, ...tr.groupby]) expect(known(f), `pivot reads ${f}`).toBe(true);
                 pivoted = true;
+              } else if ('impute' in tr) {
+                for (const f of [tr.impute, tr.key, ...(tr.groupby ?? [])])
+                  expect(known(f), `impute reads ${f}`).toBe(true);
               } else if ('joinaggregate' in tr) {
                 for (const a of tr.joinaggregate) {
                   expect(known(a.field), `joinaggregate reads ${a.field}`).toBe(true);
