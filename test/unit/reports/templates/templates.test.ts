@@ -614,7 +614,8 @@ type Transform =
   | { filter: string }
   | { fold: string[]; as: [string, string] }
   | { joinaggregate: { field: string; as: string }[]; groupby: string[] }
-  | { pivot: string; value: string; groupby: string[] };
+  | { pivot: string; value: string; groupby: string[] }
+  | { impute: string; key: string; groupby?: string[]; value?: unknown };
 interface ViewSpec {
   title?: string;
   mark?: string | { type: string };
