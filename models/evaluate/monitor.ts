@@ -96,9 +96,22 @@ export async function monitorModel(
  * they are now, sampled by loan to about `baselineRows` rows (deciles need no more). Special values
  * are not known for those versions: none are kept apart.
  */
-async function baselinesOf(wh: Warehouse, m: ModelVersion): Promise<FeatureBaseline[]> {
+export async function baselinesOf(wh: Warehouse, m: ModelVersion): Promise<FeatureBaseline[]> {
   const a = m.artifact;
   if (a.featureBaselines || unbinnedFeatures(a).length === 0 || !m.metrics.train_end) return a.featureBaselines ?? [];
+  // the demo's warnings monitor the champion at 15 dates in one process: its training window is read once
+  const key = `${m.model_name}@${m.version}`;
+  const kept = derived.get(wh)?.get(key);
+  if (kept) return kept;
+  const made = await windowBaselines(wh, m);
+  derived.set(wh, (derived.get(wh) ?? new Map<string, FeatureBaseline[]>()).set(key, made));
+  return made;
+}
+const derived = new WeakMap<Warehouse, Map<string, FeatureBaseline[]>>();
+
+async function windowBaselines(wh: Warehouse, m: ModelVersion): Promise<FeatureBaseline[]> {
+  const a = m.artifact;
+  if (!m.metrics.train_end) return [];
   const [row] = await queryRows<{ n: string }>(
     wh,
     `SELECT count() AS n FROM ${tableRef(wh, 'ew_features')}

@@ -33,7 +33,7 @@ import {
 } from '../../../models/registry/registry.ts';
 import { scoreMonthInDb, scoreMonthInNode, scoreMonthsInDb } from '../../../models/score.ts';
 import { defaultGbmOptions, type GbmArtifact } from '../../../models/gbm/gbm.ts';
-import { defaultMonitor, monitorModel } from '../../../models/evaluate/monitor.ts';
+import { baselinesOf, defaultMonitor, monitorModel } from '../../../models/evaluate/monitor.ts';
 import { trainBookModels } from '../../../models/workflows.ts';
 import { runScore } from '../../../bin/commands/score.ts';
 import { UserError } from '../../../lib/user-error.ts';
@@ -471,6 +471,10 @@ describe('early-warning models on a generated book', () => {
     const { featureBaselines: _, ...older } = gbm.artifact;
     const fromStore = await monitorModel(wh, gbm);
     const fromWindow = await monitorModel(wh, { ...gbm, artifact: older });
+    // read once per process (the demo's warnings monitor the champion at 15 dates)
+    const again = await baselinesOf(wh, { ...gbm, artifact: older });
+    expect(await baselinesOf(wh, { ...gbm, artifact: older })).toBe(again);
+    expect(again.map((b) => b.feature).sort()).toEqual(modelFeatures(gbm.artifact).sort());
     for (const [k, r] of fromWindow.entries()) {
       expect(Object.keys(r.csi).sort()).toEqual(Object.keys(fromStore[k]!.csi).sort());
       for (const [f, v] of Object.entries(r.csi)) expect(Math.abs(v - fromStore[k]!.csi[f]!)).toBeLessThan(0.05);
