@@ -44,8 +44,16 @@ export const metricRequestFields = {
   region: { schema: names, list: true, help: 'only these regions', placeholder: 'a,b' },
   branch: { schema: names, list: true, help: 'only these branches', placeholder: 'a,b' },
   channel: { schema: names, list: true, help: 'only these channels', placeholder: 'a,b' },
-  cohort_from: { schema: isoMonth, help: 'first cohort (origination month)', placeholder: 'YYYY-MM' },
-  cohort_to: { schema: isoMonth, help: 'last cohort (origination month)', placeholder: 'YYYY-MM' },
+  cohort_from: {
+    schema: isoMonth,
+    help: "first cohort (origination month; with --cohort-grain quarter, a quarter's first month)",
+    placeholder: 'YYYY-MM',
+  },
+  cohort_to: {
+    schema: isoMonth,
+    help: "last cohort (origination month; with --cohort-grain quarter, a quarter's last month)",
+    placeholder: 'YYYY-MM',
+  },
   from: {
     schema: engineDate,
     help: 'first month-end of the period (any day stands for its month: 2024-06-15 is 2024-06-30; default: 11 month-ends before --to: the 12 months ending there)',
@@ -83,6 +91,25 @@ const optionalFields = Object.fromEntries(
   metricRequestFieldNames.map((k) => [k, metricRequestFields[k].schema.optional()]),
 ) as Optional<typeof metricRequestFields>;
 
+/**
+ * With quarterly cohorts, cohort_from must be a quarter's first month and cohort_to its last
+ * (`position` 1 or 3): the one-line reason and the two whole-quarter choices, or null.
+ */
+function quarterBoundsProblem(month: string, position: 1 | 3): string | null {
+  const y = Number(month.slice(0, 4));
+  const m = Number(month.slice(5, 7));
+  const q = Math.ceil(m / 3);
+  if ((m - 1) % 3 === position - 1) return null;
+  const ym = (year: number, mon: number) => `${String(year)}-${String(mon).padStart(2, '0')}`;
+  const first = ym(y, 3 * q - 2);
+  const last = ym(y, 3 * q);
+  const [before, after] =
+    position === 1
+      ? [first, q === 4 ? ym(y + 1, 1) : ym(y, 3 * q + 1)]
+      : [q === 1 ? ym(y - 1, 12) : ym(y, 3 * q - 3), last];
+  return `${month} is inside ${String(y)}Q${String(q)} (${first} to ${last}): quarterly cohorts are whole quarters, so give ${before} or ${after}`;
+}
+
 /** Every request, from the CLI, the API or a report, is validated by this schema first. */
 export const metricRequestSchema = z
   .object({
@@ -91,6 +118,19 @@ export const metricRequestSchema = z
   })
   .strict()
   .superRefine((r, ctx) => {
+    // a quarterly cohort is a whole quarter: a bound inside one labelled its part as the whole quarter
+    // (cohort_from 2021-08 gave "2021Q3" holding only August and September); refused, not snapped, so
+    // the answer covers exactly the months asked for
+    if (r.cohort_grain === 'quarter') {
+      const bounds = [
+        ['cohort_from', r.cohort_from, 1],
+        ['cohort_to', r.cohort_to, 3],
+      ] as const;
+      for (const [field, month, position] of bounds) {
+        const problem = month && quarterBoundsProblem(month, position);
+        if (problem) ctx.addIssue({ code: 'custom', path: [field], message: problem });
+      }
+    }
     // an inverted range is a mistake, not an empty answer (CLI and API alike)
     if (r.from && r.to && r.from > r.to)
       ctx.addIssue({ code: 'custom', path: ['from'], message: `from (${r.from}) is after to (${r.to})` });

@@ -5,7 +5,16 @@ import { contextGrey, recentColours } from '../../theme.ts';
 
 /** how many of the newest cohorts get their own colour and an end label; older ones are grey context */
 const highlighted = 4;
-const cohortFrom = (p: ReportPeriod) => `${Number(p.period.slice(0, 4)) - 3}${p.period.slice(4)}`;
+/**
+ * The first month of the 12 quarters ending with the period's: whole quarters (2024-06 → 2021-07,
+ * 2021Q3 to 2024Q2). The period less 3 years (2021-06) cut 2021Q2 to its last month and drew it as
+ * the whole quarter; the metric now refuses a bound inside a quarter.
+ */
+export const cohortFrom = (p: { period: string }) => {
+  const quarterStart = Number(p.period.slice(0, 4)) * 12 + 3 * Math.floor((Number(p.period.slice(5, 7)) - 1) / 3);
+  const first = quarterStart - 33;
+  return `${String(Math.floor(first / 12))}-${String((first % 12) + 1).padStart(2, '0')}`;
+};
 const older = { 'zh-CN': '更早批次', en: 'Older cohorts' };
 /** 2021-07-01 → 2021Q3 (the same text the chart computes with quarter()) */
 const quarterOf = (d: string) => `${d.slice(0, 4)}Q${Math.ceil(Number(d.slice(5, 7)) / 3)}`;
@@ -27,8 +36,8 @@ const vintage = (x: 30 | 90) =>
     unit: units.pct,
     shows: (p: ReportPeriod, lang: Lang) =>
       lang === 'zh-CN'
-        ? `${cohortFrom(p)} 起的季度放款批次，账龄截至 ${p.monthEnd}`
-        : `quarterly cohorts from ${cohortFrom(p)}, months on book reached by ${p.monthEnd}`,
+        ? `${quarterOf(cohortFrom(p))} 起的季度放款批次（自 ${cohortFrom(p)}），账龄截至 ${p.monthEnd}`
+        : `quarterly cohorts from ${quarterOf(cohortFrom(p))} (${cohortFrom(p)} on), months on book reached by ${p.monthEnd}`,
     data: (p: ReportPeriod) => ({
       metric: 'vintage',
       request: { cohort_grain: 'quarter', cohort_from: cohortFrom(p), as_of: p.monthEnd },

@@ -102,6 +102,33 @@ describe('metric compiler', () => {
     expect(metricDefinition('overdue')).toBe(metrics.overdue);
   });
 
+  it('with quarterly cohorts, takes only whole quarters: cohort_from a first month, cohort_to a last', () => {
+    for (const year of [2021, 2024])
+      for (let m = 1; m <= 12; m++) {
+        const month = `${year}-${String(m).padStart(2, '0')}`;
+        const q = Math.ceil(m / 3);
+        const ym = (y: number, mon: number) => `${y}-${String(mon).padStart(2, '0')}`;
+        const from = () => parseMetricRequest({ cohort_grain: 'quarter', cohort_from: month });
+        const to = () => parseMetricRequest({ cohort_grain: 'quarter', cohort_to: month });
+        if (m % 3 === 1) expect(from().cohort_from).toBe(month);
+        else
+          expect(from).toThrow(
+            `cohort_from: ${month} is inside ${year}Q${q} (${ym(year, 3 * q - 2)} to ${ym(year, 3 * q)}): quarterly cohorts are whole quarters, so give ${ym(year, 3 * q - 2)} or ${q === 4 ? ym(year + 1, 1) : ym(year, 3 * q + 1)}`,
+          );
+        if (m % 3 === 0) expect(to().cohort_to).toBe(month);
+        else
+          expect(to).toThrow(
+            `cohort_to: ${month} is inside ${year}Q${q} (${ym(year, 3 * q - 2)} to ${ym(year, 3 * q)}): quarterly cohorts are whole quarters, so give ${q === 1 ? ym(year - 1, 12) : ym(year, 3 * q - 3)} or ${ym(year, 3 * q)}`,
+          );
+        // monthly cohorts take any month
+        expect(parseMetricRequest({ cohort_from: month, cohort_to: month }).cohort_to).toBe(month);
+      }
+    // one line each, both bounds named
+    expect(() => parseMetricRequest({ cohort_grain: 'quarter', cohort_from: '2021-08', cohort_to: '2022-01' })).toThrow(
+      /cohort_from: 2021-08 is inside 2021Q3.*\n?.*cohort_to: 2022-01 is inside 2022Q1/su,
+    );
+  });
+
   it('refuses inverted ranges and dates the engine cannot hold', () => {
     expect(() => parseMetricRequest({ from: '2024-05-01', to: '2024-01-31' })).toThrow(
       /from: from \(2024-05-01\) is after to \(2024-01-31\)/,
