@@ -1,6 +1,16 @@
 import { html, raw } from 'hono/html';
 import { actionChannels, actionOutcomes } from '../../pipelines/ingest/entity-specs.ts';
-import { bucketLabels, channelLabels, fiveClassLabels, formatMoney, formatPct, teamLabel } from '../../reports/i18n.ts';
+import {
+  bucketLabels,
+  channelLabels,
+  fiveClassLabels,
+  formatMoney,
+  formatPct,
+  ruleLabels,
+  severityLabels,
+  teamLabel,
+} from '../../reports/i18n.ts';
+import { evidenceFields } from './warning-evidence.ts';
 import { segmentName } from '../../reports/summary/segments.ts';
 import { actionLabels, amount, caseStageLabels, label, outcomeLabels, t, type Lang } from './i18n.ts';
 import { jsonData, type Html } from './layout.ts';
@@ -57,6 +67,19 @@ function dpdSpec(v: LoanView, lang: Lang) {
       ],
     },
   };
+}
+
+/** a warning's evidence as a small list of labelled values (text that is not a JSON object as it is) */
+function evidenceList(evidence: string, lang: Lang): Html {
+  const fields = evidenceFields(evidence, lang);
+  if (typeof fields === 'string') return html`<small>${fields}</small>`;
+  return html`<dl class="evidence">
+    ${fields.map(
+      ([k, v]) =>
+        html`<dt>${k}</dt>
+          <dd>${v}</dd>`,
+    )}
+  </dl>`;
 }
 
 const options = (values: readonly string[], current: string, text: (v: string) => string) =>
@@ -175,9 +198,9 @@ export function loanBody(
                       (w) =>
                         html`<tr>
                           <td>${w.as_of}</td>
-                          <td>${w.rule_id}</td>
-                          <td>${w.severity}</td>
-                          <td class="free-text"><small>${w.evidence}</small></td>
+                          <td title="${w.rule_id}">${label(ruleLabels, w.rule_id, lang)}</td>
+                          <td>${label(severityLabels, w.severity, lang)}</td>
+                          <td class="free-text">${evidenceList(w.evidence, lang)}</td>
                         </tr>`,
                     )}
                   </tbody>

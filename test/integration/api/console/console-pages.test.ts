@@ -2,7 +2,7 @@
 import { createApp } from '../../../../api/app.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../../../api/auth/keys.ts';
-import { queryRows } from '../../../../warehouse/connection.ts';
+import { exec, queryRows } from '../../../../warehouse/connection.ts';
 import { warehouseWithFiles } from '../../../helpers/book.ts';
 import { defaultSettings } from '../../../helpers/settings.ts';
 import { disposeIfOpened } from '../../../helpers/warehouse.ts';
@@ -258,6 +258,36 @@ describe("the console's pages", () => {
           expect(page, query).toContain('id="key-figures"');
         }
       }
+    });
+  });
+
+  describe('the loan page', () => {
+    it("shows a warning's rule and severity by name and its evidence as labelled values, in both languages", async () => {
+      const evidence =
+        '{"model":"m@1","month_end":"2024-06-30","probability":0.6733396158257948,"grade":"E","reasons":["dpd_now"]}';
+      await exec(
+        wh,
+        `INSERT INTO ${wh.database}.warnings (as_of, rule_id, kind, severity, loan_id, model, value, threshold, evidence, region, product, branch, team, fired_at)
+        VALUES ('2024-06-30', 'high_score', 'score_above', 'warning', 'E3', 'm@1', 0.6733, 0.25, {e:String}, 'east', 'consumer', 'east-01', '', now())`,
+        { e: evidence },
+      );
+      const b = await signedIn(keys.east!);
+      const cell = (page: string) =>
+        (
+          /<h3>[^<]*<\/h3>\s*<div class="table-scroll"[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/u.exec(
+            page.slice(page.indexOf('id="score"')),
+          )?.[1] ?? ''
+        )
+          .replace(/<[^>]+>/gu, ' ')
+          .replace(/\s+/gu, ' ')
+          .trim();
+      const en = cell(await (await b.request(`/console/loans/E3?as_of=${asOf}&lang=en`)).text());
+      expect(en).toBe(
+        '2024-06-30 High model score Warning Model m@1 Month-end 2024-06-30 Probability of default 67.33% Grade E Reason codes dpd_now',
+      );
+      const zh = cell(await (await b.request(`/console/loans/E3?as_of=${asOf}&lang=zh-CN`)).text());
+      expect(zh).toContain('模型高风险评分 警告');
+      expect(zh).toContain('违约概率 67.33%');
     });
   });
 });
