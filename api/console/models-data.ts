@@ -29,8 +29,21 @@ export interface CsiPoint {
   csi: number;
 }
 
+/**
+ * How a version's test part was chosen, from its metrics' `split` (models/workflows.ts writes
+ * `out-of-time: …` for the book's models, `seeded random 70/30 (seed …)` for `train --table`):
+ * a random hold-out is not out of time, and a page calling it so claimed a test it never had.
+ */
+export type SplitKind = { kind: 'out_of_time' } | { kind: 'random'; testPct: number } | { kind: 'other' };
+export function splitKind(split: string | undefined): SplitKind {
+  if (split?.startsWith('out-of-time')) return { kind: 'out_of_time' };
+  const random = /^seeded random \d+\/(\d+)/u.exec(split ?? '');
+  if (random) return { kind: 'random', testPct: Number(random[1]) };
+  return { kind: 'other' };
+}
+
 export interface ModelsOverview {
-  models: ModelSummary[];
+  models: (ModelSummary & { split: SplitKind })[];
   /** newest decision first */
   history: ChampionEvent[];
   champions: { target: string; model: string }[];
@@ -50,7 +63,19 @@ const num = (v: unknown): number | null => (v === null || v === undefined || v =
  * and the champion's monthly monitoring.
  */
 export async function modelsOverview(wh: Warehouse): Promise<ModelsOverview> {
-  const [models, history] = await Promise.all([listModels(wh), championHistory(wh)]);
+  const [listed, history, splits] = await Promise.all([
+    listModels(wh),
+    championHistory(wh),
+    queryRows<{ model_name: string; version: number; split: string }>(
+      wh,
+      `SELECT model_name, version, JSONExtractString(metrics, 'split') AS split FROM ${tableRef(wh, 'model_versions')}`,
+    ),
+  ]);
+  const splitOf = new Map(splits.map((r) => [`${r.model_name}@${r.version}`, splitKind(r.split)]));
+  const models = listed.map((m) => ({
+    ...m,
+    split: splitOf.get(`${m.model_name}@${m.version}`) ?? { kind: 'other' as const },
+  }));
   const champions = models
     .filter((m) => m.champion)
     .map((m) => ({ target: m.target, model: `${m.model_name}@${m.version}` }));

@@ -5,11 +5,18 @@ import { t, type Lang } from './i18n.ts';
 import { jsonData, type Html } from './layout.ts';
 import { tableScroll } from './table-scroll.ts';
 import { pointsTables } from './points-table.ts';
-import type { ModelsOverview, VersionView } from './models-data.ts';
+import { splitKind, type ModelsOverview, type SplitKind, type VersionView } from './models-data.ts';
 
 /** The PSI/CSI thresholds drawn on the monitoring chart: below 0.1 stable, up to 0.25 watch, above act (models/evaluate/metrics.ts psiStatus). */
 export const psiThresholds = { watch: 0.1, act: 0.25 } as const;
 
+/** how the test part was chosen, in the page's words ('' when the version does not say) */
+const splitLabel = (s: SplitKind, lang: Lang) =>
+  s.kind === 'out_of_time'
+    ? t(lang, 'split_out_of_time')
+    : s.kind === 'random'
+      ? t(lang, 'split_random', { pct: s.testPct })
+      : '';
 const f4 = (x: number | null | undefined) => (x === null || x === undefined || Number.isNaN(x) ? '—' : x.toFixed(4));
 const pct = (x: number | null | undefined) =>
   x === null || x === undefined || Number.isNaN(x) ? '—' : `${(100 * x).toFixed(2)}%`;
@@ -134,7 +141,9 @@ export function modelsBody(o: ModelsOverview, lang: Lang, promoted?: string): Ht
                   <td>${m.target}</td>
                   <td>${m.kind}</td>
                   <td>${m.created_at} · ${m.created_by}</td>
-                  <td class="num">${f4(m.oot_auc)}</td>
+                  <td class="num" data-split="${m.split.kind}">
+                    ${f4(m.oot_auc)} <small>${splitLabel(m.split, lang)}</small>
+                  </td>
                   <td>${m.champion ? html`<strong class="badge">${t(lang, 'champion')}</strong>` : ''}</td>
                 </tr>`,
             )}
@@ -375,7 +384,9 @@ export function versionBody(
             ).map(
               ([k, s]) =>
                 html`<tr data-sample="${k}">
-                  <th scope="row">${t(lang, k)}</th>
+                  <th scope="row">
+                    ${t(lang, k)}${k === 'test_sample' ? html` <small>(${splitLabel(splitKind(q.split), lang)})</small>` : ''}
+                  </th>
                   <td class="num">${s.n}</td>
                   <td class="num">${s.bads}</td>
                   <td class="num" data-auc="${s.auc}">${f4(s.auc)}</td>

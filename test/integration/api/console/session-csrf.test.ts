@@ -349,6 +349,58 @@ describe('console sessions, CSRF and recorded collection actions', () => {
     expect((await b.request('/console/models/no%20such/1')).status).toBe(404);
   });
 
+  it("a version's test part is labelled by how it was chosen: out of time for the book's models, the random share for a table model's", async () => {
+    const { version: _v, created_at: _c, ...rest } = champion;
+    const versions = [];
+    for (const [split, pct] of [
+      ['seeded random 70/30 (seed 7)', 30],
+      ['seeded random 80/20 (seed 1)', 20],
+    ] as const) {
+      const version = await registerModel(wh, { ...rest, created_by: 'test', metrics: { ...champion.metrics, split } });
+      versions.push([version, pct] as const);
+    }
+    expect(champion.metrics.split).toMatch(/^out-of-time/u);
+    const b = browser();
+    await b.signIn(keys.modeler);
+    for (const lang of ['en', 'zh-CN'] as const) {
+      const list = await (await b.request(`/console/models?lang=${lang}`)).text();
+      const cell = (version: number) =>
+        (
+          new RegExp(
+            `data-model="${champion.model_name}@${version}"[\\s\\S]*?<td class="num" data-split="([^"]+)">([\\s\\S]*?)</td>`,
+            'u',
+          ).exec(list) ?? []
+        )
+          .slice(1)
+          .map((x) => x.replace(/<[^>]+>|\s+/gu, ' ').trim());
+      const [kind, text] = cell(champion.version);
+      expect(kind).toBe('out_of_time');
+      expect(text).toContain(lang === 'en' ? 'out of time' : '样本外');
+      expect(list).not.toContain(lang === 'en' ? 'Out-of-time AUC' : '样本外 AUC');
+      expect(list).toContain(lang === 'en' ? 'Test AUC' : '测试集 AUC');
+      for (const [version, pct] of versions) {
+        const [k, t] = cell(version);
+        expect(k, String(version)).toBe('random');
+        expect(t).toContain(lang === 'en' ? `random ${pct} % hold-out` : `随机 ${pct}% 留出`);
+        expect(t).not.toMatch(/out of time|样本外/u);
+        const card = await (await b.request(`/console/models/${champion.model_name}/${version}?lang=${lang}`)).text();
+        const row = (/<tr data-sample="test_sample">\s*<th scope="row">([\s\S]*?)<\/th>/u.exec(card)?.[1] ?? '')
+          .replace(/<[^>]+>/gu, ' ')
+          .replace(/\s+/gu, ' ')
+          .trim();
+        expect(row).toBe(lang === 'en' ? `Test (random ${pct} % hold-out)` : `测试样本 (随机 ${pct}% 留出)`);
+      }
+      const card = await (
+        await b.request(`/console/models/${champion.model_name}/${champion.version}?lang=${lang}`)
+      ).text();
+      expect(card).toMatch(
+        lang === 'en'
+          ? /data-sample="test_sample">\s*<th scope="row">\s*Test <small>\(out of time\)/u
+          : /测试样本 <small>\(样本外（跨时间）\)/u,
+      );
+    }
+  });
+
   it('the audit page filters by actor, action, dates and outcome, pages, and exports CSV that parses back with formula-safe cells', async () => {
     // refusals carrying a client request id a spreadsheet would run
     for (const id of ['=1+1', '+SUM', '-2+3', '@A1'])
@@ -609,7 +661,11 @@ describe('console sessions, CSRF and recorded collection actions', () => {
     await b.signIn(keys.collector);
     const path = `/console/loans/${loan.east}?as_of=${asOf}`;
     const form = await (await b.request(path)).text();
-    expect(form).toMatch(/<input type="time" name="action_time" value="([01]\d|2[0-3]):[0-5]\d" required/u);
+    // HH:MM by default, and optional: a blank time is not recorded (docs/console.md)
+    const time = /<input[^>]*name="action_time"[^>]*>/u.exec(form)?.[0] ?? '';
+    expect(time).toMatch(/type="time"/u);
+    expect(time).toMatch(/value="([01]\d|2[0-3]):[0-5]\d"/u);
+    expect(time).not.toMatch(/\brequired\b/u);
     const token = /name="_csrf" value="([^"]+)"/u.exec(form)![1]!;
     const post = (action_time: string) =>
       b.request(`/console/loans/${loan.east}/actions?as_of=${asOf}`, {
