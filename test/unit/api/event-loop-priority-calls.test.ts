@@ -17,6 +17,9 @@ vi.mock('node:fs', async (importOriginal) => ({
   ...(await importOriginal<typeof import('node:fs')>()),
   readdirSync: () => tasks,
 }));
+// unit files share their worker's module cache (vitest.config.ts): a file before this one may have
+// loaded the module with the real node:os and node:fs; loaded again here, it takes the mocks
+vi.resetModules();
 const { lowerHelperThreads } = await import('../../../api/event-loop-priority.ts');
 
 describe('lowerHelperThreads, the rule', () => {
