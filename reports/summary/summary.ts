@@ -1,4 +1,5 @@
 import { csvTable } from '../../warehouse/csv-cell.ts';
+import { csvValue, type MetricValueType } from '../../warehouse/metrics/column-values.ts';
 import type { Lang, Text } from '../i18n.ts';
 import type { Pack, ReportSegment } from '../template.ts';
 import type { BreakdownData, BreakdownDim, BreakdownRow, Pair } from './breakdown.ts';
@@ -289,8 +290,43 @@ export const summaryCsvColumns = [
   'status',
 ] as const;
 
-/** summary.csv: one line per figure, the numbers as summary.json has them (ratios as fractions, money in yuan) */
-export const summaryCsv = (s: Summary) => csvTable(summaryCsvColumns, s.figures);
+/**
+ * The pack's CSVs for people with a spreadsheet (summary.csv, breakdown-*.csv, labels in the pack's
+ * language) start with a UTF-8 byte-order mark: without it Excel on Windows reads the file as the
+ * local code page and shows 贷款余额 as mojibake. The chart CSVs (codes, for machines) have none.
+ */
+export const csvBom = '\uFEFF';
+
+/** a figure's unit → how the metrics CSV writes such a value: money to the fen, fractions to 6 decimals */
+const unitValueType: Record<Unit, MetricValueType> = { money: 'money', pct: 'ratio', count: 'count', number: 'number' };
+const summaryNumberColumns = [
+  'value',
+  'previous_month',
+  'change_on_month',
+  'year_start',
+  'change_on_year_start',
+  'same_month_last_year',
+  'change_on_year',
+] as const;
+
+/**
+ * summary.csv: one line per figure, summary.json's numbers as the metrics CSV writes them (ratios as
+ * fractions to 6 decimals, money in yuan to 2), not a float's 17 digits
+ */
+export const summaryCsv = (s: Summary) =>
+  csvBom +
+  csvTable(
+    summaryCsvColumns,
+    s.figures.map((f) => {
+      const format = csvValue[unitValueType[f.unit]];
+      const out: Record<string, unknown> = { ...f };
+      for (const c of summaryNumberColumns) {
+        const v = f[c];
+        out[c] = v === null ? null : format(v);
+      }
+      return out;
+    }),
+  );
 
 export const breakdownCsvColumns = [
   'rank',
@@ -314,27 +350,31 @@ export const breakdownCsvColumns = [
   'share_of_npl_balance_change',
 ] as const;
 
+const money = (v: number | null) => (v === null ? null : csvValue.money(v));
+const ratio = (v: number | null) => (v === null ? null : csvValue.ratio(v));
+/** balances to the fen; ratios, effects and shares (fractions) to 6 decimals, as the metrics CSV */
 const flat = (r: BreakdownDisplayRow) => ({
   rank: r.rank,
   segment: r.segment,
   segment_label: r.segment_label,
-  balance: r.balance.value,
-  balance_previous_month: r.balance.previous_month,
-  change_in_balance: r.balance.change,
-  m1plus_ratio: r.m1plus_ratio.value,
-  m1plus_ratio_previous_month: r.m1plus_ratio.previous_month,
-  change_in_m1plus_ratio: r.m1plus_ratio.change,
-  npl_balance: r.npl_balance.value,
-  npl_balance_previous_month: r.npl_balance.previous_month,
-  change_in_npl_balance: r.npl_balance.change,
-  npl_ratio: r.npl_ratio.value,
-  npl_ratio_previous_month: r.npl_ratio.previous_month,
-  change_in_npl_ratio: r.npl_ratio.change,
-  mix_effect: r.mix_effect,
-  rate_effect: r.rate_effect,
-  contribution_to_npl_ratio_change: r.contribution,
-  share_of_npl_balance_change: r.share_of_npl_change,
+  balance: money(r.balance.value),
+  balance_previous_month: money(r.balance.previous_month),
+  change_in_balance: money(r.balance.change),
+  m1plus_ratio: ratio(r.m1plus_ratio.value),
+  m1plus_ratio_previous_month: ratio(r.m1plus_ratio.previous_month),
+  change_in_m1plus_ratio: ratio(r.m1plus_ratio.change),
+  npl_balance: money(r.npl_balance.value),
+  npl_balance_previous_month: money(r.npl_balance.previous_month),
+  change_in_npl_balance: money(r.npl_balance.change),
+  npl_ratio: ratio(r.npl_ratio.value),
+  npl_ratio_previous_month: ratio(r.npl_ratio.previous_month),
+  change_in_npl_ratio: ratio(r.npl_ratio.change),
+  mix_effect: ratio(r.mix_effect),
+  rate_effect: ratio(r.rate_effect),
+  contribution_to_npl_ratio_change: ratio(r.contribution),
+  share_of_npl_balance_change: ratio(r.share_of_npl_change),
 });
 
-/** breakdown-<dim>.csv: the segments ranked, then the total (no rank) */
-export const breakdownCsv = (b: SummaryBreakdown) => csvTable(breakdownCsvColumns, [...b.rows, b.total].map(flat));
+/** breakdown-<dim>.csv: the segments ranked, then the total (no rank); a BOM first, as summary.csv */
+export const breakdownCsv = (b: SummaryBreakdown) =>
+  csvBom + csvTable(breakdownCsvColumns, [...b.rows, b.total].map(flat));

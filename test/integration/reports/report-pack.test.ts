@@ -98,30 +98,39 @@ describe('report packs', () => {
     expect((await pngPixels(await pdfPagePng(pdf, 3))).inkShare).toBeGreaterThan(0.02);
   });
 
-  it('summary.csv parses and equals summary.json; one CSV per breakdown', () => {
+  it('summary.csv parses and equals summary.json, rounded as the metrics CSV (BOM first); one CSV per breakdown', () => {
+    // money to 2 decimals, fractions to 6: a cell is its summary.json value to within half its last place
+    const near = (cell: string | undefined, want: number, digits: number, what: string) => {
+      expect(Math.abs(Number(cell) - want), what).toBeLessThanOrEqual(0.5 * 10 ** -digits + 1e-9);
+    };
+    const digits = { money: 2, pct: 6, count: 0, number: 6 } as const;
+    const bomFree = (path: string) => {
+      const text = readFileSync(path, 'utf8');
+      expect(text.startsWith('\uFEFF'), path).toBe(true);
+      return text.slice(1);
+    };
     for (const dir of [zh, reg]) {
       const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary;
-      const [head, ...lines] = parseCsv(readFileSync(join(dir, 'summary.csv'), 'utf8'));
+      const [head, ...lines] = parseCsv(bomFree(join(dir, 'summary.csv')));
       expect(head).toEqual([...summaryCsvColumns]);
       expect(lines.length).toBe(summary.figures.length);
       lines.forEach((cells, i) => {
         const f = summary.figures[i]!;
         summaryCsvColumns.forEach((col, j) => {
           const want = f[col];
-          if (typeof want === 'number') expect(Number(cells[j]), `${f.id}.${col}`).toBe(want);
+          if (typeof want === 'number') near(cells[j], want, digits[f.unit], `${f.id}.${col}`);
           else expect(cells[j], `${f.id}.${col}`).toBe(want ?? '');
         });
         expect(['money', 'pct', 'count', 'number']).toContain(f.unit);
         expect(['red', 'amber', 'green', '']).toContain(f.status);
       });
       for (const b of summary.breakdowns) {
-        const [bh, ...rows] = parseCsv(readFileSync(join(dir, `breakdown-${b.dim}.csv`), 'utf8'));
+        const [bh, ...rows] = parseCsv(bomFree(join(dir, `breakdown-${b.dim}.csv`)));
         expect(bh![0]).toBe('rank');
         expect(rows.map((r) => r[1])).toEqual([...b.rows.map((r) => r.segment), '']);
-        expect(rows.map((r) => Number(r[bh!.indexOf('contribution_to_npl_ratio_change')]))).toEqual([
-          ...b.rows.map((r) => r.contribution),
-          b.total.contribution,
-        ]);
+        [...b.rows, b.total].forEach((r, i) => {
+          near(rows[i]![bh!.indexOf('contribution_to_npl_ratio_change')], r.contribution!, 6, `${b.dim} ${r.segment}`);
+        });
       }
     }
   });

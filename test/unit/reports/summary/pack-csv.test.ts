@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { languages } from '../../../../reports/i18n.ts';
+import {
+  breakdownCsv,
+  breakdownCsvColumns,
+  summaryCsv,
+  summaryCsvColumns,
+  summaryIn,
+} from '../../../../reports/summary/summary.ts';
+import { defaultThresholdsFile, loadThresholds } from '../../../../reports/summary/thresholds.ts';
+import type { Pack } from '../../../../reports/template.ts';
+import { summaryData } from './summary-data.ts';
+
+/**
+ * summary.csv and breakdown-*.csv are for spreadsheets: a UTF-8 BOM first (Excel on Windows reads
+ * the Chinese labels right), and numbers as the metrics CSV writes them — money to 2 decimals,
+ * fractions to 6, counts whole — each the summary's value rounded, never a float's 17 digits.
+ */
+const thresholds = loadThresholds(defaultThresholdsFile);
+
+/** RFC 4180: quoted cells with "" inside, commas in quotes; one record a line (no line breaks in these cells) */
+function parse(text: string): string[][] {
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const cells: string[] = [];
+      let cell = '';
+      let quoted = false;
+      for (let i = 0; i < line.length; i++) {
+        const ch = line[i]!;
+        if (quoted) {
+          if (ch === '"' && line[i + 1] === '"') {
+            cell += '"';
+            i++;
+          } else if (ch === '"') quoted = false;
+          else cell += ch;
+        } else if (ch === '"') quoted = true;
+        else if (ch === ',') {
+          cells.push(cell);
+          cell = '';
+        } else cell += ch;
+      }
+      cells.push(cell);
+      return cells;
+    });
+}
+const decimals = { money: 2, pct: 6, count: 0, number: 6 } as const;
+const shape = {
+  money: /^-?\d+\.\d{2}$/u,
+  pct: /^-?\d+\.\d{6}$/u,
+  count: /^-?\d+$/u,
+  number: /^-?\d+(\.\d{1,6})?$/u,
+} as const;
+/** a value scaled by `k` (several sizes: tiny ratios, large balances) */
+const scaled = (pack: Pack, k: number) => {
+  const d = summaryData(pack);
+  return {
+    ...d,
+    figures: d.figures.map((f) => ({
+      ...f,
+      values: Object.fromEntries(
+        Object.entries(f.values).map(([key, v]) => [
+          key,
+          v === null ? null : f.def.unit === 'count' ? Math.round(v * k) : v * k,
+        ]),
+      ) as typeof f.values,
+    })),
+  };
+};
+
+describe('the pack CSVs for spreadsheets', () => {
+  for (const pack of ['management', 'regulatory'] as const)
+    for (const lang of languages)
+      for (const k of [1, 1e-3, 7.3])
+        it(`${pack} ${lang} ×${k}: a BOM, then each number rounded as its unit is`, () => {
+          const summary = summaryIn(scaled(pack, k), lang, thresholds, 'default');
+          const text = summaryCsv(summary);
+          expect(text.startsWith('\uFEFFsection,')).toBe(true);
+          expect(text.indexOf('\uFEFF', 1)).toBe(-1);
+          const [head, ...lines] = parse(text.slice(1));
+          expect(head).toEqual([...summaryCsvColumns]);
+          expect(lines.length).toBe(summary.figures.length);
+          lines.forEach((cells, i) => {
+            const f = summary.figures[i]!;
+            expect(cells[summaryCsvColumns.indexOf('label')]).toBe(f.label);
+            for (const col of summaryCsvColumns) {
+              const want = f[col];
+              const cell = cells[summaryCsvColumns.indexOf(col)]!;
+              if (typeof want !== 'number') continue;
+              expect(cell, `${f.id}.${col}`).toMatch(shape[f.unit]);
+              expect(Math.abs(Number(cell) - want), `${f.id}.${col}`).toBeLessThanOrEqual(
+                0.5 * 10 ** -decimals[f.unit] + 1e-12,
+              );
+            }
+          });
+          for (const b of summary.breakdowns) {
+            const csv = breakdownCsv(b);
+            expect(csv.startsWith('\uFEFFrank,')).toBe(true);
+            const [bh, ...rows] = parse(csv.slice(1));
+            expect(bh).toEqual([...breakdownCsvColumns]);
+            expect(rows.map((r) => r[2])).toEqual([...b.rows, b.total].map((r) => r.segment_label));
+            for (const r of rows)
+              bh!.forEach((col, j) => {
+                const cell = r[j]!;
+                if (cell === '' || ['rank', 'segment', 'segment_label'].includes(col)) return;
+                expect(cell, `${b.dim}.${col}`).toMatch(/ratio|effect|share/u.test(col) ? shape.pct : shape.money);
+              });
+          }
+        });
+});
