@@ -538,7 +538,7 @@ export function dashboardBody(d: Dashboard, lang: Lang): Html {
             : html`<li><a href="${packQuery('management')}">${t(lang, 'management_pdf')}</a></li>
                 <li><a href="${packQuery('regulatory')}">${t(lang, 'regulatory_pdf')}</a></li>`
         }
-        <li><a href="/v1/reports/archive?period=${d.period}">${t(lang, 'archive')}</a></li>
+        <li><a href="/console/archive?period=${d.period}">${t(lang, 'archive')}</a></li>
       </ul>
     </section>
   `;

@@ -25,6 +25,8 @@ import { normaliseAmount } from './form-amount.ts';
 import { loanBody, type OutcomeForm } from './loan-page.ts';
 import { auditActions, auditCsvChunks, auditEntries, auditQuery } from './audit-data.ts';
 import { auditBody, auditPageSize } from './audit-page.ts';
+import { archiveBody, archiveQuery } from './archive-page.ts';
+import { listArchive } from '../../reports/archive/store.ts';
 import { modelsOverview, promoteFromConsole, versionView } from './models-data.ts';
 import { modelsBody, versionBody, type PromoteForm } from './models-page.ts';
 import { page, type ActivePage, type Html } from './layout.ts';
@@ -542,6 +544,20 @@ export function consoleRoutes(store: SessionStore) {
     const r = await promoteFromConsole(c, p.data.name, p.data.version, reason);
     if (!r.ok) return versionPage(c, { reason, error: r.message }, r.code === 'not_found' ? 404 : 409);
     return c.redirect(`/console/models?promoted=${encodeURIComponent(`${p.data.name}@${p.data.version}`)}`, 303);
+  });
+
+  // the archived packs as a page (the dashboard's link opened the API's JSON)
+  app.get('/archive', session, async (c) => {
+    requirePermission(c, 'reports:archive');
+    const lang = langOf(c);
+    const q = archiveQuery.safeParse(c.req.query());
+    if (!q.success) throw queryRefused(q.error.issues);
+    const entries = await listArchive(c.get('deps').wh, { period: q.data.period });
+    return c.html(
+      render(c, lang, t(lang, 'archive'), archiveBody({ entries, period: q.data.period }, lang), {
+        active: 'dashboard',
+      }),
+    );
   });
 
   const auditFilters = (c: Context<ConsoleEnv>) => {

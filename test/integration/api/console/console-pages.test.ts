@@ -290,4 +290,42 @@ describe("the console's pages", () => {
       expect(zh).toContain('违约概率 67.33%');
     });
   });
+
+  describe('the archived packs', () => {
+    it('the dashboard links to a page listing each pack with its files, not to the JSON; other periods say there is none', async () => {
+      const id = '2024-06-management-en-0123456789ab';
+      await exec(
+        wh,
+        `INSERT INTO ${wh.database}.report_archive (id, pack, period, month_end, segment, lang, generated_at, snapshot_run, champion, inputs, inputs_sha256, files, file_sha256, file_bytes, dir)
+        VALUES ({id:String}, 'management', '2024-06', '2024-06-30', '{"region":["east"]}', 'en', '2024-07-02 08:15:00', '', '', '{}', 'x',
+          ['report.pdf', 'report.html'], ['aa', 'bb'], [123456, 2048], '/nowhere')`,
+        { id },
+      );
+      const b = await signedIn(keys.admin!);
+      const dash = await (await b.request('/console/dashboard?period=2024-06&lang=en')).text();
+      expect(dash).toContain('href="/console/archive?period=2024-06"');
+      expect(dash).not.toContain('href="/v1/reports/archive?');
+      const r = await b.request('/console/archive?period=2024-06&lang=en');
+      expect(r.status).toBe(200);
+      expect(r.headers.get('content-type')).toMatch(/^text\/html/u);
+      const page = await r.text();
+      const row = (/<tr data-archive="([^"]+)">([\s\S]*?)<\/tr>/u.exec(page) ?? []).slice(1);
+      expect(row[0]).toBe(id);
+      const text = (row[1] ?? '')
+        .replace(/<[^>]+>/gu, ' ')
+        .replace(/\s+/gu, ' ')
+        .trim();
+      expect(text).toBe(
+        '2024-06 Management pack region East English 2024-07-02 08:15 UTC report.pdf 121 KB report.html 2 KB',
+      );
+      for (const f of ['report.pdf', 'report.html']) expect(page).toContain(`href="/v1/reports/archive/${id}/${f}"`);
+      for (const period of ['2024-05', '']) {
+        const other = await (await b.request(`/console/archive?period=${period}&lang=en`)).text();
+        expect(other.includes('id="no-packs"'), period).toBe(period === '2024-05');
+      }
+      expect((await b.request('/console/archive?period=2024-13')).status).toBe(400);
+      const collector = await signedIn(keys.east!);
+      expect((await collector.request('/console/archive')).status).toBe(403);
+    });
+  });
 });
