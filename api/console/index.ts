@@ -332,7 +332,11 @@ export function consoleRoutes(store: SessionStore) {
     const choices =
       key.role === 'collector'
         ? undefined
-        : { regions: known.region.filter(Boolean), teams: known.team.filter(Boolean) };
+        : {
+            regions: known.region.filter(Boolean),
+            // the known values are cached a while: a team chosen since it first recorded stays shown as chosen
+            teams: [...new Set([...known.team, ...(q.team ? [q.team] : [])])].filter(Boolean).sort(),
+          };
     const whole = key.role !== 'collector';
     let cases;
     try {

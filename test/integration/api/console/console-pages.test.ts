@@ -208,6 +208,25 @@ describe("the console's pages", () => {
       expect(north).toMatch(/<option value="north" selected>/u);
       // the sort links keep the region
       expect(north).toMatch(/href="\/console\/queue\?[^"]*region=north[^"]*sort=dpd/u);
+      // a team: E1's latest action names it (an admin may name a team)
+      const rec = await app.request('/v1/collection-actions', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${keys.admin!}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          action_id: 'team-e1',
+          loan_id: 'E1',
+          action_date: '2024-06-20',
+          channel: 'sms',
+          outcome: 'no_contact',
+          team: 'east-early',
+        }),
+      });
+      expect(rec.status, await rec.clone().text()).toBe(201);
+      const team = await (await admin.request(`/console/queue?as_of=${asOf}&team=east-early&lang=en`)).text();
+      expect(rows(team)).toEqual(['E1']);
+      expect(team).toMatch(/<option value="east-early" selected>/u);
+      const both = await (await admin.request(`/console/queue?as_of=${asOf}&team=east-early&region=north`)).text();
+      expect(rows(both)).toEqual([]);
       const collector = await signedIn(keys.east!);
       const pinned = await (await collector.request(`/console/queue?as_of=${asOf}&region=north`)).text();
       expect(rows(pinned).sort()).toEqual(['E1', 'E2', 'E3']);
