@@ -25,6 +25,18 @@ const langNames: Record<string, Text> = {
   'zh-CN': { 'zh-CN': '中文', en: 'Chinese' },
   en: { 'zh-CN': '英文', en: 'English' },
 };
+/** the pack itself (report.pdf, .html, .xlsx): shown first; its charts, data and manifest folded beneath */
+const isDocument = (f: { name: string }) => /^report\.[a-z]+$/u.test(f.name);
+const fileLinks = (e: ArchiveEntry, files: ArchiveEntry['files']) =>
+  files.map(
+    (f) =>
+      html`<a
+          href="/v1/reports/archive/${encodeURIComponent(e.id)}/${encodeURIComponent(f.name)}"
+          title="SHA-256 ${f.sha256}"
+          >${f.name}</a
+        >
+        <small>${kib(f.bytes)}</small><br />`,
+  );
 const kib = (bytes: number) => `${Math.max(1, Math.round(bytes / 1024)).toLocaleString('en')} KB`;
 
 /**
@@ -65,15 +77,20 @@ export function archiveBody(o: { entries: ArchiveEntry[]; period: string | undef
                       <td>${label(langNames, e.lang, lang)}</td>
                       <td>${e.generated_at.replace('T', ' ').slice(0, 16)} UTC</td>
                       <td>
-                        ${e.files.map(
-                          (f) =>
-                            html`<a
-                                href="/v1/reports/archive/${encodeURIComponent(e.id)}/${encodeURIComponent(f.name)}"
-                                title="SHA-256 ${f.sha256}"
-                                >${f.name}</a
-                              >
-                              <small>${kib(f.bytes)}</small><br />`,
-                        )}
+                        ${fileLinks(e, e.files.filter(isDocument))}
+                        ${
+                          e.files.some((f) => !isDocument(f))
+                            ? html`<details class="more-files">
+                                <summary>
+                                  ${t(lang, 'more_files', { n: e.files.filter((f) => !isDocument(f)).length })}
+                                </summary>
+                                ${fileLinks(
+                                  e,
+                                  e.files.filter((f) => !isDocument(f)),
+                                )}
+                              </details>`
+                            : ''
+                        }
                       </td>
                     </tr>`,
                 )}

@@ -95,6 +95,7 @@ export const text = {
   pack_language: { 'zh-CN': '语言', en: 'Language' },
   issued_at: { 'zh-CN': '生成时间', en: 'Issued' },
   files: { 'zh-CN': '文件', en: 'Files' },
+  more_files: { 'zh-CN': '其余 {n} 个文件（图表、数据、清单）', en: '{n} more files (charts, data, manifest)' },
   archive_note: {
     'zh-CN': '每个文件按归档时的内容提供，并与归档时记录的 SHA-256 核对（鼠标悬停可见）。',
     en: 'Each file is served as it was issued, checked against the SHA-256 recorded when it was archived (hover to see it).',
@@ -115,6 +116,7 @@ export const text = {
   rank: { 'zh-CN': '排名', en: 'Rank' },
   search_loan: { 'zh-CN': '贷款编号', en: 'Loan id' },
   cases_of: { 'zh-CN': '共 {n} 笔案件', en: '{n} cases' },
+  one_case: { 'zh-CN': '共 1 笔案件', en: '1 case' },
   queue_before_data: {
     'zh-CN': '{date} 没有案件：最早的工作台日期是数据的第一个月末 {first}。请选择 {first} 至 {last} 之间的日期。',
     en: "There is no queue for {date}: the first queue is of the data's first month-end, {first}. Pick a day from {first} to {last}.",

@@ -118,7 +118,7 @@ export function queueBody(
     <h1>${t(lang, 'queue')} · ${o.asOf}</h1>
     <p class="note">
       ${t(lang, 'scope')}:
-      ${o.scope}${o.outside ? '' : html` · <span id="case-count">${t(lang, 'cases_of', { n: o.total })}</span>`}
+      ${o.scope}${o.outside ? '' : html` · <span id="case-count">${o.total === 1 ? t(lang, 'one_case') : t(lang, 'cases_of', { n: o.total })}</span>`}
     </p>
     ${
       o.outside

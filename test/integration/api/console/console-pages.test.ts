@@ -192,7 +192,7 @@ describe("the console's pages", () => {
       ] as const) {
         const page = await (await b.request(`/console/queue?as_of=${asOf}&loan=${loan}&lang=en`)).text();
         expect(rows(page).sort(), loan).toEqual([...expected]);
-        expect(countOf(page), loan).toBe(`${expected.length} cases`);
+        expect(countOf(page), loan).toBe(expected.length === 1 ? '1 case' : `${expected.length} cases`);
       }
     });
 
@@ -204,7 +204,7 @@ describe("the console's pages", () => {
       expect(all).toMatch(/<select name="team">/u);
       const north = await (await admin.request(`/console/queue?as_of=${asOf}&region=north&lang=en`)).text();
       expect(rows(north)).toEqual(['N1']);
-      expect(countOf(north)).toBe('1 cases');
+      expect(countOf(north)).toBe('1 case');
       expect(north).toMatch(/<option value="north" selected>/u);
       // the sort links keep the region
       expect(north).toMatch(/href="\/console\/queue\?[^"]*region=north[^"]*sort=dpd/u);
@@ -317,7 +317,7 @@ describe("the console's pages", () => {
         wh,
         `INSERT INTO ${wh.database}.report_archive (id, pack, period, month_end, segment, lang, generated_at, snapshot_run, champion, inputs, inputs_sha256, files, file_sha256, file_bytes, dir)
         VALUES ({id:String}, 'management', '2024-06', '2024-06-30', '{"region":["east"]}', 'en', '2024-07-02 08:15:00', '', '', '{}', 'x',
-          ['report.pdf', 'report.html'], ['aa', 'bb'], [123456, 2048], '/nowhere')`,
+          ['report.pdf', 'report.html', 'npl-trend.csv', 'manifest.json'], ['aa', 'bb', 'cc', 'dd'], [123456, 2048, 900, 10], '/nowhere')`,
         { id },
       );
       const b = await signedIn(keys.admin!);
@@ -334,10 +334,14 @@ describe("the console's pages", () => {
         .replace(/<[^>]+>/gu, ' ')
         .replace(/\s+/gu, ' ')
         .trim();
+      // the pack's documents first, its charts' data and manifest folded
       expect(text).toBe(
-        '2024-06 Management pack region East English 2024-07-02 08:15 UTC report.pdf 121 KB report.html 2 KB',
+        '2024-06 Management pack region East English 2024-07-02 08:15 UTC report.pdf 121 KB report.html 2 KB 2 more files (charts, data, manifest) npl-trend.csv 1 KB manifest.json 1 KB',
       );
-      for (const f of ['report.pdf', 'report.html']) expect(page).toContain(`href="/v1/reports/archive/${id}/${f}"`);
+      expect(row[1]).toMatch(/<details class="more-files">[\s\S]*npl-trend\.csv[\s\S]*<\/details>/u);
+      expect(row[1]).not.toMatch(/<details[\s\S]*report\.pdf/u);
+      for (const f of ['report.pdf', 'report.html', 'npl-trend.csv', 'manifest.json'])
+        expect(page).toContain(`href="/v1/reports/archive/${id}/${f}"`);
       for (const period of ['2024-05', '']) {
         const other = await (await b.request(`/console/archive?period=${period}&lang=en`)).text();
         expect(other.includes('id="no-packs"'), period).toBe(period === '2024-05');
