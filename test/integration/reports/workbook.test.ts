@@ -14,9 +14,11 @@ import type { Lang } from '../../../reports/i18n.ts';
 import { warehouseForReports } from '../../helpers/report-book.ts';
 import { disposeIfOpened, tmpDir } from '../../helpers/warehouse.ts';
 
+/** a pack CSV as a spreadsheet reads it: a leading BOM (summary.csv, breakdown-*.csv) is not part of the header */
 const readCsv = async (path: string) => {
   const records: string[][] = [];
-  for await (const r of csvRecords(Readable.from([readFileSync(path, 'utf8')]))) records.push(r.fields);
+  const text = readFileSync(path, 'utf8').replace(/^\uFEFF/u, '');
+  for await (const r of csvRecords(Readable.from([text]))) records.push(r.fields);
   return records;
 };
 
