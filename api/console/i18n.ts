@@ -218,7 +218,8 @@ export const text = {
   score_psi: { 'zh-CN': '评分 PSI', en: 'Score PSI' },
   max_csi: { 'zh-CN': '最大 CSI（变量）', en: 'Largest CSI (variable)' },
   realised_auc: { 'zh-CN': '实际 AUC', en: 'Realised AUC' },
-  loans_scored: { 'zh-CN': '评分笔数', en: 'Loans scored' },
+  // monitoring counts the target's population (active, DPD ≤ 30), not every loan `score` scores
+  loans_scored: { 'zh-CN': '监测贷款数（目标人群）', en: 'Loans monitored (eligible)' },
   champion_history: { 'zh-CN': '冠军模型变更记录', en: 'Champion history' },
   no_history: { 'zh-CN': '尚无冠军模型。', en: 'No champion yet.' },
   decided_at: { 'zh-CN': '时间', en: 'When' },

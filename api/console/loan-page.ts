@@ -1,4 +1,5 @@
 import { html, raw } from 'hono/html';
+import { featureLabel } from '../../warehouse/feature-labels.ts';
 import { actionChannels, actionOutcomes } from '../../pipelines/ingest/entity-specs.ts';
 import {
   bucketLabels,
@@ -167,7 +168,7 @@ export function loanBody(
                 </dl>
                 <h3>${t(lang, 'reasons')}</h3>
                 <ol>
-                  ${s.reasons.map((r) => html`<li><code>${r}</code></li>`)}
+                  ${s.reasons.map((r) => html`<li>${featureLabel(r, lang)} <code>${r}</code></li>`)}
                 </ol>
                 ${
                   s.counterfactual

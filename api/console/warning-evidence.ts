@@ -1,4 +1,5 @@
 import type { Text } from '../../reports/i18n.ts';
+import { featureLabel } from '../../warehouse/feature-labels.ts';
 import { formatPct } from '../../reports/i18n.ts';
 import { amount, label, type Lang } from './i18n.ts';
 
@@ -29,12 +30,16 @@ const fieldLabels: Record<string, Text> = {
 const percents = new Set(['probability', 'previous_probability']);
 const amounts = new Set(['overdue_principal', 'overdue_interest', 'promised_amount', 'paid']);
 
-const valueText = (key: string, v: unknown): string => {
+const valueText = (key: string, v: unknown, lang: Lang): string => {
   if (v === null || v === undefined || v === '') return '—';
   if (percents.has(key) && typeof v === 'number') return formatPct(v, 2);
   if (amounts.has(key) && Number.isFinite(Number(v))) return amount(Number(v));
   if (Array.isArray(v))
-    return v.length ? v.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(', ') : '—';
+    return v.length
+      ? v
+          .map((x) => (typeof x !== 'string' ? JSON.stringify(x) : key === 'reasons' ? featureLabel(x, lang) : x))
+          .join(', ')
+      : '—';
   if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return String(v);
   return JSON.stringify(v);
 };
@@ -50,6 +55,6 @@ export function evidenceFields(evidence: string, lang: Lang): [string, string][]
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return evidence;
   return Object.entries(parsed as Record<string, unknown>).map(([k, v]) => [
     label(fieldLabels, k, lang),
-    valueText(k, v),
+    valueText(k, v, lang),
   ]);
 }

@@ -302,11 +302,12 @@ describe("the console's pages", () => {
           .trim();
       const en = cell(await (await b.request(`/console/loans/E3?as_of=${asOf}&lang=en`)).text());
       expect(en).toBe(
-        '2024-06-30 High model score Warning Model m@1 Month-end 2024-06-30 Probability of default 67.33% Grade E Reason codes dpd_now',
+        '2024-06-30 High model score Warning Model m@1 Month-end 2024-06-30 Probability of default 67.33% Grade E Reason codes Days past due now',
       );
       const zh = cell(await (await b.request(`/console/loans/E3?as_of=${asOf}&lang=zh-CN`)).text());
       expect(zh).toContain('模型高风险评分 警告');
       expect(zh).toContain('违约概率 67.33%');
+      expect(zh).toContain('原因代码 当前逾期天数');
     });
   });
 

@@ -31,8 +31,10 @@ describe("a warning's evidence as labelled values", () => {
       ['Month-end', '2024-06-30'],
       ['Probability of default', '67.33%'],
       ['Grade', 'E'],
-      ['Reason codes', 'dpd_now, util'],
+      // a catalogue feature in words; a name the catalogue does not hold (a table model's column) as it is
+      ['Reason codes', 'Days past due now, util'],
     ]);
+    expect(evidenceFields(samples.high_score, 'zh-CN').at(-1)).toEqual(['原因代码', '当前逾期天数, util']);
     expect(evidenceFields(samples.overdue_amount_50k, 'zh-CN')).toEqual([
       ['逾期天数', '76'],
       ['逾期本金', '52,000.50'],
