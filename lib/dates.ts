@@ -76,3 +76,10 @@ export function addMonthsClamped(iso: string, months: number): string {
 
 /** Now as the engine's DateTime64(3) text in UTC, 'YYYY-MM-DD hh:mm:ss.sss' (receipts' and audits' times). */
 export const nowDateTime64Text = (): string => new Date().toISOString().replace('T', ' ').replace('Z', '');
+
+/**
+ * A moment's calendar day where the server runs (its TZ): the bank's day, which a contact recorded
+ * now is dated by default (the console's form and the API's), as its time of day is local too.
+ */
+export const localDateOf = (d: Date): string =>
+  `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;

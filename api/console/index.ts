@@ -17,6 +17,7 @@ import { audit, auditDenial } from '../audit.ts';
 import { ApiError, AuthError } from '../errors.ts';
 import { requirePermission } from '../middleware.ts';
 import { actionInput, recordCollectionAction, utcToday } from '../routes/collection-actions.ts';
+import { localDateOf } from '../../lib/dates.ts';
 import { cachedDashboardData, dashboardBody, dashboardQuery, warmDashboard } from './dashboard.ts';
 import { langOf, t, type Lang } from './i18n.ts';
 import { badQueryLead, describeError, problemLine, queryRefused, zodProblems } from './error-text.ts';
@@ -102,14 +103,6 @@ const auditExportCap = 200_000;
  * contact's local time, and the server runs where the bank's day is (TZ); the collector can change it.
  */
 const localTime = (d: Date) => `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
-/**
- * The day a contact is recorded on by default: the day it is recorded, in the same time zone as its
- * time — not the queue's day. The queue's day is the data's last day (yesterday's files) or a past
- * date looked at, and a call logged today under it moved the promise window, the contact rules and
- * the KPIs a day or more back.
- */
-const localDate = (d: Date) =>
-  `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 
 /** The page a role lands on after signing in. */
 const homeOf = (key: ApiKey) =>
@@ -408,7 +401,10 @@ export function consoleRoutes(store: SessionStore) {
     const now = new Date();
     const full: OutcomeForm = {
       action_id: randomUUID(),
-      action_date: localDate(now),
+      // the day it is recorded, not the queue's: that is the data's last day (yesterday's files) or a
+      // past date looked at, and a call logged today under it moved the promise window, the contact
+      // rules and the KPIs a day or more back
+      action_date: localDateOf(now),
       action_time: localTime(now),
       channel: 'phone',
       outcome: 'contacted',
@@ -426,7 +422,7 @@ export function consoleRoutes(store: SessionStore) {
         c,
         lang,
         `${t(lang, 'loan')} ${id}`,
-        loanBody(v, { asOf, lang, csrf: sessionOf(c).csrf, form: full, canRecord, today: localDate(now) }),
+        loanBody(v, { asOf, lang, csrf: sessionOf(c).csrf, form: full, canRecord, today: localDateOf(now) }),
         {
           active: 'queue',
           charts: true,
@@ -491,7 +487,7 @@ export function consoleRoutes(store: SessionStore) {
       );
     }
     try {
-      await recordCollectionAction(c, input.data, { source: 'console', today: localDate(new Date()) });
+      await recordCollectionAction(c, input.data, { source: 'console', today: localDateOf(new Date()) });
     } catch (e) {
       if (e instanceof ApiError && (e.status === 400 || e.status === 409)) {
         const d = describeError(e, lang);

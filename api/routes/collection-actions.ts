@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { localDateOf } from '../../lib/dates.ts';
 import type { Context } from 'hono';
 import { execSql, querySql, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
@@ -42,7 +43,8 @@ export const actionInput = z
     action_id: z.string().max(200).openapi({ description: "the client's id of the action: sending it again is safe" }),
     loan_id: z.string().max(200),
     action_date: z.string().max(40).optional().openapi({
-      description: "YYYY-MM-DD, not before the loan's origination nor after tomorrow (UTC); default: today (UTC)",
+      description:
+        "YYYY-MM-DD, not before the loan's origination nor after tomorrow (UTC); default: today where the server runs (its TZ), as the console's form",
     }),
     channel: z
       .string()
@@ -342,7 +344,7 @@ export const collectionActionRoutes = new OpenAPIHono<AppEnv>()
       },
     }),
     async (c) => {
-      const r = await recordCollectionAction(c, c.req.valid('json'), { source: 'api', today: utcToday() });
+      const r = await recordCollectionAction(c, c.req.valid('json'), { source: 'api', today: localDateOf(new Date()) });
       return r.created
         ? c.json({ action: r.action, created: true as const }, 201)
         : c.json({ action: r.action, created: false as const }, 200);

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addMonthsClamped, daysInMonth, epochDay, isoDateOf, isoOfEpochDay } from '../../../lib/dates.ts';
+import { addMonthsClamped, daysInMonth, epochDay, isoDateOf, isoOfEpochDay, localDateOf } from '../../../lib/dates.ts';
 import { addDays, dateInMonth, daysBetween, monthEnd } from '../../../pipelines/generate/dates.ts';
 import { Rng } from '../../../lib/random.ts';
 import { addMonths } from '../../reference/snapshot-reference.ts';
@@ -89,5 +89,23 @@ describe('calendar arithmetic without Date objects', () => {
       .filter((f) => copy.test(readFileSync(f, 'utf8')))
       .map((f) => f.slice(root.length));
     expect(copies).toEqual([]);
+  });
+});
+
+describe("localDateOf: the bank's day where the server runs", () => {
+  it("is the calendar day in the process's TZ, not in UTC", () => {
+    const before = process.env.TZ;
+    try {
+      const evening = new Date('2024-06-30T20:30:00Z');
+      process.env.TZ = 'Asia/Shanghai';
+      expect(localDateOf(evening)).toBe('2024-07-01');
+      process.env.TZ = 'America/New_York';
+      expect(localDateOf(new Date('2024-07-01T02:00:00Z'))).toBe('2024-06-30');
+      process.env.TZ = 'UTC';
+      expect(localDateOf(evening)).toBe('2024-06-30');
+    } finally {
+      if (before === undefined) delete process.env.TZ;
+      else process.env.TZ = before;
+    }
   });
 });
