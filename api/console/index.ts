@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { consoleCjkWoff } from './cjk-font.ts';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -184,6 +185,11 @@ export function consoleRoutes(store: SessionStore) {
   app.use('*', securityHeaders);
 
   app.get('/assets/:file', (c) => {
+    if (c.req.param('file') === 'cjk.woff')
+      return c.body(new Uint8Array(consoleCjkWoff()), 200, {
+        'Content-Type': 'font/woff',
+        'Cache-Control': 'public, max-age=86400',
+      });
     const a = assetOf(c.req.param('file'));
     if (!a) throw new ApiError('not_found', 'no such asset');
     return c.body(a.body, 200, { 'Content-Type': `${a.type}; charset=utf-8`, 'Cache-Control': 'public, max-age=3600' });

@@ -10,7 +10,10 @@ function embedCharts() {
     const data = document.getElementById(el.dataset.spec);
     const spec = data ? JSON.parse(data.textContent) : null;
     if (!spec || typeof vegaEmbed !== 'function') continue;
-    vegaEmbed(el, spec, { actions: false, ast: true, renderer: 'svg' })
+    // the page's font stack for the charts' text too (Vega's default is sans-serif alone): with it
+    // the shipped Chinese font, where the system has none
+    const font = window.getComputedStyle(document.body).fontFamily;
+    vegaEmbed(el, spec, { actions: false, ast: true, renderer: 'svg', config: { font } })
       .then((result) => {
         result.view.addEventListener('click', (_event, item) => {
           const href = item && item.datum ? item.datum.href : undefined;

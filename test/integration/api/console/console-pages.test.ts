@@ -74,6 +74,18 @@ describe("the console's pages", () => {
     return tag.replace(/\s+/gu, ' ');
   };
 
+  it('serves the shipped Chinese font as a cached WOFF, to a browser before it signs in too (the sign-in page is Chinese)', async () => {
+    const r = await app.request('/console/assets/cjk.woff');
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toBe('font/woff');
+    expect(r.headers.get('cache-control')).toMatch(/max-age=\d+/u);
+    expect(
+      Buffer.from(await r.arrayBuffer())
+        .subarray(0, 4)
+        .toString('latin1'),
+    ).toBe('wOFF');
+  });
+
   describe('the record form: the contact date is the day it is recorded, not the queue date', () => {
     it("defaults to today (the server's time zone) whatever the page's as_of: before, on and after the data's last day, and none", async () => {
       const b = await signedIn(keys.east!);
