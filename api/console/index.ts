@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { regionTeamText } from './key-scope.ts';
 import { consoleCjkWoff } from './cjk-font.ts';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -327,7 +328,7 @@ export function consoleRoutes(store: SessionStore) {
     ]);
     const days = { first: firstMonthEnd ?? firstDay, last };
     const products = known.product.filter(Boolean);
-    const scope = key.role === 'collector' ? `${key.region}${key.team ? ` / ${key.team}` : ''}` : t(lang, 'all');
+    const scope = key.role === 'collector' ? regionTeamText(key, lang) : t(lang, 'all');
     const choices =
       key.role === 'collector'
         ? undefined

@@ -4,6 +4,7 @@ import type { ApiKey } from '../auth/keys.ts';
 import type { Principal } from '../auth/sessions.ts';
 import { allows } from '../auth/permissions.ts';
 import { t, type Lang } from './i18n.ts';
+import { keyScopeText } from './key-scope.ts';
 
 /** What a page template returns: hono/html escapes every interpolated value unless it is itself Html. */
 export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
@@ -83,8 +84,7 @@ export function page(o: PageOptions): Html {
             : ''
         }
         <span class="who"
-          >${t(o.lang, 'signed_in_as')}: ${o.key.label || o.key.key_id}
-          (${o.key.role}${o.key.region ? ` · ${o.key.region}${o.key.team ? `/${o.key.team}` : ''}` : ''})</span
+          >${t(o.lang, 'signed_in_as')}: ${o.key.label || o.key.key_id} (${keyScopeText(o.key, o.lang)})</span
         >
         ${
           o.principal === 'user'
