@@ -1,10 +1,10 @@
 // the app first: its routes' schemas need @hono/zod-openapi loaded before lib/date-schemas builds its own
-import { createApp } from '../../../../api/app.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../../../api/auth/keys.ts';
 import { exec, queryRows } from '../../../../warehouse/connection.ts';
 import { warehouseWithFiles } from '../../../helpers/book.ts';
-import { defaultSettings } from '../../../helpers/settings.ts';
+import { unthrottledApp } from '../../../helpers/test-app.ts';
+import { localDateOf } from '../../../../lib/dates.ts';
 import { disposeIfOpened } from '../../../helpers/warehouse.ts';
 import { consoleBrowser } from '../../../helpers/console-browser.ts';
 
@@ -38,27 +38,16 @@ const files = {
   ],
 };
 
-/** the server's day in its own time zone (the process's TZ), written out */
-const localDate = (d: Date) =>
-  `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-
 describe("the console's pages", () => {
   let wh: Awaited<ReturnType<typeof warehouseWithFiles>>;
-  let app: ReturnType<typeof createApp>;
+  let app: ReturnType<typeof unthrottledApp>;
   const keys: Record<string, string> = {};
 
   beforeAll(async () => {
     wh = await warehouseWithFiles('console_pages', files, asOf);
     keys.admin = (await createApiKey(wh, { role: 'admin', label: 'admin' })).key;
     keys.east = (await createApiKey(wh, { role: 'collector', region: 'east', label: 'east' })).key;
-    app = createApp({
-      wh,
-      log: () => undefined,
-      rateLimitPerMinute: 1_000_000,
-      anonRateLimitPerMinute: 1_000_000,
-      maxBodyBytes: 64 * 1024,
-      snapshotSettings: defaultSettings,
-    });
+    app = unthrottledApp(wh);
   }, 120_000);
   afterAll(() => disposeIfOpened(wh));
 
@@ -90,9 +79,9 @@ describe("the console's pages", () => {
     it("defaults to today (the server's time zone) whatever the page's as_of: before, on and after the data's last day, and none", async () => {
       const b = await signedIn(keys.east!);
       for (const q of ['?as_of=2024-06-15', `?as_of=${asOf}`, '?as_of=2024-01-31', '']) {
-        const before = localDate(new Date());
+        const before = localDateOf(new Date());
         const page = await (await b.request(`/console/loans/E1${q}`)).text();
-        const after = localDate(new Date());
+        const after = localDateOf(new Date());
         const date = attrs(page, 'action_date');
         const value = /value="([^"]*)"/u.exec(date)?.[1];
         expect([before, after], q).toContain(value);
@@ -109,7 +98,7 @@ describe("the console's pages", () => {
     it('a contact recorded with the defaults is stored on the day of recording; a blank time is stored blank', async () => {
       const b = await signedIn(keys.east!);
       const page = '/console/loans/E2?as_of=2024-06-15';
-      const before = localDate(new Date());
+      const before = localDateOf(new Date());
       const body = await (await b.request(page)).text();
       const token = /name="_csrf" value="([^"]+)"/u.exec(body)?.[1] ?? '';
       const date = /value="([^"]*)"/u.exec(attrs(body, 'action_date'))?.[1] ?? '';
@@ -132,7 +121,7 @@ describe("the console's pages", () => {
         wh,
         `SELECT toString(action_date) AS action_date, action_time FROM ${wh.database}.collection_actions WHERE action_id = 'today-1'`,
       );
-      expect([before, localDate(new Date())]).toContain(stored?.action_date);
+      expect([before, localDateOf(new Date())]).toContain(stored?.action_date);
       expect(stored?.action_time).toBe('');
     });
   });
