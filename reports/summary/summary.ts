@@ -274,11 +274,8 @@ export function summaryIn(data: SummaryData, lang: Lang, thresholds: Thresholds,
   return { ...base, commentary: commentary({ ...base, commentary: [] }) };
 }
 
-export const summaryCsvColumns = [
-  'section',
-  'id',
-  'label',
-  'unit',
+/** a figure's numbers: the columns summary.csv writes in the metrics CSV's format */
+const summaryNumberColumns = [
   'value',
   'previous_month',
   'change_on_month',
@@ -286,6 +283,14 @@ export const summaryCsvColumns = [
   'change_on_year_start',
   'same_month_last_year',
   'change_on_year',
+] as const;
+
+export const summaryCsvColumns = [
+  'section',
+  'id',
+  'label',
+  'unit',
+  ...summaryNumberColumns,
   'threshold',
   'status',
 ] as const;
@@ -299,15 +304,6 @@ export const csvBom = '\uFEFF';
 
 /** a figure's unit → how the metrics CSV writes such a value: money to the fen, fractions to 6 decimals */
 const unitValueType: Record<Unit, MetricValueType> = { money: 'money', pct: 'ratio', count: 'count', number: 'number' };
-const summaryNumberColumns = [
-  'value',
-  'previous_month',
-  'change_on_month',
-  'year_start',
-  'change_on_year_start',
-  'same_month_last_year',
-  'change_on_year',
-] as const;
 
 /**
  * summary.csv: one line per figure, summary.json's numbers as the metrics CSV writes them (ratios as
