@@ -10,6 +10,7 @@ import {
 import { defaultThresholdsFile, loadThresholds } from '../../../../reports/summary/thresholds.ts';
 import type { Pack } from '../../../../reports/template.ts';
 import { summaryData } from './summary-data.ts';
+import { csvRecords } from '../../../../lib/csv-records.ts';
 
 /**
  * summary.csv and breakdown-*.csv are for spreadsheets: a UTF-8 BOM first (Excel on Windows reads
@@ -18,32 +19,14 @@ import { summaryData } from './summary-data.ts';
  */
 const thresholds = loadThresholds(defaultThresholdsFile);
 
-/** RFC 4180: quoted cells with "" inside, commas in quotes; one record a line (no line breaks in these cells) */
-function parse(text: string): string[][] {
-  return text
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => {
-      const cells: string[] = [];
-      let cell = '';
-      let quoted = false;
-      for (let i = 0; i < line.length; i++) {
-        const ch = line[i]!;
-        if (quoted) {
-          if (ch === '"' && line[i + 1] === '"') {
-            cell += '"';
-            i++;
-          } else if (ch === '"') quoted = false;
-          else cell += ch;
-        } else if (ch === '"') quoted = true;
-        else if (ch === ',') {
-          cells.push(cell);
-          cell = '';
-        } else cell += ch;
-      }
-      cells.push(cell);
-      return cells;
-    });
+/** the records of a CSV text, read by the ingest's own RFC 4180 reader; a malformed record fails the test */
+async function parse(text: string): Promise<string[][]> {
+  const rows: string[][] = [];
+  for await (const r of csvRecords([text])) {
+    expect(r.malformed, r.raw).toBeUndefined();
+    rows.push(r.fields);
+  }
+  return rows;
 }
 const decimals = { money: 2, pct: 6, count: 0, number: 6 } as const;
 const shape = {
@@ -73,12 +56,12 @@ describe('the pack CSVs for spreadsheets', () => {
   for (const pack of ['management', 'regulatory'] as const)
     for (const lang of languages)
       for (const k of [1, 1e-3, 7.3])
-        it(`${pack} ${lang} ×${k}: a BOM, then each number rounded as its unit is`, () => {
+        it(`${pack} ${lang} ×${k}: a BOM, then each number rounded as its unit is`, async () => {
           const summary = summaryIn(scaled(pack, k), lang, thresholds, 'default');
           const text = summaryCsv(summary);
           expect(text.startsWith('\uFEFFsection,')).toBe(true);
           expect(text.indexOf('\uFEFF', 1)).toBe(-1);
-          const [head, ...lines] = parse(text.slice(1));
+          const [head, ...lines] = await parse(text.slice(1));
           expect(head).toEqual([...summaryCsvColumns]);
           expect(lines.length).toBe(summary.figures.length);
           lines.forEach((cells, i) => {
@@ -97,7 +80,7 @@ describe('the pack CSVs for spreadsheets', () => {
           for (const b of summary.breakdowns) {
             const csv = breakdownCsv(b);
             expect(csv.startsWith('\uFEFFrank,')).toBe(true);
-            const [bh, ...rows] = parse(csv.slice(1));
+            const [bh, ...rows] = await parse(csv.slice(1));
             expect(bh).toEqual([...breakdownCsvColumns]);
             expect(rows.map((r) => r[2])).toEqual([...b.rows, b.total].map((r) => r.segment_label));
             for (const r of rows)
