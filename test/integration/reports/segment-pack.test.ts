@@ -5,7 +5,7 @@ import { reportCommand, runReport } from '../../../bin/commands/report.ts';
 import { valuesFor } from '../../../bin/cli/command.ts';
 import type { Output } from '../../../bin/cli/output.ts';
 import { reportError } from '../../../bin/cli/report-error.ts';
-import { createApp } from '../../../api/app.ts';
+import { unthrottledApp } from '../../helpers/test-app.ts';
 import { createApiKey } from '../../../api/auth/keys.ts';
 import { packTemplates } from '../../../reports/catalogue.ts';
 import { listArchive } from '../../../reports/archive/store.ts';
@@ -18,7 +18,6 @@ import { metricEntry } from '../../../warehouse/metrics/index.ts';
 import { knownFilterValues } from '../../../warehouse/metrics/known-values.ts';
 import { runMetric } from '../../../warehouse/metrics/run.ts';
 import { warehouseForReports } from '../../helpers/report-book.ts';
-import { defaultSettings } from '../../helpers/settings.ts';
 import { disposeIfOpened, tmpDir } from '../../helpers/warehouse.ts';
 
 /** A chart's CSV against the metric's rows: exactly. */
@@ -134,13 +133,7 @@ describe('segment packs (report --product/--region/--branch): the metrics filter
     expect(printed[0]).toMatch(/^loanwatch: unknown region "atlantis".*known: /u);
     expect(printed[0]).not.toContain('\n');
 
-    const app = createApp({
-      wh,
-      log: () => undefined,
-      rateLimitPerMinute: 100_000,
-      maxBodyBytes: 64 * 1024,
-      snapshotSettings: defaultSettings,
-    });
+    const app = unthrottledApp(wh);
     const { key } = await createApiKey(wh, { role: 'executive', label: 'segment' });
     const get = (q: string) => app.request(`/v1/reports/${q}`, { headers: { authorization: `Bearer ${key}` } });
     const refused = await get('overdue-trend?period=2024-06&format=csv&region=atlantis');
@@ -196,13 +189,7 @@ describe('segment packs (report --product/--region/--branch): the metrics filter
     expect((await listArchive(wh)).length).toBe(before);
 
     // the API (and the console, which asks it) refuses it alike: a pack or one chart, not a page of "—"
-    const app = createApp({
-      wh,
-      log: () => undefined,
-      rateLimitPerMinute: 100_000,
-      maxBodyBytes: 64 * 1024,
-      snapshotSettings: defaultSettings,
-    });
+    const app = unthrottledApp(wh);
     const { key } = await createApiKey(wh, { role: 'executive', label: 'empty-segment' });
     for (const q of [
       `management?period=2024-06&format=pdf&lang=en&region=${region}&branch=${branch}`,
