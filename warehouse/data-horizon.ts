@@ -12,7 +12,12 @@ import { requestMemo } from './request-memo.ts';
  * date of it, would move every user's day. Null when nothing is loaded (no tape either: the last day
  * of the month of an empty table's zero date is no date of the data).
  */
-export async function dataLastDate(wh: Warehouse): Promise<string | null> {
+export function dataLastDate(wh: Warehouse): Promise<string | null> {
+  // once per HTTP request (request-memo.ts): a console queue shows it and its case list checks its date against it
+  return requestMemo(wh, 'data-last-date', () => readDataLastDate(wh));
+}
+
+async function readDataLastDate(wh: Warehouse): Promise<string | null> {
   const [r] = await queryRows<{ d: string }>(
     wh,
     `SELECT toString(greatest(
@@ -35,7 +40,12 @@ export class BeforeTheDataError extends UserError {}
  * The first day the loaded data speaks for: the first loan's origination or the first tape
  * month's first day (as the snapshot's first month-end is judged). Null when nothing is loaded.
  */
-export async function dataFirstDate(wh: Warehouse): Promise<string | null> {
+export function dataFirstDate(wh: Warehouse): Promise<string | null> {
+  // once per HTTP request, as the last day
+  return requestMemo(wh, 'data-first-date', () => readDataFirstDate(wh));
+}
+
+async function readDataFirstDate(wh: Warehouse): Promise<string | null> {
   const [r] = await queryRows<{ d: string }>(
     wh,
     // an empty table's min() is 1970-01-01: the other table's first day then decides
