@@ -188,9 +188,11 @@ const suggestionColumns: Record<string, Text> = {
   current_threshold: { 'zh-CN': '当前阈值', en: 'Current threshold' },
   current_detection_rate: { 'zh-CN': '当前：发现率', en: 'Current: detection' },
   current_warned: { 'zh-CN': '当前：预警量', en: 'Current: warned' },
+  current_precision: { 'zh-CN': '当前：精确率', en: 'Current: precision' },
   suggested_threshold: { 'zh-CN': '占优的阈值', en: 'Dominating threshold' },
   suggested_detection_rate: { 'zh-CN': '占优：发现率', en: 'Dominating: detection' },
   suggested_warned: { 'zh-CN': '占优：预警量', en: 'Dominating: warned' },
+  suggested_precision: { 'zh-CN': '占优：精确率', en: 'Dominating: precision' },
 };
 
 /** a threshold as its rule kind reads it: months, an amount, a probability */
@@ -208,13 +210,16 @@ export const warningThresholdSuggestions = defineChart({
   title: { 'zh-CN': '预警阈值检验：是否存在占优阈值', en: 'Warning thresholds: is a threshold dominated?' },
   note: {
     'zh-CN':
-      '各阈值类规则按月末重算（同一批预警月、3 个月内逾期超过 30 天）：当前阈值与在阈值网格（本规则附近及其他阈值类规则）中发现数不少于当前、预警量不多于当前且至少一项更优的阈值；“—”表示当前阈值未被占优。发现率 = 发现的贷款月 ÷ 3 个月内逾期超过 30 天的贷款月（括号内为该分子 / 分母），预警量单列。同一规则提高阈值只会减少预警，故只有在不漏掉任何已发现逾期时才占优。',
-    en: 'Each threshold rule re-evaluated at month-ends (the same warning months; over 30 DPD within 3 months): its current threshold, and the grid point (around it, or of another threshold rule) that finds at least as many with at most as many warnings, better in one; "—": not dominated. Detection = loan-months found ÷ loan-months over 30 DPD within 3 months (that fraction in brackets); the warned volume has its own column. Within one rule a higher threshold only drops warnings, so it dominates only when it loses no detection.',
+      '各阈值类规则按月末重算（同一批预警月、3 个月内逾期超过 30 天）：当前阈值与在阈值网格（本规则附近及其他阈值类规则）中发现数不少于当前、预警量不多于当前且至少一项更优的阈值；“—”表示当前阈值未被占优。发现率 = 发现的贷款月 ÷ 3 个月内逾期超过 30 天的贷款月（括号内为该分子 / 分母），精确率 = 发现的贷款月 ÷ 预警贷款月，预警量单列。同一规则提高阈值只会减少预警，故只有在不漏掉任何已发现逾期时才占优。',
+    en: 'Each threshold rule re-evaluated at month-ends (the same warning months; over 30 DPD within 3 months): its current threshold, and the grid point (around it, or of another threshold rule) that finds at least as many with at most as many warnings, better in one; "—": not dominated. Detection = loan-months found ÷ loan-months over 30 DPD within 3 months (that fraction in brackets); precision = loan-months found ÷ loan-months warned; the warned volume has its own column. Within one rule a higher threshold only drops warnings, so it dominates only when it loses no detection.',
   },
-  unit: { 'zh-CN': '发现率：%；预警量：贷款月', en: 'detection in %; volumes in loan-months' },
+  unit: {
+    'zh-CN': '发现率、精确率：%；预警量：贷款月',
+    en: 'detection and precision in %; volumes in loan-months',
+  },
   shows: (p, lang) => warningMonthsShown(p, lang),
   data: (p) => ({ metric: 'warning_threshold_suggestions', request: { as_of: p.monthEnd, ...warningMonths(p) } }),
-  size: { width: 700 },
+  size: { width: 860 },
   body: (rows, lang) => {
     const shown = rows.filter((r) => r.level === 30 && r.horizon === 3);
     const kinds = Object.fromEntries(
@@ -227,6 +232,8 @@ export const warningThresholdSuggestions = defineChart({
     // the rate and its own numerator / denominator: found / over 30 DPD
     const rate = (p: string) =>
       `format(datum.${p}_detection_rate, '.1%') + ' (' + format(datum.${p}_detected, ',') + '/' + format(datum.rolled, ',') + ')'`;
+    // precision as the metric gives it (found ÷ warned); no fraction: its parts are the row's own columns
+    const share = (p: string) => `datum.${p}_precision === null ? '–' : format(datum.${p}_precision, '.1%')`;
     return {
       height: Math.max(60, 30 * shown.length),
       transform: [
@@ -235,7 +242,7 @@ export const warningThresholdSuggestions = defineChart({
         { calculate: labelExpr('suggested_rule_id', kinds, lang), as: 'suggested_kind' },
         { fold: Object.keys(suggestionColumns), as: ['column', 'value'] },
         {
-          calculate: `datum.column === 'current_threshold' ? (${thresholdText('current_threshold', 'datum.kind', lang)}) : datum.column === 'current_detection_rate' ? ${rate('current')} : datum.column === 'current_warned' ? format(datum.current_warned, ',') : datum.suggested_threshold === null ? '—' : datum.column === 'suggested_threshold' ? (${labelExpr('suggested_rule_id', names, lang)}) + ' ' + (${thresholdText('suggested_threshold', 'datum.suggested_kind', lang)}) : datum.column === 'suggested_warned' ? format(datum.suggested_warned, ',') : ${rate('suggested')}`,
+          calculate: `datum.column === 'current_threshold' ? (${thresholdText('current_threshold', 'datum.kind', lang)}) : datum.column === 'current_detection_rate' ? ${rate('current')} : datum.column === 'current_warned' ? format(datum.current_warned, ',') : datum.column === 'current_precision' ? ${share('current')} : datum.suggested_threshold === null ? '—' : datum.column === 'suggested_threshold' ? (${labelExpr('suggested_rule_id', names, lang)}) + ' ' + (${thresholdText('suggested_threshold', 'datum.suggested_kind', lang)}) : datum.column === 'suggested_warned' ? format(datum.suggested_warned, ',') : datum.column === 'suggested_precision' ? ${share('suggested')} : ${rate('suggested')}`,
           as: 'text',
         },
         {

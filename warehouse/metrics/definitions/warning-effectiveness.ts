@@ -244,6 +244,7 @@ export const warningThresholdSuggestions = {
       const [horizon = 0, level = 0] = key.split('|').map(Number);
       const rolled = Math.max(0, ...points.map((p) => p.rolled));
       const rate = (p: GridPoint | null) => (p && rolled > 0 ? p.detected / rolled : null);
+      const precision = (p: GridPoint | null) => (p && p.warned > 0 ? p.detected / p.warned : null);
       for (const cur of points.filter((p) => p.threshold === p.current)) {
         const s = suggestThreshold(cur, points);
         rows.push({
@@ -256,11 +257,13 @@ export const warningThresholdSuggestions = {
           current_warned: cur.warned,
           current_detected: cur.detected,
           current_detection_rate: rate(cur),
+          current_precision: precision(cur),
           suggested_rule_id: s?.rule_id ?? null,
           suggested_threshold: s?.threshold ?? null,
           suggested_warned: s?.warned ?? null,
           suggested_detected: s?.detected ?? null,
           suggested_detection_rate: rate(s),
+          suggested_precision: precision(s),
         });
       }
     }
@@ -280,11 +283,13 @@ export const warningThresholdSuggestions = {
       { name: 'current_warned', kind: 'count' },
       { name: 'current_detected', kind: 'count' },
       { name: 'current_detection_rate', kind: 'ratio', denominator: 'eligible loan-months that rolled' },
+      { name: 'current_precision', kind: 'ratio', denominator: 'warned eligible loan-months' },
       { name: 'suggested_rule_id', kind: 'text' },
       { name: 'suggested_threshold', kind: 'number' },
       { name: 'suggested_warned', kind: 'count' },
       { name: 'suggested_detected', kind: 'count' },
       { name: 'suggested_detection_rate', kind: 'ratio', denominator: 'eligible loan-months that rolled' },
+      { name: 'suggested_precision', kind: 'ratio', denominator: 'warned eligible loan-months' },
     ];
     return { columns, rows };
   },

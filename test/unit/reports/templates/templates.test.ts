@@ -330,9 +330,9 @@ const promised: Record<string, Promised> = {
       { mark: 'rect', x: ['column', 'ordinal'], y: ['rule_label', 'ordinal'] },
       { mark: 'text', x: ['column', 'ordinal'], y: ['rule_label', 'ordinal'], text: ['text', 'nominal'] },
     ],
-    // six cells per threshold rule at 3 months and DPD > 30
+    // eight cells per threshold rule at 3 months and DPD > 30
     drawn: (rs) => {
-      const cells = 6 * rs.filter((r) => r.level === 30 && r.horizon === 3).length;
+      const cells = 8 * rs.filter((r) => r.level === 30 && r.horizon === 3).length;
       return { rect: cells, text: cells };
     },
     // each detection rate over its own fraction, found / rolled (over 30 DPD); the warned volume on its own
@@ -343,17 +343,25 @@ const promised: Record<string, Promised> = {
         ...distinct(shown, 'rule_id').map((r) => ruleLabels[r]?.[lang] ?? r),
         ...byLang(
           lang,
-          ['当前：发现率', '当前：预警量', '3 个月内逾期超过 30 天；发现率（发现 / 逾期超过 30 天）'],
-          ['Current: detection', 'Current: warned', 'Over 30 DPD within 3 months; detection (found / over 30 DPD)'],
+          ['当前：发现率', '当前：预警量', '当前：精确率', '3 个月内逾期超过 30 天；发现率（发现 / 逾期超过 30 天）'],
+          [
+            'Current: detection',
+            'Current: warned',
+            'Current: precision',
+            'Over 30 DPD within 3 months; detection (found / over 30 DPD)',
+          ],
         ),
         ...shown.flatMap((r) => [
           `${(100 * Number(r.current_detection_rate)).toFixed(1)}% (${n(r.current_detected)}/${n(r.rolled)})`,
           n(r.current_warned),
+          // precision is found ÷ warned, the row's own two columns
+          `${((100 * Number(r.current_detected)) / Number(r.current_warned)).toFixed(1)}%`,
           ...(r.suggested_threshold === null
             ? []
             : [
                 `${(100 * Number(r.suggested_detection_rate)).toFixed(1)}% (${n(r.suggested_detected)}/${n(r.rolled)})`,
                 n(r.suggested_warned),
+                `${((100 * Number(r.suggested_detected)) / Number(r.suggested_warned)).toFixed(1)}%`,
               ]),
         ]),
       ];
