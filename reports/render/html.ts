@@ -23,14 +23,32 @@ export interface PackMeta {
 const esc = (s: string) =>
   s.replace(/[&<>"']/gu, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
+/** an SVG's text as read: tags out, entities decoded, white space out (a wrapped line breaks anywhere) */
+function svgText(svg: string): string {
+  const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+  return svg
+    .replace(/<[^>]*>/gu, '')
+    .replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/giu, (m, e: string) =>
+      e.startsWith('#x') || e.startsWith('#X')
+        ? String.fromCodePoint(parseInt(e.slice(2), 16))
+        : e.startsWith('#')
+          ? String.fromCodePoint(Number(e.slice(1)))
+          : (entities[e] ?? m),
+    )
+    .replace(/\s+/gu, '');
+}
+
 /**
  * The sentences of a chart's note that its SVG does not already carry (charts draw their note as a
- * footnote inside the image; a bank-wide remark added by the pack is not in it): no note twice.
+ * footnote inside the image; a bank-wide remark added by the pack is not in it): no note twice. The
+ * chart wraps its note over lines, so a sentence is looked for with the line breaks taken out — a
+ * Chinese sentence that began at a line's end was shown again under the chart.
  */
 export function noteBesides(svg: string, note: string): string {
+  const carried = svgText(svg);
   return note
     .split(/(?<=[。.；;])\s*/u)
-    .filter((sentence) => sentence && !svg.includes(esc(sentence.slice(0, 10))))
+    .filter((sentence) => sentence && !carried.includes(sentence.replace(/\s+/gu, '').slice(0, 16)))
     .join(' ');
 }
 

@@ -17,6 +17,7 @@ import {
   teamLabel,
   type Lang,
 } from '../../../../reports/i18n.ts';
+import { noteBesides } from '../../../../reports/render/html.ts';
 import { renderSvg } from '../../../../reports/render/svg.ts';
 import { productLabels } from '../../../../reports/summary/segments.ts';
 import { chartSpec, chartSubtitle, chartView, wrapText } from '../../../../reports/spec.ts';
@@ -849,8 +850,11 @@ describe('report templates', () => {
             vg.finalize();
           }
 
-          const texts = svgTexts(await renderSvg(spec));
+          const svg = await renderSvg(spec);
+          const texts = svgTexts(svg);
           expect(texts).toContain(t.title[lang]);
+          // the HTML and PDF repeat under the chart only what its SVG does not carry: none of its own note
+          expect(noteBesides(svg, t.note[lang])).toBe('');
           // a standalone SVG/PNG says which period it shows, as of when, in what unit, and carries its note
           expect(texts).toContain(chartSubtitle(t, period, lang));
           expect(texts.some((x) => x.includes(period.monthEnd))).toBe(true);
