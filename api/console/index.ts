@@ -1,3 +1,4 @@
+import { backHref } from './back-link.ts';
 import { randomUUID } from 'node:crypto';
 import { regionTeamText } from './key-scope.ts';
 import { consoleCjkWoff } from './cjk-font.ts';
@@ -617,7 +618,7 @@ export function consoleRoutes(store: SessionStore) {
         t(lang, 'not_found'),
         html`<h1>404</h1>
           <p>${t(lang, 'not_found')}</p>
-          <p><a href="/console">${t(lang, 'back')}</a></p>`,
+          <p><a href="${backHref(c)}">${t(lang, 'back')}</a></p>`,
       ),
       404,
     );
@@ -668,7 +669,7 @@ export function consoleRoutes(store: SessionStore) {
               ${ofQuery ? html`<p>${badQueryLead(lang)}</p>` : ''} ${d.lines.map((l) => html`<p>${l}</p>`)}
             </div>
             ${technicalDetail(lang, d.technical)}
-            <p><a href="/console">${t(lang, 'back')}</a></p>`,
+            <p><a href="${backHref(c)}">${t(lang, 'back')}</a></p>`,
         ),
         err.status as 400,
       );
@@ -686,7 +687,8 @@ export function consoleRoutes(store: SessionStore) {
         lang,
         t(lang, 'error'),
         html`<h1>500 · ${t(lang, 'error')}</h1>
-          <p>${t(lang, 'request')} ${requestId}</p>`,
+          <p>${t(lang, 'request')} ${requestId}</p>
+          <p><a href="${backHref(c)}">${t(lang, 'back')}</a></p>`,
       ),
       500,
     );

@@ -353,4 +353,26 @@ describe("the console's pages", () => {
       expect((await collector.request('/console/archive')).status).toBe(403);
     });
   });
+
+  describe('error pages', () => {
+    const backOf = (page: string) => /<a href="([^"]*)">(?:Back|返回)<\/a>/u.exec(page)?.[1]?.replaceAll('&amp;', '&');
+
+    it('Back returns to the console page the reader came from (the queue with its filters), else to the start', async () => {
+      const b = await signedIn(keys.east!);
+      const queue = `/console/queue?as_of=${asOf}&stage=late&loan=E`;
+      for (const [path, status] of [
+        // a loan of another region, and a page no route serves
+        ['/console/loans/N1?lang=en', 404],
+        ['/console/no-such-page?lang=en', 404],
+      ] as const) {
+        const from = await b.request(path, { headers: { referer: `http://localhost${queue}` } });
+        expect(from.status, path).toBe(status);
+        expect(backOf(await from.text()), path).toBe(queue);
+        const direct = await b.request(path);
+        expect(backOf(await direct.text()), path).toBe('/console');
+        const elsewhere = await b.request(path, { headers: { referer: `https://elsewhere.example${queue}` } });
+        expect(backOf(await elsewhere.text()), path).toBe('/console');
+      }
+    });
+  });
 });
