@@ -29,6 +29,7 @@ import { reportRoutes } from './routes/reports.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { maxTableRows, scoreRoutes, tableScoresBodyBytes } from './routes/scores.ts';
 import { collectionActionRoutes } from './routes/collection-actions.ts';
+import { actionCorrectionRoutes } from './routes/collection-action-corrections.ts';
 import { promiseRoutes } from './routes/promises.ts';
 import { contactComplianceRoutes } from './routes/contact-compliance.ts';
 import { incentiveRoutes } from './routes/incentives.ts';
@@ -102,6 +103,7 @@ export function createApp(given: ApiDeps) {
   app.route('/', auditRoutes);
   app.route('/', keyRoutes);
   app.route('/', collectionActionRoutes);
+  app.route('/', actionCorrectionRoutes);
   app.route('/', promiseRoutes);
   app.route('/', contactComplianceRoutes);
   app.route('/', disposalRoutes);

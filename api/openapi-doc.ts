@@ -99,6 +99,7 @@ const parameterExamples: Record<string, unknown> = {
   to: '2024-06-30',
   id: 'L000000001',
   loan_id: 'L000000001',
+  action_id: 'console-2024-06-28-0001',
   region: 'east',
   team: 'east-early',
   product: 'consumer',
@@ -119,6 +120,15 @@ const bodyExamples: Record<string, unknown> = {
     promised_amount: '1200.00',
     promised_date: '2024-07-05',
   },
+  'PUT /v1/collection-actions/{action_id}': {
+    action_date: '2024-06-28',
+    channel: 'phone',
+    outcome: 'promise_to_pay',
+    promised_amount: '1500.00',
+    promised_date: '2024-07-05',
+    reason: 'the amount was typed wrong',
+  },
+  'POST /v1/collection-actions/{action_id}/withdraw': { reason: 'recorded on the wrong loan' },
 };
 
 /**

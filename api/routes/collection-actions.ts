@@ -19,6 +19,7 @@ import { ApiError } from '../errors.ts';
 import { permitted } from '../middleware.ts';
 import { errorResponses } from '../schemas.ts';
 import { invalidateCaseLists } from './cases.ts';
+import { withdrawal } from './action-history.ts';
 
 /**
  * Collection outcomes recorded by people (the console's form, `POST /v1/collection-actions`), held
@@ -87,7 +88,7 @@ export const actionInput = z
   .openapi('CollectionActionRequest');
 export type ActionInput = z.infer<typeof actionInput>;
 
-const storedAction = z
+export const storedAction = z
   .object({
     action_id: z.string(),
     loan_id: z.string(),
@@ -120,7 +121,7 @@ export class ActionRefused extends ApiError {
  * queue. Another team's loan opened by its id would otherwise take his recording, and with it his
  * team — the loan would move out of its own team's queue into his.
  */
-async function visibleLoan(wh: Warehouse, key: ApiKey, loanId: string) {
+export async function visibleLoan(wh: Warehouse, key: ApiKey, loanId: string) {
   const [l] = await querySql<{ region: string; team: string }>(
     wh,
     sql`SELECT l.region AS region,
@@ -145,30 +146,35 @@ function landedRow(values: Record<string, string | undefined>): Sql {
 const noteField: FieldSpec = { name: 'note', kind: 'text' };
 
 /** what the note breaks of noteField's rules, as the ingest words a field's reasons ('' when nothing) */
-async function noteReason(wh: Warehouse, note: string | undefined): Promise<string> {
+export async function noteReason(
+  wh: Warehouse,
+  note: string | undefined,
+  field: FieldSpec = noteField,
+): Promise<string> {
   if (note === undefined) return '';
-  const [r] = await querySql<{ note__reason: string }>(
+  const [r] = await querySql<Record<string, string>>(
     wh,
-    sql`SELECT ${trusted(fieldReasonColumns(noteField))} FROM (SELECT ${param(note, 'Nullable(String)')} AS note__in)`,
+    sql`SELECT ${trusted(fieldReasonColumns(field))} FROM (SELECT ${param(note, 'Nullable(String)')} AS ${trusted(`${field.name}__in`)})`,
   );
-  return r?.note__reason ?? '';
+  return r?.[`${field.name}__reason`] ?? '';
 }
 
 /** the staged row of the landed one: reason ('' when the contract holds), the typed columns and their content hash */
-function stagedRow(wh: Warehouse, values: Record<string, string | undefined>): Sql {
+export function stagedRow(wh: Warehouse, values: Record<string, string | undefined>): Sql {
   const staged = stagedSelect(spec, "''", tableRef(wh, 'loans'));
   return sql`SELECT ${trusted(staged.columns.join(', '))}, ${trusted(rowHashExpr(dataColumns(table)))} AS content_hash
     FROM (SELECT ${trusted(staged.select)} FROM (${landedRow(values)}))`;
 }
 
 /** `field: reason; field: reason` (the ingest's quarantine reason) as a list */
-const reasonsOf = (reason: string) =>
+export const reasonsOf = (reason: string) =>
   reason.split('; ').map((r) => {
     const i = r.indexOf(': ');
     return i < 0 ? { field: '(row)', message: r } : { field: r.slice(0, i), message: r.slice(i + 2) };
   });
 
-const selectActions = (wh: Warehouse, where: Sql) =>
+/** the actions matching `where`, one row per action id (every stored version with everyVersion: a correction cut short leaves two) */
+export const selectActions = (wh: Warehouse, where: Sql, o: { everyVersion?: boolean } = {}) =>
   querySql<StoredAction & { content_hash: string }>(
     wh,
     sql`SELECT action_id, loan_id, toString(action_date) AS action_date, toString(channel) AS channel, toString(outcome) AS outcome,
@@ -176,14 +182,68 @@ const selectActions = (wh: Warehouse, where: Sql) =>
       if(isNull(promised_date), NULL, toString(promised_date)) AS promised_date, action_time,
       toString(source) AS source, recorded_by, note, toString(row_hash) AS content_hash
     FROM ${trusted(tableRef(wh, 'collection_actions'))} WHERE ${where}
-    ORDER BY action_date DESC, action_id DESC LIMIT 1 BY action_id`,
+    ORDER BY action_date DESC, action_id DESC ${trusted(o.everyVersion ? '' : 'LIMIT 1 BY action_id')}`,
   );
 
-const publicAction = ({ content_hash: _, ...a }: StoredAction & { content_hash: string }): StoredAction => a;
+export const publicAction = ({ content_hash: _, ...a }: StoredAction & { content_hash: string }): StoredAction => a;
+
+/**
+ * The values of one action held to the contract, as a file's row is staged, and its note to a file's
+ * text rules; then the ingest's cross-row rule (a contact before the loan was lent) and a promise's
+ * terms. Returns the staged row's content hash; throws ActionRefused naming every broken rule.
+ */
+export async function contractChecked(
+  wh: Warehouse,
+  values: Record<string, string | undefined>,
+  noteText: string | undefined,
+  promiseWindowDays: number | undefined,
+): Promise<{ content_hash: string }> {
+  const [row] = await querySql<TypedAction & { reason: string; content_hash: string }>(
+    wh,
+    sql`SELECT reason, toString(content_hash) AS content_hash, toString(outcome) AS outcome, toString(action_date) AS action_date,
+      toFloat64(promised_amount) AS promised_amount, if(isNull(promised_date), NULL, toString(promised_date)) AS promised_date
+    FROM (${stagedRow(wh, values)})`,
+  );
+  if (!row) throw new Error('the staged row of a recorded action is missing');
+  const note = await noteReason(wh, noteText);
+  const fieldReasons = [row.reason, note].filter((r) => r !== '').join('; ');
+  if (fieldReasons !== '') throw new ActionRefused(reasonsOf(fieldReasons));
+  // the ingest's cross-row rule, over the same staged row: a contact before the loan was lent
+  const early = await querySql<{ reason: string }>(
+    wh,
+    beforeOriginationSelect('action_date', sql`(${stagedRow(wh, values)})`, tableRef(wh, 'loans')),
+  );
+  // the typed values (an alias such as 承诺还款 is promise_to_pay by now) against the promise's terms
+  const broken = [
+    ...early.flatMap((r) => reasonsOf(r.reason)),
+    ...promiseTermProblems(row, { windowDays: promiseWindowDays ?? defaultPromiseMaxDays }),
+  ];
+  if (broken.length) throw new ActionRefused(broken);
+  return row;
+}
+
+/**
+ * Stores the staged row of `values` with its origin, in one statement: the row whole, or (should it
+ * break a rule after all) not at all. Recorded rows carry their source as ingest_id (no run's id).
+ */
+export async function insertAction(
+  wh: Warehouse,
+  values: Record<string, string | undefined>,
+  o: { source: string; recordedBy: string; note: string },
+): Promise<void> {
+  const staged = stagedSelect(spec, "''", tableRef(wh, 'loans'));
+  const cols = staged.targetColumns.join(', ');
+  await execSql(
+    wh,
+    sql`INSERT INTO ${trusted(tableRef(wh, 'collection_actions'))} (${trusted(cols)}, ingest_id, source, recorded_by, note)
+    SELECT ${trusted(cols)}, ${param(o.source, 'String')}, ${param(o.source, 'String')}, ${param(o.recordedBy, 'String')}, ${param(o.note, 'String')}
+    FROM (${stagedRow(wh, values)}) WHERE reason = ''`,
+  );
+}
 
 const inFlight = new Map<string, Promise<unknown>>();
 /** one recording per action id at a time in this process, so a retry racing the original finds it stored */
-async function serialised<T>(id: string, work: () => Promise<T>): Promise<T> {
+export async function serialised<T>(id: string, work: () => Promise<T>): Promise<T> {
   const before = inFlight.get(id) ?? Promise.resolve();
   const mine = before.then(work, work);
   inFlight.set(id, mine);
@@ -227,27 +287,7 @@ export async function recordCollectionAction(
       promised_date: input.promised_date,
       action_time: input.action_time,
     };
-    const [row] = await querySql<TypedAction & { reason: string; content_hash: string }>(
-      wh,
-      sql`SELECT reason, toString(content_hash) AS content_hash, toString(outcome) AS outcome, toString(action_date) AS action_date,
-        toFloat64(promised_amount) AS promised_amount, if(isNull(promised_date), NULL, toString(promised_date)) AS promised_date
-      FROM (${stagedRow(wh, values)})`,
-    );
-    if (!row) throw new Error('the staged row of a recorded action is missing');
-    const note = await noteReason(wh, input.note);
-    const fieldReasons = [row.reason, note].filter((r) => r !== '').join('; ');
-    if (fieldReasons !== '') throw new ActionRefused(reasonsOf(fieldReasons));
-    // the ingest's cross-row rule, over the same staged row: a contact before the loan was lent
-    const early = await querySql<{ reason: string }>(
-      wh,
-      beforeOriginationSelect('action_date', sql`(${stagedRow(wh, values)})`, tableRef(wh, 'loans')),
-    );
-    // the typed values (an alias such as 承诺还款 is promise_to_pay by now) against the promise's terms
-    const broken = [
-      ...early.flatMap((r) => reasonsOf(r.reason)),
-      ...promiseTermProblems(row, { windowDays: promiseWindowDays ?? defaultPromiseMaxDays }),
-    ];
-    if (broken.length) throw new ActionRefused(broken);
+    const row = await contractChecked(wh, values, input.note, promiseWindowDays);
     if (existing) {
       if (existing.content_hash !== row.content_hash || existing.loan_id !== input.loan_id)
         throw new ApiError(
@@ -256,15 +296,15 @@ export async function recordCollectionAction(
         );
       return { created: false, action: publicAction(existing) };
     }
-    const staged = stagedSelect(spec, "''", tableRef(wh, 'loans'));
-    const cols = staged.targetColumns.join(', ');
-    // one statement: the staged row is stored whole, or (should it break a rule after all) not at all
-    await execSql(
-      wh,
-      sql`INSERT INTO ${trusted(tableRef(wh, 'collection_actions'))} (${trusted(cols)}, ingest_id, source, recorded_by, note)
-      SELECT ${trusted(cols)}, ${param(o.source, 'String')}, ${param(o.source, 'String')}, ${param(key.key_id, 'String')}, ${param(input.note ?? '', 'String')}
-      FROM (${stagedRow(wh, values)}) WHERE reason = ''`,
-    );
+    // a withdrawn action stays withdrawn: its id sent again (a client's retry of the first request) is
+    // not a new action
+    const gone = await withdrawal(wh, input.action_id);
+    if (gone)
+      throw new ApiError(
+        'conflict',
+        `action ${input.action_id} was withdrawn (${gone.changed_at.slice(0, 19)} UTC): use a new action id for a new action`,
+      );
+    await insertAction(wh, values, { source: o.source, recordedBy: key.key_id, note: input.note ?? '' });
     const [stored] = await selectActions(wh, sql`action_id = ${param(input.action_id, 'String')}`);
     if (!stored) throw new Error(`action ${input.action_id} was not stored`);
     // the next case list (API and console) must show it: the cached lists of this warehouse go
@@ -290,7 +330,11 @@ export async function recordCollectionAction(
  * compliance), and another team would move the loan out of its team's queue (its team is the team
  * of its latest action). Reassigning a loan is an admin's.
  */
-function collectorMayRecord(input: ActionInput, own: { agent: string; team: string }, loanTeam: string) {
+export function collectorMayRecord(
+  input: Pick<ActionInput, 'agent_id' | 'team'>,
+  own: { agent: string; team: string },
+  loanTeam: string,
+) {
   if (input.agent_id !== undefined && input.agent_id !== own.agent)
     throw new ApiError('forbidden', `a collector records under its own agent id (${own.agent}): leave out agent_id`, {
       fields: [{ field: 'agent_id', message: `not this key's agent id ${own.agent}` }],
@@ -304,7 +348,7 @@ function collectorMayRecord(input: ActionInput, own: { agent: string; team: stri
 }
 
 /** a key without an agent id or a team has '' (or nothing) for it */
-const nonEmpty = (v: string | undefined, fallback: string) => (v === undefined || v === '' ? fallback : v);
+export const nonEmpty = (v: string | undefined, fallback: string) => (v === undefined || v === '' ? fallback : v);
 
 /** A loan's actions, newest first; null when the key may not see the loan. */
 export async function loanActions(c: Context<AppEnv>, loanId: string): Promise<StoredAction[] | null> {

@@ -45,6 +45,7 @@ describe('role × route × scope matrix; collectors never see another region', (
   let model = { name: '', version: 1 };
   let archived = '';
   const loan = { east: '', south: '' };
+  let fileAction = '';
   // a collector key made before keys were scoped: no region
   const unscopedCollector = `lw_aaaaaaaaaaaa_${'C'.repeat(32)}`;
 
@@ -121,6 +122,13 @@ describe('role × route × scope matrix; collectors never see another region', (
         generatedAt: new Date(Date.UTC(2024, 6, 5)),
       })
     ).entry.id;
+    // a file's action of the east loan: correcting or withdrawing it is refused past the role and scope checks
+    const [f] = await queryRows<{ action_id: string }>(
+      wh,
+      `SELECT action_id FROM ${wh.database}.collection_actions WHERE loan_id = {l:String} AND source = 'file' ORDER BY action_id LIMIT 1`,
+      { l: loan.east },
+    );
+    fileAction = f!.action_id;
     app = unthrottledApp(wh);
     // the action the matrix records again: team and agent given, so its content is the same whoever sends it
     const recorded = await call('/v1/collection-actions', keys.admin, { method: 'POST', body: matrixAction() });
@@ -212,6 +220,21 @@ describe('role × route × scope matrix; collectors never see another region', (
         body: matrixAction(),
         allowed: ['admin', 'collector'],
         ok: 200,
+        byId: true,
+      },
+      // a file's action: past the role and scope checks, a 409 naming the ingest's --correct / --retract
+      'PUT /v1/collection-actions/{action_id}': {
+        path: `/v1/collection-actions/${fileAction}`,
+        body: { channel: 'sms', outcome: 'contacted' },
+        allowed: ['admin', 'collector'],
+        ok: 409,
+        byId: true,
+      },
+      'POST /v1/collection-actions/{action_id}/withdraw': {
+        path: `/v1/collection-actions/${fileAction}/withdraw`,
+        body: { reason: 'matrix' },
+        allowed: ['admin', 'collector'],
+        ok: 409,
         byId: true,
       },
       'GET /v1/collection-actions': {

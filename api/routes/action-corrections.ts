@@ -1,0 +1,303 @@
+import type { Context } from 'hono';
+import { z } from '@hono/zod-openapi';
+import { execSql, type Warehouse } from '../../warehouse/connection.ts';
+import { tableRef } from '../../warehouse/ddl.ts';
+import { deleteRows } from '../../warehouse/delete-rows.ts';
+import { param, sql, trusted, type Sql } from '../../warehouse/sql.ts';
+import { entitySpecs, type FieldSpec } from '../../pipelines/ingest/entity-specs.ts';
+import { rowJsonExpr } from '../../pipelines/ingest/key-conflicts.ts';
+import type { ApiKey } from '../auth/keys.ts';
+import { audit } from '../audit.ts';
+import type { AppEnv } from '../context.ts';
+import { ApiError } from '../errors.ts';
+import { latestActionChange } from './action-history.ts';
+import { invalidateCaseLists } from './cases.ts';
+import {
+  actionInput,
+  ActionRefused,
+  collectorMayRecord,
+  contractChecked,
+  insertAction,
+  nonEmpty,
+  noteReason,
+  publicAction,
+  selectActions,
+  serialised,
+  stagedRow,
+  visibleLoan,
+  type ActionSource,
+  type StoredAction,
+} from './collection-actions.ts';
+
+/**
+ * Corrections and withdrawals of the actions people recorded (the console, the API), stored as the
+ * ingest's `--correct` and `--retract` store theirs (docs/data-contract.md, "Corrections and
+ * retractions"): an audit row in row_corrections (old and new row as JSON, their hashes, the old and
+ * new loan) written first, then the stored row replaced (or removed), so the row reflects the latest
+ * version, the audit keeps every earlier one, and the next snapshot refreshes the loan from the audit
+ * (pipelines/snapshot/corrected-loans.ts). Who did it, when, why, before and after go to the API's
+ * audit log as well (`collection_actions.correct` / `.withdraw`, with the request id that
+ * row_corrections carries as its ingest_id).
+ *
+ * Our choices where the SPEC is silent:
+ * - only actions recorded by people (source console/api); a file's row is the file's to correct
+ *   (`ingest --correct` / `--retract`): 409 naming them;
+ * - a collector corrects or withdraws only his own actions — recorded by his key, or under his agent
+ *   id — on loans of his queue (another's: 403; a loan outside his queue: 404, as for recording);
+ *   there is no team-lead role, so a team's actions are corrected by an admin, who may correct any;
+ * - an action stays on its loan: recorded on the wrong loan, it is withdrawn and recorded anew;
+ * - the recorder (recorded_by) and the source stay the original's: the corrector is in the audit;
+ * - a withdrawn action id stays used: it cannot be corrected, nor recorded again.
+ *
+ * Replacement order: audit, insert the new version, delete the other versions. A request cut short
+ * after any step and sent again finishes (no second audit row of the same change): the action is
+ * never missing, and two stored versions are reduced to the one asked for.
+ */
+
+const spec = entitySpecs.collection_actions;
+
+/** PUT's body: the action's values, as POST takes them, without its id (in the path). */
+export const correctionInput = actionInput
+  .omit({ action_id: true })
+  .extend({
+    loan_id: z.string().max(200).optional().openapi({
+      description: 'the stored loan id, when given: an action stays on its loan (withdraw it and record anew)',
+    }),
+    reason: z
+      .string()
+      .max(500, 'reason: longer than 500 characters')
+      .optional()
+      .openapi({ description: 'why it is corrected (kept in the audit log)' }),
+  })
+  .strict()
+  .openapi('CollectionActionCorrection');
+export type CorrectionInput = z.infer<typeof correctionInput>;
+
+export const withdrawalInput = z
+  .object({
+    reason: z
+      .string()
+      .max(500, 'reason: longer than 500 characters')
+      .openapi({ description: 'why it is withdrawn (required; kept in the audit log)' }),
+  })
+  .strict()
+  .openapi('CollectionActionWithdrawal');
+
+const reasonField: FieldSpec = { name: 'reason', kind: 'text' };
+
+/** a reason held to a file's text rules (no control character but tab and line breaks); required when asked */
+async function checkedReason(wh: Warehouse, reason: string | undefined, required: boolean): Promise<string> {
+  if (required && (reason === undefined || reason.trim() === ''))
+    throw new ActionRefused([{ field: 'reason', message: 'missing: say why the action is withdrawn' }]);
+  const broken = await noteReason(wh, reason, reasonField);
+  if (broken !== '') throw new ActionRefused([{ field: 'reason', message: broken.replace(/^reason: /u, '') }]);
+  return reason?.trim() ?? '';
+}
+
+/** Whether `key` may change the stored action (beyond seeing its loan): see the module comment. */
+export function mayChangeAction(key: ApiKey, a: Pick<StoredAction, 'source' | 'recorded_by' | 'agent_id'>): boolean {
+  if (a.source === 'file') return false;
+  if (key.role === 'admin') return true;
+  if (key.role !== 'collector') return false;
+  return a.recorded_by === key.key_id || (!!key.agent_id && a.agent_id === key.agent_id);
+}
+
+type Version = StoredAction & { content_hash: string };
+
+/**
+ * The stored versions of the action (normally one) and its loan, checked for the key: 404 when there
+ * is none it may see, 409 for a file's row, 403 for another's; `withdrawn` when it was withdrawn.
+ */
+async function changeable(
+  wh: Warehouse,
+  key: ApiKey,
+  actionId: string,
+): Promise<{ versions: Version[] } | { withdrawn: string }> {
+  const versions = await selectActions(wh, sql`action_id = ${param(actionId, 'String')}`, { everyVersion: true });
+  const first = versions[0];
+  if (!first) {
+    const last = await latestActionChange(wh, actionId);
+    if (last?.action === 'retract' && (await visibleLoan(wh, key, last.old_loan_id)))
+      return { withdrawn: last.changed_at.slice(0, 19) };
+    throw new ApiError('not_found', `no such action ${actionId} (or its loan is outside your region or team)`);
+  }
+  if (!(await visibleLoan(wh, key, first.loan_id)))
+    throw new ApiError('not_found', `no such action ${actionId} (or its loan is outside your region or team)`);
+  if (first.source === 'file')
+    throw new ApiError(
+      'conflict',
+      `action ${actionId} was loaded from a file: correct it with \`loanwatch ingest --correct\`, withdraw it with \`ingest --retract\``,
+    );
+  if (!mayChangeAction(key, first))
+    throw new ApiError(
+      'forbidden',
+      `action ${actionId} was recorded by someone else: a collector corrects only his own actions`,
+    );
+  return { versions };
+}
+
+/**
+ * The audit row of one change, as the ingest's auditAndDelete writes it: the loaded row `oldHash` of
+ * the action and, for a correction, the staged row of `values`. Not written again when the key's
+ * latest audit row is the same change of the same row (a request sent again after it was cut short).
+ */
+async function auditChange(
+  wh: Warehouse,
+  o: {
+    action: 'correct' | 'retract';
+    actionId: string;
+    old: Version;
+    values?: Record<string, string | undefined>;
+    newHash: string;
+    requestId: string;
+    file: string;
+  },
+): Promise<void> {
+  const last = await latestActionChange(wh, o.actionId);
+  if (last?.action === o.action && last.old_hash === o.old.content_hash && last.new_hash === o.newHash) return;
+  const oldRow = sql`SELECT action_id, loan_id AS o_loan, row_hash AS o_hash, toString(ingest_id) AS o_ingest, ${trusted(rowJsonExpr(spec))} AS o_row
+    FROM ${trusted(tableRef(wh, 'collection_actions'))}
+    WHERE action_id = ${param(o.actionId, 'String')} AND row_hash = ${param(o.old.content_hash, 'UInt64')} LIMIT 1`;
+  const newRow: Sql = o.values
+    ? sql`SELECT ${trusted(rowJsonExpr(spec))} AS n_row, content_hash AS n_hash, loan_id AS n_loan FROM (${stagedRow(wh, o.values)})`
+    : sql`SELECT '' AS n_row, toUInt64(0) AS n_hash, '' AS n_loan`;
+  await execSql(
+    wh,
+    sql`INSERT INTO ${trusted(tableRef(wh, 'row_corrections'))}
+      (at, ingest_id, entity, key, action, old_row, new_row, old_hash, new_hash, old_ingest_id, old_loan_id, new_loan_id, file, line)
+    SELECT now64(3), ${param(o.requestId, 'String')}, 'collection_actions', action_id, ${param(o.action, 'String')}, o_row, n_row,
+      o_hash, n_hash, o_ingest, o_loan, n_loan, ${param(o.file, 'String')}, 0
+    FROM (${oldRow}) AS lwq_o CROSS JOIN (${newRow}) AS lwq_n`,
+  );
+}
+
+/** the stored action's fields that differ from the new version's (the audit log's `changed`) */
+const changedFields = (a: StoredAction, b: StoredAction) =>
+  (Object.keys(a) as (keyof StoredAction)[]).filter((k) => a[k] !== b[k]);
+
+/**
+ * Replaces the values of an action `key` may change (see the module comment) after the checks a
+ * POST makes: the same 400 reasons. What the request leaves out of action_date, agent_id, team and
+ * note stays as stored; the other fields are as given (absent: no value). The same correction again
+ * changes nothing (`changed` false).
+ */
+export async function correctCollectionAction(
+  c: Context<AppEnv>,
+  actionId: string,
+  input: CorrectionInput,
+  o: { source: ActionSource },
+): Promise<{ changed: boolean; action: StoredAction }> {
+  const { wh, promiseWindowDays } = c.get('deps');
+  const key = c.get('key');
+  return serialised(`${wh.database}\u001f${actionId}`, async () => {
+    const found = await changeable(wh, key, actionId);
+    if ('withdrawn' in found)
+      throw new ApiError('conflict', `action ${actionId} was withdrawn (${found.withdrawn} UTC): record a new action`);
+    const { versions } = found;
+    const stored = versions[0]!;
+    if (input.loan_id !== undefined && input.loan_id !== stored.loan_id)
+      throw new ActionRefused([
+        {
+          field: 'loan_id',
+          message: `the action is on loan ${stored.loan_id}: an action stays on its loan (withdraw it and record a new one on the other loan)`,
+        },
+      ]);
+    const loan = await visibleLoan(wh, key, stored.loan_id);
+    if (key.role === 'collector') {
+      const own = { agent: nonEmpty(key.agent_id, key.key_id), team: nonEmpty(loan?.team ?? '', key.team) };
+      // the team the action was recorded in is his as well
+      collectorMayRecord(input.team === stored.team ? { ...input, team: undefined } : input, own, loan?.team ?? '');
+    }
+    const values: Record<string, string | undefined> = {
+      action_id: actionId,
+      loan_id: stored.loan_id,
+      action_date: input.action_date ?? stored.action_date,
+      channel: input.channel,
+      outcome: input.outcome,
+      agent_id: input.agent_id ?? stored.agent_id,
+      team: input.team ?? stored.team,
+      promised_amount: input.promised_amount === undefined ? undefined : String(input.promised_amount),
+      promised_date: input.promised_date,
+      action_time: input.action_time,
+    };
+    const note = input.note ?? stored.note;
+    const row = await contractChecked(wh, values, note, promiseWindowDays);
+    const reason = await checkedReason(wh, input.reason, false);
+    const current = versions.find((v) => v.content_hash === row.content_hash && v.note === note);
+    const others = versions.filter((v) => v !== current);
+    if (current && others.length === 0) return { changed: false, action: publicAction(current) };
+    // the version replaced: the one whose values differ, else (the note alone changed) the stored one
+    const old = others.find((v) => v.content_hash !== row.content_hash) ?? others[0]!;
+    if (old.content_hash !== row.content_hash)
+      await auditChange(wh, {
+        action: 'correct',
+        actionId,
+        old,
+        values,
+        newHash: row.content_hash,
+        requestId: c.get('requestId'),
+        file: `${o.source}:${key.key_id}`,
+      });
+    if (!current) await insertAction(wh, values, { source: stored.source, recordedBy: stored.recorded_by, note });
+    await deleteRows(
+      wh,
+      'collection_actions',
+      'action_id = {id:String} AND NOT (row_hash = {hash:UInt64} AND note = {note:String})',
+      { id: actionId, hash: row.content_hash, note },
+    );
+    const [after] = await selectActions(wh, sql`action_id = ${param(actionId, 'String')}`);
+    if (!after) throw new Error(`action ${actionId} is missing after its correction`);
+    invalidateCaseLists(wh);
+    if (!current)
+      await audit(c, 'collection_actions.correct', stored.loan_id, {
+        action_id: actionId,
+        source: o.source,
+        reason,
+        changed: changedFields(publicAction(old), publicAction(after)),
+        before: publicAction(old),
+        after: publicAction(after),
+      });
+    return { changed: true, action: publicAction(after) };
+  });
+}
+
+/**
+ * Withdraws an action `key` may change, with a reason: audited (row_corrections as a retraction, the
+ * audit log with the reason and the action as it was), then removed. Withdrawn again: nothing changes
+ * (`changed` false).
+ */
+export async function withdrawCollectionAction(
+  c: Context<AppEnv>,
+  actionId: string,
+  reasonText: string,
+  o: { source: ActionSource },
+): Promise<{ changed: boolean; action_id: string; withdrawn: StoredAction | null }> {
+  const { wh } = c.get('deps');
+  const key = c.get('key');
+  return serialised(`${wh.database}\u001f${actionId}`, async () => {
+    const found = await changeable(wh, key, actionId);
+    // withdrawn already: the same request again is answered, not refused
+    if ('withdrawn' in found) return { changed: false, action_id: actionId, withdrawn: null };
+    const { versions } = found;
+    const reason = await checkedReason(wh, reasonText, true);
+    const stored = versions[0]!;
+    for (const v of versions)
+      await auditChange(wh, {
+        action: 'retract',
+        actionId,
+        old: v,
+        newHash: '0',
+        requestId: c.get('requestId'),
+        file: `${o.source}:${key.key_id}`,
+      });
+    await deleteRows(wh, 'collection_actions', 'action_id = {id:String}', { id: actionId });
+    invalidateCaseLists(wh);
+    await audit(c, 'collection_actions.withdraw', stored.loan_id, {
+      action_id: actionId,
+      source: o.source,
+      reason,
+      before: publicAction(stored),
+    });
+    return { changed: true, action_id: actionId, withdrawn: publicAction(stored) };
+  });
+}

@@ -1,0 +1,36 @@
+import { querySql, type Warehouse } from '../../warehouse/connection.ts';
+import { tableRef } from '../../warehouse/ddl.ts';
+import { param, sql, trusted } from '../../warehouse/sql.ts';
+
+/**
+ * The latest change of one collection action in the corrections' audit (row_corrections, the table
+ * `ingest --correct` / `--retract` write and the snapshot refreshes by): a correction or withdrawal
+ * through the API or the console, or an ingest's. A collection action's key there is its action id.
+ */
+export interface ActionChange {
+  action: string;
+  /** content hashes of the row replaced or removed and of its replacement ('0' for a withdrawal) */
+  old_hash: string;
+  new_hash: string;
+  old_ingest_id: string;
+  old_loan_id: string;
+  changed_at: string;
+}
+
+export async function latestActionChange(wh: Warehouse, actionId: string): Promise<ActionChange | null> {
+  const [r] = await querySql<ActionChange>(
+    wh,
+    sql`SELECT argMax(action, at) AS action, toString(argMax(old_hash, at)) AS old_hash, toString(argMax(new_hash, at)) AS new_hash,
+      argMax(old_ingest_id, at) AS old_ingest_id, argMax(old_loan_id, at) AS old_loan_id, toString(max(at)) AS changed_at
+    FROM ${trusted(tableRef(wh, 'row_corrections'))}
+    WHERE entity = 'collection_actions' AND key = ${param(actionId, 'String')}
+    HAVING count() > 0`,
+  );
+  return r ?? null;
+}
+
+/** Whether the action id was withdrawn (or retracted by an ingest) and is not loaded again since: the change, else null. */
+export async function withdrawal(wh: Warehouse, actionId: string): Promise<ActionChange | null> {
+  const last = await latestActionChange(wh, actionId);
+  return last?.action === 'retract' ? last : null;
+}
