@@ -28,8 +28,14 @@ export interface UnseenCorrections {
    * only by removals, whose loans `loans` holds — the refresh need not read every loan of the run
    */
   settledRuns: Set<string>;
-  /** the loans they touch: old and new loan; a customer's loans; a loan's old and new customer's loans */
+  /** the loans they touch whose loan-months are recomputed: old and new loan (but of a collection action: actionLoans); a customer's loans; a loan's old and new customer's loans */
   loans: string[];
+  /**
+   * the loans touched by changed collection actions: no loan-month reads an action
+   * (touched-loans.ts), so their derived facts alone are rebuilt — a collector's correction of a
+   * promise (api/routes/action-corrections.ts) does not recompute the loan's history
+   */
+  actionLoans: string[];
 }
 
 const auditKey = `toString(cityHash64(entity, key, action, ingest_id, at, line))`;
@@ -42,21 +48,23 @@ export async function findUnseenCorrections(wh: Warehouse): Promise<UnseenCorrec
       AND run_started_at IN (SELECT started_at FROM ${tableRef(wh, 'snapshot_runs')})`;
   const unseen = `(SELECT ${auditKey} AS akey, entity, key, old_loan_id, new_loan_id, old_row, new_row FROM ${audit}
     WHERE akey NOT IN (${seen('correction')}))`;
-  const rows = await queryRows<{ akey: string; loan_id: string }>(
+  const rows = await queryRows<{ akey: string; loan_id: string; action: number }>(
     wh,
-    `SELECT akey, loan_id FROM (
-      SELECT akey, arrayJoin([old_loan_id, new_loan_id]) AS loan_id FROM ${unseen}
+    `SELECT akey, loan_id, action FROM (
+      SELECT akey, arrayJoin([old_loan_id, new_loan_id]) AS loan_id, toUInt8(entity = 'collection_actions') AS action FROM ${unseen}
       UNION ALL
       -- a customer's loans (its borrower type and region are read with every loan-month); a loan's old
       -- and new customer's loans (a non-retail borrower's loans are classified together)
-      SELECT lwq_u.akey AS akey, lwq_l.loan_id AS loan_id FROM (
+      SELECT lwq_u.akey AS akey, lwq_l.loan_id AS loan_id, toUInt8(0) AS action FROM (
         SELECT akey, arrayJoin(if(entity = 'customers', [key],
           if(entity = 'loans', [JSONExtractString(old_row, 'customer_id'), JSONExtractString(new_row, 'customer_id')], []))) AS customer_id
         FROM ${unseen}) AS lwq_u
       INNER JOIN (SELECT loan_id, customer_id FROM ${loans}) AS lwq_l ON lwq_l.customer_id = lwq_u.customer_id)`,
   );
   const keys = new Set(rows.map((r) => r.akey));
-  // changes not done yet: the old row (its content and its run) still loaded
+  // changes not done yet: the old row (its content and its run) still loaded — for the key's latest
+  // change only: an earlier one was done, or given up, before it (a recorded action corrected back to
+  // what it was has its first version loaded again, under the same ingest_id, for good)
   const entities = await queryRows<{ e: string }>(
     wh,
     `SELECT DISTINCT entity AS e FROM ${audit} WHERE ${auditKey} NOT IN (${seen('correction')})`,
@@ -65,9 +73,10 @@ export async function findUnseenCorrections(wh: Warehouse): Promise<UnseenCorrec
     const tk = targetKeyExpr(entitySpecs[e]);
     for (const r of await queryRows<{ akey: string }>(
       wh,
-      `SELECT akey FROM (SELECT ${auditKey} AS akey, key, old_hash, old_ingest_id FROM ${audit}
+      `SELECT akey FROM (SELECT ${auditKey} AS akey, key, old_hash, old_ingest_id, at FROM ${audit}
         WHERE entity = {e:String} AND akey NOT IN (${seen('correction')}))
-      WHERE (key, old_hash, old_ingest_id) IN (
+      WHERE (key, at) IN (SELECT key, max(at) FROM ${audit} WHERE entity = {e:String} GROUP BY key)
+        AND (key, old_hash, old_ingest_id) IN (
         SELECT ${tk}, row_hash, toString(ingest_id) FROM ${tableRef(wh, e)}
         WHERE ${tk} IN (SELECT key FROM ${audit} WHERE entity = {e:String}))`,
       { e },
@@ -82,7 +91,8 @@ export async function findUnseenCorrections(wh: Warehouse): Promise<UnseenCorrec
     keys: [...keys],
     netKeys: netKeys.map((k) => k.key),
     settledRuns: new Set(net.map((k) => k.id).filter((id) => !unsettled.has(id))),
-    loans: [...new Set(rows.map((r) => r.loan_id).filter((l) => l !== ''))],
+    loans: [...new Set(rows.filter((r) => r.action === 0 && r.loan_id !== '').map((r) => r.loan_id))],
+    actionLoans: [...new Set(rows.filter((r) => r.action === 1 && r.loan_id !== '').map((r) => r.loan_id))],
   };
 }
 

@@ -84,7 +84,8 @@ export async function refreshSnapshots(wh: Warehouse, o: RefreshOptions): Promis
   const statements = createTouchedStatements(wh, {
     // a run whose rows changed only by corrections and retractions: the audit names their loans
     ingestIds: unseen.ingestIds.filter((id) => !corrections.settledRuns.has(id)),
-    loans: unseen.loans,
+    // a changed collection action's loan as a new action's: its derived facts rebuilt
+    loans: [...unseen.loans, ...corrections.actionLoans],
     // a corrected or retracted row may have been read at any month-end: its loans are recomputed
     recomputeLoans: [...unseen.overrideLoans, ...corrections.loans],
     plan,

@@ -57,6 +57,14 @@ export interface Unseen {
   overrideLoans: string[];
 }
 
+/**
+ * A recorded action (console, API) as the ledger sees it: its id and its content, so that a version
+ * corrected in place (api/routes/action-corrections.ts) is a new key and touches its loan. Keys seen
+ * before the content was part of them (the bare action id) are unseen once: the first refresh after
+ * the upgrade rebuilds the derived facts of the loans with recorded actions, once.
+ */
+const recordedActionKey = `concat(action_id, '\\x1f', toString(row_hash))`;
+
 /** Seen keys count only when their run completed (its snapshot_runs row exists). */
 const seenKeysSql = (wh: Warehouse, kind: SeenKey['kind']) =>
   `SELECT key FROM ${tableRef(wh, 'snapshot_seen')} WHERE kind = '${kind}'
@@ -82,7 +90,7 @@ export async function findUnseen(wh: Warehouse): Promise<Unseen> {
     `SELECT 'override' AS kind, toString(cityHash64(loan_id, effective_date, five_class, reason, set_by, set_at)) AS key, loan_id
      FROM ${tableRef(wh, 'classification_overrides')} WHERE key NOT IN (${seenKeysSql(wh, 'override')})
      UNION ALL
-     SELECT 'recorded_action' AS kind, action_id AS key, loan_id
+     SELECT 'recorded_action' AS kind, ${recordedActionKey} AS key, loan_id
      FROM ${tableRef(wh, 'collection_actions')} WHERE source != 'file' AND key NOT IN (${seenKeysSql(wh, 'recorded_action')})`,
   );
   return {
