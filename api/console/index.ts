@@ -26,7 +26,10 @@ import { langOf, t, type Lang } from './i18n.ts';
 import { badQueryLead, describeError, problemLine, queryRefused, zodProblems } from './error-text.ts';
 import { technicalDetail } from './technical-detail.ts';
 import { normaliseAmount } from './form-amount.ts';
-import { loanBody, type OutcomeForm } from './loan-page.ts';
+import { loanBody, type ChangeForm, type OutcomeForm } from './loan-page.ts';
+import { actionChangePages, askedChange } from './action-change-routes.ts';
+import { mayChangeAction } from '../routes/action-corrections.ts';
+import type { StoredAction } from '../routes/collection-actions.ts';
 import { auditActions, auditCsvChunks, auditEntries, auditQuery } from './audit-data.ts';
 import { auditBody, auditPageSize } from './audit-page.ts';
 import { archiveBody, archiveQuery } from './archive-page.ts';
@@ -134,6 +137,13 @@ function render(
   return page({ lang, url: c.req.url, title, key: s?.key, principal: s?.principal, csrf: s?.csrf, body, ...o });
 }
 export type Render = typeof render;
+/** the loan page (its form state, status, and a refused correction or withdrawal) */
+export type LoanPage = (
+  c: Context<ConsoleEnv>,
+  form: Partial<OutcomeForm>,
+  status: 200 | 400 | 403 | 404 | 409,
+  refusedChange?: ChangeForm,
+) => Promise<Response>;
 
 function loginBody(lang: Lang, token: string, next: string | undefined, error?: string, name = ''): Html {
   const hidden = html`<input type="hidden" name="_csrf" value="${token}" />
@@ -396,7 +406,12 @@ export function consoleRoutes(store: SessionStore) {
     );
   });
 
-  const loanPage = async (c: Context<ConsoleEnv>, form: Partial<OutcomeForm>, status: 200 | 400 | 409) => {
+  const loanPage = async (
+    c: Context<ConsoleEnv>,
+    form: Partial<OutcomeForm>,
+    status: 200 | 400 | 403 | 404 | 409,
+    refusedChange?: ChangeForm,
+  ) => {
     const lang = langOf(c);
     const id = c.req.param('id') ?? '';
     if (!loanIdPattern.test(id)) throw new ApiError('bad_request', 'a loan id is letters, digits, _ . and -');
@@ -425,12 +440,29 @@ export function consoleRoutes(store: SessionStore) {
       ...form,
     };
     const canRecord = allows(c.get('key').role, 'actions:record');
+    const mayChange = (a: StoredAction) => canRecord && mayChangeAction(c.get('key'), a);
+    const change = refusedChange ?? askedChange(c, v.actions, mayChange);
+    const corrected = status === 200 ? c.req.query('corrected') : undefined;
+    const changed = {
+      ...(corrected ? { corrected: v.actions.find((a) => a.action_id === corrected) } : {}),
+      ...(status === 200 && c.req.query('withdrawn') ? { withdrawn: c.req.query('withdrawn')!.slice(0, 200) } : {}),
+    };
     return c.html(
       render(
         c,
         lang,
         `${t(lang, 'loan')} ${id}`,
-        loanBody(v, { asOf, lang, csrf: sessionOf(c).csrf, form: full, canRecord, today: localDateOf(now) }),
+        loanBody(v, {
+          asOf,
+          lang,
+          csrf: sessionOf(c).csrf,
+          form: full,
+          canRecord,
+          today: localDateOf(now),
+          mayChange,
+          changed,
+          ...(change ? { change } : {}),
+        }),
         {
           active: 'queue',
           charts: true,
@@ -508,6 +540,8 @@ export function consoleRoutes(store: SessionStore) {
       303,
     );
   });
+
+  actionChangePages(app, { session, loanPage });
 
   app.get('/models', session, async (c) => {
     requirePermission(c, 'models:workbench');

@@ -20,6 +20,7 @@ import { technicalDetail } from './technical-detail.ts';
 import { contactBlock } from './contact-block.ts';
 import type { LoanView } from './workbench-data.ts';
 import type { StoredAction } from '../routes/collection-actions.ts';
+import { changeLinks, changeSection, changedBanner } from './action-change-form.ts';
 
 /** What the outcome form shows again after a refusal (the values typed) or fresh (a new action id). */
 export interface OutcomeForm {
@@ -38,6 +39,17 @@ export interface OutcomeForm {
   technical?: string;
   /** the action just recorded (the redirect's ?recorded=, found among the loan's stored actions) */
   recorded?: StoredAction;
+}
+
+/** The correction or withdrawal form of one recorded action (the page's ?correct= / ?withdraw=, or a refused post). */
+export interface ChangeForm {
+  kind: 'correct' | 'withdraw';
+  action_id: string;
+  /** the correction's values: the stored ones, or those typed when refused */
+  values: OutcomeForm;
+  reason: string;
+  error?: string;
+  technical?: string;
 }
 
 const money = (lang: Lang, x: number) => formatMoney(lang, x);
@@ -86,16 +98,82 @@ function evidenceList(evidence: string, lang: Lang): Html {
 const options = (values: readonly string[], current: string, text: (v: string) => string) =>
   values.map((v) => html`<option value="${v}" ${v === current ? raw('selected') : ''}>${text(v)}</option>`);
 
+/** The outcome's fields (the record form's and the correction form's), filled with `f`. */
+export function outcomeFields(
+  f: OutcomeForm,
+  /** hint: the id of the note the date and time fields refer to; dateHint: whether it is the record form's (else the caller's) */
+  o: { lang: Lang; today: string; origination: string; queue: string; hint: string; dateHint: boolean },
+): Html {
+  const { lang } = o;
+  return html`
+    ${
+      o.dateHint
+        ? html`<p class="note wide" id="${o.hint}">
+            ${t(lang, 'contact_date_hint', { today: o.today, queue: o.queue })}
+          </p>`
+        : ''
+    }
+    <label
+      >${t(lang, 'contact_date')}
+      <input
+        type="date"
+        name="action_date"
+        value="${f.action_date}"
+        min="${o.origination}"
+        max="${o.today}"
+        aria-describedby="${o.hint}"
+        required
+    /></label>
+    <label
+      >${t(lang, 'contact_time')}
+      <input type="time" name="action_time" value="${f.action_time}" aria-describedby="${o.hint}"
+    /></label>
+    <label
+      >${t(lang, 'channel')}
+      <select name="channel">
+        ${options(actionChannels, f.channel, (x) => label(channelLabels, x, lang))}
+      </select></label
+    >
+    <label
+      >${t(lang, 'outcome')}
+      <select name="outcome">
+        ${options(actionOutcomes, f.outcome, (x) => label(outcomeLabels, x, lang))}
+      </select></label
+    >
+    <label
+      >${t(lang, 'promised_amount')}
+      <input name="promised_amount" inputmode="decimal" value="${f.promised_amount}" autocomplete="off"
+    /></label>
+    <label>${t(lang, 'promised_date')} <input type="date" name="promised_date" value="${f.promised_date}" /></label>
+    <label class="wide">${t(lang, 'note')} <textarea name="note" rows="2" maxlength="1000">${f.note}</textarea></label>
+  `;
+}
+
 /** The loan page: facts, the case, score with reasons and counterfactual, warnings, DPD chart, contacts, schedule, payments, the outcome form. */
 export function loanBody(
   v: LoanView,
-  o: { asOf: string; lang: Lang; csrf: string; form: OutcomeForm; canRecord: boolean; today: string },
+  o: {
+    asOf: string;
+    lang: Lang;
+    csrf: string;
+    form: OutcomeForm;
+    canRecord: boolean;
+    today: string;
+    /** whether the signed-in key may correct or withdraw the action (api/routes/action-corrections.ts) */
+    mayChange?: (a: StoredAction) => boolean;
+    /** the correction or withdrawal form asked for */
+    change?: ChangeForm;
+    /** an action just corrected or withdrawn */
+    changed?: { corrected?: StoredAction; withdrawn?: string };
+  },
 ): Html {
   const { lang } = o;
   const l = v.loan;
   const s = v.score;
   const c = v.case;
   const f = o.form;
+  const mayChange = o.mayChange ?? (() => false);
+  const changeable = v.actions.some(mayChange);
   return html`
     <p><a href="/console/queue?as_of=${o.asOf}">← ${t(lang, 'queue')}</a></p>
     <h1>${t(lang, 'loan')} ${l.loan_id}</h1>
@@ -113,6 +191,7 @@ export function loanBody(
           </p>`
         : ''
     }
+    ${changedBanner(lang, o.changed ?? {})}
     <div class="cols">
       <section aria-labelledby="facts">
         <h2 id="facts">${t(lang, 'loan_facts')}</h2>
@@ -230,49 +309,22 @@ export function loanBody(
             >
               <input type="hidden" name="_csrf" value="${o.csrf}" />
               <input type="hidden" name="action_id" value="${f.action_id}" />
-              <p class="note wide" id="contact-date-hint">
-                ${t(lang, 'contact_date_hint', { today: o.today, queue: o.asOf })}
-              </p>
-              <label
-                >${t(lang, 'contact_date')}
-                <input
-                  type="date"
-                  name="action_date"
-                  value="${f.action_date}"
-                  min="${l.origination_date}"
-                  max="${o.today}"
-                  aria-describedby="contact-date-hint"
-                  required
-              /></label>
-              <label
-                >${t(lang, 'contact_time')}
-                <input type="time" name="action_time" value="${f.action_time}" aria-describedby="contact-date-hint"
-              /></label>
-              <label
-                >${t(lang, 'channel')}
-                <select name="channel">
-                  ${options(actionChannels, f.channel, (x) => label(channelLabels, x, lang))}
-                </select></label
-              >
-              <label
-                >${t(lang, 'outcome')}
-                <select name="outcome">
-                  ${options(actionOutcomes, f.outcome, (x) => label(outcomeLabels, x, lang))}
-                </select></label
-              >
-              <label
-                >${t(lang, 'promised_amount')}
-                <input name="promised_amount" inputmode="decimal" value="${f.promised_amount}" autocomplete="off"
-              /></label>
-              <label
-                >${t(lang, 'promised_date')} <input type="date" name="promised_date" value="${f.promised_date}"
-              /></label>
-              <label class="wide"
-                >${t(lang, 'note')} <textarea name="note" rows="2" maxlength="1000">${f.note}</textarea>
-              </label>
+              ${outcomeFields(f, { lang, today: o.today, origination: l.origination_date, queue: o.asOf, hint: 'contact-date-hint', dateHint: true })}
               <button type="submit">${t(lang, 'save')}</button>
             </form>
           </section>`
+        : ''
+    }
+    ${
+      o.change
+        ? changeSection(o.change, {
+            loanId: l.loan_id,
+            asOf: o.asOf,
+            lang,
+            csrf: o.csrf,
+            today: o.today,
+            origination: l.origination_date,
+          })
         : ''
     }
     <section aria-labelledby="contacts">
@@ -289,6 +341,7 @@ export function loanBody(
               <th scope="col">${t(lang, 'promised_date')}</th>
               <th scope="col">${t(lang, 'source')}</th>
               <th scope="col">${t(lang, 'note')}</th>
+              ${changeable ? html`<th scope="col">${t(lang, 'correct')} / ${t(lang, 'withdraw')}</th>` : ''}
             </tr>
           </thead>
           <tbody>
@@ -309,6 +362,13 @@ export function loanBody(
                     }${a.team ? ` · ${teamLabel(a.team, lang)}` : ''}
                   </td>
                   <td class="free-text">${a.note}</td>
+                  ${
+                    changeable
+                      ? html`<td>
+                          ${mayChange(a) ? changeLinks(l.loan_id, a.action_id, { asOf: o.asOf, lang }) : ''}
+                        </td>`
+                      : ''
+                  }
                 </tr>`,
             )}
           </tbody>

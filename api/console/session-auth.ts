@@ -59,7 +59,7 @@ export function checkCsrf(form: Record<string, string>, expected: string | undef
 /** the page a console form is posted from: a loan's page for its outcome form, a version's card for its promote form, the users page for a disable */
 export const formPage = (path: string) =>
   path
-    .replace(/\/(actions|promote)$/u, '')
+    .replace(/\/(actions(\/[^/]+\/(correct|withdraw))?|promote)$/u, '')
     .replace(/^\/console\/users\/[^/]+\/disable$/u, '/console/users')
     .replace(/^\/console\/logout$/u, '/console');
 

@@ -1,0 +1,100 @@
+import { html } from 'hono/html';
+import { channelLabels } from '../../reports/i18n.ts';
+import { amount, label, outcomeLabels, t, type Lang } from './i18n.ts';
+import type { Html } from './layout.ts';
+import { technicalDetail } from './technical-detail.ts';
+import { outcomeFields, type ChangeForm, type OutcomeForm } from './loan-page.ts';
+import type { StoredAction } from '../routes/collection-actions.ts';
+
+/** The correction form's values of a stored action: what it holds, as the record form shows values. */
+export const storedValues = (a: StoredAction): OutcomeForm => ({
+  action_id: a.action_id,
+  action_date: a.action_date,
+  action_time: a.action_time,
+  channel: a.channel,
+  outcome: a.outcome,
+  promised_amount: a.promised_amount === null ? '' : a.promised_amount.toFixed(2),
+  promised_date: a.promised_date ?? '',
+  note: a.note,
+});
+
+const base = (loanId: string) => `/console/loans/${encodeURIComponent(loanId)}`;
+const query = (asOf: string) => `?as_of=${asOf}`;
+
+/** The links of an action's row that open its correction or withdrawal form (the page, with ?correct= / ?withdraw=). */
+export const changeLinks = (loanId: string, actionId: string, o: { asOf: string; lang: Lang }) =>
+  html`<a href="${base(loanId)}${query(o.asOf)}&correct=${encodeURIComponent(actionId)}#change"
+      >${t(o.lang, 'correct')}</a
+    >
+    ·
+    <a href="${base(loanId)}${query(o.asOf)}&withdraw=${encodeURIComponent(actionId)}#change"
+      >${t(o.lang, 'withdraw')}</a
+    >`;
+
+/** a banner for an action just corrected or withdrawn (the redirect's ?corrected= / ?withdrawn=) */
+export function changedBanner(lang: Lang, o: { corrected?: StoredAction; withdrawn?: string }): Html | '' {
+  const a = o.corrected;
+  if (a)
+    return html`<p class="ok" role="status">
+      ${t(lang, 'corrected')}: ${a.action_id} · ${a.action_date}${a.action_time ? ` ${a.action_time}` : ''} ·
+      ${label(channelLabels, a.channel, lang)} ·
+      ${label(outcomeLabels, a.outcome, lang)}${
+        a.promised_amount === null ? '' : ` · ${amount(a.promised_amount)} @ ${a.promised_date ?? ''}`
+      }
+    </p>`;
+  if (o.withdrawn) return html`<p class="ok" role="status">${t(lang, 'withdrawn')}: ${o.withdrawn}</p>`;
+  return '';
+}
+
+/**
+ * The correction form (prefilled with the stored values, posting to …/actions/{id}/correct) or the
+ * withdrawal form (a reason, posting to …/actions/{id}/withdraw), each with the session's CSRF token
+ * as the record form, and a refusal shown above it as the record form shows one.
+ */
+export function changeSection(
+  c: ChangeForm,
+  o: { loanId: string; asOf: string; lang: Lang; csrf: string; today: string; origination: string },
+): Html {
+  const { lang } = o;
+  const action = `${base(o.loanId)}/actions/${encodeURIComponent(c.action_id)}/${c.kind}${query(o.asOf)}`;
+  const error = c.error
+    ? html`<p class="error" role="alert" id="change-error">${t(lang, 'refused')}${c.error}</p>
+        ${technicalDetail(lang, c.technical)}`
+    : '';
+  const cancel = html`<a href="${base(o.loanId)}${query(o.asOf)}#contacts">${t(lang, 'cancel')}</a>`;
+  if (c.kind === 'withdraw')
+    return html`<section aria-labelledby="change" id="change-section">
+      <h2 id="change">${t(lang, 'withdraw_action', { id: c.action_id })}</h2>
+      ${error}
+      <p class="note" id="change-hint">${t(lang, 'withdraw_hint')}</p>
+      <form method="post" action="${action}" class="record">
+        <input type="hidden" name="_csrf" value="${o.csrf}" />
+        <label class="wide"
+          >${t(lang, 'reason')}
+          <textarea name="reason" rows="2" maxlength="500" required aria-describedby="change-hint">
+${c.reason}</textarea>
+        </label>
+        <button type="submit">${t(lang, 'withdraw')}</button> ${cancel}
+      </form>
+    </section>`;
+  return html`<section aria-labelledby="change" id="change-section">
+    <h2 id="change">${t(lang, 'correct_action', { id: c.action_id })}</h2>
+    ${error}
+    <p class="note wide" id="change-hint">${t(lang, 'correct_hint')}</p>
+    <form method="post" action="${action}" class="record">
+      <input type="hidden" name="_csrf" value="${o.csrf}" />
+      ${outcomeFields(c.values, {
+        lang,
+        today: o.today,
+        origination: o.origination,
+        queue: o.asOf,
+        hint: 'change-hint',
+        dateHint: false,
+      })}
+      <label class="wide"
+        >${t(lang, 'reason')} <textarea name="reason" rows="1" maxlength="500">${c.reason}</textarea>
+      </label>
+      <button type="submit">${t(lang, 'save')}</button> ${cancel}
+    </form>
+  </section>`;
+}

@@ -1,0 +1,143 @@
+import type { Context, Hono, MiddlewareHandler } from 'hono';
+import { ApiError } from '../errors.ts';
+import { requirePermission } from '../middleware.ts';
+import { correctCollectionAction, correctionInput, withdrawCollectionAction } from '../routes/action-corrections.ts';
+import { selectActions, utcToday, type StoredAction } from '../routes/collection-actions.ts';
+import { param, sql } from '../../warehouse/sql.ts';
+import { storedValues } from './action-change-form.ts';
+import { describeError, problemLine, zodProblems } from './error-text.ts';
+import { normaliseAmount } from './form-amount.ts';
+import { langOf } from './i18n.ts';
+import type { LoanPage } from './index.ts';
+import type { ChangeForm, OutcomeForm } from './loan-page.ts';
+import type { ConsoleEnv } from './session-auth.ts';
+import { workDate } from './workbench-data.ts';
+
+/** The correction or withdrawal form the loan page was opened with (?correct= / ?withdraw=), for an action the key may change. */
+export function askedChange(
+  c: Context<ConsoleEnv>,
+  actions: StoredAction[],
+  mayChange: (a: StoredAction) => boolean,
+): ChangeForm | undefined {
+  const correct = c.req.query('correct');
+  const id = correct ?? c.req.query('withdraw');
+  const a = id === undefined ? undefined : actions.find((x) => x.action_id === id && mayChange(x));
+  if (!a) return undefined;
+  return { kind: correct ? 'correct' : 'withdraw', action_id: a.action_id, values: storedValues(a), reason: '' };
+}
+
+/**
+ * The loan page's correction and withdrawal forms (api/console/action-change-form.ts) post here: the
+ * API's own functions (api/routes/action-corrections.ts) with the console as the source, the session's
+ * key and its CSRF token (requireSession); a refusal is shown on the loan page above the form, in the
+ * page's language with the API's text folded beneath, as the record form's.
+ */
+export function actionChangePages(
+  app: Hono<ConsoleEnv>,
+  o: { session: MiddlewareHandler<ConsoleEnv>; loanPage: LoanPage },
+) {
+  const { session, loanPage } = o;
+  const asOfOf = async (c: Context<ConsoleEnv>) => {
+    const asked = c.req.query('as_of');
+    return asked && /^\d{4}-\d{2}-\d{2}$/u.test(asked) ? asked : await workDate(c.get('deps').wh, utcToday());
+  };
+  const refused = (c: Context<ConsoleEnv>, e: unknown, change: ChangeForm) => {
+    if (e instanceof ApiError && [400, 403, 404, 409].includes(e.status)) {
+      const d = describeError(e, langOf(c));
+      return loanPage(c, {}, e.status as 400 | 403 | 404 | 409, {
+        ...change,
+        error: d.lines.join('; '),
+        technical: d.technical || e.message,
+      });
+    }
+    throw e;
+  };
+
+  app.post('/loans/:id/actions/:action/correct', session, async (c) => {
+    requirePermission(c, 'actions:record');
+    const f = c.get('form') ?? {};
+    const id = c.req.param('id');
+    const actionId = c.req.param('action');
+    const lang = langOf(c);
+    const values: OutcomeForm = {
+      action_id: actionId,
+      action_date: f.action_date ?? '',
+      action_time: f.action_time ?? '',
+      channel: f.channel ?? '',
+      outcome: f.outcome ?? '',
+      promised_amount: f.promised_amount ?? '',
+      promised_date: f.promised_date ?? '',
+      note: f.note ?? '',
+    };
+    const change: ChangeForm = { kind: 'correct', action_id: actionId, values, reason: f.reason ?? '' };
+    // the amount as the page shows amounts (1,500.00) is the contract's 1500.00, as in the record form
+    const amount = values.promised_amount.trim() ? normaliseAmount(values.promised_amount) : undefined;
+    if (amount && 'problem' in amount) {
+      const p = { field: 'promised_amount', message: amount.problem };
+      return loanPage(c, {}, 400, { ...change, error: problemLine(p, lang), technical: `${p.field}: ${p.message}` });
+    }
+    const input = correctionInput.safeParse({
+      loan_id: id,
+      action_date: values.action_date,
+      channel: values.channel,
+      outcome: values.outcome,
+      // a blank field is an absent value, as in a file; the note is shown filled, so a blank one clears it
+      ...(amount ? { promised_amount: amount.value } : {}),
+      ...(values.promised_date ? { promised_date: values.promised_date } : {}),
+      ...(values.action_time.trim() ? { action_time: values.action_time.trim() } : {}),
+      note: values.note,
+      ...(change.reason.trim() ? { reason: change.reason } : {}),
+    });
+    if (!input.success) {
+      const fields = zodProblems(input.error.issues);
+      return loanPage(c, {}, 400, {
+        ...change,
+        error: fields.map((p) => problemLine(p, lang)).join('; '),
+        technical: fields.map((p) => `${p.field}: ${p.message}`).join('; '),
+      });
+    }
+    try {
+      await correctCollectionAction(c, actionId, input.data, { source: 'console' });
+    } catch (e) {
+      return refused(c, e, change);
+    }
+    return c.redirect(
+      `/console/loans/${encodeURIComponent(id)}?as_of=${await asOfOf(c)}&corrected=${encodeURIComponent(actionId)}`,
+      303,
+    );
+  });
+
+  app.post('/loans/:id/actions/:action/withdraw', session, async (c) => {
+    requirePermission(c, 'actions:record');
+    const f = c.get('form') ?? {};
+    const id = c.req.param('id');
+    const actionId = c.req.param('action');
+    const blank: OutcomeForm = {
+      action_id: actionId,
+      action_date: '',
+      action_time: '',
+      channel: '',
+      outcome: '',
+      promised_amount: '',
+      promised_date: '',
+      note: '',
+    };
+    const change: ChangeForm = { kind: 'withdraw', action_id: actionId, values: blank, reason: f.reason ?? '' };
+    try {
+      // an action of another loan is not this page's: as if there were none
+      const [stored] = await selectActions(c.get('deps').wh, sql`action_id = ${param(actionId, 'String')}`);
+      if (stored && stored.loan_id !== id) throw new ApiError('not_found', `no such action ${actionId} on loan ${id}`);
+      if (change.reason.length > 500)
+        throw new ApiError('bad_request', 'reason: longer than 500 characters', {
+          fields: [{ field: 'reason', message: 'longer than 500 characters' }],
+        });
+      await withdrawCollectionAction(c, actionId, change.reason, { source: 'console' });
+    } catch (e) {
+      return refused(c, e, change);
+    }
+    return c.redirect(
+      `/console/loans/${encodeURIComponent(id)}?as_of=${await asOfOf(c)}&withdrawn=${encodeURIComponent(actionId)}`,
+      303,
+    );
+  });
+}
