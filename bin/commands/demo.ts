@@ -86,6 +86,9 @@ export async function runDemo(wh: Warehouse, config: Config, out: Output, f: Dem
       'as-of': asOf,
       seed: f.seed,
       'bad-rows': 0.005,
+      // the folder is the demo's own (under the data directory the guard has just judged): a re-run
+      // writes its book again, which generate refuses for a folder holding files unless forced
+      force: true,
     }),
   );
   recordDemoBook(config.LOANWATCH_DATA_DIR, params);

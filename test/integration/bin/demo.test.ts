@@ -65,5 +65,29 @@ describe('the demo', () => {
     });
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
+
+    // `npm start` again on the same data: the demo's own book is written over, not refused (it was,
+    // by generate's guard of a non-empty folder, with a hint to a flag the demo does not take)
+    const again = spawn(
+      process.execPath,
+      ['bin/loanwatch.mjs', 'demo', '--loans', '1500', '--months', '24', '--serve', 'false'],
+      {
+        env: { ...process.env, LOANWATCH_DATA_DIR: join(dir, 'data'), TZ: 'UTC' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    child = again;
+    let againErr = '';
+    const passedGenerate = await new Promise<boolean>((resolve) => {
+      again.stderr.on('data', (d: Buffer) => {
+        againErr += d.toString();
+        if (againErr.includes('2/8 ')) resolve(true);
+      });
+      again.on('exit', () => {
+        resolve(false);
+      });
+    });
+    expect(passedGenerate, againErr.slice(-2000)).toBe(true);
+    again.kill('SIGKILL');
   }, 600_000);
 });
