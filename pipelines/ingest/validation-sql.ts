@@ -42,9 +42,17 @@ const TEXT_CONTROLS = [0x09, 0x0a, 0x0d] as const;
 /** the latest day a thing that happened may carry: the engine's today, and a day for a clock ahead of its timezone */
 const tomorrow = '(today() + 1)';
 
-const MONEY_RE = '^-?[0-9]{1,15}(\\.[0-9]+)?$';
-/** the common case of a money field: at most 15 digits, at most 2 decimals (trailing zeros aside) */
-const MONEY_OK = '^[0-9]{1,15}(\\.[0-9]{1,2}0*)?$';
+/** a decimal number as written, whatever its size */
+const MONEY_RE = '^-?[0-9]+(\\.[0-9]+)?$';
+/**
+ * The contract's widest integer part of a money field, leading zeros aside (docs/data-contract.md;
+ * the console's form says the same, api/console/form-amount.ts): within the columns' Decimal(18, 2)
+ */
+const MONEY_MAX_INTEGER_DIGITS = 15;
+/** an integer part beyond MONEY_MAX_INTEGER_DIGITS */
+const MONEY_TOO_LARGE = `^-?0*[1-9][0-9]{${MONEY_MAX_INTEGER_DIGITS},}(\\.[0-9]+)?$`;
+/** the common case of a money field: at most 15 digits (leading zeros aside), at most 2 decimals (trailing zeros aside) */
+const MONEY_OK = `^0*[0-9]{1,${MONEY_MAX_INTEGER_DIGITS}}(\\.[0-9]{1,2}0*)?$`;
 
 function normalized(f: FieldSpec): string {
   let v = `trim(BOTH ' \\t\\r' FROM ${f.name}__in)`;
@@ -142,6 +150,13 @@ function fieldChecks(f: FieldSpec): Check[] {
       // one regex decides the common case; the specific reasons are worked out only for failing rows
       const ok = `match(${v}, '${MONEY_OK}')`;
       checks.push(bad(`NOT ${ok} AND NOT match(${v}, '${MONEY_RE}')`, 'not a decimal number'));
+      // a number, only too wide for the column: said so, not "not a decimal number"
+      checks.push(
+        bad(
+          `NOT ${ok} AND match(${v}, '${MONEY_TOO_LARGE}')`,
+          `too large (more than ${MONEY_MAX_INTEGER_DIGITS} digits before the point)`,
+        ),
+      );
       checks.push(
         bad(
           `NOT ${ok} AND match(${v}, '${MONEY_RE}') AND match(${v}, '\\.[0-9]{2}[0-9]*[1-9]')`,
