@@ -37,7 +37,14 @@ export const keysCreateCommand = defineCommand({
       agent_id: f.agent,
     });
     out.line(
-      JSON.stringify({ key: k.key, key_id: k.key_id, role: f.role, region: f.region ?? null, team: f.team ?? null }),
+      JSON.stringify({
+        key: k.key,
+        key_id: k.key_id,
+        role: f.role,
+        region: f.region ?? null,
+        team: f.team ?? null,
+        agent_id: f.agent ?? null,
+      }),
     );
     log('store this key now: loanwatch keeps only its hash');
     return k;
@@ -46,7 +53,7 @@ export const keysCreateCommand = defineCommand({
 
 export const keysListCommand = defineCommand({
   name: 'keys list',
-  summary: 'the API keys (id, role, scope, label, created, revoked) — never the keys themselves',
+  summary: 'the API keys (id, role, scope, agent, label, created, revoked) — never the keys themselves',
   flags: {
     all: flag(z.boolean().default(false), 'include revoked keys'),
     format: flag(outputFormat(['table', 'json'], 'table'), 'output', 'table|json'),
@@ -65,6 +72,7 @@ export const keysListCommand = defineCommand({
           { header: 'role', value: (k) => k.role },
           { header: 'region', value: (k) => k.region },
           { header: 'team', value: (k) => k.team },
+          { header: 'agent', value: (k) => k.agent_id },
           { header: 'label', value: (k) => k.label },
           { header: 'created', value: (k) => k.created_at },
           { header: 'revoked', value: (k) => (k.revoked_at ? `${k.revoked_at} by ${k.revoked_by ?? ''}` : '') },
