@@ -40,7 +40,36 @@ export const errorResponsesNaming = (names: string, ...codes: Parameters<typeof 
   };
 };
 
-/** a comma-separated list in a query string */
+/** The longest name a filter or a key scope takes: longer than any region, team, agent or rule the book holds. */
+export const maxNameLength = 64;
+
+/**
+ * A name a route filters by or a key is scoped to (a region, team, agent, rule or loan id): letters
+ * and digits of any script with their combining marks (华东, 上海分行, São Paulo), space, `_ . -` and,
+ * where `at` (an agent may be an e-mail address), `@`. Ingest stores such names as the lender wrote
+ * them, and whether one exists is the known-value check's job; this shape keeps out what no name
+ * needs — control and format characters (a right-to-left override, a zero-width space), quotes,
+ * commas, `;`, `<`, `/` — before anything is looked up. `\w` was ASCII-only, even with /u.
+ *
+ * Its OpenAPI pattern is a superset a browser can run: Swagger UI compiles `pattern` without the
+ * `u` flag, where `\p{L}` means the letter p, so the document's pattern refuses what this refuses in
+ * ASCII and any control character, and leaves the rest of Unicode to the server.
+ */
+export const nameSchema = ({ at = false }: { at?: boolean } = {}) =>
+  z
+    .string()
+    .min(1)
+    .max(maxNameLength)
+    .regex(
+      at ? /^[\p{L}\p{N}\p{M} _.@-]+$/u : /^[\p{L}\p{N}\p{M} _.-]+$/u,
+      `letters and digits (any script), space, _ .${at ? ' @' : ''} and -`,
+    )
+    .openapi({
+      pattern: at
+        ? '^[^\\u0000-\\u001F\\u007F-\\u009F!-,/:-?\\[-^`{-~]+$'
+        : '^[^\\u0000-\\u001F\\u007F-\\u009F!-,/:-@\\[-^`{-~]+$',
+    });
+
 /**
  * A comma-separated filter (`region=east,north`): each item checked by `item`. Empty (`region=`, or
  * only commas) is no filter, as the parameter left out is — on every route alike (an HTML form

@@ -10,16 +10,12 @@ import { HeavyLoadCache } from '../admission.ts';
 import type { AppEnv } from '../context.ts';
 import { permitted, scopedFilters } from '../middleware.ts';
 import { decodeCursor, page, pageQuery } from '../pagination.ts';
-import { csvList, errorResponses, isoDay } from '../schemas.ts';
+import { csvList, errorResponses, isoDay, nameSchema } from '../schemas.ts';
 import { checkKnownFilters, userErrorsAsBadRequest } from './request-checks.ts';
 import { streamOf } from './metric-body.ts';
 import { wantsCsv } from '../wants-csv.ts';
 
-const name = z
-  .string()
-  .min(1)
-  .max(60)
-  .regex(/^[\w .-]+$/u, 'letters, digits, space, _ . and -');
+const name = nameSchema();
 const caseSchema = z
   .object({
     rank: z.number().int(),

@@ -5,7 +5,7 @@ import { defaultContactRules } from '../../pipelines/collections/contact-rules-c
 import type { AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { permitted } from '../middleware.ts';
-import { csvList, errorResponsesNaming, isoDay } from '../schemas.ts';
+import { csvList, errorResponsesNaming, isoDay, nameSchema } from '../schemas.ts';
 import { csvChunks } from '../../warehouse/metrics/csv.ts';
 import { assertKnownAgents } from '../../warehouse/metrics/known-values.ts';
 import { checkKnownFilters, checkKnownNames, userErrorsAsBadRequest } from './request-checks.ts';
@@ -13,11 +13,7 @@ import { assertNotAfterData, assertNotBeforeData } from '../../warehouse/data-ho
 import { streamOf } from './metric-body.ts';
 import { wantsCsv } from '../wants-csv.ts';
 
-const name = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[\w .@-]+$/u, 'letters, digits, space, _ . @ and -');
+const name = nameSchema({ at: true });
 
 const breachSchema = z
   .object({

@@ -8,15 +8,11 @@ import { ofTeams } from '../auth/loan-teams.ts';
 import type { AppEnv } from '../context.ts';
 import { permitted, scopedFilters } from '../middleware.ts';
 import { decodeCursor, page, pageQuery } from '../pagination.ts';
-import { csvList, errorResponses, isoDay } from '../schemas.ts';
+import { csvList, errorResponses, isoDay, nameSchema } from '../schemas.ts';
 import { checkKnownFilters, userErrorsAsBadRequest } from './request-checks.ts';
 import { assertWithinData } from '../../warehouse/data-horizon.ts';
 
-const name = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[\w .-]+$/u, 'letters, digits, space, _ . and -');
+const name = nameSchema();
 const money = z.number().nullable();
 const rowSchema = z
   .object({

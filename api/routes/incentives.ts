@@ -13,15 +13,11 @@ import { assertKnownAgents } from '../../warehouse/metrics/known-values.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError, AuthError } from '../errors.ts';
 import { permitted } from '../middleware.ts';
-import { errorResponsesNaming } from '../schemas.ts';
+import { errorResponsesNaming, nameSchema } from '../schemas.ts';
 import { checkKnownNames } from './request-checks.ts';
 import { wantsCsv } from '../wants-csv.ts';
 
-const agentId = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[\w .@-]+$/u, 'letters, digits, space, _ . @ and -');
+const agentId = nameSchema({ at: true });
 
 const money = z.number().openapi({ description: 'in the loans’ currency' });
 const parts = {

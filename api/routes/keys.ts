@@ -13,7 +13,7 @@ import { audit } from '../audit.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { permitted } from '../middleware.ts';
-import { errorResponses } from '../schemas.ts';
+import { errorResponses, nameSchema } from '../schemas.ts';
 
 const keyRecord = z
   .object({
@@ -41,11 +41,7 @@ const keyRecord = z
       revoke_reason: null,
     },
   });
-const scopeName = z
-  .string()
-  .min(1)
-  .max(60)
-  .regex(/^[\w .-]+$/, 'letters, digits, space, _ . and -');
+const scopeName = nameSchema();
 const keyId = z.string().regex(keyIdPattern, '12 hex digits, as in GET /v1/keys').openapi({ example: '3f9a0c1b2d4e' });
 
 /** Who revoked or created, as the key table records it: the acting key and its label. */
@@ -107,7 +103,7 @@ export const keyRoutes = new OpenAPIHono<AppEnv>()
                   region: scopeName.optional(),
                   team: scopeName.optional(),
                   label: z.string().max(100).optional(),
-                  agent_id: scopeName
+                  agent_id: nameSchema({ at: true })
                     .optional()
                     .openapi({ description: 'collector: the agent id it is (its own incentive award)' }),
                 })

@@ -7,14 +7,10 @@ import { ofTeams } from '../auth/loan-teams.ts';
 import { heavy } from '../admission.ts';
 import type { AppEnv } from '../context.ts';
 import { permitted, scopedFilters } from '../middleware.ts';
-import { csvList, errorResponsesNaming, isoDay } from '../schemas.ts';
+import { csvList, errorResponsesNaming, isoDay, nameSchema } from '../schemas.ts';
 import { checkKnownFilters, checkKnownNames, userErrorsAsBadRequest } from './request-checks.ts';
 
-const name = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[\w .-]+$/u, 'letters, digits, space, _ . and -');
+const name = nameSchema();
 const proposalSchema = z
   .object({
     loan_id: z.string(),

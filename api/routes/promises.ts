@@ -2,16 +2,12 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { listPromises, promisesCsvChunks, promiseStatuses } from '../../pipelines/collections/promises.ts';
 import type { AppEnv } from '../context.ts';
 import { permitted, scopedFilters } from '../middleware.ts';
-import { csvList, errorResponses, isoDay, queryInt } from '../schemas.ts';
+import { csvList, errorResponses, isoDay, nameSchema, queryInt } from '../schemas.ts';
 import { checkKnownFilters, userErrorsAsBadRequest } from './request-checks.ts';
 import { streamOf } from './metric-body.ts';
 import { wantsCsv } from '../wants-csv.ts';
 
-const name = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[\w .@-]+$/u, 'letters, digits, space, _ . @ and -');
+const name = nameSchema({ at: true });
 
 const promiseSchema = z
   .object({

@@ -5,16 +5,12 @@ import { assertKnownLoans } from '../../warehouse/metrics/known-values.ts';
 import type { AppEnv } from '../context.ts';
 import { permitted, scopedFilters } from '../middleware.ts';
 import { decodeCursor, pageOfFetched, pageQuery } from '../pagination.ts';
-import { csvList, errorResponsesNaming, isoDay } from '../schemas.ts';
+import { csvList, errorResponsesNaming, isoDay, nameSchema } from '../schemas.ts';
 import { checkKnownFilters, checkKnownNames, userErrorsAsBadRequest } from './request-checks.ts';
 import { assertWithinData } from '../../warehouse/data-horizon.ts';
 import { wantsCsv } from '../wants-csv.ts';
 
-const name = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[\w .@-]+$/u, 'letters, digits, space, _ . @ and -');
+const name = nameSchema({ at: true });
 const kinds = warningRuleSchema.options.map((o) => o.shape.kind.value) as [string, ...string[]];
 const warningSchema = z
   .object({
