@@ -55,7 +55,7 @@ const ingestFlags = {
   ),
   loader: flag(
     outputFormat(['auto', 'engine', 'stream'], 'auto'),
-    'engine: ClickHouse reads the file; stream: Node streams it in',
+    'engine: ClickHouse reads the file (a GBK file, bare-CR line ends or a quote never closed are read by the stream loader all the same); stream: Node streams it in; auto: the engine for a UTF-8 file on the embedded engine, else the stream',
     'auto|engine|stream',
   ),
 };

@@ -368,8 +368,14 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
     // what the engine's CSV parser would read otherwise than the stream loader without an error (a
     // quote never closed swallows the rest of the file; bare-CR line ends make one record of it): the
     // file is read by the stream loader
+    // the engine reads UTF-8 only: a GBK file read by it had its header unread (every row "missing")
+    // and its text garbled, so it is decoded by the stream loader, as the auto loader does
     const hazard =
-      o.loader === 'engine' && file.format === 'csv' ? await whileReading(engineCsvHazard(file.path)) : null;
+      o.loader === 'engine' && file.encoding !== 'utf8'
+        ? 'it is GBK-encoded (the engine reads UTF-8 only)'
+        : o.loader === 'engine' && file.format === 'csv'
+          ? await whileReading(engineCsvHazard(file.path))
+          : null;
     if (hazard) o.onStep?.(`${hazard}: reading with the stream loader`);
     let s = await whileReading(
       stageAndCheck(hazard ? 'stream' : o.loader).catch(async (e: unknown) => {
