@@ -103,7 +103,8 @@ const money = (centsCol: string) => `toDecimal64(${centsCol}, 2) / 100`;
  * attributes the KPIs group by: the action's agent, team and channel, the loan's stage when the
  * promise was made (as the collections metric: actionStageSql of collection_facts' bucket on the
  * action's day; `unknown` for a loan without a state then; `since_snapshot` for a promise recorded
- * after the last snapshot, which the next one stages), product, region and branch.
+ * after the last snapshot, or corrected to another day since, which the next one stages), product,
+ * region and branch.
  */
 export function promiseFactsSql(db: Sql, asOf: Sql, grace: Sql, where: Sql = trusted('1')): Sql {
   return sql`
@@ -115,11 +116,13 @@ export function promiseFactsSql(db: Sql, asOf: Sql, grace: Sql, where: Sql = tru
     lwq_o.days_late AS days_late, if(lwq_o.status = 'kept', lwq_o.complete_date, NULL) AS kept_on,
     lwq_n.product AS product, lwq_n.region AS region, lwq_n.branch AS branch, lwq_n.channel AS loan_channel,
     toStartOfMonth(lwq_n.origination_date) AS cohort_month,
-    -- no facts row: a promise recorded (console, API) since the last snapshot, whose stage it has not judged yet
+    -- no facts row: a promise recorded (console, API) since the last snapshot, or corrected to another
+    -- day since (the stage is the loan's on the action's day), whose stage it has not judged yet
     if(lwq_f.action_id = '', '${trusted(stageSinceSnapshot)}', ${trusted(actionStageSql('lwq_f.bucket_then'))}) AS stage
   FROM (${promiseRowsSql(db, asOf, grace)}) AS lwq_o
   INNER JOIN ${db}.loans AS lwq_n ON lwq_n.loan_id = lwq_o.loan_id
-  LEFT JOIN (SELECT action_id, bucket_then FROM ${db}.collection_facts WHERE outcome = 'promise_to_pay') AS lwq_f ON lwq_f.action_id = lwq_o.action_id
+  LEFT JOIN (SELECT action_id, action_date, bucket_then FROM ${db}.collection_facts WHERE outcome = 'promise_to_pay') AS lwq_f
+    ON lwq_f.action_id = lwq_o.action_id AND lwq_f.action_date = lwq_o.action_date
   WHERE ${where}`;
 }
 

@@ -108,6 +108,23 @@ describe('a corrected or withdrawn recorded promise, then snapshot', () => {
     expect(await snapshotChecksums(wh)).toEqual(incremental);
   });
 
+  it('corrected to another day: the case list shows the one promise at once, its stage waits for the snapshot', async () => {
+    await send('PUT', '/v1/collection-actions/P1', { ...promise('160.00', '2024-07-10'), action_date: '2024-06-27' });
+    const r = await app.request(`/v1/cases?as_of=${asOf}&limit=1000`, {
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    const cases = (await r.json()) as {
+      cases: { loan_id: string; open_promises: { date: string; amount: number }[] }[];
+    };
+    expect(cases.cases.find((c) => c.loan_id === 'L1')?.open_promises).toEqual([{ date: '2024-07-10', amount: 160 }]);
+    // the stage is the loan's on the action's day, which the snapshot has not read for the new day yet
+    expect((await promises()).find((p) => p[0] === 'P1')).toEqual(['P1', 'L1', 160, stageSinceSnapshot]);
+    await refresh();
+    const [, , amount, stage] = (await promises()).find((p) => p[0] === 'P1')!;
+    expect(amount).toBe(160);
+    expect(stage).not.toBe(stageSinceSnapshot);
+  });
+
   it('a promise corrected back to what it was: refreshed once, then nothing is touched again', async () => {
     await correct('P2', '120.00', '2024-07-05');
     await correct('P2', '100.00', '2024-07-05');
