@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { z } from '@hono/zod-openapi';
-import { execSql, type Warehouse } from '../../warehouse/connection.ts';
+import { execSql, querySql, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { deleteRows } from '../../warehouse/delete-rows.ts';
 import { param, sql, trusted, type Sql } from '../../warehouse/sql.ts';
@@ -10,7 +10,7 @@ import type { ApiKey } from '../auth/keys.ts';
 import { audit } from '../audit.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';
-import { latestActionChange } from './action-history.ts';
+import { latestActionChange, type ActionChange } from './action-history.ts';
 import { invalidateCaseLists } from './cases.ts';
 import {
   actionInput,
@@ -49,9 +49,10 @@ import {
  * - the recorder (recorded_by) and the source stay the original's: the corrector is in the audit;
  * - a withdrawn action id stays used: it cannot be corrected, nor recorded again.
  *
- * Replacement order: audit, insert the new version, delete the other versions. A request cut short
- * after any step and sent again finishes (no second audit row of the same change): the action is
- * never missing, and two stored versions are reduced to the one asked for.
+ * Replacement order: the audit log, the audit row, the new version inserted, the other versions
+ * deleted. A request cut short after any step and sent again finishes (no second audit row of the
+ * same change, the log entry at most twice): the action is never missing, and two stored versions
+ * are reduced to the one asked for.
  */
 
 const spec = entitySpecs.collection_actions;
@@ -137,24 +138,20 @@ async function changeable(
 }
 
 /**
- * The audit row of one change, as the ingest's auditAndDelete writes it: the loaded row `oldHash` of
- * the action and, for a correction, the staged row of `values`. Not written again when the key's
- * latest audit row is the same change of the same row (a request sent again after it was cut short).
+ * The audit row of one change, as the ingest's auditAndDelete writes it: the loaded row `old` of the
+ * action and, for a correction, the staged row of `values`.
  */
-async function auditChange(
+async function writeChange(
   wh: Warehouse,
   o: {
     action: 'correct' | 'retract';
     actionId: string;
     old: Version;
     values?: Record<string, string | undefined>;
-    newHash: string;
     requestId: string;
     file: string;
   },
 ): Promise<void> {
-  const last = await latestActionChange(wh, o.actionId);
-  if (last?.action === o.action && last.old_hash === o.old.content_hash && last.new_hash === o.newHash) return;
   const oldRow = sql`SELECT action_id, loan_id AS o_loan, row_hash AS o_hash, toString(ingest_id) AS o_ingest, ${trusted(rowJsonExpr(spec))} AS o_row
     FROM ${trusted(tableRef(wh, 'collection_actions'))}
     WHERE action_id = ${param(o.actionId, 'String')} AND row_hash = ${param(o.old.content_hash, 'UInt64')} LIMIT 1`;
@@ -169,6 +166,27 @@ async function auditChange(
       o_hash, n_hash, o_ingest, o_loan, n_loan, ${param(o.file, 'String')}, 0
     FROM (${oldRow}) AS lwq_o CROSS JOIN (${newRow}) AS lwq_n`,
   );
+}
+
+/** whether the action's latest audit row is this change of this row: a request cut short after it, sent again */
+const audited = (last: ActionChange | null, action: string, oldHash: string, newHash: string) =>
+  last?.action === action && last.old_hash === oldHash && last.new_hash === newHash;
+
+/** The action the staged row of `values` would store (the audit log's `after`), with its origin and note. */
+async function stagedAction(
+  wh: Warehouse,
+  values: Record<string, string | undefined>,
+  origin: Pick<StoredAction, 'source' | 'recorded_by' | 'note'>,
+): Promise<StoredAction> {
+  const [r] = await querySql<Omit<StoredAction, 'source' | 'recorded_by' | 'note'>>(
+    wh,
+    sql`SELECT action_id, loan_id, toString(action_date) AS action_date, toString(channel) AS channel, toString(outcome) AS outcome,
+      agent_id, toString(team) AS team, toFloat64(promised_amount) AS promised_amount,
+      if(isNull(promised_date), NULL, toString(promised_date)) AS promised_date, action_time
+    FROM (${stagedRow(wh, values)})`,
+  );
+  if (!r) throw new Error('the staged row of a corrected action is missing');
+  return { ...r, ...origin };
 }
 
 /** the stored action's fields that differ from the new version's (the audit log's `changed`) */
@@ -228,13 +246,28 @@ export async function correctCollectionAction(
     if (current && others.length === 0) return { changed: false, action: publicAction(current) };
     // the version replaced: the one whose values differ, else (the note alone changed) the stored one
     const old = others.find((v) => v.content_hash !== row.content_hash) ?? others[0]!;
-    if (old.content_hash !== row.content_hash)
-      await auditChange(wh, {
+    const dataChanged = old.content_hash !== row.content_hash;
+    const done =
+      dataChanged && audited(await latestActionChange(wh, actionId), 'correct', old.content_hash, row.content_hash);
+    // the audit log first, then the audit row, the new version, the old one's removal: a request cut
+    // short and sent again is logged once (twice at worst, cut between the two audits), never not at all
+    if (dataChanged ? !done : !current) {
+      const after = await stagedAction(wh, values, { source: stored.source, recorded_by: stored.recorded_by, note });
+      await audit(c, 'collection_actions.correct', stored.loan_id, {
+        action_id: actionId,
+        source: o.source,
+        reason,
+        changed: changedFields(publicAction(old), after),
+        before: publicAction(old),
+        after,
+      });
+    }
+    if (dataChanged && !done)
+      await writeChange(wh, {
         action: 'correct',
         actionId,
         old,
         values,
-        newHash: row.content_hash,
         requestId: c.get('requestId'),
         file: `${o.source}:${key.key_id}`,
       });
@@ -248,15 +281,6 @@ export async function correctCollectionAction(
     const [after] = await selectActions(wh, sql`action_id = ${param(actionId, 'String')}`);
     if (!after) throw new Error(`action ${actionId} is missing after its correction`);
     invalidateCaseLists(wh);
-    if (!current)
-      await audit(c, 'collection_actions.correct', stored.loan_id, {
-        action_id: actionId,
-        source: o.source,
-        reason,
-        changed: changedFields(publicAction(old), publicAction(after)),
-        before: publicAction(old),
-        after: publicAction(after),
-      });
     return { changed: true, action: publicAction(after) };
   });
 }
@@ -281,23 +305,26 @@ export async function withdrawCollectionAction(
     const { versions } = found;
     const reason = await checkedReason(wh, reasonText, true);
     const stored = versions[0]!;
-    for (const v of versions)
-      await auditChange(wh, {
+    const last = await latestActionChange(wh, actionId);
+    const pending = versions.filter((v) => !audited(last, 'retract', v.content_hash, '0'));
+    // as a correction: the audit log, the audit rows, then the removal
+    if (pending.length > 0)
+      await audit(c, 'collection_actions.withdraw', stored.loan_id, {
+        action_id: actionId,
+        source: o.source,
+        reason,
+        before: publicAction(stored),
+      });
+    for (const v of pending)
+      await writeChange(wh, {
         action: 'retract',
         actionId,
         old: v,
-        newHash: '0',
         requestId: c.get('requestId'),
         file: `${o.source}:${key.key_id}`,
       });
     await deleteRows(wh, 'collection_actions', 'action_id = {id:String}', { id: actionId });
     invalidateCaseLists(wh);
-    await audit(c, 'collection_actions.withdraw', stored.loan_id, {
-      action_id: actionId,
-      source: o.source,
-      reason,
-      before: publicAction(stored),
-    });
     return { changed: true, action_id: actionId, withdrawn: publicAction(stored) };
   });
 }

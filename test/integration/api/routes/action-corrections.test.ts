@@ -1,12 +1,28 @@
 // the app first: its routes' schemas need @hono/zod-openapi loaded before lib/date-schemas builds its own
 import { createApp } from '../../../../api/app.ts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApiKey } from '../../../../api/auth/keys.ts';
 import { queryRows } from '../../../../warehouse/connection.ts';
 import { listPromises } from '../../../../pipelines/collections/promises.ts';
 import { warehouseWithFiles } from '../../../helpers/book.ts';
 import { unthrottledApp } from '../../../helpers/test-app.ts';
 import { count, disposeIfOpened } from '../../../helpers/warehouse.ts';
+
+// a request cut short: the next DELETE of collection_actions fails once, as a kill there would stop it
+const cut = vi.hoisted(() => ({ next: false }));
+vi.mock('../../../../warehouse/delete-rows.ts', async (original) => {
+  const real = await original<typeof import('../../../../warehouse/delete-rows.ts')>();
+  return {
+    ...real,
+    deleteRows: async (...args: Parameters<typeof real.deleteRows>) => {
+      if (cut.next && args[1] === 'collection_actions') {
+        cut.next = false;
+        throw new Error('cut short');
+      }
+      return real.deleteRows(...args);
+    },
+  };
+});
 
 /*
  * PUT /v1/collection-actions/{id} and POST …/{id}/withdraw: an action people recorded is corrected
@@ -175,6 +191,21 @@ describe('correcting and withdrawing a recorded action', () => {
     expect(JSON.parse(log.at(-1)!.details)).toMatchObject({ changed: ['note'] });
   });
 
+  it('a correction cut short before the old version went, sent again, finishes: one version, one audit row, one log entry', async () => {
+    const rowsBefore = (await corrections('P1')).length;
+    const logBefore = (await audits('collection_actions.correct', 'P1')).length;
+    cut.next = true;
+    expect((await put(keys.mine, 'P1', promise('175.00', '2024-07-10'))).status).toBe(500);
+    // both versions stored meanwhile: the action is never missing
+    expect(await versions('P1')).toBe(2);
+    const r = await put(keys.mine, 'P1', promise('175.00', '2024-07-10'));
+    expect([r.status, r.body.changed, r.body.action?.promised_amount]).toEqual([200, true, 175]);
+    expect(await versions('P1')).toBe(1);
+    expect((await corrections('P1')).length).toBe(rowsBefore + 1);
+    expect((await audits('collection_actions.correct', 'P1')).length).toBe(logBefore + 1);
+    expect((await openPromises('L1')).map((p) => p.promised_amount)).toEqual([175]);
+  });
+
   it("another collector's action is a 403, a loan outside the queue a 404, a role that records nothing a 403; an admin may", async () => {
     const before = await corrections('P1');
     expect((await put(keys.peer, 'P1', promise('90.00'))).status).toBe(403);
@@ -241,8 +272,13 @@ describe('correcting and withdrawing a recorded action', () => {
       expect(r.status).toBe(400);
     }
     expect(await versions('P2')).toBe(1);
+    // cut short before its removal, sent again: withdrawn, audited once
+    cut.next = true;
+    expect((await withdraw(keys.mine, 'P2', { reason: 'recorded on the wrong loan' })).status).toBe(500);
+    expect(await versions('P2')).toBe(1);
     const r = await withdraw(keys.mine, 'P2', { reason: 'recorded on the wrong loan' });
     expect([r.status, r.body.changed, r.body.withdrawn?.promised_amount]).toEqual([200, true, 80]);
+    expect((await audits('collection_actions.withdraw', 'P2')).length).toBe(1);
     expect(await versions('P2')).toBe(0);
     expect(await openPromises('L3')).toEqual([]);
     const [c] = await corrections('P2');
