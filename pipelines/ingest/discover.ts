@@ -1,4 +1,4 @@
-import { openSync, readSync, closeSync, readdirSync, statSync } from 'node:fs';
+import { openSync, readSync, closeSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { RawEntity } from '../../warehouse/tables.ts';
 import { ingestOrder } from './entity-specs.ts';
@@ -73,11 +73,15 @@ export function discoverInputs(paths: string[], forcedEntity?: RawEntity): Disco
     }
     const format = formatOfFile(abs);
     const entity = forcedEntity ?? entityOfFile(abs);
-    const why = !format
-      ? 'not a .csv, .txt, .jsonl, .ndjson or .parquet file'
-      : !entity
-        ? 'the file name names no entity (it must start with customers, loans, schedule, payments, performance, collection_actions or loan_events, or give --entity)'
-        : null;
+    // reading a named pipe waits for a writer that may never come (the run hung without a word), and
+    // a device or a socket is no file of rows: refused when named, skipped in a folder like any non-input
+    const why = !st.isFile()
+      ? `not a regular file (${specialKind(st)})`
+      : !format
+        ? 'not a .csv, .txt, .jsonl, .ndjson or .parquet file'
+        : !entity
+          ? 'the file name names no entity (it must start with customers, loans, schedule, payments, performance, collection_actions or loan_events, or give --entity)'
+          : null;
     if (why && named) refused.push(`${p}: ${why}`);
     else if (why) skipped.push({ path: abs, why });
     else
@@ -110,6 +114,14 @@ export function discoverInputs(paths: string[], forcedEntity?: RawEntity): Disco
   }
   files.sort((a, b) => ingestOrder.indexOf(a.entity) - ingestOrder.indexOf(b.entity) || a.path.localeCompare(b.path));
   return { files, skipped };
+}
+
+/** what a path that is neither a regular file nor a directory is */
+function specialKind(st: Stats): string {
+  if (st.isFIFO()) return 'a named pipe';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  return 'neither a file nor a directory';
 }
 
 /** First line of a text file, decoded (header row of a CSV). */
