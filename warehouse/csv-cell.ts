@@ -22,8 +22,31 @@ export function csvCell(v: Cell): string {
  * and readers that expect a terminated last record take it. A nested value (a list of reason
  * codes, contacts, evidence) is one JSON cell; a missing one is empty.
  */
-export function csvTable<R extends object>(cols: readonly (keyof R & string)[], rows: readonly R[]): string {
-  const cell = (v: unknown) =>
-    csvCell(v === undefined || v === null ? null : typeof v === 'object' ? JSON.stringify(v) : (v as string | number));
-  return [cols.join(','), ...rows.map((r) => cols.map((k) => cell(r[k])).join(','))].map((l) => `${l}\n`).join('');
+export function csvTable<R extends object>(
+  cols: readonly (keyof R & string)[],
+  rows: readonly R[],
+  o: CsvColumnOptions = {},
+): string {
+  const cell = rowCell(o);
+  return [cols.join(','), ...rows.map((r) => cols.map((k) => cell(k, r[k])).join(','))].map((l) => `${l}\n`).join('');
+}
+
+export interface CsvColumnOptions {
+  /** amounts: written to the cent ("1766100.00"), as the metrics and cases CSVs write money */
+  money?: readonly string[];
+}
+
+/** A row's cell by its column: money to the cent, a nested value as one JSON cell, a missing one empty. */
+export function rowCell(o: CsvColumnOptions): (column: string, v: unknown) => string {
+  const money = new Set(o.money ?? []);
+  return (column, v) =>
+    csvCell(
+      v === undefined || v === null
+        ? null
+        : typeof v === 'number' && money.has(column)
+          ? v.toFixed(2)
+          : typeof v === 'object'
+            ? JSON.stringify(v)
+            : (v as string | number),
+    );
 }

@@ -1,7 +1,9 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import {
   agentAwardCsvColumns,
+  agentAwardMoneyColumns,
   evidenceCsvColumns,
+  evidenceMoneyColumns,
   NotIssuedError,
   readIssuedIncentives,
   type IssuedAgentAward,
@@ -140,8 +142,8 @@ export const incentiveRoutes = new OpenAPIHono<AppEnv>().openapi(
     const r = await read(pinned ?? (q.agent ? [q.agent] : undefined));
     if (wantsCsv(c)) {
       const csv = evidence
-        ? csvTable<StoredEvidence>(evidenceCsvColumns, r.evidence ?? [])
-        : csvTable<IssuedAgentAward>(agentAwardCsvColumns, r.agents);
+        ? csvTable<StoredEvidence>(evidenceCsvColumns, r.evidence ?? [], { money: evidenceMoneyColumns })
+        : csvTable<IssuedAgentAward>(agentAwardCsvColumns, r.agents, { money: agentAwardMoneyColumns });
       return c.body(csv, 200, { 'Content-Type': 'text/csv; charset=utf-8' });
     }
     return c.json(r, 200);

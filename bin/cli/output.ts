@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import { csvCell } from '../../warehouse/csv-cell.ts';
+import { rowCell, type CsvColumnOptions } from '../../warehouse/csv-cell.ts';
 import { visibleControls } from './visible-controls.ts';
 
 /** Where a command writes its result (stdout); logs and progress go to stderr. */
@@ -82,17 +82,17 @@ export function printTable<R>(
   if (total > shown) out.line(`showing ${shown} of ${total}; use --format csv (or json) for all`);
 }
 
-/** Rows as RFC 4180 CSV, written in chunks; a nested value is one JSON cell. */
+/** Rows as RFC 4180 CSV, written in chunks; a nested value is one JSON cell, `money` columns to the cent. */
 export async function writeCsv<R extends object>(
   out: Output,
   cols: readonly (keyof R & string)[],
   rows: Iterable<R> | AsyncIterable<R>,
+  o: CsvColumnOptions = {},
 ) {
-  const cell = (v: unknown) =>
-    csvCell(v === undefined || v === null ? null : typeof v === 'object' ? JSON.stringify(v) : (v as string | number));
+  const cell = rowCell(o);
   let chunk = `${cols.join(',')}\n`;
   for await (const r of rows) {
-    chunk += `${cols.map((k) => cell(r[k])).join(',')}\n`;
+    chunk += `${cols.map((k) => cell(k, r[k])).join(',')}\n`;
     if (chunk.length > 65_536) {
       await out.write(chunk);
       chunk = '';

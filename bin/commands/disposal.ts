@@ -9,6 +9,7 @@ import { assertKnownFilterValues } from '../../warehouse/metrics/known-values.ts
 import { defaultDisposalTerms, parseDisposalTerms } from '../../warehouse/workout/disposal-terms.ts';
 import {
   disposalColumns,
+  disposalMoneyColumns,
   disposalList,
   disposalRow,
   type DisposalRow,
@@ -52,7 +53,7 @@ export async function runDisposal(wh: Warehouse, out: Output, f: DisposalFlags) 
   const { monthEnd, loans } = await disposalList(wh, f['as-of'], terms, { region: f.region, product: f.product });
   const rows = loans.map(disposalRow);
   if (f.format === 'json') await writeJson(out, rows);
-  else if (f.format === 'csv') await writeCsv<DisposalRow>(out, disposalColumns, rows);
+  else if (f.format === 'csv') await writeCsv<DisposalRow>(out, disposalColumns, rows, { money: disposalMoneyColumns });
   else {
     const first = loans[0];
     console.error(

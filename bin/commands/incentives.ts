@@ -12,6 +12,8 @@ import { assertKnownAgents } from '../../warehouse/metrics/known-values.ts';
 import { issueIncentives } from '../../pipelines/collections/incentives/issue.ts';
 import {
   agentAwardCsvColumns,
+  agentAwardMoneyColumns,
+  evidenceMoneyColumns,
   evidenceCsvColumns,
   readIssuedIncentives,
   type IssuedAgentAward,
@@ -143,12 +145,13 @@ export async function runIncentives(wh: Warehouse, config: Config, out: Output, 
   }
   if (f.evidence) {
     const lines = r.evidence ?? [];
-    if (f.format === 'csv') await writeCsv<StoredEvidence>(out, evidenceCsvColumns, lines);
+    if (f.format === 'csv')
+      await writeCsv<StoredEvidence>(out, evidenceCsvColumns, lines, { money: evidenceMoneyColumns });
     else printTable(out, lines, evidenceColumns, { limit: 200 });
     return r;
   }
   if (f.format === 'csv') {
-    await writeCsv<IssuedAgentAward>(out, agentAwardCsvColumns, r.agents);
+    await writeCsv<IssuedAgentAward>(out, agentAwardCsvColumns, r.agents, { money: agentAwardMoneyColumns });
     return r;
   }
   printTable(out, r.agents, agentColumns, { limit: 500 });

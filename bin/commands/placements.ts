@@ -103,7 +103,7 @@ export async function runPlacements(wh: Warehouse, config: Config, out: Output, 
         })),
       );
     if (f.format === 'json') await writeJson(out, rows);
-    else if (f.format === 'csv') await writeCsv<HistoryRow>(out, historyColumns, rows);
+    else if (f.format === 'csv') await writeCsv<HistoryRow>(out, historyColumns, rows, { money: ['placed_amount'] });
     else
       printTable(
         out,
@@ -118,7 +118,7 @@ export async function runPlacements(wh: Warehouse, config: Config, out: Output, 
   }
   const proposals = proposePlacements(states, asOf, terms);
   if (f.format === 'json') await writeJson(out, proposals);
-  else if (f.format === 'csv') await writeCsv<Proposal>(out, proposalColumns, proposals);
+  else if (f.format === 'csv') await writeCsv<Proposal>(out, proposalColumns, proposals, { money: ['balance'] });
   else {
     const placed = proposals.filter((p) => p.action === 'place');
     const byAgency = terms.agencies.map((a) => `${a.id} ${placed.filter((p) => p.agency === a.id).length}`);

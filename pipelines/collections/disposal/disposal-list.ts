@@ -87,3 +87,7 @@ export const disposalColumns = Object.keys(
     next_best: null,
   }),
 ) as (keyof DisposalRow)[];
+/** the amounts among them (balance, collateral, each option's value, the margin), written to the cent */
+export const disposalMoneyColumns = disposalColumns.filter(
+  (c) => c === 'balance' || c === 'collateral_value' || c === 'margin' || c.endsWith('_value'),
+);

@@ -172,3 +172,16 @@ export const evidenceCsvColumns = [
   'value',
   'note',
 ] as const satisfies readonly (keyof StoredEvidence)[];
+
+/** the amounts of an award row and of an evidence line, written to the cent in CSV */
+export const agentAwardMoneyColumns = [
+  'recovered',
+  'commission',
+  'cure_bonus',
+  'multiplier_effect',
+  'cap_reduction',
+  'deductions',
+  'floor',
+  'award',
+] as const satisfies readonly (typeof agentAwardCsvColumns)[number][];
+export const evidenceMoneyColumns = ['base', 'value'] as const satisfies readonly (typeof evidenceCsvColumns)[number][];

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { cliHarness } from '../../helpers/cli.ts';
 import { csvRecords } from '../../../lib/csv-records.ts';
+import { disposalMoneyColumns } from '../../../pipelines/collections/disposal/disposal-list.ts';
+import { agentAwardMoneyColumns, evidenceMoneyColumns } from '../../../pipelines/collections/incentives/read.ts';
 
 describe('loanwatch CLI', () => {
   const { dir, out, err, run, stdout } = cliHarness('cli');
@@ -374,6 +376,25 @@ describe('loanwatch CLI', () => {
     ]) {
       expect(await run(...argv), argv.join(' ')).toBe(0);
       expect(stdout(), argv.join(' ')).toMatch(/[^\n]\n$/u);
+    }
+
+    // money to the cent in every CSV, as the metrics and cases CSVs write it (these wrote 1766100, 639)
+    for (const [argv, money] of [
+      [['disposal', '--as-of', '2024-06-30', '--format', 'csv'], disposalMoneyColumns],
+      [['placements', '--as-of', '2024-06-28', '--format', 'csv'], ['balance']],
+      [['placements', '--as-of', '2024-06-28', '--history', '--format', 'csv'], ['placed_amount']],
+      [['incentives', '--month', '2024-06', '--list', '--format', 'csv'], agentAwardMoneyColumns],
+      [['incentives', '--month', '2024-06', '--list', '--evidence', '--format', 'csv'], evidenceMoneyColumns],
+    ] as const) {
+      expect(await run(...argv), argv.join(' ')).toBe(0);
+      const records: string[][] = [];
+      for await (const r of csvRecords([stdout()])) records.push(r.fields);
+      const [head = [], ...body] = records;
+      for (const column of money) {
+        const i = head.indexOf(column);
+        expect(i, `${argv.join(' ')}: ${column}`).toBeGreaterThanOrEqual(0);
+        for (const r of body) expect(r[i], `${argv.join(' ')}: ${column}`).toMatch(/^(-?\d+\.\d\d)?$/u);
+      }
     }
   });
 

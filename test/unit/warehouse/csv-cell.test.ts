@@ -44,4 +44,15 @@ describe('CSV cells', () => {
       ['2', 'b'],
     ]);
   });
+
+  it('writes money columns to the cent and leaves every other column as it is', () => {
+    const rows = [
+      { id: 7, amount: 1766100, rate: 0.05, note: '1766100' },
+      { id: 8, amount: -12.5, rate: 1, note: null },
+      { id: 9, amount: null, rate: 0.123456789, note: 'x' },
+    ];
+    expect(csvTable(['id', 'amount', 'rate', 'note'], rows, { money: ['amount'] })).toBe(
+      'id,amount,rate,note\n7,1766100.00,0.05,1766100\n8,-12.50,1,\n9,,0.123456789,x\n',
+    );
+  });
 });
