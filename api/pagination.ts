@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { ApiError } from './errors.ts';
 import { queryInt } from './schemas.ts';
 
@@ -55,3 +56,53 @@ export function pageOfFetched<R>(
   const items = fetched.slice(0, limit);
   return { items, next_cursor: fetched.length > limit ? encodeCursor(keyOf(items[items.length - 1]!)) : null };
 }
+
+/** A query parameter's name as a server reads it (`+` a space, percent-escapes decoded); undecodable: as written. */
+function paramName(part: string): string {
+  const raw = (part.split('=', 1)[0] ?? '').replaceAll('+', ' ');
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/**
+ * The request's own path and query with its cursor replaced by `cursor`: the rest of the query kept
+ * as the client wrote it (order, escapes), so following the link asks the same question. Relative
+ * (an absolute path), which RFC 8288 resolves against the request's URL, so it holds behind a proxy
+ * that rewrites the host; the parsed URL has `<`, `>` and `"` escaped, so it cannot end the link.
+ */
+export function withCursor(requestUrl: string, cursor: string): string {
+  const url = new URL(requestUrl);
+  const kept = url.search
+    .slice(1)
+    .split('&')
+    .filter((part) => part !== '' && paramName(part) !== 'cursor');
+  return `${url.pathname}?${[...kept, `cursor=${cursor}`].join('&')}`;
+}
+
+/**
+ * Sets the headers that lead to a page's next page, in JSON and CSV alike: a CSV body has no room for
+ * next_cursor, and a client pulling it without `limit` took its first 100 rows for the whole list.
+ * `Link: <…>; rel="next"` (RFC 8288), which curl, requests and most HTTP clients follow, and the
+ * cursor alone as `X-Next-Cursor`. The last page has neither.
+ */
+export function setNextPage(c: Context, nextCursor: string | null): void {
+  if (nextCursor === null) return;
+  c.header('Link', `<${withCursor(c.req.url, nextCursor)}>; rel="next"`);
+  c.header('X-Next-Cursor', nextCursor);
+}
+
+/** The OpenAPI headers of a paged route's 200 (setNextPage). */
+export const nextPageHeaders = {
+  Link: {
+    description:
+      'RFC 8288 link to the next page, on every page but the last: `</v1/…?…&cursor=…>; rel="next"` — this request with its cursor replaced (relative to the request URL). A CSV page has no other way to say that more rows follow.',
+    schema: { type: 'string' as const },
+  },
+  'X-Next-Cursor': {
+    description: "the next page's cursor (next_cursor), on every page but the last",
+    schema: { type: 'string' as const },
+  },
+};

@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { readAuditLog } from '../audit-read.ts';
 import type { AppEnv } from '../context.ts';
 import { permitted } from '../middleware.ts';
-import { decodeCursor, pageOfFetched, pageQuery } from '../pagination.ts';
+import { decodeCursor, nextPageHeaders, pageOfFetched, pageQuery, setNextPage } from '../pagination.ts';
 import { csvList, errorResponses, isoDay } from '../schemas.ts';
 
 const entrySchema = z
@@ -54,6 +54,7 @@ export const auditRoutes = new OpenAPIHono<AppEnv>().openapi(
     responses: {
       200: {
         description: 'entries',
+        headers: nextPageHeaders,
         content: {
           'application/json': {
             schema: z.object({ entries: z.array(entrySchema), next_cursor: z.string().nullable() }),
@@ -77,6 +78,7 @@ export const auditRoutes = new OpenAPIHono<AppEnv>().openapi(
       ...r,
       details: JSON.parse(details) as Record<string, unknown>,
     }));
+    setNextPage(c, next_cursor);
     return c.json({ entries, next_cursor }, 200);
   },
 );

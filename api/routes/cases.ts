@@ -9,7 +9,7 @@ import { audit } from '../audit.ts';
 import { HeavyLoadCache } from '../admission.ts';
 import type { AppEnv } from '../context.ts';
 import { permitted, scopedFilters } from '../middleware.ts';
-import { decodeCursor, page, pageQuery } from '../pagination.ts';
+import { decodeCursor, nextPageHeaders, page, pageQuery, setNextPage } from '../pagination.ts';
 import { csvList, errorResponses, isoDay, nameSchema } from '../schemas.ts';
 import { checkKnownFilters, userErrorsAsBadRequest } from './request-checks.ts';
 import { streamOf } from './metric-body.ts';
@@ -107,6 +107,7 @@ export const caseRoutes = new OpenAPIHono<AppEnv>().openapi(
     responses: {
       200: {
         description: 'cases',
+        headers: nextPageHeaders,
         content: {
           'application/json': { schema: z.object({ cases: z.array(caseSchema), next_cursor: z.string().nullable() }) },
           'text/csv': { schema: z.string() },
@@ -166,6 +167,7 @@ export const caseRoutes = new OpenAPIHono<AppEnv>().openapi(
       returned: items.length,
       total: all.length,
     });
+    setNextPage(c, next_cursor);
     if (wantsCsv(c)) return c.body(streamOf(casesCsvChunks(items)), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
     return c.json({ cases: items, next_cursor }, 200);
   },

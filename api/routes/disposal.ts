@@ -7,7 +7,7 @@ import { HeavyLoadCache } from '../admission.ts';
 import { ofTeams } from '../auth/loan-teams.ts';
 import type { AppEnv } from '../context.ts';
 import { permitted, scopedFilters } from '../middleware.ts';
-import { decodeCursor, page, pageQuery } from '../pagination.ts';
+import { decodeCursor, nextPageHeaders, page, pageQuery, setNextPage } from '../pagination.ts';
 import { csvList, errorResponses, isoDay, nameSchema } from '../schemas.ts';
 import { checkKnownFilters, userErrorsAsBadRequest } from './request-checks.ts';
 import { assertWithinData } from '../../warehouse/data-horizon.ts';
@@ -84,6 +84,7 @@ export const disposalRoutes = new OpenAPIHono<AppEnv>().openapi(
     responses: {
       200: {
         description: 'loans by balance, largest first',
+        headers: nextPageHeaders,
         content: {
           'application/json': {
             schema: z.object({
@@ -126,6 +127,7 @@ export const disposalRoutes = new OpenAPIHono<AppEnv>().openapi(
       (a, b) => a - b,
       q.limit,
     );
+    setNextPage(c, next_cursor);
     return c.json({ month_end: list.month_end, loans: items.map((x) => x.r), next_cursor }, 200);
   },
 );

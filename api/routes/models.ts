@@ -5,7 +5,7 @@ import type { AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { permitted } from '../middleware.ts';
 import { errorResponses } from '../schemas.ts';
-import { decodeCursor, page, pageQuery } from '../pagination.ts';
+import { decodeCursor, nextPageHeaders, page, pageQuery, setNextPage } from '../pagination.ts';
 
 const modelSummary = z
   .object({
@@ -47,6 +47,7 @@ export const modelRoutes = new OpenAPIHono<AppEnv>()
       responses: {
         200: {
           description: 'versions',
+          headers: nextPageHeaders,
           content: {
             'application/json': {
               schema: z.object({ models: z.array(modelSummary), next_cursor: z.string().nullable() }),
@@ -68,6 +69,7 @@ export const modelRoutes = new OpenAPIHono<AppEnv>()
         byKey,
         limit,
       );
+      setNextPage(c, next_cursor);
       return c.json({ models: items, next_cursor }, 200);
     },
   )

@@ -4,7 +4,7 @@ import { defaultWarningRules, warningRuleSchema } from '../../pipelines/warnings
 import { assertKnownLoans } from '../../warehouse/metrics/known-values.ts';
 import type { AppEnv } from '../context.ts';
 import { permitted, scopedFilters } from '../middleware.ts';
-import { decodeCursor, pageOfFetched, pageQuery } from '../pagination.ts';
+import { decodeCursor, nextPageHeaders, pageOfFetched, pageQuery, setNextPage } from '../pagination.ts';
 import { csvList, errorResponsesNaming, isoDay, nameSchema } from '../schemas.ts';
 import { checkKnownFilters, checkKnownNames, userErrorsAsBadRequest } from './request-checks.ts';
 import { assertWithinData } from '../../warehouse/data-horizon.ts';
@@ -60,6 +60,7 @@ export const warningRoutes = new OpenAPIHono<AppEnv>().openapi(
     responses: {
       200: {
         description: 'warnings in (rule, loan) order',
+        headers: nextPageHeaders,
         content: {
           'application/json': {
             schema: z.object({ warnings: z.array(warningSchema), next_cursor: z.string().nullable() }),
@@ -98,6 +99,7 @@ export const warningRoutes = new OpenAPIHono<AppEnv>().openapi(
       filters: { rule: q.rule, kind: q.kind, severity: q.severity, region, team, loanId: q.loan_id },
     });
     const { items, next_cursor } = pageOfFetched(rows, q.limit, warningKey);
+    setNextPage(c, next_cursor);
     if (wantsCsv(c)) return c.body(warningsCsv(items), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
     return c.json({ warnings: items, next_cursor }, 200);
   },
