@@ -89,7 +89,8 @@ export function discoverInputs(paths: string[], forcedEntity?: RawEntity): Disco
         path: abs,
         entity: entity!,
         format: format!,
-        encoding: format === 'csv' ? sniffEncoding(abs) : 'utf8',
+        // a JSONL file's text is sniffed as a CSV's: GBK is decoded, not quarantined line by line
+        encoding: format === 'parquet' ? 'utf8' : sniffEncoding(abs),
       });
   };
   paths.forEach((p) => {
@@ -124,13 +125,19 @@ function specialKind(st: Stats): string {
   return 'neither a file nor a directory';
 }
 
-/** First line of a text file, decoded (header row of a CSV). */
-export function readFirstLine(path: string, encoding: 'utf8' | 'gbk', decode: (b: Buffer) => string): string {
+/** First line of a text file, decoded (header row of a CSV); with `nonBlank`, the first with more than spaces. */
+export function readFirstLine(
+  path: string,
+  encoding: 'utf8' | 'gbk',
+  decode: (b: Buffer) => string,
+  nonBlank = false,
+): string {
   const fd = openSync(path, 'r');
   const buf = Buffer.alloc(65536);
   const n = readSync(fd, buf, 0, buf.length, 0);
   closeSync(fd);
   const text = encoding === 'utf8' ? buf.subarray(0, n).toString('utf8') : decode(buf.subarray(0, n));
   // a line ends at LF, CRLF or a bare CR (old Mac line ends), as in the stream loader's csvRecords
-  return text.split(/\r\n|\r|\n/u)[0] ?? '';
+  const lines = text.split(/\r\n|\r|\n/u);
+  return (nonBlank ? lines.find((l) => l.trim() !== '') : lines[0]) ?? '';
 }

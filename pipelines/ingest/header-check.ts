@@ -23,7 +23,16 @@ export async function fileProblem(wh: Warehouse, file: InputFile): Promise<strin
     if (notText(header))
       return `${file.path}: the first line is not text (a binary file, a compressed one, or an encoding other than UTF-8 and GBK): expected a CSV header naming ${required.join(', ')}`;
     found = splitHeader(header).filter((h) => h !== '');
-  } else if (file.format === 'parquet' && wh.embedded) {
+  } else if (file.format === 'jsonl') {
+    // a UTF-16 or binary file read as UTF-8 is NUL and control bytes: every line would be quarantined
+    // (the CSV of it is refused by its header). A raw control character is no JSON in any line, so
+    // the first one with text decides; a stray byte of another encoding (U+FFFD) is its row's, as in a CSV
+    const first = readFirstLine(file.path, file.encoding, (b) => iconv.decode(b, 'gb18030'), true);
+    if (hasControl(first))
+      return `${file.path}: the first line is not text (a binary file, a compressed one, or an encoding other than UTF-8 and GBK): expected JSON objects, one per line`;
+    return null;
+  } else if (wh.embedded) {
+    // Parquet: its columns are its header (read by the embedded engine only)
     const columns = await parquetColumns(wh, file.path);
     if (typeof columns === 'string') return columns;
     found = columns;
@@ -43,9 +52,14 @@ export async function fileProblem(wh: Warehouse, file: InputFile): Promise<strin
 
 /** A control character other than tab and line ends, or a byte no encoding tried could read. */
 function notText(line: string): boolean {
+  return hasControl(line) || line.includes('\uFFFD');
+}
+
+/** A control character other than tab and line ends. */
+function hasControl(line: string): boolean {
   for (const ch of line) {
     const c = ch.codePointAt(0)!;
-    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0xfffd) return true;
+    if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return true;
   }
   return false;
 }
