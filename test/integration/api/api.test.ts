@@ -491,6 +491,8 @@ describe('HTTP API', () => {
         'GET /v1/reports/{template}',
         'GET /v1/warnings',
         'POST /v1/collection-actions',
+        'POST /v1/collection-actions/{action_id}/withdraw',
+        'PUT /v1/collection-actions/{action_id}',
         'POST /v1/keys',
         'POST /v1/keys/{id}/revoke',
         'POST /v1/models/{name}/{version}/promote',
