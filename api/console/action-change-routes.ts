@@ -1,5 +1,7 @@
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { ApiError } from '../errors.ts';
+import { withdrawal } from '../routes/action-history.ts';
+import type { Warehouse } from '../../warehouse/connection.ts';
 import { requirePermission } from '../middleware.ts';
 import { correctCollectionAction, correctionInput, withdrawCollectionAction } from '../routes/action-corrections.ts';
 import { selectActions, utcToday, type StoredAction } from '../routes/collection-actions.ts';
@@ -24,6 +26,12 @@ export function askedChange(
   const a = id === undefined ? undefined : actions.find((x) => x.action_id === id && mayChange(x));
   if (!a) return undefined;
   return { kind: correct ? 'correct' : 'withdraw', action_id: a.action_id, values: storedValues(a), reason: '' };
+}
+
+/** whether `actionId` (a redirect's ?withdrawn=) is an action of loan `loanId` that was withdrawn */
+export async function withdrawnFrom(wh: Warehouse, actionId: string | undefined, loanId: string): Promise<boolean> {
+  if (!actionId) return false;
+  return (await withdrawal(wh, actionId))?.old_loan_id === loanId;
 }
 
 /**

@@ -27,7 +27,7 @@ import { badQueryLead, describeError, problemLine, queryRefused, zodProblems } f
 import { technicalDetail } from './technical-detail.ts';
 import { normaliseAmount } from './form-amount.ts';
 import { loanBody, type ChangeForm, type OutcomeForm } from './loan-page.ts';
-import { actionChangePages, askedChange } from './action-change-routes.ts';
+import { actionChangePages, askedChange, withdrawnFrom } from './action-change-routes.ts';
 import { mayChangeAction } from '../routes/action-corrections.ts';
 import type { StoredAction } from '../routes/collection-actions.ts';
 import { auditActions, auditCsvChunks, auditEntries, auditQuery } from './audit-data.ts';
@@ -445,7 +445,10 @@ export function consoleRoutes(store: SessionStore) {
     const corrected = status === 200 ? c.req.query('corrected') : undefined;
     const changed = {
       ...(corrected ? { corrected: v.actions.find((a) => a.action_id === corrected) } : {}),
-      ...(status === 200 && c.req.query('withdrawn') ? { withdrawn: c.req.query('withdrawn')!.slice(0, 200) } : {}),
+      // as for ?recorded=: only an action of this loan that was withdrawn, not any text of a crafted link
+      ...(status === 200 && (await withdrawnFrom(wh, c.req.query('withdrawn'), id))
+        ? { withdrawn: c.req.query('withdrawn')! }
+        : {}),
     };
     return c.html(
       render(

@@ -187,6 +187,9 @@ describe("the loan page's correction and withdrawal forms", () => {
     const after = await (await b.request(done.headers.get('location')!)).text();
     expect(after).toMatch(/class="ok" role="status">Withdrawn: C1</u);
     expect(rowOf(after, 'C1')).toBe('');
+    // a crafted link's text, or an action not withdrawn, gets no banner
+    for (const id of ['All%20debts%20forgiven', 'F1'])
+      expect(await (await b.request(`${page}&withdrawn=${id}`)).text()).not.toMatch(/Withdrawn:/u);
   });
 
   it('a form posted after the session ended leads back to the loan page', () => {
