@@ -55,7 +55,7 @@ export function createApp(given: ApiDeps) {
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (!result.success) {
-        const fields = fieldProblems(result.error.issues, result.target);
+        const fields = fieldProblems(result.error.issues, result.target, 'data' in result ? result.data : undefined);
         throw new ApiError(
           'bad_request',
           `invalid request: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`,

@@ -70,6 +70,13 @@ export const nameSchema = ({ at = false }: { at?: boolean } = {}) =>
         : '^[^\\u0000-\\u001F\\u007F-\\u009F!-,/:-@\\[-^`{-~]+$',
     });
 
+/** The items of a comma-separated query value, trimmed, empty ones dropped: a refused item's index points here. */
+export const listItems = (s: string) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+
 /**
  * A comma-separated filter (`region=east,north`): each item checked by `item`. Empty (`region=`, or
  * only commas) is no filter, as the parameter left out is — on every route alike (an HTML form
@@ -79,12 +86,7 @@ export const csvList = <T extends z.ZodType<string, string>>(item: T) =>
   z
     .string()
     .max(2000)
-    .transform((s) =>
-      s
-        .split(',')
-        .map((x) => x.trim())
-        .filter(Boolean),
-    )
+    .transform(listItems)
     .pipe(z.array(item).max(50))
     .transform((xs) => (xs.length ? xs : undefined));
 /**

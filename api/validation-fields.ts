@@ -1,5 +1,6 @@
 import type { z } from '@hono/zod-openapi';
 import { issuesByField } from '../lib/zod-wording.ts';
+import { listItems } from './schemas.ts';
 
 /** One field of a refused request and what is wrong with it (ErrorBody details.fields). */
 export interface FieldProblem {
@@ -17,18 +18,32 @@ const partNames: Record<string, string> = {
   cookie: '(cookies)',
 };
 
+/** A value quoted for a message: escapes shown (a control character is not obeyed), long ones cut. */
+const quoted = (v: string) => JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+
+const times = (n: number) => (n === 2 ? 'twice' : `${n} times`);
+
 /**
  * The fields a refused request gets wrong, named as the client wrote them: each unknown key by
  * name; a union (a body of one of two shapes) by the shape it comes closest to — the branch with
  * the fewest problems — rather than the union's bare "Invalid input".
+ *
+ * A query parameter is named as it stands in the URL: a list item's problem (`region=east,a;b`)
+ * under `region` with the item quoted, not zod's `region.1` (an index into a list the client never
+ * saw); a parameter given twice (`as_of=a&as_of=b`, which the query parser hands over as an array)
+ * told so, as the CLI tells a flag, not "expected string". `input` is what was validated.
  */
-export function fieldProblems(issues: readonly z.core.$ZodIssue[], target: string): FieldProblem[] {
+export function fieldProblems(issues: readonly z.core.$ZodIssue[], target: string, input?: unknown): FieldProblem[] {
   const whole = Object.hasOwn(partNames, target) ? partNames[target]! : `(${target})`;
-  const at = (path: readonly PropertyKey[]) => (path.length ? path.map(String).join('.') : whole);
+  const query =
+    target === 'query' && typeof input === 'object' && input !== null ? (input as Record<string, unknown>) : null;
+  const at = (path: readonly PropertyKey[]) =>
+    !path.length ? whole : query ? String(path[0]) : path.map(String).join('.');
+  const sent = (name: PropertyKey) => (query && Object.hasOwn(query, name) ? query[name as string] : undefined);
   // one problem per field, in plain words (lib/zod-wording.ts, as the CLI's flags are told)
   const own = issues.filter((i) => i.code !== 'unrecognized_keys' && i.code !== 'invalid_union');
   const plain = new Map(issuesByField(own).map((f) => [f.issue, f.text]));
-  return issues.flatMap((i): FieldProblem[] => {
+  const problems = issues.flatMap((i): FieldProblem[] => {
     if (i.code === 'unrecognized_keys')
       return i.keys.map((k) => ({
         field: at([...i.path, k]),
@@ -39,9 +54,28 @@ export function fieldProblems(issues: readonly z.core.$ZodIssue[], target: strin
       return fieldProblems(
         closest.map((e) => ({ ...e, path: [...i.path, ...e.path] })),
         target,
+        input,
       );
     }
+    const repeated = i.path.length ? sent(i.path[0]!) : undefined;
+    if (Array.isArray(repeated))
+      return [{ field: at(i.path), message: `given ${times(repeated.length)}; give it once (lists: comma-separated)` }];
     const text = plain.get(i);
-    return text === undefined ? [] : [{ field: at(i.path), message: text }];
+    if (text === undefined) return [];
+    const list = i.path.length > 1 ? sent(i.path[0]!) : undefined;
+    const item = typeof list === 'string' && typeof i.path[1] === 'number' ? listItems(list)[i.path[1]] : undefined;
+    return [{ field: at(i.path), message: item === undefined ? text : `${quoted(item)}: ${text}` }];
   });
+  return oneEach(problems);
+}
+
+/** The problems one per field: a list's several bad items, or a field refused twice, in one message. */
+function oneEach(problems: FieldProblem[]): FieldProblem[] {
+  const byField = new Map<string, string[]>();
+  for (const p of problems) {
+    const messages = byField.get(p.field) ?? [];
+    if (!messages.includes(p.message)) messages.push(p.message);
+    byField.set(p.field, messages);
+  }
+  return [...byField].map(([field, messages]) => ({ field, message: messages.join('; ') }));
 }
