@@ -162,7 +162,8 @@ describe('incentives: the CLI issues a month, the route shows it, a collector se
     expect(csv.text().split('\n')[0]).toBe(
       'team,agent,payments,recovered,commission,cures,cure_bonus,promises,kept_promises,kept_rate,multiplier,multiplier_effect,cap_reduction,breaches,deductions,floor,award',
     );
-    expect(csv.text()).toContain('east-mid,ag-east-1,1,330,8.25,1,200,0,0,,1,0,0,1,-50,0,158.25');
+    // amounts to the cent (recovered, commission, cure bonus, multiplier effect, cap reduction, deductions, floor, award)
+    expect(csv.text()).toContain('east-mid,ag-east-1,1,330.00,8.25,1,200.00,0,0,,1,0.00,0.00,1,-50.00,0.00,158.25');
   });
 
   it('the route: admin sees every award (JSON and CSV), the same rows the CLI printed', async () => {
