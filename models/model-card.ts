@@ -201,6 +201,7 @@ export function modelCardMarkdown(m: ModelVersion): string {
         (s) => `| ${s.feature} | ${f4(s.iv)} | ${f4(s.psi)} | ${s.kept ? 'yes' : 'no'} | ${s.reason} |`,
       ),
       '',
+      ...foldChoiceSection(a),
       ...correlationSection(a),
       ...refinementSection(a),
       ...binningSection(a),
@@ -252,6 +253,23 @@ function refinementSection(a: ScorecardArtifact): string[] {
       (t) =>
         `| ${t.lambda ?? 'classic'} | ${t.variables} | ${t.merges} | ${f4(t.held_back_auc)} | ${f4(t.gap_to_best)} (${f4(t.gap_se)}) |`,
     ),
+    '',
+  ];
+}
+
+/** A table's choice between the classic and the joint scorecard by folds of the fitting rows (fold-choice.ts). */
+function foldChoiceSection(a: ScorecardArtifact): string[] {
+  const c = a.foldChoice;
+  if (!c || c.tried.length === 0) return [];
+  const lead = c.best_joint
+    ? ` The best joint scorecard (${c.best_joint.candidate}) led the classic by ${f4(c.best_joint.lead)} (standard error ${f4(c.best_joint.se)}).`
+    : '';
+  return [
+    `Classic or joint scorecard: ${c.chosen} kept${c.merges === undefined ? '' : ` (${c.merges} neighbouring ranges merged to keep each feature monotonic)`}.${lead} Rule: ${c.rule}.`,
+    '',
+    `| candidate | ${c.tried[0]!.fold_auc.map((_, f) => `fold ${f + 1} AUC`).join(' | ')} | mean |`,
+    `|---|${c.tried[0]!.fold_auc.map(() => '---|').join('')}---|`,
+    ...c.tried.map((t) => `| ${t.candidate} | ${t.fold_auc.map(f4).join(' | ')} | ${f4(t.mean_auc)} |`),
     '',
   ];
 }

@@ -4,6 +4,7 @@ import type { ModelArtifact, ModelKind, ModelMetrics } from './model-types.ts';
 import { defaultNetworkOptions, trainNetwork, type NetworkOptions } from './nn/network.ts';
 import { defaultGbmOptions, trainGbmWithMargins, type GbmOptions } from './gbm/gbm.ts';
 import { defaultScorecardOptions, trainScorecard, type ScorecardOptions } from './scorecard/scorecard.ts';
+import { chooseByFolds } from './scorecard/fold-choice.ts';
 import type { BinningOptions } from './scorecard/binning.ts';
 import type { GateOptions } from './data/quality-gate.ts';
 import { heldBackPart } from './data/split.ts';
@@ -119,19 +120,25 @@ export async function trainModels(
     );
     // the trees' training hands over its rows' log-odds: their calibration scores nothing again
     let rawLogOdds: RawLogOdds | undefined;
+    const scorecardOptions: ScorecardOptions = { ...defaultScorecardOptions, ...r.scorecard, binning: specialBinning };
+    // a table (no month-ends whose latest judge out of time) may take the joint scorecard, when k folds
+    // of the fitting rows rank it clearly better than the classic; the held-back part stays unseen
+    const folds =
+      kind === 'scorecard' && new Set(train.period).size < 3
+        ? await chooseByFolds(fitting, features, scorecardOptions, r.seed, log)
+        : null;
     const raw: ModelArtifact =
       kind === 'scorecard'
-        ? await trainScorecard(
-            fitting,
-            features,
-            {
-              ...defaultScorecardOptions,
-              ...r.scorecard,
-              binning: withSpecials(r.scorecard?.binning ?? defaultScorecardOptions.binning, r.specialByFeature),
-            },
-            // the held-back rows judge the correlation limit only when no fit has seen them
-            method === 'none' ? undefined : heldBack,
-          )
+        ? (folds?.joint ?? {
+            ...(await trainScorecard(
+              fitting,
+              features,
+              scorecardOptions,
+              // the held-back rows judge the correlation limit only when no fit has seen them
+              method === 'none' ? undefined : heldBack,
+            )),
+            ...(folds ? { foldChoice: folds.report } : {}),
+          })
         : kind === 'network'
           ? await trainNetwork(
               train,

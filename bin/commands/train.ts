@@ -12,6 +12,7 @@ import { defaultBinning, defaultTimeStableMinEvents } from '../../models/scoreca
 import { trends } from '../../models/scorecard/trend.ts';
 import { defaultSelection } from '../../models/scorecard/selection.ts';
 import { defaultRefine } from '../../models/scorecard/refine.ts';
+import { defaultScorecardOptions } from '../../models/scorecard/scorecard.ts';
 import { log } from '../progress.ts';
 import { defaultGate } from '../../models/data/quality-gate.ts';
 import { defaultMissingMarkers } from '../../models/data/dataset.ts';
@@ -88,6 +89,11 @@ const trainFlags = {
     bool.default(true),
     "scorecard: refine the bins' points jointly, kept only when the held-back part ranks better (false: the classic WoE × coefficient fit)",
     'true|false',
+  ),
+  folds: flag(
+    count(0, 20).default(defaultScorecardOptions.folds),
+    'table scorecard: folds of the fitting rows that judge the joint scorecard against the classic (0: the classic alone)',
+    'N',
   ),
   special: flag(
     list
@@ -196,6 +202,7 @@ export async function runTrain(wh: Warehouse, config: Config, out: Output, f: Tr
       },
       l2: f.l2,
       refine: f.refine ? defaultRefine : { ...defaultRefine, lambdas: [] },
+      folds: f.folds,
       selection: { ...defaultSelection, minIv: f['min-iv'] },
     },
     gate: {

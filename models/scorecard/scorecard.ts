@@ -24,6 +24,7 @@ import {
 } from './selection.ts';
 import { binCounts, woeMatrix, woePatterns, WoeColumns } from './woe-matrix.ts';
 import { defaultRefine, refineScorecard, type RefinementReport, type RefineOptions } from './refine.ts';
+import { defaultJoint, type JointOptions } from './joint-card.ts';
 
 export interface Scaling {
   basePoints: number;
@@ -72,6 +73,20 @@ export interface ScorecardArtifact {
   correlationChoice?: CorrelationChoice;
   /** the joint refinement of the bins' terms tried on the held-back part; versions before 2026-12-05 have none */
   refinement?: RefinementReport;
+  /** a table's choice between the classic and the joint scorecard by k-fold AUC on the fitting rows (fold-choice.ts); versions before 2026-12-06 have none */
+  foldChoice?: FoldChoice;
+}
+
+export interface FoldChoice {
+  rule: string;
+  folds: number;
+  /** each candidate's AUC on every fold it was not fitted on, and their mean */
+  tried: { candidate: string; lambda: number | null; fold_auc: number[]; mean_auc: number }[];
+  /** the best joint λ's mean lead over the classic on the same folds and that lead's standard error */
+  best_joint?: { candidate: string; lead: number; se: number };
+  chosen: string;
+  /** the joint scorecard's neighbouring ranges merged to keep its terms monotonic (when chosen) */
+  merges?: number;
 }
 
 export interface CorrelationChoice {
@@ -87,6 +102,10 @@ export interface ScorecardOptions {
   l2: number;
   /** the joint refinement of the bins' terms (refine.ts); with a held-back part only */
   refine: RefineOptions;
+  /** the joint scorecard a table's training window may choose by k-fold AUC (joint-card.ts, fold-choice.ts) */
+  joint: JointOptions;
+  /** folds of that choice; 0 keeps the classic scorecard (and its held-back refinement) alone */
+  folds: number;
   scaling: Scaling;
   gradeEdges: number[];
 }
@@ -95,6 +114,8 @@ export const defaultScorecardOptions: ScorecardOptions = {
   selection: defaultSelection,
   l2: 0,
   refine: defaultRefine,
+  joint: defaultJoint,
+  folds: 5,
   scaling: defaultScaling,
   gradeEdges: defaultGradeEdges,
 };
@@ -311,7 +332,7 @@ function logits(columns: WoeColumns, vars: VariableBins[], fit: { coef: number[]
  * Points per bin under a scaling: score = offset + factor·ln(good:bad odds) split evenly over the
  * variables, so a row's bin points add up to the points of its probability.
  */
-function withPoints(vars: ScorecardVariable[], intercept: number, s: Scaling): ScorecardVariable[] {
+export function withPoints(vars: ScorecardVariable[], intercept: number, s: Scaling): ScorecardVariable[] {
   const factor = factorOf(s);
   const share = (offsetOf(s) - factor * intercept) / Math.max(1, vars.length);
   return vars.map((v) => ({ ...v, bins: v.bins.map((b) => ({ ...b, points: share - factor * binTerm(v, b) })) }));
