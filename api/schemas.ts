@@ -40,34 +40,31 @@ export const errorResponsesNaming = (names: string, ...codes: Parameters<typeof 
   };
 };
 
-/** The longest name a filter or a key scope takes: longer than any region, team, agent or rule the book holds. */
-export const maxNameLength = 64;
+/** The longest name a filter or a key scope takes: ingest's longest text value (an id: 128). */
+export const maxNameLength = 1000;
 
 /**
- * A name a route filters by or a key is scoped to (a region, team, agent, rule or loan id): letters
- * and digits of any script with their combining marks (华东, 上海分行, São Paulo), space, `_ . -` and,
- * where `at` (an agent may be an e-mail address), `@`. Ingest stores such names as the lender wrote
- * them, and whether one exists is the known-value check's job; this shape keeps out what no name
- * needs — control and format characters (a right-to-left override, a zero-width space), quotes,
- * commas, `;`, `<`, `/` — before anything is looked up. `\w` was ASCII-only, even with /u.
+ * A name a route filters by or a key is scoped to (a region, team, product, agent, rule or loan id):
+ * any text ingest would store in such a field (华东, 上海分行, São Paulo, `LN/2024/0001`, `华东(一组)`,
+ * `zhang@bank`), so the API takes every name the lender's files hold, as the CLI does. Whether it
+ * exists is the known-value check's job, and it reaches SQL only as a bound parameter. Kept out:
+ * control characters (ingest refuses C0 in a name too), format characters (a right-to-left override,
+ * a zero-width space: invisible, so such a name cannot be told from one without) and a comma, which
+ * separates a list's items.
  *
- * Its OpenAPI pattern is a superset a browser can run: Swagger UI compiles `pattern` without the
- * `u` flag, where `\p{L}` means the letter p, so the document's pattern refuses what this refuses in
- * ASCII and any control character, and leaves the rest of Unicode to the server.
+ * Its OpenAPI pattern is the same rule in ranges a browser runs without the `u` flag (Swagger UI
+ * compiles `pattern` so, where `\p{Cc}` would mean the letter p): C0, DEL, C1, the comma, and the
+ * format characters of the Basic Multilingual Plane.
  */
-export const nameSchema = ({ at = false }: { at?: boolean } = {}) =>
+export const nameSchema = () =>
   z
     .string()
     .min(1)
     .max(maxNameLength)
-    .regex(
-      at ? /^[\p{L}\p{N}\p{M} _.@-]+$/u : /^[\p{L}\p{N}\p{M} _.-]+$/u,
-      `letters and digits (any script), space, _ .${at ? ' @' : ''} and -`,
-    )
+    .regex(/^[^,\p{Cc}\p{Cf}]+$/u, 'no control or format characters, nor a comma')
     .openapi({
-      pattern: at
-        ? '^[^\\u0000-\\u001F\\u007F-\\u009F!-,/:-?\\[-^`{-~]+$'
-        : '^[^\\u0000-\\u001F\\u007F-\\u009F!-,/:-@\\[-^`{-~]+$',
+      pattern:
+        '^[^,\\u0000-\\u001F\\u007F-\\u009F\\u00AD\\u0600-\\u0605\\u061C\\u06DD\\u070F\\u0890-\\u0891\\u08E2\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2064\\u2066-\\u206F\\uFEFF\\uFFF9-\\uFFFB]+$',
     });
 
 /** The items of a comma-separated query value, trimmed, empty ones dropped: a refused item's index points here. */

@@ -18,8 +18,15 @@ const partNames: Record<string, string> = {
   cookie: '(cookies)',
 };
 
-/** A value quoted for a message: escapes shown (a control character is not obeyed), long ones cut. */
-const quoted = (v: string) => JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+/**
+ * A value quoted for a message: escapes shown (a control character is not obeyed, a format character
+ * such as a right-to-left override does not turn the text around it), long ones cut.
+ */
+const quoted = (v: string) =>
+  JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v).replace(
+    /\p{Cf}/gu,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 
 const times = (n: number) => (n === 2 ? 'twice' : `${n} times`);
 

@@ -13,7 +13,7 @@ import { assertNotAfterData, assertNotBeforeData } from '../../warehouse/data-ho
 import { streamOf } from './metric-body.ts';
 import { wantsCsv } from '../wants-csv.ts';
 
-const name = nameSchema({ at: true });
+const name = nameSchema();
 
 const breachSchema = z
   .object({

@@ -19,7 +19,7 @@ import { errorResponsesNaming, nameSchema } from '../schemas.ts';
 import { checkKnownNames } from './request-checks.ts';
 import { wantsCsv } from '../wants-csv.ts';
 
-const agentId = nameSchema({ at: true });
+const agentId = nameSchema();
 
 const money = z.number().openapi({ description: 'in the loans’ currency' });
 const parts = {

@@ -103,7 +103,7 @@ export const keyRoutes = new OpenAPIHono<AppEnv>()
                   region: scopeName.optional(),
                   team: scopeName.optional(),
                   label: z.string().max(100).optional(),
-                  agent_id: nameSchema({ at: true })
+                  agent_id: nameSchema()
                     .optional()
                     .openapi({ description: 'collector: the agent id it is (its own incentive award)' }),
                 })

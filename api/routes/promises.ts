@@ -7,7 +7,7 @@ import { checkKnownFilters, userErrorsAsBadRequest } from './request-checks.ts';
 import { streamOf } from './metric-body.ts';
 import { wantsCsv } from '../wants-csv.ts';
 
-const name = nameSchema({ at: true });
+const name = nameSchema();
 
 const promiseSchema = z
   .object({

@@ -10,7 +10,7 @@ import { checkKnownFilters, checkKnownNames, userErrorsAsBadRequest } from './re
 import { assertWithinData } from '../../warehouse/data-horizon.ts';
 import { wantsCsv } from '../wants-csv.ts';
 
-const name = nameSchema({ at: true });
+const name = nameSchema();
 const kinds = warningRuleSchema.options.map((o) => o.shape.kind.value) as [string, ...string[]];
 const warningSchema = z
   .object({
