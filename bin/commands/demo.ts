@@ -207,6 +207,7 @@ URL warnings ${base}/v1/warnings?as_of=${o.asOf}&limit=20
 Try:
   curl -H 'Authorization: Bearer ${keys.executive}' '${base}/v1/reports/management?period=${o.period}&lang=en' > management.html
   curl -H 'Authorization: Bearer ${keys.collector}' -H 'Accept: text/csv' '${base}/v1/cases?as_of=${casesDay}&limit=20'
+  (a page with more after it names the next in its Link header: curl -i shows it)
 Report files (HTML, PDF, PNG, SVG, Vega-Lite JSON, CSV): ${o.reportsDir}`);
   await serveUntilSignal(server, { log });
 }
