@@ -12,6 +12,7 @@ import {
   trainScorecard,
   type ScorecardArtifact,
 } from '../../../models/scorecard/scorecard.ts';
+import { jointArtifact } from '../../../models/scorecard/fold-choice.ts';
 import { querySql } from '../../../warehouse/connection.ts';
 import { joinSql, param, sql, trusted } from '../../../warehouse/sql.ts';
 import { disposeIfOpened, testWarehouse } from '../../helpers/warehouse.ts';
@@ -115,6 +116,16 @@ describe('a scorecard with non-monotonic, time-stable bins scores the same in Cl
     );
     expect(art.refinement!.chosen).not.toBeNull();
     expect(art.refinement!.added).toContain('log_principal');
+    await expectSqlEqualsTypeScript(ds, art);
+  });
+
+  it('a joint scorecard (fine ranges merged to each feature’s fitted direction, coefficient 0) scores the same in ClickHouse', async () => {
+    const names: Record<string, string> = { balance: 'ltv', credit_limit: 'log_principal', noise: 'annual_rate' };
+    const book = conditionalBook(8_000, 5);
+    const ds = { ...book, columns: book.columns.map((c) => ({ ...c, name: names[c.name] ?? c.name })) };
+    const art = jointArtifact(ds, ['ltv', 'log_principal', 'annual_rate', 'channel'], defaultScorecardOptions, 17);
+    expect(art.variables.every((v) => v.coef === 0 && v.bins.every((b) => b.term !== undefined))).toBe(true);
+    expect(art.variables.find((v) => v.feature === 'ltv')!.bins.length).toBeGreaterThan(4);
     await expectSqlEqualsTypeScript(ds, art);
   });
 });

@@ -3,7 +3,8 @@ import { Rng } from '../../../../lib/random.ts';
 import type { Dataset } from '../../../../models/data/dataset.ts';
 import { actionOf, defaultBookActions, type ActionSpec } from '../../../../models/counterfactual/actions.ts';
 import { applyAll, counterfactuals } from '../../../../models/counterfactual/counterfactual.ts';
-import { trainScorecard } from '../../../../models/scorecard/scorecard.ts';
+import { defaultScorecardOptions, scoreScorecard, trainScorecard } from '../../../../models/scorecard/scorecard.ts';
+import { jointArtifact } from '../../../../models/scorecard/fold-choice.ts';
 import { scorecardRowSearch, type FeatureReach } from '../../../../models/scorecard/row-search.ts';
 
 const bookFeatures = [
@@ -194,6 +195,35 @@ describe('the counterfactual search', () => {
     // both kinds of result are compared, many of each
     expect(reached).toBeGreaterThan(500);
     expect(notReached).toBeGreaterThan(500);
+  });
+
+  it('finds on a joint scorecard (fine ranges, its own terms) what scoring every amount finds, and each move re-scores to what it says', () => {
+    const ds = book(2000, 12);
+    const art = jointArtifact(ds, bookFeatures, defaultScorecardOptions, 17);
+    const o = { actions: defaultBookActions, targetGrade: 'C', subject: 'row' as const };
+    const fast = counterfactuals(art, ds, o);
+    expect(fast).toEqual(counterfactuals(art, ds, { ...o, prune: false }));
+    const found = fast.filter((c) => c?.reached);
+    expect(found.length).toBeGreaterThan(50);
+    // the first, a middle and the last row a move was found for: the changed row scores the points the move says
+    const at = fast.flatMap((c, i) => (c?.reached ? [i] : []));
+    for (const i of [at[0]!, at[Math.floor(at.length / 2)]!, at.at(-1)!]) {
+      const c = fast[i]!;
+      // each change names the features it moved and their new values
+      const moved = new Map(c.changes.flatMap((ch) => Object.entries(ch.features).map(([f, v]) => [f, v.to] as const)));
+      const one: Dataset = {
+        n: 1,
+        columns: bookFeatures.map((name) => ({
+          name,
+          kind: 'numeric' as const,
+          values: Float64Array.of(moved.get(name) ?? rowOf(ds, i).get(name)!),
+        })),
+        label: Uint8Array.of(0),
+        period: [''],
+        ids: ['1'],
+      };
+      expect(scoreScorecard(art, one).points[0]).toBeCloseTo(c.points_after, 9);
+    }
   });
 
   it('compares a later action over the amounts of fewer steps than the best so far, and the one of more steps after them', async () => {
