@@ -99,8 +99,29 @@ const piiJsonPattern = (() => {
   return `(?i)"(${[...new Set(names)].join('|')})"\\s*:\\s*(?:"(?:[^"\\\\]|\\\\.)*"|[^,}\\s]+)`;
 })();
 
+/** a JSON number as the grammar writes it (RFC 8259), whatever its size */
+const JSON_NUMBER = '^-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?$';
+/**
+ * The line with every number outside a string written as a JSON string of its text: the engine's JSON
+ * functions read a number as a Double and give it back reformatted (`1e2` as 100, `9999999999999999.99`
+ * as 10000000000000000, `1.0` as 1) or, past a Double's range (`1e400`), take the line for no JSON.
+ * Read as its text, a number meets the rules a CSV's field meets. The line is cut into tokens that
+ * cover it whole — a string, a run that may be a number, a run of anything else, a single character —
+ * so a number inside a string is never touched, and only a run of the number grammar is quoted (`01`,
+ * `1.` stay as they are: no JSON). A line with no digit at its start or after `:`, `,` or `[` has no number to quote.
+ */
+/** the tokens of numbersAsText, left to right: a string, a run that may be a number, other text, any character */
+const JSON_TOKENS = '"(?:[^"\\\\]|\\\\.)*"|-?[0-9][0-9.eE+-]*|[^"0-9-]+|[\\s\\S]';
+/** a digit where a value starts: a line without one holds no number */
+const NUMBER_VALUE = '(^|[:,\\[])\\s*-?[0-9]';
+const numbersAsText = (col: string) =>
+  `if(match(${col}, ${sqlStringLiteral(NUMBER_VALUE)}),
+    arrayStringConcat(arrayMap(lwt -> if(match(lwt, ${sqlStringLiteral(JSON_NUMBER)}), concat('"', lwt, '"'), lwt), extractAll(${col}, ${sqlStringLiteral(JSON_TOKENS)}))),
+    ${col})`;
+
+/** over `lwj`, the line with its numbers as text (numbersAsText) */
 const jsonField = (key: string) =>
-  `multiIf(JSONType(json_text, ${sqlStringLiteral(key)}) = 'String', JSONExtractString(json_text, ${sqlStringLiteral(key)}), JSONType(json_text, ${sqlStringLiteral(key)}) IN ('Int64', 'UInt64', 'Double', 'Bool'), JSONExtractRaw(json_text, ${sqlStringLiteral(key)}), ${nullStr})`;
+  `multiIf(JSONType(lwj, ${sqlStringLiteral(key)}) = 'String', JSONExtractString(lwj, ${sqlStringLiteral(key)}), JSONType(lwj, ${sqlStringLiteral(key)}) IN ('Int64', 'UInt64', 'Double', 'Bool'), JSONExtractRaw(lwj, ${sqlStringLiteral(key)}), ${nullStr})`;
 
 function jsonSelect(file: InputFile, lineExpr: string, from: string): string {
   const spec = entitySpecs[file.entity];
@@ -123,19 +144,20 @@ function jsonSelect(file: InputFile, lineExpr: string, from: string): string {
       .map(([k]) => k),
   ]);
   const keyList = `[${keys.map(sqlStringLiteral).join(', ')}]`;
-  const wrongTyped = `arrayFirst(lwk -> JSONType(json_text, lwk) IN ('Object', 'Array', 'Bool'), ${keyList})`;
-  const typeName = `multiIf(JSONType(json_text, ${wrongTyped}) = 'Object', 'a JSON object', JSONType(json_text, ${wrongTyped}) = 'Array', 'a JSON array', concat('a JSON boolean (', JSONExtractRaw(json_text, ${wrongTyped}), ')'))`;
-  const lineType = `multiIf(JSONType(json_text) = 'Array', 'an array', JSONType(json_text) = 'String', 'a string', JSONType(json_text) = 'Null', 'null', JSONType(json_text) = 'Bool', 'a boolean', 'a number')`;
+  const wrongTyped = `arrayFirst(lwk -> JSONType(lwj, lwk) IN ('Object', 'Array', 'Bool'), ${keyList})`;
+  const typeName = `multiIf(JSONType(lwj, ${wrongTyped}) = 'Object', 'a JSON object', JSONType(lwj, ${wrongTyped}) = 'Array', 'a JSON array', concat('a JSON boolean (', JSONExtractRaw(lwj, ${wrongTyped}), ')'))`;
+  // (a line that is a bare number is a string in lwj: told apart by its first character)
+  const lineType = `multiIf(JSONType(lwj) = 'Array', 'an array', JSONType(lwj) = 'String' AND match(json_text, ${sqlStringLiteral('^\\s*"')}), 'a string', JSONType(lwj) = 'Null', 'null', JSONType(lwj) = 'Bool', 'a boolean', 'a number')`;
   return `SELECT ${lineExpr} AS line, ${masked} AS raw, ${fieldCols.join(', ')},
     multiIf(trim(json_text) = '', 'blank line', NOT isValidUTF8(json_text) OR position(json_text, ${sqlStringLiteral(REPLACEMENT_CHARACTER)}) > 0, 'not valid UTF-8 text (bytes of another encoding)',
-      NOT isValidJSON(json_text), 'malformed JSON line',
-      JSONType(json_text) != 'Object', concat('not a JSON object (the line is ', ${lineType}, ')'),
+      NOT isValidJSON(lwj), 'malformed JSON line',
+      JSONType(lwj) != 'Object', concat('not a JSON object (the line is ', ${lineType}, ')'),
       ${wrongTyped} != '', concat(${wrongTyped}, ': ', ${typeName}, ', not a value'),
       -- a key written twice: which value is meant is a guess (a reader keeps the first, another the last)
-      length(JSONExtractKeys(json_text)) != length(arrayDistinct(JSONExtractKeys(json_text))),
-      concat('JSON line names "', arrayFirst(lwk -> countEqual(JSONExtractKeys(json_text), lwk) > 1, JSONExtractKeys(json_text)), '" twice'),
+      length(JSONExtractKeys(lwj)) != length(arrayDistinct(JSONExtractKeys(lwj))),
+      concat('JSON line names "', arrayFirst(lwk -> countEqual(JSONExtractKeys(lwj), lwk) > 1, JSONExtractKeys(lwj)), '" twice'),
       '') AS structural
-    FROM ${from}`;
+    FROM (SELECT *, ${numbersAsText('json_text')} AS lwj FROM ${from})`;
 }
 
 interface RecordShape {
