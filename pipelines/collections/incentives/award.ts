@@ -106,6 +106,18 @@ export interface AgentAward {
   award: number;
 }
 
+/** The amounts of an award: a team's are its agents' summed; CSV writes them to the cent. */
+export const awardAmounts = [
+  'recovered',
+  'commission',
+  'cure_bonus',
+  'multiplier_effect',
+  'cap_reduction',
+  'deductions',
+  'floor',
+  'award',
+] as const satisfies readonly (keyof AgentAward)[];
+
 export interface TeamAward {
   month: string;
   team: string;
@@ -411,17 +423,7 @@ export function teamsOf(agents: readonly AgentAward[]): TeamAward[] {
     };
     t.agents += 1;
     t.agents_capped += a.cap_reduction < 0 ? 1 : 0;
-    for (const k of [
-      'recovered',
-      'commission',
-      'cure_bonus',
-      'multiplier_effect',
-      'cap_reduction',
-      'deductions',
-      'floor',
-      'award',
-    ] as const)
-      t[k] = units(cents(t[k]) + cents(a[k]));
+    for (const k of awardAmounts) t[k] = units(cents(t[k]) + cents(a[k]));
     m.set(a.team, t);
   }
   return [...m.values()].sort((x, y) => (x.team < y.team ? -1 : 1));

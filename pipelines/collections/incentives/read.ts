@@ -3,6 +3,7 @@ import { tableRef } from '../../../warehouse/ddl.ts';
 import { runMetric } from '../../../warehouse/metrics/run.ts';
 import { param, sql, trusted } from '../../../warehouse/sql.ts';
 import { UserError } from '../../../lib/user-error.ts';
+import { awardAmounts } from './award.ts';
 import { monthBounds } from './inputs.ts';
 import { listIncentiveEvidence, type StoredEvidence } from './store.ts';
 
@@ -174,14 +175,5 @@ export const evidenceCsvColumns = [
 ] as const satisfies readonly (keyof StoredEvidence)[];
 
 /** the amounts of an award row and of an evidence line, written to the cent in CSV */
-export const agentAwardMoneyColumns = [
-  'recovered',
-  'commission',
-  'cure_bonus',
-  'multiplier_effect',
-  'cap_reduction',
-  'deductions',
-  'floor',
-  'award',
-] as const satisfies readonly (typeof agentAwardCsvColumns)[number][];
+export const agentAwardMoneyColumns = awardAmounts satisfies readonly (typeof agentAwardCsvColumns)[number][];
 export const evidenceMoneyColumns = ['base', 'value'] as const satisfies readonly (typeof evidenceCsvColumns)[number][];

@@ -43,7 +43,7 @@ describe('requestBodyLimit', () => {
         { 'content-length': '17' },
         { 'content-length': String(2 ** 40) },
         { 'transfer-encoding': 'chunked' },
-      ]) {
+      ] as Record<string, string>[]) {
         const { req, reads } = counted('http://x/echo', { method, headers });
         const res = await app(16).fetch(req);
         expect(res.status, `${method} ${JSON.stringify(headers)}`).toBe(200);
