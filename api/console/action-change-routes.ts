@@ -11,7 +11,7 @@ import { describeError, problemLine, zodProblems } from './error-text.ts';
 import { normaliseAmount } from './form-amount.ts';
 import { langOf } from './i18n.ts';
 import type { LoanPage } from './index.ts';
-import type { ChangeForm, OutcomeForm } from './loan-page.ts';
+import { postedOutcome, type ChangeForm } from './loan-page.ts';
 import type { ConsoleEnv } from './session-auth.ts';
 import { workDate } from './workbench-data.ts';
 
@@ -67,16 +67,7 @@ export function actionChangePages(
     const id = c.req.param('id');
     const actionId = c.req.param('action');
     const lang = langOf(c);
-    const values: OutcomeForm = {
-      action_id: actionId,
-      action_date: f.action_date ?? '',
-      action_time: f.action_time ?? '',
-      channel: f.channel ?? '',
-      outcome: f.outcome ?? '',
-      promised_amount: f.promised_amount ?? '',
-      promised_date: f.promised_date ?? '',
-      note: f.note ?? '',
-    };
+    const values = postedOutcome(f, actionId);
     const change: ChangeForm = { kind: 'correct', action_id: actionId, values, reason: f.reason ?? '' };
     // the amount as the page shows amounts (1,500.00) is the contract's 1500.00, as in the record form
     const amount = values.promised_amount.trim() ? normaliseAmount(values.promised_amount) : undefined;
@@ -120,17 +111,13 @@ export function actionChangePages(
     const f = c.get('form') ?? {};
     const id = c.req.param('id');
     const actionId = c.req.param('action');
-    const blank: OutcomeForm = {
+    // a withdrawal sends no outcome fields: the form's values are blank
+    const change: ChangeForm = {
+      kind: 'withdraw',
       action_id: actionId,
-      action_date: '',
-      action_time: '',
-      channel: '',
-      outcome: '',
-      promised_amount: '',
-      promised_date: '',
-      note: '',
+      values: postedOutcome({}, actionId),
+      reason: f.reason ?? '',
     };
-    const change: ChangeForm = { kind: 'withdraw', action_id: actionId, values: blank, reason: f.reason ?? '' };
     try {
       // an action of another loan is not this page's: as if there were none
       const [stored] = await selectActions(c.get('deps').wh, sql`action_id = ${param(actionId, 'String')}`);

@@ -26,7 +26,7 @@ import { langOf, t, type Lang } from './i18n.ts';
 import { badQueryLead, describeError, problemLine, queryRefused, zodProblems } from './error-text.ts';
 import { technicalDetail } from './technical-detail.ts';
 import { normaliseAmount } from './form-amount.ts';
-import { loanBody, type ChangeForm, type OutcomeForm } from './loan-page.ts';
+import { loanBody, postedOutcome, type ChangeForm, type OutcomeForm } from './loan-page.ts';
 import { actionChangePages, askedChange, withdrawnFrom } from './action-change-routes.ts';
 import { mayChangeAction } from '../routes/action-corrections.ts';
 import type { StoredAction } from '../routes/collection-actions.ts';
@@ -487,16 +487,7 @@ export function consoleRoutes(store: SessionStore) {
     const { wh } = c.get('deps');
     const asked = c.req.query('as_of');
     const asOf = asked && /^\d{4}-\d{2}-\d{2}$/u.test(asked) ? asked : await workDate(wh, utcToday());
-    const typed: Partial<OutcomeForm> = {
-      action_id: f.action_id ?? '',
-      action_date: f.action_date ?? '',
-      action_time: f.action_time ?? '',
-      channel: f.channel ?? '',
-      outcome: f.outcome ?? '',
-      promised_amount: f.promised_amount ?? '',
-      promised_date: f.promised_date ?? '',
-      note: f.note ?? '',
-    };
+    const typed: Partial<OutcomeForm> = postedOutcome(f, f.action_id ?? '');
     // the amount as the page shows amounts (1,500.00) is the contract's 1500.00; an ambiguous one refused here
     const lang = langOf(c);
     const amount = typed.promised_amount?.trim() ? normaliseAmount(typed.promised_amount) : undefined;

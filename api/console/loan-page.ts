@@ -41,6 +41,18 @@ export interface OutcomeForm {
   recorded?: StoredAction;
 }
 
+/** The outcome form's fields as posted (blank where not sent): the record form's and a correction's. */
+export const postedOutcome = (f: Record<string, string>, actionId: string): OutcomeForm => ({
+  action_id: actionId,
+  action_date: f.action_date ?? '',
+  action_time: f.action_time ?? '',
+  channel: f.channel ?? '',
+  outcome: f.outcome ?? '',
+  promised_amount: f.promised_amount ?? '',
+  promised_date: f.promised_date ?? '',
+  note: f.note ?? '',
+});
+
 /** The correction or withdrawal form of one recorded action (the page's ?correct= / ?withdraw=, or a refused post). */
 export interface ChangeForm {
   kind: 'correct' | 'withdraw';
