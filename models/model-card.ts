@@ -6,6 +6,7 @@ import type { ProbabilityCalibration } from './calibration/calibrate.ts';
 import { binTerm, type ScorecardArtifact } from './scorecard/scorecard.ts';
 import { ruleLabel, type BinningTable } from './scorecard/binning-table.ts';
 import { effectiveTrend, defaultTimeStableMinEvents } from './scorecard/binning.ts';
+import { isJointScorecard, oppositeNote, pointsDirections } from './scorecard/points-direction.ts';
 
 /** Registered metrics with the data-quality gate's report (workflows.ts adds it; older versions have none). */
 export interface GatedMetrics extends ModelMetrics {
@@ -92,6 +93,12 @@ function binningSection(a: ScorecardArtifact): string[] {
   const o = a.binning;
   const minEvents = o.timeStableMinEvents ?? defaultTimeStableMinEvents;
   const kept = new Set(a.variables.map((v) => v.feature));
+  // a joint scorecard's fine ranges take no trend: the direction is the fit's, its points' (points-direction.ts)
+  const fitted = isJointScorecard(a) ? new Map(pointsDirections(a).map((d) => [d.feature, d.points])) : null;
+  const trendOf = (t: BinningTable) => {
+    const d = fitted?.get(t.feature);
+    return d ? `none; points ${d} (joint fit)` : trendText(t.trend);
+  };
   const lines = [
     '## Binning',
     '',
@@ -103,7 +110,7 @@ function binningSection(a: ScorecardArtifact): string[] {
     '|---|---|---|---|---|---|---|---|',
     ...tables.map(
       (t) =>
-        `| ${t.feature} | ${kept.has(t.feature) ? 'yes' : 'no'} | ${trendText(t.trend)} | ${t.rows.length} | ${f4(t.iv)} | ${heldText(t)} | ${f4(t.stability?.max_period_psi)} | ${t.time_stable_merges?.length ?? '–'} |`,
+        `| ${t.feature} | ${kept.has(t.feature) ? 'yes' : 'no'} | ${trendOf(t)} | ${t.rows.length} | ${f4(t.iv)} | ${heldText(t)} | ${f4(t.stability?.max_period_psi)} | ${t.time_stable_merges?.length ?? '–'} |`,
     ),
     '',
   ];
@@ -112,7 +119,7 @@ function binningSection(a: ScorecardArtifact): string[] {
     lines.push(
       `### ${t.feature}`,
       '',
-      `IV ${f4(t.iv)} (the sum of the bins' IV terms); trend ${trendText(t.trend)}${t.trend && t.trend.binsBefore !== t.trend.binsAfter ? ` (${t.trend.binsBefore} → ${t.trend.binsAfter} ranges)` : ''}${st ? `; order held in ${heldText(t)} judged periods of ${st.periods}${st.flipped_periods.length ? `, flipped in ${st.flipped_periods.join(', ')}` : ''}; max period PSI ${f4(st.max_period_psi)}` : ''}.`,
+      `IV ${f4(t.iv)} (the sum of the bins' IV terms); trend ${trendOf(t)}${t.trend && t.trend.binsBefore !== t.trend.binsAfter ? ` (${t.trend.binsBefore} → ${t.trend.binsAfter} ranges)` : ''}${st ? `; order held in ${heldText(t)} judged periods of ${st.periods}${st.flipped_periods.length ? `, flipped in ${st.flipped_periods.join(', ')}` : ''}; max period PSI ${f4(st.max_period_psi)}` : ''}.`,
       ...(t.trend?.candidates
         ? [
             '',
@@ -205,18 +212,8 @@ export function modelCardMarkdown(m: ModelVersion): string {
       ...correlationSection(a),
       ...refinementSection(a),
       ...binningSection(a),
-      '## Points table',
-      '',
-      '| variable | coefficient | bin | count | bad rate | WoE | log-odds term | points |',
-      '|---|---|---|---|---|---|---|---|',
+      ...pointsSection(a),
     );
-    for (const v of a.variables)
-      for (const b of v.bins) {
-        const label = ruleLabel(b.rule).replace(/\|/gu, '\\|');
-        lines.push(
-          `| ${v.feature} | ${v.coef.toFixed(4)} | ${label} | ${b.count} | ${b.count ? f4(b.bad / b.count) : '–'} | ${b.woe.toFixed(4)} | ${binTerm(v, b).toFixed(4)} | ${b.points.toFixed(1)} |`,
-        );
-      }
   } else if (a.kind === 'gbm') {
     lines.push(
       '## Gradient-boosted trees',
@@ -233,6 +230,50 @@ export function modelCardMarkdown(m: ModelVersion): string {
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The points table, after each variable's direction of points against its own bad rate and how the
+ * reason codes read them. A joint scorecard has no coefficient on WoE (every bin its own term), so
+ * its table has none, where a column of 0.0000 would read "no weight".
+ */
+function pointsSection(a: ScorecardArtifact): string[] {
+  const joint = isJointScorecard(a);
+  const dirs = pointsDirections(a);
+  const notes = dirs.map(oppositeNote).filter((n): n is string => n !== null);
+  const lines = [
+    '## Points table',
+    '',
+    `Direction of the points as a numeric variable's value rises (fewer points = riskier), against the direction of its bins' own bad rate (one variable alone)${joint ? "; the joint fit sets each variable's direction given the others, so it can run against the bad rate" : ''}:`,
+    '',
+    '| variable | points | own bad rate | note |',
+    '|---|---|---|---|',
+    ...dirs.map(
+      (d) =>
+        `| ${d.feature} | ${d.points ?? '– (categorical)'} | ${d.bad_rate ?? '–'} | ${oppositeNote(d) ?? (d.points === null ? 'bins ordered by their points' : 'agree')} |`,
+    ),
+    '',
+    ...(notes.length
+      ? [
+          `**Points against the bad rate (${notes.length}):** ${notes.join('; ')}. Such a variable's reason code names the range the fit finds riskier given the other variables, not the range with the higher bad rate of its own.`,
+          '',
+        ]
+      : []),
+    `Reason codes: the three variables whose bin cost the most points against that variable's best bin (its most points)${joint ? ' — on a joint scorecard the points of the joint fit' : ''}; a variable in its best bin is never a reason.`,
+    '',
+    joint
+      ? '| variable | bin | count | bad rate | WoE | log-odds term | points |'
+      : '| variable | coefficient | bin | count | bad rate | WoE | log-odds term | points |',
+    joint ? '|---|---|---|---|---|---|---|' : '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const v of a.variables)
+    for (const b of v.bins) {
+      const label = ruleLabel(b.rule).replace(/\|/gu, '\\|');
+      lines.push(
+        `| ${v.feature} |${joint ? '' : ` ${v.coef.toFixed(4)} |`} ${label} | ${b.count} | ${b.count ? f4(b.bad / b.count) : '–'} | ${b.woe.toFixed(4)} | ${binTerm(v, b).toFixed(4)} | ${b.points.toFixed(1)} |`,
+      );
+    }
+  return lines;
 }
 
 /** The joint refinement's λ tried on the held-back part and the one kept (refine.ts). */

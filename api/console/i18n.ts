@@ -282,6 +282,26 @@ export const text = {
   event_rate: { 'zh-CN': '坏账率', en: 'Event rate' },
   points_table: { 'zh-CN': '评分表', en: 'Points table' },
   log_odds_term: { 'zh-CN': '对数几率项', en: 'Log-odds term' },
+  points_dir_ascending: { 'zh-CN': '分数随取值升高', en: 'points rise with the value' },
+  points_dir_descending: { 'zh-CN': '分数随取值降低', en: 'points fall as the value rises' },
+  points_dir_flat: { 'zh-CN': '分数不随取值变化', en: 'points flat' },
+  points_against_rise: {
+    'zh-CN': '{feature} 越高分数越高，而其单变量坏账率随之上升：在其他变量给定时，{feature} 越低风险越大',
+    en: 'points rise as {feature} rises although its own bad rate rises: given the other variables, lower {feature} is riskier',
+  },
+  points_against_fall: {
+    'zh-CN': '{feature} 越高分数越低，而其单变量坏账率随之下降：在其他变量给定时，{feature} 越高风险越大',
+    en: 'points fall as {feature} rises although its own bad rate falls: given the other variables, higher {feature} is riskier',
+  },
+  reason_codes_rule: {
+    'zh-CN': '原因码：相对各变量最高分的分箱，扣分最多的三个变量（分数越低风险越高）。',
+    en: "Reason codes: the three variables whose bin cost the most points against that variable's best bin (fewer points = riskier).",
+  },
+  reason_codes_joint: {
+    'zh-CN':
+      '联合评分卡：各变量分数的方向由联合拟合决定（给定其他变量），可能与其单变量坏账率相反；原因码按联合拟合的分数给出。',
+    en: "A joint scorecard: each variable's direction of points is the joint fit's (given the other variables) and can run against its own bad rate; the reason codes follow the joint fit's points.",
+  },
   refinement_classic: {
     'zh-CN': '联合细化未胜过经典拟合（留出样本上未超过一个标准误），保留 WoE × 系数的经典评分卡。',
     en: 'The joint refinement did not rank the held-back rows better than the classic fit by more than its standard error: the classic WoE × coefficient scorecard is kept.',

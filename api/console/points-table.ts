@@ -1,12 +1,22 @@
 import { html } from 'hono/html';
 import { ruleLabel } from '../../models/scorecard/binning-table.ts';
 import { binTerm, type ScorecardArtifact } from '../../models/scorecard/scorecard.ts';
+import { isJointScorecard, pointsDirection, type PointsDirection } from '../../models/scorecard/points-direction.ts';
 import { t, type Lang } from './i18n.ts';
 import type { Html } from './layout.ts';
 import { tableScroll } from './table-scroll.ts';
 
 /** Range bounds to six significant digits (the exact bounds in the cell's title and the model card). */
 const sixDigits = (x: number) => String(Number(x.toPrecision(6)));
+
+/** A variable's direction of points, and in plain words when it runs against its own bad rate. */
+function directionText(d: PointsDirection, lang: Lang): { dir: string; against: string } {
+  const dir = d.points ? t(lang, `points_dir_${d.points}`) : '';
+  const against = !d.opposite
+    ? ''
+    : t(lang, d.points === 'ascending' ? 'points_against_rise' : 'points_against_fall', { feature: d.feature });
+  return { dir, against };
+}
 
 /**
  * A scorecard's points as it scores: per kept variable its bins with WoE, log-odds term and points
@@ -26,37 +36,41 @@ export function pointsTables(a: ScorecardArtifact, lang: Lang): Html | string {
   return html`<section aria-labelledby="points">
     <h2 id="points">${t(lang, 'points_table')}</h2>
     ${refinement ? html`<p class="note" id="refinement">${refinement}</p>` : ''}
-    ${a.variables.map(
-      (v) =>
-        html`<details class="points" data-feature="${v.feature}">
-          <summary>${v.feature} · ${v.bins.length} ${t(lang, 'bins')}</summary>
-          ${tableScroll(
-            `${t(lang, 'points_table')} ${v.feature}`,
-            html`<table>
-              <thead>
-                <tr>
-                  <th scope="col">${t(lang, 'bin')}</th>
-                  <th scope="col">${t(lang, 'count')}</th>
-                  <th scope="col">WoE</th>
-                  <th scope="col">${t(lang, 'log_odds_term')}</th>
-                  <th scope="col">${t(lang, 'points')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${v.bins.map(
-                  (b) =>
-                    html`<tr>
-                      <th scope="row" title="${ruleLabel(b.rule)}">${ruleLabel(b.rule, sixDigits)}</th>
-                      <td class="num">${b.count}</td>
-                      <td class="num">${b.woe.toFixed(4)}</td>
-                      <td class="num">${binTerm(v, b).toFixed(4)}</td>
-                      <td class="num">${b.points.toFixed(1)}</td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>`,
-          )}
-        </details>`,
-    )}
+    <p class="note" id="reason-codes">
+      ${t(lang, 'reason_codes_rule')} ${isJointScorecard(a) ? t(lang, 'reason_codes_joint') : ''}
+    </p>
+    ${a.variables.map((v) => {
+      const { dir, against } = directionText(pointsDirection(v), lang);
+      return html`<details class="points" data-feature="${v.feature}" ${against ? 'open' : ''}>
+        <summary>${v.feature} · ${v.bins.length} ${t(lang, 'bins')}${dir ? ` · ${dir}` : ''}</summary>
+        ${against ? html`<p class="note points-against">⚠ ${against}</p>` : ''}
+        ${tableScroll(
+          `${t(lang, 'points_table')} ${v.feature}`,
+          html`<table>
+            <thead>
+              <tr>
+                <th scope="col">${t(lang, 'bin')}</th>
+                <th scope="col">${t(lang, 'count')}</th>
+                <th scope="col">WoE</th>
+                <th scope="col">${t(lang, 'log_odds_term')}</th>
+                <th scope="col">${t(lang, 'points')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${v.bins.map(
+                (b) =>
+                  html`<tr>
+                    <th scope="row" title="${ruleLabel(b.rule)}">${ruleLabel(b.rule, sixDigits)}</th>
+                    <td class="num">${b.count}</td>
+                    <td class="num">${b.woe.toFixed(4)}</td>
+                    <td class="num">${binTerm(v, b).toFixed(4)}</td>
+                    <td class="num">${b.points.toFixed(1)}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>`,
+        )}
+      </details>`;
+    })}
   </section>`;
 }
