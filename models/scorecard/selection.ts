@@ -68,7 +68,7 @@ export function screenVariables(
         iv: vb.iv,
         psi: p,
         kept: false,
-        reason: `IV ${vb.iv.toFixed(4)} below ${o.minIv}${trendNote(vb)}`,
+        reason: belowFloor(vb, ds, binning, o.minIv),
       });
     else if (p !== null && p > o.maxPsi)
       report.push({
@@ -154,6 +154,41 @@ export function pruneCorrelated(
     kept.push(j);
   }
   return { kept: kept.map((j) => candidates[j]!), report };
+}
+
+/**
+ * Why a feature's IV is below the floor. One regular bin left (all its ranges or categories merged)
+ * has an IV of 0 whatever the feature holds, so "IV 0.0000" would read as no effect: the reason
+ * names the merging and the IV of the feature's fine bins (every category its own; the equal-frequency
+ * ranges) before it.
+ */
+function belowFloor(vb: VariableBins, ds: Dataset, binning: BinningOptions, minIv: number): string {
+  const fine = vb.bins.length > 0 && regularBins(vb) <= 1 ? fineBinning(ds, vb.feature, binning) : null;
+  // a feature of one value never had bins to merge
+  if (!fine || regularBins(fine) <= 1) return `IV ${vb.iv.toFixed(4)} below ${minIv}${trendNote(vb)}`;
+  const before = fine.iv;
+  const by = vb.trend && vb.trend.chosen !== 'none' ? `the ${vb.trend.chosen} trend and ` : '';
+  return `merged into one bin by ${by}the coarse classing (bins of at least ${+(100 * binning.minBinShare).toFixed(2)} % of the rows, chi-merge at ${binning.chiThreshold}): IV before merging ${before.toFixed(4)}, after ${vb.iv.toFixed(4)}, below ${minIv}`;
+}
+
+const regularBins = (vb: VariableBins) =>
+  vb.bins.filter((b) => (b.rule.type === 'range' || b.rule.type === 'categories') && b.count > 0).length;
+
+/** A feature's fine bins (every category its own, the equal-frequency ranges): no chi-merge, trend, minimum share or time-stable merges. */
+export function fineBinning(ds: Dataset, feature: string, binning: BinningOptions): VariableBins {
+  return binColumn(
+    ds.columns.find((c) => c.name === feature)!,
+    ds.label,
+    {
+      ...binning,
+      method: 'chimerge',
+      trend: 'none',
+      timeStable: false,
+      minBinShare: 0,
+      chiThreshold: 0,
+      maxBins: binning.fineBins,
+    },
+  );
 }
 
 /** Why a feature's IV fell, when its trend left a single range of several (the data holds no difference of that shape). */
