@@ -1,4 +1,4 @@
-import { defineChart, type ReportPeriod } from '../../template.ts';
+import { defineChart, type ReportPeriod, type Row } from '../../template.ts';
 import { ruleLabels, type Lang, type Text } from '../../i18n.ts';
 import { labelExpr } from '../../spec.ts';
 import { addMonthEnds } from '../../../lib/dates.ts';
@@ -179,30 +179,31 @@ export default defineChart({
 });
 
 /**
- * The table's columns. Detection is found ÷ rolled (loan-months over 30 DPD within 3 months), shown
- * with that fraction, and the axis title says so; the warned volume has its own column — the cell
- * once read "47.4% (2,667/4,488)", detection beside precision's fraction. One line each: a two-line
- * cell overlapped itself in the PNG.
+ * The table's columns, one measure each; a rule's current threshold and the one that dominates it are
+ * two rows under it. Detection is found ÷ rolled (loan-months over 30 DPD within the horizon), shown
+ * with that fraction; the warned volume and precision (found ÷ warned) have their own columns. Four
+ * columns, not eight side by side: eight made the table twice the page's width, drawn at half size.
  */
-const suggestionColumns: Record<string, Text> = {
-  current_threshold: { 'zh-CN': '当前阈值', en: 'Current threshold' },
-  current_detection_rate: { 'zh-CN': '当前：发现率', en: 'Current: detection' },
-  current_warned: { 'zh-CN': '当前：预警量', en: 'Current: warned' },
-  current_precision: { 'zh-CN': '当前：精确率', en: 'Current: precision' },
-  suggested_threshold: { 'zh-CN': '占优的阈值', en: 'Dominating threshold' },
-  suggested_detection_rate: { 'zh-CN': '占优：发现率', en: 'Dominating: detection' },
-  suggested_warned: { 'zh-CN': '占优：预警量', en: 'Dominating: warned' },
-  suggested_precision: { 'zh-CN': '占优：精确率', en: 'Dominating: precision' },
+const measureColumns: Record<string, Text> = {
+  threshold: { 'zh-CN': '阈值', en: 'Threshold' },
+  detection_rate: { 'zh-CN': '发现率', en: 'Detection' },
+  warned: { 'zh-CN': '预警量', en: 'Warned' },
+  precision: { 'zh-CN': '精确率', en: 'Precision' },
 };
+const horizonWord = (h: number, lang: Lang) => (lang === 'zh-CN' ? `${h} 个月内` : `${h} month${h === 1 ? '' : 's'}`);
+const dominatingRow: Text = { 'zh-CN': '— 占优阈值', en: '— dominating threshold' };
+const dominatingRule: Text = { 'zh-CN': '— 占优：', en: '— dominating: ' };
+const notDominated: Text = { 'zh-CN': '无（未被占优）', en: 'none (not dominated)' };
 
 /** a threshold as its rule kind reads it: months, an amount, a probability */
 const thresholdText = (field: string, kindExpr: string, lang: Lang) =>
-  `${kindExpr} === 'consecutive_overdue' ? format(datum.${field}, 'd') + ${JSON.stringify(lang === 'zh-CN' ? ' 个月' : ' months')} : ${kindExpr} === 'overdue_amount' ? format(datum.${field}, ',.0f') : format(datum.${field}, '.3~f')`;
+  `${kindExpr} === 'consecutive_overdue' ? format(datum.${field}, 'd') + ${lang === 'zh-CN' ? "' 个月'" : `(datum.${field} === 1 ? ' month' : ' months')`} : ${kindExpr} === 'overdue_amount' ? format(datum.${field}, ',.0f') : format(datum.${field}, '.3~f')`;
 
 /**
- * The dominance check of the threshold rules (warning_threshold_suggestions), 3 months and DPD > 30:
- * each rule's current threshold with its detection and volume, and the threshold — of the same or
- * another threshold rule — that detects as many or more with as many or fewer warnings, if any.
+ * The dominance check of the threshold rules (warning_threshold_suggestions), over 30 DPD within 1
+ * and 3 months: each rule's current threshold with its detection, volume and precision, and beneath it
+ * the threshold — of the same or another threshold rule, named in its row — that detects as many or more with as many
+ * or fewer warnings, if any.
  */
 export const warningThresholdSuggestions = defineChart({
   id: 'warning-thresholds',
@@ -210,8 +211,8 @@ export const warningThresholdSuggestions = defineChart({
   title: { 'zh-CN': '预警阈值检验：是否存在占优阈值', en: 'Warning thresholds: is a threshold dominated?' },
   note: {
     'zh-CN':
-      '各阈值类规则按月末重算（同一批预警月、3 个月内逾期超过 30 天）：当前阈值与在阈值网格（本规则附近及其他阈值类规则）中发现数不少于当前、预警量不多于当前且至少一项更优的阈值；“—”表示当前阈值未被占优。发现率 = 发现的贷款月 ÷ 3 个月内逾期超过 30 天的贷款月（括号内为该分子 / 分母），精确率 = 发现的贷款月 ÷ 预警贷款月，预警量单列。同一规则提高阈值只会减少预警，故只有在不漏掉任何已发现逾期时才占优。',
-    en: 'Each threshold rule re-evaluated at month-ends (the same warning months; over 30 DPD within 3 months): its current threshold, and the grid point (around it, or of another threshold rule) that finds at least as many with at most as many warnings, better in one; "—": not dominated. Detection = loan-months found ÷ loan-months over 30 DPD within 3 months (that fraction in brackets); precision = loan-months found ÷ loan-months warned; the warned volume has its own column. Within one rule a higher threshold only drops warnings, so it dominates only when it loses no detection.',
+      '各阈值类规则按月末重算（同一批预警月；1 个月内、3 个月内逾期超过 30 天）：每条规则的当前阈值，其下一行为阈值网格（本规则附近及其他阈值类规则）中发现数不少于当前、预警量不多于当前且至少一项更优的阈值，“未被占优”表示没有这样的阈值。发现率 = 发现的贷款月 ÷ 期内逾期超过 30 天的贷款月（括号内为该分子 / 分母），精确率 = 发现的贷款月 ÷ 预警贷款月。同一规则提高阈值只会减少预警，故只有在不漏掉任何已发现逾期时才占优。',
+    en: 'Each threshold rule re-evaluated at month-ends (the same warning months; over 30 DPD within 1 and within 3 months): its current threshold, and beneath it the grid point (around it, or of another threshold rule) that finds at least as many with at most as many warnings, better in one, or "not dominated". Detection = loan-months found ÷ loan-months over 30 DPD within the horizon (that fraction in brackets); precision = loan-months found ÷ loan-months warned. Within one rule a higher threshold only drops warnings, so it dominates only when it loses no detection.',
   },
   unit: {
     'zh-CN': '发现率、精确率：%；预警量：贷款月',
@@ -219,45 +220,68 @@ export const warningThresholdSuggestions = defineChart({
   },
   shows: (p, lang) => warningMonthsShown(p, lang),
   data: (p) => ({ metric: 'warning_threshold_suggestions', request: { as_of: p.monthEnd, ...warningMonths(p) } }),
-  size: { width: 860 },
+  size: { width: 460 },
   body: (rows, lang) => {
-    const shown = rows.filter((r) => r.level === 30 && r.horizon === 3);
+    const shown = rows.filter((r) => r.level === 30);
     const kinds = Object.fromEntries(
       rows.map((r) => [String(r.rule_id), { 'zh-CN': String(r.kind), en: String(r.kind) }]),
     );
-    const ruleText = (id: string) => ruleLabels[id]?.[lang] ?? id;
-    const names = Object.fromEntries(
-      rows.map((r) => [String(r.rule_id), { 'zh-CN': ruleText(String(r.rule_id)), en: ruleText(String(r.rule_id)) }]),
-    );
+    const ruleText = (id: string, l: Lang) => ruleLabels[id]?.[l] ?? id;
+    // the rows of the table in order: each rule and horizon, its current threshold, then what dominates it
+    const rowKey = (r: Row, side: string) => `${String(r.rule_id)}|${String(r.horizon)}|${side}`;
+    const rowLabels: Record<string, Text> = {};
+    for (const r of shown) {
+      const h = Number(r.horizon);
+      rowLabels[rowKey(r, 'current')] = {
+        'zh-CN': `${ruleText(String(r.rule_id), 'zh-CN')} · ${horizonWord(h, 'zh-CN')}`,
+        en: `${ruleText(String(r.rule_id), 'en')} · ${horizonWord(h, 'en')}`,
+      };
+      // the dominating threshold's rule names its row, so that its cell holds the threshold alone
+      const by = r.suggested_rule_id === null ? null : String(r.suggested_rule_id);
+      rowLabels[rowKey(r, 'suggested')] =
+        by === null
+          ? dominatingRow
+          : {
+              'zh-CN': `${dominatingRule['zh-CN']}${ruleLabels[by]?.['zh-CN'] ?? by}`,
+              en: `${dominatingRule.en}${ruleLabels[by]?.en ?? by}`,
+            };
+    }
     // the rate and its own numerator / denominator: found / over 30 DPD
     const rate = (p: string) =>
       `format(datum.${p}_detection_rate, '.1%') + ' (' + format(datum.${p}_detected, ',') + '/' + format(datum.rolled, ',') + ')'`;
     // precision as the metric gives it (found ÷ warned); no fraction: its parts are the row's own columns
     const share = (p: string) => `datum.${p}_precision === null ? '–' : format(datum.${p}_precision, '.1%')`;
+    const cell = (p: 'current' | 'suggested') =>
+      `datum.measure === 'threshold' ? (${p === 'current' ? thresholdText('current_threshold', 'datum.kind', lang) : thresholdText('suggested_threshold', 'datum.suggested_kind', lang)}) : datum.measure === 'detection_rate' ? ${rate(p)} : datum.measure === 'warned' ? format(datum.${p}_warned, ',') : ${share(p)}`;
     return {
-      height: Math.max(60, 30 * shown.length),
+      height: Math.max(60, 22 * Object.keys(rowLabels).length),
       transform: [
-        { filter: 'datum.level === 30 && datum.horizon === 3' },
-        { calculate: labelExpr('rule_id', names, lang), as: 'rule_label' },
+        { filter: 'datum.level === 30' },
         { calculate: labelExpr('suggested_rule_id', kinds, lang), as: 'suggested_kind' },
-        { fold: Object.keys(suggestionColumns), as: ['column', 'value'] },
+        // each row twice, the current threshold's and the dominating one's (suggested_* may be null)
+        { fold: ['current_threshold', 'suggested_threshold'], as: ['side_field', 'side_value'] },
+        { calculate: "indexof(datum.side_field, 'current') === 0 ? 'current' : 'suggested'", as: 'side' },
+        { calculate: "datum.rule_id + '|' + datum.horizon + '|' + datum.side", as: 'row_key' },
+        // and each of those once per measure (the current_* fields name the four)
         {
-          calculate: `datum.column === 'current_threshold' ? (${thresholdText('current_threshold', 'datum.kind', lang)}) : datum.column === 'current_detection_rate' ? ${rate('current')} : datum.column === 'current_warned' ? format(datum.current_warned, ',') : datum.column === 'current_precision' ? ${share('current')} : datum.suggested_threshold === null ? '—' : datum.column === 'suggested_threshold' ? (${labelExpr('suggested_rule_id', names, lang)}) + ' ' + (${thresholdText('suggested_threshold', 'datum.suggested_kind', lang)}) : datum.column === 'suggested_warned' ? format(datum.suggested_warned, ',') : datum.column === 'suggested_precision' ? ${share('suggested')} : ${rate('suggested')}`,
+          fold: Object.keys(measureColumns).map((m) => `current_${m}`),
+          as: ['measure_field', 'measure_value'],
+        },
+        { calculate: "replace(datum.measure_field, 'current_', '')", as: 'measure' },
+        {
+          calculate: `datum.side === 'current' ? (${cell('current')}) : datum.suggested_threshold === null ? (datum.measure === 'threshold' ? ${JSON.stringify(notDominated[lang])} : '') : (${cell('suggested')})`,
           as: 'text',
         },
-        {
-          calculate: "datum.suggested_threshold !== null && indexof(datum.column, 'suggested') === 0",
-          as: 'is_suggestion',
-        },
+        { calculate: "datum.side === 'suggested' && datum.suggested_threshold !== null", as: 'is_suggestion' },
       ],
       encoding: {
         x: {
-          field: 'column',
+          field: 'measure',
           type: 'ordinal',
-          sort: Object.keys(suggestionColumns),
+          sort: Object.keys(measureColumns),
           title: {
-            'zh-CN': '3 个月内逾期超过 30 天；发现率（发现 / 逾期超过 30 天）',
-            en: 'Over 30 DPD within 3 months; detection (found / over 30 DPD)',
+            'zh-CN': '期内逾期超过 30 天；发现率（发现 / 期内逾期超过 30 天）',
+            en: 'Over 30 DPD within the horizon; detection (found / over 30 DPD)',
           }[lang],
           axis: {
             orient: 'top',
@@ -267,23 +291,38 @@ export const warningThresholdSuggestions = defineChart({
             domain: false,
             ticks: false,
             grid: false,
-            labelExpr: labelExpr('value', suggestionColumns, lang).replaceAll('datum["value"]', 'datum.value'),
+            labelExpr: labelExpr('value', measureColumns, lang).replaceAll('datum["value"]', 'datum.value'),
           },
         },
         y: {
-          field: 'rule_label',
+          field: 'row_key',
           type: 'ordinal',
-          title: { 'zh-CN': '阈值类规则', en: 'Threshold rule' }[lang],
-          axis: { domain: false, ticks: false, grid: false, labelFontSize: 11, labelLimit: 200 },
+          sort: Object.keys(rowLabels),
+          title: { 'zh-CN': '阈值类规则 · 期限', en: 'Threshold rule · horizon' }[lang],
+          axis: {
+            domain: false,
+            ticks: false,
+            grid: false,
+            labelFontSize: 11,
+            labelLimit: 280,
+            labelExpr: labelExpr('value', rowLabels, lang).replaceAll('datum["value"]', 'datum.value'),
+          },
         },
       },
       layer: [
         {
           mark: { type: 'rect', stroke: 'white', strokeWidth: 2 },
           encoding: {
-            color: { condition: { test: 'datum.is_suggestion', value: '#fde8c8' }, value: '#f3f3f3' },
+            color: {
+              condition: [
+                { test: 'datum.is_suggestion', value: '#fde8c8' },
+                { test: "datum.side === 'suggested'", value: '#fafafa' },
+              ],
+              value: '#f3f3f3',
+            },
             tooltip: [
               { field: 'rule_id', type: 'nominal' },
+              { field: 'horizon', type: 'ordinal' },
               { field: 'text', type: 'nominal' },
               { field: 'rolled', type: 'quantitative', format: ',' },
             ],

@@ -328,41 +328,62 @@ const promised: Record<string, Promised> = {
   },
   'warning-thresholds': {
     units: [
-      { mark: 'rect', x: ['column', 'ordinal'], y: ['rule_label', 'ordinal'] },
-      { mark: 'text', x: ['column', 'ordinal'], y: ['rule_label', 'ordinal'], text: ['text', 'nominal'] },
+      { mark: 'rect', x: ['measure', 'ordinal'], y: ['row_key', 'ordinal'] },
+      { mark: 'text', x: ['measure', 'ordinal'], y: ['row_key', 'ordinal'], text: ['text', 'nominal'] },
     ],
-    // eight cells per threshold rule at 3 months and DPD > 30
+    // per threshold rule and horizon (DPD > 30): its current threshold's row and the dominating one's, four cells each
     drawn: (rs) => {
-      const cells = 8 * rs.filter((r) => r.level === 30 && r.horizon === 3).length;
+      const cells = 8 * rs.filter((r) => r.level === 30).length;
       return { rect: cells, text: cells };
     },
-    // each detection rate over its own fraction, found / rolled (over 30 DPD); the warned volume on its own
+    // each rule at both horizons by name; each detection rate over its own fraction, found / rolled (over
+    // 30 DPD); the warned volume and precision (found ÷ warned) on their own; what dominates, or that none does
     texts: (rs, lang) => {
-      const shown = rs.filter((r) => r.level === 30 && r.horizon === 3);
+      const shown = rs.filter((r) => r.level === 30);
       const n = (v: unknown) => Number(v).toLocaleString('en-US');
+      const horizon = (h: number) => (lang === 'zh-CN' ? `${h} 个月内` : `${h} month${h === 1 ? '' : 's'}`);
+      const thresholdAs = (kind: string, v: number, l: Lang) =>
+        kind === 'consecutive_overdue'
+          ? `${v} ${l === 'zh-CN' ? '个月' : v === 1 ? 'month' : 'months'}`
+          : kind === 'overdue_amount'
+            ? n(Math.round(v))
+            : String(Number(v.toFixed(3)));
       return [
-        ...distinct(shown, 'rule_id').map((r) => ruleLabels[r]?.[lang] ?? r),
+        ...shown.map(
+          (r) => `${ruleLabels[String(r.rule_id)]?.[lang] ?? String(r.rule_id)} · ${horizon(Number(r.horizon))}`,
+        ),
         ...byLang(
           lang,
-          ['当前：发现率', '当前：预警量', '当前：精确率', '3 个月内逾期超过 30 天；发现率（发现 / 逾期超过 30 天）'],
+          ['阈值', '发现率', '预警量', '精确率', '期内逾期超过 30 天；发现率（发现 / 期内逾期超过 30 天）'],
           [
-            'Current: detection',
-            'Current: warned',
-            'Current: precision',
-            'Over 30 DPD within 3 months; detection (found / over 30 DPD)',
+            'Threshold',
+            'Detection',
+            'Warned',
+            'Precision',
+            'Over 30 DPD within the horizon; detection (found / over 30 DPD)',
           ],
         ),
         ...shown.flatMap((r) => [
           `${(100 * Number(r.current_detection_rate)).toFixed(1)}% (${n(r.current_detected)}/${n(r.rolled)})`,
           n(r.current_warned),
-          // precision is found ÷ warned, the row's own two columns
+          // precision is found ÷ warned
           `${((100 * Number(r.current_detected)) / Number(r.current_warned)).toFixed(1)}%`,
           ...(r.suggested_threshold === null
-            ? []
+            ? [
+                byLang(lang, ['无（未被占优）'], ['none (not dominated)'])[0]!,
+                byLang(lang, ['— 占优阈值'], ['— dominating threshold'])[0]!,
+              ]
             : [
                 `${(100 * Number(r.suggested_detection_rate)).toFixed(1)}% (${n(r.suggested_detected)}/${n(r.rolled)})`,
                 n(r.suggested_warned),
                 `${((100 * Number(r.suggested_detected)) / Number(r.suggested_warned)).toFixed(1)}%`,
+                // the dominating rule by name in its row, its threshold as that rule's kind reads it in the cell
+                `${byLang(lang, ['— 占优：'], ['— dominating: '])[0]!}${ruleLabels[String(r.suggested_rule_id)]?.[lang] ?? String(r.suggested_rule_id)}`,
+                thresholdAs(
+                  String(rs.find((x) => x.rule_id === r.suggested_rule_id)?.kind),
+                  Number(r.suggested_threshold),
+                  lang,
+                ),
               ]),
         ]),
       ];
@@ -370,7 +391,7 @@ const promised: Record<string, Promised> = {
     // the precision's fraction (found / warned) is not shown as the detection's; rules by name, not code
     absent: (rs) =>
       rs
-        .filter((r) => r.level === 30 && r.horizon === 3)
+        .filter((r) => r.level === 30)
         .flatMap((r) => [
           `${(100 * Number(r.current_detection_rate)).toFixed(1)}% (${Number(r.current_detected).toLocaleString('en-US')}/${Number(r.current_warned).toLocaleString('en-US')})`,
           String(r.rule_id),
