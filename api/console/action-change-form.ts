@@ -69,6 +69,7 @@ export function changeSection(
       <p class="note" id="change-hint">${t(lang, 'withdraw_hint')}</p>
       <form method="post" action="${action}" class="record">
         <input type="hidden" name="_csrf" value="${o.csrf}" />
+        <input type="hidden" name="version" value="${c.version}" />
         <label class="wide"
           >${t(lang, 'reason')}
           <textarea name="reason" rows="2" maxlength="500" required aria-describedby="change-hint">
@@ -83,6 +84,7 @@ ${c.reason}</textarea>
     <p class="note wide" id="change-hint">${t(lang, 'correct_hint')}</p>
     <form method="post" action="${action}" class="record">
       <input type="hidden" name="_csrf" value="${o.csrf}" />
+      <input type="hidden" name="version" value="${c.version}" />
       ${outcomeFields(c.values, {
         lang,
         today: o.today,

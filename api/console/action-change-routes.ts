@@ -25,7 +25,19 @@ export function askedChange(
   const id = correct ?? c.req.query('withdraw');
   const a = id === undefined ? undefined : actions.find((x) => x.action_id === id && mayChange(x));
   if (!a) return undefined;
-  return { kind: correct ? 'correct' : 'withdraw', action_id: a.action_id, values: storedValues(a), reason: '' };
+  return {
+    kind: correct ? 'correct' : 'withdraw',
+    action_id: a.action_id,
+    values: storedValues(a),
+    reason: '',
+    version: a.version,
+  };
+}
+
+/** the action as stored now, when `e` refused a change for being made on an older version */
+function changedSince(e: ApiError): StoredAction | undefined {
+  const d = e.details as { reason?: unknown; current?: StoredAction } | undefined;
+  return e.status === 409 && d?.reason === 'changed' ? d.current : undefined;
 }
 
 /** whether `actionId` (a redirect's ?withdrawn=) is an action of loan `loanId` that was withdrawn */
@@ -52,8 +64,11 @@ export function actionChangePages(
   const refused = (c: Context<ConsoleEnv>, e: unknown, change: ChangeForm) => {
     if (e instanceof ApiError && [400, 403, 404, 409].includes(e.status)) {
       const d = describeError(e, langOf(c));
+      // changed since the form was opened: the form shows what is stored now, and saves against it
+      const current = changedSince(e);
       return loanPage(c, {}, e.status as 400 | 403 | 404 | 409, {
         ...change,
+        ...(current ? { values: storedValues(current), version: current.version } : {}),
         error: d.lines.join('; '),
         technical: d.technical || e.message,
       });
@@ -68,7 +83,13 @@ export function actionChangePages(
     const actionId = c.req.param('action');
     const lang = langOf(c);
     const values = postedOutcome(f, actionId);
-    const change: ChangeForm = { kind: 'correct', action_id: actionId, values, reason: f.reason ?? '' };
+    const change: ChangeForm = {
+      kind: 'correct',
+      action_id: actionId,
+      values,
+      reason: f.reason ?? '',
+      version: f.version ?? '',
+    };
     // the amount as the page shows amounts (1,500.00) is the contract's 1500.00, as in the record form
     const amount = values.promised_amount.trim() ? normaliseAmount(values.promised_amount) : undefined;
     if (amount && 'problem' in amount) {
@@ -86,6 +107,7 @@ export function actionChangePages(
       ...(values.action_time.trim() ? { action_time: values.action_time.trim() } : {}),
       note: values.note,
       ...(change.reason.trim() ? { reason: change.reason } : {}),
+      ...(change.version ? { version: change.version } : {}),
     });
     if (!input.success) {
       const fields = zodProblems(input.error.issues);
@@ -117,6 +139,7 @@ export function actionChangePages(
       action_id: actionId,
       values: postedOutcome({}, actionId),
       reason: f.reason ?? '',
+      version: f.version ?? '',
     };
     try {
       // an action of another loan is not this page's: as if there were none
@@ -126,7 +149,10 @@ export function actionChangePages(
         throw new ApiError('bad_request', 'reason: longer than 500 characters', {
           fields: [{ field: 'reason', message: 'longer than 500 characters' }],
         });
-      await withdrawCollectionAction(c, actionId, change.reason, { source: 'console' });
+      await withdrawCollectionAction(c, actionId, change.reason, {
+        source: 'console',
+        ...(change.version ? { version: change.version } : {}),
+      });
     } catch (e) {
       return refused(c, e, change);
     }

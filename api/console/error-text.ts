@@ -215,6 +215,10 @@ const pageTexts = {
     'zh-CN': '该记录已以不同内容保存过。请刷新页面后重新登记（将使用新的记录编号）。',
     en: 'This record was already saved with other content. Reload the page and record it again (with a new record id).',
   },
+  changed_since: {
+    'zh-CN': '您打开此表单后，该记录已于 {at}（UTC）被{by}修改。下方表单已换成当前保存的内容，请核对后再保存。',
+    en: 'This action was changed{by} at {at} UTC since you opened the form. The form below now shows what is stored; check it and save again.',
+  },
   too_large: { 'zh-CN': '提交的内容过大。', en: 'What was sent is too large.' },
   csrf: {
     'zh-CN': '表单已过期或不是从本页提交的，请刷新页面后重试。',
@@ -238,8 +242,18 @@ export function describeError(err: ApiError, lang: Lang, o: { role?: string } = 
       };
     case 'not_found':
       return { lines: [t(lang, 'not_found')], technical: '' };
-    case 'conflict':
+    case 'conflict': {
+      const d = err.details as { reason?: unknown; by?: unknown; at?: unknown } | undefined;
+      const at = typeof d?.at === 'string' ? d.at : '';
+      if (d?.reason === 'changed') {
+        const by = typeof d.by === 'string' && d.by ? d.by.replace(/^user:/u, '') : '';
+        return {
+          lines: [text('changed_since', { by: by && (lang === 'en' ? ` by ${by}` : ` ${by} `), at })],
+          technical,
+        };
+      }
       return { lines: [text('conflict')], technical };
+    }
     case 'rate_limited':
       return { lines: [text('rate_limited', { seconds: /(\d+) s\b/u.exec(err.message)?.[1] ?? '60' })], technical: '' };
     case 'payload_too_large':

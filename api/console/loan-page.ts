@@ -60,6 +60,8 @@ export interface ChangeForm {
   /** the correction's values: the stored ones, or those typed when refused */
   values: OutcomeForm;
   reason: string;
+  /** the stored action's version the form was opened on (api/routes/action-version.ts): a change made since is refused */
+  version: string;
   error?: string;
   technical?: string;
 }

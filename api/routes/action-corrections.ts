@@ -10,7 +10,8 @@ import type { ApiKey } from '../auth/keys.ts';
 import { audit } from '../audit.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';
-import { latestActionChange, type ActionChange } from './action-history.ts';
+import { lastActionEdit, latestActionChange, type ActionChange } from './action-history.ts';
+import { actionVersion } from './action-version.ts';
 import { invalidateCaseLists } from './cases.ts';
 import {
   actionInput,
@@ -47,7 +48,10 @@ import {
  *   there is no team-lead role, so a team's actions are corrected by an admin, who may correct any;
  * - an action stays on its loan: recorded on the wrong loan, it is withdrawn and recorded anew;
  * - the recorder (recorded_by) and the source stay the original's: the corrector is in the audit;
- * - a withdrawn action id stays used: it cannot be corrected, nor recorded again.
+ * - a withdrawn action id stays used: it cannot be corrected, nor recorded again;
+ * - optimistic concurrency is the client's choice: with the `version` it read, a change made since is
+ *   a 409 (who, when, the current action); without one (clients older than the field) the last
+ *   request wins, as before. The same correction sent again is "unchanged" whatever its version.
  *
  * Replacement order: the audit log, the audit row, the new version inserted, the other versions
  * deleted. A request cut short after any step and sent again finishes (no second audit row of the
@@ -56,6 +60,12 @@ import {
  */
 
 const spec = entitySpecs.collection_actions;
+
+/** an optional `version` of the body (GET's `version` of the action) */
+const versionField = z.string().max(100).optional().openapi({
+  description:
+    "the action's `version` as GET /v1/collection-actions listed it: when given and the action changed since, 409 with the current action; absent, the change applies to whatever is stored (as before this field)",
+});
 
 /** PUT's body: the action's values, as POST takes them, without its id (in the path). */
 export const correctionInput = actionInput
@@ -69,6 +79,7 @@ export const correctionInput = actionInput
       .max(500, 'reason: longer than 500 characters')
       .optional()
       .openapi({ description: 'why it is corrected (kept in the audit log)' }),
+    version: versionField,
   })
   .strict()
   .openapi('CollectionActionCorrection');
@@ -80,6 +91,7 @@ export const withdrawalInput = z
       .string()
       .max(500, 'reason: longer than 500 characters')
       .openapi({ description: 'why it is withdrawn (required; kept in the audit log)' }),
+    version: versionField,
   })
   .strict()
   .openapi('CollectionActionWithdrawal');
@@ -103,7 +115,23 @@ export function mayChangeAction(key: ApiKey, a: Pick<StoredAction, 'source' | 'r
   return a.recorded_by === key.key_id || (!!key.agent_id && a.agent_id === key.agent_id);
 }
 
-type Version = StoredAction & { content_hash: string };
+type Version = Omit<StoredAction, 'version'> & { content_hash: string };
+
+/**
+ * A client's `version` that no stored version has any more: the action was changed since the client
+ * read it, a 409 naming who changed it and when, with the current action to fill its form from.
+ */
+async function refuseStale(wh: Warehouse, actionId: string, versions: Version[], asked: string | undefined) {
+  if (asked === undefined || versions.some((v) => actionVersion(v) === asked)) return;
+  const current = publicAction(versions[0]!);
+  const last = await lastActionEdit(wh, actionId, current.loan_id);
+  const by = last ? ` by ${last.by} at ${last.at} UTC` : '';
+  throw new ApiError(
+    'conflict',
+    `action ${actionId} was changed since you read it${by}: its current values are in details.current (version ${current.version}); send your change again with that version if it still applies`,
+    { reason: 'changed', by: last?.by ?? '', at: last?.at ?? '', current },
+  );
+}
 
 /**
  * The stored versions of the action (normally one) and its loan, checked for the key: 404 when there
@@ -178,20 +206,22 @@ async function stagedAction(
   values: Record<string, string | undefined>,
   origin: Pick<StoredAction, 'source' | 'recorded_by' | 'note'>,
 ): Promise<StoredAction> {
-  const [r] = await querySql<Omit<StoredAction, 'source' | 'recorded_by' | 'note'>>(
+  const [r] = await querySql<
+    Omit<StoredAction, 'source' | 'recorded_by' | 'note' | 'version'> & { content_hash: string }
+  >(
     wh,
-    sql`SELECT action_id, loan_id, toString(action_date) AS action_date, toString(channel) AS channel, toString(outcome) AS outcome,
+    sql`SELECT toString(content_hash) AS content_hash, action_id, loan_id, toString(action_date) AS action_date, toString(channel) AS channel, toString(outcome) AS outcome,
       agent_id, toString(team) AS team, toFloat64(promised_amount) AS promised_amount,
       if(isNull(promised_date), NULL, toString(promised_date)) AS promised_date, action_time
     FROM (${stagedRow(wh, values)})`,
   );
   if (!r) throw new Error('the staged row of a corrected action is missing');
-  return { ...r, ...origin };
+  return publicAction({ ...r, ...origin });
 }
 
 /** the stored action's fields that differ from the new version's (the audit log's `changed`) */
 const changedFields = (a: StoredAction, b: StoredAction) =>
-  (Object.keys(a) as (keyof StoredAction)[]).filter((k) => a[k] !== b[k]);
+  (Object.keys(a) as (keyof StoredAction)[]).filter((k) => k !== 'version' && a[k] !== b[k]);
 
 /**
  * Replaces the values of an action `key` may change (see the module comment) after the checks a
@@ -243,7 +273,9 @@ export async function correctCollectionAction(
     const reason = await checkedReason(wh, input.reason, false);
     const current = versions.find((v) => v.content_hash === row.content_hash && v.note === note);
     const others = versions.filter((v) => v !== current);
+    // the same correction sent again is answered as done, whatever version it was sent with
     if (current && others.length === 0) return { changed: false, action: publicAction(current) };
+    await refuseStale(wh, actionId, versions, input.version);
     // the version replaced: the one whose values differ, else (the note alone changed) the stored one
     const old = others.find((v) => v.content_hash !== row.content_hash) ?? others[0]!;
     const dataChanged = old.content_hash !== row.content_hash;
@@ -294,7 +326,7 @@ export async function withdrawCollectionAction(
   c: Context<AppEnv>,
   actionId: string,
   reasonText: string,
-  o: { source: ActionSource },
+  o: { source: ActionSource; version?: string },
 ): Promise<{ changed: boolean; action_id: string; withdrawn: StoredAction | null }> {
   const { wh } = c.get('deps');
   const key = c.get('key');
@@ -304,6 +336,7 @@ export async function withdrawCollectionAction(
     if ('withdrawn' in found) return { changed: false, action_id: actionId, withdrawn: null };
     const { versions } = found;
     const reason = await checkedReason(wh, reasonText, true);
+    await refuseStale(wh, actionId, versions, o.version);
     const stored = versions[0]!;
     const last = await latestActionChange(wh, actionId);
     const pending = versions.filter((v) => !audited(last, 'retract', v.content_hash, '0'));

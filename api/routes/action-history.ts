@@ -34,3 +34,26 @@ export async function withdrawal(wh: Warehouse, actionId: string): Promise<Actio
   const last = await latestActionChange(wh, actionId);
   return last?.action === 'retract' ? last : null;
 }
+
+/**
+ * Who made the action's latest correction or withdrawal and when (UTC), from the API's audit log —
+ * row_corrections keeps the request, not the person, and has no row for a note changed alone — or,
+ * when none, who recorded it. Null when the log holds none.
+ */
+export async function lastActionEdit(
+  wh: Warehouse,
+  actionId: string,
+  loanId: string,
+): Promise<{ by: string; at: string; action: string; reason: string } | null> {
+  const [r] = await querySql<{ by: string; at: string; action: string; reason: string }>(
+    wh,
+    sql`SELECT key_id AS by, toString(toDateTime(at, 'UTC')) AS at, toString(action) AS action,
+      JSONExtractString(details, 'reason') AS reason
+    FROM ${trusted(tableRef(wh, 'audit_log'))}
+    WHERE target = ${param(loanId, 'String')}
+      AND action IN ('collection_actions.record', 'collection_actions.correct', 'collection_actions.withdraw')
+      AND JSONExtractString(details, 'action_id') = ${param(actionId, 'String')}
+    ORDER BY at DESC LIMIT 1`,
+  );
+  return r ?? null;
+}

@@ -72,7 +72,11 @@ export const actionCorrectionRoutes = new OpenAPIHono<AppEnv>()
     }),
     async (c) => {
       const { action_id } = c.req.valid('param');
-      const r = await withdrawCollectionAction(c, action_id, c.req.valid('json').reason, { source: 'api' });
+      const { reason, version } = c.req.valid('json');
+      const r = await withdrawCollectionAction(c, action_id, reason, {
+        source: 'api',
+        ...(version ? { version } : {}),
+      });
       return c.json(r, 200);
     },
   );

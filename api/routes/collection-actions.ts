@@ -20,6 +20,7 @@ import { permitted } from '../middleware.ts';
 import { errorResponses } from '../schemas.ts';
 import { invalidateCaseLists } from './cases.ts';
 import { withdrawal } from './action-history.ts';
+import { actionVersion } from './action-version.ts';
 
 /**
  * Collection outcomes recorded by people (the console's form, `POST /v1/collection-actions`), held
@@ -103,6 +104,10 @@ export const storedAction = z
     source: z.string().openapi({ description: 'file (ingested), console or api' }),
     recorded_by: z.string().openapi({ description: "the recording key's id ('' for ingested rows)" }),
     note: z.string(),
+    version: z.string().openapi({
+      description:
+        'the stored version: send it back as `version` with a correction or withdrawal to be refused (409) when the action changed since',
+    }),
   })
   .openapi('CollectionAction');
 export type StoredAction = z.infer<typeof storedAction>;
@@ -175,7 +180,7 @@ export const reasonsOf = (reason: string) =>
 
 /** the actions matching `where`, one row per action id (every stored version with everyVersion: a correction cut short leaves two) */
 export const selectActions = (wh: Warehouse, where: Sql, o: { everyVersion?: boolean } = {}) =>
-  querySql<StoredAction & { content_hash: string }>(
+  querySql<Omit<StoredAction, 'version'> & { content_hash: string }>(
     wh,
     sql`SELECT action_id, loan_id, toString(action_date) AS action_date, toString(channel) AS channel, toString(outcome) AS outcome,
       agent_id, toString(team) AS team, toFloat64(promised_amount) AS promised_amount,
@@ -185,7 +190,13 @@ export const selectActions = (wh: Warehouse, where: Sql, o: { everyVersion?: boo
     ORDER BY action_date DESC, action_id DESC ${trusted(o.everyVersion ? '' : 'LIMIT 1 BY action_id')}`,
   );
 
-export const publicAction = ({ content_hash: _, ...a }: StoredAction & { content_hash: string }): StoredAction => a;
+export const publicAction = ({
+  content_hash,
+  ...a
+}: Omit<StoredAction, 'version'> & { content_hash: string; version?: string }): StoredAction => ({
+  ...a,
+  version: actionVersion({ content_hash, note: a.note }),
+});
 
 /**
  * The values of one action held to the contract, as a file's row is staged, and its note to a file's

@@ -1,0 +1,147 @@
+// the app first: its routes' schemas need @hono/zod-openapi loaded before lib/date-schemas builds its own
+import { createApp } from '../../../../api/app.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey } from '../../../../api/auth/keys.ts';
+import { queryRows } from '../../../../warehouse/connection.ts';
+import { warehouseWithFiles } from '../../../helpers/book.ts';
+import { consoleBrowser } from '../../../helpers/console-browser.ts';
+import { unthrottledApp } from '../../../helpers/test-app.ts';
+import { disposeIfOpened } from '../../../helpers/warehouse.ts';
+
+/*
+ * The loan page's correction and withdrawal forms when a save is refused: a form opened on an older
+ * version of the action (another tab, the team lead), an action withdrawn meanwhile, a blank reason.
+ */
+const asOf = '2024-06-30';
+const files = {
+  'loans.csv': [
+    'loan_id,customer_id,product,origination_date,principal,annual_rate,term_months,region',
+    'L1,c1,consumer,2023-12-15,600.00,0.2,6,east',
+  ],
+  'collection_actions.csv': [
+    'action_id,loan_id,action_date,channel,outcome,agent_id',
+    'F1,L1,2024-06-30,sms,no_contact,ag-a',
+  ],
+};
+const page = `/console/loans/L1?as_of=${asOf}`;
+const langs = ['en', 'zh-CN'] as const;
+
+describe('refused corrections and withdrawals on the loan page', () => {
+  let wh: Awaited<ReturnType<typeof warehouseWithFiles>>;
+  let app: ReturnType<typeof createApp>;
+  let mine = '';
+  let lead = '';
+  beforeAll(async () => {
+    wh = await warehouseWithFiles('console_change_refusals', files, asOf);
+    mine = (await createApiKey(wh, { role: 'collector', region: 'east', agent_id: 'ag-a', label: 'a' })).key;
+    lead = (await createApiKey(wh, { role: 'admin', label: 'lead' })).key;
+    app = unthrottledApp(wh);
+  }, 120_000);
+  afterAll(() => disposeIfOpened(wh));
+
+  const amountOf = async (id: string) =>
+    (
+      await queryRows<{ amount: string }>(
+        wh,
+        `SELECT toDecimalString(any(promised_amount), 2) AS amount FROM ${wh.database}.collection_actions WHERE action_id = {id:String}`,
+        { id },
+      )
+    )[0]?.amount;
+  const signedIn = async (key: string) => {
+    const b = consoleBrowser(() => app);
+    await b.signIn(key);
+    return b;
+  };
+  const section = (html: string) => /<section aria-labelledby="change"[\s\S]*?<\/section>/u.exec(html)?.[0] ?? '';
+  const versionIn = (html: string) => /name="version" value="([^"]*)"/u.exec(section(html))?.[1] ?? '';
+  const promise = (amount: string) => ({
+    action_date: '2024-06-28',
+    action_time: '10:00',
+    channel: 'phone',
+    outcome: 'promise_to_pay',
+    promised_amount: amount,
+    promised_date: '2024-07-10',
+    note: '',
+  });
+  let n = 0;
+  /** a promise recorded by the collector in the console: its id */
+  const recordPromise = async (b: ReturnType<typeof consoleBrowser>) => {
+    const id = `R${++n}`;
+    const r = await b.request(`/console/loans/L1/actions?as_of=${asOf}`, {
+      method: 'POST',
+      form: { _csrf: await b.csrf(page), action_id: id, ...promise('1500') },
+    });
+    expect(r.status).toBe(303);
+    return id;
+  };
+  const post = async (
+    b: ReturnType<typeof consoleBrowser>,
+    id: string,
+    kind: string,
+    form: Record<string, string>,
+    lang = 'en',
+  ) =>
+    b.request(`/console/loans/L1/actions/${id}/${kind}?as_of=${asOf}&lang=${lang}`, {
+      method: 'POST',
+      form: { _csrf: await b.csrf(page), ...form },
+    });
+
+  it('a correction form opened before another correction is refused (409), says by whom and when, and shows the current values', async () => {
+    const b = await signedIn(mine);
+    for (const lang of langs) {
+      const id = await recordPromise(b);
+      // two tabs open the form on the same version
+      const tab1 = await (await b.request(`${page}&correct=${id}`)).text();
+      const tab2 = await (await b.request(`${page}&correct=${id}&lang=${lang}`)).text();
+      expect(versionIn(tab1)).not.toBe('');
+      expect(versionIn(tab2)).toBe(versionIn(tab1));
+      const first = await post(b, id, 'correct', { ...promise('15,000'), version: versionIn(tab1) });
+      expect(first.status).toBe(303);
+      const stale = await post(b, id, 'correct', { ...promise('2000'), version: versionIn(tab2) }, lang);
+      expect(stale.status).toBe(409);
+      const html = await stale.text();
+      expect(section(html)).toMatch(
+        lang === 'en'
+          ? /id="change-error"[^>]*>Not saved: This action was changed by \S+ at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC since you opened the form/u
+          : /id="change-error"[^>]*>未保存：您打开此表单后，该记录已于 \d{4}-\d\d-\d\d \d\d:\d\d:\d\d（UTC）被 \S+ 修改/u,
+      );
+      // the form refilled from what is stored now, and saving it again goes against the current version
+      expect(section(html)).toContain('value="15000.00"');
+      expect(section(html)).not.toContain('value="2000"');
+      expect(await amountOf(id)).toBe('15000.00');
+      const again = await post(b, id, 'correct', { ...promise('2000'), version: versionIn(html) });
+      expect(again.status).toBe(303);
+      expect(await amountOf(id)).toBe('2000.00');
+    }
+  });
+
+  it("the lead's correction is not wiped out by the collector's older form; a stale withdrawal is refused too", async () => {
+    const b = await signedIn(mine);
+    const l = await signedIn(lead);
+    const id = await recordPromise(b);
+    const opened = versionIn(await (await b.request(`${page}&withdraw=${id}`)).text());
+    const correctOpened = versionIn(await (await b.request(`${page}&correct=${id}`)).text());
+    expect(opened).toBe(correctOpened);
+    expect(
+      (
+        await post(l, id, 'correct', {
+          ...promise('900'),
+          version: versionIn(await (await l.request(`${page}&correct=${id}`)).text()),
+        })
+      ).status,
+    ).toBe(303);
+    expect((await post(b, id, 'correct', { ...promise('2000'), version: correctOpened })).status).toBe(409);
+    const w = await post(b, id, 'withdraw', { reason: 'wrong loan', version: opened });
+    expect(w.status).toBe(409);
+    expect(section(await w.text())).toMatch(/This action was changed by \S+ at/u);
+    expect(await amountOf(id)).toBe('900.00');
+  });
+
+  it('a form posted without a version (a page older than the field) saves as before', async () => {
+    const b = await signedIn(mine);
+    const id = await recordPromise(b);
+    expect((await post(b, id, 'correct', promise('700'))).status).toBe(303);
+    expect((await post(b, id, 'correct', promise('800'))).status).toBe(303);
+    expect(await amountOf(id)).toBe('800.00');
+  });
+});
