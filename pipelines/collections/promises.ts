@@ -101,8 +101,9 @@ const csvColumns = [
   'days_late',
 ] as const;
 
-/** Promises as CSV pieces (one value per cell), the same for the CLI and the API. */
-export const promisesCsvChunks = (rows: readonly PromiseRow[]) => csvChunks(csvColumns, rows.values());
+/** Promises as CSV pieces (one value per cell, amounts to the cent), the same for the CLI and the API. */
+export const promisesCsvChunks = (rows: readonly PromiseRow[]) =>
+  csvChunks(csvColumns, rows.values(), 1000, { money: ['promised_amount', 'paid_amount'] });
 
 /** A loan's latest promise in a state the case list escalates on, whose deadline fell in the look-back. */
 export interface UnkeptPromise {

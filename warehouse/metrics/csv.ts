@@ -1,24 +1,25 @@
-import { csvCell } from '../csv-cell.ts';
+import { rowCell, type CsvColumnOptions } from '../csv-cell.ts';
 import type { MetricRow } from './definition.ts';
 import { csvValue, valueTypeOf } from './column-values.ts';
 import type { MetricResult } from './run.ts';
 
 /**
  * Rows as CSV text in pieces (header first, then a piece per `rowsPerChunk` rows, every line
- * ended by a newline as csvTable ends them; RFC 4180 cells, nested values as JSON): an export is
+ * ended by a newline as csvTable ends them; RFC 4180 cells, nested values as JSON, `money` columns to
+ * the cent): an export is
  * written or sent as it is produced, never held as one string. Joined, it is csvTable's text.
  */
 export function* csvChunks<R extends object>(
   cols: readonly (keyof R & string)[],
   rows: Iterable<R>,
   rowsPerChunk = 1000,
+  o: CsvColumnOptions = {},
 ): Generator<string> {
-  const cell = (v: unknown) =>
-    csvCell(v === undefined || v === null ? null : typeof v === 'object' ? JSON.stringify(v) : (v as string | number));
+  const cell = rowCell(o);
   yield `${cols.join(',')}\n`;
   let piece: string[] = [];
   for (const r of rows) {
-    piece.push(`${cols.map((k) => cell(r[k])).join(',')}\n`);
+    piece.push(`${cols.map((k) => cell(k, r[k])).join(',')}\n`);
     if (piece.length >= rowsPerChunk) {
       yield piece.join('');
       piece = [];

@@ -378,9 +378,13 @@ describe('loanwatch CLI', () => {
       expect(stdout(), argv.join(' ')).toMatch(/[^\n]\n$/u);
     }
 
-    // money to the cent in every CSV, as the metrics and cases CSVs write it (these wrote 1766100, 639)
+    // money to the cent in every CSV, as the metrics and cases CSVs write it (these wrote 1766100, 639, 2000)
     for (const [argv, money] of [
       [['disposal', '--as-of', '2024-06-30', '--format', 'csv'], disposalMoneyColumns],
+      [
+        ['promises', '--as-of', '2024-06-28', '--format', 'csv'],
+        ['promised_amount', 'paid_amount'],
+      ],
       [['placements', '--as-of', '2024-06-28', '--format', 'csv'], ['balance']],
       [['placements', '--as-of', '2024-06-28', '--history', '--format', 'csv'], ['placed_amount']],
       [['incentives', '--month', '2024-06', '--list', '--format', 'csv'], agentAwardMoneyColumns],

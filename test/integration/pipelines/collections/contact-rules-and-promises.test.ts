@@ -296,10 +296,10 @@ describe('contact rules and promises on hand-built loans', () => {
     expect(csv.slice(0, -1).split('\n')).toEqual([
       'action_id,loan_id,region,product,team,agent_id,channel,stage,action_date,promised_date,deadline,promised_amount,paid_amount,status,kept_on,days_late',
       expect.stringMatching(
-        /^b1,B,north,consumer,north-1,n1,phone,\w+,2024-04-20,2024-04-25,2024-04-28,100,100,kept,2024-04-26,1$/,
+        /^b1,B,north,consumer,north-1,n1,phone,\w+,2024-04-20,2024-04-25,2024-04-28,100.00,100.00,kept,2024-04-26,1$/,
       ),
       expect.stringMatching(
-        /^c1,C,north,consumer,north-1,n1,phone,\w+,2024-04-20,2024-05-01,2024-05-04,220,220,kept,2024-05-04,3$/,
+        /^c1,C,north,consumer,north-1,n1,phone,\w+,2024-04-20,2024-05-01,2024-05-04,220.00,220.00,kept,2024-05-04,3$/,
       ),
     ]);
 

@@ -19,4 +19,14 @@ describe('CSV in pieces', () => {
     expect([...csvChunks(['a', 'b'], [{ a: 1, b: 'x' }], 1)]).toEqual(['a,b\n', '1,x\n']);
     expect([...csvChunks(['a'], [])]).toEqual(['a\n']);
   });
+
+  it('writes money columns to the cent, piece by piece as whole', () => {
+    const rows = [
+      { id: 'P1', amount: 2000, paid: 0 },
+      { id: 'P2', amount: 1500.5, paid: null },
+    ];
+    const text = [...csvChunks(['id', 'amount', 'paid'], rows, 1, { money: ['amount', 'paid'] })].join('');
+    expect(text).toBe('id,amount,paid\nP1,2000.00,0.00\nP2,1500.50,\n');
+    expect(text).toBe(csvTable(['id', 'amount', 'paid'], rows, { money: ['amount', 'paid'] }));
+  });
 });
