@@ -61,6 +61,12 @@ function calibrationSection(c: ProbabilityCalibration | undefined): string[] {
     method,
     '',
     `Expected calibration error (ECE, Σ share of rows × |mean predicted − observed| over ten equal-count bins): test ${f4(c.test.ece_before)} → ${f4(c.test.ece_after)}; held-back part ${f4(c.held_back_ece.before)} → ${f4(c.held_back_ece.after)} (in-sample for the fit).`,
+    ...(c.method === 'platt' && !c.skipped
+      ? [
+          '',
+          `Rule: the calibration is fitted and kept on the held-back part alone, never by the test rows (choosing by them would leave no unseen rows to judge the model on).${c.test.ece_after > c.test.ece_before ? ` **It did not improve the test part** (ECE ${f4(c.test.ece_before)} → ${f4(c.test.ece_after)}): consider \`--calibration none\` or a larger held-back part (see Warnings).` : c.test.ece_after < c.test.ece_before ? ' It improved the test ECE.' : ''}`,
+        ]
+      : []),
     '',
     '| bin | n | observed | mean predicted before | mean predicted after |',
     '|---|---|---|---|---|',

@@ -17,6 +17,7 @@ import {
   type CalibrationMethod,
   type RawLogOdds,
 } from './calibration/calibrate.ts';
+import { calibrationWarnings } from './calibration/calibration-warnings.ts';
 
 /** Binning options with the gate's per-column special values added (none: unchanged). */
 const withSpecials = (b: BinningOptions, specials: Record<string, number[]> | undefined): BinningOptions =>
@@ -188,7 +189,8 @@ export async function trainModels(
     const edges = baselineEdges(pTrain);
     const testAuc = auc(pTest, test.label);
     log(`${kind}: trained in ${seconds.toFixed(1)} s; test AUC ${testAuc.toFixed(4)}`);
-    const warnings = weakModelWarnings(kind, testAuc);
+    const testCalibration = calibrationTable(pTest, test.label);
+    const warnings = [...weakModelWarnings(kind, testAuc), ...calibrationWarnings(report, testCalibration)];
     for (const w of warnings) log(`warning: ${w}`);
     out.push({
       kind,
@@ -200,7 +202,7 @@ export async function trainModels(
         test: quality(pTest, test.label),
         split,
         score_psi: psi(countByEdges(pTrain, edges), countByEdges(pTest, edges)),
-        calibration: calibrationTable(pTest, test.label),
+        calibration: testCalibration,
         gains: gainsTable(pTest, test.label),
         train_seconds: seconds,
         train_end: trainEnd,
