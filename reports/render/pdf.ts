@@ -174,12 +174,15 @@ function cover(doc: Doc, s: Summary, width: number) {
   const key = s.figures.filter((f) => f.key);
   const cols = 3,
     gap = 8,
-    tw = (width - gap * (cols - 1)) / cols,
-    th = 66;
+    tw = (width - gap * (cols - 1)) / cols;
+  // a label too long for one line takes two, and every tile grows alike (rows stay even)
+  const labels = key.map((f) => tileLabel(doc, f, lang, tw - 16));
+  const labelH = Math.max(...labels.map((l) => l.height), 10);
+  const th = 56 + labelH;
   key.forEach((f, i) => {
     const x = margin + (i % cols) * (tw + gap),
       ty = y + Math.floor(i / cols) * (th + gap);
-    tile(doc, f, lang, x, ty, tw, th);
+    tile(doc, f, lang, labels[i]!, labelH, x, ty, tw, th);
   });
   y += Math.ceil(key.length / cols) * (th + gap) + 8;
   doc.fontSize(14).fillColor(blue).text(t('commentary', lang), margin, y);
@@ -190,18 +193,29 @@ function cover(doc: Doc, s: Summary, width: number) {
   });
 }
 
-function tile(doc: Doc, f: SummaryFigure, lang: Lang, x: number, y: number, w: number, h: number) {
+function tile(
+  doc: Doc,
+  f: SummaryFigure,
+  lang: Lang,
+  label: TileLabel,
+  labelH: number,
+  x: number,
+  y0: number,
+  w: number,
+  h: number,
+) {
   const colour = statusColours[f.status];
   const bg = f.status === 'red' ? '#fdecea' : f.status === 'amber' ? '#fff6e0' : '#ffffff';
-  doc.save().rect(x, y, w, h).fillAndStroke(bg, '#dddddd').restore();
-  doc.save().rect(x, y, 5, h).fill(colour).restore();
+  doc.save().rect(x, y0, w, h).fillAndStroke(bg, '#dddddd').restore();
+  doc.save().rect(x, y0, 5, h).fill(colour).restore();
   const ix = x + 11,
     iw = w - 16;
-  const label = tileLabel(doc, f, lang, iw);
   doc
     .fontSize(label.size)
     .fillColor(grey)
-    .text(label.text, ix, y + 5, { width: iw, height: 10, lineBreak: false, ellipsis: true });
+    .text(label.text, ix, y0 + 5, { width: iw, height: label.height, lineGap: 0, ellipsis: true });
+  // the rest of the tile below the label's lines, as under a one-line label
+  const y = y0 + labelH - 10;
   doc
     .fontSize(15)
     .fillColor(ink)
@@ -223,18 +237,31 @@ function tile(doc: Doc, f: SummaryFigure, lang: Lang, x: number, y: number, w: n
   }
 }
 
+interface TileLabel {
+  text: string;
+  size: number;
+  /** the points its lines take: 10 for one line, two line heights for two */
+  height: number;
+}
+
 /**
- * A tile's label on its one line: smaller type when it is long, and a label still too long is cut
+ * A tile's label: one line, in smaller type when it is long; else two lines ("Special-mention
+ * migration rate (→ substandard or worse)" was cut at "substandar…"); a label still too long is cut
  * before its "whole bank" mark, never the mark itself (the ellipsis cut "Provision coverage
  * (拨备覆盖率) (whole…", so a segment pack's tile read as the segment's own coverage).
  */
-function tileLabel(doc: Doc, f: SummaryFigure, lang: Lang, width: number): { text: string; size: number } {
+function tileLabel(doc: Doc, f: SummaryFigure, lang: Lang, width: number): TileLabel {
   const full = scopedLabel(f, lang);
-  for (const size of [7.5, 6.5]) if (doc.fontSize(size).widthOfString(full) <= width) return { text: full, size };
+  for (const size of [7.5, 6.5])
+    if (doc.fontSize(size).widthOfString(full) <= width) return { text: full, size, height: 10 };
+  const size = 7;
+  const height = Math.ceil(2 * doc.fontSize(size).currentLineHeight(true));
+  const twoLines = (text: string) => doc.fontSize(size).heightOfString(text, { width, lineGap: 0 }) <= height;
+  if (twoLines(full)) return { text: full, size, height };
   const mark = full.slice(f.label.length);
   const chars = Array.from(new Intl.Segmenter(lang).segment(f.label), (g) => g.segment);
-  while (chars.length > 1 && doc.widthOfString(`${chars.join('').trimEnd()}…${mark}`) > width) chars.pop();
-  return { text: `${chars.join('').trimEnd()}…${mark}`, size: 6.5 };
+  while (chars.length > 1 && !twoLines(`${chars.join('').trimEnd()}…${mark}`)) chars.pop();
+  return { text: `${chars.join('').trimEnd()}…${mark}`, size, height };
 }
 
 interface Col {

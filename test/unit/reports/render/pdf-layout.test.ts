@@ -40,8 +40,11 @@ describe('PDF first pages: the key-figures table and the cover tiles are whole',
           if (f.threshold) expect(table, f.id).toContain(squash(f.threshold.replace(/[（()）]/gu, '')).slice(0, 8));
           if (f.status) expect(table, f.id).toContain(squash(`● ${summaryText[f.status][lang]}`));
         }
-        // the amber band of each limit, whole, in the table and on the cover tile
+        // the amber band of each limit, whole, in the table and on the cover tile; each tile's label whole
         const cover = squash(await pdfPageText(pdf, 1));
+        for (const f of summary.figures.filter((x) => x.key))
+          expect(cover, f.id).toContain(squash(scopedLabel(f, lang)));
+        expect(cover).not.toContain('…');
         for (const f of summary.figures.filter((x) => x.threshold)) {
           const band = /[（(](.*)[）)]$/u.exec(f.threshold)?.[1];
           if (band) expect(table, f.id).toContain(squash(band));
