@@ -219,6 +219,10 @@ const pageTexts = {
     'zh-CN': '您打开此表单后，该记录已于 {at}（UTC）被{by}修改。下方表单已换成当前保存的内容，请核对后再保存。',
     en: 'This action was changed{by} at {at} UTC since you opened the form. The form below now shows what is stored; check it and save again.',
   },
+  withdrawn_since: {
+    'zh-CN': '该记录已于 {at}（UTC）被{by}撤回{why}，不能再更正；如需要，请登记一条新记录。',
+    en: 'This action was withdrawn{by} at {at} UTC{why}: it can no longer be corrected; record a new action if needed.',
+  },
   too_large: { 'zh-CN': '提交的内容过大。', en: 'What was sent is too large.' },
   csrf: {
     'zh-CN': '表单已过期或不是从本页提交的，请刷新页面后重试。',
@@ -243,14 +247,15 @@ export function describeError(err: ApiError, lang: Lang, o: { role?: string } = 
     case 'not_found':
       return { lines: [t(lang, 'not_found')], technical: '' };
     case 'conflict': {
-      const d = err.details as { reason?: unknown; by?: unknown; at?: unknown } | undefined;
+      const d = err.details as { reason?: unknown; by?: unknown; at?: unknown; why?: unknown } | undefined;
       const at = typeof d?.at === 'string' ? d.at : '';
-      if (d?.reason === 'changed') {
-        const by = typeof d.by === 'string' && d.by ? d.by.replace(/^user:/u, '') : '';
-        return {
-          lines: [text('changed_since', { by: by && (lang === 'en' ? ` by ${by}` : ` ${by} `), at })],
-          technical,
-        };
+      const who = typeof d?.by === 'string' && d.by ? d.by.replace(/^user:/u, '') : '';
+      const by = who && (lang === 'en' ? ` by ${who}` : ` ${who} `);
+      if (d?.reason === 'changed') return { lines: [text('changed_since', { by, at })], technical };
+      if (d?.reason === 'withdrawn') {
+        const why = typeof d.why === 'string' && d.why ? d.why : '';
+        const reason = why && (lang === 'en' ? ` (reason: ${why})` : `（原因：${why}）`);
+        return { lines: [text('withdrawn_since', { by, at, why: reason })], technical };
       }
       return { lines: [text('conflict')], technical };
     }

@@ -141,13 +141,13 @@ async function changeable(
   wh: Warehouse,
   key: ApiKey,
   actionId: string,
-): Promise<{ versions: Version[] } | { withdrawn: string }> {
+): Promise<{ versions: Version[] } | { withdrawn: string; loanId: string }> {
   const versions = await selectActions(wh, sql`action_id = ${param(actionId, 'String')}`, { everyVersion: true });
   const first = versions[0];
   if (!first) {
     const last = await latestActionChange(wh, actionId);
     if (last?.action === 'retract' && (await visibleLoan(wh, key, last.old_loan_id)))
-      return { withdrawn: last.changed_at.slice(0, 19) };
+      return { withdrawn: last.changed_at.slice(0, 19), loanId: last.old_loan_id };
     throw new ApiError('not_found', `no such action ${actionId} (or its loan is outside your region or team)`);
   }
   if (!(await visibleLoan(wh, key, first.loan_id)))
@@ -239,8 +239,16 @@ export async function correctCollectionAction(
   const key = c.get('key');
   return serialised(`${wh.database}\u001f${actionId}`, async () => {
     const found = await changeable(wh, key, actionId);
-    if ('withdrawn' in found)
-      throw new ApiError('conflict', `action ${actionId} was withdrawn (${found.withdrawn} UTC): record a new action`);
+    if ('withdrawn' in found) {
+      // who withdrew it, when and why: a form opened before (another tab) is told what happened to it
+      const last = await lastActionEdit(wh, actionId, found.loanId);
+      const w = last?.action === 'collection_actions.withdraw' ? last : null;
+      throw new ApiError(
+        'conflict',
+        `action ${actionId} was withdrawn${w ? ` by ${w.by}` : ''} (${w?.at ?? found.withdrawn} UTC): record a new action`,
+        { reason: 'withdrawn', by: w?.by ?? '', at: w?.at ?? found.withdrawn, why: w?.reason ?? '' },
+      );
+    }
     const { versions } = found;
     const stored = versions[0]!;
     if (input.loan_id !== undefined && input.loan_id !== stored.loan_id)

@@ -144,4 +144,24 @@ describe('refused corrections and withdrawals on the loan page', () => {
     expect((await post(b, id, 'correct', promise('800'))).status).toBe(303);
     expect(await amountOf(id)).toBe('800.00');
   });
+
+  it('correcting an action another tab withdrew says it was withdrawn, by whom, when and why (en, zh)', async () => {
+    const b = await signedIn(mine);
+    for (const lang of langs) {
+      const id = await recordPromise(b);
+      const correctForm = await (await b.request(`${page}&correct=${id}`)).text();
+      const withdrawForm = await (await b.request(`${page}&withdraw=${id}`)).text();
+      const w = await post(b, id, 'withdraw', { reason: 'wrong loan', version: versionIn(withdrawForm) });
+      expect(w.status).toBe(303);
+      const r = await post(b, id, 'correct', { ...promise('2000'), version: versionIn(correctForm) }, lang);
+      expect(r.status).toBe(409);
+      const html = section(await r.text());
+      expect(html).toMatch(
+        lang === 'en'
+          ? /Not saved: This action was withdrawn by \S+ at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(reason: wrong loan\): it can no longer be corrected/u
+          : /未保存：该记录已于 \d{4}-\d\d-\d\d \d\d:\d\d:\d\d（UTC）被 \S+ 撤回（原因：wrong loan），不能再更正/u,
+      );
+      expect(html).not.toMatch(/other content|不同内容/u);
+    }
+  });
 });

@@ -148,6 +148,23 @@ describe('a correction or withdrawal sent with the version it was read at', () =
     expect(await count(wh, 'collection_actions', "action_id = 'V5'")).toBe(0);
   });
 
+  it('a correction of a withdrawn action is a 409 saying it was withdrawn, by whom, when and why, stale version or none', async () => {
+    await record('V6');
+    const opened = (await listed('V6')).version;
+    expect((await call(admin, 'POST', '/v1/collection-actions/V6/withdraw', { reason: 'wrong loan' })).status).toBe(
+      200,
+    );
+    for (const body of [{ ...promise('700'), version: opened }, promise('700')]) {
+      const r = await put(mine, 'V6', body);
+      expect(r.status).toBe(409);
+      const d = r.body.error!.details as unknown as { reason: string; by: string; at: string; why: string };
+      expect(d).toMatchObject({ reason: 'withdrawn', why: 'wrong loan' });
+      expect(d.by).not.toBe(mineId);
+      expect(d.at).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/u);
+      expect(r.body.error!.message).toBe(`action V6 was withdrawn by ${d.by} (${d.at} UTC): record a new action`);
+    }
+  });
+
   it('the OpenAPI document declares the version: in the listed action and in both bodies', async () => {
     const doc = (await (await app.request('/openapi.json')).json()) as {
       components: { schemas: Record<string, { properties: Record<string, unknown>; required?: string[] }> };
