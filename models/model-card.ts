@@ -3,7 +3,7 @@ import { psiStatus } from './evaluate/metrics.ts';
 import type { ModelMetrics } from './model-types.ts';
 import type { GateReport } from './data/quality-gate.ts';
 import type { ProbabilityCalibration } from './calibration/calibrate.ts';
-import { binTerm, type ScorecardArtifact } from './scorecard/scorecard.ts';
+import { binTerm, gradeLabels, pointsOf, type ScorecardArtifact } from './scorecard/scorecard.ts';
 import { ruleLabel, type BinningTable } from './scorecard/binning-table.ts';
 import { effectiveTrend, defaultTimeStableMinEvents } from './scorecard/binning.ts';
 import { isJointScorecard, oppositeNote, pointsDirections } from './scorecard/points-direction.ts';
@@ -206,6 +206,7 @@ export function modelCardMarkdown(m: ModelVersion): string {
   if (a.kind === 'scorecard') {
     lines.push(
       `## Scaling\n\n${a.scaling.basePoints} points at odds ${a.scaling.baseOdds}:1 (good:bad), ${a.scaling.pdo} points to double the odds; intercept ${a.intercept.toFixed(6)}.\n`,
+      ...gradeSection(a),
       '## Variable selection',
       '',
       '| variable | IV | PSI early→late | kept | reason |',
@@ -280,6 +281,29 @@ function pointsSection(a: ScorecardArtifact): string[] {
       );
     }
   return lines;
+}
+
+/**
+ * The grades' master scale: each grade's probability range and the points it spans under the
+ * scaling (points fall as the probability rises, so a grade's points are the other way round).
+ */
+function gradeSection(a: ScorecardArtifact): string[] {
+  const e = a.gradeEdges;
+  const pts = (p: number) => pointsOf(p, a.scaling).toFixed(1);
+  return [
+    '## Grades',
+    '',
+    'Master scale on the probability of the bad outcome; a probability on an edge takes the riskier grade.',
+    '',
+    '| grade | probability | points |',
+    '|---|---|---|',
+    ...gradeLabels.slice(0, e.length + 1).map((g, k) => {
+      const lo = k === 0 ? null : e[k - 1]!;
+      const hi = k < e.length ? e[k]! : null;
+      return `| ${g} | ${lo === null ? '' : `${pct(lo)} ≤ `}p${hi === null ? '' : ` < ${pct(hi)}`} | ${hi === null ? '' : `> ${pts(hi)}`}${lo !== null && hi !== null ? ' and ' : ''}${lo === null ? '' : `≤ ${pts(lo)}`} |`;
+    }),
+    '',
+  ];
 }
 
 /** The joint refinement's λ tried on the held-back part and the one kept (refine.ts). */

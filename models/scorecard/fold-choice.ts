@@ -103,6 +103,9 @@ export async function chooseByFolds(
   const best = mean.indexOf(Math.max(...mean.slice(1)), 1);
   const { lead, se } = pairedLead(foldAuc[best]!, foldAuc[0]!);
   const won = lead > 2 * se;
+  log(
+    `scorecard: ${won ? `${candidates[best]!.name} kept` : 'classic kept'}: mean fold AUC ${candidates.map((c, i) => `${c.name} ${mean[i]!.toFixed(4)}`).join(', ')}; ${candidates[best]!.name} leads the classic by ${lead.toFixed(4)} (standard error ${se.toFixed(4)}), ${won ? 'more' : 'not more'} than twice the standard error`,
+  );
   const joint = won ? jointArtifact(fitting, features, o, candidates[best]!.lambda!) : null;
   const report: FoldChoice = {
     rule: foldChoiceRule,

@@ -4,7 +4,12 @@ import type { Dataset } from '../../../models/data/dataset.ts';
 import { modelCardJson, modelCardMarkdown } from '../../../models/model-card.ts';
 import { defaultBinning } from '../../../models/scorecard/binning.ts';
 import type { BinningTable } from '../../../models/scorecard/binning-table.ts';
-import { defaultScorecardOptions, trainScorecard } from '../../../models/scorecard/scorecard.ts';
+import {
+  defaultScorecardOptions,
+  pointsOf,
+  scoreScorecard,
+  trainScorecard,
+} from '../../../models/scorecard/scorecard.ts';
 import { scorecardVersion } from '../../helpers/scorecard-version.ts';
 
 const periods = Array.from({ length: 8 }, (_, m) => `2023-${String(m + 1).padStart(2, '0')}-28`);
@@ -82,6 +87,22 @@ describe('model card: the binning tables and their stability figure', async () =
     expect(md).toMatch(/Time-stable merges: .*order flipped in 2023-05-28/u);
     expect(md).toContain('| bin | count | share | bads | event rate | WoE | IV |');
     for (const r of table('hump').rows) expect(md).toContain(`| ${r.bin} | ${r.count} |`);
+  });
+
+  it('the grade scale: each grade’s probability and points, and every scored row’s points inside its grade’s', () => {
+    expect(md).toContain('## Grades');
+    const rows = [...md.matchAll(/^\| ([A-E]) \| [^|]* \| ([^|]*) \|$/gmu)].map((m) => [m[1]!, m[2]!] as const);
+    expect(rows.map(([g]) => g)).toEqual(['A', 'B', 'C', 'D', 'E']);
+    expect(md).toContain(`| A | p < 1 % | > ${pointsOf(0.01).toFixed(1)} |`);
+    expect(md).toContain(`| C | 3 % ≤ p < 10 % | > ${pointsOf(0.1).toFixed(1)} and ≤ ${pointsOf(0.03).toFixed(1)} |`);
+    expect(md).toContain(`| E | 25 % ≤ p | ≤ ${pointsOf(0.25).toFixed(1)} |`);
+    const s = scoreScorecard(art, ds);
+    const edges = [Infinity, ...art.gradeEdges.map((e) => pointsOf(e, art.scaling)), -Infinity];
+    for (const i of [0, 1, 11_999, ds.n - 1]) {
+      const k = 'ABCDE'.indexOf(s.grade[i]!);
+      expect(s.points[i]!).toBeLessThanOrEqual(edges[k]! + 1e-9);
+      expect(s.points[i]!).toBeGreaterThan(edges[k + 1]! - 1e-9);
+    }
   });
 
   it('without the time-stable option the same feature’s order is seen to flip in May', async () => {

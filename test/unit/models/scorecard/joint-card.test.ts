@@ -80,7 +80,8 @@ describe('the joint scorecard', () => {
 
   it('replaces the classic scorecard only when the folds agree, and the card says so', async () => {
     const book = asTable(conditionalBook(15_000, 5));
-    const won = await chooseByFolds(book, features, defaultScorecardOptions, 1);
+    const lines: string[] = [];
+    const won = await chooseByFolds(book, features, defaultScorecardOptions, 1, (l) => lines.push(l));
     expect(won?.joint).not.toBeNull();
     const r = won!.report;
     expect(r.folds).toBe(5);
@@ -96,7 +97,15 @@ describe('the joint scorecard', () => {
     expect(card).toContain(`Classic or joint scorecard: ${r.chosen} kept`);
     expect(card).toContain('| joint λ=17 |');
     // three channels and noise: both scorecards hold the same three bins, nothing to lead by, the classic stays
-    const kept = await chooseByFolds(book, ['channel', 'noise'], defaultScorecardOptions, 1);
+    // the log names the one kept with every candidate's mean fold AUC and the lead against twice its error
+    expect(lines.at(-1)).toBe(
+      `scorecard: ${r.chosen} kept: mean fold AUC ${r.tried.map((t) => `${t.candidate} ${t.mean_auc.toFixed(4)}`).join(', ')}; ${r.best_joint!.candidate} leads the classic by ${r.best_joint!.lead.toFixed(4)} (standard error ${r.best_joint!.se.toFixed(4)}), more than twice the standard error`,
+    );
+    const keptLines: string[] = [];
+    const kept = await chooseByFolds(book, ['channel', 'noise'], defaultScorecardOptions, 1, (l) => keptLines.push(l));
+    expect(keptLines.at(-1)).toMatch(
+      /^scorecard: classic kept: mean fold AUC classic 0\.\d{4}, .*not more than twice the standard error$/u,
+    );
     expect(kept!.joint).toBeNull();
     expect(kept!.report.chosen).toBe('classic');
   });
