@@ -338,11 +338,24 @@ function foldChoiceSection(a: ScorecardArtifact): string[] {
   return [
     `Classic or joint scorecard: ${c.chosen} kept${c.merges === undefined ? '' : ` (${c.merges} neighbouring ranges merged to keep each feature monotonic)`}.${lead} Rule: ${c.rule}.`,
     '',
+    ...weakKeptLines(a),
     `| candidate | ${c.tried[0]!.fold_auc.map((_, f) => `fold ${f + 1} AUC`).join(' | ')} | mean |`,
     `|---|${c.tried[0]!.fold_auc.map(() => '---|').join('')}---|`,
     ...c.tried.map((t) => `| ${t.candidate} | ${t.fold_auc.map(f4).join(' | ')} | ${f4(t.mean_auc)} |`),
     '',
   ];
+}
+
+/** A joint scorecard's variables below the classic IV floor, named (the selection table gives each reason). */
+function weakKeptLines(a: ScorecardArtifact): string[] {
+  if (!isJointScorecard(a)) return [];
+  const weak = a.selection.filter((s) => s.kept && s.reason.includes('below the classic floor'));
+  return weak.length
+    ? [
+        `Variable selection of the joint scorecard: no IV floor — it keeps the features of the largest IV on fine bins and lets the fit, judged by the folds, weigh them. Kept below the classic floor (${weak.length}): ${weak.map((s) => `${s.feature} (IV ${f4(s.iv)})`).join(', ')}.`,
+        '',
+      ]
+    : [];
 }
 
 /** The correlation limits tried on the held-back part, when the scorecard chose one. */

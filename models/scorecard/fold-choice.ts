@@ -124,6 +124,23 @@ export async function chooseByFolds(
 }
 
 /**
+ * Why the joint scorecard holds a feature. It does not apply the classic IV floor: a feature weak
+ * alone can carry risk given the others (Taiwan's bill amounts), and the folds, not its IV, judged
+ * the whole fit; a feature below the floor says so, so a reader sees which weak ones it kept.
+ */
+function jointKeptReason(iv: number, o: ScorecardOptions, lambda: number, candidates: number): string {
+  const among =
+    candidates > o.joint.maxVariables
+      ? `among the ${o.joint.maxVariables} features of the largest IV on fine bins`
+      : `every feature with more than one non-empty fine bin (at most ${o.joint.maxVariables})`;
+  const weak =
+    iv < o.selection.minIv
+      ? `; kept with IV ${iv.toFixed(4)} below the classic floor ${o.selection.minIv}: the joint fit keeps a feature weak alone for its effect given the others, judged with the whole fit by the folds`
+      : '';
+  return `joint scorecard (λ ${lambda}): ${among}, its ranges merged to its fitted direction${weak}`;
+}
+
+/**
  * The joint scorecard at λ as a scorecard artifact: each bin carries its own term (coefficient 0,
  * as a variable the refinement added), so every reader of a scorecard — points, reasons, the SQL
  * export, counterfactuals — reads it as it reads a refined one.
@@ -155,7 +172,7 @@ export function jointArtifact(ds: Dataset, features: string[], o: ScorecardOptio
         psi: null,
         kept: inFit.has(f),
         reason: inFit.has(f)
-          ? `joint scorecard (λ ${lambda}): among the ${o.joint.maxVariables} features of the largest IV on fine bins, its ranges merged to its fitted direction`
+          ? jointKeptReason(v!.iv, o, lambda, features.length)
           : v
             ? `not among the ${o.joint.maxVariables} features of the largest IV on fine bins`
             : 'a single non-empty bin: no effect to fit',

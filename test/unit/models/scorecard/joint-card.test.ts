@@ -96,6 +96,17 @@ describe('the joint scorecard', () => {
     const card = modelCardMarkdown(scorecardVersion('joint', won!.joint!, book, '2024-06-28'));
     expect(card).toContain(`Classic or joint scorecard: ${r.chosen} kept`);
     expect(card).toContain('| joint λ=17 |');
+    // the joint fit applies no IV floor: each weak feature it kept is named with its IV
+    const weak = won!.joint!.selection.filter((x) => x.kept && x.iv < 0.02);
+    expect(weak.map((x) => x.feature)).toContain('noise');
+    for (const x of won!.joint!.selection.filter((y) => y.kept))
+      expect(x.reason.includes(`kept with IV ${x.iv.toFixed(4)} below the classic floor 0.02`)).toBe(x.iv < 0.02);
+    expect(card).toContain(
+      `Kept below the classic floor (${weak.length}): ${weak.map((x) => `${x.feature} (IV ${x.iv.toFixed(4)})`).join(', ')}.`,
+    );
+    expect(won!.joint!.selection[0]!.reason).toMatch(
+      /every feature with more than one non-empty fine bin \(at most 30\)/u,
+    );
     // three channels and noise: both scorecards hold the same three bins, nothing to lead by, the classic stays
     // the log names the one kept with every candidate's mean fold AUC and the lead against twice its error
     expect(lines.at(-1)).toBe(
