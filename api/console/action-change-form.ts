@@ -18,6 +18,9 @@ export const storedValues = (a: StoredAction): OutcomeForm => ({
   note: a.note,
 });
 
+/** the id of the correction or withdrawal form's section, and its forms' fragment */
+export const changeSectionId = 'change-section';
+
 const base = (loanId: string) => `/console/loans/${encodeURIComponent(loanId)}`;
 const query = (asOf: string) => `?as_of=${asOf}`;
 
@@ -56,14 +59,16 @@ export function changeSection(
   o: { loanId: string; asOf: string; lang: Lang; csrf: string; today: string; origination: string },
 ): Html {
   const { lang } = o;
-  const action = `${base(o.loanId)}/actions/${encodeURIComponent(c.action_id)}/${c.kind}${query(o.asOf)}`;
+  // a refused save answers this URL: its fragment opens the page at the form and its error, where
+  // the page opened at its top with the error a screen or two below
+  const action = `${base(o.loanId)}/actions/${encodeURIComponent(c.action_id)}/${c.kind}${query(o.asOf)}#${changeSectionId}`;
   const error = c.error
     ? html`<p class="error" role="alert" id="change-error">${t(lang, 'refused')}${c.error}</p>
         ${technicalDetail(lang, c.technical)}`
     : '';
   const cancel = html`<a href="${base(o.loanId)}${query(o.asOf)}#contacts">${t(lang, 'cancel')}</a>`;
   if (c.kind === 'withdraw')
-    return html`<section aria-labelledby="change" id="change-section">
+    return html`<section aria-labelledby="change" id="${changeSectionId}">
       <h2 id="change">${t(lang, 'withdraw_action', { id: c.action_id })}</h2>
       ${error}
       <p class="note" id="change-hint">${t(lang, 'withdraw_hint')}</p>
@@ -78,7 +83,7 @@ ${c.reason}</textarea>
         <button type="submit">${t(lang, 'withdraw')}</button> ${cancel}
       </form>
     </section>`;
-  return html`<section aria-labelledby="change" id="change-section">
+  return html`<section aria-labelledby="change" id="${changeSectionId}">
     <h2 id="change">${t(lang, 'correct_action', { id: c.action_id })}</h2>
     ${error}
     <p class="note wide" id="change-hint">${t(lang, 'correct_hint')}</p>

@@ -53,6 +53,12 @@ export const postedOutcome = (f: Record<string, string>, actionId: string): Outc
   note: f.note ?? '',
 });
 
+/**
+ * The record form's section, and the fragment its form posts to: a refused save answers that URL, so
+ * the page opens at the form and its error, not at its top with the error a screen or two below.
+ */
+export const recordSectionId = 'record-section';
+
 /** The correction or withdrawal form of one recorded action (the page's ?correct= / ?withdraw=, or a refused post). */
 export interface ChangeForm {
   kind: 'correct' | 'withdraw';
@@ -308,7 +314,7 @@ export function loanBody(
     ${jsonData('spec-dpd', dpdSpec(v, lang))}
     ${
       o.canRecord
-        ? html`<section aria-labelledby="record">
+        ? html`<section aria-labelledby="record" id="${recordSectionId}">
             <h2 id="record">${t(lang, 'record_outcome')}</h2>
             ${
               f.error
@@ -318,7 +324,7 @@ export function loanBody(
             }
             <form
               method="post"
-              action="/console/loans/${encodeURIComponent(l.loan_id)}/actions?as_of=${o.asOf}"
+              action="/console/loans/${encodeURIComponent(l.loan_id)}/actions?as_of=${o.asOf}#${recordSectionId}"
               class="record"
             >
               <input type="hidden" name="_csrf" value="${o.csrf}" />

@@ -164,4 +164,46 @@ describe('refused corrections and withdrawals on the loan page', () => {
       expect(html).not.toMatch(/other content|不同内容/u);
     }
   });
+
+  /** the fragment of the refused page's form(s) and the element it names: the error must sit in it */
+  const errorInFragment = (html: string, formPath: string) => {
+    const actions = [...html.matchAll(/<form\s+method="post"\s+action="([^"]*)"/gu)].map((m) =>
+      m[1]!.replace(/&amp;/gu, '&'),
+    );
+    const action = actions.find((a) => a.split('?')[0] === formPath);
+    expect(action).toBeDefined();
+    const fragment = /#([\w-]+)$/u.exec(action!)?.[1];
+    expect(fragment).toBeDefined();
+    const named = new RegExp(`<section[^>]*\\sid="${fragment!}"[\\s\\S]*?</section>`, 'u').exec(html)?.[0] ?? '';
+    expect(named).toMatch(/class="error" role="alert"/u);
+    // the only error of the page is there
+    expect(html.match(/role="alert"/gu)?.length).toBe(1);
+  };
+
+  it('a refused save opens at its form: the form posts to a fragment naming the section that holds the error', async () => {
+    const b = await signedIn(mine);
+    for (const lang of langs) {
+      // the record form: a bad amount, a promised date before the contact, a missing outcome
+      for (const bad of [{ promised_amount: 'abc' }, { promised_date: '2024-06-01' }, { outcome: '' }]) {
+        const r = await b.request(`/console/loans/L1/actions?as_of=${asOf}&lang=${lang}`, {
+          method: 'POST',
+          form: { _csrf: await b.csrf(page), action_id: `bad-${lang}`, ...promise('1500'), ...bad },
+        });
+        expect(r.status).toBe(400);
+        errorInFragment(await r.text(), '/console/loans/L1/actions');
+      }
+      const id = await recordPromise(b);
+      const version = versionIn(await (await b.request(`${page}&correct=${id}`)).text());
+      // a correction refused (400, a stale 409) and a withdrawal refused (400)
+      for (const [kind, form, status] of [
+        ['correct', { ...promise('-5'), version }, 400],
+        ['correct', { ...promise('5'), version: 'stale' }, 409],
+        ['withdraw', { reason: '', version }, 400],
+      ] as const) {
+        const r = await post(b, id, kind, form, lang);
+        expect(r.status).toBe(status);
+        errorInFragment(await r.text(), `/console/loans/L1/actions/${id}/${kind}`);
+      }
+    }
+  });
 });

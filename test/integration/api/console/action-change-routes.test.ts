@@ -78,7 +78,7 @@ describe("the loan page's correction and withdrawal forms", () => {
     expect(rowOf(html, 'C1')).toMatch(/withdraw=C1#change"\s*>Withdraw</u);
     expect(rowOf(html, 'F1')).not.toMatch(/correct=/u);
     const form = await (await b.request(`${page}&correct=C1`)).text();
-    expect(form).toContain('action="/console/loans/L1/actions/C1/correct?as_of=2024-06-30"');
+    expect(form).toContain('action="/console/loans/L1/actions/C1/correct?as_of=2024-06-30#change-section"');
     const section = /<section aria-labelledby="change"[\s\S]*?<\/section>/u.exec(form)?.[0] ?? '';
     for (const v of [
       'value="2024-06-28"',
@@ -170,7 +170,7 @@ describe("the loan page's correction and withdrawal forms", () => {
     expect(zh).toContain('撤回催收记录 C1');
     expect(zh).toMatch(/<textarea name="reason"[^>]*required/u);
     const en = await (await b.request(`${page}&withdraw=C1&lang=en`)).text();
-    expect(en).toContain('action="/console/loans/L1/actions/C1/withdraw?as_of=2024-06-30"');
+    expect(en).toContain('action="/console/loans/L1/actions/C1/withdraw?as_of=2024-06-30#change-section"');
     const blank = await b.request(`/console/loans/L1/actions/C1/withdraw?as_of=${asOf}`, {
       method: 'POST',
       form: { _csrf: await b.csrf(page), reason: '  ' },
