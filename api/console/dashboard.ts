@@ -356,10 +356,7 @@ function select(id: 'product' | 'region' | 'branch' | 'channel', d: Dashboard, l
     <select name="${id}">
       <option value="">${t(lang, 'all')}</option>
       ${d.options[id].map(
-        (v) =>
-          html`<option value="${v}" ${v === current ? raw('selected') : ''}>
-            ${id === 'channel' ? v : segmentName(id, v, lang)}
-          </option>`,
+        (v) => html`<option value="${v}" ${v === current ? raw('selected') : ''}>${segmentName(id, v, lang)}</option>`,
       )}
     </select></label
   >`;
@@ -415,7 +412,7 @@ export function dashboardBody(d: Dashboard, lang: Lang): Html {
             ${t(lang, d.empty === 'segment' ? 'empty_segment' : 'empty_channel', {
               segment: segmentText(d.summary.segment, lang),
               date: d.monthEnd,
-              channel: d.q.channel ?? '',
+              channel: d.q.channel ? segmentName('channel', d.q.channel, lang) : '',
             })}
           </p>`
         : html` <section aria-labelledby="kf">
@@ -444,7 +441,9 @@ export function dashboardBody(d: Dashboard, lang: Lang): Html {
                           <td class="num">${f.display.value}</td>
                           <td class="num">${f.display.change_on_month}</td>
                           <td class="num">${f.display.change_on_year_start}</td>
-                          <td class="num">${f.display.limit}</td>
+                          <td class="num">
+                            ${f.limit ? `${f.limit.min !== undefined ? '≥' : '≤'} ${f.display.limit}` : ''}
+                          </td>
                           <td>
                             ${f.status ? html`<span class="status ${f.status}">${statusText(f.status, lang)}</span>` : ''}
                           </td>

@@ -1,8 +1,8 @@
 import { labels, type Lang, type Text } from '../i18n.ts';
 
 /**
- * Names of the generated book's products and regions in each language (a branch reads as its
- * region's name and number: east-02 → 华东-02). A code without a name shows as itself.
+ * Names of the generated book's products, regions and sales channels in each language (a branch
+ * reads as its region's name and number: east-02 → 华东-02). A code without a name shows as itself.
  */
 export const productLabels: Record<string, Text> = {
   mortgage: { 'zh-CN': '个人住房贷款', en: 'Mortgage' },
@@ -21,7 +21,16 @@ export const regionLabels: Record<string, Text> = {
   northwest: { 'zh-CN': '西北', en: 'Northwest' },
 };
 
-export function segmentName(dim: 'product' | 'region' | 'branch', code: string, lang: Lang): string {
+/** Origination (sales) channels of the generated book: the console's channel filter. */
+export const salesChannelLabels: Record<string, Text> = {
+  branch: { 'zh-CN': '网点', en: 'Branch' },
+  online: { 'zh-CN': '线上', en: 'Online' },
+  agent: { 'zh-CN': '代理', en: 'Agent' },
+  partner: { 'zh-CN': '合作机构', en: 'Partner' },
+};
+
+export function segmentName(dim: 'product' | 'region' | 'branch' | 'channel', code: string, lang: Lang): string {
+  if (dim === 'channel') return salesChannelLabels[code]?.[lang] ?? code;
   if (dim === 'product') return productLabels[code]?.[lang] ?? code;
   if (dim === 'region') return regionLabels[code]?.[lang] ?? code;
   const m = /^([a-z]+)-(\d+)$/u.exec(code);

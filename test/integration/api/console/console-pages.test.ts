@@ -7,6 +7,7 @@ import { unthrottledApp } from '../../../helpers/test-app.ts';
 import { localDateOf } from '../../../../lib/dates.ts';
 import { disposeIfOpened } from '../../../helpers/warehouse.ts';
 import { consoleBrowser } from '../../../helpers/console-browser.ts';
+import { defaultThresholdsFile, loadThresholds } from '../../../../reports/summary/thresholds.ts';
 
 /*
  * The console's pages on a small hand-built book, as of 2024-06-30: loans E1–E3 in region east,
@@ -249,6 +250,37 @@ describe("the console's pages", () => {
       }
       const some = await (await b.request('/console/dashboard?region=north&channel=branch&lang=en')).text();
       expect(some).not.toContain('id="empty-segment"');
+    });
+
+    it('names the sales channels in the page language and gives each limit its direction (≥ a floor, ≤ a ceiling)', async () => {
+      const b = await signedIn(keys.admin!);
+      const options = (page: string) =>
+        [
+          ...(/<select name="channel">([\s\S]*?)<\/select>/u.exec(page)?.[1] ?? '').matchAll(
+            /<option value="(\w+)"[^>]*>\s*([^<]*?)\s*</gu,
+          ),
+        ]
+          .map((m) => [m[1], m[2]])
+          .filter(([v]) => v !== '');
+      const zh = await (await b.request('/console/dashboard?lang=zh-CN')).text();
+      expect(options(zh)).toEqual([
+        ['branch', '网点'],
+        ['online', '线上'],
+      ]);
+      const en = await (await b.request('/console/dashboard?channel=online&region=north&lang=en')).text();
+      expect(noteOf(en)).toMatch(/^There are no loans of channel Online in this segment/u);
+      const page = await (await b.request('/console/dashboard?lang=en')).text();
+      const limits = [...page.matchAll(/<tr data-figure="(\w+)"[\s\S]*?<\/tr>/gu)].map((m) => {
+        const cells = [...m[0].matchAll(/<td class="num">\s*([^<]*?)\s*<\/td>/gu)].map((c) => c[1]);
+        return [m[1], cells[3] ?? ''] as const;
+      });
+      const { limits: byFigure } = loadThresholds(defaultThresholdsFile);
+      const limited = limits.filter(([, l]) => l !== '');
+      expect(limited.length).toBeGreaterThan(0);
+      for (const [id, l] of limited) {
+        const limit = byFigure[id!];
+        expect(l, id).toMatch(limit?.min !== undefined ? /^≥ \S/u : /^≤ \S/u);
+      }
     });
 
     it('a segment without a loan says so and offers no pack; a segment with loans shows its figures and packs', async () => {
