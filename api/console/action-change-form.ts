@@ -18,6 +18,9 @@ export const storedValues = (a: StoredAction): OutcomeForm => ({
   note: a.note,
 });
 
+/** the id of the banner saying what was saved, and the fragment of the redirect after a save */
+export const savedBannerId = 'saved';
+
 /** the id of the correction or withdrawal form's section, and its forms' fragment */
 export const changeSectionId = 'change-section';
 
@@ -38,14 +41,15 @@ export const changeLinks = (loanId: string, actionId: string, o: { asOf: string;
 export function changedBanner(lang: Lang, o: { corrected?: StoredAction; withdrawn?: string }): Html | '' {
   const a = o.corrected;
   if (a)
-    return html`<p class="ok" role="status">
+    return html`<p class="ok" role="status" id="${savedBannerId}">
       ${t(lang, 'corrected')}: ${a.action_id} · ${a.action_date}${a.action_time ? ` ${a.action_time}` : ''} ·
       ${label(channelLabels, a.channel, lang)} ·
       ${label(outcomeLabels, a.outcome, lang)}${
         a.promised_amount === null ? '' : ` · ${amount(a.promised_amount)} @ ${a.promised_date ?? ''}`
       }
     </p>`;
-  if (o.withdrawn) return html`<p class="ok" role="status">${t(lang, 'withdrawn')}: ${o.withdrawn}</p>`;
+  if (o.withdrawn)
+    return html`<p class="ok" role="status" id="${savedBannerId}">${t(lang, 'withdrawn')}: ${o.withdrawn}</p>`;
   return '';
 }
 

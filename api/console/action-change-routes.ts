@@ -6,7 +6,7 @@ import { requirePermission } from '../middleware.ts';
 import { correctCollectionAction, correctionInput, withdrawCollectionAction } from '../routes/action-corrections.ts';
 import { selectActions, utcToday, type StoredAction } from '../routes/collection-actions.ts';
 import { param, sql } from '../../warehouse/sql.ts';
-import { storedValues } from './action-change-form.ts';
+import { savedBannerId, storedValues } from './action-change-form.ts';
 import { describeError, problemLine, zodProblems } from './error-text.ts';
 import { normaliseAmount } from './form-amount.ts';
 import { langOf } from './i18n.ts';
@@ -76,6 +76,7 @@ export function actionChangePages(
     throw e;
   };
 
+  // a redirect names its banner: without a fragment the browser keeps the form's (#change-section)
   app.post('/loans/:id/actions/:action/correct', session, async (c) => {
     requirePermission(c, 'actions:record');
     const f = c.get('form') ?? {};
@@ -123,7 +124,7 @@ export function actionChangePages(
       return refused(c, e, change);
     }
     return c.redirect(
-      `/console/loans/${encodeURIComponent(id)}?as_of=${await asOfOf(c)}&corrected=${encodeURIComponent(actionId)}`,
+      `/console/loans/${encodeURIComponent(id)}?as_of=${await asOfOf(c)}&corrected=${encodeURIComponent(actionId)}#${savedBannerId}`,
       303,
     );
   });
@@ -157,7 +158,7 @@ export function actionChangePages(
       return refused(c, e, change);
     }
     return c.redirect(
-      `/console/loans/${encodeURIComponent(id)}?as_of=${await asOfOf(c)}&withdrawn=${encodeURIComponent(actionId)}`,
+      `/console/loans/${encodeURIComponent(id)}?as_of=${await asOfOf(c)}&withdrawn=${encodeURIComponent(actionId)}#${savedBannerId}`,
       303,
     );
   });

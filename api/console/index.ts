@@ -28,6 +28,7 @@ import { technicalDetail } from './technical-detail.ts';
 import { normaliseAmount } from './form-amount.ts';
 import { loanBody, postedOutcome, type ChangeForm, type OutcomeForm } from './loan-page.ts';
 import { actionChangePages, askedChange, withdrawnFrom } from './action-change-routes.ts';
+import { savedBannerId } from './action-change-form.ts';
 import { mayChangeAction } from '../routes/action-corrections.ts';
 import type { StoredAction } from '../routes/collection-actions.ts';
 import { auditActions, auditCsvChunks, auditEntries, auditQuery } from './audit-data.ts';
@@ -530,7 +531,8 @@ export function consoleRoutes(store: SessionStore) {
       throw e;
     }
     return c.redirect(
-      `/console/loans/${encodeURIComponent(id)}?as_of=${asOf}&recorded=${encodeURIComponent(input.data.action_id)}`,
+      // its own fragment: without one the browser keeps the form's (#record-section), past the banner
+      `/console/loans/${encodeURIComponent(id)}?as_of=${asOf}&recorded=${encodeURIComponent(input.data.action_id)}#${savedBannerId}`,
       303,
     );
   });

@@ -20,7 +20,7 @@ import { technicalDetail } from './technical-detail.ts';
 import { contactBlock } from './contact-block.ts';
 import type { LoanView } from './workbench-data.ts';
 import type { StoredAction } from '../routes/collection-actions.ts';
-import { changeLinks, changeSection, changedBanner } from './action-change-form.ts';
+import { changeLinks, changeSection, changedBanner, savedBannerId } from './action-change-form.ts';
 
 /** What the outcome form shows again after a refusal (the values typed) or fresh (a new action id). */
 export interface OutcomeForm {
@@ -199,7 +199,7 @@ export function loanBody(
     <h1>${t(lang, 'loan')} ${l.loan_id}</h1>
     ${
       f.recorded
-        ? html`<p class="ok" role="status">
+        ? html`<p class="ok" role="status" id="${savedBannerId}">
             ${t(lang, 'recorded')}:
             ${f.recorded.action_date}${f.recorded.action_time ? ` ${f.recorded.action_time}` : ''} ·
             ${label(channelLabels, f.recorded.channel, lang)} ·

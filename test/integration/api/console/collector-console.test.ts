@@ -545,7 +545,11 @@ describe("a collector's console and recorded actions", () => {
     };
     const r = await b.request(`/console/loans/E1/actions?as_of=${asOf}`, { method: 'POST', form });
     expect(r.status).toBe(303);
-    const shown = await (await b.request(`${r.headers.get('location')!}&lang=en`)).text();
+    // the redirect opens the page at the banner (its own fragment, not the form's #record-section)
+    const [location, fragment] = r.headers.get('location')!.split('#');
+    expect(fragment).toBe('saved');
+    const shown = await (await b.request(`${location!}&lang=en`)).text();
+    expect(shown).toMatch(/<p class="ok" role="status" id="saved">/u);
     expect(/<p class="ok"[^>]*>([\s\S]*?)<\/p>/u.exec(shown)?.[1]?.replace(/\s+/gu, ' ').trim()).toBe(
       'Recorded: 2024-06-30 11:00 · Phone · Promise to pay · 1,500.00 @ 2024-07-10',
     );
