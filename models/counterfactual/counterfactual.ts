@@ -3,6 +3,7 @@ import { modelFeatures, probabilityOf, scoreModel, type ModelArtifact } from '..
 import { gradeLabels } from '../scorecard/scorecard.ts';
 import { scorecardRowSearch, type FeatureReach } from '../scorecard/row-search.ts';
 import { actionOf, type Action, type ActionSpec, type RowValues } from './actions.ts';
+import { featureLabel } from '../../warehouse/feature-labels.ts';
 
 /** One action of a counterfactual: its amount and the features it moves (from → to). */
 export interface CounterfactualChange {
@@ -313,15 +314,15 @@ export function counterfactuals(art: ModelArtifact, ds: Dataset, o: Counterfactu
       words.push(a.words(x));
     });
     const who = subjectWords[o.subject];
-    const names = actions.map((a) => (a.spec.type === 'feature' ? a.spec.feature : a.spec.type));
+    const names = (lang: 'en' | 'zh-CN') => actions.map((a) => actionName(a.spec, lang));
     const text = reached
       ? {
           en: `${words.map((w) => w.en).join(' and ')} moves ${who.en} from grade ${from} to ${grade}`,
           zh: `${words.map((w) => w.zh).join(' 并')} 可使${who.zh}由 ${from} 级升至 ${grade} 级`,
         }
       : {
-          en: `no change of the actionable features (${names.join(', ') || 'none given'}) moves ${who.en} from grade ${from} to ${target}`,
-          zh: `可操作特征（${names.join('、') || '未指定'}）的任何变动都无法使${who.zh}由 ${from} 级升至 ${target} 级`,
+          en: `no change of the actionable features (${names('en').join(', ') || 'none given'}) moves ${who.en} from grade ${from} to ${target}`,
+          zh: `可操作特征（${names('zh-CN').join('、') || '未指定'}）的任何变动都无法使${who.zh}由 ${from} 级升至 ${target} 级`,
         };
     return {
       from_grade: from,
@@ -337,4 +338,14 @@ export function counterfactuals(art: ModelArtifact, ds: Dataset, o: Counterfactu
       text,
     };
   });
+}
+
+/** An action in words for a sentence: a book action by what the borrower does, a feature by its label (a table's column as named). */
+function actionName(spec: ActionSpec, lang: 'en' | 'zh-CN'): string {
+  if (spec.type === 'feature') return featureLabel(spec.feature, lang);
+  const words = {
+    pay_overdue: { en: 'paying the overdue amount', 'zh-CN': '偿还逾期金额' },
+    prepay_principal: { en: 'prepaying principal', 'zh-CN': '提前偿还本金' },
+  } as const;
+  return words[spec.type][lang];
 }

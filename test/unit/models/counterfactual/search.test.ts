@@ -197,6 +197,22 @@ describe('the counterfactual search', () => {
     expect(notReached).toBeGreaterThan(500);
   });
 
+  it('names the actions in words when no change reaches the grade: what the borrower does, a feature by its label', async () => {
+    const ds = book(600, 5);
+    const art = await trainScorecard(ds, bookFeatures);
+    const actions: ActionSpec[] = [
+      ...defaultBookActions,
+      { type: 'feature', feature: 'x', direction: 'decrease', step: 0.05 },
+    ];
+    const none = counterfactuals(art, ds, { actions, targetGrade: 'A', subject: 'row' }).filter((c) => c && !c.reached);
+    expect(none.length).toBeGreaterThan(0);
+    for (const c of none) {
+      expect(c!.text.en).toContain('(paying the overdue amount, prepaying principal, x)');
+      expect(c!.text.zh).toContain('（偿还逾期金额、提前偿还本金、x）');
+      expect(c!.text.zh).not.toMatch(/pay_overdue|prepay_principal/u);
+    }
+  });
+
   it('finds on a joint scorecard (fine ranges, its own terms) what scoring every amount finds, and each move re-scores to what it says', () => {
     const ds = book(2000, 12);
     const art = jointArtifact(ds, bookFeatures, defaultScorecardOptions, 17);
