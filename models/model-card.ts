@@ -38,6 +38,19 @@ function dataQualitySection(g: GateReport | undefined): string[] {
         ]
       : [`All ${g.decisions.length} columns kept as loaded.`]),
     '',
+    ...(g.review?.length
+      ? [
+          'For review (the gate flags, the modeler decides):',
+          '',
+          '| column | flag | kept | reason |',
+          '|---|---|---|---|',
+          ...g.review.map(
+            (r) =>
+              `| ${r.column} | ${r.flag} | ${r.action === 'kept' ? 'yes' : 'no'} | ${r.reason.replace(/\|/gu, '\\|')} |`,
+          ),
+          '',
+        ]
+      : []),
   ];
 }
 

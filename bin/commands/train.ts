@@ -136,6 +136,10 @@ const trainFlags = {
   ),
   'allow-leaky': flag(list.optional(), 'data-quality gate: keep these leaky columns on purpose', 'COL,…'),
   'drop-leaky': flag(z.boolean().default(false), 'data-quality gate: drop leaky columns instead of refusing'),
+  'drop-protected': flag(
+    z.boolean().default(false),
+    'data-quality gate: drop columns named for a protected attribute (sex, marital status, age, race, religion, nationality; en and zh) instead of flagging them for review',
+  ),
   calibration: flag(
     z.enum(['platt', 'none']).default('platt'),
     'probability calibration on the held-back part of the training window (none: the models fit every training row but the early-stopping part)',
@@ -211,6 +215,7 @@ export async function runTrain(wh: Warehouse, config: Config, out: Output, f: Tr
       leakAuc: f['leak-auc'],
       allowLeaky: f['allow-leaky'] ?? [],
       dropLeaky: f['drop-leaky'],
+      dropProtected: f['drop-protected'],
     },
   };
   const done = f.table

@@ -4,6 +4,7 @@ import { assignBins, binColumn, type BinningOptions } from '../scorecard/binning
 import { defaultMissingMarkers, markerCounts, sortedPresent, subset, type Column, type Dataset } from './dataset.ts';
 import { dateColumn } from './date-like.ts';
 import { formatNote, writtenForm } from './number-format.ts';
+import { codedIntegerLevelsOf, protectedAttribute, type ReviewFlag } from './review-flags.ts';
 
 /**
  * The data-quality gate run before any training (a CSV table or the warehouse's features): one
@@ -38,6 +39,8 @@ export interface GateOptions {
   seed: number;
   /** the missing markers the table was read with (stated in the report) */
   missingMarkers: readonly string[];
+  /** drop columns named for a protected attribute (sex, marital status, age, …) instead of flagging them (`--drop-protected`) */
+  dropProtected: boolean;
 }
 
 /** Recorded after the outcome in loan-performance extracts (Lending Club's names among them). */
@@ -71,6 +74,7 @@ export const defaultGate: GateOptions = {
   leakSampleRows: 200_000,
   seed: 1,
   missingMarkers: defaultMissingMarkers,
+  dropProtected: false,
 };
 
 export type GateRule =
@@ -86,7 +90,8 @@ export type GateRule =
   | 'date'
   | 'free-text'
   | 'high-cardinality'
-  | 'leaky';
+  | 'leaky'
+  | 'protected';
 
 /** keep: as loaded; numeric: numeric apart from missing markers, or written as `1,169` / `12%`; special: sentinel codes binned apart; refuse: leaky. */
 export type GateAction = 'keep' | 'numeric' | 'special' | 'drop' | 'keep-leaky' | 'refuse';
@@ -115,8 +120,12 @@ export interface GateReport {
     missingMarkers: string[];
     allowLeaky: string[];
     dropLeaky: boolean;
+    /** absent in reports before 2026-12-06 */
+    dropProtected?: boolean;
   };
   decisions: GateDecision[];
+  /** protected attributes and integer columns that may be codes, for a modeler to review; absent before 2026-12-06 */
+  review?: ReviewFlag[];
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
@@ -541,6 +550,30 @@ export function qualityGate(train: Dataset, options: Partial<GateOptions> = {}):
       auc: a,
     };
   });
+  const review: ReviewFlag[] = [];
+  decisions.forEach((dec, j) => {
+    if (!isKept(dec)) return;
+    const col = train.columns[j]!;
+    const attr = protectedAttribute(col.name);
+    if (attr) {
+      review.push({
+        column: col.name,
+        flag: 'protected',
+        action: o.dropProtected ? 'dropped' : 'kept',
+        reason: `protected attribute (${attr}, by its name): ${o.dropProtected ? 'dropped by --drop-protected' : 'kept — review for fair lending (--drop-protected drops it)'}`,
+      });
+      if (o.dropProtected)
+        decisions[j] = { ...dec, action: 'drop', rule: 'protected', reason: `protected attribute (${attr}, by its name): dropped by --drop-protected` };
+    }
+    const levels = decisions[j]!.action === 'drop' ? null : codedIntegerLevelsOf(col);
+    if (levels)
+      review.push({
+        column: col.name,
+        flag: 'coded-integer',
+        action: 'kept',
+        reason: `${levels.length} integer levels (${levels.join(', ')}): binned as ranges, in their numeric order; if they are codes rather than amounts or counts, give --categorical ${col.name}`,
+      });
+  });
   return {
     rows: train.n,
     settings: {
@@ -551,8 +584,10 @@ export function qualityGate(train: Dataset, options: Partial<GateOptions> = {}):
       missingMarkers: [...o.missingMarkers],
       allowLeaky: [...o.allowLeaky],
       dropLeaky: o.dropLeaky,
+      dropProtected: o.dropProtected,
     },
     decisions,
+    ...(review.length ? { review } : {}),
   };
 }
 
@@ -589,6 +624,13 @@ export function applyGate<T extends Dataset>(ds: T, report: GateReport): T {
 /** Printed lines: a summary, then one line per dropped or changed column. */
 export function gateLines(report: GateReport): string[] {
   const changed = report.decisions.filter((d) => d.action !== 'keep' || d.reason !== '');
+  return [
+    ...gateSummary(report, changed),
+    ...(report.review ?? []).map((r) => `  review ${r.column}: ${r.reason}`),
+  ];
+}
+
+function gateSummary(report: GateReport, changed: GateDecision[]): string[] {
   const dropped = report.decisions.filter((d) => d.action === 'drop').length;
   // a leaky column stops the training: it is refused, not dropped
   const refused = report.decisions.filter((d) => d.action === 'refuse').length;

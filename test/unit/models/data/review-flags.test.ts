@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../../../lib/random.ts';
+import type { Dataset } from '../../../../models/data/dataset.ts';
+import { gateLines, keptColumns, qualityGate } from '../../../../models/data/quality-gate.ts';
+import { codedIntegerLevelsOf, protectedAttribute } from '../../../../models/data/review-flags.ts';
+import { modelCardMarkdown } from '../../../../models/model-card.ts';
+
+describe('protected attributes by name', () => {
+  it('English and Chinese names of sex, marital status, age, race, religion and nationality', () => {
+    for (const [name, label] of [
+      ['SEX', 'sex or gender'],
+      ['applicant_gender', 'sex or gender'],
+      ['personal_status_and_sex', 'sex or gender'],
+      ['MARRIAGE', 'marital status'],
+      ['maritalStatus', 'marital status'],
+      ['AGE', 'age'],
+      ['age_in_years', 'age'],
+      ['Race', 'race or ethnicity'],
+      ['religion', 'religion'],
+      ['nationality', 'nationality'],
+      ['性别', 'sex or gender'],
+      ['婚姻状况', 'marital status'],
+      ['客户年龄', 'age'],
+      ['民族', 'race or ethnicity'],
+      ['国籍', 'nationality'],
+    ] as const)
+      expect(protectedAttribute(name), name).toBe(label);
+  });
+
+  it('words that only contain one (usage, mortgage, average, sextant), and a loan’s or account’s age, are not', () => {
+    for (const name of ['usage', 'mortgage', 'average_balance', 'percentage', 'sextant', 'loan_age', 'account_age_months', 'oldest_credit_age', 'EDUCATION', 'BILL_AMT3'])
+      expect(protectedAttribute(name), name).toBeNull();
+  });
+});
+
+describe('integer columns of few levels (codes or counts)', () => {
+  const col = (values: number[]) => ({ name: 'x', kind: 'numeric' as const, values: Float64Array.from(values) });
+  it('2 to 10 distinct integers, missing ignored; more, a fraction or one value are not', () => {
+    expect(codedIntegerLevelsOf(col([1, 2, 2, 1, Number.NaN]))).toEqual([1, 2]);
+    expect(codedIntegerLevelsOf(col([0, 1, 2, 3, 4, 5, 6, 3, 2]))).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(codedIntegerLevelsOf(col(Array.from({ length: 10 }, (_, i) => i - 2)))).toHaveLength(10);
+    expect(codedIntegerLevelsOf(col(Array.from({ length: 11 }, (_, i) => i - 2)))).toBeNull();
+    expect(codedIntegerLevelsOf(col([1, 2, 2.5]))).toBeNull();
+    expect(codedIntegerLevelsOf(col([3, 3, 3]))).toBeNull();
+  });
+});
+
+/** A Taiwan-like table: SEX, MARRIAGE and EDUCATION codes, a limit, and AGE. */
+function table(n: number, seed: number): Dataset {
+  const rng = new Rng(seed);
+  const cols = { SEX: [] as number[], MARRIAGE: [] as number[], EDUCATION: [] as number[], LIMIT_BAL: [] as number[], AGE: [] as number[] };
+  const label = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    cols.SEX.push(rng.int(1, 2));
+    cols.MARRIAGE.push(rng.int(0, 3));
+    cols.EDUCATION.push(rng.int(0, 6));
+    cols.LIMIT_BAL.push(Math.round(rng.uniform(10_000, 500_000)));
+    cols.AGE.push(rng.int(21, 75));
+    label[i] = rng.chance(cols.LIMIT_BAL.at(-1)! < 100_000 ? 0.35 : 0.15) ? 1 : 0;
+  }
+  return {
+    n,
+    columns: Object.entries(cols).map(([name, v]) => ({ name, kind: 'numeric' as const, values: Float64Array.from(v) })),
+    label,
+    period: Array.from({ length: n }, () => ''),
+    ids: Array.from({ length: n }, (_, i) => String(i + 1)),
+  };
+}
+
+describe('the gate’s review flags', () => {
+  for (const n of [300, 2_000]) {
+    it(`protected columns kept and flagged, or dropped with --drop-protected; code-like integers flagged (${n} rows)`, () => {
+      const ds = table(n, n);
+      const report = qualityGate(ds);
+      expect(keptColumns(report)).toEqual(['SEX', 'MARRIAGE', 'EDUCATION', 'LIMIT_BAL', 'AGE']);
+      const flags = report.review!.map((r) => `${r.column} ${r.flag} ${r.action}`);
+      expect(flags).toEqual([
+        'SEX protected kept',
+        'SEX coded-integer kept',
+        'MARRIAGE protected kept',
+        'MARRIAGE coded-integer kept',
+        'EDUCATION coded-integer kept',
+        'AGE protected kept',
+      ]);
+      expect(report.review![0]!.reason).toBe(
+        'protected attribute (sex or gender, by its name): kept — review for fair lending (--drop-protected drops it)',
+      );
+      expect(report.review![1]!.reason).toBe(
+        '2 integer levels (1, 2): binned as ranges, in their numeric order; if they are codes rather than amounts or counts, give --categorical SEX',
+      );
+      expect(gateLines(report)).toContain(`  review AGE: ${report.review![5]!.reason}`);
+
+      const dropped = qualityGate(ds, { dropProtected: true });
+      expect(keptColumns(dropped)).toEqual(['EDUCATION', 'LIMIT_BAL']);
+      expect(dropped.decisions.find((d) => d.column === 'MARRIAGE')).toMatchObject({ action: 'drop', rule: 'protected' });
+      expect(dropped.review!.map((r) => `${r.column} ${r.flag} ${r.action}`)).toEqual([
+        'SEX protected dropped',
+        'MARRIAGE protected dropped',
+        'EDUCATION coded-integer kept',
+        'AGE protected dropped',
+      ]);
+      expect(gateLines(dropped)[0]).toMatch(/5 columns, 2 kept, 3 dropped/u);
+    });
+  }
+
+  it('the card lists them for review', () => {
+    const report = qualityGate(table(500, 9));
+    const md = modelCardMarkdown({
+      model_name: 'm',
+      version: 1,
+      target: 'bad',
+      created_at: '2026-12-06',
+      created_by: 't',
+      seed: 1,
+      fingerprint: 'f',
+      artifact: { kind: 'gbm', features: [], trees: [], learningRate: 0.1, training: { rounds: 1, validationLoss: 0.5 } },
+      metrics: {
+        split: 's',
+        train: { n: 1, bads: 0, auc: 0.5, gini: 0, ks: 0, brier: 0 },
+        test: { n: 1, bads: 0, auc: 0.5, gini: 0, ks: 0, brier: 0 },
+        train_seconds: 0,
+        score_psi: 0,
+        gains: [],
+        calibration: [],
+        data_quality: report,
+      },
+    } as never);
+    expect(md).toContain('| column | flag | kept | reason |');
+    expect(md).toContain(`| SEX | protected | yes | ${report.review![0]!.reason} |`);
+    expect(md).toContain('| EDUCATION | coded-integer | yes |');
+  });
+});
