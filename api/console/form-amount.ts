@@ -5,7 +5,13 @@
  * the form is read — the API and files keep the contract as it is. Only separators every three
  * digits are taken: "1,50" could be a decimal comma (1.50) or a slip, so it is refused rather than
  * guessed. An integer part beyond the contract's 15 digits is "too large", not "not a decimal number".
+ * A Chinese input method in full-width mode types １５００ and １，５００．００: the form's amount,
+ * dates and time are read in their compatibility form (NFKC: full-width digits, comma, point, colon,
+ * hyphen and space as ASCII) first. The API and files keep the contract's ASCII.
  */
+
+/** what a person typed in a number, date or time field, full-width characters as their ASCII (NFKC) */
+export const typedAscii = (typed: string) => typed.normalize('NFKC');
 
 /** the English problem, as the shared modules word theirs (api/console/error-text.ts says it in the page's language) */
 export type AmountProblem = 'thousands separators in the wrong place' | 'too large';
@@ -16,7 +22,7 @@ const plain = /^-?(\d+)(\.\d*)?$/u;
 const maxIntegerDigits = 15;
 
 export function normaliseAmount(typed: string): { value: string } | { problem: AmountProblem } {
-  const s = typed.trim();
+  const s = typedAscii(typed).trim();
   let value = s;
   if (s.includes(',')) {
     if (!grouped.test(s)) return { problem: 'thousands separators in the wrong place' };

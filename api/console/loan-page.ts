@@ -21,6 +21,7 @@ import { contactBlock } from './contact-block.ts';
 import type { LoanView } from './workbench-data.ts';
 import type { StoredAction } from '../routes/collection-actions.ts';
 import { changeLinks, changeSection, changedBanner, savedBannerId } from './action-change-form.ts';
+import { typedAscii } from './form-amount.ts';
 
 /** What the outcome form shows again after a refusal (the values typed) or fresh (a new action id). */
 export interface OutcomeForm {
@@ -44,12 +45,13 @@ export interface OutcomeForm {
 /** The outcome form's fields as posted (blank where not sent): the record form's and a correction's. */
 export const postedOutcome = (f: Record<string, string>, actionId: string): OutcomeForm => ({
   action_id: actionId,
-  action_date: f.action_date ?? '',
-  action_time: f.action_time ?? '',
+  // dates and time as a full-width input method types them (２０２４－０７－１０) are the ASCII ones
+  action_date: typedAscii(f.action_date ?? ''),
+  action_time: typedAscii(f.action_time ?? ''),
   channel: f.channel ?? '',
   outcome: f.outcome ?? '',
   promised_amount: f.promised_amount ?? '',
-  promised_date: f.promised_date ?? '',
+  promised_date: typedAscii(f.promised_date ?? ''),
   note: f.note ?? '',
 });
 
