@@ -67,6 +67,25 @@ export const nameSchema = () =>
         '^[^,\\u0000-\\u001F\\u007F-\\u009F\\u00AD\\u0600-\\u0605\\u061C\\u06DD\\u070F\\u0890-\\u0891\\u08E2\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2064\\u2066-\\u206F\\uFEFF\\uFFF9-\\uFFFB]+$',
     });
 
+/** The longest loan id ingest stores (docs/data-contract.md: an identifier is at most 128 characters). */
+export const maxLoanIdLength = 128;
+/** A loan id as ingest takes it, for what an id's own bytes allow (no control or format character). */
+export const loanIdPattern = /^[^\p{Cc}\p{Cf}]{1,128}$/u;
+
+/**
+ * A loan id in a path, a query or a body: any identifier ingest stores (`LN/2024/0001`,
+ * `借2024字第001号`, `HT-2024-00012`), at most 128 characters, no control or format character —
+ * the lender's own ids, so that every loaded loan can be asked for. Whether it exists is the route's
+ * lookup, through a bound parameter. Its OpenAPI pattern is the control range a browser runs without `u`.
+ */
+export const loanIdSchema = () =>
+  z
+    .string()
+    .min(1)
+    .max(maxLoanIdLength)
+    .regex(loanIdPattern, 'no control or format characters')
+    .openapi({ pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u206F\\uFEFF]+$' });
+
 /** The items of a comma-separated query value, trimmed, empty ones dropped: a refused item's index points here. */
 export const listItems = (s: string) =>
   s

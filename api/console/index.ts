@@ -1,4 +1,5 @@
 import { backHref } from './back-link.ts';
+import { loanIdPattern } from '../schemas.ts';
 import { randomUUID } from 'node:crypto';
 import { regionTeamText } from './key-scope.ts';
 import { consoleCjkWoff } from './cjk-font.ts';
@@ -97,7 +98,6 @@ const securityHeaders: MiddlewareHandler = async (c, next) => {
   if (!c.req.path.startsWith('/console/assets/')) c.header('Cache-Control', 'no-store');
 };
 
-const loanIdPattern = /^[\w.-]{1,64}$/u;
 const modelParams = z.object({
   name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/u),
   version: z.coerce.number().int().min(1).max(1e9),
@@ -415,7 +415,8 @@ export function consoleRoutes(store: SessionStore) {
   ) => {
     const lang = langOf(c);
     const id = c.req.param('id') ?? '';
-    if (!loanIdPattern.test(id)) throw new ApiError('bad_request', 'a loan id is letters, digits, _ . and -');
+    if (!loanIdPattern.test(id))
+      throw new ApiError('bad_request', 'a loan id is at most 128 characters, no control or format characters');
     const { wh } = c.get('deps');
     const asked = c.req.query('as_of');
     const asOf = asked && /^\d{4}-\d{2}-\d{2}$/u.test(asked) ? asked : await workDate(wh, utcToday());

@@ -17,7 +17,7 @@ import { audit } from '../audit.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { permitted } from '../middleware.ts';
-import { errorResponses } from '../schemas.ts';
+import { errorResponses, loanIdSchema } from '../schemas.ts';
 import { invalidateCaseLists } from './cases.ts';
 import { withdrawal } from './action-history.ts';
 import { actionVersion } from './action-version.ts';
@@ -371,11 +371,7 @@ export async function loanActions(c: Context<AppEnv>, loanId: string): Promise<S
 /** Today in UTC: the API's default action date (only request handling reads the clock). */
 export const utcToday = () => new Date().toISOString().slice(0, 10);
 
-const loanIdQuery = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[\w.-]+$/, 'letters, digits, _ . and -');
+const loanIdQuery = loanIdSchema();
 
 export const collectionActionRoutes = new OpenAPIHono<AppEnv>()
   .openapi(

@@ -13,7 +13,7 @@ import { permitted } from '../middleware.ts';
 import { latestScores, type ServedScore } from '../score-index.ts';
 import { mayOpenLoan } from '../auth/loan-scope.ts';
 import { currentTeams } from '../auth/loan-teams.ts';
-import { errorResponses, isoDay } from '../schemas.ts';
+import { errorResponses, isoDay, loanIdSchema } from '../schemas.ts';
 
 /** What SPEC §6 says a score is, whatever was scored. */
 const scoreFields = {
@@ -52,11 +52,7 @@ const counterfactual = z
   });
 const gradeParam = z.enum(['A', 'B', 'C', 'D', 'E']);
 const score = z.object({ loan_id: z.string(), month_end: z.string(), ...scoreFields, counterfactual }).openapi('Score');
-const loanId = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[\w.-]+$/, 'letters, digits, _ . and -');
+const loanId = loanIdSchema();
 
 /** The champion's stored scores (loanwatch score) for some loans at the latest scored month-end ≤ as_of. */
 /** Most raw rows one request may score with a table model. */

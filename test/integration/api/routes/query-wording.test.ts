@@ -159,7 +159,7 @@ describe('refused query parameters named as the client wrote them', () => {
     const post = await app.request('/v1/scores', {
       method: 'POST',
       headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ loan_ids: ['L1', 'bad id!'] }),
+      body: JSON.stringify({ loan_ids: ['L1', 'bad\u0000id'] }),
     });
     const fields = ((await post.json()) as Refusal).error.details?.fields ?? [];
     expect(fields.map((f) => f.field)).toEqual(['loan_ids.1']);
