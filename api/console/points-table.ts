@@ -1,4 +1,4 @@
-import { html } from 'hono/html';
+import { html, raw } from 'hono/html';
 import { ruleLabel } from '../../models/scorecard/binning-table.ts';
 import { binTerm, type ScorecardArtifact } from '../../models/scorecard/scorecard.ts';
 import { isJointScorecard, pointsDirection, type PointsDirection } from '../../models/scorecard/points-direction.ts';
@@ -41,7 +41,7 @@ export function pointsTables(a: ScorecardArtifact, lang: Lang): Html | string {
     </p>
     ${a.variables.map((v) => {
       const { dir, against } = directionText(pointsDirection(v), lang);
-      return html`<details class="points" data-feature="${v.feature}" ${against ? 'open' : ''}>
+      return html`<details class="points" data-feature="${v.feature}" ${against ? raw(' open') : ''}>
         <summary>${v.feature} · ${v.bins.length} ${t(lang, 'bins')}${dir ? ` · ${dir}` : ''}</summary>
         ${against ? html`<p class="note points-against">⚠ ${against}</p>` : ''}
         ${tableScroll(

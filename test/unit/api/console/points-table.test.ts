@@ -47,6 +47,9 @@ describe('the console’s points table: directions and points against the bad ra
       'points fall as BILL_AMT3 rises although its own bad rate falls: given the other variables, higher BILL_AMT3 is riskier',
     );
     expect(en.match(/points-against/gu)).toHaveLength(1);
+    // the one against its bad rate opens; the others' tag is as before
+    expect(en).toContain('<details class="points" data-feature="BILL_AMT3" open>');
+    expect(en).toContain('<details class="points" data-feature="PAY_0">');
     expect(en).toContain('the reason codes follow the joint fit');
     const zh = await render(a, 'zh-CN');
     expect(zh).toContain('BILL_AMT3 越高分数越低，而其单变量坏账率随之下降');
