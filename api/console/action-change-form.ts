@@ -3,6 +3,7 @@ import { channelLabels } from '../../reports/i18n.ts';
 import { amount, label, outcomeLabels, t, type Lang } from './i18n.ts';
 import type { Html } from './layout.ts';
 import { technicalDetail } from './technical-detail.ts';
+import { withdrawalReasonHint } from './error-text.ts';
 import { outcomeFields, type ChangeForm, type OutcomeForm } from './loan-page.ts';
 import type { StoredAction } from '../routes/collection-actions.ts';
 
@@ -17,6 +18,9 @@ export const storedValues = (a: StoredAction): OutcomeForm => ({
   promised_date: a.promised_date ?? '',
   note: a.note,
 });
+
+/** a reason of spaces alone passes a bare `required`: the browser asks for a character other than a space (a textarea has no pattern, hence one line) */
+const nonBlank = '.*\\S.*';
 
 /** the id of the banner saying what was saved, and the fragment of the redirect after a save */
 export const savedBannerId = 'saved';
@@ -81,9 +85,16 @@ export function changeSection(
         <input type="hidden" name="version" value="${c.version}" />
         <label class="wide"
           >${t(lang, 'reason')}
-          <textarea name="reason" rows="2" maxlength="500" required aria-describedby="change-hint">
-${c.reason}</textarea>
-        </label>
+          <input
+            type="text"
+            name="reason"
+            value="${c.reason}"
+            maxlength="500"
+            required
+            pattern="${nonBlank}"
+            title="${withdrawalReasonHint(lang)}"
+            aria-describedby="change-hint"
+        /></label>
         <button type="submit">${t(lang, 'withdraw')}</button> ${cancel}
       </form>
     </section>`;

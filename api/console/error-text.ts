@@ -40,6 +40,8 @@ const fieldLabels: Record<string, Text> = {
   promised_amount: { 'zh-CN': '承诺金额', en: 'Promised amount' },
   promised_date: { 'zh-CN': '承诺日期', en: 'Promised date' },
   note: { 'zh-CN': '备注', en: 'Note' },
+  // a correction's or withdrawal's reason
+  reason: { 'zh-CN': '原因', en: 'Reason' },
   team: { 'zh-CN': '团队', en: 'Team' },
   // the pages' filters
   as_of: { 'zh-CN': '日期', en: 'Date' },
@@ -110,6 +112,7 @@ const problems = {
     en: "only your team or the loan's current team",
   },
   invalid: { 'zh-CN': '无效的值', en: 'not a valid value' },
+  withdrawal_reason: { 'zh-CN': '请填写撤回原因', en: 'give a reason for the withdrawal' },
 } as const satisfies Record<string, Text>;
 type ProblemId = keyof typeof problems;
 
@@ -117,6 +120,8 @@ type ProblemId = keyof typeof problems;
 const reasonPatterns: [RegExp, ProblemId, (m: RegExpMatchArray) => Vars][] = [
   [/^missing: a promise to pay names/u, 'promise_needs_it', () => ({})],
   [/^missing$/u, 'missing', () => ({})],
+  // a withdrawal's reason, blank or left out (api/routes/action-corrections.ts)
+  [/^missing: say why the action is withdrawn/u, 'withdrawal_reason', () => ({})],
   [/^only a promise to pay/u, 'only_promise', () => ({})],
   // the console form's own (form-amount.ts)
   [/^too large/u, 'too_large', () => ({})],
@@ -156,6 +161,9 @@ function zodProblem(p: FieldProblem): [ProblemId, Vars] | undefined {
 }
 
 const fill = (s: string, vars: Vars) => s.replace(/\{(\w+)\}/gu, (m, k: string) => vars[k] ?? m);
+
+/** what a withdrawal's reason field asks for (its title: a browser shows it when the field is left blank) */
+export const withdrawalReasonHint = (lang: Lang) => problems.withdrawal_reason[lang];
 
 export const fieldLabel = (field: string, lang: Lang) => fieldLabels[field]?.[lang] ?? field;
 

@@ -206,4 +206,48 @@ describe('refused corrections and withdrawals on the loan page', () => {
       }
     }
   });
+
+  it('full-width digits typed by a Chinese input method are saved, in the record form and a correction', async () => {
+    const b = await signedIn(mine);
+    const wide = {
+      ...promise('１，５００．００'),
+      action_date: '２０２４－０６－２８',
+      action_time: '１０：００',
+      promised_date: '２０２４－０７－１０',
+    };
+    const r = await b.request(`/console/loans/L1/actions?as_of=${asOf}&lang=zh-CN`, {
+      method: 'POST',
+      form: { _csrf: await b.csrf(page), action_id: 'W1', ...wide },
+    });
+    expect(r.status).toBe(303);
+    expect(await amountOf('W1')).toBe('1500.00');
+    const c = await post(b, 'W1', 'correct', { ...wide, promised_amount: '１５００' }, 'zh-CN');
+    expect(c.status).toBe(303);
+    expect((await post(b, 'W1', 'correct', { ...wide, promised_amount: '２，０００' }, 'zh-CN')).status).toBe(303);
+    expect(await amountOf('W1')).toBe('2000.00');
+  });
+
+  it('a withdrawal without a reason (blank, spaces, absent) says a reason is required, in the page language; the form asks for a non-blank one', async () => {
+    const b = await signedIn(mine);
+    const id = await recordPromise(b);
+    for (const lang of langs) {
+      const form = section(await (await b.request(`${page}&withdraw=${id}&lang=${lang}`)).text());
+      const input = /<input\s+type="text"\s+name="reason"[^>]*>/u.exec(form)?.[0] ?? '';
+      expect(input).toMatch(/\srequired\b/u);
+      const pattern = /pattern="([^"]+)"/u.exec(input)?.[1] ?? '';
+      // as a browser applies it: the whole value
+      const whole = new RegExp(`^(?:${pattern})$`, 'v');
+      for (const blank of ['', ' ', '   ', '\t', '\u3000'])
+        expect(whole.test(blank), JSON.stringify(blank)).toBe(false);
+      for (const given of ['wrong loan', '  x ', '记错贷款']) expect(whole.test(given)).toBe(true);
+      for (const reason of [undefined, '', '   ', '\t \u3000']) {
+        const r = await post(b, id, 'withdraw', reason === undefined ? {} : { reason }, lang);
+        expect(r.status).toBe(400);
+        expect(section(await r.text())).toContain(
+          lang === 'en' ? 'Not saved: Reason: give a reason for the withdrawal' : '未保存：原因：请填写撤回原因',
+        );
+      }
+    }
+    expect(await amountOf(id)).toBe('1500.00');
+  });
 });

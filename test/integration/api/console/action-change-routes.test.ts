@@ -168,7 +168,7 @@ describe("the loan page's correction and withdrawal forms", () => {
     await b.signIn(mine);
     const zh = await (await b.request(`${page}&withdraw=C1&lang=zh-CN`)).text();
     expect(zh).toContain('撤回催收记录 C1');
-    expect(zh).toMatch(/<textarea name="reason"[^>]*required/u);
+    expect(zh).toMatch(/<input\s+type="text"\s+name="reason"[^>]*required/u);
     const en = await (await b.request(`${page}&withdraw=C1&lang=en`)).text();
     expect(en).toContain('action="/console/loans/L1/actions/C1/withdraw?as_of=2024-06-30#change-section"');
     const blank = await b.request(`/console/loans/L1/actions/C1/withdraw?as_of=${asOf}`, {

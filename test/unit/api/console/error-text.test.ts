@@ -102,4 +102,47 @@ describe("a refusal in the console's words", () => {
         .lines,
     ).toEqual(['登录失败次数过多，请 42 秒后再试。']);
   });
+
+  it("a withdrawal without a reason says a reason is required, the field named in the page's language", () => {
+    const blank = { field: 'reason', message: 'missing: say why the action is withdrawn' };
+    expect(problemLine(blank, 'zh-CN')).toBe('原因：请填写撤回原因');
+    expect(problemLine(blank, 'en')).toBe('Reason: give a reason for the withdrawal');
+    expect(problemLine({ field: 'reason', message: 'longer than 500 characters' }, 'zh-CN')).toBe('原因：内容过长');
+    const e = new ApiError('bad_request', 'reason: missing: say why the action is withdrawn', { fields: [blank] });
+    expect(describeError(e, 'zh-CN').lines).toEqual(['原因：请填写撤回原因']);
+  });
+
+  it('a stale correction and a correction of a withdrawn action say what happened, by whom and when', () => {
+    const stale = new ApiError('conflict', 'action A was changed since you read it', {
+      reason: 'changed',
+      by: 'user:lead.x',
+      at: '2024-07-01 09:30:00',
+      current: {},
+    });
+    expect(describeError(stale, 'en').lines[0]).toMatch(
+      /^This action was changed by lead\.x at 2024-07-01 09:30:00 UTC since/u,
+    );
+    expect(describeError(stale, 'zh-CN').lines[0]).toMatch(
+      /^您打开此表单后，该记录已于 2024-07-01 09:30:00（UTC）被 lead\.x 修改/u,
+    );
+    const unknown = new ApiError('conflict', 'x', { reason: 'changed', by: '', at: '2024-07-01 09:30:00' });
+    expect(describeError(unknown, 'zh-CN').lines[0]).toContain('（UTC）被修改');
+    expect(describeError(unknown, 'en').lines[0]).toMatch(/^This action was changed at /u);
+    const gone = new ApiError('conflict', 'x', {
+      reason: 'withdrawn',
+      by: 'user:coll.a',
+      at: '2024-07-01 09:30:00',
+      why: '记错贷款',
+    });
+    expect(describeError(gone, 'zh-CN').lines[0]).toBe(
+      '该记录已于 2024-07-01 09:30:00（UTC）被 coll.a 撤回（原因：记错贷款），不能再更正；如需要，请登记一条新记录。',
+    );
+    expect(describeError(gone, 'en').lines[0]).toMatch(
+      /^This action was withdrawn by coll\.a at 2024-07-01 09:30:00 UTC \(reason: 记错贷款\)/u,
+    );
+    // any other conflict keeps the record form's text
+    expect(describeError(new ApiError('conflict', 'other content'), 'en').lines[0]).toMatch(
+      /already saved with other content/u,
+    );
+  });
 });
