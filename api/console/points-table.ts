@@ -1,4 +1,4 @@
-import { html, raw } from 'hono/html';
+import { html } from 'hono/html';
 import { ruleLabel } from '../../models/scorecard/binning-table.ts';
 import { binTerm, type ScorecardArtifact } from '../../models/scorecard/scorecard.ts';
 import { isJointScorecard, pointsDirection, type PointsDirection } from '../../models/scorecard/points-direction.ts';
@@ -41,36 +41,37 @@ export function pointsTables(a: ScorecardArtifact, lang: Lang): Html | string {
     </p>
     ${a.variables.map((v) => {
       const { dir, against } = directionText(pointsDirection(v), lang);
-      return html`<details class="points" data-feature="${v.feature}" ${against ? raw(' open') : ''}>
-        <summary>${v.feature} · ${v.bins.length} ${t(lang, 'bins')}${dir ? ` · ${dir}` : ''}</summary>
-        ${against ? html`<p class="note points-against">⚠ ${against}</p>` : ''}
-        ${tableScroll(
-          `${t(lang, 'points_table')} ${v.feature}`,
-          html`<table>
-            <thead>
-              <tr>
-                <th scope="col">${t(lang, 'bin')}</th>
-                <th scope="col">${t(lang, 'count')}</th>
-                <th scope="col">WoE</th>
-                <th scope="col">${t(lang, 'log_odds_term')}</th>
-                <th scope="col">${t(lang, 'points')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${v.bins.map(
-                (b) =>
-                  html`<tr>
-                    <th scope="row" title="${ruleLabel(b.rule)}">${ruleLabel(b.rule, sixDigits)}</th>
-                    <td class="num">${b.count}</td>
-                    <td class="num">${b.woe.toFixed(4)}</td>
-                    <td class="num">${binTerm(v, b).toFixed(4)}</td>
-                    <td class="num">${b.points.toFixed(1)}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>`,
-        )}
-      </details>`;
+      // the warning stands before the folded table, seen without opening it
+      return html`${against ? html`<p class="note points-against" data-feature="${v.feature}">⚠ ${against}</p>` : ''}
+        <details class="points" data-feature="${v.feature}">
+          <summary>${v.feature} · ${v.bins.length} ${t(lang, 'bins')}${dir ? ` · ${dir}` : ''}</summary>
+          ${tableScroll(
+            `${t(lang, 'points_table')} ${v.feature}`,
+            html`<table>
+              <thead>
+                <tr>
+                  <th scope="col">${t(lang, 'bin')}</th>
+                  <th scope="col">${t(lang, 'count')}</th>
+                  <th scope="col">WoE</th>
+                  <th scope="col">${t(lang, 'log_odds_term')}</th>
+                  <th scope="col">${t(lang, 'points')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${v.bins.map(
+                  (b) =>
+                    html`<tr>
+                      <th scope="row" title="${ruleLabel(b.rule)}">${ruleLabel(b.rule, sixDigits)}</th>
+                      <td class="num">${b.count}</td>
+                      <td class="num">${b.woe.toFixed(4)}</td>
+                      <td class="num">${binTerm(v, b).toFixed(4)}</td>
+                      <td class="num">${b.points.toFixed(1)}</td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>`,
+          )}
+        </details>`;
     })}
   </section>`;
 }

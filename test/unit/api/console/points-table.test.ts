@@ -47,9 +47,12 @@ describe('the console’s points table: directions and points against the bad ra
       'points fall as BILL_AMT3 rises although its own bad rate falls: given the other variables, higher BILL_AMT3 is riskier',
     );
     expect(en.match(/points-against/gu)).toHaveLength(1);
-    // the one against its bad rate opens; the others' tag is as before
-    expect(en).toContain('<details class="points" data-feature="BILL_AMT3" open>');
-    expect(en).toContain('<details class="points" data-feature="PAY_0">');
+    // the warning stands before the folded table; every table's tag is as before
+    expect(en).toMatch(
+      /<p class="note points-against" data-feature="BILL_AMT3">⚠ points fall[^<]*<\/p>\s*<details class="points" data-feature="BILL_AMT3">/u,
+    );
+    for (const f of ['PAY_0', 'BILL_AMT3', 'LIMIT_BAL'])
+      expect(en).toContain(`<details class="points" data-feature="${f}">`);
     expect(en).toContain('the reason codes follow the joint fit');
     const zh = await render(a, 'zh-CN');
     expect(zh).toContain('BILL_AMT3 越高分数越低，而其单变量坏账率随之下降');
