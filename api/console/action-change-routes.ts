@@ -83,7 +83,12 @@ export function actionChangePages(
     const id = c.req.param('id');
     const actionId = c.req.param('action');
     const lang = langOf(c);
-    const values = postedOutcome(f, actionId);
+    const posted = postedOutcome(f, actionId);
+    // the form came prefilled with a promise's amount and date: a promise corrected to another
+    // outcome drops them, where the user had to notice and clear both (the API, sent them
+    // explicitly with another outcome, still refuses them, as the record form does)
+    const values =
+      posted.outcome.trim() === 'promise_to_pay' ? posted : { ...posted, promised_amount: '', promised_date: '' };
     const change: ChangeForm = {
       kind: 'correct',
       action_id: actionId,

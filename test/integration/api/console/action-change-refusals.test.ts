@@ -250,4 +250,37 @@ describe('refused corrections and withdrawals on the loan page', () => {
     }
     expect(await amountOf(id)).toBe('1500.00');
   });
+
+  it('a promise corrected to another outcome in the console drops the prefilled amount and date; the API still refuses them sent explicitly', async () => {
+    const b = await signedIn(mine);
+    for (const outcome of ['contacted', 'no_contact', 'refused']) {
+      const id = await recordPromise(b);
+      const form = await (await b.request(`${page}&correct=${id}`)).text();
+      // the form as the browser sends it: the prefilled promise fields, the outcome changed
+      expect(section(form)).toContain('value="1500.00"');
+      const r = await post(b, id, 'correct', { ...promise('1500.00'), outcome, version: versionIn(form) });
+      expect(r.status).toBe(303);
+      const [row] = await queryRows<{ outcome: string; amount: string | null; date: string | null }>(
+        wh,
+        `SELECT toString(outcome) AS outcome, toString(promised_amount) AS amount, toString(promised_date) AS date
+        FROM ${wh.database}.collection_actions WHERE action_id = {id:String}`,
+        { id },
+      );
+      expect(row).toEqual({ outcome, amount: null, date: null });
+    }
+    const id = await recordPromise(b);
+    const api = await app.request(`/v1/collection-actions/${id}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${lead}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        action_date: '2024-06-28',
+        channel: 'phone',
+        outcome: 'contacted',
+        promised_amount: '1500.00',
+        promised_date: '2024-07-10',
+      }),
+    });
+    expect(api.status).toBe(400);
+    expect(await amountOf(id)).toBe('1500.00');
+  });
 });
