@@ -302,6 +302,53 @@ export const text = {
       '联合评分卡：各变量分数的方向由联合拟合决定（给定其他变量），可能与其单变量坏账率相反；原因码按联合拟合的分数给出。',
     en: "A joint scorecard: each variable's direction of points is the joint fit's (given the other variables) and can run against its own bad rate; the reason codes follow the joint fit's points.",
   },
+  prob_calibration: { 'zh-CN': '概率校准', en: 'Probability calibration' },
+  held_back_part: {
+    'zh-CN': '留出部分：{part}，{rows} 行（{bads} 坏）——不参与任何模型拟合，用于校准。',
+    en: 'Held-back part: {part}, {rows} rows ({bads} bad) — no model was fitted on them; the calibration is fitted there.',
+  },
+  calibration_none: { 'zh-CN': '未校准（--calibration none）。', en: 'Not calibrated (--calibration none).' },
+  calibration_skipped: {
+    'zh-CN': '要求 Platt 校准但未应用：{why}。',
+    en: 'Platt scaling asked for but not applied: {why}.',
+  },
+  calibration_platt: {
+    'zh-CN': 'Platt 校准：概率 = σ(a·z + b)，a = {a}，b = {b}。',
+    en: 'Platt scaling: probability = σ(a·z + b), a = {a}, b = {b}.',
+  },
+  calibration_ece: {
+    'zh-CN': '期望校准误差（ECE）：测试 {before} → {after}；留出部分 {held_before} → {held_after}（拟合样本内）。',
+    en: 'Expected calibration error (ECE): test {before} → {after}; held-back part {held_before} → {held_after} (in-sample for the fit).',
+  },
+  calibration_rule: {
+    'zh-CN': '是否校准只在留出部分上决定，从不看测试样本。',
+    en: 'Whether to calibrate is decided on the held-back part alone, never by the test rows.',
+  },
+  calibration_worse: {
+    'zh-CN': '校准未改善测试样本的 ECE：可考虑 --calibration none 或更大的留出部分。',
+    en: 'The calibration did not improve the test ECE: consider --calibration none or a larger held-back part.',
+  },
+  fold_choice: { 'zh-CN': '经典或联合评分卡', en: 'Classic or joint scorecard' },
+  fold_choice_classic: {
+    'zh-CN': '保留经典评分卡：最佳联合评分卡（{best}）在 {folds} 折上领先 {lead}（标准误 {se}），未超过两倍标准误。',
+    en: 'The classic scorecard kept: the best joint scorecard ({best}) led it by {lead} over {folds} folds (standard error {se}), not more than twice the standard error.',
+  },
+  fold_choice_joint: {
+    'zh-CN': '采用联合评分卡 {chosen}：在 {folds} 折上领先经典评分卡 {lead}（标准误 {se}），超过两倍标准误。',
+    en: 'The joint scorecard {chosen} kept: it led the classic by {lead} over {folds} folds (standard error {se}), more than twice the standard error.',
+  },
+  candidate: { 'zh-CN': '候选', en: 'Candidate' },
+  fold_auc: { 'zh-CN': '第 {fold} 折 AUC', en: 'Fold {fold} AUC' },
+  mean: { 'zh-CN': '均值', en: 'Mean' },
+  data_quality: { 'zh-CN': '数据质量检查', en: 'Data-quality gate' },
+  gate_summary: {
+    'zh-CN': '基于 {rows} 条训练样本：{columns} 列，其中 {changed} 列被删除或变更（原因为训练程序的英文说明）。',
+    en: 'Decided on {rows} training rows: {columns} columns, {changed} dropped or changed.',
+  },
+  column: { 'zh-CN': '列', en: 'Column' },
+  gate_decision: { 'zh-CN': '处理', en: 'Decision' },
+  review_protected: { 'zh-CN': '受保护属性：请做公平信贷审查', en: 'Protected attribute: review for fair lending' },
+  review_coded: { 'zh-CN': '少量整数取值：可能是代码', en: 'Few integer levels: may be codes' },
   refinement_classic: {
     'zh-CN': '联合细化未胜过经典拟合（留出样本上未超过一个标准误），保留 WoE × 系数的经典评分卡。',
     en: 'The joint refinement did not rank the held-back rows better than the classic fit by more than its standard error: the classic WoE × coefficient scorecard is kept.',

@@ -5,6 +5,8 @@ import { t, type Lang } from './i18n.ts';
 import { jsonData, type Html } from './layout.ts';
 import { tableScroll } from './table-scroll.ts';
 import { pointsTables } from './points-table.ts';
+import { cardSections } from './model-card-sections.ts';
+import { kindWords, selectionReasonWords, splitWords } from './model-card-words.ts';
 import { splitKind, type ModelsOverview, type SplitKind, type VersionView } from './models-data.ts';
 
 /** The PSI/CSI thresholds drawn on the monitoring chart: below 0.1 stable, up to 0.25 watch, above act (models/evaluate/metrics.ts psiStatus). */
@@ -356,8 +358,8 @@ export function versionBody(
       ${m.model_name} v${m.version} ${v.champion ? html`<strong class="badge">${t(lang, 'champion')}</strong>` : ''}
     </h1>
     <p class="note">
-      ${t(lang, 'kind')}: ${m.kind} · ${t(lang, 'target')}: ${m.target} · ${t(lang, 'created')}: ${m.created_at} ·
-      ${m.created_by} · ${q.split}
+      ${t(lang, 'kind')}: ${kindWords(m.kind, lang)} · ${t(lang, 'target')}: ${m.target} · ${t(lang, 'created')}:
+      ${m.created_at} · ${m.created_by} · <span id="split">${splitWords(q.split, lang)}</span>
     </p>
     <section aria-labelledby="quality">
       <h2 id="quality">${t(lang, 'quality')}</h2>
@@ -493,6 +495,7 @@ ${o.form.reason}</textarea>
         </table>`,
       )}
     </section>
+    ${cardSections(m, lang)}
     ${
       selection.length
         ? html`<section aria-labelledby="selection">
@@ -517,7 +520,7 @@ ${o.form.reason}</textarea>
                         <td class="num">${f4(s.iv)}</td>
                         <td class="num">${f4(s.psi)}</td>
                         <td>${s.kept ? raw('✓') : ''}</td>
-                        <td>${s.reason}</td>
+                        <td>${selectionReasonWords(s.reason, lang)}</td>
                       </tr>`,
                   )}
                 </tbody>

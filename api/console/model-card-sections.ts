@@ -1,0 +1,134 @@
+import { html } from 'hono/html';
+import type { ModelVersion } from '../../models/registry/registry.ts';
+import type { GatedMetrics } from '../../models/model-card.ts';
+import { t, type Lang } from './i18n.ts';
+import type { Html } from './layout.ts';
+import { heldBackWords } from './model-card-words.ts';
+import { tableScroll } from './table-scroll.ts';
+
+const f4 = (x: number | null | undefined) => (x === null || x === undefined || Number.isNaN(x) ? '—' : x.toFixed(4));
+
+/**
+ * What the file card has and the console's card lacked (docs/console.md): the held-back part and the
+ * probability calibration fitted on it, the classic-or-joint choice of a table's scorecard, and the
+ * data-quality gate with its review flags. The gate's reasons are the trainer's English text.
+ */
+export function cardSections(m: ModelVersion, lang: Lang): Html {
+  const c = m.metrics.probability_calibration;
+  const gate = (m.metrics as GatedMetrics).data_quality;
+  const fc = m.artifact.kind === 'scorecard' ? m.artifact.foldChoice : undefined;
+  const changed = gate?.decisions.filter((d) => d.action !== 'keep' || d.reason !== '') ?? [];
+  return html`${
+    c
+      ? html`<section aria-labelledby="probability-calibration">
+          <h2 id="probability-calibration">${t(lang, 'prob_calibration')}</h2>
+          <p class="note" id="held-back">
+            ${t(lang, 'held_back_part', { part: heldBackWords(c.held_back, lang), rows: c.rows, bads: c.bads })}
+          </p>
+          <p class="note" id="calibration-method">
+            ${
+              c.method === 'none'
+                ? t(lang, 'calibration_none')
+                : c.skipped
+                  ? t(lang, 'calibration_skipped', { why: c.skipped })
+                  : t(lang, 'calibration_platt', { a: c.a.toFixed(4), b: c.b.toFixed(4) })
+            }
+            ${t(lang, 'calibration_ece', {
+              before: f4(c.test.ece_before),
+              after: f4(c.test.ece_after),
+              held_before: f4(c.held_back_ece.before),
+              held_after: f4(c.held_back_ece.after),
+            })}
+            ${c.method === 'platt' && !c.skipped ? t(lang, 'calibration_rule') : ''}
+          </p>
+          ${
+            c.method === 'platt' && !c.skipped && c.test.ece_after > c.test.ece_before
+              ? html`<p class="note" id="calibration-worse">⚠ ${t(lang, 'calibration_worse')}</p>`
+              : ''
+          }
+        </section>`
+      : ''
+  }
+  ${
+    fc?.tried.length
+      ? html`<section aria-labelledby="fold-choice">
+          <h2 id="fold-choice">${t(lang, 'fold_choice')}</h2>
+          <p class="note">
+            ${t(lang, fc.chosen === 'classic' ? 'fold_choice_classic' : 'fold_choice_joint', {
+              chosen: fc.chosen,
+              best: fc.best_joint?.candidate ?? '—',
+              lead: f4(fc.best_joint?.lead),
+              se: f4(fc.best_joint?.se),
+              folds: fc.folds,
+            })}
+          </p>
+          ${tableScroll(
+            t(lang, 'fold_choice'),
+            html`<table id="fold-choice-table">
+              <thead>
+                <tr>
+                  <th scope="col">${t(lang, 'candidate')}</th>
+                  ${fc.tried[0]!.fold_auc.map((_, f) => html`<th scope="col">${t(lang, 'fold_auc', { fold: f + 1 })}</th>`)}
+                  <th scope="col">${t(lang, 'mean')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${fc.tried.map(
+                  (r) =>
+                    html`<tr data-chosen="${r.candidate === fc.chosen ? 'yes' : 'no'}">
+                      <th scope="row">${r.candidate}</th>
+                      ${r.fold_auc.map((x) => html`<td class="num">${f4(x)}</td>`)}
+                      <td class="num">${f4(r.mean_auc)}</td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>`,
+          )}
+        </section>`
+      : ''
+  }
+  ${
+    gate
+      ? html`<section aria-labelledby="data-quality">
+          <h2 id="data-quality">${t(lang, 'data_quality')}</h2>
+          <p class="note">
+            ${t(lang, 'gate_summary', { rows: gate.rows, columns: gate.decisions.length, changed: changed.length })}
+          </p>
+          ${
+            changed.length || gate.review?.length
+              ? tableScroll(
+                  t(lang, 'data_quality'),
+                  html`<table id="data-quality-table">
+                    <thead>
+                      <tr>
+                        <th scope="col">${t(lang, 'column')}</th>
+                        <th scope="col">${t(lang, 'gate_decision')}</th>
+                        <th scope="col">${t(lang, 'reason')}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      ${changed.map(
+                        (d) =>
+                          html`<tr data-rule="${d.rule}">
+                            <th scope="row">${d.column}</th>
+                            <td>${d.action} (${d.rule})</td>
+                            <td lang="en">${d.reason}</td>
+                          </tr>`,
+                      )}
+                      ${(gate.review ?? []).map(
+                        (r) =>
+                          html`<tr data-review="${r.flag}">
+                            <th scope="row">${r.column}</th>
+                            <td>${t(lang, r.flag === 'protected' ? 'review_protected' : 'review_coded')}</td>
+                            <td lang="en">${r.reason}</td>
+                          </tr>`,
+                      )}
+                    </tbody>
+                  </table>`,
+                )
+              : ''
+          }
+        </section>`
+      : ''
+  }`;
+}
