@@ -212,8 +212,8 @@ const pageTexts = {
     en: 'The request could not be handled; go back and try again.',
   },
   bad_loan_id: {
-    'zh-CN': '贷款编号只能包含字母、数字、下划线、点和连字符。',
-    en: 'A loan id holds letters, digits, _ . and - only.',
+    'zh-CN': '贷款编号最多 128 个字符，且不能含控制字符或格式字符。',
+    en: 'A loan id is at most 128 characters, without control or format characters.',
   },
   rate_limited: {
     'zh-CN': '登录失败次数过多，请 {seconds} 秒后再试。',

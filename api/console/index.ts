@@ -41,7 +41,7 @@ import { modelsBody, versionBody, type PromoteForm } from './models-page.ts';
 import { page, type ActivePage, type Html } from './layout.ts';
 import { warmDayCases } from './day-cases.ts';
 import { accountPages } from './account-routes.ts';
-import { arrange, outsideDataLine, queueBody, queueQuery } from './queue.ts';
+import { arrange, outsideDataLine, queueBody, queuePage, queuePageSize, queueQuery } from './queue.ts';
 import {
   BeforeTheDataError,
   dataFirstDate,
@@ -388,18 +388,18 @@ export function consoleRoutes(store: SessionStore) {
       team: key.role === 'collector' ? (key.team ? [key.team] : null) : q.team ? [q.team] : null,
       product: q.product ?? null,
       stage: q.stage ?? null,
-      returned: Math.min(cases.length, 500),
+      returned: Math.min(cases.length, queuePageSize),
       total: cases.length,
     });
     // the count is of the cases the filters leave, the loan id text too (it said the whole queue's)
     const matching = arrange(cases, q);
-    const shown = matching.slice(0, 500);
+    const { rows: shown, ...paging } = queuePage(matching, q.page);
     return c.html(
       render(
         c,
         lang,
         t(lang, 'queue'),
-        queueBody({ cases: shown, total: matching.length, asOf, q, products, scope, days, choices }, lang),
+        queueBody({ cases: shown, total: matching.length, paging, asOf, q, products, scope, days, choices }, lang),
         {
           active: 'queue',
         },

@@ -31,6 +31,12 @@ export const queueQuery = z.object({
   loan: z.string().max(64).optional().transform(blankAsUndefined),
   sort: z.enum(sortKeys).default('rank'),
   dir: z.enum(['asc', 'desc']).optional(),
+  // blank or absent: the first page; past the last: the last
+  page: z
+    .string()
+    .regex(/^\d{0,6}$/u, 'a page number')
+    .optional()
+    .transform((v) => (v ? Math.max(1, Number(v)) : 1)),
   lang: z.string().optional(),
 });
 export type QueueQuery = z.output<typeof queueQuery>;
@@ -49,14 +55,49 @@ export function arrange(cases: Case[], q: QueueQuery): Case[] {
     .sort((a, b) => (dir === 'asc' ? 1 : -1) * (value(a, q.sort) - value(b, q.sort)) || a.rank - b.rank);
 }
 
+/** Cases a queue page shows: a collector's morning list in screens, not one page of thousands of rows. */
+export const queuePageSize = 100;
+
+/** The page of the arranged queue asked for (past the last: the last), and where it stands. */
+export function queuePage<C>(arranged: C[], page: number): { rows: C[]; page: number; pages: number; from: number } {
+  const pages = Math.max(1, Math.ceil(arranged.length / queuePageSize));
+  const p = Math.min(Math.max(1, page), pages);
+  const from = (p - 1) * queuePageSize;
+  return { rows: arranged.slice(from, from + queuePageSize), page: p, pages, from };
+}
+
+/** a queue URL: the filters and sort kept, a page only when past the first (a new sort or filter starts at 1) */
 function queueHref(q: QueueQuery, over: Partial<QueueQuery>): string {
   const u = new URLSearchParams();
-  const m = { ...q, ...over };
+  const m = { ...q, page: 1, ...over };
   for (const k of ['as_of', 'stage', 'product', 'region', 'team', 'loan', 'sort', 'dir'] as const) {
     const v = m[k];
     if (v) u.set(k, v);
   }
+  if (m.page > 1) u.set('page', String(m.page));
   return `/console/queue?${u.toString()}`;
+}
+
+const pagerText = {
+  previous: { 'zh-CN': '‹ 上一页', en: '‹ Previous' },
+  next: { 'zh-CN': '下一页 ›', en: 'Next ›' },
+  shown: {
+    'zh-CN': (a: number, b: number, n: number) => `第 ${a}–${b} 条，共 ${n} 条`,
+    en: (a: number, b: number, n: number) => `${a}–${b} of ${n}`,
+  },
+} as const;
+
+/** Previous · 101–200 of 313 · Next, under and over the table (none when one page holds the queue). */
+function pager(
+  o: { q: QueueQuery; total: number; page: number; pages: number; from: number; shown: number },
+  lang: Lang,
+): Html {
+  if (o.pages <= 1) return html``;
+  return html`<nav class="pager" aria-label="pages">
+    ${o.page > 1 ? html`<a rel="prev" href="${queueHref(o.q, { page: o.page - 1 })}">${pagerText.previous[lang]}</a>` : ''}
+    <span class="pager-shown">${pagerText.shown[lang](o.from + 1, o.from + o.shown, o.total)}</span>
+    ${o.page < o.pages ? html`<a rel="next" href="${queueHref(o.q, { page: o.page + 1 })}">${pagerText.next[lang]}</a>` : ''}
+  </nav>`;
 }
 
 /** The data's first and last day (null: nothing loaded), the bounds of a queue's date. */
@@ -93,6 +134,8 @@ export function queueBody(
   o: {
     cases: Case[];
     total: number;
+    /** where the page stands in the arranged queue (absent: one page) */
+    paging?: { page: number; pages: number; from: number };
     asOf: string;
     q: QueueQuery;
     products: string[];
@@ -193,6 +236,7 @@ export function queueBody(
       <button type="submit">${t(lang, 'apply')}</button>
       <a href="/console/queue">${t(lang, 'reset')}</a>
     </form>
+    ${o.paging ? pager({ q: o.q, total: o.total, shown: o.cases.length, ...o.paging }, lang) : ''}
     ${tableScroll(
       t(lang, 'queue'),
       html`<table id="queue">
@@ -252,5 +296,6 @@ export function queueBody(
         </tbody>
       </table>`,
     )}
+    ${o.paging ? pager({ q: o.q, total: o.total, shown: o.cases.length, ...o.paging }, lang) : ''}
   `;
 }

@@ -305,7 +305,11 @@ describe("a collector's console and recorded actions", () => {
         400,
         { 'zh-CN': '日期：不是有效日期（YYYY-MM-DD）', en: 'Date: not a valid date (YYYY-MM-DD)' },
       ],
-      ['/console/loans/E1%20x', 400, { 'zh-CN': '贷款编号只能包含', en: 'A loan id holds letters' }],
+      [
+        '/console/loans/E1%E2%80%8Bx',
+        400,
+        { 'zh-CN': '贷款编号最多 128 个字符', en: 'A loan id is at most 128 characters' },
+      ],
     ];
     for (const lang of ['zh-CN', 'en'] as const)
       for (const [path, status, words] of cases) {

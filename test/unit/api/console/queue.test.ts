@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../../lib/random.ts';
 import type { Case } from '../../../../pipelines/cases/case-list.ts';
-import { arrange, queueQuery } from '../../../../api/console/queue.ts';
+import { arrange, queueBody, queuePage, queuePageSize, queueQuery } from '../../../../api/console/queue.ts';
 
 /** random cases of a queue: ranks 1…n, amounts, days and promises drawn from a seeded generator */
 function cases(rng: Rng, n: number): Case[] {
@@ -70,5 +70,65 @@ describe('the queue: sorted by any column either way, ties by rank; filtered by 
     });
     expect(queueQuery.safeParse({ sort: 'region' }).success).toBe(false);
     expect(queueQuery.safeParse({ as_of: '2024-6-1' }).success).toBe(false);
+  });
+});
+
+describe('the queue in pages', () => {
+  it('every case on exactly one page, in order, for any length; a page past the last shows the last', () => {
+    const rng = new Rng(11);
+    for (const n of [
+      0,
+      1,
+      queuePageSize - 1,
+      queuePageSize,
+      queuePageSize + 1,
+      2 * queuePageSize + 37,
+      rng.int(0, 900),
+    ]) {
+      const all = cases(rng, n);
+      const first = queuePage(all, 1);
+      expect(first.pages).toBe(Math.max(1, Math.ceil(n / queuePageSize)));
+      const seen = Array.from({ length: first.pages }, (_, i) => queuePage(all, i + 1).rows).flat();
+      expect(seen).toEqual(all);
+      const past = queuePage(all, first.pages + 5);
+      expect(past.page).toBe(first.pages);
+      expect(past.rows).toEqual(queuePage(all, first.pages).rows);
+      expect(queuePage(all, 0).page).toBe(1);
+    }
+  });
+
+  it('a page number from the URL: blank is the first, not a number is refused', () => {
+    expect(queueQuery.parse({}).page).toBe(1);
+    expect(queueQuery.parse({ page: '' }).page).toBe(1);
+    expect(queueQuery.parse({ page: '3' }).page).toBe(3);
+    expect(queueQuery.parse({ page: '0' }).page).toBe(1);
+    for (const bad of ['-1', '1.5', 'x', '9999999'])
+      expect(queueQuery.safeParse({ page: bad }).success, bad).toBe(false);
+  });
+
+  it('shows where a page stands and links the pages before and after, the filters and sort kept', () => {
+    const all = cases(new Rng(3), 2 * queuePageSize + 37);
+    const q = queueQuery.parse({ stage: 'early', sort: 'dpd', dir: 'asc', page: '2' });
+    const { rows, ...paging } = queuePage(all, q.page);
+    const days = { first: '2023-12-31', last: '2024-06-30' };
+    const page = String(
+      queueBody(
+        { cases: rows, total: all.length, paging, asOf: '2024-06-30', q, products: [], scope: 'all', days },
+        'en',
+      ),
+    );
+    expect(page).toContain(`${queuePageSize + 1}–${2 * queuePageSize} of ${all.length}`);
+    expect(page).toContain('rel="prev" href="/console/queue?stage=early&amp;sort=dpd&amp;dir=asc"');
+    expect(page).toContain('rel="next" href="/console/queue?stage=early&amp;sort=dpd&amp;dir=asc&amp;page=3"');
+    expect([...page.matchAll(/<tr data-loan=/gu)]).toHaveLength(queuePageSize);
+    // a new sort starts at the first page
+    expect(page).not.toMatch(/sort=rank[^"]*page=/u);
+    const zh = String(
+      queueBody(
+        { cases: rows, total: all.length, paging, asOf: '2024-06-30', q, products: [], scope: '全部', days },
+        'zh-CN',
+      ),
+    );
+    expect(zh).toContain(`第 ${queuePageSize + 1}–${2 * queuePageSize} 条，共 ${all.length} 条`);
   });
 });
