@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../../lib/random.ts';
 import type { Case } from '../../../../pipelines/cases/case-list.ts';
+import type { Html } from '../../../../api/console/layout.ts';
 import { arrange, queueBody, queuePage, queuePageSize, queueQuery } from '../../../../api/console/queue.ts';
 
 /** random cases of a queue: ranks 1…n, amounts, days and promises drawn from a seeded generator */
@@ -73,6 +74,9 @@ describe('the queue: sorted by any column either way, ties by rank; filtered by 
   });
 });
 
+/** a page body as its text (hono's html is a string, or a promise of one where it holds one) */
+const rendered = async (h: Html): Promise<string> => (await h).toString();
+
 describe('the queue in pages', () => {
   it('every case on exactly one page, in order, for any length; a page past the last shows the last', () => {
     const rng = new Rng(11);
@@ -106,12 +110,12 @@ describe('the queue in pages', () => {
       expect(queueQuery.safeParse({ page: bad }).success, bad).toBe(false);
   });
 
-  it('shows where a page stands and links the pages before and after, the filters and sort kept', () => {
+  it('shows where a page stands and links the pages before and after, the filters and sort kept', async () => {
     const all = cases(new Rng(3), 2 * queuePageSize + 37);
     const q = queueQuery.parse({ stage: 'early', sort: 'dpd', dir: 'asc', page: '2' });
     const { rows, ...paging } = queuePage(all, q.page);
     const days = { first: '2023-12-31', last: '2024-06-30' };
-    const page = String(
+    const page = await rendered(
       queueBody(
         { cases: rows, total: all.length, paging, asOf: '2024-06-30', q, products: [], scope: 'all', days },
         'en',
@@ -123,7 +127,7 @@ describe('the queue in pages', () => {
     expect([...page.matchAll(/<tr data-loan=/gu)]).toHaveLength(queuePageSize);
     // a new sort starts at the first page
     expect(page).not.toMatch(/sort=rank[^"]*page=/u);
-    const zh = String(
+    const zh = await rendered(
       queueBody(
         { cases: rows, total: all.length, paging, asOf: '2024-06-30', q, products: [], scope: '全部', days },
         'zh-CN',
