@@ -260,7 +260,10 @@ export function modelCardMarkdown(m: ModelVersion): string {
 function pointsSection(a: ScorecardArtifact): string[] {
   const joint = isJointScorecard(a);
   const dirs = pointsDirections(a);
-  const notes = dirs.map(oppositeNote).filter((n): n is string => n !== null);
+  const labelOf = (feature: string) => (k: number) =>
+    ruleLabel(a.variables.find((v) => v.feature === feature)!.bins[k]!.rule);
+  const note = (d: (typeof dirs)[number]) => oppositeNote(d, labelOf(d.feature));
+  const notes = dirs.map(note).filter((n): n is string => n !== null);
   const lines = [
     '## Points table',
     '',
@@ -270,7 +273,7 @@ function pointsSection(a: ScorecardArtifact): string[] {
     '|---|---|---|---|',
     ...dirs.map(
       (d) =>
-        `| ${d.feature} | ${d.points ?? '– (categorical)'} | ${d.bad_rate ?? '–'} | ${oppositeNote(d) ?? (d.points === null ? 'bins ordered by their points' : 'agree')} |`,
+        `| ${d.feature} | ${d.points ?? '– (categorical)'} | ${d.bad_rate ?? '–'} | ${note(d) ?? (d.points === null ? 'bins ordered by their points' : 'agree')} |`,
     ),
     '',
     ...(notes.length

@@ -293,6 +293,11 @@ export const text = {
     'zh-CN': '{feature} 越高分数越低，而其单变量坏账率随之下降：在其他变量给定时，{feature} 越高风险越大',
     en: 'points fall as {feature} rises although its own bad rate falls: given the other variables, higher {feature} is riskier',
   },
+  points_riskiest_low: {
+    'zh-CN':
+      '{feature} 分数最低的区间 {bin} 自身坏账率 {rate} 低于其平均 {average}：在其他变量给定时该区间风险最高，原因码会指向它',
+    en: "{feature}'s fewest points fall on {bin}, whose own bad rate {rate} is below its average {average}: given the other variables that range is the riskiest, and a reason code names it",
+  },
   reason_codes_rule: {
     'zh-CN': '原因码：相对各变量最高分的分箱，扣分最多的三个变量（分数越低风险越高）。',
     en: "Reason codes: the three variables whose bin cost the most points against that variable's best bin (fewer points = riskier).",

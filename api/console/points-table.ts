@@ -10,11 +10,23 @@ import { tableScroll } from './table-scroll.ts';
 const sixDigits = (x: number) => String(Number(x.toPrecision(6)));
 
 /** A variable's direction of points, and in plain words when it runs against its own bad rate. */
-function directionText(d: PointsDirection, lang: Lang): { dir: string; against: string } {
+function directionText(
+  d: PointsDirection,
+  lang: Lang,
+  label: (bin: number) => string,
+): { dir: string; against: string } {
   const dir = d.points ? t(lang, `points_dir_${d.points}`) : '';
-  const against = !d.opposite
-    ? ''
-    : t(lang, d.points === 'ascending' ? 'points_against_rise' : 'points_against_fall', { feature: d.feature });
+  const r = d.riskiest_range;
+  const against = r
+    ? t(lang, 'points_riskiest_low', {
+        feature: d.feature,
+        bin: label(r.bin),
+        rate: r.bad_rate.toFixed(4),
+        average: r.average.toFixed(4),
+      })
+    : !d.opposite
+      ? ''
+      : t(lang, d.points === 'ascending' ? 'points_against_rise' : 'points_against_fall', { feature: d.feature });
   return { dir, against };
 }
 
@@ -40,7 +52,7 @@ export function pointsTables(a: ScorecardArtifact, lang: Lang): Html | string {
       ${t(lang, 'reason_codes_rule')} ${isJointScorecard(a) ? t(lang, 'reason_codes_joint') : ''}
     </p>
     ${a.variables.map((v) => {
-      const { dir, against } = directionText(pointsDirection(v), lang);
+      const { dir, against } = directionText(pointsDirection(v), lang, (k) => ruleLabel(v.bins[k]!.rule, sixDigits));
       // the warning stands before the folded table, seen without opening it
       return html`${against ? html`<p class="note points-against" data-feature="${v.feature}">⚠ ${against}</p>` : ''}
         <details class="points" data-feature="${v.feature}">

@@ -63,6 +63,25 @@ describe('the direction of a variable’s points against its own bad rate', () =
     });
   }
 
+  it('a bad rate that turns: the range of fewest points below the average bad rate is named (Taiwan’s BILL_AMT6)', () => {
+    const v = variable([0.2067, 0.2388, 0.1994], [-0.1831, 0.001, 0.1822]);
+    const counts = [7582, 5897, 3370];
+    v.bins.slice(1).forEach((b, k) => {
+      b.count = counts[k]!;
+      b.bad = Math.round(counts[k]! * [0.2067, 0.2388, 0.1994][k]!);
+    });
+    const d = pointsDirection(v);
+    expect(d).toMatchObject({ points: 'descending', bad_rate: 'ascending', opposite: false });
+    expect(d.riskiest_range).toMatchObject({ bin: 3 });
+    expect(oppositeNote(d, () => '[63417, +∞)')).toMatch(
+      /^its fewest points fall on \[63417, \+∞\), whose own bad rate 0\.199\d is below BILL_AMT3's average 0\.21\d\d: given the other variables that range is the riskiest, and a reason code names it$/u,
+    );
+    // the fewest points on the highest bad rate: nothing to say
+    v.bins[3]!.term = -1;
+    v.bins[2]!.term = 1;
+    expect(pointsDirection(v).riskiest_range).toBeUndefined();
+  });
+
   it('a categorical variable, a single range and flat points have no direction to contradict', () => {
     const cat: ScorecardVariable = { ...variable([0.2, 0.3], [0, 1]), kind: 'categorical' };
     expect(pointsDirection(cat)).toMatchObject({ points: null, opposite: false });
