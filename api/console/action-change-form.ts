@@ -3,7 +3,7 @@ import { channelLabels } from '../../reports/i18n.ts';
 import { amount, label, outcomeLabels, t, type Lang } from './i18n.ts';
 import type { Html } from './layout.ts';
 import { technicalDetail } from './technical-detail.ts';
-import { withdrawalReasonHint } from './error-text.ts';
+import { fieldLabel, withdrawalReasonHint } from './error-text.ts';
 import { outcomeFields, type ChangeForm, type OutcomeForm } from './loan-page.ts';
 import type { StoredAction } from '../routes/collection-actions.ts';
 
@@ -41,21 +41,40 @@ export const changeLinks = (loanId: string, actionId: string, o: { asOf: string;
       >${t(o.lang, 'withdraw')}</a
     >`;
 
+/** what a banner says of an action: its values in words */
+export type ActionWords = Pick<
+  StoredAction,
+  'action_id' | 'action_date' | 'action_time' | 'channel' | 'outcome' | 'promised_amount' | 'promised_date'
+>;
+
+/**
+ * A saved action in words — date and time, channel, outcome, a promise's amount and day — then its id
+ * small at the end: a collector recognises his call by what it was, not by a UUID (the id stays for
+ * support).
+ */
+export const actionInWords = (a: ActionWords, lang: Lang) =>
+  html`${a.action_date}${a.action_time ? ` ${a.action_time}` : ''} · ${label(channelLabels, a.channel, lang)} ·
+    ${label(outcomeLabels, a.outcome, lang)}${
+      a.promised_amount === null ? '' : ` · ${amount(a.promised_amount)} @ ${a.promised_date ?? ''}`
+    } <small class="note action-id" title="${fieldLabel('action_id', lang)}">${a.action_id}</small>`;
+
 /** a banner for an action just corrected or withdrawn (the redirect's ?corrected= / ?withdrawn=) */
-export function changedBanner(lang: Lang, o: { corrected?: StoredAction; withdrawn?: string }): Html | '' {
-  const a = o.corrected;
-  if (a)
-    return html`<p class="ok" role="status" id="${savedBannerId}">
-      ${t(lang, 'corrected')}: ${a.action_id} · ${a.action_date}${a.action_time ? ` ${a.action_time}` : ''} ·
-      ${label(channelLabels, a.channel, lang)} ·
-      ${label(outcomeLabels, a.outcome, lang)}${
-        a.promised_amount === null ? '' : ` · ${amount(a.promised_amount)} @ ${a.promised_date ?? ''}`
-      }
-    </p>`;
-  if (o.withdrawn)
-    return html`<p class="ok" role="status" id="${savedBannerId}">${t(lang, 'withdrawn')}: ${o.withdrawn}</p>`;
-  return '';
+export function changedBanner(lang: Lang, o: { corrected?: ActionWords; withdrawn?: ActionWords }): Html | '' {
+  const [a, word] = o.corrected ? [o.corrected, 'corrected' as const] : [o.withdrawn, 'withdrawn' as const];
+  if (!a) return '';
+  return html`<p class="ok" role="status" id="${savedBannerId}">${t(lang, word)}: ${actionInWords(a, lang)}</p>`;
 }
+
+/** the action a withdrawal's audit row kept (its contract fields as text) as the banner shows it */
+export const withdrawnWords = (actionId: string, row: Record<string, string>): ActionWords => ({
+  action_id: actionId,
+  action_date: row.action_date ?? '',
+  action_time: row.action_time ?? '',
+  channel: row.channel ?? '',
+  outcome: row.outcome ?? '',
+  promised_amount: row.promised_amount ? Number(row.promised_amount) : null,
+  promised_date: row.promised_date?.length ? row.promised_date : null,
+});
 
 /**
  * The correction form (prefilled with the stored values, posting to …/actions/{id}/correct) or the

@@ -1,12 +1,12 @@
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { ApiError } from '../errors.ts';
-import { withdrawal } from '../routes/action-history.ts';
+import { withdrawnRow } from '../routes/action-history.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
 import { requirePermission } from '../middleware.ts';
 import { correctCollectionAction, correctionInput, withdrawCollectionAction } from '../routes/action-corrections.ts';
 import { selectActions, utcToday, type StoredAction } from '../routes/collection-actions.ts';
 import { param, sql } from '../../warehouse/sql.ts';
-import { savedBannerId, storedValues } from './action-change-form.ts';
+import { savedBannerId, storedValues, withdrawnWords, type ActionWords } from './action-change-form.ts';
 import { describeError, problemLine, zodProblems } from './error-text.ts';
 import { normaliseAmount } from './form-amount.ts';
 import { langOf } from './i18n.ts';
@@ -40,10 +40,15 @@ function changedSince(e: ApiError): StoredAction | undefined {
   return e.status === 409 && d?.reason === 'changed' ? d.current : undefined;
 }
 
-/** whether `actionId` (a redirect's ?withdrawn=) is an action of loan `loanId` that was withdrawn */
-export async function withdrawnFrom(wh: Warehouse, actionId: string | undefined, loanId: string): Promise<boolean> {
-  if (!actionId) return false;
-  return (await withdrawal(wh, actionId))?.old_loan_id === loanId;
+/** the action `actionId` (a redirect's ?withdrawn=) as it was withdrawn, when it is an action of loan `loanId` that was withdrawn */
+export async function withdrawnFrom(
+  wh: Warehouse,
+  actionId: string | undefined,
+  loanId: string,
+): Promise<ActionWords | null> {
+  if (!actionId) return null;
+  const w = await withdrawnRow(wh, actionId);
+  return w?.loan_id === loanId ? withdrawnWords(actionId, w.row) : null;
 }
 
 /**

@@ -448,9 +448,7 @@ export function consoleRoutes(store: SessionStore) {
     const changed = {
       ...(corrected ? { corrected: v.actions.find((a) => a.action_id === corrected) } : {}),
       // as for ?recorded=: only an action of this loan that was withdrawn, not any text of a crafted link
-      ...(status === 200 && (await withdrawnFrom(wh, c.req.query('withdrawn'), id))
-        ? { withdrawn: c.req.query('withdrawn')! }
-        : {}),
+      ...(status === 200 ? { withdrawn: (await withdrawnFrom(wh, c.req.query('withdrawn'), id)) ?? undefined } : {}),
     };
     return c.html(
       render(

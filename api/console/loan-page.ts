@@ -20,7 +20,14 @@ import { technicalDetail } from './technical-detail.ts';
 import { contactBlock } from './contact-block.ts';
 import type { LoanView } from './workbench-data.ts';
 import type { StoredAction } from '../routes/collection-actions.ts';
-import { changeLinks, changeSection, changedBanner, savedBannerId } from './action-change-form.ts';
+import {
+  actionInWords,
+  changeLinks,
+  changeSection,
+  changedBanner,
+  savedBannerId,
+  type ActionWords,
+} from './action-change-form.ts';
 import { typedAscii } from './form-amount.ts';
 
 /** What the outcome form shows again after a refusal (the values typed) or fresh (a new action id). */
@@ -186,7 +193,7 @@ export function loanBody(
     /** the correction or withdrawal form asked for */
     change?: ChangeForm;
     /** an action just corrected or withdrawn */
-    changed?: { corrected?: StoredAction; withdrawn?: string };
+    changed?: { corrected?: ActionWords | undefined; withdrawn?: ActionWords | undefined };
   },
 ): Html {
   const { lang } = o;
@@ -202,14 +209,7 @@ export function loanBody(
     ${
       f.recorded
         ? html`<p class="ok" role="status" id="${savedBannerId}">
-            ${t(lang, 'recorded')}:
-            ${f.recorded.action_date}${f.recorded.action_time ? ` ${f.recorded.action_time}` : ''} ·
-            ${label(channelLabels, f.recorded.channel, lang)} ·
-            ${label(outcomeLabels, f.recorded.outcome, lang)}${
-              f.recorded.promised_amount === null
-                ? ''
-                : ` · ${amount(f.recorded.promised_amount)} @ ${f.recorded.promised_date ?? ''}`
-            }
+            ${t(lang, 'recorded')}: ${actionInWords(f.recorded, lang)}
           </p>`
         : ''
     }

@@ -57,3 +57,18 @@ export async function lastActionEdit(
   );
   return r ?? null;
 }
+
+/** The action as it was when withdrawn (the retraction's old row, the contract's fields as text; '' for none), else null. */
+export async function withdrawnRow(
+  wh: Warehouse,
+  actionId: string,
+): Promise<{ loan_id: string; row: Record<string, string> } | null> {
+  const [r] = await querySql<{ action: string; old_row: string; old_loan_id: string }>(
+    wh,
+    sql`SELECT action, old_row, old_loan_id FROM ${trusted(tableRef(wh, 'row_corrections'))}
+    WHERE entity = 'collection_actions' AND key = ${param(actionId, 'String')}
+    ORDER BY at DESC LIMIT 1`,
+  );
+  if (r?.action !== 'retract') return null;
+  return { loan_id: r.old_loan_id, row: JSON.parse(r.old_row) as Record<string, string> };
+}

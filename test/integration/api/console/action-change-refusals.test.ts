@@ -283,4 +283,56 @@ describe('refused corrections and withdrawals on the loan page', () => {
     expect(api.status).toBe(400);
     expect(await amountOf(id)).toBe('1500.00');
   });
+
+  it('the Recorded, Corrected and Withdrawn banners say what was saved in words, the id only small at the end (en, zh)', async () => {
+    const b = await signedIn(mine);
+    const words = (html: string) => {
+      const inner = /<p class="ok" role="status" id="saved">([\s\S]*?)<\/p>/u.exec(html)?.[1] ?? '';
+      const id = /<small class="note action-id"[^>]*>([^<]*)<\/small>\s*$/u.exec(inner)?.[1];
+      return {
+        text: inner
+          .replace(/<small[\s\S]*?<\/small>/u, '')
+          .replace(/\s+/gu, ' ')
+          .trim(),
+        id,
+      };
+    };
+    const id = `banner-${++n}`;
+    const rec = await b.request(`/console/loans/L1/actions?as_of=${asOf}`, {
+      method: 'POST',
+      form: { _csrf: await b.csrf(page), action_id: id, ...promise('1500') },
+    });
+    const opened = async (r: Response, lang: string) =>
+      words(await (await b.request(`${r.headers.get('location')!.split('#')[0]!}&lang=${lang}`)).text());
+    expect(await opened(rec, 'en')).toEqual({
+      text: 'Recorded: 2024-06-28 10:00 · Phone · Promise to pay · 1,500.00 @ 2024-07-10',
+      id,
+    });
+    const form = await (await b.request(`${page}&correct=${id}`)).text();
+    const cor = await post(b, id, 'correct', { ...promise('2000'), version: versionIn(form) });
+    expect(await opened(cor, 'zh-CN')).toEqual({
+      text: '已更正: 2024-06-28 10:00 · 电话 · 承诺还款 · 2,000.00 @ 2024-07-10',
+      id,
+    });
+    const wd = await post(b, id, 'withdraw', { reason: 'wrong loan' });
+    expect(await opened(wd, 'en')).toEqual({
+      text: 'Withdrawn: 2024-06-28 10:00 · Phone · Promise to pay · 2,000.00 @ 2024-07-10',
+      id,
+    });
+    // a withdrawn action other than a promise: no amount
+    const other = await recordPromise(b);
+    const f2 = await (await b.request(`${page}&correct=${other}`)).text();
+    expect(
+      (
+        await post(b, other, 'correct', {
+          ...promise(''),
+          promised_date: '',
+          outcome: 'contacted',
+          version: versionIn(f2),
+        })
+      ).status,
+    ).toBe(303);
+    const wd2 = await post(b, other, 'withdraw', { reason: 'duplicate' });
+    expect((await opened(wd2, 'en')).text).toBe('Withdrawn: 2024-06-28 10:00 · Phone · Contacted');
+  });
 });

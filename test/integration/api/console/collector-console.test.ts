@@ -554,7 +554,10 @@ describe("a collector's console and recorded actions", () => {
     expect(fragment).toBe('saved');
     const shown = await (await b.request(`${location!}&lang=en`)).text();
     expect(shown).toMatch(/<p class="ok" role="status" id="saved">/u);
-    expect(/<p class="ok"[^>]*>([\s\S]*?)<\/p>/u.exec(shown)?.[1]?.replace(/\s+/gu, ' ').trim()).toBe(
+    // the id only small at the end
+    expect(shown).toMatch(/<small class="note action-id"[^>]*>banner-1<\/small>\s*<\/p>/u);
+    const banner = /<p class="ok"[^>]*>([\s\S]*?)<\/p>/u.exec(shown)?.[1]?.replace(/<small[\s\S]*?<\/small>/u, '');
+    expect(banner?.replace(/\s+/gu, ' ').trim()).toBe(
       'Recorded: 2024-06-30 11:00 · Phone · Promise to pay · 1,500.00 @ 2024-07-10',
     );
     // any other text, or another loan's action: no banner
