@@ -14,31 +14,36 @@ const sortKeys = ['rank', 'dpd', 'balance', 'expected_loss', 'probability', 'pro
 type SortKey = (typeof sortKeys)[number];
 
 const blankAsUndefined = (s: string | undefined) => (s === '' ? undefined : s);
-export const queueQuery = z.object({
-  as_of: z
-    .string()
-    .regex(/^(\d{4}-\d{2}-\d{2})?$/u, 'a date YYYY-MM-DD')
-    .optional()
-    .transform(blankAsUndefined),
-  stage: z
-    .enum(['', ...stages])
-    .optional()
-    .transform(blankAsUndefined),
-  product: z.string().max(64).optional().transform(blankAsUndefined),
-  // an admin's (or any whole-book role's) cut of the book; a collector's own region and team are pinned
-  region: z.string().max(64).optional().transform(blankAsUndefined),
-  team: z.string().max(64).optional().transform(blankAsUndefined),
-  loan: z.string().max(64).optional().transform(blankAsUndefined),
-  sort: z.enum(sortKeys).default('rank'),
-  dir: z.enum(['asc', 'desc']).optional(),
-  // blank or absent: the first page; past the last: the last
-  page: z
-    .string()
-    .regex(/^\d{0,6}$/u, 'a page number')
-    .optional()
-    .transform((v) => (v ? Math.max(1, Number(v)) : 1)),
-  lang: z.string().optional(),
-});
+export const queueQuery = z
+  .object({
+    as_of: z
+      .string()
+      .regex(/^(\d{4}-\d{2}-\d{2})?$/u, 'a date YYYY-MM-DD')
+      .optional()
+      .transform(blankAsUndefined),
+    stage: z
+      .enum(['', ...stages])
+      .optional()
+      .transform(blankAsUndefined),
+    product: z.string().max(64).optional().transform(blankAsUndefined),
+    // an admin's (or any whole-book role's) cut of the book; a collector's own region and team are pinned
+    region: z.string().max(64).optional().transform(blankAsUndefined),
+    team: z.string().max(64).optional().transform(blankAsUndefined),
+    loan: z.string().max(64).optional().transform(blankAsUndefined),
+    sort: z.enum(sortKeys).default('rank'),
+    dir: z.enum(['asc', 'desc']).optional(),
+    // blank or absent: the first page; past the last: the last
+    page: z
+      .string()
+      .regex(/^\d{0,6}$/u, 'a page number')
+      .optional()
+      .transform((v) => (v ? Math.max(1, Number(v)) : 1)),
+    lang: z.string().optional(),
+    // the API's name of the filter (GET /v1/cases?loan_id=): typed by hand it filtered nothing, silently,
+    // under a page that looked filtered — it is the same filter here (`loan` wins when both are given)
+    loan_id: z.string().max(64).optional().transform(blankAsUndefined),
+  })
+  .transform(({ loan_id, ...q }) => ({ ...q, loan: q.loan ?? loan_id }));
 export type QueueQuery = z.output<typeof queueQuery>;
 
 const promised = (c: Case) => c.open_promises.reduce((s, p) => s + p.amount, 0);

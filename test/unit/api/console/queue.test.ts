@@ -135,4 +135,12 @@ describe('the queue in pages', () => {
     );
     expect(zh).toContain(`第 ${queuePageSize + 1}–${2 * queuePageSize} 条，共 ${all.length} 条`);
   });
+
+  it("takes the API's loan_id as the loan filter, where it was ignored and the whole queue shown", () => {
+    expect(queueQuery.parse({ loan_id: 'L0001' }).loan).toBe('L0001');
+    expect(queueQuery.parse({ loan_id: 'L0001', loan: 'L0002' }).loan).toBe('L0002');
+    expect(queueQuery.parse({ loan_id: '' }).loan).toBeUndefined();
+    expect(queueQuery.parse({ loan_id: 'L0001' })).not.toHaveProperty('loan_id');
+    expect(queueQuery.safeParse({ loan_id: 'x'.repeat(65) }).success).toBe(false);
+  });
 });
