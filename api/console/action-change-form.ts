@@ -52,11 +52,15 @@ export type ActionWords = Pick<
  * small at the end: a collector recognises his call by what it was, not by a UUID (the id stays for
  * support).
  */
-export const actionInWords = (a: ActionWords, lang: Lang) =>
-  html`${a.action_date}${a.action_time ? ` ${a.action_time}` : ''} · ${label(channelLabels, a.channel, lang)} ·
-    ${label(outcomeLabels, a.outcome, lang)}${
-      a.promised_amount === null ? '' : ` · ${amount(a.promised_amount)} @ ${a.promised_date ?? ''}`
-    } <small class="note action-id" title="${fieldLabel('action_id', lang)}">${a.action_id}</small>`;
+export const actionInWords = (a: ActionWords, lang: Lang) => {
+  const words = [
+    `${a.action_date}${a.action_time ? ` ${a.action_time}` : ''}`,
+    label(channelLabels, a.channel, lang),
+    label(outcomeLabels, a.outcome, lang),
+    ...(a.promised_amount === null ? [] : [`${amount(a.promised_amount)} @ ${a.promised_date ?? ''}`]),
+  ].join(' · ');
+  return html`${words} <small class="note action-id" title="${fieldLabel('action_id', lang)}">${a.action_id}</small>`;
+};
 
 /** a banner for an action just corrected or withdrawn (the redirect's ?corrected= / ?withdrawn=) */
 export function changedBanner(lang: Lang, o: { corrected?: ActionWords; withdrawn?: ActionWords }): Html | '' {
@@ -83,7 +87,16 @@ export const withdrawnWords = (actionId: string, row: Record<string, string>): A
  */
 export function changeSection(
   c: ChangeForm,
-  o: { loanId: string; asOf: string; lang: Lang; csrf: string; today: string; origination: string },
+  o: {
+    loanId: string;
+    asOf: string;
+    lang: Lang;
+    csrf: string;
+    today: string;
+    origination: string;
+    /** the stored action, named in the title by what it is (its id small), as the banners name it */
+    about?: ActionWords | undefined;
+  },
 ): Html {
   const { lang } = o;
   // a refused save answers this URL: its fragment opens the page at the form and its error, where
@@ -93,10 +106,15 @@ export function changeSection(
     ? html`<p class="error" role="alert" id="change-error">${t(lang, 'refused')}${c.error}</p>
         ${technicalDetail(lang, c.technical)}`
     : '';
+  // "Correct action: 2024-06-28 10:00 · Phone · Promise to pay · 1,500.00 @ 2024-07-10 <id small>", where it named the UUID
+  const title = (key: 'correct_action' | 'withdraw_action') =>
+    o.about
+      ? html`${t(lang, key, { id: '' }).trim()}${lang === 'zh-CN' ? '：' : ': '}${actionInWords(o.about, lang)}`
+      : t(lang, key, { id: c.action_id });
   const cancel = html`<a href="${base(o.loanId)}${query(o.asOf)}#contacts">${t(lang, 'cancel')}</a>`;
   if (c.kind === 'withdraw')
     return html`<section aria-labelledby="change" id="${changeSectionId}">
-      <h2 id="change">${t(lang, 'withdraw_action', { id: c.action_id })}</h2>
+      <h2 id="change">${title('withdraw_action')}</h2>
       ${error}
       <p class="note" id="change-hint">${t(lang, 'withdraw_hint')}</p>
       <form method="post" action="${action}" class="record">
@@ -118,7 +136,7 @@ export function changeSection(
       </form>
     </section>`;
   return html`<section aria-labelledby="change" id="${changeSectionId}">
-    <h2 id="change">${t(lang, 'correct_action', { id: c.action_id })}</h2>
+    <h2 id="change">${title('correct_action')}</h2>
     ${error}
     <p class="note wide" id="change-hint">${t(lang, 'correct_hint')}</p>
     <form method="post" action="${action}" class="record">

@@ -346,6 +346,7 @@ export function loanBody(
             csrf: o.csrf,
             today: o.today,
             origination: l.origination_date,
+            about: v.actions.find((a) => a.action_id === o.change?.action_id),
           })
         : ''
     }

@@ -140,7 +140,12 @@ describe("the loan page's correction and withdrawal forms", () => {
       const text = await r.text();
       expect(text).toMatch(/id="change-error"/u);
       expect(text).toContain(lang === 'en' ? 'Not saved: ' : '未保存：');
-      expect(text).toContain(lang === 'en' ? 'Correct action C1' : '更正催收记录 C1');
+      // the title names the stored action in words, its id small
+      expect(text).toMatch(
+        lang === 'en'
+          ? /<h2 id="change">Correct action: 2024-06-28 10:00 · Phone · Promise to pay · 1,500.00 @ 2024-07-10\s*<small class="note action-id"[^>]*>C1<\/small>/u
+          : /<h2 id="change">更正催收记录：2024-06-28 10:00 · 电话 · 承诺还款 · 1,500.00 @ 2024-07-10\s*<small class="note action-id"[^>]*>C1<\/small>/u,
+      );
       expect(text).toContain('value="200.00"');
       expect(text).toContain('>typed again</textarea>');
     }
@@ -167,7 +172,7 @@ describe("the loan page's correction and withdrawal forms", () => {
     const b = consoleBrowser(() => app);
     await b.signIn(mine);
     const zh = await (await b.request(`${page}&withdraw=C1&lang=zh-CN`)).text();
-    expect(zh).toContain('撤回催收记录 C1');
+    expect(zh).toMatch(/<h2 id="change">撤回催收记录：2024-06-28 10:00 · /u);
     expect(zh).toMatch(/<input\s+type="text"\s+name="reason"[^>]*required/u);
     const en = await (await b.request(`${page}&withdraw=C1&lang=en`)).text();
     expect(en).toContain('action="/console/loans/L1/actions/C1/withdraw?as_of=2024-06-30#change-section"');
