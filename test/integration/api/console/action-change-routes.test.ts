@@ -8,6 +8,7 @@ import { warehouseWithFiles } from '../../../helpers/book.ts';
 import { consoleBrowser } from '../../../helpers/console-browser.ts';
 import { unthrottledApp } from '../../../helpers/test-app.ts';
 import { disposeIfOpened } from '../../../helpers/warehouse.ts';
+import { oneLoanBook } from '../../../helpers/one-loan-book.ts';
 
 /*
  * The loan page's Correct / Withdraw: links on the actions the signed-in key may change, a form
@@ -15,16 +16,7 @@ import { disposeIfOpened } from '../../../helpers/warehouse.ts';
  * own functions; refusals shown on the page as the record form's, in English and Chinese.
  */
 const asOf = '2024-06-30';
-const files = {
-  'loans.csv': [
-    'loan_id,customer_id,product,origination_date,principal,annual_rate,term_months,region',
-    'L1,c1,consumer,2023-12-15,600.00,0.2,6,east',
-  ],
-  'collection_actions.csv': [
-    'action_id,loan_id,action_date,channel,outcome,agent_id',
-    'F1,L1,2024-06-30,sms,no_contact,ag-a',
-  ],
-};
+const files = oneLoanBook({ date: '2024-06-30', channel: 'sms', outcome: 'no_contact' });
 const page = `/console/loans/L1?as_of=${asOf}`;
 
 describe("the loan page's correction and withdrawal forms", () => {

@@ -5,22 +5,14 @@ import { createApiKey } from '../../../../api/auth/keys.ts';
 import { warehouseWithFiles } from '../../../helpers/book.ts';
 import { unthrottledApp } from '../../../helpers/test-app.ts';
 import { count, disposeIfOpened } from '../../../helpers/warehouse.ts';
+import { oneLoanBook } from '../../../helpers/one-loan-book.ts';
 
 /*
  * Optimistic concurrency of PUT /v1/collection-actions/{id} and POST …/withdraw: the `version` a
  * client read (GET /v1/collection-actions) sent back refuses a change made on an older version (409,
  * who and when, the current action); without it the last request wins, as before the field.
  */
-const files = {
-  'loans.csv': [
-    'loan_id,customer_id,product,origination_date,principal,annual_rate,term_months,region',
-    'L1,c1,consumer,2023-12-15,600.00,0.2,6,east',
-  ],
-  'collection_actions.csv': [
-    'action_id,loan_id,action_date,channel,outcome,agent_id',
-    'F1,L1,2024-06-01,phone,contacted,ag-a',
-  ],
-};
+const files = oneLoanBook({ date: '2024-06-01', channel: 'phone', outcome: 'contacted' });
 
 interface Action {
   action_id: string;
