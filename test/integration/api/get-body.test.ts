@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../../api/auth/keys.ts';
 import { warehouseWithBook } from '../../helpers/book.ts';
+import { filledPath, requiredQuery, type OpenApiDocument } from '../../helpers/openapi-paths.ts';
 import { unthrottledApp } from '../../helpers/test-app.ts';
 import { disposeIfOpened } from '../../helpers/warehouse.ts';
 
@@ -9,32 +10,11 @@ import { disposeIfOpened } from '../../helpers/warehouse.ts';
  * without it (review 2026-12-06 §12: a GET declaring over 1 MiB got a 413 its OpenAPI responses did
  * not list). The document matches: 413 on the operations that take a body, on no other.
  */
-interface Op {
-  parameters?: { name: string; in: string; required?: boolean }[];
-  requestBody?: unknown;
-  responses: Record<string, unknown>;
-}
-
-const queryValues: Record<string, string> = {
-  as_of: '2024-06-30',
-  month: '2024-05',
-  period: '2024-06',
-  from: '2024-01-01',
-  to: '2024-06-30',
-};
-const pathValues: Record<string, string> = {
-  id: 'L000000001',
-  template: 'overdue-trend',
-  name: 'dpd30_3m_scorecard',
-  version: '1',
-  file: 'report.pdf',
-};
-
 describe('bodies of GET and HEAD are ignored, never refused', () => {
   let wh: Awaited<ReturnType<typeof warehouseWithBook>>;
   let app: ReturnType<typeof unthrottledApp>;
   let admin = '';
-  let doc: { paths: Record<string, Record<string, Op>> };
+  let doc: OpenApiDocument;
   beforeAll(async () => {
     wh = await warehouseWithBook('get_body', { loans: 120, months: 10, seed: 4 });
     app = unthrottledApp(wh);
@@ -49,10 +29,8 @@ describe('bodies of GET and HEAD are ignored, never refused', () => {
     for (const [template, ops] of Object.entries(doc.paths)) {
       const op = ops.get;
       if (!op) continue;
-      const query = (op.parameters ?? [])
-        .filter((p) => p.in === 'query' && p.required)
-        .map((p) => `${p.name}=${queryValues[p.name] ?? 'x'}`);
-      const path = `${template.replace(/\{([^}]+)\}/gu, (_, n: string) => pathValues[n] ?? 'x')}${query.length ? `?${query.join('&')}` : ''}`;
+      const query = requiredQuery(op);
+      const path = `${filledPath(template)}${query.length ? `?${query.join('&')}` : ''}`;
       for (const method of ['GET', 'HEAD']) {
         const ask = (extra: Record<string, string>) =>
           app.request(path, { method, headers: { authorization: `Bearer ${admin}`, ...extra } });

@@ -7,6 +7,7 @@ import { defaultStrategyTable } from '../../../pipelines/cases/strategy.ts';
 import { MetricRequestError } from '../../../warehouse/metrics/compile.ts';
 import { assertKnownFilterValues, UnknownFilterValueError } from '../../../warehouse/metrics/known-values.ts';
 import { runMetric } from '../../../warehouse/metrics/run.ts';
+import type { OpenApiDocument } from '../../helpers/openapi-paths.ts';
 import { warehouseWithBook } from '../../helpers/book.ts';
 import { defaultSettings } from '../../helpers/settings.ts';
 import { disposeIfOpened } from '../../helpers/warehouse.ts';
@@ -57,9 +58,7 @@ describe('API request validation', () => {
   }
 
   it('an empty optional query parameter on any route answers as leaving it out, or is a 400 — never another answer', async () => {
-    const doc = (await (await get('/openapi.json')).json()) as {
-      paths: Record<string, Record<string, { parameters?: { name: string; in: string; required?: boolean }[] }>>;
-    };
+    const doc = (await (await get('/openapi.json')).json()) as OpenApiDocument;
     const [loan] = (
       (await (await get('/v1/cases?as_of=2024-06-28&limit=1')).json()) as { cases: { loan_id: string }[] }
     ).cases;

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../../../api/auth/keys.ts';
+import {
+  filledPath,
+  requiredQuery,
+  requiredQueryValues,
+  type OpenApiDocument,
+} from '../../../helpers/openapi-paths.ts';
 import { unthrottledApp } from '../../../helpers/test-app.ts';
 import { disposeIfOpened, testWarehouse } from '../../../helpers/warehouse.ts';
 
@@ -12,28 +18,6 @@ import { disposeIfOpened, testWarehouse } from '../../../helpers/warehouse.ts';
 interface Refusal {
   error: { code: string; message: string; details?: { fields?: { field: string; message: string }[] } };
 }
-interface Doc {
-  paths: Record<string, Record<string, { parameters?: { name: string; in: string; required?: boolean }[] }>>;
-}
-
-/** a value of the right shape for each parameter a route requires */
-const requiredValues: Record<string, string> = {
-  as_of: '2024-06-28',
-  month: '2024-06',
-  period: '2024-06',
-  from: '2024-01-01',
-  to: '2024-06-30',
-};
-
-/** a value of the right shape for each path parameter */
-const pathValues: Record<string, string> = {
-  id: 'L000000001',
-  template: 'overdue-trend',
-  name: 'dpd30_3m_scorecard',
-  version: '1',
-  file: 'report.pdf',
-};
-
 /** the comma-separated list filters, each with a good item and one its item schema refuses */
 /** a value as an error message quotes it: JSON escapes, and a format character's escape too */
 const shown = (v: string) =>
@@ -76,17 +60,14 @@ describe('refused query parameters named as the client wrote them', () => {
   };
 
   it('every query parameter of every GET route, given twice or three times, is told so by its name', async () => {
-    const doc = (await (await app.request('/openapi.json')).json()) as Doc;
+    const doc = (await (await app.request('/openapi.json')).json()) as OpenApiDocument;
     let tried = 0;
     for (const [template, ops] of Object.entries(doc.paths)) {
       const params = ops.get?.parameters ?? [];
-      const path = template.replace(/\{([^}]+)\}/gu, (_, name: string) => pathValues[name] ?? 'L000000001');
-      const required = params.filter((p) => p.in === 'query' && p.required);
+      const path = filledPath(template);
       for (const p of params.filter((x) => x.in === 'query')) {
-        const others = required
-          .filter((r) => r.name !== p.name)
-          .map((r) => `${r.name}=${requiredValues[r.name] ?? 'x'}`);
-        const value = requiredValues[p.name] ?? 'x';
+        const others = requiredQuery(ops.get, [p.name]);
+        const value = requiredQueryValues[p.name] ?? 'x';
         for (const [n, words] of [
           [2, 'given twice'],
           [3, 'given 3 times'],
