@@ -62,6 +62,24 @@ export const actionInWords = (a: ActionWords, lang: Lang) => {
   return html`${words} <small class="note action-id" title="${fieldLabel('action_id', lang)}">${a.action_id}</small>`;
 };
 
+/**
+ * The values a refused stale correction carried, in words beside the form refilled with the stored
+ * ones: the user compares the two and types again what still holds (nothing typed is lost).
+ */
+const unsavedValues = (v: OutcomeForm | undefined, lang: Lang) => {
+  if (!v) return '';
+  const words = [
+    `${v.action_date}${v.action_time.trim() ? ` ${v.action_time.trim()}` : ''}`,
+    label(channelLabels, v.channel, lang),
+    label(outcomeLabels, v.outcome, lang),
+    ...(v.promised_amount.trim() ? [`${v.promised_amount.trim()} @ ${v.promised_date}`] : []),
+    ...(v.note.trim() ? [`“${v.note.trim()}”`] : []),
+  ].join(' · ');
+  return html`<p class="note" id="change-unsaved">
+    ${t(lang, 'unsaved_values')}${lang === 'zh-CN' ? '：' : ': '}${words}
+  </p>`;
+};
+
 /** a banner for an action just corrected or withdrawn (the redirect's ?corrected= / ?withdrawn=) */
 export function changedBanner(lang: Lang, o: { corrected?: ActionWords; withdrawn?: ActionWords }): Html | '' {
   const [a, word] = o.corrected ? [o.corrected, 'corrected' as const] : [o.withdrawn, 'withdrawn' as const];
@@ -137,7 +155,7 @@ export function changeSection(
     </section>`;
   return html`<section aria-labelledby="change" id="${changeSectionId}">
     <h2 id="change">${title('correct_action')}</h2>
-    ${error}
+    ${error} ${unsavedValues(c.unsaved, lang)}
     <p class="note wide" id="change-hint">${t(lang, 'correct_hint')}</p>
     <form method="post" action="${action}" class="record">
       <input type="hidden" name="_csrf" value="${o.csrf}" />

@@ -73,7 +73,7 @@ export function actionChangePages(
       const current = changedSince(e);
       return loanPage(c, {}, e.status as 400 | 403 | 404 | 409, {
         ...change,
-        ...(current ? { values: storedValues(current), version: current.version } : {}),
+        ...(current ? { values: storedValues(current), version: current.version, unsaved: change.values } : {}),
         error: d.lines.join('; '),
         technical: d.technical || e.message,
       });

@@ -188,6 +188,7 @@ export const text = {
     'zh-CN': '撤回后该记录不再计入案件列表、承诺与考核指标；原记录与您填写的原因保留在审计日志中。',
     en: 'A withdrawn action no longer counts in the case list, the promises or the KPIs; it stays in the audit log with your reason.',
   },
+  unsaved_values: { 'zh-CN': '您填写但未保存的内容', en: 'What you typed (not saved)' },
   corrected: { 'zh-CN': '已更正', en: 'Corrected' },
   withdrawn: { 'zh-CN': '已撤回', en: 'Withdrawn' },
   cancel: { 'zh-CN': '取消', en: 'Cancel' },

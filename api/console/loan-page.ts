@@ -79,6 +79,8 @@ export interface ChangeForm {
   version: string;
   error?: string;
   technical?: string;
+  /** refused as changed since: the values the user typed, shown beside the form refilled with the stored ones */
+  unsaved?: OutcomeForm;
 }
 
 const money = (lang: Lang, x: number) => formatMoney(lang, x);

@@ -100,9 +100,16 @@ describe('refused corrections and withdrawals on the loan page', () => {
       // the form refilled from what is stored now, and saving it again goes against the current version
       expect(section(html)).toContain('value="15000.00"');
       expect(section(html)).not.toContain('value="2000"');
+      // what the user typed is not lost: it stands in words beside the refilled form
+      expect(section(html)).toMatch(
+        lang === 'en'
+          ? /id="change-unsaved">\s*What you typed \(not saved\): 2024-06-28 10:00 · Phone · Promise to pay · 2000 @ 2024-07-10\s*</u
+          : /id="change-unsaved">\s*您填写但未保存的内容：2024-06-28 10:00 · 电话 · 承诺还款 · 2000 @ 2024-07-10\s*</u,
+      );
       expect(await amountOf(id)).toBe('15000.00');
       const again = await post(b, id, 'correct', { ...promise('2000'), version: versionIn(html) });
       expect(again.status).toBe(303);
+      expect(section(await (await b.request(`${page}&correct=${id}`)).text())).not.toContain('change-unsaved');
       expect(await amountOf(id)).toBe('2000.00');
     }
   });
