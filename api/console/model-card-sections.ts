@@ -1,6 +1,7 @@
 import { html } from 'hono/html';
 import type { ModelVersion } from '../../models/registry/registry.ts';
 import type { GatedMetrics } from '../../models/model-card.ts';
+import { gateDecisionWords } from './gate-labels.ts';
 import { t, type Lang } from './i18n.ts';
 import type { Html } from './layout.ts';
 import { heldBackWords } from './model-card-words.ts';
@@ -11,7 +12,8 @@ const f4 = (x: number | null | undefined) => (x === null || x === undefined || N
 /**
  * What the file card has and the console's card lacked (docs/console.md): the held-back part and the
  * probability calibration fitted on it, the classic-or-joint choice of a table's scorecard, and the
- * data-quality gate with its review flags. The gate's reasons are the trainer's English text.
+ * data-quality gate with its review flags. The decisions and rules in the page's language; the gate's
+ * reasons (with the counts and flags that led to them) are the trainer's English text.
  */
 export function cardSections(m: ModelVersion, lang: Lang): Html {
   const c = m.metrics.probability_calibration;
@@ -111,7 +113,7 @@ export function cardSections(m: ModelVersion, lang: Lang): Html {
                         (d) =>
                           html`<tr data-rule="${d.rule}">
                             <th scope="row">${d.column}</th>
-                            <td>${d.action} (${d.rule})</td>
+                            <td>${gateDecisionWords(d.action, d.rule, lang)}</td>
                             <td lang="en">${d.reason}</td>
                           </tr>`,
                       )}

@@ -135,6 +135,37 @@ describe('the console card’s sections: held-back part, calibration, classic or
     expect(zh).not.toMatch(/Held-back|kept:|Expected calibration/u);
   });
 
+  it("the gate's decisions and rules in the page's language, its reasons in the trainer's English", async () => {
+    const v = version([0.0156, 0.0194]);
+    const gate = qualityGate(named);
+    const withId = {
+      ...v,
+      metrics: {
+        ...v.metrics,
+        data_quality: {
+          ...gate,
+          decisions: [
+            ...gate.decisions,
+            {
+              column: 'cust_id',
+              kind: 'categorical',
+              action: 'drop',
+              rule: 'identifier',
+              reason: 'identifier (99 % unique; values not listed)',
+            },
+          ],
+        },
+      } as never,
+    };
+    const zh = await render(withId, 'zh-CN');
+    expect(zh).toMatch(
+      /<th scope="row">cust_id<\/th>\s*<td>删除（标识符列，近乎唯一）<\/td>\s*<td lang="en">identifier \(99 % unique/u,
+    );
+    expect(zh).not.toMatch(/<td>drop \(identifier\)/u);
+    const en = await render(withId, 'en');
+    expect(en).toMatch(/<th scope="row">cust_id<\/th>\s*<td>dropped \(identifier, near-unique\)<\/td>/u);
+  });
+
   it('a version without them (older, or no calibration) shows none', async () => {
     const bare = await render(scorecardVersion('m', art, ds, ''), 'en');
     expect(bare).not.toMatch(/probability-calibration|fold-choice|data-quality/u);
