@@ -23,6 +23,8 @@ export interface ApiDeps {
   maxBodyBytes: number;
   /** delinquency settings for DPD on a date (case lists), from the config at start-up */
   snapshotSettings: SnapshotSettings;
+  /** the report archive's folder (archiveRootOf the data folder); unset: the folder each archive row names */
+  archiveRoot?: string;
   /** font file for report PNG/PDF (LOANWATCH_CJK_FONT); unset: the first installed CJK font */
   cjkFont?: string;
   /** the latest promised date a recorded promise may name, in days after the contact (LOANWATCH_PROMISE_MAX_DAYS); default 60 */

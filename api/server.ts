@@ -1,3 +1,4 @@
+import { archiveRootOf } from '../reports/archive/store.ts';
 import type { Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
@@ -88,6 +89,7 @@ export async function startServer(
     maxBodyBytes: config.LOANWATCH_API_MAX_BODY_BYTES,
     snapshotSettings: defaultSnapshotSettings(delinquencySettings(config)),
     cjkFont: config.LOANWATCH_CJK_FONT,
+    archiveRoot: archiveRootOf(config.LOANWATCH_DATA_DIR),
     promiseWindowDays: config.LOANWATCH_PROMISE_MAX_DAYS,
     queryGate: new QueryGate(queryGateOptions(config, wh.embedded)),
   });

@@ -186,7 +186,7 @@ export const reportRoutes = new OpenAPIHono<AppEnv>()
       const { id, file } = c.req.valid('param');
       let found: Awaited<ReturnType<typeof archivedFile>>;
       try {
-        found = await archivedFile(c.get('deps').wh, id, file);
+        found = await archivedFile(c.get('deps').wh, id, file, c.get('deps').archiveRoot);
       } catch (e) {
         if (e instanceof ArchiveIntegrityError)
           throw new ApiError('internal', 'the archived file is missing or no longer matches its hash', undefined, {

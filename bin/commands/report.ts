@@ -20,7 +20,7 @@ import { writePackWorkbook } from '../../reports/render/xlsx.ts';
 import { packInputs, type PackInputs } from '../../reports/archive/fingerprint.ts';
 import { archiveId } from '../../reports/archive/pack-id.ts';
 import { packFiles } from '../../reports/archive/pack-files.ts';
-import { archivePack, listArchive, type ArchiveEntry } from '../../reports/archive/store.ts';
+import { archivePack, archiveRootOf, listArchive, type ArchiveEntry } from '../../reports/archive/store.ts';
 import { scheduleUnits } from '../../reports/archive/schedule.ts';
 import { log } from '../progress.ts';
 
@@ -160,7 +160,7 @@ export async function runReport(wh: Warehouse, config: Config, out: Output, f: R
     .map((values: string[]) => values.join('+'))
     .join('-')
     .replace(/[^\p{L}\p{N}+_.-]/gu, '_');
-  const archiveRoot = resolve(config.LOANWATCH_DATA_DIR, 'reports', 'archive');
+  const archiveRoot = archiveRootOf(config.LOANWATCH_DATA_DIR);
   // read once: every pack of the run comes from the same warehouse state
   let inputs: PackInputs | undefined;
   const written = [];

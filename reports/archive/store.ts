@@ -82,9 +82,23 @@ export async function listArchive(wh: Warehouse, f: ArchiveFilter = {}): Promise
   });
 }
 
-export async function archiveEntry(wh: Warehouse, id: string): Promise<(ArchiveEntry & { dir: string }) | null> {
+/** The archive's folder in a data folder: each entry's files in `<root>/<id>/`. */
+export const archiveRootOf = (dataDir: string) => resolve(dataDir, 'reports', 'archive');
+
+/**
+ * An entry and its folder: `<root>/<id>` when the archive's root is given — the data folder may have
+ * been copied or moved since (a restore, a new disk), and the row names the folder it was written in —
+ * else the folder the row names.
+ */
+export async function archiveEntry(
+  wh: Warehouse,
+  id: string,
+  root?: string,
+): Promise<(ArchiveEntry & { dir: string }) | null> {
   const [r] = await archiveRows(wh, [sql`id = ${param(id, 'String')}`]);
-  return r ? entryOf(r) : null;
+  if (!r) return null;
+  const entry = entryOf(r);
+  return root === undefined ? entry : { ...entry, dir: resolve(root, id) };
 }
 
 /** A file of the archive was changed or removed after it was archived: a fault for the operator, not the reader. */
@@ -98,8 +112,9 @@ export async function archivedFile(
   wh: Warehouse,
   id: string,
   name: string,
+  root?: string,
 ): Promise<{ body: Buffer; sha256: string } | null> {
-  const entry = await archiveEntry(wh, id);
+  const entry = await archiveEntry(wh, id, root);
   const file = entry?.files.find((f) => f.name === name);
   if (!entry || !file) return null;
   let body: Buffer;
@@ -146,7 +161,7 @@ export async function archivePack(
 ): Promise<ArchiveOutcome> {
   const segment = canonicalSegment(o.segment);
   const id = archiveId({ ...o, segment, inputsSha256: o.inputs.sha256 });
-  const existing = await archiveEntry(wh, id);
+  const existing = await archiveEntry(wh, id, o.root);
   if (existing) {
     const { dir, ...entry } = existing;
     const changed = entry.files

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { reportCommand, runReport, type ReportFlags } from '../../../bin/commands/report.ts';
 import { valuesFor } from '../../../bin/cli/command.ts';
@@ -10,7 +10,7 @@ import { fireWarnings } from '../../../pipelines/warnings/fire-warnings.ts';
 import { defaultWarningRules, parseWarningRules } from '../../../pipelines/warnings/rules.ts';
 import { packInputs } from '../../../reports/archive/fingerprint.ts';
 import { isDataFile } from '../../../reports/archive/pack-files.ts';
-import { archivedFile, ArchiveIntegrityError, listArchive } from '../../../reports/archive/store.ts';
+import { archivedFile, ArchiveIntegrityError, archiveRootOf, listArchive } from '../../../reports/archive/store.ts';
 import { currentChampion, latestChampionEvent } from '../../../models/registry/registry.ts';
 import { loadConfig } from '../../../warehouse/config.ts';
 import { deleteRows } from '../../../warehouse/delete-rows.ts';
@@ -112,6 +112,38 @@ describe('report archive: store, list, fetch, idempotent re-runs, reproducible p
           sha256: f.sha256,
           body: (await archivedFile(wh, entry.id, f.name))!.body,
         });
+    }
+  });
+
+  it('a data folder copied or moved elsewhere serves its archive from there, and a re-run there names the new folder', async () => {
+    const root = archiveRootOf(config.LOANWATCH_DATA_DIR);
+    const movedData = join(dir, 'moved-data');
+    const movedRoot = archiveRootOf(movedData);
+    cpSync(root, movedRoot, { recursive: true });
+    renameSync(root, `${root}.gone`);
+    try {
+      const entries = await listArchive(wh);
+      expect(entries.length).toBeGreaterThan(0);
+      for (const e of entries)
+        for (const f of e.files) {
+          // the rows name the folder they were written in, which is gone
+          await expect(archivedFile(wh, e.id, f.name)).rejects.toThrow(ArchiveIntegrityError);
+          expect((await archivedFile(wh, e.id, f.name, movedRoot))!.sha256).toBe(f.sha256);
+        }
+      text = '';
+      const moved = loadConfig({ LOANWATCH_DATA_DIR: movedData });
+      const again = await runReport(
+        wh,
+        moved,
+        out,
+        valuesFor(reportCommand, { period: '2024-06', ...regulatory, out: join(dir, 'moved-run') }),
+      );
+      expect(again.map((w) => w.archive.status)).toEqual(['existing', 'existing']);
+      for (const w of again) expect(w.archive.dir).toBe(join(movedRoot, w.archive.id));
+      expect(text).not.toContain(root);
+    } finally {
+      renameSync(`${root}.gone`, root);
+      rmSync(movedData, { recursive: true, force: true });
     }
   });
 
