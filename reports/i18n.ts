@@ -145,4 +145,18 @@ export function moneyLabelExpr(lang: Lang): string {
     : `abs(datum.value) >= 1e9 ? format(datum.value / 1e9, '.1f') + 'B' : abs(datum.value) >= 1e6 ? format(datum.value / 1e6, '.1f') + 'M' : abs(datum.value) >= 1e3 ? format(datum.value / 1e3, '.0f') + 'K' : format(datum.value, ',.0f')`;
 }
 
+/**
+ * Money on an axis or a legend, whose labels are ticks a step apart: in the unit moneyLabelExpr picks
+ * (万/亿, K/M/B) with as many decimals as the tick needs, down to one yuan, trailing zeros dropped
+ * (d3's `~`). With a fixed 0 or 1 decimal, ticks 12,000 and 14,000 both read "1万" and 16,000 to
+ * 20,000 all "2万"; now they read 1.2万, 1.4万 … 2万. Ticks are round numbers, so the decimals stay few.
+ */
+export function moneyAxisLabelExpr(lang: Lang): string {
+  const unit = (div: string, digits: number, suffix: string) =>
+    `format(datum.value / ${div}, ',.${digits}~f') + '${suffix}'`;
+  return lang === 'zh-CN'
+    ? `abs(datum.value) >= 1e8 ? ${unit('1e8', 8, '亿')} : abs(datum.value) >= 1e4 ? ${unit('1e4', 4, '万')} : format(datum.value, ',.2~f')`
+    : `abs(datum.value) >= 1e9 ? ${unit('1e9', 9, 'B')} : abs(datum.value) >= 1e6 ? ${unit('1e6', 6, 'M')} : abs(datum.value) >= 1e3 ? ${unit('1e3', 3, 'K')} : format(datum.value, ',.2~f')`;
+}
+
 export const tr = (t: Text, lang: Lang) => t[lang];

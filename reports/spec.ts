@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { addMonthEnds } from '../lib/dates.ts';
-import { labels, moneyLabelExpr, type Lang, type Text } from './i18n.ts';
+import { labels, moneyAxisLabelExpr, type Lang, type Text } from './i18n.ts';
 import type { ChartTemplate, ReportPeriod, Row } from './template.ts';
 import { chartConfig, fixedColours, height, ruleColour, width } from './theme.ts';
 
@@ -49,7 +49,7 @@ export const pctAxis = { format: '.1%' } as const;
  * label that would still overlap its neighbour.
  */
 export const moneyAxis = (lang: Lang, across?: number) => ({
-  labelExpr: moneyLabelExpr(lang),
+  labelExpr: moneyAxisLabelExpr(lang),
   labelOverlap: true,
   ...(across === undefined ? {} : { tickCount: Math.max(2, Math.floor(across / 80)) }),
 });

@@ -10,7 +10,7 @@ import { runMetric } from '../../warehouse/metrics/run.ts';
 import { assertSegmentHasLoans, reportPeriod, ReportRequestError } from '../../reports/pack.ts';
 import type { Summary } from '../../reports/summary/index.ts';
 import { segmentName, segmentText } from '../../reports/summary/segments.ts';
-import { formatMoney, formatPct, moneyLabelExpr, stageLabels } from '../../reports/i18n.ts';
+import { formatMoney, formatPct, moneyAxisLabelExpr, moneyLabelExpr, stageLabels } from '../../reports/i18n.ts';
 import type { ReportPeriod, ReportSegment } from '../../reports/template.ts';
 import { TtlCache } from '../cache.ts';
 import { checkKnownFilters, userErrorsAsBadRequest } from '../routes/request-checks.ts';
@@ -306,7 +306,7 @@ export function chartSpecs(d: Dashboard, lang: Lang) {
         field: 'outstanding',
         type: 'quantitative',
         title: null,
-        axis: { labelExpr: moneyLabelExpr(lang) },
+        axis: { labelExpr: moneyAxisLabelExpr(lang) },
       },
       tooltip: [
         { field: 'month_end', type: 'nominal', title: t(lang, 'month_end') },

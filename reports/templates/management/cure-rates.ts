@@ -1,5 +1,5 @@
 import { defineChart } from '../../template.ts';
-import { formatMoney, labels, moneyLabelExpr, type Text } from '../../i18n.ts';
+import { formatMoney, labels, moneyAxisLabelExpr, type Text } from '../../i18n.ts';
 import { codeColour, monthField, pctAxis, shown, units } from '../../spec.ts';
 import { bucketOrder } from '../../../warehouse/metrics/run.ts';
 
@@ -45,7 +45,7 @@ export default defineChart({
             type: 'quantitative',
             title: { 'zh-CN': '上月末余额', en: 'Balance at the earlier month-end' }[lang],
             // the title whole: cut at Vega's default it read "Balance at the earlier month-…"
-            legend: { labelExpr: moneyLabelExpr(lang), titleLimit: 260 },
+            legend: { labelExpr: moneyAxisLabelExpr(lang), titleLimit: 260 },
           },
           tooltip: [
             { field: 'month_end', type: 'nominal' },
