@@ -1,5 +1,6 @@
 import { html, raw } from 'hono/html';
-import { t, type Lang } from './i18n.ts';
+import { label, t, type Lang } from './i18n.ts';
+import { roleNames } from './code-labels.ts';
 import type { Html } from './layout.ts';
 import { tableScroll } from './table-scroll.ts';
 import { auditOutcomes, type AuditEntry, type AuditQuery } from './audit-data.ts';
@@ -92,7 +93,7 @@ export function auditBody(
                     html`<tr data-request="${e.request_id}" data-action="${e.action}" class="outcome-${e.outcome}">
                       <th scope="row" title="${t(lang, 'request')} ${e.request_id}">${e.at}</th>
                       <td>${e.key_id}</td>
-                      <td>${e.role}</td>
+                      <td>${label(roleNames, e.role, lang)}</td>
                       <td>${e.action}</td>
                       <td class="target free-text">${e.target}</td>
                       <td>${t(lang, e.outcome === 'ok' ? 'result_ok' : 'result_refused')}</td>

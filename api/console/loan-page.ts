@@ -13,7 +13,7 @@ import {
 } from '../../reports/i18n.ts';
 import { evidenceFields } from './warning-evidence.ts';
 import { segmentName } from '../../reports/summary/segments.ts';
-import { actionLabels, amount, caseStageLabels, label, outcomeLabels, t, type Lang } from './i18n.ts';
+import { actionLabels, amount, label, outcomeLabels, t, type Lang } from './i18n.ts';
 import { jsonData, type Html } from './layout.ts';
 import { tableScroll } from './table-scroll.ts';
 import { technicalDetail } from './technical-detail.ts';
@@ -29,6 +29,7 @@ import {
   type ActionWords,
 } from './action-change-form.ts';
 import { typedAscii } from './form-amount.ts';
+import { actionSourceNames, paymentChannelNames, stageNames } from './code-labels.ts';
 
 /** What the outcome form shows again after a refusal (the values typed) or fresh (a new action id). */
 export interface OutcomeForm {
@@ -242,7 +243,7 @@ export function loanBody(
                 <dt>${t(lang, 'rank')}</dt>
                 <dd>${c.rank}</dd>
                 <dt>${t(lang, 'stage')}</dt>
-                <dd>${label(caseStageLabels, c.stage, lang)} · ${t(lang, 'dpd')} ${c.dpd} · ${c.bucket}</dd>
+                <dd>${label(stageNames, c.stage, lang)} · ${t(lang, 'dpd')} ${c.dpd} · ${c.bucket}</dd>
                 <dt>${t(lang, 'balance')}</dt>
                 <dd>${money(lang, c.balance)}</dd>
                 <dt>${t(lang, 'expected_loss')}</dt>
@@ -379,7 +380,7 @@ export function loanBody(
                   <td class="num">${a.promised_amount === null ? '—' : amount(a.promised_amount)}</td>
                   <td>${a.promised_date ?? '—'}</td>
                   <td>
-                    ${a.source}${
+                    ${label(actionSourceNames, a.source, lang)}${
                       a.recorded_by
                         ? html` ·
                             <span title="${a.recorded_by}">${v.recorders.get(a.recorded_by) ?? a.recorded_by}</span>`
@@ -446,7 +447,7 @@ export function loanBody(
                   html`<tr>
                     <td>${r.paid_date}</td>
                     <td class="num">${amount(r.amount)}</td>
-                    <td>${r.channel}</td>
+                    <td>${label(paymentChannelNames, r.channel, lang)}</td>
                   </tr>`,
               )}
             </tbody>

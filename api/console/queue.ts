@@ -4,11 +4,12 @@ import type { Case } from '../../pipelines/cases/case-list.ts';
 import { stages } from '../../pipelines/cases/strategy.ts';
 import { formatMoney, teamLabel } from '../../reports/i18n.ts';
 import { segmentName } from '../../reports/summary/segments.ts';
-import { actionLabels, amount, caseStageLabels, label, outcomeLabels, t, type Lang } from './i18n.ts';
+import { actionLabels, amount, label, outcomeLabels, t, type Lang } from './i18n.ts';
 import type { Html } from './layout.ts';
 import { tableScroll } from './table-scroll.ts';
 import { contactBlock } from './contact-block.ts';
 import { technicalDetail } from './technical-detail.ts';
+import { stageNames } from './code-labels.ts';
 
 const sortKeys = ['rank', 'dpd', 'balance', 'expected_loss', 'probability', 'promised'] as const;
 type SortKey = (typeof sortKeys)[number];
@@ -191,7 +192,7 @@ export function queueBody(
           ${stages.map(
             (s) =>
               html`<option value="${s}" ${o.q.stage === s ? raw('selected') : ''}>
-                ${label(caseStageLabels, s, lang)}
+                ${label(stageNames, s, lang)}
               </option>`,
           )}
         </select></label
@@ -270,7 +271,7 @@ export function queueBody(
                     >${segmentName('product', c.product, lang)}${c.team ? ` · ${teamLabel(c.team, lang)}` : ''}</small
                   >
                 </th>
-                <td>${label(caseStageLabels, c.stage, lang)}</td>
+                <td>${label(stageNames, c.stage, lang)}</td>
                 <td class="num">${c.dpd}</td>
                 <td class="num">${formatMoney(lang, c.balance)}</td>
                 <td class="num">${formatMoney(lang, c.expected_loss)}</td>

@@ -3,7 +3,8 @@ import { teamLabel } from '../../reports/i18n.ts';
 import { segmentName } from '../../reports/summary/segments.ts';
 import type { ConsoleUser } from '../auth/users.ts';
 import { roles } from '../auth/permissions.ts';
-import { t, type Lang } from './i18n.ts';
+import { label, t, type Lang } from './i18n.ts';
+import { roleNames } from './code-labels.ts';
 import type { Html } from './layout.ts';
 import { tableScroll } from './table-scroll.ts';
 
@@ -73,7 +74,7 @@ export function usersBody(p: UsersPage, lang: Lang): Html {
         <label
           >${t(lang, 'role')}
           <select name="role">
-            ${choice(roles, f.role, (r) => r)}
+            ${choice(roles, f.role, (r) => label(roleNames, r, lang))}
           </select></label
         >
         <label
@@ -112,7 +113,7 @@ export function usersBody(p: UsersPage, lang: Lang): Html {
               (u) =>
                 html`<tr data-user="${u.name}" class="${u.disabled_at ? 'user-disabled' : 'user-enabled'}">
                   <td>${u.name}</td>
-                  <td>${u.role}</td>
+                  <td>${label(roleNames, u.role, lang)}</td>
                   <td>${u.region ? segmentName('region', u.region, lang) : '—'}</td>
                   <td>${u.team ? teamLabel(u.team, lang) : '—'}</td>
                   <td>${u.created_at.slice(0, 16).replace('T', ' ')} · ${u.created_by}</td>
