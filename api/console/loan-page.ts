@@ -29,6 +29,7 @@ import {
   type ActionWords,
 } from './action-change-form.ts';
 import { typedAscii } from './form-amount.ts';
+import { caseProbabilityLine, targetProbabilityLabel } from './probability-words.ts';
 import { actionSourceNames, paymentChannelNames, stageNames } from './code-labels.ts';
 
 /** What the outcome form shows again after a refusal (the values typed) or fresh (a new action id). */
@@ -247,7 +248,10 @@ export function loanBody(
                 <dt>${t(lang, 'balance')}</dt>
                 <dd>${money(lang, c.balance)}</dd>
                 <dt>${t(lang, 'expected_loss')}</dt>
-                <dd>${money(lang, c.expected_loss)}</dd>
+                <dd>
+                  ${money(lang, c.expected_loss)}
+                  <small id="case-probability">${caseProbabilityLine(c, lang)}</small>
+                </dd>
                 <dt>${t(lang, 'action')}</dt>
                 <dd id="case-action">${label(actionLabels, c.action, lang)} ${contactBlock(c, lang)}</dd>
                 <dt>${t(lang, 'open_promises')}</dt>
@@ -265,8 +269,8 @@ export function loanBody(
             ? html`<dl>
                   <dt>${t(lang, 'grade')}</dt>
                   <dd><strong>${s.grade}</strong> · ${s.model_name}@${s.model_version} · ${s.month_end}</dd>
-                  <dt>${t(lang, 'probability')}</dt>
-                  <dd>${formatPct(s.probability, 2)}</dd>
+                  <dt>${targetProbabilityLabel(s.target, lang)}</dt>
+                  <dd id="score-probability">${formatPct(s.probability, 2)}</dd>
                   <dt>${t(lang, 'points')}</dt>
                   <dd>${Math.round(s.points)}</dd>
                 </dl>

@@ -84,7 +84,8 @@ export interface LoanView {
   actions: StoredAction[];
   /** key id → label of the keys that recorded the actions (the contacts' "Source") */
   recorders: Map<string, string>;
-  score: (ServedScore & { counterfactual: Counterfactual | null }) | null;
+  /** target: the model's (model_versions.target, dpd30_3m), what its probability is the probability of */
+  score: (ServedScore & { target: string; counterfactual: Counterfactual | null }) | null;
   warnings: { as_of: string; rule_id: string; severity: string; value: number; threshold: number; evidence: string }[];
   case: Case | null;
 }
@@ -149,7 +150,7 @@ export async function loanView(c: Context<AppEnv>, loanId: string, asOf: string)
     if (s) {
       const m = await loadModel(wh, s.model_name, s.model_version);
       const cf = await loanCounterfactuals(wh, m.artifact, [s]);
-      score = { ...s, counterfactual: cf.get(loanId) ?? null };
+      score = { ...s, target: m.target, counterfactual: cf.get(loanId) ?? null };
     }
   }
   const queue = await queueOf(c, asOf, {});

@@ -76,6 +76,7 @@ export const aLoanView = (over: Partial<LoanView> = {}): LoanView => ({
     grade: 'E',
     reasons: [],
     region: 'east',
+    target: 'dpd30_3m',
     counterfactual: null,
   },
   warnings: [],
