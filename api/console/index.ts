@@ -41,6 +41,8 @@ import { modelsBody, versionBody, type PromoteForm } from './models-page.ts';
 import { page, type ActivePage, type Html } from './layout.ts';
 import { warmDayCases } from './day-cases.ts';
 import { accountPages } from './account-routes.ts';
+import { loginBody, safeNext } from './login-page.ts';
+import { afterSignIn, loginHref, signInReasonOf } from './session-notice.ts';
 import { arrange, outsideDataLine, queueBody, queuePage, queuePageSize, queueQuery } from './queue.ts';
 import {
   BeforeTheDataError,
@@ -123,10 +125,6 @@ const homeOf = (key: ApiKey) =>
           ? '/console/audit'
           : '/console/home';
 
-/** a `next` that stays inside the console (never another site: `//host` or a scheme) */
-const safeNext = (next: string | undefined) =>
-  next && /^\/console(\/[\w\-./?=&%]*)?$/u.test(next) && !next.startsWith('//') ? next : undefined;
-
 function render(
   c: Context<ConsoleEnv>,
   lang: Lang,
@@ -145,47 +143,6 @@ export type LoanPage = (
   status: 200 | 400 | 403 | 404 | 409,
   refusedChange?: ChangeForm,
 ) => Promise<Response>;
-
-function loginBody(lang: Lang, token: string, next: string | undefined, error?: string, name = ''): Html {
-  const hidden = html`<input type="hidden" name="_csrf" value="${token}" />
-    <input type="hidden" name="next" value="${next ?? ''}" />`;
-  return html`<h1 id="signin">${t(lang, 'sign_in')}</h1>
-    ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
-    <div class="logins">
-      <section class="login" aria-labelledby="by-password">
-        <h2 id="by-password">${t(lang, 'by_password')}</h2>
-        <form method="post" action="/console/login">
-          ${hidden}
-          <label for="name">${t(lang, 'user_name')}</label>
-          <p>
-            <input
-              id="name"
-              name="name"
-              autocomplete="username"
-              autocapitalize="none"
-              spellcheck="false"
-              value="${name}"
-              required
-              autofocus
-            />
-          </p>
-          <label for="password">${t(lang, 'password')}</label>
-          <p><input id="password" name="password" type="password" autocomplete="current-password" required /></p>
-          <button type="submit">${t(lang, 'sign_in')}</button>
-        </form>
-      </section>
-      <section class="login" aria-labelledby="by-key">
-        <h2 id="by-key">${t(lang, 'by_key')}</h2>
-        <form method="post" action="/console/login">
-          ${hidden}
-          <label for="key">${t(lang, 'api_key')}</label>
-          <p><input id="key" name="key" type="password" autocomplete="off" required /></p>
-          <p class="note">${t(lang, 'key_hint')}</p>
-          <button type="submit">${t(lang, 'sign_in')}</button>
-        </form>
-      </section>
-    </div>`;
-}
 
 /**
  * The web console (issue 20): server-rendered pages on the API's own app, with the API's keys,
@@ -217,7 +174,8 @@ export function consoleRoutes(store: SessionStore) {
     void warmDashboard(wh, lang).then(() => warmDayCases(c, () => workDate(wh, utcToday())));
     const token = newToken();
     setLoginCookie(c, token);
-    return c.html(render(c, lang, t(lang, 'sign_in'), loginBody(lang, token, safeNext(c.req.query('next')))));
+    const page = { token, next: safeNext(c.req.query('next')), reason: signInReasonOf(c.req.query('reason')) };
+    return c.html(render(c, lang, t(lang, 'sign_in'), loginBody(lang, page)));
   });
 
   app.post('/login', async (c) => {
@@ -233,12 +191,16 @@ export function consoleRoutes(store: SessionStore) {
       throw new ApiError('rate_limited', `too many failed sign-ins from your address: retry in ${wait} s`);
     }
     const next = safeNext(form.next);
+    const reason = signInReasonOf(form.reason);
     const again = async (status: 401 | 403, facts: Parameters<typeof auditDenial>[2], message: string, name = '') => {
       addresses.charge(address);
       await auditDenial(c, status, facts);
       const token = newToken();
       setLoginCookie(c, token);
-      return c.html(render(c, lang, t(lang, 'sign_in'), loginBody(lang, token, next, message, name)), status);
+      return c.html(
+        render(c, lang, t(lang, 'sign_in'), loginBody(lang, { token, next, reason, error: message, name })),
+        status,
+      );
     };
     // a key, or a user name and password: both become a key record (one permission table decides)
     let key: ApiKey;
@@ -288,14 +250,14 @@ export function consoleRoutes(store: SessionStore) {
         error: `pruning console_sessions failed: ${String(e)}`,
       });
     });
-    return c.redirect(next ?? homeOf(key), 303);
+    return c.redirect(afterSignIn(next ?? homeOf(key), reason), 303);
   });
 
   app.post('/logout', session, async (c) => {
     await store.drop(c.get('deps').wh, sessionOf(c).id);
     clearSessionCookie(c);
     await audit(c, 'console.sign_out', c.get('key').key_id);
-    return c.redirect('/console/login', 303);
+    return c.redirect(loginHref(undefined, 'signed_out'), 303);
   });
 
   app.get('/', session, (c) => c.redirect(homeOf(c.get('key')), 303));

@@ -5,6 +5,7 @@ import type { Principal } from '../auth/sessions.ts';
 import { allows } from '../auth/permissions.ts';
 import { t, type Lang } from './i18n.ts';
 import { keyScopeText } from './key-scope.ts';
+import { unsavedNotice } from './session-notice.ts';
 
 /** What a page template returns: hono/html escapes every interpolated value unless it is itself Html. */
 export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
@@ -103,6 +104,8 @@ export function page(o: PageOptions): Html {
         <span class="brand">${t(o.lang, 'app')}</span>
         <a href="${withLang(o.url, other)}" lang="${other}" hreflang="${other}">${t(o.lang, 'language')}</a>
       </nav>`;
+  // a page signed in to after a form was lost with the session: said before anything else on it
+  const unsaved = o.key ? unsavedNotice(o.url, o.lang) : undefined;
   const scripts = o.charts
     ? html`<script src="${assetBase}/vega.min.js" defer></script>
         <script src="${assetBase}/vega-lite.min.js" defer></script>
@@ -121,7 +124,9 @@ export function page(o: PageOptions): Html {
       <body>
         <a class="skip" href="#main">${t(o.lang, 'skip')}</a>
         <header>${nav}</header>
-        <main id="main" tabindex="-1">${o.body}</main>
+        <main id="main" tabindex="-1">
+          ${unsaved ? html`<p class="error" role="alert" id="unsaved-notice">${unsaved}</p>` : ''}${o.body}
+        </main>
       </body>
     </html>`;
 }

@@ -6,6 +6,7 @@ import type { AppEnv } from '../context.ts';
 import { AuthError } from '../errors.ts';
 import { auditDenial } from '../audit.ts';
 import { authenticate } from '../middleware.ts';
+import { loginHref } from './session-notice.ts';
 
 export const sessionCookie = 'lw_session';
 /** the sign-in form's CSRF token, before there is a session (double submit: cookie and form field must agree) */
@@ -75,13 +76,22 @@ export const requireSession =
     const s = await store.get(c.get('deps').wh, getCookie(c, sessionCookie));
     if (!s) {
       const u = new URL(c.req.url);
+      // a cookie that names no live session: it ended (8 h idle, a sign-out elsewhere), and the
+      // sign-in page says so; without a cookie the person was never signed in here
+      const stale = getCookie(c, sessionCookie) !== undefined;
+      if (stale) clearSessionCookie(c);
       if (c.req.method === 'GET')
-        return c.redirect(`/console/login?next=${encodeURIComponent(`${u.pathname}${u.search}`)}`, 303);
-      // a form sent after the session ended (8 h idle, a sign-out elsewhere): back to sign-in, then to
-      // the page the form is on — not a bare 401 without a way on. Still a refusal, audited as one;
-      // nothing of the form is kept (its note could hold personal data: not in a URL)
+        return c.redirect(loginHref(`${u.pathname}${u.search}`, stale ? 'ended' : undefined), 303);
+      // a form sent after the session ended: back to sign-in, then to the page the form is on — not
+      // a bare 401 without a way on — both saying that what was sent was not saved (a collector took
+      // the silent redirect for a recorded promise). Still a refusal, audited as one; nothing of the
+      // form is kept (its note could hold personal data: not in a URL). A sign-out is not a lost form.
       await auditDenial(c, 401, { reason: 'no_session' });
-      return c.redirect(`/console/login?next=${encodeURIComponent(`${formPage(u.pathname)}${u.search}`)}`, 303);
+      const signOut = u.pathname === '/console/logout';
+      return c.redirect(
+        loginHref(signOut ? undefined : `${formPage(u.pathname)}${u.search}`, signOut ? 'signed_out' : 'unsaved'),
+        303,
+      );
     }
     c.set('key', s.key);
     c.set('session', s);

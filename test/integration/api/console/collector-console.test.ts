@@ -500,7 +500,7 @@ describe("a collector's console and recorded actions", () => {
     });
     expect(r.status).toBe(303);
     const next = `/console/loans/E1?as_of=${asOf}`;
-    expect(r.headers.get('location')).toBe(`/console/login?next=${encodeURIComponent(next)}`);
+    expect(r.headers.get('location')).toBe(`/console/login?next=${encodeURIComponent(next)}&reason=unsaved`);
     expect(await count(wh, 'collection_actions')).toBe(before);
     // the sign-in page carries it, and signing in lands on the loan page
     const login = await (await b.request(r.headers.get('location')!)).text();
