@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { html, raw } from 'hono/html';
 import type { Case } from '../../pipelines/cases/case-list.ts';
 import { stages } from '../../pipelines/cases/strategy.ts';
-import { formatMoney, teamLabel } from '../../reports/i18n.ts';
+import { teamLabel } from '../../reports/i18n.ts';
 import { segmentName } from '../../reports/summary/segments.ts';
 import { actionLabels, amount, label, outcomeLabels, t, type Lang } from './i18n.ts';
 import type { Html } from './layout.ts';
@@ -10,6 +10,7 @@ import { tableScroll } from './table-scroll.ts';
 import { contactBlock } from './contact-block.ts';
 import { technicalDetail } from './technical-detail.ts';
 import { stageNames } from './code-labels.ts';
+import { queueText, wholeYuan } from './queue-amounts.ts';
 
 const sortKeys = ['rank', 'dpd', 'balance', 'expected_loss', 'probability', 'promised'] as const;
 type SortKey = (typeof sortKeys)[number];
@@ -124,6 +125,15 @@ export function outsideDataLine(asOf: string, days: DataDays, lang: Lang): strin
     last: days.last,
   });
 }
+
+/**
+ * On a phone only the rank and the loan id fitted beside the box's edge, the rest off-screen: the
+ * loan id column stays at the box's left edge while the other columns scroll under it (inline: the
+ * stylesheet is shared). Its background hides what scrolls beneath; the header keeps its own colour
+ * and sits above the body's sticky cells.
+ */
+const stickyBody = 'position: sticky; left: 0; z-index: 1; background: #fff';
+const stickyHead = 'left: 0; z-index: 2';
 
 /** The whole-book roles' extra filters: the region and team values to choose from (none for a collector). */
 export interface ScopeChoices {
@@ -243,13 +253,15 @@ export function queueBody(
       <a href="/console/queue">${t(lang, 'reset')}</a>
     </form>
     ${o.paging ? pager({ q: o.q, total: o.total, shown: o.cases.length, ...o.paging }, lang) : ''}
+    <p class="note" id="queue-units">${queueText(lang, 'units')}</p>
+    <p class="note scroll-hint" id="queue-scroll-hint">${queueText(lang, 'scroll')}</p>
     ${tableScroll(
       t(lang, 'queue'),
       html`<table id="queue">
         <thead>
           <tr>
             ${sortable('rank', t(lang, 'rank'))}
-            <th scope="col">${t(lang, 'loan')}</th>
+            <th scope="col" class="sticky-col" style="${stickyHead}">${t(lang, 'loan')}</th>
             <th scope="col">${t(lang, 'stage')}</th>
             ${sortable('dpd', t(lang, 'dpd'))} ${sortable('balance', t(lang, 'balance'))}
             ${sortable('expected_loss', t(lang, 'expected_loss'))}
@@ -265,7 +277,7 @@ export function queueBody(
             (c) =>
               html`<tr data-loan="${c.loan_id}">
                 <td class="num">${c.rank}</td>
-                <th scope="row">
+                <th scope="row" class="sticky-col" style="${stickyBody}">
                   <a href="${loanHref(c.loan_id)}">${c.loan_id}</a>
                   <small
                     >${segmentName('product', c.product, lang)}${c.team ? ` · ${teamLabel(c.team, lang)}` : ''}</small
@@ -273,13 +285,15 @@ export function queueBody(
                 </th>
                 <td>${label(stageNames, c.stage, lang)}</td>
                 <td class="num">${c.dpd}</td>
-                <td class="num">${formatMoney(lang, c.balance)}</td>
-                <td class="num">${formatMoney(lang, c.expected_loss)}</td>
-                <td
-                  class="num"
-                  title="${c.charges_owed === null ? '' : `${t(lang, 'charges_owed')} ${formatMoney(lang, c.charges_owed)}`}"
-                >
-                  ${c.amount_to_cure === null ? '—' : formatMoney(lang, c.amount_to_cure)}
+                <td class="num">${wholeYuan(c.balance)}</td>
+                <td class="num">${wholeYuan(c.expected_loss)}</td>
+                <td class="num cure">
+                  ${c.amount_to_cure === null ? '—' : amount(c.amount_to_cure)}
+                  ${
+                    c.charges_owed
+                      ? html`<br /><small class="charges">${t(lang, 'charges_owed')} ${amount(c.charges_owed)}</small>`
+                      : ''
+                  }
                 </td>
                 <td>${c.grade}</td>
                 <td class="action">${label(actionLabels, c.action, lang)} ${contactBlock(c, lang)}</td>
