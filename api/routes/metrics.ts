@@ -14,7 +14,9 @@ import { ApiError } from '../errors.ts';
 import { permitted } from '../middleware.ts';
 import { errorResponses } from '../schemas.ts';
 import { defaultBasisOf, metricEntry, metricNames, metrics, type MetricName } from '../../warehouse/metrics/index.ts';
-import { metricTextFields } from '../../warehouse/metrics/request.ts';
+import { metricRequestFields, metricTextFields, type MetricRequestField } from '../../warehouse/metrics/request.ts';
+import { metricParameters } from '../metric-parameters.ts';
+import { fieldProblems } from '../validation-fields.ts';
 import { wantsCsv } from '../wants-csv.ts';
 
 /**
@@ -33,8 +35,59 @@ const routes: Record<string, { metric: MetricName; groupBy?: string[]; summary: 
   },
 };
 
-/** the request fields as query-string text (lists comma-separated), from the one request table */
-const query = z.object({ ...metricTextFields, view: z.enum(['distribution', 'migration']).optional() }).strict();
+/** a field's help as the API names fields (the CLI's `--cohort-grain` is the query's `cohort_grain`) */
+const apiHelp = (field: MetricRequestField) =>
+  metricRequestFields[field].help.replace(/--([a-z-]+)/gu, (_, flag: string) => flag.replaceAll('-', '_'));
+
+const view = z.enum(['distribution', 'migration']).optional().openapi({
+  description:
+    'distribution (default): the five-category distribution by month-end; migration: the migration rates between categories',
+});
+
+/**
+ * The query of one metric's route: the request fields its catalogue definition takes (as text:
+ * lists comma-separated), each described by the request table's help, and nothing else, so a field
+ * the metric would not apply is refused by name (400) as the document says.
+ */
+function queryOf(path: string, metric: MetricName) {
+  const p = metricParameters(metrics[metric]);
+  const described = (field: MetricRequestField): z.ZodType => {
+    if (field === 'group_by')
+      return metricTextFields.group_by.openapi({
+        description: `dimensions to group by, comma-separated, of: ${p.dimensions.join(', ')} (default: ${p.defaultDimensions.join(',') || 'none, one row'})`,
+      });
+    if (field === 'basis')
+      return z
+        .enum(p.bases as [string, ...string[]])
+        .optional()
+        .openapi({
+          description:
+            p.bases.length > 1
+              ? 'ratios by balance (default) or by count of loans'
+              : `${p.bases[0] ?? 'balance'}: the one basis this metric is on`,
+        });
+    const list = 'list' in metricRequestFields[field] ? ', comma-separated' : '';
+    return metricTextFields[field].openapi({ description: `${apiHelp(field)}${list}` });
+  };
+  const fields = Object.fromEntries(p.fields.map((f) => [f, described(f)]));
+  const shape = path === 'classification' ? { ...fields, view } : fields;
+  return { query: z.object(shape).strict(), taken: Object.keys(shape) };
+}
+
+/** a refused metric query, each parameter the metric does not take named with those it does */
+const refusedQuery =
+  (path: string, taken: string[]) =>
+  (result: { success: boolean; error?: z.ZodError; target: string; data?: unknown }): undefined => {
+    if (result.success || !result.error) return undefined;
+    const fields = fieldProblems(result.error.issues, result.target, result.data).map((f) =>
+      f.message === 'not a parameter of this route'
+        ? { ...f, message: `not a parameter of /v1/metrics/${path}; it takes ${taken.join(', ')}` }
+        : f,
+    );
+    throw new ApiError('bad_request', `invalid request: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`, {
+      fields,
+    });
+  };
 
 const result = z
   .object({
@@ -56,6 +109,7 @@ const result = z
 
 export const metricRoutes = new OpenAPIHono<AppEnv>();
 for (const [path, spec] of Object.entries(routes)) {
+  const { query, taken } = queryOf(path, spec.metric);
   metricRoutes.openapi(
     createRoute({
       middleware: [permitted('metrics:read')] as const,
@@ -74,9 +128,10 @@ for (const [path, spec] of Object.entries(routes)) {
       },
     }),
     async (c) => {
-      const { view, ...q } = c.req.valid('query');
-      if (view && path !== 'classification')
-        throw new ApiError('bad_request', 'view applies to /v1/metrics/classification only');
+      const { view, ...q } = c.req.valid('query') as Record<string, unknown> & {
+        view?: 'distribution' | 'migration';
+        group_by?: string[];
+      };
       const metric = path === 'classification' && view === 'migration' ? 'migration' : spec.metric;
       const groupBy = q.group_by ?? (view === 'migration' ? undefined : spec.groupBy);
       const { wh } = c.get('deps');
@@ -118,6 +173,7 @@ for (const [path, spec] of Object.entries(routes)) {
         ? c.body(streamOf(metricCsvChunks(prepared.result)), 200, { 'Content-Type': 'text/csv; charset=utf-8' })
         : c.body(streamOf(metricJsonChunks(prepared.result)), 200, { 'Content-Type': 'application/json' });
     },
+    refusedQuery(path, taken),
   );
 }
 

@@ -41,7 +41,8 @@ function measureKind(def: MetricDefinition, name: string, basis: Basis): MetricC
   return basis === 'count' || weight.startsWith('toUInt64(') ? 'count' : 'measure';
 }
 
-const requestFilterKeys: Record<FilterKey, (keyof MetricRequest)[]> = {
+/** the request fields each filter is given by */
+export const requestFilterKeys: Record<FilterKey, (keyof MetricRequest)[]> = {
   product: ['product'],
   region: ['region'],
   branch: ['branch'],

@@ -147,6 +147,10 @@ export interface DerivedMetric {
   description: string;
   kind: 'derived';
   filters?: readonly FilterKey[];
+  /** the dimensions a request may group it by (none listed: it takes no group_by) */
+  groupBy?: readonly string[];
+  /** the request's `months` (how far ahead): read by the forecast only */
+  takesMonths?: true;
   derive(
     run: (name: string, request: Partial<MetricRequest>) => Promise<{ columns: MetricColumn[]; rows: MetricRow[] }>,
     request: MetricRequest,

@@ -104,6 +104,7 @@ export const disposal_options = {
   description:
     "Loans past the disposal stage (default terms: DPD > 90, or charged off with the workout open) by the option with the highest expected net recovery (collection, restructure, collateral_sale, debt_sale, write_off), valued from the book's recovery curves, restructure outcomes and realised sales, discounted at 8% a year: loans, balance, expected net recovery and its share of the balance, mean margin over the next best option.",
   filters: ['product', 'region', 'branch', 'channel', 'cohort'],
+  groupBy: groupable,
   async derive(run, request) {
     const { group_by, product, region, branch, channel, cohort_from, cohort_to } = request;
     const dims = group_by ?? ['recommended'];

@@ -19,6 +19,7 @@ export const forecast = {
   description:
     "Balances by bucket projected month by month from the as-of month-end with the period's balance-weighted roll-rate matrix; charged_off = balance flowing into WO that month, paid_off = into PO. No new business or recoveries.",
   filters: ['product', 'region', 'branch', 'channel', 'cohort', 'period'],
+  takesMonths: true,
   async derive(run, request, asOf) {
     const { group_by: _groupBy, basis: _basis, months = 12, ...filters } = request;
     const matrix = await run('roll_rate', { ...filters, as_of: asOf, basis: 'balance' });

@@ -125,6 +125,12 @@ const num = (v: string | number | null | undefined) => Number(v ?? 0);
 const subjectOrder = (kind: string, subject: string) =>
   kind === 'rule' ? `0${subject}` : `1${String(championGrades.indexOf(subject as never)).padStart(2, '0')}${subject}`;
 
+/** warning_effectiveness's groups: its keys, then any dimension of warning_outcomes but lead_days */
+const effectivenessDimensions: readonly string[] = [
+  ...keys,
+  ...Object.keys(warningOutcomes.dimensions).filter((d) => d !== 'lead_days' && !keys.includes(d as never)),
+];
+
 /**
  * Per warning rule and champion grade, horizon (1, 3 months) and level (DPD > 30, > 90), over the
  * warning months: detection rate, precision, median lead days, warned and false-alarm volumes.
@@ -133,14 +139,12 @@ export const warningEffectiveness = {
   name: 'warning_effectiveness',
   kind: 'derived',
   title: 'Warning effectiveness: detection, precision, lead time',
+  groupBy: effectivenessDimensions,
   description:
     'Per warning rule and champion grade, horizon and level, over the warning months (default: the 12 month-ends ending 3 months before the as-of): eligible loan-months, rolled, warned, detected, false alarms, detection rate (detected / rolled, 逾期发现率), precision (detected / warned), median lead days from the first warning of a detected event to the day DPD first exceeded the level; volume_flag = small below 30 warned or rolled loan-months.',
   filters,
   async derive(run: Run, request, asOf) {
-    const extra = Object.keys(warningOutcomes.dimensions).filter(
-      (d) => d !== 'lead_days' && !keys.includes(d as never),
-    );
-    assertDerivedRequest('warning_effectiveness', request, [...keys, ...extra]);
+    assertDerivedRequest('warning_effectiveness', request, effectivenessDimensions);
     const { group_by: groupBy = [], basis: _basis, months: _months, ...rest } = request;
     const dims = [...keys, ...groupBy.filter((d) => !keys.includes(d as never))];
     const r = await run('warning_outcomes', {
