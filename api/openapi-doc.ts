@@ -1,3 +1,4 @@
+import { parameterDocs } from './parameter-docs.ts';
 import { tableScoresBodyBytes } from './routes/scores.ts';
 
 /**
@@ -14,16 +15,30 @@ import { tableScoresBodyBytes } from './routes/scores.ts';
  * - 415 on every operation that takes a body (the zod-openapi validator answers 415 to another
  *   content type), and 413 (api/app.ts's body limit, POST /v1/scores' own); 401 and 429 on every
  *   /v1 operation;
- * - a tag per area and examples of the common parameters, so the docs page groups operations and
- *   "Try it out" starts from values that work on the demo book.
+ * - a tag per area, and every parameter described (api/parameter-docs.ts) with a value that works
+ *   on the demo book: an `example` only on a required parameter, since Swagger UI's "Try it out"
+ *   pre-fills every example and a pre-filled optional filter silently narrows the answer;
+ * - an operationId on every operation, made from its method and path, so generated clients get
+ *   stable names.
  */
 type Json = Record<string, unknown>;
 interface Operation {
   tags?: string[];
   security?: Json[];
-  parameters?: { name: string; in: string; example?: unknown; schema?: Json }[];
+  operationId?: string;
+  parameters?: Parameter[];
   requestBody?: unknown;
   responses?: Record<string, unknown>;
+}
+
+interface Parameter {
+  name: string;
+  in: string;
+  required?: boolean;
+  description?: string;
+  example?: unknown;
+  examples?: unknown;
+  schema?: Json;
 }
 
 export const securitySchemes = {
@@ -91,23 +106,6 @@ export const tagOf = (path: string) =>
 /** Operations whose cache misses go through admission control (api/admission.ts) and may answer 503. */
 const heavyPrefixes = ['/v1/metrics/', '/v1/cases', '/v1/reports/', '/v1/disposal', '/v1/placements'];
 
-/** Examples that work on the demo book (as of its last month-end). */
-const parameterExamples: Record<string, unknown> = {
-  as_of: '2024-06-30',
-  period: '2024-06',
-  from: '2024-01-31',
-  to: '2024-06-30',
-  id: 'L000000001',
-  loan_id: 'L000000001',
-  action_id: 'console-2024-06-28-0001',
-  region: 'east',
-  team: 'east-early',
-  product: 'consumer',
-  template: 'overdue-trend',
-  name: 'dpd30_3m_scorecard',
-  version: 1,
-  limit: 50,
-};
 const bodyExamples: Record<string, unknown> = {
   'POST /v1/scores': { loan_ids: ['L000000001', 'L000000002'], as_of: '2024-06-30' },
   'POST /v1/models/{name}/{version}/promote': { reason: 'beats the champion out of time; PSI 0.02' },
@@ -158,6 +156,54 @@ const errorRef = (description: string) => ({
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
 });
 
+/**
+ * `get /v1/metrics/roll-rate` → getMetricsRollRate, `post /v1/keys/{id}/revoke` → postKeysByIdRevoke:
+ * unique as long as method and path are, and camelCase whatever the path's own spelling.
+ */
+export function operationIdOf(method: string, path: string): string {
+  const words = path
+    .split('/')
+    .filter((s) => s && s !== 'v1')
+    .flatMap((s) => (s.startsWith('{') ? ['by', ...s.slice(1, -1).split(/[^A-Za-z0-9]+/u)] : s.split(/[^A-Za-z0-9]+/u)))
+    .filter(Boolean);
+  return [method.toLowerCase(), ...words.map((w) => w[0]!.toUpperCase() + w.slice(1))].join('');
+}
+
+const atPath = <T>(v: T | ((path: string) => T), path: string): T =>
+  typeof v === 'function' ? (v as (path: string) => T)(path) : v;
+
+/**
+ * A parameter's description (its route's own, lifted from its schema, or the shared one), its
+ * example value in the words, and an `example` only when the parameter is required.
+ */
+function describeParameter(p: Parameter, path: string): Parameter {
+  const shared = Object.hasOwn(parameterDocs, p.name) ? parameterDocs[p.name] : undefined;
+  const schema = p.schema ?? {};
+  const own = p.description ?? (typeof schema.description === 'string' ? schema.description : undefined);
+  let description = own ?? (shared ? atPath(shared.description, path) : undefined);
+  const example =
+    p.example ?? schema.example ?? (shared?.example === undefined ? undefined : atPath(shared.example, path));
+  // the shared schema words win (an integer, not the text a query carries); an undefined one is dropped
+  const overrides = Object.entries(shared?.schema ?? {});
+  const dropped = new Set(['description', 'example', 'examples', ...overrides.map(([k]) => k)]);
+  p.schema = {
+    ...Object.fromEntries(Object.entries(schema).filter(([k]) => !dropped.has(k))),
+    ...Object.fromEntries(overrides.filter(([, v]) => v !== undefined)),
+  };
+  const { examples: _examples, example: _example, ...rest } = p;
+  if (example !== undefined && description && !description.includes('e.g.')) {
+    const shown = typeof example === 'string' ? example : JSON.stringify(example);
+    description = description.endsWith('.')
+      ? `${description} For example: ${shown}.`
+      : `${description} (e.g. ${shown})`;
+  }
+  return {
+    ...rest,
+    ...(description ? { description } : {}),
+    ...(p.required && example !== undefined ? { example } : {}),
+  };
+}
+
 /** The document, finished in place (it is generated afresh for each app). */
 export function finishDocument<D extends object>(document: D): D {
   const doc = document as Json & { components?: Json; paths?: unknown };
@@ -193,9 +239,8 @@ export function finishDocument<D extends object>(document: D): D {
       // heavy work (a metric, a case list or a report not in the cache) is admitted, not queued without end
       if (heavyPrefixes.some((p) => path.startsWith(p)))
         op.responses['503'] ??= errorRef('too much heavy work queued: retry after the Retry-After seconds');
-      for (const p of op.parameters ?? [])
-        if (p.example === undefined && p.schema?.example === undefined && Object.hasOwn(parameterExamples, p.name))
-          p.example = parameterExamples[p.name];
+      op.operationId ??= operationIdOf(method, path);
+      if (op.parameters) op.parameters = op.parameters.map((p) => describeParameter(p, path));
       const body = bodyExamples[`${method.toUpperCase()} ${path}`];
       const media = (op.requestBody as { content?: Record<string, Json> } | undefined)?.content?.['application/json'];
       if (body !== undefined && media && media.example === undefined) media.example = body;

@@ -25,17 +25,29 @@ export const errorResponses = (...codes: (400 | 401 | 403 | 404 | 409 | 413 | 42
     ]),
   );
 
+/** A refusal of each kind of name, as the known-value checks word it (warehouse/metrics/known-values.ts). */
+const unknownNameExamples: Record<string, string> = {
+  rule: 'unknown rule "broken_promis" (did you mean "broken_promise"?) — known: …',
+  loan: 'unknown loan "L00000001" (did you mean "L000000001"?) — not in the loans loaded',
+  team: 'unknown team "east-erly" (did you mean "east-early"?) — known: …',
+  agent: 'unknown agent "east-erly-01" (did you mean "east-early-01"?) — known: …',
+};
+
 /**
  * The error responses of a route with name filters (an agent, a loan, a warning rule, a region…):
- * its 400 says that a name that does not exist is refused, naming it and the nearest known one.
+ * its 400 says that a name that does not exist is refused, naming it and the nearest known one,
+ * with an example of the first kind of name the route takes (`names`: "loan, region or team").
  */
 export const errorResponsesNaming = (names: string, ...codes: Parameters<typeof errorResponses>) => {
   const responses = errorResponses(400, ...codes);
+  const first = /^[a-z]+/u.exec(names)?.[0] ?? '';
+  const example = Object.hasOwn(unknownNameExamples, first) ? ` (e.g. ${unknownNameExamples[first]})` : '';
+  const article = /^[aeiou]/u.test(names) ? 'an' : 'a';
   return {
     ...responses,
     400: {
       ...responses[400]!,
-      description: `bad parameters, or a ${names} that does not exist: the message names it and the nearest known name (e.g. unknown rule "broken_promis" (did you mean "broken_promise"?) — known: …). A name that exists with nothing in the period is an empty 200.`,
+      description: `bad parameters, or ${article} ${names} that does not exist: the message names it and the nearest known name${example}. A name that exists with nothing in the period is an empty 200.`,
     },
   };
 };
