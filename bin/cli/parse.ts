@@ -117,6 +117,12 @@ function commandWords(argv: readonly string[], entries: readonly CommandEntry[])
   return words || undefined;
 }
 
+/** an unknown command that is another command's flag (`rollback`: `ingest --rollback`), as a suggestion */
+function flagOfAnother(word: string, modules: readonly CommandModule[]): string {
+  const owners = modules.filter((m) => Object.hasOwn(m.flags, word)).map((m) => `${m.name} --${word}`);
+  return owners.length ? ` (did you mean ${owners.join(' or ')}?)` : '';
+}
+
 /** commander's error text as one sentence: "unknown flag --loan (did you mean --loans?)". */
 function commanderMessage(e: CommanderError): string {
   return e.message
@@ -196,15 +202,21 @@ export async function parseCommandLine(
       `${asValue.flag} needs a value, but the next word is the flag ${asValue.next} (a value starting with -- is written ${asValue.flag}=VALUE)`,
       words,
     );
+  // `rollback --help` named no command, and commander showed the overall help with exit 0: the
+  // unknown word is the error, as without --help
+  const unknownFirst = !words && line[0] !== undefined && !line[0].startsWith('-') && line[0] !== 'help';
+  const parsed = unknownFirst ? line.filter((w) => w !== '--help' && w !== '-h') : line;
   try {
-    program.parse(line, { from: 'user' });
+    program.parse(parsed, { from: 'user' });
   } catch (e) {
     if (!(e instanceof CommanderError)) throw e;
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
     // help asked for (`help`) exits 0; help shown because the line names no command (`loanwatch`,
     // `loanwatch keys`) is a usage error
     if (e.code === 'commander.help') return argv[0] === 'help' ? 0 : 2;
-    throw new UsageError(commanderMessage(e), words);
+    const message = commanderMessage(e);
+    const hint = unknownFirst && !message.includes('did you mean') ? flagOfAnother(line[0]!, modules) : '';
+    throw new UsageError(`${message}${hint}`, words);
   }
   if (!chosen) return 2;
   const { module: m, command } = chosen;

@@ -107,6 +107,11 @@ describe('loanwatch command line', () => {
       [['metrics', 'overdue', '--loan', 'L1'], 'unknown flag --loan'],
       [['cases', '--as-of', '2024-06-28', '--regoin', 'east'], 'unknown flag --regoin (did you mean --region?)'],
       [['snapshto', '--as-of', '2024-06-30'], "unknown command 'snapshto' (did you mean snapshot?)"],
+      // with --help too: it showed the overall help with exit 0
+      [['snapshto', '--help'], "unknown command 'snapshto' (did you mean snapshot?)"],
+      // an unknown command that is another command's flag is pointed at it
+      [['rollback', '--help'], "unknown command 'rollback' (did you mean ingest --rollback?)"],
+      [['rollback', 'abc'], "unknown command 'rollback' (did you mean ingest --rollback?)"],
     ] as const) {
       err = [];
       expect(await run(...argv), argv.join(' ')).toBe(2);
