@@ -129,10 +129,11 @@ export function outsideDataLine(asOf: string, days: DataDays, lang: Lang): strin
 /**
  * On a phone only the rank and the loan id fitted beside the box's edge, the rest off-screen: the
  * loan id column stays at the box's left edge while the other columns scroll under it (inline: the
- * stylesheet is shared). Its background hides what scrolls beneath; the header keeps its own colour
- * and sits above the body's sticky cells.
+ * stylesheet is shared). Its background, the page's, hides what scrolls beneath, a line marks its edge;
+ * the header keeps its own colour and sits above the body's sticky cells. The product and team go
+ * under the id, so the column takes a third of a phone's width, not two thirds.
  */
-const stickyBody = 'position: sticky; left: 0; z-index: 1; background: #fff';
+const stickyBody = 'position: sticky; left: 0; z-index: 1; background: #f6f8fa; box-shadow: 1px 0 0 var(--line)';
 const stickyHead = 'left: 0; z-index: 2';
 
 /** The whole-book roles' extra filters: the region and team values to choose from (none for a collector). */
@@ -278,7 +279,7 @@ export function queueBody(
               html`<tr data-loan="${c.loan_id}">
                 <td class="num">${c.rank}</td>
                 <th scope="row" class="sticky-col" style="${stickyBody}">
-                  <a href="${loanHref(c.loan_id)}">${c.loan_id}</a>
+                  <a href="${loanHref(c.loan_id)}">${c.loan_id}</a><br />
                   <small
                     >${segmentName('product', c.product, lang)}${c.team ? ` · ${teamLabel(c.team, lang)}` : ''}</small
                   >
