@@ -5,6 +5,7 @@ import { segmentName } from '../../reports/summary/segments.ts';
 import { roles } from '../auth/permissions.ts';
 import type { UserProblem } from '../auth/users.ts';
 import { t, type Lang } from './i18n.ts';
+import { notFoundLine, openToLine } from './page-refusals.ts';
 
 /**
  * What a refusal says to a person, in the page's language. The API's messages (the ingest contract's
@@ -239,7 +240,7 @@ const pageTexts = {
 } as const satisfies Record<string, Text>;
 
 /** An error of a page (the console's onError) or of a form, in the page's language. */
-export function describeError(err: ApiError, lang: Lang, o: { role?: string } = {}): Described {
+export function describeError(err: ApiError, lang: Lang, o: { role?: string; scoped?: boolean } = {}): Described {
   const text = (id: keyof typeof pageTexts, vars: Vars = {}) => fill(pageTexts[id][lang], vars);
   const fields = fieldsOf(err);
   const technical = err.message;
@@ -248,12 +249,21 @@ export function describeError(err: ApiError, lang: Lang, o: { role?: string } = 
       // a form without its page's token: not the role's doing (the role may well use the form)
       if (err instanceof AuthError && err.facts.reason === 'csrf_token') return { lines: [text('csrf')], technical };
       if (fields) return { lines: fields.map((f) => problemLine(f, lang)), technical };
-      return {
-        lines: [o.role ? text('forbidden_role', { role: roleLabels[o.role]?.[lang] ?? o.role }) : text('forbidden')],
-        technical,
-      };
+      {
+        const label = (r: string) => roleLabels[r]?.[lang] ?? r;
+        // and who may: the roles of the permission the check names, by their labels
+        const openTo = err instanceof AuthError ? openToLine(err.facts.reason, lang, label) : undefined;
+        return {
+          lines: [
+            o.role ? text('forbidden_role', { role: label(o.role) }) : text('forbidden'),
+            ...(openTo ? [openTo] : []),
+          ],
+          technical,
+        };
+      }
     case 'not_found':
-      return { lines: [t(lang, 'not_found')], technical: '' };
+      // "or outside your region or team" only to a key that has one (a collector's)
+      return { lines: [notFoundLine(lang, o.scoped ?? false)], technical: '' };
     case 'conflict': {
       const d = err.details as { reason?: unknown; by?: unknown; at?: unknown; why?: unknown } | undefined;
       const at = typeof d?.at === 'string' ? d.at : '';

@@ -42,6 +42,7 @@ import { page, type ActivePage, type Html } from './layout.ts';
 import { warmDayCases } from './day-cases.ts';
 import { accountPages } from './account-routes.ts';
 import { loginBody, safeNext } from './login-page.ts';
+import { notFoundLine, scopedKey } from './page-refusals.ts';
 import { afterSignIn, loginHref, signInReasonOf } from './session-notice.ts';
 import { arrange, outsideDataLine, queueBody, queuePage, queuePageSize, queueQuery } from './queue.ts';
 import {
@@ -599,16 +600,17 @@ export function consoleRoutes(store: SessionStore) {
   accountPages(app, { store, session, render });
 
   // a mounted sub-app's notFound is not asked (the parent's answers, in JSON): a page no route
-  // serves is this console page instead, in the reader's language
+  // serves is this console page instead, in the reader's language (no "or outside your region":
+  // an address no page serves is missing for every key)
   const notFoundPage = (c: Context<ConsoleEnv>) => {
     const lang = langOf(c);
     return c.html(
       render(
         c,
         lang,
-        t(lang, 'not_found'),
+        notFoundLine(lang, false),
         html`<h1>404</h1>
-          <p>${t(lang, 'not_found')}</p>
+          <p>${notFoundLine(lang, false)}</p>
           <p><a href="${backHref(c)}">${t(lang, 'back')}</a></p>`,
       ),
       404,
@@ -642,13 +644,14 @@ export function consoleRoutes(store: SessionStore) {
         err.status === 403
           ? t(lang, 'forbidden')
           : err.status === 404
-            ? t(lang, 'not_found')
+            ? notFoundLine(lang, false)
             : err.status === 400
               ? t(lang, 'bad_request')
               : t(lang, 'error');
       // the page's words; the API's own text (English, codes) only folded, for a support desk
       // no key when the request never got past sign-in
-      const d = describeError(err, lang, { role: (c.get('key') as ApiKey | undefined)?.role });
+      const key = c.get('key') as ApiKey | undefined;
+      const d = describeError(err, lang, { role: key?.role, scoped: scopedKey(key) });
       const ofQuery = err.code === 'bad_request' && (err.details as { fields?: unknown } | undefined)?.fields;
       return c.html(
         render(
