@@ -56,8 +56,14 @@ export const contactComplianceRoutes = new OpenAPIHono<AppEnv>().openapi(
         .object({
           from: isoDay,
           to: isoDay,
-          team: csvList(name).optional().openapi({ description: 'teams that recorded a collection action, else 400' }),
-          agent: csvList(name).optional().openapi({ description: 'agents who recorded a collection action, else 400' }),
+          team: csvList(name).optional().openapi({
+            description:
+              'only actions recorded by these teams, comma-separated; a team that never recorded a collection action is refused (400). Left out: all.',
+          }),
+          agent: csvList(name).optional().openapi({
+            description:
+              'only actions recorded by these agents, comma-separated; an agent who never recorded a collection action is refused (400). Left out: all.',
+          }),
         })
         .strict(),
     },

@@ -72,9 +72,10 @@ export const disposalRoutes = new OpenAPIHono<AppEnv>().openapi(
         .object({
           as_of: isoDay,
           region: csvList(name).optional(),
-          team: csvList(name)
-            .optional()
-            .openapi({ description: "the loans' team on as_of (a collector with a team is pinned to his)" }),
+          team: csvList(name).optional().openapi({
+            description:
+              'only loans whose team on as_of is one of these, comma-separated (a collector with a team is pinned to his); a team the book does not hold is refused (400). Left out: all.',
+          }),
           product: csvList(name).optional(),
           recommended: csvList(z.enum(disposalOptions)).optional(),
           ...pageQuery,

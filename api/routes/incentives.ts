@@ -93,12 +93,15 @@ export const incentiveRoutes = new OpenAPIHono<AppEnv>().openapi(
           month: isoMonth,
           agent: agentId.optional().openapi({
             description:
-              "only this agent: one who recorded a collection action, else 400 (a collector is pinned to his key's agent)",
+              "only this agent: one who recorded a collection action, else 400 (a collector is pinned to his key's agent). Left out: every agent.",
           }),
           evidence: z
             .enum(['true', 'false'])
             .default('false')
-            .openapi({ description: 'the evidence lines too (CSV: the evidence lines instead of the awards)' }),
+            .openapi({
+              description:
+                'true: the evidence lines too (CSV: the evidence lines instead of the awards); false (default): the awards alone',
+            }),
         })
         .strict(),
     },

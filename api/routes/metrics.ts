@@ -39,6 +39,17 @@ const routes: Record<string, { metric: MetricName; groupBy?: string[]; summary: 
 const apiHelp = (field: MetricRequestField) =>
   metricRequestFields[field].help.replace(/--([a-z-]+)/gu, (_, flag: string) => flag.replaceAll('-', '_'));
 
+/** what a request without the field gets, where its help does not say */
+const leftOut: Partial<Record<MetricRequestField, string>> = {
+  product: 'all',
+  region: 'all',
+  branch: 'all',
+  channel: 'all',
+  cohort_from: 'from the first cohort',
+  cohort_to: 'up to the last cohort',
+  dpd_over: 'every candidate',
+};
+
 const view = z.enum(['distribution', 'migration']).optional().openapi({
   description:
     'distribution (default): the five-category distribution by month-end; migration: the migration rates between categories',
@@ -64,10 +75,11 @@ function queryOf(path: string, metric: MetricName) {
           description:
             p.bases.length > 1
               ? 'ratios by balance (default) or by count of loans'
-              : `${p.bases[0] ?? 'balance'}: the one basis this metric is on`,
+              : `${p.bases[0] ?? 'balance'}: the one basis this metric is on (the default)`,
         });
     const list = 'list' in metricRequestFields[field] ? ', comma-separated' : '';
-    return metricTextFields[field].openapi({ description: `${apiHelp(field)}${list}` });
+    const absent = Object.hasOwn(leftOut, field) ? `; left out: ${leftOut[field]!}` : '';
+    return metricTextFields[field].openapi({ description: `${apiHelp(field)}${list}${absent}` });
   };
   const fields = Object.fromEntries(p.fields.map((f) => [f, described(f)]));
   const shape = path === 'classification' ? { ...fields, view } : fields;

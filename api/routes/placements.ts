@@ -63,12 +63,14 @@ export const placementRoutes = new OpenAPIHono<AppEnv>().openapi(
         .object({
           as_of: isoDay,
           region: csvList(name).optional(),
-          team: csvList(name)
-            .optional()
-            .openapi({ description: "the loans' team on the date (a collector with a team is pinned to his)" }),
-          loan_id: csvList(name)
-            .optional()
-            .openapi({ description: "loans of the book (a collector's: of his region), else 400" }),
+          team: csvList(name).optional().openapi({
+            description:
+              'only loans whose team on as_of is one of these, comma-separated (a collector with a team is pinned to his); a team the book does not hold is refused (400). Left out: all.',
+          }),
+          loan_id: csvList(name).optional().openapi({
+            description:
+              "only these loans, comma-separated (a collector's: of his region); a loan the book does not hold is refused (400). Left out: all.",
+          }),
         })
         .strict(),
     },

@@ -47,10 +47,10 @@ export const promiseRoutes = new OpenAPIHono<AppEnv>().openapi(
         .object({
           as_of: isoDay,
           status: csvList(z.enum(promiseStatuses)).optional(),
-          due: z.enum(['today']).optional().openapi({ description: 'today: promises whose promised date is as_of' }),
+          due: z.enum(['today']).optional(),
           region: csvList(name).optional(),
           team: csvList(name).optional(),
-          grace_days: queryInt(0, 60).openapi({ description: 'default 3 (SPEC §5)' }),
+          grace_days: queryInt(0, 60),
         })
         .strict(),
     },

@@ -43,16 +43,18 @@ export const warningRoutes = new OpenAPIHono<AppEnv>().openapi(
       query: z
         .object({
           as_of: isoDay,
-          rule: csvList(name)
-            .optional()
-            .openapi({ description: 'rule ids: of the default rules, or any rule that ever fired (else 400)' }),
+          rule: csvList(name).optional().openapi({
+            description:
+              'only these rule ids, comma-separated: of the default rules, or any rule that ever fired (else 400). Left out: all.',
+          }),
           kind: csvList(z.enum(kinds)).optional(),
           severity: csvList(z.enum(['info', 'warning', 'critical'])).optional(),
           region: csvList(name).optional(),
           team: csvList(name).optional(),
-          loan_id: name
-            .optional()
-            .openapi({ description: "a loan of the book (a collector's: of his region), else 400" }),
+          loan_id: name.optional().openapi({
+            description:
+              "only this loan (a collector's: of his region); one the book does not hold is refused (400). Left out: all.",
+          }),
           ...pageQuery,
         })
         .strict(),

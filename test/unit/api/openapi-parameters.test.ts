@@ -97,6 +97,25 @@ describe('the OpenAPI parameters as Swagger UI and code generators read them', (
     }
   });
 
+  it('an optional parameter says what leaving it out means, a list filter that it is comma-separated', () => {
+    const lists = [
+      'region',
+      'team',
+      'product',
+      'branch',
+      'channel',
+      'stage',
+      'status',
+      'recommended',
+      'kind',
+      'severity',
+    ];
+    for (const { name, p } of parameters.filter((x) => !x.p.required && x.p.in === 'query')) {
+      expect(p.description, `${name} ${p.name}`).toMatch(/left out|default/iu);
+      if (lists.includes(p.name)) expect(p.description, `${name} ${p.name}`).toMatch(/comma-separated/u);
+    }
+  });
+
   it('pre-fills no optional parameter (no example or examples), and says its example in the words', () => {
     const optional = parameters.filter((x) => !x.p.required);
     expect(optional.length).toBeGreaterThan(100);
