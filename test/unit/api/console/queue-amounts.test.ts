@@ -99,6 +99,9 @@ describe('the queue: one unit per money column, the charges on the page', () => 
       expect([...body.matchAll(/<th scope="row" class="sticky-col" style="position: sticky; left: 0;/gu)].length).toBe(
         2,
       );
+      // the page's background under the sticky cell (no white box on the grey page), the product and team under the id
+      expect(body).toMatch(/<th scope="row" class="sticky-col" style="[^"]*background: #f6f8fa;/u);
+      expect([...body.matchAll(/<a href="[^"]+">[AB]<\/a><br \/>\s*<small\s*>/gu)].length).toBe(2);
       expect(body).toMatch(/<p class="note scroll-hint" id="queue-scroll-hint">[^<]*→<\/p>/u);
       // the hint stands before the scrolling region; the region stays named and focusable
       expect(body.indexOf('queue-scroll-hint')).toBeLessThan(body.indexOf('class="table-scroll"'));
