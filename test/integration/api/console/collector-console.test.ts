@@ -430,12 +430,13 @@ describe("a collector's console and recorded actions", () => {
     const row = /<tr data-action="source-label-1">([\s\S]*?)<\/tr>/u.exec(body)?.[1] ?? '';
     const shown = row.replace(/<[^>]+>/gu, '').replace(/\s+/gu, ' ');
     // the label the key was made with (scopes' name), not its id; the id stays in the title
-    expect(shown).toContain('console · eastEarly');
+    // the source by its words (Console, was console)
+    expect(shown).toContain('Console · eastEarly');
     expect(shown).not.toContain(keyId);
     expect(row).toContain(`title="${keyId}"`);
     // a file's row has no recorder: its source, then its team
     const fileRow = /<tr data-action="p-E1">([\s\S]*?)<\/tr>/u.exec(body)?.[1] ?? '';
-    expect(fileRow.replace(/<[^>]+>/gu, '').replace(/\s+/gu, ' ')).toMatch(/ file · /u);
+    expect(fileRow.replace(/<[^>]+>/gu, '').replace(/\s+/gu, ' ')).toMatch(/ File import · /u);
   });
 
   it("the queue and the loan page show a contact rule's block, when allowed again and what instead, as /v1/cases gives them, in both languages", async () => {
