@@ -233,9 +233,10 @@ const pageTexts = {
     en: 'This action was withdrawn{by} at {at} UTC{why}: it can no longer be corrected; record a new action if needed.',
   },
   too_large: { 'zh-CN': '提交的内容过大。', en: 'What was sent is too large.' },
+  // most often a page opened before a sign-out and a new sign-in in another tab: say that it was lost
   csrf: {
-    'zh-CN': '表单已过期或不是从本页提交的，请刷新页面后重试。',
-    en: 'The form has expired or was not sent from this page: reload the page and try again.',
+    'zh-CN': '表单已过期或不是从本页提交的，提交的内容未保存。请刷新页面后重新填写。',
+    en: 'The form has expired or was not sent from this page, so what you sent was not saved: reload the page and enter it again.',
   },
 } as const satisfies Record<string, Text>;
 

@@ -215,6 +215,31 @@ describe('a form sent after the session ended, and the sign-in notices', () => {
     }
   });
 
+  it('a form of a page opened before a sign-out and a new sign-in elsewhere: refused as stale, saying it was not saved', async () => {
+    for (const lang of langs) {
+      const b = browser();
+      await b.signIn(collector);
+      const old = await b.csrf(loanPage);
+      // another tab of the same browser signs out and in again: a live session, another token
+      await b.request('/console/logout', { method: 'POST', form: { _csrf: old } });
+      await b.signIn(collector);
+      const before = await count(wh, 'collection_actions');
+      const r = await b.request(`/console/loans/L1/actions?as_of=${asOf}&lang=${lang}`, {
+        method: 'POST',
+        form: { _csrf: old, action_id: `stale-${lang}`, action_date: asOf, channel: 'phone', outcome: 'contacted' },
+      });
+      expect(r.status).toBe(403);
+      const page = await r.text();
+      expect(page).toContain(
+        {
+          en: 'The form has expired or was not sent from this page, so what you sent was not saved: reload the page and enter it again.',
+          'zh-CN': '表单已过期或不是从本页提交的，提交的内容未保存。请刷新页面后重新填写。',
+        }[lang],
+      );
+      expect(await count(wh, 'collection_actions')).toBe(before);
+    }
+  });
+
   it('the notice on the page returned to after a lost form: the users page and the password page, by name and password', async () => {
     for (const [path, field] of [
       ['/console/users', 'name'],
