@@ -5,6 +5,7 @@ import type { Html } from './layout.ts';
 import { technicalDetail } from './technical-detail.ts';
 import { fieldLabel, withdrawalReasonHint } from './error-text.ts';
 import { outcomeFields, type ChangeForm, type OutcomeForm } from './loan-page.ts';
+import { errorFocus, faultedFields, fieldAria } from './field-faults.ts';
 import type { StoredAction } from '../routes/collection-actions.ts';
 
 /** The correction form's values of a stored action: what it holds, as the record form shows values. */
@@ -120,8 +121,10 @@ export function changeSection(
   // a refused save answers this URL: its fragment opens the page at the form and its error, where
   // the page opened at its top with the error a screen or two below
   const action = `${base(o.loanId)}/actions/${encodeURIComponent(c.action_id)}/${c.kind}${query(o.asOf)}#${changeSectionId}`;
+  // the fields the refusal names, marked invalid and described by it
+  const faults = c.error ? { errorId: 'change-error', fields: faultedFields(c.technical) } : undefined;
   const error = c.error
-    ? html`<p class="error" role="alert" id="change-error">${t(lang, 'refused')}${c.error}</p>
+    ? html`<p class="error" role="alert" id="change-error" ${errorFocus}>${t(lang, 'refused')}${c.error}</p>
         ${technicalDetail(lang, c.technical)}`
     : '';
   // "Correct action: 2024-06-28 10:00 · Phone · Promise to pay · 1,500.00 @ 2024-07-10 <id small>", where it named the UUID
@@ -148,7 +151,7 @@ export function changeSection(
             required
             pattern="${nonBlank}"
             title="${withdrawalReasonHint(lang)}"
-            aria-describedby="change-hint"
+            ${fieldAria('reason', faults, 'change-hint')}
         /></label>
         <button type="submit">${t(lang, 'withdraw')}</button> ${cancel}
       </form>
@@ -167,9 +170,11 @@ export function changeSection(
         queue: o.asOf,
         hint: 'change-hint',
         dateHint: false,
+        faults,
       })}
       <label class="wide"
-        >${t(lang, 'reason')} <textarea name="reason" rows="1" maxlength="500">${c.reason}</textarea>
+        >${t(lang, 'reason')}
+        <textarea name="reason" rows="1" maxlength="500" ${fieldAria('reason', faults)}>${c.reason}</textarea>
       </label>
       <button type="submit">${t(lang, 'save')}</button> ${cancel}
     </form>

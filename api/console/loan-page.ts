@@ -29,6 +29,7 @@ import {
   type ActionWords,
 } from './action-change-form.ts';
 import { typedAscii } from './form-amount.ts';
+import { errorFocus, faultedFields, fieldAria, type FormFaults } from './field-faults.ts';
 import { caseProbabilityLine, targetProbabilityLabel } from './probability-words.ts';
 import { actionSourceNames, paymentChannelNames, stageNames } from './code-labels.ts';
 
@@ -135,9 +136,18 @@ const options = (values: readonly string[], current: string, text: (v: string) =
 export function outcomeFields(
   f: OutcomeForm,
   /** hint: the id of the note the date and time fields refer to; dateHint: whether it is the record form's (else the caller's) */
-  o: { lang: Lang; today: string; origination: string; queue: string; hint: string; dateHint: boolean },
+  o: {
+    lang: Lang;
+    today: string;
+    origination: string;
+    queue: string;
+    hint: string;
+    dateHint: boolean;
+    /** a refusal's error and the fields it names (marked invalid, described by it) */
+    faults?: FormFaults | undefined;
+  },
 ): Html {
-  const { lang } = o;
+  const { lang, faults } = o;
   return html`
     ${
       o.dateHint
@@ -154,31 +164,42 @@ export function outcomeFields(
         value="${f.action_date}"
         min="${o.origination}"
         max="${o.today}"
-        aria-describedby="${o.hint}"
+        ${fieldAria('action_date', faults, o.hint)}
         required
     /></label>
     <label
       >${t(lang, 'contact_time')}
-      <input type="time" name="action_time" value="${f.action_time}" aria-describedby="${o.hint}"
+      <input type="time" name="action_time" value="${f.action_time}" ${fieldAria('action_time', faults, o.hint)}
     /></label>
     <label
       >${t(lang, 'channel')}
-      <select name="channel">
+      <select name="channel" ${fieldAria('channel', faults)}>
         ${options(actionChannels, f.channel, (x) => label(channelLabels, x, lang))}
       </select></label
     >
     <label
       >${t(lang, 'outcome')}
-      <select name="outcome">
+      <select name="outcome" ${fieldAria('outcome', faults)}>
         ${options(actionOutcomes, f.outcome, (x) => label(outcomeLabels, x, lang))}
       </select></label
     >
     <label
       >${t(lang, 'promised_amount')}
-      <input name="promised_amount" inputmode="decimal" value="${f.promised_amount}" autocomplete="off"
+      <input
+        name="promised_amount"
+        inputmode="decimal"
+        value="${f.promised_amount}"
+        autocomplete="off"
+        ${fieldAria('promised_amount', faults)}
     /></label>
-    <label>${t(lang, 'promised_date')} <input type="date" name="promised_date" value="${f.promised_date}" /></label>
-    <label class="wide">${t(lang, 'note')} <textarea name="note" rows="2" maxlength="1000">${f.note}</textarea></label>
+    <label
+      >${t(lang, 'promised_date')}
+      <input type="date" name="promised_date" value="${f.promised_date}" ${fieldAria('promised_date', faults)}
+    /></label>
+    <label class="wide"
+      >${t(lang, 'note')}
+      <textarea name="note" rows="2" maxlength="1000" ${fieldAria('note', faults)}>${f.note}</textarea>
+    </label>
   `;
 }
 
@@ -327,7 +348,7 @@ export function loanBody(
             <h2 id="record">${t(lang, 'record_outcome')}</h2>
             ${
               f.error
-                ? html`<p class="error" role="alert" id="form-error">${t(lang, 'refused')}${f.error}</p>
+                ? html`<p class="error" role="alert" id="form-error" ${errorFocus}>${t(lang, 'refused')}${f.error}</p>
                     ${technicalDetail(lang, f.technical)}`
                 : ''
             }
@@ -338,7 +359,7 @@ export function loanBody(
             >
               <input type="hidden" name="_csrf" value="${o.csrf}" />
               <input type="hidden" name="action_id" value="${f.action_id}" />
-              ${outcomeFields(f, { lang, today: o.today, origination: l.origination_date, queue: o.asOf, hint: 'contact-date-hint', dateHint: true })}
+              ${outcomeFields(f, { lang, today: o.today, origination: l.origination_date, queue: o.asOf, hint: 'contact-date-hint', dateHint: true, faults: f.error ? { errorId: 'form-error', fields: faultedFields(f.technical) } : undefined })}
               <button type="submit">${t(lang, 'save')}</button>
             </form>
           </section>`
