@@ -11,6 +11,8 @@ import { assertSegmentHasLoans, reportPeriod, ReportRequestError } from '../../r
 import type { Summary } from '../../reports/summary/index.ts';
 import { segmentName, segmentText } from '../../reports/summary/segments.ts';
 import { formatMoney, formatPct, moneyAxisLabelExpr, moneyLabelExpr, stageLabels } from '../../reports/i18n.ts';
+import { fixedColours } from '../../reports/theme.ts';
+import { monthAxis, titled } from './chart-parts.ts';
 import type { ReportPeriod, ReportSegment } from '../../reports/template.ts';
 import { TtlCache } from '../cache.ts';
 import { checkKnownFilters, userErrorsAsBadRequest } from '../routes/request-checks.ts';
@@ -268,40 +270,58 @@ const dimLabel = (d: DrillDim, lang: Lang) => t(lang, d);
  * axis are ticked at each month's 1st, so the label "2024-06" stood beside May's month-end point.
  */
 export function chartSpecs(d: Dashboard, lang: Lang) {
-  const measures = [
-    ['npl_ratio', t(lang, 'npl_ratio')],
-    ['overdue_ratio', t(lang, 'm1plus_ratio')],
-    ['par90', t(lang, 'par90')],
-  ] as const;
+  // by code, each with the packs' colour of that measure (reports/theme.ts), whatever the language
+  const measures = { npl_ratio: 'npl_ratio', overdue_ratio: 'm1plus_ratio', par90: 'par90' } as const;
+  const codes = Object.keys(measures) as (keyof typeof measures)[];
+  const measureLabel = (k: keyof typeof measures) => t(lang, measures[k]);
   const long = d.trend.flatMap((r) =>
-    measures
-      .map(([k, l]) => ({ month_end: r.month_end, month: r.month_end.slice(0, 7), measure: l, value: r[k] }))
+    codes
+      .map((k) => ({
+        month_end: r.month_end,
+        month: r.month_end.slice(0, 7),
+        measure: k,
+        measure_label: measureLabel(k),
+        value: r[k],
+      }))
       .filter((x) => x.value !== null),
   );
   const base = { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', width: 'container', height: 220 };
   const ratios = {
     ...base,
-    title: `${t(lang, 'trend')} · ${t(lang, 'npl_ratio')} / ${t(lang, 'm1plus_ratio')} / PAR90`,
+    ...titled(t(lang, 'trend'), codes.map(measureLabel).join(' / ')),
     data: { values: long },
     mark: { type: 'line', point: true, tooltip: true },
     encoding: {
-      x: { field: 'month', type: 'ordinal', title: t(lang, 'month_end'), axis: { labelAngle: 0 } },
+      x: { field: 'month', type: 'ordinal', title: t(lang, 'month_end'), axis: monthAxis },
       y: { field: 'value', type: 'quantitative', title: null, axis: { format: '.1%' } },
-      color: { field: 'measure', type: 'nominal', title: null, legend: { orient: 'bottom' } },
+      color: {
+        field: 'measure',
+        type: 'nominal',
+        title: null,
+        sort: codes,
+        scale: fixedColours(codes),
+        legend: {
+          orient: 'bottom',
+          labelExpr: codes.reduceRight(
+            (acc, k) => `datum.value === ${JSON.stringify(k)} ? ${JSON.stringify(measureLabel(k))} : ${acc}`,
+            'datum.value',
+          ),
+        },
+      },
       tooltip: [
         { field: 'month_end', type: 'nominal', title: t(lang, 'month_end') },
-        { field: 'measure', type: 'nominal', title: t(lang, 'figure') },
+        { field: 'measure_label', type: 'nominal', title: t(lang, 'figure') },
         { field: 'value', type: 'quantitative', title: t(lang, 'value'), format: '.2%' },
       ],
     },
   };
   const balance = {
     ...base,
-    title: `${t(lang, 'trend')} · ${t(lang, 'balance')}`,
+    ...titled(t(lang, 'trend'), t(lang, 'balance')),
     data: { values: d.trend.map((r) => ({ ...r, month: r.month_end.slice(0, 7) })) },
     mark: { type: 'bar', tooltip: true, color: '#4c78a8' },
     encoding: {
-      x: { field: 'month', type: 'ordinal', title: t(lang, 'month_end'), axis: { labelAngle: 0 } },
+      x: { field: 'month', type: 'ordinal', title: t(lang, 'month_end'), axis: monthAxis },
       y: {
         field: 'outstanding',
         type: 'quantitative',
@@ -321,7 +341,7 @@ export function chartSpecs(d: Dashboard, lang: Lang) {
     ? {
         ...base,
         height: { step: 22 },
-        title: `${t(lang, 'npl_ratio')} · ${t(lang, 'breakdown_by', { dim: dimLabel(d.dim, lang) })}`,
+        ...titled(t(lang, 'npl_ratio'), t(lang, 'breakdown_by', { dim: dimLabel(d.dim, lang) })),
         data: {
           values: d.drill.map((r) => ({
             segment: r.label,
@@ -454,8 +474,8 @@ export function dashboardBody(d: Dashboard, lang: Lang): Html {
               )}
             </section>
             <section class="charts" aria-label="${t(lang, 'trend')}">
-              <figure class="chart" data-spec="spec-ratios" aria-label="${specs.ratios.title}"></figure>
-              <figure class="chart" data-spec="spec-balance" aria-label="${specs.balance.title}"></figure>
+              <figure class="chart" data-spec="spec-ratios" aria-label="${specs.ratios.description}"></figure>
+              <figure class="chart" data-spec="spec-balance" aria-label="${specs.balance.description}"></figure>
               ${jsonData('spec-ratios', specs.ratios)} ${jsonData('spec-balance', specs.balance)}
             </section>
             ${
@@ -463,7 +483,11 @@ export function dashboardBody(d: Dashboard, lang: Lang): Html {
                 ? html`<section aria-labelledby="drill">
                     <h2 id="drill">${t(lang, 'breakdown_by', { dim: dimLabel(d.dim, lang) })}</h2>
                     <p class="note">${t(lang, 'drill_hint')}</p>
-                    <figure class="chart" data-spec="spec-drill" aria-label="${specs.drill?.title ?? ''}"></figure>
+                    <figure
+                      class="chart"
+                      data-spec="spec-drill"
+                      aria-label="${specs.drill?.description ?? ''}"
+                    ></figure>
                     ${jsonData('spec-drill', specs.drill)}
                     ${tableScroll(
                       t(lang, 'breakdown_by', { dim: dimLabel(d.dim, lang) }),

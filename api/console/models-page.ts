@@ -4,6 +4,7 @@ import type { BinningTable } from '../../models/scorecard/binning-table.ts';
 import { t, type Lang } from './i18n.ts';
 import { jsonData, type Html } from './layout.ts';
 import { tableScroll } from './table-scroll.ts';
+import { monthAxis, titled } from './chart-parts.ts';
 import { pointsTables } from './points-table.ts';
 import { cardSections } from './model-card-sections.ts';
 import { kindWords, selectionReasonWords, splitWords } from './model-card-words.ts';
@@ -40,10 +41,10 @@ export function monitoringSpecs(o: ModelsOverview, lang: Lang) {
     { y: psiThresholds.act, label: `${t(lang, 'psi_act')} > ${psiThresholds.act}`, color: '#c62828' },
   ];
   // months as ordinal YYYY-MM: a few months on a time axis get repeated or half-month ticks
-  const x = { field: 'month', type: 'ordinal', title: t(lang, 'month_end'), axis: { labelAngle: 0 } };
+  const x = { field: 'month', type: 'ordinal', title: t(lang, 'month_end'), axis: monthAxis };
   const stability = {
     ...base,
-    title: `${t(lang, 'stability')} · PSI / CSI`,
+    ...titled(t(lang, 'stability'), 'PSI / CSI'),
     layer: [
       {
         data: { values: lines },
@@ -83,7 +84,10 @@ export function monitoringSpecs(o: ModelsOverview, lang: Lang) {
   const aucRows = o.monitoring.filter((m) => m.auc !== null).map((m) => ({ ...m, month: m.month_end.slice(0, 7) }));
   const auc = {
     ...base,
-    title: `${t(lang, 'realised_auc')}${o.monitored ? ` · ${t(lang, 'test_auc')} ${o.monitored.test_auc.toFixed(4)}` : ''}`,
+    ...titled(
+      t(lang, 'realised_auc'),
+      o.monitored ? `${t(lang, 'test_auc')} ${o.monitored.test_auc.toFixed(4)}` : undefined,
+    ),
     layer: [
       {
         data: { values: aucRows },
@@ -168,10 +172,10 @@ export function modelsBody(o: ModelsOverview, lang: Lang, promoted?: string): Ht
                 }
               </p>
               <div class="charts">
-                <figure class="chart" data-spec="spec-stability" aria-label="${specs.stability.title}"></figure>
+                <figure class="chart" data-spec="spec-stability" aria-label="${specs.stability.description}"></figure>
                 ${
                   specs.auc
-                    ? html`<figure class="chart" data-spec="spec-auc" aria-label="${specs.auc.title}"></figure>`
+                    ? html`<figure class="chart" data-spec="spec-auc" aria-label="${specs.auc.description}"></figure>`
                     : ''
                 }
               </div>

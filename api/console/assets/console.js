@@ -13,8 +13,23 @@ function embedCharts() {
     // the page's font stack for the charts' text too (Vega's default is sans-serif alone): with it
     // the shipped Chinese font, where the system has none
     const font = window.getComputedStyle(document.body).fontFamily;
-    vegaEmbed(el, spec, { actions: false, ast: true, renderer: 'svg', config: { font } })
+    // the chart's name in the page's language: Vega gives the figure the spec's description as its
+    // label, "Vega visualization" without one; aria: false keeps Vega's English axis and legend
+    // descriptions out of the page
+    const name = spec.description || el.getAttribute('aria-label') || '';
+    if (name) spec.description = name;
+    vegaEmbed(el, spec, { actions: false, ast: true, renderer: 'svg', config: { font, aria: false } })
       .then((result) => {
+        // one image with that name: Vega's English "visualization" role description goes, and so
+        // do the roles and labels it still writes inside (a title's "Title text '…'")
+        el.setAttribute('role', 'img');
+        el.removeAttribute('aria-roledescription');
+        if (name) el.setAttribute('aria-label', name);
+        for (const node of el.querySelectorAll('svg, svg *'))
+          for (const attr of Array.from(node.attributes))
+            if (attr.name === 'role' || attr.name.startsWith('aria-')) node.removeAttribute(attr.name);
+        const svg = el.querySelector('svg');
+        if (svg) svg.setAttribute('aria-hidden', 'true');
         result.view.addEventListener('click', (_event, item) => {
           const href = item && item.datum ? item.datum.href : undefined;
           if (typeof href === 'string' && href.startsWith('/console/')) window.location.assign(href);

@@ -160,6 +160,18 @@ describe('the console in a browser', () => {
     expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
     await chartsReady(page, 3);
     await expectFiguresOfSegment(page, {});
+    // each chart is one image named in the page's language, not "Vega visualization", and none of
+    // Vega's English axis or legend descriptions is left inside
+    const named = await page.$$eval('figure.chart', (fs) =>
+      fs.map((f) => ({ role: f.getAttribute('role'), name: f.getAttribute('aria-label') ?? '' })),
+    );
+    expect(named).toHaveLength(3);
+    for (const f of named) {
+      expect(f.role).toBe('img');
+      expect(f.name).toMatch(/[\u4e00-\u9fff]/u);
+      expect(f.name).not.toMatch(/Vega/u);
+    }
+    expect(await page.locator('figure.chart svg [aria-label], figure.chart svg [role]').count()).toBe(0);
     if (shots) {
       mkdirSync(shots, { recursive: true });
       await page.screenshot({ path: join(shots, 'console-dashboard.png'), fullPage: true });
