@@ -64,9 +64,9 @@ function queryOf(path: string, metric: MetricName) {
   const p = metricParameters(metrics[metric]);
   const described = (field: MetricRequestField): z.ZodType => {
     if (field === 'group_by')
-      return metricTextFields.group_by.openapi({
-        description: `dimensions to group by, comma-separated, of: ${p.dimensions.join(', ')} (default: ${p.defaultDimensions.join(',') || 'none, one row'})`,
-      });
+      return metricTextFields.group_by.describe(
+        `dimensions to group by, comma-separated, of: ${p.dimensions.join(', ')} (default: ${p.defaultDimensions.join(',') || 'none, one row'})`,
+      );
     if (field === 'basis')
       return z
         .enum(p.bases as [string, ...string[]])
@@ -79,7 +79,7 @@ function queryOf(path: string, metric: MetricName) {
         });
     const list = 'list' in metricRequestFields[field] ? ', comma-separated' : '';
     const absent = Object.hasOwn(leftOut, field) ? `; left out: ${leftOut[field]!}` : '';
-    return metricTextFields[field].openapi({ description: `${apiHelp(field)}${list}${absent}` });
+    return metricTextFields[field].describe(`${apiHelp(field)}${list}${absent}`);
   };
   const fields = Object.fromEntries(p.fields.map((f) => [f, described(f)]));
   const shape = path === 'classification' ? { ...fields, view } : fields;
