@@ -5,7 +5,9 @@ import type { Output } from '../cli/output.ts';
 import { adapterNames } from '../../pipelines/adapters/index.ts';
 import { ingestThroughAdapter } from '../../pipelines/adapters/adapt-and-ingest.ts';
 import { ingest } from '../../pipelines/ingest/ingest.ts';
+import { loadGap, loadGapWords } from '../../pipelines/ingest/load-gap.ts';
 import { retract } from '../../pipelines/ingest/retract.ts';
+import { dataLastDate } from '../../warehouse/data-horizon.ts';
 import { rollback } from '../../pipelines/ingest/rollback.ts';
 import type { Config } from '../../warehouse/config.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
@@ -138,6 +140,8 @@ export async function runIngest(wh: Warehouse, config: Config, out: Output, f: I
     correct: f.correct,
     log,
   };
+  // the day the data ended before this load: a load that starts days after it is told (a missing day's files)
+  const dataEnded = f.retract ? null : await dataLastDate(wh);
   const result = f.retract
     ? await retract(wh, f.paths, { entity: f.entity, log })
     : f.adapter
@@ -148,7 +152,20 @@ export async function runIngest(wh: Warehouse, config: Config, out: Output, f: I
           })
         ).result
       : await ingest(wh, f.paths, options);
-  out.line(JSON.stringify({ ingest_id: result.ingestId, receipts: result.receipts, skipped: result.skipped }, null, 2));
+  const gap = await loadGap(wh, dataEnded, result.ingestId);
+  if (gap) log(`ingest: warning: ${loadGapWords(gap)}`);
+  out.line(
+    JSON.stringify(
+      {
+        ingest_id: result.ingestId,
+        receipts: result.receipts,
+        skipped: result.skipped,
+        ...(gap ? { load_gap: gap } : {}),
+      },
+      null,
+      2,
+    ),
+  );
   const limit = f['max-quarantined'];
   if (limit !== undefined) assertQuarantinedWithin(result.receipts, limit);
   return result;
