@@ -42,6 +42,26 @@ describe("the loan page's two probabilities, each named by what it is of", () =>
       }
   });
 
+  it("a high-score warning's evidence names the model's probability, not a probability of default", async () => {
+    const evidence = JSON.stringify({ model: 'ew@3', month_end: '2024-05-31', probability: 0.5602, grade: 'E' });
+    const warnings = [
+      { as_of: '2024-06-30', rule_id: 'high_score', severity: 'warning', value: 0.5602, threshold: 0.5, evidence },
+      {
+        as_of: '2024-06-30',
+        rule_id: 'score_jump',
+        severity: 'warning',
+        value: 0.2,
+        threshold: 0.1,
+        evidence: JSON.stringify({ previous_probability: 0.3, probability: 0.5 }),
+      },
+    ];
+    for (const lang of languages) {
+      const page = await rendered(loanBody(aLoanView({ warnings }), { ...loanOptions, lang }));
+      expect(page).not.toMatch(/违约概率|Probability of default/u);
+      expect(page).toContain(lang === 'en' ? '<dt>Model probability</dt>' : '<dt>模型预测概率</dt>');
+    }
+  });
+
   it('a target name in words for several horizons and thresholds', () => {
     for (const [dpd, months] of [
       [1, 1],

@@ -29,7 +29,7 @@ describe("a warning's evidence as labelled values", () => {
     expect(evidenceFields(samples.high_score, 'en')).toEqual([
       ['Model', 'ew_default_90d_scorecard@2'],
       ['Month-end', '2024-06-30'],
-      ['Probability of default', '67.33%'],
+      ['Model probability', '67.33%'],
       ['Grade', 'E'],
       // a catalogue feature in words; a name the catalogue does not hold (a table model's column) as it is
       ['Reason codes', 'Days past due now, util'],
