@@ -15,6 +15,7 @@ import { packHtml, type PackMeta, type RenderedChart } from './render/html.ts';
 import { openPackPdf, packPdf } from './render/pdf.ts';
 import { svgToPng } from './render/png.ts';
 import { chartModules, renderSvg } from './render/svg.ts';
+import { accessibleSvg } from './render/svg-name.ts';
 import { registerCjkFace } from './render/canvas-font.ts';
 import { chartSpec, covered } from './spec.ts';
 import { segmentText } from './summary/segments.ts';
@@ -126,10 +127,14 @@ const wholeBookNote = {
   en: 'Whole bank: this figure is not cut by the segment.',
 };
 
+/** a chart's name for a screen reader: its title and subtitle in the pack's language (spec.ts chartSpec) */
+const chartName = (c: BuiltChart) => (c.spec as { description?: string }).description ?? c.template.id;
+
 export const rendered = (charts: BuiltChart[], lang: Lang): RenderedChart[] =>
   charts.map((c) => ({
     id: c.template.id,
     title: c.template.title[lang],
+    name: chartName(c),
     note: c.segmentApplied ? c.template.note[lang] : `${c.template.note[lang]} ${wholeBookNote[lang]}`,
     svg: c.svg,
   }));
@@ -314,7 +319,7 @@ export async function buildReportPack(
       ),
     );
     files.push(`${id}.vl.json`, `${id}.csv`);
-    if (o.formats.includes('svg')) writeFileAtomic(join(o.outDir, `${id}.svg`), c.svg);
+    if (o.formats.includes('svg')) writeFileAtomic(join(o.outDir, `${id}.svg`), accessibleSvg(c.svg, chartName(c)));
     if (c.png) writeFileAtomic(join(o.outDir, `${id}.png`), c.png);
     files.push(...(['svg', 'png'] as const).filter((f) => o.formats.includes(f)).map((f) => `${id}.${f}`));
   }

@@ -17,6 +17,7 @@ export function baseSpec(
   return {
     $schema: vegaLiteSchema,
     title: title[lang],
+    description: title[lang],
     width: size.width ?? width,
     height: size.height ?? height,
     config: chartConfig,
@@ -183,6 +184,8 @@ export function chartSpec(t: ChartTemplate, rows: Row[], lang: Lang, p: ReportPe
   return {
     $schema: vegaLiteSchema,
     title: { text: t.title[lang], subtitle: chartSubtitle(t, p, lang) },
+    // the chart's name for a screen reader, in the pack's language (render/svg.ts puts it on the SVG)
+    description: `${t.title[lang]} · ${chartSubtitle(t, p, lang)}`,
     config: chartConfig,
     data: { values: rows },
     vconcat: [body, footnoteView],

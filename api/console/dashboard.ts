@@ -10,6 +10,7 @@ import { runMetric } from '../../warehouse/metrics/run.ts';
 import { assertSegmentHasLoans, reportPeriod, ReportRequestError } from '../../reports/pack.ts';
 import type { Summary } from '../../reports/summary/index.ts';
 import { segmentName, segmentText } from '../../reports/summary/segments.ts';
+import { amountsIn } from '../../reports/summary/currency.ts';
 import { formatMoney, formatPct, moneyAxisLabelExpr, moneyLabelExpr, stageLabels } from '../../reports/i18n.ts';
 import { fixedColours } from '../../reports/theme.ts';
 import { monthAxis, titled } from './chart-parts.ts';
@@ -437,6 +438,7 @@ export function dashboardBody(d: Dashboard, lang: Lang): Html {
           </p>`
         : html` <section aria-labelledby="kf">
               <h2 id="kf">${t(lang, 'key_figures')} <small>${d.monthEnd}</small></h2>
+              <p class="note" id="money-unit">${d.summary.money_unit ?? amountsIn([], lang)}</p>
               ${d.q.channel ? html`<p class="note">${t(lang, 'channel_not_in_figures')}</p>` : ''}
               ${tableScroll(
                 t(lang, 'key_figures'),

@@ -4,6 +4,7 @@ import { num, putOverdueFigures, putWriteOffs, summarySeries } from '../../repor
 import { figureDefs } from '../../reports/summary/figures.ts';
 import { summaryIn, type Summary } from '../../reports/summary/summary.ts';
 import { defaultThresholdsFile, loadThresholds } from '../../reports/summary/thresholds.ts';
+import { bookCurrencies } from '../../reports/summary/currency.ts';
 import type { Lang } from '../../reports/i18n.ts';
 import type { ReportPeriod } from '../../reports/template.ts';
 
@@ -55,6 +56,7 @@ export async function dashboardKeyFigures(wh: Warehouse, p: ReportPeriod, lang: 
       wholeBank: series.wholeBank(def.id),
     })),
     breakdowns: [],
+    currencies: await bookCurrencies(wh),
   };
   return summaryIn(data, lang, thresholds, 'reports/summary/default-thresholds.json');
 }

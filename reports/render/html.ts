@@ -1,14 +1,18 @@
 import { chartFont } from '../theme.ts';
 import { fontFamilyOf } from './fonts.ts';
 import { htmlFontFace } from './html-font.ts';
+import { accessibleSvg } from './svg-name.ts';
 import type { Summary, SummaryFigure } from '../summary/summary.ts';
 import { summaryText } from '../summary/summary.ts';
 import { scopedLabel } from '../summary/scoped-label.ts';
+import { amountsIn } from '../summary/currency.ts';
 import type { Lang } from '../i18n.ts';
 
 export interface RenderedChart {
   id: string;
   title: string;
+  /** the chart's name for a screen reader (its title and subtitle); the title when absent */
+  name?: string;
   note: string;
   svg: string;
 }
@@ -78,6 +82,9 @@ ${f.threshold ? `<div class="tile-limit">${esc(t('threshold', lang))} ${esc(f.th
 const cell = (value: string, change: string) =>
   `<td class="num">${esc(value)}${change && value !== '—' ? `<br><small>${esc(change)}</small>` : ''}</td>`;
 
+/** the unit of the amounts (summary.ts money_unit), CNY for a summary made without it */
+const moneyUnit = (s: Summary) => s.money_unit ?? amountsIn([], s.lang);
+
 function figuresTable(s: Summary): string {
   const lang = s.lang;
   const rows: string[] = [];
@@ -99,6 +106,7 @@ ${cell(f.display.same_month_last_year, f.display.change_on_year)}
   }
   const h = (k: keyof typeof summaryText) => esc(t(k, lang));
   return `<table class="figures">
+<caption>${h('summary')} · ${esc(moneyUnit(s))}</caption>
 <thead><tr><th>${h('figure')}</th><th class="num">${h('value')}<br><small>${esc(s.months.value)}</small></th>
 <th class="num">${h('previous_month')}<br><small>${esc(s.months.previous_month)} · ${h('change')}</small></th>
 <th class="num">${h('year_start')}<br><small>${esc(s.months.year_start)} · ${h('change')}</small></th>
@@ -141,6 +149,7 @@ export function summaryHtml(s: Summary): string {
   return `<section class="summary" id="summary">
 <dl class="facts"><div><dt>${h('period')}</dt><dd>${esc(s.period)}</dd></div><div><dt>${h('as_of')}</dt><dd>${esc(s.month_end)}</dd></div><div><dt>${h('segment_label')}</dt><dd>${esc(s.segment_label)}</dd></div></dl>
 <h2>${h('summary')}</h2>
+<p class="unit" id="money-unit">${esc(moneyUnit(s))}</p>
 <div class="tiles">
 ${tiles(s)}
 </div>
@@ -214,6 +223,7 @@ function pageHtml(meta: PackMeta, charts: RenderedChart[], summary: Summary | un
   .status-amber .dot { background: ${statusColours.amber}; } .status.status-amber { color: ${statusColours.amber}; }
   .status-green .dot { background: ${statusColours.green}; } .status.status-green { color: ${statusColours.green}; }
   ul.notes { font-size: .75rem; color: #555; padding-left: 1.2rem; }
+  p.unit, table.figures caption { font-size: .8rem; color: #555; text-align: left; }
   @media print { .tiles { grid-template-columns: repeat(3, 1fr); } }
 </style>
 </head>
@@ -224,7 +234,7 @@ ${summary ? summaryHtml(summary) : ''}
 ${charts
   .map(
     (c) => `<figure class="chart" id="chart-${esc(c.id)}" data-template="${esc(c.id)}">
-${c.svg}
+${accessibleSvg(c.svg, c.name ?? c.title)}
 ${noteBesides(c.svg, c.note) ? `<figcaption>${esc(noteBesides(c.svg, c.note))}</figcaption>` : ''}
 </figure>`,
   )

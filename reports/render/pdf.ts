@@ -2,6 +2,7 @@ import type SVGtoPDF from 'svg-to-pdfkit';
 import type { Lang } from '../i18n.ts';
 import type { Summary, SummaryFigure } from '../summary/summary.ts';
 import { summaryText } from '../summary/summary.ts';
+import { amountsIn } from '../summary/currency.ts';
 import { scopedLabel } from '../summary/scoped-label.ts';
 import { cjkFace } from './fonts.ts';
 import { noteBesides, statusColours, type PackMeta, type RenderedChart } from './html.ts';
@@ -138,6 +139,9 @@ function numberPages(doc: Doc, lang: string, width: number) {
 
 const bottomOf = (doc: Doc) => doc.page.height - margin - 10;
 
+/** the unit of the amounts (summary.ts money_unit), CNY for a summary made without it */
+const moneyUnit = (s: Summary) => s.money_unit ?? amountsIn([], s.lang);
+
 /** period, as-of, segment; the key-figure tiles; the commentary */
 function cover(doc: Doc, s: Summary, width: number) {
   const lang = s.lang;
@@ -170,7 +174,13 @@ function cover(doc: Doc, s: Summary, width: number) {
     .stroke();
   y += 12;
   doc.fontSize(14).fillColor(blue).text(t('summary', lang), margin, y);
-  y = doc.y + 6;
+  const below = doc.y;
+  // the unit of every amount on the tiles, once, at the heading's right
+  doc
+    .fontSize(9)
+    .fillColor(grey)
+    .text(moneyUnit(s), margin, y + 5, { width, align: 'right' });
+  y = below + 6;
   const key = s.figures.filter((f) => f.key);
   const cols = 3,
     gap = 8,
@@ -364,7 +374,14 @@ const limitCell = (threshold: string): [string, string?] => {
 
 function figuresTable(doc: Doc, s: Summary, width: number) {
   const lang = s.lang;
-  doc.fontSize(14).fillColor(blue).text(t('summary', lang), margin, margin).moveDown(0.3);
+  doc.fontSize(14).fillColor(blue).text(t('summary', lang), margin, margin);
+  const below = doc.y;
+  doc
+    .fontSize(9)
+    .fillColor(grey)
+    .text(moneyUnit(s), margin, margin + 5, { width, align: 'right' });
+  doc.y = below;
+  doc.moveDown(0.3);
   const chg = t('change', lang);
   const cols: Col[] = [
     { title: t('figure', lang), w: 148 },

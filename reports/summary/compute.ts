@@ -11,6 +11,7 @@ import {
   type FigureDef,
 } from './figures.ts';
 import { num, putOverdueFigures, putWriteOffs, summarySeries } from './summary-series.ts';
+import { bookCurrencies } from './currency.ts';
 
 export { cents } from './summary-series.ts';
 
@@ -48,6 +49,8 @@ export interface SummaryData {
   months: Record<Comparison, string>;
   figures: FigureData[];
   breakdowns: BreakdownData[];
+  /** the currencies of the book's loans (currency.ts); absent: the default, CNY */
+  currencies?: string[];
 }
 
 /** this month-end, the one before, the previous December's (the year start) and the same month a year before */
@@ -169,5 +172,5 @@ export async function computeSummary(wh: Warehouse, pack: Pack, p: ReportPeriod)
     wholeBank: series.wholeBank(def.id),
   }));
 
-  return { pack, period: p, months, figures, breakdowns };
+  return { pack, period: p, months, figures, breakdowns, currencies: await bookCurrencies(wh) };
 }

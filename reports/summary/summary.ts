@@ -8,6 +8,7 @@ import { sections, type SectionId, type Unit } from './figures.ts';
 import { formatChange, formatLimit, formatRelative, formatValue, none } from './format.ts';
 import { statusOf, type Limit, type Status, type Thresholds } from './thresholds.ts';
 import { commentary } from './commentary.ts';
+import { amountsIn } from './currency.ts';
 import { segmentName, segmentText } from './segments.ts';
 
 /** The key figures in a language: what summary.json holds (summary.csv is its figures, the same values). */
@@ -84,6 +85,8 @@ export interface Summary {
   breakdowns: SummaryBreakdown[];
   /** what a reader must know: missing comparisons, bank-wide figures, the methods */
   notes: string[];
+  /** the unit of every amount, said once on the cover and over the key figures (金额单位：元 / Amounts in CNY) */
+  money_unit?: string;
   thresholds_file: string;
 }
 
@@ -269,6 +272,7 @@ export function summaryIn(data: SummaryData, lang: Lang, thresholds: Thresholds,
     figures,
     breakdowns,
     notes,
+    money_unit: amountsIn(data.currencies ?? [], lang),
     thresholds_file: thresholdsFile,
   };
   return { ...base, commentary: commentary({ ...base, commentary: [] }) };

@@ -172,6 +172,8 @@ describe('the console in a browser', () => {
       expect(f.name).not.toMatch(/Vega/u);
     }
     expect(await page.locator('figure.chart svg [aria-label], figure.chart svg [role]').count()).toBe(0);
+    // the key figures' amounts (4.92亿) say their unit once: the book's loans are all in CNY
+    expect(await page.textContent('#money-unit')).toBe('金额单位：元');
     if (shots) {
       mkdirSync(shots, { recursive: true });
       await page.screenshot({ path: join(shots, 'console-dashboard.png'), fullPage: true });
