@@ -1,7 +1,7 @@
 import { defineChart, type ReportPeriod, type Row } from '../../template.ts';
 import { labels, type Lang } from '../../i18n.ts';
 import { pctAxis, units } from '../../spec.ts';
-import { contextGrey, recentColours } from '../../theme.ts';
+import { contextGrey, height, recentColours, width } from '../../theme.ts';
 
 /** how many of the newest cohorts get their own colour and an end label; older ones are grey context */
 const highlighted = 4;
@@ -16,6 +16,38 @@ export const cohortFrom = (p: { period: string }) => {
   return `${String(Math.floor(first / 12))}-${String((first % 12) + 1).padStart(2, '0')}`;
 };
 const older = { 'zh-CN': '更早批次', en: 'Older cohorts' };
+
+/** an end label's box near enough, in px: "2024Q2" at 10 px is about 36 wide (and 4 from its line's end), 12 high */
+const labelBox = { w: 44, h: 12 };
+
+/**
+ * How far up (px, ≤ 0) to lift each newest cohort's end label so no two print over each other: the
+ * newest cohorts end near the origin, at a few months on book and a rate near 0, and their names
+ * (2024Q2, 2024Q1) overprinted there. Ends are placed on the chart's own size (scales from 0 to the
+ * data's maximum, near enough to Vega's); a label that would touch one placed before goes up a line.
+ */
+export function endLabelLifts(
+  ends: { cohort: string; mob: number; rate: number }[],
+  size: { width: number; height: number },
+  /** the largest months on book and rate of the whole chart (older cohorts reach further) */
+  extent: { mob: number; rate: number } = { mob: 0, rate: 0 },
+): Record<string, number> {
+  const maxMob = Math.max(1, extent.mob, ...ends.map((e) => e.mob));
+  const maxRate = Math.max(1e-9, extent.rate, ...ends.map((e) => e.rate));
+  const placed: { x: number; y: number }[] = [];
+  const lifts: Record<string, number> = {};
+  // lowest first, so a label is lifted off the ones beneath it
+  const byHeight = [...ends].sort((a, b) => a.rate - b.rate || a.mob - b.mob);
+  for (const e of byHeight) {
+    const x = (e.mob / maxMob) * size.width;
+    let y = size.height - (e.rate / maxRate) * size.height;
+    const start = y;
+    while (placed.some((q) => Math.abs(q.x - x) < labelBox.w && Math.abs(q.y - y) < labelBox.h)) y -= labelBox.h;
+    placed.push({ x, y });
+    lifts[e.cohort] = y - start;
+  }
+  return lifts;
+}
 /** 2021-07-01 → 2021Q3 (the same text the chart computes with quarter()) */
 const quarterOf = (d: string) => `${d.slice(0, 4)}Q${Math.ceil(Number(d.slice(5, 7)) / 3)}`;
 
@@ -47,6 +79,15 @@ const vintage = (x: 30 | 90) =>
       const recent = quarters.slice(-highlighted).reverse();
       // codes, not labels, in the colour domain: the same colours in either language
       const domain = [...recent, 'older'];
+      const rate = `ever${x}_rate`;
+      const ends = recent.flatMap((q) => {
+        const own = rows.filter((r) => quarterOf(String(r.cohort)) === q);
+        const last = own.reduce<Row | undefined>((a, r) => (a && Number(a.mob) >= Number(r.mob) ? a : r), undefined);
+        return last ? [{ cohort: q, mob: Number(last.mob), rate: Number(last[rate]) || 0 }] : [];
+      });
+      const maxMob = Math.max(0, ...rows.map((r) => Number(r.mob) || 0));
+      const maxRate = Math.max(0, ...rows.map((r) => Number(r[rate]) || 0));
+      const lifts = endLabelLifts(ends, { width, height }, { mob: maxMob, rate: maxRate });
       return {
         transform: [
           { calculate: "year(datum.cohort) + 'Q' + quarter(datum.cohort)", as: 'cohort_quarter' },
@@ -80,18 +121,32 @@ const vintage = (x: 30 | 90) =>
               ],
             },
           },
-          {
-            // the newest cohorts' names at the end of their lines
+          // the newest cohorts' names at the end of their lines, a layer each (always `highlighted`
+          // layers, one empty when there are fewer cohorts): each lifted by its own dy where it would overprint
+          ...Array.from({ length: highlighted }, (_, k) => recent[k]).map((q) => ({
             transform: [
               { joinaggregate: [{ op: 'max', field: 'mob', as: 'last_mob' }], groupby: ['cohort_quarter'] },
-              { filter: "datum.mob === datum.last_mob && datum.cohort_group !== 'older'" },
+              {
+                filter:
+                  q === undefined
+                    ? 'false'
+                    : `datum.mob === datum.last_mob && datum.cohort_quarter === ${JSON.stringify(q)}`,
+              },
             ],
-            mark: { type: 'text', align: 'left', dx: 4, fontSize: 10 },
+            // above the line's end: at a rate of 0 a centred name sat on the x axis
+            mark: {
+              type: 'text',
+              align: 'left',
+              baseline: 'bottom',
+              dx: 4,
+              dy: (q === undefined ? 0 : (lifts[q] ?? 0)) - 2,
+              fontSize: 10,
+            },
             encoding: {
               text: { field: 'cohort_quarter', type: 'nominal' },
               color: { field: 'cohort_group', type: 'nominal' },
             },
-          },
+          })),
         ],
       };
     },

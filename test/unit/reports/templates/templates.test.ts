@@ -95,13 +95,14 @@ const vintage = (x: 30 | 90): Promised => ({
       y: [`ever${x}_rate`, 'quantitative', '%'],
       color: ['cohort_group', 'nominal'],
     },
-    {
+    // a text layer for each of the four newest cohorts' names (each its own lift)
+    ...Array.from({ length: 4 }, (): PromisedUnit => ({
       mark: 'text',
       x: ['mob', 'quantitative'],
       y: [`ever${x}_rate`, 'quantitative', '%'],
       color: ['cohort_group', 'nominal'],
       text: ['cohort_quarter', 'nominal'],
-    },
+    })),
   ],
   // one line per cohort; the four newest named at their line's end
   drawn: (rs) => {

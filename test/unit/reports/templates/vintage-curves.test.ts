@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { templates } from '../../../../reports/catalogue.ts';
-import type { ReportPeriod } from '../../../../reports/template.ts';
+import type { ReportPeriod, Row } from '../../../../reports/template.ts';
+import { chartView } from '../../../../reports/render/svg.ts';
+import { chartSpec } from '../../../../reports/spec.ts';
+import { endLabelLifts } from '../../../../reports/templates/management/vintage-curves.ts';
 import { parseMetricRequest } from '../../../../warehouse/metrics/run.ts';
 
 /**
@@ -39,4 +42,90 @@ describe('vintage charts: whole quarterly cohorts', () => {
         }
       });
     }
+});
+
+interface Scene {
+  mark?: { role?: string; marktype?: string };
+  items?: Scene[];
+  text?: unknown;
+  bounds?: { x1: number; x2: number; y1: number; y2: number };
+}
+/** the cohort names the chart prints at its lines' ends, with their boxes as Vega laid them out */
+async function endLabels(rows: Row[]) {
+  const t = charts.find((c) => c.id === 'vintage-ever30')!;
+  const view = await chartView(chartSpec(t, rows, 'en', period('2024-06')));
+  const found: { text: string; b: { x1: number; x2: number; y1: number; y2: number } }[] = [];
+  const visit = (n: Scene) => {
+    if (
+      n.mark?.marktype === 'text' &&
+      n.mark.role === 'mark' &&
+      typeof n.text === 'string' &&
+      /^\d{4}Q\d$/u.test(n.text) &&
+      n.bounds
+    )
+      found.push({ text: n.text, b: n.bounds });
+    n.items?.forEach(visit);
+  };
+  visit((view.scenegraph() as unknown as { root: Scene }).root);
+  view.finalize();
+  return found;
+}
+const touching = (ls: Awaited<ReturnType<typeof endLabels>>) =>
+  ls.flatMap((a, i) =>
+    ls
+      .slice(i + 1)
+      .filter((c) => a.b.x1 < c.b.x2 && c.b.x1 < a.b.x2 && a.b.y1 < c.b.y2 && c.b.y1 < a.b.y2)
+      .map((c) => `${a.text}/${c.text}`),
+  );
+
+/**
+ * 12 quarterly cohorts to 2024Q2, each to the months on book it reached (the newest to 0, as a
+ * month-end pack sees it), the oldest to `oldest`; `rate(q, mob)` its ever-30 rate
+ */
+function book(rate: (q: number, mob: number) => number, oldest = 33): Row[] {
+  const rows: Row[] = [];
+  for (let q = 0; q < 12; q++) {
+    const start = new Date(Date.UTC(2021, 6 + 3 * q, 1)).toISOString().slice(0, 10);
+    for (let mob = 0; mob <= (q === 0 ? oldest : 3 * (11 - q)); mob++)
+      rows.push({ cohort: start, mob, ever30_rate: rate(q, mob), ever90_rate: rate(q, mob) / 2 });
+  }
+  return rows;
+}
+
+describe('vintage charts: the newest cohorts’ names at their line ends never print over each other', () => {
+  const cases: [string, (q: number, mob: number) => number][] = [
+    // review 4: 2024Q2 and 2024Q1 both end near the origin
+    ['young cohorts at 0', (_q, mob) => (mob < 6 ? 0 : Math.min(0.08, (mob - 6) / 400))],
+    ['every cohort on one curve', (_q, mob) => mob / 500],
+    ['rates spread by cohort', (q, mob) => (mob * (q + 1)) / 3000],
+    ['nothing overdue', () => 0],
+  ];
+  for (const [name, rate] of cases)
+    for (const oldest of [33, 60, 120])
+      it(`${name}, the oldest cohort to ${oldest} months on book`, async () => {
+        const labels = await endLabels(book(rate, oldest));
+        expect(labels.map((l) => l.text).sort()).toEqual(['2023Q3', '2023Q4', '2024Q1', '2024Q2']);
+        expect(touching(labels)).toEqual([]);
+      });
+
+  it('labels far apart stay at their line ends (no lift)', () => {
+    const lifts = endLabelLifts(
+      [
+        { cohort: 'a', mob: 30, rate: 0.05 },
+        { cohort: 'b', mob: 10, rate: 0.01 },
+      ],
+      { width: 620, height: 260 },
+    );
+    expect(lifts).toEqual({ a: 0, b: 0 });
+    const close = endLabelLifts(
+      [
+        { cohort: 'a', mob: 2, rate: 0 },
+        { cohort: 'b', mob: 3, rate: 0 },
+        { cohort: 'c', mob: 3, rate: 0 },
+      ],
+      { width: 620, height: 260 },
+      { mob: 36, rate: 0.1 },
+    );
+    expect(Object.values(close).sort((x, y) => y - x)).toEqual([0, -12, -24]);
+  });
 });
