@@ -4,7 +4,7 @@ import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
 import { printTable, writeCsv, writeJson, type Output } from '../cli/output.ts';
 import { delinquencySettings, type Config } from '../../warehouse/config.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
-import { assertNotBeforeData, dataLastDate } from '../../warehouse/data-horizon.ts';
+import { assertNotBeforeData, dataLastDate, isPastData, pastDataWords } from '../../warehouse/data-horizon.ts';
 import { delinquencyAsOf, type DelinquencyAsOf } from '../../pipelines/snapshot/delinquency-as-of.ts';
 import { defaultSnapshotSettings } from '../../pipelines/snapshot/snapshot-settings.ts';
 import { UserError } from '../../lib/user-error.ts';
@@ -76,9 +76,9 @@ export type DpdRow = DelinquencyAsOf & Partial<Pick<AccrualRow, (typeof accrualC
 export async function runDpd(wh: Warehouse, config: Config, out: Output, f: DpdFlags) {
   const last = await dataLastDate(wh);
   if (!last) throw new UserError('no loans loaded yet: run `loanwatch ingest` first');
-  if (f['as-of'] > last) {
+  if (isPastData(f['as-of'], last)) {
     throw new UserError(
-      `--as-of ${f['as-of']} is after the data's last day ${last}: installments due since would count as unpaid`,
+      `--as-of ${f['as-of']} is ${pastDataWords(f['as-of'], last)}: installments due since would count as unpaid`,
       { hint: `use --as-of ${last} or earlier, or load the newer files first` },
     );
   }

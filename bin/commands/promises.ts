@@ -60,8 +60,12 @@ export async function runPromises(wh: Warehouse, out: Output, f: PromisesFlags) 
     label: '--as-of',
   });
   const by = (s: string) => rows.filter((r) => r.status === s).length;
+  // the filters named, and only the states asked for counted: "open 0, kept 0" under --status broken read as none open
+  const filters = (['status', 'due', 'region', 'team', 'agent'] as const)
+    .filter((k) => f[k] !== undefined)
+    .map((k) => `--${k} ${[f[k]].flat().join(',')}`);
   console.error(
-    `promises ${f['as-of']} (grace ${f['grace-days']} days): ${rows.length} — ${promiseStatuses.map((s) => `${s} ${by(s)}`).join(', ')}`,
+    `promises ${f['as-of']} (grace ${f['grace-days']} days${filters.length ? `; ${filters.join(' ')}` : ''}): ${rows.length} — ${(f.status ?? promiseStatuses).map((s) => `${s} ${by(s)}`).join(', ')}`,
   );
   if (f.format === 'json') await writeJson(out, rows);
   else if (f.format === 'csv') for (const chunk of promisesCsvChunks(rows)) await out.write(chunk);

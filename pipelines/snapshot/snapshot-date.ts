@@ -1,7 +1,7 @@
 import { monthEndOf } from '../../lib/dates.ts';
 import { UserError } from '../../lib/user-error.ts';
 import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
-import { dataLastDate } from '../../warehouse/data-horizon.ts';
+import { dataLagDays, dataLastDate, isPastData, pastDataWords } from '../../warehouse/data-horizon.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { lastCompletedRun } from './run-ledger.ts';
 import { lastMonthEnd } from './build-snapshots.ts';
@@ -21,10 +21,12 @@ export async function assertSnapshotDate(wh: Warehouse, asOf: string, o: { full:
   const me = lastMonthEnd(asOf);
   const last = await dataLastDate(wh);
   if (!last) throw new SnapshotDateError('no loans loaded yet: run `loanwatch ingest` first');
-  if (me > monthEndOf(last))
+  if (isPastData(me, last))
     throw new SnapshotDateError(
-      `--as-of ${asOf} builds month-end ${me}, after the month the data ends in (its last day ${last}): installments due since would count as unpaid`,
-      { hint: `use --as-of ${monthEndOf(last)} or earlier, or load the newer files first` },
+      `--as-of ${asOf} builds month-end ${me}, ${pastDataWords(me, last)}: installments due since would count as unpaid`,
+      {
+        hint: `use --as-of ${last} (the data's last day: the month-ends before it are built) or load the newer files first; a month-end is closed once the files reach within ${dataLagDays} days of it`,
+      },
     );
   const [first] = await queryRows<{ d: string }>(
     wh,

@@ -14,7 +14,8 @@ import { disposeIfOpened } from '../../helpers/warehouse.ts';
  *   D3 (east) charged off 2023-09-30, 100.00 recovered since: open workout, owes EAD − 100;
  *   D4 (east) charged off and settled: closed, no options; D5 (east) pays 11 of 12: DPD 198;
  *   C1 pays everything (paid off); C2 (24 installments) misses June only: DPD 15, below the stage;
- *   N1, originated 2024-06-20, first due in July: the files reach June, so as_of 2024-06-30 is within them.
+ *   N1, originated 2024-06-25, first due in July: the files reach 2024-06-25, so as_of 2024-06-30 is within
+ *   the week data-horizon.ts allows past the data's last day.
  */
 const due = (n: number) =>
   Array.from({ length: n }, (_, i) => new Date(Date.UTC(2023, i, 15)).toISOString().slice(0, 10));
@@ -33,7 +34,7 @@ const files = {
     ...book.map(
       (l) => `${l.id},c${l.id},consumer,2022-12-15,${100 * l.n}.00,0.2,${l.n},${l.region},b1,${l.collateral}`,
     ),
-    'N1,cN1,consumer,2024-06-20,100.00,0.2,1,west,b1,',
+    'N1,cN1,consumer,2024-06-25,100.00,0.2,1,west,b1,',
   ],
   'schedule.csv': [
     'loan_id,installment_no,due_date,principal_due,interest_due',

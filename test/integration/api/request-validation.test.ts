@@ -330,12 +330,12 @@ describe('API request validation', () => {
     }
   });
 
-  it('states on a date after the month the data ends in are refused: every installment due since would count as unpaid', async () => {
-    // the book's files end on 2024-06-30: July is past them (a case list of loans that are not late)
+  it('states on a date more than a week after the data ends are refused: every installment due since would count as unpaid', async () => {
+    // the book's files end on 2024-06-30: a day more than a week past them lists loans that are not late
     const past =
-      /as_of 2024-07-\d\d is after the month the data ends in \(its last day 2024-06-30\): installments due since would count as unpaid/u;
+      /as_of 2024-07-\d\d is \d+ days after the data's last day 2024-06-30 \(at most 7\): installments due since would count as unpaid/u;
     for (const path of [
-      '/v1/cases?as_of=2024-07-01',
+      '/v1/cases?as_of=2024-07-08',
       '/v1/cases?as_of=2024-07-31',
       '/v1/placements?as_of=2024-07-10',
       '/v1/promises?as_of=2024-07-10',
@@ -344,8 +344,8 @@ describe('API request validation', () => {
     ])
       await expect400(path, past);
     await expect400(
-      '/v1/contact-compliance?from=2024-07-01&to=2024-07-31',
-      /^from 2024-07-01 is after the month the data ends in \(its last day 2024-06-30\)/u,
+      '/v1/contact-compliance?from=2024-07-08&to=2024-07-31',
+      /^from 2024-07-08 is 8 days after the data's last day 2024-06-30 \(at most 7\)/u,
     );
     for (const path of [
       '/v1/cases?as_of=2024-06-30',
@@ -357,7 +357,7 @@ describe('API request validation', () => {
       expect((await get(path)).status, path).toBe(200);
     await expect(
       buildCaseList(wh, {
-        asOf: '2024-07-02',
+        asOf: '2024-07-09',
         settings: defaultSettings,
         strategy: defaultStrategyTable,
         champion: null,

@@ -110,9 +110,9 @@ describe('loanwatch CLI', () => {
       ],
       [
         '2025-06-30',
-        /^loanwatch: --as-of 2025-06-30 builds month-end 2025-06-30, after the month the data ends in \(its last day 2024-06-30\): installments due since would count as unpaid$/u,
+        /^loanwatch: --as-of 2025-06-30 builds month-end 2025-06-30, 365 days after the data's last day 2024-06-30 \(at most 7\): installments due since would count as unpaid$/u,
       ],
-      ['9999-12-31', /after the month the data ends in/u],
+      ['9999-12-31', /days after the data's last day/u],
       [
         '2024-03-31',
         /^loanwatch: --as-of 2024-03-31 is before the last snapshot's month-end 2024-06-30: rebuilding to it drops the later month-ends$/u,
@@ -135,7 +135,7 @@ describe('loanwatch CLI', () => {
     expect(err[1]).toMatch(/LOANWATCH_DATA_DIR=/u);
     expect(await run('dpd', '--as-of', '2024-07-15')).toBe(2);
     expect(err[0]).toBe(
-      "loanwatch: --as-of 2024-07-15 is after the data's last day 2024-06-30: installments due since would count as unpaid",
+      "loanwatch: --as-of 2024-07-15 is 15 days after the data's last day 2024-06-30 (at most 7): installments due since would count as unpaid",
     );
     expect(await run('dpd', '--as-of', '2024-06-15', '--format', 'table')).toBe(0);
     expect(out.join('\n')).toMatch(/^showing 50 of \d+; use --format csv \(or json\) for all$/mu);
@@ -156,6 +156,11 @@ describe('loanwatch CLI', () => {
     expect(await run('promises', '--as-of', '2024-06-28', '--format', 'json')).toBe(0);
     const agent = (JSON.parse(out.join('\n')) as { agent_id: string }[]).find((p) => p.agent_id)!.agent_id;
     expect(await run('promises', '--as-of', '2024-06-28', '--agent', agent, '--format', 'json')).toBe(0);
+    // a filtered list's summary names its filters and counts only the states asked for
+    expect(await run('promises', '--as-of', '2024-06-28', '--status', 'broken,kept', '--format', 'json')).toBe(0);
+    expect(err.join('\n')).toMatch(
+      /^promises 2024-06-28 \(grace 3 days; --status broken,kept\): \d+ — broken \d+, kept \d+$/mu,
+    );
     for (const argv of [
       ['promises', '--as-of', '2024-06-28', '--agent', 'nobody'],
       ['contact-compliance', '--from', '2024-06-01', '--to', '2024-06-30', '--agent', `${agent},nobody`],

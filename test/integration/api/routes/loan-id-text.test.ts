@@ -30,7 +30,7 @@ const files = {
   ],
   'collection_actions.csv': [
     'action_id,loan_id,action_date,channel,outcome,team,agent_id',
-    ...ids.map((id, j) => `a${j},${q(id)},2024-06-20,phone,contacted,east-mid,ag-1`),
+    ...ids.map((id, j) => `a${j},${q(id)},2024-06-25,phone,contacted,east-mid,ag-1`),
   ],
 };
 
