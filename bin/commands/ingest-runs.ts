@@ -83,10 +83,14 @@ export async function runIngestRuns(wh: Warehouse, out: Output, f: IngestRunsFla
       { header: 'finished (UTC)', value: (r) => (r.lead ? toSecond(r.run_finished_at) : '') },
       { header: 'mode', value: (r) => (r.lead ? r.mode : '') },
       { header: 'status', value: (r) => (r.lead ? r.run_status : '') },
+      // a rollback's rows name no file of their own: the table each is for tells them apart
+      { header: 'entity', value: (r) => r.entity },
       { header: 'file', value: (r) => (r.file === '' ? '(no file finished)' : r.file) },
       { header: 'sha256', value: (r) => r.sha256 },
       { header: 'read', value: (r) => r.rows_read, format: 'int' },
       { header: 'accepted', value: (r) => r.rows_accepted, format: 'int' },
+      // a file loaded again is accepted whole and inserts nothing: the rows it added
+      { header: 'new', value: (r) => r.rows_inserted, format: 'int' },
       { header: 'quarantined', value: (r) => r.rows_quarantined, format: 'int' },
       // a correction's or retraction's rows; a plain load has none
       {

@@ -86,7 +86,9 @@ describe('loanwatch ingest-runs: what each load did, newest first', () => {
     const table = out.join('\n');
     expect(table.indexOf(second)).toBeLessThan(table.indexOf(first));
     expect(table.split(first).length - 1).toBe(1);
-    expect(table).toMatch(/mode.*status.*file.*read.*accepted.*quarantined/u);
+    // the table each row is for, and the rows a file added (a file loaded again adds none) — review 2026-12-06
+    expect(table).toMatch(/mode.*status.*entity.*file.*read.*accepted.*new.*quarantined/u);
+    expect(table).toMatch(/│ payments +│/u);
     expect(table).toMatch(/│ load +│ complete +│/u);
     expect(table).toContain(all[0]!.sha256);
 
