@@ -64,6 +64,8 @@ const accrualColumns = [
   'penalty_waived',
   'compound_waived',
   'fees_waived',
+  // cash the servicer marked as penalty beyond the charges owed: without it the charges paid do not tie to the cash
+  'unapplied',
   'interest_arrears_on_bs',
   'interest_arrears_off_bs',
   'amount_to_cure',
@@ -128,6 +130,7 @@ export async function runDpd(wh: Warehouse, config: Config, out: Output, f: DpdF
       },
       { header: 'fees', value: (r) => owedOf(r.fees, r.fees_paid, r.fees_waived), format: 'money' },
       { header: 'to cure', value: (r) => r.amount_to_cure ?? null, format: 'money' },
+      { header: 'unapplied', value: (r) => r.unapplied ?? null, format: 'money' },
     ]);
   }
   return rows;

@@ -114,6 +114,7 @@ describe('the README tour through bash', () => {
       'penalty_waived',
       'compound_waived',
       'fees_waived',
+      'unapplied',
       'interest_arrears_on_bs',
       'interest_arrears_off_bs',
       'amount_to_cure',
