@@ -95,13 +95,10 @@ export const incentiveRoutes = new OpenAPIHono<AppEnv>().openapi(
             description:
               "only this agent: one who recorded a collection action, else 400 (a collector is pinned to his key's agent). Left out: every agent.",
           }),
-          evidence: z
-            .enum(['true', 'false'])
-            .default('false')
-            .openapi({
-              description:
-                'true: the evidence lines too (CSV: the evidence lines instead of the awards); false (default): the awards alone',
-            }),
+          evidence: z.enum(['true', 'false']).default('false').openapi({
+            description:
+              'true: the evidence lines too (CSV: the evidence lines instead of the awards); false (default): the awards alone',
+          }),
         })
         .strict(),
     },
