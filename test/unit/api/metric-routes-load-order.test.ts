@@ -2,20 +2,12 @@
 // lack .openapi(), and the metric routes must still build (api.test.ts imports in this order)
 import { metricTextFields } from '../../../warehouse/metrics/request.ts';
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../../../api/app.ts';
-import type { Warehouse } from '../../../warehouse/connection.ts';
-import { defaultSettings } from '../../helpers/settings.ts';
+import { documentApp } from '../../helpers/document-app.ts';
 
 describe('the metric routes whatever was loaded first', () => {
   it('build from request schemas made before zod was extended, each field described', async () => {
     expect(Object.keys(metricTextFields)).toContain('group_by');
-    const app = createApp({
-      wh: {} as Warehouse,
-      log: () => undefined,
-      rateLimitPerMinute: 1,
-      maxBodyBytes: 1024,
-      snapshotSettings: defaultSettings,
-    });
+    const app = documentApp();
     const doc = (await (await app.request('/openapi.json')).json()) as {
       paths: Record<string, { get: { parameters: { name: string; description?: string }[] } }>;
     };

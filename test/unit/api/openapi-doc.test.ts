@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../../../api/app.ts';
 import { stripRegexFlags, tagOf } from '../../../api/openapi-doc.ts';
-import type { Warehouse } from '../../../warehouse/connection.ts';
-import { defaultSettings } from '../../helpers/settings.ts';
+import { documentApp } from '../../helpers/document-app.ts';
 
 interface Op {
   tags?: string[];
@@ -18,14 +16,7 @@ interface Doc {
 }
 
 // the document needs no warehouse: it is built from the route definitions
-const app = createApp({
-  wh: {} as Warehouse,
-  // the document is all these tests read
-  log: () => undefined,
-  rateLimitPerMinute: 1,
-  maxBodyBytes: 1024,
-  snapshotSettings: defaultSettings,
-});
+const app = documentApp();
 const documentOf = async () => (await app.request('/openapi.json')).json() as Promise<Doc>;
 const operations = (doc: Doc) =>
   Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method, op })));

@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../../../api/app.ts';
 import { metricParameters } from '../../../api/metric-parameters.ts';
 import { operationIdOf } from '../../../api/openapi-doc.ts';
 import { parameterDocs } from '../../../api/parameter-docs.ts';
-import type { Warehouse } from '../../../warehouse/connection.ts';
 import { filterKeys } from '../../../warehouse/metrics/definition.ts';
 import { metricEntry, metricNames } from '../../../warehouse/metrics/index.ts';
-import { defaultSettings } from '../../helpers/settings.ts';
+import { documentApp } from '../../helpers/document-app.ts';
 
 type Schema = Record<string, unknown>;
 interface Parameter {
@@ -30,13 +28,7 @@ interface Doc {
 }
 
 // the document needs no warehouse: it is built from the route definitions
-const app = createApp({
-  wh: {} as Warehouse,
-  log: () => undefined,
-  rateLimitPerMinute: 1,
-  maxBodyBytes: 1024,
-  snapshotSettings: defaultSettings,
-});
+const app = documentApp();
 const doc = (await (await app.request('/openapi.json')).json()) as Doc;
 const operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
   Object.entries(ops).map(([method, op]) => ({ path, method, op, name: `${method} ${path}` })),

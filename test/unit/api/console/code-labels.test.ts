@@ -6,10 +6,9 @@ import type { Html } from '../../../../api/console/layout.ts';
 import { actionSourceNames, paymentChannelNames, roleNames, stageNames } from '../../../../api/console/code-labels.ts';
 import { usersBody, blankUserForm } from '../../../../api/console/users-page.ts';
 import { auditBody } from '../../../../api/console/audit-page.ts';
-import { queueBody, queueQuery } from '../../../../api/console/queue.ts';
 import { loanBody } from '../../../../api/console/loan-page.ts';
 import type { ConsoleUser } from '../../../../api/auth/users.ts';
-import { aCase, aLoanView, anAction, loanOptions } from './loan-view-fixture.ts';
+import { aCase, aLoanView, anAction, loanOptions, queuePage } from './loan-view-fixture.ts';
 
 const rendered = async (h: Html): Promise<string> => (await h).toString();
 
@@ -110,20 +109,8 @@ describe('every code of each list is shown by its words, in both languages', () 
   it('the queue: each stage in the stage column and the stage filter (first, middle and last rows)', async () => {
     for (const lang of languages) {
       const cases = stages.map((s, i) => aCase({ rank: i + 1, loan_id: `L${i}`, stage: s }));
-      const page = await rendered(
-        queueBody(
-          {
-            cases,
-            total: cases.length,
-            asOf: '2024-06-30',
-            q: queueQuery.parse({}),
-            products: ['consumer'],
-            scope: 'all',
-            days: { first: '2023-01-31', last: '2024-06-30' },
-          },
-          lang,
-        ),
-      );
+      const page = await queuePage(cases, lang);
+
       const cells = cellTexts(page);
       for (const s of stages) {
         expect(cells, `${lang} ${s}`).not.toContain(s);

@@ -2,6 +2,8 @@ import type { Case } from '../../../../pipelines/cases/case-list.ts';
 import type { StoredAction } from '../../../../api/routes/collection-actions.ts';
 import type { LoanView } from '../../../../api/console/workbench-data.ts';
 import type { OutcomeForm } from '../../../../api/console/loan-page.ts';
+import { queueBody, queueQuery } from '../../../../api/console/queue.ts';
+import type { Lang } from '../../../../reports/i18n.ts';
 
 /** a case of a queue, every field set; `over` changes some */
 export const aCase = (over: Partial<Case> = {}): Case => ({
@@ -96,3 +98,20 @@ const blankOutcome: OutcomeForm = {
 };
 
 export const loanOptions = { asOf: '2024-06-30', csrf: 'x', form: blankOutcome, canRecord: false, today: '2024-06-30' };
+
+/** The queue page's body for these cases (no filters, one product, the whole book's scope), as text. */
+export const queuePage = async (cases: Case[], lang: Lang): Promise<string> =>
+  (
+    await queueBody(
+      {
+        cases,
+        total: cases.length,
+        asOf: '2024-06-30',
+        q: queueQuery.parse({}),
+        products: ['consumer'],
+        scope: 'all',
+        days: { first: '2023-01-31', last: '2024-06-30' },
+      },
+      lang,
+    )
+  ).toString();

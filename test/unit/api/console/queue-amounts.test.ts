@@ -1,28 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../../lib/random.ts';
-import { languages, type Lang } from '../../../../reports/i18n.ts';
-import type { Html } from '../../../../api/console/layout.ts';
-import { queueBody, queueQuery } from '../../../../api/console/queue.ts';
+import { languages } from '../../../../reports/i18n.ts';
 import { t } from '../../../../api/console/i18n.ts';
-import { aCase } from './loan-view-fixture.ts';
-
-const rendered = async (h: Html): Promise<string> => (await h).toString();
-
-const page = (cases: ReturnType<typeof aCase>[], lang: Lang) =>
-  rendered(
-    queueBody(
-      {
-        cases,
-        total: cases.length,
-        asOf: '2024-06-30',
-        q: queueQuery.parse({}),
-        products: ['consumer'],
-        scope: 'all',
-        days: { first: '2023-01-31', last: '2024-06-30' },
-      },
-      lang,
-    ),
-  );
+import { aCase, queuePage } from './loan-view-fixture.ts';
 
 /** each row's cells, tags kept, by column index */
 const rows = (body: string): string[][] =>
@@ -56,7 +36,7 @@ describe('the queue: one unit per money column, the charges on the page', () => 
     for (const n of [1, 3, 40])
       for (const lang of languages) {
         const cases = book(rng, n);
-        const body = await page(cases, lang);
+        const body = await queuePage(cases, lang);
         const got = rows(body);
         expect(got.length).toBe(n);
         got.forEach((cells, i) => {
@@ -81,7 +61,7 @@ describe('the queue: one unit per money column, the charges on the page', () => 
         aCase({ rank: 4, loan_id: 'D', amount_to_cure: 80, charges_owed: 0 }),
         aCase({ rank: 5, loan_id: 'E', amount_to_cure: 133_000, charges_owed: 33_000.1 }),
       ];
-      const body = await page(cases, lang);
+      const body = await queuePage(cases, lang);
       const got = rows(body);
       expect(got[0]![6]).toContain(`<small class="charges">${t(lang, 'charges_owed')} 1,234.56</small>`);
       expect(text(got[1]![6]!)).toBe('500.00');
@@ -94,7 +74,7 @@ describe('the queue: one unit per money column, the charges on the page', () => 
 
   it('on a phone: the loan id column stays in view while the rest scrolls, and the page says the table scrolls', async () => {
     for (const lang of languages) {
-      const body = await page([aCase({ loan_id: 'A' }), aCase({ rank: 2, loan_id: 'B' })], lang);
+      const body = await queuePage([aCase({ loan_id: 'A' }), aCase({ rank: 2, loan_id: 'B' })], lang);
       expect(body).toMatch(/<th scope="col" class="sticky-col" style="left: 0; z-index: 2">/u);
       expect([...body.matchAll(/<th scope="row" class="sticky-col" style="position: sticky; left: 0;/gu)].length).toBe(
         2,
