@@ -56,6 +56,12 @@ export const configSchema = z.object({
    * is quarantined: one mistyped future date would otherwise move the day the data ends.
    */
   LOANWATCH_INGEST_MAX_DAYS_AHEAD: intFromEnv(31, 0, 3660),
+  /**
+   * Days past the loaded data's last day a state on a date (cases, dpd, promises, …) or a snapshot's
+   * month-end may be asked for: today's list on yesterday's files, a month-end after a weekend or a
+   * holiday. Further, every installment due since would count as unpaid (data-horizon.ts).
+   */
+  LOANWATCH_DATA_LAG_DAYS: intFromEnv(7, 0, 366),
   /** `due_date`: DPD counts from the due date once grace has lapsed; `grace_end`: from the end of grace. */
   LOANWATCH_DPD_CONVENTION: z.enum(['due_date', 'grace_end']).default('due_date'),
   /** Restructured loans stay at least 关注 for this many months (2023 rules, art. 20: at least one year). */

@@ -16,6 +16,8 @@ export interface Warehouse {
   embedded: boolean;
   /** embedded: where a large result is written for Node to read back (tsv-lines.ts); default the OS's temporary folder */
   resultDir?: string;
+  /** days past the data's last day a state or a month-end may be asked for (LOANWATCH_DATA_LAG_DAYS; data-horizon.ts) */
+  dataLagDays?: number;
   close(): Promise<void>;
 }
 
@@ -64,7 +66,14 @@ export function openWarehouse(config: Config, overrides: { database?: string; da
       max_open_connections: config.CLICKHOUSE_MAX_OPEN_CONNECTIONS,
       clickhouse_settings: { date_time_input_format: 'best_effort', ...engineSessionSettings(config) },
     });
-    return { client, database, cluster: config.LOANWATCH_CLUSTER, embedded: false, close: () => client.close() };
+    return {
+      client,
+      database,
+      cluster: config.LOANWATCH_CLUSTER,
+      embedded: false,
+      dataLagDays: config.LOANWATCH_DATA_LAG_DAYS,
+      close: () => client.close(),
+    };
   }
   const dataDir = resolve(overrides.dataDir ?? config.LOANWATCH_DATA_DIR);
   const path = resolve(dataDir, 'chdb');
@@ -78,7 +87,15 @@ export function openWarehouse(config: Config, overrides: { database?: string; da
   } as Parameters<typeof createClient>[0]);
   const resultDir = resolve(dataDir, 'tmp');
   clearLeftResults(resultDir);
-  return { client, database, cluster: undefined, embedded: true, resultDir, close: () => client.close() };
+  return {
+    client,
+    database,
+    cluster: undefined,
+    embedded: true,
+    resultDir,
+    dataLagDays: config.LOANWATCH_DATA_LAG_DAYS,
+    close: () => client.close(),
+  };
 }
 
 /**

@@ -75,23 +75,28 @@ export async function assertNotBeforeData(
 }
 
 /**
- * How many days past the data's last day a date may be: a month-end whose last business day fell
- * before a weekend or a public holiday (春节 and 国庆 run a week) has no files for its last days, and
- * a small book has days without a payment. Beyond it a date counts every installment falling due
- * since as unpaid — a month-end closed on the 3rd's files put 81 % of a book overdue (review
- * 2026-12-06) — so `snapshot`, `cases`, `dpd` and every state on a date refuse it.
+ * How many days past the data's last day a date may be, by default: a month-end whose last business
+ * day fell before a weekend or a public holiday (春节 and 国庆 run a week) has no files for its last
+ * days, and a small book has days without a payment. Beyond it a date counts every installment
+ * falling due since as unpaid — a month-end closed on the 3rd's files put 81 % of a book overdue
+ * (review 2026-12-06) — so `snapshot`, `cases`, `dpd` and every state on a date refuse it. A book
+ * whose files go longer without any row sets LOANWATCH_DATA_LAG_DAYS (the warehouse carries it).
  */
-export const dataLagDays = 7;
+export const defaultDataLagDays = 7;
+
+/** the bound of this warehouse's connection (LOANWATCH_DATA_LAG_DAYS) */
+export const lagDaysOf = (wh: Pick<Warehouse, 'dataLagDays'>) => wh.dataLagDays ?? defaultDataLagDays;
 
 /** Whether `date` is past what the loaded data (its last day `last`) speaks for. */
-export const isPastData = (date: string, last: string) => date > addDays(last, dataLagDays);
+export const isPastData = (wh: Pick<Warehouse, 'dataLagDays'>, date: string, last: string) =>
+  date > addDays(last, lagDaysOf(wh));
 
 /** the refusal's words: how far past the data's last day, and the bound */
-export const pastDataWords = (date: string, last: string) =>
-  `${epochDay(date) - epochDay(last)} days after the data's last day ${last} (at most ${dataLagDays})`;
+export const pastDataWords = (wh: Pick<Warehouse, 'dataLagDays'>, date: string, last: string) =>
+  `${epochDay(date) - epochDay(last)} days after the data's last day ${last} (at most ${lagDaysOf(wh)})`;
 
 /**
- * Refuses a state on a date more than dataLagDays after the data's last day: every installment due
+ * Refuses a state on a date more than lagDaysOf(wh) days after the data's last day: every installment due
  * since would count as unpaid — a list of loans that are not late (a year on, every active loan). A
  * date before the data's first day is refused too (assertNotBeforeData). `label` names the date in
  * the message as the caller's user knows it (`--as-of`, `as_of`).
@@ -109,9 +114,9 @@ export async function assertNotAfterData(
 ): Promise<void> {
   const last = await dataLastDate(wh);
   if (!last) throw new PastTheDataError('no loans loaded yet: run `loanwatch ingest` first');
-  if (isPastData(date, last))
+  if (isPastData(wh, date, last))
     throw new PastTheDataError(
-      `${label} ${shown} is ${pastDataWords(date, last)}: installments due since would count as unpaid (load the newer files first)`,
+      `${label} ${shown} is ${pastDataWords(wh, date, last)}: installments due since would count as unpaid (load the newer files first)`,
     );
 }
 

@@ -78,9 +78,9 @@ export type DpdRow = DelinquencyAsOf & Partial<Pick<AccrualRow, (typeof accrualC
 export async function runDpd(wh: Warehouse, config: Config, out: Output, f: DpdFlags) {
   const last = await dataLastDate(wh);
   if (!last) throw new UserError('no loans loaded yet: run `loanwatch ingest` first');
-  if (isPastData(f['as-of'], last)) {
+  if (isPastData(wh, f['as-of'], last)) {
     throw new UserError(
-      `--as-of ${f['as-of']} is ${pastDataWords(f['as-of'], last)}: installments due since would count as unpaid`,
+      `--as-of ${f['as-of']} is ${pastDataWords(wh, f['as-of'], last)}: installments due since would count as unpaid`,
       { hint: `use --as-of ${last} or earlier, or load the newer files first` },
     );
   }

@@ -1,7 +1,7 @@
 import { monthEndOf } from '../../lib/dates.ts';
 import { UserError } from '../../lib/user-error.ts';
 import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
-import { dataLagDays, dataLastDate, isPastData, pastDataWords } from '../../warehouse/data-horizon.ts';
+import { dataLastDate, isPastData, lagDaysOf, pastDataWords } from '../../warehouse/data-horizon.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { lastCompletedRun } from './run-ledger.ts';
 import { lastMonthEnd } from './build-snapshots.ts';
@@ -21,11 +21,11 @@ export async function assertSnapshotDate(wh: Warehouse, asOf: string, o: { full:
   const me = lastMonthEnd(asOf);
   const last = await dataLastDate(wh);
   if (!last) throw new SnapshotDateError('no loans loaded yet: run `loanwatch ingest` first');
-  if (isPastData(me, last))
+  if (isPastData(wh, me, last))
     throw new SnapshotDateError(
-      `--as-of ${asOf} builds month-end ${me}, ${pastDataWords(me, last)}: installments due since would count as unpaid`,
+      `--as-of ${asOf} builds month-end ${me}, ${pastDataWords(wh, me, last)}: installments due since would count as unpaid`,
       {
-        hint: `use --as-of ${last} (the data's last day: the month-ends before it are built) or load the newer files first; a month-end is closed once the files reach within ${dataLagDays} days of it`,
+        hint: `use --as-of ${last} (the data's last day: the month-ends before it are built) or load the newer files first; a month-end is closed once the files reach within ${lagDaysOf(wh)} days of it (a book with longer spells without any row sets LOANWATCH_DATA_LAG_DAYS)`,
       },
     );
   const [first] = await queryRows<{ d: string }>(

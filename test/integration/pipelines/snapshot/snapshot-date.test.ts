@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertSnapshotDate } from '../../../../pipelines/snapshot/snapshot-date.ts';
-import { assertWithinData, dataLagDays } from '../../../../warehouse/data-horizon.ts';
+import { assertWithinData, defaultDataLagDays as dataLagDays } from '../../../../warehouse/data-horizon.ts';
 import { addDays } from '../../../../lib/dates.ts';
 import { warehouseWithFiles } from '../../../helpers/book.ts';
 import { disposeIfOpened } from '../../../helpers/warehouse.ts';
@@ -53,5 +53,16 @@ describe('snapshot and state dates against a book whose files end mid-month', ()
       await expect(assertWithinData(wh, late, '--as-of')).rejects.toThrow(
         new RegExp(`^--as-of ${late} is \\d+ days after the data's last day ${last} \\(at most ${dataLagDays}\\)`, 'u'),
       );
+  });
+
+  it('a book whose files go longer without a row widens the bound (LOANWATCH_DATA_LAG_DAYS, carried by the warehouse)', async () => {
+    const wide = Object.assign(Object.create(Object.getPrototypeOf(wh) as object) as typeof wh, wh, {
+      dataLagDays: 30,
+    });
+    await expect(assertSnapshotDate(wide, '2024-07-31', { full: false })).resolves.toBeUndefined();
+    await expect(assertWithinData(wide, '2024-08-02', '--as-of')).resolves.toBeUndefined();
+    await expect(assertWithinData(wide, '2024-08-03', '--as-of')).rejects.toThrow(
+      /^--as-of 2024-08-03 is 31 days after the data's last day 2024-07-03 \(at most 30\)/u,
+    );
   });
 });
