@@ -26,12 +26,13 @@ interface Operation {
   tags?: string[];
   security?: Json[];
   operationId?: string;
-  parameters?: Parameter[];
+  parameters?: OpenApiParameter[];
   requestBody?: unknown;
   responses?: Record<string, unknown>;
 }
 
-interface Parameter {
+/** A parameter of the served document, as the document's finishing steps (and its tests) read it. */
+export interface OpenApiParameter {
   name: string;
   in: string;
   required?: boolean;
@@ -176,7 +177,7 @@ const atPath = <T>(v: T | ((path: string) => T), path: string): T =>
  * A parameter's description (its route's own, lifted from its schema, or the shared one), its
  * example value in the words, and an `example` only when the parameter is required.
  */
-function describeParameter(p: Parameter, path: string): Parameter {
+function describeParameter(p: OpenApiParameter, path: string): OpenApiParameter {
   const shared = Object.hasOwn(parameterDocs, p.name) ? parameterDocs[p.name] : undefined;
   const schema = p.schema ?? {};
   const own = p.description ?? (typeof schema.description === 'string' ? schema.description : undefined);

@@ -1,6 +1,8 @@
+import type { OpenApiParameter } from '../../api/openapi-doc.ts';
+
 /** An operation of the served OpenAPI document, as the sweeps over every route read it. */
 export interface DocumentedOperation {
-  parameters?: { name: string; in: string; required?: boolean }[];
+  parameters?: OpenApiParameter[];
   requestBody?: unknown;
   responses: Record<string, unknown>;
 }

@@ -1,24 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { metricParameters } from '../../../api/metric-parameters.ts';
-import { operationIdOf } from '../../../api/openapi-doc.ts';
+import { operationIdOf, type OpenApiParameter } from '../../../api/openapi-doc.ts';
 import { parameterDocs } from '../../../api/parameter-docs.ts';
 import { filterKeys } from '../../../warehouse/metrics/definition.ts';
 import { metricEntry, metricNames } from '../../../warehouse/metrics/index.ts';
 import { documentApp } from '../../helpers/document-app.ts';
 
 type Schema = Record<string, unknown>;
-interface Parameter {
-  name: string;
-  in: string;
-  required?: boolean;
-  description?: string;
-  example?: unknown;
-  examples?: unknown;
-  schema?: Schema;
-}
 interface Op {
   operationId?: string;
-  parameters?: Parameter[];
+  parameters?: OpenApiParameter[];
   requestBody?: { content?: Record<string, { schema?: Schema; example?: unknown }> };
   responses: Record<string, { description?: string }>;
 }
