@@ -15,7 +15,7 @@ import { permitted } from '../middleware.ts';
 import { errorResponses } from '../schemas.ts';
 import { defaultBasisOf, metricEntry, metricNames, metrics, type MetricName } from '../../warehouse/metrics/index.ts';
 import { metricRequestFields, metricTextFields, type MetricRequestField } from '../../warehouse/metrics/request.ts';
-import { metricParameters } from '../metric-parameters.ts';
+import { metricParameters } from '../../warehouse/metrics/metric-parameters.ts';
 import { fieldProblems } from '../validation-fields.ts';
 import { wantsCsv } from '../wants-csv.ts';
 

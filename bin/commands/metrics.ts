@@ -4,7 +4,8 @@ import { defineCommand, flag, type FlagSpec, type FlagValues } from '../cli/comm
 import { printTable, type ColumnFormat, type Output } from '../cli/output.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
 import { assertRequestReachesData, runMetric, type MetricResult } from '../../warehouse/metrics/run.ts';
-import { metricNames } from '../../warehouse/metrics/index.ts';
+import { metricNames, metrics, type MetricName } from '../../warehouse/metrics/index.ts';
+import { metricParameters } from '../../warehouse/metrics/metric-parameters.ts';
 import { assertKnownFilterValues } from '../../warehouse/metrics/known-values.ts';
 import { valueTypeOf, type MetricValueType } from '../../warehouse/metrics/column-values.ts';
 import { metricCsvChunks } from '../../warehouse/metrics/csv.ts';
@@ -63,14 +64,29 @@ export const metricsCommand = defineCommand({
   ],
   warehouse: true,
   // refused before the warehouse opens (the compiler refuses the same again)
-  check: (f) =>
+  check: (f, given) =>
     f.months !== undefined && f.name !== 'forecast'
       ? '--months applies to the forecast only'
-      : f.from && f.to && f.from > f.to
-        ? `--from ${f.from} is after --to ${f.to}`
-        : undefined,
+      : (notTaken(f.name as MetricName, given) ??
+        (f.from && f.to && f.from > f.to ? `--from ${f.from} is after --to ${f.to}` : undefined)),
   run: ({ wh, out }, f) => runMetrics(wh, out, f),
 });
+
+const flagOf = (field: string) => `--${field.replaceAll('_', '-')}`;
+
+/**
+ * A request flag the metric does not take, refused by name as the API refuses the parameter: a
+ * filter the metric never applies would otherwise be dropped without a word (`--region east` on a
+ * metric of the whole book answered for the whole book).
+ */
+function notTaken(name: MetricName, given: ReadonlySet<string>): string | undefined {
+  const taken = metricParameters(metrics[name]).fields;
+  const takenFlags = new Set(taken.map(flagOf));
+  const requestFlags = new Set(metricRequestFieldNames.map(flagOf));
+  const refused = [...given].map((g) => `--${g}`).filter((g) => requestFlags.has(g) && !takenFlags.has(g));
+  if (refused.length === 0) return undefined;
+  return `${refused.join(', ')} ${refused.length === 1 ? 'does' : 'do'} not apply to ${name}: it takes ${[...takenFlags].join(', ')}`;
+}
 
 /** Ratios and shares as percentages, money with cents, counts as whole numbers (the column's type says which). */
 const formats: Record<MetricValueType, ColumnFormat> = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { metricParameters } from '../../../api/metric-parameters.ts';
+import { metricParameters } from '../../../warehouse/metrics/metric-parameters.ts';
 import { operationIdOf, type OpenApiParameter } from '../../../api/openapi-doc.ts';
 import { parameterDocs } from '../../../api/parameter-docs.ts';
 import { filterKeys } from '../../../warehouse/metrics/definition.ts';

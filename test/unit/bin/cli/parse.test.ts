@@ -1,4 +1,6 @@
-import { metricNames } from '../../../../warehouse/metrics/index.ts';
+import { metricNames, metrics } from '../../../../warehouse/metrics/index.ts';
+import { metricParameters } from '../../../../warehouse/metrics/metric-parameters.ts';
+import { metricRequestFieldNames, type MetricRequestField } from '../../../../warehouse/metrics/request.ts';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../../bin/main.ts';
 import { commands } from '../../../../bin/commands/index.ts';
@@ -212,4 +214,37 @@ describe('loanwatch command line', () => {
       expect(err.join('\n')).not.toMatch(/Too (big|small)|Invalid (option|input)|expected (int|number) to be/u);
     }
   });
+
+  // a valid value for each request flag: only whether the metric takes it decides
+  const sampleValues: Record<MetricRequestField, string> = {
+    as_of: '2024-06-30',
+    group_by: 'product',
+    basis: 'count',
+    cohort_grain: 'quarter',
+    product: 'p',
+    region: 'r',
+    branch: 'b',
+    channel: 'c',
+    cohort_from: '2023-01',
+    cohort_to: '2023-06',
+    from: '2024-01-31',
+    to: '2024-06-30',
+    months: '3',
+    dpd_over: '30',
+  };
+
+  it.each(metricNames)(
+    'metrics %s refuses every request flag the metric does not take, as its API route does, naming those it takes',
+    async (name) => {
+      const taken = new Set<string>(metricParameters(metrics[name]).fields);
+      const refused = metricRequestFieldNames.filter((f) => !taken.has(f) && f !== 'months');
+      for (const field of refused) {
+        err = [];
+        const flag = `--${field.replaceAll('_', '-')}`;
+        expect(await run('metrics', name, flag, sampleValues[field]), flag).toBe(2);
+        expect(err[0]).toMatch(new RegExp(`^loanwatch: ${flag} does not apply to ${name}: it takes --as-of\\b`, 'u'));
+        for (const t of taken) expect(err[0]).toContain(`--${t.replaceAll('_', '-')}`);
+      }
+    },
+  );
 });

@@ -1,7 +1,7 @@
-import { compileMetric, requestFilterKeys } from '../warehouse/metrics/compile.ts';
-import { filterKeys, type Basis } from '../warehouse/metrics/definition.ts';
-import type { MetricEntry } from '../warehouse/metrics/index.ts';
-import { metricRequestSchema, type MetricRequestField } from '../warehouse/metrics/request.ts';
+import { compileMetric, requestFilterKeys } from './compile.ts';
+import { filterKeys, type Basis } from './definition.ts';
+import type { MetricEntry } from './index.ts';
+import { metricRequestSchema, type MetricRequestField } from './request.ts';
 
 /**
  * The request fields one catalogue metric takes, read from its definition: as_of always; group_by
