@@ -117,6 +117,8 @@ export async function assertNotAfterData(
   if (isPastData(wh, date, last))
     throw new PastTheDataError(
       `${label} ${shown} is ${pastDataWords(wh, date, last)}: installments due since would count as unpaid (load the newer files first)`,
+      // the date shown as a month (`--month 2024-08`) is answered with the data's month
+      { hint: `use ${label} ${shown === date ? last : last.slice(0, shown.length)} or earlier` },
     );
 }
 

@@ -4,7 +4,7 @@ import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
 import { printTable, writeCsv, writeJson, type Output } from '../cli/output.ts';
 import { delinquencySettings, type Config } from '../../warehouse/config.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
-import { assertNotBeforeData, dataLastDate, isPastData, pastDataWords } from '../../warehouse/data-horizon.ts';
+import { assertWithinData } from '../../warehouse/data-horizon.ts';
 import { delinquencyAsOf, type DelinquencyAsOf } from '../../pipelines/snapshot/delinquency-as-of.ts';
 import { defaultSnapshotSettings } from '../../pipelines/snapshot/snapshot-settings.ts';
 import { UserError } from '../../lib/user-error.ts';
@@ -76,15 +76,7 @@ const columns = [...dpdColumns, ...accrualColumns];
 export type DpdRow = DelinquencyAsOf & Partial<Pick<AccrualRow, (typeof accrualColumns)[number]>>;
 
 export async function runDpd(wh: Warehouse, config: Config, out: Output, f: DpdFlags) {
-  const last = await dataLastDate(wh);
-  if (!last) throw new UserError('no loans loaded yet: run `loanwatch ingest` first');
-  if (isPastData(wh, f['as-of'], last)) {
-    throw new UserError(
-      `--as-of ${f['as-of']} is ${pastDataWords(wh, f['as-of'], last)}: installments due since would count as unpaid`,
-      { hint: `use --as-of ${last} or earlier, or load the newer files first` },
-    );
-  }
-  await assertNotBeforeData(wh, f['as-of'], '--as-of');
+  await assertWithinData(wh, f['as-of'], '--as-of');
   const settings = defaultSnapshotSettings(delinquencySettings(config));
   const dpd = (await delinquencyAsOf(wh, f['as-of'], settings)).filter((r) => !f.loan || r.loan_id === f.loan);
   if (f.loan && dpd.length === 0) throw new UserError(`no loan ${JSON.stringify(f.loan)} on ${f['as-of']}`);

@@ -135,8 +135,9 @@ describe('loanwatch CLI', () => {
     expect(err[1]).toMatch(/LOANWATCH_DATA_DIR=/u);
     expect(await run('dpd', '--as-of', '2024-07-15')).toBe(2);
     expect(err[0]).toBe(
-      "loanwatch: --as-of 2024-07-15 is 15 days after the data's last day 2024-06-30 (at most 7): installments due since would count as unpaid",
+      "loanwatch: --as-of 2024-07-15 is 15 days after the data's last day 2024-06-30 (at most 7): installments due since would count as unpaid (load the newer files first)",
     );
+    expect(err[1]).toBe('use --as-of 2024-06-30 or earlier');
     expect(await run('dpd', '--as-of', '2024-06-15', '--format', 'table')).toBe(0);
     expect(out.join('\n')).toMatch(/^showing 50 of \d+; use --format csv \(or json\) for all$/mu);
     expect(await run('dpd', '--as-of', '2024-06-15', '--format', 'json')).toBe(0);
