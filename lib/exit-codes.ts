@@ -8,7 +8,7 @@ export const exitCodes = {
   fault: 1,
   /** the user's to fix: a bad flag or value, a refused file, nothing to ingest */
   usage: 2,
-  /** ingest --max-quarantined: loaded, but a file quarantined more than the share */
+  /** ingest: loaded, but a file quarantined more than --max-quarantined's share (without it: every row) */
   partial: 3,
   /** EX_TEMPFAIL (sysexits.h): the warehouse is open in another process; try again later */
   locked: 75,
@@ -21,7 +21,10 @@ export const exitCodeHelp: readonly (readonly [number, string])[] = [
   [exitCodes.ok, 'done (an ingest may have quarantined rows: its receipts say how many)'],
   [exitCodes.fault, 'a fault in loanwatch or the machine (full disk, memory bound): the message says which'],
   [exitCodes.usage, 'bad input, yours to fix: a flag or value, a refused file, nothing to ingest; nothing loaded'],
-  [exitCodes.partial, 'ingest --max-quarantined: loaded, but a file quarantined more than that share'],
+  [
+    exitCodes.partial,
+    'ingest: loaded, but a file quarantined more than --max-quarantined (without it: every row of a file)',
+  ],
   [exitCodes.locked, 'the warehouse is open in another process (named): try again when it ends'],
   [exitCodes.interrupted, 'interrupted (Ctrl-C); an ingest or snapshot stopped so is safe to run again'],
 ];

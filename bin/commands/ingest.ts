@@ -39,7 +39,7 @@ const ingestFlags = {
           .max(1, 'expected a share from 0 to 1'),
       )
       .optional(),
-    'exit 3 when a file quarantines more than this share of its rows (after loading it and printing the receipts)',
+    'exit 3 when a file quarantines more than this share of its rows (after loading it and printing the receipts); without it, exit 3 when a file quarantines every row',
     'SHARE',
   ),
   correct: flag(
@@ -166,8 +166,9 @@ export async function runIngest(wh: Warehouse, config: Config, out: Output, f: I
       2,
     ),
   );
-  const limit = f['max-quarantined'];
-  if (limit !== undefined) assertQuarantinedWithin(result.receipts, limit);
+  // without --max-quarantined, a file of which nothing loaded still fails the run: exit 0 told a
+  // scheduler that a day whose payments were all refused (a changed export) had loaded
+  assertQuarantinedWithin(result.receipts, f['max-quarantined']);
   return result;
 }
 
@@ -183,12 +184,17 @@ export class QuarantineLimitError extends UserError {
 
 export function assertQuarantinedWithin(
   receipts: readonly Pick<Receipt, 'file' | 'rows_read' | 'rows_quarantined'>[],
-  limit: number,
+  limit: number | undefined,
 ): void {
   const pct = (x: number) => `${(x * 100).toFixed(x < 0.001 && x > 0 ? 3 : 1)}%`;
-  const over = receipts.filter((r) => r.rows_read > 0 && r.rows_quarantined / r.rows_read > limit);
+  const share = (r: (typeof receipts)[number]) => r.rows_quarantined / r.rows_read;
+  const over = receipts.filter((r) => r.rows_read > 0 && (limit === undefined ? share(r) === 1 : share(r) > limit));
   if (over.length === 0) return;
+  if (limit === undefined)
+    throw new QuarantineLimitError(
+      `${over.map((r) => `${basename(r.file)}: all ${r.rows_read} rows quarantined`).join('; ')}: nothing of ${over.length === 1 ? 'it' : 'them'} loaded (--max-quarantined 1 accepts that)`,
+    );
   throw new QuarantineLimitError(
-    `${over.map((r) => `${basename(r.file)}: ${r.rows_quarantined} of ${r.rows_read} rows quarantined (${pct(r.rows_quarantined / r.rows_read)})`).join('; ')}, above --max-quarantined ${pct(limit)}`,
+    `${over.map((r) => `${basename(r.file)}: ${r.rows_quarantined} of ${r.rows_read} rows quarantined (${pct(share(r))})`).join('; ')}, above --max-quarantined ${pct(limit)}`,
   );
 }

@@ -55,7 +55,8 @@ describe('loanwatch ingest --correct / --retract', () => {
     expect(await run('ingest', '--correct', fix)).toBe(0);
     expect(printed().receipts[0]).toMatchObject({ rows_corrected: 0, rows_quarantined: 0, rows_accepted: 2 });
     const unknown = write('payments-new.csv', 'payment_id,loan_id,paid_date,amount\nP8,L1,2024-03-15,5.00\n');
-    expect(await run('ingest', '--correct', unknown)).toBe(0);
+    // a correction of a key never loaded corrects nothing: the file's one row quarantined, exit 3
+    expect(await run('ingest', '--correct', unknown)).toBe(3);
     expect(printed().receipts[0]).toMatchObject({ rows_quarantined: 1, rows_corrected: 0 });
     const keys = write('keys.csv', 'payment_id\nP2\nP404\n');
     expect(await run('ingest', '--retract', '--entity', 'payments', keys)).toBe(0);
