@@ -1,5 +1,5 @@
 import type { ModelVersion } from './registry/registry.ts';
-import { psiStatus } from './evaluate/metrics.ts';
+import { gainsCutOffs, psiStatus } from './evaluate/metrics.ts';
 import type { ModelMetrics } from './model-types.ts';
 import type { GateReport } from './data/quality-gate.ts';
 import type { ProbabilityCalibration } from './calibration/calibrate.ts';
@@ -201,12 +201,15 @@ export function modelCardMarkdown(m: ModelVersion): string {
     '',
     '## Gains (test, riskiest band first)',
     '',
-    '| band | n | bad rate | cumulative bad rate | bad capture | lift | approval rate |',
-    '|---|---|---|---|---|---|---|',
-    ...q.gains.map(
-      (g) =>
-        `| ${g.band} | ${g.n} | ${f4(g.bad_rate)} | ${f4(g.cumulative_bad_rate)} | ${f4(g.cumulative_bad_capture)} | ${g.lift.toFixed(2)} | ${f4(g.approval_rate)} |`,
-    ),
+    'Each row is a cut-off: this band and every riskier one rejected (rejection rate, the bads they',
+    'catch and their bad rate), the rest approved (approval rate, their bad rate).',
+    '',
+    '| band | n | bad rate | lift | rejection rate | bad capture | cumulative bad rate | approval rate | approved bad rate |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...gainsCutOffs(q.gains).map((c, i) => {
+      const g = q.gains[i]!;
+      return `| ${g.band} | ${g.n} | ${f4(g.bad_rate)} | ${g.lift.toFixed(2)} | ${f4(c.rejection_rate)} | ${f4(g.cumulative_bad_capture)} | ${f4(g.cumulative_bad_rate)} | ${f4(c.approval_rate)} | ${c.approved_bad_rate === null ? '—' : f4(c.approved_bad_rate)} |`;
+    }),
     '',
     '## Calibration (test)',
     '',

@@ -269,6 +269,13 @@ export const text = {
   bad_capture: { 'zh-CN': '坏样本捕获率', en: 'Bad capture' },
   lift: { 'zh-CN': '提升度', en: 'Lift' },
   approval_rate: { 'zh-CN': '通过率', en: 'Approval rate' },
+  rejection_rate: { 'zh-CN': '拒绝率', en: 'Rejection rate' },
+  approved_bad_rate: { 'zh-CN': '通过样本坏账率', en: 'Approved bad rate' },
+  gains_note: {
+    'zh-CN':
+      '每行是一个切分点：拒绝本档及风险更高的各档（拒绝率、捕获的坏样本及其坏账率），通过其余各档（通过率及其坏账率）。',
+    en: 'Each row is a cut-off: this band and every riskier one rejected (rejection rate, the bads caught and their bad rate), the rest approved (approval rate and their bad rate).',
+  },
   calibration: { 'zh-CN': '校准', en: 'Calibration' },
   mean_predicted: { 'zh-CN': '平均预测概率', en: 'Mean predicted' },
   observed: { 'zh-CN': '实际坏账率', en: 'Observed' },

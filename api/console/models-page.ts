@@ -1,5 +1,5 @@
 import { html, raw } from 'hono/html';
-import { psiStatus } from '../../models/evaluate/metrics.ts';
+import { gainsCutOffs, psiStatus } from '../../models/evaluate/metrics.ts';
 import type { BinningTable } from '../../models/scorecard/binning-table.ts';
 import { t, type Lang } from './i18n.ts';
 import { jsonData, type Html } from './layout.ts';
@@ -439,6 +439,7 @@ ${o.form.reason}</textarea>
     </section>
     <section aria-labelledby="gains">
       <h2 id="gains">${t(lang, 'gains')} (${t(lang, 'test_sample')})</h2>
+      <p class="note">${t(lang, 'gains_note')}</p>
       ${tableScroll(
         t(lang, 'gains'),
         html`<table id="gains-table">
@@ -447,25 +448,29 @@ ${o.form.reason}</textarea>
               <th scope="col">${t(lang, 'band')}</th>
               <th scope="col">n</th>
               <th scope="col">${t(lang, 'bad_rate')}</th>
-              <th scope="col">${t(lang, 'cum_bad_rate')}</th>
-              <th scope="col">${t(lang, 'bad_capture')}</th>
               <th scope="col">${t(lang, 'lift')}</th>
+              <th scope="col">${t(lang, 'rejection_rate')}</th>
+              <th scope="col">${t(lang, 'bad_capture')}</th>
+              <th scope="col">${t(lang, 'cum_bad_rate')}</th>
               <th scope="col">${t(lang, 'approval_rate')}</th>
+              <th scope="col">${t(lang, 'approved_bad_rate')}</th>
             </tr>
           </thead>
           <tbody>
-            ${q.gains.map(
-              (g) =>
-                html`<tr>
-                  <th scope="row">${g.band}</th>
-                  <td class="num">${g.n}</td>
-                  <td class="num">${pct(g.bad_rate)}</td>
-                  <td class="num">${pct(g.cumulative_bad_rate)}</td>
-                  <td class="num">${pct(g.cumulative_bad_capture)}</td>
-                  <td class="num">${g.lift.toFixed(2)}</td>
-                  <td class="num">${pct(g.approval_rate)}</td>
-                </tr>`,
-            )}
+            ${gainsCutOffs(q.gains).map((c, i) => {
+              const g = q.gains[i]!;
+              return html`<tr>
+                <th scope="row">${g.band}</th>
+                <td class="num">${g.n}</td>
+                <td class="num">${pct(g.bad_rate)}</td>
+                <td class="num">${g.lift.toFixed(2)}</td>
+                <td class="num">${pct(c.rejection_rate)}</td>
+                <td class="num">${pct(g.cumulative_bad_capture)}</td>
+                <td class="num">${pct(g.cumulative_bad_rate)}</td>
+                <td class="num">${pct(c.approval_rate)}</td>
+                <td class="num">${c.approved_bad_rate === null ? '—' : pct(c.approved_bad_rate)}</td>
+              </tr>`;
+            })}
           </tbody>
         </table>`,
       )}

@@ -121,12 +121,21 @@ export interface GainsRow {
   cumulative_bad_rate: number;
   cumulative_bad_capture: number;
   lift: number;
-  /** approving every band from the least risky up to this one */
+  /** approving the bands less risky than this one: each row is one cut-off, this band and the riskier rejected */
   approval_rate: number;
+  /** rejecting this band and every riskier one: the share of the sample behind bad capture */
   rejection_rate: number;
+  /** the bad rate of the bands approved at this cut-off (null once every band is rejected) */
+  approved_bad_rate: number | null;
 }
 
-/** Gains table by score band (riskiest band first for capture; approval counted from the safest band). */
+/**
+ * Gains table by score band, riskiest band first. Each row reads as one cut-off: reject this band
+ * and every riskier one — rejection rate, the bads caught (capture) and their cumulative bad rate —
+ * and approve the rest: approval rate and the approved bad rate. (The approval rate counted this
+ * band as approved, one band off the capture beside it: "approve 80 %, catch 65 %" where rejecting
+ * 20 % caught 49 %.)
+ */
 export function gainsTable(p: Numbers, y: Numbers, bands = 10): GainsRow[] {
   const idx = order(p).reverse();
   const total = idx.length;
@@ -154,11 +163,35 @@ export function gainsTable(p: Numbers, y: Numbers, bands = 10): GainsRow[] {
       cumulative_bad_rate: cumB / cumN,
       cumulative_bad_capture: totalBads ? cumB / totalBads : 0,
       lift: overall ? bads / (hi - lo) / overall : 0,
-      approval_rate: (total - lo) / total,
-      rejection_rate: lo / total,
+      ...cutOff(hi, cumB, total, totalBads),
     });
   }
   return rows;
+}
+
+type CutOff = Pick<GainsRow, 'approval_rate' | 'rejection_rate' | 'approved_bad_rate'>;
+
+/** Rejecting `rejected` rows holding `caught` bads, of `total` rows holding `bads`. */
+const cutOff = (rejected: number, caught: number, total: number, bads: number): CutOff => ({
+  approval_rate: (total - rejected) / total,
+  rejection_rate: rejected / total,
+  approved_bad_rate: total > rejected ? (bads - caught) / (total - rejected) : null,
+});
+
+/**
+ * Each row's cut-off read from the rows' own counts (n, bads), as gainsTable writes them: a card
+ * stored before the approval rate was one cut-off (it counted the row's band as approved) reads right.
+ */
+export function gainsCutOffs(rows: readonly Pick<GainsRow, 'n' | 'bads'>[]): CutOff[] {
+  const total = rows.reduce((a, r) => a + r.n, 0);
+  const bads = rows.reduce((a, r) => a + r.bads, 0);
+  let n = 0;
+  let b = 0;
+  return rows.map((r) => {
+    n += r.n;
+    b += r.bads;
+    return cutOff(n, b, total, bads);
+  });
 }
 
 /** PSI = Σ (a − e) ln(a / e) over shares of the same bins; empty shares are floored at 1e-4. */

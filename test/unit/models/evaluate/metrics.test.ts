@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { auc, calibrationTable, gainsTable, ks, psi } from '../../../../models/evaluate/metrics.ts';
+import { auc, calibrationTable, gainsCutOffs, gainsTable, ks, psi } from '../../../../models/evaluate/metrics.ts';
 import { fitLogistic } from '../../../../models/scorecard/logistic.ts';
 import { Rng } from '../../../../lib/random.ts';
 
@@ -27,6 +27,28 @@ describe('quality metrics', () => {
     expect(g.reduce((s, r) => s + r.n, 0)).toBe(1000);
     expect(g.at(-1)!.cumulative_bad_capture).toBeCloseTo(1, 12);
     expect(g[0]!.bad_rate).toBeGreaterThan(g.at(-1)!.bad_rate);
+    // each row one cut-off: rejecting this band and the riskier ones is the capture's share, approving the rest
+    let rejected = 0;
+    let caught = 0;
+    const bads = y.reduce((a, b) => a + b, 0);
+    for (const [i, r] of g.entries()) {
+      rejected += r.n;
+      caught += r.bads;
+      expect(r.rejection_rate).toBeCloseTo(rejected / 1000, 12);
+      expect(r.approval_rate).toBeCloseTo(1 - rejected / 1000, 12);
+      expect(r.cumulative_bad_capture).toBeCloseTo(caught / bads, 12);
+      if (i < g.length - 1) expect(r.approved_bad_rate).toBeCloseTo((bads - caught) / (1000 - rejected), 12);
+    }
+    expect(g.at(-1)!.approval_rate).toBe(0);
+    expect(g.at(-1)!.approved_bad_rate).toBeNull();
+    // the cut-offs read back from the rows' counts, as a card stored before this is shown
+    expect(gainsCutOffs(g)).toEqual(
+      g.map((r) => ({
+        approval_rate: r.approval_rate,
+        rejection_rate: r.rejection_rate,
+        approved_bad_rate: r.approved_bad_rate,
+      })),
+    );
     const c = calibrationTable(p, y);
     expect(c.reduce((s, r) => s + r.n, 0)).toBe(1000);
     for (const r of c) expect(Math.abs(r.mean_predicted - r.observed_rate)).toBeLessThan(0.2);
