@@ -12,6 +12,9 @@ process.stdout.on('error', (e) => {
   if (e.code === 'EPIPE') process.exit(0);
   else stdoutFailed(e);
 });
+// `loanwatch ingest … 2>&1 | head -1` closes the log's pipe: the run goes on and its exit code says
+// how it ended (the lines after are lost); an error here exited 1 mid-load with no word anywhere
+process.stderr.on('error', () => undefined);
 register();
 const { outputStreamError, reportError } = await import('./cli/report-error.ts');
 stdoutFailed = (e) => process.exit(reportError(outputStreamError(e)));
