@@ -30,7 +30,7 @@ describe('quality metrics', () => {
     // each row one cut-off: rejecting this band and the riskier ones is the capture's share, approving the rest
     let rejected = 0;
     let caught = 0;
-    const bads = y.reduce((a, b) => a + b, 0);
+    const bads = y.reduce<number>((a, b) => a + b, 0);
     for (const [i, r] of g.entries()) {
       rejected += r.n;
       caught += r.bads;
