@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import iconv from 'iconv-lite';
 import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { splitHeader } from '../../lib/csv-records.ts';
@@ -24,6 +24,8 @@ export async function fileProblem(wh: Warehouse, file: InputFile): Promise<strin
       return `${file.path}: the first line is not text (a binary file, a compressed one, or an encoding other than UTF-8 and GBK): expected a CSV header naming ${required.join(', ')}`;
     found = splitHeader(header).filter((h) => h !== '');
   } else if (file.format === 'jsonl') {
+    if (!hasText(file.path))
+      return `${file.path}: empty file (no JSON line): an export that wrote nothing (a day without rows is a CSV with its header only, or no file)`;
     // a UTF-16 or binary file read as UTF-8 is NUL and control bytes: every line would be quarantined
     // (the CSV of it is refused by its header). A raw control character is no JSON in any line, so
     // the first one with text decides; a stray byte of another encoding (U+FFFD) is its row's, as in a CSV
@@ -49,6 +51,27 @@ export async function fileProblem(wh: Warehouse, file: InputFile): Promise<strin
     return `${file.path}: the header lacks the required column${missing.length === 1 ? '' : 's'} ${missing.join(', ')} of ${file.entity} ${expectedFound}`;
   return duplicateField(spec, found, file.path);
 }
+
+/**
+ * Whether the file holds anything but white space and a byte-order mark: a 0-byte or blank JSONL
+ * file is the same failed export as an empty CSV, refused alike (it loaded as nothing, exit 0).
+ */
+function hasText(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(65536);
+    for (let at = 0; ;) {
+      const n = readSync(fd, buf, 0, buf.length, at);
+      if (n === 0) return false;
+      for (let i = 0; i < n; i++) if (!blankBytes.has(buf[i]!)) return true;
+      at += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+// space, tab, line ends and the UTF-8 byte-order mark's bytes (none starts a JSON line)
+const blankBytes = new Set([0x20, 0x09, 0x0a, 0x0d, 0xef, 0xbb, 0xbf]);
 
 /** A control character other than tab and line ends, or a byte no encoding tried could read. */
 function notText(line: string): boolean {

@@ -84,6 +84,24 @@ describe('file-level errors', () => {
     expect(msg).toContain('payments.csv: empty file (no header row)');
   });
 
+  it('an empty or blank JSONL file is refused as an empty CSV is (it loaded as nothing, exit 0); nothing loaded', async () => {
+    for (const [name, text] of [
+      ['empty', ''],
+      ['blank', '\n\n  \r\n\t\n'],
+      ['bom', '\uFEFF\n'],
+      // past the first 64 KiB read for the first line: still blank
+      ['long', ' '.repeat(70_000) + '\n'],
+    ] as const) {
+      const dir = tmpDir(`jsonl_${name}`);
+      writeFileSync(join(dir, 'loans.csv'), loansCsv());
+      writeFileSync(join(dir, 'payments.jsonl'), text);
+      const msg = await refusal([dir]);
+      expect(msg, name).toContain(`payments.jsonl: empty file (no JSON line)`);
+      expect(await count(wh, 'loans')).toBe(0);
+    }
+    // (a JSON line after 70 KB of blank lines loads: jsonl-blank-lines.test.ts)
+  });
+
   it('a Parquet file with none of the required columns is refused too', async () => {
     const dir = tmpDir('pq');
     await exec(
