@@ -48,7 +48,18 @@ function gate<T extends Dataset>(
     train.columns.map((c) => c.name),
     r,
   );
-  const report = qualityGate(train, { seed: r.seed, missingMarkers, ...r.gate });
+  const binning = r.scorecard?.binning;
+  const declared = binning?.specialValues.length ? binning.specialValues : [];
+  const report = qualityGate(train, {
+    seed: r.seed,
+    missingMarkers,
+    ...r.gate,
+    declaredSpecials: Object.fromEntries(
+      train.columns
+        .filter((c) => c.kind === 'numeric' && (!binning?.specialFeatures || binning.specialFeatures.includes(c.name)))
+        .map((c) => [c.name, declared]),
+    ),
+  });
   for (const line of gateLines(report)) log(line);
   refuseLeaky(report);
   const features = keptColumns(report);
@@ -56,7 +67,6 @@ function gate<T extends Dataset>(
     throw new DatasetError(
       'the data-quality gate left no column to train on (see its lines above): check the table, or relax --max-categories / --near-constant',
     );
-  const binning = r.scorecard?.binning;
   return {
     train: applyGate(train, report),
     test: applyGate(test, report),

@@ -41,6 +41,8 @@ export interface GateOptions {
   missingMarkers: readonly string[];
   /** drop columns named for a protected attribute (sex, marital status, age, …) instead of flagging them (`--drop-protected`) */
   dropProtected: boolean;
+  /** special values the modeler declared per column (`--special`, `--special-for`): binned apart, so no review calls them levels */
+  declaredSpecials: Record<string, readonly number[]>;
 }
 
 /** Recorded after the outcome in loan-performance extracts (Lending Club's names among them). */
@@ -75,6 +77,7 @@ export const defaultGate: GateOptions = {
   seed: 1,
   missingMarkers: defaultMissingMarkers,
   dropProtected: false,
+  declaredSpecials: {},
 };
 
 export type GateRule =
@@ -565,13 +568,17 @@ export function qualityGate(train: Dataset, options: Partial<GateOptions> = {}):
       if (o.dropProtected)
         decisions[j] = { ...dec, action: 'drop', rule: 'protected', reason: `protected attribute (${attr}, by its name): dropped by --drop-protected` };
     }
-    const levels = decisions[j]!.action === 'drop' ? null : codedIntegerLevelsOf(col);
+    const specials = [...new Set([...(o.declaredSpecials[col.name] ?? []), ...(dec.specialValues ?? [])])].sort(
+      (a, b) => a - b,
+    );
+    const levels = decisions[j]!.action === 'drop' ? null : codedIntegerLevelsOf(col, specials);
+    const apart = specials.filter((v) => col.kind === 'numeric' && col.values.includes(v));
     if (levels)
       review.push({
         column: col.name,
         flag: 'coded-integer',
         action: 'kept',
-        reason: `${levels.length} integer levels (${levels.join(', ')}): binned as ranges, in their numeric order; if they are codes rather than amounts or counts, give --categorical ${col.name}`,
+        reason: `${levels.length} integer levels (${levels.join(', ')}${apart.length ? `; special values ${apart.join(', ')} binned apart` : ''}): binned as ranges, in their numeric order; if they are codes rather than amounts or counts, give --categorical ${col.name}`,
       });
   });
   return {

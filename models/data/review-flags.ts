@@ -51,12 +51,14 @@ export const codedIntegerLevels = 10;
  * A numeric column of 2 to `codedIntegerLevels` distinct integer values: it may be codes (SEX 1/2,
  * EDUCATION 1–6) binned as ranges, as if 2 were more than 1 — or a count that is one. The gate
  * cannot tell which from the values, so it says so and names the flag that reads it as categories.
+ * Its special values (`except`: declared with --special, or sentinel codes) are binned apart, not as
+ * ranges, so they are not among the levels.
  */
-export function codedIntegerLevelsOf(col: Column): number[] | null {
+export function codedIntegerLevelsOf(col: Column, except: readonly number[] = []): number[] | null {
   if (col.kind !== 'numeric') return null;
   const levels = new Set<number>();
   for (const x of col.values) {
-    if (Number.isNaN(x)) continue;
+    if (Number.isNaN(x) || except.includes(x)) continue;
     if (!Number.isInteger(x)) return null;
     levels.add(x);
     if (levels.size > codedIntegerLevels) return null;

@@ -130,3 +130,41 @@ describe('the gate’s review flags', () => {
     expect(md).toContain('| EDUCATION | coded-integer | yes |');
   });
 });
+
+describe('declared special values are not among the levels of a coded-integer review', () => {
+  /** Taiwan's PAY_n: -2 and -1 (no use, paid duly) beside months of delay 0, 2 … 8. */
+  function payTable(n: number): Dataset {
+    const rng = new Rng(7);
+    const pay = Array.from({ length: n }, () => rng.pick([-2, -1, 0, 0, 0, 2, 3, 4, 5, 6, 7, 8]));
+    const wide = Array.from({ length: n }, () => rng.int(-2, 9));
+    return {
+      n,
+      columns: [
+        { name: 'PAY_5', kind: 'numeric', values: Float64Array.from(pay) },
+        { name: 'WIDE', kind: 'numeric', values: Float64Array.from(wide) },
+      ],
+      label: Uint8Array.from(pay, (p) => (rng.chance(p >= 2 ? 0.5 : 0.15) ? 1 : 0)),
+      period: Array.from({ length: n }, () => ''),
+      ids: Array.from({ length: n }, (_, i) => String(i + 1)),
+    };
+  }
+
+  it('--special=-2,-1 for PAY_5: its line lists 0, 2 … 8 and says -2 and -1 are binned apart', () => {
+    const ds = payTable(1_000);
+    const before = qualityGate(ds).review!.find((r) => r.column === 'PAY_5')!;
+    expect(before.reason).toMatch(/^10 integer levels \(-2, -1, 0, 2, 3, 4, 5, 6, 7, 8\): binned as ranges/u);
+    const review = qualityGate(ds, { declaredSpecials: { PAY_5: [-2, -1] } }).review!;
+    expect(review.find((r) => r.column === 'PAY_5')!.reason).toBe(
+      '8 integer levels (0, 2, 3, 4, 5, 6, 7, 8; special values -2, -1 binned apart): binned as ranges, in their numeric order; if they are codes rather than amounts or counts, give --categorical PAY_5',
+    );
+  });
+
+  it('a column of 12 integers, 2 of them declared special, is reviewed for its 10 others; a declared value it lacks is not named', () => {
+    const ds = payTable(1_000);
+    expect(qualityGate(ds).review?.find((r) => r.column === 'WIDE')).toBeUndefined();
+    const review = qualityGate(ds, { declaredSpecials: { WIDE: [-2, -1, 99] } }).review!;
+    expect(review.find((r) => r.column === 'WIDE')!.reason).toMatch(
+      /^10 integer levels \(0, 1, 2, 3, 4, 5, 6, 7, 8, 9; special values -2, -1 binned apart\)/u,
+    );
+  });
+});
