@@ -14,6 +14,8 @@ import type { Warehouse } from '../../warehouse/connection.ts';
 import { rawEntities } from '../../warehouse/tables.ts';
 import { log } from '../progress.ts';
 import { basename } from 'node:path';
+import { existsSync } from 'node:fs';
+import { unterminatedLastLine } from '../../pipelines/ingest/unterminated-last-line.ts';
 import type { Receipt } from '../../pipelines/ingest/ingest-file.ts';
 import { UserError } from '../../lib/user-error.ts';
 
@@ -154,6 +156,11 @@ export async function runIngest(wh: Warehouse, config: Config, out: Output, f: I
       : await ingest(wh, f.paths, options);
   const gap = await loadGap(wh, dataEnded, result.ingestId);
   if (gap) log(`ingest: warning: ${loadGapWords(gap)}`);
+  const unterminated = unterminatedFiles(result.receipts);
+  for (const u of unterminated)
+    log(
+      `ingest: warning: ${basename(u.file)} ends without a line break after its last line ${JSON.stringify(u.last_line)}: if the file was cut short, that row may be incomplete — compare it with the source (a file saved without a final line break is fine)`,
+    );
   out.line(
     JSON.stringify(
       {
@@ -161,6 +168,7 @@ export async function runIngest(wh: Warehouse, config: Config, out: Output, f: I
         receipts: result.receipts,
         skipped: result.skipped,
         ...(gap ? { load_gap: gap } : {}),
+        ...(unterminated.length ? { unterminated_last_line: unterminated } : {}),
       },
       null,
       2,
@@ -170,6 +178,14 @@ export async function runIngest(wh: Warehouse, config: Config, out: Output, f: I
   // scheduler that a day whose payments were all refused (a changed export) had loaded
   assertQuarantinedWithin(result.receipts, f['max-quarantined']);
   return result;
+}
+
+/** The CSV files of a load with rows that end without a line break, with their last line (unterminatedLastLine). */
+function unterminatedFiles(receipts: readonly Pick<Receipt, 'file' | 'format' | 'rows_read'>[]) {
+  return receipts.flatMap((r) => {
+    const line = r.format === 'csv' && r.rows_read > 0 && existsSync(r.file) ? unterminatedLastLine(r.file) : null;
+    return line === null ? [] : [{ file: r.file, last_line: line }];
+  });
 }
 
 /** A partial load made visible to a scheduler: the files that quarantined more than `limit` of their rows, exit 3. */
