@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { defaultTarget, targetName } from '../../warehouse/feature-catalogue.ts';
 import { latestChampionEvent, loadModel, RegistryError } from '../../models/registry/registry.ts';
+import { loadModelByRef } from '../../models/registry/model-by-ref.ts';
 import { scoreTableRecords } from '../../models/score-table.ts';
 import { actionSpecSchema, type ActionSpec } from '../../models/counterfactual/actions.ts';
 import { loanCounterfactuals } from '../../models/counterfactual/book.ts';
@@ -63,7 +64,10 @@ export const tableScoresBodyBytes = 16 * 1024 * 1024;
 const modelRefText = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,64}(@[1-9]\d{0,8})?$/, 'NAME or NAME@VERSION')
-  .openapi({ example: 'germancredit_scorecard@1' });
+  .openapi({
+    example: 'germancredit_scorecard@1',
+    description: 'NAME@VERSION, or NAME for the version of it that is champion of its target (its latest when none is)',
+  });
 /**
  * The counterfactual is a search (a feature read and hundreds of re-scorings per loan), so a score
  * lookup computes it only when asked: `counterfactual=true`, or a target grade. A plain lookup stays
@@ -116,7 +120,7 @@ async function tableScores(
 ) {
   const [name, version] = ref.split('@') as [string, string | undefined];
   try {
-    const m = await loadModel(c.get('deps').wh, name, version === undefined ? undefined : Number(version));
+    const m = await loadModelByRef(c.get('deps').wh, name, version === undefined ? undefined : Number(version));
     const { scores, unseenCategories } = await userErrorsAsBadRequest(() =>
       Promise.resolve(
         scoreTableRecords(m, rows, cf.actions ? { actions: cf.actions, targetGrade: cf.targetGrade } : undefined),

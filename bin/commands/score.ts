@@ -10,7 +10,8 @@ import { tableRef } from '../../warehouse/ddl.ts';
 import { lastMonthEnd } from '../../pipelines/snapshot/build-snapshots.ts';
 import { defaultTarget, targetName } from '../../warehouse/feature-catalogue.ts';
 import { buildFeatures } from '../../models/features/build-features.ts';
-import { currentChampion, latestChampionEvent, loadModel, RegistryError } from '../../models/registry/registry.ts';
+import { currentChampion, latestChampionEvent, RegistryError } from '../../models/registry/registry.ts';
+import { loadModelByRef } from '../../models/registry/model-by-ref.ts';
 import { scoreMonthInDb, scoreMonthInNode } from '../../models/score.ts';
 import { keepMonthEndCounterfactuals } from '../../pipelines/cases/month-end-counterfactuals.ts';
 import { scoreTableFile, tableModelTarget } from '../../models/score-table.ts';
@@ -28,7 +29,7 @@ const scoreFlags = {
   ),
   model: flag(
     modelRef.optional(),
-    'a model version (default: the champion; with --table, a model trained with train --table)',
+    'NAME@VERSION, or NAME for its champion version (its latest when none is champion); default: the champion of --target. With --table, a model trained with train --table',
     'NAME[@VERSION]',
   ),
   table: flag(
@@ -108,7 +109,7 @@ async function scoreTable(wh: Warehouse, f: ScoreInput & { table: string }, out:
     refuseOverwritingInput(f.out, [{ path: f.table, what: 'input table' }]);
   }
   const ref = parseModelRef(f.model!);
-  const m = await loadModel(wh, ref.name, ref.version);
+  const m = await loadModelByRef(wh, ref.name, ref.version);
   tableModelTarget(m);
   const t0 = performance.now();
   const { scores, unseenCategories } = await scoreTableFile(m, f.table);
@@ -195,7 +196,7 @@ export async function runScore(wh: Warehouse, f: ScoreInput, out: Output = proce
   if (f.table) return scoreTable(wh, { ...f, table: f.table }, out);
   if (!f['as-of']) throw new UserError('--as-of is required (YYYY-MM-DD), or give --table FILE.csv');
   const ref = f.model ? parseModelRef(f.model) : null;
-  const m = ref ? await loadModel(wh, ref.name, ref.version) : await currentChampion(wh, f.target);
+  const m = ref ? await loadModelByRef(wh, ref.name, ref.version) : await currentChampion(wh, f.target);
   if (!m)
     throw new RegistryError(
       'not_found',

@@ -50,6 +50,38 @@ describe('score --table', () => {
     expect(err.at(-1)).toMatch(/into .*scores\.csv$/u);
   }, 120_000);
 
+  it('--model NAME scores with the version of it that is champion, its latest while none is', async () => {
+    const train = [
+      'train',
+      '--table',
+      german,
+      '--target',
+      'creditability',
+      '--bad-value',
+      'bad',
+      '--model',
+      'scorecard',
+    ];
+    expect(await run(...train, '--seed', '2')).toBe(0);
+    const versionScored = async () => {
+      expect(await run('score', '--table', german, '--model', 'germancredit_scorecard')).toBe(0);
+      return new Set(
+        stdout()
+          .trimEnd()
+          .split('\n')
+          .slice(1)
+          .map((l) => l.split(',')[2]),
+      );
+    };
+    expect(await versionScored()).toEqual(new Set(['2']));
+    expect(await run('promote', 'germancredit_scorecard', '1', '--reason', 'validated')).toBe(0);
+    // v2 is newer; v1 is what was promoted (by name it scored with v2)
+    expect(await versionScored()).toEqual(new Set(['1']));
+    expect(err.at(-1)).toMatch(/with germancredit_scorecard@1 in/u);
+    expect(await run('score', '--table', german, '--model', 'germancredit_scorecard@2')).toBe(0);
+    expect(err.at(-1)).toMatch(/with germancredit_scorecard@2 in/u);
+  }, 120_000);
+
   it('prints one warning line per column with categories the model never saw, with the count of rows', async () => {
     const art = JSON.parse(readFileSync(join(cardDir, 'artifact.json'), 'utf8')) as ScorecardArtifact;
     const [first, second] = art.variables.filter((v) => v.kind === 'categorical').map((v) => v.feature);
