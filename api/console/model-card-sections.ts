@@ -121,7 +121,16 @@ export function cardSections(m: ModelVersion, lang: Lang): Html {
                         (r) =>
                           html`<tr data-review="${r.flag}">
                             <th scope="row">${r.column}</th>
-                            <td>${t(lang, r.flag === 'protected' ? 'review_protected' : 'review_coded')}</td>
+                            <td>
+                              ${
+                                // a flag the catalogue has no words for yet shows by its name, not as another flag's words
+                                r.flag === 'protected'
+                                  ? t(lang, 'review_protected')
+                                  : r.flag === 'coded-integer'
+                                    ? t(lang, 'review_coded')
+                                    : r.flag
+                              }
+                            </td>
                             <td lang="en">${r.reason}</td>
                           </tr>`,
                       )}

@@ -11,10 +11,11 @@ import { codedIntegerLevelsOf, protectedAttribute, type ReviewFlag } from './rev
  * decision per column, taken on the training part only, with its reason. Identifiers, free text,
  * personal names, constant and near-constant columns and categoricals with too many levels are
  * dropped, and so are contact data (e-mail addresses, phone numbers) and integer codes of one
- * fixed width of nine or more digits that are near-unique (accounts, cards, phones), and dates
+ * fixed width of six or more digits that are near-unique (accounts, cards, phones), and dates
  * (a column mostly written as days or months: a new month scores as a category never seen); sentinel codes (values far outside the body of the distribution that repeat, such as
  * 96/98 in a count) become special values; a column that alone separates the outcome, or that has a
- * known post-outcome name, is refused unless allowed (or dropped with `dropLeaky`). No reason ever
+ * known post-outcome name, is refused unless allowed (or dropped with `dropLeaky`). Near-unique
+ * integers no rule dropped are kept and flagged for review (an identifier or an amount to the unit). No reason ever
  * quotes a value of an identifier-like, free-text or name column: the report goes into model cards.
  */
 export interface GateOptions {
@@ -132,6 +133,24 @@ export interface GateReport {
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+
+/** With fewer non-missing values almost any amount is unique: no integer column is called an identifier for being near-unique alone. */
+const idMinRows = 100;
+
+/**
+ * The share of distinct values of an integer column with at least `idMinRows` non-missing values,
+ * when it is near-unique (≥ `uniqueShare`), or null: an identifier kept because nothing else gave it
+ * away (no sequence, no identifier name, widths that vary), or a measurement recorded to the unit.
+ */
+function nearUniqueIntegers(col: Column, uniqueShare: number): { share: number; present: number } | null {
+  if (col.kind !== 'numeric' || !col.values.every((v) => Number.isNaN(v) || Number.isInteger(v))) return null;
+  const xs = sortedPresent(col.values);
+  if (xs.length < idMinRows) return null;
+  let distinct = 0;
+  for (let i = 0; i < xs.length; i++) if (i === 0 || xs[i] !== xs[i - 1]) distinct++;
+  const share = distinct / xs.length;
+  return share >= uniqueShare ? { share, present: xs.length } : null;
+}
 const isKept = (d: GateDecision) => d.action !== 'drop' && d.action !== 'refuse';
 
 /** A name pattern (`*` any run) as a case-insensitive regular expression. */
@@ -353,11 +372,14 @@ function structural(col: Column, n: number, o: GateOptions): GateDecision {
   const contact = integers ? phoneNumbers(col, c.present) : null;
   if (contact) return d('drop', 'contact-data', `personal contact data: ${contact} (values not listed)`);
   const width = integers && sorted ? fixedWidth(sorted) : 0;
-  if (width >= 9 && unique >= 0.9)
+  // amounts, incomes and balances span digit widths (German credit_amount 250…18,424): a near-unique
+  // column all of one width of six digits or more is a code, such as a random 8-digit account number
+  const oneWidthCode = width >= 9 ? unique >= 0.9 : width >= 6 && c.present >= idMinRows && unique >= o.uniqueShare;
+  if (oneWidthCode)
     return d(
       'drop',
       'identifier',
-      `identifier-like code: every value an integer of ${width} digits, ${pct(unique)} of non-missing values unique (an account, card or phone number; values not listed)`,
+      `identifier-like code: every value an integer of ${width} digits, ${pct(unique)} of non-missing values unique (an account, card, customer or phone number; values not listed)`,
     );
   if (integers && nearUnique) {
     let lo = Infinity;
@@ -571,6 +593,14 @@ export function qualityGate(train: Dataset, options: Partial<GateOptions> = {}):
     const specials = [...new Set([...(o.declaredSpecials[col.name] ?? []), ...(dec.specialValues ?? [])])].sort(
       (a, b) => a - b,
     );
+    const near = decisions[j]!.action === 'drop' ? null : nearUniqueIntegers(col, o.uniqueShare);
+    if (near)
+      review.push({
+        column: col.name,
+        flag: 'near-unique-integer',
+        action: 'kept',
+        reason: `near-unique integers (${pct(near.share)} of ${near.present} non-missing values distinct): if it is an identifier (account or customer number), give --drop ${col.name}`,
+      });
     const levels = decisions[j]!.action === 'drop' ? null : codedIntegerLevelsOf(col, specials);
     const apart = specials.filter((v) => col.kind === 'numeric' && col.values.includes(v));
     if (levels)

@@ -2,12 +2,13 @@ import type { Column } from './dataset.ts';
 
 /**
  * Columns a modeler must look at before a model scores customers with them, whatever they do to
- * the fit: attributes lending law commonly protects (by name, English and Chinese), and numbers
- * whose few integer levels may be codes rather than amounts. The gate states both (docs/models.md).
+ * the fit: attributes lending law commonly protects (by name, English and Chinese), numbers whose
+ * few integer levels may be codes rather than amounts, and near-unique integers that may be
+ * identifiers rather than amounts. The gate states them (docs/models.md).
  */
 export interface ReviewFlag {
   column: string;
-  flag: 'protected' | 'coded-integer';
+  flag: 'protected' | 'coded-integer' | 'near-unique-integer';
   /** kept (a warning) or dropped (`dropProtected`) */
   action: 'kept' | 'dropped';
   reason: string;

@@ -127,6 +127,27 @@ describe('the console card’s sections: held-back part, calibration, classic or
     expect(await render(version([0.0194, 0.0156]), 'en')).not.toContain('id="calibration-worse"');
   });
 
+  it('a review flag the catalogue has no words for shows by its name, not as the coded-integer words', async () => {
+    const gate = qualityGate(named);
+    const flagged = {
+      ...gate,
+      review: [
+        {
+          column: 'acct',
+          flag: 'near-unique-integer' as const,
+          action: 'kept' as const,
+          reason: 'near-unique integers',
+        },
+      ],
+    };
+    const v = { ...base, metrics: { ...base.metrics, data_quality: flagged } as never };
+    const en = await render(v, 'en');
+    expect(en).toMatch(
+      /<tr data-review="near-unique-integer">\s*<th scope="row">acct<\/th>\s*<td>\s*near-unique-integer\s*<\/td>/u,
+    );
+    expect(en).not.toContain('Few integer levels: may be codes');
+  });
+
   it('in Chinese: the held-back part, the choice and the calibration in Chinese', async () => {
     const zh = await render(version([0.0156, 0.0194]), 'zh-CN');
     expect(zh).toContain('留出部分：训练样本中随机 20%（种子 1），4151 行（912 坏）');

@@ -251,8 +251,12 @@ describe('data-quality gate', () => {
   it('prints one line per dropped or changed column after a summary', () => {
     const lines = gateLines(qualityGate(ds, { dropLeaky: true }));
     expect(lines[0]).toMatch(/^data-quality gate on 1000 training rows: 14 columns, 5 kept, 9 dropped, 1 changed$/u);
-    expect(lines.filter((l) => l.startsWith('  '))).toHaveLength(10);
+    expect(lines.filter((l) => l.startsWith('  ') && !l.startsWith('  review '))).toHaveLength(10);
     expect(lines.some((l) => l.startsWith('  late_count: special (sentinel)'))).toBe(true);
+    // an amount to the unit over 1,000 rows is near-unique: kept, and flagged in case it is an account number
+    expect(lines.filter((l) => l.startsWith('  review '))).toEqual([
+      expect.stringMatching(/^ {2}review amount: near-unique integers \(9\d\.\d % of 1000 non-missing values distinct\)/u),
+    ]);
   });
 
   it('counts refused (leaky) columns as refused in the summary, not as dropped', () => {
@@ -373,6 +377,77 @@ describe('data-quality gate: personal data', () => {
   });
 });
 
+describe('data-quality gate: near-unique integers (account and customer numbers)', () => {
+  const m = 1000;
+  const rng = new Rng(41);
+  const label = Uint8Array.from({ length: m }, () => (rng.chance(0.3) ? 1 : 0));
+  /** Distinct random integers in [lo, hi]: an account number drawn at random, not a sequence. */
+  const distinctIn = (k: number, lo: number, hi: number) => {
+    const seen = new Set<number>();
+    while (seen.size < k) seen.add(rng.int(lo, hi));
+    return [...seen];
+  };
+  const num = (name: string, values: number[]): Column => ({ name, kind: 'numeric', values: Float64Array.from(values) });
+  const accounts = distinctIn(m, 10_000_000, 99_999_999);
+  const branchCodes = distinctIn(m, 100_000, 999_999);
+  const customers = distinctIn(m, 1, 9_999_999);
+  const columns: Column[] = [
+    // the review's `acct`: 8 digits, every one unique, a plain name (IV 0.035, a reason code for 24 of 200)
+    num('acct', accounts),
+    num('branch_code', branchCodes),
+    // customer numbers of 1 to 7 digits: no width, no sequence, no name gives them away
+    num('cust', customers),
+    // a balance to the unit, near-unique over widths of 2 to 6 digits (Lending Club's tot_cur_bal: 99.3 %)
+    num('balance', Array.from({ length: m }, () => Math.round(Math.exp(10 + 1.2 * rng.normal())))),
+    // German credit's credit_amount: about 92 % unique, 3 to 5 digits
+    num('credit_amount', Array.from({ length: m }, () => Math.round(Math.exp(7.5 + 0.8 * rng.normal())))),
+  ];
+  const ds: Dataset = { n: m, columns, label, period: new Array<string>(m).fill(''), ids: [] };
+  const report = qualityGate(ds);
+  const reviewOf = (r: GateReport, c: string) => r.review?.find((f) => f.column === c && f.flag === 'near-unique-integer');
+
+  it('drops a near-unique integer all of one width of 6 digits or more as an identifier', () => {
+    for (const [c, width] of [
+      ['acct', 8],
+      ['branch_code', 6],
+    ] as const) {
+      expect(decisionOf(report, c), c).toMatchObject({ action: 'drop', rule: 'identifier' });
+      expect(decisionOf(report, c).reason).toBe(
+        `identifier-like code: every value an integer of ${width} digits, 100.0 % of non-missing values unique (an account, card, customer or phone number; values not listed)`,
+      );
+    }
+  });
+
+  it('flags for review, keeping them, near-unique integers of varying widths: an identifier or an amount to the unit', () => {
+    for (const c of ['cust', 'balance']) {
+      expect(decisionOf(report, c), c).toMatchObject({ action: 'keep', rule: 'ok' });
+      expect(reviewOf(report, c)?.reason, c).toMatch(
+        new RegExp(
+          `^near-unique integers \\(\\d+\\.\\d % of 1000 non-missing values distinct\\): if it is an identifier \\(account or customer number\\), give --drop ${c}$`,
+          'u',
+        ),
+      );
+      expect(gateLines(report)).toContain(`  review ${c}: ${reviewOf(report, c)!.reason}`);
+    }
+  });
+
+  it('keeps an amount below 95 % unique without a review, and judges no column near-unique on fewer than 100 values', () => {
+    expect(decisionOf(report, 'credit_amount')).toMatchObject({ action: 'keep', rule: 'ok' });
+    expect(reviewOf(report, 'credit_amount')).toBeUndefined();
+    const few = qualityGate({ ...ds, columns: [num('acct', accounts.slice(0, 99))], n: 99, label: label.slice(0, 99) });
+    expect(decisionOf(few, 'acct')).toMatchObject({ action: 'keep', rule: 'ok' });
+    expect(reviewOf(few, 'acct')).toBeUndefined();
+  });
+
+  it('a missing value or two, or a repeat, does not hide an account number; its values are never written', () => {
+    const gappy = accounts.map((v, i) => (i % 97 === 0 ? Number.NaN : i % 50 === 1 ? accounts[0]! : v));
+    const r = qualityGate({ ...ds, columns: [num('acct', gappy)] });
+    expect(decisionOf(r, 'acct')).toMatchObject({ action: 'drop', rule: 'identifier' });
+    const text = [...gateLines(report), JSON.stringify(report)].join('\n');
+    for (const v of [...accounts, ...branchCodes]) expect(text).not.toContain(String(v));
+  });
+});
+
 describe('data-quality gate: dates', () => {
   const m = 1000;
   const rng = new Rng(23);
@@ -400,10 +475,11 @@ describe('data-quality gate: dates', () => {
     // a few cells the marker list lacks do not hide a date
     cat('paid_on', (i) => (i % 20 === 0 ? 'unknown' : iso(day[i]!))),
     num('app_day', (i) => Number(iso(day[i]!).replaceAll('-', ''))),
-    // not dates: range labels, terms, a six-digit amount
+    // not dates: range labels, terms, a six-digit amount (in thousands, as incomes are declared: six
+    // digits drawn at random, near-unique, are an account number's shape, dropped as an identifier)
     cat('band', () => rng.pick(['0-30', '31-60', '61-90', '90+'])),
     cat('term', () => rng.pick(['36 months', '60 months'])),
-    num('income', () => rng.int(100_000, 999_999)),
+    num('income', () => 1000 * rng.int(100, 999)),
   ];
   const ds: Dataset = { n: m, columns, label, period: new Array<string>(m).fill(''), ids: [] };
   const report = qualityGate(ds);

@@ -54,7 +54,8 @@ function table(n: number, seed: number): Dataset {
     cols.SEX.push(rng.int(1, 2));
     cols.MARRIAGE.push(rng.int(0, 3));
     cols.EDUCATION.push(rng.int(0, 6));
-    cols.LIMIT_BAL.push(Math.round(rng.uniform(10_000, 500_000)));
+    // in tens of thousands, as Taiwan's limits are (a limit to the unit would be near-unique: flagged as a possible identifier)
+    cols.LIMIT_BAL.push(10_000 * rng.int(1, 50));
     cols.AGE.push(rng.int(21, 75));
     label[i] = rng.chance(cols.LIMIT_BAL.at(-1)! < 100_000 ? 0.35 : 0.15) ? 1 : 0;
   }
