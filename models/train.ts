@@ -7,7 +7,7 @@ import { defaultScorecardOptions, trainScorecard, type ScorecardOptions } from '
 import { chooseByFolds } from './scorecard/fold-choice.ts';
 import type { BinningOptions } from './scorecard/binning.ts';
 import type { GateOptions } from './data/quality-gate.ts';
-import { heldBackPart } from './data/split.ts';
+import { heldBackPart, partFingerprint } from './data/split.ts';
 import { featureBaselines } from './evaluate/csi.ts';
 import {
   calibrateModel,
@@ -102,6 +102,7 @@ export async function trainModels(
   checkTrainingInput(train, test, features, r);
   const log = r.log ?? (() => undefined);
   const fp = await fingerprint(train);
+  const testRows = partFingerprint(test);
   const trainEnd = train.period.length && train.period[0] !== '' ? [...new Set(train.period)].sort().at(-1)! : null;
   const method = r.calibration ?? 'platt';
   // one held-back part for every model: the network's and the trees' early-stopping slice and the
@@ -201,6 +202,7 @@ export async function trainModels(
         train: quality(pTrain, train.label),
         test: quality(pTest, test.label),
         split,
+        test_rows: testRows,
         score_psi: psi(countByEdges(pTrain, edges), countByEdges(pTest, edges)),
         calibration: testCalibration,
         gains: gainsTable(pTest, test.label),

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Rng } from '../../lib/random.ts';
 import { DatasetError, indicesWhere, subset, type Dataset } from './dataset.ts';
 
@@ -63,4 +64,16 @@ export function heldBackPart(ds: Dataset, seed: number): HeldBack {
     flags: Uint8Array.from({ length: ds.n }, () => (rng.next() < 0.2 ? 1 : 0)),
     description: `a seeded random 20 % of the training rows (seed ${seed})`,
   };
+}
+
+/**
+ * Which rows a part holds — their ids, periods and outcomes, not their features — as a SHA-256: two
+ * versions tested on parts of the same fingerprint were tested on the same rows, so their test AUCs
+ * compare (a dropped column or another model kind does not change it; another seed or test share does).
+ */
+export function partFingerprint(part: Dataset): string {
+  const h = createHash('sha256');
+  h.update(`${part.n}\n`);
+  for (let i = 0; i < part.n; i++) h.update(`${part.ids[i]}|${part.period[i]}|${part.label[i]}\n`);
+  return h.digest('hex');
 }
