@@ -51,6 +51,10 @@ const MONEY_RE = '^-?[0-9]+(\\.[0-9]+)?$';
 const MONEY_MAX_INTEGER_DIGITS = 15;
 /** an integer part beyond MONEY_MAX_INTEGER_DIGITS */
 const MONEY_TOO_LARGE = `^-?0*[1-9][0-9]{${MONEY_MAX_INTEGER_DIGITS},}(\\.[0-9]+)?$`;
+/** a spreadsheet's number with thousands separators (`1,025.50`): the fix is to write it without them */
+const MONEY_THOUSANDS = '^-?[0-9]{1,3}(,[0-9]{3})+(\\.[0-9]+)?$';
+/** a currency sign before the number or a unit after it (`￥500.00`, `500元`): the fix is the number alone */
+const MONEY_CURRENCY = '^-?\\s*[￥¥$€£]|(元|RMB|CNY|USD)\\s*$';
 /** the common case of a money field: at most 15 digits (leading zeros aside), at most 2 decimals (trailing zeros aside) */
 const MONEY_OK = `^0*[0-9]{1,${MONEY_MAX_INTEGER_DIGITS}}(\\.[0-9]{1,2}0*)?$`;
 
@@ -150,6 +154,13 @@ function fieldChecks(f: FieldSpec): Check[] {
       // one regex decides the common case; the specific reasons are worked out only for failing rows
       const ok = `match(${v}, '${MONEY_OK}')`;
       checks.push(bad(`NOT ${ok} AND NOT match(${v}, '${MONEY_RE}')`, 'not a decimal number'));
+      // what the data engineer does about it, where the export's usual decorations are why
+      checks.push(
+        bad(`NOT ${ok} AND match(${v}, '${MONEY_THOUSANDS}')`, 'thousands separators: write 1025.50, not 1,025.50'),
+      );
+      checks.push(
+        bad(`NOT ${ok} AND match(${v}, '${MONEY_CURRENCY}')`, 'a currency sign or unit: write the number alone'),
+      );
       // a number, only too wide for the column: said so, not "not a decimal number"
       checks.push(
         bad(

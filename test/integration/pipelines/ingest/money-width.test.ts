@@ -67,6 +67,21 @@ describe('a money value with more than 15 digits before the point', () => {
         expect(await fieldReason(entity, name, fine), `${entity}.${name} ${fine}`).toEqual([]);
       for (const notANumber of ['1e16', '9999999999999999,99', '99999999999999999x'])
         expect(await fieldReason(entity, name, notANumber)).toEqual([`${name}: not a decimal number`]);
+      // an export's decorations: the reason says what to write instead
+      for (const v of ['1,025.50', '12,345,678', '1,025'])
+        expect(await fieldReason(entity, name, v), v).toEqual([
+          `${name}: not a decimal number`,
+          `${name}: thousands separators: write 1025.50, not 1,025.50`,
+        ]);
+      for (const v of ['￥500.00', '¥500', '$12.5', '500元', '500.00 RMB'])
+        expect(await fieldReason(entity, name, v), v).toEqual([
+          `${name}: not a decimal number`,
+          `${name}: a currency sign or unit: write the number alone`,
+        ]);
+      expect(await fieldReason(entity, name, '￥1,025.50')).toEqual([
+        `${name}: not a decimal number`,
+        `${name}: a currency sign or unit: write the number alone`,
+      ]);
     }
   });
 
