@@ -6,8 +6,12 @@ import type { Warehouse } from '../../warehouse/connection.ts';
 import { monitorModel, storeMonitoring } from '../../models/evaluate/monitor.ts';
 import { loadModel } from '../../models/registry/registry.ts';
 import { largestCsi } from '../../models/evaluate/csi.ts';
+import { psiStatus } from '../../models/evaluate/metrics.ts';
 
-const csiLabel = (c: ReturnType<typeof largestCsi>) => (c ? `${c.csi.toFixed(4)} ${c.variable}` : '');
+// with its status on the same scale as the score's (SPEC §5: stable < 0.1 ≤ watch ≤ 0.25 < act): a feature
+// past "act" beside a score still "stable" read as a healthy month
+const csiLabel = (c: ReturnType<typeof largestCsi>) =>
+  c ? `${c.csi.toFixed(4)} ${c.variable} (${psiStatus(c.csi)})` : '';
 
 const evaluateFlags = { format: flag(outputFormat(['table', 'json'], 'table'), 'output', 'table|json') };
 const evaluateArgs = [
@@ -45,7 +49,7 @@ export async function runEvaluate(wh: Warehouse, out: Output, f: EvaluateFlags) 
           // the model's population (active, dpd ≤ the target's threshold), not every loan `score` scores
           { header: 'eligible loans', value: (r) => r.n, format: 'int' },
           { header: 'score PSI', value: (r) => r.score_psi.toFixed(4) },
-          { header: 'status', value: (r) => r.psi_status },
+          { header: 'PSI status', value: (r) => r.psi_status },
           { header: 'largest CSI', value: (r) => csiLabel(largestCsi(r.csi)) },
           { header: 'outcome known', value: (r) => r.observed },
           { header: 'AUC', value: (r) => r.auc?.toFixed(4) ?? '' },

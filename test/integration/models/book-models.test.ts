@@ -21,6 +21,7 @@ import { defaultTarget, featureNames } from '../../../warehouse/feature-catalogu
 import { loadFeatureRows } from '../../../models/data/load-features.ts';
 import { modelFeatures, scoreModel } from '../../../models/model-types.ts';
 import { largestCsi } from '../../../models/evaluate/csi.ts';
+import { psiStatus } from '../../../models/evaluate/metrics.ts';
 import { runEvaluate } from '../../../bin/commands/evaluate.ts';
 import { networkInputs } from '../../../models/nn/forward-pass.ts';
 import {
@@ -486,7 +487,10 @@ describe('early-warning models on a generated book', () => {
     const months = fromStore.map((r) => r.month_end);
     for (const month of months) {
       const top = largestCsi(fromStore.find((r) => r.month_end === month)!.csi)!;
-      expect(lines.find((l) => l.includes(month))).toContain(`${top.csi.toFixed(4)} ${top.variable}`);
+      // with its status: a feature past "act" beside a score still stable read as a healthy month
+      expect(lines.find((l) => l.includes(month))).toContain(
+        `${top.csi.toFixed(4)} ${top.variable} (${psiStatus(top.csi)})`,
+      );
     }
     const stored = await queryRows<{ csi: string }>(
       wh,
