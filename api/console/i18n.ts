@@ -362,6 +362,7 @@ export const text = {
   gate_decision: { 'zh-CN': '处理', en: 'Decision' },
   review_protected: { 'zh-CN': '受保护属性：请做公平信贷审查', en: 'Protected attribute: review for fair lending' },
   review_coded: { 'zh-CN': '少量整数取值：可能是代码', en: 'Few integer levels: may be codes' },
+  review_near_unique: { 'zh-CN': '近乎唯一的整数：可能是标识符', en: 'Near-unique integers: may be an identifier' },
   refinement_classic: {
     'zh-CN': '联合细化未胜过经典拟合（留出样本上未超过一个标准误），保留 WoE × 系数的经典评分卡。',
     en: 'The joint refinement did not rank the held-back rows better than the classic fit by more than its standard error: the classic WoE × coefficient scorecard is kept.',

@@ -2,10 +2,18 @@ import { html } from 'hono/html';
 import type { ModelVersion } from '../../models/registry/registry.ts';
 import type { GatedMetrics } from '../../models/model-card.ts';
 import { gateDecisionWords } from './gate-labels.ts';
-import { t, type Lang } from './i18n.ts';
+import { t, type Lang, type TextId } from './i18n.ts';
+import type { ReviewFlag } from '../../models/data/review-flags.ts';
 import type { Html } from './layout.ts';
 import { heldBackWords } from './model-card-words.ts';
 import { tableScroll } from './table-scroll.ts';
+
+/** the words of each review flag the gate raises */
+const reviewWords: Record<ReviewFlag['flag'], TextId> = {
+  protected: 'review_protected',
+  'coded-integer': 'review_coded',
+  'near-unique-integer': 'review_near_unique',
+};
 
 const f4 = (x: number | null | undefined) => (x === null || x === undefined || Number.isNaN(x) ? '—' : x.toFixed(4));
 
@@ -123,12 +131,8 @@ export function cardSections(m: ModelVersion, lang: Lang): Html {
                             <th scope="row">${r.column}</th>
                             <td>
                               ${
-                                // a flag the catalogue has no words for yet shows by its name, not as another flag's words
-                                r.flag === 'protected'
-                                  ? t(lang, 'review_protected')
-                                  : r.flag === 'coded-integer'
-                                    ? t(lang, 'review_coded')
-                                    : r.flag
+                                // every flag of ReviewFlag['flag'] has its words (a new one fails to compile here)
+                                t(lang, reviewWords[r.flag])
                               }
                             </td>
                             <td lang="en">${r.reason}</td>

@@ -127,7 +127,7 @@ describe('the console card’s sections: held-back part, calibration, classic or
     expect(await render(version([0.0194, 0.0156]), 'en')).not.toContain('id="calibration-worse"');
   });
 
-  it('a review flag the catalogue has no words for shows by its name, not as the coded-integer words', async () => {
+  it('the near-unique-integer flag in its own words, not the coded-integer ones', async () => {
     const gate = qualityGate(named);
     const flagged = {
       ...gate,
@@ -143,9 +143,10 @@ describe('the console card’s sections: held-back part, calibration, classic or
     const v = { ...base, metrics: { ...base.metrics, data_quality: flagged } as never };
     const en = await render(v, 'en');
     expect(en).toMatch(
-      /<tr data-review="near-unique-integer">\s*<th scope="row">acct<\/th>\s*<td>\s*near-unique-integer\s*<\/td>/u,
+      /<tr data-review="near-unique-integer">\s*<th scope="row">acct<\/th>\s*<td>\s*Near-unique integers: may be an identifier\s*<\/td>/u,
     );
     expect(en).not.toContain('Few integer levels: may be codes');
+    expect(await render(v, 'zh-CN')).toContain('近乎唯一的整数：可能是标识符');
   });
 
   it('in Chinese: the held-back part, the choice and the calibration in Chinese', async () => {
