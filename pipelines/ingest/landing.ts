@@ -259,7 +259,8 @@ export async function engineLanding(wh: Warehouse, file: InputFile): Promise<Lan
   };
 }
 
-async function* decodedChunks(file: InputFile): AsyncGenerator<string> {
+/** The file's text in its sniffed encoding (discover.ts: UTF-8 or GBK, read as GB18030). */
+export async function* decodedChunks(file: InputFile): AsyncGenerator<string> {
   const stream = createReadStream(file.path);
   if (file.encoding === 'utf8') {
     const dec = new TextDecoder('utf-8');

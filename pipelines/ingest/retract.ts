@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { csvRecords } from '../../lib/csv-records.ts';
 import { exec, queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
@@ -10,6 +10,7 @@ import { entitySpecs, type EntitySpec } from './entity-specs.ts';
 import { dropLeftoverScratch, type Receipt } from './ingest-file.ts';
 import type { IngestResult } from './ingest.ts';
 import { keyLabelFromText, rowJsonExpr } from './key-conflicts.ts';
+import { decodedChunks } from './landing.ts';
 import { createAs } from './quarantine-rows.ts';
 import { targetKeyExpr } from './validation-sql.ts';
 import { nowDateTime64Text } from '../../lib/dates.ts';
@@ -65,11 +66,16 @@ function keyRow(spec: EntitySpec, line: number, raw: string, values: (string | u
   };
 }
 
-/** The keys of a CSV (header with the key columns; other columns ignored) or JSONL file, blank lines skipped. */
+/**
+ * The keys of a CSV (header with the key columns; other columns ignored) or JSONL file, blank lines
+ * skipped; UTF-8 or GBK, decoded as a load decodes them (a GBK header was read as mojibake).
+ */
 async function readKeys(file: InputFile, spec: EntitySpec): Promise<KeyRow[]> {
   const rows: KeyRow[] = [];
   if (file.format === 'jsonl') {
-    const lines = readFileSync(file.path, 'utf8').split(/\r?\n/u);
+    let text = '';
+    for await (const chunk of decodedChunks(file)) text += chunk;
+    const lines = text.split(/\r?\n/u);
     for (const [i, text] of lines.entries()) {
       if (text.trim() === '') continue;
       let obj: unknown;
@@ -94,7 +100,7 @@ async function readKeys(file: InputFile, spec: EntitySpec): Promise<KeyRow[]> {
   }
   let at: number[] | null = null;
   let width = 0;
-  for await (const rec of csvRecords(createReadStream(file.path, { encoding: 'utf8' }))) {
+  for await (const rec of csvRecords(decodedChunks(file))) {
     if (at === null) {
       const cols = keyColumns(spec, rec.fields);
       if ('missing' in cols)

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import iconv from 'iconv-lite';
 import { ingest } from '../../../../pipelines/ingest/ingest.ts';
 import { retract } from '../../../../pipelines/ingest/retract.ts';
 import { queryRows } from '../../../../warehouse/connection.ts';
@@ -174,6 +175,19 @@ describe('ingest --retract: loaded rows removed by key, audited; an unknown key 
     ).rejects.toThrow(/payments-b\.csv: the header lacks the key column payment_id of payments/);
     expect(await tableChecksums(wh)).toEqual(before);
   });
+
+  it.each([['csv'], ['jsonl']])(
+    'a GBK %s file (Chinese header) is read as a load reads it, where its header read as mojibake',
+    async (format) => {
+      await loadBook(wh, 3);
+      const text = format === 'csv' ? '还款编号,借据号\nP2,L1\n' : '{"还款编号":"P2","借据号":"L1"}\n';
+      const path = join(tmpDir('ret'), `payments-gbk.${format}`);
+      writeFileSync(path, iconv.encode(text, 'gbk'));
+      const r = await retract(wh, [path], {});
+      expect(r.receipts[0]).toMatchObject({ rows_read: 1, rows_retracted: 1, rows_quarantined: 0 });
+      expect(await ids(wh)).toEqual(['P1', 'P3']);
+    },
+  );
 
   it.each([['audited'], ['retracted']])(
     'a retraction stopped after "%s" and run again ends as one clean run, audited once',
