@@ -46,11 +46,11 @@ const ingestFlags = {
   ),
   correct: flag(
     z.boolean().default(false),
-    "a row whose key is loaded with other content replaces the loaded row (the old row kept in row_corrections; the receipt's rows_corrected) instead of being quarantined; a row whose key is not loaded is quarantined ('no such key to correct')",
+    "a row whose key is loaded with other content replaces the loaded row (the old row kept in row_corrections; the receipt's rows_corrected) instead of being quarantined; a row whose key is not loaded is quarantined ('no such key to correct'), but for a retracted key, which it reinstates",
   ),
   retract: flag(
     z.boolean().default(false),
-    "remove loaded rows by key: each file holds the entity's key column(s) (--entity, or the entity in its name; other columns ignored); the removed rows are kept in row_corrections, the receipt's rows_retracted; a key not loaded is quarantined ('no such key to retract'), the others are removed",
+    "remove loaded rows by key: each file holds the entity's key column(s) (--entity, or the entity in its name; other columns ignored); the removed rows are kept in row_corrections, the receipt's rows_retracted; a key not loaded is quarantined ('no such key to retract'), the others are removed. A load that brings a retracted key back quarantines that row: --correct reinstates it",
   ),
   rollback: flag(
     z.string().trim().min(1, 'expected an ingest_id (loanwatch ingest-runs lists them)').optional(),

@@ -51,11 +51,17 @@ export async function auditAndDelete(wh: Warehouse, o: AuditInput): Promise<void
     { ingest_id: o.meta.ingest_id, entity, action: o.action, file: o.meta.file },
   );
   o.onStep?.('audited');
-  const keys = (await queryRows<{ key: string }>(wh, `SELECT DISTINCT key FROM ${o.rows}`)).map((r) => r.key);
+  // a reinstated key (no old row) has nothing loaded to delete
+  const keys = (await queryRows<{ key: string }>(wh, `SELECT DISTINCT key FROM ${o.rows} WHERE old_row != ''`)).map(
+    (r) => r.key,
+  );
   if (keys.length > 0) await deleteRows(wh, entity, `${targetKeyExpr(o.spec)} IN {keys:Array(String)}`, { keys });
 }
 
-/** The corrected rows of a file (status `corrected` with a loaded row to replace): audited, their loaded rows deleted. */
+/**
+ * The corrected rows of a file (status `corrected` with a loaded row to replace): audited, their
+ * loaded rows deleted; and the retracted keys it reinstates, audited as corrections of no old row.
+ */
 export async function applyCorrections(
   wh: Warehouse,
   o: {
@@ -64,11 +70,15 @@ export async function applyCorrections(
     conflicts: string;
     /** the file's status table */
     status: string;
+    /** reinstatedRows of the file, or null when none of the entity's keys stands retracted */
+    reinstated: string | null;
     meta: { ingest_id: string; file: string };
     onStep?: (step: string) => void;
   },
 ): Promise<void> {
-  const rows = `(SELECT * FROM ${o.conflicts} WHERE line IN (SELECT line FROM ${o.status} WHERE status = 'corrected'))`;
+  const cols = 'line, key, old_hash, new_hash, old_ingest_id, old_loan_id, new_loan_id, old_row, new_row';
+  const replaced = `SELECT ${cols} FROM ${o.conflicts} WHERE line IN (SELECT line FROM ${o.status} WHERE status = 'corrected')`;
+  const rows = `(${o.reinstated ? `${replaced} UNION ALL ${o.reinstated}` : replaced})`;
   await auditAndDelete(wh, { spec: o.spec, action: 'correct', rows, meta: o.meta, onStep: o.onStep });
   o.onStep?.('corrected rows replaced');
 }

@@ -9,6 +9,7 @@ import { entitySpecs } from './entity-specs.ts';
 import { engineCsvHazard } from './engine-csv-hazard.ts';
 import { applyCorrections, latestCorrections } from './apply-corrections.ts';
 import { correctionRules } from './correction-rules.ts';
+import { findRetractedKeys, reinstatedRows, retractedReason } from './retracted-keys.ts';
 import { keyConflictsSelect, keyLabelFromText } from './key-conflicts.ts';
 import { engineLanding, streamLanding, type Landing } from './landing.ts';
 import { createAs, oneRecordPerLine, quarantineRows } from './quarantine-rows.ts';
@@ -104,6 +105,8 @@ interface Staged {
   present: number;
   quarantined: number;
   corrected: number;
+  /** keys of the entity stand retracted (findRetractedKeys): a correction may reinstate some */
+  anyRetracted: boolean;
 }
 
 /**
@@ -138,6 +141,7 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
   const conflictLines = tableRef(wh, `stg_cl_${tag}`);
   const corrRules = tableRef(wh, `stg_crule_${tag}`);
   const corrScheduleRules = tableRef(wh, `stg_csched_${tag}`);
+  const retracted = tableRef(wh, `stg_retr_${tag}`);
   const target = tableRef(wh, spec.entity);
   const loans = tableRef(wh, 'loans');
   const scratch = [
@@ -150,6 +154,7 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
     conflictLines,
     corrRules,
     corrScheduleRules,
+    retracted,
     conflicts,
     status,
     lines,
@@ -235,15 +240,17 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
     // a correction may finish one a killed run began (its row deleted, the new one not yet inserted):
     // that is judged against the audit, which the first-load shortcut does not read
     const firstLoad = Number(existing!.n) === 0 && !o.correct;
-    // First load of an entity: nothing can already be present, so only the rows the stage found bad
-    // or whose key hash repeats can be anything but new. They are copied out once (usually few), and
+    // a table emptied by retractions is no first load: its retracted keys are candidates too
+    const anyRetracted = (await findRetractedKeys(wh, spec.entity, retracted)) > 0;
+    // First load of an entity: nothing can already be present, so only the rows the stage found bad,
+    // whose key hash repeats or whose key was retracted can be anything but new. They are copied out once (usually few), and
     // the exact keys are grouped among them: reading the key strings of the whole stage for that
     // cost 0.3 s of the 0.8 s duplicate search on payments at 1M loans.
     if (firstLoad) {
       await createAs(
         wh,
         candidates,
-        `SELECT line, reason, bad_raw, bad_key, key, key_hash, row_hash FROM ${stg} WHERE reason != '' OR key_hash IN ${repeatedHashes}${ruled > 0 ? ` OR line IN (SELECT line FROM ${rules})` : ''}`,
+        `SELECT line, reason, bad_raw, bad_key, key, key_hash, row_hash FROM ${stg} WHERE reason != '' OR key_hash IN ${repeatedHashes}${ruled > 0 ? ` OR line IN (SELECT line FROM ${rules})` : ''}${anyRetracted ? ` OR key IN (SELECT rkey FROM ${retracted})` : ''}`,
         {},
         {},
         'MergeTree ORDER BY tuple()',
@@ -295,28 +302,33 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
     // a correction a killed run began: the key's latest audit row replaced it by this content, and
     // the old row is gone
     const finishing = `(lwq_e.ekey = '' AND lwq_a.a_action = 'correct' AND lwq_a.a_new = lwq_s.row_hash)`;
+    // a retracted key brought back: quarantined by a load, reinstated by a correction
+    const reinstating = `(lwq_t.rkey != '' AND lwq_e.ekey = '')`;
     await createAs(
       wh,
       status,
-      `SELECT line, final_reason, status, from_stage, raw, row_key FROM (
+      `SELECT line, final_reason, status, from_stage, raw, row_key, reinstated FROM (
         SELECT lwq_s.line AS line, lwq_s.reason != '' AS from_stage, lwq_s.bad_raw AS raw,
           if(from_stage, lwq_s.bad_key, lwq_s.key) AS row_key,
           multiIf(from_stage, lwq_s.reason,
             lwq_r.rreason != '', lwq_r.rreason,
             lwq_v.vreason != '', lwq_v.vreason,
             lwq_c.cline != 0 AND NOT ${correcting}, lwq_c.creason,
-            ${correcting} AND lwq_e.ekey = '' AND NOT ${finishing}, concat(${keyLabelFromText(spec, 'lwq_s.key')}, ': no such key to correct (not loaded; a new row is loaded without --correct)'),
+            ${reinstating} AND NOT ${correcting}, ${retractedReason(spec, 'lwq_s.key')},
+            ${correcting} AND lwq_e.ekey = '' AND NOT ${finishing} AND NOT ${reinstating}, concat(${keyLabelFromText(spec, 'lwq_s.key')}, ': no such key to correct (not loaded; a new row is loaded without --correct)'),
             lwq_d.dkey != '' AND lwq_d.first_line != lwq_s.line AND lwq_d.first_hash != lwq_s.row_hash, concat('duplicate key with different content (first seen on line ', toString(lwq_d.first_line), ')'),
             '') AS final_reason,
           multiIf(lwq_s.reason = 'blank line', 'skipped', final_reason != '', 'quarantined',
-            ${correcting} AND ${firstOfKey} AND (lwq_c.cline != 0 OR ${finishing}), 'corrected',
-            lwq_e.ekey != '' OR (lwq_d.dkey != '' AND lwq_d.first_line != lwq_s.line), 'present', 'new') AS status
+            ${correcting} AND ${firstOfKey} AND (lwq_c.cline != 0 OR ${finishing} OR ${reinstating}), 'corrected',
+            lwq_e.ekey != '' OR (lwq_d.dkey != '' AND lwq_d.first_line != lwq_s.line), 'present', 'new') AS status,
+          ${reinstating} AS reinstated
         FROM (SELECT line, reason, bad_raw, bad_key, key, row_hash FROM ${rows}) AS lwq_s
         LEFT JOIN ${existingKeys} AS lwq_e ON lwq_e.ekey = lwq_s.key
         LEFT JOIN (SELECT key AS dkey, first_line, first_hash FROM ${dups}) AS lwq_d ON lwq_d.dkey = lwq_s.key
         LEFT JOIN (SELECT line AS cline, reason AS creason FROM ${conflicts}) AS lwq_c ON lwq_c.cline = lwq_s.line
         LEFT JOIN ${o.correct ? latestCorrections(wh, `SELECT key FROM ${stg} WHERE reason = ''`) : `(SELECT '' AS akey, '' AS a_action, toUInt64(0) AS a_new LIMIT 0)`} AS lwq_a ON lwq_a.akey = lwq_s.key
         LEFT JOIN (SELECT line AS rline, any(reason) AS rreason FROM ${rules} GROUP BY line) AS lwq_r ON lwq_r.rline = lwq_s.line
+        LEFT JOIN ${retracted} AS lwq_t ON lwq_t.rkey = lwq_s.key
         LEFT JOIN (${corrRuled ? `SELECT vline, any(vreason) AS vreason FROM ${corrRules} GROUP BY vline` : "SELECT toUInt64(0) AS vline, '' AS vreason LIMIT 0"}) AS lwq_v ON lwq_v.vline = lwq_s.line)
       WHERE status != 'new'`,
       { entity: spec.entity },
@@ -338,6 +350,7 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
       present: Number(c!.present),
       quarantined: Number(c!.quarantined),
       corrected: Number(c!.corrected),
+      anyRetracted,
     };
   }
 
@@ -401,7 +414,15 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
       await quarantineRows(wh, { landing: s.landing, status, lines, linesFilled, quarantined, meta });
     o.onStep?.('quarantined');
     // the replaced rows are audited, then deleted; their replacements go in with the new rows below
-    if (corrected > 0) await applyCorrections(wh, { spec, conflicts, status, meta, onStep: o.onStep });
+    if (corrected > 0)
+      await applyCorrections(wh, {
+        spec,
+        conflicts,
+        status,
+        reinstated: s.anyRetracted ? reinstatedRows(spec, { stg, status, retracted }) : null,
+        meta,
+        onStep: o.onStep,
+      });
     await exec(
       wh,
       `INSERT INTO ${target} (${staged.targetColumns.join(', ')}, ingest_id)

@@ -181,7 +181,7 @@ function notALoad(runId: string, mode: string, file: string): string {
   if (mode === 'correct')
     return `run ${runId} is an ingest --correct run: --rollback undoes a load (deleting its rows would not bring back the rows they replaced); send the old rows (row_corrections.old_row) with --correct`;
   if (mode === 'retract')
-    return `run ${runId} is an ingest --retract run: it loaded no rows to roll back; load the retracted rows (row_corrections.old_row) again`;
+    return `run ${runId} is an ingest --retract run: it loaded no rows to roll back; send the retracted rows (row_corrections.old_row) with --correct to reinstate them (a plain load quarantines a retracted key)`;
   return `run ${runId} is a rollback${file.startsWith('rollback of ') ? ` (${file})` : ''}: it loaded no rows to roll back; ingest that run's files again`;
 }
 
