@@ -25,6 +25,24 @@ export const count = (min: number, max: number) =>
     .min(min, `expected at least ${min}`)
     .max(max, `expected at most ${max}`);
 
+/**
+ * A number within bounds, each bound saying itself (`expected a margin ≥ 0`): the type's message
+ * would otherwise stand for the bounds too (`--margin -0.01` said "expected a number").
+ * `what` names the quantity (`a share`), `example` a value of it for a value that is no number.
+ */
+export const boundedNumber = (
+  what: string,
+  bounds: { gt?: number; min?: number; lt?: number; max?: number },
+  example?: string,
+) => {
+  let s = z.coerce.number({ error: `expected ${what}${example ? ` such as ${example}` : ''}` });
+  if (bounds.gt !== undefined) s = s.gt(bounds.gt, `expected ${what} > ${bounds.gt}`);
+  if (bounds.min !== undefined) s = s.min(bounds.min, `expected ${what} ≥ ${bounds.min}`);
+  if (bounds.lt !== undefined) s = s.lt(bounds.lt, `expected ${what} < ${bounds.lt}`);
+  if (bounds.max !== undefined) s = s.max(bounds.max, `expected ${what} ≤ ${bounds.max}`);
+  return s;
+};
+
 export const outputFormat = <const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) =>
   z.enum(values, { error: `expected one of ${values.join(', ')}` }).default(fallback);
 

@@ -1,20 +1,10 @@
 import { z } from 'zod';
-import { count } from '../flags.ts';
+import { boundedNumber, count } from '../flags.ts';
 import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
 import type { Output } from '../cli/output.ts';
 import { actor } from './model-ref.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
 import { defaultGate, promote } from '../../models/registry/registry.ts';
-
-/**
- * A number within bounds; each bound check carries its own message, since the type's message would
- * otherwise stand for them too (`--margin -0.01` said "expected a number").
- */
-const numberIn = (what: string, min: number, max: number) =>
-  z.coerce
-    .number({ error: 'expected a number' })
-    .min(min, `expected ${what} ≥ ${min}`)
-    .max(max, `expected ${what} ≤ ${max}`);
 
 const promoteFlags = {
   reason: flag(
@@ -25,17 +15,17 @@ const promoteFlags = {
   by: flag(actor, 'who promotes', 'NAME'),
   // a negative margin is refused: it would let a challenger that ranks worse replace the champion
   margin: flag(
-    numberIn('a margin', 0, 1).default(defaultGate.aucMargin),
+    boundedNumber('a margin', { min: 0, max: 1 }, '0.005').default(defaultGate.aucMargin),
     'AUC the challenger must add over the champion (0 to 1)',
     'X',
   ),
   'min-auc': flag(
-    numberIn('an AUC', 0, 1).default(defaultGate.minAuc),
+    boundedNumber('an AUC', { min: 0, max: 1 }, '0.7').default(defaultGate.minAuc),
     'test AUC (out-of-time for the book) a version must exceed to be champion (0.5: chance)',
     'X',
   ),
   'max-psi': flag(
-    z.coerce.number({ error: 'expected a number' }).gt(0, 'expected a PSI > 0').default(defaultGate.maxPsi),
+    boundedNumber('a PSI', { gt: 0 }, '0.1').default(defaultGate.maxPsi),
     'largest score PSI allowed',
     'X',
   ),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { resolve } from 'node:path';
-import { count, enumList, list, outputFormat } from '../flags.ts';
+import { boundedNumber, count, enumList, list, outputFormat } from '../flags.ts';
 import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
 import { printTable, type Output } from '../cli/output.ts';
 import { actor } from './model-ref.ts';
@@ -17,7 +17,6 @@ import { log } from '../progress.ts';
 import { defaultGate } from '../../models/data/quality-gate.ts';
 import { defaultMissingMarkers } from '../../models/data/dataset.ts';
 
-const number = (what: string) => z.coerce.number({ error: `expected ${what}` });
 const bool = z.enum(['true', 'false'], { error: 'expected true or false' }).transform((v) => v === 'true');
 
 const trainFlags = {
@@ -32,7 +31,7 @@ const trainFlags = {
   drop: flag(list.optional(), '--table: columns to leave out', 'a,b'),
   categorical: flag(list.optional(), '--table: columns to treat as categories', 'a,b'),
   'test-share': flag(
-    number('a share such as 0.3').gt(0).lt(1).default(0.3),
+    boundedNumber('a share', { gt: 0, lt: 1 }, '0.3').default(0.3),
     '--table: share of rows held out for the test',
     'SHARE',
   ),
@@ -48,7 +47,7 @@ const trainFlags = {
   threshold: flag(count(0, 3650).default(defaultTarget.dpdThreshold), 'book: DPD that makes a bad outcome', 'DPD'),
   'oot-months': flag(count(1, 60).default(6), 'book: latest month-ends held out for the out-of-time test', 'N'),
   'loan-share': flag(
-    number('a share such as 0.5').gt(0).max(1).default(1),
+    boundedNumber('a share', { gt: 0, max: 1 }, '0.5').default(1),
     'book: share of loans to train on',
     'SHARE',
   ),
@@ -66,7 +65,7 @@ const trainFlags = {
     trends.join('|'),
   ),
   'min-bin-share': flag(
-    number('a share such as 0.05').min(0).max(0.5).default(defaultBinning.minBinShare),
+    boundedNumber('a share', { min: 0, max: 0.5 }, '0.05').default(defaultBinning.minBinShare),
     'scorecard: minimum share of the rows in each bin (missing and special bins apart)',
     'SHARE',
   ),
@@ -84,7 +83,7 @@ const trainFlags = {
     'book, --time-stable: bads each of two neighbouring bins needs in a month-end for their order to count there',
     'N',
   ),
-  l2: flag(number('a number ≥ 0').min(0).default(0), 'scorecard: L2 penalty', 'X'),
+  l2: flag(boundedNumber('an L2 penalty', { min: 0 }, '1').default(0), 'scorecard: L2 penalty', 'X'),
   refine: flag(
     bool.default(true),
     "scorecard: refine the bins' points jointly, kept only when the held-back part ranks better (false: the classic WoE × coefficient fit)",
@@ -125,12 +124,12 @@ const trainFlags = {
     'NA,N/A,…',
   ),
   'near-constant': flag(
-    number('a share such as 0.995').gt(0.5).max(1).default(defaultGate.nearConstantShare),
+    boundedNumber('a share', { gt: 0.5, max: 1 }, '0.995').default(defaultGate.nearConstantShare),
     'data-quality gate: drop a column whose commonest value (or missing) holds this share of rows',
     'SHARE',
   ),
   'leak-auc': flag(
-    number('an AUC such as 0.95').gt(0.5).max(1).default(defaultGate.leakAuc),
+    boundedNumber('an AUC', { gt: 0.5, max: 1 }, '0.95').default(defaultGate.leakAuc),
     'data-quality gate: a column alone above this training AUC leaks the outcome (refused)',
     'AUC',
   ),
@@ -146,7 +145,7 @@ const trainFlags = {
     'platt|none',
   ),
   'min-iv': flag(
-    number('a number').min(0).max(10).default(defaultSelection.minIv),
+    boundedNumber('an IV', { min: 0, max: 10 }, '0.02').default(defaultSelection.minIv),
     'scorecard: drop features below this IV',
     'X',
   ),
