@@ -20,21 +20,25 @@ export class IngestInputError extends UserError {
   readonly code = 'INGEST_INPUT';
 }
 
-const entityNames: [RegExp, RawEntity][] = [
-  [/^(collection_actions|collections|催收)/, 'collection_actions'],
-  [/^(loan_events|events|事件)/, 'loan_events'],
-  [/^(schedule|还款计划)/, 'schedule'],
-  [/^(payments|repayments|还款)/, 'payments'],
-  [/^(performance|表现)/, 'performance'],
-  [/^(customers|客户)/, 'customers'],
-  [/^(loans|贷款|借据)/, 'loans'],
+/** The prefixes of a file name that name each entity, tried in this order (还款计划 before 还款). */
+const entityPrefixes: [RawEntity, string[]][] = [
+  ['collection_actions', ['collection_actions', 'collections', '催收']],
+  ['loan_events', ['loan_events', 'events', '事件']],
+  ['schedule', ['schedule', '还款计划']],
+  ['payments', ['payments', 'repayments', '还款']],
+  ['performance', ['performance', '表现']],
+  ['customers', ['customers', '客户']],
+  ['loans', ['loans', '贷款', '借据']],
 ];
 
 export function entityOfFile(name: string): RawEntity | null {
   const base = basename(name).toLowerCase();
-  for (const [re, e] of entityNames) if (re.test(base)) return e;
+  for (const [e, prefixes] of entityPrefixes) if (prefixes.some((p) => base.startsWith(p))) return e;
   return null;
 }
+
+/** every prefix a file name may start with, by entity, for the refusal of one that starts with none */
+const namingRule = entityPrefixes.map(([e, prefixes]) => `${e}: ${prefixes.join(', ')}`).join('; ');
 
 export function formatOfFile(name: string): InputFormat | null {
   const n = name.toLowerCase();
@@ -80,7 +84,7 @@ export function discoverInputs(paths: string[], forcedEntity?: RawEntity): Disco
       : !format
         ? 'not a .csv, .txt, .jsonl, .ndjson or .parquet file'
         : !entity
-          ? 'the file name names no entity (it must start with customers, loans, schedule, payments, performance, collection_actions or loan_events, or give --entity)'
+          ? `the file name names no entity: it must start with one of (${namingRule}), or give --entity`
           : null;
     if (why && named) refused.push(`${p}: ${why}`);
     else if (why) skipped.push({ path: abs, why });

@@ -244,7 +244,10 @@ describe('file-level errors', () => {
     const dir = tmpDir('named');
     writeFileSync(join(dir, 'notes.csv'), 'a,b\n1,2\n');
     writeFileSync(join(dir, 'loans.xlsx'), 'not a csv');
-    expect(await refusal([join(dir, 'notes.csv')])).toMatch(/notes\.csv: the file name names no entity/);
+    // the refusal lists every prefix a name may start with (repayments was loaded, the list said payments)
+    expect(await refusal([join(dir, 'notes.csv')])).toMatch(
+      /notes\.csv: the file name names no entity: it must start with one of \(.*payments: payments, repayments, 还款;.*\), or give --entity/u,
+    );
     expect(await refusal([join(dir, 'loans.xlsx')])).toMatch(/loans\.xlsx: not a \.csv/);
     const both = await refusal([join(dir, 'notes.csv'), join(dir, 'loans.xlsx')]);
     expect(both).toMatch(/^cannot ingest 2 files: .*notes\.csv: .*; .*loans\.xlsx: /u);
