@@ -115,6 +115,17 @@ describe('incremental snapshot after corrections and retractions equals the full
     incremental.push(await snapshotChecksums(wh));
     results.push(await refresh(true));
     full.push(await snapshotChecksums(wh));
+    // b's retracted payment reinstated: a correction audited with no old row, under no run's rows
+    const back = await ingest(
+      wh,
+      [csv('payments-back.csv', ['payment_id,loan_id,paid_date,amount', `${b.id},${b.loan},${b.date},${b.amount}`])],
+      { piiSecret: 's', correct: true },
+    );
+    expect(back.receipts[0]).toMatchObject({ rows_corrected: 1, rows_quarantined: 0 });
+    results.push(await refresh());
+    incremental.push(await snapshotChecksums(wh));
+    results.push(await refresh(true));
+    full.push(await snapshotChecksums(wh));
   });
   afterAll(() => disposeIfOpened(wh));
 
@@ -123,6 +134,7 @@ describe('incremental snapshot after corrections and retractions equals the full
       ...['full', 'refresh', 'refresh', 'full', 'refresh', 'full'],
       ...['refresh', 'refresh', 'refresh', 'full'],
       ...['refresh', 'refresh', 'full'],
+      ...['refresh', 'full'],
     ]);
     // the rolled-back run's loans, new and loaded
     expect(results[11]!.loansRefreshed).toBeGreaterThanOrEqual(4);
@@ -139,6 +151,7 @@ describe('incremental snapshot after corrections and retractions equals the full
     ['a payment alone in its run moved to another loan, another retracted', 1],
     ['a retraction stopped after its audit, a snapshot, the retraction run again', 2],
     ["the wrong day's files loaded, a snapshot, the run rolled back", 3],
+    ['a retracted payment reinstated by --correct', 4],
   ])('%s: equals the full rebuild, table by table', (_what, i) => {
     expect(Number(full[i]!.tables.loan_month?.rows)).toBeGreaterThan(1000);
     expect(incremental[i]).toEqual(full[i]);
