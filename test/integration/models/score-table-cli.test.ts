@@ -10,25 +10,22 @@ import { sharedData } from '../../helpers/shared-data.ts';
 describe('score --table', () => {
   const { dir, out, err, run, stdout } = cliHarness('score-table-cli');
   const german = sharedData('german_credit', 'germancredit.csv');
+  const trainGerman = [
+    'train',
+    '--table',
+    german,
+    '--target',
+    'creditability',
+    '--bad-value',
+    'bad',
+    '--model',
+    'scorecard',
+  ];
   /** the trained scorecard's version folder (the first test) */
   let cardDir = '';
 
   it('train --table prints its stages; score --table writes one CSV row per input row', async () => {
-    expect(
-      await run(
-        'train',
-        '--table',
-        german,
-        '--target',
-        'creditability',
-        '--bad-value',
-        'bad',
-        '--model',
-        'scorecard',
-        '--format',
-        'json',
-      ),
-    ).toBe(0);
+    expect(await run(...trainGerman, '--format', 'json')).toBe(0);
     expect(err[0]).toMatch(/^loading .*germancredit\.csv$/u);
     expect(err).toContain('split (seed 1): 700 rows to train, 300 to test');
     expect(err.some((l) => l.startsWith('registered germancredit_scorecard@1 '))).toBe(true);
@@ -51,18 +48,7 @@ describe('score --table', () => {
   }, 120_000);
 
   it('--model NAME scores with the version of it that is champion, its latest while none is', async () => {
-    const train = [
-      'train',
-      '--table',
-      german,
-      '--target',
-      'creditability',
-      '--bad-value',
-      'bad',
-      '--model',
-      'scorecard',
-    ];
-    expect(await run(...train, '--seed', '2')).toBe(0);
+    expect(await run(...trainGerman, '--seed', '2')).toBe(0);
     const versionScored = async () => {
       expect(await run('score', '--table', german, '--model', 'germancredit_scorecard')).toBe(0);
       return new Set(
