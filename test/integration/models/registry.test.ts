@@ -18,6 +18,23 @@ const version = (name: string, auc: number) => ({
   artifact: { kind: 'scorecard' } as unknown as ModelArtifact,
 });
 
+/** POST …/promote through the app, as a modeler's API key */
+async function promoteThroughApi(wh: Parameters<typeof createApp>[0]['wh'], path: string, reason: string) {
+  const app = createApp({
+    wh,
+    log: () => undefined,
+    rateLimitPerMinute: 1000,
+    maxBodyBytes: 1 << 20,
+    snapshotSettings: defaultSettings,
+  });
+  const { key } = await createApiKey(wh, { role: 'modeler', label: 'm' });
+  return app.request(path, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ reason }),
+  });
+}
+
 describe('the promote gate: an AUC floor', () => {
   let wh: Awaited<ReturnType<typeof testWarehouse>>;
   beforeAll(async () => {
@@ -45,26 +62,10 @@ describe('the promote gate: an AUC floor', () => {
   });
 
   it('through the API: a 409 naming the floor', async () => {
-    const app = createApp({
-      wh,
-      log: () => undefined,
-      rateLimitPerMinute: 1000,
-      maxBodyBytes: 1 << 20,
-      snapshotSettings: defaultSettings,
-    });
-    const { key } = await createApiKey(wh, { role: 'modeler', label: 'm' });
-    const r = await app.request('/v1/models/weak_scorecard/2/promote', {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ reason: 'chance' }),
-    });
+    const r = await promoteThroughApi(wh, '/v1/models/weak_scorecard/2/promote', 'chance');
     expect(r.status).toBe(409);
     expect(JSON.stringify(await r.json())).toMatch(/not above the AUC floor 0\.5/u);
-    const ok = await app.request('/v1/models/weak_gbm/1/promote', {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ reason: 'ranks' }),
-    });
+    const ok = await promoteThroughApi(wh, '/v1/models/weak_gbm/1/promote', 'ranks');
     expect(ok.status).toBe(200);
   });
 });
@@ -159,19 +160,7 @@ describe('the promote gate: test AUCs compared on the same test rows only', () =
   });
 
   it('through the API: a 409 naming the split', async () => {
-    const app = createApp({
-      wh,
-      log: () => undefined,
-      rateLimitPerMinute: 1000,
-      maxBodyBytes: 1 << 20,
-      snapshotSettings: defaultSettings,
-    });
-    const { key } = await createApiKey(wh, { role: 'modeler', label: 'm' });
-    const r = await app.request('/v1/models/german_scorecard/2/promote', {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ reason: 'a better draw' }),
-    });
+    const r = await promoteThroughApi(wh, '/v1/models/german_scorecard/2/promote', 'a better draw');
     expect(r.status).toBe(409);
     expect(JSON.stringify(await r.json())).toMatch(/the test AUCs are not comparable: .*--seed 1 --test-share 0\.3/u);
   });
