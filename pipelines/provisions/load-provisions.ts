@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
@@ -6,6 +5,7 @@ import { deleteRows } from '../../warehouse/delete-rows.ts';
 import { isEngineDate, monthEndOf } from '../../lib/dates.ts';
 import { splitHeader } from '../../lib/csv-records.ts';
 import { UserError } from '../../lib/user-error.ts';
+import { tableText } from '../../models/data/table-text.ts';
 
 /** A provisions file that cannot be loaded: every bad line is named, and nothing of the file is loaded. */
 export class ProvisionsFileError extends UserError {}
@@ -26,10 +26,14 @@ export async function loadProvisions(
   wh: Warehouse,
   path: string,
 ): Promise<{ months: number; first: string; last: string }> {
-  let text: string;
+  let text = '';
   try {
-    text = readFileSync(path, 'utf8').replace(/^\uFEFF/u, '');
+    // UTF-8 or GBK, as every CSV loanwatch reads (a finance ledger saved by Excel on a Chinese
+    // Windows is GBK: read as UTF-8, its 月末 header was mojibake and the file refused)
+    for await (const part of await tableText(path, 'provisions')) text += part;
+    text = text.replace(/^\uFEFF/u, '');
   } catch (e) {
+    if (e instanceof UserError) throw new ProvisionsFileError(e.message, { cause: e });
     throw new ProvisionsFileError(`provisions ${path}: cannot read (${(e as NodeJS.ErrnoException).code})`, {
       cause: e,
     });
