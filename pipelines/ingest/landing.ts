@@ -188,6 +188,14 @@ function csvSelect(
     FROM ${from} WHERE ${where}`;
 }
 
+/**
+ * Every field of a record missing or empty (white space aside): a spreadsheet's cleared rows, saved
+ * as `,,,,`, are blank lines — no record, skipped by both loaders — where they were quarantined as
+ * missing every field, never to resolve (they have no key), and counted against --max-quarantined.
+ */
+const everyFieldEmpty = (fields: number) =>
+  Array.from({ length: fields }, (_, i) => `(c${i} IS NULL OR trim(BOTH ' \\t' FROM c${i}) = '')`).join(' AND ');
+
 /** a line read by LineAsString, without the CR of a CRLF ending (the stream loader splits CRLF alike) */
 const withoutCr = (col: string) => `if(endsWith(${col}, '\\r'), substring(${col}, 1, length(${col}) - 1), ${col})`;
 
@@ -212,7 +220,7 @@ export async function engineLanding(wh: Warehouse, file: InputFile): Promise<Lan
         { raw: rawCols, shapeless: shapelessCols },
         rowLine(1),
         {
-          blank: header.map((_, i) => `c${i} IS NULL`).join(' AND '),
+          blank: `${everyFieldEmpty(header.length)} AND __extra IS NULL`,
           short: `c${header.length - 1} IS NULL`,
           extra: '__extra IS NOT NULL',
         },
@@ -358,7 +366,7 @@ export async function streamLanding(
       { raw: mapped.rawCols, shapeless: mapped.shapelessCols },
       'line',
       {
-        blank: 'n_fields = 0',
+        blank: `n_fields = 0 OR (malformed = '' AND n_fields <= ${header.length} AND ${everyFieldEmpty(header.length)})`,
         short: `n_fields < ${header.length}`,
         extra: `n_fields > ${header.length}`,
         malformed: 'malformed',

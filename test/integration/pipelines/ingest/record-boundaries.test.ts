@@ -101,6 +101,35 @@ describe('record boundaries: the engine and the stream loader read the same reco
           }
   });
 
+  it("a spreadsheet's cleared rows (every field empty) are blank lines, anywhere: skipped by both loaders, not quarantined", async () => {
+    // payments have 5 fields: as many empty ones, spaces, empty quotes, or fewer (a row cut short)
+    for (const cleared of [',,,,', ' , ,\t, , ', '"","","","",""', ',,'])
+      for (const records of sizes)
+        for (const at of places(records)) {
+          const lines = Array.from({ length: records }, (_, k) =>
+            k + 1 === records ? row(k + 1, 'app', 'abc') : row(k + 1),
+          );
+          const cut = at === records ? records : at - 1;
+          const written = [...lines.slice(0, cut), cleared, cleared, ...lines.slice(cut)];
+          const r = await both(`${paymentsHeader}\r\n${written.join('\r\n')}\r\n`);
+          expect({ cleared, records, at, read: r.read, quarantined: r.quarantined, loaded: r.loaded }).toEqual({
+            cleared,
+            records,
+            at,
+            read: records,
+            quarantined: 1,
+            loaded: records - 1,
+          });
+          const lastLine = written.lastIndexOf(lines[records - 1]!) + 2;
+          expect(r.quarantine).toEqual([`${lastLine} amount: not a decimal number | ${row(records, 'app', 'abc')}`]);
+        }
+    // more empty fields than the header is another shape, not a cleared row: quarantined alike by both
+    const r = await both(`${paymentsHeader}\n${row(1)}\n,,,,,,\n`);
+    expect(r.quarantine).toEqual([
+      '3 row has more fields than the header; payment_id: missing; loan_id: missing; paid_date: missing; amount: missing | ,,,,,,',
+    ]);
+  });
+
   it('old-Mac line ends (a bare CR): every line is a record, a bad one quarantined under its line', async () => {
     for (const records of sizes)
       for (const at of places(records)) {
