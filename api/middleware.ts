@@ -177,10 +177,20 @@ export function rateLimit(): MiddlewareHandler<AppEnv> {
   };
 }
 
+/** What a permission lets a role do, in words (`cases:read` → "read cases": it said "may not cases read"). */
+export function permissionWords(p: Permission): string {
+  const [resource, action] = p.split(':') as [string, string];
+  const irregular: Partial<Record<Permission, string>> = {
+    'scores:batch': 'score rows in batches',
+    'models:workbench': 'use the model workbench',
+  };
+  return irregular[p] ?? `${action} ${resource}`;
+}
+
 export function requirePermission(c: Context<AppEnv>, p: Permission) {
   const key = c.get('key');
   if (!allows(key.role, p))
-    throw new AuthError('forbidden', `role ${key.role} may not ${p.replace(':', ' ')}`, {
+    throw new AuthError('forbidden', `role ${key.role} may not ${permissionWords(p)}`, {
       reason: `missing_permission:${p}`,
     });
 }

@@ -22,6 +22,7 @@ import { reportCommand, runReport } from './report.ts';
 import { writeDemoProvisions } from './demo-provisions.ts';
 import { assertDemoMayWrite, recordDemoBook } from './demo-guard.ts';
 import { createApiKey } from '../../api/auth/keys.ts';
+import { demoUrlLines } from './demo-urls.ts';
 import { trainBookModels } from '../../models/workflows.ts';
 import { currentChampion, promote, RegistryError } from '../../models/registry/registry.ts';
 import { fireWarnings } from '../../pipelines/warnings/fire-warnings.ts';
@@ -199,11 +200,7 @@ KEY admin ${keys.admin}
 KEY executive ${keys.executive}
 KEY collector ${keys.collector}
 (the collector key sees region ${region} only)
-URL docs ${base}/docs
-URL report ${base}/v1/reports/management?period=${o.period}&lang=en&format=html
-URL report-zh ${base}/v1/reports/regulatory?period=${o.period}&lang=zh-CN&format=pdf
-URL cases ${base}/v1/cases?as_of=${casesDay}&limit=20
-URL warnings ${base}/v1/warnings?as_of=${o.asOf}&limit=20
+${demoUrlLines(base, { ...o, casesDay }).join('\n')}
 Try:
   curl -H 'Authorization: Bearer ${keys.executive}' '${base}/v1/reports/management?period=${o.period}&lang=en' > management.html
   curl -H 'Authorization: Bearer ${keys.collector}' -H 'Accept: text/csv' '${base}/v1/cases?as_of=${casesDay}&limit=20'

@@ -29,7 +29,7 @@ describe('the demo', () => {
     await new Promise<void>((resolve, reject) => {
       child!.stdout!.on('data', (d: Buffer) => {
         out += d.toString();
-        if (/^URL warnings /mu.test(out)) resolve();
+        if (/^URL warnings .*\)$/mu.test(out)) resolve();
       });
       child!.on('exit', (code) => {
         reject(new Error(`demo exited ${code} before serving:\n${errOut.slice(-3000)}`));
@@ -37,22 +37,32 @@ describe('the demo', () => {
     });
     for (let i = 1; i <= 8; i++) expect(errOut).toContain(`${i}/8 `);
     const keys = Object.fromEntries([...out.matchAll(/^KEY (\w+) (\S+)$/gmu)].map((m) => [m[1]!, m[2]!]));
-    const urls = Object.fromEntries([...out.matchAll(/^URL ([\w-]+) (\S+)$/gmu)].map((m) => [m[1]!, m[2]!]));
-    expect(Object.keys(urls)).toEqual(['docs', 'report', 'report-zh', 'cases', 'warnings']);
-    const expected: Record<string, [string, RegExp]> = {
-      docs: ['', /text\/html/],
-      report: [keys.executive!, /text\/html/],
-      'report-zh': [keys.executive!, /application\/pdf/],
-      cases: [keys.admin!, /application\/json/],
-      warnings: [keys.admin!, /application\/json/],
+    const lines = [...out.matchAll(/^URL ([\w-]+) (\S+) \((.*)\)$/gmu)];
+    const urls = Object.fromEntries(lines.map((m) => [m[1]!, m[2]!]));
+    expect(Object.keys(urls)).toEqual(['docs', 'console', 'report', 'report-zh', 'cases', 'warnings']);
+    // each URL names the demo keys that open it: every one named answers 200, every other demo key 403
+    const types: Record<string, RegExp> = {
+      docs: /text\/html/,
+      console: /text\/html/,
+      report: /text\/html/,
+      'report-zh': /application\/pdf/,
+      cases: /application\/json/,
+      warnings: /application\/json/,
     };
-    for (const [name, url] of Object.entries(urls)) {
-      const [key, type] = expected[name]!;
-      const r = await fetch(url, { headers: key ? { authorization: `Bearer ${key}` } : {} });
-      expect(r.status, `${name} ${url}`).toBe(200);
-      expect(r.headers.get('content-type'), name).toMatch(type);
-      const body = Buffer.from(await r.arrayBuffer());
-      expect(body.length, name).toBeGreaterThan(500);
+    for (const [, name, url, who] of lines) {
+      const named = who!.startsWith('keys: ') ? who!.slice(6).split(', ') : [];
+      const tries = named.length ? Object.keys(keys).map((k) => [k, keys[k]!] as const) : [['none', ''] as const];
+      for (const [role, key] of tries) {
+        const r = await fetch(url!, { headers: key ? { authorization: `Bearer ${key}` } : {} });
+        if (named.length && !named.includes(role)) {
+          expect(r.status, `${name} with the ${role} key`).toBe(403);
+          expect(await r.text()).toMatch(new RegExp(`role ${role} may not read `, 'u'));
+          continue;
+        }
+        expect(r.status, `${name} ${url!} ${role}`).toBe(200);
+        expect(r.headers.get('content-type'), name).toMatch(types[name!]!);
+        expect(Buffer.from(await r.arrayBuffer()).length, name).toBeGreaterThan(500);
+      }
     }
     const cases = (await (await fetch(urls.cases!, { headers: { authorization: `Bearer ${keys.admin}` } })).json()) as {
       cases: unknown[];

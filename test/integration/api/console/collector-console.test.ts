@@ -324,7 +324,7 @@ describe("a collector's console and recorded actions", () => {
       }
     // the permission check's own text stays on the page, folded, for a support desk
     const forbidden = await (await b.request('/console/dashboard?lang=zh-CN')).text();
-    expect(forbidden).toMatch(/<details class="technical">[\s\S]*role collector may not dashboard read/u);
+    expect(forbidden).toMatch(/<details class="technical">[\s\S]*role collector may not read dashboard/u);
 
     // the outcome form: the contract's reason in the page's words, its own text folded beneath
     const page = `/console/loans/E1?as_of=${asOf}`;

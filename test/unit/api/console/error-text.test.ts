@@ -86,13 +86,13 @@ describe("a refusal in the console's words", () => {
   });
 
   it('names the role of a permission refusal in the language; a conflict and a rate limit are sentences', () => {
-    const denied = new AuthError('forbidden', 'role collector may not dashboard read', { reason: 'x' });
+    const denied = new AuthError('forbidden', 'role collector may not read dashboard', { reason: 'x' });
     expect(describeError(denied, 'zh-CN', { role: 'collector' }).lines).toEqual([
       '您的角色（催收员）无权查看或执行此操作。',
     ]);
     expect(describeError(denied, 'en', { role: 'collector' })).toEqual({
       lines: ['Your role (collector) may not see this page or do this.'],
-      technical: 'role collector may not dashboard read',
+      technical: 'role collector may not read dashboard',
     });
     expect(describeError(new ApiError('conflict', 'action a is already recorded'), 'zh-CN').lines[0]).toMatch(
       /^该记录已以不同内容保存过/u,

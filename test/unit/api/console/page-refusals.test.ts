@@ -55,7 +55,7 @@ describe('who may open a refused page, and a 404 that speaks of scope only to a 
   });
 
   it("the 403 page's lines: the role's refusal, then who may", () => {
-    const denied = new AuthError('forbidden', 'role collector may not dashboard read', {
+    const denied = new AuthError('forbidden', 'role collector may not read dashboard', {
       reason: 'missing_permission:dashboard:read',
     });
     expect(describeError(denied, 'zh-CN', { role: 'collector' }).lines).toEqual([
