@@ -32,7 +32,7 @@ export const chartSheetNames: Record<string, Text> = {
   'npl-deviation': { 'zh-CN': '不良率与偏离度', en: 'NPL ratio and deviation' },
   'provision-coverage': { 'zh-CN': '拨备覆盖率', en: 'Provision coverage' },
   'provision-ratio': { 'zh-CN': '贷款拨备率', en: 'Provision ratio' },
-  'migration-rates': { 'zh-CN': '五级分类迁徙率', en: 'Migration rates' },
+  'migration-rates': { 'zh-CN': '五级分类迁徙率（12个月）', en: 'Migration rates 12 months' },
   'class-migration-matrix': { 'zh-CN': '五级分类迁徙矩阵', en: 'Migration matrix' },
   'ifrs9-stages': { 'zh-CN': 'IFRS 9 阶段占比', en: 'IFRS 9 stages' },
   'ifrs9-ecl': { 'zh-CN': '预期信用损失', en: 'ECL by stage' },

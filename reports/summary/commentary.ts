@@ -120,7 +120,16 @@ export function commentary(s: Summary): string[] {
       out.push(
         zh
           ? `当月迁徙率：${mig.map((f) => `${f!.label.replace(/（.*）$/u, '')} ${f!.display.value}（较上月 ${f!.display.change_on_month}）`).join('，')}。`
-          : `Migration in the month: ${mig.map((f) => `${f!.label.replace(/ \(.*\)$/u, '')} ${f!.display.value} (${f!.display.change_on_month} on the month)`).join(', ')}.`,
+          : `Migration in the month: ${mig
+              .map(
+                (f) =>
+                  `${f!.label
+                    .replace(/ \(.*\)$/u, '')
+                    .replace(/^Monthly (\w)/u, (_, c: string) =>
+                      c.toUpperCase(),
+                    )} ${f!.display.value} (${f!.display.change_on_month} on the month)`,
+              )
+              .join(', ')}.`,
       );
   }
   return out.slice(0, 6);

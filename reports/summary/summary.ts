@@ -150,8 +150,8 @@ function figureIn(d: SummaryData['figures'][number], pack: Pack, lang: Lang, thr
     value: v.value,
     previous_month: v.previous_month,
     change_on_month: diff(v.value, v.previous_month),
-    year_start: v.year_start,
-    change_on_year_start: diff(v.value, v.year_start),
+    year_start: def.flow ? null : v.year_start,
+    change_on_year_start: def.flow ? null : diff(v.value, v.year_start),
     same_month_last_year: v.same_month_last_year,
     change_on_year: diff(v.value, v.same_month_last_year),
     threshold: formatLimit(def.unit, lang, limit),
@@ -254,8 +254,8 @@ export function summaryIn(data: SummaryData, lang: Lang, thresholds: Thresholds,
     );
   notes.push(
     lang === 'zh-CN'
-      ? `年初 = 上年 12 月末（${data.months.year_start}）；迁徙率为当月（上月末至本月末）口径；核销为当月转入核销的贷款在上月末的余额；回收率为截至月末已结案处置的现金回收 / 违约时余额。`
-      : `Year start = the previous December month-end (${data.months.year_start}); migration rates are over the month (last month-end to this one); write-offs are last month-end balances of loans written off in the month; recovery rate = cash after default / EAD of workouts closed by the month-end.`,
+      ? `年初 = 上年 12 月末（${data.months.year_start}）；迁徙率为当月（上月末至本月末）口径；新增放款、核销与预警为当月发生额，不与年初比较；核销为当月转入核销的贷款在上月末的余额；回收率为截至月末已结案处置的现金回收 / 违约时余额。`
+      : `Year start = the previous December month-end (${data.months.year_start}); migration rates are over the month (last month-end to this one); new business, write-offs and warnings are the month's flows, not compared with the year start; write-offs are last month-end balances of loans written off in the month; recovery rate = cash after default / EAD of workouts closed by the month-end.`,
     lang === 'zh-CN'
       ? '分部贡献：不良率变动 = Σ 结构效应（余额占比变动 × 两期不良率均值）+ 比率效应（不良率变动 × 两期余额占比均值），各分部之和即全行变动。'
       : "Segment contribution: the NPL-ratio change = Σ mix effect (change in balance share × mean NPL ratio of the two months) + rate effect (change in NPL ratio × mean balance share); the segments add up to the book's change.",

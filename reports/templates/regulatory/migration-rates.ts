@@ -8,7 +8,8 @@ import { moneyText } from './five-category.ts';
 export default defineChart({
   id: 'migration-rates',
   pack: 'regulatory',
-  title: { 'zh-CN': '五级分类迁徙率', en: 'Five-category migration rates (迁徙率)' },
+  // over 12 months, where the key figures are the month's: the period in the title, not only the note
+  title: { 'zh-CN': '五级分类迁徙率（12个月）', en: 'Five-category migration rates over 12 months (迁徙率)' },
   note: {
     'zh-CN': '期初（上年同月末）各类贷款在期末（报告月末）向下迁徙的比例；分母：期初余额减去期内收回、处置与核销。',
     en: 'Share of each class at the opening month-end (12 months before) classified worse at the closing month-end; denominator: opening balance less amounts repaid, disposed of or written off in the period.',
