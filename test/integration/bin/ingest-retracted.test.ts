@@ -2,19 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliHarness } from '../../helpers/cli.ts';
-
-interface PrintedReceipt {
-  entity: string;
-  file: string;
-  mode: string;
-  rows_read: number;
-  rows_accepted: number;
-  rows_inserted: number;
-  rows_already_present: number;
-  rows_quarantined: number;
-  rows_corrected: number;
-  rows_retracted: number;
-}
+import type { Receipt } from '../../../pipelines/ingest/ingest-file.ts';
 
 const csv = (header: string, rows: string[]) => `${[header, ...rows].join('\n')}\n`;
 const PAYMENTS = 'payment_id,loan_id,paid_date,amount';
@@ -70,7 +58,7 @@ describe.each(['engine', 'stream'])('a retracted key is not loaded again (--load
     writeFileSync(path, text);
     return path;
   };
-  const printed = () => JSON.parse(out.join('\n')) as { ingest_id: string; receipts: PrintedReceipt[] };
+  const printed = () => JSON.parse(out.join('\n')) as { ingest_id: string; receipts: Receipt[] };
   const ingest = (...args: string[]) => run('ingest', '--loader', loader, ...args);
   const quarantined = async (id: string) => {
     expect(await run('quarantine', '--ingest', id, '--format', 'json')).toBe(0);

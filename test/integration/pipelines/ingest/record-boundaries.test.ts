@@ -76,53 +76,41 @@ describe('record boundaries: the engine and the stream loader read the same reco
         }
   });
 
+  /**
+   * `skipped` lines (no records) written before record `at` (after the last record, when `at` is the
+   * last), the last record's amount bad to see its line number: both loaders read every record, the
+   * skipped lines neither read nor quarantined, the bad record under its own line
+   */
+  async function noRecordsIn(records: number, at: number, skipped: string[], eol: string) {
+    const lines = Array.from({ length: records }, (_, k) =>
+      k + 1 === records ? row(k + 1, 'app', 'abc') : row(k + 1),
+    );
+    const cut = at === records ? records : at - 1;
+    const written = [...lines.slice(0, cut), ...skipped, ...lines.slice(cut)];
+    const r = await both(`${paymentsHeader}${eol}${written.join(eol)}${eol}`);
+    const what = { skipped, records, at };
+    expect({ ...what, read: r.read, quarantined: r.quarantined, loaded: r.loaded }).toEqual({
+      ...what,
+      read: records,
+      quarantined: 1,
+      loaded: records - 1,
+    });
+    const lastLine = written.lastIndexOf(lines[records - 1]!) + 2;
+    expect(r.quarantine).toEqual([`${lastLine} amount: not a decimal number | ${row(records, 'app', 'abc')}`]);
+  }
+
   it('a blank line is no record, anywhere: skipped by both loaders, neither read nor quarantined; later lines keep their numbers', async () => {
     for (const records of sizes)
       for (const at of places(records))
         for (const eol of ['\n', '\r\n'])
-          for (const blanks of [1, 2]) {
-            // blank lines before record `at` (or after the last record, a trailing blank line), then a
-            // bad amount on the last record to see its line number
-            const lines = Array.from({ length: records }, (_, k) =>
-              k + 1 === records ? row(k + 1, 'app', 'abc') : row(k + 1),
-            );
-            const cut = at === records ? records : at - 1;
-            const written = [...lines.slice(0, cut), ...Array<string>(blanks).fill(''), ...lines.slice(cut)];
-            const r = await both(`${paymentsHeader}${eol}${written.join(eol)}${eol}`);
-            expect({ records, at, read: r.read, quarantined: r.quarantined, loaded: r.loaded }).toEqual({
-              records,
-              at,
-              read: records,
-              quarantined: 1,
-              loaded: records - 1,
-            });
-            const lastLine = written.lastIndexOf(lines[records - 1]!) + 2;
-            expect(r.quarantine).toEqual([`${lastLine} amount: not a decimal number | ${row(records, 'app', 'abc')}`]);
-          }
+          for (const blanks of [1, 2]) await noRecordsIn(records, at, Array<string>(blanks).fill(''), eol);
   });
 
   it("a spreadsheet's cleared rows (every field empty) are blank lines, anywhere: skipped by both loaders, not quarantined", async () => {
     // payments have 5 fields: as many empty ones, spaces, empty quotes, or fewer (a row cut short)
     for (const cleared of [',,,,', ' , ,\t, , ', '"","","","",""', ',,'])
       for (const records of sizes)
-        for (const at of places(records)) {
-          const lines = Array.from({ length: records }, (_, k) =>
-            k + 1 === records ? row(k + 1, 'app', 'abc') : row(k + 1),
-          );
-          const cut = at === records ? records : at - 1;
-          const written = [...lines.slice(0, cut), cleared, cleared, ...lines.slice(cut)];
-          const r = await both(`${paymentsHeader}\r\n${written.join('\r\n')}\r\n`);
-          expect({ cleared, records, at, read: r.read, quarantined: r.quarantined, loaded: r.loaded }).toEqual({
-            cleared,
-            records,
-            at,
-            read: records,
-            quarantined: 1,
-            loaded: records - 1,
-          });
-          const lastLine = written.lastIndexOf(lines[records - 1]!) + 2;
-          expect(r.quarantine).toEqual([`${lastLine} amount: not a decimal number | ${row(records, 'app', 'abc')}`]);
-        }
+        for (const at of places(records)) await noRecordsIn(records, at, [cleared, cleared], '\r\n');
     // more empty fields than the header is another shape, not a cleared row: quarantined alike by both
     const r = await both(`${paymentsHeader}\n${row(1)}\n,,,,,,\n`);
     expect(r.quarantine).toEqual([
