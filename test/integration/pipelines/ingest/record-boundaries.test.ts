@@ -108,8 +108,9 @@ describe('record boundaries: the engine and the stream loader read the same reco
 
   it("a spreadsheet's cleared rows (every field empty) are blank lines, anywhere: skipped by both loaders, not quarantined", async () => {
     // payments have 5 fields: as many empty ones, spaces, empty quotes, or fewer (a row cut short)
+    // every form in small files; the large file (the engine's parallel reading) with the commonest
     for (const cleared of [',,,,', ' , ,\t, , ', '"","","","",""', ',,'])
-      for (const records of sizes)
+      for (const records of cleared === ',,,,' ? sizes : sizes.slice(0, 2))
         for (const at of places(records)) await noRecordsIn(records, at, [cleared, cleared], '\r\n');
     // more empty fields than the header is another shape, not a cleared row: quarantined alike by both
     const r = await both(`${paymentsHeader}\n${row(1)}\n,,,,,,\n`);
