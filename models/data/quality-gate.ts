@@ -141,15 +141,13 @@ const idMinRows = 100;
  * The share of distinct values of an integer column with at least `idMinRows` non-missing values,
  * when it is near-unique (≥ `uniqueShare`), or null: an identifier kept because nothing else gave it
  * away (no sequence, no identifier name, widths that vary), or a measurement recorded to the unit.
+ * From the column's counts as the structural rules took them (no second sort of its values).
  */
-function nearUniqueIntegers(col: Column, uniqueShare: number): { share: number; present: number } | null {
-  if (col.kind !== 'numeric' || !col.values.every((v) => Number.isNaN(v) || Number.isInteger(v))) return null;
-  const xs = sortedPresent(col.values);
-  if (xs.length < idMinRows) return null;
-  let distinct = 0;
-  for (let i = 0; i < xs.length; i++) if (i === 0 || xs[i] !== xs[i - 1]) distinct++;
-  const share = distinct / xs.length;
-  return share >= uniqueShare ? { share, present: xs.length } : null;
+function nearUniqueIntegers(col: Column, c: Counts, uniqueShare: number): { share: number; present: number } | null {
+  if (col.kind !== 'numeric' || c.present < idMinRows) return null;
+  const share = c.distinct / c.present;
+  if (share < uniqueShare || !col.values.every((v) => Number.isNaN(v) || Number.isInteger(v))) return null;
+  return { share, present: c.present };
 }
 const isKept = (d: GateDecision) => d.action !== 'drop' && d.action !== 'refuse';
 
@@ -289,7 +287,7 @@ function numericApartFrom(col: Column & { kind: 'categorical' }, present: number
 }
 
 /** The structural rules (no outcome needed): constant, identifiers, text, cardinality, markers, sentinels. */
-function structural(col: Column, n: number, o: GateOptions): GateDecision {
+function structural(col: Column, n: number, o: GateOptions, sorted: Float64Array | null, c: Counts): GateDecision {
   const d = (action: GateAction, rule: GateRule, reason: string): GateDecision => ({
     column: col.name,
     kind: col.kind,
@@ -297,9 +295,6 @@ function structural(col: Column, n: number, o: GateOptions): GateDecision {
     rule,
     reason,
   });
-  // a numeric column's present values sorted once: its counts and its sentinel codes read them
-  const sorted = col.kind === 'numeric' ? sortedPresent(col.values) : null;
-  const c = counts(col, sorted);
   const missing = n - c.present;
   if (c.distinct === 0) return d('drop', 'constant', 'constant: every value is missing');
   if (c.distinct === 1 && missing === 0) return d('drop', 'constant', 'constant: one value in every row');
@@ -555,8 +550,13 @@ export function qualityGate(train: Dataset, options: Partial<GateOptions> = {}):
   let bads = 0;
   for (const y of sample.label) bads += y;
   const enough = bads >= 10 && sample.n - bads >= 10;
+  // each column's counts, for the review flags after the decisions
+  const columnCounts: Counts[] = [];
   const decisions = train.columns.map((col, j): GateDecision => {
-    const s = structural(col, train.n, o);
+    // a numeric column's present values sorted once: its counts and its sentinel codes read them
+    const sorted = col.kind === 'numeric' ? sortedPresent(col.values) : null;
+    columnCounts[j] = counts(col, sorted);
+    const s = structural(col, train.n, o, sorted, columnCounts[j]);
     const named = post.some((re) => re.test(col.name));
     // a known post-outcome name is refused even when written as dates (last_pymnt_d): the table
     // holds the outcome, which a modeler must hear of rather than see one more date dropped
@@ -593,7 +593,7 @@ export function qualityGate(train: Dataset, options: Partial<GateOptions> = {}):
     const specials = [...new Set([...(o.declaredSpecials[col.name] ?? []), ...(dec.specialValues ?? [])])].sort(
       (a, b) => a - b,
     );
-    const near = decisions[j]!.action === 'drop' ? null : nearUniqueIntegers(col, o.uniqueShare);
+    const near = decisions[j]!.action === 'drop' ? null : nearUniqueIntegers(col, columnCounts[j]!, o.uniqueShare);
     if (near)
       review.push({
         column: col.name,
