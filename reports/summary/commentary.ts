@@ -1,4 +1,5 @@
 import { scopedLabel } from './scoped-label.ts';
+import { migrationName } from './figures.ts';
 import type { Summary, SummaryBreakdown, SummaryFigure } from './summary.ts';
 
 /**
@@ -115,21 +116,15 @@ export function commentary(s: Summary): string[] {
           : `${total.display.value} early warnings fired this month, most of them ${rules[0]!.label.replace(/^Warnings: /u, '')} (${rules[0]!.display.value}).`,
       );
   } else {
-    const mig = ['migration_normal', 'migration_special_mention'].map(fig).filter((f) => f?.value != null);
+    const mig = (['normal', 'special_mention'] as const).flatMap((c) => {
+      const f = fig(`migration_${c}`);
+      return f?.value != null ? [{ name: migrationName(c, zh ? 'zh-CN' : 'en'), f }] : [];
+    });
     if (mig.length > 0)
       out.push(
         zh
-          ? `当月迁徙率：${mig.map((f) => `${f!.label.replace(/（.*）$/u, '')} ${f!.display.value}（较上月 ${f!.display.change_on_month}）`).join('，')}。`
-          : `Migration in the month: ${mig
-              .map(
-                (f) =>
-                  `${f!.label
-                    .replace(/ \(.*\)$/u, '')
-                    .replace(/^Monthly (\w)/u, (_, c: string) =>
-                      c.toUpperCase(),
-                    )} ${f!.display.value} (${f!.display.change_on_month} on the month)`,
-              )
-              .join(', ')}.`,
+          ? `当月迁徙率：${mig.map(({ name, f }) => `${name} ${f.display.value}（较上月 ${f.display.change_on_month}）`).join('，')}。`
+          : `Migration in the month: ${mig.map(({ name, f }) => `${name} ${f.display.value} (${f.display.change_on_month} on the month)`).join(', ')}.`,
       );
   }
   return out.slice(0, 6);

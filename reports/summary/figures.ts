@@ -52,21 +52,35 @@ const classNames: Record<(typeof fiveClassIds)[number], Text> = {
  * beside the pack's chart of the same rates over 12 months (1.63 % here, 0.00 % there, under one name)
  */
 export const migrationClasses = ['normal', 'special_mention', 'substandard', 'doubtful'] as const;
-const migrationLabels: Record<(typeof migrationClasses)[number], Text> = {
+/** each rate's name and what it counts, from which its label is written */
+const migrationNames: Record<(typeof migrationClasses)[number], { name: Text; path: Text }> = {
   normal: {
-    'zh-CN': '正常类迁徙率（当月：正常→关注及以下）',
-    en: 'Monthly normal migration rate (normal → worse)',
+    name: { 'zh-CN': '正常类迁徙率', en: 'Normal migration rate' },
+    path: { 'zh-CN': '正常→关注及以下', en: 'normal → worse' },
   },
   special_mention: {
-    'zh-CN': '关注类迁徙率（当月：关注→次级及以下）',
-    en: 'Monthly special-mention migration rate (→ substandard or worse)',
+    name: { 'zh-CN': '关注类迁徙率', en: 'Special-mention migration rate' },
+    path: { 'zh-CN': '关注→次级及以下', en: '→ substandard or worse' },
   },
   substandard: {
-    'zh-CN': '次级类迁徙率（当月：次级→可疑及以下）',
-    en: 'Monthly substandard migration rate (→ doubtful or worse)',
+    name: { 'zh-CN': '次级类迁徙率', en: 'Substandard migration rate' },
+    path: { 'zh-CN': '次级→可疑及以下', en: '→ doubtful or worse' },
   },
-  doubtful: { 'zh-CN': '可疑类迁徙率（当月：可疑→损失）', en: 'Monthly doubtful migration rate (→ loss)' },
+  doubtful: {
+    name: { 'zh-CN': '可疑类迁徙率', en: 'Doubtful migration rate' },
+    path: { 'zh-CN': '可疑→损失', en: '→ loss' },
+  },
 };
+/** a rate's label as the key figures show it: named the month's (正常类迁徙率（当月：正常→关注及以下）) */
+const migrationLabel = (c: (typeof migrationClasses)[number]): Text => {
+  const { name, path } = migrationNames[c];
+  return {
+    'zh-CN': `${name['zh-CN']}（当月：${path['zh-CN']}）`,
+    en: `Monthly ${name.en.charAt(0).toLowerCase()}${name.en.slice(1)} (${path.en})`,
+  };
+};
+/** the rate's name alone, for a sentence that already says it is the month's (the commentary) */
+export const migrationName = (c: (typeof migrationClasses)[number], lang: Lang): string => migrationNames[c].name[lang];
 
 export const figureDefs: FigureDef[] = [
   {
@@ -186,7 +200,7 @@ export const figureDefs: FigureDef[] = [
     id: `migration_${c}`,
     section: 'migration',
     unit: 'pct',
-    label: migrationLabels[c],
+    label: migrationLabel(c),
     packs: both,
     ...(c === 'normal' || c === 'special_mention' ? { key: { regulatory: true } } : {}),
   })),
