@@ -1,5 +1,5 @@
 import type { ModelVersion } from './registry/registry.ts';
-import { gainsCutOffs, psiStatus } from './evaluate/metrics.ts';
+import { psiStatus, withCutOffs } from './evaluate/metrics.ts';
 import type { ModelMetrics } from './model-types.ts';
 import type { GateReport } from './data/quality-gate.ts';
 import type { ProbabilityCalibration } from './calibration/calibrate.ts';
@@ -206,10 +206,10 @@ export function modelCardMarkdown(m: ModelVersion): string {
     '',
     '| band | n | bad rate | lift | rejection rate | bad capture | cumulative bad rate | approval rate | approved bad rate |',
     '|---|---|---|---|---|---|---|---|---|',
-    ...gainsCutOffs(q.gains).map((c, i) => {
-      const g = q.gains[i]!;
-      return `| ${g.band} | ${g.n} | ${f4(g.bad_rate)} | ${g.lift.toFixed(2)} | ${f4(c.rejection_rate)} | ${f4(g.cumulative_bad_capture)} | ${f4(g.cumulative_bad_rate)} | ${f4(c.approval_rate)} | ${c.approved_bad_rate === null ? '—' : f4(c.approved_bad_rate)} |`;
-    }),
+    ...withCutOffs(q.gains).map(
+      (g) =>
+        `| ${g.band} | ${g.n} | ${f4(g.bad_rate)} | ${g.lift.toFixed(2)} | ${f4(g.rejection_rate)} | ${f4(g.cumulative_bad_capture)} | ${f4(g.cumulative_bad_rate)} | ${f4(g.approval_rate)} | ${g.approved_bad_rate === null ? '—' : f4(g.approved_bad_rate)} |`,
+    ),
     '',
     '## Calibration (test)',
     '',

@@ -1,5 +1,5 @@
 import { html, raw } from 'hono/html';
-import { gainsCutOffs, psiStatus } from '../../models/evaluate/metrics.ts';
+import { psiStatus, withCutOffs } from '../../models/evaluate/metrics.ts';
 import type { BinningTable } from '../../models/scorecard/binning-table.ts';
 import { t, type Lang } from './i18n.ts';
 import { jsonData, type Html } from './layout.ts';
@@ -457,20 +457,20 @@ ${o.form.reason}</textarea>
             </tr>
           </thead>
           <tbody>
-            ${gainsCutOffs(q.gains).map((c, i) => {
-              const g = q.gains[i]!;
-              return html`<tr>
-                <th scope="row">${g.band}</th>
-                <td class="num">${g.n}</td>
-                <td class="num">${pct(g.bad_rate)}</td>
-                <td class="num">${g.lift.toFixed(2)}</td>
-                <td class="num">${pct(c.rejection_rate)}</td>
-                <td class="num">${pct(g.cumulative_bad_capture)}</td>
-                <td class="num">${pct(g.cumulative_bad_rate)}</td>
-                <td class="num">${pct(c.approval_rate)}</td>
-                <td class="num">${c.approved_bad_rate === null ? '—' : pct(c.approved_bad_rate)}</td>
-              </tr>`;
-            })}
+            ${withCutOffs(q.gains).map(
+              (g) =>
+                html`<tr>
+                  <th scope="row">${g.band}</th>
+                  <td class="num">${g.n}</td>
+                  <td class="num">${pct(g.bad_rate)}</td>
+                  <td class="num">${g.lift.toFixed(2)}</td>
+                  <td class="num">${pct(g.rejection_rate)}</td>
+                  <td class="num">${pct(g.cumulative_bad_capture)}</td>
+                  <td class="num">${pct(g.cumulative_bad_rate)}</td>
+                  <td class="num">${pct(g.approval_rate)}</td>
+                  <td class="num">${g.approved_bad_rate === null ? '—' : pct(g.approved_bad_rate)}</td>
+                </tr>`,
+            )}
           </tbody>
         </table>`,
       )}

@@ -144,7 +144,7 @@ export function gainsTable(p: Numbers, y: Numbers, bands = 10): GainsRow[] {
   const overall = totalBads / Math.max(1, total);
   let cumN = 0;
   let cumB = 0;
-  const rows: GainsRow[] = [];
+  const rows: Omit<GainsRow, keyof CutOff>[] = [];
   for (let b = 0; b < bands; b++) {
     const lo = Math.floor((b * total) / bands);
     const hi = Math.floor(((b + 1) * total) / bands);
@@ -163,34 +163,32 @@ export function gainsTable(p: Numbers, y: Numbers, bands = 10): GainsRow[] {
       cumulative_bad_rate: cumB / cumN,
       cumulative_bad_capture: totalBads ? cumB / totalBads : 0,
       lift: overall ? bads / (hi - lo) / overall : 0,
-      ...cutOff(hi, cumB, total, totalBads),
     });
   }
-  return rows;
+  return withCutOffs(rows);
 }
 
 type CutOff = Pick<GainsRow, 'approval_rate' | 'rejection_rate' | 'approved_bad_rate'>;
 
-/** Rejecting `rejected` rows holding `caught` bads, of `total` rows holding `bads`. */
-const cutOff = (rejected: number, caught: number, total: number, bads: number): CutOff => ({
-  approval_rate: (total - rejected) / total,
-  rejection_rate: rejected / total,
-  approved_bad_rate: total > rejected ? (bads - caught) / (total - rejected) : null,
-});
-
 /**
- * Each row's cut-off read from the rows' own counts (n, bads), as gainsTable writes them: a card
- * stored before the approval rate was one cut-off (it counted the row's band as approved) reads right.
+ * The rows with each one's cut-off — this band and every riskier one rejected, the rest approved —
+ * read from the rows' own counts (n, bads): gainsTable's, and a card stored before the approval rate
+ * was one cut-off (it counted the row's band as approved) reads right.
  */
-export function gainsCutOffs(rows: readonly Pick<GainsRow, 'n' | 'bads'>[]): CutOff[] {
+export function withCutOffs<T extends Pick<GainsRow, 'n' | 'bads'>>(rows: readonly T[]): (T & CutOff)[] {
   const total = rows.reduce((a, r) => a + r.n, 0);
   const bads = rows.reduce((a, r) => a + r.bads, 0);
-  let n = 0;
-  let b = 0;
+  let rejected = 0;
+  let caught = 0;
   return rows.map((r) => {
-    n += r.n;
-    b += r.bads;
-    return cutOff(n, b, total, bads);
+    rejected += r.n;
+    caught += r.bads;
+    return {
+      ...r,
+      approval_rate: (total - rejected) / total,
+      rejection_rate: rejected / total,
+      approved_bad_rate: total > rejected ? (bads - caught) / (total - rejected) : null,
+    };
   });
 }
 
