@@ -31,11 +31,15 @@ type RequestFlags = {
 };
 type KebabCase<S extends string> = S extends `${infer A}_${infer B}` ? `${A}-${KebabCase<B>}` : S;
 
+/** a request field's flag (`cohort_from` → `cohort-from`, written `--cohort-from`) */
+const flagName = (field: string) => field.replaceAll('_', '-');
+const flagOf = (field: string) => `--${flagName(field)}`;
+
 /** one flag per request field (`cohort_from` → `--cohort-from`): the API's query parameters, the same checks */
 const requestFlags = Object.fromEntries(
   metricRequestFieldNames.map((k) => {
     const field = metricRequestFields[k];
-    return [k.replaceAll('_', '-'), flag(metricTextFields[k], field.help, field.placeholder)];
+    return [flagName(k), flag(metricTextFields[k], field.help, field.placeholder)];
   }),
 ) as RequestFlags;
 
@@ -72,8 +76,6 @@ export const metricsCommand = defineCommand({
   run: ({ wh, out }, f) => runMetrics(wh, out, f),
 });
 
-const flagOf = (field: string) => `--${field.replaceAll('_', '-')}`;
-
 /**
  * A request flag the metric does not take, refused by name as the API refuses the parameter: a
  * filter the metric never applies would otherwise be dropped without a word (`--region east` on a
@@ -102,11 +104,11 @@ export async function runMetrics(wh: Warehouse, out: Output, f: MetricsFlags) {
   await assertKnownFilterValues(wh, { product: f.product, region: f.region, branch: f.branch, channel: f.channel });
   const request: Record<string, unknown> = {};
   for (const k of metricRequestFieldNames) {
-    const value: unknown = f[k.replaceAll('_', '-') as keyof RequestFlags];
+    const value: unknown = f[flagName(k) as keyof RequestFlags];
     if (value !== undefined) request[k] = value;
   }
   // the dates refused by the flags' names, not the API's fields (`--as-of 2019-01-31`, not `as_of`)
-  await assertRequestReachesData(wh, request, (k) => `--${k.replaceAll('_', '-')}`);
+  await assertRequestReachesData(wh, request, flagOf);
   const r = await runMetric(wh, f.name, request);
   if (f.format === 'json') out.line(JSON.stringify(r, null, 2));
   else if (f.format === 'csv') for (const chunk of metricCsvChunks(r)) await out.write(chunk);
