@@ -338,6 +338,7 @@ export async function buildReportPack(
       figures: summary.figures.length,
       breakdowns: summary.breakdowns.map((x) => x.dim),
       breakdown_rows: summary.breakdowns.reduce((n, x) => n + x.rows.length, 0),
+      currencies: summary.currencies,
     },
     charts: assembled.charts.map((c) => ({
       id: c.template.id,

@@ -8,18 +8,24 @@ import type { MetricColumn } from '../../warehouse/metrics/definition.ts';
 import { labels, type Lang } from '../i18n.ts';
 import { writeFileAtomic } from '../../lib/atomic-file.ts';
 import { chartSheetName } from './sheet-names.ts';
+import { defaultCurrency } from '../summary/currency.ts';
 
 /** What the workbook reads of a pack's manifest.json. */
 interface PackManifest {
   lang: Lang;
   period: { monthEnd: string };
   charts: { id: string; title: string; columns: MetricColumn[] }[];
-  /** the breakdowns' dimensions in the pack's order (product, region, branch), as the PDF has them */
-  summary?: { breakdowns?: string[] };
+  /** the breakdowns' dimensions in the pack's order (product, region, branch), as the PDF has them;
+   * the currency codes of its amounts */
+  summary?: { breakdowns?: string[]; currencies?: string[] };
 }
 
-/** How a column's cells are written: as text, a date, or a number in an Excel format. */
-type CellKind = { type: 'text' } | { type: 'date' } | { type: 'number'; format: string };
+/**
+ * How a column's cells are written: as text, a date, or a number in an Excel format — a change of a
+ * ratio as percentage points (`points`: the CSV's difference of fractions × 100), since Excel's %
+ * format would show −0.06 pp as −0.06%, which a reader takes for a relative change.
+ */
+type CellKind = { type: 'text' } | { type: 'date' } | { type: 'number'; format: string; points?: true };
 
 const formats = {
   pct: '0.00%',
@@ -29,6 +35,27 @@ const formats = {
   date: 'yyyy-mm-dd',
 } as const;
 
+/** −0.06 pp / −0.06个百分点, with the sign always shown (a change) */
+const pointsFormat = (lang: Lang) => {
+  const unit = lang === 'zh-CN' ? '"个百分点"' : '" pp"';
+  return `+0.00${unit};-0.00${unit};0.00${unit}`;
+};
+
+/**
+ * Money in the book's one currency carries it in every cell (元 / CNY 1,234.00): the workbook has no
+ * cover to say it once, and a sheet is often copied away alone. A book of several currencies is
+ * added as recorded (currency.ts) and its cells carry none, as its pages say.
+ */
+function moneyFormat(currencies: readonly string[] | undefined, lang: Lang): string {
+  const [code, ...others] = currencies ?? [defaultCurrency];
+  if (!code || others.length > 0) return formats.money;
+  if (lang === 'zh-CN' && code === 'CNY') return `${formats.money}"元"`;
+  return `"${code} "${formats.money}`;
+}
+
+/** a change of a ratio, in the CSV as a difference of fractions: its percentage points, to the CSV's precision */
+const toPoints = (v: string) => Number((Number(v) * 100).toFixed(4));
+
 const isoDate = /^\d{4}-\d{2}-\d{2}$/u;
 const numeric = (v: string) => v !== '' && Number.isFinite(Number(v));
 
@@ -37,7 +64,7 @@ const numeric = (v: string) => v !== '' && Number.isFinite(Number(v));
  * percentages of their fractions; a money measure with cents, a count as a whole number; PSI/AUC-like
  * numbers with four decimals; a dimension of dates as dates; the rest as text.
  */
-function chartColumnKind(column: MetricColumn | undefined, values: string[]): CellKind {
+function chartColumnKind(column: MetricColumn | undefined, values: string[], money: string): CellKind {
   const present = values.filter((v) => v !== '');
   if (!column || column.kind === 'text') return { type: 'text' };
   if (column.kind === 'dimension')
@@ -46,32 +73,44 @@ function chartColumnKind(column: MetricColumn | undefined, values: string[]): Ce
   if (column.kind === 'ratio' || column.denominator) return { type: 'number', format: formats.pct };
   if (column.kind === 'number') return { type: 'number', format: formats.number };
   if (column.kind === 'count') return { type: 'number', format: formats.count };
-  return { type: 'number', format: formats.money };
+  return { type: 'number', format: money };
 }
 
+/** a breakdown column that is a change of a ratio: change_in_npl_ratio, mix_effect, rate_effect, contribution_to_npl_ratio_change */
+const ratioChange = /^(change_in_\w*(ratio|rate)|mix_effect|rate_effect|contribution_to_\w*_change)$/u;
+
 /**
- * A breakdown table has no manifest entry: a numeric column whose name has a ratio's word in it
- * (npl_ratio, change_in_npl_ratio, mix_effect, share_of_npl_balance_change) is a percentage of
- * its fraction, other numeric columns money or counts as above, a column of dates dates, the rest text.
+ * A breakdown table has no manifest entry: a change of a ratio in percentage points; a numeric
+ * column whose name has a ratio's word in it (npl_ratio, share_of_npl_balance_change) a percentage
+ * of its fraction, other numeric columns money or counts as above, a column of dates dates, the rest text.
  */
-function inferredColumnKind(name: string, values: string[]): CellKind {
+function inferredColumnKind(name: string, values: string[], money: string, lang: Lang): CellKind {
   const present = values.filter((v) => v !== '');
   if (present.length > 0 && present.every((v) => isoDate.test(v))) return { type: 'date' };
   if (present.length === 0 || !present.every(numeric)) return { type: 'text' };
+  if (ratioChange.test(name)) return { type: 'number', format: pointsFormat(lang), points: true };
   if (/(^|_)(ratio|rate|share|effect|pct|par\d+|coverage|deviation)(_|$)/u.test(name))
     return { type: 'number', format: formats.pct };
-  return { type: 'number', format: present.some((v) => !Number.isInteger(Number(v))) ? formats.money : formats.count };
+  return { type: 'number', format: present.some((v) => !Number.isInteger(Number(v))) ? money : formats.count };
 }
 
 /** The key-figures columns that carry the row's figure (formatted by the row's unit); the others are text. */
 const summaryText = new Set(['section', 'id', 'label', 'unit', 'status']);
 const summaryFigures = new Set<string>(summaryCsvColumns.filter((c) => !summaryText.has(c)));
 const unitFormat: Record<string, string> = {
-  money: formats.money,
   pct: formats.pct,
   count: formats.count,
   number: '#,##0.00##',
 };
+/** a figure's change columns: for a ratio, percentage points */
+const summaryChanges = new Set(['change_on_month', 'change_on_year_start', 'change_on_year']);
+
+/** a key figure's cell: by its row's unit, a ratio's change in percentage points */
+function summaryCellKind(column: string, unit: string, money: string, lang: Lang): CellKind {
+  if (!summaryFigures.has(column)) return { type: 'text' };
+  if (unit === 'pct' && summaryChanges.has(column)) return { type: 'number', format: pointsFormat(lang), points: true };
+  return { type: 'number', format: unit === 'money' ? money : (unitFormat[unit] ?? unitFormat.number!) };
+}
 const statusFill: Record<string, string> = { red: 'FFF4C7C3', amber: 'FFFCE8B2', green: 'FFB7E1CD' };
 
 async function readCsv(path: string): Promise<{ header: string[]; rows: string[][] }> {
@@ -132,7 +171,7 @@ function addTable(
         cell.value = new Date(`${v}T00:00:00Z`);
         cell.numFmt = formats.date;
       } else if (kind.type === 'number' && numeric(v)) {
-        cell.value = Number(v);
+        cell.value = kind.points ? toPoints(v) : Number(v);
         cell.numFmt = kind.format;
       } else cell.value = v;
       // a formatted number is about as wide as its text plus grouping commas
@@ -158,7 +197,8 @@ const breakdownTitle = (dim: string, lang: Lang) => {
  * when the pack has it), each chart's data in the manifest's order under the chart's short sheet
  * name (sheet-names.ts), and each breakdown-*.csv in the pack's order — with number formats by column kind, the header row frozen and filtered,
  * and columns sized to their contents. The cells are the CSVs' values (numbers as numbers,
- * percentages as their fractions in a % format), so the workbook and the CSVs never disagree.
+ * percentages as their fractions in a % format, money with the book's currency), so the workbook and
+ * the CSVs never disagree — but for a change of a ratio, which is its percentage points (−0.06 pp).
  * The workbook's dates are the pack's month-end: a rebuild writes the same workbook.
  */
 export async function writePackWorkbook(dir: string): Promise<string> {
@@ -169,6 +209,7 @@ export async function writePackWorkbook(dir: string): Promise<string> {
   wb.creator = 'loanwatch';
   wb.created = wb.modified = new Date(`${manifest.period.monthEnd}T00:00:00Z`);
   const taken = new Set<string>();
+  const money = moneyFormat(manifest.summary?.currencies, manifest.lang);
 
   if (existsSync(join(dir, 'summary.csv'))) {
     const { header, rows } = await readCsv(join(dir, 'summary.csv'));
@@ -179,10 +220,7 @@ export async function writePackWorkbook(dir: string): Promise<string> {
       sheetName(summaryTitle[manifest.lang], taken),
       header,
       rows,
-      (i, row) =>
-        summaryFigures.has(header[i] ?? '')
-          ? { type: 'number', format: unitFormat[row[unit] ?? ''] ?? unitFormat.number! }
-          : { type: 'text' },
+      (i, row) => summaryCellKind(header[i] ?? '', row[unit] ?? '', money, manifest.lang),
       (row, values) => {
         const fill = statusFill[values[status] ?? ''];
         if (status >= 0 && fill)
@@ -199,6 +237,7 @@ export async function writePackWorkbook(dir: string): Promise<string> {
       chartColumnKind(
         chart.columns.find((c) => c.name === h),
         rows.map((r) => r[i] ?? ''),
+        money,
       ),
     );
     addTable(
@@ -225,6 +264,8 @@ export async function writePackWorkbook(dir: string): Promise<string> {
       inferredColumnKind(
         h,
         rows.map((r) => r[i] ?? ''),
+        money,
+        manifest.lang,
       ),
     );
     const dim = file.replace(/^breakdown-|\.csv$/gu, '');

@@ -8,7 +8,7 @@ import { sections, type SectionId, type Unit } from './figures.ts';
 import { formatChange, formatLimit, formatRelative, formatValue, none } from './format.ts';
 import { statusOf, type Limit, type Status, type Thresholds } from './thresholds.ts';
 import { commentary } from './commentary.ts';
-import { amountsIn } from './currency.ts';
+import { amountsIn, defaultCurrency } from './currency.ts';
 import { segmentName, segmentText } from './segments.ts';
 
 /** The key figures in a language: what summary.json holds (summary.csv is its figures, the same values). */
@@ -87,6 +87,8 @@ export interface Summary {
   notes: string[];
   /** the unit of every amount, said once on the cover and over the key figures (金额单位：元 / Amounts in CNY) */
   money_unit?: string;
+  /** the currency codes the amounts are in (currency.ts; one unless the book mixes them) */
+  currencies?: string[];
   thresholds_file: string;
 }
 
@@ -273,6 +275,7 @@ export function summaryIn(data: SummaryData, lang: Lang, thresholds: Thresholds,
     breakdowns,
     notes,
     money_unit: amountsIn(data.currencies ?? [], lang),
+    currencies: data.currencies ?? [defaultCurrency],
     thresholds_file: thresholdsFile,
   };
   return { ...base, commentary: commentary({ ...base, commentary: [] }) };

@@ -87,6 +87,8 @@ describe('the pack workbook (report.xlsx)', () => {
       summary: { breakdowns: string[] };
     };
 
+  const isPoints = (numFmt: string | undefined) => /pp"|个百分点"/u.test(numFmt ?? '');
+
   /** every cell equals its CSV value: numbers as numbers, dates as dates, blanks blank, the rest as text */
   const expectSheetEqualsCsv = (ws: ExcelJS.Worksheet, csv: string[][], what: string) => {
     const [header, ...rows] = csv;
@@ -100,7 +102,10 @@ describe('the pack workbook (report.xlsx)', () => {
         else if (cell.value instanceof Date) {
           expect(cell.value.toISOString().slice(0, 10), where).toBe(v);
           expect(cell.numFmt, where).toBe('yyyy-mm-dd');
-        } else if (typeof cell.value === 'number') expect(cell.value, where).toBe(Number(v));
+        } else if (typeof cell.value === 'number' && isPoints(cell.numFmt))
+          // a change of a ratio: its percentage points, the CSV's difference of fractions × 100
+          expect(cell.value, where).toBeCloseTo(Number(v) * 100, 10);
+        else if (typeof cell.value === 'number') expect(cell.value, where).toBe(Number(v));
         else expect(cell.value, where).toBe(v);
       });
     });
@@ -194,7 +199,8 @@ describe('the pack workbook (report.xlsx)', () => {
             expect(cell.numFmt, where).toBe('0.00%');
             expect(typeof cell.value, where).toBe('number');
           } else if (col.kind === 'measure') {
-            expect(cell.numFmt, where).toBe('#,##0.00');
+            // the book's one currency in every amount's cell
+            expect(cell.numFmt, where).toBe('#,##0.00"元"');
           } else if (col.kind === 'count') {
             expect(cell.numFmt, where).toBe('#,##0');
             expect(Number.isInteger(cell.value), where).toBe(true);
@@ -215,20 +221,70 @@ describe('the pack workbook (report.xlsx)', () => {
     const ws = books.synthetic!.worksheets[0]!;
     const header = (ws.getRow(1).values as unknown[]).slice(1) as string[];
     const col = (name: string) => header.indexOf(name) + 1;
-    const byUnit: Record<string, string> = { money: '#,##0.00', pct: '0.00%', count: '#,##0', number: '#,##0.00##' };
+    const byUnit: Record<string, string> = {
+      money: '#,##0.00"元"',
+      pct: '0.00%',
+      count: '#,##0',
+      number: '#,##0.00##',
+    };
+    const pointsZh = '+0.00"个百分点";-0.00"个百分点";0.00"个百分点"';
     for (let r = 2; r <= ws.rowCount; r++) {
       const row = ws.getRow(r);
       const unit = row.getCell(col('unit')).value as string;
-      for (const name of ['value', 'previous_month', 'change_on_month', 'threshold']) {
+      for (const name of ['value', 'previous_month', 'change_on_month', 'threshold', 'change_on_year']) {
         const cell = row.getCell(col(name));
-        if (cell.value !== null) expect(cell.numFmt, `${unit} ${name}`).toBe(byUnit[unit]);
+        // a ratio's change in percentage points: Excel's 0.00% would show +0.12 pp as +0.12%
+        const expected = unit === 'pct' && name.startsWith('change_') ? pointsZh : byUnit[unit];
+        if (cell.value !== null) expect(cell.numFmt, `${unit} ${name}`).toBe(expected);
       }
       expect(typeof row.getCell(col('label')).value).toBe('string');
     }
     expect(ws.getRow(4).getCell(col('value')).value).toBe(1.42);
     expect(ws.getRow(4).getCell(col('label')).value).toBe('拨备覆盖率, 监管 ≥ 150%');
     expect(ws.getRow(4).getCell(col('status')).fill).toMatchObject({ fgColor: { argb: 'FFF4C7C3' } });
+    expect(ws.getRow(3).getCell(col('change_on_month')).value).toBe(0.12);
+    expect(ws.getRow(4).getCell(col('change_on_year_start')).value).toBe(-18);
     const breakdown = books.synthetic!.worksheets.at(-1)!;
-    expect([2, 3, 4].map((c) => breakdown.getRow(2).getCell(c).numFmt)).toEqual(['#,##0.00', '0.00%', '#,##0']);
+    expect([2, 3, 4].map((c) => breakdown.getRow(2).getCell(c).numFmt)).toEqual(['#,##0.00"元"', '0.00%', '#,##0']);
+  });
+
+  it("a breakdown's changes of ratios in percentage points, its shares and ratios in %, in the pack's language", () => {
+    const pointsEn = '+0.00" pp";-0.00" pp";0.00" pp"';
+    const byProduct = books.en!.worksheets.find((w) => w.name === 'By product')!;
+    const header = (byProduct.getRow(1).values as unknown[]).slice(1) as string[];
+    const format = (name: string) => byProduct.getRow(2).getCell(header.indexOf(name) + 1).numFmt;
+    for (const name of [
+      'change_in_m1plus_ratio',
+      'change_in_npl_ratio',
+      'mix_effect',
+      'rate_effect',
+      'contribution_to_npl_ratio_change',
+    ])
+      expect(format(name), name).toBe(pointsEn);
+    for (const name of ['npl_ratio', 'm1plus_ratio_previous_month', 'share_of_npl_balance_change'])
+      expect(format(name), name).toBe('0.00%');
+    for (const name of ['balance', 'change_in_balance', 'npl_balance'])
+      expect(format(name), name).toBe('"CNY "#,##0.00');
+  });
+
+  it('a book in several currencies: amounts added as recorded, their cells with no currency', async () => {
+    const mixed = join(out, 'mixed');
+    mkdirSync(mixed);
+    writeFileSync(
+      join(mixed, 'manifest.json'),
+      JSON.stringify({
+        lang: 'en',
+        period: { monthEnd: '2024-06-30' },
+        charts: [],
+        summary: { currencies: ['CNY', 'USD'] },
+      }),
+    );
+    writeFileSync(join(mixed, 'summary.csv'), `${summaryCsv}\n`);
+    await writePackWorkbook(mixed);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(join(mixed, 'report.xlsx'));
+    const ws = book.worksheets[0]!;
+    expect(ws.getRow(2).getCell(5).numFmt).toBe('#,##0.00');
+    expect(ws.getRow(3).getCell(7).numFmt).toBe('+0.00" pp";-0.00" pp";0.00" pp"');
   });
 });
