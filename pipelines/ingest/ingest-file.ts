@@ -9,7 +9,7 @@ import { entitySpecs } from './entity-specs.ts';
 import { engineCsvHazard } from './engine-csv-hazard.ts';
 import { applyCorrections, latestCorrections } from './apply-corrections.ts';
 import { correctionRules } from './correction-rules.ts';
-import { findRetractedKeys, reinstatedRows, retractedReason } from './retracted-keys.ts';
+import { findRetractedKeys, reinstatedRows, retractedReason, supersededSelect } from './retracted-keys.ts';
 import { keyConflictsSelect, keyLabelFromText } from './key-conflicts.ts';
 import { engineLanding, streamLanding, type Landing } from './landing.ts';
 import { createAs, oneRecordPerLine, quarantineRows } from './quarantine-rows.ts';
@@ -36,6 +36,12 @@ export interface Receipt {
   started_at: string;
   finished_at: string;
   unknown_columns: string[];
+  /**
+   * of the rows already present, those equal to a version of their key that `ingest --correct`
+   * replaced or `--retract` removed (supersededSelect): not loaded again, not quarantined; reported,
+   * not stored
+   */
+  rows_superseded?: number;
 }
 
 export interface IngestFileOptions {
@@ -103,6 +109,8 @@ interface Staged {
   /** records read: blank lines are no records (skipped, not counted, not quarantined) */
   read: number;
   present: number;
+  /** of `present`, rows equal to a replaced or retracted version of their key */
+  superseded: number;
   quarantined: number;
   corrected: number;
   /** keys of the entity stand retracted (findRetractedKeys): a correction may reinstate some */
@@ -142,6 +150,7 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
   const corrRules = tableRef(wh, `stg_crule_${tag}`);
   const corrScheduleRules = tableRef(wh, `stg_csched_${tag}`);
   const retracted = tableRef(wh, `stg_retr_${tag}`);
+  const superseded = tableRef(wh, `stg_sup_${tag}`);
   const target = tableRef(wh, spec.entity);
   const loans = tableRef(wh, 'loans');
   const scratch = [
@@ -155,6 +164,7 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
     corrRules,
     corrScheduleRules,
     retracted,
+    superseded,
     conflicts,
     status,
     lines,
@@ -292,6 +302,15 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
         : keyConflictsSelect(spec, { stg, where: `line IN (SELECT line FROM ${conflictLines})`, target }),
       {},
     );
+    // the day's file sent again after a correction or a retraction of some of its rows: those rows
+    // are the versions replaced, not news — present, as the rest of the file is (an old version is
+    // restored on purpose, by --correct)
+    const supersededKeys = [
+      ...(firstLoad ? [] : [`SELECT key FROM ${stg} WHERE line IN (SELECT line FROM ${conflictLines})`]),
+      ...(anyRetracted ? [`SELECT rkey FROM ${retracted}`] : []),
+    ];
+    const anySuperseded = !o.correct && supersededKeys.length > 0;
+    if (anySuperseded) await createAs(wh, superseded, supersededSelect(wh, supersededKeys), { entity: spec.entity });
     const correcting = o.correct ? '1' : '0';
     // what a correction must keep of the rows loaded under it (correctionRules)
     const corrRuled =
@@ -304,15 +323,17 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
     const finishing = `(lwq_e.ekey = '' AND lwq_a.a_action = 'correct' AND lwq_a.a_new = lwq_s.row_hash)`;
     // a retracted key brought back: quarantined by a load, reinstated by a correction
     const reinstating = `(lwq_t.rkey != '' AND lwq_e.ekey = '')`;
+    const isSuperseded = `(lwq_x.skey != '' AND (lwq_c.cline != 0 OR ${reinstating}))`;
     await createAs(
       wh,
       status,
-      `SELECT line, final_reason, status, from_stage, raw, row_key, reinstated FROM (
+      `SELECT line, final_reason, status, from_stage, raw, row_key, reinstated, superseded FROM (
         SELECT lwq_s.line AS line, lwq_s.reason != '' AS from_stage, lwq_s.bad_raw AS raw,
           if(from_stage, lwq_s.bad_key, lwq_s.key) AS row_key,
           multiIf(from_stage, lwq_s.reason,
             lwq_r.rreason != '', lwq_r.rreason,
             lwq_v.vreason != '', lwq_v.vreason,
+            ${isSuperseded}, '',
             lwq_c.cline != 0 AND NOT ${correcting}, lwq_c.creason,
             ${reinstating} AND NOT ${correcting}, ${retractedReason(spec, 'lwq_s.key')},
             ${correcting} AND lwq_e.ekey = '' AND NOT ${finishing} AND NOT ${reinstating}, concat(${keyLabelFromText(spec, 'lwq_s.key')}, ': no such key to correct (not loaded; a new row is loaded without --correct)'),
@@ -320,8 +341,8 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
             '') AS final_reason,
           multiIf(lwq_s.reason = 'blank line', 'skipped', final_reason != '', 'quarantined',
             ${correcting} AND ${firstOfKey} AND (lwq_c.cline != 0 OR ${finishing} OR ${reinstating}), 'corrected',
-            lwq_e.ekey != '' OR (lwq_d.dkey != '' AND lwq_d.first_line != lwq_s.line), 'present', 'new') AS status,
-          ${reinstating} AS reinstated
+            ${isSuperseded} OR lwq_e.ekey != '' OR (lwq_d.dkey != '' AND lwq_d.first_line != lwq_s.line), 'present', 'new') AS status,
+          ${reinstating} AS reinstated, status = 'present' AND ${isSuperseded} AS superseded
         FROM (SELECT line, reason, bad_raw, bad_key, key, row_hash FROM ${rows}) AS lwq_s
         LEFT JOIN ${existingKeys} AS lwq_e ON lwq_e.ekey = lwq_s.key
         LEFT JOIN (SELECT key AS dkey, first_line, first_hash FROM ${dups}) AS lwq_d ON lwq_d.dkey = lwq_s.key
@@ -329,6 +350,7 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
         LEFT JOIN ${o.correct ? latestCorrections(wh, `SELECT key FROM ${stg} WHERE reason = ''`) : `(SELECT '' AS akey, '' AS a_action, toUInt64(0) AS a_new LIMIT 0)`} AS lwq_a ON lwq_a.akey = lwq_s.key
         LEFT JOIN (SELECT line AS rline, any(reason) AS rreason FROM ${rules} GROUP BY line) AS lwq_r ON lwq_r.rline = lwq_s.line
         LEFT JOIN ${retracted} AS lwq_t ON lwq_t.rkey = lwq_s.key
+        LEFT JOIN ${anySuperseded ? superseded : "(SELECT '' AS skey, toUInt64(0) AS shash LIMIT 0)"} AS lwq_x ON lwq_x.skey = lwq_s.key AND lwq_x.shash = lwq_s.row_hash
         LEFT JOIN (${corrRuled ? `SELECT vline, any(vreason) AS vreason FROM ${corrRules} GROUP BY vline` : "SELECT toUInt64(0) AS vline, '' AS vreason LIMIT 0"}) AS lwq_v ON lwq_v.vline = lwq_s.line)
       WHERE status != 'new'`,
       { entity: spec.entity },
@@ -338,9 +360,15 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
     o.onStep?.('checked');
     // a blank line (CSV or JSONL) is no record: staged (the engine numbers it), then skipped: not
     // read, not quarantined, not inserted (the status table holds it, so the insert leaves it out)
-    const [c] = await queryRows<{ present: string; quarantined: string; skipped: string; corrected: string }>(
+    const [c] = await queryRows<{
+      present: string;
+      superseded: string;
+      quarantined: string;
+      skipped: string;
+      corrected: string;
+    }>(
       wh,
-      `SELECT countIf(status = 'present') AS present, countIf(status = 'quarantined') AS quarantined, countIf(status = 'skipped') AS skipped, countIf(status = 'corrected') AS corrected FROM ${status}`,
+      `SELECT countIf(status = 'present') AS present, countIf(superseded) AS superseded, countIf(status = 'quarantined') AS quarantined, countIf(status = 'skipped') AS skipped, countIf(status = 'corrected') AS corrected FROM ${status}`,
     );
     return {
       landing: land,
@@ -348,6 +376,7 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
       records: read,
       read: read - Number(c!.skipped),
       present: Number(c!.present),
+      superseded: Number(c!.superseded),
       quarantined: Number(c!.quarantined),
       corrected: Number(c!.corrected),
       anyRetracted,
@@ -407,7 +436,7 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
         s = await whileReading(stageAndCheck('stream'));
       }
     }
-    const { read, present, quarantined, corrected, staged } = s;
+    const { read, present, superseded: supersededRows, quarantined, corrected, staged } = s;
     const sha = await whileReading(o.sha256);
     const meta = { ingest_id: o.ingestId, entity: spec.entity, file: file.path, sha };
     if (quarantined > 0)
@@ -433,7 +462,7 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
     );
     o.onStep?.('inserted');
     // unknown_columns is reported, not stored
-    const stored: Omit<Receipt, 'unknown_columns'> = {
+    const stored: Omit<Receipt, 'unknown_columns' | 'rows_superseded'> = {
       ingest_id: o.ingestId,
       entity: spec.entity,
       file: file.path,
@@ -450,7 +479,11 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
       started_at: started,
       finished_at: nowDateTime64Text(),
     };
-    const receipt: Receipt = { ...stored, unknown_columns: s.landing.unknownColumns };
+    const receipt: Receipt = {
+      ...stored,
+      unknown_columns: s.landing.unknownColumns,
+      ...(supersededRows > 0 ? { rows_superseded: supersededRows } : {}),
+    };
     await wh.client.insert({ table: tableRef(wh, 'ingest_receipts'), values: [stored], format: 'JSONEachRow' });
     return receipt;
   } finally {

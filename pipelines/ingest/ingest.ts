@@ -77,7 +77,7 @@ export async function ingest(wh: Warehouse, paths: string[], o: IngestOptions): 
     });
     const secs = (performance.now() - t0) / 1000;
     log(
-      `receipt ${r.entity} ${r.file}: read ${r.rows_read} = accepted ${r.rows_accepted} (new ${r.rows_inserted}, already present ${r.rows_already_present}${o.correct ? `, corrected ${r.rows_corrected}` : ''}) + quarantined ${r.rows_quarantined}; ${Math.round(r.rows_read / Math.max(secs, 1e-3)).toLocaleString('en-US')} rows/s${r.unknown_columns.length ? `; ignored columns: ${r.unknown_columns.join(', ')}` : ''}`,
+      `receipt ${r.entity} ${r.file}: read ${r.rows_read} = accepted ${r.rows_accepted} (new ${r.rows_inserted}, already present ${r.rows_already_present}${r.rows_superseded ? ` of which ${r.rows_superseded} replaced by a correction or retracted, kept so` : ''}${o.correct ? `, corrected ${r.rows_corrected}` : ''}) + quarantined ${r.rows_quarantined}; ${Math.round(r.rows_read / Math.max(secs, 1e-3)).toLocaleString('en-US')} rows/s${r.unknown_columns.length ? `; ignored columns: ${r.unknown_columns.join(', ')}` : ''}`,
     );
     receipts.push(r);
   }

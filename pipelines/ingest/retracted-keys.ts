@@ -45,3 +45,14 @@ export function reinstatedRows(spec: EntitySpec, o: { stg: string; status: strin
       ${hasLoan ? 'loan_id' : "''"} AS new_loan_id, '' AS old_row, ${rowJsonExpr(spec)} AS new_row
     FROM ${o.stg} WHERE line IN (SELECT line FROM ${o.status} WHERE status = 'corrected' AND reinstated)`;
 }
+
+/**
+ * The versions of some keys (`keys`: SELECTs of key texts, any of which names one) that a correction
+ * replaced or a retraction removed: (skey, shash) of each, from the audit of `{entity:String}`. A
+ * rollback's rows are not among them: a load undone is loaded again when sent again.
+ */
+export function supersededSelect(wh: Warehouse, keys: readonly string[]): string {
+  return `SELECT DISTINCT key AS skey, old_hash AS shash FROM ${tableRef(wh, 'row_corrections')}
+    WHERE entity = {entity:String} AND action IN ('correct', 'retract') AND old_hash != 0
+      AND (${keys.map((k) => `key IN (${k})`).join(' OR ')})`;
+}

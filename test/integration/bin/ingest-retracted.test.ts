@@ -46,9 +46,10 @@ const reversals: Record<string, [string, string]> = {
 };
 
 /**
- * A retracted key lasts as a corrected one does: a load that brings it back (the day's file again,
- * the key alone in another day's file, among new rows) quarantines it, naming the retraction; only
- * `ingest --correct` with the row reinstates it. Both loaders, every entity.
+ * A retracted key lasts as a corrected one does: the row sent again unchanged (the day's file again)
+ * stays retracted, counted as superseded; with other content (alone in another day's file, among new
+ * rows) it is quarantined, naming the retraction; only `ingest --correct` with the row reinstates
+ * it. Both loaders, every entity.
  */
 describe.each(['engine', 'stream'])('a retracted key is not loaded again (--loader %s)', (loader) => {
   const { dir, out, err, run } = cliHarness(`ingest_retracted_${loader}`);
@@ -71,7 +72,7 @@ describe.each(['engine', 'stream'])('a retracted key is not loaded again (--load
   const retractedBy = (label: string, id: string) =>
     `${label} was retracted on ${today} by ingest run ${id}: send the row with ingest --correct to reinstate it`;
 
-  it('every entity: the book loaded again quarantines the retracted row of each file, the rest already present', async () => {
+  it('every entity: the book loaded again keeps the retracted row of each file retracted, nothing quarantined', async () => {
     for (const [name, text] of Object.entries(book)) write(name, text, 'book');
     expect(await ingest(join(dir, 'book')), err.join('\n')).toBe(0);
     for (const [name, [text]] of Object.entries(reversals)) write(name, `${text}\n`, 'retr');
@@ -85,10 +86,32 @@ describe.each(['engine', 'stream'])('a retracted key is not loaded again (--load
       expect(r, r.entity).toMatchObject({
         rows_read: r.entity === 'schedule' ? 12 : 2,
         rows_inserted: 0,
-        rows_quarantined: 1,
-        rows_already_present: r.entity === 'schedule' ? 11 : 1,
+        rows_quarantined: 0,
+        rows_already_present: r.entity === 'schedule' ? 12 : 2,
+        rows_superseded: 1,
       });
-    const reasons = (await quarantined(again.ingest_id)).map(([, reason]) => reason);
+    expect(err.join('\n')).toContain('already present 2 of which 1 replaced by a correction or retracted, kept so');
+    expect(await quarantined(again.ingest_id)).toEqual([]);
+
+    // changed, each comes back quarantined, naming the retraction
+    const changed: Record<string, string> = {
+      'customers.csv': csv('customer_id,region', ['C2,north']),
+      'loans.csv': csv('loan_id,customer_id,product,origination_date,principal,annual_rate,term_months', [
+        'L2,C1,consumer,2024-01-20,6500.00,0.12,12',
+      ]),
+      'schedule.csv': csv('loan_id,installment_no,due_date,principal_due,interest_due', [
+        'L1,2,2024-03-15,1000.00,121.00',
+      ]),
+      'payments.csv': csv(PAYMENTS, ['P2,L1,2024-03-15,1121.00']),
+      'performance.csv': csv('loan_id,as_of_month,dpd,principal_balance', ['L1,2024-03,1,10000.00']),
+      'collection_actions.csv': csv('action_id,loan_id,action_date,channel,outcome,promised_amount,promised_date', [
+        'A2,L1,2024-03-02,phone,no_contact,,',
+      ]),
+      'loan_events.csv': csv('event_id,loan_id,event_date,type,amount', ['E2,L1,2024-03-04,complaint,1']),
+    };
+    for (const [name, text] of Object.entries(changed)) write(name, text, 'changed');
+    expect(await ingest(join(dir, 'changed'))).toBe(3);
+    const reasons = (await quarantined(printed().ingest_id)).map(([, reason]) => reason);
     expect(reasons.sort()).toEqual(
       Object.values(reversals)
         .map(([, label]) => retractedBy(label, retraction.ingest_id))
@@ -111,14 +134,16 @@ describe.each(['engine', 'stream'])('a retracted key is not loaded again (--load
     expect(await run('ingest', '--retract', keys)).toBe(0);
     const retractId = printed().ingest_id;
 
-    // the reviewer's case: the day's file again, exit 0 and the retracted rows quarantined, not "new"
+    // the reviewer's case: the day's file again, exit 0 and nothing changes: the retracted rows not
+    // "new", and nothing for anyone to fix in the quarantine
     expect(await ingest(day2)).toBe(0);
-    expect(printed().receipts[0]).toMatchObject({ rows_inserted: 0, rows_already_present: 1, rows_quarantined: 3 });
-    expect(await quarantined(printed().ingest_id)).toEqual([
-      [2, retractedBy('payment_id D1', retractId)],
-      [4, retractedBy('payment_id D3', retractId)],
-      [5, retractedBy('payment_id D4', retractId)],
-    ]);
+    expect(printed().receipts[0]).toMatchObject({
+      rows_inserted: 0,
+      rows_already_present: 4,
+      rows_superseded: 3,
+      rows_quarantined: 0,
+    });
+    expect(await quarantined(printed().ingest_id)).toEqual([]);
 
     // alone, with other content, in a file of another day: nothing of it loads (exit 3)
     const alone = write('payments-day5.csv', csv(PAYMENTS, ['D3,L1,2024-03-20,7.00']));
@@ -126,15 +151,15 @@ describe.each(['engine', 'stream'])('a retracted key is not loaded again (--load
     expect(printed().receipts[0]).toMatchObject({ rows_read: 1, rows_quarantined: 1, rows_inserted: 0 });
     expect(await quarantined(printed().ingest_id)).toEqual([[2, retractedBy('payment_id D3', retractId)]]);
 
-    // among new rows: first, middle and last line
+    // changed, among new rows: first, middle and last line
     const mixed = write(
       'payments-day6.csv',
       csv(PAYMENTS, [
-        'D1,L1,2024-03-16,1120.00',
+        'D1,L1,2024-03-16,1121.00',
         'N1,L1,2024-03-21,1.00',
-        'D3,L1,2024-03-18,5.00',
+        'D3,L1,2024-03-18,6.00',
         'N2,L1,2024-03-22,1.00',
-        'D4,L1,2024-03-19,5.00',
+        'D4,L1,2024-03-19,6.00',
       ]),
     );
     expect(await ingest(mixed)).toBe(0);
@@ -148,7 +173,7 @@ describe.each(['engine', 'stream'])('a retracted key is not loaded again (--load
     expect(await ingest('--correct', fix)).toBe(0);
     expect(printed().receipts[0]).toMatchObject({ rows_corrected: 0, rows_already_present: 1 });
     expect(await ingest(day2)).toBe(0);
-    expect(printed().receipts[0]).toMatchObject({ rows_already_present: 2, rows_quarantined: 2 });
+    expect(printed().receipts[0]).toMatchObject({ rows_already_present: 4, rows_superseded: 2, rows_quarantined: 0 });
     // the quarantined row of the key is resolved by the reinstatement
     expect(await run('quarantine', '--status', 'resolved', '--format', 'json')).toBe(0);
     expect((JSON.parse(out.join('\n')) as { reason: string }[]).map((q) => q.reason)).toContain(

@@ -39,7 +39,7 @@ const audit = (wh: Wh) =>
     `SELECT key, action, old_row, new_row, toString(old_hash) AS old_hash, new_loan_id FROM ${wh.database}.row_corrections ORDER BY at`,
   );
 
-describe('a retracted key: quarantined by a load, reinstated by --correct', () => {
+describe('a retracted key: not loaded again (sent unchanged: kept retracted; changed: quarantined), reinstated by --correct', () => {
   let wh: Wh;
   beforeAll(async () => {
     wh = await testWarehouse('retracted');
@@ -47,11 +47,19 @@ describe('a retracted key: quarantined by a load, reinstated by --correct', () =
   beforeEach(() => wh.reset());
   afterAll(() => disposeIfOpened(wh));
 
-  it('a table the retraction emptied is no first load: its one row comes back quarantined; --correct reinstates it, audited with no old row', async () => {
+  it('a table the retraction emptied is no first load: its one row sent again stays retracted, changed it is quarantined; --correct reinstates it, audited with no old row', async () => {
     const payments = await loadBook(wh, ['P1,L1,2024-02-15,100.00']);
     await retract(wh, [file('payments-keys.csv', ['payment_id', 'P1'])], {});
     const again = await ingest(wh, [payments], { piiSecret: 's' });
-    expect(again.receipts[0]).toMatchObject({ rows_read: 1, rows_inserted: 0, rows_quarantined: 1 });
+    expect(again.receipts[0]).toMatchObject({
+      rows_read: 1,
+      rows_inserted: 0,
+      rows_already_present: 1,
+      rows_superseded: 1,
+      rows_quarantined: 0,
+    });
+    const changed = await ingest(wh, [file('payments.csv', [header, 'P1,L1,2024-02-15,101.00'])], { piiSecret: 's' });
+    expect(changed.receipts[0]).toMatchObject({ rows_inserted: 0, rows_quarantined: 1 });
     expect(await ids(wh)).toEqual([]);
     const back = await ingest(wh, [payments], { piiSecret: 's', correct: true });
     expect(back.receipts[0]).toMatchObject({ mode: 'correct', rows_corrected: 1, rows_inserted: 0 });
@@ -94,8 +102,69 @@ describe('a retracted key: quarantined by a load, reinstated by --correct', () =
     await rollback(wh, first.ingestId);
     expect(await ids(wh)).toEqual(['P1']);
     const right = await ingest(wh, [day], { piiSecret: 's' });
-    expect(right.receipts[0]).toMatchObject({ rows_inserted: 1, rows_quarantined: 1 });
+    expect(right.receipts[0]).toMatchObject({ rows_inserted: 1, rows_superseded: 1, rows_quarantined: 0 });
     expect(await ids(wh)).toEqual(['P1', 'P2']);
+  });
+
+  it('the day sent again after corrections: the replaced versions are kept replaced, not quarantined; any other content is a conflict', async () => {
+    const day = await loadBook(wh, ['P1,L1,2024-02-15,100.00', 'P2,L1,2024-02-16,100.00', 'P3,L1,2024-02-17,100.00']);
+    await ingest(wh, [file('payments-fix1.csv', [header, 'P1,L1,2024-02-15,90.00', 'P2,L1,2024-02-16,80.00'])], {
+      piiSecret: 's',
+      correct: true,
+    });
+    // a second correction of P1: the day's version and the first correction are both replaced
+    await ingest(wh, [file('payments-fix2.csv', [header, 'P1,L1,2024-02-15,95.00'])], {
+      piiSecret: 's',
+      correct: true,
+    });
+    const amounts = async () =>
+      (
+        await queryRows<{ a: string }>(
+          wh,
+          `SELECT toString(amount) AS a FROM ${wh.database}.payments ORDER BY payment_id`,
+        )
+      ).map((r) => r.a);
+    expect(await amounts()).toEqual(['95', '80', '100']);
+    const again = await ingest(wh, [day], { piiSecret: 's' });
+    expect(again.receipts[0]).toMatchObject({
+      rows_read: 3,
+      rows_inserted: 0,
+      rows_already_present: 3,
+      rows_superseded: 2,
+      rows_quarantined: 0,
+    });
+    const first = await ingest(wh, [file('payments-fix1-again.csv', [header, 'P1,L1,2024-02-15,90.00'])], {
+      piiSecret: 's',
+    });
+    expect(first.receipts[0]).toMatchObject({ rows_superseded: 1, rows_quarantined: 0 });
+    // content the key never had is news to look at: quarantined as a conflict, at any line
+    const other = await ingest(
+      wh,
+      [
+        file('payments-other.csv', [
+          header,
+          'P3,L1,2024-02-17,100.00',
+          'P1,L1,2024-02-15,70.00',
+          'P2,L1,2024-02-16,100.00',
+        ]),
+      ],
+      { piiSecret: 's' },
+    );
+    expect(other.receipts[0]).toMatchObject({ rows_already_present: 2, rows_superseded: 1, rows_quarantined: 1 });
+    const [q] = await queryRows<{ line: string; reason: string }>(
+      wh,
+      `SELECT toString(line) AS line, reason FROM ${wh.database}.quarantine WHERE ingest_id = {id:String}`,
+      { id: other.ingestId },
+    );
+    expect(q).toEqual({
+      line: '3',
+      reason: 'payment_id P1 already loaded with different content: amount 95.00 → 70.00',
+    });
+    expect(await amounts()).toEqual(['95', '80', '100']);
+    // sending an old version back on purpose restores it
+    const restored = await ingest(wh, [day], { piiSecret: 's', correct: true });
+    expect(restored.receipts[0]).toMatchObject({ rows_corrected: 2 });
+    expect(await amounts()).toEqual(['100', '100', '100']);
   });
 
   it('an action withdrawn in the console: the reason names the request and its key, not a run', async () => {
