@@ -24,6 +24,12 @@ export class TtlCache<K, V> {
     return { entries: this.entries.size, bytes: this.bytes };
   }
 
+  /** the value held for `key` while it is fresh; nothing loads */
+  peek(key: K): Promise<V> | undefined {
+    const hit = this.entries.get(key);
+    return hit && Date.now() - hit.at < this.ttlMs ? hit.value : undefined;
+  }
+
   get(key: K, load: () => Promise<V>): Promise<V> {
     const hit = this.entries.get(key);
     const now = Date.now();

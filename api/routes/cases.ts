@@ -10,6 +10,14 @@ import { HeavyLoadCache } from '../admission.ts';
 import type { AppEnv } from '../context.ts';
 import { permitted, scopedFilters } from '../middleware.ts';
 import { decodeCursor, nextPageHeaders, page, pageQuery, setNextPage } from '../pagination.ts';
+import {
+  caseCursor,
+  keepVersion,
+  listForCursor,
+  questionOf,
+  versionOf,
+  type CaseCursor,
+} from './case-list-versions.ts';
 import { csvList, errorResponses, isoDay, nameSchema } from '../schemas.ts';
 import { checkKnownFilters, userErrorsAsBadRequest } from './request-checks.ts';
 import { streamOf } from './metric-body.ts';
@@ -113,7 +121,7 @@ export const caseRoutes = new OpenAPIHono<AppEnv>().openapi(
           'text/csv': { schema: z.string() },
         },
       },
-      ...errorResponses(400, 401, 403, 429),
+      ...errorResponses(400, 401, 403, 409, 429),
     },
   }),
   async (c) => {
@@ -128,7 +136,7 @@ export const caseRoutes = new OpenAPIHono<AppEnv>().openapi(
       product: q.product,
     });
     // a forged cursor is refused before the list is built
-    const after = decodeCursor(q.cursor, z.number().int().min(0));
+    const after = decodeCursor(q.cursor, caseCursor);
     const champion = await latestChampionEvent(wh, targetName(defaultTarget));
     const pinned = champion ? { name: champion.model_name, version: champion.version } : null;
     const filters = {
@@ -137,8 +145,9 @@ export const caseRoutes = new OpenAPIHono<AppEnv>().openapi(
       product: sortedSet(q.product),
       stage: sortedSet(q.stage),
     };
-    const all = (
-      await caseListCache(wh).get(JSON.stringify([q.as_of, pinned, filters]), async () =>
+    const listKey = JSON.stringify([q.as_of, pinned, filters]);
+    const list = await listForCursor(wh, listKey, after, () =>
+      caseListCache(wh).get(listKey, async () =>
         sized(
           await userErrorsAsBadRequest(() =>
             build(wh, {
@@ -150,15 +159,20 @@ export const caseRoutes = new OpenAPIHono<AppEnv>().openapi(
             }),
           ),
         ),
-      )
-    ).cases;
-    const { items, next_cursor } = page(
+      ),
+    );
+    const all = list.cases;
+    // the list's digests once, and only when a cursor is read or written
+    let names: Omit<CaseCursor, 'r'> | undefined;
+    const { items, next_cursor } = page<Case, CaseCursor>(
       all,
-      (x) => x.rank,
+      (x) => ({ ...(names ??= { q: questionOf(listKey), l: versionOf(all) }), r: x.rank }),
       after,
-      (a, b) => a - b,
+      (a, b) => a.r - b.r,
       q.limit,
     );
+    // the later pages of this pull are cut from this version, whatever is recorded meanwhile
+    if (next_cursor !== null) keepVersion(wh, listKey, list);
     await audit(c, 'cases.pull', q.as_of, {
       region: region ?? null,
       team: team ?? null,

@@ -4,6 +4,8 @@ import { withCursor } from '../../../../api/pagination.ts';
 import { csvRecords } from '../../../../lib/csv-records.ts';
 import { fireWarnings } from '../../../../pipelines/warnings/fire-warnings.ts';
 import { defaultWarningRules } from '../../../../pipelines/warnings/rules.ts';
+import { createApp } from '../../../../api/app.ts';
+import { buildCaseList } from '../../../../pipelines/cases/case-list.ts';
 import { warehouseWithBook } from '../../../helpers/book.ts';
 import { defaultSettings } from '../../../helpers/settings.ts';
 import { unthrottledApp } from '../../../helpers/test-app.ts';
@@ -138,6 +140,85 @@ describe('paged routes link to their next page', () => {
       for (const p of pages.slice(0, -1))
         expect(p.cursor).toBe((JSON.parse(p.body) as { next_cursor: string | null }).next_cursor);
     }
+  });
+
+  it('a case list paged while it changes: every page from the version its first page was cut from; a cursor of another list 400, of a version gone 409', async () => {
+    // the list as a recorded action changes it: a case moves up and the ranks follow
+    let changed = false;
+    const changing = createApp({
+      wh,
+      log: () => undefined,
+      rateLimitPerMinute: 1_000_000,
+      anonRateLimitPerMinute: 1_000_000,
+      maxBodyBytes: 64 * 1024,
+      snapshotSettings: defaultSettings,
+      buildCaseList: async (w, o) => {
+        const list = await buildCaseList(w, o);
+        if (!changed) return list;
+        const moved = [...list.slice(0, 2), list.at(-1)!, ...list.slice(2, -1)];
+        return moved.map((c, i) => ({ ...c, rank: i + 1 }));
+      },
+    });
+    const call = (path: string, csv = false, init: RequestInit = {}) =>
+      changing.request(path, {
+        ...init,
+        headers: {
+          authorization: `Bearer ${admin}`,
+          'content-type': 'application/json',
+          ...(csv ? { accept: 'text/csv' } : {}),
+        },
+      });
+    const ids = async (r: Response) =>
+      ((await r.json()) as { cases: { loan_id: string }[] }).cases.map((x) => x.loan_id);
+    // an action recorded, as a collector does between two pages (the route drops its cached lists)
+    const record = async (actionId: string, loanId: string) => {
+      const r = await call('/v1/collection-actions', false, {
+        method: 'POST',
+        body: JSON.stringify({
+          action_id: actionId,
+          loan_id: loanId,
+          action_date: '2024-06-28',
+          channel: 'phone',
+          outcome: 'no_contact',
+        }),
+      });
+      expect(r.status, await r.clone().text()).toBe(201);
+    };
+    let before: string[] = [];
+    for (const csv of [false, true]) {
+      changed = false;
+      await record(`PAGING-${csv}-A`, 'L000000075');
+      before = await ids(await call(`/v1/cases?as_of=${asOf}&limit=1000`));
+      expect(before.length).toBeGreaterThan(20);
+      const first = await call(`/v1/cases?as_of=${asOf}&limit=7`, csv);
+      const rows = csv ? (await records(await first.text())).slice(1).map((r) => r[1]!) : await ids(first);
+      changed = true;
+      await record(`PAGING-${csv}-B`, before[0]!);
+      for (let url = nextOf(first.headers.get('link')); url !== null;) {
+        const r = await call(url, csv);
+        expect(r.status, url).toBe(200);
+        rows.push(...(csv ? (await records(await r.text())).slice(1).map((x) => x[1]!) : await ids(r)));
+        url = nextOf(r.headers.get('link'));
+      }
+      expect(rows, csv ? 'csv' : 'json').toEqual(before);
+    }
+    // the next pull is of the changed list, a case moved up
+    const after = await ids(await call(`/v1/cases?as_of=${asOf}&limit=1000`));
+    expect(after).not.toEqual(before);
+    expect([...after].sort()).toEqual([...before].sort());
+
+    const cursor = (await call(`/v1/cases?as_of=${asOf}&limit=5`)).headers.get('x-next-cursor')!;
+    const other = await call(`/v1/cases?as_of=2024-06-29&limit=5&cursor=${cursor}`);
+    expect(other.status).toBe(400);
+    expect(await other.text()).toContain('this cursor is of another case list');
+    const filtered = await call(`/v1/cases?as_of=${asOf}&stage=early&limit=5&cursor=${cursor}`);
+    expect(filtered.status).toBe(400);
+    // a version neither kept nor current: read the list again from its first page
+    const named = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const gone = Buffer.from(JSON.stringify({ ...named, l: 'a-version-gone' })).toString('base64url');
+    const stale = await call(`/v1/cases?as_of=${asOf}&limit=5&cursor=${gone}`);
+    expect(stale.status).toBe(409);
+    expect(await stale.text()).toContain('read the list again from its first page');
   });
 
   it("the link is the request's own path and query, as the client wrote it, with the cursor replaced", () => {
