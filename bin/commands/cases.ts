@@ -46,7 +46,7 @@ export const casesCommand = defineCommand({
   name: 'cases',
   summary: "the collection case list for a day, ranked by expected loss, with each case's action",
   description:
-    "Active delinquent (and watch) loans ranked by probability of rolling forward × balance, with the strategy table's action, last contacts and open promises. A day before the data's first day (its first loan) or after the month it ends in is refused (exit 2), not answered empty.",
+    "Active delinquent (and watch) loans ranked by probability of rolling forward × balance, with the strategy table's action, last contacts and open promises. A day before the data's first day (its first loan) or more than 7 days after its last day (LOANWATCH_DATA_LAG_DAYS) is refused (exit 2), not answered empty; a promise whose deadline falls after the data's last day is not judged yet (open).",
   flags: casesFlags,
   examples: [
     'loanwatch cases --as-of 2024-06-28 --stage early,mid --region east',

@@ -27,7 +27,7 @@ export const contactComplianceCommand = defineCommand({
   name: 'contact-compliance',
   summary: 'recorded collection actions that broke a contact rule, by team and agent, with each breach',
   description:
-    "Each recorded action from --from to --to judged on what was recorded before it: hours per channel and weekday, caps per day and week, minimum gap, cooling-off after a refusal or a complaint, do-not-contact, consent. Actions without a time cannot be checked for the hours and gap: counted, not breaches. A period ending before the data's first day, or starting after the month it ends in, is refused (exit 2), not answered with no actions; --from may reach back before the data.",
+    "Each recorded action from --from to --to judged on what was recorded before it: hours per channel and weekday, caps per day and week, minimum gap, cooling-off after a refusal or a complaint, do-not-contact, consent. Actions without a time cannot be checked for the hours and gap: counted, not breaches. A period ending before the data's first day, or starting more than 7 days after its last day, is refused (exit 2), not answered with no actions; --from may reach back before the data.",
   flags: complianceFlags,
   examples: [
     'loanwatch contact-compliance --from 2024-06-01 --to 2024-06-30',

@@ -33,7 +33,7 @@ export const disposalCommand = defineCommand({
   summary:
     'disposal options of late and defaulted loans: the value and time of each, the recommended one and its margin',
   description:
-    "Every loan past the stage (default DPD > 90, or charged off with the workout open) valued five ways — collection as usual, restructuring, collateral sale, debt sale, write-off — from the book's recovery curves, restructure outcomes and realised sales (or the terms' fallbacks), discounted; the option with the highest expected net recovery and its margin over the next. A day before the data's first day (its first loan) or after the month it ends in is refused (exit 2), not answered empty.",
+    "Every loan past the stage (default DPD > 90, or charged off with the workout open) valued five ways — collection as usual, restructuring, collateral sale, debt sale, write-off — from the book's recovery curves, restructure outcomes and realised sales (or the terms' fallbacks), discounted; the option with the highest expected net recovery and its margin over the next. A day before the data's first day (its first loan) or more than 7 days after its last day (LOANWATCH_DATA_LAG_DAYS) is refused (exit 2), not answered empty.",
   flags: disposalFlags,
   examples: [
     'loanwatch disposal --as-of 2024-06-30',

@@ -28,7 +28,7 @@ export const experimentCommand = defineCommand({
   name: 'experiment',
   summary: 'cure rate and amount collected per arm and segment of a strategy experiment',
   description:
-    "The cases an experiment's list assigned on --as-of (loanwatch cases --experiment) and their outcomes on --until, per arm and segment. A day before the data's first day or after the month it ends in is refused (exit 2).",
+    "The cases an experiment's list assigned on --as-of (loanwatch cases --experiment) and their outcomes on --until, per arm and segment. A day before the data's first day or more than 7 days after its last day is refused (exit 2).",
   flags: experimentFlags,
   examples: [
     'loanwatch experiment --experiment examples/experiment.json --as-of 2024-06-03 --until 2024-06-30 --segment stage',

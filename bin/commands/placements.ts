@@ -26,7 +26,7 @@ export const placementsCommand = defineCommand({
   name: 'placements',
   summary: 'agency placements and recalls to make on a day under the placement rules; or the placement history',
   description:
-    "Recalls (a do-not-contact hold, a cure — DPD 0 or paid off —, or the end of the placement period) and new placements (DPD and balance ranges, products, previous placements; agencies in rotation) for the day. Agency performance: loanwatch metrics agency_performance. A day before the data's first day (its first loan) or after the month it ends in is refused (exit 2), not answered empty.",
+    "Recalls (a do-not-contact hold, a cure — DPD 0 or paid off —, or the end of the placement period) and new placements (DPD and balance ranges, products, previous placements; agencies in rotation) for the day. Agency performance: loanwatch metrics agency_performance. A day before the data's first day (its first loan) or more than 7 days after its last day (LOANWATCH_DATA_LAG_DAYS) is refused (exit 2), not answered empty.",
   flags: placementsFlags,
   examples: [
     'loanwatch placements --as-of 2024-06-28',

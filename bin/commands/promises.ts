@@ -36,7 +36,7 @@ export const promisesCommand = defineCommand({
   name: 'promises',
   summary: 'promises to pay with their state on a day: open, kept, partially kept or broken, and what was paid',
   description:
-    "Each promise_to_pay judged at its promised date + grace days: kept (paid ≥ promised), partial, broken (nothing paid), or open while the deadline is after the day. Overlapping promises share a payment: earliest deadline first. KPIs: loanwatch metrics promises. A day before the data's first day (its first loan) or after the month it ends in is refused (exit 2), not answered empty.",
+    "Each promise_to_pay judged at its promised date + grace days: kept (paid ≥ promised), partial, broken (nothing paid), or open while the deadline is after the day or after the data's last day (its payments not loaded yet). Overlapping promises share a payment: earliest deadline first. KPIs: loanwatch metrics promises. A day before the data's first day (its first loan) or more than 7 days after its last day (LOANWATCH_DATA_LAG_DAYS) is refused (exit 2), not answered empty.",
   flags: promisesFlags,
   examples: [
     'loanwatch promises --as-of 2024-06-28 --status open --due today',

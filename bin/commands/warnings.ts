@@ -43,7 +43,7 @@ export const warningsCommand = defineCommand({
   name: 'warnings',
   summary: 'fire the warning rules for a day and store them with their evidence; or list what is stored',
   description:
-    "Fires the warning rules for --as-of and stores what fires with its evidence (a re-run replaces the day's), then lists the day's stored warnings; --list only lists. A day before the data's first day (its first loan) or after the month it ends in is refused (exit 2), not answered empty.",
+    "Fires the warning rules for --as-of and stores what fires with its evidence (a re-run replaces the day's), then lists the day's stored warnings; --list only lists. A day before the data's first day (its first loan) or more than 7 days after its last day (LOANWATCH_DATA_LAG_DAYS) is refused (exit 2), not answered empty.",
   flags: warningsFlags,
   examples: [
     'loanwatch warnings --as-of 2024-06-30 --rules examples/warning-rules.json',

@@ -13,16 +13,17 @@ import { sql, trusted, type Param, type Sql } from '../../warehouse/sql.ts';
  */
 export function brokenSinceSql(
   wh: Warehouse,
-  o: { asOf: Param; scoreMe: Param; factsFresh: boolean; part: LoanPart },
+  /** `through`: the last day whose payments are loaded (judgedThrough): a deadline after it is not judged yet */
+  o: { asOf: Param; scoreMe: Param; through: Param; factsFresh: boolean; part: LoanPart },
 ): Sql {
   const is = inLoanPart('loan_id', o.part);
   if (o.factsFresh)
     return sql`SELECT loan_id, countIf(promise_paid < ifNull(promised_amount, 0)) AS broken
       FROM ${trusted(tableRef(wh, 'collection_facts'))}
-      WHERE outcome = 'promise_to_pay' AND action_date <= ${o.asOf} AND promise_due > ${o.scoreMe} AND promise_due < ${o.asOf} AND ${is}
+      WHERE outcome = 'promise_to_pay' AND action_date <= ${o.asOf} AND promise_due > ${o.scoreMe} AND promise_due < ${o.asOf} AND promise_due <= ${o.through} AND ${is}
       GROUP BY loan_id`;
   const deadline = trusted('(ifNull(promised_date, action_date) + 3)');
-  const due = sql`outcome = 'promise_to_pay' AND action_date <= ${o.asOf} AND ${deadline} > ${o.scoreMe} AND ${deadline} < ${o.asOf} AND ${is}`;
+  const due = sql`outcome = 'promise_to_pay' AND action_date <= ${o.asOf} AND ${deadline} > ${o.scoreMe} AND ${deadline} < ${o.asOf} AND ${deadline} <= ${o.through} AND ${is}`;
   const actions = trusted(tableRef(wh, 'collection_actions'));
   return sql`SELECT loan_id, countIf(paid < amount) AS broken FROM (
       SELECT pr.loan_id AS loan_id, pr.action_id AS action_id, any(pr.amount) AS amount,

@@ -2,7 +2,14 @@ import { querySql, type Warehouse } from '../../warehouse/connection.ts';
 import { querySqlCompact } from '../../warehouse/compact-rows.ts';
 import { csvChunks } from '../../warehouse/metrics/csv.ts';
 import { monthsPastData } from '../../warehouse/metrics/request-bounds.ts';
-import { assertWithinData, firstSnapshotMonthEnd, requireSnapshotMonthEnd } from '../../warehouse/data-horizon.ts';
+import {
+  assertWithinData,
+  dataLastDate,
+  firstSnapshotMonthEnd,
+  PastTheDataError,
+  requireSnapshotMonthEnd,
+} from '../../warehouse/data-horizon.ts';
+import { judgedThrough } from '../../warehouse/metrics/promise-sources.ts';
 import { addMonthEnds } from '../../lib/dates.ts';
 import { UserError } from '../../lib/user-error.ts';
 import { handledLater } from '../../lib/handled-later.ts';
@@ -152,6 +159,8 @@ async function assertCaseDate(wh: Warehouse, asOf: string, me: string, label: st
     ),
     firstSnapshotMonthEnd(wh),
   ]);
+  // the data's own bound first: it is the nearer one, and naming the 12 months sent a user to a date refused next
+  if (pastTheData instanceof PastTheDataError) throw pastTheData;
   const limit = addMonthEnds(last, monthsPastData);
   if (asOf > limit)
     throw new CaseRequestError(
@@ -263,16 +272,18 @@ export async function buildCaseList(
         ? (p: LoanPart) => ({ sql: delinquencyAsOfSql(wh, o.asOf, o.settings, p) })
         : covers.then((c) => activeDelinquencySource(wh, o.asOf, o.settings, c)),
       covers,
+      dataLastDate(wh),
     ]),
   );
   await dateChecked;
-  const [roll, scoredAt, held, parts, delinquency, factsFresh] = await prelude;
+  const [roll, scoredAt, held, parts, delinquency, factsFresh, dataLast] = await prelude;
   const model = scoredAt && o.champion ? await loadModel(wh, o.champion.name, o.champion.version) : null;
   const edges = model?.artifact.gradeEdges ?? defaultGradeEdges;
   // current loans are cases only when watch-graded: filter them in the engine, not after shipping every active loan to Node
   const currentUnscoredWatch = stageOf(0, gradeOf(roll.get('C') ?? 0, defaultGradeEdges) as Grade) === 'watch';
   const asOf = param(o.asOf, 'Date');
   const scoreMe = param(scoredAt || '1970-01-01', 'Date');
+  const through = param(judgedThrough(o.asOf, dataLast), 'Date');
   const champion = { name: o.champion?.name ?? '', version: o.champion?.version ?? 0 };
   const kept = { model: champion, monthEnd: scoredAt, spec: counterfactualSpec() };
   const owedJoin = (p: LoanPart) =>
@@ -312,7 +323,7 @@ export async function buildCaseList(
     -- the bucket the model saw: the loan's row at the scored month-end
     LEFT JOIN (SELECT loan_id, bucket FROM ${trusted(tableRef(wh, 'loan_month'))} WHERE month_end = ${scoreMe} AND ${is('loan_id')}) AS t ON t.loan_id = d.loan_id
     -- promises whose deadline (promised date + 3 days) fell after the scored month-end and before the date, not paid in full from the promise on
-    LEFT JOIN (${brokenSinceSql(wh, { asOf, scoreMe, factsFresh, part: p })}) AS bp ON bp.loan_id = d.loan_id`
+    LEFT JOIN (${brokenSinceSql(wh, { asOf, scoreMe, through, factsFresh, part: p })}) AS bp ON bp.loan_id = d.loan_id`
         : trusted('')
     }
     WHERE d.status = 'active'

@@ -1,10 +1,15 @@
 import { querySql, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { csvChunks } from '../../warehouse/metrics/csv.ts';
-import { promiseFactsSql, promiseRowsSql, specGraceDays } from '../../warehouse/metrics/promise-sources.ts';
+import {
+  judgedThrough,
+  promiseFactsSql,
+  promiseRowsSql,
+  specGraceDays,
+} from '../../warehouse/metrics/promise-sources.ts';
 import { anyOf, param, sql, trusted } from '../../warehouse/sql.ts';
 import { addDays } from '../../lib/dates.ts';
-import { assertWithinData } from '../../warehouse/data-horizon.ts';
+import { assertWithinData, dataLastDate } from '../../warehouse/data-horizon.ts';
 
 /**
  * Promises to pay as a list (issue 22, item 2): each promise with its state on the as-of date
@@ -56,6 +61,7 @@ export async function listPromises(wh: Warehouse, q: PromiseQuery): Promise<Prom
   // later, every open promise would be judged broken by payments not loaded yet
   await assertWithinData(wh, q.asOf, q.label ?? 'as_of');
   const asOf = sql`${param(q.asOf, 'Date')}`;
+  const through = sql`${param(judgedThrough(q.asOf, await dataLastDate(wh)), 'Date')}`;
   const where = sql`${anyOf(q.region, 'lwq_n.region')} AND ${anyOf(q.team, 'lwq_o.team')} AND ${anyOf(q.agent, 'lwq_o.agent')}
     AND ${anyOf(q.status, 'lwq_o.status')}
     AND (${param(q.due === 'today' ? 1 : 0, 'UInt8')} = 0 OR lwq_o.promised_date = ${asOf})`;
@@ -71,7 +77,7 @@ export async function listPromises(wh: Warehouse, q: PromiseQuery): Promise<Prom
     sql`SELECT action_id, loan_id, region, product, team, agent AS agent_id, channel, stage, toString(action_date) AS action_date,
         toString(promised_date) AS promised_date, toString(deadline) AS deadline, toString(promised) AS promised, toString(paid) AS paid,
         toUInt8(has_amount) AS has_amount, status, ifNull(toString(kept_on), '') AS kept_on, days_late
-      FROM (${promiseFactsSql(trusted(wh.database), asOf, sql`${param(q.graceDays ?? specGraceDays, 'UInt16')}`, where)})
+      FROM (${promiseFactsSql(trusted(wh.database), asOf, sql`${param(q.graceDays ?? specGraceDays, 'UInt16')}`, where, through)})
       ORDER BY promised_date, loan_id, action_id`,
   );
   return rows.map(({ promised, paid, has_amount, days_late, ...r }) => ({
@@ -131,6 +137,8 @@ export async function recentUnkeptPromises(
   },
 ): Promise<Map<string, UnkeptPromise>> {
   const asOf = sql`${param(o.asOf, 'Date')}`;
+  // a deadline after the data's last day is not judged yet (judgedThrough): it escalates nothing
+  const through = sql`${param(judgedThrough(o.asOf, await dataLastDate(wh)), 'Date')}`;
   const grace = sql`${param(o.graceDays, 'UInt16')}`;
   const since = param(addDays(o.asOf, -o.lookbackDays), 'Date');
   const states = param(o.states, 'Array(String)');
@@ -146,7 +154,7 @@ export async function recentUnkeptPromises(
       wh,
       sql`${pick} FROM (SELECT loan_id, action_id, action_date, promise_due AS deadline, toString(promise_status) AS status
           FROM ${trusted(tableRef(wh, 'collection_facts'))}
-          WHERE outcome = 'promise_to_pay' AND action_date <= ${asOf} AND promise_due > ${since} AND promise_due <= ${asOf}
+          WHERE outcome = 'promise_to_pay' AND action_date <= ${asOf} AND promise_due > ${since} AND promise_due <= ${through}
             AND toString(promise_status) IN ${states}) AS lwq_u
         GROUP BY loan_id`,
     );
@@ -155,11 +163,11 @@ export async function recentUnkeptPromises(
   // only loans with a deadline in the look-back are judged (each with all its promises): not the whole book's promises
   const loans = sql`loan_id IN (SELECT loan_id FROM ${trusted(tableRef(wh, 'collection_actions'))}
     WHERE outcome = 'promise_to_pay' AND addDays(ifNull(promised_date, action_date), ${grace}) > ${since}
-      AND addDays(ifNull(promised_date, action_date), ${grace}) <= ${asOf})`;
+      AND addDays(ifNull(promised_date, action_date), ${grace}) <= ${through})`;
   const rows = await querySql<{ loan_id: string } & UnkeptPromise>(
     wh,
     sql`${pick}
-      FROM (SELECT loan_id, action_id, action_date, deadline, status FROM (${promiseRowsSql(trusted(wh.database), asOf, grace, loans)})
+      FROM (SELECT loan_id, action_id, action_date, deadline, status FROM (${promiseRowsSql(trusted(wh.database), asOf, grace, loans, through)})
             WHERE status IN ${states} AND deadline > ${since}) AS lwq_u
       GROUP BY loan_id`,
   );

@@ -26,11 +26,22 @@ import type { SourceContext } from './sources.ts';
 const cents = (x: string) => `toInt64(${x} * 100)`;
 
 /**
+ * The last day a promise can be judged on: the date, or the data's last day when the date is past it
+ * (a case list or the promises may be asked up to a week after the files: today's list on
+ * yesterday's files). A deadline after the data's last day has payments in its window that are not
+ * loaded yet: judging it would call a promise broken that may have been kept — and escalate its
+ * case (review 2026-12-06) — so it stays open until the files reach it.
+ */
+export const judgedThrough = (asOf: string, dataLast: string | null) =>
+  dataLast !== null && dataLast < asOf ? dataLast : asOf;
+
+/**
  * per-promise rows at `asOf`, reading `db` (a trusted database name); asOf a Date fragment (a
  * parameter), grace a UInt16 one; `loans` a condition on loan_id limiting the loans read (every
- * promise of a loan read is judged, so a loan's allocation stays whole)
+ * promise of a loan read is judged, so a loan's allocation stays whole); `through` the last day
+ * whose payments are loaded (judgedThrough), when it is before asOf: a deadline after it stays open
  */
-export function promiseRowsSql(db: Sql, asOf: Sql, grace: Sql, loans?: Sql): Sql {
+export function promiseRowsSql(db: Sql, asOf: Sql, grace: Sql, loans?: Sql, through?: Sql): Sql {
   // the payments read: of the given loans, else of every loan with a promise. Not both: with a few
   // thousand loans given, testing each of the book's payments against every promise loan as well
   // was half the statement (a case list's broken promises, 1.1 s → 0.6 s on the 1M book)
@@ -51,7 +62,7 @@ export function promiseRowsSql(db: Sql, asOf: Sql, grace: Sql, loans?: Sql): Sql
        arraySum(arrayMap(lwq_p -> if(lwq_x.2 <= lwq_p.1 AND lwq_p.1 <= lwq_x.3, lwq_p.2, toInt64(0)), lwq_l.pays))) AS paid_cents,
     if(has_amount, lwq_l.st.2[lwq_i],
        arrayMin(arrayMap(lwq_p -> if(lwq_x.2 <= lwq_p.1 AND lwq_p.1 <= lwq_x.3, lwq_p.1, toDate('2149-06-06')), arrayPushBack(lwq_l.pays, (toDate('2149-06-06'), toInt64(0)))))) AS complete_date,
-    multiIf(deadline > ${asOf}, 'open', has_amount AND paid_cents >= promised_cents, 'kept', NOT has_amount AND paid_cents > 0, 'kept',
+    multiIf(deadline > ${through ?? asOf}, 'open', has_amount AND paid_cents >= promised_cents, 'kept', NOT has_amount AND paid_cents > 0, 'kept',
       has_amount AND paid_cents > 0, 'partial', 'broken') AS status,
     if(status = 'kept', greatest(0, dateDiff('day', promised_date, complete_date)), 0) AS days_late
   FROM (
@@ -106,7 +117,7 @@ const money = (centsCol: string) => `toDecimal64(${centsCol}, 2) / 100`;
  * after the last snapshot, or corrected to another day since, which the next one stages), product,
  * region and branch.
  */
-export function promiseFactsSql(db: Sql, asOf: Sql, grace: Sql, where: Sql = trusted('1')): Sql {
+export function promiseFactsSql(db: Sql, asOf: Sql, grace: Sql, where: Sql = trusted('1'), through?: Sql): Sql {
   return sql`
   SELECT lwq_o.action_id AS action_id, lwq_o.loan_id AS loan_id, lwq_o.agent AS agent, lwq_o.team AS team, lwq_o.channel AS channel,
     lwq_o.action_date AS action_date, lwq_o.promised_date AS promised_date, lwq_o.deadline AS deadline,
@@ -119,7 +130,7 @@ export function promiseFactsSql(db: Sql, asOf: Sql, grace: Sql, where: Sql = tru
     -- no facts row: a promise recorded (console, API) since the last snapshot, or corrected to another
     -- day since (the stage is the loan's on the action's day), whose stage it has not judged yet
     if(lwq_f.action_id = '', '${trusted(stageSinceSnapshot)}', ${trusted(actionStageSql('lwq_f.bucket_then'))}) AS stage
-  FROM (${promiseRowsSql(db, asOf, grace)}) AS lwq_o
+  FROM (${promiseRowsSql(db, asOf, grace, undefined, through)}) AS lwq_o
   INNER JOIN ${db}.loans AS lwq_n ON lwq_n.loan_id = lwq_o.loan_id
   LEFT JOIN (SELECT action_id, action_date, bucket_then FROM ${db}.collection_facts WHERE outcome = 'promise_to_pay') AS lwq_f
     ON lwq_f.action_id = lwq_o.action_id AND lwq_f.action_date = lwq_o.action_date

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../api/app.ts';
 import { createApiKey } from '../../../api/auth/keys.ts';
 import { UserError } from '../../../lib/user-error.ts';
-import { buildCaseList, CaseRequestError } from '../../../pipelines/cases/case-list.ts';
+import { buildCaseList } from '../../../pipelines/cases/case-list.ts';
 import { defaultStrategyTable } from '../../../pipelines/cases/strategy.ts';
 import { MetricRequestError } from '../../../warehouse/metrics/compile.ts';
 import { assertKnownFilterValues, UnknownFilterValueError } from '../../../warehouse/metrics/known-values.ts';
@@ -276,7 +276,12 @@ describe('API request validation', () => {
     await expect400('/v1/metrics/vintage?cohort_from=2099-01', /cohort_from 2099-01: too far past the data/);
     expect((await get('/v1/metrics/vintage?as_of=2025-06-30')).status).toBe(200);
     await expect(runMetric(wh, 'vintage', { as_of: '2149-06-01' })).rejects.toThrow(/too far past the data/);
-    await expect400('/v1/cases?as_of=2149-06-01', /as_of 2149-06-01: too far past the data/);
+    // a case list names the data's own bound, the nearer one: naming the 12 months sent a user to a date refused next
+    for (const day of ['2149-06-01', '2025-06-15'])
+      await expect400(
+        `/v1/cases?as_of=${day}`,
+        new RegExp(`as_of ${day} is \\d+ days after the data's last day 2024-06-30 \\(at most 7\\)`, 'u'),
+      );
     await expect400('/v1/cases?as_of=1970-01-01', /no month-end before it/);
     // a date before the data's first month-end: nothing to start from, not an empty list
     await expect400(
@@ -290,7 +295,7 @@ describe('API request validation', () => {
         strategy: defaultStrategyTable,
         champion: null,
       }),
-    ).rejects.toThrow(CaseRequestError);
+    ).rejects.toThrow(PastTheDataError);
   });
 
   it('states on a date before the data are refused with the shared message, naming the field as_of (the CLI names --as-of)', async () => {

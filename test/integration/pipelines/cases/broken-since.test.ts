@@ -14,10 +14,11 @@ describe('broken promises since the scored month-end', () => {
   });
   afterAll(() => disposeIfOpened(wh));
 
-  const counts = async (scoreMe: string, asOf: string, factsFresh: boolean) => {
+  const counts = async (scoreMe: string, asOf: string, factsFresh: boolean, through = asOf) => {
     const q = brokenSinceSql(wh, {
       asOf: param(asOf, 'Date'),
       scoreMe: param(scoreMe, 'Date'),
+      through: param(through, 'Date'),
       factsFresh,
       part: wholeBook,
     });
@@ -37,5 +38,22 @@ describe('broken promises since the scored month-end', () => {
     }
     // the property has teeth: the book's promises break in these windows
     expect(broken).toBeGreaterThan(20);
+  });
+
+  it('a deadline after the last day whose payments are loaded is not judged: as if the date were the day after it', async () => {
+    let unjudged = 0;
+    for (let k = 1; k <= 12; k++) {
+      const scoreMe = addMonthEnds('2024-06-30', -k);
+      const asOf = addDays(addMonthEnds(scoreMe, 1), -1);
+      const through = addDays(asOf, -7);
+      for (const fresh of [true, false]) {
+        const clamped = await counts(scoreMe, asOf, fresh, through);
+        expect(clamped, `${scoreMe} → ${asOf} through ${through}`).toEqual(
+          await counts(scoreMe, addDays(through, 1), fresh),
+        );
+        if (fresh) unjudged += (await counts(scoreMe, asOf, fresh)).length - clamped.length;
+      }
+    }
+    expect(unjudged).toBeGreaterThan(0);
   });
 });

@@ -159,6 +159,18 @@ describe('contact rules and promises on hand-built loans', () => {
     expect(
       (await listPromises(wh, { asOf: '2024-05-20', region: ['south'], status: ['open'] })).map((r) => r.action_id),
     ).toEqual(['f1', 'e1']);
+    // the data ends 05-18 (F's complaint): on 05-25, f1's deadline 05-23 has passed, but the payments
+    // of its window after 05-18 are not loaded — open, not broken; the deadlines before 05-18 judged as ever
+    const pastTheData = await listPromises(wh, { asOf: '2024-05-25' });
+    expect(pastTheData.map((r) => [r.action_id, r.status])).toEqual([
+      ['a1', 'broken'],
+      ['b1', 'kept'],
+      ['b2', 'partial'],
+      ['c1', 'kept'],
+      ['d1', 'partial'],
+      ['f1', 'open'],
+      ['e1', 'open'],
+    ]);
   });
 
   it('recent unkept promises from the snapshot’s facts equal the lifecycle run over the payments', async () => {
