@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate, outputFormat } from '../flags.ts';
+import { isoDate, list, outputFormat } from '../flags.ts';
 import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
 import { printTable, writeCsv, writeJson, type Output } from '../cli/output.ts';
 import { delinquencySettings, type Config } from '../../warehouse/config.ts';
@@ -16,7 +16,11 @@ import { param, sql } from '../../warehouse/sql.ts';
 
 const dpdFlags = {
   'as-of': flag(isoDate, 'the day', 'YYYY-MM-DD'),
-  loan: flag(z.string().min(1).max(128).optional(), 'one loan only', 'ID'),
+  loan: flag(
+    list.pipe(z.array(z.string().max(128)).min(1, 'expected a loan id')).optional(),
+    'these loans only (comma-separated)',
+    'ID[,ID…]',
+  ),
   'accrual-rules': flag(
     z.string().min(1).optional(),
     'the accrual rules as JSON (default: LOANWATCH_ACCRUAL_RULES, else pipelines/accrual/default-accrual.json)',
@@ -78,8 +82,13 @@ export type DpdRow = DelinquencyAsOf & Partial<Pick<AccrualRow, (typeof accrualC
 export async function runDpd(wh: Warehouse, config: Config, out: Output, f: DpdFlags) {
   await assertWithinData(wh, f['as-of'], '--as-of');
   const settings = defaultSnapshotSettings(delinquencySettings(config));
-  const dpd = (await delinquencyAsOf(wh, f['as-of'], settings)).filter((r) => !f.loan || r.loan_id === f.loan);
-  if (f.loan && dpd.length === 0) throw new UserError(`no loan ${JSON.stringify(f.loan)} on ${f['as-of']}`);
+  const wanted = f.loan ? new Set(f.loan) : null;
+  const dpd = (await delinquencyAsOf(wh, f['as-of'], settings)).filter((r) => !wanted || wanted.has(r.loan_id));
+  if (wanted && dpd.length < wanted.size) {
+    const found = new Set(dpd.map((r) => r.loan_id));
+    const missing = [...wanted].filter((id) => !found.has(id));
+    throw new UserError(`no loan ${missing.map((id) => JSON.stringify(id)).join(', ')} on ${f['as-of']}`);
+  }
   const rules = f['accrual-rules'] ? loadAccrualRules(f['accrual-rules']) : accrualRulesOf(settings);
   // a lender's own rules file only: the default's card entry is for books that have cards
   const own = config.LOANWATCH_ACCRUAL_RULES;
@@ -89,7 +98,7 @@ export async function runDpd(wh: Warehouse, config: Config, out: Output, f: DpdF
     asOf: f['as-of'],
     settings,
     rules,
-    loans: f.loan ? sql`SELECT ${param(f.loan, 'String')}` : undefined,
+    loans: f.loan ? sql`SELECT arrayJoin(${param(f.loan, 'Array(String)')})` : undefined,
   });
   const byLoan = new Map(accrual.map((a) => [a.loan_id, a]));
   const rows: DpdRow[] = dpd.map((r) => {
@@ -97,7 +106,8 @@ export async function runDpd(wh: Warehouse, config: Config, out: Output, f: DpdF
     if (!a) return r;
     return { ...r, ...Object.fromEntries(accrualColumns.map((c) => [c, a[c]])) };
   });
-  if (f.format === 'json') await writeJson(out, rows);
+  // every amount a number, as the accrual's are: a script summing them met strings beside numbers
+  if (f.format === 'json') await writeJson(out, rows.map(withNumericAmounts));
   else if (f.format === 'csv') await writeCsv<DpdRow>(out, columns, rows);
   else {
     printTable(out, rows, [
@@ -131,3 +141,11 @@ export async function runDpd(wh: Warehouse, config: Config, out: Output, f: DpdF
 /** What is still owed of a charge (accrued less paid and waived); null for a loan without accrual. */
 const owedOf = (accrued?: number, paid?: number, waived?: number) =>
   accrued === undefined ? null : Math.round((accrued - (paid ?? 0) - (waived ?? 0)) * 100) / 100;
+
+/** the snapshot's amounts (exact decimal text from the engine) as numbers, for JSON */
+const withNumericAmounts = (r: DpdRow) => ({
+  ...r,
+  principal_balance: Number(r.principal_balance),
+  overdue_principal: Number(r.overdue_principal),
+  overdue_interest: Number(r.overdue_interest),
+});

@@ -144,6 +144,15 @@ describe('loanwatch CLI', () => {
     const rows = JSON.parse(out.join('\n')) as { as_of: string; loan_id: string }[];
     expect(rows.length).toBeGreaterThan(0);
     expect(rows[0]).toMatchObject({ as_of: '2024-06-15' });
+    // every amount a number (the snapshot's came as strings beside the accrual's numbers)
+    for (const k of ['principal_balance', 'overdue_principal', 'overdue_interest', 'amount_to_cure'])
+      expect(typeof (rows[0] as unknown as Record<string, unknown>)[k], k).toBe('number');
+    // --loan takes a list as every list flag does, and names each loan it does not find
+    const two = rows.slice(0, 2).map((r) => r.loan_id);
+    expect(await run('dpd', '--as-of', '2024-06-15', '--loan', two.join(','), '--format', 'json')).toBe(0);
+    expect((JSON.parse(out.join('\n')) as { loan_id: string }[]).map((r) => r.loan_id).sort()).toEqual([...two].sort());
+    expect(await run('dpd', '--as-of', '2024-06-15', '--loan', `${two[0]},NOPE`)).toBe(2);
+    expect(err[0]).toBe('loanwatch: no loan "NOPE" on 2024-06-15');
     // a loan or agent that picks rows but names nothing loaded is refused by name (it printed
     // "(no rows)" with exit 0, as a real one with nothing in the period does)
     const loan = rows[0]!.loan_id;

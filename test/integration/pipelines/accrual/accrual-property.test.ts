@@ -390,7 +390,7 @@ describe('SQL accrual on the hand-built loans', () => {
     const out = { line: (l: string) => void lines.push(l), write: (t: string) => Promise.resolve(void lines.push(t)) };
     await runDpd(wh, loadConfig({}), out, {
       'as-of': '2024-03-16',
-      loan: 'M',
+      loan: ['M'],
       format: 'json',
       'accrual-rules': undefined,
     });
