@@ -61,6 +61,11 @@ const MONEY_OK = `^0*[0-9]{1,${MONEY_MAX_INTEGER_DIGITS}}(\\.[0-9]{1,2}0*)?$`;
 function normalized(f: FieldSpec): string {
   let v = `trim(BOTH ' \\t\\r' FROM ${f.name}__in)`;
   if (f.kind === 'enum' && f.values!.every((x) => x === x.toLowerCase())) v = `lowerUTF8(${v})`;
+  // a spreadsheet's h:mm (9:30) and a database's HH:MM:SS are the same time of day: HH:MM (seconds dropped)
+  if (f.kind === 'time') {
+    const hm = `replaceRegexpOne(${v}, '^([0-9]{1,2}):([0-5][0-9])(:[0-5][0-9](\\.[0-9]*)?)?$', '\\1:\\2')`;
+    v = `if(match(${hm}, '^[0-9]:'), concat('0', ${hm}), ${hm})`;
+  }
   if (f.valueAliases) {
     const from = Object.keys(f.valueAliases);
     v = `transform(${v}, ${sqlArray(from)}, ${sqlArray(from.map((k) => f.valueAliases![k]!))}, ${v})`;

@@ -123,4 +123,60 @@ describe('every field rule of the contract, through both loaders', () => {
       ['collection_actions', 3],
     ]);
   });
+
+  it.each(['engine', 'stream'] as const)(
+    '%s: a time of day as a spreadsheet (h:mm) or a database (HH:MM:SS) writes it is HH:MM; anything else is quarantined',
+    async (loader) => {
+      await wh.reset();
+      const times: [string, string][] = [
+        ['09:30', '09:30'],
+        ['9:30', '09:30'],
+        ['7:05', '07:05'],
+        ['09:30:15', '09:30'],
+        ['9:30:00', '09:30'],
+        ['23:59:59.5', '23:59'],
+        ['', ''],
+        ['24:00', 'bad'],
+        ['9:3', 'bad'],
+        ['930', 'bad'],
+        ['09:60', 'bad'],
+        ['123:00', 'bad'],
+      ];
+      const timed = tmpDir('field-rules-time');
+      writeFileSync(
+        join(timed, 'loans.csv'),
+        `loan_id,customer_id,product,origination_date,principal,annual_rate,term_months\nR1,C1,consumer,2024-01-05,1000.00,0.12,12\n`,
+      );
+      writeFileSync(
+        join(timed, 'collection_actions.csv'),
+        [
+          'action_id,loan_id,action_date,channel,outcome,action_time',
+          ...times.map(([t], i) => `T${i},R1,2024-03-01,phone,contacted,${t}`),
+        ].join('\n') + '\n',
+      );
+      await ingest(wh, [timed], { piiSecret: 's', loader });
+      const stored = new Map(
+        (
+          await queryRows<{ id: string; t: string | null }>(
+            wh,
+            `SELECT action_id AS id, action_time AS t FROM ${wh.database}.collection_actions`,
+          )
+        ).map((r) => [r.id, r.t]),
+      );
+      const quarantined = new Map(
+        (
+          await queryRows<{ line: string; reason: string }>(
+            wh,
+            `SELECT toString(line) AS line, reason FROM ${wh.database}.quarantine`,
+          )
+        ).map((q) => [Number(q.line) - 2, q.reason]),
+      );
+      times.forEach(([written, expected], i) => {
+        if (expected === 'bad') {
+          expect(quarantined.get(i), written).toBe('action_time: not a time of day (HH:MM, 00:00 to 23:59)');
+          expect(stored.has(`T${i}`), written).toBe(false);
+        } else expect({ written, stored: stored.get(`T${i}`) }).toEqual({ written, stored: expected });
+      });
+    },
+  );
 });
