@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { UserError } from '../lib/user-error.ts';
 import { assertInputFile } from '../lib/input-file.ts';
+import { jsonText } from '../lib/user-json.ts';
 
 /** A user's configuration file (strategy table, warning rules, experiment) that cannot be used: exit 2 with the reason. */
 export class ConfigFileError extends UserError {}
@@ -18,7 +19,7 @@ export function readConfigFile<T>(path: string, what: string, parse: (raw: unkno
   }
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = JSON.parse(jsonText(text));
   } catch (e) {
     throw new ConfigFileError(`${what} ${path}: not JSON (${(e as Error).message})`, { cause: e });
   }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { UserError } from '../lib/user-error.ts';
+import { jsonText } from '../lib/user-json.ts';
 
 /*
  * The accrual rules file (docs/accrual.md): its types, schema and reader. It sits here, below the
@@ -154,7 +155,7 @@ export const ruleFor = (rules: AccrualRules, product: string): AccrualRule =>
 export function loadAccrualRules(path: string): AccrualRules {
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
+    json = JSON.parse(jsonText(readFileSync(path, 'utf8')));
   } catch (e) {
     if (e instanceof SyntaxError) throw new UserError(`${path} is not valid JSON: ${e.message}`);
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UserError(`accrual rules file ${path} not found`);

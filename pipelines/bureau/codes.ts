@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { UserError } from '../../lib/user-error.ts';
+import { jsonText } from '../../lib/user-json.ts';
 
 /**
  * The credit-bureau monthly repayment-status codes (the personal credit report's convention,
@@ -131,7 +132,7 @@ export function loadCodeTable(path: string | undefined): CodeTable {
   if (path === undefined) return defaultCodeTable;
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
+    json = JSON.parse(jsonText(readFileSync(path, 'utf8')));
   } catch (e) {
     if (e instanceof SyntaxError) throw new UserError(`${path} is not valid JSON: ${e.message}`);
     throw e;

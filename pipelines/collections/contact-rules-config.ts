@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { assertInputFile } from '../../lib/input-file.ts';
 import { UserError } from '../../lib/user-error.ts';
 import { actionChannels } from '../ingest/entity-specs.ts';
+import { jsonText } from '../../lib/user-json.ts';
 
 /**
  * The contact rules (issue 22, item 1) as data: a JSON file parsed once with zod, every field with
@@ -153,7 +154,7 @@ export function loadContactRules(path: string | undefined): ContactRules {
   assertInputFile(path, 'contact rules');
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    raw = JSON.parse(jsonText(readFileSync(path, 'utf8')));
   } catch (e) {
     throw new ContactRulesError(`contact rules ${path}: not JSON (${(e as Error).message.split('\n')[0] ?? ''})`);
   }

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { UserError } from '../../lib/user-error.ts';
 import { figureDefs, figureIds, isFigureId, type Unit } from './figures.ts';
+import { jsonText } from '../../lib/user-json.ts';
 
 /**
  * Limits the key figures are judged against. A limit is a floor (`min`: 拨备覆盖率 ≥ 150 %) or a
@@ -115,7 +116,7 @@ function regulatoryLimits(): Thresholds['limits'] {
 function parseOnly(text: string, file: string): Thresholds {
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = JSON.parse(jsonText(text));
   } catch (e) {
     throw new ThresholdsFileError(`thresholds file ${file}: not JSON (${(e as Error).message})`);
   }
