@@ -39,6 +39,8 @@ export function issueWording(i: Issue): string {
         ? `must be ${String(i.values[0])}`
         : `one of ${i.values.map((v) => String(v)).join(', ')}`;
     case 'invalid_type':
+      // a field not given at all: "expected string" read as a wrong value, not a missing one
+      if (i.message.endsWith('received undefined')) return 'required';
       return i.expected === 'int'
         ? 'a whole number'
         : i.expected === 'number'

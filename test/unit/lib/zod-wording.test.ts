@@ -16,6 +16,9 @@ describe('zod issues in plain words', () => {
     for (const v of [0, -5, -1e21]) expect(said(months, { months: v }), String(v)).toEqual(['months: at least 1']);
     expect(said(months, { months: 1.5 })).toEqual(['months: a whole number']);
     expect(said(months, { months: 'x' })).toEqual(['months: a number']);
+    // not given at all: required, not a type the user never wrote
+    expect(said(months, {})).toEqual(['months: required']);
+    expect(said(z.object({ as_of: z.string() }), {})).toEqual(['as_of: required']);
     expect(said(z.number().lt(5), 5)).toEqual(['-: less than 5']);
     expect(said(z.number().gt(5), 5)).toEqual(['-: more than 5']);
     expect(said(z.number().int(), 2 ** 60)).toEqual(['-: too large']);
