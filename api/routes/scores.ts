@@ -20,7 +20,10 @@ import { errorResponses, isoDay, loanIdSchema } from '../schemas.ts';
 const scoreFields = {
   model_name: z.string(),
   model_version: z.number().int(),
-  probability: z.number(),
+  probability: z.number().openapi({
+    description:
+      "the target's probability (default: 30+ days past due within 3 months) for a loan at DPD ≤ 30 at the month-end, the model's population; a loan already further past due is scored too, but outside it (read its stage from the case list)",
+  }),
   points: z.number(),
   grade: z.string(),
   reasons: z.array(z.string()),
