@@ -9,6 +9,7 @@ import { formatChange, formatLimit, formatRelative, formatValue, none } from './
 import { statusOf, type Limit, type Status, type Thresholds } from './thresholds.ts';
 import { commentary } from './commentary.ts';
 import { amountsIn, defaultCurrency } from './currency.ts';
+import { methodNote } from './method-notes.ts';
 import { segmentName, segmentText } from './segments.ts';
 
 /** The key figures in a language: what summary.json holds (summary.csv is its figures, the same values). */
@@ -255,13 +256,18 @@ export function summaryIn(data: SummaryData, lang: Lang, thresholds: Thresholds,
         : `Whole bank (not cut by the segment): ${wholeBank.join(', ')}.`,
     );
   notes.push(
-    lang === 'zh-CN'
-      ? `年初 = 上年 12 月末（${data.months.year_start}）；迁徙率为当月（上月末至本月末）口径；新增放款、核销与预警为当月发生额，不与年初比较；核销为当月转入核销的贷款在上月末的余额；回收率为截至月末已结案处置的现金回收 / 违约时余额。`
-      : `Year start = the previous December month-end (${data.months.year_start}); migration rates are over the month (last month-end to this one); new business, write-offs and warnings are the month's flows, not compared with the year start; write-offs are last month-end balances of loans written off in the month; recovery rate = cash after default / EAD of workouts closed by the month-end.`,
-    lang === 'zh-CN'
-      ? '分部贡献：不良率变动 = Σ 结构效应（余额占比变动 × 两期不良率均值）+ 比率效应（不良率变动 × 两期余额占比均值），各分部之和即全行变动。'
-      : "Segment contribution: the NPL-ratio change = Σ mix effect (change in balance share × mean NPL ratio of the two months) + rate effect (change in NPL ratio × mean balance share); the segments add up to the book's change.",
+    methodNote(
+      figures.map((f) => f.id),
+      data.months.year_start,
+      lang,
+    ),
   );
+  if (breakdowns.length > 0)
+    notes.push(
+      lang === 'zh-CN'
+        ? '分部贡献：不良率变动 = Σ 结构效应（余额占比变动 × 两期不良率均值）+ 比率效应（不良率变动 × 两期余额占比均值），各分部之和即全行变动。'
+        : "Segment contribution: the NPL-ratio change = Σ mix effect (change in balance share × mean NPL ratio of the two months) + rate effect (change in NPL ratio × mean balance share); the segments add up to the book's change.",
+    );
   const base = {
     pack: data.pack,
     lang,
