@@ -163,6 +163,9 @@ function jsonSelect(file: InputFile, lineExpr: string, from: string): string {
 interface RecordShape {
   blank: string;
   short: string;
+  /** how many fields a short record has, of the header's `columns` (both loaders count alike: the reason names them) */
+  fields: string;
+  columns: number;
   extra: string;
   /** the reason a record breaks the quoting ('' when it does not), when the loader can tell */
   malformed?: string;
@@ -184,7 +187,7 @@ function csvSelect(
       ? row(cols.raw)
       : `if(${shape.short} OR ${shape.extra}, ${row(cols.shapeless)}, ${row(cols.raw)})`;
   return `SELECT ${lineExpr} AS line, if(${shape.blank}, '', ${raw}) AS raw, ${fieldCols.join(', ')},
-    multiIf(${shape.blank}, 'blank line', ${shape.malformed ? `${shape.malformed} != '', ${shape.malformed}, ` : ''}${shape.short}, 'row has fewer fields than the header', ${shape.extra}, 'row has more fields than the header', '') AS structural
+    multiIf(${shape.blank}, 'blank line', ${shape.malformed ? `${shape.malformed} != '', ${shape.malformed}, ` : ''}${shape.short}, concat('row has fewer fields than the header (', toString(${shape.fields}), ' of ${shape.columns})'), ${shape.extra}, 'row has more fields than the header', '') AS structural
     FROM ${from} WHERE ${where}`;
 }
 
@@ -222,6 +225,9 @@ export async function engineLanding(wh: Warehouse, file: InputFile): Promise<Lan
         {
           blank: `${everyFieldEmpty(header.length)} AND __extra IS NULL`,
           short: `c${header.length - 1} IS NULL`,
+          // a field the row does not reach reads NULL; one it gives empty reads ''
+          fields: `arrayCount(lwf -> isNotNull(lwf), [${header.map((_, i) => `c${i}`).join(', ')}])`,
+          columns: header.length,
           extra: '__extra IS NOT NULL',
         },
         from,
@@ -368,6 +374,8 @@ export async function streamLanding(
       {
         blank: `n_fields = 0 OR (malformed = '' AND n_fields <= ${header.length} AND ${everyFieldEmpty(header.length)})`,
         short: `n_fields < ${header.length}`,
+        fields: 'n_fields',
+        columns: header.length,
         extra: `n_fields > ${header.length}`,
         malformed: 'malformed',
       },

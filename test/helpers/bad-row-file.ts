@@ -147,7 +147,7 @@ export async function writeBadFile(
       }
       case 'short':
         text = `${id},${loan}`;
-        reason = /^row has fewer fields than the header(;|$)/;
+        reason = /^row has fewer fields than the header \(2 of \d+\)(;|$)/;
         break;
       case 'extra':
         text = `${id},${loan},2024-01-15,${amount},app,surplus`;

@@ -392,11 +392,11 @@ describe('input formats, encodings and malformed files', () => {
     const reasons = results[0]!.quarantine.map((q) => `${q.entity} ${q.line}: ${q.reason}`);
     expect(reasons).toEqual([
       'customers 3: birth_year: not a whole number in 1900..2030',
-      'customers 4: row has fewer fields than the header',
+      'customers 4: row has fewer fields than the header (3 of 8)',
       'customers 5: row has more fields than the header',
       'customers 8: birth_year: not a whole number in 1900..2030',
       'loans 3: origination_date: not a valid date (YYYY-MM-DD, 1970-01-01 to 2149-06-06)',
-      'loans 4: row has fewer fields than the header',
+      'loans 4: row has fewer fields than the header (7 of 8)',
       'loans 5: row has more fields than the header',
       'loans 6: principal: not a decimal number',
     ]);
