@@ -12,7 +12,6 @@ import { z } from 'zod';
 import { deleteCookie, getCookie } from 'hono/cookie';
 import { html } from 'hono/html';
 import { knownFilterValues } from '../../warehouse/metrics/known-values.ts';
-import type { Stage } from '../../pipelines/cases/strategy.ts';
 import { verifyApiKey, type ApiKey } from '../auth/keys.ts';
 import { allows } from '../auth/permissions.ts';
 import { newToken, type Principal, type SessionStore } from '../auth/sessions.ts';
@@ -52,7 +51,8 @@ import {
   firstSnapshotMonthEnd,
   PastTheDataError,
 } from '../../warehouse/data-horizon.ts';
-import { CaseRequestError } from '../../pipelines/cases/case-list.ts';
+import { CaseRequestError, casesCsvChunks } from '../../pipelines/cases/case-list.ts';
+import { auditQueuePull, queueFilters } from './queue-pull.ts';
 import {
   checkCsrf,
   clearSessionCookie,
@@ -312,15 +312,9 @@ export function consoleRoutes(store: SessionStore) {
             // the known values are cached a while: a team chosen since it first recorded stays shown as chosen
             teams: [...new Set([...known.team, ...(q.team ? [q.team] : [])])].filter(Boolean).sort(),
           };
-    const whole = key.role !== 'collector';
     let cases;
     try {
-      cases = await queueOf(c, asOf, {
-        product: q.product ? [q.product] : undefined,
-        stage: q.stage ? [q.stage as Stage] : undefined,
-        region: whole && q.region ? [q.region] : undefined,
-        team: whole && q.team ? [q.team] : undefined,
-      });
+      cases = await queueOf(c, asOf, queueFilters(c, q));
     } catch (e) {
       // a date the case list refuses (before the data, after the month it ends in) is said on the queue
       // page itself, in its words, the filters kept: the error page said only "not a valid request",
@@ -344,16 +338,7 @@ export function consoleRoutes(store: SessionStore) {
         400,
       );
     }
-    // a case-list pull, audited as the API's are
-    await audit(c, 'cases.pull', asOf, {
-      source: 'console',
-      region: key.role === 'collector' ? [key.region] : q.region ? [q.region] : null,
-      team: key.role === 'collector' ? (key.team ? [key.team] : null) : q.team ? [q.team] : null,
-      product: q.product ?? null,
-      stage: q.stage ?? null,
-      returned: Math.min(cases.length, queuePageSize),
-      total: cases.length,
-    });
+    await auditQueuePull(c, asOf, q, Math.min(cases.length, queuePageSize), cases.length);
     // the count is of the cases the filters leave, the loan id text too (it said the whole queue's)
     const matching = arrange(cases, q);
     const { rows: shown, ...paging } = queuePage(matching, q.page);
@@ -368,6 +353,24 @@ export function consoleRoutes(store: SessionStore) {
         },
       ),
     );
+  });
+
+  // the queue as the page arranges it (filters, loan id text, sort), every case not one page, for a
+  // spreadsheet: with a byte-order mark, which Excel needs to read the Chinese text of a double-clicked
+  // file (the API's and the CLI's CSV have none: scripts and pipes read them); audited as a pull
+  app.get('/queue.csv', session, async (c) => {
+    requirePermission(c, 'cases:read');
+    const parsed = queueQuery.safeParse(c.req.query());
+    if (!parsed.success) throw queryRefused(parsed.error.issues);
+    const q = parsed.data;
+    const asOf = q.as_of ?? (await workDate(c.get('deps').wh, utcToday()));
+    const cases = await queueOf(c, asOf, queueFilters(c, q));
+    const matching = arrange(cases, q);
+    await auditQueuePull(c, asOf, q, matching.length, cases.length);
+    return c.body(`\uFEFF${[...casesCsvChunks(matching)].join('')}`, 200, {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="cases-${asOf}.csv"`,
+    });
   });
 
   const loanPage = async (

@@ -74,7 +74,7 @@ export function queuePage<C>(arranged: C[], page: number): { rows: C[]; page: nu
 }
 
 /** a queue URL: the filters and sort kept, a page only when past the first (a new sort or filter starts at 1) */
-function queueHref(q: QueueQuery, over: Partial<QueueQuery>): string {
+function queueHref(q: QueueQuery, over: Partial<QueueQuery>, path = '/console/queue'): string {
   const u = new URLSearchParams();
   const m = { ...q, page: 1, ...over };
   for (const k of ['as_of', 'stage', 'product', 'region', 'team', 'loan', 'sort', 'dir'] as const) {
@@ -82,7 +82,7 @@ function queueHref(q: QueueQuery, over: Partial<QueueQuery>): string {
     if (v) u.set(k, v);
   }
   if (m.page > 1) u.set('page', String(m.page));
-  return `/console/queue?${u.toString()}`;
+  return `${path}?${u.toString()}`;
 }
 
 const pagerText = {
@@ -179,6 +179,7 @@ export function queueBody(
     <p class="note">
       ${t(lang, 'scope')}:
       ${o.scope}${o.outside ? '' : html` · <span id="case-count">${o.total === 1 ? t(lang, 'one_case') : t(lang, 'cases_of', { n: o.total })}</span>`}
+      ${o.outside || o.total === 0 ? '' : html` · <a href="${queueHref(o.q, {}, '/console/queue.csv')}" id="export-csv" download>${t(lang, 'export_csv')}</a>`}
     </p>
     ${
       o.outside

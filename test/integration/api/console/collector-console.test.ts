@@ -128,6 +128,23 @@ describe("a collector's console and recorded actions", () => {
       );
       const queue = await (await b.request(`/console/queue?as_of=${asOf}`)).text();
       expect([...queue.matchAll(/data-loan="([^"]+)"/gu)].map((m) => m[1]).sort(), `${name} queue`).toEqual(visible);
+      // the queue's export: the same loans, the API's columns, a byte-order mark for Excel (Chinese text)
+      const exported = await b.request(`/console/queue.csv?as_of=${asOf}`);
+      expect(exported.headers.get('content-disposition'), name).toBe(`attachment; filename="cases-${asOf}.csv"`);
+      // (Response.text() drops a leading BOM: the bytes show it)
+      const bytes = Buffer.from(await exported.arrayBuffer());
+      expect([...bytes.subarray(0, 3)], `${name} BOM`).toEqual([0xef, 0xbb, 0xbf]);
+      const text = bytes.toString('utf8');
+      const apiCsv = await (
+        await app.request(`/v1/cases?as_of=${asOf}&limit=1000`, {
+          headers: { authorization: `Bearer ${keys[name]!}`, accept: 'text/csv' },
+        })
+      ).text();
+      const [header, ...rows] = text.slice(1).trim().split(/\r?\n/u);
+      expect(header, name).toBe(apiCsv.split(/\r?\n/u)[0]);
+      const at = header!.split(',').indexOf('loan_id');
+      expect(rows.map((r) => r.split(',')[at]).sort(), `${name} queue.csv`).toEqual(visible);
+      if (visible.length > 0) expect(queue).toContain('id="export-csv"');
       // one loan at a time: its page, its actions, recording on it (page form and API)
       for (const loan of loans) {
         const ok = sees(s, loan);
