@@ -41,7 +41,8 @@ export async function placementStates(
           if(lwq_d.loan_id != '', 'active', if(lwq_s.status = '', 'active', toString(lwq_s.status))) AS status,
           toUInt32(ifNull(lwq_d.dpd, 0)) AS dpd, toString(if(lwq_d.loan_id != '', toDecimal64(lwq_d.principal_balance, 2), toDecimal64(0, 2))) AS balance
         FROM ${loans} AS lwq_l
-        LEFT JOIN (SELECT loan_id, dpd, principal_balance FROM (${delinquency.sql})) AS lwq_d ON lwq_d.loan_id = lwq_l.loan_id
+        -- active rows only: with a stale snapshot the source is the whole history, which also returns closed loans
+        LEFT JOIN (SELECT loan_id, dpd, principal_balance FROM (${delinquency.sql}) WHERE status = 'active') AS lwq_d ON lwq_d.loan_id = lwq_l.loan_id
         LEFT JOIN (SELECT loan_id, argMax(status, month_end) AS status FROM ${months}
                    WHERE month_end <= ${date} AND loan_id IN (${placed}) GROUP BY loan_id) AS lwq_s ON lwq_s.loan_id = lwq_l.loan_id
         WHERE (lwq_d.loan_id != '' AND lwq_d.dpd > 0) OR lwq_l.loan_id IN (${placed})

@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { placementStates } from '../../../../../pipelines/collections/agency/placement-state.ts';
+import { proposePlacements } from '../../../../../pipelines/collections/agency/rules.ts';
+import { delinquencyAsOf } from '../../../../../pipelines/snapshot/delinquency-as-of.ts';
+import { defaultAgencyTerms } from '../../../../../warehouse/workout/agency-terms.ts';
+import { warehouseWithBook } from '../../../../helpers/book.ts';
+import { disposeIfOpened } from '../../../../helpers/warehouse.ts';
+import { defaultSettings } from '../../../../helpers/settings.ts';
+
+/*
+ * A load the snapshot has not seen sends the rules to each loan's whole history, which also
+ * returns closed loans: the proposals must not change with it (a charged-off loan is never placed).
+ */
+describe('placements after a load the snapshot has not seen', () => {
+  let wh: Awaited<ReturnType<typeof warehouseWithBook>>;
+  const asOf = '2024-06-28';
+  const propose = async () =>
+    proposePlacements(await placementStates(wh, asOf, defaultSettings), asOf, defaultAgencyTerms);
+
+  beforeAll(async () => {
+    wh = await warehouseWithBook('placestale', { loans: 1500, months: 24, seed: 7 });
+  });
+  afterAll(() => disposeIfOpened(wh));
+
+  it('proposes the same placements as with a fresh snapshot, and no closed loan', async () => {
+    const fresh = await propose();
+    expect(fresh.filter((p) => p.action === 'place').length).toBeGreaterThan(0);
+    await wh.client.insert({
+      table: `${wh.database}.ingest_receipts`,
+      format: 'JSONEachRow',
+      values: [
+        {
+          ingest_id: 'late',
+          entity: 'collection_actions',
+          file: 'x',
+          file_sha256: 'x',
+          format: 'csv',
+          rows_read: 0,
+          rows_accepted: 0,
+          rows_inserted: 0,
+          rows_already_present: 0,
+          rows_quarantined: 0,
+          started_at: Date.now() + 1000,
+          finished_at: Date.now() + 2000,
+        },
+      ],
+    });
+    const stale = await propose();
+    expect(stale).toEqual(fresh);
+    const closed = new Set(
+      (await delinquencyAsOf(wh, asOf, defaultSettings)).filter((d) => d.status !== 'active').map((d) => d.loan_id),
+    );
+    expect(closed.size).toBeGreaterThan(0);
+    expect(stale.filter((p) => p.action === 'place' && closed.has(p.loan_id))).toEqual([]);
+  });
+});
