@@ -1,32 +1,16 @@
 import type { Context } from 'hono';
-import { tableRef } from '../warehouse/ddl.ts';
+import { writeAuditEntry, type AuditLogEntry } from '../warehouse/audit-log.ts';
 import type { AppEnv } from './context.ts';
 import type { DenialFacts } from './errors.ts';
 
-interface AuditRow {
-  key_id: string;
-  role: string;
-  action: string;
-  target: string;
-  details: Record<string, unknown>;
-}
+type AuditRow = Omit<AuditLogEntry, 'request_id' | 'client_request_id'>;
 
-async function write(c: Context<AppEnv>, row: AuditRow) {
-  const { wh } = c.get('deps');
-  await wh.client.insert({
-    table: tableRef(wh, 'audit_log'),
-    format: 'JSONEachRow',
-    values: [
-      {
-        at: Date.now(),
-        request_id: c.get('requestId'),
-        client_request_id: c.get('clientRequestId'),
-        ...row,
-        details: JSON.stringify(row.details),
-      },
-    ],
+const write = (c: Context<AppEnv>, row: AuditRow) =>
+  writeAuditEntry(c.get('deps').wh, {
+    request_id: c.get('requestId'),
+    client_request_id: c.get('clientRequestId'),
+    ...row,
   });
-}
 
 /** One audit row (case-list pulls, promotions, key changes, …): who, which request, what, on what. */
 export async function audit(c: Context<AppEnv>, action: string, target: string, details: Record<string, unknown> = {}) {
