@@ -6,6 +6,10 @@ import { sqlStringLiteral } from '../../warehouse/sql.ts';
 import { csvRecords, splitHeader } from '../../lib/csv-records.ts';
 import { readFirstLine, IngestInputError, type InputFile } from './discover.ts';
 import { canonicalField, entitySpecs, piiFieldNames as piiFields } from './entity-specs.ts';
+import { isPersonalColumn, personalColumnNames } from './personal-columns.ts';
+
+/** a name as a literal in an RE2 pattern (`e-mail`'s hyphen is plain; a dot or a bracket would not be) */
+const regexpEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
 import { REPLACEMENT_CHARACTER } from './validation-sql.ts';
 
 /**
@@ -73,9 +77,11 @@ function mapHeader(file: InputFile, header: string[]) {
     const idx = mapped.indexOf(f.name);
     return `${idx >= 0 ? `c${idx}` : nullStr} AS ${f.name}__in`;
   });
-  const hasPii = mapped.some((m) => piiFields.has(m ?? ''));
+  // a PII field of this entity, of another entity's (an id number in a loans file), or a personal column no entity loads
+  const personal = header.map((h, i) => piiFields.has(mapped[i] ?? '') || isPersonalColumn(h));
+  const hasPii = personal.some(Boolean);
   const masked = (i: number) => `if(c${i} IS NULL, NULL, '***')`;
-  const rawCols = header.map((_, i) => (piiFields.has(mapped[i] ?? '') ? masked(i) : `c${i}`));
+  const rawCols = header.map((_, i) => (personal[i] ? masked(i) : `c${i}`));
   // a record with fewer or more fields than the header has its values under other columns: in a file
   // with personal data every value of it is masked (an id number left out of its place was shown)
   const shapelessCols = hasPii ? header.map((_, i) => masked(i)) : rawCols;
@@ -87,17 +93,7 @@ function mapHeader(file: InputFile, header: string[]) {
  * with escaped quotes in it, or a bare number, true/false or null — for the quarantine's raw row:
  * a pattern of string values only left numbers and escaped strings in clear.
  */
-const piiJsonPattern = (() => {
-  const names = [...piiFields].flatMap((f) => [
-    f,
-    ...Object.values(entitySpecs).flatMap((spec) =>
-      Object.entries(spec.aliases)
-        .filter(([, v]) => v === f)
-        .map(([k]) => k),
-    ),
-  ]);
-  return `(?i)"(${[...new Set(names)].join('|')})"\\s*:\\s*(?:"(?:[^"\\\\]|\\\\.)*"|[^,}\\s]+)`;
-})();
+const piiJsonPattern = `(?i)"(${personalColumnNames.map(regexpEscape).join('|')})"\\s*:\\s*(?:"(?:[^"\\\\]|\\\\.)*"|[^,}\\s]+)`;
 
 /** a JSON number as the grammar writes it (RFC 8259), whatever its size */
 const JSON_NUMBER = '^-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?$';

@@ -201,6 +201,52 @@ describe('input formats, encodings and malformed files', () => {
     }
   });
 
+  it("personal data in any entity's file, and in columns no entity loads (a name, a landline), is masked in the quarantine; 手机号码 is the phone", async () => {
+    const id = '11010519850307123X';
+    const secrets = [
+      '11010519850307',
+      '13911112222',
+      '赵六',
+      '021-66668888',
+      'zhao@example.com',
+      '13987654321',
+      '李娜',
+    ];
+    const loans = [
+      'loan_id,customer_id,customer_name,id_number,phone,product,origination_date,principal,annual_rate,term_months',
+      `L1,C1,赵六,${id},13911112222,consumer,2024-06-10,10000.00,0.1,12`,
+      `L2,C1,赵六,${id},13911112222,consumer,2024-06-31,10000.00,0.1,12`,
+    ].join('\n');
+    const customers = [
+      '客户编号,姓名,出生年份,身份证号,手机号码,联系电话,邮箱',
+      `C1,赵六,1985,${id},13911112222,021-66668888,zhao@example.com`,
+      `C2,李娜,19x0,${id},13987654321,021-66668888,zhao@example.com`,
+    ].join('\n');
+    const jsonl = `{"loan_id":"L3","customer_id":"C1","name":"李娜","phone":"13987654321","product":"consumer","origination_date":"2024-02-30","principal":"1.00","annual_rate":"0.1","term_months":"12"}`;
+    for (const loader of ['engine', 'stream'] as const) {
+      await reset();
+      const dir = tmpDir(`personal-${loader}`);
+      writeFileSync(join(dir, 'customers.csv'), `${customers}\n`);
+      writeFileSync(join(dir, 'loans.csv'), `${loans}\n`);
+      writeFileSync(join(dir, 'loans.jsonl'), `${jsonl}\n`);
+      const r = await ingest(wh, [dir], { piiSecret: 's', loader });
+      expect(r.receipts.map((x) => [x.entity, x.rows_inserted, x.rows_quarantined])).toEqual([
+        ['customers', 1, 1],
+        ['loans', 1, 1],
+        ['loans', 0, 1],
+      ]);
+      const q = await queryRows<{ raw: string }>(wh, `SELECT raw FROM ${wh.database}.quarantine ORDER BY file`);
+      expect(q).toHaveLength(3);
+      for (const { raw } of q) for (const secret of secrets) expect(raw, `${loader}: ${raw}`).not.toContain(secret);
+      // the mobile under its usual Chinese name is the customer's phone, masked
+      const [c] = await queryRows<{ phone_masked: string }>(
+        wh,
+        `SELECT phone_masked FROM ${wh.database}.customers WHERE customer_id = 'C1'`,
+      );
+      expect(c!.phone_masked, loader).toBe('139****2222');
+    }
+  });
+
   it('reads GBK files with Chinese headers and Chinese enum values', async () => {
     await reset();
     const dir = tmpDir('gbk');
