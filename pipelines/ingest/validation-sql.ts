@@ -275,7 +275,8 @@ function typedValue(f: FieldSpec, targetType: string): string {
       expr = `toInt64OrNull(${v})`;
       break;
     case 'pii_hash':
-      expr = `if(${p}, lower(hex(SHA256(concat({pii_secret:String}, ${v})))), '')`;
+      // the check letter of an 18-digit id is X, often typed x: one person, one hash (the bureau's customer_hash)
+      expr = `if(${p}, lower(hex(SHA256(concat({pii_secret:String}, upperUTF8(${v}))))), '')`;
       break;
     case 'pii_mask':
       expr = `if(${p}, if(lengthUTF8(${v}) >= 7, concat(substringUTF8(${v}, 1, 3), repeat('*', lengthUTF8(${v}) - 7), substringUTF8(${v}, -4)), repeat('*', lengthUTF8(${v}))), '')`;

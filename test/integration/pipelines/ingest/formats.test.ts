@@ -95,6 +95,17 @@ describe('input formats, encodings and malformed files', () => {
     const [q] = await queryRows<{ raw: string }>(wh, `SELECT raw FROM ${wh.database}.quarantine`);
     expect(q!.raw).not.toContain('110101199003071234');
     expect(q!.raw).not.toContain('13812345678');
+    // one person, one hash: the check letter typed x or X
+    writeFileSync(
+      join(dir, 'customers.csv'),
+      'customer_id,birth_year,id_number\nU1,1990,11010519850307123X\nU2,1990,11010519850307123x\nU3,1990, 11010519850307123X \n',
+    );
+    await ingest(wh, [dir], { piiSecret: 's' });
+    const hashes = await queryRows<{ h: string }>(
+      wh,
+      `SELECT DISTINCT id_number_hash AS h FROM ${wh.database}.customers WHERE customer_id IN ('U1', 'U2', 'U3')`,
+    );
+    expect(hashes).toHaveLength(1);
   });
 
   it('a record breaking the quoting is quarantined alone, through either loader: an undoubled quote, a quote never closed', async () => {
