@@ -13,7 +13,8 @@ import { assignExperiment, parseExperiment, storeAssignments } from '../../pipel
 import { assignCases, parseAgents } from '../../pipelines/cases/assignment.ts';
 import { defaultTarget, targetName } from '../../warehouse/feature-catalogue.ts';
 import { latestChampionEvent } from '../../models/registry/registry.ts';
-import { parseContactRules } from '../../pipelines/collections/contact-rules-config.ts';
+import { assertListedLoansKnown, parseContactRules } from '../../pipelines/collections/contact-rules-config.ts';
+import { auditCasesPull } from './cases-audit.ts';
 
 const casesFlags = {
   'as-of': flag(isoDate, 'the day of the list', 'YYYY-MM-DD'),
@@ -65,6 +66,7 @@ export async function runCases(wh: Warehouse, config: Config, out: Output, f: Ca
   const contactRules = f['contact-rules']
     ? readConfigFile(f['contact-rules'], 'contact rules', (raw) => parseContactRules(raw, ''))
     : undefined;
+  if (contactRules) await assertListedLoansKnown(wh, contactRules, `contact rules ${f['contact-rules']}`);
   const experiment = f.experiment ? readConfigFile(f.experiment, 'experiment', parseExperiment) : null;
   const agents = f.agents ? readConfigFile(f.agents, 'agents', parseAgents) : null;
   const champion = await latestChampionEvent(wh, targetName(defaultTarget));
@@ -99,6 +101,7 @@ export async function runCases(wh: Warehouse, config: Config, out: Output, f: Ca
       `assigned ${assigned.length} cases over ${agents.length} agents by ${f['assign-by']}; ${unassigned.length} beyond the caps left unassigned`,
     );
   }
+  await auditCasesPull(wh, f, cases.length);
   if (f.format === 'json') await writeJson(out, cases);
   else if (f.format === 'csv') {
     for (const chunk of casesCsvChunks(cases)) await out.write(chunk);

@@ -7,7 +7,11 @@ import type { Warehouse } from '../../warehouse/connection.ts';
 import { assertNotAfterData, assertNotBeforeData } from '../../warehouse/data-horizon.ts';
 import { assertKnownAgents, assertKnownFilterValues } from '../../warehouse/metrics/known-values.ts';
 import { contactCompliance, type ContactRuleBreach } from '../../pipelines/collections/contact-compliance.ts';
-import { defaultContactRules, parseContactRules } from '../../pipelines/collections/contact-rules-config.ts';
+import {
+  assertListedLoansKnown,
+  defaultContactRules,
+  parseContactRules,
+} from '../../pipelines/collections/contact-rules-config.ts';
 
 const complianceFlags = {
   from: flag(isoDate, 'first action date', 'YYYY-MM-DD'),
@@ -49,6 +53,7 @@ export async function runContactCompliance(wh: Warehouse, out: Output, f: Compli
   const rules = f.rules
     ? readConfigFile(f.rules, 'contact rules', (raw) => parseContactRules(raw, ''))
     : defaultContactRules;
+  if (f.rules) await assertListedLoansKnown(wh, rules, `contact rules ${f.rules}`);
   const r = await contactCompliance(wh, { from: f.from, to: f.to, scope: { team: f.team, agent: f.agent }, rules });
   const untimed = r.byAgent.reduce((s, a) => s + a.without_time, 0);
   console.error(

@@ -22,7 +22,7 @@ import {
 import { defaultIncentiveScheme, parseIncentiveScheme } from '../../pipelines/collections/incentives/scheme.ts';
 import type { StoredEvidence } from '../../pipelines/collections/incentives/store.ts';
 import { contactRuleBreachSource } from '../../pipelines/collections/incentives/contact-rule-breaches.ts';
-import { loadContactRules } from '../../pipelines/collections/contact-rules-config.ts';
+import { assertListedLoansKnown, loadContactRules } from '../../pipelines/collections/contact-rules-config.ts';
 
 const incentivesFlags = {
   month: flag(isoMonth, 'the month whose awards are computed', 'YYYY-MM'),
@@ -120,11 +120,13 @@ export async function runIncentives(wh: Warehouse, config: Config, out: Output, 
     const scheme = f.scheme
       ? readConfigFile(f.scheme, 'incentive scheme', parseIncentiveScheme)
       : defaultIncentiveScheme;
+    const contactRules = loadContactRules(f['contact-rules']);
+    if (f['contact-rules']) await assertListedLoansKnown(wh, contactRules, `contact rules ${f['contact-rules']}`);
     const issued = await issueIncentives(wh, {
       month: f.month,
       scheme,
       settings: delinquencySettings(config),
-      breaches: contactRuleBreachSource(wh, loadContactRules(f['contact-rules'])),
+      breaches: contactRuleBreachSource(wh, contactRules),
     });
     // a month without collection work (before the book's actions, or a scheme that awards no one) has
     // nothing to issue: said once, not "0 agents — stored" and then "no incentive awards issued"

@@ -4,6 +4,8 @@ import { assertInputFile } from '../../lib/input-file.ts';
 import { UserError } from '../../lib/user-error.ts';
 import { actionChannels } from '../ingest/entity-specs.ts';
 import { jsonText } from '../../lib/user-json.ts';
+import type { Warehouse } from '../../warehouse/connection.ts';
+import { assertKnownLoans, UnknownNameError } from '../../warehouse/metrics/known-values.ts';
 
 /**
  * The contact rules (issue 22, item 1) as data: a JSON file parsed once with zod, every field with
@@ -118,7 +120,8 @@ export const contactRulesSchema = z
           .array(
             z
               .object({
-                loan_id: z.string().min(1),
+                // an id pasted from a spreadsheet often carries a space, which would match no loan and lift the hold
+                loan_id: z.string().trim().min(1),
                 reason: z.enum(dncReasons),
                 from: isoDate,
                 until: isoDate.optional(),
@@ -159,4 +162,24 @@ export function loadContactRules(path: string | undefined): ContactRules {
     throw new ContactRulesError(`contact rules ${path}: not JSON (${(e as Error).message.split('\n')[0] ?? ''})`);
   }
   return parseContactRules(raw, `contact rules ${path}`);
+}
+
+/**
+ * Refuses a do-not-contact list naming a loan the book does not hold (exit 2, HTTP 400): such an id
+ * is a typo for a borrower whose hold would then not be applied, so the list is not used until it is fixed.
+ */
+export async function assertListedLoansKnown(
+  wh: Warehouse,
+  rules: ContactRules,
+  where = 'contact rules',
+): Promise<void> {
+  try {
+    await assertKnownLoans(
+      wh,
+      rules.do_not_contact.list.map((l) => l.loan_id),
+    );
+  } catch (e) {
+    if (e instanceof UnknownNameError) throw new ContactRulesError(`${where}: do_not_contact.list: ${e.message}`);
+    throw e;
+  }
 }

@@ -12,7 +12,10 @@ import { runPromises } from '../../../../bin/commands/promises.ts';
 import { runContactCompliance } from '../../../../bin/commands/contact-compliance.ts';
 import type { Output } from '../../../../bin/cli/output.ts';
 import { warehouseWithFiles } from '../../../helpers/book.ts';
-import { disposeIfOpened } from '../../../helpers/warehouse.ts';
+import { disposeIfOpened, tmpDir } from '../../../helpers/warehouse.ts';
+import { assertListedLoansKnown, parseContactRules } from '../../../../pipelines/collections/contact-rules-config.ts';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /*
  * Six hand-built loans: six instalments of 100.00 + 10.00 due on the 15th from 2024-01-15; A, B, C
@@ -350,6 +353,36 @@ describe('contact rules and promises on hand-built loans', () => {
     expect(await breaches(north)).toEqual(['late-call:hours']);
     expect(await breaches(south)).toEqual([]);
     expect((await get('/v1/contact-compliance?from=2024-05-31&to=2024-05-01', admin)).status).toBe(400);
+  });
+
+  it('a do-not-contact list entry pasted with a space still blocks the case; an id matching no loan is refused', async () => {
+    const entry = { reason: 'dispute', from: '2024-05-01' };
+    const contactRules = parseContactRules({ do_not_contact: { list: [{ ...entry, loan_id: 'A ' }] } });
+    await assertListedLoansKnown(wh, contactRules);
+    const cases = await buildCaseList(wh, {
+      asOf: '2024-05-20',
+      settings: defaultSettings,
+      strategy: defaultStrategyTable,
+      champion: null,
+      contactRules,
+    });
+    expect(cases.find((c) => c.loan_id === 'A')).toMatchObject({
+      action_blocked_by: 'do_not_contact',
+      allowed_action: '',
+    });
+    const file = join(tmpDir('dnc'), 'rules.json');
+    writeFileSync(file, JSON.stringify({ do_not_contact: { list: [{ ...entry, loan_id: 'AX' }] } }));
+    const out: Output = { line: () => undefined, write: () => Promise.resolve() };
+    await expect(
+      runContactCompliance(wh, out, {
+        from: '2024-05-01',
+        to: '2024-05-31',
+        team: undefined,
+        agent: undefined,
+        rules: file,
+        format: 'csv',
+      }),
+    ).rejects.toThrow(`contact rules ${file}: do_not_contact.list: unknown loan "AX"`);
   });
 
   it('the CLI: promises and contact-compliance as table, CSV and JSON', async () => {

@@ -212,4 +212,12 @@ describe('the rules file', () => {
     );
     expect(() => parseContactRules({ curfew: true })).toThrow(/contact rules: \(file\): /);
   });
+  it('a do-not-contact loan id is read without the spaces around it; an id of spaces only is refused', () => {
+    const entry = { reason: 'dispute', from: '2024-06-01' };
+    const r = parseContactRules({ do_not_contact: { list: [{ ...entry, loan_id: ' L000007738 \t' }] } });
+    expect(r.do_not_contact.list.map((l) => l.loan_id)).toEqual(['L000007738']);
+    expect(() => parseContactRules({ do_not_contact: { list: [{ ...entry, loan_id: '  ' }] } })).toThrow(
+      /do_not_contact\.list\.0\.loan_id: /,
+    );
+  });
 });
