@@ -1,5 +1,10 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { readAuditLog } from '../audit-read.ts';
+import { auditActionNames } from '../audit-actions.ts';
+import { auditActions } from '../console/audit-data.ts';
+import { ApiError } from '../errors.ts';
+import { nearest } from '../../warehouse/metrics/known-values.ts';
+import type { Warehouse } from '../../warehouse/connection.ts';
 import type { AppEnv } from '../context.ts';
 import { permitted } from '../middleware.ts';
 import { decodeCursor, nextPageHeaders, pageOfFetched, pageQuery, setNextPage } from '../pagination.ts';
@@ -68,6 +73,7 @@ export const auditRoutes = new OpenAPIHono<AppEnv>().openapi(
     const q = c.req.valid('query');
     const after = decodeCursor(q.cursor, cursorKey);
     const { wh } = c.get('deps');
+    if (q.action) await assertKnownActions(wh, q.action);
     const rows = await readAuditLog(
       wh,
       { from: q.from, to: q.to, actions: q.action, after: after ?? undefined },
@@ -82,3 +88,13 @@ export const auditRoutes = new OpenAPIHono<AppEnv>().openapi(
     return c.json({ entries, next_cursor }, 200);
   },
 );
+
+/** Refuses an action neither loanwatch writes nor the log holds, naming the nearest and the known ones. */
+async function assertKnownActions(wh: Warehouse, actions: readonly string[]): Promise<void> {
+  const known = [...new Set([...auditActionNames, ...(await auditActions(wh))])].sort();
+  const unknown = actions.filter((a) => !known.includes(a));
+  if (unknown.length === 0) return;
+  const near = unknown.length === 1 ? nearest(unknown[0]!, known) : undefined;
+  const message = `unknown action ${unknown.map((a) => JSON.stringify(a)).join(', ')}${near ? ` (did you mean "${near}"?)` : ''} — known: ${known.join(', ')}`;
+  throw new ApiError('bad_request', message, { fields: [{ field: 'action', message }] });
+}

@@ -39,7 +39,8 @@ function describe(u: { field: string; values: string[]; known: string[] }): stri
 }
 
 /** The known value closest to a typo (edit distance ≤ 2, case-insensitive), if any. */
-function nearest(value: string, known: string[]): string | undefined {
+/** the known value nearest a typo (a suggestion), if one is near enough */
+export function nearest(value: string, known: string[]): string | undefined {
   let best: { k: string; d: number } | undefined;
   for (const k of known) {
     const d = editDistance(value.toLowerCase(), k.toLowerCase());

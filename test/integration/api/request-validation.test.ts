@@ -146,6 +146,15 @@ describe('API request validation', () => {
   it('an audit window that ends before it starts, and two different keys in one request, are refused', async () => {
     await expect400('/v1/audit?from=2030-01-01&to=2020-01-01', /from: from is after to/u);
     expect((await get('/v1/audit?from=2020-01-01&to=2030-01-01')).status).toBe(200);
+    // a misspelt action is refused with the nearest, not answered with an empty log ("nothing happened");
+    // an action loanwatch writes is a filter though none is logged yet
+    await expect400(
+      '/v1/audit?action=cases.pul',
+      /unknown action "cases.pul" \(did you mean "cases.pull"\?\) — known: .*cases\.pull/u,
+    );
+    await expect400('/v1/audit?action=cases.pull,model.promot', /unknown action "model.promot"/u);
+    for (const action of ['cases.pull', 'model.promote', 'users.disable', 'cases.pull,keys.revoke'])
+      expect((await get(`/v1/audit?action=${action}`)).status, action).toBe(200);
     const other = (await createApiKey(wh, { role: 'auditor' })).key;
     const two = await get('/v1/audit', { 'x-api-key': other });
     expect(two.status).toBe(401);
