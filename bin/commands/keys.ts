@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { outputFormat } from '../flags.ts';
 import { defineCommand, flag } from '../cli/command.ts';
 import { printTable } from '../cli/output.ts';
-import { actor } from './model-ref.ts';
+import { auditCli, byFlag, cliActor } from './cli-audit.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../api/auth/keys.ts';
 import { roles } from '../../api/auth/permissions.ts';
 import { log } from '../progress.ts';
@@ -22,6 +22,7 @@ export const keysCreateCommand = defineCommand({
       "collector: the agent id it is (sees that agent's incentive award)",
       'A',
     ),
+    by: byFlag('who creates the key'),
   },
   examples: [
     'loanwatch keys create --role executive --label cfo',
@@ -35,6 +36,13 @@ export const keysCreateCommand = defineCommand({
       team: f.team,
       label: f.label,
       agent_id: f.agent,
+    });
+    await auditCli(wh, f.by, 'keys.create', k.key_id, {
+      role: f.role,
+      region: f.region ?? null,
+      team: f.team ?? null,
+      label: f.label ?? '',
+      ...(f.agent ? { agent_id: f.agent } : {}),
     });
     out.line(
       JSON.stringify({
@@ -62,6 +70,7 @@ export const keysListCommand = defineCommand({
   warehouse: true,
   run: async ({ wh, out }, f) => {
     const keys = await listApiKeys(wh, { includeRevoked: f.all });
+    await auditCli(wh, undefined, 'keys.list', '', { returned: keys.length });
     if (f.format === 'json') out.line(JSON.stringify(keys, null, 2));
     else {
       printTable(
@@ -97,12 +106,13 @@ export const keysRevokeCommand = defineCommand({
   ],
   flags: {
     reason: flag(z.string().max(500).optional(), 'why (kept with the key)', 'TEXT'),
-    by: flag(actor, 'who revokes', 'NAME'),
+    by: byFlag('who revokes'),
   },
   examples: ['loanwatch keys revoke 3f9a0c1d2e4b --reason "left the team"'],
   warehouse: true,
   run: async ({ wh, out }, f) => {
-    const r = await revokeApiKey(wh, f.id, { by: f.by, reason: f.reason });
+    const r = await revokeApiKey(wh, f.id, { by: cliActor(f.by), reason: f.reason });
+    await auditCli(wh, f.by, 'keys.revoke', f.id, { reason: f.reason ?? '', already_revoked: r.already_revoked });
     out.line(
       r.already_revoked
         ? `key ${r.key_id} was already revoked (${r.revoked_at ?? ''})`

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { boundedNumber, count } from '../flags.ts';
 import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
 import type { Output } from '../cli/output.ts';
-import { actor } from './model-ref.ts';
+import { auditCli, byFlag, cliActor } from './cli-audit.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
-import { defaultGate, promote } from '../../models/registry/registry.ts';
+import { defaultGate, promote, RegistryError } from '../../models/registry/registry.ts';
 
 const promoteFlags = {
   reason: flag(
@@ -12,7 +12,7 @@ const promoteFlags = {
     'why (kept in the champion history)',
     'TEXT',
   ),
-  by: flag(actor, 'who promotes', 'NAME'),
+  by: byFlag('who promotes'),
   // a negative margin is refused: it would let a challenger that ranks worse replace the champion
   margin: flag(
     boundedNumber('a margin', { min: 0, max: 1 }, '0.005').default(defaultGate.aucMargin),
@@ -57,13 +57,23 @@ export const promoteCommand = defineCommand({
 });
 
 export async function runPromote(wh: Warehouse, out: Output, f: PromoteFlags) {
-  const e = await promote(wh, {
-    name: f.name,
-    version: f.version,
-    actor: f.by,
-    reason: f.reason,
-    gate: { aucMargin: f.margin, maxPsi: f['max-psi'], minAuc: f['min-auc'] },
-  });
+  const target = `${f.name}@${f.version}`;
+  let e;
+  try {
+    e = await promote(wh, {
+      name: f.name,
+      version: f.version,
+      actor: cliActor(f.by),
+      reason: f.reason,
+      gate: { aucMargin: f.margin, maxPsi: f['max-psi'], minAuc: f['min-auc'] },
+    });
+  } catch (err) {
+    // a refusal is audited as the API audits it: the attempt is what an auditor looks for
+    if (err instanceof RegistryError)
+      await auditCli(wh, f.by, 'model.promote', target, { reason: f.reason, outcome: err.code, message: err.message });
+    throw err;
+  }
+  await auditCli(wh, f.by, 'model.promote', target, { reason: f.reason, outcome: 'promoted' });
   out.line(
     `${e.model_name} v${e.version} is now the champion for ${e.target} (AUC ${e.challenger_auc.toFixed(4)}${e.champion_auc === null ? '' : ` vs ${e.champion_auc.toFixed(4)}`}, PSI ${e.score_psi.toFixed(4)}), by ${e.actor}: ${e.reason}`,
   );

@@ -5,8 +5,8 @@ import { z } from 'zod';
 import { outputFormat } from '../flags.ts';
 import { defineCommand, flag } from '../cli/command.ts';
 import { printTable } from '../cli/output.ts';
-import { actor } from './model-ref.ts';
-import { createUser, disableUser, listUsers } from '../../api/auth/users.ts';
+import { auditCli, byFlag, cliActor } from './cli-audit.ts';
+import { createUser, disableUser, listUsers, userKeyId } from '../../api/auth/users.ts';
 import { UserError } from '../../lib/user-error.ts';
 import { roles } from '../../api/auth/permissions.ts';
 
@@ -69,7 +69,7 @@ export const usersCreateCommand = defineCommand({
     region: flag(z.string().min(1).max(60).optional(), 'collector: the region the user may see', 'R'),
     team: flag(z.string().min(1).max(60).optional(), 'collector: the team the user may see', 'T'),
     'password-file': flag(z.string().min(1).optional(), 'read the password from this file (one line)', 'FILE'),
-    by: flag(actor, 'who creates the user', 'NAME'),
+    by: byFlag('who creates the user'),
   },
   examples: [
     'loanwatch users create --name wang.li --role executive',
@@ -85,8 +85,9 @@ export const usersCreateCommand = defineCommand({
       region: f.region,
       team: f.team,
       password,
-      by: f.by,
+      by: cliActor(f.by),
     });
+    await auditCli(wh, f.by, 'users.create', userKeyId(u.name), { role: u.role, region: u.region, team: u.team });
     out.line(JSON.stringify({ name: u.name, role: u.role, region: u.region, team: u.team, created_at: u.created_at }));
     return u;
   },
@@ -141,12 +142,16 @@ export const usersDisableCommand = defineCommand({
   ],
   flags: {
     reason: flag(z.string().max(500).optional(), 'why (kept with the user)', 'TEXT'),
-    by: flag(actor, 'who disables', 'NAME'),
+    by: byFlag('who disables'),
   },
   examples: ['loanwatch users disable zhang --reason "left the team"'],
   warehouse: true,
   run: async ({ wh, out }, f) => {
-    const u = await disableUser(wh, f.name, { by: f.by, reason: f.reason });
+    const u = await disableUser(wh, f.name, { by: cliActor(f.by), reason: f.reason });
+    await auditCli(wh, f.by, 'users.disable', userKeyId(u.name), {
+      reason: f.reason ?? '',
+      already_disabled: u.already_disabled,
+    });
     out.line(
       u.already_disabled
         ? `user ${u.name} was already disabled (${u.disabled_at ?? ''})`
