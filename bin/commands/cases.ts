@@ -82,9 +82,16 @@ export async function runCases(wh: Warehouse, config: Config, out: Output, f: Ca
   let cases: ListedCase[] = ranked;
   if (experiment) {
     const assigned = assignExperiment(experiment, ranked, strategy);
-    await storeAssignments(wh, experiment, f['as-of'], assigned);
+    const scope = (['region', 'team', 'product', 'stage'] as const)
+      .filter((k) => f[k]?.length)
+      .map((k) => `${k} ${f[k]!.join(',')}`);
+    const stored = await storeAssignments(wh, experiment, f['as-of'], assigned, { filtered: scope.length > 0 });
+    const arms = experiment.arms.map((a) => `${a.name} ${assigned.filter((c) => c.arm === a.name).length}`);
+    // a scope's pull adds to the day's issue: say so, and what the issue now holds, so a shrunk or grown issue is seen
     console.error(
-      `experiment ${experiment.name}: ${experiment.arms.map((a) => `${a.name} ${assigned.filter((c) => c.arm === a.name).length}`).join(', ')} cases stored`,
+      scope.length
+        ? `experiment ${experiment.name}: ${arms.join(', ')} cases of ${scope.join('; ')} stored; the issue of ${f['as-of']} keeps the other scopes' assignments and now holds ${stored} cases`
+        : `experiment ${experiment.name}: ${arms.join(', ')} cases stored`,
     );
     cases = assigned;
   }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { Warehouse } from '../../warehouse/connection.ts';
+import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { deleteRows } from '../../warehouse/delete-rows.ts';
 import type { Case } from './case-list.ts';
@@ -81,9 +81,29 @@ export function assignExperiment(e: Experiment, cases: Case[], table: StrategyTa
   });
 }
 
-/** Stores the issued list of a date (replacing an earlier issue of the same date), so results are measured on what was actually assigned. */
-export async function storeAssignments(wh: Warehouse, e: Experiment, asOf: string, cases: AssignedCase[]) {
-  await deleteRows(wh, 'case_assignments', 'experiment = {e:String} AND as_of = {d:Date}', { e: e.name, d: asOf });
+/**
+ * Stores the issued list of a date, so results are measured on what was actually assigned. The
+ * whole book's list is a re-issue: it replaces the date's earlier issue. A filtered list (a region's,
+ * a team's, …) is one scope's pull: it replaces only its own loans' rows and keeps the other scopes'
+ * assignments, which it never saw. Returns the date's stored cases afterwards.
+ */
+export async function storeAssignments(
+  wh: Warehouse,
+  e: Experiment,
+  asOf: string,
+  cases: AssignedCase[],
+  o: { filtered: boolean } = { filtered: false },
+): Promise<number> {
+  const issue = { e: e.name, d: asOf };
+  if (!o.filtered) await deleteRows(wh, 'case_assignments', 'experiment = {e:String} AND as_of = {d:Date}', issue);
+  else
+    for (let i = 0; i < cases.length; i += 10_000)
+      await deleteRows(
+        wh,
+        'case_assignments',
+        'experiment = {e:String} AND as_of = {d:Date} AND loan_id IN {loans:Array(String)}',
+        { ...issue, loans: cases.slice(i, i + 10_000).map((c) => c.loan_id) },
+      );
   const now = Math.floor(Date.now() / 1000);
   for (let i = 0; i < cases.length; i += 100_000) {
     await wh.client.insert({
@@ -105,4 +125,10 @@ export async function storeAssignments(wh: Warehouse, e: Experiment, asOf: strin
       })),
     });
   }
+  const [stored] = await queryRows<{ n: string }>(
+    wh,
+    `SELECT count() AS n FROM ${tableRef(wh, 'case_assignments')} WHERE experiment = {e:String} AND as_of = {d:Date}`,
+    issue,
+  );
+  return Number(stored?.n ?? 0);
 }

@@ -14,6 +14,11 @@ import {
   recommendAction,
 } from '../../../../pipelines/cases/strategy.ts';
 import { assignExperiment, parseExperiment, storeAssignments } from '../../../../pipelines/cases/experiment.ts';
+import { runCases, type CasesFlags } from '../../../../bin/commands/cases.ts';
+import type { Output } from '../../../../bin/cli/output.ts';
+import { loadConfig } from '../../../../warehouse/config.ts';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { experimentResults } from '../../../../pipelines/cases/experiment-results.ts';
 import { exec, queryRows } from '../../../../warehouse/connection.ts';
 import { activeDelinquencyQuery, delinquencyAsOf } from '../../../../pipelines/snapshot/delinquency-as-of.ts';
@@ -21,7 +26,7 @@ import { contactOrder } from '../../../../pipelines/collections/contact-rules.ts
 import { warehouseWithBook } from '../../../helpers/book.ts';
 import { defaultSettings } from '../../../helpers/settings.ts';
 import { withScoredChampion } from '../../../helpers/scored-champion.ts';
-import { disposeIfOpened } from '../../../helpers/warehouse.ts';
+import { disposeIfOpened, tmpDir } from '../../../helpers/warehouse.ts';
 
 const parseCsv = (text: string) =>
   new Promise<Record<string, string>[]>((resolve, reject) => {
@@ -379,6 +384,58 @@ describe('case list', () => {
         settings: defaultSettings,
       }),
     ).rejects.toThrow(/no cases were assigned/);
+  });
+
+  it("a region's pull under an experiment stores its own cases and keeps the other regions' assignments; the whole list re-issues", async () => {
+    const file = join(tmpDir('exp-scope'), 'exp.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'exp-scope',
+        arms: [
+          { name: 'control', weight: 1 },
+          { name: 'challenger', weight: 1 },
+        ],
+      }),
+    );
+    const out: Output = { line: () => undefined, write: () => Promise.resolve() };
+    const flags: CasesFlags = {
+      'as-of': asOf,
+      region: undefined,
+      team: undefined,
+      product: undefined,
+      stage: undefined,
+      strategy: undefined,
+      'contact-rules': undefined,
+      experiment: file,
+      agents: undefined,
+      'assign-by': 'count',
+      format: 'csv',
+    };
+    const config = loadConfig({});
+    const stored = () =>
+      queryRows<{ loan_id: string; arm: string; region: string }>(
+        wh,
+        `SELECT loan_id, arm, region FROM ${wh.database}.case_assignments
+         WHERE experiment = 'exp-scope' AND as_of = {d:Date} ORDER BY loan_id`,
+        { d: asOf },
+      );
+    const whole = await runCases(wh, config, out, flags);
+    const issued = await stored();
+    expect(issued.map((r) => r.loan_id)).toEqual(whole.map((c) => c.loan_id).sort());
+    const region = whole[0]!.region;
+    const some = await runCases(wh, config, out, { ...flags, region: [region] });
+    expect(some.length).toBeLessThan(whole.length);
+    expect(await stored()).toEqual(issued);
+    // the whole list is a re-issue: it replaces the date's issue, a loan no longer a case included
+    await exec(
+      wh,
+      `INSERT INTO ${wh.database}.case_assignments (experiment, as_of, loan_id, arm, stage, grade, action, product, region, dpd, balance, assigned_at)
+       VALUES ('exp-scope', {d:Date}, 'GONE', 'control', 'early', 'A', 'sms_reminder', 'consumer', {r:String}, 1, 1, 0)`,
+      { d: asOf, r: region },
+    );
+    await runCases(wh, config, out, flags);
+    expect(await stored()).toEqual(issued);
   });
 
   it('a list built in ranges of loan ids (one statement each) is the list built whole, on a month-end and after it', async () => {
