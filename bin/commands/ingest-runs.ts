@@ -43,6 +43,7 @@ const columns = [
   'run_files_planned',
   'run_files',
   'run_detail',
+  'rolled_back_by',
   'entity',
   'file',
   'sha256',
@@ -107,6 +108,8 @@ export async function runIngestRuns(wh: Warehouse, out: Output, f: IngestRunsFla
     { limit: indexed.length },
   );
   for (const r of indexed.filter((x) => x.lead)) {
+    if (r.rolled_back_by)
+      out.line(`run ${r.ingest_id} was rolled back by run ${r.rolled_back_by}: its rows are no longer loaded`);
     const files = r.run_files_planned ? ` (${r.run_files} of ${r.run_files_planned} files finished)` : '';
     if (r.run_status === 'failed') out.line(`run ${r.ingest_id} failed${files}: ${r.run_detail}`);
     if (r.run_status === 'unfinished')

@@ -2,6 +2,7 @@ import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { UserError } from '../../lib/user-error.ts';
 import { fileCondition } from './quarantine-list.ts';
+import { rollbackLabel } from './rollback.ts';
 
 /**
  * How a run ended, from its start and end records (run-ledger.ts): `complete`; `failed` (its detail
@@ -23,6 +24,8 @@ export interface IngestRunFile {
   run_status: RunStatus;
   /** a failed run's reason, as the user was told it; else '' */
   run_detail: string;
+  /** the run that rolled this one back (`ingest --rollback`): its rows are gone; '' when none did */
+  rolled_back_by: string;
   /** files the run was given (a rollback reads none: 0); null for a run from before the records */
   run_files_planned: number | null;
   /** files the run finished (a run stopped half-way stored receipts for the files before) */
@@ -70,6 +73,7 @@ type ReceiptRow = Omit<
   | 'run_files_planned'
   | 'run_started_at'
   | 'run_finished_at'
+  | 'rolled_back_by'
   | (typeof counts)[number]
 > &
   Record<(typeof counts)[number], string>;
@@ -113,7 +117,7 @@ export async function listIngestRuns(wh: Warehouse, f: IngestRunFilter = {}): Pr
   );
   if (chosen.length === 0) return [];
   const ids = { ids: chosen.map((r) => r.ingest_id) };
-  const [files, logs] = await Promise.all([
+  const [files, logs, rollbacks] = await Promise.all([
     queryRows<ReceiptRow>(
       wh,
       `SELECT ingest_id, entity, file, substring(file_sha256, 1, 12) AS sha256, format, mode,
@@ -131,6 +135,7 @@ export async function listIngestRuns(wh: Warehouse, f: IngestRunFilter = {}): Pr
       FROM ${runLog} WHERE ingest_id IN {ids:Array(String)} GROUP BY ingest_id HAVING countIf(event = 'start') > 0`,
       ids,
     ),
+    rolledBackBy(wh, ids.ids),
   ]);
   // every finished file counts toward its run, whichever files the filter shows
   const finishedFiles = file ? await filesPerRun(wh, ids) : undefined;
@@ -143,7 +148,10 @@ export async function listIngestRuns(wh: Warehouse, f: IngestRunFilter = {}): Pr
   }
   return chosen.flatMap(({ ingest_id }) => {
     const own = filesOf.get(ingest_id) ?? [];
-    const run = runColumns(logOf.get(ingest_id), own, finishedFiles?.get(ingest_id) ?? own.length);
+    const run = {
+      ...runColumns(logOf.get(ingest_id), own, finishedFiles?.get(ingest_id) ?? own.length),
+      rolled_back_by: rollbacks.get(ingest_id) ?? '',
+    };
     if (own.length === 0) return [{ ingest_id, ...run, ...noFile, mode: logOf.get(ingest_id)?.mode ?? '' }];
     return own.map((r) => ({ ...r, ...run, ...receiptCounts(r) }));
   });
@@ -154,6 +162,21 @@ const noFile = {
   ...{ rows_read: 0, rows_accepted: 0, rows_inserted: 0, rows_already_present: 0, rows_quarantined: 0 },
   ...{ rows_corrected: 0, rows_retracted: 0 },
 };
+
+/**
+ * The runs among `ids` that a rollback undid, each with the (first) rollback's run: its receipts are
+ * filed as `rollback of <id>` (rollback.ts), so a listing of the run's file showed it still loaded.
+ */
+async function rolledBackBy(wh: Warehouse, ids: readonly string[]): Promise<Map<string, string>> {
+  const rows = await queryRows<{ file: string; by: string }>(
+    wh,
+    `SELECT file, argMin(ingest_id, started_at) AS by FROM ${tableRef(wh, 'ingest_receipts')}
+    WHERE mode = 'rollback' AND file IN {labels:Array(String)} GROUP BY file`,
+    { labels: ids.map(rollbackLabel) },
+  );
+  const runOf = new Map(ids.map((id) => [rollbackLabel(id), id]));
+  return new Map(rows.map((r) => [runOf.get(r.file)!, r.by]));
+}
 
 async function filesPerRun(wh: Warehouse, ids: { ids: string[] }): Promise<Map<string, number>> {
   const rows = await queryRows<{ ingest_id: string; n: string }>(

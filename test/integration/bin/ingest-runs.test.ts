@@ -94,7 +94,7 @@ describe('loanwatch ingest-runs: what each load did, newest first', () => {
 
     expect(await run('ingest-runs', '--format', 'csv')).toBe(0);
     expect(out[0]).toBe(
-      'ingest_id,run_status,run_started_at,run_finished_at,run_files_planned,run_files,run_detail,entity,file,sha256,format,mode,rows_read,rows_accepted,rows_inserted,rows_already_present,rows_quarantined,rows_corrected,rows_retracted,started_at,finished_at',
+      'ingest_id,run_status,run_started_at,run_finished_at,run_files_planned,run_files,run_detail,rolled_back_by,entity,file,sha256,format,mode,rows_read,rows_accepted,rows_inserted,rows_already_present,rows_quarantined,rows_corrected,rows_retracted,started_at,finished_at',
     );
     expect(out).toHaveLength(5);
   });

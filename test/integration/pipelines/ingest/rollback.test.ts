@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ingest } from '../../../../pipelines/ingest/ingest.ts';
 import { retract } from '../../../../pipelines/ingest/retract.ts';
 import { rollback, RollbackRefused } from '../../../../pipelines/ingest/rollback.ts';
+import { listIngestRuns } from '../../../../pipelines/ingest/ingest-runs.ts';
 import { exec, queryRows } from '../../../../warehouse/connection.ts';
 import { rawEntities } from '../../../../warehouse/tables.ts';
 import { tableChecksums } from '../../../helpers/checksums.ts';
@@ -76,6 +77,12 @@ describe('ingest --rollback: every row of a run removed, audited; refused when o
         { id: r.ingestId },
       );
       expect(Number(stored[0]!.n)).toBe(rawEntities.length);
+      // the run itself says it was undone, listed by its own file too (its rollback's receipts are
+      // filed as "rollback of …")
+      const file = loaded.receipts[0]!.file;
+      const listed = (await listIngestRuns(wh, { file })).filter((x) => x.ingest_id === loaded.ingestId);
+      expect(listed.map((x) => x.rolled_back_by)).toEqual([r.ingestId]);
+      expect((await listIngestRuns(wh)).find((x) => x.ingest_id === r.ingestId)!.rolled_back_by).toBe('');
 
       const again: string[] = [];
       const second = await rollback(wh, loaded.ingestId, { log: (l) => again.push(l) });
