@@ -1,3 +1,4 @@
+import { loanwatchVersion } from '../../lib/loanwatch-version.ts';
 import { z } from 'zod';
 import { createHash } from 'node:crypto';
 import { defaultThresholdsFile, loadThresholds } from '../../reports/summary/thresholds.ts';
@@ -209,7 +210,7 @@ export async function runReport(wh: Warehouse, config: Config, out: Output, f: R
         );
       else
         log(
-          `archive ${a.entry.id}: already archived from the same inputs, but this build's ${a.changed.join(', ')} differ from the archived files; the archived ones are kept`,
+          `archive ${a.entry.id}: already archived from the same inputs, but this build's ${a.changed.join(', ')} differ from the archived files; the archived ones are kept (${versionsWords(a.dir)})`,
         );
       log(
         `${pack} ${lang}: ${m.charts.length} charts in ${((performance.now() - t0) / 1000).toFixed(1)} s → ${outDir}`,
@@ -228,14 +229,27 @@ export async function runReport(wh: Warehouse, config: Config, out: Output, f: R
   return written;
 }
 
-/** Adds the build's time and archive id to manifest.json (and the workbook to its files); returns the files. */
+/** Which loanwatch built the archived pack and which one this is: a label or note changed between them explains a difference. */
+function versionsWords(archived: string): string {
+  let was: unknown;
+  try {
+    was = (JSON.parse(readFileSync(join(archived, 'manifest.json'), 'utf8')) as { loanwatch_version?: unknown })
+      .loanwatch_version;
+  } catch {
+    was = undefined;
+  }
+  const by = typeof was === 'string' ? `loanwatch ${was}` : 'a loanwatch that did not record its version';
+  return `archived by ${by}, this is loanwatch ${loanwatchVersion()}: wording changed between versions is one cause`;
+}
+
+/** Adds the build's time, archive id and loanwatch version to manifest.json (and the workbook to its files); returns the files. */
 function stampManifest(dir: string, o: { generated_at: string; archive_id: string; extraFiles: string[] }): string[] {
   const path = join(dir, 'manifest.json');
   const manifest = JSON.parse(readFileSync(path, 'utf8')) as { files: string[] } & Record<string, unknown>;
   const files = [...new Set([...manifest.files, ...o.extraFiles])];
   writeFileAtomic(
     path,
-    `${JSON.stringify({ ...manifest, files, generated_at: o.generated_at, archive_id: o.archive_id }, null, 2)}\n`,
+    `${JSON.stringify({ ...manifest, files, generated_at: o.generated_at, archive_id: o.archive_id, loanwatch_version: loanwatchVersion() }, null, 2)}\n`,
   );
   return files;
 }

@@ -1,3 +1,4 @@
+import { loanwatchVersion } from '../../../lib/loanwatch-version.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { appendFileSync, cpSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -80,6 +81,9 @@ describe('report archive: store, list, fetch, idempotent re-runs, reproducible p
         lang: string;
       };
       expect(manifest).toMatchObject({ archive_id: e.id, generated_at: e.generated_at, lang: e.lang });
+      // which loanwatch built it: a pack re-verified after an upgrade may differ in wording
+      expect((manifest as { loanwatch_version?: string }).loanwatch_version).toBe(loanwatchVersion());
+      expect(loanwatchVersion()).toMatch(/^\d+\.\d+\.\d+(\+[0-9a-f]{12})?$/u);
       // every file of the pack, the manifest and the workbook included
       expect(e.files.map((f) => f.name).sort()).toEqual([...manifest.files, 'manifest.json'].sort());
       expect(e.files.map((f) => f.name)).toContain('report.xlsx');
