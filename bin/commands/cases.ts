@@ -14,6 +14,7 @@ import { assignCases, parseAgents } from '../../pipelines/cases/assignment.ts';
 import { defaultTarget, targetName } from '../../warehouse/feature-catalogue.ts';
 import { latestChampionEvent } from '../../models/registry/registry.ts';
 import { assertListedLoansKnown, parseContactRules } from '../../pipelines/collections/contact-rules-config.ts';
+import { auditCasesPull } from './cases-audit.ts';
 
 const casesFlags = {
   'as-of': flag(isoDate, 'the day of the list', 'YYYY-MM-DD'),
@@ -107,6 +108,7 @@ export async function runCases(wh: Warehouse, config: Config, out: Output, f: Ca
       `assigned ${assigned.length} cases over ${agents.length} agents by ${f['assign-by']}; ${unassigned.length} beyond the caps left unassigned`,
     );
   }
+  await auditCasesPull(wh, f, cases.length);
   if (f.format === 'json') await writeJson(out, cases);
   else if (f.format === 'csv') {
     for (const chunk of casesCsvChunks(cases)) await out.write(chunk);
