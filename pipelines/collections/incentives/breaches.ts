@@ -12,6 +12,6 @@ export interface IncentiveBreach {
   team: string;
   /** YYYY-MM-DD: the action's day */
   date: string;
-  /** the rule's id (quiet_hours, daily_cap, cooling_off, do_not_contact, …) */
+  /** the rule's id (hours, daily_cap, cooling_off, do_not_contact, …) */
   rule: string;
 }

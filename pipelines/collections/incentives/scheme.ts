@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { bucketLabels, defaultBucketBounds } from '../../../warehouse/classification.ts';
 import defaultSchemeJson from '../default-incentive-scheme.json' with { type: 'json' };
+import { ruleIds } from '../contact-rules.ts';
 
 /** The stages a recovered amount is paid by (SPEC §7 by DPD at the payment: early 1–30, mid 31–90, late > 90). */
 export const incentiveStages = ['early', 'mid', 'late'] as const;
@@ -72,7 +73,15 @@ export const incentiveSchemeSchema = z
         /** per contact-rule breach recorded against the agent in the month */
         per_breach: money,
         /** a rule's own amount, over per_breach */
-        by_rule: z.record(z.string().min(1).max(64), money).default({}),
+        by_rule: z
+          .record(z.string().min(1).max(64), money)
+          .superRefine((byRule, ctx) => {
+            // a misspelt rule would silently fall back to per_breach: paid money, so refused
+            for (const rule of Object.keys(byRule))
+              if (!(ruleIds as readonly string[]).includes(rule))
+                ctx.addIssue({ code: 'custom', path: [rule], message: `unknown rule (known: ${ruleIds.join(', ')})` });
+          })
+          .default({}),
       })
       .strict(),
   })

@@ -26,7 +26,7 @@ const scheme = (o: Partial<Record<keyof IncentiveScheme, unknown>> = {}): Incent
       ],
     },
     cap_per_agent_month: 100_000,
-    deductions: { per_breach: 20, by_rule: { quiet_hours: 50 } },
+    deductions: { per_breach: 20, by_rule: { hours: 50 } },
     ...o,
   });
 
@@ -256,8 +256,8 @@ describe('incentive award arithmetic', () => {
         cash: [cash('P1', 'L1', '2024-06-10', 10_000, 5), cash('P2', 'L2', '2024-06-10', 1_000, 5)],
         breaches: [
           breach('B1', 'a1', 'daily_cap'),
-          breach('B2', 'a1', 'quiet_hours'),
-          breach('B3', 'a2', 'quiet_hours'),
+          breach('B2', 'a1', 'hours'),
+          breach('B3', 'a2', 'hours'),
           breach('B4', 'a3', 'daily_cap'),
         ],
       }),
@@ -307,9 +307,7 @@ describe('incentive award arithmetic', () => {
             .filter(() => rnd() < 0.3)
             .map((l) => ({ loan_id: l, month_end: '2024-06-30', from_bucket: pick(['M1', 'M3']) })),
           promises: Array.from({ length: 10 }, (_, i) => promise(`Q${i}`, pick(agents), 100, pick([0, 100]))),
-          breaches: Array.from({ length: 6 }, (_, i) =>
-            breach(`B${i}`, pick(agents), pick(['quiet_hours', 'daily_cap'])),
-          ),
+          breaches: Array.from({ length: 6 }, (_, i) => breach(`B${i}`, pick(agents), pick(['hours', 'daily_cap']))),
         }),
         scheme({ cap_per_agent_month: pick([50, 500, 100_000]) }),
       );

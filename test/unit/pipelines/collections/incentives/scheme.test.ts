@@ -61,6 +61,16 @@ describe('incentive scheme', () => {
     }
   });
 
+  it('a rule name in deductions.by_rule that is no contact rule is refused, naming the known ones', () => {
+    // "hour" for "hours" used to be charged per_breach without a word
+    expect(() => parseIncentiveScheme(withValue(['deductions', 'by_rule'], { hour: 100 }))).toThrow(
+      /^invalid incentive scheme: deductions\.by_rule\.hour: unknown rule \(known: .*\bhours\b.*\)$/u,
+    );
+    expect(parseIncentiveScheme(withValue(['deductions', 'by_rule'], { hours: 100 })).deductions.by_rule).toEqual({
+      hours: 100,
+    });
+  });
+
   it('a missing field is named', () => {
     const r = raw();
     delete r.cap_per_agent_month;
