@@ -7,6 +7,7 @@ export const auditActionNames = [
   'auth.unauthorized',
   'auth.forbidden',
   'cases.pull',
+  'scores.out_of_scope',
   'model.promote',
   'keys.create',
   'keys.revoke',

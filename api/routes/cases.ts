@@ -176,6 +176,9 @@ export const caseRoutes = new OpenAPIHono<AppEnv>().openapi(
     await audit(c, 'cases.pull', q.as_of, {
       region: region ?? null,
       team: team ?? null,
+      // what a scoped key asked for beyond its scope (pinned to its own, as documented): the attempt is kept
+      ...(region !== q.region && q.region ? { asked_region: q.region } : {}),
+      ...(team !== q.team && q.team ? { asked_team: q.team } : {}),
       product: q.product ?? null,
       stage: q.stage ?? null,
       returned: items.length,

@@ -1,3 +1,4 @@
+import { audit } from '../audit.ts';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { defaultTarget, targetName } from '../../warehouse/feature-catalogue.ts';
@@ -157,6 +158,22 @@ async function withCounterfactuals<
   return scores.map((s) => ({ ...s, counterfactual: found.get(s.loan_id) ?? null }));
 }
 
+/**
+ * A collector's lookup of loans outside his region or team: answered 404 (as an unknown loan, so that
+ * the answer does not say the loan exists), and audited as the 403s are — an attempt beyond one's
+ * scope is what an auditor reads the log for.
+ */
+async function auditOutOfScope(c: Context<AppEnv>, loanIds: string[]): Promise<void> {
+  if (loanIds.length === 0) return;
+  const key = c.get('key');
+  await audit(c, 'scores.out_of_scope', loanIds[0]!, {
+    loan_ids: loanIds.slice(0, 50),
+    count: loanIds.length,
+    region: key.region,
+    team: key.team,
+  });
+}
+
 async function championScores(c: Context<AppEnv>, ids: string[], asOf: string | undefined) {
   const { wh } = c.get('deps');
   const key = c.get('key');
@@ -170,22 +187,24 @@ async function championScores(c: Context<AppEnv>, ids: string[], asOf: string | 
             rows.map((r) => r.loan_id),
           )
         : null;
-    return rows
-      .filter((r) =>
-        teams
-          ? mayOpenLoan(key, { region: r.region, team: teams.get(r.loan_id) ?? '' })
-          : key.role !== 'collector' || !key.region || r.region === key.region,
-      )
-      .map((r) => ({
-        loan_id: r.loan_id,
-        month_end: r.month_end,
-        model_name: r.model_name,
-        model_version: r.model_version,
-        probability: r.probability,
-        points: r.points,
-        grade: r.grade,
-        reasons: r.reasons,
-      }));
+    const inScope = (r: ServedScore) =>
+      teams
+        ? mayOpenLoan(key, { region: r.region, team: teams.get(r.loan_id) ?? '' })
+        : key.role !== 'collector' || !key.region || r.region === key.region;
+    await auditOutOfScope(
+      c,
+      rows.filter((r) => !inScope(r)).map((r) => r.loan_id),
+    );
+    return rows.filter(inScope).map((r) => ({
+      loan_id: r.loan_id,
+      month_end: r.month_end,
+      model_name: r.model_name,
+      model_version: r.model_version,
+      probability: r.probability,
+      points: r.points,
+      grade: r.grade,
+      reasons: r.reasons,
+    }));
   };
   const served = await c.get('caches').scores.lookup(ids, asOf);
   if (served) return visible(served);

@@ -125,6 +125,13 @@ describe('HTTP API', () => {
   it("collectors see only their own region, and with a team only their team's loans", async () => {
     expect((await call(`/v1/loans/${loanInRegion.id}/score`, { key: keys.collector })).status).toBe(200);
     expect((await call(`/v1/loans/${loanInRegion.id}/score`, { key: keys.collector_north })).status).toBe(404);
+    // the attempt beyond the key's scope is audited as a 403 is (the answer stays a 404: it does not say the loan exists)
+    const [outOfScope] = await queryRows<{ target: string; details: string }>(
+      wh,
+      `SELECT target, details FROM ${wh.database}.audit_log WHERE action = 'scores.out_of_scope' ORDER BY at DESC LIMIT 1`,
+    );
+    expect(outOfScope).toMatchObject({ target: loanInRegion.id });
+    expect(JSON.parse(outOfScope!.details)).toMatchObject({ loan_ids: [loanInRegion.id], count: 1 });
     // a scored loan of the region in a team, and another team of the region: the loan's own team sees its score
     const teams = `SELECT loan_id, argMax(team, (action_date, action_id)) AS team FROM ${wh.database}.collection_actions GROUP BY loan_id`;
     const [t] = await queryRows<{ loan_id: string; team: string }>(
@@ -228,6 +235,12 @@ describe('HTTP API', () => {
     const body = (await r.json()) as { cases: { region: string; rank: number }[] };
     expect(body.cases.length).toBeGreaterThan(0);
     for (const c of body.cases) expect(c.region).toBe(loanInRegion.region);
+    // the region asked for beyond the key's own is kept beside the one served
+    const [pull] = await queryRows<{ details: string }>(
+      wh,
+      `SELECT details FROM ${wh.database}.audit_log WHERE action = 'cases.pull' AND role = 'collector' ORDER BY at DESC LIMIT 1`,
+    );
+    expect(JSON.parse(pull!.details)).toMatchObject({ region: [loanInRegion.region], asked_region: ['elsewhere'] });
     const p1 = (await (await call('/v1/cases?as_of=2024-06-15&limit=3', { key: keys.admin })).json()) as {
       cases: { rank: number }[];
       next_cursor: string;
