@@ -1,16 +1,16 @@
 import { z } from 'zod';
 import { isoDate, list, outputFormat } from '../flags.ts';
-import { readConfigFile } from '../config-file.ts';
+import { ConfigFileError, readConfigFile } from '../config-file.ts';
 import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
 import { printTable, writeCsv, writeJson, type Output } from '../cli/output.ts';
 import { delinquencySettings, type Config } from '../../warehouse/config.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
-import { assertKnownFilterValues, assertKnownLoans } from '../../warehouse/metrics/known-values.ts';
+import { assertKnownFilterValues, assertKnownLoans, knownFilterValues } from '../../warehouse/metrics/known-values.ts';
 import { defaultAgencyTerms, parseAgencyTerms } from '../../warehouse/workout/agency-terms.ts';
 import { defaultSnapshotSettings } from '../../pipelines/snapshot/snapshot-settings.ts';
 import { placementStates } from '../../pipelines/collections/agency/placement-state.ts';
 import { addDays } from '../../lib/dates.ts';
-import { proposePlacements, type Proposal } from '../../pipelines/collections/agency/rules.ts';
+import { proposePlacements, unknownRuleProducts, type Proposal } from '../../pipelines/collections/agency/rules.ts';
 
 const placementsFlags = {
   'as-of': flag(isoDate, 'the day', 'YYYY-MM-DD'),
@@ -82,6 +82,8 @@ export async function runPlacements(wh: Warehouse, config: Config, out: Output, 
   await assertKnownFilterValues(wh, { region: f.region });
   await assertKnownLoans(wh, f.loan);
   const terms = f.rules ? readConfigFile(f.rules, 'placement rules', parseAgencyTerms) : defaultAgencyTerms;
+  const unknownProducts = unknownRuleProducts(terms, (await knownFilterValues(wh)).product);
+  if (f.rules && unknownProducts) throw new ConfigFileError(`placement rules ${f.rules}: ${unknownProducts}`);
   const asOf = f['as-of'];
   const states = (
     await placementStates(wh, asOf, defaultSnapshotSettings(delinquencySettings(config)), '--as-of')

@@ -1,5 +1,6 @@
 import type { AgencyTerms } from '../../../warehouse/workout/agency-terms.ts';
 import { addDays } from '../../../lib/dates.ts';
+import { UnknownFilterValueError } from '../../../warehouse/metrics/known-values.ts';
 
 /**
  * Placement and recall proposals for a date (docs/collections.md, "Agency placement and recall"):
@@ -114,6 +115,16 @@ export function placeable(l: LoanPlacementState, t: AgencyTerms): boolean {
     (t.products.length === 0 || t.products.includes(l.product)) &&
     l.placements.length <= t.max_previous_placements
   );
+}
+
+/**
+ * The rules' products the book does not hold, as `--product` words it (nearest value, known ones),
+ * else undefined: matched exactly, a wrong case (`Mortgage`) would place nothing without a word.
+ */
+export function unknownRuleProducts(t: AgencyTerms, knownProducts: string[]): string | undefined {
+  const unknown = [...new Set(t.products)].filter((p) => !knownProducts.includes(p));
+  if (unknown.length === 0) return undefined;
+  return `products: ${new UnknownFilterValueError([{ field: 'product', values: unknown, known: knownProducts }]).message}`;
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   placementHistory,
   proposePlacements,
   recallReason,
+  unknownRuleProducts,
   type LoanPlacementState,
   type PlacementRecord,
 } from '../../../../../pipelines/collections/agency/rules.ts';
@@ -196,5 +197,21 @@ describe('rules file', () => {
       }),
     ).toThrow(/^agencies\.1\.id/u);
     expect(() => parseAgencyTerms({ placement_days: 0 })).toThrow(/^placement_days/u);
+  });
+});
+
+describe("the rules' products against the book", () => {
+  const known = ['consumer', 'credit_card', 'mortgage', 'small_business'];
+  it('a product the book does not hold (a wrong case too) is named with the nearest, as --product does', () => {
+    expect(unknownRuleProducts(parseAgencyTerms({ products: ['Mortgage'] }), known)).toBe(
+      'products: unknown product "Mortgage" (did you mean "mortgage"?) — known: consumer, credit_card, mortgage, small_business',
+    );
+    expect(unknownRuleProducts(parseAgencyTerms({ products: ['consumer', 'auto', 'auto'] }), known)).toMatch(
+      /^products: unknown product "auto" — known: /u,
+    );
+  });
+  it('known products, or none (every product), pass', () => {
+    expect(unknownRuleProducts(t, known)).toBeUndefined();
+    expect(unknownRuleProducts(defaultAgencyTerms, known)).toBeUndefined();
   });
 });
