@@ -16,6 +16,8 @@ export const roleNames: Record<string, Text> = {
   executive: { 'zh-CN': '管理层', en: 'Executive' },
   collector: { 'zh-CN': '催收员', en: 'Collector' },
   auditor: { 'zh-CN': '审计员', en: 'Auditor' },
+  // no role of a key: an audit row the command line wrote (its actor: the OS user and host)
+  cli: { 'zh-CN': '命令行', en: 'Command line' },
 };
 
 /**
