@@ -4,7 +4,9 @@ import { z } from 'zod';
  * Distributes a ranked case list over a team's agents: cases in order (highest expected loss
  * first) each go to the agent with the least load so far — by count or by balance — among those
  * under their cap; ties by agent id, so the result is deterministic. Cases beyond every cap stay
- * unassigned and are returned as such, never dropped.
+ * unassigned and are returned as such, never dropped. A case placed with an agency on the day is the
+ * agency's to work (docs/collections.md): it takes no agent's capacity and is returned as left to
+ * the agencies.
  */
 export interface Agent {
   agent_id: string;
@@ -28,18 +30,25 @@ export function parseAgents(raw: unknown): Agent[] {
 export interface Assignable {
   case_id: string;
   balance: number;
+  /** the agency the case is placed with on the day, '' (or absent) when in-house */
+  placed_with?: string;
 }
 
 export function assignCases<C extends Assignable>(
   cases: C[],
   agents: Agent[],
   by: 'count' | 'balance',
-): { assigned: (C & { agent_id: string })[]; unassigned: C[] } {
+): { assigned: (C & { agent_id: string })[]; unassigned: C[]; leftToAgencies: C[] } {
   const load = new Map(agents.map((a) => [a.agent_id, { n: 0, balance: 0 }]));
   const sorted = [...agents].sort((a, b) => (a.agent_id < b.agent_id ? -1 : 1));
   const assigned: (C & { agent_id: string })[] = [];
   const unassigned: C[] = [];
+  const leftToAgencies: C[] = [];
   for (const c of cases) {
+    if (c.placed_with) {
+      leftToAgencies.push(c);
+      continue;
+    }
     let best: Agent | null = null;
     for (const a of sorted) {
       const l = load.get(a.agent_id)!;
@@ -61,5 +70,5 @@ export function assignCases<C extends Assignable>(
     l.balance += c.balance;
     assigned.push({ ...c, agent_id: best.agent_id });
   }
-  return { assigned, unassigned };
+  return { assigned, unassigned, leftToAgencies };
 }

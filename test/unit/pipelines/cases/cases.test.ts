@@ -123,6 +123,22 @@ describe('assignment', () => {
     expect(Math.max(...sums) - Math.min(...sums)).toBeLessThanOrEqual(biggest);
     expect(assignCases(cases, free, 'balance')).toEqual(byBalance);
   });
+  it('leaves cases placed with an agency to the agency: no agent slot goes to them', () => {
+    // ranks 1 and 4 placed, as east late on 2024-06-03: they used to take two of the five slots
+    const ranked = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'c8'].map((id) => ({
+      case_id: id,
+      balance: 100,
+      placed_with: id === 'c1' ? 'AG04' : id === 'c4' ? 'AG03' : '',
+    }));
+    const team = [
+      { agent_id: 'a1', cap: 2 },
+      { agent_id: 'a2', cap: 3 },
+    ];
+    const r = assignCases(ranked, team, 'count');
+    expect(r.assigned.map((c) => c.case_id)).toEqual(['c2', 'c3', 'c5', 'c6', 'c7']);
+    expect(r.leftToAgencies.map((c) => c.case_id)).toEqual(['c1', 'c4']);
+    expect(r.unassigned.map((c) => c.case_id)).toEqual(['c8']);
+  });
 });
 
 describe('strategy champion/challenger split', () => {
