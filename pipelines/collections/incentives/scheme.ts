@@ -19,38 +19,51 @@ const bucketKey = z.enum(incentiveBuckets);
 
 const band = z.object({ from: share, multiplier: z.number().min(0).max(10) }).strict();
 
+// a file gives only what it changes (as the other collections files): the default file fills the rest
+const d = defaultSchemeJson;
+
 /**
  * The incentive scheme (清收奖励机制), one JSON file (default: pipelines/collections/default-incentive-scheme.json,
- * documented in docs/collections.md). Money in the loans' currency per agent and month.
+ * documented in docs/collections.md). Money in the loans' currency per agent and month. Every field
+ * has the default file's value; a record or list given replaces the default's whole.
  */
 export const incentiveSchemeSchema = z
   .object({
     /** a payment is credited to the last contact within this many days before it (day N in, N+1 out) */
-    attribution_days: z.number().int().min(0).max(365),
+    attribution_days: z.number().int().min(0).max(365).default(d.attribution_days),
     commission: z
       .object({
         /** share of the amount recovered, by the loan's stage at the payment */
-        by_stage: z.object({ early: share, mid: share, late: share }).strict(),
+        by_stage: z
+          .object({
+            early: share.default(d.commission.by_stage.early),
+            mid: share.default(d.commission.by_stage.mid),
+            late: share.default(d.commission.by_stage.late),
+          })
+          .strict()
+          .default(d.commission.by_stage),
         /** a bucket's own share, over its stage's */
-        by_bucket: z.partialRecord(bucketKey, share).default({}),
+        by_bucket: z.partialRecord(bucketKey, share).default(d.commission.by_bucket),
       })
-      .strict(),
+      .strict()
+      .default(d.commission),
     cure_bonus: z
       .object({
         /** per loan current or paid off (C, PO) at the month-end after being delinquent at the one before */
-        per_cure: money,
+        per_cure: money.default(d.cure_bonus.per_cure),
         /** by the bucket it cured from, over per_cure */
-        by_bucket: z.partialRecord(bucketKey, money).default({}),
+        by_bucket: z.partialRecord(bucketKey, money).default(d.cure_bonus.by_bucket),
       })
-      .strict(),
+      .strict()
+      .default(d.cure_bonus),
     multiplier: z
       .object({
         /** a promise is kept when paid in full by its promised date + this many days (SPEC §5: 3) */
-        promise_grace_days: z.number().int().min(0).max(60),
+        promise_grace_days: z.number().int().min(0).max(60).default(d.multiplier.promise_grace_days),
         /** fewer promises falling due in the month than this: multiplier 1 (too few to judge) */
-        min_promises: z.number().int().min(0).max(10_000),
+        min_promises: z.number().int().min(0).max(10_000).default(d.multiplier.min_promises),
         /** kept-promise rate ≥ from → multiplier; ascending, the first from 0 */
-        bands: z.array(band).min(1).max(20),
+        bands: z.array(band).min(1).max(20).default(d.multiplier.bands),
       })
       .strict()
       .superRefine((m, ctx) => {
@@ -65,13 +78,14 @@ export const incentiveSchemeSchema = z
               message: `bands ascend: ${b.from} is not above ${prev.from}`,
             });
         });
-      }),
+      })
+      .default(d.multiplier),
     /** the most an agent earns in a month before deductions */
-    cap_per_agent_month: money,
+    cap_per_agent_month: money.default(d.cap_per_agent_month),
     deductions: z
       .object({
         /** per contact-rule breach recorded against the agent in the month */
-        per_breach: money,
+        per_breach: money.default(d.deductions.per_breach),
         /** a rule's own amount, over per_breach */
         by_rule: z
           .record(z.string().min(1).max(64), money)
@@ -81,9 +95,10 @@ export const incentiveSchemeSchema = z
               if (!(ruleIds as readonly string[]).includes(rule))
                 ctx.addIssue({ code: 'custom', path: [rule], message: `unknown rule (known: ${ruleIds.join(', ')})` });
           })
-          .default({}),
+          .default(d.deductions.by_rule),
       })
-      .strict(),
+      .strict()
+      .default(d.deductions),
   })
   .strict();
 

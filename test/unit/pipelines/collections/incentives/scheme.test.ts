@@ -71,10 +71,20 @@ describe('incentive scheme', () => {
     });
   });
 
-  it('a missing field is named', () => {
-    const r = raw();
-    delete r.cap_per_agent_month;
-    expect(() => parseIncentiveScheme(r)).toThrow(/cap_per_agent_month/u);
+  it('a partial file is the default with its own values, and its real mistake is the one named', () => {
+    expect(parseIncentiveScheme({})).toEqual(defaultIncentiveScheme);
+    const partial = parseIncentiveScheme({ cap_per_agent_month: 5000, commission: { by_stage: { late: 0.06 } } });
+    expect(partial).toEqual({
+      ...defaultIncentiveScheme,
+      cap_per_agent_month: 5000,
+      commission: { ...defaultIncentiveScheme.commission, by_stage: { early: 0.01, mid: 0.025, late: 0.06 } },
+    });
+    // 5 % written as 5: once hidden behind "attribution_days: … received undefined (and 6 more)"
+    expect(() => parseIncentiveScheme({ cap_per_agent_month: 5000, commission: { by_stage: { late: 5 } } })).toThrow(
+      /^invalid incentive scheme: commission\.by_stage\.late: Too big: expected number to be <=1$/u,
+    );
+    // a list or record given replaces the default's
+    expect(parseIncentiveScheme({ commission: { by_bucket: {} } }).commission.by_bucket).toEqual({});
   });
 
   it('stage and bucket of the DPD before a payment, on every boundary', () => {
