@@ -10,10 +10,15 @@ import { defaultSnapshotSettings } from '../../pipelines/snapshot/snapshot-setti
 import { buildCaseList, casesCsvChunks, type Case } from '../../pipelines/cases/case-list.ts';
 import { defaultStrategyTable, parseStrategyTable, stages } from '../../pipelines/cases/strategy.ts';
 import { assignExperiment, parseExperiment, storeAssignments } from '../../pipelines/cases/experiment.ts';
+import { contactDecider } from '../../pipelines/cases/contact-filter.ts';
 import { assignCases, parseAgents } from '../../pipelines/cases/assignment.ts';
 import { defaultTarget, targetName } from '../../warehouse/feature-catalogue.ts';
 import { latestChampionEvent } from '../../models/registry/registry.ts';
-import { assertListedLoansKnown, parseContactRules } from '../../pipelines/collections/contact-rules-config.ts';
+import {
+  assertListedLoansKnown,
+  defaultContactRules,
+  parseContactRules,
+} from '../../pipelines/collections/contact-rules-config.ts';
 import { auditCasesPull } from './cases-audit.ts';
 
 const casesFlags = {
@@ -81,7 +86,12 @@ export async function runCases(wh: Warehouse, config: Config, out: Output, f: Ca
   });
   let cases: ListedCase[] = ranked;
   if (experiment) {
-    const assigned = assignExperiment(experiment, ranked, strategy);
+    const assigned = assignExperiment(
+      experiment,
+      ranked,
+      strategy,
+      await contactDecider(wh, contactRules ?? defaultContactRules, f['as-of']),
+    );
     const scope = (['region', 'team', 'product', 'stage'] as const)
       .filter((k) => f[k]?.length)
       .map((k) => `${k} ${f[k]!.join(',')}`);
@@ -97,7 +107,7 @@ export async function runCases(wh: Warehouse, config: Config, out: Output, f: Ca
   }
   if (agents) {
     // distributed over the team's agents in rank order; cases beyond every cap stay on the list without an agent
-    const { assigned, unassigned } = assignCases(
+    const { assigned, unassigned, leftToAgencies } = assignCases(
       cases.map((c) => ({ ...c, case_id: c.loan_id })),
       agents,
       f['assign-by'],
@@ -105,7 +115,7 @@ export async function runCases(wh: Warehouse, config: Config, out: Output, f: Ca
     const agentOf = new Map(assigned.map((a) => [a.loan_id, a.agent_id]));
     cases = cases.map((c) => ({ ...c, agent_id: agentOf.get(c.loan_id) ?? '' }));
     console.error(
-      `assigned ${assigned.length} cases over ${agents.length} agents by ${f['assign-by']}; ${unassigned.length} beyond the caps left unassigned`,
+      `assigned ${assigned.length} cases over ${agents.length} agents by ${f['assign-by']}; ${leftToAgencies.length} placed with an agency left to the agencies; ${unassigned.length} beyond the caps left unassigned`,
     );
   }
   await auditCasesPull(wh, f, cases.length);

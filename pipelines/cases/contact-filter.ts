@@ -115,3 +115,24 @@ export async function loadLoanContacts(
     [...out].map(([loan_id, l]) => [loan_id, { loan_id, actions: l.actions.sort(contactOrder), events: l.events }]),
   );
 }
+
+/**
+ * The contact rules' decision for any action of a case under any strategy table, from every loan's
+ * contacts up to the date (read once): an experiment's challenger arms pass their actions through it.
+ */
+export async function contactDecider(
+  wh: Warehouse,
+  rules: ContactRules,
+  date: string,
+): Promise<(c: { loan_id: string; stage: Stage }, action: Action, strategy: StrategyTable) => ContactDecision> {
+  const contacts = await loadLoanContacts(wh, rules, date);
+  return (c, action, strategy) =>
+    decideContact(
+      rules,
+      strategy,
+      contacts.get(c.loan_id) ?? { loan_id: c.loan_id, actions: [], events: [] },
+      c.stage,
+      action,
+      date,
+    );
+}

@@ -4,7 +4,8 @@ import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { deleteRows } from '../../warehouse/delete-rows.ts';
 import type { Case } from './case-list.ts';
-import { recommendAction, strategyTableSchema, type StrategyTable } from './strategy.ts';
+import { recommendAction, strategyTableSchema, type Action, type StrategyTable } from './strategy.ts';
+import type { ContactDecision } from './contact-filter.ts';
 
 /**
  * Strategy champion/challenger: a case's test group is a pure function of the experiment name
@@ -65,19 +66,28 @@ export interface AssignedCase extends Case {
   arm: string;
 }
 
+/** The contact rules' decision on a case's action under a strategy table (contact-filter.ts decideContact, with the loan's contacts). */
+export type ContactDecider = (c: Case, action: Action, strategy: StrategyTable) => ContactDecision;
+
 /**
  * Every case's arm and that arm's action. An arm without its own table keeps the case as the list
  * gave it (the table in force, a broken promise's escalation and the contact rules applied); a
- * challenger arm's action is its table's, not escalated nor passed through the contact rules (its
- * contact columns are left empty rather than describe another action).
+ * challenger arm's action is its table's, not escalated, and passed through the same contact rules
+ * (`decide`): an experiment never sends a collector to a borrower under a do-not-contact hold or
+ * outside his consent, hours or caps (it left them unchecked: review 2026-12-06).
  */
-export function assignExperiment(e: Experiment, cases: Case[], table: StrategyTable): AssignedCase[] {
+export function assignExperiment(
+  e: Experiment,
+  cases: Case[],
+  table: StrategyTable,
+  decide: ContactDecider,
+): AssignedCase[] {
   return cases.map((c) => {
     const arm = assignArm(e.name, c.loan_id, e.arms);
     const own = e.arms.find((a) => a.name === arm)!.strategy;
     if (!own) return { ...c, arm, action: c.action || recommendAction(table, c.stage, c.grade) };
     const action = recommendAction(own, c.stage, c.grade);
-    return { ...c, arm, action, escalated_from: '', action_blocked_by: '', next_allowed_at: '', allowed_action: '' };
+    return { ...c, arm, action, escalated_from: '', ...decide(c, action, own) };
   });
 }
 

@@ -314,7 +314,10 @@ describe('case list', () => {
         { name: 'challenger', weight: 1 },
       ],
     });
-    const assigned = assignExperiment(e, cases, defaultStrategyTable);
+    // no arm has a table of its own: the contact rules' decider is never asked
+    const assigned = assignExperiment(e, cases, defaultStrategyTable, () => {
+      throw new Error('an arm without a table of its own keeps the list’s decision');
+    });
     await storeAssignments(wh, e, asOf, assigned);
     await storeAssignments(wh, e, asOf, assigned); // re-issuing the same date replaces, never doubles
     const until = '2024-06-30';

@@ -13,7 +13,13 @@ import { runContactCompliance } from '../../../../bin/commands/contact-complianc
 import type { Output } from '../../../../bin/cli/output.ts';
 import { warehouseWithFiles } from '../../../helpers/book.ts';
 import { disposeIfOpened, tmpDir } from '../../../helpers/warehouse.ts';
-import { assertListedLoansKnown, parseContactRules } from '../../../../pipelines/collections/contact-rules-config.ts';
+import {
+  assertListedLoansKnown,
+  defaultContactRules,
+  parseContactRules,
+} from '../../../../pipelines/collections/contact-rules-config.ts';
+import { assignExperiment, parseExperiment } from '../../../../pipelines/cases/experiment.ts';
+import { contactDecider } from '../../../../pipelines/cases/contact-filter.ts';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -277,6 +283,44 @@ describe('contact rules and promises on hand-built loans', () => {
     const csv = casesCsv(cases).split('\n');
     expect(csv[0]).toContain(',action,escalated_from,action_blocked_by,next_allowed_at,allowed_action,');
     expect(csv.find((l) => l.includes(',F,'))).toContain(',cooling_off_complaint,2024-05-26 08:00,,');
+  });
+
+  it("an experiment's challenger arm passes its own table's action through the same contact rules", async () => {
+    const cases = await buildCaseList(wh, {
+      asOf: '2024-05-20',
+      settings: defaultSettings,
+      strategy: defaultStrategyTable,
+      champion: null,
+    });
+    const visits = {
+      rules: (['early', 'mid', 'late', 'watch'] as const).map((stage) => ({
+        stage,
+        grades: ['A', 'B', 'C', 'D', 'E'],
+        action: 'visit',
+      })),
+    };
+    const e = parseExperiment({
+      name: 'visits',
+      arms: [
+        { name: 'control', weight: 0.001 },
+        { name: 'visit-first', weight: 1000, strategy: visits },
+      ],
+    });
+    const assigned = assignExperiment(
+      e,
+      cases,
+      defaultStrategyTable,
+      await contactDecider(wh, defaultContactRules, '2024-05-20'),
+    );
+    const of = (id: string) => assigned.find((c) => c.loan_id === id)!;
+    // B is under a do-not-contact hold (dispute, 05-01); F complained on 05-18: a visit is blocked for both
+    expect(of('B')).toMatchObject({
+      arm: 'visit-first',
+      action: 'visit',
+      action_blocked_by: 'do_not_contact',
+      allowed_action: '',
+    });
+    expect(of('F')).toMatchObject({ arm: 'visit-first', action: 'visit', action_blocked_by: 'cooling_off_complaint' });
   });
 
   it('GET /v1/promises and /v1/contact-compliance: a collector sees his region and team, his own breaches; admin and auditor all', async () => {

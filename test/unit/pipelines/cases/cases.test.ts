@@ -201,10 +201,20 @@ describe('strategy experiment file', () => {
       grade: 'A',
       action: 'sms_reminder',
     }));
-    const assigned = assignExperiment(e, cases, defaultStrategyTable);
+    // the contact rules as the list applies them: one loan of the challenger arm under a do-not-contact hold, every other free
+    const held = cases.find((c) => assignArm('early-calls', c.loan_id, e.arms) === 'calls')!.loan_id;
+    const hold = { action_blocked_by: 'do_not_contact', next_allowed_at: '', allowed_action: '' };
+    const assigned = assignExperiment(e, cases, defaultStrategyTable, (c, action) =>
+      c.loan_id === held ? hold : { action_blocked_by: '', next_allowed_at: '', allowed_action: action },
+    );
     for (const c of assigned) {
       expect(c.arm).toBe(assignArm('early-calls', c.loan_id, e.arms));
       expect(c.action).toBe(c.arm === 'calls' ? 'call_collection_team' : 'sms_reminder');
+      // a challenger arm's action passes through the contact rules too (it was left unchecked)
+      if (c.arm === 'calls')
+        expect(c).toMatchObject(
+          c.loan_id === held ? hold : { action_blocked_by: '', allowed_action: 'call_collection_team' },
+        );
     }
     expect(new Set(assigned.map((c) => c.arm))).toEqual(new Set(['control', 'calls']));
   });
