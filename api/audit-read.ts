@@ -1,3 +1,4 @@
+import type { AuditLogEntry } from '../warehouse/audit-log.ts';
 import { querySql, type Warehouse } from '../warehouse/connection.ts';
 import { tableRef } from '../warehouse/ddl.ts';
 import { anyOf, param, sql, trusted } from '../warehouse/sql.ts';
@@ -23,14 +24,9 @@ export interface AuditFilter {
   after?: { at: string; request_id: string } | undefined;
 }
 
-export interface AuditLogRow {
+/** A row as stored: the entry its writer gave (warehouse/audit-log.ts), its time and outcome, the details as their JSON text. */
+export interface AuditLogRow extends Omit<AuditLogEntry, 'details'> {
   at: string;
-  request_id: string;
-  client_request_id: string;
-  key_id: string;
-  role: string;
-  action: string;
-  target: string;
   outcome: 'ok' | 'refused';
   details: string;
 }

@@ -2,24 +2,14 @@ import { writeFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ModelArtifact, ModelMetrics } from '../../../models/model-types.ts';
+import { gateVersion } from '../../helpers/gate-version.ts';
 import { registerModel } from '../../../models/registry/registry.ts';
 import { cliHarness } from '../../helpers/cli.ts';
 import { lastAuditEntry, withCliWarehouse } from '../../helpers/cli-audit-entry.ts';
 
 const who = `cli:${userInfo().username}@${hostname()}`;
 
-/** A registered version as far as the gate reads it: its test AUC and score PSI. */
-const version = (name: string, auc: number) => ({
-  model_name: name,
-  target: 'table:audit:bad',
-  kind: 'scorecard',
-  created_by: 'test',
-  seed: 1,
-  fingerprint: 'f',
-  metrics: { test: { auc }, score_psi: 0.01 } as unknown as ModelMetrics,
-  artifact: { kind: 'scorecard' } as unknown as ModelArtifact,
-});
+const version = (name: string, auc: number) => gateVersion(name, auc, 'table:audit:bad');
 
 /**
  * The CLI's key, user and promotion commands write the audit rows their API and console counterparts write, with

@@ -2,21 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../api/app.ts';
 import { createApiKey } from '../../../api/auth/keys.ts';
 import { championHistory, promote, registerModel } from '../../../models/registry/registry.ts';
+import { gateVersion } from '../../helpers/gate-version.ts';
 import type { ModelArtifact, ModelMetrics } from '../../../models/model-types.ts';
 import { defaultSettings } from '../../helpers/settings.ts';
 import { disposeIfOpened, testWarehouse } from '../../helpers/warehouse.ts';
 
-/** A registered version as far as the gate reads it: its test AUC and score PSI. */
-const version = (name: string, auc: number) => ({
-  model_name: name,
-  target: 'table:weak:bad',
-  kind: 'scorecard',
-  created_by: 'test',
-  seed: 1,
-  fingerprint: 'f',
-  metrics: { test: { auc }, score_psi: 0.01 } as unknown as ModelMetrics,
-  artifact: { kind: 'scorecard' } as unknown as ModelArtifact,
-});
+const version = (name: string, auc: number) => gateVersion(name, auc, 'table:weak:bad');
 
 /** POST …/promote through the app, as a modeler's API key */
 async function promoteThroughApi(wh: Parameters<typeof createApp>[0]['wh'], path: string, reason: string) {

@@ -4,7 +4,6 @@ import { withCursor } from '../../../../api/pagination.ts';
 import { csvRecords } from '../../../../lib/csv-records.ts';
 import { fireWarnings } from '../../../../pipelines/warnings/fire-warnings.ts';
 import { defaultWarningRules } from '../../../../pipelines/warnings/rules.ts';
-import { createApp } from '../../../../api/app.ts';
 import { buildCaseList } from '../../../../pipelines/cases/case-list.ts';
 import { warehouseWithBook } from '../../../helpers/book.ts';
 import { defaultSettings } from '../../../helpers/settings.ts';
@@ -145,13 +144,7 @@ describe('paged routes link to their next page', () => {
   it('a case list paged while it changes: every page from the version its first page was cut from; a cursor of another list 400, of a version gone 409', async () => {
     // the list as a recorded action changes it: a case moves up and the ranks follow
     let changed = false;
-    const changing = createApp({
-      wh,
-      log: () => undefined,
-      rateLimitPerMinute: 1_000_000,
-      anonRateLimitPerMinute: 1_000_000,
-      maxBodyBytes: 64 * 1024,
-      snapshotSettings: defaultSettings,
+    const changing = unthrottledApp(wh, {
       buildCaseList: async (w, o) => {
         const list = await buildCaseList(w, o);
         if (!changed) return list;

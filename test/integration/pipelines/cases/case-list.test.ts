@@ -1,3 +1,4 @@
+import { markSnapshotStale } from '../../../helpers/stale-snapshot.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseString } from '@fast-csv/parse';
 import { buildCaseList, casesCsv, type Case } from '../../../../pipelines/cases/case-list.ts';
@@ -568,26 +569,7 @@ describe('case list', () => {
       'history',
     );
     // an ingest that finished after the snapshot read its inputs makes it stale
-    await wh.client.insert({
-      table: `${wh.database}.ingest_receipts`,
-      format: 'JSONEachRow',
-      values: [
-        {
-          ingest_id: 'late',
-          entity: 'payments',
-          file: 'x',
-          file_sha256: 'x',
-          format: 'csv',
-          rows_read: 0,
-          rows_accepted: 0,
-          rows_inserted: 0,
-          rows_already_present: 0,
-          rows_quarantined: 0,
-          started_at: Date.now() + 1000,
-          finished_at: Date.now() + 2000,
-        },
-      ],
-    });
+    await markSnapshotStale(wh, 'payments');
     expect((await activeDelinquencyQuery(wh, me, defaultSettings)).source).toBe('history');
     expect((await activeDelinquencyQuery(wh, '2024-06-15', defaultSettings)).source).toBe('history');
   });

@@ -1,3 +1,4 @@
+import { markSnapshotStale } from '../../../../helpers/stale-snapshot.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { placementStates } from '../../../../../pipelines/collections/agency/placement-state.ts';
 import { proposePlacements } from '../../../../../pipelines/collections/agency/rules.ts';
@@ -25,26 +26,7 @@ describe('placements after a load the snapshot has not seen', () => {
   it('proposes the same placements as with a fresh snapshot, and no closed loan', async () => {
     const fresh = await propose();
     expect(fresh.filter((p) => p.action === 'place').length).toBeGreaterThan(0);
-    await wh.client.insert({
-      table: `${wh.database}.ingest_receipts`,
-      format: 'JSONEachRow',
-      values: [
-        {
-          ingest_id: 'late',
-          entity: 'collection_actions',
-          file: 'x',
-          file_sha256: 'x',
-          format: 'csv',
-          rows_read: 0,
-          rows_accepted: 0,
-          rows_inserted: 0,
-          rows_already_present: 0,
-          rows_quarantined: 0,
-          started_at: Date.now() + 1000,
-          finished_at: Date.now() + 2000,
-        },
-      ],
-    });
+    await markSnapshotStale(wh, 'collection_actions');
     const stale = await propose();
     expect(stale).toEqual(fresh);
     const closed = new Set(
