@@ -17,7 +17,11 @@ export type Channel = (typeof actionChannels)[number];
 export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof weekdays)[number];
 
-const hhmm = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$/, 'a time HH:MM (00:00–24:00)');
+// a spreadsheet's 9:00 is 09:00, as a recorded action's time is read (docs/collections.md)
+const hhmm = z
+  .string()
+  .regex(/^([01]?[0-9]|2[0-3]):[0-5][0-9]$|^24:00$/, 'a time HH:MM (00:00–24:00)')
+  .transform((t) => t.padStart(5, '0'));
 /** a day's allowed window [from, to): `to` is the first minute not allowed; null = no contact that day */
 const window = z
   .object({ from: hhmm, to: hhmm })

@@ -204,6 +204,14 @@ describe('the rules file', () => {
     expect(() => parseContactRules({ hours: { visit: { mon: { from: '25:00', to: '18:00' } } } })).toThrow(
       /hours\.visit\.mon\.from: a time HH:MM/,
     );
+    // a spreadsheet's 9:00 is 09:00 (and then before 18:00, which as text it was not)
+    expect(parseContactRules({ hours: { visit: { mon: { from: '9:00', to: '18:00' } } } }).hours.visit.mon).toEqual({
+      from: '09:00',
+      to: '18:00',
+    });
+    expect(() => parseContactRules({ hours: { visit: { mon: { from: '9:0', to: '18:00' } } } })).toThrow(
+      /hours\.visit\.mon\.from: a time HH:MM/,
+    );
     expect(() => parseContactRules({ hours: { visit: { mon: { from: '18:00', to: '09:00' } } } })).toThrow(
       /hours\.visit\.mon: from must be before to/,
     );
