@@ -21,4 +21,5 @@ export const auditActionNames = [
   'collection_actions.correct',
   'collection_actions.withdraw',
   'audit.export',
+  'reports.archive_integrity',
 ] as const;

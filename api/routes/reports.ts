@@ -1,3 +1,4 @@
+import { audit } from '../audit.ts';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { packTemplates, templates } from '../../reports/catalogue.ts';
 import { languages, type Lang } from '../../reports/i18n.ts';
@@ -188,11 +189,15 @@ export const reportRoutes = new OpenAPIHono<AppEnv>()
       try {
         found = await archivedFile(c.get('deps').wh, id, file, c.get('deps').archiveRoot);
       } catch (e) {
-        if (e instanceof ArchiveIntegrityError)
-          throw new ApiError('internal', 'the archived file is missing or no longer matches its hash', undefined, {
-            cause: e,
-          });
-        throw e;
+        if (!(e instanceof ArchiveIntegrityError)) throw e;
+        // an issued pack altered or removed since: the auditor must see it in the log, not only this caller
+        await audit(c, 'reports.archive_integrity', `${id}/${file}`, { archive_id: id, file, what: e.message });
+        throw new ApiError(
+          'internal',
+          `archived file ${file} of ${id} is missing or no longer matches the SHA-256 recorded when it was issued: the archive was altered since; recorded in the audit log (reports.archive_integrity)`,
+          undefined,
+          { cause: e },
+        );
       }
       if (!found) throw new ApiError('not_found', `no file ${file} in an archived pack ${id}`);
       return c.body(new Uint8Array(found.body), 200, {

@@ -1,3 +1,6 @@
+import { queryRows } from '../../../warehouse/connection.ts';
+import { unthrottledApp } from '../../helpers/test-app.ts';
+import { createApiKey } from '../../../api/auth/keys.ts';
 import { loanwatchVersion } from '../../../lib/loanwatch-version.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
@@ -211,6 +214,19 @@ describe('report archive: store, list, fetch, idempotent re-runs, reproducible p
     const [found] = await row.json<{ dir: string }>();
     appendFileSync(join(found!.dir, name), '1,2,3\n');
     await expect(archivedFile(wh, e!.id, name)).rejects.toThrow(ArchiveIntegrityError);
+    // through the API: refused saying what broke, and written to the audit log for the auditor to see
+    const key = (await createApiKey(wh, { role: 'auditor' })).key;
+    const r = await unthrottledApp(wh).request(`/v1/reports/archive/${e!.id}/${name}`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(r.status).toBe(500);
+    expect(await r.text()).toContain('no longer matches the SHA-256 recorded when it was issued');
+    const [logged] = await queryRows<{ target: string; details: string }>(
+      wh,
+      `SELECT target, details FROM ${wh.database}.audit_log WHERE action = 'reports.archive_integrity'`,
+    );
+    expect(logged).toMatchObject({ target: `${e!.id}/${name}` });
+    expect(JSON.parse(logged!.details)).toMatchObject({ archive_id: e!.id, file: name });
   });
 
   it('report --archive lists the entries as a table, csv or json, filtered by period, pack and language', async () => {
