@@ -110,22 +110,31 @@ const balanceBand = (col: string) =>
  * period / their balance then) and cure rate; the placement's in-house expectation is its balance ×
  * that rate (only for placements whose cell has in-house loans: `matched`).
  */
-const agencyPlacements = (c: SourceContext) => {
-  const t = defaultAgencyTerms;
-  const days = param(t.placement_days, 'UInt32');
-  const placedLoans = sql`SELECT loan_id FROM ${c.db}.loan_events WHERE type = 'agency_placement' AND event_date <= {as_of:Date}`;
-  const placements = sql`
+/**
+ * Each agency placement up to `asOf` (a Date fragment) of `db`: placement_id, loan_id, agency,
+ * placed_date, placed_amount, end_date (its recall, else the placement period's end or asOf, the
+ * first), ref_me (the month-end before it). Its window, the day after the placement to end_date, is
+ * the agency's: the agency_performance metric credits the cash in it to the agency, and the
+ * incentives to no in-house agent.
+ */
+export const placementWindowsSql = (db: Sql, asOf: Sql, placementDays: number) => sql`
     SELECT placement_id, loan_id, agency, placed_date, placed_amount,
-      if(recalls > 0, recall_date, least({as_of:Date}, addDays(placed_date, ${days}))) AS end_date,
+      if(recalls > 0, recall_date, least(${asOf}, addDays(placed_date, ${param(placementDays, 'UInt32')}))) AS end_date,
       toLastDayOfMonth(addMonths(placed_date, -1)) AS ref_me
     FROM (SELECT lwq_p.event_id AS placement_id, any(lwq_p.loan_id) AS loan_id, any(lwq_p.note) AS agency, any(lwq_p.event_date) AS placed_date,
             any(lwq_p.amount) AS placed_amount,
             minIf(lwq_r.event_date, lwq_r.loan_id != '' AND lwq_r.event_date >= lwq_p.event_date) AS recall_date,
             countIf(lwq_r.loan_id != '' AND lwq_r.event_date >= lwq_p.event_date) AS recalls
-          FROM (SELECT event_id, loan_id, note, event_date, amount FROM ${c.db}.loan_events WHERE type = 'agency_placement' AND event_date <= {as_of:Date}) AS lwq_p
-          LEFT JOIN (SELECT loan_id, note, event_date FROM ${c.db}.loan_events WHERE type = 'agency_recall' AND event_date <= {as_of:Date}) AS lwq_r
+          FROM (SELECT event_id, loan_id, note, event_date, amount FROM ${db}.loan_events WHERE type = 'agency_placement' AND event_date <= ${asOf}) AS lwq_p
+          LEFT JOIN (SELECT loan_id, note, event_date FROM ${db}.loan_events WHERE type = 'agency_recall' AND event_date <= ${asOf}) AS lwq_r
             ON lwq_r.loan_id = lwq_p.loan_id AND lwq_r.note = lwq_p.note
           GROUP BY lwq_p.event_id)`;
+
+const agencyPlacements = (c: SourceContext) => {
+  const t = defaultAgencyTerms;
+  const days = param(t.placement_days, 'UInt32');
+  const placedLoans = sql`SELECT loan_id FROM ${c.db}.loan_events WHERE type = 'agency_placement' AND event_date <= {as_of:Date}`;
+  const placements = placementWindowsSql(c.db, trusted('{as_of:Date}'), t.placement_days);
   /** each loan's cash up to {as_of} as parallel arrays of dates and amounts */
   const loanCash = (loans: Sql) => sql`
     SELECT loan_id, groupArray(cash_date) AS dates, groupArray(cash) AS amounts FROM (${cashOf(c, loans)}) GROUP BY loan_id`;

@@ -1,4 +1,10 @@
-import { attribute, contactsByLoan, type IncentiveContact } from './attribution.ts';
+import {
+  attribute,
+  contactsByLoan,
+  placementsByLoan,
+  type IncentiveContact,
+  type IncentivePlacement,
+} from './attribution.ts';
 import type { IncentiveBreach } from './breaches.ts';
 import {
   bucketOfDpd,
@@ -57,6 +63,8 @@ export interface IncentiveInputs {
   cures: IncentiveCure[];
   promises: IncentivePromise[];
   breaches: IncentiveBreach[];
+  /** the loans' agency placements in force in the month (absent: none) */
+  placements?: IncentivePlacement[];
 }
 
 export const evidenceKinds = ['commission', 'cure_bonus', 'multiplier', 'cap', 'deduction', 'floor'] as const;
@@ -190,6 +198,7 @@ interface Acc {
 export function computeAwards(inputs: IncentiveInputs, scheme: IncentiveScheme): IncentiveResult {
   const month = inputs.month;
   const byLoan = contactsByLoan(inputs.contacts);
+  const placed = placementsByLoan(inputs.placements ?? []);
   const accs = new Map<string, Acc>();
   const acc = (agent: string, team: string, at: string): Acc => {
     let a = accs.get(agent);
@@ -230,7 +239,7 @@ export function computeAwards(inputs: IncentiveInputs, scheme: IncentiveScheme):
       currentCash += cents(p.amount);
       continue;
     }
-    const who = attribute(byLoan, p.loan_id, p.date, scheme.attribution_days);
+    const who = attribute(byLoan, p.loan_id, p.date, scheme.attribution_days, placed);
     if (who.to !== 'agent') {
       unattributed.push({
         cash_id: p.cash_id,
@@ -241,7 +250,7 @@ export function computeAwards(inputs: IncentiveInputs, scheme: IncentiveScheme):
         stage,
         bucket,
         reason: who.to === 'agency' ? 'agency' : who.reason,
-        by: who.to === 'agency' ? who.contact.agent_id : '',
+        by: who.to === 'agency' ? who.agency : '',
         action_id: who.contact?.action_id ?? '',
       });
       continue;
@@ -268,7 +277,7 @@ export function computeAwards(inputs: IncentiveInputs, scheme: IncentiveScheme):
   }
 
   for (const c of inputs.cures) {
-    const who = attribute(byLoan, c.loan_id, c.month_end, scheme.attribution_days);
+    const who = attribute(byLoan, c.loan_id, c.month_end, scheme.attribution_days, placed);
     if (who.to !== 'agent') continue;
     const a = acc(who.contact.agent_id, who.contact.team, who.contact.action_date);
     const bonus = cents(cureBonusOf(scheme, c.from_bucket));

@@ -4,7 +4,9 @@ import { tableRef } from '../../../warehouse/ddl.ts';
 import { param, sql, trusted, type Param } from '../../../warehouse/sql.ts';
 import type { DelinquencySettings } from '../../../warehouse/config.ts';
 import { effectiveSchedule } from '../../snapshot/schedule-path-sql.ts';
-import { contactOutcomes, type IncentiveContact } from './attribution.ts';
+import { contactOutcomes, type IncentiveContact, type IncentivePlacement } from './attribution.ts';
+import { placementWindowsSql } from '../../../warehouse/metrics/workout-sources.ts';
+import { defaultAgencyTerms } from '../../../warehouse/workout/agency-terms.ts';
 import type { IncentiveCash, IncentiveCure, IncentiveInputs, IncentivePromise } from './award.ts';
 import type { IncentiveBreach } from './breaches.ts';
 import type { IncentiveScheme } from './scheme.ts';
@@ -147,6 +149,21 @@ async function loadPromises(wh: Warehouse, b: Bounds, graceDays: number): Promis
   }));
 }
 
+/**
+ * The agency placements whose window (the day after the placement to its recall or period's end)
+ * reaches into the month, as agency_performance credits them (placementWindowsSql, the default terms'
+ * period): the cash and cures in them are the agency's.
+ */
+async function loadPlacements(wh: Warehouse, b: Bounds): Promise<IncentivePlacement[]> {
+  const rows = await querySql<{ loan_id: string; agency: string; first_day: string; last_day: string }>(
+    wh,
+    sql`SELECT loan_id, agency, toString(addDays(placed_date, 1)) AS first_day, toString(end_date) AS last_day
+      FROM (${placementWindowsSql(trusted(wh.database), sql`${b.end}`, defaultAgencyTerms.placement_days)})
+      WHERE end_date >= ${b.start} AND end_date > placed_date`,
+  );
+  return rows.map((r) => ({ loan_id: r.loan_id, agency: r.agency, from: r.first_day, to: r.last_day }));
+}
+
 /** Everything the scheme's arithmetic reads for one month (breaches are given: see breaches.ts). */
 export async function loadIncentiveInputs(
   wh: Warehouse,
@@ -155,11 +172,12 @@ export async function loadIncentiveInputs(
   const { start, end } = monthBounds(o.month);
   const b = { start: param(start, 'Date'), end: param(end, 'Date') };
   const from = param(addDays(start, -o.scheme.attribution_days), 'Date');
-  const [cash, contacts, cures, promises] = [
+  const [cash, contacts, cures, promises, placements] = [
     await loadCash(wh, b, o.settings),
     await loadContacts(wh, from, b),
     await loadCures(wh, b),
     await loadPromises(wh, b, o.scheme.multiplier.promise_grace_days),
+    await loadPlacements(wh, b),
   ];
-  return { month: o.month, month_end: end, contacts, cash, cures, promises, breaches: o.breaches };
+  return { month: o.month, month_end: end, contacts, cash, cures, promises, breaches: o.breaches, placements };
 }

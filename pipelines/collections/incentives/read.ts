@@ -9,7 +9,7 @@ import { listIncentiveEvidence, type StoredEvidence } from './store.ts';
 
 /** The attribution rule in words, printed with every output that shows awards. */
 export const attributionRule = (days: number) =>
-  `a payment (or a cure at the month-end) is credited to one action only: the loan's last contact (outcome contacted, promise_to_pay or paid) on or up to ${days} days before it; when that contact is an agency's the amount is the agency's, not an agent's; cash after a charge-off is late-stage recovery; cash with no such contact, or a contact without an agent, is unattributed`;
+  `a payment (or a cure at the month-end) while the loan is placed with an agency is the agency's; otherwise it is credited to one action only: the loan's last contact (outcome contacted, promise_to_pay or paid) on or up to ${days} days before it; when that contact is an agency's the amount is the agency's, not an agent's; cash after a charge-off is late-stage recovery; cash with no such contact, or a contact without an agent, is unattributed`;
 
 /** An agent's row of an issued month, as the catalogue metric gives it. */
 export interface IssuedAgentAward {

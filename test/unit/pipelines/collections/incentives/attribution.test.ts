@@ -3,6 +3,7 @@ import {
   attribute,
   contactsByLoan,
   daysBetween,
+  placementsByLoan,
   type IncentiveContact,
 } from '../../../../../pipelines/collections/incentives/attribution.ts';
 
@@ -73,5 +74,30 @@ describe('attribution: the last contact within N days before the payment', () =>
     expect(daysBetween('2024-01-31', '2024-03-01')).toBe(30);
     expect(daysBetween('2023-12-31', '2024-01-01')).toBe(1);
     expect(daysBetween('2024-06-20', '2024-06-20')).toBe(0);
+  });
+
+  it("a day of an agency placement's window is the agency's, whoever contacted last; the days around it are not", () => {
+    const byLoan = contactsByLoan([contact({ action_id: 'A', action_date: '2024-05-10', agent_id: 'a1' })]);
+    const placed = placementsByLoan([{ loan_id: 'L1', agency: 'AG03', from: '2024-05-12', to: '2024-05-20' }]);
+    for (const [day, to] of [
+      ['2024-05-11', 'agent'],
+      ['2024-05-12', 'agency'],
+      ['2024-05-18', 'agency'],
+      ['2024-05-20', 'agency'],
+      ['2024-05-21', 'agent'],
+    ] as const)
+      expect(attribute(byLoan, 'L1', day, 30, placed), day).toMatchObject(
+        to === 'agency' ? { to, agency: 'AG03' } : { to, contact: { action_id: 'A' } },
+      );
+    // another loan's placement is not this one's
+    expect(
+      attribute(
+        byLoan,
+        'L1',
+        '2024-05-15',
+        30,
+        placementsByLoan([{ loan_id: 'L2', agency: 'AG01', from: '2024-05-01', to: '2024-05-31' }]),
+      ),
+    ).toMatchObject({ to: 'agent' });
   });
 });

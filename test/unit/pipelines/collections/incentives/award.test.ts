@@ -152,6 +152,22 @@ describe('incentive award arithmetic', () => {
     ]);
   });
 
+  it("cash and a cure during an agency placement are the agency's: no in-house commission or cure bonus on them", () => {
+    const r = computeAwards(
+      inputs({
+        contacts: [contact('A1', 'L1', '2024-06-02', 'a1'), contact('A2', 'L2', '2024-06-02', 'a1')],
+        cash: [cash('P1', 'L1', '2024-06-05', 1000, 40), cash('P2', 'L2', '2024-06-05', 1000, 40)],
+        cures: [{ loan_id: 'L1', month_end: '2024-06-30', from_bucket: 'M2' }],
+        placements: [{ loan_id: 'L1', agency: 'AG03', from: '2024-05-27', to: '2024-08-24' }],
+      }),
+      scheme(),
+    );
+    // L1 placed with AG03: its payment is the agency's recovery (unattributed to agents, by AG03), its cure no agent's
+    expect(r.unattributed.map((u) => [u.cash_id, u.reason, u.by])).toEqual([['P1', 'agency', 'AG03']]);
+    expect(agent(r, 'a1')).toMatchObject({ payments: 1, recovered: 1000, cures: 0, cure_bonus: 0 });
+    expectEvidenceAddsUp(r);
+  });
+
   it('two agents on one loan: each payment to the contact before it, never both', () => {
     const r = computeAwards(
       inputs({
