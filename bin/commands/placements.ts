@@ -10,7 +10,7 @@ import { defaultAgencyTerms, parseAgencyTerms } from '../../warehouse/workout/ag
 import { defaultSnapshotSettings } from '../../pipelines/snapshot/snapshot-settings.ts';
 import { placementStates } from '../../pipelines/collections/agency/placement-state.ts';
 import { addDays } from '../../lib/dates.ts';
-import { proposePlacements, unknownRuleProducts, type Proposal } from '../../pipelines/collections/agency/rules.ts';
+import { proposalsInRegions, unknownRuleProducts, type Proposal } from '../../pipelines/collections/agency/rules.ts';
 
 const placementsFlags = {
   'as-of': flag(isoDate, 'the day', 'YYYY-MM-DD'),
@@ -85,9 +85,8 @@ export async function runPlacements(wh: Warehouse, config: Config, out: Output, 
   const unknownProducts = unknownRuleProducts(terms, (await knownFilterValues(wh)).product);
   if (f.rules && unknownProducts) throw new ConfigFileError(`placement rules ${f.rules}: ${unknownProducts}`);
   const asOf = f['as-of'];
-  const states = (
-    await placementStates(wh, asOf, defaultSnapshotSettings(delinquencySettings(config)), '--as-of')
-  ).filter((s) => !f.region || f.region.includes(s.region));
+  const book = await placementStates(wh, asOf, defaultSnapshotSettings(delinquencySettings(config)), '--as-of');
+  const states = book.filter((s) => !f.region || f.region.includes(s.region));
   if (f.history) {
     const rows: HistoryRow[] = states
       .filter((s) => !f.loan || f.loan.includes(s.loan_id))
@@ -118,7 +117,7 @@ export async function runPlacements(wh: Warehouse, config: Config, out: Output, 
       );
     return rows;
   }
-  const proposals = proposePlacements(states, asOf, terms);
+  const proposals = proposalsInRegions(book, asOf, terms, f.region);
   if (f.format === 'json') await writeJson(out, proposals);
   else if (f.format === 'csv') await writeCsv<Proposal>(out, proposalColumns, proposals, { money: ['balance'] });
   else {

@@ -182,3 +182,18 @@ export function proposePlacements(loans: readonly LoanPlacementState[], asOf: st
   }
   return out;
 }
+
+/**
+ * The proposals of the loans in these regions (none given: every loan's). Made over the whole book,
+ * then kept by region: the rotation's loads are the book's, so the agency proposed for a loan does not
+ * depend on which region filter asked for it.
+ */
+export function proposalsInRegions(
+  loans: readonly LoanPlacementState[],
+  asOf: string,
+  t: AgencyTerms,
+  regions?: readonly string[],
+): Proposal[] {
+  const all = proposePlacements(loans, asOf, t);
+  return regions ? all.filter((p) => regions.includes(p.region)) : all;
+}

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { Rng } from '../../../../../lib/random.ts';
 import { parseAgencyTerms, defaultAgencyTerms } from '../../../../../warehouse/workout/agency-terms.ts';
 import {
   placeable,
   placementHistory,
+  proposalsInRegions,
   proposePlacements,
   recallReason,
   unknownRuleProducts,
@@ -140,6 +142,50 @@ describe('proposals and rotation', () => {
     expect(proposePlacements([...loans].reverse(), asOf, t)).toEqual(a);
     const counts = ['A', 'B', 'C'].map((id) => a.filter((x) => x.agency === id).length);
     expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('a region filter', () => {
+  const regions = ['east', 'west', 'north', 'south'];
+  /** a random book: loans placeable or not, some placed before (open or recalled), in random regions */
+  const book = (seed: number): LoanPlacementState[] => {
+    const r = new Rng(seed);
+    return Array.from({ length: r.int(20, 120) }, (_, i) =>
+      loan({
+        loan_id: `L${String(i).padStart(3, '0')}`,
+        region: r.pick(regions),
+        product: r.pick(['consumer', 'credit_card', 'mortgage']),
+        dpd: r.int(60, 400),
+        balance: r.int(5, 60) * 1000,
+        placements: r.chance(0.3)
+          ? [placed(r.pick(['A', 'B', 'C']), r.pick(['2024-01-10', '2024-05-20']), r.chance(0.5) ? '2024-03-01' : null)]
+          : [],
+        hold: r.chance(0.05) ? 'dispute' : null,
+      }),
+    );
+  };
+
+  it("proposes for every region's loans the rows the whole book's list has for that region", () => {
+    let aloneDiffers = 0;
+    for (let seed = 1; seed <= 25; seed++) {
+      const loans = book(seed);
+      const whole = proposalsInRegions(loans, asOf, t);
+      expect(whole).toEqual(proposePlacements(loans, asOf, t));
+      for (const region of regions) {
+        const rows = whole.filter((p) => p.region === region);
+        expect(proposalsInRegions(loans, asOf, t, [region]), `seed ${seed}, ${region}`).toEqual(rows);
+        // the rotation run on the region's loans alone (what the command did) lands elsewhere
+        const alone = proposePlacements(
+          loans.filter((l) => l.region === region),
+          asOf,
+          t,
+        );
+        if (JSON.stringify(alone) !== JSON.stringify(rows)) aloneDiffers += 1;
+      }
+      const two = regions.slice(0, 2);
+      expect(proposalsInRegions(loans, asOf, t, two)).toEqual(whole.filter((p) => two.includes(p.region)));
+    }
+    expect(aloneDiffers).toBeGreaterThan(0);
   });
 });
 

@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPlacements, type PlacementsFlags } from '../../../../bin/commands/placements.ts';
+import type { Output } from '../../../../bin/cli/output.ts';
+import type { Proposal } from '../../../../pipelines/collections/agency/rules.ts';
+import { loadConfig } from '../../../../warehouse/config.ts';
+import { knownFilterValues } from '../../../../warehouse/metrics/known-values.ts';
+import { warehouseWithBook } from '../../../helpers/book.ts';
+import { disposeIfOpened } from '../../../helpers/warehouse.ts';
+
+const silent: Output = { line: () => undefined, write: () => Promise.resolve() };
+
+/*
+ * A manager who filters by his region must be proposed the agencies the whole book's list proposes
+ * for his loans: the rotation's loads are the book's, whatever the filter.
+ */
+describe('placements --region', () => {
+  let wh: Awaited<ReturnType<typeof warehouseWithBook>>;
+  const config = loadConfig({});
+  const propose = async (asOf: string, region?: string[]) =>
+    (await runPlacements(wh, config, silent, {
+      'as-of': asOf,
+      rules: undefined,
+      history: false,
+      loan: undefined,
+      region,
+      format: 'json',
+    } satisfies PlacementsFlags)) as Proposal[];
+
+  beforeAll(async () => {
+    wh = await warehouseWithBook('place_region', { loans: 1500, months: 24, seed: 7 });
+  });
+  afterAll(() => disposeIfOpened(wh));
+
+  it("lists for every region, on several days, the whole book's rows of that region", async () => {
+    const regions = (await knownFilterValues(wh)).region;
+    expect(regions.length).toBeGreaterThan(2);
+    for (const asOf of ['2024-04-30', '2024-06-28']) {
+      const whole = await propose(asOf);
+      expect(whole.filter((p) => p.action === 'place').length, asOf).toBeGreaterThan(regions.length);
+      for (const region of regions)
+        expect(await propose(asOf, [region]), `${asOf} ${region}`).toEqual(whole.filter((p) => p.region === region));
+      const two = regions.slice(0, 2);
+      expect(await propose(asOf, two)).toEqual(whole.filter((p) => two.includes(p.region)));
+    }
+  });
+});
