@@ -388,6 +388,9 @@ export function consoleRoutes(store: SessionStore) {
     const asOf = asked && /^\d{4}-\d{2}-\d{2}$/u.test(asked) ? asked : await workDate(wh, utcToday());
     const v = await loanView(c, id, asOf);
     if (!v) throw new ApiError('not_found', t(lang, 'not_found'));
+    // a borrower's page (phone, payments, contacts) looked at is what a bank's auditor asks about;
+    // a form sent (POST) that shows the page again is audited as its own action
+    if (c.req.method === 'GET') await audit(c, 'loans.view', id, { source: 'console', as_of: asOf });
     const recorded = c.req.query('recorded');
     const now = new Date();
     const full: OutcomeForm = {

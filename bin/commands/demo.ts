@@ -24,7 +24,9 @@ import { assertDemoMayWrite, recordDemoBook } from './demo-guard.ts';
 import { createApiKey } from '../../api/auth/keys.ts';
 import { demoUrlLines } from './demo-urls.ts';
 import { trainBookModels } from '../../models/workflows.ts';
-import { currentChampion, promote, RegistryError } from '../../models/registry/registry.ts';
+import { currentChampion, RegistryError } from '../../models/registry/registry.ts';
+import { promoteAudited } from './promote.ts';
+import { cliActor } from './cli-audit.ts';
 import { fireWarnings } from '../../pipelines/warnings/fire-warnings.ts';
 import { issueIncentives } from '../../pipelines/collections/incentives/issue.ts';
 import { defaultIncentiveScheme } from '../../pipelines/collections/incentives/scheme.ts';
@@ -105,16 +107,15 @@ export async function runDemo(wh: Warehouse, config: Config, out: Output, f: Dem
     ootMonths: 6,
     loanShare: 1,
     rebuildFeatures: true,
-    actor: 'demo',
+    actor: cliActor('demo'),
     outDir: resolve(config.LOANWATCH_DATA_DIR, 'models'),
     log,
   });
   const best = [...trained].sort((a, b) => b.model.metrics.test.auc - a.model.metrics.test.auc)[0]!.model;
   try {
-    await promote(wh, {
+    await promoteAudited(wh, 'demo', {
       name: best.model_name,
       version: best.version,
-      actor: 'demo',
       reason: 'best out-of-time AUC of the demo run',
     });
   } catch (e) {

@@ -3,6 +3,7 @@ import { isoDate, outputFormat } from '../flags.ts';
 import { readConfigFile } from '../config-file.ts';
 import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
 import { printTable, type Output } from '../cli/output.ts';
+import { auditCli } from './cli-audit.ts';
 import { delinquencySettings, type Config } from '../../warehouse/config.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
 import { assertNotAfterData, assertWithinData } from '../../warehouse/data-horizon.ts';
@@ -49,6 +50,14 @@ export async function runExperiment(wh: Warehouse, config: Config, out: Output, 
     until: f.until,
     segment: f.segment,
     settings: defaultSnapshotSettings(delinquencySettings(config)),
+  });
+  // arm results reveal how borrowers were treated: read as the case list is, so audited as it is
+  await auditCli(wh, undefined, 'experiment.results', e.name, {
+    as_of: f['as-of'],
+    until: f.until,
+    segment: f.segment,
+    format: f.format,
+    returned: rows.length,
   });
   if (f.format === 'json') {
     out.line(JSON.stringify(rows, null, 2));

@@ -7,10 +7,3 @@ export const parseModelRef = (ref: string) => {
   const [name, v] = ref.split('@');
   return { name: name!, version: v ? Number(v) : undefined };
 };
-
-/** Who did it, for the registry's history: --by, else the login name. */
-export const actor = z
-  .string()
-  .min(1)
-  .max(100)
-  .default(process.env.USER ?? 'cli');

@@ -57,25 +57,36 @@ export const promoteCommand = defineCommand({
 });
 
 export async function runPromote(wh: Warehouse, out: Output, f: PromoteFlags) {
-  const target = `${f.name}@${f.version}`;
-  let e;
-  try {
-    e = await promote(wh, {
-      name: f.name,
-      version: f.version,
-      actor: cliActor(f.by),
-      reason: f.reason,
-      gate: { aucMargin: f.margin, maxPsi: f['max-psi'], minAuc: f['min-auc'] },
-    });
-  } catch (err) {
-    // a refusal is audited as the API audits it: the attempt is what an auditor looks for
-    if (err instanceof RegistryError)
-      await auditCli(wh, f.by, 'model.promote', target, { reason: f.reason, outcome: err.code, message: err.message });
-    throw err;
-  }
-  await auditCli(wh, f.by, 'model.promote', target, { reason: f.reason, outcome: 'promoted' });
+  const e = await promoteAudited(wh, f.by, {
+    name: f.name,
+    version: f.version,
+    reason: f.reason,
+    gate: { aucMargin: f.margin, maxPsi: f['max-psi'], minAuc: f['min-auc'] },
+  });
   out.line(
     `${e.model_name} v${e.version} is now the champion for ${e.target} (AUC ${e.challenger_auc.toFixed(4)}${e.champion_auc === null ? '' : ` vs ${e.champion_auc.toFixed(4)}`}, PSI ${e.score_psi.toFixed(4)}), by ${e.actor}: ${e.reason}`,
   );
+  return e;
+}
+
+/**
+ * A promotion through the gate by the CLI actor, audited as the API audits one (`model.promote`): a
+ * refusal too, since the attempt is what an auditor looks for. The demo promotes through it as well.
+ */
+export async function promoteAudited(
+  wh: Warehouse,
+  by: string | undefined,
+  o: Omit<Parameters<typeof promote>[1], 'actor'>,
+): Promise<Awaited<ReturnType<typeof promote>>> {
+  const target = `${o.name}@${o.version}`;
+  let e;
+  try {
+    e = await promote(wh, { ...o, actor: cliActor(by) });
+  } catch (err) {
+    if (err instanceof RegistryError)
+      await auditCli(wh, by, 'model.promote', target, { reason: o.reason, outcome: err.code, message: err.message });
+    throw err;
+  }
+  await auditCli(wh, by, 'model.promote', target, { reason: o.reason, outcome: 'promoted' });
   return e;
 }

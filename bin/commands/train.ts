@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { boundedNumber, count, enumList, list, outputFormat } from '../flags.ts';
 import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
 import { printTable, type Output } from '../cli/output.ts';
-import { actor } from './model-ref.ts';
+import { byFlag, cliActor } from './cli-audit.ts';
 import type { Config } from '../../warehouse/config.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
 import { defaultTarget } from '../../warehouse/feature-catalogue.ts';
@@ -149,7 +149,7 @@ const trainFlags = {
     'scorecard: drop features below this IV',
     'X',
   ),
-  by: flag(actor, 'who trained it (registry history)', 'NAME'),
+  by: byFlag('who trained it (registry history)'),
   out: flag(z.string().optional(), 'folder for artifacts and model cards (default <data dir>/models)', 'DIR'),
   format: flag(outputFormat(['table', 'json'], 'table'), 'the trained models as a table or JSON', 'table|json'),
 };
@@ -188,7 +188,7 @@ export async function runTrain(wh: Warehouse, config: Config, out: Output, f: Tr
     kinds: f.model,
     seed: f.seed,
     calibration: f.calibration,
-    actor: f.by,
+    actor: cliActor(f.by),
     outDir: resolve(f.out ?? resolve(config.LOANWATCH_DATA_DIR, 'models')),
     scorecard: {
       binning: {

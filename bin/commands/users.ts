@@ -104,6 +104,7 @@ export const usersListCommand = defineCommand({
   warehouse: true,
   run: async ({ wh, out }, f) => {
     const users = await listUsers(wh, { includeDisabled: f.all });
+    await auditCli(wh, undefined, 'users.list', '', { include_disabled: f.all, returned: users.length });
     if (f.format === 'json') out.line(JSON.stringify(users, null, 2));
     else
       printTable(

@@ -3,6 +3,7 @@ import { count, enumList, isoDate, list, outputFormat } from '../flags.ts';
 import { readConfigFile } from '../config-file.ts';
 import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
 import { printTable, writeCsv, writeJson, type Output } from '../cli/output.ts';
+import { auditCli } from './cli-audit.ts';
 import { delinquencySettings, type Config } from '../../warehouse/config.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
 import { assertKnownFilterValues } from '../../warehouse/metrics/known-values.ts';
@@ -84,12 +85,14 @@ export async function runWarnings(wh: Warehouse, config: Config, out: Output, f:
       );
   }
   const filters = { rule: f.rule, kind: f.kind, severity: f.severity, region: f.region, team: f.team };
-  const rows = iterateWarnings(wh, { asOf: f['as-of'], filters, max: f.limit });
+  let returned = 0;
+  const rows = counted(iterateWarnings(wh, { asOf: f['as-of'], filters, max: f.limit }), () => (returned += 1));
   if (f.format === 'json') await writeJson(out, rows);
   else if (f.format === 'csv') await writeCsv(out, warningCsvColumns, mapAsync(rows, warningCsvRow));
   else {
     const all: StoredWarning[] = [];
     for await (const w of rows) all.push(w);
+    returned = Math.min(all.length, f.limit ?? 50);
     all.sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || b.value - a.value);
     printTable(
       out,
@@ -106,6 +109,20 @@ export async function runWarnings(wh: Warehouse, config: Config, out: Output, f:
       ],
       { limit: f.limit ?? 50 },
     );
+  }
+  // the warnings name borrowers' loans with their evidence: read as a case list is, so audited as it is
+  await auditCli(wh, undefined, 'warnings.list', f['as-of'], {
+    fired: !f.list,
+    ...Object.fromEntries(Object.entries(filters).map(([k, v]) => [k, v ?? null])),
+    format: f.format,
+    returned,
+  });
+}
+
+async function* counted<T>(rows: AsyncIterable<T>, onRow: () => void): AsyncGenerator<T> {
+  for await (const r of rows) {
+    onRow();
+    yield r;
   }
 }
 
