@@ -30,15 +30,42 @@ export function assignArm(experiment: string, loanId: string, arms: Arm[]): stri
   return arms[arms.length - 1]!.name;
 }
 
+/** A character an experiment or arm name may not hold: any but a letter or digit of any script (短信优先), _ . - */
+const notNameCharacter = /[^\p{L}\p{M}\p{N}_.-]/gu;
+const shown = (ch: string) =>
+  ch === ' '
+    ? 'a space'
+    : /^[\p{C}\p{Z}]$/u.test(ch)
+      ? `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`
+      : JSON.stringify(ch);
+
+/**
+ * A name that goes unquoted into a CSV cell, a URL's query and a file name: the characters that break
+ * one (a comma, a quote, a slash, a space, ? # % & …) are refused, each named.
+ */
+const experimentName = (max: number) =>
+  z
+    .string()
+    .min(1, 'empty')
+    .refine((s) => (s.match(/./gsu) ?? []).length <= max, `at most ${max} characters`)
+    .superRefine((s, ctx) => {
+      const bad = [...new Set(s.match(notNameCharacter))];
+      if (bad.length > 0)
+        ctx.addIssue({
+          code: 'custom',
+          message: `${JSON.stringify(s)} holds ${bad.map(shown).join(', ')}: a name is letters and digits of any script, _ . and - (a comma, quote, slash, space or other mark breaks a CSV cell, a URL or a file name)`,
+        });
+    });
+
 /** A strategy experiment as a file: a name and its arms; an arm with its own strategy table is a challenger, one without uses the table in force. */
 export const experimentSchema = z
   .object({
-    name: z.string().regex(/^[\w.-]{1,64}$/u, 'letters, digits, _ . and - (at most 64)'),
+    name: experimentName(64),
     arms: z
       .array(
         z
           .object({
-            name: z.string().regex(/^[\w.-]{1,32}$/u, 'letters, digits, _ . and -'),
+            name: experimentName(32),
             weight: z.number().positive(),
             strategy: strategyTableSchema.optional(),
           })
