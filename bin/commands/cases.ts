@@ -10,7 +10,8 @@ import { defaultSnapshotSettings } from '../../pipelines/snapshot/snapshot-setti
 import { buildCaseList, casesCsvChunks, type Case } from '../../pipelines/cases/case-list.ts';
 import { defaultStrategyTable, parseStrategyTable, stages } from '../../pipelines/cases/strategy.ts';
 import { assignExperiment, parseExperiment, storeAssignments } from '../../pipelines/cases/experiment.ts';
-import { contactDecider } from '../../pipelines/cases/contact-filter.ts';
+import { contactDecider, loadLoanContacts } from '../../pipelines/cases/contact-filter.ts';
+import { handledLater } from '../../lib/handled-later.ts';
 import { assignCases, parseAgents } from '../../pipelines/cases/assignment.ts';
 import { defaultTarget, targetName } from '../../warehouse/feature-catalogue.ts';
 import { latestChampionEvent } from '../../models/registry/registry.ts';
@@ -75,6 +76,9 @@ export async function runCases(wh: Warehouse, config: Config, out: Output, f: Ca
   const experiment = f.experiment ? readConfigFile(f.experiment, 'experiment', parseExperiment) : null;
   const agents = f.agents ? readConfigFile(f.agents, 'agents', parseAgents) : null;
   const champion = await latestChampionEvent(wh, targetName(defaultTarget));
+  // an experiment's arms decide on the same contacts the list reads: read once, handed to both
+  const rules = contactRules ?? defaultContactRules;
+  const contactsRead = experiment ? handledLater(loadLoanContacts(wh, rules, f['as-of'])) : undefined;
   const ranked = await buildCaseList(wh, {
     asOf: f['as-of'],
     settings: defaultSnapshotSettings(delinquencySettings(config)),
@@ -82,6 +86,7 @@ export async function runCases(wh: Warehouse, config: Config, out: Output, f: Ca
     champion: champion ? { name: champion.model_name, version: champion.version } : null,
     filters: { region: f.region, team: f.team, product: f.product, stage: f.stage },
     contactRules,
+    contactsRead,
     label: '--as-of',
   });
   let cases: ListedCase[] = ranked;
@@ -90,7 +95,7 @@ export async function runCases(wh: Warehouse, config: Config, out: Output, f: Ca
       experiment,
       ranked,
       strategy,
-      await contactDecider(wh, contactRules ?? defaultContactRules, f['as-of']),
+      contactDecider(rules, f['as-of'], await contactsRead!),
     );
     const scope = (['region', 'team', 'product', 'stage'] as const)
       .filter((k) => f[k]?.length)

@@ -25,6 +25,7 @@ import { brokenSinceSql } from './broken-since.ts';
 import { openPlacements } from './case-placements.ts';
 import { decideContact, loadLoanContacts, type ContactDecision } from './contact-filter.ts';
 import { defaultContactRules, type ContactRules } from '../collections/contact-rules-config.ts';
+import type { LoanContacts } from '../collections/contact-rules.ts';
 import { recentUnkeptPromises, type UnkeptPromise } from '../collections/promises.ts';
 import { lastMonthEnd } from '../snapshot/build-snapshots.ts';
 import { heldAccrualSql, owedToCureAsOf, owedToCureSource } from '../accrual/amount-to-cure.ts';
@@ -249,6 +250,8 @@ export async function buildCaseList(
     parts?: number;
     /** the contact rules the recommended action passes through (default: the defaults) */
     contactRules?: ContactRules;
+    /** every loan's contacts up to the date under those rules, when the caller reads them for its own use too (an experiment's arms) */
+    contactsRead?: Promise<Map<string, LoanContacts>>;
     /** how the caller names the date in a refusal (`--as-of` on the CLI; default `as_of`, the API's field) */
     label?: string;
   },
@@ -352,10 +355,11 @@ export async function buildCaseList(
           graceDays: escalation.grace_days,
           states: escalation.on,
           factsFresh,
+          dataLast,
         })
       : Promise.resolve(new Map<string, UnkeptPromise>()),
   );
-  const contactsRead = handledLater(loadLoanContacts(wh, contactRules, o.asOf));
+  const contactsRead = handledLater(o.contactsRead ?? loadLoanContacts(wh, contactRules, o.asOf));
   const placementsRead = handledLater(openPlacements(wh, o.asOf));
   // team, last contacts and open promises of the list's loans only (the team filter applies to them),
   // asked for each part's cases as soon as its rows arrive: the engine reads one part's actions while

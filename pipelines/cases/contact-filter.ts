@@ -118,14 +118,14 @@ export async function loadLoanContacts(
 
 /**
  * The contact rules' decision for any action of a case under any strategy table, from every loan's
- * contacts up to the date (read once): an experiment's challenger arms pass their actions through it.
+ * contacts up to the date (read once, by the case list that reads them for its own actions):
+ * an experiment's challenger arms pass their actions through it.
  */
-export async function contactDecider(
-  wh: Warehouse,
+export function contactDecider(
   rules: ContactRules,
   date: string,
-): Promise<(c: { loan_id: string; stage: Stage }, action: Action, strategy: StrategyTable) => ContactDecision> {
-  const contacts = await loadLoanContacts(wh, rules, date);
+  contacts: Map<string, LoanContacts>,
+): (c: { loan_id: string; stage: Stage }, action: Action, strategy: StrategyTable) => ContactDecision {
   return (c, action, strategy) =>
     decideContact(
       rules,

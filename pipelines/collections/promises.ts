@@ -134,11 +134,14 @@ export async function recentUnkeptPromises(
     states: readonly PromiseStatus[];
     /** collection_facts was built after every payment and action loaded (a fresh snapshot): its states may be read */
     factsFresh?: boolean;
+    /** the data's last day (dataLastDate), when the caller has read it already */
+    dataLast?: string | null;
   },
 ): Promise<Map<string, UnkeptPromise>> {
   const asOf = sql`${param(o.asOf, 'Date')}`;
   // a deadline after the data's last day is not judged yet (judgedThrough): it escalates nothing
-  const through = sql`${param(judgedThrough(o.asOf, await dataLastDate(wh)), 'Date')}`;
+  const dataLast = o.dataLast !== undefined ? o.dataLast : await dataLastDate(wh);
+  const through = sql`${param(judgedThrough(o.asOf, dataLast), 'Date')}`;
   const grace = sql`${param(o.graceDays, 'UInt16')}`;
   const since = param(addDays(o.asOf, -o.lookbackDays), 'Date');
   const states = param(o.states, 'Array(String)');

@@ -19,7 +19,7 @@ import {
   parseContactRules,
 } from '../../../../pipelines/collections/contact-rules-config.ts';
 import { assignExperiment, parseExperiment } from '../../../../pipelines/cases/experiment.ts';
-import { contactDecider } from '../../../../pipelines/cases/contact-filter.ts';
+import { contactDecider, loadLoanContacts } from '../../../../pipelines/cases/contact-filter.ts';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -310,7 +310,7 @@ describe('contact rules and promises on hand-built loans', () => {
       e,
       cases,
       defaultStrategyTable,
-      await contactDecider(wh, defaultContactRules, '2024-05-20'),
+      contactDecider(defaultContactRules, '2024-05-20', await loadLoanContacts(wh, defaultContactRules, '2024-05-20')),
     );
     const of = (id: string) => assigned.find((c) => c.loan_id === id)!;
     // B is under a do-not-contact hold (dispute, 05-01); F complained on 05-18: a visit is blocked for both
