@@ -17,6 +17,7 @@ import {
   evidenceCsvColumns,
   readIssuedIncentives,
   type IssuedAgentAward,
+  type IssuedIncentives,
   type IssuedTeamAward,
 } from '../../pipelines/collections/incentives/read.ts';
 import { defaultIncentiveScheme, parseIncentiveScheme } from '../../pipelines/collections/incentives/scheme.ts';
@@ -75,7 +76,9 @@ const agentColumns: TableColumn<IssuedAgentAward>[] = [
   { header: 'mult. effect', value: (r) => r.multiplier_effect, format: 'money' },
   { header: 'cap', value: (r) => r.cap_reduction, format: 'money' },
   { header: 'breaches', value: (r) => r.breaches, format: 'int' },
-  { header: 'deductions', value: (r) => r.deductions + r.floor, format: 'money' },
+  // the floor its own column, as in the CSV: netted into the deductions, they read smaller than charged
+  { header: 'deductions', value: (r) => r.deductions, format: 'money' },
+  { header: 'floor', value: (r) => r.floor, format: 'money' },
   { header: 'award', value: (r) => r.award, format: 'money' },
 ];
 
@@ -88,7 +91,8 @@ const teamColumns: TableColumn<IssuedTeamAward>[] = [
   { header: 'cure bonus', value: (r) => r.cure_bonus, format: 'money' },
   { header: 'mult. effect', value: (r) => r.multiplier_effect, format: 'money' },
   { header: 'cap', value: (r) => r.cap_reduction, format: 'money' },
-  { header: 'deductions', value: (r) => r.deductions + r.floor, format: 'money' },
+  { header: 'deductions', value: (r) => r.deductions, format: 'money' },
+  { header: 'floor', value: (r) => r.floor, format: 'money' },
   { header: 'award', value: (r) => r.award, format: 'money' },
 ];
 
@@ -156,14 +160,19 @@ export async function runIncentives(wh: Warehouse, config: Config, out: Output, 
     await writeCsv<IssuedAgentAward>(out, agentAwardCsvColumns, r.agents, { money: agentAwardMoneyColumns });
     return r;
   }
+  printAwardTables(out, r, agents !== undefined);
+  return r;
+}
+
+/** The agents' and teams' tables, the total and the unattributed cash: the table output of an issued month. */
+export function printAwardTables(out: Output, r: IssuedIncentives, scoped: boolean) {
   printTable(out, r.agents, agentColumns, { limit: 500 });
   if (r.teams.length > 0) {
     out.line('');
     printTable(out, r.teams, teamColumns, { limit: 500 });
   }
   const total = r.teams.reduce((s, t) => s + t.award, 0);
-  if (!agents) out.line(`total award ${money(total)} to ${r.agents.length} agents in ${r.teams.length} teams`);
+  if (!scoped) out.line(`total award ${money(total)} to ${r.agents.length} agents in ${r.teams.length} teams`);
   for (const u of r.unattributed ?? [])
     out.line(`unattributed (${u.reason}): ${u.payments} payments, ${money(u.amount)}`);
-  return r;
 }
