@@ -303,6 +303,7 @@ export const summaryCsvColumns = [
   'id',
   'label',
   'unit',
+  'currency',
   ...summaryNumberColumns,
   'threshold',
   'status',
@@ -319,8 +320,16 @@ export const csvBom = '\uFEFF';
 const unitValueType: Record<Unit, MetricValueType> = { money: 'money', pct: 'ratio', count: 'count', number: 'number' };
 
 /**
+ * A money figure's currency cell: a sheet is often copied away from the pack's pages (which say
+ * the unit once), so each amount names its own. A book in several currencies is summed unconverted
+ * (currency.ts), which `CNY+USD` says where one code would claim a conversion that never happened.
+ */
+export const summaryCurrency = (currencies: readonly string[]) =>
+  (currencies.length > 0 ? currencies : [defaultCurrency]).join('+');
+
+/**
  * summary.csv: one line per figure, summary.json's numbers as the metrics CSV writes them (ratios as
- * fractions to 6 decimals, money in yuan to 2), not a float's 17 digits
+ * fractions to 6 decimals, money to 2), not a float's 17 digits
  */
 export const summaryCsv = (s: Summary) =>
   csvBom +
@@ -328,7 +337,10 @@ export const summaryCsv = (s: Summary) =>
     summaryCsvColumns,
     s.figures.map((f) => {
       const format = csvValue[unitValueType[f.unit]];
-      const out: Record<string, unknown> = { ...f };
+      const out: Record<string, unknown> = {
+        ...f,
+        currency: f.unit === 'money' ? summaryCurrency(s.currencies ?? []) : null,
+      };
       for (const c of summaryNumberColumns) {
         const v = f[c];
         out[c] = v === null ? null : format(v);

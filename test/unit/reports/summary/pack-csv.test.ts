@@ -5,6 +5,7 @@ import {
   breakdownCsvColumns,
   summaryCsv,
   summaryCsvColumns,
+  summaryCurrency,
   summaryIn,
 } from '../../../../reports/summary/summary.ts';
 import { defaultThresholdsFile, loadThresholds } from '../../../../reports/summary/thresholds.ts';
@@ -68,6 +69,7 @@ describe('the pack CSVs for spreadsheets', () => {
             const f = summary.figures[i]!;
             expect(cells[summaryCsvColumns.indexOf('label')]).toBe(f.label);
             for (const col of summaryCsvColumns) {
+              if (col === 'currency') continue;
               const want = f[col];
               const cell = cells[summaryCsvColumns.indexOf(col)]!;
               if (typeof want !== 'number') continue;
@@ -91,4 +93,29 @@ describe('the pack CSVs for spreadsheets', () => {
               });
           }
         });
+});
+
+describe('summary.csv names the currency of its money', () => {
+  const currencyOf = async (currencies: string[] | undefined) => {
+    const summary = summaryIn({ ...summaryData('management'), currencies }, 'en', thresholds, 'default');
+    const [head, ...lines] = await parse(summaryCsv(summary).slice(1));
+    const unit = head!.indexOf('unit');
+    const currency = head!.indexOf('currency');
+    expect(currency).toBe(unit + 1);
+    return lines.map((cells) => [cells[unit], cells[currency]] as const);
+  };
+
+  it('each money figure carries the book’s currency, other units none', async () => {
+    const rows = await currencyOf(['USD']);
+    expect(rows.some(([unit]) => unit === 'money')).toBe(true);
+    for (const [unit, currency] of rows) expect(currency).toBe(unit === 'money' ? 'USD' : '');
+  });
+
+  it('a book without a currency recorded is in CNY; a mixed book names every code, summed unconverted', async () => {
+    for (const [, currency] of (await currencyOf(undefined)).filter(([unit]) => unit === 'money'))
+      expect(currency).toBe('CNY');
+    expect(summaryCurrency(['CNY', 'USD'])).toBe('CNY+USD');
+    for (const [, currency] of (await currencyOf(['CNY', 'USD'])).filter(([unit]) => unit === 'money'))
+      expect(currency).toBe('CNY+USD');
+  });
 });
