@@ -57,11 +57,13 @@ interface Curve {
   rates: number[];
   loans: number;
   ead: number;
+  /** at k: the defaulted loans of the cohorts that reached k, whose cash the rate at k rests on */
+  followed: number[];
 }
 
 /** Pooled cumulative curve: at k, the cash to k of the cohorts that reached k over their EAD; made non-decreasing. */
 export function pooledCurve(rows: readonly RecoveryCurveRow[], horizon: number): Curve {
-  const byK = new Map<number, { ead: number; recovered: number }>();
+  const byK = new Map<number, { ead: number; recovered: number; loans: number }>();
   let loans = 0;
   let ead = 0;
   for (const r of rows) {
@@ -70,20 +72,37 @@ export function pooledCurve(rows: readonly RecoveryCurveRow[], horizon: number):
       ead += r.ead;
     }
     if (r.months_since_default > horizon) continue;
-    const s = byK.get(r.months_since_default) ?? { ead: 0, recovered: 0 };
+    const s = byK.get(r.months_since_default) ?? { ead: 0, recovered: 0, loans: 0 };
     s.ead += r.ead;
     s.recovered += r.recovered;
+    s.loans += r.defaulted_loans;
     byK.set(r.months_since_default, s);
   }
   const rates: number[] = [];
+  const followed: number[] = [];
   let last = 0;
   for (let k = 0; k <= horizon; k++) {
     const s = byK.get(k);
     if (!s || s.ead <= 0) break;
     last = Math.max(last, s.recovered / s.ead);
     rates.push(last);
+    followed.push(s.loans);
   }
-  return { rates, loans, ead };
+  return { rates, loans, ead, followed };
+}
+
+/**
+ * How far a curve's evidence reaches: the loans followed to its last month, and the months resting
+ * on fewer than `min` loans. Young cohorts reach only the early months, so a curve of 58 loans may
+ * rest on one at its tail; the basis says so rather than lending the tail the 58.
+ */
+export function curveReach(c: Pick<Curve, 'rates' | 'followed'>, min: number): string {
+  const last = c.rates.length - 1;
+  const atLast = `${c.followed[last]} followed to month ${last}`;
+  const thinFrom = c.followed.findIndex((n) => n < min);
+  if (thinFrom < 0) return `${atLast}, every month on at least ${min}`;
+  const months = thinFrom === last ? `month ${last} rests` : `months ${thinFrom}–${last} rest`;
+  return `${atLast}; ${months} on fewer than ${min} loans`;
 }
 
 /** The fallback curve: linear between its points, flat after the last. */
@@ -124,7 +143,7 @@ export function estimator(evidence: BookEvidence, t: DisposalTerms): (loan: Disp
           from: {
             source: 'book',
             n: c.loans,
-            basis: `book: ${c.loans} defaulted loans${label}, EAD ${c.ead.toFixed(2)}, ${pct(c.rates[c.rates.length - 1]!)} recovered by month ${c.rates.length - 1}`,
+            basis: `book: ${c.loans} defaulted loans${label}, EAD ${c.ead.toFixed(2)}, ${pct(c.rates[c.rates.length - 1]!)} recovered by month ${c.rates.length - 1}; ${curveReach(c, min)}`,
           } satisfies Provenance,
         }
       : null;

@@ -13,7 +13,13 @@ import {
   type DisposalLoan,
   type Estimates,
 } from '../../../../warehouse/workout/disposal-value.ts';
-import { bandOf, estimator, fallbackCurve, pooledCurve } from '../../../../warehouse/workout/disposal-evidence.ts';
+import {
+  bandOf,
+  curveReach,
+  estimator,
+  fallbackCurve,
+  pooledCurve,
+} from '../../../../warehouse/workout/disposal-evidence.ts';
 
 const t = parseDisposalTerms({ discount_rate: 0.12, collection: { horizon_months: 4, cost_rate: 0.1 } });
 const loan = (o: Partial<DisposalLoan> = {}): DisposalLoan => ({
@@ -180,6 +186,39 @@ describe('estimates: the book when it has enough observations, else the terms', 
     );
     expect(c.loans).toBe(5);
     expect(c.rates).toEqual([0, 0.075, 0.15]);
+  });
+
+  it("names the loans the curve's tail rests on: followed to its last month, and the months on fewer than min_observations", () => {
+    // 4 loans defaulted in January followed to month 1, 2 in March followed to month 3
+    const cohort = (default_cohort: string, loans: number, reach: number) =>
+      Array.from({ length: reach + 1 }, (_, k) => ({
+        default_cohort,
+        months_since_default: k,
+        ead: 100 * loans,
+        recovered: 10 * k * loans,
+        defaulted_loans: loans,
+      }));
+    const rows = [...cohort('2024-01-01', 4, 1), ...cohort('2024-03-01', 2, 3)];
+    const c = pooledCurve(rows, 36);
+    expect(c.loans).toBe(6);
+    expect(c.followed).toEqual([6, 6, 2, 2]);
+    expect(curveReach(c, 5)).toBe('2 followed to month 3; months 2–3 rest on fewer than 5 loans');
+    expect(curveReach(c, 3)).toBe('2 followed to month 3; months 2–3 rest on fewer than 3 loans');
+    expect(curveReach(c, 2)).toBe('2 followed to month 3, every month on at least 2');
+    expect(curveReach({ rates: [0, 0.1, 0.2], followed: [9, 9, 1] }, 5)).toBe(
+      '1 followed to month 2; month 2 rests on fewer than 5 loans',
+    );
+    // the basis a loan's collection value cites says it, not the 6 alone
+    const e = estimator(
+      { recovery: rows, restructures: [], sales: [] },
+      parseDisposalTerms({ min_observations: 5 }),
+    )(loan());
+    expect(e.curveFrom.basis).toBe(
+      'book: 6 defaulted loans, EAD 600.00, 30.0% recovered by month 3; 2 followed to month 3; months 2–3 rest on fewer than 5 loans',
+    );
+    expect(collectionValue(loan(), e, t).basis).toContain(
+      '2 followed to month 3; months 2–3 rest on fewer than 5 loans',
+    );
   });
 
   it('interpolates the fallback curve and holds it flat after its last point', () => {
