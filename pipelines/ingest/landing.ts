@@ -146,7 +146,9 @@ function jsonSelect(file: InputFile, lineExpr: string, from: string): string {
   const lineType = `multiIf(JSONType(lwj) = 'Array', 'an array', JSONType(lwj) = 'String' AND match(json_text, ${sqlStringLiteral('^\\s*"')}), 'a string', JSONType(lwj) = 'Null', 'null', JSONType(lwj) = 'Bool', 'a boolean', 'a number')`;
   return `SELECT ${lineExpr} AS line, ${masked} AS raw, ${fieldCols.join(', ')},
     multiIf(trim(json_text) = '', 'blank line', NOT isValidUTF8(json_text) OR position(json_text, ${sqlStringLiteral(REPLACEMENT_CHARACTER)}) > 0, 'not valid UTF-8 text (bytes of another encoding)',
-      NOT isValidJSON(lwj), 'malformed JSON line',
+      -- the line named in the reason too: a reason copied away from its row (a log, a ticket) still
+      -- says where; the engine's JSON check gives no column to name
+      NOT isValidJSON(lwj), concat('malformed JSON line (line ', toString(${lineExpr}), ')'),
       JSONType(lwj) != 'Object', concat('not a JSON object (the line is ', ${lineType}, ')'),
       ${wrongTyped} != '', concat(${wrongTyped}, ': ', ${typeName}, ', not a value'),
       -- a key written twice: which value is meant is a guess (a reader keeps the first, another the last)

@@ -169,7 +169,7 @@ describe('input formats, encodings and malformed files', () => {
         `SELECT toString(line) AS line, reason FROM ${wh.database}.quarantine ORDER BY line`,
       );
       expect(q.slice(0, 2), loader).toEqual([
-        { line: '2', reason: 'malformed JSON line' },
+        { line: '2', reason: 'malformed JSON line (line 2)' },
         { line: '3', reason: 'not a JSON object (the line is an array)' },
       ]);
       // the engine reads the bytes as they are; the stream loader decodes them in Node first (a byte

@@ -166,10 +166,10 @@ describe('JSONL numbers read as their text', () => {
         '1 not a JSON object (the line is a number)',
         '2 not a JSON object (the line is a number)',
         '3 not a JSON object (the line is a string)',
-        '4 malformed JSON line',
-        '5 malformed JSON line',
-        '6 malformed JSON line',
-        '7 malformed JSON line',
+        '4 malformed JSON line (line 4)',
+        '5 malformed JSON line (line 5)',
+        '6 malformed JSON line (line 6)',
+        '7 malformed JSON line (line 7)',
       ]);
     }
   });
