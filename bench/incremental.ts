@@ -102,6 +102,8 @@ await refreshSnapshots(wh, { asOf: from, settings, full: true, loansPerPass: per
 log(`base snapshot (full) in ${secs(t0)} s`);
 t0 = performance.now();
 await ingest(wh, [day.dir], { piiSecret: 'bench' });
+// the day's corrections of loaded actions, as a daily run loads them (docs/operations.md)
+if (day.corrections) await ingest(wh, [day.corrections], { piiSecret: 'bench', correct: true });
 const ingestDayS = secs(t0);
 log(`day ${day.date} ingested in ${ingestDayS} s`);
 await wh.close();

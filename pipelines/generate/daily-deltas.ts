@@ -18,13 +18,14 @@ export interface DailyDeltasOptions {
   outDir: string;
   /** share of a day's payments delivered two days late (default 0.02) */
   lateShare?: number;
-  /** share of a day's actions corrected the next day under a new key (default 0.02) */
+  /** share of a day's actions whose outcome the agent corrects the next day (default 0.02) */
   correctionShare?: number;
 }
 
 export interface DailyDeltasManifest {
   base: string;
-  days: { date: string; dir: string; rows: Record<string, number> }[];
+  /** each day's new rows; `corrections`: the folder of that day's corrections of loaded rows (`ingest --correct`), when there are any */
+  days: { date: string; dir: string; rows: Record<string, number>; corrections?: string }[];
   late_payments: number;
   corrected_actions: number;
 }
@@ -64,7 +65,7 @@ class DeltaFiles {
     const path = join(folder, file);
     let f = this.files.get(path);
     if (!f) {
-      f = { entity: file.replace(/(-late|-corrections)?\.csv$/, ''), chunks: [], size: 0, rows: 0 };
+      f = { entity: file.replace(/(-late)?\.csv$/, ''), chunks: [], size: 0, rows: 0 };
       this.files.set(path, f);
       appendFileSync(path, `${this.headers.get(f.entity) ?? ''}\n`);
     }
@@ -107,9 +108,12 @@ const column = (header: string[], name: string) => {
  * then split by the day each row became known — loans (with their customers and schedules) on their
  * origination day, payments, actions and events on their own dates; everything on or before `from`
  * goes to the base folder. Some payments arrive two days late (in `payments-late.csv` of the later
- * day's folder, dated their own day), and some actions are corrected the next day by a new row under
- * a new key (`collection_actions-corrections.csv`): ingesting the base and each day in turn loads
- * the whole book plus the corrections.
+ * day's folder, dated their own day), and some actions' outcomes are corrected the next day: the same
+ * action id with the corrected outcome, in `corrections-<day>/collection_actions.csv`, loaded with
+ * `ingest --correct`. A correction under a new key (as this wrote them before) was a second contact
+ * at the same minute: the withdrawn outcome still blocked the case, and the pair breached the contact
+ * rules' minimum gap (review 2026-12-06). Ingesting the base, then each day and its corrections,
+ * loads the whole book with the corrections applied.
  */
 export async function generateDailyDeltas(o: DailyDeltasOptions): Promise<DailyDeltasManifest> {
   const last = addDays(o.from, o.days);
@@ -127,6 +131,7 @@ export async function generateDailyDeltas(o: DailyDeltasOptions): Promise<DailyD
   const rng = new Rng(o.seed ^ 0x5eed);
   const base = join(o.outDir, 'base');
   const dayDir = (d: string) => join(o.outDir, `day-${d}`);
+  const correctionsDir = (d: string) => join(o.outDir, `corrections-${d}`);
   const days = Array.from({ length: o.days }, (_, k) => addDays(o.from, k + 1));
   // the generator fills the last month whole: what is dated after the last day is not known yet
   const folderOf = (date: string) => (date <= o.from ? base : date <= last ? dayDir(date) : null);
@@ -137,7 +142,7 @@ export async function generateDailyDeltas(o: DailyDeltasOptions): Promise<DailyD
   // these (two books in one folder) — only what this generator writes here, base and day-*
   makeDirectory(o.outDir);
   for (const e of readdirSync(o.outDir, { withFileTypes: true }))
-    if (e.isDirectory() && (e.name === 'base' || /^day-\d{4}-\d{2}-\d{2}$/u.test(e.name)))
+    if (e.isDirectory() && (e.name === 'base' || /^(day|corrections)-\d{4}-\d{2}-\d{2}$/u.test(e.name)))
       rmSync(join(o.outDir, e.name), { recursive: true, force: true });
   makeDirectory(base);
   for (const d of days) mkdirSync(dayDir(d), { recursive: true });
@@ -175,13 +180,16 @@ export async function generateDailyDeltas(o: DailyDeltasOptions): Promise<DailyD
       }
       put(folderOf(d), `${entity}.csv`, r.raw);
       if (entity === 'collection_actions' && d > o.from && d < last && rng.next() < (o.correctionShare ?? 0.02)) {
-        // the agent corrects the outcome the next day: a new action id, the same contact, contacted without a promise
+        // the agent corrects the outcome the next day: the same action (id, date, time), contacted
+        // without a promise — or, where it was that, no contact after all (a correction changes the row)
         const c = [...r.fields];
-        c[column(header, 'action_id')] = `${c[column(header, 'action_id')]!}-C1`;
-        c[column(header, 'outcome')] = 'contacted';
+        const outcome = column(header, 'outcome');
+        c[outcome] = c[outcome] === 'contacted' ? 'no_contact' : 'contacted';
         c[column(header, 'promised_amount')] = '';
         c[column(header, 'promised_date')] = '';
-        put(dayDir(addDays(d, 1)), 'collection_actions-corrections.csv', c.map(csvField).join(','));
+        const into = correctionsDir(addDays(d, 1));
+        mkdirSync(into, { recursive: true });
+        put(into, 'collection_actions.csv', c.map(csvField).join(','));
         corrected++;
       }
     }
@@ -191,7 +199,11 @@ export async function generateDailyDeltas(o: DailyDeltasOptions): Promise<DailyD
   rmSync(book, { recursive: true, force: true });
   return {
     base,
-    days: days.map((date) => ({ date, dir: dayDir(date), rows: rowsOf(dayDir(date)) })),
+    days: days.map((date) => {
+      const corrections = correctionsDir(date);
+      const day = { date, dir: dayDir(date), rows: rowsOf(dayDir(date)) };
+      return Object.keys(rowsOf(corrections)).length ? { ...day, corrections } : day;
+    }),
     late_payments: late,
     corrected_actions: corrected,
   };

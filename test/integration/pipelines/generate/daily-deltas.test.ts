@@ -48,10 +48,14 @@ describe('daily delta files (seed 5, 2024-06-27 + 6 days across a month-end)', (
   const folders = () => [m.base, ...m.days.map((d) => d.dir)];
   const all = (file: string) => folders().flatMap((f) => body(join(f, file)));
 
-  it('writes one folder per day after the base, and nothing else', () => {
+  it('writes one folder per day after the base, one of corrections for a day that has them, and nothing else', () => {
     expect(m.days.map((d) => d.date)).toEqual(Array.from({ length: days }, (_, k) => addDays(from, k + 1)));
-    for (const d of m.days)
-      for (const f of readdirSync(d.dir)) expect(f).toMatch(/^[a-z_]+(-late|-corrections)?\.csv$/);
+    for (const d of m.days) for (const f of readdirSync(d.dir)) expect(f).toMatch(/^[a-z_]+(-late)?\.csv$/);
+    for (const d of m.days) if (d.corrections) expect(readdirSync(d.corrections)).toEqual(['collection_actions.csv']);
+    const dirs = readdirSync(join(m.base, '..')).filter((f) => !f.startsWith('.'));
+    expect(dirs.sort()).toEqual(
+      ['base', ...m.days.flatMap((d) => [d.dir, d.corrections ?? []].flat().map((p) => p.split('/').at(-1)!))].sort(),
+    );
   });
 
   it('splits the whole book known by the last day: every row once, none invented (corrections aside)', () => {
@@ -69,22 +73,31 @@ describe('daily delta files (seed 5, 2024-06-27 + 6 days across a month-end)', (
     }
   });
 
-  it('puts each row in the folder of its day, a late payment two days on, a correction the next day under a new key', () => {
+  it('puts each row in the folder of its day, a late payment two days on, a correction the next day under the key it corrects', () => {
     expect(m.late_payments).toBeGreaterThan(0);
     expect(m.corrected_actions).toBeGreaterThan(0);
+    expect(
+      m.days.flatMap((d) => (d.corrections ? body(join(d.corrections, 'collection_actions.csv')) : [])),
+    ).toHaveLength(m.corrected_actions);
     const pd = col(join(whole, 'payments.csv'), 'paid_date');
     const ad = col(join(whole, 'collection_actions.csv'), 'action_date');
     const ai = col(join(whole, 'collection_actions.csv'), 'action_id');
-    const originals = new Set(all('collection_actions.csv').map((l) => l.split(',')[ai]));
+    const oi = col(join(whole, 'collection_actions.csv'), 'outcome');
+    const actionColumns = lines(join(whole, 'collection_actions.csv'))[0]!.split(',');
+    const originals = new Map(all('collection_actions.csv').map((l) => [l.split(',')[ai]!, l.split(',')] as const));
     for (const d of m.days) {
       for (const l of body(join(d.dir, 'payments.csv'))) expect(l.split(',')[pd]).toBe(d.date);
       for (const l of body(join(d.dir, 'payments-late.csv'))) expect(l.split(',')[pd]).toBe(addDays(d.date, -2));
       for (const l of body(join(d.dir, 'collection_actions.csv'))) expect(l.split(',')[ad]).toBe(d.date);
-      for (const l of body(join(d.dir, 'collection_actions-corrections.csv'))) {
+      for (const l of d.corrections ? body(join(d.corrections, 'collection_actions.csv')) : []) {
         const f = l.split(',');
         expect(f[ad]).toBe(addDays(d.date, -1));
-        expect(f[ai]).toMatch(/-C1$/);
-        expect(originals.has(f[ai]!.replace(/-C1$/, ''))).toBe(true);
+        // the same action, its outcome changed: only the outcome and the promise differ
+        const was = originals.get(f[ai]!)!;
+        expect(f[oi]).not.toBe(was[oi]);
+        f.forEach((v, k) => {
+          if (k !== oi && !actionColumns[k]!.includes('promised')) expect(v).toBe(was[k]);
+        });
       }
     }
     for (const l of body(join(m.base, 'payments.csv'))) expect(l.split(',')[pd]! <= from).toBe(true);

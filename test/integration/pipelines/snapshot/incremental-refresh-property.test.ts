@@ -5,6 +5,7 @@ import { Rng } from '../../../../lib/random.ts';
 import { addDays } from '../../../../lib/dates.ts';
 import { generateDailyDeltas } from '../../../../pipelines/generate/daily-deltas.ts';
 import { ingest } from '../../../../pipelines/ingest/ingest.ts';
+import { ingestDays } from '../../../helpers/ingest-days.ts';
 import { refreshSnapshots, type RefreshResult } from '../../../../pipelines/snapshot/refresh-snapshots.ts';
 import { snapshotChecksums } from '../../../../pipelines/snapshot/snapshot-checksums.ts';
 import { queryRows, type Warehouse } from '../../../../warehouse/connection.ts';
@@ -82,7 +83,7 @@ describe('incremental refresh over generated days: the full rebuild’s result',
       const rng = new Rng(seed);
       for (const day of m.days) {
         await writeExtraRows(wh, rng, day);
-        await ingest(wh, [day.dir], { piiSecret: 's' });
+        await ingestDays(wh, [day]);
         results.push(await refreshSnapshots(wh, { asOf: day.date, settings: defaultSettings }));
       }
       const incremental = await snapshotChecksums(wh);

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateDailyDeltas, type DailyDeltasManifest } from '../../../../pipelines/generate/daily-deltas.ts';
 import { ingest } from '../../../../pipelines/ingest/ingest.ts';
+import { ingestDays } from '../../../helpers/ingest-days.ts';
 import { snapshotChecksums, type SnapshotChecksums } from '../../../../pipelines/snapshot/snapshot-checksums.ts';
 import { refreshSnapshots, type RefreshResult } from '../../../../pipelines/snapshot/refresh-snapshots.ts';
 import { refreshScope } from '../../../../pipelines/snapshot/refresh-scope.ts';
@@ -124,7 +125,7 @@ describe('incremental refresh over daily files across a month-end (seed 11): the
       'EY2,Y2,2024-06-29,restructure,300.00,',
       'EY3,Y3,2024-06-29,charge_off,0.00,',
     ]);
-    await ingest(wh, [d1!.dir], { piiSecret: 's' });
+    await ingestDays(wh, [d1!]);
     y1May.push(await y1MayBalance());
     results.push(await refresh(wh, d1!.date));
     x2Rule.push(await x2At());
@@ -134,7 +135,7 @@ describe('incremental refresh over daily files across a month-end (seed 11): the
     await refreshSnapshots(wh, { asOf: d1!.date, settings: defaultSettings, full: true });
     day1Full = await snapshotChecksums(wh);
     // day 2 (06-30, a month-end): an override and an outcome recorded in the console
-    await ingest(wh, [d2!.dir], { piiSecret: 's' });
+    await ingestDays(wh, [d2!]);
     const [a, b, c, d] = await queryRows<{ loan_id: string }>(
       wh,
       `SELECT loan_id FROM ${wh.database}.loan_month WHERE month_end = '2024-05-31' AND status = 'active' AND source = 'schedule'
@@ -165,7 +166,7 @@ describe('incremental refresh over daily files across a month-end (seed 11): the
       `XCO,${c!.loan_id},2024-06-20,charge_off,0.00,`,
       `XRS,${d!.loan_id},2024-06-25,restructure,500.00,arrears capitalised`,
     ]);
-    await ingest(wh, [d3!.dir, d4!.dir], { piiSecret: 's' });
+    await ingestDays(wh, [d3!, d4!]);
     await exec(
       wh,
       `INSERT INTO ${wh.database}.payments (payment_id, loan_id, paid_date, amount, channel, ingest_id)
