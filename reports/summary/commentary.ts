@@ -68,10 +68,13 @@ export function commentary(s: Summary): string[] {
       ? `${name(f)} ${f.display.value}，${floor ? '低于' : '高于'}${who(f)}${floor ? '下限' : '上限'} ${f.display.limit}`
       : `${name(f)} at ${f.display.value} is ${floor ? 'below the' : 'above the'} ${who(f)} ${floor ? 'minimum' : 'maximum'} of ${f.display.limit}`;
   };
-  const watch = (f: SummaryFigure) =>
-    zh
-      ? `${name(f)} ${f.display.value}，已过预警线 ${f.display.amber}（限额 ${f.display.limit}）`
-      : `${name(f)} at ${f.display.value} is past its amber line of ${f.display.amber} (limit ${f.display.limit})`;
+  // "past" its line left a board reader to work out which way a floor's amber runs
+  const watch = (f: SummaryFigure) => {
+    const floor = f.limit?.min !== undefined;
+    return zh
+      ? `${name(f)} ${f.display.value}，${floor ? '低于' : '高于'}预警线 ${f.display.amber}（限额 ${f.display.limit}）`
+      : `${name(f)} at ${f.display.value} is ${floor ? 'below' : 'above'} its amber line of ${f.display.amber} (limit ${f.display.limit})`;
+  };
   // a limited figure with no value this month (the first month of data, provisions not loaded) has
   // no status: it is named, and never counted as within its limit
   const unvalued = s.figures.filter((f) => f.limit !== null && f.value === null).map(name);

@@ -139,6 +139,29 @@ describe('the commentary', () => {
     expect(zh).not.toMatch(/不良贷款率（全行口径）/u);
   });
 
+  it('an amber figure is said to be below its amber line for a floor and above it for a ceiling', () => {
+    // the fixture's provision coverage is 110.80% and its NPL ratio 1.01%: a floor and a ceiling, both amber
+    const limits = parseThresholds(
+      JSON.stringify({
+        limits: {
+          provision_coverage: { min: '100%', amber: '120%', source: 'regulatory' },
+          npl_ratio: { max: '1.5%', amber: '1%' },
+        },
+      }),
+      'amber.json',
+    );
+    const said = (lang: (typeof languages)[number]) =>
+      summaryIn(data('regulatory'), lang, limits, 'amber.json').commentary.join(' ');
+    const en = said('en');
+    expect(en).toContain('Provision coverage (拨备覆盖率) (whole bank) at 110.80% is below its amber line of 120.00%');
+    expect(en).toContain('NPL ratio at 1.01% is above its amber line of 1.00%');
+    expect(en).not.toContain('past its amber line');
+    const zh = said('zh-CN');
+    expect(zh).toContain('拨备覆盖率（全行口径） 110.80%，低于预警线 120.00%');
+    expect(zh).toContain('不良贷款率 1.01%，高于预警线 1.00%');
+    expect(zh).not.toContain('已过预警线');
+  });
+
   it('a number the summary does not hold is caught', () => {
     const s = summaryIn(data('management'), 'en', thresholds, 'default');
     expect(numbersNotInSummary({ ...s, commentary: [...s.commentary, 'NPL ratio 9.87%.'] })).toEqual([
