@@ -126,16 +126,6 @@ export function outsideDataLine(asOf: string, days: DataDays, lang: Lang): strin
   });
 }
 
-/**
- * On a phone only the rank and the loan id fitted beside the box's edge, the rest off-screen: the
- * loan id column stays at the box's left edge while the other columns scroll under it (inline: the
- * stylesheet is shared). Its background, the page's, hides what scrolls beneath, a line marks its edge;
- * the header keeps its own colour and sits above the body's sticky cells. The product and team go
- * under the id, so the column takes a third of a phone's width, not two thirds.
- */
-const stickyBody = 'position: sticky; left: 0; z-index: 1; background: #f6f8fa; box-shadow: 1px 0 0 var(--line)';
-const stickyHead = 'left: 0; z-index: 2';
-
 /** The whole-book roles' extra filters: the region and team values to choose from (none for a collector). */
 export interface ScopeChoices {
   regions: string[];
@@ -263,7 +253,7 @@ export function queueBody(
         <thead>
           <tr>
             ${sortable('rank', t(lang, 'rank'))}
-            <th scope="col" class="sticky-col" style="${stickyHead}">${t(lang, 'loan')}</th>
+            <th scope="col" class="sticky-col">${t(lang, 'loan')}</th>
             <th scope="col">${t(lang, 'stage')}</th>
             ${sortable('dpd', t(lang, 'dpd'))} ${sortable('balance', t(lang, 'balance'))}
             ${sortable('expected_loss', t(lang, 'expected_loss'))}
@@ -279,7 +269,7 @@ export function queueBody(
             (c) =>
               html`<tr data-loan="${c.loan_id}">
                 <td class="num">${c.rank}</td>
-                <th scope="row" class="sticky-col" style="${stickyBody}">
+                <th scope="row" class="sticky-col">
                   <a href="${loanHref(c.loan_id)}">${c.loan_id}</a><br />
                   <small
                     >${segmentName('product', c.product, lang)}${c.team ? ` · ${teamLabel(c.team, lang)}` : ''}</small

@@ -500,6 +500,17 @@ describe('the console in a browser', () => {
         expect(width, `${locale} ${path}`).toBeLessThanOrEqual(phone + 1);
         // each table sits in a box of its own, so a wide one scrolls there
         expect(await page.locator('main table:not(.table-scroll table)').count(), `${locale} ${path}`).toBe(0);
+        if (path.startsWith('/console/queue')) {
+          // the loan id column (the stylesheet's, no inline style) stays at the box's left edge while the rest scrolls under it
+          const queueBox = page.locator('.table-scroll:has(th.sticky-col)');
+          await queueBox.evaluate((e) => {
+            e.scrollTo({ left: e.scrollWidth });
+          });
+          const boxLeft = await queueBox.evaluate((e) => e.getBoundingClientRect().left);
+          const id = page.locator('tbody th.sticky-col').first();
+          expect(await id.evaluate((e) => getComputedStyle(e).position)).toBe('sticky');
+          expect(await id.evaluate((e) => e.getBoundingClientRect().left)).toBeCloseTo(boxLeft, 0);
+        }
       }
       // the contacts table's last column (the note) is reached by scrolling its box, not the page
       const loan = signedIn.collector!;
