@@ -3,6 +3,7 @@ import { psiStatus, withCutOffs } from './evaluate/metrics.ts';
 import type { ModelMetrics } from './model-types.ts';
 import type { GateReport } from './data/quality-gate.ts';
 import type { ProbabilityCalibration } from './calibration/calibrate.ts';
+import { heldBackSaid } from './calibration/calibration-warnings.ts';
 import { binTerm, gradeLabels, pointsOf, type ScorecardArtifact } from './scorecard/scorecard.ts';
 import { ruleLabel, type BinningTable } from './scorecard/binning-table.ts';
 import { effectiveTrend, defaultTimeStableMinEvents } from './scorecard/binning.ts';
@@ -77,7 +78,7 @@ function calibrationSection(c: ProbabilityCalibration | undefined): string[] {
     ...(c.method === 'platt' && !c.skipped
       ? [
           '',
-          `Rule: the calibration is fitted and kept on the held-back part alone, never by the test rows (choosing by them would leave no unseen rows to judge the model on).${c.test.ece_after > c.test.ece_before ? ` **It did not improve the test part** (ECE ${f4(c.test.ece_before)} → ${f4(c.test.ece_after)}): consider \`--calibration none\` or a larger held-back part (see Warnings).` : c.test.ece_after < c.test.ece_before ? ' It improved the test ECE.' : ''}`,
+          `Rule: the calibration is fitted and kept on the held-back part alone, never by the test rows (choosing by them would leave no unseen rows to judge the model on).${c.test.ece_after > c.test.ece_before ? ` **It did not improve the test part** (ECE ${f4(c.test.ece_before)} → ${f4(c.test.ece_after)}); ${heldBackSaid(c)}: consider \`--calibration none\` or a larger held-back part (see Warnings).` : c.test.ece_after < c.test.ece_before ? ' It improved the test ECE.' : ''}`,
         ]
       : []),
     '',

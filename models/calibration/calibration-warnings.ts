@@ -1,5 +1,15 @@
 import type { CalibrationRow } from '../evaluate/metrics.ts';
-import type { ProbabilityCalibration } from './calibrate.ts';
+import { plattMinimum, type ProbabilityCalibration } from './calibrate.ts';
+
+/**
+ * What the held-back part showed, said as it was: a worse held-back ECE beside a worse test ECE read,
+ * in "(held-back part 0.0727 → 0.0743); it is kept", as if the held-back part had justified keeping it.
+ */
+export const heldBackSaid = (c: ProbabilityCalibration): string => {
+  const { before, after } = c.held_back_ece;
+  const how = after > before ? 'got worse too' : after < before ? 'improved' : 'did not change';
+  return `on the held-back part, where it was fitted, the ECE ${how} (${before.toFixed(4)} → ${after.toFixed(4)})`;
+};
 
 /**
  * Warnings on the test part's calibration, for the card and the training log. The calibration is
@@ -10,7 +20,7 @@ export function calibrationWarnings(c: ProbabilityCalibration, testTable: Calibr
   const out: string[] = [];
   if (c.method === 'platt' && !c.skipped && c.test.ece_after > c.test.ece_before)
     out.push(
-      `calibration did not improve the test part: ECE ${c.test.ece_before.toFixed(4)} → ${c.test.ece_after.toFixed(4)} (held-back part ${c.held_back_ece.before.toFixed(4)} → ${c.held_back_ece.after.toFixed(4)}); it is kept, decided without the test rows — consider --calibration none or a larger held-back part`,
+      `calibration did not improve the test part: ECE ${c.test.ece_before.toFixed(4)} → ${c.test.ece_after.toFixed(4)}; ${heldBackSaid(c)}; it is kept because its fit passed the checks (at least ${plattMinimum.events} bads and goods on the held-back part, a slope of at least ${plattMinimum.slope}), decided without the test rows — consider --calibration none or a larger held-back part`,
     );
   const off = testTable.filter((r) => r.n > 0 && Math.abs(r.mean_predicted - r.observed_rate) > bandTolerance(r));
   if (off.length)

@@ -33,8 +33,14 @@ describe('calibration warnings', () => {
   it('a calibration that worsened the test ECE is flagged, kept, and the rule named; one that improved it is not', () => {
     const worse = calibrationWarnings(report(0.0156, 0.0194), table(400));
     expect(worse).toEqual([
-      'calibration did not improve the test part: ECE 0.0156 → 0.0194 (held-back part 0.0200 → 0.0100); it is kept, decided without the test rows — consider --calibration none or a larger held-back part',
+      'calibration did not improve the test part: ECE 0.0156 → 0.0194; on the held-back part, where it was fitted, the ECE improved (0.0200 → 0.0100); it is kept because its fit passed the checks (at least 30 bads and goods on the held-back part, a slope of at least 0.2), decided without the test rows — consider --calibration none or a larger held-back part',
     ]);
+    // a held-back part that got worse too is said so, not left to read as the reason it was kept
+    expect(
+      calibrationWarnings(report(0.0792, 0.0818, { held_back_ece: { before: 0.0727, after: 0.0743 } }), table(400))[0],
+    ).toContain(
+      'on the held-back part, where it was fitted, the ECE got worse too (0.0727 → 0.0743); it is kept because',
+    );
     expect(calibrationWarnings(report(0.0194, 0.0156), table(400))).toEqual([]);
     expect(calibrationWarnings(report(0.0156, 0.0156), table(400))).toEqual([]);
   });
