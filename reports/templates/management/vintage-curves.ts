@@ -5,16 +5,27 @@ import { contextGrey, height, recentColours, width } from '../../theme.ts';
 
 /** how many of the newest cohorts get their own colour and an end label; older ones are grey context */
 const highlighted = 4;
+/** months counted from year 0 (January = 0), so a quarter-end month is 2 mod 3 */
+const monthIndex = (ym: string) => Number(ym.slice(0, 4)) * 12 + Number(ym.slice(5, 7)) - 1;
+const ymOf = (i: number) => `${String(Math.floor(i / 12))}-${String((i % 12) + 1).padStart(2, '0')}`;
+
 /**
- * The first month of the 12 quarters ending with the period's: whole quarters (2024-06 → 2021-07,
- * 2021Q3 to 2024Q2). The period less 3 years (2021-06) cut 2021Q2 to its last month and drew it as
- * the whole quarter; the metric now refuses a bound inside a quarter.
+ * The newest cohort shown: the last quarter the period has completed (2024-06 → 2024Q2, 2024-05 →
+ * 2024Q1). A May pack drew April and May's loans as "2024Q2", two-thirds of the cohort the June pack
+ * draws under the same name, unmarked: a cohort is now the same loans in every month's pack.
  */
-export const cohortFrom = (p: { period: string }) => {
-  const quarterStart = Number(p.period.slice(0, 4)) * 12 + 3 * Math.floor((Number(p.period.slice(5, 7)) - 1) / 3);
-  const first = quarterStart - 33;
-  return `${String(Math.floor(first / 12))}-${String((first % 12) + 1).padStart(2, '0')}`;
+const lastWholeQuarter = (p: { period: string }) => {
+  const m = monthIndex(p.period);
+  // the first month of that quarter: the period's own when it ends it, else the one before
+  return m % 3 === 2 ? m - 2 : m - (m % 3) - 3;
 };
+/** 12 whole quarters, ending with the last one the period completes (2024-06 → 2021Q3 to 2024Q2) */
+export const cohortFrom = (p: { period: string }) => ymOf(lastWholeQuarter(p) - 33);
+/** the last month of the newest cohort: the metric takes a quarter's last month as cohort_to */
+export const cohortTo = (p: { period: string }) => ymOf(lastWholeQuarter(p) + 2);
+/** the period's own quarter when it is not over yet (2024-05 → 2024Q2), else undefined */
+const unfinishedQuarter = (p: { period: string }) =>
+  monthIndex(p.period) % 3 === 2 ? undefined : quarterOf(ymOf(lastWholeQuarter(p) + 3));
 const older = { 'zh-CN': '更早批次', en: 'Older cohorts' };
 
 /** an end label's box near enough, in px: "2024Q2" at 10 px is about 36 wide (and 4 from its line's end), 12 high */
@@ -66,13 +77,16 @@ const vintage = (x: 30 | 90) =>
       en: `Denominator: original principal of the quarterly cohort; each curve stops at the months on book the cohort has reached. The ${highlighted} newest cohorts in colour, labelled at their line's end; older cohorts grey.`,
     },
     unit: units.pct,
-    shows: (p: ReportPeriod, lang: Lang) =>
-      lang === 'zh-CN'
-        ? `${quarterOf(cohortFrom(p))} 起的季度放款批次（自 ${cohortFrom(p)}），账龄截至 ${p.monthEnd}`
-        : `quarterly cohorts from ${quarterOf(cohortFrom(p))} (${cohortFrom(p)} on), months on book reached by ${p.monthEnd}`,
+    shows: (p: ReportPeriod, lang: Lang) => {
+      const [first, last, open] = [quarterOf(cohortFrom(p)), quarterOf(cohortTo(p)), unfinishedQuarter(p)];
+      // one line over the chart: a longer one widened the image past the plot
+      return lang === 'zh-CN'
+        ? `${first} 至 ${last} 季度放款批次，账龄截至 ${p.monthEnd}${open ? `（${open} 未满一季，不列入）` : ''}`
+        : `quarterly cohorts ${first} to ${last}, months on book to ${p.monthEnd}${open ? ` (${open} not yet whole, left out)` : ''}`;
+    },
     data: (p: ReportPeriod) => ({
       metric: 'vintage',
-      request: { cohort_grain: 'quarter', cohort_from: cohortFrom(p), as_of: p.monthEnd },
+      request: { cohort_grain: 'quarter', cohort_from: cohortFrom(p), cohort_to: cohortTo(p), as_of: p.monthEnd },
     }),
     body: (rows: Row[], lang: Lang) => {
       const quarters = [...new Set(rows.map((r) => quarterOf(String(r.cohort))))].sort();

@@ -7,9 +7,11 @@ import { endLabelLifts } from '../../../../reports/templates/management/vintage-
 import { parseMetricRequest } from '../../../../warehouse/metrics/run.ts';
 
 /**
- * The pack's vintage charts ask for whole quarters: the 12 quarters ending with the period's, from a
- * quarter's first month (the period less 3 years, 2021-06 for 2024-06, drew June alone as 2021Q2),
- * and their subtitle names that first quarter. A request the metric would refuse never leaves a pack.
+ * The pack's vintage charts ask for whole quarters: the 12 quarters ending with the last one the
+ * period completes, from a quarter's first month to a quarter's last (the period less 3 years, 2021-06
+ * for 2024-06, drew June alone as 2021Q2; a May pack drew April and May as 2024Q2, a cohort the June
+ * pack draws with June's loans too), and their subtitle names the first and last quarter and the one
+ * left out. A request the metric would refuse never leaves a pack.
  */
 const charts = templates.filter((t) => t.id.startsWith('vintage-'));
 const period = (ym: string): ReportPeriod => {
@@ -18,6 +20,7 @@ const period = (ym: string): ReportPeriod => {
   return { period: ym, monthEnd, from: monthEnd, segment: {} };
 };
 const quarterIndex = (ym: string) => Number(ym.slice(0, 4)) * 4 + Math.floor((Number(ym.slice(5, 7)) - 1) / 3);
+const quarterName = (ym: string) => `${ym.slice(0, 4)}Q${String(Math.ceil(Number(ym.slice(5, 7)) / 3))}`;
 
 describe('vintage charts: whole quarterly cohorts', () => {
   it('has both charts', () => {
@@ -28,20 +31,42 @@ describe('vintage charts: whole quarterly cohorts', () => {
       const ym = `${year}-${String(m).padStart(2, '0')}`;
       it(`period ${ym}`, () => {
         const p = period(ym);
+        const quarterEnd = m % 3 === 0;
         for (const t of charts) {
           const { request } = t.data(p);
           const from = String(request.cohort_from);
-          // a quarter's first month, 11 quarters before the period's: 12 whole quarters
+          const to = String(request.cohort_to);
+          // from a quarter's first month to a quarter's last: 12 whole quarters
           expect(Number(from.slice(5, 7)) % 3, t.id).toBe(1);
-          expect(quarterIndex(ym) - quarterIndex(from), t.id).toBe(11);
+          expect(Number(to.slice(5, 7)) % 3, t.id).toBe(0);
+          expect(quarterIndex(to) - quarterIndex(from), t.id).toBe(11);
+          // the newest is the period's quarter only once the period ends it
+          expect(quarterIndex(ym) - quarterIndex(to), t.id).toBe(quarterEnd ? 0 : 1);
+          expect(to <= ym, t.id).toBe(true);
           // the metric takes it as it is
-          expect(parseMetricRequest(request).cohort_from).toBe(from);
-          const q = `${from.slice(0, 4)}Q${String((Number(from.slice(5, 7)) + 2) / 3)}`;
-          expect(t.shows(p, 'en')).toContain(`quarterly cohorts from ${q} (${from} on)`);
-          expect(t.shows(p, 'zh-CN')).toContain(`${q} 起的季度放款批次`);
+          const parsed = parseMetricRequest(request);
+          expect([parsed.cohort_from, parsed.cohort_to]).toEqual([from, to]);
+          const [first, last, open] = [quarterName(from), quarterName(to), quarterName(ym)];
+          expect(t.shows(p, 'en')).toContain(`quarterly cohorts ${first} to ${last}, months on book to ${p.monthEnd}`);
+          expect(t.shows(p, 'zh-CN')).toContain(`${first} 至 ${last} 季度放款批次，账龄截至`);
+          if (quarterEnd) {
+            expect(t.shows(p, 'en')).not.toContain('not yet whole');
+            expect(t.shows(p, 'zh-CN')).not.toContain('未满一季');
+          } else {
+            expect(t.shows(p, 'en')).toContain(` (${open} not yet whole, left out)`);
+            expect(t.shows(p, 'zh-CN')).toContain(`（${open} 未满一季，不列入）`);
+          }
         }
       });
     }
+
+  it('a May pack ends with 2024Q1 and a June pack with 2024Q2 (review 3: May drew April and May as 2024Q2)', () => {
+    const [may, june] = [period('2024-05'), period('2024-06')];
+    for (const t of charts) {
+      expect(t.data(may).request).toMatchObject({ cohort_from: '2021-04', cohort_to: '2024-03' });
+      expect(t.data(june).request).toMatchObject({ cohort_from: '2021-07', cohort_to: '2024-06' });
+    }
+  });
 });
 
 interface Scene {
