@@ -17,6 +17,7 @@ export const auditActionNames = [
   'users.disable',
   'warnings.list',
   'experiment.results',
+  'corrections.list',
   'console.sign_in',
   'console.sign_out',
   'console.password_change',

@@ -257,6 +257,16 @@ export const ingestReceiptCorrectionColumns = [
 ] as const;
 
 /**
+ * Who made a correction, retraction or rollback and why (migration 41): the CLI actor
+ * (`cli:<user>@<host> (--by)`) or the API key, and `--reason` or the request's reason. '' on the
+ * rows audited before the columns existed: the trail did not record them.
+ */
+export const correctionOriginColumns = [
+  ['actor', "String DEFAULT ''"],
+  ['reason', "String DEFAULT ''"],
+] as const;
+
+/**
  * The audit of loaded rows replaced (`ingest --correct`) or removed (`ingest --retract`), migration
  * 36: the row as loaded and as replaced (JSON of the data columns as text, PII as stored: hashed or
  * masked), their hashes, the run that had loaded the old row, and the loans touched (the next
@@ -281,6 +291,7 @@ export const correctionTables = {
       ['new_loan_id', 'String'],
       ['file', 'String'],
       ['line', 'UInt64'],
+      ...correctionOriginColumns,
     ],
     orderBy: '(entity, key, at)',
     shardBy: 'cityHash64(key)',

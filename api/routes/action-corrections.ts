@@ -6,6 +6,7 @@ import { deleteRows } from '../../warehouse/delete-rows.ts';
 import { param, sql, trusted, type Sql } from '../../warehouse/sql.ts';
 import { entitySpecs, type FieldSpec } from '../../pipelines/ingest/entity-specs.ts';
 import { rowJsonExpr } from '../../pipelines/ingest/key-conflicts.ts';
+import type { CorrectionOrigin } from '../../pipelines/ingest/apply-corrections.ts';
 import type { ApiKey } from '../auth/keys.ts';
 import { audit } from '../audit.ts';
 import type { AppEnv } from '../context.ts';
@@ -178,6 +179,8 @@ async function writeChange(
     values?: Record<string, string | undefined>;
     requestId: string;
     file: string;
+    /** the key that made the change and the reason it gave (row_corrections.actor, .reason) */
+    origin: CorrectionOrigin;
   },
 ): Promise<void> {
   const oldRow = sql`SELECT action_id, loan_id AS o_loan, row_hash AS o_hash, toString(ingest_id) AS o_ingest, ${trusted(rowJsonExpr(spec))} AS o_row
@@ -189,9 +192,9 @@ async function writeChange(
   await execSql(
     wh,
     sql`INSERT INTO ${trusted(tableRef(wh, 'row_corrections'))}
-      (at, ingest_id, entity, key, action, old_row, new_row, old_hash, new_hash, old_ingest_id, old_loan_id, new_loan_id, file, line)
+      (at, ingest_id, entity, key, action, old_row, new_row, old_hash, new_hash, old_ingest_id, old_loan_id, new_loan_id, file, line, actor, reason)
     SELECT now64(3), ${param(o.requestId, 'String')}, 'collection_actions', action_id, ${param(o.action, 'String')}, o_row, n_row,
-      o_hash, n_hash, o_ingest, o_loan, n_loan, ${param(o.file, 'String')}, 0
+      o_hash, n_hash, o_ingest, o_loan, n_loan, ${param(o.file, 'String')}, 0, ${param(o.origin.actor, 'String')}, ${param(o.origin.reason, 'String')}
     FROM (${oldRow}) AS lwq_o CROSS JOIN (${newRow}) AS lwq_n`,
   );
 }
@@ -310,6 +313,7 @@ export async function correctCollectionAction(
         values,
         requestId: c.get('requestId'),
         file: `${o.source}:${key.key_id}`,
+        origin: { actor: key.key_id, reason },
       });
     if (!current) await insertAction(wh, values, { source: stored.source, recordedBy: stored.recorded_by, note });
     await deleteRows(
@@ -363,6 +367,7 @@ export async function withdrawCollectionAction(
         old: v,
         requestId: c.get('requestId'),
         file: `${o.source}:${key.key_id}`,
+        origin: { actor: key.key_id, reason },
       });
     await deleteRows(wh, 'collection_actions', 'action_id = {id:String}', { id: actionId });
     invalidateCaseLists(wh);

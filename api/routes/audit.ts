@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { readAuditLog } from '../audit-read.ts';
 import { auditActionNames } from '../audit-actions.ts';
 import { auditActions } from '../console/audit-data.ts';
+import { correctionRoutes } from './corrections.ts';
 import { ApiError } from '../errors.ts';
 import { nearest } from '../../warehouse/metrics/known-values.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
@@ -33,8 +34,11 @@ const auditTime = z
   });
 const cursorKey = z.object({ at: auditTime, request_id: z.string().max(200) });
 
-/** The audit log (case-list pulls, promotions granted or refused), newest first, for auditors and admins. */
-export const auditRoutes = new OpenAPIHono<AppEnv>().openapi(
+/**
+ * The audit log (case-list pulls, promotions granted or refused), newest first, for auditors and
+ * admins; beside it the audit area's trail of corrected, retracted and rolled-back rows (corrections.ts).
+ */
+export const auditRoutes = new OpenAPIHono<AppEnv>().route('/', correctionRoutes).openapi(
   createRoute({
     middleware: [permitted('audit:read')] as const,
     method: 'get',

@@ -16,6 +16,7 @@ export const commands: readonly CommandEntry[] = [
   entry('ingest', async () => (await import('./ingest.ts')).ingestCommand),
   entry('ingest-runs', async () => (await import('./ingest-runs.ts')).ingestRunsCommand),
   entry('quarantine', async () => (await import('./quarantine.ts')).quarantineCommand),
+  entry('corrections', async () => (await import('./corrections.ts')).correctionsCommand),
   entry('snapshot', async () => (await import('./snapshot.ts')).snapshotCommand),
   entry('dpd', async () => (await import('./dpd.ts')).dpdCommand),
   entry('metrics', async () => (await import('./metrics.ts')).metricsCommand),

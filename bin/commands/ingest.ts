@@ -18,6 +18,7 @@ import { existsSync } from 'node:fs';
 import { unterminatedLastLine } from '../../pipelines/ingest/unterminated-last-line.ts';
 import type { Receipt } from '../../pipelines/ingest/ingest-file.ts';
 import { UserError } from '../../lib/user-error.ts';
+import { byFlag, cliActor } from './cli-audit.ts';
 
 const ingestFlags = {
   adapter: flag(z.enum(adapterNames).optional(), 'read a public dataset through its adapter', adapterNames.join('|')),
@@ -57,6 +58,12 @@ const ingestFlags = {
     "remove every row the ingest run loaded, in every table (audited in row_corrections, the receipts' mode rollback); refused, nothing removed, when rows of other runs build on them (rows naming its loans or customers, a correction of one of its rows): roll those back or retract them first. A second rollback of the run changes nothing and says so",
     'INGEST_ID',
   ),
+  by: byFlag('--correct, --retract, --rollback: who makes the change (row_corrections.actor)'),
+  reason: flag(
+    z.string().trim().min(1, 'give the reason as text').max(500, 'at most 500 characters').optional(),
+    '--correct, --retract, --rollback: why (row_corrections.reason; `loanwatch corrections` lists them)',
+    'TEXT',
+  ),
   loader: flag(
     outputFormat(['auto', 'engine', 'stream'], 'auto'),
     'engine: ClickHouse reads the file (a GBK file, bare-CR line ends or a quote never closed are read by the stream loader all the same); stream: Node streams it in; auto: the engine for a UTF-8 file on the embedded engine, else the stream',
@@ -83,24 +90,26 @@ export const ingestCommand = defineCommand({
   flags: ingestFlags,
   examples: [
     'loanwatch ingest ./book',
-    'loanwatch ingest --correct ./corrections/payments-2024-06-28.csv',
-    'loanwatch ingest --retract --entity payments ./reversals/keys-2024-06-28.csv',
-    'loanwatch ingest --rollback 0b6f3c52-8d0e-4a47-9a43-2f1d7c9e5a10',
+    'loanwatch ingest --correct ./corrections/payments-2024-06-28.csv --reason "bank statement of 2024-06-28" --by zhou.ia',
+    'loanwatch ingest --retract --entity payments ./reversals/keys-2024-06-28.csv --reason "reversed by the bank"',
+    'loanwatch ingest --rollback 0b6f3c52-8d0e-4a47-9a43-2f1d7c9e5a10 --reason "the 06-27 files loaded as 06-28"',
     'loanwatch ingest --adapter credit_card_monthly_status ../shared/data/credit_card_monthly_status --as-of-month 2024-06',
   ],
   warehouse: true,
   check: (f) =>
     f.rollback !== undefined
       ? rollbackCheck(f)
-      : f.paths.length === 0
-        ? 'name at least one file or directory to ingest'
-        : f.retract && (f.correct || f.adapter)
-          ? `--retract removes rows by key: it does not go with ${f.correct ? '--correct' : '--adapter'}`
-          : !f.adapter && (f['as-of'] || f['as-of-month'])
-            ? '--as-of and --as-of-month go with --adapter'
-            : f.adapter && f.paths.length !== 1
-              ? `--adapter reads one dataset folder, not ${f.paths.length}`
-              : undefined,
+      : !f.correct && !f.retract && (f.by !== undefined || f.reason !== undefined)
+        ? `--${f.by !== undefined ? 'by' : 'reason'} goes with --correct, --retract or --rollback: a plain load changes no loaded row`
+        : f.paths.length === 0
+          ? 'name at least one file or directory to ingest'
+          : f.retract && (f.correct || f.adapter)
+            ? `--retract removes rows by key: it does not go with ${f.correct ? '--correct' : '--adapter'}`
+            : !f.adapter && (f['as-of'] || f['as-of-month'])
+              ? '--as-of and --as-of-month go with --adapter'
+              : f.adapter && f.paths.length !== 1
+                ? `--adapter reads one dataset folder, not ${f.paths.length}`
+                : undefined,
   run: ({ wh, config, out }, f) => runIngest(wh, config, out, f),
 });
 
@@ -123,8 +132,9 @@ function rollbackCheck(f: IngestFlags): string | undefined {
 }
 
 export async function runIngest(wh: Warehouse, config: Config, out: Output, f: IngestFlags) {
+  const origin = { actor: cliActor(f.by), reason: f.reason ?? '' };
   if (f.rollback !== undefined) {
-    const r = await rollback(wh, f.rollback, { log });
+    const r = await rollback(wh, f.rollback, { origin, log });
     out.line(
       JSON.stringify(
         { ingest_id: r.ingestId, rolled_back: r.rolledBack, changed: r.changed, receipts: r.receipts },
@@ -140,12 +150,13 @@ export async function runIngest(wh: Warehouse, config: Config, out: Output, f: I
     entity: f.entity,
     maxDaysAhead: config.LOANWATCH_INGEST_MAX_DAYS_AHEAD,
     correct: f.correct,
+    origin,
     log,
   };
   // the day the data ended before this load: a load that starts days after it is told (a missing day's files)
   const dataEnded = f.retract ? null : await dataLastDate(wh);
   const result = f.retract
-    ? await retract(wh, f.paths, { entity: f.entity, log })
+    ? await retract(wh, f.paths, { entity: f.entity, origin, log })
     : f.adapter
       ? (
           await ingestThroughAdapter(wh, f.adapter, f.paths[0]!, {

@@ -15,6 +15,15 @@ export const latestCorrections = (wh: Pick<Warehouse, 'database'>, keys: string)
       argMax(old_ingest_id, at) AS a_old_ingest, argMax(file, at) AS a_file, max(at) AS a_at
     FROM ${tableRef(wh, 'row_corrections')} WHERE entity = {entity:String} AND key IN (${keys}) GROUP BY key)`;
 
+/** Who corrected, retracted or rolled back rows, and why (row_corrections.actor, .reason). */
+export interface CorrectionOrigin {
+  actor: string;
+  reason: string;
+}
+
+/** the origin of a change made without one (a pipeline called directly, as the tests do) */
+export const unknownOrigin: CorrectionOrigin = { actor: '', reason: '' };
+
 export interface AuditInput {
   spec: EntitySpec;
   action: 'correct' | 'retract';
@@ -24,6 +33,7 @@ export interface AuditInput {
    */
   rows: string;
   meta: { ingest_id: string; file: string };
+  origin: CorrectionOrigin;
   onStep?: (step: string) => void;
 }
 
@@ -41,14 +51,14 @@ export async function auditAndDelete(wh: Warehouse, o: AuditInput): Promise<void
   await exec(
     wh,
     `INSERT INTO ${tableRef(wh, 'row_corrections')}
-      (at, ingest_id, entity, key, action, old_row, new_row, old_hash, new_hash, old_ingest_id, old_loan_id, new_loan_id, file, line)
+      (at, ingest_id, entity, key, action, old_row, new_row, old_hash, new_hash, old_ingest_id, old_loan_id, new_loan_id, file, line, actor, reason)
     SELECT now64(3), {ingest_id:String}, {entity:String}, key, {action:String}, old_row, new_row, old_hash, new_hash,
-      old_ingest_id, old_loan_id, new_loan_id, {file:String}, line
+      old_ingest_id, old_loan_id, new_loan_id, {file:String}, line, {actor:String}, {reason:String}
     FROM ${o.rows} AS lwq_c
     LEFT JOIN ${latestCorrections(wh, `SELECT key FROM ${o.rows}`)} AS lwq_a ON lwq_a.akey = lwq_c.key
     WHERE NOT (lwq_a.a_action = {action:String} AND lwq_a.a_new = lwq_c.new_hash AND lwq_a.a_old = lwq_c.old_hash
       AND lwq_a.a_old_ingest = lwq_c.old_ingest_id)`,
-    { ingest_id: o.meta.ingest_id, entity, action: o.action, file: o.meta.file },
+    { ingest_id: o.meta.ingest_id, entity, action: o.action, file: o.meta.file, ...o.origin },
   );
   o.onStep?.('audited');
   // a reinstated key (no old row) has nothing loaded to delete
@@ -73,12 +83,13 @@ export async function applyCorrections(
     /** reinstatedRows of the file, or null when none of the entity's keys stands retracted */
     reinstated: string | null;
     meta: { ingest_id: string; file: string };
+    origin: CorrectionOrigin;
     onStep?: (step: string) => void;
   },
 ): Promise<void> {
   const cols = 'line, key, old_hash, new_hash, old_ingest_id, old_loan_id, new_loan_id, old_row, new_row';
   const replaced = `SELECT ${cols} FROM ${o.conflicts} WHERE line IN (SELECT line FROM ${o.status} WHERE status = 'corrected')`;
   const rows = `(${o.reinstated ? `${replaced} UNION ALL ${o.reinstated}` : replaced})`;
-  await auditAndDelete(wh, { spec: o.spec, action: 'correct', rows, meta: o.meta, onStep: o.onStep });
+  await auditAndDelete(wh, { spec: o.spec, action: 'correct', rows, meta: o.meta, origin: o.origin, onStep: o.onStep });
   o.onStep?.('corrected rows replaced');
 }

@@ -7,7 +7,7 @@ import { engineReason } from './header-check.ts';
 import { crossRowRules } from './cross-row-rules.ts';
 import { entitySpecs } from './entity-specs.ts';
 import { engineCsvHazard } from './engine-csv-hazard.ts';
-import { applyCorrections, latestCorrections } from './apply-corrections.ts';
+import { applyCorrections, latestCorrections, unknownOrigin, type CorrectionOrigin } from './apply-corrections.ts';
 import { correctionRules } from './correction-rules.ts';
 import { findRetractedKeys, reinstatedRows, retractedReason, supersededSelect } from './retracted-keys.ts';
 import { keyConflictsSelect, keyLabelFromText } from './key-conflicts.ts';
@@ -59,6 +59,8 @@ export interface IngestFileOptions {
   customersInRun?: boolean;
   /** a valid row whose key is loaded with other content replaces the loaded row (audited) instead of being quarantined */
   correct?: boolean;
+  /** who corrects and why, for the audit of the rows a correction replaces */
+  origin?: CorrectionOrigin;
   onStep?: (step: string, rows?: number) => void;
 }
 
@@ -450,6 +452,7 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
         status,
         reinstated: s.anyRetracted ? reinstatedRows(spec, { stg, status, retracted }) : null,
         meta,
+        origin: o.origin ?? unknownOrigin,
         onStep: o.onStep,
       });
     await exec(

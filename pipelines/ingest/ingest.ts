@@ -7,6 +7,7 @@ import { startFileHasher } from './file-hasher.ts';
 import { checkFiles } from './header-check.ts';
 import { dropLeftoverScratch, ingestFile, type Receipt } from './ingest-file.ts';
 import { inRunLedger } from './run-ledger.ts';
+import type { CorrectionOrigin } from './apply-corrections.ts';
 
 export interface IngestOptions {
   piiSecret: string;
@@ -16,6 +17,8 @@ export interface IngestOptions {
   maxDaysAhead?: number;
   /** a row whose key is loaded with other content replaces the loaded row (audited) instead of being quarantined */
   correct?: boolean;
+  /** who corrects and why (row_corrections.actor, .reason) */
+  origin?: CorrectionOrigin;
   log?: (line: string) => void;
 }
 
@@ -68,6 +71,7 @@ export async function ingest(wh: Warehouse, paths: string[], o: IngestOptions): 
       lastBefore,
       customersInRun: files.some((f) => f.entity === 'customers'),
       correct: o.correct ?? false,
+      ...(o.origin ? { origin: o.origin } : {}),
       sha256: hasher.sha256(file.path),
       onStep: (step, rows) => {
         log(

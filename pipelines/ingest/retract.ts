@@ -4,7 +4,7 @@ import { csvRecords } from '../../lib/csv-records.ts';
 import { exec, queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { rawTables, type RawEntity } from '../../warehouse/tables.ts';
-import { auditAndDelete, latestCorrections } from './apply-corrections.ts';
+import { auditAndDelete, latestCorrections, unknownOrigin, type CorrectionOrigin } from './apply-corrections.ts';
 import { discoverInputs, IngestInputError, type InputFile } from './discover.ts';
 import { entitySpecs, type EntitySpec } from './entity-specs.ts';
 import { dropLeftoverScratch, type Receipt } from './ingest-file.ts';
@@ -150,7 +150,7 @@ async function readKeys(file: InputFile, spec: EntitySpec): Promise<KeyRow[]> {
 export async function retract(
   wh: Warehouse,
   paths: string[],
-  o: { entity?: RawEntity; log?: (line: string) => void },
+  o: { entity?: RawEntity; origin?: CorrectionOrigin; log?: (line: string) => void },
 ): Promise<IngestResult> {
   const log = o.log ?? (() => undefined);
   const { files, skipped } = discoverInputs(paths, o.entity);
@@ -167,7 +167,7 @@ export async function retract(
   // dependents first: a loan's payments retracted in the same run as the loan go before it
   await inRunLedger(wh, { ingestId, mode: 'retract', files: files.length }, async () => {
     for (const { file, rows } of [...keyed].reverse())
-      receipts.unshift(await retractFile(wh, file, rows, ingestId, log));
+      receipts.unshift(await retractFile(wh, file, rows, ingestId, o.origin ?? unknownOrigin, log));
   });
   return { ingestId, receipts, skipped };
 }
@@ -177,6 +177,7 @@ async function retractFile(
   file: InputFile,
   rows: KeyRow[],
   ingestId: string,
+  origin: CorrectionOrigin,
   log: (line: string) => void,
 ): Promise<Receipt> {
   const started = nowDateTime64Text();
@@ -273,6 +274,7 @@ async function retractFile(
         action: 'retract',
         rows: audited,
         meta,
+        origin,
         onStep: (s) => {
           log(`${spec.entity} ${file.path}: ${s}`);
         },

@@ -11,6 +11,7 @@ import { rowJsonExpr } from './key-conflicts.ts';
 import { targetKeyExpr } from './validation-sql.ts';
 import { nowDateTime64Text } from '../../lib/dates.ts';
 import { inRunLedger } from './run-ledger.ts';
+import { unknownOrigin, type CorrectionOrigin } from './apply-corrections.ts';
 
 /** The raw tables whose rows name a loan: rows of another run in them keep a loan of the run from going. */
 const loanRowTables = ['schedule', 'payments', 'performance', 'collection_actions', 'loan_events'] as const;
@@ -53,7 +54,7 @@ export const rollbackLabel = (runId: string) => `rollback of ${runId}`;
 export async function rollback(
   wh: Warehouse,
   runId: string,
-  o: { log?: (line: string) => void } = {},
+  o: { origin?: CorrectionOrigin; log?: (line: string) => void } = {},
 ): Promise<RollbackResult> {
   const log = o.log ?? (() => undefined);
   const receipts = tableRef(wh, 'ingest_receipts');
@@ -105,7 +106,7 @@ export async function rollback(
 
   const rollbackId = randomUUID();
   return inRunLedger(wh, { ingestId: rollbackId, mode: 'rollback', files: 0 }, () =>
-    removeRun(wh, runId, rollbackId, log),
+    removeRun(wh, runId, rollbackId, o.origin ?? unknownOrigin, log),
   );
 }
 
@@ -114,6 +115,7 @@ async function removeRun(
   wh: Warehouse,
   runId: string,
   rollbackId: string,
+  origin: CorrectionOrigin,
   log: (line: string) => void,
 ): Promise<RollbackResult> {
   const receipts = tableRef(wh, 'ingest_receipts');
@@ -121,7 +123,7 @@ async function removeRun(
   const id = { run: runId, label: rollbackLabel(runId) };
   const started = nowDateTime64Text();
   // dependents first: a killed rollback never leaves a loan's rows of the run without the loan
-  for (const entity of [...rawEntities].reverse()) await removeRows(wh, entity, runId, rollbackId, log);
+  for (const entity of [...rawEntities].reverse()) await removeRows(wh, entity, runId, rollbackId, origin, log);
   const counts = await queryRows<{ entity: RawEntity; n: string }>(
     wh,
     `SELECT entity, toString(count()) AS n FROM ${audit} WHERE action = 'rollback' AND old_ingest_id = {run:String} GROUP BY entity`,
@@ -232,6 +234,7 @@ async function removeRows(
   entity: RawEntity,
   runId: string,
   rollbackId: string,
+  origin: CorrectionOrigin,
   log: (line: string) => void,
 ): Promise<void> {
   const spec = entitySpecs[entity];
@@ -240,13 +243,13 @@ async function removeRows(
   const tk = targetKeyExpr(spec);
   const ofRun = `ingest_id = {run:String}${entity === 'collection_actions' ? ` AND source = 'file'` : ''}`;
   const hasLoan = rawTables[entity].columns.some(([n]) => n === 'loan_id');
-  const p = { run: runId, id: rollbackId, entity, file: rollbackLabel(runId) };
+  const p = { run: runId, id: rollbackId, entity, file: rollbackLabel(runId), ...origin };
   await exec(
     wh,
     `INSERT INTO ${audit}
-      (at, ingest_id, entity, key, action, old_row, new_row, old_hash, new_hash, old_ingest_id, old_loan_id, new_loan_id, file, line)
+      (at, ingest_id, entity, key, action, old_row, new_row, old_hash, new_hash, old_ingest_id, old_loan_id, new_loan_id, file, line, actor, reason)
     SELECT now64(3), {id:String}, {entity:String}, ${tk}, 'rollback', ${rowJsonExpr(spec)}, '', row_hash, toUInt64(0),
-      {run:String}, ${hasLoan ? 'loan_id' : "''"}, '', {file:String}, 0
+      {run:String}, ${hasLoan ? 'loan_id' : "''"}, '', {file:String}, 0, {actor:String}, {reason:String}
     FROM ${target} WHERE ${ofRun} AND (${tk}, row_hash) NOT IN (
       SELECT key, old_hash FROM ${audit} WHERE entity = {entity:String} AND action = 'rollback' AND old_ingest_id = {run:String})`,
     p,

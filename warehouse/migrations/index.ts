@@ -17,6 +17,7 @@ import {
   collectionTables,
   consoleTables,
   correctionTables,
+  correctionOriginColumns,
   ingestReceiptCorrectionColumns,
   quarantineRowKeyColumns,
   quarantineRowKeyUnknownColumns,
@@ -325,6 +326,11 @@ export const migrations: Migration[] = [
     version: 40,
     name: "ingest_run_log (each ingest run's start and end: complete, failed with its reason, or unfinished)",
     statements: (wh) => createTableStatements(wh, systemTables.ingest_run_log),
+  },
+  {
+    version: 41,
+    name: "row_corrections.actor and .reason (who corrected, retracted or rolled back the rows, and why; '' before)",
+    statements: (wh) => addColumns(wh, 'row_corrections', correctionOriginColumns),
   },
 ];
 
