@@ -35,6 +35,18 @@ const formats = {
   date: 'yyyy-mm-dd',
 } as const;
 
+/**
+ * A ratio's cell: a value too small for two decimals reads <0.01% (>-0.01%) as on the pages, where
+ * 0.00% beside a balance of 4,472.43 said there was none; the cell keeps its number for analysts,
+ * and the format's first section still shows a 0 typed over it as 0.00%.
+ */
+function pctFormat(x: number): string {
+  if (x === 0 || Math.abs(x) >= 0.00005) return formats.pct;
+  return x > 0
+    ? `[=0]${formats.pct};[<0.00005]"<0.01%";${formats.pct}`
+    : `[=0]${formats.pct};[>-0.00005]">-0.01%";${formats.pct}`;
+}
+
 /** −0.06 pp / −0.06个百分点, with the sign always shown (a change) */
 const pointsFormat = (lang: Lang) => {
   const unit = lang === 'zh-CN' ? '"个百分点"' : '" pp"';
@@ -172,7 +184,7 @@ function addTable(
         cell.numFmt = formats.date;
       } else if (kind.type === 'number' && numeric(v)) {
         cell.value = kind.points ? toPoints(v) : Number(v);
-        cell.numFmt = kind.format;
+        cell.numFmt = kind.format === formats.pct ? pctFormat(Number(v)) : kind.format;
       } else cell.value = v;
       // a formatted number is about as wide as its text plus grouping commas
       widths[i] = Math.max(widths[i] ?? 0, displayWidth(v) + (kind.type === 'number' ? 4 : 0));
