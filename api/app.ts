@@ -1,6 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { swaggerUI } from '@hono/swagger-ui';
 import { HTTPException } from 'hono/http-exception';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { createRequire } from 'node:module';
@@ -27,6 +26,7 @@ import { placementRoutes } from './routes/placements.ts';
 import { bureauRoutes } from './routes/bureau.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { docsPage } from './docs-page.ts';
 import { maxTableRows, scoreRoutes, tableScoresBodyBytes } from './routes/scores.ts';
 import { collectionActionRoutes } from './routes/collection-actions.ts';
 import { actionCorrectionRoutes } from './routes/collection-action-corrections.ts';
@@ -132,10 +132,7 @@ export function createApp(given: ApiDeps) {
     '/assets/swagger-ui-dist/*',
     serveStatic({ root: swaggerDir, rewriteRequestPath: (p) => p.replace(/^\/assets\/swagger-ui-dist/, '') }),
   );
-  app.get(
-    '/docs',
-    swaggerUI({ url: '/openapi.json', baseUrl: '/assets', title: 'loanwatch', persistAuthorization: true }),
-  );
+  app.get('/docs', docsPage);
   app.notFound((c) => {
     // a path that is served, asked with another method: 405 with the methods it takes (RFC 9110)
     const allow = methodsOf(app.routes, c.req.path);

@@ -22,6 +22,7 @@ import { csvList, errorResponses, isoDay, nameSchema } from '../schemas.ts';
 import { checkKnownFilters, userErrorsAsBadRequest } from './request-checks.ts';
 import { streamOf } from './metric-body.ts';
 import { wantsCsv } from '../wants-csv.ts';
+import { jsonWithExample } from '../response-example.ts';
 
 const name = nameSchema();
 const caseSchema = z
@@ -70,6 +71,35 @@ const caseSchema = z
   })
   .openapi('Case');
 
+const caseListExample = {
+  cases: [
+    {
+      rank: 1,
+      loan_id: 'L000001234',
+      region: 'east',
+      product: 'consumer',
+      team: 'east-early',
+      placed_with: '',
+      stage: 'early',
+      dpd: 12,
+      bucket: 'M1',
+      balance: 48210.55,
+      probability: 0.4123,
+      probability_source: 'model',
+      model: 'ew_scorecard@3',
+      expected_loss: 19877.21,
+      amount_to_cure: 3120.4,
+      charges_owed: 41.3,
+      grade: 'E',
+      reasons: ['max_dpd_6m', 'broken_promises_6m', 'paid_ratio_3m'],
+      action: 'call_account_manager',
+      last_contacts: [{ date: '2024-06-20', channel: 'phone', outcome: 'promise_to_pay' }],
+      open_promises: [{ date: '2024-07-05', amount: 3120.4 }],
+    },
+  ],
+  next_cursor: null,
+};
+
 /**
  * Case lists per warehouse for a minute, bounded in bytes: the pages a collector reads come from
  * one computation of the list (consistent ranks, and a page costs no rebuild); every pull is still audited.
@@ -117,7 +147,10 @@ export const caseRoutes = new OpenAPIHono<AppEnv>().openapi(
         description: 'cases',
         headers: nextPageHeaders,
         content: {
-          'application/json': { schema: z.object({ cases: z.array(caseSchema), next_cursor: z.string().nullable() }) },
+          'application/json': jsonWithExample(
+            z.object({ cases: z.array(caseSchema), next_cursor: z.string().nullable() }),
+            caseListExample,
+          ),
           'text/csv': { schema: z.string() },
         },
       },

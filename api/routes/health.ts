@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { queryRows } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import type { AppEnv } from '../context.ts';
+import { jsonWithExample } from '../response-example.ts';
 
 export const healthRoutes = new OpenAPIHono<AppEnv>().openapi(
   createRoute({
@@ -12,7 +13,10 @@ export const healthRoutes = new OpenAPIHono<AppEnv>().openapi(
       200: {
         description: 'up',
         content: {
-          'application/json': { schema: z.object({ status: z.literal('ok'), schema_version: z.number().int() }) },
+          'application/json': jsonWithExample(z.object({ status: z.literal('ok'), schema_version: z.number().int() }), {
+            status: 'ok',
+            schema_version: 41,
+          }),
         },
       },
     },

@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { listModels, promote, RegistryError } from '../../models/registry/registry.ts';
 import { audit } from '../audit.ts';
 import type { AppEnv } from '../context.ts';
+import { jsonWithExample } from '../response-example.ts';
 import { ApiError } from '../errors.ts';
 import { permitted } from '../middleware.ts';
 import { errorResponses } from '../schemas.ts';
@@ -49,9 +50,24 @@ export const modelRoutes = new OpenAPIHono<AppEnv>()
           description: 'versions',
           headers: nextPageHeaders,
           content: {
-            'application/json': {
-              schema: z.object({ models: z.array(modelSummary), next_cursor: z.string().nullable() }),
-            },
+            'application/json': jsonWithExample(
+              z.object({ models: z.array(modelSummary), next_cursor: z.string().nullable() }),
+              {
+                models: [
+                  {
+                    model_name: 'ew_scorecard',
+                    version: 3,
+                    target: 'dpd30_3m',
+                    kind: 'scorecard',
+                    created_at: '2024-07-02 09:14:05',
+                    created_by: 'cli:risk@modelling-01',
+                    oot_auc: 0.8788,
+                    champion: true,
+                  },
+                ],
+                next_cursor: null,
+              },
+            ),
           },
         },
         ...errorResponses(400, 401, 403, 429),

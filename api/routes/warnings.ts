@@ -3,6 +3,7 @@ import { assertKnownRules, listWarnings, warningKey, warningsCsv } from '../../p
 import { defaultWarningRules, warningRuleSchema } from '../../pipelines/warnings/rules.ts';
 import { assertKnownLoans } from '../../warehouse/metrics/known-values.ts';
 import type { AppEnv } from '../context.ts';
+import { jsonWithExample } from '../response-example.ts';
 import { permitted, scopedFilters } from '../middleware.ts';
 import { decodeCursor, nextPageHeaders, pageOfFetched, pageQuery, setNextPage } from '../pagination.ts';
 import { csvList, errorResponsesNaming, isoDay, nameSchema } from '../schemas.ts';
@@ -64,9 +65,30 @@ export const warningRoutes = new OpenAPIHono<AppEnv>().openapi(
         description: 'warnings in (rule, loan) order',
         headers: nextPageHeaders,
         content: {
-          'application/json': {
-            schema: z.object({ warnings: z.array(warningSchema), next_cursor: z.string().nullable() }),
-          },
+          'application/json': jsonWithExample(
+            z.object({ warnings: z.array(warningSchema), next_cursor: z.string().nullable() }),
+            {
+              warnings: [
+                {
+                  as_of: '2024-06-30',
+                  rule_id: 'broken_promise',
+                  kind: 'broken_promise',
+                  severity: 'warning',
+                  loan_id: 'L000001234',
+                  model: '',
+                  value: 1,
+                  threshold: 1,
+                  evidence: { broken: 1, action_id: 'L000001234-A20', paid: 56.77 },
+                  region: 'east',
+                  product: 'consumer',
+                  branch: 'east-01',
+                  team: 'east-early',
+                  fired_at: '2024-07-01 06:00:12',
+                },
+              ],
+              next_cursor: null,
+            },
+          ),
           'text/csv': { schema: z.string() },
         },
       },

@@ -80,3 +80,51 @@ describe('the OpenAPI document as the docs page uses it', () => {
     expect(html).not.toMatch(/https?:\/\//);
   });
 });
+
+interface Schema {
+  $ref?: string;
+  type?: string | string[];
+  properties?: Record<string, Schema>;
+  required?: string[];
+  items?: Schema;
+}
+
+describe('the main GET routes show an example of their answer', () => {
+  /** where an example breaks its schema's object shape (a required field missing, a field not in it): '' when it fits */
+  const misfit = (
+    doc: { components: { schemas?: Record<string, Schema> } },
+    s: Schema,
+    v: unknown,
+    at: string,
+  ): string => {
+    const schema = s.$ref ? doc.components.schemas![s.$ref.split('/').at(-1)!]! : s;
+    if (schema.properties && v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      const o = v as Record<string, unknown>;
+      for (const r of schema.required ?? []) if (!(r in o)) return `${at}.${r}: missing`;
+      for (const [k, x] of Object.entries(o)) {
+        const p = schema.properties[k];
+        if (!p) return `${at}.${k}: not in the schema`;
+        const bad = misfit(doc, p, x, `${at}.${k}`);
+        if (bad) return bad;
+      }
+    }
+    if (schema.items && Array.isArray(v)) {
+      if (v.length === 0) return `${at}: an empty list shows nothing`;
+      return v.map((x, i) => misfit(doc, schema.items!, x, `${at}.${i}`)).find((m) => m) ?? '';
+    }
+    return '';
+  };
+
+  it('health, the case list, the warnings and the models: a 200 example that fits its schema', async () => {
+    const doc = (await (await app.request('/openapi.json')).json()) as Doc & {
+      components: { schemas?: Record<string, Schema> };
+    };
+    for (const path of ['/health', '/v1/cases', '/v1/warnings', '/v1/models']) {
+      const json = (
+        doc.paths[path]!.get!.responses['200'] as { content: Record<string, { schema: Schema; example?: unknown }> }
+      ).content['application/json']!;
+      expect(json.example, path).toBeTypeOf('object');
+      expect(misfit(doc, json.schema, json.example, path), path).toBe('');
+    }
+  });
+});
