@@ -24,6 +24,7 @@ import { packFiles } from '../../reports/archive/pack-files.ts';
 import { archivePack, archiveRootOf, listArchive, type ArchiveEntry } from '../../reports/archive/store.ts';
 import { scheduleUnits } from '../../reports/archive/schedule.ts';
 import { log } from '../progress.ts';
+import { rerunDiffersWords } from './report-rerun-words.ts';
 
 /** the pack's files by format: the renderings pack.ts writes, and the workbook written here from them */
 const fileFormats = [...reportFormats, 'xlsx'] as const;
@@ -208,10 +209,7 @@ export async function runReport(wh: Warehouse, config: Config, out: Output, f: R
         log(
           `archive ${a.entry.id}: already archived on ${a.entry.generated_at} from the same inputs; kept${a.added.length ? `, with this build's ${a.added.join(', ')} added` : ''}`,
         );
-      else
-        log(
-          `archive ${a.entry.id}: already archived from the same inputs, but this build's ${a.changed.join(', ')} differ from the archived files; the archived ones are kept (${versionsWords(a.dir)})`,
-        );
+      else log(rerunDiffersWords(a.entry.id, a.changed, archivedVersion(a.dir), loanwatchVersion()));
       log(
         `${pack} ${lang}: ${m.charts.length} charts in ${((performance.now() - t0) / 1000).toFixed(1)} s → ${outDir}`,
       );
@@ -229,17 +227,14 @@ export async function runReport(wh: Warehouse, config: Config, out: Output, f: R
   return written;
 }
 
-/** Which loanwatch built the archived pack and which one this is: a label or note changed between them explains a difference. */
-function versionsWords(archived: string): string {
-  let was: unknown;
+/** the loanwatch version an archived pack's manifest records, if any */
+function archivedVersion(archived: string): unknown {
   try {
-    was = (JSON.parse(readFileSync(join(archived, 'manifest.json'), 'utf8')) as { loanwatch_version?: unknown })
+    return (JSON.parse(readFileSync(join(archived, 'manifest.json'), 'utf8')) as { loanwatch_version?: unknown })
       .loanwatch_version;
   } catch {
-    was = undefined;
+    return undefined;
   }
-  const by = typeof was === 'string' ? `loanwatch ${was}` : 'a loanwatch that did not record its version';
-  return `archived by ${by}, this is loanwatch ${loanwatchVersion()}: wording changed between versions is one cause`;
 }
 
 /** Adds the build's time, archive id and loanwatch version to manifest.json (and the workbook to its files); returns the files. */

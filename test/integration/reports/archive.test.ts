@@ -86,7 +86,7 @@ describe('report archive: store, list, fetch, idempotent re-runs, reproducible p
       expect(manifest).toMatchObject({ archive_id: e.id, generated_at: e.generated_at, lang: e.lang });
       // which loanwatch built it: a pack re-verified after an upgrade may differ in wording
       expect((manifest as { loanwatch_version?: string }).loanwatch_version).toBe(loanwatchVersion());
-      expect(loanwatchVersion()).toMatch(/^\d+\.\d+\.\d+(\+[0-9a-f]{12})?$/u);
+      expect(loanwatchVersion()).toMatch(/^\d+\.\d+\.\d+(\+[0-9a-f]{12}(-dirty)?)?$/u);
       // every file of the pack, the manifest and the workbook included
       expect(e.files.map((f) => f.name).sort()).toEqual([...manifest.files, 'manifest.json'].sort());
       expect(e.files.map((f) => f.name)).toContain('report.xlsx');
