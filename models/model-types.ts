@@ -35,6 +35,8 @@ export interface ModelMetrics {
   split: string;
   /** the file next to the artifact listing each row's part (table models: split.csv) */
   split_file?: string;
+  /** book models: the share of loans trained and tested on (train --loan-share; the sample drawn by the seed); absent before 2026-12-06 */
+  loan_share?: number;
   /** the test part's rows (data/split.ts partFingerprint): the promote gate compares test AUCs on the same rows only; absent before 2026-12-06 */
   test_rows?: string;
   score_psi: number;

@@ -40,6 +40,7 @@ function gate<T extends Dataset>(
   r: TrainRequest,
   missingMarkers: readonly string[],
   log: (line: string) => void,
+  tableFlags: boolean,
 ): { train: T; test: T; report: GateReport; request: TrainRequest; features: string[] } {
   // the flags and the parts first: a one-class part is that error, not a leak found in its few rows
   checkTrainingInput(
@@ -53,6 +54,7 @@ function gate<T extends Dataset>(
   const report = qualityGate(train, {
     seed: r.seed,
     missingMarkers,
+    tableFlags,
     ...r.gate,
     declaredSpecials: Object.fromEntries(
       train.columns
@@ -158,6 +160,10 @@ export interface BookTrainOptions extends TrainRequest {
   log?: (s: string) => void;
 }
 
+/** A book sample as the split and the log name it: its share of loans and the seed that drew it. */
+const loanSample = (share: number, seed: number) =>
+  `a ${Number((100 * share).toPrecision(3))} % sample of loans (--loan-share ${share}), drawn with --seed ${seed}`;
+
 /** Early-warning models on the book: features (rebuilt when asked or built for another target), out-of-time split, train, register. */
 export async function trainBookModels(wh: Warehouse, o: BookTrainOptions): Promise<Registered[]> {
   const log = o.log ?? (() => undefined);
@@ -170,20 +176,30 @@ export async function trainBookModels(wh: Warehouse, o: BookTrainOptions): Promi
     const r = await buildFeatures(wh, { target: o.target, log });
     log(`features: ${r.rows} loan-months up to ${r.dataEnd}`);
   }
-  const ds = await loadFeatureRows(wh, { mode: 'labelled', loanShare: o.loanShare });
+  const ds = await loadFeatureRows(wh, { mode: 'labelled', loanShare: o.loanShare, sampleSeed: o.seed });
   const split = outOfTimeSplit(ds, o.ootMonths);
   const { cutoff } = split;
+  const sample = o.loanShare < 1 ? loanSample(o.loanShare, o.seed) : '';
+  if (sample) log(`${sample}: another --seed draws another sample of the same share`);
   log(
     `training on ${split.train.n} loan-months before ${cutoff}, testing on ${split.test.n} from ${cutoff} (out of time)`,
   );
-  const { train, test, report, request, features } = gate(split.train, split.test, o, defaultMissingMarkers, log);
+  const { train, test, report, request, features } = gate(
+    split.train,
+    split.test,
+    o,
+    defaultMissingMarkers,
+    log,
+    false,
+  );
   const trained = await trainModels(
     train,
     test,
     features,
-    `out-of-time: train < ${cutoff} ≤ test (${o.ootMonths} month-ends)`,
+    `out-of-time: train < ${cutoff} ≤ test (${o.ootMonths} month-ends)${sample ? `; ${sample}` : ''}`,
     request,
   );
+  for (const t of trained) t.metrics.loan_share = o.loanShare;
   return registerAll(wh, withGate(trained, report), { prefix: name, target: name }, o.actor, o.outDir);
 }
 
@@ -304,6 +320,7 @@ export async function trainTableModels(wh: Warehouse, o: TableTrainOptions): Pro
     { ...o, log },
     o.missingMarkers ?? defaultMissingMarkers,
     log,
+    true,
   );
   const trained = withNumberFormats(
     withGate(

@@ -13,8 +13,12 @@ export function splitWords(split: string, lang: Lang): string {
   if (lang === 'en') return split;
   const random = /^seeded random (\d+)\/(\d+) \(seed (\d+)\)$/u.exec(split);
   if (random) return `随机划分 训练 ${random[1]}% / 测试 ${random[2]}%（种子 ${random[3]}）`;
-  const oot = /^out-of-time: train < (\S+) ≤ test \((\d+) month-ends\)$/u.exec(split);
-  if (oot) return `跨时间划分：训练 < ${oot[1]} ≤ 测试（${oot[2]} 个月末）`;
+  const oot =
+    /^out-of-time: train < (\S+) ≤ test \((\d+) month-ends\)(?:; a (\S+) % sample of loans \(--loan-share (\S+)\), drawn with --seed (\d+))?$/u.exec(
+      split,
+    );
+  if (oot)
+    return `跨时间划分：训练 < ${oot[1]} ≤ 测试（${oot[2]} 个月末）${oot[3] ? `；抽样 ${oot[3]}% 的贷款（--loan-share ${oot[4]}，种子 ${oot[5]}）` : ''}`;
   return split;
 }
 

@@ -52,7 +52,11 @@ const trainFlags = {
     'SHARE',
   ),
   'rebuild-features': flag(z.boolean().default(false), 'book: rebuild the feature table first'),
-  seed: flag(count(0, 2 ** 31).default(1), 'random seed', 'N'),
+  seed: flag(
+    count(0, 2 ** 31).default(1),
+    'random seed (book: also draws the --loan-share sample; 1 draws the sample versions before 2026-12-06 used)',
+    'N',
+  ),
   binning: flag(z.enum(['chimerge', 'tree']).default('chimerge'), 'scorecard binning method', 'chimerge|tree'),
   monotonic: flag(
     bool.default(true),

@@ -13,6 +13,12 @@ export interface FeatureRowFilter {
   monthEnd?: string;
   /** keep about this share of loans (deterministic by loan hash), for training on a sample */
   loanShare?: number;
+  /**
+   * which sample of that share: train --seed, so retraining with other seeds gauges the sample's
+   * variance (a fixed hash gave every seed the same loans and registered identical versions);
+   * seed 1, the default, and no seed draw the sample versions before it were trained on
+   */
+  sampleSeed?: number;
   /** only these loans (a score's counterfactual reads one loan's features, not the month's) */
   ids?: string[];
 }
@@ -28,7 +34,7 @@ export async function loadFeatureRows(wh: Warehouse, f: FeatureRowFilter): Promi
     : f.mode === 'eligible' ? `eligible = 1 AND month_end = {me:Date}` : `month_end = {me:Date}`;
   const share = Math.round(Math.min(1, Math.max(0, f.loanShare ?? 1)) * 1_000_000);
   const query = withSettings(`SELECT loan_id, toString(month_end), label, label_observed, ${cols.join(', ')} FROM ${tableRef(wh, 'ew_features')}
-    WHERE ${where} AND cityHash64(loan_id) % 1000000 < {share:UInt32}
+    WHERE ${where} AND if({sample_seed:UInt32} = 1, cityHash64(loan_id), cityHash64(loan_id, {sample_seed:UInt32})) % 1000000 < {share:UInt32}
       AND ({all_ids:UInt8} = 1 OR loan_id IN {ids:Array(String)}) ORDER BY month_end, loan_id`, {});
   const builders = featureCatalogue.map((c) => new ColumnBuilder(c.name, c.kind));
   const text = featureCatalogue.map((c) => c.kind === 'categorical');
@@ -48,7 +54,7 @@ export async function loadFeatureRows(wh: Warehouse, f: FeatureRowFilter): Promi
   // 20,000 take a second (within a chunk, and so overall for one month-end, rows stay in loan order)
   const chunks = f.ids ? chunked([...f.ids].sort(), idsPerStatement) : [[]];
   for (const chunk of chunks) {
-    const params = { from: f.from ?? '1970-01-01', to: f.to ?? '2149-06-06', me: f.monthEnd ?? '1970-01-01', share, all_ids: f.ids ? 0 : 1, ids: chunk };
+    const params = { from: f.from ?? '1970-01-01', to: f.to ?? '2149-06-06', me: f.monthEnd ?? '1970-01-01', share, sample_seed: f.sampleSeed ?? 1, all_ids: f.ids ? 0 : 1, ids: chunk };
     // a month's or the training window's rows are hundreds of megabytes; a few loans' are not worth a file
     await forEachTsvLine(wh, query, params, { large: !f.ids }, (line) => {
       const cells = line.split('\t');

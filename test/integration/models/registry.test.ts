@@ -100,22 +100,25 @@ describe('the promote gate: test AUCs compared on the same test rows only', () =
     await registerModel(wh, tableVersion({ name: 'old_scorecard', auc: 0.75, seed: 2, target: 'table:old:bad' }));
     await registerModel(wh, tableVersion({ name: 'old_scorecard', auc: 0.8, seed: 3, target: 'table:old:bad' }));
     await registerModel(wh, tableVersion({ name: 'old_scorecard', auc: 0.8, seed: 2, target: 'table:old:bad' }));
-    // the book's versions: their out-of-time months
-    const book = (auc: number, cutoff: string) =>
-      tableVersion({
+    // the book's versions: their out-of-time months, all loans or a sample of them (--loan-share)
+    const book = (auc: number, cutoff: string, sample = '') => {
+      const v = tableVersion({
         name: 'dpd30_3m_gbm',
         auc,
         seed: 1,
-        testRows: `rows-${cutoff}-${auc}`,
+        testRows: `rows-${cutoff}${sample}`,
         target: 'dpd30_3m',
-        split: `out-of-time: train < ${cutoff} ≤ test (3 month-ends)`,
+        split: `out-of-time: train < ${cutoff} ≤ test (3 month-ends)${sample}`,
       });
-    for (const [auc, cutoff] of [
-      [0.78, '2024-04-30'],
-      [0.77, '2024-04-30'],
-      [0.79, '2024-05-31'],
+      return { ...v, kind: 'gbm', metrics: { ...v.metrics, loan_share: sample ? 0.03 : 1 } };
+    };
+    for (const [auc, cutoff, sample] of [
+      [0.78, '2024-04-30', ''],
+      [0.77, '2024-04-30', ''],
+      [0.79, '2024-05-31', ''],
+      [0.9, '2024-05-31', '; a 3 % sample of loans (--loan-share 0.03), drawn with --seed 1'],
     ] as const)
-      await registerModel(wh, book(auc, cutoff));
+      await registerModel(wh, book(auc, cutoff, sample));
   }, 60_000);
   afterAll(() => disposeIfOpened(wh));
 
@@ -148,6 +151,12 @@ describe('the promote gate: test AUCs compared on the same test rows only', () =
       /^promotion refused: out-of-time AUC 0\.7700 does not beat the champion dpd30_3m_gbm v1 \(0\.7800\) by 0\.005$/u,
     );
     expect(await promoteV('dpd30_3m_gbm', 3)).toMatchObject({ version: 3, champion_auc: 0.78 });
+  });
+
+  it('a book version trained on a sample of loans (--loan-share) is not compared with one tested on all of them', async () => {
+    await expect(promoteV('dpd30_3m_gbm', 4)).rejects.toThrow(
+      "promotion refused: the out-of-time AUCs are not comparable: dpd30_3m_gbm v4 was tested on other rows than the champion dpd30_3m_gbm v3 (out-of-time: train < 2024-05-31 ≤ test (3 month-ends); a 3 % sample of loans (--loan-share 0.03), drawn with --seed 1, 300 rows; the champion: out-of-time: train < 2024-05-31 ≤ test (3 month-ends), 300 rows), and an AUC on another sample of loans (a smaller one: noisier) can lead by luck; train the challenger on the champion's sample (train --model gbm with --loan-share 1, the same --oot-months) and promote that version",
+    );
   });
 
   it('through the API: a 409 naming the split', async () => {

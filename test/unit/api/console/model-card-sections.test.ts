@@ -21,6 +21,12 @@ describe('the console card’s words in the page’s language', () => {
     expect(splitWords('out-of-time: train < 2024-01-31 ≤ test (6 month-ends)', 'zh-CN')).toBe(
       '跨时间划分：训练 < 2024-01-31 ≤ 测试（6 个月末）',
     );
+    expect(
+      splitWords(
+        'out-of-time: train < 2024-01-31 ≤ test (6 month-ends); a 5 % sample of loans (--loan-share 0.05), drawn with --seed 2',
+        'zh-CN',
+      ),
+    ).toBe('跨时间划分：训练 < 2024-01-31 ≤ 测试（6 个月末）；抽样 5% 的贷款（--loan-share 0.05，种子 2）');
     expect(heldBackWords('a seeded random 20 % of the training rows (seed 3)', 'zh-CN')).toBe(
       '训练样本中随机 20%（种子 3）',
     );
