@@ -44,6 +44,12 @@ export interface GateOptions {
   dropProtected: boolean;
   /** special values the modeler declared per column (`--special`, `--special-for`): binned apart, so no review calls them levels */
   declaredSpecials: Record<string, readonly number[]>;
+  /**
+   * whether the command takes --drop and --categorical (train --table). The book's features are its
+   * feature catalogue's, which book training reads as declared: advice to give them there was
+   * refused by the command that printed it, so the book's lines advise neither
+   */
+  tableFlags: boolean;
 }
 
 /** Recorded after the outcome in loan-performance extracts (Lending Club's names among them). */
@@ -79,6 +85,7 @@ export const defaultGate: GateOptions = {
   missingMarkers: defaultMissingMarkers,
   dropProtected: false,
   declaredSpecials: {},
+  tableFlags: true,
 };
 
 export type GateRule =
@@ -126,6 +133,8 @@ export interface GateReport {
     dropLeaky: boolean;
     /** absent in reports before 2026-12-06 */
     dropProtected?: boolean;
+    /** false for the book (GateOptions.tableFlags); absent before 2026-12-07: a table's */
+    tableFlags?: boolean;
   };
   decisions: GateDecision[];
   /** protected attributes and integer columns that may be codes, for a modeler to review; absent before 2026-12-06 */
@@ -599,7 +608,7 @@ export function qualityGate(train: Dataset, options: Partial<GateOptions> = {}):
         column: col.name,
         flag: 'near-unique-integer',
         action: 'kept',
-        reason: `near-unique integers (${pct(near.share)} of ${near.present} non-missing values distinct): if it is an identifier (account or customer number), give --drop ${col.name}`,
+        reason: `near-unique integers (${pct(near.share)} of ${near.present} non-missing values distinct)${o.tableFlags ? `: if it is an identifier (account or customer number), give --drop ${col.name}` : ''}`,
       });
     const levels = decisions[j]!.action === 'drop' ? null : codedIntegerLevelsOf(col, specials);
     const apart = specials.filter((v) => col.kind === 'numeric' && col.values.includes(v));
@@ -608,7 +617,7 @@ export function qualityGate(train: Dataset, options: Partial<GateOptions> = {}):
         column: col.name,
         flag: 'coded-integer',
         action: 'kept',
-        reason: `${levels.length} integer levels (${levels.join(', ')}${apart.length ? `; special values ${apart.join(', ')} binned apart` : ''}): binned as ranges, in their numeric order; if they are codes rather than amounts or counts, give --categorical ${col.name}`,
+        reason: `${levels.length} integer levels (${levels.join(', ')}${apart.length ? `; special values ${apart.join(', ')} binned apart` : ''}): binned as ranges, in their numeric order${o.tableFlags ? `; if they are codes rather than amounts or counts, give --categorical ${col.name}` : ' (the feature catalogue declares it numeric)'}`,
       });
   });
   return {
@@ -622,6 +631,7 @@ export function qualityGate(train: Dataset, options: Partial<GateOptions> = {}):
       allowLeaky: [...o.allowLeaky],
       dropLeaky: o.dropLeaky,
       dropProtected: o.dropProtected,
+      ...(o.tableFlags ? {} : { tableFlags: false }),
     },
     decisions,
     ...(review.length ? { review } : {}),
@@ -641,7 +651,7 @@ export function refuseLeaky(report: GateReport): void {
   const first = leaky[0]!;
   const more = leaky.length > 1 ? ` (and ${leaky.slice(1).map((d) => d.column).join(', ')})` : '';
   throw new LeakyColumnError(
-    `column ${first.column}${more} ${first.reason}: refusing to train; leave it out with --drop ${leaky.map((d) => d.column).join(',')} (or --drop-leaky), or keep ${leaky.length > 1 ? 'them' : 'it'} with --allow-leaky ${leaky.map((d) => d.column).join(',')}`,
+    `column ${first.column}${more} ${first.reason}: refusing to train; leave it out with ${report.settings.tableFlags === false ? '--drop-leaky' : `--drop ${leaky.map((d) => d.column).join(',')} (or --drop-leaky)`}, or keep ${leaky.length > 1 ? 'them' : 'it'} with --allow-leaky ${leaky.map((d) => d.column).join(',')}`,
   );
 }
 

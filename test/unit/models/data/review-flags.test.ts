@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../../lib/random.ts';
 import type { Dataset } from '../../../../models/data/dataset.ts';
-import { gateLines, keptColumns, qualityGate } from '../../../../models/data/quality-gate.ts';
+import { gateLines, keptColumns, qualityGate, refuseLeaky } from '../../../../models/data/quality-gate.ts';
 import { codedIntegerLevelsOf, protectedAttribute } from '../../../../models/data/review-flags.ts';
 import { modelCardMarkdown } from '../../../../models/model-card.ts';
 
@@ -103,6 +103,22 @@ describe('the gate’s review flags', () => {
       expect(gateLines(dropped)[0]).toMatch(/5 columns, 2 kept, 3 dropped/u);
     });
   }
+
+  it('the book’s gate gives no --categorical or --drop advice: book training refuses both', () => {
+    const report = qualityGate(table(500, 9), { tableFlags: false });
+    const reasons = report.review!.map((r) => r.reason);
+    expect(reasons.find((r) => r.startsWith('2 integer levels'))).toBe(
+      '2 integer levels (1, 2): binned as ranges, in their numeric order (the feature catalogue declares it numeric)',
+    );
+    expect(gateLines(report).join('\n')).not.toMatch(/--categorical|--drop /u);
+    expect(report.settings.tableFlags).toBe(false);
+    const leaky = { ...report, decisions: [{ column: 'paid_off', action: 'refuse', reason: 'leaks the outcome (AUC 0.99)' }] };
+    expect(() => {
+      refuseLeaky(leaky as never);
+    }).toThrow(
+      'column paid_off leaks the outcome (AUC 0.99): refusing to train; leave it out with --drop-leaky, or keep it with --allow-leaky paid_off',
+    );
+  });
 
   it('the card lists them for review', () => {
     const report = qualityGate(table(500, 9));
