@@ -4,10 +4,20 @@ import type { ModelMetrics } from './model-types.ts';
 import type { GateReport } from './data/quality-gate.ts';
 import type { ProbabilityCalibration } from './calibration/calibrate.ts';
 import { heldBackSaid } from './calibration/calibration-warnings.ts';
-import { binTerm, gradeLabels, pointsOf, type ScorecardArtifact } from './scorecard/scorecard.ts';
+import {
+  binTerm,
+  defaultScaling,
+  gradeLabels,
+  pointsOf,
+  type Scaling,
+  type ScorecardArtifact,
+} from './scorecard/scorecard.ts';
 import { ruleLabel, type BinningTable } from './scorecard/binning-table.ts';
 import { effectiveTrend, defaultTimeStableMinEvents } from './scorecard/binning.ts';
 import { isJointScorecard, oppositeNote, pointsDirections } from './scorecard/points-direction.ts';
+
+const scalingText = (s: Scaling) =>
+  `${s.basePoints} points at odds ${s.baseOdds}:1 (good:bad), ${s.pdo} points to double the odds`;
 
 /** Registered metrics with the data-quality gate's report (workflows.ts adds it; older versions have none). */
 export interface GatedMetrics extends ModelMetrics {
@@ -220,9 +230,11 @@ export function modelCardMarkdown(m: ModelVersion): string {
     '',
     ...calibrationSection(q.probability_calibration),
   ];
+  if (a.kind !== 'scorecard')
+    lines.push(`## Scaling\n\n${scalingText(a.scaling ?? defaultScaling)}: the points of its probability.\n`);
   if (a.kind === 'scorecard') {
     lines.push(
-      `## Scaling\n\n${a.scaling.basePoints} points at odds ${a.scaling.baseOdds}:1 (good:bad), ${a.scaling.pdo} points to double the odds; intercept ${a.intercept.toFixed(6)}.\n`,
+      `## Scaling\n\n${scalingText(a.scaling)}; intercept ${a.intercept.toFixed(6)}.\n`,
       ...gradeSection(a),
       '## Variable selection',
       '',
@@ -401,6 +413,7 @@ export function modelCardJson(m: ModelVersion) {
     ...rest,
     kind: artifact.kind,
     woe_convention: 'ln(%bad / %good)',
+    scaling: artifact.scaling ?? defaultScaling,
     ...(artifact.kind === 'scorecard' && artifact.binningTables ? { binning: artifact.binningTables } : {}),
     ...(artifact.kind === 'scorecard' && artifact.correlationChoice
       ? { correlation_choice: artifact.correlationChoice }

@@ -3,7 +3,13 @@ import { auc, baselineEdges, calibrationTable, countByEdges, gainsTable, psi, qu
 import type { ModelArtifact, ModelKind, ModelMetrics } from './model-types.ts';
 import { defaultNetworkOptions, trainNetwork, type NetworkOptions } from './nn/network.ts';
 import { defaultGbmOptions, trainGbmWithMargins, type GbmOptions } from './gbm/gbm.ts';
-import { defaultScorecardOptions, trainScorecard, type ScorecardOptions } from './scorecard/scorecard.ts';
+import {
+  defaultScaling,
+  defaultScorecardOptions,
+  trainScorecard,
+  type Scaling,
+  type ScorecardOptions,
+} from './scorecard/scorecard.ts';
 import { chooseByFolds } from './scorecard/fold-choice.ts';
 import type { BinningOptions } from './scorecard/binning.ts';
 import type { GateOptions } from './data/quality-gate.ts';
@@ -41,6 +47,8 @@ export interface TrainRequest {
   specialByFeature?: Record<string, number[]>;
   /** progress lines (stages, epochs and rounds with the running validation AUC) */
   log?: (line: string) => void;
+  /** the points scale of every kind (train --points --odds --pdo; default SPEC §6's 600 at 50:1, PDO 20) */
+  scaling?: Scaling;
   /** probability calibration on the held-back part of the training window (default platt) */
   calibration?: CalibrationMethod;
 }
@@ -122,7 +130,12 @@ export async function trainModels(
     );
     // the trees' training hands over its rows' log-odds: their calibration scores nothing again
     let rawLogOdds: RawLogOdds | undefined;
-    const scorecardOptions: ScorecardOptions = { ...defaultScorecardOptions, ...r.scorecard, binning: specialBinning };
+    const scorecardOptions: ScorecardOptions = {
+      ...defaultScorecardOptions,
+      ...r.scorecard,
+      ...(r.scaling ? { scaling: r.scaling } : {}),
+      binning: specialBinning,
+    };
     // a table (no month-ends whose latest judge out of time) may take the joint scorecard, when k folds
     // of the fitting rows rank it clearly better than the classic; the held-back part stays unseen
     const folds =
@@ -171,9 +184,12 @@ export async function trainModels(
     const seconds = (performance.now() - t0) / 1000;
     // trees (and any network input without WoE bins) carry no bins of their own: CSI needs the training distribution
     const baselines = featureBaselines(calibrated.artifact, train, (f) => specialsOf(specialBinning, f));
-    const artifact: ModelArtifact = baselines.length
-      ? { ...calibrated.artifact, featureBaselines: baselines }
-      : calibrated.artifact;
+    // the scorecard's points are built on its scaling; the others' points are their probability's, on the same scale
+    const scaled: ModelArtifact =
+      calibrated.artifact.kind === 'scorecard'
+        ? calibrated.artifact
+        : { ...calibrated.artifact, scaling: r.scaling ?? defaultScaling };
+    const artifact: ModelArtifact = baselines.length ? { ...scaled, featureBaselines: baselines } : scaled;
     const { report, test: pTest } = calibrationReport(raw, calibrated, {
       heldBack,
       heldBackDescription: held.description,

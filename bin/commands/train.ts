@@ -12,7 +12,7 @@ import { defaultBinning, defaultTimeStableMinEvents } from '../../models/scoreca
 import { trends } from '../../models/scorecard/trend.ts';
 import { defaultSelection } from '../../models/scorecard/selection.ts';
 import { defaultRefine } from '../../models/scorecard/refine.ts';
-import { defaultScorecardOptions } from '../../models/scorecard/scorecard.ts';
+import { defaultScaling, defaultScorecardOptions } from '../../models/scorecard/scorecard.ts';
 import { log } from '../progress.ts';
 import { defaultGate } from '../../models/data/quality-gate.ts';
 import { defaultMissingMarkers } from '../../models/data/dataset.ts';
@@ -55,6 +55,22 @@ const trainFlags = {
   seed: flag(
     count(0, 2 ** 31).default(1),
     'random seed (book: also draws the --loan-share sample; 1 draws the sample versions before 2026-12-06 used)',
+    'N',
+  ),
+  // SPEC §6: "600 points at odds 50:1 (good:bad), PDO 20 — configurable"; a bank matching its house card sets its own
+  points: flag(
+    boundedNumber('points', { gt: 0 }, '600').default(defaultScaling.basePoints),
+    "points at the base odds (every kind's points; with --odds and --pdo)",
+    'N',
+  ),
+  odds: flag(
+    boundedNumber('good:bad odds', { gt: 0 }, '50').default(defaultScaling.baseOdds),
+    'good:bad odds that score --points',
+    'ODDS',
+  ),
+  pdo: flag(
+    boundedNumber('points to double the odds', { gt: 0 }, '20').default(defaultScaling.pdo),
+    'points to double the odds',
     'N',
   ),
   binning: flag(z.enum(['chimerge', 'tree']).default('chimerge'), 'scorecard binning method', 'chimerge|tree'),
@@ -168,6 +184,7 @@ export const trainCommand = defineCommand({
   examples: [
     'loanwatch train --model scorecard,network,gbm',
     'loanwatch train --model scorecard --trend auto --max-bins 8 --min-bin-share 0.03 --time-stable',
+    'loanwatch train --table loans.csv --target bad --points 500 --odds 20 --pdo 40',
     'loanwatch train --table ../shared/data/german_credit/germancredit.csv --target creditability --bad-value bad',
     'loanwatch train --table loans.csv --target bad --drop-leaky --max-categories 30 --missing-markers NA,N/A,-,unknown',
   ],
@@ -191,6 +208,7 @@ export async function runTrain(wh: Warehouse, config: Config, out: Output, f: Tr
   const common = {
     kinds: f.model,
     seed: f.seed,
+    scaling: { basePoints: f.points, baseOdds: f.odds, pdo: f.pdo },
     calibration: f.calibration,
     actor: cliActor(f.by),
     outDir: resolve(f.out ?? resolve(config.LOANWATCH_DATA_DIR, 'models')),

@@ -3,7 +3,7 @@ import { leafContributions, type GbmArtifact, type GbmTree } from '../gbm/gbm.ts
 import type { ScorecardArtifact } from '../scorecard/scorecard.ts';
 import type { BinRule } from '../scorecard/binning.ts';
 import { isCatalogueFeature } from '../../warehouse/feature-catalogue.ts';
-import { binTerm, defaultScaling, factorOf, gradeLabels, offsetOf } from '../scorecard/scorecard.ts';
+import { binTerm, defaultScaling, factorOf, gradeLabels, offsetOf, type Scaling } from '../scorecard/scorecard.ts';
 import { UserError } from '../../lib/user-error.ts';
 import { joinSql, param, ParamAllocator, sql, trusted, type Sql } from '../../warehouse/sql.ts';
 
@@ -91,9 +91,8 @@ function gradeExpr(p: string, edges: number[]): string {
   return `multiIf(${edges.map((e, i) => `${p} < ${num(e)}, '${gradeLabels[i] ?? last}'`).join(', ')}, '${gradeLabels[edges.length] ?? last}')`;
 }
 
-/** Points (the default scaling, as pointsOf) and grade of a model that yields only a probability. */
-const pointsAndGrade = (edges: number[]) => {
-  const s = defaultScaling;
+/** Points (its scaling, as pointsOf; the default for versions without one) and grade of a model that yields only a probability. */
+const pointsAndGrade = (edges: number[], s: Scaling = defaultScaling) => {
   return `${num(offsetOf(s))} + ${num(factorOf(s))} * log((1 - probability) / probability) AS points,
       ${gradeExpr('probability', edges)} AS grade`;
 };
@@ -159,7 +158,7 @@ export function networkStages(art: NetworkArtifact): ModelStages {
   const woeInputs = art.inputs.map((inp, j) => [inp, j] as const).filter(([inp]) => inp.type === 'woe');
   parts.push(
     trusted(`${prev}[1] AS probability`),
-    trusted(pointsAndGrade(art.gradeEdges)),
+    trusted(pointsAndGrade(art.gradeEdges, art.scaling)),
     sql`${reasonsExpr(woeInputs.map(([inp, j]) => sql`(${trusted(`lwq_x${j}`)}, ${param(inp.feature, 'String')})`))} AS reasons`,
   );
   stages.push(stage());
@@ -212,7 +211,7 @@ export function gbmStages(art: GbmArtifact): ModelStages {
   const used = art.features.map((f, j) => [f, j] as const).filter(([, j]) => terms[j]!.length > 1);
   if (used.length) stages.push(trusted(used.map(([, j]) => `${terms[j]!.join(' + ')} AS lwq_c${j}`).join(', ')));
   stages.push(
-    sql`${trusted(`1 / (1 + exp(-(${acc}))) AS probability, ${pointsAndGrade(art.gradeEdges)}`)},
+    sql`${trusted(`1 / (1 + exp(-(${acc}))) AS probability, ${pointsAndGrade(art.gradeEdges, art.scaling)}`)},
       ${reasonsExpr(used.map(([f, j]) => sql`(${trusted(`lwq_c${j}`)}, ${param(f.name, 'String')})`))} AS reasons`,
   );
   return stages;

@@ -12,7 +12,14 @@ import {
   type TrainingThreads,
 } from './training-worker.ts';
 import { treeProbabilities } from './tree-sums.ts';
-import { defaultGradeEdges, gradeOf, pointsOf, type Scores } from '../scorecard/scorecard.ts';
+import {
+  defaultGradeEdges,
+  defaultScaling,
+  gradeOf,
+  pointsOf,
+  type Scaling,
+  type Scores,
+} from '../scorecard/scorecard.ts';
 
 /**
  * Gradient-boosted trees for the bad probability (logistic loss, second-order, histogram splits):
@@ -44,6 +51,8 @@ export interface GbmArtifact {
   base: number;
   learningRate: number;
   gradeEdges: number[];
+  /** points of its probability (train --points --odds --pdo); absent before 2026-12-07: the default scaling */
+  scaling?: Scaling;
   training: { rounds: number; bestRound: number; validationLoss: number; seed: number };
   baseline: { scoreEdges: number[]; scoreCounts: number[] };
 }
@@ -583,7 +592,7 @@ export function scoreGbm(art: GbmArtifact, ds: Dataset): Scores {
   }
   return {
     probability,
-    points: probability.map((p) => pointsOf(p)),
+    points: probability.map((p) => pointsOf(p, art.scaling ?? defaultScaling)),
     grade: Array.from(probability, (p) => gradeOf(p, art.gradeEdges)),
     reasons,
   };

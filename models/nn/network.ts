@@ -3,7 +3,14 @@ import { column, indicesWhere, subset, type Dataset } from '../data/dataset.ts';
 import { heldBackPart, type HeldBack } from '../data/split.ts';
 import { auc } from '../evaluate/metrics.ts';
 import { binColumn, type BinningOptions, type VariableBins } from '../scorecard/binning.ts';
-import { defaultGradeEdges, gradeOf, pointsOf, type Scores } from '../scorecard/scorecard.ts';
+import {
+  defaultGradeEdges,
+  defaultScaling,
+  gradeOf,
+  pointsOf,
+  type Scaling,
+  type Scores,
+} from '../scorecard/scorecard.ts';
 import { initTf, type Tf } from '../tf.ts';
 import { inputSources, networkInputs, networkProbability, slog } from './forward-pass.ts';
 
@@ -22,6 +29,8 @@ export interface NetworkArtifact {
   inputs: NetworkInput[];
   layers: DenseLayer[];
   gradeEdges: number[];
+  /** points of its probability (train --points --odds --pdo); absent before 2026-12-07: the default scaling */
+  scaling?: Scaling;
   training: {
     epochs: number;
     bestEpoch: number;
@@ -257,6 +266,6 @@ export function scoreNetwork(art: NetworkArtifact, ds: Dataset): Scores {
       .slice(0, 3)
       .map(([f]) => f),
   );
-  const points = probability.map((p) => pointsOf(p));
+  const points = probability.map((p) => pointsOf(p, art.scaling ?? defaultScaling));
   return { probability, points, grade, reasons };
 }

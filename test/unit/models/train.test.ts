@@ -4,6 +4,9 @@ import type { Dataset } from '../../../models/data/dataset.ts';
 import { trainModels } from '../../../models/train.ts';
 import { modelCardMarkdown } from '../../../models/model-card.ts';
 import { scorecardVersion } from '../../helpers/scorecard-version.ts';
+import { scoreModel } from '../../../models/model-types.ts';
+import { factorOf, offsetOf, pointsOf } from '../../../models/scorecard/scorecard.ts';
+import { modelToSql } from '../../../models/export/sql.ts';
 
 /** A seeded table whose one feature raises the risk by `slope` (negative: lowers it). */
 function part(n: number, seed: number, slope: number): Dataset {
@@ -45,5 +48,34 @@ describe('a model worse than chance on its test part', () => {
     expect(rankingCard).toContain(
       'Rule: the calibration is fitted and kept on the held-back part alone, never by the test rows',
     );
+  });
+});
+
+describe('a points scale of the modeler’s (train --points --odds --pdo)', () => {
+  it('every kind scores on it, records it, and its exported SQL computes the same points', async () => {
+    const scaling = { basePoints: 500, baseOdds: 20, pdo: 40 };
+    // a catalogue name: the SQL export reads the book's feature table
+    const asLtv = (d: Dataset): Dataset => ({ ...d, columns: d.columns.map((c) => ({ ...c, name: 'ltv' })) });
+    const train = asLtv(part(3_000, 4, 1.5));
+    const models = await trainModels(train, asLtv(part(1_000, 5, 1.5)), ['ltv'], 'test', {
+      kinds: ['scorecard', 'gbm'],
+      seed: 1,
+      scaling,
+    });
+    for (const m of models) {
+      expect(m.artifact.scaling, m.kind).toEqual(scaling);
+      const s = scoreModel(m.artifact, train);
+      for (let i = 0; i < 50; i++) expect(s.points[i], m.kind).toBeCloseTo(pointsOf(s.probability[i]!, scaling), 6);
+      // the trees' SQL computes points from the probability with the same constants
+      if (m.kind === 'gbm')
+        expect(modelToSql(m.artifact).stages.join(' ')).toContain(
+          `${offsetOf(scaling).toPrecision(17)} + ${factorOf(scaling).toPrecision(17)} * log((1 - probability) / probability)`,
+        );
+    }
+    const gbm = models.find((m) => m.kind === 'gbm')!;
+    const card = models.find((m) => m.kind === 'scorecard')!;
+    const version = scorecardVersion('g', card.artifact as never, train, '');
+    const md = modelCardMarkdown({ ...version, kind: 'gbm', artifact: gbm.artifact, metrics: gbm.metrics });
+    expect(md).toContain('## Scaling\n\n500 points at odds 20:1 (good:bad), 40 points to double the odds');
   });
 });
