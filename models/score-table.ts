@@ -9,6 +9,7 @@ import type { ModelVersion } from './registry/registry.ts';
 import type { ActionSpec } from './counterfactual/actions.ts';
 import { counterfactuals, type Counterfactual } from './counterfactual/counterfactual.ts';
 import { unseenCategories } from './unseen-categories.ts';
+import { missingAboveTraining, unseenMissing, type MissingShift } from './missing-values.ts';
 
 /** One scored row of a table: its 1-based position in the input, then what SPEC §6 says a score is. */
 export interface TableScore {
@@ -23,11 +24,15 @@ export interface TableScore {
   counterfactual?: Counterfactual | null;
 }
 
-/** A table's rows scored, with what the scores cannot show: categories the model never saw. */
+/** A table's rows scored, with what the scores cannot show: categories the model never saw, cells it never (or rarely) saw missing. */
 export interface TableScoring {
   scores: TableScore[];
   /** per categorical column, rows whose category the model never saw (scored in its riskiest bin); columns without any left out */
   unseenCategories: Record<string, number>;
+  /** per column never missing in training, rows with it missing; columns without any left out */
+  unseenMissing: Record<string, number>;
+  /** columns whose missing share in the batch is far above training (missing-values.ts missingShiftRule) */
+  missingAboveTraining: Record<string, MissingShift>;
 }
 
 /** Actionable features of a table model's rows (docs/models.md): each a numeric column the model reads. */
@@ -99,7 +104,12 @@ function scoresOf(m: ModelVersion, ds: Dataset, cf?: TableCounterfactualRequest)
     reasons: s.reasons[i]!,
     ...(found ? { counterfactual: found[i] ?? null } : {}),
   }));
-  return { scores, unseenCategories: unseenCategories(m.artifact, ds) };
+  return {
+    scores,
+    unseenCategories: unseenCategories(m.artifact, ds),
+    unseenMissing: unseenMissing(m.artifact, ds),
+    missingAboveTraining: missingAboveTraining(m.artifact, ds),
+  };
 }
 
 /** Counterfactuals of table rows; an action on a column the model does not read as a number is refused, naming it. */
