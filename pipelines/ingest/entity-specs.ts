@@ -42,6 +42,8 @@ export interface FieldSpec {
    * otherwise move the day the data ends, and every installment due before it would count as unpaid
    */
   happened?: boolean;
+  /** free text a person typed: phone and ID numbers in it are stored masked (personal-numbers.ts) */
+  freeText?: boolean;
 }
 
 export interface EntitySpec {
@@ -343,7 +345,7 @@ export const entitySpecs: Record<RawEntity, EntitySpec> = {
         },
       },
       { name: 'amount', kind: 'money', required: true },
-      { name: 'note', kind: 'text' },
+      { name: 'note', kind: 'text', freeText: true },
     ],
     aliases: {
       事件编号: 'event_id',

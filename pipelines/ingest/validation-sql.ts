@@ -1,6 +1,7 @@
 import { sqlStringLiteral } from '../../warehouse/sql.ts';
 import { dataColumns, rawTables, rowHashExpr } from '../../warehouse/tables.ts';
 import { isPiiKind, type EntitySpec, type FieldSpec } from './entity-specs.ts';
+import { maskedPersonalNumbersSql } from './personal-numbers.ts';
 
 /** What a decoder puts for bytes it cannot read (U+FFFD) */
 export const REPLACEMENT_CHARACTER = '\uFFFD';
@@ -273,6 +274,9 @@ function typedValue(f: FieldSpec, targetType: string): string {
       break;
     case 'int':
       expr = `toInt64OrNull(${v})`;
+      break;
+    case 'text':
+      expr = f.freeText ? maskedPersonalNumbersSql(v) : v;
       break;
     case 'pii_hash':
       // the check letter of an 18-digit id is X, often typed x: one person, one hash (the bureau's customer_hash)
