@@ -3,7 +3,7 @@ import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { UserError } from '../../lib/user-error.ts';
 import { roles, type Role } from './permissions.ts';
-import { knownScopes, listForMessage, teamRegionProblem } from './scopes.ts';
+import { knownScopes, listForMessage, teamRegionProblem, unknownTeamMessage } from './scopes.ts';
 
 /**
  * API keys `lw_<id>_<secret>`: only the SHA-256 of the whole key is stored, so a leaked table
@@ -90,8 +90,7 @@ export async function createApiKey(wh: Warehouse, k: NewApiKey): Promise<{ key: 
       );
     if (!known.regions.includes(region))
       throw new ApiKeyError(`unknown region "${region}": known regions are ${listForMessage(known.regions)}`);
-    if (team && !known.teams.includes(team))
-      throw new ApiKeyError(`unknown team "${team}": known teams are ${listForMessage(known.teams)}`);
+    if (team && !known.teams.includes(team)) throw new ApiKeyError(unknownTeamMessage(team, known.teams));
     const elsewhere = team ? await teamRegionProblem(wh, region, team) : '';
     if (elsewhere) throw new ApiKeyError(elsewhere);
     if (agent && !(await isKnownAgent(wh, agent)))

@@ -1,17 +1,42 @@
 import { querySql, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { param, sql, trusted } from '../../warehouse/sql.ts';
-import { knownFilterValues } from '../../warehouse/metrics/known-values.ts';
+import { knownFilterValues, UnknownFilterValueError } from '../../warehouse/metrics/known-values.ts';
 
 /**
- * The regions and teams a collector key may be scoped to: the regions of the loans table (what
- * the case list, warnings and scores filter on) and the teams of collection_actions (the case
- * list's team is the team of a loan's latest action, pipelines/cases/case-list.ts) — the same
- * values the filters are checked against.
+ * The regions and teams a collector key may be scoped to, and a recorded action may name: the
+ * regions of the loans table (what the case list, warnings and scores filter on) and the teams of
+ * the ingested collection action files. The case-list filter knows every team of collection_actions,
+ * recorded ones too, so that a loan once put under a mistyped team can still be found; a recorded
+ * team cannot vouch for itself, or one slip ("east-eraly") became a team that keys and later
+ * actions were then accepted for.
  */
 export async function knownScopes(wh: Warehouse): Promise<{ regions: string[]; teams: string[] }> {
   const known = await knownFilterValues(wh);
-  return { regions: known.region.filter((r) => r !== ''), teams: known.team };
+  return { regions: known.region.filter((r) => r !== ''), teams: await fileTeams(wh) };
+}
+
+async function fileTeams(wh: Warehouse): Promise<string[]> {
+  const rows = await querySql<{ team: string }>(
+    wh,
+    sql`SELECT DISTINCT toString(team) AS team FROM ${trusted(tableRef(wh, 'collection_actions'))}
+      WHERE team != '' AND source = 'file' ORDER BY team`,
+  );
+  return rows.map((r) => r.team);
+}
+
+/** "unknown team "east-eraly" (did you mean "east-early"?) — known: …", as a team filter is refused. */
+export const unknownTeamMessage = (team: string, teams: string[]) =>
+  new UnknownFilterValueError([{ field: 'team', values: [team], known: teams }]).message;
+
+/**
+ * Why a loan of `region` cannot be put under `team`, or '' when it can: the team must be known
+ * (knownScopes) and work the region (teamsOfRegion).
+ */
+export async function teamAssignmentProblem(wh: Warehouse, region: string, team: string): Promise<string> {
+  const teams = await fileTeams(wh);
+  if (!teams.includes(team)) return unknownTeamMessage(team, teams);
+  return teamRegionProblem(wh, region, team);
 }
 
 /** "a, b, c" or "a, b, … (40 in all)": a list for a one-line message. */
@@ -21,7 +46,7 @@ export function listForMessage(values: string[], max = 12): string {
 }
 
 /**
- * The teams that work a region: the teams of the actions on its loans. A collector scoped to a team
+ * The teams that work a region: the teams of the ingested actions on its loans. A collector scoped to a team
  * of another region (east with north-late) had an empty queue — his team's loans are not in his
  * region — yet, with the region alone deciding what he may open, could record on any loan of it.
  */
@@ -29,7 +54,7 @@ export async function teamsOfRegion(wh: Warehouse, region: string): Promise<stri
   const rows = await querySql<{ team: string }>(
     wh,
     sql`SELECT DISTINCT toString(a.team) AS team FROM ${trusted(tableRef(wh, 'collection_actions'))} AS a
-      WHERE a.team != '' AND a.loan_id IN (SELECT loan_id FROM ${trusted(tableRef(wh, 'loans'))} WHERE region = ${param(region, 'String')})
+      WHERE a.team != '' AND a.source = 'file' AND a.loan_id IN (SELECT loan_id FROM ${trusted(tableRef(wh, 'loans'))} WHERE region = ${param(region, 'String')})
       ORDER BY team`,
   );
   return rows.map((r) => r.team);

@@ -71,7 +71,7 @@ describe('API keys: scoped collectors, list, revoke, audit of refusals, per-addr
       `unknown region "eats": known regions are ${regions.join(', ')}`,
     );
     expect(await refused({ role: 'collector', region: 'east', team: 'nobody' })).toMatch(
-      /^unknown team "nobody": known teams are /,
+      /^unknown team "nobody" — known: /,
     );
     expect(await refused({ role: 'executive', region: 'east' })).toMatch(/only collector keys are scoped/);
     // a name that would be SQL is only ever a bound value: it is just unknown
