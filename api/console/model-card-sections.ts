@@ -2,6 +2,7 @@ import { html } from 'hono/html';
 import type { ModelVersion } from '../../models/registry/registry.ts';
 import type { GatedMetrics } from '../../models/model-card.ts';
 import { gateDecisionWords } from './gate-labels.ts';
+import { gateReasonWords } from './gate-reason-words.ts';
 import { t, type Lang, type TextId } from './i18n.ts';
 import type { ReviewFlag } from '../../models/data/review-flags.ts';
 import type { Html } from './layout.ts';
@@ -14,6 +15,12 @@ const reviewWords: Record<ReviewFlag['flag'], TextId> = {
   'coded-integer': 'review_coded',
   'near-unique-integer': 'review_near_unique',
 };
+
+/** a gate reason in the page's language; one the words do not know stays English and is marked so */
+function reasonCell(reason: string, lang: Lang): Html {
+  const said = gateReasonWords(reason, lang);
+  return html`<td lang="${said === reason ? 'en' : lang}">${said}</td>`;
+}
 
 const f4 = (x: number | null | undefined) => (x === null || x === undefined || Number.isNaN(x) ? '—' : x.toFixed(4));
 
@@ -122,7 +129,7 @@ export function cardSections(m: ModelVersion, lang: Lang): Html {
                           html`<tr data-rule="${d.rule}">
                             <th scope="row">${d.column}</th>
                             <td>${gateDecisionWords(d.action, d.rule, lang)}</td>
-                            <td lang="en">${d.reason}</td>
+                            ${reasonCell(d.reason, lang)}
                           </tr>`,
                       )}
                       ${(gate.review ?? []).map(
@@ -135,7 +142,7 @@ export function cardSections(m: ModelVersion, lang: Lang): Html {
                                 t(lang, reviewWords[r.flag])
                               }
                             </td>
-                            <td lang="en">${r.reason}</td>
+                            ${reasonCell(r.reason, lang)}
                           </tr>`,
                       )}
                     </tbody>
