@@ -20,6 +20,7 @@ import { svgToPng } from '../../reports/render/png.ts';
 import { packs, type Pack, type ReportSegment } from '../../reports/template.ts';
 import { metricTextFields } from '../../warehouse/metrics/request.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
+import { firstSnapshotMonthEnd } from '../../warehouse/data-horizon.ts';
 import { MetricRequestError } from '../../warehouse/metrics/compile.ts';
 import { UnknownFilterValueError } from '../../warehouse/metrics/known-values.ts';
 import { archiveIdPattern } from '../../reports/archive/pack-id.ts';
@@ -40,6 +41,17 @@ const contentType: Record<Format, string> = {
   json: 'application/json',
   csv: 'text/csv; charset=utf-8',
 };
+
+/**
+ * A month before the data's first month-end rendered a pack of "—" and a header-less one-byte CSV,
+ * each read as that month's; metrics and bureau refuse such a date, and so does this route.
+ */
+async function refusePeriodBeforeData(wh: Warehouse, period: string): Promise<void> {
+  const first = await firstSnapshotMonthEnd(wh);
+  if (first === null || period >= first.slice(0, 7)) return;
+  const message = `period ${period} is before the data's first month-end ${first}: there is nothing to report (use ${first.slice(0, 7)} or later)`;
+  throw new ApiError('bad_request', message, { fields: [{ field: 'period', message }] });
+}
 
 /** One chart, or a whole pack (html or pdf), rendered for a month and a language. */
 async function renderReport(
@@ -250,6 +262,7 @@ export const reportRoutes = new OpenAPIHono<AppEnv>()
       const segment: ReportSegment = Object.fromEntries(
         (['product', 'region', 'branch'] as const).filter((k) => q[k]).map((k) => [k, [...new Set(q[k])].sort()]),
       );
+      await refusePeriodBeforeData(wh, q.period);
       const key = JSON.stringify([template, q.period, segment, q.lang, q.format]);
       const body = await c.get('caches').reports.get(key, async () => {
         try {
