@@ -15,6 +15,7 @@ import { createAs } from './quarantine-rows.ts';
 import { targetKeyExpr } from './validation-sql.ts';
 import { nowDateTime64Text } from '../../lib/dates.ts';
 import { inRunLedger } from './run-ledger.ts';
+import { jsonLineProblem } from './json-line-problem.ts';
 
 /** The raw tables whose rows name a loan (a loan with rows in any of them cannot be retracted alone). */
 const loanRowTables = ['schedule', 'payments', 'performance', 'collection_actions', 'loan_events'] as const;
@@ -78,17 +79,12 @@ async function readKeys(file: InputFile, spec: EntitySpec): Promise<KeyRow[]> {
     const lines = text.split(/\r?\n/u);
     for (const [i, text] of lines.entries()) {
       if (text.trim() === '') continue;
-      let obj: unknown;
-      try {
-        obj = JSON.parse(text);
-      } catch {
-        obj = null;
-      }
-      if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
-        rows.push({ line: i + 1, raw: text, reason: 'malformed JSON line', key: '' });
+      const parsed = jsonLineProblem(text, i + 1);
+      if ('problem' in parsed) {
+        rows.push({ line: i + 1, raw: text, reason: parsed.problem, key: '' });
         continue;
       }
-      const rec = obj as Record<string, unknown>;
+      const rec = parsed.value;
       const value = (col: string) => {
         const name = spec.fields.find((f) => (f.target ?? f.name) === col)!.name;
         const found = Object.entries(rec).find(([k]) => (spec.aliases[k] ?? k) === name)?.[1];
