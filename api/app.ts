@@ -36,6 +36,7 @@ import { incentiveRoutes } from './routes/incentives.ts';
 import { SessionStore } from './auth/sessions.ts';
 import { consoleRoutes } from './console/index.ts';
 import { sessionOrKey } from './console/session-auth.ts';
+import { apiHeaders } from './api-headers.ts';
 import { fieldProblems } from './validation-fields.ts';
 
 /** The Swagger UI assets from node_modules: the docs page needs no network. */
@@ -92,7 +93,7 @@ export function createApp(given: ApiDeps) {
   app.use('/health', anonymousLimit);
   // console sessions (api/console): in the warehouse, shared by processes, rechecked as often as keys; a report GET may use one instead of a key header
   const sessions = new SessionStore({ recheckMs: deps.keyCacheMs ?? 5_000 });
-  app.use('/v1/*', sessionOrKey(sessions), rateLimit());
+  app.use('/v1/*', apiHeaders, sessionOrKey(sessions), rateLimit());
   app.route('/', healthRoutes);
   app.route('/', scoreRoutes);
   app.route('/', metricRoutes);
