@@ -10,6 +10,8 @@ import { permitted, scopedFilters } from '../middleware.ts';
 import { decodeCursor, nextPageHeaders, page, pageQuery, setNextPage } from '../pagination.ts';
 import { csvList, errorResponses, isoDay, nameSchema } from '../schemas.ts';
 import { checkKnownFilters, userErrorsAsBadRequest } from './request-checks.ts';
+import { questionOf } from './case-list-versions.ts';
+import { ApiError } from '../errors.ts';
 import { assertWithinData } from '../../warehouse/data-horizon.ts';
 
 const name = nameSchema();
@@ -60,6 +62,16 @@ const sortedSet = (xs: string[] | undefined) => (xs ? [...new Set(xs)].sort() : 
  * its own loans; a collector without a team (the region's head) reads the region; other roles see
  * every region unless they filter.
  */
+/**
+ * A page's cursor: the list's question (date and filters) and the sort key of its last row. A bare
+ * row offset, reused with other filters, silently skipped rows, a made-up one answered an empty
+ * 200, and rows entering the list meanwhile shifted the pages.
+ */
+const cursorShape = z.object({ q: z.string(), b: z.number(), id: z.string() }).strict();
+type DisposalCursor = z.infer<typeof cursorShape>;
+/** the list's order (pipelines/collections/disposal/disposal-list.ts): balance, largest first, then loan id */
+const listOrder = (a: DisposalCursor, b: DisposalCursor) => b.b - a.b || a.id.localeCompare(b.id);
+
 export const disposalRoutes = new OpenAPIHono<AppEnv>().openapi(
   createRoute({
     middleware: [permitted('disposal:read')] as const,
@@ -110,9 +122,16 @@ export const disposalRoutes = new OpenAPIHono<AppEnv>().openapi(
     });
     // a date outside the data is refused (as the CLI's disposal), not answered with an empty or stale list
     await userErrorsAsBadRequest(() => assertWithinData(wh, q.as_of, 'as_of'));
-    const after = decodeCursor(q.cursor, z.number().int().min(0));
     const filters = { region: sortedSet(region), product: sortedSet(q.product) };
     const teams = sortedSet(team);
+    const question = questionOf(JSON.stringify(['disposal', q.as_of, filters, teams, sortedSet(q.recommended)]));
+    const after = decodeCursor(q.cursor, cursorShape);
+    if (after && after.q !== question)
+      throw new ApiError(
+        'bad_request',
+        'this cursor is of another disposal list (another as_of or filters): pass next_cursor with the query it came with',
+        { fields: [{ field: 'cursor', message: 'cursor of another list' }] },
+      );
     const list = await listCache(wh).get(JSON.stringify([q.as_of, filters, teams]), async () => {
       const { monthEnd, loans } = await userErrorsAsBadRequest(() =>
         disposalList(wh, q.as_of, defaultDisposalTerms, filters),
@@ -120,15 +139,15 @@ export const disposalRoutes = new OpenAPIHono<AppEnv>().openapi(
       return { month_end: monthEnd, rows: await ofTeams(wh, loans.map(disposalRow), teams, q.as_of) };
     });
     const wanted = q.recommended ? new Set(q.recommended) : null;
-    const ranked = list.rows.map((r, i) => ({ r, i })).filter(({ r }) => !wanted || wanted.has(r.recommended));
+    const ranked = list.rows.filter((r) => !wanted || wanted.has(r.recommended));
     const { items, next_cursor } = page(
       ranked,
-      (x) => x.i,
+      (r) => ({ q: question, b: r.balance, id: r.loan_id }),
       after,
-      (a, b) => a - b,
+      listOrder,
       q.limit,
     );
     setNextPage(c, next_cursor);
-    return c.json({ month_end: list.month_end, loans: items.map((x) => x.r), next_cursor }, 200);
+    return c.json({ month_end: list.month_end, loans: items, next_cursor }, 200);
   },
 );

@@ -148,15 +148,31 @@ describe('GET /v1/disposal and the disposal_options metric on hand-built loans',
     expect((await get(`/v1/disposal?as_of=${asOf}`, keys.modeler!)).status).toBe(403);
     // pages and the option filter
     const first = (await (await get(`/v1/disposal?as_of=${asOf}&limit=2`, keys.admin!)).json()) as {
-      loans: unknown[];
+      loans: { recommended: string }[];
       next_cursor: string;
     };
+    const rec0 = first.loans[0]!.recommended;
     expect(first.loans).toHaveLength(2);
     const rest = (await (
       await get(`/v1/disposal?as_of=${asOf}&limit=2&cursor=${first.next_cursor}`, keys.admin!)
     ).json()) as { loans: unknown[]; next_cursor: null };
     expect(rest.loans).toHaveLength(2);
     expect(rest.next_cursor).toBeNull();
+    // the cursor names its question: another filter's, an old bare offset, a made-up one are 400s
+    const refusedCursor = async (query: string, message: RegExp) => {
+      const r = await get(`/v1/disposal?as_of=${asOf}&limit=2&${query}`, keys.admin!);
+      expect(r.status, query).toBe(400);
+      const body = (await r.json()) as { error: { message: string; details: { fields: { field: string }[] } } };
+      expect(body.error.message).toMatch(message);
+      expect(body.error.details.fields.map((f) => f.field)).toEqual(['cursor']);
+    };
+    await refusedCursor(`region=east&cursor=${first.next_cursor}`, /^this cursor is of another disposal list/u);
+    await refusedCursor(`recommended=${rec0}&cursor=${first.next_cursor}`, /^this cursor is of another disposal list/u);
+    for (const made of ['49', '99999', '{"q":"x","b":1,"id":"D1"}'])
+      await refusedCursor(
+        `cursor=${Buffer.from(made).toString('base64url')}`,
+        made.startsWith('{') ? /another disposal list/u : /^invalid cursor/u,
+      );
     const all = (await (await get(`/v1/disposal?as_of=${asOf}`, keys.admin!)).json()) as {
       loans: { recommended: string }[];
     };
