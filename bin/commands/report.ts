@@ -1,6 +1,5 @@
 import { loanwatchVersion } from '../../lib/loanwatch-version.ts';
 import { z } from 'zod';
-import { createHash } from 'node:crypto';
 import { defaultThresholdsFile, loadThresholds } from '../../reports/summary/thresholds.ts';
 import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../../lib/atomic-file.ts';
@@ -23,6 +22,7 @@ import { archiveId } from '../../reports/archive/pack-id.ts';
 import { packFiles } from '../../reports/archive/pack-files.ts';
 import { archivePack, archiveRootOf, listArchive, type ArchiveEntry } from '../../reports/archive/store.ts';
 import { scheduleUnits } from '../../reports/archive/schedule.ts';
+import { thresholdsInput, thresholdsLabel } from '../../reports/archive/thresholds-input.ts';
 import { log } from '../progress.ts';
 import { rerunDiffersWords } from './report-rerun-words.ts';
 
@@ -145,7 +145,6 @@ export async function runReport(wh: Warehouse, config: Config, out: Output, f: R
   // read and checked once, before any pack is built: a bad file is one line naming the file and field
   const thresholdsFile = f.thresholds ? resolve(f.thresholds) : defaultThresholdsFile;
   loadThresholds(thresholdsFile);
-  const thresholdsSha256 = createHash('sha256').update(readFileSync(thresholdsFile)).digest('hex');
   if (!f.period) throw new Error('runReport needs a period');
   const period = resolvePeriod(f.period);
   if (f.provisions) {
@@ -183,7 +182,7 @@ export async function runReport(wh: Warehouse, config: Config, out: Output, f: R
         thresholdsFile,
       });
       if (formats.includes('xlsx')) await writePackWorkbook(outDir);
-      inputs ??= await packInputs(wh, m.period.monthEnd, { thresholds: `sha256:${thresholdsSha256}` });
+      inputs ??= await packInputs(wh, m.period.monthEnd, { thresholds: thresholdsInput(thresholdsFile) });
       const generatedAt = new Date();
       const id = archiveId({ pack, period, segment, lang, inputsSha256: inputs.sha256 });
       // generated-at lives in the manifest and the archive row only: the data files stay deterministic
@@ -269,6 +268,8 @@ export async function runArchiveList(wh: Warehouse, out: Output, f: ReportFlags)
     generated_at: e.generated_at,
     snapshot_run: e.snapshot_run,
     champion: e.champion,
+    thresholds: thresholdsLabel(e.inputs),
+    thresholds_sha256: (e.inputs.thresholds ?? '').replace(/^sha256:/u, ''),
     inputs_sha256: e.inputs_sha256,
     files: e.files.length,
     bytes: e.files.reduce((a, x) => a + x.bytes, 0),
@@ -285,6 +286,7 @@ export async function runArchiveList(wh: Warehouse, out: Output, f: ReportFlags)
       { header: 'segment', value: (r) => r.segment },
       { header: 'generated at (UTC)', value: (r) => r.generated_at.slice(0, 19).replace('T', ' ') },
       { header: 'champion', value: (r) => r.champion },
+      { header: 'thresholds', value: (r) => r.thresholds },
       { header: 'inputs', value: (r) => r.inputs_sha256.slice(0, 12) },
       { header: 'files', value: (r) => r.files, format: 'int' },
     ],

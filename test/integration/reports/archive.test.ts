@@ -247,11 +247,17 @@ describe('report archive: store, list, fetch, idempotent re-runs, reproducible p
         .map((e) => e.id)
         .sort(),
     );
+    // which limits each issued pack was judged against (these runs: the shipped file)
+    const column = (name: string) => lines.map((l) => l.split(',')[head!.split(',').indexOf(name)]);
+    expect(new Set(column('thresholds'))).toEqual(new Set(['default']));
+    expect(column('thresholds_sha256').every((h) => /^[0-9a-f]{64}$/u.test(h ?? ''))).toBe(true);
     text = '';
     await reportCommand.run({ wh, config, out }, valuesFor(reportCommand, { archive: true, period: '2023-01' }));
     expect(text.trim()).toBe('(no rows)');
     text = '';
     await reportCommand.run({ wh, config, out }, valuesFor(reportCommand, { archive: true }));
     for (const e of all) expect(text).toContain(e.id);
+    // the table's header row, under its top border
+    expect(text.split('\n')[1]).toMatch(/│ thresholds +│/u);
   });
 });
