@@ -82,7 +82,10 @@ export const contactComplianceRoutes = new OpenAPIHono<AppEnv>().openapi(
   }),
   async (c) => {
     const q = c.req.valid('query');
-    if (q.from > q.to) throw new ApiError('bad_request', `from (${q.from}) is after to (${q.to})`);
+    if (q.from > q.to) {
+      const message = `from (${q.from}) is after to (${q.to})`;
+      throw new ApiError('bad_request', message, { fields: [{ field: 'from', message }] });
+    }
     const key = c.get('key');
     // a collector's own actions: those recorded under his agent id (the key's, else the key id the API records by default), in his region
     const own = key.agent_id === undefined || key.agent_id === '' ? key.key_id : key.agent_id;

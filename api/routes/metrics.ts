@@ -7,7 +7,7 @@ import {
   normaliseMetricRequest,
   recentSnapshotMonthEnd,
 } from '../../warehouse/metrics/request-bounds.ts';
-import { checkKnownFilters } from './request-checks.ts';
+import { checkKnownFilters, metricRefusal } from './request-checks.ts';
 import { metricJsonChunks, prepareMetric, streamOf, type PreparedMetric } from './metric-body.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';
@@ -170,7 +170,7 @@ for (const [path, spec] of Object.entries(routes)) {
             prepareMetric(await runMetric(wh, metric, request)),
           );
       } catch (e) {
-        if (e instanceof MetricRequestError) throw new ApiError('bad_request', e.message, undefined, { cause: e });
+        if (e instanceof MetricRequestError) throw metricRefusal(e);
         throw e;
       }
       const csv = wantsCsv(c);

@@ -55,3 +55,15 @@ export async function userErrorsAsBadRequest<T>(work: () => Promise<T>): Promise
     throw e;
   }
 }
+
+/**
+ * A metric request's refusal with the field it is about in `details.fields`, as every other 400 on a
+ * named parameter has it: the message leads with the field (`from: …`), or names group_by.
+ */
+export function metricRefusal(e: Error): ApiError {
+  const field =
+    /^([a-z_]+): /u.exec(e.message)?.[1] ??
+    (/\bgrouped by\b|\bin group_by\b/u.test(e.message) ? 'group_by' : undefined);
+  const message = field ? e.message.replace(`${field}: `, '') : e.message;
+  return new ApiError('bad_request', e.message, field ? { fields: [{ field, message }] } : undefined, { cause: e });
+}

@@ -54,6 +54,30 @@ describe('metric routes: the listed parameters and no others', () => {
   };
   const listed = (path: string) => (doc.paths[path]!.get!.parameters ?? []).map((p) => p.name);
 
+  it('a bad group_by and a from after to are 400s with details.fields, as every refusal of a named parameter', async () => {
+    for (const [url, field, message] of [
+      [
+        '/v1/metrics/overdue?from=2024-05-01&to=2024-01-01',
+        'from',
+        /^from \(2024-05-01\) is after to \(2024-01-01\)$/u,
+      ],
+      [
+        '/v1/contact-compliance?from=2024-06-30&to=2024-06-01',
+        'from',
+        /^from \(2024-06-30\) is after to \(2024-06-01\)$/u,
+      ],
+      ['/v1/metrics/overdue?as_of=2024-06-30&group_by=constructor', 'group_by', /cannot be grouped by constructor/u],
+    ] as const) {
+      const { status, body } = await get(url);
+      expect(status, url).toBe(400);
+      expect(
+        body.error.details?.fields?.map((f) => f.field),
+        `${url}: ${body.error.message}`,
+      ).toEqual([field]);
+      expect(body.error.details?.fields?.[0]?.message, url).toMatch(message);
+    }
+  });
+
   it('every field a route does not list is refused with a 400 naming it and the fields the metric takes', async () => {
     const paths = Object.keys(doc.paths).filter((p) => p.startsWith('/v1/metrics/'));
     // one route per catalogue metric, and classification
