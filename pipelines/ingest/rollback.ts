@@ -104,8 +104,19 @@ export async function rollback(
 
   await refuseDependents(wh, runId);
 
+  // the ledger's planned "files" are the receipts it will write: one per table with rows of the run
+  // (or audited by a rollback killed before its receipts), at least one
+  const audited = await queryRows<{ entity: string }>(
+    wh,
+    `SELECT DISTINCT entity FROM ${audit} WHERE action = 'rollback' AND old_ingest_id = {run:String}`,
+    id,
+  );
+  const tables = new Set([
+    ...traces.map((t) => t.what).filter((w) => (rawEntities as readonly string[]).includes(w)),
+    ...audited.map((a) => a.entity),
+  ]);
   const rollbackId = randomUUID();
-  return inRunLedger(wh, { ingestId: rollbackId, mode: 'rollback', files: 0 }, () =>
+  return inRunLedger(wh, { ingestId: rollbackId, mode: 'rollback', files: Math.max(1, tables.size) }, () =>
     removeRun(wh, runId, rollbackId, o.origin ?? unknownOrigin, log),
   );
 }
@@ -139,8 +150,10 @@ async function removeRun(
       file: id.label,
       file_sha256: '',
       format: '',
-      rows_read: n,
-      rows_accepted: n,
+      // a rollback reads no file: nothing read or accepted, the rows it removed are rows_retracted
+      // (a reconciliation summing rows_accepted by day counted removed rows as loaded)
+      rows_read: 0,
+      rows_accepted: 0,
       rows_inserted: 0,
       rows_already_present: 0,
       rows_quarantined: 0,
@@ -205,7 +218,9 @@ async function refuseDependents(wh: Warehouse, runId: string): Promise<void> {
       `SELECT 'loans' AS what, toString(ingest_id) AS by, toString(count()) AS n, toString(any(customer_id)) AS example
         FROM ${t('loans')} WHERE customer_id IN (${ofRun('customers', 'customer_id')}) AND ingest_id != {run:String} GROUP BY by`,
       // a row of the run replaced by a later correction (and not retracted since): its key's latest audit row corrects it
-      `SELECT 'correction' AS what, by, toString(count()) AS n, concat(any(entity), ' ', any(key)) AS example FROM (
+      // every corrected key named (to a bound): a correction is undone by retracting its rows, key by key
+      `SELECT 'correction' AS what, by, toString(count()) AS n,
+        arrayStringConcat(arraySlice(arraySort(groupArray(concat(entity, ' ', key))), 1, ${correctedKeysShown}), ', ') AS example FROM (
         SELECT entity, key, argMax(action, at) AS last, argMax(ingest_id, at) AS by FROM ${t('row_corrections')}
         WHERE (entity, key) IN (SELECT entity, key FROM ${t('row_corrections')} WHERE old_ingest_id = {run:String} AND action = 'correct')
         GROUP BY entity, key HAVING last = 'correct') GROUP BY by`,
@@ -216,7 +231,8 @@ async function refuseDependents(wh: Warehouse, runId: string): Promise<void> {
   const sorted = [...found].sort((a, b) => a.what.localeCompare(b.what) || a.by.localeCompare(b.by));
   const shown = sorted.slice(0, 3).map((f) => {
     const n = Number(f.n);
-    if (f.what === 'correction') return `run ${f.by} corrected ${n} of its rows (${f.example}${n > 1 ? ' …' : ''})`;
+    if (f.what === 'correction')
+      return `run ${f.by} corrected ${n} of its rows (${f.example}${n > correctedKeysShown ? ' …' : ''})`;
     // loans name a customer of the run; the other tables' rows, a loan
     const whose = f.what === 'loans' ? 'customer' : 'loan';
     const by = f.by.startsWith('recorded in the ') ? f.by : `of run ${f.by}`;
@@ -224,8 +240,32 @@ async function refuseDependents(wh: Warehouse, runId: string): Promise<void> {
   });
   const more = sorted.length > 3 ? `; and ${sorted.length - 3} more` : '';
   throw new RollbackRefused(
-    `run ${runId} cannot be rolled back: rows of other runs build on it — ${shown.join('; ')}${more}. Roll those runs back, or retract those rows, first`,
+    `run ${runId} cannot be rolled back: rows of other runs build on it — ${shown.join('; ')}${more}. First ${waysOut(sorted).join('; ')}`,
   );
+}
+
+/** how many corrected keys a refusal names (the rest: loanwatch corrections) */
+const correctedKeysShown = 10;
+
+/**
+ * What undoes each kind of dependent row: a --correct run cannot itself be rolled back (its rows
+ * replaced others), so its corrections are retracted; recorded actions are withdrawn where they were
+ * recorded; other loads are rolled back or their rows retracted.
+ */
+function waysOut(found: readonly { what: string; by: string }[]): string[] {
+  const ways: string[] = [];
+  const corrections = found.filter((f) => f.what === 'correction');
+  if (corrections.length)
+    ways.push(
+      `retract the corrected rows (ingest --retract with their keys; loanwatch corrections --entity ENTITY --since DATE lists them): a --correct run cannot be rolled back`,
+    );
+  if (found.some((f) => f.what !== 'correction' && f.by.startsWith('recorded in the ')))
+    ways.push(
+      'withdraw the recorded actions in the console or the API (POST /v1/collection-actions/{action_id}/withdraw)',
+    );
+  if (found.some((f) => f.what !== 'correction' && !f.by.startsWith('recorded in the ')))
+    ways.push('roll those runs back, or retract those rows');
+  return ways;
 }
 
 /** One table's rows of the run: audited (unless a killed attempt did), then deleted by ingest_id. */

@@ -66,7 +66,7 @@ describe('ingest --rollback: every row of a run removed, audited; refused when o
       expect(r).toMatchObject({ rolledBack: loaded.ingestId, changed: true });
       expect(Object.fromEntries(r.receipts.map((x) => [x.entity, x.rows_retracted]))).toEqual(inserted);
       for (const x of r.receipts)
-        expect(x).toMatchObject({ mode: 'rollback', rows_read: x.rows_retracted, rows_accepted: x.rows_retracted });
+        expect(x).toMatchObject({ mode: 'rollback', rows_read: 0, rows_accepted: 0, rows_inserted: 0 });
       expect(lines.at(-1)).toMatch(new RegExp(`^rolled back run ${loaded.ingestId}: removed ${2 + 6 * n} rows`));
       expect(await tableChecksums(wh)).toEqual(before);
       expect(await audited(loaded.ingestId)).toEqual(inserted);
@@ -124,7 +124,11 @@ describe('ingest --rollback: every row of a run removed, audited; refused when o
     expect(message).toContain(`collection_actions recorded in the console: 1 row naming its loans (loan Ldep-1)`);
     expect(message).toContain(`loans of run ${loans.ingestId}: 1 row naming its customers (customer Cdep)`);
     expect(message).toContain(`payments of run ${payments.ingestId}: 1 row naming its loans (loan Ldep-2)`);
-    expect(message).toMatch(/Roll those runs back, or retract those rows, first$/);
+    // each kind of dependent row with its own way out
+    expect(message).toMatch(
+      /First withdraw the recorded actions in the console or the API \(POST \/v1\/collection-actions\/\{action_id\}\/withdraw\); roll those runs back, or retract those rows$/,
+    );
+    expect(message).not.toContain('--correct run');
     expect(await tableChecksums(wh)).toEqual(before);
     expect(await audited(day.ingestId)).toEqual({});
     await rollback(wh, payments.ingestId);
@@ -140,19 +144,31 @@ describe('ingest --rollback: every row of a run removed, audited; refused when o
         'payment_id,loan_id,paid_date,amount',
         'PC1,L1,2024-03-01,7.00',
         'PC2,L2,2024-03-01,8.00',
+        'PC3,L2,2024-03-02,8.00',
       ]),
     ]);
     const fix = await load(
-      [file('payments-fix-c.csv', ['payment_id,loan_id,paid_date,amount', 'PC2,L2,2024-03-01,9.00'])],
+      [
+        file('payments-fix-c.csv', [
+          'payment_id,loan_id,paid_date,amount',
+          'PC2,L2,2024-03-01,9.00',
+          'PC3,L2,2024-03-02,9.00',
+        ]),
+      ],
       true,
     );
-    expect(fix.receipts[0]).toMatchObject({ rows_corrected: 1 });
+    expect(fix.receipts[0]).toMatchObject({ rows_corrected: 2 });
     const message = await refused(day.ingestId);
-    expect(message).toContain(`run ${fix.ingestId} corrected 1 of its rows (payments PC2)`);
+    // every corrected key named, and the way out that works: a --correct run cannot be rolled back (below)
+    expect(message).toContain(`run ${fix.ingestId} corrected 2 of its rows (payments PC2, payments PC3)`);
+    expect(message).toMatch(
+      /First retract the corrected rows \(ingest --retract with their keys; .*\): a --correct run cannot be rolled back$/,
+    );
+    expect(message).not.toContain('roll those runs back');
     // the correction run itself is no load
     expect(await refused(fix.ingestId)).toMatch(/is an ingest --correct run: --rollback undoes a load/);
-    const gone = await retract(wh, [file('payments-keys-c.csv', ['payment_id', 'PC2'])], {});
-    expect(gone.receipts[0]).toMatchObject({ rows_retracted: 1 });
+    const gone = await retract(wh, [file('payments-keys-c.csv', ['payment_id', 'PC2', 'PC3'])], {});
+    expect(gone.receipts[0]).toMatchObject({ rows_retracted: 2 });
     expect(await refused(gone.ingestId)).toMatch(/is an ingest --retract run: it loaded no rows to roll back/);
     const r = await rollback(wh, day.ingestId);
     expect(r.receipts.map((x) => [x.entity, x.rows_retracted])).toEqual([['payments', 1]]);
