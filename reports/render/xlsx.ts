@@ -123,6 +123,26 @@ function summaryCellKind(column: string, unit: string, money: string, lang: Lang
   if (unit === 'pct' && summaryChanges.has(column)) return { type: 'number', format: pointsFormat(lang), points: true };
   return { type: 'number', format: unit === 'money' ? money : (unitFormat[unit] ?? unitFormat.number!) };
 }
+/**
+ * summary.csv writes a ratio to 6 decimals, so a share under 0.00005 % (a loss balance of 2,000 in a
+ * book of 4.9 billion) is 0.000000 there: its cell takes summary.json's unrounded value, which reads
+ * <0.01% (pctFormat) where 0 read 0.00% beside a balance. Every other cell is the CSV's.
+ */
+function unroundedTinyShares(dir: string, header: string[], rows: string[][]): string[][] {
+  const path = join(dir, 'summary.json');
+  if (!existsSync(path)) return rows;
+  const figures = (JSON.parse(readFileSync(path, 'utf8')) as { figures?: Record<string, unknown>[] }).figures ?? [];
+  const [id, unit] = [header.indexOf('id'), header.indexOf('unit')];
+  return rows.map((row) => {
+    const figure = figures.find((f) => f.id === row[id]);
+    if (row[unit] !== 'pct' || !figure) return row;
+    return row.map((v, i) => {
+      const exact = figure[header[i] ?? ''];
+      const levels = !summaryChanges.has(header[i] ?? '');
+      return levels && numeric(v) && Number(v) === 0 && typeof exact === 'number' && exact !== 0 ? String(exact) : v;
+    });
+  });
+}
 const statusFill: Record<string, string> = { red: 'FFF4C7C3', amber: 'FFFCE8B2', green: 'FFB7E1CD' };
 
 async function readCsv(path: string): Promise<{ header: string[]; rows: string[][] }> {
@@ -231,7 +251,7 @@ export async function writePackWorkbook(dir: string): Promise<string> {
       wb,
       sheetName(summaryTitle[manifest.lang], taken),
       header,
-      rows,
+      unroundedTinyShares(dir, header, rows),
       (i, row) => summaryCellKind(header[i] ?? '', row[unit] ?? '', money, manifest.lang),
       (row, values) => {
         const fill = statusFill[values[status] ?? ''];

@@ -14,7 +14,17 @@ const summaryCsv = [
   'five_category,balance_loss,Loss balance,money,CNY,4472.43,0.00,4472.43,0.00,4472.43,0.00,4472.43,,',
   'five_category,share_loss,Loss share,pct,,0.000001,0.000000,0.000001,0.000000,0.000001,0.000000,0.000001,,',
   'asset_quality,npl_ratio,NPL ratio,pct,,0.010097,0.011103,-0.001006,0.009470,0.000626,0.022134,-0.012037,,',
+  // under 0.00005 %: 0.000000 at the CSV's 6 decimals
+  'five_category,share_doubtful,Doubtful share,pct,,0.000000,0.000000,0.000000,0.000000,0.000000,0.000000,0.000000,,',
 ].join('\n');
+/** summary.json's unrounded values of the same figures (what the pages print from) */
+const summaryJson = {
+  figures: [
+    { id: 'share_loss', value: 9.098927277471983e-7, previous_month: 0 },
+    { id: 'npl_ratio', value: 0.0100971, previous_month: 0.0111 },
+    { id: 'share_doubtful', value: 4e-7, previous_month: 0, change_on_month: 4e-7 },
+  ],
+};
 const fiveCategoryCsv = [
   'five_class,outstanding,outstanding_share',
   'loss,4472.43,9.098927277471984e-7',
@@ -58,6 +68,7 @@ describe('the workbook: a ratio too small for two decimals', () => {
   beforeAll(async () => {
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
     writeFileSync(join(dir, 'summary.csv'), `${summaryCsv}\n`);
+    writeFileSync(join(dir, 'summary.json'), JSON.stringify(summaryJson));
     writeFileSync(join(dir, 'five-category-distribution.csv'), `${fiveCategoryCsv}\n`);
     await writePackWorkbook(dir);
     await book.xlsx.readFile(join(dir, 'report.xlsx'));
@@ -82,6 +93,17 @@ describe('the workbook: a ratio too small for two decimals', () => {
     // last month's 0 is 0.00%; an ordinary ratio keeps the plain format
     expect(cellOf('Key figures', 3, 'previous_month').numFmt).toBe('0.00%');
     expect(cellOf('Key figures', 4, 'value').numFmt).toBe('0.00%');
+  });
+
+  it("a share the CSV rounds to 0.000000 takes its unrounded value from summary.json; other cells stay the CSV's", () => {
+    const doubtful = cellOf('Key figures', 5, 'value');
+    expect(doubtful.value).toBe(4e-7);
+    expect(sectionFor(doubtful.numFmt, 4e-7)).toBe('"<0.01%"');
+    // a true 0 and a change (in percentage points) stay as the CSV has them
+    expect(cellOf('Key figures', 5, 'previous_month').value).toBe(0);
+    expect(cellOf('Key figures', 5, 'change_on_month').value).toBe(0);
+    expect(cellOf('Key figures', 3, 'value').value).toBe(0.000001);
+    expect(cellOf('Key figures', 4, 'value').value).toBe(0.010097);
   });
 
   it("reads <0.01% in a chart's sheet (five-category shares), >-0.01% below 0, 0.00% for 0", () => {
