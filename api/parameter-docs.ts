@@ -139,13 +139,14 @@ export const parameterDocs: Record<string, ParameterDoc> = {
       path.startsWith('/v1/keys/')
         ? '3f9a0c1b2d4e'
         : path.startsWith('/v1/reports/archive/')
-          ? '2024-06-management-zh-CN-0123456789ab'
+          ? '2024-06-management-en-b9ed623a599f'
           : 'L000000001',
     description: (path) =>
       path.startsWith('/v1/keys/')
         ? 'the key id: 12 hex digits, as listed by GET /v1/keys (e.g. 3f9a0c1b2d4e)'
         : path.startsWith('/v1/reports/archive/')
-          ? 'an archived pack id, as listed by GET /v1/reports/archive (e.g. 2024-06-management-zh-CN-0123456789ab)'
+          ? // an id ends in a digest of the pack's inputs: no example holds on every server
+            'an archived pack id, as listed by GET /v1/reports/archive: period, pack, language and 12 hex digits. The example is the demo book’s June 2024 English management pack; on another archive take an id from the list (e.g. 2024-06-management-en-b9ed623a599f)'
           : 'the loan id as loaded (e.g. L000000001)',
   },
   file: { description: 'a file of the archived pack, as listed with it (e.g. report.pdf)', example: 'report.pdf' },
