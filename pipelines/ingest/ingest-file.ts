@@ -187,7 +187,7 @@ export async function ingestFile(wh: Warehouse, file: InputFile, o: IngestFileOp
         ? await engineLanding(wh, file)
         : await streamLanding(wh, file, tag, (n) => o.onStep?.('reading', n));
     landing = land;
-    const staged = stagedSelect(spec, 'structural', loans);
+    const staged = stagedSelect(spec, 'structural', loans, file.encoding);
     // a scratch table is read twice and dropped: background merges of its parts would only take the
     // two cores away from the next steps, so they are stopped before the insert
     await exec(

@@ -82,7 +82,12 @@ export interface Check {
 }
 
 /** `<field>__v` is the normalised value; `<field>__present` says it is non-empty. */
-function fieldChecks(f: FieldSpec): Check[] {
+/**
+ * A field's checks. `encoding`: the file's, as sniffed: a GBK file is decoded in Node, where a character
+ * cut short (a file truncated inside 手机银行) becomes U+FFFD as bytes of another encoding do — the
+ * reason names the file's encoding, not UTF-8, whose advice (save as UTF-8) would be wrong for it.
+ */
+function fieldChecks(f: FieldSpec, encoding: 'utf8' | 'gbk' = 'utf8'): Check[] {
   const v = `${f.name}__v`;
   const p = `${f.name}__present`;
   const bad = (cond: string, msg: string): Check => ({
@@ -97,7 +102,9 @@ function fieldChecks(f: FieldSpec): Check[] {
   // (in either loader: text that holds one was damaged before it reached the file)
   const utf8 = bad(
     `NOT isValidUTF8(${v}) OR position(${v}, ${sqlStringLiteral(REPLACEMENT_CHARACTER)}) > 0`,
-    'not valid UTF-8 text (bytes of another encoding)',
+    encoding === 'utf8'
+      ? 'not valid UTF-8 text (bytes of another encoding)'
+      : 'not valid GBK text (a character cut short, or bytes of another encoding)',
   );
   const control = (allowed: readonly number[]): Check => {
     const c = controlCheck(f.name, v, allowed);
@@ -357,14 +364,19 @@ function badKey(spec: EntitySpec, structural: string): string {
  * for the rows the stage finds bad (`bad_raw`); quarantineRows decides which raw text a file's
  * quarantined rows get.
  */
-export function stagedSelect(spec: EntitySpec, structural: string, loans?: string): StagedSelect {
+export function stagedSelect(
+  spec: EntitySpec,
+  structural: string,
+  loans?: string,
+  encoding: 'utf8' | 'gbk' = 'utf8',
+): StagedSelect {
   const table = rawTables[spec.entity];
   const lets: string[] = [];
   for (const f of spec.fields) {
     lets.push(`${normalized(f)} AS ${f.name}__v`);
     lets.push(`(${f.name}__v IS NOT NULL AND ${f.name}__v != '') AS ${f.name}__present`);
   }
-  const perField = spec.fields.map((f) => ({ f, checks: fieldChecks(f) }));
+  const perField = spec.fields.map((f) => ({ f, checks: fieldChecks(f, encoding) }));
   // most payments have no split: the amounts are converted only for those that do. A part missing
   // from the file (a NULL column) counts as zero; it would otherwise make the sum NULL and the check pass
   const part = (f: string) => `ifNull(toDecimal64OrZero(${f}__v, 2), 0)`;

@@ -73,4 +73,21 @@ describe('a GBK file through --loader engine', () => {
       }
     });
   }
+
+  for (const records of [1, 4, 60]) {
+    it(`${records} record(s) of a GBK file cut inside its last character: the row's reason names GBK, not UTF-8 (whose advice would be wrong)`, async () => {
+      const lines = Array.from({ length: records }, (_, k) => row(k + 1, '10.00'));
+      const whole = iconv.encode(`还款编号,贷款编号,还款日期,实还金额,渠道\n${lines.join('\n')}`, 'gbk');
+      const path = join(dir, `payments-cut-${fileNo++}.csv`);
+      // the last character's first byte only: the file ends inside 微信, 支付宝 or 柜台
+      writeFileSync(path, whole.subarray(0, whole.length - 1));
+      for (const loader of ['auto', 'engine', 'stream'] as const) {
+        const { quarantine, receipt } = await load(path, loader);
+        expect(receipt).toMatchObject({ rows_read: records, rows_quarantined: 1 });
+        expect(quarantine.map((q) => [q.line, q.reason])).toEqual([
+          [String(records + 1), 'channel: not valid GBK text (a character cut short, or bytes of another encoding)'],
+        ]);
+      }
+    });
+  }
 });
