@@ -12,6 +12,8 @@ export interface ServedScore {
   grade: string;
   reasons: string[];
   region: string;
+  /** the loan's DPD at the score's month-end (its snapshot), null without one: whether it is in the model's population */
+  dpd: number | null;
 }
 
 /** Month-ends whose scores-as-of are held besides the latest: the months a collector's tools look back on. */
@@ -121,25 +123,32 @@ export class ScoreIndex {
   }
 }
 
-/** A model version's latest score per loan (optionally only some loans, on or before a date), with the loan's region. */
+/** A model version's latest score per loan (optionally only some loans, on or before a date), with the loan's region and its DPD then. */
 export async function latestScores(
   wh: Warehouse,
   m: { model_name: string; version: number },
   o: { ids?: string[]; asOf?: string },
 ): Promise<ServedScore[]> {
+  const scores = tableRef(wh, 'scores');
+  const own = `model_name = {n:String} AND model_version = {v:UInt32} AND month_end <= {as_of:Date}`;
   return queryRows<ServedScore>(
     wh,
     `
     SELECT s.loan_id AS loan_id, toString(s.month_end) AS month_end, s.model_name AS model_name, s.model_version AS model_version,
-      s.probability AS probability, s.points AS points, s.grade AS grade, s.reasons AS reasons, l.region AS region
-    FROM ${tableRef(wh, 'scores')} AS s
+      s.probability AS probability, s.points AS points, s.grade AS grade, s.reasons AS reasons, l.region AS region,
+      if(d.found = 1, toNullable(d.dpd), NULL) AS dpd
+    FROM (SELECT loan_id, month_end, model_name, model_version, probability, points, grade, reasons FROM ${scores}
+      WHERE ${own} AND ({all:UInt8} = 1 OR loan_id IN {ids:Array(String)})
+      ORDER BY loan_id, month_end DESC LIMIT 1 BY loan_id) AS s
     -- the loans read for their region are only the requested ones: joining the whole table made a
     -- lookup of one loan cost a scan of every loan (the score lookup's latency under load)
     INNER JOIN (SELECT loan_id, region FROM ${tableRef(wh, 'loans')} WHERE {all:UInt8} = 1 OR loan_id IN {ids:Array(String)}) AS l
       ON l.loan_id = s.loan_id
-    WHERE s.model_name = {n:String} AND s.model_version = {v:UInt32} AND s.month_end <= {as_of:Date}
-      AND ({all:UInt8} = 1 OR s.loan_id IN {ids:Array(String)})
-    ORDER BY s.loan_id, s.month_end DESC LIMIT 1 BY s.loan_id`,
+    -- the snapshot read only at the month-ends this model scored (the table's sort key leads with month_end)
+    LEFT JOIN (SELECT loan_id, month_end, dpd, toUInt8(1) AS found FROM ${tableRef(wh, 'loan_month')}
+      WHERE month_end IN (SELECT DISTINCT month_end FROM ${scores} WHERE ${own})
+        AND ({all:UInt8} = 1 OR loan_id IN {ids:Array(String)})) AS d
+      ON d.loan_id = s.loan_id AND d.month_end = s.month_end`,
     { n: m.model_name, v: m.version, as_of: o.asOf ?? '2149-06-06', all: o.ids ? 0 : 1, ids: o.ids ?? [] },
   );
 }

@@ -57,6 +57,20 @@ describe('score index: lookups with an as-of date from memory', () => {
     expect(counts.length).toBeGreaterThan(0);
   });
 
+  it("gives each score its loan's DPD at the scored month-end (the population check), past-due loans among them", async () => {
+    const rows = await latestScores(wh, { model_name: champion.model_name, version: champion.version }, {});
+    const snapshot = await queryRows<{ loan_id: string; me: string; dpd: number }>(
+      wh,
+      `SELECT loan_id, toString(month_end) AS me, dpd FROM ${wh.database}.loan_month
+      WHERE month_end IN {months:Array(Date)}`,
+      { months: scored },
+    );
+    const dpdAt = new Map(snapshot.map((r) => [`${r.loan_id}@${r.me}`, r.dpd]));
+    for (const r of rows) expect(r.dpd, r.loan_id).toBe(dpdAt.get(`${r.loan_id}@${r.month_end}`) ?? null);
+    expect(rows.filter((r) => r.dpd !== null && r.dpd > defaultTarget.dpdThreshold).length).toBeGreaterThan(0);
+    expect(rows.filter((r) => r.dpd !== null && r.dpd <= defaultTarget.dpdThreshold).length).toBeGreaterThan(0);
+  });
+
   it('holds a bounded number of earlier months and still answers the others', async () => {
     const index = new ScoreIndex(wh, targetName(defaultTarget));
     // more earlier as-of months than the index holds, back and forth: each answer stays the warehouse's

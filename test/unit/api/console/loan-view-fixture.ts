@@ -78,6 +78,7 @@ export const aLoanView = (over: Partial<LoanView> = {}): LoanView => ({
     grade: 'E',
     reasons: [],
     region: 'east',
+    dpd: 12,
     target: 'dpd30_3m',
     counterfactual: null,
   },

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { scorePopulation } from '../../../api/score-population.ts';
+
+describe("a stored score says whether its loan was in the model's population", () => {
+  it('DPD ≤ 30 at the month-end is inside it, with no reason', () => {
+    for (const dpd of [0, 1, 30])
+      expect(scorePopulation(dpd, '2024-06-30')).toEqual({ in_population: true, population_reason: null });
+  });
+
+  it('DPD past the threshold is outside it, the reason naming the DPD, the month-end and the threshold', () => {
+    for (const dpd of [31, 95, 160]) {
+      const p = scorePopulation(dpd, '2024-06-30');
+      expect(p.in_population).toBe(false);
+      expect(p.population_reason).toMatch(
+        new RegExp(`^DPD ${dpd} at 2024-06-30, past the model's population \\(DPD ≤ 30 `, 'u'),
+      );
+    }
+    expect(scorePopulation(45, '2024-06-30', 60).in_population).toBe(true);
+  });
+
+  it('without a snapshot of the month-end it cannot be told, and says so', () => {
+    const p = scorePopulation(null, '2024-06-30');
+    expect(p.in_population).toBe(false);
+    expect(p.population_reason).toMatch(/^no month-end snapshot of the loan at 2024-06-30/u);
+  });
+});
