@@ -347,9 +347,12 @@ describe('HTTP API', () => {
     expect(html.headers.get('content-type')).toMatch(/text\/html/);
     // one figure per chart of the pack, whatever charts the catalogue holds
     expect((await html.text()).match(/<figure class="chart"/g)?.length).toBe(packTemplates('management').length);
+    // a month before the data is refused, not drawn as an empty chart read as that month's
     const early = await get('ifrs9-ecl?period=2015-01&lang=en&format=json');
-    expect(early.status).toBe(200);
-    expect(JSON.stringify(await early.json())).toContain('No data for this period');
+    expect(early.status).toBe(400);
+    expect(((await early.json()) as { error: { message: string } }).error.message).toMatch(
+      /^period 2015-01 is before the data's first month-end \d{4}-\d{2}-\d{2}: there is nothing to report/u,
+    );
     const pdf = await get('regulatory?period=2024-06&format=pdf');
     expect(
       Buffer.from(await pdf.arrayBuffer())
