@@ -13,6 +13,8 @@ import type { AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { permitted } from '../middleware.ts';
 import { latestScores, type ServedScore } from '../score-index.ts';
+import { scorePopulation, scorePopulationFields } from '../score-population.ts';
+import { jsonWithExample } from '../response-example.ts';
 import { mayOpenLoan } from '../auth/loan-scope.ts';
 import { currentTeams } from '../auth/loan-teams.ts';
 import { errorResponses, isoDay, loanIdSchema } from '../schemas.ts';
@@ -56,8 +58,23 @@ const counterfactual = z
       'the smallest change of the actionable features that moves the score to the target grade (default the next better), re-scored; null unless asked for (counterfactual=true or a target_grade), at the best grade, or when no actions were given',
   });
 const gradeParam = z.enum(['A', 'B', 'C', 'D', 'E']);
-const score = z.object({ loan_id: z.string(), month_end: z.string(), ...scoreFields, counterfactual }).openapi('Score');
+const score = z
+  .object({ loan_id: z.string(), month_end: z.string(), ...scoreFields, ...scorePopulationFields, counterfactual })
+  .openapi('Score');
 const loanId = loanIdSchema();
+const scoreExample = {
+  loan_id: 'L000001234',
+  month_end: '2024-06-30',
+  model_name: 'ew_scorecard',
+  model_version: 3,
+  probability: 0.0842,
+  points: 561,
+  grade: 'C',
+  reasons: ['max_dpd_6m', 'broken_promises_6m', 'paid_ratio_3m'],
+  in_population: true,
+  population_reason: null,
+  counterfactual: null,
+};
 
 /** The champion's stored scores (loanwatch score) for some loans at the latest scored month-end ≤ as_of. */
 /** Most raw rows one request may score with a table model. */
@@ -115,6 +132,28 @@ const unseenCategoriesField = z.record(z.string(), z.number().int().min(1)).open
   example: { purpose: 37 },
 });
 
+/** Rows with a cell missing that was never missing in training (models/missing-values.ts). */
+const unseenMissingField = z.record(z.string(), z.number().int().min(1)).openapi({
+  description:
+    'per column the model reads that was never missing in training, the number of rows with it missing (each scored as an unknown value: a scorecard puts it in its riskiest bin); columns without any are left out',
+  example: { credit_amount: 200 },
+});
+/** Columns whose missing share in the batch is far above training (models/missing-values.ts missingShiftRule). */
+const missingAboveTrainingField = z
+  .record(
+    z.string(),
+    z.object({
+      rows: z.number().int().min(1),
+      batch_share: z.number().min(0).max(1),
+      training_share: z.number().min(0).max(1),
+    }),
+  )
+  .openapi({
+    description:
+      'columns missing on at least 5 rows of the request and on a share of them at least 20 points above, and twice, the share of training rows it was missing on (a blank or renamed column in the export: these scores lean on values the model rarely or never saw missing); {} when none',
+    example: { credit_amount: { rows: 200, batch_share: 1, training_share: 0 } },
+  });
+
 /** Raw rows scored with a table model: an unknown model is a 404, a book model or a bad row a 400. */
 async function tableScores(
   c: Context<AppEnv>,
@@ -125,7 +164,7 @@ async function tableScores(
   const [name, version] = ref.split('@') as [string, string | undefined];
   try {
     const m = await loadModelByRef(c.get('deps').wh, name, version === undefined ? undefined : Number(version));
-    const { scores, unseenCategories } = await userErrorsAsBadRequest(() =>
+    const { scores, unseenCategories, unseenMissing, missingAboveTraining } = await userErrorsAsBadRequest(() =>
       Promise.resolve(
         scoreTableRecords(m, rows, cf.actions ? { actions: cf.actions, targetGrade: cf.targetGrade } : undefined),
       ),
@@ -133,6 +172,8 @@ async function tableScores(
     return {
       scores: scores.map((s) => ({ ...s, counterfactual: s.counterfactual ?? null })),
       unseen_categories: unseenCategories,
+      unseen_missing: unseenMissing,
+      missing_above_training: missingAboveTraining,
     };
   } catch (e) {
     if (e instanceof RegistryError && e.code === 'not_found') throw new ApiError('not_found', e.message);
@@ -204,6 +245,7 @@ async function championScores(c: Context<AppEnv>, ids: string[], asOf: string | 
       points: r.points,
       grade: r.grade,
       reasons: r.reasons,
+      ...scorePopulation(r.dpd, r.month_end),
     }));
   };
   const served = await c.get('caches').scores.lookup(ids, asOf);
@@ -229,7 +271,7 @@ export const scoreRoutes = new OpenAPIHono<AppEnv>()
           .strict(),
       },
       responses: {
-        200: { description: 'score', content: { 'application/json': { schema: score } } },
+        200: { description: 'score', content: { 'application/json': jsonWithExample(score, scoreExample) } },
         ...errorResponses(400, 401, 403, 404, 429),
       },
     }),
@@ -261,12 +303,17 @@ export const scoreRoutes = new OpenAPIHono<AppEnv>()
       responses: {
         200: {
           description:
-            "loan ids: the champion's stored scores (loans without a score are listed as missing); rows: one score per row, in order, and the count of rows per column whose category the model never saw (unseen_categories)",
+            "loan ids: the champion's stored scores (loans without a score are listed as missing); rows: one score per row, in order, the count of rows per column whose category the model never saw (unseen_categories) or whose cell was never missing in training (unseen_missing), and the columns missing far more often than in training (missing_above_training)",
           content: {
             'application/json': {
               schema: z.union([
                 z.object({ scores: z.array(score), missing: z.array(z.string()) }),
-                z.object({ scores: z.array(tableScore), unseen_categories: unseenCategoriesField }),
+                z.object({
+                  scores: z.array(tableScore),
+                  unseen_categories: unseenCategoriesField,
+                  unseen_missing: unseenMissingField,
+                  missing_above_training: missingAboveTrainingField,
+                }),
               ]),
             },
           },

@@ -16,6 +16,7 @@ import { scoreMonthInDb, scoreMonthInNode } from '../../models/score.ts';
 import { keepMonthEndCounterfactuals } from '../../pipelines/cases/month-end-counterfactuals.ts';
 import { scoreTableFile, tableModelTarget } from '../../models/score-table.ts';
 import { unseenCategoryLines } from '../../models/unseen-categories.ts';
+import { missingValueLines } from '../../models/missing-values.ts';
 import { UserError } from '../../lib/user-error.ts';
 import { firstSnapshotMonthEnd, lastSnapshotMonthEnd, NoSnapshotError } from '../../warehouse/data-horizon.ts';
 import { assertOutputFile, refuseOverwritingInput } from '../../lib/output-path.ts';
@@ -112,7 +113,7 @@ async function scoreTable(wh: Warehouse, f: ScoreInput & { table: string }, out:
   const m = await loadModelByRef(wh, ref.name, ref.version);
   tableModelTarget(m);
   const t0 = performance.now();
-  const { scores, unseenCategories } = await scoreTableFile(m, f.table);
+  const { scores, unseenCategories, unseenMissing, missingAboveTraining } = await scoreTableFile(m, f.table);
   const rows = scores.map(({ reasons, ...s }) => ({
     ...s,
     reason_1: reasons[0] ?? '',
@@ -150,8 +151,15 @@ async function scoreTable(wh: Warehouse, f: ScoreInput & { table: string }, out:
   );
   // a whole batch of new categories (a new month, a relabelled product) must not pass unseen
   for (const line of unseenCategoryLines(unseenCategories)) log(line);
+  // nor a column that came out blank (a broken export): its missing cells go where the unknown goes
+  for (const line of missingValueLines(scores.length, unseenMissing, missingAboveTraining)) log(line);
   return { n: scores.length, monthEnd: null, model: m.model_name, version: m.version };
 }
+
+const targetSpecOf = (target: string) => {
+  const m = /^dpd(\d+)_(\d+)m$/u.exec(target);
+  return m ? { dpdThreshold: Number(m[1]), horizonMonths: Number(m[2]) } : defaultTarget;
+};
 
 /**
  * Features are rebuilt when the snapshots moved on since they were built (a new month-end, or a
@@ -165,8 +173,7 @@ export async function ensureFreshFeatures(wh: Warehouse, target: string) {
       (SELECT toString(count()) FROM ${tableRef(wh, 'ew_features')}) AS fn, (SELECT toString(countIf(status = 'active')) FROM ${tableRef(wh, 'loan_month')}) AS sn`,
   );
   if (r && r.f === r.s && r.fn === r.sn) return;
-  const m = /^dpd(\d+)_(\d+)m$/u.exec(target);
-  const spec = m ? { dpdThreshold: Number(m[1]), horizonMonths: Number(m[2]) } : defaultTarget;
+  const spec = targetSpecOf(target);
   log(`features are older than the snapshots: rebuilding them (${targetName(spec)})`);
   await buildFeatures(wh, { target: spec, log });
 }
@@ -219,7 +226,22 @@ export async function runScore(wh: Warehouse, f: ScoreInput, out: Output = proce
   log(
     `scored ${n} active loans at ${me} with ${m.model_name} v${m.version} ${f['in-db'] ? 'in the database' : 'in Node'} in ${((performance.now() - t0) / 1000).toFixed(2)} s; grades ${grades.map((g) => `${g.grade}:${g.n}`).join(' ')}`,
   );
-  const summary = { n, monthEnd: me, model: m.model_name, version: m.version };
+  const { dpdThreshold } = targetSpecOf(m.target);
+  // every active loan is scored, but the target is defined for loans at DPD ≤ its threshold: the
+  // rest have scores the API marks in_population: false, and the run says how many
+  const [past] = await queryRows<{ n: string }>(
+    wh,
+    `SELECT count() AS n FROM ${tableRef(wh, 'scores')} AS s
+    INNER JOIN (SELECT loan_id FROM ${tableRef(wh, 'loan_month')} WHERE month_end = {m:Date} AND dpd > {t:UInt32}) AS d ON d.loan_id = s.loan_id
+    WHERE s.model_name = {n:String} AND s.model_version = {v:UInt32} AND s.month_end = {m:Date}`,
+    { n: m.model_name, v: m.version, m: me, t: dpdThreshold },
+  );
+  const outsidePopulation = Number(past?.n ?? 0);
+  if (outsidePopulation > 0)
+    log(
+      `${outsidePopulation} of them past the model's population (DPD > ${dpdThreshold} at ${me}): their scores are no early warning (in_population: false in the API)`,
+    );
+  const summary = { n, outsidePopulation, monthEnd: me, model: m.model_name, version: m.version };
   // the month-end's case list (the default target's champion) shows each case's counterfactual: searched
   // now, not by its first reader; a challenger's score is not on the list
   const listed = await latestChampionEvent(wh, targetName(defaultTarget));

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { latestScores, ScoreIndex, type ServedScore } from '../../../api/score-index.ts';
+import { runScore } from '../../../bin/commands/score.ts';
 import { queryRows } from '../../../warehouse/connection.ts';
 import { defaultTarget, targetName } from '../../../warehouse/feature-catalogue.ts';
 import type { ModelVersion } from '../../../models/registry/registry.ts';
@@ -82,6 +83,19 @@ describe('score index: lookups with an as-of date from memory', () => {
       );
       expect(byId(await answered(index, ids, asOf)), asOf).toEqual(byId(fromWarehouse));
     }
+  });
+
+  it('loanwatch score counts the loans it scored past the population', async () => {
+    const summary = await runScore(wh, {
+      'as-of': '2024-06-30',
+      model: undefined,
+      'in-db': true,
+      target: targetName(defaultTarget),
+    });
+    const rows = await latestScores(wh, { model_name: champion.model_name, version: champion.version }, {});
+    const past = rows.filter((r) => r.month_end === '2024-06-30' && r.dpd !== null && r.dpd > 30);
+    expect(past.length).toBeGreaterThan(0);
+    expect('outsidePopulation' in summary ? summary.outsidePopulation : null).toBe(past.length);
   });
 
   it('gives null (the warehouse answers) while an earlier month is being loaded', async () => {

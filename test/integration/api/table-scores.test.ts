@@ -147,6 +147,26 @@ describe('POST /v1/scores with raw rows', () => {
     );
   });
 
+  it('a column blank on every row, never missing in training, is counted and flagged, as unseen categories are', async () => {
+    if (model.artifact.kind !== 'scorecard') throw new Error('expected a scorecard');
+    const numeric = model.artifact.variables.find(
+      (v) => !v.bins.some((b) => b.rule.type === 'missing' && b.count > 0),
+    )!.feature;
+    const blank = rows.map((r) => ({ ...r, [numeric]: null }));
+    const body = (await (await post({ model: model.model_name, rows: blank })).json()) as {
+      unseen_missing: Record<string, number>;
+      missing_above_training: Record<string, unknown>;
+    };
+    expect(body.unseen_missing).toEqual({ [numeric]: rows.length });
+    expect(body.missing_above_training).toEqual({
+      [numeric]: { rows: rows.length, batch_share: 1, training_share: 0 },
+    });
+    const plain = (await (await post({ model: model.model_name, rows })).json()) as typeof body;
+    expect([plain.unseen_missing, plain.missing_above_training]).toEqual([{}, {}]);
+    const doc = JSON.stringify(await (await app.request('/openapi.json')).json());
+    expect(doc).toMatch(/"missing_above_training":\{"type":"object"/u);
+  });
+
   it('permission as batch scoring: admin and modeler only', async () => {
     for (const role of tableRoles)
       expect((await post({ model: model.model_name, rows: rows.slice(0, 1) }, keys[role])).status).toBe(

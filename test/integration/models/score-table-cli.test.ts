@@ -96,6 +96,24 @@ describe('score --table', () => {
     expect(err.filter((l) => l.startsWith('warning: '))).toEqual([]);
   });
 
+  it('a column blank in every row, never missing in training, is warned about with its share', async () => {
+    const art = JSON.parse(readFileSync(join(cardDir, 'artifact.json'), 'utf8')) as ScorecardArtifact;
+    const blank = art.variables.find((v) => !v.bins.some((b) => b.rule.type === 'missing' && b.count > 0))!.feature;
+    const rows: string[][] = [];
+    for await (const r of csvRecords(createReadStream(german, { encoding: 'utf8' })))
+      if (r.fields.length > 1) rows.push(r.fields);
+    const at = rows[0]!.indexOf(blank);
+    const file = join(dir, 'blank.csv');
+    writeFileSync(
+      file,
+      `${rows.map((r, i) => r.map((v, j) => (i > 0 && j === at ? '' : /[",]/u.test(v) ? `"${v.replaceAll('"', '""')}"` : v)).join(',')).join('\n')}\n`,
+    );
+    expect(await run('score', '--table', file, '--model', 'germancredit_scorecard@1')).toBe(0);
+    expect(err.filter((l) => l.startsWith('warning: '))).toEqual([
+      `warning: ${blank}: missing in 100 % of the batch (${rows.length - 1} of ${rows.length - 1} rows), 0 % in training: a blank or renamed column in the export? these rows are scored on a value the model never saw missing`,
+    ]);
+  });
+
   it('refusals are one line with exit 2', async () => {
     const cases: [string[], RegExp][] = [
       [['score', '--table', german], /--table needs --model NAME@VERSION/u],
