@@ -98,6 +98,12 @@ export const tags: { name: string; prefix: string; description: string }[] = [
   { name: 'models', prefix: '/v1/models', description: 'Model registry and champion promotion (audited)' },
   { name: 'reports', prefix: '/v1/reports', description: 'Report charts and packs' },
   { name: 'audit', prefix: '/v1/audit', description: 'The audit log' },
+  {
+    name: 'corrections',
+    prefix: '/v1/corrections',
+    description:
+      'The trail of loaded rows corrected, retracted or rolled back: who, why, before and after (auditor, admin)',
+  },
   { name: 'keys', prefix: '/v1/keys', description: 'API keys (admin; audited)' },
 ];
 export const tagOf = (path: string) =>

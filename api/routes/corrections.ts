@@ -50,10 +50,23 @@ export const correctionRoutes = new OpenAPIHono<AppEnv>().openapi(
     request: {
       query: z
         .object({
-          entity: z.enum(rawEntities).optional(),
-          key: z.string().min(1).max(300).optional(),
-          loan_id: z.string().min(1).max(128).optional(),
-          since: isoDay.optional().openapi({ description: 'rows audited on or after this day (UTC)' }),
+          entity: z
+            .enum(rawEntities)
+            .optional()
+            .openapi({ description: `only rows of this entity: ${rawEntities.join(', ')}. Left out: every entity.` }),
+          key: z.string().min(1).max(300).optional().openapi({
+            description:
+              "only rows of this key, as loaded; a composite key's parts joined by / (schedule: L000000001/3). Left out: every key.",
+          }),
+          loan_id: z.string().min(1).max(128).optional().openapi({
+            description:
+              'only rows of this loan (the row replaced or the row that replaced it), its id as loaded (e.g. L000000001). Left out: every loan.',
+          }),
+          since: isoDay
+            .optional()
+            .openapi({
+              description: 'only rows audited on or after this day (UTC), YYYY-MM-DD. Left out: from the start.',
+            }),
           ...pageQuery,
         })
         .strict(),
