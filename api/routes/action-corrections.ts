@@ -7,12 +7,13 @@ import { param, sql, trusted, type Sql } from '../../warehouse/sql.ts';
 import { entitySpecs, type FieldSpec } from '../../pipelines/ingest/entity-specs.ts';
 import { rowJsonExpr } from '../../pipelines/ingest/key-conflicts.ts';
 import type { CorrectionOrigin } from '../../pipelines/ingest/apply-corrections.ts';
+import { maskPersonalNumbers } from '../../pipelines/ingest/personal-numbers.ts';
 import type { ApiKey } from '../auth/keys.ts';
 import { audit } from '../audit.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { lastActionEdit, latestActionChange, type ActionChange } from './action-history.ts';
-import { actionVersion } from './action-version.ts';
+import { actionVersion, everIssued } from './action-version.ts';
 import { invalidateCaseLists } from './cases.ts';
 import {
   actionInput,
@@ -27,6 +28,7 @@ import {
   serialised,
   stagedRow,
   visibleLoan,
+  refuseUnassignableTeam,
   type ActionSource,
   type StoredAction,
 } from './collection-actions.ts';
@@ -105,7 +107,8 @@ async function checkedReason(wh: Warehouse, reason: string | undefined, required
     throw new ActionRefused([{ field: 'reason', message: 'missing: say why the action is withdrawn' }]);
   const broken = await noteReason(wh, reason, reasonField);
   if (broken !== '') throw new ActionRefused([{ field: 'reason', message: broken.replace(/^reason: /u, '') }]);
-  return reason?.trim() ?? '';
+  // the reason goes to the audit log and the trail: a phone or ID number typed into it is masked as a note's
+  return maskPersonalNumbers(wh, reason?.trim() ?? '');
 }
 
 /** Whether `key` may change the stored action (beyond seeing its loan): see the module comment. */
@@ -124,6 +127,12 @@ type Version = Omit<StoredAction, 'version'> & { content_hash: string };
  */
 async function refuseStale(wh: Warehouse, actionId: string, versions: Version[], asked: string | undefined) {
   if (asked === undefined || versions.some((v) => actionVersion(v) === asked)) return;
+  if (!(await everIssued(wh, actionId, versions, asked)))
+    throw new ApiError(
+      'bad_request',
+      `version ${JSON.stringify(asked)} is no version action ${actionId} ever had: send the version GET /v1/collection-actions gives it`,
+      { fields: [{ field: 'version', message: 'not a version of this action' }] },
+    );
   const current = publicAction(versions[0]!);
   const last = await lastActionEdit(wh, actionId, current.loan_id);
   const by = last ? ` by ${last.by} at ${last.at} UTC` : '';
@@ -267,6 +276,8 @@ export async function correctCollectionAction(
       // the team the action was recorded in is his as well
       collectorMayRecord(input.team === stored.team ? { ...input, team: undefined } : input, own, loan?.team ?? '');
     }
+    if (input.team !== undefined && input.team !== stored.team && input.team !== loan?.team)
+      await refuseUnassignableTeam(wh, loan?.region ?? '', input.team);
     const values: Record<string, string | undefined> = {
       action_id: actionId,
       loan_id: stored.loan_id,
@@ -279,7 +290,8 @@ export async function correctCollectionAction(
       promised_date: input.promised_date,
       action_time: input.action_time,
     };
-    const note = input.note ?? stored.note;
+    // masked as a recorded note is (the stored one was masked when stored or is when read)
+    const note = input.note === undefined ? stored.note : await maskPersonalNumbers(wh, input.note);
     const row = await contractChecked(wh, values, note, promiseWindowDays);
     const reason = await checkedReason(wh, input.reason, false);
     const current = versions.find((v) => v.content_hash === row.content_hash && v.note === note);

@@ -21,6 +21,8 @@ import { errorResponses, loanIdSchema } from '../schemas.ts';
 import { invalidateCaseLists } from './cases.ts';
 import { withdrawal } from './action-history.ts';
 import { actionVersion } from './action-version.ts';
+import { teamAssignmentProblem } from '../auth/scopes.ts';
+import { maskedPersonalNumbersSql, maskPersonalNumbers } from '../../pipelines/ingest/personal-numbers.ts';
 
 /**
  * Collection outcomes recorded by people (the console's form, `POST /v1/collection-actions`), held
@@ -120,6 +122,15 @@ export class ActionRefused extends ApiError {
 }
 
 /**
+ * A team named for a loan becomes its queue (the case list's team is the latest action's): a typo or
+ * another region's team took the loan out of every queue of its own region, unannounced.
+ */
+export async function refuseUnassignableTeam(wh: Warehouse, region: string, team: string): Promise<void> {
+  const problem = await teamAssignmentProblem(wh, region, team);
+  if (problem) throw new ActionRefused([{ field: 'team', message: problem }]);
+}
+
+/**
  * The loan's region and current team, or null when there is no such loan or the
  * key may not see it (a 404 either way). A collector sees his region's loans, and a collector of a
  * team only the loans whose current team (the team of their latest action) is his: the loans of his
@@ -185,7 +196,7 @@ export const selectActions = (wh: Warehouse, where: Sql, o: { everyVersion?: boo
     sql`SELECT action_id, loan_id, toString(action_date) AS action_date, toString(channel) AS channel, toString(outcome) AS outcome,
       agent_id, toString(team) AS team, toFloat64(promised_amount) AS promised_amount,
       if(isNull(promised_date), NULL, toString(promised_date)) AS promised_date, action_time,
-      toString(source) AS source, recorded_by, note, toString(row_hash) AS content_hash
+      toString(source) AS source, recorded_by, ${trusted(maskedPersonalNumbersSql('note'))} AS note, toString(row_hash) AS content_hash
     FROM ${trusted(tableRef(wh, 'collection_actions'))} WHERE ${where}
     ORDER BY action_date DESC, action_id DESC ${trusted(o.everyVersion ? '' : 'LIMIT 1 BY action_id')}`,
   );
@@ -286,6 +297,8 @@ export async function recordCollectionAction(
     const [existing] = await selectActions(wh, sql`action_id = ${param(input.action_id, 'String')}`);
     // what the request leaves out is filled as it was when the action was recorded, not again: a
     // retry after midnight (another default date) or after the loan changed team is the same action
+    if (input.team !== undefined && input.team !== loan.team && input.team !== existing?.team)
+      await refuseUnassignableTeam(wh, loan.region, input.team);
     const values: Record<string, string | undefined> = {
       action_id: input.action_id,
       loan_id: input.loan_id,
@@ -298,7 +311,9 @@ export async function recordCollectionAction(
       promised_date: input.promised_date,
       action_time: input.action_time,
     };
-    const row = await contractChecked(wh, values, input.note, promiseWindowDays);
+    // stored masked, as a file's note is: the answers and the audit log then never carry the numbers
+    const note = input.note === undefined ? undefined : await maskPersonalNumbers(wh, input.note);
+    const row = await contractChecked(wh, values, note, promiseWindowDays);
     if (existing) {
       if (existing.content_hash !== row.content_hash || existing.loan_id !== input.loan_id)
         throw new ApiError(
@@ -315,7 +330,7 @@ export async function recordCollectionAction(
         'conflict',
         `action ${input.action_id} was withdrawn (${gone.changed_at.slice(0, 19)} UTC): use a new action id for a new action`,
       );
-    await insertAction(wh, values, { source: o.source, recordedBy: key.key_id, note: input.note ?? '' });
+    await insertAction(wh, values, { source: o.source, recordedBy: key.key_id, note: note ?? '' });
     const [stored] = await selectActions(wh, sql`action_id = ${param(input.action_id, 'String')}`);
     if (!stored) throw new Error(`action ${input.action_id} was not stored`);
     // the next case list (API and console) must show it: the cached lists of this warehouse go

@@ -82,6 +82,22 @@ describe('a correction or withdrawal sent with the version it was read at', () =
     expect(r2.body.action!.version).not.toBe(v1);
   });
 
+  it('a version the action never had (made up, or well formed but unknown) is a 400 on version, not a 409 inventing a change', async () => {
+    await record('V9');
+    const real = (await listed('V9')).version;
+    for (const made of ['bogus', `1${real}`, '123-0123456789ab']) {
+      const r = await put(mine, 'V9', { ...promise('120'), version: made });
+      expect(r.status, made).toBe(400);
+      expect(r.body.error!.message).toBe(
+        `version ${JSON.stringify(made)} is no version action V9 ever had: send the version GET /v1/collection-actions gives it`,
+      );
+    }
+    expect(await amountOf('V9')).toBe(100);
+    // an older version of its own is still a 409: someone did change it
+    expect((await put(admin, 'V9', { ...promise('130'), version: real })).status).toBe(200);
+    expect((await put(mine, 'V9', { ...promise('140'), version: real })).status).toBe(409);
+  });
+
   it('a stale version is a 409 naming who changed it and when, with the current action; nothing is written', async () => {
     await record('V2');
     const opened = (await listed('V2')).version;
