@@ -496,6 +496,7 @@ describe('HTTP API', () => {
         'GET /v1/disposal',
         'GET /v1/bureau',
         'GET /v1/contact-compliance',
+        'GET /v1/corrections',
         'GET /v1/incentives',
         'GET /v1/keys',
         'GET /v1/loans/{id}/score',

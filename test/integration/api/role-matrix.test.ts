@@ -263,6 +263,7 @@ describe('role × route × scope matrix; collectors never see another region', (
       'GET /v1/incentives': { path: '/v1/incentives?month=2024-06', allowed: ['admin', 'collector'], ok: 404 },
       'GET /v1/bureau': { path: '/v1/bureau?month=2024-06', allowed: ['admin', 'auditor'], ok: 200 },
       'GET /v1/audit': { path: '/v1/audit?limit=5', allowed: ['admin', 'auditor'], ok: 200 },
+      'GET /v1/corrections': { path: '/v1/corrections?limit=5', allowed: ['admin', 'auditor'], ok: 200 },
       'GET /v1/keys': { path: '/v1/keys', allowed: ['admin'], ok: 200 },
       'POST /v1/keys': { path: '/v1/keys', body: { role: 'auditor', label: 'matrix' }, allowed: ['admin'], ok: 201 },
       'POST /v1/keys/{id}/revoke': {
