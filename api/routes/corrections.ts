@@ -62,11 +62,9 @@ export const correctionRoutes = new OpenAPIHono<AppEnv>().openapi(
             description:
               'only rows of this loan (the row replaced or the row that replaced it), its id as loaded (e.g. L000000001). Left out: every loan.',
           }),
-          since: isoDay
-            .optional()
-            .openapi({
-              description: 'only rows audited on or after this day (UTC), YYYY-MM-DD. Left out: from the start.',
-            }),
+          since: isoDay.optional().openapi({
+            description: 'only rows audited on or after this day (UTC), YYYY-MM-DD. Left out: from the start.',
+          }),
           ...pageQuery,
         })
         .strict(),
