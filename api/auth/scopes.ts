@@ -16,11 +16,20 @@ export async function knownScopes(wh: Warehouse): Promise<{ regions: string[]; t
   return { regions: known.region.filter((r) => r !== ''), teams: await fileTeams(wh) };
 }
 
+/**
+ * The actions whose teams vouch for a team: the ingested files' — or, in a book whose teams come
+ * only from the console and the API (no file action names a team), the recorded ones, as before the
+ * files were preferred: otherwise such a book knew no team at all and refused every one.
+ */
+const vouching = (actions: string) =>
+  `(source = 'file' OR (SELECT count() FROM ${actions} WHERE team != '' AND source = 'file') = 0)`;
+
 async function fileTeams(wh: Warehouse): Promise<string[]> {
+  const actions = tableRef(wh, 'collection_actions');
   const rows = await querySql<{ team: string }>(
     wh,
-    sql`SELECT DISTINCT toString(team) AS team FROM ${trusted(tableRef(wh, 'collection_actions'))}
-      WHERE team != '' AND source = 'file' ORDER BY team`,
+    sql`SELECT DISTINCT toString(team) AS team FROM ${trusted(actions)}
+      WHERE team != '' AND ${trusted(vouching(actions))} ORDER BY team`,
   );
   return rows.map((r) => r.team);
 }
@@ -54,7 +63,7 @@ export async function teamsOfRegion(wh: Warehouse, region: string): Promise<stri
   const rows = await querySql<{ team: string }>(
     wh,
     sql`SELECT DISTINCT toString(a.team) AS team FROM ${trusted(tableRef(wh, 'collection_actions'))} AS a
-      WHERE a.team != '' AND a.source = 'file' AND a.loan_id IN (SELECT loan_id FROM ${trusted(tableRef(wh, 'loans'))} WHERE region = ${param(region, 'String')})
+      WHERE a.team != '' AND ${trusted(vouching(tableRef(wh, 'collection_actions')))} AND a.loan_id IN (SELECT loan_id FROM ${trusted(tableRef(wh, 'loans'))} WHERE region = ${param(region, 'String')})
       ORDER BY team`,
   );
   return rows.map((r) => r.team);

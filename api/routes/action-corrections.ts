@@ -276,7 +276,8 @@ export async function correctCollectionAction(
       // the team the action was recorded in is his as well
       collectorMayRecord(input.team === stored.team ? { ...input, team: undefined } : input, own, loan?.team ?? '');
     }
-    if (input.team !== undefined && input.team !== stored.team && input.team !== loan?.team)
+    // only a changed team is checked, whatever the loan's current team is (it may be a slip stored before the check)
+    if (input.team !== undefined && input.team !== stored.team)
       await refuseUnassignableTeam(wh, loan?.region ?? '', input.team);
     const values: Record<string, string | undefined> = {
       action_id: actionId,

@@ -297,7 +297,9 @@ export async function recordCollectionAction(
     const [existing] = await selectActions(wh, sql`action_id = ${param(input.action_id, 'String')}`);
     // what the request leaves out is filled as it was when the action was recorded, not again: a
     // retry after midnight (another default date) or after the loan changed team is the same action
-    if (input.team !== undefined && input.team !== loan.team && input.team !== existing?.team)
+    // a named team is checked unless it is the action's own (a retry): the loan's current team may be a
+    // slip stored before the check, and recording under it again kept the loan out of its queue
+    if (input.team !== undefined && input.team !== existing?.team)
       await refuseUnassignableTeam(wh, loan.region, input.team);
     const values: Record<string, string | undefined> = {
       action_id: input.action_id,

@@ -2,6 +2,7 @@
 import { createApp } from '../../../../api/app.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyError, createApiKey } from '../../../../api/auth/keys.ts';
+import { teamAssignmentProblem } from '../../../../api/auth/scopes.ts';
 import { insertAction } from '../../../../api/routes/collection-actions.ts';
 import { warehouseWithFiles } from '../../../helpers/book.ts';
 import { unthrottledApp } from '../../../helpers/test-app.ts';
@@ -130,6 +131,31 @@ describe('a team named by a write must be a known team of the loan’s region', 
       ),
     );
     // and a slip cannot pass for the loan's team either: recording on N1 under it again is refused
+    refusedTeam(await record('N1', 'zzz'), /unknown team "zzz"/u);
     refusedTeam(await record('N1', 'zzz-tean'), /did you mean|unknown team/u);
+  });
+});
+
+describe('a book whose teams come only from the console and the API (no file action names a team)', () => {
+  let wh: Awaited<ReturnType<typeof warehouseWithFiles>>;
+  beforeAll(async () => {
+    wh = await warehouseWithFiles('action_team_api_only', { 'loans.csv': files['loans.csv'] }, '2024-06-30');
+    for (const [id, loan, team] of [
+      ['r1', 'E1', 'east-early'],
+      ['r2', 'N1', 'north-early'],
+    ] as const)
+      await insertAction(
+        wh,
+        { action_id: id, loan_id: loan, action_date: '2024-06-20', channel: 'phone', outcome: 'contacted', team },
+        { source: 'api', recordedBy: 'test', note: '' },
+      );
+  }, 120_000);
+  afterAll(() => disposeIfOpened(wh));
+
+  it('the recorded teams are its teams (it would otherwise refuse every team); a slip is still refused', async () => {
+    expect(await teamAssignmentProblem(wh, 'east', 'east-early')).toBe('');
+    expect(await teamAssignmentProblem(wh, 'east', 'north-early')).toMatch(/does not work in region "east"/u);
+    expect(await teamAssignmentProblem(wh, 'east', 'east-eraly')).toMatch(/did you mean "east-early"/u);
+    await expect(createApiKey(wh, { role: 'collector', region: 'north', team: 'north-early' })).resolves.toBeTruthy();
   });
 });
