@@ -8,6 +8,7 @@ import { ingest } from '../../pipelines/ingest/ingest.ts';
 import { loadGap, loadGapWords } from '../../pipelines/ingest/load-gap.ts';
 import { retract } from '../../pipelines/ingest/retract.ts';
 import { dataLastDate } from '../../warehouse/data-horizon.ts';
+import { maskPersonalNumbers } from '../../pipelines/ingest/personal-numbers.ts';
 import { rollback } from '../../pipelines/ingest/rollback.ts';
 import type { Config } from '../../warehouse/config.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
@@ -55,7 +56,7 @@ const ingestFlags = {
   ),
   rollback: flag(
     z.string().trim().min(1, 'expected an ingest_id (loanwatch ingest-runs lists them)').optional(),
-    "remove every row the ingest run loaded, in every table (audited in row_corrections, the receipts' mode rollback); refused, nothing removed, when rows of other runs build on them (rows naming its loans or customers, a correction of one of its rows): roll those back or retract them first. A second rollback of the run changes nothing and says so",
+    "remove every row the ingest run loaded, in every table (audited in row_corrections, the receipts' mode rollback); refused, nothing removed, when rows of other runs build on them (rows naming its loans or customers, a correction of one of its rows): roll those loads back or retract their rows first; retract corrected rows (a --correct run cannot be rolled back). A second rollback of the run changes nothing and says so",
     'INGEST_ID',
   ),
   by: byFlag('--correct, --retract, --rollback: who makes the change (row_corrections.actor)'),
@@ -132,7 +133,8 @@ function rollbackCheck(f: IngestFlags): string | undefined {
 }
 
 export async function runIngest(wh: Warehouse, config: Config, out: Output, f: IngestFlags) {
-  const origin = { actor: cliActor(f.by), reason: f.reason ?? '' };
+  // a reason is stored masked, as a recorded action's is: the trail never carries a phone or ID number
+  const origin = { actor: cliActor(f.by), reason: f.reason ? await maskPersonalNumbers(wh, f.reason) : '' };
   if (f.rollback !== undefined) {
     const r = await rollback(wh, f.rollback, { origin, log });
     out.line(

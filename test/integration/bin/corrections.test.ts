@@ -53,11 +53,12 @@ describe('loanwatch corrections, and ingest --by / --reason', () => {
     const late = write('payments-late.csv', 'payment_id,loan_id,paid_date,amount\nP3,L1,2024-03-01,50.00\n');
     expect(await run('ingest', late)).toBe(0);
     const { ingest_id: lateRun } = JSON.parse(stdout()) as { ingest_id: string };
-    expect(await run('ingest', '--rollback', lateRun, '--reason', 'the wrong day')).toBe(0);
+    // a reason typed with the borrower's phone is stored masked, as a recorded action's is
+    expect(await run('ingest', '--rollback', lateRun, '--reason', 'the wrong day, per 13812345678')).toBe(0);
 
     expect(await run('corrections', '--format', 'json'), err.join('\n')).toBe(0);
     expect(listed().map((r) => [r.action, r.key, r.actor, r.reason])).toEqual([
-      ['rollback', 'P3', who, 'the wrong day'],
+      ['rollback', 'P3', who, 'the wrong day, per 138****5678'],
       ['retract', 'P2', who, 'reversed'],
       ['correct', 'P1', `${who} (zhou.ia)`, 'bank statement 02-15'],
     ]);
