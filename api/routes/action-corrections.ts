@@ -7,7 +7,7 @@ import { param, sql, trusted, type Sql } from '../../warehouse/sql.ts';
 import { entitySpecs, type FieldSpec } from '../../pipelines/ingest/entity-specs.ts';
 import { rowJsonExpr } from '../../pipelines/ingest/key-conflicts.ts';
 import type { CorrectionOrigin } from '../../pipelines/ingest/apply-corrections.ts';
-import { maskPersonalNumbers } from '../../pipelines/ingest/personal-numbers.ts';
+import { maskPersonalNumbers } from '../../warehouse/personal-numbers.ts';
 import type { ApiKey } from '../auth/keys.ts';
 import { audit } from '../audit.ts';
 import type { AppEnv } from '../context.ts';

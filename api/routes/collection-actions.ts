@@ -22,7 +22,7 @@ import { invalidateCaseLists } from './cases.ts';
 import { withdrawal } from './action-history.ts';
 import { actionVersion } from './action-version.ts';
 import { teamAssignmentProblem } from '../auth/scopes.ts';
-import { maskedPersonalNumbersSql, maskPersonalNumbers } from '../../pipelines/ingest/personal-numbers.ts';
+import { maskedPersonalNumbersSql, maskPersonalNumbers } from '../../warehouse/personal-numbers.ts';
 
 /**
  * Collection outcomes recorded by people (the console's form, `POST /v1/collection-actions`), held

@@ -8,7 +8,7 @@ import { ingest } from '../../pipelines/ingest/ingest.ts';
 import { loadGap, loadGapWords } from '../../pipelines/ingest/load-gap.ts';
 import { retract } from '../../pipelines/ingest/retract.ts';
 import { dataLastDate } from '../../warehouse/data-horizon.ts';
-import { maskPersonalNumbers } from '../../pipelines/ingest/personal-numbers.ts';
+import { maskPersonalNumbers } from '../../warehouse/personal-numbers.ts';
 import { rollback } from '../../pipelines/ingest/rollback.ts';
 import type { Config } from '../../warehouse/config.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';

@@ -42,7 +42,7 @@ export interface FieldSpec {
    * otherwise move the day the data ends, and every installment due before it would count as unpaid
    */
   happened?: boolean;
-  /** free text a person typed: phone and ID numbers in it are stored masked (personal-numbers.ts) */
+  /** free text a person typed: phone and ID numbers in it are stored masked (warehouse/personal-numbers.ts) */
   freeText?: boolean;
 }
 

@@ -1,7 +1,7 @@
 import { sqlStringLiteral } from '../../warehouse/sql.ts';
 import { dataColumns, rawTables, rowHashExpr } from '../../warehouse/tables.ts';
 import { isPiiKind, type EntitySpec, type FieldSpec } from './entity-specs.ts';
-import { maskedPersonalNumbersSql } from './personal-numbers.ts';
+import { maskedPersonalNumbersSql } from '../../warehouse/personal-numbers.ts';
 
 /** What a decoder puts for bytes it cannot read (U+FFFD) */
 export const REPLACEMENT_CHARACTER = '\uFFFD';

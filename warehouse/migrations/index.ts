@@ -1,4 +1,5 @@
 import { exec, queryRows, type Warehouse } from '../connection.ts';
+import { maskedPersonalNumbersSql } from '../personal-numbers.ts';
 import { createDatabaseStatement, createTableStatements, tableRef } from '../ddl.ts';
 import { fillDerivedStatements, fillLoanKeyStatements, fillNextMonthEndStatements } from '../derived-facts.ts';
 import {
@@ -331,6 +332,19 @@ export const migrations: Migration[] = [
     version: 41,
     name: "row_corrections.actor and .reason (who corrected, retracted or rolled back the rows, and why; '' before)",
     statements: (wh) => addColumns(wh, 'row_corrections', correctionOriginColumns),
+  },
+  {
+    version: 42,
+    // the ingest masks a note's phone and ID numbers since 066d28c: the notes stored before are masked
+    // the same way, so a re-sent old file is already present (not a key conflict whose reason wrote out
+    // the number) and no answer serves the numbers
+    name: 'loan_events.note: phone and ID numbers masked in the notes stored before the ingest masked them',
+    statements: (wh) => {
+      const masked = maskedPersonalNumbersSql('note');
+      // the rows live in the local tables on a cluster (a Distributed table takes no mutation)
+      const [alter] = alterTable(wh, 'loan_events');
+      return [`${alter} UPDATE note = ${masked} WHERE note != ${masked} SETTINGS mutations_sync = 2`];
+    },
   },
 ];
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingest } from '../../../../pipelines/ingest/ingest.ts';
-import { maskPersonalNumbers } from '../../../../pipelines/ingest/personal-numbers.ts';
+import { maskPersonalNumbers } from '../../../../warehouse/personal-numbers.ts';
 import { queryRows } from '../../../../warehouse/connection.ts';
 import { disposeIfOpened, testWarehouse } from '../../../helpers/warehouse.ts';
 

@@ -1,5 +1,5 @@
-import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
-import { sqlStringLiteral } from '../../warehouse/sql.ts';
+import { queryRows, type Warehouse } from './connection.ts';
+import { sqlStringLiteral } from './sql.ts';
 
 /*
  * Phone and ID numbers typed into free text (a note, a reason) are masked as the stored phone is
