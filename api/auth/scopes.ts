@@ -44,6 +44,8 @@ export const unknownTeamMessage = (team: string, teams: string[]) =>
  */
 export async function teamAssignmentProblem(wh: Warehouse, region: string, team: string): Promise<string> {
   const teams = await fileTeams(wh);
+  // a book with no team yet has nothing to check its first one against
+  if (teams.length === 0) return '';
   if (!teams.includes(team)) return unknownTeamMessage(team, teams);
   return teamRegionProblem(wh, region, team);
 }

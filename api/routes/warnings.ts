@@ -1,15 +1,8 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import {
-  assertKnownRules,
-  listWarnings,
-  warningDays,
-  warningKey,
-  warningsCsv,
-} from '../../pipelines/warnings/list-warnings.ts';
+import { assertKnownRules, listWarnings, warningKey, warningsCsv } from '../../pipelines/warnings/list-warnings.ts';
 import { defaultWarningRules, warningRuleSchema } from '../../pipelines/warnings/rules.ts';
 import { assertKnownLoans } from '../../warehouse/metrics/known-values.ts';
 import type { AppEnv } from '../context.ts';
-import { ApiError } from '../errors.ts';
 import { jsonWithExample } from '../response-example.ts';
 import { permitted, scopedFilters } from '../middleware.ts';
 import { decodeCursor, nextPageHeaders, pageOfFetched, pageQuery, setNextPage } from '../pagination.ts';
@@ -99,7 +92,7 @@ export const warningRoutes = new OpenAPIHono<AppEnv>().openapi(
           'text/csv': { schema: z.string() },
         },
       },
-      ...errorResponsesNaming('rule, loan, region or team', 401, 403, 404, 429),
+      ...errorResponsesNaming('rule, loan, region or team', 401, 403, 429),
     },
   }),
   async (c) => {
@@ -123,12 +116,6 @@ export const warningRoutes = new OpenAPIHono<AppEnv>().openapi(
     );
     // a stored day outside the data is refused as the CLI's --list refuses it, not listed empty
     await userErrorsAsBadRequest(() => assertWithinData(wh, q.as_of, 'as_of'));
-    const days = await warningDays(wh, q.as_of);
-    if (!days.stored)
-      throw new ApiError(
-        'not_found',
-        `no warnings stored for ${q.as_of} (the rules never ran for it, or fired nothing in the whole book): run loanwatch warnings --as-of ${q.as_of}${days.latest ? `; the latest day with warnings is ${days.latest}` : ''}`,
-      );
     const rows = await listWarnings(wh, {
       asOf: q.as_of,
       limit: q.limit + 1,

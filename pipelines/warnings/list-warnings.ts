@@ -159,18 +159,3 @@ export async function* iterateWarnings(
     after = warningKey(page.at(-1)!);
   }
 }
-
-/**
- * Whether any warning is stored for `asOf`, and the latest day that has some. No row means the rules
- * never ran for the day or fired nothing in the whole book: no run record tells the two apart, and
- * an empty list read as "nothing fired" either way.
- */
-export async function warningDays(wh: Warehouse, asOf: string): Promise<{ stored: boolean; latest: string | null }> {
-  const [r] = await querySql<{ stored: number; latest: string | null }>(
-    wh,
-    sql`SELECT toUInt8(countIf(as_of = ${param(asOf, 'Date')}) > 0) AS stored,
-      if(count() = 0, NULL, toString(max(as_of))) AS latest
-    FROM ${trusted(tableRef(wh, 'warnings'))}`,
-  );
-  return { stored: r?.stored === 1, latest: r?.latest ?? null };
-}

@@ -193,10 +193,10 @@ describe('refused corrections and withdrawals on the loan page', () => {
       }
       const id = await recordPromise(b);
       const version = versionIn(await (await b.request(`${page}&correct=${id}`)).text());
-      // a correction refused (400, a stale 409) and a withdrawal refused (400)
+      // a correction refused (400; a version the action never had: 400 on version) and a withdrawal refused (400)
       for (const [kind, form, status] of [
         ['correct', { ...promise('-5'), version }, 400],
-        ['correct', { ...promise('5'), version: 'stale' }, 409],
+        ['correct', { ...promise('5'), version: 'stale' }, 400],
         ['withdraw', { reason: '', version }, 400],
       ] as const) {
         const r = await post(b, id, kind, form, lang);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { queryRows } from '../../../../warehouse/connection.ts';
+import { exec, queryRows } from '../../../../warehouse/connection.ts';
 import { createApp } from '../../../../api/app.ts';
 import { parseString } from '@fast-csv/parse';
 import { createApiKey, revokeApiKey } from '../../../../api/auth/keys.ts';
@@ -288,6 +288,15 @@ describe('console sessions, CSRF and recorded collection actions', () => {
       ).toBe(field);
     }
     expect(await count(wh, 'collection_actions')).toBe(before);
+    // teams the loaded files name in east (a write takes only such a team: docs/api.md, "Known teams"),
+    // on an early date so that the loan's own team stays its latest action's
+    await exec(
+      wh,
+      `INSERT INTO ${wh.database}.collection_actions (action_id, loan_id, action_date, channel, outcome, agent_id, team, ingest_id, source)
+       VALUES ('file-team-1', {l:String}, '2020-01-01', 'phone', 'no_contact', 'f1', 'east-reassigned', 'files', 'file'),
+              ('file-team-2', {l:String}, '2020-01-01', 'phone', 'no_contact', 'f2', 'east-again', 'files', 'file')`,
+      { l: loan.east },
+    );
     // the loan's team is the team of its latest action (by date, then id)
     const byAdmin = await post(keys.admin, { ...base, action_id: 'zz-admin-move', team: 'east-reassigned' });
     expect(byAdmin.status).toBe(201);
