@@ -3,6 +3,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 const os = vi.hoisted(() => ({ userInfo: vi.fn(), hostname: vi.fn() }));
 vi.mock('node:os', () => os);
 
+// unit test files share their worker's module cache (isolate: false): another file may have loaded
+// cli-audit.ts with the real node:os already, so it is loaded afresh here, under the mock
+vi.resetModules();
 const { cliActor } = await import('../../../../bin/commands/cli-audit.ts');
 
 describe('cliActor: who ran a CLI command, as the audit log names it', () => {
