@@ -2,6 +2,7 @@ import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import type { ModelArtifact, ModelMetrics } from '../model-types.ts';
 import { UserError } from '../../lib/user-error.ts';
+import { isTableModel, testPartsDiffer } from './comparable-tests.ts';
 
 /**
  * The model registry in the warehouse: every trained model is an immutable version (artifact,
@@ -145,47 +146,8 @@ export async function currentChampion(wh: Warehouse, target: string): Promise<Mo
   return last ? loadModel(wh, last.model_name, last.version) : null;
 }
 
-const isTableModel = (m: ModelVersion) => m.target.startsWith('table:');
-
 /** A table model is measured on a seeded random test part, a book model on its out-of-time months. */
 const aucName = (m: ModelVersion) => (isTableModel(m) ? 'test AUC' : 'out-of-time AUC');
-
-/** A book split's out-of-time months (`out-of-time: train < 2023-10-31 ≤ test (6 month-ends)`), without the sample it names after them. */
-const testMonths = (split: string) => split.split(';')[0]!;
-
-/**
- * Why the challenger's test AUC cannot be set against the champion's, or null. A table model's test
- * part is a seeded random draw of the rows, and the AUC moves with the draw (German credit's same
- * model over seeds 1–8: 0.771–0.859), so a lead between two draws can be luck of the split. A book
- * model's out-of-time months are the same, but trained with --loan-share its test part is that
- * sample's loans (1,691 loan-months and 76 bads at 3 % against 17,686 at 30 %): the same rule
- * applies to versions tested on the same months. Same rows: the same test-part fingerprint, or
- * for versions trained before it was recorded the same split text and test size. A book version
- * tested on other months (a longer book) is compared as before (docs/models.md, Registry).
- */
-function testPartsDiffer(challenger: ModelVersion, champion: ModelVersion): string | null {
-  const a = challenger.metrics;
-  const b = champion.metrics;
-  if (!isTableModel(challenger) && testMonths(a.split) !== testMonths(b.split)) return null;
-  const same =
-    a.test_rows && b.test_rows
-      ? a.test_rows === b.test_rows
-      : a.split === b.split && a.test.n === b.test.n && a.test.bads === b.test.bads;
-  if (same) return null;
-  const named = `${challenger.model_name} v${challenger.version} was tested on other rows than the champion ${champion.model_name} v${champion.version} (${a.split}, ${a.test.n} rows; the champion: ${b.split}, ${b.test.n} rows)`;
-  if (!isTableModel(challenger)) {
-    const share = b.loan_share ?? 1;
-    const sample =
-      b.loan_share === undefined
-        ? `the champion's --loan-share (not recorded before 2026-12-06) and --seed ${champion.seed}`
-        : share < 1
-          ? `--loan-share ${share} --seed ${champion.seed}`
-          : '--loan-share 1';
-    return `the out-of-time AUCs are not comparable: ${named}, and an AUC on another sample of loans (a smaller one: noisier) can lead by luck; train the challenger on the champion's sample (train --model ${challenger.kind} with ${sample}, the same --oot-months) and promote that version`;
-  }
-  const testShare = Math.round((100 * b.test.n) / (b.train.n + b.test.n)) / 100;
-  return `the test AUCs are not comparable: ${named}, and a test AUC moves with the rows drawn, so a lead between two draws can be luck of the split; train the challenger with the champion's split (train --table on the same table with --seed ${champion.seed} --test-share ${testShare}) and promote that version`;
-}
 
 /**
  * Makes a version the champion of its target if it passes the gate: its test AUC (out-of-time for
@@ -211,7 +173,7 @@ export async function promote(
       `${what} ${auc.toFixed(4)} is not above the AUC floor ${gate.minAuc} (at 0.5 a model ranks no better than chance; promote --min-auc sets the floor)`,
     );
   if (!(psi < gate.maxPsi)) problems.push(`score PSI ${psi.toFixed(4)} is not below ${gate.maxPsi}`);
-  const differ = champion && !isChampion ? testPartsDiffer(challenger, champion) : null;
+  const differ = champion && !isChampion ? await testPartsDiffer(wh, challenger, champion) : null;
   if (differ) problems.push(differ);
   else if (champion && !(auc >= champion.metrics.test.auc + gate.aucMargin)) {
     problems.push(

@@ -155,7 +155,7 @@ describe('the promote gate: test AUCs compared on the same test rows only', () =
 
   it('a book version trained on a sample of loans (--loan-share) is not compared with one tested on all of them', async () => {
     await expect(promoteV('dpd30_3m_gbm', 4)).rejects.toThrow(
-      "promotion refused: the out-of-time AUCs are not comparable: dpd30_3m_gbm v4 was tested on other rows than the champion dpd30_3m_gbm v3 (out-of-time: train < 2024-05-31 ≤ test (3 month-ends); a 3 % sample of loans (--loan-share 0.03), drawn with --seed 1, 300 rows; the champion: out-of-time: train < 2024-05-31 ≤ test (3 month-ends), 300 rows), and an AUC on another sample of loans (a smaller one: noisier) can lead by luck; train the challenger on the champion's sample (train --model gbm with --loan-share 1, the same --oot-months) and promote that version",
+      "promotion refused: the out-of-time AUCs are not comparable: dpd30_3m_gbm v4 was tested on other rows than the champion dpd30_3m_gbm v3 (out-of-time: train < 2024-05-31 ≤ test (3 month-ends); a 3 % sample of loans (--loan-share 0.03), drawn with --seed 1, 300 rows; the champion: out-of-time: train < 2024-05-31 ≤ test (3 month-ends), 300 rows), and an AUC on another sample of loans (a smaller one: noisier) can lead by luck; train the challenger on the champion's sample (loanwatch train --model gbm --loan-share 1 --oot-months 3) and promote that version",
     );
   });
 
