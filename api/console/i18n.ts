@@ -338,9 +338,13 @@ export const text = {
     en: 'Whether to calibrate is decided on the held-back part alone, never by the test rows.',
   },
   calibration_worse: {
-    'zh-CN': '校准未改善测试样本的 ECE：可考虑 --calibration none 或更大的留出部分。',
-    en: 'The calibration did not improve the test ECE: consider --calibration none or a larger held-back part.',
+    'zh-CN':
+      '校准未改善测试样本的 ECE（{before} → {after}）；在拟合它的留出部分上，ECE {held_how}（{held_before} → {held_after}）；校准仍保留，因为其拟合通过了检查（留出部分的坏样本与好样本各至少 {events} 个，斜率至少 {slope}），不看测试样本决定——可考虑 --calibration none 或更大的留出部分。',
+    en: 'The calibration did not improve the test part: ECE {before} → {after}; on the held-back part, where it was fitted, the ECE {held_how} ({held_before} → {held_after}); it is kept because its fit passed the checks (at least {events} bads and goods on the held-back part, a slope of at least {slope}), decided without the test rows — consider --calibration none or a larger held-back part.',
   },
+  held_back_ece_improved: { 'zh-CN': '有所改善', en: 'improved' },
+  held_back_ece_worse: { 'zh-CN': '也变差了', en: 'got worse too' },
+  held_back_ece_unchanged: { 'zh-CN': '没有变化', en: 'did not change' },
   fold_choice: { 'zh-CN': '经典或联合评分卡', en: 'Classic or joint scorecard' },
   fold_choice_classic: {
     'zh-CN': '保留经典评分卡：最佳联合评分卡（{best}）在 {folds} 折上领先 {lead}（标准误 {se}），未超过两倍标准误。',

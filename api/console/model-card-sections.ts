@@ -1,6 +1,7 @@
 import { html } from 'hono/html';
 import type { ModelVersion } from '../../models/registry/registry.ts';
 import type { GatedMetrics } from '../../models/model-card.ts';
+import { plattMinimum, type ProbabilityCalibration } from '../../models/calibration/calibrate.ts';
 import { gateDecisionWords } from './gate-labels.ts';
 import { gateReasonWords } from './gate-reason-words.ts';
 import { t, type Lang, type TextId } from './i18n.ts';
@@ -23,6 +24,26 @@ function reasonCell(reason: string, lang: Lang): Html {
 }
 
 const f4 = (x: number | null | undefined) => (x === null || x === undefined || Number.isNaN(x) ? '—' : x.toFixed(4));
+
+/**
+ * The card's warning on a calibration that worsened the test ECE, in the page's language: what the
+ * held-back part showed, as it was (a held-back ECE that got worse too, shown bare beside the rule,
+ * read as the reason the calibration was kept), and that the fit's checks keep it.
+ */
+function calibrationWorse(c: ProbabilityCalibration, lang: Lang): string {
+  const { before, after } = c.held_back_ece;
+  const how =
+    after > before ? 'held_back_ece_worse' : after < before ? 'held_back_ece_improved' : 'held_back_ece_unchanged';
+  return t(lang, 'calibration_worse', {
+    before: f4(c.test.ece_before),
+    after: f4(c.test.ece_after),
+    held_how: t(lang, how),
+    held_before: f4(before),
+    held_after: f4(after),
+    events: plattMinimum.events,
+    slope: plattMinimum.slope,
+  });
+}
 
 /**
  * What the file card has and the console's card lacked (docs/console.md): the held-back part and the
@@ -60,7 +81,7 @@ export function cardSections(m: ModelVersion, lang: Lang): Html {
           </p>
           ${
             c.method === 'platt' && !c.skipped && c.test.ece_after > c.test.ece_before
-              ? html`<p class="note" id="calibration-worse">⚠ ${t(lang, 'calibration_worse')}</p>`
+              ? html`<p class="note" id="calibration-worse">⚠ ${calibrationWorse(c, lang)}</p>`
               : ''
           }
         </section>`

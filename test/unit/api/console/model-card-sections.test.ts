@@ -133,6 +133,33 @@ describe('the console card’s sections: held-back part, calibration, classic or
     expect(await render(version([0.0194, 0.0156]), 'en')).not.toContain('id="calibration-worse"');
   });
 
+  it('a worse test ECE says what the held-back part showed and that the fit’s checks keep it, as the card does', async () => {
+    const heldBack = (before: number, after: number): ModelVersion => ({
+      ...base,
+      metrics: {
+        ...base.metrics,
+        probability_calibration: { ...calibration(0.0792, 0.0818), held_back_ece: { before, after } },
+      },
+    });
+    const worseNote = async (v: ModelVersion, lang: 'en' | 'zh-CN') =>
+      /<p class="note" id="calibration-worse">⚠ ([^<]*)<\/p>/u.exec(await render(v, lang))?.[1];
+    // the held-back part got worse too: said so, not left bare beside the rule to read as why it was kept
+    expect(await worseNote(heldBack(0.0727, 0.0743), 'en')).toBe(
+      'The calibration did not improve the test part: ECE 0.0792 → 0.0818; on the held-back part, where it was fitted, the ECE got worse too (0.0727 → 0.0743); it is kept because its fit passed the checks (at least 30 bads and goods on the held-back part, a slope of at least 0.2), decided without the test rows — consider --calibration none or a larger held-back part.',
+    );
+    expect(await worseNote(heldBack(0.0727, 0.0743), 'zh-CN')).toBe(
+      '校准未改善测试样本的 ECE（0.0792 → 0.0818）；在拟合它的留出部分上，ECE 也变差了（0.0727 → 0.0743）；校准仍保留，因为其拟合通过了检查（留出部分的坏样本与好样本各至少 30 个，斜率至少 0.2），不看测试样本决定——可考虑 --calibration none 或更大的留出部分。',
+    );
+    expect(await worseNote(heldBack(0.03, 0.01), 'en')).toContain(
+      'on the held-back part, where it was fitted, the ECE improved (0.0300 → 0.0100); it is kept because its fit passed the checks',
+    );
+    expect(await worseNote(heldBack(0.03, 0.01), 'zh-CN')).toContain(
+      '在拟合它的留出部分上，ECE 有所改善（0.0300 → 0.0100）',
+    );
+    expect(await worseNote(heldBack(0.02, 0.02), 'en')).toContain('the ECE did not change (0.0200 → 0.0200)');
+    expect(await worseNote(heldBack(0.02, 0.02), 'zh-CN')).toContain('ECE 没有变化（0.0200 → 0.0200）');
+  });
+
   it('the near-unique-integer flag in its own words, not the coded-integer ones', async () => {
     const gate = qualityGate(named);
     const flagged = {
