@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { ApiError } from './errors.ts';
@@ -16,20 +17,86 @@ export const pageQuery = {
     .optional(),
 };
 
-export function decodeCursor<T>(cursor: string | undefined, shape: z.ZodType<T>): T | null {
-  if (!cursor) return null;
-  try {
-    const parsed = shape.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-    if (parsed.success) return parsed.data;
-  } catch {
-    /* fall through */
-  }
-  throw new ApiError('bad_request', 'invalid cursor: pass next_cursor from the previous page unchanged', {
-    fields: [{ field: 'cursor', message: 'invalid cursor' }],
-  });
+/**
+ * The question a list's pages answer: its route and the filters the page applied. A sort key is a
+ * position in one list only: reused with other filters it silently skipped every row of that list
+ * before it (GET /v1/corrections, review 2026-12-07), so each cursor carries its question's digest.
+ */
+export interface ListQuery {
+  readonly route: string;
+  /** the parameters that make up the question, as a refusal names them */
+  readonly names: readonly string[];
+  /** '' only for a list whose cursor key names its question itself (questionInKey) */
+  readonly digest: string;
 }
 
-export const encodeCursor = (key: unknown) => Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+type FilterValue = string | number | boolean | readonly string[] | null | undefined;
+
+/**
+ * A list's question. Filters are given as the page applies them (a collector's pinned region, not
+ * what he asked); a list value in any order or repeated, an empty list and a filter left out are the
+ * same question as the route answers them the same.
+ */
+export function listQuery(route: string, filters: Readonly<Record<string, FilterValue>>): ListQuery {
+  const applied = Object.entries(filters)
+    .flatMap(([name, v]): [string, unknown][] => {
+      if (v === undefined || v === null) return [];
+      if (typeof v === 'object') return v.length === 0 ? [] : [[name, [...new Set(v)].sort()]];
+      return [[name, v]];
+    })
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const digest = createHash('sha256')
+    .update(JSON.stringify([route, applied]))
+    .digest('base64url')
+    .slice(0, 16);
+  return { route, names: Object.keys(filters), digest };
+}
+
+/**
+ * For the case list only: its cursor key carries its question and its list version itself, and a
+ * cursor of another question is refused with the case list's own words (routes/case-list-versions.ts).
+ */
+export const questionInKey: ListQuery = { route: '', names: [], digest: '' };
+
+const boundCursor = z.object({ q: z.string().max(64), k: z.unknown() }).strict();
+
+function anotherQuery(query: ListQuery): ApiError {
+  const same = query.names.length > 0 ? ` with the same ${query.names.join(', ')} as the page that gave it` : '';
+  const message = `this cursor belongs to another query: a next_cursor pages only the list it came from — send it to ${query.route}${same}, or read the list again from its first page, without cursor`;
+  return new ApiError('bad_request', message, { fields: [{ field: 'cursor', message: 'cursor of another query' }] });
+}
+
+const invalidCursor = () =>
+  new ApiError('bad_request', 'invalid cursor: pass next_cursor from the previous page unchanged', {
+    fields: [{ field: 'cursor', message: 'invalid cursor' }],
+  });
+
+const parsedCursor = (cursor: string): unknown => {
+  try {
+    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+};
+
+/** The sort key a cursor names, checked to be of `query` (another query's: 400) and of the list's key shape. */
+export function decodeCursor<T>(cursor: string | undefined, shape: z.ZodType<T>, query: ListQuery): T | null {
+  if (!cursor) return null;
+  const raw = parsedCursor(cursor);
+  let key: unknown = raw;
+  if (query.digest !== '') {
+    const bound = boundCursor.safeParse(raw);
+    if (!bound.success) throw invalidCursor();
+    if (bound.data.q !== query.digest) throw anotherQuery(query);
+    key = bound.data.k;
+  }
+  const parsed = shape.safeParse(key);
+  if (parsed.success) return parsed.data;
+  throw invalidCursor();
+}
+
+export const encodeCursor = (key: unknown, query: ListQuery) =>
+  Buffer.from(JSON.stringify(query.digest === '' ? key : { q: query.digest, k: key }), 'utf8').toString('base64url');
 
 /** One page of rows already in sort order, after the cursor key. */
 export function page<R, K>(
@@ -38,10 +105,14 @@ export function page<R, K>(
   after: K | null,
   compare: (a: K, b: K) => number,
   limit: number,
+  query: ListQuery,
 ): { items: R[]; next_cursor: string | null } {
   const rest = after === null ? rows : rows.filter((r) => compare(keyOf(r), after) > 0);
   const items = rest.slice(0, limit);
-  return { items, next_cursor: rest.length > limit ? encodeCursor(keyOf(items[items.length - 1]!)) : null };
+  return {
+    items,
+    next_cursor: rest.length > limit ? encodeCursor(keyOf(items[items.length - 1]!), query) : null,
+  };
 }
 
 /**
@@ -52,9 +123,13 @@ export function pageOfFetched<R>(
   fetched: R[],
   limit: number,
   keyOf: (r: R) => unknown,
+  query: ListQuery,
 ): { items: R[]; next_cursor: string | null } {
   const items = fetched.slice(0, limit);
-  return { items, next_cursor: fetched.length > limit ? encodeCursor(keyOf(items[items.length - 1]!)) : null };
+  return {
+    items,
+    next_cursor: fetched.length > limit ? encodeCursor(keyOf(items[items.length - 1]!), query) : null,
+  };
 }
 
 /** A query parameter's name as a server reads it (`+` a space, percent-escapes decoded); undecodable: as written. */

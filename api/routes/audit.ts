@@ -8,7 +8,7 @@ import { nearest } from '../../warehouse/metrics/known-values.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
 import type { AppEnv } from '../context.ts';
 import { permitted } from '../middleware.ts';
-import { decodeCursor, nextPageHeaders, pageOfFetched, pageQuery, setNextPage } from '../pagination.ts';
+import { decodeCursor, listQuery, nextPageHeaders, pageOfFetched, pageQuery, setNextPage } from '../pagination.ts';
 import { csvList, errorResponses, isoDay } from '../schemas.ts';
 
 const entrySchema = z
@@ -75,7 +75,8 @@ export const auditRoutes = new OpenAPIHono<AppEnv>().route('/', correctionRoutes
   }),
   async (c) => {
     const q = c.req.valid('query');
-    const after = decodeCursor(q.cursor, cursorKey);
+    const query = listQuery('GET /v1/audit', { from: q.from, to: q.to, action: q.action });
+    const after = decodeCursor(q.cursor, cursorKey, query);
     const { wh } = c.get('deps');
     if (q.action) await assertKnownActions(wh, q.action);
     const rows = await readAuditLog(
@@ -83,7 +84,7 @@ export const auditRoutes = new OpenAPIHono<AppEnv>().route('/', correctionRoutes
       { from: q.from, to: q.to, actions: q.action, after: after ?? undefined },
       q.limit + 1,
     );
-    const { items, next_cursor } = pageOfFetched(rows, q.limit, (r) => ({ at: r.at, request_id: r.request_id }));
+    const { items, next_cursor } = pageOfFetched(rows, q.limit, (r) => ({ at: r.at, request_id: r.request_id }), query);
     const entries = items.map(({ details, outcome: _outcome, ...r }) => ({
       ...r,
       details: JSON.parse(details) as Record<string, unknown>,

@@ -9,7 +9,7 @@ import { audit } from '../audit.ts';
 import { HeavyLoadCache } from '../admission.ts';
 import type { AppEnv } from '../context.ts';
 import { permitted, scopedFilters } from '../middleware.ts';
-import { decodeCursor, nextPageHeaders, page, pageQuery, setNextPage } from '../pagination.ts';
+import { decodeCursor, nextPageHeaders, page, pageQuery, questionInKey, setNextPage } from '../pagination.ts';
 import {
   caseCursor,
   keepVersion,
@@ -169,7 +169,7 @@ export const caseRoutes = new OpenAPIHono<AppEnv>().openapi(
       product: q.product,
     });
     // a forged cursor is refused before the list is built
-    const after = decodeCursor(q.cursor, caseCursor);
+    const after = decodeCursor(q.cursor, caseCursor, questionInKey);
     const champion = await latestChampionEvent(wh, targetName(defaultTarget));
     const pinned = champion ? { name: champion.model_name, version: champion.version } : null;
     const filters = {
@@ -203,6 +203,7 @@ export const caseRoutes = new OpenAPIHono<AppEnv>().openapi(
       after,
       (a, b) => a.r - b.r,
       q.limit,
+      questionInKey,
     );
     // the later pages of this pull are cut from this version, whatever is recorded meanwhile
     if (next_cursor !== null) keepVersion(wh, listKey, list);

@@ -4,7 +4,7 @@ import { rawEntities } from '../../warehouse/tables.ts';
 import { audit } from '../audit.ts';
 import type { AppEnv } from '../context.ts';
 import { permitted } from '../middleware.ts';
-import { decodeCursor, nextPageHeaders, pageOfFetched, pageQuery, setNextPage } from '../pagination.ts';
+import { decodeCursor, listQuery, nextPageHeaders, pageOfFetched, pageQuery, setNextPage } from '../pagination.ts';
 import { errorResponses, isoDay } from '../schemas.ts';
 
 const correctionSchema = z
@@ -84,20 +84,25 @@ export const correctionRoutes = new OpenAPIHono<AppEnv>().openapi(
   }),
   async (c) => {
     const q = c.req.valid('query');
-    const after = decodeCursor(q.cursor, cursorKey);
+    const query = listQuery('GET /v1/corrections', {
+      entity: q.entity,
+      key: q.key,
+      loan_id: q.loan_id,
+      since: q.since,
+    });
+    const after = decodeCursor(q.cursor, cursorKey, query);
     const { wh } = c.get('deps');
     const rows = await listCorrections(
       wh,
       { entity: q.entity, key: q.key, loan: q.loan_id, since: q.since, after: after ?? undefined },
       q.limit + 1,
     );
-    const { items, next_cursor } = pageOfFetched(rows, q.limit, (r) => ({
-      at: r.at,
-      ingest_id: r.ingest_id,
-      entity: r.entity,
-      key: r.key,
-      line: r.line,
-    }));
+    const { items, next_cursor } = pageOfFetched(
+      rows,
+      q.limit,
+      (r) => ({ at: r.at, ingest_id: r.ingest_id, entity: r.entity, key: r.key, line: r.line }),
+      query,
+    );
     await audit(c, 'corrections.list', '', {
       entity: q.entity ?? null,
       key: q.key ?? null,

@@ -7,11 +7,9 @@ import { HeavyLoadCache } from '../admission.ts';
 import { ofTeams } from '../auth/loan-teams.ts';
 import type { AppEnv } from '../context.ts';
 import { permitted, scopedFilters } from '../middleware.ts';
-import { decodeCursor, nextPageHeaders, page, pageQuery, setNextPage } from '../pagination.ts';
+import { decodeCursor, listQuery, nextPageHeaders, page, pageQuery, setNextPage } from '../pagination.ts';
 import { csvList, errorResponses, isoDay, nameSchema } from '../schemas.ts';
 import { checkKnownFilters, userErrorsAsBadRequest } from './request-checks.ts';
-import { questionOf } from './case-list-versions.ts';
-import { ApiError } from '../errors.ts';
 import { assertWithinData } from '../../warehouse/data-horizon.ts';
 
 const name = nameSchema();
@@ -63,11 +61,11 @@ const sortedSet = (xs: string[] | undefined) => (xs ? [...new Set(xs)].sort() : 
  * every region unless they filter.
  */
 /**
- * A page's cursor: the list's question (date and filters) and the sort key of its last row. A bare
- * row offset, reused with other filters, silently skipped rows, a made-up one answered an empty
- * 200, and rows entering the list meanwhile shifted the pages.
+ * A page's cursor: the sort key of its last row, bound to the list's question (date and filters) by
+ * the pagination helper. A bare row offset, reused with other filters, silently skipped rows, a
+ * made-up one answered an empty 200, and rows entering the list meanwhile shifted the pages.
  */
-const cursorShape = z.object({ q: z.string(), b: z.number(), id: z.string() }).strict();
+const cursorShape = z.object({ b: z.number(), id: z.string() }).strict();
 type DisposalCursor = z.infer<typeof cursorShape>;
 /** the list's order (pipelines/collections/disposal/disposal-list.ts): balance, largest first, then loan id */
 const listOrder = (a: DisposalCursor, b: DisposalCursor) => b.b - a.b || a.id.localeCompare(b.id);
@@ -124,14 +122,14 @@ export const disposalRoutes = new OpenAPIHono<AppEnv>().openapi(
     await userErrorsAsBadRequest(() => assertWithinData(wh, q.as_of, 'as_of'));
     const filters = { region: sortedSet(region), product: sortedSet(q.product) };
     const teams = sortedSet(team);
-    const question = questionOf(JSON.stringify(['disposal', q.as_of, filters, teams, sortedSet(q.recommended)]));
-    const after = decodeCursor(q.cursor, cursorShape);
-    if (after && after.q !== question)
-      throw new ApiError(
-        'bad_request',
-        'this cursor is of another disposal list (another as_of or filters): pass next_cursor with the query it came with',
-        { fields: [{ field: 'cursor', message: 'cursor of another list' }] },
-      );
+    const query = listQuery('GET /v1/disposal', {
+      as_of: q.as_of,
+      region,
+      team,
+      product: q.product,
+      recommended: q.recommended,
+    });
+    const after = decodeCursor(q.cursor, cursorShape, query);
     const list = await listCache(wh).get(JSON.stringify([q.as_of, filters, teams]), async () => {
       const { monthEnd, loans } = await userErrorsAsBadRequest(() =>
         disposalList(wh, q.as_of, defaultDisposalTerms, filters),
@@ -142,10 +140,11 @@ export const disposalRoutes = new OpenAPIHono<AppEnv>().openapi(
     const ranked = list.rows.filter((r) => !wanted || wanted.has(r.recommended));
     const { items, next_cursor } = page(
       ranked,
-      (r) => ({ q: question, b: r.balance, id: r.loan_id }),
+      (r) => ({ b: r.balance, id: r.loan_id }),
       after,
       listOrder,
       q.limit,
+      query,
     );
     setNextPage(c, next_cursor);
     return c.json({ month_end: list.month_end, loans: items, next_cursor }, 200);

@@ -6,7 +6,7 @@ import { jsonWithExample } from '../response-example.ts';
 import { ApiError } from '../errors.ts';
 import { permitted } from '../middleware.ts';
 import { errorResponses } from '../schemas.ts';
-import { decodeCursor, nextPageHeaders, page, pageQuery, setNextPage } from '../pagination.ts';
+import { decodeCursor, listQuery, nextPageHeaders, page, pageQuery, setNextPage } from '../pagination.ts';
 
 const modelSummary = z
   .object({
@@ -36,6 +36,8 @@ const championEvent = z
   .openapi('ChampionEvent');
 
 const name = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and -, at most 64');
+/** the list has no filters: its cursors are bound to the route alone (another list's is refused) */
+const modelsQuery = listQuery('GET /v1/models', {});
 
 export const modelRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
@@ -75,7 +77,7 @@ export const modelRoutes = new OpenAPIHono<AppEnv>()
     }),
     async (c) => {
       const { limit, cursor } = c.req.valid('query');
-      const after = decodeCursor(cursor, z.tuple([z.string(), z.number().int()]));
+      const after = decodeCursor(cursor, z.tuple([z.string(), z.number().int()]), modelsQuery);
       const all = await listModels(c.get('deps').wh);
       const byKey = (a: [string, number], b: [string, number]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]);
       const { items, next_cursor } = page(
@@ -84,6 +86,7 @@ export const modelRoutes = new OpenAPIHono<AppEnv>()
         after,
         byKey,
         limit,
+        modelsQuery,
       );
       setNextPage(c, next_cursor);
       return c.json({ models: items, next_cursor }, 200);

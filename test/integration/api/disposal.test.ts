@@ -166,12 +166,12 @@ describe('GET /v1/disposal and the disposal_options metric on hand-built loans',
       expect(body.error.message).toMatch(message);
       expect(body.error.details.fields.map((f) => f.field)).toEqual(['cursor']);
     };
-    await refusedCursor(`region=east&cursor=${first.next_cursor}`, /^this cursor is of another disposal list/u);
-    await refusedCursor(`recommended=${rec0}&cursor=${first.next_cursor}`, /^this cursor is of another disposal list/u);
-    for (const made of ['49', '99999', '{"q":"x","b":1,"id":"D1"}'])
+    await refusedCursor(`region=east&cursor=${first.next_cursor}`, /^this cursor belongs to another query/u);
+    await refusedCursor(`recommended=${rec0}&cursor=${first.next_cursor}`, /^this cursor belongs to another query/u);
+    for (const made of ['49', '99999', '{"q":"x","b":1,"id":"D1"}', '{"q":"x","k":{"b":1,"id":"D1"}}'])
       await refusedCursor(
         `cursor=${Buffer.from(made).toString('base64url')}`,
-        made.startsWith('{') ? /another disposal list/u : /^invalid cursor/u,
+        made.includes('"k"') ? /^this cursor belongs to another query/u : /^invalid cursor/u,
       );
     const all = (await (await get(`/v1/disposal?as_of=${asOf}`, keys.admin!)).json()) as {
       loans: { recommended: string }[];
