@@ -305,7 +305,7 @@ export async function buildReportPack(
   writeFileAtomic(join(o.outDir, 'summary.csv'), summaryCsv(summary));
   files.push('summary.json', 'summary.csv');
   for (const b of summary.breakdowns) {
-    writeFileAtomic(join(o.outDir, `breakdown-${b.dim}.csv`), breakdownCsv(b));
+    writeFileAtomic(join(o.outDir, `breakdown-${b.dim}.csv`), breakdownCsv(b, summary.currencies ?? []));
     files.push(`breakdown-${b.dim}.csv`);
   }
   for (const c of assembled.charts) {

@@ -353,6 +353,7 @@ export const breakdownCsvColumns = [
   'rank',
   'segment',
   'segment_label',
+  'currency',
   'balance',
   'balance_previous_month',
   'change_in_balance',
@@ -374,10 +375,11 @@ export const breakdownCsvColumns = [
 const money = (v: number | null) => (v === null ? null : csvValue.money(v));
 const ratio = (v: number | null) => (v === null ? null : csvValue.ratio(v));
 /** balances to the fen; ratios, effects and shares (fractions) to 6 decimals, as the metrics CSV */
-const flat = (r: BreakdownDisplayRow) => ({
+const flat = (r: BreakdownDisplayRow, currency: string) => ({
   rank: r.rank,
   segment: r.segment,
   segment_label: r.segment_label,
+  currency,
   balance: money(r.balance.value),
   balance_previous_month: money(r.balance.previous_month),
   change_in_balance: money(r.balance.change),
@@ -396,6 +398,17 @@ const flat = (r: BreakdownDisplayRow) => ({
   share_of_npl_balance_change: ratio(r.share_of_npl_change),
 });
 
-/** breakdown-<dim>.csv: the segments ranked, then the total (no rank); a BOM first, as summary.csv */
-export const breakdownCsv = (b: SummaryBreakdown) =>
-  csvBom + csvTable(breakdownCsvColumns, [...b.rows, b.total].map(flat));
+/**
+ * breakdown-<dim>.csv: the segments ranked, then the total (no rank); a BOM first, as summary.csv.
+ * Every line has balances, so every line names their currency, as summary.csv's money lines do.
+ */
+export const breakdownCsv = (b: SummaryBreakdown, currencies: readonly string[]) => {
+  const currency = summaryCurrency(currencies);
+  return (
+    csvBom +
+    csvTable(
+      breakdownCsvColumns,
+      [...b.rows, b.total].map((r) => flat(r, currency)),
+    )
+  );
+};

@@ -129,6 +129,9 @@ describe('report packs', () => {
         const [bh, ...rows] = parseCsv(bomFree(join(dir, `breakdown-${b.dim}.csv`)));
         expect(bh![0]).toBe('rank');
         expect(rows.map((r) => r[1])).toEqual([...b.rows.map((r) => r.segment), '']);
+        // the code summary.csv gives its money lines, on every line
+        const currency = summaryCurrency(summary.currencies ?? []);
+        expect(rows.map((r) => r[bh!.indexOf('currency')])).toEqual(rows.map(() => currency));
         [...b.rows, b.total].forEach((r, i) => {
           near(rows[i]![bh!.indexOf('contribution_to_npl_ratio_change')], r.contribution!, 6, `${b.dim} ${r.segment}`);
         });

@@ -80,7 +80,7 @@ describe('the pack CSVs for spreadsheets', () => {
             }
           });
           for (const b of summary.breakdowns) {
-            const csv = breakdownCsv(b);
+            const csv = breakdownCsv(b, summary.currencies ?? []);
             expect(csv.startsWith('\uFEFFrank,')).toBe(true);
             const [bh, ...rows] = await parse(csv.slice(1));
             expect(bh).toEqual([...breakdownCsvColumns]);
@@ -88,7 +88,7 @@ describe('the pack CSVs for spreadsheets', () => {
             for (const r of rows)
               bh!.forEach((col, j) => {
                 const cell = r[j]!;
-                if (cell === '' || ['rank', 'segment', 'segment_label'].includes(col)) return;
+                if (cell === '' || ['rank', 'segment', 'segment_label', 'currency'].includes(col)) return;
                 expect(cell, `${b.dim}.${col}`).toMatch(/ratio|effect|share/u.test(col) ? shape.pct : shape.money);
               });
           }
@@ -117,5 +117,43 @@ describe('summary.csv names the currency of its money', () => {
     expect(summaryCurrency(['CNY', 'USD'])).toBe('CNY+USD');
     for (const [, currency] of (await currencyOf(['CNY', 'USD'])).filter(([unit]) => unit === 'money'))
       expect(currency).toBe('CNY+USD');
+  });
+});
+
+describe('breakdown-*.csv names the currency of its money, as summary.csv does', () => {
+  const breakdownsOf = async (currencies: string[] | undefined) => {
+    const summary = summaryIn({ ...summaryData('management'), currencies }, 'en', thresholds, 'default');
+    expect(summary.breakdowns.length).toBeGreaterThan(0);
+    return Promise.all(
+      summary.breakdowns.map(async (b) => {
+        const [head, ...lines] = await parse(breakdownCsv(b, summary.currencies ?? []).slice(1));
+        return { head: head!, lines, segments: b.rows.length + 1 };
+      }),
+    );
+  };
+
+  it('a currency column after the segment’s names, before the first amount, on every line (the total too)', async () => {
+    for (const { head, lines, segments } of await breakdownsOf(['USD'])) {
+      // summary.csv's rule: the code stands after the columns that name the line, before its numbers
+      expect(head.indexOf('currency')).toBe(head.indexOf('segment_label') + 1);
+      expect(head.indexOf('balance')).toBe(head.indexOf('currency') + 1);
+      expect(lines.length).toBe(segments);
+      for (const cells of lines) expect(cells[head.indexOf('currency')]).toBe('USD');
+    }
+  });
+
+  it('the same cell as summary.csv’s money lines: CNY when no currency is recorded, every code of a mixed book', async () => {
+    for (const currencies of [undefined, ['CNY'], ['CNY', 'USD']]) {
+      const summary = summaryIn({ ...summaryData('management'), currencies }, 'en', thresholds, 'default');
+      const [head, ...lines] = await parse(summaryCsv(summary).slice(1));
+      const moneyCurrencies = new Set(
+        lines.filter((c) => c[head!.indexOf('unit')] === 'money').map((c) => c[head!.indexOf('currency')]),
+      );
+      expect(moneyCurrencies.size).toBe(1);
+      for (const { head: bh, lines: rows } of await breakdownsOf(currencies))
+        for (const cells of rows) expect(moneyCurrencies.has(cells[bh.indexOf('currency')])).toBe(true);
+    }
+    const [mixed] = await breakdownsOf(['CNY', 'USD']);
+    expect(mixed!.lines[0]![mixed!.head.indexOf('currency')]).toBe('CNY+USD');
   });
 });
