@@ -18,6 +18,10 @@ import { jsonWithExample } from '../response-example.ts';
 import { mayOpenLoan } from '../auth/loan-scope.ts';
 import { currentTeams } from '../auth/loan-teams.ts';
 import { errorResponses, isoDay, loanIdSchema } from '../schemas.ts';
+import { TtlCache } from '../cache.ts';
+import { UserError } from '../../lib/user-error.ts';
+import type { Warehouse } from '../../warehouse/connection.ts';
+import { assertWithinData } from '../../warehouse/data-horizon.ts';
 
 /** What SPEC §6 says a score is, whatever was scored. */
 const scoreFields = {
@@ -215,9 +219,41 @@ async function auditOutOfScope(c: Context<AppEnv>, loanIds: string[]): Promise<v
   });
 }
 
+/**
+ * A lookup's `as_of` outside the data is refused as every dated route refuses it: past it, the
+ * latest score was answered as the score "as of" a day the data does not reach (2030-01-31). The
+ * verdict per date is kept for 30 s, as the score index re-checks: a lookup with `as_of` is the
+ * collectors' tools' path, answered from memory, and the check costs two statements.
+ */
+const checkedDates = new WeakMap<Warehouse, TtlCache<string, UserError | null>>();
+async function assertAsOfWithinData(wh: Warehouse, asOf: string): Promise<void> {
+  let verdicts = checkedDates.get(wh);
+  if (!verdicts) checkedDates.set(wh, (verdicts = new TtlCache(30_000, 1000)));
+  const refusal = await verdicts.get(asOf, async () => {
+    try {
+      await assertWithinData(wh, asOf, 'as_of');
+      return null;
+    } catch (e) {
+      // a refusal is kept as the verdict; a failed read is not (TtlCache keeps no failure)
+      if (e instanceof UserError) return e;
+      throw e;
+    }
+  });
+  if (refusal)
+    throw new ApiError(
+      'bad_request',
+      refusal.message,
+      { fields: [{ field: 'as_of', message: refusal.message }] },
+      {
+        cause: refusal,
+      },
+    );
+}
+
 async function championScores(c: Context<AppEnv>, ids: string[], asOf: string | undefined) {
   const { wh } = c.get('deps');
   const key = c.get('key');
+  if (asOf !== undefined) await assertAsOfWithinData(wh, asOf);
   // a collector sees the loans of his queue (region, and team when his key names one: mayOpenLoan);
   // region and team only decide visibility, they are not part of the answer
   const visible = async (rows: ServedScore[]) => {
@@ -267,7 +303,14 @@ export const scoreRoutes = new OpenAPIHono<AppEnv>()
       request: {
         params: z.object({ id: loanId }),
         query: z
-          .object({ as_of: isoDay.optional(), target_grade: gradeParam.optional(), counterfactual: counterfactualFlag })
+          .object({
+            as_of: isoDay.optional().openapi({
+              description:
+                "the day the score is for, a date YYYY-MM-DD (e.g. 2024-06-30): the loan's latest score on or before it; a day before the data's first day, or more than 7 days (LOANWATCH_DATA_LAG_DAYS) after its last, is refused (400). Left out: the latest scored month-end.",
+            }),
+            target_grade: gradeParam.optional(),
+            counterfactual: counterfactualFlag,
+          })
           .strict(),
       },
       responses: {
