@@ -13,7 +13,7 @@ import { audit } from '../audit.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { lastActionEdit, latestActionChange, type ActionChange } from './action-history.ts';
-import { actionVersion, everIssued } from './action-version.ts';
+import { versionStanding } from './action-version.ts';
 import { invalidateCaseLists } from './cases.ts';
 import {
   actionInput,
@@ -122,24 +122,43 @@ export function mayChangeAction(key: ApiKey, a: Pick<StoredAction, 'source' | 'r
 type Version = Omit<StoredAction, 'version'> & { content_hash: string };
 
 /**
- * A client's `version` that no stored version has any more: the action was changed since the client
- * read it, a 409 naming who changed it and when, with the current action to fill its form from.
+ * A client's `version` that no stored version has any more (action-version.ts): the action was
+ * changed since the client read it, a 409 naming who changed it and when, with the current action to
+ * fill its form from; its note alone, a 409 saying so (`part: note`), or that a number in it may
+ * only be shown masked since. A version it never had is a 400.
  */
 async function refuseStale(wh: Warehouse, actionId: string, versions: Version[], asked: string | undefined) {
-  if (asked === undefined || versions.some((v) => actionVersion(v) === asked)) return;
-  if (!(await everIssued(wh, actionId, versions, asked)))
+  if (asked === undefined) return;
+  const current = publicAction(versions[0]!);
+  const standing = await versionStanding(wh, { id: actionId, loanId: current.loan_id }, versions, asked);
+  if (standing === 'current') return;
+  if (standing === 'never')
     throw new ApiError(
       'bad_request',
       `version ${JSON.stringify(asked)} is no version action ${actionId} ever had: send the version GET /v1/collection-actions gives it`,
       { fields: [{ field: 'version', message: 'not a version of this action' }] },
     );
-  const current = publicAction(versions[0]!);
-  const last = await lastActionEdit(wh, actionId, current.loan_id);
+  const edit = await lastActionEdit(wh, actionId, current.loan_id);
+  const note = standing === 'note_changed' || standing === 'note_masked';
+  // a note masked by the upgrade was edited by nobody: only a correction is named as the change
+  const last = note && edit?.action !== 'collection_actions.correct' ? null : edit;
   const by = last ? ` by ${last.by} at ${last.at} UTC` : '';
+  const what =
+    standing === 'note_changed'
+      ? `the note of action ${actionId} was changed since you read it${by}`
+      : standing === 'note_masked'
+        ? `the note of action ${actionId} is not the one you read: a phone or ID number in it is now shown masked, or it was changed since${by}`
+        : `action ${actionId} was changed since you read it${by}`;
   throw new ApiError(
     'conflict',
-    `action ${actionId} was changed since you read it${by}: its current values are in details.current (version ${current.version}); send your change again with that version if it still applies`,
-    { reason: 'changed', by: last?.by ?? '', at: last?.at ?? '', current },
+    `${what}: its current values are in details.current (version ${current.version}); send your change again with that version if it still applies`,
+    {
+      reason: 'changed',
+      part: note ? 'note' : 'action',
+      by: last?.by ?? '',
+      at: last?.at ?? '',
+      current,
+    },
   );
 }
 
