@@ -1,15 +1,18 @@
 import { defineChart, type ReportPeriod } from '../../template.ts';
 import { labels, type Lang } from '../../i18n.ts';
 import { pctAxis, units } from '../../spec.ts';
-import { addMonthEnds } from '../../../lib/dates.ts';
+import { monthEndOf } from '../../../lib/dates.ts';
+import { lastWholeQuarter, leftOutText, ymOf } from './whole-quarters.ts';
 
-/** quarterly default cohorts shown: the report month's quarter and the seven before it */
+/**
+ * Quarterly default cohorts shown: the last quarter the period has completed and the seven before
+ * it (2024-06 → 2022Q3 to 2024Q2, 2024-05 → 2022Q2 to 2024Q1). A May pack drew April and May's
+ * defaults as "2024Q2", as the vintage charts drew their loans, unmarked (whole-quarters.ts).
+ */
 const quarters = 8;
-/** the month-end of the first month of the first quarter shown */
-const firstCohort = (p: ReportPeriod) => {
-  const m = Number(p.monthEnd.slice(5, 7));
-  return addMonthEnds(p.monthEnd, -((m - 1) % 3) - 3 * (quarters - 1));
-};
+/** the first default month of the oldest cohort and the last of the newest (YYYY-MM) */
+const firstCohort = (p: ReportPeriod) => ymOf(lastWholeQuarter(p) - 3 * (quarters - 1));
+const lastCohort = (p: ReportPeriod) => ymOf(lastWholeQuarter(p) + 2);
 const palette = ['#1f5fa8', '#e4572e', '#29a36a', '#f2a541', '#7b4ea3', '#5bc0be', '#b5446e', '#5c2a3d'];
 
 export default defineChart({
@@ -24,11 +27,17 @@ export default defineChart({
   unit: units.pct,
   shows: (p: ReportPeriod, lang: Lang) =>
     lang === 'zh-CN'
-      ? `${firstCohort(p).slice(0, 7)} 至 ${p.monthEnd.slice(0, 7)} 违约的 ${quarters} 个季度批次，回收截至 ${p.monthEnd}`
-      : `${quarters} quarterly cohorts defaulted ${firstCohort(p).slice(0, 7)} to ${p.monthEnd.slice(0, 7)}, cash up to ${p.monthEnd}`,
+      ? `${firstCohort(p)} 至 ${lastCohort(p)} 违约的 ${quarters} 个季度批次，回收截至 ${p.monthEnd}${leftOutText(p, lang)}`
+      : `${quarters} quarterly cohorts defaulted ${firstCohort(p)} to ${lastCohort(p)}, cash up to ${p.monthEnd}${leftOutText(p, lang)}`,
+  // the cohorts by default month-end; their cash still up to the period's month-end
   data: (p) => ({
     metric: 'recovery',
-    request: { cohort_grain: 'quarter', from: firstCohort(p), to: p.monthEnd, as_of: p.monthEnd },
+    request: {
+      cohort_grain: 'quarter',
+      from: monthEndOf(`${firstCohort(p)}-01`),
+      to: monthEndOf(`${lastCohort(p)}-01`),
+      as_of: p.monthEnd,
+    },
   }),
   body: (rows, lang) => {
     const cohorts = [...new Set(rows.map((r) => String(r.default_cohort)))]

@@ -2,30 +2,14 @@ import { defineChart, type ReportPeriod, type Row } from '../../template.ts';
 import { labels, type Lang } from '../../i18n.ts';
 import { pctAxis, units } from '../../spec.ts';
 import { contextGrey, height, recentColours, width } from '../../theme.ts';
+import { lastWholeQuarter, leftOutText, quarterOf, ymOf } from './whole-quarters.ts';
 
 /** how many of the newest cohorts get their own colour and an end label; older ones are grey context */
 const highlighted = 4;
-/** months counted from year 0 (January = 0), so a quarter-end month is 2 mod 3 */
-const monthIndex = (ym: string) => Number(ym.slice(0, 4)) * 12 + Number(ym.slice(5, 7)) - 1;
-const ymOf = (i: number) => `${String(Math.floor(i / 12))}-${String((i % 12) + 1).padStart(2, '0')}`;
-
-/**
- * The newest cohort shown: the last quarter the period has completed (2024-06 → 2024Q2, 2024-05 →
- * 2024Q1). A May pack drew April and May's loans as "2024Q2", two-thirds of the cohort the June pack
- * draws under the same name, unmarked: a cohort is now the same loans in every month's pack.
- */
-const lastWholeQuarter = (p: { period: string }) => {
-  const m = monthIndex(p.period);
-  // the first month of that quarter: the period's own when it ends it, else the one before
-  return m % 3 === 2 ? m - 2 : m - (m % 3) - 3;
-};
 /** 12 whole quarters, ending with the last one the period completes (2024-06 → 2021Q3 to 2024Q2) */
 export const cohortFrom = (p: { period: string }) => ymOf(lastWholeQuarter(p) - 33);
 /** the last month of the newest cohort: the metric takes a quarter's last month as cohort_to */
 export const cohortTo = (p: { period: string }) => ymOf(lastWholeQuarter(p) + 2);
-/** the period's own quarter when it is not over yet (2024-05 → 2024Q2), else undefined */
-const unfinishedQuarter = (p: { period: string }) =>
-  monthIndex(p.period) % 3 === 2 ? undefined : quarterOf(ymOf(lastWholeQuarter(p) + 3));
 const older = { 'zh-CN': '更早批次', en: 'Older cohorts' };
 
 /** an end label's box near enough, in px: "2024Q2" at 10 px is about 36 wide (and 4 from its line's end), 12 high */
@@ -59,8 +43,6 @@ export function endLabelLifts(
   }
   return lifts;
 }
-/** 2021-07-01 → 2021Q3 (the same text the chart computes with quarter()) */
-const quarterOf = (d: string) => `${d.slice(0, 4)}Q${Math.ceil(Number(d.slice(5, 7)) / 3)}`;
 
 /**
  * Vintage curves of one ever-X+ rate, quarterly cohorts of the last three years (a cohort stops at
@@ -78,11 +60,11 @@ const vintage = (x: 30 | 90) =>
     },
     unit: units.pct,
     shows: (p: ReportPeriod, lang: Lang) => {
-      const [first, last, open] = [quarterOf(cohortFrom(p)), quarterOf(cohortTo(p)), unfinishedQuarter(p)];
+      const [first, last] = [quarterOf(cohortFrom(p)), quarterOf(cohortTo(p))];
       // one line over the chart: a longer one widened the image past the plot
       return lang === 'zh-CN'
-        ? `${first} 至 ${last} 季度放款批次，账龄截至 ${p.monthEnd}${open ? `（${open} 未满一季，不列入）` : ''}`
-        : `quarterly cohorts ${first} to ${last}, months on book to ${p.monthEnd}${open ? ` (${open} not yet whole, left out)` : ''}`;
+        ? `${first} 至 ${last} 季度放款批次，账龄截至 ${p.monthEnd}${leftOutText(p, lang)}`
+        : `quarterly cohorts ${first} to ${last}, months on book to ${p.monthEnd}${leftOutText(p, lang)}`;
     },
     data: (p: ReportPeriod) => ({
       metric: 'vintage',
