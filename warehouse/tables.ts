@@ -768,6 +768,33 @@ export const collectionTables = {
   },
 } as const satisfies Record<string, TableDef>;
 
+/**
+ * The runs of the warning rules for a day (migration 43), each a `started` row and, once every rule
+ * is stored, a `finished` row of the same `run_id`. `warnings` holds only what fired, so without
+ * them a day the rules never ran for and a day on which they fired nothing were both no rows; and a
+ * run stopped after replacing part of a day shows as started, not finished. `rules_digest` is the
+ * SHA-256 of the rules run (as parsed); on the finished row, `skipped` names the rules that could
+ * not run (no champion) and `fired` counts what the run stored.
+ */
+export const warningRunTables = {
+  warning_runs: {
+    name: 'warning_runs',
+    columns: [
+      ['as_of', 'Date'],
+      ['run_id', 'String'],
+      ['event', 'LowCardinality(String)'],
+      ['at', 'DateTime64(3)'],
+      ['rules_digest', 'String'],
+      ['rule_ids', 'Array(String)'],
+      ['champion', 'String'],
+      ['skipped', 'Array(String)'],
+      ['fired', 'UInt64'],
+    ],
+    orderBy: '(as_of, run_id, event)',
+    shardBy: 'toYYYYMM(as_of)',
+  },
+} as const satisfies Record<string, TableDef>;
+
 /** Report inputs (migration 9): the finance ledger's provisions, and each model's monitoring by month. */
 export const reportTables = {
   provisions: {

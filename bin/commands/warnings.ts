@@ -18,6 +18,8 @@ import {
   type StoredWarning,
 } from '../../pipelines/warnings/list-warnings.ts';
 import { defaultWarningRules, parseWarningRules, warningKinds } from '../../pipelines/warnings/rules.ts';
+import { notComputedMessage, warningDay } from '../../pipelines/warnings/warning-runs.ts';
+import { UserError } from '../../lib/user-error.ts';
 import { defaultTarget, targetName } from '../../warehouse/feature-catalogue.ts';
 import { currentChampion } from '../../models/registry/registry.ts';
 
@@ -44,7 +46,7 @@ export const warningsCommand = defineCommand({
   name: 'warnings',
   summary: 'fire the warning rules for a day and store them with their evidence; or list what is stored',
   description:
-    "Fires the warning rules for --as-of and stores what fires with its evidence (a re-run replaces the day's), then lists the day's stored warnings; --list only lists. A day before the data's first day (its first loan) or more than 7 days after its last day (LOANWATCH_DATA_LAG_DAYS) is refused (exit 2), not answered empty.",
+    "Fires the warning rules for --as-of and stores what fires with its evidence (a re-run replaces the day's), then lists the day's stored warnings; --list only lists, and refuses a day the rules never ran for (or whose last run did not finish) naming the command that computes it (exit 2), where a day they ran and fired nothing says so. A day before the data's first day (its first loan) or more than 7 days after its last day (LOANWATCH_DATA_LAG_DAYS) is refused (exit 2), not answered empty.",
   flags: warningsFlags,
   examples: [
     'loanwatch warnings --as-of 2024-06-30 --rules examples/warning-rules.json',
@@ -84,31 +86,43 @@ export async function runWarnings(wh: Warehouse, config: Config, out: Output, f:
         `  ${o.rule_id.padEnd(24)} ${o.kind.padEnd(20)} ${o.severity.padEnd(8)} ${o.skipped ? `skipped: ${o.skipped}` : `${o.fired} fired`}`,
       );
   }
+  // an empty listing must mean the rules ran and fired nothing, never that they did not run
+  const day = await warningDay(wh, f['as-of']);
+  if (day.state !== 'computed') throw new UserError(await notComputedMessage(wh, f['as-of'], day));
   const filters = { rule: f.rule, kind: f.kind, severity: f.severity, region: f.region, team: f.team };
+  const nothingListed =
+    day.stored === 0
+      ? `no warnings for ${f['as-of']}: the rules ran at ${day.computed_at} and fired none`
+      : `no warnings for ${f['as-of']} match these filters (the rules ran at ${day.computed_at} and fired ${day.stored} that day)`;
   let returned = 0;
   const rows = counted(iterateWarnings(wh, { asOf: f['as-of'], filters, max: f.limit }), () => (returned += 1));
-  if (f.format === 'json') await writeJson(out, rows);
-  else if (f.format === 'csv') await writeCsv(out, warningCsvColumns, mapAsync(rows, warningCsvRow));
-  else {
+  if (f.format === 'json' || f.format === 'csv') {
+    if (f.format === 'json') await writeJson(out, rows);
+    else await writeCsv(out, warningCsvColumns, mapAsync(rows, warningCsvRow));
+    // stdout stays the data a file or a pipe takes
+    if (returned === 0) console.error(nothingListed);
+  } else {
     const all: StoredWarning[] = [];
     for await (const w of rows) all.push(w);
     returned = Math.min(all.length, f.limit ?? 50);
     all.sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || b.value - a.value);
-    printTable(
-      out,
-      all,
-      [
-        { header: 'severity', value: (w) => w.severity },
-        { header: 'rule', value: (w) => w.rule_id },
-        { header: 'loan', value: (w) => w.loan_id || w.model },
-        { header: 'value', value: (w) => w.value, format: 'num' },
-        { header: 'threshold', value: (w) => w.threshold, format: 'num' },
-        { header: 'region', value: (w) => w.region },
-        { header: 'team', value: (w) => w.team },
-        { header: 'evidence', value: (w) => JSON.stringify(w.evidence).slice(0, 80) },
-      ],
-      { limit: f.limit ?? 50 },
-    );
+    if (all.length === 0) out.line(nothingListed);
+    else
+      printTable(
+        out,
+        all,
+        [
+          { header: 'severity', value: (w) => w.severity },
+          { header: 'rule', value: (w) => w.rule_id },
+          { header: 'loan', value: (w) => w.loan_id || w.model },
+          { header: 'value', value: (w) => w.value, format: 'num' },
+          { header: 'threshold', value: (w) => w.threshold, format: 'num' },
+          { header: 'region', value: (w) => w.region },
+          { header: 'team', value: (w) => w.team },
+          { header: 'evidence', value: (w) => JSON.stringify(w.evidence).slice(0, 80) },
+        ],
+        { limit: f.limit ?? 50 },
+      );
   }
   // the warnings name borrowers' loans with their evidence: read as a case list is, so audited as it is
   await auditCli(wh, undefined, 'warnings.list', f['as-of'], {

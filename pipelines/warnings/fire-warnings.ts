@@ -12,6 +12,7 @@ import { latestTeamSql } from '../cases/case-actions.ts';
 import type { SnapshotSettings } from '../snapshot/snapshot-settings.ts';
 import { loanRuleQuery } from './rule-sql.ts';
 import type { LoanRule, WarningRule, WarningRules } from './rules.ts';
+import { finishWarningRun, startWarningRun } from './warning-runs.ts';
 
 export interface RuleOutcome {
   rule_id: string;
@@ -24,7 +25,9 @@ export interface RuleOutcome {
 /**
  * Evaluates every rule for a date and stores what fires (rule, evidence, as-of date, the loan's
  * region, product, branch and latest collection team). A re-run of the same date replaces that
- * date's warnings of those rules, so running twice never doubles them.
+ * date's warnings of those rules, so running twice never doubles them. The run is recorded in
+ * warning_runs, started before the day's warnings are replaced and finished once every rule is
+ * stored: a quiet day then lists as computed, and a run stopped half-way as unfinished.
  */
 export async function fireWarnings(
   wh: Warehouse,
@@ -48,6 +51,8 @@ export async function fireWarnings(
     delinquency: (await activeDelinquencyQuery(wh, o.asOf, o.settings)).sql,
     champion: o.champion ? { name: o.champion.model_name, version: o.champion.version } : null,
   };
+  const model = o.champion ? `${o.champion.model_name}@${o.champion.version}` : '';
+  const run = await startWarningRun(wh, { asOf: o.asOf, rules: o.rules, champion: model });
   const out: RuleOutcome[] = [];
   // one DELETE for every rule of the date: each is a mutation costing about a second even on a small table
   await deleteRows(wh, 'warnings', 'as_of = {d:Date} AND has({r:Array(String)}, rule_id)', {
@@ -65,15 +70,13 @@ export async function fireWarnings(
       out.push({ ...base, fired: 0, skipped: q.skipped });
       continue;
     }
-    await insertLoanWarnings(
-      wh,
-      rule,
-      o.asOf,
-      q,
-      rule.kind.startsWith('score_') && o.champion ? `${o.champion.model_name}@${o.champion.version}` : '',
-    );
+    await insertLoanWarnings(wh, rule, o.asOf, q, rule.kind.startsWith('score_') ? model : '');
     out.push({ ...base, fired: await countFired(wh, o.asOf, rule.id), skipped: null });
   }
+  await finishWarningRun(wh, run, {
+    skipped: out.filter((r) => r.skipped !== null).map((r) => r.rule_id),
+    fired: out.reduce((n, r) => n + r.fired, 0),
+  });
   return out;
 }
 

@@ -34,6 +34,7 @@ import {
   rawTables,
   snapshotRunRefreshColumns,
   systemTables,
+  warningRunTables,
 } from '../tables.ts';
 
 export interface Migration {
@@ -345,6 +346,12 @@ export const migrations: Migration[] = [
       const [alter] = alterTable(wh, 'loan_events');
       return [`${alter} UPDATE note = ${masked} WHERE note != ${masked} SETTINGS mutations_sync = 2`];
     },
+  },
+  {
+    version: 43,
+    // the days fired before it have no run row: a day with stored warnings counts as run (warning-runs.ts)
+    name: 'warning_runs (each run of the warning rules for a day: its start and end, the rules, how many fired), so a day they never ran for is told from one on which they fired nothing',
+    statements: (wh) => createTableStatements(wh, warningRunTables.warning_runs),
   },
 ];
 

@@ -36,6 +36,8 @@ describe('loanwatch users list / warnings / experiment / train: audited, by the 
   });
 
   it('warnings --list: warnings.list with the day, its filters, format and the warnings written', async () => {
+    // --list reads a day the rules ran for (a day never computed is refused before anything is read)
+    expect(await run('warnings', '--as-of', '2024-06-28'), err.join('\n')).toBe(0);
     expect(await run('warnings', '--as-of', '2024-06-28', '--list', '--region', 'east', '--format', 'csv')).toBe(0);
     const listed = await lastAuditEntry('warnings.list');
     expect(listed).toMatchObject({ key_id: who, target: '2024-06-28' });

@@ -1,0 +1,113 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { nowDateTime64Text } from '../../lib/dates.ts';
+import { querySql, type Warehouse } from '../../warehouse/connection.ts';
+import { tableRef } from '../../warehouse/ddl.ts';
+import { param, sql, trusted } from '../../warehouse/sql.ts';
+import type { WarningRules } from './rules.ts';
+
+/*
+ * `warnings` holds only what fired: a day the rules never ran for and a quiet day are both no
+ * warning rows. `warning_runs` (migration 43) tells them apart, and a run stopped after replacing
+ * part of a day from a finished one.
+ */
+
+export interface WarningRunStart {
+  asOf: string;
+  runId: string;
+  rules: WarningRules;
+  champion: string;
+}
+
+export async function startWarningRun(
+  wh: Warehouse,
+  o: { asOf: string; rules: WarningRules; champion: string },
+): Promise<WarningRunStart> {
+  const run = { ...o, runId: randomUUID() };
+  await writeRunRow(wh, run, 'started', [], 0);
+  return run;
+}
+
+export const finishWarningRun = (wh: Warehouse, run: WarningRunStart, o: { skipped: string[]; fired: number }) =>
+  writeRunRow(wh, run, 'finished', o.skipped, o.fired);
+
+async function writeRunRow(
+  wh: Warehouse,
+  run: WarningRunStart,
+  event: 'started' | 'finished',
+  skipped: string[],
+  fired: number,
+) {
+  await wh.client.insert({
+    table: tableRef(wh, 'warning_runs'),
+    format: 'JSONEachRow',
+    values: [
+      {
+        as_of: run.asOf,
+        run_id: run.runId,
+        event,
+        at: nowDateTime64Text(),
+        rules_digest: createHash('sha256').update(JSON.stringify(run.rules)).digest('hex'),
+        rule_ids: run.rules.rules.map((r) => r.id),
+        champion: run.champion,
+        skipped,
+        fired,
+      },
+    ],
+  });
+}
+
+/**
+ * What is known of a day's warnings. `computed`: the latest run finished (`computed_at` its end,
+ * `YYYY-MM-DD hh:mm:ss` as `fired_at`). `unfinished`: the latest run started at `started_at` and
+ * never finished, so part of the day may be replaced and part missing. `never`: no run. A day fired
+ * before migration 43 has warnings and no run rows: it counts as computed when its latest warning
+ * was stored, so nothing that listed before the migration is refused after it.
+ */
+export type WarningDay =
+  | { state: 'computed'; computed_at: string; stored: number }
+  | { state: 'unfinished'; started_at: string }
+  | { state: 'never' };
+
+export async function warningDay(wh: Warehouse, asOf: string): Promise<WarningDay> {
+  const day = param(asOf, 'Date');
+  const [latest] = await querySql<{ started: string; finished: string; finishes: string }>(
+    wh,
+    sql`SELECT toString(toDateTime(minIf(at, event = 'started'))) AS started,
+      toString(toDateTime(maxIf(at, event = 'finished'))) AS finished, countIf(event = 'finished') AS finishes
+    FROM ${trusted(tableRef(wh, 'warning_runs'))} WHERE as_of = ${day}
+    GROUP BY run_id ORDER BY minIf(at, event = 'started') DESC LIMIT 1`,
+  );
+  const [stored] = await querySql<{ n: string; last_fired: string }>(
+    wh,
+    sql`SELECT count() AS n, toString(max(fired_at)) AS last_fired FROM ${trusted(tableRef(wh, 'warnings'))} WHERE as_of = ${day}`,
+  );
+  const n = Number(stored?.n ?? 0);
+  if (latest && Number(latest.finishes) > 0) return { state: 'computed', computed_at: latest.finished, stored: n };
+  if (latest) return { state: 'unfinished', started_at: latest.started };
+  return n > 0 ? { state: 'computed', computed_at: stored!.last_fired, stored: n } : { state: 'never' };
+}
+
+/** The latest day a run finished for (or, before migration 43, that has warnings), null when none. */
+export async function latestComputedDay(wh: Warehouse): Promise<string | null> {
+  const [r] = await querySql<{ n: string; latest: string }>(
+    wh,
+    // `day`, not as_of: an alias named as the column would shadow it inside max()
+    sql`SELECT count() AS n, toString(max(day)) AS latest FROM (
+      SELECT as_of AS day FROM ${trusted(tableRef(wh, 'warning_runs'))} WHERE event = 'finished'
+      UNION ALL SELECT max(as_of) AS day FROM ${trusted(tableRef(wh, 'warnings'))} HAVING count() > 0)`,
+  );
+  return Number(r?.n ?? 0) > 0 ? r!.latest : null;
+}
+
+/**
+ * The one line a day without a finished run is refused with, the same from the CLI's --list and the
+ * API: it names the command that computes the day, and the latest day that lists.
+ */
+export async function notComputedMessage(wh: Warehouse, asOf: string, day: Exclude<WarningDay, { state: 'computed' }>) {
+  const latest = await latestComputedDay(wh);
+  const why =
+    day.state === 'unfinished'
+      ? `the run started at ${day.started_at} did not finish — run loanwatch warnings --as-of ${asOf} again`
+      : `the rules never ran for it — run loanwatch warnings --as-of ${asOf}`;
+  return `warnings not computed for ${asOf}: ${why}${latest && latest !== asOf ? ` (the latest day computed is ${latest})` : ''}`;
+}

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { exec } from '../../../../warehouse/connection.ts';
+import { defaultWarningRules } from '../../../../pipelines/warnings/rules.ts';
+import {
+  finishWarningRun,
+  latestComputedDay,
+  notComputedMessage,
+  startWarningRun,
+  warningDay,
+} from '../../../../pipelines/warnings/warning-runs.ts';
+import { disposeIfOpened, testWarehouse } from '../../../helpers/warehouse.ts';
+
+/**
+ * A day's warnings are computed once a run of the rules for it finished: before warning_runs a day
+ * never run and a day that fired nothing were both no rows, and GET /v1/warnings answered both with
+ * an empty 200. A run started but not finished (stopped after replacing part of the day) is not
+ * computed; a day fired before migration 43 (warnings, no run rows) is, as it listed before.
+ */
+describe('warning_runs: never run, unfinished, computed, fired before the run records', () => {
+  let wh: Awaited<ReturnType<typeof testWarehouse>>;
+  beforeAll(async () => {
+    wh = await testWarehouse('warning_runs');
+  }, 120_000);
+  beforeEach(() => wh.reset());
+  afterAll(() => disposeIfOpened(wh));
+
+  const storeWarning = (asOf: string, firedAt: string) =>
+    exec(
+      wh,
+      `INSERT INTO ${wh.database}.warnings (as_of, rule_id, kind, severity, loan_id, model, value, threshold, evidence, region, product, branch, team, fired_at)
+      VALUES ({d:Date}, 'broken_promise', 'broken_promise', 'warning', 'L1', '', 1, 1, '{}', 'east', 'consumer', 'east-01', '', {t:DateTime})`,
+      { d: asOf, t: firedAt },
+    );
+
+  it('a day no run touched is never computed, and the message names the command', async () => {
+    const day = await warningDay(wh, '2024-06-30');
+    expect(day).toEqual({ state: 'never' });
+    if (day.state !== 'never') return;
+    expect(await notComputedMessage(wh, '2024-06-30', day)).toBe(
+      'warnings not computed for 2024-06-30: the rules never ran for it — run loanwatch warnings --as-of 2024-06-30',
+    );
+    expect(await latestComputedDay(wh)).toBeNull();
+  });
+
+  it('a finished run that stored nothing is a computed quiet day, at its end', async () => {
+    const run = await startWarningRun(wh, { asOf: '2024-06-30', rules: defaultWarningRules, champion: '' });
+    expect((await warningDay(wh, '2024-06-30')).state).toBe('unfinished');
+    await finishWarningRun(wh, run, { skipped: ['high_score', 'score_jump', 'model_drift'], fired: 0 });
+    const day = await warningDay(wh, '2024-06-30');
+    expect(day).toMatchObject({ state: 'computed', stored: 0 });
+    expect(day.state === 'computed' && day.computed_at).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/u);
+    expect((await warningDay(wh, '2024-06-29')).state).toBe('never');
+    expect(await latestComputedDay(wh)).toBe('2024-06-30');
+    const other = await warningDay(wh, '2024-06-29');
+    if (other.state === 'computed') throw new Error('2024-06-29 never ran');
+    expect(await notComputedMessage(wh, '2024-06-29', other)).toBe(
+      'warnings not computed for 2024-06-29: the rules never ran for it — run loanwatch warnings --as-of 2024-06-29 (the latest day computed is 2024-06-30)',
+    );
+  });
+
+  it('a run started after a finished one and never finished makes the day unfinished: part of it may be replaced', async () => {
+    const first = await startWarningRun(wh, { asOf: '2024-06-30', rules: defaultWarningRules, champion: '' });
+    await finishWarningRun(wh, first, { skipped: [], fired: 1 });
+    await storeWarning('2024-06-30', '2024-07-01 06:00:00');
+    await new Promise((r) => setTimeout(r, 5));
+    await startWarningRun(wh, { asOf: '2024-06-30', rules: defaultWarningRules, champion: '' });
+    const day = await warningDay(wh, '2024-06-30');
+    expect(day.state).toBe('unfinished');
+    if (day.state !== 'unfinished') return;
+    expect(await notComputedMessage(wh, '2024-06-30', day)).toMatch(
+      /^warnings not computed for 2024-06-30: the run started at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d did not finish — run loanwatch warnings --as-of 2024-06-30 again$/u,
+    );
+  });
+
+  it('a day with warnings but no run rows (fired before migration 43) is computed when its latest warning was stored', async () => {
+    await storeWarning('2024-05-31', '2024-06-01 06:00:00');
+    await storeWarning('2024-05-31', '2024-06-01 06:00:07');
+    expect(await warningDay(wh, '2024-05-31')).toEqual({
+      state: 'computed',
+      computed_at: '2024-06-01 06:00:07',
+      stored: 2,
+    });
+    expect(await latestComputedDay(wh)).toBe('2024-05-31');
+  });
+});
