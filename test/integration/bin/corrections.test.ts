@@ -3,25 +3,11 @@ import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exec } from '../../../warehouse/connection.ts';
+import type { CorrectionRow } from '../../../pipelines/ingest/corrections-list.ts';
 import { cliHarness } from '../../helpers/cli.ts';
 import { lastAuditEntry, withCliWarehouse } from '../../helpers/cli-audit-entry.ts';
 
 const who = `cli:${userInfo().username}@${hostname()}`;
-
-interface Listed {
-  at: string;
-  action: string;
-  entity: string;
-  key: string;
-  actor: string;
-  reason: string;
-  ingest_id: string;
-  old_ingest_id: string;
-  file: string;
-  line: number;
-  old_row: string;
-  new_row: string;
-}
 
 /**
  * `ingest --correct / --retract / --rollback` record who (the CLI actor, --by beside it) and why
@@ -34,7 +20,7 @@ describe('loanwatch corrections, and ingest --by / --reason', () => {
     writeFileSync(path, text);
     return path;
   };
-  const listed = () => JSON.parse(stdout()) as Listed[];
+  const listed = () => JSON.parse(stdout()) as CorrectionRow[];
 
   it('a correction, a retraction and a rollback, each with who and why, listed newest first', async () => {
     const loans = write(

@@ -8,26 +8,13 @@ import { createApiKey } from '../../../../api/auth/keys.ts';
 import { readAuditLog } from '../../../../api/audit-read.ts';
 import { ingest } from '../../../../pipelines/ingest/ingest.ts';
 import { retract } from '../../../../pipelines/ingest/retract.ts';
+import type { CorrectionRow } from '../../../../pipelines/ingest/corrections-list.ts';
 import { warehouseWithFiles } from '../../../helpers/book.ts';
 import { unthrottledApp } from '../../../helpers/test-app.ts';
 import { disposeIfOpened } from '../../../helpers/warehouse.ts';
 
-interface Row {
-  at: string;
-  action: string;
-  entity: string;
-  key: string;
-  actor: string;
-  reason: string;
-  ingest_id: string;
-  old_ingest_id: string;
-  file: string;
-  line: number;
-  old_row: string;
-  new_row: string;
-}
 interface Page {
-  corrections: Row[];
+  corrections: CorrectionRow[];
   next_cursor: string | null;
 }
 
