@@ -40,3 +40,50 @@ export const scorePopulationFields = {
     .nullable()
     .openapi({ description: 'why the loan is outside the population (its DPD at the month-end); null when inside' }),
 };
+
+/** Why a score answer carries no counterfactual though one was asked for, in both of the counterfactual's languages. */
+export interface CounterfactualUnavailable {
+  /** the score's population_reason */
+  reason: string;
+  text: { en: string; zh: string };
+}
+
+/**
+ * A counterfactual ("pay X to reach grade B") is a move along the model's scale, which means
+ * something only inside its population: for a loan 95 days past due it named a payment that
+ * reaches a grade of a score that is no warning. Null when the loan is inside, so one may be searched.
+ */
+export function counterfactualUnavailable(
+  dpd: number | null,
+  monthEnd: string,
+  threshold = defaultTarget.dpdThreshold,
+): CounterfactualUnavailable | null {
+  const { population_reason: reason } = scorePopulation(dpd, monthEnd, threshold);
+  if (reason === null) return null;
+  if (dpd === null)
+    return {
+      reason,
+      text: {
+        en: `No counterfactual: the loan has no month-end snapshot at ${monthEnd}, so whether it is in the model's population (DPD ≤ ${threshold}) cannot be checked; rebuild the snapshots (loanwatch snapshot).`,
+        zh: `不提供反事实建议：该贷款在 ${monthEnd} 没有月末快照，无法确认是否属于模型的适用范围（月末逾期不超过 ${threshold} 天）；请重建快照（loanwatch snapshot）。`,
+      },
+    };
+  return {
+    reason,
+    text: {
+      en: `No counterfactual: the loan was ${dpd} days past due at ${monthEnd}, outside the model's population (DPD ≤ ${threshold} at the month-end), where its score and grades are no early warning; read its stage from the case list or loanwatch dpd.`,
+      zh: `不提供反事实建议：该贷款在 ${monthEnd} 月末已逾期 ${dpd} 天，超出模型的适用范围（月末逾期不超过 ${threshold} 天），其评分与等级不构成预警；请从催收案件列表或 loanwatch dpd 查看其所处阶段。`,
+    },
+  };
+}
+
+export const counterfactualUnavailableField = z
+  .object({
+    reason: z.string().openapi({ description: "the score's population_reason" }),
+    text: z.object({ en: z.string(), zh: z.string() }),
+  })
+  .nullable()
+  .openapi('CounterfactualUnavailable', {
+    description:
+      "why a counterfactual asked for (counterfactual=true or a target_grade) was not searched: the loan is outside the model's population (in_population false), where a payment that moves its grade means nothing; null otherwise",
+  });

@@ -13,7 +13,12 @@ import type { AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { permitted } from '../middleware.ts';
 import { latestScores, type ServedScore } from '../score-index.ts';
-import { scorePopulation, scorePopulationFields } from '../score-population.ts';
+import {
+  counterfactualUnavailable,
+  counterfactualUnavailableField,
+  scorePopulation,
+  scorePopulationFields,
+} from '../score-population.ts';
 import { jsonWithExample } from '../response-example.ts';
 import { mayOpenLoan } from '../auth/loan-scope.ts';
 import { currentTeams } from '../auth/loan-teams.ts';
@@ -59,11 +64,18 @@ const counterfactual = z
   .nullable()
   .openapi('Counterfactual', {
     description:
-      'the smallest change of the actionable features that moves the score to the target grade (default the next better), re-scored; null unless asked for (counterfactual=true or a target_grade), at the best grade, or when no actions were given',
+      "the smallest change of the actionable features that moves the score to the target grade (default the next better), re-scored; null unless asked for (counterfactual=true or a target_grade), at the best grade, when no actions were given, or for a loan outside the model's population (counterfactual_unavailable says why)",
   });
 const gradeParam = z.enum(['A', 'B', 'C', 'D', 'E']);
 const score = z
-  .object({ loan_id: z.string(), month_end: z.string(), ...scoreFields, ...scorePopulationFields, counterfactual })
+  .object({
+    loan_id: z.string(),
+    month_end: z.string(),
+    ...scoreFields,
+    ...scorePopulationFields,
+    counterfactual,
+    counterfactual_unavailable: counterfactualUnavailableField,
+  })
   .openapi('Score');
 const loanId = loanIdSchema();
 const scoreExample = {
@@ -78,6 +90,7 @@ const scoreExample = {
   in_population: true,
   population_reason: null,
   counterfactual: null,
+  counterfactual_unavailable: null,
 };
 
 /** The champion's stored scores (loanwatch score) for some loans at the latest scored month-end ≤ as_of. */
@@ -185,22 +198,33 @@ async function tableScores(
   }
 }
 
-/** Each served score with the counterfactual of its loan under the model that scored it, from the features of its month-end. */
-async function withCounterfactuals<
-  T extends { loan_id: string; month_end: string; model_name: string; model_version: number },
->(
-  c: Context<AppEnv>,
-  scores: T[],
-  targetGrade: string | undefined,
-): Promise<(T & { counterfactual: Counterfactual | null })[]> {
+type ChampionScore = Awaited<ReturnType<typeof championScores>>[number];
+
+/** A score answer without the counterfactual (not asked for). */
+const withoutCounterfactual = ({ dpd: _dpd, ...s }: ChampionScore) => ({
+  ...s,
+  counterfactual: null,
+  counterfactual_unavailable: null,
+});
+
+/**
+ * Each served score with the counterfactual of its loan under the model that scored it, from the
+ * features of its month-end; a loan outside the model's population gets none, and the answer says why.
+ */
+async function withCounterfactuals(c: Context<AppEnv>, scores: ChampionScore[], targetGrade: string | undefined) {
   const { wh } = c.get('deps');
   const found = new Map<string, Counterfactual | null>();
-  for (const key of new Set(scores.map((s) => `${s.model_name}@${s.model_version}`))) {
-    const mine = scores.filter((s) => `${s.model_name}@${s.model_version}` === key);
+  const searched = scores.filter((s) => s.in_population);
+  for (const key of new Set(searched.map((s) => `${s.model_name}@${s.model_version}`))) {
+    const mine = searched.filter((s) => `${s.model_name}@${s.model_version}` === key);
     const m = await loadModel(wh, mine[0]!.model_name, mine[0]!.model_version);
     for (const [id, cf] of await loanCounterfactuals(wh, m.artifact, mine, { targetGrade })) found.set(id, cf);
   }
-  return scores.map((s) => ({ ...s, counterfactual: found.get(s.loan_id) ?? null }));
+  return scores.map((s) => ({
+    ...withoutCounterfactual(s),
+    counterfactual: found.get(s.loan_id) ?? null,
+    counterfactual_unavailable: counterfactualUnavailable(s.dpd, s.month_end),
+  }));
 }
 
 /**
@@ -282,6 +306,8 @@ async function championScores(c: Context<AppEnv>, ids: string[], asOf: string | 
       grade: r.grade,
       reasons: r.reasons,
       ...scorePopulation(r.dpd, r.month_end),
+      // for the counterfactual's refusal only: answers leave it out (withoutCounterfactual)
+      dpd: r.dpd,
     }));
   };
   const served = await c.get('caches').scores.lookup(ids, asOf);
@@ -326,7 +352,7 @@ export const scoreRoutes = new OpenAPIHono<AppEnv>()
           'not_found',
           'no score for this loan (unknown loan, not scored yet, or outside your region or team)',
         );
-      if (!wantsCounterfactual(q.counterfactual, q.target_grade)) return c.json({ ...s, counterfactual: null }, 200);
+      if (!wantsCounterfactual(q.counterfactual, q.target_grade)) return c.json(withoutCounterfactual(s), 200);
       const [withCf] = await withCounterfactuals(c, [s], q.target_grade);
       return c.json(withCf!, 200);
     },
@@ -378,7 +404,7 @@ export const scoreRoutes = new OpenAPIHono<AppEnv>()
       const served = await championScores(c, ids, body.as_of);
       const scores = wantsCounterfactual(body.counterfactual, body.target_grade)
         ? await withCounterfactuals(c, served, body.target_grade)
-        : served.map((x) => ({ ...x, counterfactual: null }));
+        : served.map(withoutCounterfactual);
       const found = new Set(scores.map((s) => s.loan_id));
       return c.json({ scores, missing: ids.filter((i) => !found.has(i)) }, 200);
     },

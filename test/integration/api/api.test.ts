@@ -155,29 +155,86 @@ describe('HTTP API', () => {
     expect((await call(path, { key: await key(o!.team) })).status).toBe(404);
   });
 
-  it('a score lookup computes the counterfactual only when asked for (counterfactual=true or a target grade)', async () => {
-    const [graded] = await queryRows<{ loan_id: string }>(
+  /** the riskiest scored loan not at the best grade, at DPD ≤ 30 at its month-end (inside the model's population) or past it */
+  const riskiestScored = async (inPopulation: boolean) => {
+    const [r] = await queryRows<{ loan_id: string; dpd: number }>(
       wh,
-      `SELECT loan_id FROM ${wh.database}.scores WHERE grade NOT IN ('A') ORDER BY probability DESC, loan_id LIMIT 1`,
+      `SELECT s.loan_id AS loan_id, m.dpd AS dpd FROM ${wh.database}.scores AS s
+      INNER JOIN ${wh.database}.loan_month AS m ON m.loan_id = s.loan_id AND m.month_end = s.month_end
+      WHERE s.grade != 'A' AND ${inPopulation ? 'm.dpd <= 30' : 'm.dpd > 30'}
+      ORDER BY s.probability DESC, s.loan_id LIMIT 1`,
     );
-    const path = `/v1/loans/${graded!.loan_id}/score`;
-    const plain = (await (await call(path, { key: keys.admin })).json()) as { grade: string; counterfactual: unknown };
-    expect(plain.counterfactual).toBeNull();
+    return r!;
+  };
+
+  it('a score lookup computes the counterfactual only when asked for (counterfactual=true or a target grade)', async () => {
+    const graded = await riskiestScored(true);
+    const path = `/v1/loans/${graded.loan_id}/score`;
+    const plain = (await (await call(path, { key: keys.admin })).json()) as {
+      grade: string;
+      in_population: boolean;
+      counterfactual: unknown;
+      counterfactual_unavailable: unknown;
+    };
+    expect(plain).toMatchObject({ in_population: true, counterfactual: null, counterfactual_unavailable: null });
     const asked = (await (await call(`${path}?counterfactual=true`, { key: keys.admin })).json()) as {
       grade: string;
-      counterfactual: { from_grade: string } | null;
+      counterfactual: { from_grade: string; text: { en: string } } | null;
     };
     expect({ ...asked, counterfactual: null }).toEqual(plain);
     expect(asked.counterfactual?.from_grade).toBe(plain.grade);
+    expect(asked.counterfactual?.text.en).toMatch(/\S/u);
     const toA = (await (await call(`${path}?target_grade=A`, { key: keys.admin })).json()) as {
       counterfactual: { target_grade: string } | null;
     };
     expect(toA.counterfactual?.target_grade).toBe('A');
     expect((await call(`${path}?counterfactual=yes`, { key: keys.admin })).status).toBe(400);
     const batch = (await (
-      await call('/v1/scores', { key: keys.admin, method: 'POST', body: { loan_ids: [graded!.loan_id] } })
+      await call('/v1/scores', { key: keys.admin, method: 'POST', body: { loan_ids: [graded.loan_id] } })
     ).json()) as { scores: { counterfactual: unknown }[] };
     expect(batch.scores[0]!.counterfactual).toBeNull();
+  });
+
+  it("a loan outside the model's population gets no counterfactual sentence, but why, in English and Chinese", async () => {
+    const past = await riskiestScored(false);
+    interface Answer {
+      loan_id: string;
+      in_population: boolean;
+      population_reason: string;
+      counterfactual: unknown;
+      counterfactual_unavailable: { reason: string; text: { en: string; zh: string } } | null;
+    }
+    const path = `/v1/loans/${past.loan_id}/score`;
+    const plain = (await (await call(path, { key: keys.admin })).json()) as Answer;
+    expect(plain).toMatchObject({ in_population: false, counterfactual: null, counterfactual_unavailable: null });
+    for (const query of ['counterfactual=true', 'target_grade=A']) {
+      const asked = (await (await call(`${path}?${query}`, { key: keys.admin })).json()) as Answer;
+      expect(asked.counterfactual, query).toBeNull();
+      expect(asked.counterfactual_unavailable?.reason).toBe(plain.population_reason);
+      expect(asked.counterfactual_unavailable?.text.en).toMatch(
+        new RegExp(
+          `^No counterfactual: the loan was ${past.dpd} days past due at \\d{4}-\\d{2}-\\d{2}, outside the model's population`,
+          'u',
+        ),
+      );
+      expect(asked.counterfactual_unavailable?.text.zh).toMatch(
+        new RegExp(`^不提供反事实建议：.*已逾期 ${past.dpd} 天`, 'u'),
+      );
+    }
+    // a batch with both: the one inside gets its counterfactual, the one outside the reason
+    const inside = await riskiestScored(true);
+    const batch = (await (
+      await call('/v1/scores', {
+        key: keys.admin,
+        method: 'POST',
+        body: { loan_ids: [past.loan_id, inside.loan_id], counterfactual: true },
+      })
+    ).json()) as { scores: Answer[] };
+    const byLoan = new Map(batch.scores.map((s) => [s.loan_id, s]));
+    expect(byLoan.get(past.loan_id)).toMatchObject({ counterfactual: null, in_population: false });
+    expect(byLoan.get(past.loan_id)!.counterfactual_unavailable?.reason).toBe(plain.population_reason);
+    expect(byLoan.get(inside.loan_id)).toMatchObject({ in_population: true, counterfactual_unavailable: null });
+    expect(byLoan.get(inside.loan_id)!.counterfactual).not.toBeNull();
   });
 
   it('bad parameters give 400 with field-level messages; unknown routes 404; big bodies 413', async () => {

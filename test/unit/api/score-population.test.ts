@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scorePopulation } from '../../../api/score-population.ts';
+import { counterfactualUnavailable, scorePopulation } from '../../../api/score-population.ts';
 
 describe("a stored score says whether its loan was in the model's population", () => {
   it('DPD ≤ 30 at the month-end is inside it, with no reason', () => {
@@ -22,5 +22,21 @@ describe("a stored score says whether its loan was in the model's population", (
     const p = scorePopulation(null, '2024-06-30');
     expect(p.in_population).toBe(false);
     expect(p.population_reason).toMatch(/^no month-end snapshot of the loan at 2024-06-30/u);
+  });
+
+  it('a counterfactual is refused outside the population, with the reason and a sentence in English and Chinese', () => {
+    for (const dpd of [0, 30]) expect(counterfactualUnavailable(dpd, '2024-06-30')).toBeNull();
+    const past = counterfactualUnavailable(95, '2024-06-30')!;
+    expect(past.reason).toBe(scorePopulation(95, '2024-06-30').population_reason);
+    expect(past.text.en).toMatch(
+      /^No counterfactual: the loan was 95 days past due at 2024-06-30, outside the model's population \(DPD ≤ 30 /u,
+    );
+    expect(past.text.zh).toMatch(
+      /^不提供反事实建议：该贷款在 2024-06-30 月末已逾期 95 天，超出模型的适用范围（月末逾期不超过 30 天）/u,
+    );
+    const unknown = counterfactualUnavailable(null, '2024-06-30')!;
+    expect(unknown.reason).toBe(scorePopulation(null, '2024-06-30').population_reason);
+    expect(unknown.text.en).toMatch(/no month-end snapshot at 2024-06-30/u);
+    expect(unknown.text.zh).toMatch(/没有月末快照/u);
   });
 });
