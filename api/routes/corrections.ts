@@ -65,6 +65,10 @@ export const correctionRoutes = new OpenAPIHono<AppEnv>().openapi(
           since: isoDay.optional().openapi({
             description: 'only rows audited on or after this day (UTC), YYYY-MM-DD. Left out: from the start.',
           }),
+          old_ingest_id: z.string().min(1).max(200).optional().openapi({
+            description:
+              "only rows that this ingest run had loaded (the rows' old_ingest_id: the run whose rows were corrected, retracted or rolled back), its id as `loanwatch ingest-runs` lists it (e.g. 0b6c1d2e-3f40-4a5b-8c6d-7e8f9a0b1c2d). Left out: every run.",
+          }),
           ...pageQuery,
         })
         .strict(),
@@ -89,12 +93,20 @@ export const correctionRoutes = new OpenAPIHono<AppEnv>().openapi(
       key: q.key,
       loan_id: q.loan_id,
       since: q.since,
+      old_ingest_id: q.old_ingest_id,
     });
     const after = decodeCursor(q.cursor, cursorKey, query);
     const { wh } = c.get('deps');
     const rows = await listCorrections(
       wh,
-      { entity: q.entity, key: q.key, loan: q.loan_id, since: q.since, after: after ?? undefined },
+      {
+        entity: q.entity,
+        key: q.key,
+        loan: q.loan_id,
+        since: q.since,
+        oldIngestId: q.old_ingest_id,
+        after: after ?? undefined,
+      },
       q.limit + 1,
     );
     const { items, next_cursor } = pageOfFetched(
@@ -108,6 +120,8 @@ export const correctionRoutes = new OpenAPIHono<AppEnv>().openapi(
       key: q.key ?? null,
       loan: q.loan_id ?? null,
       since: q.since ?? null,
+      // named only when asked: a read by the other filters is audited as it always was
+      ...(q.old_ingest_id === undefined ? {} : { old_ingest_id: q.old_ingest_id }),
       returned: items.length,
     });
     setNextPage(c, next_cursor);

@@ -34,6 +34,8 @@ export interface CorrectionFilter {
   loan?: string | undefined;
   /** rows audited on or after this day (YYYY-MM-DD, UTC) */
   since?: string | undefined;
+  /** rows the ingest run (or API request) with this id had loaded: the run whose rows were corrected */
+  oldIngestId?: string | undefined;
   /** the sort key of the last row of the previous page (keyset paging) */
   after?: CorrectionCursor | undefined;
 }
@@ -57,6 +59,10 @@ function where(f: CorrectionFilter): { sql: string; params: Record<string, unkno
   if (f.loan !== undefined) {
     parts.push('(old_loan_id = {loan:String} OR new_loan_id = {loan:String})');
     params.loan = f.loan;
+  }
+  if (f.oldIngestId !== undefined) {
+    parts.push('old_ingest_id = {old_ingest_id:String}');
+    params.old_ingest_id = f.oldIngestId;
   }
   if (f.since) {
     parts.push('at >= {since:DateTime64(3)}');

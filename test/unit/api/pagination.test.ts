@@ -11,6 +11,7 @@ const routes: Record<string, Record<string, { list: boolean; values: string[] }>
     key: { list: false, values: ['P1', 'L1/3', 'A1'] },
     loan_id: { list: false, values: ['L1', 'L2', 'L000000001'] },
     since: { list: false, values: ['2024-01-01', '2024-06-30'] },
+    old_ingest_id: { list: false, values: ['0b6c1d2e-3f40-4a5b-8c6d-7e8f9a0b1c2d', 'run-b'] },
   },
   'GET /v1/audit': {
     from: { list: false, values: ['2024-01-01', '2024-06-01'] },

@@ -76,6 +76,10 @@ describe('list cursors are bound to the query that issued them (every filtered l
     // two reads of the trail: two corrections.list rows in the audit log
     for (const entity of ['payments', 'loans']) await app.request(`/v1/corrections?entity=${entity}`, auth());
     const [p1] = payments;
+    const [oldRun] = await queryRows<{ old_ingest_id: string }>(
+      wh,
+      `SELECT any(old_ingest_id) AS old_ingest_id FROM ${wh.database}.row_corrections`,
+    );
     routes.push(
       {
         path: '/v1/corrections',
@@ -86,6 +90,7 @@ describe('list cursors are bound to the query that issued them (every filtered l
           { key: p1!.payment_id },
           { loan_id: p1!.loan_id },
           { since: '2020-01-01' },
+          { old_ingest_id: oldRun!.old_ingest_id },
         ],
         same: [{ limit: '2' }],
       },
