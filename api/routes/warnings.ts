@@ -1,12 +1,14 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { assertKnownRules, listWarnings, warningKey, warningsCsv } from '../../pipelines/warnings/list-warnings.ts';
 import { defaultWarningRules, warningRuleSchema } from '../../pipelines/warnings/rules.ts';
+import { notComputedMessage, warningDay } from '../../pipelines/warnings/warning-runs.ts';
 import { assertKnownLoans } from '../../warehouse/metrics/known-values.ts';
 import type { AppEnv } from '../context.ts';
+import { ApiError } from '../errors.ts';
 import { jsonWithExample } from '../response-example.ts';
 import { permitted, scopedFilters } from '../middleware.ts';
-import { decodeCursor, nextPageHeaders, pageOfFetched, pageQuery, setNextPage } from '../pagination.ts';
-import { csvList, errorResponsesNaming, isoDay, nameSchema } from '../schemas.ts';
+import { decodeCursor, listQuery, nextPageHeaders, pageOfFetched, pageQuery, setNextPage } from '../pagination.ts';
+import { csvList, errorResponsesNaming, errorSchema, isoDay, nameSchema } from '../schemas.ts';
 import { checkKnownFilters, checkKnownNames, userErrorsAsBadRequest } from './request-checks.ts';
 import { assertWithinData } from '../../warehouse/data-horizon.ts';
 import { wantsCsv } from '../wants-csv.ts';
@@ -66,7 +68,15 @@ export const warningRoutes = new OpenAPIHono<AppEnv>().openapi(
         headers: nextPageHeaders,
         content: {
           'application/json': jsonWithExample(
-            z.object({ warnings: z.array(warningSchema), next_cursor: z.string().nullable() }),
+            z.object({
+              warnings: z.array(warningSchema),
+              computed_at: z
+                .string()
+                .describe(
+                  "when the day's latest run of the rules finished (as fired_at): an empty list is a day they ran and fired nothing (for these filters)",
+                ),
+              next_cursor: z.string().nullable(),
+            }),
             {
               warnings: [
                 {
@@ -86,6 +96,7 @@ export const warningRoutes = new OpenAPIHono<AppEnv>().openapi(
                   fired_at: '2024-07-01 06:00:12',
                 },
               ],
+              computed_at: '2024-07-01 06:00:15',
               next_cursor: null,
             },
           ),
@@ -93,6 +104,11 @@ export const warningRoutes = new OpenAPIHono<AppEnv>().openapi(
         },
       },
       ...errorResponsesNaming('rule, loan, region or team', 401, 403, 429),
+      404: {
+        description:
+          'warnings not computed for as_of: the rules never ran for it, or their latest run did not finish; the message names the command that computes it (loanwatch warnings --as-of …)',
+        content: { 'application/json': { schema: errorSchema } },
+      },
     },
   }),
   async (c) => {
@@ -100,7 +116,16 @@ export const warningRoutes = new OpenAPIHono<AppEnv>().openapi(
     // a collector is pinned to its region and team, and so sees no model-level warnings
     const key = c.get('key');
     const { region, team } = scopedFilters(key, q);
-    const after = decodeCursor(q.cursor, cursorKey);
+    const query = listQuery('GET /v1/warnings', {
+      as_of: q.as_of,
+      rule: q.rule,
+      kind: q.kind,
+      severity: q.severity,
+      region,
+      team,
+      loan_id: q.loan_id,
+    });
+    const after = decodeCursor(q.cursor, cursorKey, query);
     const { wh } = c.get('deps');
     // the filters applied as typed (a collector's pinned region and team replace what it asked)
     await checkKnownFilters(wh, {
@@ -116,15 +141,18 @@ export const warningRoutes = new OpenAPIHono<AppEnv>().openapi(
     );
     // a stored day outside the data is refused as the CLI's --list refuses it, not listed empty
     await userErrorsAsBadRequest(() => assertWithinData(wh, q.as_of, 'as_of'));
+    // an empty list must mean the rules ran and fired nothing, never that they did not run
+    const day = await warningDay(wh, q.as_of);
+    if (day.state !== 'computed') throw new ApiError('not_found', await notComputedMessage(wh, q.as_of, day));
     const rows = await listWarnings(wh, {
       asOf: q.as_of,
       limit: q.limit + 1,
       after,
       filters: { rule: q.rule, kind: q.kind, severity: q.severity, region, team, loanId: q.loan_id },
     });
-    const { items, next_cursor } = pageOfFetched(rows, q.limit, warningKey);
+    const { items, next_cursor } = pageOfFetched(rows, q.limit, warningKey, query);
     setNextPage(c, next_cursor);
     if (wantsCsv(c)) return c.body(warningsCsv(items), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
-    return c.json({ warnings: items, next_cursor }, 200);
+    return c.json({ warnings: items, computed_at: day.computed_at, next_cursor }, 200);
   },
 );
