@@ -163,6 +163,18 @@ export const text = {
   counterfactual: { 'zh-CN': '改善建议', en: 'What would improve it' },
   no_score: { 'zh-CN': '暂无评分', en: 'Not scored' },
   warnings: { 'zh-CN': '预警', en: 'Warnings' },
+  warnings_through: {
+    'zh-CN': '预警规则最近运行于 {day}：{day} 之后至 {date} 的预警尚未计算。',
+    en: 'The warning rules last ran for {day}: warnings after it, up to {date}, are not computed yet.',
+  },
+  warnings_ran_on: {
+    'zh-CN': '预警规则已于 {day} 运行。',
+    en: 'The warning rules ran for {day}.',
+  },
+  warnings_never_run: {
+    'zh-CN': '截至 {date} 预警规则从未运行：“无”不代表没有风险（运行 loanwatch warnings --as-of {date}）。',
+    en: 'The warning rules have never run up to {date}: no warnings here does not mean no risk (run loanwatch warnings --as-of {date}).',
+  },
   rule: { 'zh-CN': '规则', en: 'Rule' },
   severity: { 'zh-CN': '级别', en: 'Severity' },
   evidence: { 'zh-CN': '依据', en: 'Evidence' },

@@ -338,6 +338,15 @@ export function loanBody(
               )
             : html`<p>${t(lang, 'none')}</p>`
         }
+        <p class="note" id="warnings-through">
+          ${
+            v.warnings_through === null
+              ? t(lang, 'warnings_never_run', { date: o.asOf })
+              : v.warnings_through === o.asOf
+                ? t(lang, 'warnings_ran_on', { day: o.asOf })
+                : t(lang, 'warnings_through', { day: v.warnings_through, date: o.asOf })
+          }
+        </p>
       </section>
     </div>
     <figure class="chart" data-spec="spec-dpd" aria-label="${t(lang, 'dpd_history')}"></figure>

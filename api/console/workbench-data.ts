@@ -18,6 +18,7 @@ import { dayCases, scopeCases } from './day-cases.ts';
 import { keyLabels } from './key-labels.ts';
 import { loanActions, type StoredAction } from '../routes/collection-actions.ts';
 import { userErrorsAsBadRequest } from '../routes/request-checks.ts';
+import { latestComputedDay } from '../../pipelines/warnings/warning-runs.ts';
 
 /**
  * The workbench's day: today (UTC), unless the loaded data ends before it — a later date would count
@@ -87,6 +88,8 @@ export interface LoanView {
   /** target: the model's (model_versions.target, dpd30_3m), what its probability is the probability of */
   score: (ServedScore & { target: string; counterfactual: Counterfactual | null }) | null;
   warnings: { as_of: string; rule_id: string; severity: string; value: number; threshold: number; evidence: string }[];
+  /** the latest day on or before the page's date the warning rules ran for (null: never up to it) */
+  warnings_through: string | null;
   case: Case | null;
 }
 
@@ -113,7 +116,7 @@ export async function loanView(c: Context<AppEnv>, loanId: string, asOf: string)
   );
   if (!loan) return null;
   const schedule = effectiveSchedule(wh, { loans: 'sl', as: 'sf', filter: sql`loan_id = ${id}` });
-  const [scheduleRows, payments, months, warnings] = await Promise.all([
+  const [scheduleRows, payments, months, warnings, warningsThrough] = await Promise.all([
     // the columns below are selected as text under their own names: the filters name them by table alias
     // the schedule the snapshot evaluates the loan on: the file's, else the one generated from its terms
     querySql<LoanView['schedule'][number]>(
@@ -138,6 +141,8 @@ export async function loanView(c: Context<AppEnv>, loanId: string, asOf: string)
       sql`SELECT toString(as_of) AS as_of, rule_id, toString(severity) AS severity, value, threshold, evidence
       FROM ${t('warnings')} AS w WHERE w.loan_id = ${id} AND w.as_of <= ${date} ORDER BY w.as_of DESC, w.rule_id LIMIT 20`,
     ),
+    // no warning row is also what a day the rules never ran for looks like: the page says which
+    latestComputedDay(wh, asOf),
   ]);
   const champion = await latestChampionEvent(wh, targetName(defaultTarget));
   let score: LoanView['score'] = null;
@@ -167,6 +172,7 @@ export async function loanView(c: Context<AppEnv>, loanId: string, asOf: string)
     recorders,
     score,
     warnings,
+    warnings_through: warningsThrough,
     case: queue.find((x) => x.loan_id === loanId) ?? null,
   };
 }

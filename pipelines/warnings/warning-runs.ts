@@ -87,14 +87,18 @@ export async function warningDay(wh: Warehouse, asOf: string): Promise<WarningDa
   return n > 0 ? { state: 'computed', computed_at: stored!.last_fired, stored: n } : { state: 'never' };
 }
 
-/** The latest day a run finished for (or, before migration 43, that has warnings), null when none. */
-export async function latestComputedDay(wh: Warehouse): Promise<string | null> {
+/**
+ * The latest day a run finished for (or, before migration 43, that has warnings), null when none;
+ * with `onOrBefore`, the latest such day on or before it (what a page of that date can say it read).
+ */
+export async function latestComputedDay(wh: Warehouse, onOrBefore?: string): Promise<string | null> {
+  const bound = onOrBefore === undefined ? trusted('1') : sql`as_of <= ${param(onOrBefore, 'Date')}`;
   const [r] = await querySql<{ n: string; latest: string }>(
     wh,
     // `day`, not as_of: an alias named as the column would shadow it inside max()
     sql`SELECT count() AS n, toString(max(day)) AS latest FROM (
-      SELECT as_of AS day FROM ${trusted(tableRef(wh, 'warning_runs'))} WHERE event = 'finished'
-      UNION ALL SELECT max(as_of) AS day FROM ${trusted(tableRef(wh, 'warnings'))} HAVING count() > 0)`,
+      SELECT as_of AS day FROM ${trusted(tableRef(wh, 'warning_runs'))} WHERE event = 'finished' AND ${bound}
+      UNION ALL SELECT max(as_of) AS day FROM ${trusted(tableRef(wh, 'warnings'))} WHERE ${bound} HAVING count() > 0)`,
   );
   return Number(r?.n ?? 0) > 0 ? r!.latest : null;
 }

@@ -82,4 +82,14 @@ describe('warning_runs: never run, unfinished, computed, fired before the run re
     });
     expect(await latestComputedDay(wh)).toBe('2024-05-31');
   });
+
+  it("the latest day computed on or before a date (the console loan page's line): a finished run or, before migration 43, stored warnings", async () => {
+    const run = await startWarningRun(wh, { asOf: '2024-06-30', rules: defaultWarningRules, champion: '' });
+    await finishWarningRun(wh, run, { skipped: [], fired: 0 });
+    await storeWarning('2024-05-31', '2024-06-01 06:00:00');
+    expect(await latestComputedDay(wh, '2024-07-15')).toBe('2024-06-30');
+    expect(await latestComputedDay(wh, '2024-06-30')).toBe('2024-06-30');
+    expect(await latestComputedDay(wh, '2024-06-29')).toBe('2024-05-31');
+    expect(await latestComputedDay(wh, '2024-05-30')).toBeNull();
+  });
 });

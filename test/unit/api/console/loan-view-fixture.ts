@@ -83,6 +83,7 @@ export const aLoanView = (over: Partial<LoanView> = {}): LoanView => ({
     counterfactual: null,
   },
   warnings: [],
+  warnings_through: '2024-06-30',
   case: aCase(),
   ...over,
 });
