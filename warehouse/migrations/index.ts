@@ -353,6 +353,20 @@ export const migrations: Migration[] = [
     name: 'warning_runs (each run of the warning rules for a day: its start and end, the rules, how many fired), so a day they never ran for is told from one on which they fired nothing',
     statements: (wh) => createTableStatements(wh, warningRunTables.warning_runs),
   },
+  {
+    version: 44,
+    // a rollback reads no file: since 356e64d its receipts count the removed rows in rows_retracted
+    // only; the receipts written before also counted them read and accepted, so a daily sum of
+    // rows_accepted counted removed rows as loaded
+    name: 'ingest_receipts of rollbacks: rows_read and rows_accepted 0 (the removed rows stay in rows_retracted)',
+    statements: (wh) => {
+      // the local tables on a cluster: a Distributed table takes no mutation
+      const [alter] = alterTable(wh, 'ingest_receipts');
+      return [
+        `${alter} UPDATE rows_read = 0, rows_accepted = 0 WHERE mode = 'rollback' AND (rows_read != 0 OR rows_accepted != 0) SETTINGS mutations_sync = 2`,
+      ];
+    },
+  },
 ];
 
 /** Applies every migration not yet recorded; safe to run any number of times. */
