@@ -228,6 +228,20 @@ const pageTexts = {
     'zh-CN': '您打开此表单后，该记录已于 {at}（UTC）被{by}修改。下方表单已换成当前保存的内容，请核对后再保存。',
     en: 'This action was changed{by} at {at} UTC since you opened the form. The form below now shows what is stored; check it and save again.',
   },
+  // no edit is recorded when only the way the note is shown changed (its numbers masked since)
+  changed_since_unrecorded: {
+    'zh-CN': '您打开此表单后，该记录已有变动。下方表单已换成当前保存的内容，请核对后再保存。',
+    en: 'This action was changed since you opened the form. The form below now shows what is stored; check it and save again.',
+  },
+  note_changed_since: {
+    'zh-CN': '您打开此表单后，该记录的备注已于 {at}（UTC）被{by}修改。下方表单已换成当前保存的内容，请核对后再保存。',
+    en: 'The note of this action was changed{by} at {at} UTC since you opened the form. The form below now shows what is stored; check it and save again.',
+  },
+  note_not_as_opened: {
+    'zh-CN':
+      '该记录的备注与您打开表单时不同：其中的电话或证件号码现已隐去中间位，或备注已被修改。下方表单已换成当前保存的内容，请核对后再保存。',
+    en: 'The note of this action is not the one you opened the form with: a phone or ID number in it is now shown masked, or it was changed. The form below now shows what is stored; check it and save again.',
+  },
   withdrawn_since: {
     'zh-CN': '该记录已于 {at}（UTC）被{by}撤回{why}，不能再更正；如需要，请登记一条新记录。',
     en: 'This action was withdrawn{by} at {at} UTC{why}: it can no longer be corrected; record a new action if needed.',
@@ -270,7 +284,18 @@ export function describeError(err: ApiError, lang: Lang, o: { role?: string; sco
       const at = typeof d?.at === 'string' ? d.at : '';
       const who = typeof d?.by === 'string' && d.by ? d.by.replace(/^user:/u, '') : '';
       const by = who && (lang === 'en' ? ` by ${who}` : ` ${who} `);
-      if (d?.reason === 'changed') return { lines: [text('changed_since', { by, at })], technical };
+      if (d?.reason === 'changed') {
+        const note = (d as { part?: unknown }).part === 'note';
+        // without a recorded edit there is no one and no time to name ("changed at  UTC")
+        const id = at
+          ? note
+            ? 'note_changed_since'
+            : 'changed_since'
+          : note
+            ? 'note_not_as_opened'
+            : 'changed_since_unrecorded';
+        return { lines: [text(id, { by, at })], technical };
+      }
       if (d?.reason === 'withdrawn') {
         const why = typeof d.why === 'string' && d.why ? d.why : '';
         const reason = why && (lang === 'en' ? ` (reason: ${why})` : `（原因：${why}）`);

@@ -128,6 +128,31 @@ describe("a refusal in the console's words", () => {
     const unknown = new ApiError('conflict', 'x', { reason: 'changed', by: '', at: '2024-07-01 09:30:00' });
     expect(describeError(unknown, 'zh-CN').lines[0]).toContain('（UTC）被修改');
     expect(describeError(unknown, 'en').lines[0]).toMatch(/^This action was changed at /u);
+    // no recorded edit (nothing names who or when): no "changed at  UTC"
+    const unrecorded = new ApiError('conflict', 'x', { reason: 'changed', by: '', at: '' });
+    const notes = {
+      changed: new ApiError('conflict', 'x', {
+        reason: 'changed',
+        part: 'note',
+        by: 'user:lead.x',
+        at: '2024-07-01 09:30:00',
+      }),
+      masked: new ApiError('conflict', 'x', { reason: 'changed', part: 'note', by: '', at: '' }),
+    };
+    for (const lang of ['en', 'zh-CN'] as const) {
+      for (const e of [unrecorded, notes.masked])
+        expect(describeError(e, lang).lines[0]).not.toMatch(/ at +UTC|于 +（UTC）/u);
+      expect(describeError(unrecorded, lang).lines[0]).toBeTruthy();
+    }
+    expect(describeError(unrecorded, 'en').lines[0]).toMatch(/^This action was changed since you opened the form\./u);
+    expect(describeError(notes.changed, 'en').lines[0]).toMatch(
+      /^The note of this action was changed by lead\.x at 2024-07-01 09:30:00 UTC/u,
+    );
+    expect(describeError(notes.changed, 'zh-CN').lines[0]).toContain(
+      '备注已于 2024-07-01 09:30:00（UTC）被 lead.x 修改',
+    );
+    expect(describeError(notes.masked, 'en').lines[0]).toMatch(/phone or ID number in it is now shown masked/u);
+    expect(describeError(notes.masked, 'zh-CN').lines[0]).toContain('隐去中间位');
     const gone = new ApiError('conflict', 'x', {
       reason: 'withdrawn',
       by: 'user:coll.a',
