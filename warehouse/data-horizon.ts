@@ -101,8 +101,14 @@ export const pastDataWords = (wh: Pick<Warehouse, 'dataLagDays'>, date: string, 
  * date before the data's first day is refused too (assertNotBeforeData). `label` names the date in
  * the message as the caller's user knows it (`--as-of`, `as_of`).
  */
-export async function assertWithinData(wh: Warehouse, date: string, label: string): Promise<void> {
-  await Promise.all([assertNotBeforeData(wh, date, label), assertNotAfterData(wh, date, label)]);
+export async function assertWithinData(
+  wh: Warehouse,
+  date: string,
+  label: string,
+  /** what a date past the data would do to the caller's answer (default: the DPD's unpaid installments) */
+  pastWhy?: string,
+): Promise<void> {
+  await Promise.all([assertNotBeforeData(wh, date, label), assertNotAfterData(wh, date, label, date, pastWhy)]);
 }
 
 /** assertWithinData's bound after the data alone: for the start of a range, which may reach back before the data. */
@@ -111,12 +117,13 @@ export async function assertNotAfterData(
   date: string,
   label: string,
   shown: string = date,
+  why = 'installments due since would count as unpaid (load the newer files first)',
 ): Promise<void> {
   const last = await dataLastDate(wh);
   if (!last) throw new PastTheDataError('no loans loaded yet: run `loanwatch ingest` first');
   if (isPastData(wh, date, last))
     throw new PastTheDataError(
-      `${label} ${shown} is ${pastDataWords(wh, date, last)}: installments due since would count as unpaid (load the newer files first)`,
+      `${label} ${shown} is ${pastDataWords(wh, date, last)}: ${why}`,
       // the date shown as a month (`--month 2024-08`) is answered with the data's month
       { hint: `use ${label} ${shown === date ? last : last.slice(0, shown.length)} or earlier` },
     );

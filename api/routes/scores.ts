@@ -252,10 +252,17 @@ async function auditOutOfScope(c: Context<AppEnv>, loanIds: string[]): Promise<v
 const checkedDates = new WeakMap<Warehouse, TtlCache<string, UserError | null>>();
 async function assertAsOfWithinData(wh: Warehouse, asOf: string): Promise<void> {
   let verdicts = checkedDates.get(wh);
-  if (!verdicts) checkedDates.set(wh, (verdicts = new TtlCache(30_000, 1000)));
+  // an expired verdict answers while it is read again beside the lookups: a lookup never waits on the
+  // data's first and last day (statements over five tables, behind any heavy one on the embedded engine)
+  if (!verdicts) checkedDates.set(wh, (verdicts = new TtlCache(30_000, 1000, true)));
   const refusal = await verdicts.get(asOf, async () => {
     try {
-      await assertWithinData(wh, asOf, 'as_of');
+      await assertWithinData(
+        wh,
+        asOf,
+        'as_of',
+        'the latest score before it would be answered as the score on a day the data does not reach (load the newer files first)',
+      );
       return null;
     } catch (e) {
       // a refusal is kept as the verdict; a failed read is not (TtlCache keeps no failure)

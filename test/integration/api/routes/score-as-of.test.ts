@@ -58,6 +58,10 @@ describe('score lookups: an as_of outside the data is a 400 naming the bound', (
     // asked again (the verdict is kept): still refused
     expect(await refused(await call(`/v1/loans/${loan}/score?as_of=2030-01-31`))).toMatch(past);
     expect(await refused(await call('/v1/scores', { loan_ids: [loan], as_of: '2030-01-31' }))).toMatch(past);
+    // a stored score counts nothing as unpaid: the refusal says what a score past the data would be
+    const message = await refused(await call(`/v1/loans/${loan}/score?as_of=2030-01-31`));
+    expect(message).not.toContain('would count as unpaid');
+    expect(message).toContain('the score on a day the data does not reach');
   });
 
   it("as_of before the data's first day: 400 naming it; a day within the data answers the score", async () => {
