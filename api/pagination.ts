@@ -58,11 +58,15 @@ export function listQuery(route: string, filters: Readonly<Record<string, Filter
  */
 export const questionInKey: ListQuery = { route: '', names: [], digest: '' };
 
-const boundCursor = z.object({ q: z.string().max(64), k: z.unknown() }).strict();
+// `r`: the list that issued it, so a cursor sent to another list is told which one it pages
+const boundCursor = z.object({ q: z.string().max(64), r: z.string().max(100).optional(), k: z.unknown() }).strict();
 
-function anotherQuery(query: ListQuery): ApiError {
+function anotherQuery(query: ListQuery, issuedBy: string | undefined): ApiError {
   const same = query.names.length > 0 ? ` with the same ${query.names.join(', ')} as the page that gave it` : '';
-  const message = `this cursor belongs to another query: a next_cursor pages only the list it came from — send it to ${query.route}${same}, or read the list again from its first page, without cursor`;
+  const message =
+    issuedBy !== undefined && issuedBy !== query.route
+      ? `this cursor belongs to another query: it pages ${issuedBy}, not ${query.route} — send it to ${issuedBy} with the filters of the page that gave it, or read ${query.route} from its first page, without cursor`
+      : `this cursor belongs to another query: a next_cursor pages only the list it came from — send it to ${query.route}${same}, or read the list again from its first page, without cursor`;
   return new ApiError('bad_request', message, { fields: [{ field: 'cursor', message: 'cursor of another query' }] });
 }
 
@@ -87,7 +91,7 @@ export function decodeCursor<T>(cursor: string | undefined, shape: z.ZodType<T>,
   if (query.digest !== '') {
     const bound = boundCursor.safeParse(raw);
     if (!bound.success) throw invalidCursor();
-    if (bound.data.q !== query.digest) throw anotherQuery(query);
+    if (bound.data.q !== query.digest) throw anotherQuery(query, bound.data.r);
     key = bound.data.k;
   }
   const parsed = shape.safeParse(key);
@@ -96,7 +100,9 @@ export function decodeCursor<T>(cursor: string | undefined, shape: z.ZodType<T>,
 }
 
 export const encodeCursor = (key: unknown, query: ListQuery) =>
-  Buffer.from(JSON.stringify(query.digest === '' ? key : { q: query.digest, k: key }), 'utf8').toString('base64url');
+  Buffer.from(JSON.stringify(query.digest === '' ? key : { q: query.digest, r: query.route, k: key }), 'utf8').toString(
+    'base64url',
+  );
 
 /** One page of rows already in sort order, after the cursor key. */
 export function page<R, K>(

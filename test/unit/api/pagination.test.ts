@@ -125,8 +125,11 @@ describe('list cursors are bound to the query that issued them (api/pagination.t
     ) as ApiError;
     expect(e.message).toContain('send it to GET /v1/corrections with the same entity as the page that gave it');
     const audit = listQuery('GET /v1/audit', {});
-    expect(refusal(() => decodeCursor(encodeCursor(aKey, audit), key, listQuery('GET /v1/models', {})))).toBeInstanceOf(
-      ApiError,
+    const other = refusal(() => decodeCursor(encodeCursor(aKey, audit), key, listQuery('GET /v1/models', {})));
+    expect(other).toBeInstanceOf(ApiError);
+    // sent to the wrong list, it is told the list it pages (not sent back to where it was refused)
+    expect((other as ApiError).message).toBe(
+      'this cursor belongs to another query: it pages GET /v1/audit, not GET /v1/models — send it to GET /v1/audit with the filters of the page that gave it, or read GET /v1/models from its first page, without cursor',
     );
   });
 
