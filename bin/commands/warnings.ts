@@ -8,7 +8,7 @@ import { delinquencySettings, type Config } from '../../warehouse/config.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
 import { assertKnownFilterValues } from '../../warehouse/metrics/known-values.ts';
 import { defaultSnapshotSettings } from '../../pipelines/snapshot/snapshot-settings.ts';
-import { fireWarnings } from '../../pipelines/warnings/fire-warnings.ts';
+import { fireWarningsRun } from '../../pipelines/warnings/fire-warnings.ts';
 import { assertWithinData } from '../../warehouse/data-horizon.ts';
 import {
   assertKnownRules,
@@ -18,7 +18,7 @@ import {
   type StoredWarning,
 } from '../../pipelines/warnings/list-warnings.ts';
 import { defaultWarningRules, parseWarningRules, warningKinds } from '../../pipelines/warnings/rules.ts';
-import { notComputedMessage, warningDay } from '../../pipelines/warnings/warning-runs.ts';
+import { notComputedMessage, warningDay, type WarningDay } from '../../pipelines/warnings/warning-runs.ts';
 import { UserError } from '../../lib/user-error.ts';
 import { defaultTarget, targetName } from '../../warehouse/feature-catalogue.ts';
 import { currentChampion } from '../../models/registry/registry.ts';
@@ -68,10 +68,11 @@ export async function runWarnings(wh: Warehouse, config: Config, out: Output, f:
   // a rule is known when the rules in use name it or it fired on some day (an older rules file's)
   await assertKnownRules(wh, f.rule, rules);
   // --list reads the stored day: a day outside the data is refused as firing it is, not listed empty
+  let fired: WarningDay | undefined;
   if (f.list) await assertWithinData(wh, f['as-of'], '--as-of');
   else {
     const champion = await currentChampion(wh, targetName(defaultTarget));
-    const outcome = await fireWarnings(wh, {
+    const { outcomes: outcome, finishedAt } = await fireWarningsRun(wh, {
       asOf: f['as-of'],
       rules,
       settings: defaultSnapshotSettings(delinquencySettings(config)),
@@ -85,9 +86,12 @@ export async function runWarnings(wh: Warehouse, config: Config, out: Output, f:
       console.error(
         `  ${o.rule_id.padEnd(24)} ${o.kind.padEnd(20)} ${o.severity.padEnd(8)} ${o.skipped ? `skipped: ${o.skipped}` : `${o.fired} fired`}`,
       );
+    // judged by this run, which finished: the day's latest run may be another started since and still
+    // going (exit 2 after firing correctly), or, on a cluster, not yet readable back
+    fired = { state: 'computed', computed_at: finishedAt, stored: outcome.reduce((n, o) => n + o.fired, 0) };
   }
   // an empty listing must mean the rules ran and fired nothing, never that they did not run
-  const day = await warningDay(wh, f['as-of']);
+  const day = fired ?? (await warningDay(wh, f['as-of']));
   if (day.state !== 'computed') throw new UserError(await notComputedMessage(wh, f['as-of'], day));
   const filters = { rule: f.rule, kind: f.kind, severity: f.severity, region: f.region, team: f.team };
   const nothingListed =

@@ -29,17 +29,27 @@ export interface RuleOutcome {
  * warning_runs, started before the day's warnings are replaced and finished once every rule is
  * stored: a quiet day then lists as computed, and a run stopped half-way as unfinished.
  */
-export async function fireWarnings(
+export async function fireWarnings(wh: Warehouse, o: FireOptions): Promise<RuleOutcome[]> {
+  return (await fireWarningsRun(wh, o)).outcomes;
+}
+
+interface FireOptions {
+  asOf: string;
+  rules: WarningRules;
+  settings: SnapshotSettings;
+  champion: ModelVersion | null;
+  /** how the caller names the date in a refusal (`--as-of` on the CLI; default `as_of`) */
+  label?: string;
+}
+
+/**
+ * fireWarnings, also saying when its own run finished: the caller that fired a day judges it by that
+ * run, not by the day's latest run, which may be another one started since and still going.
+ */
+export async function fireWarningsRun(
   wh: Warehouse,
-  o: {
-    asOf: string;
-    rules: WarningRules;
-    settings: SnapshotSettings;
-    champion: ModelVersion | null;
-    /** how the caller names the date in a refusal (`--as-of` on the CLI; default `as_of`) */
-    label?: string;
-  },
-): Promise<RuleOutcome[]> {
+  o: FireOptions,
+): Promise<{ outcomes: RuleOutcome[]; finishedAt: string }> {
   // as a case list for the date would be: after the data every installment due since reads as unpaid
   // (a year on, 1,024 'overdue' warnings stored on a book whose data ended then)
   await assertWithinData(wh, o.asOf, o.label ?? 'as_of');
@@ -73,11 +83,11 @@ export async function fireWarnings(
     await insertLoanWarnings(wh, rule, o.asOf, q, rule.kind.startsWith('score_') ? model : '');
     out.push({ ...base, fired: await countFired(wh, o.asOf, rule.id), skipped: null });
   }
-  await finishWarningRun(wh, run, {
+  const finishedAt = await finishWarningRun(wh, run, {
     skipped: out.filter((r) => r.skipped !== null).map((r) => r.rule_id),
     fired: out.reduce((n, r) => n + r.fired, 0),
   });
-  return out;
+  return { outcomes: out, finishedAt };
 }
 
 async function insertLoanWarnings(wh: Warehouse, rule: LoanRule, asOf: string, fired: Sql, model: string) {

@@ -27,8 +27,11 @@ export async function startWarningRun(
   return run;
 }
 
-export const finishWarningRun = (wh: Warehouse, run: WarningRunStart, o: { skipped: string[]; fired: number }) =>
-  writeRunRow(wh, run, 'finished', o.skipped, o.fired);
+/** Records the run's end and returns when it was (`YYYY-MM-DD hh:mm:ss`, a day's `computed_at`). */
+export async function finishWarningRun(wh: Warehouse, run: WarningRunStart, o: { skipped: string[]; fired: number }) {
+  const at = await writeRunRow(wh, run, 'finished', o.skipped, o.fired);
+  return at.slice(0, 19);
+}
 
 async function writeRunRow(
   wh: Warehouse,
@@ -37,6 +40,7 @@ async function writeRunRow(
   skipped: string[],
   fired: number,
 ) {
+  const at = nowDateTime64Text();
   await wh.client.insert({
     table: tableRef(wh, 'warning_runs'),
     format: 'JSONEachRow',
@@ -45,7 +49,7 @@ async function writeRunRow(
         as_of: run.asOf,
         run_id: run.runId,
         event,
-        at: nowDateTime64Text(),
+        at,
         rules_digest: createHash('sha256').update(JSON.stringify(run.rules)).digest('hex'),
         rule_ids: run.rules.rules.map((r) => r.id),
         champion: run.champion,
@@ -54,12 +58,14 @@ async function writeRunRow(
       },
     ],
   });
+  return at;
 }
 
 /**
  * What is known of a day's warnings. `computed`: the latest run finished (`computed_at` its end,
  * `YYYY-MM-DD hh:mm:ss` as `fired_at`). `unfinished`: the latest run started at `started_at` and
- * never finished, so part of the day may be replaced and part missing. `never`: no run. A day fired
+ * has not finished: it may still be running, or it stopped with part of the day replaced and part
+ * missing — nothing here tells the two apart. `never`: no run. A day fired
  * before migration 43 has warnings and no run rows: it counts as computed when its latest warning
  * was stored, so nothing that listed before the migration is refused after it.
  */
@@ -111,7 +117,7 @@ export async function notComputedMessage(wh: Warehouse, asOf: string, day: Exclu
   const latest = await latestComputedDay(wh);
   const why =
     day.state === 'unfinished'
-      ? `the run started at ${day.started_at} did not finish — run loanwatch warnings --as-of ${asOf} again`
+      ? `a run started at ${day.started_at} has not finished: it may still be running (wait for it), or it stopped — then run loanwatch warnings --as-of ${asOf} again`
       : `the rules never ran for it — run loanwatch warnings --as-of ${asOf}`;
   return `warnings not computed for ${asOf}: ${why}${latest && latest !== asOf ? ` (the latest day computed is ${latest})` : ''}`;
 }

@@ -2,6 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cliHarness } from '../../helpers/cli.ts';
+import { loadConfig } from '../../../warehouse/config.ts';
+import { exec, openWarehouse } from '../../../warehouse/connection.ts';
 
 /*
  * `loanwatch warnings --list` printed "(no rows)" (exit 0) both for a day the rules never ran for and
@@ -63,6 +65,28 @@ describe('loanwatch warnings: a day never computed refused, a quiet day said so'
           'u',
         ),
       ),
+    ]);
+  });
+
+  it('a run that finished while another of the day started since is going exits 0, judged by its own end; --list says the other may still be running', async () => {
+    // run B, started after A (its start in the future) and not finished: A's end used to be judged by B
+    const wh = openWarehouse(loadConfig(process.env));
+    try {
+      await exec(
+        wh,
+        `INSERT INTO ${wh.database}.warning_runs (as_of, run_id, event, at, rules_digest, rule_ids, champion, skipped, fired)
+        VALUES ('2024-06-26', 'run-b', 'started', '2099-01-01 00:00:00.000', '', [], '', [], 0)`,
+      );
+    } finally {
+      await wh.close();
+    }
+    expect(await run('warnings', '--as-of', '2024-06-26', '--rules', quietRules)).toBe(0);
+    expect(out).toEqual([
+      expect.stringMatching(new RegExp(`^no warnings for 2024-06-26: the rules ran at ${ranAt} and fired none$`, 'u')),
+    ]);
+    expect(await run('warnings', '--as-of', '2024-06-26', '--list')).toBe(2);
+    expect(err).toEqual([
+      'loanwatch: warnings not computed for 2024-06-26: a run started at 2099-01-01 00:00:00 has not finished: it may still be running (wait for it), or it stopped — then run loanwatch warnings --as-of 2024-06-26 again (the latest day computed is 2024-06-28)',
     ]);
   });
 });
