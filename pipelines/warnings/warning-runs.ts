@@ -44,6 +44,9 @@ async function writeRunRow(
   await wh.client.insert({
     table: tableRef(wh, 'warning_runs'),
     format: 'JSONEachRow',
+    // a Distributed table queues an insert by default: a day read right after its run (the API, a
+    // --list) would miss the run. Only on a cluster: on chDB a setting stays for the whole session
+    ...(wh.cluster ? { clickhouse_settings: { insert_distributed_sync: 1 } } : {}),
     values: [
       {
         as_of: run.asOf,
