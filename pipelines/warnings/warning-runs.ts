@@ -97,17 +97,24 @@ export async function warningDay(wh: Warehouse, asOf: string): Promise<WarningDa
 }
 
 /**
- * The latest day a run finished for (or, before migration 43, that has warnings), null when none;
- * with `onOrBefore`, the latest such day on or before it (what a page of that date can say it read).
+ * The latest day whose latest run finished (or, before migration 43, that has warnings and no run),
+ * null when none: a day whose latest run has not finished is refused, so it is not named as one
+ * that lists. With `onOrBefore`, the latest such day on or before it (what a page of that date can
+ * say it read).
  */
 export async function latestComputedDay(wh: Warehouse, onOrBefore?: string): Promise<string | null> {
   const bound = onOrBefore === undefined ? trusted('1') : sql`as_of <= ${param(onOrBefore, 'Date')}`;
+  const runs = trusted(tableRef(wh, 'warning_runs'));
   const [r] = await querySql<{ n: string; latest: string }>(
     wh,
     // `day`, not as_of: an alias named as the column would shadow it inside max()
     sql`SELECT count() AS n, toString(max(day)) AS latest FROM (
-      SELECT as_of AS day FROM ${trusted(tableRef(wh, 'warning_runs'))} WHERE event = 'finished' AND ${bound}
-      UNION ALL SELECT max(as_of) AS day FROM ${trusted(tableRef(wh, 'warnings'))} WHERE ${bound} HAVING count() > 0)`,
+      SELECT as_of AS day FROM (
+        SELECT as_of, minIf(at, event = 'started') AS started, countIf(event = 'finished') AS finishes
+        FROM ${runs} WHERE ${bound} GROUP BY as_of, run_id)
+      GROUP BY as_of HAVING argMax(finishes, started) > 0
+      UNION ALL SELECT max(as_of) AS day FROM ${trusted(tableRef(wh, 'warnings'))}
+        WHERE ${bound} AND as_of NOT IN (SELECT as_of FROM ${runs} WHERE ${bound}) HAVING count() > 0)`,
   );
   return Number(r?.n ?? 0) > 0 ? r!.latest : null;
 }

@@ -92,4 +92,19 @@ describe('warning_runs: never run, unfinished, computed, fired before the run re
     expect(await latestComputedDay(wh, '2024-06-29')).toBe('2024-05-31');
     expect(await latestComputedDay(wh, '2024-05-30')).toBeNull();
   });
+
+  it('the latest day computed skips a day whose latest run has not finished, though an earlier one did: that day is refused', async () => {
+    const earlier = await startWarningRun(wh, { asOf: '2024-06-29', rules: defaultWarningRules, champion: '' });
+    await finishWarningRun(wh, earlier, { skipped: [], fired: 0 });
+    const first = await startWarningRun(wh, { asOf: '2024-06-30', rules: defaultWarningRules, champion: '' });
+    await finishWarningRun(wh, first, { skipped: [], fired: 1 });
+    await storeWarning('2024-06-30', '2024-07-01 06:00:00');
+    await new Promise((r) => setTimeout(r, 5));
+    await startWarningRun(wh, { asOf: '2024-06-30', rules: defaultWarningRules, champion: '' });
+    expect(await latestComputedDay(wh)).toBe('2024-06-29');
+    expect(await latestComputedDay(wh, '2024-07-15')).toBe('2024-06-29');
+    const never = await warningDay(wh, '2024-06-28');
+    if (never.state === 'computed') throw new Error('2024-06-28 never ran');
+    expect(await notComputedMessage(wh, '2024-06-28', never)).toMatch(/\(the latest day computed is 2024-06-29\)$/u);
+  });
 });
