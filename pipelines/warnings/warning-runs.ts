@@ -66,7 +66,7 @@ async function writeRunRow(
 
 /**
  * What is known of a day's warnings. `computed`: the latest run finished (`computed_at` its end,
- * `YYYY-MM-DD hh:mm:ss` as `fired_at`). `unfinished`: the latest run started at `started_at` and
+ * `YYYY-MM-DD hh:mm:ss` UTC). `unfinished`: the latest run started at `started_at` and
  * has not finished: it may still be running, or it stopped with part of the day replaced and part
  * missing — nothing here tells the two apart. `never`: no run. A day fired
  * before migration 43 has warnings and no run rows: it counts as computed when its latest warning
@@ -88,7 +88,9 @@ export async function warningDay(wh: Warehouse, asOf: string): Promise<WarningDa
   );
   const [stored] = await querySql<{ n: string; last_fired: string }>(
     wh,
-    sql`SELECT count() AS n, toString(max(fired_at)) AS last_fired FROM ${trusted(tableRef(wh, 'warnings'))} WHERE as_of = ${day}`,
+    // UTC as a run's end is (written as UTC text, read back in the zone it was parsed in); fired_at
+    // would show in the server's zone, and computed_at would change meaning at the migration
+    sql`SELECT count() AS n, toString(max(fired_at), 'UTC') AS last_fired FROM ${trusted(tableRef(wh, 'warnings'))} WHERE as_of = ${day}`,
   );
   const n = Number(stored?.n ?? 0);
   if (latest && Number(latest.finishes) > 0) return { state: 'computed', computed_at: latest.finished, stored: n };

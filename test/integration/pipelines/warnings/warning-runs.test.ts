@@ -107,4 +107,23 @@ describe('warning_runs: never run, unfinished, computed, fired before the run re
     if (never.state === 'computed') throw new Error('2024-06-28 never ran');
     expect(await notComputedMessage(wh, '2024-06-28', never)).toMatch(/\(the latest day computed is 2024-06-29\)$/u);
   });
+
+  it('computed_at is UTC from a run and from stored warnings alike, whatever the server time zone', async () => {
+    await exec(wh, "SET session_timezone = 'Asia/Shanghai'");
+    try {
+      // 2024-07-01 06:00:07 UTC, 14:00:07 in Shanghai
+      await exec(
+        wh,
+        `INSERT INTO ${wh.database}.warnings (as_of, rule_id, kind, severity, loan_id, model, value, threshold, evidence, region, product, branch, team, fired_at)
+        VALUES ('2024-05-31', 'broken_promise', 'broken_promise', 'warning', 'L1', '', 1, 1, '{}', '', '', '', '', toDateTime(1719813607))`,
+      );
+      expect(await warningDay(wh, '2024-05-31')).toMatchObject({ computed_at: '2024-07-01 06:00:07' });
+      const run = await startWarningRun(wh, { asOf: '2024-06-30', rules: defaultWarningRules, champion: '' });
+      const end = await finishWarningRun(wh, run, { skipped: [], fired: 0 });
+      expect(await warningDay(wh, '2024-06-30')).toMatchObject({ computed_at: end });
+      expect(end).toBe(new Date().toISOString().slice(0, 13).replace('T', ' ') + end.slice(13));
+    } finally {
+      await exec(wh, "SET session_timezone = ''");
+    }
+  });
 });
