@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { assertKnownRules, listWarnings, warningKey, warningsCsv } from '../../pipelines/warnings/list-warnings.ts';
 import { defaultWarningRules, warningRuleSchema } from '../../pipelines/warnings/rules.ts';
-import { notComputedMessage, warningDay } from '../../pipelines/warnings/warning-runs.ts';
+import { notComputedMessage, rulesNotRun, warningDay } from '../../pipelines/warnings/warning-runs.ts';
 import { assertKnownLoans } from '../../warehouse/metrics/known-values.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';
@@ -33,6 +33,8 @@ const warningSchema = z
     fired_at: z.string(),
   })
   .openapi('Warning');
+// the run stores rule ids only: a kind filter is matched through the default rules' kinds
+const kindOfRule = new Map<string, string>(defaultWarningRules.rules.map((r) => [r.id, r.kind]));
 const cursorKey = z.object({ rule_id: z.string(), loan_id: z.string(), model: z.string() });
 
 export const warningRoutes = new OpenAPIHono<AppEnv>().openapi(
@@ -73,7 +75,12 @@ export const warningRoutes = new OpenAPIHono<AppEnv>().openapi(
               computed_at: z
                 .string()
                 .describe(
-                  "when the day's latest run of the rules finished (as fired_at): an empty list is a day they ran and fired nothing (for these filters)",
+                  "when the day's latest run of the rules finished (YYYY-MM-DD hh:mm:ss, UTC): an empty list is a day the rules asked for ran and fired nothing (for these filters), save those in skipped_rules",
+                ),
+              skipped_rules: z
+                .array(z.string())
+                .describe(
+                  "rules asked for (rule, kind; all when neither) that the day's latest run did not run: skipped for want of a champion model, or (named in rule) not in its rules file. Their empty list means they never ran, not that they fired nothing. [] for a day fired before migration 43 (no run record)",
                 ),
               next_cursor: z.string().nullable(),
             }),
@@ -97,6 +104,7 @@ export const warningRoutes = new OpenAPIHono<AppEnv>().openapi(
                 },
               ],
               computed_at: '2024-07-01 06:00:15',
+              skipped_rules: [],
               next_cursor: null,
             },
           ),
@@ -106,7 +114,7 @@ export const warningRoutes = new OpenAPIHono<AppEnv>().openapi(
       ...errorResponsesNaming('rule, loan, region or team', 401, 403, 429),
       404: {
         description:
-          'warnings not computed for as_of: the rules never ran for it, or their latest run did not finish; the message names the command that computes it (loanwatch warnings --as-of …)',
+          'warnings not computed for as_of: the rules never ran for it, or their latest run has not finished (it may still be running, or it stopped); the message names the command that computes it (loanwatch warnings --as-of …)',
         content: { 'application/json': { schema: errorSchema } },
       },
     },
@@ -153,6 +161,8 @@ export const warningRoutes = new OpenAPIHono<AppEnv>().openapi(
     const { items, next_cursor } = pageOfFetched(rows, q.limit, warningKey, query);
     setNextPage(c, next_cursor);
     if (wantsCsv(c)) return c.body(warningsCsv(items), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
-    return c.json({ warnings: items, computed_at: day.computed_at, next_cursor }, 200);
+    const notRun = rulesNotRun(day, { rule: q.rule, kind: q.kind }, (id) => kindOfRule.get(id));
+    const skipped_rules = [...notRun.skipped, ...notRun.absent];
+    return c.json({ warnings: items, computed_at: day.computed_at, skipped_rules, next_cursor }, 200);
   },
 );

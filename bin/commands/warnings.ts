@@ -18,7 +18,13 @@ import {
   type StoredWarning,
 } from '../../pipelines/warnings/list-warnings.ts';
 import { defaultWarningRules, parseWarningRules, warningKinds } from '../../pipelines/warnings/rules.ts';
-import { notComputedMessage, warningDay, type WarningDay } from '../../pipelines/warnings/warning-runs.ts';
+import {
+  notComputedMessage,
+  notRunClause,
+  rulesNotRun,
+  warningDay,
+  type WarningDay,
+} from '../../pipelines/warnings/warning-runs.ts';
 import { UserError } from '../../lib/user-error.ts';
 import { defaultTarget, targetName } from '../../warehouse/feature-catalogue.ts';
 import { currentChampion } from '../../models/registry/registry.ts';
@@ -88,16 +94,35 @@ export async function runWarnings(wh: Warehouse, config: Config, out: Output, f:
       );
     // judged by this run, which finished: the day's latest run may be another started since and still
     // going (exit 2 after firing correctly), or, on a cluster, not yet readable back
-    fired = { state: 'computed', computed_at: finishedAt, stored: outcome.reduce((n, o) => n + o.fired, 0) };
+    fired = {
+      state: 'computed',
+      computed_at: finishedAt,
+      stored: outcome.reduce((n, o) => n + o.fired, 0),
+      skipped: outcome.filter((o) => o.skipped !== null).map((o) => o.rule_id),
+      rule_ids: rules.rules.map((r) => r.id),
+      champion: champion ? `${champion.model_name}@${champion.version}` : '',
+    };
   }
   // an empty listing must mean the rules ran and fired nothing, never that they did not run
   const day = fired ?? (await warningDay(wh, f['as-of']));
   if (day.state !== 'computed') throw new UserError(await notComputedMessage(wh, f['as-of'], day));
   const filters = { rule: f.rule, kind: f.kind, severity: f.severity, region: f.region, team: f.team };
-  const nothingListed =
-    day.stored === 0
-      ? `no warnings for ${f['as-of']}: the rules ran at ${day.computed_at} and fired none`
-      : `no warnings for ${f['as-of']} match these filters (the rules ran at ${day.computed_at} and fired ${day.stored} that day)`;
+  // a rule asked for that did not run lists nothing too: said, rather than read as "fired nothing"
+  const kinds = new Map(rules.rules.map((r) => [r.id, r.kind as string]));
+  const asked = f.rule === undefined && f.kind === undefined ? undefined : { rule: f.rule, kind: f.kind };
+  const notRun = asked ? rulesNotRun(day, asked, (id) => kinds.get(id)) : { skipped: [], absent: [] };
+  const onlyNotRun = f.rule?.length === notRun.skipped.length + notRun.absent.length;
+  const filtered = `no warnings for ${f['as-of']} match these filters (the rules ran at ${day.computed_at} and fired ${day.stored} that day)`;
+  const nothingListed = onlyNotRun
+    ? `no warnings for ${f['as-of']}: ${notRunClause(day, notRun)}`
+    : [
+        day.stored === 0
+          ? `no warnings for ${f['as-of']}: the rules ran at ${day.computed_at} and fired none`
+          : filtered,
+        notRunClause(day, notRun),
+      ]
+        .filter((l) => l !== '')
+        .join(' — ');
   let returned = 0;
   const rows = counted(iterateWarnings(wh, { asOf: f['as-of'], filters, max: f.limit }), () => (returned += 1));
   if (f.format === 'json' || f.format === 'csv') {

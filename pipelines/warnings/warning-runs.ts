@@ -73,16 +73,33 @@ async function writeRunRow(
  * was stored, so nothing that listed before the migration is refused after it.
  */
 export type WarningDay =
-  | { state: 'computed'; computed_at: string; stored: number }
+  | {
+      state: 'computed';
+      computed_at: string;
+      stored: number;
+      /** rule ids the run skipped (no champion), and the ids it ran (null: fired before migration 43) */
+      skipped: string[];
+      rule_ids: string[] | null;
+      champion: string;
+    }
   | { state: 'unfinished'; started_at: string }
   | { state: 'never' };
 
 export async function warningDay(wh: Warehouse, asOf: string): Promise<WarningDay> {
   const day = param(asOf, 'Date');
-  const [latest] = await querySql<{ started: string; finished: string; finishes: string }>(
+  const [latest] = await querySql<{
+    started: string;
+    finished: string;
+    finishes: string;
+    skipped: string[];
+    rule_ids: string[];
+    champion: string;
+  }>(
     wh,
     sql`SELECT toString(toDateTime(minIf(at, event = 'started'))) AS started,
-      toString(toDateTime(maxIf(at, event = 'finished'))) AS finished, countIf(event = 'finished') AS finishes
+      toString(toDateTime(maxIf(at, event = 'finished'))) AS finished, countIf(event = 'finished') AS finishes,
+      anyIf(skipped, event = 'finished') AS skipped, anyIf(rule_ids, event = 'finished') AS rule_ids,
+      anyIf(champion, event = 'finished') AS champion
     FROM ${trusted(tableRef(wh, 'warning_runs'))} WHERE as_of = ${day}
     GROUP BY run_id ORDER BY minIf(at, event = 'started') DESC LIMIT 1`,
   );
@@ -93,9 +110,14 @@ export async function warningDay(wh: Warehouse, asOf: string): Promise<WarningDa
     sql`SELECT count() AS n, toString(max(fired_at), 'UTC') AS last_fired FROM ${trusted(tableRef(wh, 'warnings'))} WHERE as_of = ${day}`,
   );
   const n = Number(stored?.n ?? 0);
-  if (latest && Number(latest.finishes) > 0) return { state: 'computed', computed_at: latest.finished, stored: n };
+  if (latest && Number(latest.finishes) > 0) {
+    const { finished, skipped, rule_ids, champion } = latest;
+    return { state: 'computed', computed_at: finished, stored: n, skipped, rule_ids, champion };
+  }
   if (latest) return { state: 'unfinished', started_at: latest.started };
-  return n > 0 ? { state: 'computed', computed_at: stored!.last_fired, stored: n } : { state: 'never' };
+  return n > 0
+    ? { state: 'computed', computed_at: stored!.last_fired, stored: n, skipped: [], rule_ids: null, champion: '' }
+    : { state: 'never' };
 }
 
 /**
@@ -132,4 +154,41 @@ export async function notComputedMessage(wh: Warehouse, asOf: string, day: Exclu
       ? `a run started at ${day.started_at} has not finished: it may still be running (wait for it), or it stopped — then run loanwatch warnings --as-of ${asOf} again`
       : `the rules never ran for it — run loanwatch warnings --as-of ${asOf}`;
   return `warnings not computed for ${asOf}: ${why}${latest && latest !== asOf ? ` (the latest day computed is ${latest})` : ''}`;
+}
+
+/**
+ * The rules a computed day's run did not run, of those a request names (`rule`, `kind`; all when
+ * neither): skipped (a score or model rule without a champion) or absent from its rules file. An
+ * empty list for one of them would otherwise read as "ran and fired nothing". `kindOf` names the
+ * kind of a rule id (the run stores ids only).
+ */
+export function rulesNotRun(
+  day: Extract<WarningDay, { state: 'computed' }>,
+  asked: { rule?: string[]; kind?: string[] },
+  kindOf: (ruleId: string) => string | undefined,
+): { skipped: string[]; absent: string[] } {
+  const wanted = (id: string) =>
+    (asked.rule === undefined || asked.rule.includes(id)) &&
+    (asked.kind === undefined || asked.kind.includes(kindOf(id) ?? ''));
+  const ran = day.rule_ids;
+  return {
+    skipped: day.skipped.filter(wanted),
+    absent: ran === null ? [] : (asked.rule ?? []).filter((id) => !ran.includes(id) && wanted(id)),
+  };
+}
+
+/** The clause an empty listing adds when rules it asked for did not run: "high_score was skipped …". */
+export function notRunClause(
+  day: Extract<WarningDay, { state: 'computed' }>,
+  o: { skipped: string[]; absent: string[] },
+) {
+  const were = (ids: string[]) => `${ids.join(', ')} ${ids.length === 1 ? 'was' : 'were'}`;
+  return [
+    o.skipped.length > 0
+      ? `${were(o.skipped)} skipped in the run at ${day.computed_at}${day.champion === '' ? ': no champion model' : ''}`
+      : '',
+    o.absent.length > 0 ? `${were(o.absent)} not in the rules run at ${day.computed_at}` : '',
+  ]
+    .filter((c) => c !== '')
+    .join('; ');
 }

@@ -89,4 +89,27 @@ describe('loanwatch warnings: a day never computed refused, a quiet day said so'
       'loanwatch: warnings not computed for 2024-06-26: a run started at 2099-01-01 00:00:00 has not finished: it may still be running (wait for it), or it stopped — then run loanwatch warnings --as-of 2024-06-26 again (the latest day computed is 2024-06-28)',
     ]);
   });
+
+  it('a rule the run skipped (no champion) or did not hold lists nothing and says so, not "fired nothing"', async () => {
+    // the default rules, no champion: high_score, score_jump and model_drift are skipped
+    expect(await run('warnings', '--as-of', '2024-06-28', '--list', '--rule', 'high_score')).toBe(0);
+    expect(out).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^no warnings for 2024-06-28: high_score was skipped in the run at ${ranAt}: no champion model$`,
+          'u',
+        ),
+      ),
+    ]);
+    expect(await run('warnings', '--as-of', '2024-06-28', '--list', '--kind', 'score_jump', '--format', 'csv')).toBe(0);
+    expect(err.at(-1)).toMatch(/ — score_jump was skipped in the run at .*: no champion model$/u);
+    expect(await run('warnings', '--as-of', '2024-06-26', '--rules', quietRules)).toBe(0);
+    expect(await run('warnings', '--as-of', '2024-06-25', '--rules', quietRules)).toBe(0);
+    expect(await run('warnings', '--as-of', '2024-06-25', '--list', '--rule', 'broken_promise')).toBe(0);
+    expect(out).toEqual([
+      expect.stringMatching(
+        new RegExp(`^no warnings for 2024-06-25: broken_promise was not in the rules run at ${ranAt}$`, 'u'),
+      ),
+    ]);
+  });
 });

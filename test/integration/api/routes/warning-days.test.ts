@@ -23,6 +23,7 @@ const time = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/u;
 interface Listed {
   warnings?: unknown[];
   computed_at?: string;
+  skipped_rules?: string[];
   next_cursor?: string | null;
   error?: { code: string; message: string };
 }
@@ -65,6 +66,7 @@ describe('GET /v1/warnings: a day never computed is a 404, a quiet day an empty 
       expect(quiet.body).toEqual({
         warnings: [],
         computed_at: expect.stringMatching(time) as string,
+        skipped_rules: [],
         next_cursor: null,
       });
     }
@@ -86,6 +88,21 @@ describe('GET /v1/warnings: a day never computed is a 404, a quiet day an empty 
     expect(fired.body.warnings).toHaveLength(1);
     expect(fired.body.computed_at! >= quiet.body.computed_at!).toBe(true);
     const filtered = await get(`/v1/warnings?as_of=${asOf}&severity=info&limit=1`);
-    expect(filtered.body).toEqual({ warnings: [], computed_at: fired.body.computed_at, next_cursor: null });
+    expect(filtered.body).toEqual({
+      warnings: [],
+      computed_at: fired.body.computed_at,
+      skipped_rules: ['high_score', 'score_jump', 'model_drift'],
+      next_cursor: null,
+    });
+    // a rule the run skipped (no champion) lists nothing because it never ran, and says so
+    const skipped = await get(`/v1/warnings?as_of=${asOf}&rule=high_score,broken_promise`);
+    expect(skipped.body).toMatchObject({ skipped_rules: ['high_score'] });
+    const byKind = await get(`/v1/warnings?as_of=${asOf}&kind=score_jump`);
+    expect(byKind.body).toEqual({
+      warnings: [],
+      computed_at: fired.body.computed_at,
+      skipped_rules: ['score_jump'],
+      next_cursor: null,
+    });
   });
 });

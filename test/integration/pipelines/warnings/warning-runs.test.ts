@@ -47,7 +47,12 @@ describe('warning_runs: never run, unfinished, computed, fired before the run re
     expect((await warningDay(wh, '2024-06-30')).state).toBe('unfinished');
     await finishWarningRun(wh, run, { skipped: ['high_score', 'score_jump', 'model_drift'], fired: 0 });
     const day = await warningDay(wh, '2024-06-30');
-    expect(day).toMatchObject({ state: 'computed', stored: 0 });
+    expect(day).toMatchObject({
+      state: 'computed',
+      stored: 0,
+      skipped: ['high_score', 'score_jump', 'model_drift'],
+      rule_ids: defaultWarningRules.rules.map((r) => r.id),
+    });
     expect(day.state === 'computed' && day.computed_at).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/u);
     expect((await warningDay(wh, '2024-06-29')).state).toBe('never');
     expect(await latestComputedDay(wh)).toBe('2024-06-30');
@@ -79,6 +84,9 @@ describe('warning_runs: never run, unfinished, computed, fired before the run re
       state: 'computed',
       computed_at: '2024-06-01 06:00:07',
       stored: 2,
+      skipped: [],
+      rule_ids: null,
+      champion: '',
     });
     expect(await latestComputedDay(wh)).toBe('2024-05-31');
   });

@@ -45,6 +45,9 @@ describe('migration 43: warning_runs', () => {
       state: 'computed',
       computed_at: '2024-07-01 06:00:12',
       stored: 1,
+      skipped: [],
+      rule_ids: null,
+      champion: '',
     });
     expect(await warningDay(wh, '2024-05-31')).toEqual({ state: 'never' });
     expect(await migrate(wh)).toEqual([]);
