@@ -104,7 +104,7 @@ export const warningRoutes = new OpenAPIHono<AppEnv>().openapi(
                 },
               ],
               computed_at: '2024-07-01 06:00:15',
-              skipped_rules: [],
+              skipped_rules: ['high_score', 'score_jump', 'model_drift'],
               next_cursor: null,
             },
           ),
