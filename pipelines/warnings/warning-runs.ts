@@ -87,28 +87,31 @@ export type WarningDay =
 
 export async function warningDay(wh: Warehouse, asOf: string): Promise<WarningDay> {
   const day = param(asOf, 'Date');
-  const [latest] = await querySql<{
-    started: string;
-    finished: string;
-    finishes: string;
-    skipped: string[];
-    rule_ids: string[];
-    champion: string;
-  }>(
-    wh,
-    sql`SELECT toString(toDateTime(minIf(at, event = 'started'))) AS started,
+  // the run rows and the stored warnings are asked at once: each request of GET /v1/warnings waits on both
+  const [[latest], [stored]] = await Promise.all([
+    querySql<{
+      started: string;
+      finished: string;
+      finishes: string;
+      skipped: string[];
+      rule_ids: string[];
+      champion: string;
+    }>(
+      wh,
+      sql`SELECT toString(toDateTime(minIf(at, event = 'started'))) AS started,
       toString(toDateTime(maxIf(at, event = 'finished'))) AS finished, countIf(event = 'finished') AS finishes,
       anyIf(skipped, event = 'finished') AS skipped, anyIf(rule_ids, event = 'finished') AS rule_ids,
       anyIf(champion, event = 'finished') AS champion
     FROM ${trusted(tableRef(wh, 'warning_runs'))} WHERE as_of = ${day}
     GROUP BY run_id ORDER BY minIf(at, event = 'started') DESC LIMIT 1`,
-  );
-  const [stored] = await querySql<{ n: string; last_fired: string }>(
-    wh,
-    // UTC as a run's end is (written as UTC text, read back in the zone it was parsed in); fired_at
-    // would show in the server's zone, and computed_at would change meaning at the migration
-    sql`SELECT count() AS n, toString(max(fired_at), 'UTC') AS last_fired FROM ${trusted(tableRef(wh, 'warnings'))} WHERE as_of = ${day}`,
-  );
+    ),
+    querySql<{ n: string; last_fired: string }>(
+      wh,
+      // UTC as a run's end is (written as UTC text, read back in the zone it was parsed in); fired_at
+      // would show in the server's zone, and computed_at would change meaning at the migration
+      sql`SELECT count() AS n, toString(max(fired_at), 'UTC') AS last_fired FROM ${trusted(tableRef(wh, 'warnings'))} WHERE as_of = ${day}`,
+    ),
+  ]);
   const n = Number(stored?.n ?? 0);
   if (latest && Number(latest.finishes) > 0) {
     const { finished, skipped, rule_ids, champion } = latest;
