@@ -118,6 +118,17 @@ export function commentary(s: Summary): string[] {
           ? `本月触发预警 ${total.display.value} 条，最多的是${rules[0]!.label.replace(/^预警：/u, '')}（${rules[0]!.display.value} 条）。`
           : `${total.display.value} early warnings fired this month, most of them ${rules[0]!.label.replace(/^Warnings: /u, '')} (${rules[0]!.display.value}).`,
       );
+    // no value: the rules never ran for the month-end (a quiet run is 0), which a reader would otherwise take for a calm month
+    else if (total?.value === 0)
+      out.push(
+        zh ? '本月末预警规则已运行，未触发预警。' : 'The early-warning rules ran for the month-end and fired none.',
+      );
+    else if (total?.value === null)
+      out.push(
+        zh
+          ? '本月末未运行预警规则（loanwatch warnings），预警数无数值，不表示没有风险信号。'
+          : 'The early-warning rules were not run for the month-end (loanwatch warnings): no warning figure, which does not mean no risk signals.',
+      );
   } else {
     const mig = (['normal', 'special_mention'] as const).flatMap((c) => {
       const f = fig(`migration_${c}`);

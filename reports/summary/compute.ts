@@ -12,6 +12,7 @@ import {
 } from './figures.ts';
 import { num, putOverdueFigures, putWriteOffs, summarySeries } from './summary-series.ts';
 import { bookCurrencies } from './currency.ts';
+import { runMetric } from '../../warehouse/metrics/run.ts';
 
 export { cents } from './summary-series.ts';
 
@@ -29,7 +30,7 @@ export { cents } from './summary-series.ts';
  * | migration_<class> | `migration` over the month (from the previous month-end to the month-end), as of the month-end |
  * | recovery_rate | `lgd` as of the month-end: recovery rate of closed workouts |
  * | write_offs | `roll_forward` by month_end: balance written off in the month, from every bucket |
- * | warnings_total, warnings_<rule> | `warnings_summary` by month_end × rule_id (top rules of the month) |
+ * | warnings_total, warnings_<rule> | `warnings_summary` by month_end × rule_id (top rules of the month); 0 where `warning_days` has the month-end (the rules ran and fired none), no value where it has not |
  */
 export const comparisons = ['value', 'previous_month', 'year_start', 'same_month_last_year'] as const;
 export type Comparison = (typeof comparisons)[number];
@@ -111,10 +112,16 @@ export async function computeSummary(wh: Warehouse, pack: Pack, p: ReportPeriod)
   };
   const warningRules: string[] = [];
   const warnings = async () => {
-    const fired = await run('warnings_summary', { ...period, group_by: ['month_end', 'rule_id'] }, ['warnings_total']);
+    // what fired says nothing of a month-end without warnings: the days the rules ran tell a quiet
+    // month-end (0) from one never computed (no value); bank-wide, as running the rules is
+    const [fired, ran] = await Promise.all([
+      run('warnings_summary', { ...period, group_by: ['month_end', 'rule_id'] }, ['warnings_total']),
+      runMetric(wh, 'warning_days', { ...period, group_by: ['month_end'] }).then((r) => r.rows),
+    ]);
+    const computed = new Set(ran.map((r) => String(r.month_end)));
     for (const m of uniqueMonths) {
       const rows = fired.filter((r) => r.month_end === m);
-      if (rows.length > 0)
+      if (rows.length > 0 || computed.has(m))
         put(
           'warnings_total',
           m,
@@ -131,7 +138,7 @@ export async function computeSummary(wh: Warehouse, pack: Pack, p: ReportPeriod)
       series.setWholeBank(`warnings_${rule}`, series.wholeBank('warnings_total'));
       for (const m of uniqueMonths) {
         const rows = fired.filter((r) => r.month_end === m);
-        if (rows.length > 0)
+        if (rows.length > 0 || computed.has(m))
           put(
             `warnings_${rule}`,
             m,

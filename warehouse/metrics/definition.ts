@@ -106,6 +106,7 @@ export type SourceName =
   | 'promises'
   | 'incentive_awards'
   | 'warnings_fired'
+  | 'warning_days'
   | 'warning_outcomes'
   | 'warning_thresholds'
   | 'disposal_candidates'

@@ -70,3 +70,23 @@ export const warningsSummary = {
   bases: ['count'],
   shape: { kind: 'aggregate' },
 } as const satisfies MetricDefinition;
+
+/**
+ * The days the warning rules were computed for: a report can tell a quiet day (0 fired) from one
+ * the rules never ran for (no row), which warnings_summary — built from what fired — cannot.
+ */
+export const warningDays = {
+  name: 'warning_days',
+  title: 'Early-warning days computed',
+  description:
+    'The dates the early-warning rules were computed for (the latest run of the day finished; a day fired before runs were recorded counts by its warnings) and the warnings that run stored, bank-wide. A day with 0 ran and fired none; a day not listed was never computed.',
+  source: 'warning_days',
+  dimensions: { month_end: 'month_end' },
+  defaultDimensions: ['month_end'],
+  weight: { balance: 'toUInt64(1)', count: 'toUInt64(1)' },
+  measures: { days: {}, fired: { weight: { balance: 'fired', count: 'fired' } } },
+  ratios: {},
+  filters: ['period'],
+  bases: ['count'],
+  shape: { kind: 'aggregate' },
+} as const satisfies MetricDefinition;
