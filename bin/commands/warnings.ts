@@ -34,6 +34,10 @@ const warningsFlags = {
   'as-of': flag(isoDate, 'the day', 'YYYY-MM-DD'),
   rules: flag(z.string().optional(), 'warning rules (JSON; default: docs/collections.md)', 'FILE'),
   list: flag(z.boolean().default(false), 'only list what is stored for the day, fire nothing'),
+  force: flag(
+    z.boolean().default(false),
+    "fire although a run of the day started earlier has not finished (it stopped: a run refuses to run beside another's)",
+  ),
   rule: flag(list.optional(), 'only these rule ids', 'a,b'),
   kind: flag(enumList(warningKinds).optional(), 'only these rule kinds', warningKinds.join(',')),
   severity: flag(
@@ -52,14 +56,19 @@ export const warningsCommand = defineCommand({
   name: 'warnings',
   summary: 'fire the warning rules for a day and store them with their evidence; or list what is stored',
   description:
-    "Fires the warning rules for --as-of and stores what fires with its evidence (a re-run replaces the day's), then lists the day's stored warnings; --list only lists, and refuses a day the rules never ran for (or whose last run did not finish) naming the command that computes it (exit 2), where a day they ran and fired nothing says so. A day before the data's first day (its first loan) or more than 7 days after its last day (LOANWATCH_DATA_LAG_DAYS) is refused (exit 2), not answered empty.",
+    "Fires the warning rules for --as-of and stores what fires with its evidence (a re-run replaces the day's), then lists the day's stored warnings; --list only lists, and refuses a day the rules never ran for (or whose last run did not finish) naming the command that computes it (exit 2), where a day they ran and fired nothing says so. A day before the data's first day (its first loan) or more than 7 days after its last day (LOANWATCH_DATA_LAG_DAYS) is refused (exit 2), not answered empty. A run of a day that another run started earlier and has not finished is refused before it replaces anything (exit 2; --force when that run stopped).",
   flags: warningsFlags,
   examples: [
     'loanwatch warnings --as-of 2024-06-30 --rules examples/warning-rules.json',
     'loanwatch warnings --as-of 2024-06-30 --list --rule broken_promise --format csv > broken.csv',
   ],
   warehouse: true,
-  check: (f) => (f.list && f.rules ? '--rules fires rules; --list only lists: give one of them' : undefined),
+  check: (f) =>
+    f.list && f.rules
+      ? '--rules fires rules; --list only lists: give one of them'
+      : f.list && f.force
+        ? '--force fires the rules; --list only lists: give one of them'
+        : undefined,
   run: ({ wh, config, out }, f) => runWarnings(wh, config, out, f),
 });
 
@@ -84,6 +93,7 @@ export async function runWarnings(wh: Warehouse, config: Config, out: Output, f:
       settings: defaultSnapshotSettings(delinquencySettings(config)),
       champion,
       label: '--as-of',
+      force: f.force,
     });
     console.error(
       `warnings ${f['as-of']}${champion ? ` (champion ${champion.model_name}@${champion.version})` : ' (no champion model)'}:`,

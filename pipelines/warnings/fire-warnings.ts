@@ -12,7 +12,7 @@ import { latestTeamSql } from '../cases/case-actions.ts';
 import type { SnapshotSettings } from '../snapshot/snapshot-settings.ts';
 import { loanRuleQuery } from './rule-sql.ts';
 import type { LoanRule, WarningRule, WarningRules } from './rules.ts';
-import { finishWarningRun, startWarningRun } from './warning-runs.ts';
+import { finishWarningRun, refuseBehindEarlierRun, releaseWarningRun, startWarningRun } from './warning-runs.ts';
 
 export interface RuleOutcome {
   rule_id: string;
@@ -27,7 +27,8 @@ export interface RuleOutcome {
  * region, product, branch and latest collection team). A re-run of the same date replaces that
  * date's warnings of those rules, so running twice never doubles them. The run is recorded in
  * warning_runs, started before the day's warnings are replaced and finished once every rule is
- * stored: a quiet day then lists as computed, and a run stopped half-way as unfinished.
+ * stored: a quiet day then lists as computed, and a run stopped half-way as unfinished. A run of a
+ * day another run started before it is still working on is refused (refuseBehindEarlierRun).
  */
 export async function fireWarnings(wh: Warehouse, o: FireOptions): Promise<RuleOutcome[]> {
   return (await fireWarningsRun(wh, o)).outcomes;
@@ -40,6 +41,8 @@ interface FireOptions {
   champion: ModelVersion | null;
   /** how the caller names the date in a refusal (`--as-of` on the CLI; default `as_of`) */
   label?: string;
+  /** run although another run of the day started earlier and has not finished (it stopped) */
+  force?: boolean;
 }
 
 /**
@@ -63,31 +66,38 @@ export async function fireWarningsRun(
   };
   const model = o.champion ? `${o.champion.model_name}@${o.champion.version}` : '';
   const run = await startWarningRun(wh, { asOf: o.asOf, rules: o.rules, champion: model });
-  const out: RuleOutcome[] = [];
-  // one DELETE for every rule of the date: each is a mutation costing about a second even on a small table
-  await deleteRows(wh, 'warnings', 'as_of = {d:Date} AND has({r:Array(String)}, rule_id)', {
-    d: o.asOf,
-    r: o.rules.rules.map((r) => r.id),
-  });
-  for (const rule of o.rules.rules) {
-    const base = { rule_id: rule.id, kind: rule.kind, severity: rule.severity };
-    if (rule.kind === 'model_drift') {
-      out.push({ ...base, ...(await fireModelDrift(wh, rule, o.asOf, o.champion)) });
-      continue;
+  try {
+    // before anything of the day is replaced: a run of the day started earlier and still going goes on alone
+    if (!o.force) await refuseBehindEarlierRun(wh, run);
+    const out: RuleOutcome[] = [];
+    // one DELETE for every rule of the date: each is a mutation costing about a second even on a small table
+    await deleteRows(wh, 'warnings', 'as_of = {d:Date} AND has({r:Array(String)}, rule_id)', {
+      d: o.asOf,
+      r: o.rules.rules.map((r) => r.id),
+    });
+    for (const rule of o.rules.rules) {
+      const base = { rule_id: rule.id, kind: rule.kind, severity: rule.severity };
+      if (rule.kind === 'model_drift') {
+        out.push({ ...base, ...(await fireModelDrift(wh, rule, o.asOf, o.champion)) });
+        continue;
+      }
+      const q = loanRuleQuery(wh, rule, ctx);
+      if ('skipped' in q) {
+        out.push({ ...base, fired: 0, skipped: q.skipped });
+        continue;
+      }
+      await insertLoanWarnings(wh, rule, o.asOf, q, rule.kind.startsWith('score_') ? model : '');
+      out.push({ ...base, fired: await countFired(wh, o.asOf, rule.id), skipped: null });
     }
-    const q = loanRuleQuery(wh, rule, ctx);
-    if ('skipped' in q) {
-      out.push({ ...base, fired: 0, skipped: q.skipped });
-      continue;
-    }
-    await insertLoanWarnings(wh, rule, o.asOf, q, rule.kind.startsWith('score_') ? model : '');
-    out.push({ ...base, fired: await countFired(wh, o.asOf, rule.id), skipped: null });
+    const finishedAt = await finishWarningRun(wh, run, {
+      skipped: out.filter((r) => r.skipped !== null).map((r) => r.rule_id),
+      fired: out.reduce((n, r) => n + r.fired, 0),
+    });
+    return { outcomes: out, finishedAt };
+  } finally {
+    // a run that failed half-way is no longer going: this process's later runs of the day are not held back
+    releaseWarningRun(wh, run);
   }
-  const finishedAt = await finishWarningRun(wh, run, {
-    skipped: out.filter((r) => r.skipped !== null).map((r) => r.rule_id),
-    fired: out.reduce((n, r) => n + r.fired, 0),
-  });
-  return { outcomes: out, finishedAt };
 }
 
 async function insertLoanWarnings(wh: Warehouse, rule: LoanRule, asOf: string, fired: Sql, model: string) {

@@ -3,6 +3,7 @@ import { nowDateTime64Text } from '../../lib/dates.ts';
 import { querySql, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { param, sql, trusted } from '../../warehouse/sql.ts';
+import { UserError } from '../../lib/user-error.ts';
 import type { WarningRules } from './rules.ts';
 
 /*
@@ -16,27 +17,76 @@ export interface WarningRunStart {
   runId: string;
   rules: WarningRules;
   champion: string;
+  /** when its started row says it began (`YYYY-MM-DD hh:mm:ss.sss` UTC) */
+  startedAt: string;
 }
 
 export async function startWarningRun(
   wh: Warehouse,
   o: { asOf: string; rules: WarningRules; champion: string },
 ): Promise<WarningRunStart> {
-  const run = { ...o, runId: randomUUID() };
-  await writeRunRow(wh, run, 'started', [], 0);
+  const run = { ...o, runId: randomUUID(), startedAt: '' };
+  run.startedAt = await writeRunRow(wh, run, 'started', [], 0);
+  liveRuns.add(liveKey(wh, run));
   return run;
+}
+
+/** The runs this process has started and not ended: on the embedded engine the only ones that can be going. */
+const liveRuns = new Set<string>();
+const liveKey = (wh: Warehouse, run: WarningRunStart) => `${wh.database}\u0000${run.runId}`;
+/** A run that stopped on an error is no longer going (its rows say unfinished: it may have replaced part of the day). */
+export const releaseWarningRun = (wh: Warehouse, run: WarningRunStart) => void liveRuns.delete(liveKey(wh, run));
+
+/** Another run of the same day is going: this one stopped before replacing anything (exit 2). */
+export class WarningRunBusyError extends UserError {}
+
+/**
+ * Two runs of one day at once would each replace the day's warnings and both insert theirs, doubling
+ * them; ClickHouse has no lock to take. Each run writes its start first, then looks: the earlier of
+ * two unfinished runs (by start, then run id) goes on, the later records itself abandoned — which
+ * the readers of a day skip — and stops. On a server a run that was killed stays unfinished and
+ * holds every later run of its day back: the refusal says so, and `force` (the CLI's --force) runs
+ * past it.
+ */
+export async function refuseBehindEarlierRun(
+  wh: Warehouse,
+  run: WarningRunStart,
+  /**
+   * whether another process can be running the rules on this warehouse: on a server, yes; the embedded
+   * engine's folder is held by one process, so there an unfinished run of another process stopped and
+   * only this process's own runs count (a demo or a re-run after a kill is not held back)
+   */
+  othersMayRun = !wh.embedded,
+): Promise<void> {
+  const rivals = await querySql<{ run_id: string; started: string }>(
+    wh,
+    sql`SELECT run_id, toString(toDateTime(minIf(at, event = 'started'))) AS started
+    FROM ${trusted(tableRef(wh, 'warning_runs'))} WHERE as_of = ${param(run.asOf, 'Date')} AND run_id != ${param(run.runId, 'String')}
+    GROUP BY run_id
+    HAVING countIf(event IN ('finished', 'abandoned')) = 0 AND countIf(event = 'started') > 0
+      AND (minIf(at, event = 'started'), run_id) < (${param(run.startedAt, 'DateTime64(3)')}, ${param(run.runId, 'String')})
+    ORDER BY minIf(at, event = 'started') DESC`,
+  );
+  const rival = rivals.find((r) => othersMayRun || liveRuns.has(liveKey(wh, { ...run, runId: r.run_id })));
+  if (!rival) return;
+  await writeRunRow(wh, run, 'abandoned', [], 0);
+  releaseWarningRun(wh, run);
+  throw new WarningRunBusyError(
+    `warnings for ${run.asOf}: another run started at ${rival.started} (UTC) has not finished — it may still be running: wait for it; if it stopped, run again with --force`,
+  );
 }
 
 /** Records the run's end and returns when it was (`YYYY-MM-DD hh:mm:ss`, a day's `computed_at`). */
 export async function finishWarningRun(wh: Warehouse, run: WarningRunStart, o: { skipped: string[]; fired: number }) {
   const at = await writeRunRow(wh, run, 'finished', o.skipped, o.fired);
+  releaseWarningRun(wh, run);
   return at.slice(0, 19);
 }
 
 async function writeRunRow(
   wh: Warehouse,
   run: WarningRunStart,
-  event: 'started' | 'finished',
+  event: 'started' | 'finished' | 'abandoned',
   skipped: string[],
   fired: number,
 ) {
@@ -103,7 +153,7 @@ export async function warningDay(wh: Warehouse, asOf: string): Promise<WarningDa
       anyIf(skipped, event = 'finished') AS skipped, anyIf(rule_ids, event = 'finished') AS rule_ids,
       anyIf(champion, event = 'finished') AS champion
     FROM ${trusted(tableRef(wh, 'warning_runs'))} WHERE as_of = ${day}
-    GROUP BY run_id ORDER BY minIf(at, event = 'started') DESC LIMIT 1`,
+    GROUP BY run_id HAVING countIf(event = 'abandoned') = 0 ORDER BY minIf(at, event = 'started') DESC LIMIT 1`,
     ),
     querySql<{ n: string; last_fired: string }>(
       wh,
@@ -138,7 +188,7 @@ export async function latestComputedDay(wh: Warehouse, onOrBefore?: string): Pro
     sql`SELECT count() AS n, toString(max(day)) AS latest FROM (
       SELECT as_of AS day FROM (
         SELECT as_of, minIf(at, event = 'started') AS started, countIf(event = 'finished') AS finishes
-        FROM ${runs} WHERE ${bound} GROUP BY as_of, run_id)
+        FROM ${runs} WHERE ${bound} GROUP BY as_of, run_id HAVING countIf(event = 'abandoned') = 0)
       GROUP BY as_of HAVING argMax(finishes, started) > 0
       UNION ALL SELECT max(as_of) AS day FROM ${trusted(tableRef(wh, 'warnings'))}
         WHERE ${bound} AND as_of NOT IN (SELECT as_of FROM ${runs} WHERE ${bound}) HAVING count() > 0)`,

@@ -5,8 +5,11 @@ import {
   finishWarningRun,
   latestComputedDay,
   notComputedMessage,
+  refuseBehindEarlierRun,
   startWarningRun,
+  WarningRunBusyError,
   warningDay,
+  type WarningRunStart,
 } from '../../../../pipelines/warnings/warning-runs.ts';
 import { disposeIfOpened, testWarehouse } from '../../../helpers/warehouse.ts';
 
@@ -133,5 +136,77 @@ describe('warning_runs: never run, unfinished, computed, fired before the run re
     } finally {
       await exec(wh, "SET session_timezone = ''");
     }
+  });
+
+  // two runs of one day at once would both replace the day and both insert: the later stops first
+  describe('two runs of one day: the earlier goes on, the later stops before replacing anything', () => {
+    const at = (asOf: string, runId: string, startedAt: string): WarningRunStart => ({
+      asOf,
+      runId,
+      rules: defaultWarningRules,
+      champion: '',
+      startedAt,
+    });
+    const started = (r: WarningRunStart) =>
+      exec(
+        wh,
+        `INSERT INTO ${wh.database}.warning_runs (as_of, run_id, event, at) VALUES ({d:Date}, {r:String}, 'started', {t:DateTime64(3)})`,
+        { d: r.asOf, r: r.runId, t: r.startedAt },
+      );
+
+    it('a run behind an unfinished earlier one is refused in one line, recorded abandoned, and the day still reads as the earlier run', async () => {
+      const earlier = at('2024-06-30', 'run-a', '2024-07-01 06:00:00.000');
+      const later = at('2024-06-30', 'run-b', '2024-07-01 06:00:05.000');
+      await started(earlier);
+      await started(later);
+      // as on a server, where another process may be running the rules on the same warehouse
+      const refused = refuseBehindEarlierRun(wh, later, true);
+      await expect(refused).rejects.toBeInstanceOf(WarningRunBusyError);
+      await expect(refused).rejects.toThrow(
+        'warnings for 2024-06-30: another run started at 2024-07-01 06:00:00 (UTC) has not finished — it may still be running: wait for it; if it stopped, run again with --force',
+      );
+      // the earlier run is not held back by the later (nor by its abandoned record)
+      await expect(refuseBehindEarlierRun(wh, earlier, true)).resolves.toBeUndefined();
+      expect(await warningDay(wh, '2024-06-30')).toEqual({ state: 'unfinished', started_at: '2024-07-01 06:00:00' });
+      await finishWarningRun(wh, earlier, { skipped: [], fired: 0 });
+      expect(await warningDay(wh, '2024-06-30')).toMatchObject({ state: 'computed', stored: 0 });
+      expect(await latestComputedDay(wh)).toBe('2024-06-30');
+    });
+
+    it('a finished earlier run, another day, or a later start holds nothing back; equal starts go by run id', async () => {
+      const done = at('2024-06-30', 'run-a', '2024-07-01 06:00:00.000');
+      await started(done);
+      await finishWarningRun(wh, done, { skipped: [], fired: 2 });
+      await started(at('2024-06-29', 'run-x', '2024-07-01 05:00:00.000'));
+      const next = at('2024-06-30', 'run-b', '2024-07-01 07:00:00.000');
+      await started(next);
+      await expect(refuseBehindEarlierRun(wh, next, true)).resolves.toBeUndefined();
+      const twin = at('2024-06-30', 'run-c', '2024-07-01 07:00:00.000');
+      await started(twin);
+      await expect(refuseBehindEarlierRun(wh, twin, true)).rejects.toBeInstanceOf(WarningRunBusyError);
+      await expect(refuseBehindEarlierRun(wh, next, true)).resolves.toBeUndefined();
+    });
+
+    it('on the embedded engine an unfinished run of another process stopped (one process holds the folder): it holds nothing back', async () => {
+      await started(at('2024-06-30', 'killed', '2024-07-01 06:00:00.000'));
+      const run = await startWarningRun(wh, { asOf: '2024-06-30', rules: defaultWarningRules, champion: '' });
+      await expect(refuseBehindEarlierRun(wh, run)).resolves.toBeUndefined();
+      await expect(refuseBehindEarlierRun(wh, run, true)).rejects.toBeInstanceOf(WarningRunBusyError);
+    });
+
+    it('of any number of runs of a day started at once in this process, exactly one goes on', async () => {
+      for (const n of [2, 3, 5]) {
+        await wh.reset();
+        const claims = await Promise.allSettled(
+          Array.from({ length: n }, async () => {
+            const run = await startWarningRun(wh, { asOf: '2024-06-30', rules: defaultWarningRules, champion: '' });
+            await refuseBehindEarlierRun(wh, run);
+            return run;
+          }),
+        );
+        expect(claims.filter((c) => c.status === 'fulfilled')).toHaveLength(1);
+        for (const c of claims) if (c.status === 'rejected') expect(c.reason).toBeInstanceOf(WarningRunBusyError);
+      }
+    });
   });
 });
