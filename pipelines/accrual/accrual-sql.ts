@@ -8,6 +8,7 @@ import { allocationItems, type AccrualRule, type AccrualRules } from './accrual-
 import { closedOutsSql } from './accrual-closed-sql.ts';
 import { foldOutsSql } from './accrual-fold-sql.ts';
 import { accrualMoneyColumns } from './accrual-row.ts';
+import { closingEventTypes } from '../bureau/bureau-sql.ts';
 
 interface Db {
   database: string;
@@ -124,6 +125,7 @@ export function accrualSql(
             [toInt64(toUInt16(${o.dates.date}))])`;
   const whereDate = o.dates.kind === 'as_of' ? sql`AND origination_date <= ${o.dates.date}` : trusted('');
   const outs = accrualOutsSql(o.rules);
+  const closingTypes = param(closingEventTypes, 'Array(String)');
   // whole cents into Decimal(18, 2) by its representation (an Int64 of hundredths): no decimal division per value
   const cents = (x: string) => `reinterpret(toInt64(round(${x})), 'Decimal(18, 2)')`;
   const inputs = sql`
@@ -159,6 +161,7 @@ export function accrualSql(
           arrayFilter(lwa_i -> lwa_i != 0, ORDER) AS CHARGE_ORDER,
           lwq_pay.pd AS pd, lwq_pay.pa AS pa, lwq_pay.pb AS pb,
           if(lwq_ev.has_co, toInt64(toUInt16(lwq_ev.co_raw)), toInt64(99999)) AS co_day,
+          if(lwq_ev.has_close, toInt64(toUInt16(lwq_ev.close_raw)), toInt64(99999)) AS close_day,
           lwq_ev.rd AS rd, lwq_ev.ra AS ra, lwq_ev.wd AS wd, lwq_ev.wa AS wa
         -- the loans kept before the joins: a filter on the joined rows probed every loan of the book against them
         FROM (SELECT * FROM ${t('loans')}
@@ -170,6 +173,7 @@ export function accrualSql(
                      sum(greatest(toInt64(amount * 100), 0)) AS credit_bound
                    FROM ${t('payments')} WHERE ${inLoans('loan_id')} GROUP BY loan_id) AS lwq_pay ON lwq_pay.loan_id = lwq_l.loan_id
         LEFT JOIN (SELECT loan_id, countIf(type = 'charge_off') > 0 AS has_co, minIf(event_date, type = 'charge_off') AS co_raw,
+                     countIf(has(${closingTypes}, type)) > 0 AS has_close, minIf(event_date, has(${closingTypes}, type)) AS close_raw,
                      groupArrayIf(event_date, type = 'restructure') AS rd, groupArrayIf(toInt64(amount * 100), type = 'restructure') AS ra,
                      groupArrayIf(event_date, type = 'waiver') AS wd, groupArrayIf(toInt64(amount * 100), type = 'waiver') AS wa,
                      sumIf(greatest(toInt64(amount * 100), 0), type IN ('restructure', 'waiver')) AS credit_bound
@@ -178,6 +182,9 @@ export function accrualSql(
   // overdue scheduled interest and the penalty and compound interest outstanding: on or off balance sheet
   const arrears = 'lwr_e.5 + (lwr_o.6 - lwr_o.9 - lwr_o.12) + (lwr_o.7 - lwr_o.10 - lwr_o.13)';
   const offBalance = "lwr_na OR lwr_e.2 = 'charged_off'";
+  // a written-off account settled or sold (its first settlement or debt sale on or before the date): nothing
+  // is owed to the lender any more, as the bureau reports it closed; what accrued, was paid and waived stays
+  const owed = (x: string) => `if(lwr_e.2 = 'charged_off' AND lwr_e.1 >= close_day, 0., ${x})`;
   const money: Record<(typeof accrualMoneyColumns)[number], string> = {
     penalty_interest: 'lwr_o.6',
     compound_interest: 'lwr_o.7',
@@ -189,11 +196,11 @@ export function accrualSql(
     compound_waived: 'lwr_o.13',
     fees_waived: 'lwr_o.14',
     unapplied: 'lwr_o.15',
-    overdue_principal: 'lwr_e.4',
-    overdue_interest: 'lwr_e.5',
-    interest_arrears_on_bs: `if(${offBalance}, 0., ${arrears})`,
-    interest_arrears_off_bs: `if(${offBalance}, ${arrears}, 0.)`,
-    amount_to_cure: `lwr_e.4 + ${arrears} + (lwr_o.8 - lwr_o.11 - lwr_o.14)`,
+    overdue_principal: owed('lwr_e.4'),
+    overdue_interest: owed('lwr_e.5'),
+    interest_arrears_on_bs: owed(`if(${offBalance}, 0., ${arrears})`),
+    interest_arrears_off_bs: owed(`if(${offBalance}, ${arrears}, 0.)`),
+    amount_to_cure: owed(`lwr_e.4 + ${arrears} + (lwr_o.8 - lwr_o.11 - lwr_o.14)`),
     charges_accrued_in_month: 'lwr_c - lwr_c0',
     charges_paid_in_month: 'lwr_pc - lwr_pc0',
   };
@@ -205,7 +212,7 @@ SELECT loan_id, toDate(lwr_e.1) AS date, lwr_e.2 AS status, toUInt32(lwr_e.3) AS
   multiIf(lwr_e.2 = 'charged_off', 'charged_off', lwr_e.2 = 'paid_off', 'paid_off', lwr_na, 'non_accrual', 'accruing') AS accrual_status,
   ${trusted(accrualMoneyColumns.map((name) => `${cents(money[name])} AS ${name}`).join(',\n  '))}
   FROM (${underLayers(
-    sql`SELECT loan_id, co_day, non_accrual_dpd, ${trusted(outs.outs)} AS OUTS
+    sql`SELECT loan_id, co_day, close_day, non_accrual_dpd, ${trusted(outs.outs)} AS OUTS
     FROM (${underLayers(inputs, outs.layers)})`,
     [
       sql`arrayMap(lwa_o -> (lwa_o.1,

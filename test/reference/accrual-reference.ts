@@ -18,6 +18,8 @@ export interface RefAccrualLoan {
   /** cents; penalty: the payment's penalty_paid in cents, null when the file gave none */
   payments: { date: string; cash: number; penalty: number | null }[];
   chargeOff: string | null;
+  /** the first settlement or debt sale (absent: none): a written-off account closes then */
+  closed?: string | null;
   restructures: { date: string; amount: number }[];
   waivers: { date: string; amount: number }[];
 }
@@ -146,6 +148,9 @@ export function referenceAccrual(
     const status = t >= co ? 'charged_off' : io < 0 ? 'paid_off' : 'active';
     na = dpd >= rule.non_accrual_dpd || (na && dpd > 0);
     const off = na || status === 'charged_off';
+    // settled or sold after its write-off: nothing is owed to the lender; the charges' history stays
+    const gone = status === 'charged_off' && loan.closed != null && t >= day(loan.closed);
+    const o = (x: number) => (gone ? 0 : x);
     const arrears = oi + owed('penalty_interest') + owed('compound_interest');
     const charges = acc.penalty_interest + acc.compound_interest;
     const paidCharges = paid.penalty_interest + paid.compound_interest + paid.fee;
@@ -167,11 +172,11 @@ export function referenceAccrual(
       compound_waived: c(waived.compound_interest),
       fees_waived: c(waived.fee),
       unapplied: c(unapplied),
-      overdue_principal: c(op),
-      overdue_interest: c(oi),
-      interest_arrears_on_bs: c(off ? 0 : arrears),
-      interest_arrears_off_bs: c(off ? arrears : 0),
-      amount_to_cure: c(op + oi + owed('penalty_interest') + owed('compound_interest') + owed('fee')),
+      overdue_principal: c(o(op)),
+      overdue_interest: c(o(oi)),
+      interest_arrears_on_bs: c(o(off ? 0 : arrears)),
+      interest_arrears_off_bs: c(o(off ? arrears : 0)),
+      amount_to_cure: c(o(op + oi + owed('penalty_interest') + owed('compound_interest') + owed('fee'))),
       charges_accrued_in_month: c(charges - prevCharges),
       charges_paid_in_month: c(paidCharges - prevPaid),
     });

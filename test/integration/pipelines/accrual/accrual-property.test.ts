@@ -127,6 +127,11 @@ describe.each(books)('SQL accrual equals the day-by-day reference (seed $seed)',
           of('charge_off')
             .map((e) => e.date)
             .sort()[0] ?? null,
+        closed:
+          events
+            .filter((e) => e.type === 'settlement' || e.type === 'debt_sale')
+            .map((e) => e.event_date)
+            .sort()[0] ?? null,
         restructures: of('restructure'),
         waivers: of('waiver'),
         monthEnds: monthEnds.get(l.loan_id) ?? [],
@@ -220,14 +225,14 @@ describe('SQL accrual on the hand-built loans', () => {
   const files = {
     'loans.csv': [
       'loan_id,customer_id,product,origination_date,principal,annual_rate,term_months',
-      ...['M', 'P', 'W', 'CO'].map((id) => `${id},c,consumer,2023-12-31,1000.00,0.12,1`),
+      ...['M', 'P', 'W', 'CO', 'S'].map((id) => `${id},c,consumer,2023-12-31,1000.00,0.12,1`),
       'N,c,consumer,2023-12-31,600.00,0.12,6',
       // pays eight installments ahead in January: at every month-end it is paid past the last installment due
       'A,c,consumer,2023-12-31,1200.00,0.12,12',
     ],
     'schedule.csv': [
       'loan_id,installment_no,due_date,principal_due,interest_due',
-      ...['M', 'P', 'W', 'CO'].map((id) => `${id},1,2024-01-31,1000.00,20.00`),
+      ...['M', 'P', 'W', 'CO', 'S'].map((id) => `${id},1,2024-01-31,1000.00,20.00`),
       ...monthly.map((d, i) => `N,${i + 1},${d},100.00,10.00`),
       ...[...monthly, '2024-07-31', '2024-08-31', '2024-09-30', '2024-10-31', '2024-11-30', '2024-12-31'].map(
         (d, i) => `A,${i + 1},${d},100.00,10.00`,
@@ -245,6 +250,9 @@ describe('SQL accrual on the hand-built loans', () => {
       'event_id,loan_id,event_date,type,amount,note',
       'W1,W,2024-03-16,waiver,23.00,hardship',
       'CO-1,CO,2024-03-01,charge_off,1000.00,',
+      // written off as CO, then settled: the account closes (the bureau's G)
+      'S-1,S,2024-03-01,charge_off,1000.00,',
+      'S-2,S,2024-05-15,settlement,400.00,one-off settlement',
     ],
   };
   let wh: Awaited<ReturnType<typeof warehouseWithFiles>>;
@@ -265,6 +273,31 @@ describe('SQL accrual on the hand-built loans', () => {
       (await amountToCureAsOf(wh, { asOf: '2024-03-16', settings, rules: p365, loans: sql`SELECT 'M'` }))[0],
     ).toMatchObject({
       penalty_interest: 22.05,
+    });
+  });
+
+  it('a written-off loan settled (or sold) owes nothing from that day: amount to cure, overdue and arrears 0, the charges kept', async () => {
+    const on = async (asOf: string) => (await amountToCureAsOf(wh, { asOf, settings, loans: sql`SELECT 'S'` }))[0];
+    // the day before, as CO (written off the same day): 1,020.00 overdue and February's penalty, off balance sheet
+    const before = await on('2024-05-14');
+    expect(before).toMatchObject({ accrual_status: 'charged_off', overdue_principal: 1000, penalty_interest: 14.5 });
+    expect(before!.amount_to_cure).toBeCloseTo(1000 + 20 + 14.5 + 0.29, 2);
+    expect(before!.interest_arrears_off_bs).toBeCloseTo(34.79, 2);
+    for (const asOf of ['2024-05-15', '2024-06-30'])
+      expect(await on(asOf), asOf).toMatchObject({
+        status: 'charged_off',
+        accrual_status: 'charged_off',
+        overdue_principal: 0,
+        overdue_interest: 0,
+        interest_arrears_on_bs: 0,
+        interest_arrears_off_bs: 0,
+        amount_to_cure: 0,
+        penalty_interest: 14.5,
+        compound_interest: 0.29,
+      });
+    // a write-off not settled still owes it
+    expect((await amountToCureAsOf(wh, { asOf: '2024-06-30', settings, loans: sql`SELECT 'CO'` }))[0]).toMatchObject({
+      overdue_principal: 1000,
     });
   });
 
@@ -432,6 +465,9 @@ describe('SQL accrual on the hand-built loans', () => {
               penalty: p.penalty_paid === null ? null : cents(p.penalty_paid),
             })),
           chargeOff: input.events.find((e) => e.loan_id === l.loan_id && e.type === 'charge_off')?.event_date ?? null,
+          closed:
+            input.events.find((e) => e.loan_id === l.loan_id && (e.type === 'settlement' || e.type === 'debt_sale'))
+              ?.event_date ?? null,
           restructures: [],
           waivers: input.events
             .filter((e) => e.loan_id === l.loan_id && e.type === 'waiver')

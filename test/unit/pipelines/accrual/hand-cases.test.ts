@@ -204,3 +204,20 @@ describe('charge-off stops accrual', () => {
     expect(r.interest_arrears_off_bs).toBe(20 + 14.5 + 0.29);
   });
 });
+
+describe('a written-off account settled or sold closes', () => {
+  it('from its first settlement or debt sale nothing is owed; the charges accrued stay', () => {
+    const settled = loan({ chargeOff: '2024-03-01', closed: '2024-05-15' });
+    const before = at(settled, rule(), '2024-05-14');
+    expect(before.amount_to_cure).toBe(1020 + 14.5 + 0.29);
+    const after = at(settled, rule(), '2024-05-15');
+    expect(after).toMatchObject({
+      accrual_status: 'charged_off',
+      overdue_principal: 0,
+      overdue_interest: 0,
+      interest_arrears_off_bs: 0,
+      amount_to_cure: 0,
+      penalty_interest: 14.5,
+    });
+  });
+});
