@@ -776,6 +776,12 @@ export const collectionTables = {
  * SHA-256 of the rules run (as parsed); on the finished row, `skipped` names the rules that could
  * not run (no champion) and `fired` counts what the run stored.
  */
+/**
+ * Each run's rule kinds beside its ids (migration 45; empty on the runs before): a request by kind
+ * learns from the run which of its rules were skipped, whichever rules file the run read.
+ */
+export const warningRunKindColumns = [['rule_kinds', 'Array(String)']] as const;
+
 export const warningRunTables = {
   warning_runs: {
     name: 'warning_runs',
@@ -789,6 +795,7 @@ export const warningRunTables = {
       ['champion', 'String'],
       ['skipped', 'Array(String)'],
       ['fired', 'UInt64'],
+      ...warningRunKindColumns,
     ],
     orderBy: '(as_of, run_id, event)',
     shardBy: 'toYYYYMM(as_of)',

@@ -33,7 +33,8 @@ const warningSchema = z
     fired_at: z.string(),
   })
   .openapi('Warning');
-// the run stores rule ids only: a kind filter is matched through the default rules' kinds
+// a kind filter is matched through the run's recorded kinds (rulesNotRun); a run before migration 45
+// recorded none: through the default rules' kinds
 const kindOfRule = new Map<string, string>(defaultWarningRules.rules.map((r) => [r.id, r.kind]));
 const cursorKey = z.object({ rule_id: z.string(), loan_id: z.string(), model: z.string() });
 

@@ -110,6 +110,7 @@ export async function runWarnings(wh: Warehouse, config: Config, out: Output, f:
       stored: outcome.reduce((n, o) => n + o.fired, 0),
       skipped: outcome.filter((o) => o.skipped !== null).map((o) => o.rule_id),
       rule_ids: rules.rules.map((r) => r.id),
+      rule_kinds: rules.rules.map((r) => r.kind),
       champion: champion ? `${champion.model_name}@${champion.version}` : '',
     };
   }

@@ -105,6 +105,7 @@ async function writeRunRow(
         at,
         rules_digest: createHash('sha256').update(JSON.stringify(run.rules)).digest('hex'),
         rule_ids: run.rules.rules.map((r) => r.id),
+        rule_kinds: run.rules.rules.map((r) => r.kind),
         champion: run.champion,
         skipped,
         fired,
@@ -130,6 +131,8 @@ export type WarningDay =
       /** rule ids the run skipped (no champion), and the ids it ran (null: fired before migration 43) */
       skipped: string[];
       rule_ids: string[] | null;
+      /** each of rule_ids' kind, in its order (null: a run before migration 45, or fired before 43) */
+      rule_kinds: string[] | null;
       champion: string;
     }
   | { state: 'unfinished'; started_at: string }
@@ -145,12 +148,14 @@ export async function warningDay(wh: Warehouse, asOf: string): Promise<WarningDa
       finishes: string;
       skipped: string[];
       rule_ids: string[];
+      rule_kinds: string[];
       champion: string;
     }>(
       wh,
       sql`SELECT toString(toDateTime(minIf(at, event = 'started'))) AS started,
       toString(toDateTime(maxIf(at, event = 'finished'))) AS finished, countIf(event = 'finished') AS finishes,
       anyIf(skipped, event = 'finished') AS skipped, anyIf(rule_ids, event = 'finished') AS rule_ids,
+      anyIf(rule_kinds, event = 'finished') AS rule_kinds,
       anyIf(champion, event = 'finished') AS champion
     FROM ${trusted(tableRef(wh, 'warning_runs'))} WHERE as_of = ${day}
     GROUP BY run_id HAVING countIf(event = 'abandoned') = 0 ORDER BY minIf(at, event = 'started') DESC LIMIT 1`,
@@ -165,11 +170,21 @@ export async function warningDay(wh: Warehouse, asOf: string): Promise<WarningDa
   const n = Number(stored?.n ?? 0);
   if (latest && Number(latest.finishes) > 0) {
     const { finished, skipped, rule_ids, champion } = latest;
-    return { state: 'computed', computed_at: finished, stored: n, skipped, rule_ids, champion };
+    // a run before migration 45 recorded no kinds (its column reads empty)
+    const rule_kinds = latest.rule_kinds.length === rule_ids.length ? latest.rule_kinds : null;
+    return { state: 'computed', computed_at: finished, stored: n, skipped, rule_ids, rule_kinds, champion };
   }
   if (latest) return { state: 'unfinished', started_at: latest.started };
   return n > 0
-    ? { state: 'computed', computed_at: stored!.last_fired, stored: n, skipped: [], rule_ids: null, champion: '' }
+    ? {
+        state: 'computed',
+        computed_at: stored!.last_fired,
+        stored: n,
+        skipped: [],
+        rule_ids: null,
+        rule_kinds: null,
+        champion: '',
+      }
     : { state: 'never' };
 }
 
@@ -212,17 +227,22 @@ export async function notComputedMessage(wh: Warehouse, asOf: string, day: Exclu
 /**
  * The rules a computed day's run did not run, of those a request names (`rule`, `kind`; all when
  * neither): skipped (a score or model rule without a champion) or absent from its rules file. An
- * empty list for one of them would otherwise read as "ran and fired nothing". `kindOf` names the
- * kind of a rule id (the run stores ids only).
+ * empty list for one of them would otherwise read as "ran and fired nothing". A rule's kind is the
+ * run's record of it; `kindOf` names it for a run that recorded none (before migration 45).
  */
 export function rulesNotRun(
   day: Extract<WarningDay, { state: 'computed' }>,
   asked: { rule?: string[]; kind?: string[] },
   kindOf: (ruleId: string) => string | undefined,
 ): { skipped: string[]; absent: string[] } {
+  // the run's own kinds first: another rules file may give an id another kind than the caller's rules
+  const recorded = new Map(
+    day.rule_kinds === null ? [] : (day.rule_ids ?? []).map((id, i) => [id, day.rule_kinds![i]!]),
+  );
+  const kindOfId = (id: string) => recorded.get(id) ?? kindOf(id);
   const wanted = (id: string) =>
     (asked.rule === undefined || asked.rule.includes(id)) &&
-    (asked.kind === undefined || asked.kind.includes(kindOf(id) ?? ''));
+    (asked.kind === undefined || asked.kind.includes(kindOfId(id) ?? ''));
   const ran = day.rule_ids;
   return {
     skipped: day.skipped.filter(wanted),

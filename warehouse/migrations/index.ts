@@ -34,6 +34,7 @@ import {
   rawTables,
   snapshotRunRefreshColumns,
   systemTables,
+  warningRunKindColumns,
   warningRunTables,
 } from '../tables.ts';
 
@@ -366,6 +367,13 @@ export const migrations: Migration[] = [
         `${alter} UPDATE rows_read = 0, rows_accepted = 0 WHERE mode = 'rollback' AND (rows_read != 0 OR rows_accepted != 0) SETTINGS mutations_sync = 2`,
       ];
     },
+  },
+  {
+    version: 45,
+    // the CLI named a skipped rule's kind from the rules file in use, the API from the default rules:
+    // a run of another file's rules was judged by kinds it never had
+    name: "warning_runs.rule_kinds (each run's rule kinds beside its ids; empty for the runs before)",
+    statements: (wh) => addColumns(wh, 'warning_runs', warningRunKindColumns),
   },
 ];
 

@@ -55,6 +55,7 @@ describe('warning_runs: never run, unfinished, computed, fired before the run re
       stored: 0,
       skipped: ['high_score', 'score_jump', 'model_drift'],
       rule_ids: defaultWarningRules.rules.map((r) => r.id),
+      rule_kinds: defaultWarningRules.rules.map((r) => r.kind),
     });
     expect(day.state === 'computed' && day.computed_at).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/u);
     expect((await warningDay(wh, '2024-06-29')).state).toBe('never');
@@ -89,6 +90,7 @@ describe('warning_runs: never run, unfinished, computed, fired before the run re
       stored: 2,
       skipped: [],
       rule_ids: null,
+      rule_kinds: null,
       champion: '',
     });
     expect(await latestComputedDay(wh)).toBe('2024-05-31');

@@ -40,6 +40,7 @@ describe('migration 43: warning_runs', () => {
       'champion',
       'skipped',
       'fired',
+      'rule_kinds',
     ]);
     expect(await warningDay(wh, '2024-06-30')).toEqual({
       state: 'computed',
@@ -47,9 +48,40 @@ describe('migration 43: warning_runs', () => {
       stored: 1,
       skipped: [],
       rule_ids: null,
+      rule_kinds: null,
       champion: '',
     });
     expect(await warningDay(wh, '2024-05-31')).toEqual({ state: 'never' });
+    expect(await migrate(wh)).toEqual([]);
+  });
+});
+
+/**
+ * Migration 45: each run's rule kinds beside its ids. A run recorded before it has none: its kinds
+ * read as unknown (null), and a request by kind falls back to the caller's rules.
+ */
+describe('migration 45: warning_runs.rule_kinds', () => {
+  let wh: Awaited<ReturnType<typeof testWarehouse>>;
+  beforeAll(async () => {
+    wh = await testWarehouse('migration_45');
+  }, 120_000);
+  afterAll(() => disposeIfOpened(wh));
+
+  it('adds the column on a warehouse at 44; a run recorded before it reads as having no kinds', async () => {
+    await exec(wh, `ALTER TABLE ${wh.database}.warning_runs DROP COLUMN rule_kinds`);
+    await exec(wh, `DELETE FROM ${wh.database}.schema_migrations WHERE version = 45`);
+    await exec(
+      wh,
+      `INSERT INTO ${wh.database}.warning_runs (as_of, run_id, event, at, rule_ids) VALUES
+        ('2024-06-30', 'r1', 'started', '2024-07-01 06:00:00', ['overdue_3_months']),
+        ('2024-06-30', 'r1', 'finished', '2024-07-01 06:00:12', ['overdue_3_months'])`,
+    );
+    expect(await migrate(wh)).toEqual([45]);
+    expect(await warningDay(wh, '2024-06-30')).toMatchObject({
+      state: 'computed',
+      rule_ids: ['overdue_3_months'],
+      rule_kinds: null,
+    });
     expect(await migrate(wh)).toEqual([]);
   });
 });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { defaultWarningRules } from '../../../../pipelines/warnings/rules.ts';
-import { finishWarningRun, startWarningRun } from '../../../../pipelines/warnings/warning-runs.ts';
+import {
+  finishWarningRun,
+  rulesNotRun,
+  startWarningRun,
+  type WarningDay,
+} from '../../../../pipelines/warnings/warning-runs.ts';
 import type { Warehouse } from '../../../../warehouse/connection.ts';
 
 /*
@@ -38,5 +43,39 @@ describe('warning_runs rows: written synchronously through a Distributed table',
     const { wh, inserts } = recording(undefined);
     await startWarningRun(wh, { asOf: '2024-06-30', rules: defaultWarningRules, champion: '' });
     expect(inserts[0]?.clickhouse_settings).toBeUndefined();
+  });
+});
+
+/*
+ * Which asked-for rules a computed day's run skipped: by kind, the run's own record of its rules'
+ * kinds — a run of another rules file gives an id a kind the caller's rules may not (the CLI read the
+ * file in use, the API the default rules). Runs before migration 45 recorded none: the caller's kinds.
+ */
+describe('rulesNotRun: a kind filter reads the kinds the run recorded', () => {
+  const day = (kinds: string[] | null): Extract<WarningDay, { state: 'computed' }> => ({
+    state: 'computed',
+    computed_at: '2024-07-01 06:00:00',
+    stored: 0,
+    skipped: ['my_jump', 'drift'],
+    rule_ids: ['late', 'my_jump', 'drift'],
+    rule_kinds: kinds,
+    champion: '',
+  });
+  // the caller's rules know neither id's kind (another file's rules), or give my_jump another kind
+  const callerKinds = (id: string) => ({ late: 'consecutive_overdue', my_jump: 'high_score' })[id];
+
+  it("the run's kinds decide, whatever the caller's rules say", () => {
+    const recorded = day(['consecutive_overdue', 'score_jump', 'model_drift']);
+    expect(rulesNotRun(recorded, { kind: ['score_jump'] }, callerKinds)).toEqual({ skipped: ['my_jump'], absent: [] });
+    expect(rulesNotRun(recorded, { kind: ['model_drift'] }, () => undefined)).toEqual({
+      skipped: ['drift'],
+      absent: [],
+    });
+    expect(rulesNotRun(recorded, { kind: ['high_score'] }, callerKinds)).toEqual({ skipped: [], absent: [] });
+  });
+
+  it("a run that recorded no kinds: the caller's", () => {
+    expect(rulesNotRun(day(null), { kind: ['high_score'] }, callerKinds)).toEqual({ skipped: ['my_jump'], absent: [] });
+    expect(rulesNotRun(day(null), { kind: ['score_jump'] }, callerKinds)).toEqual({ skipped: [], absent: [] });
   });
 });
