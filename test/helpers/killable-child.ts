@@ -13,12 +13,14 @@ export function runKillableChild(
   script: string,
   args: string[],
   killOn?: RegExp,
+  /** the child's environment beside the parent's (default TZ=UTC, as the suite runs) */
+  env: Record<string, string> = {},
 ): Promise<{ out: string; killed: boolean }> {
   return new Promise((res, rej) => {
     const template = inject('warehouseTemplate');
     const p = spawn(process.execPath, ['--import', 'tsx', resolve(script), ...args], {
       // a new data dir starts as a copy of the run's migrated template (openChildWarehouse)
-      env: { ...process.env, TZ: 'UTC', ...(template ? { [templateEnv]: template } : {}) },
+      env: { ...process.env, TZ: 'UTC', ...env, ...(template ? { [templateEnv]: template } : {}) },
     });
     let out = '';
     let killed = false;
