@@ -122,15 +122,15 @@ export async function runDpd(wh: Warehouse, config: Config, out: Output, f: DpdF
       { header: 'accrual', value: (r) => r.accrual_status ?? '' },
       {
         header: 'penalty',
-        value: (r) => owedOf(r.penalty_interest, r.penalty_paid, r.penalty_waived),
+        value: (r) => owedOf(r, r.penalty_interest, r.penalty_paid, r.penalty_waived),
         format: 'money',
       },
       {
         header: 'compound',
-        value: (r) => owedOf(r.compound_interest, r.compound_paid, r.compound_waived),
+        value: (r) => owedOf(r, r.compound_interest, r.compound_paid, r.compound_waived),
         format: 'money',
       },
-      { header: 'fees', value: (r) => owedOf(r.fees, r.fees_paid, r.fees_waived), format: 'money' },
+      { header: 'fees', value: (r) => owedOf(r, r.fees, r.fees_paid, r.fees_waived), format: 'money' },
       { header: 'to cure', value: (r) => r.amount_to_cure ?? null, format: 'money' },
       { header: 'unapplied', value: (r) => r.unapplied ?? null, format: 'money' },
     ]);
@@ -138,9 +138,16 @@ export async function runDpd(wh: Warehouse, config: Config, out: Output, f: DpdF
   return rows;
 }
 
-/** What is still owed of a charge (accrued less paid and waived); null for a loan without accrual. */
-const owedOf = (accrued?: number, paid?: number, waived?: number) =>
-  accrued === undefined ? null : Math.round((accrued - (paid ?? 0) - (waived ?? 0)) * 100) / 100;
+/**
+ * What is still owed of a charge (accrued less paid and waived); null for a loan without accrual, 0
+ * for a written-off account settled or sold (closed: nothing is owed to the lender).
+ */
+const owedOf = (r: DpdRow, accrued?: number, paid?: number, waived?: number) =>
+  accrued === undefined
+    ? null
+    : r.accrual_status === 'closed'
+      ? 0
+      : Math.round((accrued - (paid ?? 0) - (waived ?? 0)) * 100) / 100;
 
 /** the snapshot's amounts (exact decimal text from the engine) as numbers, for JSON */
 const withNumericAmounts = (r: DpdRow) => ({

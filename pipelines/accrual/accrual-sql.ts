@@ -209,7 +209,7 @@ export function accrualSql(
   // the per-date arrays joined out side by side: no array of whole-row tuples is built first
   return sql`
 SELECT loan_id, toDate(lwr_e.1) AS date, lwr_e.2 AS status, toUInt32(lwr_e.3) AS dpd,
-  multiIf(lwr_e.2 = 'charged_off', 'charged_off', lwr_e.2 = 'paid_off', 'paid_off', lwr_na, 'non_accrual', 'accruing') AS accrual_status,
+  multiIf(lwr_e.2 = 'charged_off' AND lwr_e.1 >= close_day, 'closed', lwr_e.2 = 'charged_off', 'charged_off', lwr_e.2 = 'paid_off', 'paid_off', lwr_na, 'non_accrual', 'accruing') AS accrual_status,
   ${trusted(accrualMoneyColumns.map((name) => `${cents(money[name])} AS ${name}`).join(',\n  '))}
   FROM (${underLayers(
     sql`SELECT loan_id, co_day, close_day, non_accrual_dpd, ${trusted(outs.outs)} AS OUTS

@@ -160,8 +160,15 @@ export function referenceAccrual(
       date: iso(t),
       status,
       dpd,
-      accrual_status:
-        status === 'charged_off' ? 'charged_off' : status === 'paid_off' ? 'paid_off' : na ? 'non_accrual' : 'accruing',
+      accrual_status: gone
+        ? 'closed'
+        : status === 'charged_off'
+          ? 'charged_off'
+          : status === 'paid_off'
+            ? 'paid_off'
+            : na
+              ? 'non_accrual'
+              : 'accruing',
       penalty_interest: c(acc.penalty_interest),
       compound_interest: c(acc.compound_interest),
       fees: c(acc.fee),

@@ -3,6 +3,7 @@ import { loanDims } from './common.ts';
 
 const money = (col: string) => ({ weight: { balance: col, count: col } });
 const arrearsLabel = 'interest arrears on and off balance sheet (total_arrears)';
+const owedUnlessClosed = (owed: string) => `if(accrual_status = 'closed', toDecimal64(0, 2), ${owed})`;
 
 /**
  * 表内欠息 / 表外欠息 (issue 23): interest arrears at each month-end — overdue scheduled interest plus
@@ -24,9 +25,10 @@ export const interestArrears = {
     on_balance_sheet: {},
     off_balance_sheet: money('interest_arrears_off_bs'),
     overdue_interest: money('overdue_interest'),
-    penalty_owed: money('penalty_interest - penalty_paid - penalty_waived'),
-    compound_owed: money('compound_interest - compound_paid - compound_waived'),
-    fees_owed: money('fees - fees_paid - fees_waived'),
+    // a written-off account settled or sold owes nothing (accrual_status closed; docs/accrual.md)
+    penalty_owed: money(owedUnlessClosed('penalty_interest - penalty_paid - penalty_waived')),
+    compound_owed: money(owedUnlessClosed('compound_interest - compound_paid - compound_waived')),
+    fees_owed: money(owedUnlessClosed('fees - fees_paid - fees_waived')),
     amount_to_cure: money('amount_to_cure'),
     loans_in_arrears: {
       weight: {
@@ -71,8 +73,8 @@ export const penaltyIncome = {
   weight: { balance: 'charges_accrued_in_month', count: 'charges_accrued_in_month' },
   measures: {
     accrued: {},
-    recognised: { when: "accrual_status NOT IN ('non_accrual', 'charged_off')" },
-    suspended: { when: "accrual_status IN ('non_accrual', 'charged_off')" },
+    recognised: { when: "accrual_status NOT IN ('non_accrual', 'charged_off', 'closed')" },
+    suspended: { when: "accrual_status IN ('non_accrual', 'charged_off', 'closed')" },
     collected: money('charges_paid_in_month'),
     defaulted_cash: { ...money('paid_in_month'), when: 'default_flag = 1' },
     defaulted_charges_collected: { ...money('charges_paid_in_month'), when: 'default_flag = 1' },

@@ -286,7 +286,7 @@ describe('SQL accrual on the hand-built loans', () => {
     for (const asOf of ['2024-05-15', '2024-06-30'])
       expect(await on(asOf), asOf).toMatchObject({
         status: 'charged_off',
-        accrual_status: 'charged_off',
+        accrual_status: 'closed',
         overdue_principal: 0,
         overdue_interest: 0,
         interest_arrears_on_bs: 0,
@@ -430,6 +430,22 @@ describe('SQL accrual on the hand-built loans', () => {
     expect(JSON.parse(lines.join(''))).toMatchObject([
       { loan_id: 'M', dpd: 45, accrual_status: 'accruing', penalty_interest: 22.5, amount_to_cure: 1042.95 },
     ]);
+    // the settled write-off: closed, nothing to cure, its charges owed 0 in the table's columns
+    lines.length = 0;
+    await runDpd(wh, loadConfig({}), out, {
+      'as-of': '2024-06-05',
+      loan: ['S'],
+      format: 'table',
+      'accrual-rules': undefined,
+    });
+    const row = lines
+      .join('\n')
+      .split('\n')
+      .find((l) => /\bclosed\b/u.test(l));
+    // its penalty accrued 14.50 and was never paid: owed 0 once the account closed
+    expect(row, lines.join('\n')).toBeDefined();
+    expect(row).not.toContain('14.50');
+    expect(row).not.toContain('1,034.79');
   });
 
   it('a charge-off stops accrual; every hand loan-month equals the reference', async () => {

@@ -212,7 +212,7 @@ describe('a written-off account settled or sold closes', () => {
     expect(before.amount_to_cure).toBe(1020 + 14.5 + 0.29);
     const after = at(settled, rule(), '2024-05-15');
     expect(after).toMatchObject({
-      accrual_status: 'charged_off',
+      accrual_status: 'closed',
       overdue_principal: 0,
       overdue_interest: 0,
       interest_arrears_off_bs: 0,
