@@ -12,7 +12,14 @@ import { latestTeamSql } from '../cases/case-actions.ts';
 import type { SnapshotSettings } from '../snapshot/snapshot-settings.ts';
 import { loanRuleQuery } from './rule-sql.ts';
 import type { LoanRule, WarningRule, WarningRules } from './rules.ts';
-import { finishWarningRun, refuseBehindEarlierRun, releaseWarningRun, startWarningRun } from './warning-runs.ts';
+import {
+  finishWarningRun,
+  recordRunStopped,
+  refuseBesideOtherRun,
+  startWarningRun,
+  stopRunsBefore,
+  WarningRunBusyError,
+} from './warning-runs.ts';
 
 export interface RuleOutcome {
   rule_id: string;
@@ -28,7 +35,7 @@ export interface RuleOutcome {
  * date's warnings of those rules, so running twice never doubles them. The run is recorded in
  * warning_runs, started before the day's warnings are replaced and finished once every rule is
  * stored: a quiet day then lists as computed, and a run stopped half-way as unfinished. A run of a
- * day another run started before it is still working on is refused (refuseBehindEarlierRun).
+ * day beside another run of it still going is refused (refuseBesideOtherRun).
  */
 export async function fireWarnings(wh: Warehouse, o: FireOptions): Promise<RuleOutcome[]> {
   return (await fireWarningsRun(wh, o)).outcomes;
@@ -67,8 +74,9 @@ export async function fireWarningsRun(
   const model = o.champion ? `${o.champion.model_name}@${o.champion.version}` : '';
   const run = await startWarningRun(wh, { asOf: o.asOf, rules: o.rules, champion: model });
   try {
-    // before anything of the day is replaced: a run of the day started earlier and still going goes on alone
-    if (!o.force) await refuseBehindEarlierRun(wh, run);
+    // before anything of the day is replaced: beside another run of the day still going, none goes on
+    if (o.force) await stopRunsBefore(wh, run);
+    else await refuseBesideOtherRun(wh, run);
     const out: RuleOutcome[] = [];
     // one DELETE for every rule of the date: each is a mutation costing about a second even on a small table
     await deleteRows(wh, 'warnings', 'as_of = {d:Date} AND has({r:Array(String)}, rule_id)', {
@@ -94,9 +102,11 @@ export async function fireWarningsRun(
       fired: out.reduce((n, r) => n + r.fired, 0),
     });
     return { outcomes: out, finishedAt };
-  } finally {
-    // a run that failed half-way is no longer going: this process's later runs of the day are not held back
-    releaseWarningRun(wh, run);
+  } catch (e) {
+    // a run that failed half-way is no longer going: no later run of the day waits for it (the day
+    // reads as unfinished until one finishes: part of it may have been replaced)
+    if (!(e instanceof WarningRunBusyError)) await recordRunStopped(wh, run);
+    throw e;
   }
 }
 

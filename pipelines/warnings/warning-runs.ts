@@ -35,20 +35,22 @@ export async function startWarningRun(
 const liveRuns = new Set<string>();
 const liveKey = (wh: Warehouse, run: WarningRunStart) => `${wh.database}\u0000${run.runId}`;
 /** A run that stopped on an error is no longer going (its rows say unfinished: it may have replaced part of the day). */
-export const releaseWarningRun = (wh: Warehouse, run: WarningRunStart) => void liveRuns.delete(liveKey(wh, run));
+const releaseWarningRun = (wh: Warehouse, run: WarningRunStart) => void liveRuns.delete(liveKey(wh, run));
 
 /** Another run of the same day is going: this one stopped before replacing anything (exit 2). */
 export class WarningRunBusyError extends UserError {}
 
 /**
  * Two runs of one day at once would each replace the day's warnings and both insert theirs, doubling
- * them; ClickHouse has no lock to take. Each run writes its start first, then looks: the earlier of
- * two unfinished runs (by start, then run id) goes on, the later records itself abandoned — which
- * the readers of a day skip — and stops. On a server a run that was killed stays unfinished and
- * holds every later run of its day back: the refusal says so, and `force` (the CLI's --force) runs
- * past it.
+ * them; ClickHouse has no lock to take. Each run writes its start first, then looks: when any other
+ * run of the day is unfinished (neither finished, abandoned nor stopped), it records itself
+ * abandoned — which the readers of a day skip — and stops before replacing anything. Whichever
+ * order the starts were written in or became visible (clocks of two clients, a replica behind), two
+ * runs never both go on; two that see each other both stop, and a retry goes alone. On a server a
+ * run that was killed stays unfinished and holds its day back: the refusal says so, and `force` (the
+ * CLI's --force) records such runs stopped and goes on (stopRunsBefore).
  */
-export async function refuseBehindEarlierRun(
+export async function refuseBesideOtherRun(
   wh: Warehouse,
   run: WarningRunStart,
   /**
@@ -58,22 +60,43 @@ export async function refuseBehindEarlierRun(
    */
   othersMayRun = !wh.embedded,
 ): Promise<void> {
-  const rivals = await querySql<{ run_id: string; started: string }>(
-    wh,
-    sql`SELECT run_id, toString(toDateTime(minIf(at, event = 'started'))) AS started
-    FROM ${trusted(tableRef(wh, 'warning_runs'))} WHERE as_of = ${param(run.asOf, 'Date')} AND run_id != ${param(run.runId, 'String')}
-    GROUP BY run_id
-    HAVING countIf(event IN ('finished', 'abandoned')) = 0 AND countIf(event = 'started') > 0
-      AND (minIf(at, event = 'started'), run_id) < (${param(run.startedAt, 'DateTime64(3)')}, ${param(run.runId, 'String')})
-    ORDER BY minIf(at, event = 'started') DESC`,
+  const rival = (await unfinishedOthers(wh, run)).find(
+    (r) => othersMayRun || liveRuns.has(liveKey(wh, { ...run, runId: r.run_id })),
   );
-  const rival = rivals.find((r) => othersMayRun || liveRuns.has(liveKey(wh, { ...run, runId: r.run_id })));
   if (!rival) return;
   await writeRunRow(wh, run, 'abandoned', [], 0);
   releaseWarningRun(wh, run);
   throw new WarningRunBusyError(
     `warnings for ${run.asOf}: another run started at ${rival.started} (UTC) has not finished — it may still be running: wait for it; if it stopped, run again with --force`,
   );
+}
+
+/** The day's other runs that neither finished, were abandoned nor recorded stopped: the latest start first. */
+function unfinishedOthers(wh: Warehouse, run: WarningRunStart) {
+  return querySql<{ run_id: string; started: string }>(
+    wh,
+    sql`SELECT run_id, toString(toDateTime(minIf(at, event = 'started'))) AS started
+    FROM ${trusted(tableRef(wh, 'warning_runs'))} WHERE as_of = ${param(run.asOf, 'Date')} AND run_id != ${param(run.runId, 'String')}
+    GROUP BY run_id
+    HAVING countIf(event IN ('finished', 'abandoned', 'stopped')) = 0 AND countIf(event = 'started') > 0
+    ORDER BY minIf(at, event = 'started') DESC`,
+  );
+}
+
+/**
+ * --force: the day's other unfinished runs are recorded stopped (the user says they are not going),
+ * so they hold no later run back. The day still reads as computed only once a run finishes after
+ * them: a stopped run may have replaced part of the day.
+ */
+export async function stopRunsBefore(wh: Warehouse, run: WarningRunStart): Promise<void> {
+  for (const other of await unfinishedOthers(wh, run))
+    await writeRunRow(wh, { ...run, runId: other.run_id }, 'stopped', [], 0);
+}
+
+/** A run that failed records so (best effort: the failure may be the warehouse's) and is no longer going. */
+export async function recordRunStopped(wh: Warehouse, run: WarningRunStart): Promise<void> {
+  releaseWarningRun(wh, run);
+  await writeRunRow(wh, run, 'stopped', [], 0).catch(() => undefined);
 }
 
 /** Records the run's end and returns when it was (`YYYY-MM-DD hh:mm:ss`, a day's `computed_at`). */
@@ -86,7 +109,7 @@ export async function finishWarningRun(wh: Warehouse, run: WarningRunStart, o: {
 async function writeRunRow(
   wh: Warehouse,
   run: WarningRunStart,
-  event: 'started' | 'finished' | 'abandoned',
+  event: 'started' | 'finished' | 'abandoned' | 'stopped',
   skipped: string[],
   fired: number,
 ) {
@@ -219,7 +242,7 @@ export async function notComputedMessage(wh: Warehouse, asOf: string, day: Exclu
   const latest = await latestComputedDay(wh);
   const why =
     day.state === 'unfinished'
-      ? `a run started at ${day.started_at} has not finished: it may still be running (wait for it), or it stopped — then run loanwatch warnings --as-of ${asOf} again`
+      ? `a run started at ${day.started_at} has not finished: it may still be running (wait for it), or it stopped — then run loanwatch warnings --as-of ${asOf} again${wh.embedded ? '' : ' with --force'}`
       : `the rules never ran for it — run loanwatch warnings --as-of ${asOf}`;
   return `warnings not computed for ${asOf}: ${why}${latest && latest !== asOf ? ` (the latest day computed is ${latest})` : ''}`;
 }

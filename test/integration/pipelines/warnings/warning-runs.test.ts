@@ -5,8 +5,10 @@ import {
   finishWarningRun,
   latestComputedDay,
   notComputedMessage,
-  refuseBehindEarlierRun,
+  recordRunStopped,
+  refuseBesideOtherRun,
   startWarningRun,
+  stopRunsBefore,
   WarningRunBusyError,
   warningDay,
   type WarningRunStart,
@@ -140,8 +142,8 @@ describe('warning_runs: never run, unfinished, computed, fired before the run re
     }
   });
 
-  // two runs of one day at once would both replace the day and both insert: the later stops first
-  describe('two runs of one day: the earlier goes on, the later stops before replacing anything', () => {
+  // two runs of one day at once would both replace the day and both insert: a run beside another stops
+  describe('two runs of one day: a run that sees another unfinished one stops before replacing anything', () => {
     const at = (asOf: string, runId: string, startedAt: string): WarningRunStart => ({
       asOf,
       runId,
@@ -155,59 +157,80 @@ describe('warning_runs: never run, unfinished, computed, fired before the run re
         `INSERT INTO ${wh.database}.warning_runs (as_of, run_id, event, at) VALUES ({d:Date}, {r:String}, 'started', {t:DateTime64(3)})`,
         { d: r.asOf, r: r.runId, t: r.startedAt },
       );
+    // as on a server, where another process may be running the rules on the same warehouse
+    const onServer = true;
 
-    it('a run behind an unfinished earlier one is refused in one line, recorded abandoned, and the day still reads as the earlier run', async () => {
+    it('refused in one line naming the other run, recorded abandoned; the day reads as the other run', async () => {
       const earlier = at('2024-06-30', 'run-a', '2024-07-01 06:00:00.000');
       const later = at('2024-06-30', 'run-b', '2024-07-01 06:00:05.000');
       await started(earlier);
       await started(later);
-      // as on a server, where another process may be running the rules on the same warehouse
-      const refused = refuseBehindEarlierRun(wh, later, true);
+      const refused = refuseBesideOtherRun(wh, later, onServer);
       await expect(refused).rejects.toBeInstanceOf(WarningRunBusyError);
       await expect(refused).rejects.toThrow(
         'warnings for 2024-06-30: another run started at 2024-07-01 06:00:00 (UTC) has not finished — it may still be running: wait for it; if it stopped, run again with --force',
       );
-      // the earlier run is not held back by the later (nor by its abandoned record)
-      await expect(refuseBehindEarlierRun(wh, earlier, true)).resolves.toBeUndefined();
+      // the abandoned run holds nothing back
+      await expect(refuseBesideOtherRun(wh, earlier, onServer)).resolves.toBeUndefined();
       expect(await warningDay(wh, '2024-06-30')).toEqual({ state: 'unfinished', started_at: '2024-07-01 06:00:00' });
       await finishWarningRun(wh, earlier, { skipped: [], fired: 0 });
       expect(await warningDay(wh, '2024-06-30')).toMatchObject({ state: 'computed', stored: 0 });
       expect(await latestComputedDay(wh)).toBe('2024-06-30');
     });
 
-    it('a finished earlier run, another day, or a later start holds nothing back; equal starts go by run id', async () => {
+    it('whichever started first by its clock: two clients whose clocks differ, or a start seen late, never both go on', async () => {
+      // B's client clock is behind: it started after A but says 05:00
+      const a = at('2024-06-30', 'run-a', '2024-07-01 06:00:00.000');
+      const b = at('2024-06-30', 'run-b', '2024-07-01 05:00:00.000');
+      await started(a);
+      await expect(refuseBesideOtherRun(wh, a, onServer)).resolves.toBeUndefined();
+      await started(b);
+      await expect(refuseBesideOtherRun(wh, b, onServer)).rejects.toThrow('another run started at 2024-07-01 06:00:00');
+    });
+
+    it('a finished or stopped run, or a run of another day, holds nothing back', async () => {
       const done = at('2024-06-30', 'run-a', '2024-07-01 06:00:00.000');
       await started(done);
       await finishWarningRun(wh, done, { skipped: [], fired: 2 });
       await started(at('2024-06-29', 'run-x', '2024-07-01 05:00:00.000'));
+      const failed = await startWarningRun(wh, { asOf: '2024-06-30', rules: defaultWarningRules, champion: '' });
+      await recordRunStopped(wh, failed);
       const next = at('2024-06-30', 'run-b', '2024-07-01 07:00:00.000');
       await started(next);
-      await expect(refuseBehindEarlierRun(wh, next, true)).resolves.toBeUndefined();
-      const twin = at('2024-06-30', 'run-c', '2024-07-01 07:00:00.000');
-      await started(twin);
-      await expect(refuseBehindEarlierRun(wh, twin, true)).rejects.toBeInstanceOf(WarningRunBusyError);
-      await expect(refuseBehindEarlierRun(wh, next, true)).resolves.toBeUndefined();
+      await expect(refuseBesideOtherRun(wh, next, onServer)).resolves.toBeUndefined();
+    });
+
+    it('--force records the unfinished runs stopped: it goes on, and no later run waits for them', async () => {
+      await started(at('2024-06-30', 'killed', '2024-07-01 06:00:00.000'));
+      const forced = await startWarningRun(wh, { asOf: '2024-06-30', rules: defaultWarningRules, champion: '' });
+      await stopRunsBefore(wh, forced);
+      await finishWarningRun(wh, forced, { skipped: [], fired: 1 });
+      expect(await warningDay(wh, '2024-06-30')).toMatchObject({ state: 'computed' });
+      const later = await startWarningRun(wh, { asOf: '2024-06-30', rules: defaultWarningRules, champion: '' });
+      await expect(refuseBesideOtherRun(wh, later, onServer)).resolves.toBeUndefined();
     });
 
     it('on the embedded engine an unfinished run of another process stopped (one process holds the folder): it holds nothing back', async () => {
       await started(at('2024-06-30', 'killed', '2024-07-01 06:00:00.000'));
       const run = await startWarningRun(wh, { asOf: '2024-06-30', rules: defaultWarningRules, champion: '' });
-      await expect(refuseBehindEarlierRun(wh, run)).resolves.toBeUndefined();
-      await expect(refuseBehindEarlierRun(wh, run, true)).rejects.toBeInstanceOf(WarningRunBusyError);
+      await expect(refuseBesideOtherRun(wh, run)).resolves.toBeUndefined();
+      await expect(refuseBesideOtherRun(wh, run, onServer)).rejects.toBeInstanceOf(WarningRunBusyError);
     });
 
-    it('of any number of runs of a day started at once in this process, exactly one goes on', async () => {
+    it('of any number of runs of a day started at once in this process, never two go on, and a retry goes alone', async () => {
       for (const n of [2, 3, 5]) {
         await wh.reset();
-        const claims = await Promise.allSettled(
-          Array.from({ length: n }, async () => {
-            const run = await startWarningRun(wh, { asOf: '2024-06-30', rules: defaultWarningRules, champion: '' });
-            await refuseBehindEarlierRun(wh, run);
-            return run;
-          }),
-        );
-        expect(claims.filter((c) => c.status === 'fulfilled')).toHaveLength(1);
+        const claim = async () => {
+          const run = await startWarningRun(wh, { asOf: '2024-06-30', rules: defaultWarningRules, champion: '' });
+          await refuseBesideOtherRun(wh, run);
+          return run;
+        };
+        const claims = await Promise.allSettled(Array.from({ length: n }, claim));
+        const going = claims.flatMap((c) => (c.status === 'fulfilled' ? [c.value] : []));
+        expect(going.length).toBeLessThanOrEqual(1);
         for (const c of claims) if (c.status === 'rejected') expect(c.reason).toBeInstanceOf(WarningRunBusyError);
+        for (const run of going) await finishWarningRun(wh, run, { skipped: [], fired: 0 });
+        await expect(claim()).resolves.toBeDefined();
       }
     });
   });
