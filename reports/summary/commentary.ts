@@ -119,11 +119,19 @@ export function commentary(s: Summary): string[] {
           : `${total.display.value} early warnings fired this month, most of them ${rules[0]!.label.replace(/^Warnings: /u, '')} (${rules[0]!.display.value}).`,
       );
     // no value: the rules never ran for the month-end (a quiet run is 0), which a reader would otherwise take for a calm month
-    else if (total?.value === 0)
+    else if (total?.value === 0) {
+      // a segment's pack: the rules ran for the whole book, and may have fired outside the segment
+      const segment = [s.segment.product, s.segment.region, s.segment.branch].some((v) => (v?.length ?? 0) > 0);
       out.push(
-        zh ? '本月末预警规则已运行，未触发预警。' : 'The early-warning rules ran for the month-end and fired none.',
+        segment
+          ? zh
+            ? '本月末预警规则已运行，本范围内未触发预警。'
+            : 'The early-warning rules ran for the month-end and fired none in this segment.'
+          : zh
+            ? '本月末预警规则已运行，未触发预警。'
+            : 'The early-warning rules ran for the month-end and fired none.',
       );
-    else if (total?.value === null)
+    } else if (total?.value === null)
       out.push(
         zh
           ? '本月末未运行预警规则（loanwatch warnings），预警数无数值，不表示没有风险信号。'

@@ -120,8 +120,9 @@ export async function computeSummary(wh: Warehouse, pack: Pack, p: ReportPeriod)
     ]);
     const computed = new Set(ran.map((r) => String(r.month_end)));
     for (const m of uniqueMonths) {
+      // a month-end whose latest run has not finished has no value, whatever part of it is stored
       const rows = fired.filter((r) => r.month_end === m);
-      if (rows.length > 0 || computed.has(m))
+      if (computed.has(m))
         put(
           'warnings_total',
           m,
@@ -138,7 +139,7 @@ export async function computeSummary(wh: Warehouse, pack: Pack, p: ReportPeriod)
       series.setWholeBank(`warnings_${rule}`, series.wholeBank('warnings_total'));
       for (const m of uniqueMonths) {
         const rows = fired.filter((r) => r.month_end === m);
-        if (rows.length > 0 || computed.has(m))
+        if (computed.has(m))
           put(
             `warnings_${rule}`,
             m,

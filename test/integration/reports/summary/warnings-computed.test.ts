@@ -70,15 +70,32 @@ describe('warnings fired in the pack: a quiet month-end is 0, a month-end never 
     expect(await days()).toEqual([{ month_end: monthEnd, days: 1, fired: 0 }]);
   });
 
-  it('the latest run not finished: not computed, as GET /v1/warnings refuses it', async () => {
+  it('the latest run not finished: no value, whatever part of the day it left stored, as GET /v1/warnings refuses it', async () => {
     await wh.reset();
     await run(monthEnd, 'r1', [
       { event: 'started', at: '2024-07-01 08:00:00' },
       { event: 'finished', at: '2024-07-01 08:01:00', fired: 3 },
     ]);
     await run(monthEnd, 'r2', [{ event: 'started', at: '2024-07-02 08:00:00' }]);
+    // what the stopped re-run had stored before it stopped
+    await warning(monthEnd, 'w1');
     expect((await summary()).total.value).toBeNull();
     expect(await days()).toEqual([]);
+  });
+
+  it("a segment's pack: the rules ran for the book and fired none in the segment", async () => {
+    await wh.reset();
+    await run(monthEnd, 'r1', [
+      { event: 'started', at: '2024-07-01 08:00:00' },
+      { event: 'finished', at: '2024-07-01 08:01:00' },
+    ]);
+    const s = await buildSummary(wh, {
+      pack: 'management',
+      period: { ...period, segment: { region: ['east'] } },
+      lang: 'en',
+    });
+    expect(s.figures.find((f) => f.id === 'warnings_total')!.value).toBe(0);
+    expect(s.commentary.join(' ')).toContain('fired none in this segment.');
   });
 
   it('fired before runs were recorded (warnings, no run rows): computed, with what is stored', async () => {
