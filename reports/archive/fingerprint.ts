@@ -13,6 +13,11 @@ import {
   type TableDef,
 } from '../../warehouse/tables.ts';
 import { latestChampionEvent } from '../../models/registry/registry.ts';
+import { runMetric } from '../../warehouse/metrics/run.ts';
+import { lastMonthEnd } from '../../pipelines/snapshot/build-snapshots.ts';
+
+/** every day a pack may compare (its month-end and the month-ends a year and more before): from the start */
+const firstWarningDay = '1970-01-31';
 
 /**
  * Columns that say when or from where a row was written, or how a later snapshot numbers and links
@@ -90,6 +95,17 @@ export async function packInputs(
     );
     tables[t.def.name] = `${r?.rows ?? '0'}:${r?.checksum ?? ''}`;
   }
+  // the month-ends the warning rules were computed for, as the summary reads them (warning_days: a
+  // quiet month-end is 0 fired, one never computed no value); what fired is the warnings table's. Not
+  // the run rows, whose ids and times change with every re-run that computes the same
+  const days = await runMetric(wh, 'warning_days', {
+    from: firstWarningDay,
+    to: monthEnd,
+    as_of: monthEnd,
+    group_by: ['month_end'],
+  });
+  const computed = days.rows.map((r) => String(r.month_end)).filter((d) => lastMonthEnd(d) === d);
+  tables.warning_days = `${computed.length}:${createHash('sha256').update(computed.join(',')).digest('hex')}`;
   const [run] = await querySql<{ started_at: string }>(
     wh,
     sql`SELECT toString(max(started_at)) AS started_at, count() AS n FROM ${trusted(tableRef(wh, 'snapshot_runs'))} HAVING n > 0`,

@@ -1,4 +1,4 @@
-import { queryRows } from '../../../warehouse/connection.ts';
+import { exec, queryRows } from '../../../warehouse/connection.ts';
 import { unthrottledApp } from '../../helpers/test-app.ts';
 import { createApiKey } from '../../../api/auth/keys.ts';
 import { loanwatchVersion } from '../../../lib/loanwatch-version.ts';
@@ -200,6 +200,17 @@ describe('report archive: store, list, fetch, idempotent re-runs, reproducible p
     // a month-end before the change does not see it
     expect(await packInputs(wh, '2024-05-31')).toEqual(may);
     await deleteRows(wh, 'warnings', "rule_id = 'any_overdue' AND as_of = {d:Date}", { d: '2024-06-30' });
+    expect(await packInputs(wh, '2024-06-30')).toEqual(a);
+    // a compared month-end the rules then ran for and fired nothing: its figure becomes 0 (was none)
+    await exec(
+      wh,
+      `INSERT INTO ${wh.database}.warning_runs (as_of, run_id, event, at) VALUES
+        ('2023-06-30', 'quiet', 'started', '2024-07-02 06:00:00'), ('2023-06-30', 'quiet', 'finished', '2024-07-02 06:00:01')`,
+    );
+    const quiet = await packInputs(wh, '2024-06-30');
+    expect(quiet.tables.warning_days).not.toBe(a.tables.warning_days);
+    expect(quiet.sha256).not.toBe(a.sha256);
+    await deleteRows(wh, 'warning_runs', "run_id = 'quiet'", {});
     expect(await packInputs(wh, '2024-06-30')).toEqual(a);
   });
 
