@@ -4,6 +4,7 @@ import { querySql, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { param, sql, trusted } from '../../warehouse/sql.ts';
 import { UserError } from '../../lib/user-error.ts';
+import { computedWarningDaysSql } from '../../warehouse/warning-days-sql.ts';
 import type { WarningRules } from './rules.ts';
 
 /*
@@ -17,16 +18,14 @@ export interface WarningRunStart {
   runId: string;
   rules: WarningRules;
   champion: string;
-  /** when its started row says it began (`YYYY-MM-DD hh:mm:ss.sss` UTC) */
-  startedAt: string;
 }
 
 export async function startWarningRun(
   wh: Warehouse,
   o: { asOf: string; rules: WarningRules; champion: string },
 ): Promise<WarningRunStart> {
-  const run = { ...o, runId: randomUUID(), startedAt: '' };
-  run.startedAt = await writeRunRow(wh, run, 'started', [], 0);
+  const run = { ...o, runId: randomUUID() };
+  await writeRunRow(wh, run, 'started', [], 0);
   liveRuns.add(liveKey(wh, run));
   return run;
 }
@@ -219,17 +218,10 @@ export async function warningDay(wh: Warehouse, asOf: string): Promise<WarningDa
  */
 export async function latestComputedDay(wh: Warehouse, onOrBefore?: string): Promise<string | null> {
   const bound = onOrBefore === undefined ? trusted('1') : sql`as_of <= ${param(onOrBefore, 'Date')}`;
-  const runs = trusted(tableRef(wh, 'warning_runs'));
   const [r] = await querySql<{ n: string; latest: string }>(
     wh,
-    // `day`, not as_of: an alias named as the column would shadow it inside max()
-    sql`SELECT count() AS n, toString(max(day)) AS latest FROM (
-      SELECT as_of AS day FROM (
-        SELECT as_of, minIf(at, event = 'started') AS started, countIf(event = 'finished') AS finishes
-        FROM ${runs} WHERE ${bound} GROUP BY as_of, run_id HAVING countIf(event = 'abandoned') = 0)
-      GROUP BY as_of HAVING argMax(finishes, started) > 0
-      UNION ALL SELECT max(as_of) AS day FROM ${trusted(tableRef(wh, 'warnings'))}
-        WHERE ${bound} AND as_of NOT IN (SELECT as_of FROM ${runs} WHERE ${bound}) HAVING count() > 0)`,
+    sql`SELECT count() AS n, toString(max(day)) AS latest
+      FROM (${computedWarningDaysSql((name) => trusted(tableRef(wh, name)), bound)})`,
   );
   return Number(r?.n ?? 0) > 0 ? r!.latest : null;
 }

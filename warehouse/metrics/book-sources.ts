@@ -1,6 +1,7 @@
 import { defaultTarget, targetName } from '../feature-catalogue.ts';
 import { param, sql, trusted } from '../sql.ts';
 import type { SourceContext } from './sources.ts';
+import { computedWarningDaysSql } from '../warning-days-sql.ts';
 
 /**
  * Sources over what later steps store beside the snapshot: provisions from finance, the champion
@@ -136,22 +137,9 @@ export const bookSources = {
     SELECT as_of AS month_end, rule_id, kind, severity, product, region, branch FROM ${c.db}.warnings
     WHERE as_of <= {as_of:Date} AND ${c.where({ period: 'as_of' })}`,
 
-  /**
-   * each date up to {as_of} the warning rules were computed for, with what that run stored (bank-wide):
-   * its latest run finished — or, fired before runs were recorded (migration 43), it has warnings and
-   * no run rows (pipelines/warnings/warning-runs.ts reads days the same way). A quiet day is here with
-   * 0, a day never run is not
-   */
+  /** each date up to {as_of} the warning rules were computed for, with what that run stored (bank-wide) */
   warning_days: (c: SourceContext) => sql`
-    SELECT day AS month_end, fired FROM (
-      SELECT as_of AS day, argMax(lwq_r.fired, lwq_r.started) AS fired FROM (
-        SELECT as_of, minIf(at, event = 'started') AS started, countIf(event = 'finished') AS finishes,
-          maxIf(fired, event = 'finished') AS fired
-        FROM ${c.db}.warning_runs WHERE as_of <= {as_of:Date} GROUP BY as_of, run_id
-        HAVING countIf(event = 'abandoned') = 0) AS lwq_r
-      GROUP BY as_of HAVING argMax(lwq_r.finishes, lwq_r.started) > 0
-      UNION ALL
-      SELECT as_of AS day, count() AS fired FROM ${c.db}.warnings
-      WHERE as_of <= {as_of:Date} AND as_of NOT IN (SELECT as_of FROM ${c.db}.warning_runs) GROUP BY as_of)
+    SELECT day AS month_end, fired
+    FROM (${computedWarningDaysSql((name) => sql`${c.db}.${trusted(name)}`, trusted('as_of <= {as_of:Date}'))})
     WHERE ${c.where({ period: 'day' })}`,
 };

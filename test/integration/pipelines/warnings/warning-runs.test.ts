@@ -144,14 +144,15 @@ describe('warning_runs: never run, unfinished, computed, fired before the run re
 
   // two runs of one day at once would both replace the day and both insert: a run beside another stops
   describe('two runs of one day: a run that sees another unfinished one stops before replacing anything', () => {
-    const at = (asOf: string, runId: string, startedAt: string): WarningRunStart => ({
+    // a run as another client would have written it: its start at that client's clock
+    const at = (asOf: string, runId: string, startedAt: string): WarningRunStart & { startedAt: string } => ({
       asOf,
       runId,
       rules: defaultWarningRules,
       champion: '',
       startedAt,
     });
-    const started = (r: WarningRunStart) =>
+    const started = (r: WarningRunStart & { startedAt: string }) =>
       exec(
         wh,
         `INSERT INTO ${wh.database}.warning_runs (as_of, run_id, event, at) VALUES ({d:Date}, {r:String}, 'started', {t:DateTime64(3)})`,
