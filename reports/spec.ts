@@ -2,7 +2,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { addMonthEnds } from '../lib/dates.ts';
 import { labels, moneyAxisLabelExpr, type Lang, type Text } from './i18n.ts';
 import type { ChartTemplate, ReportPeriod, Row } from './template.ts';
-import { chartConfig, fixedColours, height, ruleColour, width } from './theme.ts';
+import { chartConfig, fixedColours, height, ruleColour, subtitleFontSize, width } from './theme.ts';
 
 export const vegaLiteSchema = 'https://vega.github.io/schema/vega-lite/v6.json';
 
@@ -127,6 +127,18 @@ const asOfText = (p: ReportPeriod, lang: Lang) =>
 export const chartSubtitle = (t: ChartTemplate, p: ReportPeriod, lang: Lang) =>
   [t.shows(p, lang), asOfText(p, lang), t.unit[lang]].join(' · ');
 
+/**
+ * The subtitle as drawn: one line, or two where one would run past the chart — what it shows, then
+ * the as-of date and the unit. A mid-quarter recovery or vintage subtitle (the quarter left out)
+ * ran 100 px beyond the chart and widened its image past the others of the pack. The estimate
+ * (ems) is on the wide side, and the y axis's labels give the line about 40 px beyond the view.
+ */
+export function chartSubtitleLines(t: ChartTemplate, p: ReportPeriod, lang: Lang, viewWidth: number): string[] {
+  const line = chartSubtitle(t, p, lang);
+  if (ems(line) * subtitleFontSize <= viewWidth + 40) return [line];
+  return [t.shows(p, lang), [asOfText(p, lang), t.unit[lang]].join(' · ')];
+}
+
 /** Width of a line of text in ems, near enough to wrap a footnote: CJK characters are one em, others about half. */
 const ems = (s: string) => (s.match(/./gsu) ?? []).reduce((n, ch) => n + (/[\u2e80-\uffef]/u.test(ch) ? 1 : 0.55), 0);
 
@@ -183,7 +195,7 @@ export function chartSpec(t: ChartTemplate, rows: Row[], lang: Lang, p: ReportPe
   };
   return {
     $schema: vegaLiteSchema,
-    title: { text: t.title[lang], subtitle: chartSubtitle(t, p, lang) },
+    title: { text: t.title[lang], subtitle: chartSubtitleLines(t, p, lang, w) },
     // the chart's name for a screen reader, in the pack's language (render/svg.ts puts it on the SVG)
     description: `${t.title[lang]} · ${chartSubtitle(t, p, lang)}`,
     config: chartConfig,

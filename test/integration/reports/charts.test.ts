@@ -4,7 +4,9 @@ import { fetchChartData } from '../../../reports/data/fetch.ts';
 import { languages } from '../../../reports/i18n.ts';
 import { buildChart, packMeta, reportPeriod } from '../../../reports/pack.ts';
 import { cjkFontFile } from '../../../reports/render/fonts.ts';
-import { chartSubtitle } from '../../../reports/spec.ts';
+import { chartSubtitleLines } from '../../../reports/spec.ts';
+import { renderSvg } from '../../../reports/render/svg.ts';
+import { width as chartWidth } from '../../../reports/theme.ts';
 import type { ReportPeriod } from '../../../reports/template.ts';
 import { addMonthEnds } from '../../../lib/dates.ts';
 import { runMetric } from '../../../warehouse/metrics/run.ts';
@@ -35,7 +37,7 @@ describe('report charts on the generated book', () => {
   const periods: Record<string, ReportPeriod> = {};
   beforeAll(async () => {
     wh = await warehouseForReports('charts');
-    for (const period of ['2024-06', '2024-03']) periods[period] = await reportPeriod(wh, period);
+    for (const period of ['2024-06', '2024-05', '2024-03']) periods[period] = await reportPeriod(wh, period);
   });
   afterAll(() => disposeIfOpened(wh));
 
@@ -93,7 +95,8 @@ describe('report charts on the generated book', () => {
         const text = svgText(c.svg);
         expect(text, `${t.id} ${lang}`).toContain(t.shows(p, lang));
         expect(text, `${t.id} ${lang}`).toContain(p.monthEnd);
-        expect(text, `${t.id} ${lang}`).toContain(chartSubtitle(t, p, lang));
+        for (const line of chartSubtitleLines(t, p, lang, t.size?.width ?? chartWidth))
+          expect(text, `${t.id} ${lang}`).toContain(line);
         expect(text.replace(/\n/gu, ''), `${t.id} ${lang}`).toContain(t.note[lang].slice(0, 12));
         // colours by code: the fills and strokes the SVG uses, in document order of the data marks
         colours.push(JSON.stringify(colourScales(c.spec)));
@@ -101,6 +104,21 @@ describe('report charts on the generated book', () => {
       expect(colours[0], t.id).toBe(colours[1]);
     }
   });
+
+  it.each(['2024-06', '2024-05'])(
+    'no chart’s subtitle (%s) runs past the chart: its image is as wide as without the subtitle, in either language',
+    async (period) => {
+      const p = periods[period]!;
+      const svgWidth = (svg: string) => Number(/^<svg[^>]*\swidth="([\d.]+)"/u.exec(svg)?.[1]);
+      for (const t of templates)
+        for (const lang of languages) {
+          const c = await buildChart(wh, t, p, lang, font);
+          const title = (c.spec as { title: { text: string } }).title;
+          const bare = await renderSvg({ ...c.spec, title: { text: title.text } }, font);
+          expect(svgWidth(c.svg), `${t.id} ${lang}`).toBe(svgWidth(bare));
+        }
+    },
+  );
 
   it.each(['2024-06', '2024-03'])(
     'no chart (%s) prints axis labels over each other, in either language',

@@ -20,7 +20,8 @@ import {
 import { noteBesides } from '../../../../reports/render/html.ts';
 import { renderSvg } from '../../../../reports/render/svg.ts';
 import { productLabels } from '../../../../reports/summary/segments.ts';
-import { chartSpec, chartSubtitle, chartView, wrapText } from '../../../../reports/spec.ts';
+import { chartSpec, chartSubtitleLines, chartView, wrapText } from '../../../../reports/spec.ts';
+import { width as chartWidth } from '../../../../reports/theme.ts';
 import type { ReportPeriod, Row } from '../../../../reports/template.ts';
 import { minCureBalance } from '../../../../reports/templates/management/cure-rates.ts';
 import { disposalOptionLabels } from '../../../../reports/templates/regulatory/disposal-options.ts';
@@ -878,7 +879,9 @@ describe('report templates', () => {
           // the HTML and PDF repeat under the chart only what its SVG does not carry: none of its own note
           expect(noteBesides(svg, t.note[lang])).toBe('');
           // a standalone SVG/PNG says which period it shows, as of when, in what unit, and carries its note
-          expect(texts).toContain(chartSubtitle(t, period, lang));
+          // (on two lines where one would run past the chart: what it shows, then the as-of date and unit)
+          for (const line of chartSubtitleLines(t, period, lang, t.size?.width ?? chartWidth))
+            expect(texts).toContain(line);
           expect(texts.some((x) => x.includes(period.monthEnd))).toBe(true);
           // the chart wraps its note at its own width: a line of this wrap may straddle one of its breaks
           const notes = [texts.join(''), texts.join(' ')];
