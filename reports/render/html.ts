@@ -190,6 +190,8 @@ function pageHtml(meta: PackMeta, charts: RenderedChart[], summary: Summary | un
   body { font-family: ${ownFont}${chartFont}; margin: 2rem auto; max-width: 880px; color: #222; padding: 0 1rem; }
   header { border-bottom: 2px solid #1f5fa8; margin-bottom: 1.5rem; }
   h1 { font-size: 1.6rem; margin: 0 0 .3rem; }
+  /* a heading or segment breaks at its spaces, not between any two Chinese characters ("区 / 域") */
+  h1, dl.facts dd { word-break: keep-all; overflow-wrap: anywhere; }
   h2 { font-size: 1.2rem; margin: 1.6rem 0 .6rem; color: #1f5fa8; }
   h3 { font-size: 1rem; margin: 1.2rem 0 .4rem; }
   .subtitle { color: #555; margin: 0 0 1rem; }

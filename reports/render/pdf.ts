@@ -5,6 +5,7 @@ import { summaryText } from '../summary/summary.ts';
 import { amountsIn } from '../summary/currency.ts';
 import { scopedLabel } from '../summary/scoped-label.ts';
 import { cjkFace } from './fonts.ts';
+import { headingLines } from './pdf-lines.ts';
 import { noteBesides, statusColours, type PackMeta, type RenderedChart } from './html.ts';
 
 type Doc = PDFKit.PDFDocument;
@@ -90,7 +91,13 @@ export async function openPackPdf(meta: PackMeta, fontFile: string): Promise<Pac
     front(summaryOrContents) {
       if (state !== 'new') throw new Error('packPdf: front() comes first, once');
       state = 'charts';
-      doc.fontSize(22).fillColor(ink).text(meta.title, { width }).moveDown(0.2);
+      doc.fontSize(22).fillColor(ink);
+      doc
+        .text(
+          headingLines(meta.title, (l) => doc.widthOfString(l) <= width),
+          { width },
+        )
+        .moveDown(0.2);
       doc.fontSize(10).fillColor(grey).text(meta.subtitle, { width }).moveDown(0.6);
       if (Array.isArray(summaryOrContents)) {
         doc.fillColor(ink).fontSize(11);
@@ -159,10 +166,13 @@ function cover(doc: Doc, s: Summary, width: number) {
       .fontSize(8)
       .fillColor(grey)
       .text(k, margin + i * fw, y, { width: fw - 8 });
-    doc
-      .fontSize(12)
-      .fillColor(ink)
-      .text(v, margin + i * fw, y + 11, { width: fw - 8 });
+    doc.fontSize(12).fillColor(ink);
+    doc.text(
+      headingLines(v, (l) => doc.widthOfString(l) <= fw - 8),
+      margin + i * fw,
+      y + 11,
+      { width: fw - 8 },
+    );
     factsH = Math.max(factsH, doc.y - y);
   });
   y += Math.max(36, factsH + 6);
