@@ -56,9 +56,17 @@ const dpdColumns = [
   'overdue_principal',
   'overdue_interest',
 ] as const satisfies readonly (keyof DelinquencyAsOf)[];
-/** the accrual's columns (its DPD, status and overdue amounts are the snapshot's, already in dpdColumns) */
+/**
+ * The accrual's columns. Its own DPD and overdue amounts follow its allocation order: under the
+ * default (scheduled first) they are the snapshot's; where charges are paid first a payment pays
+ * them before the schedule, so the loan is further behind than the snapshot (SPEC §4) says, and its
+ * amount to cure counts the accrual's overdue amounts — shown beside it, so the row adds up.
+ */
 const accrualColumns = [
   'accrual_status',
+  'accrual_dpd',
+  'accrual_overdue_principal',
+  'accrual_overdue_interest',
   'penalty_interest',
   'compound_interest',
   'fees',
@@ -73,11 +81,24 @@ const accrualColumns = [
   'interest_arrears_on_bs',
   'interest_arrears_off_bs',
   'amount_to_cure',
-] as const satisfies readonly (keyof AccrualRow)[];
+] as const satisfies readonly (keyof DpdAccrual)[];
 const columns = [...dpdColumns, ...accrualColumns];
 
+/** An accrual row under the names dpd gives its own DPD and overdue amounts (beside the snapshot's). */
+type DpdAccrual = Omit<AccrualRow, 'dpd' | 'overdue_principal' | 'overdue_interest'> & {
+  accrual_dpd: number;
+  accrual_overdue_principal: number;
+  accrual_overdue_interest: number;
+};
+const asDpdAccrual = ({ dpd, overdue_principal, overdue_interest, ...rest }: AccrualRow): DpdAccrual => ({
+  ...rest,
+  accrual_dpd: dpd,
+  accrual_overdue_principal: overdue_principal,
+  accrual_overdue_interest: overdue_interest,
+});
+
 /** A loan's DPD with its accrual on the date; a tape loan has no accrual (empty columns). */
-export type DpdRow = DelinquencyAsOf & Partial<Pick<AccrualRow, (typeof accrualColumns)[number]>>;
+export type DpdRow = DelinquencyAsOf & Partial<Pick<DpdAccrual, (typeof accrualColumns)[number]>>;
 
 export async function runDpd(wh: Warehouse, config: Config, out: Output, f: DpdFlags) {
   await assertWithinData(wh, f['as-of'], '--as-of');
@@ -100,7 +121,7 @@ export async function runDpd(wh: Warehouse, config: Config, out: Output, f: DpdF
     rules,
     loans: f.loan ? sql`SELECT arrayJoin(${param(f.loan, 'Array(String)')})` : undefined,
   });
-  const byLoan = new Map(accrual.map((a) => [a.loan_id, a]));
+  const byLoan = new Map(accrual.map((a) => [a.loan_id, asDpdAccrual(a)]));
   const rows: DpdRow[] = dpd.map((r) => {
     const a = byLoan.get(r.loan_id);
     if (!a) return r;
@@ -134,6 +155,12 @@ export async function runDpd(wh: Warehouse, config: Config, out: Output, f: DpdF
       { header: 'to cure', value: (r) => r.amount_to_cure ?? null, format: 'money' },
       { header: 'unapplied', value: (r) => r.unapplied ?? null, format: 'money' },
     ]);
+    const behind = rows.filter((r) => r.accrual_dpd !== undefined && r.accrual_dpd > r.dpd).length;
+    if (behind > 0)
+      out.line(
+        `${behind} loan${behind === 1 ? ' is' : 's are'} further behind under the accrual rules' allocation order (charges paid before the schedule) than the snapshot's: ` +
+          'the amount to cure counts the accrual’s overdue principal and interest (accrual_dpd, accrual_overdue_* in --format csv or json)',
+      );
   }
   return rows;
 }
