@@ -155,11 +155,18 @@ export async function runDpd(wh: Warehouse, config: Config, out: Output, f: DpdF
       { header: 'to cure', value: (r) => r.amount_to_cure ?? null, format: 'money' },
       { header: 'unapplied', value: (r) => r.unapplied ?? null, format: 'money' },
     ]);
-    const behind = rows.filter((r) => r.accrual_dpd !== undefined && r.accrual_dpd > r.dpd).length;
-    if (behind > 0)
+    // where the accrual's own overdue amounts are not the ones shown, the row's amount to cure does not add up from it
+    const apart = rows.filter(
+      (r) =>
+        r.accrual_overdue_principal !== undefined &&
+        (Number(r.overdue_principal) !== r.accrual_overdue_principal ||
+          Number(r.overdue_interest) !== r.accrual_overdue_interest),
+    ).length;
+    if (apart > 0)
       out.line(
-        `${behind} loan${behind === 1 ? ' is' : 's are'} further behind under the accrual rules' allocation order (charges paid before the schedule) than the snapshot's: ` +
-          'the amount to cure counts the accrual’s overdue principal and interest (accrual_dpd, accrual_overdue_* in --format csv or json)',
+        `the amount to cure of ${apart} loan${apart === 1 ? '' : 's'} counts overdue amounts other than the snapshot's shown here ` +
+          '(charges paid before the schedule put a loan further behind; a written-off loan’s stand as at its charge-off): ' +
+          'accrual_dpd and accrual_overdue_* in --format csv or json',
       );
   }
   return rows;

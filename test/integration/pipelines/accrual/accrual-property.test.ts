@@ -216,8 +216,9 @@ describe.each(books)('SQL accrual equals the day-by-day reference (seed $seed)',
       LOANWATCH_CONTAGION_SHARE: String(settings.contagionShare),
     });
     let furtherBehind = 0;
+    const rulesDir = tmpDir(`dpd-rules-${seed}`);
     for (const { name, rules } of ruleSets) {
-      const file = join(tmpDir(`dpd-rules-${seed}`), `${ruleSets.findIndex((r) => r.name === name)}.json`);
+      const file = join(rulesDir, `${ruleSets.findIndex((r) => r.name === name)}.json`);
       writeFileSync(file, JSON.stringify({ default: rules.default, products: rules.products }));
       const scheduledFirst = [rules.default, ...Object.values(rules.products)].every(
         (r) => r.allocation_order[0] === 'scheduled',
@@ -257,6 +258,17 @@ describe.each(books)('SQL accrual equals the day-by-day reference (seed $seed)',
     }
     // charges first puts some loans further behind: the case the columns are for
     expect(furtherBehind).toBeGreaterThan(0);
+    // the table shows the snapshot's overdue amounts, and says for how many loans the amount to cure counts others
+    const lines: string[] = [];
+    const out = { line: (l: string) => void lines.push(l), write: (t: string) => Promise.resolve(void lines.push(t)) };
+    const chargesFirst = join(rulesDir, '1.json');
+    await runDpd(wh, config, out, {
+      'as-of': '2024-03-16',
+      loan: undefined,
+      format: 'table',
+      'accrual-rules': chargesFirst,
+    });
+    expect(lines.at(-1)).toMatch(/^the amount to cure of \d+ loans? counts overdue amounts other than the snapshot's/u);
   });
 });
 
