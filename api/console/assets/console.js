@@ -1,6 +1,6 @@
 /* global document, window, vegaEmbed */
 // The console's one client script: embeds the page's Vega-Lite charts (their specs sit in JSON script
-// elements; the Content-Security-Policy allows no inline script and no eval, hence the expression
+// elements; the Content-Security-Policy allows no inline script or style and no eval, hence the expression
 // interpreter, `ast: true`), follows a clicked bar's `href` (drill-down), and makes a table row with
 // `data-href` clickable as a whole (its first cell holds the same link, for the keyboard).
 'use strict';
@@ -18,7 +18,15 @@ function embedCharts() {
     // descriptions out of the page
     const name = spec.description || el.getAttribute('aria-label') || '';
     if (name) spec.description = name;
-    vegaEmbed(el, spec, { actions: false, ast: true, renderer: 'svg', config: { font, aria: false } })
+    // their own styles from console.css, not injected <style> elements: the policy allows no inline style
+    vegaEmbed(el, spec, {
+      actions: false,
+      ast: true,
+      renderer: 'svg',
+      config: { font, aria: false },
+      defaultStyle: false,
+      tooltip: { disableDefaultStyle: true },
+    })
       .then((result) => {
         // one image with that name: Vega's English "visualization" role description goes, and so
         // do the roles and labels it still writes inside (a title's "Title text '…'")

@@ -192,6 +192,13 @@ describe('the console in a browser', () => {
     await page.mouse.move(box!.x, box!.y);
     const tooltip = page.locator('#vg-tooltip-element.visible');
     await tooltip.waitFor({ timeout: 10_000 });
+    // the chart embedder's and the tooltip's rules come from console.css under a style-src without
+    // 'unsafe-inline': no <style> element in the page, and the tooltip drawn by those rules
+    expect(await page.locator('style').count()).toBe(0);
+    const policy = (await ctx.request.get(`${base}/console/login`)).headers()['content-security-policy'];
+    expect(policy).toContain("style-src 'self';");
+    expect(policy).not.toContain('unsafe-inline');
+    expect(await tooltip.evaluate((el) => window.getComputedStyle(el).position)).toBe('fixed');
     const tip = (await tooltip.textContent()) ?? '';
     const rows = await page.$$eval('#drill-table tbody tr', (trs) =>
       trs.map((tr) => ({
