@@ -18,6 +18,8 @@ import { metricRequestFields, metricTextFields, type MetricRequestField } from '
 import { metricParameters } from '../../warehouse/metrics/metric-parameters.ts';
 import { fieldProblems } from '../validation-fields.ts';
 import { wantsCsv } from '../wants-csv.ts';
+import { jsonWithExample } from '../response-example.ts';
+import { metricExample } from './metric-example.ts';
 
 /**
  * One route per catalogue metric, its path the metric's name in kebab case (`/v1/metrics/roll-rate`);
@@ -133,7 +135,10 @@ for (const [path, spec] of Object.entries(routes)) {
       responses: {
         200: {
           description: 'the metric, every ratio naming its denominator',
-          content: { 'application/json': { schema: result }, 'text/csv': { schema: z.string() } },
+          content: {
+            'application/json': jsonWithExample(result, metricExample(spec.metric, spec.groupBy)),
+            'text/csv': { schema: z.string() },
+          },
         },
         304: { description: 'not modified (ETag)' },
         ...errorResponses(400, 401, 403, 429),

@@ -272,6 +272,30 @@ describe('HTTP API', () => {
     ).toBe(304);
   });
 
+  it('every metric route’s documented example has the columns the route answers with (its request without parameters)', async () => {
+    const doc = (await (await call('/openapi.json')).json()) as {
+      paths: Record<
+        string,
+        { get?: { responses: Record<string, { content?: Record<string, { example?: unknown }> }> } }
+      >;
+    };
+    const paths = Object.keys(doc.paths).filter((p) => p.startsWith('/v1/metrics/'));
+    expect(paths.length).toBe(metricNames.length + 1);
+    for (const path of paths) {
+      const example = doc.paths[path]!.get!.responses['200']!.content!['application/json']!.example as {
+        columns: unknown[];
+        rows: unknown[];
+        basis: string;
+      };
+      expect(example.rows, path).toHaveLength(1);
+      const res = await call(path, { key: keys.admin });
+      expect(res.status, path).toBe(200);
+      const body = (await res.json()) as { columns: unknown[]; basis: string };
+      expect(example.columns, path).toEqual(body.columns);
+      expect(example.basis, path).toBe(body.basis);
+    }
+  });
+
   it('a promotion through the API is audited, refused or not', async () => {
     const r = await call('/v1/models/dpd30_3m_scorecard/1/promote', {
       key: keys.modeler,

@@ -115,11 +115,13 @@ describe('the main GET routes show an example of their answer', () => {
     return '';
   };
 
-  it('health, a score, the case list, the warnings and the models: a 200 example that fits its schema', async () => {
+  it('health, a score, the case list, the warnings, the models and every metric: a 200 example that fits its schema', async () => {
     const doc = (await (await app.request('/openapi.json')).json()) as Doc & {
       components: { schemas?: Record<string, Schema> };
     };
-    for (const path of ['/health', '/v1/loans/{id}/score', '/v1/cases', '/v1/warnings', '/v1/models']) {
+    const metricPaths = Object.keys(doc.paths).filter((p) => p.startsWith('/v1/metrics/'));
+    expect(metricPaths.length).toBeGreaterThan(30);
+    for (const path of ['/health', '/v1/loans/{id}/score', '/v1/cases', '/v1/warnings', '/v1/models', ...metricPaths]) {
       const json = (
         doc.paths[path]!.get!.responses['200'] as { content: Record<string, { schema: Schema; example?: unknown }> }
       ).content['application/json']!;

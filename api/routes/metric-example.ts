@@ -1,0 +1,143 @@
+import { compileMetric } from '../../warehouse/metrics/compile.ts';
+import type { MetricColumn, MetricRow } from '../../warehouse/metrics/definition.ts';
+import { defaultBasisOf, metrics, type MetricEntry, type MetricName } from '../../warehouse/metrics/index.ts';
+import { parseMetricRequest, withDefaultPeriod } from '../../warehouse/metrics/run.ts';
+
+/** the as-of date of every metric route's example */
+const exampleAsOf = '2024-06-30';
+
+type DerivedName = {
+  [N in MetricName]: (typeof metrics)[N] extends { kind: 'derived' } ? N : never;
+}[MetricName];
+
+/**
+ * A derived metric's columns for a request without group_by, where no definition declares them (its
+ * derive function builds them): the API test checks each against the route's real answer, so an
+ * example here cannot drift from what the route sends.
+ */
+const derivedColumns: Record<DerivedName, MetricColumn[]> = {
+  forecast: [
+    { name: 'month_ahead', kind: 'dimension' },
+    { name: 'month_end', kind: 'dimension' },
+    ...['C', 'M1', 'M2', 'M3', 'M4', 'M5', 'M6', 'M7+', 'paid_off', 'charged_off'].map((name) => ({
+      name,
+      kind: 'measure' as const,
+    })),
+  ],
+  ecl_walk: [
+    ...['step_order', 'step', 'from_month', 'month_end'].map((name) => ({ name, kind: 'dimension' as const })),
+    ...['amount', 'before', 'after'].map((name) => ({ name, kind: 'measure' as const })),
+  ],
+  warning_effectiveness: [
+    ...['subject_kind', 'subject', 'horizon', 'level'].map((name) => ({ name, kind: 'dimension' as const })),
+    ...['loan_months', 'rolled', 'warned', 'detected', 'false_alarms'].map((name) => ({
+      name,
+      kind: 'count' as const,
+    })),
+    { name: 'detection_rate', kind: 'ratio', denominator: 'eligible loan-months that rolled' },
+    { name: 'precision', kind: 'ratio', denominator: 'warned eligible loan-months' },
+    { name: 'median_lead_days', kind: 'number' },
+    { name: 'events', kind: 'count' },
+    { name: 'volume_flag', kind: 'text' },
+  ],
+  warning_threshold_suggestions: [
+    ...['rule_id', 'kind', 'horizon', 'level'].map((name) => ({ name, kind: 'dimension' as const })),
+    { name: 'rolled', kind: 'count' },
+    { name: 'current_threshold', kind: 'number' },
+    { name: 'current_warned', kind: 'count' },
+    { name: 'current_detected', kind: 'count' },
+    { name: 'current_detection_rate', kind: 'ratio', denominator: 'eligible loan-months that rolled' },
+    { name: 'current_precision', kind: 'ratio', denominator: 'warned eligible loan-months' },
+    { name: 'suggested_rule_id', kind: 'text' },
+    { name: 'suggested_threshold', kind: 'number' },
+    { name: 'suggested_warned', kind: 'count' },
+    { name: 'suggested_detected', kind: 'count' },
+    { name: 'suggested_detection_rate', kind: 'ratio', denominator: 'eligible loan-months that rolled' },
+    { name: 'suggested_precision', kind: 'ratio', denominator: 'warned eligible loan-months' },
+  ],
+  disposal_options: [
+    { name: 'recommended', kind: 'dimension' },
+    { name: 'loans', kind: 'count' },
+    { name: 'balance', kind: 'measure' },
+    { name: 'expected_recovery', kind: 'measure' },
+    { name: 'recovery_rate', kind: 'ratio', denominator: 'balance of the loans' },
+    { name: 'mean_margin', kind: 'measure' },
+  ],
+};
+
+/** a dimension's value in an example row, as the book's data has it (others: their name) */
+const dimensionValues: Record<string, string | number> = {
+  month_end: exampleAsOf,
+  cohort: '2023-01-01',
+  mob: 12,
+  five_class: 'special_mention',
+  from_class: 'normal',
+  to_class: 'special_mention',
+  stage: 2,
+  from_stage: 1,
+  to_stage: 2,
+  move: 'worse',
+  from_bucket: 'M1',
+  to_bucket: 'M2',
+  default_cohort: '2023-01-01',
+  months_since_default: 6,
+  grade: 'C',
+  channel: 'phone',
+  rule_id: 'broken_promise',
+  severity: 'warning',
+  month_ahead: 1,
+  step_order: 1,
+  step: 'opening',
+  from_month: '2024-05-31',
+  subject_kind: 'rule',
+  subject: 'broken_promise',
+  horizon: 1,
+  level: 30,
+  kind: 'score_above',
+  recommended: 'collection',
+};
+
+/** a value of each kind, as the route sends it: money as exact decimal text, counts and ratios as numbers */
+const kindValues: Record<MetricColumn['kind'], string | number> = {
+  dimension: '',
+  measure: '1250000.00',
+  count: 120,
+  ratio: 0.0283,
+  number: 1.5,
+  text: 'example',
+};
+
+const columnsOf = (entry: MetricEntry, name: MetricName, groupBy?: string[]): MetricColumn[] => {
+  if ('kind' in entry) return derivedColumns[name as DerivedName];
+  const request = withDefaultPeriod(entry, parseMetricRequest(groupBy ? { group_by: groupBy } : {}), exampleAsOf);
+  return compileMetric(entry, request, { database: 'example', asOf: exampleAsOf }).columns;
+};
+
+/**
+ * The 200 answer a metric route shows in the OpenAPI document: its columns for a request without
+ * parameters (from the catalogue's definition, as the compiler names them) and one row of values
+ * of each column's kind.
+ */
+export function metricExample(name: MetricName, groupBy?: string[]) {
+  const entry: MetricEntry = metrics[name];
+  const columns = columnsOf(entry, name, groupBy);
+  const row: MetricRow = Object.fromEntries(
+    columns.map((c) => [
+      c.name,
+      c.kind === 'dimension'
+        ? Object.hasOwn(dimensionValues, c.name)
+          ? dimensionValues[c.name]!
+          : c.name
+        : kindValues[c.kind],
+    ]),
+  );
+  return {
+    metric: name,
+    title: entry.title,
+    as_of: exampleAsOf,
+    basis: defaultBasisOf(name),
+    request: {},
+    columns,
+    rows: [row],
+  };
+}
