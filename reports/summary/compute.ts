@@ -12,7 +12,6 @@ import {
 } from './figures.ts';
 import { num, putOverdueFigures, putWriteOffs, summarySeries } from './summary-series.ts';
 import { bookCurrencies } from './currency.ts';
-import { runMetric } from '../../warehouse/metrics/run.ts';
 
 export { cents } from './summary-series.ts';
 
@@ -116,7 +115,8 @@ export async function computeSummary(wh: Warehouse, pack: Pack, p: ReportPeriod)
     // month-end (0) from one never computed (no value); bank-wide, as running the rules is
     const [fired, ran] = await Promise.all([
       run('warnings_summary', { ...period, group_by: ['month_end', 'rule_id'] }, ['warnings_total']),
-      runMetric(wh, 'warning_days', { ...period, group_by: ['month_end'] }).then((r) => r.rows),
+      // the days the rules ran take no segment: no figure of its own to mark bank-wide
+      run('warning_days', { ...period, group_by: ['month_end'] }, []),
     ]);
     const computed = new Set(ran.map((r) => String(r.month_end)));
     for (const m of uniqueMonths) {
