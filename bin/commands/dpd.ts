@@ -38,7 +38,7 @@ export const dpdCommand = defineCommand({
   name: 'dpd',
   summary: 'DPD and bucket of every loan on any date',
   description:
-    "Days past due, bucket, balance and overdue amounts of every loan on a date, from the payment history (tape loans: their latest month-end on or before it), with what is owed beyond the schedule (penalty and compound interest, fees, waivers, accrual status, amount to cure; docs/accrual.md; empty for tape loans). The date must not be before the data's first day (its first loan) or after its last day: refused (exit 2), not answered empty.",
+    "Days past due, bucket, balance and overdue amounts of every loan on a date, from the payment history (tape loans: their latest month-end on or before it), with what is owed beyond the schedule (penalty and compound interest, fees, waivers, accrual status, amount to cure and the DPD and overdue amounts it counts under the accrual rules; docs/accrual.md; empty for tape loans). The date must not be before the data's first day (its first loan) or after its last day: refused (exit 2), not answered empty.",
   flags: dpdFlags,
   examples: ['loanwatch dpd --as-of 2024-06-15 --format csv > dpd-2024-06-15.csv'],
   warehouse: true,
@@ -58,15 +58,14 @@ const dpdColumns = [
 ] as const satisfies readonly (keyof DelinquencyAsOf)[];
 /**
  * The accrual's columns. Its own DPD and overdue amounts follow its allocation order: under the
- * default (scheduled first) they are the snapshot's; where charges are paid first a payment pays
- * them before the schedule, so the loan is further behind than the snapshot (SPEC §4) says, and its
- * amount to cure counts the accrual's overdue amounts — shown beside it, so the row adds up.
+ * default (scheduled first) they are the snapshot's, but for a written-off loan settled or sold
+ * (closed: nothing is owed); where charges are paid first a payment pays them before the schedule,
+ * so the loan is further behind than the snapshot (SPEC §4) says. Its amount to cure counts its own
+ * overdue amounts: shown as the last columns (a loader reading by position keeps the earlier ones),
+ * so every row adds up.
  */
 const accrualColumns = [
   'accrual_status',
-  'accrual_dpd',
-  'accrual_overdue_principal',
-  'accrual_overdue_interest',
   'penalty_interest',
   'compound_interest',
   'fees',
@@ -81,8 +80,13 @@ const accrualColumns = [
   'interest_arrears_on_bs',
   'interest_arrears_off_bs',
   'amount_to_cure',
+  'accrual_dpd',
+  'accrual_overdue_principal',
+  'accrual_overdue_interest',
 ] as const satisfies readonly (keyof DpdAccrual)[];
 const columns = [...dpdColumns, ...accrualColumns];
+/** the rows the table prints (csv and json print every row) */
+const tableRows = 50;
 
 /** An accrual row under the names dpd gives its own DPD and overdue amounts (beside the snapshot's). */
 type DpdAccrual = Omit<AccrualRow, 'dpd' | 'overdue_principal' | 'overdue_interest'> & {
@@ -131,43 +135,55 @@ export async function runDpd(wh: Warehouse, config: Config, out: Output, f: DpdF
   if (f.format === 'json') await writeJson(out, rows.map(withNumericAmounts));
   else if (f.format === 'csv') await writeCsv<DpdRow>(out, columns, rows);
   else {
-    printTable(out, rows, [
-      { header: 'loan', value: (r) => r.loan_id },
-      { header: 'source', value: (r) => r.source },
-      { header: 'dpd', value: (r) => r.dpd, format: 'int' },
-      { header: 'bucket', value: (r) => r.bucket },
-      { header: 'status', value: (r) => r.status },
-      { header: 'balance', value: (r) => r.principal_balance, format: 'money' },
-      { header: 'overdue principal', value: (r) => r.overdue_principal, format: 'money' },
-      { header: 'overdue interest', value: (r) => r.overdue_interest, format: 'money' },
-      { header: 'accrual', value: (r) => r.accrual_status ?? '' },
-      {
-        header: 'penalty',
-        value: (r) => owedOf(r, r.penalty_interest, r.penalty_paid, r.penalty_waived),
-        format: 'money',
-      },
-      {
-        header: 'compound',
-        value: (r) => owedOf(r, r.compound_interest, r.compound_paid, r.compound_waived),
-        format: 'money',
-      },
-      { header: 'fees', value: (r) => owedOf(r, r.fees, r.fees_paid, r.fees_waived), format: 'money' },
-      { header: 'to cure', value: (r) => r.amount_to_cure ?? null, format: 'money' },
-      { header: 'unapplied', value: (r) => r.unapplied ?? null, format: 'money' },
-    ]);
+    printTable(
+      out,
+      rows,
+      [
+        { header: 'loan', value: (r) => r.loan_id },
+        { header: 'source', value: (r) => r.source },
+        { header: 'dpd', value: (r) => r.dpd, format: 'int' },
+        { header: 'bucket', value: (r) => r.bucket },
+        { header: 'status', value: (r) => r.status },
+        { header: 'balance', value: (r) => r.principal_balance, format: 'money' },
+        { header: 'overdue principal', value: (r) => r.overdue_principal, format: 'money' },
+        { header: 'overdue interest', value: (r) => r.overdue_interest, format: 'money' },
+        { header: 'accrual', value: (r) => r.accrual_status ?? '' },
+        {
+          header: 'penalty',
+          value: (r) => owedOf(r, r.penalty_interest, r.penalty_paid, r.penalty_waived),
+          format: 'money',
+        },
+        {
+          header: 'compound',
+          value: (r) => owedOf(r, r.compound_interest, r.compound_paid, r.compound_waived),
+          format: 'money',
+        },
+        { header: 'fees', value: (r) => owedOf(r, r.fees, r.fees_paid, r.fees_waived), format: 'money' },
+        { header: 'to cure', value: (r) => r.amount_to_cure ?? null, format: 'money' },
+        { header: 'unapplied', value: (r) => r.unapplied ?? null, format: 'money' },
+      ],
+      { limit: tableRows },
+    );
     // where the accrual's own overdue amounts are not the ones shown, the row's amount to cure does not add up from it
-    const apart = rows.filter(
-      (r) =>
-        r.accrual_overdue_principal !== undefined &&
-        (Number(r.overdue_principal) !== r.accrual_overdue_principal ||
-          Number(r.overdue_interest) !== r.accrual_overdue_interest),
-    ).length;
-    if (apart > 0)
+    // where the accrual's own overdue amounts are not the ones shown, the row's amount to cure does not add up from it
+    const apart = (rs: readonly DpdRow[]) =>
+      rs.filter(
+        (r) =>
+          r.accrual_overdue_principal !== undefined &&
+          (Number(r.overdue_principal) !== r.accrual_overdue_principal ||
+            Number(r.overdue_interest) !== r.accrual_overdue_interest),
+      ).length;
+    const all = apart(rows);
+    if (all > 0) {
+      const shown = apart(rows.slice(0, tableRows));
+      const which =
+        rows.length > tableRows ? `${shown} of the loans shown (${all} in all)` : `${all} loan${all === 1 ? '' : 's'}`;
       out.line(
-        `the amount to cure of ${apart} loan${apart === 1 ? '' : 's'} counts overdue amounts other than the snapshot's shown here ` +
-          '(charges paid before the schedule put a loan further behind; a written-off loan’s stand as at its charge-off): ' +
+        `the amount to cure of ${which} counts overdue amounts other than the snapshot's shown here ` +
+          '(charges paid before the schedule put a loan further behind; a written-off loan settled or sold owes nothing): ' +
           'accrual_dpd and accrual_overdue_* in --format csv or json',
       );
+    }
   }
   return rows;
 }

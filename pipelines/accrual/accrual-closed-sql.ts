@@ -120,9 +120,9 @@ export function closedOutsSql(): { layers: string[]; outs: string } {
     `
     arrayCumSum(arrayMap((lwa_d, lwa_w) -> lwa_d * floor(lwa_w.3 * daily_rate + 0.5), CL_DAYS, CL_W)) AS CL_PEN,
     arrayCumSum(arrayMap((lwa_d, lwa_w) -> compound * lwa_d * floor(lwa_w.4 * daily_rate + 0.5), CL_DAYS, CL_W)) AS CL_COMP,
-    -- a fee when an installment passes its grace not fully paid, up to the cap
+    -- a fee when an installment passes its grace not fully paid before the charge-off, up to the cap
     arrayMap(lwa_c -> least(lwa_c * late_fee, fee_cap),
-      arrayCumSum(arrayMap((lwa_x, lwa_p) -> toInt64(lwa_x.2 = 0 AND lwa_p < lwa_x.7), REPORTED, CL_P))) AS CL_FEE,
+      arrayCumSum(arrayMap((lwa_x, lwa_p) -> toInt64(lwa_x.2 = 0 AND lwa_x.1 < co_day AND lwa_p < lwa_x.7), REPORTED, CL_P))) AS CL_FEE,
     indexOf(CHARGE_ORDER, 1) AS CHARGE_POS_1, indexOf(CHARGE_ORDER, 2) AS CHARGE_POS_2, indexOf(CHARGE_ORDER, 3) AS CHARGE_POS_3`,
     `
     -- the events that pay or waive charges, in order: a payment's penalty part, then its cash beyond

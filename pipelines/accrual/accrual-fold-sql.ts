@@ -70,7 +70,8 @@ function stepSql(): string {
     `if(${K} = 2 AND ${I} = ${item}, ${amt}, 0.) + if(${K} = 3 AND ${I} = ${item}, ${amtc}, 0.)`;
   const waived = (item: number, owedItem: string) =>
     `if(${K} = 4 AND ${I} = ${item}, ${amt}, 0.) + if(${K} = 6 AND waive_on_restructure = 1 AND ${X.day} < co_day, ${owedItem}, 0.)`;
-  const fee = `if(${S.P} < C[toUInt64(${X.a})], least(late_fee, greatest(fee_cap - ${S.fee}, 0.)), 0.)`;
+  // no fee for an installment passing its grace on or after the charge-off (it still falls overdue)
+  const fee = `if(${S.P} < C[toUInt64(${X.a})] AND ${X.day} < co_day, least(late_fee, greatest(fee_cap - ${S.fee}, 0.)), 0.)`;
   const newP = `${S.P} + if(${K} = 2 AND ${I} = 0, ${amt}, 0.) + if(${K} = 6, least(${X.a}, ${capS}), 0.)`;
   const fields = [
     `toInt64(if(${K} = 10, greatest(${S.last}, least(${X.day}, co_day - 1)), ${S.last}))`,

@@ -134,14 +134,16 @@ export function accrualSql(
         arrayCumSum(arrayMap((lwa_a, lwa_b) -> lwa_a + lwa_b, f_pr, f_int)) AS C,
         arrayCumSum(f_pr) AS CPR, arrayCumSum(f_int) AS CI, length(s_due) AS n, ${trusted(totals)},
         -- nothing after the last evaluation date is reported, nor a charge or payment from the charge-off
-        -- on: they are dropped before the sort (a loan's later schedule was most of what it sorted)
+        -- on: they are dropped before the sort (a loan's later schedule was most of what it sorted). An
+        -- installment passing its grace after the charge-off still falls overdue (no fee, no accrual):
+        -- on a date after it the overdue amounts are the loan's on that date, as SPEC §4 and dpd count them
         arrayMax(EVAL_DAYS) AS last_eval_day, least(co_day, last_eval_day + 1) AS event_end,
         -- the installments the closed forms look up: through the last whose grace ends by then, and one more
         least(n, arrayLastIndex(lwa_d -> toInt64(toUInt16(lwa_d)) + ${grace} + 1 <= last_eval_day, s_due) + 1) AS sched_keep,
         -- events in date order; on one day: grace ends, payments, restructures, waivers, then the evaluation
         -- (a lambda reads no other array of the loan: ClickHouse would copy it once per element)
         arraySort(lwa_x -> (lwa_x.1, lwa_x.2, lwa_x.3, lwa_x.4), arrayConcat(
-          arrayFilter(lwa_x -> lwa_x.1 < event_end, arrayMap((lwa_d, lwa_i, lwa_p, lwa_n, lwa_c) -> (toInt64(toUInt16(lwa_d)) + ${grace} + 1, toUInt8(0), toFloat64(lwa_i), toFloat64(0), lwa_p, lwa_n, lwa_c),
+          arrayFilter(lwa_x -> lwa_x.1 <= last_eval_day, arrayMap((lwa_d, lwa_i, lwa_p, lwa_n, lwa_c) -> (toInt64(toUInt16(lwa_d)) + ${grace} + 1, toUInt8(0), toFloat64(lwa_i), toFloat64(0), lwa_p, lwa_n, lwa_c),
             s_due, arrayEnumerate(s_due), f_pr, f_int, C)),
           arrayFilter(lwa_x -> lwa_x.1 < event_end, arrayMap((lwa_d, lwa_a, lwa_b) -> (toInt64(toUInt16(lwa_d)), toUInt8(1), toFloat64(lwa_a), toFloat64(lwa_b), 0., 0., 0.), pd, pa, pb)),
           arrayFilter(lwa_x -> lwa_x.1 <= last_eval_day, arrayMap((lwa_d, lwa_a) -> (toInt64(toUInt16(lwa_d)), toUInt8(2), toFloat64(lwa_a), toFloat64(0), 0., 0., 0.), rd, ra)),
