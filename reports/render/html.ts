@@ -147,7 +147,7 @@ export function summaryHtml(s: Summary): string {
   const lang = s.lang;
   const h = (k: keyof typeof summaryText) => esc(t(k, lang));
   return `<section class="summary" id="summary">
-<dl class="facts"><div><dt>${h('period')}</dt><dd>${esc(s.period)}</dd></div><div><dt>${h('as_of')}</dt><dd>${esc(s.month_end)}</dd></div><div><dt>${h('segment_label')}</dt><dd>${esc(s.segment_label)}</dd></div></dl>
+<dl class="facts"><div><dt>${h('period')}</dt><dd>${esc(s.period)}</dd></div><div><dt>${h('as_of')}</dt><dd>${esc(s.month_end)}</dd></div><div><dt>${h('segment_label')}</dt><dd class="segment">${esc(s.segment_label)}</dd></div></dl>
 <h2>${h('summary')}</h2>
 <p class="unit" id="money-unit">${esc(moneyUnit(s))}</p>
 <div class="tiles">
@@ -191,7 +191,7 @@ function pageHtml(meta: PackMeta, charts: RenderedChart[], summary: Summary | un
   header { border-bottom: 2px solid #1f5fa8; margin-bottom: 1.5rem; }
   h1 { font-size: 1.6rem; margin: 0 0 .3rem; }
   /* a heading or segment breaks at its spaces, not between any two Chinese characters ("区 / 域") */
-  h1, dl.facts dd { word-break: keep-all; overflow-wrap: anywhere; }
+  h1, dl.facts dd.segment { word-break: keep-all; overflow-wrap: break-word; }
   h2 { font-size: 1.2rem; margin: 1.6rem 0 .6rem; color: #1f5fa8; }
   h3 { font-size: 1rem; margin: 1.2rem 0 .4rem; }
   .subtitle { color: #555; margin: 0 0 1rem; }
@@ -230,7 +230,7 @@ function pageHtml(meta: PackMeta, charts: RenderedChart[], summary: Summary | un
 </style>
 </head>
 <body>
-<header><h1>${esc(meta.title)}</h1><p class="subtitle">${esc(meta.subtitle)}</p></header>
+<header><h1>${esc(meta.title).replaceAll(' · ', '\u00a0· ')}</h1><p class="subtitle">${esc(meta.subtitle)}</p></header>
 ${summary ? summaryHtml(summary) : ''}
 <nav><ol>${charts.map((c) => `<li><a href="#chart-${esc(c.id)}">${esc(c.title)}</a></li>`).join('')}</ol></nav>
 ${charts

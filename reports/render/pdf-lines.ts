@@ -8,8 +8,12 @@
 export function headingLines(text: string, fits: (line: string) => boolean): string {
   const parts = text.split(' · ');
   const units = parts.flatMap((part, i) => {
-    const unit = i < parts.length - 1 ? `${part} ·` : part;
-    return fits(unit) ? [unit] : unit.split(' ').filter((w) => w !== '');
+    const last = i === parts.length - 1;
+    const unit = last ? part : `${part} ·`;
+    if (fits(unit)) return [unit];
+    // the separator stays at the end of its part's last word: no line starts with "·"
+    const words = part.split(' ').filter((w) => w !== '');
+    return last ? words : words.map((w, j) => (j === words.length - 1 ? `${w} ·` : w));
   });
   const lines: string[] = [];
   let line = '';

@@ -149,6 +149,12 @@ const bottomOf = (doc: Doc) => doc.page.height - margin - 10;
 /** the unit of the amounts (summary.ts money_unit), CNY for a summary made without it */
 const moneyUnit = (s: Summary) => s.money_unit ?? amountsIn([], s.lang);
 
+/**
+ * Whether a line fits the width at the document's font and size, with a point to spare: pdfkit wraps
+ * by adding up its words' widths, which may come out a hair wider than the line measured whole.
+ */
+const fitsIn = (doc: Doc, width: number) => (line: string) => doc.widthOfString(line) <= width - 1;
+
 /** period, as-of, segment; the key-figure tiles; the commentary */
 function cover(doc: Doc, s: Summary, width: number) {
   const lang = s.lang;
@@ -167,12 +173,7 @@ function cover(doc: Doc, s: Summary, width: number) {
       .fillColor(grey)
       .text(k, margin + i * fw, y, { width: fw - 8 });
     doc.fontSize(12).fillColor(ink);
-    doc.text(
-      headingLines(v, (l) => doc.widthOfString(l) <= fw - 8),
-      margin + i * fw,
-      y + 11,
-      { width: fw - 8 },
-    );
+    doc.text(headingLines(v, fitsIn(doc, fw - 8)), margin + i * fw, y + 11, { width: fw - 8 });
     factsH = Math.max(factsH, doc.y - y);
   });
   y += Math.max(36, factsH + 6);

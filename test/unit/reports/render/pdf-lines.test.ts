@@ -26,30 +26,23 @@ describe('headingLines: where a PDF heading breaks', () => {
     ]);
   });
 
-  it('any heading at any width: nothing lost, a break only where a space was, every line fits but a lone word', () => {
-    const words = [
-      '产品',
-      '小微企业贷款',
-      '·',
-      '区域',
-      '华中,',
-      'East,',
-      'Northwest',
-      '2024-06',
-      '·',
-      '分行',
-      'Consumer',
-    ];
+  it('any heading at any width: nothing lost, a break only where a space was, every line fits but a lone word, no line starts with a separator', () => {
+    const words = ['产品', '小微企业贷款', '区域', '华中,', 'East,', 'Northwest', '2024-06', '分行', 'Consumer'];
     let seed = 7;
     const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    const part = () => Array.from({ length: 1 + (next() % 3) }, () => words[next() % words.length]!).join(' ');
     for (let n = 0; n < 300; n++) {
-      const text = Array.from({ length: 1 + (next() % 10) }, () => words[next() % words.length]!)
-        .join(' ')
-        .replace(/^· |· $/gu, '');
+      // a heading as the packs write one: parts of one to three words between " · " separators
+      const text = Array.from({ length: 1 + (next() % 4) }, part).join(' · ');
       const max = 2 + (next() % 30);
       const lines = headingLines(text, within(max)).split('\n');
       expect(lines.join(' '), text).toBe(text.replace(/\s+/gu, ' ').trim());
-      for (const line of lines) expect(ems(line) <= max || !line.includes(' '), `${text} @${max}: ${line}`).toBe(true);
+      for (const line of lines) {
+        // (a lone word keeps the separator after it)
+        expect(ems(line) <= max || !line.replace(/ ·$/u, '').includes(' '), `${text} @${max}: ${line}`).toBe(true);
+        // a separator ends its line, never starts one
+        expect(line.startsWith('·') && lines.indexOf(line) > 0, `${text} @${max}: ${line}`).toBe(false);
+      }
     }
   });
 });
