@@ -2,6 +2,7 @@ import { compileMetric } from '../../warehouse/metrics/compile.ts';
 import type { MetricColumn, MetricRow } from '../../warehouse/metrics/definition.ts';
 import { defaultBasisOf, metrics, type MetricEntry, type MetricName } from '../../warehouse/metrics/index.ts';
 import { parseMetricRequest, withDefaultPeriod } from '../../warehouse/metrics/run.ts';
+import { normaliseMetricRequest } from '../../warehouse/metrics/request-bounds.ts';
 
 /** the as-of date of every metric route's example */
 const exampleAsOf = '2024-06-30';
@@ -95,6 +96,9 @@ const dimensionValues: Record<string, string | number> = {
   level: 30,
   kind: 'score_above',
   recommended: 'collection',
+  threshold: 0.25,
+  current_threshold: 0.25,
+  months_after: 3,
 };
 
 /** a value of each kind, as the route sends it: money as exact decimal text, counts and ratios as numbers */
@@ -105,6 +109,21 @@ const kindValues: Record<MetricColumn['kind'], string | number> = {
   ratio: 0.0283,
   number: 1.5,
   text: 'example',
+};
+
+/**
+ * Money a metric computes in floating point (a formula of the catalogue; the forecast's and the
+ * disposal options' amounts) is sent as a number, a sum of amounts as exact decimal text; the
+ * exceptions by metric and column (the API test compares every example value's type with the
+ * route's answer, so this list cannot fall behind unnoticed).
+ */
+const moneyAsNumber = new Set(['agency_performance.cures', 'agency_performance.matched_cures']);
+const formulaAsText = new Set(['interest_arrears.total_arrears', 'penalty_income.defaulted_other_cash']);
+const floatMoney = (entry: MetricEntry, column: string): boolean => {
+  const key = `${entry.name}.${column}`;
+  if (moneyAsNumber.has(key)) return true;
+  if ('kind' in entry) return entry.name === 'forecast' || entry.name === 'disposal_options';
+  return Object.hasOwn(entry.formulas ?? {}, column) && !formulaAsText.has(key);
 };
 
 const columnsOf = (entry: MetricEntry, name: MetricName, groupBy?: string[]): MetricColumn[] => {
@@ -128,7 +147,12 @@ export function metricExample(name: MetricName, groupBy?: string[]) {
         ? Object.hasOwn(dimensionValues, c.name)
           ? dimensionValues[c.name]!
           : c.name
-        : kindValues[c.kind],
+        : c.kind === 'measure' && c.denominator
+          ? // a share (a measure over a denominator) is a fraction, not money
+            0.25
+          : c.kind === 'measure' && floatMoney(entry, c.name)
+            ? 1250000.5
+            : kindValues[c.kind],
     ]),
   );
   return {
@@ -136,7 +160,12 @@ export function metricExample(name: MetricName, groupBy?: string[]) {
     title: entry.title,
     as_of: exampleAsOf,
     basis: defaultBasisOf(name),
-    request: {},
+    // the request as the route echoes it: normalised, the default basis and the latest month-end filled in
+    request: normaliseMetricRequest(
+      parseMetricRequest(groupBy ? { group_by: groupBy } : {}),
+      exampleAsOf,
+      defaultBasisOf(name),
+    ),
     columns,
     rows: [row],
   };

@@ -283,16 +283,32 @@ describe('HTTP API', () => {
     expect(paths.length).toBe(metricNames.length + 1);
     for (const path of paths) {
       const example = doc.paths[path]!.get!.responses['200']!.content!['application/json']!.example as {
+        metric: string;
+        title: string;
         columns: unknown[];
-        rows: unknown[];
+        rows: Record<string, unknown>[];
         basis: string;
+        request: Record<string, unknown>;
       };
       expect(example.rows, path).toHaveLength(1);
       const res = await call(path, { key: keys.admin });
       expect(res.status, path).toBe(200);
-      const body = (await res.json()) as { columns: unknown[]; basis: string };
+      const body = (await res.json()) as {
+        metric: string;
+        title: string;
+        columns: unknown[];
+        basis: string;
+        request: Record<string, unknown>;
+        rows: Record<string, unknown>[];
+      };
       expect(example.columns, path).toEqual(body.columns);
-      expect(example.basis, path).toBe(body.basis);
+      expect([example.metric, example.title, example.basis], path).toEqual([body.metric, body.title, body.basis]);
+      expect({ ...example.request, as_of: body.request.as_of }, path).toEqual(body.request);
+      // each value of the kind the route sends (a number or text), where the answer has one
+      for (const [column, value] of Object.entries(example.rows[0]!)) {
+        const sent = body.rows.map((r) => r[column]).find((v) => v !== null && v !== undefined);
+        if (sent !== undefined) expect(typeof value, `${path} ${column}`).toBe(typeof sent);
+      }
     }
   });
 
