@@ -133,9 +133,16 @@ export const chartSubtitle = (t: ChartTemplate, p: ReportPeriod, lang: Lang) =>
  * ran 100 px beyond the chart and widened its image past the others of the pack. The estimate
  * (ems) is on the wide side, and the y axis's labels give the line about 40 px beyond the view.
  */
-export function chartSubtitleLines(t: ChartTemplate, p: ReportPeriod, lang: Lang, viewWidth: number): string[] {
+export function chartSubtitleLines(
+  t: ChartTemplate,
+  p: ReportPeriod,
+  lang: Lang,
+  viewWidth: number,
+  /** whether the chart draws its data (a y axis beside the view); a "no data" chart has no axis to give room */
+  drawn = true,
+): string[] {
   const line = chartSubtitle(t, p, lang);
-  if (ems(line) * subtitleFontSize <= viewWidth + 40) return [line];
+  if (ems(line) * subtitleFontSize <= viewWidth + (drawn ? 40 : 0)) return [line];
   return [t.shows(p, lang), [asOfText(p, lang), t.unit[lang]].join(' · ')];
 }
 
@@ -167,16 +174,16 @@ const footnoteSize = 10;
  */
 export function chartSpec(t: ChartTemplate, rows: Row[], lang: Lang, p: ReportPeriod): TopLevelSpec {
   const w = t.size?.width ?? width;
-  const body =
-    rows.length > 0 && (t.hasData?.(rows) ?? true)
-      ? { width: w, height: t.size?.height ?? height, ...t.body(rows, lang) }
-      : {
-          width: w,
-          height: 80,
-          data: { values: [{ text: labels.no_data[lang] }] },
-          mark: { type: 'text', fontSize: 16, color: '#8c8c8c' },
-          encoding: { text: { field: 'text', type: 'nominal' } },
-        };
+  const drawn = rows.length > 0 && (t.hasData?.(rows) ?? true);
+  const body = drawn
+    ? { width: w, height: t.size?.height ?? height, ...t.body(rows, lang) }
+    : {
+        width: w,
+        height: 80,
+        data: { values: [{ text: labels.no_data[lang] }] },
+        mark: { type: 'text', fontSize: 16, color: '#8c8c8c' },
+        encoding: { text: { field: 'text', type: 'nominal' } },
+      };
   // the footnote: an empty view titled at its bottom (Vega-Lite has no footer)
   const footnoteView: Record<string, unknown> = {
     width: w,
@@ -195,7 +202,7 @@ export function chartSpec(t: ChartTemplate, rows: Row[], lang: Lang, p: ReportPe
   };
   return {
     $schema: vegaLiteSchema,
-    title: { text: t.title[lang], subtitle: chartSubtitleLines(t, p, lang, w) },
+    title: { text: t.title[lang], subtitle: chartSubtitleLines(t, p, lang, w, drawn) },
     // the chart's name for a screen reader, in the pack's language (render/svg.ts puts it on the SVG)
     description: `${t.title[lang]} · ${chartSubtitle(t, p, lang)}`,
     config: chartConfig,
