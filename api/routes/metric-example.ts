@@ -7,65 +7,6 @@ import { normaliseMetricRequest } from '../../warehouse/metrics/request-bounds.t
 /** the as-of date of every metric route's example */
 const exampleAsOf = '2024-06-30';
 
-type DerivedName = {
-  [N in MetricName]: (typeof metrics)[N] extends { kind: 'derived' } ? N : never;
-}[MetricName];
-
-/**
- * A derived metric's columns for a request without group_by, where no definition declares them (its
- * derive function builds them): the API test checks each against the route's real answer, so an
- * example here cannot drift from what the route sends.
- */
-const derivedColumns: Record<DerivedName, MetricColumn[]> = {
-  forecast: [
-    { name: 'month_ahead', kind: 'dimension' },
-    { name: 'month_end', kind: 'dimension' },
-    ...['C', 'M1', 'M2', 'M3', 'M4', 'M5', 'M6', 'M7+', 'paid_off', 'charged_off'].map((name) => ({
-      name,
-      kind: 'measure' as const,
-    })),
-  ],
-  ecl_walk: [
-    ...['step_order', 'step', 'from_month', 'month_end'].map((name) => ({ name, kind: 'dimension' as const })),
-    ...['amount', 'before', 'after'].map((name) => ({ name, kind: 'measure' as const })),
-  ],
-  warning_effectiveness: [
-    ...['subject_kind', 'subject', 'horizon', 'level'].map((name) => ({ name, kind: 'dimension' as const })),
-    ...['loan_months', 'rolled', 'warned', 'detected', 'false_alarms'].map((name) => ({
-      name,
-      kind: 'count' as const,
-    })),
-    { name: 'detection_rate', kind: 'ratio', denominator: 'eligible loan-months that rolled' },
-    { name: 'precision', kind: 'ratio', denominator: 'warned eligible loan-months' },
-    { name: 'median_lead_days', kind: 'number' },
-    { name: 'events', kind: 'count' },
-    { name: 'volume_flag', kind: 'text' },
-  ],
-  warning_threshold_suggestions: [
-    ...['rule_id', 'kind', 'horizon', 'level'].map((name) => ({ name, kind: 'dimension' as const })),
-    { name: 'rolled', kind: 'count' },
-    { name: 'current_threshold', kind: 'number' },
-    { name: 'current_warned', kind: 'count' },
-    { name: 'current_detected', kind: 'count' },
-    { name: 'current_detection_rate', kind: 'ratio', denominator: 'eligible loan-months that rolled' },
-    { name: 'current_precision', kind: 'ratio', denominator: 'warned eligible loan-months' },
-    { name: 'suggested_rule_id', kind: 'text' },
-    { name: 'suggested_threshold', kind: 'number' },
-    { name: 'suggested_warned', kind: 'count' },
-    { name: 'suggested_detected', kind: 'count' },
-    { name: 'suggested_detection_rate', kind: 'ratio', denominator: 'eligible loan-months that rolled' },
-    { name: 'suggested_precision', kind: 'ratio', denominator: 'warned eligible loan-months' },
-  ],
-  disposal_options: [
-    { name: 'recommended', kind: 'dimension' },
-    { name: 'loans', kind: 'count' },
-    { name: 'balance', kind: 'measure' },
-    { name: 'expected_recovery', kind: 'measure' },
-    { name: 'recovery_rate', kind: 'ratio', denominator: 'balance of the loans' },
-    { name: 'mean_margin', kind: 'measure' },
-  ],
-};
-
 /** a dimension's value in an example row, as the book's data has it (others: their name) */
 const dimensionValues: Record<string, string | number> = {
   month_end: exampleAsOf,
@@ -126,8 +67,9 @@ const floatMoney = (entry: MetricEntry, column: string): boolean => {
   return Object.hasOwn(entry.formulas ?? {}, column) && !formulaAsText.has(key);
 };
 
-const columnsOf = (entry: MetricEntry, name: MetricName, groupBy?: string[]): MetricColumn[] => {
-  if ('kind' in entry) return derivedColumns[name as DerivedName];
+/** a derived metric declares its columns; a declared one's are what the compiler names */
+const columnsOf = (entry: MetricEntry, groupBy?: string[]): MetricColumn[] => {
+  if ('kind' in entry) return entry.columns(groupBy);
   const request = withDefaultPeriod(entry, parseMetricRequest(groupBy ? { group_by: groupBy } : {}), exampleAsOf);
   return compileMetric(entry, request, { database: 'example', asOf: exampleAsOf }).columns;
 };
@@ -139,7 +81,7 @@ const columnsOf = (entry: MetricEntry, name: MetricName, groupBy?: string[]): Me
  */
 export function metricExample(name: MetricName, groupBy?: string[]) {
   const entry: MetricEntry = metrics[name];
-  const columns = columnsOf(entry, name, groupBy);
+  const columns = columnsOf(entry, groupBy);
   const row: MetricRow = Object.fromEntries(
     columns.map((c) => [
       c.name,

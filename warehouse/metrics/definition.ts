@@ -152,6 +152,8 @@ export interface DerivedMetric {
   groupBy?: readonly string[];
   /** the request's `months` (how far ahead): read by the forecast only */
   takesMonths?: true;
+  /** the answer's columns for a request's group_by: what derive answers with, and the API's example */
+  columns(groupBy: readonly string[] | undefined): MetricColumn[];
   derive(
     run: (name: string, request: Partial<MetricRequest>) => Promise<{ columns: MetricColumn[]; rows: MetricRow[] }>,
     request: MetricRequest,

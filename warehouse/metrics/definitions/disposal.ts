@@ -91,6 +91,15 @@ export const restructure_outcomes = {
 
 const groupable = ['recommended', 'product', 'region'] as const;
 
+const disposalColumns = (groupBy: readonly string[] | undefined): MetricColumn[] => [
+  ...(groupBy ?? ['recommended']).map((name) => ({ name, kind: 'dimension' as const })),
+  { name: 'loans', kind: 'count' },
+  { name: 'balance', kind: 'measure' },
+  { name: 'expected_recovery', kind: 'measure' },
+  { name: 'recovery_rate', kind: 'ratio', denominator: 'balance of the loans' },
+  { name: 'mean_margin', kind: 'measure' },
+];
+
 /**
  * Late and defaulted loans by their recommended disposal option (the regulatory pack's table):
  * every loan past the default stage (DPD > 90, or charged off with the workout open) valued with
@@ -100,6 +109,7 @@ const groupable = ['recommended', 'product', 'region'] as const;
 export const disposal_options = {
   name: 'disposal_options',
   kind: 'derived',
+  columns: disposalColumns,
   title: 'Late loans by recommended disposal option',
   description:
     "Loans past the disposal stage (default terms: DPD > 90, or charged off with the workout open) by the option with the highest expected net recovery (collection, restructure, collateral_sale, debt_sale, write_off), valued from the book's recovery curves, restructure outcomes and realised sales, discounted at 8% a year: loans, balance, expected net recovery and its share of the balance, mean margin over the next best option.",
@@ -147,14 +157,6 @@ export const disposal_options = {
         recovery_rate: g.balance > 0 ? g.value / g.balance : null,
         mean_margin: Math.round((g.margin / g.loans) * 100) / 100,
       }));
-    const columns: MetricColumn[] = [
-      ...dims.map((name) => ({ name, kind: 'dimension' as const })),
-      { name: 'loans', kind: 'count' },
-      { name: 'balance', kind: 'measure' },
-      { name: 'expected_recovery', kind: 'measure' },
-      { name: 'recovery_rate', kind: 'ratio', denominator: 'balance of the loans' },
-      { name: 'mean_margin', kind: 'measure' },
-    ];
-    return { columns, rows };
+    return { columns: disposalColumns(dims), rows };
   },
 } as const satisfies DerivedMetric;

@@ -22,6 +22,11 @@ interface StageParams {
   ecl: number;
 }
 
+const eclWalkColumns = (): MetricColumn[] => [
+  ...['step_order', 'step', 'from_month', 'month_end'].map((name) => ({ name, kind: 'dimension' as const })),
+  ...['amount', 'before', 'after'].map((name) => ({ name, kind: 'measure' as const })),
+];
+
 /**
  * ECL walk (变动分析) from the month-end before the as-of month-end (M − 1) to the as-of month-end
  * (M), on the `ecl` metric's definition: a loan's ECL at a month-end = its EAD × its stage's PD × the
@@ -42,6 +47,7 @@ interface StageParams {
 export const eclWalk = {
   name: 'ecl_walk',
   kind: 'derived',
+  columns: eclWalkColumns,
   title: 'ECL walk: change in ECL since the previous month-end',
   description:
     'Opening ECL (previous month-end), the change split into new loans, repaid/closed, written off, stage moves, PD changes and LGD changes, and closing ECL (as-of month-end); each step with the running total before and after it.',
@@ -112,15 +118,6 @@ export const eclWalk = {
         after: (running / 100).toFixed(2),
       };
     });
-    const columns: MetricColumn[] = [
-      { name: 'step_order', kind: 'dimension' },
-      { name: 'step', kind: 'dimension' },
-      { name: 'from_month', kind: 'dimension' },
-      { name: 'month_end', kind: 'dimension' },
-      { name: 'amount', kind: 'measure' },
-      { name: 'before', kind: 'measure' },
-      { name: 'after', kind: 'measure' },
-    ];
-    return { columns, rows };
+    return { columns: eclWalkColumns(), rows };
   },
 } as const satisfies DerivedMetric;

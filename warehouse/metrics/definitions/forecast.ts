@@ -5,6 +5,12 @@ import type { DerivedMetric, MetricColumn, MetricRow } from '../definition.ts';
 const buckets = bucketLabels(defaultBucketBounds).filter((b) => b !== 'PO' && b !== 'WO');
 const cents = (x: number) => Math.round(x * 100) / 100;
 
+const forecastColumns = (): MetricColumn[] => [
+  { name: 'month_ahead', kind: 'dimension' },
+  { name: 'month_end', kind: 'dimension' },
+  ...[...buckets, 'paid_off', 'charged_off'].map((name) => ({ name, kind: 'measure' as const })),
+];
+
 /**
  * Roll-rate (Markov) loss forecast: the balance by bucket at the as-of month-end, projected
  * `months` ahead (default 12) with the balance-weighted transition matrix of the period (the
@@ -15,6 +21,7 @@ const cents = (x: number) => Math.round(x * 100) / 100;
 export const forecast = {
   name: 'forecast',
   kind: 'derived',
+  columns: forecastColumns,
   title: 'Roll-rate loss forecast',
   description:
     "Balances by bucket projected month by month from the as-of month-end with the period's balance-weighted roll-rate matrix; charged_off = balance flowing into WO that month, paid_off = into PO. No new business or recoveries.",
@@ -62,13 +69,6 @@ export const forecast = {
         charged_off: cents(chargedOff),
       });
     }
-    const columns: MetricColumn[] = [
-      { name: 'month_ahead', kind: 'dimension' },
-      { name: 'month_end', kind: 'dimension' },
-      ...buckets.map((b) => ({ name: b, kind: 'measure' as const })),
-      { name: 'paid_off', kind: 'measure' },
-      { name: 'charged_off', kind: 'measure' },
-    ];
-    return { columns, rows };
+    return { columns: forecastColumns(), rows };
   },
 } as const satisfies DerivedMetric;

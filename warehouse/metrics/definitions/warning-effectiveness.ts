@@ -131,6 +131,40 @@ const effectivenessDimensions: readonly string[] = [
   ...Object.keys(warningOutcomes.dimensions).filter((d) => d !== 'lead_days' && !keys.includes(d as never)),
 ];
 
+/** warning_effectiveness's columns: its keys and the dimensions asked for, then its measures */
+const effectivenessColumns = (groupBy: readonly string[] | undefined): MetricColumn[] => [
+  ...[...keys, ...(groupBy ?? []).filter((d) => !keys.includes(d as never))].map((name) => ({
+    name,
+    kind: 'dimension' as const,
+  })),
+  ...['loan_months', 'rolled', 'warned', 'detected', 'false_alarms'].map((name) => ({ name, kind: 'count' as const })),
+  { name: 'detection_rate', kind: 'ratio', denominator: 'eligible loan-months that rolled' },
+  { name: 'precision', kind: 'ratio', denominator: 'warned eligible loan-months' },
+  { name: 'median_lead_days', kind: 'number' },
+  { name: 'events', kind: 'count' },
+  { name: 'volume_flag', kind: 'text' },
+];
+
+/** warning_threshold_suggestions' columns (it takes no group_by) */
+const suggestionColumns = (): MetricColumn[] => [
+  { name: 'rule_id', kind: 'dimension' },
+  { name: 'kind', kind: 'dimension' },
+  { name: 'horizon', kind: 'dimension' },
+  { name: 'level', kind: 'dimension' },
+  { name: 'rolled', kind: 'count' },
+  { name: 'current_threshold', kind: 'number' },
+  { name: 'current_warned', kind: 'count' },
+  { name: 'current_detected', kind: 'count' },
+  { name: 'current_detection_rate', kind: 'ratio', denominator: 'eligible loan-months that rolled' },
+  { name: 'current_precision', kind: 'ratio', denominator: 'warned eligible loan-months' },
+  { name: 'suggested_rule_id', kind: 'text' },
+  { name: 'suggested_threshold', kind: 'number' },
+  { name: 'suggested_warned', kind: 'count' },
+  { name: 'suggested_detected', kind: 'count' },
+  { name: 'suggested_detection_rate', kind: 'ratio', denominator: 'eligible loan-months that rolled' },
+  { name: 'suggested_precision', kind: 'ratio', denominator: 'warned eligible loan-months' },
+];
+
 /**
  * Per warning rule and champion grade, horizon (1, 3 months) and level (DPD > 30, > 90), over the
  * warning months: detection rate, precision, median lead days, warned and false-alarm volumes.
@@ -138,6 +172,7 @@ const effectivenessDimensions: readonly string[] = [
 export const warningEffectiveness = {
   name: 'warning_effectiveness',
   kind: 'derived',
+  columns: effectivenessColumns,
   title: 'Warning effectiveness: detection, precision, lead time',
   groupBy: effectivenessDimensions,
   description:
@@ -194,16 +229,7 @@ export const warningEffectiveness = {
       }
       return 0;
     });
-    const columns: MetricColumn[] = [
-      ...dims.map((name) => ({ name, kind: 'dimension' as const })),
-      ...measures.slice(0, 5).map((name) => ({ name, kind: 'count' as const })),
-      { name: 'detection_rate', kind: 'ratio', denominator: 'eligible loan-months that rolled' },
-      { name: 'precision', kind: 'ratio', denominator: 'warned eligible loan-months' },
-      { name: 'median_lead_days', kind: 'number' },
-      { name: 'events', kind: 'count' },
-      { name: 'volume_flag', kind: 'text' },
-    ];
-    return { columns, rows };
+    return { columns: effectivenessColumns(groupBy), rows };
   },
 } as const satisfies DerivedMetric;
 
@@ -214,6 +240,7 @@ export const warningEffectiveness = {
 export const warningThresholdSuggestions = {
   name: 'warning_threshold_suggestions',
   kind: 'derived',
+  columns: suggestionColumns,
   title: 'Warning thresholds: dominated thresholds and suggestions',
   description:
     "Per threshold rule, horizon and level over the warning months: the current threshold's warned and detected loan-months, and the threshold (of this or another threshold rule) that detects at least as many with at most as many warnings, strictly better in one, if any (suggested_*; empty when the current one is not dominated).",
@@ -277,24 +304,6 @@ export const warningThresholdSuggestions = {
         num(a.horizon) - num(b.horizon) ||
         num(a.level) - num(b.level),
     );
-    const columns: MetricColumn[] = [
-      { name: 'rule_id', kind: 'dimension' },
-      { name: 'kind', kind: 'dimension' },
-      { name: 'horizon', kind: 'dimension' },
-      { name: 'level', kind: 'dimension' },
-      { name: 'rolled', kind: 'count' },
-      { name: 'current_threshold', kind: 'number' },
-      { name: 'current_warned', kind: 'count' },
-      { name: 'current_detected', kind: 'count' },
-      { name: 'current_detection_rate', kind: 'ratio', denominator: 'eligible loan-months that rolled' },
-      { name: 'current_precision', kind: 'ratio', denominator: 'warned eligible loan-months' },
-      { name: 'suggested_rule_id', kind: 'text' },
-      { name: 'suggested_threshold', kind: 'number' },
-      { name: 'suggested_warned', kind: 'count' },
-      { name: 'suggested_detected', kind: 'count' },
-      { name: 'suggested_detection_rate', kind: 'ratio', denominator: 'eligible loan-months that rolled' },
-      { name: 'suggested_precision', kind: 'ratio', denominator: 'warned eligible loan-months' },
-    ];
-    return { columns, rows };
+    return { columns: suggestionColumns(), rows };
   },
 } as const satisfies DerivedMetric;
