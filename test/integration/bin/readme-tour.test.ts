@@ -118,6 +118,10 @@ describe('the README tour through bash', () => {
       'interest_arrears_on_bs',
       'interest_arrears_off_bs',
       'amount_to_cure',
+      // the DPD and overdue amounts the amount to cure counts, under the accrual rules' allocation
+      'accrual_dpd',
+      'accrual_overdue_principal',
+      'accrual_overdue_interest',
     ]);
     expect(dpd.length - 1).toBeGreaterThan(4000);
     expect(existsSync(join(work, 'out/reports/management-2024-06-zh-CN/report.pdf'))).toBe(true);
