@@ -165,7 +165,6 @@ export async function runDpd(wh: Warehouse, config: Config, out: Output, f: DpdF
       { limit: tableRows },
     );
     // where the accrual's own overdue amounts are not the ones shown, the row's amount to cure does not add up from it
-    // where the accrual's own overdue amounts are not the ones shown, the row's amount to cure does not add up from it
     const apart = (rs: readonly DpdRow[]) =>
       rs.filter(
         (r) =>

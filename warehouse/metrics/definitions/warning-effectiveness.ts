@@ -131,12 +131,15 @@ const effectivenessDimensions: readonly string[] = [
   ...Object.keys(warningOutcomes.dimensions).filter((d) => d !== 'lead_days' && !keys.includes(d as never)),
 ];
 
-/** warning_effectiveness's columns: its keys and the dimensions asked for, then its measures */
+/** warning_effectiveness's groups: its keys, then the dimensions asked for */
+const effectivenessGroups = (groupBy: readonly string[] | undefined): string[] => [
+  ...keys,
+  ...(groupBy ?? []).filter((d) => !keys.includes(d as never)),
+];
+
+/** warning_effectiveness's columns: its groups, then its measures */
 const effectivenessColumns = (groupBy: readonly string[] | undefined): MetricColumn[] => [
-  ...[...keys, ...(groupBy ?? []).filter((d) => !keys.includes(d as never))].map((name) => ({
-    name,
-    kind: 'dimension' as const,
-  })),
+  ...effectivenessGroups(groupBy).map((name) => ({ name, kind: 'dimension' as const })),
   ...['loan_months', 'rolled', 'warned', 'detected', 'false_alarms'].map((name) => ({ name, kind: 'count' as const })),
   { name: 'detection_rate', kind: 'ratio', denominator: 'eligible loan-months that rolled' },
   { name: 'precision', kind: 'ratio', denominator: 'warned eligible loan-months' },
@@ -180,8 +183,8 @@ export const warningEffectiveness = {
   filters,
   async derive(run: Run, request, asOf) {
     assertDerivedRequest('warning_effectiveness', request, effectivenessDimensions);
-    const { group_by: groupBy = [], basis: _basis, months: _months, ...rest } = request;
-    const dims = [...keys, ...groupBy.filter((d) => !keys.includes(d as never))];
+    const { group_by: groupBy, basis: _basis, months: _months, ...rest } = request;
+    const dims = effectivenessGroups(groupBy);
     const r = await run('warning_outcomes', {
       ...rest,
       ...warningWindow(request, asOf),
