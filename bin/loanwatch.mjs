@@ -23,4 +23,4 @@ stdoutFailed = (e) => process.exit(reportError(outputStreamError(e)));
 // never sees one), so only then are they mapped back to the TypeScript lines.
 if (!process.env.LOANWATCH_DEBUG) process.setSourceMapsEnabled(false);
 const { main } = await import('./main.ts');
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2), undefined, { stdinAside: true });

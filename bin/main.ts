@@ -6,11 +6,14 @@ import { parseCommandLine } from './cli/parse.ts';
 import { processOutput, type Output } from './cli/output.ts';
 import { reportError } from './cli/report-error.ts';
 import { trapInterrupt } from './cli/interrupt.ts';
+import { takeStdinAside } from './cli/piped-stdin.ts';
 import { exitCodes } from '../lib/exit-codes.ts';
 
 /** How main ends the process at once (a second Ctrl-C); tests pass their own. */
 export interface MainOptions {
   exit?: (code: number) => void;
+  /** set a piped stdin aside before the command runs (cli/piped-stdin.ts): the bin entry's process, not a test's */
+  stdinAside?: boolean;
 }
 
 /**
@@ -26,6 +29,7 @@ export async function main(argv: string[], out: Output = processOutput, o: MainO
     const config = loadConfig();
     const { module, values } = selected;
     trap.select(module.name, module.warehouse);
+    if (o.stdinAside) await takeStdinAside(module.readsStdin?.(values) === true);
     if (!module.warehouse) {
       await module.run({ config, out }, values);
       return trap.interrupted ? exitCodes.interrupted : 0;

@@ -37,6 +37,8 @@ export interface WarehouseContext extends BaseContext {
 interface CommandParts<F extends Specs, A extends readonly ArgSpec[]> {
   /** `ingest`, or `keys create` for a sub-command */
   name: string;
+  /** whether the command reads a piped stdin (pipedStdin()) on these flags; any other's is set aside unread (piped-stdin.ts) */
+  readsStdin?: (values: FlagValues<F> & ArgValues<A>) => boolean;
   summary: string;
   /** more than the summary, shown in the command's own help */
   description?: string;

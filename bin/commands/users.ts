@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
+import { isatty } from 'node:tty';
 import { Writable } from 'node:stream';
 import { z } from 'zod';
 import { outputFormat } from '../flags.ts';
@@ -8,17 +9,11 @@ import { printTable } from '../cli/output.ts';
 import { auditCli, byFlag, cliActor } from './cli-audit.ts';
 import { createUser, disableUser, listUsers, userKeyId } from '../../api/auth/users.ts';
 import { UserError } from '../../lib/user-error.ts';
+import { pipedStdin } from '../cli/piped-stdin.ts';
 import { roles } from '../../api/auth/permissions.ts';
 
 /** A file's or stdin's text as a password: one trailing line break dropped (what `echo` and editors add). */
 const oneLine = (text: string) => text.replace(/\r?\n$/u, '');
-
-async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
-  let text = '';
-  stream.setEncoding('utf8');
-  for await (const chunk of stream) text += chunk as string;
-  return text;
-}
 
 /** Asks on the terminal without echo. */
 async function ask(question: string): Promise<string> {
@@ -52,7 +47,9 @@ async function newPassword(file: string | undefined): Promise<string> {
       throw new UserError(`cannot read --password-file ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
     }
   }
-  if (!process.stdin.isTTY) return oneLine(await readAll(process.stdin));
+  const piped = pipedStdin();
+  if (piped !== undefined) return oneLine(piped);
+  if (!isatty(0)) throw new UserError('no password: give --password-file FILE, pipe it on stdin, or run on a terminal');
   const first = await ask('password: ');
   if ((await ask('again: ')) !== first) throw new UserError('the two passwords differ: nothing created');
   return first;
@@ -76,6 +73,7 @@ export const usersCreateCommand = defineCommand({
     'printf %s "$PW" | loanwatch users create --name zhang --role collector --region east --team east-early',
     'loanwatch users create --name chen --role modeler --password-file ./pw.txt',
   ],
+  readsStdin: (f) => f['password-file'] === undefined,
   warehouse: true,
   run: async ({ wh, out }, f) => {
     const password = await newPassword(f['password-file']);
