@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { closeSync, openSync, readSync } from 'node:fs';
 
 /** Invalid and valid multi-byte characters of bytes read as UTF-8 (a streaming decoder keeps characters split across reads). */
@@ -64,20 +65,40 @@ const readsAsGbk = (e: { chinese: number; other: number }) => e.chinese > 0 && e
  * UTF-8) and the others load as written. A file of another encoding altogether (Latin-1 or
  * Windows-1252: "Müller", "café") is not Chinese in GBK either (gbkEvidence): it is read as UTF-8, so
  * its rows with such bytes are quarantined instead of stored as "M黮ler" and "caf�". A byte-order mark
- * says UTF-8. The first 64 KiB decide a UTF-8 file; one that looks like GBK there is read whole before
- * it is taken for GBK (a stray GBK row early, UTF-8 Chinese after it, was read as GBK and the Chinese
- * garbled).
+ * says UTF-8. The first 64 KiB with a byte above ASCII decide a UTF-8 file (a bank's export may hold
+ * an English header and thousands of ASCII rows before its first Chinese branch name: read as UTF-8
+ * from its ASCII head, its GBK rows were quarantined and stored garbled); one that looks like GBK there
+ * is read whole before it is taken for GBK (a stray GBK row early, UTF-8 Chinese after it, was read as
+ * GBK and the Chinese garbled). A file all ASCII is UTF-8.
  */
 export function sniffEncoding(path: string): 'utf8' | 'gbk' {
   const fd = openSync(path, 'r');
   const buf = Buffer.alloc(65536);
-  const n = readSync(fd, buf, 0, buf.length, 0);
-  closeSync(fd);
-  if (n >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return 'utf8';
+  let n: number;
+  try {
+    n = readSync(fd, buf, 0, buf.length, 0);
+    if (n >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return 'utf8';
+    const from = firstNonAscii(path);
+    if (from === null) return 'utf8';
+    // from a byte above ASCII after ASCII bytes alone: the start of a character in either encoding
+    if (from > 0) n = readSync(fd, buf, 0, buf.length, from);
+  } finally {
+    closeSync(fd);
+  }
   const head = utf8Evidence([buf.subarray(0, n === buf.length ? n - 4 : n)]);
   if (head.invalid === 0 || head.wide > head.invalid) return 'utf8';
   if (n < buf.length) return readsAsGbk(gbkEvidence([buf.subarray(0, n)])) ? 'gbk' : 'utf8';
   const whole = utf8Evidence(fileChunks(path));
   if (whole.wide > whole.invalid) return 'utf8';
   return readsAsGbk(gbkEvidence(fileChunks(path))) ? 'gbk' : 'utf8';
+}
+
+/** The offset of the file's first byte above ASCII, null when it has none (whole ASCII chunks skipped natively). */
+function firstNonAscii(path: string): number | null {
+  let offset = 0;
+  for (const chunk of fileChunks(path)) {
+    if (!isAscii(chunk)) return offset + chunk.findIndex((b) => b > 0x7f);
+    offset += chunk.length;
+  }
+  return null;
 }

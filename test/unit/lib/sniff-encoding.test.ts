@@ -42,15 +42,31 @@ describe('sniffing a CSV file’s encoding', () => {
     }
   });
 
-  // (an ASCII first 64 KiB says UTF-8 whatever comes after: a late GBK row is quarantined, formats.test.ts)
+  // 3000 rows are past 64 KiB: a sample on the last is Chinese after an ASCII head of that size
   it.each([
     [10, 0],
     [10, 9],
     [3000, 0],
+    [3000, 2999],
+    [30000, 29999],
   ])('GBK Chinese is GBK, a rarer character of its extension among it too (%i rows, row %i)', (rows, at) => {
     const chinese = iconv.encode('手机银行柜台还款，堃喆', 'gbk');
     const path = file(`gbk-${rows}-${at}.csv`, Buffer.concat([Buffer.from(header), body(rows, chinese, at)]));
     expect(sniffEncoding(path)).toBe('gbk');
+  });
+
+  it.each([
+    [10, 9],
+    [3000, 2999],
+  ])('UTF-8 Chinese after an ASCII head is UTF-8, a file all ASCII too (%i rows, row %i)', (rows, at) => {
+    const path = file(
+      `utf8-${rows}-${at}.csv`,
+      Buffer.concat([Buffer.from(header), body(rows, Buffer.from('手机银行'), at)]),
+    );
+    expect(sniffEncoding(path)).toBe('utf8');
+    expect(
+      sniffEncoding(file(`ascii-${rows}.csv`, Buffer.concat([Buffer.from(header), body(rows, Buffer.from('app'), 0)]))),
+    ).toBe('utf8');
   });
 
   it('UTF-8 Chinese and a byte-order mark are UTF-8', () => {
