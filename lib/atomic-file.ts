@@ -21,6 +21,15 @@ function special(path: string): boolean {
   return st !== undefined && !st.isFile() && !st.isDirectory();
 }
 
+/** An error about the temporary file, told of the file the user named (`--out /sys/b.csv`: permission denied). */
+function ofFinalPath(e: unknown, tmp: string, path: string): unknown {
+  const sys = e as NodeJS.ErrnoException;
+  if (tmp === path || !(e instanceof Error) || sys.path !== tmp) return e;
+  sys.path = path;
+  e.message = e.message.replaceAll(tmp, path);
+  return e;
+}
+
 /** writeFileSync, all or nothing. */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   if (special(path)) {
@@ -33,7 +42,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });
-    throw e;
+    throw ofFinalPath(e, tmp, path);
   }
 }
 
@@ -53,7 +62,9 @@ export function atomicWriteStream(path: string): AtomicWriteStream {
   stream.on('error', () => undefined);
   return {
     stream,
-    opened: once(stream, 'open'),
+    opened: once(stream, 'open').catch((e: unknown) => {
+      throw ofFinalPath(e, tmp, path);
+    }),
     commit: async () => {
       stream.end();
       await once(stream, 'finish');

@@ -159,6 +159,8 @@ export function loadAccrualRules(path: string): AccrualRules {
   } catch (e) {
     if (e instanceof SyntaxError) throw new UserError(`${path} is not valid JSON: ${e.message}`);
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UserError(`accrual rules file ${path} not found`);
+    if ((e as NodeJS.ErrnoException).code === 'EISDIR')
+      throw new UserError(`accrual rules file ${path} is a directory, not a file`);
     throw e;
   }
   return parseAccrualRules(json, path);

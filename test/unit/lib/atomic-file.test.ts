@@ -43,6 +43,26 @@ describe('atomic output files', () => {
     expect(readdirSync(d)).toEqual(['scores.csv']);
   });
 
+  it('a place it cannot write is told by the name asked for, not the temporary file beside it', async () => {
+    const path = join(dir(), 'no-such-folder', 'bureau.csv');
+    let thrown: NodeJS.ErrnoException | undefined;
+    try {
+      writeFileAtomic(path, 'x');
+    } catch (e) {
+      thrown = e as NodeJS.ErrnoException;
+    }
+    expect(thrown).toMatchObject({ code: 'ENOENT', path });
+    expect(thrown?.message).toContain(path);
+    expect(thrown?.message).not.toMatch(/\.tmp/u);
+    const s = atomicWriteStream(path);
+    const opening = await s.opened.then(
+      () => null,
+      (e: unknown) => e as NodeJS.ErrnoException,
+    );
+    expect(opening).toMatchObject({ code: 'ENOENT', path });
+    expect(opening?.message).not.toMatch(/\.tmp/u);
+  });
+
   it('a device or a pipe is written as it is, not replaced by a rename', async () => {
     // /dev/null stays the device whatever is written to it
     writeFileAtomic('/dev/null', 'discarded');

@@ -105,5 +105,6 @@ describe('accrual rules', () => {
     writeFileSync(join(dir, 'bad.json'), '{ "default": ');
     expect(() => loadAccrualRules(join(dir, 'bad.json'))).toThrow(/bad\.json is not valid JSON/);
     expect(() => loadAccrualRules(join(dir, 'none.json'))).toThrow(/accrual rules file .*none\.json not found/);
+    expect(() => loadAccrualRules(dir)).toThrow(`accrual rules file ${dir} is a directory, not a file`);
   });
 });
