@@ -15,13 +15,17 @@ import { AdapterReceipt, dayShift, readCsvObjects, round2 } from './source-csv.t
  * written (refused, or an applicant missing from application.csv — the
  * subset's orphans) reference unknown loans and are quarantined by ingest.
  * installments_payments.csv is read twice: once to judge each loan's
- * installments, once to write.
+ * installments, once to write. A loan without a term (a revolving line) is set aside with its
+ * installments. The source gives no rate for most loans: annual_rate is 0.
  */
 const products: Record<string, string> = {
   'Cash loans': 'cash_loan',
   'Consumer loans': 'consumer',
   'Revolving loans': 'revolving',
 };
+
+const termAsideReason = 'loan without a term (CNT_PAYMENT 0 or empty: a revolving line): not a term loan';
+const termlessInstallmentReason = 'installment of a loan set aside without a term (schedule and payment)';
 
 export async function adaptHomeCredit(inputDir: string, outDir: string, o: { asOf: string }, sinks: TableSinks) {
   const receipt = new AdapterReceipt('home_credit_subset');
@@ -62,6 +66,7 @@ export async function adaptHomeCredit(inputDir: string, outDir: string, o: { asO
     'csv',
   );
   const principalCents = new Map<string, number>();
+  const termless = new Set<string>();
   for await (const { row } of readCsvObjects(join(inputDir, 'previous_application.csv'))) {
     receipt.countRead('previous_application.csv');
     if (row.NAME_CONTRACT_STATUS !== 'Approved') {
@@ -70,6 +75,14 @@ export async function adaptHomeCredit(inputDir: string, outDir: string, o: { asO
     }
     if (!applicants.has(row.SK_ID_CURR!)) {
       receipt.aside('applicant not in application.csv');
+      continue;
+    }
+    // a revolving line (CNT_PAYMENT 0) has no term: ingest would quarantine it, and its installments as
+    // rows of no loan, where no later file could resolve them (the converted files are temporary)
+    const term = Math.round(Number(row.CNT_PAYMENT));
+    if (row.CNT_PAYMENT === '' || !(term >= 1)) {
+      receipt.aside(termAsideReason);
+      termless.add(`HC${row.SK_ID_PREV}`);
       continue;
     }
     const credit = round2(row.AMT_CREDIT!);
@@ -81,7 +94,7 @@ export async function adaptHomeCredit(inputDir: string, outDir: string, o: { asO
       dayShift(o.asOf, Number(row.DAYS_DECISION)),
       credit,
       '0',
-      row.CNT_PAYMENT === '' ? '' : String(Math.round(Number(row.CNT_PAYMENT))),
+      String(term),
       'annuity',
       row.CHANNEL_TYPE ?? '',
       'CNY',
@@ -112,6 +125,10 @@ export async function adaptHomeCredit(inputDir: string, outDir: string, o: { asO
   for await (const { line, row } of readCsvObjects(installments)) {
     receipt.countRead('installments_payments.csv');
     const loan = `HC${row.SK_ID_PREV}`;
+    if (termless.has(loan)) {
+      receipt.aside(termlessInstallmentReason);
+      continue;
+    }
     const verdict = verdicts.get(loan);
     let written = writtenInstallments.get(loan);
     if (verdict === 'complete' && written === undefined) writtenInstallments.set(loan, (written = new Set()));
