@@ -305,7 +305,11 @@ export function loanBody(
                         <p id="counterfactual">
                           ${lang === 'zh-CN' ? s.counterfactual.text.zh : s.counterfactual.text.en}
                         </p>`
-                    : ''
+                    : s.counterfactual_unavailable
+                      ? html`<p id="score-population" class="note">
+                          ${lang === 'zh-CN' ? s.counterfactual_unavailable.text.zh : s.counterfactual_unavailable.text.en}
+                        </p>`
+                      : ''
                 }`
             : html`<p>${t(lang, 'no_score')}</p>`
         }

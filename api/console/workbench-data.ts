@@ -19,6 +19,7 @@ import { keyLabels } from './key-labels.ts';
 import { loanActions, type StoredAction } from '../routes/collection-actions.ts';
 import { userErrorsAsBadRequest } from '../routes/request-checks.ts';
 import { latestComputedDay } from '../../pipelines/warnings/warning-runs.ts';
+import { counterfactualUnavailable, type CounterfactualUnavailable } from '../score-population.ts';
 
 /**
  * The workbench's day: today (UTC), unless the loaded data ends before it — a later date would count
@@ -86,7 +87,14 @@ export interface LoanView {
   /** key id → label of the keys that recorded the actions (the contacts' "Source") */
   recorders: Map<string, string>;
   /** target: the model's (model_versions.target, dpd30_3m), what its probability is the probability of */
-  score: (ServedScore & { target: string; counterfactual: Counterfactual | null }) | null;
+  score:
+    | (ServedScore & {
+        target: string;
+        counterfactual: Counterfactual | null;
+        /** why no counterfactual: the loan is outside the model's population at the score's month-end */
+        counterfactual_unavailable: CounterfactualUnavailable | null;
+      })
+    | null;
   warnings: { as_of: string; rule_id: string; severity: string; value: number; threshold: number; evidence: string }[];
   /** the latest day on or before the page's date the warning rules ran for (null: never up to it) */
   warnings_through: string | null;
@@ -154,8 +162,10 @@ export async function loanView(c: Context<AppEnv>, loanId: string, asOf: string)
     );
     if (s) {
       const m = await loadModel(wh, s.model_name, s.model_version);
-      const cf = await loanCounterfactuals(wh, m.artifact, [s]);
-      score = { ...s, target: m.target, counterfactual: cf.get(loanId) ?? null };
+      // outside the model's population no grade move means anything: none is searched, the page says why (as the score route)
+      const unavailable = counterfactualUnavailable(s.dpd, s.month_end);
+      const cf = unavailable ? null : ((await loanCounterfactuals(wh, m.artifact, [s])).get(loanId) ?? null);
+      score = { ...s, target: m.target, counterfactual: cf, counterfactual_unavailable: unavailable };
     }
   }
   const queue = await queueOf(c, asOf, {});

@@ -20,6 +20,7 @@ import { buildReportPack } from '../../../reports/pack.ts';
 import { cjkFontFile } from '../../../reports/render/fonts.ts';
 import { packInputs } from '../../../reports/archive/fingerprint.ts';
 import { packFiles } from '../../../reports/archive/pack-files.ts';
+import { consoleBrowser } from '../../helpers/console-browser.ts';
 import { archivePack } from '../../../reports/archive/store.ts';
 
 describe('HTTP API', () => {
@@ -193,6 +194,27 @@ describe('HTTP API', () => {
       await call('/v1/scores', { key: keys.admin, method: 'POST', body: { loan_ids: [graded.loan_id] } })
     ).json()) as { scores: { counterfactual: unknown }[] };
     expect(batch.scores[0]!.counterfactual).toBeNull();
+  });
+
+  it("the console's loan page: a counterfactual only inside the model's population, outside it the reason, in both languages", async () => {
+    const b = consoleBrowser(() => app);
+    expect((await b.signIn(keys.admin)).status).toBe(303);
+    const page = async (loanId: string, lang: string) =>
+      (await b.request(`/console/loans/${loanId}?as_of=2024-06-30&lang=${lang}`)).text();
+    const past = await riskiestScored(false);
+    const inside = await riskiestScored(true);
+    for (const lang of ['en', 'zh-CN']) {
+      const outside = await page(past.loan_id, lang);
+      expect(outside).not.toContain('id="counterfactual"');
+      expect(outside).toMatch(
+        lang === 'en'
+          ? new RegExp(`id="score-population"[^>]*>\\s*No counterfactual: the loan was ${past.dpd} days past due`, 'u')
+          : new RegExp(`id="score-population"[^>]*>\\s*不提供反事实建议：.*已逾期 ${past.dpd} 天`, 'u'),
+      );
+      const within = await page(inside.loan_id, lang);
+      expect(within).not.toContain('id="score-population"');
+      expect(within).toContain('id="counterfactual"');
+    }
   });
 
   it("a loan outside the model's population gets no counterfactual sentence, but why, in English and Chinese", async () => {

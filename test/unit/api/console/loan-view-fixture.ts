@@ -81,6 +81,7 @@ export const aLoanView = (over: Partial<LoanView> = {}): LoanView => ({
     dpd: 12,
     target: 'dpd30_3m',
     counterfactual: null,
+    counterfactual_unavailable: null,
   },
   warnings: [],
   warnings_through: '2024-06-30',
