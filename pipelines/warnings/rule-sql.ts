@@ -2,6 +2,7 @@ import type { Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { joinSql, param, sql, sqlStringLiteral, trusted, type Param, type Sql } from '../../warehouse/sql.ts';
 import type { LoanRule } from './rules.ts';
+import { defaultTarget } from '../../warehouse/feature-catalogue.ts';
 
 export interface RuleContext {
   asOf: string;
@@ -31,6 +32,14 @@ const championParams = (c: RuleContext) => ({
   prev: param(c.previousMonthEnd, 'Date'),
 });
 const modelLabel = (p: { model: Param; version: Param }) => sql`concat(${p.model}, '@', toString(${p.version}))`;
+/**
+ * The loans in the model's population at the month-end (active, DPD ≤ the target's threshold): a score
+ * of a loan already past it is no early warning (api/score-population.ts), and the warnings'
+ * effectiveness counts only these — a score rule fired on every loan in collections besides.
+ */
+const inScorePopulation = (wh: Warehouse, me: Param) =>
+  sql`loan_id IN (SELECT loan_id FROM ${trusted(tableRef(wh, 'loan_month'))}
+    WHERE month_end = ${me} AND status = 'active' AND dpd <= ${param(defaultTarget.dpdThreshold, 'UInt32')})`;
 
 /**
  * One query per rule kind, as rows of (loan_id, value, threshold, evidence JSON) for the date.
@@ -83,7 +92,7 @@ export function loanRuleQuery(wh: Warehouse, rule: LoanRule, c: RuleContext): Sq
               ['reasons', 'Array(String)', 'reasons'],
             ])} AS evidence
           FROM ${t('scores')} WHERE model_name = ${p.model} AND model_version = ${p.version} AND month_end = ${p.me}
-            AND probability > ${threshold}`;
+            AND probability > ${threshold} AND ${inScorePopulation(wh, p.me)}`;
     }
     case 'score_jump': {
       if (!c.champion) return { skipped: 'no champion model: nothing is scored' };
@@ -100,6 +109,7 @@ export function loanRuleQuery(wh: Warehouse, rule: LoanRule, c: RuleContext): Sq
           FROM (SELECT loan_id, anyIf(probability, month_end = ${p.me}) AS p_now, anyIf(probability, month_end = ${p.prev}) AS p_prev,
                   countIf(month_end = ${p.me}) AS n_now, countIf(month_end = ${p.prev}) AS n_prev
                 FROM ${t('scores')} WHERE model_name = ${p.model} AND model_version = ${p.version} AND month_end IN (${p.me}, ${p.prev})
+                  AND ${inScorePopulation(wh, p.me)}
                 GROUP BY loan_id)
           WHERE n_now > 0 AND n_prev > 0 AND p_now - p_prev > ${delta}`;
     }

@@ -219,6 +219,9 @@ const lowestCandidates = (c: SourceContext) => sql`
 const lowest = (c: SourceContext, kind: 'streak' | 'amount' | 'score' | 'jump') =>
   sql`(SELECT ${trusted(kind)} FROM (${lowestCandidates(c)}))`;
 
+/** the DPD at a month-end up to which a loan is in the model's population (a score rule warns only there) */
+const scorePopulationDpd = () => param(defaultTarget.dpdThreshold, 'UInt32');
+
 /** the champion's probability per loan at each month-end of the period (p_now) and at the one before (p_prev) */
 const scoresNowAndBefore = (c: SourceContext) => sql`
   SELECT loan_id, month_end, anyIf(probability, lwq_o = 0) AS p_now, anyIf(probability, lwq_o = 1) AS p_prev,
@@ -266,10 +269,11 @@ const thresholdRows = (c: SourceContext) => sql`
         -- named one by one: a star over a join names the columns both sides have (loan_id, month_end) after their table
         SELECT lwq_m.month_end AS month_end, lwq_m.product AS product, lwq_m.region AS region, lwq_m.branch AS branch,
           lwq_m.channel AS channel, lwq_m.pairs AS pairs, lwq_m.streak AS streak, lwq_m.overdue AS overdue, lwq_p.p_now AS p_now,
-          lwq_p.p_prev AS p_prev, lwq_p.has_now AS has_now, lwq_p.has_prev AS has_prev,
+          -- a score rule warns only inside the model's population, as the stored rules do (pipelines/warnings/rule-sql.ts)
+          lwq_p.p_prev AS p_prev, lwq_p.has_now AND lwq_m.dpd <= ${scorePopulationDpd()} AS has_now, lwq_p.has_prev AS has_prev,
           lwq_m.streak >= ${lowest(c, 'streak')} OR toFloat64(lwq_m.overdue) > ${lowest(c, 'amount')}
-            OR (lwq_p.has_now AND lwq_p.p_now > ${lowest(c, 'score')})
-            OR (lwq_p.has_now AND lwq_p.has_prev AND lwq_p.p_now - lwq_p.p_prev > ${lowest(c, 'jump')}) AS reaches
+            OR (lwq_p.has_now AND lwq_m.dpd <= ${scorePopulationDpd()} AND lwq_p.p_now > ${lowest(c, 'score')})
+            OR (lwq_p.has_now AND lwq_m.dpd <= ${scorePopulationDpd()} AND lwq_p.has_prev AND lwq_p.p_now - lwq_p.p_prev > ${lowest(c, 'jump')}) AS reaches
         -- only the loan-months that may count meet the scores: a join of every judged loan-month cost more than the rest
         FROM (SELECT * FROM (${judgedMonths(c, { collector: false })})
               WHERE arrayExists(lwq_x -> lwq_x.3 = 1, pairs) OR streak >= ${lowest(c, 'streak')} OR toFloat64(overdue) > ${lowest(c, 'amount')}

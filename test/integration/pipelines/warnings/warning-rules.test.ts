@@ -6,6 +6,7 @@ import { parseWarningRules } from '../../../../pipelines/warnings/rules.ts';
 import { count, disposeIfOpened } from '../../../helpers/warehouse.ts';
 import { warehouseWithFiles } from '../../../helpers/book.ts';
 import { defaultSettings } from '../../../helpers/settings.ts';
+import { queryRows } from '../../../../warehouse/connection.ts';
 
 /*
  * Crafted book: six monthly installments of 100.00 principal + 10.00 interest due on the 15th
@@ -78,6 +79,7 @@ describe('warning rules on crafted loans', () => {
         score('B', '2024-04-30', 0.05),
         score('B', '2024-03-31', 0.04),
         score('C', '2024-04-30', 0.3),
+        score('C', '2024-03-31', 0.1),
         score('D', '2024-04-30', 0.02),
         score('D', '2024-03-31', 0.01),
         { ...score('B', '2024-04-30', 0.9), model_name: 'other' },
@@ -88,7 +90,7 @@ describe('warning rules on crafted loans', () => {
       streak_3: 1,
       streak_1: 2,
       amount_300: 1,
-      score_025: 2,
+      score_025: 1,
       jump_01: 1,
       broken: 1,
     });
@@ -119,18 +121,22 @@ describe('warning rules on crafted loans', () => {
     expect(ws[0]!.evidence).toMatchObject({ overdue_principal: '500', overdue_interest: '50' });
   });
 
-  it('scores: above a threshold and a jump since the previous month-end, for the champion only', async () => {
-    expect((await fired('score_025')).map((w) => [w.loan_id, w.value, w.model])).toEqual([
-      ['A', 0.5, 'm@1'],
-      ['C', 0.3, 'm@1'],
-    ]);
-    const [j] = await fired('jump_01');
-    expect(j).toMatchObject({ loan_id: 'A', threshold: 0.1 });
-    expect(j!.value).toBeCloseTo(0.3, 12);
+  it("scores: above a threshold and a jump since the previous month-end, for the champion only, in the model's population", async () => {
+    // A scored 0.5 after 0.2, but past DPD 30 at the month-end (four months overdue): its score is no early warning
+    const [a] = await queryRows<{ dpd: number }>(
+      wh,
+      `SELECT dpd FROM ${wh.database}.loan_month WHERE loan_id = 'A' AND month_end = '2024-04-30'`,
+    );
+    expect(a!.dpd).toBeGreaterThan(30);
+    expect((await fired('score_025')).map((w) => [w.loan_id, w.value, w.model])).toEqual([['C', 0.3, 'm@1']]);
+    const [j, ...others] = await fired('jump_01');
+    expect(others).toEqual([]);
+    expect(j).toMatchObject({ loan_id: 'C', threshold: 0.1 });
+    expect(j!.value).toBeCloseTo(0.2, 12);
     expect(j!.evidence).toMatchObject({
       previous_month_end: '2024-03-31',
-      previous_probability: 0.2,
-      probability: 0.5,
+      previous_probability: 0.1,
+      probability: 0.3,
     });
   });
 
@@ -152,7 +158,7 @@ describe('warning rules on crafted loans', () => {
       fired: 0,
       skipped: expect.stringContaining('no champion') as string,
     });
-    expect(await count(wh, 'warnings')).toBe(before - 3);
+    expect(await count(wh, 'warnings')).toBe(before - 2);
   });
 
   it('a date more than a week after the data ends is refused, nothing fired or replaced (every installment due since would read as unpaid)', async () => {

@@ -495,6 +495,8 @@ describe('warning effectiveness on hand-built loans', () => {
               const prev = prob(j.row.loan_id, addMonthEnds(j.row.month_end, -1));
               if (w.kind === 'consecutive_overdue') return j.streak >= t;
               if (w.kind === 'overdue_amount') return j.row.overdue > t;
+              // a score rule warns inside the model's population alone (DPD ≤ 30 at the month-end)
+              if (j.row.dpd > 30) return false;
               if (w.kind === 'score_above') return p !== undefined && p > t;
               return p !== undefined && prev !== undefined && p - prev > t;
             };
