@@ -287,7 +287,16 @@ export function counterfactuals(art: ModelArtifact, ds: Dataset, o: Counterfactu
       const all = [...limits];
       const atLimits = gradeLabels[gradeRank(probabilities([applyAll(row, actions, all)])[0]!)]!;
       if (reaches(atLimits)) {
-        for (let j = 0; j < actions.length; j++) if (all[j]! > 0) all[j] = least(j, all, true) ?? all[j]!;
+        // each trimmed to its least with the others as they stand, again until none moves: an action trimmed
+        // while a later one was still at its limit can go lower once that one is trimmed too
+        for (let pass = 0, moved = true; moved && pass < 8; pass++) {
+          moved = false;
+          for (let j = 0; j < actions.length; j++) {
+            if (!(all[j]! > 0)) continue;
+            const x = least(j, all, true) ?? all[j]!;
+            if (x < all[j]!) [all[j], moved] = [x, true];
+          }
+        }
         amounts = all;
       }
     }
