@@ -71,18 +71,45 @@ export function checkTrainingInput(train: Dataset, test: Dataset, features: stri
     throw new DatasetError(
       `special values are given for ${unknown.join(', ')}, which ${unknown.length > 1 ? 'are not features' : 'is not a feature'}; features: ${features.join(', ')}`,
     );
+  const badsOf = (labels: Uint8Array) => {
+    let bads = 0;
+    for (const y of labels) bads += y;
+    return bads;
+  };
+  // one outcome in every row: no seed or test share can help, the target or its bad value is wrong
+  const all = badsOf(train.label) + badsOf(test.label);
+  const rows = train.n + test.n;
+  if (rows > 0 && (all === 0 || all === rows))
+    throw new DatasetError(
+      `all ${rows} rows are ${all ? 'bad' : 'good'}: the target has one outcome in the whole table, and a model needs both; check --target and --bad-value`,
+    );
   for (const [part, d] of [
     ['training', train],
     ['test', test],
   ] as const) {
-    let bads = 0;
-    for (const y of d.label) bads += y;
+    const bads = badsOf(d.label);
     if (d.n === 0 || bads === 0 || bads === d.n)
       throw new DatasetError(
         `the ${part} part ${d.n === 0 ? 'is empty' : `has ${d.n} rows, all ${bads ? 'bad' : 'good'}`}: a model cannot be ${part === 'test' ? 'measured (AUC needs both outcomes)' : 'fitted on one outcome'}; use more rows, another --seed or a larger --test-share`,
       );
   }
+  // the rows the models are fitted on: the training part less its held-back part (early stopping, calibration)
+  const held = heldBackPart(train, r.seed);
+  let fitBad = 0;
+  let fitRows = 0;
+  for (let i = 0; i < train.n; i++)
+    if (held.flags[i] === 0) {
+      fitRows++;
+      fitBad += train.label[i]!;
+    }
+  if (Math.min(fitBad, fitRows - fitBad) < minFittingOutcomeRows)
+    throw new DatasetError(
+      `the models would be fitted on ${fitRows} rows (the training part less ${held.description}, held back), ${fitBad} bad and ${fitRows - fitBad} good: fewer than ${minFittingOutcomeRows} of an outcome give bins and weights of noise (a scorecard of ±1,000 points, every row grade A); use more rows or a smaller --test-share`,
+    );
 }
+
+/** The fewest rows of each outcome a model is fitted on (a bin's WoE, a split, a weight from fewer is noise). */
+export const minFittingOutcomeRows = 10;
 
 /**
  * The test AUC at or below which a model ranks no better than chance: warned of at training (printed

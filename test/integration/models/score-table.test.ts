@@ -231,4 +231,50 @@ describe('score any table with a table model', () => {
     ).rejects.toThrow(/^the test part has 3 rows, all good: a model cannot be measured \(AUC needs both outcomes\)/u);
     expect(await listModels(wh)).toEqual(before);
   });
+
+  const trainOn = (path: string, testShare = 0.3) =>
+    trainTableModels(wh, {
+      path,
+      target: 'y',
+      testShare,
+      seed: 1,
+      kinds: ['scorecard', 'gbm'],
+      actor: 'test',
+      outDir: join(dir, 'models'),
+      log: () => undefined,
+    });
+  const table = (name: string, rows: number, bad: (i: number) => boolean) => {
+    const path = join(dir, name);
+    writeFileSync(
+      path,
+      `x,c,y\n${Array.from({ length: rows }, (_, i) => `${i % 17},${i % 3 ? 'a' : 'b'},${bad(i) ? 1 : 0}`).join('\n')}\n`,
+    );
+    return path;
+  };
+
+  it('a table of one outcome says so, whatever its size: no seed or test share helps', async () => {
+    const before = await listModels(wh);
+    for (const rows of [12, 400])
+      // every row bad (a file of one outcome with --bad-value naming it; a bad value no row has is refused when read)
+      await expect(trainOn(table(`one-${rows}.csv`, rows, () => true))).rejects.toThrow(
+        new RegExp(`^all ${rows} rows are bad: the target has one outcome in the whole table`, 'u'),
+      );
+    expect(await listModels(wh)).toEqual(before);
+  });
+
+  it('fewer than 10 rows of an outcome to fit on is refused before anything is trained or registered', async () => {
+    const before = await listModels(wh);
+    // 40 rows, one in four bad: both parts hold both outcomes, yet about 20 rows are fitted on, 5 of them bad
+    await expect(trainOn(table('forty.csv', 40, (i) => i % 4 === 0))).rejects.toThrow(
+      /^the models would be fitted on \d+ rows \(the training part less a seeded random 20 % of the training rows \(seed 1\), held back\), \d+ bad and \d+ good: fewer than 10 of an outcome/u,
+    );
+    // a test share of 99 % leaves a few training rows
+    await expect(
+      trainOn(
+        table('most-test.csv', 400, (i) => i % 4 === 0),
+        0.99,
+      ),
+    ).rejects.toThrow(/^the models would be fitted on \d+ rows/u);
+    expect(await listModels(wh)).toEqual(before);
+  });
 });
