@@ -255,7 +255,7 @@ export function modelCardMarkdown(m: ModelVersion): string {
       '## Gradient-boosted trees',
       '',
       `Features (${a.features.length}): ${a.features.map((f) => f.name).join(', ')}.`,
-      `${a.trees.length} trees (best of ${a.training.rounds} rounds by validation log-loss ${a.training.validationLoss.toFixed(5)}), learning rate ${a.learningRate}. No reason codes: trees do not decompose into per-variable points.`,
+      `${a.trees.length} trees (best of ${a.training.rounds} rounds by validation log-loss ${a.training.validationLoss.toFixed(5)}), learning rate ${a.learningRate}. Reason codes by path attribution: along a row's path in each tree, every split moves the prediction from its node's value to its child's; these moves summed per feature over the trees add up to the row's log-odds less the roots', and the (at most three) features with the largest positive sums — what raised this row's risk — are its reasons (docs/models.md).`,
     );
   } else {
     lines.push(
