@@ -1,6 +1,6 @@
 import { sortFloat64 } from '../../lib/sort-float64.ts';
 import { UserError } from '../../lib/user-error.ts';
-import { columnNumberFormat, readNumber, type NumberFormat } from './number-format.ts';
+import { columnNumberFormat, plainNumber, readNumber, type NumberFormat } from './number-format.ts';
 /**
  * A model data set held column-wise in typed arrays: numeric columns as Float64Array with NaN for
  * missing, categorical columns as codes into a level list with -1 for missing. Every model stage
@@ -163,7 +163,7 @@ export class ColumnBuilder {
     if (this.kind === 'numeric') {
       // the common cell first: a number that no marker spells ('' is always a marker, and Number('') is 0)
       if (v !== '' && !this.numberMarkers) {
-        const x = Number(v);
+        const x = plainNumber(v);
         if (Number.isFinite(x)) {
           this.values[this.n++] = x;
           return;
@@ -192,7 +192,7 @@ export class ColumnBuilder {
   }
   build(): Column {
     if (!this.kind) {
-      if (this.cells.every((v) => this.missing.has(v) || Number.isFinite(Number(v)))) this.kind = 'numeric';
+      if (this.cells.every((v) => this.missing.has(v) || Number.isFinite(plainNumber(v)))) this.kind = 'numeric';
       else {
         this.format = columnNumberFormat(this.cells, (v) => this.missing.has(v)) ?? undefined;
         this.kind = this.format ? 'numeric' : 'categorical';

@@ -20,6 +20,16 @@ export type NumberFormat = 'thousands' | 'percent';
 const grouped = /^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/u;
 const percent = /^-?(?:\d+(?:\.\d*)?|\.\d+)\s?%$/u;
 
+/**
+ * A cell as a plain number: JavaScript's Number, less the literals it reads that a table never means
+ * (0x10 read as 16, 0b101, 0o17: a code or a garbled cell scored as a plausible number).
+ */
+export function plainNumber(cell: string): number {
+  const x = Number(cell);
+  return radixLiteral.test(cell) ? Number.NaN : x;
+}
+const radixLiteral = /0[xXbBoO]/u;
+
 /** The form of a cell that is a number but not a plain one, else null (a plain number included). */
 export function writtenForm(cell: string): NumberFormat | null {
   if (grouped.test(cell)) return 'thousands';
@@ -29,7 +39,7 @@ export function writtenForm(cell: string): NumberFormat | null {
 
 /** A cell read as a number: plain, or in the column's form; NaN when it is neither. */
 export function readNumber(cell: string, format?: NumberFormat): number {
-  const x = cell === '' ? Number.NaN : Number(cell);
+  const x = cell === '' ? Number.NaN : plainNumber(cell);
   if (Number.isFinite(x) || !format) return x;
   if (format === 'thousands' && grouped.test(cell)) return Number(cell.replaceAll(',', ''));
   if (format === 'percent' && percent.test(cell)) return Number(cell.slice(0, cell.indexOf('%')).trim());
@@ -43,7 +53,7 @@ export function readNumber(cell: string, format?: NumberFormat): number {
 export function columnNumberFormat(cells: Iterable<string>, isMissing: (cell: string) => boolean): NumberFormat | null {
   let found: NumberFormat | null = null;
   for (const v of cells) {
-    if (isMissing(v) || Number.isFinite(Number(v))) continue;
+    if (isMissing(v) || Number.isFinite(plainNumber(v))) continue;
     const f = writtenForm(v);
     if (!f || (found && f !== found)) return null;
     found = f;

@@ -40,4 +40,16 @@ describe('ColumnBuilder, numeric', () => {
     b.push('12');
     expect(() => { b.push('twelve'); }).toThrow(/income, row 2: "twelve" is not a number/u);
   });
+
+  it('a hex, binary or octal literal is not a number (JavaScript reads 0x10 as 16)', () => {
+    for (const cell of ['0x10', '0X1f', '0b101', '0o17', ' 0x10 ']) {
+      const b = new ColumnBuilder('duration', 'numeric');
+      b.push('12');
+      expect(() => { b.push(cell); }, cell).toThrow(new RegExp(`duration, row 2: "${cell}" is not a number`, 'u'));
+    }
+    // a column of them, its kind not given, is text
+    const typed = new ColumnBuilder('code', undefined);
+    for (const c of ['0x0A3F', '0x0B10', '0x0C01']) typed.push(c);
+    expect(typed.build().kind).toBe('categorical');
+  });
 });
