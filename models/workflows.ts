@@ -286,7 +286,7 @@ export async function trainTableModels(wh: Warehouse, o: TableTrainOptions): Pro
     });
   // a missing file or a directory is one line before any progress is printed
   assertInputFile(o.path, 'feature table');
-  const prefix = (o.name ?? basename(o.path).replace(/\.[^.]+$/, '')).toLowerCase().replace(/[^a-z0-9_]+/g, '_');
+  const prefix = tablePrefix(o.path, o.name);
   refuseOutputOverInput(
     o.path,
     o.outDir,
@@ -350,4 +350,23 @@ export async function trainTableModels(wh: Warehouse, o: TableTrainOptions): Pro
   );
   for (const r of registered) log(`registered ${r.model.model_name}@${r.model.version} (${r.cardDir})`);
   return registered;
+}
+
+/**
+ * The models' name prefix: --name, else the file's name in lower-case letters, digits and _. A name
+ * of other letters alone (德国信贷.csv) kept no letter: every such table was `__scorecard`, and one of
+ * the same columns became a new version of another's model without a word — so it is refused.
+ */
+function tablePrefix(path: string, name: string | undefined): string {
+  if (name !== undefined) return name.toLowerCase().replace(/[^a-z0-9_]+/g, '_');
+  const file = basename(path);
+  const prefix = file
+    .replace(/\.[^.]+$/, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '_');
+  if (!/[a-z]/u.test(prefix))
+    throw new UserError(
+      `the file name ${file} gives the models no name (letters a-z, digits and _ only): give one with --name, e.g. --name german_credit`,
+    );
+  return prefix;
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng, sigmoid } from '../../../lib/random.ts';
 import { trainTableModels } from '../../../models/workflows.ts';
@@ -56,5 +56,22 @@ describe('a model name taken by another table', () => {
       model_name: 'application_scorecard',
       version: 2,
     });
+  }, 120_000);
+
+  it('a file name without a letter a-z (德国信贷.csv) is refused naming --name; with it the models register', async () => {
+    const german = table(join(wh.dir, 'cjk'), ['duration', 'amount'], 'creditability', 5);
+    for (const file of ['德国信贷.csv', '德国 信贷 (2).csv', '2024.csv']) {
+      const path = join(wh.dir, 'cjk', file);
+      writeFileSync(path, readFileSync(german));
+      await expect(train(path, 'creditability'), file).rejects.toThrow(
+        `the file name ${file} gives the models no name (letters a-z, digits and _ only): give one with --name`,
+      );
+    }
+    const named = join(wh.dir, 'cjk', '德国信贷.csv');
+    expect((await train(named, 'creditability', 'german_cjk'))[0]!.model.model_name).toBe('german_cjk_scorecard');
+    // letters a-z among others keep the name they give
+    const mixed = join(wh.dir, 'cjk', '信贷_german.csv');
+    writeFileSync(mixed, readFileSync(german));
+    expect((await train(mixed, 'creditability'))[0]!.model.model_name).toBe('__german_scorecard');
   }, 120_000);
 });
