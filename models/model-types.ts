@@ -14,6 +14,8 @@ import type { FeatureBaseline } from './evaluate/feature-baseline.ts';
 export interface TableReading {
   /** features whose cells were written as `1,169` or `12%` (data/number-format.ts); the others are plain */
   numberFormats?: Record<string, NumberFormat>;
+  /** the cells read as missing when they are not the defaults (`train --table --missing-markers`): scoring reads them so too */
+  missingMarkers?: string[];
 }
 
 /**

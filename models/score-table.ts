@@ -2,7 +2,7 @@ import { tableText } from './data/table-text.ts';
 import { csvRecords } from '../lib/csv-records.ts';
 import { assertInputFile } from '../lib/input-file.ts';
 import { UserError } from '../lib/user-error.ts';
-import { ColumnBuilder, type Dataset } from './data/dataset.ts';
+import { ColumnBuilder, missingMarkerSet, type Dataset } from './data/dataset.ts';
 import { tableHeader } from './data/table-header.ts';
 import { modelFeatures, scoreModel, type ModelArtifact } from './model-types.ts';
 import type { ModelVersion } from './registry/registry.ts';
@@ -77,8 +77,10 @@ export function featureKinds(art: ModelArtifact): Map<string, 'numeric' | 'categ
  * so a value that is not a number in a numeric column is refused with the column and row named.
  */
 function datasetOf(art: ModelArtifact, n: number, cell: (i: number, feature: string) => string): Dataset {
+  // the markers the model was trained with (`--missing-markers`), else the defaults
+  const missing = art.missingMarkers ? missingMarkerSet(art.missingMarkers) : undefined;
   const columns = [...featureKinds(art)].map(([name, kind]) => {
-    const b = new ColumnBuilder(name, kind, undefined, art.numberFormats?.[name]);
+    const b = new ColumnBuilder(name, kind, missing, art.numberFormats?.[name]);
     for (let i = 0; i < n; i++) b.push(cell(i, name));
     return b.build();
   });

@@ -98,7 +98,18 @@ const withGate = (trained: Awaited<ReturnType<typeof trainModels>>, report: Gate
  * Each artifact records the forms its features' cells were written in (`1,169`, `12%`:
  * data/number-format.ts), so scoring a table or JSON rows reads them as training did.
  */
-function withNumberFormats(trained: Awaited<ReturnType<typeof trainModels>>, train: Dataset) {
+function withNumberFormats(
+  trained: Awaited<ReturnType<typeof trainModels>>,
+  train: Dataset,
+  missingMarkers: readonly string[],
+) {
+  // markers other than the defaults: a model trained with `unknown` read as missing scores a table holding it
+  const defaults = new Set(defaultMissingMarkers);
+  const ownMarkers =
+    missingMarkers.length === defaults.size && missingMarkers.every((m) => defaults.has(m))
+      ? null
+      : [...missingMarkers];
+  for (const t of trained) if (ownMarkers) t.artifact.missingMarkers = ownMarkers;
   const formats = new Map(train.columns.flatMap((c) => (c.kind === 'numeric' && c.format ? [[c.name, c.format]] : [])));
   for (const t of trained) {
     const read = modelFeatures(t.artifact).flatMap((f) => {
@@ -334,6 +345,7 @@ export async function trainTableModels(wh: Warehouse, o: TableTrainOptions): Pro
       report,
     ),
     train,
+    o.missingMarkers ?? defaultMissingMarkers,
   );
   for (const t of trained) {
     t.metrics.split_file = splitFileName;

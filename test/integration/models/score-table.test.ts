@@ -189,6 +189,39 @@ describe('score any table with a table model', () => {
     expect((await scoreTableFile(trained[2]!.model, german)).unseenCategories).toEqual({});
   });
 
+  it('a model trained with --missing-markers scores a table holding them as it trained: each such cell as an empty one', async () => {
+    const { header, rows } = await readCsv(german);
+    const amount = header.indexOf('credit_amount');
+    const write = (name: string, cell: string) => {
+      const path = join(dir, name);
+      const marked = rows.map((r, i) => (i % 40 === 3 ? r.map((v, j) => (j === amount ? cell : v)) : r));
+      const field = (v: string) => (/[",\r\n]/u.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+      writeFileSync(path, `${[header, ...marked].map((r) => r.map(field).join(',')).join('\n')}\n`);
+      return path;
+    };
+    const unknown = write('german-unknown.csv', 'unknown');
+    const [scorecard] = await trainTableModels(wh, {
+      path: unknown,
+      ...load,
+      missingMarkers: ['NA', 'unknown'],
+      testShare: 0.3,
+      seed: 7,
+      kinds: ['scorecard'],
+      actor: 'test',
+      outDir: join(dir, 'models'),
+      log: () => undefined,
+      name: 'marked',
+    });
+    const model = scorecard!.model;
+    expect(model.artifact.missingMarkers).toEqual(['NA', 'unknown']);
+    const byMarker = (await scoreTableFile(model, unknown)).scores.map((x) => x.probability);
+    const byEmpty = (await scoreTableFile(model, write('german-empty.csv', ''))).scores.map((x) => x.probability);
+    expect(byMarker).toEqual(byEmpty);
+    // the default markers of a model trained without the flag: none recorded, 'unknown' still refused
+    expect(trained[0]!.model.artifact.missingMarkers).toBeUndefined();
+    await expect(scoreTableFile(trained[0]!.model, unknown)).rejects.toThrow(/"unknown" is not a number/u);
+  });
+
   it('a book model is refused for rows, with one line', () => {
     const book: ModelVersion = { ...trained[0]!.model, model_name: 'dpd30_3m_scorecard', target: 'dpd30_3m' };
     expect(() => tableModelTarget(book)).toThrow(/is a book model \(target dpd30_3m\).*train --table/u);
