@@ -341,10 +341,16 @@ function stabilityOf(vb: VariableBins, col: Column, label: Uint8Array, t: Timing
   return binStability(per, t.periods, minEvents);
 }
 
-/** ln(%bad / %good); only when a side of the bin is empty is 0.5 added to every count, to keep it finite. */
+/**
+ * ln(%bad / %good); only when a side of the bin is empty is 0.5 added to every count, to keep it
+ * finite — and the sign kept as the counts have it: a small bin with no bad (a sentinel seen three
+ * times) came out riskier than average (3 goods of 506 against 0.5 of 38.5 bads), its IV term negative.
+ * Such a bin is at most neutral (WoE 0), one with no good at least neutral.
+ */
 export function woeOf(bad: number, good: number, totalBad: number, totalGood: number): number {
   const a = bad === 0 || good === 0 ? 0.5 : 0;
-  return Math.log((bad + a) / (totalBad + a) / ((good + a) / (totalGood + a)));
+  const woe = Math.log((bad + a) / (totalBad + a) / ((good + a) / (totalGood + a)));
+  return bad === 0 && good > 0 ? Math.min(woe, 0) : good === 0 && bad > 0 ? Math.max(woe, 0) : woe;
 }
 
 /** WoE and IV of counted bins; an empty bin (missing never seen) takes the riskiest WoE. */

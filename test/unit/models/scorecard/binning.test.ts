@@ -6,6 +6,7 @@ import {
   binIndexNumeric,
   defaultBinning,
   type BinningOptions,
+  woeOf,
 } from '../../../../models/scorecard/binning.ts';
 import type { Column } from '../../../../models/data/dataset.ts';
 
@@ -115,5 +116,25 @@ describe('binning invariants', () => {
     expect(vb.bins.reduce((s, b) => s + b.count, 0)).toBe(n);
     // missing never seen in training: its (empty) bin carries the riskiest WoE
     expect(vb.bins[binIndexCategory(vb, null)]!.woe).toBe(vb.bins[riskiest]!.woe);
+  });
+});
+
+describe("a bin's WoE", () => {
+  it('has the sign of %bad − %good (0 allowed where a side is empty), so every IV term is at least 0', () => {
+    const rng = new Rng(41);
+    for (let t = 0; t < 5_000; t++) {
+      const totalBad = rng.int(1, 500);
+      const totalGood = rng.int(1, 5_000);
+      // bins with no bad or no good now and then, small and large
+      const bad = rng.chance(0.3) ? 0 : rng.int(0, totalBad);
+      const good = bad > 0 && rng.chance(0.2) ? 0 : rng.int(bad === 0 ? 1 : 0, totalGood);
+      const woe = woeOf(bad, good, totalBad, totalGood);
+      const diff = bad / totalBad - good / totalGood;
+      expect(Number.isFinite(woe)).toBe(true);
+      expect(diff * woe, `${bad}/${totalBad} bad, ${good}/${totalGood} good: WoE ${woe}`).toBeGreaterThanOrEqual(0);
+    }
+    // the card's case: 3 rows, no bad, among 38 bad and 506 good — not riskier than average
+    expect(woeOf(0, 3, 38, 506)).toBe(0);
+    expect(woeOf(0, 400, 38, 506)).toBeLessThan(0);
   });
 });
