@@ -57,7 +57,19 @@ export function fieldProblems(issues: readonly z.core.$ZodIssue[], target: strin
         message: target === 'query' ? 'not a parameter of this route' : 'not a field here',
       }));
     if (i.code === 'invalid_union' && i.errors.length > 0) {
-      const closest = [...i.errors].sort((a, b) => a.length - b.length)[0]!;
+      // a value of none of a few plain types (a boolean where a string, number or null goes): all of them named
+      const types = i.errors.map((e) =>
+        e.length === 1 && e[0]!.code === 'invalid_type' && !e[0].path.length ? e[0].expected : null,
+      );
+      if (types.every((t) => t !== null))
+        return [
+          { field: at(i.path), message: `expected ${[...new Set(types)].join(', ').replace(/, ([^,]+)$/u, ' or $1')}` },
+        ];
+      // the closest shape: the fewest problems, each unknown key one (a body of the other shape's fields
+      // otherwise came closer to this one: "model: not a field here" for rows of the wrong type)
+      const cost = (e: readonly z.core.$ZodIssue[]) =>
+        e.reduce((n, x) => n + (x.code === 'unrecognized_keys' ? x.keys.length : 1), 0);
+      const closest = [...i.errors].sort((a, b) => cost(a) - cost(b))[0]!;
       return fieldProblems(
         closest.map((e) => ({ ...e, path: [...i.path, ...e.path] })),
         target,

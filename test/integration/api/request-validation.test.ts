@@ -128,6 +128,15 @@ describe('API request validation', () => {
       ).toEqual([field]);
     }
     expect((await fieldsOf(await post(null)))[0]!.field).toBe('(body)');
+    // the rows shape's fields with rows of the wrong kind: told of the rows, not that model and rows are unknown
+    expect(await fieldsOf(await post({ model: 'german_scorecard@1', rows: [1, 2] }))).toEqual([
+      { field: 'rows.0', message: expect.stringMatching(/^expected (record|object)/u) as string },
+      { field: 'rows.1', message: expect.stringMatching(/^expected (record|object)/u) as string },
+    ]);
+    // a cell of none of its types: every type it may be, not the first one's
+    expect(await fieldsOf(await post({ model: 'german_scorecard@1', rows: [{ duration: true }] }))).toEqual([
+      { field: 'rows.0.duration', message: 'expected string, number or null' },
+    ]);
   });
 
   it('a served path asked with another method is a 405 naming the methods it takes; an unknown path a 404', async () => {
