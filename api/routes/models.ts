@@ -16,7 +16,10 @@ const modelSummary = z
     kind: z.string(),
     created_at: z.string(),
     created_by: z.string(),
-    oot_auc: z.number(),
+    oot_auc: z.number().openapi({
+      description:
+        'the test AUC: out of time for a book model (its test months after its training window); for a table model (target table:…) on the seeded random test part of its table, which holds no time',
+    }),
     champion: z.boolean(),
   })
   .openapi('ModelSummary');

@@ -141,7 +141,17 @@ const rowsBody = z
   .openapi('TableScoreRequest', {
     description: `raw feature rows (column → value, null for missing) scored with a model trained by train --table; up to ${maxTableRows} rows`,
   });
-const tableScore = z.object({ row: z.number().int(), ...scoreFields, counterfactual }).openapi('TableScore');
+const tableScore = z
+  .object({
+    row: z.number().int(),
+    ...scoreFields,
+    probability: z.number().openapi({
+      description:
+        "the probability of the table's bad outcome for the row (the model's target: the column and bad value it was trained with, e.g. creditability = bad), calibrated as its card states",
+    }),
+    counterfactual,
+  })
+  .openapi('TableScore');
 /** Rows scored in a riskiest bin because their category is new to the model (models/unseen-categories.ts). */
 const unseenCategoriesField = z.record(z.string(), z.number().int().min(1)).openapi({
   description:
