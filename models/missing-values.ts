@@ -82,6 +82,10 @@ export function missingAboveTraining(art: ModelArtifact, ds: Dataset): Record<st
 const pct = (x: number) => `${(100 * x).toFixed(x > 0 && x < 0.01 ? 1 : 0)} %`;
 
 /** One warning line per column, as `score --table` prints them: the share shift where there is one, else the never-seen count. */
+/** How each model kind scores a value never missing in training (docs/models.md "Scoring a table"). */
+export const unknownValueTreatment =
+  "a scorecard's riskiest bin; the trees' riskier side of each split; the network's riskiest bin on its WoE input, the training mean on its scaled one";
+
 export function missingValueLines(
   n: number,
   unseen: Record<string, number>,
@@ -94,7 +98,7 @@ export function missingValueLines(
   for (const [column, rows] of Object.entries(unseen))
     if (!Object.hasOwn(above, column))
       lines.push(
-        `warning: ${column}: ${rows} ${rows === 1 ? 'row' : 'rows'} missing, a value never missing in training → scored as an unknown value (a scorecard's riskiest bin)`,
+        `warning: ${column}: ${rows} ${rows === 1 ? 'row' : 'rows'} missing, a value never missing in training → scored as an unknown value (${unknownValueTreatment})`,
       );
   return lines;
 }

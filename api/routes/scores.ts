@@ -1,3 +1,4 @@
+import { unknownValueTreatment } from '../../models/missing-values.ts';
 import { audit } from '../audit.ts';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
@@ -161,8 +162,7 @@ const unseenCategoriesField = z.record(z.string(), z.number().int().min(1)).open
 
 /** Rows with a cell missing that was never missing in training (models/missing-values.ts). */
 const unseenMissingField = z.record(z.string(), z.number().int().min(1)).openapi({
-  description:
-    'per column the model reads that was never missing in training, the number of rows with it missing (each scored as an unknown value: a scorecard puts it in its riskiest bin); columns without any are left out',
+  description: `per column the model reads that was never missing in training, the number of rows with it missing (each scored as an unknown value: ${unknownValueTreatment}); columns without any are left out`,
   example: { credit_amount: 200 },
 });
 /** Columns whose missing share in the batch is far above training (models/missing-values.ts missingShiftRule). */

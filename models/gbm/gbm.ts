@@ -270,7 +270,7 @@ export function growTree(
       return node;
     }
     const parent = (G * G) / (H + o.lambda);
-    let best = { gain: 1e-9, f: -1, bin: 0, missingLeft: false, leftG: 0, leftH: 0 };
+    let best = { gain: 1e-9, f: -1, bin: 0, missingLeft: false, leftG: 0, leftH: 0, seenMissing: false };
     for (let f = 0; f < nf; f++) {
       if (!allowed[f]) continue;
       const base = f * B;
@@ -292,10 +292,15 @@ export function growTree(
             RH = H - LH;
           if (LH < o.minChildHess || RH < o.minChildHess) continue;
           const gain = (LG * LG) / (LH + o.lambda) + (RG * RG) / (RH + o.lambda) - parent;
-          if (gain > best.gain) best = { gain, f, bin: b, missingLeft: m === 1, leftG: LG, leftH: LH };
+          if (gain > best.gain)
+            best = { gain, f, bin: b, missingLeft: m === 1, leftG: LG, leftH: LH, seenMissing: hasMissing };
         }
       }
     }
+    // a missing value this node never saw goes the riskier way (the child of the higher log-odds): sent
+    // right, as the largest value, a blank age or duration lowered an applicant's risk by up to a grade
+    if (best.f >= 0 && !best.seenMissing)
+      best.missingLeft = -best.leftG / (best.leftH + o.lambda) > -(G - best.leftG) / (H - best.leftH + o.lambda);
     if (best.f < 0) {
       onLeaf(node, lo, hi, plo, phi);
       return node;

@@ -6,6 +6,7 @@ import {
   missingValueLines,
   trainingMissingShares,
   unseenMissing,
+  unknownValueTreatment,
 } from '../../../models/missing-values.ts';
 
 const bin = (rule: object, count: number) => ({ rule, count, bad: 0, woe: 0, points: 0 });
@@ -62,7 +63,7 @@ describe('missing cells a table model was not trained for', () => {
     expect(unseenMissing(card, ds)).toEqual({ amount: 1 });
     expect(missingAboveTraining(card, ds)).toEqual({});
     expect(missingValueLines(10, unseenMissing(card, ds), {})).toEqual([
-      "warning: amount: 1 row missing, a value never missing in training → scored as an unknown value (a scorecard's riskiest bin)",
+      `warning: amount: 1 row missing, a value never missing in training → scored as an unknown value (${unknownValueTreatment})`,
     ]);
   });
 

@@ -109,3 +109,29 @@ describe('the margins a training hands over', () => {
       for (let i = 0; i < ds.n; i++) expect(1 / (1 + Math.exp(-margins[i]!))).toBe(probability[i]);
     });
 });
+
+describe('a value missing where training had none', () => {
+  it('goes the riskier way at each split: risk rising or falling with the feature, a blank scores near its riskiest values', () => {
+    for (const sign of [1, -1]) {
+      const ds = data(13);
+      // `strong` drives the risk up, or (mirrored) down: the riskiest values are at 1, or at 0
+      if (sign < 0) ds.columns[0]!.values = ds.columns[0]!.values.map((v) => 1 - v);
+      const art = trainGbm(ds, ['strong', 'weak', 'noise'], options);
+      const rows = (strong: number) => ({
+        n: 1,
+        columns: [
+          { name: 'strong', kind: 'numeric' as const, values: Float64Array.of(strong) },
+          { name: 'weak', kind: 'numeric' as const, values: Float64Array.of(0.5) },
+          { name: 'noise', kind: 'numeric' as const, values: Float64Array.of(0.5) },
+        ],
+        label: Uint8Array.of(0),
+        period: [''],
+        ids: ['1'],
+      });
+      const p = (strong: number) => scoreGbm(art, rows(strong)).probability[0]!;
+      const riskiest = sign > 0 ? p(0.99) : p(0.01);
+      expect(p(Number.NaN), `sign ${sign}`).toBeGreaterThan(p(0.5));
+      expect(Math.abs(p(Number.NaN) - riskiest), `sign ${sign}`).toBeLessThan(0.1);
+    }
+  });
+});

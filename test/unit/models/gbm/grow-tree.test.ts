@@ -56,6 +56,17 @@ function plainTree(
     });
     if (best.f < 0) return node;
     const c = codes[best.f]!;
+    // no missing value of the feature here: one would go to the child of the higher value (the riskier)
+    if (!idx.some((i) => c[i] === MISSING)) {
+      let LG = 0,
+        LH = 0;
+      for (const i of idx)
+        if (c[i]! <= best.bin) {
+          LG += g[i]!;
+          LH += h[i]!;
+        }
+      best.missingLeft = -LG / (LH + o.lambda) > -(G - LG) / (H - LH + o.lambda);
+    }
     const left = (i: number) => (c[i] === MISSING ? best.missingLeft : c[i]! <= best.bin);
     t.feature[node] = best.f;
     t.bin[node] = best.bin;
