@@ -71,6 +71,13 @@ export const postOutcomeNames: readonly string[] = [
   'loan_status',
 ];
 
+/**
+ * A credit report's count of earlier events in a window before the application (Lending Club's
+ * `chargeoff_within_12_mths`, `acc_now_delinq`-like `*_within_*_mths`): known at application, not
+ * after the outcome, though the name holds "chargeoff".
+ */
+const bureauWindowCount = /_within_\d+_(mths|months)$/iu;
+
 export const defaultGate: GateOptions = {
   maxCategories: 50,
   uniqueShare: 0.95,
@@ -566,7 +573,7 @@ export function qualityGate(train: Dataset, options: Partial<GateOptions> = {}):
     const sorted = col.kind === 'numeric' ? sortedPresent(col.values) : null;
     columnCounts[j] = counts(col, sorted);
     const s = structural(col, train.n, o, sorted, columnCounts[j]);
-    const named = post.some((re) => re.test(col.name));
+    const named = post.some((re) => re.test(col.name)) && !bureauWindowCount.test(col.name);
     // a known post-outcome name is refused even when written as dates (last_pymnt_d): the table
     // holds the outcome, which a modeler must hear of rather than see one more date dropped
     if (!isKept(s) && !(named && s.rule === 'date')) return s;

@@ -524,3 +524,28 @@ describe('data-quality gate: dates', () => {
     }
   });
 });
+
+describe('a credit report count of the months before the application', () => {
+  it('is not a post-outcome name though it holds one (chargeoff_within_12_mths); a charge-off amount is', () => {
+    const rng = new Rng(5);
+    const n = 2000;
+    const label = Uint8Array.from({ length: n }, () => (rng.chance(0.2) ? 1 : 0));
+    const ints = () => Float64Array.from({ length: n }, () => rng.int(0, 2));
+    const ds: Dataset = {
+      n,
+      columns: [
+        { name: 'chargeoff_within_12_mths', kind: 'numeric', values: ints() },
+        { name: 'delinq_within_24_months', kind: 'numeric', values: ints() },
+        { name: 'chargeoff_amount', kind: 'numeric', values: ints() },
+        { name: 'income', kind: 'numeric', values: Float64Array.from({ length: n }, () => rng.next() * 1e5) },
+      ],
+      label,
+      period: new Array<string>(n).fill(''),
+      ids: Array.from({ length: n }, (_, i) => String(i)),
+    };
+    const gate = qualityGate(ds);
+    expect(decisionOf(gate, 'chargeoff_within_12_mths').action).toBe('keep');
+    expect(decisionOf(gate, 'delinq_within_24_months').action).toBe('keep');
+    expect(decisionOf(gate, 'chargeoff_amount')).toMatchObject({ action: 'refuse', rule: 'leaky' });
+  });
+});
