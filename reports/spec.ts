@@ -52,6 +52,8 @@ export const pctAxis = { format: '.1%' } as const;
 export const moneyAxis = (lang: Lang, across?: number) => ({
   labelExpr: moneyAxisLabelExpr(lang),
   labelOverlap: true,
+  // labels that merely touch count as overlapping too ("−8,000−6,000" read as one number)
+  labelSeparation: 6,
   ...(across === undefined ? {} : { tickCount: Math.max(2, Math.floor(across / 80)) }),
 });
 /** Month-ends as ordered categories labelled YYYY-MM: strings sort by date, and no time zone can shift a month. */
@@ -124,8 +126,8 @@ const asOfText = (p: ReportPeriod, lang: Lang) =>
   lang === 'zh-CN' ? `数据截至 ${p.monthEnd}` : `data as of ${p.monthEnd}`;
 
 /** The line under a chart's title: what it shows (its period), the data's as-of date and the unit. */
-export const chartSubtitle = (t: ChartTemplate, p: ReportPeriod, lang: Lang) =>
-  [t.shows(p, lang), asOfText(p, lang), t.unit[lang]].join(' · ');
+export const chartSubtitle = (t: ChartTemplate, p: ReportPeriod, lang: Lang, rows?: Row[]) =>
+  [t.shows(p, lang, rows), asOfText(p, lang), t.unit[lang]].join(' · ');
 
 /**
  * The subtitle as drawn: one line, or two where one would run past the chart — what it shows, then
@@ -140,10 +142,11 @@ export function chartSubtitleLines(
   viewWidth: number,
   /** whether the chart draws its data (a y axis beside the view); a "no data" chart has no axis to give room */
   drawn = true,
+  rows?: Row[],
 ): string[] {
-  const line = chartSubtitle(t, p, lang);
+  const line = chartSubtitle(t, p, lang, rows);
   if (ems(line) * subtitleFontSize <= viewWidth + (drawn ? 40 : 0)) return [line];
-  return [t.shows(p, lang), [asOfText(p, lang), t.unit[lang]].join(' · ')];
+  return [t.shows(p, lang, rows), [asOfText(p, lang), t.unit[lang]].join(' · ')];
 }
 
 /** Width of a line of text in ems, near enough to wrap a footnote: CJK characters are one em, others about half. */
@@ -202,9 +205,9 @@ export function chartSpec(t: ChartTemplate, rows: Row[], lang: Lang, p: ReportPe
   };
   return {
     $schema: vegaLiteSchema,
-    title: { text: t.title[lang], subtitle: chartSubtitleLines(t, p, lang, w, drawn) },
+    title: { text: t.title[lang], subtitle: chartSubtitleLines(t, p, lang, w, drawn, rows) },
     // the chart's name for a screen reader, in the pack's language (render/svg.ts puts it on the SVG)
-    description: `${t.title[lang]} · ${chartSubtitle(t, p, lang)}`,
+    description: `${t.title[lang]} · ${chartSubtitle(t, p, lang, rows)}`,
     config: chartConfig,
     data: { values: rows },
     vconcat: [body, footnoteView],

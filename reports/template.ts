@@ -49,8 +49,11 @@ export interface ChartTemplate {
   note: Text;
   /** the unit of its numbers (元, %, loans), in the subtitle */
   unit: Text;
-  /** exactly which months it shows for a period (e.g. the 12 month-ends 2023-07 to 2024-06), in the subtitle */
-  shows(p: ReportPeriod, lang: Lang): string;
+  /**
+   * exactly which months it shows for a period (e.g. the 12 month-ends 2023-07 to 2024-06), in the
+   * subtitle; `rows`, the chart's data when it is drawn, for a chart whose months its rows decide
+   */
+  shows(p: ReportPeriod, lang: Lang, rows?: Row[]): string;
   data(p: ReportPeriod): DataRequest;
   body(rows: Row[], lang: Lang): Record<string, unknown>;
   /**

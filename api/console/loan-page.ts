@@ -331,7 +331,7 @@ export function loanBody(
                     ${v.warnings.map(
                       (w) =>
                         html`<tr>
-                          <td>${w.as_of}</td>
+                          <td class="day">${w.as_of}</td>
                           <td title="${w.rule_id}">${label(ruleLabels, w.rule_id, lang)}</td>
                           <td>${label(severityLabels, w.severity, lang)}</td>
                           <td class="free-text">${evidenceList(w.evidence, lang)}</td>

@@ -92,12 +92,9 @@ export async function openPackPdf(meta: PackMeta, fontFile: string): Promise<Pac
       if (state !== 'new') throw new Error('packPdf: front() comes first, once');
       state = 'charts';
       doc.fontSize(22).fillColor(ink);
-      doc
-        .text(
-          headingLines(meta.title, (l) => doc.widthOfString(l) <= width),
-          { width },
-        )
-        .moveDown(0.2);
+      // the lines as chosen, not wrapped again: pdfkit's own wrap broke a line judged to fit before its
+      // closing " ·", leaving the separator alone on a line of its own
+      doc.text(headingLines(meta.title, fitsIn(doc, width)), { width, lineBreak: false }).moveDown(0.2);
       doc.fontSize(10).fillColor(grey).text(meta.subtitle, { width }).moveDown(0.6);
       if (Array.isArray(summaryOrContents)) {
         doc.fillColor(ink).fontSize(11);

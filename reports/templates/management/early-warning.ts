@@ -44,7 +44,18 @@ export const modelMonitoring = defineChart({
     en: 'Score PSI per month after training (< 0.1 stable, 0.1–0.25 watch, > 0.25 retrain: dashed lines) and realised AUC (right axis) where outcomes have matured.',
   },
   unit: units.psi,
-  shows: shown.monthEnds,
+  // the months after the model's training window, not the pack's twelve: a model trained on the first
+  // of them is monitored on fewer ("12 month-ends" over a chart of 9)
+  shows: (p, lang, rows) => {
+    const months = [...new Set((rows ?? []).map((r) => String(r.month_end)))].sort();
+    if (!rows || months.length === 0) return shown.monthEnds(p, lang);
+    const [first, last] = [months[0]!.slice(0, 7), months.at(-1)!.slice(0, 7)];
+    if (months.length === 1)
+      return lang === 'zh-CN' ? `${first} 月末（训练期之后）` : `month-end ${first} (after training)`;
+    return lang === 'zh-CN'
+      ? `训练期之后 ${first} 至 ${last} 共 ${months.length} 个月末`
+      : `${months.length} month-ends after training, ${first} to ${last}`;
+  },
   data: (p) => ({ metric: 'model_monitoring', request: { from: p.from, to: p.monthEnd, as_of: p.monthEnd } }),
   body: (_rows, lang) => ({
     encoding: { x: monthField('month_end', labels.month_end[lang]) },

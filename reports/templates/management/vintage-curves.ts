@@ -59,8 +59,12 @@ const vintage = (x: 30 | 90) =>
       en: `Denominator: original principal of the quarterly cohort; each curve stops at the months on book the cohort has reached. The ${highlighted} newest cohorts in colour, labelled at their line's end; older cohorts grey.`,
     },
     unit: units.pct,
-    shows: (p: ReportPeriod, lang: Lang) => {
-      const [first, last] = [quarterOf(cohortFrom(p)), quarterOf(cohortTo(p))];
+    shows: (p: ReportPeriod, lang: Lang, rows?: Row[]) => {
+      // the cohorts drawn: none before the data's first (a May pack claimed 2021Q2 of a book from 2021-07)
+      const drawn = [...new Set((rows ?? []).map((r) => quarterOf(String(r.cohort))))].sort();
+      const [first, last] = drawn.length
+        ? [drawn[0]!, drawn.at(-1)!]
+        : [quarterOf(cohortFrom(p)), quarterOf(cohortTo(p))];
       // one line over the chart: a longer one widened the image past the plot
       return lang === 'zh-CN'
         ? `${first} 至 ${last} 季度放款批次，账龄截至 ${p.monthEnd}${leftOutText(p, lang)}`

@@ -7,7 +7,7 @@ import { cjkFontFile } from '../../../reports/render/fonts.ts';
 import { chartSubtitleLines } from '../../../reports/spec.ts';
 import { renderSvg } from '../../../reports/render/svg.ts';
 import { width as chartWidth } from '../../../reports/theme.ts';
-import type { ReportPeriod } from '../../../reports/template.ts';
+import type { ReportPeriod, Row } from '../../../reports/template.ts';
 import { addMonthEnds } from '../../../lib/dates.ts';
 import { runMetric } from '../../../warehouse/metrics/run.ts';
 import { queryRows } from '../../../warehouse/connection.ts';
@@ -93,9 +93,11 @@ describe('report charts on the generated book', () => {
       for (const lang of languages) {
         const c = await buildChart(wh, t, p, lang, font);
         const text = svgText(c.svg);
-        expect(text, `${t.id} ${lang}`).toContain(t.shows(p, lang));
+        // the rows drawn: a chart whose months they decide (model monitoring, the vintage cohorts) names those
+        const drawn = (c.spec as { data: { values: Row[] } }).data.values;
+        expect(text, `${t.id} ${lang}`).toContain(t.shows(p, lang, drawn));
         expect(text, `${t.id} ${lang}`).toContain(p.monthEnd);
-        for (const line of chartSubtitleLines(t, p, lang, t.size?.width ?? chartWidth))
+        for (const line of chartSubtitleLines(t, p, lang, t.size?.width ?? chartWidth, drawn.length > 0, drawn))
           expect(text, `${t.id} ${lang}`).toContain(line);
         expect(text.replace(/\n/gu, ''), `${t.id} ${lang}`).toContain(t.note[lang].slice(0, 12));
         // colours by code: the fills and strokes the SVG uses, in document order of the data marks

@@ -880,7 +880,7 @@ describe('report templates', () => {
           expect(noteBesides(svg, t.note[lang])).toBe('');
           // a standalone SVG/PNG says which period it shows, as of when, in what unit, and carries its note
           // (on two lines where one would run past the chart: what it shows, then the as-of date and unit)
-          for (const line of chartSubtitleLines(t, period, lang, t.size?.width ?? chartWidth))
+          for (const line of chartSubtitleLines(t, period, lang, t.size?.width ?? chartWidth, true, rs))
             expect(texts).toContain(line);
           expect(texts.some((x) => x.includes(period.monthEnd))).toBe(true);
           // the chart wraps its note at its own width: a line of this wrap may straddle one of its breaks

@@ -67,6 +67,16 @@ describe('vintage charts: whole quarterly cohorts', () => {
       expect(t.data(june).request).toMatchObject({ cohort_from: '2021-07', cohort_to: '2024-06' });
     }
   });
+
+  it("names the cohorts drawn: a book whose first loans are from 2021-07 starts at 2021Q3, not the window's 2021Q2", () => {
+    const may = period('2024-05');
+    const quarters = ['2021-07-01', '2021-10-01', '2023-10-01', '2024-01-01'];
+    const rows: Row[] = quarters.map((cohort) => ({ cohort, mob: 3, ever30_rate: 0.01, ever90_rate: 0 }));
+    for (const t of charts) {
+      expect(t.shows(may, 'en', rows)).toMatch(/^quarterly cohorts 2021Q3 to 2024Q1, months on book to 2024-05-31/u);
+      expect(t.shows(may, 'zh-CN', rows)).toMatch(/^2021Q3 至 2024Q1 季度放款批次/u);
+    }
+  });
 });
 
 interface Scene {
