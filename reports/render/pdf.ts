@@ -92,9 +92,7 @@ export async function openPackPdf(meta: PackMeta, fontFile: string): Promise<Pac
       if (state !== 'new') throw new Error('packPdf: front() comes first, once');
       state = 'charts';
       doc.fontSize(22).fillColor(ink);
-      // the lines as chosen, not wrapped again: pdfkit's own wrap broke a line judged to fit before its
-      // closing " ·", leaving the separator alone on a line of its own
-      doc.text(headingLines(meta.title, fitsIn(doc, width)), { width, lineBreak: false }).moveDown(0.2);
+      doc.text(headingLines(meta.title, fitsIn(doc, width)), { width }).moveDown(0.2);
       doc.fontSize(10).fillColor(grey).text(meta.subtitle, { width }).moveDown(0.6);
       if (Array.isArray(summaryOrContents)) {
         doc.fillColor(ink).fontSize(11);
@@ -150,7 +148,12 @@ const moneyUnit = (s: Summary) => s.money_unit ?? amountsIn([], s.lang);
  * Whether a line fits the width at the document's font and size, with a point to spare: pdfkit wraps
  * by adding up its words' widths, which may come out a hair wider than the line measured whole.
  */
-const fitsIn = (doc: Doc, width: number) => (line: string) => doc.widthOfString(line) <= width - 1;
+/**
+ * Whether a line fits where pdfkit's own wrap keeps it whole: it measures a word with the space after
+ * it, so a line judged to fit within a point broke before its closing " ·" (a "·" alone on a line).
+ */
+const fitsIn = (doc: Doc, width: number) => (line: string) =>
+  doc.widthOfString(line) + doc.widthOfString(' ') <= width - 1;
 
 /** period, as-of, segment; the key-figure tiles; the commentary */
 function cover(doc: Doc, s: Summary, width: number) {
