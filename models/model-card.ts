@@ -307,9 +307,13 @@ function pointsSection(a: ScorecardArtifact): string[] {
   ];
   for (const v of a.variables)
     for (const b of v.bins) {
-      const label = ruleLabel(b.rule).replace(/\|/gu, '\\|');
+      // a bin no training row fell in (missing never seen) is scored as a bin that has rows — the one
+      // of its points: named, with that bin's WoE (a joint card showed the highest-WoE bin's WoE beside
+      // the fewest-points bin's term and points, two different bins in one row)
+      const as = b.count ? undefined : v.bins.find((o) => o.count > 0 && Math.abs(o.points - b.points) < 1e-9);
+      const label = `${ruleLabel(b.rule)}${as ? ` (scored as ${ruleLabel(as.rule)})` : ''}`.replace(/\|/gu, '\\|');
       lines.push(
-        `| ${v.feature} |${joint ? '' : ` ${v.coef.toFixed(4)} |`} ${label} | ${b.count} | ${b.count ? f4(b.bad / b.count) : '–'} | ${b.woe.toFixed(4)} | ${binTerm(v, b).toFixed(4)} | ${b.points.toFixed(1)} |`,
+        `| ${v.feature} |${joint ? '' : ` ${v.coef.toFixed(4)} |`} ${label} | ${b.count} | ${b.count ? f4(b.bad / b.count) : '–'} | ${(as ?? b).woe.toFixed(4)} | ${binTerm(v, b).toFixed(4)} | ${b.points.toFixed(1)} |`,
       );
     }
   return lines;

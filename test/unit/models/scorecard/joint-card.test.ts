@@ -96,6 +96,20 @@ describe('the joint scorecard', () => {
     const card = modelCardMarkdown(scorecardVersion('joint', won!.joint!, book, '2024-06-28'));
     expect(card).toContain(`Classic or joint scorecard: ${r.chosen} kept`);
     expect(card).toContain('| joint λ=17 |');
+    // a bin no row fell in (missing never seen) is named as the bin it scores as, with that bin's WoE, term and points
+    const rows = card
+      .split('\n')
+      .filter((l) => /^\| \w+ \| .* \| -?\d+\.\d{4} \| -?\d+\.\d{4} \| -?\d+\.\d \|$/u.test(l));
+    const cells = (l: string) => l.split(' | ').map((c) => c.replace(/^\| |\s\|$/gu, ''));
+    const empty = rows.filter((l) => cells(l)[2] === '0');
+    expect(empty.length).toBeGreaterThan(0);
+    for (const l of empty) {
+      const [feature, label, , , woe, term, points] = cells(l);
+      const as = /\(scored as (.+)\)$/u.exec(label!)?.[1];
+      expect(as, l).toBeDefined();
+      const twin = rows.find((r) => cells(r)[0] === feature && cells(r)[1] === as)!;
+      expect(cells(twin).slice(4), l).toEqual([woe, term, points]);
+    }
     // the joint fit applies no IV floor: each weak feature it kept is named with its IV
     const weak = won!.joint!.selection.filter((x) => x.kept && x.iv < 0.02);
     expect(weak.map((x) => x.feature)).toContain('noise');
