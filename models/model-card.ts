@@ -1,4 +1,5 @@
 import type { ModelVersion } from './registry/registry.ts';
+import { scoredAs } from './scorecard/scored-as.ts';
 import { psiStatus, withCutOffs } from './evaluate/metrics.ts';
 import type { ModelMetrics } from './model-types.ts';
 import type { GateReport } from './data/quality-gate.ts';
@@ -307,10 +308,8 @@ function pointsSection(a: ScorecardArtifact): string[] {
   ];
   for (const v of a.variables)
     for (const b of v.bins) {
-      // a bin no training row fell in (missing never seen) is scored as a bin that has rows — the one
-      // of its points: named, with that bin's WoE (a joint card showed the highest-WoE bin's WoE beside
-      // the fewest-points bin's term and points, two different bins in one row)
-      const as = b.count ? undefined : v.bins.find((o) => o.count > 0 && Math.abs(o.points - b.points) < 1e-9);
+      // a bin no training row fell in is named as the bin it scores as, with that bin's WoE
+      const as = scoredAs(v.bins, b);
       const label = `${ruleLabel(b.rule)}${as ? ` (scored as ${ruleLabel(as.rule)})` : ''}`.replace(/\|/gu, '\\|');
       lines.push(
         `| ${v.feature} |${joint ? '' : ` ${v.coef.toFixed(4)} |`} ${label} | ${b.count} | ${b.count ? f4(b.bad / b.count) : '–'} | ${(as ?? b).woe.toFixed(4)} | ${binTerm(v, b).toFixed(4)} | ${b.points.toFixed(1)} |`,

@@ -301,6 +301,7 @@ export const text = {
   share: { 'zh-CN': '占比', en: 'Share' },
   event_rate: { 'zh-CN': '坏账率', en: 'Event rate' },
   points_table: { 'zh-CN': '评分表', en: 'Points table' },
+  scored_as: { 'zh-CN': '按此分箱计分：', en: 'scored as' },
   log_odds_term: { 'zh-CN': '对数几率项', en: 'Log-odds term' },
   points_dir_ascending: { 'zh-CN': '分数随取值升高', en: 'points rise with the value' },
   points_dir_descending: { 'zh-CN': '分数随取值降低', en: 'points fall as the value rises' },

@@ -1,4 +1,5 @@
 import { html } from 'hono/html';
+import { scoredAs } from '../../models/scorecard/scored-as.ts';
 import { ruleLabel } from '../../models/scorecard/binning-table.ts';
 import { binTerm, type ScorecardArtifact } from '../../models/scorecard/scorecard.ts';
 import { isJointScorecard, pointsDirection, type PointsDirection } from '../../models/scorecard/points-direction.ts';
@@ -70,16 +71,19 @@ export function pointsTables(a: ScorecardArtifact, lang: Lang): Html | string {
                 </tr>
               </thead>
               <tbody>
-                ${v.bins.map(
-                  (b) =>
-                    html`<tr>
-                      <th scope="row" title="${ruleLabel(b.rule)}">${ruleLabel(b.rule, sixDigits)}</th>
-                      <td class="num">${b.count}</td>
-                      <td class="num">${b.woe.toFixed(4)}</td>
-                      <td class="num">${binTerm(v, b).toFixed(4)}</td>
-                      <td class="num">${b.points.toFixed(1)}</td>
-                    </tr>`,
-                )}
+                ${v.bins.map((b) => {
+                  // a bin no training row fell in: named as the bin it scores as, with that bin's WoE
+                  const as = scoredAs(v.bins, b);
+                  return html`<tr>
+                    <th scope="row" title="${ruleLabel(b.rule)}">
+                      ${ruleLabel(b.rule, sixDigits)}${as ? ` (${t(lang, 'scored_as')} ${ruleLabel(as.rule, sixDigits)})` : ''}
+                    </th>
+                    <td class="num">${b.count}</td>
+                    <td class="num">${(as ?? b).woe.toFixed(4)}</td>
+                    <td class="num">${binTerm(v, b).toFixed(4)}</td>
+                    <td class="num">${b.points.toFixed(1)}</td>
+                  </tr>`;
+                })}
               </tbody>
             </table>`,
           )}
