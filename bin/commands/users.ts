@@ -12,6 +12,9 @@ import { UserError } from '../../lib/user-error.ts';
 import { pipedStdin } from '../cli/piped-stdin.ts';
 import { roles } from '../../api/auth/permissions.ts';
 
+/** The names of stdin as a file: --password-file /dev/stdin reads what was piped */
+const stdinPaths = new Set(['/dev/stdin', '/dev/fd/0', '/proc/self/fd/0', '-']);
+
 /** A file's or stdin's text as a password: one trailing line break dropped (what `echo` and editors add). */
 const oneLine = (text: string) => text.replace(/\r?\n$/u, '');
 
@@ -40,6 +43,8 @@ async function ask(question: string): Promise<string> {
  * on the terminal.
  */
 async function newPassword(file: string | undefined): Promise<string> {
+  const piped = pipedStdin();
+  if (file !== undefined && stdinPaths.has(file) && piped !== undefined) return oneLine(piped);
   if (file !== undefined) {
     try {
       return oneLine(await readFile(file, 'utf8'));
@@ -47,7 +52,6 @@ async function newPassword(file: string | undefined): Promise<string> {
       throw new UserError(`cannot read --password-file ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
     }
   }
-  const piped = pipedStdin();
   if (piped !== undefined) return oneLine(piped);
   if (!isatty(0)) throw new UserError('no password: give --password-file FILE, pipe it on stdin, or run on a terminal');
   const first = await ask('password: ');
@@ -73,7 +77,8 @@ export const usersCreateCommand = defineCommand({
     'printf %s "$PW" | loanwatch users create --name zhang --role collector --region east --team east-early',
     'loanwatch users create --name chen --role modeler --password-file ./pw.txt',
   ],
-  readsStdin: (f) => f['password-file'] === undefined,
+  // --password-file /dev/stdin (or /dev/fd/0) reads stdin too
+  readsStdin: (f) => f['password-file'] === undefined || stdinPaths.has(f['password-file']),
   warehouse: true,
   run: async ({ wh, out }, f) => {
     const password = await newPassword(f['password-file']);

@@ -83,6 +83,20 @@ describe('loanwatch with data on its standard input', () => {
     expect(piped.stderr).toBe('');
     expect(piped.code).toBe(0);
     expect(JSON.parse(piped.stdout)).toMatchObject({ name: 'zhang', role: 'executive' });
+    // --password-file /dev/stdin names the pipe as a file
+    for (const [name, path] of [
+      ['wang', '/dev/stdin'],
+      ['zhao', '/dev/fd/0'],
+    ] as const) {
+      const named = await run(
+        ['users', 'create', '--name', name, '--role', 'executive', '--password-file', path],
+        'pipe',
+        'another-long-passphrase\n',
+        'd',
+      );
+      expect(named.stderr, path).toBe('');
+      expect(named.code, path).toBe(0);
+    }
     const none = await run(['users', 'create', '--name', 'li', '--role', 'executive'], 'ignore', null, 'd');
     expect(none.code).toBe(2);
     expect(none.stderr.trim().split('\n')).toEqual([
