@@ -279,7 +279,7 @@ function typedValue(f: FieldSpec, targetType: string): string {
     case 'rate':
       // a row the rate's rule refuses (12000, or a principal shifted into the rate by an unquoted comma)
       // is typed all the same: past 2147.48 the cast to Decimal(9, 6) threw and failed the whole file
-      expr = `if(toFloat64OrZero(${v}) < 1, toDecimal64OrNull(${v}, 6), NULL)`;
+      expr = `if(toFloat64OrZero(${v}) >= 0 AND toFloat64OrZero(${v}) < 1, toDecimal64OrNull(${v}, 6), NULL)`;
       break;
     case 'int':
       expr = `toInt64OrNull(${v})`;

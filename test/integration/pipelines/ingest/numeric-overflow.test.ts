@@ -28,7 +28,16 @@ describe('numbers too large for their column', () => {
       .filter((f) => ['money', 'rate', 'int'].includes(f.kind))
       .map((f) => [spec.entity, f.name, f.kind] as const),
   );
-  const huge = ['2147.483648', '12000', '99999999999', '9223372036854775808', '1' + '0'.repeat(40), '999.9999999'];
+  const huge = [
+    '2147.483648',
+    '12000',
+    '99999999999',
+    '9223372036854775808',
+    '1' + '0'.repeat(40),
+    '999.9999999',
+    '-2500',
+    '-99999999999',
+  ];
 
   it('every numeric field of every entity: a value past any column is a reason of that field, and a rate of 1 or more; none throws', async () => {
     expect(numericFields.length).toBeGreaterThanOrEqual(10);
