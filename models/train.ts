@@ -81,7 +81,7 @@ export function checkTrainingInput(train: Dataset, test: Dataset, features: stri
   const rows = train.n + test.n;
   if (rows > 0 && (all === 0 || all === rows))
     throw new DatasetError(
-      `all ${rows} rows are ${all ? 'bad' : 'good'}: the target has one outcome in the whole table, and a model needs both; check --target and --bad-value`,
+      `all ${rows} rows are ${all ? 'bad' : 'good'}: the target has one outcome in every row, and a model needs both; for a table check --target and --bad-value, for the book train on more loans (--loan-share, or another --seed for another sample)`,
     );
   for (const [part, d] of [
     ['training', train],
@@ -104,7 +104,7 @@ export function checkTrainingInput(train: Dataset, test: Dataset, features: stri
     }
   if (Math.min(fitBad, fitRows - fitBad) < minFittingOutcomeRows)
     throw new DatasetError(
-      `the models would be fitted on ${fitRows} rows (the training part less ${held.description}, held back), ${fitBad} bad and ${fitRows - fitBad} good: fewer than ${minFittingOutcomeRows} of an outcome give bins and weights of noise (a scorecard of ±1,000 points, every row grade A); use more rows or a smaller --test-share`,
+      `the models would be fitted on ${fitRows} rows (the training part less ${held.description}, held back), ${fitBad} bad and ${fitRows - fitBad} good: fewer than ${minFittingOutcomeRows} of an outcome give bins and weights of noise (a scorecard of ±1,000 points, every row grade A); use more rows (for a table a smaller --test-share, for the book a larger --loan-share)`,
     );
 }
 

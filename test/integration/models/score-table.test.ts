@@ -290,7 +290,10 @@ describe('score any table with a table model', () => {
     for (const rows of [12, 400])
       // every row bad (a file of one outcome with --bad-value naming it; a bad value no row has is refused when read)
       await expect(trainOn(table(`one-${rows}.csv`, rows, () => true))).rejects.toThrow(
-        new RegExp(`^all ${rows} rows are bad: the target has one outcome in the whole table`, 'u'),
+        new RegExp(
+          `^all ${rows} rows are bad: the target has one outcome in every row, and a model needs both; for a table check --target and --bad-value`,
+          'u',
+        ),
       );
     expect(await listModels(wh)).toEqual(before);
   });
