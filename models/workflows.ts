@@ -95,10 +95,11 @@ const withGate = (trained: Awaited<ReturnType<typeof trainModels>>, report: Gate
 };
 
 /**
- * Each artifact records the forms its features' cells were written in (`1,169`, `12%`:
- * data/number-format.ts), so scoring a table or JSON rows reads them as training did.
+ * Each artifact records how its table's cells were read (TableReading): the forms its features'
+ * cells were written in (`1,169`, `12%`: data/number-format.ts) and the missing markers when not the
+ * defaults, so scoring a table or JSON rows reads them as training did.
  */
-function withNumberFormats(
+function withTableReading(
   trained: Awaited<ReturnType<typeof trainModels>>,
   train: Dataset,
   missingMarkers: readonly string[],
@@ -333,7 +334,7 @@ export async function trainTableModels(wh: Warehouse, o: TableTrainOptions): Pro
     log,
     true,
   );
-  const trained = withNumberFormats(
+  const trained = withTableReading(
     withGate(
       await trainModels(
         train,
