@@ -4,7 +4,9 @@ import { UserError } from '../../lib/user-error.ts';
 export const headerName = (cell: string) => cell.replace(/^\uFEFF/u, '').trim();
 
 /**
- * A table's header row, names trimmed, refused when two columns share a name. Training read the
+ * A table's header row, names trimmed, refused when two columns share a name. A column without a
+ * name (pandas writes its index so: `,age,income`) is named by its position, `column_1`: a feature
+ * named "" printed as "  : drop" in the gate's lines and stood nameless in the card. Training read the
  * first of two `purpose` columns and scoring the last, so the scores were silently of other values.
  * Names that differ only in case (`Purpose`, `purpose`) are refused too: the readers would keep
  * both, but a header spelled so is an export that repeated a column far more often than a table
@@ -12,7 +14,7 @@ export const headerName = (cell: string) => cell.replace(/^\uFEFF/u, '').trim();
  * for a reader who types the name.
  */
 export function tableHeader(cells: readonly string[], source: string): string[] {
-  const names = cells.map(headerName);
+  const names = cells.map((cell, i) => headerName(cell) || `column_${i + 1}`);
   const first = new Map<string, number>();
   for (const [i, name] of names.entries()) {
     const key = name.toLowerCase();

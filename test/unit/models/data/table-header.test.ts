@@ -44,3 +44,26 @@ describe('a repeated column name', () => {
     );
   });
 });
+
+describe('a column without a name', () => {
+  it('is named by its position, so two of them are two columns', () => {
+    expect(tableHeader(['', 'age', ' ', 'bad'], 'x.csv')).toEqual(['column_1', 'age', 'column_3', 'bad']);
+  });
+
+  it('is refused as a repeat when the file names a column so too', () => {
+    expect(() => tableHeader(['', 'column_1'], 'x.csv')).toThrow(/column "column_1" appears twice/u);
+  });
+
+  it('is read for training under that name (a pandas index column)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'table-header-'));
+    try {
+      const path = join(dir, 'indexed.csv');
+      writeFileSync(path, ',age,bad\n0,30,0\n1,40,1\n2,50,0\n');
+      const table = await loadFeatureTable(path, { target: 'bad' });
+      expect(table.header).toEqual(['column_1', 'age', 'bad']);
+      expect(table.columns.map((c) => c.name)).toEqual(['column_1', 'age']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
