@@ -13,7 +13,7 @@ import {
 import { chooseByFolds } from './scorecard/fold-choice.ts';
 import type { BinningOptions } from './scorecard/binning.ts';
 import type { GateOptions } from './data/quality-gate.ts';
-import { heldBackPart, partFingerprint } from './data/split.ts';
+import { heldBackPart, partFingerprint, type HeldBack } from './data/split.ts';
 import { featureBaselines } from './evaluate/csi.ts';
 import {
   calibrateModel,
@@ -65,7 +65,7 @@ export interface TrainedModel {
  * What makes training impossible, refused before anything is trained or registered: special values
  * given for a column that is not a feature, a training or test part that is empty or has one outcome.
  */
-export function checkTrainingInput(train: Dataset, test: Dataset, features: string[], r: TrainRequest): void {
+export function checkTrainingInput(train: Dataset, test: Dataset, features: string[], r: TrainRequest): HeldBack {
   const unknown = (r.scorecard?.binning?.specialFeatures ?? []).filter((f) => !features.includes(f));
   if (unknown.length)
     throw new DatasetError(
@@ -106,6 +106,7 @@ export function checkTrainingInput(train: Dataset, test: Dataset, features: stri
     throw new DatasetError(
       `the models would be fitted on ${fitRows} rows (the training part less ${held.description}, held back), ${fitBad} bad and ${fitRows - fitBad} good: fewer than ${minFittingOutcomeRows} of an outcome give bins and weights of noise (a scorecard of ±1,000 points, every row grade A); use more rows (for a table a smaller --test-share, for the book a larger --loan-share)`,
     );
+  return held;
 }
 
 /** The fewest rows of each outcome a model is fitted on (a bin's WoE, a split, a weight from fewer is noise). */
@@ -134,7 +135,7 @@ export async function trainModels(
   split: string,
   r: TrainRequest,
 ): Promise<TrainedModel[]> {
-  checkTrainingInput(train, test, features, r);
+  const held = checkTrainingInput(train, test, features, r);
   const log = r.log ?? (() => undefined);
   const fp = await fingerprint(train);
   const testRows = partFingerprint(test);
@@ -143,7 +144,6 @@ export async function trainModels(
   // one held-back part for every model: the network's and the trees' early-stopping slice and the
   // rows the calibration is fitted on; the scorecard (no early stopping) is fitted without it when
   // it calibrates, so the calibration sees rows no model was fitted on
-  const held = heldBackPart(train, r.seed);
   const heldBack = heldBackRows(train, held);
   const fitting = method === 'none' ? train : fittingRows(train, held);
   const specialBinning = withSpecials(r.scorecard?.binning ?? defaultScorecardOptions.binning, r.specialByFeature);

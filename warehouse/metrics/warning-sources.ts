@@ -272,8 +272,8 @@ const thresholdRows = (c: SourceContext) => sql`
           -- a score rule warns only inside the model's population, as the stored rules do (pipelines/warnings/rule-sql.ts)
           lwq_p.p_prev AS p_prev, lwq_p.has_now AND lwq_m.dpd <= ${scorePopulationDpd()} AS has_now, lwq_p.has_prev AS has_prev,
           lwq_m.streak >= ${lowest(c, 'streak')} OR toFloat64(lwq_m.overdue) > ${lowest(c, 'amount')}
-            OR (lwq_p.has_now AND lwq_m.dpd <= ${scorePopulationDpd()} AND lwq_p.p_now > ${lowest(c, 'score')})
-            OR (lwq_p.has_now AND lwq_m.dpd <= ${scorePopulationDpd()} AND lwq_p.has_prev AND lwq_p.p_now - lwq_p.p_prev > ${lowest(c, 'jump')}) AS reaches
+            OR (has_now AND lwq_p.p_now > ${lowest(c, 'score')})
+            OR (has_now AND lwq_p.has_prev AND lwq_p.p_now - lwq_p.p_prev > ${lowest(c, 'jump')}) AS reaches
         -- only the loan-months that may count meet the scores: a join of every judged loan-month cost more than the rest
         FROM (SELECT * FROM (${judgedMonths(c, { collector: false })})
               WHERE arrayExists(lwq_x -> lwq_x.3 = 1, pairs) OR streak >= ${lowest(c, 'streak')} OR toFloat64(overdue) > ${lowest(c, 'amount')}
