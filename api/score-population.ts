@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { defaultTarget } from '../warehouse/feature-catalogue.ts';
+import type { NoCounterfactual } from '../models/counterfactual/no-move-needed.ts';
 
 /**
  * Whether a stored score is inside the model's population: the target (SPEC §6) is defined for loans
@@ -42,11 +43,7 @@ export const scorePopulationFields = {
 };
 
 /** Why a score answer carries no counterfactual though one was asked for, in both of the counterfactual's languages. */
-export interface CounterfactualUnavailable {
-  /** the score's population_reason */
-  reason: string;
-  text: { en: string; zh: string };
-}
+export type CounterfactualUnavailable = NoCounterfactual;
 
 /**
  * A counterfactual ("pay X to reach grade B") is a move along the model's scale, which means
@@ -79,11 +76,14 @@ export function counterfactualUnavailable(
 
 export const counterfactualUnavailableField = z
   .object({
-    reason: z.string().openapi({ description: "the score's population_reason" }),
+    reason: z.string().openapi({
+      description:
+        "the score's population_reason, or that the grade is already the target grade or better (the best grade)",
+    }),
     text: z.object({ en: z.string(), zh: z.string() }),
   })
   .nullable()
   .openapi('CounterfactualUnavailable', {
     description:
-      "why a counterfactual asked for (counterfactual=true or a target_grade) was not searched: the loan is outside the model's population (in_population false), where a payment that moves its grade means nothing; null otherwise",
+      "why a counterfactual asked for (counterfactual=true or a target_grade) was not searched: the loan is outside the model's population (in_population false), where a payment that moves its grade means nothing, or its grade is already the target grade or better (at the best grade with no target); null otherwise",
   });

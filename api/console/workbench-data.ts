@@ -20,6 +20,7 @@ import { loanActions, type StoredAction } from '../routes/collection-actions.ts'
 import { userErrorsAsBadRequest } from '../routes/request-checks.ts';
 import { latestComputedDay } from '../../pipelines/warnings/warning-runs.ts';
 import { counterfactualUnavailable, type CounterfactualUnavailable } from '../score-population.ts';
+import { alreadyAtTarget } from '../../models/counterfactual/no-move-needed.ts';
 
 /**
  * The workbench's day: today (UTC), unless the loaded data ends before it — a later date would count
@@ -163,8 +164,9 @@ export async function loanView(c: Context<AppEnv>, loanId: string, asOf: string)
     if (s) {
       const m = await loadModel(wh, s.model_name, s.model_version);
       // outside the model's population no grade move means anything: none is searched, the page says why (as the score route)
-      const unavailable = counterfactualUnavailable(s.dpd, s.month_end);
-      const cf = unavailable ? null : ((await loanCounterfactuals(wh, m.artifact, [s])).get(loanId) ?? null);
+      const outside = counterfactualUnavailable(s.dpd, s.month_end);
+      const cf = outside ? null : ((await loanCounterfactuals(wh, m.artifact, [s])).get(loanId) ?? null);
+      const unavailable = outside ?? (cf ? null : alreadyAtTarget(s.grade));
       score = { ...s, target: m.target, counterfactual: cf, counterfactual_unavailable: unavailable };
     }
   }

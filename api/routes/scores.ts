@@ -28,6 +28,7 @@ import { TtlCache } from '../cache.ts';
 import { UserError } from '../../lib/user-error.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
 import { assertWithinData } from '../../warehouse/data-horizon.ts';
+import { alreadyAtTarget } from '../../models/counterfactual/no-move-needed.ts';
 
 /** What SPEC §6 says a score is, whatever was scored. */
 const scoreFields = {
@@ -65,7 +66,7 @@ const counterfactual = z
   .nullable()
   .openapi('Counterfactual', {
     description:
-      "the smallest change of the actionable features that moves the score to the target grade (default the next better), re-scored; null unless asked for (counterfactual=true or a target_grade), at the best grade, when no actions were given, or for a loan outside the model's population (counterfactual_unavailable says why)",
+      "the smallest change of the actionable features that moves the score to the target grade (default the next better), re-scored; null unless asked for (counterfactual=true or a target_grade), when no actions were given (table rows), or when counterfactual_unavailable says why: a loan outside the model's population, a grade already at the target or better",
   });
 const gradeParam = z.enum(['A', 'B', 'C', 'D', 'E']);
 const score = z
@@ -151,6 +152,7 @@ const tableScore = z
         "the probability of the table's bad outcome for the row (the model's target: the column and bad value it was trained with, e.g. creditability = bad), calibrated as its card states",
     }),
     counterfactual,
+    counterfactual_unavailable: counterfactualUnavailableField,
   })
   .openapi('TableScore');
 /** Rows scored in a riskiest bin because their category is new to the model (models/unseen-categories.ts). */
@@ -197,7 +199,11 @@ async function tableScores(
       ),
     );
     return {
-      scores: scores.map((s) => ({ ...s, counterfactual: s.counterfactual ?? null })),
+      scores: scores.map((s) => ({
+        ...s,
+        counterfactual: s.counterfactual ?? null,
+        counterfactual_unavailable: cf.actions && !s.counterfactual ? alreadyAtTarget(s.grade, cf.targetGrade) : null,
+      })),
       unseen_categories: unseenCategories,
       unseen_missing: unseenMissing,
       missing_above_training: missingAboveTraining,
@@ -233,7 +239,9 @@ async function withCounterfactuals(c: Context<AppEnv>, scores: ChampionScore[], 
   return scores.map((s) => ({
     ...withoutCounterfactual(s),
     counterfactual: found.get(s.loan_id) ?? null,
-    counterfactual_unavailable: counterfactualUnavailable(s.dpd, s.month_end),
+    counterfactual_unavailable:
+      counterfactualUnavailable(s.dpd, s.month_end) ??
+      (found.get(s.loan_id) ? null : alreadyAtTarget(s.grade, targetGrade)),
   }));
 }
 

@@ -189,6 +189,15 @@ describe('HTTP API', () => {
       counterfactual: { target_grade: string } | null;
     };
     expect(toA.counterfactual?.target_grade).toBe('A');
+    // a target the loan's grade already reaches: no search, and the answer says why instead of a bare null
+    const reached = (await (await call(`${path}?target_grade=${plain.grade}`, { key: keys.admin })).json()) as {
+      counterfactual: unknown;
+      counterfactual_unavailable: { reason: string; text: { en: string; zh: string } } | null;
+    };
+    expect(reached.counterfactual).toBeNull();
+    expect(reached.counterfactual_unavailable?.text.en).toBe(
+      `No counterfactual: grade ${plain.grade} is already the target grade.`,
+    );
     expect((await call(`${path}?counterfactual=yes`, { key: keys.admin })).status).toBe(400);
     const batch = (await (
       await call('/v1/scores', { key: keys.admin, method: 'POST', body: { loan_ids: [graded.loan_id] } })
@@ -215,6 +224,17 @@ describe('HTTP API', () => {
       expect(within).not.toContain('id="score-population"');
       expect(within).toContain('id="counterfactual"');
     }
+    // a loan at the best grade: no better one to reach, and the page says so rather than nothing
+    const [best] = await queryRows<{ loan_id: string }>(
+      wh,
+      `SELECT s.loan_id AS loan_id FROM ${wh.database}.scores AS s
+      INNER JOIN ${wh.database}.loan_month AS m ON m.loan_id = s.loan_id AND m.month_end = s.month_end
+      WHERE s.grade = 'A' AND m.dpd <= 30 AND s.month_end = (SELECT max(month_end) FROM ${wh.database}.scores)
+      ORDER BY s.loan_id LIMIT 1`,
+    );
+    const atBest = await page(best!.loan_id, 'en');
+    expect(atBest).not.toContain('id="counterfactual"');
+    expect(atBest).toContain('No counterfactual: grade A is already the best grade.');
   });
 
   it("a loan outside the model's population gets no counterfactual sentence, but why, in English and Chinese", async () => {

@@ -74,7 +74,7 @@ describe('POST /v1/scores with raw rows', () => {
     const fromFile = (await scoreTableFile(model, german)).scores.slice(0, rows.length);
     expect(scores).toHaveLength(rows.length);
     expect(scores.map((s) => s.probability)).toEqual(fromFile.map((s) => s.probability));
-    expect(scores[0]).toEqual({ ...fromFile[0], counterfactual: null });
+    expect(scores[0]).toEqual({ ...fromFile[0], counterfactual: null, counterfactual_unavailable: null });
     expect(scores[0]).toMatchObject({ row: 1, model_name: 'germancredit_scorecard', model_version: 1 });
     // no version: the latest
     expect((await post({ model: model.model_name, rows: rows.slice(0, 1) })).status).toBe(200);
@@ -87,14 +87,21 @@ describe('POST /v1/scores with raw rows', () => {
     ];
     const r = await post({ model: `${model.model_name}@${model.version}`, rows, actions });
     expect(r.status).toBe(200);
-    const { scores } = (await r.json()) as { scores: (TableScore & { counterfactual: Counterfactual | null })[] };
+    const { scores } = (await r.json()) as {
+      scores: (TableScore & {
+        counterfactual: Counterfactual | null;
+        counterfactual_unavailable: { text: { en: string } } | null;
+      })[];
+    };
     let reached = 0;
     scores.forEach((s, i) => {
       const cf = s.counterfactual;
       if (s.grade === 'A') {
         expect(cf).toBeNull();
+        expect(s.counterfactual_unavailable?.text.en).toBe('No counterfactual: grade A is already the best grade.');
         return;
       }
+      expect(s.counterfactual_unavailable).toBeNull();
       expect(cf!.from_grade).toBe(s.grade);
       if (!cf!.reached) return;
       reached++;
@@ -115,6 +122,15 @@ describe('POST /v1/scores with raw rows', () => {
     const two = await post({ model: model.model_name, rows: rows.slice(0, 20), actions, target_grade: 'A' });
     const body = (await two.json()) as { scores: { counterfactual: Counterfactual | null; grade: string }[] };
     for (const s of body.scores) if (s.grade !== 'A') expect(s.counterfactual!.target_grade).toBe('A');
+    // the worst grade as the target: every row is there already, and each answer says so
+    const worst = await post({ model: model.model_name, rows: rows.slice(0, 20), actions, target_grade: 'E' });
+    const none = (await worst.json()) as {
+      scores: { counterfactual: unknown; counterfactual_unavailable: { text: { en: string } } | null }[];
+    };
+    for (const s of none.scores) {
+      expect(s.counterfactual).toBeNull();
+      expect(s.counterfactual_unavailable?.text.en).toMatch(/^No counterfactual: grade [A-E] is already/u);
+    }
     const bad = await post({
       model: model.model_name,
       rows: rows.slice(0, 1),
