@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { UserError } from '../../lib/user-error.ts';
 import { jsonText } from '../../lib/user-json.ts';
+import { assertInputFile } from '../../lib/input-file.ts';
 
 /**
  * The credit-bureau monthly repayment-status codes (the personal credit report's convention,
@@ -130,6 +131,7 @@ export function parseCodeTable(json: unknown, source = 'the code table'): CodeTa
 /** The code table of a JSON file (absent: the default). */
 export function loadCodeTable(path: string | undefined): CodeTable {
   if (path === undefined) return defaultCodeTable;
+  assertInputFile(path, 'bureau code table');
   let json: unknown;
   try {
     json = JSON.parse(jsonText(readFileSync(path, 'utf8')));

@@ -95,6 +95,13 @@ describe('the bureau code table', () => {
     expect(() => loadCodeTable(bad)).toThrow(new RegExp(`^${bad} is not valid JSON`, 'u'));
   });
 
+  it('a directory or a missing file is a user error naming the path, not a fault', () => {
+    expect(() => loadCodeTable(dir)).toThrow(UserError);
+    expect(() => loadCodeTable(dir)).toThrow(`bureau code table ${dir} is a directory, not a file`);
+    const missing = join(dir, 'missing.json');
+    expect(() => loadCodeTable(missing)).toThrow(`bureau code table ${missing}: no such file or directory`);
+  });
+
   it('month-ends of months', () => {
     expect(monthEndOfMonth('2024-02')).toBe('2024-02-29');
     expect(monthEndOfMonth('2023-12')).toBe('2023-12-31');
