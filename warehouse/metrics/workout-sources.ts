@@ -27,11 +27,42 @@ const cashOf = (c: SourceContext, loans: Sql) => sql`
   UNION ALL
   SELECT loan_id, event_date, amount FROM ${c.db}.loan_events WHERE type IN ${trusted(cashAfterDefaultEvents)} AND event_date <= {as_of:Date} AND loan_id IN (${loans})`;
 
+/** The charged-off loans of loan_month up to {as_of}: the loans whose default episode chargedOffDefaults reads. */
+const chargedOffIds = (c: SourceContext) =>
+  sql`SELECT loan_id FROM ${c.db}.loan_month WHERE status = 'charged_off' AND month_end <= {as_of:Date}`;
+
+/**
+ * A charged-off loan's default that ended in the charge-off: its first month-end past 90 DPD (or
+ * charged off) after its last month-end current (DPD 0, active) — the SPEC's default for a loan that
+ * never came back, the default it went into again for one that cured — with the principal balance
+ * there (the EAD) and the cash received after it up to {as_of}. loan_defaults keeps the first default
+ * (the recovery metric's cohort): a loan that defaulted, cured, was paid down and defaulted again was
+ * valued on that first EAD less every instalment it paid while current — it owed 44.40 of the 7,456.50
+ * written off.
+ */
+const chargedOffDefaults = (c: SourceContext) => sql`
+  SELECT lwq_e.loan_id AS loan_id, lwq_e.default_me AS default_me, lwq_e.ead AS ead,
+    ifNull(sumIf(lwq_k.cash, lwq_k.cash_date > lwq_e.default_me), 0) AS cash_since
+  FROM (
+    SELECT loan_id, lwq_h[lwq_i].1 AS default_me, lwq_h[lwq_i].3 AS ead
+    FROM (
+      SELECT loan_id, lwq_h, arrayLastIndex(lwq_x -> lwq_x.2 = 0 AND lwq_x.4 = 'active', lwq_h) AS lwq_current
+      FROM (
+        SELECT loan_id, arraySort(groupArray((month_end, dpd, principal_balance, toString(status)))) AS lwq_h
+        FROM ${c.db}.loan_month WHERE month_end <= {as_of:Date} AND loan_id IN (${chargedOffIds(c)})
+        GROUP BY loan_id))
+    ARRAY JOIN [arrayFirstIndex((lwq_x, lwq_j) -> lwq_j > lwq_current AND (lwq_x.2 > 90 OR lwq_x.4 = 'charged_off'), lwq_h, arrayEnumerate(lwq_h))] AS lwq_i
+    WHERE lwq_i > 0) AS lwq_e
+  LEFT JOIN (${cashOf(c, chargedOffIds(c))}) AS lwq_k ON lwq_k.loan_id = lwq_e.loan_id
+  GROUP BY loan_id, default_me, ead`;
+
 /**
  * Loans that may get disposal options at the month-end {as_of}: active loans with DPD > 0 there,
  * and charged-off loans whose workout is still open (no settlement, debt sale or collateral sale
- * by {as_of}). For a charged-off loan: DPD = its DPD at charge-off plus the days since, balance =
- * EAD less the cash received after default. Months since default from loan_defaults (0 before).
+ * by {as_of}). For a charged-off loan: DPD = its DPD at charge-off plus the days since; balance =
+ * the EAD of the default that ended in the charge-off (after its last cure, chargedOffDefaults) less the cash
+ * received after it; months since that default. For an active loan months since its first default
+ * (loan_defaults; 0 before).
  */
 const disposalCandidates = (c: SourceContext) => {
   return sql`
@@ -39,8 +70,11 @@ const disposalCandidates = (c: SourceContext) => {
     lwq_m.cohort_month AS cohort, toString(lwq_m.status) AS status,
     toUInt32(lwq_m.dpd + if(lwq_m.status = 'active', 0, dateDiff('day', lwq_m.month_end, {as_of:Date}))) AS dpd_now,
     if(lwq_m.status = 'active', lwq_m.principal_balance,
-       greatest(toDecimal64(0, 2), toDecimal64(lwq_d.ead, 2) - toDecimal64(${cashSoFar('lwq_d')}, 2))) AS balance,
-    toUInt32(if(lwq_d.default_me > toDate('1970-01-01') AND lwq_d.default_me <= {as_of:Date}, dateDiff('month', lwq_d.default_me, {as_of:Date}), 0)) AS months_since_default,
+       greatest(toDecimal64(0, 2), toDecimal64(lwq_o.ead, 2) - toDecimal64(lwq_o.cash_since, 2))) AS balance,
+    toUInt32(multiIf(
+      lwq_m.status != 'active', if(lwq_o.default_me > toDate('1970-01-01'), dateDiff('month', lwq_o.default_me, {as_of:Date}), 0),
+      lwq_d.default_me > toDate('1970-01-01') AND lwq_d.default_me <= {as_of:Date}, dateDiff('month', lwq_d.default_me, {as_of:Date}),
+      0)) AS months_since_default,
     toDecimal64(ifNull(lwq_l.collateral_value, 0), 2) AS collateral_value
   FROM (SELECT loan_id, month_end, product, region, branch, channel, cohort_month, status, dpd, principal_balance FROM ${c.db}.loan_month
         WHERE ((month_end = {as_of:Date} AND status = 'active' AND dpd > 0) OR (status = 'charged_off' AND month_end <= {as_of:Date}))
@@ -49,8 +83,9 @@ const disposalCandidates = (c: SourceContext) => {
   -- collateral values of the loans that have one: every loan of loan_month is in loans, and a hash of the collateralised third
   -- of them is built faster than one of the whole book
   LEFT JOIN (SELECT loan_id, collateral_value FROM ${c.db}.loans WHERE collateral_value > 0) AS lwq_l ON lwq_l.loan_id = lwq_m.loan_id
-  -- with its cash after default by month (the snapshot's loan_defaults), read up to the as-of month
-  LEFT JOIN ${c.db}.loan_defaults AS lwq_d ON lwq_d.loan_id = lwq_m.loan_id
+  -- an active loan's first default (the snapshot's loan_defaults); a charged-off loan's last, with the cash since
+  LEFT JOIN (SELECT loan_id, default_me FROM ${c.db}.loan_defaults) AS lwq_d ON lwq_d.loan_id = lwq_m.loan_id
+  LEFT JOIN (${chargedOffDefaults(c)}) AS lwq_o ON lwq_o.loan_id = lwq_m.loan_id
   WHERE lwq_m.loan_id NOT IN (SELECT loan_id FROM ${c.db}.loan_events WHERE type IN ${trusted(closingTypes)} AND event_date <= {as_of:Date})`;
 };
 

@@ -16,7 +16,7 @@ export const disposal_candidates = {
   name: 'disposal_candidates',
   title: 'Late and defaulted loans with an open workout',
   description:
-    'Active loans with DPD > 0 (or > dpd_over) and charged-off loans with no settlement, debt sale or collateral sale yet, at the as-of month-end: balance owed (charged off: EAD less cash since default), DPD (charged off: at charge-off plus the days since), months since default, collateral value.',
+    'Active loans with DPD > 0 (or > dpd_over) and charged-off loans with no settlement, debt sale or collateral sale yet, at the as-of month-end: balance owed (charged off: EAD less cash since the default that ended in the charge-off, after its last cure), DPD (charged off: at charge-off plus the days since), months since default, collateral value.',
   source: 'disposal_candidates',
   dimensions: { loan_id: 'loan_id', status: 'status', ...loanDims },
   defaultDimensions: ['status'],

@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runMetric } from '../../../../warehouse/metrics/run.ts';
+import { queryRows } from '../../../../warehouse/connection.ts';
+import { warehouseWithFiles } from '../../../helpers/book.ts';
+import { disposeIfOpened } from '../../../helpers/warehouse.ts';
+
+/*
+ * 24 installments of 100.00 + 10.00 due on the 15th from 2023-01-15. R1 misses January to April 2023
+ * (default at 2023-04-30, principal 2,400.00), pays the five due by May on 2023-05-15 and each one to
+ * December on its day (cured; principal 1,200.00 left), then pays nothing: default again at 2024-04-30,
+ * charged off 2024-05-31, 50.00 recovered 2024-06-10. O1 defaults once (misses all from 2023-01) and is
+ * charged off 2023-09-30 with 100.00 recovered 2024-01-10.
+ */
+const due = Array.from({ length: 24 }, (_, i) => new Date(Date.UTC(2023, i, 15)).toISOString().slice(0, 10));
+const files = {
+  'loans.csv': [
+    'loan_id,customer_id,product,origination_date,principal,annual_rate,term_months,region,branch,collateral_value',
+    'R1,cR1,consumer,2022-12-15,2400.00,0.2,24,east,b1,',
+    'O1,cO1,consumer,2022-12-15,2400.00,0.2,24,east,b1,',
+  ],
+  'schedule.csv': [
+    'loan_id,installment_no,due_date,principal_due,interest_due',
+    ...['R1', 'O1'].flatMap((id) => due.map((d, i) => `${id},${i + 1},${d},100.00,10.00`)),
+  ],
+  'payments.csv': [
+    'payment_id,loan_id,paid_date,amount',
+    'R1p0,R1,2023-05-15,550.00',
+    ...due.slice(5, 12).map((d, i) => `R1p${i + 1},R1,${d},110.00`),
+  ],
+  'loan_events.csv': [
+    'event_id,loan_id,event_date,type,amount,note',
+    'e1,R1,2024-05-31,charge_off,0,',
+    'e2,R1,2024-06-10,recovery,50.00,collections',
+    'e3,O1,2023-09-30,charge_off,0,',
+    'e4,O1,2024-01-10,recovery,100.00,collections',
+  ],
+};
+const asOf = '2024-06-30';
+
+describe('what a charged-off loan owes in the disposal candidates', () => {
+  let wh: Awaited<ReturnType<typeof warehouseWithFiles>>;
+  beforeAll(async () => {
+    wh = await warehouseWithFiles('disposalredefault', files, asOf);
+  });
+  afterAll(() => disposeIfOpened(wh));
+
+  it('is the EAD of the default that ended in the charge-off less the cash since it, a cure between counted once', async () => {
+    // the book as the snapshot read it: R1 past 90 DPD twice, current between
+    const flags = await queryRows<{ month_end: string; dpd: number; principal_balance: string }>(
+      wh,
+      `SELECT toString(month_end) AS month_end, dpd, toString(principal_balance) AS principal_balance
+       FROM ${wh.database}.loan_month WHERE loan_id = 'R1' AND month_end IN ('2023-04-30', '2023-12-31', '2024-04-30') ORDER BY month_end`,
+    );
+    expect(flags.map((f) => [f.month_end, f.dpd, Number(f.principal_balance)])).toEqual([
+      ['2023-04-30', 105, 2400],
+      ['2023-12-31', 0, 1200],
+      ['2024-04-30', 106, 1200],
+    ]);
+    const rows = (await runMetric(wh, 'disposal_candidates', { as_of: asOf, group_by: ['loan_id'] })).rows;
+    const of = (id: string) => rows.find((r) => r.loan_id === id)!;
+    // R1: 1,200.00 at its second default less the 50.00 recovered; the first default's 2,400.00 less every
+    // instalment paid while current owed 1,030.00
+    expect(Number(of('R1').balance)).toBe(1150);
+    expect(Number(of('R1').months_since_default)).toBe(2);
+    // O1, one default: its EAD less the cash since, as before
+    expect(Number(of('O1').balance)).toBe(2300);
+  });
+});
