@@ -3,7 +3,7 @@ import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { UserError } from '../../lib/user-error.ts';
 import { roles, type Role } from './permissions.ts';
-import { knownScopes, listForMessage, teamRegionProblem, unknownTeamMessage } from './scopes.ts';
+import { agentScopeProblem, knownScopes, listForMessage, teamRegionProblem, unknownTeamMessage } from './scopes.ts';
 
 /**
  * API keys `lw_<id>_<secret>`: only the SHA-256 of the whole key is stored, so a leaked table
@@ -95,6 +95,8 @@ export async function createApiKey(wh: Warehouse, k: NewApiKey): Promise<{ key: 
     if (elsewhere) throw new ApiKeyError(elsewhere);
     if (agent && !(await isKnownAgent(wh, agent)))
       throw new ApiKeyError(`unknown agent "${agent}": no collection action names it`);
+    const outside = agent ? await agentScopeProblem(wh, agent, { region, team }) : '';
+    if (outside) throw new ApiKeyError(outside);
   }
   const keyId = randomBytes(6).toString('hex');
   const key = `lw_${keyId}_${randomBytes(24).toString('base64url')}`;

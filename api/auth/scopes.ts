@@ -80,3 +80,29 @@ export async function teamRegionProblem(wh: Warehouse, region: string, team: str
   const teams = await teamsOfRegion(wh, region);
   return teams.includes(team) ? '' : teamRegionMessage(region, team, teams);
 }
+
+/**
+ * Why an agent cannot be named by a collector key of `region` (and `team`), or '' when it can: the
+ * agent must have an ingested (non-agency) action on a loan of the region, under the team when one
+ * is given. The key's agent decides whose awards and evidence it reads (GET /v1/incentives), so an
+ * east key naming a north agent read north loans and payments the rest of its routes refuse.
+ */
+export async function agentScopeProblem(
+  wh: Warehouse,
+  agent: string,
+  scope: { region: string; team?: string },
+): Promise<string> {
+  const actions = tableRef(wh, 'collection_actions');
+  const rows = await querySql<{ agent_id: string }>(
+    wh,
+    sql`SELECT DISTINCT toString(a.agent_id) AS agent_id FROM ${trusted(actions)} AS a
+      WHERE a.agent_id != '' AND a.channel != 'agency' AND ${trusted(vouching(actions))}
+        AND a.loan_id IN (SELECT loan_id FROM ${trusted(tableRef(wh, 'loans'))} WHERE region = ${param(scope.region, 'String')})
+        ${scope.team ? sql`AND a.team = ${param(scope.team, 'String')}` : sql``}
+      ORDER BY agent_id`,
+  );
+  const agents = rows.map((r) => r.agent_id);
+  if (agents.includes(agent)) return '';
+  const where = scope.team ? `team "${scope.team}" of region "${scope.region}"` : `region "${scope.region}"`;
+  return `agent "${agent}" does not work in ${where}: its agents are ${listForMessage(agents)}`;
+}

@@ -209,5 +209,14 @@ describe('incentives: the CLI issues a month, the route shows it, a collector se
       /unknown agent/u,
     );
     await expect(createApiKey(wh, { role: 'admin', agent_id: 'ag-east-1' })).rejects.toThrow(/only a collector/u);
+    // the key's agent decides whose evidence it reads: one of another region or team would widen its scope
+    await expect(createApiKey(wh, { role: 'collector', region: 'east', agent_id: 'ag-south-1' })).rejects.toThrow(
+      'agent "ag-south-1" does not work in region "east": its agents are ag-east-1',
+    );
+    await expect(
+      createApiKey(wh, { role: 'collector', region: 'south', team: 'south-late', agent_id: 'ag-east-1' }),
+    ).rejects.toThrow('agent "ag-east-1" does not work in team "south-late" of region "south"');
+    const mine = await createApiKey(wh, { role: 'collector', region: 'east', team: 'east-mid', agent_id: 'ag-east-1' });
+    expect(mine.key).toMatch(/^lw_/u);
   });
 });
