@@ -113,12 +113,13 @@ function fieldChecks(f: FieldSpec, encoding: 'utf8' | 'gbk' = 'utf8'): Check[] {
   switch (f.kind) {
     case 'id':
       checks.push(utf8);
-      checks.push(bad(`length(${v}) > 128`, 'identifier longer than 128 characters'));
+      // characters, not bytes: a Chinese id or note is three bytes a character
+      checks.push(bad(`lengthUTF8(${v}) > 128`, 'identifier longer than 128 characters'));
       checks.push(control([]));
       break;
     case 'text':
       checks.push(utf8);
-      checks.push(bad(`length(${v}) > 1000`, 'longer than 1000 characters'));
+      checks.push(bad(`lengthUTF8(${v}) > 1000`, 'longer than 1000 characters'));
       checks.push(control(TEXT_CONTROLS));
       break;
     case 'pii_hash':
@@ -210,8 +211,10 @@ function fieldChecks(f: FieldSpec, encoding: 'utf8' | 'gbk' = 'utf8'): Check[] {
       );
       break;
     case 'enum':
+      // a value cut inside its last character is that, not a misspelt value: the one reason given
+      checks.push(utf8);
       checks.push({
-        bad: `(${p} AND ${v} NOT IN ${sqlArray(f.values!).replace(/^\[/, '(').replace(/\]$/, ')')})`,
+        bad: `(${p} AND NOT (${utf8.bad}) AND ${v} NOT IN ${sqlArray(f.values!).replace(/^\[/, '(').replace(/\]$/, ')')})`,
         message: `concat(${sqlStringLiteral(`${f.name}: `)}, substring(${v}, 1, 40), ${sqlStringLiteral(f.valuesAre ? ` is not ${f.valuesAre}` : ` is not one of ${f.values!.join(', ')}`)})`,
       });
       break;

@@ -124,6 +124,9 @@ describe('recording an action keeps to the ingest rules', () => {
     expect(await count(wh, 'collection_actions')).toBe(before);
     const ok = await post(collector, { loan_id: 'L1', action_date: asOf, note: 'called\tback\nsaid\r\nnext week' });
     expect(ok.status).toBe(201);
+    // characters, not bytes: a collector's note of 1000 Chinese characters (3,000 bytes) is within the limit
+    const chinese = await post(collector, { loan_id: 'L1', action_date: asOf, note: '已'.repeat(1000) });
+    expect(chinese.status).toBe(201);
   });
 
   it("the console's outcome form: the same refusals in the page's words, nothing stored", async () => {

@@ -19,6 +19,17 @@ const loans: [string, string][] = [
     'loan_id: identifier longer than 128 characters',
   ],
   [`${'A'.repeat(128)},C1,consumer,2024-01-05,1000.00,0.12,12,annuity`, ''],
+  // characters, not bytes: 128 Chinese characters are 384 bytes
+  [`${'借'.repeat(128)},C1,consumer,2024-01-05,1000.00,0.12,12,annuity`, ''],
+  [
+    `${'借'.repeat(129)},C1,consumer,2024-01-05,1000.00,0.12,12,annuity`,
+    'loan_id: identifier longer than 128 characters',
+  ],
+  // a value cut inside a character is damaged text, not a misspelt value
+  [
+    'RU,C1,consumer,2024-01-05,1000.00,0.12,12,annuit\uFFFD',
+    'repayment_method: not valid UTF-8 text (bytes of another encoding)',
+  ],
   [
     'R2,C\x1f,consumer,2024-02-30,1000.00,0.12,12,annuity',
     `customer_id: control character U+001F; origination_date: not a valid date (YYYY-MM-DD, 1970-01-01 to 2149-06-06)`,
@@ -117,7 +128,8 @@ describe('every field rule of the contract, through both loaders', () => {
       expect({ key, reason: reasons.get(key!) ?? '' }).toEqual({ key, reason });
     }
     expect(r.receipts.map((x) => [x.entity, x.rows_inserted])).toEqual([
-      ['loans', 2],
+      // R1, A×128, 借×128
+      ['loans', 3],
       // Q1, Q11: Q10's date is a date, before its loan's origination
       ['payments', 2],
       ['collection_actions', 3],
