@@ -139,3 +139,10 @@ export const queryInt = (min: number, max: number) =>
 
 /** A real calendar date YYYY-MM-DD inside ClickHouse's Date range (1970-01-01 … 2149-06-06). */
 export { engineDate as isoDay } from '../lib/date-schemas.ts';
+
+/**
+ * The query of a route that takes none (a POST's request is its body): any parameter is a 400
+ * naming it. Without a query schema nothing read the URL's query, so `POST /v1/scores?as_of=…`
+ * answered the latest scores and `POST /v1/collection-actions?dry_run=true` recorded the action.
+ */
+export const noQueryParameters = z.object({}).strict();

@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../context.ts';
 import { permitted } from '../middleware.ts';
-import { errorResponses } from '../schemas.ts';
+import { errorResponses, noQueryParameters } from '../schemas.ts';
 import {
   correctCollectionAction,
   correctionInput,
@@ -28,6 +28,7 @@ export const actionCorrectionRoutes = new OpenAPIHono<AppEnv>()
       summary:
         'Corrects an action recorded in the console or the API (collectors: their own, on loans of their queue): its values replaced after the checks a POST makes; audited with before and after; the same correction again changes nothing',
       request: {
+        query: noQueryParameters,
         params: actionIdParam,
         body: { required: true, content: { 'application/json': { schema: correctionInput } } },
       },
@@ -54,6 +55,7 @@ export const actionCorrectionRoutes = new OpenAPIHono<AppEnv>()
       summary:
         'Withdraws an action recorded in the console or the API (collectors: their own, on loans of their queue), with a reason; audited; withdrawn again, nothing changes',
       request: {
+        query: noQueryParameters,
         params: actionIdParam,
         body: { required: true, content: { 'application/json': { schema: withdrawalInput } } },
       },

@@ -17,7 +17,7 @@ import { audit } from '../audit.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { permitted } from '../middleware.ts';
-import { errorResponses, loanIdSchema } from '../schemas.ts';
+import { errorResponses, loanIdSchema, noQueryParameters } from '../schemas.ts';
 import { invalidateCaseLists } from './cases.ts';
 import { withdrawal } from './action-history.ts';
 import { actionVersion } from './action-version.ts';
@@ -398,7 +398,10 @@ export const collectionActionRoutes = new OpenAPIHono<AppEnv>()
       path: '/v1/collection-actions',
       summary:
         "Records a collection outcome (collectors: loans of their region), checked by the ingest's contract rules; idempotent by action_id; audited",
-      request: { body: { required: true, content: { 'application/json': { schema: actionInput } } } },
+      request: {
+        query: noQueryParameters,
+        body: { required: true, content: { 'application/json': { schema: actionInput } } },
+      },
       responses: {
         201: {
           description: 'recorded',

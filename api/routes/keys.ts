@@ -13,7 +13,7 @@ import { audit } from '../audit.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { permitted } from '../middleware.ts';
-import { errorResponses, nameSchema } from '../schemas.ts';
+import { errorResponses, nameSchema, noQueryParameters } from '../schemas.ts';
 
 const keyRecord = z
   .object({
@@ -93,6 +93,7 @@ export const keyRoutes = new OpenAPIHono<AppEnv>()
       path: '/v1/keys',
       summary: 'Create a key (shown once); a collector key needs a region known to the warehouse, its team is optional',
       request: {
+        query: noQueryParameters,
         body: {
           required: true,
           content: {
@@ -154,6 +155,7 @@ export const keyRoutes = new OpenAPIHono<AppEnv>()
       path: '/v1/keys/{id}/revoke',
       summary: 'Revoke a key: its next request gets 401 (revoking a revoked key changes nothing)',
       request: {
+        query: noQueryParameters,
         params: z.object({ id: keyId }),
         body: {
           required: false,

@@ -5,7 +5,7 @@ import type { AppEnv } from '../context.ts';
 import { jsonWithExample } from '../response-example.ts';
 import { ApiError } from '../errors.ts';
 import { permitted } from '../middleware.ts';
-import { errorResponses } from '../schemas.ts';
+import { errorResponses, noQueryParameters } from '../schemas.ts';
 import { decodeCursor, listQuery, nextPageHeaders, page, pageQuery, setNextPage } from '../pagination.ts';
 
 const modelSummary = z
@@ -103,6 +103,7 @@ export const modelRoutes = new OpenAPIHono<AppEnv>()
       summary:
         'Make a version the champion of its target (gate: AUC above the 0.5 floor, AUC margin over the champion, PSI)',
       request: {
+        query: noQueryParameters,
         params: z.object({ name, version: z.coerce.number().int().min(1).max(1e9) }),
         body: {
           required: true,

@@ -28,7 +28,7 @@ import { archivedFile, ArchiveIntegrityError, listArchive } from '../../reports/
 import { ApiError } from '../errors.ts';
 import type { AppEnv } from '../context.ts';
 import { permitted } from '../middleware.ts';
-import { errorResponses } from '../schemas.ts';
+import { errorResponses, noQueryParameters } from '../schemas.ts';
 
 const names = [...packs, ...templates.map((t) => t.id)] as [string, ...string[]];
 const formats = ['html', 'pdf', 'png', 'svg', 'json', 'csv'] as const;
@@ -179,6 +179,7 @@ export const reportRoutes = new OpenAPIHono<AppEnv>()
       summary:
         'One file of an archived pack, as it was issued (checked against its archived SHA-256, sent in X-Content-SHA256)',
       request: {
+        query: noQueryParameters,
         params: z.object({
           id: z.string().regex(archiveIdPattern, 'an archive id, e.g. 2024-06-management-zh-CN-0123456789ab'),
           file: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/u, 'a file name of the pack, e.g. report.pdf'),

@@ -23,7 +23,7 @@ import {
 import { jsonWithExample } from '../response-example.ts';
 import { mayOpenLoan } from '../auth/loan-scope.ts';
 import { currentTeams } from '../auth/loan-teams.ts';
-import { errorResponses, isoDay, loanIdSchema } from '../schemas.ts';
+import { errorResponses, isoDay, loanIdSchema, noQueryParameters } from '../schemas.ts';
 import { TtlCache } from '../cache.ts';
 import { UserError } from '../../lib/user-error.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
@@ -389,6 +389,7 @@ export const scoreRoutes = new OpenAPIHono<AppEnv>()
       path: '/v1/scores',
       summary: `Scores of up to 1,000 loans from the champion model, or of up to ${maxTableRows.toLocaleString('en-US')} raw rows with a table model`,
       request: {
+        query: noQueryParameters,
         body: {
           required: true,
           content: { 'application/json': { schema: z.union([loanIdsBody, rowsBody]) } },

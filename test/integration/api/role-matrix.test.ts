@@ -345,6 +345,34 @@ describe('role × route × scope matrix; collectors never see another region', (
     expect(denied).toBeGreaterThan(40);
   });
 
+  it('an unknown query parameter is a 400 naming it on every route, those without a query schema too, before anything is done', async () => {
+    const written = async () =>
+      (
+        await queryRows<{ n: string }>(
+          wh,
+          `SELECT toString((SELECT count() FROM ${wh.database}.collection_actions) + (SELECT count() FROM ${wh.database}.api_keys) + (SELECT count() FROM ${wh.database}.champion_history)) AS n`,
+        )
+      )[0]!.n;
+    const before = await written();
+    const wrong: string[] = [];
+    let asked = 0;
+    for (const [op, route] of Object.entries(routes())) {
+      if (route.path === '/health') continue;
+      const method = op.split(' ')[0]!;
+      const role = route.allowed.includes('admin') ? 'admin' : route.allowed[0]!;
+      const path = `${route.path}${route.path.includes('?') ? '&' : '?'}zz_not_a_parameter=1`;
+      const r = await call(path, keys[role], { method, body: route.body });
+      asked++;
+      const body = await r.text();
+      if (r.status !== 400 || !body.includes('zz_not_a_parameter: not a parameter of'))
+        wrong.push(`${op} as ${role}: ${r.status} ${body.slice(0, 160)}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(asked).toBeGreaterThan(40);
+    // nothing recorded, created, revoked or promoted by a refused request
+    expect(await written()).toBe(before);
+  });
+
   it("a collector of east never sees another region's cases, warnings or scores, by list filters or by id", async () => {
     interface Cases {
       cases: { region: string; team: string; loan_id: string }[];
