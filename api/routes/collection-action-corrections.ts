@@ -65,7 +65,11 @@ export const actionCorrectionRoutes = new OpenAPIHono<AppEnv>()
             'withdrawn: the action as it was (`changed` false and `withdrawn` null when it was withdrawn before)',
           content: {
             'application/json': {
-              schema: z.object({ action_id: z.string(), changed: z.boolean(), withdrawn: storedAction.nullable() }),
+              schema: z.object({
+                action_id: z.string(),
+                changed: z.boolean(),
+                withdrawn: z.union([storedAction, z.null()]),
+              }),
             },
           },
         },

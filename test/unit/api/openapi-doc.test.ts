@@ -46,6 +46,21 @@ describe('the OpenAPI document as the docs page uses it', () => {
     expect(new RegExp(param('/v1/warnings', 'loan_id')).test('L000000001')).toBe(true);
   });
 
+  it('a nullable named schema is anyOf with null, never allOf with a nullable object (which null fails)', async () => {
+    const doc = await documentOf();
+    const allOfNull: string[] = [];
+    JSON.stringify(doc, (k, v: unknown) => {
+      if (
+        k === 'allOf' &&
+        Array.isArray(v) &&
+        v.some((x) => JSON.stringify((x as { type?: unknown }).type ?? '').includes('null'))
+      )
+        allOfNull.push(JSON.stringify(v).slice(0, 120));
+      return v;
+    });
+    expect(allOfNull).toEqual([]);
+  });
+
   it('declares bearer and X-API-Key, and security on every operation (none on /health)', async () => {
     const doc = await documentOf();
     expect(doc.components.securitySchemes).toMatchObject({
