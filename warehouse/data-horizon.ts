@@ -129,6 +129,9 @@ export async function assertNotAfterData(
     );
 }
 
+/** Why a compliance period starting past the data's last day is refused: its actions are not loaded yet (no instalment is judged). */
+export const contactsNotLoaded = 'the collection actions of the period are not loaded yet (load the newer files first)';
+
 export class NoSnapshotError extends UserError {}
 
 /**

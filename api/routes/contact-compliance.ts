@@ -9,7 +9,7 @@ import { csvList, errorResponsesNaming, isoDay, nameSchema } from '../schemas.ts
 import { csvChunks } from '../../warehouse/metrics/csv.ts';
 import { assertKnownAgents } from '../../warehouse/metrics/known-values.ts';
 import { checkKnownFilters, checkKnownNames, userErrorsAsBadRequest } from './request-checks.ts';
-import { assertNotAfterData, assertNotBeforeData } from '../../warehouse/data-horizon.ts';
+import { assertNotAfterData, assertNotBeforeData, contactsNotLoaded } from '../../warehouse/data-horizon.ts';
 import { streamOf } from './metric-body.ts';
 import { wantsCsv } from '../wants-csv.ts';
 
@@ -100,7 +100,10 @@ export const contactComplianceRoutes = new OpenAPIHono<AppEnv>().openapi(
     // a period that ends before the data or starts after it holds no action: refused as the CLI refuses
     // it, not "0 actions" (from alone may reach back before the data: "since the start")
     await userErrorsAsBadRequest(() =>
-      Promise.all([assertNotBeforeData(wh, q.to, 'to'), assertNotAfterData(wh, q.from, 'from')]),
+      Promise.all([
+        assertNotBeforeData(wh, q.to, 'to'),
+        assertNotAfterData(wh, q.from, 'from', undefined, contactsNotLoaded),
+      ]),
     );
     const r = await contactCompliance(wh, { from: q.from, to: q.to, scope, rules: defaultContactRules });
     if (wantsCsv(c))

@@ -4,7 +4,7 @@ import { readConfigFile } from '../config-file.ts';
 import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
 import { printTable, writeCsv, type Output } from '../cli/output.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
-import { assertNotAfterData, assertNotBeforeData } from '../../warehouse/data-horizon.ts';
+import { assertNotAfterData, assertNotBeforeData, contactsNotLoaded } from '../../warehouse/data-horizon.ts';
 import { assertKnownAgents, assertKnownFilterValues } from '../../warehouse/metrics/known-values.ts';
 import { contactCompliance, type ContactRuleBreach } from '../../pipelines/collections/contact-compliance.ts';
 import {
@@ -49,7 +49,10 @@ export async function runContactCompliance(wh: Warehouse, out: Output, f: Compli
   await assertKnownAgents(wh, f.agent);
   // a period that ends before the data or starts after it holds no action: refused, not "0 actions"
   // (--from alone may reach back before the data: "since the start")
-  await Promise.all([assertNotBeforeData(wh, f.to, '--to'), assertNotAfterData(wh, f.from, '--from')]);
+  await Promise.all([
+    assertNotBeforeData(wh, f.to, '--to'),
+    assertNotAfterData(wh, f.from, '--from', undefined, contactsNotLoaded),
+  ]);
   const rules = f.rules
     ? readConfigFile(f.rules, 'contact rules', (raw) => parseContactRules(raw, ''))
     : defaultContactRules;

@@ -6,7 +6,7 @@ import { printTable, type Output } from '../cli/output.ts';
 import { auditCli } from './cli-audit.ts';
 import { delinquencySettings, type Config } from '../../warehouse/config.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
-import { assertNotAfterData, assertWithinData } from '../../warehouse/data-horizon.ts';
+import { assertNotAfterData, assertWithinData, dataLastDate, PastTheDataError } from '../../warehouse/data-horizon.ts';
 import { defaultSnapshotSettings } from '../../pipelines/snapshot/snapshot-settings.ts';
 import { parseExperiment } from '../../pipelines/cases/experiment.ts';
 import {
@@ -29,7 +29,7 @@ export const experimentCommand = defineCommand({
   name: 'experiment',
   summary: 'cure rate and amount collected per arm and segment of a strategy experiment',
   description:
-    "The cases an experiment's list assigned on --as-of (loanwatch cases --experiment) and their outcomes on --until, per arm and segment. A day before the data's first day or more than 7 days after its last day is refused (exit 2).",
+    "The cases an experiment's list assigned on --as-of (loanwatch cases --experiment) and their outcomes on --until, per arm and segment. A --as-of before the data's first day or more than 7 days after its last day, or an --until after its last day (outcomes on a day the files have not reached), is refused (exit 2).",
   flags: experimentFlags,
   examples: [
     'loanwatch experiment --experiment examples/experiment.json --as-of 2024-06-03 --until 2024-06-30 --segment stage',
@@ -43,6 +43,14 @@ export async function runExperiment(wh: Warehouse, config: Config, out: Output, 
   const e = readConfigFile(f.experiment, 'experiment', parseExperiment);
   // a year typo is the shared refusal, not "no cases were assigned" (which reads as a list never issued)
   await Promise.all([assertWithinData(wh, f['as-of'], '--as-of'), assertNotAfterData(wh, f.until, '--until')]);
+  // outcomes are judged on --until itself: past the files' last day an instalment falling due in the gap counts
+  // unpaid, and a cure rate fell by a third between --until 06-30 and 07-05 of a book whose files end 06-30
+  const last = await dataLastDate(wh);
+  if (last && f.until > last)
+    throw new PastTheDataError(
+      `--until ${f.until} is after the data's last day ${last}: outcomes on a day the files have not reached count every instalment due since as unpaid (cures understated)`,
+      { hint: `use --until ${last}, or load the newer files first` },
+    );
   const rows = await experimentResults(wh, {
     experiment: e.name,
     control: e.arms[0]!.name,

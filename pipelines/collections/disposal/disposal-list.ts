@@ -1,4 +1,4 @@
-import { lastSnapshotMonthEnd } from '../../../warehouse/data-horizon.ts';
+import { BeforeTheDataError, firstSnapshotMonthEnd, lastSnapshotMonthEnd } from '../../../warehouse/data-horizon.ts';
 import type { Warehouse } from '../../../warehouse/connection.ts';
 import { runMetric } from '../../../warehouse/metrics/run.ts';
 import { UserError } from '../../../lib/user-error.ts';
@@ -26,6 +26,13 @@ export async function disposalList(
   if (!last) throw new UserError('no snapshot yet: run `loanwatch snapshot --as-of …` first');
   if (monthEnd > last)
     throw new UserError(`disposal options as of ${asOf} need the ${monthEnd} month-end; the snapshot ends at ${last}`);
+  // a day of the data's first month is valued at the month-end before it: an empty list read as a book without late loans
+  const first = await firstSnapshotMonthEnd(wh);
+  if (first && monthEnd < first)
+    throw new BeforeTheDataError(
+      `disposal options as of ${asOf} are valued at the ${monthEnd} month-end, before the snapshot's first ${first}: there is nothing to value`,
+      { hint: `use --as-of ${first} or later` },
+    );
   const loans = await valueBook(
     (name, request) => runMetric(wh, name, { ...request, as_of: monthEnd }),
     terms,

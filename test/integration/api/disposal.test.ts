@@ -191,7 +191,12 @@ describe('GET /v1/disposal and the disposal_options metric on hand-built loans',
       `as_of=${asOf}&recommended=sell_it`,
       `as_of=${asOf}&region=nowhere`,
       `as_of=${asOf}&x=1`,
+      // a day of the data's first month is valued at the month-end before the snapshot's first
+      'as_of=2022-12-20',
     ])
       expect((await get(`/v1/disposal?${q}`, keys.admin!)).status, q).toBe(400);
+    await expect(disposalList(wh, '2022-12-20', defaultDisposalTerms)).rejects.toThrow(
+      "disposal options as of 2022-12-20 are valued at the 2022-11-30 month-end, before the snapshot's first 2022-12-31",
+    );
   });
 });

@@ -74,6 +74,9 @@ describe('date-taking commands refuse dates outside the data alike', () => {
     expect(err[0]).toMatch(/^loanwatch: --as-of 2019-01-03 is before the data's first day /u);
     expect(await run('experiment', ...file, '--as-of', '2024-06-03', '--until', '2025-01-30')).toBe(2);
     expect(err[0]).toMatch(/^loanwatch: --until 2025-01-30 is \d+ days after the data's last day/u);
+    // within the lag days but after the data's last day: outcomes on a day the files have not reached
+    expect(await run('experiment', ...file, '--as-of', '2024-06-03', '--until', '2024-07-03')).toBe(2);
+    expect(err[0]).toMatch(/^loanwatch: --until 2024-07-03 is after the data's last day \d{4}-\d{2}-\d{2}: outcomes/u);
     // inside: no list was issued that day, its own refusal
     expect(await run('experiment', ...file, '--as-of', '2024-06-03', '--until', '2024-06-30')).toBe(2);
     expect(err[0]).toMatch(/no cases were assigned/u);
@@ -84,6 +87,9 @@ describe('date-taking commands refuse dates outside the data alike', () => {
     expect(err[0]).toMatch(/^loanwatch: --to 2019-02-01 is before the data's first day \d{4}-\d{2}-\d{2}/u);
     expect(await run('contact-compliance', '--from', '2025-01-01', '--to', '2025-02-01')).toBe(2);
     expect(err[0]).toMatch(/^loanwatch: --from 2025-01-01 is \d+ days after the data's last day/u);
+    // a compliance period judges recorded actions, not instalments: the reason says so
+    expect(err[0]).toMatch(/the collection actions of the period are not loaded yet/u);
+    expect(err[0]).not.toMatch(/installments/u);
     expect(await run('contact-compliance', '--from', '2019-01-01', '--to', '2024-06-30')).toBe(0);
     expect(await run('contact-compliance', '--from', '2024-06-01', '--to', '2024-06-30')).toBe(0);
   });
