@@ -25,6 +25,8 @@ export const agencyTermsSchema = z
     max_previous_placements: z.number().int().min(0).max(100).default(1),
     /** days a placement lasts; recalled on expiry (placed date + this many days) */
     placement_days: z.number().int().min(1).max(3650).default(90),
+    /** a loan with an open promise to pay on the day stays in house (its collector won it; the case list does not escalate past it) */
+    skip_open_promise: z.boolean().default(true),
     recall_on_cure: z.boolean().default(true),
     recall_on_do_not_contact: z.boolean().default(true),
     /** agencies in rotation order, with the share of cash collected each keeps */

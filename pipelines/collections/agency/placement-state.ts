@@ -5,6 +5,7 @@ import { activeDelinquencyQuery } from '../../snapshot/delinquency-as-of.ts';
 import type { SnapshotSettings } from '../../snapshot/snapshot-settings.ts';
 import { placementHistory, type LoanEvent, type LoanPlacementState } from './rules.ts';
 import { assertWithinData } from '../../../warehouse/data-horizon.ts';
+import { listPromises } from '../promises.ts';
 
 const eventTypes = ['agency_placement', 'agency_recall', 'do_not_contact', 'contact_allowed'];
 
@@ -63,6 +64,10 @@ export async function placementStates(
           AND loan_id IN (SELECT loan_id FROM ${events} WHERE type IN ${param(eventTypes, 'Array(String)')})
         ORDER BY loan_id, event_date, event_id`,
   );
+  // open promises on the day, as `loanwatch promises --status open` lists them: the one falling due first per loan
+  const promised = new Map<string, { action_id: string; promised_date: string }>();
+  for (const p of await listPromises(wh, { asOf, status: ['open'], label }))
+    if (!promised.has(p.loan_id)) promised.set(p.loan_id, { action_id: p.action_id, promised_date: p.promised_date });
   const byLoan = new Map<string, LoanEvent[]>();
   for (const e of eventRows) {
     const list = byLoan.get(e.loan_id) ?? [];
@@ -80,6 +85,7 @@ export async function placementStates(
       balance: Number(r.balance),
       placements: h.placements,
       hold: h.hold,
+      open_promise: promised.get(r.loan_id) ?? null,
     };
   });
 }

@@ -29,6 +29,8 @@ export interface LoanPlacementState {
   placements: PlacementRecord[];
   /** the do-not-contact reason in force on the date (a do_not_contact event not lifted by contact_allowed), else null */
   hold: string | null;
+  /** a promise to pay open on the date (made, deadline not passed, not yet kept): the one falling due first, else null */
+  open_promise: { action_id: string; promised_date: string } | null;
 }
 
 export type RecallReason = 'do_not_contact' | 'cure' | 'expiry';
@@ -108,6 +110,7 @@ export function placeable(l: LoanPlacementState, t: AgencyTerms): boolean {
     l.status === 'active' &&
     openPlacement(l) === undefined &&
     l.hold === null &&
+    (!t.skip_open_promise || l.open_promise === null) &&
     l.dpd >= t.dpd_min &&
     l.dpd <= t.dpd_max &&
     l.balance >= t.balance_min &&

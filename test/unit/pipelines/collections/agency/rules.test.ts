@@ -37,6 +37,7 @@ const loan = (o: Partial<LoanPlacementState> = {}): LoanPlacementState => ({
   balance: 10_000,
   placements: [],
   hold: null,
+  open_promise: null,
   ...o,
 });
 const placed = (agency: string, placed_date: string, recalled_date: string | null = null): PlacementRecord => ({
@@ -75,6 +76,11 @@ describe('placement rules, each criterion at its boundary', () => {
     expect(placeable(loan({ placements: [placed('A', '2024-05-01')] }), t)).toBe(false);
     expect(placeable(loan({ hold: 'dispute' }), t)).toBe(false);
     expect(placeable(loan({ status: 'charged_off' }), t)).toBe(false);
+  });
+  it('an open promise to pay keeps the loan in house, unless the rules say otherwise', () => {
+    const promised = loan({ open_promise: { action_id: 'A1', promised_date: '2024-07-05' } });
+    expect(placeable(promised, t)).toBe(false);
+    expect(placeable(promised, { ...t, skip_open_promise: false })).toBe(true);
   });
 });
 
