@@ -7,6 +7,8 @@ export interface IncentiveContact {
   /** '' when the action names no agent; the agency's id on an agency action */
   agent_id: string;
   team: string;
+  /** HH:MM as recorded, '' when unknown (an unknown time cannot be shown to be later) */
+  action_time: string;
 }
 
 /** Outcomes that count as a contact for attribution; no_contact, refused and wrong_party earn nothing. */
@@ -32,7 +34,11 @@ const dayNumber = (d: string) =>
 /** Whole days from `a` to `b` (YYYY-MM-DD). */
 export const daysBetween = (a: string, b: string) => dayNumber(b) - dayNumber(a);
 
-/** Contacts per loan, latest first (date, then action id), for repeated look-ups. */
+/**
+ * Contacts per loan, latest first — in the recorded order every other part of the product uses
+ * (contact-rules.ts contactOrder: date, then time, an unknown time first, then action id) — for
+ * repeated look-ups. By date and id alone, a 19:04 call won the credit from the 20:22 promise after it.
+ */
 export function contactsByLoan(contacts: readonly IncentiveContact[]): Map<string, IncentiveContact[]> {
   const m = new Map<string, IncentiveContact[]>();
   for (const c of contacts) {
@@ -40,10 +46,13 @@ export function contactsByLoan(contacts: readonly IncentiveContact[]): Map<strin
     list.push(c);
     m.set(c.loan_id, list);
   }
-  for (const list of m.values())
-    list.sort((x, y) =>
-      x.action_date === y.action_date ? (x.action_id < y.action_id ? 1 : -1) : x.action_date < y.action_date ? 1 : -1,
-    );
+  const later = (x: IncentiveContact, y: IncentiveContact) =>
+    x.action_date !== y.action_date
+      ? x.action_date > y.action_date
+      : x.action_time !== y.action_time
+        ? x.action_time > y.action_time
+        : x.action_id > y.action_id;
+  for (const list of m.values()) list.sort((x, y) => (later(x, y) ? -1 : later(y, x) ? 1 : 0));
   return m;
 }
 
@@ -59,7 +68,7 @@ export function placementsByLoan(placements: readonly IncentivePlacement[]): Map
  * is placed with an agency (a day of a placement's window) is the agency's — it collects it and is
  * paid commission on it (agency_performance), so no in-house agent is paid on it too. Otherwise it
  * goes to one action only — the loan's last contact on or before the date and at most `days` days
- * before it (day N in, day N + 1 out; several on the last day: the largest action id). That contact
+ * before it (day N in, day N + 1 out; several on the last day: the latest recorded, by time, then action id). That contact
  * is the agent's; when it is an agency's (channel `agency`) the amount is the agency's recovery, not
  * an agent's; with no agent on it, or no contact in the window, it is unattributed.
  */

@@ -92,7 +92,8 @@ async function loadCash(wh: Warehouse, b: Bounds, settings: DelinquencySettings)
 const loadContacts = (wh: Warehouse, from: Param, b: Bounds) =>
   querySql<IncentiveContact>(
     wh,
-    sql`SELECT action_id, loan_id, toString(action_date) AS action_date, toString(channel) AS channel, agent_id, toString(team) AS team
+    sql`SELECT action_id, loan_id, toString(action_date) AS action_date, toString(channel) AS channel, agent_id, toString(team) AS team,
+          toString(action_time) AS action_time
         FROM ${t(wh, 'collection_actions')} AS lwq_a
         WHERE lwq_a.action_date BETWEEN ${from} AND ${b.end} AND lwq_a.outcome IN ${param([...contactOutcomes], 'Array(String)')}
         ORDER BY loan_id, action_date, action_id`,

@@ -14,6 +14,7 @@ const contact = (
   channel: 'phone',
   agent_id: 'a1',
   team: 't1',
+  action_time: '',
   ...o,
 });
 const addDays = (d: string, k: number) => new Date(Date.parse(d) + k * 864e5).toISOString().slice(0, 10);
@@ -38,7 +39,7 @@ describe('attribution: the last contact within N days before the payment', () =>
     expect(attribute(byLoan, 'L1', '2024-06-10', 30)).toMatchObject({ contact: { action_id: 'before' } });
   });
 
-  it('two agents on one loan: the later contact takes the whole payment; same day: the larger action id', () => {
+  it('two agents on one loan: the later contact takes the whole payment; same day and time: the larger action id', () => {
     const byLoan = contactsByLoan([
       contact({ action_id: 'A1', action_date: '2024-06-01', agent_id: 'early' }),
       contact({ action_id: 'A2', action_date: '2024-06-12', agent_id: 'later' }),
@@ -49,6 +50,16 @@ describe('attribution: the last contact within N days before the payment', () =>
     expect(attribute(byLoan, 'L1', '2024-06-11', 30)).toMatchObject({ contact: { agent_id: 'early' } });
     // 'A9' > 'A10' as text: ids compare as the strings they are, the same order on every run
     expect(attribute(byLoan, 'L1', '2024-06-16', 30)).toMatchObject({ contact: { action_id: 'A9' } });
+  });
+
+  it('same day: the later recorded time takes it, whatever the ids; an unknown time counts as earliest', () => {
+    const byLoan = contactsByLoan([
+      contact({ action_id: 'A13', action_date: '2024-06-28', action_time: '19:04', agent_id: 'first' }),
+      contact({ action_id: 'A12', action_date: '2024-06-28', action_time: '20:22', agent_id: 'last' }),
+      contact({ action_id: 'A99', action_date: '2024-06-28', action_time: '', agent_id: 'unknown' }),
+    ]);
+    expect(attribute(byLoan, 'L1', '2024-06-30', 30)).toMatchObject({ contact: { agent_id: 'last' } });
+    expect(byLoan.get('L1')!.map((c) => c.action_id)).toEqual(['A12', 'A13', 'A99']);
   });
 
   it("an agency's contact makes the payment the agency's, not an earlier agent's", () => {

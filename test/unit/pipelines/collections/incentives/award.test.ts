@@ -37,6 +37,7 @@ const contact = (id: string, loan: string, date: string, agent = 'a1', o: Partia
   channel: 'phone',
   agent_id: agent,
   team: `team-${agent}`,
+  action_time: '',
   ...o,
 });
 const cash = (id: string, loan: string, date: string, amount: number, dpd: number, o: Partial<IncentiveCash> = {}) => ({
