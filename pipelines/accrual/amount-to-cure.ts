@@ -10,6 +10,7 @@ import { accrualSql } from './accrual-sql.ts';
 import { owedFromMonthEndStateSql } from './accrual-from-state-sql.ts';
 import { lastMonthEnd } from '../snapshot/build-snapshots.ts';
 import { heldMonthEndState } from '../snapshot/month-end-state.ts';
+import { noIngestSinceSnapshot } from '../snapshot/delinquency-as-of.ts';
 
 export interface AccrualAsOfOptions {
   /** the day: charges accrue through it, payments on it count */
@@ -39,7 +40,7 @@ export function accrualAsOfSql(wh: Warehouse, o: AccrualAsOfOptions): Sql {
  * Whether the snapshot's loan_month_accrual holds the date under these rules: the date is a month-end
  * it evaluated, and every row of that month-end was built with the rules' label. Its rows are the
  * same accrual SQL's at the loans' month-ends, so for a loan active on that month-end they equal the
- * fold from history; reading them spares the case list a fold over every case's whole history (60 s
+ * fold from history — while nothing was ingested since the snapshot; reading them spares the case list a fold over every case's whole history (60 s
  * for a month-end list on the 1M book, against seconds).
  */
 async function snapshotHoldsDate(wh: Warehouse, asOf: string, label: string): Promise<boolean> {
@@ -49,7 +50,9 @@ async function snapshotHoldsDate(wh: Warehouse, asOf: string, label: string): Pr
     sql`SELECT toString(count()) AS n, toString(min(rules)) AS least, toString(max(rules)) AS greatest
       FROM ${trusted(tableRef(wh, 'loan_month_accrual'))} WHERE month_end = ${param(asOf, 'Date')}`,
   );
-  return Number(r?.n ?? 0) > 0 && r?.least === label && r.greatest === label;
+  // and nothing ingested since the snapshot: a late payment of the month-end otherwise showed its live DPD 0
+  // beside the stored row's 136 days and an amount to cure of the arrears it paid
+  return Number(r?.n ?? 0) > 0 && r?.least === label && r.greatest === label && (await noIngestSinceSnapshot(wh));
 }
 
 /**

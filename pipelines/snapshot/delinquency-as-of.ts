@@ -160,6 +160,10 @@ const delinquencyQuery = (fragment: Sql, source: DelinquencyQuery['source']): De
   ...render(fragment),
 });
 
+/** Whether the latest snapshot run started after the last ingest finished (else a later file could have changed what it holds). */
+const afterLastIngest = (wh: Warehouse) =>
+  sql`(SELECT max(started_at) FROM ${trusted(tableRef(wh, 'snapshot_runs'))}) >= (SELECT max(finished_at) FROM ${trusted(tableRef(wh, 'ingest_receipts'))})`;
+
 /**
  * Whether the latest snapshot run holds `monthEnd` as it is now: built with these settings,
  * through that month-end, and after the last ingest finished (else a later file could have changed it).
@@ -171,9 +175,15 @@ export async function snapshotCovers(wh: Warehouse, monthEnd: string, settings: 
     sql`SELECT
       (SELECT argMax(settings, started_at) FROM ${runs}) = ${param(settingsLabel(settings), 'String')}
       AND (SELECT argMax(last_month_end, started_at) FROM ${runs}) >= ${param(monthEnd, 'Date')}
-      AND (SELECT max(started_at) FROM ${runs}) >= (SELECT max(finished_at) FROM ${trusted(tableRef(wh, 'ingest_receipts'))}) AS ok`,
+      AND ${afterLastIngest(wh)} AS ok`,
   );
   return fresh?.ok === 1;
+}
+
+/** afterLastIngest alone: for readers of the snapshot's other tables (the accrual rows), which carry their own settings label. */
+export async function noIngestSinceSnapshot(wh: Warehouse): Promise<boolean> {
+  const [r] = await querySql<{ ok: number }>(wh, sql`SELECT ${afterLastIngest(wh)} AS ok`);
+  return r?.ok === 1;
 }
 
 /**
