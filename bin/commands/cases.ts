@@ -7,6 +7,7 @@ import { delinquencySettings, type Config } from '../../warehouse/config.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
 import { assertKnownFilterValues } from '../../warehouse/metrics/known-values.ts';
 import { defaultSnapshotSettings } from '../../pipelines/snapshot/snapshot-settings.ts';
+import { assertRuleProductsLoaded } from '../../pipelines/accrual/rule-products.ts';
 import { buildCaseList, casesCsvChunks, type Case } from '../../pipelines/cases/case-list.ts';
 import { defaultStrategyTable, parseStrategyTable, stages } from '../../pipelines/cases/strategy.ts';
 import { assignExperiment, parseExperiment, storeAssignments } from '../../pipelines/cases/experiment.ts';
@@ -68,6 +69,9 @@ type ListedCase = Case & { arm?: string; agent_id?: string };
 
 export async function runCases(wh: Warehouse, config: Config, out: Output, f: CasesFlags) {
   await assertKnownFilterValues(wh, { region: f.region, team: f.team, product: f.product });
+  // the amounts to cure collectors quote are folded with these rules: a misspelt product left its loans on the defaults
+  const own = config.LOANWATCH_ACCRUAL_RULES;
+  if (own) await assertRuleProductsLoaded(wh, own.rules, `LOANWATCH_ACCRUAL_RULES (${own.path})`);
   const strategy = f.strategy ? readConfigFile(f.strategy, 'strategy table', parseStrategyTable) : defaultStrategyTable;
   const contactRules = f['contact-rules']
     ? readConfigFile(f['contact-rules'], 'contact rules', (raw) => parseContactRules(raw, ''))

@@ -186,6 +186,16 @@ describe('loanwatch CLI', () => {
     expect(err[0]).toMatch(
       /typo-rules\.json: a product entry names no loaded loan's product: unknown product "creditcard" \(did you mean "credit_card"\?\)/u,
     );
+    // the case list folds its amounts to cure with the configured rules: refused alike
+    process.env.LOANWATCH_ACCRUAL_RULES = typo;
+    try {
+      expect(await run('cases', '--as-of', '2024-06-15')).toBe(2);
+      expect(err[0]).toMatch(
+        /LOANWATCH_ACCRUAL_RULES \(.*typo-rules\.json\): a product entry names no loaded loan's product: unknown product "creditcard"/u,
+      );
+    } finally {
+      delete process.env.LOANWATCH_ACCRUAL_RULES;
+    }
     writeFileSync(typo, JSON.stringify({ products: { credit_card: { late_fee: 50 } } }));
     expect(await run('dpd', '--as-of', '2024-06-15', '--accrual-rules', typo, '--format', 'json')).toBe(0);
 
