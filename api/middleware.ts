@@ -82,10 +82,12 @@ export const anonymousLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
-/** The presented key: `Authorization: Bearer …` (scheme in any case) or `X-API-Key`; undefined when none. */
+/** The presented key: `Authorization: Bearer …` (scheme in any case) or `X-API-Key` (beside an Authorization of another scheme too); undefined when none. */
 function presentedKey(c: Context<AppEnv>): { key?: string; badScheme?: string; twoKeys?: boolean } {
-  const auth = c.req.header('authorization')?.trim();
+  const given = c.req.header('authorization')?.trim();
   const apiKey = c.req.header('x-api-key')?.trim();
+  // another scheme beside X-API-Key is a proxy's or gateway's own credential (Basic), not a second key: the key is X-API-Key's
+  const auth = apiKey && given && !/^bearer(\s|$)/iu.test(given) ? undefined : given;
   // two different keys: which one acts would be a guess (a proxy adding its own, a client its)
   if (auth && apiKey && auth.replace(/^bearer\s+/iu, '') !== apiKey) return { twoKeys: true };
   if (auth) {

@@ -174,6 +174,15 @@ describe('API request validation', () => {
     );
     // the same key twice is one key
     expect((await get('/v1/audit', { 'x-api-key': key })).status).toBe(200);
+    // a gateway's Basic credential beside X-API-Key is no second key: the X-API-Key acts
+    const basic = `Basic ${Buffer.from('gateway:secret').toString('base64')}`;
+    expect((await get('/v1/audit', { authorization: basic, 'x-api-key': key })).status).toBe(200);
+    expect((await get('/v1/audit', { authorization: basic, 'x-api-key': 'lw_nothing_here' })).status).toBe(401);
+    // Basic alone is still the unsupported scheme
+    const alone = await get('/v1/audit', { authorization: basic });
+    expect(((await alone.json()) as { error: { message: string } }).error.message).toMatch(
+      /^unsupported Authorization scheme "Basic"/u,
+    );
   });
 
   it('CSV or JSON as the Accept header weighs them: q-values count, a q=0 is a refusal, anything else is JSON', async () => {
