@@ -150,11 +150,14 @@ export function createApp(given: ApiDeps) {
         405,
       );
     }
+    // the routes are matched exactly: a trailing slash is another path, said so with the one that is served
+    const bare = c.req.path.length > 1 && c.req.path.endsWith('/') ? c.req.path.replace(/\/+$/u, '') : '';
+    const served = bare && methodsOf(app.routes, bare).length ? ` (without the trailing slash: ${bare})` : '';
     return c.json<ErrorBody>(
       {
         error: {
           code: 'not_found',
-          message: `no route ${c.req.method} ${c.req.path}`,
+          message: `no route ${c.req.method} ${c.req.path}${served}`,
           request_id: c.get('requestId'),
         },
       },
@@ -235,7 +238,7 @@ export function methodsOf(routes: readonly { method: string; path: string }[], p
       `^${r.path
         .split('/')
         .map((s) => (s.startsWith(':') ? '[^/]+' : s.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&')))
-        .join('/')}/?$`,
+        .join('/')}$`,
       'u',
     );
     if (pattern.test(path)) methods.add(r.method);

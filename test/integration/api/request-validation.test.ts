@@ -152,6 +152,14 @@ describe('API request validation', () => {
       expect(((await r.json()) as { error: { code: string } }).error.code).toBe('method_not_allowed');
     }
     expect((await app.request('/v1/no-such-route', { headers: { authorization: `Bearer ${key}` } })).status).toBe(404);
+    // a trailing slash is another path: a 404 naming the one served, not a 405 listing the method asked
+    for (const method of ['GET', 'DELETE']) {
+      const slash = await app.request('/v1/models/', { method, headers: { authorization: `Bearer ${key}` } });
+      expect(slash.status, method).toBe(404);
+      expect(((await slash.json()) as { error: { message: string } }).error.message).toBe(
+        `no route ${method} /v1/models/ (without the trailing slash: /v1/models)`,
+      );
+    }
   });
 
   it('an audit window that ends before it starts, and two different keys in one request, are refused', async () => {
