@@ -40,11 +40,16 @@ export async function placementStates(
     wh,
     sql`SELECT lwq_l.loan_id AS loan_id, toString(lwq_l.product) AS product, toString(lwq_l.region) AS region,
           if(lwq_d.loan_id != '', 'active', if(lwq_s.status = '', 'active', toString(lwq_s.status))) AS status,
-          toUInt32(ifNull(lwq_d.dpd, 0)) AS dpd, toString(if(lwq_d.loan_id != '', toDecimal64(lwq_d.principal_balance, 2), toDecimal64(0, 2))) AS balance
+          -- a charged-off loan (its recall at expiry) shows its DPD at charge-off plus the days since and the balance written off,
+          -- as the disposal list does; DPD 0 and 0.00 read as a cure
+          toUInt32(multiIf(lwq_d.loan_id != '', lwq_d.dpd, lwq_s.status = 'charged_off', lwq_s.dpd + dateDiff('day', lwq_s.me, ${date}), 0)) AS dpd,
+          toString(multiIf(lwq_d.loan_id != '', toDecimal64(lwq_d.principal_balance, 2),
+            lwq_s.status = 'charged_off', toDecimal64(lwq_s.balance, 2), toDecimal64(0, 2))) AS balance
         FROM ${loans} AS lwq_l
         -- active rows only: with a stale snapshot the source is the whole history, which also returns closed loans
         LEFT JOIN (SELECT loan_id, dpd, principal_balance FROM (${delinquency.sql}) WHERE status = 'active') AS lwq_d ON lwq_d.loan_id = lwq_l.loan_id
-        LEFT JOIN (SELECT loan_id, argMax(status, month_end) AS status FROM ${months}
+        LEFT JOIN (SELECT loan_id, argMax(status, month_end) AS status, argMax(dpd, month_end) AS dpd,
+                     argMax(principal_balance, month_end) AS balance, max(month_end) AS me FROM ${months}
                    WHERE month_end <= ${date} AND loan_id IN (${placed}) GROUP BY loan_id) AS lwq_s ON lwq_s.loan_id = lwq_l.loan_id
         WHERE (lwq_d.loan_id != '' AND lwq_d.dpd > 0) OR lwq_l.loan_id IN (${placed})
         ORDER BY loan_id`,

@@ -35,4 +35,13 @@ describe('placements after a load the snapshot has not seen', () => {
     expect(closed.size).toBeGreaterThan(0);
     expect(stale.filter((p) => p.action === 'place' && closed.has(p.loan_id))).toEqual([]);
   });
+
+  it('a placed loan since charged off shows its DPD since the charge-off and the balance written off, not a cure', async () => {
+    const closed = (await placementStates(wh, asOf, defaultSettings)).filter((l) => l.status === 'charged_off');
+    expect(closed.length).toBeGreaterThan(0);
+    for (const l of closed) {
+      expect(l.dpd, l.loan_id).toBeGreaterThan(0);
+      expect(l.balance, l.loan_id).toBeGreaterThan(0);
+    }
+  });
 });
