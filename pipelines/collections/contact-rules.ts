@@ -93,7 +93,8 @@ export function doNotContactOn(rules: ContactRules, loan: LoanContacts, date: st
 }
 
 const channelNames: readonly string[] = ['sms', 'phone', 'visit', 'letter', 'legal', 'agency'];
-const isChannel = (s: string) => channelNames.includes(s.trim().toLowerCase());
+/** a contact_allowed naming a channel restores that channel's consent only, not a do-not-contact hold */
+export const isChannel = (s: string) => channelNames.includes(s.trim().toLowerCase());
 
 /** the date consent for the channel was withdrawn, when withdrawn on the date ('' when the borrower consents) */
 export function consentWithdrawnOn(loan: LoanContacts, channel: string, date: string): string {

@@ -1,6 +1,7 @@
 import type { AgencyTerms } from '../../../warehouse/workout/agency-terms.ts';
 import { addDays } from '../../../lib/dates.ts';
 import { UnknownFilterValueError } from '../../../warehouse/metrics/known-values.ts';
+import { isChannel } from '../contact-rules.ts';
 
 /**
  * Placement and recall proposals for a date (docs/collections.md, "Agency placement and recall"):
@@ -27,7 +28,7 @@ export interface LoanPlacementState {
   balance: number;
   /** earlier and current placements, oldest first */
   placements: PlacementRecord[];
-  /** the do-not-contact reason in force on the date (a do_not_contact event not lifted by contact_allowed), else null */
+  /** the do-not-contact reason in force on the date (a do_not_contact event not lifted by a contact_allowed that names no channel), else null */
   hold: string | null;
   /** a promise to pay open on the date (made, deadline not passed, not yet kept): the one falling due first, else null */
   open_promise: { action_id: string; promised_date: string } | null;
@@ -66,7 +67,8 @@ const byteOrder = (a: string, b: string) => (a === b ? 0 : a < b ? -1 : 1);
  * A loan's placements and do-not-contact hold from its events up to the date, in date order
  * (event id breaks ties, in byte order as the engine sorts: case-placements.ts decides the open
  * placement there by this rule): an agency_recall ends the open placement of the agency it names; a
- * do_not_contact sets the hold, contact_allowed lifts it.
+ * do_not_contact sets the hold, a contact_allowed lifts it unless its note names a channel (that
+ * restores one channel's consent: the contact rules read the hold the same way, doNotContactOn).
  */
 export function placementHistory(events: readonly LoanEvent[]): { placements: PlacementRecord[]; hold: string | null } {
   const sorted = [...events].sort((a, b) =>
@@ -87,7 +89,7 @@ export function placementHistory(events: readonly LoanEvent[]): { placements: Pl
       const open = placements.find((p) => p.recalled_date === null && p.agency === e.note);
       if (open) open.recalled_date = e.event_date;
     } else if (e.type === 'do_not_contact') hold = e.note || 'do_not_contact';
-    else if (e.type === 'contact_allowed') hold = null;
+    else if (e.type === 'contact_allowed' && !isChannel(e.note)) hold = null;
   }
   return { placements, hold };
 }

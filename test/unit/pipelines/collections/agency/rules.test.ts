@@ -12,6 +12,8 @@ import {
   type LoanPlacementState,
   type PlacementRecord,
 } from '../../../../../pipelines/collections/agency/rules.ts';
+import { doNotContactOn } from '../../../../../pipelines/collections/contact-rules.ts';
+import { defaultContactRules } from '../../../../../pipelines/collections/contact-rules-config.ts';
 
 const t = parseAgencyTerms({
   dpd_min: 91,
@@ -221,6 +223,47 @@ describe('history from events', () => {
         ev('b', '2024-02-01', 'contact_allowed'),
       ]).hold,
     ).toBeNull();
+  });
+});
+
+describe('the hold read as the contact rules read it', () => {
+  it('any sequence of do_not_contact / contact_allowed events: placements and the case list agree on the hold', () => {
+    const rng = new Rng(49);
+    const notes = ['', 'dispute resolved', 'sms', 'Phone', 'bankruptcy', 'agency'];
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng.next() * xs.length)] as T;
+    for (let trial = 0; trial < 500; trial++) {
+      const events = Array.from({ length: 1 + Math.floor(rng.next() * 6) }, (_, k) => ({
+        event_id: `E${String(Math.floor(rng.next() * 50)).padStart(2, '0')}-${k}`,
+        event_date: `2024-06-${String(1 + Math.floor(rng.next() * 5)).padStart(2, '0')}`,
+        type: pick(['do_not_contact', 'contact_allowed', 'consent_withdrawn']),
+        note: pick(notes),
+        amount: 0,
+      }));
+      const contacts = {
+        loan_id: 'L1',
+        actions: [],
+        events: events.map((e) => ({ event_id: e.event_id, date: e.event_date, type: e.type, note: e.note })),
+      };
+      expect(placementHistory(events).hold ?? '', JSON.stringify(events)).toBe(
+        doNotContactOn(defaultContactRules, contacts, '2024-06-30'),
+      );
+    }
+  });
+
+  it('a consent restored for one channel does not lift a bankruptcy hold', () => {
+    const ev = (event_id: string, event_date: string, type: string, note: string) => ({
+      event_id,
+      event_date,
+      type,
+      note,
+      amount: 0,
+    });
+    const h = placementHistory([
+      ev('ZE-1', '2024-06-10', 'do_not_contact', 'bankruptcy'),
+      ev('ZE-2', '2024-06-15', 'consent_withdrawn', 'sms'),
+      ev('ZE-3', '2024-06-20', 'contact_allowed', 'sms'),
+    ]);
+    expect(h.hold).toBe('bankruptcy');
   });
 });
 
