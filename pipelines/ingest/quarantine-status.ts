@@ -11,7 +11,8 @@ export type QuarantineStatus = (typeof quarantineStatuses)[number];
 
 export interface QuarantineStatusRow extends QuarantineRow {
   /**
-   * `resolved`: a later ingest run accepted a row of the same entity under the same key; `unknown`:
+   * `resolved`: a later ingest run accepted a row of the same entity under the same key (a correction:
+   * a later correction of it, or its own file loaded); `unknown`:
    * a row from before migration 38 whose key could not be derived (quarantine-backfill.ts)
    */
   status: QuarantineStatus;
@@ -56,7 +57,10 @@ type After = Pick<QuarantineRow, 'file' | 'line' | 'file_sha256' | 'ingest_id'>;
 /**
  * The quarantined rows of a filter with their status, as one query over the stored keys: each row
  * joined to the loaded row of its key and both runs' start times (the earliest receipt of each run).
- * Resolved when that row's run started after the run that quarantined this one; unknown when the row
+ * Resolved when that row's run started after the run that quarantined this one — and, for a row of
+ * an `ingest --correct` run, when that run was a correction too or loaded the same file (the new row
+ * the refusal tells to load without --correct): a plain load of the key's original row is not the
+ * correction landing. Unknown when the row
  * has no stored key (written before migration 38 and not derivable: quarantine-backfill.ts); open
  * otherwise (no key, nothing loaded under it, a run without a receipt, a row as old as the
  * quarantine). `status` filters in the query, so a page or a count reads no more rows than it needs;
@@ -95,18 +99,22 @@ async function statusSelect(
   )
     .map((r) => r.entity)
     .filter((e): e is RawEntity => (rawEntities as readonly string[]).includes(e));
+  const receipts = tableRef(wh, 'ingest_receipts');
   const started = (p: string) =>
-    `SELECT ingest_id AS ${p}id, min(started_at) AS ${p}started, 1 AS ${p}found FROM ${tableRef(wh, 'ingest_receipts')} GROUP BY ingest_id`;
+    `SELECT ingest_id AS ${p}id, min(started_at) AS ${p}started, any(mode) AS ${p}mode, 1 AS ${p}found FROM ${receipts} GROUP BY ingest_id`;
   const statusCond = status === 'all' ? '1' : `status = {status:String}`;
   return {
     sql: `SELECT file, entity, line, reason, raw, ingest_id, file_sha256, quarantined_at, status, resolved_by FROM (
       SELECT file, entity, line, reason, raw, ingest_id, file_sha256, quarantined_at,
-        NOT qunknown AND ifNull(kfound, 0) = 1 AND ifNull(afound, 0) = 1 AND ifNull(bfound, 0) = 1 AND bstarted > astarted AS resolved,
+        NOT qunknown AND ifNull(kfound, 0) = 1 AND ifNull(afound, 0) = 1 AND ifNull(bfound, 0) = 1 AND bstarted > astarted
+          AND (amode != 'correct' OR bmode = 'correct' OR ifNull(cfound, 0) = 1) AS resolved,
         multiIf(qunknown, 'unknown', resolved, 'resolved', 'open') AS status, if(resolved, kby, '') AS resolved_by
       FROM (${rowsSql}) AS lwq_q
       LEFT JOIN (${loadedKeysSelect(wh, rowsSql, entities)}) AS lwq_k ON lwq_k.kentity = lwq_q.entity AND lwq_k.kkey = lwq_q.qkey
       LEFT JOIN (${started('a')}) AS lwq_a ON lwq_a.aid = lwq_q.ingest_id
       LEFT JOIN (${started('b')}) AS lwq_b ON lwq_b.bid = lwq_k.kby
+      LEFT JOIN (SELECT DISTINCT ingest_id AS cid, file_sha256 AS csha, 1 AS cfound FROM ${receipts}) AS lwq_c
+        ON lwq_c.cid = lwq_k.kby AND lwq_c.csha = lwq_q.file_sha256
       WHERE ${statusCond})`,
     params: status === 'all' ? params : { ...params, status },
   };

@@ -119,6 +119,34 @@ describe('loanwatch quarantine --status: a row is resolved once a later ingest l
     ]);
   });
 
+  it('a correction of a key not yet loaded: not resolved by a plain load of the original row, resolved by the correction or its own file', async () => {
+    // P20: the correction arrives before the day's file; P21: the refusal's advice, the same file loaded without --correct
+    const fix = day('d6-corr', {
+      'payments.csv': `${paymentsHeader}\nP20,L1,2024-04-20,500.00\nP21,L2,2024-04-21,60.00\n`,
+    });
+    await ingest('--correct', fix);
+    const corrFile = join(fix, 'payments.csv');
+    expect(await listed('--file', corrFile)).toEqual([
+      ['payments', 2, 'open', ''],
+      ['payments', 3, 'open', ''],
+    ]);
+    await ingest(day('d6-day', { 'payments.csv': `${paymentsHeader}\nP20,L1,2024-04-20,50.00\n` }));
+    expect(await listed('--file', corrFile)).toEqual([
+      ['payments', 2, 'open', ''],
+      ['payments', 3, 'open', ''],
+    ]);
+    const plain = await ingest(fix);
+    expect(await listed('--file', corrFile, '--status', 'all')).toEqual([
+      ['payments', 2, 'open', ''],
+      ['payments', 3, 'resolved', plain],
+    ]);
+    const corrected = await ingest('--correct', fix);
+    expect(await listed('--file', corrFile, '--status', 'all')).toEqual([
+      ['payments', 2, 'resolved', corrected],
+      ['payments', 3, 'resolved', plain],
+    ]);
+  });
+
   it('a CSV whose file is gone: its rows are resolved by the key ingest stored with them', async () => {
     const d4 = day('d4', { 'payments.csv': `${paymentsHeader}\nP7,L1,2024-13-01,100.00\n` });
     await ingest(d4);
