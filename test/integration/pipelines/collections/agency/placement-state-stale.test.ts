@@ -1,7 +1,7 @@
 import { markSnapshotStale } from '../../../../helpers/stale-snapshot.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { placementStates } from '../../../../../pipelines/collections/agency/placement-state.ts';
-import { proposePlacements } from '../../../../../pipelines/collections/agency/rules.ts';
+import { proposePlacements, recallReason } from '../../../../../pipelines/collections/agency/rules.ts';
 import { delinquencyAsOf } from '../../../../../pipelines/snapshot/delinquency-as-of.ts';
 import { defaultAgencyTerms } from '../../../../../warehouse/workout/agency-terms.ts';
 import { warehouseWithBook } from '../../../../helpers/book.ts';
@@ -34,6 +34,34 @@ describe('placements after a load the snapshot has not seen', () => {
     );
     expect(closed.size).toBeGreaterThan(0);
     expect(stale.filter((p) => p.action === 'place' && closed.has(p.loan_id))).toEqual([]);
+  });
+
+  it('a placed loan charged off since its last month-end is charged off on the date, not recalled as a cure', async () => {
+    const date = '2024-06-20';
+    const placed = (await placementStates(wh, date, defaultSettings)).filter(
+      (l) => l.status === 'active' && l.placements.some((p) => p.recalled_date === null),
+    );
+    expect(placed.length).toBeGreaterThan(0);
+    const loan = placed[0]!;
+    await wh.client.insert({
+      table: `${wh.database}.loan_events`,
+      format: 'JSONEachRow',
+      values: [
+        {
+          event_id: 'CO-MID',
+          loan_id: loan.loan_id,
+          event_date: '2024-06-10',
+          type: 'charge_off',
+          note: '',
+          amount: 0,
+        },
+      ],
+    });
+    const after = (await placementStates(wh, date, defaultSettings)).find((l) => l.loan_id === loan.loan_id)!;
+    expect(after.status).toBe('charged_off');
+    expect(after.dpd).toBeGreaterThanOrEqual(loan.dpd);
+    expect(after.balance).toBeGreaterThan(0);
+    expect(recallReason(after, date, { ...defaultAgencyTerms, placement_days: 10_000 })).toBeNull();
   });
 
   it('a placed loan since charged off shows its DPD since the charge-off and the balance written off, not a cure', async () => {
