@@ -142,7 +142,7 @@ const promiseStatuses = (wh: Pick<Warehouse, 'database'>, loans?: LoanSubset) =>
   return query;
 };
 
-/** in the order they are derived: sale_facts reads loan_defaults; only collection_facts depends on the settings (DPD on action days) */
+/** in the order they are derived (loan_defaults first: the recovery facts read it); only collection_facts depends on the settings (DPD on action days) */
 const selects: Record<
   DerivedTable,
   (wh: Pick<Warehouse, 'database'>, settings: DpdSettingsSql, loans?: LoanSubset) => Sql

@@ -54,37 +54,47 @@ export const restructureFactsSelect = (wh: Pick<Warehouse, 'database'>, loans?: 
 
 /**
  * Per collateral or debt sale: the loan's attributes and collateral value, the proceeds, what was
- * owed then (EAD less the cash between the default month-end and the sale; the principal balance
- * at the last month-end before a sale of a loan not in default), DPD at the sale (the last
- * month-end's DPD before it plus the days since) and whole months from the default month-end to
- * the sale. Reads loan_defaults, so it is derived after it (derived-facts.ts keeps that order).
+ * owed then (the EAD of the default the sale ended less the cash between its month-end and the
+ * sale; the principal balance at the last month-end before a sale of a loan not in default), DPD at
+ * the sale (the last month-end's DPD before it plus the days since) and whole months from that
+ * default's month-end to the sale. The default is the one the disposal candidates are valued on
+ * (workout-sources.ts chargedOffDefaults): the first month-end past 90 DPD (or charged off) after
+ * the last month-end current before the sale — a sold loan that defaulted, cured, was paid down and
+ * defaulted again owed its last default's EAD, not its first less every instalment paid while
+ * current (the price rate would divide the proceeds by too little).
  */
 export const saleFactsSelect = (wh: Pick<Warehouse, 'database'>, loans?: string) => {
   const sales = eventsOf(wh, "('collateral_sale', 'debt_sale')", loans);
   const sold = `SELECT loan_id FROM (${sales})`;
-  const defaults = tableRef(wh, 'loan_defaults');
+  const inDefault = "lwq_s.default_me > toDate('1970-01-01')";
   return `
   SELECT lwq_s.event_id AS event_id, lwq_s.loan_id AS loan_id, lwq_s.kind AS kind, lwq_s.event_date AS event_date, ${loanAttributes},
     lwq_s.proceeds AS proceeds, toDecimal64(ifNull(lwq_l.collateral_value, 0), 2) AS collateral_value,
-    if(lwq_d.default_me > toDate('1970-01-01') AND lwq_d.default_me < lwq_s.event_date,
-       greatest(toDecimal64(0, 2), toDecimal64(lwq_d.ead, 2) - toDecimal64(lwq_s.cash_before, 2)), toDecimal64(lwq_s.last_balance, 2)) AS balance_at_sale,
+    if(${inDefault},
+       greatest(toDecimal64(0, 2), toDecimal64(lwq_s.ead, 2) - toDecimal64(arraySum(arrayFilter((lwq_c, lwq_d) ->
+         lwq_d > lwq_s.default_me AND lwq_d < lwq_s.event_date, ifNull(lwq_k.cash, []), ifNull(lwq_k.dates, []))), 2)),
+       toDecimal64(lwq_s.last_balance, 2)) AS balance_at_sale,
     toUInt32(lwq_s.last_dpd + if(lwq_s.last_me > toDate('1970-01-01'), dateDiff('day', lwq_s.last_me, lwq_s.event_date), 0)) AS dpd_at_sale,
-    toUInt32(if(lwq_d.default_me > toDate('1970-01-01') AND lwq_d.default_me < lwq_s.event_date, dateDiff('month', lwq_d.default_me, lwq_s.event_date), 0)) AS months_after_default
+    toUInt32(if(${inDefault}, dateDiff('month', lwq_s.default_me, lwq_s.event_date), 0)) AS months_after_default
   FROM (
-    SELECT lwq_e.event_id AS event_id, any(lwq_e.loan_id) AS loan_id, toString(any(lwq_e.type)) AS kind, any(lwq_e.event_date) AS event_date,
-      any(lwq_e.amount) AS proceeds,
-      argMaxIf(lwq_m.dpd, lwq_m.month_end, lwq_m.month_end <= lwq_e.event_date) AS last_dpd,
-      argMaxIf(lwq_m.principal_balance, lwq_m.month_end, lwq_m.month_end <= lwq_e.event_date) AS last_balance,
-      maxIf(lwq_m.month_end, lwq_m.month_end <= lwq_e.event_date) AS last_me,
-      any(lwq_b.cash_before) AS cash_before
-    FROM (${sales}) AS lwq_e
-    LEFT JOIN (SELECT loan_id, month_end, dpd, principal_balance FROM ${tableRef(wh, 'loan_month')} WHERE loan_id IN (${sold})) AS lwq_m ON lwq_m.loan_id = lwq_e.loan_id
-    LEFT JOIN (SELECT lwq_p.event_id AS event_id, sumIf(lwq_f.cash, lwq_f.cash_date > lwq_x.default_me AND lwq_f.cash_date < lwq_p.event_date) AS cash_before
-               FROM (${sales}) AS lwq_p
-               INNER JOIN (${cashReceipts(wh, sold)}) AS lwq_f ON lwq_f.loan_id = lwq_p.loan_id
-               INNER JOIN ${defaults} AS lwq_x ON lwq_x.loan_id = lwq_p.loan_id
-               GROUP BY lwq_p.event_id) AS lwq_b ON lwq_b.event_id = lwq_e.event_id
-    GROUP BY lwq_e.event_id) AS lwq_s
+    SELECT event_id, loan_id, kind, event_date, proceeds, last_dpd, last_balance, last_me,
+      arrayLastIndex(lwq_x -> lwq_x.2 = 0 AND lwq_x.4 = 'active', lwq_h) AS lwq_current,
+      arrayFirstIndex((lwq_x, lwq_j) -> lwq_j > lwq_current AND (lwq_x.2 > 90 OR lwq_x.4 = 'charged_off'), lwq_h, arrayEnumerate(lwq_h)) AS lwq_di,
+      if(lwq_di > 0, lwq_h[lwq_di].1, toDate('1970-01-01')) AS default_me, if(lwq_di > 0, lwq_h[lwq_di].3, toDecimal64(0, 2)) AS ead
+    FROM (
+      SELECT lwq_e.event_id AS event_id, any(lwq_e.loan_id) AS loan_id, toString(any(lwq_e.type)) AS kind, any(lwq_e.event_date) AS event_date,
+        any(lwq_e.amount) AS proceeds,
+        argMaxIf(lwq_m.dpd, lwq_m.month_end, lwq_m.month_end <= lwq_e.event_date) AS last_dpd,
+        argMaxIf(lwq_m.principal_balance, lwq_m.month_end, lwq_m.month_end <= lwq_e.event_date) AS last_balance,
+        maxIf(lwq_m.month_end, lwq_m.month_end <= lwq_e.event_date) AS last_me,
+        -- the month-ends before the sale, in order: (month-end, DPD, principal balance, status)
+        arraySort(groupArrayIf((lwq_m.month_end, lwq_m.dpd, lwq_m.principal_balance, toString(lwq_m.status)),
+          lwq_m.month_end < lwq_e.event_date)) AS lwq_h
+      FROM (${sales}) AS lwq_e
+      LEFT JOIN (SELECT loan_id, month_end, dpd, principal_balance, status FROM ${tableRef(wh, 'loan_month')} WHERE loan_id IN (${sold})) AS lwq_m ON lwq_m.loan_id = lwq_e.loan_id
+      GROUP BY lwq_e.event_id)) AS lwq_s
   INNER JOIN ${tableRef(wh, 'loans')} AS lwq_l ON lwq_l.loan_id = lwq_s.loan_id
-  LEFT JOIN ${defaults} AS lwq_d ON lwq_d.loan_id = lwq_s.loan_id`;
+  -- each sold loan's cash receipts as two arrays (sales are few: no join row per receipt and sale)
+  LEFT JOIN (SELECT loan_id, groupArray(cash_date) AS dates, groupArray(cash) AS cash FROM (${cashReceipts(wh, sold)}) GROUP BY loan_id) AS lwq_k
+    ON lwq_k.loan_id = lwq_s.loan_id`;
 };

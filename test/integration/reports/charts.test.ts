@@ -339,8 +339,8 @@ describe('report charts on the generated book', () => {
       `SELECT event_id, loan_id, toString(type) AS kind, toString(event_date) AS on, toString(amount) AS amount
        FROM ${db}.loan_events WHERE type IN ('collateral_sale', 'debt_sale')`,
     );
-    const months = await read<{ loan_id: string; me: string; dpd: number; balance: string; default_flag: number }>(
-      `SELECT loan_id, toString(month_end) AS me, dpd, toString(principal_balance) AS balance, default_flag FROM ${db}.loan_month
+    const months = await read<{ loan_id: string; me: string; dpd: number; balance: string; status: string }>(
+      `SELECT loan_id, toString(month_end) AS me, dpd, toString(principal_balance) AS balance, toString(status) AS status FROM ${db}.loan_month
        WHERE loan_id IN (SELECT loan_id FROM ${db}.loan_events WHERE type IN ('collateral_sale', 'debt_sale')) ORDER BY loan_id, month_end`,
     );
     const cash = await read<{ loan_id: string; d: string; amount: string }>(
@@ -366,8 +366,11 @@ describe('report charts on the generated book', () => {
         .map((s) => {
           const rows = months.filter((m) => m.loan_id === s.loan_id);
           const last = rows.filter((m) => m.me <= s.on).at(-1);
-          const firstDefault = rows.find((m) => m.default_flag === 1);
-          const defaulted = firstDefault !== undefined && firstDefault.me < s.on;
+          // the default the sale ended: the first month-end past 90 DPD (or charged off) after the last current one before it
+          const before = rows.filter((m) => m.me < s.on);
+          const lastCurrent = before.reduce((at, m, i) => (m.dpd === 0 && m.status === 'active' ? i : at), -1);
+          const firstDefault = before.find((m, i) => i > lastCurrent && (m.dpd > 90 || m.status === 'charged_off'));
+          const defaulted = firstDefault !== undefined;
           const cashBetween = cash
             .filter((c) => c.loan_id === s.loan_id && firstDefault && c.d > firstDefault.me && c.d < s.on)
             .reduce((t, c) => t + cents(c.amount), 0);

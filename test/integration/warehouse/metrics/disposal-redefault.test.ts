@@ -9,7 +9,8 @@ import { disposeIfOpened } from '../../../helpers/warehouse.ts';
  * (default at 2023-04-30, principal 2,400.00), pays the five due by May on 2023-05-15 and each one to
  * December on its day (cured; principal 1,200.00 left), then pays nothing: default again at 2024-04-30,
  * charged off 2024-05-31, 50.00 recovered 2024-06-10. O1 defaults once (misses all from 2023-01) and is
- * charged off 2023-09-30 with 100.00 recovered 2024-01-10.
+ * charged off 2023-09-30 with 100.00 recovered 2024-01-10. S1 follows R1's path and is sold to a debt
+ * buyer for 300.00 on 2024-06-20.
  */
 const due = Array.from({ length: 24 }, (_, i) => new Date(Date.UTC(2023, i, 15)).toISOString().slice(0, 10));
 const files = {
@@ -17,15 +18,18 @@ const files = {
     'loan_id,customer_id,product,origination_date,principal,annual_rate,term_months,region,branch,collateral_value',
     'R1,cR1,consumer,2022-12-15,2400.00,0.2,24,east,b1,',
     'O1,cO1,consumer,2022-12-15,2400.00,0.2,24,east,b1,',
+    'S1,cS1,consumer,2022-12-15,2400.00,0.2,24,east,b1,',
   ],
   'schedule.csv': [
     'loan_id,installment_no,due_date,principal_due,interest_due',
-    ...['R1', 'O1'].flatMap((id) => due.map((d, i) => `${id},${i + 1},${d},100.00,10.00`)),
+    ...['R1', 'O1', 'S1'].flatMap((id) => due.map((d, i) => `${id},${i + 1},${d},100.00,10.00`)),
   ],
   'payments.csv': [
     'payment_id,loan_id,paid_date,amount',
-    'R1p0,R1,2023-05-15,550.00',
-    ...due.slice(5, 12).map((d, i) => `R1p${i + 1},R1,${d},110.00`),
+    ...['R1', 'S1'].flatMap((id) => [
+      `${id}p0,${id},2023-05-15,550.00`,
+      ...due.slice(5, 12).map((d, i) => `${id}p${i + 1},${id},${d},110.00`),
+    ]),
   ],
   'loan_events.csv': [
     'event_id,loan_id,event_date,type,amount,note',
@@ -33,6 +37,9 @@ const files = {
     'e2,R1,2024-06-10,recovery,50.00,collections',
     'e3,O1,2023-09-30,charge_off,0,',
     'e4,O1,2024-01-10,recovery,100.00,collections',
+    'e5,S1,2024-05-31,charge_off,0,',
+    'e6,S1,2024-06-10,recovery,50.00,collections',
+    'e7,S1,2024-06-20,debt_sale,300.00,buyer',
   ],
 };
 const asOf = '2024-06-30';
@@ -64,5 +71,18 @@ describe('what a charged-off loan owes in the disposal candidates', () => {
     expect(Number(of('R1').months_since_default)).toBe(2);
     // O1, one default: its EAD less the cash since, as before
     expect(Number(of('O1').balance)).toBe(2300);
+  });
+
+  it("a sold loan's balance at the sale and months after default are of the same default, as the debt-sale price divides by", async () => {
+    const sales = await queryRows<{ balance_at_sale: string; months_after_default: number; proceeds: string }>(
+      wh,
+      `SELECT toString(balance_at_sale) AS balance_at_sale, months_after_default, toString(proceeds) AS proceeds
+       FROM ${wh.database}.sale_facts WHERE loan_id = 'S1'`,
+    );
+    // 1,200.00 at the second default (2024-04-30) less the 50.00 recovered before the sale; the first
+    // default's 2,400.00 less every instalment paid while current was 1,030.00, 14 months after it
+    expect(sales.map((r) => [Number(r.balance_at_sale), r.months_after_default, Number(r.proceeds)])).toEqual([
+      [1150, 2, 300],
+    ]);
   });
 });
