@@ -1,6 +1,6 @@
 import { UserError } from '../../lib/user-error.ts';
 import { visibleControls } from './visible-controls.ts';
-import { lockedHint, WarehouseLockedError } from '../../warehouse/chdb-lock.ts';
+import { assertChdbPathFree, lockedHint, WarehouseLockedError } from '../../warehouse/chdb-lock.ts';
 
 const systemReasons: Record<string, string> = {
   ENOENT: 'no such file or directory',
@@ -46,6 +46,15 @@ export function asUserError(e: unknown): UserError | undefined {
     return new WarehouseLockedError(`the warehouse (${lock[1]}) is open in another process (pid unknown)`, {
       hint: lockedHint,
     });
+  // the same race as the engine reports it to the client: its lock failure goes to stderr, the error
+  // says only this — the status file then names the live process that won (the holder, exit 75)
+  const failedOpen = /Failed to create connection for path '(.*?)'/u.exec(e.message);
+  if (failedOpen)
+    try {
+      assertChdbPathFree(failedOpen[1]!);
+    } catch (held) {
+      if (held instanceof WarehouseLockedError) return held;
+    }
   // the engine's MEMORY_LIMIT_EXCEEDED (code 241): a bound the operator sets, not a fault
   if (sys.code === '241' || /memory limit (\(.*\) )?exceeded/iu.test(e.message)) {
     return new UserError(

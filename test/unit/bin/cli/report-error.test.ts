@@ -1,4 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { asUserError, printable, reportError } from '../../../../bin/cli/report-error.ts';
 
 const sysError = (code: string, path?: string) =>
@@ -42,6 +45,24 @@ describe('reportError', () => {
     expect(code).toBe(75);
     expect(lines[0]).toBe('loanwatch: the warehouse (/d/chdb/status) is open in another process (pid unknown)');
     expect(lines[1]).toMatch(/try again when that one ends/u);
+  });
+
+  it('the engine’s failed open while another process holds the directory (both started at once) is exit 75 naming it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lw-lock-'));
+    try {
+      // the parent (the test runner) is alive and not this process, as the winner of the race is
+      writeFileSync(join(dir, 'status'), `PID: ${process.ppid}\nStarted at: 2026-12-07 18:00:00\n`);
+      const { code, lines } = printed(new Error(`Failed to create connection for path '${dir}'`));
+      expect(code).toBe(75);
+      expect(lines[0]).toMatch(
+        new RegExp(`^loanwatch: the warehouse at ${dir} is open in process ${process.ppid}\\b`, 'u'),
+      );
+      // no live holder: not a lock, the fault stays a fault
+      writeFileSync(join(dir, 'status'), 'PID: 999999999\n');
+      expect(printed(new Error(`Failed to create connection for path '${dir}'`)).code).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a file where a folder belongs is the user’s: exit 2', () => {
