@@ -26,6 +26,20 @@ const environmentMessages: [RegExp, string][] = [
   [/no space left on device/iu, 'no space left on the device'],
 ];
 
+/** The live process the engine's status file names, looked at ten times 100 ms apart, or undefined. */
+function holderOf(path: string): WarehouseLockedError | undefined {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    try {
+      assertChdbPathFree(path);
+    } catch (held) {
+      if (held instanceof WarehouseLockedError) return held;
+      return undefined;
+    }
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+  }
+  return undefined;
+}
+
 /**
  * Errors a user can act on, though thrown below the CLI as plain system or engine errors: a file
  * that is not there, a directory where a file belongs, a port in use.
@@ -48,13 +62,12 @@ export function asUserError(e: unknown): UserError | undefined {
     });
   // the same race as the engine reports it to the client: its lock failure goes to stderr, the error
   // says only this — the status file then names the live process that won (the holder, exit 75)
+  // (the winner may not have written its PID yet: looked at for up to a second)
   const failedOpen = /Failed to create connection for path '(.*?)'/u.exec(e.message);
-  if (failedOpen)
-    try {
-      assertChdbPathFree(failedOpen[1]!);
-    } catch (held) {
-      if (held instanceof WarehouseLockedError) return held;
-    }
+  if (failedOpen) {
+    const held = holderOf(failedOpen[1]!);
+    if (held) return held;
+  }
   // the engine's MEMORY_LIMIT_EXCEEDED (code 241): a bound the operator sets, not a fault
   if (sys.code === '241' || /memory limit (\(.*\) )?exceeded/iu.test(e.message)) {
     return new UserError(
