@@ -36,6 +36,39 @@ export interface CjkFace {
 const probe = Array.from('逾期贷管', (c) => c.codePointAt(0)!);
 const faces = new Map<string, CjkFace>();
 const faceIndexes = new Map<string, number | null>();
+const faceGlyphs = new Map<string, (cp: number) => boolean>();
+
+/**
+ * What a face without the character draws instead: typographic signs vega and the pack's notes use,
+ * each as its plain ASCII twin (WenQuanYi Zen Hei has no U+2212: every negative axis label and ECL
+ * walk bar printed a box where its minus sign was).
+ */
+const plainTwins: Readonly<Record<string, string>> = {
+  '\u2212': '-', // minus sign (vega's number format)
+  '\u2010': '-', // hyphen
+  '\u2011': '-', // non-breaking hyphen
+  '\u2013': '-', // en dash
+  '\u2009': ' ', // thin space
+  '\u202f': ' ', // narrow no-break space
+  '\u00a0': ' ', // no-break space
+  '\u2026': '...', // ellipsis
+  '\u2264': '<=',
+  '\u2265': '>=',
+  '\u00d7': 'x',
+};
+
+/**
+ * Text as the font file's CJK face can draw it: each character of plainTwins the face has no glyph
+ * for replaced by its twin; every other character unchanged (a face with the sign keeps it).
+ */
+export function drawableText(file: string): (text: string) => string {
+  cjkFace(file);
+  const has = faceGlyphs.get(file)!;
+  const missing = Object.keys(plainTwins).filter((c) => !has(c.codePointAt(0)!));
+  if (missing.length === 0) return (text) => text;
+  const pattern = new RegExp(`[${missing.join('')}]`, 'gu');
+  return (text) => text.replace(pattern, (c) => plainTwins[c] ?? c);
+}
 
 /** Opens a font file and returns its face with CJK glyphs (for a collection, the first such face); a one-line error otherwise. */
 export function cjkFace(file: string, label = file): CjkFace {
@@ -63,6 +96,7 @@ export function cjkFace(file: string, label = file): CjkFace {
   const found = { postscriptName: face.postscriptName, family: face.familyName, inCollection };
   faces.set(file, found);
   faceIndexes.set(file, inCollection ? candidates.indexOf(face) : null);
+  faceGlyphs.set(file, (cp) => face.hasGlyphForCodePoint(cp));
   return found;
 }
 

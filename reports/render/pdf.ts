@@ -4,7 +4,7 @@ import type { Summary, SummaryFigure } from '../summary/summary.ts';
 import { summaryText } from '../summary/summary.ts';
 import { amountsIn } from '../summary/currency.ts';
 import { scopedLabel } from '../summary/scoped-label.ts';
-import { cjkFace } from './fonts.ts';
+import { cjkFace, drawableText } from './fonts.ts';
 import { headingLines } from './pdf-lines.ts';
 import { noteBesides, statusColours, type PackMeta, type RenderedChart } from './html.ts';
 
@@ -83,6 +83,15 @@ export async function openPackPdf(meta: PackMeta, fontFile: string): Promise<Pac
   const face = cjkFace(fontFile);
   doc.registerFont('cjk', fontFile, face.inCollection ? face.postscriptName : undefined);
   doc.font('cjk');
+  // every string drawn or measured, as the face can draw it (a sign it lacks as its ASCII twin)
+  const drawable = drawableText(fontFile);
+  const text = doc.text.bind(doc);
+  const widthOf = doc.widthOfString.bind(doc);
+  const heightOf = doc.heightOfString.bind(doc);
+  doc.text = ((s: unknown, ...rest: unknown[]) =>
+    (text as (...a: unknown[]) => typeof doc)(typeof s === 'string' ? drawable(s) : s, ...rest));
+  doc.widthOfString = (s, o) => widthOf(drawable(s), o);
+  doc.heightOfString = (s, o) => heightOf(drawable(s), o);
   const width = doc.page.width - 2 * margin;
   let state: 'new' | 'charts' | 'ended' = 'new';
   // where the next chart goes: a new page first
@@ -107,7 +116,7 @@ export async function openPackPdf(meta: PackMeta, fontFile: string): Promise<Pac
     },
     chart(c) {
       if (state !== 'charts') throw new Error('packPdf: chart() between front() and end()');
-      y = chartPage(doc, c, width, y, drawSvg);
+      y = chartPage(doc, { ...c, svg: drawable(c.svg) }, width, y, drawSvg);
     },
     end() {
       if (state !== 'charts') throw new Error('packPdf: end() after front(), once');
