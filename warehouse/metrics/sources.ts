@@ -40,6 +40,13 @@ const cohortOf = (grain: 'month' | 'quarter', col: string) =>
 /** months from a cohort's first to its last origination month */
 const cohortSpan = (grain: 'month' | 'quarter') => trusted(grain === 'quarter' ? '2' : '0');
 const thresholds = [0, 30, 60, 90] as const;
+/**
+ * The month a cohort grid is censored at: the as-of month, or the snapshot's last month-end when the
+ * as-of is past the data (allowed, for "this year" dashboards) — a month the data has not reached has
+ * no delinquency or cash to show, not 0 % of it.
+ */
+const observedMonth = (c: SourceContext) =>
+  sql`toStartOfMonth(least({as_of:Date}, (SELECT max(month_end) FROM ${c.db}.loan_month)))`;
 const classRank = (col: string) => trusted(`indexOf(${fiveClassesSql}, ${col})`);
 /** the first month-end with DPD > 90 or charged off, and the balance then (EAD): per-loan facts kept by the snapshot (loan_defaults) */
 const defaults = (c: SourceContext) => sql`
@@ -82,7 +89,8 @@ export const sources: Record<SourceName, (c: SourceContext) => Sql> = {
       ON lwq_b.month_end = toLastDayOfMonth(addMonths(lwq_a.month_end, 1)) AND lwq_b.bucket = lwq_a.next_bucket`,
 
   /**
-   * Vintage grid: every cohort × MOB the cohort has reached (right-censored at {as_of}: a cohort
+   * Vintage grid: every cohort × MOB the cohort has reached (right-censored at {as_of}, or the data's
+   * last month-end when it is earlier (observedMonth): a cohort
    * has no row at a MOB its last origination month has not reached), with the cohort's original
    * principal and loan count (on the MOB 0 row), first-reach events of DPD > 0/30/60/90 at that
    * MOB (original principal, loans) and active balances over those thresholds at that MOB.
@@ -102,7 +110,7 @@ export const sources: Record<SourceName, (c: SourceContext) => Sql> = {
       if(lwq_g.mob = 0, lwq_g.loans, 0) AS cohort_loans, ${trusted(picked.join(', '))}
     FROM (SELECT cohort, principal, loans, toUInt16(arrayJoin(range(toUInt32(max_mob) + 1))) AS mob FROM (
             SELECT ${cohortOf(c.cohortGrain, 'origination_date')} AS cohort, sum(principal) AS principal, count() AS loans,
-              greatest(0, dateDiff('month', addMonths(cohort, ${cohortSpan(c.cohortGrain)}), toStartOfMonth({as_of:Date}))) AS max_mob
+              greatest(0, dateDiff('month', addMonths(cohort, ${cohortSpan(c.cohortGrain)}), ${observedMonth(c)})) AS max_mob
             FROM ${c.db}.loans WHERE origination_date <= {as_of:Date} AND ${c.where({ cohort: 'toStartOfMonth(origination_date)', period: null })}
             GROUP BY cohort)) AS lwq_g
     LEFT JOIN (SELECT ${cohortOf(c.cohortGrain, 'cohort_month')} AS cohort, mob, ${trusted(events.join(', '))}
@@ -131,7 +139,8 @@ export const sources: Record<SourceName, (c: SourceContext) => Sql> = {
       ON lwq_e.loan_key = lwq_s.loan_key`,
 
   /**
-   * Defaulted loans × months since default k = 0 … (right-censored at {as_of}; with quarterly
+   * Defaulted loans × months since default k = 0 … (right-censored at {as_of} or the data's last
+   * month-end, observedMonth; with quarterly
    * cohorts, at the months the quarter's last month has reached): EAD on the k = 0 row,
    * cash received in month k after the default month (payments, recovery, collateral_sale,
    * debt_sale, settlement), and on the k = 0 row whether all cash so far exceeds EAD.
@@ -144,7 +153,7 @@ export const sources: Record<SourceName, (c: SourceContext) => Sql> = {
         arraySort(arrayZip(cash_k, cash)) AS lwq_kc,
         arrayFirstIndex(lwq_t -> lwq_t > ead, arrayCumSum(arrayMap(lwq_x -> lwq_x.2, lwq_kc))) AS lwq_over_at,
         -- a quarterly cohort stops at the month its last default month has reached (as vintage cohorts do)
-        toUInt32(greatest(0, dateDiff('month', addMonths(default_cohort, ${cohortSpan(c.cohortGrain)}), toStartOfMonth({as_of:Date})))) AS reach
+        toUInt32(greatest(0, dateDiff('month', addMonths(default_cohort, ${cohortSpan(c.cohortGrain)}), ${observedMonth(c)}))) AS reach
       FROM (${defaults(c)}) WHERE ${c.where({ period: 'default_me', product: null, region: null, branch: null, channel: null, cohort: null })}`;
     // three kinds of rows, summed by the metric: each loan at k = 0 (its EAD and the loan itself);
     // each month of cash up to the cohort's reach, flagged in the month the loan's cash first exceeds

@@ -85,4 +85,11 @@ describe('what a charged-off loan owes in the disposal candidates', () => {
       [1150, 2, 300],
     ]);
   });
+
+  it('recovery as of a month past the data: no month since default the data has not reached, not 0 % cash in it', async () => {
+    const at = await runMetric(wh, 'recovery', { as_of: asOf });
+    const past = await runMetric(wh, 'recovery', { as_of: '2024-08-31' });
+    expect(at.rows.length).toBeGreaterThan(0);
+    expect(past.rows).toEqual(at.rows);
+  });
 });

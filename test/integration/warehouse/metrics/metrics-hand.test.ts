@@ -117,6 +117,13 @@ describe('metrics on a hand-computed book', () => {
     ]);
     expect(r.rows[3]!.coincident60_rate).toBe(0.5);
   });
+
+  it('vintage as of a month past the data: the cohort still stops at the last MOB observed, no unobserved MOB at 0 %', async () => {
+    const at = await runMetric(wh, 'vintage', {});
+    const past = await runMetric(wh, 'vintage', { as_of: '2024-08-31' });
+    expect(past.rows.map((x) => Number(x.mob))).toEqual([0, 1, 2, 3]);
+    expect(past.rows).toEqual(at.rows);
+  });
 });
 
 /*
