@@ -27,6 +27,8 @@ export interface ReportPeriod {
    * the charts and the pack say they cover. The requests keep `from` (no row before the data).
    */
   dataFrom?: string;
+  /** the snapshot's settings label at the month-end (grace days, DPD convention, buckets): the pack names them */
+  dpdSettings?: string;
 }
 
 /** Where a chart's rows come from: a metric of the catalogue with a request (the report's period filled in). */

@@ -149,6 +149,19 @@ export function lastSnapshotMonthEnd(wh: Warehouse): Promise<string | null> {
   });
 }
 
+/**
+ * The settings label (snapshot-settings.ts settingsLabel: grace days, DPD convention, bucket bounds)
+ * the snapshot's rows of a month-end were computed with, or null without rows there.
+ */
+export async function snapshotSettingsAt(wh: Warehouse, monthEnd: string): Promise<string | null> {
+  const [r] = await queryRows<{ settings: string }>(
+    wh,
+    `SELECT any(settings) AS settings FROM ${tableRef(wh, 'loan_month')} WHERE month_end = {me:Date}`,
+    { me: monthEnd },
+  );
+  return r && r.settings !== '' ? r.settings : null;
+}
+
 /** lastSnapshotMonthEnd for steps that need a snapshot: before the first one, says what to run. */
 export async function requireSnapshotMonthEnd(wh: Warehouse): Promise<string> {
   const last = await lastSnapshotMonthEnd(wh);

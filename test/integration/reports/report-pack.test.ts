@@ -153,6 +153,12 @@ describe('report packs', () => {
         expect(cover, f.id).toContain(f.display.value);
       }
       expect(cover).toContain(summary.commentary[0]!.slice(0, 12));
+      // SPEC §4: the grace days and the DPD convention every figure depends on are named
+      const dpd =
+        lang === 'zh-CN' ? '逾期天数自到期日起算，宽限期 0 天' : 'DPD counted from the due date, 0 grace days';
+      const squash = (t: string) => t.replace(/\s+/gu, '');
+      expect(squash(cover)).toContain(squash(dpd));
+      expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain(dpd);
       for (const page of [1, 2, Math.ceil(n / 2), n])
         expect(await pdfPageText(pdf, page)).toContain(
           lang === 'zh-CN' ? `第 ${page} 页 / 共 ${n} 页` : `Page ${page} of ${n}`,
