@@ -654,6 +654,13 @@ export const apiTables = {
 } as const satisfies Record<string, TableDef>;
 
 /**
+ * A console session's key's agent (migration 46; '' on the sessions before and for keys without
+ * one): a session read back after a restart, or by another API process, records its actions under
+ * that agent as the key does — without it they were recorded under the key id.
+ */
+export const consoleSessionAgentColumns = [['agent_id', "String DEFAULT ''"]] as const;
+
+/**
  * Console tables (migration 24). Users who sign in with a name and password: append-only like
  * api_keys (a disabling is a second row of the user with `disabled = 1`); the password only as a
  * scrypt hash with its salt and parameters (api/auth/passwords.ts). Sessions shared by every API
@@ -692,6 +699,7 @@ export const consoleTables = {
       ['team', 'String'],
       ['label', 'String'],
       ['end_reason', 'String'],
+      ...consoleSessionAgentColumns,
     ],
     orderBy: '(session_hash, at)',
     shardBy: 'cityHash64(session_hash)',
@@ -776,6 +784,7 @@ export const collectionTables = {
  * SHA-256 of the rules run (as parsed); on the finished row, `skipped` names the rules that could
  * not run (no champion) and `fired` counts what the run stored.
  */
+
 /**
  * Each run's rule kinds beside its ids (migration 45; empty on the runs before): a request by kind
  * learns from the run which of its rules were skipped, whichever rules file the run read.

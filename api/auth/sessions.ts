@@ -247,6 +247,7 @@ export const warehouseSessions: SessionBackend = {
           region: s.key.region,
           team: s.key.team,
           label: s.key.label,
+          agent_id: s.key.agent_id ?? '',
           end_reason: '',
         },
       ],
@@ -263,6 +264,7 @@ export const warehouseSessions: SessionBackend = {
       region: string;
       team: string;
       label: string;
+      agent_id: string;
       started: number | string;
       created_ms: number | string;
       seen_ms: number | string;
@@ -272,6 +274,7 @@ export const warehouseSessions: SessionBackend = {
       `SELECT argMinIf(toString(principal), at, event = 'start') AS principal, argMinIf(key_id, at, event = 'start') AS key_id,
         argMinIf(toString(role), at, event = 'start') AS role, argMinIf(region, at, event = 'start') AS region,
         argMinIf(team, at, event = 'start') AS team, argMinIf(label, at, event = 'start') AS label,
+        argMinIf(agent_id, at, event = 'start') AS agent_id,
         countIf(event = 'start') AS started, toUnixTimestamp64Milli(minIf(at, event = 'start')) AS created_ms,
         toUnixTimestamp64Milli(max(at)) AS seen_ms, countIf(event = 'end') AS ended
       FROM ${tableRef(wh, 'console_sessions')} WHERE session_hash = {h:String}`,
@@ -279,7 +282,14 @@ export const warehouseSessions: SessionBackend = {
     );
     if (!r || Number(r.started) === 0) return undefined;
     return {
-      key: { key_id: r.key_id, role: r.role, region: r.region, team: r.team, label: r.label },
+      key: {
+        key_id: r.key_id,
+        role: r.role,
+        region: r.region,
+        team: r.team,
+        label: r.label,
+        ...(r.agent_id ? { agent_id: r.agent_id } : {}),
+      },
       principal: r.principal === 'user' ? 'user' : 'key',
       createdAt: Number(r.created_ms),
       lastSeen: Number(r.seen_ms),

@@ -35,6 +35,7 @@ import {
   snapshotRunRefreshColumns,
   systemTables,
   warningRunKindColumns,
+  consoleSessionAgentColumns,
   warningRunTables,
 } from '../tables.ts';
 
@@ -374,6 +375,13 @@ export const migrations: Migration[] = [
     // a run of another file's rules was judged by kinds it never had
     name: "warning_runs.rule_kinds (each run's rule kinds beside its ids; empty for the runs before)",
     statements: (wh) => addColumns(wh, 'warning_runs', warningRunKindColumns),
+  },
+  {
+    version: 46,
+    // a session read back from the warehouse (after a restart, by another process) lost the key's agent:
+    // its actions were recorded under the key id
+    name: "console_sessions.agent_id (the key's agent of each session; empty for the sessions before)",
+    statements: (wh) => addColumns(wh, 'console_sessions', consoleSessionAgentColumns),
   },
 ];
 

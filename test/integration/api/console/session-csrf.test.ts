@@ -563,6 +563,30 @@ describe('console sessions, CSRF and recorded collection actions', () => {
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
+  it("a collector's session read back by another process (or after a restart) keeps the key's agent, whose work it records", async () => {
+    const [a] = await queryRows<{ agent: string }>(
+      wh,
+      `SELECT any(agent_id) AS agent FROM ${wh.database}.collection_actions
+       WHERE channel != 'agency' AND agent_id != '' AND loan_id IN (SELECT loan_id FROM ${wh.database}.loans WHERE region = 'east')`,
+    );
+    const made = await createApiKey(wh, { role: 'collector', region: 'east', agent_id: a!.agent, label: 'agent' });
+    const key = {
+      key_id: made.key_id,
+      role: 'collector' as const,
+      region: 'east',
+      team: '',
+      label: 'agent',
+      agent_id: a!.agent,
+    };
+    const started = await new SessionStore().create(wh, key, 'key');
+    const read = await new SessionStore().get(wh, started.id);
+    expect(read?.key).toEqual(key);
+    // a key without an agent reads back without one (the recorder then uses the key id)
+    const { agent_id: _, ...plain } = key;
+    const none = await new SessionStore().create(wh, plain, 'key');
+    expect((await new SessionStore().get(wh, none.id))?.key).toEqual(plain);
+  });
+
   it('sessions are shared by API processes on one warehouse; a logout or a revoked key ends them on every process', async () => {
     const one = makeApp({ keyCacheMs: 0 });
     const other = makeApp({ keyCacheMs: 0 });
