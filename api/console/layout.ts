@@ -21,11 +21,27 @@ export const jsonData = (id: string, value: unknown) =>
     `<script type="application/json" id="${id.replace(/[^\w-]/gu, '')}">${JSON.stringify(value).replace(/</gu, '\\u003c')}</script>`,
   );
 
-/** The same URL with `lang` set: the language switch keeps the page and its filters. */
+/**
+ * The page a form's POST answers for (a refused save is rendered at the form's address, which takes
+ * no GET): the loan page of its actions, the version page of a promotion, the users page of a
+ * disabling. Any other address is a page of its own.
+ */
+const pagesOfForms: readonly (readonly [RegExp, string])[] = [
+  [/^(\/console\/loans\/[^/]+)\/actions(?:\/.*)?$/u, '$1'],
+  [/^(\/console\/models\/[^/]+\/[^/]+)\/promote$/u, '$1'],
+  [/^(\/console\/users)\/[^/]+\/disable$/u, '$1'],
+];
+
+/**
+ * The same page with `lang` set: the language switch keeps the page and its filters — for a page
+ * rendered in answer to a form, the page the form is on (its own address would be a 404).
+ */
 export function withLang(url: string, lang: Lang): string {
   const u = new URL(url);
   u.searchParams.set('lang', lang);
-  return `${u.pathname}${u.search}`;
+  const form = pagesOfForms.find(([pattern]) => pattern.test(u.pathname));
+  const path = form ? u.pathname.replace(form[0], form[1]) : u.pathname;
+  return `${path}${u.search}`;
 }
 
 export type ActivePage = 'dashboard' | 'queue' | 'models' | 'audit' | 'users' | 'password';

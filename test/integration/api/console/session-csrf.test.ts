@@ -718,7 +718,12 @@ describe('console sessions, CSRF and recorded collection actions', () => {
       const r = await post(bad);
       expect(r.status, bad).toBe(400);
       // the ingest's own reason for a file's bad action_time (pipelines/ingest/validation-sql.ts)
-      expect(await r.text(), bad).toContain('action_time: not a time of day (HH:MM, 00:00 to 23:59)');
+      const refused = await r.text();
+      expect(refused, bad).toContain('action_time: not a time of day (HH:MM, 00:00 to 23:59)');
+      // the language switch of the refusal opens the loan page in the other language, not the form's POST-only address
+      const switchTo = /<a href="([^"]+)" lang="[^"]+" hreflang=/u.exec(refused)![1]!.replaceAll('&amp;', '&');
+      expect(switchTo).toMatch(new RegExp(`^/console/loans/${loan.east}\\?`, 'u'));
+      expect((await b.request(switchTo)).status, switchTo).toBe(200);
     }
     expect(await count(wh, 'collection_actions')).toBe(before);
     expect((await post('23:59')).status).toBe(303);
