@@ -111,6 +111,11 @@ export const text = {
   charges_owed: { 'zh-CN': '其中罚息、复利及费用', en: 'of which penalty, compound interest and fees' },
   grade: { 'zh-CN': '风险等级', en: 'Grade' },
   action: { 'zh-CN': '建议措施', en: 'Recommended action' },
+  placed_with: { 'zh-CN': '已委外', en: 'Placed with agency' },
+  placed_reference: {
+    'zh-CN': '由该机构催收，内部措施仅供参考',
+    en: 'the agency works it; the in-house action is for reference only',
+  },
   open_promises: { 'zh-CN': '未到期承诺', en: 'Open promises' },
   last_contact: { 'zh-CN': '最近联系', en: 'Last contact' },
   rank: { 'zh-CN': '排名', en: 'Rank' },

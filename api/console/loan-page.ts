@@ -18,6 +18,7 @@ import { jsonData, type Html } from './layout.ts';
 import { tableScroll } from './table-scroll.ts';
 import { technicalDetail } from './technical-detail.ts';
 import { contactBlock } from './contact-block.ts';
+import { placementBlock } from './placement-block.ts';
 import type { LoanView } from './workbench-data.ts';
 import type { StoredAction } from '../routes/collection-actions.ts';
 import {
@@ -274,7 +275,9 @@ export function loanBody(
                   <small id="case-probability">${caseProbabilityLine(c, lang)}</small>
                 </dd>
                 <dt>${t(lang, 'action')}</dt>
-                <dd id="case-action">${label(actionLabels, c.action, lang)} ${contactBlock(c, lang)}</dd>
+                <dd id="case-action">
+                  ${placementBlock(c, lang)}${label(actionLabels, c.action, lang)} ${contactBlock(c, lang)}
+                </dd>
                 <dt>${t(lang, 'open_promises')}</dt>
                 <dd>
                   ${c.open_promises.length ? c.open_promises.map((p) => `${amount(p.amount)} @ ${p.date}`).join('; ') : '—'}

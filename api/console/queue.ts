@@ -8,6 +8,7 @@ import { actionLabels, amount, label, outcomeLabels, t, type Lang } from './i18n
 import type { Html } from './layout.ts';
 import { tableScroll } from './table-scroll.ts';
 import { contactBlock } from './contact-block.ts';
+import { placementBlock } from './placement-block.ts';
 import { technicalDetail } from './technical-detail.ts';
 import { stageNames } from './code-labels.ts';
 import { queueText, wholeYuan } from './queue-amounts.ts';
@@ -288,7 +289,9 @@ export function queueBody(
                   }
                 </td>
                 <td>${c.grade}</td>
-                <td class="action">${label(actionLabels, c.action, lang)} ${contactBlock(c, lang)}</td>
+                <td class="action">
+                  ${placementBlock(c, lang)}${label(actionLabels, c.action, lang)} ${contactBlock(c, lang)}
+                </td>
                 <td class="promises">
                   ${
                     c.open_promises.length
