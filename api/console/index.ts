@@ -20,7 +20,7 @@ import { audit, auditDenial } from '../audit.ts';
 import { ApiError, AuthError } from '../errors.ts';
 import { requirePermission } from '../middleware.ts';
 import { actionInput, recordCollectionAction, utcToday } from '../routes/collection-actions.ts';
-import { localDateOf } from '../../lib/dates.ts';
+import { isEngineDate, localDateOf } from '../../lib/dates.ts';
 import { cachedDashboardData, dashboardBody, dashboardQuery, warmDashboard } from './dashboard.ts';
 import { langOf, t, type Lang } from './i18n.ts';
 import { badQueryLead, describeError, problemLine, queryRefused, zodProblems } from './error-text.ts';
@@ -386,7 +386,7 @@ export function consoleRoutes(store: SessionStore) {
       throw new ApiError('bad_request', 'a loan id is at most 128 characters, no control or format characters');
     const { wh } = c.get('deps');
     const asked = c.req.query('as_of');
-    const asOf = asked && /^\d{4}-\d{2}-\d{2}$/u.test(asked) ? asked : await workDate(wh, utcToday());
+    const asOf = asked && isEngineDate(asked) ? asked : await workDate(wh, utcToday());
     const v = await loanView(c, id, asOf);
     if (!v) throw new ApiError('not_found', t(lang, 'not_found'));
     // a borrower's page (phone, payments, contacts) looked at is what a bank's auditor asks about;
@@ -456,7 +456,7 @@ export function consoleRoutes(store: SessionStore) {
     const id = c.req.param('id');
     const { wh } = c.get('deps');
     const asked = c.req.query('as_of');
-    const asOf = asked && /^\d{4}-\d{2}-\d{2}$/u.test(asked) ? asked : await workDate(wh, utcToday());
+    const asOf = asked && isEngineDate(asked) ? asked : await workDate(wh, utcToday());
     const typed: Partial<OutcomeForm> = postedOutcome(f, f.action_id ?? '');
     // the amount as the page shows amounts (1,500.00) is the contract's 1500.00; an ambiguous one refused here
     const lang = langOf(c);

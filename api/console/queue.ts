@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isEngineDate } from '../../lib/dates.ts';
 import { html, raw } from 'hono/html';
 import type { Case } from '../../pipelines/cases/case-list.ts';
 import { stages } from '../../pipelines/cases/strategy.ts';
@@ -22,6 +23,8 @@ export const queueQuery = z
     as_of: z
       .string()
       .regex(/^(\d{4}-\d{2}-\d{2})?$/u, 'a date YYYY-MM-DD')
+      // a real day in the engine's range: 2024-06-31 was shown under its own name with 1 July's figures
+      .refine((s) => s === '' || isEngineDate(s), 'a date YYYY-MM-DD')
       .optional()
       .transform(blankAsUndefined),
     stage: z

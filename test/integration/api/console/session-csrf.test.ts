@@ -737,6 +737,9 @@ describe('console sessions, CSRF and recorded collection actions', () => {
       source: 'console',
     });
     expect(await (await b.request(path)).text()).toContain(`${asOf} 23:59`);
+    // a day no calendar has is not the page's date (it showed 1 July's figures under 2024-06-31)
+    const impossible = await (await b.request(`/console/loans/${loan.east}?as_of=2024-06-31`)).text();
+    expect(impossible.replace(/href="[^"]*"/gu, '')).not.toContain('2024-06-31');
   });
 
   it('a user changes his password: key sessions are told why not; CSRF, policy and a wrong current password refused (counted per address); his other sessions end, this one stays; audited', async () => {

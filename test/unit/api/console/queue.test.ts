@@ -71,6 +71,10 @@ describe('the queue: sorted by any column either way, ties by rank; filtered by 
     });
     expect(queueQuery.safeParse({ sort: 'region' }).success).toBe(false);
     expect(queueQuery.safeParse({ as_of: '2024-6-1' }).success).toBe(false);
+    // a day no calendar has (the page was titled with it and showed the next real day's figures), or past the engine's range
+    for (const bad of ['2024-06-31', '2024-02-30', '2023-02-29', '2024-13-01', '2150-01-01', '1969-12-31'])
+      expect(queueQuery.safeParse({ as_of: bad }).success, bad).toBe(false);
+    for (const good of ['2024-02-29', '2024-06-30']) expect(queueQuery.parse({ as_of: good }).as_of).toBe(good);
   });
 });
 
