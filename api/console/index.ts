@@ -43,7 +43,15 @@ import { accountPages } from './account-routes.ts';
 import { loginBody, safeNext } from './login-page.ts';
 import { notFoundLine, scopedKey } from './page-refusals.ts';
 import { afterSignIn, loginHref, signInReasonOf } from './session-notice.ts';
-import { arrange, outsideDataLine, queueBody, queuePage, queuePageSize, queueQuery } from './queue.ts';
+import {
+  arrange,
+  outsideDataLine,
+  queueBody,
+  queuePage,
+  queuePageSize,
+  queueQuery,
+  unknownQueueFilters,
+} from './queue.ts';
 import {
   BeforeTheDataError,
   dataFirstDate,
@@ -304,6 +312,9 @@ export function consoleRoutes(store: SessionStore) {
     ]);
     const days = { first: firstMonthEnd ?? firstDay, last };
     const products = known.product.filter(Boolean);
+    // a collector's region is pinned whatever the query says
+    const unknown = unknownQueueFilters(key.role === 'collector' ? { ...q, region: undefined } : q, known);
+    if (unknown.length > 0) throw queryRefused(unknown);
     const scope = key.role === 'collector' ? regionTeamText(key, lang) : t(lang, 'all');
     const choices =
       key.role === 'collector'
@@ -364,6 +375,11 @@ export function consoleRoutes(store: SessionStore) {
     const parsed = queueQuery.safeParse(c.req.query());
     if (!parsed.success) throw queryRefused(parsed.error.issues);
     const q = parsed.data;
+    const unknown = unknownQueueFilters(
+      c.get('key').role === 'collector' ? { ...q, region: undefined } : q,
+      await knownFilterValues(c.get('deps').wh),
+    );
+    if (unknown.length > 0) throw queryRefused(unknown);
     const asOf = q.as_of ?? (await workDate(c.get('deps').wh, utcToday()));
     const cases = await queueOf(c, asOf, queueFilters(c, q));
     const matching = arrange(cases, q);

@@ -52,6 +52,23 @@ export const queueQuery = z
   .transform(({ loan_id, ...q }) => ({ ...q, loan: q.loan ?? loan_id }));
 export type QueueQuery = z.output<typeof queueQuery>;
 
+/**
+ * The query's product and region checked against the book's (the select's own values), as stage and
+ * sort are by their enums: a typo or a renamed code was an empty queue read as "no work today". The
+ * team is left free: the known teams are cached a while and a team chosen since may be missing.
+ * Returns the zod issues ([] when every value is known).
+ */
+export function unknownQueueFilters(q: QueueQuery, known: { product: readonly string[]; region: readonly string[] }) {
+  const oneOf = (values: readonly string[]) => {
+    const [first, ...rest] = values.filter(Boolean);
+    return first === undefined ? z.string() : z.enum([first, ...rest]);
+  };
+  const parsed = z
+    .object({ product: oneOf(known.product).optional(), region: oneOf(known.region).optional() })
+    .safeParse({ product: q.product, region: q.region });
+  return parsed.success ? [] : parsed.error.issues;
+}
+
 const promised = (c: Case) => c.open_promises.reduce((s, p) => s + p.amount, 0);
 const value = (c: Case, k: SortKey): number => (k === 'promised' ? promised(c) : c[k]);
 /** rank ascending by default, amounts and days descending */

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../../lib/random.ts';
 import type { Case } from '../../../../pipelines/cases/case-list.ts';
 import type { Html } from '../../../../api/console/layout.ts';
-import { arrange, queueBody, queuePage, queuePageSize, queueQuery } from '../../../../api/console/queue.ts';
+import {
+  arrange,
+  queueBody,
+  queuePage,
+  queuePageSize,
+  queueQuery,
+  unknownQueueFilters,
+} from '../../../../api/console/queue.ts';
 
 /** random cases of a queue: ranks 1…n, amounts, days and promises drawn from a seeded generator */
 function cases(rng: Rng, n: number): Case[] {
@@ -75,6 +82,19 @@ describe('the queue: sorted by any column either way, ties by rank; filtered by 
     for (const bad of ['2024-06-31', '2024-02-30', '2023-02-29', '2024-13-01', '2150-01-01', '1969-12-31'])
       expect(queueQuery.safeParse({ as_of: bad }).success, bad).toBe(false);
     for (const good of ['2024-02-29', '2024-06-30']) expect(queueQuery.parse({ as_of: good }).as_of).toBe(good);
+  });
+
+  it('a product or region the book does not hold is refused by its field, as a bad stage is; a known one or none passes', () => {
+    const known = { product: ['consumer', 'mortgage', ''], region: ['east', 'south'] };
+    const fields = (query: Record<string, string>) =>
+      unknownQueueFilters(queueQuery.parse(query), known).map((i) => i.path.join('.'));
+    expect(fields({ product: 'bogus' })).toEqual(['product']);
+    expect(fields({ product: 'Consumer', region: 'north' })).toEqual(['product', 'region']);
+    expect(fields({ product: 'mortgage', region: 'east' })).toEqual([]);
+    expect(fields({ product: '', region: '' })).toEqual([]);
+    expect(fields({})).toEqual([]);
+    // a book without loans yet holds no values to check against
+    expect(unknownQueueFilters(queueQuery.parse({ product: 'x' }), { product: [], region: [] })).toEqual([]);
   });
 });
 
