@@ -17,7 +17,7 @@ export function contactBlock(c: Case, lang: Lang): Html | '' {
   const instead = c.allowed_action ? label(actionLabels, c.allowed_action, lang) : t(lang, 'no_contact_today');
   return html`<span class="blocked" role="note"
     ><strong>${t(lang, 'blocked_by')}: ${label(contactRuleLabels, c.action_blocked_by, lang)}</strong>
-    <span class="next">${t(lang, 'allowed_again')}: ${next}</span>
+    <span class="next">${t(lang, 'allowed_again')}: <span class="day">${next}</span></span>
     <span class="instead">${t(lang, 'today_instead')}: ${instead}</span></span
   >`;
 }

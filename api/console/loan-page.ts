@@ -5,7 +5,6 @@ import {
   bucketLabels,
   channelLabels,
   fiveClassLabels,
-  formatMoney,
   formatPct,
   ruleLabels,
   severityLabels,
@@ -86,8 +85,6 @@ export interface ChangeForm {
   /** refused as changed since: the values the user typed, shown beside the form refilled with the stored ones */
   unsaved?: OutcomeForm;
 }
-
-const money = (lang: Lang, x: number) => formatMoney(lang, x);
 
 function dpdSpec(v: LoanView, lang: Lang) {
   return {
@@ -249,7 +246,7 @@ export function loanBody(
           <dt>${t(lang, 'region')} / ${t(lang, 'branch')}</dt>
           <dd>${segmentName('region', l.region, lang)} / ${segmentName('branch', l.branch, lang)}</dd>
           <dt>${t(lang, 'principal')}</dt>
-          <dd>${money(lang, l.principal)}</dd>
+          <dd>${amount(l.principal)}</dd>
           <dt>${t(lang, 'annual_rate')}</dt>
           <dd>${formatPct(l.annual_rate, 2)}</dd>
           <dt>${t(lang, 'term')}</dt>
@@ -268,10 +265,19 @@ export function loanBody(
                 <dt>${t(lang, 'stage')}</dt>
                 <dd>${label(stageNames, c.stage, lang)} · ${t(lang, 'dpd')} ${c.dpd} · ${c.bucket}</dd>
                 <dt>${t(lang, 'balance')}</dt>
-                <dd>${money(lang, c.balance)}</dd>
+                <dd>${amount(c.balance)}</dd>
+                <dt>${t(lang, 'amount_to_cure')}</dt>
+                <dd id="case-cure">
+                  ${c.amount_to_cure === null ? '—' : amount(c.amount_to_cure)}
+                  ${
+                    c.charges_owed
+                      ? html`<small class="charges">${t(lang, 'charges_owed')} ${amount(c.charges_owed)}</small>`
+                      : ''
+                  }
+                </dd>
                 <dt>${t(lang, 'expected_loss')}</dt>
                 <dd>
-                  ${money(lang, c.expected_loss)}
+                  ${amount(c.expected_loss)}
                   <small id="case-probability">${caseProbabilityLine(c, lang)}</small>
                 </dd>
                 <dt>${t(lang, 'action')}</dt>

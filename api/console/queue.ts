@@ -22,7 +22,6 @@ export const queueQuery = z
   .object({
     as_of: z
       .string()
-      .regex(/^(\d{4}-\d{2}-\d{2})?$/u, 'a date YYYY-MM-DD')
       // a real day in the engine's range: 2024-06-31 was shown under its own name with 1 July's figures
       .refine((s) => s === '' || isEngineDate(s), 'a date YYYY-MM-DD')
       .optional()
@@ -322,7 +321,8 @@ export function queueBody(
                 <td>
                   ${
                     c.last_contacts[0]
-                      ? `${c.last_contacts[0].date} ${label(outcomeLabels, c.last_contacts[0].outcome, lang)}`
+                      ? html`<span class="day">${c.last_contacts[0].date}</span>
+                          ${label(outcomeLabels, c.last_contacts[0].outcome, lang)}`
                       : '—'
                   }
                 </td>
