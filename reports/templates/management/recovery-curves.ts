@@ -1,8 +1,8 @@
-import { defineChart, type ReportPeriod } from '../../template.ts';
+import { defineChart, type ReportPeriod, type Row } from '../../template.ts';
 import { labels, type Lang } from '../../i18n.ts';
 import { pctAxis, units } from '../../spec.ts';
 import { monthEndOf } from '../../../lib/dates.ts';
-import { lastWholeQuarter, leftOutText, ymOf } from './whole-quarters.ts';
+import { lastWholeQuarter, leftOutText, monthIndex, ymOf } from './whole-quarters.ts';
 
 /**
  * Quarterly default cohorts shown: the last quarter the period has completed and the seven before
@@ -25,10 +25,21 @@ export default defineChart({
     en: 'Cumulative recovery rate of each quarterly default cohort; denominator: principal balance at default (EAD). A cohort stops at the months its last default month has reached.',
   },
   unit: units.pct,
-  shows: (p: ReportPeriod, lang: Lang) =>
-    lang === 'zh-CN'
-      ? `${firstCohort(p)} 至 ${lastCohort(p)} 违约的 ${quarters} 个季度批次，回收截至 ${p.monthEnd}${leftOutText(p, lang)}`
-      : `${quarters} quarterly cohorts defaulted ${firstCohort(p)} to ${lastCohort(p)}, cash up to ${p.monthEnd}${leftOutText(p, lang)}`,
+  // the cohorts drawn, when the rows are known: the book's first years have fewer than eight, and the
+  // subtitle named defaults from before the data ("8 cohorts defaulted 2020-04 to 2022-03" over 2 curves)
+  shows: (p: ReportPeriod, lang: Lang, rows?: Row[]) => {
+    const drawn = rows && [...new Set(rows.map((r) => String(r.default_cohort).slice(0, 7)))].sort();
+    if (drawn?.length === 0)
+      return lang === 'zh-CN'
+        ? `尚无完整季度的违约批次，回收截至 ${p.monthEnd}${leftOutText(p, lang)}`
+        : `no whole quarter of defaults yet, cash up to ${p.monthEnd}${leftOutText(p, lang)}`;
+    const [n, first, last] = drawn
+      ? [drawn.length, drawn[0]!, ymOf(monthIndex(drawn.at(-1)!) + 2)]
+      : [quarters, firstCohort(p), lastCohort(p)];
+    return lang === 'zh-CN'
+      ? `${first} 至 ${last} 违约的 ${n} 个季度批次，回收截至 ${p.monthEnd}${leftOutText(p, lang)}`
+      : `${n} quarterly cohort${n === 1 ? '' : 's'} defaulted ${first} to ${last}, cash up to ${p.monthEnd}${leftOutText(p, lang)}`;
+  },
   // the cohorts by default month-end; their cash still up to the period's month-end
   data: (p) => ({
     metric: 'recovery',

@@ -62,6 +62,11 @@ const vintage = (x: 30 | 90) =>
     shows: (p: ReportPeriod, lang: Lang, rows?: Row[]) => {
       // the cohorts drawn: none before the data's first (a May pack claimed 2021Q2 of a book from 2021-07)
       const drawn = [...new Set((rows ?? []).map((r) => quarterOf(String(r.cohort))))].sort();
+      // no cohort drawn: none is named (the period's twelve quarters were, all before the data)
+      if (rows && drawn.length === 0)
+        return lang === 'zh-CN'
+          ? `尚无完整季度的放款批次，账龄截至 ${p.monthEnd}${leftOutText(p, lang)}`
+          : `no whole quarterly cohort yet, months on book to ${p.monthEnd}${leftOutText(p, lang)}`;
       const [first, last] = drawn.length
         ? [drawn[0]!, drawn.at(-1)!]
         : [quarterOf(cohortFrom(p)), quarterOf(cohortTo(p))];

@@ -9,7 +9,7 @@ import type { Lang } from '../../i18n.ts';
  */
 
 /** months counted from year 0 (January = 0), so a quarter-end month is 2 mod 3 */
-const monthIndex = (ym: string) => Number(ym.slice(0, 4)) * 12 + Number(ym.slice(5, 7)) - 1;
+export const monthIndex = (ym: string) => Number(ym.slice(0, 4)) * 12 + Number(ym.slice(5, 7)) - 1;
 export const ymOf = (i: number) => `${String(Math.floor(i / 12))}-${String((i % 12) + 1).padStart(2, '0')}`;
 /** 2021-07(-01) → 2021Q3 (the same text the charts compute with quarter()) */
 export const quarterOf = (d: string) => `${d.slice(0, 4)}Q${String(Math.ceil(Number(d.slice(5, 7)) / 3))}`;

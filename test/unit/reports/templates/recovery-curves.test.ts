@@ -66,4 +66,20 @@ describe('recovery curves: whole quarterly default cohorts', () => {
     );
     expect(chart.shows(june, 'en')).toBe('8 quarterly cohorts defaulted 2022-07 to 2024-06, cash up to 2024-06-30');
   });
+
+  it("with the rows drawn, the subtitle names those cohorts only: the book's first years have fewer, none before the data", () => {
+    const p = period('2022-03');
+    const rows = ['2021-10-01', '2022-01-01'].flatMap((d) =>
+      [0, 1].map((k) => ({ default_cohort: d, months_since_default: k, recovery_rate: 0.1 })),
+    );
+    expect(chart.shows(p, 'en', rows)).toBe('2 quarterly cohorts defaulted 2021-10 to 2022-03, cash up to 2022-03-31');
+    expect(chart.shows(p, 'zh-CN', rows)).toBe('2021-10 至 2022-03 违约的 2 个季度批次，回收截至 2022-03-31');
+    expect(chart.shows(p, 'en', rows.slice(0, 2))).toBe(
+      '1 quarterly cohort defaulted 2021-10 to 2021-12, cash up to 2022-03-31',
+    );
+    expect(chart.shows(p, 'en', [])).toBe('no whole quarter of defaults yet, cash up to 2022-03-31');
+    expect(chart.shows(period('2021-08'), 'zh-CN', [])).toBe(
+      '尚无完整季度的违约批次，回收截至 2021-08-31（2021Q3 未满一季，不列入）',
+    );
+  });
 });

@@ -164,3 +164,14 @@ describe('vintage charts: the newest cohorts’ names at their line ends never p
     expect(Object.values(close).sort((x, y) => y - x)).toEqual([0, -12, -24]);
   });
 });
+
+describe('vintage subtitle without a cohort drawn', () => {
+  it('names no quarter (the period-based twelve were all before the data)', () => {
+    for (const t of charts) {
+      expect(t.shows(period('2021-07'), 'en', [])).toBe(
+        'no whole quarterly cohort yet, months on book to 2021-07-31 (2021Q3 not yet whole, left out)',
+      );
+      expect(t.shows(period('2021-09'), 'zh-CN', [])).toBe('尚无完整季度的放款批次，账龄截至 2021-09-30');
+    }
+  });
+});
