@@ -122,12 +122,19 @@ export const packTitles: Record<'management' | 'regulatory', Text> = {
   regulatory: { 'zh-CN': '监管报送分析包', en: 'Regulatory pack' },
 };
 
-/** Money for text: 1.23亿 / 4,567万 in Chinese, 123.4M / 4.6K in English. */
+/**
+ * Money for text: 1.23亿 / 4,567.0万 / 3.96万 in Chinese, 123.4M / 4.6K in English. The 万 keep their
+ * decimal when it is 0 (212万 stood beside 918.7万 in one column) and two below 10万, as the English
+ * keeps three figures there (-39,592.29 was "-4万" beside "-39.6K").
+ */
 export function formatMoney(lang: Lang, x: number): string {
   const a = Math.abs(x);
   if (lang === 'zh-CN') {
     if (a >= 1e8) return `${(x / 1e8).toFixed(2)}亿`;
-    if (a >= 1e4) return `${(x / 1e4).toLocaleString('zh-CN', { maximumFractionDigits: 1 })}万`;
+    if (a >= 1e4) {
+      const digits = a >= 1e5 ? 1 : 2;
+      return `${(x / 1e4).toLocaleString('zh-CN', { minimumFractionDigits: digits, maximumFractionDigits: digits })}万`;
+    }
     return x.toLocaleString('zh-CN', { maximumFractionDigits: 2 });
   }
   if (a >= 1e9) return `${(x / 1e9).toFixed(2)}B`;

@@ -918,7 +918,12 @@ describe('report templates', () => {
 describe('number formats by language', () => {
   it('money in 万/亿 for Chinese, K/M/B for English', () => {
     expect(formatMoney('zh-CN', 123_456_789)).toBe('1.23亿');
-    expect(formatMoney('zh-CN', 45_600)).toBe('4.6万');
+    expect(formatMoney('zh-CN', 45_600)).toBe('4.56万');
+    // one format a column: the decimal kept when it is 0; three figures below 10万, as K keeps them
+    expect(formatMoney('zh-CN', 2_119_900)).toBe('212.0万');
+    expect(formatMoney('zh-CN', 9_187_000)).toBe('918.7万');
+    expect(formatMoney('zh-CN', -39_592.29)).toBe('-3.96万');
+    expect(formatMoney('en', -39_592.29)).toBe('-39.6K');
     expect(formatMoney('zh-CN', 999)).toBe('999');
     expect(formatMoney('en', 2_500_000_000)).toBe('2.50B');
     expect(formatMoney('en', 4_560_000)).toBe('4.6M');
