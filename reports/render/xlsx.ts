@@ -47,6 +47,13 @@ function pctFormat(x: number): string {
     : `[=0]${formats.pct};[>-0.00005]">-0.01%";${formats.pct}`;
 }
 
+/**
+ * A whole number in a column of PSI/AUC-like numbers (a rule's threshold of 50,000 CNY or 3 months,
+ * a median lead of 14 days) as a whole number with thousands separators: 50000.0000 read as a score.
+ */
+const cellFormat = (format: string, x: number) =>
+  format === formats.number && Number.isInteger(x) ? formats.count : format;
+
 /** −0.06 pp / −0.06个百分点, with the sign always shown (a change) */
 const pointsFormat = (lang: Lang) => {
   const unit = lang === 'zh-CN' ? '"个百分点"' : '" pp"';
@@ -204,7 +211,7 @@ function addTable(
         cell.numFmt = formats.date;
       } else if (kind.type === 'number' && numeric(v)) {
         cell.value = kind.points ? toPoints(v) : Number(v);
-        cell.numFmt = kind.format === formats.pct ? pctFormat(Number(v)) : kind.format;
+        cell.numFmt = kind.format === formats.pct ? pctFormat(Number(v)) : cellFormat(kind.format, Number(v));
       } else cell.value = v;
       // a formatted number is about as wide as its text plus grouping commas
       widths[i] = Math.max(widths[i] ?? 0, displayWidth(v) + (kind.type === 'number' ? 4 : 0));

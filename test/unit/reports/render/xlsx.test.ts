@@ -117,3 +117,47 @@ describe('the workbook: a ratio too small for two decimals', () => {
     expect(cellOf(sheet, 5, 'outstanding_share').numFmt).toBe('0.00%');
   });
 });
+
+describe('the workbook: whole numbers in a column of scores', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lw-thresholds-'));
+  const book = new ExcelJS.Workbook();
+  beforeAll(async () => {
+    writeFileSync(
+      join(dir, 'manifest.json'),
+      JSON.stringify({
+        lang: 'en',
+        period: { monthEnd: '2024-06-30' },
+        charts: [
+          {
+            id: 'warning-thresholds',
+            title: 'Warning thresholds',
+            columns: [
+              { name: 'rule', kind: 'dimension' },
+              { name: 'current_threshold', kind: 'number' },
+            ],
+          },
+        ],
+      }),
+    );
+    writeFileSync(join(dir, 'summary.csv'), `${summaryCsv}\n`);
+    writeFileSync(join(dir, 'summary.json'), JSON.stringify(summaryJson));
+    writeFileSync(
+      join(dir, 'warning-thresholds.csv'),
+      'rule,current_threshold\noverdue_amount_50k,50000\nconsecutive_overdue,3\npsi_shift,0.25\n',
+    );
+    await writePackWorkbook(dir);
+    await book.xlsx.readFile(join(dir, 'report.xlsx'));
+  });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a CNY limit or a count of months reads 50,000 and 3, a share keeps four decimals', () => {
+    const ws = book.worksheets.find(
+      (w) => w.name !== book.worksheets[0]!.name && w.getRow(2).getCell(1).value === 'overdue_amount_50k',
+    )!;
+    const fmt = (row: number) => ws.getRow(row).getCell(2).numFmt;
+    expect([fmt(2), fmt(3), fmt(4)]).toEqual(['#,##0', '#,##0', '0.0000']);
+    expect(ws.getRow(2).getCell(2).value).toBe(50000);
+  });
+});
