@@ -421,11 +421,11 @@ export function loanBody(
             ${v.actions.map(
               (a) =>
                 html`<tr data-action="${a.action_id}">
-                  <td>${a.action_date}${a.action_time ? ` ${a.action_time}` : ''}</td>
-                  <td>${label(channelLabels, a.channel, lang)}</td>
-                  <td>${label(outcomeLabels, a.outcome, lang)}</td>
+                  <td class="day">${a.action_date}${a.action_time ? ` ${a.action_time}` : ''}</td>
+                  <td class="day">${label(channelLabels, a.channel, lang)}</td>
+                  <td class="day">${label(outcomeLabels, a.outcome, lang)}</td>
                   <td class="num">${a.promised_amount === null ? '—' : amount(a.promised_amount)}</td>
-                  <td>${a.promised_date ?? '—'}</td>
+                  <td class="day">${a.promised_date ?? '—'}</td>
                   <td>
                     ${label(actionSourceNames, a.source, lang)}${
                       a.recorded_by

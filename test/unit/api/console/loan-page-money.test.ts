@@ -21,3 +21,13 @@ describe("the loan page's case: the figures a collector quotes on the call", () 
       expect(/<dd id="case-cure">\s*—/u.test(unknown)).toBe(true);
     });
 });
+
+describe("the loan page's contacts: only the note wraps", () => {
+  it('every cell of a contact but the note, the source and the change links keeps to one line (day or num)', async () => {
+    const page = await rendered(loanBody(aLoanView(), { ...loanOptions, lang: 'zh-CN' }));
+    const row = /<tr data-action="[^"]+">([\s\S]*?)<\/tr>/u.exec(page)?.[1] ?? '';
+    const cells = [...row.matchAll(/<td( class="([^"]*)")?>/gu)].map((m) => m[2] ?? '');
+    expect(cells.slice(0, 5)).toEqual(['day', 'day', 'day', 'num', 'day']);
+    expect(cells[6]).toBe('free-text');
+  });
+});
