@@ -88,8 +88,8 @@ export async function openPackPdf(meta: PackMeta, fontFile: string): Promise<Pac
   const text = doc.text.bind(doc);
   const widthOf = doc.widthOfString.bind(doc);
   const heightOf = doc.heightOfString.bind(doc);
-  doc.text = ((s: unknown, ...rest: unknown[]) =>
-    (text as (...a: unknown[]) => typeof doc)(typeof s === 'string' ? drawable(s) : s, ...rest));
+  doc.text = (s: unknown, ...rest: unknown[]) =>
+    (text as (...a: unknown[]) => typeof doc)(typeof s === 'string' ? drawable(s) : s, ...rest);
   doc.widthOfString = (s, o) => widthOf(drawable(s), o);
   doc.heightOfString = (s, o) => heightOf(drawable(s), o);
   const width = doc.page.width - 2 * margin;
@@ -116,7 +116,7 @@ export async function openPackPdf(meta: PackMeta, fontFile: string): Promise<Pac
     },
     chart(c) {
       if (state !== 'charts') throw new Error('packPdf: chart() between front() and end()');
-      y = chartPage(doc, { ...c, svg: drawable(c.svg) }, width, y, drawSvg);
+      y = chartPage(doc, { ...c, svg: drawable(c.svg), note: drawable(c.note) }, width, y, drawSvg);
     },
     end() {
       if (state !== 'charts') throw new Error('packPdf: end() after front(), once');

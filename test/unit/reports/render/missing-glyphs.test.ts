@@ -42,4 +42,12 @@ describe.each(fonts)('text drawn with %s', (file) => {
     expect(text).toMatch(/[-\u2212]2\.5M/u);
     expect(text).toMatch(/1 ?[-\u2212] ?the others/u);
   }, 30_000);
+
+  it('a note the chart already carries is not printed again under it, a sign in it or not', async () => {
+    const note = 'Normal share = 1 \u2212 the others.';
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="300" height="80"><text x="10" y="40" font-size="10">${note}</text></svg>`;
+    const pdf = await packPdf({ lang: 'en', title: 'pack', subtitle: '' }, [{ id: 'n', title: 'N', note, svg }], file);
+    const text = await pdfPageText(pdf, 2);
+    expect(text.split('the others').length - 1).toBe(1);
+  }, 30_000);
 });
