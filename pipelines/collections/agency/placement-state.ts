@@ -39,16 +39,18 @@ export async function placementStates(
   }>(
     wh,
     sql`SELECT lwq_l.loan_id AS loan_id, toString(lwq_l.product) AS product, toString(lwq_l.region) AS region,
-          -- charged off since its last month-end row (a charge_off event between month-ends): the day's
-          -- delinquency says so, the month-end rows still read active; recalled at expiry, never as a cure
-          lwq_d.status = 'charged_off' AND lwq_s.status != 'charged_off' AS charged_off_since,
-          multiIf(lwq_d.status = 'active', 'active', charged_off_since, 'charged_off', lwq_s.status = '', 'active', toString(lwq_s.status)) AS status,
+          -- charged off since its last month-end row (a charge_off event between month-ends, which the month-end rows
+          -- do not show yet): charged off on the date, recalled at expiry, never as a cure
+          lwq_c.charged_off = 1 AND lwq_s.status != 'charged_off' AS charged_off_since,
+          multiIf(charged_off_since, 'charged_off', lwq_d.status = 'active', 'active', lwq_s.status = '', 'active', toString(lwq_s.status)) AS status,
           -- a charged-off loan (its recall at expiry) shows its DPD at charge-off plus the days since and the balance written off,
           -- as the disposal list does; DPD 0 and 0.00 read as a cure
-          toUInt32(multiIf(lwq_d.status = 'active' OR charged_off_since, lwq_d.dpd,
-            lwq_s.status = 'charged_off', lwq_s.dpd + dateDiff('day', lwq_s.me, ${date}), 0)) AS dpd,
-          toString(multiIf(lwq_d.status = 'active' OR charged_off_since, toDecimal64(lwq_d.principal_balance, 2),
-            lwq_s.status = 'charged_off', toDecimal64(lwq_s.balance, 2), toDecimal64(0, 2))) AS balance
+          -- (one charged off since its last month-end: that month-end's DPD and balance carried to the date, whether
+          -- or not the snapshot is fresh — a fresh one's day delinquency reads only the loans active at the month-end)
+          toUInt32(multiIf(lwq_d.status = 'active' AND NOT charged_off_since, lwq_d.dpd,
+            lwq_s.status = 'charged_off' OR charged_off_since, lwq_s.dpd + dateDiff('day', lwq_s.me, ${date}), 0)) AS dpd,
+          toString(multiIf(lwq_d.status = 'active' AND NOT charged_off_since, toDecimal64(lwq_d.principal_balance, 2),
+            lwq_s.status = 'charged_off' OR charged_off_since, toDecimal64(lwq_s.balance, 2), toDecimal64(0, 2))) AS balance
         FROM ${loans} AS lwq_l
         -- active and charged-off rows only: with a stale snapshot the source is the whole history, which also returns paid-off loans
         LEFT JOIN (SELECT loan_id, toString(status) AS status, dpd, principal_balance FROM (${delinquency.sql})
@@ -56,6 +58,9 @@ export async function placementStates(
         LEFT JOIN (SELECT loan_id, argMax(status, month_end) AS status, argMax(dpd, month_end) AS dpd,
                      argMax(principal_balance, month_end) AS balance, max(month_end) AS me FROM ${months}
                    WHERE month_end <= ${date} AND loan_id IN (${placed}) GROUP BY loan_id) AS lwq_s ON lwq_s.loan_id = lwq_l.loan_id
+        LEFT JOIN (SELECT loan_id, 1 AS charged_off FROM ${events}
+                   WHERE type = 'charge_off' AND event_date <= ${date} AND loan_id IN (${placed}) GROUP BY loan_id) AS lwq_c
+          ON lwq_c.loan_id = lwq_l.loan_id
         WHERE (lwq_d.status = 'active' AND lwq_d.dpd > 0) OR lwq_l.loan_id IN (${placed})
         ORDER BY loan_id`,
     { join_use_nulls: 0 },
