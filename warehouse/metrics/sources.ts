@@ -7,6 +7,7 @@ import { actionStageSql, cureMonthEndSql, pastDueThenSql, promiseSources } from 
 import { incentiveSources } from './incentive-sources.ts';
 import { warningSources } from './warning-sources.ts';
 import { cashSoFar, workoutSources } from './workout-sources.ts';
+import { observedAsOf } from './observed-as-of.ts';
 
 /**
  * The relations metrics read, from a fixed catalogue. Filters reach a source only as
@@ -40,13 +41,8 @@ const cohortOf = (grain: 'month' | 'quarter', col: string) =>
 /** months from a cohort's first to its last origination month */
 const cohortSpan = (grain: 'month' | 'quarter') => trusted(grain === 'quarter' ? '2' : '0');
 const thresholds = [0, 30, 60, 90] as const;
-/**
- * The month a cohort grid is censored at: the as-of month, or the snapshot's last month-end when the
- * as-of is past the data (allowed, for "this year" dashboards) — a month the data has not reached has
- * no delinquency or cash to show, not 0 % of it.
- */
-const observedMonth = (c: SourceContext) =>
-  sql`toStartOfMonth(least({as_of:Date}, (SELECT max(month_end) FROM ${c.db}.loan_month)))`;
+/** The month a cohort grid is censored at (observedAsOf: the as-of, or the data's last month-end before it). */
+const observedMonth = (c: SourceContext) => sql`toStartOfMonth(${observedAsOf(c)})`;
 const classRank = (col: string) => trusted(`indexOf(${fiveClassesSql}, ${col})`);
 /** the first month-end with DPD > 90 or charged off, and the balance then (EAD): per-loan facts kept by the snapshot (loan_defaults) */
 const defaults = (c: SourceContext) => sql`

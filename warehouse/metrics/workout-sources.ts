@@ -1,6 +1,7 @@
 import { param, sql, trusted, type Sql } from '../sql.ts';
 import { comparisonBalanceEdges, defaultAgencyTerms } from '../workout/agency-terms.ts';
 import type { SourceContext } from './sources.ts';
+import { observedAsOf } from './observed-as-of.ts';
 import { cashAfterDefaultEvents } from '../workout-facts.ts';
 
 /**
@@ -108,7 +109,7 @@ export const restructureHorizonMonths = 36;
 
 /**
  * Restructures up to {as_of} × months after the restructure month k = 1 … (only months whose
- * month-end is on or before {as_of}, at most 36): the principal balance at the month-end before
+ * month-end is on or before {as_of} and the data's last month-end, observedAsOf; at most 36): the principal balance at the month-end before
  * the restructure, the cash received in month k, and whether the loan was current (C) or paid off
  * at month-end k. Each restructure's history comes from restructure_facts (kept by the snapshot:
  * warehouse/workout-facts.ts), read once and looked up per k.
@@ -124,7 +125,7 @@ const restructureOutcomes = (c: SourceContext) => sql`
           has(current_mes, toLastDayOfMonth(addMonths(event_date, lwq_k)))
             OR (paid_off_me > toDate('1970-01-01') AND paid_off_me <= toLastDayOfMonth(addMonths(event_date, lwq_k)))),
         arrayMap(lwq_i -> toUInt16(lwq_i), range(1, toUInt32(least(${param(restructureHorizonMonths, 'UInt32')},
-          greatest(0, dateDiff('month', toStartOfMonth(event_date), toStartOfMonth(addDays({as_of:Date}, 1))) - 1))) + 1))) AS lwq_outcomes
+          greatest(0, dateDiff('month', toStartOfMonth(event_date), toStartOfMonth(addDays(${observedAsOf(c)}, 1))) - 1))) + 1))) AS lwq_outcomes
     FROM (${factsUpTo(c, 'restructure_facts')}))
   ARRAY JOIN lwq_outcomes AS lwq_o`;
 
