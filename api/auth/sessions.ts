@@ -227,6 +227,16 @@ async function insertSessionEvents(
   });
 }
 
+/** the agent of an API key ('' for none) */
+async function keyAgent(wh: Warehouse, keyId: string): Promise<string> {
+  const [r] = await queryRows<{ agent: string }>(
+    wh,
+    `SELECT anyIf(agent_id, agent_id != '') AS agent FROM ${tableRef(wh, 'api_keys')} WHERE key_id = {k:String}`,
+    { k: keyId },
+  );
+  return r?.agent ?? '';
+}
+
 /** session hashes per DELETE (a bound array of this size stays a cheap statement) */
 const pruneChunk = 10_000;
 
@@ -281,6 +291,8 @@ export const warehouseSessions: SessionBackend = {
       { h: hash },
     );
     if (!r || Number(r.started) === 0) return undefined;
+    // a session started before migration 46 kept no agent: its key's, as the key record holds it
+    const agent = r.agent_id || (r.principal === 'user' ? '' : await keyAgent(wh, r.key_id));
     return {
       key: {
         key_id: r.key_id,
@@ -288,7 +300,7 @@ export const warehouseSessions: SessionBackend = {
         region: r.region,
         team: r.team,
         label: r.label,
-        ...(r.agent_id ? { agent_id: r.agent_id } : {}),
+        ...(agent ? { agent_id: agent } : {}),
       },
       principal: r.principal === 'user' ? 'user' : 'key',
       createdAt: Number(r.created_ms),
