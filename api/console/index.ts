@@ -51,6 +51,7 @@ import {
   queuePageSize,
   queueQuery,
   unknownQueueFilters,
+  type QueueQuery,
 } from './queue.ts';
 import {
   BeforeTheDataError,
@@ -134,6 +135,16 @@ const homeOf = (key: ApiKey) =>
         : allows(key.role, 'audit:read')
           ? '/console/audit'
           : '/console/home';
+
+/** The queue's product and region checked against the book's, page and CSV alike (a collector's region is pinned whatever the query says). */
+function refuseUnknownQueueFilters(
+  c: Context<ConsoleEnv>,
+  q: QueueQuery,
+  known: { product: readonly string[]; region: readonly string[] },
+): void {
+  const unknown = unknownQueueFilters(c.get('key').role === 'collector' ? { ...q, region: undefined } : q, known);
+  if (unknown.length > 0) throw queryRefused(unknown);
+}
 
 function render(
   c: Context<ConsoleEnv>,
@@ -312,9 +323,7 @@ export function consoleRoutes(store: SessionStore) {
     ]);
     const days = { first: firstMonthEnd ?? firstDay, last };
     const products = known.product.filter(Boolean);
-    // a collector's region is pinned whatever the query says
-    const unknown = unknownQueueFilters(key.role === 'collector' ? { ...q, region: undefined } : q, known);
-    if (unknown.length > 0) throw queryRefused(unknown);
+    refuseUnknownQueueFilters(c, q, known);
     const scope = key.role === 'collector' ? regionTeamText(key, lang) : t(lang, 'all');
     const choices =
       key.role === 'collector'
@@ -375,11 +384,7 @@ export function consoleRoutes(store: SessionStore) {
     const parsed = queueQuery.safeParse(c.req.query());
     if (!parsed.success) throw queryRefused(parsed.error.issues);
     const q = parsed.data;
-    const unknown = unknownQueueFilters(
-      c.get('key').role === 'collector' ? { ...q, region: undefined } : q,
-      await knownFilterValues(c.get('deps').wh),
-    );
-    if (unknown.length > 0) throw queryRefused(unknown);
+    refuseUnknownQueueFilters(c, q, await knownFilterValues(c.get('deps').wh));
     const asOf = q.as_of ?? (await workDate(c.get('deps').wh, utcToday()));
     const cases = await queueOf(c, asOf, queueFilters(c, q));
     const matching = arrange(cases, q);
