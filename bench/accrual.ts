@@ -28,6 +28,7 @@ const { wh, config } = await openBuiltBenchWarehouse(work, 'bench/accrual');
 const settings = defaultSnapshotSettings(delinquencySettings(config));
 const [n] = await queryRows<{ n: string }>(wh, 'SELECT count() AS n FROM bench.loans');
 const loans = Number(n!.n);
+const [last] = await queryRows<{ d: string }>(wh, 'SELECT toString(max(month_end)) AS d FROM bench.loan_month');
 const passes = passesFor(loans, config.LOANWATCH_SNAPSHOT_LOANS_PER_PASS);
 const columns = ['loan_id', 'month_end', 'status', 'dpd', 'accrual_status', ...accrualMoneyColumns].join(', ');
 
@@ -35,7 +36,7 @@ const secs: number[] = [];
 for (let i = 0; i < runs; i++) {
   await waitForMerges(wh);
   const t0 = performance.now();
-  await fillAccrual(wh, { settings, passes });
+  await fillAccrual(wh, { settings, through: last!.d, passes });
   secs.push(Number(((performance.now() - t0) / 1000).toFixed(2)));
   log(`run ${i + 1} of ${runs}: ${secs.at(-1)!} s (${passes} passes)`);
 }

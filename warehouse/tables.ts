@@ -658,6 +658,13 @@ export const apiTables = {
  * one): a session read back after a restart, or by another API process, records its actions under
  * that agent as the key does — without it they were recorded under the key id.
  */
+/**
+ * loan_month_accrual.snapshot_month_end (migration 47): the loan_month row whose segment and bucket
+ * an accrual row reads — its own month-end, or for a written-off loan's month-ends after its
+ * charge-off month (which the snapshot has no row of), that month's. Rows built before read their own.
+ */
+export const accrualSnapshotMonthEndColumns = [['snapshot_month_end', 'Date DEFAULT month_end']] as const;
+
 export const consoleSessionAgentColumns = [['agent_id', "String DEFAULT ''"]] as const;
 
 /**
@@ -933,6 +940,7 @@ export const accrualTables = {
       ['charges_accrued_in_month', money],
       ['charges_paid_in_month', money],
       ['rules', 'LowCardinality(String)'],
+      ...accrualSnapshotMonthEndColumns,
     ],
     orderBy: '(month_end, loan_id)',
     partitionBy: 'toYear(month_end)',

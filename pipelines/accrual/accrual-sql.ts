@@ -15,11 +15,14 @@ interface Db {
 }
 
 /**
- * The dates a loan is evaluated at: the month-ends loan_month holds for it (the snapshot's rows,
- * so the accrual has one row per schedule loan-month), or the month-ends before `date` and `date`
- * itself (non-accrual depends on the earlier month-ends: it holds until DPD returns to 0).
+ * The dates a loan is evaluated at: the month-ends loan_month holds for it (the snapshot's rows, so
+ * the accrual has a row per schedule loan-month) and, for a loan written off, every month-end after
+ * its charge-off month through `through` (the snapshot's last month-end) until the month it is
+ * settled or sold: its 表外欠息 stays owed after the snapshot's rows end (SPEC §4: none after the
+ * closure month). Or the month-ends before `date` and `date` itself (non-accrual depends on the
+ * earlier month-ends: it holds until DPD returns to 0).
  */
-export type AccrualDates = { kind: 'loan_month' } | { kind: 'as_of'; date: Param };
+export type AccrualDates = { kind: 'loan_month'; through: Param } | { kind: 'as_of'; date: Param };
 
 /** The rules as bound per-product lookups: transform(product, names, values, default). */
 export function ruleLookup(rules: AccrualRules) {
@@ -108,17 +111,23 @@ export function accrualSql(
         if(s_prefix, pr_total + int_total, C[n]) AS sched_total`;
   // a schedule loan's rows are every month-end from its cohort month to its last row (the one without a
   // next month-end), so they come from that row alone: grouping every loan-month by loan took longer
+  // a written-off loan's last row is its charge-off month's: its month-ends run on to the snapshot's last
   const dates =
     o.dates.kind === 'loan_month'
-      ? sql`INNER JOIN (SELECT loan_id,
-              arrayMap(lwa_k -> toInt64(toUInt16(toLastDayOfMonth(addMonths(cohort_month, lwa_k)))), range(toUInt32(mob) + 1)) AS E
+      ? sql`INNER JOIN (SELECT loan_id, toInt64(toUInt16(month_end)) AS last_row_day,
+              arrayMap(lwa_k -> toInt64(toUInt16(toLastDayOfMonth(addMonths(cohort_month, lwa_k)))),
+                range(toUInt32(if(status = 'charged_off',
+                  greatest(toInt64(mob), dateDiff('month', toStartOfMonth(cohort_month), toStartOfMonth(${o.dates.through}))),
+                  toInt64(mob))) + 1)) AS E
             FROM ${t('loan_month')}
             WHERE next_month_end = ${param(noNextMonthEnd, 'Date')} AND source = 'schedule' AND ${inLoans('loan_id')}) AS lwq_e
           ON lwq_e.loan_id = lwq_l.loan_id`
       : sql`CROSS JOIN (SELECT 1) AS lwq_e`;
+  // ... through the month-end of its first settlement or debt sale (its closed row), where there is one
   const evalDays =
     o.dates.kind === 'loan_month'
-      ? sql`lwq_e.E`
+      ? sql`arrayFilter(lwa_d -> lwa_d <= greatest(lwq_e.last_row_day,
+            if(lwq_ev.has_close, toInt64(toUInt16(toLastDayOfMonth(lwq_ev.close_raw))), toInt64(99999))), lwq_e.E)`
       : sql`arrayConcat(arrayFilter(lwa_d -> lwa_d < toInt64(toUInt16(${o.dates.date})),
             arrayMap(lwa_k -> toInt64(toUInt16(toLastDayOfMonth(addMonths(toStartOfMonth(lwq_l.origination_date), lwa_k)))),
               range(toUInt32(greatest(0, dateDiff('month', toStartOfMonth(lwq_l.origination_date), toStartOfMonth(${o.dates.date})) + 1))))),
@@ -154,7 +163,7 @@ export function accrualSql(
           arrayPushFront(arrayPopBack(arrayMap(lwa_x -> lwa_x.2 = 4, REPORTED)), 0)) AS PIECES
       FROM (
         SELECT lwq_l.loan_id AS loan_id, lwq_l.origination_date AS origination_date,
-          ${evalDays} AS EVAL_DAYS,
+          ${evalDays} AS EVAL_DAYS, ${o.dates.kind === 'loan_month' ? trusted('lwq_e.last_row_day') : trusted('toInt64(99999)')} AS last_row_day,
           ${schedule.columns},
           toFloat64(lwq_l.annual_rate) * (1 + ${r.markup}) / ${r.basis} AS daily_rate,
           ${r.compound} AS compound, ${r.lateFee} AS late_fee, ${r.feeCap} AS fee_cap,
@@ -212,9 +221,12 @@ export function accrualSql(
   return sql`
 SELECT loan_id, toDate(lwr_e.1) AS date, lwr_e.2 AS status, toUInt32(lwr_e.3) AS dpd,
   multiIf(lwr_e.2 = 'charged_off' AND lwr_e.1 >= close_day, 'closed', lwr_e.2 = 'charged_off', 'charged_off', lwr_e.2 = 'paid_off', 'paid_off', lwr_na, 'non_accrual', 'accruing') AS accrual_status,
-  ${trusted(accrualMoneyColumns.map((name) => `${cents(money[name])} AS ${name}`).join(',\n  '))}
+  ${trusted(accrualMoneyColumns.map((name) => `${cents(money[name])} AS ${name}`).join(',\n  '))}${trusted(
+    // the loan_month row whose segment and bucket the row reads (the metrics' join): past the last, the last
+    o.dates.kind === 'loan_month' ? ',\n  toDate(least(lwr_e.1, last_row_day)) AS snapshot_month_end' : '',
+  )}
   FROM (${underLayers(
-    sql`SELECT loan_id, co_day, close_day, non_accrual_dpd, ${trusted(outs.outs)} AS OUTS
+    sql`SELECT loan_id, co_day, close_day, last_row_day, non_accrual_dpd, ${trusted(outs.outs)} AS OUTS
     FROM (${underLayers(inputs, outs.layers)})`,
     [
       sql`arrayMap(lwa_o -> (lwa_o.1,

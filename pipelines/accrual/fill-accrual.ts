@@ -18,6 +18,8 @@ export interface FillAccrualOptions {
    * 1): the accrual holds every event of the loans in a pass (one pass over the 1M book: 5.3 GB)
    */
   passes?: number | undefined;
+  /** the snapshot's last month-end: a written-off loan has rows through it (until settled or sold) */
+  through: string;
   /** a subquery of loan ids: only these loans' rows are recomputed, the table's other rows kept */
   loans?: Sql | undefined;
 }
@@ -32,14 +34,12 @@ const columns = accrualTables.loan_month_accrual.columns.map(([n]) => n);
 export async function fillAccrual(wh: Warehouse, o: FillAccrualOptions): Promise<void> {
   const rules = o.rules ?? accrualRulesOf(o.settings);
   const label = param(rules.label, 'String');
+  const through = param(o.through, 'Date');
+  // in the table's order of columns (the INSERT names them so): the rules' label in its place
   const select = (only: { part?: LoanPart }) => sql`
-    SELECT ${trusted(
-      columns
-        .filter((c) => c !== 'rules')
-        .map((c) => (c === 'month_end' ? 'date AS month_end' : c))
-        .join(', '),
-    )}, ${label} AS rules
-    FROM (${accrualSql(wh, { dates: { kind: 'loan_month' }, settings: o.settings, rules, loans: o.loans, ...only })})`;
+    SELECT ${trusted(columns.map((c) => (c === 'month_end' ? 'date AS month_end' : c === 'rules' ? 'lwq_rules AS rules' : c)).join(', '))}
+    FROM (SELECT *, ${label} AS lwq_rules
+      FROM (${accrualSql(wh, { dates: { kind: 'loan_month', through }, settings: o.settings, rules, loans: o.loans, ...only })}))`;
   const live = tableRef(wh, 'loan_month_accrual');
   const next = tableRef(wh, 'loan_month_accrual_next');
   await exec(wh, `DROP TABLE IF EXISTS ${next}`);

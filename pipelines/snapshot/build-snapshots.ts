@@ -180,7 +180,7 @@ export async function buildSnapshotTables(
   const derivedFactsS = (performance.now() - t2) / 1000;
   const t3 = performance.now();
   // issue 23: what is owed beyond the schedule, per loan-month, in the snapshot's passes (bounded memory)
-  await fillAccrual(wh, { settings: o.settings, passes: nb, loans: o.loans });
+  await fillAccrual(wh, { settings: o.settings, through: lastMe, passes: nb, loans: o.loans });
   const accrualS = (performance.now() - t3) / 1000;
   const t4 = performance.now();
   // each loan's state at the last month-end: a case list on a later day reads it instead of the history

@@ -132,7 +132,7 @@ export function snapshotFingerprint(wh: Pick<Warehouse, 'database'>, settings: S
     JSON.stringify(named),
     // the accrual (a refreshed per-loan table): its rules file and its SQL
     JSON.stringify(rules),
-    JSON.stringify(render(accrualSql(wh, { dates: { kind: 'loan_month' }, settings, rules }))),
+    JSON.stringify(render(accrualSql(wh, { dates: { kind: 'loan_month', through: lastMe }, settings, rules }))),
     JSON.stringify(render(insertContagionSql(wh, 'c', lastMe, p, nonRetailLoansSql(wh, p)))),
     JSON.stringify(render(insertLoanMonthsSql(wh, { into: 'n', contagion: 'c', lastMe, settings: p, pass }))),
     ...derivedTables.map((t) => JSON.stringify(render(insertStatement(wh, t, 'n', p)))),

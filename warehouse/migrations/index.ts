@@ -36,6 +36,7 @@ import {
   systemTables,
   warningRunKindColumns,
   consoleSessionAgentColumns,
+  accrualSnapshotMonthEndColumns,
   warningRunTables,
 } from '../tables.ts';
 
@@ -382,6 +383,13 @@ export const migrations: Migration[] = [
     // its actions were recorded under the key id
     name: "console_sessions.agent_id (the key's agent of each session; empty for the sessions before)",
     statements: (wh) => addColumns(wh, 'console_sessions', consoleSessionAgentColumns),
+  },
+  {
+    version: 47,
+    // a written-off loan's 表外欠息 counted only in its charge-off month: the accrual now has its month-ends
+    // after it (until settled or sold), which the metrics join to the charge-off month's snapshot row
+    name: 'loan_month_accrual.snapshot_month_end (the snapshot row each accrual row reads; its own month-end for the rows before)',
+    statements: (wh) => addColumns(wh, 'loan_month_accrual', accrualSnapshotMonthEndColumns),
   },
 ];
 

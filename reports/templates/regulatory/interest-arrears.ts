@@ -22,8 +22,8 @@ export const interestArrearsChart = defineChart({
   title: { 'zh-CN': '表内欠息与表外欠息', en: 'Interest arrears on and off balance sheet' },
   note: {
     'zh-CN':
-      '各月末欠息 = 逾期未付的合同利息 + 未付罚息与复利（不含违约金）。贷款逾期未达非应计天数（默认 90 天）时计入表内；达到后停止确认收入、转入表外，直至逾期结清（逾期天数回到 0）再转回表内；已核销贷款的欠息在表外。罚息 = 逾期本金 × 合同利率 × (1 + 上浮比例，默认 50%)，复利按罚息利率计收，按日计息（默认 实际天数/360）。仅含按还款计划与还款记录计算的贷款。',
-    en: 'At each month-end, interest arrears = overdue contractual interest + unpaid penalty and compound interest (late fees excluded). Carried on balance sheet while the loan is below the non-accrual DPD (default 90); from it, no longer recognised in income and carried off balance sheet until the arrears are cleared (DPD back to 0); charged-off loans are off balance sheet. Penalty interest = overdue principal × contract rate × (1 + markup, default 50%), compound interest at the penalty rate, accrued daily (default actual/360). Loans evaluated from schedules and payments only.',
+      '各月末欠息 = 逾期未付的合同利息 + 未付罚息与复利（不含违约金）。贷款逾期未达非应计天数（默认 90 天）时计入表内；达到后停止确认收入、转入表外，直至逾期结清（逾期天数回到 0）再转回表内；已核销贷款的欠息在表外，每个月末均计入，直至和解结清或债权转让。罚息 = 逾期本金 × 合同利率 × (1 + 上浮比例，默认 50%)，复利按罚息利率计收，按日计息（默认 实际天数/360）。仅含按还款计划与还款记录计算的贷款。',
+    en: 'At each month-end, interest arrears = overdue contractual interest + unpaid penalty and compound interest (late fees excluded). Carried on balance sheet while the loan is below the non-accrual DPD (default 90); from it, no longer recognised in income and carried off balance sheet until the arrears are cleared (DPD back to 0); the arrears of charged-off loans are off balance sheet at every month-end until the account is settled or sold. Penalty interest = overdue principal × contract rate × (1 + markup, default 50%), compound interest at the penalty rate, accrued daily (default actual/360). Loans evaluated from schedules and payments only.',
   },
   unit: units.money,
   shows: shown.monthEnds,

@@ -247,9 +247,9 @@ describe('report charts on the generated book', () => {
         `SELECT toString(a.month_end) AS month_end, toString(sum(a.interest_arrears_on_bs)) AS on_bs,
            toString(sum(a.interest_arrears_off_bs)) AS off_bs
          FROM ${wh.database}.loan_month_accrual AS a
-         INNER JOIN ${wh.database}.loan_month AS m ON m.loan_id = a.loan_id AND m.month_end = a.month_end
-         WHERE a.month_end BETWEEN {from:Date} AND {to:Date} AND m.source = 'schedule'
-           AND ({product:Array(String)} = [] OR m.product IN {product:Array(String)})
+         INNER JOIN ${wh.database}.loans AS l ON l.loan_id = a.loan_id
+         WHERE a.month_end BETWEEN {from:Date} AND {to:Date}
+           AND ({product:Array(String)} = [] OR l.product IN {product:Array(String)})
          GROUP BY a.month_end ORDER BY a.month_end`,
         { from: p.from, to: p.monthEnd, product: 'product' in segment ? segment.product : [] },
       );

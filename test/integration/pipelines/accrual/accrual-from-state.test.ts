@@ -107,7 +107,7 @@ describe('amount to cure carried from the month-end state', () => {
   // the default rules here; the others on the hand-built loans below (the suite's time)
   it('carried = folded from history on days after a month-end', async () => {
     const rules = ruleSets[0]!.rules;
-    await fillAccrual(wh, { settings, rules });
+    await fillAccrual(wh, { settings, rules, through: '2024-06-30' });
     let compared = 0;
     let charged = 0;
     const monthEnd = '2024-04-30';
@@ -145,7 +145,7 @@ describe('amount to cure carried from the month-end state', () => {
     const rules = parseAccrualRules({
       default: { allocation_order: ['penalty_interest', 'fee', 'compound_interest', 'scheduled'] },
     });
-    await fillAccrual(wh, { settings, rules });
+    await fillAccrual(wh, { settings, rules, through: '2024-06-30' });
     const asOf = '2024-03-15';
     const q = await activeDelinquencyQuery(wh, asOf, settings);
     const active = sql`SELECT loan_id FROM (${q.sql})`;
@@ -157,7 +157,7 @@ describe('amount to cure carried from the month-end state', () => {
   it("a month-end is held only when every accrual row of it carries the rules' label; the source of a later day follows", async () => {
     const rules = ruleSets[0]!.rules;
     const other = ruleSets[1]!.rules;
-    await fillAccrual(wh, { settings, rules });
+    await fillAccrual(wh, { settings, rules, through: '2024-06-30' });
     const me = '2024-04-30';
     // the month-end's state kept (a day after it is read from it)
     await activeDelinquencyQuery(wh, '2024-05-10', settings);
@@ -180,7 +180,7 @@ describe('amount to cure carried from the month-end state', () => {
     expect(await heldAccrualSql(wh, { asOf: me, rules })).toBeNull();
     expect(await owedToCureSource(wh, { asOf: '2024-05-10', rules })).toBeNull();
     // filled again, every row under the rules' label: held again
-    await fillAccrual(wh, { settings, rules });
+    await fillAccrual(wh, { settings, rules, through: '2024-06-30' });
     expect(await heldAccrualSql(wh, { asOf: me, rules })).not.toBeNull();
     // a file ingested after the snapshot (a late payment of the month-end): its rows may be stale, so the date is folded
     await exec(
@@ -239,7 +239,7 @@ describe('amount to cure carried from the month-end state, hand-built loans', ()
   it.each(ruleSets.map((r, i) => ({ ...r, first: `2024-03-0${i + 1}` })))(
     'March: carried = folded from history ($name)',
     async ({ rules, first }) => {
-      await fillAccrual(wh, { settings, rules });
+      await fillAccrual(wh, { settings, rules, through: '2024-06-30' });
       const seen = new Set<string>();
       for (let asOf = first; asOf < '2024-03-31'; asOf = addDays(asOf, 2)) {
         const { history, carried } = await owedBothWays(wh, { asOf, monthEnd: '2024-02-29', rules });

@@ -122,8 +122,10 @@ const accrualRows = async (
 it.each(['scheduled', 'charges'] as const)(
   'the accrual from the first installments equals the one from every installment (%s first)',
   async (order) => {
-    const monthEnds = await accrualRows({ kind: 'loan_month' }, order, false);
-    expect(monthEnds).toEqual(await accrualRows({ kind: 'loan_month' }, order, true));
+    const monthEnds = await accrualRows({ kind: 'loan_month', through: param('2024-06-30', 'Date') }, order, false);
+    expect(monthEnds).toEqual(
+      await accrualRows({ kind: 'loan_month', through: param('2024-06-30', 'Date') }, order, true),
+    );
     expect(monthEnds.length).toBeGreaterThan(2_000);
     const date = { kind: 'as_of' as const, date: param('2024-03-29', 'Date') };
     expect(await accrualRows(date, order, false)).toEqual(await accrualRows(date, order, true));
