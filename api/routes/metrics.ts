@@ -160,7 +160,7 @@ for (const [path, spec] of Object.entries(routes)) {
         // refused before any metric query: dates far past the data, then values the data does not hold
         const last = await recentSnapshotMonthEnd(wh);
         assertWithinData(parsed, last);
-        await assertRequestReachesData(wh, parsed);
+        await assertRequestReachesData(wh, parsed, { metric });
         await checkKnownFilters(wh, {
           product: parsed.product,
           region: parsed.region,

@@ -108,7 +108,7 @@ export async function runMetrics(wh: Warehouse, out: Output, f: MetricsFlags) {
     if (value !== undefined) request[k] = value;
   }
   // the dates refused by the flags' names, not the API's fields (`--as-of 2019-01-31`, not `as_of`)
-  await assertRequestReachesData(wh, request, flagOf);
+  await assertRequestReachesData(wh, request, { name: flagOf, metric: f.name });
   const r = await runMetric(wh, f.name, request);
   if (f.format === 'json') out.line(JSON.stringify(r, null, 2));
   else if (f.format === 'csv') for (const chunk of metricCsvChunks(r)) await out.write(chunk);

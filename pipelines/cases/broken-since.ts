@@ -2,6 +2,7 @@ import type { Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { inLoanPart, type LoanPart } from '../../warehouse/loan-part.ts';
 import { sql, trusted, type Param, type Sql } from '../../warehouse/sql.ts';
+import { promisesSinceSnapshotSql } from '../collections/promises-since-snapshot.ts';
 
 /**
  * Per loan of the part, its promises whose deadline (promised date + 3 days) fell after the scored
@@ -9,7 +10,8 @@ import { sql, trusted, type Param, type Sql } from '../../warehouse/sql.ts';
  * (ScoreUpdateInput.brokenPromises). A fresh snapshot's collection_facts holds each promise's
  * deadline and what was paid in that window (promise_paid): read there, ordered by action date, at
  * a few hundredths of a second a part. Otherwise (files loaded since the snapshot) the same from the
- * actions and the payments of their loans, which cost ten times that.
+ * actions and the payments of their loans, which cost ten times that — as for the loans whose
+ * promises were recorded, corrected or withdrawn in the console or the API since the snapshot.
  */
 export function brokenSinceSql(
   wh: Warehouse,
@@ -17,11 +19,20 @@ export function brokenSinceSql(
   o: { asOf: Param; scoreMe: Param; through: Param; factsFresh: boolean; part: LoanPart },
 ): Sql {
   const is = inLoanPart('loan_id', o.part);
-  if (o.factsFresh)
-    return sql`SELECT loan_id, countIf(promise_paid < ifNull(promised_amount, 0)) AS broken
+  if (!o.factsFresh) return fromActions(wh, o, is);
+  // the loans with a promise recorded, corrected or withdrawn in the console or the API since the
+  // snapshot (its facts do not hold them as stored) are judged from the actions
+  const unseen = promisesSinceSnapshotSql(wh, { dueAfter: sql`${o.scoreMe}` });
+  return sql`SELECT loan_id, countIf(promise_paid < ifNull(promised_amount, 0)) AS broken
       FROM ${trusted(tableRef(wh, 'collection_facts'))}
       WHERE outcome = 'promise_to_pay' AND action_date <= ${o.asOf} AND promise_due > ${o.scoreMe} AND promise_due < ${o.asOf} AND promise_due <= ${o.through} AND ${is}
-      GROUP BY loan_id`;
+        AND loan_id NOT IN (${unseen})
+      GROUP BY loan_id
+    UNION ALL
+    ${fromActions(wh, o, sql`${is} AND loan_id IN (${unseen})`)}`;
+}
+
+function fromActions(wh: Warehouse, o: { asOf: Param; scoreMe: Param; through: Param }, is: Sql): Sql {
   const deadline = trusted('(ifNull(promised_date, action_date) + 3)');
   const due = sql`outcome = 'promise_to_pay' AND action_date <= ${o.asOf} AND ${deadline} > ${o.scoreMe} AND ${deadline} < ${o.asOf} AND ${deadline} <= ${o.through} AND ${is}`;
   const actions = trusted(tableRef(wh, 'collection_actions'));

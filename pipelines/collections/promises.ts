@@ -7,7 +7,8 @@ import {
   promiseRowsSql,
   specGraceDays,
 } from '../../warehouse/metrics/promise-sources.ts';
-import { anyOf, param, sql, trusted } from '../../warehouse/sql.ts';
+import { anyOf, param, sql, trusted, type Sql } from '../../warehouse/sql.ts';
+import { promisesSinceSnapshotSql } from './promises-since-snapshot.ts';
 import { addDays } from '../../lib/dates.ts';
 import { assertWithinData, dataLastDate } from '../../warehouse/data-horizon.ts';
 
@@ -148,31 +149,38 @@ export async function recentUnkeptPromises(
   const pick = sql`SELECT loan_id, argMax(lwq_u.action_id, (lwq_u.deadline, lwq_u.action_id)) AS action_id,
         toString(argMax(lwq_u.action_date, (lwq_u.deadline, lwq_u.action_id))) AS action_date,
         toString(max(lwq_u.deadline)) AS deadline, argMax(lwq_u.status, (lwq_u.deadline, lwq_u.action_id)) AS status`;
+  // only loans with a deadline in the look-back are judged (each with all its promises): not the whole book's promises
+  const fromActions = async (only: Sql = trusted('1')) => {
+    const loans = sql`loan_id IN (SELECT loan_id FROM ${trusted(tableRef(wh, 'collection_actions'))}
+      WHERE outcome = 'promise_to_pay' AND addDays(ifNull(promised_date, action_date), ${grace}) > ${since}
+        AND addDays(ifNull(promised_date, action_date), ${grace}) <= ${through}) AND ${only}`;
+    return querySql<{ loan_id: string } & UnkeptPromise>(
+      wh,
+      sql`${pick}
+        FROM (SELECT loan_id, action_id, action_date, deadline, status FROM (${promiseRowsSql(trusted(wh.database), asOf, grace, loans, through)})
+              WHERE status IN ${states} AND deadline > ${since}) AS lwq_u
+        GROUP BY loan_id`,
+    );
+  };
   // A promise's state is final once its deadline has passed (collection_facts' promise_status, judged with
   // SPEC's 3 days): for these deadlines, all on or before the date, the facts give the lifecycle's answer
   // without running it over the loans' payments. Not for another grace, nor when `open` counts (a deadline
-  // after the date), nor after a load the snapshot has not seen.
+  // after the date), nor after a load the snapshot has not seen; nor for the loans with a promise recorded,
+  // corrected or withdrawn in the console or the API since (not in the facts as stored): judged from the actions
   if (o.factsFresh && o.graceDays === specGraceDays && !o.states.includes('open')) {
-    const rows = await querySql<{ loan_id: string } & UnkeptPromise>(
-      wh,
-      sql`${pick} FROM (SELECT loan_id, action_id, action_date, promise_due AS deadline, toString(promise_status) AS status
-          FROM ${trusted(tableRef(wh, 'collection_facts'))}
-          WHERE outcome = 'promise_to_pay' AND action_date <= ${asOf} AND promise_due > ${since} AND promise_due <= ${through}
-            AND toString(promise_status) IN ${states}) AS lwq_u
-        GROUP BY loan_id`,
-    );
-    return new Map(rows.map(({ loan_id, ...r }) => [loan_id, r]));
+    const unseen = promisesSinceSnapshotSql(wh, { dueAfter: sql`${since}` });
+    const [fromFacts, recorded] = await Promise.all([
+      querySql<{ loan_id: string } & UnkeptPromise>(
+        wh,
+        sql`${pick} FROM (SELECT loan_id, action_id, action_date, promise_due AS deadline, toString(promise_status) AS status
+            FROM ${trusted(tableRef(wh, 'collection_facts'))}
+            WHERE outcome = 'promise_to_pay' AND action_date <= ${asOf} AND promise_due > ${since} AND promise_due <= ${through}
+              AND toString(promise_status) IN ${states} AND loan_id NOT IN (${unseen})) AS lwq_u
+          GROUP BY loan_id`,
+      ),
+      fromActions(sql`loan_id IN (${unseen})`),
+    ]);
+    return new Map([...fromFacts, ...recorded].map(({ loan_id, ...r }) => [loan_id, r]));
   }
-  // only loans with a deadline in the look-back are judged (each with all its promises): not the whole book's promises
-  const loans = sql`loan_id IN (SELECT loan_id FROM ${trusted(tableRef(wh, 'collection_actions'))}
-    WHERE outcome = 'promise_to_pay' AND addDays(ifNull(promised_date, action_date), ${grace}) > ${since}
-      AND addDays(ifNull(promised_date, action_date), ${grace}) <= ${through})`;
-  const rows = await querySql<{ loan_id: string } & UnkeptPromise>(
-    wh,
-    sql`${pick}
-      FROM (SELECT loan_id, action_id, action_date, deadline, status FROM (${promiseRowsSql(trusted(wh.database), asOf, grace, loans, through)})
-            WHERE status IN ${states} AND deadline > ${since}) AS lwq_u
-      GROUP BY loan_id`,
-  );
-  return new Map(rows.map(({ loan_id, ...r }) => [loan_id, r]));
+  return new Map((await fromActions()).map(({ loan_id, ...r }) => [loan_id, r]));
 }

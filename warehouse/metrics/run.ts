@@ -68,12 +68,30 @@ async function resolveAsOf(wh: Warehouse, request: MetricRequest): Promise<strin
 export async function assertRequestReachesData(
   wh: Warehouse,
   raw: unknown,
-  /** a field as the caller's user names it (the CLI's `--as-of`; default the API's `as_of`) */
-  name: (field: string) => string = (f) => f,
+  o: {
+    /** a field as the caller's user names it (the CLI's `--as-of`; default the API's `as_of`) */
+    name?: (field: string) => string;
+    /** the metric asked: a balance read at one month-end (`to`) past the data's last is refused too */
+    metric?: string;
+  } = {},
 ): Promise<void> {
+  const name = o.name ?? ((f: string) => f);
   const request = parseMetricRequest(raw);
+  const last = await lastSnapshotMonthEnd(wh);
   // the reach past the data is checked again by runMetric; here first, in the caller's names
-  assertWithinData(request, await lastSnapshotMonthEnd(wh), name);
+  assertWithinData(request, last, name);
+  const entry = o.metric === undefined ? undefined : metricEntry(o.metric);
+  const def = entry && !('kind' in entry) ? entry : undefined;
+  // as the as_of typed is (below): left out, it is the data's last month-end, and the balance is read at `to`
+  const atOneMonthEnd =
+    def?.stockAt !== undefined &&
+    (def.filters ?? filterKeys).includes('period') &&
+    !groupedBy(def, request, def.stockAt);
+  if (def && atOneMonthEnd && request.to && !request.as_of && last !== null)
+    if (monthEndOf(request.to) > last)
+      throw new MetricRequestError(
+        `${name('to')} ${request.to} is after the data's last month-end ${last}: ${def.name} is a balance at one month-end here (${name('to')}); ask ${last} or earlier, or group by ${def.stockAt}`,
+      );
   // the figures are computed at as_of: a period after it would be answered empty
   if (request.to && request.as_of && monthEndOf(request.to) > monthEndOf(request.as_of))
     throw new MetricRequestError(

@@ -79,6 +79,14 @@ describe('metrics on a hand-computed book', () => {
     await expect(assertRequestReachesData(wh, { from: '2023-01-31', to: '2023-06-30' })).rejects.toThrow(
       "to 2023-06-30 is before the data's first month-end 2023-12-31",
     );
+    // a balance read at one month-end past the data, the as-of left out (the data's last): refused as with it typed
+    await expect(
+      assertRequestReachesData(wh, { group_by: ['product'], to: '2024-07-31' }, { metric: 'overdue' }),
+    ).rejects.toThrow(
+      "to 2024-07-31 is after the data's last month-end 2024-03-31: overdue is a balance at one month-end",
+    );
+    await assertRequestReachesData(wh, { group_by: ['product'], to: '2024-03-31' }, { metric: 'overdue' });
+    await assertRequestReachesData(wh, { from: '2024-01-31', to: '2024-12-31' }, { metric: 'overdue' });
     // dates left out are the data's own, and a period reaching past the data is answered (a year's dashboard)
     await assertRequestReachesData(wh, { group_by: ['product'] });
     await assertRequestReachesData(wh, { from: '2024-01-31', to: '2024-12-31' });
