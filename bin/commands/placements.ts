@@ -10,6 +10,7 @@ import { defaultAgencyTerms, parseAgencyTerms } from '../../warehouse/workout/ag
 import { defaultSnapshotSettings } from '../../pipelines/snapshot/snapshot-settings.ts';
 import { placementStates } from '../../pipelines/collections/agency/placement-state.ts';
 import { addDays } from '../../lib/dates.ts';
+import { assertListedLoansKnown, parseContactRules } from '../../pipelines/collections/contact-rules-config.ts';
 import { proposalsInRegions, unknownRuleProducts, type Proposal } from '../../pipelines/collections/agency/rules.ts';
 
 const placementsFlags = {
@@ -18,6 +19,11 @@ const placementsFlags = {
   history: flag(z.boolean().default(false), 'list the placement history instead of proposing'),
   loan: flag(list.optional(), '--history: only these loans', 'a,b'),
   region: flag(list.optional(), 'only these regions', 'a,b'),
+  'contact-rules': flag(
+    z.string().optional(),
+    'contact rules whose do-not-contact list and agency consent hold loans back (JSON; default: docs/collections.md)',
+    'FILE',
+  ),
   format: flag(outputFormat(['table', 'csv', 'json'], 'table'), 'output', 'table|csv|json'),
 };
 export type PlacementsFlags = FlagValues<typeof placementsFlags>;
@@ -26,7 +32,7 @@ export const placementsCommand = defineCommand({
   name: 'placements',
   summary: 'agency placements and recalls to make on a day under the placement rules; or the placement history',
   description:
-    "Recalls (a do-not-contact hold, a cure — DPD 0 or paid off —, or the end of the placement period) and new placements (DPD and balance ranges, products, previous placements; agencies in rotation) for the day. Agency performance: loanwatch metrics agency_performance. A day before the data's first day (its first loan) or more than 7 days after its last day (LOANWATCH_DATA_LAG_DAYS) is refused (exit 2), not answered empty.",
+    "Recalls (a do-not-contact hold — an event, the contact rules' list or a withdrawn consent to the agency channel —, a cure — DPD 0 or paid off —, or the end of the placement period) and new placements (DPD and balance ranges, products, previous placements; agencies in rotation) for the day. Agency performance: loanwatch metrics agency_performance. A day before the data's first day (its first loan) or more than 7 days after its last day (LOANWATCH_DATA_LAG_DAYS) is refused (exit 2), not answered empty.",
   flags: placementsFlags,
   examples: [
     'loanwatch placements --as-of 2024-06-28',
@@ -84,8 +90,13 @@ export async function runPlacements(wh: Warehouse, config: Config, out: Output, 
   const terms = f.rules ? readConfigFile(f.rules, 'placement rules', parseAgencyTerms) : defaultAgencyTerms;
   const unknownProducts = unknownRuleProducts(terms, (await knownFilterValues(wh)).product);
   if (f.rules && unknownProducts) throw new ConfigFileError(`placement rules ${f.rules}: ${unknownProducts}`);
+  const contactRules = f['contact-rules']
+    ? readConfigFile(f['contact-rules'], 'contact rules', (raw) => parseContactRules(raw, ''))
+    : undefined;
+  if (contactRules) await assertListedLoansKnown(wh, contactRules, `contact rules ${f['contact-rules']}`);
   const asOf = f['as-of'];
-  const book = await placementStates(wh, asOf, defaultSnapshotSettings(delinquencySettings(config)), '--as-of');
+  const settings = defaultSnapshotSettings(delinquencySettings(config));
+  const book = await placementStates(wh, asOf, settings, '--as-of', contactRules);
   const states = book.filter((s) => !f.region || f.region.includes(s.region));
   if (f.history) {
     const rows: HistoryRow[] = states

@@ -6,8 +6,23 @@ import type { SnapshotSettings } from '../../snapshot/snapshot-settings.ts';
 import { placementHistory, type LoanEvent, type LoanPlacementState } from './rules.ts';
 import { assertWithinData } from '../../../warehouse/data-horizon.ts';
 import { listPromises } from '../promises.ts';
+import { consentWithdrawnOn, doNotContactOn, type LoanContacts } from '../contact-rules.ts';
+import { defaultContactRules, type ContactRules } from '../contact-rules-config.ts';
 
-const eventTypes = ['agency_placement', 'agency_recall', 'do_not_contact', 'contact_allowed'];
+const eventTypes = ['agency_placement', 'agency_recall', 'do_not_contact', 'contact_allowed', 'consent_withdrawn'];
+
+/**
+ * What holds a loan back from an agency on the date beside its do-not-contact events (placementHistory):
+ * the contact rules' do-not-contact list, and a withdrawn consent to the `agency` channel (as the
+ * contact rules read them: doNotContactOn, consentWithdrawnOn) — an agency contacts the borrower, so a
+ * loan the case list may not send to an agency is not placed, and a placed one is recalled.
+ */
+function contactHold(rules: ContactRules, loan: LoanContacts, date: string): string | null {
+  const listed = doNotContactOn(rules, { ...loan, events: [] }, date);
+  if (listed) return listed;
+  const withdrawn = consentWithdrawnOn(loan, 'agency', date);
+  return withdrawn ? `consent to agency withdrawn on ${withdrawn}` : null;
+}
 
 /**
  * Each loan the rules look at on a date: active loans with DPD > 0 on the date (DPD and balance as
@@ -21,6 +36,8 @@ export async function placementStates(
   settings: SnapshotSettings,
   /** how the caller names the date in a refusal (`--as-of` on the CLI, `as_of` in the API) */
   label = 'as_of',
+  /** the contact rules whose do-not-contact list and agency consent hold a loan back (default: the default file's) */
+  contactRules: ContactRules = defaultContactRules,
 ): Promise<LoanPlacementState[]> {
   await assertWithinData(wh, asOf, label);
   const date = param(asOf, 'Date');
@@ -90,7 +107,13 @@ export async function placementStates(
     byLoan.set(e.loan_id, list);
   }
   return rows.map((r) => {
-    const h = placementHistory(byLoan.get(r.loan_id) ?? []);
+    const events = byLoan.get(r.loan_id) ?? [];
+    const h = placementHistory(events);
+    const contacts = {
+      loan_id: r.loan_id,
+      actions: [],
+      events: events.map((e) => ({ event_id: e.event_id, date: e.event_date, type: e.type, note: e.note })),
+    };
     return {
       loan_id: r.loan_id,
       product: r.product,
@@ -99,7 +122,7 @@ export async function placementStates(
       dpd: r.dpd,
       balance: Number(r.balance),
       placements: h.placements,
-      hold: h.hold,
+      hold: h.hold ?? contactHold(contactRules, contacts, asOf),
       open_promise: promised.get(r.loan_id) ?? null,
     };
   });

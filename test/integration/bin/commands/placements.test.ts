@@ -9,6 +9,10 @@ import type { Proposal } from '../../../../pipelines/collections/agency/rules.ts
 import { loadConfig } from '../../../../warehouse/config.ts';
 import { knownFilterValues } from '../../../../warehouse/metrics/known-values.ts';
 import { warehouseWithBook } from '../../../helpers/book.ts';
+import { placementStates } from '../../../../pipelines/collections/agency/placement-state.ts';
+import { recallReason } from '../../../../pipelines/collections/agency/rules.ts';
+import { defaultAgencyTerms } from '../../../../warehouse/workout/agency-terms.ts';
+import { defaultSettings } from '../../../helpers/settings.ts';
 import { disposeIfOpened } from '../../../helpers/warehouse.ts';
 
 const silent: Output = { line: () => undefined, write: () => Promise.resolve() };
@@ -20,13 +24,14 @@ const silent: Output = { line: () => undefined, write: () => Promise.resolve() }
 describe('placements --region', () => {
   let wh: Awaited<ReturnType<typeof warehouseWithBook>>;
   const config = loadConfig({});
-  const propose = async (asOf: string, region?: string[], rules?: string) =>
+  const propose = async (asOf: string, region?: string[], rules?: string, contactRules?: string) =>
     (await runPlacements(wh, config, silent, {
       'as-of': asOf,
       rules,
       history: false,
       loan: undefined,
       region,
+      'contact-rules': contactRules,
       format: 'json',
     } satisfies PlacementsFlags)) as Proposal[];
 
@@ -45,6 +50,67 @@ describe('placements --region', () => {
         expect(await propose(asOf, [region]), `${asOf} ${region}`).toEqual(whole.filter((p) => p.region === region));
       const two = regions.slice(0, 2);
       expect(await propose(asOf, two)).toEqual(whole.filter((p) => two.includes(p.region)));
+    }
+  });
+
+  // last but one: it writes consent events (the promise test reads no events)
+  it("a loan on the contact rules' do-not-contact list or whose consent to the agency channel is withdrawn is not placed; a placed one is recalled", async () => {
+    const asOf = '2024-06-28';
+    const whole = await propose(asOf);
+    const [listed, withdrew] = whole.filter((p) => p.action === 'place').map((p) => p.loan_id);
+    const placed = (await placementStates(wh, asOf, defaultSettings)).find(
+      (l) => l.placements.some((p) => p.recalled_date === null) && recallReason(l, asOf, defaultAgencyTerms) === null,
+    );
+    expect([listed, withdrew, placed?.loan_id].every(Boolean)).toBe(true);
+    const dir = mkdtempSync(join(tmpdir(), 'place-contact-'));
+    try {
+      const contactRules = join(dir, 'contact.json');
+      writeFileSync(
+        contactRules,
+        JSON.stringify({ do_not_contact: { list: [{ loan_id: listed, reason: 'legal_hold', from: '2024-06-01' }] } }),
+      );
+      await wh.client.insert({
+        table: `${wh.database}.loan_events`,
+        format: 'JSONEachRow',
+        values: [withdrew!, placed!.loan_id].map((loan_id, i) => ({
+          event_id: `CW-${i}`,
+          loan_id,
+          event_date: '2024-06-10',
+          type: 'consent_withdrawn',
+          note: 'agency',
+          amount: 0,
+        })),
+      });
+      const held = await propose(asOf, undefined, undefined, contactRules);
+      const placedNow = held.filter((p) => p.action === 'place').map((p) => p.loan_id);
+      expect(placedNow).not.toContain(listed);
+      expect(placedNow).not.toContain(withdrew);
+      expect(held.find((p) => p.loan_id === placed!.loan_id)).toMatchObject({
+        action: 'recall',
+        reason: 'do_not_contact',
+      });
+      // without the list, the listed loan is placed again; the consent is an event, held either way
+      const unlisted = (await propose(asOf)).filter((p) => p.action === 'place').map((p) => p.loan_id);
+      expect(unlisted).toContain(listed);
+      expect(unlisted).not.toContain(withdrew);
+      // a consent restored to the agency channel lifts it
+      await wh.client.insert({
+        table: `${wh.database}.loan_events`,
+        format: 'JSONEachRow',
+        values: [
+          {
+            event_id: 'CA-0',
+            loan_id: withdrew,
+            event_date: '2024-06-20',
+            type: 'contact_allowed',
+            note: 'agency',
+            amount: 0,
+          },
+        ],
+      });
+      expect((await propose(asOf)).filter((p) => p.action === 'place').map((p) => p.loan_id)).toContain(withdrew);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
