@@ -62,7 +62,6 @@ describe('broken promises since the scored month-end', () => {
     );
     expect(filed.length).toBeGreaterThan(20);
     const rng = seeded(7);
-    const pick = <T>(xs: T[]) => xs[Math.floor(rng() * xs.length)]!;
     const day = () => addDays(window.from, Math.floor(rng() * 80));
     // recorded: new promises of 50-900 on active loans; corrected: a filed promise's amount and date moved
     const recorded = loans.map((l, i) => {
