@@ -1,8 +1,7 @@
 import type { Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { inLoanPart, type LoanPart } from '../../warehouse/loan-part.ts';
-import { sql, trusted, type Param, type Sql } from '../../warehouse/sql.ts';
-import { promisesSinceSnapshotSql } from '../collections/promises-since-snapshot.ts';
+import { param, sql, trusted, type Param, type Sql } from '../../warehouse/sql.ts';
 
 /**
  * Per loan of the part, its promises whose deadline (promised date + 3 days) fell after the scored
@@ -16,20 +15,30 @@ import { promisesSinceSnapshotSql } from '../collections/promises-since-snapshot
 export function brokenSinceSql(
   wh: Warehouse,
   /** `through`: the last day whose payments are loaded (judgedThrough): a deadline after it is not judged yet */
-  o: { asOf: Param; scoreMe: Param; through: Param; factsFresh: boolean; part: LoanPart },
+  o: {
+    asOf: Param;
+    scoreMe: Param;
+    through: Param;
+    factsFresh: boolean;
+    part: LoanPart;
+    /**
+     * with factsFresh: the loans with a promise recorded, corrected or withdrawn in the console or
+     * the API since the snapshot (loansWithPromisesSinceSnapshot): its facts do not hold them as
+     * stored, so they are judged from the actions
+     */
+    changedLoans: readonly string[];
+  },
 ): Sql {
   const is = inLoanPart('loan_id', o.part);
   if (!o.factsFresh) return fromActions(wh, o, is);
-  // the loans with a promise recorded, corrected or withdrawn in the console or the API since the
-  // snapshot (its facts do not hold them as stored) are judged from the actions
-  const unseen = promisesSinceSnapshotSql(wh, { dueAfter: sql`${o.scoreMe}` });
-  return sql`SELECT loan_id, countIf(promise_paid < ifNull(promised_amount, 0)) AS broken
+  const changed = param(o.changedLoans, 'Array(String)');
+  const fromFacts = sql`SELECT loan_id, countIf(promise_paid < ifNull(promised_amount, 0)) AS broken
       FROM ${trusted(tableRef(wh, 'collection_facts'))}
       WHERE outcome = 'promise_to_pay' AND action_date <= ${o.asOf} AND promise_due > ${o.scoreMe} AND promise_due < ${o.asOf} AND promise_due <= ${o.through} AND ${is}
-        AND loan_id NOT IN (${unseen})
-      GROUP BY loan_id
-    UNION ALL
-    ${fromActions(wh, o, sql`${is} AND loan_id IN (${unseen})`)}`;
+        AND loan_id NOT IN ${changed}
+      GROUP BY loan_id`;
+  if (o.changedLoans.length === 0) return fromFacts;
+  return sql`${fromFacts} UNION ALL ${fromActions(wh, o, sql`${is} AND loan_id IN ${changed}`)}`;
 }
 
 function fromActions(wh: Warehouse, o: { asOf: Param; scoreMe: Param; through: Param }, is: Sql): Sql {

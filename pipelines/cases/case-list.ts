@@ -26,6 +26,7 @@ import { openPlacements } from './case-placements.ts';
 import { decideContact, loadLoanContacts, type ContactDecision } from './contact-filter.ts';
 import { defaultContactRules, type ContactRules } from '../collections/contact-rules-config.ts';
 import type { LoanContacts } from '../collections/contact-rules.ts';
+import { loansWithPromisesSinceSnapshot } from '../collections/promises-since-snapshot.ts';
 import { recentUnkeptPromises, type UnkeptPromise } from '../collections/promises.ts';
 import { lastMonthEnd } from '../snapshot/build-snapshots.ts';
 import { heldAccrualSql, owedToCureAsOf, owedToCureSource } from '../accrual/amount-to-cure.ts';
@@ -276,10 +277,12 @@ export async function buildCaseList(
         : covers.then((c) => activeDelinquencySource(wh, o.asOf, o.settings, c)),
       covers,
       dataLastDate(wh),
+      // with a fresh snapshot its facts give the promises' states, but for the loans people changed since
+      covers.then((c) => (c ? loansWithPromisesSinceSnapshot(wh) : [])),
     ]),
   );
   await dateChecked;
-  const [roll, scoredAt, held, parts, delinquency, factsFresh, dataLast] = await prelude;
+  const [roll, scoredAt, held, parts, delinquency, factsFresh, dataLast, changedLoans] = await prelude;
   const model = scoredAt && o.champion ? await loadModel(wh, o.champion.name, o.champion.version) : null;
   const edges = model?.artifact.gradeEdges ?? defaultGradeEdges;
   // current loans are cases only when watch-graded: filter them in the engine, not after shipping every active loan to Node
@@ -326,7 +329,7 @@ export async function buildCaseList(
     -- the bucket the model saw: the loan's row at the scored month-end
     LEFT JOIN (SELECT loan_id, bucket FROM ${trusted(tableRef(wh, 'loan_month'))} WHERE month_end = ${scoreMe} AND ${is('loan_id')}) AS t ON t.loan_id = d.loan_id
     -- promises whose deadline (promised date + 3 days) fell after the scored month-end and before the date, not paid in full from the promise on
-    LEFT JOIN (${brokenSinceSql(wh, { asOf, scoreMe, through, factsFresh, part: p })}) AS bp ON bp.loan_id = d.loan_id`
+    LEFT JOIN (${brokenSinceSql(wh, { asOf, scoreMe, through, factsFresh, part: p, changedLoans })}) AS bp ON bp.loan_id = d.loan_id`
         : trusted('')
     }
     WHERE d.status = 'active'
@@ -356,6 +359,7 @@ export async function buildCaseList(
           states: escalation.on,
           factsFresh,
           dataLast,
+          changedLoans,
         })
       : Promise.resolve(new Map<string, UnkeptPromise>()),
   );

@@ -1,33 +1,28 @@
-import type { Warehouse } from '../../warehouse/connection.ts';
+import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
-import { sql, trusted, type Sql } from '../../warehouse/sql.ts';
+import { correctionAuditKey } from '../snapshot/corrected-loans.ts';
+import { recordedActionKey, seenKeysSql } from '../snapshot/run-ledger.ts';
 
 /**
- * The loans whose promises collection_facts does not hold as they are stored now, though no file was
- * loaded since the snapshot: a promise recorded in the console or the API since (a recorded action is
- * not an ingest, so the snapshot still reads fresh), corrected since (its date, deadline or amount
- * moved), or withdrawn since (its facts row has no action any more). A reader that takes promise
- * states from a fresh snapshot's facts judges these loans' promises from the actions instead. Only
- * recorded actions are compared on the actions' side (a file's rows are the snapshot's while it is
- * fresh); on the facts' side, the promises whose deadline is after `dueAfter` (the reader's window).
+ * The loans whose promises collection_facts may not hold as they are stored now, though no file was
+ * loaded since the snapshot: a promise recorded in the console or the API that no completed snapshot
+ * run has seen (a recorded action is not an ingest, so the snapshot still reads fresh), and the loans
+ * of a collection action corrected or withdrawn since (row_corrections rows not seen: the old and the
+ * new loan). The same ledger the next refresh reads to rebuild their facts (run-ledger.ts,
+ * corrected-loans.ts). A reader that takes promise states from a fresh snapshot's facts judges these
+ * loans' promises from the actions instead. Few loans (what people recorded since the last run), read
+ * once per list: the ledger's keys of the recorded actions and the audit rows alone.
  */
-export function promisesSinceSnapshotSql(wh: Pick<Warehouse, 'database'>, o: { dueAfter: Sql }): Sql {
-  const actions = trusted(tableRef(wh, 'collection_actions'));
-  const facts = trusted(tableRef(wh, 'collection_facts'));
-  // one key per stored promise: the facts' deadline is the promised date (or the action's day) + 3 days
-  const actionKey = trusted(
-    '(action_id, action_date, addDays(ifNull(promised_date, action_date), 3), ifNull(toFloat64(promised_amount), -1))',
+export async function loansWithPromisesSinceSnapshot(wh: Warehouse): Promise<string[]> {
+  const rows = await queryRows<{ loan_id: string }>(
+    wh,
+    `SELECT DISTINCT loan_id FROM (
+      SELECT loan_id FROM ${tableRef(wh, 'collection_actions')}
+      WHERE source != 'file' AND outcome = 'promise_to_pay' AND ${recordedActionKey} NOT IN (${seenKeysSql(wh, 'recorded_action')})
+      UNION ALL
+      SELECT arrayJoin([old_loan_id, new_loan_id]) AS loan_id FROM ${tableRef(wh, 'row_corrections')}
+      WHERE entity = 'collection_actions' AND ${correctionAuditKey} NOT IN (${seenKeysSql(wh, 'correction')}))
+    WHERE loan_id != '' ORDER BY loan_id`,
   );
-  const factKey = trusted('(action_id, action_date, promise_due, ifNull(toFloat64(promised_amount), -1))');
-  // each side compared with the other's rows of the same loans only: not every promise of the book
-  const recorded = sql`SELECT loan_id FROM ${actions} WHERE outcome = 'promise_to_pay' AND source != 'file'`;
-  const inWindow = sql`SELECT loan_id FROM ${facts} WHERE outcome = 'promise_to_pay' AND promise_due > ${o.dueAfter}`;
-  return sql`
-    SELECT loan_id FROM ${actions}
-    WHERE outcome = 'promise_to_pay' AND source != 'file'
-      AND ${actionKey} NOT IN (SELECT ${factKey} FROM ${facts} WHERE outcome = 'promise_to_pay' AND loan_id IN (${recorded}))
-    UNION DISTINCT
-    SELECT loan_id FROM ${facts}
-    WHERE outcome = 'promise_to_pay' AND promise_due > ${o.dueAfter}
-      AND ${factKey} NOT IN (SELECT ${actionKey} FROM ${actions} WHERE outcome = 'promise_to_pay' AND loan_id IN (${inWindow}))`;
+  return rows.map((r) => r.loan_id);
 }

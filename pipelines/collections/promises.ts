@@ -8,7 +8,7 @@ import {
   specGraceDays,
 } from '../../warehouse/metrics/promise-sources.ts';
 import { anyOf, param, sql, trusted, type Sql } from '../../warehouse/sql.ts';
-import { promisesSinceSnapshotSql } from './promises-since-snapshot.ts';
+import { loansWithPromisesSinceSnapshot } from './promises-since-snapshot.ts';
 import { addDays } from '../../lib/dates.ts';
 import { assertWithinData, dataLastDate } from '../../warehouse/data-horizon.ts';
 
@@ -137,6 +137,8 @@ export async function recentUnkeptPromises(
     factsFresh?: boolean;
     /** the data's last day (dataLastDate), when the caller has read it already */
     dataLast?: string | null;
+    /** with factsFresh: loansWithPromisesSinceSnapshot's answer, when the caller has read it already */
+    changedLoans?: readonly string[];
   },
 ): Promise<Map<string, UnkeptPromise>> {
   const asOf = sql`${param(o.asOf, 'Date')}`;
@@ -168,17 +170,18 @@ export async function recentUnkeptPromises(
   // after the date), nor after a load the snapshot has not seen; nor for the loans with a promise recorded,
   // corrected or withdrawn in the console or the API since (not in the facts as stored): judged from the actions
   if (o.factsFresh && o.graceDays === specGraceDays && !o.states.includes('open')) {
-    const unseen = promisesSinceSnapshotSql(wh, { dueAfter: sql`${since}` });
+    const changed = o.changedLoans ?? (await loansWithPromisesSinceSnapshot(wh));
+    const unseen = param(changed, 'Array(String)');
     const [fromFacts, recorded] = await Promise.all([
       querySql<{ loan_id: string } & UnkeptPromise>(
         wh,
         sql`${pick} FROM (SELECT loan_id, action_id, action_date, promise_due AS deadline, toString(promise_status) AS status
             FROM ${trusted(tableRef(wh, 'collection_facts'))}
             WHERE outcome = 'promise_to_pay' AND action_date <= ${asOf} AND promise_due > ${since} AND promise_due <= ${through}
-              AND toString(promise_status) IN ${states} AND loan_id NOT IN (${unseen})) AS lwq_u
+              AND toString(promise_status) IN ${states} AND loan_id NOT IN ${unseen}) AS lwq_u
           GROUP BY loan_id`,
       ),
-      fromActions(sql`loan_id IN (${unseen})`),
+      changed.length > 0 ? fromActions(sql`loan_id IN ${unseen}`) : [],
     ]);
     return new Map([...fromFacts, ...recorded].map(({ loan_id, ...r }) => [loan_id, r]));
   }

@@ -3,6 +3,7 @@ import { tableRef } from '../../warehouse/ddl.ts';
 import { rawEntities } from '../../warehouse/tables.ts';
 import { entitySpecs } from '../ingest/entity-specs.ts';
 import { targetKeyExpr } from '../ingest/validation-sql.ts';
+import { seenKeysSql } from './run-ledger.ts';
 
 /**
  * Corrections and retractions (row_corrections, `ingest --correct` / `--retract`) no completed
@@ -38,15 +39,14 @@ export interface UnseenCorrections {
   actionLoans: string[];
 }
 
-const auditKey = `toString(cityHash64(entity, key, action, ingest_id, at, line))`;
+/** a row_corrections row's key in snapshot_seen (kind `correction`) */
+export const correctionAuditKey = `toString(cityHash64(entity, key, action, ingest_id, at, line))`;
 
 export async function findUnseenCorrections(wh: Warehouse): Promise<UnseenCorrections> {
   const audit = tableRef(wh, 'row_corrections');
   const loans = tableRef(wh, 'loans');
-  const seen = (kind: string) =>
-    `SELECT key FROM ${tableRef(wh, 'snapshot_seen')} WHERE kind = '${kind}'
-      AND run_started_at IN (SELECT started_at FROM ${tableRef(wh, 'snapshot_runs')})`;
-  const unseen = `(SELECT ${auditKey} AS akey, entity, key, old_loan_id, new_loan_id, old_row, new_row FROM ${audit}
+  const seen = (kind: 'correction' | 'rows_net') => seenKeysSql(wh, kind);
+  const unseen = `(SELECT ${correctionAuditKey} AS akey, entity, key, old_loan_id, new_loan_id, old_row, new_row FROM ${audit}
     WHERE akey NOT IN (${seen('correction')}))`;
   const rows = await queryRows<{ akey: string; loan_id: string; action: number }>(
     wh,
@@ -67,13 +67,13 @@ export async function findUnseenCorrections(wh: Warehouse): Promise<UnseenCorrec
   // what it was has its first version loaded again, under the same ingest_id, for good)
   const entities = await queryRows<{ e: string }>(
     wh,
-    `SELECT DISTINCT entity AS e FROM ${audit} WHERE ${auditKey} NOT IN (${seen('correction')})`,
+    `SELECT DISTINCT entity AS e FROM ${audit} WHERE ${correctionAuditKey} NOT IN (${seen('correction')})`,
   );
   for (const e of rawEntities.filter((x) => entities.some((r) => r.e === x))) {
     const tk = targetKeyExpr(entitySpecs[e]);
     for (const r of await queryRows<{ akey: string }>(
       wh,
-      `SELECT akey FROM (SELECT ${auditKey} AS akey, key, old_hash, old_ingest_id, at FROM ${audit}
+      `SELECT akey FROM (SELECT ${correctionAuditKey} AS akey, key, old_hash, old_ingest_id, at FROM ${audit}
         WHERE entity = {e:String} AND akey NOT IN (${seen('correction')}))
       WHERE (key, at) IN (SELECT key, max(at) FROM ${audit} WHERE entity = {e:String} GROUP BY key)
         AND (key, old_hash, old_ingest_id) IN (

@@ -63,10 +63,10 @@ export interface Unseen {
  * before the content was part of them (the bare action id) are unseen once: the first refresh after
  * the upgrade rebuilds the derived facts of the loans with recorded actions, once.
  */
-const recordedActionKey = `concat(action_id, '\\x1f', toString(row_hash))`;
+export const recordedActionKey = `concat(action_id, '\\x1f', toString(row_hash))`;
 
 /** Seen keys count only when their run completed (its snapshot_runs row exists). */
-const seenKeysSql = (wh: Warehouse, kind: SeenKey['kind']) =>
+export const seenKeysSql = (wh: Pick<Warehouse, 'database'>, kind: SeenKey['kind'] | 'correction' | 'rows_net') =>
   `SELECT key FROM ${tableRef(wh, 'snapshot_seen')} WHERE kind = '${kind}'
    AND run_started_at IN (SELECT started_at FROM ${tableRef(wh, 'snapshot_runs')})`;
 
