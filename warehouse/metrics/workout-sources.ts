@@ -33,37 +33,46 @@ const chargedOffIds = (c: SourceContext) =>
   sql`SELECT loan_id FROM ${c.db}.loan_month WHERE status = 'charged_off' AND month_end <= {as_of:Date}`;
 
 /**
- * A charged-off loan's default that ended in the charge-off: its first month-end past 90 DPD (or
- * charged off) after its last month-end current (DPD 0, active) — the SPEC's default for a loan that
- * never came back, the default it went into again for one that cured — with the principal balance
- * there (the EAD) and the cash received after it up to {as_of}. loan_defaults keeps the first default
- * (the recovery metric's cohort): a loan that defaulted, cured, was paid down and defaulted again was
- * valued on that first EAD less every instalment it paid while current — it owed 44.40 of the 7,456.50
- * written off.
+ * The default a loan is in (or ended in) at {as_of}: its first month-end past 90 DPD (or charged off)
+ * after its last month-end current (DPD 0, active) — the SPEC's default for a loan that never came
+ * back, the default it went into again for one that cured — with the principal balance there (the
+ * EAD). None for a loan current since its last default. loan_defaults keeps the first default (the
+ * recovery metric's cohort): a loan that defaulted, cured, was paid down and defaulted again was
+ * valued on that first EAD less every instalment it paid while current — it owed 44.40 of the
+ * 7,456.50 written off — and counted its months from it.
  */
-const chargedOffDefaults = (c: SourceContext) => sql`
-  SELECT lwq_e.loan_id AS loan_id, lwq_e.default_me AS default_me, lwq_e.ead AS ead,
-    ifNull(sumIf(lwq_k.cash, lwq_k.cash_date > lwq_e.default_me), 0) AS cash_since
-  FROM (
+const episodeDefaults = (c: SourceContext, loans: Sql) => sql`
     SELECT loan_id, lwq_h[lwq_i].1 AS default_me, lwq_h[lwq_i].3 AS ead
     FROM (
       SELECT loan_id, lwq_h, arrayLastIndex(lwq_x -> lwq_x.2 = 0 AND lwq_x.4 = 'active', lwq_h) AS lwq_current
       FROM (
         SELECT loan_id, arraySort(groupArray((month_end, dpd, principal_balance, toString(status)))) AS lwq_h
-        FROM ${c.db}.loan_month WHERE month_end <= {as_of:Date} AND loan_id IN (${chargedOffIds(c)})
+        FROM ${c.db}.loan_month WHERE month_end <= {as_of:Date} AND loan_id IN (${loans})
         GROUP BY loan_id))
     ARRAY JOIN [arrayFirstIndex((lwq_x, lwq_j) -> lwq_j > lwq_current AND (lwq_x.2 > 90 OR lwq_x.4 = 'charged_off'), lwq_h, arrayEnumerate(lwq_h))] AS lwq_i
-    WHERE lwq_i > 0) AS lwq_e
+    WHERE lwq_i > 0`;
+
+/** A charged-off loan's default that ended in the charge-off (episodeDefaults), with the cash received after it up to {as_of}. */
+const chargedOffDefaults = (c: SourceContext) => sql`
+  SELECT lwq_e.loan_id AS loan_id, lwq_e.default_me AS default_me, lwq_e.ead AS ead,
+    ifNull(sumIf(lwq_k.cash, lwq_k.cash_date > lwq_e.default_me), 0) AS cash_since
+  FROM (${episodeDefaults(c, chargedOffIds(c))}) AS lwq_e
   LEFT JOIN (${cashOf(c, chargedOffIds(c))}) AS lwq_k ON lwq_k.loan_id = lwq_e.loan_id
   GROUP BY loan_id, default_me, ead`;
+
+/** The active loans past due at {as_of} that have defaulted before (loan_defaults): the ones whose default episodeDefaults reads. */
+const activeDefaultedIds = (c: SourceContext) =>
+  sql`SELECT loan_id FROM ${c.db}.loan_month WHERE month_end = {as_of:Date} AND status = 'active' AND dpd > 0
+    AND loan_id IN (SELECT loan_id FROM ${c.db}.loan_defaults WHERE default_me <= {as_of:Date})`;
 
 /**
  * Loans that may get disposal options at the month-end {as_of}: active loans with DPD > 0 there,
  * and charged-off loans whose workout is still open (no settlement, debt sale or collateral sale
  * by {as_of}). For a charged-off loan: DPD = its DPD at charge-off plus the days since; balance =
  * the EAD of the default that ended in the charge-off (after its last cure, chargedOffDefaults) less the cash
- * received after it; months since that default. For an active loan months since its first default
- * (loan_defaults; 0 before).
+ * received after it; months since that default. For an active loan months since the default it is in
+ * (after its last cure, episodeDefaults: the default a sale's months are measured from, sale_facts;
+ * 0 when it is not in one — cured since its last default, or never defaulted).
  */
 const disposalCandidates = (c: SourceContext) => {
   return sql`
@@ -84,8 +93,8 @@ const disposalCandidates = (c: SourceContext) => {
   -- collateral values of the loans that have one: every loan of loan_month is in loans, and a hash of the collateralised third
   -- of them is built faster than one of the whole book
   LEFT JOIN (SELECT loan_id, collateral_value FROM ${c.db}.loans WHERE collateral_value > 0) AS lwq_l ON lwq_l.loan_id = lwq_m.loan_id
-  -- an active loan's first default (the snapshot's loan_defaults); a charged-off loan's last, with the cash since
-  LEFT JOIN (SELECT loan_id, default_me FROM ${c.db}.loan_defaults) AS lwq_d ON lwq_d.loan_id = lwq_m.loan_id
+  -- the default an active loan is in; a charged-off loan's last, with the cash since
+  LEFT JOIN (${episodeDefaults(c, activeDefaultedIds(c))}) AS lwq_d ON lwq_d.loan_id = lwq_m.loan_id
   LEFT JOIN (${chargedOffDefaults(c)}) AS lwq_o ON lwq_o.loan_id = lwq_m.loan_id
   WHERE lwq_m.loan_id NOT IN (SELECT loan_id FROM ${c.db}.loan_events WHERE type IN ${trusted(closingTypes)} AND event_date <= {as_of:Date})`;
 };

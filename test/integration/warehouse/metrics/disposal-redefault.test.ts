@@ -10,7 +10,8 @@ import { disposeIfOpened } from '../../../helpers/warehouse.ts';
  * December on its day (cured; principal 1,200.00 left), then pays nothing: default again at 2024-04-30,
  * charged off 2024-05-31, 50.00 recovered 2024-06-10. O1 defaults once (misses all from 2023-01) and is
  * charged off 2023-09-30 with 100.00 recovered 2024-01-10. S1 follows R1's path and is sold to a debt
- * buyer for 300.00 on 2024-06-20.
+ * buyer for 300.00 on 2024-06-20. A1 follows R1's path but is not charged off: active, in its second
+ * default. C1 too, but pays on to May 2024: its June instalment 15 days late, not in default.
  */
 const due = Array.from({ length: 24 }, (_, i) => new Date(Date.UTC(2023, i, 15)).toISOString().slice(0, 10));
 const files = {
@@ -19,16 +20,18 @@ const files = {
     'R1,cR1,consumer,2022-12-15,2400.00,0.2,24,east,b1,',
     'O1,cO1,consumer,2022-12-15,2400.00,0.2,24,east,b1,',
     'S1,cS1,consumer,2022-12-15,2400.00,0.2,24,east,b1,',
+    'A1,cA1,consumer,2022-12-15,2400.00,0.2,24,east,b1,',
+    'C1,cC1,consumer,2022-12-15,2400.00,0.2,24,east,b1,',
   ],
   'schedule.csv': [
     'loan_id,installment_no,due_date,principal_due,interest_due',
-    ...['R1', 'O1', 'S1'].flatMap((id) => due.map((d, i) => `${id},${i + 1},${d},100.00,10.00`)),
+    ...['R1', 'O1', 'S1', 'A1', 'C1'].flatMap((id) => due.map((d, i) => `${id},${i + 1},${d},100.00,10.00`)),
   ],
   'payments.csv': [
     'payment_id,loan_id,paid_date,amount',
-    ...['R1', 'S1'].flatMap((id) => [
+    ...['R1', 'S1', 'A1', 'C1'].flatMap((id) => [
       `${id}p0,${id},2023-05-15,550.00`,
-      ...due.slice(5, 12).map((d, i) => `${id}p${i + 1},${id},${d},110.00`),
+      ...due.slice(5, id === 'C1' ? 17 : 12).map((d, i) => `${id}p${i + 1},${id},${d},110.00`),
     ]),
   ],
   'loan_events.csv': [
@@ -71,6 +74,15 @@ describe('what a charged-off loan owes in the disposal candidates', () => {
     expect(Number(of('R1').months_since_default)).toBe(2);
     // O1, one default: its EAD less the cash since, as before
     expect(Number(of('O1').balance)).toBe(2300);
+  });
+
+  it('an active candidate counts its months from the default it is in, as a sale counts its months after default', async () => {
+    const rows = (await runMetric(wh, 'disposal_candidates', { as_of: asOf, group_by: ['loan_id', 'status'] })).rows;
+    const of = (id: string) => rows.find((r) => r.loan_id === id)!;
+    // A1: in its second default (2024-04-30), not 14 months from the first (2023-04-30)
+    expect([of('A1').status, Number(of('A1').months_since_default)]).toEqual(['active', 2]);
+    // C1: 15 days late, cured of its only default long ago: not in default
+    expect([of('C1').status, Number(of('C1').dpd), Number(of('C1').months_since_default)]).toEqual(['active', 15, 0]);
   });
 
   it("a sold loan's balance at the sale and months after default are of the same default, as the debt-sale price divides by", async () => {
