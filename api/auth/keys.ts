@@ -196,6 +196,12 @@ const publicRecord = (r: ApiKeyRecord & { key_hash: string }): ApiKeyRecord => (
   ...(r.agent_id ? { agent_id: r.agent_id } : {}),
 });
 
+/** One key's record by id (a revoked one too), or null when there is none. */
+export async function apiKeyRecord(wh: Warehouse, keyId: string): Promise<ApiKeyRecord | null> {
+  const r = fold(await keyRows(wh, keyId));
+  return r ? publicRecord(r) : null;
+}
+
 /** Every key (newest first), revoked ones included unless `includeRevoked: false`. */
 export async function listApiKeys(wh: Warehouse, o: { includeRevoked?: boolean } = {}): Promise<ApiKeyRecord[]> {
   const byId = new Map<string, KeyRow[]>();

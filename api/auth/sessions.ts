@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { queryRows, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { deleteRows } from '../../warehouse/delete-rows.ts';
-import type { ApiKey } from './keys.ts';
+import { apiKeyRecord, type ApiKey } from './keys.ts';
 import type { Role } from './permissions.ts';
 import { userDisabled } from './users.ts';
 
@@ -227,16 +227,6 @@ async function insertSessionEvents(
   });
 }
 
-/** the agent of an API key ('' for none) */
-async function keyAgent(wh: Warehouse, keyId: string): Promise<string> {
-  const [r] = await queryRows<{ agent: string }>(
-    wh,
-    `SELECT anyIf(agent_id, agent_id != '') AS agent FROM ${tableRef(wh, 'api_keys')} WHERE key_id = {k:String}`,
-    { k: keyId },
-  );
-  return r?.agent ?? '';
-}
-
 /** session hashes per DELETE (a bound array of this size stays a cheap statement) */
 const pruneChunk = 10_000;
 
@@ -292,7 +282,7 @@ export const warehouseSessions: SessionBackend = {
     );
     if (!r || Number(r.started) === 0) return undefined;
     // a session started before migration 46 kept no agent: its key's, as the key record holds it
-    const agent = r.agent_id || (r.principal === 'user' ? '' : await keyAgent(wh, r.key_id));
+    const agent = r.agent_id || (r.principal === 'user' ? '' : ((await apiKeyRecord(wh, r.key_id))?.agent_id ?? ''));
     return {
       key: {
         key_id: r.key_id,
