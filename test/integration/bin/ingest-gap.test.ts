@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cliHarness } from '../../helpers/cli.ts';
 
@@ -32,7 +33,7 @@ describe('ingest tells a load that starts days after the data ended', () => {
         '--daily-from',
         '2024-06-20',
         '--days',
-        '8',
+        '14',
         '--workers',
         '1',
       ),
@@ -52,5 +53,20 @@ describe('ingest tells a load that starts days after the data ended', () => {
     // the missing days arriving late, then the next day: nothing to tell
     for (const d of ['2024-06-22', '2024-06-23', '2024-06-24', '2024-06-25', '2024-06-26', '2024-06-28'])
       expect((await ingested(day(d))).load_gap, d).toBeUndefined();
+  });
+
+  it('a late payment of the load dated inside the gap does not fill its day: four days skipped, four told', async () => {
+    // the data ends 06-28; 07-03's files with a payment of 07-01 delivered late beside them (as payments-late.csv)
+    const folder = join(dir, 'day-0703-late');
+    cpSync(day('2024-07-03'), folder, { recursive: true });
+    const [header, first] = readFileSync(join(day('2024-07-01'), 'payments.csv'), 'utf8').split('\n');
+    expect(first).toContain(',2024-07-01,');
+    writeFileSync(join(folder, 'payments-late.csv'), `${header}\n${first}\n`);
+    const skipped = await ingested(folder);
+    expect(skipped.load_gap).toMatchObject({
+      data_ended: '2024-06-28',
+      load_reaches: '2024-07-03',
+      days_without_rows: ['2024-06-29', '2024-06-30', '2024-07-01', '2024-07-02'],
+    });
   });
 });
