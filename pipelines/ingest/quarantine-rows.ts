@@ -1,4 +1,5 @@
 import { exec, queryRows, type Warehouse } from '../../warehouse/connection.ts';
+import { maskedPersonalNumbersSql } from '../../warehouse/personal-numbers.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import type { Landing } from './landing.ts';
 
@@ -119,7 +120,7 @@ export async function quarantineRows(wh: Warehouse, q: QuarantineInput): Promise
   await exec(
     wh,
     `INSERT INTO ${quarantine} (ingest_id, entity, file, file_sha256, line, raw, reason, quarantined_at, row_key)
-    SELECT {ingest_id:String}, {entity:String}, {file:String}, {sha:String}, line, raw, final_reason, now(), row_key FROM (
+    SELECT {ingest_id:String}, {entity:String}, {file:String}, {sha:String}, line, ${maskedPersonalNumbersSql('raw')}, final_reason, now(), row_key FROM (
       SELECT lwq_q.line AS line, if(lwq_l.found, lwq_l.raw, lwq_q.raw) AS raw, lwq_q.final_reason AS final_reason, lwq_q.row_key AS row_key
       FROM (${quarantined}) AS lwq_q LEFT JOIN (SELECT line, any(raw) AS raw, 1 AS found FROM ${q.lines} GROUP BY line) AS lwq_l ON lwq_l.line = lwq_q.line)
     WHERE ${notYet}`,

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { csvRecords } from '../../lib/csv-records.ts';
 import { exec, queryRows, type Warehouse } from '../../warehouse/connection.ts';
+import { maskedPersonalNumbersSql } from '../../warehouse/personal-numbers.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { rawTables, type RawEntity } from '../../warehouse/tables.ts';
 import { auditAndDelete, latestCorrections, unknownOrigin, type CorrectionOrigin } from './apply-corrections.ts';
@@ -247,7 +248,7 @@ async function retractFile(
       await exec(
         wh,
         `INSERT INTO ${tableRef(wh, 'quarantine')} (ingest_id, entity, file, file_sha256, line, raw, reason, quarantined_at, row_key)
-        SELECT {ingest_id:String}, {entity:String}, {file:String}, {sha:String}, line, raw, final_reason, now(), key
+        SELECT {ingest_id:String}, {entity:String}, {file:String}, {sha:String}, line, ${maskedPersonalNumbersSql('raw')}, final_reason, now(), key
         FROM ${status} WHERE status = 'quarantined' AND line NOT IN (
           SELECT line FROM ${tableRef(wh, 'quarantine')} WHERE entity = {entity:String} AND file_sha256 = {sha:String})`,
         meta,

@@ -391,6 +391,18 @@ export const migrations: Migration[] = [
     name: 'loan_month_accrual.snapshot_month_end (the snapshot row each accrual row reads; its own month-end for the rows before)',
     statements: (wh) => addColumns(wh, 'loan_month_accrual', accrualSnapshotMonthEndColumns),
   },
+  {
+    version: 48,
+    // a quarantined row kept the phone and ID numbers typed in a note as written (the loaded row had them
+    // masked): the quarantine masks them since; the rows quarantined before are masked the same way
+    name: 'quarantine.raw: phone and ID numbers masked in the rows quarantined before the quarantine masked them',
+    statements: (wh) => {
+      const masked = maskedPersonalNumbersSql('raw');
+      // the rows live in the local tables on a cluster (a Distributed table takes no mutation)
+      const [alter] = alterTable(wh, 'quarantine');
+      return [`${alter} UPDATE raw = ${masked} WHERE raw != ${masked} SETTINGS mutations_sync = 2`];
+    },
+  },
 ];
 
 /** Applies every migration not yet recorded; safe to run any number of times. */

@@ -82,4 +82,34 @@ describe('maskPersonalNumbers', () => {
     const again = await ingest(wh, [events], { piiSecret: 's' });
     expect(again.receipts[0]).toMatchObject({ rows_inserted: 0, rows_already_present: 1, rows_quarantined: 0 });
   });
+
+  it.each(['engine', 'stream'] as const)(
+    "a quarantined row's numbers typed in free text are masked as a loaded note's, at any column (%s loader)",
+    async (loader) => {
+      const dir = mkdtempSync(join(tmpdir(), 'quarantine-masking-'));
+      const events = join(dir, 'loan_events.csv');
+      // a bad amount: the row is quarantined with its note; the next loads, its note masked
+      writeFileSync(
+        events,
+        [
+          'event_id,loan_id,event_date,type,amount,note',
+          `Q1-${loader},L1,2024-01-03,waiver,abc,new number 13812345678 id 11010119800101002X`,
+          `Q2-${loader},L1,2024-01-03,complaint,0,call 13912345678`,
+          `Q3-${loader},L1,2024-01-03,complaint,x,"13712345678, 021-62345678"`,
+          '',
+        ].join('\n'),
+      );
+      const r = await ingest(wh, [events], { piiSecret: 's', loader });
+      expect(r.receipts[0]).toMatchObject({ rows_inserted: 1, rows_quarantined: 2 });
+      const raw = await queryRows<{ raw: string }>(
+        wh,
+        `SELECT raw FROM ${wh.database}.quarantine WHERE file = {f:String} ORDER BY line`,
+        { f: events },
+      );
+      expect(raw.map((x) => x.raw)).toEqual([
+        `Q1-${loader},L1,2024-01-03,waiver,abc,new number 138****5678 id 110***********002X`,
+        `Q3-${loader},L1,2024-01-03,complaint,x,"137****5678, 021-****5678"`,
+      ]);
+    },
+  );
 });
