@@ -80,6 +80,11 @@ export async function assertRequestReachesData(
   const last = await lastSnapshotMonthEnd(wh);
   // the reach past the data is checked again by runMetric; here first, in the caller's names
   assertWithinData(request, last, name);
+  // a period wholly after the data: no month-end of it has figures (its mirror before the data is refused below)
+  if (request.from && last !== null && monthEndOf(request.from) > last)
+    throw new MetricRequestError(
+      `${name('from')} ${request.from} is after the data's last month-end ${last}: there is nothing to measure`,
+    );
   const entry = o.metric === undefined ? undefined : metricEntry(o.metric);
   const def = entry && !('kind' in entry) ? entry : undefined;
   // as the as_of typed is (below): left out, it is the data's last month-end, and the balance is read at `to`

@@ -86,6 +86,10 @@ describe('metrics on a hand-computed book', () => {
       "to 2024-07-31 is after the data's last month-end 2024-03-31: overdue is a balance at one month-end",
     );
     await assertRequestReachesData(wh, { group_by: ['product'], to: '2024-03-31' }, { metric: 'overdue' });
+    // a period wholly after the data, any metric
+    await expect(assertRequestReachesData(wh, { from: '2024-04-30', to: '2024-05-31' })).rejects.toThrow(
+      "from 2024-04-30 is after the data's last month-end 2024-03-31: there is nothing to measure",
+    );
     await assertRequestReachesData(wh, { from: '2024-01-31', to: '2024-12-31' }, { metric: 'overdue' });
     // dates left out are the data's own, and a period reaching past the data is answered (a year's dashboard)
     await assertRequestReachesData(wh, { group_by: ['product'] });
