@@ -43,7 +43,9 @@ export interface CorrectionFilter {
 /** a row's place in the newest-first order: rows audited by one statement share their time */
 export type CorrectionCursor = Pick<CorrectionRow, 'at' | 'ingest_id' | 'entity' | 'key' | 'line'>;
 
-const shownKey = `replaceAll(key, '\\x1f', '/')`;
+// a composite key's parts joined by '/' (docs/data-contract.md): a performance month as YYYY-MM (stored as its first day)
+const storedKey = `replaceAll(key, '\\x1f', '/')`;
+const shownKey = `if(entity = 'performance', replaceRegexpOne(${storedKey}, '/([0-9]{4}-[0-9]{2})-01$', '/\\\\1'), ${storedKey})`;
 
 function where(f: CorrectionFilter): { sql: string; params: Record<string, unknown> } {
   const parts: string[] = [];
@@ -53,7 +55,8 @@ function where(f: CorrectionFilter): { sql: string; params: Record<string, unkno
     params.entity = f.entity;
   }
   if (f.key !== undefined) {
-    parts.push(`${shownKey} = {key:String}`);
+    // the key as shown, or as stored (a tape month written as its first day)
+    parts.push(`(${shownKey} = {key:String} OR ${storedKey} = {key:String})`);
     params.key = f.key;
   }
   if (f.loan !== undefined) {

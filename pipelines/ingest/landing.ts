@@ -72,7 +72,10 @@ const rowLine = (offset: number) => `toUInt64(assumeNotNull(_row_number) + ${off
 function mapHeader(file: InputFile, header: string[]) {
   const spec = entitySpecs[file.entity];
   const mapped = header.map((h) => canonicalField(spec, h));
-  const unknown = header.filter((_, i) => mapped[i] === null);
+  // a header ending in a comma (a spreadsheet's export) has an unnamed last column: named by its place
+  const unknown = header.flatMap((h, i) =>
+    mapped[i] !== null ? [] : [h.trim() === '' ? `(unnamed column ${i + 1})` : h],
+  );
   const fieldCols = spec.fields.map((f) => {
     const idx = mapped.indexOf(f.name);
     return `${idx >= 0 ? `c${idx}` : nullStr} AS ${f.name}__in`;

@@ -39,7 +39,10 @@ export async function assertSnapshotDate(wh: Warehouse, asOf: string, o: { full:
   if (me < firstMonthEnd)
     throw new SnapshotDateError(
       `--as-of ${asOf} is before the first month-end of the data (${firstMonthEnd}, the first loan's month): there is nothing to snapshot`,
-      { hint: `use --as-of ${monthEndOf(last)} (the data's last month-end) or a month-end from ${firstMonthEnd}` },
+      // the data's last day, not its month's end: that month-end may be past the data (refused above)
+      {
+        hint: `use --as-of ${last} (the data's last day: the month-ends before it are built) or a month-end from ${firstMonthEnd}`,
+      },
     );
   const run = await lastCompletedRun(wh);
   if (run && me < run.lastMonthEnd && !o.full)

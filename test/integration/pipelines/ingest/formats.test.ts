@@ -358,6 +358,19 @@ describe('input formats, encodings and malformed files', () => {
     );
   });
 
+  it('a header ending in a comma (a spreadsheet export) names its unnamed column by place, through either loader', async () => {
+    for (const loader of ['engine', 'stream'] as const) {
+      await reset();
+      const dir = tmpDir(`trailing-comma-${loader}`);
+      writeFileSync(
+        join(dir, 'loans.csv'),
+        'loan_id,customer_id,product,origination_date,principal,annual_rate,term_months,\nT1,C1,consumer,2024-01-05,100.00,0.1,6,\n',
+      );
+      const r = await ingest(wh, [dir], { piiSecret: 's', loader });
+      expect(r.receipts[0], loader).toMatchObject({ rows_inserted: 1, unknown_columns: ['(unnamed column 8)'] });
+    }
+  });
+
   it('malformed files: header only, missing required value, unknown columns, blank lines, broken quotes', async () => {
     await reset();
     const dir = tmpDir('malformed');

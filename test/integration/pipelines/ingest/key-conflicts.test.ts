@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { listCorrections } from '../../../../pipelines/ingest/corrections-list.ts';
 import { ingest } from '../../../../pipelines/ingest/ingest.ts';
 import { queryRows } from '../../../../warehouse/connection.ts';
 import { disposeIfOpened, testWarehouse, tmpDir } from '../../../helpers/warehouse.ts';
@@ -92,5 +93,22 @@ describe('a key loaded with different content: the reason names each differing c
       `SELECT count() AS n FROM ${wh.database}.quarantine WHERE reason LIKE '%1380%' OR reason LIKE '%****%'`,
     );
     expect(Number(q!.n)).toBe(0);
+  });
+  // last: it corrects L2's tape month
+  it('the corrections trail names a tape month as YYYY-MM, and finds it so or as its first day', async () => {
+    const dir = tmpDir('keyconf-tape-key');
+    await ingest(
+      wh,
+      [csv(dir, 'performance.csv', ['loan_id,as_of_month,dpd,principal_balance', 'L2,2024-02,5,5520'])],
+      {
+        piiSecret: 's',
+        correct: true,
+      },
+    );
+    for (const key of ['L2/2024-02', 'L2/2024-02-01'])
+      expect(
+        (await listCorrections(wh, { entity: 'performance', key }, 10)).map((r) => r.key),
+        key,
+      ).toEqual(['L2/2024-02']);
   });
 });
