@@ -58,6 +58,14 @@ const addColumns = (wh: Warehouse, table: string, columns: readonly (readonly [s
     (alter) => `${alter} ${columns.map(([n, type]) => `ADD COLUMN IF NOT EXISTS ${n} ${type}`).join(', ')}`,
   );
 
+/** A stored text column's phone and ID numbers masked in place (warehouse/personal-numbers.ts). */
+function maskNumbersIn(wh: Warehouse, table: string, column: string): string[] {
+  const masked = maskedPersonalNumbersSql(column);
+  // the rows live in the local tables on a cluster (a Distributed table takes no mutation)
+  const [alter] = alterTable(wh, table);
+  return [`${alter} UPDATE ${column} = ${masked} WHERE ${column} != ${masked} SETTINGS mutations_sync = 2`];
+}
+
 /** Columns added to loan_month after migration 3. */
 const addLoanMonthColumns = (wh: Warehouse, columns: readonly (readonly [string, string])[]) =>
   addColumns(wh, 'loan_month', columns);
@@ -343,12 +351,7 @@ export const migrations: Migration[] = [
     // the same way, so a re-sent old file is already present (not a key conflict whose reason wrote out
     // the number) and no answer serves the numbers
     name: 'loan_events.note: phone and ID numbers masked in the notes stored before the ingest masked them',
-    statements: (wh) => {
-      const masked = maskedPersonalNumbersSql('note');
-      // the rows live in the local tables on a cluster (a Distributed table takes no mutation)
-      const [alter] = alterTable(wh, 'loan_events');
-      return [`${alter} UPDATE note = ${masked} WHERE note != ${masked} SETTINGS mutations_sync = 2`];
-    },
+    statements: (wh) => maskNumbersIn(wh, 'loan_events', 'note'),
   },
   {
     version: 43,
@@ -396,12 +399,7 @@ export const migrations: Migration[] = [
     // a quarantined row kept the phone and ID numbers typed in a note as written (the loaded row had them
     // masked): the quarantine masks them since; the rows quarantined before are masked the same way
     name: 'quarantine.raw: phone and ID numbers masked in the rows quarantined before the quarantine masked them',
-    statements: (wh) => {
-      const masked = maskedPersonalNumbersSql('raw');
-      // the rows live in the local tables on a cluster (a Distributed table takes no mutation)
-      const [alter] = alterTable(wh, 'quarantine');
-      return [`${alter} UPDATE raw = ${masked} WHERE raw != ${masked} SETTINGS mutations_sync = 2`];
-    },
+    statements: (wh) => maskNumbersIn(wh, 'quarantine', 'raw'),
   },
 ];
 
