@@ -80,11 +80,6 @@ export async function assertRequestReachesData(
   const last = await lastSnapshotMonthEnd(wh);
   // the reach past the data is checked again by runMetric; here first, in the caller's names
   assertWithinData(request, last, name);
-  // a period wholly after the data: no month-end of it has figures (its mirror before the data is refused below)
-  if (request.from && last !== null && monthEndOf(request.from) > last)
-    throw new MetricRequestError(
-      `${name('from')} ${request.from} is after the data's last month-end ${last}: there is nothing to measure`,
-    );
   const entry = o.metric === undefined ? undefined : metricEntry(o.metric);
   const def = entry && !('kind' in entry) ? entry : undefined;
   // as the as_of typed is (below): left out, it is the data's last month-end, and the balance is read at `to`
@@ -101,6 +96,16 @@ export async function assertRequestReachesData(
   if (request.to && request.as_of && monthEndOf(request.to) > monthEndOf(request.as_of))
     throw new MetricRequestError(
       `${name('to')} ${request.to} is after ${name('as_of')} ${request.as_of}: the figures at ${monthEndOf(request.as_of)} have no later month-end`,
+    );
+  // a period wholly after the figures' date — the as-of typed, or the data's last month-end — has none
+  // (its mirror before the data is refused below); an as-of typed past the last month-end keeps the
+  // metrics that read actions and payments up to it (the running month's promises)
+  const figuresAt = request.as_of ? monthEndOf(request.as_of) : last;
+  if (request.from && figuresAt !== null && monthEndOf(request.from) > figuresAt)
+    throw new MetricRequestError(
+      request.as_of
+        ? `${name('from')} ${request.from} is after ${name('as_of')} ${request.as_of}: there is nothing to measure`
+        : `${name('from')} ${request.from} is after the data's last month-end ${figuresAt} (the default ${name('as_of')}): there is nothing to measure`,
     );
   const asked = [
     ['as_of', request.as_of],

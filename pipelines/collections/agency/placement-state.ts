@@ -18,7 +18,10 @@ const eventTypes = ['agency_placement', 'agency_recall', 'do_not_contact', 'cont
  * loan the case list may not send to an agency is not placed, and a placed one is recalled.
  */
 function contactHold(rules: ContactRules, loan: LoanContacts, date: string): string | null {
-  const listed = doNotContactOn(rules, { ...loan, events: [] }, date);
+  // the list holds the channels the rules give it, as the case list reads it
+  const listed = rules.do_not_contact.channels.includes('agency')
+    ? doNotContactOn(rules, { ...loan, events: [] }, date)
+    : '';
   if (listed) return listed;
   const withdrawn = consentWithdrawnOn(loan, 'agency', date);
   return withdrawn ? `consent to agency withdrawn on ${withdrawn}` : null;

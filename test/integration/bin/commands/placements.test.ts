@@ -89,6 +89,22 @@ describe('placements --region', () => {
         action: 'recall',
         reason: 'do_not_contact',
       });
+      // a list for other channels than the agency's holds nothing here, as the case list reads it
+      const otherChannels = join(dir, 'contact-phone.json');
+      writeFileSync(
+        otherChannels,
+        JSON.stringify({
+          do_not_contact: {
+            channels: ['phone', 'sms', 'visit'],
+            list: [{ loan_id: listed, reason: 'legal_hold', from: '2024-06-01' }],
+          },
+        }),
+      );
+      expect(
+        (await propose(asOf, undefined, undefined, otherChannels))
+          .filter((p) => p.action === 'place')
+          .map((p) => p.loan_id),
+      ).toContain(listed);
       // without the list, the listed loan is placed again; the consent is an event, held either way
       const unlisted = (await propose(asOf)).filter((p) => p.action === 'place').map((p) => p.loan_id);
       expect(unlisted).toContain(listed);

@@ -88,7 +88,13 @@ describe('metrics on a hand-computed book', () => {
     await assertRequestReachesData(wh, { group_by: ['product'], to: '2024-03-31' }, { metric: 'overdue' });
     // a period wholly after the data, any metric
     await expect(assertRequestReachesData(wh, { from: '2024-04-30', to: '2024-05-31' })).rejects.toThrow(
-      "from 2024-04-30 is after the data's last month-end 2024-03-31: there is nothing to measure",
+      "from 2024-04-30 is after the data's last month-end 2024-03-31 (the default as_of): there is nothing to measure",
+    );
+    // an as-of typed past the last month-end keeps the metrics read up to it (the running month's promises)
+    await assertRequestReachesData(
+      wh,
+      { from: '2024-04-30', to: '2024-04-30', as_of: '2024-04-20' },
+      { metric: 'promises' },
     );
     await assertRequestReachesData(wh, { from: '2024-01-31', to: '2024-12-31' }, { metric: 'overdue' });
     // dates left out are the data's own, and a period reaching past the data is answered (a year's dashboard)
