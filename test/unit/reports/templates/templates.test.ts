@@ -585,11 +585,23 @@ const promised: Record<string, Promised> = {
   },
   'interest-arrears': {
     units: [{ mark: 'bar', x: monthX, y: ['amount', 'quantitative', 'money'], color: ['side', 'nominal'] }],
-    // on and off balance sheet stacked: two bars a month
-    drawn: (rs) => ({ rect: valid(rs, 'on_balance_sheet', 'off_balance_sheet') }),
+    // rows by month-end and accrual status, summed into three parts stacked: a bar per month and part
+    drawn: (rs) => ({
+      rect: new Set(
+        rs.map((r) => {
+          const status = String(r.accrual_status);
+          const part = status === 'charged_off' ? 'wo' : status === 'non_accrual' ? 'na' : 'on';
+          return `${String(r.month_end)}|${part}`;
+        }),
+      ).size,
+    }),
     texts: (rs, lang) => [
       ...months(rs),
-      ...byLang(lang, ['表内欠息', '表外欠息'], ['On balance sheet', 'Off balance sheet']),
+      ...byLang(
+        lang,
+        ['表内欠息', '表外欠息（非应计）', '表外欠息（已核销）'],
+        ['On balance sheet', 'Off balance sheet: non-accrual', 'Off balance sheet: written off'],
+      ),
     ],
   },
   'disposal-options': {
@@ -646,6 +658,7 @@ type Transform =
   | { filter: string }
   | { fold: string[]; as: [string, string] }
   | { joinaggregate: { field: string; as: string }[]; groupby: string[] }
+  | { aggregate: { op: string; field: string; as: string }[]; groupby: string[] }
   | { pivot: string; value: string; groupby: string[] }
   | { impute: string; key: string; groupby?: string[]; value?: unknown };
 interface ViewSpec {
@@ -805,6 +818,12 @@ describe('report templates', () => {
               } else if ('impute' in tr) {
                 for (const f of [tr.impute, tr.key, ...(tr.groupby ?? [])])
                   expect(known(f), `impute reads ${f}`).toBe(true);
+              } else if ('aggregate' in tr) {
+                for (const a of tr.aggregate) {
+                  expect(known(a.field), `aggregate reads ${a.field}`).toBe(true);
+                  derived.add(a.as);
+                }
+                for (const f of tr.groupby) expect(known(f), `aggregate groups by ${f}`).toBe(true);
               } else if ('joinaggregate' in tr) {
                 for (const a of tr.joinaggregate) {
                   expect(known(a.field), `joinaggregate reads ${a.field}`).toBe(true);
