@@ -85,9 +85,13 @@ export function doNotContactOn(rules: ContactRules, loan: LoanContacts, date: st
     )
     .sort((a, b) => (a.date !== b.date ? (a.date < b.date ? -1 : 1) : a.event_id < b.event_id ? -1 : 1));
   for (const e of evs) state = e.type === 'do_not_contact' ? e.note || 'do_not_contact' : '';
-  if (state) return state;
+  return state || listedDoNotContactOn(rules, loan.loan_id, date);
+}
+
+/** the configured do-not-contact list's reason holding for the loan on a date ('' when none) */
+export function listedDoNotContactOn(rules: ContactRules, loanId: string, date: string): string {
   const listed = rules.do_not_contact.list.find(
-    (l) => l.loan_id === loan.loan_id && l.from <= date && (l.until === undefined || date < l.until),
+    (l) => l.loan_id === loanId && l.from <= date && (l.until === undefined || date < l.until),
   );
   return listed ? `${listed.reason} (list)` : '';
 }

@@ -6,7 +6,7 @@ import type { SnapshotSettings } from '../../snapshot/snapshot-settings.ts';
 import { placementHistory, type LoanEvent, type LoanPlacementState } from './rules.ts';
 import { assertWithinData } from '../../../warehouse/data-horizon.ts';
 import { listPromises } from '../promises.ts';
-import { consentWithdrawnOn, doNotContactOn, type LoanContacts } from '../contact-rules.ts';
+import { consentWithdrawnOn, listedDoNotContactOn, type LoanContacts } from '../contact-rules.ts';
 import { defaultContactRules, type ContactRules } from '../contact-rules-config.ts';
 
 const eventTypes = ['agency_placement', 'agency_recall', 'do_not_contact', 'contact_allowed', 'consent_withdrawn'];
@@ -20,7 +20,7 @@ const eventTypes = ['agency_placement', 'agency_recall', 'do_not_contact', 'cont
 function contactHold(rules: ContactRules, loan: LoanContacts, date: string): string | null {
   // the list holds the channels the rules give it, as the case list reads it
   const listed = rules.do_not_contact.channels.includes('agency')
-    ? doNotContactOn(rules, { ...loan, events: [] }, date)
+    ? listedDoNotContactOn(rules, loan.loan_id, date)
     : '';
   if (listed) return listed;
   const withdrawn = consentWithdrawnOn(loan, 'agency', date);
