@@ -22,7 +22,18 @@ interface Db {
  * closure month). Or the month-ends before `date` and `date` itself (non-accrual depends on the
  * earlier month-ends: it holds until DPD returns to 0).
  */
-export type AccrualDates = { kind: 'loan_month'; through: Param } | { kind: 'as_of'; date: Param };
+export type AccrualDates =
+  | {
+      kind: 'loan_month';
+      through: Param;
+      /**
+       * only the rows after the loans' last snapshot row that still owe something: a paid-off loan's
+       * month-ends after its payoff month through `through` while charges are owed (fill-accrual.ts
+       * runs it over the paid-off loans whose payoff row owes)
+       */
+      afterPayoff?: boolean;
+    }
+  | { kind: 'as_of'; date: Param };
 
 /** The rules as bound per-product lookups: transform(product, names, values, default). */
 export function ruleLookup(rules: AccrualRules) {
@@ -112,11 +123,12 @@ export function accrualSql(
   // a schedule loan's rows are every month-end from its cohort month to its last row (the one without a
   // next month-end), so they come from that row alone: grouping every loan-month by loan took longer
   // a written-off loan's last row is its charge-off month's: its month-ends run on to the snapshot's last
+  // (and a paid-off loan's, its payoff month's, in the pass after the payoff)
   const dates =
     o.dates.kind === 'loan_month'
       ? sql`INNER JOIN (SELECT loan_id, toInt64(toUInt16(month_end)) AS last_row_day,
               arrayMap(lwa_k -> toInt64(toUInt16(toLastDayOfMonth(addMonths(cohort_month, lwa_k)))),
-                range(toUInt32(if(status = 'charged_off',
+                range(toUInt32(if(status IN ${trusted(o.dates.afterPayoff ? "('charged_off', 'paid_off')" : "('charged_off')")},
                   greatest(toInt64(mob), dateDiff('month', toStartOfMonth(cohort_month), toStartOfMonth(${o.dates.through}))),
                   toInt64(mob))) + 1)) AS E
             FROM ${t('loan_month')}
@@ -242,7 +254,9 @@ SELECT loan_id, toDate(lwr_e.1) AS date, lwr_e.2 AS status, toUInt32(lwr_e.3) AS
       `arrayMap((lwa_h, lwa_z) -> lwa_h > lwa_z, LAST_HIT, LAST_ZERO) AS NA`,
     ],
   )})
-${o.dates.kind === 'as_of' ? lastDateOnly : everyDate}`;
+${o.dates.kind === 'as_of' ? lastDateOnly : everyDate}${trusted(
+    o.dates.kind === 'loan_month' && o.dates.afterPayoff ? '\nWHERE lwr_e.1 > last_row_day AND amount_to_cure > 0' : '',
+  )}`;
 }
 
 /** Every evaluation date's row (the month-ends of a snapshot). */

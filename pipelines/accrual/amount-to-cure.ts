@@ -81,8 +81,8 @@ const accrualRowColumns = (date: string) =>
 /**
  * Columns of each loan's accrual row on a date, by loan_id: the snapshot's rows when it holds the
  * date, else folded from history. The snapshot has rows for the loans open at the month-end or
- * closing in its month, and for the written-off ones not yet settled or sold; a loan closed before
- * otherwise (paid off in May, read at June's end) is folded, as it is on any other day — its charges
+ * closing in its month, for the written-off ones not yet settled or sold and the paid-off ones still
+ * owing charges; a loan closed before otherwise (paid off in May owing nothing, read at June's end) is folded, as it is on any other day — its charges
  * stand as they were left, or as later cash paid them — where it had no row at all on a month-end
  * and its row on the days around it.
  */

@@ -1,7 +1,7 @@
 import { exec, execSql, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { param, sql, trusted, type Sql } from '../../warehouse/sql.ts';
-import { accrualTables } from '../../warehouse/tables.ts';
+import { accrualTables, noNextMonthEnd } from '../../warehouse/tables.ts';
 import type { SnapshotSettings } from '../snapshot/snapshot-settings.ts';
 import { accrualRulesOf, type AccrualRules } from './accrual-rules.ts';
 import { accrualSql } from './accrual-sql.ts';
@@ -36,10 +36,16 @@ export async function fillAccrual(wh: Warehouse, o: FillAccrualOptions): Promise
   const label = param(rules.label, 'String');
   const through = param(o.through, 'Date');
   // in the table's order of columns (the INSERT names them so): the rules' label in its place
-  const select = (only: { part?: LoanPart }) => sql`
+  const select = (only: { part?: LoanPart; loans?: Sql | undefined; afterPayoff?: boolean }) => sql`
     SELECT ${trusted(columns.map((c) => (c === 'month_end' ? 'date AS month_end' : c === 'rules' ? 'lwq_rules AS rules' : c)).join(', '))}
     FROM (SELECT *, ${label} AS lwq_rules
-      FROM (${accrualSql(wh, { dates: { kind: 'loan_month', through }, settings: o.settings, rules, loans: o.loans, ...only })}))`;
+      FROM (${accrualSql(wh, {
+        dates: { kind: 'loan_month', through, afterPayoff: only.afterPayoff ?? false },
+        settings: o.settings,
+        rules,
+        loans: only.loans ?? o.loans,
+        ...(only.part ? { part: only.part } : {}),
+      })}))`;
   const live = tableRef(wh, 'loan_month_accrual');
   const next = tableRef(wh, 'loan_month_accrual_next');
   await exec(wh, `DROP TABLE IF EXISTS ${next}`);
@@ -54,6 +60,18 @@ export async function fillAccrual(wh: Warehouse, o: FillAccrualOptions): Promise
       max_insert_threads: 2,
     });
   }
+  // a loan the snapshot has paid off whose payoff row still owes charges keeps a row at every later
+  // month-end while they are owed (its penalty stays 表内欠息 until paid or waived): the few such loans
+  // evaluated again through the snapshot's last month-end, rather than every paid-off loan in the passes
+  const owingAtPayoff = sql`SELECT loan_id FROM ${trusted(next)}
+    WHERE amount_to_cure > 0
+      AND (loan_id, month_end) IN (SELECT loan_id, month_end FROM ${trusted(tableRef(wh, 'loan_month'))}
+        WHERE next_month_end = ${param(noNextMonthEnd, 'Date')} AND status = 'paid_off' AND source = 'schedule')`;
+  await execSql(
+    wh,
+    sql`INSERT INTO ${trusted(next)} (${trusted(columns.join(', '))}) ${select({ loans: owingAtPayoff, afterPayoff: true })}`,
+    { max_insert_threads: 2 },
+  );
   if (o.loans)
     await execSql(
       wh,

@@ -83,7 +83,8 @@ export const keptLoans = (wh: Pick<Warehouse, 'database'>): Sql =>
  * - rows of the given ingest runs in any raw table (customers: that customer's loans);
  * - unseen overrides (`recomputeLoans`) and outcomes recorded in the console (`loans`);
  * - a month closing: every loan active at the previous month-end (it gains rows), every loan
- *   written off and not yet settled or sold then (it gains an accrual row) and every loan originated
+ *   written off and not yet settled or sold then or paid off and still owing charges (it gains an
+ *   accrual row) and every loan originated
  *   after it up to the new one;
  * - being a non-retail loan of a borrower with a loan recomputed (contagion couples them: the
  *   pre-pass needs all of a borrower's non-retail loans to find its contagious months).
@@ -138,8 +139,10 @@ export function createTouchedStatements(
     ...(o.plan.monthClosed
       ? [
           sql`SELECT loan_id, toUInt8(1) FROM ${t('loan_month')} WHERE month_end = ${prev} AND status = 'active'`,
-          // a written-off loan not settled or sold gains an accrual row at every month-end (fill-accrual.ts)
-          sql`SELECT loan_id, toUInt8(1) FROM ${t('loan_month_accrual')} WHERE month_end = ${prev} AND accrual_status = 'charged_off'`,
+          // a written-off loan not settled or sold, and a paid-off one still owing charges, gains an
+          // accrual row at every month-end (fill-accrual.ts)
+          sql`SELECT loan_id, toUInt8(1) FROM ${t('loan_month_accrual')}
+            WHERE month_end = ${prev} AND (accrual_status = 'charged_off' OR amount_to_cure > 0)`,
           // their month-end state moves to the new month-end (month-end-state.ts), as every active loan's does
           sql`SELECT loan_id, toUInt8(0) FROM ${t('loans')} WHERE origination_date > ${now}`,
         ]

@@ -10,19 +10,20 @@ const segmentFilters = ['product', 'region', 'branch', 'channel', 'cohort'] as c
  * The accrual's relation (issue 23): loan_month_accrual (what each schedule loan owes beyond its
  * schedule at each month-end, pipelines/accrual) with the snapshot row's segment, bucket and
  * default flag. Tape loans have no accrual rows. A written-off loan's month-ends after its
- * charge-off month (its 表外欠息 until settled or sold) have no snapshot row of their own: they read
- * the charge-off month's (snapshot_month_end; bucket WO), with no cash in the month (what comes
- * after a charge-off is recovery, not allocated to charges).
+ * charge-off month (its 表外欠息 until settled or sold) and a paid-off loan's after its payoff month
+ * (while it owes charges) have no snapshot row of their own: they read the last row's
+ * (snapshot_month_end; bucket WO, or the payoff month's), their cash in the month being the charges
+ * paid — none after a charge-off (what comes then is recovery, not allocated to charges).
  */
 const accrualMonths = (c: SourceContext) => sql`
     SELECT lwq_a.*, lwq_m.product AS product, lwq_m.region AS region, lwq_m.branch AS branch, lwq_m.channel AS channel,
       toStartOfMonth(lwq_m.cohort_month) AS cohort, lwq_m.bucket AS bucket, lwq_m.default_flag AS default_flag,
-      if(lwq_m.month_end = lwq_a.month_end, lwq_m.paid_in_month, toDecimal64(0, 2)) AS paid_in_month
+      if(lwq_m.month_end = lwq_a.month_end, lwq_m.paid_in_month, lwq_a.charges_paid_in_month) AS paid_in_month
     FROM ${c.db}.loan_month_accrual AS lwq_a
     INNER JOIN (SELECT loan_id, month_end, product, region, branch, channel, cohort_month, bucket, default_flag, paid_in_month
                 FROM ${c.db}.loan_month WHERE source = 'schedule' AND month_end <= {as_of:Date}
                   AND (${c.where({ period: 'month_end', product: null, region: null, branch: null, channel: null, cohort: null, dpd: null })}
-                    OR (status = 'charged_off' AND next_month_end = ${param(noNextMonthEnd, 'Date')}))
+                    OR (status IN ('charged_off', 'paid_off') AND next_month_end = ${param(noNextMonthEnd, 'Date')}))
                   AND ${c.where({ period: null, product: 'product', region: 'region', branch: 'branch', channel: 'channel', cohort: 'cohort_month' })}) AS lwq_m
       ON lwq_m.loan_id = lwq_a.loan_id AND lwq_m.month_end = lwq_a.snapshot_month_end
     -- the period on both sides: the accrual table holds every loan-month, the join would otherwise build on all of them

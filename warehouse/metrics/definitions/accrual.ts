@@ -15,7 +15,7 @@ export const interestArrears = {
   name: 'interest_arrears',
   title: 'Interest arrears on and off balance sheet (表内欠息 / 表外欠息)',
   description:
-    'At each month-end, over schedule loans still open or closing that month and written-off loans not yet settled or sold (the penalty a paid-off loan still owes counts in its payoff month only; `dpd --as-of` lists it on any later date): interest arrears (overdue scheduled interest + penalty and compound interest owed) on balance sheet while accruing and off balance sheet from the non-accrual DPD (default 90) or charge-off, the penalty/compound interest and fees owed, and the amount to cure (overdue principal and interest + charges owed). Rules: docs/accrual.md.',
+    'At each month-end, over schedule loans still open or closing that month and written-off loans not yet settled or sold, and paid-off loans while they still owe charges (penalty, compound interest or fees, until paid or waived): interest arrears (overdue scheduled interest + penalty and compound interest owed) on balance sheet while accruing and off balance sheet from the non-accrual DPD (default 90) or charge-off, the penalty/compound interest and fees owed, and the amount to cure (overdue principal and interest + charges owed). Rules: docs/accrual.md.',
   source: 'accrual_arrears',
   stockAt: 'month_end',
   dimensions: { month_end: 'month_end', ...loanDims, bucket: 'bucket', accrual_status: 'accrual_status' },

@@ -107,6 +107,7 @@ describe.each(books)('SQL accrual equals the day-by-day reference (seed $seed)',
   let loans: (RefAccrualLoan & { product: string; monthEnds: string[] })[];
   let snapshot: Map<string, { dpd: number; status: string }>;
   let afterChargeOffRows = 0;
+  const writtenOffLoans = new Set<string>();
   const asOf = '2024-06-30';
   beforeAll(async () => {
     wh = await testWarehouse(`accr_${seed}`);
@@ -158,12 +159,22 @@ describe.each(books)('SQL accrual equals the day-by-day reference (seed $seed)',
         monthEnds: [],
       };
     });
-    // a written-off loan is evaluated on after its snapshot rows end, through the month it is settled or sold
+    // a written-off loan is evaluated on after its snapshot rows end, through the month it is settled or
+    // sold; a paid-off one through the data's last (its rows kept there while it owes charges: per rule set)
     for (const l of loans) {
       const own = monthEnds.get(l.loan_id) ?? [];
-      l.monthEnds = lastStatus.get(l.loan_id) === 'charged_off' ? writtenOffMonthEnds(own, l.closed, asOf) : own;
+      const last = lastStatus.get(l.loan_id);
+      l.monthEnds =
+        last === 'charged_off'
+          ? writtenOffMonthEnds(own, l.closed, asOf)
+          : last === 'paid_off'
+            ? writtenOffMonthEnds(own, null, asOf)
+            : own;
+      if (last === 'charged_off') writtenOffLoans.add(l.loan_id);
     }
-    afterChargeOffRows = loans.reduce((n, l) => n + l.monthEnds.length - (monthEnds.get(l.loan_id)?.length ?? 0), 0);
+    afterChargeOffRows = loans
+      .filter((l) => writtenOffLoans.has(l.loan_id))
+      .reduce((n, l) => n + l.monthEnds.length - (monthEnds.get(l.loan_id)?.length ?? 0), 0);
   });
   afterAll(() => disposeIfOpened(wh));
 
@@ -202,13 +213,19 @@ describe.each(books)('SQL accrual equals the day-by-day reference (seed $seed)',
       `SELECT *, toString(month_end) AS month_end FROM ${wh.database}.loan_month_accrual`,
     );
     const got = new Map(rows.map((r) => [`${r.loan_id}|${r.month_end}`, r]));
-    const ref = loans.flatMap((l) =>
-      l.monthEnds.length ? referenceAccrual(l, ruleFor(rules, l.product), settings, l.monthEnds) : [],
-    );
-    // the book has written-off loans not settled: they have month-ends past their snapshot rows
+    // a paid-off loan's month-ends after its payoff month are kept while it owes (amount to cure > 0)
+    const ref = loans
+      .flatMap((l) => (l.monthEnds.length ? referenceAccrual(l, ruleFor(rules, l.product), settings, l.monthEnds) : []))
+      .filter((r) => snapshot.has(`${r.loan_id}|${r.date}`) || writtenOffLoans.has(r.loan_id) || r.amount_to_cure > 0);
+    const afterPayoffRows = ref.filter(
+      (r) => !snapshot.has(`${r.loan_id}|${r.date}`) && !writtenOffLoans.has(r.loan_id),
+    ).length;
+    // the book has written-off loans not settled and paid-off loans owing charges: they have month-ends
+    // past their snapshot rows
     expect(afterChargeOffRows).toBeGreaterThan(0);
-    expect(got.size).toBe(snapshot.size + afterChargeOffRows);
-    expect(ref.length).toBe(snapshot.size + afterChargeOffRows);
+    expect(afterPayoffRows, name).toBeGreaterThan(0);
+    expect(ref.length).toBe(snapshot.size + afterChargeOffRows + afterPayoffRows);
+    expect(got.size).toBe(ref.length);
     const mismatches: string[] = [];
     for (const r of ref) {
       const s = got.get(`${r.loan_id}|${r.date}`);
@@ -353,14 +370,14 @@ describe('SQL accrual on the hand-built loans', () => {
   const files = {
     'loans.csv': [
       'loan_id,customer_id,product,origination_date,principal,annual_rate,term_months',
-      ...['M', 'P', 'W', 'CO', 'S'].map((id) => `${id},c,consumer,2023-12-31,1000.00,0.12,1`),
+      ...['M', 'P', 'W', 'CO', 'S', 'PO'].map((id) => `${id},c,consumer,2023-12-31,1000.00,0.12,1`),
       'N,c,consumer,2023-12-31,600.00,0.12,6',
       // pays eight installments ahead in January: at every month-end it is paid past the last installment due
       'A,c,consumer,2023-12-31,1200.00,0.12,12',
     ],
     'schedule.csv': [
       'loan_id,installment_no,due_date,principal_due,interest_due',
-      ...['M', 'P', 'W', 'CO', 'S'].map((id) => `${id},1,2024-01-31,1000.00,20.00`),
+      ...['M', 'P', 'W', 'CO', 'S', 'PO'].map((id) => `${id},1,2024-01-31,1000.00,20.00`),
       ...monthly.map((d, i) => `N,${i + 1},${d},100.00,10.00`),
       ...[...monthly, '2024-07-31', '2024-08-31', '2024-09-30', '2024-10-31', '2024-11-30', '2024-12-31'].map(
         (d, i) => `A,${i + 1},${d},100.00,10.00`,
@@ -373,6 +390,8 @@ describe('SQL accrual on the hand-built loans', () => {
       'N2,N,2024-06-05,220.00,,,',
       'CO1,CO,2024-03-10,500.00,,,',
       'A1,A,2024-01-20,880.00,,,',
+      // pays the installment 38 days late: paid off in March, owing the penalty until it is waived in May
+      'PO1,PO,2024-03-10,1020.00,,,',
     ],
     'loan_events.csv': [
       'event_id,loan_id,event_date,type,amount,note',
@@ -381,6 +400,7 @@ describe('SQL accrual on the hand-built loans', () => {
       // written off as CO, then settled: the account closes (the bureau's G)
       'S-1,S,2024-03-01,charge_off,1000.00,',
       'S-2,S,2024-05-15,settlement,400.00,one-off settlement',
+      'PO-1,PO,2024-05-20,waiver,100.00,goodwill',
     ],
   };
   let wh: Awaited<ReturnType<typeof warehouseWithFiles>>;
@@ -601,6 +621,13 @@ describe('SQL accrual on the hand-built loans', () => {
       ['2024-05-31', 'WO', 34.79, 1],
       ['2024-06-30', 'WO', 34.79, 1],
     ]);
+    // a loan paid off in March owing its penalty (PO) keeps it in 表内欠息 until it is waived in May
+    const paidOff = writtenOff
+      .filter((r) => r.accrual_status === 'paid_off')
+      .map((r) => [r.month_end, Number(r.on_balance_sheet), Number(r.loans_in_arrears)]);
+    expect(paidOff.map((r) => r[0])).toEqual(['2024-03-31', '2024-04-30']);
+    expect(paidOff[1]).toEqual(['2024-04-30', paidOff[0]![1], 1]);
+    expect(paidOff[0]![1]).toBeGreaterThan(0);
     // the accrual rows alone (no segment asked) and joined to the snapshot's segment give the same sums
     const key = (r: Record<string, unknown>) => [
       r.month_end,
@@ -640,6 +667,16 @@ describe('SQL accrual on the hand-built loans', () => {
       ['2024-04-30', 'charged_off', 34.79],
       ['2024-05-31', 'closed', 0],
     ]);
+    // paid off in March owing its penalty: owed at every month-end after until the waiver in May (no row then)
+    const owedOf = (id: string) =>
+      rows
+        .filter((r) => r.loan_id === id && r.month_end >= '2024-03-31')
+        .map((r) => [r.month_end, r.accrual_status, r.interest_arrears_on_bs, r.amount_to_cure]);
+    const march = rows.find((r) => r.loan_id === 'PO' && r.month_end === '2024-03-31')!;
+    expect(march.amount_to_cure).toBeGreaterThan(0);
+    expect(owedOf('PO')).toEqual(
+      ['2024-03-31', '2024-04-30'].map((d) => [d, 'paid_off', march.interest_arrears_on_bs, march.amount_to_cure]),
+    );
     const input = await referenceInput(wh, '2024-06-30');
     const rules = loadAccrualRules(defaultAccrualRulesPath);
     for (const l of input.loans) {
