@@ -167,7 +167,7 @@ export async function runIngest(wh: Warehouse, config: Config, out: Output, f: I
           })
         ).result
       : await ingest(wh, f.paths, options);
-  const gap = await loadGap(wh, dataEnded, result.ingestId);
+  const gap = await loadGap(wh, dataEnded);
   if (gap) log(`ingest: warning: ${loadGapWords(gap)}`);
   const unterminated = unterminatedFiles(result.receipts);
   for (const u of unterminated)

@@ -22,28 +22,20 @@ export interface LoadGap {
  * without any (daysWithoutFiles). Told, not refused: the files themselves are good,
  * and missing days' files loaded afterwards end where a full load does.
  */
-export async function loadGap(wh: Warehouse, dataEnded: string | null, ingestId: string): Promise<LoadGap | null> {
+export async function loadGap(wh: Warehouse, dataEnded: string | null): Promise<LoadGap | null> {
   if (!dataEnded) return null;
-  const [reach] = await queryRows<{ d: string }>(
-    wh,
-    `SELECT toString(max(d)) AS d FROM (
-      SELECT paid_date AS d FROM ${tableRef(wh, 'payments')} WHERE ingest_id = {id:String}
-      UNION ALL SELECT action_date FROM ${tableRef(wh, 'collection_actions')} WHERE ingest_id = {id:String} AND source = 'file'
-      UNION ALL SELECT event_date FROM ${tableRef(wh, 'loan_events')} WHERE ingest_id = {id:String})`,
-    { id: ingestId },
-  );
-  const last = reach?.d;
-  if (!last || last <= addDays(dataEnded, quietDays + 1)) return null;
-  // the load's rows per day (every row dated after the data ended is the load's): payments apart
+  // the load's rows per day, payments apart: every row dated after the data ended is the load's
   const perDay = await queryRows<{ day: string; payments: string; others: string }>(
     wh,
     `SELECT toString(d) AS day, toString(countIf(k = 0)) AS payments, toString(countIf(k = 1)) AS others FROM (
-      SELECT paid_date AS d, 0 AS k FROM ${tableRef(wh, 'payments')} WHERE paid_date > {from:Date} AND paid_date <= {to:Date}
-      UNION ALL SELECT action_date, 1 FROM ${tableRef(wh, 'collection_actions')} WHERE source = 'file' AND action_date > {from:Date} AND action_date <= {to:Date}
-      UNION ALL SELECT event_date, 1 FROM ${tableRef(wh, 'loan_events')} WHERE event_date > {from:Date} AND event_date <= {to:Date})
-    GROUP BY d`,
-    { from: dataEnded, to: last },
+      SELECT paid_date AS d, 0 AS k FROM ${tableRef(wh, 'payments')} WHERE paid_date > {from:Date}
+      UNION ALL SELECT action_date, 1 FROM ${tableRef(wh, 'collection_actions')} WHERE source = 'file' AND action_date > {from:Date}
+      UNION ALL SELECT event_date, 1 FROM ${tableRef(wh, 'loan_events')} WHERE event_date > {from:Date})
+    GROUP BY d ORDER BY d`,
+    { from: dataEnded },
   );
+  const last = perDay.at(-1)?.day;
+  if (!last || last <= addDays(dataEnded, quietDays + 1)) return null;
   const empty = daysWithoutFiles(
     perDay.map((r) => ({ day: r.day, payments: Number(r.payments), others: Number(r.others) })),
     dataEnded,
