@@ -39,10 +39,7 @@ export async function assertSnapshotDate(wh: Warehouse, asOf: string, o: { full:
   if (me < firstMonthEnd)
     throw new SnapshotDateError(
       `--as-of ${asOf} is before the first month-end of the data (${firstMonthEnd}, the first loan's month): there is nothing to snapshot`,
-      // the data's last day, not its month's end: that month-end may be past the data (refused above)
-      {
-        hint: `use --as-of ${last} (the data's last day: the month-ends before it are built) or a month-end from ${firstMonthEnd}`,
-      },
+      { hint: firstMonthEndHint(wh, firstMonthEnd, last) },
     );
   const run = await lastCompletedRun(wh);
   if (run && me < run.lastMonthEnd && !o.full)
@@ -50,4 +47,18 @@ export async function assertSnapshotDate(wh: Warehouse, asOf: string, o: { full:
       `--as-of ${asOf} is before the last snapshot's month-end ${run.lastMonthEnd}: rebuilding to it drops the later month-ends`,
       { hint: 'pass --full to rebuild to that date anyway' },
     );
+}
+
+/**
+ * Where a snapshot can start: the data's last day (its month's end may be past the data, refused
+ * above: the month-ends before it are built) — unless the data has not reached its first month-end
+ * by then, when that date is refused the same way: the first month-end itself once the files reach
+ * within the lag of it, else the files through it first.
+ */
+function firstMonthEndHint(wh: Warehouse, firstMonthEnd: string, last: string): string {
+  if (lastMonthEnd(last) >= firstMonthEnd)
+    return `use --as-of ${last} (the data's last day: the month-ends before it are built) or a month-end from ${firstMonthEnd}`;
+  if (!isPastData(wh, firstMonthEnd, last))
+    return `use --as-of ${firstMonthEnd} (the first month-end: the data's last day ${last} is within ${lagDaysOf(wh)} days of it)`;
+  return `the data ends on ${last}, before its first month-end ${firstMonthEnd}: load the files through that month-end first (the daily commands, e.g. \`loanwatch dpd --as-of ${last}\`, work before it)`;
 }

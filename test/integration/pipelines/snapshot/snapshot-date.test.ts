@@ -66,3 +66,52 @@ describe('snapshot and state dates against a book whose files end mid-month', ()
     );
   });
 });
+
+/**
+ * A book whose data has not reached its first month-end (loans from 2024-06-03, files to 06-20): the
+ * hint named the data's last day, which builds the month-end before the book and was refused again.
+ */
+describe('snapshot date before the first month-end of a new book', () => {
+  let wh: Awaited<ReturnType<typeof warehouseWithFiles>>;
+  beforeAll(async () => {
+    wh = await warehouseWithFiles(
+      'snapshot_date_new',
+      {
+        'loans.csv': [
+          'loan_id,customer_id,product,origination_date,principal,annual_rate,term_months,region',
+          'L1,c1,consumer,2024-06-03,1200.00,0.12,12,east',
+        ],
+        'payments.csv': ['payment_id,loan_id,paid_date,amount', 'P1,L1,2024-06-20,10.00'],
+      },
+      false,
+    );
+  });
+  afterAll(() => disposeIfOpened(wh));
+
+  const hintOf = async (w: typeof wh, asOf: string) => {
+    const e = await assertSnapshotDate(w, asOf, { full: false }).then(
+      () => null,
+      (x: unknown) => x as { message: string; hint?: string },
+    );
+    expect(e?.message).toMatch(/is before the first month-end of the data \(2024-06-30, the first loan's month\)/u);
+    return e?.hint ?? '';
+  };
+
+  it('asks for the files through the first month-end, never for a date that is refused the same way', async () => {
+    for (const asOf of ['2024-06-20', '2024-05-31']) {
+      const hint = await hintOf(wh, asOf);
+      expect(hint).toMatch(
+        /^the data ends on 2024-06-20, before its first month-end 2024-06-30: load the files through/u,
+      );
+      expect(hint).not.toMatch(/--as-of 2024-06-20 \(/u);
+    }
+  });
+
+  it('names the first month-end once the files reach within the lag of it', async () => {
+    const wide = Object.assign(Object.create(Object.getPrototypeOf(wh) as object) as typeof wh, wh, {
+      dataLagDays: 10,
+    });
+    expect(await hintOf(wide, '2024-06-20')).toMatch(/^use --as-of 2024-06-30 \(the first month-end/u);
+    await expect(assertSnapshotDate(wide, '2024-06-30', { full: false })).resolves.toBeUndefined();
+  });
+});
