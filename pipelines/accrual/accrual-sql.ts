@@ -29,9 +29,11 @@ export type AccrualDates =
       /**
        * only the rows after the loans' last snapshot row that still owe something: a paid-off loan's
        * month-ends after its payoff month through `through` while charges are owed (fill-accrual.ts
-       * runs it over the paid-off loans whose payoff row owes)
+       * runs it over the paid-off loans whose payoff row owes). `from_payoff`: the month-ends before
+       * the payoff are not evaluated — for loans at DPD 0 on it, whose non-accrual status later
+       * depends on no earlier month-end (a loan's events are still all folded)
        */
-      afterPayoff?: boolean;
+      afterPayoff?: 'from_payoff' | 'whole_history' | undefined;
     }
   | { kind: 'as_of'; date: Param };
 
@@ -139,7 +141,8 @@ export function accrualSql(
   const evalDays =
     o.dates.kind === 'loan_month'
       ? sql`arrayFilter(lwa_d -> lwa_d <= greatest(lwq_e.last_row_day,
-            if(lwq_ev.has_close, toInt64(toUInt16(toLastDayOfMonth(lwq_ev.close_raw))), toInt64(99999))), lwq_e.E)`
+            if(lwq_ev.has_close, toInt64(toUInt16(toLastDayOfMonth(lwq_ev.close_raw))), toInt64(99999)))
+            ${trusted(o.dates.afterPayoff === 'from_payoff' ? 'AND lwa_d >= lwq_e.last_row_day' : '')}, lwq_e.E)`
       : sql`arrayConcat(arrayFilter(lwa_d -> lwa_d < toInt64(toUInt16(${o.dates.date})),
             arrayMap(lwa_k -> toInt64(toUInt16(toLastDayOfMonth(addMonths(toStartOfMonth(lwq_l.origination_date), lwa_k)))),
               range(toUInt32(greatest(0, dateDiff('month', toStartOfMonth(lwq_l.origination_date), toStartOfMonth(${o.dates.date})) + 1))))),

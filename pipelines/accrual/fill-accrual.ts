@@ -1,4 +1,4 @@
-import { exec, execSql, type Warehouse } from '../../warehouse/connection.ts';
+import { exec, execSql, querySql, type Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
 import { param, sql, trusted, type Sql } from '../../warehouse/sql.ts';
 import { accrualTables, noNextMonthEnd } from '../../warehouse/tables.ts';
@@ -36,11 +36,11 @@ export async function fillAccrual(wh: Warehouse, o: FillAccrualOptions): Promise
   const label = param(rules.label, 'String');
   const through = param(o.through, 'Date');
   // in the table's order of columns (the INSERT names them so): the rules' label in its place
-  const select = (only: { part?: LoanPart; loans?: Sql | undefined; afterPayoff?: boolean }) => sql`
+  const select = (only: { part?: LoanPart; loans?: Sql; afterPayoff?: 'from_payoff' | 'whole_history' }) => sql`
     SELECT ${trusted(columns.map((c) => (c === 'month_end' ? 'date AS month_end' : c === 'rules' ? 'lwq_rules AS rules' : c)).join(', '))}
     FROM (SELECT *, ${label} AS lwq_rules
       FROM (${accrualSql(wh, {
-        dates: { kind: 'loan_month', through, afterPayoff: only.afterPayoff ?? false },
+        dates: { kind: 'loan_month', through, afterPayoff: only.afterPayoff },
         settings: o.settings,
         rules,
         loans: only.loans ?? o.loans,
@@ -62,16 +62,24 @@ export async function fillAccrual(wh: Warehouse, o: FillAccrualOptions): Promise
   }
   // a loan the snapshot has paid off whose payoff row still owes charges keeps a row at every later
   // month-end while they are owed (its penalty stays 表内欠息 until paid or waived): the few such loans
-  // evaluated again through the snapshot's last month-end, rather than every paid-off loan in the passes
-  const owingAtPayoff = sql`SELECT loan_id FROM ${trusted(next)}
-    WHERE amount_to_cure > 0
+  // evaluated again through the snapshot's last month-end, rather than every paid-off loan in the passes;
+  // from the payoff row on where its DPD is 0 (always under scheduled-first rules), else from the start
+  const owingAtPayoff = (dpd: string) => sql`SELECT loan_id FROM ${trusted(next)}
+    WHERE amount_to_cure > 0 AND ${trusted(dpd)}
       AND (loan_id, month_end) IN (SELECT loan_id, month_end FROM ${trusted(tableRef(wh, 'loan_month'))}
         WHERE next_month_end = ${param(noNextMonthEnd, 'Date')} AND status = 'paid_off' AND source = 'schedule')`;
-  await execSql(
+  const [behind] = await querySql<{ n: string }>(
     wh,
-    sql`INSERT INTO ${trusted(next)} (${trusted(columns.join(', '))}) ${select({ loans: owingAtPayoff, afterPayoff: true })}`,
-    { max_insert_threads: 2 },
+    sql`SELECT toString(count()) AS n FROM (${owingAtPayoff('dpd > 0')})`,
   );
+  const tails: [string, 'from_payoff' | 'whole_history'][] = [['dpd = 0', 'from_payoff']];
+  if (Number(behind?.n ?? 0) > 0) tails.push(['dpd > 0', 'whole_history']);
+  for (const [dpd, afterPayoff] of tails)
+    await execSql(
+      wh,
+      sql`INSERT INTO ${trusted(next)} (${trusted(columns.join(', '))}) ${select({ loans: owingAtPayoff(dpd), afterPayoff })}`,
+      { max_insert_threads: 2 },
+    );
   if (o.loans)
     await execSql(
       wh,
