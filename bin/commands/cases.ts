@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { enumList, isoDate, list, outputFormat } from '../flags.ts';
+import { enumList, inputPath, isoDate, list, outputFormat } from '../flags.ts';
 import { readConfigFile } from '../config-file.ts';
 import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
 import { printTable, writeJson, type Output } from '../cli/output.ts';
@@ -29,14 +29,14 @@ const casesFlags = {
   team: flag(list.optional(), 'only these teams', 'a,b'),
   product: flag(list.optional(), 'only these products', 'a,b'),
   stage: flag(enumList(stages).optional(), 'only these stages', stages.join(',')),
-  strategy: flag(z.string().optional(), 'strategy table (JSON; default: docs/collections.md)', 'FILE'),
+  strategy: flag(inputPath.optional(), 'strategy table (JSON; default: docs/collections.md)', 'FILE'),
   'contact-rules': flag(
-    z.string().optional(),
+    inputPath.optional(),
     'contact rules the action passes through (JSON; default: docs/collections.md)',
     'FILE',
   ),
-  experiment: flag(z.string().optional(), 'strategy experiment: an arm per case, stored', 'FILE'),
-  agents: flag(z.string().optional(), 'assign cases over these agents (JSON)', 'FILE'),
+  experiment: flag(inputPath.optional(), 'strategy experiment: an arm per case, stored', 'FILE'),
+  agents: flag(inputPath.optional(), 'assign cases over these agents (JSON)', 'FILE'),
   'assign-by': flag(
     z.enum(['count', 'balance']).default('count'),
     '--agents: balance cases by count or by balance',

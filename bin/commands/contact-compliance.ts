@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { isoDate, list, outputFormat } from '../flags.ts';
+import { inputPath, isoDate, list, outputFormat } from '../flags.ts';
 import { readConfigFile } from '../config-file.ts';
 import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
 import { printTable, writeCsv, type Output } from '../cli/output.ts';
@@ -18,7 +17,7 @@ const complianceFlags = {
   to: flag(isoDate, 'last action date', 'YYYY-MM-DD'),
   team: flag(list.optional(), 'only these teams', 'a,b'),
   agent: flag(list.optional(), 'only these agents', 'a,b'),
-  rules: flag(z.string().optional(), 'contact rules (JSON; default: docs/collections.md)', 'FILE'),
+  rules: flag(inputPath.optional(), 'contact rules (JSON; default: docs/collections.md)', 'FILE'),
   format: flag(
     outputFormat(['table', 'csv', 'json'], 'table'),
     'table (by team and agent, then the first 50 breaches), csv (every breach) or json (both)',

@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { isoDate, list, outputFormat } from '../flags.ts';
+import { inputPath, isoDate, list, outputFormat } from '../flags.ts';
 import { readConfigFile } from '../config-file.ts';
 import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
 import { printTable, writeCsv, writeJson, type Output } from '../cli/output.ts';
@@ -17,7 +16,7 @@ import {
 
 const disposalFlags = {
   'as-of': flag(isoDate, 'the day (valued at the month-end on or before it)', 'YYYY-MM-DD'),
-  terms: flag(z.string().optional(), 'disposal assumptions (JSON; default: docs/collections.md)', 'FILE'),
+  terms: flag(inputPath.optional(), 'disposal assumptions (JSON; default: docs/collections.md)', 'FILE'),
   region: flag(list.optional(), 'only these regions', 'a,b'),
   product: flag(list.optional(), 'only these products', 'a,b'),
   format: flag(

@@ -1,6 +1,6 @@
 import { UserError } from '../../lib/user-error.ts';
 import { z } from 'zod';
-import { isoMonth, outputFormat } from '../flags.ts';
+import { inputPath, isoMonth, outputFormat } from '../flags.ts';
 import { readConfigFile } from '../config-file.ts';
 import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
 import { printTable, writeCsv, type Output, type TableColumn } from '../cli/output.ts';
@@ -28,12 +28,12 @@ import { assertListedLoansKnown, loadContactRules } from '../../pipelines/collec
 const incentivesFlags = {
   month: flag(isoMonth, 'the month whose awards are computed', 'YYYY-MM'),
   scheme: flag(
-    z.string().optional(),
+    inputPath.optional(),
     'the incentive scheme (JSON; default: pipelines/collections/default-incentive-scheme.json, docs/collections.md)',
     'FILE',
   ),
   'contact-rules': flag(
-    z.string().optional(),
+    inputPath.optional(),
     'the contact rules whose breaches are deducted (JSON; default: docs/collections.md)',
     'FILE',
   ),

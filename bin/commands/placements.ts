@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate, list, outputFormat } from '../flags.ts';
+import { inputPath, isoDate, list, outputFormat } from '../flags.ts';
 import { ConfigFileError, readConfigFile } from '../config-file.ts';
 import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
 import { printTable, writeCsv, writeJson, type Output } from '../cli/output.ts';
@@ -15,12 +15,12 @@ import { proposalsInRegions, unknownRuleProducts, type Proposal } from '../../pi
 
 const placementsFlags = {
   'as-of': flag(isoDate, 'the day', 'YYYY-MM-DD'),
-  rules: flag(z.string().optional(), 'placement rules (JSON; default: docs/collections.md)', 'FILE'),
+  rules: flag(inputPath.optional(), 'placement rules (JSON; default: docs/collections.md)', 'FILE'),
   history: flag(z.boolean().default(false), 'list the placement history instead of proposing'),
   loan: flag(list.optional(), '--history: only these loans', 'a,b'),
   region: flag(list.optional(), 'only these regions', 'a,b'),
   'contact-rules': flag(
-    z.string().optional(),
+    inputPath.optional(),
     'contact rules whose do-not-contact list and agency consent hold loans back (JSON; default: docs/collections.md)',
     'FILE',
   ),

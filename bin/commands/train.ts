@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { resolve } from 'node:path';
-import { boundedNumber, count, enumList, list, outputFormat } from '../flags.ts';
+import { boundedNumber, count, enumList, inputPath, list, outputFormat } from '../flags.ts';
 import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
 import { printTable, type Output } from '../cli/output.ts';
 import { byFlag, cliActor } from './cli-audit.ts';
@@ -170,7 +170,7 @@ const trainFlags = {
     'X',
   ),
   by: byFlag('who trained it (registry history)'),
-  out: flag(z.string().optional(), 'folder for artifacts and model cards (default <data dir>/models)', 'DIR'),
+  out: flag(inputPath.optional(), 'folder for artifacts and model cards (default <data dir>/models)', 'DIR'),
   format: flag(outputFormat(['table', 'json'], 'table'), 'the trained models as a table or JSON', 'table|json'),
 };
 export type TrainFlags = FlagValues<typeof trainFlags>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { count, enumList, isoDate, list, outputFormat } from '../flags.ts';
+import { count, enumList, inputPath, isoDate, list, outputFormat } from '../flags.ts';
 import { readConfigFile } from '../config-file.ts';
 import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
 import { printTable, writeCsv, writeJson, type Output } from '../cli/output.ts';
@@ -32,7 +32,7 @@ import { currentChampion } from '../../models/registry/registry.ts';
 const severities = ['critical', 'warning', 'info'] as const;
 const warningsFlags = {
   'as-of': flag(isoDate, 'the day', 'YYYY-MM-DD'),
-  rules: flag(z.string().optional(), 'warning rules (JSON; default: docs/collections.md)', 'FILE'),
+  rules: flag(inputPath.optional(), 'warning rules (JSON; default: docs/collections.md)', 'FILE'),
   list: flag(z.boolean().default(false), 'only list what is stored for the day, fire nothing'),
   force: flag(
     z.boolean().default(false),

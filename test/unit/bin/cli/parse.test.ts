@@ -95,6 +95,28 @@ describe('loanwatch command line', () => {
     }
   });
 
+  it.each(names)(
+    '%s refuses an empty file or folder (an unset variable in `--rules "$F"`), never reads it as left out',
+    async (name) => {
+      const m = await commands.find((c) => c.name === name)!.load();
+      for (const [flag, spec] of Object.entries(m.flags))
+        if (spec.value === 'FILE' || spec.value === 'DIR')
+          expect(spec.schema.safeParse('').success, `${name} --${flag} ""`).toBe(false);
+    },
+  );
+
+  it('an empty file is refused on the line: one sentence naming the flag, exit 2, before anything runs', async () => {
+    for (const argv of [
+      ['warnings', '--as-of', '2024-06-30', '--rules', ''],
+      ['cases', '--as-of', '2024-06-28', '--agents', ''],
+      ['incentives', '--month', '2024-06', '--scheme', ''],
+    ]) {
+      err = [];
+      expect(await run(...argv), argv.join(' ')).toBe(2);
+      expect(err[0]).toBe(`loanwatch: ${argv[3]} "": expected a path`);
+    }
+  });
+
   it.each(names)("%s refuses a flag it does not take, naming the command's help", async (name) => {
     expect(await run(...name.split(' '), '--no-such-flag', 'x')).toBe(2);
     expect(err[0]).toBe('loanwatch: unknown flag --no-such-flag');

@@ -51,3 +51,26 @@ describe('numeric flags of promote and train', () => {
     [['--leak-auc', '1.2'], '--leak-auc "1.2": expected an AUC ≤ 1'],
   ])('train %j: %s', (argv, message) => refused(['train', ...argv], message));
 });
+
+/** A model reference names a version from 1: `@0` read the latest version and called it "as named". */
+describe('model references', () => {
+  const out: Output = { line: () => undefined, write: () => Promise.resolve() };
+  let err: string[] = [];
+  beforeEach(() => {
+    err = [];
+    vi.spyOn(console, 'error').mockImplementation((...a) => {
+      err.push(a.join(' '));
+    });
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it.each(['m@0', 'm@00', 'm@', '@3', 'm@1@2', 'm@-1'])(
+    'evaluate %s is refused before any warehouse is opened',
+    async (ref) => {
+      expect(await main(['evaluate', ref], out)).toBe(2);
+      expect(err[0]).toBe(`loanwatch: model "${ref}": expected NAME or NAME@VERSION (a version from 1)`);
+    },
+  );
+});
