@@ -1,7 +1,7 @@
 import { sqlStringLiteral } from '../../warehouse/sql.ts';
 import { z } from 'zod';
 import { join, resolve } from 'node:path';
-import { count, isoDate } from '../flags.ts';
+import { count, isoDate, seedNumber } from '../flags.ts';
 import { defineCommand, flag, valuesFor, type FlagValues } from '../cli/command.ts';
 import { printTable, type Output } from '../cli/output.ts';
 import { addDays, addMonthEnds } from '../../lib/dates.ts';
@@ -38,11 +38,7 @@ const demoFlags = {
   loans: flag(count(100, 10_000_000).default(20_000), 'loans in the generated book', 'N'),
   months: flag(count(12, 120).default(36), 'months of history', 'M'),
   'as-of': flag(isoDate.default('2024-06-30'), "the book's last day", 'YYYY-MM-DD'),
-  seed: flag(
-    z.coerce.number({ error: 'expected a whole number' }).int('expected a whole number').default(20240630),
-    'random seed',
-    'N',
-  ),
+  seed: flag(seedNumber.default(20240630), 'random seed', 'N'),
   port: flag(count(0, 65_535).optional(), 'API port (default LOANWATCH_PORT, 8080; 0 = any free port)', 'N'),
   serve: flag(
     z

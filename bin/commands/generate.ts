@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
-import { count, isoDate, outputFormat } from '../flags.ts';
+import { boundedNumber, count, isoDate, outputFormat, seedNumber } from '../flags.ts';
 import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
 import type { Output } from '../cli/output.ts';
 import { generateBook } from '../../pipelines/generate/generate-book.ts';
@@ -15,13 +15,9 @@ const generateFlags = {
   loans: flag(count(1, 100_000_000).default(20_000), 'number of loans', 'N'),
   months: flag(count(1, 240).default(36), 'months of history', 'M'),
   'as-of': flag(isoDate.default('2024-06-30'), "the data's last day", 'YYYY-MM-DD'),
-  seed: flag(
-    z.coerce.number({ error: 'expected a whole number' }).int('expected a whole number').default(20240630),
-    'random seed (same seed, same book)',
-    'N',
-  ),
+  seed: flag(seedNumber.default(20240630), 'random seed (same seed, same book)', 'N'),
   'bad-rows': flag(
-    z.coerce.number({ error: 'expected a share such as 0.01' }).min(0).max(0.5, 'expected at most 0.5').default(0),
+    boundedNumber('a share', { min: 0, max: 0.5 }, '0.01').default(0),
     'share of contract-breaking rows to inject',
     'SHARE',
   ),

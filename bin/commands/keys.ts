@@ -16,7 +16,7 @@ export const keysCreateCommand = defineCommand({
     role: flag(z.enum(roles, { error: `expected one of ${roles.join(', ')}` }), "the key's role", roles.join('|')),
     region: flag(z.string().min(1).max(60).optional(), 'collector: the region it may see', 'R'),
     team: flag(z.string().min(1).max(60).optional(), 'collector: the team it may see', 'T'),
-    label: flag(z.string().max(100).optional(), 'a note on whose key it is', 'L'),
+    label: flag(z.string().min(1).max(100).optional(), 'a note on whose key it is', 'L'),
     agent: flag(
       z.string().min(1).max(64).optional(),
       "collector: the agent id it is (sees that agent's incentive award)",
@@ -105,7 +105,7 @@ export const keysRevokeCommand = defineCommand({
     },
   ],
   flags: {
-    reason: flag(z.string().max(500).optional(), 'why (kept with the key)', 'TEXT'),
+    reason: flag(z.string().min(1).max(500).optional(), 'why (kept with the key)', 'TEXT'),
     by: byFlag('who revokes'),
   },
   examples: ['loanwatch keys revoke 3f9a0c1d2e4b --reason "left the team"'],

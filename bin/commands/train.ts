@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { resolve } from 'node:path';
-import { boundedNumber, count, enumList, inputPath, list, outputFormat } from '../flags.ts';
+import { boundedNumber, count, enumList, inputPath, listOrNone, outputFormat } from '../flags.ts';
 import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
 import { printTable, type Output } from '../cli/output.ts';
 import { byFlag, cliActor } from './cli-audit.ts';
@@ -27,9 +27,9 @@ const trainFlags = {
   ),
   table: flag(z.string().min(1).optional(), 'train on a CSV feature table instead of the book', 'FILE.csv'),
   target: flag(z.string().min(1).optional(), '--table: the outcome column', 'COL'),
-  'bad-value': flag(z.string().optional(), '--table: the target value that means bad (default 1)', 'V'),
-  drop: flag(list.optional(), '--table: columns to leave out', 'a,b'),
-  categorical: flag(list.optional(), '--table: columns to treat as categories', 'a,b'),
+  'bad-value': flag(z.string().min(1).optional(), '--table: the target value that means bad (default 1)', 'V'),
+  drop: flag(listOrNone.optional(), '--table: columns to leave out', 'a,b'),
+  categorical: flag(listOrNone.optional(), '--table: columns to treat as categories', 'a,b'),
   'test-share': flag(
     boundedNumber('a share', { gt: 0, lt: 1 }, '0.3').default(0.3),
     '--table: share of rows held out for the test',
@@ -115,7 +115,7 @@ const trainFlags = {
     'N',
   ),
   special: flag(
-    list
+    listOrNone
       .pipe(
         z.array(
           z
@@ -129,7 +129,7 @@ const trainFlags = {
     '-2,-1',
   ),
   'special-for': flag(
-    list.optional(),
+    listOrNone.optional(),
     'the columns the --special values are codes of (default: every numeric column)',
     'COL,…',
   ),
@@ -139,7 +139,7 @@ const trainFlags = {
     'N',
   ),
   'missing-markers': flag(
-    list.optional(),
+    listOrNone.optional(),
     `--table: cells read as missing (default ${defaultMissingMarkers.filter(Boolean).join(' ')} and the empty cell)`,
     'NA,N/A,…',
   ),
@@ -153,7 +153,7 @@ const trainFlags = {
     'data-quality gate: a column alone above this training AUC leaks the outcome (refused)',
     'AUC',
   ),
-  'allow-leaky': flag(list.optional(), 'data-quality gate: keep these leaky columns on purpose', 'COL,…'),
+  'allow-leaky': flag(listOrNone.optional(), 'data-quality gate: keep these leaky columns on purpose', 'COL,…'),
   'drop-leaky': flag(z.boolean().default(false), 'data-quality gate: drop leaky columns instead of refusing'),
   'drop-protected': flag(
     z.boolean().default(false),

@@ -145,7 +145,7 @@ export const usersDisableCommand = defineCommand({
     },
   ],
   flags: {
-    reason: flag(z.string().max(500).optional(), 'why (kept with the user)', 'TEXT'),
+    reason: flag(z.string().min(1).max(500).optional(), 'why (kept with the user)', 'TEXT'),
     by: byFlag('who disables'),
   },
   examples: ['loanwatch users disable zhang --reason "left the team"'],
