@@ -28,8 +28,9 @@ export type AccrualDates =
       through: Param;
       /**
        * only the rows after the loans' last snapshot row that still owe something: a paid-off loan's
-       * month-ends after its payoff month through `through` while charges are owed (fill-accrual.ts
-       * runs it over the paid-off loans whose payoff row owes). `from_payoff`: the month-ends before
+       * month-ends after its payoff month through `through` while charges are owed, and the one of the
+       * month they are paid off (its charges collected count in penalty income; fill-accrual.ts runs it
+       * over the paid-off loans whose payoff row owes). `from_payoff`: the month-ends before
        * the payoff are not evaluated — for loans at DPD 0 on it, whose non-accrual status later
        * depends on no earlier month-end (a loan's events are still all folded)
        */
@@ -258,7 +259,9 @@ SELECT loan_id, toDate(lwr_e.1) AS date, lwr_e.2 AS status, toUInt32(lwr_e.3) AS
     ],
   )})
 ${o.dates.kind === 'as_of' ? lastDateOnly : everyDate}${trusted(
-    o.dates.kind === 'loan_month' && o.dates.afterPayoff ? '\nWHERE lwr_e.1 > last_row_day AND amount_to_cure > 0' : '',
+    o.dates.kind === 'loan_month' && o.dates.afterPayoff
+      ? '\nWHERE lwr_e.1 > last_row_day AND (amount_to_cure > 0 OR charges_paid_in_month > 0)'
+      : '',
   )}`;
 }
 

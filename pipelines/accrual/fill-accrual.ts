@@ -62,22 +62,23 @@ export async function fillAccrual(wh: Warehouse, o: FillAccrualOptions): Promise
   }
   // a loan the snapshot has paid off whose payoff row still owes charges keeps a row at every later
   // month-end while they are owed (its penalty stays 表内欠息 until paid or waived): the few such loans
-  // evaluated again through the snapshot's last month-end, rather than every paid-off loan in the passes;
-  // from the payoff row on where its DPD is 0 (always under scheduled-first rules), else from the start
-  const owingAtPayoff = (dpd: string) => sql`SELECT loan_id FROM ${trusted(next)}
-    WHERE amount_to_cure > 0 AND ${trusted(dpd)}
+  // evaluated again through the snapshot's last month-end, rather than every paid-off loan in the passes
+  // — from the payoff row on where the accrual has it paid off too (DPD 0: always under scheduled-first
+  // rules); from the start where a charges-first order left installments unpaid (they fall due later)
+  const afterPayoff = (accrual: string) => sql`SELECT loan_id FROM ${trusted(next)}
+    WHERE ${trusted(accrual)}
       AND (loan_id, month_end) IN (SELECT loan_id, month_end FROM ${trusted(tableRef(wh, 'loan_month'))}
         WHERE next_month_end = ${param(noNextMonthEnd, 'Date')} AND status = 'paid_off' AND source = 'schedule')`;
-  const [behind] = await querySql<{ n: string }>(
-    wh,
-    sql`SELECT toString(count()) AS n FROM (${owingAtPayoff('dpd > 0')})`,
-  );
-  const tails: [string, 'from_payoff' | 'whole_history'][] = [['dpd = 0', 'from_payoff']];
-  if (Number(behind?.n ?? 0) > 0) tails.push(['dpd > 0', 'whole_history']);
-  for (const [dpd, afterPayoff] of tails)
+  const behind = afterPayoff("accrual_status != 'paid_off'");
+  const [n] = await querySql<{ n: string }>(wh, sql`SELECT toString(count()) AS n FROM (${behind})`);
+  const tails: [Sql, 'from_payoff' | 'whole_history'][] = [
+    [afterPayoff("accrual_status = 'paid_off' AND amount_to_cure > 0"), 'from_payoff'],
+  ];
+  if (Number(n?.n ?? 0) > 0) tails.push([behind, 'whole_history']);
+  for (const [loans, dates] of tails)
     await execSql(
       wh,
-      sql`INSERT INTO ${trusted(next)} (${trusted(columns.join(', '))}) ${select({ loans: owingAtPayoff(dpd), afterPayoff })}`,
+      sql`INSERT INTO ${trusted(next)} (${trusted(columns.join(', '))}) ${select({ loans, afterPayoff: dates })}`,
       { max_insert_threads: 2 },
     );
   if (o.loans)

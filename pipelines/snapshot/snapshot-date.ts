@@ -21,13 +21,6 @@ export async function assertSnapshotDate(wh: Warehouse, asOf: string, o: { full:
   const me = lastMonthEnd(asOf);
   const last = await dataLastDate(wh);
   if (!last) throw new SnapshotDateError('no loans loaded yet: run `loanwatch ingest` first');
-  if (isPastData(wh, me, last))
-    throw new SnapshotDateError(
-      `--as-of ${asOf} builds month-end ${me}, ${pastDataWords(wh, me, last)}: installments due since would count as unpaid`,
-      {
-        hint: `use --as-of ${last} (the data's last day: the month-ends before it are built) or load the newer files first; a month-end is closed once the files reach within ${lagDaysOf(wh)} days of it (a book with longer spells without any row sets LOANWATCH_DATA_LAG_DAYS)`,
-      },
-    );
   const [first] = await queryRows<{ d: string }>(
     wh,
     // an empty table's min() is 1970-01-01: the other table's first month then decides
@@ -36,6 +29,16 @@ export async function assertSnapshotDate(wh: Warehouse, asOf: string, o: { full:
       (SELECT if(count() = 0, toDate('2149-06-06'), min(as_of_month)) FROM ${tableRef(wh, 'performance')}))) AS d`,
   );
   const firstMonthEnd = first ? monthEndOf(first.d) : me;
+  if (isPastData(wh, me, last))
+    throw new SnapshotDateError(
+      `--as-of ${asOf} builds month-end ${me}, ${pastDataWords(wh, me, last)}: installments due since would count as unpaid`,
+      {
+        hint:
+          lastMonthEnd(last) < firstMonthEnd
+            ? firstMonthEndHint(wh, firstMonthEnd, last)
+            : `use --as-of ${last} (the data's last day: the month-ends before it are built) or load the newer files first; a month-end is closed once the files reach within ${lagDaysOf(wh)} days of it (a book with longer spells without any row sets LOANWATCH_DATA_LAG_DAYS)`,
+      },
+    );
   if (me < firstMonthEnd)
     throw new SnapshotDateError(
       `--as-of ${asOf} is before the first month-end of the data (${firstMonthEnd}, the first loan's month): there is nothing to snapshot`,

@@ -1,5 +1,6 @@
 import type { Warehouse } from '../../warehouse/connection.ts';
 import { tableRef } from '../../warehouse/ddl.ts';
+import { noNextMonthEnd } from '../../warehouse/tables.ts';
 import { param, sql, trusted, type Sql } from '../../warehouse/sql.ts';
 import { lastMonthEnd } from './build-snapshots.ts';
 import type { LastRun } from './run-ledger.ts';
@@ -143,6 +144,10 @@ export function createTouchedStatements(
           // accrual row at every month-end (fill-accrual.ts)
           sql`SELECT loan_id, toUInt8(1) FROM ${t('loan_month_accrual')}
             WHERE month_end = ${prev} AND (accrual_status = 'charged_off' OR amount_to_cure > 0)`,
+          // ... and one paid off whose accrual a charges-first order left behind: its installments fall due later
+          sql`SELECT loan_id, toUInt8(1) FROM ${t('loan_month_accrual')}
+            WHERE accrual_status IN ('accruing', 'non_accrual') AND (loan_id, month_end) IN (
+              SELECT loan_id, month_end FROM ${t('loan_month')} WHERE status = 'paid_off' AND next_month_end = ${param(noNextMonthEnd, 'Date')})`,
           // their month-end state moves to the new month-end (month-end-state.ts), as every active loan's does
           sql`SELECT loan_id, toUInt8(0) FROM ${t('loans')} WHERE origination_date > ${now}`,
         ]

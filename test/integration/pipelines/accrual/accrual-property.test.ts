@@ -213,10 +213,19 @@ describe.each(books)('SQL accrual equals the day-by-day reference (seed $seed)',
       `SELECT *, toString(month_end) AS month_end FROM ${wh.database}.loan_month_accrual`,
     );
     const got = new Map(rows.map((r) => [`${r.loan_id}|${r.month_end}`, r]));
+    // one row per loan and month-end: a row written twice would count twice in every metric
+    expect(rows.length).toBe(got.size);
     // a paid-off loan's month-ends after its payoff month are kept while it owes (amount to cure > 0)
     const ref = loans
       .flatMap((l) => (l.monthEnds.length ? referenceAccrual(l, ruleFor(rules, l.product), settings, l.monthEnds) : []))
-      .filter((r) => snapshot.has(`${r.loan_id}|${r.date}`) || writtenOffLoans.has(r.loan_id) || r.amount_to_cure > 0);
+      // (and in the month they are paid: its charges collected)
+      .filter(
+        (r) =>
+          snapshot.has(`${r.loan_id}|${r.date}`) ||
+          writtenOffLoans.has(r.loan_id) ||
+          r.amount_to_cure > 0 ||
+          r.charges_paid_in_month > 0,
+      );
     const afterPayoffRows = ref.filter(
       (r) => !snapshot.has(`${r.loan_id}|${r.date}`) && !writtenOffLoans.has(r.loan_id),
     ).length;
@@ -370,14 +379,14 @@ describe('SQL accrual on the hand-built loans', () => {
   const files = {
     'loans.csv': [
       'loan_id,customer_id,product,origination_date,principal,annual_rate,term_months',
-      ...['M', 'P', 'W', 'CO', 'S', 'PO'].map((id) => `${id},c,consumer,2023-12-31,1000.00,0.12,1`),
+      ...['M', 'P', 'W', 'CO', 'S', 'PO', 'PP'].map((id) => `${id},c,consumer,2023-12-31,1000.00,0.12,1`),
       'N,c,consumer,2023-12-31,600.00,0.12,6',
       // pays eight installments ahead in January: at every month-end it is paid past the last installment due
       'A,c,consumer,2023-12-31,1200.00,0.12,12',
     ],
     'schedule.csv': [
       'loan_id,installment_no,due_date,principal_due,interest_due',
-      ...['M', 'P', 'W', 'CO', 'S', 'PO'].map((id) => `${id},1,2024-01-31,1000.00,20.00`),
+      ...['M', 'P', 'W', 'CO', 'S', 'PO', 'PP'].map((id) => `${id},1,2024-01-31,1000.00,20.00`),
       ...monthly.map((d, i) => `N,${i + 1},${d},100.00,10.00`),
       ...[...monthly, '2024-07-31', '2024-08-31', '2024-09-30', '2024-10-31', '2024-11-30', '2024-12-31'].map(
         (d, i) => `A,${i + 1},${d},100.00,10.00`,
@@ -392,6 +401,9 @@ describe('SQL accrual on the hand-built loans', () => {
       'A1,A,2024-01-20,880.00,,,',
       // pays the installment 38 days late: paid off in March, owing the penalty until it is waived in May
       'PO1,PO,2024-03-10,1020.00,,,',
+      // the same, its penalty paid by cash beyond the schedule in May (the rest unapplied)
+      'PP1,PP,2024-03-10,1020.00,,,',
+      'PP2,PP,2024-05-10,30.00,,,',
     ],
     'loan_events.csv': [
       'event_id,loan_id,event_date,type,amount,note',
@@ -622,12 +634,23 @@ describe('SQL accrual on the hand-built loans', () => {
       ['2024-06-30', 'WO', 34.79, 1],
     ]);
     // a loan paid off in March owing its penalty (PO) keeps it in 表内欠息 until it is waived in May
+    // and one paid off the same day, its penalty paid in May (PP): 表内欠息 to April, none from May
     const paidOff = writtenOff
       .filter((r) => r.accrual_status === 'paid_off')
       .map((r) => [r.month_end, Number(r.on_balance_sheet), Number(r.loans_in_arrears)]);
-    expect(paidOff.map((r) => r[0])).toEqual(['2024-03-31', '2024-04-30']);
-    expect(paidOff[1]).toEqual(['2024-04-30', paidOff[0]![1], 1]);
-    expect(paidOff[0]![1]).toBeGreaterThan(0);
+    expect(paidOff).toEqual([
+      ['2024-03-31', 38.76, 2],
+      ['2024-04-30', 38.76, 2],
+      ['2024-05-31', 0, 0],
+    ]);
+    // what PP paid in May counts as charges collected then
+    const may = await runMetric(wh, 'penalty_income', { as_of: '2024-06-30', group_by: ['month_end'] });
+    const [mayRows] = await queryRows<{ paid: unknown }>(
+      wh,
+      `SELECT sum(charges_paid_in_month) AS paid FROM ${wh.database}.loan_month_accrual WHERE month_end = '2024-05-31'`,
+    );
+    expect(Number(mayRows!.paid)).toBeGreaterThanOrEqual(19.38);
+    expect(Number(may.rows.find((r) => r.month_end === '2024-05-31')!.collected)).toBe(Number(mayRows!.paid));
     // the accrual rows alone (no segment asked) and joined to the snapshot's segment give the same sums
     const key = (r: Record<string, unknown>) => [
       r.month_end,
@@ -677,6 +700,16 @@ describe('SQL accrual on the hand-built loans', () => {
     expect(owedOf('PO')).toEqual(
       ['2024-03-31', '2024-04-30'].map((d) => [d, 'paid_off', march.interest_arrears_on_bs, march.amount_to_cure]),
     );
+    // paid in May by cash beyond the schedule: May's row has it collected and nothing owed; none after
+    expect(owedOf('PP')).toEqual([
+      ['2024-03-31', 'paid_off', 19.38, 19.38],
+      ['2024-04-30', 'paid_off', 19.38, 19.38],
+      ['2024-05-31', 'paid_off', 0, 0],
+    ]);
+    expect(rows.find((r) => r.loan_id === 'PP' && r.month_end === '2024-05-31')).toMatchObject({
+      charges_paid_in_month: 19.38,
+      unapplied: 10.62,
+    });
     const input = await referenceInput(wh, '2024-06-30');
     const rules = loadAccrualRules(defaultAccrualRulesPath);
     for (const l of input.loans) {

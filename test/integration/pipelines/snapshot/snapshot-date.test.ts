@@ -107,6 +107,17 @@ describe('snapshot date before the first month-end of a new book', () => {
     }
   });
 
+  it('the first month-end itself, past the data, is told the same: load the files through it', async () => {
+    const e = await assertSnapshotDate(wh, '2024-06-30', { full: false }).then(
+      () => null,
+      (x: unknown) => x as { message: string; hint?: string },
+    );
+    expect(e?.message).toMatch(/builds month-end 2024-06-30, 10 days after the data's last day 2024-06-20/u);
+    expect(e?.hint).toMatch(
+      /^the data ends on 2024-06-20, before its first month-end 2024-06-30: load the files through/u,
+    );
+  });
+
   it('names the first month-end once the files reach within the lag of it', async () => {
     const wide = Object.assign(Object.create(Object.getPrototypeOf(wh) as object) as typeof wh, wh, {
       dataLagDays: 10,
