@@ -179,6 +179,8 @@ const loanSample = (share: number, seed: number) =>
 /** Early-warning models on the book: features (rebuilt when asked or built for another target), out-of-time split, train, register. */
 export async function trainBookModels(wh: Warehouse, o: BookTrainOptions): Promise<Registered[]> {
   const log = o.log ?? (() => undefined);
+  // minutes of training end in registering each version, then writing its files: their folder first
+  makeDirectory(o.outDir);
   const name = targetName(o.target);
   const [have] = await queryRows<{ t: string; n: string }>(
     wh,
@@ -304,6 +306,8 @@ export async function trainTableModels(wh: Warehouse, o: TableTrainOptions): Pro
     o.outDir,
     o.kinds.map((k) => `${prefix}_${k}`),
   );
+  // a folder the files cannot go to is refused before training: registered first, a version had no files
+  makeDirectory(o.outDir);
   log(`loading ${o.path}`);
   const ds = await loadFeatureTable(o.path, o);
   const numeric = ds.columns.filter((c) => c.kind === 'numeric').length;

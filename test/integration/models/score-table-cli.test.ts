@@ -179,11 +179,18 @@ describe('score --table', () => {
       ],
       /is where a model version's split\.csv is written under --out/u,
     ]);
+    // a models folder under a file: refused before training, no version registered without its files
+    cases.push([
+      ['train', '--table', german, '--target', 'creditability', '--name', 'phantom', '--out', join(inplace, 'sub')],
+      /inplace\.csv\/sub.*not a directory/u,
+    ]);
     for (const [args, message] of cases) {
       expect(await run(...args)).toBe(2);
       expect(err.join('\n')).toMatch(message);
       expect(err.join('\n')).not.toMatch(/\n\s+at /u);
     }
     expect(readFileSync(inplace, 'utf8')).toBe('duration_in_month,creditability\n6,good\n');
+    expect(await run('evaluate', 'phantom_scorecard')).not.toBe(0);
+    expect(err.join('\n')).toMatch(/no model phantom_scorecard/u);
   });
 });
