@@ -92,6 +92,14 @@ export async function assertRequestReachesData(
       throw new MetricRequestError(
         `${name('to')} ${request.to} is after the data's last month-end ${last}: ${def.name} is a balance at one month-end here (${name('to')}); ask ${last} or earlier, or group by ${def.stockAt}`,
       );
+  // the same balance asked by its as-of alone past the last month-end (`--as-of` today, mid-month), and a
+  // metric without a period, read at the as-of month-end (ECL, disposal): that month-end is not built yet
+  const atAsOfMonthEnd = def !== undefined && !(def.filters ?? filterKeys).includes('period');
+  if (def && (atOneMonthEnd || atAsOfMonthEnd) && request.as_of && !request.to && last !== null)
+    if (monthEndOf(request.as_of) > last)
+      throw new MetricRequestError(
+        `${name('as_of')} ${request.as_of} is after the data's last month-end ${last}: ${def.name} is read at one month-end (${monthEndOf(request.as_of)} here, not built yet); ask ${last} or earlier${atOneMonthEnd ? `, or group by ${def.stockAt}` : ''}`,
+      );
   // the figures are computed at as_of: a period after it would be answered empty
   if (request.to && request.as_of && monthEndOf(request.to) > monthEndOf(request.as_of))
     throw new MetricRequestError(

@@ -86,6 +86,16 @@ describe('metrics on a hand-computed book', () => {
       "to 2024-07-31 is after the data's last month-end 2024-03-31: overdue is a balance at one month-end",
     );
     await assertRequestReachesData(wh, { group_by: ['product'], to: '2024-03-31' }, { metric: 'overdue' });
+    // and asked by its as-of alone, today mid-month (`metrics ecl --as-of 2024-04-05` answered no rows, exit 0)
+    for (const [metric, request] of [
+      ['overdue', { group_by: ['product'], as_of: '2024-04-05' }],
+      ['five_category', { group_by: ['region'], as_of: '2024-04-05' }],
+      ['ecl', { as_of: '2024-04-05' }],
+    ] as const)
+      await expect(assertRequestReachesData(wh, request, { metric })).rejects.toThrow(
+        `as_of 2024-04-05 is after the data's last month-end 2024-03-31: ${metric} is read at one month-end (2024-04-30 here, not built yet)`,
+      );
+    await assertRequestReachesData(wh, { as_of: '2024-03-31' }, { metric: 'ecl' });
     // a period wholly after the data, any metric
     await expect(assertRequestReachesData(wh, { from: '2024-04-30', to: '2024-05-31' })).rejects.toThrow(
       "from 2024-04-30 is after the data's last month-end 2024-03-31 (the default as_of): there is nothing to measure",
