@@ -38,7 +38,7 @@ export const dpdCommand = defineCommand({
   name: 'dpd',
   summary: 'DPD and bucket of every loan on any date',
   description:
-    "Days past due, bucket, balance and overdue amounts of every loan on a date, from the payment history (tape loans: their latest month-end on or before it), with what is owed beyond the schedule (penalty and compound interest, fees, waivers, accrual status, amount to cure and the DPD and overdue amounts it counts under the accrual rules; docs/accrual.md; empty for tape loans). The date must not be before the data's first day (its first loan) or after its last day: refused (exit 2), not answered empty.",
+    "Days past due, bucket, balance and overdue amounts of every loan on a date, from the payment history (tape loans: their latest month-end on or before it), with what is owed beyond the schedule (penalty and compound interest, fees, waivers, accrual status, amount to cure and the DPD and overdue amounts it counts under the accrual rules; docs/accrual.md; empty for tape loans). The date must not be before the data's first day (its first loan) or more than 7 days after its last day (LOANWATCH_DATA_LAG_DAYS): refused (exit 2), not answered empty.",
   flags: dpdFlags,
   examples: ['loanwatch dpd --as-of 2024-06-15 --format csv > dpd-2024-06-15.csv'],
   warehouse: true,
