@@ -1,7 +1,9 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
-import { boundedNumber, count, isoDate, outputFormat, seedNumber } from '../flags.ts';
+import { boundedNumber, count, outputFormat, seedNumber } from '../flags.ts';
+import { engineDate } from '../../lib/date-schemas.ts';
+import { addMonthEnds, monthEndOf } from '../../lib/dates.ts';
 import { defineCommand, flag, type FlagValues } from '../cli/command.ts';
 import type { Output } from '../cli/output.ts';
 import { generateBook } from '../../pipelines/generate/generate-book.ts';
@@ -14,7 +16,7 @@ const generateFlags = {
   out: flag(z.string().min(1).default('./book'), 'folder to write the files into', 'DIR'),
   loans: flag(count(1, 100_000_000).default(20_000), 'number of loans', 'N'),
   months: flag(count(1, 240).default(36), 'months of history', 'M'),
-  'as-of': flag(isoDate.default('2024-06-30'), "the data's last day", 'YYYY-MM-DD'),
+  'as-of': flag(engineDate.default('2024-06-30'), "the data's last day", 'YYYY-MM-DD'),
   seed: flag(seedNumber.default(20240630), 'random seed (same seed, same book)', 'N'),
   'bad-rows': flag(
     boundedNumber('a share', { min: 0, max: 0.5 }, '0.01').default(0),
@@ -28,7 +30,7 @@ const generateFlags = {
     'N',
   ),
   'daily-from': flag(
-    isoDate.optional(),
+    engineDate.optional(),
     'daily files instead: OUT/base with everything known by this day, then OUT/day-YYYY-MM-DD per day (the book runs to this day + --days; --as-of is not used)',
     'YYYY-MM-DD',
   ),
@@ -52,7 +54,8 @@ export const generate = defineCommand({
   ],
   // a flag the chosen kind of book does not read is refused, not ignored
   check: (f, given) =>
-    f['daily-from'] === undefined
+    bookBeforeEngine(f) ??
+    (f['daily-from'] === undefined
       ? given.has('days')
         ? '--days goes with --daily-from'
         : undefined
@@ -62,10 +65,23 @@ export const generate = defineCommand({
           ? '--daily-from writes CSV files: leave out --format'
           : f['bad-rows'] > 0
             ? '--daily-from writes clean daily files: leave out --bad-rows'
-            : undefined,
+            : undefined),
   warehouse: false,
   run: ({ out }, f) => generateCommand(out, f),
 });
+
+/** a book whose first months fall before the engine's first day (1970-01-01) could not be loaded: every row quarantined */
+function bookBeforeEngine(f: {
+  'as-of': string;
+  'daily-from'?: string | undefined;
+  months: number;
+}): string | undefined {
+  const end = f['daily-from'] ?? f['as-of'];
+  const start = addMonthEnds(monthEndOf(end), -f.months);
+  return start < '1970-01-31'
+    ? `--months ${f.months} before ${end} starts in ${start.slice(0, 7)}: the warehouse takes dates from 1970-01-01`
+    : undefined;
+}
 
 /**
  * A folder holding files is refused without --force: the book's files (payments.csv, loans.csv, …)

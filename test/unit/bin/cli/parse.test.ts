@@ -124,11 +124,21 @@ describe('loanwatch command line', () => {
       [['generate', '--loans', '0x10'], 'expected a whole number'],
       [['generate', '--bad-rows', ''], 'must not be empty'],
       [['cases', '--as-of', '2024-06-28', '--region', ''], 'give at least one value'],
+      // a book the warehouse could not take a row of (year 0000 dates)
+      [['generate', '--as-of', '0001-01-01'], 'expected a real date YYYY-MM-DD between 1970-01-01 and 2149-06-06'],
     ] as const) {
       err = [];
       expect(await run(...argv), argv.join(' ')).toBe(2);
       expect(err[0]).toBe(`loanwatch: ${argv.at(-2)!} ${JSON.stringify(argv.at(-1))}: ${words}`);
     }
+  });
+
+  it('generate refuses a book that would start before 1970', async () => {
+    err = [];
+    expect(await run('generate', '--as-of', '1971-06-30', '--months', '36')).toBe(2);
+    expect(err[0]).toBe(
+      'loanwatch: --months 36 before 1971-06-30 starts in 1968-06: the warehouse takes dates from 1970-01-01',
+    );
   });
 
   it.each(names)("%s refuses a flag it does not take, naming the command's help", async (name) => {
