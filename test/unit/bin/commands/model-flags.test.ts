@@ -2,27 +2,29 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../../bin/main.ts';
 import type { Output } from '../../../../bin/cli/output.ts';
 
+/** each line refused before any warehouse is opened: exit 2, one sentence */
+let err: string[] = [];
+const out: Output = { line: () => undefined, write: () => Promise.resolve() };
+beforeEach(() => {
+  err = [];
+  vi.spyOn(console, 'error').mockImplementation((...a) => {
+    err.push(a.join(' '));
+  });
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+const refused = async (argv: string[], message: string) => {
+  err = [];
+  expect(await main(argv, out), argv.join(' ')).toBe(2);
+  expect(err[0], argv.join(' ')).toBe(`loanwatch: ${message}`);
+};
+
 /**
  * promote's and train's numeric flags, refused before any warehouse is opened: each bound says which
  * it is (`--margin -0.01` and `--min-iv -1` said "expected a number"), a word says what is expected.
  */
 describe('numeric flags of promote and train', () => {
-  let err: string[] = [];
-  const out: Output = { line: () => undefined, write: () => Promise.resolve() };
-  beforeEach(() => {
-    err = [];
-    vi.spyOn(console, 'error').mockImplementation((...a) => {
-      err.push(a.join(' '));
-    });
-  });
-  afterEach(() => {
-    vi.restoreAllMocks();
-  });
-  const refused = async (argv: string[], message: string) => {
-    err = [];
-    expect(await main(argv, out), argv.join(' ')).toBe(2);
-    expect(err[0], argv.join(' ')).toBe(`loanwatch: ${message}`);
-  };
   const promote = ['promote', 'm', '1', '--reason', 'why not'];
 
   it('a negative margin is refused as below 0, not as "not a number", in either spelling', async () => {
@@ -54,23 +56,8 @@ describe('numeric flags of promote and train', () => {
 
 /** A model reference names a version from 1: `@0` read the latest version and called it "as named". */
 describe('model references', () => {
-  const out: Output = { line: () => undefined, write: () => Promise.resolve() };
-  let err: string[] = [];
-  beforeEach(() => {
-    err = [];
-    vi.spyOn(console, 'error').mockImplementation((...a) => {
-      err.push(a.join(' '));
-    });
-  });
-  afterEach(() => {
-    vi.restoreAllMocks();
-  });
-
   it.each(['m@0', 'm@00', 'm@', '@3', 'm@1@2', 'm@-1'])(
     'evaluate %s is refused before any warehouse is opened',
-    async (ref) => {
-      expect(await main(['evaluate', ref], out)).toBe(2);
-      expect(err[0]).toBe(`loanwatch: model "${ref}": expected NAME or NAME@VERSION (a version from 1)`);
-    },
+    (ref) => refused(['evaluate', ref], `model "${ref}": expected NAME or NAME@VERSION (a version from 1)`),
   );
 });
