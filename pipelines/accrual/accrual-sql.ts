@@ -30,7 +30,8 @@ export type AccrualDates =
        * only the rows after the loans' last snapshot row that still owe something: a paid-off loan's
        * month-ends after its payoff month through `through` while charges are owed, and the one of the
        * month they are paid off (its charges collected count in penalty income; fill-accrual.ts runs it
-       * over the paid-off loans whose payoff row owes). `from_payoff`: the month-ends before
+       * over the paid-off loans whose payoff row owes, and those a charges-first order left behind).
+       * `from_payoff`: the month-ends before
        * the payoff are not evaluated — for loans at DPD 0 on it, whose non-accrual status later
        * depends on no earlier month-end (a loan's events are still all folded)
        */

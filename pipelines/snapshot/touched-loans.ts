@@ -84,9 +84,9 @@ export const keptLoans = (wh: Pick<Warehouse, 'database'>): Sql =>
  * - rows of the given ingest runs in any raw table (customers: that customer's loans);
  * - unseen overrides (`recomputeLoans`) and outcomes recorded in the console (`loans`);
  * - a month closing: every loan active at the previous month-end (it gains rows), every loan
- *   written off and not yet settled or sold then or paid off and still owing charges (it gains an
- *   accrual row) and every loan originated
- *   after it up to the new one;
+ *   written off and not yet settled or sold then or paid off and still owing charges or left behind
+ *   by a charges-first order (it gains an accrual row) and every loan originated after it up to the
+ *   new one;
  * - being a non-retail loan of a borrower with a loan recomputed (contagion couples them: the
  *   pre-pass needs all of a borrower's non-retail loans to find its contagious months).
  *
